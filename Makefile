@@ -1,0 +1,44 @@
+# Thin wrapper over CMake/ctest. The two commands a newcomer needs:
+#   make run    build and start the gateway on config/aigw.json (embedded defaults + env keys)
+#   make test   install dependencies, build, run every test (unit, fuzz replay, integration)
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+CONFIG     ?= config/aigw.json
+JOBS       ?= $(shell nproc)
+
+.PHONY: all deps build run test test-asan bench fuzz format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja $(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@bash scripts/run-dev.sh $(BUILD)/aigw $(CONFIG)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j 2
+
+test-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DAIGW_SANITIZE=ON
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ctest --output-on-failure -j 2
+
+bench: build
+	@bash bench/run.sh $(BUILD)
+
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIGW_FUZZ=ON -DAIGW_SANITIZE=ON
+	cmake --build build-fuzz -j $(JOBS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

@@ -1,0 +1,63 @@
+/*
+ * Growable byte buffer (see buf.h). Growth doubles the capacity, starting at 256 bytes, so an
+ * append sequence of total size N costs O(N) copies.
+ */
+#include "policy/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int pol_buf_reserve(pol_buf_t *b, size_t extra)
+{
+    if (b->cap - b->len > extra)
+        return 0;
+    size_t need = b->len + extra + 1; /* +1 keeps room for a terminating NUL */
+    if (need < b->len)
+        return -1; /* overflow */
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        if (cap > ((size_t)-1) / 2)
+            return -1;
+        cap *= 2;
+    }
+    char *p = realloc(b->base, cap);
+    if (p == NULL)
+        return -1;
+    b->base = p;
+    b->cap = cap;
+    return 0;
+}
+
+int pol_buf_append(pol_buf_t *b, const void *p, size_t n)
+{
+    if (pol_buf_reserve(b, n) != 0)
+        return -1;
+    if (n != 0)
+        memcpy(b->base + b->len, p, n);
+    b->len += n;
+    b->base[b->len] = '\0';
+    return 0;
+}
+
+int pol_buf_appendf(pol_buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || pol_buf_reserve(b, (size_t)n) != 0)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(b->base + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+void pol_buf_free(pol_buf_t *b)
+{
+    free(b->base);
+    b->base = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * pol_buf: a growable byte buffer shared by the pure modules (JSON rewriter, PII engine, SSE
+ * restorer). Buffers are meant to be reused: pol_buf_reset() keeps the capacity, so a worker
+ * that owns one per request slot allocates only while warming up (the hot path must not
+ * malloc per request; see docs/internals/pipeline.md).
+ */
+#ifndef AIGW_POLICY_BUF_H
+#define AIGW_POLICY_BUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct st_pol_buf_t {
+    char *base; /* owned; NULL until the first append */
+    size_t len; /* bytes in use */
+    size_t cap; /* bytes allocated */
+} pol_buf_t;
+
+#define POL_BUF_INIT {NULL, 0, 0}
+
+/**
+ * Makes room for at least `extra` more bytes after `len`.
+ * @return 0, or -1 when allocation fails (the buffer is unchanged).
+ */
+int pol_buf_reserve(pol_buf_t *b, size_t extra);
+
+/**
+ * Appends `n` bytes from `p` (borrowed). @return 0, or -1 on allocation failure.
+ */
+int pol_buf_append(pol_buf_t *b, const void *p, size_t n);
+
+/**
+ * Appends a printf-style formatted string (no NUL is counted in len, one is kept after it).
+ * @return 0, or -1 on allocation failure or a format error.
+ */
+int pol_buf_appendf(pol_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** Empties the buffer, keeping its memory for reuse. */
+static inline void pol_buf_reset(pol_buf_t *b)
+{
+    b->len = 0;
+}
+
+/** Releases the memory; the buffer is empty and reusable afterwards. */
+void pol_buf_free(pol_buf_t *b);
+
+#endif
