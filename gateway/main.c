@@ -1,4 +1,118 @@
-int main(void)
+/*
+ * aigw command line: `aigw <command> [options]`. Each command lives in its own module
+ * (serve: gateway/server.c; scrub: gateway/cmd_scrub.c; ...); this file only dispatches and
+ * prints help, so it stays small (h2o's src/main.c is the model).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/server.h"
+
+#define AIGW_VERSION "0.1.0"
+
+static const char usage[] =
+    "aigw " AIGW_VERSION " - privacy-enforcing gateway for AI provider APIs\n"
+    "\n"
+    "usage: aigw <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--config FILE]     run the gateway (without --config: embedded defaults,\n"
+    "                            keys from AIGW_CLIENT_KEY and OPENAI_API_KEY)\n"
+    "  check --config FILE       validate a config file and exit\n"
+    "  help                      this text\n"
+    "\n"
+    "options:\n"
+    "  -h, --help                help (also after a command)\n"
+    "  -v, --version             print the version\n"
+    "\n"
+    "Config reference: docs/config.md. Routes and examples: README.md.\n";
+
+static const char *opt_config(int argc, char **argv, int *bad)
 {
+    const char *path = NULL;
+    *bad = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "aigw %s: --config needs a file name\n", argv[0]);
+                *bad = 1;
+                return NULL;
+            }
+            path = argv[++i];
+        } else if (strncmp(argv[i], "--config=", 9) == 0) {
+            path = argv[i] + 9;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            *bad = 2;
+            return NULL;
+        } else {
+            fprintf(stderr, "aigw %s: unknown option %s (see aigw --help)\n", argv[0], argv[i]);
+            *bad = 1;
+            return NULL;
+        }
+    }
+    return path;
+}
+
+static gw_config_t *load_config(const char *path)
+{
+    char err[768];
+    gw_config_t *cfg = path != NULL ? gw_config_load(path, err, sizeof(err))
+                                    : gw_config_parse(gw_config_embedded_default, strlen(gw_config_embedded_default),
+                                                      "<embedded defaults>", err, sizeof(err));
+    if (cfg == NULL)
+        fprintf(stderr, "aigw: config error: %s\n", err);
+    return cfg;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    int bad;
+    const char *path = opt_config(argc, argv, &bad);
+    if (bad)
+        return bad == 2 ? 0 : 2;
+    gw_config_t *cfg = load_config(path);
+    if (cfg == NULL)
+        return 1;
+    int rc = gw_server_run(cfg);
+    gw_config_free(cfg);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    int bad;
+    const char *path = opt_config(argc, argv, &bad);
+    if (bad)
+        return bad == 2 ? 0 : 2;
+    gw_config_t *cfg = load_config(path);
+    if (cfg == NULL)
+        return 1;
+    printf("%s: OK (%zu listeners, %zu clients, %zu providers)\n", cfg->path, cfg->nlisten, cfg->nclients, cfg->nproviders);
+    gw_config_free(cfg);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "-v") == 0 || strcmp(cmd, "--version") == 0) {
+        puts("aigw " AIGW_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    fprintf(stderr, "aigw: unknown command \"%s\" (see aigw --help)\n", cmd);
+    return 2;
 }

@@ -1,0 +1,168 @@
+/*
+ * Access log writer (see accesslog.h). Double buffering: workers append to `front` under the
+ * mutex; the writer thread swaps `front` and `back` under the mutex and writes `back` without
+ * holding it. The front buffer is capped at GW_ACCESSLOG_MAX_BYTES.
+ */
+#include "gateway/accesslog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "providers/provider.h"
+
+#define GW_ACCESSLOG_MAX_BYTES (8u << 20)
+
+struct st_gw_accesslog_t {
+    int fd;
+    int owns_fd;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pol_buf_t front, back;
+    uint64_t dropped;
+    int stopping;
+};
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return; /* disk full or closed stderr: nothing better to do from here */
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    gw_accesslog_t *log = arg;
+    pthread_mutex_lock(&log->mu);
+    for (;;) {
+        while (log->front.len == 0 && log->dropped == 0 && !log->stopping)
+            pthread_cond_wait(&log->cv, &log->mu);
+        pol_buf_t tmp = log->front;
+        log->front = log->back;
+        log->back = tmp;
+        pol_buf_reset(&log->front);
+        uint64_t dropped = log->dropped;
+        log->dropped = 0;
+        int stop = log->stopping;
+        pthread_mutex_unlock(&log->mu);
+        if (log->back.len > 0)
+            write_all(log->fd, log->back.base, log->back.len);
+        if (dropped > 0) {
+            char line[128];
+            int n = snprintf(line, sizeof(line), "{\"event\":\"access_log_overflow\",\"dropped_lines\":%" PRIu64 "}\n", dropped);
+            write_all(log->fd, line, (size_t)n);
+        }
+        pol_buf_reset(&log->back);
+        pthread_mutex_lock(&log->mu);
+        if (stop && log->front.len == 0)
+            break;
+    }
+    pthread_mutex_unlock(&log->mu);
+    return NULL;
+}
+
+gw_accesslog_t *gw_accesslog_open(const char *path, char *err, size_t errlen)
+{
+    gw_accesslog_t *log = calloc(1, sizeof(*log));
+    if (log == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    log->fd = -1;
+    if (path == NULL || path[0] == '\0')
+        return log;
+    if (strcmp(path, "-") == 0) {
+        log->fd = STDERR_FILENO;
+    } else if ((log->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+        snprintf(err, errlen, "access_log.path: cannot open %s: %s", path, strerror(errno));
+        free(log);
+        return NULL;
+    } else {
+        log->owns_fd = 1;
+    }
+    pthread_mutex_init(&log->mu, NULL);
+    pthread_cond_init(&log->cv, NULL);
+    if (pthread_create(&log->thread, NULL, writer_main, log) != 0) {
+        snprintf(err, errlen, "access log: cannot start thread");
+        if (log->owns_fd)
+            close(log->fd);
+        free(log);
+        return NULL;
+    }
+    return log;
+}
+
+static int add_str(pol_buf_t *out, const char *key, const char *v)
+{
+    if (pol_buf_appendf(out, ",\"%s\":", key) != 0)
+        return -1;
+    return v != NULL ? prov__json_str(out, v, strlen(v)) : pol_buf_append(out, "null", 4);
+}
+
+int gw_accesslog_format(const gw_access_rec_t *r, pol_buf_t *out)
+{
+    time_t secs = (time_t)(r->time_us / 1000000);
+    struct tm tm;
+    char ts[40];
+    gmtime_r(&secs, &tm);
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (pol_buf_appendf(out, "{\"time\":\"%s.%06" PRId64 "Z\"", ts, r->time_us % 1000000) != 0 ||
+        add_str(out, "request_id", r->request_id) != 0 || add_str(out, "method", r->method) != 0 ||
+        add_str(out, "route", r->route) != 0 || add_str(out, "client", r->client) != 0 || add_str(out, "user", r->user) != 0 ||
+        add_str(out, "provider", r->provider) != 0 || add_str(out, "remote_ip", r->remote_ip) != 0 ||
+        add_str(out, "protocol", r->protocol) != 0 ||
+        pol_buf_appendf(out,
+                        ",\"status\":%d,\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64 ",\"upstream_us\":%" PRId64
+                        ",\"overhead_us\":%" PRId64 ",\"total_us\":%" PRId64,
+                        r->status, r->bytes_in, r->bytes_out, r->upstream_us, r->overhead_us, r->total_us) != 0 ||
+        add_str(out, "error", r->error) != 0 || pol_buf_append(out, "}\n", 2) != 0)
+        return -1;
+    return 0;
+}
+
+void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, pol_buf_t *scratch)
+{
+    if (log == NULL || log->fd < 0)
+        return;
+    pol_buf_reset(scratch);
+    if (gw_accesslog_format(rec, scratch) != 0)
+        return;
+    pthread_mutex_lock(&log->mu);
+    if (log->front.len + scratch->len > GW_ACCESSLOG_MAX_BYTES || pol_buf_append(&log->front, scratch->base, scratch->len) != 0)
+        log->dropped++;
+    pthread_cond_signal(&log->cv);
+    pthread_mutex_unlock(&log->mu);
+}
+
+void gw_accesslog_close(gw_accesslog_t *log)
+{
+    if (log == NULL)
+        return;
+    if (log->fd >= 0) {
+        pthread_mutex_lock(&log->mu);
+        log->stopping = 1;
+        pthread_cond_signal(&log->cv);
+        pthread_mutex_unlock(&log->mu);
+        pthread_join(log->thread, NULL);
+        pthread_mutex_destroy(&log->mu);
+        pthread_cond_destroy(&log->cv);
+        if (log->owns_fd)
+            close(log->fd);
+    }
+    pol_buf_free(&log->front);
+    pol_buf_free(&log->back);
+    free(log);
+}

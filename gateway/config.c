@@ -1,0 +1,681 @@
+/*
+ * Config loading (see config.h). The design follows redis' config table: every scalar key is one
+ * row of `scalar_keys` with its type, bounds, default and unit in the name; structured keys
+ * (listen, clients, admin_tokens, providers) have a parse function each; sections owned by other
+ * modules are listed in `module_sections` and kept as JSON. Anything else is an error, so a typo
+ * fails at start instead of silently using a default.
+ *
+ * Order: parse JSON (jansson, start-up only) -> expand ${ENV} in every string, in place ->
+ * fill defaults -> apply rows -> structured keys -> cross checks.
+ */
+#include "gateway/config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "providers/provider.h"
+
+const char gw_config_embedded_default[] =
+    "{\n"
+    "  \"listen\": [{\"host\": \"127.0.0.1\", \"port\": 8080}],\n"
+    "  \"clients\": [{\"name\": \"backend\", \"key\": \"${AIGW_CLIENT_KEY}\"}],\n"
+    "  \"providers\": {\"openai\": {\"base_url\": \"${OPENAI_BASE_URL:-https://api.openai.com}\",\n"
+    "                             \"api_key\": \"${OPENAI_API_KEY:-}\"}}\n"
+    "}\n";
+
+typedef enum { KEY_U64, KEY_STR } key_type_t;
+
+struct st_scalar_key_t {
+    const char *path; /* dotted */
+    key_type_t type;
+    size_t offset;
+    uint64_t min, max;   /* KEY_U64 bounds, inclusive */
+    uint64_t def_u64;    /* KEY_U64 default */
+    const char *def_str; /* KEY_STR default (NULL = unset) */
+};
+
+#define OFF(f) offsetof(gw_config_t, f)
+static const struct st_scalar_key_t scalar_keys[] = {
+    {"workers", KEY_U64, OFF(workers), 0, 256, 0, NULL},
+    {"limits.max_request_body_bytes", KEY_U64, OFF(max_request_body_bytes), 1024, (uint64_t)1 << 30, 20u << 20, NULL},
+    {"upstream.connect_timeout_ms", KEY_U64, OFF(upstream.connect_timeout_ms), 1, 600000, 10000, NULL},
+    {"upstream.first_byte_timeout_ms", KEY_U64, OFF(upstream.first_byte_timeout_ms), 1, 3600000, 300000, NULL},
+    {"upstream.idle_timeout_ms", KEY_U64, OFF(upstream.idle_timeout_ms), 1, 3600000, 120000, NULL},
+    {"upstream.max_connections", KEY_U64, OFF(upstream.max_connections), 1, 100000, 1024, NULL},
+    {"upstream.ca_file", KEY_STR, OFF(upstream.ca_file), 0, 0, 0, NULL},
+    {"drain_timeout_ms", KEY_U64, OFF(drain_timeout_ms), 0, 3600000, 30000, NULL},
+    {"access_log.path", KEY_STR, OFF(access_log_path), 0, 0, 0, "-"},
+    {"master_key_file", KEY_STR, OFF(master_key_file), 0, 0, 0, NULL},
+};
+#undef OFF
+
+/* Top-level keys parsed here (besides the scalar rows' first segments). */
+static const char *const structured_keys[] = {"listen", "clients", "admin_tokens", "providers", "limits", "upstream",
+                                              "access_log"};
+/* Top-level sections validated by their own modules. */
+static const char *const module_sections[] = {"pii",     "training", "retention", "pricing",     "credits", "store",
+                                              "models",  "log_bodies", "rate_limits", "metrics"};
+/* Keys allowed inside the structured objects that are scalar-table parents. */
+static const char *const limits_keys[] = {"max_request_body_bytes"};
+static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms",
+                                            "max_connections", "ca_file"};
+static const char *const access_log_keys[] = {"path"};
+
+static void set_err(char *err, size_t errlen, const char *origin, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_err(char *err, size_t errlen, const char *origin, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0)
+        return;
+    int n = snprintf(err, errlen, "%s: ", origin);
+    if (n < 0 || (size_t)n >= errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+void gw_config_hash_key(const char *key, size_t len, unsigned char out[GW_KEY_HASH_BYTES])
+{
+    crypto_generichash(out, GW_KEY_HASH_BYTES, (const unsigned char *)key, len, NULL, 0);
+}
+
+char *gw_config_expand_env(const char *in, char *err, size_t errlen)
+{
+    pol_buf_t out = POL_BUF_INIT;
+    const char *p = in;
+    if (pol_buf_reserve(&out, strlen(in)) != 0)
+        goto oom;
+    out.base[0] = '\0';
+    while (*p != '\0') {
+        if (p[0] == '$' && p[1] == '$') {
+            if (pol_buf_append(&out, "$", 1) != 0)
+                goto oom;
+            p += 2;
+            continue;
+        }
+        if (p[0] != '$' || p[1] != '{') {
+            const char *next = strchr(p + 1, '$');
+            size_t n = next != NULL ? (size_t)(next - p) : strlen(p);
+            if (pol_buf_append(&out, p, n) != 0)
+                goto oom;
+            p += n;
+            continue;
+        }
+        const char *close = strchr(p + 2, '}');
+        if (close == NULL) {
+            snprintf(err, errlen, "unterminated ${ in \"%s\"", in);
+            goto fail;
+        }
+        const char *name = p + 2;
+        const char *dflt = NULL;
+        size_t name_len = (size_t)(close - name);
+        const char *sep = memchr(name, ':', name_len);
+        if (sep != NULL && sep + 1 < close && sep[1] == '-') {
+            dflt = sep + 2;
+            name_len = (size_t)(sep - name);
+        }
+        if (name_len == 0 || name_len > 128) {
+            snprintf(err, errlen, "bad variable name in \"%s\"", in);
+            goto fail;
+        }
+        for (size_t i = 0; i < name_len; i++) {
+            char c = name[i];
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+                snprintf(err, errlen, "bad variable name in \"%s\" (expected ${NAME} or ${NAME:-default})", in);
+                goto fail;
+            }
+        }
+        char vname[129];
+        memcpy(vname, name, name_len);
+        vname[name_len] = '\0';
+        const char *val = getenv(vname);
+        if (val == NULL || (val[0] == '\0' && dflt != NULL)) {
+            if (dflt == NULL) {
+                snprintf(err, errlen, "environment variable %s is not set (use ${%s:-default} for an optional value)", vname,
+                         vname);
+                goto fail;
+            }
+            if (pol_buf_append(&out, dflt, (size_t)(close - dflt)) != 0)
+                goto oom;
+        } else if (pol_buf_append(&out, val, strlen(val)) != 0) {
+            goto oom;
+        }
+        p = close + 1;
+    }
+    return out.base;
+oom:
+    snprintf(err, errlen, "out of memory");
+fail:
+    pol_buf_free(&out);
+    return NULL;
+}
+
+/* Expands every string in the tree in place; `path` accumulates the key path for errors. */
+static int expand_tree(json_t *node, pol_buf_t *path, char *err, size_t errlen)
+{
+    size_t mark = path->len;
+    int ret = 0;
+    if (json_is_string(node)) {
+        const char *s = json_string_value(node);
+        if (strchr(s, '$') == NULL)
+            return 0;
+        char sub[512];
+        char *x = gw_config_expand_env(s, sub, sizeof(sub));
+        if (x == NULL) {
+            snprintf(err, errlen, "%s: %s", path->len ? path->base : "(root)", sub);
+            return -1;
+        }
+        json_string_set(node, x);
+        sodium_memzero(x, strlen(x));
+        free(x);
+        return 0;
+    }
+    if (json_is_object(node)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(node, k, v)
+        {
+            path->len = mark;
+            if (pol_buf_appendf(path, "%s%s", mark ? "." : "", k) != 0 || (ret = expand_tree(v, path, err, errlen)) != 0)
+                break;
+        }
+    } else if (json_is_array(node)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(node, i, v)
+        {
+            path->len = mark;
+            if (pol_buf_appendf(path, "[%zu]", i) != 0 || (ret = expand_tree(v, path, err, errlen)) != 0)
+                break;
+        }
+    }
+    path->len = mark;
+    if (path->base != NULL)
+        path->base[mark] = '\0';
+    return ret;
+}
+
+static json_t *lookup_path(json_t *root, const char *dotted)
+{
+    char seg[64];
+    json_t *cur = root;
+    const char *p = dotted;
+    while (cur != NULL && *p != '\0') {
+        const char *dot = strchr(p, '.');
+        size_t n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+        if (n >= sizeof(seg) || !json_is_object(cur))
+            return NULL;
+        memcpy(seg, p, n);
+        seg[n] = '\0';
+        cur = json_object_get(cur, seg);
+        p += n + (dot != NULL);
+    }
+    return cur;
+}
+
+static int in_list(const char *k, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(k, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int check_keys(json_t *obj, const char *where, const char *const *allowed, size_t n, const char *origin, char *err,
+                      size_t errlen)
+{
+    const char *k;
+    json_t *v;
+    if (!json_is_object(obj)) {
+        set_err(err, errlen, origin, "%s: expected an object", where);
+        return -1;
+    }
+    json_object_foreach(obj, k, v)
+    {
+        if (!in_list(k, allowed, n)) {
+            set_err(err, errlen, origin, "%s%s%s: unknown key", where, *where ? "." : "", k);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static char *dup_str(json_t *v)
+{
+    return strdup(json_string_value(v));
+}
+
+static int parse_listen(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"host", "port", "tls"};
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > 16) {
+        set_err(err, errlen, origin, "listen: expected an array of 1..16 listener objects");
+        return -1;
+    }
+    cfg->nlisten = json_array_size(arr);
+    cfg->listen = calloc(cfg->nlisten, sizeof(*cfg->listen));
+    if (cfg->listen == NULL)
+        return -1;
+    size_t i;
+    json_t *l;
+    json_array_foreach(arr, i, l)
+    {
+        char where[32];
+        snprintf(where, sizeof(where), "listen[%zu]", i);
+        if (check_keys(l, where, keys, 3, origin, err, errlen) != 0)
+            return -1;
+        json_t *host = json_object_get(l, "host"), *port = json_object_get(l, "port"), *tls = json_object_get(l, "tls");
+        if (host != NULL && !json_is_string(host)) {
+            set_err(err, errlen, origin, "%s.host: expected an IP address string", where);
+            return -1;
+        }
+        if (!json_is_integer(port) || json_integer_value(port) < 1 || json_integer_value(port) > 65535) {
+            set_err(err, errlen, origin, "%s.port: expected an integer in 1..65535", where);
+            return -1;
+        }
+        cfg->listen[i].host = strdup(host != NULL ? json_string_value(host) : "127.0.0.1");
+        cfg->listen[i].port = (uint16_t)json_integer_value(port);
+        if (tls != NULL) {
+            static const char *const tkeys[] = {"cert", "key"};
+            char twhere[48];
+            snprintf(twhere, sizeof(twhere), "%s.tls", where);
+            if (check_keys(tls, twhere, tkeys, 2, origin, err, errlen) != 0)
+                return -1;
+            json_t *c = json_object_get(tls, "cert"), *k = json_object_get(tls, "key");
+            if (!json_is_string(c) || !json_is_string(k)) {
+                set_err(err, errlen, origin, "%s: expected {\"cert\": PEM path, \"key\": PEM path}", twhere);
+                return -1;
+            }
+            cfg->listen[i].tls_cert = dup_str(c);
+            cfg->listen[i].tls_key = dup_str(k);
+        }
+    }
+    return 0;
+}
+
+static int parse_hex32(const char *hex, unsigned char out[GW_KEY_HASH_BYTES])
+{
+    size_t bin_len = 0;
+    if (strlen(hex) != GW_KEY_HASH_BYTES * 2)
+        return -1;
+    if (sodium_hex2bin(out, GW_KEY_HASH_BYTES, hex, strlen(hex), NULL, &bin_len, NULL) != 0 || bin_len != GW_KEY_HASH_BYTES)
+        return -1;
+    return 0;
+}
+
+/* A credential entry: {"<namekey>": "...", "key": "secret"} or {"<namekey>": "...", "key_hash": "blake2b:<64 hex>"}. */
+static int parse_credential(json_t *e, const char *where, const char *namekey, char **name_out,
+                            unsigned char hash[GW_KEY_HASH_BYTES], const char *origin, char *err, size_t errlen)
+{
+    const char *const keys[] = {namekey, "key", "key_hash", "token", "token_hash"};
+    if (check_keys(e, where, keys, 5, origin, err, errlen) != 0)
+        return -1;
+    json_t *name = json_object_get(e, namekey);
+    json_t *key = json_object_get(e, "key");
+    json_t *key_hash = json_object_get(e, "key_hash");
+    if (key == NULL)
+        key = json_object_get(e, "token");
+    if (key_hash == NULL)
+        key_hash = json_object_get(e, "token_hash");
+    if (!json_is_string(name) || json_string_length(name) == 0) {
+        set_err(err, errlen, origin, "%s.%s: expected a non-empty string", where, namekey);
+        return -1;
+    }
+    if ((key == NULL) == (key_hash == NULL)) {
+        set_err(err, errlen, origin, "%s: expected exactly one of \"key\" (the secret) or \"key_hash\" (\"blake2b:<64 hex>\")",
+                where);
+        return -1;
+    }
+    if (key != NULL) {
+        if (!json_is_string(key) || json_string_length(key) < 16) {
+            set_err(err, errlen, origin, "%s.key: expected a secret of at least 16 characters", where);
+            return -1;
+        }
+        gw_config_hash_key(json_string_value(key), json_string_length(key), hash);
+    } else {
+        const char *h = json_is_string(key_hash) ? json_string_value(key_hash) : "";
+        if (strncmp(h, "blake2b:", 8) != 0 || parse_hex32(h + 8, hash) != 0) {
+            set_err(err, errlen, origin, "%s.key_hash: expected \"blake2b:\" followed by 64 hex digits", where);
+            return -1;
+        }
+    }
+    *name_out = dup_str(name);
+    return 0;
+}
+
+static int parse_clients(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen)
+{
+    if (!json_is_array(arr)) {
+        set_err(err, errlen, origin, "clients: expected an array of {\"name\", \"key\"} objects");
+        return -1;
+    }
+    cfg->nclients = json_array_size(arr);
+    cfg->clients = calloc(cfg->nclients + 1, sizeof(*cfg->clients));
+    if (cfg->clients == NULL)
+        return -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        char where[32];
+        snprintf(where, sizeof(where), "clients[%zu]", i);
+        if (parse_credential(e, where, "name", &cfg->clients[i].name, cfg->clients[i].key_hash, origin, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_admin_tokens(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen)
+{
+    if (!json_is_array(arr)) {
+        set_err(err, errlen, origin, "admin_tokens: expected an array of {\"role\", \"token\"} objects");
+        return -1;
+    }
+    cfg->nadmin_tokens = json_array_size(arr);
+    cfg->admin_tokens = calloc(cfg->nadmin_tokens + 1, sizeof(*cfg->admin_tokens));
+    if (cfg->admin_tokens == NULL)
+        return -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        char where[40];
+        snprintf(where, sizeof(where), "admin_tokens[%zu]", i);
+        gw_admin_token_conf_t *t = &cfg->admin_tokens[i];
+        if (parse_credential(e, where, "role", &t->role, t->token_hash, origin, err, errlen) != 0)
+            return -1;
+        if (strcmp(t->role, "ops") != 0 && strcmp(t->role, "privacy") != 0 && strcmp(t->role, "admin") != 0) {
+            set_err(err, errlen, origin, "%s.role: expected one of ops|privacy|admin", where);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"base_url", "api_key", "tier"};
+    if (!json_is_object(obj)) {
+        set_err(err, errlen, origin, "providers: expected an object {\"<provider>\": {\"base_url\", \"api_key\"}}");
+        return -1;
+    }
+    cfg->nproviders = json_object_size(obj);
+    cfg->providers = calloc(cfg->nproviders + 1, sizeof(*cfg->providers));
+    if (cfg->providers == NULL)
+        return -1;
+    size_t i = 0;
+    const char *name;
+    json_t *p;
+    json_object_foreach(obj, name, p)
+    {
+        char where[96];
+        snprintf(where, sizeof(where), "providers.%s", name);
+        if (prov_find(name) == NULL) {
+            pol_buf_t names = POL_BUF_INIT;
+            size_t n;
+            const prov_adapter_t *const *all = prov_all(&n);
+            for (size_t j = 0; j < n; j++)
+                pol_buf_appendf(&names, "%s%s", j ? "|" : "", all[j]->name);
+            set_err(err, errlen, origin, "%s: unknown provider (expected one of %s)", where, names.base);
+            pol_buf_free(&names);
+            return -1;
+        }
+        if (check_keys(p, where, keys, 3, origin, err, errlen) != 0)
+            return -1;
+        json_t *url = json_object_get(p, "base_url"), *key = json_object_get(p, "api_key"), *tier = json_object_get(p, "tier");
+        const char *u = json_is_string(url) ? json_string_value(url) : "";
+        if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) {
+            set_err(err, errlen, origin, "%s.base_url: expected an http:// or https:// URL", where);
+            return -1;
+        }
+        if (key != NULL && !json_is_string(key)) {
+            set_err(err, errlen, origin, "%s.api_key: expected a string", where);
+            return -1;
+        }
+        if (tier != NULL && (!json_is_string(tier) || (strcmp(json_string_value(tier), "paid") != 0 &&
+                                                       strcmp(json_string_value(tier), "free") != 0))) {
+            set_err(err, errlen, origin, "%s.tier: expected \"paid\" or \"free\"", where);
+            return -1;
+        }
+        gw_provider_conf_t *pc = &cfg->providers[i++];
+        pc->name = strdup(name);
+        pc->base_url = strdup(u);
+        size_t ul = strlen(pc->base_url);
+        while (ul > 0 && pc->base_url[ul - 1] == '/')
+            pc->base_url[--ul] = '\0';
+        const char *k = key != NULL ? json_string_value(key) : "";
+        pc->api_key = sodium_malloc(strlen(k) + 1);
+        if (pc->api_key == NULL)
+            return -1;
+        memcpy(pc->api_key, k, strlen(k) + 1);
+        pc->tier = tier != NULL ? dup_str(tier) : NULL;
+    }
+    return 0;
+}
+
+static int apply_scalars(gw_config_t *cfg, const char *origin, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(scalar_keys) / sizeof(scalar_keys[0]); i++) {
+        const struct st_scalar_key_t *k = &scalar_keys[i];
+        json_t *v = lookup_path(cfg->root, k->path);
+        char *base = (char *)cfg + k->offset;
+        if (k->type == KEY_U64) {
+            uint64_t val = k->def_u64;
+            if (v != NULL) {
+                if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < k->min ||
+                    (uint64_t)json_integer_value(v) > k->max) {
+                    set_err(err, errlen, origin, "%s: expected an integer in %" PRIu64 "..%" PRIu64, k->path, k->min, k->max);
+                    return -1;
+                }
+                val = (uint64_t)json_integer_value(v);
+            }
+            if (strcmp(k->path, "workers") == 0)
+                *(unsigned *)base = (unsigned)val;
+            else if (strcmp(k->path, "limits.max_request_body_bytes") == 0)
+                *(size_t *)base = (size_t)val;
+            else
+                *(uint64_t *)base = val;
+        } else {
+            const char *s = k->def_str;
+            if (v != NULL) {
+                if (!json_is_string(v)) {
+                    set_err(err, errlen, origin, "%s: expected a string", k->path);
+                    return -1;
+                }
+                s = json_string_value(v);
+            }
+            *(char **)base = s != NULL ? strdup(s) : NULL;
+        }
+    }
+    return 0;
+}
+
+/* Secrets are kept only as hashes (client keys, admin tokens) or in sodium_malloc memory (provider
+ * keys): wipe the plaintext copies jansson holds and drop them from the tree. */
+static void wipe_member(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_string(v)) {
+        sodium_memzero((char *)json_string_value(v), json_string_length(v));
+        json_object_del(obj, key);
+    }
+}
+
+static void scrub_secrets(json_t *root)
+{
+    size_t i;
+    json_t *e;
+    const char *name;
+    json_array_foreach(json_object_get(root, "clients"), i, e) wipe_member(e, "key");
+    json_array_foreach(json_object_get(root, "admin_tokens"), i, e)
+    {
+        wipe_member(e, "token");
+        wipe_member(e, "key");
+    }
+    json_object_foreach(json_object_get(root, "providers"), name, e) wipe_member(e, "api_key");
+}
+
+gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    gw_config_t *cfg = calloc(1, sizeof(*cfg));
+    pol_buf_t path = POL_BUF_INIT;
+    if (cfg == NULL || sodium_init() < 0) {
+        set_err(err, errlen, origin, "out of memory");
+        free(cfg);
+        return NULL;
+    }
+    cfg->path = strdup(origin);
+    if ((cfg->root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+        set_err(err, errlen, origin, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        goto fail;
+    }
+    if (!json_is_object(cfg->root)) {
+        set_err(err, errlen, origin, "expected a JSON object at the top level");
+        goto fail;
+    }
+    char sub[600];
+    if (expand_tree(cfg->root, &path, sub, sizeof(sub)) != 0) {
+        set_err(err, errlen, origin, "%s", sub);
+        goto fail;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(cfg->root, k, v)
+    {
+        if (!in_list(k, structured_keys, sizeof(structured_keys) / sizeof(structured_keys[0])) &&
+            !in_list(k, module_sections, sizeof(module_sections) / sizeof(module_sections[0])) &&
+            strcmp(k, "workers") != 0 && strcmp(k, "drain_timeout_ms") != 0 && strcmp(k, "master_key_file") != 0) {
+            set_err(err, errlen, origin, "%s: unknown key (see docs/config.md)", k);
+            goto fail;
+        }
+    }
+    if ((v = json_object_get(cfg->root, "limits")) != NULL &&
+        check_keys(v, "limits", limits_keys, sizeof(limits_keys) / sizeof(limits_keys[0]), origin, err, errlen) != 0)
+        goto fail;
+    if ((v = json_object_get(cfg->root, "upstream")) != NULL &&
+        check_keys(v, "upstream", upstream_keys, sizeof(upstream_keys) / sizeof(upstream_keys[0]), origin, err, errlen) != 0)
+        goto fail;
+    if ((v = json_object_get(cfg->root, "access_log")) != NULL &&
+        check_keys(v, "access_log", access_log_keys, 1, origin, err, errlen) != 0)
+        goto fail;
+    if (apply_scalars(cfg, origin, err, errlen) != 0)
+        goto fail;
+
+    json_t *listen = json_object_get(cfg->root, "listen");
+    if (listen == NULL) {
+        json_t *dflt = json_loads("[{\"host\":\"127.0.0.1\",\"port\":8080}]", 0, NULL);
+        json_object_set_new(cfg->root, "listen", dflt);
+        listen = dflt;
+    }
+    if (parse_listen(cfg, listen, origin, err, errlen) != 0)
+        goto fail;
+    if ((v = json_object_get(cfg->root, "clients")) != NULL && parse_clients(cfg, v, origin, err, errlen) != 0)
+        goto fail;
+    if ((v = json_object_get(cfg->root, "admin_tokens")) != NULL && parse_admin_tokens(cfg, v, origin, err, errlen) != 0)
+        goto fail;
+    if ((v = json_object_get(cfg->root, "providers")) != NULL && parse_providers(cfg, v, origin, err, errlen) != 0)
+        goto fail;
+    for (size_t i = 0; i < cfg->nlisten; i++)
+        for (size_t j = i + 1; j < cfg->nlisten; j++)
+            if (cfg->listen[i].port == cfg->listen[j].port && strcmp(cfg->listen[i].host, cfg->listen[j].host) == 0) {
+                set_err(err, errlen, origin, "listen[%zu]: %s:%u is already used by listen[%zu]", j, cfg->listen[j].host,
+                        cfg->listen[j].port, i);
+                goto fail;
+            }
+    scrub_secrets(cfg->root);
+    pol_buf_free(&path);
+    return cfg;
+fail:
+    pol_buf_free(&path);
+    gw_config_free(cfg);
+    return NULL;
+}
+
+gw_config_t *gw_config_load(const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        set_err(err, errlen, path, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    pol_buf_t buf = POL_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+        if (pol_buf_append(&buf, chunk, n) != 0 || buf.len > (16u << 20)) {
+            set_err(err, errlen, path, "file too large or out of memory");
+            fclose(fp);
+            pol_buf_free(&buf);
+            return NULL;
+        }
+    }
+    int rd_err = ferror(fp);
+    fclose(fp);
+    if (rd_err) {
+        set_err(err, errlen, path, "read error");
+        pol_buf_free(&buf);
+        return NULL;
+    }
+    gw_config_t *cfg = gw_config_parse(buf.base != NULL ? buf.base : "", buf.len, path, err, errlen);
+    pol_buf_free(&buf);
+    return cfg;
+}
+
+void gw_config_free(gw_config_t *cfg)
+{
+    if (cfg == NULL)
+        return;
+    for (size_t i = 0; i < cfg->nlisten; i++) {
+        free(cfg->listen[i].host);
+        free(cfg->listen[i].tls_cert);
+        free(cfg->listen[i].tls_key);
+    }
+    free(cfg->listen);
+    for (size_t i = 0; i < cfg->nclients; i++)
+        free(cfg->clients[i].name);
+    free(cfg->clients);
+    for (size_t i = 0; i < cfg->nadmin_tokens; i++)
+        free(cfg->admin_tokens[i].role);
+    free(cfg->admin_tokens);
+    for (size_t i = 0; i < cfg->nproviders; i++) {
+        free(cfg->providers[i].name);
+        free(cfg->providers[i].base_url);
+        if (cfg->providers[i].api_key != NULL)
+            sodium_free(cfg->providers[i].api_key);
+        free(cfg->providers[i].tier);
+    }
+    free(cfg->providers);
+    free(cfg->upstream.ca_file);
+    free(cfg->access_log_path);
+    free(cfg->master_key_file);
+    free(cfg->path);
+    if (cfg->root != NULL)
+        json_decref(cfg->root);
+    free(cfg);
+}
+
+json_t *gw_config_section(const gw_config_t *cfg, const char *name)
+{
+    return json_object_get(cfg->root, name);
+}
+
+const char *gw_config_master_key_file(const gw_config_t *cfg)
+{
+    return cfg->master_key_file;
+}
+
+const gw_provider_conf_t *gw_config_provider(const gw_config_t *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->nproviders; i++)
+        if (strcmp(cfg->providers[i].name, name) == 0)
+            return &cfg->providers[i];
+    return NULL;
+}

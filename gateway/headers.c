@@ -1,0 +1,78 @@
+/*
+ * Header rewriting (see headers.h). Lists are short, so a case-insensitive scan over a table
+ * keyed by length is enough; no allocation.
+ */
+#include "gateway/headers.h"
+
+#include <string.h>
+#include <strings.h>
+
+static int in_set(const char *name, size_t len, const char *const *set)
+{
+    for (; *set != NULL; set++) {
+        size_t n = strlen(*set);
+        if (n == len && strncasecmp(name, *set, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *const hop_by_hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+                                         "transfer-encoding", "upgrade", "http2-settings", NULL};
+
+static const char *const drop_req[] = {"host", "content-length", "expect", "authorization", "x-api-key", "x-goog-api-key",
+                                       "accept-encoding", "cookie", "proxy-authorization", "forwarded", "x-forwarded-for",
+                                       NULL};
+
+static const char *const drop_resp[] = {"content-length", "content-encoding", "server", "date", "set-cookie", NULL};
+
+int gw_headers_drop_request(const char *name, size_t len)
+{
+    if (len >= 7 && strncasecmp(name, "x-aigw-", 7) == 0)
+        return 1;
+    return in_set(name, len, hop_by_hop) || in_set(name, len, drop_req);
+}
+
+int gw_headers_drop_response(const char *name, size_t len)
+{
+    if (len >= 7 && strncasecmp(name, "x-aigw-", 7) == 0)
+        return 1;
+    return in_set(name, len, hop_by_hop) || in_set(name, len, drop_resp);
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value,
+                          size_t *value_len)
+{
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
+    if (len == 0)
+        return 2;
+    if (len >= 5 && strncasecmp(line, "HTTP/", 5) == 0)
+        return 1;
+    size_t colon = 0;
+    while (colon < len && line[colon] != ':')
+        colon++;
+    if (colon == 0 || colon == len)
+        return -1;
+    for (size_t i = 0; i < colon; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c <= 0x20 || c >= 0x7f)
+            return -1; /* field names are tokens (RFC 9110 section 5.1) */
+    }
+    size_t v = colon + 1;
+    while (v < len && is_ws(line[v]))
+        v++;
+    size_t end = len;
+    while (end > v && is_ws(line[end - 1]))
+        end--;
+    *name = line;
+    *name_len = colon;
+    *value = line + v;
+    *value_len = end - v;
+    return 0;
+}

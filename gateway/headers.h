@@ -1,0 +1,34 @@
+/*
+ * Header rewriting rules between the client and the upstream provider. Pure functions on
+ * (name, length) pairs so they are unit-tested without a server.
+ *
+ * Dropped toward the provider: hop-by-hop headers (RFC 9110 section 7.6.1: Connection,
+ * Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, plus HTTP2-Settings),
+ * Host and Content-Length (curl sets them), Expect (curl would send 100-continue), the client's
+ * credentials (Authorization, x-api-key, x-goog-api-key: the client key never leaves aigw),
+ * Accept-Encoding (aigw must read responses in clear to restore placeholders and meter usage),
+ * Cookie, and every X-AIGW- header (aigw's own, e.g. the end-user id).
+ * Dropped toward the client: hop-by-hop headers, Content-Length and Content-Encoding (aigw may
+ * rewrite the body and re-frames it), Server, Date (h2o sets them), Set-Cookie.
+ */
+#ifndef AIGW_GATEWAY_HEADERS_H
+#define AIGW_GATEWAY_HEADERS_H
+
+#include <stddef.h>
+
+/** 1 if a request header `name` (`len` bytes, any case) must not be forwarded upstream. */
+int gw_headers_drop_request(const char *name, size_t len);
+
+/** 1 if an upstream response header `name` (`len` bytes, any case) must not reach the client. */
+int gw_headers_drop_response(const char *name, size_t len);
+
+/**
+ * Parses one raw response header line from curl ("Name: value\r\n"). On success points
+ * *name and *value into `line` (borrowed), trims whitespace, and returns 0. Returns 1 for a
+ * status line ("HTTP/1.1 200 OK", "HTTP/2 200"), 2 for the blank end-of-headers line, -1 for
+ * anything malformed.
+ */
+int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value,
+                          size_t *value_len);
+
+#endif

@@ -1,0 +1,890 @@
+/*
+ * The request pipeline (see proxy.h). One gw_call_t per request, taken from a per-worker pool
+ * so the hot path does not allocate once warm; the call's buffers keep their capacity across
+ * requests. Callbacks read in firing order:
+ *
+ *   gw_proxy_on_req          route, auth, user, body checks, build the upstream request
+ *   on_upstream_header       curl: status line and headers (forwarded ones copied to h2o)
+ *   on_upstream_body         curl: body bytes -> pending buffer -> h2o_send (one in flight)
+ *   on_generator_proceed     h2o: previous send written; unpause curl, send more
+ *   on_timeout               first-byte / idle timer: 504 before the response, abort after
+ *   on_upstream_done         curl transfer finished (success or error)
+ *   on_req_dispose           h2o: request freed (finished or client gone): access log,
+ *                            cancel the upstream transfer if still running
+ *
+ * Lifetime: a call is referenced by the h2o request (until dispose) and by the curl transfer
+ * (until done or cancelled); it returns to the pool when both are gone. Backpressure: at most
+ * one h2o_send is in flight; while it is, upstream bytes collect in `pending` up to
+ * GW_PENDING_HIGH, then the curl write callback returns CURL_WRITEFUNC_PAUSE and the idle
+ * timer stops (a slow client is not an idle upstream) until h2o asks for more. Memory per
+ * stream is therefore bounded by about two curl buffers (64 KiB each), whatever the response
+ * size (notes/platform-facts.md section 2).
+ *
+ * Upstream 5xx answers are not passed through: the body is collected (capped) and the client
+ * gets a 502 in the provider's shape naming the upstream status, as SDKs expect from a
+ * gateway. 4xx answers (including 429 with Retry-After) pass through unchanged.
+ */
+#include "gateway/proxy.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "gateway/auth.h"
+#include "gateway/errors.h"
+#include "gateway/headers.h"
+#include "providers/provider.h"
+
+#define GW_PENDING_HIGH (64u * 1024)
+#define GW_ERRBODY_MAX (64u * 1024)
+#define GW_USER_MAX 256
+
+typedef enum {
+    GW_CALL_IDLE,      /* in the pool */
+    GW_CALL_LOCAL,     /* answered by aigw itself (error, health) */
+    GW_CALL_UPSTREAM,  /* transfer running, response not started */
+    GW_CALL_STREAMING, /* response started, body flowing */
+    GW_CALL_FINISHED   /* final h2o_send issued */
+} gw_call_state_t;
+
+struct st_gw_call_t {
+    h2o_generator_t super; /* first: h2o passes it back to proceed/stop */
+    gw_upstream_req_t upreq;
+    gw_worker_t *worker;
+    gw_call_t *next_free;
+    h2o_req_t *req; /* NULL once disposed */
+    gw_call_state_t state;
+    int refs;
+    uv_timer_t timer;
+    int timer_ready;
+
+    /* request */
+    const prov_adapter_t *adapter;
+    const gw_provider_conf_t *provider;
+    const gw_client_conf_t *client;
+    char request_id[36];
+    pol_buf_t user;  /* end-user id, copied (outlives req->pool for the access log) */
+    pol_buf_t route; /* request path without query, copied */
+    pol_buf_t url;   /* upstream URL */
+    pol_buf_t hdr;   /* scratch for one header line */
+    struct curl_slist *req_headers;
+    CURL *easy;
+    const char *body;  /* request body sent upstream (req->entity or a rewritten copy) */
+    size_t body_len;
+    size_t body_off;   /* upload read position */
+    pol_buf_t body_rewritten;
+
+    /* response */
+    long upstream_status;
+    int map_upstream_error; /* upstream answered >= 500: collect body, answer 502 */
+    int curl_paused;
+    int in_curl_cb;
+    int send_inflight;
+    int upstream_done;
+    int upstream_failed;
+    pol_buf_t pending;
+    pol_buf_t inflight;
+    pol_buf_t errbody;
+
+    /* accounting */
+    int no_access_log; /* health probes */
+    int status;
+    const char *error_code;
+    uint64_t bytes_out;
+    uint64_t t_start_ns;
+    uint64_t t_upstream_ns;   /* handed to curl */
+    uint64_t t_headers_ns;    /* upstream headers complete */
+    uint64_t overhead_ns;     /* inside aigw: before upstream + response processing */
+    int64_t wall_start_us;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int64_t wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- call pool ------------------------------------------------------------------------- */
+
+static void release(gw_call_t *call)
+{
+    if (--call->refs > 0)
+        return;
+    gw_worker_t *w = call->worker;
+    if (call->timer_ready)
+        uv_timer_stop(&call->timer);
+    if (call->req_headers != NULL) {
+        curl_slist_free_all(call->req_headers);
+        call->req_headers = NULL;
+    }
+    call->state = GW_CALL_IDLE;
+    call->next_free = w->free_calls;
+    w->free_calls = call;
+}
+
+static gw_call_t *call_acquire(gw_worker_t *w)
+{
+    gw_call_t *call = w->free_calls;
+    if (call != NULL) {
+        w->free_calls = call->next_free;
+    } else if ((call = calloc(1, sizeof(*call))) != NULL) {
+        call->worker = w;
+        if (uv_timer_init(&w->loop, &call->timer) == 0) {
+            call->timer.data = call;
+            call->timer_ready = 1;
+        }
+    } else {
+        return NULL;
+    }
+    /* reset per-request state, keep buffers' memory */
+    call->next_free = NULL;
+    call->req = NULL;
+    call->refs = 0;
+    call->adapter = &prov_openai;
+    call->provider = NULL;
+    call->client = NULL;
+    pol_buf_reset(&call->user);
+    pol_buf_reset(&call->route);
+    pol_buf_reset(&call->url);
+    pol_buf_reset(&call->pending);
+    pol_buf_reset(&call->inflight);
+    pol_buf_reset(&call->errbody);
+    pol_buf_reset(&call->body_rewritten);
+    call->req_headers = NULL;
+    call->easy = NULL;
+    call->body = NULL;
+    call->body_len = call->body_off = 0;
+    call->upstream_status = 0;
+    call->map_upstream_error = call->curl_paused = call->in_curl_cb = call->send_inflight = 0;
+    call->upstream_done = call->upstream_failed = 0;
+    call->status = 0;
+    call->no_access_log = 0;
+    call->error_code = NULL;
+    call->bytes_out = 0;
+    call->t_upstream_ns = call->t_headers_ns = 0;
+    call->overhead_ns = 0;
+    return call;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void gw_proxy_worker_dispose(gw_worker_t *w)
+{
+    gw_call_t *call;
+    while ((call = w->free_calls) != NULL) {
+        w->free_calls = call->next_free;
+        pol_buf_free(&call->user);
+        pol_buf_free(&call->route);
+        pol_buf_free(&call->url);
+        pol_buf_free(&call->hdr);
+        pol_buf_free(&call->pending);
+        pol_buf_free(&call->inflight);
+        pol_buf_free(&call->errbody);
+        pol_buf_free(&call->body_rewritten);
+        if (call->timer_ready)
+            uv_close((uv_handle_t *)&call->timer, on_timer_closed);
+        else
+            free(call);
+    }
+}
+
+/* ---- responses produced by aigw ------------------------------------------------------- */
+
+static void add_header(h2o_req_t *req, const char *name, const char *value, size_t len)
+{
+    h2o_iovec_t v = h2o_strdup(&req->pool, value, len);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 1, NULL, v.base, v.len);
+}
+
+static void add_aigw_headers(gw_call_t *call)
+{
+    char buf[32];
+    uint64_t overhead_us = call->overhead_ns / 1000;
+    add_header(call->req, "x-aigw-request-id", call->request_id, strlen(call->request_id));
+    int n = snprintf(buf, sizeof(buf), "%" PRIu64, overhead_us);
+    add_header(call->req, "x-aigw-overhead-us", buf, (size_t)n);
+}
+
+/* Answers the request with an error body in the route's provider shape. */
+static void send_error(gw_call_t *call, int status, const char *type, const char *code, const char *param, const char *message)
+{
+    h2o_req_t *req = call->req;
+    if (req == NULL)
+        return;
+    pol_buf_t body = POL_BUF_INIT;
+    if (call->adapter->error_body(&body, status, type, code, param, message) != 0) {
+        pol_buf_free(&body);
+        h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
+        return;
+    }
+    call->status = status;
+    call->error_code = code;
+    call->state = GW_CALL_FINISHED;
+    req->res.status = status;
+    req->res.reason = gw_status_reason(status);
+    req->res.content_length = body.len;
+    add_header(req, "content-type", call->adapter->error_content_type, strlen(call->adapter->error_content_type));
+    if (call->overhead_ns == 0)
+        call->overhead_ns = now_ns() - call->t_start_ns;
+    add_aigw_headers(call);
+    call->bytes_out = body.len;
+    h2o_send_inline(req, body.base, body.len); /* copies the body into the request pool */
+    pol_buf_free(&body);
+}
+
+static void send_json(gw_call_t *call, int status, const char *json)
+{
+    h2o_req_t *req = call->req;
+    call->status = status;
+    call->state = GW_CALL_FINISHED;
+    req->res.status = status;
+    req->res.reason = gw_status_reason(status);
+    req->res.content_length = strlen(json);
+    add_header(req, "content-type", "application/json", 16);
+    call->overhead_ns = now_ns() - call->t_start_ns;
+    add_aigw_headers(call);
+    call->bytes_out = strlen(json);
+    h2o_send_inline(req, json, strlen(json));
+}
+
+/* ---- dispose: the request is gone ------------------------------------------------------ */
+
+static const char *protocol_name(h2o_req_t *req)
+{
+    return req->version >= 0x200 ? "HTTP/2" : req->version == 0x101 ? "HTTP/1.1" : "HTTP/1.0";
+}
+
+static void log_access(gw_call_t *call, h2o_req_t *req)
+{
+    gw_worker_t *w = call->worker;
+    char ip[64] = "";
+    struct sockaddr_storage ss;
+    socklen_t sslen = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    if (sslen > 0)
+        h2o_socket_getnumerichost((struct sockaddr *)&ss, sslen, ip);
+    uint64_t end = now_ns();
+    int64_t upstream_us = call->t_upstream_ns != 0 ? (int64_t)((end - call->t_upstream_ns) / 1000) : -1;
+    char method[16];
+    size_t ml = req->method.len < sizeof(method) - 1 ? req->method.len : sizeof(method) - 1;
+    memcpy(method, req->method.base, ml);
+    method[ml] = '\0';
+    gw_access_rec_t rec = {
+        .time_us = call->wall_start_us,
+        .request_id = call->request_id,
+        .method = method,
+        .route = call->route.len ? call->route.base : "",
+        .client = call->client != NULL ? call->client->name : NULL,
+        .user = call->user.len ? call->user.base : NULL,
+        .provider = call->provider != NULL ? call->provider->name : NULL,
+        .remote_ip = ip,
+        .protocol = protocol_name(req),
+        .status = call->status != 0 ? call->status : (call->state == GW_CALL_FINISHED ? 200 : 499),
+        .bytes_in = req->entity.base != NULL ? req->entity.len : 0,
+        .bytes_out = call->bytes_out,
+        .upstream_us = upstream_us,
+        .overhead_us = (int64_t)(call->overhead_ns / 1000),
+        .total_us = (int64_t)((end - call->t_start_ns) / 1000),
+        .error = call->error_code,
+    };
+    if (call->state != GW_CALL_FINISHED && rec.error == NULL)
+        rec.error = "client_closed";
+    gw_accesslog_write(w->server->access_log, &rec, &w->log_scratch);
+}
+
+static void on_req_dispose(void *p)
+{
+    gw_call_t *call = *(gw_call_t **)p;
+    gw_worker_t *w = call->worker;
+    if (!call->no_access_log)
+        log_access(call, call->req);
+    call->req = NULL;
+    if (call->easy != NULL && !call->in_curl_cb) {
+        /* client went away while the upstream transfer runs: cancel it now */
+        gw_upstream_cancel(w->upstream, call->easy);
+        call->easy = NULL;
+        release(call); /* the transfer's reference */
+    }
+    release(call); /* the request's reference */
+    gw_worker_request_done(w);
+}
+
+/* ---- streaming the response ------------------------------------------------------------ */
+
+static void arm_timer(gw_call_t *call, uint64_t ms);
+
+static void flush(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED)
+        return;
+    if (call->pending.len == 0 && !call->upstream_done)
+        return;
+    pol_buf_t tmp = call->inflight;
+    call->inflight = call->pending;
+    call->pending = tmp;
+    pol_buf_reset(&call->pending);
+    h2o_iovec_t buf = h2o_iovec_init(call->inflight.base, call->inflight.len);
+    h2o_send_state_t st = H2O_SEND_STATE_IN_PROGRESS;
+    if (call->upstream_done) {
+        st = call->upstream_failed ? H2O_SEND_STATE_ERROR : H2O_SEND_STATE_FINAL;
+        call->state = GW_CALL_FINISHED;
+    } else {
+        call->send_inflight = 1;
+    }
+    call->bytes_out += buf.len;
+    h2o_send(req, &buf, buf.len != 0 ? 1 : 0, st);
+}
+
+static void on_generator_proceed(h2o_generator_t *gen, h2o_req_t *req)
+{
+    gw_call_t *call = (gw_call_t *)gen;
+    call->send_inflight = 0;
+    if (call->curl_paused && call->easy != NULL && !call->in_curl_cb) {
+        call->curl_paused = 0;
+        arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+        /* may re-enter on_upstream_body synchronously with the held bytes */
+        curl_easy_pause(call->easy, CURLPAUSE_CONT);
+    }
+    flush(call);
+}
+
+static void on_generator_stop(h2o_generator_t *gen, h2o_req_t *req)
+{
+    /* the client went away mid-response; on_req_dispose follows and cancels the transfer */
+}
+
+static void start_response(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    uint64_t t = now_ns();
+    if (call->t_headers_ns != 0)
+        call->overhead_ns += t - call->t_headers_ns;
+    req->res.status = (int)call->upstream_status;
+    req->res.reason = gw_status_reason((int)call->upstream_status);
+    call->status = (int)call->upstream_status;
+    add_aigw_headers(call);
+    call->super.proceed = on_generator_proceed;
+    call->super.stop = on_generator_stop;
+    call->state = GW_CALL_STREAMING;
+    h2o_start_response(req, &call->super);
+}
+
+/* ---- upstream callbacks ---------------------------------------------------------------- */
+
+static void on_timeout(uv_timer_t *t)
+{
+    gw_call_t *call = t->data;
+    if (call->easy == NULL || call->req == NULL)
+        return;
+    gw_upstream_cancel(call->worker->upstream, call->easy);
+    call->easy = NULL;
+    if (call->state == GW_CALL_UPSTREAM) {
+        send_error(call, 504, "server_error", "upstream_timeout", NULL,
+                   call->t_headers_ns == 0 ? "aigw: the upstream provider did not answer within upstream.first_byte_timeout_ms"
+                                           : "aigw: the upstream provider stalled longer than upstream.idle_timeout_ms");
+    } else {
+        call->error_code = "upstream_idle_timeout";
+        call->upstream_done = 1;
+        call->upstream_failed = 1;
+        flush(call);
+    }
+    release(call); /* the transfer's reference */
+}
+
+static void arm_timer(gw_call_t *call, uint64_t ms)
+{
+    if (call->timer_ready)
+        uv_timer_start(&call->timer, on_timeout, ms, 0);
+}
+
+static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
+{
+    gw_call_t *call = ud;
+    size_t n = size * nitems;
+    const char *name, *value;
+    size_t nl, vl;
+    if (call->req == NULL)
+        return 0; /* client gone: abort the transfer */
+    if (call->t_headers_ns == 0)
+        arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+    switch (gw_headers_parse_line(line, n, &name, &nl, &value, &vl)) {
+    case 1: { /* status line: "HTTP/1.1 200 OK" or "HTTP/2 200" */
+        const char *sp = memchr(line, ' ', n);
+        long st = 0;
+        if (sp != NULL)
+            for (const char *q = sp + 1; q < line + n && *q >= '0' && *q <= '9'; q++)
+                st = st * 10 + (*q - '0');
+        call->upstream_status = st;
+        call->map_upstream_error = st >= 500;
+        break;
+    }
+    case 2: /* end of a header block; 1xx blocks are followed by the real one */
+        if (call->upstream_status >= 200)
+            call->t_headers_ns = now_ns();
+        break;
+    case 0:
+        if (call->upstream_status >= 200 && !call->map_upstream_error && !gw_headers_drop_response(name, nl)) {
+            h2o_req_t *req = call->req;
+            h2o_iovec_t nm = h2o_strdup(&req->pool, name, nl);
+            h2o_strtolower(nm.base, nm.len);
+            h2o_iovec_t v = h2o_strdup(&req->pool, value, vl);
+            h2o_add_header_by_str(&req->pool, &req->res.headers, nm.base, nm.len, 1, NULL, v.base, v.len);
+        }
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+    gw_call_t *call = ud;
+    size_t n = size * nmemb;
+    if (call->req == NULL)
+        return 0;
+    if (call->map_upstream_error) {
+        size_t room = GW_ERRBODY_MAX - call->errbody.len;
+        pol_buf_append(&call->errbody, p, n < room ? n : room);
+        return n;
+    }
+    if (call->send_inflight && call->pending.len >= GW_PENDING_HIGH) {
+        call->curl_paused = 1;
+        if (call->timer_ready)
+            uv_timer_stop(&call->timer); /* a slow client is not an idle upstream */
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+    if (call->state == GW_CALL_UPSTREAM)
+        start_response(call);
+    uint64_t t0 = now_ns();
+    if (pol_buf_append(&call->pending, p, n) != 0)
+        return 0;
+    call->overhead_ns += now_ns() - t0;
+    call->in_curl_cb = 1;
+    flush(call);
+    call->in_curl_cb = 0;
+    return call->req != NULL ? n : 0;
+}
+
+static size_t on_upstream_read(char *dst, size_t size, size_t nitems, void *ud)
+{
+    gw_call_t *call = ud;
+    if (call->req == NULL)
+        return CURL_READFUNC_ABORT;
+    size_t room = size * nitems, left = call->body_len - call->body_off;
+    size_t n = left < room ? left : room;
+    memcpy(dst, call->body + call->body_off, n);
+    call->body_off += n;
+    return n;
+}
+
+static int on_upstream_seek(void *ud, curl_off_t offset, int origin)
+{
+    gw_call_t *call = ud;
+    if (origin != SEEK_SET || offset < 0 || (size_t)offset > call->body_len)
+        return CURL_SEEKFUNC_FAIL;
+    call->body_off = (size_t)offset; /* curl rewinds when it retries on a dead reused connection */
+    return CURL_SEEKFUNC_OK;
+}
+
+/* Message for a mapped upstream 5xx: the provider's own error message if it has one. */
+static void upstream_error_message(gw_call_t *call, char *msg, size_t len)
+{
+    const char *detail = NULL;
+    json_t *doc = call->errbody.len ? json_loadb(call->errbody.base, call->errbody.len, 0, NULL) : NULL;
+    json_t *e = doc != NULL ? json_object_get(doc, "error") : NULL;
+    if (json_is_object(e) && json_is_string(json_object_get(e, "message")))
+        detail = json_string_value(json_object_get(e, "message"));
+    else if (json_is_string(e))
+        detail = json_string_value(e);
+    else if (doc != NULL && json_is_string(json_object_get(doc, "detail")))
+        detail = json_string_value(json_object_get(doc, "detail"));
+    snprintf(msg, len, "aigw: upstream %s returned HTTP %ld%s%.300s", call->provider->name, call->upstream_status,
+             detail != NULL ? ": " : "", detail != NULL ? detail : "");
+    if (doc != NULL)
+        json_decref(doc);
+}
+
+static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http_status)
+{
+    gw_call_t *call = (gw_call_t *)((char *)self - offsetof(gw_call_t, upreq));
+    call->easy = NULL;
+    if (call->timer_ready)
+        uv_timer_stop(&call->timer);
+    if (call->req == NULL) {
+        release(call);
+        return;
+    }
+    if (result != CURLE_OK) {
+        if (call->state == GW_CALL_UPSTREAM) {
+            char msg[300];
+            int timeout = result == CURLE_OPERATION_TIMEDOUT;
+            snprintf(msg, sizeof(msg), "aigw: cannot reach upstream %s: %s", call->provider->name, curl_easy_strerror(result));
+            send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL,
+                       msg);
+        } else {
+            call->error_code = "upstream_reset";
+            call->upstream_done = 1;
+            call->upstream_failed = 1;
+            flush(call);
+        }
+    } else if (call->map_upstream_error) {
+        char msg[400];
+        upstream_error_message(call, msg, sizeof(msg));
+        send_error(call, 502, "server_error", "upstream_error", NULL, msg);
+    } else {
+        if (call->state == GW_CALL_UPSTREAM) {
+            if (call->upstream_status == 0)
+                call->upstream_status = http_status;
+            start_response(call);
+        }
+        call->upstream_done = 1;
+        flush(call);
+    }
+    release(call);
+}
+
+/* ---- the request ----------------------------------------------------------------------- */
+
+typedef struct st_gw_route_t {
+    enum { GW_ROUTE_NONE, GW_ROUTE_HEALTHZ, GW_ROUTE_READYZ, GW_ROUTE_PROVIDER } kind;
+    const prov_adapter_t *adapter;
+    const char *rest; /* path after the route prefix, with query */
+    size_t rest_len;
+} gw_route_t;
+
+static int prefix_eq(const char *p, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && memcmp(p, prefix, n) == 0;
+}
+
+static int path_is(const char *p, size_t len, const char *want)
+{
+    size_t n = strlen(want);
+    return (len == n && memcmp(p, want, n) == 0) || (len > n && memcmp(p, want, n) == 0 && p[n] == '?');
+}
+
+/* Routes (DESIGN.md section 4): native /<provider>/... prefixes, and /v1/ for the
+ * OpenAI-compatible surface (provider by model from config "models" arrives with the
+ * providers issue; today /v1/ is OpenAI). */
+static void route_match(const char *path, size_t len, gw_route_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (path_is(path, len, "/healthz")) {
+        r->kind = GW_ROUTE_HEALTHZ;
+        return;
+    }
+    if (path_is(path, len, "/readyz")) {
+        r->kind = GW_ROUTE_READYZ;
+        return;
+    }
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        size_t pl = strlen(all[i]->route_prefix);
+        if (prefix_eq(path, len, all[i]->route_prefix)) {
+            r->kind = GW_ROUTE_PROVIDER;
+            r->adapter = all[i];
+            r->rest = path + pl;
+            r->rest_len = len - pl;
+            return;
+        }
+    }
+    if (prefix_eq(path, len, "/v1/")) {
+        r->kind = GW_ROUTE_PROVIDER;
+        r->adapter = &prov_openai;
+        r->rest = path + 4;
+        r->rest_len = len - 4;
+    }
+}
+
+/* Rejects dot segments: the path is forwarded upstream as-is, so it must not climb out of the
+ * provider's API prefix. */
+static int path_has_dot_segment(const char *p, size_t len)
+{
+    for (size_t i = 0; i + 1 < len && p[i] != '?'; i++)
+        if (p[i] == '/' && p[i + 1] == '.' && (i + 2 == len || p[i + 2] == '/' || p[i + 2] == '?' ||
+                                               (p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/' || p[i + 3] == '?'))))
+            return 1;
+    return 0;
+}
+
+static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, name, len, -1);
+    return i >= 0 ? &req->headers.entries[i] : NULL;
+}
+
+/* The client credential for the route's auth style (any of the provider-native headers). */
+static int client_credential(h2o_req_t *req, const char **key, size_t *len)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (i >= 0)
+        return gw_auth_parse_authorization(req->headers.entries[i].value.base, req->headers.entries[i].value.len, key, len);
+    const h2o_header_t *h = find_header(req, H2O_STRLIT("x-api-key"));
+    if (h == NULL)
+        h = find_header(req, H2O_STRLIT("x-goog-api-key"));
+    if (h == NULL || h->value.len == 0)
+        return -1;
+    *key = h->value.base;
+    *len = h->value.len;
+    return 0;
+}
+
+static int valid_user_id(const char *s, size_t len)
+{
+    if (len == 0 || len > GW_USER_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+static int is_json_content(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (i < 0)
+        return 1; /* SDKs always send it; a body without one is treated as JSON */
+    h2o_iovec_t v = req->headers.entries[i].value;
+    return v.len >= 16 && strncasecmp(v.base, "application/json", 16) == 0;
+}
+
+/* Validates a JSON body and extracts the end user when no header named one. */
+static int inspect_json_body(gw_call_t *call, h2o_req_t *req, int need_user)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(req->entity.base, req->entity.len, JSON_ALLOW_NUL, &jerr);
+    if (doc == NULL) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %d: %s)", jerr.position, jerr.text);
+        send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
+        return -1;
+    }
+    if (need_user && json_is_object(doc)) {
+        json_t *u = json_object_get(doc, "user");
+        if (!json_is_string(u))
+            u = json_object_get(doc, "safety_identifier");
+        if (json_is_string(u) && valid_user_id(json_string_value(u), json_string_length(u)))
+            pol_buf_append(&call->user, json_string_value(u), json_string_length(u));
+    }
+    json_decref(doc);
+    return 0;
+}
+
+static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
+{
+    gw_worker_t *w = call->worker;
+    const gw_provider_conf_t *pc = call->provider;
+    if (pol_buf_append(&call->url, pc->base_url, strlen(pc->base_url)) != 0 ||
+        pol_buf_append(&call->url, call->adapter->upstream_prefix, strlen(call->adapter->upstream_prefix)) != 0 ||
+        pol_buf_append(&call->url, r->rest, r->rest_len) != 0)
+        return -1;
+    CURL *easy = gw_upstream_easy(w->upstream);
+    if (easy == NULL)
+        return -1;
+    call->easy = easy;
+    curl_easy_setopt(easy, CURLOPT_URL, call->url.base);
+    /* end-to-end headers */
+    for (size_t i = 0; i != req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        if (gw_headers_drop_request(h->name->base, h->name->len))
+            continue;
+        pol_buf_reset(&call->hdr);
+        if (pol_buf_append(&call->hdr, h->name->base, h->name->len) != 0 || pol_buf_append(&call->hdr, ": ", 2) != 0 ||
+            pol_buf_append(&call->hdr, h->value.base, h->value.len) != 0)
+            return -1;
+        call->req_headers = curl_slist_append(call->req_headers, call->hdr.base);
+    }
+    /* the provider credential replaces the client's */
+    pol_buf_reset(&call->hdr);
+    switch (call->adapter->auth) {
+    case PROV_AUTH_BEARER:
+        pol_buf_appendf(&call->hdr, "Authorization: Bearer %s", pc->api_key);
+        break;
+    case PROV_AUTH_X_GOOG:
+        pol_buf_appendf(&call->hdr, "x-goog-api-key: %s", pc->api_key);
+        break;
+    case PROV_AUTH_X_API_KEY:
+        pol_buf_appendf(&call->hdr, "x-api-key: %s", pc->api_key);
+        break;
+    case PROV_AUTH_KEY:
+        pol_buf_appendf(&call->hdr, "Authorization: Key %s", pc->api_key);
+        break;
+    }
+    call->req_headers = curl_slist_append(call->req_headers, call->hdr.base);
+    sodium_memzero(call->hdr.base, call->hdr.len);
+    call->req_headers = curl_slist_append(call->req_headers, "Expect:");
+    if (call->req_headers == NULL)
+        return -1;
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, call->req_headers);
+    /* method and body */
+    if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    } else if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upstream_read);
+        curl_easy_setopt(easy, CURLOPT_READDATA, call);
+        curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_upstream_seek);
+        curl_easy_setopt(easy, CURLOPT_SEEKDATA, call);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);
+        if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST"))) {
+            char m[16];
+            size_t ml = req->method.len < sizeof(m) - 1 ? req->method.len : sizeof(m) - 1;
+            memcpy(m, req->method.base, ml);
+            m[ml] = '\0';
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m); /* curl copies it */
+        }
+    }
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_upstream_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_upstream_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+    return 0;
+}
+
+int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    gw_worker_t *w = (gw_worker_t *)((char *)req->conn->ctx - offsetof(gw_worker_t, ctx));
+    const gw_config_t *cfg = w->server->cfg;
+    gw_call_t *call = call_acquire(w);
+    if (call == NULL) {
+        h2o_send_error_503(req, "Service Unavailable", "aigw: out of memory", 0);
+        return 0;
+    }
+    call->t_start_ns = now_ns();
+    call->wall_start_us = wall_us();
+    call->req = req;
+    call->refs = 1;
+    call->state = GW_CALL_LOCAL;
+    gw_call_t **hook = h2o_mem_alloc_shared(&req->pool, sizeof(*hook), on_req_dispose);
+    *hook = call;
+    w->inflight++;
+    snprintf(call->request_id, sizeof(call->request_id), "%s%016" PRIx64, w->id_prefix, ++w->seq);
+
+    const char *path = req->path.base;
+    size_t plen = req->path.len;
+    size_t qat = req->query_at != SIZE_MAX ? req->query_at : plen;
+    pol_buf_append(&call->route, path, qat);
+
+    gw_route_t r;
+    route_match(path, plen, &r);
+    switch (r.kind) {
+    case GW_ROUTE_HEALTHZ:
+        send_json(call, 200, "{\"status\":\"ok\"}");
+        call->no_access_log = 1;
+        return 0;
+    case GW_ROUTE_READYZ:
+        if (w->draining || w->server->draining)
+            send_json(call, 503, "{\"status\":\"draining\"}");
+        else
+            send_json(call, 200, "{\"status\":\"ready\"}");
+        call->no_access_log = 1;
+        return 0;
+    case GW_ROUTE_NONE: {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: unknown route %.*s (see the API routes in README.md)",
+                 (int)(call->route.len > 100 ? 100 : call->route.len), call->route.base);
+        send_error(call, 404, "invalid_request_error", "unknown_route", NULL, msg);
+        return 0;
+    }
+    case GW_ROUTE_PROVIDER:
+        break;
+    }
+    call->adapter = r.adapter;
+    if (path_has_dot_segment(path, plen)) {
+        send_error(call, 400, "invalid_request_error", "invalid_path", NULL, "aigw: dot segments are not allowed in paths");
+        return 0;
+    }
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
+        !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST")) &&
+        !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("DELETE")) &&
+        !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
+        add_header(req, "allow", "GET, POST, DELETE, HEAD", 23);
+        send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL,
+                   "aigw: method not allowed (allowed: GET, POST, DELETE, HEAD)");
+        return 0;
+    }
+    /* client key */
+    const char *key;
+    size_t klen;
+    if (client_credential(req, &key, &klen) != 0 || (call->client = gw_auth_client(cfg, key, klen)) == NULL) {
+        send_error(call, 401, "invalid_request_error", "invalid_api_key", NULL,
+                   "aigw: missing or incorrect client key (send an aigw client key as the provider API key)");
+        return 0;
+    }
+    if ((call->provider = gw_config_provider(cfg, call->adapter->name)) == NULL) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "aigw: provider %s is not configured on this gateway", call->adapter->name);
+        send_error(call, 404, "invalid_request_error", "provider_not_configured", NULL, msg);
+        return 0;
+    }
+    /* body size cap (h2o's own hard limit is twice this; see server.c) */
+    if (req->entity.base != NULL && req->entity.len > cfg->max_request_body_bytes) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "aigw: request body of %zu bytes exceeds limits.max_request_body_bytes (%zu)", req->entity.len,
+                 cfg->max_request_body_bytes);
+        send_error(call, 413, "invalid_request_error", "request_too_large", NULL, msg);
+        return 0;
+    }
+    /* end user: X-AIGW-User, else the body's user / safety_identifier */
+    const h2o_header_t *uh = find_header(req, H2O_STRLIT("x-aigw-user"));
+    if (uh != NULL) {
+        if (!valid_user_id(uh->value.base, uh->value.len)) {
+            send_error(call, 400, "invalid_request_error", "invalid_user", "X-AIGW-User",
+                       "aigw: X-AIGW-User must be 1..256 printable characters");
+            return 0;
+        }
+        pol_buf_append(&call->user, uh->value.base, uh->value.len);
+    }
+    call->body = req->entity.base != NULL ? req->entity.base : "";
+    call->body_len = req->entity.base != NULL ? req->entity.len : 0;
+    if (call->body_len > 0 && is_json_content(req) && inspect_json_body(call, req, call->user.len == 0) != 0)
+        return 0;
+    if (call->user.len == 0) {
+        send_error(call, 400, "invalid_request_error", "missing_user", "user",
+                   "aigw: no end user: send the X-AIGW-User header (or a \"user\" / \"safety_identifier\" field)");
+        return 0;
+    }
+    if (build_upstream_request(call, req, &r) != 0) {
+        if (call->easy != NULL) {
+            gw_upstream_easy_release(w->upstream, call->easy);
+            call->easy = NULL;
+        }
+        send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
+        return 0;
+    }
+    call->upreq.on_done = on_upstream_done;
+    call->state = GW_CALL_UPSTREAM;
+    call->refs++; /* the transfer's reference */
+    call->t_upstream_ns = now_ns();
+    call->overhead_ns = call->t_upstream_ns - call->t_start_ns;
+    if (gw_upstream_start(w->upstream, call->easy, &call->upreq) != 0) {
+        call->easy = NULL;
+        call->refs--;
+        call->state = GW_CALL_LOCAL;
+        send_error(call, 500, "server_error", "internal_error", NULL, "aigw: cannot start the upstream transfer");
+        return 0;
+    }
+    arm_timer(call, cfg->upstream.first_byte_timeout_ms);
+    return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * The server: listeners, worker threads and their lifecycle.
+ *
+ * One worker thread per core (config `workers`), each with its own libuv loop, h2o context,
+ * curl multi handle (gateway/upstream.h) and one SO_REUSEPORT listening socket per configured
+ * listener, so the kernel spreads connections and nothing is shared on the hot path but
+ * read-only config. Plain listeners speak HTTP/1.1, h2c with prior knowledge and
+ * `Upgrade: h2c`; listeners with a certificate speak TLS with ALPN h2 and http/1.1.
+ *
+ * SIGTERM/SIGINT: every worker closes its listeners, asks h2o to shut connections down
+ * gracefully (GOAWAY on h2, no keep-alive on h1), waits until its in-flight requests and
+ * streams have finished (at most drain_timeout_ms), then stops; the process exits 0.
+ */
+#ifndef AIGW_GATEWAY_SERVER_H
+#define AIGW_GATEWAY_SERVER_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#define H2O_USE_LIBUV 1
+#include <h2o.h>
+#include <uv.h>
+
+#include "gateway/accesslog.h"
+#include "gateway/config.h"
+#include "gateway/upstream.h"
+#include "policy/buf.h"
+
+typedef struct st_gw_call_t gw_call_t;
+typedef struct st_gw_worker_t gw_worker_t;
+
+typedef struct st_gw_server_t {
+    gw_config_t *cfg;           /* owned */
+    h2o_globalconf_t h2o;       /* shared read-only by workers */
+    SSL_CTX **ssl_ctx;          /* per listener, NULL for plain ones */
+    gw_accesslog_t *access_log; /* owned */
+    gw_worker_t *workers;
+    unsigned nworkers;
+    volatile int draining;      /* set once by the signal thread */
+} gw_server_t;
+
+struct st_gw_worker_t {
+    gw_server_t *server;
+    unsigned id;
+    pthread_t thread;
+    uv_loop_t loop;
+    h2o_context_t ctx;          /* its `loop` is &loop */
+    int *listen_fds;            /* bound by the main thread, one per listener */
+    uv_tcp_t *listeners;
+    h2o_accept_ctx_t *accept_ctx;
+    gw_upstream_t *upstream;
+    uv_async_t stop_async;
+    uv_timer_t drain_timer;
+    int draining;
+    size_t inflight;            /* requests accepted and not yet disposed */
+    uint64_t seq;               /* request counter for ids */
+    char id_prefix[17];         /* random per worker and start, hex */
+    gw_call_t *free_calls;      /* pool of per-request contexts */
+    pol_buf_t log_scratch;
+};
+
+/**
+ * Runs the gateway with `cfg` (takes ownership) until SIGTERM/SIGINT has drained it.
+ * @return process exit status: 0 after a clean drain, 1 if start-up failed (reason on stderr).
+ */
+int gw_server_run(gw_config_t *cfg);
+
+/** Called by the request pipeline when one of the worker's requests is fully disposed. */
+void gw_worker_request_done(gw_worker_t *w);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * curl multi <-> libuv glue (see upstream.h). Socket interest changes arrive through
+ * CURLMOPT_SOCKETFUNCTION and are mirrored on a uv_poll_t per socket; curl's single timeout
+ * arrives through CURLMOPT_TIMERFUNCTION and only (re)arms a uv_timer_t: calling
+ * curl_multi_socket_action from inside that callback is not allowed. Completed transfers are
+ * collected with curl_multi_info_read after each socket_action, outside curl callbacks, so
+ * on_done handlers may start new transfers or free their request objects.
+ */
+#include "gateway/upstream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GW_EASY_POOL_MAX 256
+
+typedef struct st_gw_upstream_sock_t {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    gw_upstream_t *up;
+} gw_upstream_sock_t;
+
+struct st_gw_upstream_t {
+    uv_loop_t *loop;
+    const gw_config_t *cfg;
+    CURLM *multi;
+    uv_timer_t timer;
+    CURL *pool[GW_EASY_POOL_MAX];
+    size_t npool;
+    size_t active;
+    int in_socket_action; /* guards re-entrant info_read */
+};
+
+static void check_done(gw_upstream_t *up)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(up->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = msg->easy_handle;
+        CURLcode result = msg->data.result; /* copy before remove_handle invalidates msg */
+        gw_upstream_req_t *req = NULL;
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&req);
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        curl_multi_remove_handle(up->multi, easy);
+        up->active--;
+        gw_upstream_easy_release(up, easy);
+        if (req != NULL)
+            req->on_done(req, result, status);
+    }
+}
+
+static void socket_action(gw_upstream_t *up, curl_socket_t fd, int events)
+{
+    int running;
+    up->in_socket_action++;
+    curl_multi_socket_action(up->multi, fd, events, &running);
+    up->in_socket_action--;
+    if (up->in_socket_action == 0)
+        check_done(up);
+}
+
+static void on_poll(uv_poll_t *handle, int status, int events)
+{
+    gw_upstream_sock_t *s = handle->data;
+    int flags = 0;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    if (events & UV_READABLE)
+        flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE)
+        flags |= CURL_CSELECT_OUT;
+    socket_action(s->up, s->fd, flags);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    socket_action(t->data, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static void on_sock_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    gw_upstream_t *up = userp;
+    gw_upstream_sock_t *s = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (s != NULL) {
+            uv_poll_stop(&s->poll);
+            uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+            curl_multi_assign(up->multi, fd, NULL);
+        }
+        return 0;
+    }
+    if (s == NULL) {
+        if ((s = calloc(1, sizeof(*s))) == NULL)
+            return -1;
+        s->fd = fd;
+        s->up = up;
+        if (uv_poll_init_socket(up->loop, &s->poll, fd) != 0) {
+            free(s);
+            return -1;
+        }
+        s->poll.data = s;
+        curl_multi_assign(up->multi, fd, s);
+    }
+    int events = 0;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+        events |= UV_READABLE;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+        events |= UV_WRITABLE;
+    uv_poll_start(&s->poll, events, on_poll);
+    return 0;
+}
+
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    gw_upstream_t *up = userp;
+    if (timeout_ms < 0)
+        uv_timer_stop(&up->timer);
+    else
+        uv_timer_start(&up->timer, on_timer, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+gw_upstream_t *gw_upstream_create(uv_loop_t *loop, const gw_config_t *cfg)
+{
+    gw_upstream_t *up = calloc(1, sizeof(*up));
+    if (up == NULL)
+        return NULL;
+    up->loop = loop;
+    up->cfg = cfg;
+    if ((up->multi = curl_multi_init()) == NULL) {
+        free(up);
+        return NULL;
+    }
+    uv_timer_init(loop, &up->timer);
+    up->timer.data = up;
+    curl_multi_setopt(up->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+    curl_multi_setopt(up->multi, CURLMOPT_SOCKETDATA, up);
+    curl_multi_setopt(up->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(up->multi, CURLMOPT_TIMERDATA, up);
+    curl_multi_setopt(up->multi, CURLMOPT_MAXCONNECTS, (long)cfg->upstream.max_connections);
+    curl_multi_setopt(up->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    return up;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    gw_upstream_t *up = h->data;
+    free(up);
+}
+
+void gw_upstream_destroy(gw_upstream_t *up)
+{
+    if (up == NULL)
+        return;
+    for (size_t i = 0; i < up->npool; i++)
+        curl_easy_cleanup(up->pool[i]);
+    up->npool = 0;
+    /* Transfers still attached are owned by their requests, which the loop is tearing down;
+     * curl_multi_cleanup detaches them and closes the sockets (CURL_POLL_REMOVE callbacks). */
+    curl_multi_cleanup(up->multi);
+    uv_timer_stop(&up->timer);
+    uv_close((uv_handle_t *)&up->timer, on_timer_closed);
+}
+
+CURL *gw_upstream_easy(gw_upstream_t *up)
+{
+    CURL *easy;
+    if (up->npool > 0) {
+        easy = up->pool[--up->npool];
+        curl_easy_reset(easy);
+    } else if ((easy = curl_easy_init()) == NULL) {
+        return NULL;
+    }
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)up->cfg->upstream.connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 64L * 1024);
+    if (up->cfg->upstream.ca_file != NULL)
+        curl_easy_setopt(easy, CURLOPT_CAINFO, up->cfg->upstream.ca_file);
+    return easy;
+}
+
+void gw_upstream_easy_release(gw_upstream_t *up, CURL *easy)
+{
+    if (up->npool < GW_EASY_POOL_MAX)
+        up->pool[up->npool++] = easy;
+    else
+        curl_easy_cleanup(easy);
+}
+
+int gw_upstream_start(gw_upstream_t *up, CURL *easy, gw_upstream_req_t *req)
+{
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)req);
+    if (curl_multi_add_handle(up->multi, easy) != CURLM_OK) {
+        gw_upstream_easy_release(up, easy);
+        return -1;
+    }
+    up->active++;
+    return 0;
+}
+
+void gw_upstream_cancel(gw_upstream_t *up, CURL *easy)
+{
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)NULL);
+    curl_multi_remove_handle(up->multi, easy);
+    up->active--;
+    gw_upstream_easy_release(up, easy);
+}
+
+size_t gw_upstream_active(const gw_upstream_t *up)
+{
+    return up->active;
+}

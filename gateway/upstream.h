@@ -1,0 +1,71 @@
+/*
+ * Upstream client: one libcurl multi handle per worker, driven by the worker's libuv loop
+ * (curl's multi_socket API with uv_poll_t per socket and one uv_timer_t; the pattern of
+ * libcurl's docs/examples/multi-uv.c). Easy handles are pooled per worker and reused with
+ * curl_easy_reset, and the connection cache is pinned with CURLMOPT_MAXCONNECTS (without it
+ * idle connections are dropped after a dip and the next burst pays new TLS handshakes: 3.4x
+ * lower throughput measured here, notes/platform-facts.md section 4).
+ *
+ * HTTP/2 upstream is negotiated by ALPN over TLS (curl's default CURL_HTTP_VERSION_2TLS).
+ * h2c prior knowledge is deliberately not offered: curl 7.88.1 breaks on connection reuse
+ * with it (curl/curl#10634).
+ */
+#ifndef AIGW_GATEWAY_UPSTREAM_H
+#define AIGW_GATEWAY_UPSTREAM_H
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "gateway/config.h"
+
+typedef struct st_gw_upstream_t gw_upstream_t;
+
+/**
+ * The object behind an easy handle's CURLOPT_PRIVATE. `on_done` fires exactly once per
+ * started transfer, from the loop (never from inside a curl callback), after the easy handle
+ * has been removed from the multi handle and returned to the pool: the callee must not touch
+ * the handle any more. `result` is curl's result; `http_status` the last response status (0 if
+ * none arrived).
+ */
+typedef struct st_gw_upstream_req_t {
+    void (*on_done)(struct st_gw_upstream_req_t *self, CURLcode result, long http_status);
+} gw_upstream_req_t;
+
+/**
+ * Creates the per-worker client on `loop` (borrowed; must outlive it). Reads timeouts,
+ * max_connections and ca_file from `cfg` (borrowed, must outlive it). NULL on failure.
+ */
+gw_upstream_t *gw_upstream_create(uv_loop_t *loop, const gw_config_t *cfg);
+
+/**
+ * Cancels every transfer (their on_done does not fire) and frees everything. Handles are
+ * closed asynchronously: run the loop once more before freeing it.
+ */
+void gw_upstream_destroy(gw_upstream_t *up);
+
+/**
+ * An easy handle from the pool, reset and preset with the common options (no signals,
+ * connect timeout, CA file, TCP keep-alive, HTTP/2 over TLS, pipewait). Never NULL unless
+ * allocation fails. Ownership: the caller's until gw_upstream_start().
+ */
+CURL *gw_upstream_easy(gw_upstream_t *up);
+
+/** Gives an easy handle that was never started back to the pool. */
+void gw_upstream_easy_release(gw_upstream_t *up, CURL *easy);
+
+/**
+ * Starts the transfer; `req` (borrowed, must stay valid until on_done or cancel) is stored
+ * as CURLOPT_PRIVATE. @return 0, or -1 (then on_done never fires; the handle is released).
+ */
+int gw_upstream_start(gw_upstream_t *up, CURL *easy, gw_upstream_req_t *req);
+
+/**
+ * Aborts a started transfer (client went away, timeout). on_done does not fire. Must not be
+ * called from inside one of this easy handle's own curl callbacks.
+ */
+void gw_upstream_cancel(gw_upstream_t *up, CURL *easy);
+
+/** Number of transfers in flight. */
+size_t gw_upstream_active(const gw_upstream_t *up);
+
+#endif
