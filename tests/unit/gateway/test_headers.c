@@ -1,0 +1,121 @@
+/*
+ * Header rewriting between client and provider, and client-key / admin-token checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gateway/auth.h"
+#include "gateway/headers.h"
+
+#define DROP_REQ(s) gw_headers_drop_request(s, strlen(s))
+#define DROP_RESP(s) gw_headers_drop_response(s, strlen(s))
+
+static void test_request_headers(void **state)
+{
+    /* hop-by-hop (RFC 9110 7.6.1), framing, client credentials, aigw's own */
+    const char *dropped[] = {"Connection", "keep-alive", "TE", "Transfer-Encoding", "Upgrade", "Proxy-Connection",
+                             "HTTP2-Settings", "Host", "content-length", "Expect", "Authorization", "x-api-key",
+                             "X-Goog-Api-Key", "Accept-Encoding", "Cookie", "X-AIGW-User", "x-aigw-anything"};
+    for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
+        if (!DROP_REQ(dropped[i]))
+            fail_msg("%s should not be forwarded upstream", dropped[i]);
+    const char *kept[] = {"content-type", "accept", "user-agent", "openai-organization", "openai-project", "anthropic-version",
+                          "prefer", "x-stainless-lang", "idempotency-key", "x-mock-delay-ms", "x-aigw"};
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        if (DROP_REQ(kept[i]))
+            fail_msg("%s should be forwarded upstream", kept[i]);
+}
+
+static void test_response_headers(void **state)
+{
+    assert_true(DROP_RESP("Content-Length"));
+    assert_true(DROP_RESP("content-encoding"));
+    assert_true(DROP_RESP("Transfer-Encoding"));
+    assert_true(DROP_RESP("connection"));
+    assert_true(DROP_RESP("Set-Cookie"));
+    assert_true(DROP_RESP("x-aigw-request-id")); /* aigw sets its own */
+    assert_false(DROP_RESP("content-type"));
+    assert_false(DROP_RESP("retry-after"));
+    assert_false(DROP_RESP("x-ratelimit-remaining-requests"));
+    assert_false(DROP_RESP("x-request-id"));
+}
+
+static void test_parse_line(void **state)
+{
+    const char *n, *v;
+    size_t nl, vl;
+    const char *line = "Content-Type:  application/json \r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
+    assert_int_equal(nl, 12);
+    assert_memory_equal(n, "Content-Type", 12);
+    assert_int_equal(vl, 16);
+    assert_memory_equal(v, "application/json", 16);
+    line = "HTTP/2 200\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 1);
+    line = "HTTP/1.1 502 Bad Gateway\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 1);
+    assert_int_equal(gw_headers_parse_line("\r\n", 2, &n, &nl, &v, &vl), 2);
+    line = "no colon here\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = ": empty name\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = "Bad Name: x\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = "X-Empty:\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
+    assert_int_equal(vl, 0);
+}
+
+static void test_authorization_parse(void **state)
+{
+    const char *k;
+    size_t kl;
+    const char *v = "Bearer sk-abc ";
+    assert_int_equal(gw_auth_parse_authorization(v, strlen(v), &k, &kl), 0);
+    assert_int_equal(kl, 6);
+    assert_memory_equal(k, "sk-abc", 6);
+    v = "bearer   xyz";
+    assert_int_equal(gw_auth_parse_authorization(v, strlen(v), &k, &kl), 0);
+    assert_memory_equal(k, "xyz", 3);
+    v = "Key fal-key";
+    assert_int_equal(gw_auth_parse_authorization(v, strlen(v), &k, &kl), 0);
+    assert_memory_equal(k, "fal-key", 7);
+    v = "Basic dXNlcjpwYXNz";
+    assert_int_equal(gw_auth_parse_authorization(v, strlen(v), &k, &kl), -1);
+    v = "Bearer    ";
+    assert_int_equal(gw_auth_parse_authorization(v, strlen(v), &k, &kl), -1);
+    v = "sk-bare-key";
+    assert_int_equal(gw_auth_parse_authorization(v, strlen(v), &k, &kl), -1);
+}
+
+static void test_client_and_admin_lookup(void **state)
+{
+    char err[256];
+    const char *json = "{\"clients\":[{\"name\":\"a\",\"key\":\"key-a-0123456789abc\"},{\"name\":\"b\",\"key\":\"key-b-0123456789abc\"}],"
+                       "\"admin_tokens\":[{\"role\":\"privacy\",\"token\":\"priv-0123456789abcdef\"}]}";
+    gw_config_t *cfg = gw_config_parse(json, strlen(json), "t", err, sizeof(err));
+    assert_non_null(cfg);
+    const gw_client_conf_t *c = gw_auth_client(cfg, "key-b-0123456789abc", 19);
+    assert_non_null(c);
+    assert_string_equal(c->name, "b");
+    assert_null(gw_auth_client(cfg, "key-b-0123456789ab", 18)); /* prefix is not the key */
+    assert_null(gw_auth_client(cfg, "", 0));
+    assert_string_equal(gw_auth_admin_role(cfg, "priv-0123456789abcdef", 21), "privacy");
+    assert_null(gw_auth_admin_role(cfg, "key-a-0123456789abc", 19)); /* client keys are not admin tokens */
+    gw_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_request_headers),     cmocka_unit_test(test_response_headers),
+        cmocka_unit_test(test_parse_line),          cmocka_unit_test(test_authorization_parse),
+        cmocka_unit_test(test_client_and_admin_lookup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
