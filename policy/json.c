@@ -1,0 +1,1186 @@
+/*
+ * Single-pass JSON validator + path-selective string rewriter (see json.h, docs/internals/json.md).
+ *
+ * Hand-rolled rather than jansson because this runs on every request and on every streamed event: a
+ * parse + dump through jansson costs 10-20 us per KB here, the budget for a 2 KB request is a few us.
+ * The walker is a recursive-descent parser over the input bytes that never builds a tree. Output is
+ * produced lazily: `copied` marks how far the input has been copied to `out`; a change (replaced
+ * string, deleted or set member) first copies the input up to the change, then writes the new bytes
+ * and moves `copied` past the old ones. An unchanged document is therefore never copied.
+ *
+ * Path rules compile into one position automaton shared by all rules (a Glushkov-style NFA): rule r
+ * with k segments owns positions base..base+k, position base+i meaning "the first i segments matched"
+ * and base+k being final. The set of live positions for each value is a bitset (up to 4 words); a
+ * step over a key or index is two masked shifts plus literal compares, and `**` is an epsilon closure
+ * over the positions whose segment is `**`. Subtrees with an empty set and no live edit are only
+ * validated. String bodies are scanned 8 bytes at a time (SWAR) for quote, backslash, control and
+ * non-ASCII bytes; only the slow bytes go through the UTF-8 / escape validator.
+ *
+ * Edits are matched the same way against object keys (a bitmask of the edits whose path prefix matches
+ * the current object chain); members still missing at an object's closing brace are appended there.
+ */
+#include "policy/json.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_POS 256
+#define MAX_WORDS (MAX_POS / 64)
+#define MAX_LIT 64
+
+enum { SEG_LIT = 0, SEG_STAR, SEG_DSTAR, SEG_FINAL };
+
+typedef struct st_set_t {
+    uint64_t w[MAX_WORDS];
+} set_t;
+
+typedef struct st_pos_t {
+    uint8_t kind;
+    uint8_t len;
+    int16_t rule;
+    long index; /* literal made of digits: the array index it also matches, else -1 */
+    char lit[MAX_LIT];
+} pos_t;
+
+struct st_pol_json_paths_t {
+    size_t npos, nw, nrules;
+    set_t start, star, dstar, lit, final_scan, final_emb, final_cap;
+    int *rule_id;
+    pos_t *pos;
+};
+
+typedef struct st_edit_t {
+    const char *seg[POL_JSON_MAX_EDIT_SEGS];
+    size_t seglen[POL_JSON_MAX_EDIT_SEGS];
+    size_t nseg;
+    const char *val;
+    size_t vlen;
+    int del, only_if_absent;
+} edit_t;
+
+typedef struct st_comp_t {
+    const char *key; /* raw key including quotes, or NULL for an array index */
+    size_t len;      /* raw key length, or the index */
+    int esc;
+} comp_t;
+
+typedef struct st_walk_t {
+    const char *in;
+    size_t len, pos;
+    const pol_json_paths_t *paths;
+    const pol_json_visitor_t *v;
+    pol_buf_t *out;
+    size_t copied;
+    int changed;
+    const char *err;
+    size_t err_off;
+    int depth, suppress;
+    /* embedded (inner) walk: every string is scanned with rule `inner_rule`, path prefixed by `prefix` */
+    int inner, inner_rule;
+    const char *prefix;
+    size_t prefix_len;
+    edit_t *ed;
+    size_t ned;
+    uint32_t set_mask; /* edits that set (not delete) */
+    pol_buf_t *b_path, *b_str, *b_repl, *b_key, *b_inner;
+    pol_json_scratch_t *sc;
+    size_t ncomp;
+    comp_t comp[POL_JSON_MAX_DEPTH + 2];
+} walk_t;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* bitsets */
+
+static inline int set_empty(const set_t *s, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++)
+        if (s->w[i])
+            return 0;
+    return 1;
+}
+
+static inline void set_bit(set_t *s, size_t b)
+{
+    s->w[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+static inline int first_bit(const set_t *a, const set_t *mask, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++) {
+        uint64_t x = a->w[i] & mask->w[i];
+        if (x)
+            return (int)(i * 64 + (size_t)__builtin_ctzll(x));
+    }
+    return -1;
+}
+
+static void closure(const pol_json_paths_t *p, set_t *s)
+{
+    /* positions whose segment is `**` may also match zero levels: add the next position, repeatedly */
+    for (;;) {
+        uint64_t carry = 0, added = 0;
+        for (size_t i = 0; i < p->nw; i++) {
+            uint64_t d = s->w[i] & p->dstar.w[i];
+            uint64_t sh = (d << 1) | carry;
+            carry = d >> 63;
+            added |= sh & ~s->w[i];
+            s->w[i] |= sh;
+        }
+        if (!added)
+            break;
+    }
+}
+
+/* Transition over one key (decoded, `key`/`klen`) or array index (`key` == NULL, index `idx`). */
+static void step(const pol_json_paths_t *p, const set_t *s, const char *key, size_t klen, size_t idx, set_t *out)
+{
+    uint64_t carry = 0;
+    for (size_t i = 0; i < p->nw; i++) {
+        uint64_t st = s->w[i] & p->star.w[i];
+        out->w[i] = (st << 1) | carry | (s->w[i] & p->dstar.w[i]);
+        carry = st >> 63;
+        uint64_t l = s->w[i] & p->lit.w[i];
+        while (l) {
+            size_t b = i * 64 + (size_t)__builtin_ctzll(l);
+            l &= l - 1;
+            const pos_t *ps = &p->pos[b];
+            int hit =
+                key != NULL ? (ps->len == klen && memcmp(ps->lit, key, klen) == 0) : (ps->index >= 0 && (size_t)ps->index == idx);
+            if (hit)
+                set_bit(out, b + 1);
+        }
+    }
+    closure(p, out);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* compile */
+
+pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n, char *err, size_t errlen)
+{
+    pol_json_paths_t *p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->pos = calloc(MAX_POS, sizeof(pos_t))) == NULL || (p->rule_id = calloc(n ? n : 1, sizeof(int))) == NULL) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    p->nrules = n;
+    size_t np = 0;
+    for (size_t r = 0; r < n; r++) {
+        const char *pat = rules[r].pattern;
+        p->rule_id[r] = rules[r].id;
+        if (pat == NULL || pat[0] == '\0') {
+            if (err && errlen)
+                snprintf(err, errlen, "rule %zu: empty pattern", r);
+            goto fail;
+        }
+        if ((rules[r].flags & (POL_JSON_SCAN | POL_JSON_EMBEDDED | POL_JSON_CAPTURE)) == 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "rule %zu (%s): no flag set", r, pat);
+            goto fail;
+        }
+        size_t base = np;
+        set_bit(&p->start, base);
+        const char *s = pat;
+        for (;;) {
+            const char *dot = strchr(s, '.');
+            size_t sl = dot ? (size_t)(dot - s) : strlen(s);
+            if (np + 2 > MAX_POS) {
+                if (err && errlen)
+                    snprintf(err, errlen, "rule %zu (%s): too many segments in total (max %d)", r, pat, MAX_POS);
+                goto fail;
+            }
+            pos_t *ps = &p->pos[np];
+            ps->rule = (int16_t)r;
+            ps->index = -1;
+            if (sl == 0 || sl >= MAX_LIT) {
+                if (err && errlen)
+                    snprintf(err, errlen, "rule %zu (%s): empty or over-long segment", r, pat);
+                goto fail;
+            }
+            if (sl == 1 && s[0] == '*') {
+                ps->kind = SEG_STAR;
+                set_bit(&p->star, np);
+            } else if (sl == 2 && s[0] == '*' && s[1] == '*') {
+                ps->kind = SEG_DSTAR;
+                set_bit(&p->dstar, np);
+            } else {
+                ps->kind = SEG_LIT;
+                ps->len = (uint8_t)sl;
+                memcpy(ps->lit, s, sl);
+                set_bit(&p->lit, np);
+                long idx = 0;
+                size_t k;
+                for (k = 0; k < sl && s[k] >= '0' && s[k] <= '9' && k < 9; k++)
+                    idx = idx * 10 + (s[k] - '0');
+                if (k == sl)
+                    ps->index = idx;
+            }
+            np++;
+            if (dot == NULL)
+                break;
+            s = dot + 1;
+        }
+        pos_t *fin = &p->pos[np];
+        fin->kind = SEG_FINAL;
+        fin->rule = (int16_t)r;
+        fin->index = -1;
+        if (rules[r].flags & POL_JSON_SCAN)
+            set_bit(&p->final_scan, np);
+        if (rules[r].flags & POL_JSON_EMBEDDED)
+            set_bit(&p->final_emb, np);
+        if (rules[r].flags & POL_JSON_CAPTURE)
+            set_bit(&p->final_cap, np);
+        np++;
+    }
+    p->npos = np;
+    p->nw = (np + 63) / 64;
+    if (p->nw == 0)
+        p->nw = 1;
+    closure(p, &p->start);
+    return p;
+fail:
+    pol_json_paths_free(p);
+    return NULL;
+}
+
+void pol_json_paths_free(pol_json_paths_t *p)
+{
+    if (p == NULL)
+        return;
+    free(p->pos);
+    free(p->rule_id);
+    free(p);
+}
+
+void pol_json_scratch_free(pol_json_scratch_t *s)
+{
+    pol_buf_free(&s->path);
+    pol_buf_free(&s->str);
+    pol_buf_free(&s->repl);
+    pol_buf_free(&s->key);
+    pol_buf_free(&s->inner);
+    pol_buf_free(&s->inner_path);
+    pol_buf_free(&s->inner_str);
+    pol_buf_free(&s->inner_repl);
+    pol_buf_free(&s->inner_key);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* strings: validation, decoding, encoding */
+
+#define FAIL(w, code, desc)                                                                                                        \
+    do {                                                                                                                           \
+        (w)->err = (desc);                                                                                                         \
+        (w)->err_off = (w)->pos;                                                                                                   \
+        return (code);                                                                                                             \
+    } while (0)
+
+static inline int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int hex4(const char *s, size_t avail, unsigned *out)
+{
+    if (avail < 4)
+        return -1;
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval((unsigned char)s[i]);
+        if (h < 0)
+            return -1;
+        v = (v << 4) | (unsigned)h;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (first byte >= 0x80), or 0 if invalid (RFC 3629 table 3-7). */
+static inline size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return (avail >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (avail < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Scans the string starting at w->pos (a quote); leaves w->pos after the closing quote. */
+static int scan_string(walk_t *w, int *has_esc)
+{
+    const unsigned char *s = (const unsigned char *)w->in;
+    size_t n = w->len, i = w->pos + 1;
+    int esc = 0;
+    for (;;) {
+        /* fast path: 8 plain bytes at a time (no quote, backslash, control or non-ASCII byte) */
+        while (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+            uint64_t t = ((q - ONES) & ~q) | ((b - ONES) & ~b) | (x - ONES * 0x20) | x;
+            if (t & HIGHS)
+                break;
+            i += 8;
+        }
+        if (i >= n) {
+            w->pos = i;
+            FAIL(w, POL_JSON_E_SYNTAX, "unterminated string");
+        }
+        unsigned c = s[i];
+        if (c == '"') {
+            w->pos = i + 1;
+            *has_esc = esc;
+            return 0;
+        }
+        if (c == '\\') {
+            esc = 1;
+            if (i + 1 >= n) {
+                w->pos = i;
+                FAIL(w, POL_JSON_E_SYNTAX, "unterminated string");
+            }
+            unsigned e = s[i + 1];
+            if (e == 'u') {
+                unsigned u;
+                if (hex4((const char *)s + i + 2, n - i - 2, &u) != 0) {
+                    w->pos = i;
+                    FAIL(w, POL_JSON_E_SYNTAX, "invalid \\u escape");
+                }
+                if (u >= 0xD800 && u <= 0xDBFF) {
+                    unsigned lo;
+                    if (i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u' && hex4((const char *)s + i + 8, n - i - 8, &lo) == 0 &&
+                        lo >= 0xDC00 && lo <= 0xDFFF) {
+                        i += 12;
+                        continue;
+                    }
+                    w->pos = i;
+                    FAIL(w, POL_JSON_E_UTF8, "unpaired surrogate escape");
+                }
+                if (u >= 0xDC00 && u <= 0xDFFF) {
+                    w->pos = i;
+                    FAIL(w, POL_JSON_E_UTF8, "unpaired surrogate escape");
+                }
+                i += 6;
+                continue;
+            }
+            if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+                i += 2;
+                continue;
+            }
+            w->pos = i;
+            FAIL(w, POL_JSON_E_SYNTAX, "invalid escape");
+        }
+        if (c < 0x20) {
+            w->pos = i;
+            FAIL(w, POL_JSON_E_SYNTAX, "control character in string");
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(s + i, n - i);
+        if (k == 0) {
+            w->pos = i;
+            FAIL(w, POL_JSON_E_UTF8, "invalid UTF-8 in string");
+        }
+        i += k;
+    }
+}
+
+static void put_utf8(char *d, size_t *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        d[(*o)++] = (char)cp;
+    } else if (cp < 0x800) {
+        d[(*o)++] = (char)(0xC0 | (cp >> 6));
+        d[(*o)++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        d[(*o)++] = (char)(0xE0 | (cp >> 12));
+        d[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        d[(*o)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        d[(*o)++] = (char)(0xF0 | (cp >> 18));
+        d[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        d[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        d[(*o)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+/* Decodes the body of an already validated string literal (without quotes); appends to out. */
+static int decode_valid(const char *s, size_t n, pol_buf_t *out)
+{
+    if (pol_buf_reserve(out, n) != 0) /* decoding never grows the text */
+        return POL_JSON_E_NOMEM;
+    char *d = out->base + out->len;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        const char *bs = memchr(s + i, '\\', n - i);
+        size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+        memcpy(d + o, s + i, run);
+        o += run;
+        i += run;
+        if (i >= n)
+            break;
+        char e = s[i + 1];
+        i += 2;
+        switch (e) {
+        case 'b':
+            d[o++] = '\b';
+            break;
+        case 'f':
+            d[o++] = '\f';
+            break;
+        case 'n':
+            d[o++] = '\n';
+            break;
+        case 'r':
+            d[o++] = '\r';
+            break;
+        case 't':
+            d[o++] = '\t';
+            break;
+        case 'u': {
+            unsigned u = 0, lo = 0;
+            hex4(s + i, n - i, &u);
+            i += 4;
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                hex4(s + i + 2, n - i - 2, &lo);
+                i += 6;
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            put_utf8(d, &o, u);
+            break;
+        }
+        default: /* " \ / */
+            d[o++] = e;
+            break;
+        }
+    }
+    out->len += o;
+    out->base[out->len] = '\0';
+    return 0;
+}
+
+int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
+{
+    walk_t w;
+    memset(&w, 0, offsetof(walk_t, comp));
+    w.in = raw;
+    w.len = len;
+    int esc;
+    if (len < 2 || raw[0] != '"')
+        return POL_JSON_E_SYNTAX;
+    int rc = scan_string(&w, &esc);
+    if (rc != 0)
+        return rc;
+    if (w.pos != len)
+        return POL_JSON_E_SYNTAX;
+    return decode_valid(raw + 1, len - 2, out);
+}
+
+int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    /* worst case: every byte becomes \u00XX (6) or U+FFFD (3) */
+    if (len > ((size_t)-1 - 2) / 6 || pol_buf_reserve(out, len * 6 + 2) != 0)
+        return POL_JSON_E_NOMEM;
+    const unsigned char *u = (const unsigned char *)s;
+    char *d = out->base + out->len;
+    size_t o = 0;
+    d[o++] = '"';
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            d[o++] = (char)c;
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t k = utf8_seq(u + i, len - i);
+            if (k == 0) {
+                d[o++] = (char)0xEF;
+                d[o++] = (char)0xBF;
+                d[o++] = (char)0xBD;
+                i++;
+            } else {
+                memcpy(d + o, u + i, k);
+                o += k;
+                i += k;
+            }
+            continue;
+        }
+        d[o++] = '\\';
+        switch (c) {
+        case '"':
+            d[o++] = '"';
+            break;
+        case '\\':
+            d[o++] = '\\';
+            break;
+        case '\n':
+            d[o++] = 'n';
+            break;
+        case '\r':
+            d[o++] = 'r';
+            break;
+        case '\t':
+            d[o++] = 't';
+            break;
+        case '\b':
+            d[o++] = 'b';
+            break;
+        case '\f':
+            d[o++] = 'f';
+            break;
+        default:
+            d[o++] = 'u';
+            d[o++] = '0';
+            d[o++] = '0';
+            d[o++] = hex[c >> 4];
+            d[o++] = hex[c & 15];
+            break;
+        }
+        i++;
+    }
+    d[o++] = '"';
+    out->len += o;
+    out->base[out->len] = '\0';
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* output */
+
+static int emit_upto(walk_t *w, size_t upto)
+{
+    if (!w->changed) {
+        pol_buf_reset(w->out);
+        w->changed = 1;
+    }
+    if (upto > w->copied) {
+        if (pol_buf_append(w->out, w->in + w->copied, upto - w->copied) != 0)
+            return POL_JSON_E_NOMEM;
+        w->copied = upto;
+    }
+    return 0;
+}
+
+static int build_path(walk_t *w)
+{
+    pol_buf_t *b = w->b_path;
+    pol_buf_reset(b);
+    if (pol_buf_append(b, w->prefix ? w->prefix : "", w->prefix_len) != 0)
+        return POL_JSON_E_NOMEM;
+    for (size_t i = 0; i < w->ncomp; i++) {
+        const comp_t *c = &w->comp[i];
+        if (c->key == NULL) {
+            char tmp[24];
+            size_t n = 0, v = c->len;
+            tmp[sizeof(tmp) - 1 - n++] = ']';
+            do {
+                tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            tmp[sizeof(tmp) - 1 - n++] = '[';
+            if (pol_buf_append(b, tmp + sizeof(tmp) - n, n) != 0)
+                return POL_JSON_E_NOMEM;
+            continue;
+        }
+        if (i > 0 && pol_buf_append(b, ".", 1) != 0)
+            return POL_JSON_E_NOMEM;
+        if (c->esc) {
+            if (decode_valid(c->key + 1, c->len - 2, b) != 0)
+                return POL_JSON_E_NOMEM;
+        } else if (pol_buf_append(b, c->key + 1, c->len - 2) != 0) {
+            return POL_JSON_E_NOMEM;
+        }
+    }
+    if (pol_buf_reserve(b, 0) != 0)
+        return POL_JSON_E_NOMEM;
+    b->base[b->len] = '\0';
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* the walk */
+
+static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type);
+static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *handled);
+
+static inline void skip_ws(walk_t *w)
+{
+    const char *s = w->in;
+    size_t i = w->pos, n = w->len;
+    while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
+    w->pos = i;
+}
+
+static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
+{
+    int rule = -1, emb = 0;
+    if (w->inner) {
+        rule = w->inner_rule;
+    } else {
+        const pol_json_paths_t *p = w->paths;
+        int b = first_bit(S, &p->final_emb, p->nw);
+        if (b >= 0) {
+            emb = 1;
+        } else {
+            b = first_bit(S, &p->final_scan, p->nw);
+            if (b < 0)
+                return 0;
+        }
+        rule = w->paths->rule_id[w->paths->pos[b].rule];
+    }
+    if (w->v == NULL || w->v->on_string == NULL)
+        return 0;
+    const char *s = w->in + start + 1;
+    size_t n = w->pos - start - 2;
+    if (esc) {
+        pol_buf_reset(w->b_str);
+        if (decode_valid(s, n, w->b_str) != 0)
+            return POL_JSON_E_NOMEM;
+        s = w->b_str->base;
+        n = w->b_str->len;
+    }
+    int rc = build_path(w);
+    if (rc != 0)
+        return rc;
+    if (emb) {
+        int handled = 0;
+        if ((rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
+            return rc;
+    }
+    pol_buf_reset(w->b_repl);
+    rc = w->v->on_string(w->v->ctx, rule, w->b_path->base, s, n, w->b_repl);
+    if (rc < 0) {
+        w->err = "aborted by the string visitor";
+        w->err_off = start;
+        return rc;
+    }
+    if (rc == 1) {
+        if ((rc = emit_upto(w, start)) != 0 ||
+            (rc = pol_json_escape(w->b_repl->base ? w->b_repl->base : "", w->b_repl->len, w->out)) != 0)
+            return rc;
+        w->copied = w->pos;
+    }
+    return 0;
+}
+
+/* The matched string holds a JSON document: walk it with every string scanned; replace the outer string with the
+   rewritten inner document if anything changed. *handled = 0 when it is not valid JSON (plain text then). */
+static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *handled)
+{
+    /* validate first so that the visitor never sees strings of a document later found to be plain text */
+    if (pol_json_validate(s, n, NULL, NULL) != 0)
+        return 0;
+    *handled = 1;
+    walk_t iw;
+    memset(&iw, 0, offsetof(walk_t, comp));
+    iw.in = s;
+    iw.len = n;
+    iw.v = w->v;
+    iw.inner = 1;
+    iw.inner_rule = rule;
+    /* prefix "<outer path>#/" stays in the outer path buffer, which the inner walk does not touch */
+    if (pol_buf_append(w->b_path, "#/", 2) != 0)
+        return POL_JSON_E_NOMEM;
+    iw.prefix = w->b_path->base;
+    iw.prefix_len = w->b_path->len;
+    iw.b_path = &w->sc->inner_path;
+    iw.b_str = &w->sc->inner_str;
+    iw.b_repl = &w->sc->inner_repl;
+    iw.b_key = &w->sc->inner_key;
+    iw.out = &w->sc->inner;
+    iw.sc = w->sc;
+    int type, rc;
+    skip_ws(&iw);
+    rc = walk_value(&iw, NULL, 0, 0, &type);
+    if (rc == 0 && iw.changed)
+        rc = emit_upto(&iw, iw.len);
+    if (rc < 0) {
+        w->err = iw.err;
+        w->err_off = w->pos;
+        return rc;
+    }
+    return iw.changed; /* 1: the caller replaces the outer string with sc->inner */
+}
+
+static int walk_string_value(walk_t *w, const set_t *S)
+{
+    size_t start = w->pos;
+    int esc, rc;
+    if ((rc = scan_string(w, &esc)) != 0)
+        return rc;
+    if (w->suppress || (!w->inner && (S == NULL || w->paths == NULL)))
+        return 0;
+    rc = visit_string(w, S, start, esc);
+    if (rc == 1) {
+        /* the embedded document changed: its rewritten text is in sc->inner */
+        if ((rc = emit_upto(w, start)) != 0 || (rc = pol_json_escape(w->sc->inner.base, w->sc->inner.len, w->out)) != 0)
+            return rc;
+        w->copied = w->pos;
+        return 0;
+    }
+    return rc;
+}
+
+static int walk_number(walk_t *w)
+{
+    const char *s = w->in;
+    size_t i = w->pos, n = w->len;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0') {
+        i++;
+    } else if (i < n && s[i] >= '1' && s[i] <= '9') {
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    } else {
+        w->pos = i;
+        FAIL(w, POL_JSON_E_SYNTAX, "invalid number");
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || s[i] < '0' || s[i] > '9') {
+            w->pos = i;
+            FAIL(w, POL_JSON_E_SYNTAX, "invalid number: digit expected after '.'");
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || s[i] < '0' || s[i] > '9') {
+            w->pos = i;
+            FAIL(w, POL_JSON_E_SYNTAX, "invalid number: digit expected in exponent");
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    w->pos = i;
+    return 0;
+}
+
+static int seg_eq(const edit_t *e, size_t d, const char *k, size_t klen)
+{
+    return e->nseg > d && e->seglen[d] == klen && memcmp(e->seg[d], k, klen) == 0;
+}
+
+/* Appends members for the set edits in `mask` whose path is missing below object depth d. */
+static int emit_created(walk_t *w, uint32_t mask, size_t d)
+{
+    uint32_t done = 0;
+    int first = 1, rc;
+    for (size_t i = 0; i < w->ned; i++) {
+        uint32_t bit = (uint32_t)1 << i;
+        if (!(mask & bit) || (done & bit))
+            continue;
+        const edit_t *e = &w->ed[i];
+        uint32_t group = 0;
+        for (size_t j = i; j < w->ned; j++)
+            if ((mask & ((uint32_t)1 << j)) && seg_eq(&w->ed[j], d, e->seg[d], e->seglen[d]))
+                group |= (uint32_t)1 << j;
+        done |= group;
+        if (!first && pol_buf_append(w->out, ",", 1) != 0)
+            return POL_JSON_E_NOMEM;
+        first = 0;
+        if ((rc = pol_json_escape(e->seg[d], e->seglen[d], w->out)) != 0 || pol_buf_append(w->out, ":", 1) != 0)
+            return POL_JSON_E_NOMEM;
+        if (e->nseg == d + 1) {
+            if (pol_buf_append(w->out, e->val, e->vlen) != 0)
+                return POL_JSON_E_NOMEM;
+        } else {
+            if (pol_buf_append(w->out, "{", 1) != 0 || (rc = emit_created(w, group, d + 1)) != 0 ||
+                pol_buf_append(w->out, "}", 1) != 0)
+                return rc ? rc : POL_JSON_E_NOMEM;
+        }
+    }
+    return 0;
+}
+
+static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
+{
+    const pol_json_paths_t *p = w->paths;
+    int active = S != NULL && p != NULL;
+    size_t open_end = ++w->pos;
+    uint32_t touched = 0;
+    size_t emitted = 0, last_kept_end = open_end;
+    int pending_comma_skip = 0, rc;
+    skip_ws(w);
+    if (w->pos < w->len && w->in[w->pos] == '}') {
+        w->pos++;
+        goto close;
+    }
+    for (;;) {
+        if (w->pos >= w->len || w->in[w->pos] != '"')
+            FAIL(w, POL_JSON_E_SYNTAX, "expected string key");
+        size_t key_start = w->pos;
+        int esc;
+        if ((rc = scan_string(w, &esc)) != 0)
+            return rc;
+        size_t key_end = w->pos;
+        skip_ws(w);
+        if (w->pos >= w->len || w->in[w->pos] != ':')
+            FAIL(w, POL_JSON_E_SYNTAX, "expected ':'");
+        w->pos++;
+        skip_ws(w);
+        /* decoded key for matching (only when something could match) */
+        const char *k = w->in + key_start + 1;
+        size_t klen = key_end - key_start - 2;
+        set_t child;
+        const set_t *cs = NULL;
+        int leaf = -1;
+        uint32_t child_live = 0;
+        if (esc && (active || live)) {
+            pol_buf_reset(w->b_key);
+            if (decode_valid(k, klen, w->b_key) != 0)
+                return POL_JSON_E_NOMEM;
+            k = w->b_key->base;
+            klen = w->b_key->len;
+        }
+        if (active) {
+            step(p, S, k, klen, 0, &child);
+            if (!set_empty(&child, p->nw))
+                cs = &child;
+        }
+        if (live) {
+            for (size_t i = 0; i < w->ned; i++) {
+                uint32_t bit = (uint32_t)1 << i;
+                if ((live & bit) && seg_eq(&w->ed[i], edepth, k, klen)) {
+                    touched |= bit;
+                    if (w->ed[i].nseg == edepth + 1)
+                        leaf = (int)i;
+                    else
+                        child_live |= bit;
+                }
+            }
+        }
+        enum { KEEP, DELETE, REPLACE } act = KEEP;
+        if (leaf >= 0)
+            act = w->ed[leaf].del ? DELETE : w->ed[leaf].only_if_absent ? KEEP : REPLACE;
+        size_t vstart = w->pos;
+        int type;
+        w->comp[w->ncomp].key = w->in + key_start;
+        w->comp[w->ncomp].len = key_end - key_start;
+        w->comp[w->ncomp].esc = esc;
+        w->ncomp++;
+        if (act != KEEP)
+            w->suppress++;
+        rc = walk_value(w, cs, child_live, edepth + 1, &type);
+        if (act != KEEP)
+            w->suppress--;
+        w->ncomp--;
+        if (rc != 0)
+            return rc;
+        if ((child_live & w->set_mask) && type != POL_JSON_T_OBJECT) {
+            w->pos = vstart;
+            FAIL(w, POL_JSON_E_EDIT, "edit path crosses a non-object value");
+        }
+        size_t vend = w->pos;
+        if (act == DELETE) {
+            size_t ds = emitted ? last_kept_end : key_start;
+            if (ds < w->copied)
+                ds = w->copied;
+            if ((rc = emit_upto(w, ds)) != 0)
+                return rc;
+            w->copied = vend;
+            if (!emitted)
+                pending_comma_skip = 1;
+        } else {
+            if (act == REPLACE &&
+                (w->ed[leaf].vlen != vend - vstart || memcmp(w->ed[leaf].val, w->in + vstart, vend - vstart) != 0)) {
+                if ((rc = emit_upto(w, vstart)) != 0 || pol_buf_append(w->out, w->ed[leaf].val, w->ed[leaf].vlen) != 0)
+                    return rc ? rc : POL_JSON_E_NOMEM;
+                w->copied = vend;
+            }
+            emitted++;
+            last_kept_end = vend;
+        }
+        skip_ws(w);
+        if (w->pos < w->len && w->in[w->pos] == ',') {
+            if (pending_comma_skip && !emitted) {
+                w->copied = w->pos + 1;
+                pending_comma_skip = 0;
+            }
+            w->pos++;
+            skip_ws(w);
+            continue;
+        }
+        if (w->pos < w->len && w->in[w->pos] == '}') {
+            w->pos++;
+            break;
+        }
+        FAIL(w, POL_JSON_E_SYNTAX, "expected ',' or '}'");
+    }
+close:;
+    uint32_t missing = live & w->set_mask & ~touched;
+    if (missing) {
+        size_t ins = emitted ? last_kept_end : open_end;
+        if (ins < w->copied)
+            ins = w->copied;
+        if ((rc = emit_upto(w, ins)) != 0)
+            return rc;
+        if (emitted && pol_buf_append(w->out, ",", 1) != 0)
+            return POL_JSON_E_NOMEM;
+        if ((rc = emit_created(w, missing, edepth)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int walk_array(walk_t *w, const set_t *S)
+{
+    const pol_json_paths_t *p = w->paths;
+    int active = S != NULL && p != NULL, rc, type;
+    w->pos++;
+    skip_ws(w);
+    if (w->pos < w->len && w->in[w->pos] == ']') {
+        w->pos++;
+        return 0;
+    }
+    for (size_t idx = 0;; idx++) {
+        set_t child;
+        const set_t *cs = NULL;
+        if (active) {
+            step(p, S, NULL, 0, idx, &child);
+            if (!set_empty(&child, p->nw))
+                cs = &child;
+        }
+        w->comp[w->ncomp].key = NULL;
+        w->comp[w->ncomp].len = idx;
+        w->ncomp++;
+        rc = walk_value(w, cs, 0, 0, &type);
+        w->ncomp--;
+        if (rc != 0)
+            return rc;
+        skip_ws(w);
+        if (w->pos < w->len && w->in[w->pos] == ',') {
+            w->pos++;
+            skip_ws(w);
+            continue;
+        }
+        if (w->pos < w->len && w->in[w->pos] == ']') {
+            w->pos++;
+            return 0;
+        }
+        FAIL(w, POL_JSON_E_SYNTAX, "expected ',' or ']'");
+    }
+}
+
+/* Walks the value at w->pos (whitespace already skipped); S = live rule positions (NULL = none). */
+static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type)
+{
+    if (w->pos >= w->len)
+        FAIL(w, POL_JSON_E_SYNTAX, "unexpected end of input, value expected");
+    size_t start = w->pos;
+    int rc;
+    switch (w->in[w->pos]) {
+    case '{':
+    case '[':
+        if (++w->depth > POL_JSON_MAX_DEPTH)
+            FAIL(w, POL_JSON_E_DEPTH, "nesting too deep");
+        if (w->in[w->pos] == '{') {
+            *type = POL_JSON_T_OBJECT;
+            rc = walk_object(w, S, live, edepth);
+        } else {
+            *type = POL_JSON_T_ARRAY;
+            rc = walk_array(w, S);
+        }
+        w->depth--;
+        break;
+    case '"':
+        *type = POL_JSON_T_STRING;
+        rc = walk_string_value(w, S);
+        break;
+    case 't':
+        *type = POL_JSON_T_TRUE;
+        if (w->len - w->pos < 4 || memcmp(w->in + w->pos, "true", 4) != 0)
+            FAIL(w, POL_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 4;
+        rc = 0;
+        break;
+    case 'f':
+        *type = POL_JSON_T_FALSE;
+        if (w->len - w->pos < 5 || memcmp(w->in + w->pos, "false", 5) != 0)
+            FAIL(w, POL_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 5;
+        rc = 0;
+        break;
+    case 'n':
+        *type = POL_JSON_T_NULL;
+        if (w->len - w->pos < 4 || memcmp(w->in + w->pos, "null", 4) != 0)
+            FAIL(w, POL_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 4;
+        rc = 0;
+        break;
+    default:
+        *type = POL_JSON_T_NUMBER;
+        if (w->in[w->pos] != '-' && (w->in[w->pos] < '0' || w->in[w->pos] > '9'))
+            FAIL(w, POL_JSON_E_SYNTAX, "unexpected character, value expected");
+        rc = walk_number(w);
+        break;
+    }
+    if (rc != 0)
+        return rc;
+    if (S != NULL && w->v != NULL && w->v->on_capture != NULL) {
+        const pol_json_paths_t *p = w->paths;
+        for (size_t i = 0; i < p->nw; i++) {
+            uint64_t x = S->w[i] & p->final_cap.w[i];
+            while (x) {
+                size_t b = i * 64 + (size_t)__builtin_ctzll(x);
+                x &= x - 1;
+                w->v->on_capture(w->v->ctx, p->rule_id[p->pos[b].rule], w->in + start, w->pos - start, *type);
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* entry points */
+
+static int run_root(walk_t *w, const set_t *S, uint32_t live)
+{
+    int type, rc;
+    skip_ws(w);
+    if (live && (w->pos >= w->len || w->in[w->pos] != '{'))
+        FAIL(w, POL_JSON_E_EDIT, "edits need a top-level object");
+    if ((rc = walk_value(w, S, live, 0, &type)) != 0)
+        return rc;
+    skip_ws(w);
+    if (w->pos != w->len)
+        FAIL(w, POL_JSON_E_SYNTAX, "trailing characters after the JSON value");
+    return 0;
+}
+
+int pol_json_validate(const char *in, size_t len, const char **err_desc, size_t *err_offset)
+{
+    walk_t w;
+    memset(&w, 0, offsetof(walk_t, comp));
+    w.in = in;
+    w.len = len;
+    int rc = run_root(&w, NULL, 0);
+    if (rc != 0) {
+        if (err_desc)
+            *err_desc = w.err;
+        if (err_offset)
+            *err_offset = w.err_off;
+    }
+    return rc;
+}
+
+static int prepare_edits(walk_t *w, edit_t *ed, const pol_json_edit_t *edits, size_t nedits)
+{
+    if (nedits > POL_JSON_MAX_EDITS)
+        FAIL(w, POL_JSON_E_EDIT, "too many edits");
+    for (size_t i = 0; i < nedits; i++) {
+        edit_t *e = &ed[i];
+        const char *s = edits[i].path;
+        if (s == NULL || *s == '\0')
+            FAIL(w, POL_JSON_E_EDIT, "empty edit path");
+        e->nseg = 0;
+        for (;;) {
+            const char *dot = strchr(s, '.');
+            size_t sl = dot ? (size_t)(dot - s) : strlen(s);
+            if (sl == 0 || e->nseg == POL_JSON_MAX_EDIT_SEGS)
+                FAIL(w, POL_JSON_E_EDIT, "bad edit path");
+            e->seg[e->nseg] = s;
+            e->seglen[e->nseg++] = sl;
+            if (dot == NULL)
+                break;
+            s = dot + 1;
+        }
+        e->del = edits[i].value_json == NULL;
+        e->only_if_absent = edits[i].only_if_absent;
+        if (!e->del) {
+            e->val = edits[i].value_json;
+            e->vlen = strlen(e->val);
+            if (pol_json_validate(e->val, e->vlen, NULL, NULL) != 0)
+                FAIL(w, POL_JSON_E_EDIT, "edit value is not valid JSON");
+            w->set_mask |= (uint32_t)1 << i;
+        }
+        for (size_t j = 0; j < i; j++) {
+            size_t m = ed[j].nseg < e->nseg ? ed[j].nseg : e->nseg, d;
+            for (d = 0; d < m && seg_eq(&ed[j], d, e->seg[d], e->seglen[d]); d++)
+                ;
+            if (d == m)
+                FAIL(w, POL_JSON_E_EDIT, "conflicting edit paths");
+        }
+    }
+    w->ed = ed;
+    w->ned = nedits;
+    return 0;
+}
+
+int pol_json_rewrite_ex(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
+                        const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset,
+                        pol_json_scratch_t *sc)
+{
+    walk_t w;
+    edit_t ed[POL_JSON_MAX_EDITS];
+    memset(&w, 0, offsetof(walk_t, comp));
+    w.in = in;
+    w.len = len;
+    w.paths = paths;
+    w.v = v;
+    w.out = out;
+    w.sc = sc;
+    w.b_path = &sc->path;
+    w.b_str = &sc->str;
+    w.b_repl = &sc->repl;
+    w.b_key = &sc->key;
+    *changed = 0;
+    int rc = prepare_edits(&w, ed, edits, nedits);
+    if (rc == 0) {
+        uint32_t live = nedits ? (uint32_t)(((uint64_t)1 << nedits) - 1) : 0;
+        rc = run_root(&w, paths ? &paths->start : NULL, live);
+    }
+    if (rc == 0 && w.changed)
+        rc = emit_upto(&w, len);
+    if (rc != 0) {
+        if (err_desc)
+            *err_desc = w.err ? w.err : "out of memory";
+        if (err_offset)
+            *err_offset = w.err_off;
+        return rc;
+    }
+    *changed = w.changed;
+    return 0;
+}
+
+int pol_json_rewrite(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
+                     const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset)
+{
+    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
+    int rc = pol_json_rewrite_ex(in, len, paths, edits, nedits, v, out, changed, err_desc, err_offset, &sc);
+    pol_json_scratch_free(&sc);
+    return rc;
+}

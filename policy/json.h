@@ -1,0 +1,159 @@
+/*
+ * pol_json: single-pass JSON validator and path-selective string rewriter for request and response
+ * bodies (see docs/internals/json.md). One walk over the document validates it (RFC 8259), reports
+ * the string values selected by compiled path rules to a visitor that may replace them, reports
+ * captured values raw, and applies member edits (set / delete) to objects. Unchanged documents are
+ * never copied.
+ */
+#ifndef AIGW_POLICY_JSON_H
+#define AIGW_POLICY_JSON_H
+
+#include <stddef.h>
+
+#include "policy/buf.h"
+
+/* Errors (negative, like every aigw error). */
+#define POL_JSON_E_SYNTAX (-2) /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
+#define POL_JSON_E_DEPTH (-3)  /* nesting deeper than POL_JSON_MAX_DEPTH */
+#define POL_JSON_E_UTF8 (-4)   /* invalid UTF-8 in a string, or a lone surrogate escape */
+#define POL_JSON_E_EDIT (-5)   /* an edit cannot apply (non-object intermediate, bad edit spec) */
+#define POL_JSON_E_NOMEM (-6)  /* allocation failure */
+
+/** Maximum nesting depth of arrays and objects (the top-level value is depth 1). */
+#define POL_JSON_MAX_DEPTH 128
+/** Maximum number of edits in one pol_json_rewrite() call. */
+#define POL_JSON_MAX_EDITS 32
+/** Maximum number of dot-separated segments in an edit path. */
+#define POL_JSON_MAX_EDIT_SEGS 8
+
+/* Value types reported to on_capture. */
+enum {
+    POL_JSON_T_STRING = 1,
+    POL_JSON_T_NUMBER,
+    POL_JSON_T_OBJECT,
+    POL_JSON_T_ARRAY,
+    POL_JSON_T_TRUE,
+    POL_JSON_T_FALSE,
+    POL_JSON_T_NULL
+};
+
+/* Rule flags. */
+enum {
+    POL_JSON_SCAN = 1,     /**< matched string values go to on_string */
+    POL_JSON_EMBEDDED = 2, /**< matched string holds a JSON document (tool-call `arguments`): every string value inside
+                                it goes to on_string with path "<outer>#/<inner path>"; if it is not valid JSON it is
+                                treated as plain text (POL_JSON_SCAN) */
+    POL_JSON_CAPTURE = 4   /**< matched value (any type) is reported raw to on_capture */
+};
+
+/**
+ * One path rule. `pattern` is dot-separated segments over the document: a literal key (an all-digit literal also
+ * matches that array index), `*` = any one key or array index, `**` = zero or more levels. Examples:
+ * "messages.*.content", "messages.*.content.*.text", "metadata.**", "model". Keys containing '.' cannot be named.
+ */
+typedef struct st_pol_json_rule_t {
+    const char *pattern; /**< borrowed during pol_json_paths_compile() only */
+    unsigned flags;      /**< POL_JSON_SCAN / EMBEDDED / CAPTURE, or-ed */
+    int id;              /**< passed back to the visitor */
+} pol_json_rule_t;
+
+typedef struct st_pol_json_paths_t pol_json_paths_t;
+
+/**
+ * Compiles `n` rules into an immutable matcher that is safe to share between threads.
+ * Limits: 256 pattern segments in total (plus one per rule), 64 bytes per literal segment.
+ * @return the matcher (free with pol_json_paths_free()), or NULL with a message in err (errlen bytes, NUL-terminated).
+ */
+pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n, char *err, size_t errlen);
+
+/** Frees a matcher from pol_json_paths_compile() (NULL is ignored). */
+void pol_json_paths_free(pol_json_paths_t *p);
+
+/**
+ * A member edit applied by pol_json_rewrite(). A set creates missing intermediate objects; if an intermediate
+ * exists but is not an object, a set fails with POL_JSON_E_EDIT (a delete is then a no-op). Duplicate keys are all
+ * deleted / all replaced. Two edits whose paths are equal or one a prefix of the other are rejected.
+ */
+typedef struct st_pol_json_edit_t {
+    const char *path;       /**< dotted object path, e.g. "store", "stream_options.include_usage"; borrowed */
+    const char *value_json; /**< raw JSON text to set (validated, must be one JSON value), or NULL to delete */
+    int only_if_absent;     /**< set only when the member is missing */
+} pol_json_edit_t;
+
+typedef struct st_pol_json_visitor_t {
+    /**
+     * Decoded (unescaped UTF-8) string value `s` of `len` bytes (may contain NUL from \u0000; borrowed for the
+     * call). `path` like "messages[2].content" (NUL-terminated, borrowed for the call). Return 0 = keep,
+     * 1 = replace with the decoded UTF-8 text appended to *replacement (empty on entry; the rewriter JSON-escapes
+     * it), < 0 = abort (pol_json_rewrite returns that value). Not called for strings inside members that an edit
+     * deletes or replaces.
+     */
+    int (*on_string)(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+    /** Raw JSON text of a CAPTURE value (borrowed for the call), e.g. `"gpt-4o"` with its quotes, `true`, `{...}`;
+        json_type is a POL_JSON_T_* constant. Called once per matching CAPTURE rule, in document order. */
+    void (*on_capture)(void *ctx, int rule_id, const char *raw, size_t len, int json_type);
+    void *ctx;
+} pol_json_visitor_t;
+
+/**
+ * Reusable scratch memory for pol_json_rewrite_ex() so that a long-lived caller (the SSE restorer, a worker)
+ * does not allocate per document. Initialise with POL_JSON_SCRATCH_INIT, free with pol_json_scratch_free().
+ */
+typedef struct st_pol_json_scratch_t {
+    pol_buf_t path, str, repl, key, inner, inner_path, inner_str, inner_repl, inner_key;
+} pol_json_scratch_t;
+#define POL_JSON_SCRATCH_INIT                                                                                                      \
+    {                                                                                                                              \
+        POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT,            \
+            POL_BUF_INIT                                                                                                           \
+    }
+/** Frees the memory held by a scratch; it stays usable. */
+void pol_json_scratch_free(pol_json_scratch_t *s);
+
+/**
+ * Validates the whole document `in` (`len` bytes; RFC 8259: one value with optional surrounding whitespace, nesting
+ * depth cap POL_JSON_MAX_DEPTH, strings valid UTF-8, escapes incl. surrogate pairs) and, in the same pass, calls the
+ * visitor for values matched by `paths` (may be NULL) and applies `edits` (may be NULL when nedits is 0; the
+ * top-level value must then be an object). A string matched by several SCAN/EMBEDDED rules is reported once, with
+ * the first EMBEDDED rule if any matches, else the first SCAN rule.
+ *
+ * On success returns 0 and sets *changed. If *changed == 0, `out` is untouched (forward `in` as is). Otherwise `out`
+ * is reset and holds the full rewritten document: unchanged parts copied byte for byte; replaced strings are
+ * re-escaped; deleted members vanish with their comma; set members replace the value in place or are appended at
+ * the end of their object as `"key":value` (missing intermediates created as nested objects). A set whose
+ * value_json equals the present raw value byte for byte is not a change.
+ *
+ * Errors: POL_JSON_E_SYNTAX / E_DEPTH / E_UTF8 / E_EDIT / E_NOMEM, or the visitor's negative abort value; then
+ * *err_desc (may be NULL) is a static description like "expected ',' or '}'" and *err_offset (may be NULL) the byte
+ * offset in `in` where the problem was found. `out` may then hold partial output.
+ */
+int pol_json_rewrite(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
+                     const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset);
+
+/** pol_json_rewrite() with caller-owned scratch memory (borrowed; not thread-safe: one scratch per thread). */
+int pol_json_rewrite_ex(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
+                        const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset,
+                        pol_json_scratch_t *scratch);
+
+/**
+ * Validates `in` as one JSON document (same rules as pol_json_rewrite()) without visiting anything.
+ * @return 0, or POL_JSON_E_SYNTAX / E_DEPTH / E_UTF8 with *err_desc / *err_offset (both may be NULL).
+ */
+int pol_json_validate(const char *in, size_t len, const char **err_desc, size_t *err_offset);
+
+/**
+ * Decodes the JSON string literal `raw` (`len` bytes including both quotes) and appends its UTF-8 text to `out`.
+ * @return 0, POL_JSON_E_SYNTAX (not exactly one string literal), POL_JSON_E_UTF8 (invalid UTF-8 or lone
+ * surrogate), or POL_JSON_E_NOMEM.
+ */
+int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out);
+
+/**
+ * Appends `s` (`len` bytes of UTF-8, borrowed) to `out` as a JSON string literal with quotes: `"` and `\` are
+ * escaped, control characters become \n \r \t \b \f or \u00XX, everything else is copied. Invalid UTF-8 sequences
+ * are replaced by U+FFFD so the output is always valid JSON.
+ * @return 0, or POL_JSON_E_NOMEM.
+ */
+int pol_json_escape(const char *s, size_t len, pol_buf_t *out);
+
+#endif

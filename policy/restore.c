@@ -1,0 +1,521 @@
+/*
+ * Streaming token restorer for SSE responses (see restore.h and docs/internals/json.md).
+ *
+ * Bytes go through prov_sse; each event whose data is a JSON object goes through pol_json_rewrite
+ * with one "**" SCAN rule, so every string value reaches on_string with its path. Per path the
+ * stream keeps at most one hold: the trailing bytes of the last piece that could still grow into a
+ * token (`<EMAIL_`). The next piece at the same path gets the hold prepended before it is restored.
+ * Nothing else is delayed, so the client sees each event as soon as upstream sends it.
+ *
+ * State changes of an event are collected while its JSON is walked and committed afterwards,
+ * because whether the event terminates the stream (finish_reason, message_stop, ...) is only known
+ * at the end of the walk: a terminating event is then walked again without holding anything back,
+ * and before it goes out every other pending hold is flushed by re-sending the last event that
+ * carried its path with the held text in place of the string.
+ */
+#include "policy/restore.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/json.h"
+
+enum { MODE_NORMAL, MODE_FINAL, MODE_REEMIT };
+enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3 };
+
+typedef struct st_hold_t {
+    pol_buf_t path;
+    char text[POL_RESTORE_MAX_TOKEN];
+    size_t len; /* 0 = inactive entry */
+    pol_buf_t data, name, id;
+    int has_id;
+    unsigned long long seq;
+} hold_t;
+
+typedef struct st_update_t {
+    size_t path_off, path_len;
+    char text[POL_RESTORE_MAX_TOKEN];
+    size_t len;
+} update_t;
+
+struct st_pol_restore_stream_t {
+    pol_restore_text_cb cb;
+    void *ctx;
+    void (*on_event)(void *ctx, const prov_sse_event_t *ev);
+    void *ev_ctx;
+    prov_sse_parser_t sse;
+    pol_json_paths_t *paths;
+    pol_json_scratch_t scratch;
+    pol_buf_t json, json2, text, restored, upd_paths, *out; /* json2: re-sends, so a flush keeps json */
+    hold_t *holds;
+    size_t nholds, cap_holds;
+    update_t *upd;
+    size_t nupd, cap_upd;
+    unsigned long long seq;
+    int mode, terminal, cb_rc;
+    long choice_index; /* "index" of the last choice seen in the current event, -1 if none */
+    pol_buf_t key;
+    int prev_raw_cr, prev_was_raw; /* for a CRLF split across chunks, see emit_event() */
+    const hold_t *target;          /* MODE_REEMIT */
+};
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static int is_tok_body(int c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+size_t pol_restore_token_prefix_len(const char *s, size_t len)
+{
+    size_t lo = len > POL_RESTORE_MAX_TOKEN - 1 ? len - (POL_RESTORE_MAX_TOKEN - 1) : 0;
+    size_t i = len;
+    while (i > lo) {
+        i--;
+        if (s[i] == '<')
+            break;
+        if (!is_tok_body((unsigned char)s[i]))
+            return 0;
+        if (i == lo)
+            return 0;
+    }
+    if (i >= len || s[i] != '<')
+        return 0;
+    size_t n = len - i; /* "<" + body */
+    if (n == 1)
+        return 1;
+    if (s[i + 1] < 'A' || s[i + 1] > 'Z')
+        return 0;
+    /* shortest completion: ">" after "_[1-9][0-9]*", "1>" after "_", else "_1>" */
+    size_t need = 3, k = len;
+    while (k > i + 1 && s[k - 1] >= '0' && s[k - 1] <= '9')
+        k--;
+    if (s[len - 1] == '_' && len - 1 > i + 1)
+        need = 2;
+    else if (k < len && s[k] != '0' && s[k - 1] == '_' && k - 1 > i + 1)
+        need = 1;
+    return n + need <= POL_RESTORE_MAX_TOKEN ? n : 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx)
+{
+    static const pol_json_rule_t rules[] = {
+        {"**", POL_JSON_SCAN, RULE_TEXT},
+        {"type", POL_JSON_CAPTURE, RULE_TYPE},
+        {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH},
+        {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
+        {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},
+        {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
+    };
+    pol_restore_stream_t *rs = calloc(1, sizeof(*rs));
+    if (rs == NULL)
+        return NULL;
+    char err[128];
+    if ((rs->paths = pol_json_paths_compile(rules, sizeof(rules) / sizeof(rules[0]), err, sizeof(err))) == NULL) {
+        free(rs);
+        return NULL;
+    }
+    prov_sse_init(&rs->sse, 0);
+    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
+    rs->scratch = sc;
+    rs->cb = cb;
+    rs->ctx = ctx;
+    return rs;
+}
+
+void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx)
+{
+    prov_sse_reset(&rs->sse);
+    for (size_t i = 0; i < rs->nholds; i++)
+        rs->holds[i].len = 0;
+    rs->nupd = 0;
+    rs->seq = 0;
+    rs->cb = cb;
+    rs->ctx = ctx;
+    rs->on_event = NULL;
+    rs->ev_ctx = NULL;
+    rs->prev_raw_cr = rs->prev_was_raw = 0;
+}
+
+void pol_restore_stream_free(pol_restore_stream_t *rs)
+{
+    if (rs == NULL)
+        return;
+    prov_sse_dispose(&rs->sse);
+    pol_json_paths_free(rs->paths);
+    pol_json_scratch_free(&rs->scratch);
+    pol_buf_free(&rs->json);
+    pol_buf_free(&rs->json2);
+    pol_buf_free(&rs->text);
+    pol_buf_free(&rs->restored);
+    pol_buf_free(&rs->upd_paths);
+    pol_buf_free(&rs->key);
+    for (size_t i = 0; i < rs->nholds; i++) {
+        pol_buf_free(&rs->holds[i].path);
+        pol_buf_free(&rs->holds[i].data);
+        pol_buf_free(&rs->holds[i].name);
+        pol_buf_free(&rs->holds[i].id);
+    }
+    free(rs->holds);
+    free(rs->upd);
+    free(rs);
+}
+
+void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const prov_sse_event_t *ev), void *ctx)
+{
+    rs->on_event = on_event;
+    rs->ev_ctx = ctx;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static hold_t *find_hold(pol_restore_stream_t *rs, const char *path)
+{
+    for (size_t i = 0; i < rs->nholds; i++)
+        if (rs->holds[i].len && strcmp(rs->holds[i].path.base, path) == 0)
+            return &rs->holds[i];
+    return NULL;
+}
+
+static int is_terminal_name(const char *s, size_t n)
+{
+    static const char *const names[] = {"message_delta", "message_stop", "content_block_stop", "error", "done"};
+    static const char *const suffixes[] = {".done", ".completed", ".incomplete", ".failed"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t l = strlen(suffixes[i]);
+        if (n > l && memcmp(s + n - l, suffixes[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void on_capture(void *ctx, int rule_id, const char *raw, size_t len, int json_type)
+{
+    pol_restore_stream_t *rs = ctx;
+    if (rule_id == RULE_INDEX && json_type == POL_JSON_T_NUMBER) {
+        long v = 0;
+        for (size_t i = 0; i < len && raw[i] >= '0' && raw[i] <= '9' && v < 1000000; i++)
+            v = v * 10 + (raw[i] - '0');
+        rs->choice_index = v;
+        return;
+    }
+    if (json_type != POL_JSON_T_STRING)
+        return;
+    if (rule_id == RULE_FINISH || (rule_id == RULE_TYPE && is_terminal_name(raw + 1, len - 2)))
+        rs->terminal = 1;
+}
+
+/* Text through the user's callback into *repl; returns 1 when repl holds it, 0 when s is unchanged, < 0 abort. */
+static int restore_text(pol_restore_stream_t *rs, const char *path, const char *s, size_t n, pol_buf_t *repl)
+{
+    pol_buf_reset(&rs->restored);
+    int rc = rs->cb != NULL ? rs->cb(rs->ctx, path, s, n, &rs->restored) : 0;
+    if (rc < 0) {
+        rs->cb_rc = rc;
+        return rc;
+    }
+    if (rc == 1)
+        return pol_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
+    return 0;
+}
+
+static int add_update(pol_restore_stream_t *rs, const char *path, const char *text, size_t len)
+{
+    if (rs->nupd == rs->cap_upd) {
+        size_t cap = rs->cap_upd ? rs->cap_upd * 2 : 8;
+        update_t *u = realloc(rs->upd, cap * sizeof(*u));
+        if (u == NULL)
+            return POL_RESTORE_E_NOMEM;
+        rs->upd = u;
+        rs->cap_upd = cap;
+    }
+    update_t *u = &rs->upd[rs->nupd];
+    u->path_off = rs->upd_paths.len;
+    u->path_len = strlen(path);
+    if (pol_buf_append(&rs->upd_paths, path, u->path_len + 1) != 0)
+        return POL_RESTORE_E_NOMEM;
+    memcpy(u->text, text, len);
+    u->len = len;
+    rs->nupd++;
+    return 0;
+}
+
+/* The hold key of a path. OpenAI streams with n > 1 send every choice at choices[0] with its "index" member (before
+   "delta"), so the key of a choice path uses that index instead of the array position. */
+static const char *hold_key(pol_restore_stream_t *rs, const char *path)
+{
+    if (rs->choice_index < 0 || strncmp(path, "choices[", 8) != 0)
+        return path;
+    const char *close = strchr(path, ']');
+    pol_buf_reset(&rs->key);
+    if (close == NULL || pol_buf_appendf(&rs->key, "choices[#%ld", rs->choice_index) != 0 ||
+        pol_buf_append(&rs->key, close, strlen(close)) != 0)
+        return path;
+    return rs->key.base;
+}
+
+static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t n, pol_buf_t *repl)
+{
+    pol_restore_stream_t *rs = ctx;
+    (void)rule_id;
+    const char *key = hold_key(rs, path);
+    if (rs->mode == MODE_REEMIT) {
+        if (strcmp(key, rs->target->path.base) == 0) {
+            int rc = restore_text(rs, path, rs->target->text, rs->target->len, repl);
+            if (rc == 0 && pol_buf_append(repl, rs->target->text, rs->target->len) != 0)
+                return POL_RESTORE_E_NOMEM;
+            return rc < 0 ? rc : 1;
+        }
+        hold_t *h = find_hold(rs, key);
+        if (h != NULL && h->seq == rs->target->seq)
+            return 1; /* its own re-send carries it: empty here */
+        return restore_text(rs, path, s, n, repl);
+    }
+    hold_t *h = find_hold(rs, key);
+    const char *t = s;
+    size_t tn = n;
+    if (h != NULL) {
+        pol_buf_reset(&rs->text);
+        if (pol_buf_append(&rs->text, h->text, h->len) != 0 || pol_buf_append(&rs->text, s, n) != 0)
+            return POL_RESTORE_E_NOMEM;
+        t = rs->text.base;
+        tn = rs->text.len;
+    }
+    size_t keep = rs->mode == MODE_FINAL ? 0 : pol_restore_token_prefix_len(t, tn);
+    if (h != NULL || keep) {
+        int rc = add_update(rs, key, t + tn - keep, keep);
+        if (rc != 0)
+            return rc;
+    }
+    int rc = restore_text(rs, path, t, tn - keep, repl);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 && (h != NULL || keep)) {
+        if (pol_buf_append(repl, t, tn - keep) != 0)
+            return POL_RESTORE_E_NOMEM;
+        rc = 1;
+    }
+    return rc;
+}
+
+/* Runs the JSON walk of data in the current mode; *changed tells whether rs->json holds new text. */
+static int walk(pol_restore_stream_t *rs, const char *data, size_t len, pol_buf_t *json, int *changed)
+{
+    pol_json_visitor_t v = {on_string, on_capture, rs};
+    const char *desc;
+    size_t off;
+    rs->cb_rc = 0;
+    rs->choice_index = -1;
+    int rc = pol_json_rewrite_ex(data, len, rs->paths, NULL, 0, &v, json, changed, &desc, &off, &rs->scratch);
+    if (rs->cb_rc < 0)
+        return rs->cb_rc;
+    return rc;
+}
+
+static int put(pol_buf_t *out, const char *a, size_t n)
+{
+    return pol_buf_append(out, a, n) == 0 ? 0 : POL_RESTORE_E_NOMEM;
+}
+
+/* Writes an event: the raw bytes, or re-serialized with `json` as data. */
+static int write_event(pol_restore_stream_t *rs, const char *name, size_t name_len, const char *id, size_t id_len, int has_id,
+                       const char *json, size_t json_len)
+{
+    pol_buf_t *out = rs->out;
+    if (has_id && (put(out, "id: ", 4) || put(out, id, id_len) || put(out, "\n", 1)))
+        return POL_RESTORE_E_NOMEM;
+    if (name_len && (put(out, "event: ", 7) || put(out, name, name_len) || put(out, "\n", 1)))
+        return POL_RESTORE_E_NOMEM;
+    for (;;) {
+        const char *nl = memchr(json, '\n', json_len);
+        size_t l = nl ? (size_t)(nl - json) : json_len;
+        if (put(out, "data: ", 6) || put(out, json, l) || put(out, "\n", 1))
+            return POL_RESTORE_E_NOMEM;
+        if (nl == NULL)
+            break;
+        json += l + 1;
+        json_len -= l + 1;
+    }
+    return put(out, "\n", 1);
+}
+
+/* Re-sends the event stored in hold h with its path's string replaced by the held text; deactivates h. */
+static int flush_hold(pol_restore_stream_t *rs, hold_t *h)
+{
+    int changed, rc;
+    rs->mode = MODE_REEMIT;
+    rs->target = h;
+    rc = walk(rs, h->data.base, h->data.len, &rs->json2, &changed);
+    rs->mode = MODE_NORMAL;
+    if (rc != 0)
+        return rc;
+    rc = write_event(rs, h->name.base, h->name.len, h->id.base, h->id.len, h->has_id, changed ? rs->json2.base : h->data.base,
+                     changed ? rs->json2.len : h->data.len);
+    h->len = 0;
+    return rc;
+}
+
+static int in_updates(pol_restore_stream_t *rs, const char *path)
+{
+    for (size_t i = 0; i < rs->nupd; i++)
+        if (strcmp(rs->upd_paths.base + rs->upd[i].path_off, path) == 0)
+            return 1;
+    return 0;
+}
+
+static int flush_all(pol_restore_stream_t *rs, int skip_updated)
+{
+    /* holds created by the same event are flushed together in creation order; their re-sends blank each other */
+    for (size_t i = 0; i < rs->nholds; i++) {
+        hold_t *h = &rs->holds[i];
+        if (h->len == 0 || (skip_updated && in_updates(rs, h->path.base)))
+            continue;
+        int rc = flush_hold(rs, h);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int set_buf(pol_buf_t *b, const char *s, size_t n)
+{
+    pol_buf_reset(b);
+    if (pol_buf_append(b, s, n) != 0)
+        return POL_RESTORE_E_NOMEM;
+    if (b->base == NULL && pol_buf_reserve(b, 1) != 0)
+        return POL_RESTORE_E_NOMEM;
+    b->base[b->len] = '\0';
+    return 0;
+}
+
+static int commit_updates(pol_restore_stream_t *rs, const prov_sse_event_t *ev)
+{
+    for (size_t i = 0; i < rs->nupd; i++) {
+        const update_t *u = &rs->upd[i];
+        const char *path = rs->upd_paths.base + u->path_off;
+        hold_t *h = find_hold(rs, path);
+        if (u->len == 0) {
+            if (h != NULL)
+                h->len = 0;
+            continue;
+        }
+        if (h == NULL) {
+            for (size_t k = 0; k < rs->nholds && h == NULL; k++)
+                if (rs->holds[k].len == 0)
+                    h = &rs->holds[k];
+            if (h == NULL) {
+                if (rs->nholds == rs->cap_holds) {
+                    size_t cap = rs->cap_holds ? rs->cap_holds * 2 : 4;
+                    hold_t *nh = realloc(rs->holds, cap * sizeof(*nh));
+                    if (nh == NULL)
+                        return POL_RESTORE_E_NOMEM;
+                    memset(nh + rs->cap_holds, 0, (cap - rs->cap_holds) * sizeof(*nh));
+                    rs->holds = nh;
+                    rs->cap_holds = cap;
+                }
+                h = &rs->holds[rs->nholds++];
+            }
+            if (set_buf(&h->path, path, u->path_len) != 0)
+                return POL_RESTORE_E_NOMEM;
+        }
+        memcpy(h->text, u->text, u->len);
+        h->len = u->len;
+        h->seq = rs->seq;
+        h->has_id = ev->has_id;
+        if (set_buf(&h->data, ev->data, ev->data_len) || set_buf(&h->name, ev->event, ev->event_len) ||
+            set_buf(&h->id, ev->id, ev->id_len))
+            return POL_RESTORE_E_NOMEM;
+    }
+    rs->nupd = 0;
+    pol_buf_reset(&rs->upd_paths);
+    return 0;
+}
+
+static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
+{
+    pol_restore_stream_t *rs = ctx;
+    const char *raw = ev->raw;
+    size_t raw_len = ev->raw_len;
+    int stray_lf = rs->prev_raw_cr && raw_len && raw[0] == '\n', rc, changed = 0, is_json = 0;
+    rs->prev_raw_cr = raw_len && raw[raw_len - 1] == '\r';
+    rs->seq++;
+    if (ev->has_data && rs->on_event != NULL)
+        rs->on_event(rs->ev_ctx, ev);
+    if (ev->has_data) {
+        size_t i = 0;
+        while (i < ev->data_len && (ev->data[i] == ' ' || ev->data[i] == '\t' || ev->data[i] == '\n'))
+            i++;
+        is_json = i < ev->data_len && ev->data[i] == '{';
+    }
+    if (!ev->has_data) {
+        /* comments, blank blocks: pass through */
+    } else if (!is_json) {
+        if ((rc = flush_all(rs, 0)) != 0)
+            return rc;
+    } else {
+        rs->nupd = 0;
+        pol_buf_reset(&rs->upd_paths);
+        rs->terminal = is_terminal_name(ev->event, ev->event_len);
+        rs->mode = rs->terminal ? MODE_FINAL : MODE_NORMAL;
+        rc = walk(rs, ev->data, ev->data_len, &rs->json, &changed);
+        if (rc == 0 && rs->terminal && rs->mode == MODE_NORMAL) {
+            /* learned at the end of the walk that the event terminates: walk again without holding back */
+            rs->nupd = 0;
+            pol_buf_reset(&rs->upd_paths);
+            rs->mode = MODE_FINAL;
+            rc = walk(rs, ev->data, ev->data_len, &rs->json, &changed);
+        }
+        int final = rs->mode == MODE_FINAL;
+        rs->mode = MODE_NORMAL;
+        if (rc < 0 && rc != POL_JSON_E_SYNTAX && rc != POL_JSON_E_DEPTH && rc != POL_JSON_E_UTF8)
+            return rc;
+        if (rc != 0) { /* not JSON after all: pass through, like [DONE] */
+            changed = 0;
+            rs->nupd = 0;
+            if ((rc = flush_all(rs, 0)) != 0)
+                return rc;
+        } else {
+            if (final && (rc = flush_all(rs, 1)) != 0)
+                return rc;
+            if ((rc = commit_updates(rs, ev)) != 0)
+                return rc;
+        }
+    }
+    if (!changed) {
+        /* a LF completing a CR that ended the previous block belongs to it: drop it when that block was re-serialized */
+        size_t skip = stray_lf && !rs->prev_was_raw ? 1 : 0;
+        rs->prev_was_raw = 1;
+        return put(rs->out, raw + skip, raw_len - skip);
+    }
+    if (stray_lf && rs->prev_was_raw && (rc = put(rs->out, "\n", 1)) != 0)
+        return rc;
+    rs->prev_was_raw = 0;
+    return write_event(rs, ev->event, ev->event_len, ev->id, ev->id_len, ev->has_id, rs->json.base, rs->json.len);
+}
+
+int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, pol_buf_t *out)
+{
+    rs->out = out;
+    return prov_sse_feed(&rs->sse, in, len, on_sse_event, rs);
+}
+
+int pol_restore_stream_finish(pol_restore_stream_t *rs, pol_buf_t *out)
+{
+    rs->out = out;
+    int rc = flush_all(rs, 0);
+    if (rc != 0)
+        return rc;
+    rc = prov_sse_finish(&rs->sse);
+    size_t n;
+    const char *p = prov_sse_pending(&rs->sse, &n);
+    /* pending bytes: an incomplete event (forwarded as is), or only the LF completing the last block's CR (kept
+       when that block went out raw, like in the whole-feed case) */
+    if ((rc == PROV_SSE_E_TRUNCATED || (rc == 0 && rs->prev_was_raw)) && put(out, p, n) != 0)
+        return POL_RESTORE_E_NOMEM;
+    return rc;
+}

@@ -1,0 +1,73 @@
+/*
+ * pol_restore: streaming rewriter for SSE responses that puts original values back in place of the
+ * placeholder tokens (`<EMAIL_ADDRESS_1>`) aigw sent upstream. The PII vault lives elsewhere: the
+ * stream hands every decoded string value to a text callback. Tokens split across events are
+ * reassembled per JSON path while holding back only a trailing possible token prefix (see
+ * docs/internals/json.md, "Streaming restore").
+ */
+#ifndef AIGW_POLICY_RESTORE_H
+#define AIGW_POLICY_RESTORE_H
+
+#include <stddef.h>
+
+#include "policy/buf.h"
+#include "providers/sse.h"
+
+#define POL_RESTORE_E_NOMEM (-6)
+
+/** Longest token in bytes, `<` and `>` included: `<` [A-Z][A-Z0-9_]* `_` [1-9][0-9]* `>`. */
+#define POL_RESTORE_MAX_TOKEN 64
+
+/**
+ * Text callback: `s` (`len` bytes, decoded UTF-8, borrowed) is text to send to the client, taken from the string value
+ * at JSON `path` (NUL-terminated, borrowed; e.g. "choices[0].delta.content"). Tokens complete in `s` should be
+ * restored: append the transformed text to `out` (empty on entry) and return 1, or return 0 to send `s` unchanged.
+ * A negative return aborts: pol_restore_stream_feed() / finish() return it.
+ */
+typedef int (*pol_restore_text_cb)(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out);
+
+typedef struct st_pol_restore_stream_t pol_restore_stream_t;
+
+/** Creates a stream that calls cb with ctx (borrowed; must outlive the stream's use). @return NULL on OOM. */
+pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx);
+
+/** Makes the stream ready for a new response with a new callback, keeping its memory. Clears the event hook. */
+void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx);
+
+/** Frees the stream (NULL is ignored). */
+void pol_restore_stream_free(pol_restore_stream_t *rs);
+
+/**
+ * Feeds `len` bytes of the upstream SSE body (any chunking, borrowed) and appends the bytes to send to the client to
+ * `out` (never reset). For each complete event whose data is a JSON object, every string value goes through the text
+ * callback, except a trailing possible token prefix (`<` + at most 63 bytes that can still become a token), which is
+ * held back and prepended to the next string at the same path. Held text is flushed by re-sending the last event that
+ * carried its path (same JSON, that string replaced by the held text) just before a terminating event: non-JSON data
+ * (`[DONE]`), an event named or typed message_delta / message_stop / content_block_stop / error / done / *.done /
+ * *.completed / *.incomplete / *.failed, or a chunk with a string `choices[].finish_reason` /
+ * `candidates[].finishReason` / `delta.stop_reason` (a terminating event holds nothing back itself). Events that change
+ * are re-serialized as `id: I\n` (if any) `event: X\n` (if named) `data: <json>\n` (one line per data line) `\n`;
+ * everything else (comments, blank blocks, non-JSON data, unchanged events) passes through byte for byte. Comment lines
+ * inside a re-serialized event are dropped.
+ * @return 0, PROV_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, or the callback's negative value.
+ */
+int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, pol_buf_t *out);
+
+/**
+ * End of the upstream body: appends the flush of all held text (as above) and the raw bytes of an incomplete trailing
+ * event, if any, to `out`.
+ * @return 0, PROV_SSE_E_TRUNCATED (the upstream ended inside an event; out is complete anyway), or an error as feed.
+ */
+int pol_restore_stream_finish(pol_restore_stream_t *rs, pol_buf_t *out);
+
+/** Sets an optional hook that sees every event carrying data, as received (before restoring; e.g. usage
+    extraction). `ev` is borrowed for the call. */
+void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const prov_sse_event_t *ev), void *ctx);
+
+/**
+ * Length of the trailing possible token prefix of `s` (0 if none): the suffix starting at the last `<` when it is at
+ * most POL_RESTORE_MAX_TOKEN - 1 bytes and can still be completed into a token within POL_RESTORE_MAX_TOKEN bytes.
+ */
+size_t pol_restore_token_prefix_len(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,431 @@
+/*
+ * Unit tests for policy/restore: the token prefix rule, tokens split across events and chunks, flush
+ * placement (next piece, [DONE], finish_reason, terminal event types, end of stream), per-path keys,
+ * byte-identical pass-through of every provider fixture, and chunking invariance.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "policy/json.h"
+#include "policy/restore.h"
+
+/* ---------------------------------------------------------------------------------------------- */
+/* a tiny vault: replaces the complete tokens it knows */
+
+static const char *const vault[][2] = {
+    {"<EMAIL_ADDRESS_1>", "jane@example.com"},
+    {"<PERSON_1>", "Jane Doe"},
+    {"<PHONE_NUMBER_12>", "+1 415 555 0134"},
+    {"<QUOTE_1>", "say \"hi\"\n"},
+};
+
+typedef struct {
+    size_t calls;
+    int fail;
+} vctx_t;
+
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    vctx_t *v = ctx;
+    (void)path;
+    if (v) {
+        v->calls++;
+        if (v->fail)
+            return -9;
+    }
+    int changed = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        for (k = 0; k < sizeof(vault) / sizeof(vault[0]); k++) {
+            size_t tl = strlen(vault[k][0]);
+            if (tl <= len - i && memcmp(s + i, vault[k][0], tl) == 0)
+                break;
+        }
+        if (k < sizeof(vault) / sizeof(vault[0])) {
+            pol_buf_append(out, vault[k][1], strlen(vault[k][1]));
+            i += strlen(vault[k][0]);
+            changed = 1;
+        } else {
+            pol_buf_append(out, s + i, 1);
+            i++;
+        }
+    }
+    return changed;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* helpers: run a stream, then read the output back as events and per-path text */
+
+static char *run(const char *in, size_t n, size_t chunk, int *rc_finish)
+{
+    pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
+    assert_non_null(rs);
+    pol_buf_t out = POL_BUF_INIT;
+    for (size_t i = 0; i < n;) {
+        size_t k = chunk && chunk < n - i ? chunk : n - i;
+        assert_int_equal(pol_restore_stream_feed(rs, in + i, k, &out), 0);
+        i += k;
+    }
+    int rc = pol_restore_stream_finish(rs, &out);
+    if (rc_finish)
+        *rc_finish = rc;
+    else
+        assert_int_equal(rc, 0);
+    pol_restore_stream_free(rs);
+    pol_buf_append(&out, "", 0);
+    return out.base;
+}
+
+typedef struct {
+    pol_buf_t events; /* "event|data\n" per dispatched event */
+    json_t *texts;    /* path -> concatenated text */
+} view_t;
+
+static int view_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    view_t *v = ctx;
+    (void)rule_id;
+    (void)repl;
+    json_t *cur = json_object_get(v->texts, path);
+    size_t ol = cur ? json_string_length(cur) : 0;
+    char *b = malloc(ol + len + 1);
+    if (ol)
+        memcpy(b, json_string_value(cur), ol);
+    memcpy(b + ol, s, len);
+    json_object_set_new(v->texts, path, json_stringn(b, ol + len));
+    free(b);
+    return 0;
+}
+
+static int view_event(void *ctx, const prov_sse_event_t *ev)
+{
+    view_t *v = ctx;
+    if (!ev->has_data)
+        return 0;
+    pol_buf_append(&v->events, ev->event, ev->event_len);
+    pol_buf_append(&v->events, "|", 1);
+    pol_buf_append(&v->events, ev->data, ev->data_len);
+    pol_buf_append(&v->events, "\n", 1);
+    if (ev->data_len && ev->data[0] == '{') {
+        static pol_json_paths_t *all;
+        if (all == NULL) {
+            pol_json_rule_t r = {"**", POL_JSON_SCAN, 0};
+            all = pol_json_paths_compile(&r, 1, NULL, 0);
+        }
+        pol_json_visitor_t vis = {view_string, NULL, v};
+        pol_buf_t o = POL_BUF_INIT;
+        int ch;
+        if (pol_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
+            fail_msg("output data is not JSON: %s", ev->data);
+        pol_buf_free(&o);
+    }
+    return 0;
+}
+
+static void view(const char *sse, view_t *v)
+{
+    prov_sse_parser_t p;
+    prov_sse_init(&p, 0);
+    memset(v, 0, sizeof(*v));
+    v->texts = json_object();
+    assert_int_equal(prov_sse_feed(&p, sse, strlen(sse), view_event, v), 0);
+    assert_int_equal(prov_sse_finish(&p), 0);
+    prov_sse_dispose(&p);
+    pol_buf_append(&v->events, "", 0);
+}
+
+static void view_free(view_t *v)
+{
+    pol_buf_free(&v->events);
+    json_decref(v->texts);
+}
+
+static const char *text_at(view_t *v, const char *path)
+{
+    json_t *s = json_object_get(v->texts, path);
+    return s ? json_string_value(s) : "";
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static void test_token_prefix_len(void **state)
+{
+    static const struct {
+        const char *s;
+        size_t want;
+    } c[] = {
+        {"", 0},       {"abc", 0},   {"abc<", 1},      {"abc<E", 2},  {"x <EMAIL_", 7}, {"<EMAIL_ADDRESS_1", 16},
+        {"<email", 0}, {"a < b", 0}, {"<EMAIL_1>", 0}, {"<<A", 2},    {"<A_0", 4},      {"<1", 0},
+        {"<_", 0},     {"a<A<", 1},  {"<A-", 0},       {"<AB_12", 6}, {"</div", 0},     {"x<PERSON_1> <P", 2},
+    };
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        size_t got = pol_restore_token_prefix_len(c[i].s, strlen(c[i].s));
+        if (got != c[i].want)
+            fail_msg("%s: got %zu want %zu", c[i].s, got, c[i].want);
+    }
+    /* length limits: a prefix must still be completable within 64 bytes */
+    char b[80];
+    b[0] = '<';
+    memset(b + 1, 'A', 70);
+    assert_int_equal(pol_restore_token_prefix_len(b, 61), 61); /* + "_1>" = 64 */
+    assert_int_equal(pol_restore_token_prefix_len(b, 62), 0);  /* + "_1>" = 65 */
+    memcpy(b + 61, "_1", 2);
+    assert_int_equal(pol_restore_token_prefix_len(b, 63), 63); /* + ">" = 64 */
+    b[63] = '2';
+    assert_int_equal(pol_restore_token_prefix_len(b, 64), 0); /* 64 bytes without '>' */
+    (void)state;
+}
+
+#define CHUNK(content)                                                                                                             \
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" content "\"},\"finish_reason\":null}]}\n\n"
+#define FINISH "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+
+static void test_split_token_openai(void **state)
+{
+    const char *in = CHUNK("Contact <EMAIL_") CHUNK("ADDRESS_1> now") FINISH "data: [DONE]\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, CHUNK("Contact ") CHUNK("jane@example.com now") FINISH "data: [DONE]\n\n");
+    free(out);
+    /* three pieces, and the same under byte-by-byte chunking */
+    const char *in3 = CHUNK("Hi <") CHUNK("PERSON") CHUNK("_1>, call <PHONE_NUMBER_12>") "data: [DONE]\n\n";
+    char *whole = run(in3, strlen(in3), 0, NULL);
+    assert_string_equal(whole, CHUNK("Hi ") CHUNK("") CHUNK("Jane Doe, call +1 415 555 0134") "data: [DONE]\n\n");
+    for (size_t k = 1; k < 9; k++) {
+        char *o = run(in3, strlen(in3), k, NULL);
+        assert_string_equal(o, whole);
+        free(o);
+    }
+    free(whole);
+    (void)state;
+}
+
+static void test_flush_before_terminators(void **state)
+{
+    /* held at [DONE]: the last event with the path is re-sent with the held text just before [DONE] */
+    const char *in = CHUNK("Hi <EM") "data: [DONE]\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, CHUNK("Hi ") CHUNK("<EM") "data: [DONE]\n\n");
+    free(out);
+    /* held at a finish_reason chunk: flushed before it */
+    in = CHUNK("Hi <EM") FINISH "data: [DONE]\n\n";
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, CHUNK("Hi ") CHUNK("<EM") FINISH "data: [DONE]\n\n");
+    free(out);
+    /* a terminating chunk that carries text holds nothing back itself (Gemini, Fireworks) */
+    in = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a <PERSON_\"}]}}]}\r\n\r\n"
+         "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"1> b <X\"}]},\"finishReason\":\"STOP\"}]}\r\n\r\n";
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(
+        out, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a \"}]}}]}\n\n"
+             "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Jane Doe b <X\"}]},\"finishReason\":\"STOP\"}]}\n\n");
+    free(out);
+    /* end of stream without a terminator: flushed at finish */
+    in = CHUNK("x <PERSON_1");
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, CHUNK("x ") CHUNK("<PERSON_1"));
+    free(out);
+    (void)state;
+}
+
+static void test_anthropic_events(void **state)
+{
+    const char *in =
+        "event: content_block_delta\n"
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello <PERSON_\"}}\n\n"
+        "event: ping\ndata: {\"type\":\"ping\"}\n\n"
+        "event: content_block_delta\n"
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"1>! <EMAIL\"}}\n\n"
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    view_t v;
+    view(out, &v);
+    assert_string_equal(text_at(&v, "delta.text"), "Hello Jane Doe! <EMAIL");
+    /* the held "<EMAIL" is re-sent as a content_block_delta before content_block_stop */
+    assert_non_null(strstr(v.events.base,
+                           "content_block_delta|{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                           "\"text\":\"<EMAIL\"}}\ncontent_block_stop|"));
+    assert_non_null(strstr(out, "event: ping\ndata: {\"type\":\"ping\"}\n\n")); /* untouched */
+    view_free(&v);
+    free(out);
+    (void)state;
+}
+
+static void test_paths_are_separate(void **state)
+{
+    /* two choices interleaved and tool-call arguments: holds never cross paths */
+    const char *in =
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A <PER\"}}]}\n\n"
+        "data: {\"choices\":[null,{\"delta\":{\"content\":\"B <EMAIL_\"}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"to\\\": "
+        "\\\"<EMAIL_ADD\"}}]}}]}\n\n"
+        "data: "
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"RESS_1>\\\"}\"}}]}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"SON_1>.\"}}]}\n\n"
+        "data: {\"choices\":[null,{\"delta\":{\"content\":\"ADDRESS_1>.\"}}]}\n\n"
+        "data: [DONE]\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    view_t v;
+    view(out, &v);
+    assert_string_equal(text_at(&v, "choices[0].delta.content"), "A Jane Doe.");
+    assert_string_equal(text_at(&v, "choices[1].delta.content"), "B jane@example.com.");
+    assert_string_equal(text_at(&v, "choices[0].delta.tool_calls[0].function.arguments"), "{\"to\": \"jane@example.com\"}");
+    view_free(&v);
+    free(out);
+    /* OpenAI n > 1: every choice at choices[0], told apart by "index" */
+#define NCHUNK(i, content) "data: {\"choices\":[{\"index\":" #i ",\"delta\":{\"content\":\"" content "\"}}]}\n\n"
+    in = NCHUNK(0, "A <PER") NCHUNK(1, "B <EMAIL_") NCHUNK(0, "SON_1>.") NCHUNK(1, "ADDRESS_1>.") "data: [DONE]\n\n";
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out,
+                        NCHUNK(0, "A ") NCHUNK(1, "B ") NCHUNK(0, "Jane Doe.") NCHUNK(1, "jane@example.com.") "data: [DONE]\n\n");
+    free(out);
+    (void)state;
+}
+
+static void test_passthrough_and_reserialization(void **state)
+{
+    /* comments, non-JSON data, named events without changes, ids: byte for byte */
+    const char *in = ": keep-alive\n\nid: 5\nevent: output\ndata: plain <PERSON_1>\ndata: two\n\n"
+                     "event: x\r\ndata: {\"a\" : \"no tokens\"}\r\n\r\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, in);
+    free(out);
+    /* a changed event is re-serialized: id, event, one data line per line of (multi-line) JSON */
+    in = "id: 9\nevent: delta\ndata: {\"t\":\ndata:  \"<QUOTE_1>\"}\n: inner comment\n\n";
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, "id: 9\nevent: delta\ndata: {\"t\":\ndata:  \"say \\\"hi\\\"\\n\"}\n\n");
+    free(out);
+    /* invalid JSON that looks like an object passes through */
+    in = "data: {\"t\": <PERSON_1>}\n\n";
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, in);
+    free(out);
+    /* a truncated tail is forwarded as is, with PROV_SSE_E_TRUNCATED */
+    int rc;
+    in = CHUNK("<PERSON_1>") "data: {\"partial";
+    out = run(in, strlen(in), 0, &rc);
+    assert_int_equal(rc, PROV_SSE_E_TRUNCATED);
+    assert_string_equal(out, CHUNK("Jane Doe") "data: {\"partial");
+    free(out);
+    (void)state;
+}
+
+static void test_crlf_split_across_chunks(void **state)
+{
+    /* CR LF split between chunks around re-serialized and raw events: output equals the whole-feed output */
+    const char *in = "data: {\"t\":\"<PERSON_1>\"}\r\n\r\ndata: {\"t\":\"x\"}\r\n\r\ndata: [DONE]\r\n\r\n";
+    char *whole = run(in, strlen(in), 0, NULL);
+    assert_string_equal(whole, "data: {\"t\":\"Jane Doe\"}\n\ndata: {\"t\":\"x\"}\r\n\r\ndata: [DONE]\r\n\r\n");
+    for (size_t k = 1; k < 40; k++) {
+        char *o = run(in, strlen(in), k, NULL);
+        if (strcmp(o, whole) != 0)
+            fail_msg("chunk %zu: %s", k, o);
+        free(o);
+    }
+    free(whole);
+    (void)state;
+}
+
+static char *slurp(const char *rel, size_t *n)
+{
+    const char *shared = getenv("AIGW_SHARED_DIR");
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/providers/fixtures/%s", shared ? shared : "/work/shared", rel);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("missing %s", path);
+    fseek(f, 0, SEEK_END);
+    long l = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)l + 1);
+    *n = fread(b, 1, (size_t)l, f);
+    b[*n] = '\0';
+    fclose(f);
+    return b;
+}
+
+static void test_fixtures_pass_through(void **state)
+{
+    static const char *const files[] = {
+        "openai/chat_completions.stream.sse",
+        "openai/responses.stream.sse",
+        "openai/responses.stream_error.sse",
+        "openai/images_generations.gpt_image_1.stream.sse",
+        "anthropic/messages.stream.sse",
+        "anthropic/messages.stream_error.sse",
+        "gemini/stream_generate_content.sse",
+        "deepseek/chat_completions.stream.sse",
+        "fireworks/chat_completions.stream.sse",
+        "openrouter/chat_completions.stream.sse",
+        "openrouter/chat_completions.stream_midstream_error.sse",
+        "replicate/prediction.stream.sse",
+        "fal/queue_status.stream.sse",
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        size_t n;
+        char *in = slurp(files[i], &n);
+        for (size_t k = 0; k < 4; k++) {
+            char *out = run(in, n, k * 7, NULL);
+            if (strlen(out) != n || memcmp(out, in, n) != 0)
+                fail_msg("%s (chunk %zu): output differs from input", files[i], k * 7);
+            free(out);
+        }
+        free(in);
+    }
+    (void)state;
+}
+
+static int n_hook;
+static void hook(void *ctx, const prov_sse_event_t *ev)
+{
+    (void)ctx;
+    (void)ev;
+    n_hook++;
+}
+
+static void test_hook_reset_and_abort(void **state)
+{
+    vctx_t vc = {0, 0};
+    pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, &vc);
+    pol_buf_t out = POL_BUF_INIT;
+    pol_restore_stream_on_event(rs, hook, NULL);
+    const char *in = ": c\n\n" CHUNK("<PER") "data: [DONE]\n\n";
+    assert_int_equal(pol_restore_stream_feed(rs, in, strlen(in), &out), 0);
+    assert_int_equal(pol_restore_stream_finish(rs, &out), 0);
+    assert_int_equal(n_hook, 2); /* events with data only */
+    /* reset: no hold survives, hook cleared */
+    pol_restore_stream_reset(rs, restore_cb, &vc);
+    pol_buf_reset(&out);
+    in = CHUNK("SON_1>");
+    assert_int_equal(pol_restore_stream_feed(rs, in, strlen(in), &out), 0);
+    assert_int_equal(pol_restore_stream_finish(rs, &out), 0);
+    pol_buf_append(&out, "", 0);
+    assert_string_equal(out.base, in);
+    assert_int_equal(n_hook, 2);
+    /* the callback's error stops the stream */
+    pol_restore_stream_reset(rs, restore_cb, &vc);
+    vc.fail = 1;
+    assert_int_equal(pol_restore_stream_feed(rs, in, strlen(in), &out), -9);
+    pol_buf_free(&out);
+    pol_restore_stream_free(rs);
+    (void)state;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_prefix_len),         cmocka_unit_test(test_split_token_openai),
+        cmocka_unit_test(test_flush_before_terminators), cmocka_unit_test(test_anthropic_events),
+        cmocka_unit_test(test_paths_are_separate),       cmocka_unit_test(test_passthrough_and_reserialization),
+        cmocka_unit_test(test_crlf_split_across_chunks), cmocka_unit_test(test_fixtures_pass_through),
+        cmocka_unit_test(test_hook_reset_and_abort),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
