@@ -25,6 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_POS 256
 #define MAX_WORDS (MAX_POS / 64)
@@ -46,6 +49,7 @@ typedef struct st_pos_t {
 
 struct st_pol_json_paths_t {
     size_t npos, nw, nrules;
+    int has_dstar;
     set_t start, star, dstar, lit, final_scan, final_emb, final_cap;
     int *rule_id;
     pos_t *pos;
@@ -152,7 +156,8 @@ static void step(const pol_json_paths_t *p, const set_t *s, const char *key, siz
                 set_bit(out, b + 1);
         }
     }
-    closure(p, out);
+    if (p->has_dstar)
+        closure(p, out);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -206,6 +211,7 @@ pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n,
             } else if (sl == 2 && s[0] == '*' && s[1] == '*') {
                 ps->kind = SEG_DSTAR;
                 set_bit(&p->dstar, np);
+                p->has_dstar = 1;
             } else {
                 ps->kind = SEG_LIT;
                 ps->len = (uint8_t)sl;
@@ -327,6 +333,11 @@ static inline size_t utf8_seq(const unsigned char *s, size_t avail)
     return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define IS_LITTLE_ENDIAN 1
+#else
+#define IS_LITTLE_ENDIAN 0
+#endif
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -337,16 +348,38 @@ static int scan_string(walk_t *w, int *has_esc)
     size_t n = w->len, i = w->pos + 1;
     int esc = 0;
     for (;;) {
-        /* fast path: 8 plain bytes at a time (no quote, backslash, control or non-ASCII byte) */
+        /* fast path: skip plain bytes (no quote, backslash, control or non-ASCII byte) 16 or 8 at a time and land on
+           the first special byte */
+#ifdef __SSE2__
+        while (i + 16 <= n) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+            /* signed compare: bytes >= 0x80 are negative, so "< 0x20" catches control and non-ASCII bytes together */
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(m);
+            if (mask) {
+                i += (size_t)__builtin_ctz(mask);
+                goto special;
+            }
+            i += 16;
+        }
+#endif
         while (i + 8 <= n) {
             uint64_t x;
             memcpy(&x, s + i, 8);
             uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
-            uint64_t t = ((q - ONES) & ~q) | ((b - ONES) & ~b) | (x - ONES * 0x20) | x;
-            if (t & HIGHS)
+            uint64_t t = (((q - ONES) & ~q) | ((b - ONES) & ~b) | (x - ONES * 0x20) | x) & HIGHS;
+            if (t) {
+                /* borrows only produce false hits above a true one: the lowest hit is exact (little endian) */
+                if (IS_LITTLE_ENDIAN)
+                    i += (size_t)__builtin_ctzll(t) / 8;
                 break;
+            }
             i += 8;
         }
+#ifdef __SSE2__
+    special:
+#endif
         if (i >= n) {
             w->pos = i;
             FAIL(w, POL_JSON_E_SYNTAX, "unterminated string");

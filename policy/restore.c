@@ -441,7 +441,15 @@ static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
     pol_restore_stream_t *rs = ctx;
     const char *raw = ev->raw;
     size_t raw_len = ev->raw_len;
-    int stray_lf = rs->prev_raw_cr && raw_len && raw[0] == '\n', rc, changed = 0, is_json = 0;
+    int rc, changed = 0, is_json = 0;
+    /* A LF completing the CR that ended the previous block belongs to that block: write it now when that block went
+       out raw (as a whole-stream feed would have), drop it when it was re-serialized. */
+    if (rs->prev_raw_cr && raw_len && raw[0] == '\n') {
+        if (rs->prev_was_raw && (rc = put(rs->out, "\n", 1)) != 0)
+            return rc;
+        raw++;
+        raw_len--;
+    }
     rs->prev_raw_cr = raw_len && raw[raw_len - 1] == '\r';
     rs->seq++;
     if (ev->has_data && rs->on_event != NULL)
@@ -487,13 +495,9 @@ static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
         }
     }
     if (!changed) {
-        /* a LF completing a CR that ended the previous block belongs to it: drop it when that block was re-serialized */
-        size_t skip = stray_lf && !rs->prev_was_raw ? 1 : 0;
         rs->prev_was_raw = 1;
-        return put(rs->out, raw + skip, raw_len - skip);
+        return put(rs->out, raw, raw_len);
     }
-    if (stray_lf && rs->prev_was_raw && (rc = put(rs->out, "\n", 1)) != 0)
-        return rc;
     rs->prev_was_raw = 0;
     return write_event(rs, ev->event, ev->event_len, ev->id, ev->id_len, ev->has_id, rs->json.base, rs->json.len);
 }
@@ -507,15 +511,21 @@ int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len
 int pol_restore_stream_finish(pol_restore_stream_t *rs, pol_buf_t *out)
 {
     rs->out = out;
-    int rc = flush_all(rs, 0);
-    if (rc != 0)
-        return rc;
-    rc = prov_sse_finish(&rs->sse);
     size_t n;
     const char *p = prov_sse_pending(&rs->sse, &n);
-    /* pending bytes: an incomplete event (forwarded as is), or only the LF completing the last block's CR (kept
-       when that block went out raw, like in the whole-feed case) */
-    if ((rc == PROV_SSE_E_TRUNCATED || (rc == 0 && rs->prev_was_raw)) && put(out, p, n) != 0)
+    int rc;
+    /* pending bytes: maybe the LF completing the last block's CR (see on_sse_event), then maybe an incomplete event,
+       which is forwarded as is after the held text */
+    if (rs->prev_raw_cr && n && p[0] == '\n') {
+        if (rs->prev_was_raw && put(out, "\n", 1) != 0)
+            return POL_RESTORE_E_NOMEM;
+        p++;
+        n--;
+    }
+    if ((rc = flush_all(rs, 0)) != 0)
+        return rc;
+    rc = prov_sse_finish(&rs->sse);
+    if (rc == PROV_SSE_E_TRUNCATED && put(out, p, n) != 0)
         return POL_RESTORE_E_NOMEM;
     return rc;
 }

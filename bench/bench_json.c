@@ -1,0 +1,203 @@
+/*
+ * bench_json: cost of pol_json_rewrite() on a ~2 KB chat request versus jansson json_loadb +
+ * json_dumpb on the same bytes in the same run, plus the SSE restorer's cost per streamed event.
+ * Usage: bench_json [iterations]   (built by `make bench` / `cmake --build B --target bench_json`)
+ * Prints one line per case: ns per call, MB/s, and the ratio to jansson.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "policy/json.h"
+#include "policy/restore.h"
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: the bench machine is shared */
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int keep(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    (void)rule_id;
+    (void)path;
+    (void)repl;
+    *(size_t *)ctx += len;
+    return 0;
+}
+
+static int replace_first(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    (void)rule_id;
+    (void)path;
+    *(size_t *)ctx += len;
+    const char *at = memchr(s, '@', len);
+    if (at == NULL)
+        return 0;
+    pol_buf_append(repl, s, (size_t)(at - s));
+    pol_buf_append(repl, "<EMAIL_ADDRESS_1>", 17);
+    return 1;
+}
+
+static void capture(void *ctx, int rule_id, const char *raw, size_t len, int type)
+{
+    (void)rule_id;
+    (void)raw;
+    (void)type;
+    *(size_t *)ctx += len;
+}
+
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    (void)ctx;
+    (void)path;
+    (void)s;
+    (void)len;
+    (void)out;
+    return 0;
+}
+
+static void build_request(pol_buf_t *b)
+{
+    pol_buf_appendf(b,
+                    "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
+                    "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
+                    "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
+    for (int i = 0; i < 5; i++)
+        pol_buf_appendf(
+            b,
+            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi, this is message %d. My card ending 4242 was "
+            "declined yesterday at the grocery store on Elm Street, and I would like to know why. You can "
+            "reach me at jane.doe@example.com or on my mobile.\"}]},"
+            "{\"role\":\"assistant\",\"content\":\"I am sorry to hear that. Let me check the transaction details "
+            "for you \\u2014 one moment please.\"},",
+            i);
+    pol_buf_appendf(
+        b, "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+           "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
+           "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
+}
+
+typedef struct {
+    const char *name;
+    double ns;
+} result_t;
+
+int main(int argc, char **argv)
+{
+    long iters = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
+    if (iters <= 0)
+        iters = 200000;
+    pol_buf_t req = POL_BUF_INIT;
+    build_request(&req);
+    static const pol_json_rule_t rules[] = {
+        {"messages.*.content", POL_JSON_SCAN, 1},
+        {"messages.*.content.*.text", POL_JSON_SCAN, 2},
+        {"messages.*.tool_calls.*.function.arguments", POL_JSON_EMBEDDED, 3},
+        {"metadata.**", POL_JSON_SCAN, 4},
+        {"model", POL_JSON_CAPTURE, 5},
+        {"stream", POL_JSON_CAPTURE, 6},
+    };
+    char err[128];
+    pol_json_paths_t *paths = pol_json_paths_compile(rules, 6, err, sizeof(err));
+    if (paths == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    pol_json_edit_t edits[] = {{"store", "false", 0}, {"stream_options.include_usage", "true", 0}, {"metadata", NULL, 0}};
+    size_t sink = 0;
+    pol_json_visitor_t v_keep = {keep, capture, &sink}, v_repl = {replace_first, capture, &sink};
+    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
+    pol_buf_t out = POL_BUF_INIT;
+    int changed;
+    result_t res[8];
+    size_t nres = 0;
+    printf("bench_json: request %zu bytes, 6 rules, %ld iterations\n", req.len, iters);
+
+    /* 1. validate + walk, no change (the common case): zero copy */
+    for (int pass = 0; pass < 2; pass++) { /* pass 0 warms up */
+        double t0 = now_ns();
+        for (long i = 0; i < iters; i++)
+            if (pol_json_rewrite_ex(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL, &sc) != 0)
+                return 1;
+        if (pass)
+            res[nres++] = (result_t){"pol_json_rewrite walk, no change", (now_ns() - t0) / (double)iters};
+    }
+    /* 2. validate only */
+    {
+        double t0 = now_ns();
+        for (long i = 0; i < iters; i++)
+            if (pol_json_validate(req.base, req.len, NULL, NULL) != 0)
+                return 1;
+        res[nres++] = (result_t){"pol_json_validate", (now_ns() - t0) / (double)iters};
+    }
+    /* 3. walk + 3 edits + replacements (every string with an '@' rewritten): full output copy */
+    {
+        double t0 = now_ns();
+        for (long i = 0; i < iters; i++)
+            if (pol_json_rewrite_ex(req.base, req.len, paths, edits, 3, &v_repl, &out, &changed, NULL, NULL, &sc) != 0 || !changed)
+                return 1;
+        res[nres++] = (result_t){"pol_json_rewrite + 3 edits + replacements", (now_ns() - t0) / (double)iters};
+    }
+    /* 4. the convenience entry point (allocates scratch per call) */
+    {
+        double t0 = now_ns();
+        for (long i = 0; i < iters; i++)
+            if (pol_json_rewrite(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL) != 0)
+                return 1;
+        res[nres++] = (result_t){"pol_json_rewrite (no scratch reuse), no change", (now_ns() - t0) / (double)iters};
+    }
+    /* 5. jansson baseline: parse + dump */
+    double jansson_ns;
+    {
+        long jit = iters / 4 ? iters / 4 : 1;
+        double t0 = now_ns();
+        for (long i = 0; i < jit; i++) {
+            json_t *j = json_loadb(req.base, req.len, 0, NULL);
+            char buf[8192];
+            if (j == NULL || json_dumpb(j, buf, sizeof(buf), JSON_COMPACT) == 0)
+                return 1;
+            json_decref(j);
+        }
+        jansson_ns = (now_ns() - t0) / (double)jit;
+        res[nres++] = (result_t){"jansson json_loadb + json_dumpb", jansson_ns};
+    }
+    for (size_t i = 0; i < nres; i++)
+        printf("  %-48s %9.0f ns/call %8.0f MB/s  %6.1fx faster than jansson\n", res[i].name, res[i].ns,
+               (double)req.len / res[i].ns * 1e3, jansson_ns / res[i].ns);
+
+    /* 6. SSE restorer over the OpenAI chat stream fixture (no tokens: pass-through) */
+    const char *shared = getenv("AIGW_SHARED_DIR");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/providers/fixtures/openai/chat_completions.stream.sse", shared ? shared : "/work/shared");
+    FILE *f = fopen(path, "rb");
+    if (f != NULL) {
+        char sse[65536];
+        size_t n = fread(sse, 1, sizeof(sse), f);
+        fclose(f);
+        size_t events = 0;
+        for (size_t i = 0; i + 1 < n; i++)
+            events += sse[i] == '\n' && sse[i + 1] == '\n';
+        pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
+        long sit = iters / 10 ? iters / 10 : 1;
+        double t0 = now_ns();
+        for (long i = 0; i < sit; i++) {
+            pol_buf_reset(&out);
+            pol_restore_stream_reset(rs, restore_cb, NULL);
+            if (pol_restore_stream_feed(rs, sse, n, &out) != 0 || pol_restore_stream_finish(rs, &out) != 0)
+                return 1;
+        }
+        double ns = (now_ns() - t0) / (double)sit;
+        printf("  %-48s %9.0f ns/stream (%zu bytes, %zu events: %.0f ns/event, %.0f MB/s)\n", "pol_restore_stream, OpenAI fixture",
+               ns, n, events, ns / (double)events, (double)n / ns * 1e3);
+        pol_restore_stream_free(rs);
+    }
+    pol_json_scratch_free(&sc);
+    pol_buf_free(&out);
+    pol_buf_free(&req);
+    pol_json_paths_free(paths);
+    return sink == 42 ? 2 : 0;
+}

@@ -1,0 +1,151 @@
+/*
+ * Fuzz target for pol_json_rewrite(). Byte 0 selects edits, the rest is the document.
+ * Invariants: no crash or sanitizer report; with an all-strings SCAN rule that upper-cases every
+ * string and the selected edits, a successful rewrite re-parses with jansson and equals the same
+ * transformation done on jansson's parse of the input (when jansson accepts the input); with an
+ * EMBEDDED rule the output is still valid JSON for both parsers.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "policy/json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int upper(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    (void)ctx;
+    (void)rule_id;
+    (void)path;
+    if (pol_buf_reserve(repl, len) != 0)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        repl->base[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+    repl->len = len;
+    return 1;
+}
+
+static json_t *upper_all(json_t *j)
+{
+    if (json_is_string(j)) {
+        size_t n = json_string_length(j);
+        char *s = malloc(n + 1);
+        memcpy(s, json_string_value(j), n);
+        for (size_t i = 0; i < n; i++)
+            if (s[i] >= 'a' && s[i] <= 'z')
+                s[i] = (char)(s[i] - 32);
+        json_t *r = json_stringn(s, n);
+        free(s);
+        return r;
+    }
+    if (json_is_object(j)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) json_object_set_new(o, k, upper_all(v));
+        return o;
+    }
+    if (json_is_array(j)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) json_array_append_new(a, upper_all(v));
+        return a;
+    }
+    return json_incref(j);
+}
+
+static const pol_json_edit_t all_edits[] = {
+    {"metadata", NULL, 0},
+    {"store", "false", 0},
+    {"stream_options.include_usage", "true", 0},
+    {"model", "\"m\"", 1},
+};
+
+/* Applies the edits to a jansson object; returns 0, or -1 when an intermediate is not an object. */
+static int apply_edits(json_t *o, const pol_json_edit_t *ed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ed[i].path, "stream_options.include_usage") == 0) {
+            json_t *so = json_object_get(o, "stream_options");
+            if (so == NULL) {
+                so = json_object();
+                json_object_set_new(o, "stream_options", so);
+            }
+            if (!json_is_object(so))
+                return -1;
+            json_object_set_new(so, "include_usage", json_true());
+        } else if (ed[i].value_json == NULL) {
+            json_object_del(o, ed[i].path);
+        } else if (!ed[i].only_if_absent || json_object_get(o, ed[i].path) == NULL) {
+            json_object_set_new(o, ed[i].path, json_loads(ed[i].value_json, JSON_DECODE_ANY, NULL));
+        }
+    }
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static pol_json_paths_t *scan_all, *embedded;
+    if (scan_all == NULL) {
+        pol_json_rule_t r1[] = {{"**", POL_JSON_SCAN, 1}, {"model", POL_JSON_CAPTURE, 2}};
+        pol_json_rule_t r2[] = {{"**", POL_JSON_EMBEDDED, 1}, {"*.*", POL_JSON_CAPTURE, 2}};
+        scan_all = pol_json_paths_compile(r1, 2, NULL, 0);
+        embedded = pol_json_paths_compile(r2, 2, NULL, 0);
+    }
+    if (size < 1 || size > 65536)
+        return 0;
+    pol_json_edit_t ed[4];
+    size_t ned = 0;
+    for (size_t i = 0; i < 4; i++)
+        if (data[0] & (1u << i))
+            ed[ned++] = all_edits[i];
+    const char *doc = (const char *)data + 1;
+    size_t len = size - 1;
+    pol_json_visitor_t v = {upper, NULL, NULL};
+    pol_buf_t out = POL_BUF_INIT;
+    int changed;
+    const char *desc;
+    size_t off;
+    int rc = pol_json_rewrite(doc, len, scan_all, ed, ned, &v, &out, &changed, &desc, &off);
+    if (rc == 0) {
+        if (pol_json_validate(doc, len, NULL, NULL) != 0)
+            abort(); /* rewrite accepted what validate rejects */
+        const char *res = changed ? out.base : doc;
+        size_t rlen = changed ? out.len : len;
+        if (pol_json_validate(res, rlen, NULL, NULL) != 0)
+            abort();
+        json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (in != NULL) {
+            json_t *got = json_loadb(res, rlen, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+            if (got == NULL)
+                abort();
+            json_t *want = upper_all(in);
+            if (ned == 0 || apply_edits(want, ed, ned) == 0) {
+                if (!json_equal(want, got))
+                    abort();
+            }
+            json_decref(want);
+            json_decref(got);
+            json_decref(in);
+        }
+    } else if (off > len || desc == NULL) {
+        abort();
+    }
+    rc = pol_json_rewrite(doc, len, embedded, NULL, 0, &v, &out, &changed, &desc, &off);
+    if (rc == 0 && changed) {
+        if (pol_json_validate(out.base, out.len, NULL, NULL) != 0)
+            abort();
+        json_t *got = json_loadb(out.base, out.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (in != NULL && got == NULL)
+            abort();
+        json_decref(in);
+        json_decref(got);
+    }
+    pol_buf_free(&out);
+    return 0;
+}
