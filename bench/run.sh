@@ -115,15 +115,17 @@ run_wrk() {
   AIGW_BENCH_BODY="$BODY" AIGW_BENCH_HEADERS="$headers" \
     taskset -c $LOAD_CPU wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$ROOT/bench/chat.lua" "$url" >"$out" 2>&1
   c1=$(cpu_ticks "$@")
-  local line req dur p50 p99 non2xx sockerr
+  local line
   line=$(grep '^RESULT ' "$out" | tail -1)
   if [ -z "$line" ]; then
     note "$target $scen: wrk produced no result ($(tail -1 "$out"))"
     return 1
   fi
-  eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/local /')"
-  record "$target" "$scen" "$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r * 1e6 / d }')" \
-    "$p50_us" "$p99_us" "$requests" "$((c1 - c0))" "$((non2xx + sockerr))"
+  # RESULT requests=N duration_us=N p50_us=N p99_us=N non2xx=N sockerr=N (bench/chat.lua)
+  local v=() kv
+  for kv in ${line#RESULT }; do v+=("${kv#*=}"); done
+  record "$target" "$scen" "$(awk -v r="${v[0]}" -v d="${v[1]}" 'BEGIN { printf "%.0f", r * 1e6 / d }')" \
+    "${v[2]}" "${v[3]}" "${v[0]}" "$((c1 - c0))" "$((v[4] + v[5]))"
 }
 
 # run_h2load TARGET SCENARIO CONNS STREAMS SECS URL HEADERS PIDS...  (h2c, prior knowledge)
@@ -158,11 +160,12 @@ run_h2load() {
 # run_stream TARGET URL HEADERS: sequential SSE requests over one HTTP/1.1 connection (one curl);
 # median time to first byte and to the end of the stream, in microseconds.
 run_stream() {
-  local target=$1 url=$2 headers=$3 args=() h i out="$TMP/$target.stream.txt"
+  local target=$1 url=$2 headers=$3 args=() h out
+  out="$TMP/$target.stream.txt"
   local IFS='|'
   for h in $headers; do args+=(-H "$h"); done
   unset IFS
-  for i in $(seq $STREAM_REQS); do args+=(-o /dev/null "$url"); done
+  for _ in $(seq $STREAM_REQS); do args+=(-o /dev/null "$url"); done
   curl -s --http1.1 -X POST -H 'content-type: application/json' --data-binary "@$STREAM_BODY" \
     -w '%{http_code} %{time_starttransfer} %{time_total} %{size_download}\n' "${args[@]}" >"$out" 2>&1
   local stats
