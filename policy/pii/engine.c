@@ -1,0 +1,571 @@
+/*
+ * The PII engine object: parses the "pii" config section (one table of keys, each checked for
+ * type and range, errors name the key path), compiles ONE vectorscan block-mode database with
+ * every built-in pattern (recognizers.c) and every custom regex, and runs scans.
+ *
+ * A scan is: one hs_scan over the text, whose callback hands each match end to the recognizer
+ * of that pattern (which parses and validates the candidate in C and pushes it); then the
+ * untriggered PERSON pass (person.c); then context words adjust scores; then entities of
+ * disabled types, below min_score or on the allow-list are dropped; then overlaps are resolved
+ * by a sweep over the candidates sorted by start, keeping the better of two overlapping spans
+ * (higher score, then longer, then lower type id). Built-in patterns run without SOM; only
+ * custom regexes are compiled with HS_FLAG_SOM_LEFTMOST because their start cannot be derived.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <hs/hs.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sodium.h>
+
+static const char *const builtin_names[POL_PII_NUM_BUILTIN] = {
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD",       "IBAN_CODE", "US_SSN", "IP_ADDRESS", "CRYPTO", "URL",
+    "DATE_TIME",     "US_PASSPORT",  "US_DRIVER_LICENSE", "UK_NHS",    "PERSON", "LOCATION",   "SECRET",
+};
+
+static const char *const action_names[] = {"tokenize", "redact", "mask", "hash", "block", "allow"};
+
+typedef struct st_custom_t {
+    char *name;
+    int luhn;
+    char **context; /* NULL-terminated lowercase words */
+    double score;
+} custom_t;
+
+struct st_pol_pii_engine_t {
+    hs_database_t *db;
+    size_t nbuiltin_patterns;
+    int ntypes;
+    custom_t custom[POL_PII_MAX_CUSTOM];
+    int ncustom;
+    pol_pii_action_t actions[POL_PII_NUM_BUILTIN + POL_PII_MAX_CUSTOM];
+    unsigned char enabled[POL_PII_NUM_BUILTIN + POL_PII_MAX_CUSTOM];
+    double min_score;
+    char **allow; /* allow-list values */
+    size_t *allow_len;
+    size_t nallow;
+    int scan_responses;
+    unsigned char hash_key[32];
+};
+
+struct st_pol_pii_scratch_t {
+    const pol_pii_engine_t *e;
+    hs_scratch_t *hs;
+    pol__cands_t cands;
+    pol_pii_entity_t *out;
+    size_t out_cap;
+    pol__scanctx_t ctx;
+    int failed;
+};
+
+/* ---- config ---- */
+
+static int parse_action(const json_t *v, pol_pii_action_t *out)
+{
+    const char *s = json_string_value(v);
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
+        if (strcmp(s, action_names[i]) == 0) {
+            *out = (pol_pii_action_t)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int type_index(const pol_pii_engine_t *e, const char *name)
+{
+    return pol_pii_type_by_name(e, name, strlen(name));
+}
+
+static int valid_type_name(const char *s)
+{
+    if (s[0] < 'A' || s[0] > 'Z' || strlen(s) > 40)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    return 1;
+}
+
+static char *xstrdup_lower(const char *s, int lower)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d == NULL)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        d[i] = (char)(lower && s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    return d;
+}
+
+#define FAIL(...)                                                                                                                  \
+    do {                                                                                                                           \
+        snprintf(err, errlen, __VA_ARGS__);                                                                                        \
+        goto fail;                                                                                                                 \
+    } while (0)
+
+static int parse_custom(pol_pii_engine_t *e, const json_t *arr, const char ***regexes, char *err, size_t errlen)
+{
+    size_t i;
+    json_t *it;
+    if (!json_is_array(arr))
+        FAIL("pii.custom: expected an array of {name, regex, validator, context, score}");
+    if (json_array_size(arr) > POL_PII_MAX_CUSTOM)
+        FAIL("pii.custom: at most %d custom recognizers", POL_PII_MAX_CUSTOM);
+    *regexes = calloc(json_array_size(arr) + 1, sizeof(char *));
+    if (*regexes == NULL)
+        FAIL("pii.custom: out of memory");
+    json_array_foreach(arr, i, it)
+    {
+        custom_t *c = &e->custom[e->ncustom];
+        const char *key;
+        json_t *v;
+        if (!json_is_object(it))
+            FAIL("pii.custom[%zu]: expected an object", i);
+        const char *name = json_string_value(json_object_get(it, "name"));
+        const char *regex = json_string_value(json_object_get(it, "regex"));
+        if (name == NULL || !valid_type_name(name))
+            FAIL("pii.custom[%zu].name: expected an upper-case type name matching [A-Z][A-Z0-9_]*", i);
+        if (type_index(e, name) >= 0)
+            FAIL("pii.custom[%zu].name: type %s already exists", i, name);
+        if (regex == NULL || regex[0] == '\0')
+            FAIL("pii.custom[%zu].regex: expected a non-empty string", i);
+        c->score = 0.8;
+        json_object_foreach((json_t *)it, key, v)
+        {
+            if (strcmp(key, "name") == 0 || strcmp(key, "regex") == 0) {
+                continue;
+            } else if (strcmp(key, "validator") == 0) {
+                const char *s = json_string_value(v);
+                if (s == NULL || (strcmp(s, "luhn") != 0 && strcmp(s, "none") != 0))
+                    FAIL("pii.custom[%zu].validator: expected one of luhn|none", i);
+                c->luhn = strcmp(s, "luhn") == 0;
+            } else if (strcmp(key, "score") == 0) {
+                if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1)
+                    FAIL("pii.custom[%zu].score: expected a number in [0, 1]", i);
+                c->score = json_number_value(v);
+            } else if (strcmp(key, "context") == 0) {
+                size_t k;
+                json_t *w;
+                if (!json_is_array(v))
+                    FAIL("pii.custom[%zu].context: expected an array of strings", i);
+                c->context = calloc(json_array_size(v) + 1, sizeof(char *));
+                if (c->context == NULL)
+                    FAIL("pii.custom[%zu].context: out of memory", i);
+                json_array_foreach(v, k, w)
+                {
+                    if (!json_is_string(w) || json_string_length(w) == 0 || json_string_length(w) > 60)
+                        FAIL("pii.custom[%zu].context[%zu]: expected a non-empty string of at most 60 bytes", i, k);
+                    if ((c->context[k] = xstrdup_lower(json_string_value(w), 1)) == NULL)
+                        FAIL("pii.custom[%zu].context: out of memory", i);
+                }
+            } else {
+                FAIL("pii.custom[%zu].%s: unknown key (expected name, regex, validator, context, score)", i, key);
+            }
+        }
+        if ((c->name = xstrdup_lower(name, 0)) == NULL)
+            FAIL("pii.custom: out of memory");
+        (*regexes)[e->ncustom] = regex;
+        e->ncustom++;
+        e->ntypes++;
+    }
+    return 0;
+fail:
+    return -1;
+}
+
+static int parse_config(pol_pii_engine_t *e, const json_t *cfg, const char ***regexes, char *err, size_t errlen)
+{
+    const char *key;
+    json_t *v;
+    const json_t *actions = NULL, *entities = NULL;
+    pol_pii_action_t def = POL_PII_ACT_TOKENIZE;
+    if (cfg == NULL)
+        goto defaults;
+    if (!json_is_object(cfg))
+        FAIL("pii: expected an object");
+    /* custom first: actions and entities may name custom types */
+    if ((v = json_object_get(cfg, "custom")) != NULL && parse_custom(e, v, regexes, err, errlen) != 0)
+        return -1;
+    json_object_foreach((json_t *)cfg, key, v)
+    {
+        if (strcmp(key, "default_action") == 0) {
+            if (parse_action(v, &def) != 0)
+                FAIL("pii.default_action: expected one of tokenize|redact|mask|hash|block|allow");
+        } else if (strcmp(key, "actions") == 0) {
+            if (!json_is_object(v))
+                FAIL("pii.actions: expected an object of TYPE: action");
+            actions = v;
+        } else if (strcmp(key, "min_score") == 0) {
+            if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1)
+                FAIL("pii.min_score: expected a number in [0, 1]");
+            e->min_score = json_number_value(v);
+        } else if (strcmp(key, "allow_list") == 0) {
+            size_t i;
+            json_t *w;
+            if (!json_is_array(v))
+                FAIL("pii.allow_list: expected an array of strings");
+            e->allow = calloc(json_array_size(v) + 1, sizeof(char *));
+            e->allow_len = calloc(json_array_size(v) + 1, sizeof(size_t));
+            if (e->allow == NULL || e->allow_len == NULL)
+                FAIL("pii.allow_list: out of memory");
+            json_array_foreach(v, i, w)
+            {
+                if (!json_is_string(w))
+                    FAIL("pii.allow_list[%zu]: expected a string", i);
+                e->allow_len[i] = json_string_length(w);
+                if ((e->allow[i] = malloc(e->allow_len[i] + 1)) == NULL)
+                    FAIL("pii.allow_list: out of memory");
+                memcpy(e->allow[i], json_string_value(w), e->allow_len[i] + 1);
+                e->nallow++;
+            }
+        } else if (strcmp(key, "entities") == 0) {
+            if (!json_is_array(v))
+                FAIL("pii.entities: expected an array of entity type names");
+            entities = v;
+        } else if (strcmp(key, "scan_responses") == 0) {
+            if (!json_is_boolean(v))
+                FAIL("pii.scan_responses: expected true or false");
+            e->scan_responses = json_is_true(v);
+        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0) {
+            continue; /* custom parsed above; hash_key_hex is read by the caller that owns the key */
+        } else {
+            FAIL("pii.%s: unknown key (expected default_action, actions, min_score, allow_list, entities, custom, "
+                 "scan_responses, hash_key_hex)",
+                 key);
+        }
+    }
+defaults:
+    for (int t = 0; t < e->ntypes; t++)
+        e->actions[t] = def;
+    if (actions != NULL) {
+        json_object_foreach((json_t *)actions, key, v)
+        {
+            int t = type_index(e, key);
+            if (t < 0)
+                FAIL("pii.actions.%s: unknown entity type", key);
+            if (parse_action(v, &e->actions[t]) != 0)
+                FAIL("pii.actions.%s: expected one of tokenize|redact|mask|hash|block|allow", key);
+        }
+    }
+    if (entities != NULL) {
+        size_t i;
+        json_t *w;
+        memset(e->enabled, 0, sizeof(e->enabled));
+        json_array_foreach(entities, i, w)
+        {
+            int t = json_is_string(w) ? type_index(e, json_string_value(w)) : -1;
+            if (t < 0)
+                FAIL("pii.entities[%zu]: expected a known entity type name", i);
+            e->enabled[t] = 1;
+        }
+    } else {
+        memset(e->enabled, 1, (size_t)e->ntypes);
+    }
+    return 0;
+fail:
+    return -1;
+}
+
+/* ---- create / free ---- */
+
+pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned char hash_key[32], char *err, size_t errlen)
+{
+    pol_pii_engine_t *e = calloc(1, sizeof(*e));
+    const char **custom_regexes = NULL;
+    const char **exprs = NULL;
+    unsigned *flags = NULL, *ids = NULL;
+    hs_compile_error_t *cerr = NULL;
+    if (errlen > 0)
+        err[0] = '\0';
+    if (e == NULL) {
+        snprintf(err, errlen, "pii: out of memory");
+        return NULL;
+    }
+    e->ntypes = POL_PII_NUM_BUILTIN;
+    e->min_score = 0.5;
+    memcpy(e->hash_key, hash_key, 32);
+    if (parse_config(e, pii_config, &custom_regexes, err, errlen) != 0)
+        goto fail;
+
+    size_t nb;
+    const pol__pattern_t *pats = pol__patterns(&nb);
+    size_t total = nb + (size_t)e->ncustom;
+    e->nbuiltin_patterns = nb;
+    exprs = calloc(total, sizeof(*exprs));
+    flags = calloc(total, sizeof(*flags));
+    ids = calloc(total, sizeof(*ids));
+    if (exprs == NULL || flags == NULL || ids == NULL) {
+        snprintf(err, errlen, "pii: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        exprs[i] = pats[i].regex;
+        flags[i] = pats[i].flags;
+        ids[i] = (unsigned)i;
+    }
+    for (int k = 0; k < e->ncustom; k++) {
+        exprs[nb + (size_t)k] = custom_regexes[k];
+        flags[nb + (size_t)k] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8;
+        ids[nb + (size_t)k] = (unsigned)(nb + (size_t)k);
+        /* check each custom regex alone first, so the error names the right one */
+        hs_database_t *one = NULL;
+        if (hs_compile(custom_regexes[k], flags[nb + (size_t)k], HS_MODE_BLOCK, NULL, &one, &cerr) != HS_SUCCESS) {
+            snprintf(err, errlen, "pii.custom[%d].regex: %s", k, cerr ? cerr->message : "does not compile");
+            goto fail;
+        }
+        hs_free_database(one);
+    }
+    if (hs_compile_multi(exprs, flags, ids, (unsigned)total, HS_MODE_BLOCK, NULL, &e->db, &cerr) != HS_SUCCESS) {
+        snprintf(err, errlen, "pii: pattern %d does not compile: %s", cerr ? cerr->expression : -1, cerr ? cerr->message : "?");
+        goto fail;
+    }
+    free(custom_regexes);
+    free(exprs);
+    free(flags);
+    free(ids);
+    return e;
+fail:
+    if (cerr != NULL)
+        hs_free_compile_error(cerr);
+    free(custom_regexes);
+    free(exprs);
+    free(flags);
+    free(ids);
+    pol_pii_engine_free(e);
+    return NULL;
+}
+
+void pol_pii_engine_free(pol_pii_engine_t *e)
+{
+    if (e == NULL)
+        return;
+    if (e->db != NULL)
+        hs_free_database(e->db);
+    for (int k = 0; k < POL_PII_MAX_CUSTOM; k++) {
+        free(e->custom[k].name);
+        if (e->custom[k].context != NULL)
+            for (char **w = e->custom[k].context; *w != NULL; w++)
+                free(*w);
+        free(e->custom[k].context);
+    }
+    for (size_t i = 0; i < e->nallow; i++)
+        free(e->allow[i]);
+    free(e->allow);
+    free(e->allow_len);
+    sodium_memzero(e->hash_key, sizeof(e->hash_key));
+    free(e);
+}
+
+const char *pol_pii_type_name(const pol_pii_engine_t *e, int type)
+{
+    if (type >= 0 && type < POL_PII_NUM_BUILTIN)
+        return builtin_names[type];
+    if (e != NULL && type >= POL_PII_NUM_BUILTIN && type < e->ntypes)
+        return e->custom[type - POL_PII_NUM_BUILTIN].name;
+    return "UNKNOWN";
+}
+
+int pol_pii_type_by_name(const pol_pii_engine_t *e, const char *name, size_t len)
+{
+    for (int t = 0; t < POL_PII_NUM_BUILTIN; t++)
+        if (strlen(builtin_names[t]) == len && memcmp(builtin_names[t], name, len) == 0)
+            return t;
+    for (int k = 0; e != NULL && k < e->ncustom; k++)
+        if (strlen(e->custom[k].name) == len && memcmp(e->custom[k].name, name, len) == 0)
+            return POL_PII_NUM_BUILTIN + k;
+    return -1;
+}
+
+int pol_pii_type_count(const pol_pii_engine_t *e)
+{
+    return e->ntypes;
+}
+
+int pol_pii_engine_scan_responses(const pol_pii_engine_t *e)
+{
+    return e->scan_responses;
+}
+
+pol_pii_action_t pol_pii_engine_action(const pol_pii_engine_t *e, int type)
+{
+    return type >= 0 && type < e->ntypes ? e->actions[type] : POL_PII_ACT_REDACT;
+}
+
+const unsigned char *pol__engine_hash_key(const pol_pii_engine_t *e)
+{
+    return e->hash_key;
+}
+
+/* ---- scratch ---- */
+
+pol_pii_scratch_t *pol_pii_scratch_create(const pol_pii_engine_t *e)
+{
+    pol_pii_scratch_t *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return NULL;
+    s->e = e;
+    if (hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void pol_pii_scratch_free(pol_pii_scratch_t *s)
+{
+    if (s == NULL)
+        return;
+    hs_free_scratch(s->hs);
+    free(s->cands.v);
+    free(s->out);
+    free(s);
+}
+
+/* ---- scan ---- */
+
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
+{
+    pol_pii_scratch_t *s = ctx;
+    const pol_pii_engine_t *e = s->e;
+    (void)flags;
+    if (id < e->nbuiltin_patterns) {
+        if (pol__recognize(&s->ctx, id, (size_t)to) != 0) {
+            s->failed = 1;
+            return 1;
+        }
+        return 0;
+    }
+    int k = (int)(id - e->nbuiltin_patterns);
+    int type = POL_PII_NUM_BUILTIN + k;
+    if (!e->enabled[type])
+        return 0;
+    if (e->custom[k].luhn && !pol__luhn_ok(s->ctx.text + from, (size_t)(to - from)))
+        return 0;
+    if (pol__cands_push(&s->cands, type, (size_t)from, (size_t)to, e->custom[k].score) != 0) {
+        s->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int allowed_value(const pol_pii_engine_t *e, const char *v, size_t n)
+{
+    for (size_t i = 0; i < e->nallow; i++)
+        if (e->allow_len[i] == n && strncasecmp(e->allow[i], v, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* a better than b: for the same type the longer span (a secret inside a password value must not
+ * leave the rest of the value behind); otherwise higher score, then longer, then lower type id */
+static int better(const pol__cand_t *a, const pol__cand_t *b)
+{
+    if (a->type == b->type && a->end - a->start != b->end - b->start)
+        return a->end - a->start > b->end - b->start;
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->end - a->start != b->end - b->start)
+        return a->end - a->start > b->end - b->start;
+    return a->type < b->type;
+}
+
+static int cmp_start(const void *pa, const void *pb)
+{
+    const pol__cand_t *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end > b->end ? -1 : 1;
+    return a->type - b->type;
+}
+
+static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *text, size_t len, const pol_pii_entity_t **out,
+                size_t *n, int all)
+{
+    *out = NULL;
+    *n = 0;
+    if (len > UINT_MAX)
+        return -1;
+    s->cands.n = 0;
+    s->failed = 0;
+    memset(&s->ctx, 0, sizeof(s->ctx));
+    s->ctx.text = text;
+    s->ctx.len = len;
+    s->ctx.cands = &s->cands;
+    s->ctx.enabled = e->enabled;
+    if (len == 0)
+        return 0;
+    hs_error_t rc = hs_scan(e->db, text, (unsigned)len, 0, s->hs, on_match, s);
+    if (s->failed || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))
+        return -1;
+    if (e->enabled[POL_PII_PERSON] && pol__person_scan(text, len, &s->cands) != 0)
+        return -1;
+    /* context, enabled set, threshold, allow-list */
+    size_t m = 0;
+    for (size_t i = 0; i < s->cands.n; i++) {
+        pol__cand_t *c = &s->cands.v[i];
+        if (!e->enabled[c->type] || c->end <= c->start || c->end > len)
+            continue;
+        if (c->type >= POL_PII_NUM_BUILTIN) {
+            char *const *words = e->custom[c->type - POL_PII_NUM_BUILTIN].context;
+            if (words != NULL) {
+                size_t from = c->start > 48 ? c->start - 48 : 0;
+                if (pol__has_word(text, from, c->start, (const char *const *)words)) {
+                    c->score += 0.35;
+                    if (c->score > 1)
+                        c->score = 1;
+                }
+            }
+        } else {
+            pol__apply_context(text, len, c);
+        }
+        if (!all && (c->score < e->min_score || allowed_value(e, text + c->start, c->end - c->start)))
+            continue;
+        s->cands.v[m++] = *c;
+    }
+    s->cands.n = m;
+    if (m == 0)
+        return 0;
+    qsort(s->cands.v, m, sizeof(pol__cand_t), cmp_start);
+    /* sweep: keep the better of overlapping neighbours */
+    size_t k = 0;
+    for (size_t i = 1; i < m; i++) {
+        pol__cand_t *c = &s->cands.v[i], *last = &s->cands.v[k];
+        if (c->start < last->end) {
+            if (better(c, last))
+                *last = *c;
+        } else {
+            s->cands.v[++k] = *c;
+        }
+    }
+    m = k + 1;
+    if (s->out_cap < m) {
+        pol_pii_entity_t *o = realloc(s->out, m * sizeof(*o));
+        if (o == NULL)
+            return -1;
+        s->out = o;
+        s->out_cap = m;
+    }
+    for (size_t i = 0; i < m; i++)
+        s->out[i] = (pol_pii_entity_t){s->cands.v[i].type, s->cands.v[i].start, s->cands.v[i].end, s->cands.v[i].score};
+    *out = s->out;
+    *n = m;
+    return 0;
+}
+
+int pol_pii_scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *text, size_t len, const pol_pii_entity_t **out,
+                 size_t *n)
+{
+    return scan(e, s, text, len, out, n, 0);
+}
+
+int pol_pii_scan_all(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *text, size_t len, const pol_pii_entity_t **out,
+                     size_t *n)
+{
+    return scan(e, s, text, len, out, n, 1);
+}

@@ -1,0 +1,225 @@
+/*
+ * PERSON recognizer. No NER model is available offline, so names are found by rules over a
+ * gazetteer (names_data.c: given names and surnames of 11 locales from @faker-js/faker, MIT,
+ * plus common English words that double as names, which must not fire alone):
+ *   - a trigger (vectorscan literal: honorific "Mr.", "my name is", "Name:", "Dear", "Regards,")
+ *     followed by capitalized words; strong triggers take any capitalized word, weak ones
+ *     ("Dear", "Hi", signatures) only a given name from the gazetteer;
+ *   - without a trigger: a given name followed by a capitalized surname ("John Oliver",
+ *     "Richard M. Nixon"), where a given name that is also a common word ("May", "Will", "Grace")
+ *     needs a gazetteer surname after it, and the second word must not be a common word.
+ * The design aims at precision: a single capitalized given name without a trigger is never a
+ * PERSON ("Jordan", "Paris"). The untriggered pass is one byte loop over the text that only does
+ * work at an ASCII capital after a non-letter; the gazetteer lookup is one FNV-1a hash and a
+ * probe into a static table (no allocation).
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <string.h>
+
+static int is_lower_or_utf8(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+static int is_wordch(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '_';
+}
+
+unsigned pol__name_flags_of(const char *w, size_t len)
+{
+    uint32_t h = 0x811c9dc5u;
+    if (len < 2 || len > 40)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h ^= c;
+        h *= 0x01000193u;
+    }
+    if (h == 0)
+        h = 1;
+    size_t mask = pol__name_table_size - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        if (pol__name_hash[i] == 0)
+            return 0;
+        if (pol__name_hash[i] == h)
+            return pol__name_flags[i];
+    }
+}
+
+/* A capitalized word at p: [A-Z] followed by >= 1 lowercase/UTF-8 letter bytes (apostrophe and
+ * hyphen inside allowed: O'Brien, Jean-Luc). Returns its length or 0. */
+static size_t cap_word(const char *t, size_t len, size_t p)
+{
+    if (p >= len || t[p] < 'A' || t[p] > 'Z')
+        return 0;
+    size_t e = p + 1;
+    while (e < len) {
+        unsigned char c = (unsigned char)t[e];
+        if (is_lower_or_utf8(c))
+            e++;
+        else if ((c == '\'' || c == '-') && e + 1 < len && t[e + 1] >= 'A' && t[e + 1] <= 'Z')
+            e++;
+        else if ((c == '\'' || c == '-') && e + 1 < len && is_lower_or_utf8((unsigned char)t[e + 1]) && c == '-')
+            e++;
+        else
+            break;
+    }
+    if (e - p < 2 || (e < len && is_wordch((unsigned char)t[e])))
+        return 0;
+    return e - p;
+}
+
+/* An initial "M." at p. */
+static size_t initial(const char *t, size_t len, size_t p)
+{
+    if (p + 1 < len && t[p] >= 'A' && t[p] <= 'Z' && t[p + 1] == '.' && (p + 2 >= len || t[p + 2] == ' '))
+        return 2;
+    return 0;
+}
+
+/* Extends a name that ends at *end with more capitalized, non-common words (middle names,
+ * initials, surname), at most `max` more words. */
+static void extend_name(const char *t, size_t len, size_t *end, int max)
+{
+    for (int k = 0; k < max; k++) {
+        size_t p = *end;
+        if (p + 1 >= len || t[p] != ' ')
+            return;
+        p++;
+        size_t w = initial(t, len, p);
+        if (w != 0) {
+            size_t q = p + w + 1;
+            size_t w2 = cap_word(t, len, q);
+            if (w2 == 0 || (pol__name_flags_of(t + q, w2) & (POL__NAME_COMMON | POL__NAME_SURNAME)) == POL__NAME_COMMON)
+                return;
+            *end = q + w2;
+            continue;
+        }
+        w = cap_word(t, len, p);
+        if (w == 0)
+            return;
+        unsigned f = pol__name_flags_of(t + p, w);
+        if ((f & POL__NAME_COMMON) && !(f & POL__NAME_SURNAME))
+            return;
+        if ((f & POL__NAME_COMMON) && (f & POL__NAME_SURNAME) && k > 0)
+            return;
+        *end = p + w;
+    }
+}
+
+int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, pol__cands_t *cands)
+{
+    size_t p = at;
+    while (p < len && (t[p] == ' ' || t[p] == '\n' || t[p] == '\t' || t[p] == '\r') && p - at < 4)
+        p++;
+    size_t w = cap_word(t, len, p);
+    unsigned f;
+    if (w == 0) {
+        /* "my name is dan": lowercase given name after a strong trigger */
+        if (!strong || p >= len || t[p] < 'a' || t[p] > 'z')
+            return 0;
+        size_t e = p;
+        while (e < len && is_lower_or_utf8((unsigned char)t[e]))
+            e++;
+        if (e < len && is_wordch((unsigned char)t[e]))
+            return 0;
+        f = pol__name_flags_of(t + p, e - p);
+        if (!(f & POL__NAME_GIVEN) || (f & POL__NAME_COMMON))
+            return 0;
+        return pol__cands_push(cands, POL_PII_PERSON, p, e, 0.7);
+    }
+    static const char *const honorifics[] = {"Mr",   "Mrs", "Ms",   "Mx",  "Dr", "Prof", "Herr",
+                                             "Frau", "Mme", "Mlle", "Sra", "Sr", NULL};
+    for (int k = 0; honorifics[k] != NULL; k++)
+        if (strlen(honorifics[k]) == w && memcmp(honorifics[k], t + p, w) == 0)
+            return 0; /* "call me Mr. X": the honorific trigger takes it */
+    f = pol__name_flags_of(t + p, w);
+    if (strong) {
+        if ((f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME)))
+            return 0;
+    } else if (!(f & POL__NAME_GIVEN) || ((f & POL__NAME_COMMON) && !(f & POL__NAME_SURNAME))) {
+        return 0;
+    }
+    size_t end = p + w;
+    extend_name(t, len, &end, 2);
+    return pol__cands_push(cands, POL_PII_PERSON, p, end, strong ? 0.85 : 0.7);
+}
+
+int pol__person_scan(const char *t, size_t len, pol__cands_t *cands)
+{
+    for (size_t i = 0; i + 3 < len; i++) {
+        /* skip 8 bytes at a time while none is an ASCII capital (SWAR range test, bytes < 0x80 only;
+         * bytes >= 0x80 make the word "maybe" and fall through to the byte test) */
+        while (i + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, t + i, 8);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            uint64_t ge_a = (x | high) - ones * 'A';             /* high bit set where byte >= 'A' (for bytes < 0x80) */
+            uint64_t le_z = (ones * ('Z' + 0x80)) - (x & ~high); /* high bit set where byte <= 'Z' */
+            if (((ge_a & le_z & ~x) & high) != 0)
+                break;
+            i += 8;
+        }
+        if (i + 3 >= len)
+            break;
+        unsigned char c = (unsigned char)t[i];
+        if (c < 'A' || c > 'Z')
+            continue;
+        if (i > 0 && (is_wordch((unsigned char)t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '@' || t[i - 1] == '/'))
+            continue;
+        size_t w = cap_word(t, len, i);
+        if (w == 0) {
+            i++;
+            continue;
+        }
+        size_t p2 = i + w + 1;
+        if (p2 >= len || t[i + w] != ' ') {
+            i += w;
+            continue;
+        }
+        unsigned f1 = pol__name_flags_of(t + i, w);
+        if (!(f1 & POL__NAME_GIVEN)) {
+            i += w;
+            continue;
+        }
+        size_t w2 = initial(t, len, p2);
+        size_t end;
+        if (w2 != 0) {
+            /* "Richard M. Nixon" */
+            size_t p3 = p2 + w2 + 1;
+            size_t w3 = cap_word(t, len, p3);
+            if (w3 == 0 || (pol__name_flags_of(t + p3, w3) & POL__NAME_COMMON) || (f1 & POL__NAME_COMMON)) {
+                i += w;
+                continue;
+            }
+            end = p3 + w3;
+        } else {
+            w2 = cap_word(t, len, p2);
+            if (w2 == 0) {
+                i += w;
+                continue;
+            }
+            unsigned f2 = pol__name_flags_of(t + p2, w2);
+            int ok;
+            if (f1 & POL__NAME_COMMON)
+                ok = (f2 & POL__NAME_SURNAME) && !(f2 & POL__NAME_COMMON);
+            else
+                ok = (f2 & POL__NAME_SURNAME) || !(f2 & POL__NAME_COMMON);
+            if (!ok) {
+                i += w;
+                continue;
+            }
+            end = p2 + w2;
+            extend_name(t, len, &end, 1);
+        }
+        double score = 0.6;
+        if (pol__cands_push(cands, POL_PII_PERSON, i, end, score) != 0)
+            return -1;
+        i = end;
+    }
+    return 0;
+}

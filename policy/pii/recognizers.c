@@ -1,0 +1,1248 @@
+/*
+ * Built-in recognizers: the vectorscan pattern table and, per pattern, the C code that turns a
+ * match END into candidate spans. Patterns are compiled without start-of-match (SOM) tracking,
+ * because SOM on class-heavy patterns costs up to 40x in scan speed (platform-facts.md section 5);
+ * instead each pattern is built so that its start can be found cheaply in C: a literal prefix of
+ * known length (keys, JWT, bech32), a back-scan over a character class (e-mail local parts, digit
+ * clusters, IPv4/IPv6), or the span simply begins at the match end (context-prefixed patterns
+ * such as "passport no:" or "password=", whose value follows). The C side then parses the
+ * candidate fully and validates it (validators.c), so patterns only need to be loose supersets.
+ * Because vectorscan reports every match end, each recognizer records how far it has already
+ * parsed (skip_until) and ignores ends inside that region, which keeps digit runs O(n).
+ *
+ * Digit clusters (phones, cards, SSN, NHS, dates) share one pattern: a run of >= 7 digits with
+ * at most two separator bytes between digits. The cluster is split into digit groups and every
+ * contiguous range of groups is tried longest-first against each numeric format, so lists such
+ * as "4012888888881881 4012-8888-8888-1881" yield several entities. All formats that accept a
+ * range are pushed as candidates; overlap resolution (engine.c) keeps the best score.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <hs/hs.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double score)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        pol__cand_t *v = realloc(c->v, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = (pol__cand_t){type, start, end, score, 0};
+    return 0;
+}
+
+/* clang-format off */
+static const pol__pattern_t patterns[] = {
+    {"[A-Za-z0-9_%+\\-]@[A-Za-z0-9]", 0, POL__REC_EMAIL, 0},
+    {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0},
+    {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0},
+    {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0},
+    {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0},
+    {"[A-Z]{2}\\d{2}[ \\-]?[A-Z0-9]{4}", 0, POL__REC_IBAN, 0},
+    {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0},
+    {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0},
+    {"0x[0-9a-fA-F]{40}", 0, POL__REC_ETH, 0},
+    {"[A-Za-z0-9]://", 0, POL__REC_URL, 3},
+    {"www\\.", HS_FLAG_CASELESS, POL__REC_URL, 4},
+    {"sk-[A-Za-z0-9_\\-]{20}", 0, POL__REC_KEY, 0},
+    {"A[KS]IA[0-9A-Z]{16}", 0, POL__REC_KEY, 0},
+    {"gh[pousr]_[A-Za-z0-9]{30}", 0, POL__REC_KEY, 0},
+    {"github_pat_[A-Za-z0-9_]{30}", 0, POL__REC_KEY, 0},
+    {"glpat-[A-Za-z0-9_\\-]{20}", 0, POL__REC_KEY, 0},
+    {"xox[abposr]-[A-Za-z0-9\\-]{10}", 0, POL__REC_KEY, 0},
+    {"AIza[0-9A-Za-z_\\-]{30}", 0, POL__REC_KEY, 0},
+    {"[sr]k_(?:live|test)_[0-9A-Za-z]{16}", 0, POL__REC_KEY, 0},
+    {"npm_[A-Za-z0-9]{36}", 0, POL__REC_KEY, 0},
+    {"hf_[A-Za-z0-9]{30}", 0, POL__REC_KEY, 0},
+    {"SG\\.[A-Za-z0-9_\\-]{22}\\.", 0, POL__REC_KEY, 0},
+    {"eyJ[A-Za-z0-9_\\-]{10}", 0, POL__REC_JWT, 0},
+    {"-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----", 0, POL__REC_PEM, 0},
+    {"(?:passw(?:or)?d|pwd|passphrase|secret|api[_\\-]?key|access[_\\-]?token|auth[_\\-]?token|client[_\\-]?secret|"
+     "secret[_\\-]?key|private[_\\-]?key|token)[\"']?\\s{0,3}[:=]\\s{0,3}", HS_FLAG_CASELESS, POL__REC_PASSWORD, 0},
+    {"(?:password|passcode|passwort|mot de passe|contrase\xc3\xb1\x61)\\s+(?:is|was|ist|est|es)\\s+", HS_FLAG_CASELESS,
+     POL__REC_PASSWORD, 1},
+    {"passport(?:\\s*(?:no\\.?|number|num|nr\\.?|#))?\\s*[:#]?\\s*", HS_FLAG_CASELESS, POL__REC_PASSPORT, 0},
+    {"(?:driver'?s?|driving)\\s+licen[cs]e(?:\\s*(?:no\\.?|number|num|nr\\.?|#))?\\s*[:#]?\\s*", HS_FLAG_CASELESS,
+     POL__REC_DL, 0},
+    {"\\bDL\\s*(?:No\\.?|#)?\\s*[:#]\\s*", 0, POL__REC_DL, 0},
+    {"[A-Z]\\d[A-Z0-9]? ?\\d[ABD-HJLNP-UW-Z]{2}", 0, POL__REC_POSTCODE_UK, 0},
+    {" (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Terrace|Parkway|Pkwy|Highway|Hwy|Place|Pl|Way|"
+     "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0},
+    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm)\\s\\d{1,4}", 0, POL__REC_STREET, 1},
+    {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
+     POL__REC_STREET, 2},
+    {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
+     POL__REC_ZIP, 0},
+    {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1},
+    {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
+     "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0},
+    {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2},
+    {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
+     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1},
+    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome)\\s*:\\s*", 0,
+     POL__REC_PERSON_TRIGGER, 1},
+    {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
+     "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0},
+};
+/* clang-format on */
+
+const pol__pattern_t *pol__patterns(size_t *n)
+{
+    *n = sizeof(patterns) / sizeof(patterns[0]);
+    return patterns;
+}
+
+/* ---- byte classes ---- */
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static int is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_alpha(c) || is_digit(c);
+}
+
+/* letters, digits, '_' and any non-ASCII byte (a UTF-8 letter, we assume) */
+static int is_word(unsigned char c)
+{
+    return is_alnum(c) || c == '_' || c >= 0x80;
+}
+
+static int is_hex(unsigned char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+#define U(p) ((unsigned char)(p))
+
+/* ---- context words ---- */
+
+static const char *const ctx_phone[] = {
+    "phone",     "tel",      "telephone", "mobile", "cell",  "call",     "fax",     "whatsapp", "sms",  "text me", "telefon",
+    "téléphone", "teléfono", "telefono",  "móvil",  "handy", "portable", "contact", "reach me", "ring", "dial",    NULL};
+static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
+                                       "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
+static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};
+static const char *const ctx_nhs[] = {"nhs", "health", "patient", NULL};
+static const char *const ctx_ip[] = {"ip", "address", "host", "server", "client", "connect", "ssh", "ping", NULL};
+static const char *const ctx_crypto[] = {"wallet", "btc", "bitcoin", "eth", "ethereum", "address", "send", "crypto", NULL};
+static const char *const ctx_location[] = {"address", "postcode", "post code", "zip",       "live",      "lives", "street",
+                                           "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
+static const char *const ctx_negative[] = {"order",  "invoice",   "tracking",    "sku",      "isbn",   "version", "build", "ticket",
+                                           "serial", "txn",       "transaction", "shipment", "parcel", "item",    "part",  "po",
+                                           "ref",    "reference", "case",        "model",    "batch",  NULL};
+
+int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
+{
+    char low[96];
+    size_t n = to - from;
+    if (n > sizeof(low))
+        n = sizeof(low), from = to - n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = U(text[from + i]);
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    for (; *words != NULL; words++) {
+        size_t wl = strlen(*words);
+        const char *p = low, *end = low + n;
+        while (p + wl <= end && (p = memmem(p, (size_t)(end - p), *words, wl)) != NULL) {
+            int lb = p == low || !is_alnum(U(p[-1]));
+            int rb = p + wl == end || !is_alnum(U(p[wl]));
+            if (lb && rb)
+                return 1;
+            p++;
+        }
+    }
+    return 0;
+}
+
+void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
+{
+    const char *const *pos = NULL;
+    int numeric = 0;
+    if (c->ctx_done)
+        return;
+    switch (c->type) {
+    case POL_PII_PHONE_NUMBER:
+        pos = ctx_phone, numeric = 1;
+        break;
+    case POL_PII_CREDIT_CARD:
+        pos = ctx_card, numeric = 1;
+        break;
+    case POL_PII_US_SSN:
+        pos = ctx_ssn, numeric = 1;
+        break;
+    case POL_PII_UK_NHS:
+        pos = ctx_nhs, numeric = 1;
+        break;
+    case POL_PII_IP_ADDRESS:
+        pos = ctx_ip;
+        break;
+    case POL_PII_CRYPTO:
+        pos = ctx_crypto;
+        break;
+    case POL_PII_LOCATION:
+        pos = ctx_location;
+        break;
+    default:
+        return;
+    }
+    size_t from = c->start > 48 ? c->start - 48 : 0;
+    size_t to = c->end + 16 < len ? c->end + 16 : len;
+    if (pol__has_word(text, from, c->start, pos) || pol__has_word(text, c->end, to, pos)) {
+        c->score += 0.35;
+    } else if (numeric && pol__has_word(text, from, c->start, ctx_negative)) {
+        c->score -= 0.4;
+    }
+    if (c->score > 1.0)
+        c->score = 1.0;
+    if (c->score < 0)
+        c->score = 0;
+}
+
+/* ---- e-mail ---- */
+
+static int rec_email(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t at = to - 2; /* the match is "<local char>@<domain char>" */
+    if (t[at] != '@')
+        return 0;
+    size_t s = at;
+    while (s > 0 && at - s < 64) {
+        unsigned char ch = U(t[s - 1]);
+        if (is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\'')
+            s--;
+        else
+            break;
+    }
+    while (s < at && (t[s] == '.' || t[s] == '\''))
+        s++;
+    if (s == at || (s > 0 && (U(t[s - 1]) >= 0x80 || t[s - 1] == '@')))
+        return 0;
+    /* domain: labels of [A-Za-z0-9-], separated by '.', last label alphabetic >= 2 or an xn-- label */
+    size_t e = at + 1, last_dot = 0;
+    while (e < c->len && e - at < 255) {
+        unsigned char ch = U(t[e]);
+        if (is_alnum(ch) || ch == '-')
+            e++;
+        else if (ch == '.' && e + 1 < c->len && is_alnum(U(t[e + 1])) && t[e - 1] != '.')
+            last_dot = e++;
+        else
+            break;
+    }
+    c->skip_until[POL__REC_EMAIL] = e;
+    if (last_dot == 0 || (e < c->len && U(t[e]) >= 0x80))
+        return 0;
+    size_t tld = e - last_dot - 1;
+    int alpha = tld >= 2;
+    for (size_t i = last_dot + 1; i < e && alpha; i++)
+        alpha = is_alpha(U(t[i]));
+    if (!alpha && !(tld > 4 && memcmp(t + last_dot + 1, "xn--", 4) == 0))
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_EMAIL_ADDRESS, s, e, 1.0);
+}
+
+/* ---- digit clusters ---- */
+
+typedef struct {
+    size_t s, e; /* bytes of the digit run */
+} group_t;
+
+static int sep_ok(unsigned char ch)
+{
+    return ch == ' ' || ch == '-' || ch == '.' || ch == '/' || ch == '(' || ch == ')';
+}
+
+/* US NANP area/exchange rule: first digit 2-9. */
+static int nanp_ok(const char *d)
+{
+    return d[0] >= '2' && d[3] >= '2' && !(d[1] == '1' && d[2] == '1');
+}
+
+/* E.164 country codes (ITU-T E.164 assignments): 1-digit 1 and 7; 2-digit codes listed; the rest are 3 digits. */
+static int cc_len(const char *d, size_t nd)
+{
+    static const char two[] = "20273031323334363940414344454647484951525354555657585960616263646566818284868990919293949598";
+    if (nd < 1)
+        return 0;
+    if (d[0] == '1' || d[0] == '7')
+        return 1;
+    if (nd < 2)
+        return 0;
+    for (size_t i = 0; i + 1 < sizeof(two); i += 2)
+        if (two[i] == d[0] && two[i + 1] == d[1])
+            return 2;
+    return d[0] == '0' ? 0 : 3;
+}
+
+/* Tries the numeric formats on text[s, e) (digits d[0..nd), groups g[0..ng)). */
+static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t nd, const size_t *gl, size_t ng, char sep_kind,
+                    int mixed_sep, int plus, int paren)
+{
+    const char *t = c->text;
+    pol__cands_t *out = c->cands;
+    int all_groups_4 = 1;
+    for (size_t i = 0; i + 1 < ng; i++)
+        all_groups_4 &= gl[i] == 4;
+    int is_date = 0;
+
+    /* dates: d/m/y, y-m-d; never phones or cards (DOB handling lives in the DATE_WORD recognizer) */
+    if (!plus && !paren && !mixed_sep && (sep_kind == '/' || sep_kind == '-' || sep_kind == '.') && ng == 3) {
+        unsigned a = 0, b = 0, y = 0;
+        const char *p = d;
+        for (size_t i = 0; i < gl[0]; i++)
+            a = a * 10 + (unsigned)(*p++ - '0');
+        for (size_t i = 0; i < gl[1]; i++)
+            b = b * 10 + (unsigned)(*p++ - '0');
+        for (size_t i = 0; i < gl[2]; i++)
+            y = y * 10 + (unsigned)(*p++ - '0');
+        if (gl[0] == 4 && gl[1] <= 2 && gl[2] <= 2 && b >= 1 && b <= 12 && y >= 1 && y <= 31)
+            is_date = 1;
+        else if (gl[0] <= 2 && gl[1] <= 2 && (gl[2] == 4 || gl[2] == 2) && a >= 1 && b >= 1 &&
+                 ((a <= 31 && b <= 12) || (a <= 12 && b <= 31)))
+            is_date = 1;
+    }
+    if (is_date)
+        return pol__cands_push(out, POL_PII_DATE_TIME, s, e, 0.3);
+
+    /* credit card: 12-19 digits, ungrouped or 4-4-4-4(-3) / Amex 4-6-5 / Diners 4-6-4, one separator kind */
+    if (nd >= 12 && nd <= 19 && !plus && !paren && !mixed_sep && (sep_kind == 0 || sep_kind == ' ' || sep_kind == '-')) {
+        int fmt = ng == 1 || (all_groups_4 && gl[ng - 1] <= 4 && gl[ng - 1] >= 1) ||
+                  (ng == 3 && gl[0] == 4 && gl[1] == 6 && (gl[2] == 5 || gl[2] == 4));
+        if (fmt && pol__card_ok(d, nd) && pol__cands_push(out, POL_PII_CREDIT_CARD, s, e, ng == 1 ? 0.8 : 0.9) != 0)
+            return -1;
+    }
+    /* US SSN: 3-2-4 with one separator kind, or 9 digits (weak); SSA rules */
+    if (nd == 9 && !plus && !paren && pol__ssn_ok(d)) {
+        double sc = 0;
+        if (ng == 3 && gl[0] == 3 && gl[1] == 2 && !mixed_sep && sep_kind != '/')
+            sc = 0.6;
+        else if (ng == 1)
+            sc = 0.3;
+        else if (ng == 2 && ((gl[0] == 3 && gl[1] == 6) || (gl[0] == 5 && gl[1] == 4)))
+            sc = 0.3;
+        if (sc > 0 && pol__cands_push(out, POL_PII_US_SSN, s, e, sc) != 0)
+            return -1;
+    }
+    /* UK NHS: 10 digits, 3-3-4 or ungrouped, mod 11 */
+    if (nd == 10 && !plus && !paren && !mixed_sep && (ng == 1 || (ng == 3 && gl[0] == 3 && gl[1] == 3)) && pol__nhs_ok(d))
+        if (pol__cands_push(out, POL_PII_UK_NHS, s, e, 0.4) != 0)
+            return -1;
+
+    /* phones */
+    double ph = 0;
+    if (plus) {
+        int cl = cc_len(d, nd);
+        if (cl > 0 && nd >= 8 && nd <= 15) {
+            ph = 0.7;
+            if (d[0] == '1' && (nd != 11 || !nanp_ok(d + 1)))
+                ph = 0.4;
+        }
+    } else if (nd >= 11 && nd <= 15 && d[0] == '0' && d[1] == '0' && cc_len(d + 2, nd - 2) > 0 && ng >= 2) {
+        ph = 0.6; /* 00 international prefix */
+    } else if (nd == 10 && d[0] != '0' && d[0] != '1' && nanp_ok(d)) {
+        /* NANP (US/CA) (212) 555-1234, 212-555-1234, 212.555.1234, 212 555 1234 */
+        if ((ng == 3 && gl[0] == 3 && gl[1] == 3) && (!mixed_sep || paren))
+            ph = 0.6;
+        else if (ng == 1)
+            ph = 0.25;
+        else if (ng == 2 && gl[0] == 5) /* India 98765 43210 */
+            ph = 0.5;
+    } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
+        ph = 0.6; /* 1-800-555-1234 */
+    } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
+        ph = ng == 1 ? 0.35 : 0.55; /* China mobile 138 0013 8000 */
+    } else if (d[0] == '0' && nd >= 9 && nd <= 12 && d[1] != '0') {
+        /* national numbers with trunk 0: UK, DE, FR, IT, NL, JP, BR, IN, ES-style groupings */
+        if (ng >= 2 && sep_kind != '/' && gl[0] <= 5)
+            ph = 0.55;
+        else if (ng == 2 && sep_kind == '/')
+            ph = 0.45; /* DE 030/12345678 */
+        else if (ng == 1)
+            ph = nd >= 10 ? 0.5 : 0.3;
+    } else if (nd == 9 && d[0] >= '6' && d[0] <= '9' && ng >= 3 && gl[0] == 3 && !mixed_sep) {
+        ph = 0.5; /* ES 612 345 678, 91 123 45 67 */
+    } else if (nd == 10 && ng == 4 && gl[0] == 3 && gl[1] == 3 && gl[2] == 2 && !mixed_sep) {
+        ph = 0.5; /* TR 532 123 45 67 */
+    } else if (nd == 10 && d[0] == '3' && ng >= 2 && gl[0] == 3) {
+        ph = 0.5; /* IT mobile 333 123 4567 */
+    } else if (nd == 7 && ng == 2 && gl[0] == 3 && sep_kind == '-') {
+        ph = 0.35; /* local 555-1234 */
+    } else if (paren && nd >= 10 && nd <= 11) {
+        ph = 0.55; /* BR (11) 91234-5678 */
+    }
+    if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus)
+        ph -= 0.2;
+    if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
+        return -1;
+    (void)t;
+    return 0;
+}
+
+static int rec_digits(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    /* back-scan to the cluster start, forward-scan to its end; at most 2 separators in a row */
+    size_t s = to;
+    int seps = 0;
+    while (s > 0) {
+        unsigned char ch = U(t[s - 1]);
+        if (is_digit(ch))
+            seps = 0, s--;
+        else if (sep_ok(ch) && ++seps <= 2)
+            s--;
+        else
+            break;
+    }
+    size_t e = to;
+    seps = 0;
+    while (e < len) {
+        unsigned char ch = U(t[e]);
+        if (is_digit(ch))
+            seps = 0, e++;
+        else if (sep_ok(ch) && ++seps <= 2)
+            e++;
+        else
+            break;
+    }
+    c->skip_until[POL__REC_DIGITS] = e;
+    while (s < to && sep_ok(U(t[s])) && t[s] != '(')
+        s++;
+    while (e > to && sep_ok(U(t[e - 1])) && t[e - 1] != ')')
+        e--;
+    int plus_before = s > 0 && t[s - 1] == '+';
+    /* a cluster glued to letters is an identifier (ABC1234567, v1.2.3, 1234567abc): not PII */
+    if (s > 0 && !plus_before && (is_word(U(t[s - 1])) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
+        return 0;
+    if (plus_before && s > 1 && is_word(U(t[s - 2])))
+        return 0;
+    /* groups */
+    group_t g[64];
+    size_t ng = 0;
+    for (size_t i = s; i < e;) {
+        if (!is_digit(U(t[i]))) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < e && is_digit(U(t[j])))
+            j++;
+        if (ng == 64)
+            break;
+        g[ng++] = (group_t){i, j};
+        i = j;
+    }
+    if (ng == 0)
+        return 0;
+    size_t last_end = g[ng - 1].e;
+    if (last_end < len && (is_word(U(t[last_end])) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
+        return 0;
+    if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
+        return 0;
+    if (s > 0 && t[s - 1] == ',' && s > 1 && is_digit(U(t[s - 2])))
+        return 0;
+    for (size_t i = 0; i < ng;) {
+        size_t best = 0;
+        for (size_t j = ng; j > i; j--) {
+            char d[32];
+            size_t gl[32], nd = 0, ngr = j - i;
+            if (ngr > 32)
+                continue;
+            int ok = 1;
+            for (size_t k = i; k < j && ok; k++) {
+                size_t l = g[k].e - g[k].s;
+                if (nd + l > 24)
+                    ok = 0;
+                else
+                    memcpy(d + nd, t + g[k].s, l), nd += l, gl[k - i] = l;
+            }
+            if (!ok || nd < 7)
+                continue;
+            /* separators between the groups */
+            char kind = 0;
+            int mixed = 0, paren = 0;
+            size_t cs = g[i].s, ce = g[j - 1].e;
+            for (size_t k = cs; k < ce; k++) {
+                unsigned char ch = U(t[k]);
+                if (is_digit(ch))
+                    continue;
+                if (ch == '(' || ch == ')') {
+                    paren = 1;
+                    continue;
+                }
+                if (kind == 0)
+                    kind = (char)ch;
+                else if (kind != (char)ch)
+                    mixed = 1;
+            }
+            int plus = 0;
+            if (cs > 0 && t[cs - 1] == '(' && memchr(t + cs, ')', ce - cs) != NULL)
+                cs--, paren = 1;
+            if (cs > 0 && t[cs - 1] == '+')
+                cs--, plus = 1;
+            else if (cs > 1 && t[cs - 1] == ' ' && t[cs - 2] == '+')
+                continue;
+            /* a range must not start or end next to a separator that glues it to the previous/next group
+             * unless the break is a space (lists: "4012... 4012-8888-...") */
+            if (i > 0 && !(g[i].s - g[i - 1].e >= 1 && t[g[i].s - 1] == ' ') && !plus && t[cs - 1] != '(' && t[cs] != '(')
+                continue;
+            if (j < ng && t[ce] != ' ')
+                continue;
+            size_t before = c->cands->n;
+            if (classify(c, cs, ce, d, nd, gl, ngr, kind, mixed, plus, paren) != 0)
+                return -1;
+            if (c->cands->n > before) {
+                best = j;
+                break;
+            }
+        }
+        i = best ? best : i + 1;
+    }
+    return 0;
+}
+
+/* ---- IPv4 / IPv6 ---- */
+
+/* includes a CIDR prefix length ("/24", "/128") that follows an address */
+static size_t cidr_end(const char *t, size_t len, size_t e)
+{
+    size_t p = e + 1;
+    if (e >= len || t[e] != '/')
+        return e;
+    while (p < len && p - e <= 3 && is_digit(U(t[p])))
+        p++;
+    return p > e + 1 && (p >= len || !is_word(U(t[p]))) ? p : e;
+}
+
+static int rec_ipv4(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to, e = to;
+    while (s > 0 && (is_digit(U(t[s - 1])) || t[s - 1] == '.'))
+        s--;
+    while (e < c->len && (is_digit(U(t[e])) || t[e] == '.'))
+        e++;
+    c->skip_until[POL__REC_IPV4] = e;
+    while (e > s && t[e - 1] == '.')
+        e--;
+    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == '-'))
+        return 0;
+    if (e < c->len && is_word(U(t[e])))
+        return 0;
+    if (!pol__ipv4_ok(t + s, e - s))
+        return 0;
+    double sc = 0.6;
+    if (pol__has_word(t, s > 32 ? s - 32 : 0, s,
+                      (const char *const[]){"version", "versions", "ver", "v", "release", "build", "sdk", NULL}))
+        sc = 0.2;
+    pol__cand_t *last;
+    if (pol__cands_push(c->cands, POL_PII_IP_ADDRESS, s, cidr_end(t, c->len, e), sc) != 0)
+        return -1;
+    last = &c->cands->v[c->cands->n - 1];
+    last->ctx_done = sc < 0.5;
+    return 0;
+}
+
+static int rec_ipv6(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to, e = to;
+    while (s > 0 && to - s < 45 && (is_hex(U(t[s - 1])) || t[s - 1] == ':' || t[s - 1] == '.'))
+        s--;
+    while (e < c->len && e - s < 45 && (is_hex(U(t[e])) || t[e] == ':' || t[e] == '.'))
+        e++;
+    c->skip_until[POL__REC_IPV6] = e;
+    while (e > s && (t[e - 1] == '.' || (t[e - 1] == ':' && !(e - s >= 2 && t[e - 2] == ':'))))
+        e--;
+    while (s < e && t[s] == '.')
+        s++;
+    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == ':'))
+        return 0;
+    if (e < c->len && (is_word(U(t[e])) || t[e] == ':'))
+        return 0;
+    size_t colons = 0;
+    for (size_t i = s; i < e; i++)
+        colons += t[i] == ':';
+    if (colons < 2 || e - s < 3 || !pol__ipv6_ok(t + s, e - s))
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_IP_ADDRESS, s, cidr_end(t, c->len, e), 0.6);
+}
+
+/* ---- IBAN ---- */
+
+static int rec_iban(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = (to >= 9 && (t[to - 5] == ' ' || t[to - 5] == '-')) ? to - 9 : to - 8;
+    if (s > 0 && is_word(U(t[s - 1])))
+        return 0;
+    char comp[40];
+    size_t n = 0, i = s;
+    char sep = 0;
+    while (i < c->len && n < 34) {
+        unsigned char ch = U(t[i]);
+        if (is_digit(ch) || is_upper(ch)) {
+            comp[n++] = (char)ch;
+            i++;
+        } else if ((ch == ' ' || ch == '-') && n % 4 == 0 && n > 0 && i + 1 < c->len && is_alnum(U(t[i + 1])) &&
+                   (sep == 0 || sep == (char)ch)) {
+            sep = (char)ch;
+            i++;
+        } else {
+            break;
+        }
+    }
+    /* the IBAN may be shorter than the alnum run only if the country length says so */
+    size_t best = 0;
+    for (size_t k = 15; k <= n; k++) {
+        if (pol__iban_ok(comp, k)) {
+            best = k;
+            break;
+        }
+    }
+    if (best == 0)
+        return 0;
+    /* map compact length back to a byte end */
+    size_t e = s, k = 0;
+    while (k < best) {
+        if (is_alnum(U(t[e])))
+            k++;
+        e++;
+    }
+    if (e < c->len && is_word(U(t[e])))
+        return 0;
+    c->skip_until[POL__REC_IBAN] = e;
+    return pol__cands_push(c->cands, POL_PII_IBAN_CODE, s, e, 0.95);
+}
+
+/* ---- crypto ---- */
+
+static int b58(unsigned char ch)
+{
+    return is_alnum(ch) && ch != '0' && ch != 'O' && ch != 'I' && ch != 'l';
+}
+
+static int rec_btc58(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to - 26, e = to;
+    if (s > 0 && is_word(U(t[s - 1])))
+        return 0;
+    while (e < c->len && b58(U(t[e])) && e - s < 36)
+        e++;
+    c->skip_until[POL__REC_BTC58] = e;
+    if (e < c->len && is_word(U(t[e])))
+        return 0;
+    if (!pol__btc_base58_ok(t + s, e - s))
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_CRYPTO, s, e, 0.9);
+}
+
+static int rec_bech32(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to - 14, e = to;
+    if (s > 0 && is_word(U(t[s - 1])))
+        return 0;
+    while (e < c->len && is_alnum(U(t[e])) && e - s < 91)
+        e++;
+    c->skip_until[POL__REC_BECH32] = e;
+    if (e < c->len && is_word(U(t[e])))
+        return 0;
+    if (!pol__btc_bech32_ok(t + s, e - s))
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_CRYPTO, s, e, 0.9);
+}
+
+static int rec_eth(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to - 42;
+    if ((s > 0 && is_word(U(t[s - 1]))) || (to < c->len && is_word(U(t[to]))))
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_CRYPTO, s, to, 0.6);
+}
+
+/* ---- URL ---- */
+
+static int rec_url(pol__scanctx_t *c, size_t to, int litlen)
+{
+    const char *t = c->text;
+    size_t s = to - (size_t)litlen;
+    if (litlen == 3) { /* "://": back-scan the scheme (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) */
+        while (s > 0 && (is_alnum(U(t[s - 1])) || t[s - 1] == '+' || t[s - 1] == '-' || t[s - 1] == '.') && to - s < 24)
+            s--;
+        while (s < to - 3 && !is_alpha(U(t[s])))
+            s++;
+        if (s >= to - 3)
+            return 0;
+    }
+    if (s < c->skip_until[POL__REC_URL])
+        return 0;
+    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == '/' || t[s - 1] == '.' || t[s - 1] == '@'))
+        return 0;
+    size_t e = to;
+    int depth = 0;
+    while (e < c->len) {
+        unsigned char ch = U(t[e]);
+        if (is_space(ch) || ch == '"' || ch == '<' || ch == '>' || ch == '`' || ch == '\'' || ch < 0x20 || ch == '\\')
+            break;
+        if (ch == '(')
+            depth++;
+        if (ch == ')' && depth-- == 0)
+            break;
+        if ((ch == ']' || ch == '}') && depth == 0)
+            break;
+        e++;
+    }
+    while (e > to &&
+           (t[e - 1] == '.' || t[e - 1] == ',' || t[e - 1] == ';' || t[e - 1] == ':' || t[e - 1] == '!' || t[e - 1] == '?'))
+        e--;
+    c->skip_until[POL__REC_URL] = e;
+    /* authority: userinfo@host */
+    size_t hs = to, he = to;
+    while (he < e && t[he] != '/' && t[he] != '?' && t[he] != '#')
+        he++;
+    const char *at = memchr(t + hs, '@', he - hs);
+    int creds = 0;
+    if (at != NULL) {
+        creds = memchr(t + hs, ':', (size_t)(at - (t + hs))) != NULL;
+        hs = (size_t)(at - t) + 1;
+    }
+    const char *dot = memchr(t + hs, '.', he - hs);
+    int localhost = he - hs >= 9 && memcmp(t + hs, "localhost", 9) == 0;
+    if ((dot == NULL || dot + 1 >= t + he) && !localhost)
+        return 0;
+    /* how personal is it? */
+    double sc = 0.35;
+    if (creds)
+        sc = 1.0;
+    else if (at != NULL)
+        sc = 0.5;
+    else {
+        static const char *const qkeys[] = {"token",   "access_token", "api_key", "apikey", "key",       "password",
+                                            "passwd",  "pwd",          "secret",  "sig",    "signature", "x-amz-signature",
+                                            "session", "sessionid",    "auth",    "code",   "email",     "mail",
+                                            "user",    "username",     "phone",   "ssn",    NULL};
+        static const char *const pkeys[] = {"users",   "user",     "u",        "profile", "profiles", "people",   "person", "home",
+                                            "account", "accounts", "patients", "patient", "members",  "customer", NULL};
+        const char *q = memchr(t + he, '?', e - he);
+        size_t qs = q ? (size_t)(q - t) : e;
+        if (q != NULL && pol__has_word(t, qs, e, qkeys))
+            sc = 0.8;
+        else if (memchr(t + he, '@', e - he) != NULL || memchr(t + he, '~', qs - he) != NULL)
+            sc = 0.6;
+        else if (pol__has_word(t, he, qs, pkeys))
+            sc = 0.55;
+    }
+    return pol__cands_push(c->cands, POL_PII_URL, s, e, sc);
+}
+
+/* ---- secrets ---- */
+
+static int key_ch(unsigned char ch)
+{
+    return is_alnum(ch) || ch == '_' || ch == '-';
+}
+
+static int rec_key(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to;
+    while (s > 0 && (key_ch(U(t[s - 1])) || t[s - 1] == '.') && to - s < 40)
+        s--;
+    /* the token starts at the known prefix: re-find it within the run */
+    static const char *const prefixes[] = {"sk-",   "AKIA",        "ASIA",   "ghp_",     "gho_",     "ghu_",     "ghs_",
+                                           "ghr_",  "github_pat_", "glpat-", "xoxa-",    "xoxb-",    "xoxp-",    "xoxo-",
+                                           "xoxs-", "xoxr-",       "AIza",   "sk_live_", "rk_live_", "sk_test_", "rk_test_",
+                                           "npm_",  "hf_",         "SG.",    NULL};
+    size_t ks = (size_t)-1;
+    for (size_t p = s; p < to && ks == (size_t)-1; p++) {
+        if (p > 0 && is_alnum(U(t[p - 1])))
+            continue;
+        for (int k = 0; prefixes[k] != NULL; k++) {
+            size_t pl = strlen(prefixes[k]);
+            if (p + pl <= to && memcmp(t + p, prefixes[k], pl) == 0) {
+                ks = p;
+                break;
+            }
+        }
+    }
+    if (ks == (size_t)-1 || ks < c->skip_until[POL__REC_KEY])
+        return 0;
+    size_t e = to;
+    while (e < c->len && (key_ch(U(t[e])) || (t[e] == '.' && e + 1 < c->len && key_ch(U(t[e + 1])))))
+        e++;
+    c->skip_until[POL__REC_KEY] = e;
+    /* placeholders such as sk-xxxxxxxxxxxxxxxxxxxxxxxx have low entropy */
+    if (pol__entropy(t + ks, e - ks) < 3.0)
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_SECRET, ks, e, 0.95);
+}
+
+static int rec_jwt(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to - 13;
+    if (s < c->skip_until[POL__REC_JWT] || (s > 0 && (key_ch(U(t[s - 1])) || t[s - 1] == '.')))
+        return 0;
+    size_t e = to, dots = 0;
+    while (e < c->len && (key_ch(U(t[e])) || (t[e] == '.' && dots < 2)))
+        dots += t[e++] == '.';
+    c->skip_until[POL__REC_JWT] = e;
+    if (dots != 2 || !pol__jwt_ok(t + s, e - s))
+        return 0;
+    return pol__cands_push(c->cands, POL_PII_SECRET, s, e, 0.95);
+}
+
+static int rec_pem(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t s = to > 60 ? to - 60 : 0;
+    const char *b = NULL;
+    for (const char *p = t + s; (p = memmem(p, (size_t)(t + to - p), "-----BEGIN", 10)) != NULL; p++)
+        b = p;
+    if (b == NULL)
+        return 0;
+    const char *end = memmem(t + to, c->len - to, "-----END", 8);
+    size_t e = c->len;
+    if (end != NULL) {
+        const char *close = memmem(end + 8, (size_t)(t + c->len - (end + 8)), "-----", 5);
+        e = close ? (size_t)(close - t) + 5 : c->len;
+    }
+    c->skip_until[POL__REC_PEM] = e;
+    return pol__cands_push(c->cands, POL_PII_SECRET, (size_t)(b - t), e, 1.0);
+}
+
+static int rec_password(pol__scanctx_t *c, size_t to, int prose)
+{
+    const char *t = c->text;
+    size_t s = to;
+    if (s < c->skip_until[POL__REC_PASSWORD])
+        return 0;
+    char quote = 0;
+    if (s < c->len && (t[s] == '"' || t[s] == '\'')) {
+        quote = t[s];
+        s++;
+    }
+    size_t e = s;
+    while (e < c->len && e - s < 256) {
+        unsigned char ch = U(t[e]);
+        if (quote ? ch == (unsigned char)quote || ch == '\n'
+                  : (is_space(ch) || ch == '"' || ch == '\'' || ch == ',' || ch == ';' || ch == ')' || ch == '}' || ch == ']' ||
+                     ch == '<' || ch == '>'))
+            break;
+        if (ch == '&' && !quote) {
+            /* URL query: "&next_key=" ends the value; a lone '&' is part of a password */
+            size_t q = e + 1;
+            while (q < c->len && (is_alnum(U(t[q])) || t[q] == '_'))
+                q++;
+            if (q > e + 1 && q < c->len && t[q] == '=')
+                break;
+        }
+        if (ch == '\\' && quote)
+            e++;
+        e++;
+    }
+    if (e > c->len)
+        e = c->len;
+    if (prose)
+        while (e > s && (t[e - 1] == '.' || t[e - 1] == '!' || t[e - 1] == '?'))
+            e--;
+    c->skip_until[POL__REC_PASSWORD] = e;
+    size_t n = e - s;
+    if (n < 4)
+        return 0;
+    /* placeholders and references are not secrets: ${VAR}, <password>, {{x}}, %s, ***, os.environ[...] */
+    unsigned char f = U(t[s]);
+    if (f == '$' || f == '<' || f == '{' || f == '%' || f == '*' || f == '[' || f == '(' || f == '@')
+        return 0;
+    if (memchr(t + s, '(', n) != NULL || (n >= 3 && memcmp(t + s, "...", 3) == 0))
+        return 0;
+    static const char *const placeholders[] = {
+        "null",    "none",     "true",     "false",     "xxx",  "xxxx",    "xxxxxx",   "xxxxxxxx", "password", "changeme", "secret",
+        "string",  "required", "optional", "undefined", "your", "example", "redacted", "hidden",   "masked",   "env",      "os",
+        "process", "self",     "this",     "str",       "int",  "bool",    "input",    "getpass",  NULL};
+    char low[24];
+    size_t wl = 0;
+    while (wl < n && wl < sizeof(low) - 1 && is_alnum(U(t[s + wl])))
+        low[wl] = (char)(t[s + wl] | 0x20), wl++;
+    low[wl] = '\0';
+    for (int k = 0; placeholders[k] != NULL; k++)
+        if (strcmp(low, placeholders[k]) == 0)
+            return 0;
+    int has_digit_or_sym = 0, all_digits = 1;
+    for (size_t i = s; i < e; i++) {
+        has_digit_or_sym |= !is_alpha(U(t[i]));
+        all_digits &= is_digit(U(t[i]));
+    }
+    /* "token: 100" or "secret: true" style configs: require something password-like */
+    if (all_digits && n < 6)
+        return 0;
+    if (prose && !has_digit_or_sym && n < 6)
+        return 0;
+    if (!quote && !has_digit_or_sym && wl == n && !prose) {
+        /* a bare identifier such as `password = user_input`: only a secret if it has enough entropy */
+        if (pol__entropy(t + s, n) < 3.0)
+            return 0;
+    }
+    return pol__cands_push(c->cands, POL_PII_SECRET, s, e, 0.85);
+}
+
+/* ---- context-prefixed IDs ---- */
+
+static int rec_prefixed_id(pol__scanctx_t *c, size_t to, int type, size_t minlen, size_t maxlen, int passport)
+{
+    const char *t = c->text;
+    size_t s = to, e = to, digits = 0;
+    while (e < c->len && (is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
+        digits += is_digit(U(t[e++]));
+    if (e - s < minlen || e - s > maxlen || (e < c->len && is_word(U(t[e]))))
+        return 0;
+    if (passport) {
+        /* US passport book: 9 digits; next generation: 1 letter + 8 digits (travel.state.gov) */
+        if (!((e - s == 9 && digits == 9) || (e - s == 9 && digits == 8 && is_alpha(U(t[s])))))
+            return 0;
+    } else if (digits < 4) {
+        return 0;
+    }
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, type, s, e, 0.85) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}
+
+/* ---- locations ---- */
+
+/* UK postcode areas (Royal Mail PAF): the letters before the first digit. */
+static int uk_area_ok(const char *a, size_t n)
+{
+    static const char *const areas =
+        " AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL "
+        "GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX "
+        "PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR "
+        "WS WV YO ZE ";
+    char k[5] = {' ', a[0], n > 1 ? a[1] : ' ', ' ', 0};
+    if (n == 1)
+        k[2] = ' ', k[3] = 0;
+    return strstr(areas, k) != NULL;
+}
+
+static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t in = to - 3; /* inward code: digit + 2 letters */
+    if (to < c->len && is_word(U(t[to])))
+        return 0;
+    size_t oe = in;
+    if (oe > 0 && t[oe - 1] == ' ')
+        oe--;
+    size_t s = oe;
+    while (s > 0 && oe - s < 4 && (is_upper(U(t[s - 1])) || is_digit(U(t[s - 1]))))
+        s--;
+    if (s == oe || (s > 0 && is_word(U(t[s - 1]))))
+        return 0;
+    if (oe - s == 3 && memcmp(t + s, "GIR", 3) == 0 && memcmp(t + in, "0AA", 3) == 0)
+        return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, 0.6);
+    /* outward: A9, A99, AA9, AA99, A9A, AA9A */
+    size_t na = 0;
+    while (s + na < oe && is_upper(U(t[s + na])))
+        na++;
+    size_t rest = oe - s - na;
+    if (na < 1 || na > 2 || rest < 1 || rest > 2 || !is_digit(U(t[s + na])))
+        return 0;
+    if (rest == 2 && !is_digit(U(t[s + na + 1])) && !is_upper(U(t[s + na + 1])))
+        return 0;
+    if (!uk_area_ok(t + s, na))
+        return 0;
+    double sc = oe == in ? 0.4 : 0.6;
+    return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, sc);
+}
+
+static int rec_street(pol__scanctx_t *c, size_t to, int kind)
+{
+    const char *t = c->text;
+    size_t s, e = to;
+    if (kind == 0) {
+        /* " <Suffix>" matched: walk back over 1-3 capitalized words to a house number at a word start */
+        size_t p = to;
+        while (p > 0 && t[p - 1] != ' ')
+            p--;
+        p--; /* the space before the suffix */
+        int words = 0;
+        while (words < 3 && p > 0) {
+            size_t w = p;
+            while (w > 0 && (is_alpha(U(t[w - 1])) || t[w - 1] == '\'' || t[w - 1] == '-' || t[w - 1] == '.'))
+                w--;
+            if (w == p || !is_upper(U(t[w])) || w == 0 || t[w - 1] != ' ')
+                break;
+            words++;
+            p = w - 1;
+            if (p > 0 && is_digit(U(t[p - 1])))
+                break;
+        }
+        if (words == 0 || p == 0 || !is_digit(U(t[p - 1])))
+            return 0;
+        s = p;
+        while (s > 0 && is_digit(U(t[s - 1])) && p - s < 5)
+            s--;
+        if (s > 0 && is_alpha(U(t[s - 1])))
+            return 0;
+    } else if (kind == 1) {
+        /* German "Hauptstraße 5": back-scan the street word to its capital */
+        size_t p = to;
+        while (p > 0 && !is_space(U(t[p - 1])))
+            p--;
+        /* p is the number start; the street word ends before the space */
+        size_t w = p > 0 ? p - 1 : 0;
+        while (w > 0 && (is_word(U(t[w - 1])) || t[w - 1] == '.' || t[w - 1] == '-'))
+            w--;
+        if (!is_upper(U(t[w])))
+            return 0;
+        s = w;
+        while (e < c->len && is_alpha(U(t[e])) && e - to < 1)
+            e++;
+    } else {
+        /* French "12 rue de la Paix": number start, then words up to the end of the line or a comma */
+        s = to;
+        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !is_digit(U(t[s])))
+            s--;
+        while (s > 0 && is_digit(U(t[s - 1])))
+            s--;
+        size_t words = 0;
+        while (e < c->len && words < 5) {
+            size_t w = e;
+            while (w < c->len && (is_word(U(t[w])) || t[w] == '\'' || t[w] == '-'))
+                w++;
+            if (w == e)
+                break;
+            e = w, words++;
+            if (e < c->len && t[e] == ' ' && e + 1 < c->len && is_word(U(t[e + 1])))
+                e++;
+            else
+                break;
+        }
+    }
+    if (s > 0 && is_word(U(t[s - 1])))
+        return 0;
+    /* ", 10115 Berlin" / ", Springfield, IL 62704" style tails */
+    if (e + 2 < c->len && t[e] == ',' && t[e + 1] == ' ' && is_digit(U(t[e + 2]))) {
+        size_t z = e + 2, zd = 0;
+        while (z < c->len && is_digit(U(t[z])))
+            z++, zd++;
+        if (zd >= 4 && zd <= 5 && z + 1 < c->len && t[z] == ' ' && is_upper(U(t[z + 1]))) {
+            z++;
+            while (z < c->len && (is_word(U(t[z])) || t[z] == '-'))
+                z++;
+            e = z;
+        }
+    }
+    c->skip_until[POL__REC_STREET] = e;
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}
+
+static int rec_zip(pol__scanctx_t *c, size_t to, int kind)
+{
+    const char *t = c->text;
+    if (kind == 1) {
+        /* ", IL 62704": a US state code before a ZIP (USPS state abbreviations) */
+        static const char states[] =
+            " AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+            "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR ";
+        size_t s = to - 8;
+        char k[5] = {' ', t[s], t[s + 1], ' ', 0};
+        if (strstr(states, k) == NULL)
+            return 0;
+        size_t e = to;
+        if (e + 4 < c->len && t[e] == '-' && is_digit(U(t[e + 1])) && is_digit(U(t[e + 4])))
+            e += 5;
+        if (e < c->len && is_word(U(t[e])))
+            return 0;
+        return pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.6);
+    }
+    size_t s = to, e = to;
+    while (e < c->len && (is_digit(U(t[e])) || is_upper(U(t[e])) || t[e] == '-' || t[e] == ' ') && e - s < 10)
+        e++;
+    while (e > s && (t[e - 1] == ' ' || t[e - 1] == '-'))
+        e--;
+    size_t nd = 0;
+    for (size_t i = s; i < e; i++)
+        nd += is_digit(U(t[i]));
+    if (nd < 3 || e - s < 4 || (e < c->len && is_word(U(t[e]))))
+        return 0;
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}
+
+/* ---- dates of birth ---- */
+
+static int month_word(const char *t, size_t len, size_t p)
+{
+    static const char *const months[] = {"jan",  "feb",  "mar",  "apr", "may", "jun",  "jul",  "aug",  "sep",  "oct", "nov", "dec",
+                                         "janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "ene", "abr",
+                                         "ago",  "dic",  "gen",  "mag", "giu", "lug",  "set",  "ott",  "mär",  "okt", "dez", NULL};
+    size_t e = p;
+    while (e < len && (is_alpha(U(t[e])) || U(t[e]) >= 0x80))
+        e++;
+    if (e - p < 3)
+        return 0;
+    for (int k = 0; months[k] != NULL; k++) {
+        size_t ml = strlen(months[k]);
+        if (ml <= e - p) {
+            size_t i = 0;
+            while (i < ml && (t[p + i] | (U(t[p + i]) < 0x80 ? 0x20 : 0)) == months[k][i])
+                i++;
+            if (i == ml)
+                return (int)(e - p);
+        }
+    }
+    return 0;
+}
+
+static int rec_date_word(pol__scanctx_t *c, size_t to)
+{
+    /* after a birth keyword, the first date within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85)
+     * or with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985) */
+    const char *t = c->text;
+    size_t p = to, lim = to + 32 < c->len ? to + 32 : c->len;
+    while (p < lim && !is_digit(U(t[p])) && !(month_word(t, c->len, p) && (p == 0 || !is_alpha(U(t[p - 1])))))
+        p++;
+    if (p >= lim)
+        return 0;
+    size_t s = p, e = p;
+    int has_year = 0, parts = 0;
+    while (e < c->len && parts < 6) {
+        size_t w = e;
+        int mw;
+        if (is_digit(U(t[w]))) {
+            size_t d0 = w;
+            while (w < c->len && is_digit(U(t[w])))
+                w++;
+            if (w - d0 == 4)
+                has_year = 1;
+            if (w - d0 > 4)
+                break;
+            while (w < c->len && is_alpha(U(t[w])) && w - d0 < 6) /* 1st, 2nd */
+                w++;
+        } else if ((mw = month_word(t, c->len, w)) != 0) {
+            w += (size_t)mw;
+        } else {
+            break;
+        }
+        e = w, parts++;
+        size_t q = e;
+        while (q < c->len && (t[q] == ' ' || t[q] == '/' || t[q] == '-' || t[q] == '.' || t[q] == ',') && q - e < 3)
+            q++;
+        if (q == e || q >= c->len || !(is_digit(U(t[q])) || month_word(t, c->len, q)))
+            break;
+        e = q;
+    }
+    if (parts < 2 || (!has_year && parts < 3))
+        return 0;
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, POL_PII_DATE_TIME, s, e, 0.85) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}
+
+int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to)
+{
+    const pol__pattern_t *p = &patterns[pat];
+    if (to <= c->skip_until[p->rec])
+        return 0;
+    switch (p->rec) {
+    case POL__REC_EMAIL:
+        return c->enabled[POL_PII_EMAIL_ADDRESS] ? rec_email(c, to) : 0;
+    case POL__REC_DIGITS:
+        return rec_digits(c, to);
+    case POL__REC_IPV4:
+        return c->enabled[POL_PII_IP_ADDRESS] ? rec_ipv4(c, to) : 0;
+    case POL__REC_IPV6:
+        return c->enabled[POL_PII_IP_ADDRESS] ? rec_ipv6(c, to) : 0;
+    case POL__REC_IBAN:
+        return c->enabled[POL_PII_IBAN_CODE] ? rec_iban(c, to) : 0;
+    case POL__REC_BTC58:
+        return c->enabled[POL_PII_CRYPTO] ? rec_btc58(c, to) : 0;
+    case POL__REC_BECH32:
+        return c->enabled[POL_PII_CRYPTO] ? rec_bech32(c, to) : 0;
+    case POL__REC_ETH:
+        return c->enabled[POL_PII_CRYPTO] ? rec_eth(c, to) : 0;
+    case POL__REC_URL:
+        return c->enabled[POL_PII_URL] ? rec_url(c, to, p->arg) : 0;
+    case POL__REC_KEY:
+        return c->enabled[POL_PII_SECRET] ? rec_key(c, to) : 0;
+    case POL__REC_JWT:
+        return c->enabled[POL_PII_SECRET] ? rec_jwt(c, to) : 0;
+    case POL__REC_PEM:
+        return c->enabled[POL_PII_SECRET] ? rec_pem(c, to) : 0;
+    case POL__REC_PASSWORD:
+        return c->enabled[POL_PII_SECRET] ? rec_password(c, to, p->arg) : 0;
+    case POL__REC_PASSPORT:
+        return c->enabled[POL_PII_US_PASSPORT] ? rec_prefixed_id(c, to, POL_PII_US_PASSPORT, 9, 9, 1) : 0;
+    case POL__REC_DL:
+        return c->enabled[POL_PII_US_DRIVER_LICENSE] ? rec_prefixed_id(c, to, POL_PII_US_DRIVER_LICENSE, 5, 16, 0) : 0;
+    case POL__REC_POSTCODE_UK:
+        return c->enabled[POL_PII_LOCATION] && to >= 5 ? rec_postcode_uk(c, to) : 0;
+    case POL__REC_STREET:
+        return c->enabled[POL_PII_LOCATION] ? rec_street(c, to, p->arg) : 0;
+    case POL__REC_ZIP:
+        return c->enabled[POL_PII_LOCATION] ? rec_zip(c, to, p->arg) : 0;
+    case POL__REC_DATE_WORD:
+        return c->enabled[POL_PII_DATE_TIME] ? rec_date_word(c, to) : 0;
+    case POL__REC_PERSON_TRIGGER: {
+        if (!c->enabled[POL_PII_PERSON])
+            return 0;
+        size_t before = c->cands->n;
+        if (pol__person_after_trigger(c->text, c->len, to, p->arg != 0, c->cands) != 0)
+            return -1;
+        if (p->arg == 2 && c->cands->n > before) {
+            /* honorifics are part of the name (they reveal gender): span starts at "Mr." */
+            size_t s = to - 1;
+            if (s > 0 && c->text[s - 1] == '.')
+                s--;
+            while (s > 0 && is_alpha(U(c->text[s - 1])))
+                s--;
+            c->cands->v[before].start = s;
+        }
+        return 0;
+    }
+    }
+    return 0;
+}

@@ -1,0 +1,365 @@
+/*
+ * Unit tests of the PII engine: validators (Luhn, mod-97, SSN, NHS, IP, base58check, bech32,
+ * JWT), each recognizer on positive and hard-negative text, overlap resolution, config parsing
+ * and its error messages, session actions (tokenize/redact/mask/hash/block/allow), token
+ * restore, findings (code point offsets, keyed hash) and invalid UTF-8.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "policy/pii/pii.h"
+#include "policy/pii/pii_internal.h"
+
+static const unsigned char zero_key[32];
+
+typedef struct {
+    pol_pii_engine_t *e;
+    pol_pii_scratch_t *s;
+    pol_pii_session_t *ss;
+    pol_buf_t out;
+} fx_t;
+
+static fx_t *fx_new(const char *cfg_json)
+{
+    fx_t *f = calloc(1, sizeof(*f));
+    char err[256];
+    json_t *cfg = cfg_json ? json_loads(cfg_json, 0, NULL) : NULL;
+    f->e = pol_pii_engine_create(cfg, zero_key, err, sizeof(err));
+    json_decref(cfg);
+    assert_non_null(f->e);
+    f->s = pol_pii_scratch_create(f->e);
+    f->ss = pol_pii_session_create(f->e);
+    assert_non_null(f->s);
+    assert_non_null(f->ss);
+    return f;
+}
+
+static void fx_free(fx_t *f)
+{
+    pol_buf_free(&f->out);
+    pol_pii_session_free(f->ss);
+    pol_pii_scratch_free(f->s);
+    pol_pii_engine_free(f->e);
+    free(f);
+}
+
+/* Returns the type found exactly covering `value` inside `text`, or -1. */
+static int type_of(fx_t *f, const char *text, const char *value)
+{
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    const char *p = strstr(text, value);
+    assert_non_null(p);
+    size_t st = (size_t)(p - text), en = st + strlen(value);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].start == st && ents[i].end == en)
+            return ents[i].type;
+    return -1;
+}
+
+static size_t count(fx_t *f, const char *text)
+{
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    return n;
+}
+
+static const char *scrub(fx_t *f, const char *text)
+{
+    int rc = pol_pii_session_scrub(f->ss, f->s, "messages[0].content", text, strlen(text), &f->out);
+    assert_true(rc >= 0);
+    if (rc == 0)
+        return text;
+    assert_int_equal(pol_buf_append(&f->out, "", 1), 0); /* NUL for string compares */
+    f->out.len--;
+    return f->out.base;
+}
+
+static void test_validators(void **state)
+{
+    (void)state;
+    assert_true(pol__luhn_ok("4111111111111111", 16));
+    assert_false(pol__luhn_ok("4111111111111112", 16));
+    assert_true(pol__card_ok("378282246310005", 15));
+    assert_false(pol__card_ok("1234567812345670", 16)); /* Luhn ok, no network prefix for 16 digits */
+    assert_false(pol__card_ok("0000000000000000", 16));
+    assert_true(pol__iban_ok("DE89370400440532013000", 22));
+    assert_false(pol__iban_ok("DE89370400440532013001", 22));
+    assert_false(pol__iban_ok("DE8937040044053201300", 21)); /* wrong length for DE */
+    assert_true(pol__iban_ok("GB82WEST12345698765432", 22));
+    assert_true(pol__ssn_ok("078051123"));
+    assert_false(pol__ssn_ok("078051120")); /* voided Woolworth number */
+    assert_false(pol__ssn_ok("666123456"));
+    assert_false(pol__ssn_ok("900123456"));
+    assert_false(pol__ssn_ok("123004567"));
+    assert_false(pol__ssn_ok("123450000"));
+    assert_true(pol__nhs_ok("9434765919"));
+    assert_false(pol__nhs_ok("9434765918"));
+    assert_true(pol__ipv4_ok("192.168.1.1", 11));
+    assert_false(pol__ipv4_ok("256.1.1.1", 9));
+    assert_false(pol__ipv4_ok("01.1.1.1", 8));
+    assert_true(pol__ipv6_ok("2001:db8::1", 11));
+    assert_false(pol__ipv6_ok("12:30:45", 8));
+    assert_true(pol__btc_base58_ok("1BoatSLRHtKNngkdXEeobR76b53LETtpyT", 34));
+    assert_false(pol__btc_base58_ok("1BoatSLRHtKNngkdXEeobR76b53LETtpyU", 34));
+    assert_true(pol__btc_bech32_ok("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", 42));
+    assert_false(pol__btc_bech32_ok("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx", 42));
+    const char *jwt =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    assert_true(pol__jwt_ok(jwt, strlen(jwt)));
+    assert_false(pol__jwt_ok("eyJub3RhIjoiand0In0.eyJhIjoxfQ.sig", 33));
+}
+
+static void test_recognizers(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    assert_int_equal(type_of(f, "mail me at jane.doe+x@mail.example.org.", "jane.doe+x@mail.example.org"), POL_PII_EMAIL_ADDRESS);
+    assert_int_equal(type_of(f, "call +1 (212) 555-0187 now", "+1 (212) 555-0187"), POL_PII_PHONE_NUMBER);
+    assert_int_equal(type_of(f, "Tel. 030 12345678", "030 12345678"), POL_PII_PHONE_NUMBER);
+    assert_int_equal(type_of(f, "tél 01 23 45 67 89", "01 23 45 67 89"), POL_PII_PHONE_NUMBER);
+    assert_int_equal(type_of(f, "call +44 20 7946 0958", "+44 20 7946 0958"), POL_PII_PHONE_NUMBER);
+    assert_int_equal(type_of(f, "card 4111-1111-1111-1111 ok", "4111-1111-1111-1111"), POL_PII_CREDIT_CARD);
+    assert_int_equal(type_of(f, "amex 3782 822463 10005", "3782 822463 10005"), POL_PII_CREDIT_CARD);
+    assert_int_equal(type_of(f, "IBAN DE89 3704 0044 0532 0130 00.", "DE89 3704 0044 0532 0130 00"), POL_PII_IBAN_CODE);
+    assert_int_equal(type_of(f, "SSN 078-05-1123", "078-05-1123"), POL_PII_US_SSN);
+    assert_int_equal(type_of(f, "host 10.0.12.7:8080", "10.0.12.7"), POL_PII_IP_ADDRESS);
+    assert_int_equal(type_of(f, "from fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"), POL_PII_IP_ADDRESS);
+    assert_int_equal(type_of(f, "pay 1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"), POL_PII_CRYPTO);
+    assert_int_equal(type_of(f, "wallet 0x52908400098527886E0F7030069857D2E4169EE7", "0x52908400098527886E0F7030069857D2E4169EE7"),
+                     POL_PII_CRYPTO);
+    assert_int_equal(type_of(f, "key AKIAIOSFODNN7EXAMPLE in env", "AKIAIOSFODNN7EXAMPLE"), POL_PII_SECRET);
+    assert_int_equal(type_of(f, "OPENAI_API_KEY=sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c", "sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c"),
+                     POL_PII_SECRET);
+    assert_int_equal(type_of(f, "db_password = \"s3cr3t-Pa55\"", "s3cr3t-Pa55"), POL_PII_SECRET);
+    assert_int_equal(type_of(f, "use postgres://app:hunter22@db.example.com/x", "postgres://app:hunter22@db.example.com/x"),
+                     POL_PII_URL);
+    assert_int_equal(type_of(f, "passport number: 912803456", "912803456"), POL_PII_US_PASSPORT);
+    assert_int_equal(type_of(f, "driver's license no. D1234567", "D1234567"), POL_PII_US_DRIVER_LICENSE);
+    assert_int_equal(type_of(f, "NHS number 943 476 5919", "943 476 5919"), POL_PII_UK_NHS);
+    assert_int_equal(type_of(f, "I was born on March 3, 1985.", "March 3, 1985"), POL_PII_DATE_TIME);
+    assert_int_equal(type_of(f, "Mr. Mayers called", "Mr. Mayers"), POL_PII_PERSON);
+    assert_int_equal(type_of(f, "forward it to John Miller today", "John Miller"), POL_PII_PERSON);
+    assert_int_equal(type_of(f, "Dear Anna,", "Anna"), POL_PII_PERSON);
+    assert_int_equal(type_of(f, "at 221 Baker Street, please", "221 Baker Street"), POL_PII_LOCATION);
+    assert_int_equal(type_of(f, "postcode SW1A 1AA", "SW1A 1AA"), POL_PII_LOCATION);
+    fx_free(f);
+}
+
+static void test_hard_negatives(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    static const char *const neg[] = {
+        "request 3f2b8c1e-9d4a-4e0b-b0fc-cc7d517db5dc failed",
+        "Order #123456789 has shipped",
+        "upgrade to version 10.2.33",
+        "2024-03-15T14:30:00.123Z INFO worker started pid=4312",
+        "commit 8f953371d3e85eddb89b05ed6b9e680791055315",
+        "The total is $1,299.99 incl. VAT",
+        "reference number 4111111111111112",
+        "Tracking: 1Z999AA10123456784",
+        "std::vector<int> v; std::cout << v[0];",
+        "Timestamps 12:30:45 and MAC 00:1A:2B:3C:4D:5E",
+        "password = os.environ['DB_PASSWORD']",
+        "Set api_key to <YOUR_API_KEY>",
+        "Compare May and June sales for Paris and London.",
+        "Will Python 3.12 support this?",
+        "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++) {
+        size_t n = count(f, neg[i]);
+        if (n != 0)
+            fail_msg("false positive in \"%s\"", neg[i]);
+    }
+    fx_free(f);
+}
+
+static void test_overlap_and_lists(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *t = "4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881";
+    assert_int_equal(pol_pii_scan(f->e, f->s, t, strlen(t), &ents, &n), 0);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ents[i].type, POL_PII_CREDIT_CARD);
+        if (i > 0)
+            assert_true(ents[i].start >= ents[i - 1].end);
+    }
+    fx_free(f);
+}
+
+static void test_actions_and_restore2(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(
+        "{\"actions\":{\"CREDIT_CARD\":\"mask\",\"US_SSN\":\"redact\",\"IP_ADDRESS\":\"hash\",\"EMAIL_ADDRESS\":\"tokenize\"}}");
+    const char *in = "Mail bob@example.com and amy@example.com and bob@example.com, card 4111 1111 1111 1111, SSN 078-05-1123, ip "
+                     "10.1.2.3";
+    char *out = strdup(scrub(f, in));
+    assert_non_null(strstr(out, "Mail <EMAIL_ADDRESS_1> and <EMAIL_ADDRESS_2> and <EMAIL_ADDRESS_1>,"));
+    assert_non_null(strstr(out, "card **** **** **** 1111,"));
+    assert_non_null(strstr(out, "SSN <US_SSN>,"));
+    /* hash: keyed BLAKE2b, 12 hex digits, stable */
+    const char *h = strstr(out, "<IP_ADDRESS:");
+    assert_non_null(h);
+    assert_int_equal(strlen(h), strlen("<IP_ADDRESS:") + 12 + 1);
+    /* restore replaces known tokens only */
+    pol_buf_t r = POL_BUF_INIT;
+    const char *resp = "Sure, I wrote to <EMAIL_ADDRESS_2> and <EMAIL_ADDRESS_9> and <PERSON_1>.";
+    assert_int_equal(pol_pii_session_restore(f->ss, resp, strlen(resp), &r), 1);
+    assert_int_equal(r.len, strlen("Sure, I wrote to amy@example.com and <EMAIL_ADDRESS_9> and <PERSON_1>."));
+    assert_memory_equal(r.base, "Sure, I wrote to amy@example.com and <EMAIL_ADDRESS_9> and <PERSON_1>.", r.len);
+    assert_int_equal(pol_pii_session_restore(f->ss, "nothing here <", 14, &r), 0);
+    const char *v;
+    size_t vl;
+    assert_int_equal(pol_pii_session_lookup(f->ss, "<EMAIL_ADDRESS_1>", 17, &v, &vl), 0);
+    assert_int_equal(vl, 15);
+    assert_memory_equal(v, "bob@example.com", 15);
+    assert_int_equal(pol_pii_session_lookup(f->ss, "<EMAIL_ADDRESS_01>", 18, &v, &vl), -1);
+    /* findings: code point offsets, keyed hash of the value, field copied */
+    size_t nf;
+    const pol_pii_finding_t *fd = pol_pii_session_findings(f->ss, &nf);
+    assert_int_equal(nf, 6);
+    assert_int_equal(fd[0].start, 5);
+    assert_int_equal(fd[0].end, 20);
+    assert_string_equal(fd[0].field, "messages[0].content");
+    unsigned char hh[16];
+    crypto_generichash(hh, 16, (const unsigned char *)"bob@example.com", 15, zero_key, 32);
+    assert_memory_equal(fd[0].value_hash, hh, 16);
+    assert_memory_equal(fd[2].value_hash, hh, 16);
+    /* reset forgets tokens */
+    pol_pii_session_reset(f->ss);
+    assert_int_equal(pol_pii_session_lookup(f->ss, "<EMAIL_ADDRESS_1>", 17, &v, &vl), -1);
+    pol_buf_free(&r);
+    free(out);
+    fx_free(f);
+}
+
+static void test_block_allow_custom(void **state)
+{
+    (void)state;
+    fx_t *f =
+        fx_new("{\"actions\":{\"US_SSN\":\"block\",\"EMAIL_ADDRESS\":\"allow\",\"EMPLOYEE_ID\":\"redact\"},"
+               "\"allow_list\":[\"support@company.com\"],"
+               "\"custom\":[{\"name\":\"EMPLOYEE_ID\",\"regex\":\"EMP-[0-9]{6}\",\"context\":[\"employee\"],\"score\":0.6}]}");
+    const char *in = "SSN 078-05-1123, me@x.org, employee EMP-123456";
+    const char *out = scrub(f, in);
+    assert_string_equal(out, "SSN 078-05-1123, me@x.org, employee <EMPLOYEE_ID>");
+    pol_buf_t types = POL_BUF_INIT;
+    assert_true(pol_pii_session_blocked(f->ss, &types));
+    assert_int_equal(types.len, 6);
+    assert_memory_equal(types.base, "US_SSN", 6);
+    pol_buf_free(&types);
+    /* allow-listed value is not even detected */
+    assert_int_equal(count(f, "write to support@company.com"), 0);
+    assert_string_equal(pol_pii_type_name(f->e, POL_PII_NUM_BUILTIN), "EMPLOYEE_ID");
+    fx_free(f);
+    /* luhn validator on a custom pattern */
+    f = fx_new("{\"custom\":[{\"name\":\"LOYALTY\",\"regex\":\"LC[0-9]{8}\",\"validator\":\"luhn\",\"score\":0.9}]}");
+    assert_int_equal(count(f, "card LC12345674"), 1);
+    assert_int_equal(count(f, "card LC12345675"), 0);
+    fx_free(f);
+}
+
+static void test_config_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cfg, *err;
+    } cases[] = {
+        {"{\"actions\":{\"CREDIT_CARD\":\"shred\"}}",
+         "pii.actions.CREDIT_CARD: expected one of tokenize|redact|mask|hash|block|allow"},
+        {"{\"actions\":{\"FOO\":\"redact\"}}", "pii.actions.FOO: unknown entity type"},
+        {"{\"default_action\":1}", "pii.default_action: expected one of tokenize|redact|mask|hash|block|allow"},
+        {"{\"min_score\":2}", "pii.min_score: expected a number in [0, 1]"},
+        {"{\"entities\":[\"NOPE\"]}", "pii.entities[0]: expected a known entity type name"},
+        {"{\"custom\":[{\"name\":\"X\",\"regex\":\"(\"}]}", "pii.custom[0].regex: "},
+        {"{\"custom\":[{\"name\":\"lower\",\"regex\":\"a\"}]}", "pii.custom[0].name: "},
+        {"{\"bogus\":1}", "pii.bogus: unknown key"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[256];
+        json_t *cfg = json_loads(cases[i].cfg, 0, NULL);
+        pol_pii_engine_t *e = pol_pii_engine_create(cfg, zero_key, err, sizeof(err));
+        json_decref(cfg);
+        assert_null(e);
+        if (strncmp(err, cases[i].err, strlen(cases[i].err)) != 0)
+            fail_msg("config %s: got \"%s\"", cases[i].cfg, err);
+    }
+}
+
+static void test_entities_subset_and_min_score(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new("{\"entities\":[\"EMAIL_ADDRESS\"]}");
+    assert_int_equal(count(f, "a@b.com 4111 1111 1111 1111"), 1);
+    fx_free(f);
+    f = fx_new("{\"min_score\":0.2}");
+    assert_int_equal(type_of(f, "see https://example.com/docs", "https://example.com/docs"), POL_PII_URL);
+    fx_free(f);
+    f = fx_new(NULL);
+    assert_int_equal(count(f, "see https://example.com/docs"), 0); /* plain URLs are below the default 0.5 */
+    fx_free(f);
+}
+
+static void test_invalid_utf8_and_offsets(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    /* 2 code points of Japanese (6 bytes), then a lone continuation byte and a truncated sequence */
+    const char in[] = "\xe7\xa7\x81\xe3\x81\xaf \x80\xc3 mail: a@b.co \xff";
+    int rc = pol_pii_session_scrub(f->ss, f->s, "f", in, sizeof(in) - 1, &f->out);
+    assert_int_equal(rc, 1);
+    size_t nf;
+    const pol_pii_finding_t *fd = pol_pii_session_findings(f->ss, &nf);
+    assert_int_equal(nf, 1);
+    /* code points before the email: 2 + ' ' + 0x80 (continuation, counted 0) + 0xc3 + " mail: " */
+    assert_int_equal(fd[0].start, 2 + 1 + 0 + 1 + 7);
+    assert_int_equal(fd[0].end - fd[0].start, 6);
+    fx_free(f);
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    assert_int_equal(pol_pii_token_len("<EMAIL_ADDRESS_1>", 17), 17);
+    assert_int_equal(pol_pii_token_len("<EMAIL_ADDRESS_1> x", 19), 17);
+    assert_int_equal(pol_pii_token_len("<EMAIL_ADDRESS_0>", 17), 0);
+    assert_int_equal(pol_pii_token_len("<EMAIL_ADDRESS>", 15), 0);
+    assert_int_equal(pol_pii_token_len("<_1>", 4), 0);
+    assert_int_equal(pol_pii_token_len("<EMAIL_ADDRESS_1", 16), 0);
+    assert_int_equal(pol_pii_token_prefix_len("hello <EMAIL_AD", 15), 9);
+    assert_int_equal(pol_pii_token_prefix_len("hello <", 7), 1);
+    assert_int_equal(pol_pii_token_prefix_len("hello <e", 8), 0);
+    assert_int_equal(pol_pii_token_prefix_len("a <B_1> c", 9), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_validators),
+        cmocka_unit_test(test_recognizers),
+        cmocka_unit_test(test_hard_negatives),
+        cmocka_unit_test(test_overlap_and_lists),
+        cmocka_unit_test(test_actions_and_restore2),
+        cmocka_unit_test(test_block_allow_custom),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_entities_subset_and_min_score),
+        cmocka_unit_test(test_invalid_utf8_and_offsets),
+        cmocka_unit_test(test_tokens),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
