@@ -131,14 +131,17 @@ int main(int argc, char **argv)
     fill(dense, len, 1);
     size_t found = 0, hits = 0;
     printf("%-44s %10s %10s\n", "workload", "MB/s", "found");
-    printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, mixed", bench_baseline(mixed, len, &hits), hits);
-    printf("%-44s %10.0f %10zu\n", "pol_pii_scan mixed prompt text, 1 MB blocks", bench_scan(e, s, mixed, len, 1 << 20, &found),
-           found);
-    printf("%-44s %10.0f %10zu\n", "pol_pii_scan mixed prompt text, 2 KB blocks", bench_scan(e, s, mixed, len, 2048, &found),
-           found);
-    printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, dense", bench_baseline(dense, len, &hits), hits);
-    printf("%-44s %10.0f %10zu\n", "pol_pii_scan PII-dense text, 1 MB blocks", bench_scan(e, s, dense, len, 1 << 20, &found),
-           found);
+    double r;
+    r = bench_baseline(mixed, len, &hits);
+    printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, mixed", r, hits);
+    r = bench_scan(e, s, mixed, len, 1 << 20, &found);
+    printf("%-44s %10.0f %10zu\n", "pol_pii_scan mixed prompt text, 1 MB blocks", r, found);
+    r = bench_scan(e, s, mixed, len, 2048, &found);
+    printf("%-44s %10.0f %10zu\n", "pol_pii_scan mixed prompt text, 2 KB blocks", r, found);
+    r = bench_baseline(dense, len, &hits);
+    printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, dense", r, hits);
+    r = bench_scan(e, s, dense, len, 1 << 20, &found);
+    printf("%-44s %10.0f %10zu\n", "pol_pii_scan PII-dense text, 1 MB blocks", r, found);
 
     /* one 2 KB chat message: reset + scrub (scan + tokenize + findings) */
     pol_pii_session_t *ss = pol_pii_session_create(e);
