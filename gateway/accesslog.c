@@ -125,9 +125,9 @@ int gw_accesslog_format(const gw_access_rec_t *r, pol_buf_t *out)
         add_str(out, "provider", r->provider) != 0 || add_str(out, "remote_ip", r->remote_ip) != 0 ||
         add_str(out, "protocol", r->protocol) != 0 ||
         pol_buf_appendf(out,
-                        ",\"status\":%d,\"bytes_in\":%" PRIu64 ",\"bytes_out\":%" PRIu64 ",\"upstream_us\":%" PRId64
+                        ",\"status\":%d,\"bytes\":%" PRIu64 ",\"bytes_in\":%" PRIu64 ",\"upstream_us\":%" PRId64
                         ",\"overhead_us\":%" PRId64 ",\"total_us\":%" PRId64,
-                        r->status, r->bytes_in, r->bytes_out, r->upstream_us, r->overhead_us, r->total_us) != 0 ||
+                        r->status, r->bytes_out, r->bytes_in, r->upstream_us, r->overhead_us, r->total_us) != 0 ||
         add_str(out, "error", r->error) != 0 || pol_buf_append(out, "}\n", 2) != 0)
         return -1;
     return 0;

@@ -1,6 +1,7 @@
 /*
  * Access log: one JSON line per proxied request (time, request id, client, user, route,
- * status, bytes, upstream time, overhead), never prompt or response content. Workers format
+ * status, bytes (response body bytes sent), bytes_in, upstream time, overhead), never prompt or
+ * response content. Workers format
  * the line into their own buffer and hand it over with one short mutex-protected memcpy; a
  * dedicated thread writes to the file (or stderr) so no worker ever blocks on disk. If the
  * hand-over buffer is full (the disk is slower than the traffic), lines are counted as

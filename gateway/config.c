@@ -334,8 +334,8 @@ static int parse_credential(json_t *e, const char *where, const char *namekey, c
         return -1;
     }
     if (key != NULL) {
-        if (!json_is_string(key) || json_string_length(key) < 16) {
-            set_err(err, errlen, origin, "%s.key: expected a secret of at least 16 characters", where);
+        if (!json_is_string(key) || json_string_length(key) < 12) {
+            set_err(err, errlen, origin, "%s.key: expected a secret of at least 12 characters", where);
             return -1;
         }
         gw_config_hash_key(json_string_value(key), json_string_length(key), hash);

@@ -76,3 +76,21 @@ int gw_headers_parse_line(const char *line, size_t len, const char **name, size_
     *value_len = end - v;
     return 0;
 }
+
+int gw_headers_in_connection(const char *conn, size_t conn_len, const char *name, size_t len)
+{
+    size_t i = 0;
+    while (i < conn_len) {
+        while (i < conn_len && (conn[i] == ',' || is_ws(conn[i])))
+            i++;
+        size_t start = i;
+        while (i < conn_len && conn[i] != ',')
+            i++;
+        size_t end = i;
+        while (end > start && is_ws(conn[end - 1]))
+            end--;
+        if (end - start == len && len > 0 && strncasecmp(conn + start, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -19,6 +19,12 @@
 /** 1 if a request header `name` (`len` bytes, any case) must not be forwarded upstream. */
 int gw_headers_drop_request(const char *name, size_t len);
 
+/**
+ * 1 if header `name` is listed in the Connection header value `conn` (`conn_len` bytes,
+ * comma-separated tokens, any case): such headers are hop-by-hop too (RFC 9110 section 7.6.1).
+ */
+int gw_headers_in_connection(const char *conn, size_t conn_len, const char *name, size_t len);
+
 /** 1 if an upstream response header `name` (`len` bytes, any case) must not reach the client. */
 int gw_headers_drop_response(const char *name, size_t len);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/cmd_scrub.h"
 #include "gateway/config.h"
 #include "gateway/server.h"
 
@@ -20,6 +21,8 @@ static const char usage[] =
     "  serve [--config FILE]     run the gateway (without --config: embedded defaults,\n"
     "                            keys from AIGW_CLIENT_KEY and OPENAI_API_KEY)\n"
     "  check --config FILE       validate a config file and exit\n"
+    "  scrub [--config FILE]     JSON lines {\"text\": ...} on stdin -> scrubbed text and entities\n"
+    "                            (Unicode code point offsets) on stdout, same engine as serve\n"
     "  help                      this text\n"
     "\n"
     "options:\n"
@@ -111,6 +114,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "scrub") == 0)
+        return gw_cmd_scrub(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     fprintf(stderr, "aigw: unknown command \"%s\" (see aigw --help)\n", cmd);

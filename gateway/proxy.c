@@ -37,11 +37,14 @@
 #include "gateway/auth.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
+#include "gateway/privacy.h"
+#include "policy/restore.h"
 #include "providers/provider.h"
 
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
 #define GW_USER_MAX 256
+#define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
 
 typedef enum {
     GW_CALL_IDLE,      /* in the pool */
@@ -77,8 +80,15 @@ struct st_gw_call_t {
     size_t body_len;
     size_t body_off;   /* upload read position */
     pol_buf_t body_rewritten;
+    gw_body_info_t info;     /* fields captured from the body */
+    pol_pii_session_t *pii;  /* tokens and findings of this request; reused */
+    size_t redactions;       /* findings count, for X-AIGW-Redactions */
 
     /* response */
+    enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
+    int need_restore;        /* the session issued tokens */
+    pol_restore_stream_t *restorer; /* reused */
+    pol_buf_t resp_json;     /* buffered JSON response awaiting restore */
     long upstream_status;
     int map_upstream_error; /* upstream answered >= 500: collect body, answer 502 */
     int curl_paused;
@@ -162,6 +172,12 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     pol_buf_reset(&call->inflight);
     pol_buf_reset(&call->errbody);
     pol_buf_reset(&call->body_rewritten);
+    pol_buf_reset(&call->resp_json);
+    if (call->pii != NULL)
+        pol_pii_session_reset(call->pii);
+    call->redactions = 0;
+    call->restore = GW_RESTORE_NONE;
+    call->need_restore = 0;
     call->req_headers = NULL;
     call->easy = NULL;
     call->body = NULL;
@@ -196,6 +212,11 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->inflight);
         pol_buf_free(&call->errbody);
         pol_buf_free(&call->body_rewritten);
+        pol_buf_free(&call->resp_json);
+        pol_buf_free(&call->info.user);
+        pol_buf_free(&call->info.model);
+        pol_pii_session_free(call->pii);
+        pol_restore_stream_free(call->restorer);
         if (call->timer_ready)
             uv_close((uv_handle_t *)&call->timer, on_timer_closed);
         else
@@ -218,6 +239,8 @@ static void add_aigw_headers(gw_call_t *call)
     add_header(call->req, "x-aigw-request-id", call->request_id, strlen(call->request_id));
     int n = snprintf(buf, sizeof(buf), "%" PRIu64, overhead_us);
     add_header(call->req, "x-aigw-overhead-us", buf, (size_t)n);
+    n = snprintf(buf, sizeof(buf), "%zu", call->redactions);
+    add_header(call->req, "x-aigw-redactions", buf, (size_t)n);
 }
 
 /* Answers the request with an error body in the route's provider shape. */
@@ -438,6 +461,12 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
             call->t_headers_ns = now_ns();
         break;
     case 0:
+        if (call->need_restore && call->upstream_status >= 200 && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
+            if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0)
+                call->restore = GW_RESTORE_SSE;
+            else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0)
+                call->restore = GW_RESTORE_JSON;
+        }
         if (call->upstream_status >= 200 && !call->map_upstream_error && !gw_headers_drop_response(name, nl)) {
             h2o_req_t *req = call->req;
             h2o_iovec_t nm = h2o_strdup(&req->pool, name, nl);
@@ -470,10 +499,24 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         return CURL_WRITEFUNC_PAUSE;
     }
     arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+    uint64_t t0 = now_ns();
+    if (call->restore == GW_RESTORE_JSON) {
+        /* non-streaming JSON: restore needs the whole document; answered at transfer end */
+        if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
+            int ok = pol_buf_append(&call->resp_json, p, n) == 0;
+            call->overhead_ns += now_ns() - t0;
+            return ok ? n : 0;
+        }
+        call->restore = GW_RESTORE_NONE; /* too large: pass through as it is */
+        if (pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len) != 0)
+            return 0;
+        pol_buf_reset(&call->resp_json);
+    }
     if (call->state == GW_CALL_UPSTREAM)
         start_response(call);
-    uint64_t t0 = now_ns();
-    if (pol_buf_append(&call->pending, p, n) != 0)
+    int rc = call->restore == GW_RESTORE_SSE ? pol_restore_stream_feed(call->restorer, p, n, &call->pending)
+                                             : pol_buf_append(&call->pending, p, n);
+    if (rc < 0)
         return 0;
     call->overhead_ns += now_ns() - t0;
     call->in_curl_cb = 1;
@@ -549,6 +592,19 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         upstream_error_message(call, msg, sizeof(msg));
         send_error(call, 502, "server_error", "upstream_error", NULL, msg);
     } else {
+        uint64_t t0 = now_ns();
+        if (call->restore == GW_RESTORE_JSON) {
+            int changed = 0;
+            if (gw_privacy_restore_json(call->worker->server->privacy, &call->worker->privacy, call->pii, call->resp_json.base,
+                                        call->resp_json.len, &call->pending, &changed) != 0 ||
+                !changed) {
+                pol_buf_reset(&call->pending);
+                pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
+            }
+        } else if (call->restore == GW_RESTORE_SSE) {
+            pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
+        }
+        call->overhead_ns += now_ns() - t0;
         if (call->state == GW_CALL_UPSTREAM) {
             if (call->upstream_status == 0)
                 call->upstream_status = http_status;
@@ -667,25 +723,66 @@ static int is_json_content(h2o_req_t *req)
     return v.len >= 16 && strncasecmp(v.base, "application/json", 16) == 0;
 }
 
-/* Validates a JSON body and extracts the end user when no header named one. */
-static int inspect_json_body(gw_call_t *call, h2o_req_t *req, int need_user)
+/* The privacy pass over a JSON body: validates it, captures user/model/stream, scrubs every
+ * text field the adapter names. Answers the request itself on bad input or a `block` action. */
+static int scrub_json_body(gw_call_t *call, h2o_req_t *req)
 {
-    json_error_t jerr;
-    json_t *doc = json_loadb(req->entity.base, req->entity.len, JSON_ALLOW_NUL, &jerr);
-    if (doc == NULL) {
-        char msg[256];
-        snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %d: %s)", jerr.position, jerr.text);
-        send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
+    gw_worker_t *w = call->worker;
+    const gw_privacy_t *pv = w->server->privacy;
+    if (call->pii == NULL && (call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
+        send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
         return -1;
     }
-    if (need_user && json_is_object(doc)) {
-        json_t *u = json_object_get(doc, "user");
-        if (!json_is_string(u))
-            u = json_object_get(doc, "safety_identifier");
-        if (json_is_string(u) && valid_user_id(json_string_value(u), json_string_length(u)))
-            pol_buf_append(&call->user, json_string_value(u), json_string_length(u));
+    const char *err_desc = "invalid JSON";
+    size_t err_off = 0;
+    int changed = 0;
+    int rc = gw_privacy_scrub_request(pv, &w->privacy, call->adapter, call->pii, req->entity.base, req->entity.len,
+                                      &call->body_rewritten, &changed, &call->info, &err_desc, &err_off);
+    if (rc != 0) {
+        char msg[256];
+        if (rc == POL_JSON_E_UTF8) {
+            snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
+            send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
+        } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
+            snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %zu: %s)", err_off, err_desc);
+            send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
+        } else {
+            send_error(call, 500, "server_error", "internal_error", NULL, "aigw: the privacy scan failed");
+        }
+        return -1;
     }
-    json_decref(doc);
+    size_t nf;
+    const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
+    call->redactions = nf;
+    for (size_t i = 0; i < nf; i++)
+        if (f[i].action == POL_PII_ACT_TOKENIZE)
+            call->need_restore = 1;
+    pol_buf_t types = POL_BUF_INIT;
+    if (pol_pii_session_blocked(call->pii, &types)) {
+        char msg[400];
+        snprintf(msg, sizeof(msg),
+                 "aigw: the request was blocked because it contains personal data of type %s (policy pii.actions); remove it "
+                 "and retry",
+                 types.base != NULL ? types.base : "?");
+        pol_buf_free(&types);
+        send_error(call, 403, "invalid_request_error", "pii_blocked", NULL, msg);
+        return -1;
+    }
+    pol_buf_free(&types);
+    if (changed) {
+        call->body = call->body_rewritten.base;
+        call->body_len = call->body_rewritten.len;
+    }
+    if (call->user.len == 0 && call->info.user.len != 0 && valid_user_id(call->info.user.base, call->info.user.len))
+        pol_buf_append(&call->user, call->info.user.base, call->info.user.len);
+    if (call->need_restore) {
+        if (call->restorer == NULL)
+            call->restorer = pol_restore_stream_create(gw_privacy_restore_text, call->pii);
+        else
+            pol_restore_stream_reset(call->restorer, gw_privacy_restore_text, call->pii);
+        if (call->restorer == NULL)
+            call->need_restore = 0;
+    }
     return 0;
 }
 
@@ -703,9 +800,12 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
     call->easy = easy;
     curl_easy_setopt(easy, CURLOPT_URL, call->url.base);
     /* end-to-end headers */
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
+    h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
     for (size_t i = 0; i != req->headers.size; i++) {
         const h2o_header_t *h = &req->headers.entries[i];
-        if (gw_headers_drop_request(h->name->base, h->name->len))
+        if (gw_headers_drop_request(h->name->base, h->name->len) ||
+            (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
             continue;
         pol_buf_reset(&call->hdr);
         if (pol_buf_append(&call->hdr, h->name->base, h->name->len) != 0 || pol_buf_append(&call->hdr, ": ", 2) != 0 ||
@@ -858,7 +958,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     call->body = req->entity.base != NULL ? req->entity.base : "";
     call->body_len = req->entity.base != NULL ? req->entity.len : 0;
-    if (call->body_len > 0 && is_json_content(req) && inspect_json_body(call, req, call->user.len == 0) != 0)
+    if (call->body_len > 0 && is_json_content(req) && scrub_json_body(call, req) != 0)
         return 0;
     if (call->user.len == 0) {
         send_error(call, 400, "invalid_request_error", "missing_user", "user",

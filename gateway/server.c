@@ -170,7 +170,7 @@ static void *worker_main(void *arg)
     uv_timer_init(&w->loop, &w->drain_timer);
     w->drain_timer.data = w;
     h2o_context_init(&w->ctx, &w->loop, &server.h2o);
-    if ((w->upstream = gw_upstream_create(&w->loop, cfg)) == NULL) {
+    if ((w->upstream = gw_upstream_create(&w->loop, cfg)) == NULL || gw_privacy_scratch_init(server.privacy, &w->privacy) != 0) {
         signal_ready(0);
         uv_run(&w->loop, UV_RUN_DEFAULT); /* wait for the stop request */
         return NULL;
@@ -243,6 +243,8 @@ int gw_server_run(gw_config_t *cfg)
     if (cfg->nclients == 0)
         fprintf(stderr, "aigw: warning: no clients configured; every proxied request will get 401\n");
 
+    if ((server.privacy = gw_privacy_create(cfg, err, sizeof(err))) == NULL)
+        goto out;
     setup_h2o(cfg);
     server.ssl_ctx = calloc(cfg->nlisten, sizeof(*server.ssl_ctx));
     server.workers = calloc(server.nworkers, sizeof(*server.workers));

@@ -23,6 +23,7 @@
 
 #include "gateway/accesslog.h"
 #include "gateway/config.h"
+#include "gateway/privacy.h"
 #include "gateway/upstream.h"
 #include "policy/buf.h"
 
@@ -34,6 +35,7 @@ typedef struct st_gw_server_t {
     h2o_globalconf_t h2o;       /* shared read-only by workers */
     SSL_CTX **ssl_ctx;          /* per listener, NULL for plain ones */
     gw_accesslog_t *access_log; /* owned */
+    gw_privacy_t *privacy;      /* owned: PII engine + per-adapter field matchers */
     gw_worker_t *workers;
     unsigned nworkers;
     volatile int draining;      /* set once by the signal thread */
@@ -56,6 +58,7 @@ struct st_gw_worker_t {
     uint64_t seq;               /* request counter for ids */
     char id_prefix[17];         /* random per worker and start, hex */
     gw_call_t *free_calls;      /* pool of per-request contexts */
+    gw_privacy_scratch_t privacy;
     pol_buf_t log_scratch;
 };
 

@@ -134,7 +134,7 @@ static void test_errors_name_the_key(void **state)
     expect_error("{\"upstream\":{\"conect_timeout_ms\":10}}", "upstream.conect_timeout_ms: unknown key");
     expect_error("{\"limits\":{\"max_request_body_bytes\":1}}", "limits.max_request_body_bytes: expected an integer in 1024..");
     expect_error("{\"lisen\":[]}", "lisen: unknown key");
-    expect_error("{\"clients\":[{\"name\":\"b\",\"key\":\"short\"}]}", "clients[0].key: expected a secret of at least 16");
+    expect_error("{\"clients\":[{\"name\":\"b\",\"key\":\"short\"}]}", "clients[0].key: expected a secret of at least 12");
     expect_error("{\"clients\":[{\"name\":\"b\"}]}", "clients[0]: expected exactly one of");
     expect_error("{\"clients\":{}}", "clients: expected an array");
     expect_error("{\"admin_tokens\":[{\"role\":\"root\",\"token\":\"0123456789abcdefgh\"}]}", "admin_tokens[0].role: expected one of");

@@ -45,6 +45,17 @@ static void test_response_headers(void **state)
     assert_false(DROP_RESP("x-request-id"));
 }
 
+static void test_connection_listed(void **state)
+{
+    const char *conn = "keep-alive, X-Hop ,close";
+    assert_true(gw_headers_in_connection(conn, strlen(conn), "x-hop", 5));
+    assert_true(gw_headers_in_connection(conn, strlen(conn), "Keep-Alive", 10));
+    assert_true(gw_headers_in_connection(conn, strlen(conn), "close", 5));
+    assert_false(gw_headers_in_connection(conn, strlen(conn), "x-ho", 4));
+    assert_false(gw_headers_in_connection(conn, strlen(conn), "content-type", 12));
+    assert_false(gw_headers_in_connection("", 0, "x", 1));
+}
+
 static void test_parse_line(void **state)
 {
     const char *n, *v;
@@ -114,7 +125,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_headers),     cmocka_unit_test(test_response_headers),
-        cmocka_unit_test(test_parse_line),          cmocka_unit_test(test_authorization_parse),
+        cmocka_unit_test(test_parse_line), cmocka_unit_test(test_connection_listed),          cmocka_unit_test(test_authorization_parse),
         cmocka_unit_test(test_client_and_admin_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

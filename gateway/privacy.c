@@ -1,0 +1,256 @@
+/*
+ * Privacy stage glue (see privacy.h). Rule ids: ids >= 0 index the adapter's text_fields;
+ * negative ids are the gateway's captures.
+ */
+#include "gateway/privacy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+enum { CAP_USER = -1, CAP_SAFETY_ID = -2, CAP_MODEL = -3, CAP_STREAM = -4 };
+
+#define GW_MAX_ADAPTERS 16
+
+struct st_gw_privacy_t {
+    pol_pii_engine_t *engine;
+    const prov_adapter_t *adapters[GW_MAX_ADAPTERS];
+    pol_json_paths_t *paths[GW_MAX_ADAPTERS];
+    size_t nadapters;
+    pol_json_paths_t *restore_paths; /* "**" */
+};
+
+static int hash_key_from_config(const gw_config_t *cfg, unsigned char key[32], char *err, size_t errlen)
+{
+    json_t *pii = gw_config_section(cfg, "pii");
+    const char *hex = json_string_value(json_object_get(pii, "hash_key_hex"));
+    if (hex != NULL) {
+        size_t n = 0;
+        if (strlen(hex) != 64 || sodium_hex2bin(key, 32, hex, 64, NULL, &n, NULL) != 0 || n != 32) {
+            snprintf(err, errlen, "pii.hash_key_hex: expected 64 hex digits");
+            return -1;
+        }
+        return 0;
+    }
+    const char *mk = gw_config_master_key_file(cfg);
+    FILE *fp = mk != NULL ? fopen(mk, "rb") : NULL;
+    if (fp != NULL) {
+        unsigned char buf[256];
+        size_t n = fread(buf, 1, sizeof(buf), fp);
+        fclose(fp);
+        if (n >= 32) {
+            /* a key of its own, derived from the master key: BLAKE2b keyed by the file's bytes */
+            static const char label[] = "aigw pii hash key v1";
+            crypto_generichash(key, 32, (const unsigned char *)label, sizeof(label) - 1, buf, n > 64 ? 64 : n);
+            sodium_memzero(buf, sizeof(buf));
+            return 0;
+        }
+        sodium_memzero(buf, sizeof(buf));
+    }
+    randombytes_buf(key, 32);
+    fprintf(stderr, "aigw: warning: no pii.hash_key_hex and no readable master_key_file: `hash` placeholders and "
+                    "redaction-log hashes use a random key and will differ after a restart\n");
+    return 0;
+}
+
+gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen)
+{
+    gw_privacy_t *pv = calloc(1, sizeof(*pv));
+    unsigned char key[32];
+    if (pv == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (hash_key_from_config(cfg, key, err, errlen) != 0)
+        goto fail;
+    pv->engine = pol_pii_engine_create(gw_config_section(cfg, "pii"), key, err, errlen);
+    sodium_memzero(key, sizeof(key));
+    if (pv->engine == NULL)
+        goto fail;
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; i < n && i < GW_MAX_ADAPTERS; i++) {
+        pol_json_rule_t rules[96];
+        size_t nr = 0;
+        for (const prov_field_t *f = all[i]->text_fields; f->pattern != NULL && nr < 90; f++, nr++)
+            rules[nr] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
+        rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, CAP_USER};
+        rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, CAP_SAFETY_ID};
+        rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, CAP_MODEL};
+        rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, CAP_STREAM};
+        if ((pv->paths[i] = pol_json_paths_compile(rules, nr, err, errlen)) == NULL)
+            goto fail;
+        pv->adapters[i] = all[i];
+        pv->nadapters++;
+    }
+    static const pol_json_rule_t all_strings = {"**", POL_JSON_SCAN, 0};
+    if ((pv->restore_paths = pol_json_paths_compile(&all_strings, 1, err, errlen)) == NULL)
+        goto fail;
+    return pv;
+fail:
+    gw_privacy_free(pv);
+    return NULL;
+}
+
+void gw_privacy_free(gw_privacy_t *pv)
+{
+    if (pv == NULL)
+        return;
+    for (size_t i = 0; i < pv->nadapters; i++)
+        pol_json_paths_free(pv->paths[i]);
+    pol_json_paths_free(pv->restore_paths);
+    pol_pii_engine_free(pv->engine);
+    free(pv);
+}
+
+const pol_pii_engine_t *gw_privacy_engine(const gw_privacy_t *pv)
+{
+    return pv->engine;
+}
+
+int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->json = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
+    return (s->pii = pol_pii_scratch_create(pv->engine)) != NULL ? 0 : -1;
+}
+
+void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s)
+{
+    pol_pii_scratch_free(s->pii);
+    s->pii = NULL;
+    pol_json_scratch_free(&s->json);
+    pol_buf_free(&s->tmp);
+}
+
+typedef struct st_scrub_ctx_t {
+    pol_pii_session_t *session;
+    gw_privacy_scratch_t *scratch;
+    gw_body_info_t *info;
+    int failed;
+} scrub_ctx_t;
+
+static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    scrub_ctx_t *c = ctx;
+    int rc = pol_pii_session_scrub(c->session, c->scratch->pii, path, s, len, replacement);
+    if (rc < 0) {
+        c->failed = 1;
+        return -1;
+    }
+    return rc;
+}
+
+static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t len, int type)
+{
+    scrub_ctx_t *c = ctx;
+    switch (rule_id) {
+    case CAP_USER:
+        if (type == POL_JSON_T_STRING) {
+            pol_buf_reset(&c->info->user);
+            pol_json_unescape(raw, len, &c->info->user);
+        }
+        break;
+    case CAP_SAFETY_ID:
+        if (type == POL_JSON_T_STRING && c->info->user.len == 0) {
+            pol_json_unescape(raw, len, &c->info->user);
+            c->info->has_safety_identifier = 1;
+        }
+        break;
+    case CAP_MODEL:
+        if (type == POL_JSON_T_STRING)
+            pol_json_unescape(raw, len, &c->info->model);
+        break;
+    case CAP_STREAM:
+        c->info->stream = type == POL_JSON_T_TRUE;
+        break;
+    }
+}
+
+int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
+                             gw_body_info_t *info, const char **err_desc, size_t *err_offset)
+{
+    const pol_json_paths_t *paths = NULL;
+    for (size_t i = 0; i < pv->nadapters; i++)
+        if (pv->adapters[i] == adapter)
+            paths = pv->paths[i];
+    pol_buf_reset(&info->user);
+    pol_buf_reset(&info->model);
+    info->stream = 0;
+    info->has_safety_identifier = 0;
+    scrub_ctx_t ctx = {session, s, info, 0};
+    pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx};
+    int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
+    if (ctx.failed)
+        return -1;
+    return rc;
+}
+
+/* Strings whose content is itself JSON text: a restored value must be escaped for it. */
+static int path_holds_json(const char *path)
+{
+    size_t n = strlen(path);
+    return (n >= 10 && strcmp(path + n - 10, ".arguments") == 0) || (n >= 13 && strcmp(path + n - 13, ".partial_json") == 0);
+}
+
+int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    const pol_pii_session_t *ss = session;
+    if (!path_holds_json(path))
+        return pol_pii_session_restore(ss, s, len, out);
+    /* inside embedded JSON: escape each value as the body of a JSON string literal */
+    int changed = 0;
+    size_t run = 0;
+    pol_buf_reset(out);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '<')
+            continue;
+        size_t tl = pol_pii_token_len(s + i, len - i);
+        const char *val;
+        size_t vl;
+        if (tl == 0 || pol_pii_session_lookup(ss, s + i, tl, &val, &vl) != 0)
+            continue;
+        pol_buf_t lit = POL_BUF_INIT;
+        if (pol_buf_append(out, s + run, i - run) != 0 || pol_json_escape(val, vl, &lit) != 0 ||
+            pol_buf_append(out, lit.base + 1, lit.len - 2) != 0) { /* without the quotes */
+            pol_buf_free(&lit);
+            return -1;
+        }
+        pol_buf_free(&lit);
+        changed = 1;
+        i += tl - 1;
+        run = i + 1;
+    }
+    if (!changed)
+        return 0;
+    return pol_buf_append(out, s + run, len - run) == 0 ? 1 : -1;
+}
+
+typedef struct st_restore_ctx_t {
+    pol_pii_session_t *session;
+} restore_ctx_t;
+
+static int on_response_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    restore_ctx_t *c = ctx;
+    if (memchr(s, '<', len) == NULL)
+        return 0;
+    return gw_privacy_restore_text(c->session, path, s, len, replacement);
+}
+
+int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
+                            size_t len, pol_buf_t *out, int *changed)
+{
+    *changed = 0;
+    restore_ctx_t ctx = {session};
+    pol_json_visitor_t v = {on_response_string, NULL, &ctx};
+    int rc = pol_json_rewrite_ex(body, len, pv->restore_paths, NULL, 0, &v, out, changed, NULL, NULL, &s->json);
+    if (rc < 0 && rc != POL_JSON_E_NOMEM) {
+        *changed = 0; /* not JSON (or not ours to fix): pass through */
+        return 0;
+    }
+    return rc;
+}

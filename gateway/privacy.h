@@ -1,0 +1,86 @@
+/*
+ * The privacy stage of the pipeline: glue between a provider adapter's field list, the JSON
+ * rewriter (policy/json.h) and the PII engine (policy/pii/pii.h).
+ *
+ * Request side: one pass of pol_json_rewrite over the body validates it, captures the fields
+ * the gateway needs (user, safety_identifier, model, stream) and sends every text field the
+ * adapter names through pol_pii_session_scrub; only changed strings are re-encoded.
+ * Response side: tokens the session issued are restored in JSON bodies (every string value)
+ * and in SSE streams (policy/restore.h holds back only a possible token prefix). Inside
+ * strings that themselves hold JSON (tool-call `arguments`, Anthropic `partial_json`) the
+ * restored value is JSON-escaped so the inner document stays valid.
+ */
+#ifndef AIGW_GATEWAY_PRIVACY_H
+#define AIGW_GATEWAY_PRIVACY_H
+
+#include <stddef.h>
+
+#include "gateway/config.h"
+#include "policy/buf.h"
+#include "policy/json.h"
+#include "policy/pii/pii.h"
+#include "providers/provider.h"
+
+typedef struct st_gw_privacy_t gw_privacy_t;
+
+/** Per-worker scratch memory for the privacy stage (not shared between threads). */
+typedef struct st_gw_privacy_scratch_t {
+    pol_pii_scratch_t *pii;
+    pol_json_scratch_t json;
+    pol_buf_t tmp;
+} gw_privacy_scratch_t;
+
+/** What the request pass captured from the body. Buffers are reused across requests. */
+typedef struct st_gw_body_info_t {
+    pol_buf_t user;  /* decoded "user", else "safety_identifier" (original value, before scrubbing) */
+    pol_buf_t model; /* decoded "model" */
+    int stream;      /* "stream": true */
+    int has_safety_identifier;
+} gw_body_info_t;
+
+/**
+ * Builds the server-wide privacy state from cfg (borrowed): the PII engine (config "pii"),
+ * and one compiled field matcher per provider adapter. The keyed hash used by `hash` actions
+ * and redaction-log hashes comes from pii.hash_key_hex, else is derived from master_key_file,
+ * else is random for this process (a warning is printed: hashes are then not stable).
+ * @return the state, or NULL with err set ("pii.actions.X: ...").
+ */
+gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen);
+
+/** Frees the state (NULL is ignored). */
+void gw_privacy_free(gw_privacy_t *pv);
+
+/** The PII engine (borrowed). */
+const pol_pii_engine_t *gw_privacy_engine(const gw_privacy_t *pv);
+
+/** Initialises / releases a worker's scratch. @return 0 or -1. */
+int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s);
+void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);
+
+/**
+ * Request pass over a JSON body (`body`, `len` bytes, borrowed).
+ * @param session  the request's PII session (borrowed; receives tokens and findings)
+ * @param out      receives the rewritten body when *changed is set (reset first)
+ * @param info     receives the captured fields (reset first)
+ * @return 0, or a negative POL_JSON_E_* code with *err_desc / *err_offset describing the
+ *         JSON error (caller answers 400), or -1 on a scan failure.
+ */
+int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
+                             gw_body_info_t *info, const char **err_desc, size_t *err_offset);
+
+/**
+ * Restore callback for one decoded string value at JSON `path` (signature of
+ * pol_restore_text_cb; ctx is the pol_pii_session_t). @return 1 if `out` holds new text, 0 if
+ * unchanged, negative on allocation failure.
+ */
+int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
+
+/**
+ * Restores tokens in every string value of a JSON response body. On success *changed tells
+ * whether `out` holds a new body. Bodies that are not valid JSON are left unchanged (0).
+ */
+int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
+                            size_t len, pol_buf_t *out, int *changed);
+
+#endif
