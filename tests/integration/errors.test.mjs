@@ -1,0 +1,237 @@
+// Errors through aigw: client auth and user, bad input, upstream faults injected by the mock
+// (status, delay, reset, stall, truncation) and an unreachable upstream. Every error is
+// OpenAI-shaped so the SDK raises its normal exception classes.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import {
+  authHeaders, client, freePort, rawRequest, startAigw, startPair, waitFor,
+} from './lib/harness.mjs';
+
+let pair;
+let mock;
+let gw;
+let sdk;
+
+before(async () => {
+  pair = await startPair('errors');
+  ({ mock, gw } = pair);
+  sdk = client(gw);
+});
+after(async () => {
+  if (pair) await pair.stop();
+});
+
+const chat = (content = 'hello') => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
+
+function assertOpenAIError(json, status) {
+  assert.ok(json && json.error && typeof json.error === 'object', `OpenAI-shaped error body for ${status}: ${JSON.stringify(json)}`);
+  assert.equal(typeof json.error.message, 'string');
+  assert.ok(json.error.message.length > 0);
+  assert.equal(typeof json.error.type, 'string');
+  assert.ok('param' in json.error && 'code' in json.error);
+}
+
+async function sdkError(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected the SDK to throw');
+}
+
+describe('client auth and user', () => {
+  test('wrong client key -> AuthenticationError (401), nothing reaches the provider', async () => {
+    const n = (await mock.requests()).length;
+    const bad = client(gw, { apiKey: 'not-a-client-key' });
+    const e = await sdkError(bad.chat.completions.create(chat()));
+    assert.ok(e instanceof OpenAI.AuthenticationError, `got ${e && e.constructor && e.constructor.name}: ${e}`);
+    assert.equal(e.status, 401);
+    assert.equal((await mock.requests()).length, n);
+    assert.ok(!mock.logText().includes('not-a-client-key'));
+  });
+
+  test('the provider key is not a client key', async () => {
+    const bad = client(gw, { apiKey: 'sk-upstream-test' });
+    const e = await sdkError(bad.chat.completions.create(chat()));
+    assert.equal(e.status, 401);
+  });
+
+  test('missing Authorization -> 401 OpenAI-shaped', async () => {
+    const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions',
+      headers: { 'x-aigw-user': 'u', 'content-type': 'application/json' }, body: JSON.stringify(chat()) });
+    assert.equal(r.status, 401);
+    assertOpenAIError(r.json, 401);
+  });
+
+  test('no X-AIGW-User and no body user -> 400 BadRequestError', async () => {
+    const n = (await mock.requests()).length;
+    const anon = client(gw, { user: false });
+    const e = await sdkError(anon.chat.completions.create(chat()));
+    assert.ok(e instanceof OpenAI.BadRequestError, String(e));
+    assert.equal(e.status, 400);
+    assert.equal(typeof e.error.message, 'string');
+    assert.equal((await mock.requests()).length, n);
+  });
+});
+
+describe('bad input', () => {
+  test('malformed JSON -> 400 invalid_json', async () => {
+    const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions', headers: authHeaders(),
+      body: '{"model": "gpt-4o-mini", "messages": [' });
+    assert.equal(r.status, 400);
+    assertOpenAIError(r.json, 400);
+    assert.equal(r.json.error.code, 'invalid_json');
+  });
+
+  function bodyOfSize(n) {
+    const head = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"';
+    const tail = '"}]}';
+    return head + 'a'.repeat(n - head.length - tail.length) + tail;
+  }
+
+  test('body at exactly the limit passes, one byte over -> 413', async () => {
+    const limit = gw.config.limits.max_request_body_bytes;
+    const ok = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions', headers: authHeaders(),
+      body: bodyOfSize(limit) });
+    assert.equal(ok.status, 200, ok.body.slice(0, 300));
+    const big = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions', headers: authHeaders(),
+      body: bodyOfSize(limit + 1) });
+    assert.equal(big.status, 413);
+    assertOpenAIError(big.json, 413);
+  });
+
+  test('chunked upload over the limit -> 413', async () => {
+    const limit = gw.config.limits.max_request_body_bytes;
+    const http = await import('node:http');
+    const status = await new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: gw.port, method: 'POST', path: '/v1/chat/completions',
+        headers: authHeaders(), agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      const piece = Buffer.alloc(64 * 1024, 'a');
+      for (let sent = 0; sent <= limit; sent += piece.length) req.write(piece);
+      req.end();
+    });
+    assert.equal(status, 413);
+  });
+
+  test('unknown route -> 404', async () => {
+    const r = await rawRequest(gw, { path: '/nope', headers: authHeaders() });
+    assert.equal(r.status, 404);
+    assertOpenAIError(r.json, 404);
+  });
+
+  test('unsupported method -> 405', async () => {
+    const r = await rawRequest(gw, { method: 'PATCH', path: '/v1/chat/completions', headers: authHeaders(),
+      body: JSON.stringify(chat()) });
+    assert.equal(r.status, 405);
+    assertOpenAIError(r.json, 405);
+  });
+});
+
+describe('upstream faults', () => {
+  test('upstream 500 -> APIError 502 mentioning the upstream status', async () => {
+    const e = await sdkError(sdk.chat.completions.create(chat(), { headers: { 'x-mock-status': '500' } }));
+    assert.ok(e instanceof OpenAI.APIError, String(e));
+    assert.equal(e.status, 502);
+    assert.match(e.message, /500/);
+  });
+
+  test('upstream 503 -> 502', async () => {
+    const e = await sdkError(sdk.chat.completions.create(chat(), { headers: { 'x-mock-status': '503' } }));
+    assert.equal(e.status, 502);
+    assert.match(e.message, /503/);
+  });
+
+  test('upstream 4xx pass through as-is (400, 401, 429)', async () => {
+    const e400 = await sdkError(sdk.chat.completions.create(chat(), { headers: { 'x-mock-status': '400' } }));
+    assert.ok(e400 instanceof OpenAI.BadRequestError);
+    assert.equal(e400.error.param, 'stream_options');
+    const e401 = await sdkError(sdk.chat.completions.create(chat(), { headers: { 'x-mock-status': '401' } }));
+    assert.ok(e401 instanceof OpenAI.AuthenticationError);
+    assert.equal(e401.error.code, 'invalid_api_key');
+    const e429 = await sdkError(sdk.chat.completions.create(chat(), { headers: { 'x-mock-status': '429' } }));
+    assert.ok(e429 instanceof OpenAI.RateLimitError);
+    assert.equal(e429.error.code, 'rate_limit_exceeded');
+  });
+
+  test('upstream closes the connection without a response -> 502', async () => {
+    const e = await sdkError(sdk.chat.completions.create(chat(), { headers: { 'x-mock-reset-after-bytes': '0' } }));
+    assert.equal(e.status, 502, String(e));
+    assertOpenAIError({ error: e.error }, 502);
+  });
+
+  test('no first byte within first_byte_timeout_ms -> 504, upstream transfer cancelled', async () => {
+    const e = await sdkError(sdk.chat.completions.create(chat('slow-first-byte'), { headers: { 'x-mock-delay-ms': '4000' } }));
+    assert.ok(e instanceof OpenAI.APIError, String(e));
+    assert.equal(e.status, 504);
+    const rec = await waitFor(async () => (await mock.requests()).find((r) => r.body.includes('slow-first-byte') && r.aborted),
+      { timeoutMs: 4000, msg: 'mock sees the timed-out request aborted' });
+    assert.ok(rec.aborted);
+  });
+
+  test('stream stalled longer than idle_timeout_ms is terminated', async () => {
+    const t0 = Date.now();
+    const chunks = [];
+    let err = null;
+    try {
+      const stream = await sdk.chat.completions.create({ ...chat(), stream: true },
+        { headers: { 'x-mock-chunk-delay-ms': '4000' } });
+      for await (const c of stream) chunks.push(c);
+    } catch (e) {
+      err = e;
+    }
+    const took = Date.now() - t0;
+    assert.ok(!chunks.some((c) => c.choices[0]?.finish_reason), 'stream did not complete');
+    // Completing would take 6 x 4 s; an idle timeout of 1.5 s cuts it after the first event.
+    assert.ok(took < 8000, `stream ended after ${took} ms (err ${err})`);
+  });
+
+  test('upstream reset mid-stream: the client sees a short stream or an error, not a hang', async () => {
+    const chunks = [];
+    let err = null;
+    try {
+      const stream = await sdk.chat.completions.create({ ...chat(), stream: true },
+        { headers: { 'x-mock-reset-after-bytes': '700' } });
+      for await (const c of stream) chunks.push(c);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(!chunks.some((c) => c.choices[0]?.finish_reason), `no finish chunk (err ${err})`);
+    assert.ok(chunks.length <= 2);
+  });
+
+  test('truncated SSE (no [DONE]) ends the client stream', async () => {
+    const chunks = [];
+    try {
+      const stream = await sdk.chat.completions.create({ ...chat(), stream: true }, { headers: { 'x-mock-truncate': '1' } });
+      for await (const c of stream) chunks.push(c);
+    } catch {
+      /* an error is acceptable; a hang is not (SDK timeout 20 s) */
+    }
+    assert.ok(chunks.length >= 1);
+    assert.ok(!chunks.some((c) => c.choices[0]?.finish_reason));
+  });
+
+  test('gateway still healthy after the faults', async () => {
+    const r = await sdk.chat.completions.create(chat('after faults'));
+    assert.equal(r.object, 'chat.completion');
+  });
+});
+
+test('upstream connection refused -> 502', async () => {
+  const deadPort = await freePort();
+  const dead = await startAigw({ name: 'errors-refused-aigw', mockUrl: `http://127.0.0.1:${deadPort}` });
+  try {
+    const e = await sdkError(client(dead).chat.completions.create(chat()));
+    assert.ok(e instanceof OpenAI.APIError, String(e));
+    assert.equal(e.status, 502);
+    assert.equal(typeof e.error.message, 'string');
+  } finally {
+    await dead.stop();
+  }
+});

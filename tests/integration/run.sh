@@ -1,0 +1,25 @@
+#!/bin/sh
+# Integration tests: the real aigw binary, the mock provider and the official openai SDK.
+# Usage: tests/integration/run.sh [AIGW_BIN]   (ctest passes the binary path as $1)
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=${1:-${AIGW_BIN:-$HERE/../../build/aigw}}
+case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
+if [ ! -x "$BIN" ]; then
+  echo "run.sh: aigw binary not found or not executable: $BIN" >&2
+  exit 2
+fi
+export AIGW_BIN="$BIN"
+cd "$HERE"
+# Install the pinned SDK from package-lock.json when missing or older than the lock.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+# Logs of this run under artifacts/<time>-<pid>/ (artifacts/latest points at it); keep the last 5.
+RUN_ID="$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p artifacts
+export AIGW_ARTIFACTS="$HERE/artifacts/$RUN_ID"
+mkdir -p "$AIGW_ARTIFACTS"
+ln -sfn "$RUN_ID" artifacts/latest
+ls -1d artifacts/[0-9]*-* artifacts/manual-* 2>/dev/null | sort | head -n -5 | xargs -r rm -rf
+exec node --test --test-concurrency=1 ./*.test.mjs

@@ -1,0 +1,537 @@
+#!/usr/bin/env node
+// Mock OpenAI-compatible provider for aigw's integration tests.
+//
+// It answers with the recorded wire format in ../shared/providers/fixtures/openai/ (read once at
+// start), records every request it receives (headers + body) to a JSONL file so tests can assert
+// exactly what left aigw, and injects faults on request headers (aigw forwards end-to-end headers):
+//
+//   x-mock-status: N             answer N with an OpenAI-shaped error body (fixture for 400/401/429)
+//   x-mock-delay-ms: N           wait N ms before sending the response headers
+//   x-mock-chunk-delay-ms: N     wait N ms between SSE events
+//   x-mock-reset-after-bytes: N  destroy the connection (h1) / reset the stream (h2) after N body bytes
+//   x-mock-truncate: 1           SSE ends without its terminal events ([DONE], finish chunk, *.completed)
+//   x-mock-large-bytes: N        200 text/event-stream body of exactly N filler bytes, written with
+//                                backpressure (never more than one 64 KiB chunk buffered)
+//   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
+//   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
+//                                a UTF-8 sequence), one SSE event each
+//
+// Without --tls-cert it is a plain HTTP/1.1 server (aigw must not use h2c prior knowledge upstream);
+// with --tls-cert/--tls-key it serves HTTP/2 over TLS with ALPN (HTTP/1.1 allowed too).
+// Control endpoints (not logged, no auth): GET /__mock/requests (log as a JSON array, abort events
+// merged into their request's "aborted" field), POST /__mock/reset (clears the log).
+//
+// Only node built-ins: this file must run without npm install.
+
+import fs from 'node:fs';
+import http from 'node:http';
+import http2 from 'node:http2';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv) {
+  const opts = { port: 0, host: '127.0.0.1', log: null, tlsCert: null, tlsKey: null, apiKey: 'sk-upstream-test' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`missing value after ${a}`);
+      return argv[++i];
+    };
+    if (a === '--port') opts.port = Number(next());
+    else if (a === '--host') opts.host = next();
+    else if (a === '--log') opts.log = next();
+    else if (a === '--tls-cert') opts.tlsCert = next();
+    else if (a === '--tls-key') opts.tlsKey = next();
+    else if (a === '--api-key') opts.apiKey = next();
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(
+        'usage: server.mjs [--port N] [--host H] [--log FILE.jsonl] [--api-key KEY] [--tls-cert C --tls-key K]\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('bad --port');
+  if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  return opts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+function sharedDir() {
+  return process.env.AIGW_SHARED_DIR || path.resolve(HERE, '../../../shared');
+}
+
+/** Splits an SSE file into events: {raw, event, data} where data is the joined data: lines. */
+function parseSse(text) {
+  const out = [];
+  for (const block of text.replace(/\r\n/g, '\n').split(/\n\n+/)) {
+    if (!block.trim()) continue;
+    let event = null;
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+    out.push({ event, data: data.join('\n') });
+  }
+  return out;
+}
+
+function loadFixtures() {
+  const dir = path.join(sharedDir(), 'providers', 'fixtures', 'openai');
+  const json = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  const sse = (f) => parseSse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  return {
+    chat: json('chat_completions.response.json'),
+    chatStream: sse('chat_completions.stream.sse'),
+    embeddings: json('embeddings.response.json'),
+    imagesDalle3: json('images_generations.dalle3.response.json'),
+    imagesGptImage: json('images_generations.gpt_image_1.response.json'),
+    imagesStream: sse('images_generations.gpt_image_1.stream.sse'),
+    responses: json('responses.response.json'),
+    responsesStream: sse('responses.stream.sse'),
+    err400: json('error.400_invalid_param.json'),
+    err401: json('error.401_invalid_api_key.json'),
+    err429: json('error.429_rate_limit.json'),
+  };
+}
+
+const FX = loadFixtures();
+
+function serverError(status) {
+  if (status === 400) return FX.err400;
+  if (status === 401) return FX.err401;
+  if (status === 429) return FX.err429;
+  if (status >= 500) {
+    return { error: { message: 'The server had an error while processing your request. Sorry about that!',
+      type: 'server_error', param: null, code: null } };
+  }
+  return { error: { message: `mock provider status ${status}`, type: 'invalid_request_error', param: null, code: null } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request log
+
+const OPTS = parseArgs(process.argv.slice(2));
+const records = [];
+let nextId = 1;
+
+function appendLog(obj) {
+  if (OPTS.log) fs.appendFileSync(OPTS.log, JSON.stringify(obj) + '\n');
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function logRequest(req, urlPath, query, body) {
+  const headers = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (!k.startsWith(':')) headers[k.toLowerCase()] = v;
+  }
+  const rec = { id: nextId++, ts: new Date().toISOString(), method: req.method, path: urlPath, query,
+    http_version: req.httpVersion, headers, body: '', aborted: false };
+  try {
+    rec.body = utf8Strict.decode(body);
+  } catch {
+    rec.body = body.toString('base64');
+    rec.body_encoding = 'base64';
+  }
+  records.push(rec);
+  appendLog(rec);
+  return rec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response writing with fault injection
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function intHeader(req, name) {
+  const v = req.headers[name];
+  if (v === undefined) return null;
+  const n = Number.parseInt(String(v), 10);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/**
+ * Wraps a response: tracks client aborts, counts body bytes for x-mock-reset-after-bytes and
+ * waits for 'drain' when the transport is full.
+ */
+class Out {
+  constructor(req, res, rec) {
+    this.req = req;
+    this.res = res;
+    this.rec = rec;
+    this.sent = 0;
+    this.resetAfter = intHeader(req, 'x-mock-reset-after-bytes');
+    this.finished = false;
+    this.closed = false;
+    this.selfReset = false;
+    res.on('finish', () => { this.finished = true; });
+    res.on('close', () => {
+      this.closed = true;
+      if (!this.finished && !this.selfReset && rec) {
+        rec.aborted = true;
+        appendLog({ event: 'aborted', id: rec.id, ts: new Date().toISOString(), bytes_sent: this.sent });
+      }
+    });
+  }
+
+  get gone() {
+    return this.closed || this.selfReset;
+  }
+
+  head(status, headers) {
+    if (this.gone) return;
+    this.res.writeHead(status, { 'x-request-id': `req_mock_${this.rec ? this.rec.id : 0}`, ...headers });
+  }
+
+  reset() {
+    this.selfReset = true;
+    if (this.rec) appendLog({ event: 'reset', id: this.rec.id, ts: new Date().toISOString(), bytes_sent: this.sent });
+    if (this.req.httpVersionMajor === 2) this.res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    else this.req.socket.destroy();
+  }
+
+  /** Writes body bytes; resolves false once the response is gone (aborted or reset). */
+  async write(data) {
+    if (this.gone) return false;
+    let buf = Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8');
+    if (this.resetAfter !== null && this.sent + buf.length >= this.resetAfter) {
+      buf = buf.subarray(0, this.resetAfter - this.sent);
+      this.sent += buf.length;
+      await new Promise((resolve) => {
+        if (buf.length === 0) resolve();
+        else this.res.write(buf, () => resolve());
+      });
+      // Give the bytes a moment to leave the socket before cutting it.
+      await sleep(20);
+      if (!this.gone) this.reset();
+      return false;
+    }
+    this.sent += buf.length;
+    const ok = this.res.write(buf);
+    if (!ok) await this.drained();
+    return !this.gone;
+  }
+
+  drained() {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
+  }
+
+  end(data) {
+    if (this.gone) return;
+    if (data !== undefined && data !== null && (data.length > 0 || typeof data === 'string')) {
+      // x-mock-reset-after-bytes applies to the final write too.
+      if (this.resetAfter !== null) {
+        this.write(data).then((alive) => { if (alive) this.res.end(); });
+        return;
+      }
+      this.sent += Buffer.byteLength(data);
+      this.res.end(data);
+    } else this.res.end();
+  }
+}
+
+function sendJson(out, status, obj) {
+  const body = JSON.stringify(obj);
+  out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  out.end(body);
+}
+
+function sseText(ev) {
+  const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
+  return (ev.event ? `event: ${ev.event}\n` : '') + `data: ${data}\n\n`;
+}
+
+async function sendSse(out, req, events) {
+  const chunkDelay = intHeader(req, 'x-mock-chunk-delay-ms') || 0;
+  out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0 && chunkDelay > 0) await sleep(chunkDelay);
+    if (!(await out.write(sseText(events[i])))) return;
+  }
+  out.end();
+}
+
+async function sendLarge(out, total) {
+  out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'content-length': total });
+  const line = Buffer.from(`data: ${'x'.repeat(1016)}\n\n`); // 1024 bytes
+  const chunk = Buffer.concat(Array(64).fill(line)); // 64 KiB
+  let left = total;
+  while (left > 0) {
+    const n = Math.min(left, chunk.length);
+    if (!(await out.write(n === chunk.length ? chunk : chunk.subarray(0, n)))) return;
+    left -= n;
+  }
+  out.end();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Echo helpers
+
+/** Text of content given as a string or as an array of text parts (parts concatenated, no separator). */
+function contentText(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .filter((p) => p && (p.type === 'text' || p.type === 'input_text') && typeof p.text === 'string')
+      .map((p) => p.text)
+      .join('');
+  }
+  return '';
+}
+
+function lastUserTextChat(body) {
+  const msgs = Array.isArray(body && body.messages) ? body.messages : [];
+  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i] && msgs[i].role === 'user') return contentText(msgs[i].content);
+  return '';
+}
+
+function lastUserTextResponses(body) {
+  const input = body ? body.input : undefined;
+  if (typeof input === 'string') return input;
+  if (Array.isArray(input)) {
+    for (let i = input.length - 1; i >= 0; i--) {
+      const it = input[i];
+      if (it && it.role === 'user') return contentText(it.content);
+    }
+  }
+  return '';
+}
+
+/** Splits text into pieces of about n UTF-8 bytes, never inside a multi-byte sequence. */
+function pieces(text, n) {
+  const buf = Buffer.from(text, 'utf8');
+  const out = [];
+  let start = 0;
+  while (start < buf.length) {
+    let end = Math.min(buf.length, start + Math.max(1, n));
+    while (end < buf.length && (buf[end] & 0xc0) === 0x80) end++;
+    out.push(buf.subarray(start, end).toString('utf8'));
+    start = end;
+  }
+  return out;
+}
+
+const clone = (o) => JSON.parse(JSON.stringify(o));
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+function chatStreamEvents(req, body) {
+  const includeUsage = !!(body.stream_options && body.stream_options.include_usage === true);
+  const truncate = req.headers['x-mock-truncate'] === '1';
+  const isUsage = (e) => e.data !== '[DONE]' && Array.isArray(JSON.parse(e.data).choices) &&
+    JSON.parse(e.data).choices.length === 0;
+  const isFinish = (e) => e.data !== '[DONE]' && !isUsage(e) &&
+    JSON.parse(e.data).choices.some((c) => c.finish_reason !== null && c.finish_reason !== undefined);
+  let events = FX.chatStream;
+  if (req.headers['x-mock-echo'] === '1') {
+    const text = lastUserTextChat(body);
+    const first = events[0];
+    const tmpl = JSON.parse(events[1].data);
+    const gen = [first];
+    for (const p of pieces(text, intHeader(req, 'x-mock-piece') || 3)) {
+      const c = clone(tmpl);
+      c.choices[0].delta = { content: p };
+      c.obfuscation = '';
+      gen.push({ event: null, data: JSON.stringify(c) });
+    }
+    events = gen.concat(events.filter((e) => isFinish(e) || isUsage(e) || e.data === '[DONE]'));
+  }
+  if (!includeUsage) events = events.filter((e) => !isUsage(e));
+  if (truncate) events = events.filter((e) => e.data !== '[DONE]' && !isFinish(e) && !isUsage(e));
+  return events;
+}
+
+function responsesStreamEvents(req, body) {
+  let events = FX.responsesStream.map((e) => ({ event: e.event, data: JSON.parse(e.data) }));
+  if (req.headers['x-mock-echo'] === '1') {
+    const text = lastUserTextResponses(body);
+    const out = [];
+    let deltasDone = false;
+    for (const e of events) {
+      const d = e.data;
+      if (d.type === 'response.output_text.delta') {
+        if (deltasDone) continue;
+        deltasDone = true;
+        for (const p of pieces(text, intHeader(req, 'x-mock-piece') || 3)) {
+          const c = clone(d);
+          c.delta = p;
+          c.obfuscation = '';
+          out.push({ event: e.event, data: c });
+        }
+        continue;
+      }
+      const c = clone(d);
+      if (c.type === 'response.output_text.done') c.text = text;
+      if (c.type === 'response.content_part.done' && c.part) c.part.text = text;
+      const item = c.type === 'response.output_item.done' ? c.item : null;
+      const resp = c.type === 'response.completed' ? c.response : null;
+      const items = item ? [item] : resp && Array.isArray(resp.output) ? resp.output : [];
+      for (const it of items) {
+        for (const part of it.content || []) if (part.type === 'output_text') part.text = text;
+      }
+      out.push({ event: e.event, data: c });
+    }
+    out.forEach((e, i) => { e.data.sequence_number = i; });
+    events = out;
+  }
+  if (req.headers['x-mock-truncate'] === '1') {
+    events = events.filter((e) => !/^response\.(completed|incomplete|failed)$/.test(e.data.type));
+  }
+  return events;
+}
+
+function embeddingsResponse(body) {
+  const r = clone(FX.embeddings);
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const dims = Number.isInteger(body.dimensions) && body.dimensions > 0 ? body.dimensions : FX.embeddings.data[0].embedding.length;
+  r.data = inputs.map((_, i) => {
+    const src = FX.embeddings.data[i % FX.embeddings.data.length].embedding;
+    return { object: 'embedding', index: i, embedding: Array.from({ length: dims }, (_, j) => src[j % src.length]) };
+  });
+  if (typeof body.model === 'string') r.model = body.model;
+  return r;
+}
+
+const MODELS = {
+  object: 'list',
+  data: ['gpt-4o-mini', 'gpt-5-mini', 'text-embedding-3-small', 'dall-e-3', 'gpt-image-1'].map((id) => ({
+    id, object: 'model', created: 1767225600, owned_by: 'system',
+  })),
+};
+
+function notFound(out, method, urlPath) {
+  sendJson(out, 404, { error: { message: `Invalid URL (${method} ${urlPath})`, type: 'invalid_request_error',
+    param: null, code: null } });
+}
+
+async function route(req, out, urlPath, rawBody) {
+  const method = req.method;
+  let body = {};
+  if (method === 'POST') {
+    try {
+      body = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : {};
+    } catch {
+      sendJson(out, 400, { error: { message: 'We could not parse the JSON body of your request.',
+        type: 'invalid_request_error', param: null, code: null } });
+      return;
+    }
+    if (body === null || typeof body !== 'object') body = {};
+  }
+  const echo = req.headers['x-mock-echo'] === '1';
+
+  if (method === 'POST' && urlPath === '/v1/chat/completions') {
+    if (body.stream === true) return sendSse(out, req, chatStreamEvents(req, body));
+    const r = clone(FX.chat);
+    if (typeof body.model === 'string') r.model = body.model;
+    if (echo) r.choices[0].message.content = lastUserTextChat(body);
+    return sendJson(out, 200, r);
+  }
+  if (method === 'POST' && urlPath === '/v1/responses') {
+    if (body.stream === true) return sendSse(out, req, responsesStreamEvents(req, body));
+    const r = clone(FX.responses);
+    if (typeof body.model === 'string') r.model = body.model;
+    if (echo) {
+      const text = lastUserTextResponses(body);
+      for (const it of r.output) for (const part of it.content || []) if (part.type === 'output_text') part.text = text;
+    }
+    return sendJson(out, 200, r);
+  }
+  if (method === 'POST' && urlPath === '/v1/embeddings') return sendJson(out, 200, embeddingsResponse(body));
+  if (method === 'POST' && urlPath === '/v1/images/generations') {
+    if (body.stream === true) {
+      let events = FX.imagesStream;
+      if (req.headers['x-mock-truncate'] === '1') events = events.filter((e) => !/completed/.test(e.event || ''));
+      return sendSse(out, req, events);
+    }
+    return sendJson(out, 200, clone(body.model === 'dall-e-3' ? FX.imagesDalle3 : FX.imagesGptImage));
+  }
+  if (method === 'GET' && urlPath === '/v1/models') return sendJson(out, 200, MODELS);
+  return notFound(out, method, urlPath);
+}
+
+async function handle(req, res) {
+  const url = new URL(req.url, 'http://mock');
+  const urlPath = url.pathname;
+  const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  const rawBody = Buffer.concat(chunks);
+
+  if (urlPath === '/__mock/requests' && req.method === 'GET') {
+    const out = new Out(req, res, null);
+    return sendJson(out, 200, records);
+  }
+  if (urlPath === '/__mock/reset' && req.method === 'POST') {
+    records.length = 0;
+    if (OPTS.log) fs.writeFileSync(OPTS.log, '');
+    const out = new Out(req, res, null);
+    return sendJson(out, 200, { ok: true });
+  }
+
+  const rec = logRequest(req, urlPath, query, rawBody);
+  const out = new Out(req, res, rec);
+
+  const delay = intHeader(req, 'x-mock-delay-ms');
+  if (delay) await sleep(delay);
+  if (out.gone) return;
+
+  if (req.headers.authorization !== `Bearer ${OPTS.apiKey}`) return sendJson(out, 401, FX.err401);
+
+  const status = intHeader(req, 'x-mock-status');
+  if (status !== null && status >= 200 && status !== 200) {
+    const hdrs = status === 429 ? { 'retry-after': '1' } : {};
+    const bodyText = JSON.stringify(serverError(status));
+    out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText), ...hdrs });
+    return out.end(bodyText);
+  }
+
+  const large = intHeader(req, 'x-mock-large-bytes');
+  if (large !== null) return sendLarge(out, large);
+
+  return route(req, out, urlPath, rawBody);
+}
+
+function onRequest(req, res) {
+  handle(req, res).catch((err) => {
+    process.stderr.write(`mockprovider: ${err && err.stack ? err.stack : err}\n`);
+    try {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(serverError(500)));
+      } else res.destroy();
+    } catch {
+      /* connection already gone */
+    }
+  });
+}
+
+let server;
+if (OPTS.tlsCert) {
+  server = http2.createSecureServer(
+    { cert: fs.readFileSync(OPTS.tlsCert), key: fs.readFileSync(OPTS.tlsKey), allowHTTP1: true }, onRequest);
+} else {
+  server = http.createServer(onRequest);
+  // aigw keeps upstream connections alive in a pool; do not close them under it after node's 5 s default.
+  server.keepAliveTimeout = 120000;
+  server.headersTimeout = 125000;
+  server.requestTimeout = 0;
+}
+if (OPTS.log) fs.writeFileSync(OPTS.log, '', { flag: 'a' });
+server.listen(OPTS.port, OPTS.host, () => {
+  process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
+});
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
