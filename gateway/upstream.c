@@ -5,11 +5,20 @@
  * curl_multi_socket_action from inside that callback is not allowed. Completed transfers are
  * collected with curl_multi_info_read after each socket_action, outside curl callbacks, so
  * on_done handlers may start new transfers or free their request objects.
+ *
+ * Poll handles live as long as the socket, not as long as curl's interest in it: curl says
+ * CURL_POLL_REMOVE after every transfer on a keep-alive connection and asks again for the next
+ * one, and tearing the uv_poll_t down each time cost ~8 epoll_ctl calls per request (three of
+ * them failing, bench/profile.sh). So a REMOVE only parks the handle (readable interest kept,
+ * so an idle connection closed by the server is noticed and its handle stopped instead of
+ * spinning), and the handle is closed from CURLOPT_CLOSESOCKETFUNCTION when curl closes the
+ * socket. Sockets are found by fd in `socks`.
  */
 #include "gateway/upstream.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GW_EASY_POOL_MAX 256
 
@@ -17,6 +26,8 @@ typedef struct st_gw_upstream_sock_t {
     uv_poll_t poll;
     curl_socket_t fd;
     gw_upstream_t *up;
+    int events; /* UV_READABLE | UV_WRITABLE currently polled, 0 if stopped */
+    int parked; /* curl has no interest (between transfers) */
 } gw_upstream_sock_t;
 
 struct st_gw_upstream_t {
@@ -28,6 +39,8 @@ struct st_gw_upstream_t {
     size_t npool;
     size_t active;
     int in_socket_action; /* guards re-entrant info_read */
+    gw_upstream_sock_t **socks; /* by fd */
+    size_t nsocks;
 };
 
 static void check_done(gw_upstream_t *up)
@@ -61,9 +74,17 @@ static void socket_action(gw_upstream_t *up, curl_socket_t fd, int events)
         check_done(up);
 }
 
+static void set_events(gw_upstream_sock_t *s, int events);
+
 static void on_poll(uv_poll_t *handle, int status, int events)
 {
     gw_upstream_sock_t *s = handle->data;
+    if (s->parked) {
+        /* an idle keep-alive connection became readable (closed or garbage): stop watching;
+         * curl notices the dead connection when it tries to reuse it */
+        set_events(s, 0);
+        return;
+    }
     int flags = 0;
     if (status < 0)
         flags = CURL_CSELECT_ERR;
@@ -79,6 +100,48 @@ static void on_timer(uv_timer_t *t)
     socket_action(t->data, CURL_SOCKET_TIMEOUT, 0);
 }
 
+static void set_events(gw_upstream_sock_t *s, int events)
+{
+    if (events == s->events)
+        return;
+    if (events == 0)
+        uv_poll_stop(&s->poll);
+    else
+        uv_poll_start(&s->poll, events, on_poll);
+    s->events = events;
+}
+
+static gw_upstream_sock_t *sock_get(gw_upstream_t *up, curl_socket_t fd)
+{
+    if (fd < 0)
+        return NULL;
+    if ((size_t)fd >= up->nsocks) {
+        size_t n = up->nsocks ? up->nsocks : 64;
+        while (n <= (size_t)fd)
+            n *= 2;
+        gw_upstream_sock_t **p = realloc(up->socks, n * sizeof(*p));
+        if (p == NULL)
+            return NULL;
+        memset(p + up->nsocks, 0, (n - up->nsocks) * sizeof(*p));
+        up->socks = p;
+        up->nsocks = n;
+    }
+    gw_upstream_sock_t *s = up->socks[fd];
+    if (s != NULL)
+        return s;
+    if ((s = calloc(1, sizeof(*s))) == NULL)
+        return NULL;
+    s->fd = fd;
+    s->up = up;
+    if (uv_poll_init_socket(up->loop, &s->poll, fd) != 0) {
+        free(s);
+        return NULL;
+    }
+    s->poll.data = s;
+    up->socks[fd] = s;
+    return s;
+}
+
 static void on_sock_closed(uv_handle_t *h)
 {
     free(h->data);
@@ -87,34 +150,35 @@ static void on_sock_closed(uv_handle_t *h)
 static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
     gw_upstream_t *up = userp;
-    gw_upstream_sock_t *s = socketp;
+    gw_upstream_sock_t *s = socketp != NULL ? socketp : sock_get(up, fd);
+    if (s == NULL)
+        return what == CURL_POLL_REMOVE ? 0 : -1;
     if (what == CURL_POLL_REMOVE) {
-        if (s != NULL) {
-            uv_poll_stop(&s->poll);
-            uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-            curl_multi_assign(up->multi, fd, NULL);
-        }
+        s->parked = 1;
+        set_events(s, UV_READABLE);
         return 0;
     }
-    if (s == NULL) {
-        if ((s = calloc(1, sizeof(*s))) == NULL)
-            return -1;
-        s->fd = fd;
-        s->up = up;
-        if (uv_poll_init_socket(up->loop, &s->poll, fd) != 0) {
-            free(s);
-            return -1;
-        }
-        s->poll.data = s;
+    s->parked = 0;
+    if (socketp == NULL)
         curl_multi_assign(up->multi, fd, s);
-    }
     int events = 0;
     if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
         events |= UV_READABLE;
     if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
         events |= UV_WRITABLE;
-    uv_poll_start(&s->poll, events, on_poll);
+    set_events(s, events);
     return 0;
+}
+
+static int on_curl_closesocket(void *clientp, curl_socket_t fd)
+{
+    gw_upstream_t *up = clientp;
+    if (fd >= 0 && (size_t)fd < up->nsocks && up->socks[fd] != NULL) {
+        gw_upstream_sock_t *s = up->socks[fd];
+        up->socks[fd] = NULL;
+        uv_close((uv_handle_t *)&s->poll, on_sock_closed); /* drops the fd from epoll before close() */
+    }
+    return close(fd);
 }
 
 static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
@@ -165,6 +229,9 @@ void gw_upstream_destroy(gw_upstream_t *up)
     /* Transfers still attached are owned by their requests, which the loop is tearing down;
      * curl_multi_cleanup detaches them and closes the sockets (CURL_POLL_REMOVE callbacks). */
     curl_multi_cleanup(up->multi);
+    free(up->socks);
+    up->socks = NULL;
+    up->nsocks = 0;
     uv_timer_stop(&up->timer);
     uv_close((uv_handle_t *)&up->timer, on_timer_closed);
 }
@@ -179,6 +246,8 @@ CURL *gw_upstream_easy(gw_upstream_t *up)
         return NULL;
     }
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, on_curl_closesocket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, up);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)up->cfg->upstream.connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
