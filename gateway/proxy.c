@@ -44,6 +44,7 @@
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
 #define GW_USER_MAX 256
+#define GW_POSTFIELDS_MAX (64u * 1024) /* bodies up to this size are copied and handed to curl whole */
 #define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
 
 typedef enum {
@@ -90,6 +91,8 @@ struct st_gw_call_t {
     pol_restore_stream_t *restorer; /* reused */
     pol_buf_t resp_json;     /* buffered JSON response awaiting restore */
     long upstream_status;
+    int64_t upstream_length; /* Content-Length of the upstream response, -1 if none */
+    uint64_t upstream_received;
     int map_upstream_error; /* upstream answered >= 500: collect body, answer 502 */
     int curl_paused;
     int in_curl_cb;
@@ -183,6 +186,8 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->body = NULL;
     call->body_len = call->body_off = 0;
     call->upstream_status = 0;
+    call->upstream_length = -1;
+    call->upstream_received = 0;
     call->map_upstream_error = call->curl_paused = call->in_curl_cb = call->send_inflight = 0;
     call->upstream_done = call->upstream_failed = 0;
     call->status = 0;
@@ -400,6 +405,10 @@ static void start_response(gw_call_t *call)
     req->res.status = (int)call->upstream_status;
     req->res.reason = gw_status_reason((int)call->upstream_status);
     call->status = (int)call->upstream_status;
+    /* a body passed through unchanged keeps its length: h2o then frames it with Content-Length
+     * (no chunked encoding) and the last bytes go out with the final send */
+    if (call->restore == GW_RESTORE_NONE && call->upstream_length >= 0)
+        req->res.content_length = (size_t)call->upstream_length;
     add_aigw_headers(call);
     call->super.proceed = on_generator_proceed;
     call->super.stop = on_generator_stop;
@@ -461,6 +470,13 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
             call->t_headers_ns = now_ns();
         break;
     case 0:
+        if (nl == 14 && strncasecmp(name, "content-length", 14) == 0) {
+            int64_t v = 0;
+            size_t i = 0;
+            for (; i < vl && value[i] >= '0' && value[i] <= '9' && v < ((int64_t)1 << 50); i++)
+                v = v * 10 + (value[i] - '0');
+            call->upstream_length = i == vl && vl > 0 ? v : -1;
+        }
         if (call->need_restore && call->upstream_status >= 200 && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
             if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0)
                 call->restore = GW_RESTORE_SSE;
@@ -518,6 +534,9 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
                                              : pol_buf_append(&call->pending, p, n);
     if (rc < 0)
         return 0;
+    call->upstream_received += n;
+    if (call->restore == GW_RESTORE_NONE && call->upstream_length >= 0 && call->upstream_received >= (uint64_t)call->upstream_length)
+        call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
     call->overhead_ns += now_ns() - t0;
     call->in_curl_cb = 1;
     flush(call);
@@ -814,21 +833,16 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
         call->req_headers = curl_slist_append(call->req_headers, call->hdr.base);
     }
     /* the provider credential replaces the client's */
+    static const char *const auth_prefix[] = {
+        [PROV_AUTH_BEARER] = "Authorization: Bearer ",
+        [PROV_AUTH_X_GOOG] = "x-goog-api-key: ",
+        [PROV_AUTH_X_API_KEY] = "x-api-key: ",
+        [PROV_AUTH_KEY] = "Authorization: Key ",
+    };
+    const char *ap = auth_prefix[call->adapter->auth];
     pol_buf_reset(&call->hdr);
-    switch (call->adapter->auth) {
-    case PROV_AUTH_BEARER:
-        pol_buf_appendf(&call->hdr, "Authorization: Bearer %s", pc->api_key);
-        break;
-    case PROV_AUTH_X_GOOG:
-        pol_buf_appendf(&call->hdr, "x-goog-api-key: %s", pc->api_key);
-        break;
-    case PROV_AUTH_X_API_KEY:
-        pol_buf_appendf(&call->hdr, "x-api-key: %s", pc->api_key);
-        break;
-    case PROV_AUTH_KEY:
-        pol_buf_appendf(&call->hdr, "Authorization: Key %s", pc->api_key);
-        break;
-    }
+    if (pol_buf_append(&call->hdr, ap, strlen(ap)) != 0 || pol_buf_append(&call->hdr, pc->api_key, strlen(pc->api_key)) != 0)
+        return -1;
     call->req_headers = curl_slist_append(call->req_headers, call->hdr.base);
     sodium_memzero(call->hdr.base, call->hdr.len);
     call->req_headers = curl_slist_append(call->req_headers, "Expect:");
@@ -842,10 +856,22 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
         curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     } else {
         curl_easy_setopt(easy, CURLOPT_POST, 1L);
-        curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upstream_read);
-        curl_easy_setopt(easy, CURLOPT_READDATA, call);
-        curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_upstream_seek);
-        curl_easy_setopt(easy, CURLOPT_SEEKDATA, call);
+        if (call->body_len <= GW_POSTFIELDS_MAX) {
+            /* small bodies: a call-owned copy given whole, so curl sends headers and body in one
+             * write; the copy outlives the request pool if the client vanishes mid-transfer */
+            if (call->body != call->body_rewritten.base) {
+                pol_buf_reset(&call->body_rewritten);
+                if (pol_buf_append(&call->body_rewritten, call->body, call->body_len) != 0)
+                    return -1;
+                call->body = call->body_rewritten.base;
+            }
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call->body);
+        } else {
+            curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_upstream_read);
+            curl_easy_setopt(easy, CURLOPT_READDATA, call);
+            curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, on_upstream_seek);
+            curl_easy_setopt(easy, CURLOPT_SEEKDATA, call);
+        }
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);
         if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST"))) {
             char m[16];
@@ -879,7 +905,12 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     gw_call_t **hook = h2o_mem_alloc_shared(&req->pool, sizeof(*hook), on_req_dispose);
     *hook = call;
     w->inflight++;
-    snprintf(call->request_id, sizeof(call->request_id), "%s%016" PRIx64, w->id_prefix, ++w->seq);
+    /* request id: 16 hex digits random per worker and start + 16 hex digits of a counter */
+    memcpy(call->request_id, w->id_prefix, 16);
+    uint64_t seq = ++w->seq;
+    for (int i = 31; i >= 16; i--, seq >>= 4)
+        call->request_id[i] = "0123456789abcdef"[seq & 15];
+    call->request_id[32] = '\0';
 
     const char *path = req->path.base;
     size_t plen = req->path.len;

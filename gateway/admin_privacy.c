@@ -1,0 +1,306 @@
+/*
+ * Privacy admin routes (see admin_privacy.h): path matching, query decoding and status mapping
+ * around the blocking store calls. Every answer is JSON; error messages name the parameter that
+ * was wrong, never a value from the store. The store's error codes come from gateway/errors.h,
+ * so gw_error_status() gives the status.
+ */
+#include "gateway/admin_privacy.h"
+#include "gateway/errors.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_ID_BYTES GW_STORE_USER_ID_MAX
+
+static void set_error(int *status, int code, pol_buf_t *out, const char *msg)
+{
+    json_t *j = json_pack("{s:s}", "error", msg);
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    *status = code;
+    if (s != NULL)
+        pol_buf_append(out, s, strlen(s));
+    free(s);
+    json_decref(j);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes `n` bytes of `s` into out (NUL-terminated); '+' is a space when `plus`.
+ * @return 0, or -1 on a bad escape, an embedded NUL or overflow. */
+static int pct_decode(const char *s, size_t n, char *out, size_t outlen, int plus)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            int h, l;
+            if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 || (l = hexval(s[i + 2])) < 0)
+                return -1;
+            c = h * 16 + l;
+            i += 2;
+        } else if (c == '+' && plus) {
+            c = ' ';
+        }
+        if (c == 0 || o + 1 >= outlen)
+            return -1;
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+/* Finds parameter `name` in the query and decodes it into out. @return 1 found, 0 absent, -1 bad. */
+static int query_param(const char *q, const char *name, char *out, size_t outlen)
+{
+    size_t nl = strlen(name);
+    while (q != NULL && *q != '\0') {
+        const char *amp = strchr(q, '&');
+        size_t len = amp ? (size_t)(amp - q) : strlen(q);
+        if (len >= nl && strncmp(q, name, nl) == 0 && (len == nl || q[nl] == '=')) {
+            if (len == nl) {
+                out[0] = '\0';
+                return 1;
+            }
+            return pct_decode(q + nl + 1, len - nl - 1, out, outlen, 1) == 0 ? 1 : -1;
+        }
+        q = amp ? amp + 1 : NULL;
+    }
+    return 0;
+}
+
+int gw_admin_parse_time(const char *s, int64_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    char *end = NULL;
+    if (s[0] == '\0')
+        return -1;
+    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (end == NULL || *end != '\0') {
+        memset(&tm, 0, sizeof(tm));
+        end = strptime(s, "%Y-%m-%d", &tm);
+    }
+    if (end != NULL && *end == '\0') {
+        *out = (int64_t)timegm(&tm) * 1000000;
+        return 0;
+    }
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 0 || v > INT64_MAX / 1000000)
+        return -1;
+    *out = (int64_t)v * 1000000;
+    return 0;
+}
+
+/* Reads a time parameter. @return 0 (absent leaves *out 0), or -1 after writing a 400. */
+static int time_param(const char *q, const char *name, int64_t *out, int *status, pol_buf_t *json_out)
+{
+    char v[64], msg[160];
+    int rc = query_param(q, name, v, sizeof(v));
+    *out = 0;
+    if (rc == 0)
+        return 0;
+    if (rc < 0 || gw_admin_parse_time(v, out) != 0) {
+        snprintf(msg, sizeof(msg), "query parameter %s: expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix seconds", name);
+        set_error(status, 400, json_out, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int store_error(int rc, int *status, pol_buf_t *out)
+{
+    int code = gw_error_status(rc);
+    set_error(status, code, out,
+              code == 404   ? "no such user"
+              : code == 400 ? "invalid request"
+              : code == 503 ? "store unavailable"
+                            : "store error (see the gateway log)");
+    return 0;
+}
+
+static int handle_forget(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
+{
+    gw_erasure_receipt_t r;
+    int rc = gw_store_forget_user(st, id, &r);
+    if (rc != 0)
+        return store_error(rc, status, out);
+    json_t *j =
+        json_pack("{s:s, s:s, s:b, s:{s:I, s:I, s:I}, s:I, s:I}", "user", r.user_id, "tombstone", r.tombstone, "key_destroyed",
+                  r.key_destroyed, "deleted", "calls", (json_int_t)r.calls, "redactions", (json_int_t)r.redactions, "access_log",
+                  (json_int_t)r.access_log, "ledger_tombstoned", (json_int_t)r.ledger_tombstoned, "at", (json_int_t)r.at_us);
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (s == NULL || pol_buf_append(out, s, strlen(s)) != 0) {
+        free(s);
+        return store_error(GW_E_INTERNAL, status, out);
+    }
+    free(s);
+    *status = 200;
+    return 0;
+}
+
+static int buf_write(void *ctx, const char *p, size_t n)
+{
+    return pol_buf_append(ctx, p, n);
+}
+
+static int handle_export(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
+{
+    size_t mark = out->len;
+    int rc = gw_store_export_user(st, id, buf_write, out);
+    if (rc != 0) {
+        out->len = mark; /* drop a partial document */
+        return store_error(rc, status, out);
+    }
+    *status = 200;
+    return 0;
+}
+
+static int handle_consent(gw_store_t *st, const char *id, const char *body, size_t len, int *status, pol_buf_t *out)
+{
+    json_t *j = body ? json_loadb(body, len, 0, NULL) : NULL;
+    json_t *t = j ? json_object_get(j, "training") : NULL;
+    if (t == NULL || !json_is_boolean(t)) {
+        json_decref(j);
+        set_error(status, 400, out, "body: expected {\"training\": true|false}");
+        return 0;
+    }
+    int training = json_is_true(t);
+    json_decref(j);
+    int rc = gw_store_set_consent(st, id, training);
+    if (rc != 0)
+        return store_error(rc, status, out);
+    json_t *r = json_pack("{s:s, s:b}", "id", id, "consent_training", training);
+    char *s = r ? json_dumps(r, JSON_COMPACT) : NULL;
+    json_decref(r);
+    if (s != NULL)
+        pol_buf_append(out, s, strlen(s));
+    free(s);
+    *status = 200;
+    return 0;
+}
+
+static int handle_redactions(gw_store_t *st, const char *q, int *status, pol_buf_t *out)
+{
+    gw_redaction_query_t rq;
+    char type[64], user[MAX_ID_BYTES + 1], route[512], cursor[32], limit[16];
+    int rc;
+    memset(&rq, 0, sizeof(rq));
+    if (time_param(q, "from", &rq.from_us, status, out) != 0 || time_param(q, "to", &rq.to_us, status, out) != 0)
+        return 0;
+    struct {
+        const char *name;
+        char *buf;
+        size_t len;
+        const char **dst;
+    } strs[] = {{"type", type, sizeof(type), &rq.entity_type},
+                {"user", user, sizeof(user), &rq.user_id},
+                {"route", route, sizeof(route), &rq.route}};
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        rc = query_param(q, strs[i].name, strs[i].buf, strs[i].len);
+        if (rc < 0) {
+            char msg[96];
+            snprintf(msg, sizeof(msg), "query parameter %s: bad encoding or too long", strs[i].name);
+            set_error(status, 400, out, msg);
+            return 0;
+        }
+        if (rc == 1 && strs[i].buf[0] != '\0')
+            *strs[i].dst = strs[i].buf;
+    }
+    char *end;
+    if ((rc = query_param(q, "cursor", cursor, sizeof(cursor))) != 0) {
+        rq.cursor = rc == 1 ? strtoll(cursor, &end, 10) : -1;
+        if (rc < 0 || *end != '\0' || rq.cursor <= 0) {
+            set_error(status, 400, out, "query parameter cursor: expected the next_cursor of the previous page");
+            return 0;
+        }
+    }
+    if ((rc = query_param(q, "limit", limit, sizeof(limit))) != 0) {
+        long v = rc == 1 ? strtol(limit, &end, 10) : -1;
+        if (rc < 0 || *end != '\0' || v < 1 || v > 1000) {
+            set_error(status, 400, out, "query parameter limit: expected 1 to 1000");
+            return 0;
+        }
+        rq.limit = (int)v;
+    }
+    if ((rc = gw_store_list_redactions(st, &rq, out)) != 0)
+        return store_error(rc, status, out);
+    *status = 200;
+    return 0;
+}
+
+int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path, const char *query, const char *body,
+                            size_t body_len, int *status, pol_buf_t *out)
+{
+    int rc;
+    if (strcmp(path, "/retention") == 0) {
+        if (strcmp(method, "GET") != 0) {
+            set_error(status, 405, out, "method not allowed (GET)");
+            return 0;
+        }
+        if ((rc = gw_store_retention_status(st, out)) != 0)
+            return store_error(rc, status, out);
+        *status = 200;
+        return 0;
+    }
+    if (strcmp(path, "/redactions") == 0) {
+        if (strcmp(method, "GET") != 0) {
+            set_error(status, 405, out, "method not allowed (GET)");
+            return 0;
+        }
+        return handle_redactions(st, query, status, out);
+    }
+    if (strcmp(path, "/redactions/summary") == 0) {
+        int64_t from, to;
+        if (strcmp(method, "GET") != 0) {
+            set_error(status, 405, out, "method not allowed (GET)");
+            return 0;
+        }
+        if (time_param(query, "from", &from, status, out) != 0 || time_param(query, "to", &to, status, out) != 0)
+            return 0;
+        if ((rc = gw_store_redaction_summary(st, from, to, out)) != 0)
+            return store_error(rc, status, out);
+        *status = 200;
+        return 0;
+    }
+    if (strncmp(path, "/users/", 7) != 0)
+        return GW_E_NOT_FOUND;
+    const char *idp = path + 7, *slash = strchr(idp, '/');
+    size_t idlen = slash ? (size_t)(slash - idp) : strlen(idp);
+    const char *rest = slash ? slash : "";
+    char id[MAX_ID_BYTES + 1];
+    int is_delete = rest[0] == '\0' && strcmp(method, "DELETE") == 0;
+    int is_export = strcmp(rest, "/export") == 0, is_consent = strcmp(rest, "/consent") == 0;
+    if (!is_delete && !is_export && !is_consent)
+        return GW_E_NOT_FOUND; /* GET /users/{id}, POST /users/{id}/credits: other roles' routes */
+    if (idlen == 0 || pct_decode(idp, idlen, id, sizeof(id), 0) != 0) {
+        set_error(status, 400, out, "user id: empty, badly encoded or longer than 256 bytes");
+        return 0;
+    }
+    if (is_delete)
+        return handle_forget(st, id, status, out);
+    if (is_export) {
+        if (strcmp(method, "GET") != 0) {
+            set_error(status, 405, out, "method not allowed (GET)");
+            return 0;
+        }
+        return handle_export(st, id, status, out);
+    }
+    if (strcmp(method, "PUT") != 0) {
+        set_error(status, 405, out, "method not allowed (PUT)");
+        return 0;
+    }
+    return handle_consent(st, id, body, body_len, status, out);
+}

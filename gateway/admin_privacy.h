@@ -1,0 +1,39 @@
+/*
+ * Admin API routes of the privacy role (issue 5; DESIGN.md section 4), as a plain function the
+ * admin router calls from its thread pool after authentication and the role check:
+ *
+ *   DELETE /users/{id}            erasure; 200 with the receipt
+ *   GET    /users/{id}/export     the export document (buffered; see gw_store_export_user to stream)
+ *   PUT    /users/{id}/consent    body {"training": true|false}; 200 {"id","consent_training"}
+ *   GET    /redactions            ?from&to&type&user&route&cursor&limit: one page, newest first
+ *   GET    /redactions/summary    ?from&to: counts per entity type per UTC day
+ *   GET    /retention             per class: TTL, rows, oldest, next expiry; next purge run
+ *
+ * Times in queries are a date (2025-11-21, UTC midnight), an RFC 3339 UTC time
+ * (2025-11-21T10:00:00Z) or Unix seconds; in answers they are µs since the epoch.
+ */
+#ifndef AIGW_GATEWAY_ADMIN_PRIVACY_H
+#define AIGW_GATEWAY_ADMIN_PRIVACY_H
+
+#include <stddef.h>
+#include "gateway/store/store.h"
+#include "policy/buf.h"
+
+/**
+ * Handles one request. `path` is what follows /admin/api (e.g. "/users/alice/export"), without
+ * the query; `query` the part after '?' (may be NULL); `body` (borrowed, `body_len` bytes, may
+ * be NULL). On return *status holds the HTTP status and `json_out` (appended) the JSON body,
+ * {"error": "..."} for 4xx/5xx (never echoing a user's data).
+ * @return 0 when the route is one of the above (whatever the status), or GW_E_NOT_FOUND when it
+ *         is not, so the router can try its other handlers (GET /users/{id} is the ops route).
+ */
+int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path, const char *query, const char *body,
+                            size_t body_len, int *status, pol_buf_t *json_out);
+
+/**
+ * Parses a query-string time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix seconds.
+ * @param out µs since the epoch. @return 0, or -1 when `s` is none of these.
+ */
+int gw_admin_parse_time(const char *s, int64_t *out);
+
+#endif

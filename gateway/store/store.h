@@ -1,0 +1,254 @@
+/*
+ * gw_store: the privacy store (issue 5; data model in DESIGN.md section 5).
+ *
+ * One interface over two backends: SQLite (embedded default, `{"driver":"sqlite","path":...}`)
+ * and PostgreSQL (`{"driver":"postgres","dsn":...}`, several aigw instances may share one
+ * database). Workers hand call and access records to gw_store_submit_*, which never blocks on
+ * disk: records go into a bounded queue that one writer thread commits in groups (one
+ * transaction per batch). A full queue is reported (GW_STORE_E_FULL: answer 503 + Retry-After),
+ * never a dropped record. The writer also runs the purge job (expired rows, deleted in batches
+ * of GW_STORE_PURGE_BATCH rows). Admin routes and the CLI call the blocking operations below
+ * from a thread pool or the CLI, never from a worker loop; they are serialised with the writer.
+ *
+ * Times are microseconds since the Unix epoch (int64) everywhere. Bodies are encrypted with the
+ * user's data key (policy/crypto.h) before they reach the database; redactions hold a keyed hash
+ * of the value, never the value. docs/internals/store.md has the schema and the limits.
+ */
+#ifndef AIGW_GATEWAY_STORE_H
+#define AIGW_GATEWAY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "gateway/accesslog.h"
+#include "gateway/errors.h"
+#include "policy/buf.h"
+#include "policy/retention.h"
+
+typedef struct st_gw_store_t gw_store_t;
+
+/* Errors (0 = OK): names for the store's cases, values from the one vocabulary in
+ * gateway/errors.h so each maps to its HTTP status with gw_error_status(). Details (database
+ * messages, never bound values) go to stderr. */
+#define GW_STORE_E_FULL GW_E_UNAVAILABLE   /* queue full: backpressure, answer 503 with Retry-After */
+#define GW_STORE_E_CLOSED GW_E_UNAVAILABLE /* the store is shutting down (or its writer is paused) */
+#define GW_STORE_E_INVAL GW_E_BAD_REQUEST  /* bad argument (empty or too long user id, bad query parameter) */
+#define GW_STORE_E_NOTFOUND GW_E_NOT_FOUND /* no such user */
+#define GW_STORE_E_DB GW_E_INTERNAL        /* database error */
+#define GW_STORE_E_CRYPTO GW_E_INTERNAL    /* a key or ciphertext did not authenticate */
+#define GW_STORE_E_NOMEM GW_E_INTERNAL     /* allocation failed */
+#define GW_STORE_E_WRITE GW_E_INTERNAL     /* the export write callback failed */
+
+/** Rows per purge statement: about 3 ms of write lock on SQLite (platform-facts.md section 6). */
+#define GW_STORE_PURGE_BATCH 100
+
+/** User id recorded for calls without an identified end user. */
+#define GW_STORE_ANON_USER "anonymous"
+
+/** Textual user ids are at most this many bytes (longer ids are refused with GW_STORE_E_INVAL). */
+#define GW_STORE_USER_ID_MAX 256
+
+/** One PII entity the scrubber acted on. The raw value is never part of it. */
+typedef struct st_gw_redaction_rec_t {
+    char *field;                  /* owned (malloc): JSON pointer of the scanned field, e.g. "/messages/0/content" */
+    char entity_type[32];         /* Presidio name, e.g. "EMAIL_ADDRESS" */
+    size_t start, end;            /* Unicode code point offsets into the field's decoded string */
+    char action[12];              /* "tokenize", "redact", "mask", "hash", "block", "allow" */
+    unsigned char value_hmac[16]; /* keyed BLAKE2b of the value (deployment key), for matching repeats */
+} gw_redaction_rec_t;
+
+/** One proxied call. Every pointer is owned by the record (malloc); gw_call_rec_free frees them. */
+typedef struct st_gw_call_rec_t {
+    char request_id[40]; /* unique; also the AEAD associated data of the bodies */
+    char *user_id;       /* NULL = GW_STORE_ANON_USER */
+    char *client;        /* client key name */
+    char provider[24];
+    char *model;
+    char *route;
+    int status;            /* HTTP status returned to the client */
+    int64_t started_at_us; /* 0 = now (store clock) */
+    int64_t duration_us;
+    char *usage_json; /* may be NULL */
+    int64_t cost_microcredits;
+    char *notrain_decision;         /* may be NULL */
+    int has_images;                 /* bodies carried images: they follow image_payload_hours */
+    char *request_body;             /* as sent upstream (already scrubbed); encrypted by the store; may be NULL */
+    size_t request_len;             /* bytes */
+    char *response_body;            /* as received; may be truncated by the caller; may be NULL */
+    size_t response_len;            /* bytes */
+    gw_redaction_rec_t *redactions; /* array of nredactions */
+    size_t nredactions;
+} gw_call_rec_t;
+
+/** One access log row (the skeleton's access log lines, kept 30 days). Pointers owned by the record (malloc). */
+typedef struct st_gw_store_access_rec_t {
+    char request_id[40]; /* may be empty */
+    char method[12];
+    char *route; /* path without the query string */
+    int status;
+    int64_t bytes_in;  /* request body bytes */
+    int64_t bytes_out; /* response body bytes */
+    char client_ip[48];
+    char *user_id; /* may be NULL */
+    int64_t at_us; /* 0 = now */
+    int64_t duration_us;
+    int64_t upstream_us; /* time waiting for the provider, -1 if not contacted */
+} gw_store_access_rec_t;
+
+/**
+ * Copies the access log's record (gateway/accesslog.h, borrowed) into a new store record the
+ * caller owns (gw_store_access_rec_free, or hand it to gw_store_submit_access).
+ * @return the copy, or NULL on allocation failure.
+ */
+gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a);
+
+/** Counters for /metrics; a snapshot taken under the queue lock. */
+typedef struct st_gw_store_stats_t {
+    uint64_t queue_depth, queue_max;
+    uint64_t calls_written, access_written, redactions_written;
+    uint64_t rejected_full;  /* submissions answered GW_STORE_E_FULL */
+    uint64_t write_failures; /* records that could not be written even alone (logged on stderr) */
+    uint64_t batches;        /* committed transactions */
+    uint64_t last_batch_us, max_batch_us;
+    uint64_t purged[POL_RET_NCLASSES]; /* rows (image_payload: bodies) removed per class since open */
+    uint64_t max_purge_batch_us;       /* longest purge statement + commit (write lock held) */
+    int64_t last_purge_at_us;
+} gw_store_stats_t;
+
+/** What an erasure did. */
+typedef struct st_gw_erasure_receipt_t {
+    char user_id[GW_STORE_USER_ID_MAX + 1];
+    char tombstone[48]; /* "erased:<random hex>": the ledger's new user id */
+    int key_destroyed;  /* 1 when a data key row existed and was deleted */
+    int64_t calls, redactions, access_log, ledger_tombstoned;
+    int64_t at_us;
+} gw_erasure_receipt_t;
+
+/** Rows a purge removed (or would remove, dry run), per class. */
+typedef struct st_gw_purge_counts_t {
+    int64_t rows[POL_RET_NCLASSES];
+} gw_purge_counts_t;
+
+/** A redaction review query; zero/NULL fields are not filtered on. */
+typedef struct st_gw_redaction_query_t {
+    int64_t from_us, to_us;  /* [from, to) on the redaction time; 0 = open */
+    const char *entity_type; /* borrowed */
+    const char *user_id;     /* borrowed */
+    const char *route;       /* borrowed */
+    int64_t cursor;          /* 0 = first page; else the next_cursor of the previous page */
+    int limit;               /* 1..1000, 0 = 100 */
+} gw_redaction_query_t;
+
+/**
+ * Opens the store: connects, applies the versioned migrations, checks the master key against
+ * the one recorded in the database, re-applies TTLs to existing rows when the retention config
+ * changed since the last start, and starts the writer thread.
+ * @param store_cfg borrowed config "store" object: {"driver":"sqlite","path":"var/aigw.db"} or
+ *        {"driver":"postgres","dsn":"..."}; optional "queue_max" (records, default 16384),
+ *        "batch_max" (records per transaction, 1..1024, default 256), "purge_interval_s" (default 60, 0 =
+ *        only on demand). NULL = SQLite at var/aigw.db.
+ * @param retention_cfg borrowed "retention" object (policy/retention.h), NULL = defaults.
+ * @param log_bodies borrowed JSON string "none" | "scrubbed" (default scrubbed), or NULL.
+ * @param master_key_file path of the key file (refused if group/world accessible).
+ * @return the store, or NULL with what and where in `err`.
+ */
+gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, const json_t *log_bodies,
+                          const char *master_key_file, char *err, size_t errlen);
+
+/** Drains the queue (every submitted record is written), joins the writer, closes. NULL is fine. */
+void gw_store_close(gw_store_t *st);
+
+/**
+ * Hands a call record to the writer without blocking on disk (a short mutex only).
+ * @return 0 (the store took ownership of `rec` and everything it points to), GW_STORE_E_FULL
+ *         (queue full; `rec` still belongs to the caller, nothing was recorded) or
+ *         GW_STORE_E_CLOSED.
+ */
+int gw_store_submit_call(gw_store_t *st, gw_call_rec_t *rec);
+
+/** Same contract as gw_store_submit_call, for an access log record. */
+int gw_store_submit_access(gw_store_t *st, gw_store_access_rec_t *rec);
+
+/** Frees a record and what it points to (NULL is fine). */
+void gw_call_rec_free(gw_call_rec_t *rec);
+void gw_store_access_rec_free(gw_store_access_rec_t *rec);
+
+/** Fills `out` with the current counters. */
+void gw_store_stats(gw_store_t *st, gw_store_stats_t *out);
+
+/**
+ * Blocks until every record submitted before the call is committed (tests, erasure, export).
+ * @return 0, or GW_STORE_E_CLOSED when the writer is stopped or paused (it does not wait then).
+ */
+int gw_store_flush(gw_store_t *st);
+
+/**
+ * Erases a user: first deletes the user row holding the wrapped data key and commits
+ * (crypto-shredding: their bodies are unreadable in every copy from then on), then deletes their
+ * calls, redactions and access log rows, and replaces their ledger user id by a tombstone
+ * ("erased:<random>") so amounts still add up. Idempotent.
+ * @param receipt filled with the counts. @return 0, GW_STORE_E_INVAL, or GW_STORE_E_DB.
+ */
+int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt_t *receipt);
+
+/**
+ * Streams one JSON document with the user's consent, calls (bodies decrypted), redaction
+ * entries, ledger and access log through `write` (called many times with borrowed bytes;
+ * returns 0, or non-zero to abort). @return 0, GW_STORE_E_NOTFOUND (no user row), GW_STORE_E_WRITE
+ * when `write` failed, GW_STORE_E_CRYPTO, GW_STORE_E_DB.
+ */
+int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void *ctx, const char *p, size_t n), void *ctx);
+
+/** Records training consent (creates the user and their data key if new). @return 0 or an error. */
+int gw_store_set_consent(gw_store_t *st, const char *user_id, int training);
+
+/** @param training receives 0/1. @return 0, GW_STORE_E_NOTFOUND, or an error. */
+int gw_store_get_consent(gw_store_t *st, const char *user_id, int *training);
+
+/**
+ * Appends a page of the redaction log as JSON to `json_out`:
+ * {"items":[{"id","request_id","user","route","field","type","start","end","action","value_hmac","at"}],
+ *  "next_cursor":"N"|null}, newest first. @return 0, GW_STORE_E_INVAL, GW_STORE_E_DB.
+ */
+int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, pol_buf_t *json_out);
+
+/**
+ * Appends counts per entity type per UTC day in [from, to) (0 = open) as JSON:
+ * {"from","to","days":[{"day":"YYYY-MM-DD","type":"...","count":N}]}.
+ */
+int gw_store_redaction_summary(gw_store_t *st, int64_t from_us, int64_t to_us, pol_buf_t *json_out);
+
+/**
+ * Appends the retention status as JSON: {"now","next_purge_run","classes":[{"class","config_key",
+ * "ttl_seconds","rows","oldest","next_expiry"}]} (times in µs, null when there is none).
+ */
+int gw_store_retention_status(gw_store_t *st, pol_buf_t *json_out);
+
+/**
+ * Deletes (or with dry_run counts) every row past its expires_at now, in batches of
+ * GW_STORE_PURGE_BATCH, each in its own transaction so ingest interleaves. `progress` (may be
+ * NULL) is called after each batch with the class, rows done and rows expected for that class.
+ * @param counts filled with rows per class. @return 0 or GW_STORE_E_DB.
+ */
+int gw_store_purge(gw_store_t *st, int dry_run, gw_purge_counts_t *counts,
+                   void (*progress)(void *ctx, pol_retention_class_t cls, int64_t done, int64_t total), void *ctx);
+
+/**
+ * Re-wraps every user's data key under the master key in `new_key_file` (bodies untouched), in
+ * one transaction, records the new key id, and keeps using the new key. Rows already wrapped by
+ * the new key are skipped, so an interrupted rotation can be re-run.
+ * @return 0, or GW_STORE_E_CRYPTO (a row did not unwrap with the current key) / GW_STORE_E_DB /
+ *         GW_STORE_E_INVAL (key file refused; message on stderr).
+ */
+int gw_store_rotate_master_key(gw_store_t *st, const char *new_key_file);
+
+/** Tests: replaces the clock (µs since epoch) used for "now"; NULL restores the real clock. */
+void gw_store_set_clock(gw_store_t *st, int64_t (*now_us)(void *ctx), void *ctx);
+
+/** Tests and maintenance: while paused the writer takes no records (the queue fills up). */
+void gw_store_pause_writer(gw_store_t *st, int paused);
+
+/** The store's master key id (16 hex digits, borrowed, valid until close or rotation). */
+const char *gw_store_master_key_id(gw_store_t *st);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * gw_store__db: the small SQL interface the store is written against, with two backends:
+ * store_sqlite.c (embedded, one file under var/) and store_pg.c (libpq, for several aigw
+ * instances sharing one database). Statements use `?` placeholders in both (the PostgreSQL
+ * backend rewrites them to $n); rows are stepped one at a time in both (single-row mode in
+ * libpq) so an export never holds a whole result in memory. Only the dialect differences that
+ * matter (DDL types, row locks) are left to the caller, which asks gw_store__db_kind().
+ *
+ * Rules for callers: a connection is used by one thread at a time (the store serialises with
+ * its own mutexes); a statement must be stepped to the end or reset before another statement
+ * runs on the same connection (libpq has one query in flight per connection).
+ */
+#ifndef AIGW_GATEWAY_STORE_DB_H
+#define AIGW_GATEWAY_STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct st_gw_store_db_t gw_store_db_t;
+typedef struct st_gw_store_stmt_t gw_store_stmt_t;
+
+typedef enum en_gw_store_db_kind_t { GW_STORE_DB_SQLITE = 1, GW_STORE_DB_PG = 2 } gw_store_db_kind_t;
+
+/* The backend's operations; the calls below dispatch through them. */
+typedef struct st_gw_store_db_ops_t {
+    void (*close)(gw_store_db_t *db);
+    const char *(*errmsg)(gw_store_db_t *db);
+    int (*exec)(gw_store_db_t *db, const char *sql);
+    gw_store_stmt_t *(*prepare)(gw_store_db_t *db, const char *sql);
+    int (*bind_int64)(gw_store_stmt_t *s, int i, int64_t v);
+    int (*bind_text)(gw_store_stmt_t *s, int i, const char *v);
+    int (*bind_blob)(gw_store_stmt_t *s, int i, const void *p, size_t n);
+    int (*step)(gw_store_stmt_t *s);
+    int (*col_isnull)(gw_store_stmt_t *s, int i);
+    int64_t (*col_int64)(gw_store_stmt_t *s, int i);
+    const char *(*col_text)(gw_store_stmt_t *s, int i);
+    const void *(*col_blob)(gw_store_stmt_t *s, int i, size_t *n);
+    int64_t (*changes)(gw_store_stmt_t *s);
+    void (*reset)(gw_store_stmt_t *s);
+    void (*finalize)(gw_store_stmt_t *s);
+    int (*broken)(gw_store_db_t *db);
+    int (*pipeline)(gw_store_db_t *db, int on);
+} gw_store_db_ops_t;
+
+/* Backends embed these first in their connection and statement structs. */
+struct st_gw_store_db_t {
+    const gw_store_db_ops_t *ops;
+    gw_store_db_kind_t kind;
+};
+struct st_gw_store_stmt_t {
+    gw_store_db_t *db;
+};
+
+/**
+ * Opens a SQLite database file (created if absent) with WAL, synchronous=NORMAL (set explicitly:
+ * Debian builds default WAL to FULL), secure_delete on, a 5 s busy timeout and
+ * SQLITE_OPEN_NOMUTEX (the store serialises access itself). @return the connection, or NULL
+ * with a message in `err`.
+ */
+gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errlen);
+
+/** Opens a PostgreSQL connection from a libpq conninfo string or URI. @return as above. */
+gw_store_db_t *gw_store__db_open_pg(const char *dsn, char *err, size_t errlen);
+
+/** Closes the connection (NULL is fine); every statement prepared on it must be finalized first. */
+static inline void gw_store__db_close(gw_store_db_t *db)
+{
+    if (db != NULL)
+        db->ops->close(db);
+}
+
+static inline gw_store_db_kind_t gw_store__db_kind(const gw_store_db_t *db)
+{
+    return db->kind;
+}
+
+/** The last error message of the connection (borrowed, valid until the next call on it). */
+static inline const char *gw_store__db_errmsg(gw_store_db_t *db)
+{
+    return db->ops->errmsg(db);
+}
+
+/** Runs one or more statements without parameters. @return 0, or -1 (see errmsg). */
+static inline int gw_store__db_exec(gw_store_db_t *db, const char *sql)
+{
+    return db->ops->exec(db, sql);
+}
+
+/**
+ * Prepares `sql` (borrowed) once; run it many times with bind/step/reset.
+ * @return the statement (owned by the caller, gw_store__db_finalize), or NULL (see errmsg).
+ */
+static inline gw_store_stmt_t *gw_store__db_prepare(gw_store_db_t *db, const char *sql)
+{
+    return db->ops->prepare(db, sql);
+}
+
+/* Binding, 1-based like SQLite. Text and blobs are copied. @return 0, or -1. */
+static inline int gw_store__bind_int64(gw_store_stmt_t *s, int i, int64_t v)
+{
+    return s->db->ops->bind_int64(s, i, v);
+}
+/* NULL binds SQL NULL */
+static inline int gw_store__bind_text(gw_store_stmt_t *s, int i, const char *v)
+{
+    return s->db->ops->bind_text(s, i, v);
+}
+/* p NULL binds SQL NULL */
+static inline int gw_store__bind_blob(gw_store_stmt_t *s, int i, const void *p, size_t n)
+{
+    return s->db->ops->bind_blob(s, i, p, n);
+}
+
+/** Runs the statement or fetches its next row. @return 1 = a row is available, 0 = done, -1 = error. */
+static inline int gw_store__step(gw_store_stmt_t *s)
+{
+    return s->db->ops->step(s);
+}
+
+/* Columns of the current row, 0-based; pointers are valid until the next step or reset. */
+static inline int gw_store__col_isnull(gw_store_stmt_t *s, int i)
+{
+    return s->db->ops->col_isnull(s, i);
+}
+static inline int64_t gw_store__col_int64(gw_store_stmt_t *s, int i)
+{
+    return s->db->ops->col_int64(s, i);
+}
+/* NULL for SQL NULL */
+static inline const char *gw_store__col_text(gw_store_stmt_t *s, int i)
+{
+    return s->db->ops->col_text(s, i);
+}
+static inline const void *gw_store__col_blob(gw_store_stmt_t *s, int i, size_t *n)
+{
+    return s->db->ops->col_blob(s, i, n);
+}
+
+/** Rows changed by the last INSERT/UPDATE/DELETE stepped to completion on `s`. */
+static inline int64_t gw_store__changes(gw_store_stmt_t *s)
+{
+    return s->db->ops->changes(s);
+}
+
+/** Abandons pending rows and clears bindings, so the statement can be bound again. */
+static inline void gw_store__reset(gw_store_stmt_t *s)
+{
+    s->db->ops->reset(s);
+}
+
+/** Releases the statement (NULL is fine). */
+static inline void gw_store__db_finalize(gw_store_stmt_t *s)
+{
+    if (s != NULL)
+        s->db->ops->finalize(s);
+}
+
+/**
+ * Pipelining (PostgreSQL; a no-op on SQLite). Between on and off, INSERT/UPDATE/DELETE
+ * statements are sent without waiting for their results (gw_store__step returns 0 at once and
+ * gw_store__changes is unknown); a statement that returns rows first collects the pending
+ * results. Turning it off collects the rest. Use inside a transaction opened before `on` and
+ * committed after `off`. @return 0, or -1 when any pipelined statement failed (then roll back).
+ */
+static inline int gw_store__db_pipeline(gw_store_db_t *db, int on)
+{
+    return db->ops->pipeline(db, on);
+}
+
+/** @return 1 when the connection is broken (PostgreSQL: after one reconnect attempt failed), else 0. */
+static inline int gw_store__db_broken(gw_store_db_t *db)
+{
+    return db->ops->broken(db);
+}
+
+#endif
