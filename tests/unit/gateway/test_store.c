@@ -52,7 +52,8 @@ static int64_t fx_clock(void *ctx)
 static gw_store_db_t *raw_open(fx_t *fx)
 {
     char err[256];
-    gw_store_db_t *db = use_pg ? gw_store__db_open_pg(fx->dsn, err, sizeof(err)) : gw_store__db_open_sqlite(fx->db, err, sizeof(err));
+    gw_store_db_t *db =
+        use_pg ? gw_store__db_open_pg(fx->dsn, err, sizeof(err)) : gw_store__db_open_sqlite(fx->db, err, sizeof(err));
     if (db == NULL)
         fail_msg("raw open: %s", err);
     return db;
@@ -97,7 +98,8 @@ static gw_store_t *open_store_ex(fx_t *fx, const char *retention, const char *lo
 {
     char cfg[1024];
     if (use_pg)
-        snprintf(cfg, sizeof(cfg), "{\"driver\":\"postgres\",\"dsn\":\"%s\",\"purge_interval_s\":0%s}", fx->dsn, extra ? extra : "");
+        snprintf(cfg, sizeof(cfg), "{\"driver\":\"postgres\",\"dsn\":\"%s\",\"purge_interval_s\":0%s}", fx->dsn,
+                 extra ? extra : "");
     else
         snprintf(cfg, sizeof(cfg), "{\"driver\":\"sqlite\",\"path\":\"%s\",\"purge_interval_s\":0%s}", fx->db, extra ? extra : "");
     json_t *sc = json_loads(cfg, 0, NULL);
@@ -369,8 +371,8 @@ static void test_ttl_purge(void **state)
     fx->clock = T0 + 3 * DAY / 24;
     assert_int_equal(gw_store_purge(fx->st, 0, &pc, NULL, NULL), 0);
     assert_int_equal(pc.rows[POL_RET_IMAGE_PAYLOAD], 1);
-    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ? AND request_ct IS NULL AND nonce IS NULL", "img-1"),
-                     1);
+    assert_int_equal(
+        raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ? AND request_ct IS NULL AND nonce IS NULL", "img-1"), 1);
 
     /* T0 + 31 days: the 3 access rows of T0 go (dry run first: counted, not deleted). */
     fx->clock = T0 + 31 * DAY;
@@ -493,8 +495,8 @@ static void test_erasure(void **state)
     }
     char cmd[2000];
     if (!use_pg) {
-        snprintf(cmd, sizeof(cmd), "cp '%s' '%s.bak' && (test ! -f '%s-wal' || cp '%s-wal' '%s.bak-wal')", fx->db, fx->db,
-                 fx->db, fx->db, fx->db);
+        snprintf(cmd, sizeof(cmd), "cp '%s' '%s.bak' && (test ! -f '%s-wal' || cp '%s-wal' '%s.bak-wal')", fx->db, fx->db, fx->db,
+                 fx->db, fx->db);
         assert_int_equal(system(cmd), 0);
     }
     /* Sanity: before the erasure the backup does decrypt with the current master key. */
@@ -518,8 +520,8 @@ static void test_erasure(void **state)
 
     /* No row names the user; the ledger still adds up under the tombstone; bob is untouched. */
     const char *tables[] = {"SELECT COUNT(*) FROM users WHERE id = ?", "SELECT COUNT(*) FROM calls WHERE user_id = ?",
-                            "SELECT COUNT(*) FROM redactions WHERE user_id = ?", "SELECT COUNT(*) FROM access_log WHERE user_id = ?",
-                            "SELECT COUNT(*) FROM ledger WHERE user_id = ?"};
+                            "SELECT COUNT(*) FROM redactions WHERE user_id = ?",
+                            "SELECT COUNT(*) FROM access_log WHERE user_id = ?", "SELECT COUNT(*) FROM ledger WHERE user_id = ?"};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
         assert_int_equal(raw_count(fx, tables[i], uid), 0);
     assert_int_equal(raw_count(fx, "SELECT CAST(SUM(amount_microcredits) AS BIGINT) FROM ledger WHERE user_id = ?", rc.tombstone),
@@ -617,6 +619,23 @@ static void test_no_plaintext(void **state)
         assert_false(file_contains(fx->db, marker));
         fx->st = open_store(fx, NULL);
     }
+    if (use_pg) {
+        /* The server's files (heap, WAL) when they are ours to read: the scripted test server. */
+        char dir[300], cmd[800];
+        const char *env = getenv("AIGW_PG_DIR");
+        snprintf(dir, sizeof(dir), "%s/data", env ? env : "");
+        if (env == NULL)
+            snprintf(dir, sizeof(dir), "/tmp/aigw-pg-%d/data", (int)getuid());
+        gw_store_db_t *db = raw_open(fx);
+        int checkpointed = gw_store__db_exec(db, "CHECKPOINT") == 0; /* heap pages on disk, not only in WAL */
+        gw_store__db_close(db);
+        if (checkpointed && access(dir, R_OK | X_OK) == 0) {
+            snprintf(cmd, sizeof(cmd), "grep -rqa MODEL-MARKER-77 '%s'", dir);
+            assert_int_equal(system(cmd), 0); /* the search does find what is stored in clear */
+            snprintf(cmd, sizeof(cmd), "grep -rqa '%s' '%s'", marker, dir);
+            assert_int_not_equal(system(cmd), 0);
+        }
+    }
     /* Every stored ciphertext, on both backends: no marker, and each one opens to the body. */
     gw_store_db_t *db = raw_open(fx);
     gw_store_stmt_t *s = gw_store__db_prepare(db, "SELECT request_ct, response_ct FROM calls");
@@ -639,7 +658,8 @@ static void test_no_plaintext(void **state)
     int rc;
     json_t *doc = export_json(fx->st, "carol", &rc);
     assert_int_equal(rc, 0);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "calls"), 199), "request_body")), body);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "calls"), 199), "request_body")),
+                        body);
     json_decref(doc);
 }
 
@@ -815,8 +835,8 @@ static void test_master_key_mode(void **state)
 static void test_redaction_review(void **state)
 {
     fx_t *fx = *state;
-    submit_call(fx->st, mkcall("d1", "alice", T0, NULL, NULL, 3));           /* E, P, E on day 0 */
-    submit_call(fx->st, mkcall("d2", "bob", T0 + DAY, NULL, NULL, 2));       /* E, P on day 1 */
+    submit_call(fx->st, mkcall("d1", "alice", T0, NULL, NULL, 3));       /* E, P, E on day 0 */
+    submit_call(fx->st, mkcall("d2", "bob", T0 + DAY, NULL, NULL, 2));   /* E, P on day 1 */
     gw_call_rec_t *r = mkcall("d3", "bob", T0 + DAY + 5, NULL, NULL, 1); /* E on day 1, other route */
     free(r->route);
     r->route = strdup("/gemini/v1beta/models");
@@ -895,7 +915,8 @@ static void test_ledger_append_only(void **state)
     assert_int_not_equal(gw_store__db_exec(db, "DELETE FROM ledger"), 0);
     assert_int_not_equal(gw_store__db_exec(db, "UPDATE ledger SET amount_microcredits = 6"), 0);
     assert_int_not_equal(
-        gw_store__db_exec(db, "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at) VALUES ('u', 'r', 'grant', 5, 1)"),
+        gw_store__db_exec(
+            db, "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at) VALUES ('u', 'r', 'grant', 5, 1)"),
         0); /* (request_id, kind) unique */
     assert_int_equal(gw_store__db_exec(db, "UPDATE ledger SET user_id = 'erased:x'"), 0);
     gw_store__db_close(db);
@@ -947,19 +968,19 @@ static int pg_group_teardown(void **state)
     return 0;
 }
 
-#define SUITE(T)                                                                                                                 \
-    cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),                                                    \
-        cmocka_unit_test_setup_teardown(test_ttl_purge, setup, teardown),                                                        \
-        cmocka_unit_test_setup_teardown(test_ttl_change_reapplied, setup, teardown),                                             \
-        cmocka_unit_test_setup_teardown(test_writer_purges_on_schedule, setup, teardown),                                        \
-        cmocka_unit_test_setup_teardown(test_erasure, setup, teardown),                                                          \
-        cmocka_unit_test_setup_teardown(test_no_plaintext, setup, teardown),                                                     \
-        cmocka_unit_test_setup_teardown(test_log_bodies_none, setup, teardown),                                                  \
-        cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),                                                       \
-        cmocka_unit_test_setup_teardown(test_concurrent_submit, setup, teardown),                                                \
-        cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),                                                         \
-        cmocka_unit_test_setup_teardown(test_master_key_mode, setup, teardown),                                                  \
-        cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),                                                 \
+#define SUITE(T)                                                                                                                   \
+    cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),                                                      \
+        cmocka_unit_test_setup_teardown(test_ttl_purge, setup, teardown),                                                          \
+        cmocka_unit_test_setup_teardown(test_ttl_change_reapplied, setup, teardown),                                               \
+        cmocka_unit_test_setup_teardown(test_writer_purges_on_schedule, setup, teardown),                                          \
+        cmocka_unit_test_setup_teardown(test_erasure, setup, teardown),                                                            \
+        cmocka_unit_test_setup_teardown(test_no_plaintext, setup, teardown),                                                       \
+        cmocka_unit_test_setup_teardown(test_log_bodies_none, setup, teardown),                                                    \
+        cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),                                                         \
+        cmocka_unit_test_setup_teardown(test_concurrent_submit, setup, teardown),                                                  \
+        cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),                                                           \
+        cmocka_unit_test_setup_teardown(test_master_key_mode, setup, teardown),                                                    \
+        cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),                                                   \
         cmocka_unit_test_setup_teardown(test_ledger_append_only, setup, teardown)
 
 int main(int argc, char **argv)

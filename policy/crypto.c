@@ -1,0 +1,190 @@
+/*
+ * Crypto envelope (see crypto.h). Every key lives in its own sodium_malloc allocation, which
+ * puts it between guard pages, tries to mlock it (so it never reaches swap) and wipes it on
+ * sodium_free; the page is made read-only once the key is written so a stray write faults.
+ * Wrapping a data key is the same AEAD as sealing a body, with the user id as associated data.
+ */
+#include "policy/crypto.h"
+
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct st_pol_key_t {
+    unsigned char k[POL_CRYPTO_KEY_BYTES];
+};
+
+int pol_crypto_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+static pol_key_t *key_alloc(void)
+{
+    /* sodium_malloc aborts before sodium_init (it needs the page size); init is idempotent. */
+    if (sodium_init() < 0)
+        return NULL;
+    return sodium_malloc(sizeof(pol_key_t));
+}
+
+static void key_seal_ro(pol_key_t *k)
+{
+    sodium_mprotect_readonly(k);
+}
+
+pol_key_t *pol_key_new_random(void)
+{
+    pol_key_t *k = key_alloc();
+    if (k == NULL)
+        return NULL;
+    crypto_aead_xchacha20poly1305_ietf_keygen(k->k);
+    key_seal_ro(k);
+    return k;
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+pol_key_t *pol_key_from_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    pol_key_t *k = key_alloc();
+    if (k == NULL)
+        return NULL;
+    if (n == POL_CRYPTO_KEY_BYTES) {
+        /* 32 bytes that are all hex digits could also be half a hex key: raw wins, since a
+         * hex key file is always 64 digits. */
+        memcpy(k->k, s, POL_CRYPTO_KEY_BYTES);
+        key_seal_ro(k);
+        return k;
+    }
+    size_t b = 0, e = n;
+    while (b < e && is_space(s[b]))
+        b++;
+    while (e > b && is_space(s[e - 1]))
+        e--;
+    size_t got = 0;
+    if (e - b != 2 * POL_CRYPTO_KEY_BYTES ||
+        sodium_hex2bin(k->k, sizeof(k->k), (const char *)s + b, e - b, NULL, &got, NULL) != 0 || got != POL_CRYPTO_KEY_BYTES) {
+        sodium_free(k);
+        return NULL;
+    }
+    key_seal_ro(k);
+    return k;
+}
+
+void pol_key_free(pol_key_t *k)
+{
+    if (k != NULL)
+        sodium_free(k); /* wipes, then unmaps (read-only pages are made writable first) */
+}
+
+void pol_key_hex(const pol_key_t *k, char out[2 * POL_CRYPTO_KEY_BYTES + 1])
+{
+    sodium_bin2hex(out, 2 * POL_CRYPTO_KEY_BYTES + 1, k->k, POL_CRYPTO_KEY_BYTES);
+}
+
+void pol_key_id(const pol_key_t *k, char out[POL_CRYPTO_KEY_ID_CHARS + 1])
+{
+    static const char label[] = "aigw master key id";
+    unsigned char h[POL_CRYPTO_KEY_ID_CHARS / 2];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)label, sizeof(label) - 1, k->k, sizeof(k->k));
+    sodium_bin2hex(out, POL_CRYPTO_KEY_ID_CHARS + 1, h, sizeof(h));
+}
+
+int pol_crypto_wrap(const pol_key_t *mk, const pol_key_t *dk, const char *user_id, unsigned char out[POL_CRYPTO_WRAPPED_BYTES])
+{
+    return pol_crypto_seal(mk, user_id, strlen(user_id), dk->k, POL_CRYPTO_KEY_BYTES, out, out + POL_CRYPTO_NONCE_BYTES);
+}
+
+pol_key_t *pol_crypto_unwrap(const pol_key_t *mk, const unsigned char *w, size_t wlen, const char *user_id)
+{
+    if (w == NULL || wlen != POL_CRYPTO_WRAPPED_BYTES)
+        return NULL;
+    pol_key_t *k = key_alloc();
+    if (k == NULL)
+        return NULL;
+    if (pol_crypto_open(mk, user_id, strlen(user_id), w, w + POL_CRYPTO_NONCE_BYTES, wlen - POL_CRYPTO_NONCE_BYTES, k->k) != 0) {
+        sodium_free(k);
+        return NULL;
+    }
+    key_seal_ro(k);
+    return k;
+}
+
+int pol_crypto_seal(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt, size_t n,
+                    unsigned char nonce[POL_CRYPTO_NONCE_BYTES], unsigned char *ct)
+{
+    unsigned long long clen = 0;
+    randombytes_buf(nonce, POL_CRYPTO_NONCE_BYTES);
+    return crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, pt, n, (const unsigned char *)ad, adlen, NULL, nonce, dk->k) == 0
+               ? 0
+               : -1;
+}
+
+int pol_crypto_open(const pol_key_t *dk, const char *ad, size_t adlen, const unsigned char nonce[POL_CRYPTO_NONCE_BYTES],
+                    const unsigned char *ct, size_t ctlen, unsigned char *pt)
+{
+    unsigned long long plen = 0;
+    if (ctlen < POL_CRYPTO_TAG_BYTES)
+        return -1;
+    return crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen, NULL, ct, ctlen, (const unsigned char *)ad, adlen, nonce, dk->k) ==
+                   0
+               ? 0
+               : -1;
+}
+
+struct st_pol_keyring_t {
+    size_t n;
+    pol_key_t *slots; /* n keys in one sodium_malloc region */
+};
+
+pol_keyring_t *pol_keyring_new(size_t n)
+{
+    pol_keyring_t *r = calloc(1, sizeof(*r));
+    if (r == NULL || n == 0 || n > SIZE_MAX / sizeof(pol_key_t) || sodium_init() < 0 ||
+        (r->slots = sodium_allocarray(n, sizeof(pol_key_t))) == NULL) {
+        free(r);
+        return NULL;
+    }
+    r->n = n;
+    sodium_memzero(r->slots, n * sizeof(pol_key_t));
+    sodium_mprotect_readonly(r->slots);
+    return r;
+}
+
+void pol_keyring_free(pol_keyring_t *r)
+{
+    if (r == NULL)
+        return;
+    sodium_free(r->slots);
+    free(r);
+}
+
+const pol_key_t *pol_keyring_unwrap(pol_keyring_t *r, size_t i, const pol_key_t *mk, const unsigned char *w, size_t wlen,
+                                    const char *user_id)
+{
+    if (i >= r->n)
+        return NULL;
+    pol_key_t *k = &r->slots[i];
+    int ok = 0;
+    sodium_mprotect_readwrite(r->slots);
+    if (w != NULL && wlen == POL_CRYPTO_WRAPPED_BYTES)
+        ok = pol_crypto_open(mk, user_id, strlen(user_id), w, w + POL_CRYPTO_NONCE_BYTES, wlen - POL_CRYPTO_NONCE_BYTES, k->k) == 0;
+    if (!ok)
+        sodium_memzero(k, sizeof(*k));
+    sodium_mprotect_readonly(r->slots);
+    return ok ? k : NULL;
+}
+
+void pol_keyring_wipe(pol_keyring_t *r, size_t i)
+{
+    if (i >= r->n)
+        return;
+    sodium_mprotect_readwrite(r->slots);
+    sodium_memzero(&r->slots[i], sizeof(pol_key_t));
+    sodium_mprotect_readonly(r->slots);
+}

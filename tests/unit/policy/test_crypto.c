@@ -1,0 +1,108 @@
+/* Unit tests for policy/crypto: the envelope (key parsing, wrap/unwrap bound to the user,
+ * AEAD bound to the request id) fails closed on every mismatch. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include "policy/crypto.h"
+
+static int setup(void **state)
+{
+    return pol_crypto_init();
+}
+
+static void test_key_parse(void **state)
+{
+    const char *hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    char text[80], out[65];
+    snprintf(text, sizeof(text), "  %s\n", hex);
+    pol_key_t *k = pol_key_from_bytes(text, strlen(text));
+    assert_non_null(k);
+    pol_key_hex(k, out);
+    assert_string_equal(out, hex);
+
+    unsigned char raw[32];
+    for (int i = 0; i < 32; i++)
+        raw[i] = (unsigned char)i;
+    pol_key_t *k2 = pol_key_from_bytes(raw, sizeof(raw));
+    assert_non_null(k2);
+    char id1[17], id2[17];
+    pol_key_id(k, id1);
+    pol_key_id(k2, id2);
+    assert_string_equal(id1, id2); /* same bytes, same id */
+    assert_int_equal(strlen(id1), 16);
+
+    assert_null(pol_key_from_bytes(hex, 63)); /* short */
+    assert_null(pol_key_from_bytes("zz", 2)); /* not hex */
+    char bad[65];
+    memcpy(bad, hex, 64);
+    bad[10] = 'g';
+    assert_null(pol_key_from_bytes(bad, 64));
+    pol_key_free(k);
+    pol_key_free(k2);
+}
+
+static void test_wrap_bound_to_user_and_master(void **state)
+{
+    pol_key_t *mk = pol_key_new_random(), *mk2 = pol_key_new_random(), *dk = pol_key_new_random();
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    char a[65], b[65], id1[17], id2[17];
+    assert_int_equal(pol_crypto_wrap(mk, dk, "alice", w), 0);
+    pol_key_t *got = pol_crypto_unwrap(mk, w, sizeof(w), "alice");
+    assert_non_null(got);
+    pol_key_hex(dk, a);
+    pol_key_hex(got, b);
+    assert_string_equal(a, b);
+    assert_null(pol_crypto_unwrap(mk, w, sizeof(w), "bob"));    /* moved to another user's row */
+    assert_null(pol_crypto_unwrap(mk2, w, sizeof(w), "alice")); /* other master key */
+    assert_null(pol_crypto_unwrap(mk, w, sizeof(w) - 1, "alice"));
+    w[30] ^= 1;
+    assert_null(pol_crypto_unwrap(mk, w, sizeof(w), "alice")); /* tampered */
+    pol_key_id(mk, id1);
+    pol_key_id(mk2, id2);
+    assert_string_not_equal(id1, id2);
+    pol_key_free(got);
+    pol_key_free(mk);
+    pol_key_free(mk2);
+    pol_key_free(dk);
+}
+
+static void test_seal_open(void **state)
+{
+    pol_key_t *dk = pol_key_new_random(), *other = pol_key_new_random();
+    const char *msg = "{\"messages\":[{\"content\":\"hello <EMAIL_ADDRESS_1>\"}]}";
+    size_t n = strlen(msg);
+    unsigned char nonce[POL_CRYPTO_NONCE_BYTES], nonce2[POL_CRYPTO_NONCE_BYTES], ct[128], ct2[128], pt[128];
+    assert_int_equal(pol_crypto_seal(dk, "req-1", 5, msg, n, nonce, ct), 0);
+    assert_null(memmem(ct, n + POL_CRYPTO_TAG_BYTES, "hello", 5)); /* no plaintext in the ciphertext */
+    assert_int_equal(pol_crypto_open(dk, "req-1", 5, nonce, ct, n + POL_CRYPTO_TAG_BYTES, pt), 0);
+    assert_memory_equal(pt, msg, n);
+    assert_int_equal(pol_crypto_open(dk, "req-2", 5, nonce, ct, n + POL_CRYPTO_TAG_BYTES, pt), -1);    /* other request id */
+    assert_int_equal(pol_crypto_open(other, "req-1", 5, nonce, ct, n + POL_CRYPTO_TAG_BYTES, pt), -1); /* other key */
+    assert_int_equal(pol_crypto_open(dk, "req-1", 5, nonce, ct, 3, pt), -1);                           /* shorter than a tag */
+    /* Fresh nonce per seal: the same plaintext never gives the same ciphertext. */
+    assert_int_equal(pol_crypto_seal(dk, "req-1", 5, msg, n, nonce2, ct2), 0);
+    assert_memory_not_equal(nonce, nonce2, sizeof(nonce));
+    assert_memory_not_equal(ct, ct2, n);
+    ct[0] ^= 0x80;
+    assert_int_equal(pol_crypto_open(dk, "req-1", 5, nonce, ct, n + POL_CRYPTO_TAG_BYTES, pt), -1); /* tampered */
+    /* Empty body. */
+    assert_int_equal(pol_crypto_seal(dk, "r", 1, "", 0, nonce, ct), 0);
+    assert_int_equal(pol_crypto_open(dk, "r", 1, nonce, ct, POL_CRYPTO_TAG_BYTES, pt), 0);
+    pol_key_free(dk);
+    pol_key_free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_parse),
+        cmocka_unit_test(test_wrap_bound_to_user_and_master),
+        cmocka_unit_test(test_seal_open),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
