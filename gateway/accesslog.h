@@ -19,12 +19,12 @@ typedef struct st_gw_accesslog_t gw_accesslog_t;
 
 /** One record; strings are borrowed for the duration of gw_accesslog_write(). */
 typedef struct st_gw_access_rec_t {
-    int64_t time_us;     /* wall clock at request start, µs since the epoch */
+    int64_t time_us; /* wall clock at request start, µs since the epoch */
     const char *request_id;
     const char *method;
-    const char *route;   /* path without query */
-    const char *client;  /* client name from config, NULL if unauthenticated */
-    const char *user;    /* end-user id, NULL if none */
+    const char *route;  /* path without query */
+    const char *client; /* client name from config, NULL if unauthenticated */
+    const char *user;   /* end-user id, NULL if none */
     const char *provider;
     const char *remote_ip;
     const char *protocol; /* "HTTP/1.1", "HTTP/2" */
@@ -34,7 +34,7 @@ typedef struct st_gw_access_rec_t {
     int64_t upstream_us; /* time waiting on the provider, -1 if not contacted */
     int64_t overhead_us; /* time spent inside aigw */
     int64_t total_us;
-    const char *error;   /* aigw error code ("upstream_timeout"), NULL if none */
+    const char *error; /* aigw error code ("upstream_timeout"), NULL if none */
 } gw_access_rec_t;
 
 /**

@@ -56,15 +56,14 @@ static const struct st_scalar_key_t scalar_keys[] = {
 #undef OFF
 
 /* Top-level keys parsed here (besides the scalar rows' first segments). */
-static const char *const structured_keys[] = {"listen", "clients", "admin_tokens", "providers", "limits", "upstream",
-                                              "access_log"};
+static const char *const structured_keys[] = {"listen", "clients", "admin_tokens", "providers", "limits", "upstream", "access_log"};
 /* Top-level sections validated by their own modules. */
-static const char *const module_sections[] = {"pii",     "training", "retention", "pricing",     "credits", "store",
-                                              "models",  "log_bodies", "rate_limits", "metrics"};
+static const char *const module_sections[] = {"pii",   "training", "retention",  "pricing",     "credits",
+                                              "store", "models",   "log_bodies", "rate_limits", "metrics"};
 /* Keys allowed inside the structured objects that are scalar-table parents. */
 static const char *const limits_keys[] = {"max_request_body_bytes"};
-static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms",
-                                            "max_connections", "ca_file"};
+static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections",
+                                            "ca_file"};
 static const char *const access_log_keys[] = {"path"};
 
 static void set_err(char *err, size_t errlen, const char *origin, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -439,8 +438,8 @@ static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, ch
             set_err(err, errlen, origin, "%s.api_key: expected a string", where);
             return -1;
         }
-        if (tier != NULL && (!json_is_string(tier) || (strcmp(json_string_value(tier), "paid") != 0 &&
-                                                       strcmp(json_string_value(tier), "free") != 0))) {
+        if (tier != NULL && (!json_is_string(tier) ||
+                             (strcmp(json_string_value(tier), "paid") != 0 && strcmp(json_string_value(tier), "free") != 0))) {
             set_err(err, errlen, origin, "%s.tier: expected \"paid\" or \"free\"", where);
             return -1;
         }
@@ -551,8 +550,8 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
     json_object_foreach(cfg->root, k, v)
     {
         if (!in_list(k, structured_keys, sizeof(structured_keys) / sizeof(structured_keys[0])) &&
-            !in_list(k, module_sections, sizeof(module_sections) / sizeof(module_sections[0])) &&
-            strcmp(k, "workers") != 0 && strcmp(k, "drain_timeout_ms") != 0 && strcmp(k, "master_key_file") != 0) {
+            !in_list(k, module_sections, sizeof(module_sections) / sizeof(module_sections[0])) && strcmp(k, "workers") != 0 &&
+            strcmp(k, "drain_timeout_ms") != 0 && strcmp(k, "master_key_file") != 0) {
             set_err(err, errlen, origin, "%s: unknown key (see docs/config.md)", k);
             goto fail;
         }

@@ -26,8 +26,8 @@ typedef struct st_gw_listen_conf_t {
 } gw_listen_conf_t;
 
 typedef struct st_gw_client_conf_t {
-    char *name;                                 /* shown in logs and reports */
-    unsigned char key_hash[GW_KEY_HASH_BYTES];  /* BLAKE2b-256 of the client key; the key itself is not kept */
+    char *name;                                /* shown in logs and reports */
+    unsigned char key_hash[GW_KEY_HASH_BYTES]; /* BLAKE2b-256 of the client key; the key itself is not kept */
 } gw_client_conf_t;
 
 typedef struct st_gw_admin_token_conf_t {
@@ -43,11 +43,11 @@ typedef struct st_gw_provider_conf_t {
 } gw_provider_conf_t;
 
 typedef struct st_gw_config_t {
-    char *path;                /* file it came from, or "<embedded defaults>" */
-    json_t *root;              /* whole document after ${ENV} expansion; owned */
-    gw_listen_conf_t *listen;  /* nlisten >= 1 */
+    char *path;               /* file it came from, or "<embedded defaults>" */
+    json_t *root;             /* whole document after ${ENV} expansion; owned */
+    gw_listen_conf_t *listen; /* nlisten >= 1 */
     size_t nlisten;
-    unsigned workers;          /* worker threads; 0 in the file means one per core */
+    unsigned workers; /* worker threads; 0 in the file means one per core */
     size_t max_request_body_bytes;
     struct {
         uint64_t connect_timeout_ms;    /* TCP + TLS connect */

@@ -17,12 +17,12 @@ static int in_set(const char *name, size_t len, const char *const *set)
     return 0;
 }
 
-static const char *const hop_by_hop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-                                         "transfer-encoding", "upgrade", "http2-settings", NULL};
+static const char *const hop_by_hop[] = {"connection",        "keep-alive", "proxy-connection", "te", "trailer",
+                                         "transfer-encoding", "upgrade",    "http2-settings",   NULL};
 
-static const char *const drop_req[] = {"host", "content-length", "expect", "authorization", "x-api-key", "x-goog-api-key",
-                                       "accept-encoding", "cookie", "proxy-authorization", "forwarded", "x-forwarded-for",
-                                       NULL};
+static const char *const drop_req[] = {
+    "host",   "content-length",      "expect",    "authorization",   "x-api-key", "x-goog-api-key", "accept-encoding",
+    "cookie", "proxy-authorization", "forwarded", "x-forwarded-for", NULL};
 
 static const char *const drop_resp[] = {"content-length", "content-encoding", "server", "date", "set-cookie", NULL};
 
@@ -45,8 +45,7 @@ static int is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
-int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value,
-                          size_t *value_len)
+int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value, size_t *value_len)
 {
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;

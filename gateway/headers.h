@@ -34,7 +34,6 @@ int gw_headers_drop_response(const char *name, size_t len);
  * status line ("HTTP/1.1 200 OK", "HTTP/2 200"), 2 for the blank end-of-headers line, -1 for
  * anything malformed.
  */
-int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value,
-                          size_t *value_len);
+int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value, size_t *value_len);
 
 #endif

@@ -12,24 +12,23 @@
 
 #define AIGW_VERSION "0.1.0"
 
-static const char usage[] =
-    "aigw " AIGW_VERSION " - privacy-enforcing gateway for AI provider APIs\n"
-    "\n"
-    "usage: aigw <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  serve [--config FILE]     run the gateway (without --config: embedded defaults,\n"
-    "                            keys from AIGW_CLIENT_KEY and OPENAI_API_KEY)\n"
-    "  check --config FILE       validate a config file and exit\n"
-    "  scrub [--config FILE]     JSON lines {\"text\": ...} on stdin -> scrubbed text and entities\n"
-    "                            (Unicode code point offsets) on stdout, same engine as serve\n"
-    "  help                      this text\n"
-    "\n"
-    "options:\n"
-    "  -h, --help                help (also after a command)\n"
-    "  -v, --version             print the version\n"
-    "\n"
-    "Config reference: docs/config.md. Routes and examples: README.md.\n";
+static const char usage[] = "aigw " AIGW_VERSION " - privacy-enforcing gateway for AI provider APIs\n"
+                            "\n"
+                            "usage: aigw <command> [options]\n"
+                            "\n"
+                            "commands:\n"
+                            "  serve [--config FILE]     run the gateway (without --config: embedded defaults,\n"
+                            "                            keys from AIGW_CLIENT_KEY and OPENAI_API_KEY)\n"
+                            "  check --config FILE       validate a config file and exit\n"
+                            "  scrub [--config FILE]     JSON lines {\"text\": ...} on stdin -> scrubbed text and entities\n"
+                            "                            (Unicode code point offsets) on stdout, same engine as serve\n"
+                            "  help                      this text\n"
+                            "\n"
+                            "options:\n"
+                            "  -h, --help                help (also after a command)\n"
+                            "  -v, --version             print the version\n"
+                            "\n"
+                            "Config reference: docs/config.md. Routes and examples: README.md.\n";
 
 static const char *opt_config(int argc, char **argv, int *bad)
 {

@@ -44,7 +44,7 @@
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
 #define GW_USER_MAX 256
-#define GW_POSTFIELDS_MAX (64u * 1024) /* bodies up to this size are copied and handed to curl whole */
+#define GW_POSTFIELDS_MAX (64u * 1024)  /* bodies up to this size are copied and handed to curl whole */
 #define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
 
 typedef enum {
@@ -77,19 +77,19 @@ struct st_gw_call_t {
     pol_buf_t hdr;   /* scratch for one header line */
     struct curl_slist *req_headers;
     CURL *easy;
-    const char *body;  /* request body sent upstream (req->entity or a rewritten copy) */
+    const char *body; /* request body sent upstream (req->entity or a rewritten copy) */
     size_t body_len;
-    size_t body_off;   /* upload read position */
+    size_t body_off; /* upload read position */
     pol_buf_t body_rewritten;
-    gw_body_info_t info;     /* fields captured from the body */
-    pol_pii_session_t *pii;  /* tokens and findings of this request; reused */
-    size_t redactions;       /* findings count, for X-AIGW-Redactions */
+    gw_body_info_t info;    /* fields captured from the body */
+    pol_pii_session_t *pii; /* tokens and findings of this request; reused */
+    size_t redactions;      /* findings count, for X-AIGW-Redactions */
 
     /* response */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
-    int need_restore;        /* the session issued tokens */
+    int need_restore;               /* the session issued tokens */
     pol_restore_stream_t *restorer; /* reused */
-    pol_buf_t resp_json;     /* buffered JSON response awaiting restore */
+    pol_buf_t resp_json;            /* buffered JSON response awaiting restore */
     long upstream_status;
     int64_t upstream_length; /* Content-Length of the upstream response, -1 if none */
     uint64_t upstream_received;
@@ -109,9 +109,9 @@ struct st_gw_call_t {
     const char *error_code;
     uint64_t bytes_out;
     uint64_t t_start_ns;
-    uint64_t t_upstream_ns;   /* handed to curl */
-    uint64_t t_headers_ns;    /* upstream headers complete */
-    uint64_t overhead_ns;     /* inside aigw: before upstream + response processing */
+    uint64_t t_upstream_ns; /* handed to curl */
+    uint64_t t_headers_ns;  /* upstream headers complete */
+    uint64_t overhead_ns;   /* inside aigw: before upstream + response processing */
     int64_t wall_start_us;
 };
 
@@ -535,7 +535,8 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
     if (rc < 0)
         return 0;
     call->upstream_received += n;
-    if (call->restore == GW_RESTORE_NONE && call->upstream_length >= 0 && call->upstream_received >= (uint64_t)call->upstream_length)
+    if (call->restore == GW_RESTORE_NONE && call->upstream_length >= 0 &&
+        call->upstream_received >= (uint64_t)call->upstream_length)
         call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
     call->overhead_ns += now_ns() - t0;
     call->in_curl_cb = 1;
@@ -598,8 +599,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             char msg[300];
             int timeout = result == CURLE_OPERATION_TIMEDOUT;
             snprintf(msg, sizeof(msg), "aigw: cannot reach upstream %s: %s", call->provider->name, curl_easy_strerror(result));
-            send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL,
-                       msg);
+            send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL, msg);
         } else {
             call->error_code = "upstream_reset";
             call->upstream_done = 1;
@@ -695,8 +695,9 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
 static int path_has_dot_segment(const char *p, size_t len)
 {
     for (size_t i = 0; i + 1 < len && p[i] != '?'; i++)
-        if (p[i] == '/' && p[i + 1] == '.' && (i + 2 == len || p[i + 2] == '/' || p[i + 2] == '?' ||
-                                               (p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/' || p[i + 3] == '?'))))
+        if (p[i] == '/' && p[i + 1] == '.' &&
+            (i + 2 == len || p[i + 2] == '/' || p[i + 2] == '?' ||
+             (p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/' || p[i + 3] == '?'))))
             return 1;
     return 0;
 }

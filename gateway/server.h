@@ -38,7 +38,7 @@ typedef struct st_gw_server_t {
     gw_privacy_t *privacy;      /* owned: PII engine + per-adapter field matchers */
     gw_worker_t *workers;
     unsigned nworkers;
-    volatile int draining;      /* set once by the signal thread */
+    volatile int draining; /* set once by the signal thread */
 } gw_server_t;
 
 struct st_gw_worker_t {
@@ -46,18 +46,18 @@ struct st_gw_worker_t {
     unsigned id;
     pthread_t thread;
     uv_loop_t loop;
-    h2o_context_t ctx;          /* its `loop` is &loop */
-    int *listen_fds;            /* bound by the main thread, one per listener */
+    h2o_context_t ctx; /* its `loop` is &loop */
+    int *listen_fds;   /* bound by the main thread, one per listener */
     uv_tcp_t *listeners;
     h2o_accept_ctx_t *accept_ctx;
     gw_upstream_t *upstream;
     uv_async_t stop_async;
     uv_timer_t drain_timer;
     int draining;
-    size_t inflight;            /* requests accepted and not yet disposed */
-    uint64_t seq;               /* request counter for ids */
-    char id_prefix[17];         /* random per worker and start, hex */
-    gw_call_t *free_calls;      /* pool of per-request contexts */
+    size_t inflight;       /* requests accepted and not yet disposed */
+    uint64_t seq;          /* request counter for ids */
+    char id_prefix[17];    /* random per worker and start, hex */
+    gw_call_t *free_calls; /* pool of per-request contexts */
     gw_privacy_scratch_t privacy;
     pol_buf_t log_scratch;
 };

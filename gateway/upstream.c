@@ -38,7 +38,7 @@ struct st_gw_upstream_t {
     CURL *pool[GW_EASY_POOL_MAX];
     size_t npool;
     size_t active;
-    int in_socket_action; /* guards re-entrant info_read */
+    int in_socket_action;       /* guards re-entrant info_read */
     gw_upstream_sock_t **socks; /* by fd */
     size_t nsocks;
 };

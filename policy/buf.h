@@ -16,7 +16,10 @@ typedef struct st_pol_buf_t {
     size_t cap; /* bytes allocated */
 } pol_buf_t;
 
-#define POL_BUF_INIT {NULL, 0, 0}
+#define POL_BUF_INIT                                                                                                               \
+    {                                                                                                                              \
+        NULL, 0, 0                                                                                                                 \
+    }
 
 /**
  * Makes room for at least `extra` more bytes after `len`.

@@ -49,14 +49,15 @@ static void test_empty_object_gets_defaults(void **state)
 static void test_full_config(void **state)
 {
     char err[256];
-    gw_config_t *cfg = parse("{\"listen\":[{\"host\":\"::1\",\"port\":9000},{\"port\":9443,\"tls\":{\"cert\":\"c.pem\",\"key\":\"k.pem\"}}],"
-                             "\"workers\":3,\"limits\":{\"max_request_body_bytes\":4096},"
-                             "\"upstream\":{\"idle_timeout_ms\":500,\"ca_file\":\"ca.pem\"},"
-                             "\"clients\":[{\"name\":\"backend\",\"key\":\"0123456789abcdef-key\"}],"
-                             "\"admin_tokens\":[{\"role\":\"ops\",\"token\":\"ops-token-0123456789\"}],"
-                             "\"providers\":{\"openai\":{\"base_url\":\"http://127.0.0.1:1234/\",\"api_key\":\"sk-x\"}},"
-                             "\"pii\":{\"default_action\":\"redact\"}}",
-                             err, sizeof(err));
+    gw_config_t *cfg =
+        parse("{\"listen\":[{\"host\":\"::1\",\"port\":9000},{\"port\":9443,\"tls\":{\"cert\":\"c.pem\",\"key\":\"k.pem\"}}],"
+              "\"workers\":3,\"limits\":{\"max_request_body_bytes\":4096},"
+              "\"upstream\":{\"idle_timeout_ms\":500,\"ca_file\":\"ca.pem\"},"
+              "\"clients\":[{\"name\":\"backend\",\"key\":\"0123456789abcdef-key\"}],"
+              "\"admin_tokens\":[{\"role\":\"ops\",\"token\":\"ops-token-0123456789\"}],"
+              "\"providers\":{\"openai\":{\"base_url\":\"http://127.0.0.1:1234/\",\"api_key\":\"sk-x\"}},"
+              "\"pii\":{\"default_action\":\"redact\"}}",
+              err, sizeof(err));
     assert_non_null(cfg);
     assert_int_equal(cfg->nlisten, 2);
     assert_string_equal(cfg->listen[0].host, "::1");
@@ -137,7 +138,8 @@ static void test_errors_name_the_key(void **state)
     expect_error("{\"clients\":[{\"name\":\"b\",\"key\":\"short\"}]}", "clients[0].key: expected a secret of at least 12");
     expect_error("{\"clients\":[{\"name\":\"b\"}]}", "clients[0]: expected exactly one of");
     expect_error("{\"clients\":{}}", "clients: expected an array");
-    expect_error("{\"admin_tokens\":[{\"role\":\"root\",\"token\":\"0123456789abcdefgh\"}]}", "admin_tokens[0].role: expected one of");
+    expect_error("{\"admin_tokens\":[{\"role\":\"root\",\"token\":\"0123456789abcdefgh\"}]}",
+                 "admin_tokens[0].role: expected one of");
     expect_error("{\"providers\":{\"nope\":{\"base_url\":\"http://x\"}}}", "providers.nope: unknown provider");
     expect_error("{\"providers\":{\"openai\":{\"base_url\":\"ftp://x\"}}}", "providers.openai.base_url: expected an http");
     expect_error("{\"providers\":{\"openai\":{\"base_url\":\"http://x\",\"tier\":\"gold\"}}}", "providers.openai.tier");
@@ -148,8 +150,8 @@ static void test_embedded_default_parses(void **state)
 {
     char err[256];
     setenv("AIGW_CLIENT_KEY", "dev-key-0123456789", 1);
-    gw_config_t *cfg = gw_config_parse(gw_config_embedded_default, strlen(gw_config_embedded_default), "<embedded>", err,
-                                       sizeof(err));
+    gw_config_t *cfg =
+        gw_config_parse(gw_config_embedded_default, strlen(gw_config_embedded_default), "<embedded>", err, sizeof(err));
     assert_non_null(cfg);
     assert_int_equal(cfg->nclients, 1);
     assert_non_null(gw_config_provider(cfg, "openai"));
@@ -176,9 +178,12 @@ static void test_load_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_empty_object_gets_defaults), cmocka_unit_test(test_full_config),
-        cmocka_unit_test(test_key_hash_form),              cmocka_unit_test(test_env_expansion),
-        cmocka_unit_test(test_errors_name_the_key),        cmocka_unit_test(test_embedded_default_parses),
+        cmocka_unit_test(test_empty_object_gets_defaults),
+        cmocka_unit_test(test_full_config),
+        cmocka_unit_test(test_key_hash_form),
+        cmocka_unit_test(test_env_expansion),
+        cmocka_unit_test(test_errors_name_the_key),
+        cmocka_unit_test(test_embedded_default_parses),
         cmocka_unit_test(test_load_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

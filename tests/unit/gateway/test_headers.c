@@ -18,14 +18,29 @@
 static void test_request_headers(void **state)
 {
     /* hop-by-hop (RFC 9110 7.6.1), framing, client credentials, aigw's own */
-    const char *dropped[] = {"Connection", "keep-alive", "TE", "Transfer-Encoding", "Upgrade", "Proxy-Connection",
-                             "HTTP2-Settings", "Host", "content-length", "Expect", "Authorization", "x-api-key",
-                             "X-Goog-Api-Key", "Accept-Encoding", "Cookie", "X-AIGW-User", "x-aigw-anything"};
+    const char *dropped[] = {"Connection",
+                             "keep-alive",
+                             "TE",
+                             "Transfer-Encoding",
+                             "Upgrade",
+                             "Proxy-Connection",
+                             "HTTP2-Settings",
+                             "Host",
+                             "content-length",
+                             "Expect",
+                             "Authorization",
+                             "x-api-key",
+                             "X-Goog-Api-Key",
+                             "Accept-Encoding",
+                             "Cookie",
+                             "X-AIGW-User",
+                             "x-aigw-anything"};
     for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
         if (!DROP_REQ(dropped[i]))
             fail_msg("%s should not be forwarded upstream", dropped[i]);
-    const char *kept[] = {"content-type", "accept", "user-agent", "openai-organization", "openai-project", "anthropic-version",
-                          "prefer", "x-stainless-lang", "idempotency-key", "x-mock-delay-ms", "x-aigw"};
+    const char *kept[] = {
+        "content-type", "accept",           "user-agent",      "openai-organization", "openai-project", "anthropic-version",
+        "prefer",       "x-stainless-lang", "idempotency-key", "x-mock-delay-ms",     "x-aigw"};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         if (DROP_REQ(kept[i]))
             fail_msg("%s should be forwarded upstream", kept[i]);
@@ -107,8 +122,9 @@ static void test_authorization_parse(void **state)
 static void test_client_and_admin_lookup(void **state)
 {
     char err[256];
-    const char *json = "{\"clients\":[{\"name\":\"a\",\"key\":\"key-a-0123456789abc\"},{\"name\":\"b\",\"key\":\"key-b-0123456789abc\"}],"
-                       "\"admin_tokens\":[{\"role\":\"privacy\",\"token\":\"priv-0123456789abcdef\"}]}";
+    const char *json =
+        "{\"clients\":[{\"name\":\"a\",\"key\":\"key-a-0123456789abc\"},{\"name\":\"b\",\"key\":\"key-b-0123456789abc\"}],"
+        "\"admin_tokens\":[{\"role\":\"privacy\",\"token\":\"priv-0123456789abcdef\"}]}";
     gw_config_t *cfg = gw_config_parse(json, strlen(json), "t", err, sizeof(err));
     assert_non_null(cfg);
     const gw_client_conf_t *c = gw_auth_client(cfg, "key-b-0123456789abc", 19);
@@ -125,8 +141,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_headers),     cmocka_unit_test(test_response_headers),
-        cmocka_unit_test(test_parse_line), cmocka_unit_test(test_connection_listed),          cmocka_unit_test(test_authorization_parse),
-        cmocka_unit_test(test_client_and_admin_lookup),
+        cmocka_unit_test(test_parse_line),          cmocka_unit_test(test_connection_listed),
+        cmocka_unit_test(test_authorization_parse), cmocka_unit_test(test_client_and_admin_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
