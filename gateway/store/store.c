@@ -743,6 +743,12 @@ static void *writer_main(void *arg)
     }
     pthread_mutex_lock(&st->qlock);
     for (;;) {
+        /* Checked on every turn, not only when idle: under sustained ingest the queue is never
+         * empty, and the purge must still run (interleaved, one small batch per turn). */
+        if (!st->purge_running && st->purge_interval_us > 0 && mono_now_us() >= st->next_purge_mono_us) {
+            st->purge_running = 1;
+            purge_class = 0;
+        }
         while (!st->stopping && (st->qlen == 0 || st->paused) && !st->purge_running) {
             if (st->purge_interval_us <= 0) {
                 pthread_cond_wait(&st->qcond, &st->qlock);
