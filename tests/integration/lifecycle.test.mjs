@@ -157,10 +157,14 @@ test('SIGTERM drains in-flight streams and requests, refuses new work, exits 0',
       if (!signalled) {
         signalled = true;
         dgw.proc.kill('SIGTERM');
-        await sleep(300);
-        // While draining: no new connection is served (listener closed or /readyz 503).
-        const conn = await tryConnect(dgw.port);
-        during = conn === 'connected' ? await httpStatus(`${dgw.url}/readyz`) : conn;
+        // While draining (the stream has ~2 s to go): no new work is served, the listener is
+        // closed or /readyz says 503. Polled for up to 1.5 s so a loaded machine does not flake.
+        const end = Date.now() + 1500;
+        do {
+          await sleep(50);
+          const conn = await tryConnect(dgw.port);
+          during = conn === 'connected' ? await httpStatus(`${dgw.url}/readyz`) : conn;
+        } while (during === 200 && Date.now() < end);
       }
     }
     const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');

@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Integration tests: the real aigw binary, the mock provider and the official openai SDK.
 # Usage: tests/integration/run.sh [AIGW_BIN]   (ctest passes the binary path as $1)
-set -eu
+set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${1:-${AIGW_BIN:-$HERE/../../build/aigw}}
 case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
@@ -21,5 +21,8 @@ mkdir -p artifacts
 export AIGW_ARTIFACTS="$HERE/artifacts/$RUN_ID"
 mkdir -p "$AIGW_ARTIFACTS"
 ln -sfn "$RUN_ID" artifacts/latest
-ls -1d artifacts/[0-9]*-* artifacts/manual-* 2>/dev/null | sort | head -n -5 | xargs -r rm -rf
+find artifacts -mindepth 1 -maxdepth 1 -type d -name '[0-9]*-*' -printf '%f\n' | sort | head -n -5 |
+  while read -r old; do rm -rf "artifacts/$old"; done
+# Directories of direct `node --test` runs (manual-<pid>) are dropped after a day.
+find artifacts -mindepth 1 -maxdepth 1 -type d -name 'manual-*' -mmin +1440 -exec rm -rf {} +
 exec node --test --test-concurrency=1 ./*.test.mjs
