@@ -71,11 +71,13 @@ struct st_gw_call_t {
     const gw_provider_conf_t *provider;
     const gw_client_conf_t *client;
     char request_id[36];
-    pol_buf_t user;  /* end-user id, copied (outlives req->pool for the access log) */
-    pol_buf_t route; /* request path without query, copied */
-    pol_buf_t url;   /* upstream URL */
-    pol_buf_t hdr;   /* scratch for one header line */
-    struct curl_slist *req_headers;
+    pol_buf_t user;                 /* end-user id, copied (outlives req->pool for the access log) */
+    pol_buf_t route;                /* request path without query, copied */
+    pol_buf_t url;                  /* upstream URL */
+    pol_buf_t hdr;                  /* scratch for one header line */
+    struct curl_slist *req_headers; /* points into hdr_nodes: no per-request allocation */
+    struct curl_slist *hdr_nodes;   /* reused list nodes for the upstream headers */
+    size_t hdr_nodes_cap;
     CURL *easy;
     const char *body; /* request body sent upstream (req->entity or a rewritten copy) */
     size_t body_len;
@@ -139,7 +141,7 @@ static void release(gw_call_t *call)
     if (call->timer_ready)
         uv_timer_stop(&call->timer);
     if (call->req_headers != NULL) {
-        curl_slist_free_all(call->req_headers);
+        sodium_memzero(call->hdr.base, call->hdr.len); /* holds the provider key */
         call->req_headers = NULL;
     }
     call->state = GW_CALL_IDLE;
@@ -213,6 +215,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->route);
         pol_buf_free(&call->url);
         pol_buf_free(&call->hdr);
+        free(call->hdr_nodes);
         pol_buf_free(&call->pending);
         pol_buf_free(&call->inflight);
         pol_buf_free(&call->errbody);
@@ -819,6 +822,12 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
         return -1;
     call->easy = easy;
     curl_easy_setopt(easy, CURLOPT_URL, call->url.base);
+    /* Header lines go NUL-separated into call->hdr and are linked through call->hdr_nodes, both
+     * reused across requests (curl only reads the list; curl_slist_append would malloc twice
+     * per header). */
+    pol_buf_t *hb = &call->hdr;
+    size_t nlines = 0;
+    pol_buf_reset(hb);
     /* end-to-end headers */
     ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
     h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
@@ -827,11 +836,10 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
         if (gw_headers_drop_request(h->name->base, h->name->len) ||
             (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
             continue;
-        pol_buf_reset(&call->hdr);
-        if (pol_buf_append(&call->hdr, h->name->base, h->name->len) != 0 || pol_buf_append(&call->hdr, ": ", 2) != 0 ||
-            pol_buf_append(&call->hdr, h->value.base, h->value.len) != 0)
+        if (pol_buf_append(hb, h->name->base, h->name->len) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
+            pol_buf_append(hb, h->value.base, h->value.len) != 0 || pol_buf_append(hb, "", 1) != 0)
             return -1;
-        call->req_headers = curl_slist_append(call->req_headers, call->hdr.base);
+        nlines++;
     }
     /* the provider credential replaces the client's */
     static const char *const auth_prefix[] = {
@@ -841,14 +849,24 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
         [PROV_AUTH_KEY] = "Authorization: Key ",
     };
     const char *ap = auth_prefix[call->adapter->auth];
-    pol_buf_reset(&call->hdr);
-    if (pol_buf_append(&call->hdr, ap, strlen(ap)) != 0 || pol_buf_append(&call->hdr, pc->api_key, strlen(pc->api_key)) != 0)
+    if (pol_buf_append(hb, ap, strlen(ap)) != 0 || pol_buf_append(hb, pc->api_key, strlen(pc->api_key) + 1) != 0 ||
+        pol_buf_append(hb, "Expect:", 8) != 0)
         return -1;
-    call->req_headers = curl_slist_append(call->req_headers, call->hdr.base);
-    sodium_memzero(call->hdr.base, call->hdr.len);
-    call->req_headers = curl_slist_append(call->req_headers, "Expect:");
-    if (call->req_headers == NULL)
-        return -1;
+    nlines += 2;
+    if (nlines > call->hdr_nodes_cap) {
+        struct curl_slist *nodes = realloc(call->hdr_nodes, nlines * 2 * sizeof(*nodes));
+        if (nodes == NULL)
+            return -1;
+        call->hdr_nodes = nodes;
+        call->hdr_nodes_cap = nlines * 2;
+    }
+    char *line = hb->base;
+    for (size_t i = 0; i < nlines; i++) {
+        call->hdr_nodes[i].data = line;
+        call->hdr_nodes[i].next = i + 1 < nlines ? &call->hdr_nodes[i + 1] : NULL;
+        line += strlen(line) + 1;
+    }
+    call->req_headers = call->hdr_nodes;
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, call->req_headers);
     /* method and body */
     if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
