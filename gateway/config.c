@@ -25,6 +25,8 @@ const char gw_config_embedded_default[] =
     "{\n"
     "  \"listen\": [{\"host\": \"127.0.0.1\", \"port\": 8080}],\n"
     "  \"clients\": [{\"name\": \"backend\", \"key\": \"${AIGW_CLIENT_KEY}\"}],\n"
+    "  \"master_key_file\": \"${AIGW_MASTER_KEY_FILE:-var/master.key}\",\n"
+    "  \"store\": {\"driver\": \"sqlite\", \"path\": \"${AIGW_DB:-var/aigw.db}\"},\n"
     "  \"providers\": {\"openai\": {\"base_url\": \"${OPENAI_BASE_URL:-https://api.openai.com}\",\n"
     "                             \"api_key\": \"${OPENAI_API_KEY:-}\"}}\n"
     "}\n";

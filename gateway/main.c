@@ -7,28 +7,38 @@
 #include <string.h>
 
 #include "gateway/cmd_scrub.h"
+#include "gateway/cmd_store.h"
 #include "gateway/config.h"
 #include "gateway/server.h"
 
 #define AIGW_VERSION "0.1.0"
 
-static const char usage[] = "aigw " AIGW_VERSION " - privacy-enforcing gateway for AI provider APIs\n"
-                            "\n"
-                            "usage: aigw <command> [options]\n"
-                            "\n"
-                            "commands:\n"
-                            "  serve [--config FILE]     run the gateway (without --config: embedded defaults,\n"
-                            "                            keys from AIGW_CLIENT_KEY and OPENAI_API_KEY)\n"
-                            "  check --config FILE       validate a config file and exit\n"
-                            "  scrub [--config FILE]     JSON lines {\"text\": ...} on stdin -> scrubbed text and entities\n"
-                            "                            (Unicode code point offsets) on stdout, same engine as serve\n"
-                            "  help                      this text\n"
-                            "\n"
-                            "options:\n"
-                            "  -h, --help                help (also after a command)\n"
-                            "  -v, --version             print the version\n"
-                            "\n"
-                            "Config reference: docs/config.md. Routes and examples: README.md.\n";
+static const char usage[] =
+    "aigw " AIGW_VERSION " - privacy-enforcing gateway for AI provider APIs\n"
+    "\n"
+    "usage: aigw <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--config FILE]     run the gateway (without --config: embedded defaults,\n"
+    "                            keys from AIGW_CLIENT_KEY and OPENAI_API_KEY)\n"
+    "  check --config FILE       validate a config file and exit\n"
+    "  scrub [--config FILE]     JSON lines {\"text\": ...} on stdin -> scrubbed text and entities\n"
+    "                            (Unicode code point offsets) on stdout, same engine as serve\n"
+    "  keygen [FILE]             write a new master key (mode 0600; default: the config's master_key_file)\n"
+    "  purge [--dry-run]         delete what is past its retention now, print counts per class\n"
+    "  user forget ID            erasure: destroy the user's data key, delete their rows, print a receipt\n"
+    "  user export ID            the user's calls (decrypted), redactions and consent as JSON\n"
+    "  user consent ID [on|off]  set or show the user's training consent\n"
+    "  keys rotate --new-key F   re-wrap every user key under a new master key\n"
+    "  help                      this text\n"
+    "\n"
+    "Commands other than serve/check/help take --config FILE (default: the embedded config).\n"
+    "\n"
+    "options:\n"
+    "  -h, --help                help (also after a command)\n"
+    "  -v, --version             print the version\n"
+    "\n"
+    "Config reference: docs/config.md. Routes and examples: README.md.\n";
 
 static const char *opt_config(int argc, char **argv, int *bad)
 {
@@ -117,6 +127,14 @@ int main(int argc, char **argv)
         return gw_cmd_scrub(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "keygen") == 0)
+        return gw_cmd_keygen(argc - 1, argv + 1);
+    if (strcmp(cmd, "purge") == 0)
+        return gw_cmd_purge(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0)
+        return gw_cmd_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "keys") == 0)
+        return gw_cmd_keys(argc - 1, argv + 1);
     fprintf(stderr, "aigw: unknown command \"%s\" (see aigw --help)\n", cmd);
     return 2;
 }

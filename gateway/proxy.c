@@ -34,6 +34,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "gateway/admin.h"
 #include "gateway/auth.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
@@ -44,6 +45,7 @@
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
 #define GW_USER_MAX 256
+#define GW_LOG_BODY_MAX (1u << 20)      /* response bytes kept for the encrypted call log */
 #define GW_POSTFIELDS_MAX (64u * 1024)  /* bodies up to this size are copied and handed to curl whole */
 #define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
 
@@ -92,6 +94,7 @@ struct st_gw_call_t {
     int need_restore;               /* the session issued tokens */
     pol_restore_stream_t *restorer; /* reused */
     pol_buf_t resp_json;            /* buffered JSON response awaiting restore */
+    pol_buf_t resp_log;             /* response as the provider sent it, for the call log (capped) */
     long upstream_status;
     int64_t upstream_length; /* Content-Length of the upstream response, -1 if none */
     uint64_t upstream_received;
@@ -178,6 +181,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     pol_buf_reset(&call->errbody);
     pol_buf_reset(&call->body_rewritten);
     pol_buf_reset(&call->resp_json);
+    pol_buf_reset(&call->resp_log);
     if (call->pii != NULL)
         pol_pii_session_reset(call->pii);
     call->redactions = 0;
@@ -221,6 +225,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->errbody);
         pol_buf_free(&call->body_rewritten);
         pol_buf_free(&call->resp_json);
+        pol_buf_free(&call->resp_log);
         pol_buf_free(&call->info.user);
         pol_buf_free(&call->info.model);
         pol_pii_session_free(call->pii);
@@ -300,6 +305,62 @@ static const char *protocol_name(h2o_req_t *req)
     return req->version >= 0x200 ? "HTTP/2" : req->version == 0x101 ? "HTTP/1.1" : "HTTP/1.0";
 }
 
+static const char *action_name(pol_pii_action_t a)
+{
+    static const char *const names[] = {"tokenize", "redact", "mask", "hash", "block", "allow"};
+    return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "unknown";
+}
+
+static char *dup_buf(const pol_buf_t *b)
+{
+    return b->len != 0 ? strndup(b->base, b->len) : NULL;
+}
+
+/* The call record for the encrypted call log and the redaction log (gateway/store). */
+static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
+{
+    gw_server_t *srv = call->worker->server;
+    gw_call_rec_t *rec = calloc(1, sizeof(*rec));
+    if (rec == NULL)
+        return NULL;
+    snprintf(rec->request_id, sizeof(rec->request_id), "%s", call->request_id);
+    rec->user_id = dup_buf(&call->user);
+    rec->client = call->client != NULL ? strdup(call->client->name) : NULL;
+    snprintf(rec->provider, sizeof(rec->provider), "%s", call->provider->name);
+    rec->model = dup_buf(&call->info.model);
+    rec->route = dup_buf(&call->route);
+    rec->status = call->status != 0 ? call->status : 499;
+    rec->started_at_us = call->wall_start_us;
+    rec->duration_us = duration_us;
+    if (srv->log_bodies) {
+        if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
+            memcpy(rec->request_body, call->body, call->body_len); /* as sent upstream: scrubbed */
+            rec->request_len = call->body_len;
+        }
+        const pol_buf_t *resp = call->resp_log.len != 0 ? &call->resp_log : &call->errbody;
+        if (resp->len != 0 && (rec->response_body = malloc(resp->len)) != NULL) {
+            memcpy(rec->response_body, resp->base, resp->len);
+            rec->response_len = resp->len;
+        }
+    }
+    size_t nf = 0;
+    const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
+    if (nf != 0 && (rec->redactions = calloc(nf, sizeof(*rec->redactions))) != NULL) {
+        const pol_pii_engine_t *eng = gw_privacy_engine(srv->privacy);
+        for (size_t i = 0; i < nf; i++) {
+            gw_redaction_rec_t *r = &rec->redactions[i];
+            r->field = strdup(f[i].field);
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", pol_pii_type_name(eng, f[i].type));
+            r->start = f[i].start;
+            r->end = f[i].end;
+            snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
+            memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
+        }
+        rec->nredactions = nf;
+    }
+    return rec;
+}
+
 static void log_access(gw_call_t *call, h2o_req_t *req)
 {
     gw_worker_t *w = call->worker;
@@ -335,6 +396,10 @@ static void log_access(gw_call_t *call, h2o_req_t *req)
     if (call->state != GW_CALL_FINISHED && rec.error == NULL)
         rec.error = "client_closed";
     gw_accesslog_write(w->server->access_log, &rec, &w->log_scratch);
+    if (w->server->store != NULL) {
+        gw_call_rec_t *crec = call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
+        gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
+    }
 }
 
 static void on_req_dispose(void *p)
@@ -519,6 +584,10 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
     }
     arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
     uint64_t t0 = now_ns();
+    if (call->worker->server->log_bodies && call->worker->server->store != NULL && call->resp_log.len < GW_LOG_BODY_MAX) {
+        size_t room = GW_LOG_BODY_MAX - call->resp_log.len;
+        pol_buf_append(&call->resp_log, p, n < room ? n : room);
+    }
     if (call->restore == GW_RESTORE_JSON) {
         /* non-streaming JSON: restore needs the whole document; answered at transfer end */
         if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
@@ -641,7 +710,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
 /* ---- the request ----------------------------------------------------------------------- */
 
 typedef struct st_gw_route_t {
-    enum { GW_ROUTE_NONE, GW_ROUTE_HEALTHZ, GW_ROUTE_READYZ, GW_ROUTE_PROVIDER } kind;
+    enum { GW_ROUTE_NONE, GW_ROUTE_HEALTHZ, GW_ROUTE_READYZ, GW_ROUTE_ADMIN, GW_ROUTE_PROVIDER } kind;
     const prov_adapter_t *adapter;
     const char *rest; /* path after the route prefix, with query */
     size_t rest_len;
@@ -671,6 +740,10 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
     }
     if (path_is(path, len, "/readyz")) {
         r->kind = GW_ROUTE_READYZ;
+        return;
+    }
+    if (prefix_eq(path, len, "/admin/api/")) {
+        r->kind = GW_ROUTE_ADMIN;
         return;
     }
     size_t n;
@@ -957,6 +1030,11 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         send_error(call, 404, "invalid_request_error", "unknown_route", NULL, msg);
         return 0;
     }
+    case GW_ROUTE_ADMIN:
+        call->no_access_log = 1;
+        call->state = GW_CALL_FINISHED;
+        gw_admin_handle(w, req);
+        return 0;
     case GW_ROUTE_PROVIDER:
         break;
     }
@@ -986,6 +1064,13 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         char msg[160];
         snprintf(msg, sizeof(msg), "aigw: provider %s is not configured on this gateway", call->adapter->name);
         send_error(call, 404, "invalid_request_error", "provider_not_configured", NULL, msg);
+        return 0;
+    }
+    /* the call log must keep up: while records wait for room in the store's queue, refuse new
+     * work instead of losing records (rule: a full queue is backpressure, never a drop) */
+    if (w->backlog != NULL) {
+        add_header(req, "retry-after", "1", 1);
+        send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
         return 0;
     }
     /* body size cap (h2o's own hard limit is twice this; see server.c) */

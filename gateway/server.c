@@ -23,6 +23,7 @@
 #include <openssl/ssl.h>
 #include <sodium.h>
 
+#include "gateway/admin.h"
 #include "gateway/proxy.h"
 
 static gw_server_t server; /* one per process; reachable for the whole run */
@@ -111,6 +112,71 @@ static void on_accept(uv_stream_t *listener, int status)
     h2o_accept(actx, sock);
 }
 
+/* ---- store hand-off with backlog ------------------------------------------------------- */
+
+static int try_submit(gw_worker_t *w, gw_backlog_t *b)
+{
+    gw_store_t *st = w->server->store;
+    int rc = b->call != NULL ? gw_store_submit_call(st, b->call) : gw_store_submit_access(st, b->access);
+    return rc == 0 ? 0 : -1;
+}
+
+static void on_backlog_timer(uv_timer_t *t)
+{
+    gw_worker_t *w = t->data;
+    while (w->backlog != NULL && try_submit(w, w->backlog) == 0) {
+        gw_backlog_t *b = w->backlog;
+        w->backlog = b->next;
+        free(b);
+    }
+    if (w->backlog == NULL)
+        uv_timer_stop(&w->backlog_timer);
+}
+
+void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access)
+{
+    if (w->server->store == NULL || (call == NULL && access == NULL)) {
+        gw_call_rec_free(call);
+        gw_store_access_rec_free(access);
+        return;
+    }
+    gw_backlog_t tmp = {NULL, call, access};
+    if (w->backlog == NULL && try_submit(w, &tmp) == 0)
+        return;
+    gw_backlog_t *b = malloc(sizeof(*b));
+    if (b == NULL) {
+        /* cannot even queue it: say so loudly rather than lose it silently */
+        fprintf(stderr, "aigw: worker %u: out of memory, a %s record could not be queued\n", w->id, call ? "call" : "access");
+        gw_call_rec_free(call);
+        gw_store_access_rec_free(access);
+        return;
+    }
+    *b = tmp;
+    gw_backlog_t **tail = &w->backlog;
+    while (*tail != NULL)
+        tail = &(*tail)->next;
+    *tail = b;
+    if (!uv_is_active((uv_handle_t *)&w->backlog_timer))
+        uv_timer_start(&w->backlog_timer, on_backlog_timer, 5, 5);
+}
+
+/* After the workers stopped: hand every backlog record over, waiting for room. */
+static void flush_backlogs(void)
+{
+    for (unsigned i = 0; i < server.nworkers; i++) {
+        gw_worker_t *w = &server.workers[i];
+        while (w->backlog != NULL) {
+            if (try_submit(w, w->backlog) != 0) {
+                gw_store_flush(server.store);
+                continue;
+            }
+            gw_backlog_t *b = w->backlog;
+            w->backlog = b->next;
+            free(b);
+        }
+    }
+}
+
 static void worker_stop_loop(gw_worker_t *w)
 {
     uv_timer_stop(&w->drain_timer);
@@ -169,6 +235,8 @@ static void *worker_main(void *arg)
     w->stop_async.data = w;
     uv_timer_init(&w->loop, &w->drain_timer);
     w->drain_timer.data = w;
+    uv_timer_init(&w->loop, &w->backlog_timer);
+    w->backlog_timer.data = w;
     h2o_context_init(&w->ctx, &w->loop, &server.h2o);
     if ((w->upstream = gw_upstream_create(&w->loop, cfg)) == NULL || gw_privacy_scratch_init(server.privacy, &w->privacy) != 0) {
         signal_ready(0);
@@ -245,6 +313,19 @@ int gw_server_run(gw_config_t *cfg)
 
     if ((server.privacy = gw_privacy_create(cfg, err, sizeof(err))) == NULL)
         goto out;
+    if (gw_config_master_key_file(cfg) != NULL) {
+        json_t *lb = gw_config_section(cfg, "log_bodies");
+        server.log_bodies = !(json_is_string(lb) && strcmp(json_string_value(lb), "none") == 0);
+        server.store = gw_store_open(gw_config_section(cfg, "store"), gw_config_section(cfg, "retention"), lb,
+                                     gw_config_master_key_file(cfg), err, sizeof(err));
+        if (server.store == NULL)
+            goto out;
+    } else if (gw_config_section(cfg, "store") != NULL) {
+        snprintf(err, sizeof(err), "store: needs master_key_file (create one with: aigw keygen var/master.key)");
+        goto out;
+    } else {
+        fprintf(stderr, "aigw: warning: no master_key_file: the encrypted call log, redaction log and retention are off\n");
+    }
     setup_h2o(cfg);
     server.ssl_ctx = calloc(cfg->nlisten, sizeof(*server.ssl_ctx));
     server.workers = calloc(server.nworkers, sizeof(*server.workers));
@@ -305,9 +386,18 @@ stop:
         uv_async_send(&server.workers[i].stop_async);
     for (unsigned i = 0; i < server.nworkers; i++)
         pthread_join(server.workers[i].thread, NULL);
+    if (server.store != NULL) {
+        flush_backlogs();
+        gw_store_close(server.store); /* drains the queue: every record is written */
+        server.store = NULL;
+    }
     if (rc == 0)
         fprintf(stderr, "aigw: drained, exiting\n");
 out:
+    if (server.store != NULL) {
+        gw_store_close(server.store);
+        server.store = NULL;
+    }
     if (err[0] != '\0') {
         fprintf(stderr, "aigw: %s\n", err);
         rc = 1;

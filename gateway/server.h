@@ -24,11 +24,19 @@
 #include "gateway/accesslog.h"
 #include "gateway/config.h"
 #include "gateway/privacy.h"
+#include "gateway/store/store.h"
 #include "gateway/upstream.h"
 #include "policy/buf.h"
 
 typedef struct st_gw_call_t gw_call_t;
 typedef struct st_gw_worker_t gw_worker_t;
+
+/** A record waiting for room in the store's queue (never dropped: see proxy.c). */
+typedef struct st_gw_backlog_t {
+    struct st_gw_backlog_t *next;
+    gw_call_rec_t *call; /* one of call / access is set */
+    gw_store_access_rec_t *access;
+} gw_backlog_t;
 
 typedef struct st_gw_server_t {
     gw_config_t *cfg;           /* owned */
@@ -36,6 +44,8 @@ typedef struct st_gw_server_t {
     SSL_CTX **ssl_ctx;          /* per listener, NULL for plain ones */
     gw_accesslog_t *access_log; /* owned */
     gw_privacy_t *privacy;      /* owned: PII engine + per-adapter field matchers */
+    gw_store_t *store;          /* owned; NULL when no master_key_file is configured */
+    int log_bodies;             /* store request/response bodies (config log_bodies != "none") */
     gw_worker_t *workers;
     unsigned nworkers;
     volatile int draining; /* set once by the signal thread */
@@ -59,6 +69,8 @@ struct st_gw_worker_t {
     char id_prefix[17];    /* random per worker and start, hex */
     gw_call_t *free_calls; /* pool of per-request contexts */
     gw_privacy_scratch_t privacy;
+    gw_backlog_t *backlog; /* records the store's queue refused; retried by backlog_timer */
+    uv_timer_t backlog_timer;
     pol_buf_t log_scratch;
 };
 
@@ -67,6 +79,12 @@ struct st_gw_worker_t {
  * @return process exit status: 0 after a clean drain, 1 if start-up failed (reason on stderr).
  */
 int gw_server_run(gw_config_t *cfg);
+
+/**
+ * Hands a record to the store, or keeps it in the worker's backlog when the queue is full
+ * (retried every few ms; the pipeline answers 503 while a backlog exists). Takes ownership.
+ */
+void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access);
 
 /** Called by the request pipeline when one of the worker's requests is fully disposed. */
 void gw_worker_request_done(gw_worker_t *w);

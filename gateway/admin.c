@@ -1,0 +1,205 @@
+/*
+ * Admin API router (see admin.h). The job object is malloc'd and outlives the request if the
+ * client goes away while the handler runs on the thread pool: a slot in the request pool links
+ * request and job, and whichever ends first unlinks itself (rule 13: never free the object whose
+ * callback is running).
+ */
+#include "gateway/admin.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gateway/admin_privacy.h"
+#include "gateway/auth.h"
+#include "gateway/errors.h"
+
+#define GW_ADMIN_PREFIX "/admin/api"
+
+typedef struct st_admin_job_t admin_job_t;
+
+typedef struct st_admin_slot_t {
+    admin_job_t *job;
+} admin_slot_t;
+
+struct st_admin_job_t {
+    uv_work_t work;
+    h2o_req_t *req; /* NULL once the request is gone */
+    admin_slot_t *slot;
+    gw_store_t *store;
+    char method[16];
+    char *path;  /* after /admin/api, without query */
+    char *query; /* may be NULL */
+    char *body;
+    size_t body_len;
+    int status;
+    int rc;
+    pol_buf_t out;
+};
+
+static int seg_eq(const char *p, size_t len, const char *lit)
+{
+    return len == strlen(lit) && memcmp(p, lit, len) == 0;
+}
+
+const char *gw_admin_route_role(const char *method, size_t method_len, const char *path, size_t path_len)
+{
+    /* /users/{id}[/export|/consent|/credits], /redactions[/summary], /retention, /usage */
+    if (path_len >= 7 && memcmp(path, "/users/", 7) == 0) {
+        const char *id = path + 7;
+        const char *slash = memchr(id, '/', path_len - 7);
+        if (slash == NULL) {
+            if (seg_eq(method, method_len, "DELETE"))
+                return "privacy";
+            return seg_eq(method, method_len, "GET") ? "ops" : NULL;
+        }
+        size_t rest = path_len - (size_t)(slash - path);
+        if (seg_eq(slash, rest, "/export") || seg_eq(slash, rest, "/consent"))
+            return "privacy";
+        if (seg_eq(slash, rest, "/credits"))
+            return "ops";
+        return NULL;
+    }
+    if (seg_eq(path, path_len, "/redactions") || seg_eq(path, path_len, "/redactions/summary") ||
+        seg_eq(path, path_len, "/retention"))
+        return "privacy";
+    if (seg_eq(path, path_len, "/usage"))
+        return "ops";
+    return NULL;
+}
+
+int gw_admin_role_allows(const char *role, const char *needed)
+{
+    return strcmp(role, "admin") == 0 || strcmp(role, needed) == 0;
+}
+
+static void send_json(h2o_req_t *req, int status, const char *body, size_t len)
+{
+    req->res.status = status;
+    req->res.reason = gw_status_reason(status);
+    req->res.content_length = len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("application/json"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    h2o_send_inline(req, body, len);
+}
+
+static void send_error(h2o_req_t *req, int status, const char *message)
+{
+    pol_buf_t b = POL_BUF_INIT;
+    if (pol_buf_append(&b, "{\"error\":", 9) == 0 && prov__json_str(&b, message, strlen(message)) == 0 &&
+        pol_buf_append(&b, "}", 1) == 0)
+        send_json(req, status, b.base, b.len);
+    else
+        h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
+    pol_buf_free(&b);
+}
+
+static void on_slot_dispose(void *p)
+{
+    admin_slot_t *slot = p;
+    if (slot->job != NULL)
+        slot->job->req = NULL;
+}
+
+static void run_job(uv_work_t *work)
+{
+    admin_job_t *job = work->data;
+    job->rc =
+        gw_admin_privacy_handle(job->store, job->method, job->path, job->query, job->body, job->body_len, &job->status, &job->out);
+}
+
+static void free_job(admin_job_t *job)
+{
+    free(job->path);
+    free(job->query);
+    free(job->body);
+    pol_buf_free(&job->out);
+    free(job);
+}
+
+static void after_job(uv_work_t *work, int status)
+{
+    admin_job_t *job = work->data;
+    if (job->req != NULL) {
+        job->slot->job = NULL;
+        if (status != 0)
+            send_error(job->req, 500, "the admin request was cancelled");
+        else if (job->rc == GW_E_NOT_FOUND)
+            send_error(job->req, 404, "unknown admin route (see README.md, Admin API)");
+        else if (job->out.len == 0)
+            send_error(job->req, job->status >= 400 ? job->status : 500, "admin handler returned no body");
+        else
+            send_json(job->req, job->status, job->out.base, job->out.len);
+    }
+    free_job(job);
+}
+
+void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
+{
+    const gw_config_t *cfg = w->server->cfg;
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    const char *path = req->path.base + strlen(GW_ADMIN_PREFIX);
+    size_t path_len = plen - strlen(GW_ADMIN_PREFIX);
+    /* authentication first: an unauthenticated caller learns nothing about routes */
+    ssize_t ai = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    const char *token;
+    size_t token_len;
+    const char *role = NULL;
+    if (ai >= 0 && gw_auth_parse_authorization(req->headers.entries[ai].value.base, req->headers.entries[ai].value.len, &token,
+                                               &token_len) == 0)
+        role = gw_auth_admin_role(cfg, token, token_len);
+    if (role == NULL) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL, H2O_STRLIT("Bearer"));
+        send_error(req, 401, "missing or unknown admin token (Authorization: Bearer <token from admin_tokens>)");
+        return;
+    }
+    const char *needed = gw_admin_route_role(req->method.base, req->method.len, path, path_len);
+    if (needed == NULL) {
+        send_error(req, 404, "unknown admin route (see README.md, Admin API)");
+        return;
+    }
+    if (!gw_admin_role_allows(role, needed)) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "this route needs the %s role; the token has the %s role", needed, role);
+        send_error(req, 403, msg);
+        return;
+    }
+    if (w->server->store == NULL) {
+        send_error(req, 503, "the privacy store is not configured (set master_key_file and store in the config)");
+        return;
+    }
+    if (strcmp(needed, "ops") == 0) {
+        send_error(req, 404, "metering routes are not available yet");
+        return;
+    }
+    admin_job_t *job = calloc(1, sizeof(*job));
+    if (job == NULL) {
+        send_error(req, 500, "out of memory");
+        return;
+    }
+    size_t ml = req->method.len < sizeof(job->method) - 1 ? req->method.len : sizeof(job->method) - 1;
+    memcpy(job->method, req->method.base, ml);
+    job->path = strndup(path, path_len);
+    if (req->query_at != SIZE_MAX)
+        job->query = strndup(req->path.base + req->query_at + 1, req->path.len - req->query_at - 1);
+    if (req->entity.base != NULL && (job->body = malloc(req->entity.len + 1)) != NULL) {
+        memcpy(job->body, req->entity.base, req->entity.len);
+        job->body[req->entity.len] = '\0';
+        job->body_len = req->entity.len;
+    }
+    if (job->path == NULL || (req->query_at != SIZE_MAX && job->query == NULL) || (req->entity.base != NULL && job->body == NULL)) {
+        free_job(job);
+        send_error(req, 500, "out of memory");
+        return;
+    }
+    job->req = req;
+    job->store = w->server->store;
+    job->work.data = job;
+    job->slot = h2o_mem_alloc_shared(&req->pool, sizeof(*job->slot), on_slot_dispose);
+    job->slot->job = job;
+    if (uv_queue_work(&w->loop, &job->work, run_job, after_job) != 0) {
+        job->slot->job = NULL;
+        free_job(job);
+        send_error(req, 500, "cannot schedule the admin request");
+    }
+}
