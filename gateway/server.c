@@ -133,13 +133,8 @@ static void on_backlog_timer(uv_timer_t *t)
         uv_timer_stop(&w->backlog_timer);
 }
 
-void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access)
+static void submit_one(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access)
 {
-    if (w->server->store == NULL || (call == NULL && access == NULL)) {
-        gw_call_rec_free(call);
-        gw_store_access_rec_free(access);
-        return;
-    }
     gw_backlog_t tmp = {NULL, call, access};
     if (w->backlog == NULL && try_submit(w, &tmp) == 0)
         return;
@@ -158,6 +153,19 @@ void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t
     *tail = b;
     if (!uv_is_active((uv_handle_t *)&w->backlog_timer))
         uv_timer_start(&w->backlog_timer, on_backlog_timer, 5, 5);
+}
+
+void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access)
+{
+    if (w->server->store == NULL) {
+        gw_call_rec_free(call);
+        gw_store_access_rec_free(access);
+        return;
+    }
+    if (call != NULL)
+        submit_one(w, call, NULL);
+    if (access != NULL)
+        submit_one(w, NULL, access);
 }
 
 /* After the workers stopped: hand every backlog record over, waiting for room. */
