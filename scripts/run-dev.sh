@@ -16,4 +16,17 @@ if [ -z "${AIGW_CLIENT_KEY:-}" ]; then
   export AIGW_CLIENT_KEY
   echo "aigw: AIGW_CLIENT_KEY not set; using the development key in var/dev-client-key: $AIGW_CLIENT_KEY" >&2
 fi
+for role in OPS PRIVACY; do
+  var="AIGW_${role}_TOKEN"
+  if [ -z "${!var:-}" ]; then
+    f="var/dev-$(echo "$role" | tr 'A-Z' 'a-z')-token"
+    [ -s "$f" ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$f")
+    export "$var=$(cat "$f")"
+    echo "aigw: $var not set; using the development token in $f" >&2
+  fi
+done
+key=${AIGW_MASTER_KEY_FILE:-var/master.key}
+if [ ! -e "$key" ]; then
+  "$bin" keygen "$key" >&2
+fi
 exec "$bin" serve --config "$config"
