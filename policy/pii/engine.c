@@ -1,15 +1,20 @@
 /*
  * The PII engine object: parses the "pii" config section (one table of keys, each checked for
- * type and range, errors name the key path), compiles ONE vectorscan block-mode database with
- * every built-in pattern (recognizers.c) and every custom regex, and runs scans.
+ * type and range, errors name the key path), compiles TWO vectorscan block-mode databases and
+ * runs scans.
  *
- * A scan is: one hs_scan over the text, whose callback hands each match end to the recognizer
- * of that pattern (which parses and validates the candidate in C and pushes it); then the
- * untriggered PERSON pass (person.c); then context words adjust scores; then entities of
- * disabled types, below min_score or on the allow-list are dropped; then overlaps are resolved
- * by a sweep over the candidates sorted by start, keeping the better of two overlapping spans
- * (higher score, then longer, then lower type id). Built-in patterns run without SOM; only
- * custom regexes are compiled with HS_FLAG_SOM_LEFTMOST because their start cannot be derived.
+ * A scan is: one hs_scan of the full-text database (literal-anchored built-in patterns and the
+ * custom regexes), whose callback hands each match end to the recognizer of that pattern (which
+ * parses and validates the candidate in C and pushes it); then the prefilter pass (prefilter.c),
+ * which matches the capital-led triggers in C, runs the untriggered PERSON rule and collects the
+ * windows that can hold a match of the class-heavy patterns; then one hs_scan of the window
+ * database over those windows (copied into one NUL-separated buffer); then context words adjust
+ * scores; then entities of disabled types, below min_score or on the allow-list are dropped;
+ * then overlaps are resolved by a sweep over the candidates sorted by start, keeping the better
+ * of two overlapping spans (higher score, then longer, then lower type id). The split keeps the
+ * results of one database over the whole text (tests/unit/policy/test_pii_prefilter.c checks the
+ * window invariant) at about 1.6x the speed. Built-in patterns run without SOM; only custom
+ * regexes are compiled with HS_FLAG_SOM_LEFTMOST because their start cannot be derived.
  */
 #include "policy/pii/pii_internal.h"
 
@@ -36,7 +41,8 @@ typedef struct st_custom_t {
 } custom_t;
 
 struct st_pol_pii_engine_t {
-    hs_database_t *db;
+    hs_database_t *db;     /* full text: POL__DB_TEXT patterns + custom regexes */
+    hs_database_t *db_win; /* prefilter windows: POL__DB_WIN patterns */
     size_t nbuiltin_patterns;
     int ntypes;
     custom_t custom[POL_PII_MAX_CUSTOM];
@@ -58,6 +64,11 @@ struct st_pol_pii_scratch_t {
     pol_pii_entity_t *out;
     size_t out_cap;
     pol__scanctx_t ctx;
+    pol__windows_t win;
+    char *wbuf; /* the windows, concatenated with NUL separators */
+    size_t wbuf_cap;
+    size_t wcur, *wpos; /* window cursor and each window's start in wbuf */
+    size_t wpos_cap;
     int failed;
 };
 
@@ -303,25 +314,42 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
         snprintf(err, errlen, "pii: out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < nb; i++) {
-        exprs[i] = pats[i].regex;
-        flags[i] = pats[i].flags;
-        ids[i] = (unsigned)i;
+    /* the window database first (built-in only), then the full-text one (built-in + custom) */
+    unsigned m = 0;
+    for (size_t i = 0; i < nb; i++)
+        if (pats[i].db == POL__DB_WIN) {
+            exprs[m] = pats[i].regex;
+            flags[m] = pats[i].flags;
+            ids[m++] = (unsigned)i;
+        }
+    if (hs_compile_multi(exprs, flags, ids, m, HS_MODE_BLOCK, NULL, &e->db_win, &cerr) != HS_SUCCESS) {
+        snprintf(err, errlen, "pii: pattern %d does not compile: %s", cerr ? (int)ids[cerr->expression] : -1,
+                 cerr ? cerr->message : "?");
+        goto fail;
     }
+    m = 0;
+    for (size_t i = 0; i < nb; i++)
+        if (pats[i].db == POL__DB_TEXT) {
+            exprs[m] = pats[i].regex;
+            flags[m] = pats[i].flags;
+            ids[m++] = (unsigned)i;
+        }
     for (int k = 0; k < e->ncustom; k++) {
-        exprs[nb + (size_t)k] = custom_regexes[k];
-        flags[nb + (size_t)k] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8;
-        ids[nb + (size_t)k] = (unsigned)(nb + (size_t)k);
+        exprs[m] = custom_regexes[k];
+        flags[m] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8;
+        ids[m] = (unsigned)(nb + (size_t)k);
         /* check each custom regex alone first, so the error names the right one */
         hs_database_t *one = NULL;
-        if (hs_compile(custom_regexes[k], flags[nb + (size_t)k], HS_MODE_BLOCK, NULL, &one, &cerr) != HS_SUCCESS) {
+        if (hs_compile(custom_regexes[k], flags[m], HS_MODE_BLOCK, NULL, &one, &cerr) != HS_SUCCESS) {
             snprintf(err, errlen, "pii.custom[%d].regex: %s", k, cerr ? cerr->message : "does not compile");
             goto fail;
         }
         hs_free_database(one);
+        m++;
     }
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)total, HS_MODE_BLOCK, NULL, &e->db, &cerr) != HS_SUCCESS) {
-        snprintf(err, errlen, "pii: pattern %d does not compile: %s", cerr ? cerr->expression : -1, cerr ? cerr->message : "?");
+    if (hs_compile_multi(exprs, flags, ids, m, HS_MODE_BLOCK, NULL, &e->db, &cerr) != HS_SUCCESS) {
+        snprintf(err, errlen, "pii: pattern %d does not compile: %s", cerr ? (int)ids[cerr->expression] : -1,
+                 cerr ? cerr->message : "?");
         goto fail;
     }
     free(custom_regexes);
@@ -346,6 +374,8 @@ void pol_pii_engine_free(pol_pii_engine_t *e)
         return;
     if (e->db != NULL)
         hs_free_database(e->db);
+    if (e->db_win != NULL)
+        hs_free_database(e->db_win);
     for (int k = 0; k < POL_PII_MAX_CUSTOM; k++) {
         free(e->custom[k].name);
         if (e->custom[k].context != NULL)
@@ -409,7 +439,10 @@ pol_pii_scratch_t *pol_pii_scratch_create(const pol_pii_engine_t *e)
     if (s == NULL)
         return NULL;
     s->e = e;
-    if (hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS) {
+    /* one vectorscan scratch serves both databases */
+    if (hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS || hs_alloc_scratch(e->db_win, &s->hs) != HS_SUCCESS) {
+        if (s->hs != NULL)
+            hs_free_scratch(s->hs);
         free(s);
         return NULL;
     }
@@ -421,6 +454,9 @@ void pol_pii_scratch_free(pol_pii_scratch_t *s)
     if (s == NULL)
         return;
     hs_free_scratch(s->hs);
+    free(s->win.v);
+    free(s->wbuf);
+    free(s->wpos);
     free(s->cands.v);
     free(s->out);
     free(s);
@@ -451,6 +487,61 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
         return 1;
     }
     return 0;
+}
+
+/* A match of the window database: map its end in wbuf back to the text (ends arrive in order). */
+static int on_win_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
+{
+    pol_pii_scratch_t *s = ctx;
+    (void)from;
+    (void)flags;
+    while (s->wcur + 1 < s->win.n && to > s->wpos[s->wcur + 1])
+        s->wcur++;
+    const pol__window_t *w = &s->win.v[s->wcur];
+    if (pol__recognize(&s->ctx, id, w->s + (size_t)(to - s->wpos[s->wcur])) != 0) {
+        s->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Scans the prefilter's windows with the window database in one hs_scan: the windows are copied
+ * into one buffer separated by a NUL byte, which no window pattern can match across (none of
+ * their classes holds NUL), so one call replaces one call per window (each costs a fixed setup).
+ */
+static int scan_windows(const pol_pii_engine_t *e, pol_pii_scratch_t *s)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < s->win.n; i++)
+        need += s->win.v[i].e - s->win.v[i].s + 1;
+    if (need > UINT_MAX)
+        return -1;
+    if (need > s->wbuf_cap) {
+        char *b = realloc(s->wbuf, need);
+        if (b == NULL)
+            return -1;
+        s->wbuf = b;
+        s->wbuf_cap = need;
+    }
+    if (s->win.n > s->wpos_cap) {
+        size_t *p = realloc(s->wpos, s->win.n * sizeof(*p));
+        if (p == NULL)
+            return -1;
+        s->wpos = p;
+        s->wpos_cap = s->win.n;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < s->win.n; i++) {
+        size_t n = s->win.v[i].e - s->win.v[i].s;
+        s->wpos[i] = o;
+        memcpy(s->wbuf + o, s->ctx.text + s->win.v[i].s, n);
+        o += n;
+        s->wbuf[o++] = '\0';
+    }
+    s->wcur = 0;
+    hs_error_t rc = hs_scan(e->db_win, s->wbuf, (unsigned)(o - 1), 0, s->hs, on_win_match, s);
+    return s->failed || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) ? -1 : 0;
 }
 
 static int allowed_value(const pol_pii_engine_t *e, const char *v, size_t n)
@@ -503,7 +594,9 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
     hs_error_t rc = hs_scan(e->db, text, (unsigned)len, 0, s->hs, on_match, s);
     if (s->failed || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))
         return -1;
-    if (e->enabled[POL_PII_PERSON] && pol__person_scan(text, len, &s->cands) != 0)
+    if (pol__prefilter(&s->ctx, &s->win, e->enabled[POL_PII_PERSON]) != 0)
+        return -1;
+    if (s->win.n > 0 && scan_windows(e, s) != 0)
         return -1;
     /* context, enabled set, threshold, allow-list */
     size_t m = 0;

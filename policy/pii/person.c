@@ -9,9 +9,10 @@
  *     "Richard M. Nixon"), where a given name that is also a common word ("May", "Will", "Grace")
  *     needs a gazetteer surname after it, and the second word must not be a common word.
  * The design aims at precision: a single capitalized given name without a trigger is never a
- * PERSON ("Jordan", "Paris"). The untriggered pass is one byte loop over the text that only does
- * work at an ASCII capital after a non-letter; the gazetteer lookup is one FNV-1a hash and a
- * probe into a static table (no allocation).
+ * PERSON ("Jordan", "Paris"). The untriggered rule runs from the prefilter's single pass
+ * (prefilter.c), only at an ASCII capital after a non-letter, and hashes a word only when the next
+ * word is capitalized too; the gazetteer lookup is one FNV-1a hash and a probe into a static
+ * table (no allocation).
  */
 #include "policy/pii/pii_internal.h"
 
@@ -149,77 +150,50 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
     return pol__cands_push(cands, POL_PII_PERSON, p, end, strong ? 0.85 : 0.7);
 }
 
-int pol__person_scan(const char *t, size_t len, pol__cands_t *cands)
+int pol__person_at(const char *t, size_t len, size_t i, pol__cands_t *cands, size_t *next)
 {
-    for (size_t i = 0; i + 3 < len; i++) {
-        /* skip 8 bytes at a time while none is an ASCII capital (SWAR range test, bytes < 0x80 only;
-         * bytes >= 0x80 make the word "maybe" and fall through to the byte test) */
-        while (i + 8 <= len) {
-            uint64_t x;
-            memcpy(&x, t + i, 8);
-            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-            uint64_t ge_a = (x | high) - ones * 'A';             /* high bit set where byte >= 'A' (for bytes < 0x80) */
-            uint64_t le_z = (ones * ('Z' + 0x80)) - (x & ~high); /* high bit set where byte <= 'Z' */
-            if (((ge_a & le_z & ~x) & high) != 0)
-                break;
-            i += 8;
-        }
-        if (i + 3 >= len)
-            break;
-        unsigned char c = (unsigned char)t[i];
-        if (c < 'A' || c > 'Z')
-            continue;
-        if (i > 0 && (is_wordch((unsigned char)t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '@' || t[i - 1] == '/'))
-            continue;
-        size_t w = cap_word(t, len, i);
-        if (w == 0) {
-            i++;
-            continue;
-        }
-        size_t p2 = i + w + 1;
-        if (p2 >= len || t[i + w] != ' ') {
-            i += w;
-            continue;
-        }
-        unsigned f1 = pol__name_flags_of(t + i, w);
-        if (!(f1 & POL__NAME_GIVEN)) {
-            i += w;
-            continue;
-        }
-        size_t w2 = initial(t, len, p2);
-        size_t end;
-        if (w2 != 0) {
-            /* "Richard M. Nixon" */
-            size_t p3 = p2 + w2 + 1;
-            size_t w3 = cap_word(t, len, p3);
-            if (w3 == 0 || (pol__name_flags_of(t + p3, w3) & POL__NAME_COMMON) || (f1 & POL__NAME_COMMON)) {
-                i += w;
-                continue;
-            }
-            end = p3 + w3;
-        } else {
-            w2 = cap_word(t, len, p2);
-            if (w2 == 0) {
-                i += w;
-                continue;
-            }
-            unsigned f2 = pol__name_flags_of(t + p2, w2);
-            int ok;
-            if (f1 & POL__NAME_COMMON)
-                ok = (f2 & POL__NAME_SURNAME) && !(f2 & POL__NAME_COMMON);
-            else
-                ok = (f2 & POL__NAME_SURNAME) || !(f2 & POL__NAME_COMMON);
-            if (!ok) {
-                i += w;
-                continue;
-            }
-            end = p2 + w2;
-            extend_name(t, len, &end, 1);
-        }
-        double score = 0.6;
-        if (pol__cands_push(cands, POL_PII_PERSON, i, end, score) != 0)
-            return -1;
-        i = end;
+    /* the caller guarantees t[i] is an ASCII capital and i + 3 < len */
+    *next = i + 1;
+    if (i > 0 && (is_wordch((unsigned char)t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '@' || t[i - 1] == '/'))
+        return 0;
+    size_t w = cap_word(t, len, i);
+    if (w == 0) {
+        *next = i + 2;
+        return 0;
     }
-    return 0;
+    *next = i + w + 1;
+    size_t p2 = i + w + 1;
+    /* the second word must start with a capital (a name or an initial): test that before hashing
+     * the first word, most capitalized words in prose are followed by a lowercase word */
+    if (p2 >= len || t[i + w] != ' ' || t[p2] < 'A' || t[p2] > 'Z')
+        return 0;
+    unsigned f1 = pol__name_flags_of(t + i, w);
+    if (!(f1 & POL__NAME_GIVEN))
+        return 0;
+    size_t w2 = initial(t, len, p2);
+    size_t end;
+    if (w2 != 0) {
+        /* "Richard M. Nixon" */
+        size_t p3 = p2 + w2 + 1;
+        size_t w3 = cap_word(t, len, p3);
+        if (w3 == 0 || (pol__name_flags_of(t + p3, w3) & POL__NAME_COMMON) || (f1 & POL__NAME_COMMON))
+            return 0;
+        end = p3 + w3;
+    } else {
+        w2 = cap_word(t, len, p2);
+        if (w2 == 0)
+            return 0;
+        unsigned f2 = pol__name_flags_of(t + p2, w2);
+        int ok;
+        if (f1 & POL__NAME_COMMON)
+            ok = (f2 & POL__NAME_SURNAME) && !(f2 & POL__NAME_COMMON);
+        else
+            ok = (f2 & POL__NAME_SURNAME) || !(f2 & POL__NAME_COMMON);
+        if (!ok)
+            return 0;
+        end = p2 + w2;
+        extend_name(t, len, &end, 1);
+    }
+    *next = end + 1;
+    return pol__cands_push(cands, POL_PII_PERSON, i, end, 0.6);
 }

@@ -50,12 +50,20 @@ typedef struct st_pol__cands_t {
 
 int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double score);
 
+/* Where a built-in pattern runs (see engine.c and prefilter.c). */
+enum {
+    POL__DB_TEXT, /* the full-text vectorscan database: literal-anchored patterns, cheap to scan */
+    POL__DB_WIN,  /* the window database: class-heavy patterns, scanned only inside prefilter windows */
+    POL__DB_C     /* not compiled: matched in C by the prefilter's capital-letter pass (same semantics) */
+};
+
 /** One vectorscan pattern of the built-in table. */
 typedef struct st_pol__pattern_t {
     const char *regex;
     unsigned flags;
     int rec; /* recognizer id, POL__REC_* */
     int arg; /* recognizer-specific (PERSON trigger strength, ...) */
+    int db;  /* POL__DB_* */
 } pol__pattern_t;
 
 enum {
@@ -98,6 +106,30 @@ typedef struct st_pol__scanctx_t {
  */
 int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to);
 
+/** Same as pol__recognize for a match found in C (POL__DB_C patterns): recognizer `rec` with argument `arg`. */
+int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to);
+
+/* ---- prefilter (prefilter.c) ---- */
+
+/** A byte range [s, e) of the scanned text that the window database must scan. */
+typedef struct st_pol__window_t {
+    size_t s, e;
+} pol__window_t;
+
+typedef struct st_pol__windows_t {
+    pol__window_t *v;
+    size_t n, cap;
+} pol__windows_t;
+
+/**
+ * One pass over the text that stops only at ASCII digits, ':' and ASCII capitals (16 bytes per
+ * step with SSE2). Digits and ':' add windows (merged, sorted, disjoint) that contain every match
+ * of the POL__DB_WIN patterns; capitals run the POL__DB_C patterns (honorific and greeting
+ * triggers, street suffixes) and, if `person` is set, the untriggered PERSON rule.
+ * @return 0, -1 on allocation failure
+ */
+int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person);
+
 /** Applies context words around a candidate (Presidio-style: +0.35 for a supporting word nearby, lower for negative words). */
 void pol__apply_context(const char *text, size_t len, pol__cand_t *cand);
 
@@ -106,8 +138,13 @@ int pol__has_word(const char *text, size_t from, size_t to, const char *const *w
 
 /* ---- PERSON (person.c) ---- */
 
-/** Gazetteer-driven scan for "First Last" names without a trigger. @return 0, -1 on allocation failure. */
-int pol__person_scan(const char *text, size_t len, pol__cands_t *cands);
+/**
+ * Untriggered PERSON rule at the ASCII capital text[i] ("First Last" by the gazetteer). The caller
+ * visits capitals in increasing order and calls this only for i >= *next and i + 3 < len.
+ * @param next receives the first position at which the rule may run again
+ * @return 0, -1 on allocation failure
+ */
+int pol__person_at(const char *text, size_t len, size_t i, pol__cands_t *cands, size_t *next);
 /** After a trigger ending at `at`: takes the following name words. strong = the trigger alone says "a name follows". */
 int pol__person_after_trigger(const char *text, size_t len, size_t at, int strong, pol__cands_t *cands);
 

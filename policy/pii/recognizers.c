@@ -38,56 +38,56 @@ int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double 
 
 /* clang-format off */
 static const pol__pattern_t patterns[] = {
-    {"[A-Za-z0-9_%+\\-]@[A-Za-z0-9]", 0, POL__REC_EMAIL, 0},
-    {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0},
-    {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0},
-    {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0},
-    {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0},
-    {"[A-Z]{2}\\d{2}[ \\-]?[A-Z0-9]{4}", 0, POL__REC_IBAN, 0},
-    {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0},
-    {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0},
-    {"0x[0-9a-fA-F]{40}", 0, POL__REC_ETH, 0},
-    {"[A-Za-z0-9]://", 0, POL__REC_URL, 3},
-    {"www\\.", HS_FLAG_CASELESS, POL__REC_URL, 4},
-    {"sk-[A-Za-z0-9_\\-]{20}", 0, POL__REC_KEY, 0},
-    {"A[KS]IA[0-9A-Z]{16}", 0, POL__REC_KEY, 0},
-    {"gh[pousr]_[A-Za-z0-9]{30}", 0, POL__REC_KEY, 0},
-    {"github_pat_[A-Za-z0-9_]{30}", 0, POL__REC_KEY, 0},
-    {"glpat-[A-Za-z0-9_\\-]{20}", 0, POL__REC_KEY, 0},
-    {"xox[abposr]-[A-Za-z0-9\\-]{10}", 0, POL__REC_KEY, 0},
-    {"AIza[0-9A-Za-z_\\-]{30}", 0, POL__REC_KEY, 0},
-    {"[sr]k_(?:live|test)_[0-9A-Za-z]{16}", 0, POL__REC_KEY, 0},
-    {"npm_[A-Za-z0-9]{36}", 0, POL__REC_KEY, 0},
-    {"hf_[A-Za-z0-9]{30}", 0, POL__REC_KEY, 0},
-    {"SG\\.[A-Za-z0-9_\\-]{22}\\.", 0, POL__REC_KEY, 0},
-    {"eyJ[A-Za-z0-9_\\-]{10}", 0, POL__REC_JWT, 0},
-    {"-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----", 0, POL__REC_PEM, 0},
+    {"[A-Za-z0-9_%+\\-]@[A-Za-z0-9]", 0, POL__REC_EMAIL, 0, POL__DB_TEXT},
+    {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0, POL__DB_WIN},
+    {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0, POL__DB_WIN},
+    {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_WIN},
+    {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0, POL__DB_WIN},
+    {"[A-Z]{2}\\d{2}[ \\-]?[A-Z0-9]{4}", 0, POL__REC_IBAN, 0, POL__DB_WIN},
+    {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0, POL__DB_WIN},
+    {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0, POL__DB_TEXT},
+    {"0x[0-9a-fA-F]{40}", 0, POL__REC_ETH, 0, POL__DB_TEXT},
+    {"[A-Za-z0-9]://", 0, POL__REC_URL, 3, POL__DB_TEXT},
+    {"www\\.", HS_FLAG_CASELESS, POL__REC_URL, 4, POL__DB_TEXT},
+    {"sk-[A-Za-z0-9_\\-]{20}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"A[KS]IA[0-9A-Z]{16}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"gh[pousr]_[A-Za-z0-9]{30}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"github_pat_[A-Za-z0-9_]{30}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"glpat-[A-Za-z0-9_\\-]{20}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"xox[abposr]-[A-Za-z0-9\\-]{10}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"AIza[0-9A-Za-z_\\-]{30}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"[sr]k_(?:live|test)_[0-9A-Za-z]{16}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"npm_[A-Za-z0-9]{36}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"hf_[A-Za-z0-9]{30}", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"SG\\.[A-Za-z0-9_\\-]{22}\\.", 0, POL__REC_KEY, 0, POL__DB_TEXT},
+    {"eyJ[A-Za-z0-9_\\-]{10}", 0, POL__REC_JWT, 0, POL__DB_TEXT},
+    {"-----BEGIN [A-Z ]{0,30}PRIVATE KEY-----", 0, POL__REC_PEM, 0, POL__DB_TEXT},
     {"(?:passw(?:or)?d|pwd|passphrase|secret|api[_\\-]?key|access[_\\-]?token|auth[_\\-]?token|client[_\\-]?secret|"
-     "secret[_\\-]?key|private[_\\-]?key|token)[\"']?\\s{0,3}[:=]\\s{0,3}", HS_FLAG_CASELESS, POL__REC_PASSWORD, 0},
+     "secret[_\\-]?key|private[_\\-]?key|token)[\"']?\\s{0,3}[:=]\\s{0,3}", HS_FLAG_CASELESS, POL__REC_PASSWORD, 0, POL__DB_TEXT},
     {"(?:password|passcode|passwort|mot de passe|contrase\xc3\xb1\x61)\\s+(?:is|was|ist|est|es)\\s+", HS_FLAG_CASELESS,
-     POL__REC_PASSWORD, 1},
-    {"passport(?:\\s*(?:no\\.?|number|num|nr\\.?|#))?\\s*[:#]?\\s*", HS_FLAG_CASELESS, POL__REC_PASSPORT, 0},
+     POL__REC_PASSWORD, 1, POL__DB_TEXT},
+    {"passport(?:\\s*(?:no\\.?|number|num|nr\\.?|#))?\\s*[:#]?\\s*", HS_FLAG_CASELESS, POL__REC_PASSPORT, 0, POL__DB_TEXT},
     {"(?:driver'?s?|driving)\\s+licen[cs]e(?:\\s*(?:no\\.?|number|num|nr\\.?|#))?\\s*[:#]?\\s*", HS_FLAG_CASELESS,
-     POL__REC_DL, 0},
-    {"\\bDL\\s*(?:No\\.?|#)?\\s*[:#]\\s*", 0, POL__REC_DL, 0},
-    {"[A-Z]\\d[A-Z0-9]? ?\\d[ABD-HJLNP-UW-Z]{2}", 0, POL__REC_POSTCODE_UK, 0},
+     POL__REC_DL, 0, POL__DB_TEXT},
+    {"\\bDL\\s*(?:No\\.?|#)?\\s*[:#]\\s*", 0, POL__REC_DL, 0, POL__DB_TEXT},
+    {"[A-Z]\\d[A-Z0-9]? ?\\d[ABD-HJLNP-UW-Z]{2}", 0, POL__REC_POSTCODE_UK, 0, POL__DB_WIN},
     {" (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Terrace|Parkway|Pkwy|Highway|Hwy|Place|Pl|Way|"
-     "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0},
-    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm)\\s\\d{1,4}", 0, POL__REC_STREET, 1},
+     "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0, POL__DB_C},
+    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm)\\s\\d{1,4}", 0, POL__REC_STREET, 1, POL__DB_WIN},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
-     POL__REC_STREET, 2},
+     POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
-     POL__REC_ZIP, 0},
-    {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1},
+     POL__REC_ZIP, 0, POL__DB_TEXT},
+    {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
     {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
-     "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0},
-    {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2},
+     "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
+    {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
-     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1},
+     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome)\\s*:\\s*", 0,
-     POL__REC_PERSON_TRIGGER, 1},
+     POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
-     "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0},
+     "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
 };
 /* clang-format on */
 
@@ -1184,10 +1184,14 @@ static int rec_date_word(pol__scanctx_t *c, size_t to)
 
 int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to)
 {
-    const pol__pattern_t *p = &patterns[pat];
-    if (to <= c->skip_until[p->rec])
+    return pol__recognize_rec(c, patterns[pat].rec, patterns[pat].arg, to);
+}
+
+int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
+{
+    if (to <= c->skip_until[rec])
         return 0;
-    switch (p->rec) {
+    switch (rec) {
     case POL__REC_EMAIL:
         return c->enabled[POL_PII_EMAIL_ADDRESS] ? rec_email(c, to) : 0;
     case POL__REC_DIGITS:
@@ -1205,7 +1209,7 @@ int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to)
     case POL__REC_ETH:
         return c->enabled[POL_PII_CRYPTO] ? rec_eth(c, to) : 0;
     case POL__REC_URL:
-        return c->enabled[POL_PII_URL] ? rec_url(c, to, p->arg) : 0;
+        return c->enabled[POL_PII_URL] ? rec_url(c, to, arg) : 0;
     case POL__REC_KEY:
         return c->enabled[POL_PII_SECRET] ? rec_key(c, to) : 0;
     case POL__REC_JWT:
@@ -1213,7 +1217,7 @@ int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to)
     case POL__REC_PEM:
         return c->enabled[POL_PII_SECRET] ? rec_pem(c, to) : 0;
     case POL__REC_PASSWORD:
-        return c->enabled[POL_PII_SECRET] ? rec_password(c, to, p->arg) : 0;
+        return c->enabled[POL_PII_SECRET] ? rec_password(c, to, arg) : 0;
     case POL__REC_PASSPORT:
         return c->enabled[POL_PII_US_PASSPORT] ? rec_prefixed_id(c, to, POL_PII_US_PASSPORT, 9, 9, 1) : 0;
     case POL__REC_DL:
@@ -1221,18 +1225,18 @@ int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to)
     case POL__REC_POSTCODE_UK:
         return c->enabled[POL_PII_LOCATION] && to >= 5 ? rec_postcode_uk(c, to) : 0;
     case POL__REC_STREET:
-        return c->enabled[POL_PII_LOCATION] ? rec_street(c, to, p->arg) : 0;
+        return c->enabled[POL_PII_LOCATION] ? rec_street(c, to, arg) : 0;
     case POL__REC_ZIP:
-        return c->enabled[POL_PII_LOCATION] ? rec_zip(c, to, p->arg) : 0;
+        return c->enabled[POL_PII_LOCATION] ? rec_zip(c, to, arg) : 0;
     case POL__REC_DATE_WORD:
         return c->enabled[POL_PII_DATE_TIME] ? rec_date_word(c, to) : 0;
     case POL__REC_PERSON_TRIGGER: {
         if (!c->enabled[POL_PII_PERSON])
             return 0;
         size_t before = c->cands->n;
-        if (pol__person_after_trigger(c->text, c->len, to, p->arg != 0, c->cands) != 0)
+        if (pol__person_after_trigger(c->text, c->len, to, arg != 0, c->cands) != 0)
             return -1;
-        if (p->arg == 2 && c->cands->n > before) {
+        if (arg == 2 && c->cands->n > before) {
             /* honorifics are part of the name (they reveal gender): span starts at "Mr." */
             size_t s = to - 1;
             if (s > 0 && c->text[s - 1] == '.')
