@@ -134,13 +134,9 @@ static void after_job(uv_work_t *work, int status)
     free_job(job);
 }
 
-void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
+/* The admin role of the request's bearer token, or NULL (then a 401 has been sent). */
+static const char *authenticate(const gw_config_t *cfg, h2o_req_t *req)
 {
-    const gw_config_t *cfg = w->server->cfg;
-    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-    const char *path = req->path.base + strlen(GW_ADMIN_PREFIX);
-    size_t path_len = plen - strlen(GW_ADMIN_PREFIX);
-    /* authentication first: an unauthenticated caller learns nothing about routes */
     ssize_t ai = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
     const char *token;
     size_t token_len;
@@ -151,8 +147,43 @@ void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
     if (role == NULL) {
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL, H2O_STRLIT("Bearer"));
         send_error(req, 401, "missing or unknown admin token (Authorization: Bearer <token from admin_tokens>)");
+    }
+    return role;
+}
+
+void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req)
+{
+    const char *role = authenticate(w->server->cfg, req);
+    if (role == NULL)
+        return;
+    if (!gw_admin_role_allows(role, "ops")) {
+        send_error(req, 403, "/metrics needs the ops role");
         return;
     }
+    pol_buf_t out = POL_BUF_INIT;
+    if (gw_server_render_metrics(w->server, &out) != 0) {
+        pol_buf_free(&out);
+        send_error(req, 500, "out of memory");
+        return;
+    }
+    req->res.status = 200;
+    req->res.reason = "OK";
+    req->res.content_length = out.len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/plain; version=0.0.4"));
+    h2o_send_inline(req, out.base, out.len);
+    pol_buf_free(&out);
+}
+
+void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
+{
+    const gw_config_t *cfg = w->server->cfg;
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    const char *path = req->path.base + strlen(GW_ADMIN_PREFIX);
+    size_t path_len = plen - strlen(GW_ADMIN_PREFIX);
+    /* authentication first: an unauthenticated caller learns nothing about routes */
+    const char *role = authenticate(cfg, req);
+    if (role == NULL)
+        return;
     const char *needed = gw_admin_route_role(req->method.base, req->method.len, path, path_len);
     if (needed == NULL) {
         send_error(req, 404, "unknown admin route (see README.md, Admin API)");

@@ -361,6 +361,16 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     return rec;
 }
 
+static int provider_index(const prov_adapter_t *a, int known)
+{
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; known && i < n; i++)
+        if (all[i] == a)
+            return (int)i;
+    return -1;
+}
+
 static void log_access(gw_call_t *call, h2o_req_t *req)
 {
     gw_worker_t *w = call->worker;
@@ -396,6 +406,15 @@ static void log_access(gw_call_t *call, h2o_req_t *req)
     if (call->state != GW_CALL_FINISHED && rec.error == NULL)
         rec.error = "client_closed";
     gw_accesslog_write(w->server->access_log, &rec, &w->log_scratch);
+    gw_metrics_request(&w->metrics, provider_index(call->adapter, call->provider != NULL), rec.status, (uint64_t)rec.total_us,
+                       (uint64_t)rec.overhead_us, rec.upstream_us, rec.bytes_in, rec.bytes_out);
+    if (call->pii != NULL) {
+        size_t nf;
+        const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
+        for (size_t i = 0; i < nf; i++)
+            if (f[i].type >= 0 && f[i].type < GW_METRICS_PII_TYPES)
+                gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
+    }
     if (w->server->store != NULL) {
         gw_call_rec_t *crec = call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
         gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
@@ -710,7 +729,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
 /* ---- the request ----------------------------------------------------------------------- */
 
 typedef struct st_gw_route_t {
-    enum { GW_ROUTE_NONE, GW_ROUTE_HEALTHZ, GW_ROUTE_READYZ, GW_ROUTE_ADMIN, GW_ROUTE_PROVIDER } kind;
+    enum { GW_ROUTE_NONE, GW_ROUTE_HEALTHZ, GW_ROUTE_READYZ, GW_ROUTE_METRICS, GW_ROUTE_ADMIN, GW_ROUTE_PROVIDER } kind;
     const prov_adapter_t *adapter;
     const char *rest; /* path after the route prefix, with query */
     size_t rest_len;
@@ -740,6 +759,10 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
     }
     if (path_is(path, len, "/readyz")) {
         r->kind = GW_ROUTE_READYZ;
+        return;
+    }
+    if (path_is(path, len, "/metrics")) {
+        r->kind = GW_ROUTE_METRICS;
         return;
     }
     if (prefix_eq(path, len, "/admin/api/")) {
@@ -861,6 +884,7 @@ static int scrub_json_body(gw_call_t *call, h2o_req_t *req)
                  "and retry",
                  types.base != NULL ? types.base : "?");
         pol_buf_free(&types);
+        gw_metrics_add(&call->worker->metrics.pii_blocked, 1);
         send_error(call, 403, "invalid_request_error", "pii_blocked", NULL, msg);
         return -1;
     }
@@ -1030,6 +1054,11 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         send_error(call, 404, "invalid_request_error", "unknown_route", NULL, msg);
         return 0;
     }
+    case GW_ROUTE_METRICS:
+        call->no_access_log = 1;
+        call->state = GW_CALL_FINISHED;
+        gw_admin_metrics(w, req);
+        return 0;
     case GW_ROUTE_ADMIN:
         call->no_access_log = 1;
         call->state = GW_CALL_FINISHED;
@@ -1069,6 +1098,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     /* the call log must keep up: while records wait for room in the store's queue, refuse new
      * work instead of losing records (rule: a full queue is backpressure, never a drop) */
     if (w->backlog != NULL) {
+        gw_metrics_add(&w->metrics.log_backpressure, 1);
         add_header(req, "retry-after", "1", 1);
         send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
         return 0;

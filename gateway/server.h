@@ -23,6 +23,7 @@
 
 #include "gateway/accesslog.h"
 #include "gateway/config.h"
+#include "gateway/metrics.h"
 #include "gateway/privacy.h"
 #include "gateway/store/store.h"
 #include "gateway/upstream.h"
@@ -69,6 +70,7 @@ struct st_gw_worker_t {
     char id_prefix[17];    /* random per worker and start, hex */
     gw_call_t *free_calls; /* pool of per-request contexts */
     gw_privacy_scratch_t privacy;
+    gw_metrics_t metrics;  /* written by this worker only */
     gw_backlog_t *backlog; /* records the store's queue refused; retried by backlog_timer */
     uv_timer_t backlog_timer;
     pol_buf_t log_scratch;
@@ -85,6 +87,9 @@ int gw_server_run(gw_config_t *cfg);
  * (retried every few ms; the pipeline answers 503 while a backlog exists). Takes ownership.
  */
 void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access);
+
+/** Renders /metrics (every worker's counters + store gauges) into out. @return 0 or -1. */
+int gw_server_render_metrics(gw_server_t *srv, pol_buf_t *out);
 
 /** Called by the request pipeline when one of the worker's requests is fully disposed. */
 void gw_worker_request_done(gw_worker_t *w);
