@@ -12,6 +12,7 @@
 
 #include "gateway/admin_privacy.h"
 #include "gateway/auth.h"
+#include "gateway/console.h"
 #include "gateway/errors.h"
 
 #define GW_ADMIN_PREFIX "/admin/api"
@@ -149,6 +150,32 @@ static const char *authenticate(const gw_config_t *cfg, h2o_req_t *req)
         send_error(req, 401, "missing or unknown admin token (Authorization: Bearer <token from admin_tokens>)");
     }
     return role;
+}
+
+void gw_admin_console(gw_worker_t *w, h2o_req_t *req)
+{
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    if (plen == 6) { /* "/admin" */
+        h2o_send_redirect(req, 301, "Moved Permanently", H2O_STRLIT("/admin/"));
+        return;
+    }
+    const gw_console_asset_t *a = gw_console_find(req->path.base + 6, plen - 6);
+    if (a == NULL || !(h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) ||
+                       h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))) {
+        send_error(req, 404, "no such console page");
+        return;
+    }
+    req->res.status = 200;
+    req->res.reason = "OK";
+    req->res.content_length = a->len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, a->content_type, strlen(a->content_type));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0, NULL, H2O_STRLIT("DENY"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL, H2O_STRLIT("nosniff"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
+                          H2O_STRLIT("default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL, H2O_STRLIT("no-referrer"));
+    h2o_send_inline(req, (const char *)a->data, a->len);
 }
 
 void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req)

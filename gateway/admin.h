@@ -22,6 +22,9 @@ int gw_admin_role_allows(const char *role, const char *needed);
  */
 void gw_admin_handle(gw_worker_t *w, h2o_req_t *req);
 
+/** GET /admin and /admin/<asset>: the embedded console (public files; the data behind it needs a token). */
+void gw_admin_console(gw_worker_t *w, h2o_req_t *req);
+
 /** GET /metrics: Prometheus text for the `ops` (or `admin`) role; 401/403 otherwise. */
 void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req);
 

@@ -729,7 +729,15 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
 /* ---- the request ----------------------------------------------------------------------- */
 
 typedef struct st_gw_route_t {
-    enum { GW_ROUTE_NONE, GW_ROUTE_HEALTHZ, GW_ROUTE_READYZ, GW_ROUTE_METRICS, GW_ROUTE_ADMIN, GW_ROUTE_PROVIDER } kind;
+    enum {
+        GW_ROUTE_NONE,
+        GW_ROUTE_HEALTHZ,
+        GW_ROUTE_READYZ,
+        GW_ROUTE_METRICS,
+        GW_ROUTE_ADMIN,
+        GW_ROUTE_CONSOLE,
+        GW_ROUTE_PROVIDER
+    } kind;
     const prov_adapter_t *adapter;
     const char *rest; /* path after the route prefix, with query */
     size_t rest_len;
@@ -767,6 +775,10 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
     }
     if (prefix_eq(path, len, "/admin/api/")) {
         r->kind = GW_ROUTE_ADMIN;
+        return;
+    }
+    if (path_is(path, len, "/admin") || prefix_eq(path, len, "/admin/")) {
+        r->kind = GW_ROUTE_CONSOLE;
         return;
     }
     size_t n;
@@ -1058,6 +1070,11 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         call->no_access_log = 1;
         call->state = GW_CALL_FINISHED;
         gw_admin_metrics(w, req);
+        return 0;
+    case GW_ROUTE_CONSOLE:
+        call->no_access_log = 1;
+        call->state = GW_CALL_FINISHED;
+        gw_admin_console(w, req);
         return 0;
     case GW_ROUTE_ADMIN:
         call->no_access_log = 1;
