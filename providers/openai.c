@@ -2,41 +2,34 @@
  * OpenAI adapter: Chat Completions, Responses, Embeddings, Images (see
  * ../shared/providers/openai.md). Error bodies follow the spec's ErrorResponse:
  * {"error":{"message","type","param","code"}} with all four keys present.
+ *
+ * The OpenAI-format pieces (text fields, error body, usage, estimate) are shared through
+ * providers/prov_internal.h with the adapters whose APIs are OpenAI supersets (OpenRouter,
+ * DeepSeek, Fireworks). Usage: chat / embeddings `usage.{prompt,completion,total}_tokens` +
+ * `*_details`; Responses and Images `usage.{input,output,total}_tokens` + details. Streams: the
+ * last non-null `usage` of a chat chunk (only sent with stream_options.include_usage), the
+ * `response.usage` of a terminal Responses event, the `usage` of image_generation.completed /
+ * image_edit.completed. Non-stream JSON is parsed with jansson (once per response); stream events
+ * are parsed only when a byte scan finds a `"usage":{` member, because every chat chunk carries
+ * `"usage":null`.
  */
 #include "providers/provider.h"
+#include "providers/prov_internal.h"
 
 #include <string.h>
 
 /* Where user text travels in OpenAI request bodies (openai.md section 2). */
 static const prov_field_t openai_text_fields[] = {
-    /* chat completions */
-    {"messages.*.content", 0},
-    {"messages.*.content.*.text", 0},
-    {"messages.*.name", 0},
-    {"messages.*.tool_calls.*.function.arguments", 1},
-    {"messages.*.function_call.arguments", 1},
-    {"tools.*.function.description", 0},
-    {"functions.*.description", 0},
-    {"prediction.content", 0},
-    {"user", 0},
-    {"safety_identifier", 0},
-    {"metadata.*", 0},
-    /* responses */
-    {"instructions", 0},
-    {"input", 0},
-    {"input.*", 0},
-    {"input.*.content", 0},
-    {"input.*.content.*.text", 0},
-    {"input.*.output", 0},
-    {"input.*.arguments", 1},
-    {"prompt.variables.*", 0},
-    /* embeddings input (string or array of strings) and images prompt */
-    {"prompt", 0},
-    {NULL, 0},
+    PROV_OPENAI_TEXT_FIELDS,
+    {NULL, 0, 0},
 };
 
-static int openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
-                             const char *message)
+static const prov_field_t openai_image_fields[] = {
+    PROV_OPENAI_IMAGE_FIELDS,
+    {NULL, 0, 0},
+};
+
+int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
 {
     (void)status;
     if (pol_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || prov__json_str(out, message, strlen(message)) != 0 ||
@@ -52,12 +45,161 @@ static int openai_error_body(pol_buf_t *out, int status, const char *type, const
     return pol_buf_append(out, "}}", 2);
 }
 
+int prov__openai_usage_obj(const json_t *usage, prov_usage_t *u, int images_api)
+{
+    int n = 0;
+    if (!json_is_object(usage))
+        return 0;
+    /* chat / embeddings names, then Responses / Images names */
+    n += prov__usage_from_int(u, PROV_USAGE_INPUT_TOKENS, usage, "prompt_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_INPUT_TOKENS, usage, "input_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_TOKENS, usage, "completion_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_TOKENS, usage, "output_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_TOTAL_TOKENS, usage, "total_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHED_INPUT_TOKENS, usage, "prompt_tokens_details.cached_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHED_INPUT_TOKENS, usage, "input_tokens_details.cached_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_REASONING_TOKENS, usage, "completion_tokens_details.reasoning_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_REASONING_TOKENS, usage, "output_tokens_details.reasoning_tokens");
+    /* DeepSeek: hits and misses are priced apart (deepseek.md section 4) */
+    n += prov__usage_from_int(u, PROV_USAGE_CACHE_HIT_TOKENS, usage, "prompt_cache_hit_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHE_MISS_TOKENS, usage, "prompt_cache_miss_tokens");
+    /* OpenRouter: cost in credits (= USD), server-side tools (openrouter.md section 4) */
+    n += prov__usage_from_num(u, PROV_USAGE_COST_CREDITS_USD, usage, "cost");
+    n += prov__usage_from_int(u, PROV_USAGE_WEB_SEARCH_REQUESTS, usage, "server_tool_use_details.web_search_requests");
+    /* Images API (ImagesUsage): text / image split; streamed ImagesUsage has no output details, its output is all
+       image tokens (openai.md, images). Only the Images API has text_tokens / image_tokens in input details. */
+    if (images_api || prov__jpath(usage, "input_tokens_details.text_tokens") != NULL ||
+        prov__jpath(usage, "input_tokens_details.image_tokens") != NULL) {
+        n += prov__usage_from_int(u, PROV_USAGE_INPUT_TEXT_TOKENS, usage, "input_tokens_details.text_tokens");
+        n += prov__usage_from_int(u, PROV_USAGE_INPUT_IMAGE_TOKENS, usage, "input_tokens_details.image_tokens");
+        n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_TEXT_TOKENS, usage, "output_tokens_details.text_tokens");
+        n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_IMAGE_TOKENS, usage,
+                                  prov__jpath(usage, "output_tokens_details") != NULL ? "output_tokens_details.image_tokens"
+                                                                                      : "output_tokens");
+    }
+    return n;
+}
+
+int prov__openai_usage_from_json(const char *body, size_t len, prov_usage_t *u)
+{
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    json_t *usage = prov__jget(root, "usage");
+    json_t *data = prov__jget(root, "data");
+    /* Images responses: {"created", "data":[{url|b64_json}], ...}; embeddings lists have "object":"list" */
+    int images_api = json_is_array(data) && prov__jget(root, "object") == NULL;
+    int n = prov__openai_usage_obj(usage, u, images_api);
+    if (images_api) {
+        prov__usage_set_int(u, PROV_USAGE_IMAGES, (int64_t)json_array_size(data));
+        n++;
+    }
+    n += prov__usage_from_str(u, PROV_USAGE_MODEL, root, "model");
+    n += prov__usage_from_str(u, PROV_USAGE_SIZE, root, "size");
+    n += prov__usage_from_str(u, PROV_USAGE_QUALITY, root, "quality");
+    json_decref(root);
+    return n;
+}
+
+static int type_ends_with(const char *type, const char *suffix)
+{
+    size_t a = strlen(type), b = strlen(suffix);
+    return a >= b && memcmp(type + a - b, suffix, b) == 0;
+}
+
+void prov__openai_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+{
+    st->events++;
+    if (!ev->has_data)
+        return;
+    if (prov__sse_is_done(ev)) {
+        st->done = 1;
+        return;
+    }
+    /* Responses API errors: "event: error" (ResponseErrorEvent) or response.failed (usage still follows) */
+    if (prov__sse_event_is(ev, "error"))
+        st->error = 1;
+    int has_usage = prov__json_has_member(ev->data, ev->data_len, "\"usage\"", 1);
+    int has_error = prov__json_has_member(ev->data, ev->data_len, "\"error\"", 1);
+    int terminal_name =
+        ev->event_len > 0 && (prov__sse_event_is(ev, "response.completed") || prov__sse_event_is(ev, "response.incomplete") ||
+                              prov__sse_event_is(ev, "response.failed"));
+    if (!has_usage && !has_error && !terminal_name)
+        return;
+    json_t *root = prov__jload_object(ev->data, ev->data_len);
+    if (root == NULL)
+        return;
+    const char *type = json_string_value(prov__jget(root, "type"));
+    if (type == NULL)
+        type = "";
+    /* OpenRouter mid-stream failure: a chunk with a top-level error object */
+    if (json_is_object(prov__jget(root, "error")) && strcmp(type, "error") != 0 && strncmp(type, "response.", 9) != 0)
+        st->error = 1;
+    if (strcmp(type, "error") == 0)
+        st->error = 1;
+    if (strcmp(type, "response.completed") == 0 || strcmp(type, "response.incomplete") == 0 ||
+        strcmp(type, "response.failed") == 0) {
+        json_t *resp = prov__jget(root, "response");
+        prov__openai_usage_obj(prov__jget(resp, "usage"), &st->usage, 0);
+        prov__usage_from_str(&st->usage, PROV_USAGE_MODEL, resp, "model");
+        st->done = 1;
+        if (strcmp(type, "response.failed") == 0)
+            st->error = 1;
+    } else if (strncmp(type, "image_generation.", 17) == 0 || strncmp(type, "image_edit.", 11) == 0) {
+        if (type_ends_with(type, ".completed")) {
+            prov__openai_usage_obj(prov__jget(root, "usage"), &st->usage, 1);
+            prov__usage_add_int(&st->usage, PROV_USAGE_IMAGES, 1);
+            prov__usage_from_str(&st->usage, PROV_USAGE_SIZE, root, "size");
+            prov__usage_from_str(&st->usage, PROV_USAGE_QUALITY, root, "quality");
+        }
+    } else {
+        /* chat completion chunk: usage is null except on the final chunk (or, Fireworks, the finishing one) */
+        json_t *usage = prov__jget(root, "usage");
+        if (json_is_object(usage)) {
+            prov__openai_usage_obj(usage, &st->usage, 0);
+            prov__usage_from_str(&st->usage, PROV_USAGE_MODEL, root, "model");
+        }
+    }
+    json_decref(root);
+}
+
+void prov__openai_estimate_obj(const json_t *root, prov_estimate_t *e)
+{
+    int64_t v;
+    prov__jstr(root, "model", e->model, sizeof(e->model));
+    if (prov__jint(root, "max_completion_tokens", &v) || prov__jint(root, "max_tokens", &v) ||
+        prov__jint(root, "max_output_tokens", &v))
+        e->max_output_tokens = v;
+    if (prov__jint(root, "n", &v))
+        e->n = v;
+    prov__jstr(root, "size", e->size, sizeof(e->size));
+    prov__jstr(root, "quality", e->quality, sizeof(e->quality));
+    prov__jstr(root, "aspect_ratio", e->aspect_ratio, sizeof(e->aspect_ratio));
+    e->stream = json_is_true(prov__jget(root, "stream"));
+}
+
+int prov__openai_estimate_inputs(const char *body, size_t len, prov_estimate_t *e)
+{
+    prov__estimate_reset(e, len);
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    prov__openai_estimate_obj(root, e);
+    json_decref(root);
+    return 0;
+}
+
 const prov_adapter_t prov_openai = {
     .name = "openai",
     .route_prefix = "/openai/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_BEARER,
     .text_fields = openai_text_fields,
-    .error_body = openai_error_body,
+    .error_body = prov__openai_error_body,
     .error_content_type = "application/json",
+    .compat_prefix = "/v1/",
+    .image_fields = openai_image_fields,
+    .usage_from_json = prov__openai_usage_from_json,
+    .usage_from_event = prov__openai_usage_from_event,
+    .estimate_inputs = prov__openai_estimate_inputs,
 };

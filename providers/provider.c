@@ -1,14 +1,20 @@
 /*
- * The adapter table. Adding a provider: write providers/<name>.c defining a prov_adapter_t,
- * declare it in provider.h, add one row below.
+ * The adapter table and what is shared by every adapter: the unified-route model lookup
+ * (prov_for_model, fnmatch globs from config "models"), the binary-vs-text test used by
+ * maybe_binary field rules, JSON string escaping for error bodies, and small jansson getters
+ * for the usage and estimate extractors. Adding a provider: write providers/<name>.c defining a
+ * prov_adapter_t, declare it in provider.h, add one row below.
  */
 #include "providers/provider.h"
+#include "providers/prov_internal.h"
 
+#include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static const prov_adapter_t *const adapters[] = {
-    &prov_openai,
+    &prov_openai, &prov_gemini, &prov_anthropic, &prov_replicate, &prov_openrouter, &prov_deepseek, &prov_fireworks, &prov_fal,
 };
 
 const prov_adapter_t *prov_find(const char *name)
@@ -66,4 +72,212 @@ int prov__json_str(pol_buf_t *out, const char *s, size_t len)
     if (pol_buf_append(out, s + run, len - run) != 0)
         return -1;
     return pol_buf_append(out, "\"", 1);
+}
+
+const prov_adapter_t *prov_for_model(const char *model, const json_t *models_config)
+{
+    if (model == NULL || *model == '\0' || !json_is_object(models_config))
+        return &prov_openai;
+    const char *key;
+    json_t *value;
+    const prov_adapter_t *best = NULL;
+    size_t best_len = 0;
+    json_object_foreach((json_t *)models_config, key, value)
+    {
+        const char *name = json_string_value(value);
+        const prov_adapter_t *a = name != NULL ? prov_find(name) : NULL;
+        if (a == NULL)
+            continue;
+        if (strcmp(key, model) == 0)
+            return a;
+        size_t kl = strlen(key);
+        if (fnmatch(key, model, 0) == 0 && (best == NULL || kl > best_len)) {
+            best = a;
+            best_len = kl;
+        }
+    }
+    return best != NULL ? best : &prov_openai;
+}
+
+int prov_models_config_check(const json_t *models_config, char *err, size_t errlen)
+{
+    if (models_config == NULL)
+        return 0;
+    if (!json_is_object(models_config)) {
+        snprintf(err, errlen, "models: expected an object of model glob -> provider name");
+        return -1;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)models_config, key, value)
+    {
+        const char *name = json_string_value(value);
+        const prov_adapter_t *a = name != NULL ? prov_find(name) : NULL;
+        if (a == NULL) {
+            snprintf(err, errlen, "models.%s: expected the name of a provider (openai, gemini, openrouter, ...)", key);
+            return -1;
+        }
+        if (a->compat_prefix == NULL) {
+            snprintf(err, errlen, "models.%s: provider %s does not accept OpenAI's chat format on /v1/; use its native route", key,
+                     name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int prov_text_looks_binary(const char *s, size_t len)
+{
+    if (len >= 5 && strncasecmp(s, "data:", 5) == 0)
+        return 1;
+    if (len < 64)
+        return 0;
+    size_t breaks = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
+            c == '_' || c == '=')
+            continue;
+        /* MIME base64 wraps lines at 76 characters (RFC 2045 section 6.8) */
+        if ((c == '\n' || c == '\r') && ++breaks <= len / 60 + 1)
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- jansson getters ---- */
+
+json_t *prov__jget(const json_t *o, const char *key)
+{
+    return json_is_object(o) ? json_object_get(o, key) : NULL;
+}
+
+json_t *prov__jpath(const json_t *o, const char *path)
+{
+    char seg[64];
+    const json_t *cur = o;
+    while (cur != NULL && *path != '\0') {
+        const char *dot = strchr(path, '.');
+        size_t n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+        if (n >= sizeof(seg))
+            return NULL;
+        memcpy(seg, path, n);
+        seg[n] = '\0';
+        cur = prov__jget(cur, seg);
+        path += n + (dot != NULL ? 1 : 0);
+    }
+    return (json_t *)cur;
+}
+
+int prov__jint(const json_t *o, const char *path, int64_t *v)
+{
+    json_t *j = prov__jpath(o, path);
+    if (json_is_integer(j)) {
+        if (json_integer_value(j) < 0)
+            return 0;
+        *v = (int64_t)json_integer_value(j);
+        return 1;
+    }
+    if (json_is_real(j)) {
+        double d = json_real_value(j);
+        if (!(d >= 0 && d < 9.2e18) || d != floor(d))
+            return 0;
+        *v = (int64_t)d;
+        return 1;
+    }
+    return 0;
+}
+
+int prov__jnum(const json_t *o, const char *path, double *v)
+{
+    json_t *j = prov__jpath(o, path);
+    if (!json_is_number(j))
+        return 0;
+    double d = json_number_value(j);
+    if (!isfinite(d))
+        return 0;
+    *v = d;
+    return 1;
+}
+
+int prov__jstr(const json_t *o, const char *path, char *dst, size_t cap)
+{
+    json_t *j = prov__jpath(o, path);
+    if (!json_is_string(j) || cap == 0)
+        return 0;
+    size_t n = json_string_length(j);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, json_string_value(j), n);
+    dst[n] = '\0';
+    return 1;
+}
+
+int prov__usage_from_int(prov_usage_t *u, prov_usage_field_t f, const json_t *o, const char *path)
+{
+    int64_t v;
+    if (!prov__jint(o, path, &v))
+        return 0;
+    prov__usage_set_int(u, f, v);
+    return 1;
+}
+
+int prov__usage_from_num(prov_usage_t *u, prov_usage_field_t f, const json_t *o, const char *path)
+{
+    double v;
+    if (!prov__jnum(o, path, &v) || v < 0)
+        return 0;
+    prov__usage_set_double(u, f, v);
+    return 1;
+}
+
+int prov__usage_from_str(prov_usage_t *u, prov_usage_field_t f, const json_t *o, const char *path)
+{
+    json_t *j = prov__jpath(o, path);
+    if (!json_is_string(j))
+        return 0;
+    prov__usage_set_string(u, f, json_string_value(j), json_string_length(j));
+    return 1;
+}
+
+json_t *prov__jload_object(const char *body, size_t len)
+{
+    json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+    if (root != NULL && !json_is_object(root)) {
+        json_decref(root);
+        root = NULL;
+    }
+    return root;
+}
+
+int prov__copy_name(char *dst, size_t cap, const char *s, size_t n)
+{
+    if (n == 0 || n >= cap)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return -1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+void prov__estimate_reset(prov_estimate_t *e, size_t len)
+{
+    memset(e, 0, sizeof(*e));
+    e->max_output_tokens = -1;
+    e->n = 1;
+    e->input_bytes = len;
+}
+
+int prov__sse_is_done(const prov_sse_event_t *ev)
+{
+    return ev->has_data && ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0;
+}
+
+int prov__sse_event_is(const prov_sse_event_t *ev, const char *name)
+{
+    size_t n = strlen(name);
+    return ev->event_len == n && memcmp(ev->event, name, n) == 0;
 }

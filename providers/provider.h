@@ -8,14 +8,27 @@
  *    configured base_url upstream ("/v1/");
  *  - how clients authenticate on that route and how the real provider key is sent upstream;
  *  - the JSON fields that carry user text (the PII walker's rules, see policy/json.h);
- *  - the shape of its error bodies, so SDKs raise their usual exceptions for aigw's errors.
+ *  - the shape of its error bodies, so SDKs raise their usual exceptions for aigw's errors;
+ *  - usage extraction (JSON bodies, SSE events, headers) into the neutral prov_usage_t, the inputs of a
+ *    cost estimate, and whether / where it speaks OpenAI's format behind the unified /v1/ route;
+ *  - for fal, how the upstream URL is taken from the client's x-fal-target-url header.
+ * docs/internals/providers.md has the table of what each adapter declares.
  */
 #ifndef AIGW_PROVIDERS_PROVIDER_H
 #define AIGW_PROVIDERS_PROVIDER_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "policy/buf.h"
+#include "providers/sse.h"
+#include "providers/usage.h"
+
+/* Errors (negative, like every aigw error). */
+#define PROV_E_PARSE (-2)  /* body is not the JSON the extractor expects */
+#define PROV_E_TARGET (-3) /* fal x-fal-target-url missing, malformed or not allow-listed */
 
 /** How a credential travels in a request (client -> aigw, and aigw -> provider). */
 typedef enum {
@@ -29,7 +42,30 @@ typedef enum {
 typedef struct st_prov_field_t {
     const char *pattern;
     unsigned embedded_json; /* 1: the string holds JSON (tool-call arguments) */
+    /** 1: the path can also hold file bytes (Anthropic document `source.data` is base64 for PDFs but plain text for
+        text documents; Replicate / fal inputs mix prompts with data: URIs): the walker must skip values for which
+        prov_text_looks_binary() is true, so base64 is never scanned (and never altered) as text. */
+    unsigned maybe_binary;
 } prov_field_t;
+
+/** Inputs of a cost estimate, read from a request body before it is sent (see estimate_inputs). */
+typedef struct st_prov_estimate_t {
+    char model[128];           /**< body's model ("" when the body names none: Gemini, fal -> model_from_path) */
+    int64_t max_output_tokens; /**< max_tokens / max_completion_tokens / max_output_tokens / maxOutputTokens; -1 absent */
+    int64_t n;                 /**< outputs requested: n / candidateCount / sampleCount / num_outputs / num_images; 1 absent */
+    char size[32];             /**< image size as sent ("1024x1792", "landscape_4_3", "1K", "1024x1024" from width/height) */
+    char quality[32];          /**< image quality ("hd", "low", ...) */
+    char aspect_ratio[16];     /**< "16:9", "1:1" */
+    int stream;                /**< 1 when the body asks for a streamed response */
+    size_t input_bytes;        /**< request body size in bytes (the upper bound of prompt bytes) */
+} prov_estimate_t;
+
+/** Upstream target computed from a client header (fal's proxy protocol, see target_url). */
+typedef struct st_prov_target_t {
+    char origin[264]; /**< "https://queue.fal.run": scheme and lower-cased host, default port dropped */
+    const char *path; /**< path and query, starting with '/'; borrowed from the header value */
+    size_t path_len;  /**< bytes */
+} prov_target_t;
 
 typedef struct st_prov_adapter_t {
     /** Provider name as used in config "providers" and pricing keys ("openai"). */
@@ -54,6 +90,64 @@ typedef struct st_prov_adapter_t {
     int (*error_body)(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message);
     /** Content type of error bodies ("application/json", "application/problem+json"). */
     const char *error_content_type;
+
+    /* ---- fields below were added for the providers issue; existing code keeps compiling ---- */
+
+    /**
+     * Upstream path prefix used when this provider serves OpenAI's chat format behind the unified /v1/ route
+     * (base_url + compat_prefix + rest after "/v1/"), e.g. Gemini "/v1beta/openai/"; NULL when the provider cannot
+     * (Anthropic, Replicate, fal). See prov_for_model().
+     */
+    const char *compat_prefix;
+    /**
+     * Adapter whose text_fields / usage / estimate functions apply to the OpenAI-format bodies this provider takes
+     * and returns through /v1/ (Gemini -> &prov_openai); NULL = this adapter itself (its format is an OpenAI
+     * superset). Error bodies on /v1/ are always OpenAI-shaped (the client runs an OpenAI SDK).
+     */
+    const struct st_prov_adapter_t *compat_wire;
+    /** JSON fields that hold image / file bytes (data: URIs or raw base64 with a sibling mime type) for the image
+        metadata stripper; NULL-pattern terminated. */
+    const prov_field_t *image_fields;
+    /**
+     * Usage of a non-streamed JSON response body (`len` bytes, borrowed) added to *u (fields present in the body
+     * overwrite). Uses jansson: it runs once per response.
+     * @return number of fields set (0: the body carries none, e.g. a Replicate prediction still "starting"), or
+     * PROV_E_PARSE when the body is not a JSON object.
+     */
+    int (*usage_from_json)(const char *body, size_t len, prov_usage_t *u);
+    /**
+     * Streaming usage: called with every SSE event of a response stream, in order (st zero-initialised per stream,
+     * ev borrowed for the call). Keeps st->usage at the best known numbers, sets st->done / st->error. Events that
+     * cannot carry usage are rejected by a byte scan before any JSON parse.
+     */
+    void (*usage_from_event)(prov_usage_state_t *st, const prov_sse_event_t *ev);
+    /**
+     * Usage carried in a response header (fal `x-fal-billable-units`); `name` is lower-case. NULL when the provider
+     * has none. Name and value are borrowed, not NUL-terminated.
+     */
+    void (*usage_from_header)(prov_usage_t *u, const char *name, size_t name_len, const char *value, size_t value_len);
+    /**
+     * Cost-estimate inputs of a JSON request body (`len` bytes, borrowed). *e is reset first; input_bytes = len.
+     * @return 0, or PROV_E_PARSE when the body is not a JSON object (e keeps its defaults).
+     */
+    int (*estimate_inputs)(const char *body, size_t len, prov_estimate_t *e);
+    /**
+     * Model named by the request path instead of the body (Gemini "models/gemini-2.5-flash:generateContent",
+     * Replicate "models/{owner}/{name}/predictions", fal endpoint ids): `path` is the part after the adapter's route
+     * prefix (or fal's target path), `len` bytes, query allowed. Writes a NUL-terminated name of at most cap-1 bytes.
+     * NULL when the model is always in the body. @return 0, or -1 when the path names no model or it does not fit.
+     */
+    int (*model_from_path)(const char *path, size_t len, char *model, size_t cap);
+    /**
+     * fal's proxy protocol: the upstream URL is not base_url + upstream_prefix but the client's `x-fal-target-url`
+     * header (value `len` bytes, borrowed). Accepts only https URLs whose host matches one of `allowed_hosts`
+     * (fnmatch globs, NULL-terminated; pass the adapter's target_hosts unless config overrides it), no userinfo,
+     * no port but 443, no dot segments, no fragment, printable ASCII only.
+     * @return 0 with *t filled, or PROV_E_TARGET with a static *err_desc. NULL for every other adapter.
+     */
+    int (*target_url)(const char *value, size_t len, const char *const *allowed_hosts, prov_target_t *t, const char **err_desc);
+    /** Default allow-list for target_url (NULL-terminated host globs), NULL when target_url is NULL. */
+    const char *const *target_hosts;
 } prov_adapter_t;
 
 /** The adapter named `name` ("openai"), or NULL. Borrowed, static lifetime. */
@@ -68,6 +162,36 @@ const prov_adapter_t *const *prov_all(size_t *n);
  */
 int prov__json_str(pol_buf_t *out, const char *s, size_t len);
 
+/**
+ * Adapter serving `model` on the unified /v1/ route. `models_config` is the config "models" section (may be NULL):
+ * an object of glob -> provider name, e.g. {"gpt-*":"openai","gemini-*":"gemini","anthropic/claude-*":"openrouter"}, globs
+ * matched with fnmatch(3) without flags. An exact key wins; otherwise the longest matching glob (most specific),
+ * ties resolved by config order. No match, a NULL/empty model, or an unknown provider name -> &prov_openai.
+ * The result may have compat_prefix == NULL (Anthropic, ...): the caller must refuse the call then.
+ * @return borrowed adapter, static lifetime.
+ */
+const prov_adapter_t *prov_for_model(const char *model, const json_t *models_config);
+
+/**
+ * Validates a config "models" section: an object whose values name adapters that have a compat_prefix.
+ * @return 0, or -1 with a message in err (errlen bytes, NUL-terminated) naming the offending key.
+ */
+int prov_models_config_check(const json_t *models_config, char *err, size_t errlen);
+
+/**
+ * 1 when the string `s` (`len` bytes) is file bytes rather than text: a `data:` URI, or at least 64 bytes of only
+ * base64 / base64url alphabet and padding (RFC 4648 sections 4 and 5) with at most a few line breaks. Text with
+ * spaces or punctuation is never binary. Used with prov_field_t.maybe_binary.
+ */
+int prov_text_looks_binary(const char *s, size_t len);
+
 extern const prov_adapter_t prov_openai;
+extern const prov_adapter_t prov_gemini;
+extern const prov_adapter_t prov_anthropic;
+extern const prov_adapter_t prov_replicate;
+extern const prov_adapter_t prov_openrouter;
+extern const prov_adapter_t prov_deepseek;
+extern const prov_adapter_t prov_fireworks;
+extern const prov_adapter_t prov_fal;
 
 #endif

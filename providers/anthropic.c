@@ -1,0 +1,163 @@
+/*
+ * Anthropic Messages API adapter (../shared/providers/anthropic.md). Clients authenticate with
+ * x-api-key (Bearer is accepted by the gateway too); `anthropic-version` passes through. Errors are
+ * {"type":"error","error":{"type","message"}} with Anthropic's error type for the HTTP status.
+ * Usage: `usage.input_tokens` excludes cache reads and writes, which are reported apart (and the
+ * writes split by TTL). Streams: message_start.message.usage overlaid by every message_delta.usage
+ * (cumulative, non-null fields win); a stream that dies early keeps the message_start numbers.
+ * Anthropic has no OpenAI-format endpoint in the sources read, so it is not served on /v1/.
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+#include <string.h>
+
+static const prov_field_t anthropic_text_fields[] = {
+    {"system", 0, 0},
+    {"system.*.text", 0, 0},
+    {"messages.*.content", 0, 0},
+    {"messages.*.content.*.text", 0, 0},
+    /* document blocks: source.data is base64 for PDFs but plain text for text/plain documents */
+    {"messages.*.content.*.source.data", 0, 1},
+    {"messages.*.content.*.source.content", 0, 0},
+    {"messages.*.content.*.source.content.*.text", 0, 0},
+    {"messages.*.content.*.title", 0, 0},
+    {"messages.*.content.*.context", 0, 0},
+    /* tool_use / server_tool_use input (any value), tool_result content (string or blocks) */
+    {"messages.*.content.*.input.**", 0, 0},
+    {"messages.*.content.*.content", 0, 0},
+    {"messages.*.content.*.content.*.text", 0, 0},
+    {"messages.*.content.*.content.*.title", 0, 0},
+    {"tools.*.description", 0, 0},
+    {"tools.*.input_schema.**.description", 0, 0},
+    {"metadata.user_id", 0, 0},
+    {NULL, 0, 0},
+};
+
+static const prov_field_t anthropic_image_fields[] = {
+    {"messages.*.content.*.source.data", 0, 0},
+    {"messages.*.content.*.content.*.source.data", 0, 0},
+    {NULL, 0, 0},
+};
+
+/* HTTP status -> Anthropic error type (anthropic.md section 5, SDK error classes). */
+static const char *anthropic_error_type(int status)
+{
+    switch (status) {
+    case 400:
+    case 422:
+        return "invalid_request_error";
+    case 401:
+        return "authentication_error";
+    case 402:
+        return "billing_error";
+    case 403:
+        return "permission_error";
+    case 404:
+        return "not_found_error";
+    case 413:
+        return "request_too_large";
+    case 429:
+        return "rate_limit_error";
+    case 504:
+        return "timeout_error";
+    case 503:
+    case 529:
+        return "overloaded_error";
+    default:
+        return status >= 500 ? "api_error" : "invalid_request_error";
+    }
+}
+
+static int anthropic_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
+                                const char *message)
+{
+    (void)type;
+    (void)code;
+    (void)param;
+    return pol_buf_appendf(out, "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":", anthropic_error_type(status)) != 0 ||
+                   prov__json_str(out, message, strlen(message)) != 0 || pol_buf_append(out, "}}", 2) != 0
+               ? -1
+               : 0;
+}
+
+static int anthropic_usage_obj(const json_t *usage, prov_usage_t *u)
+{
+    int n = 0;
+    if (!json_is_object(usage))
+        return 0;
+    n += prov__usage_from_int(u, PROV_USAGE_INPUT_TOKENS, usage, "input_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_TOKENS, usage, "output_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHE_WRITE_TOKENS, usage, "cache_creation_input_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHE_READ_TOKENS, usage, "cache_read_input_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHE_WRITE_5M_TOKENS, usage, "cache_creation.ephemeral_5m_input_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHE_WRITE_1H_TOKENS, usage, "cache_creation.ephemeral_1h_input_tokens");
+    n += prov__usage_from_int(u, PROV_USAGE_WEB_SEARCH_REQUESTS, usage, "server_tool_use.web_search_requests");
+    return n;
+}
+
+static int anthropic_usage_from_json(const char *body, size_t len, prov_usage_t *u)
+{
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    int n = anthropic_usage_obj(prov__jget(root, "usage"), u);
+    n += prov__usage_from_str(u, PROV_USAGE_MODEL, root, "model");
+    json_decref(root);
+    return n;
+}
+
+static void anthropic_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+{
+    st->events++;
+    if (prov__sse_event_is(ev, "error"))
+        st->error = 1;
+    if (prov__sse_event_is(ev, "message_stop"))
+        st->done = 1;
+    if (!ev->has_data || !(prov__sse_event_is(ev, "message_start") || prov__sse_event_is(ev, "message_delta") ||
+                           ev->event_len == 0 /* unnamed: decide by "type" below */))
+        return;
+    if (!prov__json_has_member(ev->data, ev->data_len, "\"usage\"", 1))
+        return;
+    json_t *root = prov__jload_object(ev->data, ev->data_len);
+    if (root == NULL)
+        return;
+    const char *type = json_string_value(prov__jget(root, "type"));
+    if (type != NULL && strcmp(type, "message_start") == 0) {
+        json_t *msg = prov__jget(root, "message");
+        anthropic_usage_obj(prov__jget(msg, "usage"), &st->usage);
+        prov__usage_from_str(&st->usage, PROV_USAGE_MODEL, msg, "model");
+    } else if (type != NULL && strcmp(type, "message_delta") == 0) {
+        anthropic_usage_obj(prov__jget(root, "usage"), &st->usage); /* cumulative: present fields overwrite */
+    }
+    json_decref(root);
+}
+
+static int anthropic_estimate_inputs(const char *body, size_t len, prov_estimate_t *e)
+{
+    prov__estimate_reset(e, len);
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    int64_t v;
+    prov__jstr(root, "model", e->model, sizeof(e->model));
+    if (prov__jint(root, "max_tokens", &v))
+        e->max_output_tokens = v;
+    e->stream = json_is_true(prov__jget(root, "stream"));
+    json_decref(root);
+    return 0;
+}
+
+const prov_adapter_t prov_anthropic = {
+    .name = "anthropic",
+    .route_prefix = "/anthropic/v1/",
+    .upstream_prefix = "/v1/",
+    .auth = PROV_AUTH_X_API_KEY,
+    .text_fields = anthropic_text_fields,
+    .error_body = anthropic_error_body,
+    .error_content_type = "application/json",
+    .image_fields = anthropic_image_fields,
+    .usage_from_json = anthropic_usage_from_json,
+    .usage_from_event = anthropic_usage_from_event,
+    .estimate_inputs = anthropic_estimate_inputs,
+};

@@ -1,0 +1,36 @@
+/*
+ * DeepSeek first-party adapter (../shared/providers/deepseek.md): an OpenAI Chat Completions
+ * subset at https://api.deepseek.com/ (no /v1 needed), plus FIM completions (`prompt` / `suffix`,
+ * /beta/completions) and `reasoning_content` that clients may echo back in history. Errors are
+ * OpenAI-shaped. Usage is OpenAI's plus prompt_cache_hit_tokens / prompt_cache_miss_tokens
+ * (priced apart; hit + miss = prompt tokens); streams report it in the include_usage chunk and
+ * send `: keep-alive` comments while queued (the SSE parser drops them).
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+static const prov_field_t deepseek_text_fields[] = {
+    PROV_OPENAI_TEXT_FIELDS,
+    {"messages.*.reasoning_content", 0, 0},
+    {"suffix", 0, 0},
+    {NULL, 0, 0},
+};
+
+static const prov_field_t deepseek_image_fields[] = {
+    {NULL, 0, 0}, /* text-only API */
+};
+
+const prov_adapter_t prov_deepseek = {
+    .name = "deepseek",
+    .route_prefix = "/deepseek/",
+    .upstream_prefix = "/",
+    .auth = PROV_AUTH_BEARER,
+    .text_fields = deepseek_text_fields,
+    .error_body = prov__openai_error_body,
+    .error_content_type = "application/json",
+    .compat_prefix = "/",
+    .image_fields = deepseek_image_fields,
+    .usage_from_json = prov__openai_usage_from_json,
+    .usage_from_event = prov__openai_usage_from_event,
+    .estimate_inputs = prov__openai_estimate_inputs,
+};

@@ -1,0 +1,242 @@
+/*
+ * fal adapter (../shared/providers/fal.md). fal's SDK has no base URL option; it speaks the proxy
+ * protocol instead: every request goes to the proxy URL (aigw's /fal/...) with the real fal URL in
+ * the `x-fal-target-url` header, and the proxy adds `Authorization: Key <FAL_KEY>`. So the upstream
+ * URL comes from that header through target_url(), which only lets https URLs to allow-listed fal
+ * hosts through (default: fal.run, *.fal.run incl. queue.fal.run, rest.alpha.fal.ai; fal's own
+ * server proxy allows every path on fal.run and queue.fal.run). Request bodies are the model input itself:
+ * every string is text except data: URIs / base64 (maybe_binary). Errors are {"detail":"..."}.
+ * Usage: none in bodies; the `x-fal-billable-units` response header [obs] is the billed quantity,
+ * with `metrics.inference_time` on COMPLETED status objects (also in the status SSE stream) and
+ * the generated images counted in results as fallbacks.
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const prov_field_t fal_text_fields[] = {
+    {"**", 0, 1},
+    {NULL, 0, 0},
+};
+
+static const prov_field_t fal_image_fields[] = {
+    {"**", 0, 0},
+    {NULL, 0, 0},
+};
+
+static const char *const fal_target_hosts[] = {"fal.run", "*.fal.run", "queue.fal.run", "rest.alpha.fal.ai", NULL};
+
+static int fal_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
+{
+    (void)status;
+    (void)type;
+    (void)code;
+    (void)param;
+    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || prov__json_str(out, message, strlen(message)) != 0 ||
+                   PROV_APPEND_LIT(out, "}") != 0
+               ? -1
+               : 0;
+}
+
+static int64_t count_outputs(const json_t *root)
+{
+    json_t *images = prov__jget(root, "images");
+    if (json_is_array(images))
+        return (int64_t)json_array_size(images);
+    if (json_is_object(prov__jget(root, "image")))
+        return 1;
+    return 0;
+}
+
+static int fal_usage_from_json(const char *body, size_t len, prov_usage_t *u)
+{
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    int n = prov__usage_from_num(u, PROV_USAGE_INFERENCE_TIME_S, root, "metrics.inference_time");
+    if (n == 0)
+        n += prov__usage_from_num(u, PROV_USAGE_INFERENCE_TIME_S, root, "timings.inference");
+    int64_t images = count_outputs(root);
+    if (images > 0) {
+        prov__usage_set_int(u, PROV_USAGE_IMAGES, images);
+        n++;
+    }
+    json_decref(root);
+    return n;
+}
+
+static void fal_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+{
+    /* status stream: IN_QUEUE / IN_PROGRESS / COMPLETED status objects; the result is fetched afterwards */
+    st->events++;
+    if (!ev->has_data || memmem(ev->data, ev->data_len, "COMPLETED", 9) == NULL)
+        return;
+    json_t *root = prov__jload_object(ev->data, ev->data_len);
+    if (root == NULL)
+        return;
+    const char *status = json_string_value(prov__jget(root, "status"));
+    if (status != NULL && strcmp(status, "COMPLETED") == 0) {
+        st->done = 1;
+        prov__usage_from_num(&st->usage, PROV_USAGE_INFERENCE_TIME_S, root, "metrics.inference_time");
+        if (json_is_string(prov__jget(root, "error")))
+            st->error = 1;
+    }
+    json_decref(root);
+}
+
+static void fal_usage_from_header(prov_usage_t *u, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+    static const char want[] = "x-fal-billable-units";
+    if (name_len != sizeof(want) - 1 || strncasecmp(name, want, name_len) != 0 || value_len == 0 || value_len > 31)
+        return;
+    char buf[32], *end;
+    memcpy(buf, value, value_len);
+    buf[value_len] = '\0';
+    double v = strtod(buf, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end != buf && *end == '\0')
+        prov__usage_set_double(u, PROV_USAGE_BILLABLE_UNITS, v);
+}
+
+static int fal_estimate_inputs(const char *body, size_t len, prov_estimate_t *e)
+{
+    prov__estimate_reset(e, len);
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    int64_t v, w, h;
+    if (prov__jint(root, "num_images", &v))
+        e->n = v;
+    if (prov__jint(root, "max_tokens", &v))
+        e->max_output_tokens = v;
+    /* image_size: a preset name ("landscape_4_3") or {width, height} */
+    json_t *size = prov__jget(root, "image_size");
+    if (json_is_string(size))
+        prov__jstr(root, "image_size", e->size, sizeof(e->size));
+    else if (prov__jint(size, "width", &w) && prov__jint(size, "height", &h))
+        snprintf(e->size, sizeof(e->size), "%lldx%lld", (long long)w, (long long)h);
+    prov__jstr(root, "aspect_ratio", e->aspect_ratio, sizeof(e->aspect_ratio));
+    json_decref(root);
+    return 0;
+}
+
+/* Endpoint id from a target path: "/fal-ai/flux/dev" -> "fal-ai/flux/dev"; follow-up calls
+ * "/fal-ai/flux/requests/<id>/status" -> "fal-ai/flux" (fal.md section 1: they drop the sub-path). */
+static int fal_model_from_path(const char *path, size_t len, char *model, size_t cap)
+{
+    const char *end = path + len, *p = path;
+    const char *q = memchr(path, '?', len);
+    if (q != NULL)
+        end = q;
+    while (p < end && *p == '/')
+        p++;
+    const char *req = NULL;
+    for (const char *s = p; s + 10 <= end; s++)
+        if (memcmp(s, "/requests/", 10) == 0) {
+            req = s;
+            break;
+        }
+    if (req != NULL)
+        end = req;
+    while (end > p && end[-1] == '/')
+        end--;
+    if (end == p || memchr(p, '/', (size_t)(end - p)) == NULL)
+        return -1;
+    return prov__copy_name(model, cap, p, (size_t)(end - p));
+}
+
+static int bad(const char **err_desc, const char *why)
+{
+    if (err_desc != NULL)
+        *err_desc = why;
+    return PROV_E_TARGET;
+}
+
+static int fal_target_url(const char *value, size_t len, const char *const *allowed_hosts, prov_target_t *t, const char **err_desc)
+{
+    if (len == 0)
+        return bad(err_desc, "x-fal-target-url is missing");
+    if (len > 4096)
+        return bad(err_desc, "x-fal-target-url is too long");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if (c <= 0x20 || c >= 0x7f || c == '\\')
+            return bad(err_desc, "x-fal-target-url: only printable ASCII without spaces or backslashes");
+        if (c == '#')
+            return bad(err_desc, "x-fal-target-url: fragments are not allowed");
+    }
+    if (len < 8 || strncasecmp(value, "https://", 8) != 0)
+        return bad(err_desc, "x-fal-target-url: only https:// URLs are allowed");
+    const char *host = value + 8, *end = value + len, *a = host;
+    while (a < end && *a != '/' && *a != '?')
+        a++;
+    /* authority = host[:443]; no userinfo, no IP literals */
+    const char *colon = memchr(host, ':', (size_t)(a - host));
+    const char *host_end = colon != NULL ? colon : a;
+    if (colon != NULL && !((size_t)(a - colon) == 4 && memcmp(colon, ":443", 4) == 0))
+        return bad(err_desc, "x-fal-target-url: only the default https port is allowed");
+    size_t hl = (size_t)(host_end - host);
+    char h[256];
+    if (hl == 0 || hl >= sizeof(h))
+        return bad(err_desc, "x-fal-target-url: bad host");
+    for (size_t i = 0; i < hl; i++) {
+        char c = host[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+            return bad(err_desc, "x-fal-target-url: bad host");
+        h[i] = c;
+    }
+    h[hl] = '\0';
+    if (h[0] == '.' || h[hl - 1] == '.' || strstr(h, "..") != NULL)
+        return bad(err_desc, "x-fal-target-url: bad host");
+    int ok = 0;
+    for (size_t i = 0; allowed_hosts != NULL && allowed_hosts[i] != NULL && !ok; i++)
+        ok = fnmatch(allowed_hosts[i], h, 0) == 0;
+    if (!ok)
+        return bad(err_desc, "x-fal-target-url: host is not an allowed fal host");
+    /* path: "/..." or empty; no dot segments (the same rule as every other route) */
+    const char *path = a;
+    const char *qm = memchr(path, '?', (size_t)(end - path));
+    const char *pend = qm != NULL ? qm : end;
+    for (const char *s = path; s < pend; s++) {
+        if (*s != '/')
+            continue;
+        size_t rest = (size_t)(pend - s - 1);
+        if ((rest >= 1 && s[1] == '.' && (rest == 1 || s[2] == '/')) ||
+            (rest >= 2 && s[1] == '.' && s[2] == '.' && (rest == 2 || s[3] == '/')))
+            return bad(err_desc, "x-fal-target-url: dot segments are not allowed");
+    }
+    int n = snprintf(t->origin, sizeof(t->origin), "https://%s", h);
+    if (n < 0 || (size_t)n >= sizeof(t->origin))
+        return bad(err_desc, "x-fal-target-url: bad host");
+    if (path < end && *path == '?')
+        return bad(err_desc, "x-fal-target-url: a query needs a path");
+    t->path = path < end ? path : "/"; /* "https://fal.run" means "/" */
+    t->path_len = path < end ? (size_t)(end - path) : 1;
+    return 0;
+}
+
+const prov_adapter_t prov_fal = {
+    .name = "fal",
+    .route_prefix = "/fal/",
+    .upstream_prefix = "/", /* unused: the upstream URL comes from target_url() */
+    .auth = PROV_AUTH_KEY,
+    .text_fields = fal_text_fields,
+    .error_body = fal_error_body,
+    .error_content_type = "application/json",
+    .image_fields = fal_image_fields,
+    .usage_from_json = fal_usage_from_json,
+    .usage_from_event = fal_usage_from_event,
+    .usage_from_header = fal_usage_from_header,
+    .estimate_inputs = fal_estimate_inputs,
+    .model_from_path = fal_model_from_path,
+    .target_url = fal_target_url,
+    .target_hosts = fal_target_hosts,
+};

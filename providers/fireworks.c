@@ -1,0 +1,36 @@
+/*
+ * Fireworks AI adapter (../shared/providers/fireworks.md): OpenAI-compatible chat, completions,
+ * embeddings and Responses under /inference/v1/, plus FLUX image workflows whose body is
+ * {prompt, aspect_ratio, ...} (covered by the OpenAI `prompt` rule) and Kontext `input_image`.
+ * Errors are OpenAI-shaped (unverified upstream; OpenAI SDKs parse it). Usage is OpenAI's; in
+ * streams it may ride on the chunk that carries finish_reason, so usage on any chunk is taken
+ * (the OpenAI extractor does exactly that). Image workflows answer raw image bytes without usage.
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+static const prov_field_t fireworks_text_fields[] = {
+    PROV_OPENAI_TEXT_FIELDS,
+    {NULL, 0, 0},
+};
+
+static const prov_field_t fireworks_image_fields[] = {
+    PROV_OPENAI_IMAGE_FIELDS,
+    {"input_image", 0, 0},
+    {NULL, 0, 0},
+};
+
+const prov_adapter_t prov_fireworks = {
+    .name = "fireworks",
+    .route_prefix = "/fireworks/inference/v1/",
+    .upstream_prefix = "/inference/v1/",
+    .auth = PROV_AUTH_BEARER,
+    .text_fields = fireworks_text_fields,
+    .error_body = prov__openai_error_body,
+    .error_content_type = "application/json",
+    .compat_prefix = "/inference/v1/",
+    .image_fields = fireworks_image_fields,
+    .usage_from_json = prov__openai_usage_from_json,
+    .usage_from_event = prov__openai_usage_from_event,
+    .estimate_inputs = prov__openai_estimate_inputs,
+};

@@ -1,0 +1,312 @@
+/*
+ * Gemini API adapter (generativelanguage.googleapis.com, ../shared/providers/gemini.md):
+ * generateContent, streamGenerateContent?alt=sse, countTokens, embedContent, Imagen :predict.
+ * The REST endpoint accepts proto-JSON field names in lowerCamelCase and snake_case, so every
+ * text and image rule is listed in both spellings. Errors are google.rpc.Status envelopes
+ * {"error":{"code","message","status"}} with the canonical status name for the HTTP code
+ * (google/rpc/code.proto mapping). Usage is `usageMetadata`; in streams every chunk carries the
+ * running totals, so the last one wins (never summed). Thinking tokens are reported apart
+ * (thoughts_tokens, billed as output). Imagen returns no usage: the images are counted.
+ * Behind /v1/ Gemini serves OpenAI's chat format under /v1beta/openai/ (compat_wire = OpenAI).
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+#include <string.h>
+
+static const prov_field_t gemini_text_fields[] = {
+    {"contents.*.parts.*.text", 0, 0},
+    {"systemInstruction.parts.*.text", 0, 0},
+    {"system_instruction.parts.*.text", 0, 0},
+    {"contents.*.parts.*.functionCall.args.**", 0, 0},
+    {"contents.*.parts.*.function_call.args.**", 0, 0},
+    {"contents.*.parts.*.functionResponse.response.**", 0, 0},
+    {"contents.*.parts.*.function_response.response.**", 0, 0},
+    {"contents.*.parts.*.executableCode.code", 0, 0},
+    {"contents.*.parts.*.executable_code.code", 0, 0},
+    {"contents.*.parts.*.codeExecutionResult.output", 0, 0},
+    {"contents.*.parts.*.code_execution_result.output", 0, 0},
+    {"tools.*.functionDeclarations.*.description", 0, 0},
+    {"tools.*.function_declarations.*.description", 0, 0},
+    {"tools.*.functionDeclarations.*.parameters.**.description", 0, 0},
+    {"tools.*.function_declarations.*.parameters.**.description", 0, 0},
+    {"generationConfig.responseSchema.**.description", 0, 0},
+    {"generation_config.response_schema.**.description", 0, 0},
+    /* embedContent / batchEmbedContents */
+    {"content.parts.*.text", 0, 0},
+    {"requests.*.content.parts.*.text", 0, 0},
+    /* countTokens with a wrapped request */
+    {"generateContentRequest.contents.*.parts.*.text", 0, 0},
+    {"generate_content_request.contents.*.parts.*.text", 0, 0},
+    /* Imagen :predict */
+    {"instances.*.prompt", 0, 0},
+    {"parameters.negativePrompt", 0, 0},
+    {"parameters.negative_prompt", 0, 0},
+    {NULL, 0, 0},
+};
+
+static const prov_field_t gemini_image_fields[] = {
+    {"contents.*.parts.*.inlineData.data", 0, 0},
+    {"contents.*.parts.*.inline_data.data", 0, 0},
+    {"instances.*.image.bytesBase64Encoded", 0, 0},
+    {NULL, 0, 0},
+};
+
+/* HTTP status -> google.rpc.Code name (google/rpc/code.proto "HTTP Mapping" comments). */
+static const char *gemini_status_name(int status)
+{
+    switch (status) {
+    case 400:
+    case 422:
+        return "INVALID_ARGUMENT";
+    case 401:
+        return "UNAUTHENTICATED";
+    case 402:
+        return "FAILED_PRECONDITION";
+    case 403:
+        return "PERMISSION_DENIED";
+    case 404:
+        return "NOT_FOUND";
+    case 409:
+        return "ABORTED";
+    case 413:
+    case 429:
+        return "RESOURCE_EXHAUSTED";
+    case 499:
+        return "CANCELLED";
+    case 501:
+        return "UNIMPLEMENTED";
+    case 502:
+    case 503:
+        return "UNAVAILABLE";
+    case 504:
+        return "DEADLINE_EXCEEDED";
+    default:
+        return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+    }
+}
+
+static int gemini_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
+{
+    (void)type;
+    (void)param;
+    if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
+        prov__json_str(out, message, strlen(message)) != 0 ||
+        pol_buf_appendf(out, ",\"status\":\"%s\"", gemini_status_name(status)) != 0)
+        return -1;
+    /* the machine code travels as a google.rpc.ErrorInfo reason, where Google puts e.g. API_KEY_INVALID */
+    if (code != NULL &&
+        (PROV_APPEND_LIT(out, ",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":") != 0 ||
+         prov__json_str(out, code, strlen(code)) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
+        return -1;
+    return PROV_APPEND_LIT(out, "}}");
+}
+
+/* Adds a modality breakdown ([{modality, tokenCount}]) to the text / image fields. */
+static int modality_split(const json_t *arr, prov_usage_t *u, prov_usage_field_t text, prov_usage_field_t image)
+{
+    int n = 0;
+    int64_t t = 0, i = 0;
+    int has_t = 0, has_i = 0;
+    size_t k;
+    json_t *it;
+    json_array_foreach(arr, k, it)
+    {
+        const char *m = json_string_value(prov__jget(it, "modality"));
+        int64_t c;
+        if (m == NULL || !prov__jint(it, "tokenCount", &c))
+            continue;
+        if (strcmp(m, "TEXT") == 0) {
+            t += c;
+            has_t = 1;
+        } else if (strcmp(m, "IMAGE") == 0) {
+            i += c;
+            has_i = 1;
+        }
+    }
+    if (has_t) {
+        prov__usage_set_int(u, text, t);
+        n++;
+    }
+    if (has_i) {
+        prov__usage_set_int(u, image, i);
+        n++;
+    }
+    return n;
+}
+
+static int gemini_usage_obj(const json_t *um, prov_usage_t *u)
+{
+    int n = 0;
+    if (!json_is_object(um))
+        return 0;
+    /* proto3 JSON omits zero counts: an absent count in a present usageMetadata is 0 */
+    static const prov_usage_field_t zero_default[] = {PROV_USAGE_INPUT_TOKENS,    PROV_USAGE_OUTPUT_TOKENS,
+                                                      PROV_USAGE_TOTAL_TOKENS,    PROV_USAGE_CACHED_INPUT_TOKENS,
+                                                      PROV_USAGE_THOUGHTS_TOKENS, PROV_USAGE_TOOL_INPUT_TOKENS};
+    for (size_t i = 0; i < sizeof(zero_default) / sizeof(zero_default[0]); i++)
+        prov__usage_set_int(u, zero_default[i], 0);
+    n += prov__usage_from_int(u, PROV_USAGE_INPUT_TOKENS, um, "promptTokenCount");
+    n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_TOKENS, um, "candidatesTokenCount");
+    n += prov__usage_from_int(u, PROV_USAGE_TOTAL_TOKENS, um, "totalTokenCount");
+    n += prov__usage_from_int(u, PROV_USAGE_CACHED_INPUT_TOKENS, um, "cachedContentTokenCount");
+    n += prov__usage_from_int(u, PROV_USAGE_THOUGHTS_TOKENS, um, "thoughtsTokenCount");
+    n += prov__usage_from_int(u, PROV_USAGE_TOOL_INPUT_TOKENS, um, "toolUsePromptTokenCount");
+    n += modality_split(prov__jget(um, "promptTokensDetails"), u, PROV_USAGE_INPUT_TEXT_TOKENS, PROV_USAGE_INPUT_IMAGE_TOKENS);
+    n +=
+        modality_split(prov__jget(um, "candidatesTokensDetails"), u, PROV_USAGE_OUTPUT_TEXT_TOKENS, PROV_USAGE_OUTPUT_IMAGE_TOKENS);
+    return n;
+}
+
+/* Image parts in candidates[].content.parts[] (image output models). */
+static int64_t count_image_parts(const json_t *root)
+{
+    int64_t count = 0;
+    size_t i, j;
+    json_t *cand, *part;
+    json_array_foreach(prov__jget(root, "candidates"), i, cand)
+    {
+        json_array_foreach(prov__jpath(cand, "content.parts"), j, part)
+        {
+            json_t *d = prov__jget(part, "inlineData");
+            if (d == NULL)
+                d = prov__jget(part, "inline_data");
+            const char *mime = json_string_value(prov__jget(d, "mimeType"));
+            if (mime == NULL)
+                mime = json_string_value(prov__jget(d, "mime_type"));
+            if (mime != NULL && strncmp(mime, "image/", 6) == 0)
+                count++;
+        }
+    }
+    return count;
+}
+
+static int gemini_usage_from_json(const char *body, size_t len, prov_usage_t *u)
+{
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    int n = gemini_usage_obj(prov__jget(root, "usageMetadata"), u);
+    n += prov__usage_from_str(u, PROV_USAGE_MODEL, root, "modelVersion");
+    json_t *preds = prov__jget(root, "predictions");
+    if (json_is_array(preds)) {
+        /* Imagen: bill per returned image; the "Positive Prompt" safety entry and filtered images carry no bytes */
+        int64_t images = 0;
+        size_t i;
+        json_t *p;
+        json_array_foreach(preds, i, p)
+        {
+            if (json_is_string(prov__jget(p, "bytesBase64Encoded")))
+                images++;
+        }
+        prov__usage_set_int(u, PROV_USAGE_IMAGES, images);
+        n++;
+    } else {
+        int64_t images = count_image_parts(root);
+        if (images > 0) {
+            prov__usage_set_int(u, PROV_USAGE_IMAGES, images);
+            n++;
+        }
+    }
+    json_decref(root);
+    return n;
+}
+
+static void gemini_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+{
+    st->events++;
+    if (!ev->has_data)
+        return;
+    int has_usage = prov__json_has_member(ev->data, ev->data_len, "\"usageMetadata\"", 1);
+    int has_error = prov__json_has_member(ev->data, ev->data_len, "\"error\"", 1);
+    int has_image = memmem(ev->data, ev->data_len, "\"inlineData\"", 12) != NULL ||
+                    memmem(ev->data, ev->data_len, "\"inline_data\"", 13) != NULL;
+    int has_finish = memmem(ev->data, ev->data_len, "\"finishReason\"", 14) != NULL;
+    if (!has_usage && !has_error && !has_image && !has_finish)
+        return;
+    json_t *root = prov__jload_object(ev->data, ev->data_len);
+    if (root == NULL)
+        return;
+    if (json_is_object(prov__jget(root, "error")))
+        st->error = 1;
+    /* running totals: the fields of the latest chunk replace the earlier ones */
+    gemini_usage_obj(prov__jget(root, "usageMetadata"), &st->usage);
+    prov__usage_from_str(&st->usage, PROV_USAGE_MODEL, root, "modelVersion");
+    int64_t images = count_image_parts(root);
+    if (images > 0)
+        prov__usage_add_int(&st->usage, PROV_USAGE_IMAGES, images);
+    size_t i;
+    json_t *cand;
+    json_array_foreach(prov__jget(root, "candidates"), i, cand)
+    {
+        if (json_is_string(prov__jget(cand, "finishReason")))
+            st->done = 1;
+    }
+    json_decref(root);
+}
+
+static int gemini_estimate_inputs(const char *body, size_t len, prov_estimate_t *e)
+{
+    prov__estimate_reset(e, len);
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    json_t *gc = prov__jget(root, "generationConfig");
+    int camel = gc != NULL;
+    if (gc == NULL)
+        gc = prov__jget(root, "generation_config");
+    int64_t v;
+    if (prov__jint(gc, camel ? "maxOutputTokens" : "max_output_tokens", &v))
+        e->max_output_tokens = v;
+    if (prov__jint(gc, camel ? "candidateCount" : "candidate_count", &v))
+        e->n = v;
+    /* Imagen :predict parameters */
+    json_t *params = prov__jget(root, "parameters");
+    if (prov__jint(params, "sampleCount", &v) || prov__jint(params, "sample_count", &v))
+        e->n = v;
+    if (!prov__jstr(params, "sampleImageSize", e->size, sizeof(e->size)))
+        prov__jstr(params, "sample_image_size", e->size, sizeof(e->size));
+    if (!prov__jstr(params, "aspectRatio", e->aspect_ratio, sizeof(e->aspect_ratio)))
+        prov__jstr(params, "aspect_ratio", e->aspect_ratio, sizeof(e->aspect_ratio));
+    json_decref(root);
+    return 0;
+}
+
+/* "models/gemini-2.5-flash:generateContent?alt=sse" or "tunedModels/x:generateContent" -> the model id. */
+static int gemini_model_from_path(const char *path, size_t len, char *model, size_t cap)
+{
+    const char *end = path + len, *p = path;
+    const char *q = memchr(path, '?', len);
+    if (q != NULL)
+        end = q;
+    while (p < end && *p == '/')
+        p++;
+    static const char *const prefixes[] = {"models/", "tunedModels/"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t pl = strlen(prefixes[i]);
+        if ((size_t)(end - p) > pl && memcmp(p, prefixes[i], pl) == 0) {
+            const char *s = p + pl, *e = s;
+            while (e < end && *e != ':' && *e != '/')
+                e++;
+            return prov__copy_name(model, cap, s, (size_t)(e - s));
+        }
+    }
+    return -1;
+}
+
+const prov_adapter_t prov_gemini = {
+    .name = "gemini",
+    .route_prefix = "/gemini/v1beta/",
+    .upstream_prefix = "/v1beta/",
+    .auth = PROV_AUTH_X_GOOG,
+    .text_fields = gemini_text_fields,
+    .error_body = gemini_error_body,
+    .error_content_type = "application/json",
+    .compat_prefix = "/v1beta/openai/",
+    .compat_wire = &prov_openai,
+    .image_fields = gemini_image_fields,
+    .usage_from_json = gemini_usage_from_json,
+    .usage_from_event = gemini_usage_from_event,
+    .estimate_inputs = gemini_estimate_inputs,
+    .model_from_path = gemini_model_from_path,
+};

@@ -1,0 +1,80 @@
+/*
+ * OpenRouter adapter (../shared/providers/openrouter.md): OpenAI's chat format plus routing and
+ * tracing extensions (`trace.*` is forwarded to observability destinations, `session_id`), so the
+ * OpenAI text rules apply with those added. Errors are {"error":{"code":<http status>,"message",
+ * "metadata":{"error_type"}}} (aigw's machine code rides in metadata.aigw_code). Usage is OpenAI's
+ * plus `usage.cost` (credits = USD, the pass-through price); in streams it arrives in the last data
+ * chunk before [DONE], and a chunk with a top-level `error` is a mid-stream failure.
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+#include <string.h>
+
+static const prov_field_t openrouter_text_fields[] = {
+    PROV_OPENAI_TEXT_FIELDS,
+    {"trace.**", 0, 0},
+    {"session_id", 0, 0},
+    {NULL, 0, 0},
+};
+
+static const prov_field_t openrouter_image_fields[] = {
+    PROV_OPENAI_IMAGE_FIELDS,
+    {"messages.*.content.*.video_url.url", 0, 0},
+    {NULL, 0, 0},
+};
+
+/* HTTP status -> OpenRouter metadata.error_type (the stable enum of openrouter.md section 6). */
+static const char *openrouter_error_type(int status)
+{
+    switch (status) {
+    case 401:
+        return "authentication";
+    case 402:
+        return "payment_required";
+    case 403:
+        return "content_policy_violation";
+    case 408:
+    case 504:
+    case 524:
+        return "timeout";
+    case 429:
+        return "rate_limit_exceeded";
+    case 502:
+    case 503:
+        return "provider_unavailable";
+    case 529:
+        return "provider_overloaded";
+    default:
+        return status >= 500 ? "server" : "invalid_request";
+    }
+}
+
+static int openrouter_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
+                                 const char *message)
+{
+    (void)type;
+    (void)param;
+    if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
+        prov__json_str(out, message, strlen(message)) != 0 ||
+        pol_buf_appendf(out, ",\"metadata\":{\"error_type\":\"%s\"", openrouter_error_type(status)) != 0)
+        return -1;
+    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || prov__json_str(out, code, strlen(code)) != 0))
+        return -1;
+    return PROV_APPEND_LIT(out, "}}}");
+}
+
+const prov_adapter_t prov_openrouter = {
+    .name = "openrouter",
+    .route_prefix = "/openrouter/api/v1/",
+    .upstream_prefix = "/api/v1/",
+    .auth = PROV_AUTH_BEARER,
+    .text_fields = openrouter_text_fields,
+    .error_body = openrouter_error_body,
+    .error_content_type = "application/json",
+    .compat_prefix = "/api/v1/",
+    .image_fields = openrouter_image_fields,
+    .usage_from_json = prov__openai_usage_from_json,
+    .usage_from_event = prov__openai_usage_from_event,
+    .estimate_inputs = prov__openai_estimate_inputs,
+};

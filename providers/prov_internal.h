@@ -1,0 +1,90 @@
+/*
+ * Cross-file internals of providers/: jansson getters shared by the extractors, and the
+ * OpenAI-format pieces (text-field rules, error body, usage and estimate functions) that the
+ * OpenAI-compatible adapters (OpenRouter, DeepSeek, Fireworks) reuse from providers/openai.c.
+ * Not for use outside providers/.
+ */
+#ifndef AIGW_PROVIDERS_PROV_INTERNAL_H
+#define AIGW_PROVIDERS_PROV_INTERNAL_H
+
+#include <jansson.h>
+
+#include "providers/provider.h"
+
+/* Text fields of OpenAI's request formats (openai.md section 2) as prov_field_t initialisers, so that the
+ * OpenAI-compatible adapters can list them first and append their own extensions. */
+#define PROV_OPENAI_TEXT_FIELDS                                                                                                    \
+    /* chat completions */                                                                                                         \
+    {"messages.*.content", 0, 0}, {"messages.*.content.*.text", 0, 0}, {"messages.*.content.*.file.filename", 0, 0},               \
+        {"messages.*.name", 0, 0}, {"messages.*.tool_calls.*.function.arguments", 1, 0},                                           \
+        {"messages.*.function_call.arguments", 1, 0}, {"tools.*.function.description", 0, 0},                                      \
+        {"tools.*.function.parameters.**.description", 0, 0}, {"functions.*.description", 0, 0},                                   \
+        {"response_format.json_schema.schema.**.description", 0, 0}, {"prediction.content", 0, 0}, {"user", 0, 0},                 \
+        {"safety_identifier", 0, 0}, {"metadata.*", 0, 0}, /* responses */                                                         \
+        {"instructions", 0, 0}, {"input", 0, 0}, {"input.*", 0, 0}, {"input.*.content", 0, 0}, {"input.*.content.*.text", 0, 0},   \
+        {"input.*.content.*.filename", 0, 0}, {"input.*.output", 0, 0}, {"input.*.arguments", 1, 0},                               \
+        {"prompt.variables.*", 0, 0}, /* legacy completions / embeddings input / images prompt */                                  \
+        {"prompt", 0, 0},                                                                                                          \
+    {                                                                                                                              \
+        "prompt.*", 0, 0                                                                                                           \
+    }
+
+/* Image / file fields of OpenAI's request formats. */
+#define PROV_OPENAI_IMAGE_FIELDS                                                                                                   \
+    {"messages.*.content.*.image_url.url", 0, 0}, {"messages.*.content.*.file.file_data", 0, 0},                                   \
+        {"messages.*.content.*.input_audio.data", 0, 0}, {"input.*.content.*.image_url", 0, 0},                                    \
+        {"input.*.content.*.file_data", 0, 0}, {"images.*.image_url", 0, 0},                                                       \
+    {                                                                                                                              \
+        "mask.image_url", 0, 0                                                                                                     \
+    }
+
+/** Appends the string literal `lit` (length computed by the compiler). @return 0 or -1. */
+#define PROV_APPEND_LIT(out, lit) pol_buf_append((out), (lit), sizeof(lit) - 1)
+
+/* ---- jansson getters: NULL / 0 when absent or of another type ---- */
+
+/** Object member `key` of `o` when `o` is an object, else NULL. Borrowed. */
+json_t *prov__jget(const json_t *o, const char *key);
+/** Member at a dotted path of object keys ("usage.prompt_tokens_details.cached_tokens"), or NULL. Borrowed. */
+json_t *prov__jpath(const json_t *o, const char *path);
+/** Non-negative integral number (JSON integer, or real with an integral value) at `path` -> *v. @return 1 / 0. */
+int prov__jint(const json_t *o, const char *path, int64_t *v);
+/** Finite number at `path` -> *v. @return 1 / 0. */
+int prov__jnum(const json_t *o, const char *path, double *v);
+/** Copies the string at `path` into `dst` (cap bytes incl. NUL, truncated). @return 1 / 0. */
+int prov__jstr(const json_t *o, const char *path, char *dst, size_t cap);
+/** Sets usage field `f` from the integer at `path` when present. @return 1 when set. */
+int prov__usage_from_int(prov_usage_t *u, prov_usage_field_t f, const json_t *o, const char *path);
+/** Sets usage field `f` from the number at `path` when present. @return 1 when set. */
+int prov__usage_from_num(prov_usage_t *u, prov_usage_field_t f, const json_t *o, const char *path);
+/** Sets string usage field `f` from the string at `path` when present. @return 1 when set. */
+int prov__usage_from_str(prov_usage_t *u, prov_usage_field_t f, const json_t *o, const char *path);
+/** Parses `len` bytes as a JSON object (leading whitespace allowed, DeepSeek sends blank lines first). NULL if not. */
+json_t *prov__jload_object(const char *body, size_t len);
+/** Copies a model name taken from a path (`n` bytes) into `dst` (cap bytes incl. NUL). @return 0, or -1 when it
+    is empty, does not fit, or holds a byte outside printable ASCII (control bytes, NUL, space, DEL, non-ASCII). */
+int prov__copy_name(char *dst, size_t cap, const char *s, size_t n);
+/** Resets *e to defaults (max_output_tokens -1, n 1) with input_bytes = len. */
+void prov__estimate_reset(prov_estimate_t *e, size_t len);
+/** True when the SSE event carries the data "[DONE]". */
+int prov__sse_is_done(const prov_sse_event_t *ev);
+/** True when the event name equals `name`. */
+int prov__sse_event_is(const prov_sse_event_t *ev, const char *name);
+
+/* ---- OpenAI format, reused by the OpenAI-compatible adapters ---- */
+
+/** OpenAI ErrorResponse {"error":{"message","type","param","code"}} (see prov_adapter_t.error_body). */
+int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message);
+/** Usage object of any OpenAI-format response (chat, responses, embeddings, images; plus the DeepSeek and
+    OpenRouter extensions) into *u. @return fields set. */
+int prov__openai_usage_obj(const json_t *usage, prov_usage_t *u, int images_api);
+/** prov_adapter_t.usage_from_json for OpenAI-format bodies. */
+int prov__openai_usage_from_json(const char *body, size_t len, prov_usage_t *u);
+/** prov_adapter_t.usage_from_event for OpenAI-format streams (chat chunks, Responses and Images events). */
+void prov__openai_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev);
+/** prov_adapter_t.estimate_inputs for OpenAI-format bodies. */
+int prov__openai_estimate_inputs(const char *body, size_t len, prov_estimate_t *e);
+/** Fills *e from an already parsed OpenAI-format body. */
+void prov__openai_estimate_obj(const json_t *root, prov_estimate_t *e);
+
+#endif

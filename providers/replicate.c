@@ -1,0 +1,198 @@
+/*
+ * Replicate adapter (../shared/providers/replicate.md): predictions by version, by model and by
+ * deployment, GET / cancel prediction, `Prefer: wait`. Inputs are model-specific, so every string
+ * under `input` is text, except data: URIs and bare base64 (file inputs; maybe_binary). Errors are
+ * RFC 7807 problem details (application/problem+json) {"title","detail","status"}; the SDKs show
+ * `detail`. Usage lives on terminal predictions: metrics.predict_time / total_time (seconds), LLM
+ * token counts (input_token_count / output_token_count, names as observed), and output files
+ * (metrics.image_count when present, else URL outputs counted). The SSE stream (urls.stream)
+ * carries no usage at all: its extractor only notes `done` and `error`; the gateway must GET the
+ * prediction (urls.get) after `done` to bill it.
+ */
+#include "providers/provider.h"
+#include "providers/prov_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const prov_field_t replicate_text_fields[] = {
+    {"input.**", 0, 1},
+    {NULL, 0, 0},
+};
+
+/* data: URIs anywhere in the input (https URLs are fetched by Replicate, not carried in the body) */
+static const prov_field_t replicate_image_fields[] = {
+    {"input.**", 0, 0},
+    {NULL, 0, 0},
+};
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthenticated";
+    case 402:
+        return "Payment Required";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not found";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Request Entity Too Large";
+    case 422:
+        return "Input validation failed";
+    case 429:
+        return "Too Many Requests";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status >= 500 ? "Internal Server Error" : "Bad Request";
+    }
+}
+
+static int replicate_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
+                                const char *message)
+{
+    (void)type;
+    (void)code;
+    (void)param;
+    return pol_buf_appendf(out, "{\"title\":\"%s\",\"detail\":", reason(status)) != 0 ||
+                   prov__json_str(out, message, strlen(message)) != 0 || pol_buf_appendf(out, ",\"status\":%d}", status) != 0
+               ? -1
+               : 0;
+}
+
+static int is_file_url(const json_t *j)
+{
+    const char *s = json_string_value(j);
+    return s != NULL && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0 || strncmp(s, "data:", 5) == 0);
+}
+
+static int replicate_usage_from_json(const char *body, size_t len, prov_usage_t *u)
+{
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    json_t *m = prov__jget(root, "metrics");
+    int n = 0;
+    n += prov__usage_from_num(u, PROV_USAGE_PREDICT_TIME_S, m, "predict_time");
+    n += prov__usage_from_num(u, PROV_USAGE_TOTAL_TIME_S, m, "total_time");
+    n += prov__usage_from_int(u, PROV_USAGE_INPUT_TOKENS, m, "input_token_count");
+    n += prov__usage_from_int(u, PROV_USAGE_OUTPUT_TOKENS, m, "output_token_count");
+    n += prov__usage_from_str(u, PROV_USAGE_MODEL, root, "model");
+    if (prov__usage_from_int(u, PROV_USAGE_IMAGES, m, "image_count")) {
+        n++;
+    } else {
+        /* file outputs: one URL or an array of URLs; LLM outputs (arrays of text pieces) are not files */
+        json_t *out = prov__jget(root, "output");
+        int64_t files = 0;
+        if (is_file_url(out)) {
+            files = 1;
+        } else if (json_is_array(out)) {
+            size_t i;
+            json_t *it;
+            json_array_foreach(out, i, it)
+            {
+                files += is_file_url(it);
+            }
+        }
+        if (files > 0) {
+            prov__usage_set_int(u, PROV_USAGE_IMAGES, files);
+            n++;
+        }
+    }
+    json_decref(root);
+    return n;
+}
+
+static void replicate_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+{
+    /* events: output (raw text), logs, error, done ({} or {"reason":...}); no usage (see the top comment) */
+    st->events++;
+    if (prov__sse_event_is(ev, "done"))
+        st->done = 1;
+    else if (prov__sse_event_is(ev, "error"))
+        st->error = 1;
+}
+
+static int replicate_estimate_inputs(const char *body, size_t len, prov_estimate_t *e)
+{
+    prov__estimate_reset(e, len);
+    json_t *root = prov__jload_object(body, len);
+    if (root == NULL)
+        return PROV_E_PARSE;
+    /* version: "owner/name", "owner/name:<64 hex>" or the bare id */
+    const char *version = json_string_value(prov__jget(root, "version"));
+    if (version != NULL) {
+        const char *colon = strchr(version, ':');
+        size_t n = colon != NULL ? (size_t)(colon - version) : strlen(version);
+        if (n >= sizeof(e->model))
+            n = sizeof(e->model) - 1;
+        memcpy(e->model, version, n);
+        e->model[n] = '\0';
+    }
+    json_t *in = prov__jget(root, "input");
+    int64_t v, w, h;
+    if (prov__jint(in, "max_tokens", &v) || prov__jint(in, "max_new_tokens", &v) || prov__jint(in, "max_length", &v))
+        e->max_output_tokens = v;
+    if (prov__jint(in, "num_outputs", &v) || prov__jint(in, "num_images", &v) || prov__jint(in, "number_of_images", &v))
+        e->n = v;
+    if (prov__jint(in, "width", &w) && prov__jint(in, "height", &h))
+        snprintf(e->size, sizeof(e->size), "%lldx%lld", (long long)w, (long long)h);
+    else
+        prov__jstr(in, "size", e->size, sizeof(e->size));
+    prov__jstr(in, "aspect_ratio", e->aspect_ratio, sizeof(e->aspect_ratio));
+    e->stream = json_is_true(prov__jget(root, "stream"));
+    json_decref(root);
+    return 0;
+}
+
+/* "models/{owner}/{name}/predictions", "models/{owner}/{name}/versions/{id}/predictions",
+ * "deployments/{owner}/{name}/predictions" -> "owner/name". */
+static int replicate_model_from_path(const char *path, size_t len, char *model, size_t cap)
+{
+    const char *end = path + len, *p = path;
+    const char *q = memchr(path, '?', len);
+    if (q != NULL)
+        end = q;
+    while (p < end && *p == '/')
+        p++;
+    if ((size_t)(end - p) > 7 && memcmp(p, "models/", 7) == 0)
+        p += 7;
+    else if ((size_t)(end - p) > 12 && memcmp(p, "deployments/", 12) == 0)
+        p += 12;
+    else
+        return -1;
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    if (slash == NULL || slash == p)
+        return -1;
+    const char *e = slash + 1;
+    while (e < end && *e != '/')
+        e++;
+    if (e == slash + 1)
+        return -1;
+    return prov__copy_name(model, cap, p, (size_t)(e - p));
+}
+
+const prov_adapter_t prov_replicate = {
+    .name = "replicate",
+    .route_prefix = "/replicate/v1/",
+    .upstream_prefix = "/v1/",
+    .auth = PROV_AUTH_BEARER,
+    .text_fields = replicate_text_fields,
+    .error_body = replicate_error_body,
+    .error_content_type = "application/problem+json",
+    .image_fields = replicate_image_fields,
+    .usage_from_json = replicate_usage_from_json,
+    .usage_from_event = replicate_usage_from_event,
+    .estimate_inputs = replicate_estimate_inputs,
+    .model_from_path = replicate_model_from_path,
+};

@@ -1,0 +1,638 @@
+/*
+ * Unit tests for the adapter table (providers/provider.h): table sanity, provider-shaped error
+ * bodies and their status mapping, the PII walker rules over every request fixture of the shared
+ * manifest (every string with planted PII is reported to on_string, the model never is, file bytes
+ * are skipped as text and covered by image_fields), cost-estimate inputs of the request fixtures,
+ * model names from paths, prov_for_model() globs, and fal's x-fal-target-url allow-list.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "policy/json.h"
+#include "providers/provider.h"
+
+static char fixtures_dir[1024];
+
+static json_t *load_manifest(void)
+{
+    const char *shared = getenv("AIGW_SHARED_DIR");
+    assert_non_null(shared);
+    snprintf(fixtures_dir, sizeof(fixtures_dir), "%s/providers/fixtures", shared);
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/manifest.json", fixtures_dir);
+    json_t *m = json_load_file(path, 0, NULL);
+    assert_non_null(m);
+    return m;
+}
+
+static char *read_file(const char *rel, size_t *len)
+{
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%s", fixtures_dir, rel);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+static const prov_adapter_t *adapter_of(const char *file)
+{
+    char name[64];
+    const char *slash = strchr(file, '/');
+    snprintf(name, sizeof(name), "%.*s", (int)(slash - file), file);
+    const prov_adapter_t *a = prov_find(name);
+    assert_non_null(a);
+    return a;
+}
+
+/* ---- table ---- */
+
+static void test_table(void **state)
+{
+    (void)state;
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    assert_int_equal(n, 8);
+    static const char *const names[] = {"openai", "gemini", "anthropic", "replicate", "openrouter", "deepseek", "fireworks", "fal"};
+    for (size_t i = 0; i < 8; i++)
+        assert_ptr_equal(prov_find(names[i]), all[i]);
+    assert_null(prov_find("nope"));
+    for (size_t i = 0; i < n; i++) {
+        const prov_adapter_t *a = all[i];
+        assert_non_null(a->route_prefix);
+        assert_non_null(a->upstream_prefix);
+        assert_int_equal(a->route_prefix[strlen(a->route_prefix) - 1], '/');
+        assert_int_equal(a->upstream_prefix[strlen(a->upstream_prefix) - 1], '/');
+        assert_non_null(a->text_fields);
+        assert_non_null(a->image_fields);
+        assert_non_null(a->error_body);
+        assert_non_null(a->error_content_type);
+        assert_non_null(a->usage_from_json);
+        assert_non_null(a->usage_from_event);
+        assert_non_null(a->estimate_inputs);
+        assert_true((a->target_url == NULL) == (a->target_hosts == NULL));
+        /* no route prefix shadows another, and none shadows the unified /v1/ route */
+        assert_true(strncmp(a->route_prefix, "/v1/", 4) != 0);
+        for (size_t j = 0; j < n; j++)
+            if (i != j)
+                assert_true(strncmp(all[j]->route_prefix, a->route_prefix, strlen(a->route_prefix)) != 0);
+    }
+    assert_string_equal(prov_gemini.route_prefix, "/gemini/v1beta/");
+    assert_int_equal(prov_gemini.auth, PROV_AUTH_X_GOOG);
+    assert_int_equal(prov_anthropic.auth, PROV_AUTH_X_API_KEY);
+    assert_int_equal(prov_fal.auth, PROV_AUTH_KEY);
+    assert_null(prov_anthropic.compat_prefix);
+    assert_null(prov_replicate.compat_prefix);
+    assert_null(prov_fal.compat_prefix);
+    assert_string_equal(prov_gemini.compat_prefix, "/v1beta/openai/");
+    assert_ptr_equal(prov_gemini.compat_wire, &prov_openai);
+}
+
+/* The gateway compiles each adapter's text rules plus its own four captures (gateway/privacy.c): must fit. */
+static void test_rules_compile(void **state)
+{
+    (void)state;
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        const prov_field_t *sets[2] = {all[i]->text_fields, all[i]->image_fields};
+        for (int s = 0; s < 2; s++) {
+            pol_json_rule_t rules[96];
+            size_t nr = 0;
+            for (const prov_field_t *f = sets[s]; f->pattern != NULL; f++, nr++) {
+                assert_true(nr < 90);
+                rules[nr] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
+            }
+            rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, -1};
+            rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, -2};
+            rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, -3};
+            rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, -4};
+            char err[256];
+            pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+            if (p == NULL)
+                fail_msg("%s: %s", all[i]->name, err);
+            pol_json_paths_free(p);
+        }
+    }
+}
+
+/* ---- error bodies ---- */
+
+static json_t *error_json(const prov_adapter_t *a, int status, const char *code, const char *msg)
+{
+    pol_buf_t b = POL_BUF_INIT;
+    assert_int_equal(a->error_body(&b, status, "invalid_request_error", code, "model", msg), 0);
+    json_error_t e;
+    json_t *j = json_loadb(b.base, b.len, JSON_REJECT_DUPLICATES, &e);
+    if (j == NULL)
+        fail_msg("%s %d: not JSON (%s): %.*s", a->name, status, e.text, (int)b.len, b.base);
+    pol_buf_free(&b);
+    assert_true(json_is_object(j));
+    return j;
+}
+
+static const char *jstr(json_t *o, const char *k1, const char *k2)
+{
+    json_t *v = json_object_get(o, k1);
+    if (k2 != NULL)
+        v = json_object_get(v, k2);
+    return json_string_value(v);
+}
+
+static void test_error_bodies(void **state)
+{
+    (void)state;
+    static const int statuses[] = {400, 401, 402, 403, 404, 405, 408, 409, 413, 422, 429, 500, 502, 503, 504, 529};
+    const char *msg = "aigw: \"quoted\"\nline\t\\ \xc3\xa9 \x01";
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        const prov_adapter_t *a = all[i];
+        for (size_t s = 0; s < sizeof(statuses) / sizeof(statuses[0]); s++) {
+            int st = statuses[s];
+            json_t *j = error_json(a, st, s % 2 ? NULL : "pii_blocked", msg);
+            json_t *err = json_object_get(j, "error");
+            if (a == &prov_openai || a == &prov_deepseek || a == &prov_fireworks) {
+                assert_int_equal(json_object_size(err), 4);
+                assert_string_equal(jstr(err, "message", NULL), msg);
+                assert_string_equal(jstr(err, "type", NULL), "invalid_request_error");
+                assert_string_equal(jstr(err, "param", NULL), "model");
+                assert_true(s % 2 ? json_is_null(json_object_get(err, "code")) : json_is_string(json_object_get(err, "code")));
+            } else if (a == &prov_gemini) {
+                assert_int_equal(json_integer_value(json_object_get(err, "code")), st);
+                assert_string_equal(jstr(err, "message", NULL), msg);
+                assert_non_null(jstr(err, "status", NULL));
+            } else if (a == &prov_anthropic) {
+                assert_string_equal(jstr(j, "type", NULL), "error");
+                assert_string_equal(jstr(err, "message", NULL), msg);
+                assert_non_null(jstr(err, "type", NULL));
+            } else if (a == &prov_openrouter) {
+                assert_true(json_is_integer(json_object_get(err, "code")));
+                assert_int_equal(json_integer_value(json_object_get(err, "code")), st);
+                assert_string_equal(jstr(err, "message", NULL), msg);
+                assert_non_null(jstr(err, "metadata", "error_type"));
+            } else if (a == &prov_replicate) {
+                assert_int_equal(json_integer_value(json_object_get(j, "status")), st);
+                assert_string_equal(jstr(j, "detail", NULL), msg);
+                assert_non_null(jstr(j, "title", NULL));
+                assert_string_equal(a->error_content_type, "application/problem+json");
+            } else if (a == &prov_fal) {
+                assert_int_equal(json_object_size(j), 1);
+                assert_string_equal(jstr(j, "detail", NULL), msg);
+            } else {
+                fail_msg("untested adapter %s", a->name);
+            }
+            json_decref(j);
+        }
+    }
+}
+
+static void test_error_status_maps(void **state)
+{
+    (void)state;
+    /* google.rpc.Code names (google/rpc/code.proto) */
+    static const struct {
+        int status;
+        const char *gemini, *anthropic, *openrouter;
+    } map[] = {
+        {400, "INVALID_ARGUMENT", "invalid_request_error", "invalid_request"},
+        {401, "UNAUTHENTICATED", "authentication_error", "authentication"},
+        {402, "FAILED_PRECONDITION", "billing_error", "payment_required"},
+        {403, "PERMISSION_DENIED", "permission_error", "content_policy_violation"},
+        {404, "NOT_FOUND", "not_found_error", "invalid_request"},
+        {413, "RESOURCE_EXHAUSTED", "request_too_large", "invalid_request"},
+        {429, "RESOURCE_EXHAUSTED", "rate_limit_error", "rate_limit_exceeded"},
+        {500, "INTERNAL", "api_error", "server"},
+        {502, "UNAVAILABLE", "api_error", "provider_unavailable"},
+        {503, "UNAVAILABLE", "overloaded_error", "provider_unavailable"},
+        {504, "DEADLINE_EXCEEDED", "timeout_error", "timeout"},
+        {529, "INTERNAL", "overloaded_error", "provider_overloaded"},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        json_t *g = error_json(&prov_gemini, map[i].status, "x", "m");
+        assert_string_equal(jstr(g, "error", "status"), map[i].gemini);
+        json_decref(g);
+        json_t *an = error_json(&prov_anthropic, map[i].status, "x", "m");
+        assert_string_equal(jstr(an, "error", "type"), map[i].anthropic);
+        json_decref(an);
+        json_t *o = error_json(&prov_openrouter, map[i].status, "pii_blocked", "m");
+        assert_string_equal(jstr(json_object_get(o, "error"), "metadata", "error_type"), map[i].openrouter);
+        assert_string_equal(jstr(json_object_get(o, "error"), "metadata", "aigw_code"), "pii_blocked");
+        json_decref(o);
+    }
+    /* the machine code rides in a google.rpc.ErrorInfo */
+    json_t *g = error_json(&prov_gemini, 403, "training_refused", "m");
+    json_t *d = json_array_get(json_object_get(json_object_get(g, "error"), "details"), 0);
+    assert_string_equal(json_string_value(json_object_get(d, "reason")), "training_refused");
+    assert_string_equal(json_string_value(json_object_get(d, "@type")), "type.googleapis.com/google.rpc.ErrorInfo");
+    json_decref(g);
+}
+
+/* ---- text fields over the request fixtures ---- */
+
+typedef struct {
+    const prov_adapter_t *a;
+    json_t *reported; /* path -> value */
+    size_t skipped_binary;
+} walk_t;
+
+static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    walk_t *w = ctx;
+    (void)repl;
+    const prov_field_t *f = &w->a->text_fields[rule_id];
+    if (f->maybe_binary && prov_text_looks_binary(s, len)) {
+        w->skipped_binary++;
+        return 0;
+    }
+    json_object_set_new(w->reported, path, json_stringn_nocheck(s, len));
+    return 0;
+}
+
+/* Planted PII of the fixtures (fixtures/README.md), case-sensitive. */
+static const char *const markers[] = {"Jane",     "jane", "Doe", "John Smith", "555 0134",  "123-45-6789", "Elm St",
+                                      "X1234567", "DE89", "Tom", "4242",       "PN-778812", "INV-2231"};
+
+static int has_marker(const char *s)
+{
+    for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+        if (strstr(s, markers[i]) != NULL)
+            return 1;
+    return 0;
+}
+
+/* Collects path -> string for every string value, in pol_json's path syntax ("a.b[2].c"). */
+static void collect(json_t *v, const char *path, json_t *out)
+{
+    char sub[1024];
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *c;
+        json_object_foreach(v, k, c)
+        {
+            snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k);
+            collect(c, sub, out);
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(v, i, c)
+        {
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+            collect(c, sub, out);
+        }
+    } else if (json_is_string(v)) {
+        json_object_set(out, path, v);
+    }
+}
+
+static int reported_at(json_t *reported, const char *path)
+{
+    if (json_object_get(reported, path) != NULL)
+        return 1;
+    /* an EMBEDDED string (tool-call arguments) is reported as its inner strings "<path>#/..." */
+    size_t n = strlen(path);
+    const char *k;
+    json_t *v;
+    json_object_foreach(reported, k, v)
+    {
+        if (strncmp(k, path, n) == 0 && k[n] == '#')
+            return 1;
+    }
+    return 0;
+}
+
+static size_t walk(const prov_adapter_t *a, const prov_field_t *fields, const char *body, size_t len, walk_t *w)
+{
+    pol_json_rule_t rules[96];
+    size_t nr = 0;
+    for (const prov_field_t *f = fields; f->pattern != NULL; f++, nr++)
+        rules[nr] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
+    char err[256];
+    pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+    assert_non_null(p);
+    w->a = a;
+    w->reported = json_object();
+    w->skipped_binary = 0;
+    pol_json_visitor_t v = {on_string, NULL, w};
+    pol_buf_t out = POL_BUF_INIT;
+    int changed = 0;
+    assert_int_equal(pol_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
+    assert_int_equal(changed, 0);
+    pol_buf_free(&out);
+    pol_json_paths_free(p);
+    return json_object_size(w->reported);
+}
+
+static int image_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    (void)rule_id;
+    (void)repl;
+    (void)s;
+    (void)len;
+    json_object_set_new(ctx, path, json_true());
+    return 0;
+}
+
+static void test_text_fields_cover_fixture_pii(void **state)
+{
+    (void)state;
+    json_t *m = load_manifest();
+    size_t i, fixtures = 0, pii_strings = 0, binaries = 0;
+    json_t *fx;
+    json_array_foreach(json_object_get(m, "fixtures"), i, fx)
+    {
+        const char *file = json_string_value(json_object_get(fx, "file"));
+        if (strcmp(json_string_value(json_object_get(fx, "kind")), "request") != 0 || strstr(file, ".json") == NULL)
+            continue;
+        const prov_adapter_t *a = adapter_of(file);
+        size_t len;
+        char *body = read_file(file, &len);
+        json_t *doc = json_loadb(body, len, 0, NULL);
+        assert_non_null(doc);
+        json_t *strings = json_object();
+        collect(doc, "", strings);
+        walk_t w;
+        walk(a, a->text_fields, body, len, &w);
+        const char *path;
+        json_t *val;
+        json_object_foreach(strings, path, val)
+        {
+            const char *s = json_string_value(val);
+            int binary = prov_text_looks_binary(s, json_string_length(val));
+            if (binary) {
+                /* file bytes: never scanned as text, always reachable by the image rules */
+                assert_null(json_object_get(w.reported, path));
+                binaries++;
+                continue;
+            }
+            if (has_marker(s)) {
+                pii_strings++;
+                if (!reported_at(w.reported, path))
+                    fail_msg("%s: PII string at %s (\"%s\") is not reported by %s text_fields", file, path, s, a->name);
+            }
+        }
+        /* the model name and non-text members are never reported */
+        assert_null(json_object_get(w.reported, "model"));
+        assert_null(json_object_get(w.reported, "version"));
+        assert_null(json_object_get(w.reported, "webhook"));
+        /* image rules reach every binary string */
+        pol_json_rule_t rules[64];
+        size_t nr = 0;
+        for (const prov_field_t *f = a->image_fields; f->pattern != NULL; f++, nr++)
+            rules[nr] = (pol_json_rule_t){f->pattern, POL_JSON_SCAN, (int)nr};
+        if (nr > 0) {
+            pol_json_paths_t *p = pol_json_paths_compile(rules, nr, NULL, 0);
+            assert_non_null(p);
+            json_t *seen = json_object();
+            pol_json_visitor_t v = {image_on_string, NULL, seen};
+            pol_buf_t out = POL_BUF_INIT;
+            int changed;
+            assert_int_equal(pol_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
+            json_object_foreach(strings, path, val)
+            {
+                if (prov_text_looks_binary(json_string_value(val), json_string_length(val)) && json_object_get(seen, path) == NULL)
+                    fail_msg("%s: file bytes at %s not covered by %s image_fields", file, path, a->name);
+            }
+            json_decref(seen);
+            pol_json_paths_free(p);
+            pol_buf_free(&out);
+        }
+        json_decref(w.reported);
+        json_decref(strings);
+        json_decref(doc);
+        free(body);
+        fixtures++;
+    }
+    assert_true(fixtures >= 25);
+    assert_true(pii_strings >= 40);
+    assert_true(binaries >= 8);
+    json_decref(m);
+}
+
+static void test_looks_binary(void **state)
+{
+    (void)state;
+    const char *b64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
+    assert_true(prov_text_looks_binary(b64, strlen(b64)));
+    assert_true(prov_text_looks_binary("data:image/png;base64,AAAA", 26));
+    assert_true(prov_text_looks_binary("DATA:text/plain,hi", 18));
+    assert_false(prov_text_looks_binary("Addendum: Jane Doe relocates to 12 Elm St on 1 May.", 51));
+    assert_false(prov_text_looks_binary("short", 5));
+    const char *word = "Supercalifragilisticexpialidocious_Supercalifragilisticexpialidocious!";
+    assert_false(prov_text_looks_binary(word, strlen(word)));
+}
+
+/* ---- estimates ---- */
+
+typedef struct {
+    const char *file, *model;
+    int64_t max_out, n;
+    const char *size, *quality, *aspect;
+    int stream;
+} est_case_t;
+
+static void test_estimates(void **state)
+{
+    (void)state;
+    json_decref(load_manifest());
+    static const est_case_t cases[] = {
+        {"openai/chat_completions.request.json", "gpt-4o-mini", 256, 1, "", "", "", 0},
+        {"openai/chat_completions.stream.request.json", "gpt-4o-mini", -1, 1, "", "", "", 1},
+        {"openai/responses.request.json", "gpt-5-mini", 400, 1, "", "", "", 0},
+        {"openai/images_generations.dalle3.request.json", "dall-e-3", -1, 1, "1024x1792", "hd", "", 0},
+        {"openai/images_generations.gpt_image_1.stream.request.json", "gpt-image-1", -1, 1, "1024x1024", "low", "", 1},
+        {"openai/images_edits.json.request.json", "gpt-image-1.5", -1, 1, "1024x1024", "high", "", 0},
+        {"gemini/generate_content.request.json", "", 512, 1, "", "", "", 0},
+        {"gemini/generate_content.snake_case.request.json", "", 256, 1, "", "", "", 0},
+        {"gemini/imagen_predict.request.json", "", -1, 2, "", "", "1:1", 0},
+        {"anthropic/messages.request.json", "claude-sonnet-4-5", 1024, 1, "", "", "", 0},
+        {"anthropic/messages.stream.request.json", "claude-sonnet-4-5", 256, 1, "", "", "", 1},
+        {"replicate/predictions.create.request.json", "stability-ai/sdxl", -1, 1, "1024x1024", "", "", 0},
+        {"replicate/models_predictions.create.request.json", "", -1, 1, "", "", "16:9", 0},
+        {"openrouter/chat_completions.request.json", "anthropic/claude-sonnet-4.5", 300, 1, "", "", "", 0},
+        {"deepseek/chat_completions.request.json", "deepseek-chat", 512, 1, "", "", "", 0},
+        {"deepseek/chat_completions.stream.request.json", "deepseek-chat", -1, 1, "", "", "", 1},
+        {"fireworks/chat_completions.request.json", "accounts/fireworks/models/llama-v3p3-70b-instruct", 200, 1, "", "", "", 0},
+        {"fireworks/text_to_image.request.json", "", -1, 1, "", "", "16:9", 0},
+        {"fal/queue_submit.request.json", "", -1, 1, "landscape_4_3", "", "", 0},
+        {"fal/queue_submit.data_uri.request.json", "", -1, 1, "", "", "", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const est_case_t *c = &cases[i];
+        size_t len;
+        char *body = read_file(c->file, &len);
+        prov_estimate_t e;
+        assert_int_equal(adapter_of(c->file)->estimate_inputs(body, len, &e), 0);
+        if (strcmp(e.model, c->model) != 0 || e.max_output_tokens != c->max_out || e.n != c->n || strcmp(e.size, c->size) != 0 ||
+            strcmp(e.quality, c->quality) != 0 || strcmp(e.aspect_ratio, c->aspect) != 0 || e.stream != c->stream ||
+            e.input_bytes != len)
+            fail_msg("%s: model=%s max=%lld n=%lld size=%s quality=%s aspect=%s stream=%d bytes=%zu", c->file, e.model,
+                     (long long)e.max_output_tokens, (long long)e.n, e.size, e.quality, e.aspect_ratio, e.stream, e.input_bytes);
+        free(body);
+    }
+    prov_estimate_t e;
+    assert_int_equal(prov_anthropic.estimate_inputs("nope", 4, &e), PROV_E_PARSE);
+    assert_int_equal(e.n, 1);
+    assert_int_equal(e.max_output_tokens, -1);
+    const char *fal = "{\"image_size\":{\"width\":640,\"height\":480},\"num_images\":3}";
+    assert_int_equal(prov_fal.estimate_inputs(fal, strlen(fal), &e), 0);
+    assert_string_equal(e.size, "640x480");
+    assert_int_equal(e.n, 3);
+}
+
+static void test_model_from_path(void **state)
+{
+    (void)state;
+    char m[64];
+    assert_int_equal(prov_gemini.model_from_path("models/gemini-2.5-flash:streamGenerateContent?alt=sse", 53, m, sizeof(m)), 0);
+    assert_string_equal(m, "gemini-2.5-flash");
+    const char *p = "models/imagen-4.0-generate-001:predict";
+    assert_int_equal(prov_gemini.model_from_path(p, strlen(p), m, sizeof(m)), 0);
+    assert_string_equal(m, "imagen-4.0-generate-001");
+    p = "files/abc";
+    assert_int_equal(prov_gemini.model_from_path(p, strlen(p), m, sizeof(m)), -1);
+    p = "models/:generateContent";
+    assert_int_equal(prov_gemini.model_from_path(p, strlen(p), m, sizeof(m)), -1);
+    p = "models/black-forest-labs/flux-schnell/predictions";
+    assert_int_equal(prov_replicate.model_from_path(p, strlen(p), m, sizeof(m)), 0);
+    assert_string_equal(m, "black-forest-labs/flux-schnell");
+    p = "deployments/acme/my-sdxl/predictions";
+    assert_int_equal(prov_replicate.model_from_path(p, strlen(p), m, sizeof(m)), 0);
+    assert_string_equal(m, "acme/my-sdxl");
+    p = "predictions";
+    assert_int_equal(prov_replicate.model_from_path(p, strlen(p), m, sizeof(m)), -1);
+    p = "/fal-ai/flux/dev";
+    assert_int_equal(prov_fal.model_from_path(p, strlen(p), m, sizeof(m)), 0);
+    assert_string_equal(m, "fal-ai/flux/dev");
+    p = "/fal-ai/flux/requests/80e732af/status?logs=1";
+    assert_int_equal(prov_fal.model_from_path(p, strlen(p), m, sizeof(m)), 0);
+    assert_string_equal(m, "fal-ai/flux");
+    p = "/x";
+    assert_int_equal(prov_fal.model_from_path(p, strlen(p), m, sizeof(m)), -1);
+    p = "models/a-very-long-model-name-that-does-not-fit-into-the-buffer-at-all:generateContent";
+    assert_int_equal(prov_gemini.model_from_path(p, strlen(p), m, 16), -1);
+}
+
+static void test_prov_for_model(void **state)
+{
+    (void)state;
+    json_t *cfg = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "gpt-*", "openai", "gemini-*", "gemini", "gemini-2.5-*", "openrouter",
+                            "gemini-2.5-flash", "fireworks", "deepseek-*", "deepseek", "x-*", "nope");
+    assert_ptr_equal(prov_for_model("gpt-4o", cfg), &prov_openai);
+    assert_ptr_equal(prov_for_model("gemini-2.0-pro", cfg), &prov_gemini);
+    assert_ptr_equal(prov_for_model("gemini-2.5-pro", cfg), &prov_openrouter);  /* longest glob wins */
+    assert_ptr_equal(prov_for_model("gemini-2.5-flash", cfg), &prov_fireworks); /* exact key wins */
+    assert_ptr_equal(prov_for_model("deepseek-chat", cfg), &prov_deepseek);
+    assert_ptr_equal(prov_for_model("x-1", cfg), &prov_openai); /* unknown provider ignored */
+    assert_ptr_equal(prov_for_model("claude-3", cfg), &prov_openai);
+    assert_ptr_equal(prov_for_model(NULL, cfg), &prov_openai);
+    assert_ptr_equal(prov_for_model("gemini-2.5-flash", NULL), &prov_openai);
+    char err[256];
+    assert_int_equal(prov_models_config_check(cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "models.x-*"));
+    json_object_del(cfg, "x-*");
+    assert_int_equal(prov_models_config_check(cfg, err, sizeof(err)), 0);
+    json_object_set_new(cfg, "claude-*", json_string("anthropic"));
+    assert_int_equal(prov_models_config_check(cfg, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "anthropic"));
+    json_decref(cfg);
+    json_t *arr = json_array();
+    assert_int_equal(prov_models_config_check(arr, err, sizeof(err)), -1);
+    json_decref(arr);
+    assert_int_equal(prov_models_config_check(NULL, err, sizeof(err)), 0);
+}
+
+static void test_fal_target(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *url, *origin, *path;
+    } ok[] = {
+        {"https://queue.fal.run/fal-ai/flux/dev", "https://queue.fal.run", "/fal-ai/flux/dev"},
+        {"https://fal.run/fal-ai/flux/dev?x=1", "https://fal.run", "/fal-ai/flux/dev?x=1"},
+        {"HTTPS://Queue.FAL.run:443/fal-ai/flux/requests/1/status", "https://queue.fal.run", "/fal-ai/flux/requests/1/status"},
+        {"https://rest.alpha.fal.ai/storage/upload/initiate", "https://rest.alpha.fal.ai", "/storage/upload/initiate"},
+        {"https://a.b.fal.run", "https://a.b.fal.run", "/"},
+        {"https://fal.run/a/..b/.c", "https://fal.run", "/a/..b/.c"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        prov_target_t t;
+        const char *why = NULL;
+        int rc = prov_fal.target_url(ok[i].url, strlen(ok[i].url), prov_fal.target_hosts, &t, &why);
+        if (rc != 0)
+            fail_msg("%s rejected: %s", ok[i].url, why);
+        assert_string_equal(t.origin, ok[i].origin);
+        assert_int_equal(t.path_len, strlen(ok[i].path));
+        assert_memory_equal(t.path, ok[i].path, t.path_len);
+    }
+    static const char *const bad[] = {
+        "",
+        "http://fal.run/x",
+        "https://evil.com/fal.run",
+        "https://fal.run.evil.com/x",
+        "https://evilfal.run/x",
+        "https://user@fal.run/x",
+        "https://fal.run@evil.com/x",
+        "https://fal.run:8443/x",
+        "https://fal.run:443@evil.com/",
+        "https://evil.com#.fal.run",
+        "https://fal.run/a/../b",
+        "https://fal.run/a/./b",
+        "https://fal.run/..",
+        "https://fal.run/a b",
+        "https://fal.run\\@evil.com/",
+        "https://[::1]/x",
+        "https://.fal.run/x",
+        "https://x..fal.run/x",
+        "https://fal.run?x=1",
+        "https://fal.run/\xc3\xa9",
+        "https://rest.fal.ai/x",
+        "ftp://fal.run/x",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        prov_target_t t;
+        const char *why = NULL;
+        if (prov_fal.target_url(bad[i], strlen(bad[i]), prov_fal.target_hosts, &t, &why) != PROV_E_TARGET)
+            fail_msg("accepted %s", bad[i]);
+        assert_non_null(why);
+    }
+    /* a config allow-list replaces the default */
+    static const char *const only_queue[] = {"queue.fal.run", NULL};
+    prov_target_t t;
+    const char *u = "https://fal.run/x";
+    assert_int_equal(prov_fal.target_url(u, strlen(u), only_queue, &t, NULL), PROV_E_TARGET);
+    assert_int_equal(prov_fal.target_url(u, strlen(u), NULL, &t, NULL), PROV_E_TARGET);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_rules_compile),
+        cmocka_unit_test(test_error_bodies),
+        cmocka_unit_test(test_error_status_maps),
+        cmocka_unit_test(test_text_fields_cover_fixture_pii),
+        cmocka_unit_test(test_looks_binary),
+        cmocka_unit_test(test_estimates),
+        cmocka_unit_test(test_model_from_path),
+        cmocka_unit_test(test_prov_for_model),
+        cmocka_unit_test(test_fal_target),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,403 @@
+/*
+ * Unit tests for usage extraction (providers/usage.h and every adapter's usage_from_json /
+ * usage_from_event / usage_from_header). Table-driven from the shared fixture manifest at run time
+ * ($AIGW_SHARED_DIR/providers/fixtures/manifest.json): every response and stream fixture with an
+ * `expected_usage` must yield exactly those numbers (streams fed whole and byte by byte, which must
+ * agree); string keys that only the request knows (DALL-E 3 size / quality / model) come from the
+ * paired request's estimate inputs. Also: in-stream error detection, Replicate streams carrying no
+ * usage, the member pre-filter, value hygiene and the JSON form of a usage record.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "providers/provider.h"
+#include "providers/sse.h"
+
+static char fixtures_dir[1024];
+
+static char *read_file(const char *rel, size_t *len)
+{
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%s", fixtures_dir, rel);
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+static json_t *load_manifest(void)
+{
+    const char *shared = getenv("AIGW_SHARED_DIR");
+    assert_non_null(shared);
+    snprintf(fixtures_dir, sizeof(fixtures_dir), "%s/providers/fixtures", shared);
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/manifest.json", fixtures_dir);
+    json_error_t e;
+    json_t *m = json_load_file(path, 0, &e);
+    if (m == NULL)
+        fail_msg("manifest: %s", e.text);
+    return m;
+}
+
+static const prov_adapter_t *adapter_of(const char *file)
+{
+    char name[64];
+    const char *slash = strchr(file, '/');
+    assert_non_null(slash);
+    snprintf(name, sizeof(name), "%.*s", (int)(slash - file), file);
+    const prov_adapter_t *a = prov_find(name);
+    if (a == NULL)
+        fail_msg("no adapter for fixture %s", file);
+    return a;
+}
+
+static int on_event(void *ctx, const prov_sse_event_t *ev)
+{
+    void **c = ctx;
+    const prov_adapter_t *a = c[0];
+    a->usage_from_event(c[1], ev);
+    return 0;
+}
+
+/* Feeds `body` as one stream, in chunks of `chunk` bytes (0 = whole). */
+static void run_stream(const prov_adapter_t *a, const char *body, size_t len, size_t chunk, prov_usage_state_t *st)
+{
+    prov_sse_parser_t p;
+    prov_sse_init(&p, 0);
+    void *ctx[2] = {(void *)a, st};
+    if (chunk == 0)
+        chunk = len;
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        assert_int_equal(prov_sse_feed(&p, body + off, n, on_event, ctx), 0);
+    }
+    assert_int_equal(prov_sse_finish(&p), 0);
+    prov_sse_dispose(&p);
+}
+
+/* Response headers from the manifest go through the header hook, as the gateway will do. */
+static void apply_headers(const prov_adapter_t *a, json_t *fx, prov_usage_t *u)
+{
+    const char *k;
+    json_t *v;
+    if (a->usage_from_header == NULL)
+        return;
+    json_object_foreach(json_object_get(fx, "headers"), k, v)
+    {
+        char lower[128];
+        size_t n = strlen(k);
+        assert_true(n < sizeof(lower));
+        for (size_t i = 0; i <= n; i++)
+            lower[i] = (char)(k[i] >= 'A' && k[i] <= 'Z' ? k[i] + 32 : k[i]);
+        if (json_is_string(v))
+            a->usage_from_header(u, lower, n, json_string_value(v), json_string_length(v));
+    }
+}
+
+/* "openai/images_generations.dalle3.response.json" -> "openai/images_generations.dalle3.request.json" */
+static int paired_request_estimate(const prov_adapter_t *a, const char *file, prov_estimate_t *e)
+{
+    char req[512];
+    const char *dot = strstr(file, ".response.json");
+    if (dot == NULL)
+        return -1;
+    snprintf(req, sizeof(req), "%.*s.request.json", (int)(dot - file), file);
+    size_t len;
+    char *body = read_file(req, &len);
+    if (body == NULL)
+        return -1;
+    int rc = a->estimate_inputs(body, len, e);
+    free(body);
+    return rc;
+}
+
+static void check_usage(const char *file, const prov_adapter_t *a, json_t *expected, const prov_usage_t *u)
+{
+    const char *key;
+    json_t *want;
+    json_object_foreach(expected, key, want)
+    {
+        int f = prov_usage_field_by_name(key);
+        if (f < 0)
+            fail_msg("%s: expected_usage key %s has no prov_usage_t field", file, key);
+        if (prov_usage_field_kind(f) == PROV_USAGE_KIND_STRING) {
+            const char *got = prov_usage_get_string(u, f);
+            prov_estimate_t e;
+            if (*got == '\0' && paired_request_estimate(a, file, &e) == 0)
+                got = f == PROV_USAGE_MODEL ? e.model : f == PROV_USAGE_SIZE ? e.size : e.quality;
+            if (!json_is_string(want) || strcmp(got, json_string_value(want)) != 0)
+                fail_msg("%s: %s = \"%s\", expected %s", file, key, got, json_string_value(want));
+            continue;
+        }
+        if (!(u->has & PROV_USAGE_BIT(f)))
+            fail_msg("%s: %s not extracted", file, key);
+        double got = prov_usage_get_number(u, f), w = json_number_value(want);
+        if (prov_usage_field_kind(f) == PROV_USAGE_KIND_INT ? got != w : fabs(got - w) > 1e-12 * fabs(w))
+            fail_msg("%s: %s = %.17g, expected %.17g", file, key, got, w);
+    }
+}
+
+static void test_manifest_expected_usage(void **state)
+{
+    (void)state;
+    json_t *m = load_manifest();
+    size_t i, checked = 0, with_expected = 0;
+    json_t *fx;
+    json_array_foreach(json_object_get(m, "fixtures"), i, fx)
+    {
+        const char *file = json_string_value(json_object_get(fx, "file"));
+        const char *kind = json_string_value(json_object_get(fx, "kind"));
+        json_t *expected = json_object_get(fx, "expected_usage");
+        if (expected != NULL)
+            with_expected++;
+        if (strcmp(kind, "response") != 0 && strcmp(kind, "stream") != 0)
+            continue;
+        const prov_adapter_t *a = adapter_of(file);
+        size_t len;
+        char *body = read_file(file, &len);
+        assert_non_null(body);
+        prov_usage_t u = PROV_USAGE_INIT;
+        if (strcmp(kind, "response") == 0) {
+            int rc = a->usage_from_json(body, len, &u);
+            if (rc < 0)
+                fail_msg("%s: usage_from_json -> %d", file, rc);
+            apply_headers(a, fx, &u);
+        } else {
+            prov_usage_state_t whole = PROV_USAGE_STATE_INIT, bytes = PROV_USAGE_STATE_INIT, odd = PROV_USAGE_STATE_INIT;
+            run_stream(a, body, len, 0, &whole);
+            run_stream(a, body, len, 1, &bytes);
+            run_stream(a, body, len, 7, &odd);
+            assert_memory_equal(&whole, &bytes, sizeof(whole));
+            assert_memory_equal(&whole, &odd, sizeof(whole));
+            assert_true(whole.events > 0);
+            u = whole.usage;
+        }
+        if (expected != NULL) {
+            check_usage(file, a, expected, &u);
+            checked++;
+        }
+        free(body);
+    }
+    /* every fixture that has expected_usage is a response or a stream, and was checked */
+    assert_int_equal(checked, with_expected);
+    assert_true(checked >= 25);
+    json_decref(m);
+}
+
+static prov_usage_state_t stream_of(const char *file)
+{
+    json_decref(load_manifest()); /* sets fixtures_dir */
+    size_t len;
+    char *body = read_file(file, &len);
+    assert_non_null(body);
+    prov_usage_state_t st = PROV_USAGE_STATE_INIT;
+    run_stream(adapter_of(file), body, len, 0, &st);
+    free(body);
+    return st;
+}
+
+static void test_stream_terminal_and_errors(void **state)
+{
+    (void)state;
+    prov_usage_state_t st;
+    st = stream_of("openai/chat_completions.stream.sse");
+    assert_true(st.done);
+    assert_false(st.error);
+    st = stream_of("openai/responses.stream.sse");
+    assert_true(st.done);
+    assert_false(st.error);
+    st = stream_of("openai/responses.stream_error.sse");
+    assert_true(st.error);
+    assert_int_equal(st.usage.has, 0); /* nothing billable was reported */
+    st = stream_of("anthropic/messages.stream.sse");
+    assert_true(st.done);
+    assert_false(st.error);
+    st = stream_of("anthropic/messages.stream_error.sse");
+    assert_true(st.error);
+    assert_false(st.done);
+    st = stream_of("openrouter/chat_completions.stream_midstream_error.sse");
+    assert_true(st.error);
+    assert_true(st.done);
+    st = stream_of("gemini/stream_generate_content.sse");
+    assert_true(st.done); /* finishReason on the last chunk */
+    assert_string_equal(st.usage.model, "gemini-2.5-flash");
+    /* Replicate: the stream carries no usage at all (bill from GET prediction after done) */
+    st = stream_of("replicate/prediction.stream.sse");
+    assert_true(st.done);
+    assert_false(st.error);
+    assert_int_equal(st.usage.has, 0);
+    assert_int_equal(st.events, 5);
+    st = stream_of("fal/queue_status.stream.sse");
+    assert_true(st.done);
+    st = stream_of("deepseek/chat_completions.stream.sse");
+    assert_true(st.done);
+    assert_int_equal(st.usage.cache_hit_tokens, 0);
+    assert_true(st.usage.has & PROV_USAGE_BIT(PROV_USAGE_CACHE_HIT_TOKENS));
+}
+
+static void feed_text(const prov_adapter_t *a, const char *text, prov_usage_state_t *st)
+{
+    run_stream(a, text, strlen(text), 0, st);
+}
+
+static void test_stream_rules(void **state)
+{
+    (void)state;
+    /* Gemini: cumulative totals, the last chunk wins, never summed */
+    prov_usage_state_t st = PROV_USAGE_STATE_INIT;
+    feed_text(&prov_gemini,
+              "data: {\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":3,\"thoughtsTokenCount\":9}}\n\n"
+              "data: {\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":8,\"thoughtsTokenCount\":9}}\n\n",
+              &st);
+    assert_int_equal(st.usage.input_tokens, 5);
+    assert_int_equal(st.usage.output_tokens, 8);
+    assert_int_equal(st.usage.thoughts_tokens, 9);
+    assert_int_equal(prov_usage_billed_output_tokens(&st.usage), 17);
+    assert_false(st.done);
+
+    /* Anthropic: message_delta overlays only the fields it carries */
+    st = (prov_usage_state_t)PROV_USAGE_STATE_INIT;
+    feed_text(&prov_anthropic,
+              "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":"
+              "10,\"cache_read_input_tokens\":4,\"output_tokens\":1}}}\n\n"
+              "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":7}}\n\n"
+              "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":12,"
+              "\"server_tool_use\":{\"web_search_requests\":2}}}\n\n"
+              "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+              &st);
+    assert_int_equal(st.usage.input_tokens, 10);
+    assert_int_equal(st.usage.cache_read_tokens, 4);
+    assert_int_equal(st.usage.output_tokens, 12);
+    assert_int_equal(st.usage.web_search_requests, 2);
+    assert_true(st.done);
+
+    /* OpenAI chat: "usage":null chunks are skipped, the usage chunk counts; spaces around ':' are allowed */
+    st = (prov_usage_state_t)PROV_USAGE_STATE_INIT;
+    feed_text(&prov_openai,
+              "data: {\"choices\":[{\"delta\":{\"content\":\"\\\"usage\\\":{\"}}],\"usage\":null}\n\n"
+              "data: {\"choices\":[],\"usage\" : {\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}\n\n"
+              "data: [DONE]\n\n",
+              &st);
+    assert_int_equal(st.usage.input_tokens, 3);
+    assert_int_equal(st.usage.output_tokens, 4);
+    assert_true(st.done);
+
+    /* Fireworks: usage on the finishing chunk */
+    st = (prov_usage_state_t)PROV_USAGE_STATE_INIT;
+    feed_text(&prov_fireworks,
+              "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
+              "\"completion_tokens\":2,\"total_tokens\":3}}\n\ndata: [DONE]\n\n",
+              &st);
+    assert_int_equal(st.usage.total_tokens, 3);
+
+    /* garbage, negative and fractional numbers never become usage */
+    st = (prov_usage_state_t)PROV_USAGE_STATE_INIT;
+    feed_text(&prov_openai,
+              "data: {\"usage\":{\"prompt_tokens\":-4,\"completion_tokens\":2.5,\"total_tokens\":\"7\",\"cost\":-1}}\n\n"
+              "data: {\"usage\":{\n\n",
+              &st);
+    assert_int_equal(st.usage.has, 0);
+}
+
+static void test_json_bodies(void **state)
+{
+    (void)state;
+    prov_usage_t u = PROV_USAGE_INIT;
+    /* DeepSeek non-stream bodies may start with blank keep-alive lines */
+    const char *ds = "\n\n  {\"usage\":{\"prompt_tokens\":9,\"prompt_cache_hit_tokens\":4,\"prompt_cache_miss_tokens\":5}}";
+    assert_true(prov_deepseek.usage_from_json(ds, strlen(ds), &u) >= 3);
+    assert_int_equal(u.cache_hit_tokens, 4);
+    assert_int_equal(u.cache_miss_tokens, 5);
+    const prov_adapter_t *const *all;
+    size_t n;
+    all = prov_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        prov_usage_t v = PROV_USAGE_INIT;
+        assert_int_equal(all[i]->usage_from_json("not json", 8, &v), PROV_E_PARSE);
+        assert_int_equal(all[i]->usage_from_json("[1,2]", 5, &v), PROV_E_PARSE);
+        assert_int_equal(all[i]->usage_from_json("{}", 2, &v), 0);
+        assert_int_equal(v.has, 0);
+    }
+    /* Replicate: a prediction still starting has no usage; an https output counts as one file */
+    const char *starting = "{\"status\":\"starting\",\"output\":null}";
+    prov_usage_t r = PROV_USAGE_INIT;
+    assert_int_equal(prov_replicate.usage_from_json(starting, strlen(starting), &r), 0);
+    const char *one = "{\"status\":\"succeeded\",\"output\":\"https://replicate.delivery/x.png\",\"metrics\":{\"predict_time\":2}}";
+    assert_int_equal(prov_replicate.usage_from_json(one, strlen(one), &r), 2);
+    assert_int_equal(r.images, 1);
+    /* fal header hook: exact name, numeric value only */
+    prov_usage_t f = PROV_USAGE_INIT;
+    prov_fal.usage_from_header(&f, "x-fal-billable-units", 20, "3.008", 5);
+    assert_true(fabs(f.billable_units - 3.008) < 1e-12);
+    prov_fal.usage_from_header(&f, "x-fal-billable-units", 20, "abc", 3);
+    prov_fal.usage_from_header(&f, "x-fal-billable-units", 20, "-2", 2);
+    prov_fal.usage_from_header(&f, "x-fal-billable-unit", 19, "9", 1);
+    assert_true(fabs(f.billable_units - 3.008) < 1e-12);
+}
+
+static void test_usage_json_and_names(void **state)
+{
+    (void)state;
+    prov_usage_t u = PROV_USAGE_INIT;
+    prov__usage_set_int(&u, PROV_USAGE_INPUT_TOKENS, 12);
+    prov__usage_set_double(&u, PROV_USAGE_COST_CREDITS_USD, 2.45e-05);
+    prov__usage_set_string(&u, PROV_USAGE_MODEL, "a\"b", 3);
+    prov__usage_set_double(&u, PROV_USAGE_PREDICT_TIME_S, NAN);
+    prov__usage_set_int(&u, PROV_USAGE_OUTPUT_TOKENS, -1);
+    pol_buf_t out = POL_BUF_INIT;
+    assert_int_equal(prov_usage_to_json(&u, &out), 0);
+    json_t *j = json_loadb(out.base, out.len, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_object_size(j), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "input_tokens")), 12);
+    assert_true(json_real_value(json_object_get(j, "cost_credits_usd")) == 2.45e-05);
+    assert_string_equal(json_string_value(json_object_get(j, "model")), "a\"b");
+    json_decref(j);
+    pol_buf_free(&out);
+    for (int f = 0; f < PROV_USAGE__COUNT; f++)
+        assert_int_equal(prov_usage_field_by_name(prov_usage_field_name(f)), f);
+    assert_int_equal(prov_usage_field_by_name("nope"), -1);
+    assert_true(PROV_USAGE__COUNT <= 32); /* fits the presence bitmask */
+}
+
+static void test_member_prefilter(void **state)
+{
+    (void)state;
+    const char *s = "{\"a\":{\"usage\" :\n {\"x\":1}}}";
+    assert_true(prov__json_has_member(s, strlen(s), "\"usage\"", 1));
+    s = "{\"usage\":null,\"b\":\"usage\"}";
+    assert_false(prov__json_has_member(s, strlen(s), "\"usage\"", 1));
+    assert_true(prov__json_has_member(s, strlen(s), "\"usage\"", 0));
+    s = "{\"usage\"";
+    assert_false(prov__json_has_member(s, strlen(s), "\"usage\"", 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_manifest_expected_usage),
+        cmocka_unit_test(test_stream_terminal_and_errors),
+        cmocka_unit_test(test_stream_rules),
+        cmocka_unit_test(test_json_bodies),
+        cmocka_unit_test(test_usage_json_and_names),
+        cmocka_unit_test(test_member_prefilter),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
