@@ -245,6 +245,24 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
                             size_t body_len, int *status, pol_buf_t *out)
 {
     int rc;
+    if (strcmp(path, "/purge") == 0) {
+        if (strcmp(method, "POST") != 0) {
+            set_error(status, 405, out, "method not allowed (POST)");
+            return 0;
+        }
+        int dry_run = query != NULL && (strstr(query, "dry_run=1") != NULL || strstr(query, "dry_run=true") != NULL);
+        gw_purge_counts_t counts;
+        memset(&counts, 0, sizeof(counts));
+        if ((rc = gw_store_purge(st, dry_run, &counts, NULL, NULL)) != 0)
+            return store_error(rc, status, out);
+        pol_buf_appendf(out, "{\"dry_run\":%s,\"purged\":{", dry_run ? "true" : "false");
+        for (int c = 0; c < POL_RET_NCLASSES; c++)
+            pol_buf_appendf(out, "%s\"%s\":%lld", c ? "," : "", pol_retention_name((pol_retention_class_t)c),
+                            (long long)counts.rows[c]);
+        pol_buf_append(out, "}}", 2);
+        *status = 200;
+        return 0;
+    }
     if (strcmp(path, "/retention") == 0) {
         if (strcmp(method, "GET") != 0) {
             set_error(status, 405, out, "method not allowed (GET)");

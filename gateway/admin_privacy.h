@@ -8,6 +8,7 @@
  *   GET    /redactions            ?from&to&type&user&route&cursor&limit: one page, newest first
  *   GET    /redactions/summary    ?from&to: counts per entity type per UTC day
  *   GET    /retention             per class: TTL, rows, oldest, next expiry; next purge run
+ *   POST   /purge[?dry_run=1]     purge now: {"dry_run": bool, "purged": {"<class>": rows, ...}}
  *
  * Times in queries are a date (2025-11-21, UTC midnight), an RFC 3339 UTC time
  * (2025-11-21T10:00:00Z) or Unix seconds; in answers they are µs since the epoch.

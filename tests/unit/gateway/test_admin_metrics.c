@@ -22,6 +22,7 @@ static void test_route_roles(void **state)
     assert_string_equal(ROLE("GET", "/redactions"), "privacy");
     assert_string_equal(ROLE("GET", "/redactions/summary"), "privacy");
     assert_string_equal(ROLE("GET", "/retention"), "privacy");
+    assert_string_equal(ROLE("POST", "/purge"), "privacy");
     assert_string_equal(ROLE("GET", "/users/alice"), "ops");
     assert_string_equal(ROLE("POST", "/users/alice/credits"), "ops");
     assert_string_equal(ROLE("GET", "/usage"), "ops");
