@@ -1,0 +1,502 @@
+/*
+ * multipart/form-data parsing and rewriting (see multipart.h).
+ *
+ * The parser is a span walker over the whole body: find a delimiter ("--" boundary at the start or
+ * after CRLF, followed by transport padding and CRLF, or by "--"), read the header block up to the
+ * blank line (capped), then search the next delimiter with memmem; a "--boundary" that is not
+ * followed by LWSP CRLF or "--" is data, not a delimiter. Parts are recorded in a caller array, so
+ * parsing allocates nothing. The rewriter parses everything first (a malformed body never reaches
+ * the transforms), runs the transforms, and only serialises when one of them changed something.
+ * Hand-rolled: no Debian C library parses multipart from memory without I/O or allocation
+ * per part, and the grammar is small; the walker is fuzzed.
+ */
+#include "policy/multipart.h"
+
+#include <string.h>
+#include <strings.h>
+
+static int is_bchar(unsigned char c)
+{
+    /* RFC 2046 section 5.1.1: bcharsnospace := DIGIT / ALPHA / "'" / "(" / ")" / "+" / "_" / "," / "-" / "." / "/" / ":"
+       / "=" / "?"; bchars adds space */
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || strchr("'()+_,-./:=? ", c) != NULL;
+}
+
+static int is_tchar(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static size_t skip_ws(const char *s, size_t i, size_t n)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i;
+}
+
+/*
+ * Parses `; name=value` parameters from s[i..n). For each parameter calls back with the name span and the value span
+ * (a quoted value without its quotes, escapes left in). @return 0, or -1 on a syntax error.
+ */
+typedef int (*param_cb)(void *ctx, const char *name, size_t nl, const char *val, size_t vl, int quoted);
+
+static int parse_params(const char *s, size_t i, size_t n, int strict_tokens, param_cb cb, void *ctx)
+{
+    for (;;) {
+        i = skip_ws(s, i, n);
+        if (i == n)
+            return 0;
+        if (s[i] != ';')
+            return -1;
+        i = skip_ws(s, i + 1, n);
+        if (i == n)
+            return 0; /* trailing ';' is tolerated */
+        size_t ns = i;
+        while (i < n && is_tchar((unsigned char)s[i]))
+            i++;
+        size_t nl = i - ns;
+        i = skip_ws(s, i, n);
+        if (nl == 0 || i == n || s[i] != '=')
+            return -1;
+        i = skip_ws(s, i + 1, n);
+        const char *v;
+        size_t vl;
+        int quoted = 0;
+        if (i < n && s[i] == '"') {
+            size_t vs = ++i;
+            while (i < n && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < n)
+                    i++;
+                i++;
+            }
+            if (i == n)
+                return -1;
+            v = s + vs;
+            vl = i - vs;
+            i++;
+            quoted = 1;
+        } else {
+            size_t vs = i;
+            while (i < n && s[i] != ';' && s[i] != ' ' && s[i] != '\t') {
+                if (strict_tokens && !is_tchar((unsigned char)s[i]))
+                    return -1; /* an unquoted value is a token (RFC 9110 section 5.6.6) */
+                i++;
+            }
+            v = s + vs;
+            vl = i - vs;
+        }
+        if (cb(ctx, s + ns, nl, v, vl, quoted) != 0)
+            return -1;
+    }
+}
+
+typedef struct st_boundary_ctx_t {
+    char *out;
+    size_t len;
+    int found;
+    int bad;
+} boundary_ctx_t;
+
+static int on_ct_param(void *ctx, const char *name, size_t nl, const char *val, size_t vl, int quoted)
+{
+    boundary_ctx_t *b = ctx;
+    if (nl != 8 || strncasecmp(name, "boundary", 8) != 0)
+        return 0;
+    if (b->found)
+        return -1; /* two boundary parameters */
+    b->found = 1;
+    size_t o = 0;
+    for (size_t i = 0; i < vl; i++) {
+        char c = val[i];
+        if (quoted && c == '\\' && i + 1 < vl)
+            c = val[++i];
+        if (o == POL_MP_MAX_BOUNDARY || !is_bchar((unsigned char)c)) {
+            b->bad = 1;
+            return 0;
+        }
+        b->out[o++] = c;
+    }
+    if (o == 0 || b->out[o - 1] == ' ')
+        b->bad = 1;
+    b->out[o] = '\0';
+    b->len = o;
+    return 0;
+}
+
+int pol_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc)
+{
+    const char *desc = NULL;
+    size_t i = skip_ws(ct, 0, len);
+    if (len - i < 19 || strncasecmp(ct + i, "multipart/form-data", 19) != 0) {
+        desc = "Content-Type is not multipart/form-data";
+        goto fail;
+    }
+    boundary_ctx_t b = {out, 0, 0, 0};
+    if (parse_params(ct, i + 19, len, 0, on_ct_param, &b) != 0) {
+        desc = "malformed Content-Type parameters";
+        goto fail;
+    }
+    if (!b.found) {
+        desc = "multipart/form-data without a boundary parameter";
+        goto fail;
+    }
+    if (b.bad) {
+        desc = "boundary must be 1 to 70 characters of DIGIT, ALPHA or '()+_,-./:=? (RFC 2046)";
+        goto fail;
+    }
+    *outlen = b.len;
+    return 0;
+fail:
+    if (err_desc != NULL)
+        *err_desc = desc;
+    return POL_MP_E_BOUNDARY;
+}
+
+/* If a delimiter starts at body[i] ("--" boundary), returns the offset after its line (after CRLF), sets *close
+   for the close delimiter; returns 0 if body[i] does not start a delimiter line. */
+static size_t delimiter_end(const char *body, size_t len, size_t i, const char *b, size_t bl, int *close)
+{
+    if (len - i < 2 + bl || body[i] != '-' || body[i + 1] != '-' || memcmp(body + i + 2, b, bl) != 0)
+        return 0;
+    size_t j = i + 2 + bl;
+    if (len - j >= 2 && body[j] == '-' && body[j + 1] == '-') {
+        *close = 1;
+        return j + 2; /* the epilogue that follows is ignored */
+    }
+    j = skip_ws(body, j, len);
+    if (len - j >= 2 && body[j] == '\r' && body[j + 1] == '\n') {
+        *close = 0;
+        return j + 2;
+    }
+    return 0;
+}
+
+/* Finds the next delimiter at or after `from`: "--" boundary at offset 0 (only when at_start) or right after CRLF,
+   and ending its line properly. Returns the offset of its CRLF (0 at the start) and sets *after / *close; returns
+   len when there is none, STRAY when "--" boundary occurs anywhere else (RFC 2046 section 5.1.1: the delimiter MUST
+   NOT appear inside a part; rejecting it also keeps lenient upstream parsers, e.g. LF-only ones, from seeing parts
+   this parser did not). */
+#define STRAY ((size_t)-1)
+static size_t find_delimiter(const char *body, size_t len, size_t from, int at_start, const char *b, size_t bl, size_t *after,
+                             int *close)
+{
+    char pat[2 + POL_MP_MAX_BOUNDARY];
+    pat[0] = pat[1] = '-';
+    memcpy(pat + 2, b, bl);
+    size_t i = from;
+    while (i < len) {
+        const char *p = memmem(body + i, len - i, pat, 2 + bl);
+        if (p == NULL)
+            break;
+        size_t at = (size_t)(p - body);
+        if (at == 0 && at_start) {
+            if ((*after = delimiter_end(body, len, 0, b, bl, close)) != 0)
+                return 0;
+        } else if (at >= 2 && (at - 2 >= from || at == from) && body[at - 2] == '\r' && body[at - 1] == '\n') {
+            /* at == from: a part whose header block is directly followed by the delimiter (no blank line + content) */
+            if ((*after = delimiter_end(body, len, at, b, bl, close)) != 0)
+                return at - 2;
+        }
+        return STRAY;
+    }
+    return len;
+}
+
+typedef struct st_cd_ctx_t {
+    pol_multipart_part_t *part;
+    int has_name;
+} cd_ctx_t;
+
+static int on_cd_param(void *ctx, const char *name, size_t nl, const char *val, size_t vl, int quoted)
+{
+    cd_ctx_t *c = ctx;
+    if (nl == 4 && strncasecmp(name, "name", 4) == 0) {
+        if (c->has_name)
+            return -1;
+        c->has_name = 1;
+        c->part->name = val;
+        c->part->name_len = vl;
+    } else if ((nl == 8 && strncasecmp(name, "filename", 8) == 0) ||
+               (nl == 9 && strncasecmp(name, "filename*", 9) == 0 && c->part->filename == NULL)) {
+        c->part->filename = val;
+        c->part->filename_len = vl;
+    }
+    (void)quoted;
+    return 0;
+}
+
+/* Parses the header block h[0..n) (lines ending in CRLF) into `p`. @return NULL or an error description. */
+static const char *parse_headers(const char *h, size_t n, pol_multipart_part_t *p)
+{
+    size_t i = 0;
+    int have_cd = 0;
+    while (i < n) {
+        const char *eol = memmem(h + i, n - i, "\r\n", 2);
+        if (eol == NULL)
+            return "header line without CRLF";
+        size_t le = (size_t)(eol - h);
+        if (memchr(h + i, '\n', le - i) != NULL || memchr(h + i, '\r', le - i) != NULL)
+            return "bare CR or LF in a part header (lines must end in CRLF)";
+        size_t ns = i;
+        while (i < le && is_tchar((unsigned char)h[i]))
+            i++;
+        if (i == ns || i == le || h[i] != ':')
+            return h[ns] == ' ' || h[ns] == '\t' ? "folded part header line" : "malformed part header line";
+        size_t nl = i - ns;
+        size_t vs = skip_ws(h, i + 1, le), ve = le;
+        while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t'))
+            ve--;
+        if (nl == 19 && strncasecmp(h + ns, "Content-Disposition", 19) == 0) {
+            if (have_cd)
+                return "two Content-Disposition headers";
+            have_cd = 1;
+            p->disposition = h + vs;
+            p->disposition_len = ve - vs;
+            if (ve - vs < 9 || strncasecmp(h + vs, "form-data", 9) != 0)
+                return "Content-Disposition is not form-data";
+            cd_ctx_t c = {p, 0};
+            if (parse_params(h, vs + 9, ve, 1, on_cd_param, &c) != 0)
+                return "malformed Content-Disposition parameters";
+            if (!c.has_name)
+                return "part without a name (RFC 7578 section 4.2)";
+        } else if (nl == 12 && strncasecmp(h + ns, "Content-Type", 12) == 0) {
+            p->content_type = h + vs;
+            p->content_type_len = ve - vs;
+        }
+        i = le + 2;
+    }
+    if (!have_cd)
+        return "part without Content-Disposition (RFC 7578 section 4.2)";
+    return NULL;
+}
+
+int pol_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, pol_multipart_part_t *parts, size_t cap,
+                        size_t *nparts, const char **err_desc, size_t *err_offset)
+{
+    const char *desc = NULL;
+    size_t at = 0, after = 0, n = 0;
+    int close = 0, rc = POL_MP_E_SYNTAX;
+    *nparts = 0;
+    if (blen == 0 || blen > POL_MP_MAX_BOUNDARY) {
+        desc = "bad boundary";
+        rc = POL_MP_E_BOUNDARY;
+        goto fail;
+    }
+    at = find_delimiter(body, len, 0, 1, boundary, blen, &after, &close);
+    if (at == len || at == STRAY) {
+        desc = at == len ? "no multipart delimiter found" : "boundary inside the preamble";
+        at = 0;
+        goto fail;
+    }
+    while (!close) {
+        size_t hs = after;
+        pol_multipart_part_t p;
+        memset(&p, 0, sizeof(p));
+        /* header block: up to the blank line; an empty block is just CRLF */
+        size_t he;
+        if (len - hs >= 2 && body[hs] == '\r' && body[hs + 1] == '\n') {
+            he = hs;
+        } else {
+            size_t lim = len - hs < POL_MP_MAX_HEADER_BYTES + 4 ? len - hs : POL_MP_MAX_HEADER_BYTES + 4;
+            const char *e = memmem(body + hs, lim, "\r\n\r\n", 4);
+            if (e == NULL) {
+                at = hs;
+                if (lim == POL_MP_MAX_HEADER_BYTES + 4) {
+                    desc = "part header block too large";
+                    rc = POL_MP_E_LIMIT;
+                } else {
+                    desc = "part headers not terminated by a blank line";
+                }
+                goto fail;
+            }
+            he = (size_t)(e - body) + 2; /* headers keep the CRLF of their last line */
+        }
+        p.headers = body + hs;
+        p.headers_len = he - hs;
+        if ((desc = parse_headers(p.headers, p.headers_len, &p)) != NULL) {
+            at = hs;
+            goto fail;
+        }
+        size_t bs = he + 2;
+        size_t next = find_delimiter(body, len, bs, 0, boundary, blen, &after, &close);
+        if (next == len || next == STRAY) {
+            at = bs;
+            desc = next == len ? "missing final boundary" : "boundary inside part data (RFC 2046 section 5.1.1)";
+            goto fail;
+        }
+        p.body = body + bs;
+        p.body_len = next >= bs ? next - bs : 0;
+        p.is_file = p.filename != NULL ||
+                    (p.content_type != NULL &&
+                     ((p.content_type_len >= 6 && strncasecmp(p.content_type, "image/", 6) == 0) ||
+                      (p.content_type_len >= 24 && strncasecmp(p.content_type, "application/octet-stream", 24) == 0)));
+        if (n == cap || n == POL_MP_MAX_PARTS) {
+            at = hs;
+            desc = "too many parts";
+            rc = POL_MP_E_LIMIT;
+            goto fail;
+        }
+        parts[n++] = p;
+    }
+    /* the epilogue is ignored, but must not look like more parts either */
+    size_t dummy_after;
+    int dummy_close;
+    if (find_delimiter(body, len, after, 0, boundary, blen, &dummy_after, &dummy_close) != len) {
+        at = after;
+        desc = "boundary inside the epilogue";
+        goto fail;
+    }
+    *nparts = n;
+    return 0;
+fail:
+    if (err_desc != NULL)
+        *err_desc = desc;
+    if (err_offset != NULL)
+        *err_offset = at;
+    return rc;
+}
+
+/* ---- rewrite ---------------------------------------------------------------------------------- */
+
+static size_t neutral_name(const pol_multipart_part_t *p, char *out, size_t outsz)
+{
+    static const struct {
+        const char *ct, *ext;
+    } map[] = {{"image/png", "png"}, {"image/jpeg", "jpg"}, {"image/jpg", "jpg"}, {"image/webp", "webp"}, {"image/gif", "gif"}};
+    const char *ext = NULL;
+    size_t extlen = 0;
+    int image = p->content_type != NULL && p->content_type_len >= 6 && strncasecmp(p->content_type, "image/", 6) == 0;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]) && p->content_type != NULL; i++)
+        if (p->content_type_len == strlen(map[i].ct) && strncasecmp(p->content_type, map[i].ct, p->content_type_len) == 0)
+            ext = map[i].ext, extlen = strlen(ext);
+    if (ext == NULL && p->filename != NULL) {
+        const char *dot = NULL;
+        for (size_t i = 0; i < p->filename_len; i++)
+            if (p->filename[i] == '.')
+                dot = p->filename + i;
+        size_t el = dot != NULL ? p->filename_len - (size_t)(dot + 1 - p->filename) : 0;
+        int ok = el >= 1 && el <= 5;
+        for (size_t i = 0; ok && i < el; i++)
+            ok = (dot[1 + i] >= 'a' && dot[1 + i] <= 'z') || (dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ||
+                 (dot[1 + i] >= '0' && dot[1 + i] <= '9');
+        if (ok) {
+            ext = dot + 1, extlen = el;
+            static const char *const img[] = {"png", "jpg", "jpeg", "webp", "gif"};
+            for (size_t i = 0; i < sizeof(img) / sizeof(img[0]); i++)
+                if (el == strlen(img[i]) && strncasecmp(ext, img[i], el) == 0)
+                    image = 1;
+        }
+    }
+    const char *base = image ? "image" : "file";
+    size_t n = strlen(base);
+    memcpy(out, base, n);
+    if (ext != NULL && n + 1 + extlen < outsz) {
+        out[n++] = '.';
+        for (size_t i = 0; i < extlen; i++)
+            out[n++] = (char)(ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] + 32 : ext[i]);
+    }
+    return n;
+}
+
+int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const pol_multipart_rewriter_t *rw,
+                          pol_buf_t *out, int *changed, const char **err_desc)
+{
+    pol_multipart_part_t parts[POL_MP_MAX_PARTS];
+    size_t n;
+    *changed = 0;
+    int rc = pol_multipart_parse(body, len, boundary, blen, parts, POL_MP_MAX_PARTS, &n, err_desc, NULL);
+    if (rc != 0)
+        return rc;
+
+    /* transforms first; replacements are kept in one buffer as (offset, length) per part */
+    pol_buf_t repl = POL_BUF_INIT, one = POL_BUF_INIT;
+    size_t off[POL_MP_MAX_PARTS], rlen[POL_MP_MAX_PARTS];
+    unsigned char replaced[POL_MP_MAX_PARTS], renamed[POL_MP_MAX_PARTS];
+    char names[POL_MP_MAX_PARTS][16];
+    size_t name_len[POL_MP_MAX_PARTS];
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pol_multipart_part_t *p = &parts[i];
+        int (*cb)(void *, const pol_multipart_part_t *, pol_buf_t *) = p->is_file ? rw->on_file : rw->on_text;
+        replaced[i] = renamed[i] = 0;
+        if (cb != NULL) {
+            one.len = 0;
+            int r = cb(rw->ctx, p, &one);
+            if (r < 0) {
+                rc = r;
+                goto out;
+            }
+            if (r == 1 && (one.len != p->body_len || (one.len != 0 && memcmp(one.base, p->body, one.len) != 0))) {
+                off[i] = repl.len;
+                rlen[i] = one.len;
+                if (one.len != 0 && pol_buf_append(&repl, one.base, one.len) != 0) {
+                    rc = POL_MP_E_NOMEM;
+                    goto out;
+                }
+                replaced[i] = 1;
+                any = 1;
+            }
+        }
+        if (rw->neutral_filenames && p->filename != NULL) {
+            name_len[i] = neutral_name(p, names[i], sizeof(names[i]));
+            if (name_len[i] != p->filename_len || memcmp(names[i], p->filename, name_len[i]) != 0 ||
+                p->disposition_len != 9 + 8 + p->name_len + 13 + name_len[i] + 1) { /* not yet canonical */
+                renamed[i] = 1;
+                any = 1;
+            }
+        }
+    }
+    if (!any)
+        goto out;
+
+    /* a replacement must not contain "--" boundary (RFC 2046: the delimiter must not occur in the data; this parser
+       rejects it anywhere, so the output must not hold it either) */
+    char delim[2 + POL_MP_MAX_BOUNDARY];
+    memcpy(delim, "--", 2);
+    memcpy(delim + 2, boundary, blen);
+    for (size_t i = 0; i < n; i++)
+        if (replaced[i] && rlen[i] != 0 && memmem(repl.base + off[i], rlen[i], delim, 2 + blen) != NULL) {
+            if (err_desc != NULL)
+                *err_desc = "rewritten part contains the multipart boundary";
+            rc = POL_MP_E_BOUNDARY;
+            goto out;
+        }
+
+    out->len = 0;
+    int e = 0;
+    for (size_t i = 0; i < n && e == 0; i++) {
+        const pol_multipart_part_t *p = &parts[i];
+        e |= pol_buf_append(out, "--", 2) | pol_buf_append(out, boundary, blen) | pol_buf_append(out, "\r\n", 2);
+        if (renamed[i]) {
+            /* copy the header lines, replacing the Content-Disposition line */
+            size_t cd_line = (size_t)(p->disposition - p->headers);
+            while (cd_line > 0 && p->headers[cd_line - 1] != '\n')
+                cd_line--;
+            const char *eol = memmem(p->disposition, p->headers_len - (size_t)(p->disposition - p->headers), "\r\n", 2);
+            size_t cd_end = (size_t)(eol - p->headers) + 2;
+            e |= pol_buf_append(out, p->headers, cd_line);
+            e |= pol_buf_append(out, "Content-Disposition: form-data; name=\"", 38) | pol_buf_append(out, p->name, p->name_len) |
+                 pol_buf_append(out, "\"; filename=\"", 13) | pol_buf_append(out, names[i], name_len[i]) |
+                 pol_buf_append(out, "\"\r\n", 3);
+            e |= pol_buf_append(out, p->headers + cd_end, p->headers_len - cd_end);
+        } else {
+            e |= pol_buf_append(out, p->headers, p->headers_len);
+        }
+        e |= pol_buf_append(out, "\r\n", 2);
+        if (replaced[i])
+            e |= rlen[i] != 0 ? pol_buf_append(out, repl.base + off[i], rlen[i]) : 0;
+        else
+            e |= pol_buf_append(out, p->body, p->body_len);
+        e |= pol_buf_append(out, "\r\n", 2);
+    }
+    e |= pol_buf_append(out, "--", 2) | pol_buf_append(out, boundary, blen) | pol_buf_append(out, "--\r\n", 4);
+    if (e != 0) {
+        rc = POL_MP_E_NOMEM;
+        goto out;
+    }
+    *changed = 1;
+out:
+    pol_buf_free(&repl);
+    pol_buf_free(&one);
+    return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * pol_multipart: parser and rewriter for multipart/form-data request bodies (RFC 7578, framing from
+ * RFC 2046 section 5.1.1), e.g. OpenAI /v1/images/edits (file parts `image`, `image[]`, `mask`; text
+ * parts `prompt`, `model`, `size`, `user`, ...). The gateway scrubs text parts for PII, strips image
+ * metadata from file parts and replaces file names (which often carry a person's name) with neutral
+ * ones, then forwards the body with the same boundary, so the Content-Type header stays valid.
+ * Pure, whole-body (the caller has read and capped the body); parts are spans into the body, nothing
+ * is copied until a rewrite changes something. Fuzzed by tests/fuzz/fuzz_multipart.c.
+ */
+#ifndef AIGW_POLICY_MULTIPART_H
+#define AIGW_POLICY_MULTIPART_H
+
+#include <stddef.h>
+
+#include "policy/buf.h"
+
+/* Errors (negative); the gateway answers 400 (E_SYNTAX, E_BOUNDARY) or 413 (E_LIMIT). */
+#define POL_MP_E_SYNTAX (-2) /* malformed body: no delimiter, bad header line, missing final boundary, no name */
+#define POL_MP_E_LIMIT (-3)  /* more than POL_MP_MAX_PARTS parts, or a header block over POL_MP_MAX_HEADER_BYTES */
+/* Content-Type is not multipart/form-data with a valid boundary, or rewritten data would contain the boundary */
+#define POL_MP_E_BOUNDARY (-4)
+#define POL_MP_E_NOMEM (-6) /* allocation failure */
+
+/** Caps (sizes from clients are capped up front, STYLE.md rule 10). */
+#define POL_MP_MAX_PARTS 64
+#define POL_MP_MAX_HEADER_BYTES 8192
+/** Longest boundary allowed by RFC 2046 section 5.1.1 (1 to 70 characters). */
+#define POL_MP_MAX_BOUNDARY 70
+
+/** One part: every pointer is into the parsed body (borrowed, valid as long as the body). Lengths in bytes. */
+typedef struct st_pol_multipart_part_t {
+    const char *headers; /**< raw header block (header lines with their CRLFs, without the blank line) */
+    size_t headers_len;
+    const char *disposition; /**< value of Content-Disposition (after "Content-Disposition:" and spaces) */
+    size_t disposition_len;
+    const char *name; /**< form field name: raw bytes between the quotes (or the token); escapes are not decoded */
+    size_t name_len;
+    const char *filename; /**< filename (or filename*) parameter, raw; NULL when absent */
+    size_t filename_len;
+    const char *content_type; /**< Content-Type value, trimmed; NULL when absent (RFC 7578: text/plain) */
+    size_t content_type_len;
+    const char *body; /**< content bytes (the CRLF before the next delimiter is not part of it) */
+    size_t body_len;
+    int is_file; /**< 1: a filename is present, or Content-Type is image/... or application/octet-stream */
+} pol_multipart_part_t;
+
+/**
+ * Extracts the boundary from a Content-Type value (`ct`, `len` bytes, borrowed), e.g.
+ * `multipart/form-data; boundary=----gwFixtureBoundary7MA4YWxkTrZu0gW` or `...; boundary="a b"` (quoted-string with
+ * quoted-pairs, RFC 9110 section 5.6.4). The media type must be multipart/form-data (case-insensitive), the boundary
+ * 1-70 bchars (RFC 2046 section 5.1.1).
+ * @param out    receives the boundary, NUL-terminated; at least POL_MP_MAX_BOUNDARY + 1 bytes
+ * @return 0 with *outlen set, or POL_MP_E_BOUNDARY with *err_desc (may be NULL) set to a static description.
+ */
+int pol_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc);
+
+/**
+ * Parses `body` (`len` bytes, borrowed) delimited by `boundary` (`blen` bytes). The preamble before the first
+ * delimiter and the epilogue after the close delimiter are ignored; a delimiter line is "--" boundary followed by
+ * optional spaces/tabs and CRLF (or "--" for the close delimiter); the CRLF before a delimiter belongs to it. Header
+ * lines must end in CRLF (no bare LF, no folding); every part needs Content-Disposition: form-data with a name.
+ * @param parts   receives up to `cap` parts (POL_MP_MAX_PARTS is the most ever returned)
+ * @return 0 with *nparts set, or POL_MP_E_SYNTAX / E_LIMIT (also when cap is exceeded) with *err_desc (may be NULL)
+ *         and *err_offset (may be NULL: byte offset in body).
+ */
+int pol_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, pol_multipart_part_t *parts, size_t cap,
+                        size_t *nparts, const char **err_desc, size_t *err_offset);
+
+/** Per-part transforms for pol_multipart_rewrite(). */
+typedef struct st_pol_multipart_rewriter_t {
+    /**
+     * Text part (is_file == 0), e.g. `prompt`. `replacement` is empty on entry. Return 0 keep, 1 replace the part's
+     * content with `replacement`, < 0 abort (pol_multipart_rewrite returns that value). May be NULL (keep all).
+     */
+    int (*on_text)(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement);
+    /** File part (is_file == 1), e.g. `image[]`: same contract (strip image metadata here). May be NULL. */
+    int (*on_file)(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement);
+    /**
+     * 1: replace every filename with a neutral one: "image.<ext>" for image parts (by Content-Type, else by the
+     * original extension), else "file.<ext>" or "file"; the Content-Disposition line is rewritten as
+     * `form-data; name="<name>"; filename="<neutral>"` (other parameters, e.g. filename*, are dropped).
+     */
+    int neutral_filenames;
+    void *ctx;
+} pol_multipart_rewriter_t;
+
+/**
+ * Parses `body` (as pol_multipart_parse()), calls the transforms once per part in order (none is called when parsing
+ * fails), and when anything changed re-serialises the body into `out` (reset first) with the same boundary: for
+ * each part "--boundary CRLF headers CRLF content CRLF", then "--boundary--" CRLF; preamble and epilogue are
+ * dropped. Header lines other than a rewritten Content-Disposition are copied byte for byte.
+ * @param changed  0: `out` untouched, forward `body` as is; 1: `out` holds the new body
+ * @return 0, POL_MP_E_SYNTAX / E_LIMIT (parse), POL_MP_E_BOUNDARY (a replacement contains "--" boundary),
+ *         POL_MP_E_NOMEM, or a transform's negative value; *err_desc (may be NULL) describes parse errors.
+ */
+int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const pol_multipart_rewriter_t *rw,
+                          pol_buf_t *out, int *changed, const char **err_desc);
+
+#endif
