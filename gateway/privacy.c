@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-enum { CAP_USER = -1, CAP_SAFETY_ID = -2, CAP_MODEL = -3, CAP_STREAM = -4 };
+enum { CAP_USER = -1, CAP_SAFETY_ID = -2, CAP_MODEL = -3, CAP_STREAM = -4, CAP_INCLUDE_USAGE = -5 };
 
 #define GW_MAX_ADAPTERS 16
 
@@ -80,6 +80,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, CAP_SAFETY_ID};
         rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, CAP_STREAM};
+        rules[nr++] = (pol_json_rule_t){"stream_options.include_usage", POL_JSON_CAPTURE, CAP_INCLUDE_USAGE};
         if ((pv->paths[i] = pol_json_paths_compile(rules, nr, err, errlen)) == NULL)
             goto fail;
         pv->adapters[i] = all[i];
@@ -129,12 +130,17 @@ typedef struct st_scrub_ctx_t {
     pol_pii_session_t *session;
     gw_privacy_scratch_t *scratch;
     gw_body_info_t *info;
+    const prov_adapter_t *adapter;
     int failed;
 } scrub_ctx_t;
 
 static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
+    /* fields that may hold base64 file data (Anthropic source.data, Replicate and fal inputs): an
+     * image is not text; scanning it could rewrite bytes inside it */
+    if (rule_id >= 0 && c->adapter->text_fields[rule_id].maybe_binary && prov_text_looks_binary(s, len))
+        return 0;
     int rc = pol_pii_session_scrub(c->session, c->scratch->pii, path, s, len, replacement);
     if (rc < 0) {
         c->failed = 1;
@@ -166,6 +172,9 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
     case CAP_STREAM:
         c->info->stream = type == POL_JSON_T_TRUE;
         break;
+    case CAP_INCLUDE_USAGE:
+        c->info->include_usage = type == POL_JSON_T_TRUE ? 1 : 0;
+        break;
     }
 }
 
@@ -181,7 +190,8 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     pol_buf_reset(&info->model);
     info->stream = 0;
     info->has_safety_identifier = 0;
-    scrub_ctx_t ctx = {session, s, info, 0};
+    info->include_usage = -1;
+    scrub_ctx_t ctx = {session, s, info, adapter, 0};
     pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx};
     int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)

@@ -36,6 +36,7 @@ typedef struct st_gw_body_info_t {
     pol_buf_t model; /* decoded "model" */
     int stream;      /* "stream": true */
     int has_safety_identifier;
+    int include_usage; /* stream_options.include_usage: -1 absent, 0 false, 1 true */
 } gw_body_info_t;
 
 /**

@@ -40,11 +40,14 @@
 #include "gateway/headers.h"
 #include "gateway/privacy.h"
 #include "policy/restore.h"
+#include "providers/sse.h"
+#include "providers/usage.h"
 #include "providers/provider.h"
 
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
 #define GW_USER_MAX 256
+#define GW_USAGE_TEE_MAX (4u << 20) /* JSON response bytes kept to read usage from */
 #define GW_LOG_BODY_MAX (1u << 20)      /* response bytes kept for the encrypted call log */
 #define GW_POSTFIELDS_MAX (64u * 1024)  /* bodies up to this size are copied and handed to curl whole */
 #define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
@@ -90,6 +93,17 @@ struct st_gw_call_t {
     size_t redactions;      /* findings count, for X-AIGW-Redactions */
 
     /* response */
+    const prov_adapter_t *up;       /* provider the call goes to: auth, API prefix, config (== adapter on native routes) */
+    const prov_adapter_t *usage_ad; /* adapter whose extractors read the response's usage */
+    int unified;                    /* arrived on /v1/: OpenAI format, provider chosen by model */
+    int sse;                        /* the response is text/event-stream */
+    int json_resp;                  /* the response is application/json */
+    int strip_usage_chunk;          /* aigw added stream_options.include_usage: drop the usage-only chunk */
+    prov_sse_parser_t sse_parser;   /* response events, for usage and filtering */
+    prov_usage_state_t usage_state; /* usage from stream events */
+    prov_usage_t usage;             /* usage from a JSON body or headers */
+    pol_buf_t usage_tee;            /* copy of a JSON response for usage (capped) */
+    pol_buf_t edit_body;            /* second rewrite pass (request edits) */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
     int need_restore;               /* the session issued tokens */
     pol_restore_stream_t *restorer; /* reused */
@@ -147,6 +161,10 @@ static void release(gw_call_t *call)
         sodium_memzero(call->hdr.base, call->hdr.len); /* holds the provider key */
         call->req_headers = NULL;
     }
+    if (call->sse) {
+        prov_sse_dispose(&call->sse_parser);
+        call->sse = 0;
+    }
     call->state = GW_CALL_IDLE;
     call->next_free = w->free_calls;
     w->free_calls = call;
@@ -182,6 +200,12 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     pol_buf_reset(&call->body_rewritten);
     pol_buf_reset(&call->resp_json);
     pol_buf_reset(&call->resp_log);
+    pol_buf_reset(&call->usage_tee);
+    pol_buf_reset(&call->edit_body);
+    call->up = call->usage_ad = &prov_openai;
+    call->unified = call->sse = call->json_resp = call->strip_usage_chunk = 0;
+    memset(&call->usage_state, 0, sizeof(call->usage_state));
+    memset(&call->usage, 0, sizeof(call->usage));
     if (call->pii != NULL)
         pol_pii_session_reset(call->pii);
     call->redactions = 0;
@@ -226,6 +250,8 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->body_rewritten);
         pol_buf_free(&call->resp_json);
         pol_buf_free(&call->resp_log);
+        pol_buf_free(&call->usage_tee);
+        pol_buf_free(&call->edit_body);
         pol_buf_free(&call->info.user);
         pol_buf_free(&call->info.model);
         pol_pii_session_free(call->pii);
@@ -564,12 +590,23 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                 v = v * 10 + (value[i] - '0');
             call->upstream_length = i == vl && vl > 0 ? v : -1;
         }
-        if (call->need_restore && call->upstream_status >= 200 && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
-            if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0)
-                call->restore = GW_RESTORE_SSE;
-            else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0)
-                call->restore = GW_RESTORE_JSON;
+        if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 &&
+            strncasecmp(name, "content-type", 12) == 0) {
+            if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {
+                if (!call->sse) {
+                    prov_sse_init(&call->sse_parser, 0);
+                    call->sse = 1;
+                }
+                if (call->need_restore)
+                    call->restore = GW_RESTORE_SSE;
+            } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
+                call->json_resp = 1;
+                if (call->need_restore)
+                    call->restore = GW_RESTORE_JSON;
+            }
         }
+        if (call->usage_ad->usage_from_header != NULL && call->upstream_status >= 200)
+            call->usage_ad->usage_from_header(&call->usage, name, nl, value, vl);
         if (call->upstream_status >= 200 && !call->map_upstream_error && !gw_headers_drop_response(name, nl)) {
             h2o_req_t *req = call->req;
             h2o_iovec_t nm = h2o_strdup(&req->pool, name, nl);
@@ -582,6 +619,33 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
         break;
     }
     return n;
+}
+
+/* The usage-only chunk OpenAI sends before [DONE] when stream_options.include_usage is set:
+ * {"choices":[],"usage":{...}}. Dropped when aigw, not the client, asked for it. */
+static int is_usage_only_chunk(const prov_sse_event_t *ev)
+{
+    return ev->has_data && memmem(ev->data, ev->data_len, "\"choices\":[]", 12) != NULL &&
+           memmem(ev->data, ev->data_len, "\"usage\":{", 9) != NULL;
+}
+
+/* Emits one event block (raw bytes as received) toward the client. */
+static int emit_block(gw_call_t *call, const char *raw, size_t len)
+{
+    if (call->restore == GW_RESTORE_SSE)
+        return pol_restore_stream_feed(call->restorer, raw, len, &call->pending) < 0 ? -1 : 0;
+    return pol_buf_append(&call->pending, raw, len);
+}
+
+/* Every complete SSE block of the response: usage extraction, then forwarding. */
+static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
+{
+    gw_call_t *call = ctx;
+    if (ev->has_data && call->usage_ad->usage_from_event != NULL)
+        call->usage_ad->usage_from_event(&call->usage_state, ev);
+    if (call->strip_usage_chunk && is_usage_only_chunk(ev))
+        return 0;
+    return emit_block(call, ev->raw, ev->raw_len);
 }
 
 static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
@@ -621,12 +685,18 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
     }
     if (call->state == GW_CALL_UPSTREAM)
         start_response(call);
-    int rc = call->restore == GW_RESTORE_SSE ? pol_restore_stream_feed(call->restorer, p, n, &call->pending)
-                                             : pol_buf_append(&call->pending, p, n);
+    int rc;
+    if (call->sse) {
+        rc = prov_sse_feed(&call->sse_parser, p, n, on_sse_block, call) < 0 ? -1 : 0;
+    } else {
+        rc = pol_buf_append(&call->pending, p, n);
+        if (call->json_resp && call->usage_ad->usage_from_json != NULL && call->usage_tee.len + n <= GW_USAGE_TEE_MAX)
+            pol_buf_append(&call->usage_tee, p, n);
+    }
     if (rc < 0)
         return 0;
     call->upstream_received += n;
-    if (call->restore == GW_RESTORE_NONE && call->upstream_length >= 0 &&
+    if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
         call->upstream_received >= (uint64_t)call->upstream_length)
         call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
     call->overhead_ns += now_ns() - t0;
@@ -703,6 +773,18 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         send_error(call, 502, "server_error", "upstream_error", NULL, msg);
     } else {
         uint64_t t0 = now_ns();
+        if (call->sse) {
+            /* a stream cut mid-event: forward the partial bytes as they are */
+            size_t plen = 0;
+            const char *part = prov_sse_finish(&call->sse_parser) != 0 ? prov_sse_pending(&call->sse_parser, &plen) : NULL;
+            if (part != NULL && plen != 0)
+                emit_block(call, part, plen);
+        }
+        if (call->json_resp && call->usage_ad->usage_from_json != NULL) {
+            const pol_buf_t *b = call->restore == GW_RESTORE_JSON ? &call->resp_json : &call->usage_tee;
+            if (b->len != 0)
+                call->usage_ad->usage_from_json(b->base, b->len, &call->usage);
+        }
         if (call->restore == GW_RESTORE_JSON) {
             int changed = 0;
             if (gw_privacy_restore_json(call->worker->server->privacy, &call->worker->privacy, call->pii, call->resp_json.base,
@@ -739,6 +821,7 @@ typedef struct st_gw_route_t {
         GW_ROUTE_PROVIDER
     } kind;
     const prov_adapter_t *adapter;
+    int unified;      /* /v1/: OpenAI format, provider by model */
     const char *rest; /* path after the route prefix, with query */
     size_t rest_len;
 } gw_route_t;
@@ -795,7 +878,8 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
     }
     if (prefix_eq(path, len, "/v1/")) {
         r->kind = GW_ROUTE_PROVIDER;
-        r->adapter = &prov_openai;
+        r->adapter = &prov_openai; /* the wire format; the provider is chosen by model later */
+        r->unified = 1;
         r->rest = path + 4;
         r->rest_len = len - 4;
     }
@@ -922,10 +1006,29 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
 {
     gw_worker_t *w = call->worker;
     const gw_provider_conf_t *pc = call->provider;
-    if (pol_buf_append(&call->url, pc->base_url, strlen(pc->base_url)) != 0 ||
-        pol_buf_append(&call->url, call->adapter->upstream_prefix, strlen(call->adapter->upstream_prefix)) != 0 ||
-        pol_buf_append(&call->url, r->rest, r->rest_len) != 0)
-        return -1;
+    const prov_adapter_t *up = call->up;
+    if (up->target_url != NULL) {
+        /* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only
+         * allow-listed https hosts. A non-default base_url replaces scheme and host (an egress
+         * proxy, or a mock in tests). */
+        const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
+        prov_target_t t;
+        const char *err_desc = "missing x-fal-target-url header";
+        if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &t, &err_desc) != 0) {
+            char msg[200];
+            snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on fal.run)", err_desc);
+            send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+            return 1;
+        }
+        const char *origin = strcmp(pc->base_url, "https://fal.run") == 0 ? t.origin : pc->base_url;
+        if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 || pol_buf_append(&call->url, t.path, t.path_len) != 0)
+            return -1;
+    } else {
+        const char *prefix = call->unified && up != &prov_openai ? up->compat_prefix : up->upstream_prefix;
+        if (pol_buf_append(&call->url, pc->base_url, strlen(pc->base_url)) != 0 ||
+            pol_buf_append(&call->url, prefix, strlen(prefix)) != 0 || pol_buf_append(&call->url, r->rest, r->rest_len) != 0)
+            return -1;
+    }
     CURL *easy = gw_upstream_easy(w->upstream);
     if (easy == NULL)
         return -1;
@@ -957,7 +1060,7 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
         [PROV_AUTH_X_API_KEY] = "x-api-key: ",
         [PROV_AUTH_KEY] = "Authorization: Key ",
     };
-    const char *ap = auth_prefix[call->adapter->auth];
+    const char *ap = auth_prefix[call->up->auth];
     if (pol_buf_append(hb, ap, strlen(ap)) != 0 || pol_buf_append(hb, pc->api_key, strlen(pc->api_key) + 1) != 0 ||
         pol_buf_append(hb, "Expect:", 8) != 0)
         return -1;
@@ -1013,6 +1116,73 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_upstream_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+    return 0;
+}
+
+/* Which provider serves the call. Native routes: the route's. /v1/: config "models" globs on the
+ * body's model (providers/provider.h prov_for_model), reached through the provider's
+ * OpenAI-compatible endpoint. Answers the request itself on failure. */
+static int choose_provider(gw_call_t *call, const gw_route_t *r)
+{
+    const gw_config_t *cfg = call->worker->server->cfg;
+    if (r->unified) {
+        const char *model = call->info.model.len != 0 ? call->info.model.base : "";
+        const prov_adapter_t *t = prov_for_model(model, gw_config_section(cfg, "models"));
+        if (t != NULL && t != &prov_openai) {
+            if (t->compat_prefix == NULL) {
+                char msg[300];
+                snprintf(msg, sizeof(msg),
+                         "aigw: model %.80s is routed to %s (config models), which has no OpenAI-compatible API; call it on "
+                         "%s natively",
+                         model, t->name, t->route_prefix);
+                send_error(call, 400, "invalid_request_error", "model_not_openai_compatible", "model", msg);
+                return -1;
+            }
+            call->up = t;
+            call->usage_ad = t->compat_wire != NULL ? t->compat_wire : t;
+        }
+    }
+    if ((call->provider = gw_config_provider(cfg, call->up->name)) == NULL) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "aigw: provider %s is not configured on this gateway", call->up->name);
+        send_error(call, 404, "invalid_request_error", "provider_not_configured", NULL, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int path_ends_with(const char *rest, size_t len, const char *suffix)
+{
+    const char *q = memchr(rest, '?', len);
+    size_t n = q != NULL ? (size_t)(q - rest) : len, sl = strlen(suffix);
+    return n >= sl && memcmp(rest + n - sl, suffix, sl) == 0;
+}
+
+/* Request edits that need the first pass's captures: streamed chat completions get
+ * stream_options.include_usage (OpenAI reports stream usage only then; openai.md section 4),
+ * and the extra usage chunk is dropped again if the client did not ask for it. */
+static int request_edits(gw_call_t *call, const gw_route_t *r)
+{
+    if (!call->info.stream || call->info.include_usage == 1 || !path_ends_with(r->rest, r->rest_len, "chat/completions") ||
+        call->usage_ad->usage_from_event == NULL)
+        return 0;
+    static const pol_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
+    const char *err_desc = NULL;
+    int changed = 0;
+    pol_buf_reset(&call->edit_body);
+    int rc = pol_json_rewrite_ex(call->body, call->body_len, NULL, &add_usage, 1, NULL, &call->edit_body, &changed, &err_desc,
+                                 NULL, &call->worker->privacy.json);
+    if (rc != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: stream_options must be an object (%s)", err_desc != NULL ? err_desc : "edit failed");
+        send_error(call, 400, "invalid_request_error", "invalid_stream_options", "stream_options", msg);
+        return -1;
+    }
+    if (changed) {
+        call->body = call->edit_body.base;
+        call->body_len = call->edit_body.len;
+        call->strip_usage_chunk = 1;
+    }
     return 0;
 }
 
@@ -1085,6 +1255,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         break;
     }
     call->adapter = r.adapter;
+    call->up = call->usage_ad = r.adapter;
+    call->unified = r.unified;
     if (path_has_dot_segment(path, plen)) {
         send_error(call, 400, "invalid_request_error", "invalid_path", NULL, "aigw: dot segments are not allowed in paths");
         return 0;
@@ -1104,12 +1276,6 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     if (client_credential(req, &key, &klen) != 0 || (call->client = gw_auth_client(cfg, key, klen)) == NULL) {
         send_error(call, 401, "invalid_request_error", "invalid_api_key", NULL,
                    "aigw: missing or incorrect client key (send an aigw client key as the provider API key)");
-        return 0;
-    }
-    if ((call->provider = gw_config_provider(cfg, call->adapter->name)) == NULL) {
-        char msg[160];
-        snprintf(msg, sizeof(msg), "aigw: provider %s is not configured on this gateway", call->adapter->name);
-        send_error(call, 404, "invalid_request_error", "provider_not_configured", NULL, msg);
         return 0;
     }
     /* the call log must keep up: while records wait for room in the store's queue, refuse new
@@ -1147,7 +1313,12 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
                    "aigw: no end user: send the X-AIGW-User header (or a \"user\" / \"safety_identifier\" field)");
         return 0;
     }
-    if (build_upstream_request(call, req, &r) != 0) {
+    if (choose_provider(call, &r) != 0 || request_edits(call, &r) != 0)
+        return 0;
+    int brc = build_upstream_request(call, req, &r);
+    if (brc > 0)
+        return 0; /* answered (bad fal target) */
+    if (brc != 0) {
         if (call->easy != NULL) {
             gw_upstream_easy_release(w->upstream, call->easy);
             call->easy = NULL;
