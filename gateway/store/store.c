@@ -23,6 +23,7 @@
 #include "gateway/store/store.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store_db.h"
+#include "gateway/store/store_internal.h"
 #include "gateway/store/store_schema.h"
 #include "policy/crypto.h"
 
@@ -90,6 +91,8 @@ struct st_gw_store_t {
     /* clock */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;
+    /* credits (store_ledger.c) */
+    gw_store_ledger_t *ledger;
 };
 
 /* ---- time ---- */
@@ -119,6 +122,27 @@ void gw_store_set_clock(gw_store_t *st, int64_t (*fn)(void *ctx), void *ctx)
     st->clock = fn;
     st->clock_ctx = ctx;
     pthread_mutex_unlock(&st->wlock);
+}
+
+int64_t gw_store__now_us(gw_store_t *st)
+{
+    return now_us(st);
+}
+
+gw_store_ledger_t *gw_store__ledger(gw_store_t *st)
+{
+    return st->ledger;
+}
+
+gw_store_db_t *gw_store__rdb_acquire(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->rlock);
+    return st->rdb;
+}
+
+void gw_store__rdb_release(gw_store_t *st)
+{
+    pthread_mutex_unlock(&st->rlock);
 }
 
 /* ---- records ---- */
@@ -361,6 +385,29 @@ static int user_create(gw_store_t *st, const char *user_id)
     gw_store__bind_text(s, 3, st->mk_id);
     gw_store__bind_int64(s, 4, now_us(st));
     return run(s) < 0 ? -1 : 0;
+}
+
+static const char *SQL_USER_INS;
+
+int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    pol_key_t *dk = pol_key_new_random();
+    if (dk == NULL || pol_crypto_wrap(st->mk, dk, user_id, w) != 0) {
+        pol_key_free(dk);
+        return -1;
+    }
+    pol_key_free(dk);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, SQL_USER_INS);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user_id);
+    gw_store__bind_blob(s, 2, w, sizeof(w));
+    gw_store__bind_text(s, 3, st->mk_id);
+    gw_store__bind_int64(s, 4, now_us(st));
+    int64_t n = run(s);
+    gw_store__db_finalize(s);
+    return n < 0 ? -1 : 0;
 }
 
 /*
@@ -1107,6 +1154,8 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         goto fail;
     if ((st->rdb = open_conn(driver, target, err, errlen)) == NULL)
         goto fail;
+    if ((st->ledger = gw_store__ledger_open(st, st->pg, target, err, errlen)) == NULL)
+        goto fail;
     if ((st->s_user_get = gw_store__db_prepare(st->wdb, st->pg ? SQL_USER_GET_PG : SQL_USER_GET_SQLITE)) == NULL ||
         (st->pg && (st->s_user_many = gw_store__db_prepare(st->wdb, SQL_USER_MANY_PG)) == NULL) ||
         (st->s_user_ins = gw_store__db_prepare(st->wdb, SQL_USER_INS)) == NULL ||
@@ -1146,6 +1195,7 @@ void gw_store_close(gw_store_t *st)
     gw_store__db_finalize(st->s_call_ins);
     gw_store__db_finalize(st->s_red_ins);
     gw_store__db_finalize(st->s_acc_ins);
+    gw_store__ledger_close(st->ledger);
     gw_store__db_close(st->rdb);
     gw_store__db_close(st->wdb);
     if (st->keyring != NULL)
@@ -1200,6 +1250,9 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
         (rc->access_log = run_sql(st->wdb, "DELETE FROM access_log WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->ledger_tombstoned =
              run_sql(st->wdb, "UPDATE ledger SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id)) < 0 ||
+        run_sql(st->wdb, "UPDATE credit_balances SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
+        run_sql(st->wdb, "UPDATE credit_open SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
+        run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 ||
         tx_commit(st->wdb) != 0)
         goto dberr;
     checkpoint(st);

@@ -46,6 +46,19 @@ typedef struct st_migration_t {
     "CREATE INDEX access_log_expires ON access_log(expires_at);"                                                                   \
     "CREATE INDEX access_log_user ON access_log(user_id);"
 
+#define LEDGER_V2                                                                                                                  \
+    "ALTER TABLE ledger ADD COLUMN note TEXT;"                                                                                     \
+    "ALTER TABLE ledger ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;"                                                            \
+    "CREATE INDEX ledger_kind_at ON ledger(kind, at);"                                                                             \
+    "CREATE TABLE credit_balances(user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL, reserved BIGINT NOT NULL DEFAULT 0,"          \
+    " updated_at BIGINT NOT NULL);"                                                                                                \
+    "CREATE TABLE credit_open(request_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, amount BIGINT NOT NULL,"                         \
+    " instance BIGINT NOT NULL, at BIGINT NOT NULL);"                                                                              \
+    "CREATE INDEX credit_open_instance ON credit_open(instance);"                                                                  \
+    "CREATE TABLE idempotency(user_id TEXT NOT NULL, idem_key TEXT NOT NULL, request_id TEXT NOT NULL,"                            \
+    " status INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (user_id, idem_key));" \
+    "CREATE INDEX idempotency_expires ON idempotency(expires_at);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -60,6 +73,17 @@ static const migration_t migrations[] = {
                                             " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"
                                             "CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ledger FOR EACH ROW "
                                             "EXECUTE FUNCTION ledger_append_only();"},
+    /* 2: credits (issue 6, gateway/store/store_ledger.h): a note and a review flag on ledger
+     * rows, the per-user balance kept in step with the rows, open reservations, and
+     * Idempotency-Key records. */
+    {2,
+     LEDGER_V2 "CREATE TRIGGER ledger_no_update_v2 BEFORE UPDATE OF note, flagged ON ledger"
+               " BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;",
+     LEDGER_V2 "CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+               " IF TG_OP = 'DELETE' OR NEW.request_id <> OLD.request_id OR NEW.kind <> OLD.kind"
+               " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
+               " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
+               " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
 };
 
 int gw_store__schema_version(void)

@@ -1,0 +1,934 @@
+/*
+ * Credits ledger of the store (see store_ledger.h for the rows and the atomicity argument).
+ *
+ * Connections. The ledger does not share the store's writer connection: a reservation must not
+ * wait behind a group commit of 256 call records on the mutex, and on PostgreSQL reservations
+ * of different users should run in parallel. It keeps its own small pool: one connection on
+ * SQLite (SQLite has one writer at a time anyway; more connections would only spin in the busy
+ * handler), GW_LEDGER_PG_SLOTS on PostgreSQL. A caller takes the first free slot (trylock,
+ * starting at a rotating index) or waits on one. Each slot prepares its statements lazily, once.
+ * Long read-only queries (the usage report, user info) use the store's read connection.
+ *
+ * Instances. Each open store has a random 31-bit instance id, written into every open
+ * reservation. On PostgreSQL an extra connection holds a session advisory lock on that id for
+ * the store's lifetime; recovery after a crash settles only reservations whose instance lock it
+ * can take (the instance is gone), so a restarting instance never settles the in-flight calls
+ * of a live one.
+ */
+#include "gateway/store/store_ledger.h"
+#include "gateway/store/store_db.h"
+#include "gateway/store/store_internal.h"
+#include "policy/meter.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define GW_LEDGER_PG_SLOTS 4
+#define GW_LEDGER_LOCK_CLASS 1095321431 /* 'AIGW': first key of the instance advisory locks */
+#define NOTE_MAX 500
+
+enum {
+    S_LEDGER_INS,
+    S_DEBIT,
+    S_BAL_GET,
+    S_BAL_INS,
+    S_BAL_ADD,
+    S_OPEN_INS,
+    S_OPEN_DEL,
+    S_SETTLED,
+    S_IDEM_GET,
+    S_IDEM_CLAIM,
+    S_IDEM_DONE,
+    S__COUNT
+};
+
+static const char *const SQL[S__COUNT] = {
+    [S_LEDGER_INS] = "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at, note, flagged)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id, kind) DO NOTHING",
+    [S_DEBIT] = "UPDATE credit_balances SET balance = balance - ?, reserved = reserved + ?, updated_at = ?"
+                " WHERE user_id = ? AND balance >= ? RETURNING balance",
+    [S_BAL_GET] = "SELECT balance, reserved FROM credit_balances WHERE user_id = ?",
+    [S_BAL_INS] = "INSERT INTO credit_balances(user_id, balance, reserved, updated_at) VALUES (?, ?, 0, ?)"
+                  " ON CONFLICT (user_id) DO NOTHING",
+    [S_BAL_ADD] = "UPDATE credit_balances SET balance = balance + ?, reserved = reserved - ?, updated_at = ?"
+                  " WHERE user_id = ? RETURNING balance",
+    [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at) VALUES (?, ?, ?, ?, ?)",
+    [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount",
+    [S_SETTLED] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = 'settle'",
+    [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
+    [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"
+                     " VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (user_id, idem_key) DO UPDATE SET request_id = excluded.request_id,"
+                     " status = 0, created_at = excluded.created_at, expires_at = excluded.expires_at"
+                     " WHERE idempotency.expires_at <= ?",
+    [S_IDEM_DONE] = "UPDATE idempotency SET status = ? WHERE user_id = ? AND idem_key = ? AND request_id = ?",
+};
+
+typedef struct st_slot_t {
+    pthread_mutex_t lock;
+    gw_store_db_t *db;
+    gw_store_stmt_t *s[S__COUNT];
+} slot_t;
+
+struct st_gw_store_ledger_t {
+    gw_store_t *st;
+    int pg;
+    int64_t instance;
+    gw_store_db_t *lockdb; /* PostgreSQL: holds the instance advisory lock */
+    slot_t slots[GW_LEDGER_PG_SLOTS];
+    size_t nslots;
+    unsigned rr;
+};
+
+/* ---- pool ---- */
+
+static gw_store_db_t *open_db(int pg, const char *target, char *err, size_t errlen)
+{
+    return pg ? gw_store__db_open_pg(target, err, errlen) : gw_store__db_open_sqlite(target, err, errlen);
+}
+
+gw_store_ledger_t *gw_store__ledger_open(gw_store_t *st, int pg, const char *target, char *err, size_t errlen)
+{
+    gw_store_ledger_t *lg = calloc(1, sizeof(*lg));
+    if (lg == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    lg->st = st;
+    lg->pg = pg;
+    lg->instance = (int64_t)(randombytes_random() & 0x7fffffff);
+    lg->nslots = pg ? GW_LEDGER_PG_SLOTS : 1;
+    for (size_t i = 0; i < lg->nslots; i++) {
+        pthread_mutex_init(&lg->slots[i].lock, NULL);
+        if ((lg->slots[i].db = open_db(pg, target, err, errlen)) == NULL)
+            goto fail;
+    }
+    if (pg) {
+        if ((lg->lockdb = open_db(pg, target, err, errlen)) == NULL)
+            goto fail;
+        gw_store_stmt_t *s = gw_store__db_prepare(lg->lockdb, "SELECT pg_advisory_lock(?, ?)");
+        int rc = -1;
+        if (s != NULL) {
+            gw_store__bind_int64(s, 1, GW_LEDGER_LOCK_CLASS);
+            gw_store__bind_int64(s, 2, lg->instance);
+            rc = gw_store__step(s);
+            gw_store__reset(s);
+            gw_store__db_finalize(s);
+        }
+        if (rc != 1) {
+            snprintf(err, errlen, "ledger: instance lock: %s", gw_store__db_errmsg(lg->lockdb));
+            goto fail;
+        }
+    }
+    return lg;
+fail:
+    gw_store__ledger_close(lg);
+    return NULL;
+}
+
+void gw_store__ledger_close(gw_store_ledger_t *lg)
+{
+    if (lg == NULL)
+        return;
+    for (size_t i = 0; i < lg->nslots; i++) {
+        for (int k = 0; k < S__COUNT; k++)
+            gw_store__db_finalize(lg->slots[i].s[k]);
+        gw_store__db_close(lg->slots[i].db);
+        pthread_mutex_destroy(&lg->slots[i].lock);
+    }
+    gw_store__db_close(lg->lockdb); /* closing the session releases the advisory lock */
+    free(lg);
+}
+
+static slot_t *slot_acquire(gw_store_ledger_t *lg)
+{
+    unsigned start = __atomic_fetch_add(&lg->rr, 1, __ATOMIC_RELAXED);
+    for (size_t i = 0; i < lg->nslots; i++) {
+        slot_t *s = &lg->slots[(start + i) % lg->nslots];
+        if (pthread_mutex_trylock(&s->lock) == 0)
+            return s;
+    }
+    slot_t *s = &lg->slots[start % lg->nslots];
+    pthread_mutex_lock(&s->lock);
+    return s;
+}
+
+static void slot_release(slot_t *s)
+{
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The slot's prepared statement `k`, reset and ready to bind; NULL on error. */
+static gw_store_stmt_t *stmt(slot_t *sl, int k)
+{
+    if (sl->s[k] == NULL)
+        sl->s[k] = gw_store__db_prepare(sl->db, SQL[k]);
+    return sl->s[k];
+}
+
+/* Runs a statement that returns no rows. @return rows changed, or -1. */
+static int64_t run(gw_store_stmt_t *s)
+{
+    int rc;
+    while ((rc = gw_store__step(s)) == 1)
+        ;
+    int64_t n = rc == 0 ? gw_store__changes(s) : -1;
+    gw_store__reset(s);
+    return n;
+}
+
+static int begin(slot_t *sl)
+{
+    return gw_store__db_exec(sl->db, gw_store__db_kind(sl->db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE");
+}
+
+static void rollback(slot_t *sl)
+{
+    gw_store__db_exec(sl->db, "ROLLBACK");
+}
+
+static int valid_id(const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n > 0 && n <= max;
+}
+
+/* ---- statements ---- */
+
+static int64_t ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
+                          const char *note, int flagged)
+{
+    gw_store_stmt_t *s = stmt(sl, S_LEDGER_INS);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    gw_store__bind_text(s, 2, rid);
+    gw_store__bind_text(s, 3, kind);
+    gw_store__bind_int64(s, 4, amount);
+    gw_store__bind_int64(s, 5, now);
+    gw_store__bind_text(s, 6, note);
+    gw_store__bind_int64(s, 7, flagged);
+    return run(s);
+}
+
+/* Reads (balance, reserved). @return 1 found, 0 absent, -1 error. */
+static int bal_get(slot_t *sl, const char *user, int64_t *balance, int64_t *reserved)
+{
+    gw_store_stmt_t *s = stmt(sl, S_BAL_GET);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    int rc = gw_store__step(s);
+    if (rc == 1) {
+        if (balance)
+            *balance = gw_store__col_int64(s, 0);
+        if (reserved)
+            *reserved = gw_store__col_int64(s, 1);
+    }
+    gw_store__reset(s);
+    return rc;
+}
+
+/* Conditional debit. @return 1 debited (balance after in *bal), 0 not (absent or too low), -1 error. */
+static int debit(slot_t *sl, const char *user, int64_t amount, int64_t now, int64_t *bal)
+{
+    gw_store_stmt_t *s = stmt(sl, S_DEBIT);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_int64(s, 1, amount);
+    gw_store__bind_int64(s, 2, amount);
+    gw_store__bind_int64(s, 3, now);
+    gw_store__bind_text(s, 4, user);
+    gw_store__bind_int64(s, 5, amount);
+    int rc = gw_store__step(s);
+    if (rc == 1)
+        *bal = gw_store__col_int64(s, 0);
+    gw_store__reset(s);
+    return rc;
+}
+
+/* balance += delta, reserved -= released. @return 1 (balance after in *bal), 0 no row, -1 error. */
+static int bal_add(slot_t *sl, const char *user, int64_t delta, int64_t released, int64_t now, int64_t *bal)
+{
+    gw_store_stmt_t *s = stmt(sl, S_BAL_ADD);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_int64(s, 1, delta);
+    gw_store__bind_int64(s, 2, released);
+    gw_store__bind_int64(s, 3, now);
+    gw_store__bind_text(s, 4, user);
+    int rc = gw_store__step(s);
+    if (rc == 1 && bal)
+        *bal = gw_store__col_int64(s, 0);
+    gw_store__reset(s);
+    return rc;
+}
+
+/*
+ * First sight of a user (no balance row): the users row with a data key, the default grant
+ * (once per user id, ever: its request id is fixed), the balance row. Inside the caller's
+ * transaction. @return 0 or -1.
+ */
+static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t grant, int64_t now)
+{
+    int64_t granted = 0;
+    if (gw_store__user_insert(lg->st, sl->db, user) != 0)
+        return -1;
+    if (grant > 0) {
+        char rid[GW_STORE_USER_ID_MAX + 32];
+        snprintf(rid, sizeof(rid), "default-grant:%s", user);
+        int64_t n = ledger_ins(sl, user, rid, "grant", grant, now, "default grant", 0);
+        if (n < 0)
+            return -1;
+        granted = n > 0 ? grant : 0;
+    }
+    gw_store_stmt_t *s = stmt(sl, S_BAL_INS);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    gw_store__bind_int64(s, 2, granted);
+    gw_store__bind_int64(s, 3, now);
+    return run(s) < 0 ? -1 : 0;
+}
+
+static void log_err(slot_t *sl, const char *what)
+{
+    fprintf(stderr, "aigw ledger: %s: %s\n", what, gw_store__db_errmsg(sl->db));
+}
+
+/* ---- reserve / settle / grant ---- */
+
+int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
+                     int64_t *balance_after)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    int64_t bal = 0, now = gw_store__now_us(st);
+    int ret = 0, rc;
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
+        default_grant < 0)
+        return GW_STORE_E_INVAL;
+    slot_t *sl = slot_acquire(lg);
+    if (begin(sl) != 0)
+        goto dberr;
+    /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
+    int64_t n = ledger_ins(sl, user_id, request_id, "reserve", -amount, now, NULL, 0);
+    if (n < 0)
+        goto dberr_rb;
+    if (n == 0) {
+        rollback(sl);
+        if (bal_get(sl, user_id, &bal, NULL) < 0)
+            goto dberr;
+        goto out;
+    }
+    if ((rc = debit(sl, user_id, amount, now, &bal)) < 0)
+        goto dberr_rb;
+    if (rc == 0) {
+        if ((rc = bal_get(sl, user_id, &bal, NULL)) < 0)
+            goto dberr_rb;
+        if (rc == 0) {
+            if (user_create(lg, sl, user_id, default_grant, now) != 0 || (rc = debit(sl, user_id, amount, now, &bal)) < 0)
+                goto dberr_rb;
+            if (rc == 0 && bal_get(sl, user_id, &bal, NULL) < 0)
+                goto dberr_rb;
+        } else {
+            rc = 0;
+        }
+        if (rc == 0) {
+            /* Refused: the reserve row goes away with the rollback; a newly created user stays
+             * created only if a later call succeeds (this one wrote nothing). */
+            rollback(sl);
+            ret = GW_E_CREDITS;
+            goto out;
+        }
+    }
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_INS);
+    if (s == NULL)
+        goto dberr_rb;
+    gw_store__bind_text(s, 1, request_id);
+    gw_store__bind_text(s, 2, user_id);
+    gw_store__bind_int64(s, 3, amount);
+    gw_store__bind_int64(s, 4, lg->instance);
+    gw_store__bind_int64(s, 5, now);
+    if (run(s) < 0 || gw_store__db_exec(sl->db, "COMMIT") != 0)
+        goto dberr_rb;
+out:
+    slot_release(sl);
+    if (balance_after)
+        *balance_after = bal;
+    return ret;
+dberr_rb:
+    log_err(sl, "reserve");
+    rollback(sl);
+    slot_release(sl);
+    return GW_STORE_E_DB;
+dberr:
+    log_err(sl, "reserve");
+    slot_release(sl);
+    return GW_STORE_E_DB;
+}
+
+/* Was `request_id` settled already? @return 1, 0, or -1. */
+static int settled(slot_t *sl, const char *request_id)
+{
+    gw_store_stmt_t *s = stmt(sl, S_SETTLED);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, request_id);
+    int rc = gw_store__step(s);
+    gw_store__reset(s);
+    return rc;
+}
+
+/* Removes the open reservation. @return 1 (user and amount filled), 0 none, -1 error. */
+static int open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount)
+{
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_DEL);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, request_id);
+    int rc = gw_store__step(s);
+    if (rc == 1) {
+        const char *u = gw_store__col_text(s, 0);
+        snprintf(user, userlen, "%s", u ? u : "");
+        *amount = gw_store__col_int64(s, 1);
+    }
+    gw_store__reset(s);
+    return rc;
+}
+
+int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    char owner[GW_STORE_USER_ID_MAX + 1];
+    int64_t reserved = 0, bal = 0, now = gw_store__now_us(st);
+    int ret = 0, rc;
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+        return GW_STORE_E_INVAL;
+    slot_t *sl = slot_acquire(lg);
+    if (begin(sl) != 0)
+        goto dberr;
+    if ((rc = open_take(sl, request_id, owner, sizeof(owner), &reserved)) < 0)
+        goto dberr_rb;
+    if (rc == 0) {
+        rollback(sl);
+        if ((rc = settled(sl, request_id)) < 0 || bal_get(sl, user_id, &bal, NULL) < 0)
+            goto dberr;
+        ret = rc == 1 ? 0 : GW_STORE_E_NOTFOUND;
+        goto out;
+    }
+    if (strcmp(owner, user_id) != 0) {
+        rollback(sl);
+        ret = GW_STORE_E_INVAL;
+        goto out;
+    }
+    pol_meter_settlement_t s;
+    pol_meter_settle(reserved, actual, &s);
+    if (ledger_ins(sl, user_id, request_id, "settle", -s.overrun, now, s.flagged ? "actual cost above the reservation" : NULL,
+                   s.flagged) < 0 ||
+        (s.refund > 0 && ledger_ins(sl, user_id, request_id, "refund", s.refund, now, NULL, 0) < 0) ||
+        bal_add(sl, user_id, s.refund - s.overrun, reserved, now, &bal) != 1 || gw_store__db_exec(sl->db, "COMMIT") != 0)
+        goto dberr_rb;
+out:
+    slot_release(sl);
+    if (balance_after)
+        *balance_after = bal;
+    return ret;
+dberr_rb:
+    log_err(sl, "settle");
+    rollback(sl);
+    slot_release(sl);
+    return GW_STORE_E_DB;
+dberr:
+    log_err(sl, "settle");
+    slot_release(sl);
+    return GW_STORE_E_DB;
+}
+
+int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    char rid[48], note[NOTE_MAX + 1];
+    unsigned char rnd[12];
+    int64_t bal = 0, now = gw_store__now_us(st);
+    int rc;
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+        return GW_STORE_E_INVAL;
+    randombytes_buf(rnd, sizeof(rnd));
+    memcpy(rid, "grant:", 6);
+    sodium_bin2hex(rid + 6, sizeof(rid) - 6, rnd, sizeof(rnd));
+    snprintf(note, sizeof(note), "%s", reason ? reason : "");
+    slot_t *sl = slot_acquire(lg);
+    if (begin(sl) != 0)
+        goto dberr;
+    if ((rc = bal_get(sl, user_id, NULL, NULL)) < 0 || (rc == 0 && user_create(lg, sl, user_id, 0, now) != 0))
+        goto dberr_rb;
+    if (ledger_ins(sl, user_id, rid, amount >= 0 ? "grant" : "adjust", amount, now, reason ? note : NULL, 0) != 1 ||
+        bal_add(sl, user_id, amount, 0, now, &bal) != 1 || gw_store__db_exec(sl->db, "COMMIT") != 0)
+        goto dberr_rb;
+    slot_release(sl);
+    if (balance_after)
+        *balance_after = bal;
+    return 0;
+dberr_rb:
+    log_err(sl, "grant");
+    rollback(sl);
+dberr:
+    slot_release(sl);
+    return GW_STORE_E_DB;
+}
+
+int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved)
+{
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+        return GW_STORE_E_INVAL;
+    slot_t *sl = slot_acquire(gw_store__ledger(st));
+    int64_t b = 0, r = 0;
+    int rc = bal_get(sl, user_id, &b, &r);
+    slot_release(sl);
+    if (rc < 0)
+        return GW_STORE_E_DB;
+    if (rc == 0)
+        return GW_STORE_E_NOTFOUND;
+    if (balance)
+        *balance = b;
+    if (reserved)
+        *reserved = r;
+    return 0;
+}
+
+int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t *info)
+{
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+        return GW_STORE_E_INVAL;
+    memset(info, 0, sizeof(*info));
+    gw_store_db_t *db = gw_store__rdb_acquire(st);
+    int ret = GW_STORE_E_DB;
+    gw_store_stmt_t *s = gw_store__db_prepare(db, "SELECT u.consent_training, u.created_at, b.balance, b.reserved FROM users u"
+                                                  " LEFT JOIN credit_balances b ON b.user_id = u.id WHERE u.id = ?");
+    if (s != NULL) {
+        gw_store__bind_text(s, 1, user_id);
+        int rc = gw_store__step(s);
+        if (rc == 1) {
+            info->consent_training = gw_store__col_int64(s, 0) != 0;
+            info->created_at_us = gw_store__col_int64(s, 1);
+            info->balance = gw_store__col_int64(s, 2);
+            info->reserved = gw_store__col_int64(s, 3);
+            ret = 0;
+        } else if (rc == 0) {
+            ret = GW_STORE_E_NOTFOUND;
+        }
+        gw_store__reset(s);
+        gw_store__db_finalize(s);
+    }
+    gw_store__rdb_release(st);
+    return ret;
+}
+
+/* ---- crash recovery ---- */
+
+typedef struct st_open_row_t {
+    char rid[GW_STORE_REQUEST_ID_MAX + 1];
+} open_row_t;
+
+/* Collects the request ids of open reservations of `instance` (op "=") or not of it (op "<>"). */
+static int collect_open(slot_t *sl, int64_t instance, int same, open_row_t **rows, size_t *n)
+{
+    gw_store_stmt_t *s = gw_store__db_prepare(sl->db, same ? "SELECT request_id FROM credit_open WHERE instance = ?"
+                                                           : "SELECT request_id FROM credit_open WHERE instance <> ?");
+    size_t cap = 0;
+    int rc;
+    *rows = NULL;
+    *n = 0;
+    if (s == NULL)
+        return -1;
+    gw_store__bind_int64(s, 1, instance);
+    while ((rc = gw_store__step(s)) == 1) {
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            open_row_t *r = realloc(*rows, nc * sizeof(**rows));
+            if (r == NULL) {
+                rc = -1;
+                break;
+            }
+            *rows = r;
+            cap = nc;
+        }
+        const char *t = gw_store__col_text(s, 0);
+        snprintf((*rows)[(*n)++].rid, sizeof((*rows)[0].rid), "%s", t ? t : "");
+    }
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    return rc;
+}
+
+/* Settles each collected reservation at its reserved amount, flagged; inside a transaction. */
+static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int64_t *count)
+{
+    for (size_t i = 0; i < n; i++) {
+        char user[GW_STORE_USER_ID_MAX + 1];
+        int64_t amount = 0;
+        int rc = open_take(sl, rows[i].rid, user, sizeof(user), &amount);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if (ledger_ins(sl, user, rows[i].rid, "settle", 0, now, "crash recovery: settled at the reserved amount", 1) < 0 ||
+            bal_add(sl, user, 0, amount, now, NULL) < 0)
+            return -1;
+        (*count)++;
+    }
+    return 0;
+}
+
+int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled_out)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    int64_t now = gw_store__now_us(st), count = 0;
+    open_row_t *rows = NULL;
+    size_t n = 0;
+    slot_t *sl = slot_acquire(lg);
+    if (!lg->pg) {
+        if (begin(sl) != 0 || collect_open(sl, lg->instance, 0, &rows, &n) != 0 || recover_rows(sl, rows, n, now, &count) != 0 ||
+            gw_store__db_exec(sl->db, "COMMIT") != 0)
+            goto dberr_rb;
+    } else {
+        /* Instances with open reservations, then per instance: if its advisory lock is free
+         * (the instance is gone), settle its reservations under that lock. */
+        int64_t *inst = NULL;
+        size_t ni = 0, cap = 0;
+        gw_store_stmt_t *s = gw_store__db_prepare(sl->db, "SELECT DISTINCT instance FROM credit_open WHERE instance <> ?");
+        int rc = -1;
+        if (s != NULL) {
+            gw_store__bind_int64(s, 1, lg->instance);
+            while ((rc = gw_store__step(s)) == 1) {
+                if (ni == cap) {
+                    int64_t *p = realloc(inst, (cap = cap ? cap * 2 : 8) * sizeof(*inst));
+                    if (p == NULL) {
+                        rc = -1;
+                        break;
+                    }
+                    inst = p;
+                }
+                inst[ni++] = gw_store__col_int64(s, 0);
+            }
+            gw_store__reset(s);
+            gw_store__db_finalize(s);
+        }
+        if (rc != 0) {
+            free(inst);
+            goto dberr;
+        }
+        for (size_t i = 0; i < ni; i++) {
+            if (begin(sl) != 0) {
+                free(inst);
+                goto dberr;
+            }
+            gw_store_stmt_t *l = gw_store__db_prepare(sl->db, "SELECT pg_try_advisory_xact_lock(?, ?)");
+            int free_lock = 0;
+            if (l != NULL) {
+                gw_store__bind_int64(l, 1, GW_LEDGER_LOCK_CLASS);
+                gw_store__bind_int64(l, 2, inst[i]);
+                if (gw_store__step(l) == 1)
+                    free_lock = gw_store__col_int64(l, 0) != 0;
+                gw_store__reset(l);
+                gw_store__db_finalize(l);
+            }
+            free(rows);
+            rows = NULL;
+            if (free_lock && (collect_open(sl, inst[i], 1, &rows, &n) != 0 || recover_rows(sl, rows, n, now, &count) != 0)) {
+                free(inst);
+                goto dberr_rb;
+            }
+            if (gw_store__db_exec(sl->db, "COMMIT") != 0) {
+                free(inst);
+                goto dberr_rb;
+            }
+        }
+        free(inst);
+    }
+    gw_store_stmt_t *p = gw_store__db_prepare(sl->db, "DELETE FROM idempotency WHERE expires_at <= ?");
+    if (p == NULL)
+        goto dberr;
+    gw_store__bind_int64(p, 1, now);
+    int64_t purged = run(p);
+    gw_store__db_finalize(p);
+    if (purged < 0)
+        goto dberr;
+    free(rows);
+    slot_release(sl);
+    if (count > 0)
+        fprintf(stderr, "aigw ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)\n",
+                count);
+    if (settled_out)
+        *settled_out = count;
+    return 0;
+dberr_rb:
+    log_err(sl, "recovery");
+    rollback(sl);
+    free(rows);
+    slot_release(sl);
+    return GW_STORE_E_DB;
+dberr:
+    log_err(sl, "recovery");
+    free(rows);
+    slot_release(sl);
+    return GW_STORE_E_DB;
+}
+
+/* ---- idempotency keys ---- */
+
+int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
+                             char request_id[GW_STORE_REQUEST_ID_MAX + 1])
+{
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX))
+        return GW_STORE_E_INVAL;
+    slot_t *sl = slot_acquire(gw_store__ledger(st));
+    int ret = GW_STORE_E_DB;
+    gw_store_stmt_t *s = stmt(sl, S_IDEM_GET);
+    if (s != NULL) {
+        gw_store__bind_text(s, 1, user_id);
+        gw_store__bind_text(s, 2, key);
+        gw_store__bind_int64(s, 3, gw_store__now_us(st));
+        int rc = gw_store__step(s);
+        if (rc == 1) {
+            const char *r = gw_store__col_text(s, 0);
+            snprintf(request_id, GW_STORE_REQUEST_ID_MAX + 1, "%s", r ? r : "");
+            *status = (int)gw_store__col_int64(s, 1);
+            ret = 0;
+        } else if (rc == 0) {
+            ret = GW_STORE_E_NOTFOUND;
+        }
+        gw_store__reset(s);
+    }
+    if (ret == GW_STORE_E_DB)
+        log_err(sl, "idempotency");
+    slot_release(sl);
+    return ret;
+}
+
+int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id)
+{
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX) ||
+        !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || status < 0)
+        return GW_STORE_E_INVAL;
+    int64_t now = gw_store__now_us(st), n = -1;
+    slot_t *sl = slot_acquire(gw_store__ledger(st));
+    gw_store_stmt_t *s = stmt(sl, status == 0 ? S_IDEM_CLAIM : S_IDEM_DONE);
+    if (s != NULL && status == 0) {
+        gw_store__bind_text(s, 1, user_id);
+        gw_store__bind_text(s, 2, key);
+        gw_store__bind_text(s, 3, request_id);
+        gw_store__bind_int64(s, 4, now);
+        gw_store__bind_int64(s, 5, now + GW_STORE_IDEM_TTL_US);
+        gw_store__bind_int64(s, 6, now);
+        n = run(s);
+    } else if (s != NULL) {
+        gw_store__bind_int64(s, 1, status);
+        gw_store__bind_text(s, 2, user_id);
+        gw_store__bind_text(s, 3, key);
+        gw_store__bind_text(s, 4, request_id);
+        n = run(s);
+    }
+    if (n < 0)
+        log_err(sl, "idempotency");
+    slot_release(sl);
+    if (n < 0)
+        return GW_STORE_E_DB;
+    if (status == 0)
+        return n > 0 ? 0 : 1;
+    return n > 0 ? 0 : GW_STORE_E_NOTFOUND;
+}
+
+/* ---- usage report ---- */
+
+int gw_usage_group_parse(const char *s, gw_usage_group_t *g)
+{
+    static const char *names[] = {"user", "provider", "model", "client", "day"};
+    for (int i = 0; s != NULL && i < 5; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *g = (gw_usage_group_t)i;
+            return 0;
+        }
+    return -1;
+}
+
+int gw_usage_format_parse(const char *s, gw_usage_format_t *f)
+{
+    if (s == NULL)
+        return -1;
+    if (strcmp(s, "json") == 0)
+        *f = GW_USAGE_JSON;
+    else if (strcmp(s, "csv") == 0)
+        *f = GW_USAGE_CSV;
+    else if (strcmp(s, "table") == 0)
+        *f = GW_USAGE_TABLE;
+    else
+        return -1;
+    return 0;
+}
+
+typedef struct st_urow_t {
+    char *key;
+    int64_t v[5]; /* requests, charged, refunded, open, flagged */
+} urow_t;
+
+static const char *const COLS[5] = {"requests", "charged_microcredits", "refunded_microcredits", "open_reservations", "flagged"};
+static const char *const GROUP_NAMES[5] = {"user", "provider", "model", "client", "day"};
+
+static void day_string(int64_t day, char out[16])
+{
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static void csv_field(pol_buf_t *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        pol_buf_append(out, s, strlen(s));
+        return;
+    }
+    pol_buf_append(out, "\"", 1);
+    for (; *s; s++)
+        pol_buf_append(out, s, 1 + (*s == '"')); /* a quote is written twice */
+    pol_buf_append(out, "\"", 1);
+}
+
+static int format_rows(urow_t *rows, size_t n, int64_t from, int64_t to, gw_usage_group_t g, gw_usage_format_t f, pol_buf_t *out)
+{
+    int64_t tot[5] = {0};
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 5; k++)
+            tot[k] += rows[i].v[k];
+    if (f == GW_USAGE_JSON) {
+        json_t *doc = json_object(), *arr = json_array(), *t = json_object();
+        json_object_set_new(doc, "from", from ? json_integer(from) : json_null());
+        json_object_set_new(doc, "to", to ? json_integer(to) : json_null());
+        json_object_set_new(doc, "group_by", json_string(GROUP_NAMES[g]));
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "key", json_string(rows[i].key));
+            for (int k = 0; k < 5; k++)
+                json_object_set_new(o, COLS[k], json_integer(rows[i].v[k]));
+            json_array_append_new(arr, o);
+        }
+        for (int k = 0; k < 5; k++)
+            json_object_set_new(t, COLS[k], json_integer(tot[k]));
+        json_object_set_new(doc, "rows", arr);
+        json_object_set_new(doc, "total", t);
+        char *s = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
+        if (s == NULL)
+            return GW_STORE_E_NOMEM;
+        int rc = pol_buf_append(out, s, strlen(s));
+        free(s);
+        return rc == 0 ? 0 : GW_STORE_E_NOMEM;
+    }
+    if (f == GW_USAGE_CSV) {
+        pol_buf_appendf(out, "%s", GROUP_NAMES[g]);
+        for (int k = 0; k < 5; k++)
+            pol_buf_appendf(out, ",%s", COLS[k]);
+        pol_buf_append(out, "\n", 1);
+        for (size_t i = 0; i < n; i++) {
+            csv_field(out, rows[i].key);
+            for (int k = 0; k < 5; k++)
+                pol_buf_appendf(out, ",%" PRId64, rows[i].v[k]);
+            pol_buf_append(out, "\n", 1);
+        }
+        return 0;
+    }
+    /* table: key column as wide as the widest key, numbers right-aligned; credits shown too */
+    int w = (int)strlen(GROUP_NAMES[g]);
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(rows[i].key) > w)
+            w = (int)strlen(rows[i].key);
+    if (w > 60)
+        w = 60;
+    pol_buf_appendf(out, "%-*s %10s %18s %18s %6s %8s\n", w, GROUP_NAMES[g], "requests", "charged (credits)", "refunded (credits)",
+                    "open", "flagged");
+    for (size_t i = 0; i <= n; i++) {
+        const char *key = i < n ? rows[i].key : "TOTAL";
+        const int64_t *v = i < n ? rows[i].v : tot;
+        pol_buf_appendf(
+            out, "%-*.*s %10" PRId64 " %11" PRId64 ".%06" PRId64 " %11" PRId64 ".%06" PRId64 " %6" PRId64 " %8" PRId64 "\n", w, w,
+            key, v[0], v[1] / 1000000, (v[1] < 0 ? -v[1] : v[1]) % 1000000, v[2] / 1000000, v[2] % 1000000, v[3], v[4]);
+    }
+    return 0;
+}
+
+int gw_store_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
+                          pol_buf_t *out)
+{
+    static const char *const keys[5] = {"r.user_id", "COALESCE(c.provider, 'unknown')", "COALESCE(c.model, 'unknown')",
+                                        "COALESCE(c.client, 'unknown')", "r.at / 86400000000"};
+    char sql[1400];
+    if ((unsigned)group > GW_USAGE_BY_DAY || (unsigned)format > GW_USAGE_TABLE || (to_us != 0 && to_us <= from_us))
+        return GW_STORE_E_INVAL;
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT %s AS k, CAST(COUNT(*) AS BIGINT),"
+        " CAST(SUM(-r.amount_microcredits - COALESCE(s.amount_microcredits, 0) - COALESCE(f.amount_microcredits, 0)) AS BIGINT),"
+        " CAST(SUM(COALESCE(f.amount_microcredits, 0)) AS BIGINT),"
+        " CAST(SUM(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(COALESCE(s.flagged, 0)) AS BIGINT)"
+        " FROM ledger r LEFT JOIN ledger s ON s.request_id = r.request_id AND s.kind = 'settle'"
+        " LEFT JOIN ledger f ON f.request_id = r.request_id AND f.kind = 'refund'"
+        " LEFT JOIN calls c ON c.request_id = r.request_id"
+        " WHERE r.kind = 'reserve' AND r.at >= ? AND r.at < ? GROUP BY 1 ORDER BY 1",
+        keys[group]);
+    urow_t *rows = NULL;
+    size_t n = 0, cap = 0;
+    int ret = 0, rc;
+    gw_store_db_t *db = gw_store__rdb_acquire(st);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
+    if (s == NULL) {
+        fprintf(stderr, "aigw ledger: report: %s\n", gw_store__db_errmsg(db));
+        gw_store__rdb_release(st);
+        return GW_STORE_E_DB;
+    }
+    gw_store__bind_int64(s, 1, from_us);
+    gw_store__bind_int64(s, 2, to_us ? to_us : INT64_MAX);
+    while ((rc = gw_store__step(s)) == 1) {
+        if (n == cap) {
+            urow_t *r = realloc(rows, (cap = cap ? cap * 2 : 32) * sizeof(*rows));
+            if (r == NULL) {
+                ret = GW_STORE_E_NOMEM;
+                break;
+            }
+            rows = r;
+        }
+        char day[16];
+        const char *k;
+        if (group == GW_USAGE_BY_DAY) {
+            day_string(gw_store__col_int64(s, 0), day);
+            k = day;
+        } else {
+            k = gw_store__col_text(s, 0);
+        }
+        if ((rows[n].key = strdup(k ? k : "")) == NULL) {
+            ret = GW_STORE_E_NOMEM;
+            break;
+        }
+        for (int i = 0; i < 5; i++)
+            rows[n].v[i] = gw_store__col_int64(s, i + 1);
+        n++;
+    }
+    if (rc < 0 && ret == 0) {
+        fprintf(stderr, "aigw ledger: report: %s\n", gw_store__db_errmsg(db));
+        ret = GW_STORE_E_DB;
+    }
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    gw_store__rdb_release(st);
+    if (ret == 0)
+        ret = format_rows(rows, n, from_us, to_us, group, format, out);
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].key);
+    free(rows);
+    return ret;
+}

@@ -1,0 +1,145 @@
+/*
+ * gw_store ledger: credits (issue 6; DESIGN.md section 5). Blocking calls, safe from any
+ * number of threads (a thread pool, the CLI, admin handlers; never a worker loop) and from
+ * several processes or instances sharing the database.
+ *
+ * Rows. `ledger(id, user_id, request_id, kind, amount_microcredits, at, note, flagged)` is
+ * append-only; (request_id, kind) is unique, which makes every call idempotent. Signs: grant +g,
+ * adjust ±a, reserve -r (the hold), settle -(actual - r) when the call cost more than reserved
+ * (flagged) else 0 (the completion marker), refund +(r - actual). A user's balance is the sum
+ * of their rows: it already excludes open reservations. `credit_balances(user_id, balance,
+ * reserved)` holds that sum and the total of open reservations, updated in the same
+ * transaction as the rows (the check "can the balance cover it" is one row read, not a scan),
+ * and `credit_open(request_id, user_id, amount, instance, at)` lists reservations not settled
+ * yet (crash recovery reads it). Amounts are micro-credits (int64).
+ *
+ * Atomicity. A reservation is one transaction: the reserve row, then a conditional debit
+ * `UPDATE credit_balances SET balance = balance - r ... WHERE user_id = ? AND balance >= r`.
+ * On PostgreSQL the UPDATE takes the user's row lock and re-checks the condition on the newest
+ * row version (READ COMMITTED), so two instances can never both pass; on SQLite the
+ * transaction is BEGIN IMMEDIATE (one writer at a time). Commit happens before the call
+ * returns: the reservation is durable before anything is forwarded.
+ */
+#ifndef AIGW_GATEWAY_STORE_LEDGER_H
+#define AIGW_GATEWAY_STORE_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gateway/store/store.h"
+#include "policy/buf.h"
+
+/** Idempotency keys are at most this many bytes. */
+#define GW_STORE_IDEM_KEY_MAX 256
+/** How long an Idempotency-Key is remembered: 24 hours, in µs. */
+#define GW_STORE_IDEM_TTL_US (INT64_C(86400) * 1000000)
+/** Request ids are at most this many bytes (the call record's request_id[40] minus its NUL). */
+#define GW_STORE_REQUEST_ID_MAX 39
+
+/**
+ * Reserves `amount` micro-credits for call `request_id` of `user_id`, in one committed
+ * transaction: creates the user (users row with a data key, balance row, and a `grant` row of
+ * `default_grant` with request id "default-grant:<user>" the first time that user is seen; a
+ * user re-created after erasure gets no second default grant), refuses when the balance cannot
+ * cover the amount, else appends the reserve row and records it as open.
+ * Repeating a request_id that is already reserved changes nothing and returns 0.
+ * @param amount >= 0. @param balance_after receives the balance after the call (also on
+ *        GW_E_CREDITS: the balance that was too low); may be NULL.
+ * @return 0, GW_E_CREDITS (402: nothing written), GW_STORE_E_INVAL (bad id or amount),
+ *         GW_STORE_E_DB.
+ */
+int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
+                     int64_t *balance_after);
+
+/**
+ * Settles call `request_id` at its actual cost: appends the settle row (and a refund row for
+ * reserved - actual when positive) so the net charge of the call is exactly `actual`; an actual
+ * cost above the reservation is charged in full and the settle row flagged. Use actual = 0 for
+ * an upstream failure before any output (full refund). Idempotent: a second settle of the same
+ * request changes nothing and returns 0.
+ * @param balance_after receives the user's balance after settling; may be NULL.
+ * @return 0, GW_STORE_E_NOTFOUND (never reserved), GW_STORE_E_INVAL (other user, negative
+ *         amount), GW_STORE_E_DB.
+ */
+int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after);
+
+/**
+ * Adds `amount` micro-credits to a user's balance (a `grant` row; a negative amount is an
+ * `adjust` row, which may take the balance below zero), creating the user if new. `reason`
+ * (borrowed, may be NULL, at most 500 bytes kept) is stored in the row's note.
+ * @return 0, GW_STORE_E_INVAL, GW_STORE_E_DB.
+ */
+int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after);
+
+/**
+ * Current balance (sum of the user's ledger rows, open reservations already deducted) and the
+ * total of their open reservations. @return 0, GW_STORE_E_NOTFOUND (no balance yet), or an error.
+ */
+int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved);
+
+/** One user as the ops API shows it. */
+typedef struct st_gw_store_user_info_t {
+    int64_t balance, reserved; /* micro-credits; 0 when the user never had a balance */
+    int consent_training;
+    int64_t created_at_us;
+} gw_store_user_info_t;
+
+/** @return 0, GW_STORE_E_NOTFOUND (no users row), GW_STORE_E_INVAL, GW_STORE_E_DB. */
+int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t *info);
+
+/**
+ * Crash recovery, called at start: settles every open reservation left by an instance that is
+ * gone at its reserved amount (a settle row of 0, flagged, note "crash recovery") and drops
+ * expired idempotency keys. On SQLite every reservation not made through this handle is
+ * settled (one gateway per database file); on PostgreSQL only those whose instance no longer
+ * holds its advisory lock (each handle holds pg_advisory_lock(0x41494757, instance) on its own
+ * connection while it is open), so live instances keep theirs.
+ * @param settled receives the count (may be NULL). @return 0 or GW_STORE_E_DB.
+ */
+int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled);
+
+/**
+ * Idempotency-Key lookup: the first request made with (user, key) in the last 24 h.
+ * @param status receives its final HTTP status, or 0 while it is still in flight.
+ * @param request_id receives its request id (NUL-terminated, at most GW_STORE_REQUEST_ID_MAX bytes).
+ * @return 0, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, GW_STORE_E_DB.
+ */
+int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
+                             char request_id[GW_STORE_REQUEST_ID_MAX + 1]);
+
+/**
+ * Records an Idempotency-Key. With status 0 it claims the key for `request_id` atomically:
+ * returns 0 when this call claimed it (forward the request), 1 when another request holds it
+ * (an unexpired row exists: read it with gw_store_idempotency_get and answer its status, or 409
+ * while it is still 0). With a final status (> 0) it records the outcome for the claiming
+ * request_id. @return 0, 1, GW_STORE_E_NOTFOUND (status > 0 but the claim is not ours),
+ * GW_STORE_E_INVAL, GW_STORE_E_DB.
+ */
+int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id);
+
+/** Report grouping and format. */
+typedef enum en_gw_usage_group_t {
+    GW_USAGE_BY_USER,
+    GW_USAGE_BY_PROVIDER,
+    GW_USAGE_BY_MODEL,
+    GW_USAGE_BY_CLIENT,
+    GW_USAGE_BY_DAY
+} gw_usage_group_t;
+typedef enum en_gw_usage_format_t { GW_USAGE_JSON, GW_USAGE_CSV, GW_USAGE_TABLE } gw_usage_format_t;
+
+/** Parses "user"|"provider"|"model"|"client"|"day" / "json"|"csv"|"table". @return 0 or -1. */
+int gw_usage_group_parse(const char *s, gw_usage_group_t *g);
+int gw_usage_format_parse(const char *s, gw_usage_format_t *f);
+
+/**
+ * Usage report over calls reserved in [from_us, to_us) (0 = open ends), from the ledger joined
+ * with the call log's metadata (provider, model, client; "unknown" once the call row expired or
+ * when it was not logged). Never prompt text. One row per group, sorted by key:
+ * JSON {"from","to","group_by","rows":[{"key","requests","charged_microcredits",
+ * "refunded_microcredits","open_reservations","flagged"}],"total":{...}}; CSV with a header line;
+ * table: aligned columns for a terminal. Appended to `out`.
+ * @return 0, GW_STORE_E_INVAL, GW_STORE_E_NOMEM, GW_STORE_E_DB.
+ */
+int gw_store_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
+                          pol_buf_t *out);
+
+#endif
