@@ -1,0 +1,73 @@
+/*
+ * pol_ratelimit: token buckets per user and per client (issue 6, "Rate limits"): requests per
+ * minute and tokens per minute, config "rate_limits":
+ *   {"per_user": {"requests_per_minute": N, "tokens_per_minute": N}, "per_client": {...}}
+ * (off unless configured; each limit independently optional).
+ *
+ * The bucket arithmetic is a pure function (pol_ratelimit_take). The table of buckets is
+ * lock-striped (POL_RATELIMIT_STRIPES mutexes, a key hashes to one stripe), so workers contend
+ * only when they touch the same stripe; the mutex is held for a hash lookup and a few integer
+ * operations. This is the one place in policy/ with a lock: the alternative (one table per
+ * worker) would split every user's budget by the number of workers.
+ *
+ * Limits are per instance. For several instances on one PostgreSQL, see
+ * docs/internals/metering.md ("Rate limits across instances").
+ */
+#ifndef AIGW_POLICY_RATELIMIT_H
+#define AIGW_POLICY_RATELIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+/* Results (0 = allowed). */
+#define POL_RATELIMIT_LIMITED 1      /* over the limit: answer 429 with Retry-After */
+#define POL_RATELIMIT_E_TOO_BIG (-1) /* the cost exceeds the bucket's capacity: can never pass */
+#define POL_RATELIMIT_E_NOMEM (-2)
+
+#define POL_RATELIMIT_STRIPES 64
+
+/** One bucket: capacity = limit per minute, refilled continuously at limit / 60 s. */
+typedef struct st_pol_bucket_t {
+    int64_t level;   /* in 1/60,000,000 of a token (token × 60e6): integer refill per µs */
+    int64_t last_us; /* time of the last refill; 0 = never used (starts full) */
+} pol_bucket_t;
+
+/**
+ * Takes `cost` tokens (>= 0) from `b` at time `now_us` for a limit of `per_minute` (> 0).
+ * @param retry_after_ms when limited: milliseconds until the bucket holds `cost` (rounded up).
+ * @return 0 (taken), POL_RATELIMIT_LIMITED (nothing taken), POL_RATELIMIT_E_TOO_BIG.
+ */
+int pol_ratelimit_take(pol_bucket_t *b, int64_t per_minute, int64_t now_us, int64_t cost, int64_t *retry_after_ms);
+
+/** Gives back (`delta` < 0) or takes more (`delta` > 0, the bucket may go into debt) tokens. */
+void pol_ratelimit_adjust(pol_bucket_t *b, int64_t per_minute, int64_t now_us, int64_t delta);
+
+typedef struct st_pol_ratelimit_t pol_ratelimit_t;
+
+/**
+ * Builds the limiter from config "rate_limits" (borrowed; NULL = no limits).
+ * @return the limiter (pol_ratelimit_free), or NULL with "rate_limits.<path>: ..." in `err`.
+ */
+pol_ratelimit_t *pol_ratelimit_new(const json_t *cfg, char *err, size_t errlen);
+void pol_ratelimit_free(pol_ratelimit_t *rl);
+
+/** @return 1 when any limit is configured (else callers may skip the calls below). */
+int pol_ratelimit_enabled(const pol_ratelimit_t *rl);
+
+/**
+ * Admits one request of `user` and `client` (either may be NULL: not limited) estimated at
+ * `est_tokens` tokens: all configured buckets (user rpm/tpm, client rpm/tpm) are checked and
+ * taken together, or none is. Thread-safe.
+ * @param retry_after_ms when limited: the longest wait among the buckets that refused.
+ * @return 0, POL_RATELIMIT_LIMITED, POL_RATELIMIT_E_TOO_BIG (est_tokens above a tokens per
+ *         minute limit: answer 429 too, Retry-After 60), POL_RATELIMIT_E_NOMEM.
+ */
+int pol_ratelimit_admit(pol_ratelimit_t *rl, const char *user, const char *client, int64_t now_us, int64_t est_tokens,
+                        int64_t *retry_after_ms);
+
+/** After the call: corrects the token buckets by actual - estimated tokens. Thread-safe. */
+void pol_ratelimit_settle(pol_ratelimit_t *rl, const char *user, const char *client, int64_t now_us, int64_t est_tokens,
+                          int64_t actual_tokens);
+
+#endif
