@@ -18,6 +18,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "gateway/admin_ops.h"
+#include "gateway/cmd_meter.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
@@ -438,6 +440,80 @@ static void test_usage_report(void **state)
     pol_buf_free(&b);
 }
 
+/* ---- admin handlers and CLI ---- */
+
+static int admin(fx_t *fx, const char *method, const char *path, const char *query, const char *body, pol_buf_t *out,
+                 const char **ct)
+{
+    int status = 0;
+    pol_buf_reset(out);
+    int rc = gw_admin_ops_handle(fx->st, method, path, query, body, body ? strlen(body) : 0, &status, out, ct);
+    pol_buf_append(out, "", 1);
+    return rc == 0 ? status : rc;
+}
+
+static void test_admin_ops(void **state)
+{
+    fx_t *fx = *state;
+    pol_buf_t b = POL_BUF_INIT;
+    const char *ct;
+    assert_int_equal(admin(fx, "GET", "/users/gina", NULL, NULL, &b, &ct), 404);
+    assert_int_equal(
+        admin(fx, "POST", "/users/gina%20g/credits", NULL, "{\"amount_microcredits\": 2500, \"reason\": \"promo\"}", &b, &ct), 200);
+    json_t *doc = json_loads(b.base, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(doc, "id")), "gina g");
+    assert_int_equal(json_integer_value(json_object_get(doc, "balance_microcredits")), 2500);
+    assert_int_equal(json_integer_value(json_object_get(doc, "reserved_microcredits")), 0);
+    assert_true(json_is_false(json_object_get(doc, "consent_training")));
+    assert_int_equal(json_integer_value(json_object_get(doc, "created_at")), T0);
+    json_decref(doc);
+    assert_int_equal(gw_store_reserve(fx->st, "gina g", "g1", 500, 0, NULL), 0);
+    assert_int_equal(admin(fx, "GET", "/users/gina%20g", NULL, NULL, &b, &ct), 200);
+    assert_non_null(strstr(b.base, "\"reserved_microcredits\":500"));
+    assert_int_equal(admin(fx, "POST", "/users/gina/credits", NULL, "{\"amount_microcredits\": \"5\"}", &b, &ct), 400);
+    assert_int_equal(admin(fx, "POST", "/users/gina/credits", NULL, "not json", &b, &ct), 400);
+    assert_int_equal(admin(fx, "PUT", "/users/gina/credits", NULL, "{}", &b, &ct), 405);
+    assert_int_equal(admin(fx, "GET", "/users/gina/export", NULL, NULL, &b, &ct), GW_E_NOT_FOUND);
+    assert_int_equal(admin(fx, "DELETE", "/users/gina", NULL, NULL, &b, &ct), GW_E_NOT_FOUND);
+    assert_int_equal(admin(fx, "GET", "/usage", "group_by=user&format=csv&from=2025-11-01", NULL, &b, &ct), 200);
+    assert_string_equal(ct, "text/csv; charset=utf-8");
+    assert_non_null(strstr(b.base, "\ngina g,1,500,0,1,0\n"));
+    assert_int_equal(admin(fx, "GET", "/usage", NULL, NULL, &b, &ct), 200);
+    assert_string_equal(ct, "application/json");
+    assert_int_equal(admin(fx, "GET", "/usage", "group_by=planet", NULL, &b, &ct), 400);
+    assert_int_equal(admin(fx, "GET", "/usage", "from=2025-11-02&to=2025-11-01", NULL, &b, &ct), 400);
+    pol_buf_free(&b);
+}
+
+static void test_cli(void **state)
+{
+    fx_t *fx = *state;
+    if (use_pg)
+        return; /* the CLI opens the store from a config file; one backend is enough here */
+    char cfg[1024], conf[400];
+    snprintf(conf, sizeof(conf), "%s/aigw.json", fx->dir);
+    snprintf(cfg, sizeof(cfg), "{\"store\": {\"driver\": \"sqlite\", \"path\": \"%s\"}, \"master_key_file\": \"%s\"}", fx->db,
+             fx->key);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs(cfg, f);
+    fclose(f);
+    char *grant[] = {"user", "grant", "hank", "7000", "--reason", "welcome", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(8, grant), 0);
+    char *bal[] = {"user", "balance", "hank", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(5, bal), 0);
+    char *bad[] = {"user", "grant", "hank", "12x", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(6, bad), 2);
+    char *rep[] = {"report", "usage", "--group-by", "user", "--format", "csv", "--config", conf};
+    assert_int_equal(gw_cmd_report(8, rep), 0);
+    char *rep_bad[] = {"report", "usage", "--group-by", "galaxy", "--config", conf};
+    assert_int_equal(gw_cmd_report(6, rep_bad), 2);
+    int64_t b;
+    assert_int_equal(gw_store_balance(fx->st, "hank", &b, NULL), 0);
+    assert_int_equal(b, 7000);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE note = ?", "welcome"), 1);
+}
+
 /* ---- groups ---- */
 
 static int pg_group_setup(void **state)
@@ -494,6 +570,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_crash_recovery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_usage_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_admin_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
     };
     const char *only = argc > 1 ? argv[1] : NULL; /* "sqlite" or "postgres" */
     int failed = 0;
