@@ -10,6 +10,7 @@ PKGS=(
   postgresql
   nghttp2-client wrk nginx-light openssl curl ca-certificates
   python3 libimage-exiftool-perl
+  chromium fonts-dejavu-core
 )
 
 # Node.js (>= 18) runs the official provider SDKs in the integration tests. Use the one on
