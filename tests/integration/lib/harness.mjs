@@ -3,7 +3,7 @@
 // under tests/integration/artifacts/<name>/ and kills whatever is left when the test process
 // exits. Everything here is plain node built-ins plus the official openai SDK.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -35,6 +35,27 @@ process.on('exit', () => {
 });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Awaits p, or after ms the value of onTimeout() (which may throw). The timer is cleared when p
+ * settles first: a pending sleep() kept each test file running up to 10 s after its last test.
+ */
+export async function withTimeout(p, ms, onTimeout) {
+  let timer;
+  const t = new Promise((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (e) {
+        reject(e);
+      }
+    }, ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A fresh directory under artifacts/ for one component of one test file. */
 export function artifactDir(name) {
@@ -94,10 +115,10 @@ function trackExit(proc) {
 async function stopProc(proc, sig = 'SIGTERM', timeoutMs = 10000) {
   if (proc.exitInfo) return proc.exitInfo;
   proc.kill(sig);
-  const r = await Promise.race([proc.exited, sleep(timeoutMs).then(() => null)]);
+  const r = await withTimeout(proc.exited, timeoutMs, () => null);
   if (r) return r;
   proc.kill('SIGKILL');
-  const k = await proc.exited;
+  const k = await withTimeout(proc.exited, 5000, () => ({ code: null, signal: 'SIGKILL' }));
   return { ...k, killed: true };
 }
 
@@ -129,11 +150,10 @@ export async function startMock(opts = {}) {
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', fs.openSync(errFile, 'w')] });
   trackExit(proc);
   const rl = readline.createInterface({ input: proc.stdout });
-  const port = await Promise.race([
+  const port = await withTimeout(Promise.race([
     new Promise((resolve) => rl.once('line', (l) => resolve(JSON.parse(l).port))),
     proc.exited.then(() => { throw new Error(`mock exited early: ${tail(errFile)}`); }),
-    sleep(10000).then(() => { throw new Error('mock did not start in 10 s'); }),
-  ]);
+  ]), 10000, () => { throw new Error('mock did not start in 10 s'); });
   rl.close();
   proc.stdout.unref();
   const scheme = opts.tls ? 'https' : 'http';
@@ -365,4 +385,98 @@ export async function startPair(name, opts = {}) {
     throw e;
   }
   return { mock, gw, stop: async () => { await gw.stop(); await mock.stop(); } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Privacy store and admin API (store.test.mjs, admin.test.mjs)
+
+/** Admin tokens of storeSetup()'s config, one per role (aigw wants >= 12 characters). */
+export const ADMIN_TOKENS = { privacy: 'privacy-token-0001', ops: 'ops-token-000001', admin: 'admin-token-00001' };
+
+/** Runs `aigw ARGS...` synchronously. Returns {code, stdout, stderr}; never throws on exit != 0. */
+export function aigwCli(args, { timeoutMs = 20000 } = {}) {
+  const r = spawnSync(AIGW_BIN, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** `aigw keygen FILE`; returns the key id it printed. */
+export function keygen(file) {
+  const r = aigwCli(['keygen', file]);
+  if (r.code !== 0) throw new Error(`aigw keygen ${file} failed (${r.code}): ${r.stderr}`);
+  const m = /master key ([0-9a-f]+)/.exec(r.stdout);
+  return m ? m[1] : null;
+}
+
+/**
+ * A data directory (artifacts/<name>, separate from aigw's own directory so that restarts keep
+ * it) with a fresh master key, and the config sections that turn the SQLite store on.
+ * over.store replaces the SQLite section (PostgreSQL: {driver: 'postgres', dsn}).
+ * Returns {dir, keyFile, keyId, db, config} (config: deep-merge it into startAigw's config).
+ */
+export function storeSetup(name, over = {}) {
+  const dir = artifactDir(name);
+  const keyFile = path.join(dir, 'master.key');
+  const keyId = keygen(keyFile);
+  const db = path.join(dir, 'aigw.db');
+  const config = merge({
+    master_key_file: keyFile,
+    store: { driver: 'sqlite', path: db },
+    log_bodies: 'scrubbed',
+    admin_tokens: Object.entries(ADMIN_TOKENS).map(([role, token]) => ({ role, token })),
+  }, over);
+  if (over.store) config.store = over.store; // e.g. {driver: 'postgres', dsn}: replaces, not merged
+  return { dir, keyFile, keyId, db, config };
+}
+
+/** Writes a complete aigw config file (e.g. for CLI commands against a copy of a database). */
+export function writeConfig(file, config) {
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** One query through the sqlite3 CLI in JSON mode: an array of row objects. */
+export function sqlite(db, sql) {
+  const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/** Admin API request: token null sends no Authorization header. Returns rawRequest's result. */
+export function adminRequest(gw, method, p, token, body) {
+  const headers = {};
+  if (token != null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return rawRequest(gw, { method, path: `/admin/api${p}`, headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/**
+ * A private throwaway PostgreSQL server (scripts/pg-test-server.sh with its own directory, so
+ * the unit tests' server is never touched). Returns {database(name) -> {dsn, psql(sql) -> rows
+ * as arrays of strings}: a fresh, empty database, stop()}.
+ */
+export function startPostgres(name) {
+  const dir = path.join('/tmp', `aigw-pg-${name}-${process.pid}`);
+  const env = { ...process.env, AIGW_PG_DIR: dir };
+  const script = path.join(REPO, 'scripts/pg-test-server.sh');
+  const base = execFileSync(script, ['start'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const query = (dsn, sql) => execFileSync('psql', [dsn, '-qtAX', '-F', '\t', '-c', sql],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  let running = true;
+  const stop = () => {
+    if (!running) return;
+    running = false;
+    execFileSync(script, ['stop'], { env, stdio: 'ignore' });
+    fs.rmSync(`${dir}.lock`, { force: true });
+  };
+  process.on('exit', stop); // also when a test file dies half-way
+  return {
+    database: (dbName) => {
+      const db = `aigw_${dbName.replace(/[^a-z0-9]/g, '_')}`;
+      query(base, `DROP DATABASE IF EXISTS ${db}`);
+      query(base, `CREATE DATABASE ${db}`);
+      const dsn = base.replace(/dbname=\S+/, `dbname=${db}`);
+      return { dsn, psql: (sql) => query(dsn, sql) };
+    },
+    stop,
+  };
 }
