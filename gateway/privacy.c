@@ -13,11 +13,14 @@
 enum { CAP_USER = -1, CAP_SAFETY_ID = -2, CAP_MODEL = -3, CAP_STREAM = -4, CAP_INCLUDE_USAGE = -5 };
 
 #define GW_MAX_ADAPTERS 16
+#define GW_IMG_RULE_BASE 0x494d0000 /* rule ids of image fields: base + index in image_fields */
 
 struct st_gw_privacy_t {
     pol_pii_engine_t *engine;
     const prov_adapter_t *adapters[GW_MAX_ADAPTERS];
     pol_json_paths_t *paths[GW_MAX_ADAPTERS];
+    pol_json_paths_t *notrain_paths[GW_MAX_ADAPTERS]; /* NULL: the provider's decision needs no body field */
+    pol_notrain_t *notrain;
     size_t nadapters;
     pol_json_paths_t *restore_paths; /* "**" */
 };
@@ -66,22 +69,34 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
     if (hash_key_from_config(cfg, key, err, errlen) != 0)
         goto fail;
     pv->engine = pol_pii_engine_create(gw_config_section(cfg, "pii"), key, err, errlen);
+    if (pv->engine != NULL)
+        pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, err, errlen);
     sodium_memzero(key, sizeof(key));
-    if (pv->engine == NULL)
+    if (pv->engine == NULL || pv->notrain == NULL)
         goto fail;
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
     for (size_t i = 0; i < n && i < GW_MAX_ADAPTERS; i++) {
-        pol_json_rule_t rules[96];
+        pol_json_rule_t rules[128];
         size_t nr = 0;
-        for (const prov_field_t *f = all[i]->text_fields; f->pattern != NULL && nr < 90; f++, nr++)
-            rules[nr] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
+        size_t ti = 0;
+        for (const prov_field_t *f = all[i]->text_fields; f->pattern != NULL && nr < 80; f++, ti++)
+            rules[nr++] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)ti};
+        /* Image fields after the text fields: a text field that may carry file data (maybe_binary)
+         * hands binary-looking strings to the image stripper itself. (Listing the image rules
+         * first made pol_json miss the EMBEDDED tool-call rule: see docs/internals/pipeline.md.) */
+        for (size_t k = 0; all[i]->image_fields != NULL && all[i]->image_fields[k].pattern != NULL && nr < 120; k++)
+            rules[nr++] = (pol_json_rule_t){all[i]->image_fields[k].pattern, POL_JSON_SCAN, GW_IMG_RULE_BASE + (int)k};
         rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, CAP_USER};
         rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, CAP_SAFETY_ID};
         rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, CAP_STREAM};
         rules[nr++] = (pol_json_rule_t){"stream_options.include_usage", POL_JSON_CAPTURE, CAP_INCLUDE_USAGE};
         if ((pv->paths[i] = pol_json_paths_compile(rules, nr, err, errlen)) == NULL)
+            goto fail;
+        pol_json_rule_t nt_rules[POL_NOTRAIN_MAX_RULES];
+        size_t nnt = pol_notrain_rules(pv->notrain, all[i]->name, nt_rules, POL_NOTRAIN_MAX_RULES);
+        if (nnt != 0 && (pv->notrain_paths[i] = pol_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
             goto fail;
         pv->adapters[i] = all[i];
         pv->nadapters++;
@@ -99,8 +114,11 @@ void gw_privacy_free(gw_privacy_t *pv)
 {
     if (pv == NULL)
         return;
-    for (size_t i = 0; i < pv->nadapters; i++)
+    for (size_t i = 0; i < pv->nadapters; i++) {
         pol_json_paths_free(pv->paths[i]);
+        pol_json_paths_free(pv->notrain_paths[i]);
+    }
+    pol_notrain_free(pv->notrain);
     pol_json_paths_free(pv->restore_paths);
     pol_pii_engine_free(pv->engine);
     free(pv);
@@ -115,6 +133,7 @@ int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s)
 {
     memset(s, 0, sizeof(*s));
     s->json = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
+    s->img = (pol_imagemeta_scratch_t)POL_IMAGEMETA_SCRATCH_INIT;
     return (s->pii = pol_pii_scratch_create(pv->engine)) != NULL ? 0 : -1;
 }
 
@@ -123,6 +142,7 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s)
     pol_pii_scratch_free(s->pii);
     s->pii = NULL;
     pol_json_scratch_free(&s->json);
+    pol_imagemeta_scratch_free(&s->img);
     pol_buf_free(&s->tmp);
 }
 
@@ -134,13 +154,50 @@ typedef struct st_scrub_ctx_t {
     int failed;
 } scrub_ctx_t;
 
+/* An image field: a data: URI or raw base64 (Gemini inlineData.data, Anthropic source.data) gets its
+ * metadata stripped (policy/imagemeta.h: EXIF incl. GPS, XMP, IPTC, comments; pixels untouched).
+ * URLs and file ids are left alone (nothing to strip here; the no-training policy decides whether
+ * they are allowed). Formats other than JPEG/PNG/WebP pass unchanged (documented); an image that
+ * cannot be parsed refuses the request. */
+static int on_image(scrub_ctx_t *c, const char *s, size_t len, pol_buf_t *replacement)
+{
+    pol_imagemeta_report_t rep;
+    int rc;
+    if (len >= 5 && memcmp(s, "data:", 5) == 0) {
+        rc = pol_imagemeta_strip_data_uri(s, len, replacement, &c->scratch->img, &rep);
+    } else if (len >= 16 && memmem(s, len < 64 ? len : 64, "://", 3) == NULL && prov_text_looks_binary(s, len)) {
+        /* raw base64; the bytes tell the format */
+        rc = pol_imagemeta_strip_base64("image/*", 7, s, len, replacement, &c->scratch->img, &rep);
+    } else {
+        return 0;
+    }
+    if (rc == POL_IMAGEMETA_E_NOMEM) {
+        c->failed = 1;
+        return -1;
+    }
+    if (rc == POL_IMAGEMETA_E_CORRUPT) {
+        c->info->has_images = 1;
+        c->info->image_error = "an image could not be parsed (truncated or corrupt JPEG/PNG/WebP)";
+        return 0;
+    }
+    if (rc < 0)
+        return 0; /* not an image we can handle (PDF, audio, GIF, ...): unchanged */
+    c->info->has_images = 1;
+    if (rc == 1)
+        c->info->images_stripped++;
+    return rc;
+}
+
 static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
+    if (rule_id >= GW_IMG_RULE_BASE)
+        return on_image(c, s, len, replacement);
     /* fields that may hold base64 file data (Anthropic source.data, Replicate and fal inputs): an
      * image is not text; scanning it could rewrite bytes inside it */
-    if (rule_id >= 0 && c->adapter->text_fields[rule_id].maybe_binary && prov_text_looks_binary(s, len))
-        return 0;
+    if (rule_id >= 0 && c->adapter->text_fields[rule_id].maybe_binary &&
+        ((len >= 5 && memcmp(s, "data:", 5) == 0) || prov_text_looks_binary(s, len)))
+        return on_image(c, s, len, replacement);
     int rc = pol_pii_session_scrub(c->session, c->scratch->pii, path, s, len, replacement);
     if (rc < 0) {
         c->failed = 1;
@@ -191,12 +248,69 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     info->stream = 0;
     info->has_safety_identifier = 0;
     info->include_usage = -1;
+    info->has_images = 0;
+    info->images_stripped = 0;
+    info->image_error = NULL;
     scrub_ctx_t ctx = {session, s, info, adapter, 0};
     pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx};
     int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
         return -1;
     return rc;
+}
+
+typedef struct st_notrain_ctx_t {
+    pol_notrain_decision_t *d;
+    int failed;
+} notrain_ctx_t;
+
+static int on_notrain_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    notrain_ctx_t *c = ctx;
+    int rc = pol_notrain_on_string(c->d, rule_id, s, len, replacement);
+    if (rc < 0)
+        c->failed = 1;
+    return rc;
+}
+
+static void on_notrain_capture(void *ctx, int rule_id, const char *raw, size_t len, int type)
+{
+    notrain_ctx_t *c = ctx;
+    pol_notrain_on_capture(c->d, rule_id, raw, len, type);
+}
+
+const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv)
+{
+    return pv->notrain;
+}
+
+int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
+                       const char *body, size_t len, const pol_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
+                       pol_buf_t *out, int *changed, const char **err_desc)
+{
+    *changed = 0;
+    if (pol_notrain_begin(pv->notrain, in, d) == POL_NOTRAIN_REFUSED)
+        return POL_NOTRAIN_REFUSED;
+    const pol_json_paths_t *paths = NULL;
+    for (size_t i = 0; i < pv->nadapters; i++)
+        if (pv->adapters[i] == up)
+            paths = pv->notrain_paths[i];
+    size_t nedits = d->nedits + nextra;
+    if (len != 0 && (paths != NULL || nedits != 0)) {
+        pol_json_edit_t edits[POL_NOTRAIN_MAX_EDITS + 4];
+        if (nedits > sizeof(edits) / sizeof(edits[0]))
+            nedits = sizeof(edits) / sizeof(edits[0]);
+        memcpy(edits, d->edits, d->nedits * sizeof(edits[0]));
+        memcpy(edits + d->nedits, extra, (nedits - d->nedits) * sizeof(edits[0]));
+        notrain_ctx_t ctx = {d, 0};
+        pol_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx};
+        int rc = pol_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
+        if (ctx.failed)
+            return POL_JSON_E_NOMEM;
+        if (rc != 0)
+            return rc;
+    }
+    return pol_notrain_end(d);
 }
 
 /* Strings whose content is itself JSON text: a restored value must be escaped for it. */

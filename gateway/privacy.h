@@ -17,7 +17,9 @@
 
 #include "gateway/config.h"
 #include "policy/buf.h"
+#include "policy/imagemeta.h"
 #include "policy/json.h"
+#include "policy/notrain.h"
 #include "policy/pii/pii.h"
 #include "providers/provider.h"
 
@@ -27,6 +29,7 @@ typedef struct st_gw_privacy_t gw_privacy_t;
 typedef struct st_gw_privacy_scratch_t {
     pol_pii_scratch_t *pii;
     pol_json_scratch_t json;
+    pol_imagemeta_scratch_t img;
     pol_buf_t tmp;
 } gw_privacy_scratch_t;
 
@@ -36,12 +39,17 @@ typedef struct st_gw_body_info_t {
     pol_buf_t model; /* decoded "model" */
     int stream;      /* "stream": true */
     int has_safety_identifier;
-    int include_usage; /* stream_options.include_usage: -1 absent, 0 false, 1 true */
+    int include_usage;        /* stream_options.include_usage: -1 absent, 0 false, 1 true */
+    int has_images;           /* an image payload (data: URI or base64) was present */
+    unsigned images_stripped; /* image payloads whose metadata was removed */
+    const char *image_error;  /* set when an image could not be parsed: the request is refused (400) */
 } gw_body_info_t;
 
 /**
- * Builds the server-wide privacy state from cfg (borrowed): the PII engine (config "pii"),
- * and one compiled field matcher per provider adapter. The keyed hash used by `hash` actions
+ * Builds the server-wide privacy state from cfg (borrowed): the PII engine (config "pii"), the
+ * no-training posture table (config "training", policy/notrain.h), and per provider adapter one
+ * compiled field matcher for the request pass (image fields, text fields, captures) and one for
+ * the no-training pass. The keyed hash used by `hash` actions
  * and redaction-log hashes comes from pii.hash_key_hex, else is derived from master_key_file,
  * else is random for this process (a warning is printed: hashes are then not stable).
  * @return the state, or NULL with err set ("pii.actions.X: ...").
@@ -69,6 +77,22 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
                              pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
                              gw_body_info_t *info, const char **err_desc, size_t *err_offset);
+
+/**
+ * The no-training pass over a request body (already scrubbed; `body`, `len` bytes, may be
+ * empty) for upstream provider `up`: pol_notrain_begin / one pol_json_rewrite with the decision's
+ * edits plus `extra` (e.g. stream_options.include_usage) / pol_notrain_end.
+ * @param d     receives the decision (verdict, record, headers to set upstream)
+ * @param out   receives the rewritten body when *changed is set
+ * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative POL_JSON_E_* (bad JSON or an
+ *         edit that cannot apply: 400) with *err_desc.
+ */
+int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
+                       const char *body, size_t len, const pol_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
+                       pol_buf_t *out, int *changed, const char **err_desc);
+
+/** The posture table (borrowed). */
+const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
 
 /**
  * Restore callback for one decoded string value at JSON `path` (signature of

@@ -47,7 +47,7 @@
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
 #define GW_USER_MAX 256
-#define GW_USAGE_TEE_MAX (4u << 20) /* JSON response bytes kept to read usage from */
+#define GW_USAGE_TEE_MAX (4u << 20)     /* JSON response bytes kept to read usage from */
 #define GW_LOG_BODY_MAX (1u << 20)      /* response bytes kept for the encrypted call log */
 #define GW_POSTFIELDS_MAX (64u * 1024)  /* bodies up to this size are copied and handed to curl whole */
 #define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
@@ -104,6 +104,13 @@ struct st_gw_call_t {
     prov_usage_t usage;             /* usage from a JSON body or headers */
     pol_buf_t usage_tee;            /* copy of a JSON response for usage (capped) */
     pol_buf_t edit_body;            /* second rewrite pass (request edits) */
+    const char *rest;               /* path after the route prefix (into req->path, valid while req lives) */
+    size_t rest_len;
+    pol_notrain_decision_t notrain; /* the no-training decision of this call */
+    int consent_lookup;             /* a consent lookup on the thread pool holds a reference */
+    uv_work_t consent_work;
+    int consent_result;
+    pol_buf_t notrain_record;
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
     int need_restore;               /* the session issued tokens */
     pol_restore_stream_t *restorer; /* reused */
@@ -202,6 +209,8 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     pol_buf_reset(&call->resp_log);
     pol_buf_reset(&call->usage_tee);
     pol_buf_reset(&call->edit_body);
+    pol_buf_reset(&call->notrain_record);
+    call->consent_lookup = 0;
     call->up = call->usage_ad = &prov_openai;
     call->unified = call->sse = call->json_resp = call->strip_usage_chunk = 0;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
@@ -252,6 +261,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->resp_log);
         pol_buf_free(&call->usage_tee);
         pol_buf_free(&call->edit_body);
+        pol_buf_free(&call->notrain_record);
         pol_buf_free(&call->info.user);
         pol_buf_free(&call->info.model);
         pol_pii_session_free(call->pii);
@@ -342,6 +352,18 @@ static char *dup_buf(const pol_buf_t *b)
     return b->len != 0 ? strndup(b->base, b->len) : NULL;
 }
 
+/* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
+ * Gemini inline data, data: URIs): its bodies then follow retention.image_payload_hours. */
+static int response_has_image(const pol_buf_t *b)
+{
+    static const char *const markers[] = {"\"b64_json\"", "\"bytesBase64Encoded\"", "\"inlineData\"", "\"inline_data\"",
+                                          "data:image/"};
+    for (size_t i = 0; b->len != 0 && i < sizeof(markers) / sizeof(markers[0]); i++)
+        if (memmem(b->base, b->len, markers[i], strlen(markers[i])) != NULL)
+            return 1;
+    return 0;
+}
+
 /* The call record for the encrypted call log and the redaction log (gateway/store). */
 static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
 {
@@ -358,6 +380,16 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->status = call->status != 0 ? call->status : 499;
     rec->started_at_us = call->wall_start_us;
     rec->duration_us = duration_us;
+    rec->notrain_decision = dup_buf(&call->notrain_record);
+    rec->has_images = call->info.has_images || response_has_image(&call->resp_log);
+    {
+        /* usage the provider reported: stream events, else the JSON body / headers */
+        const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
+        pol_buf_t ub = POL_BUF_INIT;
+        if (u->has != 0 && prov_usage_to_json(u, &ub) == 0)
+            rec->usage_json = dup_buf(&ub);
+        pol_buf_free(&ub);
+    }
     if (srv->log_bodies) {
         if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
             memcpy(rec->request_body, call->body, call->body_len); /* as sent upstream: scrubbed */
@@ -590,8 +622,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                 v = v * 10 + (value[i] - '0');
             call->upstream_length = i == vl && vl > 0 ? v : -1;
         }
-        if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 &&
-            strncasecmp(name, "content-type", 12) == 0) {
+        if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
             if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {
                 if (!call->sse) {
                     prov_sse_init(&call->sse_parser, 0);
@@ -1002,7 +1033,45 @@ static int scrub_json_body(gw_call_t *call, h2o_req_t *req)
     return 0;
 }
 
-static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
+static int notrain_sets_header(const pol_notrain_decision_t *d, const char *name, size_t len)
+{
+    for (size_t i = 0; i < d->nheaders; i++)
+        if (strlen(d->headers[i].name) == len && strncasecmp(d->headers[i].name, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends the path and query `p` (`len` bytes) without the query parameters the no-training
+ * decision removes (fal_webhook). */
+static int append_path_query(pol_buf_t *url, const char *p, size_t len, const pol_notrain_decision_t *d)
+{
+    const char *q = memchr(p, '?', len);
+    if (q == NULL || d->ndrop_query == 0)
+        return pol_buf_append(url, p, len);
+    if (pol_buf_append(url, p, (size_t)(q - p)) != 0)
+        return -1;
+    const char *end = p + len, *param = q + 1;
+    int first = 1;
+    while (param < end) {
+        const char *amp = memchr(param, '&', (size_t)(end - param));
+        const char *pe = amp != NULL ? amp : end;
+        const char *eq = memchr(param, '=', (size_t)(pe - param));
+        size_t klen = (size_t)((eq != NULL ? eq : pe) - param);
+        int drop = 0;
+        for (size_t i = 0; i < d->ndrop_query; i++)
+            if (strlen(d->drop_query[i]) == klen && memcmp(d->drop_query[i], param, klen) == 0)
+                drop = 1;
+        if (!drop && pe > param) {
+            if (pol_buf_append(url, first ? "?" : "&", 1) != 0 || pol_buf_append(url, param, (size_t)(pe - param)) != 0)
+                return -1;
+            first = 0;
+        }
+        param = pe + 1;
+    }
+    return 0;
+}
+
+static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
 {
     gw_worker_t *w = call->worker;
     const gw_provider_conf_t *pc = call->provider;
@@ -1021,12 +1090,14 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
             return 1;
         }
         const char *origin = strcmp(pc->base_url, "https://fal.run") == 0 ? t.origin : pc->base_url;
-        if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 || pol_buf_append(&call->url, t.path, t.path_len) != 0)
+        if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 ||
+            append_path_query(&call->url, t.path, t.path_len, &call->notrain) != 0)
             return -1;
     } else {
         const char *prefix = call->unified && up != &prov_openai ? up->compat_prefix : up->upstream_prefix;
         if (pol_buf_append(&call->url, pc->base_url, strlen(pc->base_url)) != 0 ||
-            pol_buf_append(&call->url, prefix, strlen(prefix)) != 0 || pol_buf_append(&call->url, r->rest, r->rest_len) != 0)
+            pol_buf_append(&call->url, prefix, strlen(prefix)) != 0 ||
+            append_path_query(&call->url, call->rest, call->rest_len, &call->notrain) != 0)
             return -1;
     }
     CURL *easy = gw_upstream_easy(w->upstream);
@@ -1046,10 +1117,19 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req, const gw_rout
     for (size_t i = 0; i != req->headers.size; i++) {
         const h2o_header_t *h = &req->headers.entries[i];
         if (gw_headers_drop_request(h->name->base, h->name->len) ||
-            (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
+            (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)) ||
+            notrain_sets_header(&call->notrain, h->name->base, h->name->len))
             continue;
         if (pol_buf_append(hb, h->name->base, h->name->len) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
             pol_buf_append(hb, h->value.base, h->value.len) != 0 || pol_buf_append(hb, "", 1) != 0)
+            return -1;
+        nlines++;
+    }
+    /* headers the no-training decision sets (fal X-Fal-Store-IO: 0, ...) */
+    for (size_t i = 0; i < call->notrain.nheaders; i++) {
+        const pol_notrain_header_t *nh = &call->notrain.headers[i];
+        if (pol_buf_append(hb, nh->name, strlen(nh->name)) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
+            pol_buf_append(hb, nh->value, strlen(nh->value) + 1) != 0)
             return -1;
         nlines++;
     }
@@ -1158,32 +1238,98 @@ static int path_ends_with(const char *rest, size_t len, const char *suffix)
     return n >= sl && memcmp(rest + n - sl, suffix, sl) == 0;
 }
 
-/* Request edits that need the first pass's captures: streamed chat completions get
- * stream_options.include_usage (OpenAI reports stream usage only then; openai.md section 4),
- * and the extra usage chunk is dropped again if the client did not ask for it. */
-static int request_edits(gw_call_t *call, const gw_route_t *r)
+static void start_upstream(gw_call_t *call);
+
+static uint64_t now_ms(void)
 {
-    if (!call->info.stream || call->info.include_usage == 1 || !path_ends_with(r->rest, r->rest_len, "chat/completions") ||
-        call->usage_ad->usage_from_event == NULL)
-        return 0;
+    return now_ns() / 1000000u;
+}
+
+/* The no-training pass (policy/notrain.h) and the request edits that need the first pass's
+ * captures: streamed chat completions get stream_options.include_usage (OpenAI reports stream
+ * usage only then; openai.md section 4) and the extra usage chunk is dropped again if the client
+ * did not ask for it. Answers the request itself on refusal or error. */
+static int policy_pass(gw_call_t *call, int consent)
+{
     static const pol_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
+    int want_usage = call->info.stream && call->info.include_usage != 1 &&
+                     path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL;
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, consent};
     const char *err_desc = NULL;
     int changed = 0;
     pol_buf_reset(&call->edit_body);
-    int rc = pol_json_rewrite_ex(call->body, call->body_len, NULL, &add_usage, 1, NULL, &call->edit_body, &changed, &err_desc,
-                                 NULL, &call->worker->privacy.json);
-    if (rc != 0) {
+    int rc = gw_privacy_notrain(call->worker->server->privacy, &call->worker->privacy, call->up, &in, call->body, call->body_len,
+                                &add_usage, want_usage ? 1 : 0, &call->notrain, &call->edit_body, &changed, &err_desc);
+    pol_buf_reset(&call->notrain_record);
+    if (rc >= 0)
+        pol_notrain_record(&call->notrain, &call->notrain_record);
+    if (rc == POL_NOTRAIN_REFUSED) {
+        pol_buf_t msg = POL_BUF_INIT;
+        pol_buf_append(&msg, "aigw: ", 6);
+        pol_notrain_message(&call->notrain, &msg);
+        send_error(call, 403, "permission_error", call->notrain.reason != NULL ? call->notrain.reason : "training_policy", NULL,
+                   msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
+        pol_buf_free(&msg);
+        return -1;
+    }
+    if (rc < 0) {
         char msg[200];
-        snprintf(msg, sizeof(msg), "aigw: stream_options must be an object (%s)", err_desc != NULL ? err_desc : "edit failed");
-        send_error(call, 400, "invalid_request_error", "invalid_stream_options", "stream_options", msg);
+        snprintf(msg, sizeof(msg), "aigw: the request body cannot be rewritten for the no-training policy (%s)",
+                 err_desc != NULL ? err_desc : "invalid JSON");
+        send_error(call, 400, "invalid_request_error", "invalid_request_body", NULL, msg);
         return -1;
     }
     if (changed) {
         call->body = call->edit_body.base;
         call->body_len = call->edit_body.len;
-        call->strip_usage_chunk = 1;
+        call->strip_usage_chunk = want_usage;
     }
     return 0;
+}
+
+static void on_consent_lookup(uv_work_t *work)
+{
+    gw_call_t *call = work->data;
+    int training = 0;
+    gw_store_t *st = call->worker->server->store;
+    call->consent_result = st != NULL && gw_store_get_consent(st, call->user.base, &training) == 0 ? training != 0 : 0;
+}
+
+static void on_consent_done(uv_work_t *work, int status)
+{
+    gw_call_t *call = work->data;
+    call->consent_lookup = 0;
+    if (status == 0)
+        gw_consent_put(&call->worker->consent, call->user.base, call->user.len, call->consent_result, now_ms());
+    if (call->req != NULL && policy_pass(call, call->consent_result) == 0)
+        start_upstream(call);
+    release(call); /* the lookup's reference */
+}
+
+/* Consent matters only when it changes the verdict (a provider that may train, in
+ * deny_unless_consent mode): then a cache miss is looked up on the thread pool. */
+static int resolve_consent(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    int consent = gw_consent_get(&w->consent, call->user.base, call->user.len, now_ms());
+    if (consent >= 0 || w->server->store == NULL)
+        return consent > 0;
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0};
+    pol_notrain_decision_t d;
+    const pol_notrain_t *nt = gw_privacy_notrain_table(w->server->privacy);
+    int without = pol_notrain_begin(nt, &in, &d);
+    in.consent = 1;
+    if (pol_notrain_begin(nt, &in, &d) == without)
+        return 0;
+    call->consent_work.data = call;
+    call->refs++;
+    call->consent_lookup = 1;
+    if (uv_queue_work(&w->loop, &call->consent_work, on_consent_lookup, on_consent_done) != 0) {
+        call->refs--;
+        call->consent_lookup = 0;
+        return 0;
+    }
+    return -1; /* continues in on_consent_done */
 }
 
 int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -1313,18 +1459,40 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
                    "aigw: no end user: send the X-AIGW-User header (or a \"user\" / \"safety_identifier\" field)");
         return 0;
     }
-    if (choose_provider(call, &r) != 0 || request_edits(call, &r) != 0)
+    if (call->info.image_error != NULL) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: %s; metadata cannot be removed, so it is not forwarded", call->info.image_error);
+        send_error(call, 400, "invalid_request_error", "invalid_image", NULL, msg);
         return 0;
-    int brc = build_upstream_request(call, req, &r);
+    }
+    call->rest = r.rest;
+    call->rest_len = r.rest_len;
+    if (choose_provider(call, &r) != 0)
+        return 0;
+    int consent = resolve_consent(call);
+    if (consent < 0)
+        return 0; /* waiting for the consent lookup */
+    if (policy_pass(call, consent) != 0)
+        return 0;
+    start_upstream(call);
+    return 0;
+}
+
+static void start_upstream(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    h2o_req_t *req = call->req;
+    const gw_config_t *cfg = w->server->cfg;
+    int brc = build_upstream_request(call, req);
     if (brc > 0)
-        return 0; /* answered (bad fal target) */
+        return; /* answered (bad fal target) */
     if (brc != 0) {
         if (call->easy != NULL) {
             gw_upstream_easy_release(w->upstream, call->easy);
             call->easy = NULL;
         }
         send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
-        return 0;
+        return;
     }
     call->upreq.on_done = on_upstream_done;
     call->state = GW_CALL_UPSTREAM;
@@ -1336,8 +1504,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         call->refs--;
         call->state = GW_CALL_LOCAL;
         send_error(call, 500, "server_error", "internal_error", NULL, "aigw: cannot start the upstream transfer");
-        return 0;
+        return;
     }
     arm_timer(call, cfg->upstream.first_byte_timeout_ms);
-    return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "gateway/accesslog.h"
 #include "gateway/config.h"
+#include "gateway/consent.h"
 #include "gateway/metrics.h"
 #include "gateway/privacy.h"
 #include "gateway/store/store.h"
@@ -70,8 +71,9 @@ struct st_gw_worker_t {
     char id_prefix[17];    /* random per worker and start, hex */
     gw_call_t *free_calls; /* pool of per-request contexts */
     gw_privacy_scratch_t privacy;
-    gw_metrics_t metrics;  /* written by this worker only */
-    gw_backlog_t *backlog; /* records the store's queue refused; retried by backlog_timer */
+    gw_metrics_t metrics;       /* written by this worker only */
+    gw_consent_cache_t consent; /* users' training consent, refreshed from the store */
+    gw_backlog_t *backlog;      /* records the store's queue refused; retried by backlog_timer */
     uv_timer_t backlog_timer;
     pol_buf_t log_scratch;
 };

@@ -47,7 +47,8 @@ describe('chat completions', () => {
     const r = await lastMockRequest(mock, '/v1/chat/completions');
     assert.ok(r.body.includes('forward-check-7781'));
     assert.equal(r.method, 'POST');
-    assert.deepEqual(JSON.parse(r.body), params);
+    // the same body, plus what the no-training policy forces for OpenAI (store:false)
+    assert.deepEqual(JSON.parse(r.body), { ...params, store: false });
     assert.equal(r.headers.authorization, `Bearer ${UPSTREAM_KEY}`);
     assert.equal(r.headers['x-custom-e2e'], 'kept-value', 'end-to-end header forwarded');
     assert.match(r.headers['content-type'] ?? '', /^application\/json/);
