@@ -87,6 +87,8 @@ function route() {
   const id = location.hash.replace(/^#\/?/, '').split('?')[0];
   const visible = PAGES.filter((p) => allowedFor(p, roles));
   const page = PAGES.find((p) => p.id === id) || visible[0];
+  /* Name the page in the URL without a hashchange: a click on its own link then re-renders nothing. */
+  if (id !== page.id) history.replaceState(null, '', `#/${page.id}`);
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.page === page.id);
   document.title = `${page.title} · aigw console`;
   const root = h('section', { class: 'page', 'data-page': page.id });
