@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gateway/admin_ops.h"
 #include "gateway/admin_privacy.h"
 #include "gateway/auth.h"
 #include "gateway/console.h"
@@ -33,6 +34,8 @@ struct st_admin_job_t {
     char *query; /* may be NULL */
     char *body;
     size_t body_len;
+    int ops;                  /* route of the ops role (metering) rather than privacy */
+    const char *content_type; /* static */
     int status;
     int rc;
     pol_buf_t out;
@@ -74,6 +77,16 @@ int gw_admin_role_allows(const char *role, const char *needed)
     return strcmp(role, "admin") == 0 || strcmp(role, needed) == 0;
 }
 
+static void send_body(h2o_req_t *req, int status, const char *content_type, const char *body, size_t len)
+{
+    req->res.status = status;
+    req->res.reason = gw_status_reason(status);
+    req->res.content_length = len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    h2o_send_inline(req, body, len);
+}
+
 static void send_json(h2o_req_t *req, int status, const char *body, size_t len)
 {
     req->res.status = status;
@@ -105,8 +118,13 @@ static void on_slot_dispose(void *p)
 static void run_job(uv_work_t *work)
 {
     admin_job_t *job = work->data;
-    job->rc =
-        gw_admin_privacy_handle(job->store, job->method, job->path, job->query, job->body, job->body_len, &job->status, &job->out);
+    job->content_type = "application/json";
+    if (job->ops)
+        job->rc = gw_admin_ops_handle(job->store, job->method, job->path, job->query, job->body, job->body_len, &job->status,
+                                      &job->out, &job->content_type);
+    else
+        job->rc = gw_admin_privacy_handle(job->store, job->method, job->path, job->query, job->body, job->body_len, &job->status,
+                                          &job->out);
 }
 
 static void free_job(admin_job_t *job)
@@ -130,7 +148,7 @@ static void after_job(uv_work_t *work, int status)
         else if (job->out.len == 0)
             send_error(job->req, job->status >= 400 ? job->status : 500, "admin handler returned no body");
         else
-            send_json(job->req, job->status, job->out.base, job->out.len);
+            send_body(job->req, job->status, job->content_type, job->out.base, job->out.len);
     }
     free_job(job);
 }
@@ -226,10 +244,6 @@ void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
         send_error(req, 503, "the privacy store is not configured (set master_key_file and store in the config)");
         return;
     }
-    if (strcmp(needed, "ops") == 0) {
-        send_error(req, 404, "metering routes are not available yet");
-        return;
-    }
     admin_job_t *job = calloc(1, sizeof(*job));
     if (job == NULL) {
         send_error(req, 500, "out of memory");
@@ -251,6 +265,7 @@ void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
         return;
     }
     job->req = req;
+    job->ops = strcmp(needed, "ops") == 0;
     job->store = w->server->store;
     job->work.data = job;
     job->slot = h2o_mem_alloc_shared(&req->pool, sizeof(*job->slot), on_slot_dispose);

@@ -19,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "policy/pricing.h"
 #include "providers/provider.h"
 
 const char gw_config_embedded_default[] =
@@ -315,8 +316,8 @@ static int parse_hex32(const char *hex, unsigned char out[GW_KEY_HASH_BYTES])
 static int parse_credential(json_t *e, const char *where, const char *namekey, char **name_out,
                             unsigned char hash[GW_KEY_HASH_BYTES], const char *origin, char *err, size_t errlen)
 {
-    const char *const keys[] = {namekey, "key", "key_hash", "token", "token_hash"};
-    if (check_keys(e, where, keys, 5, origin, err, errlen) != 0)
+    const char *const keys[] = {namekey, "key", "key_hash", "token", "token_hash", "markup"};
+    if (check_keys(e, where, keys, strcmp(namekey, "name") == 0 ? 6 : 5, origin, err, errlen) != 0)
         return -1;
     json_t *name = json_object_get(e, namekey);
     json_t *key = json_object_get(e, "key");
@@ -369,6 +370,13 @@ static int parse_clients(gw_config_t *cfg, json_t *arr, const char *origin, char
         snprintf(where, sizeof(where), "clients[%zu]", i);
         if (parse_credential(e, where, "name", &cfg->clients[i].name, cfg->clients[i].key_hash, origin, err, errlen) != 0)
             return -1;
+        /* "markup": a factor (1.2 = +20 %) applied to this client's prices */
+        json_t *mk = json_object_get(e, "markup");
+        cfg->clients[i].markup_permille = 1000;
+        if (mk != NULL && pol_pricing_markup_permille(mk, &cfg->clients[i].markup_permille) != 0) {
+            set_err(err, errlen, origin, "%s.markup: expected a factor such as 1.2 (0.001..1000)", where);
+            return -1;
+        }
     }
     return 0;
 }

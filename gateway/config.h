@@ -28,6 +28,7 @@ typedef struct st_gw_listen_conf_t {
 typedef struct st_gw_client_conf_t {
     char *name;                                /* shown in logs and reports */
     unsigned char key_hash[GW_KEY_HASH_BYTES]; /* BLAKE2b-256 of the client key; the key itself is not kept */
+    uint32_t markup_permille;                  /* price markup for this client: 1000 = none, 1200 = +20 % */
 } gw_client_conf_t;
 
 typedef struct st_gw_admin_token_conf_t {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/cmd_meter.h"
 #include "gateway/cmd_scrub.h"
 #include "gateway/cmd_store.h"
 #include "gateway/config.h"
@@ -30,6 +31,9 @@ static const char usage[] =
     "  user export ID            the user's calls (decrypted), redactions and consent as JSON\n"
     "  user consent ID [on|off]  set or show the user's training consent\n"
     "  keys rotate --new-key F   re-wrap every user key under a new master key\n"
+    "  user grant ID AMOUNT      add micro-credits to a user (--reason R)\n"
+    "  user balance ID           balance and open reservations\n"
+    "  report usage --from D --to D --group-by user|provider|model|client|day --format table|csv|json\n"
     "  help                      this text\n"
     "\n"
     "Commands other than serve/check/help take --config FILE (default: the embedded config).\n"
@@ -131,8 +135,13 @@ int main(int argc, char **argv)
         return gw_cmd_keygen(argc - 1, argv + 1);
     if (strcmp(cmd, "purge") == 0)
         return gw_cmd_purge(argc - 1, argv + 1);
-    if (strcmp(cmd, "user") == 0)
+    if (strcmp(cmd, "user") == 0) {
+        if (argc >= 3 && (strcmp(argv[2], "grant") == 0 || strcmp(argv[2], "balance") == 0))
+            return gw_cmd_meter_user(argc - 1, argv + 1);
         return gw_cmd_user(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "report") == 0)
+        return gw_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0)
         return gw_cmd_keys(argc - 1, argv + 1);
     fprintf(stderr, "aigw: unknown command \"%s\" (see aigw --help)\n", cmd);

@@ -132,8 +132,19 @@ int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_typ
                         "# HELP aigw_pii_blocked_total Requests refused because of a block action.\n"
                         "# TYPE aigw_pii_blocked_total counter\naigw_pii_blocked_total %" PRIu64 "\n"
                         "# HELP aigw_log_backpressure_total Requests refused with 503 while the call log queue was full.\n"
-                        "# TYPE aigw_log_backpressure_total counter\naigw_log_backpressure_total %" PRIu64 "\n",
-                        SUM(bytes_in), SUM(bytes_out), SUM(upstream_errors), SUM(pii_blocked), SUM(log_backpressure)) != 0)
+                        "# TYPE aigw_log_backpressure_total counter\naigw_log_backpressure_total %" PRIu64 "\n"
+                        "# HELP aigw_credits_refused_total Requests refused with 402 (insufficient credits).\n"
+                        "# TYPE aigw_credits_refused_total counter\naigw_credits_refused_total %" PRIu64 "\n"
+                        "# HELP aigw_rate_limited_total Requests refused with 429 by aigw's rate limits.\n"
+                        "# TYPE aigw_rate_limited_total counter\naigw_rate_limited_total %" PRIu64 "\n"
+                        "# HELP aigw_credits_microcredits_total Micro-credits reserved, charged and refunded.\n"
+                        "# TYPE aigw_credits_microcredits_total counter\n"
+                        "aigw_credits_microcredits_total{kind=\"reserved\"} %" PRIu64 "\n"
+                        "aigw_credits_microcredits_total{kind=\"charged\"} %" PRIu64 "\n"
+                        "aigw_credits_microcredits_total{kind=\"refunded\"} %" PRIu64 "\n",
+                        SUM(bytes_in), SUM(bytes_out), SUM(upstream_errors), SUM(pii_blocked), SUM(log_backpressure),
+                        SUM(credits_refused), SUM(rate_limited), SUM(credits_reserved), SUM(credits_charged),
+                        SUM(credits_refunded)) != 0)
         return -1;
     if (gauges != NULL)
         gauges(gauges_ctx, out);

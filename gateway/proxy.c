@@ -39,6 +39,7 @@
 #include "gateway/errors.h"
 #include "gateway/headers.h"
 #include "gateway/privacy.h"
+#include "gateway/store/store_ledger.h"
 #include "policy/restore.h"
 #include "providers/sse.h"
 #include "providers/usage.h"
@@ -111,6 +112,20 @@ struct st_gw_call_t {
     uv_work_t consent_work;
     int consent_result;
     pol_buf_t notrain_record;
+    /* metering */
+    const pol_price_t *price; /* NULL unless metering */
+    int64_t reserve_amount;   /* micro-credits reserved before forwarding */
+    int reserved;             /* the reservation is committed: settle at the end */
+    int64_t balance_after;    /* balance after the reservation */
+    int64_t charged;          /* final charge when known before the response starts, else -1 */
+    int64_t est_tokens;       /* rate-limit estimate, settled against the actual tokens */
+    int rl_admitted;
+    uv_work_t meter_work;
+    int meter_rc;
+    int idem_claimed;      /* this request claimed its Idempotency-Key */
+    int idem_first_status; /* status of the earlier request with the same key (0: in flight) */
+    char idem_first_id[GW_STORE_REQUEST_ID_MAX + 1];
+    char idem_key[129]; /* Idempotency-Key header, "" if none */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
     int need_restore;               /* the session issued tokens */
     pol_restore_stream_t *restorer; /* reused */
@@ -211,6 +226,11 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     pol_buf_reset(&call->edit_body);
     pol_buf_reset(&call->notrain_record);
     call->consent_lookup = 0;
+    call->price = NULL;
+    call->reserve_amount = call->balance_after = call->est_tokens = 0;
+    call->reserved = call->rl_admitted = call->idem_claimed = 0;
+    call->charged = -1;
+    call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
     call->unified = call->sse = call->json_resp = call->strip_usage_chunk = 0;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
@@ -290,6 +310,16 @@ static void add_aigw_headers(gw_call_t *call)
     add_header(call->req, "x-aigw-overhead-us", buf, (size_t)n);
     n = snprintf(buf, sizeof(buf), "%zu", call->redactions);
     add_header(call->req, "x-aigw-redactions", buf, (size_t)n);
+    if (call->reserved) {
+        /* the final charge when the body was complete before the headers (JSON), else the
+         * reservation (an upper bound: streams settle at their end; the ledger has the result) */
+        int64_t charged = call->charged >= 0 ? call->charged : call->reserve_amount;
+        int64_t remaining = call->balance_after + (call->reserve_amount - charged);
+        n = snprintf(buf, sizeof(buf), "%lld", (long long)charged);
+        add_header(call->req, "x-aigw-credits-charged", buf, (size_t)n);
+        n = snprintf(buf, sizeof(buf), "%lld", (long long)remaining);
+        add_header(call->req, "x-aigw-credits-remaining", buf, (size_t)n);
+    }
 }
 
 /* Answers the request with an error body in the route's provider shape. */
@@ -352,6 +382,92 @@ static char *dup_buf(const pol_buf_t *b)
     return b->len != 0 ? strndup(b->base, b->len) : NULL;
 }
 
+/* What the call costs (micro-credits), from the usage the provider reported (issue 6):
+ * an upstream failure or error status without usage costs nothing; a call that produced output
+ * but reported no usage (client gone mid-stream, provider without usage) costs its reservation. */
+static int64_t actual_cost(gw_call_t *call, int complete)
+{
+    const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
+    int status = call->status != 0 ? call->status : (int)call->upstream_status;
+    if (u->has != 0) {
+        int64_t cost = 0;
+        uint32_t markup = call->client != NULL ? call->client->markup_permille : 1000;
+        if (pol_pricing_cost(call->price, u, markup, &cost) == 0)
+            return cost;
+        return call->reserve_amount;
+    }
+    if (call->upstream_status == 0 || call->upstream_status >= 400 || call->map_upstream_error || (status >= 400 && !complete))
+        return 0; /* nothing was produced: full refund */
+    return call->reserve_amount;
+}
+
+typedef struct st_settle_job_t {
+    uv_work_t work;
+    gw_worker_t *worker;
+    gw_store_t *store;
+    char request_id[40];
+    char *user;
+    char idem_key[129];
+    int status;
+    int64_t actual;
+} settle_job_t;
+
+static void run_settle(uv_work_t *work)
+{
+    settle_job_t *j = work->data;
+    if (gw_store_settle(j->store, j->user, j->request_id, j->actual, NULL) != 0)
+        fprintf(stderr, "aigw: settling %s failed; it stays open and is settled at its reservation on the next start\n",
+                j->request_id);
+    if (j->idem_key[0] != '\0')
+        gw_store_idempotency_put(j->store, j->user, j->idem_key, j->status > 0 ? j->status : 499, j->request_id);
+}
+
+static void after_settle(uv_work_t *work, int status)
+{
+    settle_job_t *j = work->data;
+    gw_worker_t *w = j->worker;
+    free(j->user);
+    free(j);
+    gw_worker_request_done(w); /* the drain waits for settlements too */
+}
+
+/* Settles the reservation on the thread pool (the database write must not block the loop). */
+static void settle_call(gw_call_t *call, int complete)
+{
+    gw_worker_t *w = call->worker;
+    int64_t actual = call->charged >= 0 ? call->charged : actual_cost(call, complete);
+    if (call->rl_admitted) {
+        const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
+        int64_t tokens = u->has != 0 ? u->input_tokens + prov_usage_billed_output_tokens(u) : call->est_tokens;
+        pol_ratelimit_settle(w->server->ratelimit, call->user.base, call->client != NULL ? call->client->name : NULL, wall_us(),
+                             call->est_tokens, tokens);
+    }
+    settle_job_t *j = calloc(1, sizeof(*j));
+    if (j == NULL || (j->user = strndup(call->user.base, call->user.len)) == NULL) {
+        free(j);
+        fprintf(stderr, "aigw: out of memory settling %s; settled at its reservation on the next start\n", call->request_id);
+        return;
+    }
+    j->work.data = j;
+    j->worker = w;
+    j->store = w->server->store;
+    snprintf(j->request_id, sizeof(j->request_id), "%s", call->request_id);
+    snprintf(j->idem_key, sizeof(j->idem_key), "%s", call->idem_claimed ? call->idem_key : "");
+    j->status = call->status;
+    j->actual = actual;
+    call->charged = actual;
+    gw_metrics_add(&w->metrics.credits_reserved, (uint64_t)call->reserve_amount);
+    gw_metrics_add(&w->metrics.credits_charged, (uint64_t)actual);
+    if (actual < call->reserve_amount)
+        gw_metrics_add(&w->metrics.credits_refunded, (uint64_t)(call->reserve_amount - actual));
+    w->inflight++;
+    if (uv_queue_work(&w->loop, &j->work, run_settle, after_settle) != 0) {
+        w->inflight--;
+        free(j->user);
+        free(j);
+    }
+}
+
 /* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
  * Gemini inline data, data: URIs): its bodies then follow retention.image_payload_hours. */
 static int response_has_image(const pol_buf_t *b)
@@ -381,6 +497,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->started_at_us = call->wall_start_us;
     rec->duration_us = duration_us;
     rec->notrain_decision = dup_buf(&call->notrain_record);
+    rec->cost_microcredits = call->reserved ? call->charged : 0;
     rec->has_images = call->info.has_images || response_has_image(&call->resp_log);
     {
         /* usage the provider reported: stream events, else the JSON body / headers */
@@ -483,6 +600,8 @@ static void on_req_dispose(void *p)
 {
     gw_call_t *call = *(gw_call_t **)p;
     gw_worker_t *w = call->worker;
+    if (call->reserved)
+        settle_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed);
     if (!call->no_access_log)
         log_access(call, call->req);
     call->req = NULL;
@@ -632,7 +751,8 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                     call->restore = GW_RESTORE_SSE;
             } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
                 call->json_resp = 1;
-                if (call->need_restore)
+                /* held until complete: to restore tokens, or to charge before the headers go out */
+                if (call->need_restore || call->reserved)
                     call->restore = GW_RESTORE_JSON;
             }
         }
@@ -818,7 +938,10 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         }
         if (call->restore == GW_RESTORE_JSON) {
             int changed = 0;
-            if (gw_privacy_restore_json(call->worker->server->privacy, &call->worker->privacy, call->pii, call->resp_json.base,
+            if (call->reserved)
+                call->charged = actual_cost(call, 1);
+            if (!call->need_restore ||
+                gw_privacy_restore_json(call->worker->server->privacy, &call->worker->privacy, call->pii, call->resp_json.base,
                                         call->resp_json.len, &call->pending, &changed) != 0 ||
                 !changed) {
                 pol_buf_reset(&call->pending);
@@ -1287,6 +1410,134 @@ static int policy_pass(gw_call_t *call, int consent)
     return 0;
 }
 
+static int64_t body_max_tokens(const prov_estimate_t *e)
+{
+    return e->max_output_tokens > 0 ? e->max_output_tokens : 0;
+}
+
+static void on_meter_reserve(uv_work_t *work)
+{
+    gw_call_t *call = work->data;
+    gw_store_t *st = call->worker->server->store;
+    if (call->idem_key[0] != '\0') {
+        int rc = gw_store_idempotency_put(st, call->user.base, call->idem_key, 0, call->request_id);
+        if (rc == 1) {
+            call->idem_first_status = 0;
+            call->idem_first_id[0] = '\0';
+            gw_store_idempotency_get(st, call->user.base, call->idem_key, &call->idem_first_status, call->idem_first_id);
+            call->meter_rc = 1;
+            return;
+        }
+        call->idem_claimed = rc == 0;
+    }
+    call->meter_rc = gw_store_reserve(st, call->user.base, call->request_id, call->reserve_amount,
+                                      call->worker->server->meter_conf.default_grant_microcredits, &call->balance_after);
+}
+
+static void on_meter_reserved(uv_work_t *work, int status)
+{
+    gw_call_t *call = work->data;
+    if (status == 0 && call->meter_rc == 0)
+        call->reserved = 1; /* committed: from here on the call is settled whatever happens */
+    if (call->req != NULL) {
+        char msg[300];
+        if (status != 0) {
+            send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit reservation was cancelled");
+        } else if (call->meter_rc == 1) {
+            /* a retried request with the same Idempotency-Key is not charged twice */
+            if (call->idem_first_status == 0) {
+                send_error(call, 409, "invalid_request_error", "idempotency_key_in_use", NULL,
+                           "aigw: a request with this Idempotency-Key is still in progress");
+            } else {
+                snprintf(msg, sizeof(msg),
+                         "aigw: a request with this Idempotency-Key was already answered (request %s, status %d); it is not "
+                         "charged again",
+                         call->idem_first_id, call->idem_first_status);
+                send_error(call, call->idem_first_status >= 400 ? call->idem_first_status : 409, "invalid_request_error",
+                           "idempotent_replay", NULL, msg);
+            }
+        } else if (call->meter_rc == GW_E_CREDITS) {
+            snprintf(msg, sizeof(msg),
+                     "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
+                     "operator for a grant)",
+                     (long long)call->reserve_amount, (long long)call->balance_after);
+            gw_metrics_add(&call->worker->metrics.credits_refused, 1);
+            send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+        } else if (call->meter_rc != 0) {
+            send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
+        } else {
+            start_upstream(call);
+        }
+    }
+    release(call); /* the reservation's reference */
+}
+
+/* Rate limits and the credit reservation (issue 6). Returns 0 to go on now, 1 when the call
+ * continues on the thread pool (reservation), -1 when the request was answered. */
+static int meter_admit(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    gw_server_t *srv = w->server;
+    if (srv->ratelimit == NULL && !srv->metering)
+        return 0;
+    prov_estimate_t e;
+    memset(&e, 0, sizeof(e));
+    e.max_output_tokens = -1;
+    e.n = 1;
+    if (call->adapter->estimate_inputs != NULL && call->body_len != 0)
+        call->adapter->estimate_inputs(call->body, call->body_len, &e);
+    char model[128];
+    snprintf(model, sizeof(model), "%s", call->info.model.len != 0 ? call->info.model.base : e.model);
+    if (model[0] == '\0' && call->up->model_from_path != NULL)
+        call->up->model_from_path(call->rest, call->rest_len, model, sizeof(model));
+    const char *client = call->client != NULL ? call->client->name : NULL;
+    if (srv->ratelimit != NULL && pol_ratelimit_enabled(srv->ratelimit)) {
+        int64_t retry_ms = 0;
+        call->est_tokens = (int64_t)(call->body_len / 2) + body_max_tokens(&e);
+        int rc = pol_ratelimit_admit(srv->ratelimit, call->user.base, client, wall_us(), call->est_tokens, &retry_ms);
+        if (rc != 0) {
+            char ra[24], msg[200];
+            int64_t secs = rc == POL_RATELIMIT_LIMITED ? (retry_ms + 999) / 1000 : 60;
+            snprintf(ra, sizeof(ra), "%lld", (long long)(secs > 0 ? secs : 1));
+            add_header(call->req, "retry-after", ra, strlen(ra));
+            snprintf(msg, sizeof(msg), "aigw: rate limit reached for this user or client (config rate_limits); retry in %s s", ra);
+            gw_metrics_add(&w->metrics.rate_limited, 1);
+            send_error(call, 429, "rate_limit_exceeded", "rate_limit_exceeded", NULL, msg);
+            return -1;
+        }
+        call->rl_admitted = 1;
+    }
+    if (!srv->metering)
+        return 0;
+    if ((call->price = pol_pricing_lookup(srv->pricing, call->up->name, model)) == NULL) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "aigw: no price for model \"%.100s\" of %s (config pricing); unknown models are refused", model,
+                 call->up->name);
+        send_error(call, 403, "permission_error", "model_not_priced", "model", msg);
+        return -1;
+    }
+    pol_meter_request_t mr = {
+        call->body_len, 0, e.max_output_tokens, 0, e.n > 0 ? e.n : 1, e.size[0] ? e.size : NULL, e.quality[0] ? e.quality : NULL};
+    if (pol_meter_estimate(call->price, &srv->meter_conf, &mr, client != NULL ? call->client->markup_permille : 1000,
+                           &call->reserve_amount) != 0) {
+        send_error(call, 400, "invalid_request_error", "estimate_overflow", NULL, "aigw: the request's cost bound overflows");
+        return -1;
+    }
+    const h2o_header_t *ik = find_header(call->req, H2O_STRLIT("idempotency-key"));
+    if (ik != NULL && ik->value.len > 0 && ik->value.len < sizeof(call->idem_key)) {
+        memcpy(call->idem_key, ik->value.base, ik->value.len);
+        call->idem_key[ik->value.len] = '\0';
+    }
+    call->meter_work.data = call;
+    call->refs++;
+    if (uv_queue_work(&w->loop, &call->meter_work, on_meter_reserve, on_meter_reserved) != 0) {
+        call->refs--;
+        send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: cannot schedule the credit reservation");
+        return -1;
+    }
+    return 1;
+}
+
 static void on_consent_lookup(uv_work_t *work)
 {
     gw_call_t *call = work->data;
@@ -1301,7 +1552,7 @@ static void on_consent_done(uv_work_t *work, int status)
     call->consent_lookup = 0;
     if (status == 0)
         gw_consent_put(&call->worker->consent, call->user.base, call->user.len, call->consent_result, now_ms());
-    if (call->req != NULL && policy_pass(call, call->consent_result) == 0)
+    if (call->req != NULL && policy_pass(call, call->consent_result) == 0 && meter_admit(call) == 0)
         start_upstream(call);
     release(call); /* the lookup's reference */
 }
@@ -1472,7 +1723,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     int consent = resolve_consent(call);
     if (consent < 0)
         return 0; /* waiting for the consent lookup */
-    if (policy_pass(call, consent) != 0)
+    if (policy_pass(call, consent) != 0 || meter_admit(call) != 0)
         return 0;
     start_upstream(call);
     return 0;

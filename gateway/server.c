@@ -26,6 +26,7 @@
 
 #include "gateway/admin.h"
 #include "gateway/proxy.h"
+#include "gateway/store/store_ledger.h"
 
 static gw_server_t server; /* one per process; reachable for the whole run */
 
@@ -368,6 +369,9 @@ int gw_server_run(gw_config_t *cfg)
 
     if ((server.privacy = gw_privacy_create(cfg, err, sizeof(err))) == NULL)
         goto out;
+    if (gw_config_section(cfg, "rate_limits") != NULL &&
+        (server.ratelimit = pol_ratelimit_new(gw_config_section(cfg, "rate_limits"), err, sizeof(err))) == NULL)
+        goto out;
     if (gw_config_master_key_file(cfg) != NULL) {
         json_t *lb = gw_config_section(cfg, "log_bodies");
         server.log_bodies = !(json_is_string(lb) && strcmp(json_string_value(lb), "none") == 0);
@@ -375,6 +379,24 @@ int gw_server_run(gw_config_t *cfg)
                                      gw_config_master_key_file(cfg), err, sizeof(err));
         if (server.store == NULL)
             goto out;
+        if (gw_config_section(cfg, "credits") != NULL) {
+            int64_t settled = 0;
+            if (pol_meter_conf_parse(gw_config_section(cfg, "credits"), &server.meter_conf, err, sizeof(err)) != 0 ||
+                (server.pricing = pol_pricing_new(gw_config_section(cfg, "pricing"), err, sizeof(err))) == NULL)
+                goto out;
+            /* a crash leaves reservations open: settle them at their reserved amount, flagged */
+            if (gw_store_settle_open_reservations(server.store, &settled) != 0) {
+                snprintf(err, sizeof(err), "credits: cannot settle the reservations left open by the last run");
+                goto out;
+            }
+            if (settled != 0)
+                fprintf(stderr, "aigw: settled %lld reservation(s) left open by the last run at their reserved amount (flagged)\n",
+                        (long long)settled);
+            server.metering = 1;
+        }
+    } else if (gw_config_section(cfg, "credits") != NULL) {
+        snprintf(err, sizeof(err), "credits: metering needs the store (set master_key_file)");
+        goto out;
     } else if (gw_config_section(cfg, "store") != NULL) {
         snprintf(err, sizeof(err), "store: needs master_key_file (create one with: aigw keygen var/master.key)");
         goto out;

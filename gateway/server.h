@@ -27,6 +27,9 @@
 #include "gateway/metrics.h"
 #include "gateway/privacy.h"
 #include "gateway/store/store.h"
+#include "policy/meter.h"
+#include "policy/pricing.h"
+#include "policy/ratelimit.h"
 #include "gateway/upstream.h"
 #include "policy/buf.h"
 
@@ -48,6 +51,10 @@ typedef struct st_gw_server_t {
     gw_privacy_t *privacy;      /* owned: PII engine + per-adapter field matchers */
     gw_store_t *store;          /* owned; NULL when no master_key_file is configured */
     int log_bodies;             /* store request/response bodies (config log_bodies != "none") */
+    int metering;               /* config "credits" present: reserve before, settle after every call */
+    pol_pricing_t *pricing;     /* owned; NULL unless metering */
+    pol_meter_conf_t meter_conf;
+    pol_ratelimit_t *ratelimit; /* owned; NULL when no rate_limits are configured */
     gw_worker_t *workers;
     unsigned nworkers;
     volatile int draining; /* set once by the signal thread */
