@@ -1252,8 +1252,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
              run_sql(st->wdb, "UPDATE ledger SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id)) < 0 ||
         run_sql(st->wdb, "UPDATE credit_balances SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
         run_sql(st->wdb, "UPDATE credit_open SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
-        run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 ||
-        tx_commit(st->wdb) != 0)
+        run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 || tx_commit(st->wdb) != 0)
         goto dberr;
     checkpoint(st);
     pthread_mutex_unlock(&st->wlock);

@@ -56,7 +56,8 @@ typedef struct st_migration_t {
     " instance BIGINT NOT NULL, at BIGINT NOT NULL);"                                                                              \
     "CREATE INDEX credit_open_instance ON credit_open(instance);"                                                                  \
     "CREATE TABLE idempotency(user_id TEXT NOT NULL, idem_key TEXT NOT NULL, request_id TEXT NOT NULL,"                            \
-    " status INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (user_id, idem_key));" \
+    " status INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (user_id, "           \
+    "idem_key));"                                                                                                                  \
     "CREATE INDEX idempotency_expires ON idempotency(expires_at);"
 
 static const migration_t migrations[] = {
