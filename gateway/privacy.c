@@ -259,6 +259,70 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     return rc;
 }
 
+static int on_mp_text(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement)
+{
+    scrub_ctx_t *c = ctx;
+    if (part->name_len == 5 && memcmp(part->name, "model", 5) == 0) {
+        pol_buf_reset(&c->info->model);
+        pol_buf_append(&c->info->model, part->body, part->body_len);
+        return 0;
+    }
+    if (part->name_len == 4 && memcmp(part->name, "user", 4) == 0 && c->info->user.len == 0)
+        pol_buf_append(&c->info->user, part->body, part->body_len);
+    char field[96];
+    snprintf(field, sizeof(field), "multipart.%.*s", (int)(part->name_len < 64 ? part->name_len : 64), part->name);
+    int rc = pol_pii_session_scrub(c->session, c->scratch->pii, field, part->body, part->body_len, replacement);
+    if (rc < 0)
+        c->failed = 1;
+    return rc;
+}
+
+static int on_mp_file(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement)
+{
+    scrub_ctx_t *c = ctx;
+    pol_imagemeta_report_t rep;
+    int rc = pol_imagemeta_strip((const unsigned char *)part->body, part->body_len, replacement, &rep);
+    if (rc == POL_IMAGEMETA_E_NOMEM) {
+        c->failed = 1;
+        return -1;
+    }
+    if (rep.format != POL_IMAGEMETA_UNKNOWN || rc >= 0)
+        c->info->has_images = c->info->has_images || rep.format != POL_IMAGEMETA_UNKNOWN;
+    if (rc == POL_IMAGEMETA_E_CORRUPT) {
+        c->info->image_error = "an uploaded image could not be parsed (truncated or corrupt JPEG/PNG/WebP)";
+        return 0;
+    }
+    if (rc == 1)
+        c->info->images_stripped++;
+    return rc == 1 ? 1 : 0;
+}
+
+int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session,
+                               const char *content_type, size_t ct_len, const char *body, size_t len, pol_buf_t *out, int *changed,
+                               gw_body_info_t *info, const char **err_desc)
+{
+    char boundary[POL_MP_MAX_BOUNDARY + 1];
+    size_t blen;
+    pol_buf_reset(&info->user);
+    pol_buf_reset(&info->model);
+    info->stream = 0;
+    info->has_safety_identifier = 0;
+    info->include_usage = -1;
+    info->has_images = 0;
+    info->images_stripped = 0;
+    info->image_error = NULL;
+    *changed = 0;
+    int rc = pol_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
+    if (rc != 0)
+        return rc;
+    scrub_ctx_t ctx = {session, s, info, NULL, 0};
+    pol_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
+    rc = pol_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
+    if (ctx.failed)
+        return -1;
+    return rc;
+}
+
 typedef struct st_notrain_ctx_t {
     pol_notrain_decision_t *d;
     int failed;

@@ -19,6 +19,7 @@
 #include "policy/buf.h"
 #include "policy/imagemeta.h"
 #include "policy/json.h"
+#include "policy/multipart.h"
 #include "policy/notrain.h"
 #include "policy/pii/pii.h"
 #include "providers/provider.h"
@@ -77,6 +78,18 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
                              pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
                              gw_body_info_t *info, const char **err_desc, size_t *err_offset);
+
+/**
+ * Request pass over a multipart/form-data body (OpenAI images/edits): text parts are scrubbed
+ * like JSON text fields (field "multipart.<name>"), file parts lose their image metadata, file
+ * names are replaced by neutral ones ("image.png": names can carry a person's name), and the
+ * `model` / `user` parts are captured. `content_type` is the request's Content-Type value.
+ * @return 0 (with *changed / `out` as for the JSON pass), -1 on a scan failure, or a negative
+ *         POL_MP_E_* with *err_desc for a malformed body (400).
+ */
+int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session,
+                               const char *content_type, size_t ct_len, const char *body, size_t len, pol_buf_t *out, int *changed,
+                               gw_body_info_t *info, const char **err_desc);
 
 /**
  * The no-training pass over a request body (already scrubbed; `body`, `len` bytes, may be

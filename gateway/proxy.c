@@ -97,6 +97,7 @@ struct st_gw_call_t {
     const prov_adapter_t *up;       /* provider the call goes to: auth, API prefix, config (== adapter on native routes) */
     const prov_adapter_t *usage_ad; /* adapter whose extractors read the response's usage */
     int unified;                    /* arrived on /v1/: OpenAI format, provider chosen by model */
+    int multipart;                  /* the request body is multipart/form-data (not JSON) */
     int sse;                        /* the response is text/event-stream */
     int json_resp;                  /* the response is application/json */
     int strip_usage_chunk;          /* aigw added stream_options.include_usage: drop the usage-only chunk */
@@ -232,7 +233,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->charged = -1;
     call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
-    call->unified = call->sse = call->json_resp = call->strip_usage_chunk = 0;
+    call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = 0;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
     memset(&call->usage, 0, sizeof(call->usage));
     if (call->pii != NULL)
@@ -1083,6 +1084,13 @@ static int valid_user_id(const char *s, size_t len)
     return 1;
 }
 
+static int is_multipart_content(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    return i >= 0 && req->headers.entries[i].value.len >= 19 &&
+           strncasecmp(req->headers.entries[i].value.base, "multipart/form-data", 19) == 0;
+}
+
 static int is_json_content(h2o_req_t *req)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
@@ -1094,7 +1102,7 @@ static int is_json_content(h2o_req_t *req)
 
 /* The privacy pass over a JSON body: validates it, captures user/model/stream, scrubs every
  * text field the adapter names. Answers the request itself on bad input or a `block` action. */
-static int scrub_json_body(gw_call_t *call, h2o_req_t *req)
+static int scrub_json_body(gw_call_t *call, h2o_req_t *req, int multipart)
 {
     gw_worker_t *w = call->worker;
     const gw_privacy_t *pv = w->server->privacy;
@@ -1105,11 +1113,22 @@ static int scrub_json_body(gw_call_t *call, h2o_req_t *req)
     const char *err_desc = "invalid JSON";
     size_t err_off = 0;
     int changed = 0;
-    int rc = gw_privacy_scrub_request(pv, &w->privacy, call->adapter, call->pii, req->entity.base, req->entity.len,
+    int rc;
+    if (multipart) {
+        ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+        h2o_iovec_t ct = req->headers.entries[ci].value;
+        rc = gw_privacy_scrub_multipart(pv, &w->privacy, call->pii, ct.base, ct.len, req->entity.base, req->entity.len,
+                                        &call->body_rewritten, &changed, &call->info, &err_desc);
+    } else {
+        rc = gw_privacy_scrub_request(pv, &w->privacy, call->adapter, call->pii, req->entity.base, req->entity.len,
                                       &call->body_rewritten, &changed, &call->info, &err_desc, &err_off);
+    }
     if (rc != 0) {
         char msg[256];
-        if (rc == POL_JSON_E_UTF8) {
+        if (multipart && rc != -1) {
+            snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
+            send_error(call, 400, "invalid_request_error", "invalid_multipart", NULL, msg);
+        } else if (rc == POL_JSON_E_UTF8) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
             send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
         } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
@@ -1381,8 +1400,9 @@ static int policy_pass(gw_call_t *call, int consent)
     const char *err_desc = NULL;
     int changed = 0;
     pol_buf_reset(&call->edit_body);
-    int rc = gw_privacy_notrain(call->worker->server->privacy, &call->worker->privacy, call->up, &in, call->body, call->body_len,
-                                &add_usage, want_usage ? 1 : 0, &call->notrain, &call->edit_body, &changed, &err_desc);
+    int rc = gw_privacy_notrain(call->worker->server->privacy, &call->worker->privacy, call->up, &in, call->body,
+                                call->multipart ? 0 : call->body_len, &add_usage, want_usage ? 1 : 0, &call->notrain,
+                                &call->edit_body, &changed, &err_desc);
     pol_buf_reset(&call->notrain_record);
     if (rc >= 0)
         pol_notrain_record(&call->notrain, &call->notrain_record);
@@ -1703,7 +1723,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     call->body = req->entity.base != NULL ? req->entity.base : "";
     call->body_len = req->entity.base != NULL ? req->entity.len : 0;
-    if (call->body_len > 0 && is_json_content(req) && scrub_json_body(call, req) != 0)
+    call->multipart = call->body_len > 0 && is_multipart_content(req);
+    if (call->body_len > 0 && (call->multipart || is_json_content(req)) && scrub_json_body(call, req, call->multipart) != 0)
         return 0;
     if (call->user.len == 0) {
         send_error(call, 400, "invalid_request_error", "missing_user", "user",
