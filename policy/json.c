@@ -13,7 +13,11 @@
  * and base+k being final. The set of live positions for each value is a bitset (up to 4 words); a
  * step over a key or index is two masked shifts plus literal compares, and `**` is an epsilon closure
  * over the positions whose segment is `**`. Subtrees with an empty set and no live edit are only
- * validated. String bodies are scanned 8 bytes at a time (SWAR) for quote, backslash, control and
+ * validated. An array's elements share one child set unless a live literal names an index, and
+ * object-key steps of one-word automata are memoized per walk (the messages of a chat request
+ * repeat the same keys). The path handed to the visitor is built only for selected strings and
+ * incrementally: the path buffer keeps its longest still-valid prefix of components. String
+ * bodies are scanned 16 (SSE2) or 8 (SWAR) bytes at a time for quote, backslash, control and
  * non-ASCII bytes; only the slow bytes go through the UTF-8 / escape validator.
  *
  * Edits are matched the same way against object keys (a bitmask of the edits whose path prefix matches
@@ -91,7 +95,18 @@ typedef struct st_walk_t {
     pol_buf_t *b_path, *b_str, *b_repl, *b_key, *b_inner;
     pol_json_scratch_t *sc;
     size_t ncomp;
+    /* b_path holds the path of comp[0 .. path_ok) (path_end[i] = its length after comp[i]); a new
+     * key or index at depth d cuts path_ok to d, so build_path() appends only what changed */
+    size_t path_ok;
+    /* object-key transitions seen in this walk, for automata of one word (<= 64 positions): the
+     * messages of a chat request repeat the same keys under the same rule set */
+    struct {
+        uint64_t from, to;
+        const char *key;
+        size_t klen;
+    } memo[16];
     comp_t comp[POL_JSON_MAX_DEPTH + 2];
+    size_t path_end[POL_JSON_MAX_DEPTH + 2];
 } walk_t;
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -150,14 +165,19 @@ static void step(const pol_json_paths_t *p, const set_t *s, const char *key, siz
             size_t b = i * 64 + (size_t)__builtin_ctzll(l);
             l &= l - 1;
             const pos_t *ps = &p->pos[b];
-            int hit =
-                key != NULL ? (ps->len == klen && memcmp(ps->lit, key, klen) == 0) : (ps->index >= 0 && (size_t)ps->index == idx);
+            int hit = key != NULL ? (ps->len == klen && ps->lit[0] == key[0] && memcmp(ps->lit, key, klen) == 0)
+                                  : (ps->index >= 0 && (size_t)ps->index == idx);
             if (hit)
                 set_bit(out, b + 1);
         }
     }
-    if (p->has_dstar)
-        closure(p, out);
+    if (p->has_dstar) {
+        uint64_t any = 0;
+        for (size_t i = 0; i < p->nw; i++)
+            any |= out->w[i] & p->dstar.w[i];
+        if (any)
+            closure(p, out);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -622,13 +642,32 @@ static int emit_upto(walk_t *w, size_t upto)
     return 0;
 }
 
+/* Sets the path component at depth w->ncomp (an object key, raw with quotes, or an array index when key == NULL). */
+static inline void set_comp(walk_t *w, const char *key, size_t len, int esc)
+{
+    comp_t *c = &w->comp[w->ncomp];
+    c->key = key;
+    c->len = len;
+    c->esc = esc;
+    if (w->path_ok > w->ncomp)
+        w->path_ok = w->ncomp;
+}
+
+/* Brings b_path up to date with comp[0 .. ncomp) ("messages[2].content", after the prefix of an
+ * embedded walk): only the components after the longest unchanged prefix are written. The path is
+ * built only for strings a rule selects, and siblings share all but their last component. */
 static int build_path(walk_t *w)
 {
     pol_buf_t *b = w->b_path;
-    pol_buf_reset(b);
-    if (pol_buf_append(b, w->prefix ? w->prefix : "", w->prefix_len) != 0)
-        return POL_JSON_E_NOMEM;
-    for (size_t i = 0; i < w->ncomp; i++) {
+    size_t i = w->path_ok;
+    if (i == 0) {
+        pol_buf_reset(b);
+        if (pol_buf_append(b, w->prefix ? w->prefix : "", w->prefix_len) != 0)
+            return POL_JSON_E_NOMEM;
+    } else {
+        b->len = w->path_end[i - 1];
+    }
+    for (; i < w->ncomp; i++) {
         const comp_t *c = &w->comp[i];
         if (c->key == NULL) {
             char tmp[24];
@@ -639,19 +678,27 @@ static int build_path(walk_t *w)
                 v /= 10;
             } while (v);
             tmp[sizeof(tmp) - 1 - n++] = '[';
-            if (pol_buf_append(b, tmp + sizeof(tmp) - n, n) != 0)
+            if (pol_buf_reserve(b, n) != 0)
                 return POL_JSON_E_NOMEM;
-            continue;
-        }
-        if (i > 0 && pol_buf_append(b, ".", 1) != 0)
-            return POL_JSON_E_NOMEM;
-        if (c->esc) {
-            if (decode_valid(c->key + 1, c->len - 2, b) != 0)
+            memcpy(b->base + b->len, tmp + sizeof(tmp) - n, n);
+            b->len += n;
+        } else {
+            /* ".key": decoding never makes a key longer than its raw body (c->len - 2) */
+            if (pol_buf_reserve(b, c->len) != 0)
                 return POL_JSON_E_NOMEM;
-        } else if (pol_buf_append(b, c->key + 1, c->len - 2) != 0) {
-            return POL_JSON_E_NOMEM;
+            if (i > 0)
+                b->base[b->len++] = '.';
+            if (c->esc) {
+                if (decode_valid(c->key + 1, c->len - 2, b) != 0)
+                    return POL_JSON_E_NOMEM;
+            } else {
+                memcpy(b->base + b->len, c->key + 1, c->len - 2);
+                b->len += c->len - 2;
+            }
         }
+        w->path_end[i] = b->len;
     }
+    w->path_ok = w->ncomp;
     if (pol_buf_reserve(b, 0) != 0)
         return POL_JSON_E_NOMEM;
     b->base[b->len] = '\0';
@@ -668,6 +715,8 @@ static inline void skip_ws(walk_t *w)
 {
     const char *s = w->in;
     size_t i = w->pos, n = w->len;
+    if (i < n && (unsigned char)s[i] > ' ') /* compact JSON: no whitespace */
+        return;
     while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
         i++;
     w->pos = i;
@@ -900,7 +949,26 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             klen = w->b_key->len;
         }
         if (active) {
-            step(p, S, k, klen, 0, &child);
+            if (p->nw == 1 && klen > 0) {
+                /* memo: same live set and same decoded key give the same transition */
+                unsigned h =
+                    ((unsigned)klen * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[klen - 1] + (unsigned)S->w[0]) & 15u;
+                if (w->memo[h].key != NULL && w->memo[h].from == S->w[0] && w->memo[h].klen == klen &&
+                    memcmp(w->memo[h].key, k, klen) == 0) {
+                    child.w[0] = w->memo[h].to;
+                } else {
+                    step(p, S, k, klen, 0, &child);
+                    /* the key must outlive the walk's use of the memo: input bytes do, b_key does not */
+                    if (k != w->b_key->base) {
+                        w->memo[h].from = S->w[0];
+                        w->memo[h].to = child.w[0];
+                        w->memo[h].key = k;
+                        w->memo[h].klen = klen;
+                    }
+                }
+            } else {
+                step(p, S, k, klen, 0, &child);
+            }
             if (!set_empty(&child, p->nw))
                 cs = &child;
         }
@@ -921,9 +989,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             act = w->ed[leaf].del ? DELETE : w->ed[leaf].only_if_absent ? KEEP : REPLACE;
         size_t vstart = w->pos;
         int type;
-        w->comp[w->ncomp].key = w->in + key_start;
-        w->comp[w->ncomp].len = key_end - key_start;
-        w->comp[w->ncomp].esc = esc;
+        set_comp(w, w->in + key_start, key_end - key_start, esc);
         w->ncomp++;
         if (act != KEEP)
             w->suppress++;
@@ -999,16 +1065,27 @@ static int walk_array(walk_t *w, const set_t *S)
         w->pos++;
         return 0;
     }
+    /* the child set depends on the index only through live literal positions that name an index
+     * ("messages.0.content"); without them it is computed once for the whole array */
+    int per_index = 0;
+    if (active)
+        for (size_t i = 0; i < p->nw; i++)
+            per_index |= (S->w[i] & p->lit.w[i]) != 0;
+    set_t child;
+    const set_t *cs = NULL;
+    if (active && !per_index) {
+        step(p, S, NULL, 0, (size_t)-1, &child);
+        if (!set_empty(&child, p->nw))
+            cs = &child;
+    }
     for (size_t idx = 0;; idx++) {
-        set_t child;
-        const set_t *cs = NULL;
-        if (active) {
+        if (per_index) {
+            cs = NULL;
             step(p, S, NULL, 0, idx, &child);
             if (!set_empty(&child, p->nw))
                 cs = &child;
         }
-        w->comp[w->ncomp].key = NULL;
-        w->comp[w->ncomp].len = idx;
+        set_comp(w, NULL, idx, 0);
         w->ncomp++;
         rc = walk_value(w, cs, 0, 0, &type);
         w->ncomp--;

@@ -54,7 +54,7 @@ int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double 
 enum {
     POL__DB_TEXT, /* the full-text vectorscan database: literal-anchored patterns, cheap to scan */
     POL__DB_WIN,  /* the window database: class-heavy patterns, scanned only inside prefilter windows */
-    POL__DB_C     /* not compiled: matched in C by the prefilter's capital-letter pass (same semantics) */
+    POL__DB_C     /* not compiled: matched in C by the prefilter (digit clusters, IPv4, IPv6, capital-led; same semantics) */
 };
 
 /** One vectorscan pattern of the built-in table. */
@@ -122,13 +122,18 @@ typedef struct st_pol__windows_t {
 } pol__windows_t;
 
 /**
- * One pass over the text that stops only at ASCII digits, ':' and ASCII capitals (16 bytes per
- * step with SSE2). Digits and ':' add windows (merged, sorted, disjoint) that contain every match
- * of the POL__DB_WIN patterns; capitals run the POL__DB_C patterns (honorific and greeting
+ * One pass over the text that stops only at ASCII digits, ':' and ASCII capitals (64 bytes per
+ * step with SSE2). Digit clusters run the digit-cluster and IPv4 recognizers and add windows
+ * (merged, sorted, disjoint) that contain every match of the POL__DB_WIN patterns; ':' runs the
+ * IPv6 recognizer; capitals run the capital-led POL__DB_C patterns (honorific and greeting
  * triggers, street suffixes) and, if `person` is set, the untriggered PERSON rule.
  * @return 0, -1 on allocation failure
  */
 int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person);
+
+/** Checks the keyword filter of the prefilter's fast path against its keyword tables (for the unit tests). @return 0, -1 if a
+ * keyword would be filtered out */
+int pol__prefilter_selftest(void);
 
 /** Applies context words around a candidate (Presidio-style: +0.35 for a supporting word nearby, lower for negative words). */
 void pol__apply_context(const char *text, size_t len, pol__cand_t *cand);

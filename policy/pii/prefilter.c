@@ -1,24 +1,32 @@
 /*
- * The PII prefilter: one pass over the text that decides where the class-heavy recognizers have
- * to look. Scanning every built-in pattern over the whole text cost about 3.4 ns per byte, almost
- * all of it in a handful of patterns built from character classes (digit clusters, IBAN, base58,
- * UK postcodes, IPv6) and in short case-sensitive literals (honorifics, greetings, street
- * suffixes). Those patterns are taken out of the full-text vectorscan database:
- *   - POL__DB_WIN patterns all contain an ASCII digit or ':' at a position this pass can
- *     recognise cheaply (the start of a digit cluster, a run start inside one, the end of one, a
- *     ':' between hex digits). For each such position the pass adds a window wide enough to hold
- *     every match of the patterns that can contain it (their maximum match lengths are small and
- *     fixed); the engine then scans only the merged windows with the window database. The
- *     window patterns have no anchors or \b, so a match inside a window is a match of the full
- *     text and vice versa: results are the same as scanning the whole text.
- *   - POL__DB_C patterns (street suffixes, honorific and greeting triggers) start with an ASCII
- *     capital after a non-word byte; they are matched here in C with the regex's semantics
- *     (vectorscan's ASCII \b and \s, one match end per start) and handed to the same
- *     recognizers.
- * The pass stops only at digits, ':' and capitals, found 16 bytes at a time with SSE2 (a
- * portable byte loop elsewhere); this is hand-rolled because it replaces vectorscan work and must
- * cost less than it (the whole pass runs at several GB/s on prose). The untriggered PERSON rule
- * (person.c) runs at the same capitals.
+ * The PII prefilter: one pass over the text that runs the class-heavy recognizers itself or
+ * decides where vectorscan has to look for them. Scanning every built-in pattern over the whole
+ * text cost about 3.4 ns per byte, almost all of it in a handful of patterns built from character
+ * classes (digit clusters, IBAN, base58, UK postcodes, IPv6) and in short case-sensitive literals
+ * (honorifics, greetings, street suffixes). Those patterns are taken out of the full-text
+ * vectorscan database:
+ *   - POL__DB_C patterns are matched here in C with the regex's semantics and their match ends
+ *     handed to the same recognizers: the digit-cluster, IPv4 and IPv6 patterns (their first
+ *     match end in a cluster, every IPv4 end, the IPv6 ends per ':' in order; these patterns
+ *     cost vectorscan ~8 ns per byte even inside small windows), and the capital-led ones
+ *     (street suffixes, honorific and greeting triggers, vectorscan's ASCII \b and \s, one match
+ *     end per start). test_pii_prefilter.c compares the candidates with a vectorscan scan of the
+ *     same regexes.
+ *   - POL__DB_WIN patterns (IBAN, base58, UK postcode, German/French street numbers, US state +
+ *     ZIP) all contain an ASCII digit at a position this pass recognises cheaply (the start of a
+ *     digit cluster, a run start inside one, the end of one). For each such position the pass
+ *     adds a window wide enough to hold every match of the patterns that can contain it (their
+ *     maximum match lengths are small and fixed); the engine then scans only the merged windows
+ *     with the window database. The window patterns have no anchors or \b, so a match inside a
+ *     window is a match of the full text and vice versa: results are the same as scanning the
+ *     whole text.
+ * The pass stops only at digits that start a run, ':' and capitals after a non-word byte, found
+ * 64 bytes at a time with SSE2 (a portable byte loop elsewhere); each kind of event has its own
+ * loop, and most events (short numbers, capitalized words that are no keyword and not followed
+ * by another capitalized word, ':' in JSON) are dismissed by fast paths that classify 16 bytes
+ * at the event with one load (see "Fast paths" below). This is hand-rolled because it replaces
+ * vectorscan work and must cost less than it. The untriggered PERSON rule (person.c) runs at the
+ * same capitals.
  */
 #include "policy/pii/pii_internal.h"
 
@@ -112,16 +120,89 @@ static size_t back(size_t p, size_t n)
     return p > n ? p - n : 0;
 }
 
+/*
+ * After a capital at cs - 1: bit 0 if a UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} can start
+ * there (its first letter after the digits is at cs + 2 .. cs + 4), bit 1 if an IBAN
+ * [A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4} can start at cs - 2.
+ */
+static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
+{
+    int r = 0;
+    for (size_t k = cs + 2; k <= cs + 4 && k < len; k++)
+        if (is_upper(U(t[k])))
+            r = 1;
+    if (cs > 1 && is_upper(U(t[cs - 2])) && cs + 1 < len && is_digit(U(t[cs + 1])))
+        r |= 2;
+    return r;
+}
+
+/* French street \d{1,4}(?:bis|ter)?,?\s(?:rue|avenue|...)\s where the digits end at q: the end of
+ * the window that holds it, or 0 if no street word follows */
+static size_t french_street_at(const char *t, size_t len, size_t q)
+{
+    if (q + 3 <= len &&
+        ((t[q] == 'b' && t[q + 1] == 'i' && t[q + 2] == 's') || (t[q] == 't' && t[q + 1] == 'e' && t[q + 2] == 'r')))
+        q += 3;
+    if (q < len && t[q] == ',')
+        q++;
+    unsigned char f = q + 3 < len && hs_space(U(t[q])) ? U(t[q + 1]) : 0;
+    /* first letters of the street words: r a b p c i q */
+    if (f >= 'a' && f <= 'z' &&
+        ((1u << ('r' - 'a') | 1u << ('a' - 'a') | 1u << ('b' - 'a') | 1u << ('p' - 'a') | 1u << ('c' - 'a') | 1u << ('i' - 'a') |
+          1u << ('q' - 'a')) >>
+             (f - 'a') &
+         1u)) {
+        static const char *const fr[] = {"rue",    "avenue",  "boulevard",       "bd",   "place",
+                                         "chemin", "impasse", "all\xc3\xa9\x65", "quai", NULL};
+        static const unsigned char frn[] = {3, 6, 9, 2, 5, 6, 7, 6, 4};
+        for (int k = 0; fr[k] != NULL; k++) {
+            size_t n = frn[k];
+            if (U(fr[k][0]) == f && q + 1 + n <= len && memcmp(t + q + 1, fr[k], n) == 0)
+                return q + 2 + n;
+        }
+    }
+    return 0;
+}
+
 /* ---- digits ---- */
 
 /*
- * A digit cluster starts at `cs` (the first digit after the previous cluster): digits with at
- * most two separators in a row, exactly what the digit pattern can span. Adds the windows of
- * every POL__DB_WIN pattern whose match can contain a digit of the cluster; *end receives the
- * position where the cluster scan stopped (the next event can only be there or later).
+ * Match ends of \d\.\d{1,3}\.\d{1,3}\.\d in the cluster [cs, ce), in increasing order, handed to
+ * the IPv4 recognizer. The pattern is deterministic: a match ending after the digit at j has
+ * t[j - 1] == '.', then two dot-terminated runs of 1-3 digits before it, then one digit.
  */
-static int on_digits(const char *t, size_t len, size_t cs, pol__windows_t *w, size_t *end)
+static int ipv4_ends(pol__scanctx_t *c, size_t cs, size_t ce)
 {
+    const char *t = c->text;
+    for (size_t j = cs + 6; j < ce; j++) {
+        if (!is_digit(U(t[j])) || t[j - 1] != '.')
+            continue;
+        size_t p = j - 1; /* at a '.' */
+        int ok = 1;
+        for (int run = 0; run < 2 && ok; run++) {
+            size_t r = 0;
+            while (p > r && r < 4 && is_digit(U(t[p - 1 - r])))
+                r++;
+            ok = r >= 1 && r <= 3 && p > r + 1 && t[p - 1 - r] == '.';
+            p -= r + 1;
+        }
+        if (ok && is_digit(U(t[p - 1])) && pol__recognize_rec(c, POL__REC_IPV4, 0, j + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * A digit cluster starts at `cs` (the first digit after the previous cluster): digits with at
+ * most two separators in a row, exactly what the digit pattern can span. Runs the C-matched
+ * digit-cluster and IPv4 patterns on it and adds the windows of every POL__DB_WIN pattern whose
+ * match can contain a digit of the cluster; *end receives the position where the cluster scan
+ * stopped (the next event can only be there or later).
+ */
+static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *end)
+{
+    const char *t = c->text;
+    size_t len = c->len;
     size_t e = cs, nd = 0, ndots = 0;
     int seps = 0;
     while (e < len) {
@@ -139,17 +220,27 @@ static int on_digits(const char *t, size_t len, size_t cs, pol__windows_t *w, si
     size_t ce = e;
     while (!is_digit(U(t[ce - 1])))
         ce--;
-    /* \d(?:[ \-./()]{0,2}\d){6} needs 7 digits; \d\.\d{1,3}\.\d{1,3}\.\d needs 4 digits and 3 dots;
-     * both stay inside the cluster */
-    if ((nd >= 7 || (nd >= 4 && ndots >= 3)) && win_add(w, len, cs, ce) != 0)
+    /* \d(?:[ \-./()]{0,2}\d){6}: its first match end in the cluster is after the 7th digit (no
+     * chain of 7 digits ends earlier); the recognizer parses the whole cluster from there and
+     * skips the later ends (skip_until), so that one end is the only one that matters */
+    if (nd >= 7) {
+        size_t p = cs;
+        for (size_t k = 0; k < 7; p++)
+            k += is_digit(U(t[p]));
+        if (pol__recognize_rec(c, POL__REC_DIGITS, 0, p) != 0)
+            return -1;
+    }
+    /* \d\.\d{1,3}\.\d{1,3}\.\d needs 4 digits and 3 dots, inside the cluster */
+    if (nd >= 4 && ndots >= 3 && ipv4_ends(c, cs, ce) != 0)
         return -1;
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0, p2 = cs > 1 ? U(t[cs - 2]) : 0;
     /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN [A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4}
      * (<= 9 bytes): their first digit follows a capital, so it starts a cluster */
     if (is_upper(p1)) {
-        if (win_add(w, len, cs - 1, cs + 6) != 0)
+        int pc = postcode_or_iban_at(t, len, cs);
+        if ((pc & 1) && win_add(w, len, cs - 1, cs + 6) != 0)
             return -1;
-        if (is_upper(p2) && cs + 1 < len && is_digit(U(t[cs + 1])) && win_add(w, len, cs - 2, cs + 7) != 0)
+        if ((pc & 2) && win_add(w, len, cs - 2, cs + 7) != 0)
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
@@ -172,40 +263,29 @@ static int on_digits(const char *t, size_t len, size_t cs, pol__windows_t *w, si
             return -1;
     }
     /* French street \d{1,4}(?:bis|ter)?,?\s(?:rue|avenue|...)\s: the digits end the cluster */
-    size_t q = ce;
-    if (q + 3 <= len &&
-        ((t[q] == 'b' && t[q + 1] == 'i' && t[q + 2] == 's') || (t[q] == 't' && t[q + 1] == 'e' && t[q + 2] == 'r')))
-        q += 3;
-    if (q < len && t[q] == ',')
-        q++;
-    unsigned char f = q + 3 < len && hs_space(U(t[q])) ? U(t[q + 1]) : 0;
-    if (f == 'r' || f == 'a' || f == 'b' || f == 'p' || f == 'c' || f == 'i' || f == 'q') {
-        static const char *const fr[] = {"rue",    "avenue",  "boulevard",       "bd",   "place",
-                                         "chemin", "impasse", "all\xc3\xa9\x65", "quai", NULL};
-        static const unsigned char frn[] = {3, 6, 9, 2, 5, 6, 7, 6, 4};
-        for (int k = 0; fr[k] != NULL; k++) {
-            size_t n = frn[k];
-            if (U(fr[k][0]) == f && q + 1 + n <= len && memcmp(t + q + 1, fr[k], n) == 0) {
-                if (win_add(w, len, back(ce, 4), q + 2 + n) != 0)
-                    return -1;
-                break;
-            }
-        }
-    }
+    size_t fe = french_street_at(t, len, ce);
+    if (fe != 0 && win_add(w, len, back(ce, 4), fe) != 0)
+        return -1;
     return 0;
 }
 
-/* ':' at i: [0-9A-Fa-f]:[0-9A-Fa-f]{0,4}: and ::[0-9A-Fa-f] */
-static int on_colon(const char *t, size_t len, size_t i, pol__windows_t *w)
+/*
+ * ':' at i: the two IPv6 patterns, C-matched. [0-9A-Fa-f]:[0-9A-Fa-f]{0,4}: whose first ':' is
+ * t[i] has one match end (after the next ':'), ::[0-9A-Fa-f] at i ends at i + 3; visiting the
+ * colons in order hands the ends to the IPv6 recognizer in increasing order, as vectorscan did.
+ */
+static int on_colon(pol__scanctx_t *c, size_t i)
 {
+    const char *t = c->text;
+    size_t len = c->len;
     if (i > 0 && is_hex(U(t[i - 1]))) {
         size_t j = i + 1;
         while (j < len && j - i <= 4 && is_hex(U(t[j])))
             j++;
-        if (j < len && t[j] == ':' && win_add(w, len, i - 1, j + 1) != 0)
+        if (j < len && t[j] == ':' && pol__recognize_rec(c, POL__REC_IPV6, 0, j + 1) != 0)
             return -1;
     }
-    if (i + 2 < len && t[i + 1] == ':' && is_hex(U(t[i + 2])) && win_add(w, len, i, i + 3) != 0)
+    if (i + 2 < len && t[i + 1] == ':' && is_hex(U(t[i + 2])) && pol__recognize_rec(c, POL__REC_IPV6, 0, i + 3) != 0)
         return -1;
     return 0;
 }
@@ -374,24 +454,26 @@ typedef struct st_pass_t {
     size_t person_next; /* see pol__person_at */
 } pass_t;
 
+/* A capital at i not preceded by a \w byte: the capital-led patterns and the untriggered PERSON rule. */
+static int on_capital_event(pass_t *ps, size_t i)
+{
+    if (on_capital(ps->c, i) != 0)
+        return -1;
+    if (ps->person && i >= ps->person_next && i + 3 < ps->c->len &&
+        pol__person_at(ps->c->text, ps->c->len, i, ps->c->cands, &ps->person_next) != 0)
+        return -1;
+    return 0;
+}
+
 /* One event at i: a digit that starts a run, ':' or a capital not preceded by a \w byte. */
 static int on_event(pass_t *ps, size_t i)
 {
-    const char *t = ps->c->text;
-    size_t len = ps->c->len;
-    unsigned char ch = U(t[i]);
-    if (i < ps->resume)
-        return 0;
+    unsigned char ch = U(ps->c->text[i]);
     if (is_digit(ch))
-        return on_digits(t, len, i, ps->w, &ps->resume);
-    ps->resume = i + 1;
+        return i < ps->resume ? 0 : on_digits(ps->c, i, ps->w, &ps->resume);
     if (ch == ':')
-        return on_colon(t, len, i, ps->w);
-    if (on_capital(ps->c, i) != 0)
-        return -1;
-    if (ps->person && i >= ps->person_next && i + 3 < len && pol__person_at(t, len, i, ps->c->cands, &ps->person_next) != 0)
-        return -1;
-    return 0;
+        return on_colon(ps->c, i);
+    return on_capital_event(ps, i);
 }
 
 static int scalar_event(const char *t, size_t i)
@@ -411,18 +493,149 @@ static __m128i in_range(__m128i x, char lo, int n)
     return _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo))), _mm_set1_epi8((char)(0x80 + n - 256)));
 }
 
-/* events among p[0..16): digit after a non-digit, ':', capital after a non-\w byte (p[-1] is readable) */
-static unsigned event_mask16(const char *p)
+static __m128i eq(__m128i x, char c)
+{
+    return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+}
+
+static __m128i is_letter16(__m128i v)
+{
+    return in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
+}
+
+/* events among p[0..16) (p[-1] is readable), by kind: digits after a non-digit, capitals after a
+ * non-\w byte, ':' */
+static void event_masks16(const char *p, unsigned *digits, unsigned *caps, unsigned *colons)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i pv = _mm_loadu_si128((const __m128i *)(const void *)(p - 1));
     __m128i d = in_range(v, '0', 10), pd = in_range(pv, '0', 10);
-    __m128i u = in_range(v, 'A', 26);
-    __m128i pw = _mm_or_si128(_mm_or_si128(pd, in_range(_mm_or_si128(pv, _mm_set1_epi8(0x20)), 'a', 26)),
-                              _mm_cmpeq_epi8(pv, _mm_set1_epi8('_')));
-    __m128i ev = _mm_or_si128(_mm_andnot_si128(pd, d), _mm_andnot_si128(pw, u));
-    ev = _mm_or_si128(ev, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-    return (unsigned)_mm_movemask_epi8(ev);
+    __m128i pw = _mm_or_si128(_mm_or_si128(pd, is_letter16(pv)), eq(pv, '_'));
+    *digits = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(pd, d));
+    *caps = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(pw, in_range(v, 'A', 26)));
+    *colons = (unsigned)_mm_movemask_epi8(eq(v, ':'));
+}
+#endif
+
+/* Keyword filter of capital_is_idle: per first capital letter, the word lengths (bit n = length n)
+ * and the second bytes (bit c & 31; none is a capital) of the POL__DB_C keywords and of the first words of the
+ * several-word greetings (kw_list(), kw_multi[]); pol__prefilter_selftest() checks it covers them. */
+static const struct {
+    unsigned short lens;
+    unsigned second;
+} kw_filter[26] = {
+    ['A' - 'A'] = {0x48, 0x400000},  ['B' - 'A'] = {0x290, 0x9000},   ['C' - 'A'] = {0x174, 0x149302},
+    ['D' - 'A'] = {0x34, 0x40020},   ['F' - 'A'] = {0x10, 0x40000},   ['H' - 'A'] = {0xbc, 0x808222},
+    ['I' - 'A'] = {0xa, 0x89},       ['J' - 'A'] = {0x4, 0x20},       ['L' - 'A'] = {0x74, 0x4202},
+    ['M' - 'A'] = {0x1c, 0x10c3000}, ['P' - 'A'] = {0xb4, 0x41802},   ['Q' - 'A'] = {0x80, 0x200000},
+    ['R' - 'A'] = {0x94, 0x8030},    ['S' - 'A'] = {0x25c, 0x168280}, ['T' - 'A'] = {0xd0, 0x120},
+    ['W' - 'A'] = {0x8, 0x2},
+};
+
+static inline int kw_maybe(const char *w, size_t wl)
+{
+    unsigned f = U(w[0]) - 'A';
+    return wl <= 9 && (kw_filter[f].lens >> wl & 1) && (kw_filter[f].second >> (U(w[1]) & 31) & 1) && !is_upper(U(w[1]));
+}
+
+int pol__prefilter_selftest(void)
+{
+    static const kw_t *const lists[] = {kw_a, kw_b, kw_c, kw_d, kw_f, kw_h, kw_l, kw_m, kw_p, kw_q, kw_r, kw_s, kw_t_, kw_w};
+    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+        for (const kw_t *l = lists[k]; l->w != NULL; l++)
+            if (kw_list(U(l->w[0])) != lists[k] || !kw_maybe(l->w, l->n))
+                return -1;
+    for (const kw_t *m = kw_multi; m->w != NULL; m++)
+        if (!kw_maybe(m->w, m->kind))
+            return -1;
+    return 0;
+}
+
+#if defined(__SSE2__)
+/*
+ * Fast paths. Most events in prose and logs lead to nothing: a short number ("2023", "12.5"), a
+ * capitalized word that is no trigger keyword and is not followed by another capitalized word,
+ * a ':' in JSON. The slow path (on_event) finds that out with byte loops whose exits the branch
+ * predictor cannot guess (about 15 ns per event). Here one 16-byte load at the event gives bit
+ * masks of the byte classes, so run lengths are a count of trailing zeros, and the decision
+ * "this event adds no window, no candidate and changes no state except `resume`" is one
+ * branch. Every test below is a necessary condition of some action of on_event; when one holds
+ * (or the masks do not reach far enough) the event takes the slow path, so results are the same
+ * by construction.
+ */
+
+/* Capital at i, i + 17 <= len: 1 if on_event would do nothing. on_capital acts only on a
+ * keyword (kw_maybe). The PERSON rule (pol__person_at) pushes only if the capitalized word at i
+ * is followed by " [A-Z]"; that word lies inside the run of name bytes [A-Za-z, >= 0x80, ' -]
+ * from i and ends where the run ends, so a run that does not end in " [A-Z]" cannot push. When
+ * it does not push, the `next` it sets skips no capital event (a capitalized word holds no
+ * other capital), so not calling it is equivalent. */
+static int capital_is_idle(const pass_t *ps, size_t i)
+{
+    const char *t = ps->c->text;
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+    __m128i letter = is_letter16(v);
+    unsigned wm = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, in_range(v, '0', 10)), eq(v, '_')));
+    unsigned wl = (unsigned)__builtin_ctz(~wm); /* vectorscan \w run at i, <= 16 */
+    if (kw_maybe(t + i, wl))
+        return 0;
+    if (!ps->person)
+        return 1;
+    __m128i name = _mm_or_si128(_mm_or_si128(letter, eq(v, '\'')), _mm_or_si128(eq(v, '-'), v)); /* v: bytes >= 0x80 */
+    unsigned e = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(name));
+    return e < 16 && !(t[i + e] == ' ' && is_upper(U(t[i + e + 1])));
+}
+
+static unsigned popcount16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+
+/* Digit that starts a run at cs, 2 <= cs, cs + 17 <= len: 1 if on_digits would add no window;
+ * then *end receives the end of the digit cluster (what on_digits stores in `resume`). */
+static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + cs));
+    __m128i dv = in_range(v, '0', 10), dots = eq(v, '.');
+    __m128i sv = _mm_or_si128(_mm_or_si128(eq(v, ' '), eq(v, '-')),
+                              _mm_or_si128(_mm_or_si128(dots, eq(v, '/')), _mm_or_si128(eq(v, '('), eq(v, ')'))));
+    unsigned dm = (unsigned)_mm_movemask_epi8(dv), sm = (unsigned)_mm_movemask_epi8(sv);
+    unsigned run = (unsigned)__builtin_ctz(~(dm | sm));
+    unsigned three = sm & (sm >> 1) & (sm >> 2); /* three separators in a row: the cluster ends at the third */
+    unsigned e = three != 0 && (unsigned)__builtin_ctz(three) + 2 < run ? (unsigned)__builtin_ctz(three) + 2 : run;
+    if (e >= 16)
+        return 0;
+    unsigned in = (1u << e) - 1;
+    if (e >= 7) { /* 7 digits, or 4 digits and 3 dots, need 7 bytes */
+        unsigned nd = popcount16(dm & in);
+        if (nd >= 7 || (nd >= 4 && popcount16((unsigned)_mm_movemask_epi8(dots) & in) >= 3))
+            return 0;
+    }
+    unsigned ce = 32u - (unsigned)__builtin_clz(dm & in); /* after the cluster's last digit */
+    unsigned char p1 = U(t[cs - 1]), p2 = U(t[cs - 2]);
+    if (is_upper(p1) && postcode_or_iban_at(t, len, cs))
+        return 0;
+    if (hs_space(p1) && (is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm'))
+        return 0; /* German street "weg 5", US ", IL 62704" */
+    /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
+    unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
+    if ((alm >> ce) == (~0u >> ce))
+        return 0;
+    /* French street: the digits are followed by "bis", "ter", ',' or a space and a street word */
+    unsigned char a = U(t[cs + ce]);
+    if ((a == 'b' || a == 't' || a == ',' || hs_space(a)) && french_street_at(t, len, cs + ce))
+        return 0;
+    *end = cs + e;
+    return 1;
+}
+
+/* ':' at i, 1 <= i, i + 2 < len: 1 if on_colon would find no match */
+static int colon_is_idle(const char *t, size_t i)
+{
+    return !is_hex(U(t[i - 1])) && t[i + 1] != ':';
 }
 #endif
 
@@ -436,18 +649,53 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
         return -1;
     i = 1;
 #if defined(__SSE2__)
-    for (; i + 16 <= len; i += 16) {
-        unsigned m = event_mask16(t + i);
-        while (m != 0) {
-            size_t p = i + (size_t)__builtin_ctz(m);
-            m &= m - 1;
-            if (p >= ps.resume && on_event(&ps, p) != 0)
+    /* 64 bytes per step (the last step on a copy padded with spaces, which hold no event); the
+     * three kinds of events touch disjoint state (digits: windows, `resume` and the digit/IPv4
+     * recognizers; ':': the IPv6 recognizer; capitals: the capital-led recognizers and
+     * `person_next`), so each kind is handled in its own loop, in text order */
+    for (; i < len; i += 64) {
+        uint64_t dm = 0, cm = 0, km = 0;
+        char pad[1 + 64];
+        const char *b = t + i;
+        if (len - i < 64) {
+            memset(pad, ' ', sizeof(pad));
+            memcpy(pad, t + i - 1, len - i + 1);
+            b = pad + 1;
+        }
+        for (int k = 0; k < 4; k++) {
+            unsigned d, cp, co;
+            event_masks16(b + 16 * k, &d, &cp, &co);
+            dm |= (uint64_t)d << (16 * k);
+            cm |= (uint64_t)cp << (16 * k);
+            km |= (uint64_t)co << (16 * k);
+        }
+        while (dm != 0) {
+            size_t p = i + (size_t)__builtin_ctzll(dm), end;
+            dm &= dm - 1;
+            if (p < ps.resume)
+                continue;
+            if (p >= 2 && p + 17 <= len && digits_are_idle(t, len, p, &end))
+                ps.resume = end;
+            else if (on_digits(c, p, w, &ps.resume) != 0)
+                return -1;
+            /* the digit runs inside the cluster are no events */
+            dm &= ps.resume - i >= 64 ? 0 : ~(((uint64_t)1 << (ps.resume - i)) - 1);
+        }
+        for (; km != 0; km &= km - 1) {
+            size_t p = i + (size_t)__builtin_ctzll(km);
+            if ((p + 2 >= len || !colon_is_idle(t, p)) && on_colon(c, p) != 0)
+                return -1;
+        }
+        for (; cm != 0; cm &= cm - 1) {
+            size_t p = i + (size_t)__builtin_ctzll(cm);
+            if ((p + 17 > len || !capital_is_idle(&ps, p)) && on_capital_event(&ps, p) != 0)
                 return -1;
         }
     }
-#endif
+#else
     for (; i < len; i++)
-        if (i >= ps.resume && scalar_event(t, i) && on_event(&ps, i) != 0)
+        if (scalar_event(t, i) && on_event(&ps, i) != 0)
             return -1;
+#endif
     return 0;
 }

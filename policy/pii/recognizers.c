@@ -39,10 +39,10 @@ int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double 
 /* clang-format off */
 static const pol__pattern_t patterns[] = {
     {"[A-Za-z0-9_%+\\-]@[A-Za-z0-9]", 0, POL__REC_EMAIL, 0, POL__DB_TEXT},
-    {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0, POL__DB_WIN},
-    {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0, POL__DB_WIN},
-    {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_WIN},
-    {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0, POL__DB_WIN},
+    {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0, POL__DB_C},
+    {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0, POL__DB_C},
+    {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_C},
+    {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0, POL__DB_C},
     {"[A-Z]{2}\\d{2}[ \\-]?[A-Z0-9]{4}", 0, POL__REC_IBAN, 0, POL__DB_WIN},
     {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0, POL__DB_WIN},
     {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0, POL__DB_TEXT},

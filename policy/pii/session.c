@@ -355,6 +355,35 @@ static int append_mask(pol_buf_t *out, int type, const char *v, size_t n)
     return 0;
 }
 
+/* "<" name [sep digits] ">": tokens and redaction markers without printf (it showed up in the
+ * scrub profile); n == 0 writes no number */
+static int append_marker(pol_buf_t *out, const char *name, char sep, unsigned n, const char *suffix, size_t suffix_len)
+{
+    size_t nl = strlen(name);
+    char num[12];
+    size_t k = sizeof(num);
+    if (n != 0) {
+        do
+            num[--k] = (char)('0' + n % 10);
+        while ((n /= 10) != 0);
+        num[--k] = sep;
+    }
+    if (pol_buf_reserve(out, nl + (sizeof(num) - k) + suffix_len + 2) != 0)
+        return -1;
+    char *d = out->base + out->len;
+    *d++ = '<';
+    memcpy(d, name, nl);
+    d += nl;
+    memcpy(d, num + k, sizeof(num) - k);
+    d += sizeof(num) - k;
+    memcpy(d, suffix, suffix_len);
+    d += suffix_len;
+    *d++ = '>';
+    *d = '\0'; /* as pol_buf_append does */
+    out->len = (size_t)(d - out->base);
+    return 0;
+}
+
 static int push_finding(pol_pii_session_t *ss, const pol_pii_finding_t *f)
 {
     if (ss->nfindings == ss->findings_cap) {
@@ -424,19 +453,20 @@ int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const cha
         switch (f.action) {
         case POL_PII_ACT_TOKENIZE: {
             const entry_t *ent = vault_get(ss, en->type, v, vl);
-            rc = ent == NULL ? -1 : pol_buf_appendf(out, "<%s_%u>", name, ent->n);
+            rc = ent == NULL ? -1 : append_marker(out, name, '_', ent->n, "", 0);
             break;
         }
         case POL_PII_ACT_REDACT:
-            rc = pol_buf_appendf(out, "<%s>", name);
+            rc = append_marker(out, name, 0, 0, "", 0);
             break;
         case POL_PII_ACT_MASK:
             rc = append_mask(out, en->type, v, vl);
             break;
         case POL_PII_ACT_HASH: {
-            char hex[13];
-            sodium_bin2hex(hex, sizeof(hex), f.value_hash, 6);
-            rc = pol_buf_appendf(out, "<%s:%s>", name, hex);
+            char hex[14];
+            hex[0] = ':';
+            sodium_bin2hex(hex + 1, sizeof(hex) - 1, f.value_hash, 6);
+            rc = append_marker(out, name, 0, 0, hex, 13);
             break;
         }
         case POL_PII_ACT_BLOCK:

@@ -11,6 +11,9 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 #include <sodium.h>
 
 int pol__luhn_ok(const char *s, size_t len)
@@ -298,15 +301,25 @@ int pol__jwt_ok(const char *s, size_t len)
 
 double pol__entropy(const char *s, size_t len)
 {
-    unsigned cnt[256] = {0};
+    /* counts per byte value; the sum runs over the byte values that occur in increasing order
+     * (a bitmap of them), the order of a loop over all 256 counts, so the result is the same
+     * double without clearing and walking 256 counts per call */
+    unsigned cnt[256];
+    uint64_t seen[4] = {0, 0, 0, 0};
     if (len == 0)
         return 0;
-    for (size_t i = 0; i < len; i++)
-        cnt[(unsigned char)s[i]]++;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!(seen[c >> 6] >> (c & 63) & 1)) {
+            seen[c >> 6] |= (uint64_t)1 << (c & 63);
+            cnt[c] = 0;
+        }
+        cnt[c]++;
+    }
     double h = 0;
-    for (int i = 0; i < 256; i++)
-        if (cnt[i]) {
-            double p = (double)cnt[i] / (double)len;
+    for (int k = 0; k < 4; k++)
+        for (uint64_t m = seen[k]; m != 0; m &= m - 1) {
+            double p = (double)cnt[k * 64 + __builtin_ctzll(m)] / (double)len;
             h -= p * log2(p);
         }
     return h;
@@ -314,8 +327,20 @@ double pol__entropy(const char *s, size_t len)
 
 size_t pol__cp_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
+    size_t n = 0, i = 0;
+#if defined(__SSE2__) && defined(__x86_64__)
+    /* 16 bytes per step: continuation bytes 0x80-0xBF are the signed bytes below -64; the
+     * compare gives 0xFF per such byte, psadbw sums them (255 each) into two 64-bit lanes */
+    const __m128i lim = _mm_set1_epi8((char)0xC0);
+    __m128i acc = _mm_setzero_si128();
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_cmplt_epi8(v, lim), _mm_setzero_si128()));
+    }
+    size_t cont = (size_t)_mm_cvtsi128_si64(acc) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
+    n = i - cont / 255;
+#endif
+    for (; i < len; i++)
         n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
 }

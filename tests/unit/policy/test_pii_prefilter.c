@@ -5,8 +5,11 @@
  * reference: the same patterns compiled with SOM_LEFTMOST and scanned over the whole text, on
  * hand-written texts (each window trigger, at the start, middle and end of the text) and on
  * 3000 pseudo-random texts built from digits, capitals, separators and the trigger words. Also
- * checks that windows come out sorted, disjoint and inside the text, and that the C-matched
- * triggers (honorific, greeting, street suffix) yield the same entities as before the split.
+ * checks that windows come out sorted, disjoint and inside the text, that the C-matched
+ * triggers (honorific, greeting, street suffix) yield the same entities as before the split, and
+ * that the C-matched digit-cluster, IPv4 and IPv6 patterns give the same candidates as their
+ * regexes scanned by vectorscan over the whole text (the prefilter's fast paths included: the
+ * texts are padded so that the 16-byte path and the scalar tail both see every event).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -153,11 +156,14 @@ static void test_windows_hand(void **state)
         memcpy(buf + 38 + n, " and so on and so on", 20);
         assert_int_equal(check_text(&r, buf, 58 + n), 0);
     }
-    /* windows exist where they must: a digit cluster of 7+ digits is one window */
-    assert_int_equal(check_text(&r, "call 5551234 now", 16), 0);
+    /* windows exist where they must: an IBAN start is one window */
+    assert_int_equal(check_text(&r, "pay DE89 3704 0044", 18), 0);
     assert_int_equal(r.w.n, 1);
-    assert_int_equal(r.w.v[0].s, 5);
-    assert_int_equal(r.w.v[0].e, 12);
+    assert_int_equal(r.w.v[0].s, 4);
+    assert_int_equal(r.w.v[0].e, 13);
+    /* digit clusters (phones, cards, dates, IPv4) and ':' (IPv6) are matched in C: no window */
+    assert_int_equal(check_text(&r, "call 5551234 now, at 10.0.0.1 or fe80::1", 40), 0);
+    assert_int_equal(r.w.n, 0);
     /* prose without digits or ':' has none */
     assert_int_equal(check_text(&r, "The Quick Brown Fox jumps over the lazy dog, Dear John.", 55), 0);
     assert_int_equal(r.w.n, 0);
@@ -286,12 +292,173 @@ static void test_c_patterns(void **state)
     pol_pii_engine_free(e);
 }
 
+/* ---- C-matched digit-cluster / IPv4 / IPv6 patterns against their regexes ---- */
+
+typedef struct {
+    hs_database_t *db;
+    hs_scratch_t *hs;
+    unsigned pat_of_id[64];
+    pol__scanctx_t ctx;
+    pol__cands_t cands, mine;
+    pol__windows_t w;
+    unsigned char enabled[POL_PII_NUM_BUILTIN];
+} cref_t;
+
+static int is_c_digit_rec(int rec)
+{
+    return rec == POL__REC_DIGITS || rec == POL__REC_IPV4 || rec == POL__REC_IPV6;
+}
+
+static void cref_init(cref_t *r)
+{
+    size_t np;
+    const pol__pattern_t *pats = pol__patterns(&np);
+    const char *ex[64];
+    unsigned fl[64], ids[64], n = 0;
+    hs_compile_error_t *cerr = NULL;
+    memset(r, 0, sizeof(*r));
+    for (size_t i = 0; i < np; i++)
+        if (pats[i].db == POL__DB_C && is_c_digit_rec(pats[i].rec)) {
+            ex[n] = pats[i].regex;
+            fl[n] = pats[i].flags;
+            ids[n] = n;
+            r->pat_of_id[n++] = (unsigned)i;
+        }
+    assert_int_equal(n, 4);
+    assert_int_equal(hs_compile_multi(ex, fl, ids, n, HS_MODE_BLOCK, NULL, &r->db, &cerr), HS_SUCCESS);
+    assert_int_equal(hs_alloc_scratch(r->db, &r->hs), HS_SUCCESS);
+    memset(r->enabled, 1, sizeof(r->enabled));
+}
+
+static void cref_free(cref_t *r)
+{
+    hs_free_scratch(r->hs);
+    hs_free_database(r->db);
+    free(r->cands.v);
+    free(r->mine.v);
+    free(r->w.v);
+}
+
+static int on_cref_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
+{
+    cref_t *r = ctx;
+    (void)from;
+    (void)flags;
+    return pol__recognize(&r->ctx, r->pat_of_id[id], (size_t)to) != 0;
+}
+
+static int cmp_cand(const void *pa, const void *pb)
+{
+    const pol__cand_t *a = pa, *b = pb;
+    if (a->type != b->type)
+        return a->type - b->type;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    if (a->score != b->score)
+        return a->score < b->score ? -1 : 1;
+    return a->ctx_done - b->ctx_done;
+}
+
+/* @return 1 if the prefilter's candidates of the digit/IP recognizers differ from the reference */
+static int cref_check(cref_t *r, const char *text, size_t len)
+{
+    /* the prefilter (its capital-led recognizers push PERSON and LOCATION only) */
+    memset(&r->ctx, 0, sizeof(r->ctx));
+    r->ctx.text = text;
+    r->ctx.len = len;
+    r->ctx.cands = &r->mine;
+    r->ctx.enabled = r->enabled;
+    r->mine.n = 0;
+    assert_int_equal(pol__prefilter(&r->ctx, &r->w, 1), 0);
+    size_t m = 0;
+    for (size_t i = 0; i < r->mine.n; i++)
+        if (r->mine.v[i].type != POL_PII_PERSON && r->mine.v[i].type != POL_PII_LOCATION)
+            r->mine.v[m++] = r->mine.v[i];
+    r->mine.n = m;
+    /* the reference: the four regexes over the whole text, every match end to the recognizer */
+    memset(&r->ctx, 0, sizeof(r->ctx));
+    r->ctx.text = text;
+    r->ctx.len = len;
+    r->ctx.cands = &r->cands;
+    r->ctx.enabled = r->enabled;
+    r->cands.n = 0;
+    if (len > 0)
+        assert_int_equal(hs_scan(r->db, text, (unsigned)len, 0, r->hs, on_cref_match, r), HS_SUCCESS);
+    qsort(r->mine.v, r->mine.n, sizeof(pol__cand_t), cmp_cand);
+    qsort(r->cands.v, r->cands.n, sizeof(pol__cand_t), cmp_cand);
+    int differ = r->mine.n != r->cands.n;
+    for (size_t i = 0; !differ && i < r->cands.n; i++)
+        differ = cmp_cand(&r->mine.v[i], &r->cands.v[i]) != 0;
+    if (differ)
+        print_error("C-matched digit/IP patterns: %zu candidates, reference %zu, in \"%.*s\"\n", r->mine.n, r->cands.n, (int)len,
+                    text);
+    return differ;
+}
+
+static void test_c_digit_patterns(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "+1 (415) 555-0132, 4111 1111 1111 1111, 078-05-1123",
+        "4012888888881881 4012-8888-8888-1881 and 943 476 5919",
+        "born 1985-03-04; 04/03/1985, 4.3.85 at 12:00:03.123Z",
+        "ip 192.168.1.1 and 10.0.0.255/24, v1.2.3.4 1.2.3.4.5 01.2.3.4 1..2.3.4",
+        "host 1.2.3.4, then 9.9.9.9. and 8.8.4.4",
+        "fe80::1ff:fe23:4567:890a and ::1 and 2001:db8::8a2e:370:7334 a:b: c::d 12345:6:",
+        "12 - - 3456789 12 -- 3456789 1 2 3 4 5 6 7 (0)20 7946 0958",
+        "order 1234567, invoice #7654321, $1,234,567.89, 20% of 1234567",
+    };
+    static const char *const atoms[] = {"0",  "1", "3", "7", "9", "12", "255", "2024", "4111", " ",
+                                        "  ", "-", ".", "/", "(", ")",  ":",   "::",   "a",    "f",
+                                        "F",  "x", "_", ",", "+", "#",  "%",   "\n",   "A",    "\xc3\xa9"};
+    const size_t na = sizeof(atoms) / sizeof(atoms[0]);
+    cref_t r;
+    cref_init(&r);
+    int failures = 0;
+    char buf[512];
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        size_t n = strlen(texts[k]);
+        failures += cref_check(&r, texts[k], n);
+        memset(buf, 'x', 37);
+        buf[37] = ' ';
+        memcpy(buf + 38, texts[k], n);
+        memcpy(buf + 38 + n, " and so on and so on", 20);
+        failures += cref_check(&r, buf, 58 + n);
+    }
+    unsigned long long rng = 0x2545F4914F6CDD1Dull;
+    for (int k = 0; k < 4000; k++) {
+        size_t n = 0, target;
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        target = (size_t)(rng % 400);
+        while (n < target) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            const char *a = atoms[rng % na];
+            size_t l = strlen(a);
+            if (n + l > sizeof(buf))
+                break;
+            memcpy(buf + n, a, l);
+            n += l;
+        }
+        failures += cref_check(&r, buf, n);
+    }
+    assert_int_equal(failures, 0);
+    cref_free(&r);
+}
+
+/* the fast path's keyword filter lets every keyword through */
+static void test_keyword_filter(void **state)
+{
+    (void)state;
+    assert_int_equal(pol__prefilter_selftest(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_windows_hand),
-        cmocka_unit_test(test_windows_random),
-        cmocka_unit_test(test_c_patterns),
+        cmocka_unit_test(test_windows_hand),     cmocka_unit_test(test_windows_random), cmocka_unit_test(test_c_patterns),
+        cmocka_unit_test(test_c_digit_patterns), cmocka_unit_test(test_keyword_filter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
