@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Mock OpenAI-compatible provider for aigw's integration tests.
+// Mock AI provider for aigw's integration tests: OpenAI by default, or with --provider NAME one of
+// gemini, anthropic, replicate, openrouter, deepseek, fireworks, fal (routes in native.mjs).
 //
-// It answers with the recorded wire format in ../shared/providers/fixtures/openai/ (read once at
-// start), records every request it receives (headers + body) to a JSONL file so tests can assert
-// exactly what left aigw, and injects faults on request headers (aigw forwards end-to-end headers):
+// It answers with the recorded wire format in ../shared/providers/fixtures/<provider>/ (read once at
+// start), checks the provider's own auth header against --api-key, records every request it receives
+// (headers + body) to a JSONL file so tests can assert exactly what left aigw, and injects faults on
+// request headers (aigw forwards end-to-end headers):
 //
-//   x-mock-status: N             answer N with an OpenAI-shaped error body (fixture for 400/401/429)
+//   x-mock-status: N             answer N with an error body in the provider's shape (fixtures where
+//                                the provider has one for N)
 //   x-mock-delay-ms: N           wait N ms before sending the response headers
 //   x-mock-chunk-delay-ms: N     wait N ms between SSE events
 //   x-mock-reset-after-bytes: N  destroy the connection (h1) / reset the stream (h2) after N body bytes
@@ -15,6 +18,10 @@
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
 //                                a UTF-8 sequence), one SSE event each
+//   x-mock-stream-error: 1       Anthropic / OpenRouter: the mid-stream error fixture instead
+//   x-mock-keepalive: 1          DeepSeek: blank lines before a JSON body (as DeepSeek does while queued)
+//   x-mock-fal-pending-polls: N  fal submit: the first N status polls answer 202 IN_QUEUE
+//   x-mock-replicate-status: S   Replicate create: answer with status S instead of succeeded/starting
 //
 // Without --tls-cert it is a plain HTTP/1.1 server (aigw must not use h2c prior knowledge upstream);
 // with --tls-cert/--tls-key it serves HTTP/2 over TLS with ALPN (HTTP/1.1 allowed too).
@@ -28,11 +35,13 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUTH, PROVIDERS, loadNativeFixtures, nativeError, nativeOpenRoute, nativeRoute } from './native.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { port: 0, host: '127.0.0.1', log: null, tlsCert: null, tlsKey: null, apiKey: 'sk-upstream-test' };
+  const opts = { port: 0, host: '127.0.0.1', log: null, tlsCert: null, tlsKey: null, apiKey: 'sk-upstream-test',
+    provider: 'openai' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -45,14 +54,17 @@ function parseArgs(argv) {
     else if (a === '--tls-cert') opts.tlsCert = next();
     else if (a === '--tls-key') opts.tlsKey = next();
     else if (a === '--api-key') opts.apiKey = next();
+    else if (a === '--provider') opts.provider = next();
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'usage: server.mjs [--port N] [--host H] [--log FILE.jsonl] [--api-key KEY] [--tls-cert C --tls-key K]\n');
+        'usage: server.mjs [--provider openai|gemini|anthropic|replicate|openrouter|deepseek|fireworks|fal] ' +
+        '[--port N] [--host H] [--log FILE.jsonl] [--api-key KEY] [--tls-cert C --tls-key K]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('bad --port');
   if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  if (!PROVIDERS.includes(opts.provider)) throw new Error(`unknown --provider ${opts.provider} (${PROVIDERS.join(', ')})`);
   return opts;
 }
 
@@ -63,26 +75,42 @@ function sharedDir() {
   return process.env.AIGW_SHARED_DIR || path.resolve(HERE, '../../../shared');
 }
 
-/** Splits an SSE file into events: {raw, event, data} where data is the joined data: lines. */
+/**
+ * Splits an SSE file into events {event, data, id, comments}: data is the joined data: lines (null for
+ * a block of comment lines only, e.g. ": OPENROUTER PROCESSING"), comments the text of ':' lines.
+ */
 function parseSse(text) {
   const out = [];
   for (const block of text.replace(/\r\n/g, '\n').split(/\n\n+/)) {
     if (!block.trim()) continue;
     let event = null;
+    let id;
     const data = [];
+    const comments = [];
     for (const line of block.split('\n')) {
       if (line.startsWith('event:')) event = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      else if (line.startsWith('id:')) id = line.slice(3).trim();
+      else if (line.startsWith(':')) comments.push(line.slice(1).replace(/^ /, ''));
     }
-    out.push({ event, data: data.join('\n') });
+    const ev = { event, data: data.length ? data.join('\n') : null };
+    if (id !== undefined) ev.id = id;
+    if (comments.length) ev.comments = comments;
+    out.push(ev);
   }
   return out;
 }
 
+function fixtureReaders(provider) {
+  const dir = path.join(sharedDir(), 'providers', 'fixtures', provider);
+  return {
+    json: (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')),
+    sse: (f) => parseSse(fs.readFileSync(path.join(dir, f), 'utf8')),
+  };
+}
+
 function loadFixtures() {
-  const dir = path.join(sharedDir(), 'providers', 'fixtures', 'openai');
-  const json = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
-  const sse = (f) => parseSse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  const { json, sse } = fixtureReaders('openai');
   return {
     chat: json('chat_completions.response.json'),
     chatStream: sse('chat_completions.stream.sse'),
@@ -242,23 +270,33 @@ class Out {
   }
 }
 
-function sendJson(out, status, obj) {
-  const body = JSON.stringify(obj);
-  out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+/** JSON answer; `headers` may override content-type (e.g. application/problem+json). `prefix` goes before the JSON. */
+function sendJson(out, status, obj, headers = {}, prefix = '') {
+  const body = prefix + JSON.stringify(obj);
+  out.head(status, { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) });
   out.end(body);
 }
 
-function sseText(ev) {
-  const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
-  return (ev.event ? `event: ${ev.event}\n` : '') + `data: ${data}\n\n`;
+/** One SSE event as text: comment lines, id, event, one data: line per line of data; LF or CRLF. */
+function sseText(ev, crlf = false) {
+  const eol = crlf ? '\r\n' : '\n';
+  let s = '';
+  for (const c of ev.comments || []) s += `: ${c}${eol}`;
+  if (ev.id !== undefined) s += `id: ${ev.id}${eol}`;
+  if (ev.event) s += `event: ${ev.event}${eol}`;
+  if (ev.data !== null && ev.data !== undefined) {
+    const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
+    for (const line of data.split('\n')) s += `data: ${line}${eol}`;
+  }
+  return s + eol;
 }
 
-async function sendSse(out, req, events) {
+async function sendSse(out, req, events, { crlf = false } = {}) {
   const chunkDelay = intHeader(req, 'x-mock-chunk-delay-ms') || 0;
   out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   for (let i = 0; i < events.length; i++) {
     if (i > 0 && chunkDelay > 0) await sleep(chunkDelay);
-    if (!(await out.write(sseText(events[i])))) return;
+    if (!(await out.write(sseText(events[i], crlf)))) return;
   }
   out.end();
 }
@@ -328,23 +366,33 @@ const clone = (o) => JSON.parse(JSON.stringify(o));
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-function chatStreamEvents(req, body) {
-  const includeUsage = !!(body.stream_options && body.stream_options.include_usage === true);
+/**
+ * Events of a chat completions stream from the fixture `stream`. usageMode 'include_usage': the
+ * usage chunk (choices: []) only when the request asked with stream_options.include_usage (OpenAI,
+ * DeepSeek); 'always': as recorded (OpenRouter always sends it, Fireworks puts it on the finish chunk).
+ * Comment blocks (": keep-alive") stay in front.
+ */
+function chatStreamEvents(req, body, stream = FX.chatStream, usageMode = 'include_usage') {
+  const includeUsage = usageMode === 'always' || !!(body.stream_options && body.stream_options.include_usage === true);
   const truncate = req.headers['x-mock-truncate'] === '1';
-  const isUsage = (e) => e.data !== '[DONE]' && Array.isArray(JSON.parse(e.data).choices) &&
+  const isData = (e) => e.data !== null && e.data !== '[DONE]';
+  const isUsage = (e) => isData(e) && Array.isArray(JSON.parse(e.data).choices) &&
     JSON.parse(e.data).choices.length === 0;
-  const isFinish = (e) => e.data !== '[DONE]' && !isUsage(e) &&
+  const isFinish = (e) => isData(e) && !isUsage(e) &&
     JSON.parse(e.data).choices.some((c) => c.finish_reason !== null && c.finish_reason !== undefined);
-  let events = FX.chatStream;
+  let events = stream;
   if (req.headers['x-mock-echo'] === '1') {
     const text = lastUserTextChat(body);
-    const first = events[0];
-    const tmpl = JSON.parse(events[1].data);
-    const gen = [first];
+    const dataEvents = events.filter((e) => e.data !== null);
+    const first = dataEvents[0];
+    const tmpl = JSON.parse(dataEvents[1].data);
+    const gen = events.filter((e) => e.data === null).concat([first]);
     for (const p of pieces(text, intHeader(req, 'x-mock-piece') || 3)) {
       const c = clone(tmpl);
       c.choices[0].delta = { content: p };
-      c.obfuscation = '';
+      c.choices[0].finish_reason = null;
+      delete c.usage;
+      if ('obfuscation' in tmpl || stream === FX.chatStream) c.obfuscation = '';
       gen.push({ event: null, data: JSON.stringify(c) });
     }
     events = gen.concat(events.filter((e) => isFinish(e) || isUsage(e) || e.data === '[DONE]'));
@@ -352,6 +400,21 @@ function chatStreamEvents(req, body) {
   if (!includeUsage) events = events.filter((e) => !isUsage(e));
   if (truncate) events = events.filter((e) => e.data !== '[DONE]' && !isFinish(e) && !isUsage(e));
   return events;
+}
+
+/**
+ * OpenAI-format chat completions for OpenAI-compatible providers (OpenRouter, DeepSeek,
+ * Fireworks, Gemini's /v1beta/openai/): `set` = {chat, chatStream} fixtures of that provider.
+ * Returns null for paths other than /v1/chat/completions and /v1/embeddings.
+ */
+function openaiCompat(req, out, urlPath, body, set, usageMode, prefix = '') {
+  if (urlPath === '/v1/embeddings' && req.method === 'POST') return sendJson(out, 200, embeddingsResponse(body));
+  if (urlPath !== '/v1/chat/completions' || req.method !== 'POST') return null;
+  if (body.stream === true) return sendSse(out, req, chatStreamEvents(req, body, set.chatStream, usageMode));
+  const r = clone(set.chat);
+  if (typeof body.model === 'string') r.model = body.model;
+  if (req.headers['x-mock-echo'] === '1') r.choices[0].message.content = lastUserTextChat(body);
+  return sendJson(out, 200, r, {}, prefix);
 }
 
 function responsesStreamEvents(req, body) {
@@ -413,14 +476,35 @@ const MODELS = {
 };
 
 function notFound(out, method, urlPath) {
+  if (OPTS.provider !== 'openai') {
+    const e = nativeError(OPTS.provider, NFX, 404);
+    if (OPTS.provider === 'gemini' || OPTS.provider === 'openrouter') {
+      e.body = OPTS.provider === 'gemini'
+        ? { error: { code: 404, message: `Method not found: ${method} ${urlPath}`, status: 'NOT_FOUND' } }
+        : { error: { code: 404, message: `Not found: ${method} ${urlPath}` } };
+    }
+    return sendJson(out, 404, e.body, e.contentType ? { 'content-type': e.contentType } : {});
+  }
   sendJson(out, 404, { error: { message: `Invalid URL (${method} ${urlPath})`, type: 'invalid_request_error',
     param: null, code: null } });
 }
 
-async function route(req, out, urlPath, rawBody) {
+/** Base URL of this mock (for URLs it hands out, e.g. Replicate's urls.stream). */
+function selfUrl() {
+  return `${OPTS.tlsCert ? 'https' : 'http'}://${OPTS.host}:${server.address().port}`;
+}
+
+/** Helpers for native.mjs. */
+const H = {
+  sendJson, sendSse, pieces, clone, intHeader, fixtureReaders, openaiCompat, selfUrl,
+  openaiChatFixtures: () => ({ chat: FX.chat, chatStream: FX.chatStream }),
+};
+const NFX = OPTS.provider === 'openai' ? {} : loadNativeFixtures(OPTS.provider, H);
+
+async function route(req, out, urlPath, rawBody, query) {
   const method = req.method;
   let body = {};
-  if (method === 'POST') {
+  if (method === 'POST' || method === 'PUT') {
     try {
       body = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : {};
     } catch {
@@ -432,6 +516,11 @@ async function route(req, out, urlPath, rawBody) {
   }
   const echo = req.headers['x-mock-echo'] === '1';
 
+  if (OPTS.provider !== 'openai') {
+    const done = await nativeRoute(OPTS.provider, req, out, urlPath, body, query, NFX, H);
+    if (done === null) return notFound(out, method, urlPath);
+    return done;
+  }
   if (method === 'POST' && urlPath === '/v1/chat/completions') {
     if (body.stream === true) return sendSse(out, req, chatStreamEvents(req, body));
     const r = clone(FX.chat);
@@ -489,10 +578,27 @@ async function handle(req, res) {
   if (delay) await sleep(delay);
   if (out.gone) return;
 
-  if (req.headers.authorization !== `Bearer ${OPTS.apiKey}`) return sendJson(out, 401, FX.err401);
+  if (OPTS.provider !== 'openai') {
+    const open = nativeOpenRoute(OPTS.provider, req, out, urlPath, NFX, H);
+    if (open !== null) return open;
+  }
+
+  const [authHeader, expected] = AUTH[OPTS.provider];
+  // Gemini also takes the key as ?key=; the SDKs send the header.
+  const geminiQueryKey = OPTS.provider === 'gemini' && new URLSearchParams(query).get('key') === OPTS.apiKey;
+  if (req.headers[authHeader] !== expected(OPTS.apiKey) && !geminiQueryKey) {
+    if (OPTS.provider === 'openai') return sendJson(out, 401, FX.err401);
+    const e = nativeError(OPTS.provider, NFX, 401, 'auth');
+    return sendJson(out, e.status, e.body, e.contentType ? { 'content-type': e.contentType } : {});
+  }
 
   const status = intHeader(req, 'x-mock-status');
   if (status !== null && status >= 200 && status !== 200) {
+    if (OPTS.provider !== 'openai') {
+      const e = nativeError(OPTS.provider, NFX, status);
+      const hdrs = { ...(e.headers || {}), ...(e.contentType ? { 'content-type': e.contentType } : {}) };
+      return sendJson(out, e.status, e.body, hdrs);
+    }
     const hdrs = status === 429 ? { 'retry-after': '1' } : {};
     const bodyText = JSON.stringify(serverError(status));
     out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText), ...hdrs });
@@ -502,7 +608,7 @@ async function handle(req, res) {
   const large = intHeader(req, 'x-mock-large-bytes');
   if (large !== null) return sendLarge(out, large);
 
-  return route(req, out, urlPath, rawBody);
+  return route(req, out, urlPath, rawBody, query);
 }
 
 function onRequest(req, res) {
