@@ -624,9 +624,14 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
     if ((alm >> ce) == (~0u >> ce))
         return 0;
-    /* French street: the digits are followed by "bis", "ter", ',' or a space and a street word */
-    unsigned char a = U(t[cs + ce]);
-    if ((a == 'b' || a == 't' || a == ',' || hs_space(a)) && french_street_at(t, len, cs + ce))
+    /* French street: the digits are followed by "bis", "ter", ',' or a space and the first letter
+     * of a street word (computed without branches: the answer is almost always no) */
+    unsigned a = U(t[cs + ce]), b1 = U(t[cs + ce + 1]) - 'a';
+    int fr_first = b1 < 26 && ((1u << ('r' - 'a') | 1u << ('a' - 'a') | 1u << ('b' - 'a') | 1u << ('p' - 'a') | 1u << ('c' - 'a') |
+                                1u << ('i' - 'a') | 1u << ('q' - 'a')) >>
+                                   b1 &
+                               1u);
+    if (((a == 'b') | (a == 't') | (a == ',') | (hs_space((unsigned char)a) & fr_first)) && french_street_at(t, len, cs + ce))
         return 0;
     *end = cs + e;
     return 1;
