@@ -10,17 +10,18 @@ import { createFalClient } from '@fal-ai/client';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import Replicate from 'replicate';
-import { ADMIN_TOKENS, CLIENT_KEY, USER, adminRequest, storeSetup } from './lib/harness.mjs';
+import { ADMIN_TOKENS, CLIENT_KEY, USER, adminRequest, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
 import { GAPS, startProviders } from './lib/providers.mjs';
 
 let env;
 let gw;
 let mocks;
+let store;
 const CONSENTING = 'user-consenting-42';
 
 before(async () => {
   delete process.env.FAL_KEY;
-  const store = storeSetup('provpolicy-store');
+  store = storeSetup('provpolicy-store');
   env = await startProviders({ name: 'provpolicy', providerConf: { gemini: { tier: 'free' } }, config: store.config });
   ({ gw, mocks } = env);
   // Consent is given before this user's first call (the per-worker consent cache keeps answers for 30 s).
@@ -166,5 +167,23 @@ describe('OpenRouter', () => {
       return true;
     });
     assert.equal((await mocks.openrouter.requests()).length, 1, 'one upstream attempt');
+  });
+});
+
+describe('decisions are recorded with the call', () => {
+  test('every refusal above is a 403 row with refused:<reason>; consented calls say consent:<reason>', async () => {
+    const want = ['refused:gemini_unpaid_tier', 'refused:gemini_storage_route', 'refused:deepseek_first_party',
+      'refused:replicate_file_upload', 'refused:anthropic_storage_route', 'consent:gemini_unpaid_tier',
+      'consent:deepseek_first_party'];
+    const rows = await waitFor(() => {
+      const r = sqlite(store.db, 'select user_id, provider, status, notrain_decision from calls');
+      return want.every((w) => r.some((x) => (x.notrain_decision || '').startsWith(w))) ? r : null;
+    }, { timeoutMs: 5000, msg: `call rows with ${want.join(', ')}` });
+    for (const r of rows.filter((x) => (x.notrain_decision || '').startsWith('refused:'))) {
+      assert.equal(r.status, 403, JSON.stringify(r));
+    }
+    for (const r of rows.filter((x) => (x.notrain_decision || '').startsWith('consent:'))) {
+      assert.equal(r.user_id, CONSENTING, JSON.stringify(r));
+    }
   });
 });
