@@ -377,3 +377,4 @@ export AIGW_BENCH_BUILD_ARG=${1:-build} AIGW_BENCH_LOAD_BEFORE=$LOAD_BEFORE
 DOC="$ROOT/docs/BENCHMARKS.md"
 [ "${AIGW_BENCH_NO_DOC:-0}" = 1 ] && DOC=-
 python3 "$ROOT/bench/report.py" "$RESULTS" "$NOTES" "$DOC"
+bash "$ROOT/bench/bench_meter_load.sh" "$BUILD" # metering off vs on: "## Metering overhead" (bench/bench_meter_load.sh)

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Metering overhead under load (issue 6): aigw's CPU per request with metering off and on, in the
+# same run, same config otherwise. A report, not a test: nothing here asserts a time.
+#
+# Both configs have the SQLite store (master key, call log with bodies); "on" adds only
+#   "credits": {"default_grant": 10^15}
+# (shipped price of openai/gpt-4o-mini; one user, so every call reserves and settles on one
+# balance row). Metering then costs, per request: the price lookup, the estimate and the
+# rate-limit-free admission on the event loop, plus two committed SQLite transactions (reserve
+# before forwarding, settle after) on libuv's thread pool. Those run on other threads but are CPU
+# of the process, so the figure that matters is the whole process's CPU per request
+# (utime+stime of all threads from /proc/PID/stat); the event-loop thread's own share is reported
+# beside it (/proc/PID/task/TID/stat of the worker thread "aigw-w0").
+#
+# Placement as bench/run.sh and bench/profile.sh: the bench mock upstream (bench/mock_upstream.c)
+# and wrk on core 0, aigw (1 worker) on core 1, wrk -t1 -c64 HTTP/1.1 with bench/chat_body.json.
+# Runs alternate off/on ROUNDS times (noise from other jobs hits both alike); the section gives
+# every run and the median per mode.
+#
+# Usage: bash bench/bench_meter_load.sh BUILD_DIR      (bench/run.sh calls it at its end)
+# Env:   AIGW_BENCH_METER_SECS    seconds per measured run (default 5)
+#        AIGW_BENCH_METER_ROUNDS  off/on pairs (default 3)
+#        AIGW_BENCH_NO_DOC=1      print the section instead of writing docs/BENCHMARKS.md
+#        AIGW_BENCH_KEEP=1        keep the temp dir
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${1:-build}
+case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
+SECS=${AIGW_BENCH_METER_SECS:-5}
+ROUNDS=${AIGW_BENCH_METER_ROUNDS:-3}
+FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/../shared/providers/fixtures/openai}
+BODY="$ROOT/bench/chat_body.json"
+CLK_TCK=$(getconf CLK_TCK)
+TMP=$(mktemp -d /tmp/aigw-bench-meter.XXXXXX)
+declare -a PIDS=()
+
+log() { printf '[bench-meter] %s\n' "$*" >&2; }
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  if [ "${AIGW_BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# utime+stime (clock ticks) of a whole process, or of one of its threads (PID TID).
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/${2:+task/$2/}stat" 2>/dev/null || echo 0; }
+# TID of the first thread named NAME (the worker's event loop; libuv's pool threads it starts
+# later inherit the name, so take the lowest TID).
+tid_named() {
+  local t
+  for t in $(ls "/proc/$1/task" | sort -n); do
+    [ "$(cat "/proc/$1/task/$t/comm" 2>/dev/null)" = "$2" ] && { echo "$t"; return 0; }
+  done
+  return 1
+}
+free_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+if ! cmake --build "$BUILD" --target mock_upstream aigw >"$TMP/build.log" 2>&1; then
+  if [ ! -x "$BUILD/aigw" ] || [ ! -x "$BUILD/mock_upstream" ]; then
+    tail -20 "$TMP/build.log" >&2
+    log "cannot build aigw / mock_upstream; skipped"
+    exit 1
+  fi
+  log "warning: the build failed; measuring the binaries already in $BUILD"
+fi
+for tool in wrk taskset; do
+  command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
+done
+
+taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
+PIDS+=($!)
+for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
+MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
+[ -n "$MOCK_PORT" ] || { cat "$TMP/mock.err" >&2; log "mock upstream did not start"; exit 1; }
+
+"$BUILD/aigw" keygen "$TMP/master.key" >/dev/null || { log "aigw keygen failed"; exit 1; }
+
+# write_config MODE PORT DIR
+write_config() {
+  local mode=$1 port=$2 dir=$3 credits=""
+  [ "$mode" = on ] && credits=',
+ "credits":{"default_grant":1000000000000000}'
+  cat >"$dir/aigw.json" <<EOF
+{"listen":[{"host":"127.0.0.1","port":$port}],"workers":1,
+ "clients":[{"name":"bench","key":"bench-client-key"}],
+ "providers":{"openai":{"base_url":"http://127.0.0.1:$MOCK_PORT","api_key":"sk-bench"}},
+ "upstream":{"max_connections":256},
+ "access_log":{"path":"/dev/null"},
+ "master_key_file":"$TMP/master.key",
+ "store":{"driver":"sqlite","path":"$dir/aigw.db"}$credits}
+EOF
+}
+
+RESULTS="$TMP/results.tsv" # mode run requests secs proc_ticks loop_ticks non2xx p50 p99
+: >"$RESULTS"
+export AIGW_BENCH_BODY="$BODY" AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
+run_one() {
+  local mode=$1 n=$2 dir="$TMP/$1-$2" port
+  mkdir -p "$dir"
+  port=$(free_port)
+  write_config "$mode" "$port" "$dir"
+  taskset -c 1 "$BUILD/aigw" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1 &
+  local ap=$!
+  PIDS+=("$ap")
+  local up=0
+  for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200 ] && { up=1; break; }
+    sleep 0.1
+  done
+  local url="http://127.0.0.1:$port/v1/chat/completions"
+  local code hdr
+  code=$(curl -s -D "$dir/sanity.h" -o "$dir/sanity.json" -w '%{http_code}' -X POST -H 'content-type: application/json' \
+    -H 'Authorization: Bearer bench-client-key' -H 'X-AIGW-User: bench-user' --data-binary "@$BODY" "$url")
+  hdr=$(grep -ci '^x-aigw-credits-charged' "$dir/sanity.h")
+  if [ $up = 0 ] || [ "$code" != 200 ] || { [ "$mode" = on ] && [ "$hdr" = 0 ]; } || { [ "$mode" = off ] && [ "$hdr" != 0 ]; }; then
+    log "$mode run $n: sanity failed (healthz $up, HTTP $code, credits header $hdr): $(tail -2 "$dir/aigw.log" | tr '\n' ' ')"
+    kill "$ap" 2>/dev/null
+    wait "$ap" 2>/dev/null
+    return 1
+  fi
+  local loop
+  loop=$(tid_named "$ap" aigw-w0)
+  taskset -c 0 wrk -t1 -c64 -d1s -s "$ROOT/bench/chat.lua" "$url" >/dev/null 2>&1
+  local p0 l0 p1 l1
+  p0=$(ticks "$ap") l0=$(ticks "$ap" "$loop")
+  taskset -c 0 wrk -t1 -c64 -d"${SECS}s" --timeout 5s -s "$ROOT/bench/chat.lua" "$url" >"$dir/wrk.txt" 2>&1
+  p1=$(ticks "$ap") l1=$(ticks "$ap" "$loop")
+  local line v=() kv
+  line=$(grep '^RESULT ' "$dir/wrk.txt" | tail -1)
+  for kv in ${line#RESULT }; do v+=("${kv#*=}"); done
+  if [ ${#v[@]} -lt 6 ]; then
+    log "$mode run $n: wrk produced no result"
+  else
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "${v[0]}" "${v[1]}" "$((p1 - p0))" "$((l1 - l0))" \
+      "$((v[4] + v[5]))" "${v[2]}" "${v[3]}" >>"$RESULTS"
+    log "$mode run $n: ${v[0]} requests, process $((p1 - p0)) ticks, loop $((l1 - l0)) ticks, errors $((v[4] + v[5]))"
+  fi
+  if [ "$mode" = on ]; then
+    # the ledger must balance after the load (checked once the settlements are done)
+    kill -TERM "$ap"
+    wait "$ap" 2>/dev/null
+    local chk
+    chk=$(sqlite3 "$dir/aigw.db" "SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = 'bench-user') =
+      (SELECT balance FROM credit_balances WHERE user_id = 'bench-user'), (SELECT COUNT(*) FROM credit_open),
+      (SELECT COUNT(*) FROM ledger WHERE kind = 'reserve')" 2>&1)
+    log "on run $n: ledger sum = balance, open, reserve rows: $chk"
+    echo "$n	$chk" >>"$TMP/ledger.txt"
+  else
+    kill -TERM "$ap"
+    wait "$ap" 2>/dev/null
+  fi
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+for r in $(seq "$ROUNDS"); do
+  run_one off "$r"
+  run_one on "$r"
+done
+LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
+
+export AIGW_BENCH_CLK_TCK=$CLK_TCK AIGW_BENCH_METER_SECS=$SECS AIGW_BENCH_LOAD="$LOAD_BEFORE / $LOAD_AFTER"
+export AIGW_BENCH_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DOC="$ROOT/docs/BENCHMARKS.md"
+[ "${AIGW_BENCH_NO_DOC:-0}" = 1 ] && DOC=-
+python3 - "$RESULTS" "$TMP/ledger.txt" "$DOC" <<'PY'
+import os, statistics, sys, datetime
+res, ledger, doc = sys.argv[1:4]
+hz = int(os.environ["AIGW_BENCH_CLK_TCK"])
+rows = [l.rstrip("\n").split("\t") for l in open(res) if l.strip()]
+runs = {"off": [], "on": []}
+for mode, n, reqs, dur, pt, lt, errs, p50, p99 in rows:
+    reqs = int(reqs)
+    if reqs == 0:
+        continue
+    runs[mode].append(dict(n=n, reqs=reqs, rps=reqs * 1e6 / int(dur), proc=int(pt) * 1e6 / hz / reqs,
+                           loop=int(lt) * 1e6 / hz / reqs, errs=int(errs), p50=int(p50), p99=int(p99)))
+led = [l.split("\t", 1)[1].strip() for l in open(ledger)] if os.path.exists(ledger) else []
+out = ["## Metering overhead", ""]
+out.append(f"`bash bench/bench_meter_load.sh BUILD` (called at the end of `make bench`), commit "
+           f"{os.environ['AIGW_BENCH_COMMIT']}, {datetime.date.today().isoformat()}, load average before/after "
+           f"{os.environ['AIGW_BENCH_LOAD']}. aigw with 1 worker on core 1, the bench mock and `wrk -t1 -c64` "
+           f"(HTTP/1.1, bench/chat_body.json, {os.environ['AIGW_BENCH_METER_SECS']} s per run) on core 0. "
+           "Both configs have the SQLite store (call log with bodies); \"on\" adds only "
+           "`\"credits\": {\"default_grant\": 10^15}` (shipped gpt-4o-mini price, one user). "
+           "CPU/req = utime+stime ÷ completed requests; *process* = all threads (event loop, libuv thread pool "
+           "running the reserve and settle transactions, store writer), *loop* = the worker thread `aigw-w0`. "
+           "Runs alternate off/on.")
+out.append("")
+out.append("| mode | run | req/s | p50 µs | p99 µs | errors | process CPU/req µs | loop CPU/req µs |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+for mode in ("off", "on"):
+    for r in runs[mode]:
+        out.append(f"| {mode} | {r['n']} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['errs']} | {r['proc']:.1f} | {r['loop']:.1f} |")
+def med(mode, k):
+    v = [r[k] for r in runs[mode]]
+    return statistics.median(v) if v else float("nan")
+out.append("")
+if runs["off"] and runs["on"]:
+    dp = med("on", "proc") - med("off", "proc")
+    dl = med("on", "loop") - med("off", "loop")
+    out.append(f"Medians: process **{med('off', 'proc'):.1f} → {med('on', 'proc'):.1f} µs/req (+{dp:.1f} µs)**, "
+               f"event loop {med('off', 'loop'):.1f} → {med('on', 'loop'):.1f} µs/req (+{dl:.1f} µs); "
+               f"throughput {med('off', 'rps'):.0f} → {med('on', 'rps'):.0f} req/s.")
+    verdict = "meets" if dp < 2 else "misses"
+    out.append("")
+    out.append(f"Against issue 6's budget (< 2 µs CPU per request): the whole process {verdict} it "
+               f"(+{dp:.1f} µs); the pure metering arithmetic is 0.44 µs (bench/bench_meter.c, "
+               "docs/internals/metering.md); the event-loop thread "
+               f"{'meets' if dl < 2 else 'misses'} it (+{dl:.1f} µs). "
+               "The rest is the two SQLite transactions per call on the thread pool. "
+               "With PostgreSQL the transactions' CPU is in the database server, not in aigw.")
+out.append("")
+out.append("Where the difference goes (profiled by hand with `perf record -g` on an \"on\" run and a micro-measurement "
+           "linking aigw_core, 2026-11-21 at 413308b; not re-measured by this script): on the event loop, "
+           "`prov_openai.estimate_inputs` parses the whole request body with jansson again (providers/openai.c "
+           "`prov__openai_estimate_inputs` -> `json_loadb`) to find max_tokens / n / size: 12 µs for the 1 KiB bench body, "
+           "alone 6x the budget; then two thread-pool round trips (eventfd wake-ups, context switches; fewer requests "
+           "per loop iteration at the lower throughput). On the 4 pool threads (54 % of the process's samples, vs "
+           "34 % for the loop): the reserve and settle transactions, mostly kernel time writing WAL frames "
+           "(`pwrite`, ext4) and futex wake-ups, with SQLite's VDBE a few percent. Throughput drops because every call "
+           "waits for two commits on the single ledger connection.")
+if led:
+    out.append("")
+    out.append("Ledger after each \"on\" run (sum = balance, open reservations, reserve rows): " +
+               "; ".join(x.replace("|", ", ") for x in led) + ".")
+section = "\n".join(out) + "\n"
+if doc == "-":
+    print(section)
+    sys.exit(0)
+text = open(doc).read() if os.path.exists(doc) else "# Benchmarks\n"
+start = text.find("## Metering overhead")
+if start < 0:
+    text = text.rstrip("\n") + "\n\n" + section
+else:
+    nxt = text.find("\n## ", start + 3)
+    text = text[:start] + section + ("\n" + text[nxt + 1:] if nxt >= 0 else "")
+open(doc, "w").write(text)
+print(section)
+PY
