@@ -150,6 +150,15 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
     assertScrubbed(rec, 'anthropic stream request');
   });
 
+  test('an error event after the 200 reaches the SDK as its stream error', async () => {
+    const stream = claude().messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-mock-stream-error': '1' } });
+    await assert.rejects(stream.finalMessage(), (e) => {
+      assert.match(String(e.message), /overloaded_error|Overloaded/);
+      return true;
+    });
+  });
+
   test('image.source base64: EXIF/GPS stripped', { todo: GAPS.rawBase64 }, async () => {
     await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: [
       { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: img.b64 } },
@@ -313,6 +322,19 @@ describe('OpenAI-compatible providers (openai SDK): OpenRouter, DeepSeek, Firewo
     assert.equal(b.provider.data_collection, 'deny');
     assert.equal(b.provider.zdr, true);
     assert.equal(b.provider.sort, 'price', 'other provider preferences kept');
+  });
+
+  test('openrouter: a mid-stream error chunk reaches the openai SDK as an APIError', async () => {
+    const stream = await sdk(`${gw.url}/openrouter/api/v1`).chat.completions.create({ model: 'openrouter/auto', stream: true,
+      messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-mock-stream-error': '1' } });
+    let text = '';
+    await assert.rejects((async () => {
+      for await (const ch of stream) text += ch.choices[0]?.delta?.content ?? '';
+    })(), (e) => {
+      assert.match(e.message, /Upstream provider returned an error/);
+      return true;
+    });
+    assert.equal(text, 'Invoice', 'the chunk before the error was delivered');
   });
 
   test('openrouter: flags forced on /v1 by model too', async () => {
