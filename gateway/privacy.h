@@ -40,8 +40,12 @@ typedef struct st_gw_body_info_t {
     pol_buf_t model; /* decoded "model" */
     int stream;      /* "stream": true */
     int has_safety_identifier;
-    int include_usage;        /* stream_options.include_usage: -1 absent, 0 false, 1 true */
-    int has_images;           /* an image payload (data: URI or base64) was present */
+    int include_usage;  /* stream_options.include_usage: -1 absent, 0 false, 1 true */
+    int64_t max_tokens; /* max_tokens / max_completion_tokens / max_output_tokens / generationConfig.maxOutputTokens, -1 absent */
+    int64_t n;          /* n / generationConfig.candidateCount, 0 absent */
+    char size[32];      /* images: "size" */
+    char quality[32];   /* images: "quality" */
+    int has_images;     /* an image payload (data: URI or base64) was present */
     unsigned images_stripped; /* image payloads whose metadata was removed */
     const char *image_error;  /* set when an image could not be parsed: the request is refused (400) */
 } gw_body_info_t;

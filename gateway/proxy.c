@@ -98,6 +98,7 @@ struct st_gw_call_t {
     const prov_adapter_t *usage_ad; /* adapter whose extractors read the response's usage */
     int unified;                    /* arrived on /v1/: OpenAI format, provider chosen by model */
     int multipart;                  /* the request body is multipart/form-data (not JSON) */
+    int need_usage;                 /* someone consumes the reported usage (call log, metering, rate limits) */
     int sse;                        /* the response is text/event-stream */
     int json_resp;                  /* the response is application/json */
     int strip_usage_chunk;          /* aigw added stream_options.include_usage: drop the usage-only chunk */
@@ -234,6 +235,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
     call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = 0;
+    call->need_usage = w->server->store != NULL || w->server->metering || w->server->ratelimit != NULL;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
     memset(&call->usage, 0, sizeof(call->usage));
     if (call->pii != NULL)
@@ -410,13 +412,14 @@ typedef struct st_settle_job_t {
     char *user;
     char idem_key[129];
     int status;
+    int do_settle; /* 0: only record the Idempotency-Key outcome */
     int64_t actual;
 } settle_job_t;
 
 static void run_settle(uv_work_t *work)
 {
     settle_job_t *j = work->data;
-    if (gw_store_settle(j->store, j->user, j->request_id, j->actual, NULL) != 0)
+    if (j->do_settle && gw_store_settle(j->store, j->user, j->request_id, j->actual, NULL) != 0)
         fprintf(stderr, "aigw: settling %s failed; it stays open and is settled at its reservation on the next start\n",
                 j->request_id);
     if (j->idem_key[0] != '\0')
@@ -432,17 +435,14 @@ static void after_settle(uv_work_t *work, int status)
     gw_worker_request_done(w); /* the drain waits for settlements too */
 }
 
-/* Settles the reservation on the thread pool (the database write must not block the loop). */
-static void settle_call(gw_call_t *call, int complete)
+/* Queues the ledger work that follows a call on the thread pool (database writes must not block
+ * the loop): the settlement of its reservation (do_settle) and the outcome of its
+ * Idempotency-Key. The worker's drain waits for it. */
+static void queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int status)
 {
     gw_worker_t *w = call->worker;
-    int64_t actual = call->charged >= 0 ? call->charged : actual_cost(call, complete);
-    if (call->rl_admitted) {
-        const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
-        int64_t tokens = u->has != 0 ? u->input_tokens + prov_usage_billed_output_tokens(u) : call->est_tokens;
-        pol_ratelimit_settle(w->server->ratelimit, call->user.base, call->client != NULL ? call->client->name : NULL, wall_us(),
-                             call->est_tokens, tokens);
-    }
+    if (!do_settle && !call->idem_claimed)
+        return;
     settle_job_t *j = calloc(1, sizeof(*j));
     if (j == NULL || (j->user = strndup(call->user.base, call->user.len)) == NULL) {
         free(j);
@@ -454,19 +454,36 @@ static void settle_call(gw_call_t *call, int complete)
     j->store = w->server->store;
     snprintf(j->request_id, sizeof(j->request_id), "%s", call->request_id);
     snprintf(j->idem_key, sizeof(j->idem_key), "%s", call->idem_claimed ? call->idem_key : "");
-    j->status = call->status;
+    j->status = status;
+    j->do_settle = do_settle;
     j->actual = actual;
-    call->charged = actual;
-    gw_metrics_add(&w->metrics.credits_reserved, (uint64_t)call->reserve_amount);
-    gw_metrics_add(&w->metrics.credits_charged, (uint64_t)actual);
-    if (actual < call->reserve_amount)
-        gw_metrics_add(&w->metrics.credits_refunded, (uint64_t)(call->reserve_amount - actual));
+    call->idem_claimed = 0; /* recorded once */
     w->inflight++;
     if (uv_queue_work(&w->loop, &j->work, run_settle, after_settle) != 0) {
         w->inflight--;
         free(j->user);
         free(j);
     }
+}
+
+/* Settles the call's reservation from what the provider reported. */
+static void settle_call(gw_call_t *call, int complete)
+{
+    gw_worker_t *w = call->worker;
+    int64_t actual = call->charged >= 0 ? call->charged : actual_cost(call, complete);
+    if (call->rl_admitted) {
+        const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
+        int64_t tokens = u->has != 0 ? u->input_tokens + prov_usage_billed_output_tokens(u) : call->est_tokens;
+        pol_ratelimit_settle(w->server->ratelimit, call->user.base, call->client != NULL ? call->client->name : NULL, wall_us(),
+                             call->est_tokens, tokens);
+        call->rl_admitted = 0;
+    }
+    call->charged = actual;
+    gw_metrics_add(&w->metrics.credits_reserved, (uint64_t)call->reserve_amount);
+    gw_metrics_add(&w->metrics.credits_charged, (uint64_t)actual);
+    if (actual < call->reserve_amount)
+        gw_metrics_add(&w->metrics.credits_refunded, (uint64_t)(call->reserve_amount - actual));
+    queue_ledger_job(call, 1, actual, call->status);
 }
 
 /* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
@@ -757,7 +774,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                     call->restore = GW_RESTORE_JSON;
             }
         }
-        if (call->usage_ad->usage_from_header != NULL && call->upstream_status >= 200)
+        if (call->need_usage && call->usage_ad->usage_from_header != NULL && call->upstream_status >= 200)
             call->usage_ad->usage_from_header(&call->usage, name, nl, value, vl);
         if (call->upstream_status >= 200 && !call->map_upstream_error && !gw_headers_drop_response(name, nl)) {
             h2o_req_t *req = call->req;
@@ -793,7 +810,7 @@ static int emit_block(gw_call_t *call, const char *raw, size_t len)
 static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
 {
     gw_call_t *call = ctx;
-    if (ev->has_data && call->usage_ad->usage_from_event != NULL)
+    if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
         call->usage_ad->usage_from_event(&call->usage_state, ev);
     if (call->strip_usage_chunk && is_usage_only_chunk(ev))
         return 0;
@@ -842,7 +859,8 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         rc = prov_sse_feed(&call->sse_parser, p, n, on_sse_block, call) < 0 ? -1 : 0;
     } else {
         rc = pol_buf_append(&call->pending, p, n);
-        if (call->json_resp && call->usage_ad->usage_from_json != NULL && call->usage_tee.len + n <= GW_USAGE_TEE_MAX)
+        if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL &&
+            call->usage_tee.len + n <= GW_USAGE_TEE_MAX)
             pol_buf_append(&call->usage_tee, p, n);
     }
     if (rc < 0)
@@ -932,7 +950,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             if (part != NULL && plen != 0)
                 emit_block(call, part, plen);
         }
-        if (call->json_resp && call->usage_ad->usage_from_json != NULL) {
+        if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL) {
             const pol_buf_t *b = call->restore == GW_RESTORE_JSON ? &call->resp_json : &call->usage_tee;
             if (b->len != 0)
                 call->usage_ad->usage_from_json(b->base, b->len, &call->usage);
@@ -1023,6 +1041,14 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
     const prov_adapter_t *const *all = prov_all(&n);
     for (size_t i = 0; i < n; i++) {
         size_t pl = strlen(all[i]->route_prefix);
+        /* "/fal" and "/fal?x" reach the "/fal/" route too (SDK proxy URLs have no trailing slash) */
+        if (len >= pl - 1 && memcmp(path, all[i]->route_prefix, pl - 1) == 0 && (len == pl - 1 || path[pl - 1] == '?')) {
+            r->kind = GW_ROUTE_PROVIDER;
+            r->adapter = all[i];
+            r->rest = path + pl - 1;
+            r->rest_len = len - (pl - 1);
+            return;
+        }
         if (prefix_eq(path, len, all[i]->route_prefix)) {
             r->kind = GW_ROUTE_PROVIDER;
             r->adapter = all[i];
@@ -1395,7 +1421,8 @@ static int policy_pass(gw_call_t *call, int consent)
 {
     static const pol_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
     int want_usage = call->info.stream && call->info.include_usage != 1 &&
-                     path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL;
+                     path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL &&
+                     call->need_usage;
     pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, consent};
     const char *err_desc = NULL;
     int changed = 0;
@@ -1459,7 +1486,13 @@ static void on_meter_reserved(uv_work_t *work, int status)
     gw_call_t *call = work->data;
     if (status == 0 && call->meter_rc == 0)
         call->reserved = 1; /* committed: from here on the call is settled whatever happens */
-    if (call->req != NULL) {
+    if (call->req == NULL) {
+        /* the client left while the reservation was being committed: nothing was forwarded */
+        if (call->reserved)
+            settle_call(call, 0);
+        else
+            queue_ledger_job(call, 0, 0, 499);
+    } else {
         char msg[300];
         if (status != 0) {
             send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit reservation was cancelled");
@@ -1483,8 +1516,10 @@ static void on_meter_reserved(uv_work_t *work, int status)
                      (long long)call->reserve_amount, (long long)call->balance_after);
             gw_metrics_add(&call->worker->metrics.credits_refused, 1);
             send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+            queue_ledger_job(call, 0, 0, 402); /* a retry with the same key gets this outcome */
         } else if (call->meter_rc != 0) {
             send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
+            queue_ledger_job(call, 0, 0, 503);
         } else {
             start_upstream(call);
         }
@@ -1504,8 +1539,16 @@ static int meter_admit(gw_call_t *call)
     memset(&e, 0, sizeof(e));
     e.max_output_tokens = -1;
     e.n = 1;
-    if (call->adapter->estimate_inputs != NULL && call->body_len != 0)
-        call->adapter->estimate_inputs(call->body, call->body_len, &e);
+    if (call->adapter->target_url == NULL && strcmp(call->adapter->name, "replicate") != 0) {
+        /* OpenAI, Gemini, Anthropic and the OpenAI-format providers: the privacy pass captured
+         * the estimate's inputs already */
+        e.max_output_tokens = call->info.max_tokens;
+        e.n = call->info.n > 0 ? call->info.n : 1;
+        snprintf(e.size, sizeof(e.size), "%s", call->info.size);
+        snprintf(e.quality, sizeof(e.quality), "%s", call->info.quality);
+    } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart) {
+        call->adapter->estimate_inputs(call->body, call->body_len, &e); /* model-specific inputs (input.num_outputs, ...) */
+    }
     char model[128];
     snprintf(model, sizeof(model), "%s", call->info.model.len != 0 ? call->info.model.base : e.model);
     if (model[0] == '\0' && call->up->model_from_path != NULL)

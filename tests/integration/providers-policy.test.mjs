@@ -144,7 +144,7 @@ describe('storage routes refused (no-storage policy)', () => {
     await nothingReached(mocks.anthropic);
   });
 
-  test('fal: storage upload through the proxy is refused with fal\'s {"detail"} shape', { todo: GAPS.falRoute }, async () => {
+  test('fal: storage upload through the proxy is refused with fal\'s {"detail"} shape', async () => {
     const fal = createFalClient({ proxyUrl: { url: `${gw.url}/fal`, when: 'always' },
       requestMiddleware: async (req) => ({ ...req,
         headers: { ...(req.headers || {}), Authorization: `Bearer ${CLIENT_KEY}`, 'X-AIGW-User': USER } }) });

@@ -118,7 +118,7 @@ describe('usage from each provider lands in the call record', () => {
     assertUsage(await callOf('u-replicate-json'), 'replicate/prediction.succeeded.json');
   });
 
-  test('fal queue result: x-fal-billable-units and images', { todo: GAPS.falRoute }, async () => {
+  test('fal queue result: x-fal-billable-units and images', async () => {
     const user = 'u-fal';
     const fal = createFalClient({ proxyUrl: { url: `${gw.url}/fal`, when: 'always' },
       requestMiddleware: async (req) => ({ ...req, headers: { ...(req.headers || {}), Authorization: `Bearer ${CLIENT_KEY}`,

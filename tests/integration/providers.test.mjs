@@ -82,7 +82,7 @@ describe('Gemini (@google/genai, /gemini/v1beta)', () => {
     assertKeysSwapped(mocks.gemini, CLIENT_KEY, [rec]);
   });
 
-  test('inlineData image: EXIF/GPS stripped before Gemini sees it', { todo: GAPS.rawBase64 }, async () => {
+  test('inlineData image: EXIF/GPS stripped before Gemini sees it', async () => {
     await ai().models.generateContent({ model: 'gemini-2.5-flash', contents: [{ role: 'user',
       parts: [{ text: 'What is in this picture?' }, { inlineData: { mimeType: 'image/jpeg', data: img.b64 } }] }] });
     const rec = await lastRequest(mocks.gemini, '/v1beta/models/gemini-2.5-flash:generateContent');
@@ -159,7 +159,7 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
     });
   });
 
-  test('image.source base64: EXIF/GPS stripped', { todo: GAPS.rawBase64 }, async () => {
+  test('image.source base64: EXIF/GPS stripped', async () => {
     await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: [
       { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: img.b64 } },
       { type: 'text', text: 'What is in this picture?' }] }] });
@@ -374,7 +374,7 @@ describe('fal (@fal-ai/client through /fal, x-fal-target-url)', () => {
   });
 
   test('subscribe (submit, status polls, result): Key auth upstream, X-Fal-Store-IO: 0, PII scrubbed',
-    { todo: GAPS.falRoute }, async () => {
+    async () => {
     await mocks.fal.reset();
     const r = await falClient({ 'x-mock-fal-pending-polls': '1' }).subscribe('fal-ai/flux/dev',
       { input: { prompt: PROMPT, num_images: 1 }, pollInterval: 50 });
@@ -392,7 +392,7 @@ describe('fal (@fal-ai/client through /fal, x-fal-target-url)', () => {
     assertKeysSwapped(mocks.fal, CLIENT_KEY, recs);
   });
 
-  test('subscribe in streaming mode: status SSE through aigw, then the result', { todo: GAPS.falRoute }, async () => {
+  test('subscribe in streaming mode: status SSE through aigw, then the result', async () => {
     await mocks.fal.reset();
     const updates = [];
     const r = await falClient().subscribe('fal-ai/flux/dev', { input: { prompt: PROMPT }, mode: 'streaming',
@@ -405,21 +405,21 @@ describe('fal (@fal-ai/client through /fal, x-fal-target-url)', () => {
     assertKeysSwapped(mocks.fal, CLIENT_KEY, recs);
   });
 
-  test('queue.submit with a webhook: fal_webhook dropped from the query', { todo: GAPS.falRoute }, async () => {
+  test('queue.submit with a webhook: fal_webhook dropped from the query', async () => {
     await falClient().queue.submit('fal-ai/flux/dev',
       { input: { prompt: 'a cabin' }, webhookUrl: 'https://hooks.example.com/fal' });
     const rec = await lastRequest(mocks.fal, '/fal-ai/flux/dev');
     assert.ok(!/fal_webhook/.test(rec.query), `query still has fal_webhook: ${rec.query}`);
   });
 
-  test('data: URI image input: EXIF/GPS stripped', { todo: GAPS.falRoute }, async () => {
+  test('data: URI image input: EXIF/GPS stripped', async () => {
     await falClient().subscribe('fal-ai/flux/dev/image-to-image', { input: { prompt: 'pencil sketch', image_url: img.dataUri },
       pollInterval: 50 });
     const rec = await lastRequest(mocks.fal, '/fal-ai/flux/dev/image-to-image');
     assertImageClean(body(rec).image_url, dir, 'fal image_url');
   });
 
-  test('a target host outside the allow-list: 400 in fal\'s shape, nothing sent', { todo: GAPS.falRoute }, async () => {
+  test('a target host outside the allow-list: 400 in fal\'s shape, nothing sent', async () => {
     await mocks.fal.reset();
     // The SDK only builds fal.run / fal.ai URLs itself; a middleware that names another target
     // (what a compromised or confused app could send) gets fal's ApiError with aigw's message.

@@ -13,16 +13,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { MOCK_SCRIPT, artifactDir, startAigw, waitFor } from './harness.mjs';
 
-// Gateway gaps found by providers*.test.mjs (as of main 2f8df85). A test marked todo still runs and
-// prints its failure; node:test does not fail the run for it. Drop the mark once aigw is fixed.
-export const GAPS = {
-  // README and the contract use proxyUrl http://HOST/fal; aigw's route prefix is "/fal/", so the
-  // SDK's POST /fal is 404 unknown_route.
-  falRoute: 'aigw answers 404 unknown_route for /fal (without the trailing slash)',
-  // gateway/privacy.c on_image() passes the MIME type "image/*" to pol_imagemeta_strip_base64(),
-  // whose mime_kind() answers "unsupported image type": the image is forwarded unchanged.
-  rawBase64: 'raw base64 images (Gemini inlineData, Anthropic source.data) are forwarded with their EXIF/GPS',
-};
+// Gateway gaps found by providers*.test.mjs: mark a test { todo: GAPS.x } while aigw has the gap
+// (it still runs and prints its failure); none is open now.
+export const GAPS = {};
 
 export const PROVIDERS = ['openai', 'gemini', 'anthropic', 'replicate', 'openrouter', 'deepseek', 'fireworks', 'fal'];
 
