@@ -14,7 +14,7 @@
  * the candidates sorted by start, keeping the better of two overlapping spans (higher score,
  * then longer, then lower type id). The split keeps the results of one database over the whole
  * text (tests/unit/policy/test_pii_prefilter.c checks the window invariant and the C-matched
- * patterns) at about 2.2x the speed. Built-in patterns run without SOM; only custom regexes are
+ * patterns) at about 2.3x the speed. Built-in patterns run without SOM; only custom regexes are
  * compiled with HS_FLAG_SOM_LEFTMOST because their start cannot be derived.
  */
 #include "policy/pii/pii_internal.h"

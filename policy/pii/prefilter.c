@@ -252,8 +252,10 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
         win_add(w, len, cs - 5, cs + 5) != 0)
         return -1;
     /* base58 [13][1-9A-HJ-NP-Za-km-z]{25}: only a match at a word start can become a candidate
-     * (rec_btc58 rejects the others without side effects); such a start is a run start */
-    for (size_t r = cs; r < ce; r++) {
+     * (rec_btc58 rejects the others without side effects); such a start is a run start. Its 26
+     * alnum bytes either run past the cluster's last digit or lie inside the cluster. */
+    int b58 = (ce < len && is_alnum(U(t[ce]))) || ce - cs >= 26;
+    for (size_t r = cs; b58 && r < ce; r++) {
         if ((t[r] != '1' && t[r] != '3') || (r > 0 && is_word(U(t[r - 1]))) || r + 26 > len)
             continue;
         size_t k = 1;
