@@ -221,11 +221,12 @@ if runs["off"] and runs["on"]:
                "With PostgreSQL the transactions' CPU is in the database server, not in aigw.")
 out.append("")
 out.append("Where the difference goes (profiled by hand with `perf record -g` on an \"on\" run and a micro-measurement "
-           "linking aigw_core, 2026-11-21 at 413308b; not re-measured by this script): on the event loop, "
-           "`prov_openai.estimate_inputs` parses the whole request body with jansson again (providers/openai.c "
-           "`prov__openai_estimate_inputs` -> `json_loadb`) to find max_tokens / n / size: 12 µs for the 1 KiB bench body, "
-           "alone 6x the budget; then two thread-pool round trips (eventfd wake-ups, context switches; fewer requests "
-           "per loop iteration at the lower throughput). On the 4 pool threads (54 % of the process's samples, vs "
+           "linking aigw_core, 2026-11-21 at 413308b; not re-measured by this script): on the event loop, at that "
+           "commit `prov_openai.estimate_inputs` parsed the whole request body with jansson again (12 µs for the 1 KiB "
+           "bench body; since 69925d6 the estimate's inputs are captured by the privacy pass instead, and the loop's "
+           "share fell from +33.5 to about +20 µs); what remains on the loop is two thread-pool round trips per call "
+           "(eventfd wake-ups, context switches; fewer requests per loop iteration at the lower throughput). On the 4 "
+           "pool threads (54 % of the process's samples, vs "
            "34 % for the loop): the reserve and settle transactions, mostly kernel time writing WAL frames "
            "(`pwrite`, ext4) and futex wake-ups, with SQLite's VDBE a few percent. Throughput drops because every call "
            "waits for two commits on the single ledger connection.")
