@@ -160,6 +160,10 @@ static void step(const pol_json_paths_t *p, const set_t *s, const char *key, siz
         uint64_t st = s->w[i] & p->star.w[i];
         out->w[i] = (st << 1) | carry | (s->w[i] & p->dstar.w[i]);
         carry = st >> 63;
+    }
+    /* literal hits in a second pass: a hit on the last bit of a word sets bit 0 of the next word,
+     * which the first pass would overwrite */
+    for (size_t i = 0; i < p->nw; i++) {
         uint64_t l = s->w[i] & p->lit.w[i];
         while (l) {
             size_t b = i * 64 + (size_t)__builtin_ctzll(l);

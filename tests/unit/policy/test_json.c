@@ -697,6 +697,44 @@ static char *slurp(const char *path, size_t *n)
     return b;
 }
 
+static int count_strings(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* A rule whose positions straddle the 64-bit words of the matcher's state: 0..12 dummy rules of 7
+ * positions each move the tested rule across bit 63/64 (a literal hit on bit 63 used to be lost
+ * when the next word was computed). */
+static void test_rules_across_state_words(void **state)
+{
+    const char *doc = "{\"messages\":[{\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"phone\\\":\\\"x\\\"}\"}}]}]}";
+    for (int nd = 0; nd <= 12; nd++) {
+        for (unsigned flags = POL_JSON_SCAN; flags <= POL_JSON_EMBEDDED; flags++) {
+            pol_json_rule_t rules[16];
+            char names[16][32];
+            size_t nr = 0;
+            for (int i = 0; i < nd; i++) {
+                snprintf(names[i], sizeof(names[i]), "d%d.a.b.c.e.f", i);
+                rules[nr++] = (pol_json_rule_t){names[i], POL_JSON_SCAN, 100 + i};
+            }
+            rules[nr++] = (pol_json_rule_t){"messages.*.tool_calls.*.function.arguments", flags, 7};
+            char err[128];
+            pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+            assert_non_null(p);
+            int hits = 0;
+            pol_json_visitor_t v = {count_strings, NULL, &hits};
+            pol_buf_t out = POL_BUF_INIT;
+            int changed = 0;
+            assert_int_equal(pol_json_rewrite(doc, strlen(doc), p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
+            if (hits != 1)
+                fail_msg("%d dummy rules, flags %u: the rule matched %d strings, expected 1", nd, flags, hits);
+            pol_json_paths_free(p);
+            pol_buf_free(&out);
+        }
+    }
+}
+
 static void test_fixtures_against_jansson(void **state)
 {
     const char *shared = getenv("AIGW_SHARED_DIR");
@@ -779,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_edits_with_replacements),
         cmocka_unit_test(test_escape_unescape),
         cmocka_unit_test(test_fixtures_against_jansson),
+        cmocka_unit_test(test_rules_across_state_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
