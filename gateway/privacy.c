@@ -93,8 +93,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         for (const prov_field_t *f = all[i]->text_fields; f->pattern != NULL && nr < 80; f++, ti++)
             rules[nr++] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)ti};
         /* Image fields after the text fields: a text field that may carry file data (maybe_binary)
-         * hands binary-looking strings to the image stripper itself. (Listing the image rules
-         * first made pol_json miss the EMBEDDED tool-call rule: see docs/internals/pipeline.md.) */
+         * hands binary-looking strings to the image stripper itself. */
         for (size_t k = 0; all[i]->image_fields != NULL && all[i]->image_fields[k].pattern != NULL && nr < 120; k++)
             rules[nr++] = (pol_json_rule_t){all[i]->image_fields[k].pattern, POL_JSON_SCAN, GW_IMG_RULE_BASE + (int)k};
         rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, CAP_USER};
