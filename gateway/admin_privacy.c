@@ -316,8 +316,21 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
         }
         return handle_export(st, id, status, out);
     }
+    if (strcmp(method, "GET") == 0) {
+        int training = 0, grc = gw_store_get_consent(st, id, &training);
+        if (grc != 0)
+            return store_error(grc, status, out);
+        json_t *r = json_pack("{s:s, s:b}", "id", id, "consent_training", training);
+        char *txt = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
+        if (txt != NULL)
+            pol_buf_append(out, txt, strlen(txt));
+        free(txt);
+        json_decref(r);
+        *status = txt != NULL ? 200 : 500;
+        return 0;
+    }
     if (strcmp(method, "PUT") != 0) {
-        set_error(status, 405, out, "method not allowed (PUT)");
+        set_error(status, 405, out, "method not allowed (GET, PUT)");
         return 0;
     }
     return handle_consent(st, id, body, body_len, status, out);

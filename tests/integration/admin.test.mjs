@@ -75,6 +75,9 @@ describe('role matrix', () => {
     const t = ADMIN_TOKENS.privacy;
     assert.deepEqual((await adminRequest(gw, 'PUT', `/users/${U}/consent`, t, { training: true })).json,
       { id: U, consent_training: true });
+    assert.deepEqual((await adminRequest(gw, 'GET', `/users/${U}/consent`, t)).json, { id: U, consent_training: true });
+    assert.equal((await adminRequest(gw, 'GET', '/users/nobody-here-42/consent', t)).status, 404);
+    assert.equal((await adminRequest(gw, 'GET', `/users/${U}/consent`, ADMIN_TOKENS.ops)).status, 403);
     const ex = (await adminRequest(gw, 'GET', `/users/${U}/export`, t)).json;
     assert.equal(ex.user.id, U);
     assert.equal(ex.user.consent_training, true);
@@ -139,7 +142,7 @@ describe('refusals', () => {
     assert.equal((await adminRequest(gw, 'GET', '/purge', t)).status, 405);
     assert.equal((await adminRequest(gw, 'POST', '/redactions', t, {})).status, 405);
     assert.equal((await adminRequest(gw, 'POST', `/users/${U}/export`, t, {})).status, 405);
-    assert.equal((await adminRequest(gw, 'GET', `/users/${U}/consent`, t)).status, 405);
+    assert.equal((await adminRequest(gw, 'POST', `/users/${U}/consent`, t, {})).status, 405);
     assert.equal((await adminRequest(gw, 'PUT', `/users/${U}/consent`, t, 'not json')).status, 400);
     assert.equal((await adminRequest(gw, 'GET', '/users/%zz/export', t)).status, 400);
     assert.equal((await adminRequest(gw, 'GET', `/users/${'x'.repeat(300)}/export`, t)).status, 400);
