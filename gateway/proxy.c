@@ -419,7 +419,7 @@ typedef struct st_settle_job_t {
 static void run_settle(uv_work_t *work)
 {
     settle_job_t *j = work->data;
-    if (j->do_settle && gw_store_settle(j->store, j->user, j->request_id, j->actual, NULL) != 0)
+    if (j->do_settle && gw_store_settle_deferred(j->store, j->user, j->request_id, j->actual) != 0)
         fprintf(stderr, "aigw: settling %s failed; it stays open and is settled at its reservation on the next start\n",
                 j->request_id);
     if (j->idem_key[0] != '\0')
@@ -437,7 +437,9 @@ static void after_settle(uv_work_t *work, int status)
 
 /* Queues the ledger work that follows a call on the thread pool (database writes must not block
  * the loop): the settlement of its reservation (do_settle) and the outcome of its
- * Idempotency-Key. The worker's drain waits for it. */
+ * Idempotency-Key. The worker's drain waits for it. The settlement is deferred: on SQLite it
+ * rides in the ledger's next group commit (store_ledger.h), and the store's close applies what
+ * is still queued. */
 static void queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int status)
 {
     gw_worker_t *w = call->worker;

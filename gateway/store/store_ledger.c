@@ -9,6 +9,22 @@
  * starting at a rotating index) or waits on one. Each slot prepares its statements lazily, once.
  * Long read-only queries (the usage report, user info) use the store's read connection.
  *
+ * Group commit (SQLite). Every reserve and settle is queued; the first caller that finds no
+ * batch running becomes its leader (no extra thread on the hot path): it takes the write lock
+ * (BEGIN IMMEDIATE), takes everything queued by then (up to GW_LEDGER_BATCH_MAX, arrival order),
+ * applies each operation at its own savepoint (a refused reservation undoes only its own rows, so
+ * each reservation still sees the balance left by the ones before it and refusals are exact),
+ * commits once and wakes the waiters. A database error anywhere rolls the whole transaction back
+ * and every operation of the batch gets GW_STORE_E_DB: a batch is applied entirely or not at all.
+ * Reservations still return only after their COMMIT. Settlements may also be deferred
+ * (gw_store_settle_deferred): nobody waits for them, they ride in the next batch; a flusher thread
+ * applies those that no reservation carries within GW_LEDGER_LINGER_NS, and the close applies the
+ * rest. Balance reads flush first. Why hand-rolled: it is a mutex, a condition variable and a
+ * list around the existing statements; SQLite has no group commit of its own. PostgreSQL keeps
+ * one transaction per operation on its 4 connections: its commits run in the server in parallel,
+ * and a batch there would hold several users' row locks for the whole transaction (two instances
+ * batching in different orders could deadlock).
+ *
  * Instances. Each open store has a random 31-bit instance id, written into every open
  * reservation. On PostgreSQL an extra connection holds a session advisory lock on that id for
  * the store's lifetime; recovery after a crash settles only reservations whose instance lock it
@@ -32,6 +48,8 @@
 #define GW_LEDGER_PG_SLOTS 4
 #define GW_LEDGER_LOCK_CLASS 1095321431 /* 'AIGW': first key of the instance advisory locks */
 #define NOTE_MAX 500
+#define GW_LEDGER_LINGER_NS 2000000L /* 2 ms: longest a deferred settle waits for a batch to carry it */
+#define GW_LEDGER_BATCH_MAX 256      /* operations per group commit: bounds one transaction's length */
 
 enum {
     S_LEDGER_INS,
@@ -45,6 +63,9 @@ enum {
     S_IDEM_GET,
     S_IDEM_CLAIM,
     S_IDEM_DONE,
+    S_SP,
+    S_SP_RELEASE,
+    S_SP_UNDO,
     S__COUNT
 };
 
@@ -67,7 +88,25 @@ static const char *const SQL[S__COUNT] = {
                      " status = 0, created_at = excluded.created_at, expires_at = excluded.expires_at"
                      " WHERE idempotency.expires_at <= ?",
     [S_IDEM_DONE] = "UPDATE idempotency SET status = ? WHERE user_id = ? AND idem_key = ? AND request_id = ?",
+    [S_SP] = "SAVEPOINT ledger_op",
+    [S_SP_RELEASE] = "RELEASE ledger_op",
+    [S_SP_UNDO] = "ROLLBACK TO ledger_op",
 };
+
+enum { OP_RESERVE, OP_SETTLE, OP_FLUSH };
+
+/* A queued reserve or settle; lives on the stack of the thread waiting for it. */
+typedef struct st_ledger_op_t {
+    struct st_ledger_op_t *next;
+    int kind;
+    const char *user, *rid; /* borrowed from the waiting caller */
+    int64_t amount;         /* reserve: the hold; settle: the actual cost */
+    int64_t grant, now;
+    int64_t bal;  /* out: balance after */
+    int rc;       /* out: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, or < 0 (database error) */
+    int done;     /* set under qlock when rc and bal are final */
+    int deferred; /* nobody waits: heap-allocated with its strings, freed when applied */
+} ledger_op_t;
 
 typedef struct st_slot_t {
     pthread_mutex_t lock;
@@ -83,9 +122,22 @@ struct st_gw_store_ledger_t {
     slot_t slots[GW_LEDGER_PG_SLOTS];
     size_t nslots;
     unsigned rr;
+    /* group commit (SQLite): queue of operations waiting for a batch, guarded by qlock */
+    int batching;
+    pthread_mutex_t qlock;
+    pthread_cond_t qcond;
+    ledger_op_t *qhead, *qtail;
+    int leader; /* a thread is running a batch */
+    size_t pending;
+    uint64_t batches, batched_ops;
+    struct timespec q_since; /* CLOCK_MONOTONIC: when the queue last became non-empty */
+    pthread_t flusher;       /* applies deferred settles nobody else carries */
+    int flusher_on, stop;
 };
 
 /* ---- pool ---- */
+
+static void *flusher_main(void *arg);
 
 static gw_store_db_t *open_db(int pg, const char *target, char *err, size_t errlen)
 {
@@ -103,10 +155,24 @@ gw_store_ledger_t *gw_store__ledger_open(gw_store_t *st, int pg, const char *tar
     lg->pg = pg;
     lg->instance = (int64_t)(randombytes_random() & 0x7fffffff);
     lg->nslots = pg ? GW_LEDGER_PG_SLOTS : 1;
+    lg->batching = !pg;
+    pthread_mutex_init(&lg->qlock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&lg->qcond, &ca);
+    pthread_condattr_destroy(&ca);
     for (size_t i = 0; i < lg->nslots; i++) {
         pthread_mutex_init(&lg->slots[i].lock, NULL);
         if ((lg->slots[i].db = open_db(pg, target, err, errlen)) == NULL)
             goto fail;
+    }
+    if (lg->batching) {
+        if (pthread_create(&lg->flusher, NULL, flusher_main, lg) != 0) {
+            snprintf(err, errlen, "ledger: cannot start the flusher thread");
+            goto fail;
+        }
+        lg->flusher_on = 1;
     }
     if (pg) {
         if ((lg->lockdb = open_db(pg, target, err, errlen)) == NULL)
@@ -135,6 +201,13 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
 {
     if (lg == NULL)
         return;
+    if (lg->flusher_on) {
+        pthread_mutex_lock(&lg->qlock);
+        lg->stop = 1;
+        pthread_cond_broadcast(&lg->qcond);
+        pthread_mutex_unlock(&lg->qlock);
+        pthread_join(lg->flusher, NULL); /* it applies the deferred settles still queued */
+    }
     for (size_t i = 0; i < lg->nslots; i++) {
         for (int k = 0; k < S__COUNT; k++)
             gw_store__db_finalize(lg->slots[i].s[k]);
@@ -142,6 +215,8 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
         pthread_mutex_destroy(&lg->slots[i].lock);
     }
     gw_store__db_close(lg->lockdb); /* closing the session releases the advisory lock */
+    pthread_cond_destroy(&lg->qcond);
+    pthread_mutex_destroy(&lg->qlock);
     free(lg);
 }
 
@@ -303,75 +378,6 @@ static void log_err(slot_t *sl, const char *what)
 
 /* ---- reserve / settle / grant ---- */
 
-int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
-                     int64_t *balance_after)
-{
-    gw_store_ledger_t *lg = gw_store__ledger(st);
-    int64_t bal = 0, now = gw_store__now_us(st);
-    int ret = 0, rc;
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0)
-        return GW_STORE_E_INVAL;
-    slot_t *sl = slot_acquire(lg);
-    if (begin(sl) != 0)
-        goto dberr;
-    /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
-    int64_t n = ledger_ins(sl, user_id, request_id, "reserve", -amount, now, NULL, 0);
-    if (n < 0)
-        goto dberr_rb;
-    if (n == 0) {
-        rollback(sl);
-        if (bal_get(sl, user_id, &bal, NULL) < 0)
-            goto dberr;
-        goto out;
-    }
-    if ((rc = debit(sl, user_id, amount, now, &bal)) < 0)
-        goto dberr_rb;
-    if (rc == 0) {
-        if ((rc = bal_get(sl, user_id, &bal, NULL)) < 0)
-            goto dberr_rb;
-        if (rc == 0) {
-            if (user_create(lg, sl, user_id, default_grant, now) != 0 || (rc = debit(sl, user_id, amount, now, &bal)) < 0)
-                goto dberr_rb;
-            if (rc == 0 && bal_get(sl, user_id, &bal, NULL) < 0)
-                goto dberr_rb;
-        } else {
-            rc = 0;
-        }
-        if (rc == 0) {
-            /* Refused: the reserve row goes away with the rollback; a newly created user stays
-             * created only if a later call succeeds (this one wrote nothing). */
-            rollback(sl);
-            ret = GW_E_CREDITS;
-            goto out;
-        }
-    }
-    gw_store_stmt_t *s = stmt(sl, S_OPEN_INS);
-    if (s == NULL)
-        goto dberr_rb;
-    gw_store__bind_text(s, 1, request_id);
-    gw_store__bind_text(s, 2, user_id);
-    gw_store__bind_int64(s, 3, amount);
-    gw_store__bind_int64(s, 4, lg->instance);
-    gw_store__bind_int64(s, 5, now);
-    if (run(s) < 0 || gw_store__db_exec(sl->db, "COMMIT") != 0)
-        goto dberr_rb;
-out:
-    slot_release(sl);
-    if (balance_after)
-        *balance_after = bal;
-    return ret;
-dberr_rb:
-    log_err(sl, "reserve");
-    rollback(sl);
-    slot_release(sl);
-    return GW_STORE_E_DB;
-dberr:
-    log_err(sl, "reserve");
-    slot_release(sl);
-    return GW_STORE_E_DB;
-}
-
 /* Was `request_id` settled already? @return 1, 0, or -1. */
 static int settled(slot_t *sl, const char *request_id)
 {
@@ -401,52 +407,346 @@ static int open_take(slot_t *sl, const char *request_id, char *user, size_t user
     return rc;
 }
 
+/*
+ * The body of a reservation, inside the caller's transaction. @return 0 (reserved, or already
+ * reserved: nothing written), GW_E_CREDITS (refused: the caller undoes what it wrote), GW_STORE_E_DB on a
+ * database error. op->bal receives the balance after (or the balance that was too low).
+ */
+static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    int rc;
+    /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
+    int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
+    if (n < 0)
+        return GW_STORE_E_DB;
+    if (n == 0)
+        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
+    if ((rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
+        return GW_STORE_E_DB;
+    if (rc == 0) {
+        if ((rc = bal_get(sl, op->user, &op->bal, NULL)) < 0)
+            return GW_STORE_E_DB;
+        if (rc == 0) {
+            if (user_create(lg, sl, op->user, op->grant, op->now) != 0 ||
+                (rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
+                return GW_STORE_E_DB;
+            if (rc == 0 && bal_get(sl, op->user, &op->bal, NULL) < 0)
+                return GW_STORE_E_DB;
+        } else {
+            rc = 0;
+        }
+        /* Refused: the reserve row goes away with the undo; a newly created user stays created
+         * only if a later call succeeds (this one wrote nothing). */
+        if (rc == 0)
+            return GW_E_CREDITS;
+    }
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_INS);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->rid);
+    gw_store__bind_text(s, 2, op->user);
+    gw_store__bind_int64(s, 3, op->amount);
+    gw_store__bind_int64(s, 4, lg->instance);
+    gw_store__bind_int64(s, 5, op->now);
+    return run(s) < 0 ? GW_STORE_E_DB : 0;
+}
+
+/*
+ * The body of a settlement, inside the caller's transaction. @return 0 (settled, or settled
+ * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request: the
+ * caller undoes the open row's removal), GW_STORE_E_DB on a database error.
+ */
+static int settle_body(slot_t *sl, ledger_op_t *op)
+{
+    char owner[GW_STORE_USER_ID_MAX + 1];
+    int64_t reserved = 0;
+    int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved);
+    if (rc < 0)
+        return GW_STORE_E_DB;
+    if (rc == 0) {
+        if ((rc = settled(sl, op->rid)) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0)
+            return GW_STORE_E_DB;
+        return rc == 1 ? 0 : GW_STORE_E_NOTFOUND;
+    }
+    if (strcmp(owner, op->user) != 0)
+        return GW_STORE_E_INVAL;
+    pol_meter_settlement_t s;
+    pol_meter_settle(reserved, op->amount, &s);
+    if (ledger_ins(sl, op->user, op->rid, "settle", -s.overrun, op->now, s.flagged ? "actual cost above the reservation" : NULL,
+                   s.flagged) < 0 ||
+        (s.refund > 0 && ledger_ins(sl, op->user, op->rid, "refund", s.refund, op->now, NULL, 0) < 0) ||
+        bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
+        return GW_STORE_E_DB;
+    return 0;
+}
+
+static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    if (op->kind == OP_FLUSH)
+        return 0;
+    return op->kind == OP_RESERVE ? reserve_body(lg, sl, op) : settle_body(sl, op);
+}
+
+static const char *op_name(const ledger_op_t *op)
+{
+    return op->kind == OP_RESERVE ? "reserve" : "settle";
+}
+
+/* PostgreSQL: one transaction per operation on a pooled connection. */
+static int run_alone(gw_store_ledger_t *lg, ledger_op_t *op)
+{
+    slot_t *sl = slot_acquire(lg);
+    int rc = GW_STORE_E_DB;
+    if (begin(sl) == 0) {
+        rc = op_body(lg, sl, op);
+        if (rc == 0 && gw_store__db_exec(sl->db, "COMMIT") != 0)
+            rc = GW_STORE_E_DB;
+        if (rc == GW_STORE_E_DB)
+            log_err(sl, op_name(op));
+        if (rc != 0)
+            rollback(sl); /* refused, not found, or failed: nothing of it stays */
+    } else {
+        log_err(sl, op_name(op));
+    }
+    slot_release(sl);
+    return rc;
+}
+
+/* One operation of a batch at its own savepoint: a refusal undoes only its own rows. @return as
+ * op_body. */
+static int run_in_batch(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
+    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0)
+        return GW_STORE_E_DB;
+    int rc = op_body(lg, sl, op);
+    if (rc == GW_STORE_E_DB)
+        return rc;
+    if ((rc != 0 && run(undo) < 0) || run(rel) < 0)
+        return GW_STORE_E_DB;
+    return rc;
+}
+
+/*
+ * The leader's work: waits for the write lock (BEGIN IMMEDIATE), then takes up to
+ * GW_LEDGER_BATCH_MAX queued operations (those that arrived while it waited included), applies
+ * them in arrival order, commits once and completes them. A database error anywhere (an
+ * operation's statement, the savepoints, the BEGIN or the COMMIT) rolls the whole transaction
+ * back and completes every operation of the batch with GW_STORE_E_DB: none of it is applied.
+ * Called with qlock not held.
+ */
+static void run_batch(gw_store_ledger_t *lg)
+{
+    slot_t *sl = slot_acquire(lg);
+    int ok = begin(sl) == 0;
+    ledger_op_t *batch, *op;
+    size_t n = 0;
+    pthread_mutex_lock(&lg->qlock);
+    batch = lg->qhead;
+    for (op = batch; op != NULL && n < GW_LEDGER_BATCH_MAX - 1; op = op->next)
+        n++;
+    lg->qhead = op != NULL ? op->next : NULL;
+    if (op != NULL)
+        op->next = NULL;
+    if (lg->qhead == NULL)
+        lg->qtail = NULL;
+    else
+        clock_gettime(CLOCK_MONOTONIC, &lg->q_since);
+    n += op != NULL;
+    lg->pending -= n;
+    pthread_mutex_unlock(&lg->qlock);
+    const ledger_op_t *failed = NULL;
+    for (op = batch; ok && op != NULL; op = op->next)
+        if ((op->rc = run_in_batch(lg, sl, op)) == GW_STORE_E_DB) {
+            ok = 0;
+            failed = op;
+        }
+    if (ok && gw_store__db_exec(sl->db, "COMMIT") != 0)
+        ok = 0;
+    if (!ok) {
+        log_err(sl, failed != NULL ? op_name(failed) : "ledger batch");
+        rollback(sl);
+        for (op = batch; op != NULL; op = op->next)
+            op->rc = GW_STORE_E_DB;
+    }
+    slot_release(sl);
+    pthread_mutex_lock(&lg->qlock);
+    for (op = batch; op != NULL;) {
+        ledger_op_t *next = op->next; /* op lives on its waiter's stack: read before completing */
+        if (op->deferred) {
+            if (op->rc != 0)
+                fprintf(stderr,
+                        "aigw ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next "
+                        "start\n",
+                        op->rid, op->rc);
+            free(op);
+        } else {
+            op->done = 1;
+        }
+        op = next;
+    }
+    lg->batches++;
+    lg->batched_ops += n;
+    pthread_mutex_unlock(&lg->qlock);
+}
+
+/* Appends op to the queue (qlock held) and wakes the flusher when the queue was empty. */
+static void enqueue(gw_store_ledger_t *lg, ledger_op_t *op)
+{
+    op->next = NULL;
+    if (lg->qtail != NULL) {
+        lg->qtail->next = op;
+    } else {
+        lg->qhead = op;
+        clock_gettime(CLOCK_MONOTONIC, &lg->q_since);
+        pthread_cond_broadcast(&lg->qcond);
+    }
+    lg->qtail = op;
+    lg->pending++;
+}
+
+/*
+ * The flusher thread (SQLite): when operations have been queued for GW_LEDGER_LINGER_NS and no
+ * leader took them (deferred settles with no reservation arriving to carry them), it runs a
+ * batch itself. At close it applies whatever is left.
+ */
+static void *flusher_main(void *arg)
+{
+    gw_store_ledger_t *lg = arg;
+    pthread_mutex_lock(&lg->qlock);
+    for (;;) {
+        if (lg->qhead == NULL || lg->leader) {
+            if (lg->stop && lg->qhead == NULL)
+                break;
+            pthread_cond_wait(&lg->qcond, &lg->qlock);
+            continue;
+        }
+        struct timespec now, due = lg->q_since;
+        due.tv_nsec += GW_LEDGER_LINGER_NS;
+        if (due.tv_nsec >= 1000000000L) {
+            due.tv_sec++;
+            due.tv_nsec -= 1000000000L;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!lg->stop && (now.tv_sec < due.tv_sec || (now.tv_sec == due.tv_sec && now.tv_nsec < due.tv_nsec))) {
+            pthread_cond_timedwait(&lg->qcond, &lg->qlock, &due);
+            continue;
+        }
+        lg->leader = 1;
+        pthread_mutex_unlock(&lg->qlock);
+        run_batch(lg);
+        pthread_mutex_lock(&lg->qlock);
+        lg->leader = 0;
+        pthread_cond_broadcast(&lg->qcond);
+    }
+    pthread_mutex_unlock(&lg->qlock);
+    return NULL;
+}
+
+/*
+ * Runs one reserve or settle. SQLite: queues it and waits for the batch that carries it; the
+ * first waiter that finds no leader becomes the leader (no extra thread; a caller alone pays one
+ * transaction, as before). PostgreSQL: its own transaction. @return the operation's result.
+ */
+static int submit(gw_store_ledger_t *lg, ledger_op_t *op)
+{
+    if (!lg->batching)
+        return run_alone(lg, op);
+    op->done = 0;
+    pthread_mutex_lock(&lg->qlock);
+    enqueue(lg, op);
+    while (!op->done) {
+        if (!lg->leader) {
+            /* op is still queued: only a leader takes operations off the queue */
+            lg->leader = 1;
+            pthread_mutex_unlock(&lg->qlock);
+            run_batch(lg);
+            pthread_mutex_lock(&lg->qlock);
+            lg->leader = 0;
+            pthread_cond_broadcast(&lg->qcond);
+        } else {
+            pthread_cond_wait(&lg->qcond, &lg->qlock);
+        }
+    }
+    pthread_mutex_unlock(&lg->qlock);
+    return op->rc;
+}
+
+int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
+                     int64_t *balance_after)
+{
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
+        default_grant < 0)
+        return GW_STORE_E_INVAL;
+    ledger_op_t op = {.kind = OP_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
+    op.now = gw_store__now_us(st);
+    int rc = submit(gw_store__ledger(st), &op);
+    if (rc != GW_STORE_E_DB && balance_after)
+        *balance_after = op.bal;
+    return rc;
+}
+
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after)
 {
-    gw_store_ledger_t *lg = gw_store__ledger(st);
-    char owner[GW_STORE_USER_ID_MAX + 1];
-    int64_t reserved = 0, bal = 0, now = gw_store__now_us(st);
-    int ret = 0, rc;
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
-    slot_t *sl = slot_acquire(lg);
-    if (begin(sl) != 0)
-        goto dberr;
-    if ((rc = open_take(sl, request_id, owner, sizeof(owner), &reserved)) < 0)
-        goto dberr_rb;
-    if (rc == 0) {
-        rollback(sl);
-        if ((rc = settled(sl, request_id)) < 0 || bal_get(sl, user_id, &bal, NULL) < 0)
-            goto dberr;
-        ret = rc == 1 ? 0 : GW_STORE_E_NOTFOUND;
-        goto out;
-    }
-    if (strcmp(owner, user_id) != 0) {
-        rollback(sl);
-        ret = GW_STORE_E_INVAL;
-        goto out;
-    }
-    pol_meter_settlement_t s;
-    pol_meter_settle(reserved, actual, &s);
-    if (ledger_ins(sl, user_id, request_id, "settle", -s.overrun, now, s.flagged ? "actual cost above the reservation" : NULL,
-                   s.flagged) < 0 ||
-        (s.refund > 0 && ledger_ins(sl, user_id, request_id, "refund", s.refund, now, NULL, 0) < 0) ||
-        bal_add(sl, user_id, s.refund - s.overrun, reserved, now, &bal) != 1 || gw_store__db_exec(sl->db, "COMMIT") != 0)
-        goto dberr_rb;
-out:
-    slot_release(sl);
-    if (balance_after)
-        *balance_after = bal;
-    return ret;
-dberr_rb:
-    log_err(sl, "settle");
-    rollback(sl);
-    slot_release(sl);
-    return GW_STORE_E_DB;
-dberr:
-    log_err(sl, "settle");
-    slot_release(sl);
-    return GW_STORE_E_DB;
+    ledger_op_t op = {.kind = OP_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
+    op.now = gw_store__now_us(st);
+    int rc = submit(gw_store__ledger(st), &op);
+    if ((rc == 0 || rc == GW_STORE_E_NOTFOUND || rc == GW_STORE_E_INVAL) && balance_after)
+        *balance_after = op.bal;
+    return rc;
+}
+
+int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+        return GW_STORE_E_INVAL;
+    if (!lg->batching)
+        return gw_store_settle(st, user_id, request_id, actual, NULL);
+    size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
+    ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
+    if (op == NULL)
+        return GW_STORE_E_NOMEM;
+    char *u = (char *)(op + 1), *r = u + ul;
+    memcpy(u, user_id, ul);
+    memcpy(r, request_id, rl);
+    op->kind = OP_SETTLE;
+    op->user = u;
+    op->rid = r;
+    op->amount = actual;
+    op->now = gw_store__now_us(st);
+    op->deferred = 1;
+    pthread_mutex_lock(&lg->qlock);
+    enqueue(lg, op);
+    pthread_mutex_unlock(&lg->qlock);
+    return 0;
+}
+
+void gw_store_ledger_flush(gw_store_t *st)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    if (!lg->batching)
+        return;
+    pthread_mutex_lock(&lg->qlock);
+    int empty = lg->qhead == NULL && !lg->leader;
+    pthread_mutex_unlock(&lg->qlock);
+    if (empty)
+        return; /* nothing queued or in flight: everything submitted is committed */
+    ledger_op_t op = {.kind = OP_FLUSH};
+    submit(lg, &op);
+}
+
+void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    pthread_mutex_lock(&lg->qlock);
+    out->batching = lg->batching;
+    out->batches = lg->batches;
+    out->ops = lg->batched_ops;
+    out->pending = lg->pending;
+    pthread_mutex_unlock(&lg->qlock);
 }
 
 int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after)
@@ -486,6 +786,7 @@ int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int6
 {
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
         return GW_STORE_E_INVAL;
+    gw_store_ledger_flush(st); /* read your own deferred settles */
     slot_t *sl = slot_acquire(gw_store__ledger(st));
     int64_t b = 0, r = 0;
     int rc = bal_get(sl, user_id, &b, &r);
@@ -506,6 +807,7 @@ int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     memset(info, 0, sizeof(*info));
+    gw_store_ledger_flush(st);
     gw_store_db_t *db = gw_store__rdb_acquire(st);
     int ret = GW_STORE_E_DB;
     gw_store_stmt_t *s = gw_store__db_prepare(db, "SELECT u.consent_training, u.created_at, b.balance, b.reserved FROM users u"
@@ -884,6 +1186,7 @@ int gw_store_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usa
     urow_t *rows = NULL;
     size_t n = 0, cap = 0;
     int ret = 0, rc;
+    gw_store_ledger_flush(st);
     gw_store_db_t *db = gw_store__rdb_acquire(st);
     gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
     if (s == NULL) {

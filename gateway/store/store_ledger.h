@@ -19,6 +19,12 @@
  * row version (READ COMMITTED), so two instances can never both pass; on SQLite the
  * transaction is BEGIN IMMEDIATE (one writer at a time). Commit happens before the call
  * returns: the reservation is durable before anything is forwarded.
+ *
+ * Group commit (SQLite). Concurrent reserve/settle calls share transactions: operations queued
+ * while one batch commits go together into the next one, in arrival order, each at its own
+ * savepoint (a refusal undoes only itself); one COMMIT completes them all, and a database error
+ * fails the whole batch (each of its callers gets GW_STORE_E_DB, nothing of it is applied). See
+ * store_ledger.c for the mechanism.
  */
 #ifndef AIGW_GATEWAY_STORE_LEDGER_H
 #define AIGW_GATEWAY_STORE_LEDGER_H
@@ -61,6 +67,40 @@ int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id
  *         amount), GW_STORE_E_DB.
  */
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after);
+
+/**
+ * Settles like gw_store_settle but does not wait: on SQLite the settlement is queued and applied
+ * in the next group commit (carried by the next reservation's batch, or by the ledger's flusher
+ * thread at most about 2 ms later, or when the store closes), in order with every other queued
+ * operation. For callers that need neither the balance nor the outcome (the proxy after a call).
+ * A failure is logged to stderr; the reservation then stays open and crash recovery settles it at
+ * its reserved amount on the next start (never undercharging). gw_store_balance,
+ * gw_store_user_info and gw_store_usage_report flush first, so they see every settle queued
+ * before them. On PostgreSQL this is gw_store_settle (one transaction, applied on return).
+ * @param user_id, request_id borrowed (copied). @return 0 (queued or, PostgreSQL, settled),
+ *         GW_STORE_E_INVAL, GW_STORE_E_NOMEM; PostgreSQL: as gw_store_settle.
+ */
+int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual);
+
+/**
+ * Returns once every reserve and settle queued before the call (deferred ones included) is
+ * committed or has failed. Immediate when nothing is queued or on PostgreSQL.
+ */
+void gw_store_ledger_flush(gw_store_t *st);
+
+/** Group-commit counters of a store's ledger (gw_store_ledger_stats). */
+typedef struct st_gw_store_ledger_stats_t {
+    int batching;     /* 1: reserve and settle are group-committed (SQLite); 0: one transaction each (PostgreSQL) */
+    uint64_t batches; /* transactions run for reserve/settle batches since the store was opened */
+    uint64_t ops;     /* operations those batches carried (ops / batches = the mean batch size) */
+    size_t pending;   /* operations queued now, waiting for a batch */
+} gw_store_ledger_stats_t;
+
+/**
+ * Reads the group-commit counters (a consistent snapshot). For tests and benchmarks.
+ * @param out filled; borrowed.
+ */
+void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out);
 
 /**
  * Adds `amount` micro-credits to a user's balance (a `grant` row; a negative amount is an
