@@ -284,14 +284,8 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
     }
 }
 
-int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
-                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
-                             gw_body_info_t *info, const char **err_desc, size_t *err_offset)
+static void info_reset(gw_body_info_t *info)
 {
-    const pol_json_paths_t *paths = NULL;
-    for (size_t i = 0; i < pv->nadapters; i++)
-        if (pv->adapters[i] == adapter)
-            paths = pv->paths[i];
     pol_buf_reset(&info->user);
     pol_buf_reset(&info->model);
     info->stream = 0;
@@ -303,6 +297,17 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     info->has_images = 0;
     info->images_stripped = 0;
     info->image_error = NULL;
+}
+
+int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
+                             gw_body_info_t *info, const char **err_desc, size_t *err_offset)
+{
+    const pol_json_paths_t *paths = NULL;
+    for (size_t i = 0; i < pv->nadapters; i++)
+        if (pv->adapters[i] == adapter)
+            paths = pv->paths[i];
+    info_reset(info);
     scrub_ctx_t ctx = {session, s, info, adapter, 0};
     pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx};
     int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
@@ -355,14 +360,7 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
 {
     char boundary[POL_MP_MAX_BOUNDARY + 1];
     size_t blen;
-    pol_buf_reset(&info->user);
-    pol_buf_reset(&info->model);
-    info->stream = 0;
-    info->has_safety_identifier = 0;
-    info->include_usage = -1;
-    info->has_images = 0;
-    info->images_stripped = 0;
-    info->image_error = NULL;
+    info_reset(info);
     *changed = 0;
     int rc = pol_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
     if (rc != 0)

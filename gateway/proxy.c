@@ -1130,7 +1130,7 @@ static int is_json_content(h2o_req_t *req)
 
 /* The privacy pass over a JSON body: validates it, captures user/model/stream, scrubs every
  * text field the adapter names. Answers the request itself on bad input or a `block` action. */
-static int scrub_json_body(gw_call_t *call, h2o_req_t *req, int multipart)
+static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
 {
     gw_worker_t *w = call->worker;
     const gw_privacy_t *pv = w->server->privacy;
@@ -1769,7 +1769,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->body = req->entity.base != NULL ? req->entity.base : "";
     call->body_len = req->entity.base != NULL ? req->entity.len : 0;
     call->multipart = call->body_len > 0 && is_multipart_content(req);
-    if (call->body_len > 0 && (call->multipart || is_json_content(req)) && scrub_json_body(call, req, call->multipart) != 0)
+    if (call->body_len > 0 && (call->multipart || is_json_content(req)) && scrub_body(call, req, call->multipart) != 0)
         return 0;
     if (call->user.len == 0) {
         send_error(call, 400, "invalid_request_error", "missing_user", "user",

@@ -130,12 +130,8 @@ static int fal_estimate_inputs(const char *body, size_t len, prov_estimate_t *e)
  * "/fal-ai/flux/requests/<id>/status" -> "fal-ai/flux" (fal.md section 1: they drop the sub-path). */
 static int fal_model_from_path(const char *path, size_t len, char *model, size_t cap)
 {
-    const char *end = path + len, *p = path;
-    const char *q = memchr(path, '?', len);
-    if (q != NULL)
-        end = q;
-    while (p < end && *p == '/')
-        p++;
+    const char *p, *end;
+    prov__path_span(path, len, &p, &end);
     const char *req = NULL;
     for (const char *s = p; s + 10 <= end; s++)
         if (memcmp(s, "/requests/", 10) == 0) {

@@ -275,12 +275,8 @@ static int gemini_estimate_inputs(const char *body, size_t len, prov_estimate_t 
 /* "models/gemini-2.5-flash:generateContent?alt=sse" or "tunedModels/x:generateContent" -> the model id. */
 static int gemini_model_from_path(const char *path, size_t len, char *model, size_t cap)
 {
-    const char *end = path + len, *p = path;
-    const char *q = memchr(path, '?', len);
-    if (q != NULL)
-        end = q;
-    while (p < end && *p == '/')
-        p++;
+    const char *p, *end;
+    prov__path_span(path, len, &p, &end);
     static const char *const prefixes[] = {"models/", "tunedModels/"};
     for (size_t i = 0; i < 2; i++) {
         size_t pl = strlen(prefixes[i]);

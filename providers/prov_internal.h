@@ -64,6 +64,9 @@ json_t *prov__jload_object(const char *body, size_t len);
 /** Copies a model name taken from a path (`n` bytes) into `dst` (cap bytes incl. NUL). @return 0, or -1 when it
     is empty, does not fit, or holds a byte outside printable ASCII (control bytes, NUL, space, DEL, non-ASCII). */
 int prov__copy_name(char *dst, size_t cap, const char *s, size_t n);
+/** The path part of `path` (`len` bytes) for the model_from_path parsers: *p after leading slashes, *end before
+    any "?query". */
+void prov__path_span(const char *path, size_t len, const char **p, const char **end);
 /** Resets *e to defaults (max_output_tokens -1, n 1) with input_bytes = len. */
 void prov__estimate_reset(prov_estimate_t *e, size_t len);
 /** True when the SSE event carries the data "[DONE]". */

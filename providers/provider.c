@@ -251,6 +251,15 @@ json_t *prov__jload_object(const char *body, size_t len)
     return root;
 }
 
+void prov__path_span(const char *path, size_t len, const char **p, const char **end)
+{
+    const char *q = memchr(path, '?', len);
+    *end = q != NULL ? q : path + len;
+    *p = path;
+    while (*p < *end && **p == '/')
+        (*p)++;
+}
+
 int prov__copy_name(char *dst, size_t cap, const char *s, size_t n)
 {
     if (n == 0 || n >= cap)

@@ -159,12 +159,8 @@ static int replicate_estimate_inputs(const char *body, size_t len, prov_estimate
  * "deployments/{owner}/{name}/predictions" -> "owner/name". */
 static int replicate_model_from_path(const char *path, size_t len, char *model, size_t cap)
 {
-    const char *end = path + len, *p = path;
-    const char *q = memchr(path, '?', len);
-    if (q != NULL)
-        end = q;
-    while (p < end && *p == '/')
-        p++;
+    const char *p, *end;
+    prov__path_span(path, len, &p, &end);
     if ((size_t)(end - p) > 7 && memcmp(p, "models/", 7) == 0)
         p += 7;
     else if ((size_t)(end - p) > 12 && memcmp(p, "deployments/", 12) == 0)
