@@ -1036,15 +1036,21 @@ static int pg_group_setup(void **state)
         snprintf(pg_base_dsn, sizeof(pg_base_dsn), "%s", env);
         return 0;
     }
+    /* a server directory of this test binary's own: ctest runs the store and ledger suites in
+     * parallel, and a server one of them started must not be stopped under the other */
     const char *src = getenv("AIGW_SOURCE_DIR");
     char cmd[600];
-    snprintf(cmd, sizeof(cmd), "'%s/scripts/pg-test-server.sh' dsn 2>/dev/null", src ? src : ".");
+    snprintf(cmd, sizeof(cmd),
+             "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-store\" '%s/scripts/pg-test-server.sh' dsn 2>/dev/null",
+             src ? src : ".");
     FILE *f = popen(cmd, "r");
     int got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
     if (f)
         pclose(f);
     if (!got) {
-        snprintf(cmd, sizeof(cmd), "'%s/scripts/pg-test-server.sh' start", src ? src : ".");
+        snprintf(cmd, sizeof(cmd),
+                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-store\" '%s/scripts/pg-test-server.sh' start",
+                 src ? src : ".");
         f = popen(cmd, "r");
         got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
         if (f && pclose(f) != 0)
@@ -1064,7 +1070,9 @@ static int pg_group_teardown(void **state)
     if (pg_started_here) {
         const char *src = getenv("AIGW_SOURCE_DIR");
         char cmd[600];
-        snprintf(cmd, sizeof(cmd), "'%s/scripts/pg-test-server.sh' stop", src ? src : ".");
+        snprintf(cmd, sizeof(cmd),
+                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-store\" '%s/scripts/pg-test-server.sh' stop",
+                 src ? src : ".");
         return system(cmd) == 0 ? 0 : -1;
     }
     return 0;
