@@ -2,7 +2,7 @@
  * Config loading (see config.h). The design follows redis' config table: every scalar key is one
  * row of `scalar_keys` with its type, bounds, default and unit in the name; structured keys
  * (listen, clients, admin_tokens, providers) have a parse function each; sections owned by other
- * modules are listed in `module_sections` and kept as JSON. Anything else is an error, so a typo
+ * modules are listed in `top_keys` and kept as JSON. Anything else is an error, so a typo
  * fails at start instead of silently using a default.
  *
  * Order: parse JSON (jansson, start-up only) -> expand ${ENV} in every string, in place ->
@@ -10,12 +10,16 @@
  */
 #include "gateway/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 
 #include <sodium.h>
 
@@ -58,11 +62,11 @@ static const struct st_scalar_key_t scalar_keys[] = {
 };
 #undef OFF
 
-/* Top-level keys parsed here (besides the scalar rows' first segments). */
-static const char *const structured_keys[] = {"listen", "clients", "admin_tokens", "providers", "limits", "upstream", "access_log"};
-/* Top-level sections validated by their own modules. */
-static const char *const module_sections[] = {"pii",   "training", "retention",  "pricing",     "credits",
-                                              "store", "models",   "log_bodies", "rate_limits", "metrics"};
+/* Every top-level key (the union of the two lists above and the scalar rows), for errors and hints. */
+static const char *const top_keys[] = {"listen",    "workers",    "clients",         "admin_tokens", "providers",
+                                       "models",    "store",      "master_key_file", "pii",          "training",
+                                       "retention", "pricing",    "credits",         "rate_limits",  "limits",
+                                       "upstream",  "access_log", "log_bodies",      "metrics",      "drain_timeout_ms"};
 /* Keys allowed inside the structured objects that are scalar-table parents. */
 static const char *const limits_keys[] = {"max_request_body_bytes"};
 static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections",
@@ -242,7 +246,13 @@ static int check_keys(json_t *obj, const char *where, const char *const *allowed
     json_object_foreach(obj, k, v)
     {
         if (!in_list(k, allowed, n)) {
-            set_err(err, errlen, origin, "%s%s%s: unknown key", where, *where ? "." : "", k);
+            pol_buf_t names = POL_BUF_INIT;
+            for (size_t i = 0; i < n; i++)
+                pol_buf_appendf(&names, "%s%s", i ? ", " : "", allowed[i]);
+            set_err(err, errlen, origin, "%s%s%s: unknown key (expected %s)", where, *where ? "." : "", k,
+                    names.base != NULL ? names.base : "none");
+            pol_buf_free(&names);
+            gw_config_hint_unknown_key(err, errlen);
             return -1;
         }
     }
@@ -282,7 +292,14 @@ static int parse_listen(gw_config_t *cfg, json_t *arr, const char *origin, char 
             set_err(err, errlen, origin, "%s.port: expected an integer in 1..65535", where);
             return -1;
         }
-        cfg->listen[i].host = strdup(host != NULL ? json_string_value(host) : "127.0.0.1");
+        const char *h = host != NULL ? json_string_value(host) : "127.0.0.1";
+        unsigned char addr[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, h, addr) != 1 && inet_pton(AF_INET6, h, addr) != 1) {
+            set_err(err, errlen, origin, "%s.host: \"%s\" is not an IPv4 or IPv6 address (host names are not resolved: use %s)",
+                    where, h, strcmp(h, "localhost") == 0 ? "127.0.0.1 or ::1" : "an address such as 0.0.0.0 or 127.0.0.1");
+            return -1;
+        }
+        cfg->listen[i].host = strdup(h);
         cfg->listen[i].port = (uint16_t)json_integer_value(port);
         if (tls != NULL) {
             static const char *const tkeys[] = {"cert", "key"};
@@ -408,7 +425,7 @@ static int parse_admin_tokens(gw_config_t *cfg, json_t *arr, const char *origin,
     return 0;
 }
 
-static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, char *err, size_t errlen)
+static int parse_providers(gw_config_t *cfg, json_t *obj, json_t *key_envs, const char *origin, char *err, size_t errlen)
 {
     static const char *const keys[] = {"base_url", "api_key", "tier"};
     if (!json_is_object(obj)) {
@@ -439,9 +456,11 @@ static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, ch
         if (check_keys(p, where, keys, 3, origin, err, errlen) != 0)
             return -1;
         json_t *url = json_object_get(p, "base_url"), *key = json_object_get(p, "api_key"), *tier = json_object_get(p, "tier");
-        const char *u = json_is_string(url) ? json_string_value(url) : "";
+        const prov_adapter_t *ad = prov_find(name);
+        const char *u = url == NULL ? ad->default_base_url : json_is_string(url) ? json_string_value(url) : "";
         if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) {
-            set_err(err, errlen, origin, "%s.base_url: expected an http:// or https:// URL", where);
+            set_err(err, errlen, origin, "%s.base_url: expected an http:// or https:// URL (default %s)", where,
+                    ad->default_base_url);
             return -1;
         }
         if (key != NULL && !json_is_string(key)) {
@@ -465,8 +484,30 @@ static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, ch
             return -1;
         memcpy(pc->api_key, k, strlen(k) + 1);
         pc->tier = tier != NULL ? dup_str(tier) : NULL;
+        const char *env = json_string_value(json_object_get(key_envs, name));
+        pc->api_key_env = strdup(env != NULL ? env : ad->api_key_env);
     }
     return 0;
+}
+
+/* {"gemini": "GEMINI_API_KEY"} for every providers.<name>.api_key that is a bare "${NAME}" or
+ * "${NAME:-default}", read before expansion so a missing key can be named in errors. */
+static json_t *api_key_env_names(json_t *providers)
+{
+    json_t *out = json_object();
+    const char *name;
+    json_t *p;
+    json_object_foreach(providers, name, p)
+    {
+        const char *s = json_string_value(json_object_get(p, "api_key"));
+        if (s == NULL || strncmp(s, "${", 2) != 0 || s[strlen(s) - 1] != '}')
+            continue;
+        size_t n = strcspn(s + 2, ":}");
+        if (n == 0 || n > 128 || strchr(s + 2 + n, '$') != NULL)
+            continue;
+        json_object_set_new(out, name, json_stringn(s + 2, n));
+    }
+    return out;
 }
 
 static int apply_scalars(gw_config_t *cfg, const char *origin, char *err, size_t errlen)
@@ -534,6 +575,7 @@ static void scrub_secrets(json_t *root)
 gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, char *err, size_t errlen)
 {
     json_error_t jerr;
+    json_t *key_envs = NULL;
     gw_config_t *cfg = calloc(1, sizeof(*cfg));
     pol_buf_t path = POL_BUF_INIT;
     if (cfg == NULL || sodium_init() < 0) {
@@ -550,22 +592,15 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
         set_err(err, errlen, origin, "expected a JSON object at the top level");
         goto fail;
     }
+    key_envs = api_key_env_names(json_object_get(cfg->root, "providers"));
     char sub[600];
     if (expand_tree(cfg->root, &path, sub, sizeof(sub)) != 0) {
         set_err(err, errlen, origin, "%s", sub);
         goto fail;
     }
-    const char *k;
     json_t *v;
-    json_object_foreach(cfg->root, k, v)
-    {
-        if (!in_list(k, structured_keys, sizeof(structured_keys) / sizeof(structured_keys[0])) &&
-            !in_list(k, module_sections, sizeof(module_sections) / sizeof(module_sections[0])) && strcmp(k, "workers") != 0 &&
-            strcmp(k, "drain_timeout_ms") != 0 && strcmp(k, "master_key_file") != 0) {
-            set_err(err, errlen, origin, "%s: unknown key (see docs/config.md)", k);
-            goto fail;
-        }
-    }
+    if (check_keys(cfg->root, "", top_keys, sizeof(top_keys) / sizeof(top_keys[0]), origin, err, errlen) != 0)
+        goto fail;
     if ((v = json_object_get(cfg->root, "limits")) != NULL &&
         check_keys(v, "limits", limits_keys, sizeof(limits_keys) / sizeof(limits_keys[0]), origin, err, errlen) != 0)
         goto fail;
@@ -590,7 +625,7 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
         goto fail;
     if ((v = json_object_get(cfg->root, "admin_tokens")) != NULL && parse_admin_tokens(cfg, v, origin, err, errlen) != 0)
         goto fail;
-    if ((v = json_object_get(cfg->root, "providers")) != NULL && parse_providers(cfg, v, origin, err, errlen) != 0)
+    if ((v = json_object_get(cfg->root, "providers")) != NULL && parse_providers(cfg, v, key_envs, origin, err, errlen) != 0)
         goto fail;
     for (size_t i = 0; i < cfg->nlisten; i++)
         for (size_t j = i + 1; j < cfg->nlisten; j++)
@@ -601,9 +636,11 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
             }
     scrub_secrets(cfg->root);
     pol_buf_free(&path);
+    json_decref(key_envs);
     return cfg;
 fail:
     pol_buf_free(&path);
+    json_decref(key_envs);
     gw_config_free(cfg);
     return NULL;
 }
@@ -660,6 +697,7 @@ void gw_config_free(gw_config_t *cfg)
         if (cfg->providers[i].api_key != NULL)
             sodium_free(cfg->providers[i].api_key);
         free(cfg->providers[i].tier);
+        free(cfg->providers[i].api_key_env);
     }
     free(cfg->providers);
     free(cfg->upstream.ca_file);
@@ -687,4 +725,88 @@ const gw_provider_conf_t *gw_config_provider(const gw_config_t *cfg, const char 
         if (strcmp(cfg->providers[i].name, name) == 0)
             return &cfg->providers[i];
     return NULL;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return SIZE_MAX;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            size_t best = diag + (same ? 0 : 1);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *gw_config_closest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX, wl = strlen(word);
+    size_t limit = wl / 3 > 0 ? wl / 3 : 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t cl = strlen(candidates[i]);
+        size_t d = edit_distance(word, candidates[i]);
+        if (wl >= 3 && cl >= 3 && (strncasecmp(word, candidates[i], wl < cl ? wl : cl) == 0))
+            d = d < limit ? d : limit; /* one is a prefix of the other: EMAIL -> EMAIL_ADDRESS */
+        if (d <= limit && d < wl && d < best_d) {
+            best = candidates[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+void gw_config_hint_unknown_key(char *err, size_t errlen)
+{
+    static const char marker[] = ": unknown key (expected ";
+    static const char marker2[] = ": unknown field (expected "; /* pricing's word, same length */
+    char *m = strstr(err, marker);
+    if (m == NULL)
+        m = strstr(err, marker2);
+    if (m == NULL || strstr(err, "did you mean") != NULL)
+        return;
+    /* the unknown key: the last path segment before the marker */
+    char *seg = m;
+    while (seg > err && seg[-1] != '.' && seg[-1] != ' ')
+        seg--;
+    char word[96];
+    snprintf(word, sizeof(word), "%.*s", (int)(m - seg), seg);
+    /* the expected names: a, b, c / a|b|c, up to ')' or ';' */
+    char list[1024];
+    snprintf(list, sizeof(list), "%s", m + sizeof(marker) - 1);
+    list[strcspn(list, ");")] = '\0';
+    const char *cands[64];
+    size_t n = 0;
+    for (char *p = list; *p != '\0' && n < 64;) {
+        p += strspn(p, " ,|");
+        if (strncmp(p, "or ", 3) == 0)
+            p += 3;
+        size_t len = strcspn(p, " ,|");
+        if (len == 0)
+            break;
+        cands[n++] = p;
+        if (p[len] == '\0')
+            break;
+        p[len] = '\0';
+        p += len + 1;
+    }
+    const char *best = gw_config_closest(word, cands, n);
+    size_t used = strlen(err);
+    if (best != NULL && used < errlen)
+        snprintf(err + used, errlen - used, " (did you mean \"%s\"?)", best);
 }

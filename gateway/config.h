@@ -37,10 +37,12 @@ typedef struct st_gw_admin_token_conf_t {
 } gw_admin_token_conf_t;
 
 typedef struct st_gw_provider_conf_t {
-    char *name;     /* adapter name ("openai"), must exist in providers/ */
-    char *base_url; /* scheme://host[:port][/prefix], no trailing slash */
-    char *api_key;  /* provider key sent upstream; in sodium_malloc memory, may be "" (then a warning at start) */
-    char *tier;     /* "paid" / "free" / NULL (used by no-training policy) */
+    char *name;        /* adapter name ("openai"), must exist in providers/ */
+    char *base_url;    /* scheme://host[:port][/prefix], no trailing slash */
+    char *api_key;     /* provider key sent upstream; in sodium_malloc memory, may be "" (then a warning at start) */
+    char *tier;        /* "paid" / "free" / NULL (used by no-training policy) */
+    char *api_key_env; /* variable api_key was read from ("GEMINI_API_KEY": the file said "${GEMINI_API_KEY}" or
+                          "${GEMINI_API_KEY:-...}"), else the adapter's api_key_env; named when the key is empty */
 } gw_provider_conf_t;
 
 typedef struct st_gw_config_t {
@@ -84,6 +86,20 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
 
 /** The config aigw runs with when no --config is given (docs/config.md). */
 extern const char gw_config_embedded_default[];
+
+/**
+ * The closest of `candidates` (n entries, borrowed) to `word` for a "did you mean" hint: an edit
+ * distance of at most a third of the word (at least 1, case-insensitive), or one being a prefix of
+ * the other. @return a borrowed candidate, or NULL when none is close.
+ */
+const char *gw_config_closest(const char *word, const char *const *candidates, size_t n);
+
+/**
+ * Appends ` (did you mean "x"?)` to an "<path>.<key>: unknown key (expected a, b, c...)" message
+ * (the form every module uses) when one expected key is close to the unknown one (gw_config_closest).
+ * Other messages are left as they are. `err` is NUL-terminated, errlen its capacity.
+ */
+void gw_config_hint_unknown_key(char *err, size_t errlen);
 
 /** Releases everything; secrets are wiped. NULL is ignored. */
 void gw_config_free(gw_config_t *cfg);

@@ -10,6 +10,7 @@
 #include "gateway/cmd_scrub.h"
 #include "gateway/cmd_store.h"
 #include "gateway/config.h"
+#include "gateway/config_check.h"
 #include "gateway/server.h"
 
 #define AIGW_VERSION "0.1.0"
@@ -105,6 +106,12 @@ static int cmd_check(int argc, char **argv)
     gw_config_t *cfg = load_config(path);
     if (cfg == NULL)
         return 1;
+    char err[768];
+    if (gw_config_validate(cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "aigw: config error: %s: %s\n", cfg->path, err);
+        gw_config_free(cfg);
+        return 1;
+    }
     printf("%s: OK (%zu listeners, %zu clients, %zu providers)\n", cfg->path, cfg->nlisten, cfg->nclients, cfg->nproviders);
     gw_config_free(cfg);
     return 0;

@@ -1398,6 +1398,15 @@ static int choose_provider(gw_call_t *call, const gw_route_t *r)
         send_error(call, 404, "invalid_request_error", "provider_not_configured", NULL, msg);
         return -1;
     }
+    if (call->provider->api_key[0] == '\0') {
+        /* the shipped config lists every provider with its key from the environment: say which
+         * variable is missing instead of forwarding an empty key for the provider to refuse */
+        char msg[200];
+        snprintf(msg, sizeof(msg), "provider %s: %s is not set (aigw has no key for this provider; set it and restart or reload)",
+                 call->up->name, call->provider->api_key_env != NULL ? call->provider->api_key_env : "its api_key");
+        send_error(call, 503, "server_error", "provider_key_missing", NULL, msg);
+        return -1;
+    }
     return 0;
 }
 

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "gateway/admin.h"
+#include "gateway/config_check.h"
 #include "gateway/proxy.h"
 #include "gateway/store/store_ledger.h"
 
@@ -67,7 +68,7 @@ static int bind_listener(const gw_listen_conf_t *l, char *err, size_t errlen)
     return fd;
 }
 
-static SSL_CTX *make_ssl_ctx(const gw_listen_conf_t *l, char *err, size_t errlen)
+SSL_CTX *gw_server_tls_ctx_new(const gw_listen_conf_t *l, char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (ctx == NULL)
@@ -362,11 +363,13 @@ int gw_server_run(gw_config_t *cfg)
     }
     for (size_t i = 0; i < cfg->nproviders; i++)
         if (cfg->providers[i].api_key[0] == '\0')
-            fprintf(stderr, "aigw: warning: providers.%s.api_key is empty; upstream calls will be rejected by the provider\n",
-                    cfg->providers[i].name);
+            fprintf(stderr, "aigw: warning: provider %s: %s is not set; its requests get 503 until it is\n",
+                    cfg->providers[i].name, cfg->providers[i].api_key_env);
     if (cfg->nclients == 0)
         fprintf(stderr, "aigw: warning: no clients configured; every proxied request will get 401\n");
 
+    if (gw_config_validate(cfg, err, sizeof(err)) != 0) /* the same checks as `aigw check` */
+        goto out;
     if ((server.privacy = gw_privacy_create(cfg, err, sizeof(err))) == NULL)
         goto out;
     if (gw_config_section(cfg, "rate_limits") != NULL &&
@@ -409,7 +412,8 @@ int gw_server_run(gw_config_t *cfg)
     if (server.ssl_ctx == NULL || server.workers == NULL)
         goto out;
     for (size_t i = 0; i < cfg->nlisten; i++)
-        if (cfg->listen[i].tls_cert != NULL && (server.ssl_ctx[i] = make_ssl_ctx(&cfg->listen[i], err, sizeof(err))) == NULL)
+        if (cfg->listen[i].tls_cert != NULL &&
+            (server.ssl_ctx[i] = gw_server_tls_ctx_new(&cfg->listen[i], err, sizeof(err))) == NULL)
             goto out;
     for (unsigned i = 0; i < server.nworkers; i++) {
         gw_worker_t *w = &server.workers[i];

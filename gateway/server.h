@@ -100,6 +100,13 @@ void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t
 /** Renders /metrics (every worker's counters + store gauges) into out. @return 0 or -1. */
 int gw_server_render_metrics(gw_server_t *srv, pol_buf_t *out);
 
+/**
+ * A TLS server context for listener `l` (borrowed): certificate chain and key loaded and matched,
+ * TLS >= 1.2, ALPN h2 and http/1.1. Used at start and by gw_config_validate.
+ * @return the context (SSL_CTX_free), or NULL with err naming the file and the reason.
+ */
+SSL_CTX *gw_server_tls_ctx_new(const gw_listen_conf_t *l, char *err, size_t errlen);
+
 /** Called by the request pipeline when one of the worker's requests is fully disposed. */
 void gw_worker_request_done(gw_worker_t *w);
 

@@ -150,6 +150,8 @@ static int anthropic_estimate_inputs(const char *body, size_t len, prov_estimate
 
 const prov_adapter_t prov_anthropic = {
     .name = "anthropic",
+    .default_base_url = "https://api.anthropic.com",
+    .api_key_env = "ANTHROPIC_API_KEY",
     .route_prefix = "/anthropic/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_X_API_KEY,

@@ -22,6 +22,8 @@ static const prov_field_t deepseek_image_fields[] = {
 
 const prov_adapter_t prov_deepseek = {
     .name = "deepseek",
+    .default_base_url = "https://api.deepseek.com",
+    .api_key_env = "DEEPSEEK_API_KEY",
     .route_prefix = "/deepseek/",
     .upstream_prefix = "/",
     .auth = PROV_AUTH_BEARER,

@@ -221,6 +221,8 @@ static int fal_target_url(const char *value, size_t len, const char *const *allo
 
 const prov_adapter_t prov_fal = {
     .name = "fal",
+    .default_base_url = "https://fal.run",
+    .api_key_env = "FAL_KEY",
     .route_prefix = "/fal/",
     .upstream_prefix = "/", /* unused: the upstream URL comes from target_url() */
     .auth = PROV_AUTH_KEY,

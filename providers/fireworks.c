@@ -22,6 +22,8 @@ static const prov_field_t fireworks_image_fields[] = {
 
 const prov_adapter_t prov_fireworks = {
     .name = "fireworks",
+    .default_base_url = "https://api.fireworks.ai",
+    .api_key_env = "FIREWORKS_API_KEY",
     .route_prefix = "/fireworks/inference/v1/",
     .upstream_prefix = "/inference/v1/",
     .auth = PROV_AUTH_BEARER,

@@ -292,6 +292,8 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
 
 const prov_adapter_t prov_gemini = {
     .name = "gemini",
+    .default_base_url = "https://generativelanguage.googleapis.com",
+    .api_key_env = "GEMINI_API_KEY",
     .route_prefix = "/gemini/v1beta/",
     .upstream_prefix = "/v1beta/",
     .auth = PROV_AUTH_X_GOOG,

@@ -191,6 +191,8 @@ int prov__openai_estimate_inputs(const char *body, size_t len, prov_estimate_t *
 
 const prov_adapter_t prov_openai = {
     .name = "openai",
+    .default_base_url = "https://api.openai.com",
+    .api_key_env = "OPENAI_API_KEY",
     .route_prefix = "/openai/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_BEARER,

@@ -66,6 +66,8 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
 
 const prov_adapter_t prov_openrouter = {
     .name = "openrouter",
+    .default_base_url = "https://openrouter.ai",
+    .api_key_env = "OPENROUTER_API_KEY",
     .route_prefix = "/openrouter/api/v1/",
     .upstream_prefix = "/api/v1/",
     .auth = PROV_AUTH_BEARER,

@@ -148,6 +148,12 @@ typedef struct st_prov_adapter_t {
     int (*target_url)(const char *value, size_t len, const char *const *allowed_hosts, prov_target_t *t, const char **err_desc);
     /** Default allow-list for target_url (NULL-terminated host globs), NULL when target_url is NULL. */
     const char *const *target_hosts;
+    /** The provider's public API origin, used when config providers.<name>.base_url is absent
+        ("https://api.openai.com"; docs/config.md lists them). */
+    const char *default_base_url;
+    /** The environment variable the shipped config reads this provider's key from ("OPENAI_API_KEY"),
+        named in the 503 a request gets when the key is empty (the SDK's own variable name). */
+    const char *api_key_env;
 } prov_adapter_t;
 
 /** The adapter named `name` ("openai"), or NULL. Borrowed, static lifetime. */

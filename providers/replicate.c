@@ -180,6 +180,8 @@ static int replicate_model_from_path(const char *path, size_t len, char *model, 
 
 const prov_adapter_t prov_replicate = {
     .name = "replicate",
+    .default_base_url = "https://api.replicate.com",
+    .api_key_env = "REPLICATE_API_TOKEN",
     .route_prefix = "/replicate/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_BEARER,

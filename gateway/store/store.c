@@ -1052,20 +1052,23 @@ static int cfg_int(const json_t *cfg, const char *key, int64_t def, int64_t min,
     return 0;
 }
 
-gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, const json_t *log_bodies,
-                          const char *master_key_file, char *err, size_t errlen)
-{
-    const char *driver = "sqlite", *target = "var/aigw.db";
+/* The store's settings, parsed and checked without opening anything (gw_store_open and
+ * gw_store_conf_check share it, so `aigw check` refuses what the store would). */
+typedef struct {
+    const char *driver, *target; /* borrowed from the config */
     int64_t qmax, bmax, purge_s;
-    gw_store_t *st = NULL;
+    int bodies;
+    pol_retention_t ret;
+} store_conf_t;
 
-    if (pol_crypto_init() != 0) {
-        snprintf(err, errlen, "libsodium failed to initialise");
-        return NULL;
-    }
+static int parse_store_conf(const json_t *store_cfg, const json_t *retention_cfg, const json_t *log_bodies, store_conf_t *c,
+                            char *err, size_t errlen)
+{
+    c->driver = "sqlite";
+    c->target = "var/aigw.db";
     if (store_cfg != NULL && !json_is_object(store_cfg)) {
         snprintf(err, errlen, "store: expected an object");
-        return NULL;
+        return -1;
     }
     if (store_cfg != NULL) {
         const char *k;
@@ -1076,44 +1079,68 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
                 strcmp(k, "purge_interval_s")) {
                 snprintf(err, errlen, "store.%s: unknown key (expected driver, path, dsn, queue_max, batch_max, purge_interval_s)",
                          k);
-                return NULL;
+                return -1;
             }
         }
         json_t *d = json_object_get(store_cfg, "driver");
         if (d != NULL &&
             (!json_is_string(d) || (strcmp(json_string_value(d), "sqlite") && strcmp(json_string_value(d), "postgres")))) {
             snprintf(err, errlen, "store.driver: expected \"sqlite\" or \"postgres\"");
-            return NULL;
+            return -1;
         }
         if (d != NULL)
-            driver = json_string_value(d);
-        const char *tk = strcmp(driver, "sqlite") == 0 ? "path" : "dsn";
+            c->driver = json_string_value(d);
+        const char *tk = strcmp(c->driver, "sqlite") == 0 ? "path" : "dsn";
         json_t *t = json_object_get(store_cfg, tk);
         if (t != NULL && !json_is_string(t)) {
             snprintf(err, errlen, "store.%s: expected a string", tk);
-            return NULL;
+            return -1;
         }
         if (t != NULL)
-            target = json_string_value(t);
-        else if (strcmp(driver, "postgres") == 0) {
+            c->target = json_string_value(t);
+        else if (strcmp(c->driver, "postgres") == 0) {
             snprintf(err, errlen, "store.dsn: required with driver \"postgres\" (a libpq conninfo string or URI)");
-            return NULL;
+            return -1;
         }
     }
-    if (cfg_int(store_cfg, "queue_max", DEFAULT_QUEUE_MAX, 1, 1 << 24, &qmax, err, errlen) != 0 ||
-        cfg_int(store_cfg, "batch_max", DEFAULT_BATCH_MAX, 1, GW_STORE_KEY_CACHE, &bmax, err, errlen) != 0 ||
-        cfg_int(store_cfg, "purge_interval_s", DEFAULT_PURGE_INTERVAL_S, 0, 86400 * 7, &purge_s, err, errlen) != 0)
-        return NULL;
-    int bodies = 1;
+    if (cfg_int(store_cfg, "queue_max", DEFAULT_QUEUE_MAX, 1, 1 << 24, &c->qmax, err, errlen) != 0 ||
+        cfg_int(store_cfg, "batch_max", DEFAULT_BATCH_MAX, 1, GW_STORE_KEY_CACHE, &c->bmax, err, errlen) != 0 ||
+        cfg_int(store_cfg, "purge_interval_s", DEFAULT_PURGE_INTERVAL_S, 0, 86400 * 7, &c->purge_s, err, errlen) != 0)
+        return -1;
+    c->bodies = 1;
     if (log_bodies != NULL && !json_is_null(log_bodies)) {
         const char *lb = json_is_string(log_bodies) ? json_string_value(log_bodies) : "";
         if (strcmp(lb, "none") == 0)
-            bodies = 0;
+            c->bodies = 0;
         else if (strcmp(lb, "scrubbed") != 0) {
             snprintf(err, errlen, "log_bodies: expected \"none\" or \"scrubbed\"");
-            return NULL;
+            return -1;
         }
     }
+    return pol_retention_parse(retention_cfg, &c->ret, err, errlen);
+}
+
+int gw_store_conf_check(const json_t *store_cfg, const json_t *retention_cfg, const json_t *log_bodies, char *err, size_t errlen)
+{
+    store_conf_t c;
+    return parse_store_conf(store_cfg, retention_cfg, log_bodies, &c, err, errlen);
+}
+
+gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, const json_t *log_bodies,
+                          const char *master_key_file, char *err, size_t errlen)
+{
+    store_conf_t c;
+    gw_store_t *st = NULL;
+
+    if (pol_crypto_init() != 0) {
+        snprintf(err, errlen, "libsodium failed to initialise");
+        return NULL;
+    }
+    if (parse_store_conf(store_cfg, retention_cfg, log_bodies, &c, err, errlen) != 0)
+        return NULL;
+    const char *driver = c.driver, *target = c.target;
+    int64_t qmax = c.qmax, bmax = c.bmax, purge_s = c.purge_s;
+    int bodies = c.bodies;
 
     if ((st = calloc(1, sizeof(*st))) == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -1133,8 +1160,7 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
     st->batch_max = (size_t)bmax;
     st->purge_interval_us = purge_s * 1000000;
     st->next_purge_mono_us = mono_now_us() + st->purge_interval_us;
-    if (pol_retention_parse(retention_cfg, &st->ret, err, errlen) != 0)
-        goto fail;
+    st->ret = c.ret;
     if ((st->q = calloc(st->qcap, sizeof(*st->q))) == NULL || (st->keyring = pol_keyring_new(GW_STORE_KEY_CACHE)) == NULL) {
         snprintf(err, errlen, "out of memory");
         goto fail;

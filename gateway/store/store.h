@@ -140,6 +140,13 @@ typedef struct st_gw_redaction_query_t {
 } gw_redaction_query_t;
 
 /**
+ * Checks the store's settings (the same parse gw_store_open does: store, retention, log_bodies
+ * objects, borrowed, NULL = defaults) without opening or creating anything: `aigw check` and
+ * SIGHUP use it. @return 0, or -1 with err naming the key and what was expected.
+ */
+int gw_store_conf_check(const json_t *store_cfg, const json_t *retention_cfg, const json_t *log_bodies, char *err, size_t errlen);
+
+/**
  * Opens the store: connects, applies the versioned migrations, checks the master key against
  * the one recorded in the database, re-applies TTLs to existing rows when the retention config
  * changed since the last start, and starts the writer thread.

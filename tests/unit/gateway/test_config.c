@@ -158,6 +158,40 @@ static void test_embedded_default_parses(void **state)
     gw_config_free(cfg);
 }
 
+/* issue 14: hints for typos, IP-literal hosts, provider defaults and the key's variable name */
+static void test_hints_defaults_and_key_env(void **state)
+{
+    (void)state;
+    static const char *const cands[] = {"call_log_days", "redaction_log_days", "access_log_days"};
+    assert_string_equal(gw_config_closest("call_log_dayz", cands, 3), "call_log_days");
+    assert_string_equal(gw_config_closest("ACCESS_LOG_DAYS", cands, 3), "access_log_days");
+    assert_null(gw_config_closest("rpm", cands, 3));
+    char err[256] = "retention.call_log_dayz: unknown key (expected call_log_days, redaction_log_days)";
+    gw_config_hint_unknown_key(err, sizeof(err));
+    assert_non_null(strstr(err, "(did you mean \"call_log_days\"?)"));
+    char err2[256] = "x.zzzz: unknown key (expected alpha|beta)";
+    gw_config_hint_unknown_key(err2, sizeof(err2));
+    assert_null(strstr(err2, "did you mean")); /* nothing close: no hint */
+
+    expect_error("{\"upstrem\":{}}", "upstrem: unknown key (expected listen,");
+    expect_error("{\"upstrem\":{}}", "(did you mean \"upstream\"?)");
+    expect_error("{\"listen\":[{\"host\":\"localhost\",\"port\":80}]}", "listen[0].host: \"localhost\" is not an IPv4");
+    expect_error("{\"listen\":[{\"host\":\"localhost\",\"port\":80}]}", "127.0.0.1 or ::1");
+
+    char e[256];
+    setenv("AIGW_TEST_GEMINI", "", 1);
+    gw_config_t *cfg = parse("{\"providers\":{\"gemini\":{\"api_key\":\"${AIGW_TEST_GEMINI:-}\"},\"anthropic\":{}}}", e, sizeof(e));
+    assert_non_null(cfg);
+    const gw_provider_conf_t *g = gw_config_provider(cfg, "gemini");
+    assert_string_equal(g->base_url, "https://generativelanguage.googleapis.com");
+    assert_string_equal(g->api_key, "");
+    assert_string_equal(g->api_key_env, "AIGW_TEST_GEMINI");
+    const gw_provider_conf_t *a = gw_config_provider(cfg, "anthropic");
+    assert_string_equal(a->base_url, "https://api.anthropic.com");
+    assert_string_equal(a->api_key_env, "ANTHROPIC_API_KEY"); /* no ${...}: the adapter's variable */
+    gw_config_free(cfg);
+}
+
 static void test_load_file(void **state)
 {
     char err[256], path[] = "/tmp/aigw-test-config-XXXXXX";
@@ -185,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_the_key),
         cmocka_unit_test(test_embedded_default_parses),
         cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_hints_defaults_and_key_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,158 @@
+// Operations (issue 14): the shipped config/aigw.json configures every provider (an absent key is
+// a 503 naming the variable), `aigw check` and `aigw serve` refuse the same configs with the same
+// message, unknown keys get a "did you mean" hint.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import {
+  AIGW_BIN, CLIENT_KEY, REPO, USER, aigwCli, artifactDir, freePort, httpStatus, keygen, rawRequest, sleep, writeConfig,
+} from './lib/harness.mjs';
+import { PROVIDERS } from './lib/providers.mjs';
+
+const KEY_VARS = {
+  openai: 'OPENAI_API_KEY', gemini: 'GEMINI_API_KEY', anthropic: 'ANTHROPIC_API_KEY', replicate: 'REPLICATE_API_TOKEN',
+  openrouter: 'OPENROUTER_API_KEY', deepseek: 'DEEPSEEK_API_KEY', fireworks: 'FIREWORKS_API_KEY', fal: 'FAL_KEY',
+};
+const REAL_URLS = {
+  openai: 'https://api.openai.com', gemini: 'https://generativelanguage.googleapis.com', anthropic: 'https://api.anthropic.com',
+  replicate: 'https://api.replicate.com', openrouter: 'https://openrouter.ai', deepseek: 'https://api.deepseek.com',
+  fireworks: 'https://api.fireworks.ai', fal: 'https://fal.run',
+};
+
+const procs = [];
+after(() => {
+  for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+});
+
+/** The environment with no provider key and no *_BASE_URL override, plus `extra`. */
+function cleanEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const v of Object.values(KEY_VARS)) delete env[v];
+  for (const k of Object.keys(env)) if (k.endsWith('_BASE_URL')) delete env[k];
+  return { ...env, ...extra };
+}
+
+/** Spawns `aigw serve --config FILE`; resolves {proc, url, port, stderr()} once /healthz answers. */
+async function serve(configFile, port, env, dir) {
+  const errFile = path.join(dir, `stderr-${port}.log`);
+  const fd = fs.openSync(errFile, 'w');
+  const proc = spawn(AIGW_BIN, ['serve', '--config', configFile], { stdio: ['ignore', fd, fd], env });
+  fs.closeSync(fd);
+  procs.push(proc);
+  let exited = null;
+  proc.on('exit', (code, signal) => { exited = { code, signal }; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300 && !exited; i++) {
+    if ((await httpStatus(`${url}/healthz`)) === 200) break;
+    await sleep(50);
+  }
+  return { proc, url, port, exited: () => exited, stderr: () => fs.readFileSync(errFile, 'utf8') };
+}
+
+function shippedConfigCopy(dir, port) {
+  const cfg = JSON.parse(fs.readFileSync(path.join(REPO, 'config/aigw.json'), 'utf8'));
+  cfg.listen = [{ host: '127.0.0.1', port }];
+  cfg.access_log = { path: path.join(dir, 'access.log') };
+  return writeConfig(path.join(dir, 'aigw.json'), cfg);
+}
+
+test('config/aigw.json configures every provider with its real base URL and its key from the environment', () => {
+  const cfg = JSON.parse(fs.readFileSync(path.join(REPO, 'config/aigw.json'), 'utf8'));
+  assert.deepEqual(Object.keys(cfg.providers).sort(), [...PROVIDERS].sort());
+  for (const p of PROVIDERS) {
+    assert.match(cfg.providers[p].api_key, new RegExp(`^\\$\\{${KEY_VARS[p]}:-\\}$`), p);
+    assert.ok(cfg.providers[p].base_url.includes(REAL_URLS[p]), `${p}: ${cfg.providers[p].base_url}`);
+  }
+});
+
+test('the shipped config passes `aigw check` and each provider without a key answers 503 naming the variable', async () => {
+  const dir = artifactDir('ops-shipped');
+  const port = await freePort();
+  const keyFile = path.join(dir, 'master.key');
+  keygen(keyFile);
+  const env = cleanEnv({ AIGW_CLIENT_KEY: CLIENT_KEY, AIGW_OPS_TOKEN: 'ops-token-000001', AIGW_PRIVACY_TOKEN: 'privacy-token-0001',
+    AIGW_MASTER_KEY_FILE: keyFile, AIGW_DB: path.join(dir, 'aigw.db') });
+  const file = shippedConfigCopy(dir, port);
+  const chk = aigwEnv(['check', '--config', path.join(REPO, 'config/aigw.json')], env);
+  assert.equal(chk.code, 0, chk.stderr);
+  assert.match(chk.stdout, /OK \(1 listeners, 1 clients, 8 providers\)/);
+  const gw = await serve(file, port, env, dir);
+  assert.equal(gw.exited(), null, gw.stderr());
+  try {
+    const bearer = { authorization: `Bearer ${CLIENT_KEY}` };
+    const cases = {
+      openai: ['/v1/chat/completions', bearer, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }],
+      gemini: ['/gemini/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': CLIENT_KEY },
+        { contents: [{ parts: [{ text: 'hi' }] }] }],
+      anthropic: ['/anthropic/v1/messages', { 'x-api-key': CLIENT_KEY },
+        { model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }],
+      replicate: ['/replicate/v1/predictions', bearer, { version: 'abc', input: { prompt: 'hi' } }],
+      openrouter: ['/openrouter/api/v1/chat/completions', bearer, { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }] }],
+      deepseek: ['/deepseek/chat/completions', bearer, { model: 'deepseek-chat', messages: [{ role: 'user', content: 'hi' }] }],
+      fireworks: ['/fireworks/inference/v1/chat/completions', bearer,
+        { model: 'accounts/fireworks/models/x', messages: [{ role: 'user', content: 'hi' }] }],
+      fal: ['/fal/', { authorization: `Key ${CLIENT_KEY}`, 'x-fal-target-url': 'https://fal.run/fal-ai/flux/dev' }, { prompt: 'hi' }],
+    };
+    for (const p of PROVIDERS) {
+      const [route, auth, body] = cases[p];
+      const r = await rawRequest(gw, { method: 'POST', path: route, body: JSON.stringify(body),
+        headers: { ...auth, 'x-aigw-user': USER, 'content-type': 'application/json' } });
+      assert.equal(r.status, 503, `${p}: ${r.body}`);
+      assert.ok(r.body.includes(`provider ${p}: ${KEY_VARS[p]} is not set`), `${p}: ${r.body}`);
+    }
+    // the unified route reaches a provider by model (config "models") with the same message
+    const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions',
+      body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }),
+      headers: { ...bearer, 'x-aigw-user': USER, 'content-type': 'application/json' } });
+    assert.equal(r.status, 503);
+    assert.match(r.body, /provider gemini: GEMINI_API_KEY is not set/);
+    assert.match(gw.stderr(), /provider anthropic: ANTHROPIC_API_KEY is not set/);
+  } finally {
+    gw.proc.kill('SIGTERM');
+  }
+});
+
+/** `aigw ARGS...` with a given environment: {code, stdout, stderr}. */
+function aigwEnv(args, env) {
+  const r = spawnSync(AIGW_BIN, args, { encoding: 'utf8', timeout: 20000, env });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+// Each config below was approved by `aigw check` and refused by `aigw serve` before issue 14.
+const REFUSED = [
+  [{ pii: { actions: { EMAIL: 'redact' } } }, /pii\.actions\.EMAIL: unknown entity type \(did you mean "EMAIL_ADDRESS"\?\)/],
+  [{ credits: { default_grant: 1.5 } }, /credits\.default_grant: expected an integer/],
+  [{ rate_limits: { rpm: 5 } }, /rate_limits\.rpm: unknown key \(expected per_user, per_client\)/],
+  [{ training: { mode: 'never' } }, /training\.mode: expected "deny_unless_consent", "deny" or "allow"/],
+  [{ listen: [{ host: 'localhost', port: 1 }] }, /listen\[0\]\.host: "localhost" is not an IPv4 or IPv6 address.*127\.0\.0\.1/],
+  [{ retention: { call_log_dayz: 3 } }, /retention\.call_log_dayz: unknown key .*\(did you mean "call_log_days"\?\)/],
+  [{ upstrem: {} }, /upstrem: unknown key .*\(did you mean "upstream"\?\)/],
+  [{ upstream: { idle_timeout: 5 } }, /upstream\.idle_timeout: unknown key .*\(did you mean "idle_timeout_ms"\?\)/],
+  [{ pricing: { 'openai/x': { inptu_per_mtok: 4 } } }, /inptu_per_mtok: unknown field .*\(did you mean "input_per_mtok"\?\)/],
+  [{ models: { 'x-*': 'gemeni' } }, /models\.x-\*: expected a provider name .*\(did you mean "gemini"\?\)/],
+  [{ models: { 'x-*': 'anthropic' } }, /models\.x-\*: routes to anthropic, which is not configured in providers/],
+  [{ log_bodies: 'maybe' }, /log_bodies: expected "none" or "scrubbed"/],
+  [{ store: { driver: 'sqlite', path: '/tmp/x.db', pth: 1 } }, /store\.pth: unknown key .*\(did you mean "path"\?\)/],
+  [{ metrics: { x: 1 } }, /metrics: reserved/],
+];
+
+test('aigw check and aigw serve refuse the same configs with the same message', async () => {
+  const dir = artifactDir('ops-check');
+  const keyFile = path.join(dir, 'master.key');
+  keygen(keyFile);
+  let i = 0;
+  for (const [over, re] of REFUSED) {
+    const port = await freePort();
+    const cfg = { listen: [{ host: '127.0.0.1', port }], master_key_file: keyFile,
+      store: { driver: 'sqlite', path: path.join(dir, `db${i}.db`) }, providers: { openai: {} }, ...over };
+    const file = writeConfig(path.join(dir, `c${i++}.json`), cfg);
+    const chk = aigwCli(['check', '--config', file]);
+    assert.equal(chk.code, 1, `check approved ${JSON.stringify(over)}: ${chk.stdout}`);
+    assert.match(chk.stderr, re, JSON.stringify(over));
+    const srv = aigwCli(['serve', '--config', file], { timeoutMs: 10000 });
+    assert.equal(srv.code, 1, `serve started with ${JSON.stringify(over)}`);
+    assert.match(srv.stderr, re, `serve: ${JSON.stringify(over)}`);
+  }
+});
