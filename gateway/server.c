@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -36,25 +38,32 @@ static pthread_cond_t ready_cv = PTHREAD_COND_INITIALIZER;
 static unsigned ready_count;
 static int ready_failed;
 
-static int bind_listener(const gw_listen_conf_t *l, char *err, size_t errlen)
+static int listen_addr(const gw_listen_conf_t *l, struct sockaddr_storage *ss, socklen_t *sslen, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    socklen_t sslen;
-    memset(&ss, 0, sizeof(ss));
-    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
     if (inet_pton(AF_INET, l->host, &sin->sin_addr) == 1) {
         sin->sin_family = AF_INET;
         sin->sin_port = htons(l->port);
-        sslen = sizeof(*sin);
+        *sslen = sizeof(*sin);
     } else if (inet_pton(AF_INET6, l->host, &sin6->sin6_addr) == 1) {
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons(l->port);
-        sslen = sizeof(*sin6);
+        *sslen = sizeof(*sin6);
     } else {
         snprintf(err, errlen, "listen: host \"%s\" is not an IPv4 or IPv6 address", l->host);
         return -1;
     }
+    return 0;
+}
+
+static int bind_listener(const gw_listen_conf_t *l, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    if (listen_addr(l, &ss, &sslen, err, errlen) != 0)
+        return -1;
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int on = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
@@ -66,6 +75,52 @@ static int bind_listener(const gw_listen_conf_t *l, char *err, size_t errlen)
         return -1;
     }
     return fd;
+}
+
+/* Refuses to share a port. The workers' sockets use SO_REUSEPORT (one per worker, the kernel
+ * spreads connections), which would also let a second aigw join the same port and receive half
+ * of the traffic. Two guards, before any worker socket exists:
+ *  - a lock: an abstract unix socket named after the port, bound for the life of the process
+ *    (the kernel releases it when the process dies, so no stale lock file), closes the race
+ *    between two aigw processes starting at once;
+ *  - a probe: bind the address without SO_REUSEPORT; EADDRINUSE means some process (aigw or
+ *    not) listens there. */
+static int claim_port(const gw_listen_conf_t *l, const struct sockaddr *sa, socklen_t salen, char *err, size_t errlen)
+{
+    struct sockaddr_un un;
+    memset(&un, 0, sizeof(un));
+    un.sun_family = AF_UNIX;
+    int n = snprintf(un.sun_path + 1, sizeof(un.sun_path) - 1, "aigw-listen-port-%u", l->port);
+    int lock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (lock < 0 || bind(lock, (struct sockaddr *)&un, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
+        int e = errno;
+        if (lock >= 0)
+            close(lock);
+        if (e == EADDRINUSE)
+            snprintf(err, errlen,
+                     "listen: port %u is already used by another aigw process on this host (stop it first: aigw never "
+                     "shares a port)",
+                     l->port);
+        else
+            snprintf(err, errlen, "listen: cannot take the port lock for %u: %s", l->port, strerror(e));
+        return -1;
+    }
+    int probe = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
+    if (probe < 0 || setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 || bind(probe, sa, salen) != 0) {
+        int e = errno;
+        if (probe >= 0)
+            close(probe);
+        close(lock);
+        if (e == EADDRINUSE)
+            snprintf(err, errlen, "listen: %s:%u is already in use by another process (aigw never shares a port)", l->host,
+                     l->port);
+        else
+            snprintf(err, errlen, "listen: cannot listen on %s:%u: %s", l->host, l->port, strerror(e));
+        return -1;
+    }
+    close(probe);
+    return lock; /* kept open until exit */
 }
 
 SSL_CTX *gw_server_tls_ctx_new(const gw_listen_conf_t *l, char *err, size_t errlen)
@@ -363,8 +418,8 @@ int gw_server_run(gw_config_t *cfg)
     }
     for (size_t i = 0; i < cfg->nproviders; i++)
         if (cfg->providers[i].api_key[0] == '\0')
-            fprintf(stderr, "aigw: warning: provider %s: %s is not set; its requests get 503 until it is\n",
-                    cfg->providers[i].name, cfg->providers[i].api_key_env);
+            fprintf(stderr, "aigw: warning: provider %s: %s is not set; its requests get 503 until it is\n", cfg->providers[i].name,
+                    cfg->providers[i].api_key_env);
     if (cfg->nclients == 0)
         fprintf(stderr, "aigw: warning: no clients configured; every proxied request will get 401\n");
 
@@ -415,6 +470,18 @@ int gw_server_run(gw_config_t *cfg)
         if (cfg->listen[i].tls_cert != NULL &&
             (server.ssl_ctx[i] = gw_server_tls_ctx_new(&cfg->listen[i], err, sizeof(err))) == NULL)
             goto out;
+    for (size_t j = 0; j < cfg->nlisten; j++) {
+        struct sockaddr_storage ss;
+        socklen_t sslen;
+        int again = 0; /* one lock per port: a second listener on it (::1 beside 127.0.0.1) has it already */
+        for (size_t k = 0; k < j; k++)
+            again |= cfg->listen[k].port == cfg->listen[j].port;
+        if (again)
+            continue;
+        if (listen_addr(&cfg->listen[j], &ss, &sslen, err, sizeof(err)) != 0 ||
+            claim_port(&cfg->listen[j], (struct sockaddr *)&ss, sslen, err, sizeof(err)) < 0)
+            goto out;
+    }
     for (unsigned i = 0; i < server.nworkers; i++) {
         gw_worker_t *w = &server.workers[i];
         w->server = &server;

@@ -6,7 +6,7 @@
 set -euo pipefail
 bin=${1:-build/aigw}
 config=${2:-config/aigw.json}
-mkdir -p var
+mkdir -p -m 700 var
 if [ -z "${AIGW_CLIENT_KEY:-}" ]; then
   if [ ! -s var/dev-client-key ]; then
     umask 077

@@ -6,9 +6,14 @@
  */
 #include "gateway/store/store_db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct st_sq_db_t {
     gw_store_db_t super;
@@ -32,6 +37,31 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
     }
     db->super.ops = &sq_ops;
     db->super.kind = GW_STORE_DB_SQLITE;
+    /* The file holds user ids, consent and the ledger in clear (bodies are encrypted): create it
+     * 0600 before SQLite does (SQLite creates with 0644 & ~umask, and gives its -wal and -shm
+     * files the database file's mode), and tighten a wider existing file. */
+    if (strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0) {
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        struct stat sb;
+        if (fd < 0) {
+            snprintf(err, errlen, "sqlite %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+            snprintf(err, errlen, "sqlite %s: mode %03o is readable by others and cannot be changed to 0600: %s", path,
+                     (unsigned)(sb.st_mode & 0777), strerror(errno));
+            close(fd);
+            goto fail;
+        }
+        close(fd);
+        static const char *const sidecars[] = {"-wal", "-shm", "-journal"}; /* left by an older run with a wider mode */
+        for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
+            char side[4096];
+            snprintf(side, sizeof(side), "%s%s", path, sidecars[i]);
+            if (stat(side, &sb) == 0 && (sb.st_mode & 077) != 0)
+                (void)chmod(side, 0600);
+        }
+    }
     int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "sqlite %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));

@@ -156,3 +156,40 @@ test('aigw check and aigw serve refuse the same configs with the same message', 
     assert.match(srv.stderr, re, `serve: ${JSON.stringify(over)}`);
   }
 });
+
+test('a second aigw on the same port refuses to start; the first keeps every request', async () => {
+  const dir = artifactDir('ops-port');
+  const port = await freePort();
+  const cfg = { listen: [{ host: '127.0.0.1', port }], clients: [{ name: 'b', key: CLIENT_KEY }] };
+  const first = await serve(writeConfig(path.join(dir, 'a.json'), cfg), port, process.env, dir);
+  assert.equal(first.exited(), null, first.stderr());
+  try {
+    // same address, and the wildcard address on the same port: both refused, with the reason
+    for (const host of ['127.0.0.1', '0.0.0.0']) {
+      const file = writeConfig(path.join(dir, `b-${host}.json`), { ...cfg, listen: [{ host, port }] });
+      const second = aigwCli(['serve', '--config', file], { timeoutMs: 10000 });
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, new RegExp(`port ${port} is already used by another aigw process`));
+    }
+    // the first one still answers every request (before issue 14 the kernel split them)
+    for (let i = 0; i < 20; i++) assert.equal(await httpStatus(`${first.url}/healthz`), 200);
+  } finally {
+    first.proc.kill('SIGTERM');
+  }
+});
+
+test('a port held by another program (not aigw) is refused with a clear message', async () => {
+  const dir = artifactDir('ops-port-other');
+  const net = await import('node:net');
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  try {
+    const file = writeConfig(path.join(dir, 'c.json'), { listen: [{ host: '127.0.0.1', port }] });
+    const r = aigwCli(['serve', '--config', file], { timeoutMs: 10000 });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is already in use by another process`));
+  } finally {
+    srv.close();
+  }
+});
