@@ -9,6 +9,8 @@
  */
 #include "gateway/accesslog.h"
 
+#include <sodium.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -34,6 +36,8 @@ struct st_gw_accesslog_t {
     pol_buf_t front, back;
     uint64_t dropped;
     int stopping;
+    int has_user_key;           /* always 1 after open; kept for clarity of the invariant */
+    unsigned char user_key[32]; /* keys the pseudonyms of user ids (gw_accesslog_set_user_key) */
 };
 
 static void write_all(int fd, const char *p, size_t n)
@@ -99,6 +103,9 @@ gw_accesslog_t *gw_accesslog_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     log->fd = -1;
+    /* until gw_accesslog_set_user_key: a random key (pseudonyms change at each start, ids never appear) */
+    randombytes_buf(log->user_key, sizeof(log->user_key));
+    log->has_user_key = 1;
     if (path == NULL || path[0] == '\0')
         return log;
     if (strcmp(path, "-") == 0) {
@@ -187,11 +194,37 @@ int gw_accesslog_format(const gw_access_rec_t *r, pol_buf_t *out)
     return 0;
 }
 
+void gw_accesslog_set_user_key(gw_accesslog_t *log, const unsigned char key[32])
+{
+    if (log == NULL)
+        return;
+    memcpy(log->user_key, key, sizeof(log->user_key));
+    log->has_user_key = 1;
+}
+
+void gw_accesslog_pseudonym(const unsigned char key[32], const char *user, char out[GW_ACCESSLOG_PSEUDONYM_CHARS + 1])
+{
+    unsigned char h[8];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)user, strlen(user), key, 32);
+    out[0] = 'u';
+    out[1] = ':';
+    sodium_bin2hex(out + 2, GW_ACCESSLOG_PSEUDONYM_CHARS - 1, h, sizeof(h));
+}
+
 void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, pol_buf_t *scratch)
 {
     if (log == NULL || log->fd < 0)
         return;
     pol_buf_reset(scratch);
+    gw_access_rec_t pseudo;
+    char pu[GW_ACCESSLOG_PSEUDONYM_CHARS + 1];
+    if (rec->user != NULL) {
+        /* the file is outside retention and erasure: it gets a keyed hash, never the id */
+        gw_accesslog_pseudonym(log->user_key, rec->user, pu);
+        pseudo = *rec;
+        pseudo.user = pu;
+        rec = &pseudo;
+    }
     if (gw_accesslog_format(rec, scratch) != 0)
         return;
     pthread_mutex_lock(&log->mu);

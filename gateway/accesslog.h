@@ -1,5 +1,5 @@
 /*
- * Access log: one JSON line per proxied request (time, request id, client, user, route,
+ * Access log: one JSON line per proxied request (time, request id, client, user pseudonym, route,
  * status, bytes (response body bytes sent), bytes_in, upstream time, overhead), never prompt or
  * response content. Workers format
  * the line into their own buffer and hand it over with one short mutex-protected memcpy; a
@@ -46,6 +46,21 @@ gw_accesslog_t *gw_accesslog_open(const char *path, char *err, size_t errlen);
 
 /** Formats and queues one line. Thread-safe, never blocks on I/O. `scratch` is the caller's reusable buffer. */
 void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, pol_buf_t *scratch);
+
+/** Characters of a pseudonymous user id in the log: "u:" + 16 hex digits. */
+#define GW_ACCESSLOG_PSEUDONYM_CHARS 18
+
+/**
+ * Sets the key of the user pseudonyms (32 bytes, copied). The access log is a plain file outside
+ * retention and erasure, so its "user" field is "u:" + keyed BLAKE2b-64 of the id, never the id:
+ * the same user gets the same pseudonym while the key stays (the server derives it from the master
+ * key file), and nobody without the key can tell whose lines they are. Without a call, the first
+ * write picks a random key (pseudonyms then change at each start). Call before the workers run.
+ */
+void gw_accesslog_set_user_key(gw_accesslog_t *log, const unsigned char key[32]);
+
+/** The pseudonym of `user` (NUL-terminated, borrowed) under `key` into `out` (19 bytes). */
+void gw_accesslog_pseudonym(const unsigned char key[32], const char *user, char out[GW_ACCESSLOG_PSEUDONYM_CHARS + 1]);
 
 /** Flushes what is queued, stops the thread, closes the file. NULL is ignored. */
 void gw_accesslog_close(gw_accesslog_t *log);

@@ -70,6 +70,18 @@ static int query_param(const char *q, const char *name, char *out, size_t outlen
     return 0;
 }
 
+/* Logs why an ops route failed (operation and error code, never ids or amounts): the answer
+ * only says "store error". */
+static void log_store_failure(gw_store_t *st, const char *what, int rc)
+{
+    if (gw_error_status(rc) < 500)
+        return;
+    char dbmsg[256];
+    gw_store_last_error(st, dbmsg, sizeof(dbmsg));
+    fprintf(stderr, "aigw admin: ops %s failed: %s (%d)%s%s\n", what,
+            gw_error_status(rc) == 503 ? "store unavailable" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
+}
+
 static void user_json(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
 {
     gw_store_user_info_t info;
@@ -79,12 +91,13 @@ static void user_json(gw_store_t *st, const char *id, int *status, pol_buf_t *ou
         return;
     }
     if (rc != 0) {
+        log_store_failure(st, __func__, rc);
         set_error(status, gw_error_status(rc), out, "store error");
         return;
     }
-    json_t *o = json_pack("{s:s, s:I, s:I, s:b, s:I}", "id", id, "balance_microcredits", (json_int_t)info.balance,
-                          "reserved_microcredits", (json_int_t)info.reserved, "consent_training", info.consent_training,
-                          "created_at", (json_int_t)info.created_at_us);
+    json_t *o = json_pack("{s:o, s:I, s:I, s:b, s:I}", "id", gw_store_json_text(id), "balance_microcredits",
+                          (json_int_t)info.balance, "reserved_microcredits", (json_int_t)info.reserved, "consent_training",
+                          info.consent_training, "created_at", (json_int_t)info.created_at_us);
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (s == NULL) {
@@ -109,6 +122,7 @@ static void grant(gw_store_t *st, const char *id, const char *body, size_t len, 
     int rc = gw_store_grant(st, id, json_integer_value(amt), reason ? json_string_value(reason) : NULL, NULL);
     json_decref(doc);
     if (rc != 0) {
+        log_store_failure(st, __func__, rc);
         set_error(status, gw_error_status(rc), out, rc == GW_STORE_E_INVAL ? "invalid user id" : "store error");
         return;
     }
@@ -136,6 +150,7 @@ static void usage(gw_store_t *st, const char *query, int *status, pol_buf_t *out
     rc = gw_store_usage_report(st, from, to, g, f, out);
     if (rc != 0) {
         out->len = mark;
+        log_store_failure(st, __func__, rc);
         set_error(status, gw_error_status(rc), out, "store error");
         return;
     }

@@ -8,6 +8,7 @@
 #include "gateway/errors.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -119,9 +120,17 @@ static int time_param(const char *q, const char *name, int64_t *out, int *status
     return 0;
 }
 
-static int store_error(int rc, int *status, pol_buf_t *out)
+/* `what` names the operation in the log line, with the database's message (it names tables and
+ * constraints, never bound values); user ids and other values never reach it. */
+static int store_error_at(gw_store_t *st, int rc, const char *what, int *status, pol_buf_t *out)
 {
     int code = gw_error_status(rc);
+    if (code >= 500) {
+        char dbmsg[256];
+        gw_store_last_error(st, dbmsg, sizeof(dbmsg));
+        fprintf(stderr, "aigw admin: privacy %s failed: %s (%d)%s%s\n", what,
+                code == 503 ? "store unavailable (queue full or shutting down)" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
+    }
     set_error(status, code, out,
               code == 404   ? "no such user"
               : code == 400 ? "invalid request"
@@ -130,16 +139,18 @@ static int store_error(int rc, int *status, pol_buf_t *out)
     return 0;
 }
 
+#define store_error(rc, status, out) store_error_at(st, (rc), __func__, (status), (out))
+
 static int handle_forget(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
 {
     gw_erasure_receipt_t r;
     int rc = gw_store_forget_user(st, id, &r);
     if (rc != 0)
         return store_error(rc, status, out);
-    json_t *j =
-        json_pack("{s:s, s:s, s:b, s:{s:I, s:I, s:I}, s:I, s:I}", "user", r.user_id, "tombstone", r.tombstone, "key_destroyed",
-                  r.key_destroyed, "deleted", "calls", (json_int_t)r.calls, "redactions", (json_int_t)r.redactions, "access_log",
-                  (json_int_t)r.access_log, "ledger_tombstoned", (json_int_t)r.ledger_tombstoned, "at", (json_int_t)r.at_us);
+    json_t *j = json_pack("{s:o, s:s, s:b, s:{s:I, s:I, s:I}, s:I, s:I}", "user", gw_store_json_text(r.user_id), "tombstone",
+                          r.tombstone, "key_destroyed", r.key_destroyed, "deleted", "calls", (json_int_t)r.calls, "redactions",
+                          (json_int_t)r.redactions, "access_log", (json_int_t)r.access_log, "ledger_tombstoned",
+                          (json_int_t)r.ledger_tombstoned, "at", (json_int_t)r.at_us);
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (s == NULL || pol_buf_append(out, s, strlen(s)) != 0) {
@@ -182,7 +193,7 @@ static int handle_consent(gw_store_t *st, const char *id, const char *body, size
     int rc = gw_store_set_consent(st, id, training);
     if (rc != 0)
         return store_error(rc, status, out);
-    json_t *r = json_pack("{s:s, s:b}", "id", id, "consent_training", training);
+    json_t *r = json_pack("{s:o, s:b}", "id", gw_store_json_text(id), "consent_training", training);
     char *s = r ? json_dumps(r, JSON_COMPACT) : NULL;
     json_decref(r);
     if (s != NULL)
@@ -317,10 +328,15 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
         return handle_export(st, id, status, out);
     }
     if (strcmp(method, "GET") == 0) {
-        int training = 0, grc = gw_store_get_consent(st, id, &training);
+        /* the privacy role's view of a user: whether aigw holds anything for the id, and the
+         * consent (no balances: those are the ops role's) */
+        gw_user_status_t us;
+        int grc = gw_store_user_status(st, id, &us);
         if (grc != 0)
             return store_error(grc, status, out);
-        json_t *r = json_pack("{s:s, s:b}", "id", id, "consent_training", training);
+        json_t *r = json_pack("{s:o, s:b, s:b, s:b, s:I, s:I}", "id", gw_store_json_text(id), "exists", us.exists, "has_data_key",
+                              us.has_key, "consent_training", us.consent_training, "consent_at", (json_int_t)us.consent_at_us,
+                              "created_at", (json_int_t)us.created_at_us);
         char *txt = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
         if (txt != NULL)
             pol_buf_append(out, txt, strlen(txt));

@@ -203,8 +203,10 @@ int gw_cmd_user_forget(int argc, char **argv)
             json_dumpf(j, stdout, JSON_COMPACT);
         printf("\n");
         json_decref(j);
+    } else if (rc == GW_STORE_E_NOTFOUND) {
+        fprintf(stderr, "aigw user forget: no such user (the store holds nothing for this id; nothing was erased)\n");
     } else {
-        fprintf(stderr, "aigw user forget: failed\n");
+        fprintf(stderr, "aigw user forget: failed (the store's message above names the cause)\n");
     }
     gw_store_close(st);
     return rc == 0 ? 0 : 1;

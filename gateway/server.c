@@ -28,6 +28,7 @@
 
 #include "gateway/admin.h"
 #include "gateway/config_check.h"
+#include "gateway/store/keyfile.h"
 #include "gateway/proxy.h"
 #include "gateway/store/store_ledger.h"
 
@@ -497,6 +498,22 @@ int gw_server_run(gw_config_t *cfg)
     }
     if ((server.access_log = gw_accesslog_open(cfg->access_log_path, err, sizeof(err))) == NULL)
         goto out;
+    if (gw_config_master_key_file(cfg) != NULL) {
+        /* stable pseudonyms across restarts: a key of its own, derived from the master key */
+        pol_key_t *mk = gw_keyfile_load(gw_config_master_key_file(cfg), err, sizeof(err));
+        if (mk == NULL)
+            goto out;
+        static const char label[] = "aigw access log user v1";
+        char hex[2 * POL_CRYPTO_KEY_BYTES + 1];
+        unsigned char k[32];
+        pol_key_hex(mk, hex);
+        crypto_generichash(k, sizeof(k), (const unsigned char *)label, sizeof(label) - 1, (const unsigned char *)hex,
+                           2 * POL_CRYPTO_KEY_BYTES);
+        gw_accesslog_set_user_key(server.access_log, k);
+        sodium_memzero(hex, sizeof(hex));
+        sodium_memzero(k, sizeof(k));
+        pol_key_free(mk);
+    }
 
     sigset_t set;
     sigemptyset(&set);

@@ -70,6 +70,7 @@ struct st_gw_store_t {
     /* keys */
     pol_key_t *mk;
     char mk_id[POL_CRYPTO_KEY_ID_CHARS + 1];
+    unsigned char ref_key[32]; /* keys gw_store__user_ref: derived from the master key at open */
     key_entry_t cache[GW_STORE_KEY_CACHE];
     pol_keyring_t *keyring;
     uint64_t batch_seq, use_seq;
@@ -1172,6 +1173,14 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
     if ((st->mk = gw_keyfile_load(master_key_file, err, errlen)) == NULL)
         goto fail;
     pol_key_id(st->mk, st->mk_id);
+    {
+        static const char label[] = "aigw user ref v1";
+        char hex[2 * POL_CRYPTO_KEY_BYTES + 1];
+        pol_key_hex(st->mk, hex);
+        crypto_generichash(st->ref_key, sizeof(st->ref_key), (const unsigned char *)label, sizeof(label) - 1,
+                           (const unsigned char *)hex, 2 * POL_CRYPTO_KEY_BYTES);
+        sodium_memzero(hex, sizeof(hex));
+    }
 
     if ((st->wdb = open_conn(driver, target, err, errlen)) == NULL)
         goto fail;
@@ -1247,6 +1256,70 @@ static void checkpoint(gw_store_t *st)
         gw_store__db_exec(st->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_STORE_USER_REF_CHARS + 1])
+{
+    unsigned char h[GW_STORE_USER_REF_CHARS / 2];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)user_id, strlen(user_id), st->ref_key, sizeof(st->ref_key));
+    sodium_bin2hex(out, GW_STORE_USER_REF_CHARS + 1, h, sizeof(h));
+}
+
+/* Every table that can name a user, with the column: what "the store knows this id" means. */
+static const char sql_user_known[] =
+    "SELECT (SELECT COUNT(*) FROM users WHERE id = ?) + (SELECT COUNT(*) FROM calls WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM redactions WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM access_log WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM ledger WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM credit_balances WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM credit_open WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM idempotency WHERE user_id = ?)";
+
+static int user_known(gw_store_db_t *db, const char *user_id, int *known)
+{
+    gw_store_stmt_t *s = gw_store__db_prepare(db, sql_user_known);
+    if (s == NULL)
+        return -1;
+    for (int i = 1; i <= 8; i++)
+        gw_store__bind_text(s, i, user_id);
+    int rc = gw_store__step(s);
+    if (rc == 1)
+        *known = gw_store__col_int64(s, 0) > 0;
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    return rc == 1 ? 0 : -1;
+}
+
+int gw_store_user_status(gw_store_t *st, const char *user_id, gw_user_status_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!valid_user_id(user_id))
+        return GW_STORE_E_INVAL;
+    pthread_mutex_lock(&st->rlock);
+    int ret = GW_STORE_E_DB;
+    gw_store_stmt_t *s = gw_store__db_prepare(st->rdb, "SELECT consent_training, consent_at, created_at FROM users WHERE id = ?");
+    if (s != NULL) {
+        gw_store__bind_text(s, 1, user_id);
+        int rc = gw_store__step(s);
+        if (rc == 1) {
+            out->exists = 1;
+            out->has_key = 1;
+            out->consent_training = gw_store__col_int64(s, 0) != 0;
+            out->consent_at_us = gw_store__col_int64(s, 1);
+            out->created_at_us = gw_store__col_int64(s, 2);
+        }
+        gw_store__reset(s);
+        gw_store__db_finalize(s);
+        int known = 0;
+        if (rc >= 0 && (out->exists || user_known(st->rdb, user_id, &known) == 0)) {
+            out->exists |= known;
+            ret = 0;
+        }
+    }
+    if (ret != 0)
+        log_db_error(st->rdb, "user status");
+    pthread_mutex_unlock(&st->rlock);
+    return ret;
+}
+
 int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt_t *rc)
 {
     unsigned char rnd[12];
@@ -1262,6 +1335,15 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
 
     pthread_mutex_lock(&st->wlock);
     rc->at_us = now_us(st);
+    /* An id the store has never seen: erase nothing and say so (a typo must not look like a
+     * completed erasure). */
+    int known = 0;
+    if (user_known(st->wdb, user_id, &known) != 0)
+        goto dberr;
+    if (!known) {
+        pthread_mutex_unlock(&st->wlock);
+        return GW_STORE_E_NOTFOUND;
+    }
     /* Step 1, committed on its own: destroy the data key (crypto-shredding). */
     int64_t n;
     if (tx_begin(st, st->wdb) != 0 || (n = run_sql(st->wdb, "DELETE FROM users WHERE id = ?", "t", user_id)) < 0 ||
@@ -1270,7 +1352,13 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     rc->key_destroyed = n > 0;
     cache_evict(st, user_id);
     /* Step 2: the rows. A crash between the steps leaves rows nobody can decrypt; re-running
-     * the erasure removes them. */
+     * the erasure removes them. The default grant of a database from before issue 14 was keyed
+     * "default-grant:<user id>": re-key it like the new ones (still once per user). */
+    char old_grant_rid[GW_STORE_USER_ID_MAX + 32], new_grant_rid[GW_STORE_USER_REF_CHARS + 32];
+    char ref[GW_STORE_USER_REF_CHARS + 1];
+    gw_store__user_ref(st, user_id, ref);
+    snprintf(old_grant_rid, sizeof(old_grant_rid), "default-grant:%s", user_id);
+    snprintf(new_grant_rid, sizeof(new_grant_rid), "default-grant:%s", ref);
     if (tx_begin(st, st->wdb) != 0 || (rc->calls = run_sql(st->wdb, "DELETE FROM calls WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->redactions = run_sql(st->wdb, "DELETE FROM redactions WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->access_log = run_sql(st->wdb, "DELETE FROM access_log WHERE user_id = ?", "t", user_id)) < 0 ||
@@ -1278,7 +1366,9 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
              run_sql(st->wdb, "UPDATE ledger SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id)) < 0 ||
         run_sql(st->wdb, "UPDATE credit_balances SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
         run_sql(st->wdb, "UPDATE credit_open SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
-        run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 || tx_commit(st->wdb) != 0)
+        run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 ||
+        run_sql(st->wdb, "UPDATE ledger SET request_id = ? WHERE request_id = ?", "tt", new_grant_rid, old_grant_rid) < 0 ||
+        tx_commit(st->wdb) != 0)
         goto dberr;
     checkpoint(st);
     pthread_mutex_unlock(&st->wlock);
@@ -1474,9 +1564,58 @@ static int emit_json(emitter_t *e, json_t *v, int *first)
     return 0;
 }
 
+/* Length of the valid UTF-8 sequence at p (n bytes left), 0 when invalid (RFC 3629: no
+ * overlongs, no surrogates, at most U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (len == 0 || len > n || p[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
+        (p[0] == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return len;
+}
+
+void gw_store_last_error(gw_store_t *st, char *buf, size_t len)
+{
+    pthread_mutex_lock(&st->rlock);
+    const char *m = st->rdb != NULL ? gw_store__db_errmsg(st->rdb) : NULL;
+    snprintf(buf, len, "%s", m != NULL && strcmp(m, "not an error") != 0 ? m : "");
+    pthread_mutex_unlock(&st->rlock);
+}
+
+json_t *gw_store_json_text(const char *s)
+{
+    if (s == NULL)
+        return json_null();
+    json_t *v = json_string(s);
+    if (v != NULL)
+        return v;
+    /* rows written before the edge refused invalid UTF-8: show them, with U+FFFD per bad byte */
+    size_t n = strlen(s);
+    pol_buf_t b = POL_BUF_INIT;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+        if (pol_buf_append(&b, l ? s + i : "\xef\xbf\xbd", l ? l : 3) != 0) {
+            pol_buf_free(&b);
+            return NULL;
+        }
+        i += l ? l : 1;
+    }
+    v = json_stringn(b.base != NULL ? b.base : "", b.len);
+    pol_buf_free(&b);
+    return v;
+}
+
 static json_t *jstr(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return gw_store_json_text(s);
 }
 
 static json_t *jtime(gw_store_stmt_t *s, int col)
@@ -1659,8 +1798,8 @@ int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void 
         size_t wl = 0;
         const void *w = gw_store__col_blob(s, 1, &wl);
         dk = pol_crypto_unwrap(st->mk, w, wl, user_id);
-        u = json_pack("{s:s, s:b, s:o, s:I}", "id", user_id, "consent_training", (int)gw_store__col_int64(s, 2), "consent_at",
-                      jtime(s, 3), "created_at", (json_int_t)gw_store__col_int64(s, 4));
+        u = json_pack("{s:o, s:b, s:o, s:I}", "id", gw_store_json_text(user_id), "consent_training", (int)gw_store__col_int64(s, 2),
+                      "consent_at", jtime(s, 3), "created_at", (json_int_t)gw_store__col_int64(s, 4));
     }
     gw_store__reset(s);
     gw_store__db_finalize(s);

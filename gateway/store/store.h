@@ -190,11 +190,42 @@ void gw_store_stats(gw_store_t *st, gw_store_stats_t *out);
 int gw_store_flush(gw_store_t *st);
 
 /**
+ * The reading connection's last database message (names tables and constraints, never bound
+ * values) into `buf` (`len` bytes, "" when there is none), for the admin API's log line when a
+ * read failed: the answer says "see the gateway log", the log says why.
+ */
+void gw_store_last_error(gw_store_t *st, char *buf, size_t len);
+
+/**
+ * A JSON string for text read from the store (`s` borrowed, NUL-terminated; NULL gives JSON
+ * null). Rows written before the edge refused invalid UTF-8 can hold any bytes: those come back
+ * with U+FFFD for each invalid byte instead of failing the whole answer (jansson refuses invalid
+ * UTF-8). @return a new reference, or NULL on allocation failure.
+ */
+json_t *gw_store_json_text(const char *s);
+
+/** What the privacy team may see about a user id (gw_store_user_status). */
+typedef struct st_gw_user_status_t {
+    int exists;           /* 1 when any table names the id (a users row, calls, redactions, access log, ledger) */
+    int has_key;          /* 1 when the users row (with the data key) exists */
+    int consent_training; /* 0/1, 0 without a users row */
+    int64_t consent_at_us;
+    int64_t created_at_us; /* 0 without a users row */
+} gw_user_status_t;
+
+/**
+ * Whether the store knows `user_id` and the user's consent, for the privacy role (no balances).
+ * @return 0 (an unknown id is exists = 0, not an error), GW_STORE_E_INVAL or GW_STORE_E_DB (logged).
+ */
+int gw_store_user_status(gw_store_t *st, const char *user_id, gw_user_status_t *out);
+
+/**
  * Erases a user: first deletes the user row holding the wrapped data key and commits
  * (crypto-shredding: their bodies are unreadable in every copy from then on), then deletes their
  * calls, redactions and access log rows, and replaces their ledger user id by a tombstone
- * ("erased:<random>") so amounts still add up. Idempotent.
- * @param receipt filled with the counts. @return 0, GW_STORE_E_INVAL, or GW_STORE_E_DB.
+ * ("erased:<random>") so amounts still add up. An id no table names is not erased:
+ * GW_STORE_E_NOTFOUND (so a second erasure of the same id, or a typo, answers "no such user").
+ * @param receipt filled with the counts. @return 0, GW_STORE_E_INVAL, GW_STORE_E_NOTFOUND or GW_STORE_E_DB.
  */
 int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt_t *receipt);
 

@@ -35,6 +35,16 @@ int64_t gw_store__now_us(gw_store_t *st);
  */
 int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id);
 
+/** Hex digits of gw_store__user_ref. */
+#define GW_STORE_USER_REF_CHARS 32
+
+/**
+ * A pseudonymous reference to a user for identifiers that must outlive an erasure (the default
+ * grant's ledger request id): keyed BLAKE2b-128 of the id, the key derived from the master key,
+ * so the id cannot be read back or tested without it. `out` gets 32 hex digits and a NUL.
+ */
+void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_STORE_USER_REF_CHARS + 1]);
+
 /** The read connection under its lock: acquire, use, release (long report queries). */
 gw_store_db_t *gw_store__rdb_acquire(gw_store_t *st);
 void gw_store__rdb_release(gw_store_t *st);

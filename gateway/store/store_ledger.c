@@ -346,7 +346,7 @@ static int bal_add(slot_t *sl, const char *user, int64_t delta, int64_t released
 
 /*
  * First sight of a user (no balance row): the users row with a data key, the default grant
- * (once per user id, ever: its request id is fixed), the balance row. Inside the caller's
+ * (once per user id, ever: its request id is fixed, "default-grant:" + gw_store__user_ref), the balance row. Inside the caller's
  * transaction. @return 0 or -1.
  */
 static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t grant, int64_t now)
@@ -355,8 +355,9 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
     if (gw_store__user_insert(lg->st, sl->db, user) != 0)
         return -1;
     if (grant > 0) {
-        char rid[GW_STORE_USER_ID_MAX + 32];
-        snprintf(rid, sizeof(rid), "default-grant:%s", user);
+        char rid[GW_STORE_USER_REF_CHARS + 32], ref[GW_STORE_USER_REF_CHARS + 1];
+        gw_store__user_ref(lg->st, user, ref); /* not the id itself: the row outlives an erasure */
+        snprintf(rid, sizeof(rid), "default-grant:%s", ref);
         int64_t n = ledger_ins(sl, user, rid, "grant", grant, now, "default grant", 0);
         if (n < 0)
             return -1;
@@ -1115,7 +1116,7 @@ static int format_rows(urow_t *rows, size_t n, int64_t from, int64_t to, gw_usag
         json_object_set_new(doc, "group_by", json_string(GROUP_NAMES[g]));
         for (size_t i = 0; i < n; i++) {
             json_t *o = json_object();
-            json_object_set_new(o, "key", json_string(rows[i].key));
+            json_object_set_new(o, "key", gw_store_json_text(rows[i].key)); /* old rows may hold invalid UTF-8 */
             for (int k = 0; k < 5; k++)
                 json_object_set_new(o, COLS[k], json_integer(rows[i].v[k]));
             json_array_append_new(arr, o);

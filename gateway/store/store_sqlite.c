@@ -41,19 +41,23 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
      * 0600 before SQLite does (SQLite creates with 0644 & ~umask, and gives its -wal and -shm
      * files the database file's mode), and tighten a wider existing file. */
     if (strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0) {
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        /* Never open() and close() a database file this process may already have open: closing
+         * any descriptor of a file drops every POSIX lock the process holds on it, SQLite's too
+         * (sqlite.org/howtocorrupt.html 2.2). Create it only when absent (O_EXCL), chmod by path. */
         struct stat sb;
-        if (fd < 0) {
-            snprintf(err, errlen, "sqlite %s: %s", path, strerror(errno));
-            goto fail;
-        }
-        if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+        if (lstat(path, &sb) != 0) {
+            int fd = errno == ENOENT ? open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+            if (fd < 0 && errno != EEXIST) {
+                snprintf(err, errlen, "sqlite %s: %s", path, strerror(errno));
+                goto fail;
+            }
+            if (fd >= 0)
+                close(fd);
+        } else if (S_ISREG(sb.st_mode) && (sb.st_mode & 077) != 0 && chmod(path, 0600) != 0) {
             snprintf(err, errlen, "sqlite %s: mode %03o is readable by others and cannot be changed to 0600: %s", path,
                      (unsigned)(sb.st_mode & 0777), strerror(errno));
-            close(fd);
             goto fail;
         }
-        close(fd);
         static const char *const sidecars[] = {"-wal", "-shm", "-journal"}; /* left by an older run with a wider mode */
         for (size_t i = 0; i < sizeof(sidecars) / sizeof(sidecars[0]); i++) {
             char side[4096];

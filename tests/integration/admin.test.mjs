@@ -75,8 +75,15 @@ describe('role matrix', () => {
     const t = ADMIN_TOKENS.privacy;
     assert.deepEqual((await adminRequest(gw, 'PUT', `/users/${U}/consent`, t, { training: true })).json,
       { id: U, consent_training: true });
-    assert.deepEqual((await adminRequest(gw, 'GET', `/users/${U}/consent`, t)).json, { id: U, consent_training: true });
-    assert.equal((await adminRequest(gw, 'GET', '/users/nobody-here-42/consent', t)).status, 404);
+    // issue 14: the privacy role also learns whether aigw holds data for the id (times in µs)
+    const got = (await adminRequest(gw, 'GET', `/users/${U}/consent`, t)).json;
+    assert.deepEqual({ ...got, consent_at: typeof got.consent_at, created_at: typeof got.created_at },
+      { id: U, exists: true, has_data_key: true, consent_training: true, consent_at: 'number', created_at: 'number' });
+    assert.ok(got.consent_at >= got.created_at && got.created_at > 1.6e15);
+    const nobody = await adminRequest(gw, 'GET', '/users/nobody-here-42/consent', t);
+    assert.equal(nobody.status, 200); // issue 14: an answer, not a 404: the id is unknown to aigw
+    assert.equal(nobody.json.exists, false);
+    assert.equal(nobody.json.consent_training, false);
     assert.equal((await adminRequest(gw, 'GET', `/users/${U}/consent`, ADMIN_TOKENS.ops)).status, 403);
     const ex = (await adminRequest(gw, 'GET', `/users/${U}/export`, t)).json;
     assert.equal(ex.user.id, U);

@@ -55,6 +55,8 @@ before(async () => {
     ['bob-console', `Charge my card ${CARD} for the order.`],
     ['alice-console', `Same address as before: ${EMAIL}.`],
     ['carol-console', 'A prompt without personal data.'],
+    // a long id as real backends send them (UUID + tenant): the table must still fit 1280 px
+    ['9f8e7d6c-5b4a-3210-fedc-ba9876543210.tenant-eu-west-1.customers.example.org', `Reach me at ${EMAIL}.`],
   ];
   for (const [user, content] of calls) {
     await client(pair.gw, { user }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
@@ -62,7 +64,7 @@ before(async () => {
   // The store writes asynchronously: wait until the redaction log holds alice's and bob's rows.
   for (let i = 0; ; i++) {
     const r = await admin('GET', '/admin/api/redactions?limit=1000', TOKENS.privacy);
-    if (r.status === 200 && r.json.items.length >= 4) break;
+    if (r.status === 200 && r.json.items.length >= 5) break;
     if (i > 100) throw new Error(`redaction rows did not appear: ${r.status} ${r.body}`);
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -129,6 +131,14 @@ test('privacy sees the redaction chart and list, filters it, and never a raw val
   assert.ok(rows.every((r) => /^\d+–\d+$/.test(r[5])), 'every row shows offsets');
   const text = await page.textContent('main');
   for (const raw of [EMAIL, CARD, PHONE, '4111']) assert.ok(!text.includes(raw), `raw value ${raw} on the page`);
+  // issue 14: at 1280 px the whole table is visible: nothing cut off, no sideways scrolling
+  const fit = await page.$eval('[data-testid=redaction-table]', (t) => {
+    const table = t.tagName === 'TABLE' ? t : t.querySelector('table');
+    const wrap = table.parentElement;
+    const cells = [...table.querySelectorAll('th, td')].map((c) => c.getBoundingClientRect().right);
+    return { scroll: wrap.scrollWidth, client: wrap.clientWidth, right: Math.max(...cells), page: document.documentElement.scrollWidth, cols: [...table.querySelectorAll("tbody tr:first-child td")].map((c) => Math.round(c.getBoundingClientRect().width) + ":" + c.textContent.slice(0, 30)) };
+  });
+  assert.ok(fit.scroll <= fit.client + 1 && fit.right <= 1280 && fit.page <= 1280, `redaction table fits 1280 px: ${JSON.stringify(fit)}`);
   // the same e-mail address twice: the same keyed hash
   const emailHashes = new Set(rows.filter((r) => r[4] === 'EMAIL_ADDRESS').map((r) => r[7]));
   assert.equal(emailHashes.size, 1);
@@ -177,6 +187,9 @@ test('privacy exports a user and forgets them after typing the id', async () => 
   await page.fill('input[name=user]', 'alice-console');
   await page.click('[data-testid=user-lookup] button[type=submit]');
   await page.waitForSelector('[data-testid=export]');
+  // issue 14: the privacy role sees whether aigw holds data for the id, and the consent
+  await page.waitForFunction(() => /holds data for this user/.test(document.querySelector('[data-testid=user-known]')?.textContent));
+  assert.match(await page.textContent('[data-testid=consent-state]'), /no consent to training/);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
   const file = path.join(shots, 'export-alice-console.json');
   await dl.saveAs(file);
@@ -202,6 +215,18 @@ test('privacy exports a user and forgets them after typing the id', async () => 
   assert.equal((await admin('GET', '/admin/api/users/alice-console/export', TOKENS.privacy)).status, 404);
   const red = await admin('GET', '/admin/api/redactions?user=alice-console', TOKENS.privacy);
   assert.deepEqual(red.json.items, []);
+  // an id aigw does not know (a typo, or erased already): "no such user", nothing erased, no green "Erased."
+  for (const id of ['alice-console', 'alice-consoel']) {
+    await page.fill('input[name=user]', id);
+    await page.click('[data-testid=user-lookup] button[type=submit]');
+    await page.waitForFunction(() => /No such user/.test(document.querySelector('[data-testid=user-known]')?.textContent));
+    await page.fill('input[name=confirm]', id);
+    await page.locator('[data-testid=forget]').click();
+    await page.waitForSelector('[data-testid=forget-result] .notice-info');
+    assert.match(await page.textContent('[data-testid=forget-result]'), /No such user\. aigw holds no data for this id; nothing was erased/);
+    assert.equal(await page.$('[data-testid=forget-result] .notice-ok'), null);
+  }
+  await shot(page, '14-privacy-users-no-such-user');
   await page.context().close();
 });
 

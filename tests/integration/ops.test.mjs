@@ -193,3 +193,29 @@ test('a port held by another program (not aigw) is refused with a clear message'
     srv.close();
   }
 });
+
+test('admin API: old rows with invalid UTF-8 user ids are listed (U+FFFD), and a store error logs its cause', async () => {
+  const { startAigw, storeSetup, adminRequest, sqlite, ADMIN_TOKENS } = await import('./lib/harness.mjs');
+  const data = storeSetup('ops-utf8-data');
+  const gw = await startAigw({ name: 'ops-utf8-aigw', mockUrl: 'http://127.0.0.1:9', config: data.config });
+  try {
+    // a row as an older aigw could write it (the edge now refuses such ids)
+    sqlite(data.db, "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off, action, at, expires_at)"
+      + " VALUES ('req-old', CAST(X'6f6c64ff75736572' AS TEXT), '/v1/chat/completions', 'messages', 'EMAIL_ADDRESS', 0, 5,"
+      + " 'tokenize', 1, 9999999999999999)");
+    const r = await adminRequest(gw, 'GET', '/redactions', ADMIN_TOKENS.privacy);
+    assert.equal(r.status, 200, r.body);
+    const row = r.json.items.find((x) => x.request_id === 'req-old');
+    assert.ok(row, 'the old row is listed, not dropped');
+    assert.equal(row.user, 'old\uFFFDuser');
+    // a failing store read: the answer points at the log, and the log says why (no values)
+    sqlite(data.db, 'DROP TABLE redactions');
+    const bad = await adminRequest(gw, 'GET', '/redactions', ADMIN_TOKENS.privacy);
+    assert.equal(bad.status, 500);
+    assert.match(bad.body, /see the gateway log/);
+    await sleep(100);
+    assert.match(gw.stderr(), /aigw admin: privacy handle_redactions failed: store error \(-9\): no such table: redactions/);
+  } finally {
+    await gw.stop();
+  }
+});

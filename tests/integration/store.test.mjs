@@ -402,21 +402,34 @@ describe('erasure', () => {
       assert.equal(del.json.ledger_tombstoned, ledgerU);
       assert.match(del.json.tombstone, /^erased:[0-9a-f]+$/);
       // Every table with a user_id column (whatever later schema versions add), and users.id.
-      const tables = sqlite(data.db, "SELECT m.name AS t FROM sqlite_master m JOIN pragma_table_info(m.name) p" +
-        " WHERE m.type = 'table' AND p.name = 'user_id'").map((r) => r.t);
-      assert.ok(['calls', 'redactions', 'access_log', 'ledger'].every((t) => tables.includes(t)), tables.join());
-      for (const [t, col] of [['users', 'id'], ...tables.map((x) => [x, 'user_id'])]) {
-        assert.equal(sqlite(data.db, `SELECT COUNT(*) AS n FROM ${t} WHERE ${col} = '${U}'`)[0].n, 0, `${t} names ${U}`);
-      }
+      // issue 14: every column of every table (the catalogue lists them), not only user_id columns:
+      // the default grant's ledger request id used to be "default-grant:<user id>"
+      const cols = sqlite(data.db, "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p" +
+        " WHERE m.type = 'table'");
+      assert.ok(cols.length > 30 && ['calls', 'redactions', 'access_log', 'ledger', 'users'].every((t) => cols.some((x) => x.t === t)));
+      const holding = (id) => cols.filter(({ t, c }) => sqlite(data.db,
+        `SELECT COUNT(*) AS n FROM "${t}" WHERE instr(CAST("${c}" AS BLOB), CAST('${id}' AS BLOB)) > 0`)[0].n > 0).map(({ t, c }) => `${t}.${c}`);
+      assert.ok(holding(V).length >= 2, `the search finds the other user: ${holding(V)}`);
+      assert.deepEqual(holding(U), [], `columns still holding ${U}`);
       // Not even in freed pages or the WAL (secure_delete, checkpoint after erasure).
       for (const f of dbFiles(data.db)) {
         assert.equal(fs.readFileSync(f).indexOf(Buffer.from(U)), -1, `${path.basename(f)} still holds ${U}`);
       }
       assert.equal((await exportUser(gw, U)).status, 404);
-      const again = await adminRequest(gw, 'DELETE', `/users/${U}`, ADMIN_TOKENS.privacy);
-      assert.equal(again.status, 200, 'erasure is idempotent');
-      assert.equal(again.json.key_destroyed, false);
-      assert.deepEqual(again.json.deleted, { calls: 0, redactions: 0, access_log: 0 });
+      // issue 14: an id the store no longer (or never) knows is "no such user", and nothing changes
+      const rowsBefore = sqlite(data.db, 'SELECT COUNT(*) AS n FROM ledger')[0].n;
+      for (const id of [U, 'never-seen-user']) {
+        const again = await adminRequest(gw, 'DELETE', `/users/${id}`, ADMIN_TOKENS.privacy);
+        assert.equal(again.status, 404, `erasing ${id}`);
+        assert.match(again.body, /no such user/);
+        const st = await adminRequest(gw, 'GET', `/users/${id}/consent`, ADMIN_TOKENS.privacy);
+        assert.equal(st.status, 200);
+        assert.equal(st.json.exists, false);
+      }
+      assert.equal(sqlite(data.db, 'SELECT COUNT(*) AS n FROM ledger')[0].n, rowsBefore);
+      const known = await adminRequest(gw, 'GET', `/users/${V}/consent`, ADMIN_TOKENS.privacy);
+      assert.equal(known.json.exists, true);
+      assert.equal(typeof known.json.consent_training, 'boolean');
       const keep = await exportUser(gw, V);
       assert.equal(keep.status, 200);
       assert.equal(keep.json.calls.length, 1, 'other users untouched');

@@ -23,6 +23,7 @@
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
+#include "store_search.h"
 #include "gateway/store/store_ledger.h"
 #include "policy/crypto.h"
 
@@ -196,8 +197,21 @@ static void test_reserve_settle(void **state)
     assert_int_equal(ledger_sum(fx, "alice"), bal);
     /* a user seen again after erasure gets no second default grant */
     gw_erasure_receipt_t rc;
+    assert_int_equal(
+        raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE kind = 'grant' AND request_id LIKE 'default-grant:%' AND user_id = ?",
+                "alice"),
+        1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = 'default-grant:' || ?", "alice"), 0);
     assert_int_equal(gw_store_forget_user(st, "alice", &rc), 0);
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_balances WHERE user_id = ?", "alice"), 0);
+    {
+        /* issue 14: no column of any table holds the id (the default grant's request id is a
+         * keyed hash, not "default-grant:alice") */
+        gw_store_db_t *db = raw_open(fx);
+        assert_true(store_search_everywhere(db, use_pg, fx->schema, "bob") > 0);
+        assert_int_equal(store_search_everywhere(db, use_pg, fx->schema, "alice"), 0);
+        gw_store__db_close(db);
+    }
     assert_int_equal(gw_store_reserve(st, "alice", "r9", 1, 1000, &bal), GW_E_CREDITS);
     /* bad arguments */
     assert_int_equal(gw_store_reserve(st, "", "x", 1, 0, NULL), GW_STORE_E_INVAL);

@@ -85,9 +85,10 @@ function render(root) {
       const filtered = state.type || state.route || state.user;
       setChildren(listBox, table([
         { label: 'Time', value: (x) => fmtTime(x.at), class: 'nowrap' },
-        { label: 'User', value: (x) => x.user ?? '—' },
-        { label: 'Route', value: (x) => x.route ?? '—' },
-        { label: 'Field', value: (x) => h('code', {}, x.field ?? '—') },
+        // long ids, routes and field paths are shortened (full text on hover) so the table fits 1280 px
+        { label: 'User', value: (x) => h('span', { class: 'clip', title: x.user ?? '' }, x.user ?? '—') },
+        { label: 'Route', value: (x) => h('span', { class: 'clip', title: x.route ?? '' }, x.route ?? '—') },
+        { label: 'Field', value: (x) => h('code', { class: 'clip', title: x.field ?? '' }, x.field ?? '—') },
         { label: 'Type', value: (x) => h('span', { class: 'tag' }, x.type) },
         { label: 'Offsets', value: (x) => `${x.start}–${x.end}`, class: 'num', },
         { label: 'Action', value: (x) => x.action },

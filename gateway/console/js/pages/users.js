@@ -89,7 +89,16 @@ function privacyCards(id) {
 }
 
 function consentCard(id) {
-  const current = h('p', { 'data-testid': 'consent-state' }, 'Current state: not loaded (an export shows it).');
+  const current = h('p', { 'data-testid': 'consent-state' }, 'Current state: loading…');
+  const known = h('p', { 'data-testid': 'user-known' });
+  api(userPath(id, '/consent')).then((r) => {
+    known.textContent = r.exists
+      ? `aigw holds data for this user${r.created_at ? ` (first seen ${fmtTime(r.created_at)})` : ''}.`
+      : 'No such user: aigw holds no data for this id.';
+    current.textContent = `Current state: ${r.consent_training ? 'consent to training given' : 'no consent to training'}.`;
+  }).catch((e) => {
+    current.textContent = `Current state: unknown (${errText(e)}).`;
+  });
   const out = h('div', { 'aria-live': 'polite' });
   const set = async (training) => {
     try {
@@ -100,7 +109,7 @@ function consentCard(id) {
       setChildren(out, notice('error', errText(e)));
     }
   };
-  return h('div', { class: 'card', 'data-testid': 'consent-card' }, h('h3', {}, 'Training consent'),
+  return h('div', { class: 'card', 'data-testid': 'consent-card' }, h('h3', {}, 'Training consent'), known,
     h('p', { class: 'muted' }, 'With training.mode "deny_unless_consent", calls to providers that may train on prompts are refused unless the user consented.'),
     current,
     h('div', { class: 'actions' },
@@ -150,13 +159,16 @@ function forgetCard(id) {
         `${fmtInt(r.ledger_tombstoned)} ledger rows now under ${r.tombstone}. At ${fmtTime(r.at)}.`),
       h('details', {}, h('summary', {}, 'Receipt (JSON)'), h('pre', {}, JSON.stringify(r, null, 2))));
     } catch (err) {
-      setChildren(out, notice('error', errText(err)));
+      setChildren(out, err.status === 404
+        ? notice('info', h('b', {}, 'No such user. '), 'aigw holds no data for this id; nothing was erased. Check the id for typos.')
+        : notice('error', errText(err)));
       btn.disabled = confirmIn.value !== id;
     }
   } }, h('h3', {}, 'Erasure (right to be forgotten)'),
   h('p', { class: 'muted' }, 'Destroys the user’s data key first (their call bodies become unreadable), then deletes their calls, redactions ',
     'and access-log rows; ledger amounts stay under a tombstone id. This cannot be undone. Backups taken earlier stay ',
-    'readable with the current master key until it is rotated (docs/deploy.md).'),
+    'readable with the current master key until it is rotated (docs/deploy.md). The access log file (access_log.path) ',
+    'never holds user ids: its "user" field is a pseudonym (u: + a keyed hash under a key derived from the master key).'),
   h('label', {}, 'Type ', h('code', {}, id), ' to confirm'), confirmIn, btn, out);
 }
 
