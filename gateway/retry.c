@@ -380,8 +380,8 @@ static int provider_index(const char *name)
 static int parse_breaker(gw_breaker_conf_t *b, json_t *obj, char *err, size_t errlen)
 {
     b->enabled = 1;
-    b->failure_threshold = 5;
-    b->cooldown_ms = 30000;
+    b->failure_threshold = 10;
+    b->cooldown_ms = 15000;
     if (obj == NULL)
         return 0;
     if (!json_is_object(obj)) {
