@@ -115,7 +115,7 @@ static const char *const fireworks_deny_models[] = {"accounts/fireworks/models/f
                                                     NULL};
 static const char *const no_models[] = {NULL};
 
-/* Rows follow ../shared/providers/README.md section 3. */
+/* Rows follow docs/providers/README.md section 3. */
 static const posture_t postures[NPROV] = {
     [P_OPENAI] = {RISK_NONE, NULL, openai_routes, no_models},
     [P_GEMINI] = {RISK_UNLESS_PAID_TIER, "gemini_unpaid_tier", gemini_routes, no_models},

@@ -1,4 +1,4 @@
-/* Unit tests for policy/notrain: per provider, the request fixtures of ../shared/providers/fixtures are
+/* Unit tests for policy/notrain: per provider, the request fixtures of tests/fixtures/providers are
  * run through the decision and the edits are applied with pol_json_rewrite; the result is parsed with
  * jansson and checked for the forced flags. Also refusals, modes and consent, config errors, the record
  * and message strings, and the merged single pass the gateway uses. */
@@ -17,12 +17,11 @@
 
 static char *load_fixture(const char *rel, size_t *len)
 {
-    const char *dir = getenv("AIGW_SHARED_DIR");
     char path[1024];
-    snprintf(path, sizeof(path), "%s/providers/fixtures/%s", dir != NULL ? dir : "../shared", rel);
+    snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, rel);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
-        fail_msg("cannot open %s (AIGW_SHARED_DIR)", path);
+        fail_msg("cannot open %s (AIGW_FIXTURES_DIR)", path);
     fseek(fp, 0, SEEK_END);
     long n = ftell(fp);
     fseek(fp, 0, SEEK_SET);
