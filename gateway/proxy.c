@@ -1175,7 +1175,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     }
     if (result != CURLE_WRITE_ERROR && result != CURLE_ABORTED_BY_CALLBACK)
         retry_record(call, result != CURLE_OK || call->upstream_status == 500 || call->upstream_status == 502 ||
-                               call->upstream_status == 503 || call->upstream_status == 504);
+                               call->upstream_status == 503 || call->upstream_status == 504 || call->upstream_status == 529);
     if (call->state == GW_CALL_UPSTREAM && retry_or_release(call, result))
         return; /* the next attempt follows after the backoff */
     if (result != CURLE_OK) {
