@@ -198,10 +198,13 @@ void gw_admin_console(gw_worker_t *w, h2o_req_t *req)
 
 void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req)
 {
-    const char *role = authenticate(w->server->cfg, req);
+    gw_gen_t *gen = gw_server_gen_acquire(w->server); /* the tokens of the current config (SIGHUP may replace it) */
+    const char *role = authenticate(gen->cfg, req);
+    int allowed = role != NULL && gw_admin_role_allows(role, "ops");
+    gw_server_gen_release(gen);
     if (role == NULL)
         return;
-    if (!gw_admin_role_allows(role, "ops")) {
+    if (!allowed) {
         send_error(req, 403, "/metrics needs the ops role");
         return;
     }
@@ -219,9 +222,8 @@ void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req)
     pol_buf_free(&out);
 }
 
-void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
+static void admin_handle(gw_worker_t *w, h2o_req_t *req, const gw_config_t *cfg)
 {
-    const gw_config_t *cfg = w->server->cfg;
     size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
     const char *path = req->path.base + strlen(GW_ADMIN_PREFIX);
     size_t path_len = plen - strlen(GW_ADMIN_PREFIX);
@@ -275,4 +277,13 @@ void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
         free_job(job);
         send_error(req, 500, "cannot schedule the admin request");
     }
+}
+
+void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
+{
+    /* pinned for the synchronous part only: the job copies what it needs, and a role string
+     * points into this config (or into a keyset, kept until exit) */
+    gw_gen_t *gen = gw_server_gen_acquire(w->server);
+    admin_handle(w, req, gen->cfg);
+    gw_server_gen_release(gen);
 }

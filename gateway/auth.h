@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "gateway/config.h"
+#include "gateway/store/store.h"
 #include "providers/provider.h"
 
 /**
@@ -20,14 +21,40 @@
 int gw_auth_parse_authorization(const char *value, size_t len, const char **key, size_t *key_len);
 
 /**
- * The configured client whose key is `key` (`len` bytes), or NULL. Every client's hash is
- * compared (no early exit), in constant time per comparison. Borrowed from cfg.
+ * The client whose key is `key` (`len` bytes), or NULL: the config's clients, then the keys
+ * managed with `aigw keys` (the published keyset). Every hash is compared (no early exit), in
+ * constant time per comparison. Borrowed from cfg or from the keyset (valid until exit).
  */
 const gw_client_conf_t *gw_auth_client(const gw_config_t *cfg, const char *key, size_t len);
 
 /**
- * The configured admin token's role ("ops", "privacy", "admin") for `token`, or NULL.
+ * The admin role ("ops", "privacy", "admin") of `token`: the config's admin_tokens, then the
+ * published keyset's. NULL when neither knows it.
  */
 const char *gw_auth_admin_role(const gw_config_t *cfg, const char *token, size_t len);
+
+/** Client keys and admin tokens from the store (`aigw keys add`), as one immutable snapshot. */
+typedef struct st_gw_keyset_t gw_keyset_t;
+
+/** A snapshot of `keys` (n entries, borrowed; revoked ones must be left out by the caller).
+ *  @return the keyset (gw_keyset_free), or NULL on allocation failure. */
+gw_keyset_t *gw_keyset_new(const gw_store_key_t *keys, size_t n);
+
+/** Frees a keyset that was never published. NULL is ignored. */
+void gw_keyset_free(gw_keyset_t *ks);
+
+/**
+ * Makes `ks` (takes ownership) the keyset gw_auth_client / gw_auth_admin_role consult, unless it
+ * equals the current one (then it is freed). One publishing thread at a time (the server's main
+ * thread). The replaced keyset is kept until gw_auth_release_keysets (requests may point into it).
+ * @return 1 when the set changed, 0 when it was the same.
+ */
+int gw_auth_publish_keyset(gw_keyset_t *ks);
+
+/** Sizes of the published keyset (0, 0 before the first publish). */
+void gw_auth_keyset_counts(size_t *clients, size_t *admins);
+
+/** At exit, after the workers stopped: frees the published and every replaced keyset. */
+void gw_auth_release_keysets(void);
 
 #endif

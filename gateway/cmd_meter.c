@@ -19,9 +19,7 @@
 static gw_store_t *open_store(const char *path)
 {
     char err[768];
-    gw_config_t *cfg = path != NULL ? gw_config_load(path, err, sizeof(err))
-                                    : gw_config_parse(gw_config_embedded_default, strlen(gw_config_embedded_default),
-                                                      "<embedded defaults>", err, sizeof(err));
+    gw_config_t *cfg = gw_config_load_store_only(path, err, sizeof(err)); /* the store's settings only (issue 14) */
     if (cfg == NULL) {
         fprintf(stderr, "aigw: config error: %s\n", err);
         return NULL;

@@ -59,9 +59,9 @@ static int parse_opts(int argc, char **argv, opts_t *o, int allow_dry_run, int a
 static gw_config_t *load_config(const char *path)
 {
     char err[768];
-    gw_config_t *cfg = path != NULL ? gw_config_load(path, err, sizeof(err))
-                                    : gw_config_parse(gw_config_embedded_default, strlen(gw_config_embedded_default),
-                                                      "<embedded defaults>", err, sizeof(err));
+    /* these commands touch only the store: they need its settings and the master key, not every
+     * secret of the server's config (issue 14) */
+    gw_config_t *cfg = gw_config_load_store_only(path, err, sizeof(err));
     if (cfg == NULL)
         fprintf(stderr, "aigw: config error: %s\n", err);
     return cfg;

@@ -658,31 +658,38 @@ fail:
     return NULL;
 }
 
-gw_config_t *gw_config_load(const char *path, char *err, size_t errlen)
+static int read_file(const char *path, pol_buf_t *buf, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         set_err(err, errlen, path, "cannot open: %s", strerror(errno));
-        return NULL;
+        return -1;
     }
-    pol_buf_t buf = POL_BUF_INIT;
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        if (pol_buf_append(&buf, chunk, n) != 0 || buf.len > (16u << 20)) {
+        if (pol_buf_append(buf, chunk, n) != 0 || buf->len > (16u << 20)) {
             set_err(err, errlen, path, "file too large or out of memory");
             fclose(fp);
-            pol_buf_free(&buf);
-            return NULL;
+            pol_buf_free(buf);
+            return -1;
         }
     }
     int rd_err = ferror(fp);
     fclose(fp);
     if (rd_err) {
         set_err(err, errlen, path, "read error");
-        pol_buf_free(&buf);
-        return NULL;
+        pol_buf_free(buf);
+        return -1;
     }
+    return 0;
+}
+
+gw_config_t *gw_config_load(const char *path, char *err, size_t errlen)
+{
+    pol_buf_t buf = POL_BUF_INIT;
+    if (read_file(path, &buf, err, errlen) != 0)
+        return NULL;
     gw_config_t *cfg = gw_config_parse(buf.base != NULL ? buf.base : "", buf.len, path, err, errlen);
     pol_buf_free(&buf);
     return cfg;
@@ -822,4 +829,49 @@ void gw_config_hint_unknown_key(char *err, size_t errlen)
     size_t used = strlen(err);
     if (best != NULL && used < errlen)
         snprintf(err + used, errlen - used, " (did you mean \"%s\"?)", best);
+}
+
+gw_config_t *gw_config_parse_store_only(const char *json, size_t len, const char *origin, char *err, size_t errlen)
+{
+    static const char *const keep[] = {"store", "master_key_file", "retention", "log_bodies", "credits", "pricing"};
+    json_error_t jerr;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        set_err(err, errlen, origin, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        set_err(err, errlen, origin, "expected a JSON object at the top level");
+        return NULL;
+    }
+    json_t *sub = json_object();
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        json_t *v = json_object_get(root, keep[i]);
+        if (v != NULL)
+            json_object_set(sub, keep[i], v);
+    }
+    char *text = json_dumps(sub, JSON_COMPACT);
+    json_decref(sub);
+    json_decref(root);
+    if (text == NULL) {
+        set_err(err, errlen, origin, "out of memory");
+        return NULL;
+    }
+    gw_config_t *cfg = gw_config_parse(text, strlen(text), origin, err, errlen);
+    free(text);
+    return cfg;
+}
+
+gw_config_t *gw_config_load_store_only(const char *path, char *err, size_t errlen)
+{
+    if (path == NULL)
+        return gw_config_parse_store_only(gw_config_embedded_default, strlen(gw_config_embedded_default), "<embedded defaults>",
+                                          err, errlen);
+    pol_buf_t buf = POL_BUF_INIT;
+    if (read_file(path, &buf, err, errlen) != 0)
+        return NULL;
+    gw_config_t *cfg = gw_config_parse_store_only(buf.base != NULL ? buf.base : "", buf.len, path, err, errlen);
+    pol_buf_free(&buf);
+    return cfg;
 }

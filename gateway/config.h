@@ -84,6 +84,18 @@ gw_config_t *gw_config_load(const char *path, char *err, size_t errlen);
  */
 gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, char *err, size_t errlen);
 
+/**
+ * For CLI commands that only touch the store (user, purge, report, keys): loads only the
+ * sections they need (store, master_key_file, retention, log_bodies, credits, pricing) and
+ * ignores the rest unexpanded, so reading a balance does not need every secret of the server's
+ * config in the environment. `path` NULL = the embedded defaults. Other sections are not
+ * validated here (`aigw check` does that). @return as gw_config_load.
+ */
+gw_config_t *gw_config_load_store_only(const char *path, char *err, size_t errlen);
+
+/** gw_config_load_store_only on a JSON text in memory (`len` bytes, borrowed). */
+gw_config_t *gw_config_parse_store_only(const char *json, size_t len, const char *origin, char *err, size_t errlen);
+
 /** The config aigw runs with when no --config is given (docs/config.md). */
 extern const char gw_config_embedded_default[];
 

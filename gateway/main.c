@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/cmd_keys.h"
 #include "gateway/cmd_meter.h"
 #include "gateway/cmd_scrub.h"
 #include "gateway/cmd_store.h"
@@ -32,12 +33,17 @@ static const char usage[] =
     "  user export ID            the user's calls (decrypted), redactions and consent as JSON\n"
     "  user consent ID [on|off]  set or show the user's training consent\n"
     "  keys rotate --new-key F   re-wrap every user key under a new master key\n"
+    "  keys add client NAME | add admin ROLE | list | revoke ID\n"
+    "                            client keys and admin tokens in the store (secret shown once)\n"
+    "  keys hash [--new]         \"key_hash\" form of a secret (stdin) for the config file\n"
     "  user grant ID AMOUNT      add micro-credits to a user (--reason R)\n"
     "  user balance ID           balance and open reservations\n"
     "  report usage --from D --to D --group-by user|provider|model|client|day --format table|csv|json\n"
     "  help                      this text\n"
     "\n"
-    "Commands other than serve/check/help take --config FILE (default: the embedded config).\n"
+    "Commands other than serve/check/help take --config FILE (default: the embedded config); those\n"
+    "that only touch the store read only its settings and the master key (no other secret needed).\n"
+    "SIGHUP makes a running serve reload its config (see README, Operations).\n"
     "\n"
     "options:\n"
     "  -h, --help                help (also after a command)\n"
@@ -149,8 +155,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "report") == 0)
         return gw_cmd_report(argc - 1, argv + 1);
-    if (strcmp(cmd, "keys") == 0)
-        return gw_cmd_keys(argc - 1, argv + 1);
+    if (strcmp(cmd, "keys") == 0) {
+        if (argc >= 3 && strcmp(argv[2], "rotate") == 0)
+            return gw_cmd_keys(argc - 1, argv + 1);
+        return gw_cmd_keys_manage(argc - 1, argv + 1);
+    }
     fprintf(stderr, "aigw: unknown command \"%s\" (see aigw --help)\n", cmd);
     return 2;
 }

@@ -69,6 +69,8 @@ struct st_gw_call_t {
     h2o_generator_t super; /* first: h2o passes it back to proceed/stop */
     gw_upstream_req_t upreq;
     gw_worker_t *worker;
+    gw_gen_t *gen;    /* the configuration generation pinned for this request (gateway/server.h) */
+    unsigned pii_seq; /* generation whose engine made `pii` (pooled across requests) */
     gw_call_t *next_free;
     h2o_req_t *req; /* NULL once disposed */
     gw_call_state_t state;
@@ -215,6 +217,8 @@ static void release(gw_call_t *call)
     }
     gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
     call->state = GW_CALL_IDLE;
+    gw_server_gen_release(call->gen); /* a reload may have replaced it: the last request frees it */
+    call->gen = NULL;
     call->next_free = w->free_calls;
     w->free_calls = call;
 }
@@ -234,6 +238,14 @@ static gw_call_t *call_acquire(gw_worker_t *w)
         return NULL;
     }
     /* reset per-request state, keep buffers' memory */
+    call->gen = gw_server_gen_acquire(w->server);
+    if (gw_gen_scratch(call->gen, w) == NULL) { /* made here, so later stages cannot fail on it */
+        gw_server_gen_release(call->gen);
+        call->gen = NULL;
+        call->next_free = w->free_calls;
+        w->free_calls = call;
+        return NULL;
+    }
     call->next_free = NULL;
     call->req = NULL;
     call->refs = 0;
@@ -278,6 +290,12 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->need_usage = w->server->store != NULL || w->server->metering || w->server->ratelimit != NULL;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
     memset(&call->usage, 0, sizeof(call->usage));
+    if (call->pii != NULL && call->pii_seq != call->gen->seq) {
+        /* the pooled session was made for a replaced generation's engine (SIGHUP): make a new
+         * one for this request's engine (freeing a session never touches its engine) */
+        pol_pii_session_free(call->pii);
+        call->pii = NULL;
+    }
     if (call->pii != NULL)
         pol_pii_session_reset(call->pii);
     call->redactions = 0;
@@ -585,7 +603,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     size_t nf = 0;
     const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
     if (nf != 0 && (rec->redactions = calloc(nf, sizeof(*rec->redactions))) != NULL) {
-        const pol_pii_engine_t *eng = gw_privacy_engine(srv->privacy);
+        const pol_pii_engine_t *eng = gw_privacy_engine(call->gen->privacy);
         for (size_t i = 0; i < nf; i++) {
             gw_redaction_rec_t *r = &rec->redactions[i];
             r->field = strdup(f[i].field);
@@ -718,7 +736,7 @@ static void on_generator_proceed(h2o_generator_t *gen, h2o_req_t *req)
     call->send_inflight = 0;
     if (call->curl_paused && call->easy != NULL && !call->in_curl_cb) {
         call->curl_paused = 0;
-        arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+        arm_timer(call, call->gen->cfg->upstream.idle_timeout_ms);
         /* may re-enter on_upstream_body synchronously with the held bytes */
         curl_easy_pause(call->easy, CURLPAUSE_CONT);
     }
@@ -966,7 +984,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
     if (call->req == NULL)
         return 0; /* client gone: abort the transfer */
     if (call->t_headers_ns == 0)
-        arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+        arm_timer(call, call->gen->cfg->upstream.idle_timeout_ms);
     switch (gw_headers_parse_line(line, n, &name, &nl, &value, &vl)) {
     case 1: { /* status line: "HTTP/1.1 200 OK" or "HTTP/2 200" */
         const char *sp = memchr(line, ' ', n);
@@ -1081,7 +1099,7 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
             uv_timer_stop(&call->timer); /* a slow client is not an idle upstream */
         return CURL_WRITEFUNC_PAUSE;
     }
-    arm_timer(call, call->worker->server->cfg->upstream.idle_timeout_ms);
+    arm_timer(call, call->gen->cfg->upstream.idle_timeout_ms);
     uint64_t t0 = now_ns();
     if (call->worker->server->log_bodies && call->worker->server->store != NULL && call->resp_log.len < GW_LOG_BODY_MAX) {
         size_t room = GW_LOG_BODY_MAX - call->resp_log.len;
@@ -1215,8 +1233,8 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             if (call->reserved)
                 call->charged = actual_cost(call, 1);
             if (!call->need_restore ||
-                gw_privacy_restore_json(call->worker->server->privacy, &call->worker->privacy, call->pii, call->resp_json.base,
-                                        call->resp_json.len, &call->pending, &changed) != 0 ||
+                gw_privacy_restore_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->pii,
+                                        call->resp_json.base, call->resp_json.len, &call->pending, &changed) != 0 ||
                 !changed) {
                 pol_buf_reset(&call->pending);
                 pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
@@ -1391,7 +1409,9 @@ static int is_json_content(h2o_req_t *req)
 static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
 {
     gw_worker_t *w = call->worker;
-    const gw_privacy_t *pv = w->server->privacy;
+    const gw_privacy_t *pv = call->gen->privacy;
+    gw_privacy_scratch_t *scratch = gw_gen_scratch(call->gen, w); /* made in call_acquire */
+    call->pii_seq = call->gen->seq;
     if (call->pii == NULL && (call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
         send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
         return -1;
@@ -1403,10 +1423,10 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
     if (multipart) {
         ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
         h2o_iovec_t ct = req->headers.entries[ci].value;
-        rc = gw_privacy_scrub_multipart(pv, &w->privacy, call->pii, ct.base, ct.len, req->entity.base, req->entity.len,
+        rc = gw_privacy_scrub_multipart(pv, scratch, call->pii, ct.base, ct.len, req->entity.base, req->entity.len,
                                         &call->body_rewritten, &changed, &call->info, &err_desc);
     } else {
-        rc = gw_privacy_scrub_request(pv, &w->privacy, call->adapter, call->pii, req->entity.base, req->entity.len,
+        rc = gw_privacy_scrub_request(pv, scratch, call->adapter, call->pii, req->entity.base, req->entity.len,
                                       &call->body_rewritten, &changed, &call->info, &err_desc, &err_off);
     }
     if (rc != 0) {
@@ -1636,7 +1656,7 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
  * OpenAI-compatible endpoint. Answers the request itself on failure. */
 static int choose_provider(gw_call_t *call, const gw_route_t *r)
 {
-    const gw_config_t *cfg = call->worker->server->cfg;
+    const gw_config_t *cfg = call->gen->cfg;
     if (r->unified) {
         const char *model = call->info.model.len != 0 ? call->info.model.base : "";
         const prov_adapter_t *t = prov_for_model(model, gw_config_section(cfg, "models"));
@@ -1700,7 +1720,7 @@ static int policy_pass(gw_call_t *call, int consent)
     const char *err_desc = NULL;
     int changed = 0;
     pol_buf_reset(&call->edit_body);
-    int rc = gw_privacy_notrain(call->worker->server->privacy, &call->worker->privacy, call->up, &in, call->body,
+    int rc = gw_privacy_notrain(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->up, &in, call->body,
                                 call->multipart ? 0 : call->body_len, &add_usage, want_usage ? 1 : 0, &call->notrain,
                                 &call->edit_body, &changed, &err_desc);
     pol_buf_reset(&call->notrain_record);
@@ -1751,7 +1771,7 @@ static void on_meter_reserve(uv_work_t *work)
         call->idem_claimed = rc == 0;
     }
     call->meter_rc = gw_store_reserve(st, call->user.base, call->request_id, call->reserve_amount,
-                                      call->worker->server->meter_conf.default_grant_microcredits, &call->balance_after);
+                                      call->gen->meter_conf.default_grant_microcredits, &call->balance_after);
 }
 
 static void on_meter_reserved(uv_work_t *work, int status)
@@ -1845,7 +1865,7 @@ static int meter_admit(gw_call_t *call)
     }
     if (!srv->metering)
         return 0;
-    if ((call->price = pol_pricing_lookup(srv->pricing, call->up->name, model)) == NULL) {
+    if ((call->price = pol_pricing_lookup(call->gen->pricing, call->up->name, model)) == NULL) {
         char msg[300];
         snprintf(msg, sizeof(msg), "aigw: no price for model \"%.100s\" of %s (config pricing); unknown models are refused", model,
                  call->up->name);
@@ -1854,7 +1874,7 @@ static int meter_admit(gw_call_t *call)
     }
     pol_meter_request_t mr = {
         call->body_len, 0, e.max_output_tokens, 0, e.n > 0 ? e.n : 1, e.size[0] ? e.size : NULL, e.quality[0] ? e.quality : NULL};
-    if (pol_meter_estimate(call->price, &srv->meter_conf, &mr, client != NULL ? call->client->markup_permille : 1000,
+    if (pol_meter_estimate(call->price, &call->gen->meter_conf, &mr, client != NULL ? call->client->markup_permille : 1000,
                            &call->reserve_amount) != 0) {
         send_error(call, 400, "invalid_request_error", "estimate_overflow", NULL, "aigw: the request's cost bound overflows");
         return -1;
@@ -1903,7 +1923,7 @@ static int resolve_consent(gw_call_t *call)
         return consent > 0;
     pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0};
     pol_notrain_decision_t d;
-    const pol_notrain_t *nt = gw_privacy_notrain_table(w->server->privacy);
+    const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
     int without = pol_notrain_begin(nt, &in, &d);
     in.consent = 1;
     if (pol_notrain_begin(nt, &in, &d) == without)
@@ -1986,7 +2006,7 @@ static void async_rewrite_urls(gw_call_t *call)
  * was reserved and settled when it was created. */
 static void async_stream(gw_call_t *call, h2o_req_t *req, const gw_route_t *r, const char *capv, size_t capl)
 {
-    const gw_config_t *cfg = call->worker->server->cfg;
+    const gw_config_t *cfg = call->gen->cfg;
     const char *err_desc = NULL;
     char msg[200];
     if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
@@ -2025,12 +2045,12 @@ static void async_stream(gw_call_t *call, h2o_req_t *req, const gw_route_t *r, c
 int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     gw_worker_t *w = (gw_worker_t *)((char *)req->conn->ctx - offsetof(gw_worker_t, ctx));
-    const gw_config_t *cfg = w->server->cfg;
     gw_call_t *call = call_acquire(w);
     if (call == NULL) {
         h2o_send_error_503(req, "Service Unavailable", "aigw: out of memory", 0);
         return 0;
     }
+    const gw_config_t *cfg = call->gen->cfg;
     call->t_start_ns = now_ns();
     call->wall_start_us = wall_us();
     call->req = req;
@@ -2220,7 +2240,7 @@ static void start_upstream(gw_call_t *call)
 {
     gw_worker_t *w = call->worker;
     h2o_req_t *req = call->req;
-    const gw_config_t *cfg = w->server->cfg;
+    const gw_config_t *cfg = call->gen->cfg;
     uint64_t t0 = now_ns();
     int brc = build_upstream_request(call, req);
     if (brc > 0)

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -27,13 +28,14 @@
 #include <sodium.h>
 
 #include "gateway/admin.h"
+#include "gateway/auth.h"
 #include "gateway/config_check.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/proxy.h"
 #include "gateway/store/store_ledger.h"
 #include "providers/provider.h"
 
-static gw_server_t server; /* one per process; reachable for the whole run */
+static gw_server_t server = {.gen_mu = PTHREAD_MUTEX_INITIALIZER}; /* one per process; reachable for the whole run */
 
 static pthread_mutex_t ready_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready_cv = PTHREAD_COND_INITIALIZER;
@@ -415,6 +417,262 @@ static void print_listening(const gw_config_t *cfg)
     }
 }
 
+/* ---- keys from the store, reload ------------------------------------------------------- */
+
+#define GW_KEYS_REFRESH_S 5 /* how often the main thread re-reads `aigw keys` credentials */
+
+/* Re-reads the credentials managed with `aigw keys` and publishes them when they changed. */
+static void refresh_store_keys(int verbose)
+{
+    if (server.store == NULL)
+        return;
+    gw_store_key_t *keys = NULL;
+    size_t n = 0;
+    if (gw_store_keys_list(server.store, 0, &keys, &n) != 0) {
+        fprintf(stderr, "aigw: keys: cannot read the store's keys (the store's line above says why); keeping the current set\n");
+        return;
+    }
+    gw_keyset_t *ks = gw_keyset_new(keys, n);
+    sodium_memzero(keys, n * sizeof(*keys));
+    free(keys);
+    if (ks == NULL) {
+        fprintf(stderr, "aigw: keys: out of memory; keeping the current set\n");
+        return;
+    }
+    int changed = gw_auth_publish_keyset(ks);
+    if (changed || verbose) {
+        size_t c, a;
+        gw_auth_keyset_counts(&c, &a);
+        fprintf(stderr, "aigw: keys: %zu client key(s) and %zu admin token(s) from the store (aigw keys)%s\n", c, a,
+                changed ? "" : ", unchanged");
+    }
+}
+
+/* ---- generations ---------------------------------------------------------------------- */
+
+static void gen_free(gw_gen_t *g)
+{
+    if (g->scratch != NULL)
+        for (unsigned i = 0; i < g->nworkers; i++)
+            if (g->scratch_ready[i])
+                gw_privacy_scratch_dispose(&g->scratch[i]);
+    free(g->scratch);
+    free(g->scratch_ready);
+    if (g->owned) {
+        pol_pricing_free(g->pricing);
+        gw_privacy_free(g->privacy);
+        gw_config_free(g->cfg);
+    }
+    free(g);
+}
+
+gw_gen_t *gw_server_gen_acquire(gw_server_t *srv)
+{
+    pthread_mutex_lock(&srv->gen_mu);
+    gw_gen_t *g = srv->gen;
+    atomic_fetch_add(&g->refs, 1);
+    pthread_mutex_unlock(&srv->gen_mu);
+    return g;
+}
+
+void gw_server_gen_release(gw_gen_t *g)
+{
+    if (g != NULL && atomic_fetch_sub(&g->refs, 1) == 1)
+        gen_free(g);
+}
+
+gw_privacy_scratch_t *gw_gen_scratch(gw_gen_t *g, gw_worker_t *w)
+{
+    if (!g->owned)
+        return &w->privacy; /* the boot generation: the worker's own, made at start */
+    if (!g->scratch_ready[w->id]) {
+        if (gw_privacy_scratch_init(g->privacy, &g->scratch[w->id]) != 0)
+            return NULL;
+        g->scratch_ready[w->id] = 1;
+    }
+    return &g->scratch[w->id];
+}
+
+static gw_gen_t *gen_new(gw_config_t *cfg, gw_privacy_t *pv, pol_pricing_t *pricing, const pol_meter_conf_t *mc, int owned)
+{
+    gw_gen_t *g = calloc(1, sizeof(*g));
+    if (g == NULL)
+        return NULL;
+    g->cfg = cfg;
+    g->privacy = pv;
+    g->pricing = pricing;
+    if (mc != NULL)
+        g->meter_conf = *mc;
+    g->owned = owned;
+    g->nworkers = server.nworkers;
+    atomic_init(&g->refs, 1);
+    if (owned && ((g->scratch = calloc(server.nworkers, sizeof(*g->scratch))) == NULL ||
+                  (g->scratch_ready = calloc(server.nworkers, 1)) == NULL)) {
+        free(g->scratch);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* ---- SIGHUP: reload ------------------------------------------------------------------- */
+
+/* Sections a reload may change; every other one (listen, workers, store, keys of the store,
+ * limits, upstream, access log, rate limits, retries...) needs a restart. */
+static const char *const reloadable[] = {"clients", "admin_tokens", "providers", "models", "pii", "training", "pricing", "credits"};
+
+static int is_reloadable(const char *k)
+{
+    for (size_t i = 0; i < sizeof(reloadable) / sizeof(reloadable[0]); i++)
+        if (strcmp(k, reloadable[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first top-level section that differs between a and b and is (not) reloadable, or NULL. */
+static const char *differing_fixed(json_t *a, json_t *b)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(a, k, v) if (!is_reloadable(k) && !json_equal(v, json_object_get(b, k))) return k;
+    json_object_foreach(b, k, v) if (!is_reloadable(k) && json_object_get(a, k) == NULL) return k;
+    return NULL;
+}
+
+static int clients_equal(const gw_config_t *a, const gw_config_t *b)
+{
+    if (a->nclients != b->nclients)
+        return 0;
+    for (size_t i = 0; i < a->nclients; i++)
+        if (strcmp(a->clients[i].name, b->clients[i].name) != 0 ||
+            sodium_memcmp(a->clients[i].key_hash, b->clients[i].key_hash, GW_KEY_HASH_BYTES) != 0 ||
+            a->clients[i].markup_permille != b->clients[i].markup_permille)
+            return 0;
+    return 1;
+}
+
+static int admins_equal(const gw_config_t *a, const gw_config_t *b)
+{
+    if (a->nadmin_tokens != b->nadmin_tokens)
+        return 0;
+    for (size_t i = 0; i < a->nadmin_tokens; i++)
+        if (strcmp(a->admin_tokens[i].role, b->admin_tokens[i].role) != 0 ||
+            sodium_memcmp(a->admin_tokens[i].token_hash, b->admin_tokens[i].token_hash, GW_KEY_HASH_BYTES) != 0)
+            return 0;
+    return 1;
+}
+
+/* Appends "providers.<name>" for each provider added, removed or changed (URL, key, tier):
+ * keys are compared here because the parsed document no longer holds them. */
+static void provider_changes(const gw_config_t *a, const gw_config_t *b, pol_buf_t *out)
+{
+    for (size_t i = 0; i < b->nproviders; i++) {
+        const gw_provider_conf_t *p = &b->providers[i], *q = gw_config_provider(a, p->name);
+        if (q == NULL || strcmp(p->base_url, q->base_url) != 0 || strcmp(p->api_key, q->api_key) != 0 ||
+            (p->tier == NULL) != (q->tier == NULL) || (p->tier != NULL && strcmp(p->tier, q->tier) != 0))
+            pol_buf_appendf(out, "%sproviders.%s%s", out->len ? ", " : "", p->name, q == NULL ? " (added)" : "");
+    }
+    for (size_t i = 0; i < a->nproviders; i++)
+        if (gw_config_provider(b, a->providers[i].name) == NULL)
+            pol_buf_appendf(out, "%sproviders.%s (removed)", out->len ? ", " : "", a->providers[i].name);
+}
+
+/* Reloads the config file: validated like `aigw check`, refused as a whole (with the reason)
+ * when invalid or when a section that needs a restart changed; otherwise published as a new
+ * generation. Connections stay open; requests in flight finish on the generation they started with. */
+static void reload_config(void)
+{
+    char err[768] = "";
+    gw_config_t *cfg = NULL;
+    gw_privacy_t *pv = NULL;
+    pol_pricing_t *pricing = NULL;
+    pol_meter_conf_t mc;
+    pol_buf_t changed = POL_BUF_INIT;
+    gw_gen_t *cur = gw_server_gen_acquire(&server);
+    memset(&mc, 0, sizeof(mc));
+    if (strcmp(server.cfg->path, "<embedded defaults>") == 0) {
+        snprintf(err, sizeof(err), "started without --config: there is no file to reload");
+        goto refused;
+    }
+    if ((cfg = gw_config_load(server.cfg->path, err, sizeof(err))) == NULL || gw_config_validate(cfg, err, sizeof(err)) != 0)
+        goto refused;
+    const char *fixed = differing_fixed(server.cfg->root, cfg->root);
+    if (fixed != NULL) {
+        snprintf(err, sizeof(err), "%s changed: that section needs a restart", fixed);
+        goto refused;
+    }
+    if ((gw_config_section(cfg, "credits") != NULL) != server.metering) {
+        snprintf(err, sizeof(err), "credits: turning metering %s needs a restart", server.metering ? "off" : "on");
+        goto refused;
+    }
+    json_t *cust_new = json_object_get(gw_config_section(cfg, "pii"), "custom"),
+           *cust_old = json_object_get(gw_config_section(cur->cfg, "pii"), "custom");
+    if ((cust_new != NULL || cust_old != NULL) && !json_equal(cust_new, cust_old)) {
+        snprintf(err, sizeof(err), "pii.custom changed: new recognizers need a restart (actions and allow lists reload)");
+        goto refused;
+    }
+    if ((pv = gw_privacy_create(cfg, err, sizeof(err))) == NULL)
+        goto refused;
+    if (server.metering && (pol_meter_conf_parse(gw_config_section(cfg, "credits"), &mc, err, sizeof(err)) != 0 ||
+                            (pricing = pol_pricing_new(gw_config_section(cfg, "pricing"), err, sizeof(err))) == NULL))
+        goto refused;
+    if (!clients_equal(cur->cfg, cfg))
+        pol_buf_appendf(&changed, "%sclients", changed.len ? ", " : "");
+    if (!admins_equal(cur->cfg, cfg))
+        pol_buf_appendf(&changed, "%sadmin_tokens", changed.len ? ", " : "");
+    provider_changes(cur->cfg, cfg, &changed);
+    static const char *const sections[] = {"models", "pii", "training", "pricing", "credits"};
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+        if (!json_equal(gw_config_section(cur->cfg, sections[i]), gw_config_section(cfg, sections[i])) &&
+            (gw_config_section(cur->cfg, sections[i]) != NULL || gw_config_section(cfg, sections[i]) != NULL))
+            pol_buf_appendf(&changed, "%s%s", changed.len ? ", " : "", sections[i]);
+    if (changed.len == 0) {
+        fprintf(stderr, "aigw: reload: %s has no change that matters; still on generation %u\n", server.cfg->path, cur->seq);
+        goto discard;
+    }
+    gw_gen_t *g = gen_new(cfg, pv, pricing, &mc, 1);
+    if (g == NULL) {
+        snprintf(err, sizeof(err), "out of memory");
+        goto refused;
+    }
+    g->seq = cur->seq + 1;
+    cfg = NULL;
+    pv = NULL;
+    pricing = NULL;
+    pthread_mutex_lock(&server.gen_mu);
+    gw_gen_t *old = server.gen;
+    server.gen = g;
+    pthread_mutex_unlock(&server.gen_mu);
+    gw_server_gen_release(old); /* its "current" reference; requests pinning it keep it alive */
+    for (size_t i = 0; i < g->cfg->nproviders; i++)
+        if (g->cfg->providers[i].api_key[0] == '\0')
+            fprintf(stderr, "aigw: warning: provider %s: %s is not set; its requests get 503 until it is\n",
+                    g->cfg->providers[i].name, g->cfg->providers[i].api_key_env);
+    fprintf(stderr,
+            "aigw: reload: %s applied as generation %u; changed: %s; connections stay open, requests in flight finish "
+            "on the previous config\n",
+            server.cfg->path, g->seq, changed.base);
+    goto out;
+refused:
+    gw_config_hint_unknown_key(err, sizeof(err));
+    fprintf(stderr, "aigw: reload refused: %s: %s; still running with generation %u (nothing changed)\n", server.cfg->path, err,
+            cur->seq);
+discard:
+    pol_pricing_free(pricing);
+    gw_privacy_free(pv);
+    gw_config_free(cfg);
+out:
+    pol_buf_free(&changed);
+    gw_server_gen_release(cur);
+}
+
+static void on_sighup(void)
+{
+    fprintf(stderr, "aigw: SIGHUP received: reloading the config and the store's keys\n");
+    reload_config();
+    refresh_store_keys(1);
+}
+
 int gw_server_run(gw_config_t *cfg)
 {
     char err[512] = "";
@@ -477,6 +735,10 @@ int gw_server_run(gw_config_t *cfg)
     } else {
         fprintf(stderr, "aigw: warning: no master_key_file: the encrypted call log, redaction log and retention are off\n");
     }
+    if ((server.gen = gen_new(cfg, server.privacy, server.pricing, &server.meter_conf, 0)) == NULL) {
+        snprintf(err, sizeof(err), "out of memory");
+        goto out;
+    }
     setup_h2o(cfg);
     server.ssl_ctx = calloc(cfg->nlisten, sizeof(*server.ssl_ctx));
     server.workers = calloc(server.nworkers, sizeof(*server.workers));
@@ -534,6 +796,7 @@ int gw_server_run(gw_config_t *cfg)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the workers: only sigwait below sees them */
     for (unsigned i = 0; i < server.nworkers; i++) {
         if (pthread_create(&server.workers[i].thread, NULL, worker_main, &server.workers[i]) != 0) {
@@ -554,9 +817,24 @@ int gw_server_run(gw_config_t *cfg)
         goto stop;
     }
     print_listening(cfg);
+    refresh_store_keys(1);
     int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
+    for (;;) {
+        /* SIGHUP reloads; between signals the store's keys are re-read every few seconds, so a
+         * key added or revoked with `aigw keys` works on every instance without a signal */
+        struct timespec ts = {GW_KEYS_REFRESH_S, 0};
+        sig = sigtimedwait(&set, NULL, &ts);
+        if (sig < 0) {
+            if (errno == EAGAIN)
+                refresh_store_keys(0);
+            continue;
+        }
+        if (sig == SIGHUP) {
+            on_sighup();
+            continue;
+        }
+        break;
+    }
     fprintf(stderr, "aigw: %s received, draining in-flight requests (up to %llu ms)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT",
             (unsigned long long)cfg->drain_timeout_ms);
     rc = 0;
@@ -571,6 +849,9 @@ stop:
         gw_store_close(server.store); /* drains the queue: every record is written */
         server.store = NULL;
     }
+    gw_auth_release_keysets(); /* the workers are gone: nothing points into a keyset any more */
+    gw_server_gen_release(server.gen);
+    server.gen = NULL;
     if (rc == 0)
         fprintf(stderr, "aigw: drained, exiting\n");
 out:

@@ -15,6 +15,7 @@
 #define AIGW_GATEWAY_SERVER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define H2O_USE_LIBUV 1
@@ -44,6 +45,26 @@ typedef struct st_gw_backlog_t {
     gw_store_access_rec_t *access;
 } gw_backlog_t;
 
+/**
+ * One generation of the reloadable configuration (issue 14: SIGHUP). A request pins the
+ * generation current when it starts (gw_server_gen_acquire) and uses it to the end, so a reload
+ * never changes the rules under a request in flight nor frees what it points into (its client,
+ * provider, PII session, price); a replaced generation is freed by the last request using it.
+ * The boot generation borrows the server's own cfg / privacy / pricing.
+ */
+typedef struct st_gw_gen_t {
+    gw_config_t *cfg;       /* clients, admin tokens, providers, models, pii, training, pricing... */
+    gw_privacy_t *privacy;  /* PII engine + field matchers built from cfg */
+    pol_pricing_t *pricing; /* NULL unless metering */
+    pol_meter_conf_t meter_conf;
+    gw_privacy_scratch_t *scratch; /* [nworkers]: each created by its worker on first use (not for the boot generation) */
+    unsigned char *scratch_ready;
+    unsigned nworkers;
+    _Atomic long refs; /* 1 while current + 1 per request pinning it */
+    unsigned seq;      /* 0 = boot, +1 per reload */
+    int owned;         /* cfg, privacy, pricing are this generation's (not the boot ones) */
+} gw_gen_t;
+
 typedef struct st_gw_server_t {
     gw_config_t *cfg;           /* owned */
     h2o_globalconf_t h2o;       /* shared read-only by workers */
@@ -60,6 +81,8 @@ typedef struct st_gw_server_t {
     gw_worker_t *workers;
     unsigned nworkers;
     volatile int draining; /* set once by the signal thread */
+    gw_gen_t *gen;         /* current generation; read under gen_mu (gw_server_gen_acquire) */
+    pthread_mutex_t gen_mu;
 } gw_server_t;
 
 struct st_gw_worker_t {
@@ -108,6 +131,15 @@ int gw_server_render_metrics(gw_server_t *srv, pol_buf_t *out);
  * @return the context (SSL_CTX_free), or NULL with err naming the file and the reason.
  */
 SSL_CTX *gw_server_tls_ctx_new(const gw_listen_conf_t *l, char *err, size_t errlen);
+
+/** The current generation, pinned (refs + 1) until gw_server_gen_release. Never NULL while serving. */
+gw_gen_t *gw_server_gen_acquire(gw_server_t *srv);
+
+/** Unpins `g` (NULL is ignored); the last user of a replaced generation frees it. Any thread. */
+void gw_server_gen_release(gw_gen_t *g);
+
+/** The PII scratch of worker `w` for generation `g` (created on first use, on w's thread). NULL on allocation failure. */
+gw_privacy_scratch_t *gw_gen_scratch(gw_gen_t *g, gw_worker_t *w);
 
 /** Called by the request pipeline when one of the worker's requests is fully disposed. */
 void gw_worker_request_done(gw_worker_t *w);

@@ -23,6 +23,7 @@
 #include "gateway/accesslog.h"
 #include "gateway/errors.h"
 #include "policy/buf.h"
+#include "gateway/config.h"
 #include "policy/retention.h"
 
 typedef struct st_gw_store_t gw_store_t;
@@ -188,6 +189,38 @@ void gw_store_stats(gw_store_t *st, gw_store_stats_t *out);
  * @return 0, or GW_STORE_E_CLOSED when the writer is stopped or paused (it does not wait then).
  */
 int gw_store_flush(gw_store_t *st);
+
+/* ---- client keys and admin tokens managed with `aigw keys` (issue 14) ---- */
+
+#define GW_STORE_KEY_ID_CHARS 16 /* "key_" + 12 hex digits */
+
+/** One managed credential; only the BLAKE2b-256 hash of the secret is stored (gw_config_hash_key). */
+typedef struct st_gw_store_key_t {
+    char id[GW_STORE_KEY_ID_CHARS + 1]; /* public handle for list/revoke ("key_3f9a0c1d2e4b") */
+    char kind[8];                       /* "client" or "admin" */
+    char name[128];                     /* client name, or the admin role (ops|privacy|admin) */
+    unsigned char hash[GW_KEY_HASH_BYTES];
+    uint32_t markup_permille; /* clients: price markup, 1000 = none */
+    int64_t created_at_us;
+    int64_t revoked_at_us; /* 0 while valid */
+} gw_store_key_t;
+
+/**
+ * Stores a new credential (k->kind, name, hash, markup_permille; id and times are set here).
+ * @param id_out receives the new id. @return 0, GW_STORE_E_INVAL or GW_STORE_E_DB (logged).
+ */
+int gw_store_keys_add(gw_store_t *st, const gw_store_key_t *k, char id_out[GW_STORE_KEY_ID_CHARS + 1]);
+
+/** Marks credential `id` revoked (it stops authenticating at the gateways' next key refresh).
+ *  @return 0, GW_STORE_E_NOTFOUND (no such id, or revoked already) or GW_STORE_E_DB. */
+int gw_store_keys_revoke(gw_store_t *st, const char *id);
+
+/**
+ * The stored credentials, oldest first (revoked ones too when with_revoked).
+ * @param out receives a malloc'd array the caller frees (NULL when empty), n_out its length.
+ * @return 0 or GW_STORE_E_DB (logged).
+ */
+int gw_store_keys_list(gw_store_t *st, int with_revoked, gw_store_key_t **out, size_t *n_out);
 
 /**
  * The reading connection's last database message (names tables and constraints, never bound

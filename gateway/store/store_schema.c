@@ -60,6 +60,11 @@ typedef struct st_migration_t {
     "idem_key));"                                                                                                                  \
     "CREATE INDEX idempotency_expires ON idempotency(expires_at);"
 
+#define API_KEYS_V3                                                                                                                \
+    "CREATE TABLE api_keys(id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('client','admin')), name TEXT NOT NULL,"        \
+    " key_hash TEXT NOT NULL UNIQUE, markup_permille BIGINT NOT NULL DEFAULT 1000, created_at BIGINT NOT NULL,"                    \
+    " revoked_at BIGINT);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -85,6 +90,22 @@ static const migration_t migrations[] = {
                " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
                " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
+    /* 3 (issue 14): client keys and admin tokens managed with `aigw keys` (only their BLAKE2b
+     * hash is kept; gateway/keys.h); the append-only rule lets an erasure re-key one thing: a
+     * default grant's request id from "default-grant:<user id>" (before issue 14) to
+     * "default-grant:<keyed hash>", amounts and times unchanged. */
+    {3,
+     API_KEYS_V3 "DROP TRIGGER ledger_no_update;"
+                 "CREATE TRIGGER ledger_no_update BEFORE UPDATE OF request_id, kind, amount_microcredits, at ON ledger"
+                 " WHEN NOT (OLD.request_id LIKE 'default-grant:%' AND NEW.request_id LIKE 'default-grant:%'"
+                 " AND NEW.kind = OLD.kind AND NEW.amount_microcredits = OLD.amount_microcredits AND NEW.at = OLD.at)"
+                 " BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;",
+     API_KEYS_V3 "CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                 " IF TG_OP = 'DELETE' OR (NEW.request_id <> OLD.request_id AND NOT (OLD.request_id LIKE 'default-grant:%'"
+                 " AND NEW.request_id LIKE 'default-grant:%')) OR NEW.kind <> OLD.kind"
+                 " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
+                 " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
+                 " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
 };
 
 int gw_store__schema_version(void)

@@ -94,7 +94,11 @@ describe('Replicate predictions through aigw', () => {
     assert.ok(!JSON.stringify(up).includes(EMAIL));
     // the call is recorded for the user of the creating request
     const log = await waitAccess((l) => l.route.includes('/stream') && l.status === 200);
-    assert.equal(log.user, USER);
+    // the access log file holds pseudonyms (issue 14): the same one as the creating request's line
+    const created = await waitAccess((l) => l.method === 'POST' && l.route.endsWith('/predictions') && l.status < 300);
+    assert.match(log.user, /^u:[0-9a-f]{16}$/);
+    assert.equal(log.user, created.user);
+    assert.notEqual(log.user, USER);
   });
 
   test('cancel: predictions.cancel and a POST to urls.cancel through aigw', async () => {

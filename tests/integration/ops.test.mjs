@@ -219,3 +219,137 @@ test('admin API: old rows with invalid UTF-8 user ids are listed (U+FFFD), and a
     await gw.stop();
   }
 });
+
+/** `aigw ARGS` with stdin `input`, in an environment without the harness's secrets. */
+function aigwIn(args, input) {
+  const env = { ...process.env };
+  delete env.OPS_TEST_UNSET_CLIENT_KEY;
+  delete env.OPS_TEST_UNSET_PROVIDER_KEY;
+  const r = spawnSync(AIGW_BIN, args, { encoding: 'utf8', timeout: 20000, env, input });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+test('aigw keys: client keys and admin tokens added and revoked without a restart; store commands need no other secret', async () => {
+  const { startAigw, startMock, storeSetup, adminRequest, sqlite, waitFor } = await import('./lib/harness.mjs');
+  const data = storeSetup('ops-keys-data');
+  const mock = await startMock({ name: 'ops-keys-mock' });
+  const gw = await startAigw({ name: 'ops-keys-aigw', mockUrl: mock.url, config: data.config });
+  // the CLI's config names secrets that are not in the environment: store commands must not need them
+  const cli = writeConfig(path.join(data.dir, 'cli.json'), { ...data.config,
+    clients: [{ name: 'backend', key: '${OPS_TEST_UNSET_CLIENT_KEY}' }],
+    providers: { openai: { api_key: '${OPS_TEST_UNSET_PROVIDER_KEY}' } } });
+  assert.match(aigwIn(['check', '--config', cli]).stderr, /OPS_TEST_UNSET_CLIENT_KEY is not set/); // serve would need it
+  try {
+    const chat = (key) => rawRequest(gw, { method: 'POST', path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${key}`, 'x-aigw-user': USER, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+    const add = aigwIn(['keys', 'add', 'client', 'app-two', '--markup', '1.5', '--config', cli]);
+    assert.equal(add.code, 0, add.stderr);
+    const [line, secret] = add.stdout.trim().split('\n');
+    const [id, kind, name] = line.split('\t');
+    assert.match(id, /^key_[0-9a-f]{12}$/);
+    assert.deepEqual([kind, name], ['client', 'app-two']);
+    assert.match(secret, /^aigw-client-[0-9a-f]{48}$/);
+    assert.match(add.stderr, /shown once/);
+    // only the hash is stored; `keys hash` gives the same form for config-file users
+    const rows = sqlite(data.db, `SELECT key_hash FROM api_keys WHERE id = '${id}'`);
+    assert.equal(rows.length, 1);
+    assert.ok(!fs.readFileSync(data.db).includes(Buffer.from(secret)), 'the secret is not in the database');
+    const h = aigwIn(['keys', 'hash'], `${secret}\n`);
+    assert.equal(h.stdout.trim(), `blake2b:${rows[0].key_hash}`);
+    // the running gateway accepts the key without a restart or signal (re-reads the store every 5 s)
+    assert.equal((await chat(secret)).status, 401, 'not yet: the gateway has not re-read the store');
+    await waitFor(async () => (await chat(secret)).status === 200, { timeoutMs: 8000, msg: 'new client key accepted' });
+    // an admin token with the ops role
+    const adm = aigwIn(['keys', 'add', 'admin', 'ops', '--config', cli]);
+    assert.equal(adm.code, 0, adm.stderr);
+    const [aline, token] = adm.stdout.trim().split('\n');
+    assert.match(token, /^aigw-admin-[0-9a-f]{48}$/);
+    process.kill(gw.pid, 'SIGHUP'); // at once instead of within 5 s
+    await waitFor(async () => (await adminRequest(gw, 'GET', '/usage', token)).status === 200, { timeoutMs: 3000, msg: 'token' });
+    assert.equal((await adminRequest(gw, 'GET', '/redactions', token)).status, 403);
+    const list = aigwIn(['keys', 'list', '--config', cli]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, new RegExp(`${id}\\s+client\\s+app-two\\s+1\\.500`));
+    assert.ok(list.stdout.includes(aline.split('\t')[0]));
+    assert.ok(!list.stdout.includes(secret) && !list.stdout.includes(token), 'list never shows secrets');
+    // revoke: refused at once after SIGHUP
+    const rev = aigwIn(['keys', 'revoke', id, '--config', cli]);
+    assert.equal(rev.code, 0, rev.stderr);
+    assert.equal(aigwIn(['keys', 'revoke', id, '--config', cli]).code, 1, 'a revoked key cannot be revoked twice');
+    process.kill(gw.pid, 'SIGHUP');
+    await waitFor(async () => (await chat(secret)).status === 401, { timeoutMs: 3000, msg: 'revoked key refused' });
+    assert.equal((await chat(CLIENT_KEY)).status, 200, 'config keys are untouched');
+    assert.match(aigwIn(['keys', 'list', '--all', '--config', cli]).stdout, new RegExp(`${id}.*\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s*$`, 'm'));
+    assert.match(gw.stderr(), /aigw: keys: 1 client key\(s\) and 1 admin token\(s\) from the store/);
+    // other store-only commands with the same config
+    assert.equal(aigwIn(['purge', '--dry-run', '--config', cli]).code, 0);
+    assert.equal(aigwIn(['user', 'export', USER, '--config', cli]).code, 0);
+  } finally {
+    await gw.stop();
+    await mock.stop();
+  }
+});
+
+test('SIGHUP reloads clients, provider keys and PII actions without dropping connections; a bad file is refused', async () => {
+  const { startAigw, startMock, waitFor, lastMockRequest } = await import('./lib/harness.mjs');
+  const http = (await import('node:http')).default;
+  const mock = await startMock({ name: 'ops-reload-mock' });
+  const mock2 = await startMock({ name: 'ops-reload-mock2', apiKey: 'sk-upstream-reloaded' }); // the "new provider account"
+  const gw = await startAigw({ name: 'ops-reload-aigw', mockUrl: mock.url });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (key, content, extra = {}) => new Promise((resolve, reject) => {
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], ...extra.body });
+    const req = http.request({ host: '127.0.0.1', port: gw.port, method: 'POST', path: '/v1/chat/completions', agent: extra.agent,
+      headers: { authorization: `Bearer ${key}`, 'x-aigw-user': USER, 'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body), ...(extra.headers || {}) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: text, reused: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const logs = () => gw.stderr();
+  try {
+    assert.equal((await post(CLIENT_KEY, 'warm up', { agent })).status, 200);
+    // a slow stream in flight across the reload
+    const streaming = post(CLIENT_KEY, 'stream across reload', { body: { stream: true },
+      headers: { 'x-mock-chunk-delay-ms': '300' } });
+    await sleep(300);
+    const cfg = JSON.parse(fs.readFileSync(gw.configFile, 'utf8'));
+    cfg.providers.openai = { base_url: mock2.url, api_key: 'sk-upstream-reloaded' };
+    cfg.clients.push({ name: 'late', key: 'late-client-key-0001' });
+    cfg.pii = { default_action: 'tokenize', actions: { EMAIL_ADDRESS: 'redact' } };
+    fs.writeFileSync(gw.configFile, JSON.stringify(cfg));
+    process.kill(gw.pid, 'SIGHUP');
+    await waitFor(() => /reload: .* applied as generation 1; changed: clients, providers\.openai, pii/.test(logs()),
+      { timeoutMs: 5000, msg: 'reload applied' });
+    const s = await streaming;
+    assert.equal(s.status, 200);
+    assert.match(s.body, /data: \[DONE\]/, 'the stream in flight finished');
+    const after = await post('late-client-key-0001', 'mail jane.doe@example.com', { agent });
+    assert.equal(after.status, 200);
+    assert.equal(after.reused, true, 'the kept-alive connection survived the reload');
+    const up = await lastMockRequest(mock2, '/v1/chat/completions');
+    assert.equal(up.headers.authorization, 'Bearer sk-upstream-reloaded');
+    assert.match(up.body, /mail <EMAIL_ADDRESS>"/, 'the new PII action (redact) applies');
+    // refused reloads: nothing changes, the reason is logged
+    const bad = [
+      [{ ...cfg, listen: [{ host: '127.0.0.1', port: gw.port + 1 }] }, /reload refused: .*listen changed: that section needs a restart/],
+      [{ ...cfg, pii: { actions: { EMAIL: 'redact' } } }, /reload refused: .*pii\.actions\.EMAIL: unknown entity type \(did you mean "EMAIL_ADDRESS"\?\)/],
+    ];
+    for (const [c, re] of bad) {
+      fs.writeFileSync(gw.configFile, JSON.stringify(c));
+      process.kill(gw.pid, 'SIGHUP');
+      await waitFor(() => re.test(logs()), { timeoutMs: 5000, msg: `refusal ${re}` });
+    }
+    assert.equal((await post('late-client-key-0001', 'still here', { agent })).status, 200, 'the last good config still serves');
+    assert.equal(gw.proc.exitCode, null);
+  } finally {
+    agent.destroy();
+    await gw.stop();
+    await mock.stop();
+    await mock2.stop();
+  }
+});
