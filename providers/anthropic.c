@@ -148,6 +148,10 @@ static int anthropic_estimate_inputs(const char *body, size_t len, prov_estimate
     return 0;
 }
 
+/* "Token counting is free to use but subject to requests per minute rate limits" (docs.anthropic.com, token
+ * counting); listing models is free. */
+static const char *const anthropic_unbilled[] = {"messages/count_tokens", "models", "models/*", NULL};
+
 const prov_adapter_t prov_anthropic = {
     .name = "anthropic",
     .route_prefix = "/anthropic/v1/",
@@ -160,4 +164,5 @@ const prov_adapter_t prov_anthropic = {
     .usage_from_json = anthropic_usage_from_json,
     .usage_from_event = anthropic_usage_from_event,
     .estimate_inputs = anthropic_estimate_inputs,
+    .unbilled_routes = anthropic_unbilled,
 };

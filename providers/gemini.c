@@ -290,6 +290,10 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
     return -1;
 }
 
+/* countTokens is not billed (ai.google.dev/gemini-api/docs/pricing lists no price for it; the tokens guide calls
+ * it free of charge), nor is listing the models. */
+static const char *const gemini_unbilled[] = {"models/*:countTokens", "tunedModels/*:countTokens", "models", NULL};
+
 const prov_adapter_t prov_gemini = {
     .name = "gemini",
     .route_prefix = "/gemini/v1beta/",
@@ -305,4 +309,5 @@ const prov_adapter_t prov_gemini = {
     .usage_from_event = gemini_usage_from_event,
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
+    .unbilled_routes = gemini_unbilled,
 };
