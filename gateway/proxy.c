@@ -560,8 +560,21 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     }
     size_t nf = 0;
     const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
-    if (nf != 0 && (rec->redactions = calloc(nf, sizeof(*rec->redactions))) != NULL) {
+    /* at most pii.max_findings_per_request rows, then one summary row for the rest (a 20 MiB
+     * prompt of numbers made 635k rows) */
+    size_t cap = gw_privacy_max_findings(srv->privacy), nrows = nf > cap ? cap : nf;
+    if (nf != 0 && (rec->redactions = calloc(nrows + (nf > cap), sizeof(*rec->redactions))) != NULL) {
         const pol_pii_engine_t *eng = gw_privacy_engine(srv->privacy);
+        if (nf > cap) {
+            gw_redaction_rec_t *r = &rec->redactions[nrows];
+            r->field = strdup("*");
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", GW_REDACTION_OVERFLOW_TYPE);
+            r->start = cap; /* rows logged */
+            r->end = nf;    /* findings in the request */
+            snprintf(r->action, sizeof(r->action), "summary");
+            nf = nrows;
+            rec->nredactions = 1; /* counted below with the logged rows */
+        }
         for (size_t i = 0; i < nf; i++) {
             gw_redaction_rec_t *r = &rec->redactions[i];
             r->field = strdup(f[i].field);
@@ -571,7 +584,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
             memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
         }
-        rec->nredactions = nf;
+        rec->nredactions += nf;
     }
     return rec;
 }
@@ -946,7 +959,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     if (result != CURLE_OK) {
         /* an answer that started (2xx headers) and then broke: billed for what was delivered */
         if (call->t_headers_ns != 0 && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error)
-            call->bill.outcome = result == CURLE_PARTIAL_FILE ? GW_OUTCOME_TRUNCATED : GW_OUTCOME_RESET;
+            call->bill.outcome = GW_OUTCOME_RESET;
         if (call->state == GW_CALL_UPSTREAM && call->bill.outcome != NULL) {
             /* a JSON answer held for restore / settlement and cut mid-body: nothing usable reaches the client */
             char msg[300];

@@ -57,6 +57,13 @@ typedef struct st_gw_redaction_rec_t {
     unsigned char value_hmac[16]; /* keyed BLAKE2b of the value (deployment key), for matching repeats */
 } gw_redaction_rec_t;
 
+/**
+ * entity_type of the summary row that stands for the findings of a request beyond
+ * pii.max_findings_per_request: field "*", action "summary", start = rows logged, end = findings
+ * in the request, value_hmac zero.
+ */
+#define GW_REDACTION_OVERFLOW_TYPE "FINDINGS_OVERFLOW"
+
 /** One proxied call. Every pointer is owned by the record (malloc); gw_call_rec_free frees them. */
 typedef struct st_gw_call_rec_t {
     char request_id[40]; /* unique; also the AEAD associated data of the bodies */
