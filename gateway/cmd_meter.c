@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static gw_store_t *open_store(const char *path)
+/* Opens the store of the config at `path` (NULL: embedded defaults); *enforced (if not NULL) = the
+ * config has a "credits" section (credits are enforced by the gateway). */
+static gw_store_t *open_store(const char *path, int *enforced)
 {
     char err[768];
     gw_config_t *cfg = path != NULL ? gw_config_load(path, err, sizeof(err))
@@ -27,6 +29,8 @@ static gw_store_t *open_store(const char *path)
         fprintf(stderr, "aigw: config error: %s\n", err);
         return NULL;
     }
+    if (enforced != NULL)
+        *enforced = gw_config_section(cfg, "credits") != NULL;
     gw_store_t *st = gw_store_open(gw_config_section(cfg, "store"), gw_config_section(cfg, "retention"),
                                    gw_config_section(cfg, "log_bodies"), gw_config_master_key_file(cfg), err, sizeof(err));
     if (st == NULL)
@@ -132,11 +136,15 @@ int gw_cmd_meter_user(int argc, char **argv)
         fprintf(stderr, "aigw user grant: --microcredits takes an integer number of micro-credits (e.g. 5000000)\n");
         return 2;
     }
-    gw_store_t *st = open_store(o.config);
+    int enforced = 0;
+    gw_store_t *st = open_store(o.config, &enforced);
     if (st == NULL)
         return 1;
     if (grant)
         rc = gw_store_grant(st, o.pos[1], amount, o.reason, NULL);
+    if (grant && rc == 0 && !enforced)
+        fprintf(stderr, "aigw user grant: recorded; note: this config has no \"credits\" section, so credits are not enforced "
+                        "(calls are not charged) until one is added\n");
     if (rc == 0)
         rc = gw_store_balance(st, o.pos[1], &bal, &res);
     if (rc == GW_STORE_E_NOTFOUND && balance) {
@@ -175,7 +183,7 @@ int gw_cmd_report(int argc, char **argv)
                 "(csv/json: *_microcredits; table: credits), input/output tokens, images, compute time.\n");
         return o.help ? 0 : 2;
     }
-    gw_store_t *st = open_store(o.config);
+    gw_store_t *st = open_store(o.config, NULL);
     if (st == NULL)
         return 1;
     pol_buf_t out = POL_BUF_INIT;

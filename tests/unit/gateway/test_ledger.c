@@ -423,9 +423,10 @@ static void test_usage_report(void **state)
     pol_buf_reset(&b);
     assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_PROVIDER, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
-    assert_string_equal(b.base, "provider,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,"
-                                "input_tokens,output_tokens,images,compute_ms\r\n"
-                                "anthropic,1,1500,0,0,1,0,0,0,0\r\nopenai,1,400,600,0,0,0,0,0,0\r\nunknown,1,700,0,1,0,0,0,0,0\r\n");
+    assert_string_equal(b.base,
+                        "provider,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,"
+                        "input_tokens,output_tokens,images,compute_ms\r\n"
+                        "anthropic,1,1500,0,0,1,0,0,0,0\r\nopenai,1,400,600,0,0,0,0,0,0\r\nunknown,1,700,0,1,0,0,0,0,0\r\n");
     pol_buf_reset(&b);
     assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
