@@ -294,6 +294,17 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
  * it free of charge), nor is listing the models. */
 static const char *const gemini_unbilled[] = {"models/*:countTokens", "tunedModels/*:countTokens", "models", NULL};
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const gemini_answer_only[] = {":generateContent",
+                                                 ":streamGenerateContent",
+                                                 ":embedContent",
+                                                 ":batchEmbedContents",
+                                                 ":countTokens",
+                                                 ":predict",
+                                                 "chat/completions",
+                                                 "embeddings",
+                                                 NULL};
+
 const prov_adapter_t prov_gemini = {
     .name = "gemini",
     .route_prefix = "/gemini/v1beta/",
@@ -310,4 +321,5 @@ const prov_adapter_t prov_gemini = {
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
     .unbilled_routes = gemini_unbilled,
+    .answer_only = gemini_answer_only,
 };

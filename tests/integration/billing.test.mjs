@@ -54,8 +54,9 @@ describe('OpenAI route, metered with the shipped prices', () => {
     mock = await startMock({ name: 'billing-mock' });
     data = storeSetup('billing-data');
     gw = await startAigw({ name: 'billing-aigw', mockUrl: mock.url,
+      // retries off: each cut answer below is one attempt (retried answers: docs/internals/retry.md)
       config: { ...data.config, credits: { default_grant: 0 }, pricing: { 'openai/tok-*': TOKEN },
-        upstream: { idle_timeout_ms: 800 } } });
+        upstream: { idle_timeout_ms: 800 }, retry: { max_retries: 0 } } });
   });
   after(async () => {
     await gw?.stop();
