@@ -167,9 +167,54 @@ unsigned pol__name_flags_of(const char *w, size_t len);
 /** The engine's 32-byte hash key (engine.c). */
 const unsigned char *pol__engine_hash_key(const pol_pii_engine_t *e);
 
-/* ---- UTF-8 helpers ---- */
+/* ---- UTF-8 helpers (unicode.c, except pol__cp_count in session.c) ---- */
 
 /** Number of code points in s[0, len): counts bytes that are not UTF-8 continuation bytes (0x80-0xBF). */
 size_t pol__cp_count(const char *s, size_t len);
+
+/** Decodes the code point at t[i] (i < len). @return its length in bytes; an invalid sequence gives 1 and U+FFFD. */
+size_t pol__cp_at(const char *t, size_t len, size_t i, uint32_t *cp);
+/** Decodes the code point that ends at t[i] (i > 0). @return its length; invalid bytes give 1 and U+FFFD (ASCII as is). */
+size_t pol__cp_before(const char *t, size_t i, uint32_t *cp);
+/**
+ * The word-boundary rule of every recognizer: 1 if the text before byte i glues to a candidate
+ * starting at i, i.e. ends with an ASCII word byte [A-Za-z0-9_] (or a combining mark on one).
+ * Letters of other scripts, punctuation, symbols and spaces of any script are boundaries.
+ */
+int pol__glue_before(const char *t, size_t i);
+/** Same rule after a candidate ending at i: 1 if t[i] is an ASCII word byte. 0 at the end of the text. */
+int pol__glue_after(const char *t, size_t len, size_t i);
+/** 1 for letters of the alphabetic scripts that mix with ASCII inside words (Latin-1/Extended, Greek, Cyrillic, diacritics). */
+int pol__cp_alpha_letter(uint32_t cp);
+/** 1 for a Han ideograph (CJK Unified Ideographs, extension A-F, compatibility) or the iteration mark U+3005. */
+int pol__cp_han(uint32_t cp);
+
+/** A normalised copy of a text (see unicode.c) and the map from its bytes to the original's. */
+typedef struct st_pol__norm_t {
+    char *buf;
+    uint32_t *map; /* map[p] = original byte offset of normalised byte p; map[len] = original length */
+    size_t len, cap;
+} pol__norm_t;
+
+/**
+ * Normalises full-width forms, wide and no-break spaces, Unicode hyphens and non-ASCII decimal
+ * digits to ASCII (UnicodeData.txt compatibility mappings / digit values) when the text holds any.
+ * @param cjk receives 1 if the text holds a byte of E3-ED (kana, ideographs, Hangul), else 0
+ * @return 1 and nm filled (buffers owned by nm, reused), 0 if the text needs no copy, -1 on allocation failure
+ */
+int pol__normalize(pol__norm_t *nm, const char *t, size_t len, int *cjk);
+/** Original byte offset of the span start p (a normalised offset). */
+size_t pol__norm_start(const pol__norm_t *nm, size_t p);
+/** Original byte offset of the span end p (a normalised offset). */
+size_t pol__norm_end(const pol__norm_t *nm, size_t p);
+
+/* ---- scripts without spaces (cjk.c) ---- */
+
+/**
+ * Chinese, Japanese and Korean names (surname tables with trigger and honorific rules) and
+ * addresses (administrative-suffix sequences). Runs only on texts that hold kana, ideographs or
+ * Hangul. @return 0, -1 on allocation failure
+ */
+int pol__cjk_scan(pol__scanctx_t *c);
 
 #endif

@@ -58,12 +58,6 @@ static int is_alnum(unsigned char c)
     return is_alpha(c) || is_digit(c);
 }
 
-/* the recognizers' word class: letters, digits, '_' and any non-ASCII byte */
-static int is_word(unsigned char c)
-{
-    return is_alnum(c) || c == '_' || c >= 0x80;
-}
-
 /* vectorscan's \w without HS_FLAG_UCP (what \b tests) */
 static int hs_word(unsigned char c)
 {
@@ -256,7 +250,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
      * alnum bytes either run past the cluster's last digit or lie inside the cluster. */
     int b58 = (ce < len && is_alnum(U(t[ce]))) || ce - cs >= 26;
     for (size_t r = cs; b58 && r < ce; r++) {
-        if ((t[r] != '1' && t[r] != '3') || (r > 0 && is_word(U(t[r - 1]))) || r + 26 > len)
+        if ((t[r] != '1' && t[r] != '3') || pol__glue_before(t, r) || r + 26 > len)
             continue;
         size_t k = 1;
         while (k < 26 && is_alnum(U(t[r + k])))

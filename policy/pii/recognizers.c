@@ -119,12 +119,6 @@ static int is_alnum(unsigned char c)
     return is_alpha(c) || is_digit(c);
 }
 
-/* letters, digits, '_' and any non-ASCII byte (a UTF-8 letter, we assume) */
-static int is_word(unsigned char c)
-{
-    return is_alnum(c) || c == '_' || c >= 0x80;
-}
-
 static int is_hex(unsigned char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -137,11 +131,40 @@ static int is_space(unsigned char c)
 
 #define U(p) ((unsigned char)(p))
 
+/* length of the letter (ASCII alnum or a letter of the alphabetic scripts: "ß", "é") at t[p], 0 if none */
+static size_t letter_at(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p >= len)
+        return 0;
+    if (U(t[p]) < 0x80)
+        return is_alnum(U(t[p])) ? 1 : 0;
+    n = pol__cp_at(t, len, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
+/* same, for the letter that ends at t[p] */
+static size_t letter_before(const char *t, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p == 0)
+        return 0;
+    if (U(t[p - 1]) < 0x80)
+        return is_alnum(U(t[p - 1])) ? 1 : 0;
+    n = pol__cp_before(t, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
 /* ---- context words ---- */
 
 static const char *const ctx_phone[] = {
-    "phone",     "tel",      "telephone", "mobile", "cell",  "call",     "fax",     "whatsapp", "sms",  "text me", "telefon",
-    "téléphone", "teléfono", "telefono",  "móvil",  "handy", "portable", "contact", "reach me", "ring", "dial",    NULL};
+    "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "telefon", "téléphone", "teléfono",
+    "telefono", "móvil", "handy", "portable", "contact", "reach me", "ring", "dial",
+    /* zh, ja, ko, ru, ar, hi, pt, nl (the words of the prompts these recognizers see) */
+    "电话", "手机", "联系", "致电", "号码", "電話", "手機", "聯絡", "携帯", "連絡", "전화", "휴대폰", "핸드폰", "연락처", "телефон",
+    "тел", "звоните", "позвоните", "мобильный", "هاتف", "جوال", "اتصل", "फ़ोन", "फोन", "मोबाइल", "celular", "telefoon", "bel", NULL};
 static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
                                        "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
 static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};
@@ -150,9 +173,11 @@ static const char *const ctx_ip[] = {"ip", "address", "host", "server", "client"
 static const char *const ctx_crypto[] = {"wallet", "btc", "bitcoin", "eth", "ethereum", "address", "send", "crypto", NULL};
 static const char *const ctx_location[] = {"address", "postcode", "post code", "zip",       "live",      "lives", "street",
                                            "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
-static const char *const ctx_negative[] = {"order",  "invoice",   "tracking",    "sku",      "isbn",   "version", "build", "ticket",
-                                           "serial", "txn",       "transaction", "shipment", "parcel", "item",    "part",  "po",
-                                           "ref",    "reference", "case",        "model",    "batch",  NULL};
+static const char *const ctx_negative[] = {"order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial",
+                                           "txn", "transaction", "shipment", "parcel", "item", "part", "po", "ref", "reference",
+                                           "case", "model", "batch",
+                                           /* zh/ja: order, number (serial), tracking, invoice, version, seed */
+                                           "订单", "单号", "编号", "发票", "版本", "种子", "注文", "番号", NULL};
 
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
 {
@@ -230,43 +255,96 @@ void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
 
 /* ---- e-mail ---- */
 
+/* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 0 not a letter */
+static int mail_script(uint32_t cp)
+{
+    if ((cp < 0x80 && is_alpha((unsigned char)cp)) || (cp >= 0xC0 && cp <= 0x2AF) || (cp >= 0x1E00 && cp <= 0x1EFF))
+        return 1;
+    if (cp >= 0x370 && cp <= 0x3FF)
+        return 2;
+    if (cp >= 0x400 && cp <= 0x52F)
+        return 3;
+    return 0;
+}
+
+/* The domain of an address from at + 1: labels of [A-Za-z0-9-] (and, if idn, letters of the
+ * alphabetic scripts: internationalised labels such as "bücher") separated by single dots. A
+ * label is in one script, so "example.comпривет" ends after "com". *last_dot receives the last
+ * dot (0 if none). @return the end */
+static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t *last_dot)
+{
+    size_t e = at + 1;
+    int script = 0;
+    *last_dot = 0;
+    while (e < len && e - at < 255) {
+        unsigned char ch = U(t[e]);
+        uint32_t cp = ch;
+        size_t n = 1;
+        if (ch == '.' && e + 1 < len && (is_alnum(U(t[e + 1])) || (idn && U(t[e + 1]) >= 0x80)) && t[e - 1] != '.') {
+            *last_dot = e++;
+            script = 0;
+            continue;
+        }
+        if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+            break;
+        if (ch < 0x80 && !is_alnum(ch) && ch != '-')
+            break;
+        int sc = mail_script(cp);
+        if (sc != 0 && script != 0 && sc != script)
+            break;
+        if (sc != 0)
+            script = sc;
+        e += n;
+    }
+    return e;
+}
+
+static int tld_ok(const char *t, size_t last_dot, size_t e)
+{
+    size_t tld = e - last_dot - 1;
+    int alpha = tld >= 2;
+    for (size_t i = last_dot + 1; i < e && alpha; i++)
+        alpha = is_alpha(U(t[i])) || U(t[i]) >= 0x80;
+    return alpha || (tld > 4 && memcmp(t + last_dot + 1, "xn--", 4) == 0);
+}
+
 static int rec_email(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t at = to - 2; /* the match is "<local char>@<domain char>" */
     if (t[at] != '@')
         return 0;
+    /* local part: ASCII atext, and letters of the alphabetic scripts (RFC 6531 addresses such as
+     * "josé@"); any other code point (a Chinese character, punctuation) or a change of script
+     * ("пишитеivan@") is where it starts */
     size_t s = at;
+    int script = 0;
     while (s > 0 && at - s < 64) {
         unsigned char ch = U(t[s - 1]);
-        if (is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\'')
-            s--;
-        else
+        uint32_t cp = ch;
+        size_t n = 1;
+        if (ch < 0x80 && !(is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\''))
             break;
+        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+            break;
+        int sc = mail_script(cp);
+        if (sc != 0 && script != 0 && sc != script)
+            break;
+        if (sc != 0)
+            script = sc;
+        s -= n;
     }
     while (s < at && (t[s] == '.' || t[s] == '\''))
         s++;
-    if (s == at || (s > 0 && (U(t[s - 1]) >= 0x80 || t[s - 1] == '@')))
+    if (s == at || (s > 0 && t[s - 1] == '@'))
         return 0;
-    /* domain: labels of [A-Za-z0-9-], separated by '.', last label alphabetic >= 2 or an xn-- label */
-    size_t e = at + 1, last_dot = 0;
-    while (e < c->len && e - at < 255) {
-        unsigned char ch = U(t[e]);
-        if (is_alnum(ch) || ch == '-')
-            e++;
-        else if (ch == '.' && e + 1 < c->len && is_alnum(U(t[e + 1])) && t[e - 1] != '.')
-            last_dot = e++;
-        else
-            break;
-    }
+    /* domain: labels separated by '.', last label alphabetic >= 2 or an xn-- label; an
+     * internationalised domain first, then the ASCII one */
+    size_t last_dot, e = email_domain(t, c->len, at, 1, &last_dot);
+    if (last_dot == 0 || !tld_ok(t, last_dot, e))
+        e = email_domain(t, c->len, at, 0, &last_dot);
     c->skip_until[POL__REC_EMAIL] = e;
-    if (last_dot == 0 || (e < c->len && U(t[e]) >= 0x80))
-        return 0;
-    size_t tld = e - last_dot - 1;
-    int alpha = tld >= 2;
-    for (size_t i = last_dot + 1; i < e && alpha; i++)
-        alpha = is_alpha(U(t[i]));
-    if (!alpha && !(tld > 4 && memcmp(t + last_dot + 1, "xn--", 4) == 0))
+    if (last_dot == 0 || !tld_ok(t, last_dot, e))
         return 0;
     return pol__cands_push(c->cands, POL_PII_EMAIL_ADDRESS, s, e, 1.0);
 }
@@ -380,7 +458,12 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
     } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
         ph = 0.6; /* 1-800-555-1234 */
     } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
-        ph = ng == 1 ? 0.35 : 0.55; /* China mobile 138 0013 8000 */
+        /* China mobile 138 0013 8000; 13800138000 ungrouped only inside CJK text (a second signal) */
+        ph = ng == 1 ? 0.35 : 0.55;
+        uint32_t cp;
+        if (ng == 1 && ((s > 0 && pol__cp_before(t, s, &cp) == 3 && cp >= 0x3000) ||
+                        (e < c->len && pol__cp_at(t, c->len, e, &cp) == 3 && cp >= 0x3000)))
+            ph = 0.5;
     } else if (d[0] == '0' && nd >= 9 && nd <= 12 && d[1] != '0') {
         /* national numbers with trunk 0: UK, DE, FR, IT, NL, JP, BR, IN, ES-style groupings */
         if (ng >= 2 && sep_kind != '/' && gl[0] <= 5)
@@ -404,7 +487,6 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         ph -= 0.2;
     if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
         return -1;
-    (void)t;
     return 0;
 }
 
@@ -442,9 +524,9 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
         e--;
     int plus_before = s > 0 && t[s - 1] == '+';
     /* a cluster glued to letters is an identifier (ABC1234567, v1.2.3, 1234567abc): not PII */
-    if (s > 0 && !plus_before && (is_word(U(t[s - 1])) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
+    if (s > 0 && !plus_before && (pol__glue_before(t, s) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
         return 0;
-    if (plus_before && s > 1 && is_word(U(t[s - 2])))
+    if (plus_before && s > 1 && pol__glue_before(t, s - 1))
         return 0;
     /* groups */
     group_t g[64];
@@ -465,7 +547,8 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
     if (ng == 0)
         return 0;
     size_t last_end = g[ng - 1].e;
-    if (last_end < len && (is_word(U(t[last_end])) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
+    if (last_end < len &&
+        (pol__glue_after(t, len, last_end) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
         return 0;
     if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
         return 0;
@@ -541,7 +624,7 @@ static size_t cidr_end(const char *t, size_t len, size_t e)
         return e;
     while (p < len && p - e <= 3 && is_digit(U(t[p])))
         p++;
-    return p > e + 1 && (p >= len || !is_word(U(t[p]))) ? p : e;
+    return p > e + 1 && !pol__glue_after(t, len, p) ? p : e;
 }
 
 static int rec_ipv4(pol__scanctx_t *c, size_t to)
@@ -555,9 +638,9 @@ static int rec_ipv4(pol__scanctx_t *c, size_t to)
     c->skip_until[POL__REC_IPV4] = e;
     while (e > s && t[e - 1] == '.')
         e--;
-    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == '-'))
+    if (s > 0 && (pol__glue_before(t, s) || t[s - 1] == '-'))
         return 0;
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     if (!pol__ipv4_ok(t + s, e - s))
         return 0;
@@ -586,9 +669,9 @@ static int rec_ipv6(pol__scanctx_t *c, size_t to)
         e--;
     while (s < e && t[s] == '.')
         s++;
-    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == ':'))
+    if (s > 0 && (pol__glue_before(t, s) || t[s - 1] == ':'))
         return 0;
-    if (e < c->len && (is_word(U(t[e])) || t[e] == ':'))
+    if (pol__glue_after(t, c->len, e) || (e < c->len && t[e] == ':'))
         return 0;
     size_t colons = 0;
     for (size_t i = s; i < e; i++)
@@ -604,7 +687,7 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = (to >= 9 && (t[to - 5] == ' ' || t[to - 5] == '-')) ? to - 9 : to - 8;
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     char comp[40];
     size_t n = 0, i = s;
@@ -639,7 +722,7 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
             k++;
         e++;
     }
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     c->skip_until[POL__REC_IBAN] = e;
     return pol__cands_push(c->cands, POL_PII_IBAN_CODE, s, e, 0.95);
@@ -656,12 +739,12 @@ static int rec_btc58(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 26, e = to;
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     while (e < c->len && b58(U(t[e])) && e - s < 36)
         e++;
     c->skip_until[POL__REC_BTC58] = e;
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     if (!pol__btc_base58_ok(t + s, e - s))
         return 0;
@@ -672,12 +755,12 @@ static int rec_bech32(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 14, e = to;
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     while (e < c->len && is_alnum(U(t[e])) && e - s < 91)
         e++;
     c->skip_until[POL__REC_BECH32] = e;
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     if (!pol__btc_bech32_ok(t + s, e - s))
         return 0;
@@ -688,7 +771,7 @@ static int rec_eth(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 42;
-    if ((s > 0 && is_word(U(t[s - 1]))) || (to < c->len && is_word(U(t[to]))))
+    if (pol__glue_before(t, s) || (pol__glue_after(t, c->len, to)))
         return 0;
     return pol__cands_push(c->cands, POL_PII_CRYPTO, s, to, 0.6);
 }
@@ -709,7 +792,7 @@ static int rec_url(pol__scanctx_t *c, size_t to, int litlen)
     }
     if (s < c->skip_until[POL__REC_URL])
         return 0;
-    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == '/' || t[s - 1] == '.' || t[s - 1] == '@'))
+    if (s > 0 && (pol__glue_before(t, s) || t[s - 1] == '/' || t[s - 1] == '.' || t[s - 1] == '@'))
         return 0;
     size_t e = to;
     int depth = 0;
@@ -927,7 +1010,7 @@ static int rec_prefixed_id(pol__scanctx_t *c, size_t to, int type, size_t minlen
     size_t s = to, e = to, digits = 0;
     while (e < c->len && (is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
         digits += is_digit(U(t[e++]));
-    if (e - s < minlen || e - s > maxlen || (e < c->len && is_word(U(t[e]))))
+    if (e - s < minlen || e - s > maxlen || (pol__glue_after(t, c->len, e)))
         return 0;
     if (passport) {
         /* US passport book: 9 digits; next generation: 1 letter + 8 digits (travel.state.gov) */
@@ -964,7 +1047,7 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t in = to - 3; /* inward code: digit + 2 letters */
-    if (to < c->len && is_word(U(t[to])))
+    if (pol__glue_after(t, c->len, to))
         return 0;
     size_t oe = in;
     if (oe > 0 && t[oe - 1] == ' ')
@@ -972,7 +1055,7 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
     size_t s = oe;
     while (s > 0 && oe - s < 4 && (is_upper(U(t[s - 1])) || is_digit(U(t[s - 1]))))
         s--;
-    if (s == oe || (s > 0 && is_word(U(t[s - 1]))))
+    if (s == oe || pol__glue_before(t, s))
         return 0;
     if (oe - s == 3 && memcmp(t + s, "GIR", 3) == 0 && memcmp(t + in, "0AA", 3) == 0)
         return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, 0.6);
@@ -1027,8 +1110,8 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
             p--;
         /* p is the number start; the street word ends before the space */
         size_t w = p > 0 ? p - 1 : 0;
-        while (w > 0 && (is_word(U(t[w - 1])) || t[w - 1] == '.' || t[w - 1] == '-'))
-            w--;
+        for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '.' || t[w - 1] == '-' || t[w - 1] == '_');)
+            w -= n ? n : 1;
         if (!is_upper(U(t[w])))
             return 0;
         s = w;
@@ -1036,26 +1119,26 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
             e++;
     } else {
         /* French "12 rue de la Paix": number start, then words up to the end of the line or a comma */
-        s = to;
-        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !is_digit(U(t[s])))
+        s = to; /* back to the end of the house number (t[to] may be past the text: look at t[s - 1]) */
+        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !is_digit(U(t[s - 1])))
             s--;
         while (s > 0 && is_digit(U(t[s - 1])))
             s--;
         size_t words = 0;
         while (e < c->len && words < 5) {
             size_t w = e;
-            while (w < c->len && (is_word(U(t[w])) || t[w] == '\'' || t[w] == '-'))
-                w++;
+            for (size_t n; w < c->len && ((n = letter_at(t, c->len, w)) != 0 || t[w] == '\'' || t[w] == '-' || t[w] == '_');)
+                w += n ? n : 1;
             if (w == e)
                 break;
             e = w, words++;
-            if (e < c->len && t[e] == ' ' && e + 1 < c->len && is_word(U(t[e + 1])))
+            if (e < c->len && t[e] == ' ' && letter_at(t, c->len, e + 1) != 0)
                 e++;
             else
                 break;
         }
     }
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     /* ", 10115 Berlin" / ", Springfield, IL 62704" style tails */
     if (e + 2 < c->len && t[e] == ',' && t[e + 1] == ' ' && is_digit(U(t[e + 2]))) {
@@ -1064,8 +1147,8 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
             z++, zd++;
         if (zd >= 4 && zd <= 5 && z + 1 < c->len && t[z] == ' ' && is_upper(U(t[z + 1]))) {
             z++;
-            while (z < c->len && (is_word(U(t[z])) || t[z] == '-'))
-                z++;
+            for (size_t n; z < c->len && ((n = letter_at(t, c->len, z)) != 0 || t[z] == '-');)
+                z += n ? n : 1;
             e = z;
         }
     }
@@ -1093,7 +1176,7 @@ static int rec_zip(pol__scanctx_t *c, size_t to, int kind)
         size_t e = to;
         if (e + 4 < c->len && t[e] == '-' && is_digit(U(t[e + 1])) && is_digit(U(t[e + 4])))
             e += 5;
-        if (e < c->len && is_word(U(t[e])))
+        if (pol__glue_after(t, c->len, e))
             return 0;
         return pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.6);
     }
@@ -1105,7 +1188,7 @@ static int rec_zip(pol__scanctx_t *c, size_t to, int kind)
     size_t nd = 0;
     for (size_t i = s; i < e; i++)
         nd += is_digit(U(t[i]));
-    if (nd < 3 || e - s < 4 || (e < c->len && is_word(U(t[e]))))
+    if (nd < 3 || e - s < 4 || (pol__glue_after(t, c->len, e)))
         return 0;
     pol__cand_t *cd;
     if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
