@@ -62,7 +62,7 @@ static const char kr_surname[] =
 /* characters that end a Chinese name run: particles, pronouns, verbs and the first characters
  * of the words that follow names (电话, 手机, 先生, 女士, 小姐 is handled by the honorific rule) */
 static const char cn_stop[] = "的了是在和与及或说发打给住来去已将会要请您你我他她们电手先女邮地微号码联系收寄送到从向对把被也都"
-                              "就还吗呢吧啊呀这那有没不很为以于上下中和等着过个位年月日时分";
+                              "就还吗呢吧啊呀这那有没不很为以于上下中和等着过个位年月日时分写问看买做画讲告通知";
 
 static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "聯繫人", "聯絡人", "收件人", "收货人", "收貨人", "寄件人",
                                         "负责人", "負責人", "申请人", "申請人", "持卡人", "患者",   "乘客",   "我叫",   "名叫",

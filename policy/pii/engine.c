@@ -596,7 +596,8 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
     if (len == 0)
         return 0;
     /* width and digit variants: scan a normalised copy, report offsets of the original */
-    int cjk = 0, nr = pol__normalize(&s->norm, text, len, &cjk);
+    unsigned scripts = 0;
+    int nr = pol__normalize(&s->norm, text, len, &scripts);
     if (nr < 0)
         return -1;
     const char *st = nr ? s->norm.buf : text;
@@ -612,7 +613,10 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
         return -1;
     if (s->win.n > 0 && scan_windows(e, s) != 0)
         return -1;
-    if (cjk && pol__cjk_scan(&s->ctx) != 0)
+    if ((scripts & POL__SCRIPT_CJK) && pol__cjk_scan(&s->ctx) != 0)
+        return -1;
+    if ((scripts & (POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI)) && e->enabled[POL_PII_PERSON] &&
+        pol__script_names(&s->ctx, scripts) != 0)
         return -1;
     /* context, enabled set, threshold, allow-list */
     size_t m = 0;

@@ -163,12 +163,13 @@ static int norm_lead(unsigned char b)
     return b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF;
 }
 
-/* Position of the first code point that normalises, or len. *cjk receives 1 if the text holds a
- * byte of the 3-byte range E3-ED (kana, CJK ideographs, Hangul). */
-static size_t first_norm(const char *t, size_t len, int *cjk)
+/* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
+ * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
+ * D8-DB Arabic; E0 A4/A5 Devanagari). */
+static size_t first_norm(const char *t, size_t len, unsigned *scripts)
 {
     size_t i = 0, found = len;
-    *cjk = 0;
+    *scripts = 0;
     while (i < len) {
 #if defined(__SSE2__)
         if (i + 16 <= len && _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i))) == 0) {
@@ -183,22 +184,26 @@ static size_t first_norm(const char *t, size_t len, int *cjk)
                 continue;
             }
             if (b >= 0xE3 && b <= 0xED)
-                *cjk = 1;
+                *scripts |= POL__SCRIPT_CJK;
+            else if (b >= 0xD0 && b <= 0xD4)
+                *scripts |= POL__SCRIPT_CYRILLIC;
+            else if (b >= 0xD8 && b <= 0xDB)
+                *scripts |= POL__SCRIPT_ARABIC;
+            else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
+                *scripts |= POL__SCRIPT_DEVANAGARI;
             uint32_t cp;
             size_t n = pol__cp_at(t, len, i, &cp);
             if (found == len && norm_lead(b) && norm_of(cp) != 0)
                 found = i;
-            if (found != len && *cjk)
-                return found;
             i += n;
         }
     }
     return found;
 }
 
-int pol__normalize(pol__norm_t *nm, const char *t, size_t len, int *cjk)
+int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
-    size_t f = first_norm(t, len, cjk);
+    size_t f = first_norm(t, len, scripts);
     nm->len = 0;
     if (f == len)
         return 0;
