@@ -64,10 +64,11 @@ static const char kr_surname[] =
 static const char cn_stop[] = "的了是在和与及或说发打给住来去已将会要请您你我他她们电手先女邮地微号码联系收寄送到从向对把被也都"
                               "就还吗呢吧啊呀这那有没不很为以于上下中和等着过个位年月日时分写问看买做画讲告通知";
 
-static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "聯繫人", "聯絡人", "收件人", "收货人", "收貨人", "寄件人",
-                                        "负责人", "負責人", "申请人", "申請人", "持卡人", "患者",   "乘客",   "我叫",   "名叫",
-                                        "叫做",   "本人",   "户主",   "戶主",   "法人",   "经办人", NULL};
-static const char *const cn_weak[] = {"给", "叫", "致", "找", NULL};
+static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "聯繫人", "聯絡人", "收件人", "收货人", "收貨人",
+                                        "寄件人", "负责人", "負責人", "申请人", "申請人", "持卡人", "患者",   "乘客",
+                                        "我叫",   "名叫",   "叫做",   "本人",   "客户",   "顾客",   "客戶",   "顧客",
+                                        "户主",   "戶主",   "法人",   "经办人", NULL};
+static const char *const cn_weak[] = {"给", "叫", "致", "找", "联系", "聯繫", NULL};
 static const char *const cn_honor[] = {"先生", "女士", "小姐", "太太", NULL};
 static const char *const jp_strong[] = {"氏名", "名前", "担当者", "担当", "申込者", "契約者", "私は", NULL};
 static const char *const jp_honor[] = {"さん", "様", "さま", "氏", "殿", "ちゃん", "くん", NULL};
@@ -164,7 +165,7 @@ static size_t cn_name(const char *t, size_t len, size_t p, int given_min)
 /* separators between a label and the name: spaces, ':' (normalised from '：'), 是, 为, 叫, は, が, 은, 는 */
 static size_t skip_label_sep(const char *t, size_t len, size_t p)
 {
-    static const char *const seps[] = {"是", "为", "為", "叫", "は", "が", "：", "은", "는", "이", NULL};
+    static const char *const seps[] = {"是", "为", "為", "叫", "は", "が", "：", "은", "는", NULL};
     for (int k = 0; k < 4 && p < len; k++) {
         if (t[p] == ' ' || t[p] == ':' || t[p] == '\t') {
             p++;
@@ -188,8 +189,8 @@ static int cn_after_trigger(pol__scanctx_t *c, size_t p, int strong)
         return 0;
     if (!strong) {
         /* 给/叫 + name: only when the name is followed by a delimiter, an honorific or a verb of contact */
-        static const char *const after[] = {"发", "打", "写", "回", "寄", "送", "说", "先生", "女士", "小姐", "，", "。",
-                                            "、", "！", "？", ",",  ".",  " ",  "\n", "留",   "转",   "带",   NULL};
+        static const char *const after[] = {"发", "打", "写", "回", "寄", "送", "说", "先生", "女士", "小姐", "，", "。", "、",
+                                            "！", "？", ",",  ".",  " ",  "\n", "留", "转",   "带",   "（",   "(",  ":",  NULL};
         /* words led by a surname character that follow 给/叫 in prompts ("给黄色的猫", "叫高手") */
         static const char *const words[] = {
             "黄色", "白色", "金色", "高清", "马上", "高兴", "方法", "方面", "方便", "文件",   "文字", "文章", "石头", "牛奶",
@@ -433,7 +434,7 @@ static int cjk_address_run(pol__scanctx_t *c, size_t p, size_t *resume)
             q++;
         } else if (n == 3 && (cp == 0x30F6 || cp == 0x30CE || cp == 0x306E) && name_han > 0) {
             q += n; /* ヶ ノ の inside Japanese place names (霞ヶ関) */
-        } else if (ncomp > 0 && t[q] == ' ' && q + 1 < len && U(t[q + 1]) >= 0x80) {
+        } else if (ncomp > 0 && name_num == 0 && t[q] == ' ' && q + 1 < len && U(t[q + 1]) >= 0x80) {
             q++; /* "北京市 朝阳区" */
         } else {
             break;

@@ -204,18 +204,31 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
     for (int k = 0; honorifics[k] != NULL; k++)
         if (strlen(honorifics[k]) == w && memcmp(honorifics[k], t + p, w) == 0)
             return 0; /* "call me Mr. X": the honorific trigger takes it */
+    /* "Ich heiße Sie willkommen", "je vous appelle": a pronoun is no name */
+    static const char *const pronouns[] = {"Sie", "Ihnen", "Ihr", "Du",  "Dich", "Euch", "Vous", "Usted", "Ustedes",
+                                           "Lei", "Voi",   "You", "Him", "Her",  "Them", "Me",   "Us",    "It",
+                                           "Je",  "Ich",   "Yo",  "Io",  "Eu",   "Ik",   NULL};
+    for (int k = 0; pronouns[k] != NULL; k++)
+        if (strlen(pronouns[k]) == w && memcmp(pronouns[k], t + p, w) == 0)
+            return 0;
     f = pol__name_flags_of(t + p, w);
     if (strong) {
         if ((f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME)))
             return 0;
     } else if (!(f & POL__NAME_GIVEN) || ((f & POL__NAME_COMMON) && !(f & POL__NAME_SURNAME))) {
         /* a given name the gazetteer lacks ("Hallo Jürgen Wagner"): the surname is the second signal */
-        size_t q = p + w + 1, w2;
-        if (f != 0 || q >= len || t[p + w] != ' ' || (w2 = cap_word(t, len, q)) == 0)
+        /* or a given name that is also a word ("Julia", "May"): the surname is the second signal */
+        size_t q = p + w + 1, w2, e2 = p + w;
+        if ((f != 0 && !(f & POL__NAME_GIVEN)) || q >= len || t[p + w] != ' ')
             return 0;
-        unsigned f2 = pol__name_flags_of(t + q, w2);
-        if (!(f2 & POL__NAME_SURNAME) || (f2 & POL__NAME_COMMON))
+        extend_name(t, len, &e2, 1);
+        if (e2 == p + w)
             return 0;
+        if ((w2 = cap_word(t, len, q)) != 0) {
+            unsigned f2 = pol__name_flags_of(t + q, w2);
+            if (!(f2 & POL__NAME_SURNAME) || (f2 & POL__NAME_COMMON))
+                return 0;
+        } /* else a particle-led surname ("de Jong", "van Dijk") */
     }
     size_t end = p + w;
     extend_name(t, len, &end, 2);

@@ -94,7 +94,7 @@ static const pol__pattern_t patterns[] = {
      "atenciosamente|abra(?:\xc3\xa7|c)os|saludos(?: cordiales)?|un saludo|cordiali saluti|distinti saluti|un saluto|"
      "met vriendelijke groet(?:en)?|vriendelijke groeten|hartelijke groet(?:en)?|ol(?:\xc3\xa1|a)|gentile|gentilissim[oa]|"
      "estimad[oa]|beste|hej|salut)[,!]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
-    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome)\\s*:\\s*", 0,
+    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
@@ -494,6 +494,8 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
     } else if (paren && nd >= 10 && nd <= 11) {
         ph = 0.55; /* BR (11) 91234-5678 */
     }
+    if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
+        ph = 0.5; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
     if (ph == 0 && nd == 9 && (d[0] == '8' || d[0] == '9') && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && !mixed_sep)
         ph = 0.5; /* ES landline 91 123 45 67 */
     /* dots are a version or an amount more often than a phone, except the French 06.12.34.56.78 */

@@ -43,11 +43,11 @@ static const trigger_t ru_triggers[] = {
     {"Я —", 2},           {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
-    {"اسمي", 1},   {"الاسم:", 1},     {"الاسم", 1},     {"السيد", 1},   {"السيدة", 1},   {"عزيزي", 1},
-    {"عزيزتي", 1}, {"مع تحياتي،", 1}, {"مع تحياتي", 1}, {"المرسل:", 1}, {"المستلم:", 1}, {NULL, 0},
+    {"اسمي", 1},       {"الاسم:", 1},    {"السيد", 1},   {"السيدة", 1},   {"عزيزي", 1}, {"عزيزتي", 1},
+    {"مع تحياتي،", 1}, {"مع تحياتي", 1}, {"المرسل:", 1}, {"المستلم:", 1}, {NULL, 0},
 };
 static const trigger_t hi_triggers[] = {
-    {"मेरा नाम", 1}, {"नाम:", 1}, {"नाम", 1}, {"श्रीमती", 1}, {"श्री", 1}, {"सुश्री", 1}, {"प्रिय", 1}, {"भवदीय,", 1}, {NULL, 0},
+    {"मेरा नाम", 1}, {"नाम:", 1}, {"श्रीमती", 1}, {"श्री", 1}, {"सुश्री", 1}, {"प्रिय", 1}, {"भवदीय,", 1}, {NULL, 0},
 };
 /* words that end an Arabic / Hindi name: conjunction-prefixed nouns, prepositions, verbs of the templates */
 static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي", "وعنواني", "و",     "رقم",    "هاتفي",
@@ -116,7 +116,9 @@ static int in_list(const char *t, size_t s, size_t e, const char *const *words)
 static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned script)
 {
     size_t p = *pstart;
-    while (p < len && (t[p] == ' ' || t[p] == ':' || t[p] == '\n' || t[p] == '\t') && p - *pstart < 4)
+    /* a name is on the trigger's line, except after a sign-off ("С уважением,\n") */
+    int nl = p > 0 && (t[p - 1] == ',' || (p >= 3 && memcmp(t + p - 3, "\xd8\x8c", 2) == 0));
+    while (p < len && (t[p] == ' ' || t[p] == ':' || t[p] == '\t' || (nl && (t[p] == '\n' || t[p] == '\r'))) && p - *pstart < 4)
         p++;
     *pstart = p;
     size_t e = p;

@@ -14,7 +14,7 @@ unit, postcode, city, region as ONE span). Negatives carry no entity: look-alike
 fire (order and tracking numbers, ISBNs, prices, timestamps, seeds, image resolutions and aspect
 ratios, versions, hashes) inside prose of the same language, and plain prompts.
 
-Each line: {"lang", "text", "entities": [{"type", "start", "end"}]}, offsets in Unicode code
+Each line: {"lang", "split", "text", "entities": [{"type", "start", "end"}]}, split "main" or "holdout", offsets in Unicode code
 points, types EMAIL, PHONE, CREDIT_CARD, IBAN, PERSON, LOCATION. The values are synthetic. The
 generator is written by the same author as the recognizers: the corpus is a regression net for
 the scripts and formats listed, not an independent accuracy measure.
@@ -243,61 +243,82 @@ def address(lang):
 
 # templates per language: {N} name, {P} phone, {E} e-mail, {A} address, {C} card, {I} IBAN
 T = {
-    "en": ["My name is {N} and my phone is {P}.", "Please email {E} or call {P} before Friday.", "Ship it to {A}. Thanks!",
+    "en": ["Send the invoice to {N} at {E}.", "Name: {N}\nPhone: {P}\nAddress: {A}", "I'm {N}, reach me on {P}.", "Deliver to: {A}", "My name is {N} and my phone is {P}.", "Please email {E} or call {P} before Friday.", "Ship it to {A}. Thanks!",
            "Dear {N},\nyour card {C} was charged.", "Wire the refund to IBAN {I}, account holder {N}.",
            "Contact: {N}, {E}, {P}", "Write a polite reply to {N} who lives at {A}.", "Hi {N}, call me at {P} when you land.",
            "Best regards,\n{N}\n{P}", "my name is {n} and i need help with my order"],
-    "zh": ["请联系{E}谢谢", "我的手机号是{P}，有事打给我。", "联系人：{N}，电话：{P}", "收货地址：{A}，收件人：{N}", "请把文件发给{N}。",
+    "zh": ["请在周五前联系{N}（电话{P}）", "寄件人：{N}，地址：{A}", "客户{N}的邮箱是{E}", "我叫{N}，我的银行卡号是{C}", "尊敬的{N}女士：您好！", "请联系{E}谢谢", "我的手机号是{P}，有事打给我。", "联系人：{N}，电话：{P}", "收货地址：{A}，收件人：{N}", "请把文件发给{N}。",
            "{N}先生您好，您的银行卡{C}已绑定。", "名片\n姓名：{N}\n手机：{P}\n邮箱：{E}\n地址：{A}", "我住在{A}，电话{P}。",
            "帮我给{N}写一封感谢信，她的邮箱是{E}", "退款请转到{I}，户主{N}"],
-    "ja": ["氏名：{N}\n電話：{P}", "{N}様、お問い合わせありがとうございます。", "連絡先は{E}です。", "住所：{A}", "電話番号は{P}です。",
+    "ja": ["担当：{N}（{E}）", "私は{N}です。電話は{P}。", "{N}さんの住所は{A}です。", "お名前：{N}", "氏名：{N}\n電話：{P}", "{N}様、お問い合わせありがとうございます。", "連絡先は{E}です。", "住所：{A}", "電話番号は{P}です。",
            "{N}さんに{E}からメールを送ってください。", "カード番号{C}で支払いました。", "お届け先：{A}　{N}様"],
-    "ko": ["제 이름은 {N}입니다. 전화번호는 {P}예요.", "{N} 씨에게 {E}로 연락하세요.", "주소는 {A}입니다.", "연락처: {P}",
+    "ko": ["성명: {N}, 연락처 {P}", "{N}님, 주문하신 상품은 {A}로 배송됩니다.", "이름: {N}", "제 이름은 {N}입니다. 전화번호는 {P}예요.", "{N} 씨에게 {E}로 연락하세요.", "주소는 {A}입니다.", "연락처: {P}",
            "배송지: {A}, 받는 사람 {N}님", "카드 번호 {C}로 결제했어요.", "이메일 {E} 로 보내 주세요."],
-    "ru": ["Меня зовут {N}, мой телефон {P}.", "Напишите мне на {E}, пожалуйста.", "Уважаемый {N}, ваша карта {C} заблокирована.",
+    "ru": ["ФИО: {N}\nТелефон: {P}\nEmail: {E}", "Здравствуйте, {N}! Ваш заказ передан в доставку.", "Получатель: {N}, карта {C}", "Меня зовут {N}, мой телефон {P}.", "Напишите мне на {E}, пожалуйста.", "Уважаемый {N}, ваша карта {C} заблокирована.",
            "Позвоните мне: {P}", "Переведите деньги на IBAN {I}.", "С уважением,\n{N}\n{E}"],
-    "ar": ["اسمي {N} ورقم هاتفي {P}", "راسلني على {E} من فضلك", "اتصل بي على {P}", "رقم البطاقة {C}", "حوّل المبلغ إلى {I}",
+    "ar": ["عزيزي {N}، شكرا لتواصلك", "الاسم: {N}\nالهاتف: {P}", "اسمي {N} ورقم هاتفي {P}", "راسلني على {E} من فضلك", "اتصل بي على {P}", "رقم البطاقة {C}", "حوّل المبلغ إلى {I}",
            "السيد {N}، نرجو التواصل عبر {E}"],
-    "hi": ["मेरा नाम {N} है और मेरा फ़ोन {P} है।", "कृपया {E} पर ईमेल करें।", "मुझे {P} पर कॉल करें।", "कार्ड नंबर {C} है।",
+    "hi": ["नाम: {N}, फ़ोन: {P}", "प्रिय {N}, आपका कार्ड {C} सक्रिय है।", "मेरा नाम {N} है और मेरा फ़ोन {P} है।", "कृपया {E} पर ईमेल करें।", "मुझे {P} पर कॉल करें।", "कार्ड नंबर {C} है।",
            "श्री {N} को {E} पर लिखें।"],
-    "de": ["Ich heiße {N} und meine Nummer ist {P}.", "Bitte schicken Sie die Rechnung an {A}.", "Mein Name ist {N}, E-Mail {E}.",
+    "de": ["Sehr geehrter Herr {N},\nIhre Bestellung ist unterwegs.", "Lieferadresse: {A}", "Name: {N}, IBAN: {I}", "Ich heiße {N} und meine Nummer ist {P}.", "Bitte schicken Sie die Rechnung an {A}.", "Mein Name ist {N}, E-Mail {E}.",
            "Überweisen Sie auf {I}.", "Hallo {N}, ruf mich unter {P} an.", "Kontakt: {N}, {A}, Tel. {P}",
            "Mit freundlichen Grüßen\n{N}"],
-    "fr": ["Je m'appelle {N}, mon numéro est le {P}.", "Envoyez le colis au {A}.", "Bonjour {N}, votre carte {C} expire bientôt.",
+    "fr": ["Mme {N} habite au {A}.", "Nom : {N}\nTél : {P}", "Je m'appelle {N}, mon numéro est le {P}.", "Envoyez le colis au {A}.", "Bonjour {N}, votre carte {C} expire bientôt.",
            "Mon IBAN : {I}", "Écrivez-moi à {E}.", "Adresse : «{A}»", "Cordialement,\n{N}\n{P}"],
-    "es": ["Me llamo {N} y mi teléfono es {P}.", "Mi dirección es {A}.", "Escríbeme a {E}, por favor.", "Hola {N}, tu tarjeta {C} fue aceptada.",
+    "es": ["Sr. {N}, su pedido llegará a {A}.", "Nombre: {N}, correo {E}", "Me llamo {N} y mi teléfono es {P}.", "Mi dirección es {A}.", "Escríbeme a {E}, por favor.", "Hola {N}, tu tarjeta {C} fue aceptada.",
            "Transfiere a la cuenta {I}.", "Envíalo a {A}, a nombre de {N}."],
-    "it": ["Mi chiamo {N}, il mio numero è {P}.", "Spedire a {A}.", "Scrivimi a {E}.", "Ciao {N}, la tua carta {C} è scaduta.",
+    "it": ["Sig. {N}, residente in {A}", "Nome: {N}, email {E}", "Mi chiamo {N}, il mio numero è {P}.", "Spedire a {A}.", "Scrivimi a {E}.", "Ciao {N}, la tua carta {C} è scaduta.",
            "IBAN: {I}", "Gentile {N}, la contatteremo al {P}."],
-    "nl": ["Mijn naam is {N} en mijn nummer is {P}.", "Stuur het pakket naar {A}.", "Mail me op {E}.", "Hallo {N}, je kaart {C} is geblokkeerd.",
+    "nl": ["Naam: {N}\nAdres: {A}", "Beste {N}, bel me op {P}.", "Mijn naam is {N} en mijn nummer is {P}.", "Stuur het pakket naar {A}.", "Mail me op {E}.", "Hallo {N}, je kaart {C} is geblokkeerd.",
            "Rekeningnummer {I}", "Met vriendelijke groet,\n{N}\n{P}"],
-    "pt": ["Meu nome é {N} e meu celular é {P}.", "Entregar em {A}.", "Me mande um e-mail em {E}.", "Olá {N}, seu cartão {C} foi aprovado.",
+    "pt": ["Sr. {N}, seu pedido será entregue em {A}.", "Nome: {N}, e-mail {E}", "Meu nome é {N} e meu celular é {P}.", "Entregar em {A}.", "Me mande um e-mail em {E}.", "Olá {N}, seu cartão {C} foi aprovado.",
            "Transfira para o IBAN {I}.", "Atenciosamente,\n{N}\n{P}"],
 }
+# held-out templates: written once, after the recognizers of this round, and never tuned against;
+# the test reports them as their own split ("holdout") so the table shows how the rules carry
+# over to phrasings they were not written for
+HOLD = {
+    "en": ["Hey, it's {N} here. New number: {P}", "Could you update my shipping address to {A}? Thanks, {N}",
+           "Forward this to {E} and cc {N}.", "Pay with {C} please, billing name {N}."],
+    "zh": ["麻烦你把合同寄到{A}，收件人{N}，手机{P}。", "我是{N}，邮箱{E}，有问题随时联系。", "这是我的新号码{P}，请保存。",
+           "帮我查一下{N}的订单，TA的手机号是{P}"],
+    "ja": ["{N}です。携帯は{P}、メールは{E}です。", "請求書は{A}まで郵送してください。", "担当者：{N}　電話：{P}"],
+    "ko": ["안녕하세요, {N}입니다. 제 번호는 {P}이에요.", "택배는 {A}로 보내 주세요.", "메일 주소: {E}"],
+    "ru": ["Это {N}, мой новый номер {P}.", "Пришлите счёт на {E}, пожалуйста. С уважением, {N}", "Номер карты: {C}"],
+    "ar": ["أنا {N}، هاتفي {P}", "بريدي الإلكتروني هو {E}", "يرجى الدفع بالبطاقة {C}"],
+    "hi": ["मैं {N} हूँ, मेरा नंबर {P} है।", "मेरा ईमेल {E} है।", "बिल {E} पर भेज दीजिए।"],
+    "de": ["Hier ist {N}, meine neue Handynummer lautet {P}.", "Bitte liefern Sie an {A}.", "Rückfragen gerne an {E}, Gruß {N}"],
+    "fr": ["C'est {N}, mon nouveau portable : {P}.", "Livraison au {A}, merci.", "Pour toute question : {E}"],
+    "es": ["Soy {N}, mi nuevo móvil es {P}.", "Mándalo a {A}, gracias.", "Cualquier duda a {E}."],
+    "it": ["Sono {N}, il mio nuovo cellulare è {P}.", "Consegnare a {A}, grazie.", "Per domande: {E}"],
+    "nl": ["Met {N}, mijn nieuwe nummer is {P}.", "Graag bezorgen op {A}.", "Vragen? Mail naar {E}."],
+    "pt": ["Aqui é {N}, meu novo número é {P}.", "Pode entregar em {A}?", "Dúvidas: {E}"],
+}
+
 IBAN_CC = {"en": "GB", "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL", "pt": "BR", "zh": "DE", "ru": "DE", "ar": "AE",
            "ja": "GB", "ko": "GB", "hi": "GB"}
 
 # negatives: look-alikes inside prose of each language
 NEG = {
-    "en": ["Order #{ORD} shipped on {DATE}; total ${PRICE}.", "Render at {RES}, --ar 16:9, --seed {SEED}.", "ISBN {ISBN}, 3rd edition.",
+    "en": ["Meet me at Central Park at 5 pm.", "The Jordan River flows south.", "Port 8080 is blocked; retry in 30 s.", "Flight LH 400 departs at 10:45 from gate 22.", "Dear customer, your ticket {ORD} is open.", "Hi team, the Q3 report is ready.", "Via the API you can list 1000 items.", "Grace under pressure: a portrait in oil, 50x70 cm.", "Order #{ORD} shipped on {DATE}; total ${PRICE}.", "Render at {RES}, --ar 16:9, --seed {SEED}.", "ISBN {ISBN}, 3rd edition.",
            "Upgrade to v{VER} before {DATE} {TIME}.", "Commit {HASH} fixed build {BUILD}.", "A watercolor cat in a garden, soft light."],
-    "zh": ["订单号：{ORD}，金额¥{PRICE}。", "画一只猫，分辨率{RES}，种子{SEED}。", "版本{VER}于{DATE} {TIME}发布。", "这个城市的区别很大。",
+    "zh": ["王者荣耀新赛季攻略", "马上给我写一首诗", "高速公路上的夜景，8K", "北京烤鸭的做法", "第3号方案更好", "叫我起床的闹钟设为7点", "给他一个惊喜", "市场部和技术部的区别", "二号线地铁站的海报", "画一个白发老人坐在路边", "订单号：{ORD}，金额¥{PRICE}。", "画一只猫，分辨率{RES}，种子{SEED}。", "版本{VER}于{DATE} {TIME}发布。", "这个城市的区别很大。",
            "给黄色的猫加一顶帽子，白色背景。", "ISBN {ISBN}，第三版。", "快递单号{TRACK}，预计明天送达。", "生成一张上海夜景图，4K，{RES}。"],
-    "ja": ["注文番号{ORD}、合計¥{PRICE}。", "解像度{RES}、シード{SEED}で生成。", "バージョン{VER}を{DATE}に公開しました。", "お客様各位、皆様のご協力に感謝します。",
+    "ja": ["東京の夜景を描いてください", "皆さん、お疲れ様でした", "様々な色のバラ", "1丁目の夕日のような風景", "田んぼの中の一本道", "注文番号{ORD}、合計¥{PRICE}。", "解像度{RES}、シード{SEED}で生成。", "バージョン{VER}を{DATE}に公開しました。", "お客様各位、皆様のご協力に感謝します。",
            "ISBN {ISBN} の本を探しています。"],
-    "ko": ["주문번호 {ORD}, 금액 {PRICE}원.", "해상도 {RES}, 시드 {SEED}로 생성해 주세요.", "버전 {VER} 출시일은 {DATE}입니다.",
+    "ko": ["다시 한번 말해 주세요", "서울 야경을 그려 줘", "선생님, 숙제를 3시까지 낼게요", "고객님 감사합니다", "운동 123회 완료", "주문번호 {ORD}, 금액 {PRICE}원.", "해상도 {RES}, 시드 {SEED}로 생성해 주세요.", "버전 {VER} 출시일은 {DATE}입니다.",
            "친구 집으로 3시에 가요.", "고객님, 선생님께 감사드립니다."],
-    "ru": ["Заказ № {ORD} от {DATE}, сумма {PRICE} ₽.", "Разрешение {RES}, seed {SEED}.", "Версия {VER} вышла {DATE}.", "ISBN {ISBN}."],
-    "ar": ["رقم الطلب {ORD} بتاريخ {DATE}", "الدقة {RES} والبذرة {SEED}", "السعر {PRICE} درهم", "الإصدار {VER}"],
-    "hi": ["ऑर्डर नंबर {ORD}, कुल ₹{PRICE}।", "रिज़ॉल्यूशन {RES}, सीड {SEED}।", "संस्करण {VER} {DATE} को जारी हुआ।"],
-    "de": ["Bestellnummer {ORD} vom {DATE}, Summe {PRICE} €.", "Auflösung {RES}, Seed {SEED}.", "Version {VER} erscheint am {DATE}.",
+    "ru": ["Москва — столица России.", "Привет, как дела?", "Уважаемые коллеги, отчёт готов.", "Здравствуйте, подскажите рецепт борща.", "Заказ № {ORD} от {DATE}, сумма {PRICE} ₽.", "Разрешение {RES}, seed {SEED}.", "Версия {VER} вышла {DATE}.", "ISBN {ISBN}."],
+    "ar": ["مرحبا، كيف حالك؟", "ارسم قطة بيضاء", "السلام عليكم ورحمة الله", "رقم الطلب {ORD} بتاريخ {DATE}", "الدقة {RES} والبذرة {SEED}", "السعر {PRICE} درهم", "الإصدار {VER}"],
+    "hi": ["नमस्ते, आप कैसे हैं?", "एक बिल्ली का चित्र बनाओ", "नाम बदलने का तरीका बताओ", "ऑर्डर नंबर {ORD}, कुल ₹{PRICE}।", "रिज़ॉल्यूशन {RES}, सीड {SEED}।", "संस्करण {VER} {DATE} को जारी हुआ।"],
+    "de": ["Ich heiße Sie herzlich willkommen.", "Hallo Welt in Python", "Die Hauptstraße ist gesperrt.", "Liebe Grüße aus dem Urlaub!", "Bestellnummer {ORD} vom {DATE}, Summe {PRICE} €.", "Auflösung {RES}, Seed {SEED}.", "Version {VER} erscheint am {DATE}.",
            "ISBN {ISBN}, 2. Auflage."],
-    "fr": ["Commande n° {ORD} du {DATE}, total {PRICE} €.", "Résolution {RES}, graine {SEED}.", "Version {VER} publiée le {DATE}.",
+    "fr": ["Bonjour tout le monde", "Cher ami, merci.", "Rendez-vous place de la Concorde.", "Commande n° {ORD} du {DATE}, total {PRICE} €.", "Résolution {RES}, graine {SEED}.", "Version {VER} publiée le {DATE}.",
            "ISBN {ISBN}."],
-    "es": ["Pedido {ORD} del {DATE}, total {PRICE} €.", "Resolución {RES}, semilla {SEED}.", "Versión {VER} publicada el {DATE}."],
-    "it": ["Ordine n. {ORD} del {DATE}, totale {PRICE} €.", "Risoluzione {RES}, seed {SEED}.", "Versione {VER} del {DATE}."],
-    "nl": ["Bestelling {ORD} van {DATE}, totaal € {PRICE}.", "Resolutie {RES}, seed {SEED}.", "Versie {VER} verschijnt op {DATE}."],
-    "pt": ["Pedido nº {ORD} de {DATE}, total R$ {PRICE}.", "Resolução {RES}, seed {SEED}.", "Versão {VER} lançada em {DATE}."],
+    "es": ["Hola a todos", "Calle 13 en concierto", "Vía Láctea de noche", "Pedido {ORD} del {DATE}, total {PRICE} €.", "Resolución {RES}, semilla {SEED}.", "Versión {VER} publicada el {DATE}."],
+    "it": ["Ciao a tutti", "Via email ti mando il file", "Piazza piena di gente", "Ordine n. {ORD} del {DATE}, totale {PRICE} €.", "Risoluzione {RES}, seed {SEED}.", "Versione {VER} del {DATE}."],
+    "nl": ["Hallo allemaal", "De Keizersgracht is mooi", "Bestelling {ORD} van {DATE}, totaal € {PRICE}.", "Resolutie {RES}, seed {SEED}.", "Versie {VER} verschijnt op {DATE}."],
+    "pt": ["Olá a todos", "Rua sem saída", "Bom dia, tudo bem?", "Pedido nº {ORD} de {DATE}, total R$ {PRICE}.", "Resolução {RES}, seed {SEED}.", "Versão {VER} lançada em {DATE}."],
 }
 
 
@@ -328,7 +349,7 @@ def neg_value(k):
     raise KeyError(k)
 
 
-def fill(lang, tpl):
+def fill(lang, tpl, split="main"):
     text, ents = "", []
     i = 0
     while i < len(tpl):
@@ -359,16 +380,18 @@ def fill(lang, tpl):
         else:
             text += tpl[i]
             i += 1
-    return {"lang": lang, "text": text, "entities": ents}
+    return {"lang": lang, "split": split, "text": text, "entities": ents}
 
 
 def main():
     out = sys.stdout
     for lang in sorted(T):
-        for k in range(150):
+        for k in range(160):
             out.write(json.dumps(fill(lang, T[lang][k % len(T[lang])]), ensure_ascii=False) + "\n")
-        for k in range(60):
+        for k in range(80):
             out.write(json.dumps(fill(lang, NEG[lang][k % len(NEG[lang])]), ensure_ascii=False) + "\n")
+        for k in range(40):
+            out.write(json.dumps(fill(lang, HOLD[lang][k % len(HOLD[lang])], "holdout"), ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@
  * prompts with a false finding. Matching rule of test_pii_corpus.c / score.py: a gold span is
  * found when a prediction of the same type overlaps at least half of it; an unmatched prediction
  * is a false positive unless it overlaps a gold span of its type. Prints the per-language and
- * per-type table (ctest --output-on-failure, or run the binary).
+ * per-type table for the two splits: "main" (the templates the rules were developed against) and
+ * "holdout" (templates written once and never tuned against), each with its own floors
+ * (ctest --output-on-failure, or run the binary; AIGW_PII_VERBOSE=1 lists every miss).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,9 +25,12 @@ static const char *const types[NT] = {"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "
 #define NL 13
 static const char *const langs[NL] = {"ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "nl", "pt", "ru", "zh"};
 
-/* F1 floors, set just below what the engine measured when they were written (see the printed table) */
-static const double type_floor[NT] = {0.97, 0.93, 0.97, 0.97, 0.80, 0.85};
-static const double lang_floor[NL] = {0.85, 0.90, 0.88, 0.90, 0.88, 0.85, 0.90, 0.85, 0.85, 0.88, 0.88, 0.88, 0.88};
+/* F1 floors per split, set just below what the engine measured when they were written (see the printed table) */
+static const double type_floor[2][NT] = {{0.98, 0.97, 0.98, 0.98, 0.96, 0.97}, {0.97, 0.95, 0.95, 0.95, 0.70, 0.95}};
+static const double lang_floor[2][NL] = {{0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96},
+                                         /* ar    de    en    es    fr    hi    it    ja    ko    nl    pt    ru    zh */
+                                         {0.80, 0.90, 0.95, 0.95, 0.95, 0.80, 0.95, 0.85, 0.80, 0.90, 0.95, 0.83, 0.80}};
+static const char *const splits[2] = {"main", "holdout"};
 
 static int tix(const char *t)
 {
@@ -67,8 +72,8 @@ static void test_multilingual_floors(void **state)
     assert_non_null(e);
     pol_pii_scratch_t *s = pol_pii_scratch_create(e);
     assert_non_null(s);
-    long tp[NT] = {0}, fpos[NT] = {0}, gold[NT] = {0};
-    long ltp[NL] = {0}, lfp[NL] = {0}, lgold[NL] = {0}, lneg[NL] = {0}, lneg_fp[NL] = {0};
+    long tp[2][NT] = {{0}}, fpos[2][NT] = {{0}}, gold[2][NT] = {{0}};
+    long ltp[2][NL] = {{0}}, lfp[2][NL] = {{0}}, lgold[2][NL] = {{0}}, lneg[NL] = {0}, lneg_fp[NL] = {0};
     long cases = 0, neg = 0, neg_fp = 0;
     int verbose = getenv("AIGW_PII_VERBOSE") != NULL;
     char *line = NULL;
@@ -78,6 +83,8 @@ static void test_multilingual_floors(void **state)
         assert_non_null(c);
         json_t *jt = json_object_get(c, "text"), *ge = json_object_get(c, "entities");
         int l = lix(json_string_value(json_object_get(c, "lang")));
+        const char *split = json_string_value(json_object_get(c, "split"));
+        int sp = split != NULL && strcmp(split, "holdout") == 0;
         assert_true(l >= 0);
         const char *text = json_string_value(jt);
         size_t len = json_string_length(jt);
@@ -108,13 +115,13 @@ static void test_multilingual_floors(void **state)
             long gs = (long)json_integer_value(json_object_get(gi, "start"));
             long gend = (long)json_integer_value(json_object_get(gi, "end"));
             assert_true(t >= 0);
-            gold[t]++, lgold[l]++;
+            gold[sp][t]++, lgold[sp][l]++;
             int hit = 0;
             for (size_t p = 0; p < np; p++) {
                 long ov = (pen[p] < gend ? pen[p] : gend) - (pst[p] > gs ? pst[p] : gs);
                 if (pty[p] == t && ov > 0) {
                     if (!pm[p] && ov * 2 >= gend - gs) {
-                        tp[t]++, ltp[l]++;
+                        tp[sp][t]++, ltp[sp][l]++;
                         pm[p] = 1;
                         hit = 1;
                         break;
@@ -123,15 +130,15 @@ static void test_multilingual_floors(void **state)
                 }
             }
             if (!hit && verbose)
-                print_message("FN %s [%s]: %s", types[t], langs[l], line);
+                print_message("FN %s [%s %s]: %s", types[t], langs[l], splits[sp], line);
         }
         int any_fp = 0;
         for (size_t p = 0; p < np; p++)
             if (!pm[p]) {
-                fpos[pty[p]]++, lfp[l]++;
+                fpos[sp][pty[p]]++, lfp[sp][l]++;
                 any_fp = 1;
                 if (verbose)
-                    print_message("FP %s [%s] %ld-%ld: %s", types[pty[p]], langs[l], pst[p], pen[p], line);
+                    print_message("FP %s [%s %s] %ld-%ld: %s", types[pty[p]], langs[l], splits[sp], pst[p], pen[p], line);
             }
         if (ng == 0) {
             neg++, lneg[l]++;
@@ -144,19 +151,29 @@ static void test_multilingual_floors(void **state)
     fclose(fp);
     assert_true(cases >= 2500);
     int failed = 0;
-    print_message("%-12s %6s %6s %6s %7s\n", "type", "gold", "tp", "fp", "F1");
-    for (int t = 0; t < NT; t++) {
-        double v = f1(tp[t], fpos[t], gold[t]);
-        print_message("%-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", types[t], gold[t], tp[t], fpos[t], v, type_floor[t]);
-        failed |= v < type_floor[t];
+    for (int k = 0; k < 2; k++) {
+        long atp = 0, afp = 0, agold = 0;
+        print_message("[%s] %-12s %6s %6s %6s %7s\n", splits[k], "type", "gold", "tp", "fp", "F1");
+        for (int t = 0; t < NT; t++) {
+            double v = f1(tp[k][t], fpos[k][t], gold[k][t]);
+            print_message("[%s] %-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", splits[k], types[t], gold[k][t], tp[k][t], fpos[k][t],
+                          v, type_floor[k][t]);
+            failed |= gold[k][t] > 0 && v < type_floor[k][t];
+            atp += tp[k][t], afp += fpos[k][t], agold += gold[k][t];
+        }
+        print_message("[%s] %-12s %6ld %6ld %6ld %7.3f\n", splits[k], "micro", agold, atp, afp, f1(atp, afp, agold));
+        print_message("[%s] %-12s %6s %6s %6s %7s\n", splits[k], "language", "gold", "tp", "fp", "F1");
+        for (int l = 0; l < NL; l++) {
+            double v = f1(ltp[k][l], lfp[k][l], lgold[k][l]);
+            print_message("[%s] %-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", splits[k], langs[l], lgold[k][l], ltp[k][l], lfp[k][l],
+                          v, lang_floor[k][l]);
+            failed |= lgold[k][l] > 0 && v < lang_floor[k][l];
+        }
     }
-    print_message("%-12s %6s %6s %6s %7s %s\n", "language", "gold", "tp", "fp", "F1", "negatives with a finding");
-    for (int l = 0; l < NL; l++) {
-        double v = f1(ltp[l], lfp[l], lgold[l]);
-        print_message("%-12s %6ld %6ld %6ld %7.3f (floor %.2f) %ld/%ld\n", langs[l], lgold[l], ltp[l], lfp[l], v, lang_floor[l],
-                      lneg_fp[l], lneg[l]);
-        failed |= v < lang_floor[l];
-    }
+    print_message("negatives with a false finding, per language:");
+    for (int l = 0; l < NL; l++)
+        print_message(" %s %ld/%ld", langs[l], lneg_fp[l], lneg[l]);
+    print_message("\n");
     print_message("PII-free prompts with a false finding: %ld/%ld (%.1f %%, limit 3 %%)\n", neg_fp, neg,
                   neg ? 100.0 * (double)neg_fp / (double)neg : 0.0);
     assert_false(failed);
