@@ -36,7 +36,7 @@ static const char usage[] =
     "  keys add client NAME | add admin ROLE | list | revoke ID\n"
     "                            client keys and admin tokens in the store (secret shown once)\n"
     "  keys hash [--new]         \"key_hash\" form of a secret (stdin) for the config file\n"
-    "  user grant ID AMOUNT      add micro-credits to a user (--reason R)\n"
+    "  user grant ID --credits N | --microcredits N   add credits to a user (--reason R)\n"
     "  user balance ID           balance and open reservations\n"
     "  report usage --from D --to D --group-by user|provider|model|client|day --format table|csv|json\n"
     "  help                      this text\n"

@@ -60,6 +60,15 @@ typedef struct st_migration_t {
     "idem_key));"                                                                                                                  \
     "CREATE INDEX idempotency_expires ON idempotency(expires_at);"
 
+/* 3: usage counts on every call (issue 13: reports without credits enforcement) and how its
+ * upstream answer ended (NULL = complete, "truncated", "upstream_reset", "idle_timeout"). */
+#define CALLS_V3                                                                                                                   \
+    "ALTER TABLE calls ADD COLUMN outcome TEXT;"                                                                                   \
+    "ALTER TABLE calls ADD COLUMN input_tokens BIGINT NOT NULL DEFAULT 0;"                                                         \
+    "ALTER TABLE calls ADD COLUMN output_tokens BIGINT NOT NULL DEFAULT 0;"                                                        \
+    "ALTER TABLE calls ADD COLUMN images BIGINT NOT NULL DEFAULT 0;"                                                               \
+    "ALTER TABLE calls ADD COLUMN compute_ms BIGINT NOT NULL DEFAULT 0;"                                                           \
+    "CREATE INDEX calls_started ON calls(started_at);"
 #define API_KEYS_V3                                                                                                                \
     "CREATE TABLE api_keys(id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('client','admin')), name TEXT NOT NULL,"        \
     " key_hash TEXT NOT NULL UNIQUE, markup_permille BIGINT NOT NULL DEFAULT 1000, created_at BIGINT NOT NULL,"                    \
@@ -90,11 +99,12 @@ static const migration_t migrations[] = {
                " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
                " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
-    /* 3 (issue 14): client keys and admin tokens managed with `aigw keys` (only their BLAKE2b
-     * hash is kept; gateway/keys.h); the append-only rule lets an erasure re-key one thing: a
+    {3, CALLS_V3, CALLS_V3},
+    /* 4 (issue 14): client keys and admin tokens managed with `aigw keys` (only their BLAKE2b
+     * hash is kept; gateway/cmd_keys.h, gateway/auth.h); the append-only rule lets an erasure re-key one thing: a
      * default grant's request id from "default-grant:<user id>" (before issue 14) to
      * "default-grant:<keyed hash>", amounts and times unchanged. */
-    {3,
+    {4,
      API_KEYS_V3 "DROP TRIGGER ledger_no_update;"
                  "CREATE TRIGGER ledger_no_update BEFORE UPDATE OF request_id, kind, amount_microcredits, at ON ledger"
                  " WHEN NOT (OLD.request_id LIKE 'default-grant:%' AND NEW.request_id LIKE 'default-grant:%'"
