@@ -281,6 +281,17 @@ static void admin_handle(gw_worker_t *w, h2o_req_t *req, const gw_config_t *cfg)
 
 void gw_admin_handle(gw_worker_t *w, h2o_req_t *req)
 {
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    if (h2o_memis(req->path.base, plen, H2O_STRLIT(GW_ADMIN_PREFIX "/openapi.json")) &&
+        h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
+        /* the OpenAPI 3.1 description of this API (gateway/console/openapi.json, embedded): public,
+         * like the console's own code, so client generators need no token */
+        const gw_console_asset_t *a = gw_console_find(H2O_STRLIT("/openapi.json"));
+        if (a != NULL) {
+            send_body(req, 200, a->content_type, (const char *)a->data, a->len);
+            return;
+        }
+    }
     /* pinned for the synchronous part only: the job copies what it needs, and a role string
      * points into this config (or into a keyset, kept until exit) */
     gw_gen_t *gen = gw_server_gen_acquire(w->server);

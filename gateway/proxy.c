@@ -204,6 +204,35 @@ static int64_t wall_us(void)
 
 /* ---- call pool ------------------------------------------------------------------------- */
 
+/* A pooled call keeps its buffers' memory for the next request (no malloc per request), but not
+ * without bound: one 20 MiB request used to leave every buffer it touched at 20 MiB in the pool
+ * for good (an idle aigw kept ~900 MB after a burst, issue 14). Buffers above this are freed when
+ * the call goes back to the pool; the common small request never reaches it. */
+#define GW_POOL_BUF_KEEP_BYTES (256u << 10)
+
+static const size_t pooled_bufs[] = {
+    offsetof(gw_call_t, user),      offsetof(gw_call_t, target),         offsetof(gw_call_t, route),
+    offsetof(gw_call_t, url),       offsetof(gw_call_t, body_rewritten), offsetof(gw_call_t, usage_tee),
+    offsetof(gw_call_t, edit_body), offsetof(gw_call_t, notrain_record), offsetof(gw_call_t, resp_json),
+    offsetof(gw_call_t, resp_log),  offsetof(gw_call_t, pending),        offsetof(gw_call_t, inflight),
+    offsetof(gw_call_t, errbody),   offsetof(gw_call_t, held),           offsetof(gw_call_t, async_out),
+    offsetof(gw_call_t, fal_path),
+};
+
+static void cap_pooled_buffers(gw_call_t *call)
+{
+    for (size_t i = 0; i < sizeof(pooled_bufs) / sizeof(pooled_bufs[0]); i++) {
+        pol_buf_t *b = (pol_buf_t *)((char *)call + pooled_bufs[i]);
+        if (b->cap > GW_POOL_BUF_KEEP_BYTES)
+            pol_buf_free(b); /* back to POL_BUF_INIT: the next request allocates what it needs */
+    }
+    size_t nf = 0;
+    if (call->pii != NULL && (pol_pii_session_findings(call->pii, &nf), nf > 4096)) {
+        pol_pii_session_free(call->pii); /* a session grows with the findings it holds */
+        call->pii = NULL;
+    }
+}
+
 static void release(gw_call_t *call)
 {
     if (--call->refs > 0)
@@ -220,6 +249,7 @@ static void release(gw_call_t *call)
         call->sse = 0;
     }
     gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
+    cap_pooled_buffers(call);
     call->state = GW_CALL_IDLE;
     gw_server_gen_release(call->gen); /* a reload may have replaced it: the last request frees it */
     call->gen = NULL;

@@ -9,7 +9,7 @@ PKGS=(
   libcmocka-dev libvectorscan-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql
   nghttp2-client wrk nginx-light openssl curl ca-certificates
-  python3 libimage-exiftool-perl
+  python3 python3-yaml libimage-exiftool-perl
   chromium fonts-dejavu-core
 )
 
