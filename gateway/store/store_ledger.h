@@ -57,6 +57,24 @@ int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id
                      int64_t *balance_after);
 
 /**
+ * The gateway's reservation: the same transaction as gw_store_reserve, without blocking. First a
+ * check-and-decrement in the in-memory credit table (no SQL): when the user's balance was read
+ * from the database less than 1 s ago and, minus the reservations in flight, cannot cover
+ * `amount`, it refuses at once; otherwise the amount is held in memory and the reservation is
+ * queued for the writer's next group commit, whose conditional debit in the database decides
+ * (so a stale table can never overspend: other instances and other processes are seen there).
+ * `cb` fires on the writer thread after that commit with rc 0 (reserved; balance_after as
+ * gw_store_reserve), GW_E_CREDITS (refused by the database), GW_STORE_E_DB (the transaction
+ * failed: nothing reserved).
+ * @param balance_now on an immediate GW_E_CREDITS, what the table says is left; may be NULL.
+ * @return 0 (queued: cb will fire), GW_E_CREDITS (refused in memory; cb does not fire),
+ *         GW_STORE_E_FULL (the journal cannot commit now: 503), GW_STORE_E_INVAL, GW_STORE_E_NOMEM,
+ *         GW_STORE_E_CLOSED.
+ */
+int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
+                           int64_t *balance_now, gw_store_done_cb cb, void *ctx);
+
+/**
  * Settles call `request_id` at its actual cost: appends the settle row (and a refund row for
  * reserved - actual when positive) so the net charge of the call is exactly `actual`; an actual
  * cost above the reservation is charged in full and the settle row flagged. Use actual = 0 for
