@@ -1007,8 +1007,9 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         return 0;
     call->upstream_received += n;
     if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
-        call->upstream_received >= (uint64_t)call->upstream_length)
-        call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
+        call->upstream_received >= (uint64_t)call->upstream_length && call->worker->server->store == NULL)
+        call->upstream_done = 1; /* all announced bytes are here: send them as the final part (with a store,
+                                  * the last byte waits for the call's record: on_upstream_done) */
     call->overhead_ns += now_ns() - t0;
     call->in_curl_cb = 1;
     flush(call);
