@@ -101,6 +101,7 @@ struct st_gw_store_t {
     pthread_cond_t jdone;         /* SYNC items completed */
     uint64_t commit_seq;          /* successful journal commits (writer thread only) */
     int jretry_n;                 /* atomic: items in jretry */
+    int jbusy;                    /* the writer holds journal items it has not completed yet */
     int64_t unavailable_until_us; /* atomic: CLOCK_MONOTONIC; new calls are refused before it */
 };
 
@@ -1064,6 +1065,14 @@ int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
     return 0;
 }
 
+int gw_store__journal_idle(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->qlock);
+    int idle = st->jhead == NULL && st->jretry == NULL && !st->jbusy;
+    pthread_mutex_unlock(&st->qlock);
+    return idle;
+}
+
 size_t gw_store__journal_pending(gw_store_t *st)
 {
     size_t n = 0;
@@ -1193,6 +1202,7 @@ static void *writer_main(void *arg)
             }
             j = st->jhead;
             st->jhead = st->jtail = NULL;
+            st->jbusy = j != NULL;
             if (!st->paused || st->stopping) {
                 while (n < st->batch_max && st->qlen > 0) {
                     batch[n++] = st->q[st->qhead];
@@ -1219,6 +1229,9 @@ static void *writer_main(void *arg)
             pthread_mutex_unlock(&st->wlock);
             for (size_t i = 0; i < n; i++)
                 qitem_free(&batch[i]);
+            pthread_mutex_lock(&st->qlock);
+            st->jbusy = 0;
+            pthread_mutex_unlock(&st->qlock);
         }
         if (purge_now) {
             /* One small batch of one class per loop turn, so queued records go first. */

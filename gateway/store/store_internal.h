@@ -76,6 +76,9 @@ typedef struct st_gw_journal_item_t {
  */
 int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it);
 
+/** 1 when nothing is queued, waiting for a retry or being committed by the writer. */
+int gw_store__journal_idle(gw_store_t *st);
+
 /** Journal items queued and not yet taken by the writer (FLUSH items not counted). */
 size_t gw_store__journal_pending(gw_store_t *st);
 

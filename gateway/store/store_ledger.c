@@ -720,6 +720,8 @@ int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *re
 
 void gw_store_ledger_flush(gw_store_t *st)
 {
+    if (gw_store__journal_idle(st))
+        return; /* everything submitted before is committed (or has failed for good) */
     ledger_op_t op = {.kind = GW_J_FLUSH};
     submit_sync(st, &op);
 }

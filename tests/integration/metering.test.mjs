@@ -187,8 +187,10 @@ async function creditRace(t, gws, ledger, user, model) {
     const sdk = sdks[i % sdks.length];
     const stream = i % 2 === 1;
     const body = { model, max_tokens: FLAT_MAX_TOKENS, messages: [{ role: 'user', content: `race ${i}` }] };
-    // The provider takes a while, so the reservations stay open while the poller samples.
-    const opts = { headers: { 'x-mock-delay-ms': '300' } };
+    // The provider takes a while, so the reservations stay open while the poller samples. (600 ms:
+    // building 200 SDK requests stalls this process's own event loop for several hundred ms, so
+    // with 300 ms the poller's first answers could arrive after the last call had settled.)
+    const opts = { headers: { 'x-mock-delay-ms': '600' } };
     try {
       if (stream) {
         const { data, response } = await sdk.chat.completions.create({ ...body, stream: true }, opts).withResponse();
