@@ -1,29 +1,27 @@
 /*
  * Credits ledger of the store (see store_ledger.h for the rows and the atomicity argument).
  *
- * Connections. The ledger does not share the store's writer connection: a reservation must not
- * wait behind a group commit of 256 call records on the mutex, and on PostgreSQL reservations
- * of different users should run in parallel. It keeps its own small pool: one connection on
- * SQLite (SQLite has one writer at a time anyway; more connections would only spin in the busy
- * handler), GW_LEDGER_PG_SLOTS on PostgreSQL. A caller takes the first free slot (trylock,
- * starting at a rotating index) or waits on one. Each slot prepares its statements lazily, once.
- * Long read-only queries (the usage report, user info) use the store's read connection.
- *
- * Group commit (SQLite). Every reserve and settle is queued; the first caller that finds no
- * batch running becomes its leader (no extra thread on the hot path): it takes the write lock
- * (BEGIN IMMEDIATE), takes everything queued by then (up to GW_LEDGER_BATCH_MAX, arrival order),
- * applies each operation at its own savepoint (a refused reservation undoes only its own rows, so
+ * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
+ * the store's writer thread BEGINs, takes every item queued by then, applies each through
+ * gw_store__ledger_apply at its own savepoint (a refused reservation undoes only its own rows, so
  * each reservation still sees the balance left by the ones before it and refusals are exact),
- * commits once and wakes the waiters. A database error anywhere rolls the whole transaction back
- * and every operation of the batch gets GW_STORE_E_DB: a batch is applied entirely or not at all.
- * Reservations still return only after their COMMIT. Settlements may also be deferred
- * (gw_store_settle_deferred): nobody waits for them, they ride in the next batch; a flusher thread
- * applies those that no reservation carries within GW_LEDGER_LINGER_NS, and the close applies the
- * rest. Balance reads flush first. Why hand-rolled: it is a mutex, a condition variable and a
- * list around the existing statements; SQLite has no group commit of its own. PostgreSQL keeps
- * one transaction per operation on its 4 connections: its commits run in the server in parallel,
- * and a batch there would hold several users' row locks for the whole transaction (two instances
- * batching in different orders could deadlock).
+ * and commits once, with the call records of the same moment. A database error rolls the whole
+ * transaction back: every ledger item of it fails with GW_STORE_E_DB (finished calls are retried
+ * by the store). Synchronous callers wait for their item; the gateway uses
+ * gw_store_reserve_async and gw_store_finish_async. Both backends: on PostgreSQL the store sorts
+ * a batch by user id so instances take row locks in one order (no deadlock between instances).
+ * The statements run on the writer's connection (wslot, prepared lazily, writer thread only).
+ *
+ * Credit table. An in-memory admission filter in front of the journal: per user the balance the
+ * last committed operation returned and the reservations held since (lock stripes). It refuses
+ * without SQL when a fresh balance (CT_FRESH_US) cannot cover a reservation; everything it
+ * admits is still decided by the conditional debit in the database, so it can never overspend.
+ *
+ * Connections. Besides the writer's, the ledger keeps a small pool for what is not journaled
+ * (balance reads, Idempotency-Key rows, crash recovery): one connection on SQLite,
+ * GW_LEDGER_PG_SLOTS on PostgreSQL. A caller takes the first free slot (trylock, starting at a
+ * rotating index) or waits on one. Long read-only queries (the usage report, user info) use the
+ * store's read connection.
  *
  * Instances. Each open store has a random 31-bit instance id, written into every open
  * reservation. On PostgreSQL an extra connection holds a session advisory lock on that id for
