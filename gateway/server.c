@@ -698,6 +698,8 @@ static void trim_memory(void)
     size_t before = rss_bytes();
     malloc_trim(0);
     size_t after = rss_bytes();
+    if (before < after + ((size_t)16 << 20))
+        return; /* under steady load the free memory is reused at once: say nothing every 5 s */
     fprintf(stderr, "aigw: memory: %zu MiB freed in the allocator returned to the system (resident %zu -> %zu MiB)\n",
             mi.fordblks >> 20, before >> 20, after >> 20);
 #endif
