@@ -721,6 +721,15 @@ int gw_server_run(gw_config_t *cfg)
     if (server.nworkers == 0)
         server.nworkers = 1;
 
+    /* Blocked before any thread starts (store and access-log writers, curl's resolver threads,
+     * workers all inherit the mask), so a SIGTERM at any point of the start or of the drain stays
+     * pending for the sigwait below instead of killing the process with its default action. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP); /* reload (sigtimedwait below), never the default "terminate" */
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK || sodium_init() < 0) {
         fprintf(stderr, "aigw: library initialisation failed\n");
@@ -831,12 +840,6 @@ int gw_server_run(gw_config_t *cfg)
         pol_key_free(mk);
     }
 
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the workers: only sigwait below sees them */
     for (unsigned i = 0; i < server.nworkers; i++) {
         if (pthread_create(&server.workers[i].thread, NULL, worker_main, &server.workers[i]) != 0) {
             snprintf(err, sizeof(err), "cannot start worker thread %u", i);
