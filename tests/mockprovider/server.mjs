@@ -22,6 +22,10 @@
 //   x-mock-keepalive: 1          DeepSeek: blank lines before a JSON body (as DeepSeek does while queued)
 //   x-mock-fal-pending-polls: N  fal submit: the first N status polls answer 202 IN_QUEUE
 //   x-mock-replicate-status: S   Replicate create: answer with status S instead of succeeded/starting
+//   x-mock-quote-key: error      answer x-mock-status (default 401) with a body and an x-mock-received-key header
+//                                that quote the credential this mock received (as careless providers do)
+//   x-mock-quote-key: stream     200 chat-completion stream whose text quotes the received credential, the event
+//                                written in two halves 50 ms apart (the key split across upstream chunks)
 //
 // Without --tls-cert it is a plain HTTP/1.1 server (aigw must not use h2c prior knowledge upstream);
 // with --tls-cert/--tls-key it serves HTTP/2 over TLS with ALPN (HTTP/1.1 allowed too).
@@ -298,6 +302,36 @@ async function sendSse(out, req, events, { crlf = false } = {}) {
     if (!(await out.write(sseText(events[i], crlf)))) return;
   }
   out.end();
+}
+
+/** The credential the client sent, without its scheme ("Bearer ", "Key "). */
+function receivedKey(req) {
+  const [authHeader] = AUTH[OPTS.provider];
+  return String(req.headers[authHeader] || '').replace(/^(Bearer|Key) /, '');
+}
+
+async function sendQuotedKey(req, out, mode) {
+  const key = receivedKey(req);
+  if (mode === 'stream') {
+    out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-mock-received-key': key });
+    const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'chatcmpl-quote', object: 'chat.completion.chunk',
+      created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    if (!(await out.write(chunk({ role: 'assistant', content: '' })))) return;
+    const ev = chunk({ content: `your key is ${key} ok` });
+    const cut = ev.indexOf(key) + Math.floor(key.length / 2);
+    if (!(await out.write(ev.slice(0, cut)))) return;
+    await sleep(50);
+    if (!(await out.write(ev.slice(cut)))) return;
+    if (!(await out.write(chunk({}, 'stop')))) return;
+    await out.write('data: [DONE]\n\n');
+    return out.end();
+  }
+  const status = intHeader(req, 'x-mock-status') || 401;
+  const bodyText = JSON.stringify({ error: { message: `Incorrect API key provided: ${key}. You can find your API key at ` +
+    'https://example.invalid.', type: 'invalid_request_error', param: null, code: 'invalid_api_key', key } });
+  out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText),
+    'x-mock-received-key': key });
+  return out.end(bodyText);
 }
 
 async function sendLarge(out, total) {
@@ -590,6 +624,9 @@ async function handle(req, res) {
     const e = nativeError(OPTS.provider, NFX, 401, 'auth');
     return sendJson(out, e.status, e.body, e.contentType ? { 'content-type': e.contentType } : {});
   }
+
+  const quote = req.headers['x-mock-quote-key'];
+  if (quote === 'error' || quote === 'stream') return sendQuotedKey(req, out, quote);
 
   const status = intHeader(req, 'x-mock-status');
   if (status !== null && status >= 200 && status !== 200) {
