@@ -163,10 +163,34 @@ static void test_framing(void **state)
     assert_false(gw_headers_conflicting_framing("", 0));
 }
 
+#define USER_OK(s) gw_auth_user_id_valid(s, sizeof(s) - 1)
+
+static void test_user_id(void **state)
+{
+    assert_true(USER_OK("user-123"));
+    assert_true(USER_OK("j\xc3\xbcrgen \xe5\xbc\xa0 \xf0\x9f\x98\x80")); /* UTF-8 letters, CJK, emoji */
+    assert_false(gw_auth_user_id_valid("", 0));
+    assert_false(USER_OK("u\x01"));
+    assert_false(USER_OK("u\x7f"));
+    assert_false(USER_OK("u\xc2\x85"));         /* C1 NEL */
+    assert_false(USER_OK("u\xe2\x80\xa8"));     /* U+2028 */
+    assert_false(USER_OK("u\xff"));             /* not UTF-8 */
+    assert_false(USER_OK("u\xc0\xaf"));         /* overlong '/' */
+    assert_false(USER_OK("u\xe0\x80\xaf"));     /* overlong */
+    assert_false(USER_OK("u\xed\xa0\x80"));     /* surrogate */
+    assert_false(USER_OK("u\xf4\x90\x80\x80")); /* above U+10FFFF */
+    assert_false(USER_OK("u\xc3"));             /* truncated */
+    char big[GW_USER_ID_MAX + 1];
+    memset(big, 'a', sizeof(big));
+    assert_true(gw_auth_user_id_valid(big, GW_USER_ID_MAX));
+    assert_false(gw_auth_user_id_valid(big, GW_USER_ID_MAX + 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_user_id),
         cmocka_unit_test(test_request_headers),
         cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_parse_line),
