@@ -26,6 +26,7 @@
  */
 #include "gateway/proxy.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -1254,6 +1255,79 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
     return 0;
 }
 
+/* Whether `text` (`len` bytes) holds personal data of a strongly validated type (e-mail, Luhn-checked card, mod-97
+ * IBAN, SSN) whose configured action is not "allow"; *type receives its id. Weaker types (phone numbers, dates,
+ * names, secrets) are left out here: ids, timestamps and version hashes in paths would match them. */
+static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type)
+{
+    gw_worker_t *w = call->worker;
+    const pol_pii_engine_t *e = gw_privacy_engine(w->server->privacy);
+    const pol_pii_entity_t *ents;
+    size_t n = 0;
+    if (len == 0 || w->privacy.pii == NULL || pol_pii_scan(e, w->privacy.pii, text, len, &ents, &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int t = ents[i].type;
+        if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN) &&
+            pol_pii_engine_action(e, t) != POL_PII_ACT_ALLOW) {
+            *type = t;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* No byte leaves unscanned (issue 10): the body has its privacy pass; the canonical path, the query and every header
+ * that would be forwarded are scanned here. Personal data there cannot be replaced without changing what the provider
+ * does (a path names a resource), so the request is refused with 400. Answers the request itself. */
+static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
+{
+    pol_buf_t *t = &call->worker->privacy.tmp;
+    const char *where = NULL;
+    int type = -1;
+    /* the target percent-decoded, '+' as space in the query, parameters on lines of their own */
+    pol_buf_reset(t);
+    size_t qs = call->route.len;
+    for (size_t i = 0; i < call->target.len; i++) {
+        char c = call->target.base[i];
+        if (c == '%' && i + 2 < call->target.len && isxdigit((unsigned char)call->target.base[i + 1]) &&
+            isxdigit((unsigned char)call->target.base[i + 2])) {
+            char hx[3] = {call->target.base[i + 1], call->target.base[i + 2], '\0'};
+            c = (char)strtol(hx, NULL, 16);
+            i += 2;
+        } else if (i > qs && c == '+') {
+            c = ' ';
+        } else if (i >= qs && (c == '&' || c == '?' || c == '=')) {
+            c = '\n';
+        } else if (c == '/') {
+            c = ' ';
+        }
+        if (pol_buf_append(t, &c, 1) != 0)
+            return 0;
+    }
+    if (strong_pii(call, t->base, t->len, &type))
+        where = "URL";
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
+    h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
+    for (size_t i = 0; where == NULL && i != req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        if (gw_headers_drop_request(h->name->base, h->name->len) ||
+            (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
+            continue; /* not forwarded */
+        if (strong_pii(call, h->value.base, h->value.len, &type))
+            where = "header";
+    }
+    if (where == NULL)
+        return 0;
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: the request %s contains personal data of type %s, which cannot be removed from it without changing the "
+             "request; send it in the body, where it is scrubbed",
+             where, pol_pii_type_name(gw_privacy_engine(call->worker->server->privacy), type));
+    send_error(call, 400, "invalid_request_error", where[0] == 'U' ? "pii_in_url" : "pii_in_header", NULL, msg);
+    return -1;
+}
+
 /* Whether config names the route's path as binary pass-through (providers.NAME.binary_routes). */
 static int binary_route(gw_call_t *call, const gw_route_t *r)
 {
@@ -1915,6 +1989,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     call->body = req->entity.base != NULL ? req->entity.base : "";
     call->body_len = req->entity.base != NULL ? req->entity.len : 0;
+    if (pii_outside_body(call, req) != 0)
+        return 0;
     if (call->body_len > 0 && read_body(call, req, &r) != 0)
         return 0;
     if (call->user.len == 0) {

@@ -107,6 +107,26 @@ describe('one canonical path', () => {
     assert.deepEqual(await forwarded(mocks.gemini), []);
   });
 
+  test('personal data in the path, the query or a forwarded header: 400, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    for (const [p, code] of [[`/v1/models?search=${RAW.email}`, 'pii_in_url'],
+      [`/v1/models?q=${encodeURIComponent(RAW.card)}`, 'pii_in_url'], ['/v1/models/jane.doe%40example.com', 'pii_in_url'],
+      ['/v1/files/jane.doe@example.com/content?x=1', 'pii_in_url'], ['/v1/models?iban=DE89+3704+0044+0532+0130+00', 'pii_in_url']]) {
+      const r = await rawRequest(gw, { method: 'GET', path: p, headers: bearer() });
+      assert.equal(r.status, 400, `${p}: ${r.body}`);
+      assert.equal(r.json.error.code, code, p);
+      assert.ok(!r.body.includes(RAW.email), 'the message never echoes the value');
+    }
+    const h = await rawRequest(gw, { method: 'GET', path: '/v1/models', headers: bearer({ 'x-note': `card ${RAW.card}` }) });
+    assert.equal(h.status, 400, h.body);
+    assert.equal(h.json.error.code, 'pii_in_header');
+    assert.deepEqual(await forwarded(mocks.openai), []);
+    // the end-user id header is aigw's own (never forwarded): an e-mail there is fine
+    const u = await rawRequest(gw, { method: 'GET', path: '/v1/models?limit=20&after=1767225600',
+      headers: bearer({ 'x-aigw-user': RAW.email }) });
+    assert.equal(u.status, 200, u.body);
+  });
+
   test('a client credential in ?key= is never forwarded', async () => {
     await mocks.gemini.reset();
     const r = await post(`/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${CLIENT_KEY}&alt=json&%6Bey=x`, goog(),
