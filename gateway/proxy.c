@@ -1507,9 +1507,9 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
 }
 
 /* Whether `text` (`len` bytes) holds personal data of a strongly validated type (e-mail, Luhn-checked card, mod-97
- * IBAN, SSN) whose configured action is not "allow"; *type receives its id. Weaker types (phone numbers, dates,
- * names, secrets) are left out here: ids, timestamps and version hashes in paths would match them. */
-static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type)
+ * IBAN, SSN) whose configured action is not "allow"; *type receives its id, *at its byte offset. Weaker types (phone numbers,
+ * dates, names, secrets) are left out here: ids, timestamps and version hashes in paths would match them. */
+static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type, size_t *at)
 {
     gw_worker_t *w = call->worker;
     const pol_pii_engine_t *e = gw_privacy_engine(w->server->privacy);
@@ -1522,6 +1522,7 @@ static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type)
         if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN) &&
             pol_pii_engine_action(e, t) != POL_PII_ACT_ALLOW) {
             *type = t;
+            *at = ents[i].start;
             return 1;
         }
     }
@@ -1556,18 +1557,21 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
         if (pol_buf_append(t, &c, 1) != 0)
             return 0;
     }
-    if (strong_pii(call, t->base, t->len, &type))
-        where = "URL";
+    /* then every forwarded header value, one per line: one scan per request */
+    size_t url_len = t->len;
     ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
     h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
-    for (size_t i = 0; where == NULL && i != req->headers.size; i++) {
+    for (size_t i = 0; i != req->headers.size; i++) {
         const h2o_header_t *h = &req->headers.entries[i];
         if (gw_headers_drop_request(h->name->base, h->name->len) ||
             (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
             continue; /* not forwarded */
-        if (strong_pii(call, h->value.base, h->value.len, &type))
-            where = "header";
+        if (pol_buf_append(t, "\n", 1) != 0 || pol_buf_append(t, h->value.base, h->value.len) != 0)
+            return 0;
     }
+    size_t at = 0;
+    if (strong_pii(call, t->base, t->len, &type, &at))
+        where = at < url_len ? "URL" : "header";
     if (where == NULL)
         return 0;
     char msg[300];
