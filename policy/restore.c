@@ -306,7 +306,7 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
 /* Runs the JSON walk of data in the current mode; *changed tells whether rs->json holds new text. */
 static int walk(pol_restore_stream_t *rs, const char *data, size_t len, pol_buf_t *json, int *changed)
 {
-    pol_json_visitor_t v = {on_string, on_capture, rs};
+    pol_json_visitor_t v = {on_string, on_capture, rs, NULL, 0};
     const char *desc;
     size_t off;
     rs->cb_rc = 0;

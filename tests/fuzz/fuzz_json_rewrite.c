@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ed[ned++] = all_edits[i];
     const char *doc = (const char *)data + 1;
     size_t len = size - 1;
-    pol_json_visitor_t v = {upper, NULL, NULL};
+    pol_json_visitor_t v = {upper, NULL, NULL, NULL, 0};
     pol_buf_t out = POL_BUF_INIT;
     int changed;
     const char *desc;

@@ -119,7 +119,7 @@ static int view_event(void *ctx, const prov_sse_event_t *ev)
             pol_json_rule_t r = {"**", POL_JSON_SCAN, 0};
             all = pol_json_paths_compile(&r, 1, NULL, 0);
         }
-        pol_json_visitor_t vis = {view_string, NULL, v};
+        pol_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
         pol_buf_t o = POL_BUF_INIT;
         int ch;
         if (pol_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
