@@ -36,6 +36,7 @@
 
 #include "gateway/admin.h"
 #include "gateway/auth.h"
+#include "gateway/canon.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
 #include "gateway/privacy.h"
@@ -78,7 +79,8 @@ struct st_gw_call_t {
     const gw_client_conf_t *client;
     char request_id[36];
     pol_buf_t user;                 /* end-user id, copied (outlives req->pool for the access log) */
-    pol_buf_t route;                /* request path without query, copied */
+    pol_buf_t target;               /* canonical request target (gateway/canon.h): path, then query */
+    pol_buf_t route;                /* canonical request path without query, copied */
     pol_buf_t url;                  /* upstream URL */
     pol_buf_t hdr;                  /* scratch for one header line */
     struct curl_slist *req_headers; /* points into hdr_nodes: no per-request allocation */
@@ -216,6 +218,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->provider = NULL;
     call->client = NULL;
     pol_buf_reset(&call->user);
+    pol_buf_reset(&call->target);
     pol_buf_reset(&call->route);
     pol_buf_reset(&call->url);
     pol_buf_reset(&call->pending);
@@ -272,6 +275,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
     while ((call = w->free_calls) != NULL) {
         w->free_calls = call->next_free;
         pol_buf_free(&call->user);
+        pol_buf_free(&call->target);
         pol_buf_free(&call->route);
         pol_buf_free(&call->url);
         pol_buf_free(&call->hdr);
@@ -996,8 +1000,9 @@ typedef struct st_gw_route_t {
         GW_ROUTE_PROVIDER
     } kind;
     const prov_adapter_t *adapter;
-    int unified;      /* /v1/: OpenAI format, provider by model */
-    const char *rest; /* path after the route prefix, with query */
+    int unified;                /* /v1/: OpenAI format, provider by model */
+    const prov_adapter_t *wire; /* native route on the provider's OpenAI-compatible API: the format's adapter, else NULL */
+    const char *rest;           /* path after the route prefix, with query */
     size_t rest_len;
 } gw_route_t;
 
@@ -1011,6 +1016,19 @@ static int path_is(const char *p, size_t len, const char *want)
 {
     size_t n = strlen(want);
     return (len == n && memcmp(p, want, n) == 0) || (len > n && memcmp(p, want, n) == 0 && p[n] == '?');
+}
+
+/* The adapter of the wire format a native route speaks when its upstream path lies under the
+ * provider's OpenAI-compatible API (Gemini: /gemini/v1beta/openai/... is /v1beta/openai/...
+ * upstream, OpenAI's chat format), else NULL. Declared by the adapter (compat_prefix, compat_wire). */
+static const prov_adapter_t *compat_wire_of(const prov_adapter_t *a, const char *rest, size_t len)
+{
+    size_t ul = strlen(a->upstream_prefix);
+    if (a->compat_wire == NULL || a->compat_prefix == NULL || strncmp(a->compat_prefix, a->upstream_prefix, ul) != 0)
+        return NULL;
+    const char *sub = a->compat_prefix + ul; /* "openai/" */
+    size_t sl = strlen(sub);
+    return sl != 0 && len >= sl && memcmp(rest, sub, sl) == 0 ? a->compat_wire : NULL;
 }
 
 /* Routes (DESIGN.md section 4): native /<provider>/... prefixes, and /v1/ for the
@@ -1056,6 +1074,7 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
             r->adapter = all[i];
             r->rest = path + pl;
             r->rest_len = len - pl;
+            r->wire = compat_wire_of(all[i], r->rest, r->rest_len);
             return;
         }
     }
@@ -1066,18 +1085,6 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
         r->rest = path + 4;
         r->rest_len = len - 4;
     }
-}
-
-/* Rejects dot segments: the path is forwarded upstream as-is, so it must not climb out of the
- * provider's API prefix. */
-static int path_has_dot_segment(const char *p, size_t len)
-{
-    for (size_t i = 0; i + 1 < len && p[i] != '?'; i++)
-        if (p[i] == '/' && p[i + 1] == '.' &&
-            (i + 2 == len || p[i + 2] == '/' || p[i + 2] == '?' ||
-             (p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/' || p[i + 3] == '?'))))
-            return 1;
-    return 0;
 }
 
 static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len)
@@ -1678,13 +1685,24 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         call->request_id[i] = "0123456789abcdef"[seq & 15];
     call->request_id[32] = '\0';
 
-    const char *path = req->path.base;
-    size_t plen = req->path.len;
-    size_t qat = req->query_at != SIZE_MAX ? req->query_at : plen;
-    pol_buf_append(&call->route, path, qat);
-
+    /* one canonical request target for every decision below and for the upstream URL */
     gw_route_t r;
-    route_match(path, plen, &r);
+    size_t cpath_len;
+    const char *canon_err;
+    if (gw_canon_target(req->path.base, req->path.len, &call->target, &cpath_len, &canon_err) != 0) {
+        char msg[200];
+        route_match(req->path.base, req->path.len, &r); /* only for the error's shape */
+        if (r.kind == GW_ROUTE_PROVIDER)
+            call->adapter = r.adapter;
+        pol_buf_append(&call->route, req->path.base, req->path.len < 100 ? req->path.len : 100);
+        snprintf(msg, sizeof(msg), "aigw: invalid request path: %s", canon_err);
+        send_error(call, 400, "invalid_request_error", "invalid_path", NULL, msg);
+        return 0;
+    }
+    pol_buf_append(&call->route, call->target.base, cpath_len);
+    route_match(call->target.base, call->target.len, &r);
+    if (r.kind == GW_ROUTE_PROVIDER && gw_canon_drop_query_param(&call->target, cpath_len, "key") != 0)
+        route_match(call->target.base, call->target.len, &r); /* a client credential is never forwarded */
     switch (r.kind) {
     case GW_ROUTE_HEALTHZ:
         send_json(call, 200, "{\"status\":\"ok\"}");
@@ -1725,10 +1743,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->adapter = r.adapter;
     call->up = call->usage_ad = r.adapter;
     call->unified = r.unified;
-    if (path_has_dot_segment(path, plen)) {
-        send_error(call, 400, "invalid_request_error", "invalid_path", NULL, "aigw: dot segments are not allowed in paths");
-        return 0;
-    }
+    if (r.wire != NULL)
+        call->adapter = call->usage_ad = r.wire; /* e.g. /gemini/v1beta/openai/: OpenAI's format, Gemini's key and posture */
     if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
         !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST")) &&
         !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("DELETE")) &&

@@ -1,5 +1,5 @@
 /*
- * Anthropic Messages API adapter (../shared/providers/anthropic.md). Clients authenticate with
+ * Anthropic Messages API adapter (docs/providers/anthropic.md). Clients authenticate with
  * x-api-key (Bearer is accepted by the gateway too); `anthropic-version` passes through. Errors are
  * {"type":"error","error":{"type","message"}} with Anthropic's error type for the HTTP status.
  * Usage: `usage.input_tokens` excludes cache reads and writes, which are reported apart (and the

@@ -1,5 +1,5 @@
 /*
- * DeepSeek first-party adapter (../shared/providers/deepseek.md): an OpenAI Chat Completions
+ * DeepSeek first-party adapter (docs/providers/deepseek.md): an OpenAI Chat Completions
  * subset at https://api.deepseek.com/ (no /v1 needed), plus FIM completions (`prompt` / `suffix`,
  * /beta/completions) and `reasoning_content` that clients may echo back in history. Errors are
  * OpenAI-shaped. Usage is OpenAI's plus prompt_cache_hit_tokens / prompt_cache_miss_tokens

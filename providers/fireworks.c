@@ -1,5 +1,5 @@
 /*
- * Fireworks AI adapter (../shared/providers/fireworks.md): OpenAI-compatible chat, completions,
+ * Fireworks AI adapter (docs/providers/fireworks.md): OpenAI-compatible chat, completions,
  * embeddings and Responses under /inference/v1/, plus FLUX image workflows whose body is
  * {prompt, aspect_ratio, ...} (covered by the OpenAI `prompt` rule) and Kontext `input_image`.
  * Errors are OpenAI-shaped (unverified upstream; OpenAI SDKs parse it). Usage is OpenAI's; in

@@ -1,5 +1,5 @@
 /*
- * Gemini API adapter (generativelanguage.googleapis.com, ../shared/providers/gemini.md):
+ * Gemini API adapter (generativelanguage.googleapis.com, docs/providers/gemini.md):
  * generateContent, streamGenerateContent?alt=sse, countTokens, embedContent, Imagen :predict.
  * The REST endpoint accepts proto-JSON field names in lowerCamelCase and snake_case, so every
  * text and image rule is listed in both spellings. Errors are google.rpc.Status envelopes

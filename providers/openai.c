@@ -1,6 +1,6 @@
 /*
  * OpenAI adapter: Chat Completions, Responses, Embeddings, Images (see
- * ../shared/providers/openai.md). Error bodies follow the spec's ErrorResponse:
+ * docs/providers/openai.md). Error bodies follow the spec's ErrorResponse:
  * {"error":{"message","type","param","code"}} with all four keys present.
  *
  * The OpenAI-format pieces (text fields, error body, usage, estimate) are shared through

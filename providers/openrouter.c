@@ -1,5 +1,5 @@
 /*
- * OpenRouter adapter (../shared/providers/openrouter.md): OpenAI's chat format plus routing and
+ * OpenRouter adapter (docs/providers/openrouter.md): OpenAI's chat format plus routing and
  * tracing extensions (`trace.*` is forwarded to observability destinations, `session_id`), so the
  * OpenAI text rules apply with those added. Errors are {"error":{"code":<http status>,"message",
  * "metadata":{"error_type"}}} (aigw's machine code rides in metadata.aigw_code). Usage is OpenAI's

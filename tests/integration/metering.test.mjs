@@ -18,12 +18,11 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  ADMIN_TOKENS, CLIENT_KEY, REPO, adminRequest, client, freePort, rawRequest, sleep, sqlite, startAigw, startMock,
+  ADMIN_TOKENS, CLIENT_KEY, FIXTURES_DIR, adminRequest, client, freePort, rawRequest, sleep, sqlite, startAigw, startMock,
   startPostgres, storeSetup, waitFor,
 } from './lib/harness.mjs';
 
-const SHARED = path.resolve(process.env.AIGW_SHARED_DIR || path.join(REPO, '../shared'));
-const FIXTURES = path.join(SHARED, 'providers/fixtures/openai');
+const FIXTURES = path.join(FIXTURES_DIR, 'openai');
 const MTOK = 1000000n;
 
 const FLAT = { input_per_mtok: 0, output_per_mtok: 1000000, per_request: 1000 };

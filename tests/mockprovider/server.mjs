@@ -2,7 +2,7 @@
 // Mock AI provider for aigw's integration tests: OpenAI by default, or with --provider NAME one of
 // gemini, anthropic, replicate, openrouter, deepseek, fireworks, fal (routes in native.mjs).
 //
-// It answers with the recorded wire format in ../shared/providers/fixtures/<provider>/ (read once at
+// It answers with the recorded wire format in tests/fixtures/providers/<provider>/ (read once at
 // start), checks the provider's own auth header against --api-key, records every request it receives
 // (headers + body) to a JSONL file so tests can assert exactly what left aigw, and injects faults on
 // request headers (aigw forwards end-to-end headers):
@@ -71,9 +71,8 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-function sharedDir() {
-  return process.env.AIGW_SHARED_DIR || path.resolve(HERE, '../../../shared');
-}
+/** The provider wire-format fixtures copied into the repository (tests/fixtures/providers/README.md). */
+const FIXTURES_DIR = path.resolve(HERE, '../fixtures/providers');
 
 /**
  * Splits an SSE file into events {event, data, id, comments}: data is the joined data: lines (null for
@@ -102,7 +101,7 @@ function parseSse(text) {
 }
 
 function fixtureReaders(provider) {
-  const dir = path.join(sharedDir(), 'providers', 'fixtures', provider);
+  const dir = path.join(FIXTURES_DIR, provider);
   return {
     json: (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')),
     sse: (f) => parseSse(fs.readFileSync(path.join(dir, f), 'utf8')),

@@ -17,6 +17,8 @@ export const REPO = path.resolve(HERE, '../../..');
 // One directory per run (run.sh sets AIGW_ARTIFACTS), so concurrent runs never share files.
 export const ARTIFACTS = path.resolve(process.env.AIGW_ARTIFACTS || path.join(HERE, '../artifacts', `manual-${process.pid}`));
 export const MOCK_SCRIPT = path.join(REPO, 'tests/mockprovider/server.mjs');
+/** Provider wire-format fixtures copied into the repository (sources: tests/fixtures/providers/README.md). */
+export const FIXTURES_DIR = path.join(REPO, 'tests/fixtures/providers');
 export const AIGW_BIN = path.resolve(process.env.AIGW_BIN || path.join(REPO, 'build/aigw'));
 // aigw requires client keys of at least 16 characters.
 export const CLIENT_KEY = 'test-client-key-0001';
