@@ -250,7 +250,8 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\n' || c == '\r') {
-            if (++breaks > len / 60 + 1)
+            /* MIME wraps at 76 characters (RFC 2045 section 6.8); a CRLF counts once */
+            if ((c == '\n' || i + 1 == len || s[i + 1] != '\n') && ++breaks > len / 60 + 1)
                 return 0;
             hex = 0;
             continue;
