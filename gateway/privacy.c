@@ -42,6 +42,7 @@ struct st_gw_privacy_t {
     pol_notrain_t *notrain;
     size_t nadapters;
     pol_json_paths_t *restore_paths;           /* "**" */
+    pol_json_paths_t *all_paths;               /* "**" EMBEDDED | KEYS: JSON documents decoded from base64 text payloads */
     char *forward_types[GW_MAX_FORWARD_TYPES]; /* pii.forward_unscanned_types: MIME globs of payloads sent unscanned */
     size_t nforward;
 };
@@ -162,7 +163,9 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         pv->nadapters++;
     }
     static const pol_json_rule_t all_strings = {"**", POL_JSON_SCAN, 0};
-    if ((pv->restore_paths = pol_json_paths_compile(&all_strings, 1, err, errlen)) == NULL)
+    static const pol_json_rule_t all_strings_keys = {"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, GW_RULE_ALL};
+    if ((pv->restore_paths = pol_json_paths_compile(&all_strings, 1, err, errlen)) == NULL ||
+        (pv->all_paths = pol_json_paths_compile(&all_strings_keys, 1, err, errlen)) == NULL)
         goto fail;
     return pv;
 fail:
@@ -182,6 +185,7 @@ void gw_privacy_free(gw_privacy_t *pv)
     for (size_t i = 0; i < pv->nforward; i++)
         free(pv->forward_types[i]);
     pol_json_paths_free(pv->restore_paths);
+    pol_json_paths_free(pv->all_paths);
     pol_pii_engine_free(pv->engine);
     free(pv);
 }
@@ -195,6 +199,7 @@ int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s)
 {
     memset(s, 0, sizeof(*s));
     s->json = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
+    s->json_inner = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
     s->img = (pol_imagemeta_scratch_t)POL_IMAGEMETA_SCRATCH_INIT;
     return (s->pii = pol_pii_scratch_create(pv->engine)) != NULL ? 0 : -1;
 }
@@ -209,6 +214,9 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s)
     pol_buf_free(&s->dec);
     pol_buf_free(&s->txt);
     pol_buf_free(&s->field);
+    pol_buf_free(&s->inner);
+    pol_buf_free(&s->inner_out);
+    pol_json_scratch_free(&s->json_inner);
 }
 
 typedef struct st_scrub_ctx_t {
@@ -218,7 +226,11 @@ typedef struct st_scrub_ctx_t {
     gw_body_info_t *info;
     const prov_adapter_t *adapter;
     int failed;
+    int nested; /* > 0 inside a JSON document decoded from a base64 text payload */
 } scrub_ctx_t;
+
+static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
 
 /* Refuses the request from inside the walk: the message (never a value) goes to info, the walk stops. */
 static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -294,9 +306,42 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
         return on_image(c, &pl, path, s, len, replacement);
     case POL_PAYLOAD_TEXT: {
         /* a text document (data:text/plain;base64,..., Gemini inlineData text/plain, a base64 .txt): scan the
-           decoded text, re-encode it the same way */
+           decoded text, re-encode it the same way. A JSON document is walked as JSON (its escapes would hide
+           values from a text scan: "\nsk-..." reads "nsk-..."), once: deeper base64 JSON is refused. */
         pol_buf_reset(&x->txt);
-        int rc = scrub_text(c, path, x->dec.base != NULL ? x->dec.base : "", x->dec.len, &x->txt);
+        const char *d = x->dec.base != NULL ? x->dec.base : "";
+        size_t i = 0;
+        while (i < x->dec.len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
+            i++;
+        int rc;
+        if (i < x->dec.len && (d[i] == '{' || d[i] == '[' || d[i] == '"') && pol_json_validate(d, x->dec.len, NULL, NULL) == 0) {
+            if (c->nested)
+                return refuse(c, 415, "unscannable_payload",
+                              "aigw: the payload at %s holds base64 JSON inside base64 JSON; it is not forwarded", path);
+            /* the decoded bytes move to `inner` (x->dec is reused by the strings of the inner walk) */
+            pol_buf_reset(&x->inner);
+            if (pol_buf_append(&x->inner, d, x->dec.len) != 0) {
+                c->failed = 1;
+                return -1;
+            }
+            int changed = 0;
+            c->nested++;
+            pol_json_visitor_t v = {on_request_string, NULL, c, on_request_key, POL_JSON_V_UNIQUE_KEYS};
+            /* the strings of the inner walk use dec and txt themselves: the output goes to inner_out */
+            rc = pol_json_rewrite_ex(x->inner.base, x->inner.len, c->pv->all_paths, NULL, 0, &v, &x->inner_out, &changed, NULL,
+                                     NULL, &x->json_inner);
+            c->nested--;
+            if (rc < 0)
+                return rc == POL_JSON_E_NOMEM ? (c->failed = 1, -1) : rc;
+            pol_buf_reset(&x->txt);
+            if (changed && pol_buf_append(&x->txt, x->inner_out.base, x->inner_out.len) != 0) {
+                c->failed = 1;
+                return -1;
+            }
+            rc = changed;
+        } else {
+            rc = scrub_text(c, path, d, x->dec.len, &x->txt);
+        }
         if (rc < 0)
             return rc;
         if (rc == 1) {
@@ -333,7 +378,21 @@ static int on_request_string(void *ctx, int rule_id, const char *path, const cha
         return refuse(c, 400, "invalid_opaque_field",
                       "aigw: %s must be the provider-issued token (base64) it returned; it is not forwarded otherwise", path);
     }
-    /* structural: scanned, never rewritten */
+    /* structural: scanned, never rewritten. An id, role or model name is never a file or a JSON document: such a
+       value is not what the field holds, and scanning it as text could miss what it encodes */
+    pol_payload_t pl;
+    if (pol_payload_classify(s, len, &pl, &c->scratch->dec) != 0) {
+        c->failed = 1;
+        return -1;
+    }
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (pl.kind != POL_PAYLOAD_NONE || (i < len && (s[i] == '{' || s[i] == '[' || s[i] == '"')))
+        return refuse(c, 400, "invalid_structural_field",
+                      "aigw: %s holds encoded data (JSON or base64) in a field aigw does not rewrite (model, role, id, "
+                      "type); the request is not forwarded",
+                      path);
     pol_buf_reset(&c->scratch->txt);
     int rc = scrub_text(c, path, s, len, &c->scratch->txt);
     if (rc == 1)
@@ -438,7 +497,7 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
         if (pv->adapters[i] == adapter)
             paths = pv->paths[i];
     info_reset(info);
-    scrub_ctx_t ctx = {pv, session, s, info, adapter, 0};
+    scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0};
     pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, POL_JSON_V_UNIQUE_KEYS};
     int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
@@ -495,7 +554,7 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
     int rc = pol_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
     if (rc != 0)
         return rc;
-    scrub_ctx_t ctx = {pv, session, s, info, NULL, 0};
+    scrub_ctx_t ctx = {pv, session, s, info, NULL, 0, 0};
     pol_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
     rc = pol_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
     if (ctx.failed)

@@ -33,7 +33,9 @@ typedef struct st_gw_privacy_scratch_t {
     pol_json_scratch_t json;
     pol_imagemeta_scratch_t img;
     pol_buf_t tmp;
-    pol_buf_t dec, txt, field; /* decoded payloads, scanned text, key field names */
+    pol_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
+    pol_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
+    pol_json_scratch_t json_inner;
 } gw_privacy_scratch_t;
 
 /** gw_privacy_scrub_request(): the body is refused; gw_body_info_t.refusal_* say how (status, code, message). */
