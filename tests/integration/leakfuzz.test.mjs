@@ -367,7 +367,7 @@ after(async () => {
 });
 
 describe(`leak fuzzer (seed ${SEED}, ${N} requests)`, () => {
-  test('every request is refused with a 4xx or reaches the provider clean, with its no-training flags', { timeout: 240000 }, async () => {
+  test('every request is refused with a 4xx or reaches the provider clean, with its no-training flags', { timeout: Math.max(240000, N * 30) }, async () => {
     const rs = routes();
     assert.ok(rs.length >= 25, `routes from the manifest: ${rs.length}`);
     for (const m of Object.values(env.mocks)) await m.reset();
