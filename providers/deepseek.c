@@ -14,6 +14,9 @@ static const prov_skip_t deepseek_skip_fields[] = {
     {NULL, 0},
 };
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const deepseek_answer_only[] = {"chat/completions", "completions", NULL};
+
 const prov_adapter_t prov_deepseek = {
     .name = "deepseek",
     .route_prefix = "/deepseek/",
@@ -26,4 +29,5 @@ const prov_adapter_t prov_deepseek = {
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
+    .answer_only = deepseek_answer_only,
 };

@@ -280,6 +280,17 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
     return -1;
 }
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const gemini_answer_only[] = {":generateContent",
+                                                 ":streamGenerateContent",
+                                                 ":embedContent",
+                                                 ":batchEmbedContents",
+                                                 ":countTokens",
+                                                 ":predict",
+                                                 "chat/completions",
+                                                 "embeddings",
+                                                 NULL};
+
 const prov_adapter_t prov_gemini = {
     .name = "gemini",
     .route_prefix = "/gemini/v1beta/",
@@ -294,4 +305,5 @@ const prov_adapter_t prov_gemini = {
     .usage_from_event = gemini_usage_from_event,
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
+    .answer_only = gemini_answer_only,
 };

@@ -64,6 +64,9 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
     return PROV_APPEND_LIT(out, "}}}");
 }
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const openrouter_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
+
 const prov_adapter_t prov_openrouter = {
     .name = "openrouter",
     .route_prefix = "/openrouter/api/v1/",
@@ -76,4 +79,5 @@ const prov_adapter_t prov_openrouter = {
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
+    .answer_only = openrouter_answer_only,
 };

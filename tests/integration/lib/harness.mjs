@@ -138,14 +138,14 @@ export function makeCert(dir) {
 // Mock provider
 
 /**
- * Starts tests/mockprovider/server.mjs. opts: {name, tls: {cert, key}, apiKey}.
+ * Starts tests/mockprovider/server.mjs. opts: {name, tls: {cert, key}, apiKey, port (default: any free one)}.
  * Returns {port, url, logFile, requests(), reset(), stop(), proc}.
  */
 export async function startMock(opts = {}) {
   const name = opts.name || 'mock';
   const dir = artifactDir(name);
   const logFile = path.join(dir, 'requests.jsonl');
-  const args = [MOCK_SCRIPT, '--port', '0', '--log', logFile];
+  const args = [MOCK_SCRIPT, '--port', String(opts.port ?? 0), '--log', logFile];
   if (opts.tls) args.push('--tls-cert', opts.tls.cert, '--tls-key', opts.tls.key);
   if (opts.apiKey) args.push('--api-key', opts.apiKey);
   const errFile = path.join(dir, 'stderr.log');
