@@ -36,7 +36,12 @@ typedef struct st_gw_privacy_scratch_t {
     pol_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
     pol_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
     pol_json_scratch_t json_inner;
+    struct st_gw_clean_slot_t *clean; /* GW_CLEAN_SLOTS short texts whose scan found nothing (see privacy.c) */
 } gw_privacy_scratch_t;
+
+/** Texts up to this many bytes that scanned clean are remembered per worker (GW_CLEAN_SLOTS of them). */
+#define GW_CLEAN_MAX_BYTES 48
+#define GW_CLEAN_SLOTS 2048
 
 /** gw_privacy_scrub_request(): the body is refused; gw_body_info_t.refusal_* say how (status, code, message). */
 #define GW_PRIVACY_E_REFUSED (-40)

@@ -14,7 +14,7 @@
  * step over a key or index is two masked shifts plus literal compares, and `**` is an epsilon closure
  * over the positions whose segment is `**`. Subtrees with an empty set and no live edit are only
  * validated. An array's elements share one child set unless a live literal names an index, and
- * object-key steps of one-word automata are memoized per walk (the messages of a chat request
+ * object-key steps are memoized per walk (the messages of a chat request
  * repeat the same keys). The path handed to the visitor is built only for selected strings and
  * incrementally: the path buffer keeps its longest still-valid prefix of components. String
  * bodies are scanned 16 (SSE2) or 8 (SWAR) bytes at a time for quote, backslash, control and
@@ -114,10 +114,10 @@ typedef struct st_walk_t {
     /* b_path holds the path of comp[0 .. path_ok) (path_end[i] = its length after comp[i]); a new
      * key or index at depth d cuts path_ok to d, so build_path() appends only what changed */
     size_t path_ok;
-    /* object-key transitions seen in this walk, for automata of one word (<= 64 positions): the
-     * messages of a chat request repeat the same keys under the same rule set */
+    /* object-key transitions seen in this walk: the messages of a chat request repeat the same keys
+     * under the same live set */
     struct {
-        uint64_t from, to;
+        set_t from, to;
         const char *key;
         size_t klen;
     } memo[16];
@@ -1207,19 +1207,23 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             klen = w->b_key->len;
         }
         if (active) {
-            if (p->nw == 1 && klen > 0) {
+            if (klen > 0) {
                 /* memo: same live set and same decoded key give the same transition */
+                uint64_t sx = 0;
+                for (size_t i = 0; i < p->nw; i++)
+                    sx ^= S->w[i] * (2 * i + 1);
                 unsigned h =
-                    ((unsigned)klen * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[klen - 1] + (unsigned)S->w[0]) & 15u;
-                if (w->memo[h].key != NULL && w->memo[h].from == S->w[0] && w->memo[h].klen == klen &&
+                    ((unsigned)klen * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[klen - 1] + (unsigned)(sx ^ (sx >> 29))) &
+                    15u;
+                if (w->memo[h].key != NULL && w->memo[h].klen == klen && memcmp(w->memo[h].from.w, S->w, p->nw * 8) == 0 &&
                     memcmp(w->memo[h].key, k, klen) == 0) {
-                    child.w[0] = w->memo[h].to;
+                    memcpy(child.w, w->memo[h].to.w, p->nw * 8);
                 } else {
                     step(p, S, k, klen, 0, &child);
                     /* the key must outlive the walk's use of the memo: input bytes do, b_key does not */
                     if (k != w->b_key->base) {
-                        w->memo[h].from = S->w[0];
-                        w->memo[h].to = child.w[0];
+                        memcpy(w->memo[h].from.w, S->w, p->nw * 8);
+                        memcpy(w->memo[h].to.w, child.w, p->nw * 8);
                         w->memo[h].key = k;
                         w->memo[h].klen = klen;
                     }

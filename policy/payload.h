@@ -41,7 +41,8 @@ typedef struct st_pol_payload_t {
  * data: URI: malformed ones (no ',', bad base64) are BLOBs (refused: never forwarded half-understood). Raw base64 of
  * at least POL_PAYLOAD_MIN_BLOB characters that decodes is an IMAGE, TEXT or BLOB; a shorter one is TEXT when it
  * decodes to text, else NONE; a string of only hex digits is always NONE (digests, ids).
- * @param decoded receives the decoded bytes for TEXT / IMAGE / BLOB (reset first)
+ * @param decoded receives the decoded bytes for TEXT (reset first; for IMAGE / BLOB it may hold only a prefix or nothing:
+ *                the format is told by the first bytes and the image stripper decodes images itself)
  * @return 0, or -1 on allocation failure
  */
 int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t *decoded);
