@@ -28,6 +28,7 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include <time.h>
 
 #include "gateway/admin.h"
+#include "gateway/async.h"
 #include "gateway/auth.h"
 #include "gateway/canon.h"
 #include "gateway/errors.h"
@@ -160,6 +162,13 @@ struct st_gw_call_t {
     size_t res_headers_base; /* req->res.headers.size before the attempt's forwarded headers */
     uint64_t t_first_attempt_ms;
     pol_buf_t held; /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
+    /* asynchronous predictions (gateway/async.h) */
+    int async_rewrite;        /* Replicate prediction answers: urls.get/cancel/stream point at aigw */
+    gw_async_cap_t async_cap; /* stream route: the capability aigw handed out (vault for restore) */
+    const char *async_url;    /* stream route: upstream URL from the capability, else NULL */
+    pol_buf_t async_out;      /* rewritten prediction */
+    int async_restore;        /* stream route with a vault: output events restored by gw_async_sse_event */
+    gw_async_sse_t async_sse;
 
     /* accounting */
     int no_access_log; /* health probes */
@@ -204,6 +213,7 @@ static void release(gw_call_t *call)
         prov_sse_dispose(&call->sse_parser);
         call->sse = 0;
     }
+    gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
     call->state = GW_CALL_IDLE;
     call->next_free = w->free_calls;
     w->free_calls = call;
@@ -238,6 +248,11 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     pol_buf_reset(&call->inflight);
     pol_buf_reset(&call->errbody);
     pol_buf_reset(&call->held);
+    pol_buf_reset(&call->async_out);
+    call->async_rewrite = 0;
+    call->async_url = NULL;
+    call->async_restore = 0;
+    pol_buf_reset(&call->async_sse.held);
     call->retry_conf = NULL;
     call->attempts = 0;
     call->retry_host = -1;
@@ -306,6 +321,8 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->inflight);
         pol_buf_free(&call->errbody);
         pol_buf_free(&call->held);
+        pol_buf_free(&call->async_out);
+        gw_async_sse_free(&call->async_sse);
         pol_buf_free(&call->body_rewritten);
         pol_buf_free(&call->resp_json);
         pol_buf_free(&call->resp_log);
@@ -737,6 +754,7 @@ static void start_response(gw_call_t *call)
 
 static uint64_t now_ms(void);
 static void start_upstream(gw_call_t *call);
+static void async_rewrite_urls(gw_call_t *call);
 static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud);
 static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len);
 
@@ -984,7 +1002,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
             } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
                 call->json_resp = 1;
                 /* held until complete: to restore tokens, or to charge before the headers go out */
-                if (call->need_restore || call->reserved)
+                if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300))
                     call->restore = GW_RESTORE_JSON;
             }
         }
@@ -1030,6 +1048,8 @@ static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
         call->usage_ad->usage_from_event(&call->usage_state, ev);
     if (call->strip_usage_chunk && is_usage_only_chunk(ev))
         return 0;
+    if (call->async_restore)
+        return gw_async_sse_event(&call->async_sse, &call->async_cap, ev, &call->pending);
     return emit_block(call, ev->raw, ev->raw_len);
 }
 
@@ -1155,7 +1175,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     }
     if (result != CURLE_WRITE_ERROR && result != CURLE_ABORTED_BY_CALLBACK)
         retry_record(call, result != CURLE_OK || call->upstream_status == 500 || call->upstream_status == 502 ||
-                               call->upstream_status == 503 || call->upstream_status == 504);
+                               call->upstream_status == 503 || call->upstream_status == 504 || call->upstream_status == 529);
     if (call->state == GW_CALL_UPSTREAM && retry_or_release(call, result))
         return; /* the next attempt follows after the backoff */
     if (result != CURLE_OK) {
@@ -1180,6 +1200,8 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             /* a stream cut mid-event: forward the partial bytes as they are */
             size_t plen = 0;
             const char *part = prov_sse_finish(&call->sse_parser) != 0 ? prov_sse_pending(&call->sse_parser, &plen) : NULL;
+            if (call->async_restore)
+                gw_async_sse_finish(&call->async_sse, &call->pending);
             if (part != NULL && plen != 0)
                 emit_block(call, part, plen);
         }
@@ -1199,6 +1221,8 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
                 pol_buf_reset(&call->pending);
                 pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
             }
+            if (call->async_rewrite && call->upstream_status < 300)
+                async_rewrite_urls(call);
         } else if (call->restore == GW_RESTORE_SSE) {
             pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
         }
@@ -1486,7 +1510,11 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     gw_worker_t *w = call->worker;
     const gw_provider_conf_t *pc = call->provider;
     const prov_adapter_t *up = call->up;
-    if (up->target_url != NULL) {
+    if (call->async_url != NULL) {
+        /* a stream URL aigw handed out: the upstream URL sealed in its capability (checked) */
+        if (pol_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
+            return -1;
+    } else if (up->target_url != NULL) {
         /* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only
          * allow-listed https hosts. A non-default base_url replaces scheme and host (an egress
          * proxy, or a mock in tests). */
@@ -1888,6 +1916,109 @@ static int resolve_consent(gw_call_t *call)
     return -1; /* continues in on_consent_done */
 }
 
+/* ---- asynchronous predictions (gateway/async.h) ------------------------------------------- */
+
+static unsigned char async_key_bytes[GW_ASYNC_KEY_BYTES];
+
+static void async_key_init(void)
+{
+    randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
+}
+
+/* The key of this process's stream capabilities (random per start: a stream URL is used
+ * seconds after its prediction was created, by the same gateway). */
+static const unsigned char *async_key(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, async_key_init);
+    return async_key_bytes;
+}
+
+/* The request's placeholder vault: every token in the body as sent upstream, with its value. */
+static int async_vault(gw_call_t *call, gw_async_vault_t *v)
+{
+    if (call->pii == NULL || !call->need_restore)
+        return 0;
+    for (size_t i = 0; i < call->body_len; i++) {
+        if (call->body[i] != '<')
+            continue;
+        size_t tl = pol_pii_token_len(call->body + i, call->body_len - i);
+        const char *val;
+        size_t vl;
+        if (tl != 0 && pol_pii_session_lookup(call->pii, call->body + i, tl, &val, &vl) == 0) {
+            if (gw_async_vault_add(v, call->body + i, tl, val, vl) != 0)
+                return -1;
+            i += tl - 1;
+        }
+    }
+    return 0;
+}
+
+/* Replicate prediction answers: urls.get / cancel / stream rewritten to aigw's routes. */
+static void async_rewrite_urls(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    gw_async_vault_t v;
+    memset(&v, 0, sizeof(v));
+    pol_buf_t base = POL_BUF_INIT;
+    if (pol_buf_appendf(&base, "%.*s://%.*s", (int)req->input.scheme->name.len, req->input.scheme->name.base,
+                        (int)req->input.authority.len, req->input.authority.base) == 0 &&
+        async_vault(call, &v) == 0) {
+        gw_async_rewrite_t rw = {
+            base.base,   call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
+            async_key(), (int64_t)time(NULL)};
+        if (gw_async_rewrite_replicate(&rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
+            pol_buf_t t = call->pending;
+            call->pending = call->async_out;
+            call->async_out = t;
+        }
+    }
+    pol_buf_free(&base);
+    gw_async_vault_free(&v);
+}
+
+/* GET <aigw>/replicate/v1/predictions/{id}/stream?aigw_cap=...: the user and the upstream URL
+ * come from the capability (no client key: the SDK fetches stream URLs without credentials);
+ * placeholders of the creating request are restored from its vault. Not charged: the prediction
+ * was reserved and settled when it was created. */
+static void async_stream(gw_call_t *call, h2o_req_t *req, const gw_route_t *r, const char *capv, size_t capl)
+{
+    const gw_config_t *cfg = call->worker->server->cfg;
+    const char *err_desc = NULL;
+    char msg[200];
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
+        add_header(req, "allow", "GET", 3);
+        send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL, "aigw: a prediction stream is read with GET");
+        return;
+    }
+    if (gw_async_cap_open(async_key(), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
+        snprintf(msg, sizeof(msg), "aigw: this stream URL is not valid (%s); take urls.stream from a prediction aigw returned",
+                 err_desc);
+        send_error(call, 403, "permission_error", "invalid_stream_url", NULL, msg);
+        return;
+    }
+    for (size_t i = 0; i < cfg->nclients && call->client == NULL; i++)
+        if (strcmp(cfg->clients[i].name, call->async_cap.client) == 0)
+            call->client = &cfg->clients[i];
+    pol_buf_append(&call->user, call->async_cap.user, strlen(call->async_cap.user));
+    call->rest = r->rest;
+    call->rest_len = r->rest_len;
+    if (choose_provider(call, r) != 0)
+        return;
+    /* only Replicate's stream host or the configured base_url (a mock, an egress proxy) */
+    const char *u = call->async_cap.upstream_url;
+    size_t bl = strlen(call->provider->base_url);
+    if (!((strncmp(u, call->provider->base_url, bl) == 0 && u[bl] == '/') ||
+          strncmp(u, "https://stream.replicate.com/", 29) == 0)) {
+        send_error(call, 403, "permission_error", "invalid_stream_url", NULL, "aigw: the stream URL names an unexpected host");
+        return;
+    }
+    call->async_url = u;
+    memset(&call->notrain, 0, sizeof(call->notrain));
+    call->async_restore = call->async_cap.ntokens != 0;
+    start_upstream(call);
+}
+
 int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     gw_worker_t *w = (gw_worker_t *)((char *)req->conn->ctx - offsetof(gw_worker_t, ctx));
@@ -1981,6 +2112,13 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
                    "aigw: method not allowed (allowed: GET, POST, DELETE, HEAD)");
         return 0;
     }
+    /* a Replicate stream URL aigw handed out carries a capability instead of a client key */
+    const char *capv;
+    size_t capl;
+    if (call->adapter == &prov_replicate && gw_async_stream_route(r.rest, r.rest_len, &capv, &capl)) {
+        async_stream(call, req, &r, capv, capl);
+        return 0;
+    }
     /* client key */
     const char *key;
     size_t klen;
@@ -2035,6 +2173,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->rest_len = r.rest_len;
     if (choose_provider(call, &r) != 0)
         return 0;
+    call->async_rewrite = call->up == &prov_replicate;
     int consent = resolve_consent(call);
     if (consent < 0)
         return 0; /* waiting for the consent lookup */
