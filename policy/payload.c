@@ -273,6 +273,15 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, pol_bu
         p->declared[mlen] = '\0';
     }
     if (b64) {
+        /* the whole payload must be base64 before its first bytes are believed: text after a PDF header is not PDF */
+        for (size_t i = 0; i < dlen; i++) {
+            unsigned char ch = (unsigned char)data[i];
+            if (b64_tab[ch] == 0xFF && ch != '=' && ch != '\r' && ch != '\n') {
+                p->kind = POL_PAYLOAD_BLOB;
+                set_mime(p, "application/octet-stream");
+                return 0;
+            }
+        }
         if (sniff_head(data, dlen, p))
             return 0; /* images: the stripper decodes them; known formats need no more */
         int url, padded, rc = b64_decode(data, dlen, 1, decoded, &url, &padded);

@@ -57,6 +57,9 @@ static void test_data_uris(void **state)
     /* malformed: no comma, base64 that is not */
     assert_int_equal(classify("data:text/plain;base64", &p, &dec), POL_PAYLOAD_BLOB);
     assert_int_equal(classify("data:text/plain;base64,jane@example.com", &p, &dec), POL_PAYLOAD_BLOB);
+    /* a PDF header followed by text is not a PDF (the first bytes are believed only for valid base64) */
+    assert_int_equal(classify("data:application/pdf;base64,JVBERi0xLjQKJcfs\ncard 4070122796983442", &p, &dec), POL_PAYLOAD_BLOB);
+    assert_string_equal(p.mime, "application/octet-stream");
     pol_buf_free(&dec);
     pol_buf_free(&out);
 }
