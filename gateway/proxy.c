@@ -38,6 +38,7 @@
 #include "gateway/admin.h"
 #include "gateway/async.h"
 #include "gateway/auth.h"
+#include "gateway/billing.h"
 #include "gateway/canon.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
@@ -129,8 +130,11 @@ struct st_gw_call_t {
     int rl_admitted;
     uv_work_t meter_work;
     int meter_rc;
-    int idem_claimed;      /* this request claimed its Idempotency-Key */
-    int idem_first_status; /* status of the earlier request with the same key (0: in flight) */
+    gw_billing_t bill;        /* model, unbilled route, delivered text, outcome (gateway/billing.h) */
+    prov_target_t fal_target; /* fal: the upstream named by x-fal-target-url (path: fal_path) */
+    pol_buf_t fal_path;       /* fal: the target's path and query in canonical form (gateway/canon.h) */
+    int idem_claimed;         /* this request claimed its Idempotency-Key */
+    int idem_first_status;    /* status of the earlier request with the same key (0: in flight) */
     char idem_first_id[GW_STORE_REQUEST_ID_MAX + 1];
     char idem_key[129]; /* Idempotency-Key header, "" if none */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
@@ -242,6 +246,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->client = NULL;
     pol_buf_reset(&call->user);
     pol_buf_reset(&call->target);
+    pol_buf_reset(&call->fal_path);
     pol_buf_reset(&call->route);
     pol_buf_reset(&call->url);
     pol_buf_reset(&call->pending);
@@ -272,6 +277,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->reserve_amount = call->balance_after = call->est_tokens = 0;
     call->reserved = call->rl_admitted = call->idem_claimed = 0;
     call->charged = -1;
+    memset(&call->bill, 0, sizeof(call->bill));
     call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
     call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = 0;
@@ -313,6 +319,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         w->free_calls = call->next_free;
         pol_buf_free(&call->user);
         pol_buf_free(&call->target);
+        pol_buf_free(&call->fal_path);
         pol_buf_free(&call->route);
         pol_buf_free(&call->url);
         pol_buf_free(&call->hdr);
@@ -362,9 +369,13 @@ static void add_aigw_headers(gw_call_t *call)
          * reservation (an upper bound: streams settle at their end; the ledger has the result) */
         int64_t charged = call->charged >= 0 ? call->charged : call->reserve_amount;
         int64_t remaining = call->balance_after + (call->reserve_amount - charged);
+        /* micro-credits, named so; the X-AIGW-Credits-* names are deprecated aliases carrying the
+         * same micro-credit values (README, "Migration: micro-credit header names") */
         n = snprintf(buf, sizeof(buf), "%lld", (long long)charged);
+        add_header(call->req, "x-aigw-microcredits-charged", buf, (size_t)n);
         add_header(call->req, "x-aigw-credits-charged", buf, (size_t)n);
         n = snprintf(buf, sizeof(buf), "%lld", (long long)remaining);
+        add_header(call->req, "x-aigw-microcredits-remaining", buf, (size_t)n);
         add_header(call->req, "x-aigw-credits-remaining", buf, (size_t)n);
     }
 }
@@ -436,10 +447,16 @@ static int64_t actual_cost(gw_call_t *call, int complete)
 {
     const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
     int status = call->status != 0 ? call->status : (int)call->upstream_status;
-    if (u->has != 0) {
+    int cut =
+        call->bill.outcome != NULL && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error;
+    if (u->has != 0 || cut) {
+        /* what the provider reported, with the request's image size/quality where the answer has
+         * none; an answer cut short: completed with what was delivered (gateway/billing.h) */
+        prov_usage_t bu;
         int64_t cost = 0;
         uint32_t markup = call->client != NULL ? call->client->markup_permille : 1000;
-        if (pol_pricing_cost(call->price, u, markup, &cost) == 0)
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        if (pol_pricing_cost(call->price, &bu, markup, &cost) == 0)
             return cost;
         return call->reserve_amount;
     }
@@ -555,7 +572,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->user_id = dup_buf(&call->user);
     rec->client = call->client != NULL ? strdup(call->client->name) : NULL;
     snprintf(rec->provider, sizeof(rec->provider), "%s", call->provider->name);
-    rec->model = dup_buf(&call->info.model);
+    rec->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
     rec->route = dup_buf(&call->route);
     rec->status = call->status != 0 ? call->status : 499;
     rec->started_at_us = call->wall_start_us;
@@ -570,6 +587,12 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         if (u->has != 0 && prov_usage_to_json(u, &ub) == 0)
             rec->usage_json = dup_buf(&ub);
         pol_buf_free(&ub);
+        /* the counts reports show, from the usage the call is billed for (gateway/billing.h) */
+        prov_usage_t bu;
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        gw_billing_counts(&bu, &rec->input_tokens, &rec->output_tokens, &rec->images, &rec->compute_ms);
+        if (call->bill.outcome != NULL)
+            snprintf(rec->outcome, sizeof(rec->outcome), "%s", call->bill.outcome);
     }
     if (srv->log_bodies) {
         if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
@@ -584,8 +607,21 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     }
     size_t nf = 0;
     const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
-    if (nf != 0 && (rec->redactions = calloc(nf, sizeof(*rec->redactions))) != NULL) {
+    /* at most pii.max_findings_per_request rows, then one summary row for the rest (a 20 MiB
+     * prompt of numbers made 635k rows) */
+    size_t cap = gw_privacy_max_findings(srv->privacy), nrows = nf > cap ? cap : nf;
+    if (nf != 0 && (rec->redactions = calloc(nrows + (nf > cap), sizeof(*rec->redactions))) != NULL) {
         const pol_pii_engine_t *eng = gw_privacy_engine(srv->privacy);
+        if (nf > cap) {
+            gw_redaction_rec_t *r = &rec->redactions[nrows];
+            r->field = strdup("*");
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", GW_REDACTION_OVERFLOW_TYPE);
+            r->start = cap; /* rows logged */
+            r->end = nf;    /* findings in the request */
+            snprintf(r->action, sizeof(r->action), "summary");
+            nf = nrows;
+            rec->nredactions = 1; /* counted below with the logged rows */
+        }
         for (size_t i = 0; i < nf; i++) {
             gw_redaction_rec_t *r = &rec->redactions[i];
             r->field = strdup(f[i].field);
@@ -595,7 +631,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
             memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
         }
-        rec->nredactions = nf;
+        rec->nredactions += nf;
     }
     return rec;
 }
@@ -944,6 +980,8 @@ static void on_timeout(uv_timer_t *t)
                                            : "aigw: the upstream provider stalled longer than upstream.idle_timeout_ms");
     } else {
         call->error_code = "upstream_idle_timeout";
+        if (call->upstream_status >= 200 && call->upstream_status < 300)
+            call->bill.outcome = GW_OUTCOME_IDLE_TIMEOUT;
         call->upstream_done = 1;
         call->upstream_failed = 1;
         flush(call);
@@ -1024,14 +1062,6 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
     return n;
 }
 
-/* The usage-only chunk OpenAI sends before [DONE] when stream_options.include_usage is set:
- * {"choices":[],"usage":{...}}. Dropped when aigw, not the client, asked for it. */
-static int is_usage_only_chunk(const prov_sse_event_t *ev)
-{
-    return ev->has_data && memmem(ev->data, ev->data_len, "\"choices\":[]", 12) != NULL &&
-           memmem(ev->data, ev->data_len, "\"usage\":{", 9) != NULL;
-}
-
 /* Emits one event block (raw bytes as received) toward the client. */
 static int emit_block(gw_call_t *call, const char *raw, size_t len)
 {
@@ -1046,8 +1076,10 @@ static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
     gw_call_t *call = ctx;
     if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
         call->usage_ad->usage_from_event(&call->usage_state, ev);
-    if (call->strip_usage_chunk && is_usage_only_chunk(ev))
+    if (call->strip_usage_chunk && ev->has_data && prov_usage_is_usage_only_chunk(ev->data, ev->data_len))
         return 0;
+    if (call->need_usage && ev->has_data)
+        gw_billing_delivered(&call->bill, ev->data, ev->data_len);
     if (call->async_restore)
         return gw_async_sse_event(&call->async_sse, &call->async_cap, ev, &call->pending);
     return emit_block(call, ev->raw, ev->raw_len);
@@ -1179,13 +1211,22 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     if (call->state == GW_CALL_UPSTREAM && retry_or_release(call, result))
         return; /* the next attempt follows after the backoff */
     if (result != CURLE_OK) {
-        if (call->state == GW_CALL_UPSTREAM) {
+        /* an answer that started (2xx headers) and then broke: billed for what was delivered */
+        if (call->t_headers_ns != 0 && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error)
+            call->bill.outcome = GW_OUTCOME_RESET;
+        if (call->state == GW_CALL_UPSTREAM && call->bill.outcome != NULL) {
+            /* a JSON answer held for restore / settlement and cut mid-body: nothing usable reaches the client */
+            char msg[300];
+            snprintf(msg, sizeof(msg), "aigw: upstream %s cut its answer mid-body (%s)", call->provider->name,
+                     curl_easy_strerror(result));
+            send_error(call, 502, "server_error", call->bill.outcome, NULL, msg);
+        } else if (call->state == GW_CALL_UPSTREAM) {
             char msg[300];
             int timeout = result == CURLE_OPERATION_TIMEDOUT;
             snprintf(msg, sizeof(msg), "aigw: cannot reach upstream %s: %s", call->provider->name, curl_easy_strerror(result));
             send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL, msg);
         } else {
-            call->error_code = "upstream_reset";
+            call->error_code = call->bill.outcome != NULL ? call->bill.outcome : "upstream_reset";
             call->upstream_done = 1;
             call->upstream_failed = 1;
             flush(call);
@@ -1196,6 +1237,12 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         send_error(call, 502, "server_error", "upstream_error", NULL, msg);
     } else {
         uint64_t t0 = now_ns();
+        if (call->sse && call->need_usage && call->usage_ad->usage_from_event != NULL && call->usage_state.events != 0 &&
+            !call->usage_state.done && call->upstream_status >= 200 && call->upstream_status < 300) {
+            /* closed cleanly without the provider's terminal event: a truncated stream */
+            call->bill.outcome = GW_OUTCOME_TRUNCATED;
+            call->error_code = GW_OUTCOME_TRUNCATED;
+        }
         if (call->sse) {
             /* a stream cut mid-event: forward the partial bytes as they are */
             size_t plen = 0;
@@ -1515,18 +1562,9 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
         if (pol_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
             return -1;
     } else if (up->target_url != NULL) {
-        /* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only
-         * allow-listed https hosts. A non-default base_url replaces scheme and host (an egress
-         * proxy, or a mock in tests). */
-        const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
-        prov_target_t t;
-        const char *err_desc = "missing x-fal-target-url header";
-        if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &t, &err_desc) != 0) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on fal.run)", err_desc);
-            send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
-            return 1;
-        }
+        /* fal's proxy protocol: the target was validated by take_target_url. A non-default
+         * base_url replaces scheme and host (an egress proxy, or a mock in tests). */
+        const prov_target_t t = call->fal_target;
         const char *origin = strcmp(pc->base_url, "https://fal.run") == 0 ? t.origin : pc->base_url;
         if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 ||
             append_path_query(&call->url, t.path, t.path_len, &call->notrain) != 0)
@@ -1634,6 +1672,41 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_upstream_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+    return 0;
+}
+
+/* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only https URLs
+ * on the adapter's allow-listed fal hosts pass (anything else: 400, nothing forwarded). From here
+ * on the call's path is the target's: the storage refusal, the model and its price are decided
+ * from where the call really goes, not from aigw's own /fal path. Answers the request on failure. */
+static int take_target_url(gw_call_t *call, h2o_req_t *req)
+{
+    const prov_adapter_t *up = call->up;
+    const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
+    const char *err_desc = "missing x-fal-target-url header";
+    if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->fal_target, &err_desc) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on a fal host)", err_desc);
+        send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        return -1;
+    }
+    /* the same canonical form as aigw's own paths: "/%73torage/upload" is "/storage/upload" */
+    size_t plen;
+    const char *canon_err = "invalid path";
+    if (gw_canon_target(call->fal_target.path, call->fal_target.path_len, &call->fal_path, &plen, &canon_err) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: x-fal-target-url: invalid path: %s", canon_err);
+        send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        return -1;
+    }
+    call->fal_target.path = call->fal_path.base;
+    call->fal_target.path_len = call->fal_path.len;
+    call->rest = call->fal_target.path;
+    call->rest_len = call->fal_target.path_len;
+    while (call->rest_len != 0 && call->rest[0] == '/') {
+        call->rest++;
+        call->rest_len--;
+    }
     return 0;
 }
 
@@ -1819,10 +1892,10 @@ static int meter_admit(gw_call_t *call)
     } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart) {
         call->adapter->estimate_inputs(call->body, call->body_len, &e); /* model-specific inputs (input.num_outputs, ...) */
     }
-    char model[128];
-    snprintf(model, sizeof(model), "%s", call->info.model.len != 0 ? call->info.model.base : e.model);
-    if (model[0] == '\0' && call->up->model_from_path != NULL)
-        call->up->model_from_path(call->rest, call->rest_len, model, sizeof(model));
+    /* the call's model (body, else path: gateway/billing.h), else one the body names elsewhere */
+    if (call->bill.model[0] == '\0' && e.model[0] != '\0')
+        snprintf(call->bill.model, sizeof(call->bill.model), "%s", e.model);
+    const char *model = call->bill.model;
     const char *client = call->client != NULL ? call->client->name : NULL;
     if (srv->ratelimit != NULL && pol_ratelimit_enabled(srv->ratelimit)) {
         int64_t retry_ms = 0;
@@ -1840,8 +1913,8 @@ static int meter_admit(gw_call_t *call)
         }
         call->rl_admitted = 1;
     }
-    if (!srv->metering)
-        return 0;
+    if (!srv->metering || call->bill.unbilled)
+        return 0; /* a route the provider does not bill (countTokens): nothing reserved, nothing charged */
     if ((call->price = pol_pricing_lookup(srv->pricing, call->up->name, model)) == NULL) {
         char msg[300];
         snprintf(msg, sizeof(msg), "aigw: no price for model \"%.100s\" of %s (config pricing); unknown models are refused", model,
@@ -2173,6 +2246,9 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->rest_len = r.rest_len;
     if (choose_provider(call, &r) != 0)
         return 0;
+    if (call->up->target_url != NULL && take_target_url(call, req) != 0)
+        return 0;
+    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, call->rest, call->rest_len);
     call->async_rewrite = call->up == &prov_replicate;
     int consent = resolve_consent(call);
     if (consent < 0)

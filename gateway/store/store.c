@@ -494,6 +494,11 @@ static int write_call(gw_store_t *st, gw_call_rec_t *r)
         gw_store__bind_blob(s, 16, req_ct, r->request_len + POL_CRYPTO_TAG_BYTES);
         gw_store__bind_blob(s, 17, resp_ct, r->response_len + POL_CRYPTO_TAG_BYTES);
         gw_store__bind_blob(s, 18, (req_ct || resp_ct) ? nonce : NULL, sizeof(nonce));
+        gw_store__bind_text(s, 19, r->outcome[0] != '\0' ? r->outcome : NULL);
+        gw_store__bind_int64(s, 20, r->input_tokens);
+        gw_store__bind_int64(s, 21, r->output_tokens);
+        gw_store__bind_int64(s, 22, r->images);
+        gw_store__bind_int64(s, 23, r->compute_ms);
         if (run(s) < 0) {
             err = GW_STORE_E_DB;
             goto out;
@@ -935,8 +940,9 @@ static const char *SQL_USER_INS = "INSERT INTO users(id, data_key_wrapped, key_i
                                   " VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING";
 static const char *SQL_CALL_INS =
     "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
-    " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+    " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
+    " outcome, input_tokens, output_tokens, images, compute_ms)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                  " action, value_hmac, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"

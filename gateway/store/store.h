@@ -57,6 +57,13 @@ typedef struct st_gw_redaction_rec_t {
     unsigned char value_hmac[16]; /* keyed BLAKE2b of the value (deployment key), for matching repeats */
 } gw_redaction_rec_t;
 
+/**
+ * entity_type of the summary row that stands for the findings of a request beyond
+ * pii.max_findings_per_request: field "*", action "summary", start = rows logged, end = findings
+ * in the request, value_hmac zero.
+ */
+#define GW_REDACTION_OVERFLOW_TYPE "FINDINGS_OVERFLOW"
+
 /** One proxied call. Every pointer is owned by the record (malloc); gw_call_rec_free frees them. */
 typedef struct st_gw_call_rec_t {
     char request_id[40]; /* unique; also the AEAD associated data of the bodies */
@@ -78,6 +85,13 @@ typedef struct st_gw_call_rec_t {
     size_t response_len;            /* bytes */
     gw_redaction_rec_t *redactions; /* array of nredactions */
     size_t nredactions;
+
+    /* usage counts for reports (issue 13; gateway/billing.h gw_billing_counts) */
+    char outcome[16];      /* "" = complete, else how the upstream answer ended: truncated, upstream_reset, idle_timeout */
+    int64_t input_tokens;  /* input incl. cache reads / writes and tool-use prompt tokens */
+    int64_t output_tokens; /* output incl. reasoning / thoughts */
+    int64_t images;        /* generated images */
+    int64_t compute_ms;    /* provider compute time (Replicate predict_time, fal inference time), rounded up */
 } gw_call_rec_t;
 
 /** One access log row (the skeleton's access log lines, kept 30 days). Pointers owned by the record (malloc). */

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gateway/store/store.h"
+#include "gateway/store/store_report.h"
 #include "policy/buf.h"
 
 /** Idempotency keys are at most this many bytes. */
@@ -156,30 +157,6 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
  */
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id);
 
-/** Report grouping and format. */
-typedef enum en_gw_usage_group_t {
-    GW_USAGE_BY_USER,
-    GW_USAGE_BY_PROVIDER,
-    GW_USAGE_BY_MODEL,
-    GW_USAGE_BY_CLIENT,
-    GW_USAGE_BY_DAY
-} gw_usage_group_t;
-typedef enum en_gw_usage_format_t { GW_USAGE_JSON, GW_USAGE_CSV, GW_USAGE_TABLE } gw_usage_format_t;
-
-/** Parses "user"|"provider"|"model"|"client"|"day" / "json"|"csv"|"table". @return 0 or -1. */
-int gw_usage_group_parse(const char *s, gw_usage_group_t *g);
-int gw_usage_format_parse(const char *s, gw_usage_format_t *f);
-
-/**
- * Usage report over calls reserved in [from_us, to_us) (0 = open ends), from the ledger joined
- * with the call log's metadata (provider, model, client; "unknown" once the call row expired or
- * when it was not logged). Never prompt text. One row per group, sorted by key:
- * JSON {"from","to","group_by","rows":[{"key","requests","charged_microcredits",
- * "refunded_microcredits","open_reservations","flagged"}],"total":{...}}; CSV with a header line;
- * table: aligned columns for a terminal. Appended to `out`.
- * @return 0, GW_STORE_E_INVAL, GW_STORE_E_NOMEM, GW_STORE_E_DB.
- */
-int gw_store_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
-                          pol_buf_t *out);
+/* Usage reports: gateway/store/store_report.h (included above). */
 
 #endif

@@ -492,15 +492,25 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
       { msg: 'the provider saw the transfer cancelled' });
   });
 
-  test('stream cut by the provider before its usage: charged the reservation (documented rule)', async () => {
+  // Issue 13 changed this rule: a stream the provider cut before its usage was charged the whole
+  // reservation (R = 1050); it is now charged what was delivered: ceil(text bytes / 4) output
+  // tokens (docs/internals/metering.md "Cut answers"), here 1000 + 9, and logged as truncated.
+  test('stream cut by the provider before its usage: charged what was delivered, logged truncated', async () => {
     const user = 'user-truncated';
     await grant(gw, user, 100000);
     const stream = await client(gw, { user }).chat.completions.create({ model: 'meter-flat-trunc', max_tokens: FLAT_MAX_TOKENS,
       stream: true, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-mock-truncate': '1' } });
-    for await (const c of stream) void c;
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'Hello Jane Doe, nice to meet you!');
+    const want = FLAT.per_request + Math.ceil(Buffer.byteLength(text) / 4);
+    assert.equal(want, 1009);
     const u = await settled(gw, user);
-    assert.equal(u.balance_microcredits, 100000 - R);
+    assert.equal(u.balance_microcredits, 100000 - want);
     assert.equal(ledger.sum(user), u.balance_microcredits);
+    const row = await waitFor(() => sqlite(data.db, `SELECT outcome, output_tokens, cost_microcredits FROM calls WHERE user_id = '${user}'`)[0],
+      { msg: 'calls row' });
+    assert.deepEqual(row, { outcome: 'truncated', output_tokens: 9, cost_microcredits: want });
   });
 
   test('provider 4xx passed through: refunded', async () => {
