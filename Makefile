@@ -31,13 +31,14 @@ test-asan: deps
 	cd $(BUILD_ASAN) && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j 2
 
 # Every benchmark in one command: proxy load vs nginx and Portkey (rewrites its section of
-# docs/BENCHMARKS.md), then the PII scan, JSON rewriter and metering micro-benchmarks (printed;
+# docs/BENCHMARKS.md), then the PII scan, JSON rewriter, privacy pass and metering micro-benchmarks (printed;
 # their sections in docs/BENCHMARKS.md quote these commands).
 bench: build
 	@bash bench/run.sh $(BUILD)
-	cmake --build $(BUILD) --target bench_pii bench_json bench_meter
+	cmake --build $(BUILD) --target bench_pii bench_json bench_meter bench_privacy
 	$(BUILD)/bench_pii 32
 	$(BUILD)/bench_json 200000
+	$(BUILD)/bench_privacy 20000
 	$(BUILD)/bench_meter pure
 
 fuzz: deps leakfuzz

@@ -130,6 +130,13 @@ struct st_gw_call_t {
     int rl_admitted;
     uv_work_t meter_work;
     int meter_rc;
+    /* the journal (gw_store_*_async): completions come back through the worker's journal_async */
+    gw_call_t *jnext;         /* in the worker's journal_done list */
+    int jkind;                /* GW_JOURNAL_RESERVE or GW_JOURNAL_FINISH */
+    int jrc;                  /* the completed item's result */
+    int64_t jbal;             /* its balance after */
+    int finished;             /* record (and settlement) handed to the journal: nothing more to log or settle */
+    int finishing;            /* the final send waits for that commit (durability promise, README) */
     gw_billing_t bill;        /* model, unbilled route, delivered text, outcome (gateway/billing.h) */
     prov_target_t fal_target; /* fal: the upstream named by x-fal-target-url (path: fal_path) */
     pol_buf_t fal_path;       /* fal: the target's path and query in canonical form (gateway/canon.h) */
@@ -276,6 +283,8 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->price = NULL;
     call->reserve_amount = call->balance_after = call->est_tokens = 0;
     call->reserved = call->rl_admitted = call->idem_claimed = 0;
+    call->jnext = NULL;
+    call->jkind = call->jrc = call->finished = call->finishing = 0;
     call->charged = -1;
     memset(&call->bill, 0, sizeof(call->bill));
     call->idem_key[0] = '\0';
@@ -529,8 +538,9 @@ static void queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int
     }
 }
 
-/* Settles the call's reservation from what the provider reported. */
-static void settle_call(gw_call_t *call, int complete)
+/* The settlement of the call's reservation from what the provider reported (rate-limit
+ * correction and metrics included); the journal item that carries it is finish_call's. */
+static int64_t settle_amount(gw_call_t *call, int complete)
 {
     gw_worker_t *w = call->worker;
     int64_t actual = call->charged >= 0 ? call->charged : actual_cost(call, complete);
@@ -546,7 +556,7 @@ static void settle_call(gw_call_t *call, int complete)
     gw_metrics_add(&w->metrics.credits_charged, (uint64_t)actual);
     if (actual < call->reserve_amount)
         gw_metrics_add(&w->metrics.credits_refunded, (uint64_t)(call->reserve_amount - actual));
-    queue_ledger_job(call, 1, actual, call->status);
+    return actual;
 }
 
 /* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
@@ -691,8 +701,125 @@ static void log_access(gw_call_t *call, h2o_req_t *req)
                 gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
     }
     if (w->server->store != NULL) {
-        gw_call_rec_t *crec = call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
+        gw_call_rec_t *crec =
+            !call->finished && call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
         gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
+    }
+}
+
+/* ---- the journal: reservations and finished calls committed by the store's writer ------- */
+
+enum { GW_JOURNAL_RESERVE = 1, GW_JOURNAL_FINISH = 2 };
+
+/* Writer thread: posts the completion to the call's worker (the call is kept alive by the
+ * reference its submitter took). */
+static void journal_post(gw_call_t *call, int kind, int rc, int64_t bal)
+{
+    gw_worker_t *w = call->worker;
+    call->jkind = kind;
+    call->jrc = rc;
+    call->jbal = bal;
+    pthread_mutex_lock(&w->journal_mu);
+    call->jnext = w->journal_done;
+    w->journal_done = call;
+    pthread_mutex_unlock(&w->journal_mu);
+    uv_async_send(&w->journal_async);
+}
+
+static void on_journal_reserved(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_RESERVE, rc, bal);
+}
+
+static void on_journal_finished(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_FINISH, rc, bal);
+}
+
+/*
+ * Hands the call's record and the settlement of its reservation to the journal (one transaction
+ * for both, group-committed with other calls'). `wait`: the final send is held until the commit
+ * (on_finish_committed sends it), so a client that saw a complete answer can always find it in
+ * the call log, charged. `with_record` 0: the record went to the store already (settle only).
+ * @return 0 when handed over (the worker's drain waits for it), -1 when there is nothing to do
+ * or it could not be queued (logged: a settlement then stays open for crash recovery).
+ */
+static int finish_call(gw_call_t *call, int complete, int wait, int with_record)
+{
+    gw_worker_t *w = call->worker;
+    gw_store_t *st = w->server->store;
+    if (st == NULL || call->finished)
+        return -1;
+    int settle = call->reserved;
+    int64_t actual = settle ? settle_amount(call, complete) : 0;
+    if (call->idem_claimed)
+        queue_ledger_job(call, 0, 0, call->status != 0 ? call->status : 499);
+    gw_call_rec_t *rec = NULL;
+    if (with_record && call->provider != NULL && call->user.len != 0)
+        rec = make_call_record(call, (int64_t)((now_ns() - call->t_start_ns) / 1000));
+    if (!settle && rec == NULL)
+        return -1;
+    call->finished = 1;
+    call->refs++;
+    w->inflight++;
+    call->finishing = wait;
+    int rc = gw_store_finish_async(st, rec, call->user.base, call->request_id, settle, actual, on_journal_finished, call);
+    if (rc != 0) {
+        fprintf(stderr, "aigw: the record of %s could not be queued (%d)%s\n", call->request_id, rc,
+                settle ? "; its reservation is settled by crash recovery on the next start" : "");
+        call->finishing = 0;
+        call->refs--;
+        w->inflight--;
+        return -1;
+    }
+    return 0;
+}
+
+static void meter_reserved(gw_call_t *call, int status);
+static void flush(gw_call_t *call);
+
+/* Loop: the finished call is committed (or could not be, rc != 0: the response is ended as an
+ * error, so the client never takes an unlogged answer for a complete one). */
+static void on_finish_committed(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    if (call->finishing) {
+        call->finishing = 0;
+        if (call->jrc != 0) {
+            call->upstream_failed = 1;
+            call->error_code = "call_log_unavailable";
+        }
+        call->upstream_done = 1;
+        flush(call);
+    }
+    release(call); /* finish_call's reference */
+    gw_worker_request_done(w);
+}
+
+void gw_proxy_on_journal(uv_async_t *a)
+{
+    gw_worker_t *w = a->data;
+    pthread_mutex_lock(&w->journal_mu);
+    gw_call_t *list = w->journal_done, *rev = NULL;
+    w->journal_done = NULL;
+    pthread_mutex_unlock(&w->journal_mu);
+    while (list != NULL) { /* posted newest first: reverse into posting order */
+        gw_call_t *next = list->jnext;
+        list->jnext = rev;
+        rev = list;
+        list = next;
+    }
+    while (rev != NULL) {
+        gw_call_t *call = rev;
+        rev = call->jnext;
+        call->jnext = NULL;
+        if (call->jkind == GW_JOURNAL_RESERVE) {
+            call->meter_rc = call->jrc;
+            call->balance_after = call->jbal;
+            meter_reserved(call, 0);
+        } else {
+            on_finish_committed(call);
+        }
     }
 }
 
@@ -700,8 +827,10 @@ static void on_req_dispose(void *p)
 {
     gw_call_t *call = *(gw_call_t **)p;
     gw_worker_t *w = call->worker;
-    if (call->reserved)
-        settle_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed);
+    /* a forwarded or reserved call not finished yet (error, client gone, stream cut): its record
+     * and settlement go to the journal now (retried there until committed; nobody waits) */
+    if (call->reserved || call->t_upstream_ns != 0)
+        finish_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed, 0, 1);
     if (!call->no_access_log)
         log_access(call, call->req);
     call->req = NULL;
@@ -728,7 +857,7 @@ static void arm_timer(gw_call_t *call, uint64_t ms);
 static void flush(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
-    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED)
+    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED || call->finishing)
         return;
     if (call->pending.len == 0 && !call->upstream_done)
         return;
@@ -736,6 +865,15 @@ static void flush(gw_call_t *call)
     call->inflight = call->pending;
     call->pending = tmp;
     pol_buf_reset(&call->pending);
+    if (!call->upstream_done && call->inflight.len > 0 && call->upstream_length >= 0 && call->worker->server->store != NULL &&
+        call->bytes_out + call->inflight.len >= (uint64_t)call->upstream_length) {
+        /* a body framed by its length is complete for the client with its last byte: that byte
+         * waits for the commit of the call's record (finish_call), like a final send does */
+        call->inflight.len--;
+        pol_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
+        if (call->inflight.len == 0)
+            return;
+    }
     h2o_iovec_t buf = h2o_iovec_init(call->inflight.base, call->inflight.len);
     h2o_send_state_t st = H2O_SEND_STATE_IN_PROGRESS;
     if (call->upstream_done) {
@@ -1146,8 +1284,9 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         return 0;
     call->upstream_received += n;
     if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
-        call->upstream_received >= (uint64_t)call->upstream_length)
-        call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
+        call->upstream_received >= (uint64_t)call->upstream_length && call->worker->server->store == NULL)
+        call->upstream_done = 1; /* all announced bytes are here: send them as the final part (with a store,
+                                  * the last byte waits for the call's record: on_upstream_done) */
     call->overhead_ns += now_ns() - t0;
     int nested = call->in_curl_cb; /* a held answer replayed from on_upstream_done is not inside curl */
     call->in_curl_cb = 1;
@@ -1279,8 +1418,11 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
                 call->upstream_status = http_status;
             start_response(call);
         }
-        call->upstream_done = 1;
-        flush(call);
+        /* the last bytes wait for the commit of the call's record and settlement */
+        if (finish_call(call, 1, 1, 1) != 0) {
+            call->upstream_done = 1;
+            flush(call);
+        }
     }
     release(call);
 }
@@ -1824,15 +1966,28 @@ static void on_meter_reserve(uv_work_t *work)
                                       call->worker->server->meter_conf.default_grant_microcredits, &call->balance_after);
 }
 
-static void on_meter_reserved(uv_work_t *work, int status)
+/* Refuses the call for credits (402), with the balance that was too low. */
+static void refuse_credits(gw_call_t *call)
 {
-    gw_call_t *call = work->data;
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
+             "operator for a grant)",
+             (long long)call->reserve_amount, (long long)call->balance_after);
+    gw_metrics_add(&call->worker->metrics.credits_refused, 1);
+    send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+}
+
+/* The reservation's outcome, on the loop (from the journal, or from the thread pool when the
+ * request carries an Idempotency-Key). `status` != 0: the thread-pool job was cancelled. */
+static void meter_reserved(gw_call_t *call, int status)
+{
     if (status == 0 && call->meter_rc == 0)
         call->reserved = 1; /* committed: from here on the call is settled whatever happens */
     if (call->req == NULL) {
         /* the client left while the reservation was being committed: nothing was forwarded */
         if (call->reserved)
-            settle_call(call, 0);
+            finish_call(call, 0, 0, 0); /* the record went with the dispose */
         else
             queue_ledger_job(call, 0, 0, 499);
     } else {
@@ -1853,14 +2008,10 @@ static void on_meter_reserved(uv_work_t *work, int status)
                            "idempotent_replay", NULL, msg);
             }
         } else if (call->meter_rc == GW_E_CREDITS) {
-            snprintf(msg, sizeof(msg),
-                     "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
-                     "operator for a grant)",
-                     (long long)call->reserve_amount, (long long)call->balance_after);
-            gw_metrics_add(&call->worker->metrics.credits_refused, 1);
-            send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+            refuse_credits(call);
             queue_ledger_job(call, 0, 0, 402); /* a retry with the same key gets this outcome */
         } else if (call->meter_rc != 0) {
+            add_header(call->req, "retry-after", "1", 1);
             send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
             queue_ledger_job(call, 0, 0, 503);
         } else {
@@ -1868,6 +2019,11 @@ static void on_meter_reserved(uv_work_t *work, int status)
         }
     }
     release(call); /* the reservation's reference */
+}
+
+static void on_meter_reserved(uv_work_t *work, int status)
+{
+    meter_reserved(work->data, status);
 }
 
 /* Rate limits and the credit reservation (issue 6). Returns 0 to go on now, 1 when the call
@@ -1934,8 +2090,24 @@ static int meter_admit(gw_call_t *call)
         memcpy(call->idem_key, ik->value.base, ik->value.len);
         call->idem_key[ik->value.len] = '\0';
     }
-    call->meter_work.data = call;
     call->refs++;
+    if (call->idem_key[0] == '\0') {
+        /* the credit table in memory, then the journal's next group commit (no thread pool) */
+        int rc =
+            gw_store_reserve_async(srv->store, call->user.base, call->request_id, call->reserve_amount,
+                                   srv->meter_conf.default_grant_microcredits, &call->balance_after, on_journal_reserved, call);
+        if (rc == 0)
+            return 1;
+        call->refs--;
+        if (rc == GW_E_CREDITS) {
+            refuse_credits(call);
+        } else {
+            add_header(call->req, "retry-after", "1", 1);
+            send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
+        }
+        return -1;
+    }
+    call->meter_work.data = call;
     if (uv_queue_work(&w->loop, &call->meter_work, on_meter_reserve, on_meter_reserved) != 0) {
         call->refs--;
         send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: cannot schedule the credit reservation");
@@ -2206,6 +2378,15 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         gw_metrics_add(&w->metrics.log_backpressure, 1);
         add_header(req, "retry-after", "1", 1);
         send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
+        return 0;
+    }
+    /* the journal cannot commit (database full or failing): forwarding would make a call that
+     * cannot be logged or metered, so new calls wait (metering on or off) */
+    if (w->server->store != NULL && gw_store_unavailable(w->server->store)) {
+        gw_metrics_add(&w->metrics.log_backpressure, 1);
+        add_header(req, "retry-after", "1", 1);
+        send_error(call, 503, "server_error", "store_unavailable", NULL,
+                   "aigw: the call log cannot be written at the moment; retry in a second");
         return 0;
     }
     /* body size cap (h2o's own hard limit is twice this; see server.c) */
