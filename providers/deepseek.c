@@ -17,6 +17,9 @@ static const prov_skip_t deepseek_skip_fields[] = {
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const deepseek_answer_only[] = {"chat/completions", "completions", NULL};
 
+/* Routes not billed (provider.h unbilled_routes): listing models is free (api-docs.deepseek.com, list models). */
+static const char *const deepseek_unbilled[] = {"GET models", NULL};
+
 const prov_adapter_t prov_deepseek = {
     .name = "deepseek",
     .route_prefix = "/deepseek/",
@@ -30,4 +33,5 @@ const prov_adapter_t prov_deepseek = {
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = deepseek_answer_only,
+    .unbilled_routes = deepseek_unbilled,
 };
