@@ -170,9 +170,8 @@ int main(int argc, char **argv)
                (double)req.len / res[i].ns * 1e3, jansson_ns / res[i].ns);
 
     /* 6. SSE restorer over the OpenAI chat stream fixture (no tokens: pass-through) */
-    const char *shared = getenv("AIGW_SHARED_DIR");
     char path[1024];
-    snprintf(path, sizeof(path), "%s/providers/fixtures/openai/chat_completions.stream.sse", shared ? shared : "/work/shared");
+    snprintf(path, sizeof(path), "%s/openai/chat_completions.stream.sse", AIGW_FIXTURES_DIR);
     FILE *f = fopen(path, "rb");
     if (f != NULL) {
         char sse[65536];

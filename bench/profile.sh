@@ -16,7 +16,7 @@ case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 LOG_PATH=${2-/dev/null}
 OUT=${AIGW_PROFILE_OUT:-$(mktemp -d /tmp/aigw-profile.XXXXXX)}
 mkdir -p "$OUT"
-FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/../shared/providers/fixtures/openai}
+FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/tests/fixtures/providers/openai}
 declare -a PIDS=()
 cleanup() {
   local p

@@ -19,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "gateway/retry.h"
 #include "policy/pricing.h"
 #include "providers/provider.h"
 
@@ -61,8 +62,8 @@ static const struct st_scalar_key_t scalar_keys[] = {
 /* Top-level keys parsed here (besides the scalar rows' first segments). */
 static const char *const structured_keys[] = {"listen", "clients", "admin_tokens", "providers", "limits", "upstream", "access_log"};
 /* Top-level sections validated by their own modules. */
-static const char *const module_sections[] = {"pii",   "training", "retention",  "pricing",     "credits",
-                                              "store", "models",   "log_bodies", "rate_limits", "metrics"};
+static const char *const module_sections[] = {"pii",    "training",   "retention",   "pricing", "credits", "store",
+                                              "models", "log_bodies", "rate_limits", "metrics", "retry",   "circuit_breaker"};
 /* Keys allowed inside the structured objects that are scalar-table parents. */
 static const char *const limits_keys[] = {"max_request_body_bytes"};
 static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections",
@@ -599,6 +600,17 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
                         cfg->listen[j].port, i);
                 goto fail;
             }
+    {
+        /* retry / circuit_breaker are validated here so that `aigw check` reports them (gateway/retry.h) */
+        char rerr[300];
+        gw_retry_t *r =
+            gw_retry_new(json_object_get(cfg->root, "retry"), json_object_get(cfg->root, "circuit_breaker"), rerr, sizeof(rerr));
+        if (r == NULL) {
+            set_err(err, errlen, origin, "%s", rerr);
+            goto fail;
+        }
+        gw_retry_free(r);
+    }
     scrub_secrets(cfg->root);
     pol_buf_free(&path);
     return cfg;

@@ -36,9 +36,11 @@
 
 #include "gateway/admin.h"
 #include "gateway/auth.h"
+#include "gateway/canon.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
 #include "gateway/privacy.h"
+#include "gateway/retry.h"
 #include "gateway/store/store_ledger.h"
 #include "policy/restore.h"
 #include "providers/sse.h"
@@ -78,7 +80,8 @@ struct st_gw_call_t {
     const gw_client_conf_t *client;
     char request_id[36];
     pol_buf_t user;                 /* end-user id, copied (outlives req->pool for the access log) */
-    pol_buf_t route;                /* request path without query, copied */
+    pol_buf_t target;               /* canonical request target (gateway/canon.h): path, then query */
+    pol_buf_t route;                /* canonical request path without query, copied */
     pol_buf_t url;                  /* upstream URL */
     pol_buf_t hdr;                  /* scratch for one header line */
     struct curl_slist *req_headers; /* points into hdr_nodes: no per-request allocation */
@@ -145,6 +148,18 @@ struct st_gw_call_t {
     pol_buf_t pending;
     pol_buf_t inflight;
     pol_buf_t errbody;
+    /* retries (gateway/retry.h): an attempt's answer is held until it is known not to be retried */
+    const gw_retry_conf_t *retry_conf;
+    uint32_t attempts;       /* upstream attempts started */
+    int retry_host;          /* breaker of the upstream origin, -1 none */
+    int side_effects;        /* not answer-only and no Idempotency-Key: retried only on connect errors */
+    int retry_hold;          /* a retryable status arrived: headers and body held, nothing forwarded */
+    int retry_wait;          /* the backoff timer runs and holds the transfer's reference */
+    int should_retry;        /* x-should-retry of the held answer: 1, 0, -1 absent */
+    int64_t retry_after_ms;  /* retry-after-ms / Retry-After of the held answer, -1 none */
+    size_t res_headers_base; /* req->res.headers.size before the attempt's forwarded headers */
+    uint64_t t_first_attempt_ms;
+    pol_buf_t held; /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
 
     /* accounting */
     int no_access_log; /* health probes */
@@ -216,11 +231,21 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->provider = NULL;
     call->client = NULL;
     pol_buf_reset(&call->user);
+    pol_buf_reset(&call->target);
     pol_buf_reset(&call->route);
     pol_buf_reset(&call->url);
     pol_buf_reset(&call->pending);
     pol_buf_reset(&call->inflight);
     pol_buf_reset(&call->errbody);
+    pol_buf_reset(&call->held);
+    call->retry_conf = NULL;
+    call->attempts = 0;
+    call->retry_host = -1;
+    call->side_effects = call->retry_hold = call->retry_wait = 0;
+    call->should_retry = -1;
+    call->retry_after_ms = -1;
+    call->res_headers_base = 0;
+    call->t_first_attempt_ms = 0;
     pol_buf_reset(&call->body_rewritten);
     pol_buf_reset(&call->resp_json);
     pol_buf_reset(&call->resp_log);
@@ -272,6 +297,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
     while ((call = w->free_calls) != NULL) {
         w->free_calls = call->next_free;
         pol_buf_free(&call->user);
+        pol_buf_free(&call->target);
         pol_buf_free(&call->route);
         pol_buf_free(&call->url);
         pol_buf_free(&call->hdr);
@@ -279,6 +305,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->pending);
         pol_buf_free(&call->inflight);
         pol_buf_free(&call->errbody);
+        pol_buf_free(&call->held);
         pol_buf_free(&call->body_rewritten);
         pol_buf_free(&call->resp_json);
         pol_buf_free(&call->resp_log);
@@ -631,6 +658,12 @@ static void on_req_dispose(void *p)
         call->easy = NULL;
         release(call); /* the transfer's reference */
     }
+    if (call->retry_wait) {
+        /* client went away during a retry's backoff */
+        uv_timer_stop(&call->timer);
+        call->retry_wait = 0;
+        release(call); /* the transfer's reference, held by the wait */
+    }
     release(call); /* the request's reference */
     gw_worker_request_done(w);
 }
@@ -700,6 +733,183 @@ static void start_response(gw_call_t *call)
     h2o_start_response(req, &call->super);
 }
 
+/* ---- retries (gateway/retry.h) ---------------------------------------------------------- */
+
+static uint64_t now_ms(void);
+static void start_upstream(gw_call_t *call);
+static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud);
+static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len);
+
+/* Whether an answer with `status` may still be retried: then it is held, not forwarded. */
+static int retry_may_follow(gw_call_t *call, int status)
+{
+    const gw_retry_conf_t *c = call->retry_conf;
+    if (c == NULL || call->attempts > c->max_retries)
+        return 0;
+    for (size_t i = 0; i < c->nstatuses; i++)
+        if (c->statuses[i] == status)
+            return 1;
+    return 0;
+}
+
+/* The headers of a held answer that steer the retry (as the SDKs read them). */
+static void retry_header(gw_call_t *call, const char *name, size_t nl, const char *value, size_t vl)
+{
+    if (nl == 14 && strncasecmp(name, "retry-after-ms", 14) == 0) {
+        int64_t ms = gw_retry_parse_retry_after_ms(value, vl);
+        if (ms >= 0)
+            call->retry_after_ms = ms; /* preferred over Retry-After */
+    } else if (nl == 11 && strncasecmp(name, "retry-after", 11) == 0) {
+        if (call->retry_after_ms < 0)
+            call->retry_after_ms = gw_retry_parse_retry_after(value, vl, (int64_t)time(NULL));
+    } else if (nl == 14 && strncasecmp(name, "x-should-retry", 14) == 0) {
+        call->should_retry = vl == 4 && strncasecmp(value, "true", 4) == 0    ? 1
+                             : vl == 5 && strncasecmp(value, "false", 5) == 0 ? 0
+                                                                              : -1;
+    }
+}
+
+/* Transport failures by what the upstream can have seen: 0 nothing was sent (connect, DNS, TLS
+ * handshake; curl has no CURLOPT_TIMEOUT here, so a timeout is the connect timeout), 1 the
+ * request may have arrived (reset, empty reply, broken HTTP/2 stream), -1 not retried (aigw's
+ * own aborts, certificate and protocol errors). */
+static int curl_failure_kind(CURLcode r)
+{
+    switch (r) {
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SSL_CONNECT_ERROR:
+        return GW_RETRY_FAIL_CONNECT;
+    case CURLE_HTTP2:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_HTTP2_STREAM:
+        return GW_RETRY_FAIL_RESET;
+    default:
+        return -1;
+    }
+}
+
+/* A request that does more than answer (prediction, upload) and has no Idempotency-Key. GET,
+ * HEAD and DELETE are idempotent; a POST is answer-only when its adapter lists the path. */
+static int has_side_effects(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) ||
+        h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")) ||
+        h2o_memis(req->method.base, req->method.len, H2O_STRLIT("DELETE")))
+        return 0;
+    const h2o_header_t *ik = find_header(req, H2O_STRLIT("idempotency-key"));
+    if (ik != NULL && ik->value.len != 0)
+        return 0;
+    const char *q = memchr(call->rest, '?', call->rest_len);
+    size_t n = q != NULL ? (size_t)(q - call->rest) : call->rest_len;
+    for (const char *const *a = call->adapter->answer_only; a != NULL && *a != NULL; a++) {
+        size_t al = strlen(*a);
+        if (n >= al && memcmp(call->rest + n - al, *a, al) == 0 && (n == al || (*a)[0] == ':' || call->rest[n - al - 1] == '/'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Scheme, host and port of the upstream URL: the circuit breaker's key. */
+static size_t url_origin_len(const pol_buf_t *url)
+{
+    const char *p = memchr(url->base, ':', url->len);
+    if (p == NULL || (size_t)(url->base + url->len - p) < 3 || p[1] != '/' || p[2] != '/')
+        return url->len;
+    const char *slash = memchr(p + 3, '/', (size_t)(url->base + url->len - (p + 3)));
+    return slash != NULL ? (size_t)(slash - url->base) : url->len;
+}
+
+/* Counts an attempt's outcome in its origin's breaker. */
+static void retry_record(gw_call_t *call, int failure)
+{
+    gw_server_t *srv = call->worker->server;
+    if (srv->retry != NULL && call->retry_conf != NULL)
+        gw_retry_record(srv->retry, call->retry_host, -1, call->retry_conf, now_ms(), 0, failure);
+}
+
+/* Forgets everything the failed attempt left in the call (its headers in the h2o response too). */
+static void reset_attempt(gw_call_t *call)
+{
+    if (call->req != NULL)
+        call->req->res.headers.size = call->res_headers_base;
+    pol_buf_reset(&call->url);
+    pol_buf_reset(&call->errbody);
+    pol_buf_reset(&call->held);
+    pol_buf_reset(&call->resp_json);
+    pol_buf_reset(&call->resp_log);
+    pol_buf_reset(&call->usage_tee);
+    if (call->sse) {
+        prov_sse_dispose(&call->sse_parser);
+        call->sse = 0;
+    }
+    call->json_resp = 0;
+    call->restore = GW_RESTORE_NONE;
+    memset(&call->usage_state, 0, sizeof(call->usage_state));
+    memset(&call->usage, 0, sizeof(call->usage));
+    call->upstream_status = 0;
+    call->upstream_length = -1;
+    call->upstream_received = 0;
+    call->map_upstream_error = call->curl_paused = call->send_inflight = 0;
+    call->upstream_done = call->upstream_failed = 0;
+    call->t_headers_ns = 0;
+    call->body_off = 0;
+    call->retry_hold = 0;
+    call->should_retry = -1;
+    call->retry_after_ms = -1;
+}
+
+static void on_retry_timer(uv_timer_t *t)
+{
+    gw_call_t *call = t->data;
+    call->retry_wait = 0;
+    if (call->req != NULL) {
+        reset_attempt(call);
+        start_upstream(call); /* takes its own transfer reference, or answers the request */
+    }
+    release(call); /* the wait's reference */
+}
+
+/* After an attempt failed before any response byte went to the client: schedules the next
+ * attempt (returns 1; the transfer's reference moves to the backoff timer) or returns 0, after
+ * which the failure is answered as usual (a held answer is forwarded as it came). */
+static int retry_or_release(gw_call_t *call, CURLcode result)
+{
+    gw_server_t *srv = call->worker->server;
+    int kind = result != CURLE_OK ? curl_failure_kind(result) : call->retry_hold ? GW_RETRY_FAIL_STATUS : -1;
+    if (kind >= 0 && srv->retry != NULL && call->retry_conf != NULL && call->timer_ready) {
+        uint64_t now = now_ms();
+        gw_retry_input_t in = {(gw_retry_fail_t)kind,
+                               (int)call->upstream_status,
+                               kind == GW_RETRY_FAIL_STATUS ? call->retry_after_ms : -1,
+                               kind == GW_RETRY_FAIL_STATUS ? call->should_retry : -1,
+                               call->side_effects,
+                               call->attempts,
+                               now - call->t_first_attempt_ms};
+        int64_t delay = gw_retry_should(srv->retry, call->retry_host, provider_index(call->up, 1), call->retry_conf, &in, now,
+                                        randombytes_random());
+        if (delay >= 0) {
+            call->retry_wait = 1;
+            uv_timer_start(&call->timer, on_retry_timer, (uint64_t)delay, 0);
+            return 1;
+        }
+    }
+    if (call->retry_hold) {
+        call->retry_hold = 0;
+        if (call->held.len != 0)
+            on_upstream_body(call->held.base, 1, call->held.len, call);
+        if (call->timer_ready)
+            uv_timer_stop(&call->timer); /* armed by the replay; the transfer is over */
+    }
+    return 0;
+}
+
 /* ---- upstream callbacks ---------------------------------------------------------------- */
 
 static void on_timeout(uv_timer_t *t)
@@ -709,6 +919,7 @@ static void on_timeout(uv_timer_t *t)
         return;
     gw_upstream_cancel(call->worker->upstream, call->easy);
     call->easy = NULL;
+    retry_record(call, 1);
     if (call->state == GW_CALL_UPSTREAM) {
         send_error(call, 504, "server_error", "upstream_timeout", NULL,
                    call->t_headers_ns == 0 ? "aigw: the upstream provider did not answer within upstream.first_byte_timeout_ms"
@@ -747,6 +958,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                 st = st * 10 + (*q - '0');
         call->upstream_status = st;
         call->map_upstream_error = st >= 500;
+        call->retry_hold = st >= 200 && retry_may_follow(call, (int)st);
         break;
     }
     case 2: /* end of a header block; 1xx blocks are followed by the real one */
@@ -776,6 +988,8 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                     call->restore = GW_RESTORE_JSON;
             }
         }
+        if (call->retry_hold)
+            retry_header(call, name, nl, value, vl);
         if (call->need_usage && call->usage_ad->usage_from_header != NULL && call->upstream_status >= 200)
             call->usage_ad->usage_from_header(&call->usage, name, nl, value, vl);
         if (call->upstream_status >= 200 && !call->map_upstream_error && !gw_headers_drop_response(name, nl)) {
@@ -822,13 +1036,24 @@ static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
 static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     gw_call_t *call = ud;
-    size_t n = size * nmemb;
+    size_t n = size * nmemb, consumed = n;
     if (call->req == NULL)
         return 0;
+    if (call->retry_hold && !call->map_upstream_error) {
+        /* a retryable answer (429, 408, 409) is held until the transfer ends: it is either retried or
+         * forwarded as it came; one too large to hold is forwarded now and not retried */
+        if (pol_buf_append(&call->held, p, n) != 0)
+            return 0;
+        if (call->held.len <= GW_ERRBODY_MAX)
+            return consumed;
+        call->retry_hold = 0;
+        p = call->held.base;
+        n = call->held.len;
+    }
     if (call->map_upstream_error) {
         size_t room = GW_ERRBODY_MAX - call->errbody.len;
         pol_buf_append(&call->errbody, p, n < room ? n : room);
-        return n;
+        return consumed;
     }
     if (call->send_inflight && call->pending.len >= GW_PENDING_HIGH) {
         call->curl_paused = 1;
@@ -847,7 +1072,7 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
             int ok = pol_buf_append(&call->resp_json, p, n) == 0;
             call->overhead_ns += now_ns() - t0;
-            return ok ? n : 0;
+            return ok ? consumed : 0;
         }
         call->restore = GW_RESTORE_NONE; /* too large: pass through as it is */
         if (pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len) != 0)
@@ -872,10 +1097,11 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         call->upstream_received >= (uint64_t)call->upstream_length)
         call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
     call->overhead_ns += now_ns() - t0;
+    int nested = call->in_curl_cb; /* a held answer replayed from on_upstream_done is not inside curl */
     call->in_curl_cb = 1;
     flush(call);
-    call->in_curl_cb = 0;
-    return call->req != NULL ? n : 0;
+    call->in_curl_cb = nested;
+    return call->req != NULL ? consumed : 0;
 }
 
 static size_t on_upstream_read(char *dst, size_t size, size_t nitems, void *ud)
@@ -927,6 +1153,11 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         release(call);
         return;
     }
+    if (result != CURLE_WRITE_ERROR && result != CURLE_ABORTED_BY_CALLBACK)
+        retry_record(call, result != CURLE_OK || call->upstream_status == 500 || call->upstream_status == 502 ||
+                               call->upstream_status == 503 || call->upstream_status == 504);
+    if (call->state == GW_CALL_UPSTREAM && retry_or_release(call, result))
+        return; /* the next attempt follows after the backoff */
     if (result != CURLE_OK) {
         if (call->state == GW_CALL_UPSTREAM) {
             char msg[300];
@@ -996,8 +1227,9 @@ typedef struct st_gw_route_t {
         GW_ROUTE_PROVIDER
     } kind;
     const prov_adapter_t *adapter;
-    int unified;      /* /v1/: OpenAI format, provider by model */
-    const char *rest; /* path after the route prefix, with query */
+    int unified;                /* /v1/: OpenAI format, provider by model */
+    const prov_adapter_t *wire; /* native route on the provider's OpenAI-compatible API: the format's adapter, else NULL */
+    const char *rest;           /* path after the route prefix, with query */
     size_t rest_len;
 } gw_route_t;
 
@@ -1011,6 +1243,19 @@ static int path_is(const char *p, size_t len, const char *want)
 {
     size_t n = strlen(want);
     return (len == n && memcmp(p, want, n) == 0) || (len > n && memcmp(p, want, n) == 0 && p[n] == '?');
+}
+
+/* The adapter of the wire format a native route speaks when its upstream path lies under the
+ * provider's OpenAI-compatible API (Gemini: /gemini/v1beta/openai/... is /v1beta/openai/...
+ * upstream, OpenAI's chat format), else NULL. Declared by the adapter (compat_prefix, compat_wire). */
+static const prov_adapter_t *compat_wire_of(const prov_adapter_t *a, const char *rest, size_t len)
+{
+    size_t ul = strlen(a->upstream_prefix);
+    if (a->compat_wire == NULL || a->compat_prefix == NULL || strncmp(a->compat_prefix, a->upstream_prefix, ul) != 0)
+        return NULL;
+    const char *sub = a->compat_prefix + ul; /* "openai/" */
+    size_t sl = strlen(sub);
+    return sl != 0 && len >= sl && memcmp(rest, sub, sl) == 0 ? a->compat_wire : NULL;
 }
 
 /* Routes (DESIGN.md section 4): native /<provider>/... prefixes, and /v1/ for the
@@ -1056,6 +1301,7 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
             r->adapter = all[i];
             r->rest = path + pl;
             r->rest_len = len - pl;
+            r->wire = compat_wire_of(all[i], r->rest, r->rest_len);
             return;
         }
     }
@@ -1066,18 +1312,6 @@ static void route_match(const char *path, size_t len, gw_route_t *r)
         r->rest = path + 4;
         r->rest_len = len - 4;
     }
-}
-
-/* Rejects dot segments: the path is forwarded upstream as-is, so it must not climb out of the
- * provider's API prefix. */
-static int path_has_dot_segment(const char *p, size_t len)
-{
-    for (size_t i = 0; i + 1 < len && p[i] != '?'; i++)
-        if (p[i] == '/' && p[i + 1] == '.' &&
-            (i + 2 == len || p[i + 2] == '/' || p[i + 2] == '?' ||
-             (p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/' || p[i + 3] == '?'))))
-            return 1;
-    return 0;
 }
 
 static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len)
@@ -1672,13 +1906,24 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         call->request_id[i] = "0123456789abcdef"[seq & 15];
     call->request_id[32] = '\0';
 
-    const char *path = req->path.base;
-    size_t plen = req->path.len;
-    size_t qat = req->query_at != SIZE_MAX ? req->query_at : plen;
-    pol_buf_append(&call->route, path, qat);
-
+    /* one canonical request target for every decision below and for the upstream URL */
     gw_route_t r;
-    route_match(path, plen, &r);
+    size_t cpath_len;
+    const char *canon_err;
+    if (gw_canon_target(req->path.base, req->path.len, &call->target, &cpath_len, &canon_err) != 0) {
+        char msg[200];
+        route_match(req->path.base, req->path.len, &r); /* only for the error's shape */
+        if (r.kind == GW_ROUTE_PROVIDER)
+            call->adapter = r.adapter;
+        pol_buf_append(&call->route, req->path.base, req->path.len < 100 ? req->path.len : 100);
+        snprintf(msg, sizeof(msg), "aigw: invalid request path: %s", canon_err);
+        send_error(call, 400, "invalid_request_error", "invalid_path", NULL, msg);
+        return 0;
+    }
+    pol_buf_append(&call->route, call->target.base, cpath_len);
+    route_match(call->target.base, call->target.len, &r);
+    if (r.kind == GW_ROUTE_PROVIDER && gw_canon_drop_query_param(&call->target, cpath_len, "key") != 0)
+        route_match(call->target.base, call->target.len, &r); /* a client credential is never forwarded */
     switch (r.kind) {
     case GW_ROUTE_HEALTHZ:
         send_json(call, 200, "{\"status\":\"ok\"}");
@@ -1719,10 +1964,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->adapter = r.adapter;
     call->up = call->usage_ad = r.adapter;
     call->unified = r.unified;
-    if (path_has_dot_segment(path, plen)) {
-        send_error(call, 400, "invalid_request_error", "invalid_path", NULL, "aigw: dot segments are not allowed in paths");
-        return 0;
-    }
+    if (r.wire != NULL)
+        call->adapter = call->usage_ad = r.wire; /* e.g. /gemini/v1beta/openai/: OpenAI's format, Gemini's key and posture */
     if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
         !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST")) &&
         !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("DELETE")) &&
@@ -1795,11 +2038,42 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     return 0;
 }
 
+/* Before an attempt: the call's retry policy (first attempt), then the origin's circuit breaker.
+ * Answers 503 with Retry-After itself when the breaker is open (first attempt only: a retry was
+ * decided while it was closed). @return 0 go on, -1 answered. */
+static int retry_admit(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    gw_retry_t *r = w->server->retry;
+    if (r == NULL || call->attempts != 0)
+        return 0;
+    uint64_t now = now_ms(), wait_ms = 0;
+    call->retry_conf = gw_retry_conf_for(r, call->up->name, call->info.model.len != 0 ? call->info.model.base : NULL);
+    call->side_effects = has_side_effects(call);
+    call->t_first_attempt_ms = now;
+    call->retry_host = gw_retry_host(r, call->url.base, url_origin_len(&call->url));
+    if (gw_retry_admit(r, call->retry_host, now, &wait_ms) != 0) {
+        char ra[24], msg[300];
+        gw_upstream_easy_release(w->upstream, call->easy);
+        call->easy = NULL;
+        snprintf(ra, sizeof(ra), "%llu", (unsigned long long)((wait_ms + 999) / 1000));
+        add_header(call->req, "retry-after", ra, strlen(ra));
+        snprintf(msg, sizeof(msg),
+                 "aigw: upstream %s is failing (circuit breaker open after repeated errors); not forwarded, retry in %s s",
+                 call->provider->name, ra);
+        send_error(call, 503, "server_error", "upstream_circuit_open", NULL, msg);
+        return -1;
+    }
+    gw_retry_record(r, -1, provider_index(call->up, 1), call->retry_conf, now, 1, 0); /* budget: one more first attempt */
+    return 0;
+}
+
 static void start_upstream(gw_call_t *call)
 {
     gw_worker_t *w = call->worker;
     h2o_req_t *req = call->req;
     const gw_config_t *cfg = w->server->cfg;
+    uint64_t t0 = now_ns();
     int brc = build_upstream_request(call, req);
     if (brc > 0)
         return; /* answered (bad fal target) */
@@ -1811,11 +2085,22 @@ static void start_upstream(gw_call_t *call)
         send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
         return;
     }
+    if (retry_admit(call) != 0)
+        return; /* answered: the origin's circuit breaker is open */
+    /* curl re-sends a request by itself when a reused connection dies before any answer; that is
+     * safe for answer-only requests only, so the others get a fresh connection */
+    if (call->side_effects)
+        curl_easy_setopt(call->easy, CURLOPT_FRESH_CONNECT, 1L);
     call->upreq.on_done = on_upstream_done;
     call->state = GW_CALL_UPSTREAM;
     call->refs++; /* the transfer's reference */
-    call->t_upstream_ns = now_ns();
-    call->overhead_ns = call->t_upstream_ns - call->t_start_ns;
+    if (call->attempts++ == 0) {
+        call->t_upstream_ns = now_ns();
+        call->overhead_ns = call->t_upstream_ns - call->t_start_ns;
+    } else {
+        call->overhead_ns += now_ns() - t0; /* the backoff is not aigw's processing time */
+    }
+    call->res_headers_base = req->res.headers.size;
     if (gw_upstream_start(w->upstream, call->easy, &call->upreq) != 0) {
         call->easy = NULL;
         call->refs--;

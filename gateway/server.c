@@ -27,6 +27,7 @@
 #include "gateway/admin.h"
 #include "gateway/proxy.h"
 #include "gateway/store/store_ledger.h"
+#include "providers/provider.h"
 
 static gw_server_t server; /* one per process; reachable for the whole run */
 
@@ -224,13 +225,24 @@ static void store_gauges(void *ctx, pol_buf_t *out)
                         st.purged[c]);
 }
 
+static const char *provider_name(int idx)
+{
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    return idx >= 0 && (size_t)idx < n ? all[idx]->name : NULL;
+}
+
 int gw_server_render_metrics(gw_server_t *srv, pol_buf_t *out)
 {
     gw_metrics_t *ms[256];
     unsigned n = srv->nworkers < 256 ? srv->nworkers : 256;
     for (unsigned i = 0; i < n; i++)
         ms[i] = &srv->workers[i].metrics;
-    return gw_metrics_render(ms, n, pii_type_name, gw_privacy_engine(srv->privacy), store_gauges, srv, out);
+    if (gw_metrics_render(ms, n, pii_type_name, gw_privacy_engine(srv->privacy), store_gauges, srv, out) != 0)
+        return -1;
+    if (srv->retry != NULL)
+        gw_retry_render_metrics(srv->retry, provider_name, out);
+    return 0;
 }
 
 static void worker_stop_loop(gw_worker_t *w)
@@ -369,6 +381,9 @@ int gw_server_run(gw_config_t *cfg)
 
     if ((server.privacy = gw_privacy_create(cfg, err, sizeof(err))) == NULL)
         goto out;
+    if ((server.retry =
+             gw_retry_new(gw_config_section(cfg, "retry"), gw_config_section(cfg, "circuit_breaker"), err, sizeof(err))) == NULL)
+        goto out;
     if (gw_config_section(cfg, "rate_limits") != NULL &&
         (server.ratelimit = pol_ratelimit_new(gw_config_section(cfg, "rate_limits"), err, sizeof(err))) == NULL)
         goto out;
@@ -481,5 +496,7 @@ out:
     }
     gw_accesslog_close(server.access_log);
     server.access_log = NULL;
+    gw_retry_free(server.retry);
+    server.retry = NULL;
     return rc;
 }

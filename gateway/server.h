@@ -30,6 +30,7 @@
 #include "policy/meter.h"
 #include "policy/pricing.h"
 #include "policy/ratelimit.h"
+#include "gateway/retry.h"
 #include "gateway/upstream.h"
 #include "policy/buf.h"
 
@@ -55,6 +56,7 @@ typedef struct st_gw_server_t {
     pol_pricing_t *pricing;     /* owned; NULL unless metering */
     pol_meter_conf_t meter_conf;
     pol_ratelimit_t *ratelimit; /* owned; NULL when no rate_limits are configured */
+    gw_retry_t *retry;          /* owned: retry policies, budgets, circuit breakers (gateway/retry.h) */
     gw_worker_t *workers;
     unsigned nworkers;
     volatile int draining; /* set once by the signal thread */

@@ -48,7 +48,8 @@ enum {
 };
 
 typedef struct st_route_rule_t {
-    const char *glob; /* fnmatch(3) pattern without FNM_PATHNAME: '*' also matches '/' */
+    const char *glob; /* fnmatch(3) pattern without FNM_PATHNAME ('*' also matches '/'), with FNM_CASEFOLD: the route is the
+                         canonical path (gateway/canon.h), and a case variant of a storage route is refused too */
     unsigned actions;
     const char *reason; /* for R_REFUSE */
 } route_rule_t;
@@ -70,6 +71,13 @@ static const route_rule_t gemini_routes[] = {{"cachedContents*", R_REFUSE, "gemi
                                              {"upload/*", R_REFUSE, "gemini_storage_route"},
                                              {"tunedModels*", R_REFUSE, "gemini_storage_route"},
                                              {"*:batchGenerateContent*", R_REFUSE, "gemini_storage_route"},
+                                             {"*:asyncBatchEmbedContent*", R_REFUSE, "gemini_storage_route"},
+                                             /* the OpenAI-compatible API (/v1beta/openai/): its files and batches persist */
+                                             {"openai/files*", R_REFUSE, "gemini_storage_route"},
+                                             {"openai/batches*", R_REFUSE, "gemini_storage_route"},
+                                             {"openai/uploads*", R_REFUSE, "gemini_storage_route"},
+                                             {"openai/vector_stores*", R_REFUSE, "gemini_storage_route"},
+                                             {"openai/fine_tuning*", R_REFUSE, "gemini_storage_route"},
                                              {"models/*", R_NO_CACHED | R_MODEL_IN_PATH, NULL},
                                              {NULL, 0, NULL}};
 static const route_rule_t anthropic_routes[] = {{"files*", R_REFUSE, "anthropic_storage_route"},
@@ -107,7 +115,7 @@ static const char *const fireworks_deny_models[] = {"accounts/fireworks/models/f
                                                     NULL};
 static const char *const no_models[] = {NULL};
 
-/* Rows follow ../shared/providers/README.md section 3. */
+/* Rows follow docs/providers/README.md section 3. */
 static const posture_t postures[NPROV] = {
     [P_OPENAI] = {RISK_NONE, NULL, openai_routes, no_models},
     [P_GEMINI] = {RISK_UNLESS_PAID_TIER, "gemini_unpaid_tier", gemini_routes, no_models},
@@ -575,7 +583,7 @@ int pol_notrain_begin(const pol_notrain_t *nt, const pol_notrain_input_t *in, po
     memcpy(route, r, rl);
     route[rl] = '\0';
     for (const route_rule_t *rr = post->routes; rr->glob != NULL; rr++)
-        if (fnmatch(rr->glob, route, 0) == 0) {
+        if (fnmatch(rr->glob, route, FNM_CASEFOLD) == 0) {
             d->priv_route_flags = rr->actions;
             if ((rr->actions & R_REFUSE) != 0) {
                 set_detail(d, route, rl);

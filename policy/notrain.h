@@ -1,6 +1,6 @@
 /*
  * pol_notrain: the no-training / no-storage decision for one call (issue 4, "No-training policy";
- * the posture table is ../shared/providers/README.md section 3). Pure code: the gateway hands in
+ * the posture table is docs/providers/README.md section 3). Pure code: the gateway hands in
  * the provider name, the route, config facts (key tier) and the user's consent, and gets back
  * either a refusal (403 with a message that names the provider, the reason and the fix) or the
  * JSON member edits and HTTP headers that make the provider keep nothing and train on nothing.

@@ -1,5 +1,5 @@
 /*
- * Anthropic Messages API adapter (../shared/providers/anthropic.md). Clients authenticate with
+ * Anthropic Messages API adapter (docs/providers/anthropic.md). Clients authenticate with
  * x-api-key (Bearer is accepted by the gateway too); `anthropic-version` passes through. Errors are
  * {"type":"error","error":{"type","message"}} with Anthropic's error type for the HTTP status.
  * Usage: `usage.input_tokens` excludes cache reads and writes, which are reported apart (and the
@@ -148,6 +148,9 @@ static int anthropic_estimate_inputs(const char *body, size_t len, prov_estimate
     return 0;
 }
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const anthropic_answer_only[] = {"messages", "messages/count_tokens", NULL};
+
 const prov_adapter_t prov_anthropic = {
     .name = "anthropic",
     .route_prefix = "/anthropic/v1/",
@@ -160,4 +163,5 @@ const prov_adapter_t prov_anthropic = {
     .usage_from_json = anthropic_usage_from_json,
     .usage_from_event = anthropic_usage_from_event,
     .estimate_inputs = anthropic_estimate_inputs,
+    .answer_only = anthropic_answer_only,
 };

@@ -1,5 +1,5 @@
 /*
- * DeepSeek first-party adapter (../shared/providers/deepseek.md): an OpenAI Chat Completions
+ * DeepSeek first-party adapter (docs/providers/deepseek.md): an OpenAI Chat Completions
  * subset at https://api.deepseek.com/ (no /v1 needed), plus FIM completions (`prompt` / `suffix`,
  * /beta/completions) and `reasoning_content` that clients may echo back in history. Errors are
  * OpenAI-shaped. Usage is OpenAI's plus prompt_cache_hit_tokens / prompt_cache_miss_tokens
@@ -20,6 +20,9 @@ static const prov_field_t deepseek_image_fields[] = {
     {NULL, 0, 0}, /* text-only API */
 };
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const deepseek_answer_only[] = {"chat/completions", "completions", NULL};
+
 const prov_adapter_t prov_deepseek = {
     .name = "deepseek",
     .route_prefix = "/deepseek/",
@@ -33,4 +36,5 @@ const prov_adapter_t prov_deepseek = {
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
+    .answer_only = deepseek_answer_only,
 };

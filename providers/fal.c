@@ -1,5 +1,5 @@
 /*
- * fal adapter (../shared/providers/fal.md). fal's SDK has no base URL option; it speaks the proxy
+ * fal adapter (docs/providers/fal.md). fal's SDK has no base URL option; it speaks the proxy
  * protocol instead: every request goes to the proxy URL (aigw's /fal/...) with the real fal URL in
  * the `x-fal-target-url` header, and the proxy adds `Authorization: Key <FAL_KEY>`. So the upstream
  * URL comes from that header through target_url(), which only lets https URLs to allow-listed fal

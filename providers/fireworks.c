@@ -1,5 +1,5 @@
 /*
- * Fireworks AI adapter (../shared/providers/fireworks.md): OpenAI-compatible chat, completions,
+ * Fireworks AI adapter (docs/providers/fireworks.md): OpenAI-compatible chat, completions,
  * embeddings and Responses under /inference/v1/, plus FLUX image workflows whose body is
  * {prompt, aspect_ratio, ...} (covered by the OpenAI `prompt` rule) and Kontext `input_image`.
  * Errors are OpenAI-shaped (unverified upstream; OpenAI SDKs parse it). Usage is OpenAI's; in
@@ -20,6 +20,9 @@ static const prov_field_t fireworks_image_fields[] = {
     {NULL, 0, 0},
 };
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const fireworks_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
+
 const prov_adapter_t prov_fireworks = {
     .name = "fireworks",
     .route_prefix = "/fireworks/inference/v1/",
@@ -33,4 +36,5 @@ const prov_adapter_t prov_fireworks = {
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
+    .answer_only = fireworks_answer_only,
 };

@@ -1,5 +1,5 @@
 /*
- * Gemini API adapter (generativelanguage.googleapis.com, ../shared/providers/gemini.md):
+ * Gemini API adapter (generativelanguage.googleapis.com, docs/providers/gemini.md):
  * generateContent, streamGenerateContent?alt=sse, countTokens, embedContent, Imagen :predict.
  * The REST endpoint accepts proto-JSON field names in lowerCamelCase and snake_case, so every
  * text and image rule is listed in both spellings. Errors are google.rpc.Status envelopes
@@ -290,6 +290,17 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
     return -1;
 }
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const gemini_answer_only[] = {":generateContent",
+                                                 ":streamGenerateContent",
+                                                 ":embedContent",
+                                                 ":batchEmbedContents",
+                                                 ":countTokens",
+                                                 ":predict",
+                                                 "chat/completions",
+                                                 "embeddings",
+                                                 NULL};
+
 const prov_adapter_t prov_gemini = {
     .name = "gemini",
     .route_prefix = "/gemini/v1beta/",
@@ -305,4 +316,5 @@ const prov_adapter_t prov_gemini = {
     .usage_from_event = gemini_usage_from_event,
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
+    .answer_only = gemini_answer_only,
 };

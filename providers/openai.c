@@ -1,6 +1,6 @@
 /*
  * OpenAI adapter: Chat Completions, Responses, Embeddings, Images (see
- * ../shared/providers/openai.md). Error bodies follow the spec's ErrorResponse:
+ * docs/providers/openai.md). Error bodies follow the spec's ErrorResponse:
  * {"error":{"message","type","param","code"}} with all four keys present.
  *
  * The OpenAI-format pieces (text fields, error body, usage, estimate) are shared through
@@ -189,6 +189,11 @@ int prov__openai_estimate_inputs(const char *body, size_t len, prov_estimate_t *
     return 0;
 }
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const openai_answer_only[] = {"chat/completions",   "completions",          "embeddings",         "responses",
+                                                 "images/generations", "images/edits",         "images/variations",  "moderations",
+                                                 "audio/speech",       "audio/transcriptions", "audio/translations", NULL};
+
 const prov_adapter_t prov_openai = {
     .name = "openai",
     .route_prefix = "/openai/v1/",
@@ -202,4 +207,5 @@ const prov_adapter_t prov_openai = {
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
+    .answer_only = openai_answer_only,
 };

@@ -1,5 +1,5 @@
 /*
- * OpenRouter adapter (../shared/providers/openrouter.md): OpenAI's chat format plus routing and
+ * OpenRouter adapter (docs/providers/openrouter.md): OpenAI's chat format plus routing and
  * tracing extensions (`trace.*` is forwarded to observability destinations, `session_id`), so the
  * OpenAI text rules apply with those added. Errors are {"error":{"code":<http status>,"message",
  * "metadata":{"error_type"}}} (aigw's machine code rides in metadata.aigw_code). Usage is OpenAI's
@@ -64,6 +64,9 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
     return PROV_APPEND_LIT(out, "}}}");
 }
 
+/* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
+static const char *const openrouter_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
+
 const prov_adapter_t prov_openrouter = {
     .name = "openrouter",
     .route_prefix = "/openrouter/api/v1/",
@@ -77,4 +80,5 @@ const prov_adapter_t prov_openrouter = {
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
+    .answer_only = openrouter_answer_only,
 };

@@ -148,6 +148,13 @@ typedef struct st_prov_adapter_t {
     int (*target_url)(const char *value, size_t len, const char *const *allowed_hosts, prov_target_t *t, const char **err_desc);
     /** Default allow-list for target_url (NULL-terminated host globs), NULL when target_url is NULL. */
     const char *const *target_hosts;
+    /**
+     * Path suffixes (after the route prefix, before any query; NULL-terminated) of POST endpoints whose only effect is
+     * their answer (chat, embeddings, generateContent...): aigw may retry them after the upstream received them
+     * (gateway/retry.h). Every other POST (predictions, uploads, batches, fal runs) has side effects and is retried
+     * only when the upstream cannot have accepted it or with an Idempotency-Key. NULL: none (refuse by default).
+     */
+    const char *const *answer_only;
 } prov_adapter_t;
 
 /** The adapter named `name` ("openai"), or NULL. Borrowed, static lifetime. */

@@ -1,5 +1,5 @@
 /*
- * Replicate adapter (../shared/providers/replicate.md): predictions by version, by model and by
+ * Replicate adapter (docs/providers/replicate.md): predictions by version, by model and by
  * deployment, GET / cancel prediction, `Prefer: wait`. Inputs are model-specific, so every string
  * under `input` is text, except data: URIs and bare base64 (file inputs; maybe_binary). Errors are
  * RFC 7807 problem details (application/problem+json) {"title","detail","status"}; the SDKs show

@@ -2,7 +2,7 @@
  * prov_usage: the provider-neutral billing numbers of one call, filled by each adapter's usage
  * extractors (providers/<name>.c) from a JSON response body, from every SSE event of a stream, or
  * from response headers. Key names are the gateway-neutral ones of
- * ../shared/providers/fixtures/manifest.json `expected_usage`; every field has a presence bit so
+ * tests/fixtures/providers/manifest.json `expected_usage`; every field has a presence bit so
  * "reported as 0" and "not reported" differ. The metering issue prices these numbers; what each
  * field includes is written next to it because providers count differently (OpenAI's input
  * includes cached tokens, Anthropic's excludes cache reads and writes).

@@ -165,6 +165,18 @@ static int ensure_prepared(pg_stmt_t *s)
     if (s->generation == db->generation && s->name[0] != '\0')
         return 0;
     snprintf(s->name, sizeof(s->name), "s%u", ++db->next_id);
+    if (db->pipeline) {
+        /* First use since a reset, inside a pipeline: PQprepare is refused there, so the prepare is
+         * queued like a statement and its result collected with theirs. */
+        if (!PQsendPrepare(db->h, s->name, s->sql, s->nparams, NULL)) {
+            set_err(db, "prepare");
+            s->name[0] = '\0';
+            return -1;
+        }
+        db->pending++;
+        s->generation = db->generation;
+        return 0;
+    }
     PGresult *r = PQprepare(db->h, s->name, s->sql, s->nparams, NULL);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
@@ -310,23 +322,38 @@ static int pg_pipeline(gw_store_db_t *dbp, int on)
     }
     if (!db->pipeline)
         return 0;
-    if (PQpipelineSync(db->h) != 1) {
+    int synced = PQpipelineSync(db->h) == 1;
+    if (!synced) {
         set_err(db, "pipeline sync");
         db->pipe_err = 1;
         db->pending = 0;
     }
     collect(db);
-    PGresult *r;
-    /* Up to the sync marker (its result is not followed by a NULL). */
-    while ((r = PQgetResult(db->h)) != NULL) {
+    /* Up to the sync marker. Every statement's results end with a NULL, and a statement whose rows
+     * were not read to the end leaves its NULL behind, so a NULL here is not the end: only two in a
+     * row are (nothing queued any more). Stopping at the first NULL left the sync unread, libpq then
+     * refused to leave pipeline mode ("while busy") and every later command on this connection
+     * failed ("not allowed in pipeline mode"). */
+    for (int nulls = 0; synced && nulls < 2 && PQstatus(db->h) == CONNECTION_OK;) {
+        PGresult *r = PQgetResult(db->h);
+        if (r == NULL) {
+            nulls++;
+            continue;
+        }
+        nulls = 0;
         int st = PQresultStatus(r);
         PQclear(r);
         if (st == PGRES_PIPELINE_SYNC)
             break;
     }
-    if (PQexitPipelineMode(db->h) != 1 && !db->pipe_err) {
-        set_err(db, "pipeline exit");
+    if (PQexitPipelineMode(db->h) != 1) {
+        if (!db->pipe_err)
+            set_err(db, "pipeline exit");
         db->pipe_err = 1;
+        /* The connection's state is unknown: start it afresh (statements are prepared again on
+         * their next use, keyed by the generation) rather than leave it stuck in pipeline mode. */
+        PQreset(db->h);
+        db->generation++;
     }
     db->pipeline = 0;
     return db->pipe_err ? -1 : 0;
@@ -351,7 +378,7 @@ static int pg_step(gw_store_stmt_t *sp)
             set_err(db, "connection");
             return -1;
         }
-        if (ensure_prepared(s) != 0) /* no-op in a pipeline: statements are prepared before */
+        if (ensure_prepared(s) != 0) /* queued in a pipeline (PQsendPrepare) */
             return -1;
         if (!PQsendQueryPrepared(db->h, s->name, s->nparams, (const char *const *)s->values, s->lengths, s->formats, 1)) {
             set_err(db, "send");

@@ -220,6 +220,10 @@ test('ops has no redactions page: the server answers 403 and the console says so
   await page.waitForSelector('[data-testid=tile-p99] .tile-value');
   assert.match(await page.textContent('[data-testid=tile-p99]'), /\d+(\.\d+)? (µs|ms)/);
   assert.match(await page.textContent('[data-testid=tile-errors]'), /0\.0 %/);
+  // the upstream card lists the mock's origin and its (closed) breaker
+  await page.waitForSelector('[data-testid=breaker-table] tbody tr');
+  const breaker = await page.textContent('[data-testid=breaker-table]');
+  assert.match(breaker, new RegExp(`${pair.mock.url.replace(/[.:/]/g, '\\$&')}\\s*closed`));
   await shot(page, '21-ops-health');
   await page.context().close();
 });
@@ -277,4 +281,17 @@ test('Prometheus parsing and histogram quantiles used by the Health page', async
   assert.equal(st.rate, 6);
   assert.equal(st.errors5xx, 10);
   assert.equal(m.quantile({ buckets: [] }, 0.5), null);
+  // circuit breakers per origin (gateway/retry.c's series), open ones first
+  const b = m.breakerRows(m.parseProm([
+    'aigw_upstream_circuit_state{origin="https://api.openai.com"} 0',
+    'aigw_upstream_circuit_state{origin="https://api.replicate.com"} 1',
+    'aigw_upstream_circuit_failures{origin="https://api.replicate.com"} 7',
+    'aigw_upstream_circuit_opened_total{origin="https://api.replicate.com"} 2',
+    'aigw_upstream_circuit_rejected_total{origin="https://api.replicate.com"} 31',
+    'aigw_upstream_retries_total{provider="openai",reason="status"} 4',
+  ].join('\n')));
+  assert.deepEqual(b, [
+    { origin: 'https://api.replicate.com', state: 'open', failures: 7, opened: 2, rejected: 31 },
+    { origin: 'https://api.openai.com', state: 'closed', failures: 0, opened: 0, rejected: 0 },
+  ]);
 });

@@ -1,4 +1,4 @@
-// docs/examples/*.json (one per privacy policy in ../shared/seeds/) must stay loadable:
+// docs/examples/*.json (one per privacy policy in tests/fixtures/seeds/) must stay loadable:
 // 1. `aigw check --config FILE` with every ${VAR} it references set: the core keys (listen,
 //    clients, admin tokens, providers) and the set of top-level sections;
 // 2. `aigw serve` on the same file with only listen (a free loopback port, no TLS), store (a
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { AIGW_BIN, REPO, artifactDir, freePort, httpStatus, makeCert, sleep } from './lib/harness.mjs';
 
 const EXAMPLES = path.join(REPO, 'docs/examples');
-const SEEDS = path.join(REPO, '../shared/seeds');
+const SEEDS = path.join(REPO, 'tests/fixtures/seeds');
 const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
 const dir = artifactDir('examples');
 const keyFile = path.join(dir, 'master.key');
@@ -37,10 +37,9 @@ function envFor(text) {
 
 test('there is one example per seed policy, each described in docs/examples/README.md', () => {
   const readme = fs.readFileSync(path.join(EXAMPLES, 'README.md'), 'utf8');
-  if (fs.existsSync(SEEDS)) {
-    const seeds = fs.readdirSync(SEEDS).filter((f) => /^\d{3}_.*\.txt$/.test(f)).map((f) => f.replace(/\.txt$/, '.json'));
-    assert.deepEqual(files, seeds.sort());
-  }
+  const seeds = fs.readdirSync(SEEDS).filter((f) => /^\d{3}_.*\.txt$/.test(f)).map((f) => f.replace(/\.txt$/, '.json'));
+  assert.ok(seeds.length > 0, `no seed policies in ${SEEDS}`);
+  assert.deepEqual(files, seeds.sort());
   for (const f of files) assert.ok(readme.includes(f.replace(/\.json$/, '')), `README.md has no section on ${f}`);
 });
 

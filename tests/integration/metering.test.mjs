@@ -18,12 +18,11 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  ADMIN_TOKENS, CLIENT_KEY, REPO, adminRequest, client, freePort, rawRequest, sleep, sqlite, startAigw, startMock,
+  ADMIN_TOKENS, CLIENT_KEY, FIXTURES_DIR, adminRequest, client, freePort, rawRequest, sleep, sqlite, startAigw, startMock,
   startPostgres, storeSetup, waitFor,
 } from './lib/harness.mjs';
 
-const SHARED = path.resolve(process.env.AIGW_SHARED_DIR || path.join(REPO, '../shared'));
-const FIXTURES = path.join(SHARED, 'providers/fixtures/openai');
+const FIXTURES = path.join(FIXTURES_DIR, 'openai');
 const MTOK = 1000000n;
 
 const FLAT = { input_per_mtok: 0, output_per_mtok: 1000000, per_request: 1000 };
@@ -438,7 +437,8 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
       messages: [{ role: 'user', content: 'fail' }] }, { headers: { 'x-mock-status': '500' } }).then(() => null, (e) => e);
     assert.ok(err instanceof OpenAI.APIError, String(err));
     assert.equal(err.status, 502);
-    assert.equal((await forwarded(mock, 'meter-flat-refund')).length, 1, 'the call was forwarded (and reserved)');
+    // aigw retried the 500 twice (gateway/retry.h): three attempts, still one reservation and one refund
+    assert.equal((await forwarded(mock, 'meter-flat-refund')).length, 3, 'the call was forwarded (and reserved)');
     const u = await settled(gw, user);
     assert.equal(u.balance_microcredits, 100000, 'balance unchanged');
     assert.equal(ledger.sum(user), 100000);
@@ -596,7 +596,7 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
     const e2 = await call('meter-flat-idem3', 'idem-key-0003').then(() => null, (e) => e);
     assert.equal(e2?.status, 502);
     assert.equal(e2?.code, 'idempotent_replay');
-    assert.equal((await forwarded(mock, 'meter-flat-idem3')).length, 1);
+    assert.equal((await forwarded(mock, 'meter-flat-idem3')).length, 3, 'the first request\'s three attempts, the replay none');
     // The same key for another user is that user's own key.
     await grant(gw, 'user-idem-other', 100000);
     const other = await client(gw, { user: 'user-idem-other' }).chat.completions.create({ model: 'meter-flat-idem',

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLIENT_KEY, REPO, USER, rawRequest } from './lib/harness.mjs';
+import { CLIENT_KEY, FIXTURES_DIR, USER, rawRequest } from './lib/harness.mjs';
 import { lastRequest, startProviders } from './lib/providers.mjs';
 
-const FIXTURES = path.join(process.env.AIGW_SHARED_DIR || path.resolve(REPO, '../shared'), 'providers/fixtures');
+const FIXTURES = FIXTURES_DIR;
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8'));
 const EMAIL = 'jane.doe@example.com';
 // Values in the fixtures that aigw's recognizers must catch (validated formats).

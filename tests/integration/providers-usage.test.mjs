@@ -1,6 +1,6 @@
 // Issue 4, usage and decisions in the call record: each provider's non-stream and stream fixture,
 // fetched through its official SDK, must leave one row in the store's `calls` table whose
-// usage_json holds the manifest's `expected_usage` (../shared/providers/fixtures/manifest.json)
+// usage_json holds the manifest's `expected_usage` (tests/fixtures/providers/manifest.json)
 // and whose notrain_decision names what was forced. One end user per call keeps rows apart.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,11 +11,10 @@ import { createFalClient } from '@fal-ai/client';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import Replicate from 'replicate';
-import { CLIENT_KEY, REPO, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
+import { CLIENT_KEY, FIXTURES_DIR, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
 import { GAPS, startProviders } from './lib/providers.mjs';
 
-const SHARED = process.env.AIGW_SHARED_DIR || path.resolve(REPO, '../shared');
-const MANIFEST = JSON.parse(fs.readFileSync(path.join(SHARED, 'providers/fixtures/manifest.json'), 'utf8'));
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'manifest.json'), 'utf8'));
 const expected = (file) => MANIFEST.fixtures.find((f) => f.file === file).expected_usage;
 
 let env;

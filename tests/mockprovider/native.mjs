@@ -1,7 +1,7 @@
 // Provider-specific routes of the mock provider (server.mjs --provider NAME): Gemini, Anthropic,
 // Replicate, OpenRouter, DeepSeek, Fireworks and fal, each answering with its own recorded wire
-// format from ../shared/providers/fixtures/<name>/ and its own auth header and error shape
-// (../shared/providers/README.md sections 1 and 5). server.mjs keeps the transport, request log and
+// format from tests/fixtures/providers/<name>/ and its own auth header and error shape
+// (docs/providers/README.md sections 1 and 5). server.mjs keeps the transport, request log and
 // fault injection; this file only builds bodies and event lists, through the helpers `h` that
 // server.mjs passes in (sendJson, sendSse, sendRaw, pieces, clone, intHeader, fixture readers).
 //

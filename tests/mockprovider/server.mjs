@@ -2,7 +2,7 @@
 // Mock AI provider for aigw's integration tests: OpenAI by default, or with --provider NAME one of
 // gemini, anthropic, replicate, openrouter, deepseek, fireworks, fal (routes in native.mjs).
 //
-// It answers with the recorded wire format in ../shared/providers/fixtures/<provider>/ (read once at
+// It answers with the recorded wire format in tests/fixtures/providers/<provider>/ (read once at
 // start), checks the provider's own auth header against --api-key, records every request it receives
 // (headers + body) to a JSONL file so tests can assert exactly what left aigw, and injects faults on
 // request headers (aigw forwards end-to-end headers):
@@ -22,6 +22,12 @@
 //   x-mock-keepalive: 1          DeepSeek: blank lines before a JSON body (as DeepSeek does while queued)
 //   x-mock-fal-pending-polls: N  fal submit: the first N status polls answer 202 IN_QUEUE
 //   x-mock-replicate-status: S   Replicate create: answer with status S instead of succeeded/starting
+//   x-mock-faults: F1,F2,...     a fault per attempt of one logical request (with x-mock-fault-key: K, counted
+//                                per K): attempt i gets Fi, attempts past the list are answered normally.
+//                                Fi: `NNN` (status as x-mock-status; `NNN/ra=S` adds Retry-After: S,
+//                                `NNN/ra-ms=N` retry-after-ms: N, `NNN/no-retry` x-should-retry: false),
+//                                `reset` (connection destroyed before any response byte), `reset-after=N`
+//                                (as x-mock-reset-after-bytes), `ok`
 //
 // Without --tls-cert it is a plain HTTP/1.1 server (aigw must not use h2c prior knowledge upstream);
 // with --tls-cert/--tls-key it serves HTTP/2 over TLS with ALPN (HTTP/1.1 allowed too).
@@ -71,9 +77,8 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-function sharedDir() {
-  return process.env.AIGW_SHARED_DIR || path.resolve(HERE, '../../../shared');
-}
+/** The provider wire-format fixtures copied into the repository (tests/fixtures/providers/README.md). */
+const FIXTURES_DIR = path.resolve(HERE, '../fixtures/providers');
 
 /**
  * Splits an SSE file into events {event, data, id, comments}: data is the joined data: lines (null for
@@ -102,7 +107,7 @@ function parseSse(text) {
 }
 
 function fixtureReaders(provider) {
-  const dir = path.join(sharedDir(), 'providers', 'fixtures', provider);
+  const dir = path.join(FIXTURES_DIR, provider);
   return {
     json: (f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')),
     sse: (f) => parseSse(fs.readFileSync(path.join(dir, f), 'utf8')),
@@ -144,6 +149,8 @@ function serverError(status) {
 
 const OPTS = parseArgs(process.argv.slice(2));
 const records = [];
+/** x-mock-fault-key -> attempts seen so far. */
+const faultCounts = new Map();
 let nextId = 1;
 
 function appendLog(obj) {
@@ -572,7 +579,22 @@ async function handle(req, res) {
   }
 
   const rec = logRequest(req, urlPath, query, rawBody);
+  // x-mock-faults: this attempt's fault (the key counts attempts of one logical request)
+  let fault = null;
+  if (req.headers['x-mock-faults'] !== undefined) {
+    const key = String(req.headers['x-mock-fault-key'] || '');
+    const n = faultCounts.get(key) || 0;
+    faultCounts.set(key, n + 1);
+    rec.attempt = n + 1;
+    fault = String(req.headers['x-mock-faults']).split(',').map((f) => f.trim())[n] || 'ok';
+    rec.fault = fault;
+  }
+  if (fault !== null && fault.startsWith('reset-after=')) req.headers['x-mock-reset-after-bytes'] = fault.slice(12);
   const out = new Out(req, res, rec);
+  if (fault === 'reset') {
+    out.reset();
+    return;
+  }
 
   const delay = intHeader(req, 'x-mock-delay-ms');
   if (delay) await sleep(delay);
@@ -592,14 +614,22 @@ async function handle(req, res) {
     return sendJson(out, e.status, e.body, e.contentType ? { 'content-type': e.contentType } : {});
   }
 
-  const status = intHeader(req, 'x-mock-status');
+  let status = intHeader(req, 'x-mock-status');
+  const faultHdrs = {};
+  const fm = fault !== null ? /^(\d{3})(?:\/(ra|ra-ms|no-retry)(?:=(\d+))?)?$/.exec(fault) : null;
+  if (fm) {
+    status = Number(fm[1]);
+    if (fm[2] === 'ra') faultHdrs['retry-after'] = fm[3];
+    if (fm[2] === 'ra-ms') faultHdrs['retry-after-ms'] = fm[3];
+    if (fm[2] === 'no-retry') faultHdrs['x-should-retry'] = 'false';
+  }
   if (status !== null && status >= 200 && status !== 200) {
     if (OPTS.provider !== 'openai') {
       const e = nativeError(OPTS.provider, NFX, status);
-      const hdrs = { ...(e.headers || {}), ...(e.contentType ? { 'content-type': e.contentType } : {}) };
+      const hdrs = { ...(e.headers || {}), ...(e.contentType ? { 'content-type': e.contentType } : {}), ...faultHdrs };
       return sendJson(out, e.status, e.body, hdrs);
     }
-    const hdrs = status === 429 ? { 'retry-after': '1' } : {};
+    const hdrs = { ...(status === 429 && !fm ? { 'retry-after': '1' } : {}), ...faultHdrs };
     const bodyText = JSON.stringify(serverError(status));
     out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText), ...hdrs });
     return out.end(bodyText);

@@ -116,3 +116,25 @@ export function healthStats(prev, cur) {
     window,
   };
 }
+
+/**
+ * Upstream circuit breakers from aigw_upstream_circuit_* samples: one row per origin
+ * {origin, state: 'closed'|'open'|'half-open', failures, opened, rejected}, open ones first.
+ */
+export function breakerRows(samples) {
+  const rows = new Map();
+  const row = (origin) => {
+    if (!rows.has(origin)) rows.set(origin, { origin, state: 'closed', failures: 0, opened: 0, rejected: 0 });
+    return rows.get(origin);
+  };
+  const states = ['closed', 'open', 'half-open'];
+  for (const x of samples) {
+    if (x.labels.origin === undefined) continue;
+    if (x.name === 'aigw_upstream_circuit_state') row(x.labels.origin).state = states[x.value] ?? 'unknown';
+    else if (x.name === 'aigw_upstream_circuit_failures') row(x.labels.origin).failures = x.value;
+    else if (x.name === 'aigw_upstream_circuit_opened_total') row(x.labels.origin).opened = x.value;
+    else if (x.name === 'aigw_upstream_circuit_rejected_total') row(x.labels.origin).rejected = x.value;
+  }
+  const rank = { open: 0, 'half-open': 1, unknown: 2, closed: 3 };
+  return [...rows.values()].sort((a, b) => rank[a.state] - rank[b.state] || a.origin.localeCompare(b.origin));
+}

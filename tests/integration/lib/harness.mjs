@@ -17,6 +17,8 @@ export const REPO = path.resolve(HERE, '../../..');
 // One directory per run (run.sh sets AIGW_ARTIFACTS), so concurrent runs never share files.
 export const ARTIFACTS = path.resolve(process.env.AIGW_ARTIFACTS || path.join(HERE, '../artifacts', `manual-${process.pid}`));
 export const MOCK_SCRIPT = path.join(REPO, 'tests/mockprovider/server.mjs');
+/** Provider wire-format fixtures copied into the repository (sources: tests/fixtures/providers/README.md). */
+export const FIXTURES_DIR = path.join(REPO, 'tests/fixtures/providers');
 export const AIGW_BIN = path.resolve(process.env.AIGW_BIN || path.join(REPO, 'build/aigw'));
 // aigw requires client keys of at least 16 characters.
 export const CLIENT_KEY = 'test-client-key-0001';
@@ -136,14 +138,14 @@ export function makeCert(dir) {
 // Mock provider
 
 /**
- * Starts tests/mockprovider/server.mjs. opts: {name, tls: {cert, key}, apiKey}.
+ * Starts tests/mockprovider/server.mjs. opts: {name, tls: {cert, key}, apiKey, port (default: any free one)}.
  * Returns {port, url, logFile, requests(), reset(), stop(), proc}.
  */
 export async function startMock(opts = {}) {
   const name = opts.name || 'mock';
   const dir = artifactDir(name);
   const logFile = path.join(dir, 'requests.jsonl');
-  const args = [MOCK_SCRIPT, '--port', '0', '--log', logFile];
+  const args = [MOCK_SCRIPT, '--port', String(opts.port ?? 0), '--log', logFile];
   if (opts.tls) args.push('--tls-cert', opts.tls.cert, '--tls-key', opts.tls.key);
   if (opts.apiKey) args.push('--api-key', opts.apiKey);
   const errFile = path.join(dir, 'stderr.log');

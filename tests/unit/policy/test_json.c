@@ -737,9 +737,8 @@ static void test_rules_across_state_words(void **state)
 
 static void test_fixtures_against_jansson(void **state)
 {
-    const char *shared = getenv("AIGW_SHARED_DIR");
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/providers/fixtures", shared ? shared : "/work/shared");
+    snprintf(dir, sizeof(dir), "%s", AIGW_FIXTURES_DIR);
     static const pol_json_rule_t rules[] = {{"**", POL_JSON_SCAN, 1}};
     pol_json_paths_t *p = compile(rules, 1);
     DIR *d = opendir(dir);

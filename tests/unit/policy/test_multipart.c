@@ -18,12 +18,11 @@
 
 static char *load_fixture(size_t *len)
 {
-    const char *dir = getenv("AIGW_SHARED_DIR");
     char path[1024];
-    snprintf(path, sizeof(path), "%s/providers/fixtures/openai/images_edits.request.multipart", dir != NULL ? dir : "../shared");
+    snprintf(path, sizeof(path), "%s/openai/images_edits.request.multipart", AIGW_FIXTURES_DIR);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
-        fail_msg("cannot open %s (AIGW_SHARED_DIR)", path);
+        fail_msg("cannot open %s (AIGW_FIXTURES_DIR)", path);
     fseek(fp, 0, SEEK_END);
     long n = ftell(fp);
     fseek(fp, 0, SEEK_SET);

@@ -1,4 +1,4 @@
-/* Unit tests for policy/notrain: per provider, the request fixtures of ../shared/providers/fixtures are
+/* Unit tests for policy/notrain: per provider, the request fixtures of tests/fixtures/providers are
  * run through the decision and the edits are applied with pol_json_rewrite; the result is parsed with
  * jansson and checked for the forced flags. Also refusals, modes and consent, config errors, the record
  * and message strings, and the merged single pass the gateway uses. */
@@ -17,12 +17,11 @@
 
 static char *load_fixture(const char *rel, size_t *len)
 {
-    const char *dir = getenv("AIGW_SHARED_DIR");
     char path[1024];
-    snprintf(path, sizeof(path), "%s/providers/fixtures/%s", dir != NULL ? dir : "../shared", rel);
+    snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, rel);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
-        fail_msg("cannot open %s (AIGW_SHARED_DIR)", path);
+        fail_msg("cannot open %s (AIGW_FIXTURES_DIR)", path);
     fseek(fp, 0, SEEK_END);
     long n = ftell(fp);
     fseek(fp, 0, SEEK_SET);
@@ -210,12 +209,21 @@ static void test_openai_routes(void **state)
     run_t r;
     const char *refused[] = {
         "files",         "files/file-abc/content", "uploads", "batches", "vector_stores/vs_1/files", "fine_tuning/jobs",
-        "conversations", "threads/t/runs"};
+        "conversations", "threads/t/runs",         "Files",   "BATCHES", "Fine_Tuning/jobs"}; /* case variants too (issue 10) */
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         run(nt, "openai", refused[i], NULL, 0, NULL, 0, &r);
         assert_int_equal(r.verdict, POL_NOTRAIN_REFUSED);
         assert_string_equal(r.d.reason, "openai_storage_route");
         assert_non_null(strstr(r.message, refused[i]));
+    }
+    const char *gemini_refused[] = {"models/gemini-2.5-flash:batchGenerateContent", "models/x:BatchGenerateContent",
+                                    "models/e:asyncBatchEmbedContent", "openai/files", "openai/batches/b1"};
+    for (size_t i = 0; i < sizeof(gemini_refused) / sizeof(gemini_refused[0]); i++) {
+        pol_notrain_input_t in = {"gemini", gemini_refused[i], strlen(gemini_refused[i]), "paid", 0};
+        pol_notrain_decision_t d;
+        if (pol_notrain_begin(nt, &in, &d) != POL_NOTRAIN_REFUSED)
+            fail_msg("gemini %s should be refused", gemini_refused[i]);
+        assert_string_equal(d.reason, "gemini_storage_route");
     }
     run(nt, "openai", "images/edits", NULL, 0, NULL, 0, &r);
     assert_int_equal(r.verdict, POL_NOTRAIN_ALLOWED);

@@ -100,8 +100,7 @@ static void test_fixtures_expected_charge(void **state)
 {
     (void)state;
     char path[1024];
-    const char *shared = getenv("AIGW_SHARED_DIR");
-    snprintf(path, sizeof(path), "%s/providers/fixtures/manifest.json", shared ? shared : "/work/shared");
+    snprintf(path, sizeof(path), "%s/manifest.json", AIGW_FIXTURES_DIR);
     json_t *m = json_load_file(path, 0, NULL);
     assert_non_null(m);
     pol_pricing_t *pt = table(TEST_TABLE);

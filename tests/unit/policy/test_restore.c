@@ -335,9 +335,8 @@ static void test_crlf_split_across_chunks(void **state)
 
 static char *slurp(const char *rel, size_t *n)
 {
-    const char *shared = getenv("AIGW_SHARED_DIR");
     char path[2048];
-    snprintf(path, sizeof(path), "%s/providers/fixtures/%s", shared ? shared : "/work/shared", rel);
+    snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, rel);
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         fail_msg("missing %s", path);

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the adapter table (providers/provider.h): table sanity, provider-shaped error
- * bodies and their status mapping, the PII walker rules over every request fixture of the shared
+ * bodies and their status mapping, the PII walker rules over every request fixture of the repository
  * manifest (every string with planted PII is reported to on_string, the model never is, file bytes
  * are skipped as text and covered by image_fields), cost-estimate inputs of the request fixtures,
  * model names from paths, prov_for_model() globs, and fal's x-fal-target-url allow-list.
@@ -22,9 +22,7 @@ static char fixtures_dir[1024];
 
 static json_t *load_manifest(void)
 {
-    const char *shared = getenv("AIGW_SHARED_DIR");
-    assert_non_null(shared);
-    snprintf(fixtures_dir, sizeof(fixtures_dir), "%s/providers/fixtures", shared);
+    snprintf(fixtures_dir, sizeof(fixtures_dir), "%s", AIGW_FIXTURES_DIR);
     char path[1100];
     snprintf(path, sizeof(path), "%s/manifest.json", fixtures_dir);
     json_t *m = json_load_file(path, 0, NULL);

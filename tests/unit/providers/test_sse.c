@@ -211,9 +211,8 @@ static char *slurp(const char *path, size_t *n)
 
 static char *fixture(const char *rel, size_t *n)
 {
-    const char *shared = getenv("AIGW_SHARED_DIR");
     char path[2048];
-    snprintf(path, sizeof(path), "%s/providers/fixtures/%s", shared ? shared : "/work/shared", rel);
+    snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, rel);
     char *s = slurp(path, n);
     if (s == NULL)
         fail_msg("missing fixture %s", path);

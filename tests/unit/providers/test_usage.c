@@ -1,7 +1,7 @@
 /*
  * Unit tests for usage extraction (providers/usage.h and every adapter's usage_from_json /
- * usage_from_event / usage_from_header). Table-driven from the shared fixture manifest at run time
- * ($AIGW_SHARED_DIR/providers/fixtures/manifest.json): every response and stream fixture with an
+ * usage_from_event / usage_from_header). Table-driven from the fixture manifest at run time
+ * (tests/fixtures/providers/manifest.json): every response and stream fixture with an
  * `expected_usage` must yield exactly those numbers (streams fed whole and byte by byte, which must
  * agree); string keys that only the request knows (DALL-E 3 size / quality / model) come from the
  * paired request's estimate inputs. Also: in-stream error detection, Replicate streams carrying no
@@ -44,9 +44,7 @@ static char *read_file(const char *rel, size_t *len)
 
 static json_t *load_manifest(void)
 {
-    const char *shared = getenv("AIGW_SHARED_DIR");
-    assert_non_null(shared);
-    snprintf(fixtures_dir, sizeof(fixtures_dir), "%s/providers/fixtures", shared);
+    snprintf(fixtures_dir, sizeof(fixtures_dir), "%s", AIGW_FIXTURES_DIR);
     char path[1100];
     snprintf(path, sizeof(path), "%s/manifest.json", fixtures_dir);
     json_error_t e;

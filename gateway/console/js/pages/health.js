@@ -2,10 +2,11 @@
 // text), scraped every 5 s while the page is open. Counters are cumulative since the gateway
 // started, so rates and percentiles come from the change between two scrapes; the first scrape
 // shows totals since start. Percentiles are interpolated inside histogram buckets
-// (js/metrics.js), as Prometheus' histogram_quantile() does.
+// (js/metrics.js), as Prometheus' histogram_quantile() does. The upstream card shows each
+// provider origin's circuit breaker and the retries per provider (docs/internals/retry.md).
 import { request } from '../api.js';
 import { lines } from '../charts.js';
-import { healthStats, parseProm, sum } from '../metrics.js';
+import { breakerRows, healthStats, parseProm, sum } from '../metrics.js';
 import { fmtInt, fmtPct, fmtSeconds, h, notice, setChildren, table } from '../util.js';
 
 const INTERVAL_MS = 5000;
@@ -24,6 +25,7 @@ function render(root) {
   const overheadBox = h('div', { class: 'chart-box chart-small' });
   const err = h('div', { 'aria-live': 'polite' });
   const detail = h('div');
+  const upstream = h('div');
   const stamp = h('span', { class: 'muted small' });
   root.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Health'), stamp),
@@ -31,6 +33,7 @@ function render(root) {
     h('div', { class: 'grid' },
       h('div', { class: 'card' }, h('h2', {}, 'Requests and 5xx errors, last 5 minutes'), rateBox),
       h('div', { class: 'card' }, h('h2', {}, 'Overhead inside aigw, last 5 minutes'), overheadBox)),
+    h('div', { class: 'card' }, h('h2', {}, 'Upstream circuit breakers and retries'), upstream),
     h('div', { class: 'card' }, h('h2', {}, 'Since the gateway started'), detail));
 
   async function scrape() {
@@ -95,6 +98,25 @@ function render(root) {
         h('div', {}, h('h3', {}, 'Redactions by type'),
           table([{ label: 'Type', value: (x) => x.labels.type }, { label: 'Findings', value: (x) => fmtInt(x.value), class: 'num' }],
             redactions.sort((a, b) => b.value - a.value), { empty: 'No personal data found in any request yet.' }))));
+      const retries = {};
+      for (const x of cur.samples) {
+        if (x.name !== 'aigw_upstream_retries_total' && x.name !== 'aigw_upstream_retries_refused_total') continue;
+        const r = retries[x.labels.provider] || (retries[x.labels.provider] = { retried: 0, refused: 0 });
+        if (x.name === 'aigw_upstream_retries_total') r.retried += x.value;
+        else r.refused += x.value;
+      }
+      setChildren(upstream, h('div', { class: 'grid' },
+        h('div', {}, h('h3', {}, 'Circuit breaker per upstream origin'),
+          table([{ label: 'Origin', value: (r) => r.origin },
+            { label: 'State', value: (r) => (r.state === 'closed' ? r.state : h('strong', {}, r.state)) },
+            { label: 'Failures in a row', value: (r) => fmtInt(r.failures), class: 'num' },
+            { label: 'Opened', value: (r) => fmtInt(r.opened), class: 'num' },
+            { label: 'Refused while open', value: (r) => fmtInt(r.rejected), class: 'num' }],
+          breakerRows(cur.samples), { empty: 'No upstream called yet.', testid: 'breaker-table' })),
+        h('div', {}, h('h3', {}, 'Retries since start'),
+          table([{ label: 'Provider', value: ([p]) => p }, { label: 'Retried', value: ([, r]) => fmtInt(r.retried), class: 'num' },
+            { label: 'Not retried (budget, breaker, side effects, ...)', value: ([, r]) => fmtInt(r.refused), class: 'num' }],
+          Object.entries(retries).filter(([, r]) => r.retried + r.refused > 0), { empty: 'No retries yet.' }))));
       stamp.textContent = `Scraped ${new Date(cur.at).toISOString().slice(11, 19)} UTC, every ${INTERVAL_MS / 1000} s`;
     } catch (e) {
       setChildren(err, notice('error', e.describe ? e.describe() : String(e)));
