@@ -1062,11 +1062,13 @@ static int digit_led_alpha(nat_t *n, size_t s)
         return 0;
     }
     /* US MBI: 1EG4-TE5-MK73 / 1EG4TE5MK73 */
-    if (run == 1 && (e = shape(t, len, s, "AAAA-AAA-AAAA", v, &k, NULL)) && standalone(t, len, s, e, 0) && mbi_ok(v)) {
+    if (run == 1 && s + 4 < len && t[s + 4] == '-' && (e = shape(t, len, s, "AAAA-AAA-AAAA", v, &k, NULL)) &&
+        standalone(t, len, s, e, 0) && mbi_ok(v)) {
         PUSH(POL_PII_US_MBI, s, e, 0.6, w_mbi, 0);
         return 0;
     }
-    if (run == 1 && (e = shape(t, len, s, "AAAAAAAAAAA", v, &k, NULL)) && standalone(t, len, s, e, 0) && mbi_ok(v)) {
+    if (run == 1 && s + 11 <= len && is_alnum(U(t[s + 10])) && (e = shape(t, len, s, "AAAAAAAAAAA", v, &k, NULL)) &&
+        standalone(t, len, s, e, 0) && mbi_ok(v)) {
         PUSH(POL_PII_US_MBI, s, e, 0.5, w_mbi, 0);
         return 0;
     }
