@@ -1,6 +1,8 @@
 /*
  * PII scan benchmark (`make bench`): single-core MB/s of pol_pii_scan on (1) mixed prompt text
- * (prose, code, JSON, logs; about 1 PII value per 2 KB) and (2) PII-dense text, next to two
+ * (prose, code, JSON, logs; about 1 PII value per 2 KB), (2) multilingual prompt text (the same
+ * mix with Chinese, Japanese, Korean, Russian, Arabic and Hindi prompts, full-width forms and
+ * no-break spaces; about 1 PII value per 2 KB) and (3) PII-dense text, next to two
  * baselines over the same bytes in the same run (memchr for '@' and a byte-class count of digits),
  * and the cost of scrubbing one 2 KB chat message (session reset + scan + tokenize) in µs, and
  * `aigw scrub` (gw_cmd_scrub_io, in-memory streams) on the mixed text as 2 KB JSON lines in MB/s
@@ -56,6 +58,59 @@ static const char *const pii[] = {
     "Dear John Miller, ",
     "ship to 221 Baker Street. ",
 };
+
+static const char *const prose_ml[] = {
+    "\xe8\xaf\xb7\xe5\xb8\xae\xe6\x88\x91\xe7\x94\xbb\xe4\xb8\x80\xe5\xb9\x85\xe4\xb8\x8a\xe6\xb5\xb7\xe5\xa4\x9c\xe6\x99\xaf"
+    "\xef\xbc\x8c\xe5\x88\x86\xe8\xbe\xa8\xe7\x8e\x87 1920x1080\xef\xbc\x8c\xe8\xb5\x9b\xe5\x8d\x9a\xe6\x9c\x8b\xe5\x85\x8b"
+    "\xe9\xa3\x8e\xe6\xa0\xbc\xe3\x80\x82", /* zh image prompt */
+    "\xe3\x81\x93\xe3\x81\xae\xe6\x96\x87\xe7\xab\xa0\xe3\x82\x92\xe8\x8b\xb1\xe8\xaa\x9e\xe3\x81\xab\xe7\xbf\xbb\xe8\xa8\xb3"
+    "\xe3\x81\x97\xe3\x81\xa6\xe3\x81\x8f\xe3\x81\xa0\xe3\x81\x95\xe3\x81\x84\xe3\x80\x82", /* ja */
+    "\xec\x9d\xb4 \xeb\xac\xb8\xec\x9e\xa5\xec\x9d\x84 \xec\x9a\x94\xec\x95\xbd\xed\x95\xb4 \xec\xa3\xbc\xec\x84\xb8\xec\x9a\x94. ",
+    "\xd0\x9d\xd0\xb0\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8 \xd0\xba\xd0\xbe\xd1\x80\xd0\xbe\xd1\x82\xd0\xba\xd0\xbe\xd0\xb5 "
+    "\xd1\x80\xd0\xb5\xd0\xb7\xd1\x8e\xd0\xbc\xd0\xb5 \xd0\xb2\xd1\x81\xd1\x82\xd1\x80\xd0\xb5\xd1\x87\xd0\xb8. ", /* ru */
+    "\xd8\xa7\xd8\xb1\xd8\xb3\xd9\x85 \xd9\x82\xd8\xb7\xd8\xa9 \xd8\xa8\xd9\x8a\xd8\xb6\xd8\xa7\xd8\xa1 \xd8\xb9\xd9\x84\xd9\x89 "
+    "\xd8\xa7\xd9\x84\xd8\xb4\xd8\xa7\xd8\xb7\xd8\xa6. ", /* ar */
+    "\xe0\xa4\x8f\xe0\xa4\x95 \xe0\xa4\xac\xe0\xa4\xbf\xe0\xa4\xb2\xe0\xa5\x8d\xe0\xa4\xb2\xe0\xa5\x80 \xe0\xa4\x95\xe0\xa4\xbe "
+    "\xe0\xa4\x9a\xe0\xa4\xbf\xe0\xa4\xa4\xe0\xa5\x8d\xe0\xa4\xb0\xe0\xa5\xa4 ",                    /* hi */
+    "Prix\xc2\xa0: 12,50\xc2\xa0\xe2\x82\xac, livraison \xc2\xab\xc2\xa0express\xc2\xa0\xc2\xbb. ", /* fr with NBSP */
+    "\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x94\xef\xbc\x90\xef\xbc\x95"
+    "\xe3\x80\x82", /* zh full-width order number */
+};
+static const char *const pii_ml[] = {
+    "\xe8\xaf\xb7\xe8\x81\x94\xe7\xb3\xbbjane.doe@example.com\xe8\xb0\xa2\xe8\xb0\xa2",
+    "\xe6\x89\x8b\xe6\x9c\xba\xef\xbc\x9a\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x91\xef\xbc\x93"
+    "\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xe3\x80\x82",
+    "\xe8\x81\x94\xe7\xb3\xbb\xe4\xba\xba\xef\xbc\x9a\xe5\xbc\xa0\xe4\xbc\x9f\xef\xbc\x8c",
+    "\xd0\x9c\xd0\xb5\xd0\xbd\xd1\x8f \xd0\xb7\xd0\xbe\xd0\xb2\xd1\x83\xd1\x82 \xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd "
+    "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2. ",
+    "Card 4111\xc2\xa0"
+    "1111\xc2\xa0"
+    "1111\xc2\xa0"
+    "1111. ",
+};
+
+/* the multilingual workload: 3 of 4 fragments from prose_ml, 1 from the ASCII prose, one PII value per ~2 KB */
+static void fill_ml(char *buf, size_t len)
+{
+    size_t p = 0, since = 0;
+    while (p < len) {
+        const char *s;
+        if (since > 2048) {
+            s = pii_ml[rnd(sizeof(pii_ml) / sizeof(pii_ml[0]))];
+            since = 0;
+        } else if (rnd(4) != 0) {
+            s = prose_ml[rnd(sizeof(prose_ml) / sizeof(prose_ml[0]))];
+        } else {
+            s = prose[rnd(sizeof(prose) / sizeof(prose[0]))];
+        }
+        size_t n = strlen(s);
+        if (n > len - p)
+            n = len - p;
+        memcpy(buf + p, s, n);
+        p += n;
+        since += n;
+    }
+}
 
 static void fill(char *buf, size_t len, int dense)
 {
@@ -172,6 +227,15 @@ int main(int argc, char **argv)
     printf("%-44s %10.0f %10zu\n", "pol_pii_scan mixed prompt text, 1 MB blocks", r, found);
     r = bench_scan(e, s, mixed, len, 2048, &found);
     printf("%-44s %10.0f %10zu\n", "pol_pii_scan mixed prompt text, 2 KB blocks", r, found);
+    char *ml = malloc(len);
+    fill_ml(ml, len);
+    r = bench_baseline(ml, len, &hits);
+    printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, multiling.", r, hits);
+    r = bench_scan(e, s, ml, len, 1 << 20, &found);
+    printf("%-44s %10.0f %10zu\n", "pol_pii_scan multilingual text, 1 MB blocks", r, found);
+    r = bench_scan(e, s, ml, len, 2048, &found);
+    printf("%-44s %10.0f %10zu\n", "pol_pii_scan multilingual text, 2 KB blocks", r, found);
+    free(ml);
     r = bench_baseline(dense, len, &hits);
     printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, dense", r, hits);
     r = bench_scan(e, s, dense, len, 1 << 20, &found);

@@ -28,6 +28,7 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,9 @@
 #include <time.h>
 
 #include "gateway/admin.h"
+#include "gateway/async.h"
 #include "gateway/auth.h"
+#include "gateway/billing.h"
 #include "gateway/canon.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
@@ -127,8 +130,18 @@ struct st_gw_call_t {
     int rl_admitted;
     uv_work_t meter_work;
     int meter_rc;
-    int idem_claimed;      /* this request claimed its Idempotency-Key */
-    int idem_first_status; /* status of the earlier request with the same key (0: in flight) */
+    /* the journal (gw_store_*_async): completions come back through the worker's journal_async */
+    gw_call_t *jnext;         /* in the worker's journal_done list */
+    int jkind;                /* GW_JOURNAL_RESERVE or GW_JOURNAL_FINISH */
+    int jrc;                  /* the completed item's result */
+    int64_t jbal;             /* its balance after */
+    int finished;             /* record (and settlement) handed to the journal: nothing more to log or settle */
+    int finishing;            /* the final send waits for that commit (durability promise, README) */
+    gw_billing_t bill;        /* model, unbilled route, delivered text, outcome (gateway/billing.h) */
+    prov_target_t fal_target; /* fal: the upstream named by x-fal-target-url (path: fal_path) */
+    pol_buf_t fal_path;       /* fal: the target's path and query in canonical form (gateway/canon.h) */
+    int idem_claimed;         /* this request claimed its Idempotency-Key */
+    int idem_first_status;    /* status of the earlier request with the same key (0: in flight) */
     char idem_first_id[GW_STORE_REQUEST_ID_MAX + 1];
     char idem_key[129]; /* Idempotency-Key header, "" if none */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
@@ -160,6 +173,13 @@ struct st_gw_call_t {
     size_t res_headers_base; /* req->res.headers.size before the attempt's forwarded headers */
     uint64_t t_first_attempt_ms;
     pol_buf_t held; /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
+    /* asynchronous predictions (gateway/async.h) */
+    int async_rewrite;        /* Replicate prediction answers: urls.get/cancel/stream point at aigw */
+    gw_async_cap_t async_cap; /* stream route: the capability aigw handed out (vault for restore) */
+    const char *async_url;    /* stream route: upstream URL from the capability, else NULL */
+    pol_buf_t async_out;      /* rewritten prediction */
+    int async_restore;        /* stream route with a vault: output events restored by gw_async_sse_event */
+    gw_async_sse_t async_sse;
 
     /* accounting */
     int no_access_log; /* health probes */
@@ -204,6 +224,7 @@ static void release(gw_call_t *call)
         prov_sse_dispose(&call->sse_parser);
         call->sse = 0;
     }
+    gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
     call->state = GW_CALL_IDLE;
     call->next_free = w->free_calls;
     w->free_calls = call;
@@ -232,12 +253,18 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->client = NULL;
     pol_buf_reset(&call->user);
     pol_buf_reset(&call->target);
+    pol_buf_reset(&call->fal_path);
     pol_buf_reset(&call->route);
     pol_buf_reset(&call->url);
     pol_buf_reset(&call->pending);
     pol_buf_reset(&call->inflight);
     pol_buf_reset(&call->errbody);
     pol_buf_reset(&call->held);
+    pol_buf_reset(&call->async_out);
+    call->async_rewrite = 0;
+    call->async_url = NULL;
+    call->async_restore = 0;
+    pol_buf_reset(&call->async_sse.held);
     call->retry_conf = NULL;
     call->attempts = 0;
     call->retry_host = -1;
@@ -256,7 +283,10 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->price = NULL;
     call->reserve_amount = call->balance_after = call->est_tokens = 0;
     call->reserved = call->rl_admitted = call->idem_claimed = 0;
+    call->jnext = NULL;
+    call->jkind = call->jrc = call->finished = call->finishing = 0;
     call->charged = -1;
+    memset(&call->bill, 0, sizeof(call->bill));
     call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
     call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = 0;
@@ -298,6 +328,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         w->free_calls = call->next_free;
         pol_buf_free(&call->user);
         pol_buf_free(&call->target);
+        pol_buf_free(&call->fal_path);
         pol_buf_free(&call->route);
         pol_buf_free(&call->url);
         pol_buf_free(&call->hdr);
@@ -306,6 +337,8 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         pol_buf_free(&call->inflight);
         pol_buf_free(&call->errbody);
         pol_buf_free(&call->held);
+        pol_buf_free(&call->async_out);
+        gw_async_sse_free(&call->async_sse);
         pol_buf_free(&call->body_rewritten);
         pol_buf_free(&call->resp_json);
         pol_buf_free(&call->resp_log);
@@ -345,9 +378,13 @@ static void add_aigw_headers(gw_call_t *call)
          * reservation (an upper bound: streams settle at their end; the ledger has the result) */
         int64_t charged = call->charged >= 0 ? call->charged : call->reserve_amount;
         int64_t remaining = call->balance_after + (call->reserve_amount - charged);
+        /* micro-credits, named so; the X-AIGW-Credits-* names are deprecated aliases carrying the
+         * same micro-credit values (README, "Migration: micro-credit header names") */
         n = snprintf(buf, sizeof(buf), "%lld", (long long)charged);
+        add_header(call->req, "x-aigw-microcredits-charged", buf, (size_t)n);
         add_header(call->req, "x-aigw-credits-charged", buf, (size_t)n);
         n = snprintf(buf, sizeof(buf), "%lld", (long long)remaining);
+        add_header(call->req, "x-aigw-microcredits-remaining", buf, (size_t)n);
         add_header(call->req, "x-aigw-credits-remaining", buf, (size_t)n);
     }
 }
@@ -419,10 +456,16 @@ static int64_t actual_cost(gw_call_t *call, int complete)
 {
     const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
     int status = call->status != 0 ? call->status : (int)call->upstream_status;
-    if (u->has != 0) {
+    int cut =
+        call->bill.outcome != NULL && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error;
+    if (u->has != 0 || cut) {
+        /* what the provider reported, with the request's image size/quality where the answer has
+         * none; an answer cut short: completed with what was delivered (gateway/billing.h) */
+        prov_usage_t bu;
         int64_t cost = 0;
         uint32_t markup = call->client != NULL ? call->client->markup_permille : 1000;
-        if (pol_pricing_cost(call->price, u, markup, &cost) == 0)
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        if (pol_pricing_cost(call->price, &bu, markup, &cost) == 0)
             return cost;
         return call->reserve_amount;
     }
@@ -495,8 +538,9 @@ static void queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int
     }
 }
 
-/* Settles the call's reservation from what the provider reported. */
-static void settle_call(gw_call_t *call, int complete)
+/* The settlement of the call's reservation from what the provider reported (rate-limit
+ * correction and metrics included); the journal item that carries it is finish_call's. */
+static int64_t settle_amount(gw_call_t *call, int complete)
 {
     gw_worker_t *w = call->worker;
     int64_t actual = call->charged >= 0 ? call->charged : actual_cost(call, complete);
@@ -512,7 +556,7 @@ static void settle_call(gw_call_t *call, int complete)
     gw_metrics_add(&w->metrics.credits_charged, (uint64_t)actual);
     if (actual < call->reserve_amount)
         gw_metrics_add(&w->metrics.credits_refunded, (uint64_t)(call->reserve_amount - actual));
-    queue_ledger_job(call, 1, actual, call->status);
+    return actual;
 }
 
 /* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
@@ -538,7 +582,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->user_id = dup_buf(&call->user);
     rec->client = call->client != NULL ? strdup(call->client->name) : NULL;
     snprintf(rec->provider, sizeof(rec->provider), "%s", call->provider->name);
-    rec->model = dup_buf(&call->info.model);
+    rec->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
     rec->route = dup_buf(&call->route);
     rec->status = call->status != 0 ? call->status : 499;
     rec->started_at_us = call->wall_start_us;
@@ -553,6 +597,12 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         if (u->has != 0 && prov_usage_to_json(u, &ub) == 0)
             rec->usage_json = dup_buf(&ub);
         pol_buf_free(&ub);
+        /* the counts reports show, from the usage the call is billed for (gateway/billing.h) */
+        prov_usage_t bu;
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        gw_billing_counts(&bu, &rec->input_tokens, &rec->output_tokens, &rec->images, &rec->compute_ms);
+        if (call->bill.outcome != NULL)
+            snprintf(rec->outcome, sizeof(rec->outcome), "%s", call->bill.outcome);
     }
     if (srv->log_bodies) {
         if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
@@ -567,8 +617,21 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     }
     size_t nf = 0;
     const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
-    if (nf != 0 && (rec->redactions = calloc(nf, sizeof(*rec->redactions))) != NULL) {
+    /* at most pii.max_findings_per_request rows, then one summary row for the rest (a 20 MiB
+     * prompt of numbers made 635k rows) */
+    size_t cap = gw_privacy_max_findings(srv->privacy), nrows = nf > cap ? cap : nf;
+    if (nf != 0 && (rec->redactions = calloc(nrows + (nf > cap), sizeof(*rec->redactions))) != NULL) {
         const pol_pii_engine_t *eng = gw_privacy_engine(srv->privacy);
+        if (nf > cap) {
+            gw_redaction_rec_t *r = &rec->redactions[nrows];
+            r->field = strdup("*");
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", GW_REDACTION_OVERFLOW_TYPE);
+            r->start = cap; /* rows logged */
+            r->end = nf;    /* findings in the request */
+            snprintf(r->action, sizeof(r->action), "summary");
+            nf = nrows;
+            rec->nredactions = 1; /* counted below with the logged rows */
+        }
         for (size_t i = 0; i < nf; i++) {
             gw_redaction_rec_t *r = &rec->redactions[i];
             r->field = strdup(f[i].field);
@@ -578,7 +641,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
             memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
         }
-        rec->nredactions = nf;
+        rec->nredactions += nf;
     }
     return rec;
 }
@@ -638,8 +701,125 @@ static void log_access(gw_call_t *call, h2o_req_t *req)
                 gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
     }
     if (w->server->store != NULL) {
-        gw_call_rec_t *crec = call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
+        gw_call_rec_t *crec =
+            !call->finished && call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
         gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
+    }
+}
+
+/* ---- the journal: reservations and finished calls committed by the store's writer ------- */
+
+enum { GW_JOURNAL_RESERVE = 1, GW_JOURNAL_FINISH = 2 };
+
+/* Writer thread: posts the completion to the call's worker (the call is kept alive by the
+ * reference its submitter took). */
+static void journal_post(gw_call_t *call, int kind, int rc, int64_t bal)
+{
+    gw_worker_t *w = call->worker;
+    call->jkind = kind;
+    call->jrc = rc;
+    call->jbal = bal;
+    pthread_mutex_lock(&w->journal_mu);
+    call->jnext = w->journal_done;
+    w->journal_done = call;
+    pthread_mutex_unlock(&w->journal_mu);
+    uv_async_send(&w->journal_async);
+}
+
+static void on_journal_reserved(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_RESERVE, rc, bal);
+}
+
+static void on_journal_finished(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_FINISH, rc, bal);
+}
+
+/*
+ * Hands the call's record and the settlement of its reservation to the journal (one transaction
+ * for both, group-committed with other calls'). `wait`: the final send is held until the commit
+ * (on_finish_committed sends it), so a client that saw a complete answer can always find it in
+ * the call log, charged. `with_record` 0: the record went to the store already (settle only).
+ * @return 0 when handed over (the worker's drain waits for it), -1 when there is nothing to do
+ * or it could not be queued (logged: a settlement then stays open for crash recovery).
+ */
+static int finish_call(gw_call_t *call, int complete, int wait, int with_record)
+{
+    gw_worker_t *w = call->worker;
+    gw_store_t *st = w->server->store;
+    if (st == NULL || call->finished)
+        return -1;
+    int settle = call->reserved;
+    int64_t actual = settle ? settle_amount(call, complete) : 0;
+    if (call->idem_claimed)
+        queue_ledger_job(call, 0, 0, call->status != 0 ? call->status : 499);
+    gw_call_rec_t *rec = NULL;
+    if (with_record && call->provider != NULL && call->user.len != 0)
+        rec = make_call_record(call, (int64_t)((now_ns() - call->t_start_ns) / 1000));
+    if (!settle && rec == NULL)
+        return -1;
+    call->finished = 1;
+    call->refs++;
+    w->inflight++;
+    call->finishing = wait;
+    int rc = gw_store_finish_async(st, rec, call->user.base, call->request_id, settle, actual, on_journal_finished, call);
+    if (rc != 0) {
+        fprintf(stderr, "aigw: the record of %s could not be queued (%d)%s\n", call->request_id, rc,
+                settle ? "; its reservation is settled by crash recovery on the next start" : "");
+        call->finishing = 0;
+        call->refs--;
+        w->inflight--;
+        return -1;
+    }
+    return 0;
+}
+
+static void meter_reserved(gw_call_t *call, int status);
+static void flush(gw_call_t *call);
+
+/* Loop: the finished call is committed (or could not be, rc != 0: the response is ended as an
+ * error, so the client never takes an unlogged answer for a complete one). */
+static void on_finish_committed(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    if (call->finishing) {
+        call->finishing = 0;
+        if (call->jrc != 0) {
+            call->upstream_failed = 1;
+            call->error_code = "call_log_unavailable";
+        }
+        call->upstream_done = 1;
+        flush(call);
+    }
+    release(call); /* finish_call's reference */
+    gw_worker_request_done(w);
+}
+
+void gw_proxy_on_journal(uv_async_t *a)
+{
+    gw_worker_t *w = a->data;
+    pthread_mutex_lock(&w->journal_mu);
+    gw_call_t *list = w->journal_done, *rev = NULL;
+    w->journal_done = NULL;
+    pthread_mutex_unlock(&w->journal_mu);
+    while (list != NULL) { /* posted newest first: reverse into posting order */
+        gw_call_t *next = list->jnext;
+        list->jnext = rev;
+        rev = list;
+        list = next;
+    }
+    while (rev != NULL) {
+        gw_call_t *call = rev;
+        rev = call->jnext;
+        call->jnext = NULL;
+        if (call->jkind == GW_JOURNAL_RESERVE) {
+            call->meter_rc = call->jrc;
+            call->balance_after = call->jbal;
+            meter_reserved(call, 0);
+        } else {
+            on_finish_committed(call);
+        }
     }
 }
 
@@ -647,8 +827,10 @@ static void on_req_dispose(void *p)
 {
     gw_call_t *call = *(gw_call_t **)p;
     gw_worker_t *w = call->worker;
-    if (call->reserved)
-        settle_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed);
+    /* a forwarded or reserved call not finished yet (error, client gone, stream cut): its record
+     * and settlement go to the journal now (retried there until committed; nobody waits) */
+    if (call->reserved || call->t_upstream_ns != 0)
+        finish_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed, 0, 1);
     if (!call->no_access_log)
         log_access(call, call->req);
     call->req = NULL;
@@ -675,7 +857,7 @@ static void arm_timer(gw_call_t *call, uint64_t ms);
 static void flush(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
-    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED)
+    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED || call->finishing)
         return;
     if (call->pending.len == 0 && !call->upstream_done)
         return;
@@ -683,6 +865,15 @@ static void flush(gw_call_t *call)
     call->inflight = call->pending;
     call->pending = tmp;
     pol_buf_reset(&call->pending);
+    if (!call->upstream_done && call->inflight.len > 0 && call->upstream_length >= 0 && call->worker->server->store != NULL &&
+        call->bytes_out + call->inflight.len >= (uint64_t)call->upstream_length) {
+        /* a body framed by its length is complete for the client with its last byte: that byte
+         * waits for the commit of the call's record (finish_call), like a final send does */
+        call->inflight.len--;
+        pol_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
+        if (call->inflight.len == 0)
+            return;
+    }
     h2o_iovec_t buf = h2o_iovec_init(call->inflight.base, call->inflight.len);
     h2o_send_state_t st = H2O_SEND_STATE_IN_PROGRESS;
     if (call->upstream_done) {
@@ -737,6 +928,7 @@ static void start_response(gw_call_t *call)
 
 static uint64_t now_ms(void);
 static void start_upstream(gw_call_t *call);
+static void async_rewrite_urls(gw_call_t *call);
 static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud);
 static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len);
 
@@ -926,6 +1118,8 @@ static void on_timeout(uv_timer_t *t)
                                            : "aigw: the upstream provider stalled longer than upstream.idle_timeout_ms");
     } else {
         call->error_code = "upstream_idle_timeout";
+        if (call->upstream_status >= 200 && call->upstream_status < 300)
+            call->bill.outcome = GW_OUTCOME_IDLE_TIMEOUT;
         call->upstream_done = 1;
         call->upstream_failed = 1;
         flush(call);
@@ -984,7 +1178,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
             } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
                 call->json_resp = 1;
                 /* held until complete: to restore tokens, or to charge before the headers go out */
-                if (call->need_restore || call->reserved)
+                if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300))
                     call->restore = GW_RESTORE_JSON;
             }
         }
@@ -1006,14 +1200,6 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
     return n;
 }
 
-/* The usage-only chunk OpenAI sends before [DONE] when stream_options.include_usage is set:
- * {"choices":[],"usage":{...}}. Dropped when aigw, not the client, asked for it. */
-static int is_usage_only_chunk(const prov_sse_event_t *ev)
-{
-    return ev->has_data && memmem(ev->data, ev->data_len, "\"choices\":[]", 12) != NULL &&
-           memmem(ev->data, ev->data_len, "\"usage\":{", 9) != NULL;
-}
-
 /* Emits one event block (raw bytes as received) toward the client. */
 static int emit_block(gw_call_t *call, const char *raw, size_t len)
 {
@@ -1028,8 +1214,12 @@ static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
     gw_call_t *call = ctx;
     if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
         call->usage_ad->usage_from_event(&call->usage_state, ev);
-    if (call->strip_usage_chunk && is_usage_only_chunk(ev))
+    if (call->strip_usage_chunk && ev->has_data && prov_usage_is_usage_only_chunk(ev->data, ev->data_len))
         return 0;
+    if (call->need_usage && ev->has_data)
+        gw_billing_delivered(&call->bill, ev->data, ev->data_len);
+    if (call->async_restore)
+        return gw_async_sse_event(&call->async_sse, &call->async_cap, ev, &call->pending);
     return emit_block(call, ev->raw, ev->raw_len);
 }
 
@@ -1094,8 +1284,9 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         return 0;
     call->upstream_received += n;
     if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
-        call->upstream_received >= (uint64_t)call->upstream_length)
-        call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
+        call->upstream_received >= (uint64_t)call->upstream_length && call->worker->server->store == NULL)
+        call->upstream_done = 1; /* all announced bytes are here: send them as the final part (with a store,
+                                  * the last byte waits for the call's record: on_upstream_done) */
     call->overhead_ns += now_ns() - t0;
     int nested = call->in_curl_cb; /* a held answer replayed from on_upstream_done is not inside curl */
     call->in_curl_cb = 1;
@@ -1155,17 +1346,26 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     }
     if (result != CURLE_WRITE_ERROR && result != CURLE_ABORTED_BY_CALLBACK)
         retry_record(call, result != CURLE_OK || call->upstream_status == 500 || call->upstream_status == 502 ||
-                               call->upstream_status == 503 || call->upstream_status == 504);
+                               call->upstream_status == 503 || call->upstream_status == 504 || call->upstream_status == 529);
     if (call->state == GW_CALL_UPSTREAM && retry_or_release(call, result))
         return; /* the next attempt follows after the backoff */
     if (result != CURLE_OK) {
-        if (call->state == GW_CALL_UPSTREAM) {
+        /* an answer that started (2xx headers) and then broke: billed for what was delivered */
+        if (call->t_headers_ns != 0 && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error)
+            call->bill.outcome = GW_OUTCOME_RESET;
+        if (call->state == GW_CALL_UPSTREAM && call->bill.outcome != NULL) {
+            /* a JSON answer held for restore / settlement and cut mid-body: nothing usable reaches the client */
+            char msg[300];
+            snprintf(msg, sizeof(msg), "aigw: upstream %s cut its answer mid-body (%s)", call->provider->name,
+                     curl_easy_strerror(result));
+            send_error(call, 502, "server_error", call->bill.outcome, NULL, msg);
+        } else if (call->state == GW_CALL_UPSTREAM) {
             char msg[300];
             int timeout = result == CURLE_OPERATION_TIMEDOUT;
             snprintf(msg, sizeof(msg), "aigw: cannot reach upstream %s: %s", call->provider->name, curl_easy_strerror(result));
             send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL, msg);
         } else {
-            call->error_code = "upstream_reset";
+            call->error_code = call->bill.outcome != NULL ? call->bill.outcome : "upstream_reset";
             call->upstream_done = 1;
             call->upstream_failed = 1;
             flush(call);
@@ -1176,10 +1376,18 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         send_error(call, 502, "server_error", "upstream_error", NULL, msg);
     } else {
         uint64_t t0 = now_ns();
+        if (call->sse && call->need_usage && call->usage_ad->usage_from_event != NULL && call->usage_state.events != 0 &&
+            !call->usage_state.done && call->upstream_status >= 200 && call->upstream_status < 300) {
+            /* closed cleanly without the provider's terminal event: a truncated stream */
+            call->bill.outcome = GW_OUTCOME_TRUNCATED;
+            call->error_code = GW_OUTCOME_TRUNCATED;
+        }
         if (call->sse) {
             /* a stream cut mid-event: forward the partial bytes as they are */
             size_t plen = 0;
             const char *part = prov_sse_finish(&call->sse_parser) != 0 ? prov_sse_pending(&call->sse_parser, &plen) : NULL;
+            if (call->async_restore)
+                gw_async_sse_finish(&call->async_sse, &call->pending);
             if (part != NULL && plen != 0)
                 emit_block(call, part, plen);
         }
@@ -1199,6 +1407,8 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
                 pol_buf_reset(&call->pending);
                 pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
             }
+            if (call->async_rewrite && call->upstream_status < 300)
+                async_rewrite_urls(call);
         } else if (call->restore == GW_RESTORE_SSE) {
             pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
         }
@@ -1208,8 +1418,11 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
                 call->upstream_status = http_status;
             start_response(call);
         }
-        call->upstream_done = 1;
-        flush(call);
+        /* the last bytes wait for the commit of the call's record and settlement */
+        if (finish_call(call, 1, 1, 1) != 0) {
+            call->upstream_done = 1;
+            flush(call);
+        }
     }
     release(call);
 }
@@ -1480,19 +1693,14 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     gw_worker_t *w = call->worker;
     const gw_provider_conf_t *pc = call->provider;
     const prov_adapter_t *up = call->up;
-    if (up->target_url != NULL) {
-        /* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only
-         * allow-listed https hosts. A non-default base_url replaces scheme and host (an egress
-         * proxy, or a mock in tests). */
-        const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
-        prov_target_t t;
-        const char *err_desc = "missing x-fal-target-url header";
-        if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &t, &err_desc) != 0) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on fal.run)", err_desc);
-            send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
-            return 1;
-        }
+    if (call->async_url != NULL) {
+        /* a stream URL aigw handed out: the upstream URL sealed in its capability (checked) */
+        if (pol_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
+            return -1;
+    } else if (up->target_url != NULL) {
+        /* fal's proxy protocol: the target was validated by take_target_url. A non-default
+         * base_url replaces scheme and host (an egress proxy, or a mock in tests). */
+        const prov_target_t t = call->fal_target;
         const char *origin = strcmp(pc->base_url, "https://fal.run") == 0 ? t.origin : pc->base_url;
         if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 ||
             append_path_query(&call->url, t.path, t.path_len, &call->notrain) != 0)
@@ -1600,6 +1808,41 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_upstream_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+    return 0;
+}
+
+/* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only https URLs
+ * on the adapter's allow-listed fal hosts pass (anything else: 400, nothing forwarded). From here
+ * on the call's path is the target's: the storage refusal, the model and its price are decided
+ * from where the call really goes, not from aigw's own /fal path. Answers the request on failure. */
+static int take_target_url(gw_call_t *call, h2o_req_t *req)
+{
+    const prov_adapter_t *up = call->up;
+    const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
+    const char *err_desc = "missing x-fal-target-url header";
+    if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->fal_target, &err_desc) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on a fal host)", err_desc);
+        send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        return -1;
+    }
+    /* the same canonical form as aigw's own paths: "/%73torage/upload" is "/storage/upload" */
+    size_t plen;
+    const char *canon_err = "invalid path";
+    if (gw_canon_target(call->fal_target.path, call->fal_target.path_len, &call->fal_path, &plen, &canon_err) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: x-fal-target-url: invalid path: %s", canon_err);
+        send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        return -1;
+    }
+    call->fal_target.path = call->fal_path.base;
+    call->fal_target.path_len = call->fal_path.len;
+    call->rest = call->fal_target.path;
+    call->rest_len = call->fal_target.path_len;
+    while (call->rest_len != 0 && call->rest[0] == '/') {
+        call->rest++;
+        call->rest_len--;
+    }
     return 0;
 }
 
@@ -1717,15 +1960,28 @@ static void on_meter_reserve(uv_work_t *work)
                                       call->worker->server->meter_conf.default_grant_microcredits, &call->balance_after);
 }
 
-static void on_meter_reserved(uv_work_t *work, int status)
+/* Refuses the call for credits (402), with the balance that was too low. */
+static void refuse_credits(gw_call_t *call)
 {
-    gw_call_t *call = work->data;
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
+             "operator for a grant)",
+             (long long)call->reserve_amount, (long long)call->balance_after);
+    gw_metrics_add(&call->worker->metrics.credits_refused, 1);
+    send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+}
+
+/* The reservation's outcome, on the loop (from the journal, or from the thread pool when the
+ * request carries an Idempotency-Key). `status` != 0: the thread-pool job was cancelled. */
+static void meter_reserved(gw_call_t *call, int status)
+{
     if (status == 0 && call->meter_rc == 0)
         call->reserved = 1; /* committed: from here on the call is settled whatever happens */
     if (call->req == NULL) {
         /* the client left while the reservation was being committed: nothing was forwarded */
         if (call->reserved)
-            settle_call(call, 0);
+            finish_call(call, 0, 0, 0); /* the record went with the dispose */
         else
             queue_ledger_job(call, 0, 0, 499);
     } else {
@@ -1746,14 +2002,10 @@ static void on_meter_reserved(uv_work_t *work, int status)
                            "idempotent_replay", NULL, msg);
             }
         } else if (call->meter_rc == GW_E_CREDITS) {
-            snprintf(msg, sizeof(msg),
-                     "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
-                     "operator for a grant)",
-                     (long long)call->reserve_amount, (long long)call->balance_after);
-            gw_metrics_add(&call->worker->metrics.credits_refused, 1);
-            send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+            refuse_credits(call);
             queue_ledger_job(call, 0, 0, 402); /* a retry with the same key gets this outcome */
         } else if (call->meter_rc != 0) {
+            add_header(call->req, "retry-after", "1", 1);
             send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
             queue_ledger_job(call, 0, 0, 503);
         } else {
@@ -1761,6 +2013,11 @@ static void on_meter_reserved(uv_work_t *work, int status)
         }
     }
     release(call); /* the reservation's reference */
+}
+
+static void on_meter_reserved(uv_work_t *work, int status)
+{
+    meter_reserved(work->data, status);
 }
 
 /* Rate limits and the credit reservation (issue 6). Returns 0 to go on now, 1 when the call
@@ -1785,10 +2042,10 @@ static int meter_admit(gw_call_t *call)
     } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart) {
         call->adapter->estimate_inputs(call->body, call->body_len, &e); /* model-specific inputs (input.num_outputs, ...) */
     }
-    char model[128];
-    snprintf(model, sizeof(model), "%s", call->info.model.len != 0 ? call->info.model.base : e.model);
-    if (model[0] == '\0' && call->up->model_from_path != NULL)
-        call->up->model_from_path(call->rest, call->rest_len, model, sizeof(model));
+    /* the call's model (body, else path: gateway/billing.h), else one the body names elsewhere */
+    if (call->bill.model[0] == '\0' && e.model[0] != '\0')
+        snprintf(call->bill.model, sizeof(call->bill.model), "%s", e.model);
+    const char *model = call->bill.model;
     const char *client = call->client != NULL ? call->client->name : NULL;
     if (srv->ratelimit != NULL && pol_ratelimit_enabled(srv->ratelimit)) {
         int64_t retry_ms = 0;
@@ -1806,8 +2063,8 @@ static int meter_admit(gw_call_t *call)
         }
         call->rl_admitted = 1;
     }
-    if (!srv->metering)
-        return 0;
+    if (!srv->metering || call->bill.unbilled)
+        return 0; /* a route the provider does not bill (countTokens): nothing reserved, nothing charged */
     if ((call->price = pol_pricing_lookup(srv->pricing, call->up->name, model)) == NULL) {
         char msg[300];
         snprintf(msg, sizeof(msg), "aigw: no price for model \"%.100s\" of %s (config pricing); unknown models are refused", model,
@@ -1827,8 +2084,24 @@ static int meter_admit(gw_call_t *call)
         memcpy(call->idem_key, ik->value.base, ik->value.len);
         call->idem_key[ik->value.len] = '\0';
     }
-    call->meter_work.data = call;
     call->refs++;
+    if (call->idem_key[0] == '\0') {
+        /* the credit table in memory, then the journal's next group commit (no thread pool) */
+        int rc =
+            gw_store_reserve_async(srv->store, call->user.base, call->request_id, call->reserve_amount,
+                                   srv->meter_conf.default_grant_microcredits, &call->balance_after, on_journal_reserved, call);
+        if (rc == 0)
+            return 1;
+        call->refs--;
+        if (rc == GW_E_CREDITS) {
+            refuse_credits(call);
+        } else {
+            add_header(call->req, "retry-after", "1", 1);
+            send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
+        }
+        return -1;
+    }
+    call->meter_work.data = call;
     if (uv_queue_work(&w->loop, &call->meter_work, on_meter_reserve, on_meter_reserved) != 0) {
         call->refs--;
         send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: cannot schedule the credit reservation");
@@ -1880,6 +2153,109 @@ static int resolve_consent(gw_call_t *call)
         return 0;
     }
     return -1; /* continues in on_consent_done */
+}
+
+/* ---- asynchronous predictions (gateway/async.h) ------------------------------------------- */
+
+static unsigned char async_key_bytes[GW_ASYNC_KEY_BYTES];
+
+static void async_key_init(void)
+{
+    randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
+}
+
+/* The key of this process's stream capabilities (random per start: a stream URL is used
+ * seconds after its prediction was created, by the same gateway). */
+static const unsigned char *async_key(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, async_key_init);
+    return async_key_bytes;
+}
+
+/* The request's placeholder vault: every token in the body as sent upstream, with its value. */
+static int async_vault(gw_call_t *call, gw_async_vault_t *v)
+{
+    if (call->pii == NULL || !call->need_restore)
+        return 0;
+    for (size_t i = 0; i < call->body_len; i++) {
+        if (call->body[i] != '<')
+            continue;
+        size_t tl = pol_pii_token_len(call->body + i, call->body_len - i);
+        const char *val;
+        size_t vl;
+        if (tl != 0 && pol_pii_session_lookup(call->pii, call->body + i, tl, &val, &vl) == 0) {
+            if (gw_async_vault_add(v, call->body + i, tl, val, vl) != 0)
+                return -1;
+            i += tl - 1;
+        }
+    }
+    return 0;
+}
+
+/* Replicate prediction answers: urls.get / cancel / stream rewritten to aigw's routes. */
+static void async_rewrite_urls(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    gw_async_vault_t v;
+    memset(&v, 0, sizeof(v));
+    pol_buf_t base = POL_BUF_INIT;
+    if (pol_buf_appendf(&base, "%.*s://%.*s", (int)req->input.scheme->name.len, req->input.scheme->name.base,
+                        (int)req->input.authority.len, req->input.authority.base) == 0 &&
+        async_vault(call, &v) == 0) {
+        gw_async_rewrite_t rw = {
+            base.base,   call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
+            async_key(), (int64_t)time(NULL)};
+        if (gw_async_rewrite_replicate(&rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
+            pol_buf_t t = call->pending;
+            call->pending = call->async_out;
+            call->async_out = t;
+        }
+    }
+    pol_buf_free(&base);
+    gw_async_vault_free(&v);
+}
+
+/* GET <aigw>/replicate/v1/predictions/{id}/stream?aigw_cap=...: the user and the upstream URL
+ * come from the capability (no client key: the SDK fetches stream URLs without credentials);
+ * placeholders of the creating request are restored from its vault. Not charged: the prediction
+ * was reserved and settled when it was created. */
+static void async_stream(gw_call_t *call, h2o_req_t *req, const gw_route_t *r, const char *capv, size_t capl)
+{
+    const gw_config_t *cfg = call->worker->server->cfg;
+    const char *err_desc = NULL;
+    char msg[200];
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
+        add_header(req, "allow", "GET", 3);
+        send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL, "aigw: a prediction stream is read with GET");
+        return;
+    }
+    if (gw_async_cap_open(async_key(), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
+        snprintf(msg, sizeof(msg), "aigw: this stream URL is not valid (%s); take urls.stream from a prediction aigw returned",
+                 err_desc);
+        send_error(call, 403, "permission_error", "invalid_stream_url", NULL, msg);
+        return;
+    }
+    for (size_t i = 0; i < cfg->nclients && call->client == NULL; i++)
+        if (strcmp(cfg->clients[i].name, call->async_cap.client) == 0)
+            call->client = &cfg->clients[i];
+    pol_buf_append(&call->user, call->async_cap.user, strlen(call->async_cap.user));
+    call->rest = r->rest;
+    call->rest_len = r->rest_len;
+    if (choose_provider(call, r) != 0)
+        return;
+    /* only Replicate's stream host or the configured base_url (a mock, an egress proxy) */
+    const char *u = call->async_cap.upstream_url;
+    size_t bl = strlen(call->provider->base_url);
+    if (!((strncmp(u, call->provider->base_url, bl) == 0 && u[bl] == '/') ||
+          strncmp(u, "https://stream.replicate.com/", 29) == 0)) {
+        send_error(call, 403, "permission_error", "invalid_stream_url", NULL, "aigw: the stream URL names an unexpected host");
+        return;
+    }
+    call->async_url = u;
+    memset(&call->notrain, 0, sizeof(call->notrain));
+    call->async_restore = call->async_cap.ntokens != 0;
+    start_upstream(call);
 }
 
 int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -1975,6 +2351,13 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
                    "aigw: method not allowed (allowed: GET, POST, DELETE, HEAD)");
         return 0;
     }
+    /* a Replicate stream URL aigw handed out carries a capability instead of a client key */
+    const char *capv;
+    size_t capl;
+    if (call->adapter == &prov_replicate && gw_async_stream_route(r.rest, r.rest_len, &capv, &capl)) {
+        async_stream(call, req, &r, capv, capl);
+        return 0;
+    }
     /* client key */
     const char *key;
     size_t klen;
@@ -1989,6 +2372,15 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         gw_metrics_add(&w->metrics.log_backpressure, 1);
         add_header(req, "retry-after", "1", 1);
         send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
+        return 0;
+    }
+    /* the journal cannot commit (database full or failing): forwarding would make a call that
+     * cannot be logged or metered, so new calls wait (metering on or off) */
+    if (w->server->store != NULL && gw_store_unavailable(w->server->store)) {
+        gw_metrics_add(&w->metrics.log_backpressure, 1);
+        add_header(req, "retry-after", "1", 1);
+        send_error(call, 503, "server_error", "store_unavailable", NULL,
+                   "aigw: the call log cannot be written at the moment; retry in a second");
         return 0;
     }
     /* body size cap (h2o's own hard limit is twice this; see server.c) */
@@ -2029,6 +2421,10 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->rest_len = r.rest_len;
     if (choose_provider(call, &r) != 0)
         return 0;
+    if (call->up->target_url != NULL && take_target_url(call, req) != 0)
+        return 0;
+    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, call->rest, call->rest_len);
+    call->async_rewrite = call->up == &prov_replicate;
     int consent = resolve_consent(call);
     if (consent < 0)
         return 0; /* waiting for the consent lookup */

@@ -291,7 +291,7 @@ static const conf_key_t conf_keys[] = {
 };
 #undef OFF
 
-static const int default_statuses[] = {408, 409, 429, 500, 502, 503, 504};
+static const int default_statuses[] = {408, 409, 429, 500, 502, 503, 504, 529}; /* 529: Anthropic overloaded_error */
 
 static void set_defaults(gw_retry_conf_t *c)
 {

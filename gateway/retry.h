@@ -5,7 +5,8 @@
  * per-host breaker).
  *
  * The rules follow the official SDKs (openai-node / anthropic-sdk-typescript `shouldRetry` and
- * `calculateDefaultRetryTimeoutMillis`): retry connection errors, 408, 409, 429 and 5xx, two
+ * `calculateDefaultRetryTimeoutMillis`): retry connection errors, 408, 409, 429 and 5xx (by
+ * default 500, 502, 503, 504 and Anthropic's 529; 501 and the like are not transient), two
  * retries by default, exponential backoff 0.5 s * 2^n capped at 8 s with up to 25 % jitter
  * subtracted, `retry-after-ms` / `Retry-After` (seconds or HTTP date) honoured, `x-should-retry`
  * obeyed. On top of the SDKs' rules aigw adds what a shared gateway needs:
@@ -19,7 +20,7 @@
  *     (plus `budget_min_retries` per window), like Finagle's RetryBudget / Envoy's retry budget,
  *     so an outage is not amplified;
  *   - a circuit breaker per upstream origin: `failure_threshold` consecutive failures (connection
- *     errors, timeouts, 500/502/503/504) open it; while open, calls are answered 503 with
+ *     errors, timeouts, 500/502/503/504/529) open it; while open, calls are answered 503 with
  *     Retry-After without reaching the provider; after `cooldown_ms` one probe is let through
  *     (half-open) and its outcome closes or re-opens the breaker.
  *
@@ -156,7 +157,7 @@ typedef struct st_gw_breaker_t {
 int gw_breaker_admit(gw_breaker_t *b, const gw_breaker_conf_t *c, uint64_t now_ms, uint64_t *retry_after_ms);
 
 /**
- * Records an attempt's outcome (`failure` 1: connection error, timeout, 500/502/503/504; 0:
+ * Records an attempt's outcome (`failure` 1: connection error, timeout, 500/502/503/504/529; 0:
  * anything else). Half-open: success closes, failure re-opens. Closed: failure_threshold
  * consecutive failures open it. Pure.
  */

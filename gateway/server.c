@@ -305,6 +305,9 @@ static void *worker_main(void *arg)
     w->drain_timer.data = w;
     uv_timer_init(&w->loop, &w->backlog_timer);
     w->backlog_timer.data = w;
+    pthread_mutex_init(&w->journal_mu, NULL);
+    uv_async_init(&w->loop, &w->journal_async, gw_proxy_on_journal);
+    w->journal_async.data = w;
     h2o_context_init(&w->ctx, &w->loop, &server.h2o);
     if ((w->upstream = gw_upstream_create(&w->loop, cfg)) == NULL || gw_privacy_scratch_init(server.privacy, &w->privacy) != 0) {
         signal_ready(0);

@@ -3,13 +3,17 @@
  * type and range, errors name the key path), compiles TWO vectorscan block-mode databases and
  * runs scans.
  *
- * A scan is: one hs_scan of the full-text database (literal-anchored built-in patterns and the
+ * A scan runs on the text itself, or on its normalised copy when it holds full-width forms,
+ * wide or no-break spaces, Unicode hyphens or non-ASCII digits (unicode.c); candidates found in
+ * the copy are mapped back to offsets of the original before the allow-list and the overlap
+ * sweep. A scan is: one hs_scan of the full-text database (literal-anchored built-in patterns and the
  * custom regexes), whose callback hands each match end to the recognizer of that pattern (which
  * parses and validates the candidate in C and pushes it); then the prefilter pass (prefilter.c),
  * which matches the digit-cluster, IPv4, IPv6 and capital-led patterns in C, runs the
  * untriggered PERSON rule and collects the windows that can hold a match of the remaining
  * class-heavy patterns; then one hs_scan of the window database over those windows (copied into
- * one NUL-separated buffer); then context words adjust scores; then entities of disabled types,
+ * one NUL-separated buffer); then, for texts holding kana, ideographs or Hangul, the CJK name and
+ * address rules (cjk.c); then context words adjust scores; then entities of disabled types,
  * below min_score or on the allow-list are dropped; then overlaps are resolved by a sweep over
  * the candidates sorted by start, keeping the better of two overlapping spans (higher score,
  * then longer, then lower type id). The split keeps the results of one database over the whole
@@ -85,6 +89,7 @@ struct st_pol_pii_scratch_t {
     size_t wbuf_cap;
     size_t wcur, *wpos; /* window cursor and each window's start in wbuf */
     size_t wpos_cap;
+    pol__norm_t norm; /* the normalised copy of the text, when it needs one (unicode.c) */
     int failed;
 };
 
@@ -258,11 +263,11 @@ static int parse_config(pol_pii_engine_t *e, const json_t *cfg, const char ***re
             if (!json_is_boolean(v))
                 FAIL("pii.scan_responses: expected true or false");
             e->scan_responses = json_is_true(v);
-        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0) {
-            continue; /* custom parsed above; hash_key_hex is read by the caller that owns the key */
+        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0 || strcmp(key, "max_findings_per_request") == 0) {
+            continue; /* custom parsed above; hash_key_hex and max_findings_per_request are read by gateway/privacy.c */
         } else {
             FAIL("pii.%s: unknown key (expected default_action, actions, min_score, allow_list, entities, custom, "
-                 "scan_responses, hash_key_hex)",
+                 "scan_responses, hash_key_hex, max_findings_per_request)",
                  key);
         }
     }
@@ -473,6 +478,8 @@ void pol_pii_scratch_free(pol_pii_scratch_t *s)
     free(s->win.v);
     free(s->wbuf);
     free(s->wpos);
+    free(s->norm.buf);
+    free(s->norm.map);
     free(s->cands.v);
     free(s->out);
     free(s);
@@ -601,37 +608,53 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
     s->cands.n = 0;
     s->failed = 0;
     memset(&s->ctx, 0, sizeof(s->ctx));
-    s->ctx.text = text;
-    s->ctx.len = len;
-    s->ctx.cands = &s->cands;
-    s->ctx.enabled = e->enabled;
     if (len == 0)
         return 0;
-    hs_error_t rc = hs_scan(e->db, text, (unsigned)len, 0, s->hs, on_match, s);
+    /* width and digit variants: scan a normalised copy, report offsets of the original */
+    unsigned scripts = 0;
+    int nr = pol__normalize(&s->norm, text, len, &scripts);
+    if (nr < 0)
+        return -1;
+    const char *st = nr ? s->norm.buf : text;
+    size_t sl = nr ? s->norm.len : len;
+    s->ctx.text = st;
+    s->ctx.len = sl;
+    s->ctx.cands = &s->cands;
+    s->ctx.enabled = e->enabled;
+    hs_error_t rc = hs_scan(e->db, st, (unsigned)sl, 0, s->hs, on_match, s);
     if (s->failed || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))
         return -1;
     if (pol__prefilter(&s->ctx, &s->win, e->enabled[POL_PII_PERSON]) != 0)
         return -1;
     if (s->win.n > 0 && scan_windows(e, s) != 0)
         return -1;
+    if ((scripts & POL__SCRIPT_CJK) && pol__cjk_scan(&s->ctx) != 0)
+        return -1;
+    if ((scripts & (POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI)) && e->enabled[POL_PII_PERSON] &&
+        pol__script_names(&s->ctx, scripts) != 0)
+        return -1;
     /* context, enabled set, threshold, allow-list */
     size_t m = 0;
     for (size_t i = 0; i < s->cands.n; i++) {
         pol__cand_t *c = &s->cands.v[i];
-        if (!e->enabled[c->type] || c->end <= c->start || c->end > len)
+        if (!e->enabled[c->type] || c->end <= c->start || c->end > sl)
             continue;
         if (c->type >= POL_PII_NUM_BUILTIN) {
             char *const *words = e->custom[c->type - POL_PII_NUM_BUILTIN].context;
             if (words != NULL) {
                 size_t from = c->start > 48 ? c->start - 48 : 0;
-                if (pol__has_word(text, from, c->start, (const char *const *)words)) {
+                if (pol__has_word(st, from, c->start, (const char *const *)words)) {
                     c->score += 0.35;
                     if (c->score > 1)
                         c->score = 1;
                 }
             }
         } else {
-            pol__apply_context(text, len, c);
+            pol__apply_context(st, sl, c);
+        }
+        if (nr) {
+            c->start = pol__norm_start(&s->norm, c->start);
+            c->end = pol__norm_end(&s->norm, c->end);
         }
         if (!all && (c->score < e->min_score || allowed_value(e, text + c->start, c->end - c->start)))
             continue;

@@ -18,14 +18,9 @@
 
 #include <string.h>
 
-static int is_lower_or_utf8(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || c >= 0x80;
-}
-
 static int is_wordch(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 unsigned pol__name_flags_of(const char *w, size_t len)
@@ -37,6 +32,9 @@ unsigned pol__name_flags_of(const char *w, size_t len)
         unsigned char c = (unsigned char)w[i];
         if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c + 32);
+        /* Latin-1 capitals (U+00C0-00DE, C3 80-9E): the gazetteer holds lowercase "álvaro" */
+        if (i > 0 && (unsigned char)w[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+            c = (unsigned char)(c + 0x20);
         h ^= c;
         h *= 0x01000193u;
     }
@@ -51,25 +49,53 @@ unsigned pol__name_flags_of(const char *w, size_t len)
     }
 }
 
-/* A capitalized word at p: [A-Z] followed by >= 1 lowercase/UTF-8 letter bytes (apostrophe and
- * hyphen inside allowed: O'Brien, Jean-Luc). Returns its length or 0. */
+/* A letter that may continue a name word at t[p]: ASCII lowercase or a letter of the alphabetic
+ * scripts ("é", "ß", "ø"); @return its length in bytes, 0 if none. Ideographs, punctuation such
+ * as U+2019 and symbols end the word. */
+static size_t name_letter(const char *t, size_t len, size_t p)
+{
+    unsigned char c = (unsigned char)t[p];
+    uint32_t cp;
+    if (c >= 'a' && c <= 'z')
+        return 1;
+    if (c < 0x80)
+        return 0;
+    size_t n = pol__cp_at(t, len, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
+/* A capital that may start a name word: [A-Z] or a Latin-1 capital (U+00C0-00DE but U+00D7). */
+static size_t cap_letter(const char *t, size_t len, size_t p)
+{
+    unsigned char c = (unsigned char)t[p];
+    if (c >= 'A' && c <= 'Z')
+        return 1;
+    if (c == 0xC3 && p + 1 < len && (unsigned char)t[p + 1] >= 0x80 && (unsigned char)t[p + 1] <= 0x9E &&
+        (unsigned char)t[p + 1] != 0x97)
+        return 2;
+    return 0;
+}
+
+/* A capitalized word at p: a capital followed by >= 1 lowercase letters (apostrophe and hyphen
+ * inside allowed: O'Brien, Jean-Luc, Weber-Schulz). Returns its length or 0. */
 static size_t cap_word(const char *t, size_t len, size_t p)
 {
-    if (p >= len || t[p] < 'A' || t[p] > 'Z')
+    size_t k, e;
+    if (p >= len || (k = cap_letter(t, len, p)) == 0)
         return 0;
-    size_t e = p + 1;
+    e = p + k;
     while (e < len) {
         unsigned char c = (unsigned char)t[e];
-        if (is_lower_or_utf8(c))
-            e++;
-        else if ((c == '\'' || c == '-') && e + 1 < len && t[e + 1] >= 'A' && t[e + 1] <= 'Z')
-            e++;
-        else if ((c == '\'' || c == '-') && e + 1 < len && is_lower_or_utf8((unsigned char)t[e + 1]) && c == '-')
-            e++;
+        if ((k = name_letter(t, len, e)) != 0)
+            e += k;
+        else if ((c == '\'' || c == '-') && e + 2 < len && (k = cap_letter(t, len, e + 1)) != 0 && name_letter(t, len, e + 1 + k))
+            e += 1 + k;
+        else if (c == '-' && e + 1 < len && (k = name_letter(t, len, e + 1)) != 0)
+            e += 1 + k;
         else
             break;
     }
-    if (e - p < 2 || (e < len && is_wordch((unsigned char)t[e])))
+    if (e - p < 2 || pol__glue_after(t, len, e))
         return 0;
     return e - p;
 }
@@ -100,6 +126,28 @@ static void extend_name(const char *t, size_t len, size_t *end, int max)
             *end = q + w2;
             continue;
         }
+        /* multi-part surnames: "van den Berg", "de la Cruz", "von Weber", "dos Santos" */
+        static const char *const particles[] = {"van", "von", "de", "der", "den", "da",  "di", "del", "della", "dos", "das",
+                                                "du",  "le",  "la", "ter", "ten", "bin", "al", "el",  "zu",    NULL};
+        size_t q = p;
+        for (int np = 0; np < 2; np++) {
+            size_t pl = 0;
+            for (int j = 0; particles[j] != NULL; j++) {
+                size_t l = strlen(particles[j]);
+                if (q + l + 1 < len && memcmp(t + q, particles[j], l) == 0 && t[q + l] == ' ')
+                    pl = l;
+            }
+            if (pl == 0)
+                break;
+            q += pl + 1;
+        }
+        if (q != p) {
+            w = cap_word(t, len, q);
+            if (w == 0)
+                return;
+            *end = q + w;
+            continue;
+        }
         w = cap_word(t, len, p);
         if (w == 0)
             return;
@@ -124,13 +172,31 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
         if (!strong || p >= len || t[p] < 'a' || t[p] > 'z')
             return 0;
         size_t e = p;
-        while (e < len && is_lower_or_utf8((unsigned char)t[e]))
-            e++;
-        if (e < len && is_wordch((unsigned char)t[e]))
+        for (size_t k; e < len && (k = name_letter(t, len, e)) != 0;)
+            e += k;
+        if (pol__glue_after(t, len, e))
             return 0;
         f = pol__name_flags_of(t + p, e - p);
         if (!(f & POL__NAME_GIVEN) || (f & POL__NAME_COMMON))
             return 0;
+        /* "my name is jane doe": a second lowercase word that is no common or function word */
+        if (e + 2 < len && t[e] == ' ' && t[e + 1] >= 'a' && t[e + 1] <= 'z') {
+            static const char *const function_words[] = {
+                "and",    "i",      "im",    "from", "the",   "a",    "an",   "my",  "here", "how", "what", "so", "btw",
+                "please", "thanks", "thank", "hi",   "hello", "nice", "to",   "you", "is",   "am",  "was",  "in", "at",
+                "with",   "for",    "of",    "on",   "hey",   "ok",   "okay", "but", "and",  "or",  "not",  "by", "but",
+                "can",    "could",  "would", "will", "need",  "want", "have", "has", "had",  "do",  "did",  NULL};
+            size_t q = e + 1, qe = q;
+            while (qe < len && t[qe] >= 'a' && t[qe] <= 'z')
+                qe++;
+            unsigned f2 = pol__name_flags_of(t + q, qe - q);
+            int fw = 0;
+            for (int j = 0; function_words[j] != NULL && !fw; j++)
+                fw = strlen(function_words[j]) == qe - q && memcmp(function_words[j], t + q, qe - q) == 0;
+            if (qe - q >= 2 && !fw && !(f2 & POL__NAME_COMMON) && !pol__glue_after(t, len, qe) &&
+                !(qe < len && (unsigned char)t[qe] >= 0x80))
+                e = qe;
+        }
         return pol__cands_push(cands, POL_PII_PERSON, p, e, 0.7);
     }
     static const char *const honorifics[] = {"Mr",   "Mrs", "Ms",   "Mx",  "Dr", "Prof", "Herr",
@@ -138,15 +204,40 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
     for (int k = 0; honorifics[k] != NULL; k++)
         if (strlen(honorifics[k]) == w && memcmp(honorifics[k], t + p, w) == 0)
             return 0; /* "call me Mr. X": the honorific trigger takes it */
+    /* "Ich heiße Sie willkommen", "je vous appelle": a pronoun is no name */
+    static const char *const pronouns[] = {"Sie", "Ihnen", "Ihr", "Du",  "Dich", "Euch", "Vous", "Usted", "Ustedes",
+                                           "Lei", "Voi",   "You", "Him", "Her",  "Them", "Me",   "Us",    "It",
+                                           "Je",  "Ich",   "Yo",  "Io",  "Eu",   "Ik",   NULL};
+    for (int k = 0; pronouns[k] != NULL; k++)
+        if (strlen(pronouns[k]) == w && memcmp(pronouns[k], t + p, w) == 0)
+            return 0;
     f = pol__name_flags_of(t + p, w);
     if (strong) {
         if ((f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME)))
             return 0;
     } else if (!(f & POL__NAME_GIVEN) || ((f & POL__NAME_COMMON) && !(f & POL__NAME_SURNAME))) {
-        return 0;
+        /* a given name the gazetteer lacks ("Hallo Jürgen Wagner"): the surname is the second signal */
+        /* or a given name that is also a word ("Julia", "May"): the surname is the second signal */
+        size_t q = p + w + 1, w2, e2 = p + w;
+        if ((f != 0 && !(f & POL__NAME_GIVEN)) || q >= len || t[p + w] != ' ')
+            return 0;
+        extend_name(t, len, &e2, 1);
+        if (e2 == p + w)
+            return 0;
+        if ((w2 = cap_word(t, len, q)) != 0) {
+            unsigned f2 = pol__name_flags_of(t + q, w2);
+            if (!(f2 & POL__NAME_SURNAME) || (f2 & POL__NAME_COMMON))
+                return 0;
+        } /* else a particle-led surname ("de Jong", "van Dijk") */
     }
     size_t end = p + w;
     extend_name(t, len, &end, 2);
+    /* family name first in a form: "Name: Smith, John" */
+    if (strong && end + 2 < len && t[end] == ',' && t[end + 1] == ' ') {
+        size_t w3 = cap_word(t, len, end + 2);
+        if (w3 != 0 && (pol__name_flags_of(t + end + 2, w3) & (POL__NAME_GIVEN | POL__NAME_COMMON)) == POL__NAME_GIVEN)
+            end += 2 + w3;
+    }
     return pol__cands_push(cands, POL_PII_PERSON, p, end, strong ? 0.85 : 0.7);
 }
 
@@ -154,7 +245,13 @@ int pol__person_at(const char *t, size_t len, size_t i, pol__cands_t *cands, siz
 {
     /* the caller guarantees t[i] is an ASCII capital and i + 3 < len */
     *next = i + 1;
-    if (i > 0 && (is_wordch((unsigned char)t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '@' || t[i - 1] == '/'))
+    uint32_t prev = 0;
+    if (i > 0 && (unsigned char)t[i - 1] >= 0x80)
+        pol__cp_before(t, i, &prev);
+    /* inside a word (ASCII or a letter of the alphabetic scripts); ideographs and punctuation of
+     * any script are boundaries */
+    if (i > 0 &&
+        (is_wordch((unsigned char)t[i - 1]) || pol__cp_alpha_letter(prev) || t[i - 1] == '.' || t[i - 1] == '@' || t[i - 1] == '/'))
         return 0;
     size_t w = cap_word(t, len, i);
     if (w == 0) {
@@ -196,4 +293,34 @@ int pol__person_at(const char *t, size_t len, size_t i, pol__cands_t *cands, siz
     }
     *next = end + 1;
     return pol__cands_push(cands, POL_PII_PERSON, i, end, 0.6);
+}
+
+int pol__person_signature(const char *t, size_t len, size_t at, pol__cands_t *cands)
+{
+    size_t before = cands->n;
+    if (pol__person_after_trigger(t, len, at, 0, cands) != 0)
+        return -1;
+    if (cands->n > before)
+        return 0;
+    /* a sign-off followed by a line of two or three capitalised words ("Atenciosamente,\nMateus
+     * Alves\n"): the layout is the second signal when the gazetteer does not know the given name */
+    size_t p = at;
+    while (p < len && (t[p] == ' ' || t[p] == '\n' || t[p] == '\r') && p - at < 4)
+        p++;
+    size_t e = p, w;
+    int words = 0;
+    while (words < 3 && (w = cap_word(t, len, e)) != 0) {
+        if (pol__name_flags_of(t + e, w) & POL__NAME_COMMON)
+            return 0;
+        e += w, words++;
+        if (e + 1 < len && t[e] == ' ')
+            e++;
+        else
+            break;
+    }
+    if (e > p && t[e - 1] == ' ')
+        e--;
+    if (words < 2 || (e < len && t[e] != '\n' && t[e] != '\r' && t[e] != ','))
+        return 0;
+    return pol__cands_push(cands, POL_PII_PERSON, p, e, 0.7);
 }

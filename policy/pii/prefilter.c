@@ -12,7 +12,7 @@
  *     (street suffixes, honorific and greeting triggers, vectorscan's ASCII \b and \s, one match
  *     end per start). test_pii_prefilter.c compares the candidates with a vectorscan scan of the
  *     same regexes.
- *   - POL__DB_WIN patterns (IBAN, base58, UK postcode, German/French street numbers, US state +
+ *   - POL__DB_WIN patterns (IBAN, base58, UK postcode, German/Dutch/French street numbers, US state +
  *     ZIP) all contain an ASCII digit at a position this pass recognises cheaply (the start of a
  *     digit cluster, a run start inside one, the end of one). For each such position the pass
  *     adds a window wide enough to hold every match of the patterns that can contain it (their
@@ -56,12 +56,6 @@ static int is_alpha(unsigned char c)
 static int is_alnum(unsigned char c)
 {
     return is_alpha(c) || is_digit(c);
-}
-
-/* the recognizers' word class: letters, digits, '_' and any non-ASCII byte */
-static int is_word(unsigned char c)
-{
-    return is_alnum(c) || c == '_' || c >= 0x80;
 }
 
 /* vectorscan's \w without HS_FLAG_UCP (what \b tests) */
@@ -134,6 +128,17 @@ static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
     if (cs > 1 && is_upper(U(t[cs - 2])) && cs + 1 < len && is_digit(U(t[cs + 1])))
         r |= 2;
     return r;
+}
+
+/* Dutch street words (straat, gracht, laan, plein, singel, dijk; kade ends in 'e') end right
+ * before the space before the digits at cs: their last three letters ("at 5" is no street) */
+static int dutch_street_end(const char *t, size_t cs)
+{
+    if (cs < 4)
+        return 0;
+    const char *w = t + cs - 4;
+    return memcmp(w, "aat", 3) == 0 || memcmp(w, "cht", 3) == 0 || memcmp(w, "aan", 3) == 0 || memcmp(w, "ein", 3) == 0 ||
+           memcmp(w, "gel", 3) == 0 || memcmp(w, "ijk", 3) == 0;
 }
 
 /* French street \d{1,4}(?:bis|ter)?,?\s(?:rue|avenue|...)\s where the digits end at q: the end of
@@ -247,7 +252,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
-    if (hs_space(p1) && (p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm') &&
+    if (hs_space(p1) && (p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)) &&
         win_add(w, len, back(cs, 9), cs + 4) != 0)
         return -1;
     /* US state + ZIP ", [A-Z]{2} \d{5}" */
@@ -259,7 +264,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
      * alnum bytes either run past the cluster's last digit or lie inside the cluster. */
     int b58 = (ce < len && is_alnum(U(t[ce]))) || ce - cs >= 26;
     for (size_t r = cs; b58 && r < ce; r++) {
-        if ((t[r] != '1' && t[r] != '3') || (r > 0 && is_word(U(t[r - 1]))) || r + 26 > len)
+        if ((t[r] != '1' && t[r] != '3') || pol__glue_before(t, r) || r + 26 > len)
             continue;
         size_t k = 1;
         while (k < 26 && is_alnum(U(t[r + k])))
@@ -623,7 +628,7 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
     unsigned char p1 = U(t[cs - 1]), p2 = U(t[cs - 2]);
     if (is_upper(p1) && postcode_or_iban_at(t, len, cs))
         return 0;
-    if (hs_space(p1) && (is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm'))
+    if (hs_space(p1) && (is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
     /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;

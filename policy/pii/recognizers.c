@@ -73,7 +73,11 @@ static const pol__pattern_t patterns[] = {
     {"[A-Z]\\d[A-Z0-9]? ?\\d[ABD-HJLNP-UW-Z]{2}", 0, POL__REC_POSTCODE_UK, 0, POL__DB_WIN},
     {" (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Terrace|Parkway|Pkwy|Highway|Hwy|Place|Pl|Way|"
      "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0, POL__DB_C},
-    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm)\\s\\d{1,4}", 0, POL__REC_STREET, 1, POL__DB_WIN},
+    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm|straat|gracht|laan|plein|kade|singel|dijk)\\s\\d{1,4}", 0,
+     POL__REC_STREET, 1, POL__DB_WIN},
+    /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
+    {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
+     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
      POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
@@ -84,7 +88,13 @@ static const pol__pattern_t patterns[] = {
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
      "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
-    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome)\\s*:\\s*", 0,
+    /* sign-offs and greetings written in lower case or in other languages (weak: a gazetteer given name must follow) */
+    {"\\b(?:best regards|kind regards|warm regards|best wishes|many thanks|mit freundlichen gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)en|"
+     "viele gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|beste gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|cordialement|bien (?:\xc3\xa0|a) vous|"
+     "atenciosamente|abra(?:\xc3\xa7|c)os|saludos(?: cordiales)?|un saludo|cordiali saluti|distinti saluti|un saluto|"
+     "met vriendelijke groet(?:en)?|vriendelijke groeten|hartelijke groet(?:en)?|ol(?:\xc3\xa1|a)|gentile|gentilissim[oa]|"
+     "estimad[oa]|beste|hej|salut)[,!]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
+    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
@@ -119,12 +129,6 @@ static int is_alnum(unsigned char c)
     return is_alpha(c) || is_digit(c);
 }
 
-/* letters, digits, '_' and any non-ASCII byte (a UTF-8 letter, we assume) */
-static int is_word(unsigned char c)
-{
-    return is_alnum(c) || c == '_' || c >= 0x80;
-}
-
 static int is_hex(unsigned char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -137,11 +141,41 @@ static int is_space(unsigned char c)
 
 #define U(p) ((unsigned char)(p))
 
+/* length of the letter (ASCII alnum or a letter of the alphabetic scripts: "ß", "é") at t[p], 0 if none */
+static size_t letter_at(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p >= len)
+        return 0;
+    if (U(t[p]) < 0x80)
+        return is_alnum(U(t[p])) ? 1 : 0;
+    n = pol__cp_at(t, len, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
+/* same, for the letter that ends at t[p] */
+static size_t letter_before(const char *t, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p == 0)
+        return 0;
+    if (U(t[p - 1]) < 0x80)
+        return is_alnum(U(t[p - 1])) ? 1 : 0;
+    n = pol__cp_before(t, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
 /* ---- context words ---- */
 
 static const char *const ctx_phone[] = {
-    "phone",     "tel",      "telephone", "mobile", "cell",  "call",     "fax",     "whatsapp", "sms",  "text me", "telefon",
-    "téléphone", "teléfono", "telefono",  "móvil",  "handy", "portable", "contact", "reach me", "ring", "dial",    NULL};
+    "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "telefon", "téléphone", "teléfono",
+    "telefono", "móvil", "handy", "portable", "contact", "reach me", "ring", "dial",
+    /* zh, ja, ko, ru, ar, hi, pt, nl (the words of the prompts these recognizers see) */
+    "电话", "手机", "联系", "致电", "号码", "電話", "手機", "聯絡", "携帯", "連絡", "전화", "휴대폰", "핸드폰", "연락처", "телефон",
+    "тел", "звоните", "позвоните", "мобильный", "هاتف", "جوال", "اتصل", "फ़ोन", "फोन", "मोबाइल", "celular", "telefoon", "bel",
+    "nummer", "rufnummer", "ruf", "numero", "número", "numéro", "cellulare", NULL};
 static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
                                        "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
 static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};
@@ -150,9 +184,11 @@ static const char *const ctx_ip[] = {"ip", "address", "host", "server", "client"
 static const char *const ctx_crypto[] = {"wallet", "btc", "bitcoin", "eth", "ethereum", "address", "send", "crypto", NULL};
 static const char *const ctx_location[] = {"address", "postcode", "post code", "zip",       "live",      "lives", "street",
                                            "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
-static const char *const ctx_negative[] = {"order",  "invoice",   "tracking",    "sku",      "isbn",   "version", "build", "ticket",
-                                           "serial", "txn",       "transaction", "shipment", "parcel", "item",    "part",  "po",
-                                           "ref",    "reference", "case",        "model",    "batch",  NULL};
+static const char *const ctx_negative[] = {"order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial",
+                                           "txn", "transaction", "shipment", "parcel", "item", "part", "po", "ref", "reference",
+                                           "case", "model", "batch",
+                                           /* zh/ja: order, number (serial), tracking, invoice, version, seed */
+                                           "订单", "单号", "编号", "发票", "版本", "种子", "注文", NULL};
 
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
 {
@@ -230,43 +266,96 @@ void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
 
 /* ---- e-mail ---- */
 
+/* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 0 not a letter */
+static int mail_script(uint32_t cp)
+{
+    if ((cp < 0x80 && is_alpha((unsigned char)cp)) || (cp >= 0xC0 && cp <= 0x2AF) || (cp >= 0x1E00 && cp <= 0x1EFF))
+        return 1;
+    if (cp >= 0x370 && cp <= 0x3FF)
+        return 2;
+    if (cp >= 0x400 && cp <= 0x52F)
+        return 3;
+    return 0;
+}
+
+/* The domain of an address from at + 1: labels of [A-Za-z0-9-] (and, if idn, letters of the
+ * alphabetic scripts: internationalised labels such as "bücher") separated by single dots. A
+ * label is in one script, so "example.comпривет" ends after "com". *last_dot receives the last
+ * dot (0 if none). @return the end */
+static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t *last_dot)
+{
+    size_t e = at + 1;
+    int script = 0;
+    *last_dot = 0;
+    while (e < len && e - at < 255) {
+        unsigned char ch = U(t[e]);
+        uint32_t cp = ch;
+        size_t n = 1;
+        if (ch == '.' && e + 1 < len && (is_alnum(U(t[e + 1])) || (idn && U(t[e + 1]) >= 0x80)) && t[e - 1] != '.') {
+            *last_dot = e++;
+            script = 0;
+            continue;
+        }
+        if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+            break;
+        if (ch < 0x80 && !is_alnum(ch) && ch != '-')
+            break;
+        int sc = mail_script(cp);
+        if (sc != 0 && script != 0 && sc != script)
+            break;
+        if (sc != 0)
+            script = sc;
+        e += n;
+    }
+    return e;
+}
+
+static int tld_ok(const char *t, size_t last_dot, size_t e)
+{
+    size_t tld = e - last_dot - 1;
+    int alpha = tld >= 2;
+    for (size_t i = last_dot + 1; i < e && alpha; i++)
+        alpha = is_alpha(U(t[i])) || U(t[i]) >= 0x80;
+    return alpha || (tld > 4 && memcmp(t + last_dot + 1, "xn--", 4) == 0);
+}
+
 static int rec_email(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t at = to - 2; /* the match is "<local char>@<domain char>" */
     if (t[at] != '@')
         return 0;
+    /* local part: ASCII atext, and letters of the alphabetic scripts (RFC 6531 addresses such as
+     * "josé@"); any other code point (a Chinese character, punctuation) or a change of script
+     * ("пишитеivan@") is where it starts */
     size_t s = at;
+    int script = 0;
     while (s > 0 && at - s < 64) {
         unsigned char ch = U(t[s - 1]);
-        if (is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\'')
-            s--;
-        else
+        uint32_t cp = ch;
+        size_t n = 1;
+        if (ch < 0x80 && !(is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\''))
             break;
+        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+            break;
+        int sc = mail_script(cp);
+        if (sc != 0 && script != 0 && sc != script)
+            break;
+        if (sc != 0)
+            script = sc;
+        s -= n;
     }
     while (s < at && (t[s] == '.' || t[s] == '\''))
         s++;
-    if (s == at || (s > 0 && (U(t[s - 1]) >= 0x80 || t[s - 1] == '@')))
+    if (s == at || (s > 0 && t[s - 1] == '@'))
         return 0;
-    /* domain: labels of [A-Za-z0-9-], separated by '.', last label alphabetic >= 2 or an xn-- label */
-    size_t e = at + 1, last_dot = 0;
-    while (e < c->len && e - at < 255) {
-        unsigned char ch = U(t[e]);
-        if (is_alnum(ch) || ch == '-')
-            e++;
-        else if (ch == '.' && e + 1 < c->len && is_alnum(U(t[e + 1])) && t[e - 1] != '.')
-            last_dot = e++;
-        else
-            break;
-    }
+    /* domain: labels separated by '.', last label alphabetic >= 2 or an xn-- label; an
+     * internationalised domain first, then the ASCII one */
+    size_t last_dot, e = email_domain(t, c->len, at, 1, &last_dot);
+    if (last_dot == 0 || !tld_ok(t, last_dot, e))
+        e = email_domain(t, c->len, at, 0, &last_dot);
     c->skip_until[POL__REC_EMAIL] = e;
-    if (last_dot == 0 || (e < c->len && U(t[e]) >= 0x80))
-        return 0;
-    size_t tld = e - last_dot - 1;
-    int alpha = tld >= 2;
-    for (size_t i = last_dot + 1; i < e && alpha; i++)
-        alpha = is_alpha(U(t[i]));
-    if (!alpha && !(tld > 4 && memcmp(t + last_dot + 1, "xn--", 4) == 0))
+    if (last_dot == 0 || !tld_ok(t, last_dot, e))
         return 0;
     return pol__cands_push(c->cands, POL_PII_EMAIL_ADDRESS, s, e, 1.0);
 }
@@ -380,7 +469,12 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
     } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
         ph = 0.6; /* 1-800-555-1234 */
     } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
-        ph = ng == 1 ? 0.35 : 0.55; /* China mobile 138 0013 8000 */
+        /* China mobile 138 0013 8000; 13800138000 ungrouped only inside CJK text (a second signal) */
+        ph = ng == 1 ? 0.35 : 0.55;
+        uint32_t cp;
+        if (ng == 1 && ((s > 0 && pol__cp_before(t, s, &cp) == 3 && cp >= 0x3000) ||
+                        (e < c->len && pol__cp_at(t, c->len, e, &cp) == 3 && cp >= 0x3000)))
+            ph = 0.5;
     } else if (d[0] == '0' && nd >= 9 && nd <= 12 && d[1] != '0') {
         /* national numbers with trunk 0: UK, DE, FR, IT, NL, JP, BR, IN, ES-style groupings */
         if (ng >= 2 && sep_kind != '/' && gl[0] <= 5)
@@ -400,11 +494,16 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
     } else if (paren && nd >= 10 && nd <= 11) {
         ph = 0.55; /* BR (11) 91234-5678 */
     }
-    if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus)
+    if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
+        ph = 0.5; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
+    if (ph == 0 && nd == 9 && (d[0] == '8' || d[0] == '9') && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && !mixed_sep)
+        ph = 0.5; /* ES landline 91 123 45 67 */
+    /* dots are a version or an amount more often than a phone, except the French 06.12.34.56.78 */
+    if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus &&
+        !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
         ph -= 0.2;
     if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
         return -1;
-    (void)t;
     return 0;
 }
 
@@ -442,9 +541,9 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
         e--;
     int plus_before = s > 0 && t[s - 1] == '+';
     /* a cluster glued to letters is an identifier (ABC1234567, v1.2.3, 1234567abc): not PII */
-    if (s > 0 && !plus_before && (is_word(U(t[s - 1])) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
+    if (s > 0 && !plus_before && (pol__glue_before(t, s) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
         return 0;
-    if (plus_before && s > 1 && is_word(U(t[s - 2])))
+    if (plus_before && s > 1 && pol__glue_before(t, s - 1))
         return 0;
     /* groups */
     group_t g[64];
@@ -465,7 +564,8 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
     if (ng == 0)
         return 0;
     size_t last_end = g[ng - 1].e;
-    if (last_end < len && (is_word(U(t[last_end])) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
+    if (last_end < len &&
+        (pol__glue_after(t, len, last_end) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
         return 0;
     if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
         return 0;
@@ -541,7 +641,7 @@ static size_t cidr_end(const char *t, size_t len, size_t e)
         return e;
     while (p < len && p - e <= 3 && is_digit(U(t[p])))
         p++;
-    return p > e + 1 && (p >= len || !is_word(U(t[p]))) ? p : e;
+    return p > e + 1 && !pol__glue_after(t, len, p) ? p : e;
 }
 
 static int rec_ipv4(pol__scanctx_t *c, size_t to)
@@ -555,9 +655,9 @@ static int rec_ipv4(pol__scanctx_t *c, size_t to)
     c->skip_until[POL__REC_IPV4] = e;
     while (e > s && t[e - 1] == '.')
         e--;
-    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == '-'))
+    if (s > 0 && (pol__glue_before(t, s) || t[s - 1] == '-'))
         return 0;
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     if (!pol__ipv4_ok(t + s, e - s))
         return 0;
@@ -586,9 +686,9 @@ static int rec_ipv6(pol__scanctx_t *c, size_t to)
         e--;
     while (s < e && t[s] == '.')
         s++;
-    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == ':'))
+    if (s > 0 && (pol__glue_before(t, s) || t[s - 1] == ':'))
         return 0;
-    if (e < c->len && (is_word(U(t[e])) || t[e] == ':'))
+    if (pol__glue_after(t, c->len, e) || (e < c->len && t[e] == ':'))
         return 0;
     size_t colons = 0;
     for (size_t i = s; i < e; i++)
@@ -604,7 +704,7 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = (to >= 9 && (t[to - 5] == ' ' || t[to - 5] == '-')) ? to - 9 : to - 8;
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     char comp[40];
     size_t n = 0, i = s;
@@ -639,7 +739,7 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
             k++;
         e++;
     }
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     c->skip_until[POL__REC_IBAN] = e;
     return pol__cands_push(c->cands, POL_PII_IBAN_CODE, s, e, 0.95);
@@ -656,12 +756,12 @@ static int rec_btc58(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 26, e = to;
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     while (e < c->len && b58(U(t[e])) && e - s < 36)
         e++;
     c->skip_until[POL__REC_BTC58] = e;
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     if (!pol__btc_base58_ok(t + s, e - s))
         return 0;
@@ -672,12 +772,12 @@ static int rec_bech32(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 14, e = to;
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
     while (e < c->len && is_alnum(U(t[e])) && e - s < 91)
         e++;
     c->skip_until[POL__REC_BECH32] = e;
-    if (e < c->len && is_word(U(t[e])))
+    if (pol__glue_after(t, c->len, e))
         return 0;
     if (!pol__btc_bech32_ok(t + s, e - s))
         return 0;
@@ -688,7 +788,7 @@ static int rec_eth(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 42;
-    if ((s > 0 && is_word(U(t[s - 1]))) || (to < c->len && is_word(U(t[to]))))
+    if (pol__glue_before(t, s) || (pol__glue_after(t, c->len, to)))
         return 0;
     return pol__cands_push(c->cands, POL_PII_CRYPTO, s, to, 0.6);
 }
@@ -709,7 +809,7 @@ static int rec_url(pol__scanctx_t *c, size_t to, int litlen)
     }
     if (s < c->skip_until[POL__REC_URL])
         return 0;
-    if (s > 0 && (is_word(U(t[s - 1])) || t[s - 1] == '/' || t[s - 1] == '.' || t[s - 1] == '@'))
+    if (s > 0 && (pol__glue_before(t, s) || t[s - 1] == '/' || t[s - 1] == '.' || t[s - 1] == '@'))
         return 0;
     size_t e = to;
     int depth = 0;
@@ -927,7 +1027,7 @@ static int rec_prefixed_id(pol__scanctx_t *c, size_t to, int type, size_t minlen
     size_t s = to, e = to, digits = 0;
     while (e < c->len && (is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
         digits += is_digit(U(t[e++]));
-    if (e - s < minlen || e - s > maxlen || (e < c->len && is_word(U(t[e]))))
+    if (e - s < minlen || e - s > maxlen || (pol__glue_after(t, c->len, e)))
         return 0;
     if (passport) {
         /* US passport book: 9 digits; next generation: 1 letter + 8 digits (travel.state.gov) */
@@ -964,7 +1064,7 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t in = to - 3; /* inward code: digit + 2 letters */
-    if (to < c->len && is_word(U(t[to])))
+    if (pol__glue_after(t, c->len, to))
         return 0;
     size_t oe = in;
     if (oe > 0 && t[oe - 1] == ' ')
@@ -972,7 +1072,7 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
     size_t s = oe;
     while (s > 0 && oe - s < 4 && (is_upper(U(t[s - 1])) || is_digit(U(t[s - 1]))))
         s--;
-    if (s == oe || (s > 0 && is_word(U(t[s - 1]))))
+    if (s == oe || pol__glue_before(t, s))
         return 0;
     if (oe - s == 3 && memcmp(t + s, "GIR", 3) == 0 && memcmp(t + in, "0AA", 3) == 0)
         return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, 0.6);
@@ -989,6 +1089,212 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
         return 0;
     double sc = oe == in ? 0.4 : 0.6;
     return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, sc);
+}
+
+/* ---- whole addresses ----
+ * A street is followed by the rest of the address in the order of its country: unit ("Apt 4B",
+ * "Flat 3", "3º B"), postcode and city ("10115 Berlin", "75002 Paris", "1015 CJ Amsterdam",
+ * "01310-200"), city then region and postcode ("Springfield, IL 62704", "London NW1 6XE",
+ * "São Paulo - SP"), a country. address_tail() takes these steps after ", ", " - " or a space
+ * while they parse, so the whole address is one span (before, the street alone was replaced and
+ * the unit, city and region stayed in the prompt). */
+
+static const char *const unit_words[] = {"Apt",   "Apartment", "Suite",   "Ste",     "Unit",  "Flat", "Floor", "Fl",       "Room",
+                                         "Rm",    "Bldg",      "No",      "Wohnung", "Whg",   "App",  "Appt",  "Apto",     "apto",
+                                         "piso",  "Piso",      "Interno", "int",     "Scala", "Sala", "sala",  "Bloco",    "bloco",
+                                         "andar", "Etage",     "bus",     "Bus",     "Bte",   "bte",  "Esc",   "Escalera", NULL};
+static const char *const place_stop[] = {
+    "The",   "This",    "That",   "These",    "I",        "We",       "You",      "He",    "She",   "It",      "They",
+    "My",    "Our",     "Your",   "Please",   "Thanks",   "Thank",    "Call",     "And",   "But",   "Or",      "If",
+    "So",    "Then",    "Best",   "Regards",  "Tel",      "Phone",    "Email",    "Mail",  "Ich",   "Bitte",   "Danke",
+    "Merci", "Gracias", "Grazie", "Obrigado", "Bedankt",  "Dear",     "Hi",       "Hello", "Hallo", "Bonjour", "Hola",
+    "Ciao",  "Olá",     "Tél",    "Telefon",  "Teléfono", "Telefone", "Telefono", NULL};
+static const char *const place_particles[] = {"de",  "do",  "da", "dos", "das", "del", "della", "di",  "am", "an",
+                                              "der", "sur", "la", "le",  "les", "en",  "aan",   "den", "op", "upon",
+                                              "im",  "y",   "e",  "el",  "los", "las", "sul",   "al",  NULL};
+
+static size_t list_word_at(const char *t, size_t len, size_t p, const char *const *words)
+{
+    size_t best = 0;
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0 && letter_at(t, len, p + n) == 0)
+            best = n;
+    }
+    return best;
+}
+
+/* a capitalised word at p (ASCII capital or a Latin capital such as "É", "Á"); @return its end or p */
+static size_t cap_word_end(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p >= len)
+        return p;
+    if (is_upper(U(t[p])))
+        n = 1;
+    else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 && cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        ;
+    else
+        return p;
+    size_t e = p + n;
+    while (e < len && ((n = letter_at(t, len, e)) != 0 || (t[e] == '-' && letter_at(t, len, e + 1) != 0) || t[e] == '\''))
+        e += n ? n : 1;
+    return e - p >= 2 && list_word_at(t, len, p, place_stop) != e - p ? e : p;
+}
+
+/* a city: 1-3 capitalised words, lowercase particles between them ("Rio de Janeiro", "Frankfurt am Main") */
+static size_t city_end(const char *t, size_t len, size_t p)
+{
+    size_t e = cap_word_end(t, len, p);
+    if (e == p)
+        return p;
+    for (int k = 0; k < 3 && e + 1 < len && t[e] == ' '; k++) {
+        size_t q = e + 1, pn = list_word_at(t, len, q, place_particles);
+        if (pn != 0 && q + pn + 1 < len && t[q + pn] == ' ')
+            q += pn + 1;
+        size_t w = cap_word_end(t, len, q);
+        if (w == q)
+            break;
+        e = w;
+    }
+    return e;
+}
+
+static size_t digits_end(const char *t, size_t len, size_t p)
+{
+    while (p < len && is_digit(U(t[p])))
+        p++;
+    return p;
+}
+
+/* a postcode at p: 12345, 12345-678 (BR), 12345-6789 (US), 1234 AB (NL), 1234-567 (PT), 1234; UK A9 9AA .. AA9A 9AA */
+static size_t postcode_end(const char *t, size_t len, size_t p)
+{
+    size_t d = digits_end(t, len, p);
+    if (d - p == 5 || d - p == 4) {
+        size_t e = d;
+        if (d - p == 5 && e + 1 < len && t[e] == '-' && is_digit(U(t[e + 1]))) {
+            size_t x = digits_end(t, len, e + 1);
+            if (x - e - 1 == 3 || x - e - 1 == 4)
+                e = x;
+        } else if (d - p == 4 && e + 3 < len && t[e] == ' ' && is_upper(U(t[e + 1])) && is_upper(U(t[e + 2])) &&
+                   !pol__glue_after(t, len, e + 3)) {
+            e += 3;
+        } else if (d - p == 4 && e + 1 < len && t[e] == '-' && digits_end(t, len, e + 1) == e + 4) {
+            e += 4;
+        }
+        return pol__glue_after(t, len, e) ? p : e;
+    }
+    /* UK */
+    size_t q = p, na = 0;
+    while (q < len && is_upper(U(t[q])) && na < 2)
+        q++, na++;
+    if (na == 0 || q >= len || !is_digit(U(t[q])))
+        return p;
+    q++;
+    if (q < len && (is_digit(U(t[q])) || is_upper(U(t[q]))))
+        q++;
+    if (q + 3 < len && t[q] == ' ' && is_digit(U(t[q + 1])) && is_upper(U(t[q + 2])) && is_upper(U(t[q + 3])) &&
+        !pol__glue_after(t, len, q + 4))
+        return q + 4;
+    return p;
+}
+
+static size_t address_tail(const char *t, size_t len, size_t e)
+{
+    static const char *const countries[] = {"USA",       "United States", "UK",     "United Kingdom", "Germany", "Deutschland",
+                                            "France",    "Spain",         "España", "Italy",          "Italia",  "Netherlands",
+                                            "Nederland", "Brazil",        "Brasil", "Portugal",       "Canada",  "Australia",
+                                            NULL};
+    int cities = 0, last = 0; /* last step: 1 unit, 2 postcode, 3 city, 4 region */
+    for (int step = 0; step < 7; step++) {
+        size_t p = e;
+        int comma = 0, dash = 0;
+        if (p < len && t[p] == ',')
+            comma = 1, p++;
+        if (p + 2 < len && t[p] == ' ' && t[p + 1] == '-' && t[p + 2] == ' ')
+            dash = 1, p += 3;
+        else if (p < len && t[p] == ' ')
+            p++;
+        if (p == e || p >= len)
+            break;
+        size_t q, w;
+        /* unit: "Apt 4B", "Flat 3", "# 12", "3º B" */
+        if ((comma || last == 0) && (w = list_word_at(t, len, p, unit_words)) != 0) {
+            q = p + w;
+            if (q < len && t[q] == '.')
+                q++;
+            while (q < len && t[q] == ' ')
+                q++;
+            size_t v = q;
+            while (v < len && (is_alnum(U(t[v])) || t[v] == '-') && v - q < 6)
+                v++;
+            if (v > q && !pol__glue_after(t, len, v)) {
+                e = v, last = 1;
+                continue;
+            }
+        }
+        if (comma && is_digit(U(t[p]))) {
+            q = digits_end(t, len, p);
+            if (q - p <= 2 && q + 1 < len && U(t[q]) == 0xC2 && (U(t[q + 1]) == 0xBA || U(t[q + 1]) == 0xAA)) {
+                q += 2;
+                if (q + 1 < len && t[q] == ' ' && (is_upper(U(t[q + 1])) || is_digit(U(t[q + 1]))) &&
+                    !pol__glue_after(t, len, q + 2))
+                    q += 2;
+                e = q, last = 1;
+                continue;
+            }
+        }
+        /* postcode, then maybe the city: "10115 Berlin", "1015 CJ Amsterdam", "NW1 6XE" */
+        if ((comma || dash || last == 3 || last == 4) && (q = postcode_end(t, len, p)) != p) {
+            e = q, last = 2;
+            if (q + 1 < len && t[q] == ' ' && (w = city_end(t, len, q + 1)) != q + 1)
+                e = w, last = 3, cities++;
+            continue;
+        }
+        /* region code "IL", "SP", "RM" (two capitals) */
+        if ((comma || dash || last == 3) && p + 2 <= len && is_upper(U(t[p])) && is_upper(U(t[p + 1])) &&
+            !pol__glue_after(t, len, p + 2) && letter_at(t, len, p + 2) == 0) {
+            e = p + 2, last = 4;
+            continue;
+        }
+        if (comma && (w = list_word_at(t, len, p, countries)) != 0) {
+            e = p + w, last = 5;
+            continue;
+        }
+        /* city: after a comma or " - " */
+        if ((comma || dash) && cities < 2 && (q = city_end(t, len, p)) != p) {
+            e = q, last = 3, cities++;
+            continue;
+        }
+        break;
+    }
+    return e;
+}
+
+/* a unit written before the street: "Flat 3, 12 High Street", "Apt. 4B, 500 Main St" */
+static size_t address_head(const char *t, size_t s)
+{
+    if (s < 4 || t[s - 1] != ' ' || t[s - 2] != ',')
+        return s;
+    size_t v = s - 2, q = v;
+    while (q > 0 && is_alnum(U(t[q - 1])) && v - q < 6)
+        q--;
+    if (q == v || q < 2 || t[q - 1] != ' ')
+        return s;
+    size_t w = q - 1;
+    if (w > 0 && t[w - 1] == '.')
+        w--;
+    size_t b = w;
+    while (b > 0 && is_alpha(U(t[b - 1])))
+        b--;
+    if (b == w || pol__glue_before(t, b))
+        return s;
+    for (const char *const *u = unit_words; *u != NULL; u++)
+        if (strlen(*u) == w - b && memcmp(t + b, *u, w - b) == 0)
+            return b;
+    return s;
 }
 
 static int rec_street(pol__scanctx_t *c, size_t to, int kind)
@@ -1027,48 +1333,79 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
             p--;
         /* p is the number start; the street word ends before the space */
         size_t w = p > 0 ? p - 1 : 0;
-        while (w > 0 && (is_word(U(t[w - 1])) || t[w - 1] == '.' || t[w - 1] == '-'))
-            w--;
+        for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '.' || t[w - 1] == '-' || t[w - 1] == '_');)
+            w -= n ? n : 1;
         if (!is_upper(U(t[w])))
             return 0;
         s = w;
         while (e < c->len && is_alpha(U(t[e])) && e - to < 1)
             e++;
+    } else if (kind == 3) {
+        /* "Via Roma 10", "Calle de Alcalá 12", "Rua Augusta, 1500": the type word (matched), name
+         * words (capitalised, or particles between them), then the house number */
+        s = to - 1;
+        while (s > 0 && to - s < 12 && t[s - 1] != ' ' && t[s - 1] != '\n' &&
+               (is_alpha(U(t[s - 1])) || t[s - 1] == '.' || U(t[s - 1]) >= 0x80))
+            s--;
+        size_t q = to;
+        int words = 0;
+        for (int k = 0; k < 8 && q < c->len; k++) {
+            size_t pl = list_word_at(t, c->len, q, place_particles);
+            if (pl != 0 && q + pl + 1 < c->len && t[q + pl] == ' ') {
+                q += pl + 1;
+                continue;
+            }
+            size_t w = cap_word_end(t, c->len, q);
+            if (w == q)
+                break;
+            words++;
+            q = w;
+            if (q + 1 < c->len && t[q] == ' ' && !is_digit(U(t[q + 1])))
+                q++;
+            else
+                break;
+        }
+        if (words == 0)
+            return 0;
+        size_t r = q;
+        if (r < c->len && t[r] == ',')
+            r++;
+        if (r < c->len && t[r] == ' ')
+            r++;
+        size_t d = digits_end(t, c->len, r);
+        if (d == r || d - r > 5)
+            return 0;
+        if (d + 1 < c->len && is_alpha(U(t[d])) && !pol__glue_after(t, c->len, d + 1))
+            d++;
+        if (pol__glue_after(t, c->len, d))
+            return 0;
+        e = d;
     } else {
         /* French "12 rue de la Paix": number start, then words up to the end of the line or a comma */
-        s = to;
-        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !is_digit(U(t[s])))
+        s = to; /* back to the end of the house number (t[to] may be past the text: look at t[s - 1]) */
+        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !is_digit(U(t[s - 1])))
             s--;
         while (s > 0 && is_digit(U(t[s - 1])))
             s--;
         size_t words = 0;
         while (e < c->len && words < 5) {
             size_t w = e;
-            while (w < c->len && (is_word(U(t[w])) || t[w] == '\'' || t[w] == '-'))
-                w++;
+            for (size_t n; w < c->len && ((n = letter_at(t, c->len, w)) != 0 || t[w] == '\'' || t[w] == '-' || t[w] == '_');)
+                w += n ? n : 1;
             if (w == e)
                 break;
             e = w, words++;
-            if (e < c->len && t[e] == ' ' && e + 1 < c->len && is_word(U(t[e + 1])))
+            if (e < c->len && t[e] == ' ' && letter_at(t, c->len, e + 1) != 0)
                 e++;
             else
                 break;
         }
     }
-    if (s > 0 && is_word(U(t[s - 1])))
+    if (pol__glue_before(t, s))
         return 0;
-    /* ", 10115 Berlin" / ", Springfield, IL 62704" style tails */
-    if (e + 2 < c->len && t[e] == ',' && t[e + 1] == ' ' && is_digit(U(t[e + 2]))) {
-        size_t z = e + 2, zd = 0;
-        while (z < c->len && is_digit(U(t[z])))
-            z++, zd++;
-        if (zd >= 4 && zd <= 5 && z + 1 < c->len && t[z] == ' ' && is_upper(U(t[z + 1]))) {
-            z++;
-            while (z < c->len && (is_word(U(t[z])) || t[z] == '-'))
-                z++;
-            e = z;
-        }
-    }
+    /* the rest of the address: unit, postcode, city, region, country (one LOCATION span) */
+    e = address_tail(t, c->len, e);
+    s = address_head(t, s);
     c->skip_until[POL__REC_STREET] = e;
     pol__cand_t *cd;
     if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
@@ -1093,7 +1430,7 @@ static int rec_zip(pol__scanctx_t *c, size_t to, int kind)
         size_t e = to;
         if (e + 4 < c->len && t[e] == '-' && is_digit(U(t[e + 1])) && is_digit(U(t[e + 4])))
             e += 5;
-        if (e < c->len && is_word(U(t[e])))
+        if (pol__glue_after(t, c->len, e))
             return 0;
         return pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.6);
     }
@@ -1105,7 +1442,7 @@ static int rec_zip(pol__scanctx_t *c, size_t to, int kind)
     size_t nd = 0;
     for (size_t i = s; i < e; i++)
         nd += is_digit(U(t[i]));
-    if (nd < 3 || e - s < 4 || (e < c->len && is_word(U(t[e]))))
+    if (nd < 3 || e - s < 4 || (pol__glue_after(t, c->len, e)))
         return 0;
     pol__cand_t *cd;
     if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
@@ -1240,6 +1577,8 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
         if (!c->enabled[POL_PII_PERSON])
             return 0;
         size_t before = c->cands->n;
+        if (arg == 3)
+            return pol__person_signature(c->text, c->len, to, c->cands);
         if (pol__person_after_trigger(c->text, c->len, to, arg != 0, c->cands) != 0)
             return -1;
         if (arg == 2 && c->cands->n > before) {

@@ -38,7 +38,7 @@ static void test_defaults_follow_sdks(void **state)
     const gw_retry_conf_t *c = gw_retry_conf_for(r, "openai", "gpt-4o");
     assert_int_equal(c->max_retries, 2);
     /* 408, 409, 429 and 5xx are retried; 400, 401, 404, 501 are not */
-    static const int yes[] = {408, 409, 429, 500, 502, 503, 504};
+    static const int yes[] = {408, 409, 429, 500, 502, 503, 504, 529};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
         gw_retry_input_t in = status_in(yes[i], 1);
         assert_true(gw_retry_decide(c, &in, 0) >= 0);

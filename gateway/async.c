@@ -1,0 +1,380 @@
+/*
+ * Replicate prediction URLs and stream capabilities (see async.h). A capability is
+ * base64url(nonce || XChaCha20-Poly1305(key, nonce, JSON)) with the JSON
+ * {"v":1,"u":upstream,"usr":user,"cl":client,"exp":unix,"t":[[token,value],...]}; the version
+ * byte "v" lets the format change without accepting old boxes by mistake.
+ */
+#include "gateway/async.h"
+
+#include "policy/pii/pii.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gw_async_vault_add(gw_async_vault_t *v, const char *token, size_t tl, const char *value, size_t vl)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strlen(v->tokens[i]) == tl && memcmp(v->tokens[i], token, tl) == 0)
+            return 0;
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        char **t = realloc(v->tokens, cap * sizeof(*t));
+        if (t == NULL)
+            return -1;
+        v->tokens = t;
+        char **x = realloc(v->values, cap * sizeof(*x));
+        if (x == NULL)
+            return -1;
+        v->values = x;
+        v->cap = cap;
+    }
+    char *t = strndup(token, tl), *x = strndup(value, vl);
+    if (t == NULL || x == NULL) {
+        free(t);
+        free(x);
+        return -1;
+    }
+    v->tokens[v->n] = t;
+    v->values[v->n] = x;
+    v->n++;
+    return 0;
+}
+
+static void free_strings(char **s, size_t n, int wipe)
+{
+    for (size_t i = 0; s != NULL && i < n; i++) {
+        if (wipe && s[i] != NULL)
+            sodium_memzero(s[i], strlen(s[i]));
+        free(s[i]);
+    }
+    free(s);
+}
+
+void gw_async_vault_free(gw_async_vault_t *v)
+{
+    free_strings(v->tokens, v->n, 0);
+    free_strings(v->values, v->n, 1);
+    memset(v, 0, sizeof(*v));
+}
+
+int gw_async_cap_seal(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *upstream_url, const char *user, const char *client,
+                      int64_t expires, const gw_async_vault_t *v, pol_buf_t *out)
+{
+    int rc = -1;
+    char *plain = NULL;
+    unsigned char *box = NULL;
+    char *b64 = NULL;
+    json_t *t = json_array();
+    json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:I, s:o}", "v", 1, "u", upstream_url, "usr", user, "cl",
+                            client != NULL ? client : "", "exp", (json_int_t)expires, "t", t);
+    if (doc == NULL)
+        goto out;
+    for (size_t i = 0; v != NULL && i < v->n; i++)
+        if (json_array_append_new(t, json_pack("[s, s]", v->tokens[i], v->values[i])) != 0)
+            goto out;
+    if ((plain = json_dumps(doc, JSON_COMPACT)) == NULL)
+        goto out;
+    size_t plen = strlen(plain);
+    size_t blen = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plen + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+    if ((box = malloc(blen)) == NULL)
+        goto out;
+    randombytes_buf(box, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    unsigned long long clen = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
+                                               (const unsigned char *)plain, plen, NULL, 0, NULL, box, key);
+    size_t b64len = sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if ((b64 = malloc(b64len)) == NULL)
+        goto out;
+    sodium_bin2base64(b64, b64len, box, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    rc = pol_buf_append(out, b64, strlen(b64));
+out:
+    if (plain != NULL) {
+        sodium_memzero(plain, strlen(plain));
+        free(plain);
+    }
+    free(box);
+    free(b64);
+    json_decref(doc); /* also frees t (stolen by "o") */
+    if (doc == NULL)
+        json_decref(t);
+    return rc;
+}
+
+void gw_async_cap_free(gw_async_cap_t *cap)
+{
+    free(cap->upstream_url);
+    free(cap->user);
+    free(cap->client);
+    free_strings(cap->tokens, cap->ntokens, 0);
+    free_strings(cap->values, cap->ntokens, 1);
+    memset(cap, 0, sizeof(*cap));
+}
+
+int gw_async_cap_open(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *text, size_t len, int64_t now, gw_async_cap_t *cap,
+                      const char **err_desc)
+{
+    memset(cap, 0, sizeof(*cap));
+    *err_desc = "malformed";
+    if (len == 0 || len > GW_ASYNC_CAP_MAX)
+        return -1;
+    unsigned char *box = malloc(len);
+    unsigned char *plain = NULL;
+    json_t *doc = NULL;
+    int rc = -1;
+    size_t blen = 0;
+    if (box == NULL || sodium_base642bin(box, len, text, len, NULL, &blen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        blen < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+        goto out;
+    size_t clen = blen - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    if ((plain = malloc(clen)) == NULL)
+        goto out;
+    unsigned long long plen = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL, box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, clen,
+                                                   NULL, 0, box, key) != 0) {
+        *err_desc = "forged or damaged";
+        goto out;
+    }
+    json_error_t jerr;
+    doc = json_loadb((const char *)plain, (size_t)plen, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *t = json_object_get(doc, "t");
+    json_int_t exp = json_integer_value(json_object_get(doc, "exp"));
+    const char *u = json_string_value(json_object_get(doc, "u"));
+    const char *usr = json_string_value(json_object_get(doc, "usr"));
+    const char *cl = json_string_value(json_object_get(doc, "cl"));
+    if (json_integer_value(json_object_get(doc, "v")) != 1 || u == NULL || usr == NULL || cl == NULL || !json_is_array(t))
+        goto out;
+    if (exp < now) {
+        *err_desc = "expired";
+        goto out;
+    }
+    cap->expires = exp;
+    cap->upstream_url = strdup(u);
+    cap->user = strdup(usr);
+    cap->client = strdup(cl);
+    size_t n = json_array_size(t);
+    cap->tokens = calloc(n + 1, sizeof(char *));
+    cap->values = calloc(n + 1, sizeof(char *));
+    if (cap->upstream_url == NULL || cap->user == NULL || cap->client == NULL || cap->tokens == NULL || cap->values == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(t, i);
+        const char *tk = json_string_value(json_array_get(e, 0)), *val = json_string_value(json_array_get(e, 1));
+        if (tk == NULL || val == NULL)
+            goto out;
+        cap->tokens[i] = strdup(tk);
+        cap->values[i] = strdup(val);
+        cap->ntokens = i + 1;
+        if (cap->tokens[i] == NULL || cap->values[i] == NULL)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0)
+        gw_async_cap_free(cap);
+    if (plain != NULL) {
+        sodium_memzero(plain, (size_t)plen);
+        free(plain);
+    }
+    free(box);
+    json_decref(doc);
+    return rc;
+}
+
+int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    (void)path;
+    const gw_async_cap_t *cap = session;
+    int changed = 0;
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '<')
+            continue;
+        for (size_t k = 0; k < cap->ntokens; k++) {
+            size_t tl = strlen(cap->tokens[k]);
+            if (tl <= len - i && memcmp(s + i, cap->tokens[k], tl) == 0) {
+                if (!changed)
+                    pol_buf_reset(out);
+                changed = 1;
+                if (pol_buf_append(out, s + from, i - from) != 0 ||
+                    pol_buf_append(out, cap->values[k], strlen(cap->values[k])) != 0)
+                    return -1;
+                from = i + tl;
+                i = from - 1;
+                break;
+            }
+        }
+    }
+    if (changed && pol_buf_append(out, s + from, len - from) != 0)
+        return -1;
+    return changed;
+}
+
+/* Rewrites one prediction object in place. @return 1 changed, 0 not, -1 OOM. */
+static int rewrite_prediction(const gw_async_rewrite_t *rw, json_t *p)
+{
+    json_t *urls = json_object_get(p, "urls");
+    const char *id = json_string_value(json_object_get(p, "id"));
+    if (!json_is_object(urls) || id == NULL || id[0] == '\0' || strlen(id) > 128)
+        return 0;
+    for (const char *c = id; *c != '\0'; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return 0; /* never put an unexpected id into a URL */
+    int changed = 0;
+    pol_buf_t u = POL_BUF_INIT;
+    if (json_object_get(urls, "get") != NULL) {
+        if (pol_buf_appendf(&u, "%s%spredictions/%s", rw->public_base, rw->route_prefix, id) != 0 ||
+            json_object_set_new(urls, "get", json_stringn(u.base, u.len)) != 0)
+            goto oom;
+        changed = 1;
+    }
+    if (json_object_get(urls, "cancel") != NULL) {
+        pol_buf_reset(&u);
+        if (pol_buf_appendf(&u, "%s%spredictions/%s/cancel", rw->public_base, rw->route_prefix, id) != 0 ||
+            json_object_set_new(urls, "cancel", json_stringn(u.base, u.len)) != 0)
+            goto oom;
+        changed = 1;
+    }
+    const char *stream = json_string_value(json_object_get(urls, "stream"));
+    if (stream != NULL) {
+        pol_buf_reset(&u);
+        if (pol_buf_appendf(&u, "%s%spredictions/%s/stream?aigw_cap=", rw->public_base, rw->route_prefix, id) != 0 ||
+            gw_async_cap_seal(rw->key, stream, rw->user, rw->client, rw->now + GW_ASYNC_CAP_TTL_S, rw->vault, &u) != 0 ||
+            json_object_set_new(urls, "stream", json_stringn(u.base, u.len)) != 0)
+            goto oom;
+        changed = 1;
+    }
+    pol_buf_free(&u);
+    return changed;
+oom:
+    pol_buf_free(&u);
+    return -1;
+}
+
+int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, pol_buf_t *out)
+{
+    if (memmem(json, len, "\"urls\"", 6) == NULL)
+        return 0;
+    json_t *doc = json_loadb(json, len, 0, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return 0;
+    }
+    int changed = 0, rc;
+    json_t *results = json_object_get(doc, "results");
+    if (json_is_array(results)) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(results, i, p)
+        {
+            if ((rc = rewrite_prediction(rw, p)) < 0)
+                goto oom;
+            changed |= rc;
+        }
+    } else if ((rc = rewrite_prediction(rw, doc)) < 0) {
+        goto oom;
+    } else {
+        changed = rc;
+    }
+    if (changed) {
+        char *s = json_dumps(doc, JSON_COMPACT);
+        if (s == NULL)
+            goto oom;
+        pol_buf_reset(out);
+        rc = pol_buf_append(out, s, strlen(s));
+        free(s);
+        if (rc != 0)
+            goto oom;
+    }
+    json_decref(doc);
+    return changed;
+oom:
+    json_decref(doc);
+    return -1;
+}
+
+int gw_async_stream_route(const char *rest, size_t len, const char **cap, size_t *cap_len)
+{
+    const char *q = memchr(rest, '?', len);
+    size_t plen = q != NULL ? (size_t)(q - rest) : len;
+    static const char pre[] = "predictions/", suf[] = "/stream";
+    if (q == NULL || plen <= sizeof(pre) - 1 + sizeof(suf) - 1 || memcmp(rest, pre, sizeof(pre) - 1) != 0 ||
+        memcmp(rest + plen - (sizeof(suf) - 1), suf, sizeof(suf) - 1) != 0)
+        return 0;
+    for (const char *c = rest + sizeof(pre) - 1; c < rest + plen - (sizeof(suf) - 1); c++)
+        if (*c == '/')
+            return 0;
+    const char *end = rest + len, *p = q + 1;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *pe = amp != NULL ? amp : end;
+        if ((size_t)(pe - p) > 9 && memcmp(p, "aigw_cap=", 9) == 0) {
+            *cap = p + 9;
+            *cap_len = (size_t)(pe - p - 9);
+            return 1;
+        }
+        p = pe + 1;
+    }
+    return 0;
+}
+
+/* Appends one `output` event with `text` (data lines split at '\n'). */
+static int emit_output(const prov_sse_event_t *ev, const char *text, size_t len, pol_buf_t *out)
+{
+    if (ev != NULL && ev->has_id &&
+        (pol_buf_append(out, "id: ", 4) != 0 || pol_buf_append(out, ev->id, ev->id_len) != 0 || pol_buf_append(out, "\n", 1) != 0))
+        return -1;
+    if (pol_buf_append(out, "event: output\n", 14) != 0)
+        return -1;
+    size_t from = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != '\n')
+            continue;
+        if (pol_buf_append(out, "data: ", 6) != 0 || pol_buf_append(out, text + from, i - from) != 0 ||
+            pol_buf_append(out, "\n", 1) != 0)
+            return -1;
+        from = i + 1;
+    }
+    return pol_buf_append(out, "\n", 1);
+}
+
+int gw_async_sse_finish(gw_async_sse_t *st, pol_buf_t *out)
+{
+    if (st->held.len == 0)
+        return 0;
+    int rc = emit_output(NULL, st->held.base, st->held.len, out);
+    pol_buf_reset(&st->held);
+    return rc;
+}
+
+int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, pol_buf_t *out)
+{
+    if (!(ev->has_data && ev->event_len == 6 && memcmp(ev->event, "output", 6) == 0)) {
+        if (gw_async_sse_finish(st, out) != 0)
+            return -1;
+        return pol_buf_append(out, ev->raw, ev->raw_len);
+    }
+    pol_buf_reset(&st->text);
+    if (pol_buf_append(&st->text, st->held.base != NULL ? st->held.base : "", st->held.len) != 0 ||
+        pol_buf_append(&st->text, ev->data, ev->data_len) != 0)
+        return -1;
+    size_t keep = pol_pii_token_prefix_len(st->text.base, st->text.len);
+    size_t emit = st->text.len - keep;
+    pol_buf_reset(&st->held);
+    if (keep != 0 && pol_buf_append(&st->held, st->text.base + emit, keep) != 0)
+        return -1;
+    if (emit == 0)
+        return 0; /* all of it may be the start of a token: wait for the next piece */
+    int rc = gw_async_restore_text((void *)cap, NULL, st->text.base, emit, &st->restored);
+    if (rc < 0)
+        return -1;
+    return rc == 1 ? emit_output(ev, st->restored.base, st->restored.len, out) : emit_output(ev, st->text.base, emit, out);
+}
+
+void gw_async_sse_free(gw_async_sse_t *st)
+{
+    pol_buf_free(&st->held);
+    pol_buf_free(&st->text);
+    pol_buf_free(&st->restored);
+}

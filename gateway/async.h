@@ -1,0 +1,131 @@
+/*
+ * Asynchronous predictions (issue 16): Replicate answers a prediction with `urls.get`,
+ * `urls.cancel` and `urls.stream` pointing at Replicate, so a client that follows them (the
+ * replicate SDK's `stream()` does) would bypass aigw: no restore of placeholders, no call record.
+ * aigw rewrites them to its own routes:
+ *   - `urls.get`    -> <aigw>/replicate/v1/predictions/{id}         (authenticated as usual)
+ *   - `urls.cancel` -> <aigw>/replicate/v1/predictions/{id}/cancel  (authenticated as usual)
+ *   - `urls.stream` -> <aigw>/replicate/v1/predictions/{id}/stream?aigw_cap=<capability>
+ * The stream URL is fetched without credentials (Replicate's own stream URLs are capabilities,
+ * and the SDK sends no Authorization there), so aigw's URL carries a capability: an
+ * XChaCha20-Poly1305 box under a key of this process holding the upstream stream URL, the end
+ * user, the client, an expiry and the request's placeholder vault (token -> original value), so
+ * the stream route can restore the placeholders of the request that created the prediction. The
+ * box is opaque to the client: neither the upstream URL nor any value can be read from it, and any
+ * change is refused.
+ *
+ * Everything here is pure apart from the key: JSON in, JSON out (jansson: once per prediction
+ * response); unit-tested in tests/unit/gateway/test_async.c and fuzzed (fuzz_async_cap).
+ */
+#ifndef AIGW_GATEWAY_ASYNC_H
+#define AIGW_GATEWAY_ASYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/buf.h"
+#include "providers/sse.h"
+
+#define GW_ASYNC_KEY_BYTES 32
+#define GW_ASYNC_CAP_MAX 16384         /* capability text bytes accepted (the query value) */
+#define GW_ASYNC_CAP_TTL_S (24 * 3600) /* Replicate keeps a prediction's stream far shorter */
+
+/** What a stream capability holds (strings owned by the struct after gw_async_cap_open). */
+typedef struct st_gw_async_cap_t {
+    char *upstream_url; /**< Replicate's urls.stream as it came */
+    char *user;         /**< end user of the creating request */
+    char *client;       /**< client name of the creating request */
+    int64_t expires;    /**< unix seconds */
+    char **tokens;      /**< vault: tokens[i] -> values[i] (NUL-terminated) */
+    char **values;
+    size_t ntokens;
+} gw_async_cap_t;
+
+/** The vault of one request, built with gw_async_vault_add (owned arrays of owned strings). */
+typedef struct st_gw_async_vault_t {
+    char **tokens;
+    char **values;
+    size_t n, cap;
+} gw_async_vault_t;
+
+/** Adds token -> value (both copied; `tl` / `vl` bytes) unless the token is already there. @return 0 or -1 (OOM). */
+int gw_async_vault_add(gw_async_vault_t *v, const char *token, size_t tl, const char *value, size_t vl);
+
+/** Frees the vault's strings and arrays and zeroes it. */
+void gw_async_vault_free(gw_async_vault_t *v);
+
+/**
+ * Seals a capability for `upstream_url`, `user`, `client` (NUL-terminated, borrowed), valid until
+ * `expires` (unix s), with the vault `v` (may be NULL), under `key`. Appends base64url text (no
+ * padding) to `out`. @return 0, or -1 on allocation failure.
+ */
+int gw_async_cap_seal(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *upstream_url, const char *user, const char *client,
+                      int64_t expires, const gw_async_vault_t *v, pol_buf_t *out);
+
+/**
+ * Opens a capability (`len` bytes of base64url text, borrowed) at `now` (unix s).
+ * @return 0 with *cap filled (free with gw_async_cap_free), or -1 with a static *err_desc
+ * ("malformed", "forged or damaged", "expired") and *cap zeroed.
+ */
+int gw_async_cap_open(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *text, size_t len, int64_t now, gw_async_cap_t *cap,
+                      const char **err_desc);
+
+/** Frees what gw_async_cap_open filled (values wiped first). */
+void gw_async_cap_free(gw_async_cap_t *cap);
+
+/**
+ * Restore callback for policy/restore.h over a capability's vault (`session` is a
+ * gw_async_cap_t *): replaces every known token in `s` (`len` bytes). Same contract as
+ * gw_privacy_restore_text: @return 0 unchanged, 1 changed (out filled), -1 on OOM.
+ */
+int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
+
+/**
+ * Restoring a Replicate stream: its `output` events carry plain text (not JSON), split anywhere,
+ * so a placeholder may straddle events. Per stream, zero-initialised; free with gw_async_sse_free.
+ */
+typedef struct st_gw_async_sse_t {
+    pol_buf_t held; /* a trailing possible token prefix, prepended to the next output event */
+    pol_buf_t text, restored;
+} gw_async_sse_t;
+
+/**
+ * One SSE event of a Replicate stream (`ev` borrowed): an `output` event's text gets the vault's
+ * tokens restored, holding back at most a possible token prefix (POL_RESTORE_MAX_TOKEN bytes)
+ * for the next output event; any other event (done, error, logs) first flushes what is held as
+ * an output event, then passes as received. Appends to `out`. @return 0, or -1 on OOM.
+ */
+int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, pol_buf_t *out);
+
+/** End of the stream: flushes held text as a last output event. @return 0, or -1 on OOM. */
+int gw_async_sse_finish(gw_async_sse_t *st, pol_buf_t *out);
+
+/** Frees the buffers and zeroes st. */
+void gw_async_sse_free(gw_async_sse_t *st);
+
+/** What a prediction rewrite needs to know about the request that got the prediction. */
+typedef struct st_gw_async_rewrite_t {
+    const char *public_base;  /**< "http://127.0.0.1:8080": scheme and authority the client used */
+    const char *route_prefix; /**< "/replicate/v1/" */
+    const char *user, *client;
+    const gw_async_vault_t *vault; /**< may be NULL */
+    const unsigned char *key;      /**< GW_ASYNC_KEY_BYTES */
+    int64_t now;                   /**< unix s */
+} gw_async_rewrite_t;
+
+/**
+ * Rewrites `urls.get`, `urls.cancel` and `urls.stream` of a Replicate prediction (a JSON object
+ * with "id" and "urls") or of each prediction in a list ({"results": [...]}) in `json` (`len`
+ * bytes, borrowed). Other members are kept (the document is re-encoded). Predictions without a
+ * valid id are left alone.
+ * @return 1 rewritten into `out` (reset first), 0 nothing to rewrite (out untouched), -1 on OOM.
+ */
+int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, pol_buf_t *out);
+
+/**
+ * Whether `rest` (path after "/replicate/v1/", query allowed, `len` bytes) is a stream route
+ * "predictions/{id}/stream" whose query has `aigw_cap=`; then *cap / *cap_len point at its value.
+ */
+int gw_async_stream_route(const char *rest, size_t len, const char **cap, size_t *cap_len);
+
+#endif

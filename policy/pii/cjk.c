@@ -1,0 +1,649 @@
+/*
+ * PERSON and LOCATION in Chinese, Japanese and Korean text. These scripts need rules of their
+ * own: Chinese and Japanese write no spaces between words, so a name or an address is a stretch
+ * of ideographs inside a longer run, and capitalisation (what the Latin-script PERSON rule
+ * relies on) does not exist. Phone numbers, e-mails and cards in these texts are found by the
+ * ordinary recognizers (script-independent boundaries and full-width digits: unicode.c).
+ *
+ * Names need a trigger, never a surname alone (most Chinese surnames are also common words:
+ * 黄 yellow, 白 white, 高 tall, 金 gold):
+ *   - after a label or an introduction: 姓名 / 联系人 / 收件人 / 我叫 ... (zh), 氏名 / 名前 (ja),
+ *     이름 / 성명 (ko), optionally followed by "：", "是", "は", "은" ...; the name is a surname
+ *     from the table below plus one or two given-name characters (Chinese), a kanji or katakana
+ *     run led by a Japanese surname (Japanese), three Hangul syllables led by a Korean surname;
+ *   - before an honorific: 先生 / 女士 / 小姐 (zh, with a Chinese surname), さん / 様 / 氏 (ja,
+ *     a Japanese surname or a katakana name), 씨 / 님 (ko, three syllables led by a surname);
+ *   - after the weak triggers 给 / 叫 (zh: "给张伟发邮件"): only when a delimiter or one of a few
+ *     verbs follows the name, so "给黄色的猫" does not fire.
+ * Surname tables: the most frequent Chinese surnames (Ministry of Public Security household
+ * register statistics, 2019 ranking of the top 100, plus the traditional-script forms and the
+ * common two-character surnames), the 100 most frequent Japanese surnames (Meiji Yasuda Life
+ * surname survey, public ranking) and the Korean surnames held by >= 0.1 % of the population
+ * (Statistics Korea census 2015). Facts, not creative works; listed here by hand.
+ *
+ * Addresses are runs of ideographs and digits cut by administrative suffixes (省 市 区 县 镇 村
+ * 路 街 道 巷 号 栋 楼 层 室 单元, Japanese 都 道 府 県 市 区 町 村 丁目 番地 番 号, and
+ * in Korean space-separated words ending in 시 도 구 군 읍 면 동 리 로 길 plus the building
+ * number). A run is one LOCATION from its first to its last component when it has at least three
+ * components, or two of which one is numbered ("88号", "1201室", "1-2-3") or a street. Each
+ * component needs a name of its own (two ideographs for an administrative unit), which keeps
+ * words such as 城市, 地区, 小区 from chaining.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <string.h>
+
+#define U(p) ((unsigned char)(p))
+
+/* ---- tables (UTF-8; each entry one word) ---- */
+
+/* Chinese surnames, one ideograph each (simplified, then traditional forms) */
+static const char cn_surname1[] = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩邓冯曹彭曾肖田董潘袁蔡蒋余于杜叶程"
+                                  "魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付傅方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛"
+                                  "郝顾龚邵万覃武钱戴严莫孔向常汤康易乔赖文施洪辛柯庄牛温鲁葛伍邢翟凌"
+                                  "張劉陳楊黃趙吳孫馬鄭謝許韓鄧馮蕭葉蘇呂盧鍾譚陸範賈鄒閻龍賀顧龔錢嚴湯賴莊溫魯翁";
+static const char *const cn_surname2[] = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+                                          "司徒", "夏侯", "歐陽", "司馬", "諸葛", "端木", "独孤", "南宫", NULL};
+/* Japanese surnames (kanji), most frequent first */
+static const char *const jp_surnames[] = {
+    "佐藤", "鈴木", "高橋",   "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口",
+    "松本", "井上", "木村",   "斎藤", "清水", "山崎", "池田", "橋本", "阿部", "石川", "山下", "中島", "石井",   "小川",
+    "前田", "岡田", "長谷川", "藤田", "後藤", "近藤", "村上", "遠藤", "青木", "坂本", "斉藤", "福田", "太田",   "西村",
+    "藤井", "金子", "岡本",   "藤原", "中野", "三浦", "原田", "中川", "松田", "竹内", "小野", "田村", "中山",   "和田",
+    "石田", "森田", "上田",   "内田", "柴田", "酒井", "宮崎", "横山", "高木", "安藤", "宮本", "大野", "小島",   "谷口",
+    "今井", "工藤", "高田",   "増田", "丸山", "杉山", "村田", "大塚", "新井", "小山", "平野", "藤本", "河野",   "上野",
+    "野口", "武田", "松井",   "千葉", "岩崎", "菅原", "木下", "久保", "佐野", "野村", "松尾", "菊地", "杉本",   "市川",
+    "古川", "大西", "島田",   "水野", "桜井", "高野", "渡部", "林",   "森",   "原",   "関",   NULL};
+/* Korean surnames (one Hangul syllable each) */
+static const char kr_surname[] =
+    "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공"
+    "현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용";
+
+/* characters that end a Chinese name run: particles, pronouns, verbs and the first characters
+ * of the words that follow names (电话, 手机, 先生, 女士, 小姐 is handled by the honorific rule) */
+static const char cn_stop[] = "的了是在和与及或说发打给住来去已将会要请您你我他她们电手先女邮地微号码联系收寄送到从向对把被也都"
+                              "就还吗呢吧啊呀这那有没不很为以于上下中和等着过个位年月日时分写问看买做画讲告通知";
+
+static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "聯繫人", "聯絡人", "收件人", "收货人", "收貨人",
+                                        "寄件人", "负责人", "負責人", "申请人", "申請人", "持卡人", "患者",   "乘客",
+                                        "我叫",   "名叫",   "叫做",   "本人",   "客户",   "顾客",   "客戶",   "顧客",
+                                        "户主",   "戶主",   "法人",   "经办人", NULL};
+static const char *const cn_weak[] = {"给", "叫", "致", "找", "联系", "聯繫", NULL};
+static const char *const cn_honor[] = {"先生", "女士", "小姐", "太太", NULL};
+static const char *const jp_strong[] = {"氏名", "名前", "担当者", "担当", "申込者", "契約者", "私は", NULL};
+static const char *const jp_honor[] = {"さん", "様", "さま", "氏", "殿", "ちゃん", "くん", NULL};
+static const char *const kr_strong[] = {"이름은", "이름", "성명", "담당자", "저는", "제 이름은", "성함", NULL};
+static const char *const kr_honor[] = {"씨", "님", NULL};
+/* Korean words ending in an honorific-like syllable that are titles, not names */
+static const char *const kr_title[] = {"선생님", "사장님", "고객님", "교수님", "회장님", "부장님", "과장님",
+                                       "팀장님", "원장님", "실장님", "대표님", "손님",   "여러분", "아버님",
+                                       "어머님", "형님",   "누님",   "선배님", "후배님", NULL};
+
+/* ---- code point classes ---- */
+
+static int is_hangul(uint32_t cp)
+{
+    return cp >= 0xAC00 && cp <= 0xD7A3;
+}
+
+static int is_kata(uint32_t cp)
+{
+    return (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x30FB;
+}
+
+static int is_hira(uint32_t cp)
+{
+    return cp >= 0x3041 && cp <= 0x3096;
+}
+
+/* 1 if the UTF-8 character at t[p] (n bytes) is in the concatenated list `set` of 3-byte characters */
+static int in_set3(const char *set, const char *t, size_t n)
+{
+    if (n != 3)
+        return 0;
+    for (const char *s = set; *s; s += 3)
+        if (s[0] == t[0] && s[1] == t[1] && s[2] == t[2])
+            return 1;
+    return 0;
+}
+
+/* the longest word of `words` at t[p], or 0 */
+static size_t word_at(const char *t, size_t len, size_t p, const char *const *words)
+{
+    size_t best = 0;
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0)
+            best = n;
+    }
+    return best;
+}
+
+/* the longest word of `words` ending at t[p], or 0 */
+static size_t word_before(const char *t, size_t p, const char *const *words)
+{
+    size_t best = 0;
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (n > best && n <= p && memcmp(t + p - n, *w, n) == 0)
+            best = n;
+    }
+    return best;
+}
+
+static int push(pol__scanctx_t *c, int type, size_t s, size_t e, double score)
+{
+    if (pol__cands_push(c->cands, type, s, e, score) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = type == POL_PII_PERSON;
+    return 0;
+}
+
+/* ---- Chinese names ---- */
+
+/* A Chinese name at p: surname (1 or 2 ideographs) + 1-2 given-name ideographs that are not stop
+ * characters. @return its end, or p if there is none. `given_min` = 0 lets a surname stand alone. */
+static size_t cn_name(const char *t, size_t len, size_t p, int given_min)
+{
+    size_t q = p + word_at(t, len, p, cn_surname2);
+    uint32_t cp;
+    if (q == p) {
+        if (p >= len || pol__cp_at(t, len, p, &cp) != 3 || !in_set3(cn_surname1, t + p, 3))
+            return p;
+        q = p + 3;
+    }
+    int given = 0;
+    while (given < 2 && q < len) {
+        size_t n = pol__cp_at(t, len, q, &cp);
+        if (!pol__cp_han(cp) || in_set3(cn_stop, t + q, n) || word_at(t, len, q, cn_honor) != 0)
+            break;
+        q += n, given++;
+    }
+    return given >= given_min ? q : p;
+}
+
+/* separators between a label and the name: spaces, ':' (normalised from '：'), 是, 为, 叫, は, が, 은, 는 */
+static size_t skip_label_sep(const char *t, size_t len, size_t p)
+{
+    static const char *const seps[] = {"是", "为", "為", "叫", "は", "が", "：", "은", "는", NULL};
+    for (int k = 0; k < 4 && p < len; k++) {
+        if (t[p] == ' ' || t[p] == ':' || t[p] == '\t') {
+            p++;
+            continue;
+        }
+        size_t n = word_at(t, len, p, seps);
+        if (n == 0)
+            break;
+        p += n;
+    }
+    return p;
+}
+
+static int cn_after_trigger(pol__scanctx_t *c, size_t p, int strong)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    size_t s = strong ? skip_label_sep(t, len, p) : p;
+    size_t e = cn_name(t, len, s, 1);
+    if (e == s)
+        return 0;
+    if (!strong) {
+        /* 给/叫 + name: only when the name is followed by a delimiter, an honorific or a verb of contact */
+        static const char *const after[] = {"发", "打", "写", "回", "寄", "送", "说", "先生", "女士", "小姐", "，", "。", "、",
+                                            "！", "？", ",",  ".",  " ",  "\n", "留", "转",   "带",   "（",   "(",  ":",  NULL};
+        /* words led by a surname character that follow 给/叫 in prompts ("给黄色的猫", "叫高手") */
+        static const char *const words[] = {
+            "黄色", "白色", "金色", "高清", "马上", "高兴", "方法", "方面", "方便", "文件",   "文字", "文章", "石头", "牛奶",
+            "叶子", "钱包", "金属", "夏天", "常见", "万一", "任何", "任务", "程序", "许多",   "高手", "龙虾", "江湖", "温暖",
+            "温柔", "严格", "安全", "洪水", "雷电", "毛衣", "白天", "林子", "孔雀", "向日葵", "康复", "易经", "汤圆", NULL};
+        if ((e < len && word_at(t, len, e, after) == 0) || word_at(t, len, s, words) != 0)
+            return 0;
+    }
+    return push(c, POL_PII_PERSON, s, e, strong ? 0.85 : 0.7);
+}
+
+static int cn_before_honorific(pol__scanctx_t *c, size_t p)
+{
+    /* the name ends at p: try a surname 3, 2 then 1 ideographs before p (the longest name first) */
+    const char *t = c->text;
+    for (size_t back = 9; back >= 3; back -= 3) {
+        if (back > p)
+            continue;
+        size_t s = p - back;
+        if (s > 0 && (U(t[s]) & 0xC0) == 0x80)
+            continue;
+        /* a name of length back / 3 ideographs must end exactly at p and start after a non-name character */
+        size_t e = cn_name(t, p, s, back == 3 ? 0 : 1);
+        if (e != p)
+            continue;
+        return push(c, POL_PII_PERSON, s, p, 0.8);
+    }
+    return 0;
+}
+
+/* ---- Japanese names ---- */
+
+static size_t kata_run(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t q = p, n, k = 0;
+    while (q < len && (n = pol__cp_at(t, len, q, &cp)) == 3 && is_kata(cp))
+        q += n, k++;
+    return k >= 2 ? q : p;
+}
+
+/* a Japanese surname-led kanji name at p (surname + up to 2 more kanji, optionally a space and a
+ * given name of 1-3 kanji); @return its end or p */
+static size_t jp_name(const char *t, size_t len, size_t p)
+{
+    size_t q = p + word_at(t, len, p, jp_surnames);
+    uint32_t cp;
+    size_t n;
+    if (q == p)
+        return p;
+    size_t given = 0;
+    if (q < len && t[q] == ' ')
+        q++;
+    while (given < 3 && q < len && (n = pol__cp_at(t, len, q, &cp)) == 3 && pol__cp_han(cp))
+        q += n, given++;
+    if (given == 0 && q > p && t[q - 1] == ' ')
+        q--;
+    return q;
+}
+
+static int jp_after_trigger(pol__scanctx_t *c, size_t p)
+{
+    const char *t = c->text;
+    size_t s = skip_label_sep(t, c->len, p);
+    size_t e = jp_name(t, c->len, s);
+    if (e == s)
+        e = kata_run(t, c->len, s);
+    return e > s ? push(c, POL_PII_PERSON, s, e, 0.85) : 0;
+}
+
+static int jp_before_honorific(pol__scanctx_t *c, size_t p)
+{
+    const char *t = c->text;
+    /* a katakana name (スミスさん) or a kanji run of 1-5 ideographs led by a Japanese surname */
+    uint32_t cp;
+    size_t s = p, n, k = 0;
+    while (s > 0 && k < 8 && (n = pol__cp_before(t, s, &cp)) == 3 && is_kata(cp))
+        s -= n, k++;
+    if (k >= 2)
+        return push(c, POL_PII_PERSON, s, p, 0.75);
+    s = p, k = 0;
+    while (s > 0 && k < 5 && (((n = pol__cp_before(t, s, &cp)) == 3 && pol__cp_han(cp)) || (t[s - 1] == ' ' && k > 0)))
+        s -= t[s - 1] == ' ' ? 1 : n, k += t[s] != ' ';
+    for (size_t q = s; q < p; q++) {
+        if ((U(t[q]) & 0xC0) == 0x80 || t[q] == ' ')
+            continue;
+        if (word_at(t, p, q, jp_surnames) != 0 && jp_name(t, p, q) == p)
+            return push(c, POL_PII_PERSON, q, p, 0.8);
+    }
+    return 0;
+}
+
+/* ---- Korean names ---- */
+
+static int kr_syllable_at(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    return p < len && pol__cp_at(t, len, p, &cp) == 3 && is_hangul(cp);
+}
+
+static int kr_after_trigger(pol__scanctx_t *c, size_t p)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    size_t s = skip_label_sep(t, len, p);
+    if (!kr_syllable_at(t, len, s) || !in_set3(kr_surname, t + s, 3))
+        return 0;
+    size_t k = 0, e = s;
+    while (k < 3 && kr_syllable_at(t, len, e))
+        e += 3, k++;
+    if (k < 2)
+        return 0;
+    return push(c, POL_PII_PERSON, s, e, 0.85);
+}
+
+static int kr_before_honorific(pol__scanctx_t *c, size_t p, size_t hn)
+{
+    const char *t = c->text;
+    if (word_before(t, p + hn, kr_title) != 0)
+        return 0;
+    size_t e = p;
+    if (e > 0 && t[e - 1] == ' ')
+        e--;
+    /* exactly three syllables (surname + given name), not glued to a longer Hangul word */
+    if (e < 9)
+        return 0;
+    size_t s = e - 9;
+    for (size_t q = s; q < e; q += 3)
+        if (!kr_syllable_at(t, e, q))
+            return 0;
+    uint32_t cp;
+    if (s > 0 && pol__cp_before(t, s, &cp) == 3 && is_hangul(cp))
+        return 0;
+    if (!in_set3(kr_surname, t + s, 3))
+        return 0;
+    return push(c, POL_PII_PERSON, s, e, 0.75);
+}
+
+/* ---- Chinese and Japanese addresses ---- */
+
+enum { SUF_ADMIN = 1, SUF_STREET = 2, SUF_NUM = 3, SUF_PREF = 4 };
+
+typedef struct st_suffix_t {
+    const char *w;
+    int kind;
+} suffix_t;
+
+static const suffix_t suffixes[] = {
+    {"特别行政区", SUF_ADMIN}, {"自治区", SUF_ADMIN}, {"自治州", SUF_ADMIN},
+    {"省", SUF_PREF},          {"市", SUF_ADMIN},     {"区", SUF_ADMIN},
+    {"區", SUF_ADMIN},         {"县", SUF_ADMIN},     {"縣", SUF_ADMIN},
+    {"镇", SUF_ADMIN},         {"鎮", SUF_ADMIN},     {"乡", SUF_ADMIN},
+    {"村", SUF_ADMIN},         {"都", SUF_PREF},      {"府", SUF_PREF},
+    {"県", SUF_PREF},          {"町", SUF_ADMIN},     {"郡", SUF_ADMIN},
+    {"路", SUF_STREET},        {"街", SUF_STREET},    {"道", SUF_STREET},
+    {"巷", SUF_STREET},        {"弄", SUF_STREET},    {"段", SUF_STREET},
+    {"胡同", SUF_STREET},      {"大道", SUF_STREET},  {"小区", SUF_STREET},
+    {"社区", SUF_STREET},      {"花园", SUF_STREET},  {"大厦", SUF_STREET},
+    {"大廈", SUF_STREET},      {"丁目", SUF_NUM},     {"番地", SUF_NUM},
+    {"番", SUF_NUM},           {"号楼", SUF_NUM},     {"号", SUF_NUM},
+    {"號", SUF_NUM},           {"栋", SUF_NUM},       {"棟", SUF_NUM},
+    {"幢", SUF_NUM},           {"座", SUF_NUM},       {"楼", SUF_NUM},
+    {"樓", SUF_NUM},           {"层", SUF_NUM},       {"層", SUF_NUM},
+    {"室", SUF_NUM},           {"单元", SUF_NUM},     {"單元", SUF_NUM},
+    {"门", SUF_NUM},           {"階", SUF_NUM},       {NULL, 0},
+};
+
+static const char cn_numerals[] = "一二三四五六七八九十百零〇两";
+
+/* the longest suffix at t[p]: its length, *kind its kind */
+static size_t suffix_at(const char *t, size_t len, size_t p, int *kind)
+{
+    size_t best = 0;
+    for (const suffix_t *s = suffixes; s->w != NULL; s++) {
+        size_t n = strlen(s->w);
+        if (n > best && p + n <= len && memcmp(t + p, s->w, n) == 0)
+            best = n, *kind = s->kind;
+    }
+    return best;
+}
+
+/* characters that cannot be part of an address name: particles, verbs, pronouns (the run is cut there) */
+static const char addr_stop[] = "的了是在和与及或说我你他她们住于到寄送往请发家从去来位为把被也都就还这那有没不很个些和着过请址";
+
+/* A run of ideographs, digits and letters starting at p (p is a Han character): tries it as an address. */
+static int cjk_address_run(pol__scanctx_t *c, size_t p, size_t *resume)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    /* components: [name][suffix]; the name is ideographs (2-6 for an administrative unit, 1-6 for
+     * a street) or digits/letters/numerals (numbered parts) */
+    size_t q = p, comp_start = p, first = (size_t)-1, last_end = 0;
+    int ncomp = 0, numbered = 0, street = 0, pref = 0;
+    size_t name_han = 0, name_num = 0;
+    *resume = p;
+    while (q < len) {
+        uint32_t cp;
+        size_t n = pol__cp_at(t, len, q, &cp);
+        int kind = 0;
+        size_t sl = suffix_at(t, len, q, &kind);
+        if (sl != 0 && (name_han + name_num) > 0) {
+            int ok;
+            if (kind == SUF_NUM)
+                ok = name_num > 0 || (name_han > 0 && name_han <= 4 && ncomp > 0);
+            else if (kind == SUF_STREET)
+                ok = name_han <= 6;
+            else
+                ok = (name_han >= 2 || (name_han == 1 && ncomp > 0 && kind != SUF_PREF)) && name_han <= 6;
+            if (ok) {
+                if (first == (size_t)-1)
+                    first = comp_start;
+                ncomp++;
+                numbered += kind == SUF_NUM && name_num > 0;
+                street += kind == SUF_STREET;
+                pref += kind == SUF_PREF;
+                q += sl;
+                last_end = q;
+                comp_start = q;
+                name_han = name_num = 0;
+                continue;
+            }
+            /* not a component here ("京都" before "府"): the suffix is part of a name */
+        }
+        if (pol__cp_han(cp) && in_set3(addr_stop, t + q, n)) {
+            if (ncomp > 0)
+                break;
+            q += n; /* "我住在" before the address: it starts after */
+            comp_start = q;
+            name_han = name_num = 0;
+            continue;
+        }
+        if (pol__cp_han(cp)) {
+            if (in_set3(cn_numerals, t + q, n))
+                name_num++;
+            else
+                name_han++;
+            q += n;
+        } else if (U(t[q]) < 0x80 && (((t[q] >= '0' && t[q] <= '9') || (t[q] >= 'A' && t[q] <= 'Z')) ||
+                                      ((t[q] == '-' || t[q] == '#') && name_num > 0))) {
+            name_num++;
+            q++;
+        } else if (n == 3 && (cp == 0x30F6 || cp == 0x30CE || cp == 0x306E) && name_han > 0) {
+            q += n; /* ヶ ノ の inside Japanese place names (霞ヶ関) */
+        } else if (ncomp > 0 && name_num == 0 && t[q] == ' ' && q + 1 < len && U(t[q + 1]) >= 0x80) {
+            q++; /* "北京市 朝阳区" */
+        } else {
+            break;
+        }
+        if (ncomp == 0 && name_han + name_num > 6) {
+            /* a long run of prose before any suffix: slide the candidate start by one character */
+            comp_start += pol__cp_at(t, len, comp_start, &cp);
+            if (U(t[comp_start - 1]) < 0x80 || in_set3(cn_numerals, t + comp_start - 3, 3))
+                name_num--;
+            else
+                name_han--;
+        }
+        if (ncomp > 0 && name_han + name_num > 12)
+            break;
+    }
+    /* a trailing numbered block after the last component: "千代田1-1", "建国路88" */
+    if (ncomp > 0 && last_end < len) {
+        size_t r = last_end, h = 0;
+        uint32_t cp;
+        size_t n;
+        while (r < len && h < 4 && (n = pol__cp_at(t, len, r, &cp)) == 3 && pol__cp_han(cp) && !in_set3(addr_stop, t + r, n))
+            r += n, h++;
+        size_t d = r;
+        while (d < len && ((t[d] >= '0' && t[d] <= '9') || (t[d] == '-' && d + 1 < len && t[d + 1] >= '0' && t[d + 1] <= '9')))
+            d++;
+        if (d > r && !pol__glue_after(t, len, d)) {
+            last_end = d;
+            ncomp++, numbered++;
+        }
+    }
+    *resume = q > p ? q : p + 3;
+    if (ncomp == 0)
+        return 0;
+    if (!(ncomp >= 3 || (ncomp == 2 && (numbered || street || pref))))
+        return 0;
+    /* the first component's name: trim address stop characters and keep at most 6 ideographs */
+    size_t s = first;
+    /* include a Japanese postcode 〒123-4567 right before */
+    size_t b = s;
+    while (b > 0 && t[b - 1] == ' ')
+        b--;
+    if (b >= 8 && t[b - 1] >= '0' && t[b - 1] <= '9') {
+        size_t z = b;
+        while (z > 0 && ((t[z - 1] >= '0' && t[z - 1] <= '9') || t[z - 1] == '-'))
+            z--;
+        if (b - z == 8 && z >= 3 && memcmp(t + z - 3, "\xe3\x80\x92", 3) == 0)
+            s = z - 3;
+    }
+    return pol__cands_push(c->cands, POL_PII_LOCATION, s, last_end, ncomp >= 3 || numbered ? 0.75 : 0.6);
+}
+
+/* ---- Korean addresses ---- */
+
+static const char *const kr_admin_end[] = {"특별시", "광역시", "자치시", "특별자치도", "북도", "남도",
+                                           "시",     "구",     "군",     "읍",         "면",   NULL};
+static const char *const kr_local_end[] = {"동", "리", "로", "길", "가", NULL};
+static const char *const kr_provinces[] = {"경기도", "강원도", "제주도", NULL};
+static const char *const kr_not_place[] = {
+    "다시", "혹시",   "역시", "당시", "동시",   "항시",   "즉시", "수시", "표시", "지시", "게시", "제시", "무시", "감시", "전시",
+    "개시", "친구",   "가구", "도구", "연구",   "요구",   "입구", "출구", "운동", "활동", "자동", "행동", "감동", "이동", "정리",
+    "처리", "관리",   "거리", "자리", "머리",   "소리",   "우리", "요리", "다리", "유리", "따로", "바로", "새로", "서로", "주로",
+    "대로", "그대로", "가로", "세로", "스스로", "아무리", "평가", "국가", "작가", "누가", "내가", "제가", "네가", NULL};
+
+/* a Korean address word at p (Hangul syllables, possibly led by digits: "4길", "101동"); its kind: 1 admin, 2 local, 0 none */
+static int kr_word(const char *t, size_t len, size_t p, size_t *end)
+{
+    size_t q = p, syl = 0, dig = 0;
+    while (q < len && t[q] >= '0' && t[q] <= '9')
+        q++, dig++;
+    if (dig > 0 && q < len && t[q] == '-')
+        return 0;
+    while (q < len && kr_syllable_at(t, len, q))
+        q += 3, syl++;
+    *end = q;
+    if (syl == 0 || pol__glue_after(t, len, q))
+        return 0;
+    size_t wl = q - p;
+    for (const char *const *w = kr_not_place; *w != NULL; w++)
+        if (strlen(*w) == wl && memcmp(t + p, *w, wl) == 0)
+            return 0;
+    /* a particle "으로"/"에서" ending is not a road name */
+    if (q - p >= 6 && (memcmp(t + q - 6, "으로", 6) == 0 || memcmp(t + q - 6, "에서", 6) == 0))
+        return 0;
+    if (dig == 0 && syl < 2)
+        return 0;
+    if (word_before(t, q, kr_provinces) == wl)
+        return 1;
+    size_t n = word_before(t, q, kr_admin_end);
+    if (n != 0 && (dig == 0 || n == 3) && wl > n)
+        return 1;
+    n = word_before(t, q, kr_local_end);
+    if (n != 0 && wl > n)
+        return 2;
+    return 0;
+}
+
+static int kr_address(pol__scanctx_t *c, size_t p, size_t *resume)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    size_t q = p, end, last = p;
+    int ncomp = 0, local = 0, number = 0;
+    *resume = p + 3;
+    for (;;) {
+        int k = kr_word(t, len, q, &end);
+        if (k == 0)
+            break;
+        ncomp++, local += k == 2;
+        last = end;
+        *resume = end;
+        if (end + 1 < len && t[end] == ' ')
+            q = end + 1;
+        else
+            break;
+    }
+    if (ncomp == 0)
+        return 0;
+    /* building number "123", "123-45", optionally more words of the unit ("101동 1001호") */
+    q = last;
+    if (q + 1 < len && t[q] == ' ' && t[q + 1] >= '0' && t[q + 1] <= '9') {
+        size_t d = q + 1;
+        while (d < len && ((t[d] >= '0' && t[d] <= '9') || (t[d] == '-' && d + 1 < len && t[d + 1] >= '0' && t[d + 1] <= '9')))
+            d++;
+        if (!pol__glue_after(t, len, d)) {
+            number = 1;
+            last = d;
+            /* "101동 1001호" */
+            while (last + 1 < len && t[last] == ' ' && t[last + 1] >= '0' && t[last + 1] <= '9') {
+                size_t e2 = last + 1;
+                while (e2 < len && t[e2] >= '0' && t[e2] <= '9')
+                    e2++;
+                if (e2 + 3 <= len && (memcmp(t + e2, "동", 3) == 0 || memcmp(t + e2, "호", 3) == 0 || memcmp(t + e2, "층", 3) == 0))
+                    last = e2 + 3;
+                else
+                    break;
+            }
+        }
+    }
+    if (!(local >= 1 && (ncomp >= 3 || (ncomp >= 2 && number))))
+        return 0;
+    *resume = last;
+    return pol__cands_push(c->cands, POL_PII_LOCATION, p, last, 0.75);
+}
+
+/* ---- the pass ---- */
+
+/* sets bit (cp & 255) of `bits` for the first code point of each word */
+static void first_bits(uint64_t bits[4], const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++) {
+        uint32_t cp;
+        pol__cp_at(*w, strlen(*w), 0, &cp);
+        bits[(cp & 255) >> 6] |= (uint64_t)1 << (cp & 63);
+    }
+}
+
+int pol__cjk_scan(pol__scanctx_t *c)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    int person = c->enabled[POL_PII_PERSON], location = c->enabled[POL_PII_LOCATION];
+    size_t addr_resume = 0, kr_resume = 0;
+    if (!person && !location)
+        return 0;
+    /* the first characters of every trigger and honorific: most ideographs are none of them */
+    uint64_t bits[4] = {0, 0, 0, 0};
+    static const char *const *const lists[] = {cn_strong, cn_weak, cn_honor, jp_strong, jp_honor, kr_strong, kr_honor};
+    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+        first_bits(bits, lists[k]);
+    for (size_t i = 0; i < len;) {
+        unsigned char b = U(t[i]);
+        if (b < 0xE3 || b > 0xED) {
+            i++;
+            continue;
+        }
+        uint32_t cp, prev = 0;
+        size_t n = pol__cp_at(t, len, i, &cp);
+        if (n != 3) {
+            i++;
+            continue;
+        }
+        if (i > 0)
+            pol__cp_before(t, i, &prev);
+        size_t w;
+        if (person && (bits[(cp & 255) >> 6] >> (cp & 63) & 1)) {
+            if ((w = word_at(t, len, i, cn_strong)) != 0 && cn_after_trigger(c, i + w, 1) != 0)
+                return -1;
+            if ((w = word_at(t, len, i, cn_weak)) != 0 && cn_after_trigger(c, i + w, 0) != 0)
+                return -1;
+            if (word_at(t, len, i, cn_honor) != 0 && cn_before_honorific(c, i) != 0)
+                return -1;
+            if ((w = word_at(t, len, i, jp_strong)) != 0 && jp_after_trigger(c, i + w) != 0)
+                return -1;
+            if (word_at(t, len, i, jp_honor) != 0 && !is_hira(prev) && jp_before_honorific(c, i) != 0)
+                return -1;
+            if ((w = word_at(t, len, i, kr_strong)) != 0 && kr_after_trigger(c, i + w) != 0)
+                return -1;
+            if ((w = word_at(t, len, i, kr_honor)) != 0 && kr_before_honorific(c, i, w) != 0)
+                return -1;
+        }
+        if (location && i >= addr_resume && pol__cp_han(cp) && !pol__cp_han(prev)) {
+            if (cjk_address_run(c, i, &addr_resume) != 0)
+                return -1;
+        }
+        if (location && i >= kr_resume && is_hangul(cp) && !is_hangul(prev) && !(prev >= '0' && prev <= '9')) {
+            if (kr_address(c, i, &kr_resume) != 0)
+                return -1;
+        }
+        i += n;
+    }
+    return 0;
+}

@@ -1,0 +1,204 @@
+/*
+ * PERSON in Cyrillic, Arabic and Devanagari text. The Latin-script rules (person.c) key on ASCII
+ * capitals and an English-heavy gazetteer; these scripts get the trigger half of those rules: a
+ * name is the words right after a label, an introduction, an honorific, a greeting or a sign-off
+ * of the language, never a word on its own.
+ *   - Russian: "Меня зовут", "Имя:", "ФИО:", "Уважаемый/ая", "господин/госпожа", "г-н/г-жа",
+ *     "С уважением," ... followed by 1-3 capitalised Cyrillic words (Russian capitalises names);
+ *     greetings ("Здравствуйте,", "Привет,") need two words (given name + surname);
+ *   - Arabic: "اسمي" (my name), "الاسم" (name), "السيد/السيدة" (Mr/Mrs), "عزيزي/عزيزتي" (dear),
+ *     "مع تحياتي" (regards) ... followed by 1-3 Arabic words up to a stop word ("ورقم" "and the
+ *     number", prepositions) or punctuation; Arabic has no capitals, so only the trigger decides;
+ *   - Hindi: "मेरा नाम" (my name), "नाम" (name), "श्री/श्रीमती/सुश्री" (Mr/Mrs/Ms), "प्रिय"
+ *     (dear) ... followed by 1-3 Devanagari words up to a postposition or "है".
+ * The trigger words are the ones a form, a letter or a chat message in that language uses; they
+ * are listed here in both cases where the script has case.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <string.h>
+
+#define U(p) ((unsigned char)(p))
+
+typedef struct st_trigger_t {
+    const char *w;
+    int min_words; /* words the name needs after this trigger */
+} trigger_t;
+
+static const trigger_t ru_triggers[] = {
+    {"Меня зовут", 1},    {"меня зовут", 1},
+    {"Моё имя", 1},       {"моё имя", 1},
+    {"Мое имя", 1},       {"Имя:", 1},
+    {"имя:", 1},          {"ФИО:", 1},
+    {"ФИО", 1},           {"Уважаемый", 1},
+    {"уважаемый", 1},     {"Уважаемая", 1},
+    {"уважаемая", 1},     {"Господин", 1},
+    {"господин", 1},      {"Госпожа", 1},
+    {"госпожа", 1},       {"г-н", 1},
+    {"г-жа", 1},          {"С уважением,", 1},
+    {"с уважением,", 1},  {"Контактное лицо:", 1},
+    {"Получатель:", 1},   {"Отправитель:", 1},
+    {"Здравствуйте,", 2}, {"Привет,", 2},
+    {"Дорогой", 1},       {"Дорогая", 1},
+    {"Я —", 2},           {NULL, 0},
+};
+static const trigger_t ar_triggers[] = {
+    {"اسمي", 1},       {"الاسم:", 1},    {"السيد", 1},   {"السيدة", 1},   {"عزيزي", 1}, {"عزيزتي", 1},
+    {"مع تحياتي،", 1}, {"مع تحياتي", 1}, {"المرسل:", 1}, {"المستلم:", 1}, {NULL, 0},
+};
+static const trigger_t hi_triggers[] = {
+    {"मेरा नाम", 1}, {"नाम:", 1}, {"श्रीमती", 1}, {"श्री", 1}, {"सुश्री", 1}, {"प्रिय", 1}, {"भवदीय,", 1}, {NULL, 0},
+};
+/* words that end an Arabic / Hindi name: conjunction-prefixed nouns, prepositions, verbs of the templates */
+static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي", "وعنواني", "و",     "رقم",    "هاتفي",
+                                      "من",   "في",     "على",    "عبر",     "إلى",   "نرجو",   "هو",
+                                      "هي",   "أنا",    "يرجى",   "شكرا",    "بريدي", "عنواني", NULL};
+static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
+
+static int is_cyr_upper(uint32_t cp)
+{
+    return (cp >= 0x0410 && cp <= 0x042F) || cp == 0x0401;
+}
+
+static int is_cyr_lower(uint32_t cp)
+{
+    return (cp >= 0x0430 && cp <= 0x044F) || cp == 0x0451;
+}
+
+static int is_arabic_letter(uint32_t cp)
+{
+    return (cp >= 0x0621 && cp <= 0x065F) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x0670;
+}
+
+static int is_deva_letter(uint32_t cp)
+{
+    return cp >= 0x0900 && cp <= 0x097F && cp != 0x0964 && cp != 0x0965 && !(cp >= 0x0966 && cp <= 0x096F);
+}
+
+/* A capitalised Cyrillic word at p (hyphen inside allowed: "Петров-Водкин"); @return its end or p */
+static size_t cyr_word(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p >= len || (n = pol__cp_at(t, len, p, &cp)) != 2 || !is_cyr_upper(cp))
+        return p;
+    size_t e = p + n, k = 0;
+    while (e < len) {
+        if ((n = pol__cp_at(t, len, e, &cp)) == 2 && is_cyr_lower(cp))
+            e += n, k++;
+        else if (t[e] == '-' && e + 1 < len && pol__cp_at(t, len, e + 1, &cp) == 2 && is_cyr_upper(cp))
+            e += 3;
+        else
+            break;
+    }
+    return k >= 1 && !pol__glue_after(t, len, e) ? e : p;
+}
+
+/* A word of letters `is_letter` at p (combining signs of the script included); @return its end or p */
+static size_t script_word(const char *t, size_t len, size_t p, int (*is_letter)(uint32_t))
+{
+    uint32_t cp;
+    size_t e = p, n;
+    while (e < len && (n = pol__cp_at(t, len, e, &cp)) > 1 && is_letter(cp))
+        e += n;
+    return e;
+}
+
+static int in_list(const char *t, size_t s, size_t e, const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++)
+        if (strlen(*w) == e - s && memcmp(t + s, *w, e - s) == 0)
+            return 1;
+    return 0;
+}
+
+/* the name after a trigger ending at p: up to 3 words of the script; @return its end or the start */
+static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned script)
+{
+    size_t p = *pstart;
+    /* a name is on the trigger's line, except after a sign-off ("С уважением,\n") */
+    int nl = p > 0 && (t[p - 1] == ',' || (p >= 3 && memcmp(t + p - 3, "\xd8\x8c", 2) == 0));
+    while (p < len && (t[p] == ' ' || t[p] == ':' || t[p] == '\t' || (nl && (t[p] == '\n' || t[p] == '\r'))) && p - *pstart < 4)
+        p++;
+    *pstart = p;
+    size_t e = p;
+    int words = 0;
+    for (int k = 0; k < 3; k++) {
+        size_t q = e + (k > 0), w;
+        if (k > 0 && (e >= len || t[e] != ' '))
+            break;
+        if (script == POL__SCRIPT_CYRILLIC)
+            w = cyr_word(t, len, q);
+        else if (script == POL__SCRIPT_ARABIC)
+            w = script_word(t, len, q, is_arabic_letter);
+        else
+            w = script_word(t, len, q, is_deva_letter);
+        if (w == q)
+            break;
+        if (script == POL__SCRIPT_ARABIC && in_list(t, q, w, ar_stop))
+            break;
+        if (script == POL__SCRIPT_DEVANAGARI && in_list(t, q, w, hi_stop))
+            break;
+        e = w, words++;
+    }
+    return words == 0 ? p : e;
+}
+
+static int count_words(const char *t, size_t s, size_t e)
+{
+    int n = s < e;
+    for (size_t i = s; i < e; i++)
+        n += t[i] == ' ';
+    return n;
+}
+
+int pol__script_names(pol__scanctx_t *c, unsigned scripts)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    static const struct {
+        unsigned script;
+        const trigger_t *list;
+        unsigned char lead_lo, lead_hi; /* first byte range of the script's letters */
+    } sets[] = {
+        {POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD1},
+        {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
+        {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
+    };
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = U(t[i]);
+        if (b < 0xD0 || (i > 0 && (U(t[i]) & 0xC0) == 0x80))
+            continue;
+        for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+            if (!(scripts & sets[k].script) || b < sets[k].lead_lo || b > sets[k].lead_hi)
+                continue;
+            /* a trigger starts a word: not after a letter of its script */
+            uint32_t prev = 0;
+            if (i > 0)
+                pol__cp_before(t, i, &prev);
+            if ((sets[k].script == POL__SCRIPT_CYRILLIC && (is_cyr_lower(prev) || is_cyr_upper(prev))) ||
+                (sets[k].script == POL__SCRIPT_ARABIC && is_arabic_letter(prev)) ||
+                (sets[k].script == POL__SCRIPT_DEVANAGARI && is_deva_letter(prev)))
+                continue;
+            for (const trigger_t *tr = sets[k].list; tr->w != NULL; tr++) {
+                size_t n = strlen(tr->w);
+                uint32_t next = 0;
+                if (i + n > len || memcmp(t + i, tr->w, n) != 0)
+                    continue;
+                /* the trigger is a whole word ("السيد" is no trigger inside "السيدة") */
+                if (i + n < len)
+                    pol__cp_at(t, len, i + n, &next);
+                if (is_cyr_lower(next) || is_cyr_upper(next) || is_arabic_letter(next) || is_deva_letter(next))
+                    continue;
+                size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
+                if (e > s && count_words(t, s, e) >= tr->min_words) {
+                    if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)
+                        return -1;
+                    c->cands->v[c->cands->n - 1].ctx_done = 1;
+                }
+                break;
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,245 @@
+/*
+ * gateway/async: Replicate prediction URLs rewritten to aigw's routes (single prediction and
+ * list, ids that must not reach a URL), stream capabilities (seal/open round trip with the vault,
+ * tampering, wrong key, expiry, no plaintext in the URL), the stream route matcher, restoring
+ * from a capability's vault, and Replicate's plain-text output events restored across event
+ * boundaries with only a token prefix held back.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "gateway/async.h"
+
+static const unsigned char KEY[GW_ASYNC_KEY_BYTES] = {7, 7, 7};
+
+static const char PREDICTION[] =
+    "{\"id\":\"ufawqhfynnddngldkgtslldrkq\",\"status\":\"starting\",\"input\":{\"prompt\":\"<PERSON_1> at dusk\"},"
+    "\"urls\":{\"get\":\"https://api.replicate.com/v1/predictions/ufawqhfynnddngldkgtslldrkq\","
+    "\"cancel\":\"https://api.replicate.com/v1/predictions/ufawqhfynnddngldkgtslldrkq/cancel\","
+    "\"stream\":\"https://stream.replicate.com/v1/files/qoxq-secret\",\"web\":\"https://replicate.com/p/"
+    "ufawqhfynnddngldkgtslldrkq\"}}";
+
+static gw_async_vault_t vault(void)
+{
+    gw_async_vault_t v;
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(gw_async_vault_add(&v, "<PERSON_1>", 10, "Jane Doe", 8), 0);
+    assert_int_equal(gw_async_vault_add(&v, "<EMAIL_ADDRESS_1>", 17, "jane@example.com", 16), 0);
+    assert_int_equal(gw_async_vault_add(&v, "<PERSON_1>", 10, "other", 5), 0); /* first value kept */
+    assert_int_equal(v.n, 2);
+    return v;
+}
+
+static void test_rewrite(void **state)
+{
+    (void)state;
+    gw_async_vault_t v = vault();
+    gw_async_rewrite_t rw = {"http://127.0.0.1:8080", "/replicate/v1/", "user-1", "backend", &v, KEY, 1000};
+    pol_buf_t out = POL_BUF_INIT;
+    assert_int_equal(gw_async_rewrite_replicate(&rw, PREDICTION, strlen(PREDICTION), &out), 1);
+    json_t *doc = json_loadb(out.base, out.len, 0, NULL);
+    assert_non_null(doc);
+    json_t *urls = json_object_get(doc, "urls");
+    assert_string_equal(json_string_value(json_object_get(urls, "get")),
+                        "http://127.0.0.1:8080/replicate/v1/predictions/ufawqhfynnddngldkgtslldrkq");
+    assert_string_equal(json_string_value(json_object_get(urls, "cancel")),
+                        "http://127.0.0.1:8080/replicate/v1/predictions/ufawqhfynnddngldkgtslldrkq/cancel");
+    assert_string_equal(json_string_value(json_object_get(urls, "web")), "https://replicate.com/p/ufawqhfynnddngldkgtslldrkq");
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "starting");
+    const char *stream = json_string_value(json_object_get(urls, "stream"));
+    const char *prefix = "http://127.0.0.1:8080/replicate/v1/predictions/ufawqhfynnddngldkgtslldrkq/stream?aigw_cap=";
+    assert_int_equal(strncmp(stream, prefix, strlen(prefix)), 0);
+    /* nothing readable in the URL: not the upstream URL, not a value */
+    assert_null(strstr(stream, "qoxq"));
+    assert_null(strstr(stream, "Jane"));
+    assert_null(strstr(stream, "jane"));
+    /* the route matcher finds the capability, which opens to what was sealed */
+    const char *rest = stream + strlen("http://127.0.0.1:8080/replicate/v1/");
+    const char *cv;
+    size_t cl;
+    assert_true(gw_async_stream_route(rest, strlen(rest), &cv, &cl));
+    gw_async_cap_t cap;
+    const char *err = NULL;
+    assert_int_equal(gw_async_cap_open(KEY, cv, cl, 1000, &cap, &err), 0);
+    assert_string_equal(cap.upstream_url, "https://stream.replicate.com/v1/files/qoxq-secret");
+    assert_string_equal(cap.user, "user-1");
+    assert_string_equal(cap.client, "backend");
+    assert_int_equal(cap.ntokens, 2);
+    assert_true(cap.expires == 1000 + GW_ASYNC_CAP_TTL_S);
+    /* restoring from the vault */
+    pol_buf_t r = POL_BUF_INIT;
+    const char *text = "Hi <PERSON_1>, mail <EMAIL_ADDRESS_1> or <EMAIL_ADDRESS_2> <PERSON_1";
+    assert_int_equal(gw_async_restore_text(&cap, NULL, text, strlen(text), &r), 1);
+    assert_int_equal(r.len, strlen("Hi Jane Doe, mail jane@example.com or <EMAIL_ADDRESS_2> <PERSON_1"));
+    assert_memory_equal(r.base, "Hi Jane Doe, mail jane@example.com or <EMAIL_ADDRESS_2> <PERSON_1", r.len);
+    assert_int_equal(gw_async_restore_text(&cap, NULL, "no tokens", 9, &r), 0);
+    pol_buf_free(&r);
+    gw_async_cap_free(&cap);
+    json_decref(doc);
+    pol_buf_free(&out);
+    gw_async_vault_free(&v);
+}
+
+static void test_rewrite_list_and_bad_ids(void **state)
+{
+    (void)state;
+    gw_async_rewrite_t rw = {"https://gw.example", "/replicate/v1/", "u", "c", NULL, KEY, 0};
+    const char *list =
+        "{\"next\":null,\"results\":[{\"id\":\"a1\",\"urls\":{\"get\":\"https://api.replicate.com/v1/predictions/a1\"}},"
+        "{\"id\":\"../../x\",\"urls\":{\"get\":\"keep\"}},{\"id\":7,\"urls\":{\"get\":\"keep2\"}}]}";
+    pol_buf_t out = POL_BUF_INIT;
+    assert_int_equal(gw_async_rewrite_replicate(&rw, list, strlen(list), &out), 1);
+    assert_non_null(memmem(out.base, out.len, "\"https://gw.example/replicate/v1/predictions/a1\"", 48));
+    assert_non_null(memmem(out.base, out.len, "\"keep\"", 6));
+    assert_non_null(memmem(out.base, out.len, "\"keep2\"", 7));
+    /* nothing to do: untouched */
+    pol_buf_reset(&out);
+    assert_int_equal(gw_async_rewrite_replicate(&rw, "{\"id\":\"x\"}", 10, &out), 0);
+    assert_int_equal(gw_async_rewrite_replicate(&rw, "not json \"urls\"", 15, &out), 0);
+    assert_int_equal(out.len, 0);
+    pol_buf_free(&out);
+}
+
+static void test_capability_refusals(void **state)
+{
+    (void)state;
+    pol_buf_t c = POL_BUF_INIT;
+    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, NULL, &c), 0);
+    gw_async_cap_t cap;
+    const char *err = NULL;
+    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 500, &cap, &err), 0);
+    assert_int_equal(cap.ntokens, 0);
+    gw_async_cap_free(&cap);
+    /* expired */
+    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 501, &cap, &err), -1);
+    assert_string_equal(err, "expired");
+    /* another key */
+    unsigned char other[GW_ASYNC_KEY_BYTES] = {8};
+    assert_int_equal(gw_async_cap_open(other, c.base, c.len, 0, &cap, &err), -1);
+    assert_string_equal(err, "forged or damaged");
+    /* one character changed anywhere */
+    for (size_t i = 0; i < c.len; i += 7) {
+        char saved = c.base[i];
+        c.base[i] = saved == 'A' ? 'B' : 'A';
+        assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), -1);
+        c.base[i] = saved;
+    }
+    /* garbage and truncation */
+    assert_int_equal(gw_async_cap_open(KEY, "!!!", 3, 0, &cap, &err), -1);
+    assert_string_equal(err, "malformed");
+    assert_int_equal(gw_async_cap_open(KEY, c.base, 20, 0, &cap, &err), -1);
+    assert_int_equal(gw_async_cap_open(KEY, "", 0, 0, &cap, &err), -1);
+    pol_buf_free(&c);
+}
+
+static void test_stream_route(void **state)
+{
+    (void)state;
+    const char *cv;
+    size_t cl;
+    const char *ok = "predictions/abc/stream?aigw_cap=XYZ";
+    assert_true(gw_async_stream_route(ok, strlen(ok), &cv, &cl));
+    assert_int_equal(cl, 3);
+    assert_memory_equal(cv, "XYZ", 3);
+    const char *second = "predictions/abc/stream?a=1&aigw_cap=Q";
+    assert_true(gw_async_stream_route(second, strlen(second), &cv, &cl));
+    static const char *const no[] = {
+        "predictions/abc/stream",         "predictions/abc/stream?aigw_cap=", "predictions/a/b/stream?aigw_cap=X",
+        "predictions//stream?aigw_cap=X", "models/a/stream?aigw_cap=X",       "predictions/abc?aigw_cap=X"};
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        assert_false(gw_async_stream_route(no[i], strlen(no[i]), &cv, &cl));
+}
+
+/* Feeds `n` output events (pieces) and a done event through gw_async_sse_event. */
+static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const char *const *pieces, size_t n, pol_buf_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        prov_sse_event_t ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.event = "output";
+        ev.event_len = 6;
+        ev.data = pieces[i];
+        ev.data_len = strlen(pieces[i]);
+        ev.has_data = 1;
+        assert_int_equal(gw_async_sse_event(st, cap, &ev, out), 0);
+    }
+    prov_sse_event_t done;
+    memset(&done, 0, sizeof(done));
+    done.event = "done";
+    done.event_len = 4;
+    done.data = "{}";
+    done.data_len = 2;
+    done.has_data = 1;
+    done.raw = "event: done\ndata: {}\n\n";
+    done.raw_len = strlen(done.raw);
+    assert_int_equal(gw_async_sse_event(st, cap, &done, out), 0);
+}
+
+static void test_sse_restore_across_events(void **state)
+{
+    (void)state;
+    gw_async_vault_t v = vault();
+    pol_buf_t c = POL_BUF_INIT;
+    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
+    gw_async_cap_t cap;
+    const char *err;
+    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
+    gw_async_sse_t st;
+    memset(&st, 0, sizeof(st));
+    pol_buf_t out = POL_BUF_INIT;
+    /* a token split over four events, a lone '<' that is no token, text after the last token */
+    static const char *const pieces[] = {"Mail <EMA", "IL_ADD", "RESS_1> now", " a<b", " <PERSON_1", ">!"};
+    feed_events(&st, &cap, pieces, sizeof(pieces) / sizeof(pieces[0]), &out);
+    /* the client's text: the output events' data joined */
+    pol_buf_t text = POL_BUF_INIT;
+    const char *p = out.base, *end = out.base + out.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            break;
+        if ((size_t)(nl - p) >= 6 && memcmp(p, "data: ", 6) == 0 &&
+            memmem(out.base, (size_t)(p - out.base), "event: done", 11) == NULL)
+            pol_buf_append(&text, p + 6, (size_t)(nl - p - 6));
+        p = nl + 1;
+    }
+    assert_int_equal(text.len, strlen("Mail jane@example.com now a<b Jane Doe!"));
+    assert_memory_equal(text.base, "Mail jane@example.com now a<b Jane Doe!", text.len);
+    /* the done event passes as received, after every output */
+    assert_non_null(memmem(out.base, out.len, "event: done\ndata: {}\n\n", 22));
+    assert_true(memcmp(out.base + out.len - 22, "event: done\ndata: {}\n\n", 22) == 0);
+    /* held text never exceeds a token prefix: an unfinished '<' run is flushed at the end */
+    pol_buf_reset(&out);
+    static const char *const tail[] = {"end <EMAIL_ADDR"};
+    gw_async_sse_t st2;
+    memset(&st2, 0, sizeof(st2));
+    feed_events(&st2, &cap, tail, 1, &out);
+    assert_non_null(memmem(out.base, out.len, "data: end \n", 11));
+    assert_non_null(memmem(out.base, out.len, "data: <EMAIL_ADDR\n", 18));
+    gw_async_sse_free(&st);
+    gw_async_sse_free(&st2);
+    pol_buf_free(&text);
+    pol_buf_free(&out);
+    gw_async_cap_free(&cap);
+    pol_buf_free(&c);
+    gw_async_vault_free(&v);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rewrite),
+        cmocka_unit_test(test_rewrite_list_and_bad_ids),
+        cmocka_unit_test(test_capability_refusals),
+        cmocka_unit_test(test_stream_route),
+        cmocka_unit_test(test_sse_restore_across_events),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,349 @@
+/*
+ * Unit tests of the PII engine's script-independent parts: word boundaries next to letters,
+ * digits, punctuation and symbols of other scripts (CJK, Cyrillic, Arabic, Devanagari, Korean),
+ * groupings with no-break / thin spaces and full-width digits (offsets reported in the original
+ * text), the UTF-8 helpers, and the Chinese / Japanese / Korean name and address rules with
+ * their hard negatives.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy/pii/pii.h"
+#include "policy/pii/pii_internal.h"
+
+static const unsigned char zero_key[32];
+
+typedef struct {
+    pol_pii_engine_t *e;
+    pol_pii_scratch_t *s;
+} fx_t;
+
+static int setup(void **state)
+{
+    fx_t *f = calloc(1, sizeof(*f));
+    char err[256];
+    f->e = pol_pii_engine_create(NULL, zero_key, err, sizeof(err));
+    assert_non_null(f->e);
+    f->s = pol_pii_scratch_create(f->e);
+    assert_non_null(f->s);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_t *f = *state;
+    pol_pii_scratch_free(f->s);
+    pol_pii_engine_free(f->e);
+    free(f);
+    return 0;
+}
+
+/* 1 if an entity of `type` covers exactly the bytes of `value` inside `text` */
+static int found(fx_t *f, const char *text, const char *value, int type)
+{
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    const char *p = strstr(text, value);
+    assert_non_null(p);
+    size_t st = (size_t)(p - text), en = st + strlen(value);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].type == type && ents[i].start == st && ents[i].end == en)
+            return 1;
+    for (size_t i = 0; i < n; i++)
+        print_message("  got %s [%zu,%zu) '%.*s'\n", pol_pii_type_name(f->e, ents[i].type), ents[i].start, ents[i].end,
+                      (int)(ents[i].end - ents[i].start), text + ents[i].start);
+    print_message("  wanted %s '%s' in '%s'\n", pol_pii_type_name(f->e, type), value, text);
+    return 0;
+}
+
+static size_t count_type(fx_t *f, const char *text, int type)
+{
+    const pol_pii_entity_t *ents;
+    size_t n, k = 0;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        k += ents[i].type == type;
+    return k;
+}
+
+static void test_utf8_helpers(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    const char *s = "a\xe4\xb8\xad\xc3\xa9\xf0\x9f\x98\x80";
+    size_t len = strlen(s);
+    assert_int_equal(pol__cp_at(s, len, 1, &cp), 3);
+    assert_int_equal(cp, 0x4E2D);
+    assert_int_equal(pol__cp_at(s, len, 4, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(pol__cp_at(s, len, 6, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(pol__cp_before(s, 4, &cp), 3);
+    assert_int_equal(cp, 0x4E2D);
+    assert_int_equal(pol__cp_before(s, len, &cp), 4);
+    /* truncated and invalid sequences decode as one byte */
+    assert_int_equal(pol__cp_at("\xe4\xb8", 2, 0, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(pol__cp_at("\xc0\x80", 2, 0, &cp), 1);
+    assert_int_equal(pol__cp_at("\xed\xa0\x80", 3, 0, &cp), 1); /* surrogate */
+    /* glue: ASCII word bytes, and combining marks on them; any other script is a boundary */
+    assert_true(pol__glue_before("ab", 1));
+    assert_true(pol__glue_before("e\xcc\x81", 3)); /* e + U+0301 */
+    assert_false(pol__glue_before("\xe4\xb8\xad", 3));
+    assert_false(pol__glue_before("\xd0\xb6", 2));     /* ж */
+    assert_false(pol__glue_before("\xd8\xb9", 2));     /* ع */
+    assert_false(pol__glue_before("\xe0\xa4\x95", 3)); /* क */
+    assert_false(pol__glue_before("\xc2\xab", 2));     /* « */
+    assert_false(pol__glue_after("x\xe3\x80\x82", 4, 1));
+    assert_true(pol__glue_after("x1", 2, 1));
+    assert_false(pol__glue_after("x", 1, 1));
+}
+
+static void test_normalize_map(void **state)
+{
+    (void)state;
+    pol__norm_t nm = {0};
+    unsigned cjk;
+    /* ASCII and plain non-ASCII text: no copy */
+    assert_int_equal(pol__normalize(&nm, "plain text", 10, &cjk), 0);
+    assert_int_equal(cjk, 0);
+    const char *cn = "\xe4\xb8\xad\xe6\x96\x87"; /* 中文 */
+    assert_int_equal(pol__normalize(&nm, cn, strlen(cn), &cjk), 0);
+    assert_int_equal(cjk, POL__SCRIPT_CJK);
+    /* "电话：１３８" -> "电话:138"; offsets map back */
+    const char *t = "\xe7\x94\xb5\xe8\xaf\x9d\xef\xbc\x9a\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &cjk), 1);
+    assert_int_equal(nm.len, 10);
+    assert_memory_equal(nm.buf + 6, ":138", 4);
+    assert_int_equal(pol__norm_start(&nm, 7), 9);
+    assert_int_equal(pol__norm_end(&nm, 10), strlen(t));
+    assert_int_equal(pol__norm_end(&nm, 6), 6);
+    /* NBSP, thin space, narrow NBSP, ideographic space, non-breaking hyphen, Arabic-Indic and Devanagari digits */
+    const char *sp = "1\xc2\xa0"
+                     "2\xe2\x80\x89"
+                     "3\xe2\x80\xaf"
+                     "4\xe3\x80\x80"
+                     "5\xe2\x80\x91"
+                     "\xd9\xa6\xe0\xa5\xad";
+    assert_int_equal(pol__normalize(&nm, sp, strlen(sp), &cjk), 1);
+    assert_int_equal(nm.len, 12);
+    assert_memory_equal(nm.buf, "1 2 3 4 5-67", 12);
+    free(nm.buf);
+    free(nm.map);
+}
+
+static void test_boundaries_cjk(void **state)
+{
+    fx_t *f = *state;
+    assert_true(found(f, "请联系jane.doe@example.com谢谢", "jane.doe@example.com", POL_PII_EMAIL_ADDRESS)); /* 请联系...谢谢 */
+    assert_true(found(f, "电话：+86 138 0013 8000。", "+86 138 0013 8000", POL_PII_PHONE_NUMBER));          /* 电话：... 。*/
+    assert_true(found(f, "手机13800138000。", "13800138000", POL_PII_PHONE_NUMBER));
+    assert_true(found(f,
+                      "卡号"
+                      "4111111111111111的",
+                      "4111111111111111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, "電話番号は090-1234-5678です", "090-1234-5678", POL_PII_PHONE_NUMBER));    /* 電話番号は...です */
+    assert_true(found(f, "전화번호는 010-1234-5678입니다", "010-1234-5678", POL_PII_PHONE_NUMBER)); /* 전화번호는 ...입니다 */
+    assert_true(found(f, "IP地址192.168.1.20。", "192.168.1.20", POL_PII_IP_ADDRESS));
+    assert_true(found(f, "账户DE89370400440532013000。", "DE89370400440532013000", POL_PII_IBAN_CODE));
+    assert_true(found(f, "密钥sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c。", "sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c", POL_PII_SECRET));
+}
+
+static void test_boundaries_other_scripts(void **state)
+{
+    fx_t *f = *state;
+    /* Cyrillic: glued to letters and after punctuation of its own */
+    assert_true(found(f, "пишитеivan.petrov@mail.ruпока", "ivan.petrov@mail.ru", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "Тел.: +7 912 345-67-89»", "+7 912 345-67-89", POL_PII_PHONE_NUMBER));
+    /* Arabic: letters on both sides, Arabic-Indic digits */
+    assert_true(found(f, "بريدjane@example.comشكرا", "jane@example.com", POL_PII_EMAIL_ADDRESS));
+    const char *ar = "هاتفي ٠٥٠١٢٣٤٥٦"
+                     "٧";
+    assert_true(found(f, ar, "٠٥٠١٢٣٤٥٦٧", POL_PII_PHONE_NUMBER));
+    /* Devanagari letters and danda */
+    assert_true(found(f, "मेरा+91 98765 43210।", "+91 98765 43210", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "ईमेलraj@example.in।", "raj@example.in", POL_PII_EMAIL_ADDRESS));
+    /* guillemets and typographic quotes */
+    assert_true(found(f,
+                      "Adresse : «"
+                      "12 rue de la Paix, 75002 Paris»",
+                      "12 rue de la Paix, 75002 Paris", POL_PII_LOCATION));
+    assert_true(found(f, "“jane@example.com”", "jane@example.com", POL_PII_EMAIL_ADDRESS));
+    /* ASCII glue still rejects identifiers */
+    assert_int_equal(count_type(f, "build ABC4111111111111111 done", POL_PII_CREDIT_CARD), 0);
+    assert_int_equal(count_type(f, "v2.4.1234567 build", POL_PII_PHONE_NUMBER), 0);
+    /* internationalised addresses keep their letters */
+    assert_true(found(f, "mail josé.garcía@bücher.de ok", "josé.garcía@bücher.de", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "jane@example.comпри", "jane@example.com", POL_PII_EMAIL_ADDRESS));
+}
+
+static void test_groupings(void **state)
+{
+    fx_t *f = *state;
+    /* NBSP, thin space, narrow no-break space groupings: offsets in the original bytes */
+    assert_true(found(f,
+                      "card 4111 "
+                      "1111 "
+                      "1111 "
+                      "1111 ok",
+                      "4111 "
+                      "1111 "
+                      "1111 "
+                      "1111",
+                      POL_PII_CREDIT_CARD));
+    assert_true(found(f,
+                      "card 4111 "
+                      "1111 "
+                      "1111 "
+                      "1111.",
+                      "4111 "
+                      "1111 "
+                      "1111 "
+                      "1111",
+                      POL_PII_CREDIT_CARD));
+    assert_true(found(f,
+                      "tel +33 "
+                      "6 "
+                      "12 "
+                      "34 "
+                      "56 "
+                      "78",
+                      "+33 "
+                      "6 "
+                      "12 "
+                      "34 "
+                      "56 "
+                      "78",
+                      POL_PII_PHONE_NUMBER));
+    /* full-width digits and separators (what CJK input methods type) */
+    const char *fw = "４１１１　１１１１"
+                     "　１１１１　１１１"
+                     "１";
+    char buf[256];
+    snprintf(buf, sizeof(buf), "卡号%s。", fw); /* 卡号...。 */
+    assert_true(found(f, buf, fw, POL_PII_CREDIT_CARD));
+    const char *fwm = "１３８－００１３－"
+                      "８０００"; /* １３８－００１３－８０００ */
+    snprintf(buf, sizeof(buf), "手机：%s", fwm);
+    assert_true(found(f, buf, fwm, POL_PII_PHONE_NUMBER));
+    /* full-width at sign */
+    assert_true(found(f,
+                      "邮箱 jane＠"
+                      "example.com",
+                      "jane＠"
+                      "example.com",
+                      POL_PII_EMAIL_ADDRESS));
+    /* session findings count code points of the original text */
+    pol_pii_session_t *ss = pol_pii_session_create(f->e);
+    pol_buf_t out = {0};
+    assert_int_equal(pol_pii_session_scrub(ss, f->s, "m", buf, strlen(buf), &out), 1);
+    size_t n;
+    const pol_pii_finding_t *fd = pol_pii_session_findings(ss, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(fd[0].start, 3);
+    assert_int_equal(fd[0].end, 16);
+    pol_buf_free(&out);
+    pol_pii_session_free(ss);
+}
+
+static void test_cjk_names(void **state)
+{
+    fx_t *f = *state;
+    assert_true(found(f, "联系人：张伟，", "张伟", POL_PII_PERSON));     /* 联系人：张伟， */
+    assert_true(found(f, "收件人王小明电话", "王小明", POL_PII_PERSON)); /* 收件人王小明电话 */
+    assert_true(found(f, "请转告李娜女士", "李娜", POL_PII_PERSON));     /* 请转告李娜女士 */
+    assert_true(found(f, "请把文件发给刘洋。", "刘洋", POL_PII_PERSON)); /* 请把文件发给刘洋。 */
+    assert_true(found(f, "氏名：山田太郎", "山田太郎", POL_PII_PERSON)); /* 氏名：山田太郎 */
+    assert_true(found(f, "田中さんに", "田中", POL_PII_PERSON));
+    assert_true(found(f, "김민수 씨에게", "김민수", POL_PII_PERSON));       /* 김민수 씨에게 */
+    assert_true(found(f, "이름은 박지은입니다", "박지은", POL_PII_PERSON)); /* 이름은 박지은입니다 */
+    /* surnames that are common words, without a trigger: nothing */
+    assert_int_equal(
+        count_type(f,
+                   "\xe7\x94\xbb\xe4\xb8\x80\xe5\x8f\xaa\xe9\xbb\x84\xe8\x89\xb2\xe7\x9a\x84\xe7\x8c\xab\xe7\xbb\x99\xe6\x88"
+                   "\x91\xef\xbc\x8c\xe7\x99\xbd\xe8\x89\xb2\xe8\x83\x8c\xe6\x99\xaf",
+                   POL_PII_PERSON),
+        0); /* 画一只黄色的猫给我，白色背景 */
+    assert_int_equal(
+        count_type(f,
+                   "\xe7\xbb\x99\xe9\xbb\x84\xe8\x89\xb2\xe7\x9a\x84\xe7\x8c\xab\xe5\x8a\xa0\xe4\xb8\x80\xe9\xa1\xb6\xe5\xb8"
+                   "\xbd\xe5\xad\x90",
+                   POL_PII_PERSON),
+        0); /* 给黄色的猫加一顶帽子 */
+    assert_int_equal(count_type(f, "お客様と皆様", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "고객님 선생님", POL_PII_PERSON), 0);
+}
+
+static void test_cjk_addresses(void **state)
+{
+    fx_t *f = *state;
+    const char *a1 = "北京市朝阳区建国路"
+                     "88号院"
+                     "3号楼"
+                     "1201室"; /* 北京市朝阳区建国路88号院3号楼1201室 */
+    char buf[256];
+    snprintf(buf, sizeof(buf), "收货地址：%s，谢谢", a1);
+    assert_true(found(f, buf, a1, POL_PII_LOCATION));
+    const char *a2 = "上海市浦东新区世纪"
+                     "大道"
+                     "100号";                   /* 上海市浦东新区世纪大道100号 */
+    snprintf(buf, sizeof(buf), "我住在%s", a2); /* 我住在 */
+    assert_true(found(f, buf, a2, POL_PII_LOCATION));
+    const char *a3 = "〒"
+                     "100-0001 東京都千代田区"
+                     "千代田"
+                     "1-1"; /* 〒100-0001 東京都千代田区千代田1-1 */
+    snprintf(buf, sizeof(buf), "%sに送って", a3);
+    assert_true(found(f, buf, a3, POL_PII_LOCATION));
+    const char *a4 = "서울특별시 강남구 "
+                     "테헤란로 123"; /* 서울특별시 강남구 테헤란로 123 */
+    snprintf(buf, sizeof(buf), "주소는 %s입니다.", a4);
+    /* "123입니다": the number is glued to Hangul, which is a boundary */
+    assert_true(found(f, buf, a4, POL_PII_LOCATION));
+    /* words that end in administrative characters do not chain */
+    assert_int_equal(count_type(f,
+                                "这个城市的区别很"
+                                "大，地区和小区",
+                                POL_PII_LOCATION),
+                     0); /* 这个城市的区别很大，地区和小区 */
+    assert_int_equal(count_type(f,
+                                "친구 집으로 3시에 \xea\xb0\x80\xec"
+                                "\x9a\x94",
+                                POL_PII_LOCATION),
+                     0); /* 친구 집으로 3시에 가요 */
+}
+
+static void test_street_overread(void **state)
+{
+    fx_t *f = *state;
+    /* the fuzzer's input: the French street pattern matches up to the last byte (ASan catches a read past it) */
+    char *t = malloc(9);
+    memcpy(t, "0 avenue ", 9);
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, t, 9, &ents, &n), 0);
+    free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_helpers),
+        cmocka_unit_test(test_normalize_map),
+        cmocka_unit_test_setup_teardown(test_boundaries_cjk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundaries_other_scripts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_groupings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_street_overread, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
