@@ -444,6 +444,9 @@ static void test_unbilled_routes(void **state)
     assert_true(prov_route_unbilled(&prov_anthropic, S("messages/count_tokens")));
     assert_false(prov_route_unbilled(&prov_anthropic, S("messages")));
     assert_false(prov_route_unbilled(&prov_openai, S("chat/completions")));
+    assert_true(prov_route_unbilled(&prov_openai, S("models")));
+    assert_true(prov_route_unbilled(&prov_openai, S("models/gpt-4o-mini")));
+    assert_false(prov_route_unbilled(&prov_openai, S("images/generations")));
     /* fal: the queue's follow-ups are free, the submit and synchronous calls are billed */
     assert_true(prov_route_unbilled(&prov_fal, S("fal-ai/flux/requests/0b5c/status")));
     assert_true(prov_route_unbilled(&prov_fal, S("fal-ai/flux/requests/0b5c")));
