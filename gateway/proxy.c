@@ -2423,7 +2423,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         return 0;
     if (call->up->target_url != NULL && take_target_url(call, req) != 0)
         return 0;
-    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, call->rest, call->rest_len);
+    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
+                     call->rest, call->rest_len);
     call->async_rewrite = call->up == &prov_replicate;
     int consent = resolve_consent(call);
     if (consent < 0)

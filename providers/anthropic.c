@@ -150,7 +150,7 @@ static int anthropic_estimate_inputs(const char *body, size_t len, prov_estimate
 
 /* "Token counting is free to use but subject to requests per minute rate limits" (docs.anthropic.com, token
  * counting); listing models is free. */
-static const char *const anthropic_unbilled[] = {"messages/count_tokens", "models", "models/*", NULL};
+static const char *const anthropic_unbilled[] = {"POST messages/count_tokens", "GET models", "GET models/*", NULL};
 
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const anthropic_answer_only[] = {"messages", "messages/count_tokens", NULL};

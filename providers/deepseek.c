@@ -24,7 +24,7 @@ static const prov_field_t deepseek_image_fields[] = {
 static const char *const deepseek_answer_only[] = {"chat/completions", "completions", NULL};
 
 /* Routes not billed (provider.h unbilled_routes): listing models is free (api-docs.deepseek.com, list models). */
-static const char *const deepseek_unbilled[] = {"models", NULL};
+static const char *const deepseek_unbilled[] = {"GET models", NULL};
 
 const prov_adapter_t prov_deepseek = {
     .name = "deepseek",

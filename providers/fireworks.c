@@ -24,7 +24,7 @@ static const prov_field_t fireworks_image_fields[] = {
 static const char *const fireworks_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
 
 /* Routes not billed (provider.h unbilled_routes): listing models is free. */
-static const char *const fireworks_unbilled[] = {"models", NULL};
+static const char *const fireworks_unbilled[] = {"GET models", NULL};
 
 const prov_adapter_t prov_fireworks = {
     .name = "fireworks",

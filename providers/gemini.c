@@ -292,7 +292,8 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
 
 /* countTokens is not billed (ai.google.dev/gemini-api/docs/pricing lists no price for it; the tokens guide calls
  * it free of charge), nor is listing the models. */
-static const char *const gemini_unbilled[] = {"models/*:countTokens", "tunedModels/*:countTokens", "models", NULL};
+static const char *const gemini_unbilled[] = {"POST models/*:countTokens", "POST tunedModels/*:countTokens", "GET models",
+                                              "GET models/*", NULL};
 
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const gemini_answer_only[] = {":generateContent",

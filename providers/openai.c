@@ -196,7 +196,7 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
 
 /* Routes not billed (provider.h unbilled_routes): listing and reading models is free
  * (platform.openai.com/docs/api-reference/models). */
-static const char *const openai_unbilled[] = {"models", "models/*", NULL};
+static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
 
 const prov_adapter_t prov_openai = {
     .name = "openai",

@@ -68,7 +68,7 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
 static const char *const openrouter_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
 
 /* Routes not billed (provider.h unbilled_routes): listing models is free (openrouter.ai/docs, models API). */
-static const char *const openrouter_unbilled[] = {"models", "models/*", NULL};
+static const char *const openrouter_unbilled[] = {"GET models", "GET models/*", NULL};
 
 const prov_adapter_t prov_openrouter = {
     .name = "openrouter",
