@@ -198,7 +198,7 @@ static int scrub_line(scrub_t *sc, const char *line, size_t n)
 {
     const char *err = NULL;
     int changed = 0;
-    pol_json_visitor_t vis = {on_string, on_capture, sc};
+    pol_json_visitor_t vis = {.on_string = on_string, .on_capture = on_capture, .ctx = sc};
     sc->text_type = 0;
     int rc = pol_json_rewrite_ex(line, n, sc->paths, NULL, 0, &vis, &sc->scrubbed, &changed, &err, NULL, &sc->js);
     if (rc == POL_JSON_E_NOMEM)
