@@ -381,6 +381,9 @@ static size_t suffix_at(const char *t, size_t len, size_t p, int *kind)
 {
     size_t best = 0;
     for (const suffix_t *s = suffixes; s->w != NULL; s++) {
+        /* every suffix starts with a 3-byte character: compare it before the call */
+        if (p + 2 >= len || s->w[0] != t[p] || s->w[1] != t[p + 1] || s->w[2] != t[p + 2])
+            continue;
         size_t n = strlen(s->w);
         if (n > best && p + n <= len && memcmp(t + p, s->w, n) == 0)
             best = n, *kind = s->kind;

@@ -179,7 +179,8 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
     for (size_t i = 0; i < len; i++) {
         unsigned char b = U(t[i]);
         uint32_t first;
-        if (b < 0xD0 || (i > 0 && (U(t[i]) & 0xC0) == 0x80))
+        /* lead bytes of Cyrillic (D0 D1), Arabic (D8-DB), Devanagari (E0) letters only */
+        if (!((b >= 0xD0 && b <= 0xD1) || (b >= 0xD8 && b <= 0xDB) || b == 0xE0))
             continue;
         /* most letters start no trigger: one bit test */
         pol__cp_at(t, len, i, &first);

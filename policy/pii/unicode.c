@@ -110,7 +110,7 @@ static unsigned char norm_of(uint32_t cp)
  * test_pii_scripts.c): C2 A0; D9 A0-A9; DB B0-B9; E0 A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali),
  * E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3; EF BC 81 -
  * EF BD 9E. */
-static unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
+static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
     unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
     *n = 1;
@@ -210,7 +210,9 @@ static size_t first_norm(const char *t, size_t len, unsigned *scripts)
             else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
                 *scripts |= POL__SCRIPT_DEVANAGARI;
             size_t n;
-            if (found == len && norm_at(t, len, i, &n) != 0)
+            /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
+            if (found == len && (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF) &&
+                norm_at(t, len, i, &n) != 0)
                 found = i;
             i++;
         }
