@@ -672,20 +672,20 @@ int pol__cjk_scan(pol__scanctx_t *c)
     if (!person && !location)
         return 0;
     const pol__script_tables_t *tb = c->tables;
-    uint32_t prev = 0; /* the code point before i */
-    for (size_t i = 0; i < len;) {
-        unsigned char b = U(t[i]);
+    uint32_t prev = 0;   /* the code point before i */
+    size_t prev_end = 0; /* where the character held in prev ended */
+    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xE3, 0xED)) < len;) {
         uint32_t cp;
         size_t n;
-        if (b < 0xE3 || b > 0xED) {
-            n = b < 0x80 ? 1 : pol__cp_at(t, len, i, &cp);
-            prev = b < 0x80 ? b : cp;
-            i += n;
-            continue;
+        /* only kana, ideographs and Hangul (lead bytes E3-ED) are visited */
+        if (i != prev_end) {
+            prev = 0;
+            if (i > 0)
+                pol__cp_before(t, i, &prev);
         }
         if ((n = pol__cp_at(t, len, i, &cp)) != 3) {
             prev = 0xFFFD;
-            i++;
+            prev_end = ++i;
             continue;
         }
         size_t w;
@@ -717,7 +717,7 @@ int pol__cjk_scan(pol__scanctx_t *c)
                 return -1;
         }
         prev = cp;
-        i += n;
+        prev_end = i += n;
     }
     return 0;
 }

@@ -176,7 +176,7 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
         {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
         {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
     };
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xD0, 0xE0)) < len; i++) {
         unsigned char b = U(t[i]);
         uint32_t first;
         /* lead bytes of Cyrillic (D0 D1), Arabic (D8-DB), Devanagari (E0) letters only */

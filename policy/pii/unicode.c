@@ -174,48 +174,48 @@ int pol__norm_selftest(void)
 /* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
  * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
  * D8-DB Arabic; E0 A4/A5 Devanagari). */
+size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi)
+{
+#if defined(__SSE2__)
+    /* 16 bytes per step: x in [lo, hi] as a signed compare after shifting lo to -128 */
+    const __m128i bias = _mm_set1_epi8((char)(0x80 - lo)), lim = _mm_set1_epi8((char)(0x80 + (hi - lo) + 1 - 256));
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), bias);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, lim));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < len; i++)
+        if (U(t[i]) >= lo && U(t[i]) <= hi)
+            return i;
+    return len;
+}
+
+/* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
+ * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
+ * D8-DB Arabic; E0 A4/A5 Devanagari). Visits only lead bytes of 2-4 byte sequences (C2-F4). */
 static size_t first_norm(const char *t, size_t len, unsigned *scripts)
 {
     size_t i = 0, found = len;
     *scripts = 0;
-    while (i < len) {
-#if defined(__SSE2__)
-        /* ASCII runs: 64 bytes per step (one OR of four loads), then 16 */
-        if (i + 64 <= len) {
-            const __m128i *v = (const __m128i *)(const void *)(t + i);
-            __m128i o = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
-                                     _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
-            if (_mm_movemask_epi8(o) == 0) {
-                i += 64;
-                continue;
-            }
-        }
-        if (i + 16 <= len && _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i))) == 0) {
-            i += 16;
-            continue;
-        }
-#endif
-        for (size_t stop = i + 16 < len ? i + 16 : len; i < stop;) {
-            unsigned char b = U(t[i]);
-            if (b < 0x80) {
-                i++;
-                continue;
-            }
-            if (b >= 0xE3 && b <= 0xED)
-                *scripts |= POL__SCRIPT_CJK;
-            else if (b >= 0xD0 && b <= 0xD4)
-                *scripts |= POL__SCRIPT_CYRILLIC;
-            else if (b >= 0xD8 && b <= 0xDB)
-                *scripts |= POL__SCRIPT_ARABIC;
-            else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
-                *scripts |= POL__SCRIPT_DEVANAGARI;
-            size_t n;
-            /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
-            if (found == len && (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF) &&
-                norm_at(t, len, i, &n) != 0)
-                found = i;
-            i++;
-        }
+    while ((i = pol__next_byte_in(t, len, i, 0xC2, 0xF4)) < len) {
+        unsigned char b = U(t[i]);
+        size_t n;
+        if (b >= 0xE3 && b <= 0xED)
+            *scripts |= POL__SCRIPT_CJK;
+        else if (b >= 0xD0 && b <= 0xD4)
+            *scripts |= POL__SCRIPT_CYRILLIC;
+        else if (b >= 0xD8 && b <= 0xDB)
+            *scripts |= POL__SCRIPT_ARABIC;
+        else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
+            *scripts |= POL__SCRIPT_DEVANAGARI;
+        /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
+        if (found == len && (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF) &&
+            norm_at(t, len, i, &n) != 0)
+            found = i;
+        uint32_t cp;
+        i += pol__cp_at(t, len, i, &cp); /* past the whole sequence; one byte if it is invalid */
     }
     return found;
 }
@@ -258,9 +258,7 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
     size_t o = 0, i = f, run = 0;
     while (i < len) {
         /* the next lead byte that can start a mapped code point */
-        size_t j = i, n;
-        while (j < len && U(t[j]) < 0xC2)
-            j++;
+        size_t j = pol__next_byte_in(t, len, i, 0xC2, 0xEF), n;
         if (j == len)
             break;
         unsigned char a = norm_at(t, len, j, &n);
