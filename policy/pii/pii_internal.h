@@ -294,7 +294,8 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
 #define POL__SCRIPT_CYRILLIC 2u   /* D0-D4 */
 #define POL__SCRIPT_ARABIC 4u     /* D8-DB */
 #define POL__SCRIPT_DEVANAGARI 8u /* E0 A4, E0 A5 */
-/** Position of the first byte in [lo, hi] at or after i (16 bytes per step with SSE2), or len. */
+/** Position of the first byte in [lo, hi] (lo >= 0x80: a range of UTF-8 lead bytes) at or after i, or len; 64 bytes
+ * per step over ASCII, 16 elsewhere (SSE2). */
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi);
 /** Checks the byte patterns of the normalisation against its code point table (for the unit tests). @return 0, -1 */
 int pol__norm_selftest(void);

@@ -176,10 +176,22 @@ int pol__norm_selftest(void)
  * D8-DB Arabic; E0 A4/A5 Devanagari). */
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi)
 {
+    if (lo < 0x80)
+        lo = 0x80; /* the callers look for lead bytes only */
 #if defined(__SSE2__)
     /* 16 bytes per step: x in [lo, hi] as a signed compare after shifting lo to -128 */
     const __m128i bias = _mm_set1_epi8((char)(0x80 - lo)), lim = _mm_set1_epi8((char)(0x80 + (hi - lo) + 1 - 256));
     for (; i + 16 <= len; i += 16) {
+        /* every range asked for is >= 0x80: ASCII text goes 64 bytes per step on the high bits */
+        while (i + 64 <= len) {
+            const __m128i *q = (const __m128i *)(const void *)(t + i);
+            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                               _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
+                break;
+            i += 64;
+        }
+        if (i + 16 > len)
+            break;
         __m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), bias);
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, lim));
         if (m != 0)
