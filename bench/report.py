@@ -15,8 +15,11 @@ import re
 import subprocess
 import sys
 
-TARGETS = ["mock", "nginx", "portkey", "aigw"]
-LABEL = {"mock": "mock upstream (direct)", "nginx": "nginx", "portkey": "Portkey gateway", "aigw": "aigw"}
+TARGETS = ["mock", "nginx", "portkey", "aigw", "aigw-all"]
+LABEL = {"mock": "mock upstream (direct)", "nginx": "nginx", "portkey": "Portkey gateway", "aigw": "aigw",
+         "aigw-all": "aigw, all policies on"}
+ALL_RPS_TARGET = 0.5      # issue 12: all-on throughput >= 0.5 x nginx
+ALL_ADDED_SLACK_US = 50   # issue 12: all-on serial added p50 <= nginx's + 50 us
 CPU_TARGET = 1.5
 LAT_TARGET = 2.0
 
@@ -159,7 +162,10 @@ def render(rows, notes):
         "core 1 (`taskset -c 1`); the load generator and the mock share core 0. nginx: plain reverse proxy, upstream "
         "keep-alive, access log off (`bench/nginx.conf.in`). Portkey: `x-portkey-provider: openai`, "
         "`x-portkey-custom-host: http://127.0.0.1:MOCK/v1` (Node's server speaks HTTP/1.1 only, so no h2c rows). "
-        "aigw: `workers: 1`, access log to /dev/null, upstream HTTP/1.1 keep-alive pool. "
+        "aigw: `workers: 1`, access log to /dev/null, upstream HTTP/1.1 keep-alive pool; \"aigw, all policies on\" adds "
+        "the PII scan with `tokenize`, the encrypted call log with bodies (SQLite, `log_bodies: scrubbed`) and metering "
+        "(shipped gpt-4o-mini price, one user): each call is reserved before it is forwarded and its record and "
+        "settlement are committed before its last byte (issue 12). "
         "CPU/req = the proxy process's utime+stime (`/proc/PID/stat`; nginx master + worker; aigw all threads) "
         "during the run ÷ requests completed; for the mock row it is the mock's own CPU. "
         "Saturation latencies are mostly queueing (%s resp. %s requests in flight). "
@@ -248,6 +254,32 @@ def render(rows, notes):
     o.append(ratio_line("added serial p50, HTTP/1.1, proxy on core 0", added.get(("aigw", "h1serial1core")),
                         added.get(("nginx", "h1serial1core")), LAT_TARGET))
     o.append("")
+
+    if any(k[0] == "aigw-all" for k in rows):
+        o.append("### aigw with all policies on (issue 12)")
+        o.append("")
+        o.append("| measure | aigw, all on | nginx | value | target | |")
+        o.append("|---|---:|---:|---:|---:|---|")
+        for scen, what in (("h1", "throughput, HTTP/1.1 saturation"), ("h2", "throughput, h2c saturation")):
+            a, n = rows.get(("aigw-all", scen)), rows.get(("nginx", scen))
+            if a is None or n is None or not n["rps"]:
+                continue
+            v = a["rps"] / n["rps"]
+            o.append("| %s | %s req/s | %s req/s | **%.2f×** | ≥ %.1f× | %s |" % (
+                what, fmt_rps(a["rps"]), fmt_rps(n["rps"]), v, ALL_RPS_TARGET, "met" if v >= ALL_RPS_TARGET else "**missed**"))
+        for scen, what in (("h1serial", "added serial p50, HTTP/1.1"), ("h2serial", "added serial p50, h2c"),
+                           ("h1serial1core", "added serial p50, HTTP/1.1, proxy on core 0")):
+            a, n = added.get(("aigw-all", scen)), added.get(("nginx", scen))
+            if a is None or n is None:
+                continue
+            o.append("| %s | %+.0f µs | %+.0f µs | %+.0f µs | ≤ +%d µs | %s |" % (
+                what, a, n, a - n, ALL_ADDED_SLACK_US, "met" if a - n <= ALL_ADDED_SLACK_US else "**missed**"))
+        for scen, what in (("h1", "CPU/req, HTTP/1.1 saturation"), ("h1serial", "CPU/req, serial HTTP/1.1")):
+            a, n = cpu_of("aigw-all", scen), cpu_of("nginx", scen)
+            if a is None or n is None:
+                continue
+            o.append("| %s | %s | %s | %.2f× | | |" % (what, fmt_cpu(a), fmt_cpu(n), a / n))
+        o.append("")
 
     o.append("Where aigw's CPU goes: `bash bench/profile.sh build` (CPU/req, syscalls per request, perf profile); "
              "the last analysis is in docs/internals/bench.md.")

@@ -6,7 +6,7 @@
 # Usage: bash bench/run.sh BUILD_DIR        (make bench calls: bash bench/run.sh build)
 # Env:   AIGW_BENCH_DURATION  seconds per saturation run (default 10)
 #        AIGW_BENCH_SERIAL    seconds per serial-latency run (default 5)
-#        AIGW_BENCH_TARGETS   subset, e.g. "mock nginx aigw" (default: mock nginx portkey aigw)
+#        AIGW_BENCH_TARGETS   subset, e.g. "mock nginx aigw" (default: mock nginx portkey aigw aigw-all)
 #        AIGW_BENCH_NO_DOC=1  print the section instead of writing docs/BENCHMARKS.md
 #        AIGW_BENCH_KEEP=1    keep the temp dir (configs, logs, raw tool output)
 #
@@ -22,7 +22,7 @@ BUILD=${1:-build}
 case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 DURATION=${AIGW_BENCH_DURATION:-10}
 SERIAL=${AIGW_BENCH_SERIAL:-5}
-TARGETS=${AIGW_BENCH_TARGETS:-mock nginx portkey aigw}
+TARGETS=${AIGW_BENCH_TARGETS:-mock nginx portkey aigw aigw-all}
 H1_CONNS=64        # wrk -t1 -c64
 H2_CONNS=16        # h2load -t1 -c16 -m8: 128 streams in flight
 H2_STREAMS=8
@@ -365,6 +365,46 @@ EOF
     stop_pid "$AG_PID"
   else
     note "aigw skipped: $AIGW_BIN not built"
+  fi
+fi
+
+# aigw with every policy on (issue 12): PII scan with tokenize (the shipped default action), the
+# encrypted call log with bodies (SQLite store, log_bodies scrubbed), metering (shipped
+# gpt-4o-mini price, one user with a large grant): every call reserves before it is forwarded and
+# its record and settlement are committed before its last byte.
+if want aigw-all; then
+  AIGW_BIN="$BUILD/aigw"
+  if [ -x "$AIGW_BIN" ] && "$AIGW_BIN" keygen "$TMP/all-master.key" >/dev/null 2>&1; then
+    AA_PORT=$(free_port)
+    cat >"$TMP/aigw-all.json" <<EOF
+{"listen":[{"host":"127.0.0.1","port":$AA_PORT}],"workers":1,
+ "clients":[{"name":"bench","key":"bench-client-key"}],
+ "providers":{"openai":{"base_url":"$MOCK_URL","api_key":"sk-bench"}},
+ "upstream":{"max_connections":256},
+ "access_log":{"path":"/dev/null"},
+ "pii":{"default_action":"tokenize"},
+ "master_key_file":"$TMP/all-master.key",
+ "store":{"driver":"sqlite","path":"$TMP/aigw-all.db"},
+ "log_bodies":"scrubbed",
+ "credits":{"default_grant":1000000000000000}}
+EOF
+    taskset -c $PROXY_CPU "$AIGW_BIN" serve --config "$TMP/aigw-all.json" >"$TMP/aigw-all.log" 2>&1 &
+    AA_PID=$!
+    BG_PIDS+=("$AA_PID")
+    if wait_http "http://127.0.0.1:$AA_PORT/healthz" 10 200; then
+      log "aigw (all policies on) on $AA_PORT, pid $AA_PID, core $PROXY_CPU"
+      bench_target aigw-all "http://127.0.0.1:$AA_PORT/v1/chat/completions" "http://127.0.0.1:$AA_PORT/v1/chat/completions" \
+        "Authorization: Bearer bench-client-key|X-AIGW-User: bench-user" "$AA_PID"
+    else
+      note "aigw (all policies on) did not start (GET /healthz != 200): $(tail -3 "$TMP/aigw-all.log" | tr '\n' ' ')"
+    fi
+    stop_pid "$AA_PID"
+    if command -v sqlite3 >/dev/null; then
+      db="$TMP/aigw-all.db"
+      note "aigw, all policies on, after its runs: $(sqlite3 "$db" "SELECT COUNT(*) FROM calls") call rows, $(sqlite3 "$db" "SELECT COUNT(*) FROM ledger WHERE kind = 'reserve'") reservations, $(sqlite3 "$db" "SELECT COUNT(*) FROM credit_open") open; SUM(ledger) = balance: $(sqlite3 "$db" "SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = 'bench-user') = (SELECT balance FROM credit_balances WHERE user_id = 'bench-user')")"
+    fi
+  else
+    note "aigw (all policies on) skipped: $AIGW_BIN not built or keygen failed"
   fi
 fi
 

@@ -119,21 +119,22 @@ static void usage(gw_store_t *st, const char *query, int *status, pol_buf_t *out
 {
     char v[64];
     int64_t from = 0, to = 0;
-    gw_usage_group_t g = GW_USAGE_BY_DAY;
+    gw_usage_group_t g[GW_USAGE_MAX_DIMS] = {GW_USAGE_BY_DAY};
+    size_t ng = 1;
     gw_usage_format_t f = GW_USAGE_JSON;
     int rc;
     if ((rc = query_param(query, "from", v, sizeof(v))) < 0 || (rc == 1 && gw_admin_parse_time(v, &from) != 0) ||
         (rc = query_param(query, "to", v, sizeof(v))) < 0 || (rc == 1 && gw_admin_parse_time(v, &to) != 0) ||
-        (rc = query_param(query, "group_by", v, sizeof(v))) < 0 || (rc == 1 && gw_usage_group_parse(v, &g) != 0) ||
+        (rc = query_param(query, "group_by", v, sizeof(v))) < 0 || (rc == 1 && gw_usage_groups_parse(v, g, &ng) != 0) ||
         (rc = query_param(query, "format", v, sizeof(v))) < 0 ||
         (rc == 1 && (gw_usage_format_parse(v, &f) != 0 || f == GW_USAGE_TABLE)) || (to != 0 && to <= from)) {
         set_error(status, 400, out,
                   "query: from, to (YYYY-MM-DD, RFC 3339 UTC or Unix seconds; to > from), "
-                  "group_by=user|provider|model|client|day, format=json|csv");
+                  "group_by=user|provider|model|client|day or two of them (day,provider), format=json|csv");
         return;
     }
     size_t mark = out->len;
-    rc = gw_store_usage_report(st, from, to, g, f, out);
+    rc = gw_store_usage_report_by(st, from, to, g, ng, f, out);
     if (rc != 0) {
         out->len = mark;
         set_error(status, gw_error_status(rc), out, "store error");

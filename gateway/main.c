@@ -31,7 +31,7 @@ static const char usage[] =
     "  user export ID            the user's calls (decrypted), redactions and consent as JSON\n"
     "  user consent ID [on|off]  set or show the user's training consent\n"
     "  keys rotate --new-key F   re-wrap every user key under a new master key\n"
-    "  user grant ID AMOUNT      add micro-credits to a user (--reason R)\n"
+    "  user grant ID --credits N | --microcredits N   add credits to a user (--reason R)\n"
     "  user balance ID           balance and open reservations\n"
     "  report usage --from D --to D --group-by user|provider|model|client|day --format table|csv|json\n"
     "  help                      this text\n"

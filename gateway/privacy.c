@@ -33,6 +33,7 @@ struct st_gw_privacy_t {
     pol_notrain_t *notrain;
     size_t nadapters;
     pol_json_paths_t *restore_paths; /* "**" */
+    size_t max_findings;             /* pii.max_findings_per_request (issue 13) */
 };
 
 static int hash_key_from_config(const gw_config_t *cfg, unsigned char key[32], char *err, size_t errlen)
@@ -78,6 +79,17 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
     }
     if (hash_key_from_config(cfg, key, err, errlen) != 0)
         goto fail;
+    {
+        /* pii.max_findings_per_request: redaction-log rows per request (the scan itself is not capped) */
+        json_t *mf = json_object_get(gw_config_section(cfg, "pii"), "max_findings_per_request");
+        pv->max_findings = GW_PRIVACY_MAX_FINDINGS_DEFAULT;
+        if (mf != NULL && (!json_is_integer(mf) || json_integer_value(mf) < 1 || json_integer_value(mf) > 1000000)) {
+            snprintf(err, errlen, "pii.max_findings_per_request: expected an integer in [1, 1000000]");
+            goto fail;
+        }
+        if (mf != NULL)
+            pv->max_findings = (size_t)json_integer_value(mf);
+    }
     pv->engine = pol_pii_engine_create(gw_config_section(cfg, "pii"), key, err, errlen);
     if (pv->engine != NULL)
         pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, err, errlen);
@@ -142,6 +154,11 @@ void gw_privacy_free(gw_privacy_t *pv)
     pol_json_paths_free(pv->restore_paths);
     pol_pii_engine_free(pv->engine);
     free(pv);
+}
+
+size_t gw_privacy_max_findings(const gw_privacy_t *pv)
+{
+    return pv->max_findings;
 }
 
 const pol_pii_engine_t *gw_privacy_engine(const gw_privacy_t *pv)

@@ -67,6 +67,16 @@ void gw_privacy_free(gw_privacy_t *pv);
 /** The PII engine (borrowed). */
 const pol_pii_engine_t *gw_privacy_engine(const gw_privacy_t *pv);
 
+/** Default of config pii.max_findings_per_request. */
+#define GW_PRIVACY_MAX_FINDINGS_DEFAULT 1000
+
+/**
+ * Config pii.max_findings_per_request (default GW_PRIVACY_MAX_FINDINGS_DEFAULT, 1..1000000): how
+ * many findings of one request are written to the redaction log, one row each; the rest are
+ * counted in one summary row (gateway/proxy.c; docs/config.md). Scrubbing is never capped.
+ */
+size_t gw_privacy_max_findings(const gw_privacy_t *pv);
+
 /** Initialises / releases a worker's scratch. @return 0 or -1. */
 int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s);
 void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);

@@ -38,6 +38,7 @@
 #include "gateway/admin.h"
 #include "gateway/async.h"
 #include "gateway/auth.h"
+#include "gateway/billing.h"
 #include "gateway/canon.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
@@ -129,8 +130,18 @@ struct st_gw_call_t {
     int rl_admitted;
     uv_work_t meter_work;
     int meter_rc;
-    int idem_claimed;      /* this request claimed its Idempotency-Key */
-    int idem_first_status; /* status of the earlier request with the same key (0: in flight) */
+    /* the journal (gw_store_*_async): completions come back through the worker's journal_async */
+    gw_call_t *jnext;         /* in the worker's journal_done list */
+    int jkind;                /* GW_JOURNAL_RESERVE or GW_JOURNAL_FINISH */
+    int jrc;                  /* the completed item's result */
+    int64_t jbal;             /* its balance after */
+    int finished;             /* record (and settlement) handed to the journal: nothing more to log or settle */
+    int finishing;            /* the final send waits for that commit (durability promise, README) */
+    gw_billing_t bill;        /* model, unbilled route, delivered text, outcome (gateway/billing.h) */
+    prov_target_t fal_target; /* fal: the upstream named by x-fal-target-url (path: fal_path) */
+    pol_buf_t fal_path;       /* fal: the target's path and query in canonical form (gateway/canon.h) */
+    int idem_claimed;         /* this request claimed its Idempotency-Key */
+    int idem_first_status;    /* status of the earlier request with the same key (0: in flight) */
     char idem_first_id[GW_STORE_REQUEST_ID_MAX + 1];
     char idem_key[129]; /* Idempotency-Key header, "" if none */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
@@ -242,6 +253,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->client = NULL;
     pol_buf_reset(&call->user);
     pol_buf_reset(&call->target);
+    pol_buf_reset(&call->fal_path);
     pol_buf_reset(&call->route);
     pol_buf_reset(&call->url);
     pol_buf_reset(&call->pending);
@@ -271,7 +283,10 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->price = NULL;
     call->reserve_amount = call->balance_after = call->est_tokens = 0;
     call->reserved = call->rl_admitted = call->idem_claimed = 0;
+    call->jnext = NULL;
+    call->jkind = call->jrc = call->finished = call->finishing = 0;
     call->charged = -1;
+    memset(&call->bill, 0, sizeof(call->bill));
     call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
     call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = 0;
@@ -313,6 +328,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
         w->free_calls = call->next_free;
         pol_buf_free(&call->user);
         pol_buf_free(&call->target);
+        pol_buf_free(&call->fal_path);
         pol_buf_free(&call->route);
         pol_buf_free(&call->url);
         pol_buf_free(&call->hdr);
@@ -362,9 +378,13 @@ static void add_aigw_headers(gw_call_t *call)
          * reservation (an upper bound: streams settle at their end; the ledger has the result) */
         int64_t charged = call->charged >= 0 ? call->charged : call->reserve_amount;
         int64_t remaining = call->balance_after + (call->reserve_amount - charged);
+        /* micro-credits, named so; the X-AIGW-Credits-* names are deprecated aliases carrying the
+         * same micro-credit values (README, "Migration: micro-credit header names") */
         n = snprintf(buf, sizeof(buf), "%lld", (long long)charged);
+        add_header(call->req, "x-aigw-microcredits-charged", buf, (size_t)n);
         add_header(call->req, "x-aigw-credits-charged", buf, (size_t)n);
         n = snprintf(buf, sizeof(buf), "%lld", (long long)remaining);
+        add_header(call->req, "x-aigw-microcredits-remaining", buf, (size_t)n);
         add_header(call->req, "x-aigw-credits-remaining", buf, (size_t)n);
     }
 }
@@ -436,10 +456,16 @@ static int64_t actual_cost(gw_call_t *call, int complete)
 {
     const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
     int status = call->status != 0 ? call->status : (int)call->upstream_status;
-    if (u->has != 0) {
+    int cut =
+        call->bill.outcome != NULL && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error;
+    if (u->has != 0 || cut) {
+        /* what the provider reported, with the request's image size/quality where the answer has
+         * none; an answer cut short: completed with what was delivered (gateway/billing.h) */
+        prov_usage_t bu;
         int64_t cost = 0;
         uint32_t markup = call->client != NULL ? call->client->markup_permille : 1000;
-        if (pol_pricing_cost(call->price, u, markup, &cost) == 0)
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        if (pol_pricing_cost(call->price, &bu, markup, &cost) == 0)
             return cost;
         return call->reserve_amount;
     }
@@ -512,8 +538,9 @@ static void queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int
     }
 }
 
-/* Settles the call's reservation from what the provider reported. */
-static void settle_call(gw_call_t *call, int complete)
+/* The settlement of the call's reservation from what the provider reported (rate-limit
+ * correction and metrics included); the journal item that carries it is finish_call's. */
+static int64_t settle_amount(gw_call_t *call, int complete)
 {
     gw_worker_t *w = call->worker;
     int64_t actual = call->charged >= 0 ? call->charged : actual_cost(call, complete);
@@ -529,7 +556,7 @@ static void settle_call(gw_call_t *call, int complete)
     gw_metrics_add(&w->metrics.credits_charged, (uint64_t)actual);
     if (actual < call->reserve_amount)
         gw_metrics_add(&w->metrics.credits_refunded, (uint64_t)(call->reserve_amount - actual));
-    queue_ledger_job(call, 1, actual, call->status);
+    return actual;
 }
 
 /* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
@@ -555,7 +582,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->user_id = dup_buf(&call->user);
     rec->client = call->client != NULL ? strdup(call->client->name) : NULL;
     snprintf(rec->provider, sizeof(rec->provider), "%s", call->provider->name);
-    rec->model = dup_buf(&call->info.model);
+    rec->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
     rec->route = dup_buf(&call->route);
     rec->status = call->status != 0 ? call->status : 499;
     rec->started_at_us = call->wall_start_us;
@@ -570,6 +597,12 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         if (u->has != 0 && prov_usage_to_json(u, &ub) == 0)
             rec->usage_json = dup_buf(&ub);
         pol_buf_free(&ub);
+        /* the counts reports show, from the usage the call is billed for (gateway/billing.h) */
+        prov_usage_t bu;
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        gw_billing_counts(&bu, &rec->input_tokens, &rec->output_tokens, &rec->images, &rec->compute_ms);
+        if (call->bill.outcome != NULL)
+            snprintf(rec->outcome, sizeof(rec->outcome), "%s", call->bill.outcome);
     }
     if (srv->log_bodies) {
         if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
@@ -584,8 +617,21 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     }
     size_t nf = 0;
     const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
-    if (nf != 0 && (rec->redactions = calloc(nf, sizeof(*rec->redactions))) != NULL) {
+    /* at most pii.max_findings_per_request rows, then one summary row for the rest (a 20 MiB
+     * prompt of numbers made 635k rows) */
+    size_t cap = gw_privacy_max_findings(srv->privacy), nrows = nf > cap ? cap : nf;
+    if (nf != 0 && (rec->redactions = calloc(nrows + (nf > cap), sizeof(*rec->redactions))) != NULL) {
         const pol_pii_engine_t *eng = gw_privacy_engine(srv->privacy);
+        if (nf > cap) {
+            gw_redaction_rec_t *r = &rec->redactions[nrows];
+            r->field = strdup("*");
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", GW_REDACTION_OVERFLOW_TYPE);
+            r->start = cap; /* rows logged */
+            r->end = nf;    /* findings in the request */
+            snprintf(r->action, sizeof(r->action), "summary");
+            nf = nrows;
+            rec->nredactions = 1; /* counted below with the logged rows */
+        }
         for (size_t i = 0; i < nf; i++) {
             gw_redaction_rec_t *r = &rec->redactions[i];
             r->field = strdup(f[i].field);
@@ -595,7 +641,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
             memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
         }
-        rec->nredactions = nf;
+        rec->nredactions += nf;
     }
     return rec;
 }
@@ -655,8 +701,125 @@ static void log_access(gw_call_t *call, h2o_req_t *req)
                 gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
     }
     if (w->server->store != NULL) {
-        gw_call_rec_t *crec = call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
+        gw_call_rec_t *crec =
+            !call->finished && call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
         gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
+    }
+}
+
+/* ---- the journal: reservations and finished calls committed by the store's writer ------- */
+
+enum { GW_JOURNAL_RESERVE = 1, GW_JOURNAL_FINISH = 2 };
+
+/* Writer thread: posts the completion to the call's worker (the call is kept alive by the
+ * reference its submitter took). */
+static void journal_post(gw_call_t *call, int kind, int rc, int64_t bal)
+{
+    gw_worker_t *w = call->worker;
+    call->jkind = kind;
+    call->jrc = rc;
+    call->jbal = bal;
+    pthread_mutex_lock(&w->journal_mu);
+    call->jnext = w->journal_done;
+    w->journal_done = call;
+    pthread_mutex_unlock(&w->journal_mu);
+    uv_async_send(&w->journal_async);
+}
+
+static void on_journal_reserved(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_RESERVE, rc, bal);
+}
+
+static void on_journal_finished(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_FINISH, rc, bal);
+}
+
+/*
+ * Hands the call's record and the settlement of its reservation to the journal (one transaction
+ * for both, group-committed with other calls'). `wait`: the final send is held until the commit
+ * (on_finish_committed sends it), so a client that saw a complete answer can always find it in
+ * the call log, charged. `with_record` 0: the record went to the store already (settle only).
+ * @return 0 when handed over (the worker's drain waits for it), -1 when there is nothing to do
+ * or it could not be queued (logged: a settlement then stays open for crash recovery).
+ */
+static int finish_call(gw_call_t *call, int complete, int wait, int with_record)
+{
+    gw_worker_t *w = call->worker;
+    gw_store_t *st = w->server->store;
+    if (st == NULL || call->finished)
+        return -1;
+    int settle = call->reserved;
+    int64_t actual = settle ? settle_amount(call, complete) : 0;
+    if (call->idem_claimed)
+        queue_ledger_job(call, 0, 0, call->status != 0 ? call->status : 499);
+    gw_call_rec_t *rec = NULL;
+    if (with_record && call->provider != NULL && call->user.len != 0)
+        rec = make_call_record(call, (int64_t)((now_ns() - call->t_start_ns) / 1000));
+    if (!settle && rec == NULL)
+        return -1;
+    call->finished = 1;
+    call->refs++;
+    w->inflight++;
+    call->finishing = wait;
+    int rc = gw_store_finish_async(st, rec, call->user.base, call->request_id, settle, actual, on_journal_finished, call);
+    if (rc != 0) {
+        fprintf(stderr, "aigw: the record of %s could not be queued (%d)%s\n", call->request_id, rc,
+                settle ? "; its reservation is settled by crash recovery on the next start" : "");
+        call->finishing = 0;
+        call->refs--;
+        w->inflight--;
+        return -1;
+    }
+    return 0;
+}
+
+static void meter_reserved(gw_call_t *call, int status);
+static void flush(gw_call_t *call);
+
+/* Loop: the finished call is committed (or could not be, rc != 0: the response is ended as an
+ * error, so the client never takes an unlogged answer for a complete one). */
+static void on_finish_committed(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    if (call->finishing) {
+        call->finishing = 0;
+        if (call->jrc != 0) {
+            call->upstream_failed = 1;
+            call->error_code = "call_log_unavailable";
+        }
+        call->upstream_done = 1;
+        flush(call);
+    }
+    release(call); /* finish_call's reference */
+    gw_worker_request_done(w);
+}
+
+void gw_proxy_on_journal(uv_async_t *a)
+{
+    gw_worker_t *w = a->data;
+    pthread_mutex_lock(&w->journal_mu);
+    gw_call_t *list = w->journal_done, *rev = NULL;
+    w->journal_done = NULL;
+    pthread_mutex_unlock(&w->journal_mu);
+    while (list != NULL) { /* posted newest first: reverse into posting order */
+        gw_call_t *next = list->jnext;
+        list->jnext = rev;
+        rev = list;
+        list = next;
+    }
+    while (rev != NULL) {
+        gw_call_t *call = rev;
+        rev = call->jnext;
+        call->jnext = NULL;
+        if (call->jkind == GW_JOURNAL_RESERVE) {
+            call->meter_rc = call->jrc;
+            call->balance_after = call->jbal;
+            meter_reserved(call, 0);
+        } else {
+            on_finish_committed(call);
+        }
     }
 }
 
@@ -664,8 +827,10 @@ static void on_req_dispose(void *p)
 {
     gw_call_t *call = *(gw_call_t **)p;
     gw_worker_t *w = call->worker;
-    if (call->reserved)
-        settle_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed);
+    /* a forwarded or reserved call not finished yet (error, client gone, stream cut): its record
+     * and settlement go to the journal now (retried there until committed; nobody waits) */
+    if (call->reserved || call->t_upstream_ns != 0)
+        finish_call(call, call->state == GW_CALL_FINISHED && !call->upstream_failed, 0, 1);
     if (!call->no_access_log)
         log_access(call, call->req);
     call->req = NULL;
@@ -692,7 +857,7 @@ static void arm_timer(gw_call_t *call, uint64_t ms);
 static void flush(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
-    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED)
+    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED || call->finishing)
         return;
     if (call->pending.len == 0 && !call->upstream_done)
         return;
@@ -700,6 +865,15 @@ static void flush(gw_call_t *call)
     call->inflight = call->pending;
     call->pending = tmp;
     pol_buf_reset(&call->pending);
+    if (!call->upstream_done && call->inflight.len > 0 && call->upstream_length >= 0 && call->worker->server->store != NULL &&
+        call->bytes_out + call->inflight.len >= (uint64_t)call->upstream_length) {
+        /* a body framed by its length is complete for the client with its last byte: that byte
+         * waits for the commit of the call's record (finish_call), like a final send does */
+        call->inflight.len--;
+        pol_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
+        if (call->inflight.len == 0)
+            return;
+    }
     h2o_iovec_t buf = h2o_iovec_init(call->inflight.base, call->inflight.len);
     h2o_send_state_t st = H2O_SEND_STATE_IN_PROGRESS;
     if (call->upstream_done) {
@@ -944,6 +1118,8 @@ static void on_timeout(uv_timer_t *t)
                                            : "aigw: the upstream provider stalled longer than upstream.idle_timeout_ms");
     } else {
         call->error_code = "upstream_idle_timeout";
+        if (call->upstream_status >= 200 && call->upstream_status < 300)
+            call->bill.outcome = GW_OUTCOME_IDLE_TIMEOUT;
         call->upstream_done = 1;
         call->upstream_failed = 1;
         flush(call);
@@ -1024,14 +1200,6 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
     return n;
 }
 
-/* The usage-only chunk OpenAI sends before [DONE] when stream_options.include_usage is set:
- * {"choices":[],"usage":{...}}. Dropped when aigw, not the client, asked for it. */
-static int is_usage_only_chunk(const prov_sse_event_t *ev)
-{
-    return ev->has_data && memmem(ev->data, ev->data_len, "\"choices\":[]", 12) != NULL &&
-           memmem(ev->data, ev->data_len, "\"usage\":{", 9) != NULL;
-}
-
 /* Emits one event block (raw bytes as received) toward the client. */
 static int emit_block(gw_call_t *call, const char *raw, size_t len)
 {
@@ -1046,8 +1214,10 @@ static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
     gw_call_t *call = ctx;
     if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
         call->usage_ad->usage_from_event(&call->usage_state, ev);
-    if (call->strip_usage_chunk && is_usage_only_chunk(ev))
+    if (call->strip_usage_chunk && ev->has_data && prov_usage_is_usage_only_chunk(ev->data, ev->data_len))
         return 0;
+    if (call->need_usage && ev->has_data)
+        gw_billing_delivered(&call->bill, ev->data, ev->data_len);
     if (call->async_restore)
         return gw_async_sse_event(&call->async_sse, &call->async_cap, ev, &call->pending);
     return emit_block(call, ev->raw, ev->raw_len);
@@ -1114,8 +1284,9 @@ static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         return 0;
     call->upstream_received += n;
     if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
-        call->upstream_received >= (uint64_t)call->upstream_length)
-        call->upstream_done = 1; /* all announced bytes are here: send them as the final part */
+        call->upstream_received >= (uint64_t)call->upstream_length && call->worker->server->store == NULL)
+        call->upstream_done = 1; /* all announced bytes are here: send them as the final part (with a store,
+                                  * the last byte waits for the call's record: on_upstream_done) */
     call->overhead_ns += now_ns() - t0;
     int nested = call->in_curl_cb; /* a held answer replayed from on_upstream_done is not inside curl */
     call->in_curl_cb = 1;
@@ -1179,13 +1350,22 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     if (call->state == GW_CALL_UPSTREAM && retry_or_release(call, result))
         return; /* the next attempt follows after the backoff */
     if (result != CURLE_OK) {
-        if (call->state == GW_CALL_UPSTREAM) {
+        /* an answer that started (2xx headers) and then broke: billed for what was delivered */
+        if (call->t_headers_ns != 0 && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error)
+            call->bill.outcome = GW_OUTCOME_RESET;
+        if (call->state == GW_CALL_UPSTREAM && call->bill.outcome != NULL) {
+            /* a JSON answer held for restore / settlement and cut mid-body: nothing usable reaches the client */
+            char msg[300];
+            snprintf(msg, sizeof(msg), "aigw: upstream %s cut its answer mid-body (%s)", call->provider->name,
+                     curl_easy_strerror(result));
+            send_error(call, 502, "server_error", call->bill.outcome, NULL, msg);
+        } else if (call->state == GW_CALL_UPSTREAM) {
             char msg[300];
             int timeout = result == CURLE_OPERATION_TIMEDOUT;
             snprintf(msg, sizeof(msg), "aigw: cannot reach upstream %s: %s", call->provider->name, curl_easy_strerror(result));
             send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL, msg);
         } else {
-            call->error_code = "upstream_reset";
+            call->error_code = call->bill.outcome != NULL ? call->bill.outcome : "upstream_reset";
             call->upstream_done = 1;
             call->upstream_failed = 1;
             flush(call);
@@ -1196,6 +1376,12 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         send_error(call, 502, "server_error", "upstream_error", NULL, msg);
     } else {
         uint64_t t0 = now_ns();
+        if (call->sse && call->need_usage && call->usage_ad->usage_from_event != NULL && call->usage_state.events != 0 &&
+            !call->usage_state.done && call->upstream_status >= 200 && call->upstream_status < 300) {
+            /* closed cleanly without the provider's terminal event: a truncated stream */
+            call->bill.outcome = GW_OUTCOME_TRUNCATED;
+            call->error_code = GW_OUTCOME_TRUNCATED;
+        }
         if (call->sse) {
             /* a stream cut mid-event: forward the partial bytes as they are */
             size_t plen = 0;
@@ -1232,8 +1418,11 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
                 call->upstream_status = http_status;
             start_response(call);
         }
-        call->upstream_done = 1;
-        flush(call);
+        /* the last bytes wait for the commit of the call's record and settlement */
+        if (finish_call(call, 1, 1, 1) != 0) {
+            call->upstream_done = 1;
+            flush(call);
+        }
     }
     release(call);
 }
@@ -1509,18 +1698,9 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
         if (pol_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
             return -1;
     } else if (up->target_url != NULL) {
-        /* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only
-         * allow-listed https hosts. A non-default base_url replaces scheme and host (an egress
-         * proxy, or a mock in tests). */
-        const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
-        prov_target_t t;
-        const char *err_desc = "missing x-fal-target-url header";
-        if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &t, &err_desc) != 0) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on fal.run)", err_desc);
-            send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
-            return 1;
-        }
+        /* fal's proxy protocol: the target was validated by take_target_url. A non-default
+         * base_url replaces scheme and host (an egress proxy, or a mock in tests). */
+        const prov_target_t t = call->fal_target;
         const char *origin = strcmp(pc->base_url, "https://fal.run") == 0 ? t.origin : pc->base_url;
         if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 ||
             append_path_query(&call->url, t.path, t.path_len, &call->notrain) != 0)
@@ -1628,6 +1808,41 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_upstream_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+    return 0;
+}
+
+/* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only https URLs
+ * on the adapter's allow-listed fal hosts pass (anything else: 400, nothing forwarded). From here
+ * on the call's path is the target's: the storage refusal, the model and its price are decided
+ * from where the call really goes, not from aigw's own /fal path. Answers the request on failure. */
+static int take_target_url(gw_call_t *call, h2o_req_t *req)
+{
+    const prov_adapter_t *up = call->up;
+    const h2o_header_t *th = find_header(req, H2O_STRLIT("x-fal-target-url"));
+    const char *err_desc = "missing x-fal-target-url header";
+    if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->fal_target, &err_desc) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on a fal host)", err_desc);
+        send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        return -1;
+    }
+    /* the same canonical form as aigw's own paths: "/%73torage/upload" is "/storage/upload" */
+    size_t plen;
+    const char *canon_err = "invalid path";
+    if (gw_canon_target(call->fal_target.path, call->fal_target.path_len, &call->fal_path, &plen, &canon_err) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: x-fal-target-url: invalid path: %s", canon_err);
+        send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        return -1;
+    }
+    call->fal_target.path = call->fal_path.base;
+    call->fal_target.path_len = call->fal_path.len;
+    call->rest = call->fal_target.path;
+    call->rest_len = call->fal_target.path_len;
+    while (call->rest_len != 0 && call->rest[0] == '/') {
+        call->rest++;
+        call->rest_len--;
+    }
     return 0;
 }
 
@@ -1745,15 +1960,28 @@ static void on_meter_reserve(uv_work_t *work)
                                       call->worker->server->meter_conf.default_grant_microcredits, &call->balance_after);
 }
 
-static void on_meter_reserved(uv_work_t *work, int status)
+/* Refuses the call for credits (402), with the balance that was too low. */
+static void refuse_credits(gw_call_t *call)
 {
-    gw_call_t *call = work->data;
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
+             "operator for a grant)",
+             (long long)call->reserve_amount, (long long)call->balance_after);
+    gw_metrics_add(&call->worker->metrics.credits_refused, 1);
+    send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+}
+
+/* The reservation's outcome, on the loop (from the journal, or from the thread pool when the
+ * request carries an Idempotency-Key). `status` != 0: the thread-pool job was cancelled. */
+static void meter_reserved(gw_call_t *call, int status)
+{
     if (status == 0 && call->meter_rc == 0)
         call->reserved = 1; /* committed: from here on the call is settled whatever happens */
     if (call->req == NULL) {
         /* the client left while the reservation was being committed: nothing was forwarded */
         if (call->reserved)
-            settle_call(call, 0);
+            finish_call(call, 0, 0, 0); /* the record went with the dispose */
         else
             queue_ledger_job(call, 0, 0, 499);
     } else {
@@ -1774,14 +2002,10 @@ static void on_meter_reserved(uv_work_t *work, int status)
                            "idempotent_replay", NULL, msg);
             }
         } else if (call->meter_rc == GW_E_CREDITS) {
-            snprintf(msg, sizeof(msg),
-                     "aigw: insufficient credits: this call needs up to %lld micro-credits, the balance is %lld (ask your "
-                     "operator for a grant)",
-                     (long long)call->reserve_amount, (long long)call->balance_after);
-            gw_metrics_add(&call->worker->metrics.credits_refused, 1);
-            send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+            refuse_credits(call);
             queue_ledger_job(call, 0, 0, 402); /* a retry with the same key gets this outcome */
         } else if (call->meter_rc != 0) {
+            add_header(call->req, "retry-after", "1", 1);
             send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
             queue_ledger_job(call, 0, 0, 503);
         } else {
@@ -1789,6 +2013,11 @@ static void on_meter_reserved(uv_work_t *work, int status)
         }
     }
     release(call); /* the reservation's reference */
+}
+
+static void on_meter_reserved(uv_work_t *work, int status)
+{
+    meter_reserved(work->data, status);
 }
 
 /* Rate limits and the credit reservation (issue 6). Returns 0 to go on now, 1 when the call
@@ -1813,10 +2042,10 @@ static int meter_admit(gw_call_t *call)
     } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart) {
         call->adapter->estimate_inputs(call->body, call->body_len, &e); /* model-specific inputs (input.num_outputs, ...) */
     }
-    char model[128];
-    snprintf(model, sizeof(model), "%s", call->info.model.len != 0 ? call->info.model.base : e.model);
-    if (model[0] == '\0' && call->up->model_from_path != NULL)
-        call->up->model_from_path(call->rest, call->rest_len, model, sizeof(model));
+    /* the call's model (body, else path: gateway/billing.h), else one the body names elsewhere */
+    if (call->bill.model[0] == '\0' && e.model[0] != '\0')
+        snprintf(call->bill.model, sizeof(call->bill.model), "%s", e.model);
+    const char *model = call->bill.model;
     const char *client = call->client != NULL ? call->client->name : NULL;
     if (srv->ratelimit != NULL && pol_ratelimit_enabled(srv->ratelimit)) {
         int64_t retry_ms = 0;
@@ -1834,8 +2063,8 @@ static int meter_admit(gw_call_t *call)
         }
         call->rl_admitted = 1;
     }
-    if (!srv->metering)
-        return 0;
+    if (!srv->metering || call->bill.unbilled)
+        return 0; /* a route the provider does not bill (countTokens): nothing reserved, nothing charged */
     if ((call->price = pol_pricing_lookup(srv->pricing, call->up->name, model)) == NULL) {
         char msg[300];
         snprintf(msg, sizeof(msg), "aigw: no price for model \"%.100s\" of %s (config pricing); unknown models are refused", model,
@@ -1855,8 +2084,24 @@ static int meter_admit(gw_call_t *call)
         memcpy(call->idem_key, ik->value.base, ik->value.len);
         call->idem_key[ik->value.len] = '\0';
     }
-    call->meter_work.data = call;
     call->refs++;
+    if (call->idem_key[0] == '\0') {
+        /* the credit table in memory, then the journal's next group commit (no thread pool) */
+        int rc =
+            gw_store_reserve_async(srv->store, call->user.base, call->request_id, call->reserve_amount,
+                                   srv->meter_conf.default_grant_microcredits, &call->balance_after, on_journal_reserved, call);
+        if (rc == 0)
+            return 1;
+        call->refs--;
+        if (rc == GW_E_CREDITS) {
+            refuse_credits(call);
+        } else {
+            add_header(call->req, "retry-after", "1", 1);
+            send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit ledger is unavailable; retry");
+        }
+        return -1;
+    }
+    call->meter_work.data = call;
     if (uv_queue_work(&w->loop, &call->meter_work, on_meter_reserve, on_meter_reserved) != 0) {
         call->refs--;
         send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: cannot schedule the credit reservation");
@@ -2129,6 +2374,15 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
         return 0;
     }
+    /* the journal cannot commit (database full or failing): forwarding would make a call that
+     * cannot be logged or metered, so new calls wait (metering on or off) */
+    if (w->server->store != NULL && gw_store_unavailable(w->server->store)) {
+        gw_metrics_add(&w->metrics.log_backpressure, 1);
+        add_header(req, "retry-after", "1", 1);
+        send_error(call, 503, "server_error", "store_unavailable", NULL,
+                   "aigw: the call log cannot be written at the moment; retry in a second");
+        return 0;
+    }
     /* body size cap (h2o's own hard limit is twice this; see server.c) */
     if (req->entity.base != NULL && req->entity.len > cfg->max_request_body_bytes) {
         char msg[160];
@@ -2167,6 +2421,10 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     call->rest_len = r.rest_len;
     if (choose_provider(call, &r) != 0)
         return 0;
+    if (call->up->target_url != NULL && take_target_url(call, req) != 0)
+        return 0;
+    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
+                     call->rest, call->rest_len);
     call->async_rewrite = call->up == &prov_replicate;
     int consent = resolve_consent(call);
     if (consent < 0)

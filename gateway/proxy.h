@@ -15,4 +15,11 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req);
 /** Frees the worker's pooled request contexts (at worker exit). */
 void gw_proxy_worker_dispose(gw_worker_t *w);
 
+/**
+ * The worker's journal_async callback: runs on the worker's loop the completions the store's
+ * writer thread posted for this worker's calls (reservations committed or refused, finished
+ * calls committed), in the order they were posted.
+ */
+void gw_proxy_on_journal(uv_async_t *a);
+
 #endif

@@ -83,6 +83,9 @@ struct st_gw_worker_t {
     gw_metrics_t metrics;       /* written by this worker only */
     gw_consent_cache_t consent; /* users' training consent, refreshed from the store */
     gw_backlog_t *backlog;      /* records the store's queue refused; retried by backlog_timer */
+    uv_async_t journal_async;   /* the store's writer completed journal items of this worker's calls */
+    pthread_mutex_t journal_mu; /* guards journal_done (the writer thread pushes, the loop takes) */
+    gw_call_t *journal_done;    /* calls whose journal item completed (proxy.c) */
     uv_timer_t backlog_timer;
     pol_buf_t log_scratch;
 };

@@ -137,3 +137,72 @@ int pol_meter_conf_parse(const json_t *credits, pol_meter_conf_t *conf, char *er
     }
     return 0;
 }
+
+int64_t pol_meter_tokens_estimate(uint64_t bytes)
+{
+    uint64_t t = bytes / POL_METER_ESTIMATE_BYTES_PER_TOKEN + (bytes % POL_METER_ESTIMATE_BYTES_PER_TOKEN != 0);
+    return t > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)t;
+}
+
+void pol_meter_cut_usage(prov_usage_t *u, uint64_t request_bytes, uint64_t delivered_text_bytes)
+{
+    uint32_t input_bits = PROV_USAGE_BIT(PROV_USAGE_INPUT_TOKENS) | PROV_USAGE_BIT(PROV_USAGE_INPUT_TEXT_TOKENS) |
+                          PROV_USAGE_BIT(PROV_USAGE_INPUT_IMAGE_TOKENS);
+    if ((u->has & input_bits) == 0)
+        prov__usage_set_int(u, PROV_USAGE_INPUT_TOKENS, pol_meter_tokens_estimate(request_bytes));
+    int64_t out = pol_meter_tokens_estimate(delivered_text_bytes);
+    int64_t reported = (u->has & PROV_USAGE_BIT(PROV_USAGE_OUTPUT_TOKENS)) ? u->output_tokens : 0;
+    if (out > reported)
+        prov__usage_set_int(u, PROV_USAGE_OUTPUT_TOKENS, out);
+}
+
+/* digits of s into *v (v = v * 10 + d, overflow-checked); returns the first non-digit */
+static const char *digits(const char *s, uint64_t *v, int *n, int *bad)
+{
+    for (; *s >= '0' && *s <= '9'; s++, (*n)++) {
+        if (*v > (UINT64_MAX - 9) / 10)
+            *bad = 1;
+        else
+            *v = *v * 10 + (uint64_t)(*s - '0');
+    }
+    return s;
+}
+
+static int signed_result(int neg, uint64_t v, int64_t *out)
+{
+    if (v > (uint64_t)INT64_MAX)
+        return -1;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return 0;
+}
+
+int pol_meter_parse_microcredits(const char *s, int64_t *out)
+{
+    int neg = *s == '-', n = 0, bad = 0;
+    uint64_t v = 0;
+    if (*s == '-' || *s == '+')
+        s++;
+    s = digits(s, &v, &n, &bad);
+    if (n == 0 || bad || *s != '\0')
+        return -1;
+    return signed_result(neg, v, out);
+}
+
+int pol_meter_parse_credits(const char *s, int64_t *microcredits)
+{
+    int neg = *s == '-', n = 0, nf = 0, bad = 0;
+    uint64_t whole = 0, frac = 0;
+    if (*s == '-' || *s == '+')
+        s++;
+    s = digits(s, &whole, &n, &bad);
+    if (*s == '.') {
+        s = digits(s + 1, &frac, &nf, &bad);
+        if (nf == 0 || nf > 6)
+            return -1;
+    }
+    if ((n == 0 && nf == 0) || bad || *s != '\0' || whole > (uint64_t)INT64_MAX / 1000000)
+        return -1;
+    for (int i = nf; i < 6; i++)
+        frac *= 10;
+    return signed_result(neg, whole * 1000000 + frac, microcredits);
+}

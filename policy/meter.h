@@ -76,4 +76,41 @@ typedef struct st_pol_meter_settlement_t {
  */
 void pol_meter_settle(int64_t reserved, int64_t actual, pol_meter_settlement_t *out);
 
+/**
+ * Parses an amount written in credits ("5", "2.5", "-0.000001"; at most 6 decimals, optional
+ * leading '-' or '+', digits only otherwise) into micro-credits, exactly (decimal arithmetic, no
+ * floating point): "2.5" -> 2500000. `s` is NUL-terminated, borrowed.
+ * @return 0, or -1 when `s` is not such a number or the result does not fit in int64.
+ */
+int pol_meter_parse_credits(const char *s, int64_t *microcredits);
+
+/**
+ * Parses an integer amount of micro-credits ("5000000", optional sign, digits only) into *out.
+ * @return 0, or -1 when `s` is not such an integer or does not fit in int64.
+ */
+int pol_meter_parse_microcredits(const char *s, int64_t *out);
+
+/**
+ * Bytes of text per estimated token when aigw has to count tokens itself (a call the provider cut
+ * before reporting its usage). 4 is OpenAI's published rule of thumb for English ("one token is
+ * about 4 characters"; help.openai.com, "What are tokens and how to count them"); it undercounts
+ * dense scripts (CJK), which is accepted for a call that failed: the estimate only replaces a
+ * count the provider did not give.
+ */
+#define POL_METER_ESTIMATE_BYTES_PER_TOKEN 4
+
+/** ceil(bytes / POL_METER_ESTIMATE_BYTES_PER_TOKEN): estimated tokens of `bytes` bytes of text. */
+int64_t pol_meter_tokens_estimate(uint64_t bytes);
+
+/**
+ * The usage a cut call is billed for (issue 13: an answer the provider reset, truncated or let go
+ * idle): what the provider reported, else what was delivered. `u` holds the reported usage (may be
+ * empty) and is completed in place: input tokens when none were reported = the estimate of the
+ * request's `request_bytes` (the provider read the prompt: it answered with a 2xx before the cut);
+ * output tokens = the larger of the reported count and the estimate of `delivered_text_bytes`, the
+ * generated text forwarded to the client (prov_usage_event_text_bytes over the events it got; 0
+ * for a JSON answer that could not be delivered). Price the result with pol_pricing_cost.
+ */
+void pol_meter_cut_usage(prov_usage_t *u, uint64_t request_bytes, uint64_t delivered_text_bytes);
+
 #endif

@@ -220,6 +220,14 @@ int64_t pol_pricing_image_price(const pol_price_t *p, const char *size, const ch
 
 /* ---- cost ---- */
 
+void pol_pricing_fill_from_request(prov_usage_t *u, const char *size, const char *quality)
+{
+    if ((u->has & PROV_USAGE_BIT(PROV_USAGE_SIZE)) == 0 && size != NULL && size[0] != '\0' && strcmp(size, "auto") != 0)
+        prov__usage_set_string(u, PROV_USAGE_SIZE, size, strlen(size));
+    if ((u->has & PROV_USAGE_BIT(PROV_USAGE_QUALITY)) == 0 && quality != NULL && quality[0] != '\0' && strcmp(quality, "auto") != 0)
+        prov__usage_set_string(u, PROV_USAGE_QUALITY, quality, strlen(quality));
+}
+
 #define HAS(u, f) (((u)->has & PROV_USAGE_BIT(PROV_USAGE_##f)) != 0)
 
 static int64_t clamp(int64_t v, int64_t lo, int64_t hi)

@@ -110,6 +110,16 @@ int64_t pol_pricing_image_price(const pol_price_t *p, const char *size, const ch
 int pol_pricing_cost(const pol_price_t *p, const prov_usage_t *u, uint32_t markup_permille, int64_t *out);
 
 /**
+ * Completes the usage to bill with what the request asked for, where the response reported
+ * nothing: the image size and quality (DALL-E 3 answers carry neither; its price depends on both,
+ * so without this the settle fell back to the "*" entry, the most expensive one). A value the
+ * response did report wins (gpt-image-1 reports the size it chose for "auto"). `size` and
+ * `quality` are the request's strings (borrowed, NULL or "" = not given; "auto" is ignored).
+ * Call it on a copy of the reported usage before pol_pricing_cost.
+ */
+void pol_pricing_fill_from_request(prov_usage_t *u, const char *size, const char *quality);
+
+/**
  * Applies a markup to an amount, rounding up. @return 0, or POL_PRICING_E_OVERFLOW.
  */
 int pol_pricing_markup(int64_t amount, uint32_t markup_permille, int64_t *out);

@@ -148,6 +148,10 @@ static int anthropic_estimate_inputs(const char *body, size_t len, prov_estimate
     return 0;
 }
 
+/* "Token counting is free to use but subject to requests per minute rate limits" (docs.anthropic.com, token
+ * counting); listing models is free. */
+static const char *const anthropic_unbilled[] = {"POST messages/count_tokens", "GET models", "GET models/*", NULL};
+
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const anthropic_answer_only[] = {"messages", "messages/count_tokens", NULL};
 
@@ -163,5 +167,6 @@ const prov_adapter_t prov_anthropic = {
     .usage_from_json = anthropic_usage_from_json,
     .usage_from_event = anthropic_usage_from_event,
     .estimate_inputs = anthropic_estimate_inputs,
+    .unbilled_routes = anthropic_unbilled,
     .answer_only = anthropic_answer_only,
 };

@@ -23,6 +23,9 @@ static const prov_field_t deepseek_image_fields[] = {
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const deepseek_answer_only[] = {"chat/completions", "completions", NULL};
 
+/* Routes not billed (provider.h unbilled_routes): listing models is free (api-docs.deepseek.com, list models). */
+static const char *const deepseek_unbilled[] = {"GET models", NULL};
+
 const prov_adapter_t prov_deepseek = {
     .name = "deepseek",
     .route_prefix = "/deepseek/",
@@ -37,4 +40,5 @@ const prov_adapter_t prov_deepseek = {
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = deepseek_answer_only,
+    .unbilled_routes = deepseek_unbilled,
 };

@@ -219,6 +219,11 @@ static int fal_target_url(const char *value, size_t len, const char *const *allo
     return 0;
 }
 
+/* Queue follow-ups (status, status stream, result, cancel: fal.md section 1) are not billed on their own: the
+ * submit is the billed call (its reservation, docs/internals/metering.md "fal queue"). Synchronous calls to
+ * fal.run/{model} answer with the result and x-fal-billable-units and are billed exactly. */
+static const char *const fal_unbilled[] = {"GET */requests/*", "PUT */requests/*/cancel", NULL};
+
 const prov_adapter_t prov_fal = {
     .name = "fal",
     .route_prefix = "/fal/",
@@ -235,4 +240,5 @@ const prov_adapter_t prov_fal = {
     .model_from_path = fal_model_from_path,
     .target_url = fal_target_url,
     .target_hosts = fal_target_hosts,
+    .unbilled_routes = fal_unbilled,
 };

@@ -23,6 +23,9 @@ static const prov_field_t fireworks_image_fields[] = {
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const fireworks_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
 
+/* Routes not billed (provider.h unbilled_routes): listing models is free. */
+static const char *const fireworks_unbilled[] = {"GET models", NULL};
+
 const prov_adapter_t prov_fireworks = {
     .name = "fireworks",
     .route_prefix = "/fireworks/inference/v1/",
@@ -37,4 +40,5 @@ const prov_adapter_t prov_fireworks = {
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = fireworks_answer_only,
+    .unbilled_routes = fireworks_unbilled,
 };

@@ -290,6 +290,11 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
     return -1;
 }
 
+/* countTokens is not billed (ai.google.dev/gemini-api/docs/pricing lists no price for it; the tokens guide calls
+ * it free of charge), nor is listing the models. */
+static const char *const gemini_unbilled[] = {"POST models/*:countTokens", "POST tunedModels/*:countTokens", "GET models",
+                                              "GET models/*", NULL};
+
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const gemini_answer_only[] = {":generateContent",
                                                  ":streamGenerateContent",
@@ -316,5 +321,6 @@ const prov_adapter_t prov_gemini = {
     .usage_from_event = gemini_usage_from_event,
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
+    .unbilled_routes = gemini_unbilled,
     .answer_only = gemini_answer_only,
 };

@@ -194,6 +194,10 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
                                                  "images/generations", "images/edits",         "images/variations",  "moderations",
                                                  "audio/speech",       "audio/transcriptions", "audio/translations", NULL};
 
+/* Routes not billed (provider.h unbilled_routes): listing and reading models is free
+ * (platform.openai.com/docs/api-reference/models). */
+static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
+
 const prov_adapter_t prov_openai = {
     .name = "openai",
     .route_prefix = "/openai/v1/",
@@ -208,4 +212,5 @@ const prov_adapter_t prov_openai = {
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openai_answer_only,
+    .unbilled_routes = openai_unbilled,
 };

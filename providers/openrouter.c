@@ -67,6 +67,9 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const openrouter_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
 
+/* Routes not billed (provider.h unbilled_routes): listing models is free (openrouter.ai/docs, models API). */
+static const char *const openrouter_unbilled[] = {"GET models", "GET models/*", NULL};
+
 const prov_adapter_t prov_openrouter = {
     .name = "openrouter",
     .route_prefix = "/openrouter/api/v1/",
@@ -81,4 +84,5 @@ const prov_adapter_t prov_openrouter = {
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openrouter_answer_only,
+    .unbilled_routes = openrouter_unbilled,
 };

@@ -290,3 +290,22 @@ int prov__sse_event_is(const prov_sse_event_t *ev, const char *name)
     size_t n = strlen(name);
     return ev->event_len == n && memcmp(ev->event, name, n) == 0;
 }
+
+int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len)
+{
+    const char *p, *end;
+    char buf[512];
+    if (a == NULL || a->unbilled_routes == NULL)
+        return 0;
+    prov__path_span(path, len, &p, &end);
+    if ((size_t)(end - p) >= sizeof(buf))
+        return 0; /* longer than any route the provider lists: billed */
+    memcpy(buf, p, (size_t)(end - p));
+    buf[end - p] = '\0';
+    for (size_t i = 0; a->unbilled_routes[i] != NULL; i++) {
+        const char *e = a->unbilled_routes[i], *sp = strchr(e, ' ');
+        if (sp != NULL && (size_t)(sp - e) == method_len && memcmp(e, method, method_len) == 0 && fnmatch(sp + 1, buf, 0) == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -149,6 +149,14 @@ typedef struct st_prov_adapter_t {
     /** Default allow-list for target_url (NULL-terminated host globs), NULL when target_url is NULL. */
     const char *const *target_hosts;
     /**
+     * Requests the provider does not bill (NULL-terminated; each entry "METHOD glob": an HTTP method, one space, an
+     * fnmatch glob over the path after the route prefix, query excluded; e.g. Gemini "POST models/{model}:countTokens"
+     * written with a * for {model}). aigw reserves nothing and charges 0 for them, and still records the call. Every
+     * entry names its method, so a POST to a path that looks like a free GET route is billed. Listed with the provider's
+     * pricing page as source, next to each entry. NULL = every request is billed.
+     */
+    const char *const *unbilled_routes;
+    /**
      * Path suffixes (after the route prefix, before any query; NULL-terminated) of POST endpoints whose only effect is
      * their answer (chat, embeddings, generateContent...): aigw may retry them after the upstream received them
      * (gateway/retry.h). Every other POST (predictions, uploads, batches, fal runs) has side effects and is retried
@@ -159,6 +167,13 @@ typedef struct st_prov_adapter_t {
 
 /** The adapter named `name` ("openai"), or NULL. Borrowed, static lifetime. */
 const prov_adapter_t *prov_find(const char *name);
+
+/**
+ * 1 when the request `method` (`method_len` bytes, e.g. "POST") on `path` (`len` bytes: the request path after the
+ * adapter's route prefix, or fal's target path; a query is ignored) matches one of the adapter's unbilled_routes
+ * (same method, path glob), else 0.
+ */
+int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len);
 
 /** All adapters; *n receives the count. Borrowed, static lifetime. */
 const prov_adapter_t *const *prov_all(size_t *n);

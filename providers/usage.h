@@ -117,6 +117,26 @@ int prov_usage_to_json(const prov_usage_t *u, pol_buf_t *out);
  */
 int64_t prov_usage_billed_output_tokens(const prov_usage_t *u);
 
+/**
+ * 1 when the stream event `data` (`len` bytes, one SSE data payload) is the usage-only chunk of an
+ * OpenAI-format chat stream: a JSON object whose "choices" is an empty array and whose "usage" is
+ * an object (openai.md section 4: sent before [DONE] when stream_options.include_usage is set).
+ * Decided by parsing the event (jansson), not by its bytes, so `"choices": []` with spaces (as
+ * OpenAI-compatible servers write it) is recognised too; a cheap member scan rejects the other
+ * events first. 0 for anything else, including invalid JSON.
+ */
+int prov_usage_is_usage_only_chunk(const char *data, size_t len);
+
+/**
+ * Bytes of generated text carried by one stream event (`data`, `len` bytes), for billing a stream
+ * the provider cut before it reported its usage (gateway/billing.h). Counts the raw bytes (escape
+ * sequences as written) of the JSON string values of members named "content", "text", "thinking",
+ * "reasoning_content", "reasoning", "partial_json", "arguments" and "delta" (the Responses API's
+ * text deltas); events of the Responses API other than *.delta repeat text already counted
+ * (output_text.done, response.completed) and count 0. A byte scan, no allocation, any input.
+ */
+uint64_t prov_usage_event_text_bytes(const char *data, size_t len);
+
 /* ---- for the extractors (providers/<name>.c) ---- */
 
 /** Sets integer field `f` (ignored unless v >= 0). */

@@ -93,6 +93,16 @@ struct st_gw_store_t {
     void *clock_ctx;
     /* credits (store_ledger.c) */
     gw_store_ledger_t *ledger;
+    /* journal (guarded by qlock): ledger operations and finished calls for the next transaction */
+    gw_journal_item_t *jhead, *jtail;
+    gw_journal_item_t *jretry;    /* finished calls whose transaction failed, retried at jretry_due_us */
+    int64_t jretry_due_us;        /* CLOCK_MONOTONIC */
+    int64_t jbackoff_us;          /* 0, then 50 ms doubling up to 1 s while commits fail */
+    pthread_cond_t jdone;         /* SYNC items completed */
+    uint64_t commit_seq;          /* successful journal commits (writer thread only) */
+    int jretry_n;                 /* atomic: items in jretry */
+    int jbusy;                    /* the writer holds journal items it has not completed yet */
+    int64_t unavailable_until_us; /* atomic: CLOCK_MONOTONIC; new calls are refused before it */
 };
 
 /* ---- time ---- */
@@ -494,6 +504,11 @@ static int write_call(gw_store_t *st, gw_call_rec_t *r)
         gw_store__bind_blob(s, 16, req_ct, r->request_len + POL_CRYPTO_TAG_BYTES);
         gw_store__bind_blob(s, 17, resp_ct, r->response_len + POL_CRYPTO_TAG_BYTES);
         gw_store__bind_blob(s, 18, (req_ct || resp_ct) ? nonce : NULL, sizeof(nonce));
+        gw_store__bind_text(s, 19, r->outcome[0] != '\0' ? r->outcome : NULL);
+        gw_store__bind_int64(s, 20, r->input_tokens);
+        gw_store__bind_int64(s, 21, r->output_tokens);
+        gw_store__bind_int64(s, 22, r->images);
+        gw_store__bind_int64(s, 23, r->compute_ms);
         if (run(s) < 0) {
             err = GW_STORE_E_DB;
             goto out;
@@ -777,6 +792,346 @@ int gw_store_purge(gw_store_t *st, int dry_run, gw_purge_counts_t *counts,
     return ret;
 }
 
+/* ---- journal ---- */
+
+#define J_RETRY_MIN_US 50000
+#define J_RETRY_MAX_US 1000000
+#define J_UNAVAILABLE_US 1000000
+#define J_DROP_AFTER 20 /* failed attempts alone, with other commits succeeding meanwhile: a bad record */
+
+/* Applies the journal items in order inside the open transaction. @return 0, or -1 when the
+ * transaction must be rolled back (a database error; the item that failed has rc set). */
+static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+{
+    for (gw_journal_item_t *it = j; it != NULL; it = it->next) {
+        it->rc = 0;
+        switch (it->kind) {
+        case GW_J_FLUSH:
+            break;
+        case GW_J_FINISH:
+            if (it->settle) {
+                int rc = gw_store__ledger_apply(st->ledger, st->wdb, it);
+                if (rc == GW_STORE_E_DB)
+                    return -1;
+                if (rc != 0)
+                    fprintf(stderr, "aigw store: settling %s: %s (nothing changed)\n", it->rid,
+                            rc == GW_STORE_E_NOTFOUND ? "no such reservation" : "refused");
+                it->rc = 0;
+            }
+            if (it->rec != NULL && (it->rc = write_call(st, it->rec)) != 0)
+                return -1;
+            break;
+        default:
+            if (gw_store__ledger_apply(st->ledger, st->wdb, it) == GW_STORE_E_DB)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static uint64_t journal_ops(const gw_journal_item_t *j)
+{
+    uint64_t n = 0;
+    for (; j != NULL; j = j->next)
+        n += j->kind == GW_J_RESERVE || j->kind == GW_J_SETTLE || j->kind == GW_J_GRANT || (j->kind == GW_J_FINISH && j->settle);
+    return n;
+}
+
+/* Completes one item (writer thread; no lock held). */
+static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committed)
+{
+    if (!committed && (it->rc == 0 || it->rc == GW_E_CREDITS || it->rc == GW_STORE_E_NOTFOUND))
+        it->rc = GW_STORE_E_DB;
+    gw_store__ledger_applied(st->ledger, it, committed);
+    if (it->kind == GW_J_FINISH && committed && it->rec != NULL) {
+        pthread_mutex_lock(&st->qlock);
+        st->stats.calls_written += pol_retention_keeps(&st->ret, POL_RET_CALL_LOG);
+        st->stats.redactions_written += pol_retention_keeps(&st->ret, POL_RET_REDACTION_LOG) ? it->rec->nredactions : 0;
+        pthread_mutex_unlock(&st->qlock);
+    }
+    switch (it->mode) {
+    case GW_J_SYNC:
+        pthread_mutex_lock(&st->qlock);
+        it->done = 1;
+        pthread_cond_broadcast(&st->jdone);
+        pthread_mutex_unlock(&st->qlock);
+        break;
+    case GW_J_DEFERRED:
+        if (it->rc != 0)
+            fprintf(stderr,
+                    "aigw ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next start\n",
+                    it->rid, it->rc);
+        gw_call_rec_free(it->rec);
+        free(it);
+        break;
+    case GW_J_ASYNC:
+        it->cb(it->ctx, it->rc, it->bal);
+        gw_call_rec_free(it->rec);
+        free(it);
+        break;
+    }
+}
+
+static void journal_complete_all(gw_store_t *st, gw_journal_item_t *j, int committed)
+{
+    while (j != NULL) {
+        gw_journal_item_t *next = j->next; /* a SYNC item may be gone once completed */
+        journal_complete(st, j, committed);
+        j = next;
+    }
+}
+
+static void mark_unavailable(gw_store_t *st)
+{
+    __atomic_store_n(&st->unavailable_until_us, mono_now_us() + J_UNAVAILABLE_US, __ATOMIC_RELAXED);
+}
+
+/* One FINISH item alone in its own transaction. @return 1 committed, 0 failed (rolled back). */
+static int finish_alone(gw_store_t *st, gw_journal_item_t *it)
+{
+    gw_journal_item_t *next = it->next;
+    it->next = NULL;
+    int ok = tx_begin(st, st->wdb) == 0 && journal_apply(st, it) == 0 && tx_commit(st->wdb) == 0;
+    it->next = next;
+    if (!ok) {
+        log_db_error(st->wdb, "finished call not committed");
+        tx_rollback(st->wdb);
+    } else {
+        st->commit_seq++;
+    }
+    return ok;
+}
+
+/*
+ * A journal transaction failed and was rolled back. Reservations, grants, settlements and
+ * flushes fail (their callers answer 503 or report the error: nothing was forwarded on their
+ * account). Finished calls were forwarded: each is tried alone; those that still fail wait in
+ * the retry list (new calls are refused meanwhile) unless they failed many times while other
+ * transactions committed (a record the database refuses for itself: dropped, logged).
+ */
+static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
+{
+    gw_journal_item_t *fin = NULL, **ftail = &fin;
+    mark_unavailable(st);
+    while (j != NULL) {
+        gw_journal_item_t *next = j->next;
+        j->next = NULL;
+        if (j->kind == GW_J_FINISH && j->mode != GW_J_SYNC) {
+            *ftail = j;
+            ftail = &j->next;
+        } else {
+            journal_complete(st, j, 0);
+        }
+        j = next;
+    }
+    gw_journal_item_t *keep = NULL, **ktail = &keep;
+    size_t nkeep = 0;
+    while (fin != NULL) {
+        gw_journal_item_t *next = fin->next;
+        fin->next = NULL;
+        uint64_t seq = st->commit_seq;
+        if (finish_alone(st, fin)) {
+            journal_complete(st, fin, 1);
+        } else if (++fin->failures >= J_DROP_AFTER && st->commit_seq > seq && !st->stopping) {
+            fprintf(stderr, "aigw store: the record of %s was refused %d times while other commits succeeded: dropped\n", fin->rid,
+                    fin->failures);
+            pthread_mutex_lock(&st->qlock);
+            st->stats.write_failures++;
+            pthread_mutex_unlock(&st->qlock);
+            journal_complete(st, fin, 0);
+        } else if (st->stopping) {
+            fprintf(stderr, "aigw store: closing while the record of %s cannot be committed\n", fin->rid);
+            journal_complete(st, fin, 0);
+        } else {
+            *ktail = fin;
+            ktail = &fin->next;
+            nkeep++;
+        }
+        fin = next;
+    }
+    if (keep != NULL) {
+        pthread_mutex_lock(&st->qlock);
+        *ktail = st->jretry; /* older retries after these: order within one user is kept by the settle rules */
+        st->jretry = keep;
+        st->jbackoff_us = st->jbackoff_us == 0 ? J_RETRY_MIN_US : st->jbackoff_us * 2;
+        if (st->jbackoff_us > J_RETRY_MAX_US)
+            st->jbackoff_us = J_RETRY_MAX_US;
+        st->jretry_due_us = mono_now_us() + st->jbackoff_us;
+        __atomic_add_fetch(&st->jretry_n, (int)nkeep, __ATOMIC_RELAXED);
+        pthread_mutex_unlock(&st->qlock);
+    }
+}
+
+/* Stable merge sort of the journal by user id (PostgreSQL: every instance takes the users' row
+ * locks in the same order, so two instances' batches cannot deadlock). Per-user order is kept. */
+static gw_journal_item_t *journal_sort(gw_journal_item_t *j)
+{
+    if (j == NULL || j->next == NULL)
+        return j;
+    gw_journal_item_t *slow = j, *fast = j->next;
+    while (fast != NULL && fast->next != NULL) {
+        slow = slow->next;
+        fast = fast->next->next;
+    }
+    gw_journal_item_t *b = slow->next, *out = NULL, **t = &out;
+    slow->next = NULL;
+    gw_journal_item_t *a = journal_sort(j);
+    b = journal_sort(b);
+    while (a != NULL && b != NULL) {
+        if (strcmp(a->user ? a->user : "", b->user ? b->user : "") <= 0) {
+            *t = a;
+            a = a->next;
+        } else {
+            *t = b;
+            b = b->next;
+        }
+        t = &(*t)->next;
+    }
+    *t = a != NULL ? a : b;
+    return out;
+}
+
+/*
+ * One writer transaction (wlock held): the journal items first (ledger operations at their
+ * savepoints, finished calls), then the queued records, one COMMIT. When it fails, the journal
+ * is retried alone (so a bad access record cannot fail a reservation) and the records take
+ * write_batch's one-at-a-time path. `began`: the caller's BEGIN succeeded.
+ */
+static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qitem_t *items, size_t n)
+{
+    uint64_t ops = journal_ops(j);
+    if (ops > 0)
+        gw_store__ledger_count(st->ledger, ops);
+    int ok = began;
+    if (ok && j != NULL)
+        ok = journal_apply(st, j) == 0;
+    if (ok && n > 0) {
+        st->batch_seq++;
+        if (st->pg)
+            prefetch_keys(st, items, n);
+        int prc = gw_store__db_pipeline(st->wdb, 1);
+        size_t i;
+        for (i = 0; prc == 0 && i < n; i++)
+            if (write_item(st, &items[i]) != 0)
+                break;
+        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n;
+    }
+    if (ok && tx_commit(st->wdb) == 0) {
+        uint64_t calls = 0, access = 0, reds = 0;
+        for (size_t i = 0; i < n; i++)
+            count_written(st, &items[i], &calls, &access, &reds);
+        pthread_mutex_lock(&st->qlock);
+        st->stats.calls_written += calls;
+        st->stats.access_written += access;
+        st->stats.redactions_written += reds;
+        st->stats.batches++;
+        st->jbackoff_us = 0;
+        pthread_mutex_unlock(&st->qlock);
+        st->commit_seq++;
+        journal_complete_all(st, j, 1);
+        return;
+    }
+    if (began)
+        log_db_error(st->wdb, j != NULL ? "journal transaction" : "batch");
+    tx_rollback(st->wdb);
+    if (j != NULL) {
+        if (n > 0 && tx_begin(st, st->wdb) == 0 && journal_apply(st, j) == 0 && tx_commit(st->wdb) == 0) {
+            st->commit_seq++;
+            journal_complete_all(st, j, 1);
+        } else {
+            if (n > 0)
+                tx_rollback(st->wdb);
+            journal_failed(st, j);
+        }
+    }
+    if (n > 0)
+        write_batch(st, items, n);
+}
+
+int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
+{
+    it->next = NULL;
+    it->done = 0;
+    pthread_mutex_lock(&st->qlock);
+    if (st->stopping || !st->writer_started) {
+        pthread_mutex_unlock(&st->qlock);
+        return GW_STORE_E_CLOSED;
+    }
+    if (st->jtail != NULL)
+        st->jtail->next = it;
+    else
+        st->jhead = it;
+    st->jtail = it;
+    pthread_cond_signal(&st->qcond);
+    if (it->mode == GW_J_SYNC)
+        while (!it->done)
+            pthread_cond_wait(&st->jdone, &st->qlock);
+    pthread_mutex_unlock(&st->qlock);
+    return 0;
+}
+
+int gw_store__journal_idle(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->qlock);
+    int idle = st->jhead == NULL && st->jretry == NULL && !st->jbusy;
+    pthread_mutex_unlock(&st->qlock);
+    return idle;
+}
+
+size_t gw_store__journal_pending(gw_store_t *st)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&st->qlock);
+    for (gw_journal_item_t *it = st->jhead; it != NULL; it = it->next)
+        n += it->kind != GW_J_FLUSH;
+    pthread_mutex_unlock(&st->qlock);
+    return n;
+}
+
+int gw_store_unavailable(gw_store_t *st)
+{
+    if (__atomic_load_n(&st->jretry_n, __ATOMIC_RELAXED) > 0)
+        return 1;
+    int64_t until = __atomic_load_n(&st->unavailable_until_us, __ATOMIC_RELAXED);
+    return until != 0 && mono_now_us() < until;
+}
+
+int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_id, const char *request_id, int settle,
+                          int64_t actual, gw_store_done_cb cb, void *ctx)
+{
+    size_t ul = user_id ? strlen(user_id) : 0, rl = request_id ? strlen(request_id) : 0;
+    if (cb == NULL || (settle && (ul == 0 || ul > GW_STORE_USER_ID_MAX || rl == 0 || rl > 39 || actual < 0))) {
+        gw_call_rec_free(rec);
+        return GW_STORE_E_INVAL;
+    }
+    gw_journal_item_t *it = calloc(1, sizeof(*it) + ul + rl + 2);
+    if (it == NULL) {
+        gw_call_rec_free(rec);
+        return GW_STORE_E_NOMEM;
+    }
+    char *u = (char *)(it + 1), *r = u + ul + 1;
+    if (ul)
+        memcpy(u, user_id, ul);
+    if (rl)
+        memcpy(r, request_id, rl);
+    it->kind = GW_J_FINISH;
+    it->mode = GW_J_ASYNC;
+    it->user = u;
+    it->rid = rl ? r : (rec != NULL ? rec->request_id : r);
+    it->settle = settle;
+    it->amount = actual;
+    it->now = now_us(st);
+    it->rec = rec;
+    it->cb = cb;
+    it->ctx = ctx;
+    int rc = gw_store__journal_submit(st, it);
+    if (rc != 0) {
+        gw_call_rec_free(rec);
+        free(it);
+    }
+    return rc;
+}
+
 /* ---- writer thread ---- */
 
 static void *writer_main(void *arg)
@@ -796,16 +1151,23 @@ static void *writer_main(void *arg)
             st->purge_running = 1;
             purge_class = 0;
         }
-        while (!st->stopping && (st->qlen == 0 || st->paused) && !st->purge_running) {
-            if (st->purge_interval_us <= 0) {
-                pthread_cond_wait(&st->qcond, &st->qlock);
+        for (;;) {
+            int retry_due = st->jretry != NULL && (st->stopping || mono_now_us() >= st->jretry_due_us);
+            if (st->stopping || (st->qlen != 0 && !st->paused) || st->jhead != NULL || retry_due || st->purge_running)
+                break;
+            int64_t wait = st->purge_interval_us > 0 ? st->next_purge_mono_us - mono_now_us() : INT64_MAX;
+            if (st->jretry != NULL && st->jretry_due_us - mono_now_us() < wait)
+                wait = st->jretry_due_us - mono_now_us();
+            if (wait <= 0) {
+                if (st->purge_interval_us > 0 && mono_now_us() >= st->next_purge_mono_us) {
+                    st->purge_running = 1;
+                    purge_class = 0;
+                }
                 continue;
             }
-            int64_t wait = st->next_purge_mono_us - mono_now_us();
-            if (wait <= 0) {
-                st->purge_running = 1;
-                purge_class = 0;
-                break;
+            if (wait == INT64_MAX) {
+                pthread_cond_wait(&st->qcond, &st->qlock);
+                continue;
             }
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -814,25 +1176,67 @@ static void *writer_main(void *arg)
             ts.tv_nsec = (long)(ns % 1000000000);
             pthread_cond_timedwait(&st->qcond, &st->qlock, &ts);
         }
-        if (st->stopping && st->qlen == 0)
+        if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL)
             break;
-        size_t n = 0;
-        if (!st->paused || st->stopping) {
-            while (n < st->batch_max && st->qlen > 0) {
-                batch[n++] = st->q[st->qhead];
-                st->qhead = (st->qhead + 1) % st->qcap;
-                st->qlen--;
-            }
-        }
+        int work = (st->qlen > 0 && (!st->paused || st->stopping)) || st->jhead != NULL ||
+                   (st->jretry != NULL && (st->stopping || mono_now_us() >= st->jretry_due_us));
         int purge_now = st->purge_running && !st->stopping;
         pthread_mutex_unlock(&st->qlock);
 
-        if (n > 0) {
+        size_t n = 0;
+        if (work) {
             pthread_mutex_lock(&st->wlock);
-            write_batch(st, batch, n);
+            /* BEGIN first (it may wait for SQLite's write lock), then take everything queued by
+             * then: the operations that arrived while the last transaction ran go together. */
+            int began = tx_begin(st, st->wdb) == 0;
+            gw_journal_item_t *j = NULL;
+            pthread_mutex_lock(&st->qlock);
+            if (st->jretry != NULL && (st->stopping || mono_now_us() >= st->jretry_due_us)) {
+                gw_journal_item_t *r = st->jretry, *last = r;
+                int k = 1;
+                while (last->next != NULL) {
+                    last = last->next;
+                    k++;
+                }
+                last->next = st->jhead;
+                st->jhead = r;
+                if (st->jtail == NULL)
+                    st->jtail = last;
+                st->jretry = NULL;
+                __atomic_sub_fetch(&st->jretry_n, k, __ATOMIC_RELAXED);
+            }
+            j = st->jhead;
+            st->jhead = st->jtail = NULL;
+            st->jbusy = j != NULL;
+            if (!st->paused || st->stopping) {
+                while (n < st->batch_max && st->qlen > 0) {
+                    batch[n++] = st->q[st->qhead];
+                    st->qhead = (st->qhead + 1) % st->qcap;
+                    st->qlen--;
+                }
+            }
+            pthread_mutex_unlock(&st->qlock);
+            if (st->pg)
+                j = journal_sort(j);
+            if (j == NULL && n == 0) {
+                if (began)
+                    tx_commit(st->wdb);
+            } else {
+                int64_t t0 = mono_now_us();
+                run_transaction(st, began, j, batch, n);
+                uint64_t dt = (uint64_t)(mono_now_us() - t0);
+                pthread_mutex_lock(&st->qlock);
+                st->stats.last_batch_us = dt;
+                if (dt > st->stats.max_batch_us)
+                    st->stats.max_batch_us = dt;
+                pthread_mutex_unlock(&st->qlock);
+            }
             pthread_mutex_unlock(&st->wlock);
             for (size_t i = 0; i < n; i++)
                 qitem_free(&batch[i]);
+            pthread_mutex_lock(&st->qlock);
+            st->jbusy = 0;
+            pthread_mutex_unlock(&st->qlock);
         }
         if (purge_now) {
             /* One small batch of one class per loop turn, so queued records go first. */
@@ -935,8 +1339,9 @@ static const char *SQL_USER_INS = "INSERT INTO users(id, data_key_wrapped, key_i
                                   " VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING";
 static const char *SQL_CALL_INS =
     "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
-    " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+    " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
+    " outcome, input_tokens, output_tokens, images, compute_ms)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                  " action, value_hmac, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
@@ -1127,6 +1532,7 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&st->qcond, &ca);
     pthread_cond_init(&st->qdone, &ca);
+    pthread_cond_init(&st->jdone, &ca);
     pthread_condattr_destroy(&ca);
     st->log_bodies = bodies;
     st->qcap = (size_t)qmax;
@@ -1207,6 +1613,7 @@ void gw_store_close(gw_store_t *st)
     pthread_mutex_destroy(&st->qlock);
     pthread_cond_destroy(&st->qcond);
     pthread_cond_destroy(&st->qdone);
+    pthread_cond_destroy(&st->jdone);
     free(st);
 }
 

@@ -57,6 +57,13 @@ typedef struct st_gw_redaction_rec_t {
     unsigned char value_hmac[16]; /* keyed BLAKE2b of the value (deployment key), for matching repeats */
 } gw_redaction_rec_t;
 
+/**
+ * entity_type of the summary row that stands for the findings of a request beyond
+ * pii.max_findings_per_request: field "*", action "summary", start = rows logged, end = findings
+ * in the request, value_hmac zero.
+ */
+#define GW_REDACTION_OVERFLOW_TYPE "FINDINGS_OVERFLOW"
+
 /** One proxied call. Every pointer is owned by the record (malloc); gw_call_rec_free frees them. */
 typedef struct st_gw_call_rec_t {
     char request_id[40]; /* unique; also the AEAD associated data of the bodies */
@@ -78,6 +85,13 @@ typedef struct st_gw_call_rec_t {
     size_t response_len;            /* bytes */
     gw_redaction_rec_t *redactions; /* array of nredactions */
     size_t nredactions;
+
+    /* usage counts for reports (issue 13; gateway/billing.h gw_billing_counts) */
+    char outcome[16];      /* "" = complete, else how the upstream answer ended: truncated, upstream_reset, idle_timeout */
+    int64_t input_tokens;  /* input incl. cache reads / writes and tool-use prompt tokens */
+    int64_t output_tokens; /* output incl. reasoning / thoughts */
+    int64_t images;        /* generated images */
+    int64_t compute_ms;    /* provider compute time (Replicate predict_time, fal inference time), rounded up */
 } gw_call_rec_t;
 
 /** One access log row (the skeleton's access log lines, kept 30 days). Pointers owned by the record (malloc). */
@@ -168,6 +182,39 @@ int gw_store_submit_call(gw_store_t *st, gw_call_rec_t *rec);
 
 /** Same contract as gw_store_submit_call, for an access log record. */
 int gw_store_submit_access(gw_store_t *st, gw_store_access_rec_t *rec);
+
+/**
+ * Completion of an asynchronous store operation (gw_store_finish_async, gw_store_reserve_async).
+ * Runs on the store's writer thread, exactly once per accepted operation, after the transaction
+ * that carried it committed (or after it failed for good): it must not block and must not call
+ * the store; hand the result to a loop (uv_async_send). `rc` and `balance_after` as documented
+ * for the operation.
+ */
+typedef void (*gw_store_done_cb)(void *ctx, int rc, int64_t balance_after);
+
+/**
+ * Hands a finished call to the journal: its call record and, when `settle`, the settlement of
+ * its reservation `request_id` at `actual` micro-credits (gw_store_settle's rules), both in the
+ * same group-committed transaction. Never refused for a full queue (the call was forwarded: its
+ * record must not be lost): when the database cannot commit, the item stays in memory and is
+ * retried (backing off up to 1 s) while gw_store_unavailable() refuses new calls.
+ * @param rec the call record, or NULL (settlement only); the store takes ownership (also on error).
+ * @param user_id, request_id borrowed (copied); used when `settle`.
+ * @param cb fires once: rc 0 = committed; GW_STORE_E_DB = the record could not be written alone
+ *        although other transactions committed (a bad record; logged) or the store closed while
+ *        it was still failing. A settlement of an unknown reservation is logged, not an error.
+ * @return 0 (accepted: cb will fire), GW_STORE_E_INVAL (bad ids; rec freed, cb does not fire),
+ *         GW_STORE_E_NOMEM, GW_STORE_E_CLOSED.
+ */
+int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_id, const char *request_id, int settle,
+                          int64_t actual, gw_store_done_cb cb, void *ctx);
+
+/**
+ * Whether new calls should be refused (503 + Retry-After: 1) because the journal cannot commit:
+ * 1 while finished calls wait for a retry, and for 1 s after any failed journal transaction;
+ * else 0. Lock-free (two atomic loads); call it on every request.
+ */
+int gw_store_unavailable(gw_store_t *st);
 
 /** Frees a record and what it points to (NULL is fine). */
 void gw_call_rec_free(gw_call_rec_t *rec);

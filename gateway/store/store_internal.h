@@ -35,6 +35,67 @@ int64_t gw_store__now_us(gw_store_t *st);
  */
 int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id);
 
+/* ---- the journal (store.c): ledger operations and finished calls, group-committed by the writer ---- */
+
+typedef enum en_gw_journal_kind_t {
+    GW_J_RESERVE = 1, /* reserve `amount` for (user, rid) */
+    GW_J_SETTLE,      /* settle (user, rid) at `amount` */
+    GW_J_GRANT,       /* grant `amount` (note = reason) */
+    GW_J_FLUSH,       /* nothing: completes once everything queued before it is committed */
+    GW_J_FINISH       /* a finished call: its call record (rec) and, when `settle`, its settlement at `amount` */
+} gw_journal_kind_t;
+
+typedef enum en_gw_journal_mode_t {
+    GW_J_SYNC = 1, /* a blocked caller waits for `done` (the item lives on its stack) */
+    GW_J_DEFERRED, /* nobody waits: heap item, a failure is logged, freed after completion */
+    GW_J_ASYNC     /* heap item: `cb` fires once after commit (or final failure), then it is freed */
+} gw_journal_mode_t;
+
+/** One journal entry. Strings point into the item (heap items) or at the caller's (SYNC). */
+typedef struct st_gw_journal_item_t {
+    struct st_gw_journal_item_t *next;
+    gw_journal_kind_t kind;
+    gw_journal_mode_t mode;
+    const char *user, *rid, *note;
+    int64_t amount, grant, now;
+    int settle;          /* GW_J_FINISH: also settle */
+    gw_call_rec_t *rec;  /* GW_J_FINISH: owned, may be NULL */
+    int held;            /* GW_J_RESERVE admitted by the credit table: release `amount` from it at completion */
+    int failures;        /* GW_J_FINISH: failed attempts */
+    int64_t bal;         /* out: balance after */
+    int rc;              /* out: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, GW_STORE_E_DB */
+    int done;            /* SYNC: set under the store's queue lock when rc and bal are final */
+    gw_store_done_cb cb; /* GW_J_ASYNC */
+    void *ctx;
+} gw_journal_item_t;
+
+/**
+ * Queues `it` for the writer's next transaction. SYNC: returns after completion with it->rc set.
+ * DEFERRED/ASYNC: returns at once (the item belongs to the journal). @return 0, or
+ * GW_STORE_E_CLOSED (the store is closing; the item was not taken, its callback does not fire).
+ */
+int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it);
+
+/** 1 when nothing is queued, waiting for a retry or being committed by the writer. */
+int gw_store__journal_idle(gw_store_t *st);
+
+/** Journal items queued and not yet taken by the writer (FLUSH items not counted). */
+size_t gw_store__journal_pending(gw_store_t *st);
+
+/**
+ * store_ledger.c: applies one ledger item (RESERVE, SETTLE, GRANT, or the settlement of a FINISH)
+ * on the writer connection `db` inside the writer's transaction, at its own savepoint (a refusal
+ * undoes only itself). @return the item's rc: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND,
+ * GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
+ */
+int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *it);
+
+/** store_ledger.c: after a commit (committed = 1) or a final failure, updates the credit table. */
+void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed);
+
+/** store_ledger.c: counts a transaction that carried `ops` ledger operations (gw_store_ledger_stats). */
+void gw_store__ledger_count(gw_store_ledger_t *lg, uint64_t ops);
+
 /** The read connection under its lock: acquire, use, release (long report queries). */
 gw_store_db_t *gw_store__rdb_acquire(gw_store_t *st);
 void gw_store__rdb_release(gw_store_t *st);

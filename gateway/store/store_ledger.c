@@ -1,29 +1,27 @@
 /*
  * Credits ledger of the store (see store_ledger.h for the rows and the atomicity argument).
  *
- * Connections. The ledger does not share the store's writer connection: a reservation must not
- * wait behind a group commit of 256 call records on the mutex, and on PostgreSQL reservations
- * of different users should run in parallel. It keeps its own small pool: one connection on
- * SQLite (SQLite has one writer at a time anyway; more connections would only spin in the busy
- * handler), GW_LEDGER_PG_SLOTS on PostgreSQL. A caller takes the first free slot (trylock,
- * starting at a rotating index) or waits on one. Each slot prepares its statements lazily, once.
- * Long read-only queries (the usage report, user info) use the store's read connection.
- *
- * Group commit (SQLite). Every reserve and settle is queued; the first caller that finds no
- * batch running becomes its leader (no extra thread on the hot path): it takes the write lock
- * (BEGIN IMMEDIATE), takes everything queued by then (up to GW_LEDGER_BATCH_MAX, arrival order),
- * applies each operation at its own savepoint (a refused reservation undoes only its own rows, so
+ * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
+ * the store's writer thread BEGINs, takes every item queued by then, applies each through
+ * gw_store__ledger_apply at its own savepoint (a refused reservation undoes only its own rows, so
  * each reservation still sees the balance left by the ones before it and refusals are exact),
- * commits once and wakes the waiters. A database error anywhere rolls the whole transaction back
- * and every operation of the batch gets GW_STORE_E_DB: a batch is applied entirely or not at all.
- * Reservations still return only after their COMMIT. Settlements may also be deferred
- * (gw_store_settle_deferred): nobody waits for them, they ride in the next batch; a flusher thread
- * applies those that no reservation carries within GW_LEDGER_LINGER_NS, and the close applies the
- * rest. Balance reads flush first. Why hand-rolled: it is a mutex, a condition variable and a
- * list around the existing statements; SQLite has no group commit of its own. PostgreSQL keeps
- * one transaction per operation on its 4 connections: its commits run in the server in parallel,
- * and a batch there would hold several users' row locks for the whole transaction (two instances
- * batching in different orders could deadlock).
+ * and commits once, with the call records of the same moment. A database error rolls the whole
+ * transaction back: every ledger item of it fails with GW_STORE_E_DB (finished calls are retried
+ * by the store). Synchronous callers wait for their item; the gateway uses
+ * gw_store_reserve_async and gw_store_finish_async. Both backends: on PostgreSQL the store sorts
+ * a batch by user id so instances take row locks in one order (no deadlock between instances).
+ * The statements run on the writer's connection (wslot, prepared lazily, writer thread only).
+ *
+ * Credit table. An in-memory admission filter in front of the journal: per user the balance the
+ * last committed operation returned and the reservations held since (lock stripes). It refuses
+ * without SQL when a fresh balance (CT_FRESH_US) cannot cover a reservation; everything it
+ * admits is still decided by the conditional debit in the database, so it can never overspend.
+ *
+ * Connections. Besides the writer's, the ledger keeps a small pool for what is not journaled
+ * (balance reads, Idempotency-Key rows, crash recovery): one connection on SQLite,
+ * GW_LEDGER_PG_SLOTS on PostgreSQL. A caller takes the first free slot (trylock, starting at a
+ * rotating index) or waits on one. Long read-only queries (the usage report, user info) use the
+ * store's read connection.
  *
  * Instances. Each open store has a random 31-bit instance id, written into every open
  * reservation. On PostgreSQL an extra connection holds a session advisory lock on that id for
@@ -48,8 +46,6 @@
 #define GW_LEDGER_PG_SLOTS 4
 #define GW_LEDGER_LOCK_CLASS 1095321431 /* 'AIGW': first key of the instance advisory locks */
 #define NOTE_MAX 500
-#define GW_LEDGER_LINGER_NS 2000000L /* 2 ms: longest a deferred settle waits for a batch to carry it */
-#define GW_LEDGER_BATCH_MAX 256      /* operations per group commit: bounds one transaction's length */
 
 enum {
     S_LEDGER_INS,
@@ -93,26 +89,34 @@ static const char *const SQL[S__COUNT] = {
     [S_SP_UNDO] = "ROLLBACK TO ledger_op",
 };
 
-enum { OP_RESERVE, OP_SETTLE, OP_FLUSH };
-
-/* A queued reserve or settle; lives on the stack of the thread waiting for it. */
-typedef struct st_ledger_op_t {
-    struct st_ledger_op_t *next;
-    int kind;
-    const char *user, *rid; /* borrowed from the waiting caller */
-    int64_t amount;         /* reserve: the hold; settle: the actual cost */
-    int64_t grant, now;
-    int64_t bal;  /* out: balance after */
-    int rc;       /* out: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, or < 0 (database error) */
-    int done;     /* set under qlock when rc and bal are final */
-    int deferred; /* nobody waits: heap-allocated with its strings, freed when applied */
-} ledger_op_t;
+typedef gw_journal_item_t ledger_op_t;
 
 typedef struct st_slot_t {
     pthread_mutex_t lock;
     gw_store_db_t *db;
     gw_store_stmt_t *s[S__COUNT];
 } slot_t;
+
+/* ---- the credit table: what each user may still reserve, in memory ---- */
+
+#define CT_STRIPES 64
+#define CT_FRESH_US 1000000 /* a balance read from the database this recently refuses without asking it again */
+
+/* One user. bal: the user's balance as the last committed journal operation returned it (open
+ * reservations already deducted); held: reservations admitted since and not yet committed. */
+typedef struct st_credit_t {
+    struct st_credit_t *next;
+    uint64_t hash;
+    int64_t bal, held;
+    int64_t fresh_until_us; /* CLOCK_MONOTONIC; 0 = bal unknown or stale */
+    char user[];
+} credit_t;
+
+typedef struct st_stripe_t {
+    pthread_mutex_t lock;
+    credit_t **buckets;
+    size_t nbuckets, n;
+} stripe_t;
 
 struct st_gw_store_ledger_t {
     gw_store_t *st;
@@ -122,22 +126,78 @@ struct st_gw_store_ledger_t {
     slot_t slots[GW_LEDGER_PG_SLOTS];
     size_t nslots;
     unsigned rr;
-    /* group commit (SQLite): queue of operations waiting for a batch, guarded by qlock */
-    int batching;
-    pthread_mutex_t qlock;
-    pthread_cond_t qcond;
-    ledger_op_t *qhead, *qtail;
-    int leader; /* a thread is running a batch */
-    size_t pending;
+    slot_t wslot; /* statements on the store's writer connection (the journal), writer thread only */
+    stripe_t stripes[CT_STRIPES];
+    pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
-    struct timespec q_since; /* CLOCK_MONOTONIC: when the queue last became non-empty */
-    pthread_t flusher;       /* applies deferred settles nobody else carries */
-    int flusher_on, stop;
 };
 
-/* ---- pool ---- */
+static uint64_t ct_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
 
-static void *flusher_main(void *arg);
+static int64_t ct_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The user's entry, created when `create` (stripe lock held). NULL: absent or out of memory. */
+static credit_t *ct_get(stripe_t *sp, const char *user, uint64_t h, int create)
+{
+    if (sp->nbuckets != 0)
+        for (credit_t *e = sp->buckets[h % sp->nbuckets]; e != NULL; e = e->next)
+            if (e->hash == h && strcmp(e->user, user) == 0)
+                return e;
+    if (!create)
+        return NULL;
+    if (sp->n >= sp->nbuckets) {
+        size_t nb = sp->nbuckets ? sp->nbuckets * 2 : 64;
+        credit_t **b = calloc(nb, sizeof(*b));
+        if (b == NULL)
+            return NULL;
+        for (size_t i = 0; i < sp->nbuckets; i++)
+            for (credit_t *e = sp->buckets[i], *next; e != NULL; e = next) {
+                next = e->next;
+                e->next = b[e->hash % nb];
+                b[e->hash % nb] = e;
+            }
+        free(sp->buckets);
+        sp->buckets = b;
+        sp->nbuckets = nb;
+    }
+    size_t ul = strlen(user) + 1;
+    credit_t *e = calloc(1, sizeof(*e) + ul);
+    if (e == NULL)
+        return NULL;
+    memcpy(e->user, user, ul);
+    e->hash = h;
+    e->next = sp->buckets[h % sp->nbuckets];
+    sp->buckets[h % sp->nbuckets] = e;
+    sp->n++;
+    return e;
+}
+
+static void ct_free(gw_store_ledger_t *lg)
+{
+    for (size_t i = 0; i < CT_STRIPES; i++) {
+        stripe_t *sp = &lg->stripes[i];
+        for (size_t b = 0; b < sp->nbuckets; b++)
+            for (credit_t *e = sp->buckets[b], *next; e != NULL; e = next) {
+                next = e->next;
+                free(e);
+            }
+        free(sp->buckets);
+        pthread_mutex_destroy(&sp->lock);
+    }
+}
+
+/* ---- pool ---- */
 
 static gw_store_db_t *open_db(int pg, const char *target, char *err, size_t errlen)
 {
@@ -155,24 +215,13 @@ gw_store_ledger_t *gw_store__ledger_open(gw_store_t *st, int pg, const char *tar
     lg->pg = pg;
     lg->instance = (int64_t)(randombytes_random() & 0x7fffffff);
     lg->nslots = pg ? GW_LEDGER_PG_SLOTS : 1;
-    lg->batching = !pg;
-    pthread_mutex_init(&lg->qlock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&lg->qcond, &ca);
-    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&lg->slock, NULL);
+    for (size_t i = 0; i < CT_STRIPES; i++)
+        pthread_mutex_init(&lg->stripes[i].lock, NULL);
     for (size_t i = 0; i < lg->nslots; i++) {
         pthread_mutex_init(&lg->slots[i].lock, NULL);
         if ((lg->slots[i].db = open_db(pg, target, err, errlen)) == NULL)
             goto fail;
-    }
-    if (lg->batching) {
-        if (pthread_create(&lg->flusher, NULL, flusher_main, lg) != 0) {
-            snprintf(err, errlen, "ledger: cannot start the flusher thread");
-            goto fail;
-        }
-        lg->flusher_on = 1;
     }
     if (pg) {
         if ((lg->lockdb = open_db(pg, target, err, errlen)) == NULL)
@@ -201,13 +250,8 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
 {
     if (lg == NULL)
         return;
-    if (lg->flusher_on) {
-        pthread_mutex_lock(&lg->qlock);
-        lg->stop = 1;
-        pthread_cond_broadcast(&lg->qcond);
-        pthread_mutex_unlock(&lg->qlock);
-        pthread_join(lg->flusher, NULL); /* it applies the deferred settles still queued */
-    }
+    for (int k = 0; k < S__COUNT; k++)
+        gw_store__db_finalize(lg->wslot.s[k]); /* the writer connection itself is the store's */
     for (size_t i = 0; i < lg->nslots; i++) {
         for (int k = 0; k < S__COUNT; k++)
             gw_store__db_finalize(lg->slots[i].s[k]);
@@ -215,8 +259,8 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
         pthread_mutex_destroy(&lg->slots[i].lock);
     }
     gw_store__db_close(lg->lockdb); /* closing the session releases the advisory lock */
-    pthread_cond_destroy(&lg->qcond);
-    pthread_mutex_destroy(&lg->qlock);
+    ct_free(lg);
+    pthread_mutex_destroy(&lg->slock);
     free(lg);
 }
 
@@ -480,196 +524,93 @@ static int settle_body(slot_t *sl, ledger_op_t *op)
     return 0;
 }
 
+/* A grant (amount >= 0) or adjustment, creating the user if new. @return 0 or GW_STORE_E_DB. */
+static int grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    int rc = bal_get(sl, op->user, NULL, NULL);
+    if (rc < 0 || (rc == 0 && user_create(lg, sl, op->user, 0, op->now) != 0))
+        return GW_STORE_E_DB;
+    if (ledger_ins(sl, op->user, op->rid, op->amount >= 0 ? "grant" : "adjust", op->amount, op->now, op->note, 0) != 1 ||
+        bal_add(sl, op->user, op->amount, 0, op->now, &op->bal) != 1)
+        return GW_STORE_E_DB;
+    return 0;
+}
+
 static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    if (op->kind == OP_FLUSH)
+    switch (op->kind) {
+    case GW_J_RESERVE:
+        return reserve_body(lg, sl, op);
+    case GW_J_GRANT:
+        return grant_body(lg, sl, op);
+    case GW_J_SETTLE:
+    case GW_J_FINISH:
+        return settle_body(sl, op);
+    default:
         return 0;
-    return op->kind == OP_RESERVE ? reserve_body(lg, sl, op) : settle_body(sl, op);
+    }
 }
 
 static const char *op_name(const ledger_op_t *op)
 {
-    return op->kind == OP_RESERVE ? "reserve" : "settle";
+    return op->kind == GW_J_RESERVE ? "reserve" : op->kind == GW_J_GRANT ? "grant" : "settle";
 }
 
-/* PostgreSQL: one transaction per operation on a pooled connection. */
-static int run_alone(gw_store_ledger_t *lg, ledger_op_t *op)
+int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *op)
 {
-    slot_t *sl = slot_acquire(lg);
-    int rc = GW_STORE_E_DB;
-    if (begin(sl) == 0) {
-        rc = op_body(lg, sl, op);
-        if (rc == 0 && gw_store__db_exec(sl->db, "COMMIT") != 0)
-            rc = GW_STORE_E_DB;
-        if (rc == GW_STORE_E_DB)
-            log_err(sl, op_name(op));
-        if (rc != 0)
-            rollback(sl); /* refused, not found, or failed: nothing of it stays */
-    } else {
-        log_err(sl, op_name(op));
-    }
-    slot_release(sl);
-    return rc;
-}
-
-/* One operation of a batch at its own savepoint: a refusal undoes only its own rows. @return as
- * op_body. */
-static int run_in_batch(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
-{
+    slot_t *sl = &lg->wslot;
+    if (sl->db == NULL)
+        sl->db = db;
     gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0)
-        return GW_STORE_E_DB;
+    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0) {
+        log_err(sl, op_name(op));
+        return op->rc = GW_STORE_E_DB;
+    }
     int rc = op_body(lg, sl, op);
+    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
+        rc = GW_STORE_E_DB;
     if (rc == GW_STORE_E_DB)
-        return rc;
-    if ((rc != 0 && run(undo) < 0) || run(rel) < 0)
-        return GW_STORE_E_DB;
-    return rc;
+        log_err(sl, op_name(op));
+    return op->rc = rc;
 }
 
-/*
- * The leader's work: waits for the write lock (BEGIN IMMEDIATE), then takes up to
- * GW_LEDGER_BATCH_MAX queued operations (those that arrived while it waited included), applies
- * them in arrival order, commits once and completes them. A database error anywhere (an
- * operation's statement, the savepoints, the BEGIN or the COMMIT) rolls the whole transaction
- * back and completes every operation of the batch with GW_STORE_E_DB: none of it is applied.
- * Called with qlock not held.
- */
-static void run_batch(gw_store_ledger_t *lg)
+void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed)
 {
-    slot_t *sl = slot_acquire(lg);
-    int ok = begin(sl) == 0;
-    ledger_op_t *batch, *op;
-    size_t n = 0;
-    pthread_mutex_lock(&lg->qlock);
-    batch = lg->qhead;
-    for (op = batch; op != NULL && n < GW_LEDGER_BATCH_MAX - 1; op = op->next)
-        n++;
-    lg->qhead = op != NULL ? op->next : NULL;
-    if (op != NULL)
-        op->next = NULL;
-    if (lg->qhead == NULL)
-        lg->qtail = NULL;
-    else
-        clock_gettime(CLOCK_MONOTONIC, &lg->q_since);
-    n += op != NULL;
-    lg->pending -= n;
-    pthread_mutex_unlock(&lg->qlock);
-    const ledger_op_t *failed = NULL;
-    for (op = batch; ok && op != NULL; op = op->next)
-        if ((op->rc = run_in_batch(lg, sl, op)) == GW_STORE_E_DB) {
-            ok = 0;
-            failed = op;
+    int settles = it->kind == GW_J_FINISH && it->settle;
+    if (it->kind != GW_J_RESERVE && it->kind != GW_J_SETTLE && it->kind != GW_J_GRANT && !settles)
+        return;
+    int known = committed && (it->rc == 0 || it->rc == GW_E_CREDITS);
+    if (!known && !it->held)
+        return;
+    uint64_t h = ct_hash(it->user);
+    stripe_t *sp = &lg->stripes[h % CT_STRIPES];
+    pthread_mutex_lock(&sp->lock);
+    credit_t *e = ct_get(sp, it->user, h, known);
+    if (e != NULL) {
+        if (it->held)
+            e->held -= it->amount;
+        if (known) {
+            e->bal = it->bal;
+            e->fresh_until_us = ct_now_us() + CT_FRESH_US;
         }
-    if (ok && gw_store__db_exec(sl->db, "COMMIT") != 0)
-        ok = 0;
-    if (!ok) {
-        log_err(sl, failed != NULL ? op_name(failed) : "ledger batch");
-        rollback(sl);
-        for (op = batch; op != NULL; op = op->next)
-            op->rc = GW_STORE_E_DB;
     }
-    slot_release(sl);
-    pthread_mutex_lock(&lg->qlock);
-    for (op = batch; op != NULL;) {
-        ledger_op_t *next = op->next; /* op lives on its waiter's stack: read before completing */
-        if (op->deferred) {
-            if (op->rc != 0)
-                fprintf(stderr,
-                        "aigw ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next "
-                        "start\n",
-                        op->rid, op->rc);
-            free(op);
-        } else {
-            op->done = 1;
-        }
-        op = next;
-    }
+    pthread_mutex_unlock(&sp->lock);
+}
+
+void gw_store__ledger_count(gw_store_ledger_t *lg, uint64_t ops)
+{
+    pthread_mutex_lock(&lg->slock);
     lg->batches++;
-    lg->batched_ops += n;
-    pthread_mutex_unlock(&lg->qlock);
+    lg->batched_ops += ops;
+    pthread_mutex_unlock(&lg->slock);
 }
 
-/* Appends op to the queue (qlock held) and wakes the flusher when the queue was empty. */
-static void enqueue(gw_store_ledger_t *lg, ledger_op_t *op)
+/* Runs one operation through the journal and waits for its commit. */
+static int submit_sync(gw_store_t *st, ledger_op_t *op)
 {
-    op->next = NULL;
-    if (lg->qtail != NULL) {
-        lg->qtail->next = op;
-    } else {
-        lg->qhead = op;
-        clock_gettime(CLOCK_MONOTONIC, &lg->q_since);
-        pthread_cond_broadcast(&lg->qcond);
-    }
-    lg->qtail = op;
-    lg->pending++;
-}
-
-/*
- * The flusher thread (SQLite): when operations have been queued for GW_LEDGER_LINGER_NS and no
- * leader took them (deferred settles with no reservation arriving to carry them), it runs a
- * batch itself. At close it applies whatever is left.
- */
-static void *flusher_main(void *arg)
-{
-    gw_store_ledger_t *lg = arg;
-    pthread_mutex_lock(&lg->qlock);
-    for (;;) {
-        if (lg->qhead == NULL || lg->leader) {
-            if (lg->stop && lg->qhead == NULL)
-                break;
-            pthread_cond_wait(&lg->qcond, &lg->qlock);
-            continue;
-        }
-        struct timespec now, due = lg->q_since;
-        due.tv_nsec += GW_LEDGER_LINGER_NS;
-        if (due.tv_nsec >= 1000000000L) {
-            due.tv_sec++;
-            due.tv_nsec -= 1000000000L;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (!lg->stop && (now.tv_sec < due.tv_sec || (now.tv_sec == due.tv_sec && now.tv_nsec < due.tv_nsec))) {
-            pthread_cond_timedwait(&lg->qcond, &lg->qlock, &due);
-            continue;
-        }
-        lg->leader = 1;
-        pthread_mutex_unlock(&lg->qlock);
-        run_batch(lg);
-        pthread_mutex_lock(&lg->qlock);
-        lg->leader = 0;
-        pthread_cond_broadcast(&lg->qcond);
-    }
-    pthread_mutex_unlock(&lg->qlock);
-    return NULL;
-}
-
-/*
- * Runs one reserve or settle. SQLite: queues it and waits for the batch that carries it; the
- * first waiter that finds no leader becomes the leader (no extra thread; a caller alone pays one
- * transaction, as before). PostgreSQL: its own transaction. @return the operation's result.
- */
-static int submit(gw_store_ledger_t *lg, ledger_op_t *op)
-{
-    if (!lg->batching)
-        return run_alone(lg, op);
-    op->done = 0;
-    pthread_mutex_lock(&lg->qlock);
-    enqueue(lg, op);
-    while (!op->done) {
-        if (!lg->leader) {
-            /* op is still queued: only a leader takes operations off the queue */
-            lg->leader = 1;
-            pthread_mutex_unlock(&lg->qlock);
-            run_batch(lg);
-            pthread_mutex_lock(&lg->qlock);
-            lg->leader = 0;
-            pthread_cond_broadcast(&lg->qcond);
-        } else {
-            pthread_cond_wait(&lg->qcond, &lg->qlock);
-        }
-    }
-    pthread_mutex_unlock(&lg->qlock);
-    return op->rc;
+    op->mode = GW_J_SYNC;
+    int rc = gw_store__journal_submit(st, op);
+    return rc != 0 ? rc : op->rc;
 }
 
 int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
@@ -678,11 +619,65 @@ int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
         default_grant < 0)
         return GW_STORE_E_INVAL;
-    ledger_op_t op = {.kind = OP_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
+    ledger_op_t op = {.kind = GW_J_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
     op.now = gw_store__now_us(st);
-    int rc = submit(gw_store__ledger(st), &op);
-    if (rc != GW_STORE_E_DB && balance_after)
+    int rc = submit_sync(st, &op);
+    if (rc != GW_STORE_E_DB && rc != GW_STORE_E_CLOSED && balance_after)
         *balance_after = op.bal;
+    return rc;
+}
+
+int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
+                           int64_t *balance_now, gw_store_done_cb cb, void *ctx)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
+        default_grant < 0 || cb == NULL)
+        return GW_STORE_E_INVAL;
+    if (gw_store_unavailable(st))
+        return GW_STORE_E_FULL;
+    uint64_t h = ct_hash(user_id);
+    stripe_t *sp = &lg->stripes[h % CT_STRIPES];
+    pthread_mutex_lock(&sp->lock);
+    credit_t *e = ct_get(sp, user_id, h, 1);
+    if (e == NULL) {
+        pthread_mutex_unlock(&sp->lock);
+        return GW_STORE_E_NOMEM;
+    }
+    if (e->fresh_until_us != 0 && ct_now_us() < e->fresh_until_us && e->bal - e->held < amount) {
+        /* refused in memory: the balance was read from the database less than CT_FRESH_US ago
+         * and what is not held by reservations in flight cannot cover this one */
+        if (balance_now)
+            *balance_now = e->bal - e->held > 0 ? e->bal - e->held : 0;
+        pthread_mutex_unlock(&sp->lock);
+        return GW_E_CREDITS;
+    }
+    e->held += amount;
+    pthread_mutex_unlock(&sp->lock);
+    size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
+    ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
+    int rc = GW_STORE_E_NOMEM;
+    if (op != NULL) {
+        char *u = (char *)(op + 1), *r = u + ul;
+        memcpy(u, user_id, ul);
+        memcpy(r, request_id, rl);
+        op->kind = GW_J_RESERVE;
+        op->mode = GW_J_ASYNC;
+        op->user = u;
+        op->rid = r;
+        op->amount = amount;
+        op->grant = default_grant;
+        op->now = gw_store__now_us(st);
+        op->held = 1;
+        op->cb = cb;
+        op->ctx = ctx;
+        if ((rc = gw_store__journal_submit(st, op)) == 0)
+            return 0;
+        free(op);
+    }
+    pthread_mutex_lock(&sp->lock);
+    e->held -= amount;
+    pthread_mutex_unlock(&sp->lock);
     return rc;
 }
 
@@ -690,9 +685,9 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
 {
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
-    ledger_op_t op = {.kind = OP_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
+    ledger_op_t op = {.kind = GW_J_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
     op.now = gw_store__now_us(st);
-    int rc = submit(gw_store__ledger(st), &op);
+    int rc = submit_sync(st, &op);
     if ((rc == 0 || rc == GW_STORE_E_NOTFOUND || rc == GW_STORE_E_INVAL) && balance_after)
         *balance_after = op.bal;
     return rc;
@@ -700,11 +695,8 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
 
 int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual)
 {
-    gw_store_ledger_t *lg = gw_store__ledger(st);
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
-    if (!lg->batching)
-        return gw_store_settle(st, user_id, request_id, actual, NULL);
     size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
     ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
     if (op == NULL)
@@ -712,74 +704,55 @@ int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *re
     char *u = (char *)(op + 1), *r = u + ul;
     memcpy(u, user_id, ul);
     memcpy(r, request_id, rl);
-    op->kind = OP_SETTLE;
+    op->kind = GW_J_SETTLE;
+    op->mode = GW_J_DEFERRED;
     op->user = u;
     op->rid = r;
     op->amount = actual;
     op->now = gw_store__now_us(st);
-    op->deferred = 1;
-    pthread_mutex_lock(&lg->qlock);
-    enqueue(lg, op);
-    pthread_mutex_unlock(&lg->qlock);
-    return 0;
+    int rc = gw_store__journal_submit(st, op);
+    if (rc != 0)
+        free(op);
+    return rc;
 }
 
 void gw_store_ledger_flush(gw_store_t *st)
 {
-    gw_store_ledger_t *lg = gw_store__ledger(st);
-    if (!lg->batching)
-        return;
-    pthread_mutex_lock(&lg->qlock);
-    int empty = lg->qhead == NULL && !lg->leader;
-    pthread_mutex_unlock(&lg->qlock);
-    if (empty)
-        return; /* nothing queued or in flight: everything submitted is committed */
-    ledger_op_t op = {.kind = OP_FLUSH};
-    submit(lg, &op);
+    if (gw_store__journal_idle(st))
+        return; /* everything submitted before is committed (or has failed for good) */
+    ledger_op_t op = {.kind = GW_J_FLUSH};
+    submit_sync(st, &op);
 }
 
 void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
 {
     gw_store_ledger_t *lg = gw_store__ledger(st);
-    pthread_mutex_lock(&lg->qlock);
-    out->batching = lg->batching;
+    out->batching = 1;
+    pthread_mutex_lock(&lg->slock);
     out->batches = lg->batches;
     out->ops = lg->batched_ops;
-    out->pending = lg->pending;
-    pthread_mutex_unlock(&lg->qlock);
+    pthread_mutex_unlock(&lg->slock);
+    out->pending = gw_store__journal_pending(st);
 }
 
 int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after)
 {
-    gw_store_ledger_t *lg = gw_store__ledger(st);
     char rid[48], note[NOTE_MAX + 1];
     unsigned char rnd[12];
-    int64_t bal = 0, now = gw_store__now_us(st);
-    int rc;
     if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     randombytes_buf(rnd, sizeof(rnd));
     memcpy(rid, "grant:", 6);
     sodium_bin2hex(rid + 6, sizeof(rid) - 6, rnd, sizeof(rnd));
     snprintf(note, sizeof(note), "%s", reason ? reason : "");
-    slot_t *sl = slot_acquire(lg);
-    if (begin(sl) != 0)
-        goto dberr;
-    if ((rc = bal_get(sl, user_id, NULL, NULL)) < 0 || (rc == 0 && user_create(lg, sl, user_id, 0, now) != 0))
-        goto dberr_rb;
-    if (ledger_ins(sl, user_id, rid, amount >= 0 ? "grant" : "adjust", amount, now, reason ? note : NULL, 0) != 1 ||
-        bal_add(sl, user_id, amount, 0, now, &bal) != 1 || gw_store__db_exec(sl->db, "COMMIT") != 0)
-        goto dberr_rb;
-    slot_release(sl);
+    ledger_op_t op = {.kind = GW_J_GRANT, .user = user_id, .rid = rid, .amount = amount, .note = reason ? note : NULL};
+    op.now = gw_store__now_us(st);
+    int rc = submit_sync(st, &op);
+    if (rc != 0)
+        return rc == GW_STORE_E_CLOSED ? rc : GW_STORE_E_DB;
     if (balance_after)
-        *balance_after = bal;
+        *balance_after = op.bal;
     return 0;
-dberr_rb:
-    log_err(sl, "grant");
-    rollback(sl);
-dberr:
-    slot_release(sl);
-    return GW_STORE_E_DB;
 }
 
 int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved)
@@ -1046,192 +1019,4 @@ int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *ke
     return n > 0 ? 0 : GW_STORE_E_NOTFOUND;
 }
 
-/* ---- usage report ---- */
-
-int gw_usage_group_parse(const char *s, gw_usage_group_t *g)
-{
-    static const char *names[] = {"user", "provider", "model", "client", "day"};
-    for (int i = 0; s != NULL && i < 5; i++)
-        if (strcmp(s, names[i]) == 0) {
-            *g = (gw_usage_group_t)i;
-            return 0;
-        }
-    return -1;
-}
-
-int gw_usage_format_parse(const char *s, gw_usage_format_t *f)
-{
-    if (s == NULL)
-        return -1;
-    if (strcmp(s, "json") == 0)
-        *f = GW_USAGE_JSON;
-    else if (strcmp(s, "csv") == 0)
-        *f = GW_USAGE_CSV;
-    else if (strcmp(s, "table") == 0)
-        *f = GW_USAGE_TABLE;
-    else
-        return -1;
-    return 0;
-}
-
-typedef struct st_urow_t {
-    char *key;
-    int64_t v[5]; /* requests, charged, refunded, open, flagged */
-} urow_t;
-
-static const char *const COLS[5] = {"requests", "charged_microcredits", "refunded_microcredits", "open_reservations", "flagged"};
-static const char *const GROUP_NAMES[5] = {"user", "provider", "model", "client", "day"};
-
-static void day_string(int64_t day, char out[16])
-{
-    time_t t = (time_t)(day * 86400);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
-static void csv_field(pol_buf_t *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        pol_buf_append(out, s, strlen(s));
-        return;
-    }
-    pol_buf_append(out, "\"", 1);
-    for (; *s; s++)
-        pol_buf_append(out, s, 1 + (*s == '"')); /* a quote is written twice */
-    pol_buf_append(out, "\"", 1);
-}
-
-static int format_rows(urow_t *rows, size_t n, int64_t from, int64_t to, gw_usage_group_t g, gw_usage_format_t f, pol_buf_t *out)
-{
-    int64_t tot[5] = {0};
-    for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 5; k++)
-            tot[k] += rows[i].v[k];
-    if (f == GW_USAGE_JSON) {
-        json_t *doc = json_object(), *arr = json_array(), *t = json_object();
-        json_object_set_new(doc, "from", from ? json_integer(from) : json_null());
-        json_object_set_new(doc, "to", to ? json_integer(to) : json_null());
-        json_object_set_new(doc, "group_by", json_string(GROUP_NAMES[g]));
-        for (size_t i = 0; i < n; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "key", json_string(rows[i].key));
-            for (int k = 0; k < 5; k++)
-                json_object_set_new(o, COLS[k], json_integer(rows[i].v[k]));
-            json_array_append_new(arr, o);
-        }
-        for (int k = 0; k < 5; k++)
-            json_object_set_new(t, COLS[k], json_integer(tot[k]));
-        json_object_set_new(doc, "rows", arr);
-        json_object_set_new(doc, "total", t);
-        char *s = json_dumps(doc, JSON_COMPACT);
-        json_decref(doc);
-        if (s == NULL)
-            return GW_STORE_E_NOMEM;
-        int rc = pol_buf_append(out, s, strlen(s));
-        free(s);
-        return rc == 0 ? 0 : GW_STORE_E_NOMEM;
-    }
-    if (f == GW_USAGE_CSV) {
-        pol_buf_appendf(out, "%s", GROUP_NAMES[g]);
-        for (int k = 0; k < 5; k++)
-            pol_buf_appendf(out, ",%s", COLS[k]);
-        pol_buf_append(out, "\n", 1);
-        for (size_t i = 0; i < n; i++) {
-            csv_field(out, rows[i].key);
-            for (int k = 0; k < 5; k++)
-                pol_buf_appendf(out, ",%" PRId64, rows[i].v[k]);
-            pol_buf_append(out, "\n", 1);
-        }
-        return 0;
-    }
-    /* table: key column as wide as the widest key, numbers right-aligned; credits shown too */
-    int w = (int)strlen(GROUP_NAMES[g]);
-    for (size_t i = 0; i < n; i++)
-        if ((int)strlen(rows[i].key) > w)
-            w = (int)strlen(rows[i].key);
-    if (w > 60)
-        w = 60;
-    pol_buf_appendf(out, "%-*s %10s %18s %18s %6s %8s\n", w, GROUP_NAMES[g], "requests", "charged (credits)", "refunded (credits)",
-                    "open", "flagged");
-    for (size_t i = 0; i <= n; i++) {
-        const char *key = i < n ? rows[i].key : "TOTAL";
-        const int64_t *v = i < n ? rows[i].v : tot;
-        pol_buf_appendf(
-            out, "%-*.*s %10" PRId64 " %11" PRId64 ".%06" PRId64 " %11" PRId64 ".%06" PRId64 " %6" PRId64 " %8" PRId64 "\n", w, w,
-            key, v[0], v[1] / 1000000, (v[1] < 0 ? -v[1] : v[1]) % 1000000, v[2] / 1000000, v[2] % 1000000, v[3], v[4]);
-    }
-    return 0;
-}
-
-int gw_store_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
-                          pol_buf_t *out)
-{
-    static const char *const keys[5] = {"r.user_id", "COALESCE(c.provider, 'unknown')", "COALESCE(c.model, 'unknown')",
-                                        "COALESCE(c.client, 'unknown')", "r.at / 86400000000"};
-    char sql[1400];
-    if ((unsigned)group > GW_USAGE_BY_DAY || (unsigned)format > GW_USAGE_TABLE || (to_us != 0 && to_us <= from_us))
-        return GW_STORE_E_INVAL;
-    snprintf(
-        sql, sizeof(sql),
-        "SELECT %s AS k, CAST(COUNT(*) AS BIGINT),"
-        " CAST(SUM(-r.amount_microcredits - COALESCE(s.amount_microcredits, 0) - COALESCE(f.amount_microcredits, 0)) AS BIGINT),"
-        " CAST(SUM(COALESCE(f.amount_microcredits, 0)) AS BIGINT),"
-        " CAST(SUM(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(COALESCE(s.flagged, 0)) AS BIGINT)"
-        " FROM ledger r LEFT JOIN ledger s ON s.request_id = r.request_id AND s.kind = 'settle'"
-        " LEFT JOIN ledger f ON f.request_id = r.request_id AND f.kind = 'refund'"
-        " LEFT JOIN calls c ON c.request_id = r.request_id"
-        " WHERE r.kind = 'reserve' AND r.at >= ? AND r.at < ? GROUP BY 1 ORDER BY 1",
-        keys[group]);
-    urow_t *rows = NULL;
-    size_t n = 0, cap = 0;
-    int ret = 0, rc;
-    gw_store_ledger_flush(st);
-    gw_store_db_t *db = gw_store__rdb_acquire(st);
-    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
-    if (s == NULL) {
-        fprintf(stderr, "aigw ledger: report: %s\n", gw_store__db_errmsg(db));
-        gw_store__rdb_release(st);
-        return GW_STORE_E_DB;
-    }
-    gw_store__bind_int64(s, 1, from_us);
-    gw_store__bind_int64(s, 2, to_us ? to_us : INT64_MAX);
-    while ((rc = gw_store__step(s)) == 1) {
-        if (n == cap) {
-            urow_t *r = realloc(rows, (cap = cap ? cap * 2 : 32) * sizeof(*rows));
-            if (r == NULL) {
-                ret = GW_STORE_E_NOMEM;
-                break;
-            }
-            rows = r;
-        }
-        char day[16];
-        const char *k;
-        if (group == GW_USAGE_BY_DAY) {
-            day_string(gw_store__col_int64(s, 0), day);
-            k = day;
-        } else {
-            k = gw_store__col_text(s, 0);
-        }
-        if ((rows[n].key = strdup(k ? k : "")) == NULL) {
-            ret = GW_STORE_E_NOMEM;
-            break;
-        }
-        for (int i = 0; i < 5; i++)
-            rows[n].v[i] = gw_store__col_int64(s, i + 1);
-        n++;
-    }
-    if (rc < 0 && ret == 0) {
-        fprintf(stderr, "aigw ledger: report: %s\n", gw_store__db_errmsg(db));
-        ret = GW_STORE_E_DB;
-    }
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
-    gw_store__rdb_release(st);
-    if (ret == 0)
-        ret = format_rows(rows, n, from_us, to_us, group, format, out);
-    for (size_t i = 0; i < n; i++)
-        free(rows[i].key);
-    free(rows);
-    return ret;
-}
+/* The usage report is in store_report.c. */

@@ -20,11 +20,12 @@
  * transaction is BEGIN IMMEDIATE (one writer at a time). Commit happens before the call
  * returns: the reservation is durable before anything is forwarded.
  *
- * Group commit (SQLite). Concurrent reserve/settle calls share transactions: operations queued
- * while one batch commits go together into the next one, in arrival order, each at its own
- * savepoint (a refusal undoes only itself); one COMMIT completes them all, and a database error
- * fails the whole batch (each of its callers gets GW_STORE_E_DB, nothing of it is applied). See
- * store_ledger.c for the mechanism.
+ * Group commit (both backends; issue 12). Reserve, settle and grant are items of the store's
+ * journal: its writer thread commits everything queued while the last transaction ran in one
+ * transaction, in arrival order (PostgreSQL: sorted by user, each user's order kept), each
+ * operation at its own savepoint (a refusal undoes only itself); a database error fails the
+ * whole batch (each of its callers gets GW_STORE_E_DB, nothing of it is applied). See
+ * store_ledger.c and docs/internals/metering.md.
  */
 #ifndef AIGW_GATEWAY_STORE_LEDGER_H
 #define AIGW_GATEWAY_STORE_LEDGER_H
@@ -32,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gateway/store/store.h"
+#include "gateway/store/store_report.h"
 #include "policy/buf.h"
 
 /** Idempotency keys are at most this many bytes. */
@@ -57,6 +59,24 @@ int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id
                      int64_t *balance_after);
 
 /**
+ * The gateway's reservation: the same transaction as gw_store_reserve, without blocking. First a
+ * check-and-decrement in the in-memory credit table (no SQL): when the user's balance was read
+ * from the database less than 1 s ago and, minus the reservations in flight, cannot cover
+ * `amount`, it refuses at once; otherwise the amount is held in memory and the reservation is
+ * queued for the writer's next group commit, whose conditional debit in the database decides
+ * (so a stale table can never overspend: other instances and other processes are seen there).
+ * `cb` fires on the writer thread after that commit with rc 0 (reserved; balance_after as
+ * gw_store_reserve), GW_E_CREDITS (refused by the database), GW_STORE_E_DB (the transaction
+ * failed: nothing reserved).
+ * @param balance_now on an immediate GW_E_CREDITS, what the table says is left; may be NULL.
+ * @return 0 (queued: cb will fire), GW_E_CREDITS (refused in memory; cb does not fire),
+ *         GW_STORE_E_FULL (the journal cannot commit now: 503), GW_STORE_E_INVAL, GW_STORE_E_NOMEM,
+ *         GW_STORE_E_CLOSED.
+ */
+int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
+                           int64_t *balance_now, gw_store_done_cb cb, void *ctx);
+
+/**
  * Settles call `request_id` at its actual cost: appends the settle row (and a refund row for
  * reserved - actual when positive) so the net charge of the call is exactly `actual`; an actual
  * cost above the reservation is charged in full and the settle row flagged. Use actual = 0 for
@@ -69,28 +89,27 @@ int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after);
 
 /**
- * Settles like gw_store_settle but does not wait: on SQLite the settlement is queued and applied
- * in the next group commit (carried by the next reservation's batch, or by the ledger's flusher
- * thread at most about 2 ms later, or when the store closes), in order with every other queued
- * operation. For callers that need neither the balance nor the outcome (the proxy after a call).
+ * Settles like gw_store_settle but does not wait: the settlement is queued in the journal and
+ * applied by the writer's next transaction (or when the store closes), in order with every other
+ * queued operation. For callers that need neither the balance nor the outcome.
  * A failure is logged to stderr; the reservation then stays open and crash recovery settles it at
  * its reserved amount on the next start (never undercharging). gw_store_balance,
  * gw_store_user_info and gw_store_usage_report flush first, so they see every settle queued
- * before them. On PostgreSQL this is gw_store_settle (one transaction, applied on return).
- * @param user_id, request_id borrowed (copied). @return 0 (queued or, PostgreSQL, settled),
- *         GW_STORE_E_INVAL, GW_STORE_E_NOMEM; PostgreSQL: as gw_store_settle.
+ * before them.
+ * @param user_id, request_id borrowed (copied). @return 0 (queued),
+ *         GW_STORE_E_INVAL, GW_STORE_E_NOMEM, GW_STORE_E_CLOSED.
  */
 int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual);
 
 /**
  * Returns once every reserve and settle queued before the call (deferred ones included) is
- * committed or has failed. Immediate when nothing is queued or on PostgreSQL.
+ * committed or has failed. Immediate when the journal is idle.
  */
 void gw_store_ledger_flush(gw_store_t *st);
 
 /** Group-commit counters of a store's ledger (gw_store_ledger_stats). */
 typedef struct st_gw_store_ledger_stats_t {
-    int batching;     /* 1: reserve and settle are group-committed (SQLite); 0: one transaction each (PostgreSQL) */
+    int batching;     /* always 1 since issue 12: group-committed by the store's journal on both backends */
     uint64_t batches; /* transactions run for reserve/settle batches since the store was opened */
     uint64_t ops;     /* operations those batches carried (ops / batches = the mean batch size) */
     size_t pending;   /* operations queued now, waiting for a batch */
@@ -156,30 +175,6 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
  */
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id);
 
-/** Report grouping and format. */
-typedef enum en_gw_usage_group_t {
-    GW_USAGE_BY_USER,
-    GW_USAGE_BY_PROVIDER,
-    GW_USAGE_BY_MODEL,
-    GW_USAGE_BY_CLIENT,
-    GW_USAGE_BY_DAY
-} gw_usage_group_t;
-typedef enum en_gw_usage_format_t { GW_USAGE_JSON, GW_USAGE_CSV, GW_USAGE_TABLE } gw_usage_format_t;
-
-/** Parses "user"|"provider"|"model"|"client"|"day" / "json"|"csv"|"table". @return 0 or -1. */
-int gw_usage_group_parse(const char *s, gw_usage_group_t *g);
-int gw_usage_format_parse(const char *s, gw_usage_format_t *f);
-
-/**
- * Usage report over calls reserved in [from_us, to_us) (0 = open ends), from the ledger joined
- * with the call log's metadata (provider, model, client; "unknown" once the call row expired or
- * when it was not logged). Never prompt text. One row per group, sorted by key:
- * JSON {"from","to","group_by","rows":[{"key","requests","charged_microcredits",
- * "refunded_microcredits","open_reservations","flagged"}],"total":{...}}; CSV with a header line;
- * table: aligned columns for a terminal. Appended to `out`.
- * @return 0, GW_STORE_E_INVAL, GW_STORE_E_NOMEM, GW_STORE_E_DB.
- */
-int gw_store_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
-                          pol_buf_t *out);
+/* Usage reports: gateway/store/store_report.h (included above). */
 
 #endif

@@ -60,6 +60,16 @@ typedef struct st_migration_t {
     "idem_key));"                                                                                                                  \
     "CREATE INDEX idempotency_expires ON idempotency(expires_at);"
 
+/* 3: usage counts on every call (issue 13: reports without credits enforcement) and how its
+ * upstream answer ended (NULL = complete, "truncated", "upstream_reset", "idle_timeout"). */
+#define CALLS_V3                                                                                                                   \
+    "ALTER TABLE calls ADD COLUMN outcome TEXT;"                                                                                   \
+    "ALTER TABLE calls ADD COLUMN input_tokens BIGINT NOT NULL DEFAULT 0;"                                                         \
+    "ALTER TABLE calls ADD COLUMN output_tokens BIGINT NOT NULL DEFAULT 0;"                                                        \
+    "ALTER TABLE calls ADD COLUMN images BIGINT NOT NULL DEFAULT 0;"                                                               \
+    "ALTER TABLE calls ADD COLUMN compute_ms BIGINT NOT NULL DEFAULT 0;"                                                           \
+    "CREATE INDEX calls_started ON calls(started_at);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -85,6 +95,7 @@ static const migration_t migrations[] = {
                " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
                " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
+    {3, CALLS_V3, CALLS_V3},
 };
 
 int gw_store__schema_version(void)

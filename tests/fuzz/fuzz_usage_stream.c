@@ -7,7 +7,9 @@
  *  - chunking never changes the result (identical prov_usage_state_t);
  *  - every present integer is >= 0, every present double finite and >= 0, strings NUL-terminated.
  * The same bytes also go to usage_from_json, estimate_inputs, model_from_path, the header hook and
- * fal's target_url (no crash, same value invariants). Seeds: the shared fixtures' streams/bodies.
+ * fal's target_url (no crash, same value invariants), and to the stream-event helpers of issue 13
+ * (prov_usage_is_usage_only_chunk, prov_usage_event_text_bytes <= len, prov_route_unbilled).
+ * Seeds: the shared fixtures' streams/bodies.
  */
 #include <math.h>
 #include <stdint.h>
@@ -79,6 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
+    (void)prov_usage_is_usage_only_chunk(s, len);
+    CHECK(prov_usage_event_text_bytes(s, len) <= len, "text bytes beyond the event");
     for (size_t i = 0; i < n; i++) {
         const prov_adapter_t *a = all[i];
         prov_usage_state_t whole, split;
@@ -106,6 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (a->model_from_path(s, len, m, sizeof(m)) == 0)
                 CHECK(strlen(m) > 0 && strlen(m) < sizeof(m), "model_from_path result");
         }
+        (void)prov_route_unbilled(a, "GET", 3, s, len);
+        (void)prov_route_unbilled(a, s, len < 8 ? len : 8, s, len);
         if (a->target_url != NULL) {
             prov_target_t t;
             const char *why = NULL;

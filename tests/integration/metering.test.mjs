@@ -1,7 +1,7 @@
 // Credits metering through the real gateway and the official openai SDK (issue 6): a user with
 // credit for exactly 10 calls gets at most 10 of 200 concurrent calls (mixed streaming), the rest
 // 402 with nothing forwarded, the balance never negative, the ledger summing to the balance; the
-// same with two aigw processes on one PostgreSQL database. Settlement from the fixtures' usage
+// same with three aigw processes on one PostgreSQL database. Settlement from the fixtures' usage
 // with the test price table; refunds on upstream failure; unknown model 403; rate limit 429;
 // Idempotency-Key; kill -9 under load and the restart's crash recovery.
 //
@@ -172,7 +172,8 @@ async function creditRace(t, gws, ledger, user, model) {
   const N = 200;
   const granted = await grant(gws[0], user, 10 * R);
   assert.equal(granted.balance_microcredits, 10 * R);
-  const before = await metric(gws[0], 'aigw_credits_refused_total') + (gws[1] ? await metric(gws[1], 'aigw_credits_refused_total') : 0);
+  let before = 0;
+  for (const gw of gws) before += await metric(gw, 'aigw_credits_refused_total');
   const samples = [];
   let running = true;
   const poller = (async () => {
@@ -186,8 +187,11 @@ async function creditRace(t, gws, ledger, user, model) {
     const sdk = sdks[i % sdks.length];
     const stream = i % 2 === 1;
     const body = { model, max_tokens: FLAT_MAX_TOKENS, messages: [{ role: 'user', content: `race ${i}` }] };
-    // The provider takes a while, so the reservations stay open while the poller samples.
-    const opts = { headers: { 'x-mock-delay-ms': '300' } };
+    // The provider takes a while, so the reservations stay open while the poller samples. (1.5 s,
+    // with RACE_UPSTREAM's longer first-byte timeout: building 200 SDK requests stalls this
+    // process's own event loop, and on a loaded machine for over a second, so with 300 ms the
+    // poller's first answers could arrive after the last call had settled.)
+    const opts = { headers: { 'x-mock-delay-ms': '1500' } };
     try {
       if (stream) {
         const { data, response } = await sdk.chat.completions.create({ ...body, stream: true }, opts).withResponse();
@@ -238,9 +242,12 @@ async function creditRace(t, gws, ledger, user, model) {
   assert.equal(after - before, N - 10, 'aigw_credits_refused_total');
 }
 
+/** Upstream timeouts for the races: the provider answers after 1.5 s there. */
+const RACE_UPSTREAM = { upstream: { first_byte_timeout_ms: 10000, idle_timeout_ms: 10000 } };
+
 describe('concurrency (SQLite)', () => {
   test('credit for exactly 10 calls, 200 concurrent calls on one aigw (2 workers)', async (t) => {
-    const { gw, data } = await startMetered('meter-race');
+    const { gw, data } = await startMetered('meter-race', { config: RACE_UPSTREAM });
     try {
       await creditRace(t, [gw], sqliteLedger(data.db), 'user-race', 'meter-flat-sqlite');
     } finally {
@@ -249,7 +256,7 @@ describe('concurrency (SQLite)', () => {
   });
 });
 
-describe('PostgreSQL: two aigw processes on one database (shared master key file)', () => {
+describe('PostgreSQL: several aigw processes on one database (shared master key file)', () => {
   let pg;
   before(() => {
     pg = startPostgres('meter');
@@ -258,19 +265,16 @@ describe('PostgreSQL: two aigw processes on one database (shared master key file
     if (pg) pg.stop();
   });
 
-  test('credit for exactly 10 calls, 200 concurrent calls spread over both', async (t) => {
+  test('credit for exactly 10 calls, 200 concurrent calls spread over three instances', async (t) => {
     const db = pg.database('race');
     const data = storeSetup('meter-pg-data', { store: { driver: 'postgres', dsn: db.dsn } });
-    const config = meterConfig(data);
-    let a;
-    let b;
+    const config = meterConfig(data, RACE_UPSTREAM);
+    const gws = [];
     try {
-      a = await startAigw({ name: 'meter-pg-a', mockUrl: mock.url, config });
-      b = await startAigw({ name: 'meter-pg-b', mockUrl: mock.url, config });
-      await creditRace(t, [a, b], pgLedger(db), 'user-race-pg', 'meter-flat-pg');
+      for (const n of ['a', 'b', 'c']) gws.push(await startAigw({ name: `meter-pg-${n}`, mockUrl: mock.url, config }));
+      await creditRace(t, gws, pgLedger(db), 'user-race-pg', 'meter-flat-pg');
     } finally {
-      if (a) await a.stop();
-      if (b) await b.stop();
+      for (const gw of gws) await gw.stop();
     }
   });
 
@@ -492,15 +496,25 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
       { msg: 'the provider saw the transfer cancelled' });
   });
 
-  test('stream cut by the provider before its usage: charged the reservation (documented rule)', async () => {
+  // Issue 13 changed this rule: a stream the provider cut before its usage was charged the whole
+  // reservation (R = 1050); it is now charged what was delivered: ceil(text bytes / 4) output
+  // tokens (docs/internals/metering.md "Cut answers"), here 1000 + 9, and logged as truncated.
+  test('stream cut by the provider before its usage: charged what was delivered, logged truncated', async () => {
     const user = 'user-truncated';
     await grant(gw, user, 100000);
     const stream = await client(gw, { user }).chat.completions.create({ model: 'meter-flat-trunc', max_tokens: FLAT_MAX_TOKENS,
       stream: true, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-mock-truncate': '1' } });
-    for await (const c of stream) void c;
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'Hello Jane Doe, nice to meet you!');
+    const want = FLAT.per_request + Math.ceil(Buffer.byteLength(text) / 4);
+    assert.equal(want, 1009);
     const u = await settled(gw, user);
-    assert.equal(u.balance_microcredits, 100000 - R);
+    assert.equal(u.balance_microcredits, 100000 - want);
     assert.equal(ledger.sum(user), u.balance_microcredits);
+    const row = await waitFor(() => sqlite(data.db, `SELECT outcome, output_tokens, cost_microcredits FROM calls WHERE user_id = '${user}'`)[0],
+      { msg: 'calls row' });
+    assert.deepEqual(row, { outcome: 'truncated', output_tokens: 9, cost_microcredits: want });
   });
 
   test('provider 4xx passed through: refunded', async () => {

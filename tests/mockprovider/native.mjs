@@ -458,7 +458,8 @@ async function openaiLike(provider, req, out, urlPath, body, query, fx, h) {
 // ---------------------------------------------------------------------------------------------
 // fal queue: POST /{owner}/{alias}[/...] submit, GET .../requests/{id}/status[/stream], GET
 // .../requests/{id} result, PUT .../requests/{id}/cancel. The host (queue.fal.run vs fal.run) is
-// not visible behind aigw's base_url rewrite, so every POST outside /requests/ is a queue submit.
+// not visible behind aigw's base_url rewrite, so every POST outside /requests/ is a queue submit,
+// unless the request has `x-mock-fal-sync: 1` (a synchronous fal.run call: the result at once).
 
 const falRequests = new Map();
 
@@ -500,6 +501,12 @@ async function fal(req, out, urlPath, body, query, fx, h) {
   }
   if (method === 'POST' && (m = /^\/([^/]+)\/([^/]+)(\/.*)?$/.exec(urlPath))) {
     const id = crypto.randomUUID();
+    if (req.headers['x-mock-fal-sync'] === '1') {
+      // a synchronous call (fal.run/{model}): the result and its billable units at once
+      const res = h.clone(fx.result);
+      if (typeof body.prompt === 'string') res.prompt = body.prompt;
+      return h.sendJson(out, 200, res, { 'x-fal-request-id': id, 'x-fal-billable-units': '1.5' });
+    }
     const pendingPolls = h.intHeader(req, 'x-mock-fal-pending-polls') || 0;
     falRequests.set(id, { input: body, polls: 0, pendingPolls });
     const r = { ...h.clone(fx.submit), ...falIds(`${m[1]}/${m[2]}`, id) };

@@ -21,7 +21,10 @@
 //   x-mock-stream-error: 1       Anthropic / OpenRouter: the mid-stream error fixture instead
 //   x-mock-keepalive: 1          DeepSeek: blank lines before a JSON body (as DeepSeek does while queued)
 //   x-mock-fal-pending-polls: N  fal submit: the first N status polls answer 202 IN_QUEUE
+//   x-mock-fal-sync: 1           fal POST: answer the result with x-fal-billable-units 1.5 (fal.run, not queue)
 //   x-mock-replicate-status: S   Replicate create: answer with status S instead of succeeded/starting
+//   x-mock-spaced-json: 1        SSE data JSON written with a space after every ':' and ',' outside strings
+//                                (as OpenAI-compatible servers do: "choices": [], "usage": {...})
 //   x-mock-faults: F1,F2,...     a fault per attempt of one logical request (with x-mock-fault-key: K, counted
 //                                per K): attempt i gets Fi, attempts past the list are answered normally.
 //                                Fi: `NNN` (status as x-mock-status; `NNN/ra=S` adds Retry-After: S,
@@ -298,12 +301,38 @@ function sseText(ev, crlf = false) {
   return s + eol;
 }
 
+/** Compact JSON text re-spaced: ': ' and ', ' outside strings (Python json.dumps default style). */
+function spacedJson(text) {
+  let out = '';
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    out += c;
+    if (inStr) {
+      if (c === '\\') out += text[++i];
+      else if (c === '"') inStr = false;
+    } else if (c === '"') inStr = true;
+    else if (c === ':' || c === ',') out += ' ';
+  }
+  return out;
+}
+
 async function sendSse(out, req, events, { crlf = false } = {}) {
   const chunkDelay = intHeader(req, 'x-mock-chunk-delay-ms') || 0;
+  const spaced = req.headers['x-mock-spaced-json'] === '1';
   out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   for (let i = 0; i < events.length; i++) {
     if (i > 0 && chunkDelay > 0) await sleep(chunkDelay);
-    if (!(await out.write(sseText(events[i], crlf)))) return;
+    let ev = events[i];
+    if (spaced && ev.data !== null && ev.data !== undefined && ev.data !== '[DONE]') {
+      const text = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
+      try {
+        ev = { ...ev, data: spacedJson(JSON.stringify(JSON.parse(text))) };
+      } catch {
+        /* not JSON: as it is */
+      }
+    }
+    if (!(await out.write(sseText(ev, crlf)))) return;
   }
   out.end();
 }

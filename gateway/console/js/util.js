@@ -105,6 +105,18 @@ export function fmtCredits(micro, { unit = true } = {}) {
   return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}${unit ? ' credits' : ''}`;
 }
 
+/** Micro-credits -> "12,500,000 micro-credits" (the unit the API and the ledger use). */
+export function fmtMicro(micro) {
+  if (micro === null || micro === undefined) return '—';
+  return `${Number(micro).toLocaleString('en-US')} micro-credits`;
+}
+
+/** Both units, one rule everywhere (issue 13): "12.5 credits (12,500,000 micro-credits)". */
+export function fmtCreditsBoth(micro) {
+  if (micro === null || micro === undefined) return '—';
+  return `${fmtCredits(micro)} (${fmtMicro(micro)})`;
+}
+
 /**
  * "12.5" credits -> 12500000 micro-credits, exactly (decimal string arithmetic, at most 6
  * fraction digits). @return the integer, or null when the text is not a number.

@@ -423,12 +423,14 @@ static void test_usage_report(void **state)
     pol_buf_reset(&b);
     assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_PROVIDER, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
-    assert_string_equal(b.base, "provider,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged\n"
-                                "anthropic,1,1500,0,0,1\nopenai,1,400,600,0,0\nunknown,1,700,0,1,0\n");
+    assert_string_equal(b.base,
+                        "provider,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,"
+                        "input_tokens,output_tokens,images,compute_ms\r\n"
+                        "anthropic,1,1500,0,0,1,0,0,0,0\r\nopenai,1,400,600,0,0,0,0,0,0\r\nunknown,1,700,0,1,0,0,0,0,0\r\n");
     pol_buf_reset(&b);
     assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
-    assert_non_null(strstr(b.base, "\n2025-11-21,2,1900,600,0,1\n2025-11-22,1,700,0,1,0\n"));
+    assert_non_null(strstr(b.base, "\n2025-11-21,2,1900,600,0,1,0,0,0,0\r\n2025-11-22,1,700,0,1,0,0,0,0,0\r\n"));
     /* a window: only the second day */
     pol_buf_reset(&b);
     assert_int_equal(gw_store_usage_report(st, T0 + INT64_C(3600000000), 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
@@ -477,7 +479,7 @@ static void test_admin_ops(void **state)
     assert_int_equal(admin(fx, "DELETE", "/users/gina", NULL, NULL, &b, &ct), GW_E_NOT_FOUND);
     assert_int_equal(admin(fx, "GET", "/usage", "group_by=user&format=csv&from=2025-11-01", NULL, &b, &ct), 200);
     assert_string_equal(ct, "text/csv; charset=utf-8");
-    assert_non_null(strstr(b.base, "\ngina g,1,500,0,1,0\n"));
+    assert_non_null(strstr(b.base, "\ngina g,1,500,0,1,0,0,0,0,0\r\n"));
     assert_int_equal(admin(fx, "GET", "/usage", NULL, NULL, &b, &ct), 200);
     assert_string_equal(ct, "application/json");
     assert_int_equal(admin(fx, "GET", "/usage", "group_by=planet", NULL, &b, &ct), 400);
@@ -498,19 +500,26 @@ static void test_cli(void **state)
     assert_non_null(f);
     fputs(cfg, f);
     fclose(f);
-    char *grant[] = {"user", "grant", "hank", "7000", "--reason", "welcome", "--config", conf};
-    assert_int_equal(gw_cmd_meter_user(8, grant), 0);
+    char *grant[] = {"user", "grant", "hank", "--microcredits", "7000", "--reason", "welcome", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(9, grant), 0);
     char *bal[] = {"user", "balance", "hank", "--config", conf};
     assert_int_equal(gw_cmd_meter_user(5, bal), 0);
-    char *bad[] = {"user", "grant", "hank", "12x", "--config", conf};
-    assert_int_equal(gw_cmd_meter_user(6, bad), 2);
+    char *bad[] = {"user", "grant", "hank", "--microcredits", "12x", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(7, bad), 2);
+    /* issue 13: a bare amount has no unit: refused, nothing granted */
+    char *bare[] = {"user", "grant", "hank", "5", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(6, bare), 2);
+    char *both[] = {"user", "grant", "hank", "--credits", "5", "--microcredits", "5", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(9, both), 2);
+    char *cr[] = {"user", "grant", "hank", "--credits", "0.5", "--config", conf};
+    assert_int_equal(gw_cmd_meter_user(7, cr), 0);
     char *rep[] = {"report", "usage", "--group-by", "user", "--format", "csv", "--config", conf};
     assert_int_equal(gw_cmd_report(8, rep), 0);
     char *rep_bad[] = {"report", "usage", "--group-by", "galaxy", "--config", conf};
     assert_int_equal(gw_cmd_report(6, rep_bad), 2);
     int64_t b;
     assert_int_equal(gw_store_balance(fx->st, "hank", &b, NULL), 0);
-    assert_int_equal(b, 7000);
+    assert_int_equal(b, 507000);
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE note = ?", "welcome"), 1);
 }
 

@@ -1,12 +1,15 @@
 /*
- * Group commit of the ledger (store_ledger.c, SQLite): reservations and settlements queued while
- * the database's write lock is held elsewhere all land in one batch, applied in arrival order
- * with exact refusals; a database error inside a batch fails every operation of it and leaves
- * nothing of it applied; deferred settles are applied by the next batch, by the flusher thread,
- * or when the store closes, and balance reads flush them first.
+ * Group commit of the ledger through the store's journal (store.c, store_ledger.c; SQLite):
+ * reservations and settlements queued while the database's write lock is held elsewhere all land
+ * in one transaction, applied in arrival order with exact refusals; a database error inside a
+ * batch fails every operation of it and leaves nothing of it applied; deferred settles are
+ * applied by the next transaction or when the store closes, and balance reads flush them first.
+ * The gateway's asynchronous forms: the credit table refuses without SQL when its balance is
+ * fresh, callbacks fire exactly once after the commit, and a finished call whose transaction
+ * fails is kept and retried (gw_store_unavailable meanwhile) until the database takes it.
  *
  * Determinism: the test holds SQLite's write lock on its own connection (BEGIN IMMEDIATE), so the
- * batch leader waits in its BEGIN (busy timeout 5 s) while every other operation queues; it polls
+ * store's writer waits in its BEGIN (busy timeout 5 s) while every other operation queues; it polls
  * gw_store_ledger_stats until all of them are queued, then releases the lock.
  */
 #include <stdarg.h>
@@ -121,7 +124,7 @@ static void release_write_lock(gw_store_db_t *db)
     gw_store__db_close(db);
 }
 
-/* Waits until `n` operations are queued (the leader is blocked in its BEGIN). */
+/* Waits until `n` operations are queued (the store's writer is blocked in its BEGIN). */
 static void wait_pending(gw_store_t *st, size_t n)
 {
     gw_store_ledger_stats_t s;
@@ -327,8 +330,8 @@ static void test_refusal_inside_batch(void **state)
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ?", "newbie"), 0);
 }
 
-/* Deferred settles with nothing else arriving: the flusher thread applies them, and one queued
- * just before the close is applied at the latest by the close. */
+/* Deferred settles with nothing else arriving: the journal's next transaction applies them, and
+ * one queued just before the close is applied at the latest by the close. */
 static void test_deferred_flush_and_close(void **state)
 {
     fx_t *fx = *state;
@@ -337,7 +340,7 @@ static void test_deferred_flush_and_close(void **state)
     assert_int_equal(gw_store_reserve(fx->st, "dee", "d1", 3000, 0, &bal), 0);
     assert_int_equal(gw_store_reserve(fx->st, "dee", "d2", 3000, 0, &bal), 0);
     assert_int_equal(gw_store_settle_deferred(fx->st, "dee", "d1", 1000), 0);
-    /* no flush from the test: poll the database until the flusher has committed it */
+    /* no flush from the test: poll the database until the journal has committed it */
     int64_t open = 2;
     for (int i = 0; i < 500 && open != 1; i++) {
         usleep(2000);
@@ -355,6 +358,156 @@ static void test_deferred_flush_and_close(void **state)
     assert_int_equal(raw_int(fx, "SELECT balance FROM credit_balances WHERE user_id = ?", "dee"), 10000 - 1000 - 500);
 }
 
+/* ---- asynchronous forms (the gateway's) ---- */
+
+typedef struct st_done_t {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int fired, rc;
+    int64_t bal;
+} done_t;
+
+static void on_done(void *ctx, int rc, int64_t bal)
+{
+    done_t *d = ctx;
+    pthread_mutex_lock(&d->mu);
+    d->fired++;
+    d->rc = rc;
+    d->bal = bal;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+static void done_init(done_t *d)
+{
+    memset(d, 0, sizeof(*d));
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+}
+
+/* Waits up to `ms` for the callback. @return how many times it fired. */
+static int done_wait(done_t *d, int ms)
+{
+    for (int i = 0; i < ms; i++) {
+        pthread_mutex_lock(&d->mu);
+        int f = d->fired;
+        pthread_mutex_unlock(&d->mu);
+        if (f)
+            return f;
+        usleep(1000);
+    }
+    return 0;
+}
+
+/* The credit table: a fresh balance refuses at once (no callback, the balance left reported);
+ * what it admits the database still decides; a grant from another process is seen by the next
+ * operation the database answers. */
+static void test_reserve_async(void **state)
+{
+    fx_t *fx = *state;
+    int64_t bal = 0, now = -1;
+    done_t a, b, c;
+    done_init(&a);
+    done_init(&b);
+    done_init(&c);
+    assert_int_equal(gw_store_grant(fx->st, "eve", 3000, NULL, &bal), 0); /* the table learns 3000 */
+    assert_int_equal(gw_store_reserve_async(fx->st, "eve", "e1", 2000, 0, &now, on_done, &a), 0);
+    /* 3000 - 2000 held: refused in memory, nothing queued, the callback does not fire */
+    assert_int_equal(gw_store_reserve_async(fx->st, "eve", "e2", 2000, 0, &now, on_done, &b), GW_E_CREDITS);
+    assert_int_equal(now, 1000);
+    assert_int_equal(done_wait(&a, 5000), 1);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(a.bal, 1000);
+    assert_int_equal(done_wait(&b, 50), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ?", "e2"), 0);
+    /* another process grants: the fresh table still refuses, the database is asked after the
+     * freshness second, and then the reservation passes */
+    gw_store_db_t *other = raw_open(fx);
+    assert_int_equal(gw_store__db_exec(other, "UPDATE credit_balances SET balance = balance + 5000 WHERE user_id = 'eve';"
+                                              " INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at)"
+                                              " VALUES ('eve', 'grant:other', 'grant', 5000, 0)"),
+                     0);
+    gw_store__db_close(other);
+    usleep(1100000);
+    assert_int_equal(gw_store_reserve_async(fx->st, "eve", "e3", 2000, 0, &now, on_done, &c), 0);
+    assert_int_equal(done_wait(&c, 5000), 1);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(c.bal, 1000 + 5000 - 2000);
+    assert_int_equal(gw_store_balance(fx->st, "eve", &bal, NULL), 0);
+    assert_int_equal(bal, 4000);
+    assert_int_equal(ledger_sum(fx, "eve"), 4000);
+    /* a user never seen: the database decides (default grant 0: refused through the callback) */
+    done_t d;
+    done_init(&d);
+    assert_int_equal(gw_store_reserve_async(fx->st, "fay", "f1", 1, 0, &now, on_done, &d), 0);
+    assert_int_equal(done_wait(&d, 5000), 1);
+    assert_int_equal(d.rc, GW_E_CREDITS);
+    assert_int_equal(gw_store_reserve_async(fx->st, "", "f2", 1, 0, &now, on_done, &d), GW_STORE_E_INVAL);
+    usleep(20000);
+    assert_int_equal(d.fired, 1); /* exactly once */
+}
+
+static gw_call_rec_t *call_rec(const char *rid, const char *user)
+{
+    gw_call_rec_t *r = calloc(1, sizeof(*r));
+    snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+    r->user_id = strdup(user);
+    snprintf(r->provider, sizeof(r->provider), "openai");
+    r->model = strdup("gpt-4o-mini");
+    r->route = strdup("/v1/chat/completions");
+    r->status = 200;
+    r->request_body = strdup("{\"messages\":[]}");
+    r->request_len = strlen(r->request_body);
+    return r;
+}
+
+/* A finished call (record + settlement) whose transaction fails is kept and retried while new
+ * calls are refused (gw_store_unavailable); once the database takes writes again it is committed,
+ * record and settlement together, and the callback fires once. */
+static void test_finish_retried(void **state)
+{
+    fx_t *fx = *state;
+    int64_t bal = 0;
+    done_t r, f;
+    done_init(&r);
+    done_init(&f);
+    assert_int_equal(gw_store_grant(fx->st, "gus", 10000, NULL, &bal), 0);
+    assert_int_equal(gw_store_reserve_async(fx->st, "gus", "g1", 4000, 0, NULL, on_done, &r), 0);
+    assert_int_equal(done_wait(&r, 5000), 1);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(gw_store_unavailable(fx->st), 0);
+    gw_store_db_t *ddl = raw_open(fx);
+    assert_int_equal(gw_store__db_exec(ddl, "CREATE TRIGGER test_full BEFORE INSERT ON calls"
+                                            " BEGIN SELECT RAISE(ABORT, 'test: injected write error'); END"),
+                     0);
+    assert_int_equal(gw_store_finish_async(fx->st, call_rec("g1", "gus"), "gus", "g1", 1, 1500, on_done, &f), 0);
+    for (int i = 0; i < 500 && !gw_store_unavailable(fx->st); i++)
+        usleep(2000);
+    assert_int_equal(gw_store_unavailable(fx->st), 1);
+    assert_int_equal(done_wait(&f, 300), 0); /* held, not failed */
+    /* a new reservation is refused while the journal cannot commit */
+    done_t n;
+    done_init(&n);
+    assert_int_equal(gw_store_reserve_async(fx->st, "gus", "g2", 1, 0, NULL, on_done, &n), GW_STORE_E_FULL);
+    /* nothing of the finished call is in the database yet: still reserved, no record */
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "gus"), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", "gus"), 0);
+    assert_int_equal(gw_store__db_exec(ddl, "DROP TRIGGER test_full"), 0);
+    gw_store__db_close(ddl);
+    assert_int_equal(done_wait(&f, 5000), 1);
+    assert_int_equal(f.rc, 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", "gus"), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "gus"), 0);
+    assert_int_equal(gw_store_balance(fx->st, "gus", &bal, NULL), 0);
+    assert_int_equal(bal, 10000 - 1500);
+    assert_int_equal(ledger_sum(fx, "gus"), bal);
+    for (int i = 0; i < 1100 && gw_store_unavailable(fx->st); i++)
+        usleep(1000);
+    assert_int_equal(gw_store_unavailable(fx->st), 0);
+    usleep(20000);
+    assert_int_equal(f.fired, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +515,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusal_inside_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_flush_and_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reserve_async, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finish_retried, setup, teardown),
     };
     return cmocka_run_group_tests_name("ledger/batch", tests, NULL, NULL);
 }

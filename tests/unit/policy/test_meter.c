@@ -159,13 +159,45 @@ static void test_conf(void **state)
     json_decref(j);
 }
 
+/* Issue 13: a cut answer is billed for what the provider reported, else what was delivered. */
+static void test_cut_usage(void **state)
+{
+    (void)state;
+    assert_int_equal(pol_meter_tokens_estimate(0), 0);
+    assert_int_equal(pol_meter_tokens_estimate(1), 1);
+    assert_int_equal(pol_meter_tokens_estimate(8), 2);
+    assert_int_equal(pol_meter_tokens_estimate(9), 3);
+    /* nothing reported: input from the request bytes, output from the delivered text */
+    prov_usage_t u = PROV_USAGE_INIT;
+    pol_meter_cut_usage(&u, 400, 37);
+    assert_int_equal(u.input_tokens, 100);
+    assert_int_equal(u.output_tokens, 10);
+    /* reported input wins; a reported output above the estimate wins too */
+    memset(&u, 0, sizeof(u));
+    prov__usage_set_int(&u, PROV_USAGE_INPUT_TOKENS, 12);
+    prov__usage_set_int(&u, PROV_USAGE_OUTPUT_TOKENS, 50);
+    pol_meter_cut_usage(&u, 400, 37);
+    assert_int_equal(u.input_tokens, 12);
+    assert_int_equal(u.output_tokens, 50);
+    /* Anthropic's message_start reports output 1 before any text: the delivered text wins */
+    memset(&u, 0, sizeof(u));
+    prov__usage_set_int(&u, PROV_USAGE_INPUT_TOKENS, 12);
+    prov__usage_set_int(&u, PROV_USAGE_OUTPUT_TOKENS, 1);
+    pol_meter_cut_usage(&u, 400, 37);
+    assert_int_equal(u.output_tokens, 10);
+    /* a JSON answer cut before delivery: the input only */
+    memset(&u, 0, sizeof(u));
+    pol_meter_cut_usage(&u, 10, 0);
+    assert_int_equal(u.input_tokens, 3);
+    assert_int_equal(u.has & PROV_USAGE_BIT(PROV_USAGE_OUTPUT_TOKENS), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_estimate_bounds),
-        cmocka_unit_test(test_estimate_covers_fixture_usage),
-        cmocka_unit_test(test_settle),
-        cmocka_unit_test(test_conf),
+        cmocka_unit_test(test_estimate_bounds), cmocka_unit_test(test_estimate_covers_fixture_usage),
+        cmocka_unit_test(test_settle),          cmocka_unit_test(test_conf),
+        cmocka_unit_test(test_cut_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,6 +176,44 @@ static void test_defaults(void **state)
     pol_pricing_free(pt);
 }
 
+/* Issue 13: a DALL-E 3 answer reports neither size nor quality. The settle takes them from the
+ * request: 1024x1024 standard is 40000 (its reservation), not the "*" price 120000 (3x). */
+static void test_dalle3_settles_from_request(void **state)
+{
+    (void)state;
+    pol_pricing_t *pt = table(NULL);
+    const pol_price_t *d3 = pol_pricing_lookup(pt, "openai", "dall-e-3");
+    prov_usage_t u = PROV_USAGE_INIT;
+    prov__usage_set_int(&u, PROV_USAGE_IMAGES, 1); /* what the response says: one image, no size */
+    int64_t c;
+    assert_int_equal(pol_pricing_cost(d3, &u, 1000, &c), 0);
+    assert_int_equal(c, 120000); /* without the request: the most expensive entry */
+    prov_usage_t b = u;
+    pol_pricing_fill_from_request(&b, "1024x1024", NULL);
+    assert_int_equal(pol_pricing_cost(d3, &b, 1000, &c), 0);
+    assert_int_equal(c, 40000);
+    b = u;
+    pol_pricing_fill_from_request(&b, "1024x1024", "standard");
+    assert_int_equal(pol_pricing_cost(d3, &b, 1000, &c), 0);
+    assert_int_equal(c, 40000);
+    b = u;
+    prov__usage_set_int(&b, PROV_USAGE_IMAGES, 2);
+    pol_pricing_fill_from_request(&b, "1792x1024", "hd");
+    assert_int_equal(pol_pricing_cost(d3, &b, 1000, &c), 0);
+    assert_int_equal(c, 240000);
+    /* what the response reported wins; "auto" in the request is not a size */
+    b = u;
+    prov__usage_set_string(&b, PROV_USAGE_SIZE, "1024x1792", 9);
+    pol_pricing_fill_from_request(&b, "1024x1024", "hd");
+    assert_string_equal(b.size, "1024x1792");
+    assert_string_equal(b.quality, "hd");
+    b = u;
+    pol_pricing_fill_from_request(&b, "auto", "auto");
+    assert_string_equal(b.size, "");
+    assert_int_equal(b.has & PROV_USAGE_BIT(PROV_USAGE_SIZE), 0);
+    pol_pricing_free(pt);
+}
+
 static void test_config_overrides_and_fallback(void **state)
 {
     (void)state;
@@ -245,11 +283,9 @@ static void test_config_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fixtures_expected_charge),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_config_overrides_and_fallback),
-        cmocka_unit_test(test_markup_and_overflow),
-        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_fixtures_expected_charge),    cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_dalle3_settles_from_request), cmocka_unit_test(test_config_overrides_and_fallback),
+        cmocka_unit_test(test_markup_and_overflow),         cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

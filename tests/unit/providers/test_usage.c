@@ -387,6 +387,80 @@ static void test_member_prefilter(void **state)
     assert_false(prov__json_has_member(s, strlen(s), "\"usage\"", 0));
 }
 
+#define S(lit) lit, sizeof(lit) - 1
+
+/* Issue 13: the usage chunk aigw asked for is recognised by parsing the event, whatever the
+ * spacing (OpenAI-compatible servers write "choices": [] with a space). */
+static void test_usage_only_chunk_parsed(void **state)
+{
+    (void)state;
+    assert_true(prov_usage_is_usage_only_chunk(S("{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1}}")));
+    assert_true(prov_usage_is_usage_only_chunk(S("{\"id\":\"c\",\"choices\": [],\"usage\": {\"prompt_tokens\":1}}")));
+    assert_true(prov_usage_is_usage_only_chunk(S("{ \"choices\" : [ ] , \"usage\" :\n{ } }")));
+    /* not the usage-only chunk: content with usage (Fireworks' finish chunk), no usage, null usage */
+    assert_false(prov_usage_is_usage_only_chunk(S("{\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":1}}")));
+    assert_false(prov_usage_is_usage_only_chunk(S("{\"choices\":[],\"usage\":null}")));
+    assert_false(prov_usage_is_usage_only_chunk(S("{\"choices\":[]}")));
+    /* bytes that look like it inside a string are not it */
+    assert_false(
+        prov_usage_is_usage_only_chunk(S("{\"choices\":[{\"delta\":{\"content\":\"\\\"choices\\\":[],\\\"usage\\\":{}\"}}]}")));
+    assert_false(prov_usage_is_usage_only_chunk(S("{\"choices\":[],\"usage\":{")));
+    assert_false(prov_usage_is_usage_only_chunk(S("[DONE]")));
+}
+
+/* Text delivered in stream events, for billing a cut stream. */
+static void test_event_text_bytes(void **state)
+{
+    (void)state;
+    /* OpenAI chat delta: "Hello" */
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"}}]}")), 5);
+    /* Anthropic text and thinking deltas */
+    assert_int_equal(
+        prov_usage_event_text_bytes(S("{\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"abc\"}}")),
+        3);
+    /* Gemini parts, spaces around the colon */
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"candidates\":[{\"content\":{\"parts\":[{\"text\" : \"12345678\"}]}}]}")), 8);
+    /* Responses API: a delta counts, the done events repeat the text and do not */
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"type\":\"response.output_text.delta\",\"delta\":\"Hi there\"}")), 8);
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"type\":\"response.output_text.done\",\"text\":\"Hi there\"}")), 0);
+    /* escapes counted as written; other members and non-string values not counted */
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"role\":\"assistant\",\"content\":\"a\\\"b\",\"text\":null}")), 4);
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"usage\":{\"prompt_tokens\":9}}")), 0);
+    /* cut in the middle of a value or a key: no read past the end */
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"content\":\"abc")), 3);
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"content\":")), 0);
+    assert_int_equal(prov_usage_event_text_bytes(S("{\"cont")), 0);
+    assert_int_equal(prov_usage_event_text_bytes(S("\\")), 0);
+}
+
+/* Routes the provider does not bill. */
+static void test_unbilled_routes(void **state)
+{
+    (void)state;
+#define M "POST", 4
+    assert_true(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:countTokens")));
+    assert_true(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:countTokens?alt=json")));
+    assert_false(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:generateContent")));
+    assert_false(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:streamGenerateContent?alt=sse")));
+    assert_true(prov_route_unbilled(&prov_anthropic, M, S("messages/count_tokens")));
+    assert_false(prov_route_unbilled(&prov_anthropic, M, S("messages")));
+    assert_false(prov_route_unbilled(&prov_openai, M, S("chat/completions")));
+    assert_false(prov_route_unbilled(&prov_openai, M, S("models"))); /* a POST to a free GET route is billed */
+#undef M
+#define M "GET", 3
+    assert_true(prov_route_unbilled(&prov_openai, M, S("models")));
+    assert_true(prov_route_unbilled(&prov_openai, M, S("models/gpt-4o-mini")));
+    assert_true(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash"))); /* model info */
+    assert_false(prov_route_unbilled(&prov_openai, M, S("images/generations")));
+    /* fal: the queue's follow-ups are free, the submit and synchronous calls are billed */
+    assert_true(prov_route_unbilled(&prov_fal, M, S("fal-ai/flux/requests/0b5c/status")));
+    assert_true(prov_route_unbilled(&prov_fal, M, S("fal-ai/flux/requests/0b5c")));
+    assert_true(prov_route_unbilled(&prov_fal, "PUT", 3, S("fal-ai/flux/requests/0b5c/cancel")));
+    assert_false(prov_route_unbilled(&prov_fal, "POST", 4, S("fal-ai/flux/requests/0b5c"))); /* a run: billed */
+    assert_false(prov_route_unbilled(&prov_fal, "POST", 4, S("fal-ai/flux/dev")));
+#undef M
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +470,9 @@ int main(void)
         cmocka_unit_test(test_json_bodies),
         cmocka_unit_test(test_usage_json_and_names),
         cmocka_unit_test(test_member_prefilter),
+        cmocka_unit_test(test_usage_only_chunk_parsed),
+        cmocka_unit_test(test_event_text_bytes),
+        cmocka_unit_test(test_unbilled_routes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
 // .../export, downloaded as JSON) and erasure (DELETE /admin/api/users/{id}) behind a typed
 // confirmation of the id.
 import { api, userPath } from '../api.js';
-import { download, fmtCredits, fmtInt, fmtTime, h, notice, parseCredits, setChildren } from '../util.js';
+import { download, fmtCredits, fmtCreditsBoth, fmtInt, fmtMicro, fmtTime, h, notice, parseCredits, setChildren } from '../util.js';
 
 const state = { id: '' };
 const errText = (e) => (e.describe ? e.describe() : String(e));
@@ -54,21 +54,22 @@ function opsCard(id) {
       }
       try {
         await api(userPath(id, '/credits'), { method: 'POST', body: { amount_microcredits: micro, reason: reason.value.trim() } });
-        setChildren(out, notice('ok', `${micro > 0 ? 'Granted' : 'Adjusted by'} ${fmtCredits(micro)}.`));
+        setChildren(out, notice('ok', `${micro > 0 ? 'Granted' : 'Adjusted by'} ${fmtCreditsBoth(micro)}.`));
         amount.value = '';
         reason.value = '';
         load();
       } catch (err) {
         setChildren(out, notice('error', errText(err)));
       }
-    } }, h('h4', {}, 'Grant credits'), h('div', { class: 'row' }, amount, h('span', { class: 'muted' }, 'credits')), reason,
+    } }, h('h4', {}, 'Grant credits'), h('div', { class: 'row' }, amount, h('span', { class: 'muted' }, 'credits (1 credit = 1,000,000 micro-credits)')), reason,
     h('button', { type: 'submit', class: 'primary' }, 'Grant'), out));
   async function load() {
     try {
       const u = await api(userPath(id));
       setChildren(info, h('dl', { class: 'facts' },
         h('dt', {}, 'Balance'), h('dd', { class: 'big', 'data-testid': 'balance' }, fmtCredits(u.balance_microcredits)),
-        h('dt', {}, 'Reserved by calls in flight'), h('dd', {}, fmtCredits(u.reserved_microcredits)),
+        h('dd', { class: 'muted', 'data-testid': 'balance-micro' }, fmtMicro(u.balance_microcredits)),
+        h('dt', {}, 'Reserved by calls in flight'), h('dd', {}, fmtCreditsBoth(u.reserved_microcredits)),
         h('dt', {}, 'Training consent'), h('dd', {}, u.consent_training ? 'given' : 'not given'),
         h('dt', {}, 'First seen'), h('dd', {}, fmtTime(u.created_at))));
     } catch (e) {

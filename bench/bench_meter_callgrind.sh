@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Instructions per request (callgrind) of aigw in three configs: "bare" (no store), "off" (the
+# SQLite store: encrypted call log with bodies) and "on" (store + metering), so the store's and
+# metering's costs per call are differences of instruction counts, which other jobs on this
+# shared machine do not disturb (unlike CPU time). A report, not a test.
+#
+# aigw (1 worker) runs under valgrind --tool=callgrind with collection off; after a warm-up of
+# WARM requests, collection is switched on (callgrind_control -i on) for N serial requests
+# (curl, one connection) and off again; SIGTERM then dumps. Instructions of all threads (loop,
+# store writer) are counted. Serial load: every request is its own journal transaction, the worst
+# case for group commit; under concurrency transactions are shared and the per-call cost falls.
+#
+# Usage: bash bench/bench_meter_callgrind.sh BUILD_DIR [AIGW_BIN]
+# Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50)
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${1:-build}
+case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
+AIGW=${2:-$BUILD/aigw}
+N=${AIGW_CG_REQUESTS:-300}
+WARM=${AIGW_CG_WARM:-50}
+FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/tests/fixtures/providers/openai}
+BODY="$ROOT/bench/chat_body.json"
+TMP=$(mktemp -d /tmp/aigw-bench-cg.XXXXXX)
+declare -a PIDS=()
+log() { printf '[bench-cg] %s\n' "$*" >&2; }
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  [ "${AIGW_BENCH_KEEP:-0}" = 1 ] && log "kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+for tool in valgrind callgrind_control curl; do
+  command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
+done
+cmake --build "$BUILD" --target mock_upstream >/dev/null 2>&1
+"$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
+PIDS+=($!)
+for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
+MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
+[ -n "$MOCK_PORT" ] || { log "mock upstream did not start"; exit 1; }
+"$AIGW" keygen "$TMP/master.key" >/dev/null || exit 1
+
+# curl config with N (or WARM) identical requests over one connection
+reqs() {
+  local n=$1 i
+  for i in $(seq "$n"); do
+    printf 'url = "http://127.0.0.1:%s/v1/chat/completions"\noutput = /dev/null\n' "$PORT"
+    [ "$i" -lt "$n" ] && printf 'next\n'
+  done
+}
+
+run() {
+  local mode=$1 extra="" dir="$TMP/$1"
+  mkdir -p "$dir"
+  [ "$mode" != bare ] && extra=',"master_key_file":"'"$TMP/master.key"'","store":{"driver":"sqlite","path":"'"$dir/aigw.db"'"}'
+  [ "$mode" = on ] && extra="$extra"',"credits":{"default_grant":1000000000000000}'
+  PORT=$((20000 + RANDOM % 40000))
+  cat >"$dir/aigw.json" <<EOF
+{"listen":[{"host":"127.0.0.1","port":$PORT}],"workers":1,"clients":[{"name":"bench","key":"bench-client-key"}],
+ "providers":{"openai":{"base_url":"http://127.0.0.1:$MOCK_PORT","api_key":"sk-bench"}},
+ "access_log":{"path":"/dev/null"}$extra}
+EOF
+  (cd "$dir" && exec valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$dir/cg.out" \
+    "$AIGW" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1) &
+  local vp=$!
+  local up=0
+  for _ in $(seq 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" = 200 ] && { up=1; break; }
+    sleep 0.1
+  done
+  [ $up = 1 ] || { log "$mode: aigw did not start under valgrind"; kill $vp; return 1; }
+  local hdr=(-X POST -H 'content-type: application/json' -H 'Authorization: Bearer bench-client-key'
+    -H 'X-AIGW-User: bench-user' --data-binary "@$BODY")
+  reqs "$WARM" | curl -s -K - "${hdr[@]}" -w '%{http_code}\n' >"$dir/warm.codes"
+  local vgpid
+  vgpid=$(pgrep -P $vp -f 'aigw serve' | head -1)
+  [ -n "$vgpid" ] || vgpid=$vp
+  callgrind_control -i on "$vgpid" >/dev/null 2>&1
+  reqs "$N" | curl -s -K - "${hdr[@]}" -w '%{http_code}\n' >"$dir/codes"
+  sleep 1 # the journal's last commit, the writer's last records
+  callgrind_control -i off "$vgpid" >/dev/null 2>&1
+  kill -TERM "$vgpid" 2>/dev/null
+  wait $vp 2>/dev/null
+  local ok ir
+  ok=$(grep -c '^200$' "$dir/codes")
+  ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+  printf '%s\t%s\t%s\n' "$mode" "$ok" "$ir" >>"$TMP/results.tsv"
+  log "$mode: $ok of $N requests 200, $ir instructions"
+  if [ "${AIGW_CG_ANNOTATE:-0}" = 1 ]; then callgrind_annotate "$dir/cg.out" 2>/dev/null | head -40 >&2; fi
+}
+
+: >"$TMP/results.tsv"
+for m in bare off on; do run $m; done
+awk -F'\t' '{ ir[$1] = $3; n[$1] = $2 } END {
+  for (m in ir) if (n[m] > 0) per[m] = ir[m] / n[m];
+  printf "instructions per request (callgrind, %d serial requests each, all threads):\n", n["bare"];
+  printf "  bare %.0f\n  off  %.0f  (store: %+.0f)\n  on   %.0f  (metering: %+.0f)\n",
+    per["bare"], per["off"], per["off"] - per["bare"], per["on"], per["on"] - per["off"] }' "$TMP/results.tsv"

@@ -1,0 +1,227 @@
+// The journal (issue 12): the store's writer commits reservations, settlements and finished
+// calls in groups, and a response's last byte waits for the commit of the call's record and
+// settlement (README "Durability"). Checked here through the real gateway, the official openai
+// SDK and the database itself:
+// - store failing (an injected write error: a trigger that refuses every call row, added and
+//   removed while aigw runs), metering off and on: new calls get 503 + Retry-After, calls in
+//   flight wait and complete once the store works again, and no call reaches the provider
+//   without its record; every 200 has its record at the moment the client receives it;
+// - kill -9 at random points under load, several rounds on one database: every call whose
+//   response completed is in the call log with its settlement, no reservation stays open after
+//   the restart's recovery, and the ledger sums to the balance.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import {
+  ADMIN_TOKENS, CLIENT_KEY, adminRequest, client, sleep, sqlite, startAigw, startMock, storeSetup, waitFor,
+} from './lib/harness.mjs';
+
+const FLAT = { input_per_mtok: 0, output_per_mtok: 1000000, per_request: 1000 };
+const MAX_TOKENS = 50;
+const R = 1050; // reservation of a FLAT call with max_tokens 50
+const FAIL_TRIGGER = 'CREATE TRIGGER test_store_full BEFORE INSERT ON calls'
+  + " BEGIN SELECT RAISE(ABORT, 'test: injected write error (database or disk is full)'); END";
+
+const q = (s) => `'${s.replace(/'/g, "''")}'`;
+
+function meterConfig(data, metering) {
+  const c = { ...data.config, clients: [{ name: 'backend', key: CLIENT_KEY }] };
+  if (metering) {
+    c.credits = { default_grant: 0 };
+    c.pricing = { 'openai/journal-*': FLAT };
+  }
+  return c;
+}
+
+async function grant(gw, user, amount) {
+  const r = await adminRequest(gw, 'POST', `/users/${encodeURIComponent(user)}/credits`, ADMIN_TOKENS.ops,
+    { amount_microcredits: amount, reason: 'journal test' });
+  assert.equal(r.status, 200, r.body);
+}
+
+/** Request ids of the user's call rows that the database holds right now. */
+function storedIds(db, user) {
+  return new Set(sqlite(db, `SELECT request_id FROM calls WHERE user_id = ${q(user)}`).map((r) => r.request_id));
+}
+
+/** Does the call row exist now? (one sqlite3 run: synchronous on purpose, so nothing can commit in between) */
+function hasRecord(db, id) {
+  const out = execFileSync('sqlite3', [db, `SELECT COUNT(*) FROM calls WHERE request_id = ${q(id)}`], { encoding: 'utf8' });
+  return Number(out.trim()) === 1;
+}
+
+function ledgerOf(db, user) {
+  const one = (sql) => Number(Object.values(sqlite(db, sql)[0] ?? { v: 0 })[0] ?? 0);
+  return {
+    sum: one(`SELECT COALESCE(SUM(amount_microcredits), 0) FROM ledger WHERE user_id = ${q(user)}`),
+    balance: one(`SELECT balance FROM credit_balances WHERE user_id = ${q(user)}`),
+    open: one(`SELECT COUNT(*) FROM credit_open WHERE user_id = ${q(user)}`),
+    reserves: one(`SELECT COUNT(*) FROM ledger WHERE user_id = ${q(user)} AND kind = 'reserve'`),
+    unsettled: one(`SELECT COUNT(*) FROM ledger r WHERE r.user_id = ${q(user)} AND r.kind = 'reserve' AND NOT EXISTS`
+      + ' (SELECT 1 FROM ledger s WHERE s.request_id = r.request_id AND s.kind = \'settle\')'),
+  };
+}
+
+let mock;
+before(async () => {
+  mock = await startMock({ name: 'journal-mock' });
+});
+after(async () => {
+  if (mock) await mock.stop();
+});
+
+/** Chat requests the mock received whose body names `model`. */
+async function forwarded(model) {
+  return (await mock.requests()).filter((r) => r.path === '/v1/chat/completions' && JSON.parse(r.body).model === model);
+}
+
+async function storeFailing(t, metering) {
+  const name = metering ? 'journal-full-meter' : 'journal-full';
+  const model = `journal-${name}`;
+  const user = `user-${name}`;
+  const data = storeSetup(`${name}-data`);
+  const gw = await startAigw({ name: `${name}-aigw`, mockUrl: mock.url, config: meterConfig(data, metering) });
+  try {
+    if (metering) await grant(gw, user, 1000 * R);
+    const sdk = client(gw, { user, timeout: 20000 });
+    const call = () => sdk.chat.completions.create({ model, max_tokens: MAX_TOKENS, messages: [{ role: 'user', content: 'x' }] },
+      { headers: { 'x-mock-delay-ms': '40' } }).withResponse();
+    await call(); // the store works
+    const results = [];
+    let failing = false;
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        const t0 = performance.now();
+        try {
+          const { response } = await call();
+          const id = response.headers.get('x-aigw-request-id');
+          // the durability promise: the record is committed before the client has the answer
+          results.push({ status: 200, id, recorded: hasRecord(data.db, id), during: failing, ms: performance.now() - t0 });
+        } catch (e) {
+          if (!(e instanceof OpenAI.APIError)) throw e;
+          results.push({ status: e.status, code: e.code, retryAfter: typeof e.headers?.get === 'function' ? e.headers.get('retry-after') : e.headers?.['retry-after'], during: failing });
+          await sleep(20);
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    await sleep(300);
+    sqlite(data.db, FAIL_TRIGGER);
+    failing = true;
+    await sleep(1200);
+    sqlite(data.db, 'DROP TRIGGER test_store_full');
+    failing = false;
+    await sleep(1500);
+    stop = true;
+    await Promise.all(workers);
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 503);
+    const held = ok.filter((r) => r.ms > 500);
+    t.diagnostic(`${ok.length} answered, ${refused.length} refused with 503, ${held.length} waited > 500 ms for the store,`
+      + ` other: ${JSON.stringify(results.filter((r) => r.status !== 200 && r.status !== 503))}`);
+    assert.deepEqual(results.filter((r) => r.status !== 200 && r.status !== 503), [], 'only 200 and 503');
+    assert.ok(refused.length > 0, 'new calls refused while the store failed');
+    for (const r of refused) {
+      assert.equal(r.retryAfter, '1', 'Retry-After on the 503');
+      assert.ok(['store_unavailable', 'metering_unavailable'].includes(r.code), r.code);
+    }
+    assert.ok(held.length > 0, 'calls in flight waited for the store and then completed');
+    assert.deepEqual(ok.filter((r) => !r.recorded).map((r) => r.id), [], 'a 200 whose record was not committed');
+    assert.ok(ok.filter((r) => !r.during).length > ok.length / 4, 'the store works again after the failure');
+    // Nothing was forwarded without its record: the provider saw exactly the recorded calls.
+    const sent = (await forwarded(model)).length;
+    const rows = await waitFor(() => {
+      const n = storedIds(data.db, user).size;
+      return n === sent ? n : null;
+    }, { timeoutMs: 5000, msg: `call rows = forwarded calls (${sent})` });
+    assert.equal(rows, ok.length + 1, 'every forwarded call was answered 200 and is recorded');
+    if (metering) {
+      const l = await waitFor(() => {
+        const x = ledgerOf(data.db, user);
+        return x.open === 0 ? x : null;
+      }, { timeoutMs: 5000, msg: 'reservations settled' });
+      assert.equal(l.reserves, sent, 'one reservation per forwarded call');
+      assert.equal(l.unsettled, 0);
+      assert.equal(l.sum, l.balance, 'SUM(ledger) = balance');
+      assert.equal(l.balance, 1000 * R - sent * 1038, 'each call charged its usage (1000 + 38 output tokens)');
+    }
+  } finally {
+    await gw.stop();
+  }
+}
+
+describe('store failing (injected write error on SQLite)', () => {
+  test('metering off: 503 + Retry-After for new calls, calls in flight wait, no forwarded call without its record',
+    async (t) => storeFailing(t, false));
+  test('metering on: the same, and every reservation settled, the ledger balanced', async (t) => storeFailing(t, true));
+});
+
+// ---- kill -9 at random points ---------------------------------------------------------------
+
+const ROUNDS = Number(process.env.AIGW_CRASH_ROUNDS || 20);
+
+describe('kill -9 at random points under load (SQLite, metering on)', () => {
+  test(`${ROUNDS} rounds: every completed call recorded and settled; no reservation open after recovery`, async (t) => {
+    const data = storeSetup('journal-crash-data');
+    const config = meterConfig(data, true);
+    const user = 'user-journal-crash';
+    const model = 'journal-crash';
+    let gw = await startAigw({ name: 'journal-crash-aigw-0', mockUrl: mock.url, config });
+    await grant(gw, user, 1000000 * R);
+    const completed = []; // request ids of responses the client received in full
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const sdk = client(gw, { user, timeout: 5000 });
+        const killAt = 200 + Math.floor(Math.random() * 600);
+        const t0 = performance.now();
+        let killed = false;
+        const worker = async (w) => {
+          for (let i = 0; !killed; i++) {
+            const body = { model, max_tokens: MAX_TOKENS, messages: [{ role: 'user', content: `crash ${round}.${w}.${i}` }] };
+            const opts = { headers: { 'x-mock-delay-ms': String(Math.floor(Math.random() * 30)) } };
+            try {
+              if (i % 3 === 2) {
+                const { data: stream, response } = await sdk.chat.completions.create({ ...body, stream: true }, opts)
+                  .withResponse();
+                for await (const c of stream) void c;
+                completed.push(response.headers.get('x-aigw-request-id'));
+              } else {
+                const { response } = await sdk.chat.completions.create(body, opts).withResponse();
+                completed.push(response.headers.get('x-aigw-request-id'));
+              }
+            } catch {
+              /* in flight at the kill */
+            }
+            if (!killed && performance.now() - t0 > killAt) {
+              killed = true;
+              gw.proc.kill('SIGKILL');
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+        assert.equal((await gw.stop('SIGKILL')).signal, 'SIGKILL');
+        gw = await startAigw({ name: `journal-crash-aigw-${round + 1}`, mockUrl: mock.url, config });
+        // the restart's recovery settled whatever was open: nothing is open now
+        const l = ledgerOf(data.db, user);
+        assert.equal(l.open, 0, `round ${round}: reservations open after recovery`);
+        assert.equal(l.unsettled, 0, `round ${round}: reservations without a settle row`);
+        assert.equal(l.sum, l.balance, `round ${round}: SUM(ledger) = balance`);
+      }
+      const stored = storedIds(data.db, user);
+      const missing = completed.filter((id) => !stored.has(id));
+      t.diagnostic(`${completed.length} completed calls over ${ROUNDS} kills, ${stored.size} call rows, missing ${missing.length}`);
+      assert.ok(completed.length >= ROUNDS * 8, 'load in every round');
+      assert.deepEqual(missing, [], 'completed calls missing from the call log');
+      // each completed call is settled at its usage (JSON 1038, stream 1008), not by crash recovery
+      const settledRows = new Map(sqlite(data.db, `SELECT request_id, note FROM ledger WHERE user_id = ${q(user)}`
+        + " AND kind = 'settle'").map((r) => [r.request_id, r.note]));
+      const badly = completed.filter((id) => !settledRows.has(id) || (settledRows.get(id) ?? '').includes('crash'));
+      assert.deepEqual(badly, [], 'completed calls not settled by their own settlement');
+    } finally {
+      await gw.stop();
+    }
+  });
+});
