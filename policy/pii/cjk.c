@@ -218,6 +218,29 @@ static int cn_after_trigger(pol__scanctx_t *c, size_t p, int strong)
     return push(c, POL_PII_PERSON, s, e, strong ? 0.85 : 0.7);
 }
 
+/* A business card (名片): a line that is only a Chinese name (surname + 1-2 characters), with a
+ * contact label on one of the two next lines ("张伟\n产品经理\n手机：138..."). The layout is the
+ * second signal. `p` starts a line. */
+static int cn_card_name(pol__scanctx_t *c, size_t p)
+{
+    static const char *const labels[] = {"手机", "电话", "邮箱", "地址",  "职位",   "微信",  "手機",   "電話", "郵箱",
+                                         "地址", "Tel",  "Mob",  "Email", "E-mail", "Phone", "Mobile", NULL};
+    const char *t = c->text;
+    size_t len = c->len, e = cn_name(t, len, p, 1);
+    if (e == p || (e < len && t[e] != '\n' && t[e] != '\r'))
+        return 0;
+    size_t q = e;
+    for (int line = 0; line < 2 && q < len; line++) {
+        while (q < len && (t[q] == '\n' || t[q] == '\r' || t[q] == ' '))
+            q++;
+        if (word_at(t, len, q, labels) != 0)
+            return push(c, POL_PII_PERSON, p, e, 0.75);
+        while (q < len && t[q] != '\n')
+            q++;
+    }
+    return 0;
+}
+
 static int cn_before_honorific(pol__scanctx_t *c, size_t p)
 {
     /* the name ends at p: try a surname 3, 2 then 1 ideographs before p (the longest name first) */
@@ -708,6 +731,9 @@ int pol__cjk_scan(pol__scanctx_t *c)
             if (hangul && (w = word_at(t, len, i, kr_honor)) != 0 && kr_before_honorific(c, i, w) != 0)
                 return -1;
         }
+        /* a name alone on a line of a business card */
+        if (person && (i == 0 || prev == '\n') && pol__cp_han(cp) && cn_card_name(c, i) != 0)
+            return -1;
         if (location && i >= addr_resume && pol__cp_han(cp) && !pol__cp_han(prev)) {
             if (cjk_address_run(c, i, &addr_resume) != 0)
                 return -1;
