@@ -31,9 +31,24 @@
 #include <strings.h>
 #include <sodium.h>
 
-static const char *const builtin_names[POL_PII_NUM_BUILTIN] = {
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD",       "IBAN_CODE", "US_SSN", "IP_ADDRESS", "CRYPTO", "URL",
-    "DATE_TIME",     "US_PASSPORT",  "US_DRIVER_LICENSE", "UK_NHS",    "PERSON", "LOCATION",   "SECRET",
+static const char *const builtin_names[POL_PII_NUM_BUILTIN] = {"EMAIL_ADDRESS",
+                                                               "PHONE_NUMBER",
+                                                               "CREDIT_CARD",
+                                                               "IBAN_CODE",
+                                                               "US_SSN",
+                                                               "IP_ADDRESS",
+                                                               "CRYPTO",
+                                                               "URL",
+                                                               "DATE_TIME",
+                                                               "US_PASSPORT",
+                                                               "US_DRIVER_LICENSE",
+                                                               "UK_NHS",
+                                                               "PERSON",
+                                                               "LOCATION",
+                                                               "SECRET",
+#define NATIONAL_NAME_(n) #n,
+                                                               POL_PII_NATIONAL_TYPES(NATIONAL_NAME_)
+#undef NATIONAL_NAME_
 };
 
 static const char *const action_names[] = {"tokenize", "redact", "mask", "hash", "block", "allow"};
@@ -249,11 +264,13 @@ static int parse_config(pol_pii_engine_t *e, const json_t *cfg, const char ***re
             if (!json_is_boolean(v))
                 FAIL("pii.scan_responses: expected true or false");
             e->scan_responses = json_is_true(v);
-        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0 || strcmp(key, "max_findings_per_request") == 0) {
-            continue; /* custom parsed above; hash_key_hex and max_findings_per_request are read by gateway/privacy.c */
+        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0 || strcmp(key, "max_findings_per_request") == 0 ||
+                   strcmp(key, "forward_unscanned_types") == 0) {
+            continue; /* custom parsed above; hash_key_hex, max_findings_per_request and forward_unscanned_types are read by
+                         gateway/privacy.c */
         } else {
             FAIL("pii.%s: unknown key (expected default_action, actions, min_score, allow_list, entities, custom, "
-                 "scan_responses, hash_key_hex, max_findings_per_request)",
+                 "scan_responses, hash_key_hex, max_findings_per_request, forward_unscanned_types)",
                  key);
         }
     }
