@@ -190,6 +190,12 @@ static void set_mime(pol_payload_t *p, const char *m)
     p->mime[sizeof(p->mime) - 1] = '\0';
 }
 
+void pol_payload_sniff(const unsigned char *b, size_t n, pol_payload_t *p)
+{
+    memset(p, 0, sizeof(*p));
+    sniff(b, n, p);
+}
+
 /* Sniffs decoded bytes into p->kind / p->mime. */
 static void sniff(const unsigned char *b, size_t n, pol_payload_t *p)
 {
