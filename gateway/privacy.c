@@ -436,8 +436,17 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
         return pl.data_uri ? 0 : scrub_text(c, path, s, len, replacement);
     }
     case POL_PAYLOAD_BLOB:
-        if (forwardable(c->pv, pl.mime))
-            return 0;
+        if (forwardable(c->pv, pl.mime)) {
+            /* forwarded unscanned by configuration, but its text as written is scanned: base64 cannot hold readable
+               personal data, so a finding is text put next to the payload (refused: rewriting would corrupt it) */
+            pol_buf_reset(&x->txt);
+            int rc = scrub_text(c, path, s, len, &x->txt);
+            if (rc == 1)
+                return refuse(c, 415, "unscannable_payload",
+                              "aigw: the %s payload at %s carries text with personal data next to its bytes; it is not forwarded",
+                              pl.mime, path);
+            return rc;
+        }
         return refuse(c, 415, "unscannable_payload",
                       "aigw: the %s payload at %s cannot be scanned for personal data, so it is not forwarded (allow the "
                       "type with pii.forward_unscanned_types)",
