@@ -27,7 +27,6 @@ const CONCURRENCY = 8;
 
 /** Mutation classes that depend on an unlanded part of issue 10 (class -> who fixes it). */
 const PENDING = {
-  content_type: 'fc-edge: bodies parsed by content whatever the Content-Type label says (or 415)',
   digit_neighbours: 'policy/pii digit clusters: a card or phone followed by " 1x", " 3pm" (a word starting with a digit) is ' +
     'dropped whole instead of trimmed (rec_digits)',
   escaped_text: 'policy/pii boundaries: in text that holds JSON escapes but is not JSON (a log line, a snippet), "\\nsk-..." ' +
@@ -331,7 +330,7 @@ function flagsMissing(provider, rec) {
 // ---------------------------------------------------------------------------------------------
 
 const ACTIVE = ['extra_fields', 'object_keys', 'parts_arrays', 'json_in_string', 'base64_text', 'duplicate_keys', 'path_spellings',
-  'unicode_neighbours'];
+  'unicode_neighbours', 'content_type'];
 const ALL_CLASSES = [...ACTIVE, ...Object.keys(PENDING)];
 
 function buildCase(i, route) {
