@@ -111,6 +111,7 @@ static void test_normalize_map(void **state)
 {
     (void)state;
     pol__norm_t nm = {0};
+    assert_int_equal(pol__norm_selftest(), 0);
     unsigned cjk;
     /* ASCII and plain non-ASCII text: no copy */
     assert_int_equal(pol__normalize(&nm, "plain text", 10, &cjk), 0);
@@ -137,7 +138,7 @@ static void test_normalize_map(void **state)
     assert_int_equal(nm.len, 12);
     assert_memory_equal(nm.buf, "1 2 3 4 5-67", 12);
     free(nm.buf);
-    free(nm.map);
+    free(nm.shift);
 }
 
 static void test_boundaries_cjk(void **state)
@@ -265,6 +266,9 @@ static void test_cjk_names(void **state)
     assert_true(found(f, "田中さんに", "田中", POL_PII_PERSON));
     assert_true(found(f, "김민수 씨에게", "김민수", POL_PII_PERSON));       /* 김민수 씨에게 */
     assert_true(found(f, "이름은 박지은입니다", "박지은", POL_PII_PERSON)); /* 이름은 박지은입니다 */
+    /* a business card: the name alone on its line, contact labels below */
+    assert_true(found(f, "张伟\n产品经理\n手机：13800138000", "张伟", POL_PII_PERSON));
+    assert_int_equal(count_type(f, "高清\n壁纸\n分辨率：1920x1080", POL_PII_PERSON), 0);
     /* surnames that are common words, without a trigger: nothing */
     assert_int_equal(
         count_type(f,
@@ -321,6 +325,24 @@ static void test_cjk_addresses(void **state)
                      0); /* 친구 집으로 3시에 가요 */
 }
 
+static void test_escapes_and_digit_words(void **state)
+{
+    fx_t *f = *state;
+    /* written-out escapes in a log line: "\n" before a value is no letter glued to it */
+    const char *log = "log: {\"msg\":\"x\\nsk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c\\t4111 1111 1111 1111\\n+1 415 555 0132\"}";
+    assert_true(found(f, log, "sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c", POL_PII_SECRET));
+    assert_true(found(f, log, "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, log, "+1 415 555 0132", POL_PII_PHONE_NUMBER));
+    /* "\\n" is an escaped backslash and a letter: still glue */
+    assert_int_equal(count_type(f, "a\\\\n4111111111111111", POL_PII_CREDIT_CARD), 0);
+    /* a number followed by a word that starts with a digit: the number ends before it */
+    assert_true(found(f, "card 4111 1111 1111 1111 1x please", "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, "call +1 415 555 0132 3pm", "+1 415 555 0132", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "4111 1111 1111 1111 10kg", "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
+    /* but a cluster glued to letters is still an identifier */
+    assert_int_equal(count_type(f, "build 4111111111111111x", POL_PII_CREDIT_CARD), 0);
+}
+
 static void test_street_overread(void **state)
 {
     fx_t *f = *state;
@@ -343,6 +365,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_groupings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
