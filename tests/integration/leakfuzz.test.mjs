@@ -27,12 +27,7 @@ const CONCURRENCY = 8;
 
 /** Mutation classes that depend on an unlanded part of issue 10 (class -> who fixes it). */
 const PENDING = {
-  unicode_neighbours: 'pii-scripts: recognizers next to CJK, Cyrillic, Arabic letters, NBSP and full-width digits',
   content_type: 'fc-edge: bodies parsed by content whatever the Content-Type label says (or 415)',
-  digit_neighbours: 'policy/pii digit clusters: a card or phone followed by " 1x", " 3pm" (a word starting with a digit) is ' +
-    'dropped whole instead of trimmed (rec_digits)',
-  escaped_text: 'policy/pii boundaries: in text that holds JSON escapes but is not JSON (a log line, a snippet), "\\nsk-..." ' +
-    'reads as the word "nsk-..." and the value is missed',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +326,8 @@ function flagsMissing(provider, rec) {
 
 // ---------------------------------------------------------------------------------------------
 
-const ACTIVE = ['extra_fields', 'object_keys', 'parts_arrays', 'json_in_string', 'base64_text', 'duplicate_keys', 'path_spellings'];
+const ACTIVE = ['extra_fields', 'object_keys', 'parts_arrays', 'json_in_string', 'base64_text', 'duplicate_keys', 'path_spellings',
+  'unicode_neighbours', 'digit_neighbours', 'escaped_text'];
 const ALL_CLASSES = [...ACTIVE, ...Object.keys(PENDING)];
 
 function buildCase(i, route) {
