@@ -11,8 +11,8 @@
 #include "policy/meter.h"
 #include "policy/pricing.h"
 
-void gw_billing_begin(gw_billing_t *b, const prov_adapter_t *up, const char *body_model, size_t body_model_len, const char *path,
-                      size_t path_len)
+void gw_billing_begin(gw_billing_t *b, const prov_adapter_t *up, const char *body_model, size_t body_model_len, const char *method,
+                      size_t method_len, const char *path, size_t path_len)
 {
     memset(b, 0, sizeof(*b));
     if (body_model != NULL && body_model_len != 0) {
@@ -23,7 +23,7 @@ void gw_billing_begin(gw_billing_t *b, const prov_adapter_t *up, const char *bod
                up->model_from_path(path, path_len, b->model, sizeof(b->model)) != 0) {
         b->model[0] = '\0';
     }
-    b->unbilled = path != NULL && prov_route_unbilled(up, path, path_len);
+    b->unbilled = path != NULL && method != NULL && prov_route_unbilled(up, method, method_len, path, path_len);
 }
 
 void gw_billing_delivered(gw_billing_t *b, const char *data, size_t len)

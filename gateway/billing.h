@@ -31,11 +31,12 @@ typedef struct st_gw_billing_t {
 
 /**
  * Starts the billing record of a call (`b` is reset first). `up` is the adapter serving the call,
- * `body_model` (`body_model_len` bytes, may be NULL) the model the body named, `path` (`path_len`
- * bytes) the path after the route prefix (fal: the target URL's path). All borrowed for the call.
+ * `body_model` (`body_model_len` bytes, may be NULL) the model the body named, `method`
+ * (`method_len` bytes) the request's method, `path` (`path_len` bytes) the path after the route
+ * prefix (fal: the target URL's path). All borrowed for the call.
  */
-void gw_billing_begin(gw_billing_t *b, const prov_adapter_t *up, const char *body_model, size_t body_model_len, const char *path,
-                      size_t path_len);
+void gw_billing_begin(gw_billing_t *b, const prov_adapter_t *up, const char *body_model, size_t body_model_len, const char *method,
+                      size_t method_len, const char *path, size_t path_len);
 
 /** Counts the generated text of one stream event the client receives (`data`, `len` bytes, borrowed). */
 void gw_billing_delivered(gw_billing_t *b, const char *data, size_t len);

@@ -1606,6 +1606,12 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
         } else if (rc == POL_JSON_E_UTF8) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
             send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
+        } else if (rc == GW_PRIVACY_E_REFUSED) {
+            send_error(call, call->info.refusal_status, "invalid_request_error", call->info.refusal_code, NULL, call->info.refusal);
+        } else if (rc == POL_JSON_E_DUPKEY) {
+            snprintf(msg, sizeof(msg), "aigw: the request body names an object key twice (at byte %zu: %s); RFC 8259 section 4",
+                     err_off, err_desc);
+            send_error(call, 400, "invalid_request_error", "duplicate_key", NULL, msg);
         } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %zu: %s)", err_off, err_desc);
             send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
@@ -2423,7 +2429,8 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         return 0;
     if (call->up->target_url != NULL && take_target_url(call, req) != 0)
         return 0;
-    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, call->rest, call->rest_len);
+    gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
+                     call->rest, call->rest_len);
     call->async_rewrite = call->up == &prov_replicate;
     int consent = resolve_consent(call);
     if (consent < 0)

@@ -370,6 +370,14 @@ int gw_server_run(gw_config_t *cfg)
     if (server.nworkers == 0)
         server.nworkers = 1;
 
+    /* Blocked before any thread starts (store and access-log writers, curl's resolver threads,
+     * workers all inherit the mask), so a SIGTERM at any point of the start or of the drain stays
+     * pending for the sigwait below instead of killing the process with its default action. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK || sodium_init() < 0) {
         fprintf(stderr, "aigw: library initialisation failed\n");
@@ -445,11 +453,6 @@ int gw_server_run(gw_config_t *cfg)
     if ((server.access_log = gw_accesslog_open(cfg->access_log_path, err, sizeof(err))) == NULL)
         goto out;
 
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the workers: only sigwait below sees them */
     for (unsigned i = 0; i < server.nworkers; i++) {
         if (pthread_create(&server.workers[i].thread, NULL, worker_main, &server.workers[i]) != 0) {
             snprintf(err, sizeof(err), "cannot start worker thread %u", i);

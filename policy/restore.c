@@ -102,12 +102,9 @@ size_t pol_restore_token_prefix_len(const char *s, size_t len)
 pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx)
 {
     static const pol_json_rule_t rules[] = {
-        {"**", POL_JSON_SCAN, RULE_TEXT},
-        {"type", POL_JSON_CAPTURE, RULE_TYPE},
-        {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH},
-        {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
-        {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},
-        {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
+        {"**", POL_JSON_SCAN | POL_JSON_KEYS, RULE_TEXT},           {"type", POL_JSON_CAPTURE, RULE_TYPE},
+        {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH}, {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
+        {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},       {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
     };
     pol_restore_stream_t *rs = calloc(1, sizeof(*rs));
     if (rs == NULL)
@@ -303,10 +300,21 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     return rc;
 }
 
+/* An object key (Gemini functionCall.args, Anthropic tool_use input): restored whole, never held back (a key is
+ * complete in its event). In a re-sent copy (flush) keys are as in the first send. */
+static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t n, pol_buf_t *repl)
+{
+    pol_restore_stream_t *rs = ctx;
+    (void)rule_id;
+    if (memchr(s, '<', n) == NULL)
+        return 0;
+    return restore_text(rs, path, s, n, repl);
+}
+
 /* Runs the JSON walk of data in the current mode; *changed tells whether rs->json holds new text. */
 static int walk(pol_restore_stream_t *rs, const char *data, size_t len, pol_buf_t *json, int *changed)
 {
-    pol_json_visitor_t v = {on_string, on_capture, rs};
+    pol_json_visitor_t v = {on_string, on_capture, rs, on_key, 0};
     const char *desc;
     size_t off;
     rs->cb_rc = 0;

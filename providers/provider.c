@@ -291,7 +291,7 @@ int prov__sse_event_is(const prov_sse_event_t *ev, const char *name)
     return ev->event_len == n && memcmp(ev->event, name, n) == 0;
 }
 
-int prov_route_unbilled(const prov_adapter_t *a, const char *path, size_t len)
+int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len)
 {
     const char *p, *end;
     char buf[512];
@@ -302,8 +302,10 @@ int prov_route_unbilled(const prov_adapter_t *a, const char *path, size_t len)
         return 0; /* longer than any route the provider lists: billed */
     memcpy(buf, p, (size_t)(end - p));
     buf[end - p] = '\0';
-    for (size_t i = 0; a->unbilled_routes[i] != NULL; i++)
-        if (fnmatch(a->unbilled_routes[i], buf, 0) == 0)
+    for (size_t i = 0; a->unbilled_routes[i] != NULL; i++) {
+        const char *e = a->unbilled_routes[i], *sp = strchr(e, ' ');
+        if (sp != NULL && (size_t)(sp - e) == method_len && memcmp(e, method, method_len) == 0 && fnmatch(sp + 1, buf, 0) == 0)
             return 1;
+    }
     return 0;
 }

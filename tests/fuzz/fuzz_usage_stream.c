@@ -110,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (a->model_from_path(s, len, m, sizeof(m)) == 0)
                 CHECK(strlen(m) > 0 && strlen(m) < sizeof(m), "model_from_path result");
         }
-        (void)prov_route_unbilled(a, s, len);
+        (void)prov_route_unbilled(a, "GET", 3, s, len);
+        (void)prov_route_unbilled(a, s, len < 8 ? len : 8, s, len);
         if (a->target_url != NULL) {
             prov_target_t t;
             const char *why = NULL;

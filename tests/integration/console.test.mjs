@@ -238,6 +238,12 @@ test('ops sees usage with a chart, top users and a CSV of the same report', asyn
   await page.waitForSelector('[data-testid=top-users-table] tbody tr, [data-testid=top-users] .notice-error');
   assert.equal(await page.$('[data-testid=top-users] .notice-error'), null, await page.textContent('[data-testid=top-users]'));
   await page.waitForSelector('canvas[data-testid=usage-chart]');
+  // issue 13: the "by provider/model" selector is served (group_by=day,provider), not the daily-totals fallback
+  const split = await admin('GET', '/admin/api/usage?group_by=day%2Cprovider&format=json', TOKENS.ops);
+  assert.equal(split.status, 200, split.body);
+  assert.ok(split.json.rows.every((r) => typeof r.day === 'string' && typeof r.provider === 'string'), split.body);
+  assert.doesNotMatch(await page.textContent('.chart-box + p'), /one grouping at a time/);
+  assert.match(await page.textContent('.chart-box + p'), /calls, [\d,]+ tokens, .* credits \([\d,]+ micro-credits\) charged/);
   const users = await page.$$eval('[data-testid=top-users-table] tbody tr', (trs) => trs.map((tr) => tr.children[0].textContent));
   // alice was forgotten by an earlier test: her ledger rows live on under a tombstone id (erased:<random>)
   for (const u of ['alice-console', 'bob-console']) {

@@ -1,8 +1,9 @@
 /*
  * gateway/async: Replicate prediction URLs rewritten to aigw's routes (single prediction and
  * list, ids that must not reach a URL), stream capabilities (seal/open round trip with the vault,
- * tampering, wrong key, expiry, no plaintext in the URL), the stream route matcher, and restoring
- * from a capability's vault.
+ * tampering, wrong key, expiry, no plaintext in the URL), the stream route matcher, restoring
+ * from a capability's vault, and Replicate's plain-text output events restored across event
+ * boundaries with only a token prefix held back.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,6 +156,80 @@ static void test_stream_route(void **state)
         assert_false(gw_async_stream_route(no[i], strlen(no[i]), &cv, &cl));
 }
 
+/* Feeds `n` output events (pieces) and a done event through gw_async_sse_event. */
+static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const char *const *pieces, size_t n, pol_buf_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        prov_sse_event_t ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.event = "output";
+        ev.event_len = 6;
+        ev.data = pieces[i];
+        ev.data_len = strlen(pieces[i]);
+        ev.has_data = 1;
+        assert_int_equal(gw_async_sse_event(st, cap, &ev, out), 0);
+    }
+    prov_sse_event_t done;
+    memset(&done, 0, sizeof(done));
+    done.event = "done";
+    done.event_len = 4;
+    done.data = "{}";
+    done.data_len = 2;
+    done.has_data = 1;
+    done.raw = "event: done\ndata: {}\n\n";
+    done.raw_len = strlen(done.raw);
+    assert_int_equal(gw_async_sse_event(st, cap, &done, out), 0);
+}
+
+static void test_sse_restore_across_events(void **state)
+{
+    (void)state;
+    gw_async_vault_t v = vault();
+    pol_buf_t c = POL_BUF_INIT;
+    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
+    gw_async_cap_t cap;
+    const char *err;
+    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
+    gw_async_sse_t st;
+    memset(&st, 0, sizeof(st));
+    pol_buf_t out = POL_BUF_INIT;
+    /* a token split over four events, a lone '<' that is no token, text after the last token */
+    static const char *const pieces[] = {"Mail <EMA", "IL_ADD", "RESS_1> now", " a<b", " <PERSON_1", ">!"};
+    feed_events(&st, &cap, pieces, sizeof(pieces) / sizeof(pieces[0]), &out);
+    /* the client's text: the output events' data joined */
+    pol_buf_t text = POL_BUF_INIT;
+    const char *p = out.base, *end = out.base + out.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            break;
+        if ((size_t)(nl - p) >= 6 && memcmp(p, "data: ", 6) == 0 &&
+            memmem(out.base, (size_t)(p - out.base), "event: done", 11) == NULL)
+            pol_buf_append(&text, p + 6, (size_t)(nl - p - 6));
+        p = nl + 1;
+    }
+    assert_int_equal(text.len, strlen("Mail jane@example.com now a<b Jane Doe!"));
+    assert_memory_equal(text.base, "Mail jane@example.com now a<b Jane Doe!", text.len);
+    /* the done event passes as received, after every output */
+    assert_non_null(memmem(out.base, out.len, "event: done\ndata: {}\n\n", 22));
+    assert_true(memcmp(out.base + out.len - 22, "event: done\ndata: {}\n\n", 22) == 0);
+    /* held text never exceeds a token prefix: an unfinished '<' run is flushed at the end */
+    pol_buf_reset(&out);
+    static const char *const tail[] = {"end <EMAIL_ADDR"};
+    gw_async_sse_t st2;
+    memset(&st2, 0, sizeof(st2));
+    feed_events(&st2, &cap, tail, 1, &out);
+    assert_non_null(memmem(out.base, out.len, "data: end \n", 11));
+    assert_non_null(memmem(out.base, out.len, "data: <EMAIL_ADDR\n", 18));
+    gw_async_sse_free(&st);
+    gw_async_sse_free(&st2);
+    pol_buf_free(&text);
+    pol_buf_free(&out);
+    gw_async_cap_free(&cap);
+    pol_buf_free(&c);
+    gw_async_vault_free(&v);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -164,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_rewrite_list_and_bad_ids),
         cmocka_unit_test(test_capability_refusals),
         cmocka_unit_test(test_stream_route),
+        cmocka_unit_test(test_sse_restore_across_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

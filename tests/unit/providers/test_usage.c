@@ -437,17 +437,28 @@ static void test_event_text_bytes(void **state)
 static void test_unbilled_routes(void **state)
 {
     (void)state;
-    assert_true(prov_route_unbilled(&prov_gemini, S("models/gemini-2.5-flash:countTokens")));
-    assert_true(prov_route_unbilled(&prov_gemini, S("models/gemini-2.5-flash:countTokens?alt=json")));
-    assert_false(prov_route_unbilled(&prov_gemini, S("models/gemini-2.5-flash:generateContent")));
-    assert_false(prov_route_unbilled(&prov_gemini, S("models/gemini-2.5-flash:streamGenerateContent?alt=sse")));
-    assert_true(prov_route_unbilled(&prov_anthropic, S("messages/count_tokens")));
-    assert_false(prov_route_unbilled(&prov_anthropic, S("messages")));
-    assert_false(prov_route_unbilled(&prov_openai, S("chat/completions")));
+#define M "POST", 4
+    assert_true(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:countTokens")));
+    assert_true(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:countTokens?alt=json")));
+    assert_false(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:generateContent")));
+    assert_false(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash:streamGenerateContent?alt=sse")));
+    assert_true(prov_route_unbilled(&prov_anthropic, M, S("messages/count_tokens")));
+    assert_false(prov_route_unbilled(&prov_anthropic, M, S("messages")));
+    assert_false(prov_route_unbilled(&prov_openai, M, S("chat/completions")));
+    assert_false(prov_route_unbilled(&prov_openai, M, S("models"))); /* a POST to a free GET route is billed */
+#undef M
+#define M "GET", 3
+    assert_true(prov_route_unbilled(&prov_openai, M, S("models")));
+    assert_true(prov_route_unbilled(&prov_openai, M, S("models/gpt-4o-mini")));
+    assert_true(prov_route_unbilled(&prov_gemini, M, S("models/gemini-2.5-flash"))); /* model info */
+    assert_false(prov_route_unbilled(&prov_openai, M, S("images/generations")));
     /* fal: the queue's follow-ups are free, the submit and synchronous calls are billed */
-    assert_true(prov_route_unbilled(&prov_fal, S("fal-ai/flux/requests/0b5c/status")));
-    assert_true(prov_route_unbilled(&prov_fal, S("fal-ai/flux/requests/0b5c")));
-    assert_false(prov_route_unbilled(&prov_fal, S("fal-ai/flux/dev")));
+    assert_true(prov_route_unbilled(&prov_fal, M, S("fal-ai/flux/requests/0b5c/status")));
+    assert_true(prov_route_unbilled(&prov_fal, M, S("fal-ai/flux/requests/0b5c")));
+    assert_true(prov_route_unbilled(&prov_fal, "PUT", 3, S("fal-ai/flux/requests/0b5c/cancel")));
+    assert_false(prov_route_unbilled(&prov_fal, "POST", 4, S("fal-ai/flux/requests/0b5c"))); /* a run: billed */
+    assert_false(prov_route_unbilled(&prov_fal, "POST", 4, S("fal-ai/flux/dev")));
+#undef M
 }
 
 int main(void)
