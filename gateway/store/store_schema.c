@@ -70,6 +70,8 @@ typedef struct st_migration_t {
     "ALTER TABLE calls ADD COLUMN compute_ms BIGINT NOT NULL DEFAULT 0;"                                                           \
     "CREATE INDEX calls_started ON calls(started_at);"
 
+#define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -96,6 +98,8 @@ static const migration_t migrations[] = {
                " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
     {3, CALLS_V3, CALLS_V3},
+    /* 4: redaction-log rows of model output (pii.scan_responses, issue 16) say direction = 'response'. */
+    {4, REDACTIONS_V4, REDACTIONS_V4},
 };
 
 int gw_store__schema_version(void)
