@@ -12,6 +12,11 @@
  * at the end of the walk: a terminating event is then walked again without holding anything back,
  * and before it goes out every other pending hold is flushed by re-sending the last event that
  * carried its path with the held text in place of the string.
+ *
+ * Scan stage (pii.scan_responses, restore.h): strings at the extra scan paths go to the scan
+ * callback, which decides how much to hold back (up to POL_RESTORE_MAX_HOLD bytes) and restores
+ * tokens itself. Because a scan records findings, an event is first walked in MODE_PROBE (captures
+ * only) to learn whether it terminates, so that each string is scanned exactly once.
  */
 #include "policy/restore.h"
 
