@@ -6,7 +6,7 @@ BUILD_ASAN ?= build-asan
 CONFIG     ?= config/aigw.json
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build run test test-asan bench fuzz format clean
+.PHONY: all deps build run test test-asan bench fuzz leakfuzz format clean
 
 all: build
 
@@ -31,18 +31,26 @@ test-asan: deps
 	cd $(BUILD_ASAN) && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j 2
 
 # Every benchmark in one command: proxy load vs nginx and Portkey (rewrites its section of
-# docs/BENCHMARKS.md), then the PII scan, JSON rewriter and metering micro-benchmarks (printed;
+# docs/BENCHMARKS.md), then the PII scan, JSON rewriter, privacy pass and metering micro-benchmarks (printed;
 # their sections in docs/BENCHMARKS.md quote these commands).
 bench: build
 	@bash bench/run.sh $(BUILD)
-	cmake --build $(BUILD) --target bench_pii bench_json bench_meter
+	cmake --build $(BUILD) --target bench_pii bench_json bench_meter bench_privacy
 	$(BUILD)/bench_pii 32
 	$(BUILD)/bench_json 200000
+	$(BUILD)/bench_privacy 20000
 	$(BUILD)/bench_meter pure
 
-fuzz: deps
+fuzz: deps leakfuzz
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIGW_FUZZ=ON -DAIGW_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
+
+# The leak fuzzer with a random seed and more requests than `make test` runs (the seed is printed;
+# rerun one with LEAKFUZZ_SEED=<seed>). LEAKFUZZ_N=... for a longer run.
+LEAKFUZZ_N ?= 20000
+leakfuzz: build
+	cd tests/integration && AIGW_BIN=$(CURDIR)/$(BUILD)/aigw LEAKFUZZ_SEED=$${LEAKFUZZ_SEED:-random} \
+		LEAKFUZZ_N=$(LEAKFUZZ_N) node --test leakfuzz.test.mjs
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -203,7 +203,7 @@ int main(int argc, char **argv)
     }
     pol_json_edit_t edits[] = {{"store", "false", 0}, {"stream_options.include_usage", "true", 0}, {"metadata", NULL, 0}};
     size_t sink = 0;
-    pol_json_visitor_t v_keep = {keep, capture, &sink}, v_repl = {replace_first, capture, &sink};
+    pol_json_visitor_t v_keep = {keep, capture, &sink, NULL, 0}, v_repl = {replace_first, capture, &sink, NULL, 0};
     pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
     pol_buf_t out = POL_BUF_INIT;
     int changed;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -409,9 +410,92 @@ static int parse_admin_tokens(gw_config_t *cfg, json_t *arr, const char *origin,
     return 0;
 }
 
+/* providers.NAME.binary_routes: [glob, ...] (see config.h). */
+static int parse_binary_routes(gw_provider_conf_t *pc, json_t *arr, const char *where, const char *origin, char *err, size_t errlen)
+{
+    if (arr == NULL)
+        return 0;
+    if (!json_is_array(arr) || json_array_size(arr) > 64) {
+        set_err(err, errlen, origin, "%s.binary_routes: expected an array of up to 64 path globs (\"audio/*\")", where);
+        return -1;
+    }
+    if ((pc->binary_routes = calloc(json_array_size(arr) + 1, sizeof(char *))) == NULL)
+        return -1;
+    size_t i;
+    json_t *g;
+    json_array_foreach(arr, i, g)
+    {
+        const char *s = json_string_value(g);
+        if (s == NULL || *s == '\0' || *s == '/' || strlen(s) > 256 || strpbrk(s, "?#%") != NULL) {
+            set_err(err, errlen, origin,
+                    "%s.binary_routes[%zu]: expected a glob over the path after the route prefix, without a leading '/', "
+                    "'?', '#' or '%%' (\"audio/transcriptions\")",
+                    where, i);
+            return -1;
+        }
+        pc->binary_routes[pc->nbinary_routes++] = strdup(s);
+    }
+    return 0;
+}
+
+/* A header field name: an RFC 9110 token. */
+static int is_token(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", *s) != NULL)
+            return 0;
+    return 1;
+}
+
+/* providers.NAME.headers: {"OpenAI-Organization": "org-..."} (see config.h). Credentials and framing headers are not
+ * accepted here: the provider key has its own key, the rest is aigw's. */
+static int parse_provider_headers(gw_provider_conf_t *pc, json_t *obj, const char *where, const char *origin, char *err,
+                                  size_t errlen)
+{
+    static const char *const reserved[] = {"authorization",  "x-api-key",    "x-goog-api-key",    "api-key",    "host",
+                                           "content-length", "content-type", "transfer-encoding", "connection", "cookie"};
+    if (obj == NULL)
+        return 0;
+    if (!json_is_object(obj) || json_object_size(obj) > 16) {
+        set_err(err, errlen, origin, "%s.headers: expected an object of up to 16 {\"Header-Name\": \"value\"}", where);
+        return -1;
+    }
+    size_t n = json_object_size(obj);
+    if ((pc->header_names = calloc(n + 1, sizeof(char *))) == NULL || (pc->header_values = calloc(n + 1, sizeof(char *))) == NULL)
+        return -1;
+    const char *name;
+    json_t *v;
+    json_object_foreach(obj, name, v)
+    {
+        const char *val = json_string_value(v);
+        if (!is_token(name) || strlen(name) > 64) {
+            set_err(err, errlen, origin, "%s.headers.%s: expected a header name (RFC 9110 token)", where, name);
+            return -1;
+        }
+        for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+            if (strcasecmp(name, reserved[i]) == 0 || strncasecmp(name, "x-aigw-", 7) == 0) {
+                set_err(err, errlen, origin, "%s.headers.%s: aigw sets this header itself", where, name);
+                return -1;
+            }
+        int ok = val != NULL && strlen(val) <= 1024;
+        for (const char *c = ok ? val : ""; *c != '\0'; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                ok = 0;
+        if (!ok) {
+            set_err(err, errlen, origin, "%s.headers.%s: expected a string of printable characters (at most 1024)", where, name);
+            return -1;
+        }
+        pc->header_names[pc->nheaders] = strdup(name);
+        pc->header_values[pc->nheaders++] = strdup(val);
+    }
+    return 0;
+}
+
 static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"base_url", "api_key", "tier"};
+    static const char *const keys[] = {"base_url", "api_key", "tier", "binary_routes", "headers"};
     if (!json_is_object(obj)) {
         set_err(err, errlen, origin, "providers: expected an object {\"<provider>\": {\"base_url\", \"api_key\"}}");
         return -1;
@@ -437,7 +521,7 @@ static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, ch
             pol_buf_free(&names);
             return -1;
         }
-        if (check_keys(p, where, keys, 3, origin, err, errlen) != 0)
+        if (check_keys(p, where, keys, sizeof(keys) / sizeof(keys[0]), origin, err, errlen) != 0)
             return -1;
         json_t *url = json_object_get(p, "base_url"), *key = json_object_get(p, "api_key"), *tier = json_object_get(p, "tier");
         const char *u = json_is_string(url) ? json_string_value(url) : "";
@@ -466,6 +550,9 @@ static int parse_providers(gw_config_t *cfg, json_t *obj, const char *origin, ch
             return -1;
         memcpy(pc->api_key, k, strlen(k) + 1);
         pc->tier = tier != NULL ? dup_str(tier) : NULL;
+        if (parse_binary_routes(pc, json_object_get(p, "binary_routes"), where, origin, err, errlen) != 0 ||
+            parse_provider_headers(pc, json_object_get(p, "headers"), where, origin, err, errlen) != 0)
+            return -1;
     }
     return 0;
 }
@@ -672,6 +759,15 @@ void gw_config_free(gw_config_t *cfg)
         if (cfg->providers[i].api_key != NULL)
             sodium_free(cfg->providers[i].api_key);
         free(cfg->providers[i].tier);
+        for (size_t j = 0; j < cfg->providers[i].nbinary_routes; j++)
+            free(cfg->providers[i].binary_routes[j]);
+        free(cfg->providers[i].binary_routes);
+        for (size_t j = 0; j < cfg->providers[i].nheaders; j++) {
+            free(cfg->providers[i].header_names[j]);
+            free(cfg->providers[i].header_values[j]);
+        }
+        free(cfg->providers[i].header_names);
+        free(cfg->providers[i].header_values);
     }
     free(cfg->providers);
     free(cfg->upstream.ca_file);

@@ -41,6 +41,16 @@ typedef struct st_gw_provider_conf_t {
     char *base_url; /* scheme://host[:port][/prefix], no trailing slash */
     char *api_key;  /* provider key sent upstream; in sodium_malloc memory, may be "" (then a warning at start) */
     char *tier;     /* "paid" / "free" / NULL (used by no-training policy) */
+    /** "binary_routes": fnmatch globs over the canonical path after the route prefix, no query ("audio/raw-upload"); a body on
+        such a route that is neither JSON nor multipart/form-data is forwarded unscanned instead of refused (415).
+        Owned; NULL when none. Off by default (issue 10, fail closed). */
+    char **binary_routes;
+    size_t nbinary_routes;
+    /** "headers": account-selection headers sent upstream on every call to this provider ("OpenAI-Organization"),
+        replacing whatever the client sent; the client's own are never forwarded. Names and values owned. */
+    char **header_names;
+    char **header_values;
+    size_t nheaders;
 } gw_provider_conf_t;
 
 typedef struct st_gw_config_t {

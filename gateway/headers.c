@@ -20,9 +20,11 @@ static int in_set(const char *name, size_t len, const char *const *set)
 static const char *const hop_by_hop[] = {"connection",        "keep-alive", "proxy-connection", "te", "trailer",
                                          "transfer-encoding", "upgrade",    "http2-settings",   NULL};
 
-static const char *const drop_req[] = {
-    "host",   "content-length",      "expect",    "authorization",   "x-api-key", "x-goog-api-key", "accept-encoding",
-    "cookie", "proxy-authorization", "forwarded", "x-forwarded-for", NULL};
+static const char *const drop_req[] = {"host", "content-length", "expect", "authorization", "x-api-key", "x-goog-api-key",
+                                       "api-key", /* Azure OpenAI style */
+                                       /* account selection: only config sets them (providers.NAME.headers) */
+                                       "openai-organization", "openai-project", "x-goog-user-project", "accept-encoding", "cookie",
+                                       "proxy-authorization", "forwarded", "x-forwarded-for", NULL};
 
 static const char *const drop_resp[] = {"content-length", "content-encoding", "server", "date", "set-cookie", NULL};
 
@@ -92,4 +94,44 @@ int gw_headers_in_connection(const char *conn, size_t conn_len, const char *name
             return 1;
     }
     return 0;
+}
+
+int gw_headers_conflicting_framing(const char *head, size_t len)
+{
+    const char *p = memchr(head, '\n', len), *end = head + len;
+    const char *cl = NULL;
+    size_t cl_len = 0;
+    int n_te = 0, n_cl = 0, te_chunked = 1;
+    if (p == NULL)
+        return 0;
+    for (p++; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol != NULL ? eol : end;
+        const char *name, *value;
+        size_t nl, vl;
+        size_t ll = (size_t)(line_end - p);
+        if (ll == 0 || (ll == 1 && p[0] == '\r'))
+            break; /* end of the head */
+        if (gw_headers_parse_line(p, ll, &name, &nl, &value, &vl) == 0) {
+            if (nl == 17 && strncasecmp(name, "transfer-encoding", 17) == 0) {
+                n_te++;
+                if (!(vl == 7 && strncasecmp(value, "chunked", 7) == 0))
+                    te_chunked = 0;
+            } else if (nl == 14 && strncasecmp(name, "content-length", 14) == 0) {
+                if (vl == 0 || vl > 19)
+                    return 1;
+                for (size_t i = 0; i < vl; i++)
+                    if (value[i] < '0' || value[i] > '9')
+                        return 1;
+                if (n_cl++ != 0 && (vl != cl_len || memcmp(value, cl, vl) != 0))
+                    return 1;
+                cl = value;
+                cl_len = vl;
+            }
+        }
+        if (eol == NULL)
+            break;
+        p = eol + 1;
+    }
+    return n_te > 1 || (n_te == 1 && (n_cl != 0 || !te_chunked));
 }

@@ -5,7 +5,8 @@
  * Dropped toward the provider: hop-by-hop headers (RFC 9110 section 7.6.1: Connection,
  * Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, plus HTTP2-Settings),
  * Host and Content-Length (curl sets them), Expect (curl would send 100-continue), the client's
- * credentials (Authorization, x-api-key, x-goog-api-key: the client key never leaves aigw),
+ * credentials (Authorization, x-api-key, x-goog-api-key, api-key: the client key never leaves aigw),
+ * account-selection headers (OpenAI-Organization, OpenAI-Project, x-goog-user-project: config sets them per provider),
  * Accept-Encoding (aigw must read responses in clear to restore placeholders and meter usage),
  * Cookie, and every X-AIGW- header (aigw's own, e.g. the end-user id).
  * Dropped toward the client: hop-by-hop headers, Content-Length and Content-Encoding (aigw may
@@ -35,5 +36,15 @@ int gw_headers_drop_response(const char *name, size_t len);
  * anything malformed.
  */
 int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value, size_t *value_len);
+
+/**
+ * 1 when the raw HTTP/1.x request head `head` (`len` bytes, from the request line; parsing stops at the first empty
+ * line) has framing that a front proxy and aigw may read differently (RFC 9112 sections 6.1 and 6.3, request
+ * smuggling): Transfer-Encoding together with Content-Length, more than one Transfer-Encoding or one other than
+ * "chunked", several Content-Length fields with different values, or a Content-Length that is not a plain decimal
+ * number. Identical repeated Content-Length fields are accepted (section 6.3 item 5). 0 otherwise.
+ * h2o 2.2.5 drops these fields before the handler sees the request, so the gateway reads the raw head.
+ */
+int gw_headers_conflicting_framing(const char *head, size_t len);
 
 #endif

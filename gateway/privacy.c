@@ -1,11 +1,19 @@
 /*
- * Privacy stage glue (see privacy.h). Rule ids: ids >= 0 index the adapter's text_fields;
- * negative ids are the gateway's captures.
+ * Privacy stage glue (see privacy.h). Scan every string, skip by declaration (issue 10): one "**" rule
+ * (EMBEDDED | KEYS) reports every string value and object key of a request body; the adapter's
+ * skip_fields come first as VERBATIM rules (ids GW_SKIP_RULE_BASE + index) so that a declared
+ * structural field is reported as itself, never as text to rewrite. Strings that hold JSON are walked
+ * by the JSON rewriter; strings that hold file bytes (data: URIs, base64) are sorted by
+ * policy/payload.h: images are stripped of metadata, text documents scanned and re-encoded, anything
+ * else refused unless pii.forward_unscanned_types names its type. Negative ids are the captures.
  */
 #include "gateway/privacy.h"
 
 #include "policy/restore.h"
 
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +33,16 @@ enum {
 };
 
 #define GW_MAX_ADAPTERS 16
-#define GW_IMG_RULE_BASE 0x494d0000 /* rule ids of image fields: base + index in image_fields */
+#define GW_RULE_ALL 1                /* every string and key */
+#define GW_SKIP_RULE_BASE 0x534b0000 /* rule ids of skip fields: base + index in skip_fields */
+#define GW_MAX_FORWARD_TYPES 32
+
+/* a short text whose scan found nothing (scrub_text) */
+struct st_gw_clean_slot_t {
+    uint64_t h;
+    uint32_t len;
+    char s[GW_CLEAN_MAX_BYTES];
+};
 
 struct st_gw_privacy_t {
     pol_pii_engine_t *engine;
@@ -34,13 +51,44 @@ struct st_gw_privacy_t {
     pol_json_paths_t *notrain_paths[GW_MAX_ADAPTERS]; /* NULL: the provider's decision needs no body field */
     pol_notrain_t *notrain;
     size_t nadapters;
-    pol_json_paths_t *restore_paths; /* "**" */
+    pol_json_paths_t *restore_paths;           /* "**" */
+    pol_json_paths_t *all_paths;               /* "**" EMBEDDED | KEYS: JSON documents decoded from base64 text payloads */
+    char *forward_types[GW_MAX_FORWARD_TYPES]; /* pii.forward_unscanned_types: MIME globs of payloads sent unscanned */
+    size_t nforward;
     /* pii.scan_responses, per adapter with output_text: a JSON answer's rules (output_text id 1, then "**" id 0) and
      * the SSE restorer's (pol_restore_paths_compile) */
     pol_json_paths_t *resp_json_paths[GW_MAX_ADAPTERS];
     pol_json_paths_t *resp_sse_paths[GW_MAX_ADAPTERS];
     size_t max_findings; /* pii.max_findings_per_request (issue 13) */
 };
+
+/* pii.forward_unscanned_types: an array of MIME type globs ("application/pdf", "audio/..."). */
+static int forward_types_from_config(gw_privacy_t *pv, const gw_config_t *cfg, char *err, size_t errlen)
+{
+    json_t *a = json_object_get(gw_config_section(cfg, "pii"), "forward_unscanned_types");
+    if (a == NULL)
+        return 0;
+    if (!json_is_array(a) || json_array_size(a) > GW_MAX_FORWARD_TYPES) {
+        snprintf(err, errlen, "pii.forward_unscanned_types: expected an array of at most %d MIME types", GW_MAX_FORWARD_TYPES);
+        return -1;
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        const char *t = json_string_value(v);
+        if (t == NULL || t[0] == '\0' || strlen(t) >= POL_PAYLOAD_MAX_MIME || strchr(t, '/') == NULL) {
+            snprintf(err, errlen, "pii.forward_unscanned_types[%zu]: expected a MIME type or glob such as \"application/pdf\"", i);
+            return -1;
+        }
+        if ((pv->forward_types[pv->nforward] = strdup(t)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        pv->nforward++;
+    }
+    return 0;
+}
 
 static int hash_key_from_config(const gw_config_t *cfg, unsigned char key[32], char *err, size_t errlen)
 {
@@ -100,20 +148,21 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
     if (pv->engine != NULL)
         pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, err, errlen);
     sodium_memzero(key, sizeof(key));
-    if (pv->engine == NULL || pv->notrain == NULL)
+    if (pv->engine == NULL || pv->notrain == NULL || forward_types_from_config(pv, cfg, err, errlen) != 0)
         goto fail;
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
     for (size_t i = 0; i < n && i < GW_MAX_ADAPTERS; i++) {
         pol_json_rule_t rules[128];
         size_t nr = 0;
-        size_t ti = 0;
-        for (const prov_field_t *f = all[i]->text_fields; f->pattern != NULL && nr < 80; f++, ti++)
-            rules[nr++] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)ti};
-        /* Image fields after the text fields: a text field that may carry file data (maybe_binary)
-         * hands binary-looking strings to the image stripper itself. */
-        for (size_t k = 0; all[i]->image_fields != NULL && all[i]->image_fields[k].pattern != NULL && nr < 120; k++)
-            rules[nr++] = (pol_json_rule_t){all[i]->image_fields[k].pattern, POL_JSON_SCAN, GW_IMG_RULE_BASE + (int)k};
+        for (size_t k = 0; all[i]->skip_fields[k].pattern != NULL; k++) {
+            if (nr == 96) {
+                snprintf(err, errlen, "provider %s: too many skip_fields", all[i]->name);
+                goto fail;
+            }
+            rules[nr++] = (pol_json_rule_t){all[i]->skip_fields[k].pattern, POL_JSON_VERBATIM, GW_SKIP_RULE_BASE + (int)k};
+        }
+        rules[nr++] = (pol_json_rule_t){"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, GW_RULE_ALL};
         rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, CAP_USER};
         rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, CAP_SAFETY_ID};
         rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, CAP_MODEL};
@@ -143,7 +192,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
             pol_json_rule_t rr[65];
             for (size_t k = 0; k < no; k++)
                 rr[k] = (pol_json_rule_t){all[i]->output_text[k], POL_JSON_SCAN, 1};
-            rr[no] = (pol_json_rule_t){"**", POL_JSON_SCAN, 0};
+            rr[no] = (pol_json_rule_t){"**", POL_JSON_SCAN | POL_JSON_KEYS, 0};
             if ((pv->resp_json_paths[i] = pol_json_paths_compile(rr, no + 1, err, errlen)) == NULL ||
                 (pv->resp_sse_paths[i] = pol_restore_paths_compile(all[i]->output_text, no, err, errlen)) == NULL)
                 goto fail;
@@ -151,8 +200,10 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         pv->adapters[i] = all[i];
         pv->nadapters++;
     }
-    static const pol_json_rule_t all_strings = {"**", POL_JSON_SCAN, 0};
-    if ((pv->restore_paths = pol_json_paths_compile(&all_strings, 1, err, errlen)) == NULL)
+    static const pol_json_rule_t all_strings = {"**", POL_JSON_SCAN | POL_JSON_KEYS, 0};
+    static const pol_json_rule_t all_strings_keys = {"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, GW_RULE_ALL};
+    if ((pv->restore_paths = pol_json_paths_compile(&all_strings, 1, err, errlen)) == NULL ||
+        (pv->all_paths = pol_json_paths_compile(&all_strings_keys, 1, err, errlen)) == NULL)
         goto fail;
     return pv;
 fail:
@@ -171,7 +222,10 @@ void gw_privacy_free(gw_privacy_t *pv)
         pol_json_paths_free(pv->resp_sse_paths[i]);
     }
     pol_notrain_free(pv->notrain);
+    for (size_t i = 0; i < pv->nforward; i++)
+        free(pv->forward_types[i]);
     pol_json_paths_free(pv->restore_paths);
+    pol_json_paths_free(pv->all_paths);
     pol_pii_engine_free(pv->engine);
     free(pv);
 }
@@ -190,6 +244,9 @@ int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s)
 {
     memset(s, 0, sizeof(*s));
     s->json = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
+    s->json_inner = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
+    if ((s->clean = calloc(GW_CLEAN_SLOTS, sizeof(*s->clean))) == NULL)
+        return -1;
     s->img = (pol_imagemeta_scratch_t)POL_IMAGEMETA_SCRATCH_INIT;
     return (s->pii = pol_pii_scratch_create(pv->engine)) != NULL ? 0 : -1;
 }
@@ -201,72 +258,265 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s)
     pol_json_scratch_free(&s->json);
     pol_imagemeta_scratch_free(&s->img);
     pol_buf_free(&s->tmp);
+    pol_buf_free(&s->dec);
+    pol_buf_free(&s->txt);
+    pol_buf_free(&s->field);
+    pol_buf_free(&s->inner);
+    pol_buf_free(&s->inner_out);
+    pol_json_scratch_free(&s->json_inner);
+    free(s->clean);
+    s->clean = NULL;
 }
 
 typedef struct st_scrub_ctx_t {
+    const gw_privacy_t *pv;
     pol_pii_session_t *session;
     gw_privacy_scratch_t *scratch;
     gw_body_info_t *info;
     const prov_adapter_t *adapter;
     int failed;
+    int nested; /* > 0 inside a JSON document decoded from a base64 text payload */
 } scrub_ctx_t;
 
-/* An image field: a data: URI or raw base64 (Gemini inlineData.data, Anthropic source.data) gets its
- * metadata stripped (policy/imagemeta.h: EXIF incl. GPS, XMP, IPTC, comments; pixels untouched).
- * URLs and file ids are left alone (nothing to strip here; the no-training policy decides whether
- * they are allowed). Formats other than JPEG/PNG/WebP pass unchanged (documented); an image that
- * cannot be parsed refuses the request. */
-static int on_image(scrub_ctx_t *c, const char *s, size_t len, pol_buf_t *replacement)
+static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+
+/* Refuses the request from inside the walk: the message (never a value) goes to info, the walk stops. */
+static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->info->refusal, sizeof(c->info->refusal), fmt, ap);
+    va_end(ap);
+    c->info->refusal_status = status;
+    c->info->refusal_code = code;
+    return GW_PRIVACY_E_REFUSED;
+}
+
+/* A JPEG / PNG / WebP payload (data: URI, or raw base64 whose first bytes tell the format) gets its metadata
+ * stripped (policy/imagemeta.h: EXIF incl. GPS, XMP, IPTC, comments; pixels untouched). */
+static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, const char *path, const char *s, size_t len, pol_buf_t *replacement)
 {
     pol_imagemeta_report_t rep;
-    int rc;
-    if (len >= 5 && memcmp(s, "data:", 5) == 0) {
-        rc = pol_imagemeta_strip_data_uri(s, len, replacement, &c->scratch->img, &rep);
-    } else if (len >= 16 && memmem(s, len < 64 ? len : 64, "://", 3) == NULL && prov_text_looks_binary(s, len)) {
-        /* raw base64 (the MIME type is in a sibling field): the first bytes tell the format */
-        const char *mime = len >= 4 && memcmp(s, "/9j/", 4) == 0            ? "image/jpeg"
-                           : len >= 11 && memcmp(s, "iVBORw0KGgo", 11) == 0 ? "image/png"
-                           : len >= 5 && memcmp(s, "UklGR", 5) == 0         ? "image/webp"
-                                                                            : NULL;
-        if (mime == NULL)
-            return 0; /* not JPEG/PNG/WebP (PDF, audio, other formats): unchanged */
-        rc = pol_imagemeta_strip_base64(mime, strlen(mime), s, len, replacement, &c->scratch->img, &rep);
-    } else {
-        return 0;
-    }
+    int rc = pl->data_uri ? pol_imagemeta_strip_data_uri(s, len, replacement, &c->scratch->img, &rep)
+                          : pol_imagemeta_strip_base64(pl->mime, strlen(pl->mime), s, len, replacement, &c->scratch->img, &rep);
     if (rc == POL_IMAGEMETA_E_NOMEM) {
         c->failed = 1;
         return -1;
     }
-    if (rc == POL_IMAGEMETA_E_CORRUPT) {
-        c->info->has_images = 1;
+    c->info->has_images = 1;
+    if (rc == POL_IMAGEMETA_E_CORRUPT || rc == POL_IMAGEMETA_E_BASE64 || rc == POL_IMAGEMETA_E_DATA_URI) {
         c->info->image_error = "an image could not be parsed (truncated or corrupt JPEG/PNG/WebP)";
         return 0;
     }
-    if (rc < 0)
-        return 0; /* not an image we can handle (PDF, audio, GIF, ...): unchanged */
-    c->info->has_images = 1;
+    if (rc < 0) /* a variant the stripper does not handle: its metadata cannot be removed */
+        return refuse(c, 415, "unscannable_payload",
+                      "aigw: the %s payload at %s cannot be stripped of metadata, so it is not forwarded (allow the type "
+                      "with pii.forward_unscanned_types)",
+                      pl->mime, path);
     if (rc == 1)
         c->info->images_stripped++;
     return rc;
 }
 
-static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int forwardable(const gw_privacy_t *pv, const char *mime)
 {
-    scrub_ctx_t *c = ctx;
-    if (rule_id >= GW_IMG_RULE_BASE)
-        return on_image(c, s, len, replacement);
-    /* fields that may hold base64 file data (Anthropic source.data, Replicate and fal inputs): an
-     * image is not text; scanning it could rewrite bytes inside it */
-    if (rule_id >= 0 && c->adapter->text_fields[rule_id].maybe_binary &&
-        ((len >= 5 && memcmp(s, "data:", 5) == 0) || prov_text_looks_binary(s, len)))
-        return on_image(c, s, len, replacement);
-    int rc = pol_pii_session_scrub(c->session, c->scratch->pii, path, s, len, replacement);
+    for (size_t i = 0; i < pv->nforward; i++)
+        if (fnmatch(pv->forward_types[i], mime, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* Short texts known to hold nothing (per worker, across requests: the engine is immutable): keys and enum values
+ * repeat in every request ("role", "content", "type", "user"), and a scan has a fixed cost of ~0.1 us. A text is
+ * cached only when its scan changed nothing and recorded no finding (a `block` finding leaves the text as is). */
+
+static uint64_t clean_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h ? h : 1;
+}
+
+static int clean_find(const gw_privacy_scratch_t *x, uint64_t h, const char *s, size_t n)
+{
+    for (size_t k = 0; k < 4; k++) {
+        const struct st_gw_clean_slot_t *e = &x->clean[(h + k) & (GW_CLEAN_SLOTS - 1)];
+        if (e->h == h && e->len == n && memcmp(e->s, s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void clean_add(gw_privacy_scratch_t *x, uint64_t h, const char *s, size_t n)
+{
+    struct st_gw_clean_slot_t *e = &x->clean[h & (GW_CLEAN_SLOTS - 1)];
+    for (size_t k = 0; k < 4; k++) {
+        struct st_gw_clean_slot_t *f = &x->clean[(h + k) & (GW_CLEAN_SLOTS - 1)];
+        if (f->h == 0) {
+            e = f;
+            break;
+        }
+    }
+    e->h = h;
+    e->len = (uint32_t)n;
+    memcpy(e->s, s, n);
+}
+
+static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    gw_privacy_scratch_t *x = c->scratch;
+    uint64_t h = 0;
+    size_t nf0 = 0;
+    if (len <= GW_CLEAN_MAX_BYTES && x->clean != NULL) {
+        h = clean_hash(s, len);
+        if (clean_find(x, h, s, len))
+            return 0;
+        pol_pii_session_findings(c->session, &nf0);
+    }
+    int rc = pol_pii_session_scrub(c->session, x->pii, path, s, len, out);
     if (rc < 0) {
         c->failed = 1;
         return -1;
     }
+    if (rc == 0 && h != 0) {
+        size_t nf1;
+        pol_pii_session_findings(c->session, &nf1);
+        if (nf1 == nf0)
+            clean_add(x, h, s, len);
+    }
     return rc;
+}
+
+/* Every string value of the body, except declared structural fields: text, JSON (already decoded by the walker),
+ * or a file payload sorted by its bytes. */
+static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    gw_privacy_scratch_t *x = c->scratch;
+    pol_payload_t pl;
+    if (pol_payload_classify(s, len, &pl, &x->dec) != 0) {
+        c->failed = 1;
+        return -1;
+    }
+    switch (pl.kind) {
+    case POL_PAYLOAD_NONE:
+        return scrub_text(c, path, s, len, replacement);
+    case POL_PAYLOAD_IMAGE:
+        return on_image(c, &pl, path, s, len, replacement);
+    case POL_PAYLOAD_TEXT: {
+        /* a text document (data:text/plain;base64,..., Gemini inlineData text/plain, a base64 .txt): scan the
+           decoded text, re-encode it the same way. A JSON document is walked as JSON (its escapes would hide
+           values from a text scan: "\nsk-..." reads "nsk-..."), once: deeper base64 JSON is refused. */
+        pol_buf_reset(&x->txt);
+        const char *d = x->dec.base != NULL ? x->dec.base : "";
+        size_t i = 0;
+        while (i < x->dec.len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
+            i++;
+        int rc;
+        if (i < x->dec.len && (d[i] == '{' || d[i] == '[' || d[i] == '"') && pol_json_validate(d, x->dec.len, NULL, NULL) == 0) {
+            if (c->nested)
+                return refuse(c, 415, "unscannable_payload",
+                              "aigw: the payload at %s holds base64 JSON inside base64 JSON; it is not forwarded", path);
+            /* the decoded bytes move to `inner` (x->dec is reused by the strings of the inner walk) */
+            pol_buf_reset(&x->inner);
+            if (pol_buf_append(&x->inner, d, x->dec.len) != 0) {
+                c->failed = 1;
+                return -1;
+            }
+            int changed = 0;
+            c->nested++;
+            pol_json_visitor_t v = {on_request_string, NULL, c, on_request_key, POL_JSON_V_UNIQUE_KEYS};
+            /* the strings of the inner walk use dec and txt themselves: the output goes to inner_out */
+            rc = pol_json_rewrite_ex(x->inner.base, x->inner.len, c->pv->all_paths, NULL, 0, &v, &x->inner_out, &changed, NULL,
+                                     NULL, &x->json_inner);
+            c->nested--;
+            if (rc < 0)
+                return rc == POL_JSON_E_NOMEM ? (c->failed = 1, -1) : rc;
+            pol_buf_reset(&x->txt);
+            if (changed && pol_buf_append(&x->txt, x->inner_out.base, x->inner_out.len) != 0) {
+                c->failed = 1;
+                return -1;
+            }
+            rc = changed;
+        } else {
+            rc = scrub_text(c, path, d, x->dec.len, &x->txt);
+        }
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            if (pol_payload_encode(&pl, x->txt.base != NULL ? x->txt.base : "", x->txt.len, replacement) != 0) {
+                c->failed = 1;
+                return -1;
+            }
+            return 1;
+        }
+        /* a short base64-looking word is also text as written */
+        return pl.data_uri ? 0 : scrub_text(c, path, s, len, replacement);
+    }
+    case POL_PAYLOAD_BLOB:
+        if (forwardable(c->pv, pl.mime))
+            return 0;
+        return refuse(c, 415, "unscannable_payload",
+                      "aigw: the %s payload at %s cannot be scanned for personal data, so it is not forwarded (allow the "
+                      "type with pii.forward_unscanned_types)",
+                      pl.mime, path);
+    }
+    return 0;
+}
+
+static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    scrub_ctx_t *c = ctx;
+    if (rule_id < GW_SKIP_RULE_BASE)
+        return on_any_string(c, path, s, len, replacement);
+    const prov_skip_t *sk = &c->adapter->skip_fields[rule_id - GW_SKIP_RULE_BASE];
+    if (sk->kind == PROV_SKIP_OPAQUE) {
+        /* a provider's own token: base64 cannot carry readable text; anything else was not issued by the provider */
+        if (pol_payload_is_base64_token(s, len))
+            return 0;
+        return refuse(c, 400, "invalid_opaque_field",
+                      "aigw: %s must be the provider-issued token (base64) it returned; it is not forwarded otherwise", path);
+    }
+    /* structural: scanned, never rewritten. An id, role or model name is never a file or a JSON document: such a
+       value is not what the field holds, and scanning it as text could miss what it encodes */
+    pol_payload_t pl;
+    if (pol_payload_classify(s, len, &pl, &c->scratch->dec) != 0) {
+        c->failed = 1;
+        return -1;
+    }
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (pl.kind != POL_PAYLOAD_NONE || (i < len && (s[i] == '{' || s[i] == '[' || s[i] == '"')))
+        return refuse(c, 400, "invalid_structural_field",
+                      "aigw: %s holds encoded data (JSON or base64) in a field aigw does not rewrite (model, role, id, "
+                      "type); the request is not forwarded",
+                      path);
+    pol_buf_reset(&c->scratch->txt);
+    int rc = scrub_text(c, path, s, len, &c->scratch->txt);
+    if (rc == 1)
+        return refuse(c, 400, "pii_in_structural_field",
+                      "aigw: %s holds personal data and is a field aigw does not rewrite (model, role, id, type); the "
+                      "request is not forwarded",
+                      path);
+    return rc;
+}
+
+/* Every object key: personal data in a key (tool-call arguments {"jane@example.com": ...}) is rewritten like a
+ * value; the walker keeps keys unique. The redaction log names the field "<object path>.{key}". */
+static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+{
+    scrub_ctx_t *c = ctx;
+    pol_buf_t *f = &c->scratch->field;
+    pol_buf_reset(f);
+    if (pol_buf_append(f, path, strlen(path)) != 0 ||
+        pol_buf_append(f, path[0] != '\0' ? ".{key}" : "{key}", path[0] != '\0' ? 6 : 5) != 0) {
+        c->failed = 1;
+        return -1;
+    }
+    return scrub_text(c, f->base, s, len, replacement);
 }
 
 static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t len, int type)
@@ -334,6 +584,9 @@ static void info_reset(gw_body_info_t *info)
     info->has_images = 0;
     info->images_stripped = 0;
     info->image_error = NULL;
+    info->refusal_status = 0;
+    info->refusal_code = NULL;
+    info->refusal[0] = '\0';
 }
 
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
@@ -345,8 +598,8 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
         if (pv->adapters[i] == adapter)
             paths = pv->paths[i];
     info_reset(info);
-    scrub_ctx_t ctx = {session, s, info, adapter, 0};
-    pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx};
+    scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0};
+    pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, POL_JSON_V_UNIQUE_KEYS};
     int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
         return -1;
@@ -402,7 +655,7 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
     int rc = pol_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
     if (rc != 0)
         return rc;
-    scrub_ctx_t ctx = {session, s, info, NULL, 0};
+    scrub_ctx_t ctx = {pv, session, s, info, NULL, 0, 0};
     pol_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
     rc = pol_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
     if (ctx.failed)
@@ -454,7 +707,7 @@ int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const pr
         memcpy(edits, d->edits, d->nedits * sizeof(edits[0]));
         memcpy(edits + d->nedits, extra, (nedits - d->nedits) * sizeof(edits[0]));
         notrain_ctx_t ctx = {d, 0};
-        pol_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx};
+        pol_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, 0};
         int rc = pol_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
         if (ctx.failed)
             return POL_JSON_E_NOMEM;
@@ -561,7 +814,7 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
     gw_privacy_output_t o = {session, s->pii};
     restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL};
-    pol_json_visitor_t v = {on_response_string, NULL, &ctx};
+    pol_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
     int rc = pol_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                  changed, NULL, NULL, &s->json);
     if (rc < 0 && rc != POL_JSON_E_NOMEM) {

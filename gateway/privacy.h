@@ -21,6 +21,7 @@
 #include "policy/json.h"
 #include "policy/multipart.h"
 #include "policy/notrain.h"
+#include "policy/payload.h"
 #include "policy/pii/pii.h"
 #include "providers/provider.h"
 
@@ -32,7 +33,18 @@ typedef struct st_gw_privacy_scratch_t {
     pol_json_scratch_t json;
     pol_imagemeta_scratch_t img;
     pol_buf_t tmp;
+    pol_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
+    pol_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
+    pol_json_scratch_t json_inner;
+    struct st_gw_clean_slot_t *clean; /* GW_CLEAN_SLOTS short texts whose scan found nothing (see privacy.c) */
 } gw_privacy_scratch_t;
+
+/** Texts up to this many bytes that scanned clean are remembered per worker (GW_CLEAN_SLOTS of them). */
+#define GW_CLEAN_MAX_BYTES 48
+#define GW_CLEAN_SLOTS 2048
+
+/** gw_privacy_scrub_request(): the body is refused; gw_body_info_t.refusal_* say how (status, code, message). */
+#define GW_PRIVACY_E_REFUSED (-40)
 
 /** What the request pass captured from the body. Buffers are reused across requests. */
 typedef struct st_gw_body_info_t {
@@ -48,6 +60,11 @@ typedef struct st_gw_body_info_t {
     int has_images;     /* an image payload (data: URI or base64) was present */
     unsigned images_stripped; /* image payloads whose metadata was removed */
     const char *image_error;  /* set when an image could not be parsed: the request is refused (400) */
+    /* GW_PRIVACY_E_REFUSED: 400 pii_in_structural_field / invalid_opaque_field, 415 unscannable_payload; the
+       message names the field path, never a value */
+    int refusal_status;
+    const char *refusal_code; /* static */
+    char refusal[320];
 } gw_body_info_t;
 
 /**
@@ -82,12 +99,15 @@ int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s);
 void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);
 
 /**
- * Request pass over a JSON body (`body`, `len` bytes, borrowed).
+ * Request pass over a JSON body (`body`, `len` bytes, borrowed): every string value and object key is scanned
+ * except the adapter's skip_fields (issue 10); strings holding JSON are scanned inside; file payloads are sorted
+ * by policy/payload.h; duplicate object keys are refused (RFC 8259 section 4: a parser differential is a bypass).
  * @param session  the request's PII session (borrowed; receives tokens and findings)
  * @param out      receives the rewritten body when *changed is set (reset first)
  * @param info     receives the captured fields (reset first)
- * @return 0, or a negative POL_JSON_E_* code with *err_desc / *err_offset describing the
- *         JSON error (caller answers 400), or -1 on a scan failure.
+ * @return 0; a negative POL_JSON_E_* code with *err_desc / *err_offset describing the JSON error (caller answers
+ *         400; POL_JSON_E_DUPKEY for a duplicate key); GW_PRIVACY_E_REFUSED with info->refusal_*; or -1 on a
+ *         scan failure.
  */
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
                              pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,

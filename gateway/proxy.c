@@ -26,6 +26,8 @@
  */
 #include "gateway/proxy.h"
 
+#include <ctype.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -44,6 +46,7 @@
 #include "gateway/headers.h"
 #include "gateway/privacy.h"
 #include "gateway/retry.h"
+#include "gateway/secrets.h"
 #include "gateway/store/store_ledger.h"
 #include "policy/restore.h"
 #include "providers/sse.h"
@@ -52,7 +55,6 @@
 
 #define GW_PENDING_HIGH (64u * 1024)
 #define GW_ERRBODY_MAX (64u * 1024)
-#define GW_USER_MAX 256
 #define GW_USAGE_TEE_MAX (4u << 20)     /* JSON response bytes kept to read usage from */
 #define GW_LOG_BODY_MAX (1u << 20)      /* response bytes kept for the encrypted call log */
 #define GW_POSTFIELDS_MAX (64u * 1024)  /* bodies up to this size are copied and handed to curl whole */
@@ -82,6 +84,10 @@ struct st_gw_call_t {
     const gw_provider_conf_t *provider;
     const gw_client_conf_t *client;
     char request_id[36];
+    gw_secrets_t secrets; /* provider keys and this client's key: masked in every byte returned to the client */
+    char client_key[256]; /* the client's key as sent (copied so the call log can be masked after the request);
+                             wiped when the call returns to the pool */
+    size_t client_key_len;
     pol_buf_t user;                 /* end-user id, copied (outlives req->pool for the access log) */
     pol_buf_t target;               /* canonical request target (gateway/canon.h): path, then query */
     pol_buf_t route;                /* canonical request path without query, copied */
@@ -104,6 +110,7 @@ struct st_gw_call_t {
     const prov_adapter_t *usage_ad; /* adapter whose extractors read the response's usage */
     int unified;                    /* arrived on /v1/: OpenAI format, provider chosen by model */
     int multipart;                  /* the request body is multipart/form-data (not JSON) */
+    int binary;                     /* the body is forwarded unscanned (config binary_routes) */
     int need_usage;                 /* someone consumes the reported usage (call log, metering, rate limits) */
     int sse;                        /* the response is text/event-stream */
     int json_resp;                  /* the response is application/json */
@@ -113,7 +120,7 @@ struct st_gw_call_t {
     prov_usage_t usage;             /* usage from a JSON body or headers */
     pol_buf_t usage_tee;            /* copy of a JSON response for usage (capped) */
     pol_buf_t edit_body;            /* second rewrite pass (request edits) */
-    const char *rest;               /* path after the route prefix (into req->path, valid while req lives) */
+    const char *rest;               /* path after the route prefix (into target) */
     size_t rest_len;
     pol_notrain_decision_t notrain; /* the no-training decision of this call */
     int consent_lookup;             /* a consent lookup on the thread pool holds a reference */
@@ -225,6 +232,8 @@ static void release(gw_call_t *call)
         prov_sse_dispose(&call->sse_parser);
         call->sse = 0;
     }
+    sodium_memzero(call->client_key, sizeof(call->client_key));
+    call->client_key_len = 0;
     gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
     call->state = GW_CALL_IDLE;
     call->next_free = w->free_calls;
@@ -252,6 +261,12 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->adapter = &prov_openai;
     call->provider = NULL;
     call->client = NULL;
+    gw_secrets_reset(&call->secrets);
+    {
+        const gw_config_t *cfg = w->server->cfg;
+        for (size_t i = 0; i < cfg->nproviders; i++)
+            gw_secrets_add(&call->secrets, cfg->providers[i].api_key, strlen(cfg->providers[i].api_key));
+    }
     pol_buf_reset(&call->user);
     pol_buf_reset(&call->target);
     pol_buf_reset(&call->fal_path);
@@ -290,7 +305,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     memset(&call->bill, 0, sizeof(call->bill));
     call->idem_key[0] = '\0';
     call->up = call->usage_ad = &prov_openai;
-    call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = 0;
+    call->unified = call->sse = call->json_resp = call->strip_usage_chunk = call->multipart = call->binary = 0;
     call->need_usage = w->server->store != NULL || w->server->metering || w->server->ratelimit != NULL;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
     memset(&call->usage, 0, sizeof(call->usage));
@@ -403,6 +418,7 @@ static void send_error(gw_call_t *call, int status, const char *type, const char
         h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
         return;
     }
+    gw_secrets_mask(&call->secrets, body.base, body.len); /* aigw's messages quote upstream bodies (502) */
     call->status = status;
     call->error_code = code;
     call->state = GW_CALL_FINISHED;
@@ -614,6 +630,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         const pol_buf_t *resp = call->resp_log.len != 0 ? &call->resp_log : &call->errbody;
         if (resp->len != 0 && (rec->response_body = malloc(resp->len)) != NULL) {
             memcpy(rec->response_body, resp->base, resp->len);
+            gw_secrets_mask(&call->secrets, rec->response_body, resp->len); /* exports return it to a client too */
             rec->response_len = resp->len;
         }
     }
@@ -868,6 +885,15 @@ static void flush(gw_call_t *call)
     call->inflight = call->pending;
     call->pending = tmp;
     pol_buf_reset(&call->pending);
+    /* no provider or client key reaches the client, even split across upstream chunks: mask, and keep back a tail that
+     * could be the start of one until the next chunk (or the end) decides */
+    gw_secrets_mask(&call->secrets, call->inflight.base, call->inflight.len);
+    size_t keep = call->upstream_done ? 0 : gw_secrets_holdback(&call->secrets, call->inflight.base, call->inflight.len);
+    if (keep != 0 && pol_buf_append(&call->pending, call->inflight.base + call->inflight.len - keep, keep) == 0)
+        call->inflight.len -= keep;
+    if (call->inflight.len == 0 && !call->upstream_done)
+        return;
+    /* (a tail kept back above is never the body's last byte: the condition below is then false) */
     if (!call->upstream_done && call->inflight.len > 0 && call->upstream_length >= 0 && call->worker->server->store != NULL &&
         call->bytes_out + call->inflight.len >= (uint64_t)call->upstream_length) {
         /* a body framed by its length is complete for the client with its last byte: that byte
@@ -1222,6 +1248,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
             h2o_iovec_t nm = h2o_strdup(&req->pool, name, nl);
             h2o_strtolower(nm.base, nm.len);
             h2o_iovec_t v = h2o_strdup(&req->pool, value, vl);
+            gw_secrets_mask(&call->secrets, v.base, v.len);
             h2o_add_header_by_str(&req->pool, &req->res.headers, nm.base, nm.len, 1, NULL, v.base, v.len);
         }
         break;
@@ -1590,35 +1617,46 @@ static int client_credential(h2o_req_t *req, const char **key, size_t *len)
     return 0;
 }
 
-static int valid_user_id(const char *s, size_t len)
+/* RFC 9112 section 6.3 (request smuggling): h2o 2.2.5 drops Content-Length and Transfer-Encoding before the handler
+ * and frames by the first Content-Length or the last Transfer-Encoding, so the raw head is checked. While the
+ * handler runs, h2o's HTTP/1 connection keeps the request head at the start of the socket's input buffer, followed by
+ * the body (phr_parse_request parses the buffer in place; it is consumed when the response ends). */
+static int conflicting_framing(h2o_req_t *req)
 {
-    if (len == 0 || len > GW_USER_MAX)
+    h2o_socket_t *sock = req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    if (sock == NULL || sock->input == NULL)
         return 0;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 0;
-    return 1;
+    const char *b = sock->input->bytes;
+    size_t avail = sock->input->size;
+    if (avail < req->input.method.len || memcmp(b, req->input.method.base, req->input.method.len) != 0)
+        return 0; /* not h2o's in-buffer request head (never the case for HTTP/1 in 2.2.5) */
+    if (req->entity.base != NULL && req->entity.base > b && req->entity.base <= b + avail)
+        avail = (size_t)(req->entity.base - b); /* the head ends where the body starts */
+    return gw_headers_conflicting_framing(b, avail);
 }
 
-static int is_multipart_content(h2o_req_t *req)
+/* Whether the media type `ct` is `type` (case-insensitive; parameters after ';' ignored). */
+static int media_type_is(h2o_iovec_t ct, const char *type)
 {
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
-    return i >= 0 && req->headers.entries[i].value.len >= 19 &&
-           strncasecmp(req->headers.entries[i].value.base, "multipart/form-data", 19) == 0;
+    size_t n = strlen(type);
+    return ct.len >= n && strncasecmp(ct.base, type, n) == 0 && (ct.len == n || ct.base[n] == ';' || ct.base[n] == ' ');
 }
 
-static int is_json_content(h2o_req_t *req)
+/* A body labelled JSON (or not labelled at all, which SDKs never do): a parse failure is 400, not 415. */
+static int declared_json(h2o_iovec_t ct)
 {
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
-    if (i < 0)
-        return 1; /* SDKs always send it; a body without one is treated as JSON */
-    h2o_iovec_t v = req->headers.entries[i].value;
-    return v.len >= 16 && strncasecmp(v.base, "application/json", 16) == 0;
+    if (ct.base == NULL || media_type_is(ct, "application/json"))
+        return 1;
+    const char *semi = memchr(ct.base, ';', ct.len);
+    size_t n = semi != NULL ? (size_t)(semi - ct.base) : ct.len;
+    while (n > 0 && ct.base[n - 1] == ' ')
+        n--;
+    return n > 5 && strncasecmp(ct.base + n - 5, "+json", 5) == 0; /* application/problem+json, ... */
 }
 
 /* The privacy pass over a JSON body: validates it, captures user/model/stream, scrubs every
  * text field the adapter names. Answers the request itself on bad input or a `block` action. */
-static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
+static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
 {
     gw_worker_t *w = call->worker;
     const gw_privacy_t *pv = w->server->privacy;
@@ -1641,12 +1679,20 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
     }
     if (rc != 0) {
         char msg[256];
+        if (soft && !multipart && (rc == POL_JSON_E_UTF8 || rc == POL_JSON_E_SYNTAX))
+            return 1; /* not JSON: the caller decides (415, or binary pass-through) */
         if (multipart && rc != -1) {
             snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
             send_error(call, 400, "invalid_request_error", "invalid_multipart", NULL, msg);
         } else if (rc == POL_JSON_E_UTF8) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
             send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
+        } else if (rc == GW_PRIVACY_E_REFUSED) {
+            send_error(call, call->info.refusal_status, "invalid_request_error", call->info.refusal_code, NULL, call->info.refusal);
+        } else if (rc == POL_JSON_E_DUPKEY) {
+            snprintf(msg, sizeof(msg), "aigw: the request body names an object key twice (at byte %zu: %s); RFC 8259 section 4",
+                     err_off, err_desc);
+            send_error(call, 400, "invalid_request_error", "duplicate_key", NULL, msg);
         } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %zu: %s)", err_off, err_desc);
             send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
@@ -1678,9 +1724,159 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart)
         call->body = call->body_rewritten.base;
         call->body_len = call->body_rewritten.len;
     }
-    if (call->user.len == 0 && call->info.user.len != 0 && valid_user_id(call->info.user.base, call->info.user.len))
+    if (call->user.len == 0 && call->info.user.len != 0) {
+        if (!gw_auth_user_id_valid(call->info.user.base, call->info.user.len)) {
+            send_error(call, 400, "invalid_request_error", "invalid_user", "user",
+                       "aigw: the body's user / safety_identifier must be 1..256 bytes of UTF-8 text without control characters");
+            return -1;
+        }
         pol_buf_append(&call->user, call->info.user.base, call->info.user.len);
+    }
     return 0;
+}
+
+/* Whether `text` (`len` bytes) holds personal data of a strongly validated type (e-mail, Luhn-checked card, mod-97
+ * IBAN, SSN) whose configured action is not "allow"; *type receives its id, *at its byte offset. Weaker types (phone numbers,
+ * dates, names, secrets) are left out here: ids, timestamps and version hashes in paths would match them. */
+static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type, size_t *at)
+{
+    gw_worker_t *w = call->worker;
+    const pol_pii_engine_t *e = gw_privacy_engine(w->server->privacy);
+    const pol_pii_entity_t *ents;
+    size_t n = 0;
+    if (len == 0 || w->privacy.pii == NULL || pol_pii_scan(e, w->privacy.pii, text, len, &ents, &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int t = ents[i].type;
+        if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN) &&
+            pol_pii_engine_action(e, t) != POL_PII_ACT_ALLOW) {
+            *type = t;
+            *at = ents[i].start;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* No byte leaves unscanned (issue 10): the body has its privacy pass; the canonical path, the query and every header
+ * that would be forwarded are scanned here. Personal data there cannot be replaced without changing what the provider
+ * does (a path names a resource), so the request is refused with 400. Answers the request itself. */
+static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
+{
+    pol_buf_t *t = &call->worker->privacy.tmp;
+    const char *where = NULL;
+    int type = -1;
+    /* the target percent-decoded, '+' as space in the query, parameters on lines of their own */
+    pol_buf_reset(t);
+    size_t qs = call->route.len;
+    for (size_t i = 0; i < call->target.len; i++) {
+        char c = call->target.base[i];
+        if (c == '%' && i + 2 < call->target.len && isxdigit((unsigned char)call->target.base[i + 1]) &&
+            isxdigit((unsigned char)call->target.base[i + 2])) {
+            char hx[3] = {call->target.base[i + 1], call->target.base[i + 2], '\0'};
+            c = (char)strtol(hx, NULL, 16);
+            i += 2;
+        } else if (i > qs && c == '+') {
+            c = ' ';
+        } else if (i >= qs && (c == '&' || c == '?' || c == '=')) {
+            c = '\n';
+        } else if (c == '/') {
+            c = ' ';
+        }
+        if (pol_buf_append(t, &c, 1) != 0)
+            return 0;
+    }
+    /* then every forwarded header value, one per line: one scan per request */
+    size_t url_len = t->len;
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
+    h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
+    for (size_t i = 0; i != req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        if (gw_headers_drop_request(h->name->base, h->name->len) ||
+            (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
+            continue; /* not forwarded */
+        if (pol_buf_append(t, "\n", 1) != 0 || pol_buf_append(t, h->value.base, h->value.len) != 0)
+            return 0;
+    }
+    size_t at = 0;
+    if (strong_pii(call, t->base, t->len, &type, &at))
+        where = at < url_len ? "URL" : "header";
+    if (where == NULL)
+        return 0;
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: the request %s contains personal data of type %s, which cannot be removed from it without changing the "
+             "request; send it in the body, where it is scrubbed",
+             where, pol_pii_type_name(gw_privacy_engine(call->worker->server->privacy), type));
+    send_error(call, 400, "invalid_request_error", where[0] == 'U' ? "pii_in_url" : "pii_in_header", NULL, msg);
+    return -1;
+}
+
+/* Whether config names the route's path as binary pass-through (providers.NAME.binary_routes). */
+static int binary_route(gw_call_t *call, const gw_route_t *r)
+{
+    const gw_provider_conf_t *pc = gw_config_provider(call->worker->server->cfg, call->up->name);
+    if (pc == NULL || pc->nbinary_routes == 0)
+        return 0;
+    char path[512];
+    const char *q = memchr(r->rest, '?', r->rest_len);
+    size_t n = q != NULL ? (size_t)(q - r->rest) : r->rest_len;
+    if (n >= sizeof(path))
+        return 0;
+    memcpy(path, r->rest, n);
+    path[n] = '\0';
+    for (size_t i = 0; i < pc->nbinary_routes; i++)
+        if (fnmatch(pc->binary_routes[i], path, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* Bodies by content, not by label (issue 10): multipart/form-data is parsed by its boundary; any other body is JSON
+ * if it parses as JSON, whatever its Content-Type says (text/plain from fetch() and curl -d, form-urlencoded, none);
+ * what aigw cannot parse and scan is refused with 415 unless config names the route binary pass-through.
+ * Answers the request itself on refusal. */
+static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
+{
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (ci >= 0 && h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, ci) >= 0) {
+        send_error(call, 400, "invalid_request_error", "duplicate_content_type", NULL,
+                   "aigw: more than one Content-Type header; send exactly one");
+        return -1;
+    }
+    h2o_iovec_t ct = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
+    int binary_ok = binary_route(call, r);
+    ssize_t ei = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_ENCODING, -1);
+    if (ei >= 0 && !h2o_lcstris(req->headers.entries[ei].value.base, req->headers.entries[ei].value.len, H2O_STRLIT("identity"))) {
+        if (binary_ok) {
+            call->binary = 1;
+            return 0;
+        }
+        send_error(call, 415, "invalid_request_error", "unsupported_content_encoding", NULL,
+                   "aigw: compressed request bodies (Content-Encoding) cannot be scanned for personal data; send the body "
+                   "uncompressed");
+        return -1;
+    }
+    if (media_type_is(ct, "multipart/form-data")) {
+        call->multipart = 1;
+        return scrub_body(call, req, 1, 0);
+    }
+    int rc = scrub_body(call, req, 0, !declared_json(ct));
+    if (rc <= 0)
+        return rc;
+    if (binary_ok) {
+        call->binary = 1; /* forwarded unscanned: the operator declared this route binary */
+        return 0;
+    }
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: the request body is neither JSON nor multipart/form-data (Content-Type: %.*s); aigw forwards only bodies "
+             "it can scan for personal data (binary uploads: config providers.%s.binary_routes)",
+             ct.base != NULL ? (int)(ct.len < 60 ? ct.len : 60) : 4, ct.base != NULL ? ct.base : "none", call->up->name);
+    for (char *c = msg; *c != '\0'; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?'; /* the header value is the client's: keep the message printable ASCII */
+    send_error(call, 415, "invalid_request_error", "unsupported_media_type", NULL, msg);
+    return -1;
 }
 
 static int notrain_sets_header(const pol_notrain_decision_t *d, const char *name, size_t len)
@@ -1775,6 +1971,13 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
         const pol_notrain_header_t *nh = &call->notrain.headers[i];
         if (pol_buf_append(hb, nh->name, strlen(nh->name)) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
             pol_buf_append(hb, nh->value, strlen(nh->value) + 1) != 0)
+            return -1;
+        nlines++;
+    }
+    /* account-selection headers from config (providers.NAME.headers); the client's own were dropped above */
+    for (size_t i = 0; i < pc->nheaders; i++) {
+        if (pol_buf_append(hb, pc->header_names[i], strlen(pc->header_names[i])) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
+            pol_buf_append(hb, pc->header_values[i], strlen(pc->header_values[i]) + 1) != 0)
             return -1;
         nlines++;
     }
@@ -1940,8 +2143,8 @@ static int policy_pass(gw_call_t *call, int consent)
     int changed = 0;
     pol_buf_reset(&call->edit_body);
     int rc = gw_privacy_notrain(call->worker->server->privacy, &call->worker->privacy, call->up, &in, call->body,
-                                call->multipart ? 0 : call->body_len, &add_usage, want_usage ? 1 : 0, &call->notrain,
-                                &call->edit_body, &changed, &err_desc);
+                                call->multipart || call->binary ? 0 : call->body_len, &add_usage, want_usage ? 1 : 0,
+                                &call->notrain, &call->edit_body, &changed, &err_desc);
     pol_buf_reset(&call->notrain_record);
     if (rc >= 0)
         pol_notrain_record(&call->notrain, &call->notrain_record);
@@ -2072,7 +2275,7 @@ static int meter_admit(gw_call_t *call)
         e.n = call->info.n > 0 ? call->info.n : 1;
         snprintf(e.size, sizeof(e.size), "%s", call->info.size);
         snprintf(e.quality, sizeof(e.quality), "%s", call->info.quality);
-    } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart) {
+    } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart && !call->binary) {
         call->adapter->estimate_inputs(call->body, call->body_len, &e); /* model-specific inputs (input.num_outputs, ...) */
     }
     /* the call's model (body, else path: gateway/billing.h), else one the body names elsewhere */
@@ -2315,16 +2518,24 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
         call->request_id[i] = "0123456789abcdef"[seq & 15];
     call->request_id[32] = '\0';
 
+    /* HTTP/1.1 framing that a proxy in front may read differently: refuse and close (RFC 9112 section 6.3) */
+    if (req->version < 0x200 && conflicting_framing(req)) {
+        req->http1_is_persistent = 0; /* what follows on this connection may be a smuggled request: never read it */
+        send_error(call, 400, "invalid_request_error", "invalid_framing", NULL,
+                   "aigw: conflicting message framing (several Content-Length values, or Content-Length with "
+                   "Transfer-Encoding); the connection is closed");
+        return 0;
+    }
     /* one canonical request target for every decision below and for the upstream URL */
     gw_route_t r;
     size_t cpath_len;
     const char *canon_err;
-    if (gw_canon_target(req->path.base, req->path.len, &call->target, &cpath_len, &canon_err) != 0) {
+    if (gw_canon_target(req->input.path.base, req->input.path.len, &call->target, &cpath_len, &canon_err) != 0) {
         char msg[200];
-        route_match(req->path.base, req->path.len, &r); /* only for the error's shape */
+        route_match(req->input.path.base, req->input.path.len, &r); /* only for the error's shape */
         if (r.kind == GW_ROUTE_PROVIDER)
             call->adapter = r.adapter;
-        pol_buf_append(&call->route, req->path.base, req->path.len < 100 ? req->path.len : 100);
+        pol_buf_append(&call->route, req->input.path.base, req->input.path.len < 100 ? req->input.path.len : 100);
         snprintf(msg, sizeof(msg), "aigw: invalid request path: %s", canon_err);
         send_error(call, 400, "invalid_request_error", "invalid_path", NULL, msg);
         return 0;
@@ -2399,6 +2610,11 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
                    "aigw: missing or incorrect client key (send an aigw client key as the provider API key)");
         return 0;
     }
+    if (klen <= sizeof(call->client_key)) {
+        memcpy(call->client_key, key, klen);
+        call->client_key_len = klen;
+        gw_secrets_add(&call->secrets, call->client_key, klen);
+    }
     /* the call log must keep up: while records wait for room in the store's queue, refuse new
      * work instead of losing records (rule: a full queue is backpressure, never a drop) */
     if (w->backlog != NULL) {
@@ -2427,17 +2643,18 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     /* end user: X-AIGW-User, else the body's user / safety_identifier */
     const h2o_header_t *uh = find_header(req, H2O_STRLIT("x-aigw-user"));
     if (uh != NULL) {
-        if (!valid_user_id(uh->value.base, uh->value.len)) {
+        if (!gw_auth_user_id_valid(uh->value.base, uh->value.len)) {
             send_error(call, 400, "invalid_request_error", "invalid_user", "X-AIGW-User",
-                       "aigw: X-AIGW-User must be 1..256 printable characters");
+                       "aigw: X-AIGW-User must be 1..256 bytes of UTF-8 text without control characters");
             return 0;
         }
         pol_buf_append(&call->user, uh->value.base, uh->value.len);
     }
     call->body = req->entity.base != NULL ? req->entity.base : "";
     call->body_len = req->entity.base != NULL ? req->entity.len : 0;
-    call->multipart = call->body_len > 0 && is_multipart_content(req);
-    if (call->body_len > 0 && (call->multipart || is_json_content(req)) && scrub_body(call, req, call->multipart) != 0)
+    if (pii_outside_body(call, req) != 0)
+        return 0;
+    if (call->body_len > 0 && read_body(call, req, &r) != 0)
         return 0;
     if (call->user.len == 0) {
         send_error(call, 400, "invalid_request_error", "missing_user", "user",

@@ -14,7 +14,7 @@
  * step over a key or index is two masked shifts plus literal compares, and `**` is an epsilon closure
  * over the positions whose segment is `**`. Subtrees with an empty set and no live edit are only
  * validated. An array's elements share one child set unless a live literal names an index, and
- * object-key steps of one-word automata are memoized per walk (the messages of a chat request
+ * object-key steps are memoized per walk (the messages of a chat request
  * repeat the same keys). The path handed to the visitor is built only for selected strings and
  * incrementally: the path buffer keeps its longest still-valid prefix of components. String
  * bodies are scanned 16 (SSE2) or 8 (SWAR) bytes at a time for quote, backslash, control and
@@ -54,7 +54,7 @@ typedef struct st_pos_t {
 struct st_pol_json_paths_t {
     size_t npos, nw, nrules;
     int has_dstar;
-    set_t start, star, dstar, lit, final_scan, final_emb, final_cap;
+    set_t start, star, dstar, lit, final_scan, final_emb, final_cap, final_verb, final_keys;
     int *rule_id;
     pos_t *pos;
 };
@@ -69,10 +69,25 @@ typedef struct st_edit_t {
 } edit_t;
 
 typedef struct st_comp_t {
-    const char *key; /* raw key including quotes, or NULL for an array index */
+    const char *key; /* raw key including quotes, or NULL for an array index (and for a rewritten key) */
     size_t len;      /* raw key length, or the index */
     int esc;
+    int arena; /* a rewritten key: its decoded text is sc->karena[aoff .. aoff + len) */
+    size_t aoff;
 } comp_t;
+
+/* A key of an open object (POL_JSON_V_UNIQUE_KEYS), in insertion order in sc->keys; sc->kindex is an open-addressing
+ * table of entry index + 1. Objects close in LIFO order, so removing the last entries and clearing their slots never
+ * breaks the probe chain of an entry that stays. */
+typedef struct st_kent_t {
+    uint64_t h;
+    const char *p; /* key bytes, or NULL: sc->karena + off */
+    size_t off, len;
+    uint32_t slot; /* index in kindex */
+    uint16_t obj;  /* nesting position of the object (embedded level and depth) */
+    uint16_t kind; /* KEY_ORIG | KEY_FINAL */
+} kent_t;
+enum { KEY_ORIG = 1, KEY_FINAL = 2 };
 
 typedef struct st_walk_t {
     const char *in;
@@ -85,8 +100,9 @@ typedef struct st_walk_t {
     const char *err;
     size_t err_off;
     int depth, suppress;
-    /* embedded (inner) walk: every string is scanned with rule `inner_rule`, path prefixed by `prefix` */
-    int inner, inner_rule;
+    /* embedded (inner) walk: every string is scanned with rule `inner_rule`, path prefixed by `prefix`; `level` counts
+       the documents around this one (0 = the top-level document) */
+    int inner, inner_rule, level;
     const char *prefix;
     size_t prefix_len;
     edit_t *ed;
@@ -98,10 +114,10 @@ typedef struct st_walk_t {
     /* b_path holds the path of comp[0 .. path_ok) (path_end[i] = its length after comp[i]); a new
      * key or index at depth d cuts path_ok to d, so build_path() appends only what changed */
     size_t path_ok;
-    /* object-key transitions seen in this walk, for automata of one word (<= 64 positions): the
-     * messages of a chat request repeat the same keys under the same rule set */
+    /* object-key transitions seen in this walk: the messages of a chat request repeat the same keys
+     * under the same live set */
     struct {
-        uint64_t from, to;
+        set_t from, to;
         const char *key;
         size_t klen;
     } memo[16];
@@ -205,7 +221,7 @@ pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n,
                 snprintf(err, errlen, "rule %zu: empty pattern", r);
             goto fail;
         }
-        if ((rules[r].flags & (POL_JSON_SCAN | POL_JSON_EMBEDDED | POL_JSON_CAPTURE)) == 0) {
+        if ((rules[r].flags & (POL_JSON_SCAN | POL_JSON_EMBEDDED | POL_JSON_CAPTURE | POL_JSON_VERBATIM | POL_JSON_KEYS)) == 0) {
             if (err && errlen)
                 snprintf(err, errlen, "rule %zu (%s): no flag set", r, pat);
             goto fail;
@@ -263,6 +279,10 @@ pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n,
             set_bit(&p->final_emb, np);
         if (rules[r].flags & POL_JSON_CAPTURE)
             set_bit(&p->final_cap, np);
+        if (rules[r].flags & POL_JSON_VERBATIM)
+            set_bit(&p->final_verb, np);
+        if (rules[r].flags & POL_JSON_KEYS)
+            set_bit(&p->final_keys, np);
         np++;
     }
     p->npos = np;
@@ -291,11 +311,12 @@ void pol_json_scratch_free(pol_json_scratch_t *s)
     pol_buf_free(&s->str);
     pol_buf_free(&s->repl);
     pol_buf_free(&s->key);
-    pol_buf_free(&s->inner);
-    pol_buf_free(&s->inner_path);
-    pol_buf_free(&s->inner_str);
-    pol_buf_free(&s->inner_repl);
-    pol_buf_free(&s->inner_key);
+    for (size_t l = 0; l < POL_JSON_MAX_EMBED; l++)
+        for (size_t i = 0; i < 5; i++)
+            pol_buf_free(&s->lvl[l][i]);
+    pol_buf_free(&s->keys);
+    pol_buf_free(&s->kindex);
+    pol_buf_free(&s->karena);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -653,6 +674,7 @@ static inline void set_comp(walk_t *w, const char *key, size_t len, int esc)
     c->key = key;
     c->len = len;
     c->esc = esc;
+    c->arena = 0;
     if (w->path_ok > w->ncomp)
         w->path_ok = w->ncomp;
 }
@@ -673,7 +695,7 @@ static int build_path(walk_t *w)
     }
     for (; i < w->ncomp; i++) {
         const comp_t *c = &w->comp[i];
-        if (c->key == NULL) {
+        if (c->key == NULL && !c->arena) {
             char tmp[24];
             size_t n = 0, v = c->len;
             tmp[sizeof(tmp) - 1 - n++] = ']';
@@ -686,6 +708,14 @@ static int build_path(walk_t *w)
                 return POL_JSON_E_NOMEM;
             memcpy(b->base + b->len, tmp + sizeof(tmp) - n, n);
             b->len += n;
+        } else if (c->arena) {
+            /* a rewritten key: its new text (the original may be personal data) */
+            if (pol_buf_reserve(b, c->len + 1) != 0)
+                return POL_JSON_E_NOMEM;
+            if (i > 0)
+                b->base[b->len++] = '.';
+            memcpy(b->base + b->len, w->sc->karena.base + c->aoff, c->len);
+            b->len += c->len;
         } else {
             /* ".key": decoding never makes a key longer than its raw body (c->len - 2) */
             if (pol_buf_reserve(b, c->len) != 0)
@@ -715,6 +745,213 @@ static int build_path(walk_t *w)
 static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type);
 static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *handled);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* keys of the open objects (POL_JSON_V_UNIQUE_KEYS) */
+
+#define KENT(sc) ((kent_t *)(void *)(sc)->keys.base)
+#define KIDX(sc) ((uint32_t *)(void *)(sc)->kindex.base)
+
+static inline size_t keys_n(const pol_json_scratch_t *sc)
+{
+    return sc->keys.len / sizeof(kent_t);
+}
+
+static inline size_t keys_cap(const pol_json_scratch_t *sc)
+{
+    return sc->kindex.len / sizeof(uint32_t);
+}
+
+static inline uint16_t obj_id(const walk_t *w)
+{
+    return (uint16_t)(w->level * (POL_JSON_MAX_DEPTH + 2) + w->depth);
+}
+
+static uint64_t key_hash(uint16_t obj, const char *k, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)obj * 0x9E3779B97F4A7C15ULL);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+static inline const char *kent_bytes(const pol_json_scratch_t *sc, const kent_t *e)
+{
+    return e->p != NULL ? e->p : sc->karena.base + e->off;
+}
+
+/* Puts entry i into the index (linear probing; the index has a free slot: load <= 1/2). */
+static void keys_index(pol_json_scratch_t *sc, size_t i)
+{
+    kent_t *e = &KENT(sc)[i];
+    size_t mask = keys_cap(sc) - 1, j = (size_t)e->h & mask;
+    while (KIDX(sc)[j] != 0)
+        j = (j + 1) & mask;
+    KIDX(sc)[j] = (uint32_t)i + 1;
+    e->slot = (uint32_t)j;
+}
+
+/* Kinds (KEY_ORIG / KEY_FINAL bits) of the entries equal to `k` in object `obj`, or-ed; 0 when none. */
+static unsigned keys_find(const pol_json_scratch_t *sc, uint16_t obj, uint64_t h, const char *k, size_t n)
+{
+    size_t cap = keys_cap(sc);
+    if (cap == 0)
+        return 0;
+    unsigned kinds = 0;
+    for (size_t j = (size_t)h & (cap - 1);; j = (j + 1) & (cap - 1)) {
+        uint32_t x = KIDX(sc)[j];
+        if (x == 0)
+            return kinds;
+        const kent_t *e = &KENT(sc)[x - 1];
+        if (e->h == h && e->obj == obj && e->len == n && memcmp(kent_bytes(sc, e), k, n) == 0)
+            kinds |= e->kind;
+    }
+}
+
+/* Adds a key; `k` points into input that outlives the object, or is NULL: the bytes are sc->karena[off..]. */
+static int keys_add(walk_t *w, uint16_t obj, uint64_t h, const char *k, size_t off, size_t n, unsigned kind)
+{
+    pol_json_scratch_t *sc = w->sc;
+    size_t cnt = keys_n(sc);
+    if (cnt >= POL_JSON_MAX_OPEN_KEYS)
+        FAIL(w, POL_JSON_E_DUPKEY, "too many object keys");
+    if ((cnt + 1) * 2 > keys_cap(sc)) {
+        size_t ncap = keys_cap(sc) ? keys_cap(sc) * 2 : 64;
+        pol_buf_reset(&sc->kindex);
+        if (pol_buf_reserve(&sc->kindex, ncap * sizeof(uint32_t)) != 0)
+            return POL_JSON_E_NOMEM;
+        memset(sc->kindex.base, 0, ncap * sizeof(uint32_t));
+        sc->kindex.len = ncap * sizeof(uint32_t);
+        for (size_t i = 0; i < cnt; i++) /* in insertion order: the LIFO removal stays exact */
+            keys_index(sc, i);
+    }
+    if (pol_buf_reserve(&sc->keys, sizeof(kent_t)) != 0)
+        return POL_JSON_E_NOMEM;
+    kent_t *e = &KENT(sc)[cnt];
+    e->h = h;
+    e->p = k;
+    e->off = off;
+    e->len = n;
+    e->obj = obj;
+    e->kind = (uint16_t)kind;
+    sc->keys.len += sizeof(kent_t);
+    keys_index(sc, cnt);
+    return 0;
+}
+
+/* Forgets the keys added after the first `mark` (an object closes). */
+static void keys_pop(pol_json_scratch_t *sc, size_t mark)
+{
+    for (size_t i = keys_n(sc); i > mark; i--)
+        KIDX(sc)[KENT(sc)[i - 1].slot] = 0;
+    sc->keys.len = mark * sizeof(kent_t);
+}
+
+/* Copies `n` bytes to the key arena. @return the offset, or (size_t)-1 on allocation failure. */
+static size_t arena_put(pol_json_scratch_t *sc, const char *s, size_t n)
+{
+    size_t off = sc->karena.len;
+    if (pol_buf_append(&sc->karena, s, n) != 0)
+        return (size_t)-1;
+    return off;
+}
+
+/*
+ * One key of an object: refuses duplicates (POL_JSON_V_UNIQUE_KEYS), reports it to on_key when selected, and writes a
+ * replacement (made unique in its object). `k`/`klen` is the decoded key, `raw_stable` whether `k` points into the
+ * input (else into b_key, copied when it must be kept). On a rewrite the path component of the member is pointed at
+ * the new text.
+ */
+static int visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key_end, const char *k, size_t klen, int raw_stable,
+                     int deleted)
+{
+    const pol_json_visitor_t *v = w->v;
+    const pol_json_paths_t *p = w->paths;
+    int uniq = v != NULL && (v->flags & POL_JSON_V_UNIQUE_KEYS) && w->sc != NULL;
+    int rule = -1, rc;
+    if (v != NULL && v->on_key != NULL && !deleted && !w->suppress) {
+        if (w->inner) {
+            rule = w->inner_rule;
+        } else if (child != NULL && p != NULL) {
+            int b = first_bit(child, &p->final_keys, p->nw);
+            if (b >= 0)
+                rule = p->rule_id[p->pos[b].rule];
+        }
+    }
+    if (!uniq && rule == -1)
+        return 0;
+    uint16_t obj = obj_id(w);
+    uint64_t h = key_hash(obj, k, klen);
+    if (uniq) {
+        unsigned found = keys_find(w->sc, obj, h, k, klen);
+        if (found & KEY_ORIG) {
+            w->pos = key_start;
+            FAIL(w, POL_JSON_E_DUPKEY, "duplicate object key");
+        }
+    }
+    int rewritten = 0;
+    if (rule != -1) {
+        if ((rc = build_path(w)) != 0)
+            return rc;
+        pol_buf_reset(w->b_repl);
+        rc = v->on_key(v->ctx, rule, w->b_path->base, k, klen, w->b_repl);
+        if (rc < 0) {
+            w->err = "aborted by the key visitor";
+            w->err_off = key_start;
+            return rc;
+        }
+        rewritten = rc == 1;
+    }
+    if (!rewritten) {
+        if (uniq) {
+            if (keys_find(w->sc, obj, h, k, klen) & KEY_FINAL) {
+                w->pos = key_start;
+                FAIL(w, POL_JSON_E_DUPKEY, "object key equals a rewritten key");
+            }
+            size_t off = 0;
+            if (!raw_stable && (off = arena_put(w->sc, k, klen)) == (size_t)-1)
+                return POL_JSON_E_NOMEM;
+            return keys_add(w, obj, h, raw_stable ? k : NULL, off, klen, KEY_ORIG | KEY_FINAL);
+        }
+        return 0;
+    }
+    if (uniq) {
+        size_t off = 0;
+        if (!raw_stable && (off = arena_put(w->sc, k, klen)) == (size_t)-1)
+            return POL_JSON_E_NOMEM;
+        if ((rc = keys_add(w, obj, h, raw_stable ? k : NULL, off, klen, KEY_ORIG)) != 0)
+            return rc;
+    }
+    /* the new key goes to the arena (the path component points at it); " (2)", " (3)" ... while it equals an
+       earlier key of this object */
+    size_t base_len = w->b_repl->len, aoff = w->sc->karena.len;
+    if (pol_buf_append(&w->sc->karena, w->b_repl->base != NULL ? w->b_repl->base : "", base_len) != 0)
+        return POL_JSON_E_NOMEM;
+    uint64_t fh = key_hash(obj, w->sc->karena.base + aoff, base_len);
+    for (unsigned n = 2; uniq && (keys_find(w->sc, obj, fh, w->sc->karena.base + aoff, w->sc->karena.len - aoff) & KEY_FINAL);
+         n++) {
+        if (n > 1000) {
+            w->pos = key_start;
+            FAIL(w, POL_JSON_E_DUPKEY, "too many equal rewritten keys");
+        }
+        w->sc->karena.len = aoff + base_len;
+        if (pol_buf_appendf(&w->sc->karena, " (%u)", n) != 0)
+            return POL_JSON_E_NOMEM;
+        fh = key_hash(obj, w->sc->karena.base + aoff, w->sc->karena.len - aoff);
+    }
+    size_t flen = w->sc->karena.len - aoff;
+    if (uniq && (rc = keys_add(w, obj, fh, NULL, aoff, flen, KEY_FINAL)) != 0)
+        return rc;
+    if ((rc = emit_upto(w, key_start)) != 0 || (rc = pol_json_escape(w->sc->karena.base + aoff, flen, w->out)) != 0)
+        return rc;
+    w->copied = key_end;
+    comp_t *c = &w->comp[w->ncomp];
+    c->key = NULL;
+    c->arena = 1;
+    c->aoff = aoff;
+    c->len = flen;
+    return 0;
+}
+
 static inline void skip_ws(walk_t *w)
 {
     const char *s = w->in;
@@ -726,21 +963,29 @@ static inline void skip_ws(walk_t *w)
     w->pos = i;
 }
 
+/* 1 when the decoded string can be a JSON document worth walking: an object, array or string literal after optional
+ * whitespace (a bare number or literal is text to scan: "4111111111111111" must reach the scanner). */
+static int looks_like_document(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
+        i++;
+    return i < n && (s[i] == '{' || s[i] == '[' || s[i] == '"');
+}
+
 static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
 {
     int rule = -1, emb = 0;
     if (w->inner) {
         rule = w->inner_rule;
+        emb = 1;
     } else {
         const pol_json_paths_t *p = w->paths;
-        int b = first_bit(S, &p->final_emb, p->nw);
-        if (b >= 0) {
+        int b = first_bit(S, &p->final_verb, p->nw);
+        if (b < 0 && (b = first_bit(S, &p->final_emb, p->nw)) >= 0)
             emb = 1;
-        } else {
-            b = first_bit(S, &p->final_scan, p->nw);
-            if (b < 0)
-                return 0;
-        }
+        if (b < 0 && (b = first_bit(S, &p->final_scan, p->nw)) < 0)
+            return 0;
         rule = w->paths->rule_id[w->paths->pos[b].rule];
     }
     if (w->v == NULL || w->v->on_string == NULL)
@@ -757,7 +1002,7 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
     int rc = build_path(w);
     if (rc != 0)
         return rc;
-    if (emb) {
+    if (emb && looks_like_document(s, n)) {
         int handled = 0;
         if ((rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
             return rc;
@@ -785,7 +1030,12 @@ static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *hand
     /* validate first so that the visitor never sees strings of a document later found to be plain text */
     if (pol_json_validate(s, n, NULL, NULL) != 0)
         return 0;
+    if (w->level >= POL_JSON_MAX_EMBED)
+        FAIL(w, POL_JSON_E_DEPTH, "JSON documents inside strings nested too deep");
     *handled = 1;
+    /* the documents walked at level L+1 use the buffers of lvl[L]: `s` (in this walk's input or b_str) and this
+       walk's path stay untouched while the inner walk runs */
+    pol_buf_t *lb = w->sc->lvl[w->level];
     walk_t iw;
     memset(&iw, 0, offsetof(walk_t, comp));
     iw.in = s;
@@ -793,16 +1043,17 @@ static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *hand
     iw.v = w->v;
     iw.inner = 1;
     iw.inner_rule = rule;
+    iw.level = w->level + 1;
     /* prefix "<outer path>#/" stays in the outer path buffer, which the inner walk does not touch */
     if (pol_buf_append(w->b_path, "#/", 2) != 0)
         return POL_JSON_E_NOMEM;
     iw.prefix = w->b_path->base;
     iw.prefix_len = w->b_path->len;
-    iw.b_path = &w->sc->inner_path;
-    iw.b_str = &w->sc->inner_str;
-    iw.b_repl = &w->sc->inner_repl;
-    iw.b_key = &w->sc->inner_key;
-    iw.out = &w->sc->inner;
+    iw.out = &lb[0];
+    iw.b_path = &lb[1];
+    iw.b_str = &lb[2];
+    iw.b_repl = &lb[3];
+    iw.b_key = &lb[4];
     iw.sc = w->sc;
     int type, rc;
     skip_ws(&iw);
@@ -814,7 +1065,7 @@ static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *hand
         w->err_off = w->pos;
         return rc;
     }
-    return iw.changed; /* 1: the caller replaces the outer string with sc->inner */
+    return iw.changed; /* 1: the caller replaces the outer string with sc->lvl[w->level][0] */
 }
 
 static int walk_string_value(walk_t *w, const set_t *S)
@@ -827,8 +1078,9 @@ static int walk_string_value(walk_t *w, const set_t *S)
         return 0;
     rc = visit_string(w, S, start, esc);
     if (rc == 1) {
-        /* the embedded document changed: its rewritten text is in sc->inner */
-        if ((rc = emit_upto(w, start)) != 0 || (rc = pol_json_escape(w->sc->inner.base, w->sc->inner.len, w->out)) != 0)
+        /* the embedded document changed: its rewritten text is in sc->lvl[w->level][0] */
+        const pol_buf_t *ib = &w->sc->lvl[w->level][0];
+        if ((rc = emit_upto(w, start)) != 0 || (rc = pol_json_escape(ib->base, ib->len, w->out)) != 0)
             return rc;
         w->copied = w->pos;
         return 0;
@@ -917,6 +1169,8 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
     const pol_json_paths_t *p = w->paths;
     int active = S != NULL && p != NULL;
     size_t open_end = ++w->pos;
+    size_t kmark = w->sc != NULL ? keys_n(w->sc) : 0;
+    int want_keys = w->v != NULL && (w->v->on_key != NULL || (w->v->flags & POL_JSON_V_UNIQUE_KEYS));
     uint32_t touched = 0;
     size_t emitted = 0, last_kept_end = open_end;
     int pending_comma_skip = 0, rc;
@@ -945,7 +1199,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         const set_t *cs = NULL;
         int leaf = -1;
         uint32_t child_live = 0;
-        if (esc && (active || live)) {
+        if (esc && (active || live || want_keys)) {
             pol_buf_reset(w->b_key);
             if (decode_valid(k, klen, w->b_key) != 0)
                 return POL_JSON_E_NOMEM;
@@ -953,19 +1207,23 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             klen = w->b_key->len;
         }
         if (active) {
-            if (p->nw == 1 && klen > 0) {
+            if (klen > 0) {
                 /* memo: same live set and same decoded key give the same transition */
+                uint64_t sx = 0;
+                for (size_t i = 0; i < p->nw; i++)
+                    sx ^= S->w[i] * (2 * i + 1);
                 unsigned h =
-                    ((unsigned)klen * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[klen - 1] + (unsigned)S->w[0]) & 15u;
-                if (w->memo[h].key != NULL && w->memo[h].from == S->w[0] && w->memo[h].klen == klen &&
+                    ((unsigned)klen * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[klen - 1] + (unsigned)(sx ^ (sx >> 29))) &
+                    15u;
+                if (w->memo[h].key != NULL && w->memo[h].klen == klen && memcmp(w->memo[h].from.w, S->w, p->nw * 8) == 0 &&
                     memcmp(w->memo[h].key, k, klen) == 0) {
-                    child.w[0] = w->memo[h].to;
+                    memcpy(child.w, w->memo[h].to.w, p->nw * 8);
                 } else {
                     step(p, S, k, klen, 0, &child);
                     /* the key must outlive the walk's use of the memo: input bytes do, b_key does not */
                     if (k != w->b_key->base) {
-                        w->memo[h].from = S->w[0];
-                        w->memo[h].to = child.w[0];
+                        memcpy(w->memo[h].from.w, S->w, p->nw * 8);
+                        memcpy(w->memo[h].to.w, child.w, p->nw * 8);
                         w->memo[h].key = k;
                         w->memo[h].klen = klen;
                     }
@@ -994,6 +1252,8 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         size_t vstart = w->pos;
         int type;
         set_comp(w, w->in + key_start, key_end - key_start, esc);
+        if (want_keys && (rc = visit_key(w, cs, key_start, key_end, k, klen, !esc, act == DELETE)) != 0)
+            return rc;
         w->ncomp++;
         if (act != KEEP)
             w->suppress++;
@@ -1044,6 +1304,8 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         FAIL(w, POL_JSON_E_SYNTAX, "expected ',' or '}'");
     }
 close:;
+    if (w->sc != NULL && keys_n(w->sc) > kmark)
+        keys_pop(w->sc, kmark);
     uint32_t missing = live & w->set_mask & ~touched;
     if (missing) {
         size_t ins = emitted ? last_kept_end : open_end;
@@ -1272,6 +1534,13 @@ int pol_json_rewrite_ex(const char *in, size_t len, const pol_json_paths_t *path
     w.b_repl = &sc->repl;
     w.b_key = &sc->key;
     *changed = 0;
+    /* keys left by a walk that failed half-way */
+    if (sc->keys.len != 0) {
+        if (sc->kindex.base != NULL)
+            memset(sc->kindex.base, 0, sc->kindex.len);
+        sc->keys.len = 0;
+    }
+    sc->karena.len = 0;
     int rc = prepare_edits(&w, ed, edits, nedits);
     if (rc == 0) {
         uint32_t live = nedits ? (uint32_t)(((uint64_t)1 << nedits) - 1) : 0;

@@ -18,6 +18,9 @@
 #define POL_JSON_E_UTF8 (-4)   /* invalid UTF-8 in a string, or a lone surrogate escape */
 #define POL_JSON_E_EDIT (-5)   /* an edit cannot apply (non-object intermediate, bad edit spec) */
 #define POL_JSON_E_NOMEM (-6)  /* allocation failure */
+#define POL_JSON_E_DUPKEY                                                                                                          \
+    (-7) /* with POL_JSON_V_UNIQUE_KEYS: an object names one key twice (RFC 8259 section 4), or a                                  \
+            kept key equals a rewritten one; also more than POL_JSON_MAX_OPEN_KEYS open keys */
 
 /** Maximum nesting depth of arrays and objects (the top-level value is depth 1). */
 #define POL_JSON_MAX_DEPTH 128
@@ -25,6 +28,12 @@
 #define POL_JSON_MAX_EDITS 32
 /** Maximum number of dot-separated segments in an edit path. */
 #define POL_JSON_MAX_EDIT_SEGS 8
+/** Maximum nesting of JSON documents inside strings walked as embedded JSON (a string holding JSON that holds a
+    string holding JSON ... counts one level per document); deeper documents fail with POL_JSON_E_DEPTH. */
+#define POL_JSON_MAX_EMBED 4
+/** Maximum number of keys of the objects open at one time that POL_JSON_V_UNIQUE_KEYS tracks (POL_JSON_E_DUPKEY
+    beyond: a bound on memory, far above any real request). */
+#define POL_JSON_MAX_OPEN_KEYS (1u << 20)
 
 /* Value types reported to on_capture. */
 enum {
@@ -40,10 +49,15 @@ enum {
 /* Rule flags. */
 enum {
     POL_JSON_SCAN = 1,     /**< matched string values go to on_string */
-    POL_JSON_EMBEDDED = 2, /**< matched string holds a JSON document (tool-call `arguments`): every string value inside
-                                it goes to on_string with path "<outer>#/<inner path>"; if it is not valid JSON it is
-                                treated as plain text (POL_JSON_SCAN) */
-    POL_JSON_CAPTURE = 4   /**< matched value (any type) is reported raw to on_capture */
+    POL_JSON_EMBEDDED = 2, /**< matched string may hold a JSON document (tool-call `arguments`): when it is a valid JSON
+                                object, array or string literal (leading whitespace allowed), every string value inside
+                                it goes to on_string with path "<outer>#/<inner path>" (and every key to on_key); such
+                                strings inside it are walked the same way, up to POL_JSON_MAX_EMBED documents deep;
+                                anything else (plain text, a bare number) is reported as text (POL_JSON_SCAN) */
+    POL_JSON_CAPTURE = 4,  /**< matched value (any type) is reported raw to on_capture */
+    POL_JSON_VERBATIM = 8, /**< matched string values go to on_string as text, ahead of any SCAN / EMBEDDED rule that
+                                also matches (a declared exception inside a "**" rule: never walked as embedded JSON) */
+    POL_JSON_KEYS = 16     /**< the key of a member whose path matches goes to on_key ("**" + KEYS: every key) */
 };
 
 /**
@@ -80,6 +94,14 @@ typedef struct st_pol_json_edit_t {
     int only_if_absent;     /**< set only when the member is missing */
 } pol_json_edit_t;
 
+/* Visitor flags. */
+enum {
+    POL_JSON_V_UNIQUE_KEYS = 1 /**< refuse (POL_JSON_E_DUPKEY) an object that names a key twice, at any depth and inside
+                                    embedded documents; a key that on_key rewrites to the text of an earlier key of
+                                    the same object gets " (2)", " (3)", ... appended so the output stays unique.
+                                    Needs pol_json_rewrite_ex()'s scratch or pol_json_rewrite(). */
+};
+
 typedef struct st_pol_json_visitor_t {
     /**
      * Decoded (unescaped UTF-8) string value `s` of `len` bytes (may contain NUL from \u0000; borrowed for the
@@ -93,6 +115,15 @@ typedef struct st_pol_json_visitor_t {
         json_type is a POL_JSON_T_* constant. Called once per matching CAPTURE rule, in document order. */
     void (*on_capture)(void *ctx, int rule_id, const char *raw, size_t len, int json_type);
     void *ctx;
+    /**
+     * Decoded object key `s` (`len` bytes, borrowed for the call) of a member selected by a KEYS rule, or of any
+     * member inside an embedded document; `path` is the path of the object holding it ("" for the root). Same
+     * return contract as on_string: 1 = replace the key by *replacement (then also used in the paths of the
+     * member's strings, so a replaced key never appears in a path). Not called inside members an edit deletes.
+     * May be NULL.
+     */
+    int (*on_key)(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+    unsigned flags; /**< POL_JSON_V_* */
 } pol_json_visitor_t;
 
 /**
@@ -100,12 +131,15 @@ typedef struct st_pol_json_visitor_t {
  * does not allocate per document. Initialise with POL_JSON_SCRATCH_INIT, free with pol_json_scratch_free().
  */
 typedef struct st_pol_json_scratch_t {
-    pol_buf_t path, str, repl, key, inner, inner_path, inner_str, inner_repl, inner_key;
+    pol_buf_t path, str, repl, key;
+    /** per embedded level: out, path, str, repl, key of the documents walked at that level */
+    pol_buf_t lvl[POL_JSON_MAX_EMBED][5];
+    /** POL_JSON_V_UNIQUE_KEYS: keys of the open objects (entries, hash index) and rewritten / escaped key bytes */
+    pol_buf_t keys, kindex, karena;
 } pol_json_scratch_t;
 #define POL_JSON_SCRATCH_INIT                                                                                                      \
     {                                                                                                                              \
-        POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT, POL_BUF_INIT,            \
-            POL_BUF_INIT                                                                                                           \
+        .path = POL_BUF_INIT                                                                                                       \
     }
 /** Frees the memory held by a scratch; it stays usable. */
 void pol_json_scratch_free(pol_json_scratch_t *s);
@@ -114,8 +148,8 @@ void pol_json_scratch_free(pol_json_scratch_t *s);
  * Validates the whole document `in` (`len` bytes; RFC 8259: one value with optional surrounding whitespace, nesting
  * depth cap POL_JSON_MAX_DEPTH, strings valid UTF-8, escapes incl. surrogate pairs) and, in the same pass, calls the
  * visitor for values matched by `paths` (may be NULL) and applies `edits` (may be NULL when nedits is 0; the
- * top-level value must then be an object). A string matched by several SCAN/EMBEDDED rules is reported once, with
- * the first EMBEDDED rule if any matches, else the first SCAN rule.
+ * top-level value must then be an object). A string matched by several SCAN/EMBEDDED/VERBATIM rules is reported
+ * once: with the first VERBATIM rule if any matches, else the first EMBEDDED rule, else the first SCAN rule.
  *
  * On success returns 0 and sets *changed. If *changed == 0, `out` is untouched (forward `in` as is). Otherwise `out`
  * is reset and holds the full rewritten document: unchanged parts copied byte for byte; replaced strings are

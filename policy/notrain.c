@@ -808,7 +808,7 @@ int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, co
             if ((paths = pol_json_paths_compile(rules, n, err, sizeof(err))) == NULL)
                 return POL_JSON_E_NOMEM;
         }
-        pol_json_visitor_t v = {apply_on_string, apply_on_capture, d};
+        pol_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0};
         int rc = pol_json_rewrite(body, len, paths, d->edits, d->nedits, &v, out, changed, NULL, NULL);
         pol_json_paths_free(paths);
         if (rc != 0) {

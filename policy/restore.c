@@ -31,12 +31,9 @@ enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3, RULE_SCAN 
 
 /* The stream's own rules; scan rules go first so that they win over "**" (policy/json.h: first SCAN rule). */
 static const pol_json_rule_t base_rules[] = {
-    {"**", POL_JSON_SCAN, RULE_TEXT},
-    {"type", POL_JSON_CAPTURE, RULE_TYPE},
-    {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH},
-    {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
-    {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},
-    {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
+    {"**", POL_JSON_SCAN | POL_JSON_KEYS, RULE_TEXT},           {"type", POL_JSON_CAPTURE, RULE_TYPE},
+    {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH}, {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
+    {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},       {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
 };
 #define NBASE (sizeof(base_rules) / sizeof(base_rules[0]))
 #define MAX_SCAN_RULES 64
@@ -395,10 +392,21 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     return rc;
 }
 
+/* An object key (Gemini functionCall.args, Anthropic tool_use input): restored whole, never held back (a key is
+ * complete in its event). In a re-sent copy (flush) keys are as in the first send. */
+static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t n, pol_buf_t *repl)
+{
+    pol_restore_stream_t *rs = ctx;
+    (void)rule_id;
+    if (memchr(s, '<', n) == NULL)
+        return 0;
+    return restore_text(rs, path, s, n, repl);
+}
+
 /* Runs the JSON walk of data in the current mode; *changed tells whether rs->json holds new text. */
 static int walk(pol_restore_stream_t *rs, const char *data, size_t len, pol_buf_t *json, int *changed)
 {
-    pol_json_visitor_t v = {on_string, on_capture, rs};
+    pol_json_visitor_t v = {on_string, on_capture, rs, on_key, 0};
     const char *desc;
     size_t off;
     rs->cb_rc = 0;

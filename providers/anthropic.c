@@ -12,32 +12,25 @@
 
 #include <string.h>
 
-static const prov_field_t anthropic_text_fields[] = {
-    {"system", 0, 0},
-    {"system.*.text", 0, 0},
-    {"messages.*.content", 0, 0},
-    {"messages.*.content.*.text", 0, 0},
-    /* document blocks: source.data is base64 for PDFs but plain text for text/plain documents */
-    {"messages.*.content.*.source.data", 0, 1},
-    {"messages.*.content.*.source.content", 0, 0},
-    {"messages.*.content.*.source.content.*.text", 0, 0},
-    {"messages.*.content.*.title", 0, 0},
-    {"messages.*.content.*.context", 0, 0},
-    /* tool_use / server_tool_use input (any value), tool_result content (string or blocks) */
-    {"messages.*.content.*.input.**", 0, 0},
-    {"messages.*.content.*.content", 0, 0},
-    {"messages.*.content.*.content.*.text", 0, 0},
-    {"messages.*.content.*.content.*.title", 0, 0},
-    {"tools.*.description", 0, 0},
-    {"tools.*.input_schema.**.description", 0, 0},
-    {"metadata.user_id", 0, 0},
-    {NULL, 0, 0},
-};
-
-static const prov_field_t anthropic_image_fields[] = {
-    {"messages.*.content.*.source.data", 0, 0},
-    {"messages.*.content.*.content.*.source.data", 0, 0},
-    {NULL, 0, 0},
+/* Structural fields never rewritten (anthropic.md section 2); every other string and key is scanned. */
+static const prov_skip_t anthropic_skip_fields[] = {
+    {"model", PROV_SKIP_VALUE},
+    {"messages.*.role", PROV_SKIP_VALUE},
+    {"messages.*.content.*.type", PROV_SKIP_VALUE},
+    {"messages.*.content.*.id", PROV_SKIP_VALUE},          /* tool_use id */
+    {"messages.*.content.*.tool_use_id", PROV_SKIP_VALUE}, /* tool_result */
+    {"messages.*.content.*.name", PROV_SKIP_VALUE},        /* tool_use name */
+    {"messages.*.content.*.source.type", PROV_SKIP_VALUE},
+    {"messages.*.content.*.source.media_type", PROV_SKIP_VALUE},
+    {"messages.*.content.*.source.file_id", PROV_SKIP_VALUE},
+    {"messages.*.content.*.content.*.type", PROV_SKIP_VALUE},
+    {"tools.*.name", PROV_SKIP_VALUE},
+    {"tools.*.type", PROV_SKIP_VALUE},
+    {"tool_choice.name", PROV_SKIP_VALUE},
+    /* extended thinking: the signature of a thinking block and the data of a redacted_thinking block */
+    {"messages.*.content.*.signature", PROV_SKIP_OPAQUE},
+    {"messages.*.content.*.data", PROV_SKIP_OPAQUE},
+    {NULL, 0},
 };
 
 /* HTTP status -> Anthropic error type (anthropic.md section 5, SDK error classes). */
@@ -165,10 +158,9 @@ const prov_adapter_t prov_anthropic = {
     .route_prefix = "/anthropic/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_X_API_KEY,
-    .text_fields = anthropic_text_fields,
+    .skip_fields = anthropic_skip_fields,
     .error_body = anthropic_error_body,
     .error_content_type = "application/json",
-    .image_fields = anthropic_image_fields,
     .usage_from_json = anthropic_usage_from_json,
     .usage_from_event = anthropic_usage_from_event,
     .estimate_inputs = anthropic_estimate_inputs,

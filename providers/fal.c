@@ -19,14 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const prov_field_t fal_text_fields[] = {
-    {"**", 0, 1},
-    {NULL, 0, 0},
-};
-
-static const prov_field_t fal_image_fields[] = {
-    {"**", 0, 0},
-    {NULL, 0, 0},
+/* Every model has its own input schema: nothing is structural, every string and key is scanned. */
+static const prov_skip_t fal_skip_fields[] = {
+    {NULL, 0},
 };
 
 static const char *const fal_target_hosts[] = {"fal.run", "*.fal.run", "queue.fal.run", "rest.alpha.fal.ai", NULL};
@@ -229,10 +224,9 @@ const prov_adapter_t prov_fal = {
     .route_prefix = "/fal/",
     .upstream_prefix = "/", /* unused: the upstream URL comes from target_url() */
     .auth = PROV_AUTH_KEY,
-    .text_fields = fal_text_fields,
+    .skip_fields = fal_skip_fields,
     .error_body = fal_error_body,
     .error_content_type = "application/json",
-    .image_fields = fal_image_fields,
     .usage_from_json = fal_usage_from_json,
     .usage_from_event = fal_usage_from_event,
     .usage_from_header = fal_usage_from_header,

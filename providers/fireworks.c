@@ -9,15 +9,9 @@
 #include "providers/provider.h"
 #include "providers/prov_internal.h"
 
-static const prov_field_t fireworks_text_fields[] = {
-    PROV_OPENAI_TEXT_FIELDS,
-    {NULL, 0, 0},
-};
-
-static const prov_field_t fireworks_image_fields[] = {
-    PROV_OPENAI_IMAGE_FIELDS,
-    {"input_image", 0, 0},
-    {NULL, 0, 0},
+static const prov_skip_t fireworks_skip_fields[] = {
+    PROV_OPENAI_SKIP_FIELDS,
+    {NULL, 0},
 };
 
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
@@ -31,11 +25,10 @@ const prov_adapter_t prov_fireworks = {
     .route_prefix = "/fireworks/inference/v1/",
     .upstream_prefix = "/inference/v1/",
     .auth = PROV_AUTH_BEARER,
-    .text_fields = fireworks_text_fields,
+    .skip_fields = fireworks_skip_fields,
     .error_body = prov__openai_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/inference/v1/",
-    .image_fields = fireworks_image_fields,
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,

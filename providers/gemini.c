@@ -14,42 +14,32 @@
 
 #include <string.h>
 
-static const prov_field_t gemini_text_fields[] = {
-    {"contents.*.parts.*.text", 0, 0},
-    {"systemInstruction.parts.*.text", 0, 0},
-    {"system_instruction.parts.*.text", 0, 0},
-    {"contents.*.parts.*.functionCall.args.**", 0, 0},
-    {"contents.*.parts.*.function_call.args.**", 0, 0},
-    {"contents.*.parts.*.functionResponse.response.**", 0, 0},
-    {"contents.*.parts.*.function_response.response.**", 0, 0},
-    {"contents.*.parts.*.executableCode.code", 0, 0},
-    {"contents.*.parts.*.executable_code.code", 0, 0},
-    {"contents.*.parts.*.codeExecutionResult.output", 0, 0},
-    {"contents.*.parts.*.code_execution_result.output", 0, 0},
-    {"tools.*.functionDeclarations.*.description", 0, 0},
-    {"tools.*.function_declarations.*.description", 0, 0},
-    {"tools.*.functionDeclarations.*.parameters.**.description", 0, 0},
-    {"tools.*.function_declarations.*.parameters.**.description", 0, 0},
-    {"generationConfig.responseSchema.**.description", 0, 0},
-    {"generation_config.response_schema.**.description", 0, 0},
-    /* embedContent / batchEmbedContents */
-    {"content.parts.*.text", 0, 0},
-    {"requests.*.content.parts.*.text", 0, 0},
-    /* countTokens with a wrapped request */
-    {"generateContentRequest.contents.*.parts.*.text", 0, 0},
-    {"generate_content_request.contents.*.parts.*.text", 0, 0},
-    /* Imagen :predict */
-    {"instances.*.prompt", 0, 0},
-    {"parameters.negativePrompt", 0, 0},
-    {"parameters.negative_prompt", 0, 0},
-    {NULL, 0, 0},
-};
-
-static const prov_field_t gemini_image_fields[] = {
-    {"contents.*.parts.*.inlineData.data", 0, 0},
-    {"contents.*.parts.*.inline_data.data", 0, 0},
-    {"instances.*.image.bytesBase64Encoded", 0, 0},
-    {NULL, 0, 0},
+/* Structural fields never rewritten (gemini.md); every other string and key is scanned. camelCase and snake_case
+ * spellings are both accepted by the API. */
+static const prov_skip_t gemini_skip_fields[] = {
+    {"model", PROV_SKIP_VALUE},
+    {"contents.*.role", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.functionCall.name", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.function_call.name", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.functionCall.id", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.function_call.id", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.functionResponse.name", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.function_response.name", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.functionResponse.id", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.function_response.id", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.inlineData.mimeType", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.inline_data.mime_type", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.fileData.fileUri", PROV_SKIP_VALUE},
+    {"contents.*.parts.*.file_data.file_uri", PROV_SKIP_VALUE},
+    {"tools.*.functionDeclarations.*.name", PROV_SKIP_VALUE},
+    {"tools.*.function_declarations.*.name", PROV_SKIP_VALUE},
+    {"cachedContent", PROV_SKIP_VALUE},
+    {"cached_content", PROV_SKIP_VALUE},
+    {"requests.*.model", PROV_SKIP_VALUE},
+    /* thought signatures of Gemini 2.5+/3 thinking, echoed back with function calls */
+    {"contents.*.parts.*.thoughtSignature", PROV_SKIP_OPAQUE},
+    {"contents.*.parts.*.thought_signature", PROV_SKIP_OPAQUE},
+    {NULL, 0},
 };
 
 /* HTTP status -> google.rpc.Code name (google/rpc/code.proto "HTTP Mapping" comments). */
@@ -315,12 +305,11 @@ const prov_adapter_t prov_gemini = {
     .route_prefix = "/gemini/v1beta/",
     .upstream_prefix = "/v1beta/",
     .auth = PROV_AUTH_X_GOOG,
-    .text_fields = gemini_text_fields,
+    .skip_fields = gemini_skip_fields,
     .error_body = gemini_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/v1beta/openai/",
     .compat_wire = &prov_openai,
-    .image_fields = gemini_image_fields,
     .usage_from_json = gemini_usage_from_json,
     .usage_from_event = gemini_usage_from_event,
     .estimate_inputs = gemini_estimate_inputs,

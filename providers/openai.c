@@ -18,15 +18,10 @@
 
 #include <string.h>
 
-/* Where user text travels in OpenAI request bodies (openai.md section 2). */
-static const prov_field_t openai_text_fields[] = {
-    PROV_OPENAI_TEXT_FIELDS,
-    {NULL, 0, 0},
-};
-
-static const prov_field_t openai_image_fields[] = {
-    PROV_OPENAI_IMAGE_FIELDS,
-    {NULL, 0, 0},
+/* Structural fields never rewritten (openai.md section 2); every other string and key is scanned. */
+static const prov_skip_t openai_skip_fields[] = {
+    PROV_OPENAI_SKIP_FIELDS,
+    {NULL, 0},
 };
 
 int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
@@ -222,11 +217,10 @@ const prov_adapter_t prov_openai = {
     .route_prefix = "/openai/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_BEARER,
-    .text_fields = openai_text_fields,
+    .skip_fields = openai_skip_fields,
     .error_body = prov__openai_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/v1/",
-    .image_fields = openai_image_fields,
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,

@@ -11,17 +11,17 @@
 
 #include <string.h>
 
-static const prov_field_t openrouter_text_fields[] = {
-    PROV_OPENAI_TEXT_FIELDS,
-    {"trace.**", 0, 0},
-    {"session_id", 0, 0},
-    {NULL, 0, 0},
-};
-
-static const prov_field_t openrouter_image_fields[] = {
-    PROV_OPENAI_IMAGE_FIELDS,
-    {"messages.*.content.*.video_url.url", 0, 0},
-    {NULL, 0, 0},
+/* OpenAI's structural fields plus OpenRouter's reasoning details (openrouter.md): encrypted reasoning and
+ * signatures are provider tokens. */
+static const prov_skip_t openrouter_skip_fields[] = {
+    PROV_OPENAI_SKIP_FIELDS,
+    {"models.*", PROV_SKIP_VALUE},
+    {"messages.*.reasoning_details.*.type", PROV_SKIP_VALUE},
+    {"messages.*.reasoning_details.*.id", PROV_SKIP_VALUE},
+    {"messages.*.reasoning_details.*.format", PROV_SKIP_VALUE},
+    {"messages.*.reasoning_details.*.signature", PROV_SKIP_OPAQUE},
+    {"messages.*.reasoning_details.*.data", PROV_SKIP_OPAQUE},
+    {NULL, 0},
 };
 
 /* HTTP status -> OpenRouter metadata.error_type (the stable enum of openrouter.md section 6). */
@@ -75,11 +75,10 @@ const prov_adapter_t prov_openrouter = {
     .route_prefix = "/openrouter/api/v1/",
     .upstream_prefix = "/api/v1/",
     .auth = PROV_AUTH_BEARER,
-    .text_fields = openrouter_text_fields,
+    .skip_fields = openrouter_skip_fields,
     .error_body = openrouter_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/api/v1/",
-    .image_fields = openrouter_image_fields,
     .usage_from_json = prov__openai_usage_from_json,
     .usage_from_event = prov__openai_usage_from_event,
     .estimate_inputs = prov__openai_estimate_inputs,

@@ -11,31 +11,23 @@
 
 #include "providers/provider.h"
 
-/* Text fields of OpenAI's request formats (openai.md section 2) as prov_field_t initialisers, so that the
- * OpenAI-compatible adapters can list them first and append their own extensions. */
-#define PROV_OPENAI_TEXT_FIELDS                                                                                                    \
+/* Structural fields of OpenAI's request formats (openai.md section 2) that are never rewritten, as prov_skip_t
+ * initialisers, so that the OpenAI-compatible adapters can list them first and append their own. Every other string
+ * and key is scanned (issue 10). VALUE = scanned, a finding refuses; OPAQUE = provider token, base64 only. */
+#define PROV_OPENAI_SKIP_FIELDS                                                                                                    \
     /* chat completions */                                                                                                         \
-    {"messages.*.content", 0, 0}, {"messages.*.content.*.text", 0, 0}, {"messages.*.content.*.file.filename", 0, 0},               \
-        {"messages.*.name", 0, 0}, {"messages.*.tool_calls.*.function.arguments", 1, 0},                                           \
-        {"messages.*.function_call.arguments", 1, 0}, {"tools.*.function.description", 0, 0},                                      \
-        {"tools.*.function.parameters.**.description", 0, 0}, {"functions.*.description", 0, 0},                                   \
-        {"response_format.json_schema.schema.**.description", 0, 0}, {"prediction.content", 0, 0}, {"user", 0, 0},                 \
-        {"safety_identifier", 0, 0}, {"metadata.*", 0, 0}, /* responses */                                                         \
-        {"instructions", 0, 0}, {"input", 0, 0}, {"input.*", 0, 0}, {"input.*.content", 0, 0}, {"input.*.content.*.text", 0, 0},   \
-        {"input.*.content.*.filename", 0, 0}, {"input.*.output", 0, 0}, {"input.*.arguments", 1, 0},                               \
-        {"prompt.variables.*", 0, 0}, /* legacy completions / embeddings input / images prompt */                                  \
-        {"prompt", 0, 0},                                                                                                          \
+    {"model", PROV_SKIP_VALUE}, {"messages.*.role", PROV_SKIP_VALUE}, {"messages.*.content.*.type", PROV_SKIP_VALUE},              \
+        {"messages.*.tool_call_id", PROV_SKIP_VALUE}, {"messages.*.tool_calls.*.id", PROV_SKIP_VALUE},                             \
+        {"messages.*.tool_calls.*.type", PROV_SKIP_VALUE}, {"messages.*.tool_calls.*.function.name", PROV_SKIP_VALUE},             \
+        {"messages.*.content.*.file.file_id", PROV_SKIP_VALUE}, {"tools.*.type", PROV_SKIP_VALUE},                                 \
+        {"tools.*.function.name", PROV_SKIP_VALUE}, {"tool_choice.function.name", PROV_SKIP_VALUE}, /* responses */                \
+        {"tools.*.name", PROV_SKIP_VALUE}, {"input.*.role", PROV_SKIP_VALUE}, {"input.*.type", PROV_SKIP_VALUE},                   \
+        {"input.*.id", PROV_SKIP_VALUE}, {"input.*.call_id", PROV_SKIP_VALUE}, {"input.*.name", PROV_SKIP_VALUE},                  \
+        {"input.*.content.*.type", PROV_SKIP_VALUE}, {"input.*.content.*.file_id", PROV_SKIP_VALUE},                               \
+        {"include.*", PROV_SKIP_VALUE},                                                                                            \
+    /* reasoning items carried between turns (store:false) */                                                                      \
     {                                                                                                                              \
-        "prompt.*", 0, 0                                                                                                           \
-    }
-
-/* Image / file fields of OpenAI's request formats. */
-#define PROV_OPENAI_IMAGE_FIELDS                                                                                                   \
-    {"messages.*.content.*.image_url.url", 0, 0}, {"messages.*.content.*.file.file_data", 0, 0},                                   \
-        {"messages.*.content.*.input_audio.data", 0, 0}, {"input.*.content.*.image_url", 0, 0},                                    \
-        {"input.*.content.*.file_data", 0, 0}, {"images.*.image_url", 0, 0},                                                       \
-    {                                                                                                                              \
-        "mask.image_url", 0, 0                                                                                                     \
+        "input.*.encrypted_content", PROV_SKIP_OPAQUE                                                                              \
     }
 
 /* Model text in OpenAI-format responses (openai.md: chat completions message / delta, legacy completions, Responses

@@ -7,7 +7,8 @@
  *  - its native route prefix on aigw ("/openai/v1/") and the API path prefix appended to the
  *    configured base_url upstream ("/v1/");
  *  - how clients authenticate on that route and how the real provider key is sent upstream;
- *  - the JSON fields that carry user text (the PII walker's rules, see policy/json.h);
+ *  - the few structural JSON fields the privacy pass must not rewrite (every other string and key of a request
+ *    body is scanned: issue 10, "scan every string, skip by declaration");
  *  - the shape of its error bodies, so SDKs raise their usual exceptions for aigw's errors;
  *  - usage extraction (JSON bodies, SSE events, headers) into the neutral prov_usage_t, the inputs of a
  *    cost estimate, and whether / where it speaks OpenAI's format behind the unified /v1/ route;
@@ -38,15 +39,22 @@ typedef enum {
     PROV_AUTH_KEY        /* Authorization: Key <key> (fal) */
 } prov_auth_t;
 
-/** One JSON field rule for the PII walker (pattern syntax: policy/json.h). */
-typedef struct st_prov_field_t {
+/** How the privacy pass treats a declared structural field (prov_skip_t). */
+typedef enum {
+    /** model, role, ids, enum-typed fields the provider validates: scanned like every string, never rewritten; a
+        value the PII policy would change refuses the request (400 pii_in_structural_field) */
+    PROV_SKIP_VALUE = 1,
+    /** provider-issued opaque token (Anthropic thinking `signature`, OpenAI `encrypted_content`, Gemini
+        `thoughtSignature`) that breaks if touched: forwarded unscanned when it is base64 / base64url text only;
+        anything else refuses the request (400 invalid_opaque_field) */
+    PROV_SKIP_OPAQUE
+} prov_skip_kind_t;
+
+/** A structural field of a request body that must not be rewritten (pattern syntax: policy/json.h). */
+typedef struct st_prov_skip_t {
     const char *pattern;
-    unsigned embedded_json; /* 1: the string holds JSON (tool-call arguments) */
-    /** 1: the path can also hold file bytes (Anthropic document `source.data` is base64 for PDFs but plain text for
-        text documents; Replicate / fal inputs mix prompts with data: URIs): the walker must skip values for which
-        prov_text_looks_binary() is true, so base64 is never scanned (and never altered) as text. */
-    unsigned maybe_binary;
-} prov_field_t;
+    prov_skip_kind_t kind;
+} prov_skip_t;
 
 /** Inputs of a cost estimate, read from a request body before it is sent (see estimate_inputs). */
 typedef struct st_prov_estimate_t {
@@ -76,8 +84,9 @@ typedef struct st_prov_adapter_t {
     const char *upstream_prefix;
     /** Credential style upstream (and the primary one accepted from clients). */
     prov_auth_t auth;
-    /** Text fields that can carry PII in request bodies; NULL-pattern terminated. */
-    const prov_field_t *text_fields;
+    /** Structural fields of request bodies that are never rewritten (every other string value and object key is
+        scanned); NULL-pattern terminated. Small and reviewed: docs/internals/privacy.md lists them. */
+    const prov_skip_t *skip_fields;
     /**
      * Appends an error body in the provider's own shape to `out`.
      * @param status  HTTP status being returned (400..599)
@@ -100,14 +109,11 @@ typedef struct st_prov_adapter_t {
      */
     const char *compat_prefix;
     /**
-     * Adapter whose text_fields / usage / estimate functions apply to the OpenAI-format bodies this provider takes
+     * Adapter whose skip_fields / usage / estimate functions apply to the OpenAI-format bodies this provider takes
      * and returns through /v1/ (Gemini -> &prov_openai); NULL = this adapter itself (its format is an OpenAI
      * superset). Error bodies on /v1/ are always OpenAI-shaped (the client runs an OpenAI SDK).
      */
     const struct st_prov_adapter_t *compat_wire;
-    /** JSON fields that hold image / file bytes (data: URIs or raw base64 with a sibling mime type) for the image
-        metadata stripper; NULL-pattern terminated. */
-    const prov_field_t *image_fields;
     /**
      * Usage of a non-streamed JSON response body (`len` bytes, borrowed) added to *u (fields present in the body
      * overwrite). Uses jansson: it runs once per response.
@@ -210,7 +216,7 @@ int prov_models_config_check(const json_t *models_config, char *err, size_t errl
 /**
  * 1 when the string `s` (`len` bytes) is file bytes rather than text: a `data:` URI, or at least 64 bytes of only
  * base64 / base64url alphabet and padding (RFC 4648 sections 4 and 5) with at most a few line breaks. Text with
- * spaces or punctuation is never binary. Used with prov_field_t.maybe_binary.
+ * spaces or punctuation is never binary.
  */
 int prov_text_looks_binary(const char *s, size_t len);
 

@@ -15,15 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static const prov_field_t replicate_text_fields[] = {
-    {"input.**", 0, 1},
-    {NULL, 0, 0},
-};
-
-/* data: URIs anywhere in the input (https URLs are fetched by Replicate, not carried in the body) */
-static const prov_field_t replicate_image_fields[] = {
-    {"input.**", 0, 0},
-    {NULL, 0, 0},
+/* Structural fields never rewritten; every other string and key (the whole `input`) is scanned. */
+static const prov_skip_t replicate_skip_fields[] = {
+    {"version", PROV_SKIP_VALUE},
+    {NULL, 0},
 };
 
 static const char *reason(int status)
@@ -183,10 +178,9 @@ const prov_adapter_t prov_replicate = {
     .route_prefix = "/replicate/v1/",
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_BEARER,
-    .text_fields = replicate_text_fields,
+    .skip_fields = replicate_skip_fields,
     .error_body = replicate_error_body,
     .error_content_type = "application/problem+json",
-    .image_fields = replicate_image_fields,
     .usage_from_json = replicate_usage_from_json,
     .usage_from_event = replicate_usage_from_event,
     .estimate_inputs = replicate_estimate_inputs,

@@ -248,11 +248,13 @@ static int parse_config(pol_pii_engine_t *e, const json_t *cfg, const char ***re
             if (!json_is_boolean(v))
                 FAIL("pii.scan_responses: expected true or false");
             e->scan_responses = json_is_true(v);
-        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0 || strcmp(key, "max_findings_per_request") == 0) {
-            continue; /* custom parsed above; hash_key_hex and max_findings_per_request are read by gateway/privacy.c */
+        } else if (strcmp(key, "custom") == 0 || strcmp(key, "hash_key_hex") == 0 || strcmp(key, "max_findings_per_request") == 0 ||
+                   strcmp(key, "forward_unscanned_types") == 0) {
+            continue; /* custom parsed above; hash_key_hex, max_findings_per_request and forward_unscanned_types are read by
+                         gateway/privacy.c */
         } else {
             FAIL("pii.%s: unknown key (expected default_action, actions, min_score, allow_list, entities, custom, "
-                 "scan_responses, hash_key_hex, max_findings_per_request)",
+                 "scan_responses, hash_key_hex, max_findings_per_request, forward_unscanned_types)",
                  key);
         }
     }

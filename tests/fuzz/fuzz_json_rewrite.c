@@ -3,7 +3,9 @@
  * Invariants: no crash or sanitizer report; with an all-strings SCAN rule that upper-cases every
  * string and the selected edits, a successful rewrite re-parses with jansson and equals the same
  * transformation done on jansson's parse of the input (when jansson accepts the input); with an
- * EMBEDDED rule the output is still valid JSON for both parsers.
+ * EMBEDDED rule the output is still valid JSON for both parsers; with every key also rewritten (keys with
+ * a digit become "K", so they collide) and POL_JSON_V_UNIQUE_KEYS, a success means jansson's
+ * duplicate-rejecting parser accepts both the input and the output (duplicates refused, rewritten keys unique).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +89,18 @@ static int apply_edits(json_t *o, const pol_json_edit_t *ed, size_t n)
     return 0;
 }
 
+/* Keys holding a digit become "K": several in one object collide and must be made unique. */
+static int key_k(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    (void)ctx;
+    (void)rule_id;
+    (void)path;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return pol_buf_append(repl, "K", 1) == 0 ? 1 : -1;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static pol_json_paths_t *scan_all, *embedded;
@@ -105,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ed[ned++] = all_edits[i];
     const char *doc = (const char *)data + 1;
     size_t len = size - 1;
-    pol_json_visitor_t v = {upper, NULL, NULL};
+    pol_json_visitor_t v = {upper, NULL, NULL, NULL, 0};
     pol_buf_t out = POL_BUF_INIT;
     int changed;
     const char *desc;
@@ -145,6 +159,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         json_decref(in);
         json_decref(got);
+    }
+    static pol_json_paths_t *keys;
+    if (keys == NULL) {
+        pol_json_rule_t r3[] = {{"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1}};
+        keys = pol_json_paths_compile(r3, 1, NULL, 0);
+    }
+    pol_json_visitor_t vk = {upper, NULL, NULL, key_k, POL_JSON_V_UNIQUE_KEYS};
+    rc = pol_json_rewrite(doc, len, keys, NULL, 0, &vk, &out, &changed, &desc, &off);
+    if (rc == 0) {
+        json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);
+        json_t *any = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (any != NULL && in == NULL)
+            abort(); /* a top-level duplicate passed */
+        const char *res = changed ? out.base : doc;
+        size_t rlen = changed ? out.len : len;
+        json_t *got = json_loadb(res, rlen, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);
+        if (in != NULL && got == NULL)
+            abort(); /* rewritten keys collide */
+        json_decref(in);
+        json_decref(any);
+        json_decref(got);
+    } else if (rc != POL_JSON_E_DUPKEY && pol_json_validate(doc, len, NULL, NULL) == 0 && rc != POL_JSON_E_DEPTH) {
+        abort(); /* valid JSON refused for another reason */
     }
     pol_buf_free(&out);
     return 0;

@@ -136,7 +136,7 @@ static int view_event(void *ctx, const prov_sse_event_t *ev)
         return 0;
     if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0)
         return 0;
-    pol_json_visitor_t vis = {view_string, NULL, v};
+    pol_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
     pol_buf_t o = POL_BUF_INIT;
     int ch;
     if (pol_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)

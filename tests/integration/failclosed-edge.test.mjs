@@ -15,7 +15,8 @@ let gw;
 let mocks;
 
 before(async () => {
-  env = await startProviders({ name: 'fcedge', providerConf: { gemini: { tier: 'paid' } } });
+  env = await startProviders({ name: 'fcedge', providerConf: { gemini: { tier: 'paid' },
+    openai: { binary_routes: ['audio/raw-*'], headers: { 'OpenAI-Organization': 'org-from-config' } } } });
   ({ gw, mocks } = env);
 });
 after(async () => {
@@ -106,6 +107,26 @@ describe('one canonical path', () => {
     assert.deepEqual(await forwarded(mocks.gemini), []);
   });
 
+  test('personal data in the path, the query or a forwarded header: 400, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    for (const [p, code] of [[`/v1/models?search=${RAW.email}`, 'pii_in_url'],
+      [`/v1/models?q=${encodeURIComponent(RAW.card)}`, 'pii_in_url'], ['/v1/models/jane.doe%40example.com', 'pii_in_url'],
+      ['/v1/files/jane.doe@example.com/content?x=1', 'pii_in_url'], ['/v1/models?iban=DE89+3704+0044+0532+0130+00', 'pii_in_url']]) {
+      const r = await rawRequest(gw, { method: 'GET', path: p, headers: bearer() });
+      assert.equal(r.status, 400, `${p}: ${r.body}`);
+      assert.equal(r.json.error.code, code, p);
+      assert.ok(!r.body.includes(RAW.email), 'the message never echoes the value');
+    }
+    const h = await rawRequest(gw, { method: 'GET', path: '/v1/models', headers: bearer({ 'x-note': `card ${RAW.card}` }) });
+    assert.equal(h.status, 400, h.body);
+    assert.equal(h.json.error.code, 'pii_in_header');
+    assert.deepEqual(await forwarded(mocks.openai), []);
+    // the end-user id header is aigw's own (never forwarded): an e-mail there is fine
+    const u = await rawRequest(gw, { method: 'GET', path: '/v1/models?limit=20&after=1767225600',
+      headers: bearer({ 'x-aigw-user': RAW.email }) });
+    assert.equal(u.status, 200, u.body);
+  });
+
   test('a client credential in ?key= is never forwarded', async () => {
     await mocks.gemini.reset();
     const r = await post(`/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${CLIENT_KEY}&alt=json&%6Bey=x`, goog(),
@@ -137,3 +158,235 @@ describe('Gemini OpenAI-compatible API (/gemini/v1beta/openai/)', () => {
     assert.equal(typeof bad.json.error.type, 'string', `OpenAI shape: ${bad.body}`);
   });
 });
+
+describe('bodies by content, not by label', () => {
+  for (const ct of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', undefined,
+    'application/octet-stream']) {
+    test(`a JSON chat body labelled ${ct ?? '(no Content-Type)'} is scanned as JSON`, async () => {
+      await mocks.openai.reset();
+      const headers = bearer();
+      if (ct === undefined) delete headers['content-type'];
+      else headers['content-type'] = ct;
+      const r = await post('/v1/chat/completions', headers, chatBody(`write to ${RAW.email} or ${RAW.card}`));
+      assert.equal(r.status, 200, r.body);
+      const [rec] = await forwarded(mocks.openai);
+      assert.ok(!rec.body.includes(RAW.email), `e-mail scrubbed: ${rec.body}`);
+      assert.ok(!rec.body.includes(RAW.card), 'card scrubbed');
+      assert.equal(JSON.parse(rec.body).store, false, 'no-storage flag injected');
+    });
+  }
+
+  test('a body aigw cannot parse is refused with 415 in the provider\'s shape, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    await mocks.anthropic.reset();
+    for (const [ct, body] of [['text/plain', `hello ${RAW.email}`], ['application/x-www-form-urlencoded',
+      `model=gpt-4o-mini&messages=${encodeURIComponent(RAW.email)}`], ['application/octet-stream', Buffer.from([0, 1, 2, 255])],
+    ['multipart/mixed; boundary=x', `--x\r\n\r\n${RAW.email}\r\n--x--\r\n`]]) {
+      const r = await post('/v1/chat/completions', bearer({ 'content-type': ct }), body);
+      assert.equal(r.status, 415, `${ct}: ${r.body}`);
+      assert.equal(r.json.error.code, 'unsupported_media_type');
+    }
+    const a = await post('/anthropic/v1/messages', { 'x-api-key': CLIENT_KEY, 'x-aigw-user': USER, 'content-type': 'text/plain',
+      'anthropic-version': '2023-06-01' }, `hi ${RAW.email}`);
+    assert.equal(a.status, 415, a.body);
+    assert.equal(a.json.type, 'error', `Anthropic shape: ${a.body}`);
+    assert.deepEqual(await forwarded(mocks.openai), []);
+    assert.deepEqual(await forwarded(mocks.anthropic), []);
+  });
+
+  test('a body declared JSON that does not parse stays a 400', async () => {
+    const r = await post('/v1/chat/completions', bearer(), '{"model": "gpt-4o-mini", ');
+    assert.equal(r.status, 400, r.body);
+    assert.equal(r.json.error.code, 'invalid_json');
+  });
+
+  test('compressed bodies (Content-Encoding) are refused with 415', async () => {
+    await mocks.openai.reset();
+    const { gzipSync } = await import('node:zlib');
+    const r = await post('/v1/chat/completions', bearer({ 'content-encoding': 'gzip' }), gzipSync(chatBody(RAW.email)));
+    assert.equal(r.status, 415, r.body);
+    assert.equal(r.json.error.code, 'unsupported_content_encoding');
+    assert.deepEqual(await forwarded(mocks.openai), []);
+  });
+
+  test('two Content-Type headers: 400', async () => {
+    const r = await rawSocket(gw.port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${CLIENT_KEY}\r\n` +
+      `X-AIGW-User: ${USER}\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\nContent-Length: 2\r\n` +
+      'Connection: close\r\n\r\n{}');
+    assert.match(r, /^HTTP\/1\.1 400 /);
+    assert.match(r, /duplicate_content_type/);
+  });
+
+  test('binary pass-through only where config names the route (providers.openai.binary_routes)', async () => {
+    await mocks.openai.reset();
+    const bytes = Buffer.from([0, 1, 2, 3, 255, 254]);
+    const r = await post('/v1/audio/raw-upload', bearer({ 'content-type': 'application/octet-stream' }), bytes);
+    assert.notEqual(r.status, 415, r.body);
+    const [rec] = await forwarded(mocks.openai);
+    assert.equal(rec.path, '/v1/audio/raw-upload');
+    assert.equal(Buffer.from(rec.body, rec.body_encoding === 'base64' ? 'base64' : 'utf8').toString('hex'), bytes.toString('hex'));
+    // JSON on a binary route is still scanned
+    await mocks.openai.reset();
+    await post('/v1/audio/raw-json', bearer({ 'content-type': 'text/plain' }), chatBody(RAW.email));
+    const [rec2] = await forwarded(mocks.openai);
+    assert.ok(!rec2.body.includes(RAW.email));
+    // another path of the same provider is not binary
+    const n = await post('/v1/audio/transcriptions-raw', bearer({ 'content-type': 'application/octet-stream' }), bytes);
+    assert.equal(n.status, 415, n.body);
+  });
+});
+
+describe('secrets never flow back', () => {
+  const sdk = (headers = {}) => new OpenAI({ baseURL: gw.baseURL, apiKey: CLIENT_KEY, maxRetries: 0,
+    defaultHeaders: { 'X-AIGW-User': USER, ...headers } });
+  const noKey = (text, where) => {
+    assert.ok(!text.includes(PROVIDER_KEYS.openai), `${where}: provider key leaked: ${text}`);
+    assert.ok(!text.includes(CLIENT_KEY), `${where}: client key leaked: ${text}`);
+  };
+
+  test('a provider 401 quoting the key it received: the SDK error carries no key (body and headers)', async () => {
+    const e = await sdk({ 'x-mock-quote-key': 'error' }).chat.completions.create(JSON.parse(chatBody())).then(
+      () => assert.fail('expected an error'), (err) => err);
+    assert.ok(e instanceof OpenAI.AuthenticationError, e.constructor.name);
+    noKey(JSON.stringify(e.error) + e.message, 'error body');
+    assert.match(e.message, /Incorrect API key provided: \*{16}\./);
+    noKey(JSON.stringify(Object.fromEntries(e.headers)), 'headers');
+    assert.equal(e.headers.get('x-mock-received-key'), '*'.repeat(PROVIDER_KEYS.openai.length));
+  });
+
+  test('a provider 400 and 429 quoting the key pass through masked (Content-Length kept)', async () => {
+    for (const st of [400, 429]) {
+      const r = await post('/v1/chat/completions', bearer({ 'x-mock-quote-key': 'error', 'x-mock-status': String(st) }),
+        chatBody());
+      assert.equal(r.status, st);
+      noKey(r.body + JSON.stringify(r.headers), `passed-through ${st}`);
+      assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body));
+      assert.equal(r.json.error.key, '*'.repeat(PROVIDER_KEYS.openai.length));
+    }
+  });
+
+  test('a provider 500 quoting the key: aigw\'s own 502 message does not repeat it', async () => {
+    const e = await sdk({ 'x-mock-quote-key': 'error', 'x-mock-status': '500' }).chat.completions
+      .create(JSON.parse(chatBody())).then(() => assert.fail('expected an error'), (err) => err);
+    assert.equal(e.status, 502);
+    assert.match(e.message, /upstream openai returned HTTP 500: Incorrect API key provided: \*+/);
+    noKey(JSON.stringify(e.error) + e.message, '502 message');
+  });
+
+  test('a stream quoting the key, split across upstream chunks, reaches the SDK masked', async () => {
+    const stream = await sdk({ 'x-mock-quote-key': 'stream' }).chat.completions.create({ ...JSON.parse(chatBody()),
+      stream: true });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    assert.equal(text, `your key is ${'*'.repeat(PROVIDER_KEYS.openai.length)} ok`);
+  });
+
+  test('the client\'s own key echoed by a provider is masked too', async () => {
+    const res = await sdk({ 'x-mock-echo': '1' }).chat.completions.create(JSON.parse(chatBody(`my key: ${CLIENT_KEY}`)));
+    noKey(JSON.stringify(res), 'echo');
+  });
+
+  test('account headers and other credentials are not forwarded; config sets them per provider', async () => {
+    await mocks.openai.reset();
+    const r = await post('/v1/chat/completions', bearer({ 'OpenAI-Organization': 'org-client', 'OpenAI-Project': 'proj-client',
+      'api-key': 'azure-style-key-123', 'x-goog-api-key': 'AIza-client-own-key', 'x-goog-user-project': 'proj-x' }), chatBody());
+    assert.equal(r.status, 200, r.body);
+    const [rec] = await forwarded(mocks.openai);
+    assert.equal(rec.headers['openai-organization'], 'org-from-config');
+    for (const h of ['openai-project', 'api-key', 'x-goog-api-key', 'x-goog-user-project']) {
+      assert.equal(rec.headers[h], undefined, `${h} forwarded`);
+    }
+    await mocks.gemini.reset();
+    const g = await post('/gemini/v1beta/models/gemini-2.5-flash:generateContent', goog({ 'x-goog-user-project': 'billing-x' }),
+      geminiBody());
+    assert.equal(g.status, 200, g.body);
+    const [grec] = await forwarded(mocks.gemini);
+    assert.equal(grec.headers['x-goog-user-project'], undefined);
+    assert.equal(grec.headers['x-goog-api-key'], PROVIDER_KEYS.gemini);
+  });
+});
+
+describe('edges', () => {
+  const chatReq = (userHeader) => Buffer.concat([Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n` +
+    `Authorization: Bearer ${CLIENT_KEY}\r\nContent-Type: application/json\r\nX-AIGW-User: `, 'latin1'), userHeader,
+  Buffer.from(`\r\nContent-Length: ${Buffer.byteLength(chatBody())}\r\nConnection: close\r\n\r\n${chatBody()}`, 'latin1')]);
+
+  test('X-AIGW-User that is not UTF-8 text, or holds control characters: 400 invalid_user', async () => {
+    // h2o's own parser already refuses some bytes (0xff, DEL) with a plain 400; the rest reach aigw
+    for (const bad of [Buffer.from([0x75, 0xff, 0x31]), Buffer.from([0x75, 0xc0, 0xaf]), Buffer.from([0x75, 0xc2, 0x85]),
+      Buffer.from([0x75, 0xed, 0xa0, 0x80]), Buffer.from([0x75, 0xe2, 0x80, 0xa8]), Buffer.from([0x75, 0xf8, 0x88, 0x80, 0x80, 0x80]),
+      Buffer.from([0x75, 0xc3]), Buffer.from('u\x7f', 'latin1')]) {
+      const r = await rawSocket(gw.port, chatReq(bad));
+      assert.match(r, /^HTTP\/1\.1 400 /, `${bad.toString('hex')}: ${r.slice(0, 200)}`);
+      if (!/^HTTP\/1\.1 400 Bad Request\r\nContent-Type: text\/plain/.test(r)) assert.match(r, /invalid_user/);
+    }
+    for (const bad of [Buffer.from([0x75, 0xc2, 0x85]), Buffer.from([0x75, 0xe2, 0x80, 0xa8]), Buffer.from([0x75, 0xed, 0xa0, 0x80])]) {
+      assert.match(await rawSocket(gw.port, chatReq(bad)), /invalid_user/, `${bad.toString('hex')} reaches aigw's check`);
+    }
+    const ok = await rawSocket(gw.port, chatReq(Buffer.from('j\u00fcrgen-\u5f20', 'utf8')));
+    assert.match(ok, /^HTTP\/1\.1 200 /, ok.slice(0, 300));
+  });
+
+  test('a body user with control characters or a lone surrogate: 400 invalid_user', async () => {
+    for (const user of ['u\u0000x', 'u\u001bx', 'u\ud800x', 'u\u0085x']) {
+      const headers = bearer();
+      delete headers['x-aigw-user'];
+      const r = await post('/v1/chat/completions', headers, JSON.stringify({ ...JSON.parse(chatBody()), user }));
+      assert.equal(r.status, 400, `${JSON.stringify(user)}: ${r.body}`);
+      // the JSON pass refuses \u0000 and lone surrogates itself (invalid_utf8); the user check refuses the rest
+      assert.ok(['invalid_user', 'invalid_utf8'].includes(r.json.error.code), r.body);
+      if (user === 'u\u0085x' || user === 'u\u001bx') assert.equal(r.json.error.code, 'invalid_user', r.body);
+    }
+  });
+});
+
+describe('no request smuggling (HTTP/1.1)', () => {
+  const head = `Host: x\r\nAuthorization: Bearer ${CLIENT_KEY}\r\nX-AIGW-User: ${USER}\r\nContent-Type: application/json\r\n`;
+  const smuggled = `GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`;
+  const statusLines = (text) => text.match(/HTTP\/1\.1 \d{3}/g) || [];
+
+  test('Content-Length together with Transfer-Encoding: 400 and the connection closed, nothing else served', async () => {
+    await mocks.openai.reset();
+    const r = await rawSocket(gw.port, `POST /v1/chat/completions HTTP/1.1\r\n${head}Content-Length: 5\r\n` +
+      `Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`);
+    assert.deepEqual(statusLines(r), ['HTTP/1.1 400'], r);
+    assert.match(r, /invalid_framing/);
+    assert.match(r, /\r\nconnection: close\r\n/i);
+    assert.deepEqual(await forwarded(mocks.openai), []);
+  });
+
+  test('two different Content-Length values: 400 and closed', async () => {
+    const r = await rawSocket(gw.port, `POST /v1/chat/completions HTTP/1.1\r\n${head}Content-Length: 2\r\n` +
+      `Content-Length: ${2 + smuggled.length}\r\n\r\n{}${smuggled}`);
+    assert.deepEqual(statusLines(r), ['HTTP/1.1 400'], r);
+    assert.match(r, /invalid_framing/);
+  });
+
+  test('the same check on routes that need no key (/healthz)', async () => {
+    const r = await rawSocket(gw.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n` +
+      `hello${smuggled}`);
+    assert.deepEqual(statusLines(r), ['HTTP/1.1 400'], r);
+  });
+});
+
+/** Writes `text` on a fresh TCP connection and returns everything read until the server closes (or 3 s pass). */
+function rawSocket(port, text) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    const t = setTimeout(() => {
+      s.destroy();
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    }, 3000);
+    s.on('data', (c) => chunks.push(c));
+    s.on('end', () => {
+      clearTimeout(t);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    s.on('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+    s.write(text);
+  });
+}

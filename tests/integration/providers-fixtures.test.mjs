@@ -41,7 +41,8 @@ const cases = MANIFEST.fixtures.filter((f) => f.kind === 'request' && !f.file.st
 let env;
 before(async () => {
   env = await startProviders({ name: 'provfix', providerConf: { gemini: { tier: 'paid' } },
-    config: { training: { providers: { deepseek: { mode: 'allow' } } } } });
+    // The fixtures carry PDFs, which aigw cannot scan: refused (415) unless the type is allowed (issue 10).
+    config: { training: { providers: { deepseek: { mode: 'allow' } } }, pii: { forward_unscanned_types: ['application/pdf'] } } });
 });
 after(async () => {
   if (env) await env.stop();

@@ -25,6 +25,10 @@
 //   x-mock-fal-pending-polls: N  fal submit: the first N status polls answer 202 IN_QUEUE
 //   x-mock-fal-sync: 1           fal POST: answer the result with x-fal-billable-units 1.5 (fal.run, not queue)
 //   x-mock-replicate-status: S   Replicate create: answer with status S instead of succeeded/starting
+//   x-mock-quote-key: error      answer x-mock-status (default 401) with a body and an x-mock-received-key header
+//                                that quote the credential this mock received (as careless providers do)
+//   x-mock-quote-key: stream     200 chat-completion stream whose text quotes the received credential, the event
+//                                written in two halves 50 ms apart (the key split across upstream chunks)
 //   x-mock-spaced-json: 1        SSE data JSON written with a space after every ':' and ',' outside strings
 //                                (as OpenAI-compatible servers do: "choices": [], "usage": {...})
 //   x-mock-faults: F1,F2,...     a fault per attempt of one logical request (with x-mock-fault-key: K, counted
@@ -339,6 +343,36 @@ async function sendSse(out, req, events, { crlf = false } = {}) {
   out.end();
 }
 
+/** The credential the client sent, without its scheme ("Bearer ", "Key "). */
+function receivedKey(req) {
+  const [authHeader] = AUTH[OPTS.provider];
+  return String(req.headers[authHeader] || '').replace(/^(Bearer|Key) /, '');
+}
+
+async function sendQuotedKey(req, out, mode) {
+  const key = receivedKey(req);
+  if (mode === 'stream') {
+    out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-mock-received-key': key });
+    const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'chatcmpl-quote', object: 'chat.completion.chunk',
+      created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    if (!(await out.write(chunk({ role: 'assistant', content: '' })))) return;
+    const ev = chunk({ content: `your key is ${key} ok` });
+    const cut = ev.indexOf(key) + Math.floor(key.length / 2);
+    if (!(await out.write(ev.slice(0, cut)))) return;
+    await sleep(50);
+    if (!(await out.write(ev.slice(cut)))) return;
+    if (!(await out.write(chunk({}, 'stop')))) return;
+    await out.write('data: [DONE]\n\n');
+    return out.end();
+  }
+  const status = intHeader(req, 'x-mock-status') || 401;
+  const bodyText = JSON.stringify({ error: { message: `Incorrect API key provided: ${key}. You can find your API key at ` +
+    'https://example.invalid.', type: 'invalid_request_error', param: null, code: 'invalid_api_key', key } });
+  out.head(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText),
+    'x-mock-received-key': key });
+  return out.end(bodyText);
+}
+
 async function sendLarge(out, total) {
   out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'content-length': total });
   const line = Buffer.from(`data: ${'x'.repeat(1016)}\n\n`); // 1024 bytes
@@ -650,6 +684,9 @@ async function handle(req, res) {
     const e = nativeError(OPTS.provider, NFX, 401, 'auth');
     return sendJson(out, e.status, e.body, e.contentType ? { 'content-type': e.contentType } : {});
   }
+
+  const quote = req.headers['x-mock-quote-key'];
+  if (quote === 'error' || quote === 'stream') return sendQuotedKey(req, out, quote);
 
   let status = intHeader(req, 'x-mock-status');
   const faultHdrs = {};

@@ -175,12 +175,49 @@ static void test_load_file(void **state)
     assert_non_null(strstr(err, "cannot open"));
 }
 
+/* Issue 10: binary pass-through routes and account headers per provider, validated at start. */
+static void test_provider_fail_closed_keys(void **state)
+{
+    char err[512] = "";
+    const char *ok = "{\"providers\":{\"openai\":{\"base_url\":\"https://api.openai.com\",\"api_key\":\"k\","
+                     "\"binary_routes\":[\"audio/raw-*\",\"uploads/x\"],\"headers\":{\"OpenAI-Organization\":\"org-1\"}}}}";
+    gw_config_t *cfg = parse(ok, err, sizeof(err));
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    const gw_provider_conf_t *pc = gw_config_provider(cfg, "openai");
+    assert_int_equal(pc->nbinary_routes, 2);
+    assert_string_equal(pc->binary_routes[0], "audio/raw-*");
+    assert_int_equal(pc->nheaders, 1);
+    assert_string_equal(pc->header_names[0], "OpenAI-Organization");
+    assert_string_equal(pc->header_values[0], "org-1");
+    gw_config_free(cfg);
+    /* default: no pass-through at all */
+    cfg = parse("{\"providers\":{\"openai\":{\"base_url\":\"https://api.openai.com\"}}}", err, sizeof(err));
+    assert_non_null(cfg);
+    assert_int_equal(gw_config_provider(cfg, "openai")->nbinary_routes, 0);
+    gw_config_free(cfg);
+#define P(x) "{\"providers\":{\"openai\":{\"base_url\":\"https://a\"," x "}}}"
+    expect_error(P("\"binary_routes\":\"audio/*\""), "providers.openai.binary_routes: expected an array");
+    expect_error(P("\"binary_routes\":[\"/v1/audio\"]"), "providers.openai.binary_routes[0]: expected a glob");
+    expect_error(P("\"binary_routes\":[\"\"]"), "providers.openai.binary_routes[0]");
+    expect_error(P("\"binary_routes\":[\"a?b\"]"), "providers.openai.binary_routes[0]");
+    expect_error(P("\"binary_routes\":[1]"), "providers.openai.binary_routes[0]");
+    expect_error(P("\"headers\":[]"), "providers.openai.headers: expected an object");
+    expect_error(P("\"headers\":{\"Authorization\":\"Bearer x\"}"), "providers.openai.headers.Authorization: aigw sets");
+    expect_error(P("\"headers\":{\"X-AIGW-User\":\"u\"}"), "providers.openai.headers.X-AIGW-User: aigw sets");
+    expect_error(P("\"headers\":{\"Bad Name\":\"v\"}"), "providers.openai.headers.Bad Name: expected a header name");
+    expect_error(P("\"headers\":{\"OpenAI-Project\":\"a\\r\\nX: y\"}"), "providers.openai.headers.OpenAI-Project: expected");
+    expect_error(P("\"headers\":{\"OpenAI-Project\":1}"), "providers.openai.headers.OpenAI-Project: expected");
+#undef P
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_object_gets_defaults),
         cmocka_unit_test(test_full_config),
         cmocka_unit_test(test_key_hash_form),
+        cmocka_unit_test(test_provider_fail_closed_keys),
         cmocka_unit_test(test_env_expansion),
         cmocka_unit_test(test_errors_name_the_key),
         cmocka_unit_test(test_embedded_default_parses),

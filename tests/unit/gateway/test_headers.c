@@ -34,13 +34,16 @@ static void test_request_headers(void **state)
                              "Accept-Encoding",
                              "Cookie",
                              "X-AIGW-User",
-                             "x-aigw-anything"};
+                             "x-aigw-anything",
+                             "api-key",
+                             "OpenAI-Organization",
+                             "openai-project",
+                             "X-Goog-User-Project"};
     for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
         if (!DROP_REQ(dropped[i]))
             fail_msg("%s should not be forwarded upstream", dropped[i]);
-    const char *kept[] = {
-        "content-type", "accept",           "user-agent",      "openai-organization", "openai-project", "anthropic-version",
-        "prefer",       "x-stainless-lang", "idempotency-key", "x-mock-delay-ms",     "x-aigw"};
+    const char *kept[] = {"content-type",    "accept",          "user-agent", "anthropic-version", "prefer", "x-stainless-lang",
+                          "idempotency-key", "x-mock-delay-ms", "x-aigw"};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         if (DROP_REQ(kept[i]))
             fail_msg("%s should be forwarded upstream", kept[i]);
@@ -137,12 +140,63 @@ static void test_client_and_admin_lookup(void **state)
     gw_config_free(cfg);
 }
 
+#define FRAMING(s) gw_headers_conflicting_framing(s, strlen(s))
+
+static void test_framing(void **state)
+{
+    /* RFC 9112 section 6.3: what a front proxy and aigw could frame differently */
+    assert_true(FRAMING("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\ncontent-length: 0\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\r\nContent-Length: 2, 40\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\r\nContent-Length: +2\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    assert_true(FRAMING("POST / HTTP/1.1\nContent-Length: 1\nTransfer-Encoding: chunked\n\n")); /* bare LF */
+    /* ordinary requests */
+    assert_false(FRAMING("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"));
+    assert_false(FRAMING("POST / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: 5\r\n\r\n"));
+    assert_false(FRAMING("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n"));
+    assert_false(FRAMING("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    /* only the head counts: a body that looks like headers is not read */
+    assert_false(FRAMING("POST / HTTP/1.1\r\nContent-Length: 40\r\n\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    assert_false(gw_headers_conflicting_framing("", 0));
+}
+
+#define USER_OK(s) gw_auth_user_id_valid(s, sizeof(s) - 1)
+
+static void test_user_id(void **state)
+{
+    assert_true(USER_OK("user-123"));
+    assert_true(USER_OK("j\xc3\xbcrgen \xe5\xbc\xa0 \xf0\x9f\x98\x80")); /* UTF-8 letters, CJK, emoji */
+    assert_false(gw_auth_user_id_valid("", 0));
+    assert_false(USER_OK("u\x01"));
+    assert_false(USER_OK("u\x7f"));
+    assert_false(USER_OK("u\xc2\x85"));         /* C1 NEL */
+    assert_false(USER_OK("u\xe2\x80\xa8"));     /* U+2028 */
+    assert_false(USER_OK("u\xff"));             /* not UTF-8 */
+    assert_false(USER_OK("u\xc0\xaf"));         /* overlong '/' */
+    assert_false(USER_OK("u\xe0\x80\xaf"));     /* overlong */
+    assert_false(USER_OK("u\xed\xa0\x80"));     /* surrogate */
+    assert_false(USER_OK("u\xf4\x90\x80\x80")); /* above U+10FFFF */
+    assert_false(USER_OK("u\xc3"));             /* truncated */
+    char big[GW_USER_ID_MAX + 1];
+    memset(big, 'a', sizeof(big));
+    assert_true(gw_auth_user_id_valid(big, GW_USER_ID_MAX));
+    assert_false(gw_auth_user_id_valid(big, GW_USER_ID_MAX + 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_headers),     cmocka_unit_test(test_response_headers),
-        cmocka_unit_test(test_parse_line),          cmocka_unit_test(test_connection_listed),
-        cmocka_unit_test(test_authorization_parse), cmocka_unit_test(test_client_and_admin_lookup),
+        cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_user_id),
+        cmocka_unit_test(test_request_headers),
+        cmocka_unit_test(test_response_headers),
+        cmocka_unit_test(test_parse_line),
+        cmocka_unit_test(test_connection_listed),
+        cmocka_unit_test(test_authorization_parse),
+        cmocka_unit_test(test_client_and_admin_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

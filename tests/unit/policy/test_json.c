@@ -88,7 +88,7 @@ static pol_json_paths_t *compile(const pol_json_rule_t *rules, size_t n)
 static int rewrite(const char *in, const pol_json_paths_t *p, const pol_json_edit_t *ed, size_t ned, rec_t *r, char **res,
                    int *changed)
 {
-    pol_json_visitor_t v = {rec_string, rec_capture, r};
+    pol_json_visitor_t v = {rec_string, rec_capture, r, NULL, 0};
     pol_buf_t out = POL_BUF_INIT;
     pol_buf_append(&out, "SENTINEL", 8);
     const char *desc = NULL;
@@ -723,7 +723,7 @@ static void test_rules_across_state_words(void **state)
             pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
             assert_non_null(p);
             int hits = 0;
-            pol_json_visitor_t v = {count_strings, NULL, &hits};
+            pol_json_visitor_t v = {count_strings, NULL, &hits, NULL, 0};
             pol_buf_t out = POL_BUF_INIT;
             int changed = 0;
             assert_int_equal(pol_json_rewrite(doc, strlen(doc), p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
@@ -766,7 +766,7 @@ static void test_fixtures_against_jansson(void **state)
             rec_t r;
             memset(&r, 0, sizeof(r));
             r.mode = 1;
-            pol_json_visitor_t v = {rec_string, NULL, &r};
+            pol_json_visitor_t v = {rec_string, NULL, &r, NULL, 0};
             pol_buf_t out = POL_BUF_INIT;
             int changed;
             const char *desc;
@@ -796,6 +796,179 @@ static void test_fixtures_against_jansson(void **state)
     (void)state;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* scan everything: keys, verbatim exceptions, nested embedded documents, duplicate keys (issue 10) */
+
+typedef struct {
+    char log[4096];
+    int redact; /* 1: every value with '@' becomes "<E>" (equal keys collide); 0: "<E_n>" numbered per call */
+    int n;
+} scrub_t;
+
+static int scrub_text(scrub_t *x, const char *tag, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    char head[320];
+    snprintf(head, sizeof(head), "%s|%s|", tag, path);
+    cat(x->log, sizeof(x->log), head, strlen(head));
+    cat(x->log, sizeof(x->log), s, len);
+    cat(x->log, sizeof(x->log), "\n", 1);
+    if (memchr(s, '@', len) == NULL)
+        return 0;
+    if (x->redact)
+        pol_buf_append(repl, "<E>", 3);
+    else
+        pol_buf_appendf(repl, "<E_%d>", ++x->n);
+    return 1;
+}
+
+static int scrub_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    return scrub_text(ctx, rule_id == 9 ? "V" : "S", path, s, len, repl);
+}
+
+static int scrub_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    (void)rule_id;
+    return scrub_text(ctx, "K", path, s, len, repl);
+}
+
+static int scan_all(const char *in, int redact, unsigned flags, char **res, scrub_t *x)
+{
+    static const pol_json_rule_t rules[] = {{"model", POL_JSON_VERBATIM, 9}, {"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1}};
+    pol_json_paths_t *p = compile(rules, 2);
+    memset(x, 0, sizeof(*x));
+    x->redact = redact;
+    pol_json_visitor_t v = {scrub_string, NULL, x, scrub_key, flags};
+    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
+    pol_buf_t out = POL_BUF_INIT;
+    int changed = 0, rc = pol_json_rewrite_ex(in, strlen(in), p, NULL, 0, &v, &out, &changed, NULL, NULL, &sc);
+    *res = rc == 0 ? strdup(changed ? out.base : in) : NULL;
+    pol_buf_free(&out);
+    pol_json_scratch_free(&sc);
+    pol_json_paths_free(p);
+    return rc;
+}
+
+static void test_keys_reported_and_rewritten(void **state)
+{
+    scrub_t x;
+    char *res;
+    /* every key and every string; a rewritten key is used in the paths below it, never the original */
+    assert_int_equal(scan_all("{\"model\":\"a@b\",\"t\":{\"jane@x.io\":{\"k\":\"v\"},\"b\":[\"c@d\"]}}", 0, 0, &res, &x), 0);
+    assert_string_equal(res, "{\"model\":\"<E_1>\",\"t\":{\"<E_2>\":{\"k\":\"v\"},\"b\":[\"<E_3>\"]}}");
+    assert_string_equal(x.log, "K||model\nV|model|a@b\nK||t\nK|t|jane@x.io\nK|t.<E_2>|k\nS|t.<E_2>.k|v\nK|t|b\nS|t.b[0]|c@d\n");
+    free(res);
+    /* keys inside an embedded document (tool-call arguments) */
+    assert_int_equal(scan_all("{\"args\":\"{\\\"jane@x.io\\\":1,\\\"n\\\":\\\"x\\\"}\"}", 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+    assert_string_equal(res, "{\"args\":\"{\\\"<E_1>\\\":1,\\\"n\\\":\\\"x\\\"}\"}");
+    assert_string_equal(x.log, "K||args\nK|args#/|jane@x.io\nK|args#/|n\nS|args#/n|x\n");
+    free(res);
+    /* two keys rewritten to the same text stay unique; escaped keys compare decoded */
+    assert_int_equal(scan_all("{\"a@x\":1,\"b@x\":2,\"c\\u0040x\":3,\"<E> (4)\":4}", 1, POL_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+    assert_string_equal(res, "{\"<E>\":1,\"<E> (2)\":2,\"<E> (3)\":3,\"<E> (4)\":4}");
+    free(res);
+    /* a kept key equal to an earlier rewritten one cannot be renamed: refused */
+    assert_int_equal(scan_all("{\"a@x\":1,\"<E>\":2}", 1, POL_JSON_V_UNIQUE_KEYS, &res, &x), POL_JSON_E_DUPKEY);
+    /* the same key in different objects is fine; the same rewritten key twice in one object is a duplicate */
+    assert_int_equal(scan_all("{\"a\":{\"k\":1},\"b\":{\"k\":2},\"c\":[{\"k\":3},{\"k\":4}]}", 0, POL_JSON_V_UNIQUE_KEYS, &res, &x),
+                     0);
+    free(res);
+    assert_int_equal(scan_all("{\"a@x\":1,\"a@x\":2}", 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), POL_JSON_E_DUPKEY);
+    (void)state;
+}
+
+static void test_duplicate_keys_refused(void **state)
+{
+    scrub_t x;
+    char *res = NULL;
+    static const char *dups[] = {
+        "{\"model\":\"cheap\",\"model\":\"dear\"}",
+        "{\"a\":1,\"m\\u006fdel\":1,\"model\":2}",
+        "{\"x\":[{\"a\":{\"b\":1,\"c\":2,\"b\":3}}]}",
+        "{\"args\":\"{\\\"k\\\":1,\\\"k\\\":2}\"}", /* inside an embedded document too */
+        "{\"a\":{},\"b\":{\"a\":1},\"b\":2}",
+    };
+    for (size_t i = 0; i < sizeof(dups) / sizeof(dups[0]); i++) {
+        const char *desc = NULL;
+        size_t off = 0;
+        static const pol_json_rule_t rules[] = {{"**", POL_JSON_EMBEDDED, 1}};
+        pol_json_paths_t *p = compile(rules, 1);
+        memset(&x, 0, sizeof(x));
+        pol_json_visitor_t v = {scrub_string, NULL, &x, NULL, POL_JSON_V_UNIQUE_KEYS};
+        pol_buf_t out = POL_BUF_INIT;
+        int changed;
+        int rc = pol_json_rewrite(dups[i], strlen(dups[i]), p, NULL, 0, &v, &out, &changed, &desc, &off);
+        if (rc != POL_JSON_E_DUPKEY)
+            fail_msg("%s: rc %d", dups[i], rc);
+        assert_non_null(desc);
+        pol_buf_free(&out);
+        pol_json_paths_free(p);
+        /* without the flag they pass (the no-training and restore passes) */
+        assert_int_equal(scan_all(dups[i], 0, 0, &res, &x), 0);
+        free(res);
+    }
+    /* many keys in one object: the index grows, no false duplicates */
+    pol_buf_t big = POL_BUF_INIT;
+    pol_buf_append(&big, "{", 1);
+    for (int i = 0; i < 5000; i++)
+        pol_buf_appendf(&big, "%s\"k%d\":{\"k%d\":1}", i ? "," : "", i, i);
+    pol_buf_append(&big, "}", 1);
+    assert_int_equal(scan_all(big.base, 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+    free(res);
+    pol_buf_append(&big, "", 0);
+    big.base[big.len - 1] = ',';
+    pol_buf_append(&big, "\"k77\":0}", 8);
+    assert_int_equal(scan_all(big.base, 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), POL_JSON_E_DUPKEY);
+    pol_buf_free(&big);
+    (void)state;
+}
+
+static void test_embedded_documents_nested_and_bare_values(void **state)
+{
+    scrub_t x;
+    char *res;
+    /* JSON in a string in JSON in a string: both decoded */
+    assert_int_equal(scan_all("{\"a\":\"{\\\"b\\\":\\\"{\\\\\\\"c\\\\\\\":\\\\\\\"j@x\\\\\\\"}\\\"}\"}", 0, 0, &res, &x), 0);
+    assert_string_equal(x.log, "K||a\nK|a#/|b\nK|a#/b#/|c\nS|a#/b#/c|j@x\n");
+    assert_string_equal(res, "{\"a\":\"{\\\"b\\\":\\\"{\\\\\\\"c\\\\\\\":\\\\\\\"<E_1>\\\\\\\"}\\\"}\"}");
+    free(res);
+    /* a bare number or literal in a string is text (a card number must reach the scanner) */
+    assert_int_equal(scan_all("{\"a\":\"4111111111111111\",\"b\":\" true\",\"c\":\"[x@y\"}", 0, 0, &res, &x), 0);
+    assert_string_equal(x.log, "K||a\nS|a|4111111111111111\nK||b\nS|b| true\nK||c\nS|c|[x@y\n");
+    free(res);
+    /* a string literal document: its string is scanned decoded (\\u0040 is '@') */
+    assert_int_equal(scan_all("[\"\\\"j\\\\u0040x\\\"\"]", 0, 0, &res, &x), 0);
+    assert_string_equal(x.log, "S|[0]#/|j@x\n");
+    assert_string_equal(res, "[\"\\\"<E_1>\\\"\"]");
+    free(res);
+    /* VERBATIM wins over EMBEDDED: model is never decoded */
+    assert_int_equal(scan_all("{\"model\":\"{\\\"a\\\":\\\"j@x\\\"}\"}", 0, 0, &res, &x), 0);
+    assert_string_equal(x.log, "K||model\nV|model|{\"a\":\"j@x\"}\n");
+    free(res);
+    /* nesting limit: POL_JSON_MAX_EMBED documents inside strings, then refused */
+    pol_buf_t doc = POL_BUF_INIT, tmp = POL_BUF_INIT;
+    pol_buf_append(&doc, "\"x\"", 3);
+    for (int i = 0; i <= POL_JSON_MAX_EMBED + 1; i++) {
+        pol_buf_reset(&tmp);
+        pol_buf_append(&tmp, "[", 1);
+        pol_json_escape(doc.base, doc.len, &tmp);
+        pol_buf_append(&tmp, "]", 1);
+        pol_buf_reset(&doc);
+        pol_buf_append(&doc, tmp.base, tmp.len);
+        res = NULL;
+        int rc = scan_all(doc.base, 0, 0, &res, &x);
+        /* i + 1 levels of strings hold documents below the top one */
+        if (i + 1 <= POL_JSON_MAX_EMBED)
+            assert_int_equal(rc, 0);
+        else
+            assert_int_equal(rc, POL_JSON_E_DEPTH);
+        free(res);
+    }
+    pol_buf_free(&doc);
+    pol_buf_free(&tmp);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -817,6 +990,9 @@ int main(void)
         cmocka_unit_test(test_escape_unescape),
         cmocka_unit_test(test_fixtures_against_jansson),
         cmocka_unit_test(test_rules_across_state_words),
+        cmocka_unit_test(test_keys_reported_and_rewritten),
+        cmocka_unit_test(test_duplicate_keys_refused),
+        cmocka_unit_test(test_embedded_documents_nested_and_bare_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

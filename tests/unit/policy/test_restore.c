@@ -119,7 +119,7 @@ static int view_event(void *ctx, const prov_sse_event_t *ev)
             pol_json_rule_t r = {"**", POL_JSON_SCAN, 0};
             all = pol_json_paths_compile(&r, 1, NULL, 0);
         }
-        pol_json_visitor_t vis = {view_string, NULL, v};
+        pol_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
         pol_buf_t o = POL_BUF_INIT;
         int ch;
         if (pol_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
@@ -417,6 +417,17 @@ static void test_hook_reset_and_abort(void **state)
     (void)state;
 }
 
+/* Object keys are restored too (issue 10: aigw rewrites keys with personal data, e.g. Gemini functionCall.args). */
+static void test_keys_restored(void **state)
+{
+    (void)state;
+    const char *in = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\","
+                     "\"args\":{\"<EMAIL_ADDRESS_1>\":\"<PERSON_1>\",\"k\":1}}}]}}]}\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    assert_non_null(strstr(out, "{\"jane@example.com\":\"Jane Doe\",\"k\":1}"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,7 +435,7 @@ int main(void)
         cmocka_unit_test(test_flush_before_terminators), cmocka_unit_test(test_anthropic_events),
         cmocka_unit_test(test_paths_are_separate),       cmocka_unit_test(test_passthrough_and_reserialization),
         cmocka_unit_test(test_crlf_split_across_chunks), cmocka_unit_test(test_fixtures_pass_through),
-        cmocka_unit_test(test_hook_reset_and_abort),
+        cmocka_unit_test(test_hook_reset_and_abort),     cmocka_unit_test(test_keys_restored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

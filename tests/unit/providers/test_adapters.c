@@ -1,8 +1,8 @@
 /*
  * Unit tests for the adapter table (providers/provider.h): table sanity, provider-shaped error
- * bodies and their status mapping, the PII walker rules over every request fixture of the repository
- * manifest (every string with planted PII is reported to on_string, the model never is, file bytes
- * are skipped as text and covered by image_fields), cost-estimate inputs of the request fixtures,
+ * bodies and their status mapping, the skip lists over every request fixture of the repository manifest (no
+ * planted PII sits in a field an adapter declares structural, every opaque token of the fixtures is
+ * base64, every other string and key is reported), cost-estimate inputs of the request fixtures,
  * model names from paths, prov_for_model() globs, and fal's x-fal-target-url allow-list.
  */
 #include <setjmp.h>
@@ -76,8 +76,7 @@ static void test_table(void **state)
         assert_non_null(a->upstream_prefix);
         assert_int_equal(a->route_prefix[strlen(a->route_prefix) - 1], '/');
         assert_int_equal(a->upstream_prefix[strlen(a->upstream_prefix) - 1], '/');
-        assert_non_null(a->text_fields);
-        assert_non_null(a->image_fields);
+        assert_non_null(a->skip_fields);
         assert_non_null(a->error_body);
         assert_non_null(a->error_content_type);
         assert_non_null(a->usage_from_json);
@@ -101,31 +100,42 @@ static void test_table(void **state)
     assert_ptr_equal(prov_gemini.compat_wire, &prov_openai);
 }
 
-/* The gateway compiles each adapter's text rules plus its own four captures (gateway/privacy.c): must fit. */
+/* The gateway compiles each adapter's skip rules, the "**" rule and its captures (gateway/privacy.c): must fit. */
 static void test_rules_compile(void **state)
 {
     (void)state;
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
+    static const char *const caps[] = {"user",
+                                       "safety_identifier",
+                                       "model",
+                                       "stream",
+                                       "stream_options.include_usage",
+                                       "max_tokens",
+                                       "max_completion_tokens",
+                                       "max_output_tokens",
+                                       "generationConfig.maxOutputTokens",
+                                       "generation_config.max_output_tokens",
+                                       "n",
+                                       "generationConfig.candidateCount",
+                                       "size",
+                                       "quality"};
     for (size_t i = 0; i < n; i++) {
-        const prov_field_t *sets[2] = {all[i]->text_fields, all[i]->image_fields};
-        for (int s = 0; s < 2; s++) {
-            pol_json_rule_t rules[96];
-            size_t nr = 0;
-            for (const prov_field_t *f = sets[s]; f->pattern != NULL; f++, nr++) {
-                assert_true(nr < 90);
-                rules[nr] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
-            }
-            rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, -1};
-            rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, -2};
-            rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, -3};
-            rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, -4};
-            char err[256];
-            pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
-            if (p == NULL)
-                fail_msg("%s: %s", all[i]->name, err);
-            pol_json_paths_free(p);
+        pol_json_rule_t rules[128];
+        size_t nr = 0;
+        for (const prov_skip_t *f = all[i]->skip_fields; f->pattern != NULL; f++, nr++) {
+            assert_true(nr < 96);
+            assert_true(f->kind == PROV_SKIP_VALUE || f->kind == PROV_SKIP_OPAQUE);
+            rules[nr] = (pol_json_rule_t){f->pattern, POL_JSON_VERBATIM, (int)nr};
         }
+        rules[nr++] = (pol_json_rule_t){"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1000};
+        for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++)
+            rules[nr++] = (pol_json_rule_t){caps[k], POL_JSON_CAPTURE, -1 - (int)k};
+        char err[256];
+        pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+        if (p == NULL)
+            fail_msg("%s: %s", all[i]->name, err);
+        pol_json_paths_free(p);
     }
 }
 
@@ -241,24 +251,43 @@ static void test_error_status_maps(void **state)
     json_decref(g);
 }
 
-/* ---- text fields over the request fixtures ---- */
+/* ---- skip lists over the request fixtures ---- */
 
 typedef struct {
     const prov_adapter_t *a;
-    json_t *reported; /* path -> value */
-    size_t skipped_binary;
+    json_t *reported; /* path -> value of every string reported by the "**" rule */
+    json_t *skipped;  /* path -> value of every string reported by a skip rule */
+    size_t keys, opaque;
 } walk_t;
 
 static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
 {
     walk_t *w = ctx;
     (void)repl;
-    const prov_field_t *f = &w->a->text_fields[rule_id];
-    if (f->maybe_binary && prov_text_looks_binary(s, len)) {
-        w->skipped_binary++;
+    if (rule_id == 1000) {
+        json_object_set_new(w->reported, path, json_stringn_nocheck(s, len));
         return 0;
     }
-    json_object_set_new(w->reported, path, json_stringn_nocheck(s, len));
+    json_object_set_new(w->skipped, path, json_stringn_nocheck(s, len));
+    if (w->a->skip_fields[rule_id].kind == PROV_SKIP_OPAQUE) {
+        w->opaque++;
+        for (size_t i = 0; i < len; i++)
+            if (!(s[i] == '+' || s[i] == '/' || s[i] == '=' || s[i] == '-' || s[i] == '_' || (s[i] >= '0' && s[i] <= '9') ||
+                  (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+                fail_msg("%s: opaque field %s is not base64: %.*s", w->a->name, path, (int)len, s);
+    }
+    return 0;
+}
+
+static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+{
+    walk_t *w = ctx;
+    (void)rule_id;
+    (void)path;
+    (void)s;
+    (void)len;
+    (void)repl;
+    w->keys++;
     return 0;
 }
 
@@ -303,7 +332,7 @@ static int reported_at(json_t *reported, const char *path)
 {
     if (json_object_get(reported, path) != NULL)
         return 1;
-    /* an EMBEDDED string (tool-call arguments) is reported as its inner strings "<path>#/..." */
+    /* a string holding JSON (tool-call arguments) is reported as its inner strings "<path>#/..." */
     size_t n = strlen(path);
     const char *k;
     json_t *v;
@@ -315,43 +344,34 @@ static int reported_at(json_t *reported, const char *path)
     return 0;
 }
 
-static size_t walk(const prov_adapter_t *a, const prov_field_t *fields, const char *body, size_t len, walk_t *w)
+static void walk(const prov_adapter_t *a, const char *body, size_t len, walk_t *w)
 {
-    pol_json_rule_t rules[96];
+    pol_json_rule_t rules[128];
     size_t nr = 0;
-    for (const prov_field_t *f = fields; f->pattern != NULL; f++, nr++)
-        rules[nr] = (pol_json_rule_t){f->pattern, f->embedded_json ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
+    for (const prov_skip_t *f = a->skip_fields; f->pattern != NULL; f++, nr++)
+        rules[nr] = (pol_json_rule_t){f->pattern, POL_JSON_VERBATIM, (int)nr};
+    rules[nr++] = (pol_json_rule_t){"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1000};
     char err[256];
     pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
     assert_non_null(p);
+    memset(w, 0, sizeof(*w));
     w->a = a;
     w->reported = json_object();
-    w->skipped_binary = 0;
-    pol_json_visitor_t v = {on_string, NULL, w};
+    w->skipped = json_object();
+    pol_json_visitor_t v = {on_string, NULL, w, on_key, POL_JSON_V_UNIQUE_KEYS};
     pol_buf_t out = POL_BUF_INIT;
     int changed = 0;
     assert_int_equal(pol_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
     assert_int_equal(changed, 0);
     pol_buf_free(&out);
     pol_json_paths_free(p);
-    return json_object_size(w->reported);
 }
 
-static int image_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
-{
-    (void)rule_id;
-    (void)repl;
-    (void)s;
-    (void)len;
-    json_object_set_new(ctx, path, json_true());
-    return 0;
-}
-
-static void test_text_fields_cover_fixture_pii(void **state)
+static void test_skip_fields_over_fixtures(void **state)
 {
     (void)state;
     json_t *m = load_manifest();
-    size_t i, fixtures = 0, pii_strings = 0, binaries = 0;
+    size_t i, fixtures = 0, pii_strings = 0, skipped = 0;
     json_t *fx;
     json_array_foreach(json_object_get(m, "fixtures"), i, fx)
     {
@@ -366,52 +386,29 @@ static void test_text_fields_cover_fixture_pii(void **state)
         json_t *strings = json_object();
         collect(doc, "", strings);
         walk_t w;
-        walk(a, a->text_fields, body, len, &w);
+        walk(a, body, len, &w);
         const char *path;
         json_t *val;
         json_object_foreach(strings, path, val)
         {
             const char *s = json_string_value(val);
-            int binary = prov_text_looks_binary(s, json_string_length(val));
-            if (binary) {
-                /* file bytes: never scanned as text, always reachable by the image rules */
-                assert_null(json_object_get(w.reported, path));
-                binaries++;
-                continue;
-            }
+            /* every string is reported: as itself by a skip rule, or by "**" (inside, when it holds JSON) */
+            int by_skip = json_object_get(w.skipped, path) != NULL;
+            if (!by_skip && !reported_at(w.reported, path))
+                fail_msg("%s: string at %s is not reported", file, path);
             if (has_marker(s)) {
                 pii_strings++;
-                if (!reported_at(w.reported, path))
-                    fail_msg("%s: PII string at %s (\"%s\") is not reported by %s text_fields", file, path, s, a->name);
+                if (by_skip)
+                    fail_msg("%s: PII string at %s (\"%s\") sits in a field %s declares structural", file, path, s, a->name);
             }
         }
-        /* the model name and non-text members are never reported */
-        assert_null(json_object_get(w.reported, "model"));
-        assert_null(json_object_get(w.reported, "version"));
-        assert_null(json_object_get(w.reported, "webhook"));
-        /* image rules reach every binary string */
-        pol_json_rule_t rules[64];
-        size_t nr = 0;
-        for (const prov_field_t *f = a->image_fields; f->pattern != NULL; f++, nr++)
-            rules[nr] = (pol_json_rule_t){f->pattern, POL_JSON_SCAN, (int)nr};
-        if (nr > 0) {
-            pol_json_paths_t *p = pol_json_paths_compile(rules, nr, NULL, 0);
-            assert_non_null(p);
-            json_t *seen = json_object();
-            pol_json_visitor_t v = {image_on_string, NULL, seen};
-            pol_buf_t out = POL_BUF_INIT;
-            int changed;
-            assert_int_equal(pol_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
-            json_object_foreach(strings, path, val)
-            {
-                if (prov_text_looks_binary(json_string_value(val), json_string_length(val)) && json_object_get(seen, path) == NULL)
-                    fail_msg("%s: file bytes at %s not covered by %s image_fields", file, path, a->name);
-            }
-            json_decref(seen);
-            pol_json_paths_free(p);
-            pol_buf_free(&out);
-        }
+        skipped += json_object_size(w.skipped);
+        /* model names are structural wherever a body carries one */
+        if (json_is_string(json_object_get(doc, "model")))
+            assert_non_null(json_object_get(w.skipped, "model"));
+        assert_true(w.keys > 0);
         json_decref(w.reported);
+        json_decref(w.skipped);
         json_decref(strings);
         json_decref(doc);
         free(body);
@@ -419,7 +416,7 @@ static void test_text_fields_cover_fixture_pii(void **state)
     }
     assert_true(fixtures >= 25);
     assert_true(pii_strings >= 40);
-    assert_true(binaries >= 8);
+    assert_true(skipped >= 20);
     json_decref(m);
 }
 
@@ -625,7 +622,7 @@ int main(void)
         cmocka_unit_test(test_rules_compile),
         cmocka_unit_test(test_error_bodies),
         cmocka_unit_test(test_error_status_maps),
-        cmocka_unit_test(test_text_fields_cover_fixture_pii),
+        cmocka_unit_test(test_skip_fields_over_fixtures),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_estimates),
         cmocka_unit_test(test_model_from_path),
