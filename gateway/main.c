@@ -10,6 +10,7 @@
 #include "gateway/cmd_scrub.h"
 #include "gateway/cmd_store.h"
 #include "gateway/config.h"
+#include "policy/pii/pii.h"
 #include "gateway/server.h"
 
 #define AIGW_VERSION "0.1.0"
@@ -105,6 +106,16 @@ static int cmd_check(int argc, char **argv)
     gw_config_t *cfg = load_config(path);
     if (cfg == NULL)
         return 1;
+    /* the pii section is validated by building its engine (type names in pii.actions, regexes) */
+    char err[512];
+    static const unsigned char no_key[32];
+    pol_pii_engine_t *pii = pol_pii_engine_create(gw_config_section(cfg, "pii"), no_key, err, sizeof(err));
+    if (pii == NULL) {
+        fprintf(stderr, "aigw: config error: %s: %s\n", cfg->path, err);
+        gw_config_free(cfg);
+        return 1;
+    }
+    pol_pii_engine_free(pii);
     printf("%s: OK (%zu listeners, %zu clients, %zu providers)\n", cfg->path, cfg->nlisten, cfg->nclients, cfg->nproviders);
     gw_config_free(cfg);
     return 0;

@@ -571,22 +571,16 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
     }
 }
 
-static void info_reset(gw_body_info_t *info)
+void gw_privacy_info_reset(gw_body_info_t *info)
 {
+    pol_buf_t user = info->user, model = info->model; /* their memory is kept for the next request */
+    memset(info, 0, sizeof(*info));                   /* every other field by construction (STYLE rule 29) */
+    info->user = user;
+    info->model = model;
     pol_buf_reset(&info->user);
     pol_buf_reset(&info->model);
-    info->stream = 0;
-    info->has_safety_identifier = 0;
     info->include_usage = -1;
     info->max_tokens = -1;
-    info->n = 0;
-    info->size[0] = info->quality[0] = '\0';
-    info->has_images = 0;
-    info->images_stripped = 0;
-    info->image_error = NULL;
-    info->refusal_status = 0;
-    info->refusal_code = NULL;
-    info->refusal[0] = '\0';
 }
 
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
@@ -597,7 +591,7 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     for (size_t i = 0; i < pv->nadapters; i++)
         if (pv->adapters[i] == adapter)
             paths = pv->paths[i];
-    info_reset(info);
+    gw_privacy_info_reset(info);
     scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0};
     pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, POL_JSON_V_UNIQUE_KEYS};
     int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
@@ -650,7 +644,7 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
 {
     char boundary[POL_MP_MAX_BOUNDARY + 1];
     size_t blen;
-    info_reset(info);
+    gw_privacy_info_reset(info);
     *changed = 0;
     int rc = pol_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
     if (rc != 0)

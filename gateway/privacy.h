@@ -68,6 +68,13 @@ typedef struct st_gw_body_info_t {
 } gw_body_info_t;
 
 /**
+ * Resets *info to "nothing captured" (include_usage and max_tokens -1, every other field zero), keeping the
+ * capacity of its buffers. The pipeline calls it for every request, bodies or not: a GET after a chat request
+ * must not inherit the chat's model (issue 10). The scrub functions call it first too.
+ */
+void gw_privacy_info_reset(gw_body_info_t *info);
+
+/**
  * Builds the server-wide privacy state from cfg (borrowed): the PII engine (config "pii"), the
  * no-training posture table (config "training", policy/notrain.h), and per provider adapter one
  * compiled field matcher for the request pass (image fields, text fields, captures) and one for

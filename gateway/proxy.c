@@ -261,6 +261,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->adapter = &prov_openai;
     call->provider = NULL;
     call->client = NULL;
+    gw_privacy_info_reset(&call->info); /* a request without a body captures nothing: it inherits nothing either */
     gw_secrets_reset(&call->secrets);
     {
         const gw_config_t *cfg = w->server->cfg;

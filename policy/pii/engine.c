@@ -31,9 +31,24 @@
 #include <strings.h>
 #include <sodium.h>
 
-static const char *const builtin_names[POL_PII_NUM_BUILTIN] = {
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD",       "IBAN_CODE", "US_SSN", "IP_ADDRESS", "CRYPTO", "URL",
-    "DATE_TIME",     "US_PASSPORT",  "US_DRIVER_LICENSE", "UK_NHS",    "PERSON", "LOCATION",   "SECRET",
+static const char *const builtin_names[POL_PII_NUM_BUILTIN] = {"EMAIL_ADDRESS",
+                                                               "PHONE_NUMBER",
+                                                               "CREDIT_CARD",
+                                                               "IBAN_CODE",
+                                                               "US_SSN",
+                                                               "IP_ADDRESS",
+                                                               "CRYPTO",
+                                                               "URL",
+                                                               "DATE_TIME",
+                                                               "US_PASSPORT",
+                                                               "US_DRIVER_LICENSE",
+                                                               "UK_NHS",
+                                                               "PERSON",
+                                                               "LOCATION",
+                                                               "SECRET",
+#define NATIONAL_NAME_(n) #n,
+                                                               POL_PII_NATIONAL_TYPES(NATIONAL_NAME_)
+#undef NATIONAL_NAME_
 };
 
 static const char *const action_names[] = {"tokenize", "redact", "mask", "hash", "block", "allow"};

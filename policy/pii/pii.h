@@ -19,6 +19,71 @@ typedef struct st_pol_pii_engine_t pol_pii_engine_t;   /* immutable after create
 typedef struct st_pol_pii_scratch_t pol_pii_scratch_t; /* one per thread (vectorscan scratch + work buffers) */
 typedef struct st_pol_pii_session_t pol_pii_session_t; /* one per request: token vault + findings; reusable via reset */
 
+/**
+ * National and sector identifiers (policy/pii/national.c), Presidio's names where Presidio has
+ * the type; each row's standard and checksum are in docs/internals/pii.md. X-macro: one list for
+ * the enum below and the engine's name table.
+ */
+#define POL_PII_NATIONAL_TYPES(X)                                                                                                  \
+    X(UK_NINO)                                                                                                                     \
+    X(ES_NIF)                                                                                                                      \
+    X(ES_NIE)                                                                                                                      \
+    X(ES_PASSPORT)                                                                                                                 \
+    X(IT_FISCAL_CODE)                                                                                                              \
+    X(IT_VAT_CODE)                                                                                                                 \
+    X(IT_PASSPORT)                                                                                                                 \
+    X(IT_IDENTITY_CARD)                                                                                                            \
+    X(IT_DRIVER_LICENSE)                                                                                                           \
+    X(PL_PESEL)                                                                                                                    \
+    X(SG_NRIC_FIN)                                                                                                                 \
+    X(SG_UEN)                                                                                                                      \
+    X(AU_TFN)                                                                                                                      \
+    X(AU_ABN)                                                                                                                      \
+    X(AU_ACN)                                                                                                                      \
+    X(AU_MEDICARE)                                                                                                                 \
+    X(IN_PAN)                                                                                                                      \
+    X(IN_AADHAAR)                                                                                                                  \
+    X(IN_VOTER)                                                                                                                    \
+    X(IN_PASSPORT)                                                                                                                 \
+    X(IN_VEHICLE_REGISTRATION)                                                                                                     \
+    X(IN_GSTIN)                                                                                                                    \
+    X(FI_PERSONAL_IDENTITY_CODE)                                                                                                   \
+    X(KR_RRN)                                                                                                                      \
+    X(KR_FRN)                                                                                                                      \
+    X(KR_BRN)                                                                                                                      \
+    X(KR_PASSPORT)                                                                                                                 \
+    X(SE_PERSONNUMMER)                                                                                                             \
+    X(SE_ORGANISATIONSNUMMER)                                                                                                      \
+    X(TR_TCKN)                                                                                                                     \
+    X(CA_SIN)                                                                                                                      \
+    X(DE_TAX_ID)                                                                                                                   \
+    X(DE_VAT_ID)                                                                                                                   \
+    X(DE_ID_CARD)                                                                                                                  \
+    X(UK_PASSPORT)                                                                                                                 \
+    X(UK_DRIVING_LICENCE)                                                                                                          \
+    X(US_ITIN)                                                                                                                     \
+    X(US_NPI)                                                                                                                      \
+    X(US_MBI)                                                                                                                      \
+    X(US_BANK_NUMBER)                                                                                                              \
+    X(ABA_ROUTING_NUMBER)                                                                                                          \
+    X(MAC_ADDRESS)                                                                                                                 \
+    X(MEDICAL_LICENSE)                                                                                                             \
+    X(CN_RESIDENT_ID)                                                                                                              \
+    X(JP_MY_NUMBER)                                                                                                                \
+    X(BR_CPF)                                                                                                                      \
+    X(BR_CNPJ)                                                                                                                     \
+    X(MX_CURP)                                                                                                                     \
+    X(FR_NIR)                                                                                                                      \
+    X(NL_BSN)                                                                                                                      \
+    X(DK_CPR)                                                                                                                      \
+    X(NO_FODSELSNUMMER)                                                                                                            \
+    X(BE_NATIONAL_NUMBER)                                                                                                          \
+    X(ZA_ID)                                                                                                                       \
+    X(DE_HEALTH_INSURANCE)                                                                                                         \
+    X(DE_SOCIAL_SECURITY)                                                                                                          \
+    X(DE_TAX_NUMBER)                                                                                                               \
+    X(TH_TNIN)
+
 /** Built-in entity types (Presidio's names, plus SECRET); custom types follow POL_PII_NUM_BUILTIN. */
 enum {
     POL_PII_EMAIL_ADDRESS,
@@ -36,8 +101,14 @@ enum {
     POL_PII_PERSON,
     POL_PII_LOCATION,
     POL_PII_SECRET,
-    POL_PII_NUM_BUILTIN
+#define POL_PII_NATIONAL_ENUM_(n) POL_PII_##n,
+    POL_PII_NATIONAL_TYPES(POL_PII_NATIONAL_ENUM_)
+#undef POL_PII_NATIONAL_ENUM_
+        POL_PII_NUM_BUILTIN
 };
+/** The first and one past the last national identifier type (national.c). */
+#define POL_PII_NATIONAL_FIRST POL_PII_UK_NINO
+#define POL_PII_NATIONAL_END (POL_PII_TH_TNIN + 1)
 
 /** Maximum number of custom recognizers in pii.custom. */
 #define POL_PII_MAX_CUSTOM 64

@@ -141,6 +141,27 @@ void pol__apply_context(const char *text, size_t len, pol__cand_t *cand);
 /** 1 if one of the NUL-terminated lowercase `words` occurs as a word in text[from, to) (ASCII case-insensitive). */
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words);
 
+/* ---- national identifiers (national.c) ---- */
+
+/**
+ * Necessary condition for pol__national_digits to find anything at a digit run starting at `cs`
+ * whose cluster holds fewer than 7 digits (the prefilter's fast path asks it before dismissing
+ * the event): a letter-led word of >= 6 alnum bytes, a digit run glued to letters, a two-letter
+ * word and a space before the digits, or a MAC address pair. Reads t[cs - 4, cs + 17) within [0, len).
+ */
+int pol__national_maybe(const char *t, size_t len, size_t cs);
+/**
+ * National identifiers whose first digit run starts at `cs` (a digit run start; `nd` = digits in
+ * its cluster): parses the formats of national.c there, validates check digits, applies their
+ * context words and pushes candidates (ctx_done set). Pushes nothing when nd < 7 and
+ * pol__national_maybe is 0. @return 0, -1 on allocation failure
+ */
+int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd);
+/** ':' at i: a colon-separated MAC address whose first pair ends at i. @return 0, -1 on allocation failure */
+int pol__national_colon(pol__scanctx_t *c, size_t i);
+/** 1 if `type` is a national identifier type (masked like numbers: the last 4 characters stay). */
+int pol__national_type(int type);
+
 /* ---- PERSON (person.c) ---- */
 
 /**

@@ -235,6 +235,9 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
         if (pol__recognize_rec(c, POL__REC_DIGITS, 0, p) != 0)
             return -1;
     }
+    /* national identifiers whose first digit run starts here (national.c) */
+    if (pol__national_digits(c, cs, nd) != 0)
+        return -1;
     /* \d\.\d{1,3}\.\d{1,3}\.\d needs 4 digits and 3 dots, inside the cluster */
     if (nd >= 4 && ndots >= 3 && ipv4_ends(c, cs, ce) != 0)
         return -1;
@@ -294,7 +297,7 @@ static int on_colon(pol__scanctx_t *c, size_t i)
     }
     if (i + 2 < len && t[i + 1] == ':' && is_hex(U(t[i + 2])) && pol__recognize_rec(c, POL__REC_IPV6, 0, i + 3) != 0)
         return -1;
-    return 0;
+    return pol__national_colon(c, i);
 }
 
 /* ---- capitals: the POL__DB_C patterns ---- */
@@ -640,6 +643,13 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
                                1u);
     if (((a == 'b') | (a == 't') | (a == ',') | (hs_space((unsigned char)a) & fr_first)) && french_street_at(t, len, cs + ce))
         return 0;
+    /* national identifiers glued to letters, "AB 12 34 56 C", MAC pairs (national.c) */
+    unsigned drun = (unsigned)__builtin_ctz(~dm), fwd = (unsigned)__builtin_ctz(~alm);
+    unsigned char s2 = U(t[cs + 2]);
+    if ((((alm >> drun) & 1) & ((fwd >= 6) | ((drun == 1) & (fwd == 4)))) | (is_alpha(p1) & ((fwd >= 5) | is_alpha(p2))) |
+        ((p1 == ' ') & is_alpha(p2) & ((drun == 2) | (drun == 6))) | (((s2 == '-') | (s2 == ':')) & (U(t[cs + 5]) == s2)))
+        if (pol__national_maybe(t, len, cs))
+            return 0;
     *end = cs + e;
     return 1;
 }

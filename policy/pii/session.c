@@ -338,7 +338,7 @@ static int append_mask(pol_buf_t *out, int type, const char *v, size_t n)
             total++;
     int keep_tail = type == POL_PII_CREDIT_CARD || type == POL_PII_PHONE_NUMBER || type == POL_PII_IBAN_CODE ||
                     type == POL_PII_US_SSN || type == POL_PII_UK_NHS || type == POL_PII_US_PASSPORT ||
-                    type == POL_PII_US_DRIVER_LICENSE;
+                    type == POL_PII_US_DRIVER_LICENSE || pol__national_type(type);
     size_t keep_from = keep_tail ? (total > 8 ? total - 4 : total) : (size_t)-1;
     size_t idx = 0;
     for (size_t i = 0; i < n;) {

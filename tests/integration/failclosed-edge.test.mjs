@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { CLIENT_KEY, USER, rawRequest } from './lib/harness.mjs';
+import { CLIENT_KEY, USER, client, rawRequest, sqlite, startPair, storeSetup, waitFor } from './lib/harness.mjs';
 import { PROVIDER_KEYS, RAW, startProviders } from './lib/providers.mjs';
 
 let env;
@@ -366,6 +366,31 @@ describe('no request smuggling (HTTP/1.1)', () => {
     const r = await rawSocket(gw.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n` +
       `hello${smuggled}`);
     assert.deepEqual(statusLines(r), ['HTTP/1.1 400'], r);
+  });
+});
+
+describe('call state does not leak between requests', () => {
+  test('a GET after a chat request on the same pooled call does not inherit its model (call log)', async () => {
+    const store = storeSetup('fcedge-pool-store');
+    const pair = await startPair('fcedge-pool', { aigw: { config: { workers: 1, ...store.config } } });
+    try {
+      const sdk = client(pair.gw);
+      const chat = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+      const chatId = chat.response.headers.get('x-aigw-request-id');
+      const list = await rawRequest(pair.gw, { method: 'GET', path: '/v1/models', headers: bearer() });
+      assert.equal(list.status, 200, list.body);
+      const getId = list.headers['x-aigw-request-id'];
+      const rows = await waitFor(() => {
+        const r = sqlite(store.db, `SELECT request_id, model FROM calls WHERE request_id IN ('${chatId}', '${getId}')`);
+        return r.length === 2 ? r : null;
+      }, { msg: 'both call records' });
+      const model = Object.fromEntries(rows.map((r) => [r.request_id, r.model]));
+      assert.equal(model[chatId], 'gpt-4o-mini');
+      assert.ok(model[getId] == null || model[getId] === '', `the GET's model: ${model[getId]}`);
+    } finally {
+      await pair.stop();
+    }
   });
 });
 

@@ -168,7 +168,7 @@ static void test_hard_negatives(void **state)
         "reference number 4111111111111112",
         "Tracking: 1Z999AA10123456784",
         "std::vector<int> v; std::cout << v[0];",
-        "Timestamps 12:30:45 and MAC 00:1A:2B:3C:4D:5E",
+        "Timestamps 12:30:45 and 23:59:59.250",
         "password = os.environ['DB_PASSWORD']",
         "Set api_key to <YOUR_API_KEY>",
         "Compare May and June sales for Paris and London.",

@@ -23,7 +23,10 @@ static const char *canon(const char *t)
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(t, map[i][0]) == 0)
             return map[i][1];
-    return t;
+    /* national identifiers (UK_NINO, CN_RESIDENT_ID, MAC_ADDRESS, ...) are OTHER, as in score.py */
+    pol_pii_engine_t *e = NULL;
+    int id = pol_pii_type_by_name(e, t, strlen(t));
+    return id >= POL_PII_NATIONAL_FIRST && id < POL_PII_NATIONAL_END ? "OTHER" : t;
 }
 
 #define NT 13

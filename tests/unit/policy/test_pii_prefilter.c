@@ -374,7 +374,7 @@ static int cref_check(cref_t *r, const char *text, size_t len)
     assert_int_equal(pol__prefilter(&r->ctx, &r->w, 1), 0);
     size_t m = 0;
     for (size_t i = 0; i < r->mine.n; i++)
-        if (r->mine.v[i].type != POL_PII_PERSON && r->mine.v[i].type != POL_PII_LOCATION)
+        if (r->mine.v[i].type != POL_PII_PERSON && r->mine.v[i].type != POL_PII_LOCATION && !pol__national_type(r->mine.v[i].type))
             r->mine.v[m++] = r->mine.v[i];
     r->mine.n = m;
     /* the reference: the four regexes over the whole text, every match end to the recognizer */

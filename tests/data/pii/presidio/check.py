@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FLOOR_ALL = 0.57        # micro F1, all types
+FLOOR_ALL = 0.81        # micro F1, all types (0.576 before national.c)
 FLOOR_NO_OTHER = 0.89   # micro F1, without OTHER
 NO_OTHER = "EMAIL,PHONE,CREDIT_CARD,IBAN,IP_ADDRESS,US_SSN,CRYPTO_WALLET,URL,API_KEY,PERSON,LOCATION,DATE"
 

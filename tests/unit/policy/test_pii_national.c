@@ -1,0 +1,336 @@
+/*
+ * Unit tests of the national identifiers (policy/pii/national.c): for every validator a valid
+ * value is found with its type (bare, or with its context word where a bare number is
+ * ambiguous), the same value with a wrong check digit is not found as that type, and
+ * look-alikes (order numbers, timestamps, seeds, prices, product codes) give no national
+ * finding. Also: context words raise ambiguous numbers over the threshold, type names resolve,
+ * `pii.actions` accepts the new names, masking keeps the last 4 characters, and the
+ * prefilter's fast path admits every identifier the slow path finds (a random comparison).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy/pii/pii.h"
+#include "policy/pii/pii_internal.h"
+
+static const unsigned char zero_key[32];
+
+typedef struct {
+    pol_pii_engine_t *e;
+    pol_pii_scratch_t *s;
+} fx_t;
+
+static fx_t fx_new(const char *cfg_json)
+{
+    fx_t f;
+    char err[256];
+    json_t *cfg = cfg_json ? json_loads(cfg_json, 0, NULL) : NULL;
+    f.e = pol_pii_engine_create(cfg, zero_key, err, sizeof(err));
+    json_decref(cfg);
+    if (f.e == NULL)
+        fail_msg("engine: %s", err);
+    f.s = pol_pii_scratch_create(f.e);
+    assert_non_null(f.s);
+    return f;
+}
+
+static void fx_free(fx_t *f)
+{
+    pol_pii_scratch_free(f->s);
+    pol_pii_engine_free(f->e);
+}
+
+/* the type of the entity exactly covering `value` in `text`, or -1 */
+static int type_of(fx_t *f, const char *text, const char *value)
+{
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    const char *p = strstr(text, value);
+    assert_non_null(p);
+    size_t st = (size_t)(p - text), en = st + strlen(value);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].start == st && ents[i].end == en)
+            return ents[i].type;
+    return -1;
+}
+
+/* number of national-identifier entities in text */
+static size_t national_count(fx_t *f, const char *text)
+{
+    const pol_pii_entity_t *ents;
+    size_t n, k = 0;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        k += pol__national_type(ents[i].type);
+    return k;
+}
+
+typedef struct {
+    const char *type;  /* expected type name */
+    const char *text;  /* text holding the value */
+    const char *value; /* the value, found exactly */
+    const char *bad;   /* same text with a wrong check digit / format: no entity of this type (NULL: none) */
+} case_t;
+
+/* valid values: published examples or values computed from the cited standard */
+static const case_t cases[] = {
+    {"UK_NINO", "NI number AB 12 34 56 C please", "AB 12 34 56 C", "NI number QQ 12 34 56 C please"},
+    {"UK_NINO", "AB123456C", "AB123456C", "AB123456E"},
+    {"ES_NIF", "DNI 12345678Z", "12345678Z", "DNI 12345678A"},
+    {"ES_NIE", "Mi NIE es X1234567L", "X1234567L", "Mi NIE es X1234567M"},
+    {"IT_FISCAL_CODE", "CF: RSSMRA85T10A562S", "RSSMRA85T10A562S", "CF: RSSMRA85T10A562T"},
+    {"IT_VAT_CODE", "partita IVA 01333550323", "01333550323", "partita IVA 01333550324"},
+    {"PL_PESEL", "PESEL: 44051401458", "44051401458", "PESEL: 44051401459"},
+    {"SG_NRIC_FIN", "NRIC S1234567D", "S1234567D", NULL},
+    {"SG_UEN", "UEN 53125226D", "53125226D", "UEN 53125226E"},
+    {"SG_UEN", "UEN 201434292D", "201434292D", "UEN 201434292E"},
+    {"AU_TFN", "TFN 876 543 210", "876 543 210", "TFN 876 543 211"},
+    {"AU_ABN", "ABN 51 824 753 556", "51 824 753 556", "ABN 52 824 753 556"},
+    {"AU_ACN", "ACN 005 499 981", "005 499 981", "ACN 005 499 982"},
+    {"AU_MEDICARE", "Medicare 2123 45670 1", "2123 45670 1", "Medicare 2123 45671 1"},
+    {"IN_PAN", "PAN ABCPD1234E", "ABCPD1234E", "PAN ABCXD1234E"},
+    {"IN_AADHAAR", "Aadhaar 3123 4567 8909", "3123 4567 8909", "Aadhaar 3123 4567 8908"},
+    {"IN_VOTER", "my voter id ABC1234567", "ABC1234567", NULL},
+    {"IN_PASSPORT", "passport number: J6932157", "J6932157", NULL},
+    {"IN_VEHICLE_REGISTRATION", "car KA53ME3456", "KA53ME3456", "car XX53ME3456"},
+    {"IN_GSTIN", "GSTIN 27ABCDE1234F1Z5", "27ABCDE1234F1Z5", "GSTIN 27ABCDE1234F1Y5"},
+    {"FI_PERSONAL_IDENTITY_CODE", "hetu 131052-308T", "131052-308T", "hetu 131052-308U"},
+    {"KR_RRN", "주민등록번호 900101-1234568", "900101-1234568", "주민등록번호 901301-1234568"},
+    {"KR_FRN", "FRN 911124-5678906", "911124-5678906", NULL},
+    {"KR_BRN", "사업자등록번호 104-86-56659", "104-86-56659", "사업자등록번호 104-86-56658"},
+    {"KR_PASSPORT", "여권 M123A4567", "M123A4567", NULL},
+    {"SE_PERSONNUMMER", "personnummer 19900305-2397", "19900305-2397", "personnummer 19900305-2398"},
+    {"SE_PERSONNUMMER", "871220-2384", "871220-2384", "871220-2385"},
+    {"SE_ORGANISATIONSNUMMER", "orgnr 556703-7485", "556703-7485", "orgnr 556703-7486"},
+    {"TR_TCKN", "TC kimlik no 10000000146", "10000000146", "TC kimlik no 10000000145"},
+    {"CA_SIN", "SIN 130 692 544", "130 692 544", "SIN 130 692 545"},
+    {"DE_TAX_ID", "Steuer-ID 12345678903", "12345678903", "Steuer-ID 12345678904"},
+    {"DE_VAT_ID", "USt-IdNr. DE136695976", "DE136695976", "USt-IdNr. AT136695976"},
+    {"DE_ID_CARD", "Personalausweis L01X00T44", "L01X00T44", "Personalausweis L01X00T45"},
+    {"DE_HEALTH_INSURANCE", "KVNR A123456780", "A123456780", "KVNR A123456781"},
+    {"DE_SOCIAL_SECURITY", "RVNR 15070649C103", "15070649C103", "RVNR 15070649C100"},
+    {"DE_TAX_NUMBER", "Steuernummer 123/456/78901", "123/456/78901", NULL},
+    {"UK_PASSPORT", "my passport number is CD7654321", "CD7654321", NULL},
+    {"UK_DRIVING_LICENCE", "licence MORGA607054SM9IJ", "MORGA607054SM9IJ", "licence MORGA613354SM9IJ"},
+    {"IT_DRIVER_LICENSE", "patente AA0123456B", "AA0123456B", NULL},
+    {"IT_IDENTITY_CARD", "CIE CA12345AA", "CA12345AA", NULL},
+    {"IT_PASSPORT", "passaporto YA1234567", "YA1234567", NULL},
+    {"ES_PASSPORT", "pasaporte AAA123456", "AAA123456", NULL},
+    {"US_ITIN", "ITIN 911-70-1234", "911-70-1234", "ITIN 911-49-1234"},
+    {"US_NPI", "NPI 1234567893", "1234567893", "NPI 1234567894"},
+    {"US_MBI", "MBI 1EG4-TE5-MK73", "1EG4-TE5-MK73", "MBI 1SG4-TE5-MK73"},
+    {"US_BANK_NUMBER", "bank account 12345678901234", "12345678901234", NULL},
+    {"ABA_ROUTING_NUMBER", "routing number 121000358", "121000358", "routing number 121000359"},
+    {"MAC_ADDRESS", "MAC 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E", "MAC 00:00:00:00:00:00"},
+    {"MAC_ADDRESS", "mac 0a-23-f5-67-89-ac", "0a-23-f5-67-89-ac", NULL},
+    {"MAC_ADDRESS", "Cisco 0012.3456.789A", "0012.3456.789A", NULL},
+    {"MEDICAL_LICENSE", "DEA GL0285191", "GL0285191", "DEA BG8207031"},
+    {"CN_RESIDENT_ID", "身份证号11010519491231002X", "11010519491231002X", "身份证号110105194912310021"},
+    {"JP_MY_NUMBER", "マイナンバー 123456789018", "123456789018", "マイナンバー 123456789017"},
+    {"BR_CPF", "CPF 111.444.777-35", "111.444.777-35", "CPF 111.444.777-36"},
+    {"BR_CNPJ", "CNPJ 11.222.333/0001-81", "11.222.333/0001-81", "CNPJ 11.222.333/0001-82"},
+    {"MX_CURP", "CURP BADD110313HCMLNS06", "BADD110313HCMLNS06", "CURP BADD110313HCMLNS07"},
+    {"FR_NIR", "sécurité sociale 185057800608491", "185057800608491", "sécurité sociale 185057800608492"},
+    {"NL_BSN", "BSN 111222333", "111222333", "BSN 111222334"},
+    {"DK_CPR", "CPR 070761-1006", "070761-1006", "CPR 320761-1006"},
+    {"NO_FODSELSNUMMER", "fødselsnummer 01019010046", "01019010046", "fødselsnummer 01019010047"},
+    {"BE_NATIONAL_NUMBER", "85.07.30-033.28", "85.07.30-033.28", "85.07.30-033.29"},
+    {"ZA_ID", "ID number 8001015009087", "8001015009087", "ID number 8001015009086"},
+    {"TH_TNIN", "บัตรประชาชน 1234567890121", "1234567890121", "บัตรประชาชน 1234567890122"},
+};
+
+static void test_valid_invalid(void **state)
+{
+    (void)state;
+    fx_t f = fx_new(NULL);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const case_t *c = &cases[i];
+        int want = pol_pii_type_by_name(f.e, c->type, strlen(c->type));
+        if (want < 0)
+            fail_msg("unknown type %s", c->type);
+        int got = type_of(&f, c->text, c->value);
+        if (got != want)
+            fail_msg("%s: \"%s\" gave %s", c->type, c->text, got < 0 ? "nothing" : pol_pii_type_name(f.e, got));
+        if (c->bad != NULL) {
+            const pol_pii_entity_t *ents;
+            size_t n;
+            assert_int_equal(pol_pii_scan(f.e, f.s, c->bad, strlen(c->bad), &ents, &n), 0);
+            for (size_t k = 0; k < n; k++)
+                if (ents[k].type == want)
+                    fail_msg("%s: look-alike \"%s\" was found", c->type, c->bad);
+        }
+    }
+    fx_free(&f);
+}
+
+/* ambiguous bare numbers stay below the threshold until a context word in their own language */
+static void test_context_words(void **state)
+{
+    (void)state;
+    fx_t f = fx_new(NULL);
+    static const char *const pairs[][3] = {
+        {"111222333", "BSN: 111222333", "NL_BSN"},
+        {"01333550323", "P.IVA 01333550323", "IT_VAT_CODE"},
+        {"121000358", "ABA 121000358", "ABA_ROUTING_NUMBER"},
+        {"123456789018", "個人番号 123456789018", "JP_MY_NUMBER"},
+        {"1234567893", "NPI: 1234567893", "US_NPI"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        if (national_count(&f, pairs[i][0]) != 0)
+            fail_msg("bare \"%s\" was found", pairs[i][0]);
+        int want = pol_pii_type_by_name(f.e, pairs[i][2], strlen(pairs[i][2]));
+        assert_int_equal(type_of(&f, pairs[i][1], pairs[i][0]), want);
+    }
+    fx_free(&f);
+}
+
+/* numbers and codes that look like identifiers in PII-free prompts */
+static void test_look_alikes(void **state)
+{
+    (void)state;
+    fx_t f = fx_new(NULL);
+    static const char *const neg[] = {
+        "order 12345678903 shipped",
+        "invoice 10000000146",
+        "seed 1234567890121, steps 30, 1024x1024",
+        "created_at 1718041234567 updated 1718041299999",
+        "ISBN 978-3-16-148410-0",
+        "price 1.299,00 EUR, 2.499,99 USD",
+        "RTX4090 vs A100 vs H100 on CUDA 12.4",
+        "resolution 3840x2160 at 120Hz, 16:9",
+        "model sdxl-1.0 with lora v2.1 at 0.8",
+        "call at 10:30:00 on 2024-05-06",
+        "Tracking: 1Z999AA10123456784",
+        "the year 2024 had 366 days and 8784 hours",
+        "version 1.22.333.4444",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        if (national_count(&f, neg[i]) != 0)
+            fail_msg("national identifier in \"%s\"", neg[i]);
+    fx_free(&f);
+}
+
+static void test_names_actions_mask(void **state)
+{
+    (void)state;
+    fx_t f = fx_new("{\"actions\": {\"CN_RESIDENT_ID\": \"block\", \"MAC_ADDRESS\": \"mask\"}}");
+    int cn = pol_pii_type_by_name(f.e, "CN_RESIDENT_ID", 14);
+    assert_true(pol__national_type(cn));
+    assert_string_equal(pol_pii_type_name(f.e, cn), "CN_RESIDENT_ID");
+    assert_int_equal(pol_pii_engine_action(f.e, cn), POL_PII_ACT_BLOCK);
+    pol_pii_session_t *ss = pol_pii_session_create(f.e);
+    pol_buf_t out = POL_BUF_INIT;
+    const char *t = "MAC 00:1A:2B:3C:4D:5E";
+    assert_int_equal(pol_pii_session_scrub(ss, f.s, "m", t, strlen(t), &out), 1);
+    assert_int_equal(out.len, strlen("MAC **:**:**:**:4D:5E"));
+    assert_memory_equal(out.base, "MAC **:**:**:**:4D:5E", out.len);
+    pol_buf_free(&out);
+    pol_pii_session_free(ss);
+    fx_free(&f);
+}
+
+/*
+ * The fast path (prefilter.c) dismisses a digit event only when pol__national_maybe says no;
+ * pol__national_digits then pushes nothing. Random texts built from identifier fragments: the
+ * candidates of calling pol__national_digits at every digit run start equal the national
+ * candidates of the prefilter pass (fast paths included).
+ */
+static void test_fast_path_equivalence(void **state)
+{
+    (void)state;
+    static const char *const atoms[] = {"0",  "1", "7",  "12",  "34", "56", "2024", "9",  " ", "-", ".",   ":",  "/",  "A",
+                                        "B",  "C", "D",  "Z",   "a",  "x",  "AB",   "DE", "T", "M", "MAC", "IN", "S",  "Y",
+                                        "\n", "é", "KA", "ABC", "0a", "f5", "1E",   "G4", "X", "L", "+",   ",",  "SIN"};
+    const size_t na = sizeof(atoms) / sizeof(atoms[0]);
+    unsigned char enabled[POL_PII_NUM_BUILTIN];
+    memset(enabled, 1, sizeof(enabled));
+    pol__cands_t a = {0}, b = {0};
+    pol__windows_t w = {0};
+    char buf[300];
+    unsigned long long rng = 0x9E3779B97F4A7C15ull;
+    int failures = 0;
+    for (int k = 0; k < 6000; k++) {
+        size_t n = 38; /* the prefix keeps every event away from the text start (both paths see it) */
+        memset(buf, ' ', n);
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        size_t target = n + (size_t)(rng % 200);
+        while (n < target) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            const char *at = atoms[rng % na];
+            size_t l = strlen(at);
+            if (n + l + 20 > sizeof(buf))
+                break;
+            memcpy(buf + n, at, l);
+            n += l;
+        }
+        memset(buf + n, ' ', 20);
+        n += 20;
+        pol__scanctx_t c;
+        memset(&c, 0, sizeof(c));
+        c.text = buf, c.len = n, c.cands = &a, c.enabled = enabled;
+        a.n = 0;
+        assert_int_equal(pol__prefilter(&c, &w, 0), 0);
+        size_t m = 0;
+        for (size_t i = 0; i < a.n; i++)
+            if (pol__national_type(a.v[i].type))
+                a.v[m++] = a.v[i];
+        a.n = m;
+        /* reference: every digit run start, with its cluster's digit count */
+        memset(&c, 0, sizeof(c));
+        c.text = buf, c.len = n, c.cands = &b, c.enabled = enabled;
+        b.n = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] < '0' || buf[i] > '9' || (i > 0 && buf[i - 1] >= '0' && buf[i - 1] <= '9'))
+                continue;
+            /* the cluster: digits with at most two separators in a row */
+            size_t e = i, nd = 0;
+            int seps = 0;
+            while (e < n) {
+                char ch = buf[e];
+                if (ch >= '0' && ch <= '9')
+                    seps = 0, nd++, e++;
+                else if ((ch == ' ' || ch == '-' || ch == '.' || ch == '/' || ch == '(' || ch == ')') && ++seps <= 2)
+                    e++;
+                else
+                    break;
+            }
+            assert_int_equal(pol__national_digits(&c, i, nd), 0);
+            /* the prefilter sees no event inside a cluster */
+            while (i + 1 < e)
+                i++;
+        }
+        for (size_t i = 0; i + 2 < n; i++)
+            if (buf[i] == ':')
+                assert_int_equal(pol__national_colon(&c, i), 0);
+        int differ = a.n != b.n;
+        for (size_t i = 0; !differ && i < a.n; i++) {
+            int found = 0;
+            for (size_t j = 0; j < b.n && !found; j++)
+                found = a.v[i].type == b.v[j].type && a.v[i].start == b.v[j].start && a.v[i].end == b.v[j].end;
+            differ = !found;
+        }
+        if (differ && failures++ < 3)
+            print_error("national candidates differ (%zu vs %zu) in \"%.*s\"\n", a.n, b.n, (int)n, buf);
+    }
+    free(a.v);
+    free(b.v);
+    free(w.v);
+    assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_invalid),      cmocka_unit_test(test_context_words),         cmocka_unit_test(test_look_alikes),
+        cmocka_unit_test(test_names_actions_mask), cmocka_unit_test(test_fast_path_equivalence),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
