@@ -107,12 +107,26 @@ static int in_set3(const char *set, const char *t, size_t n)
     return 0;
 }
 
+/* 1 if the character `cp` (n bytes at t) is in `set`; exact table lookup for the main ideograph
+ * block, the bitmap filter and a pass over the set elsewhere */
+static int han_in(const pol__script_tables_t *tb, uint32_t cp, const char *t, size_t n, unsigned flag, const char *set)
+{
+    if (cp >= 0x4E00 && cp < 0x4E00 + sizeof(tb->han))
+        return (tb->han[cp - 0x4E00] & flag) != 0;
+    return POL__BIT_HAS(tb->stop, cp) && in_set3(set, t, n);
+}
+
 /* the longest word of `words` at t[p], or 0 */
 static size_t word_at(const char *t, size_t len, size_t p, const char *const *words)
 {
     size_t best = 0;
     for (const char *const *w = words; *w != NULL; w++) {
-        size_t n = strlen(*w);
+        /* kana and Hangul share their first two bytes: compare three before the call */
+        const char *x = *w;
+        if (x[0] != t[p] || (x[1] != 0 && (p + 1 >= len || x[1] != t[p + 1])) ||
+            (x[1] != 0 && x[2] != 0 && (p + 2 >= len || x[2] != t[p + 2])))
+            continue;
+        size_t n = strlen(x);
         if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0)
             best = n;
     }
@@ -123,9 +137,11 @@ static size_t word_at(const char *t, size_t len, size_t p, const char *const *wo
 static size_t word_before(const char *t, size_t p, const char *const *words)
 {
     size_t best = 0;
+    if (p < 2)
+        return 0;
     for (const char *const *w = words; *w != NULL; w++) {
         size_t n = strlen(*w);
-        if (n > best && n <= p && memcmp(t + p - n, *w, n) == 0)
+        if (n > best && n <= p && (*w)[n - 1] == t[p - 1] && memcmp(t + p - n, *w, n) == 0)
             best = n;
     }
     return best;
@@ -200,6 +216,29 @@ static int cn_after_trigger(pol__scanctx_t *c, size_t p, int strong)
             return 0;
     }
     return push(c, POL_PII_PERSON, s, e, strong ? 0.85 : 0.7);
+}
+
+/* A business card (名片): a line that is only a Chinese name (surname + 1-2 characters), with a
+ * contact label on one of the two next lines ("张伟\n产品经理\n手机：138..."). The layout is the
+ * second signal. `p` starts a line. */
+static int cn_card_name(pol__scanctx_t *c, size_t p)
+{
+    static const char *const labels[] = {"手机", "电话", "邮箱", "地址",  "职位",   "微信",  "手機",   "電話", "郵箱",
+                                         "地址", "Tel",  "Mob",  "Email", "E-mail", "Phone", "Mobile", NULL};
+    const char *t = c->text;
+    size_t len = c->len, e = cn_name(t, len, p, 1);
+    if (e == p || (e < len && t[e] != '\n' && t[e] != '\r'))
+        return 0;
+    size_t q = e;
+    for (int line = 0; line < 2 && q < len; line++) {
+        while (q < len && (t[q] == '\n' || t[q] == '\r' || t[q] == ' '))
+            q++;
+        if (word_at(t, len, q, labels) != 0)
+            return push(c, POL_PII_PERSON, p, e, 0.75);
+        while (q < len && t[q] != '\n')
+            q++;
+    }
+    return 0;
 }
 
 static int cn_before_honorific(pol__scanctx_t *c, size_t p)
@@ -365,6 +404,9 @@ static size_t suffix_at(const char *t, size_t len, size_t p, int *kind)
 {
     size_t best = 0;
     for (const suffix_t *s = suffixes; s->w != NULL; s++) {
+        /* every suffix starts with a 3-byte character: compare it before the call */
+        if (p + 2 >= len || s->w[0] != t[p] || s->w[1] != t[p + 1] || s->w[2] != t[p + 2])
+            continue;
         size_t n = strlen(s->w);
         if (n > best && p + n <= len && memcmp(t + p, s->w, n) == 0)
             best = n, *kind = s->kind;
@@ -390,7 +432,9 @@ static int cjk_address_run(pol__scanctx_t *c, size_t p, size_t *resume)
         uint32_t cp;
         size_t n = pol__cp_at(t, len, q, &cp);
         int kind = 0;
-        size_t sl = suffix_at(t, len, q, &kind);
+        int may_suffix = cp >= 0x4E00 && cp < 0x4E00 + sizeof(c->tables->han) ? (c->tables->han[cp - 0x4E00] & POL__HAN_SUFFIX) != 0
+                                                                              : POL__BIT_HAS(c->tables->suffix, cp);
+        size_t sl = may_suffix ? suffix_at(t, len, q, &kind) : 0;
         if (sl != 0 && (name_han + name_num) > 0) {
             int ok;
             if (kind == SUF_NUM)
@@ -414,7 +458,7 @@ static int cjk_address_run(pol__scanctx_t *c, size_t p, size_t *resume)
             }
             /* not a component here ("京都" before "府"): the suffix is part of a name */
         }
-        if (pol__cp_han(cp) && in_set3(addr_stop, t + q, n)) {
+        if (pol__cp_han(cp) && han_in(c->tables, cp, t + q, n, POL__HAN_ADDR_STOP, addr_stop)) {
             if (ncomp > 0)
                 break;
             q += n; /* "我住在" before the address: it starts after */
@@ -423,7 +467,7 @@ static int cjk_address_run(pol__scanctx_t *c, size_t p, size_t *resume)
             continue;
         }
         if (pol__cp_han(cp)) {
-            if (in_set3(cn_numerals, t + q, n))
+            if (han_in(c->tables, cp, t + q, n, POL__HAN_NUMERAL, cn_numerals))
                 name_num++;
             else
                 name_han++;
@@ -512,23 +556,25 @@ static int kr_word(const char *t, size_t len, size_t p, size_t *end)
     if (syl == 0 || pol__glue_after(t, len, q))
         return 0;
     size_t wl = q - p;
-    for (const char *const *w = kr_not_place; *w != NULL; w++)
-        if (strlen(*w) == wl && memcmp(t + p, *w, wl) == 0)
-            return 0;
     /* a particle "으로"/"에서" ending is not a road name */
     if (q - p >= 6 && (memcmp(t + q - 6, "으로", 6) == 0 || memcmp(t + q - 6, "에서", 6) == 0))
         return 0;
     if (dig == 0 && syl < 2)
         return 0;
+    int kind = 0;
+    size_t n;
     if (word_before(t, q, kr_provinces) == wl)
-        return 1;
-    size_t n = word_before(t, q, kr_admin_end);
-    if (n != 0 && (dig == 0 || n == 3) && wl > n)
-        return 1;
-    n = word_before(t, q, kr_local_end);
-    if (n != 0 && wl > n)
-        return 2;
-    return 0;
+        kind = 1;
+    else if ((n = word_before(t, q, kr_admin_end)) != 0 && (dig == 0 || n == 3) && wl > n)
+        kind = 1;
+    else if ((n = word_before(t, q, kr_local_end)) != 0 && wl > n)
+        kind = 2;
+    if (kind == 0)
+        return 0;
+    for (const char *const *w = kr_not_place; *w != NULL; w++)
+        if (strlen(*w) == wl && memcmp(t + p, *w, wl) == 0)
+            return 0;
+    return kind;
 }
 
 static int kr_address(pol__scanctx_t *c, size_t p, size_t *resume)
@@ -581,14 +627,63 @@ static int kr_address(pol__scanctx_t *c, size_t p, size_t *resume)
 
 /* ---- the pass ---- */
 
-/* sets bit (cp & 255) of `bits` for the first code point of each word */
-static void first_bits(uint64_t bits[4], const char *const *words)
+/* sets bit (cp & 1023) of `bits` for the first code point of each word */
+static void first_bits(uint64_t bits[16], const char *const *words)
 {
     for (const char *const *w = words; *w != NULL; w++) {
         uint32_t cp;
         pol__cp_at(*w, strlen(*w), 0, &cp);
-        bits[(cp & 255) >> 6] |= (uint64_t)1 << (cp & 63);
+        bits[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
     }
+}
+
+/* same for every character of a concatenated set of 3-byte characters */
+static void set_bits(uint64_t bits[16], const char *set)
+{
+    for (const char *s = set; *s; s += 3) {
+        uint32_t cp;
+        pol__cp_at(s, 3, 0, &cp);
+        bits[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
+    }
+}
+
+static void han_flag(pol__script_tables_t *tb, const char *w, unsigned flag)
+{
+    uint32_t cp;
+    pol__cp_at(w, strlen(w), 0, &cp);
+    if (cp >= 0x4E00 && cp < 0x4E00 + sizeof(tb->han))
+        tb->han[cp - 0x4E00] |= (unsigned char)flag;
+}
+
+static void han_set(pol__script_tables_t *tb, const char *set, unsigned flag)
+{
+    for (const char *s = set; *s; s += 3) {
+        char one[4] = {s[0], s[1], s[2], 0};
+        han_flag(tb, one, flag);
+    }
+}
+
+void pol__script_tables_init(pol__script_tables_t *tb)
+{
+    static const char *const *const lists[] = {cn_strong, cn_weak, cn_honor, jp_strong, jp_honor, kr_strong, kr_honor};
+    memset(tb, 0, sizeof(*tb));
+    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+        first_bits(tb->person, lists[k]);
+        for (const char *const *w = lists[k]; *w != NULL; w++)
+            han_flag(tb, *w, POL__HAN_PERSON);
+    }
+    for (const suffix_t *s = suffixes; s->w != NULL; s++) {
+        const char *one[] = {s->w, NULL};
+        first_bits(tb->suffix, one);
+        han_flag(tb, s->w, POL__HAN_SUFFIX);
+    }
+    set_bits(tb->stop, addr_stop);
+    set_bits(tb->stop, cn_stop);
+    set_bits(tb->stop, cn_numerals);
+    han_set(tb, addr_stop, POL__HAN_ADDR_STOP);
+    han_set(tb, cn_stop, POL__HAN_NAME_STOP);
+    han_set(tb, cn_numerals, POL__HAN_NUMERAL);
+    pol__script_trigger_bits(tb->triggers);
 }
 
 int pol__cjk_scan(pol__scanctx_t *c)
@@ -599,42 +694,46 @@ int pol__cjk_scan(pol__scanctx_t *c)
     size_t addr_resume = 0, kr_resume = 0;
     if (!person && !location)
         return 0;
-    /* the first characters of every trigger and honorific: most ideographs are none of them */
-    uint64_t bits[4] = {0, 0, 0, 0};
-    static const char *const *const lists[] = {cn_strong, cn_weak, cn_honor, jp_strong, jp_honor, kr_strong, kr_honor};
-    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
-        first_bits(bits, lists[k]);
-    for (size_t i = 0; i < len;) {
-        unsigned char b = U(t[i]);
-        if (b < 0xE3 || b > 0xED) {
-            i++;
+    const pol__script_tables_t *tb = c->tables;
+    uint32_t prev = 0;   /* the code point before i */
+    size_t prev_end = 0; /* where the character held in prev ended */
+    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xE3, 0xED)) < len;) {
+        uint32_t cp;
+        size_t n;
+        /* only kana, ideographs and Hangul (lead bytes E3-ED) are visited */
+        if (i != prev_end) {
+            prev = 0;
+            if (i > 0)
+                pol__cp_before(t, i, &prev);
+        }
+        if ((n = pol__cp_at(t, len, i, &cp)) != 3) {
+            prev = 0xFFFD;
+            prev_end = ++i;
             continue;
         }
-        uint32_t cp, prev = 0;
-        size_t n = pol__cp_at(t, len, i, &cp);
-        if (n != 3) {
-            i++;
-            continue;
-        }
-        if (i > 0)
-            pol__cp_before(t, i, &prev);
         size_t w;
-        if (person && (bits[(cp & 255) >> 6] >> (cp & 63) & 1)) {
-            if ((w = word_at(t, len, i, cn_strong)) != 0 && cn_after_trigger(c, i + w, 1) != 0)
+        /* the first characters of every trigger and honorific: most ideographs are none of them */
+        if (person && (cp >= 0x4E00 && cp < 0x4E00 + sizeof(tb->han) ? (tb->han[cp - 0x4E00] & POL__HAN_PERSON) != 0
+                                                                     : POL__BIT_HAS(tb->person, cp))) {
+            int han = pol__cp_han(cp), hangul = is_hangul(cp);
+            if (han && (w = word_at(t, len, i, cn_strong)) != 0 && cn_after_trigger(c, i + w, 1) != 0)
                 return -1;
-            if ((w = word_at(t, len, i, cn_weak)) != 0 && cn_after_trigger(c, i + w, 0) != 0)
+            if (han && (w = word_at(t, len, i, cn_weak)) != 0 && cn_after_trigger(c, i + w, 0) != 0)
                 return -1;
-            if (word_at(t, len, i, cn_honor) != 0 && cn_before_honorific(c, i) != 0)
+            if (han && word_at(t, len, i, cn_honor) != 0 && cn_before_honorific(c, i) != 0)
                 return -1;
-            if ((w = word_at(t, len, i, jp_strong)) != 0 && jp_after_trigger(c, i + w) != 0)
+            if (!hangul && (w = word_at(t, len, i, jp_strong)) != 0 && jp_after_trigger(c, i + w) != 0)
                 return -1;
-            if (word_at(t, len, i, jp_honor) != 0 && !is_hira(prev) && jp_before_honorific(c, i) != 0)
+            if (!hangul && word_at(t, len, i, jp_honor) != 0 && !is_hira(prev) && jp_before_honorific(c, i) != 0)
                 return -1;
-            if ((w = word_at(t, len, i, kr_strong)) != 0 && kr_after_trigger(c, i + w) != 0)
+            if (hangul && (w = word_at(t, len, i, kr_strong)) != 0 && kr_after_trigger(c, i + w) != 0)
                 return -1;
-            if ((w = word_at(t, len, i, kr_honor)) != 0 && kr_before_honorific(c, i, w) != 0)
+            if (hangul && (w = word_at(t, len, i, kr_honor)) != 0 && kr_before_honorific(c, i, w) != 0)
                 return -1;
         }
+        /* a name alone on a line of a business card */
+        if (person && (i == 0 || prev == '\n') && pol__cp_han(cp) && cn_card_name(c, i) != 0)
+            return -1;
         if (location && i >= addr_resume && pol__cp_han(cp) && !pol__cp_han(prev)) {
             if (cjk_address_run(c, i, &addr_resume) != 0)
                 return -1;
@@ -643,7 +742,8 @@ int pol__cjk_scan(pol__scanctx_t *c)
             if (kr_address(c, i, &kr_resume) != 0)
                 return -1;
         }
-        i += n;
+        prev = cp;
+        prev_end = i += n;
     }
     return 0;
 }

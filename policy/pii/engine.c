@@ -74,6 +74,7 @@ struct st_pol_pii_engine_t {
     size_t *allow_len;
     size_t nallow;
     int scan_responses;
+    pol__script_tables_t tables; /* filters of the CJK / Cyrillic / Arabic / Devanagari rules */
     unsigned char hash_key[32];
 };
 
@@ -322,6 +323,7 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
     }
     e->ntypes = POL_PII_NUM_BUILTIN;
     e->min_score = 0.5;
+    pol__script_tables_init(&e->tables);
     memcpy(e->hash_key, hash_key, 32);
     if (parse_config(e, pii_config, &custom_regexes, err, errlen) != 0)
         goto fail;
@@ -481,7 +483,7 @@ void pol_pii_scratch_free(pol_pii_scratch_t *s)
     free(s->wbuf);
     free(s->wpos);
     free(s->norm.buf);
-    free(s->norm.map);
+    free(s->norm.shift);
     free(s->cands.v);
     free(s->out);
     free(s);
@@ -623,6 +625,7 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
     s->ctx.len = sl;
     s->ctx.cands = &s->cands;
     s->ctx.enabled = e->enabled;
+    s->ctx.tables = &e->tables;
     hs_error_t rc = hs_scan(e->db, st, (unsigned)sl, 0, s->hs, on_match, s);
     if (s->failed || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))
         return -1;

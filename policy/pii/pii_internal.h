@@ -93,13 +93,42 @@ enum {
 /** Built-in pattern table; *n receives its length. */
 const pol__pattern_t *pol__patterns(size_t *n);
 
+/**
+ * Filters of the script rules (cjk.c, scripts.c), built once per engine: bit (cp & 1023) is set
+ * for the first code point of every word of a list, so most characters cost one bit test instead
+ * of a pass over the list (the list is still checked when the bit is set).
+ */
+typedef struct st_pol__script_tables_t {
+    uint64_t person[16];   /* CJK name triggers and honorifics */
+    uint64_t suffix[16];   /* CJK address suffixes */
+    uint64_t stop[16];     /* characters that cut a CJK address or name */
+    uint64_t triggers[16]; /* Russian, Arabic, Hindi name triggers */
+    /* exact flags of the CJK Unified Ideographs U+4E00-9FFF (POL__HAN_* bits): one load per
+     * character of Chinese or Japanese text instead of a pass over the lists */
+    unsigned char han[0x5200];
+} pol__script_tables_t;
+
+#define POL__HAN_ADDR_STOP 1u /* cuts an address run */
+#define POL__HAN_NAME_STOP 2u /* ends a Chinese given name */
+#define POL__HAN_NUMERAL 4u   /* Chinese numeral */
+#define POL__HAN_SUFFIX 8u    /* first character of an address suffix */
+#define POL__HAN_PERSON 16u   /* first character of a name trigger or honorific */
+
+#define POL__BIT_HAS(b, cp) ((b)[((cp) >> 6) & 15] >> ((cp)&63) & 1)
+
+/** Fills the filters of the script rules (cjk.c). */
+void pol__script_tables_init(pol__script_tables_t *t);
+/** Sets the bits of the first code points of the Russian, Arabic and Hindi triggers (scripts.c). */
+void pol__script_trigger_bits(uint64_t bits[16]);
+
 /** Scanner state passed to recognizers from the vectorscan callback. */
 typedef struct st_pol__scanctx_t {
     const char *text;
     size_t len;
     pol__cands_t *cands;
-    size_t skip_until[POL__REC_COUNT]; /* a match ending before this was already handled */
-    const unsigned char *enabled;      /* per type */
+    size_t skip_until[POL__REC_COUNT];  /* a match ending before this was already handled */
+    const unsigned char *enabled;       /* per type */
+    const pol__script_tables_t *tables; /* the engine's filters for cjk.c / scripts.c */
 } pol__scanctx_t;
 
 /** Runs the recognizer of built-in pattern `pat` for a vectorscan match ending at byte `to`. @return 0, -1 on allocation failure.
@@ -195,8 +224,43 @@ const unsigned char *pol__engine_hash_key(const pol_pii_engine_t *e);
 /** Number of code points in s[0, len): counts bytes that are not UTF-8 continuation bytes (0x80-0xBF). */
 size_t pol__cp_count(const char *s, size_t len);
 
-/** Decodes the code point at t[i] (i < len). @return its length in bytes; an invalid sequence gives 1 and U+FFFD. */
-size_t pol__cp_at(const char *t, size_t len, size_t i, uint32_t *cp);
+/** Decodes the code point at t[i] (i < len). @return its length in bytes; an invalid sequence gives 1 and U+FFFD.
+ * (Inline: the script rules call it for every character.) */
+static inline size_t pol__cp_at(const char *t, size_t len, size_t i, uint32_t *cp)
+{
+    unsigned char b = (unsigned char)t[i];
+    size_t n;
+    uint32_t v;
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (b >= 0xC2 && b <= 0xDF)
+        n = 2, v = b & 0x1F;
+    else if (b >= 0xE0 && b <= 0xEF)
+        n = 3, v = b & 0x0F;
+    else if (b >= 0xF0 && b <= 0xF4)
+        n = 4, v = b & 0x07;
+    else
+        goto bad;
+    if (i + n > len)
+        goto bad;
+    for (size_t k = 1; k < n; k++) {
+        unsigned char c = (unsigned char)t[i + k];
+        if ((c & 0xC0) != 0x80)
+            goto bad;
+        v = v << 6 | (c & 0x3F);
+    }
+    /* overlong forms, surrogates, > U+10FFFF */
+    if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+        goto bad;
+    *cp = v;
+    return n;
+bad:
+    *cp = 0xFFFD;
+    return 1;
+}
+
 /** Decodes the code point that ends at t[i] (i > 0). @return its length; invalid bytes give 1 and U+FFFD (ASCII as is). */
 size_t pol__cp_before(const char *t, size_t i, uint32_t *cp);
 /**
@@ -208,15 +272,34 @@ int pol__glue_before(const char *t, size_t i);
 /** Same rule after a candidate ending at i: 1 if t[i] is an ASCII word byte. 0 at the end of the text. */
 int pol__glue_after(const char *t, size_t len, size_t i);
 /** 1 for letters of the alphabetic scripts that mix with ASCII inside words (Latin-1/Extended, Greek, Cyrillic, diacritics). */
-int pol__cp_alpha_letter(uint32_t cp);
-/** 1 for a Han ideograph (CJK Unified Ideographs, extension A-F, compatibility) or the iteration mark U+3005. */
-int pol__cp_han(uint32_t cp);
+static inline int pol__cp_alpha_letter(uint32_t cp)
+{
+    /* letters of the alphabetic scripts written with spaces between words, whose words may mix
+     * with ASCII letters (names such as "José", "Müller", IDN labels): Latin-1 and Latin
+     * Extended-A/B, IPA, combining diacritics, Greek, Cyrillic, Latin Extended Additional */
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x250 && cp <= 0x2AF) ||
+           (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x370 && cp <= 0x3FF && cp != 0x37E && cp != 0x387) ||
+           (cp >= 0x400 && cp <= 0x52F) || (cp >= 0x1E00 && cp <= 0x1EFF);
+}
 
-/** A normalised copy of a text (see unicode.c) and the map from its bytes to the original's. */
+/** 1 for a Han ideograph (CJK Unified Ideographs, extension A-F, compatibility) or the iteration mark U+3005. */
+static inline int pol__cp_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x2FA1F) || cp == 0x3005 /* 々 */;
+}
+
+/** A shift point of a normalised copy: from normalised offset `norm` on, original = orig + (p - norm). */
+typedef struct st_pol__norm_shift_t {
+    size_t norm, orig;
+} pol__norm_shift_t;
+
+/** A normalised copy of a text (see unicode.c) and the map from its offsets to the original's. */
 typedef struct st_pol__norm_t {
     char *buf;
-    uint32_t *map; /* map[p] = original byte offset of normalised byte p; map[len] = original length */
     size_t len, cap;
+    pol__norm_shift_t *shift; /* sorted by norm; shift[0] = {0, 0}; one more after each mapped code point */
+    size_t nshift, shift_cap;
 } pol__norm_t;
 
 /**
@@ -232,6 +315,11 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
 #define POL__SCRIPT_CYRILLIC 2u   /* D0-D4 */
 #define POL__SCRIPT_ARABIC 4u     /* D8-DB */
 #define POL__SCRIPT_DEVANAGARI 8u /* E0 A4, E0 A5 */
+/** Position of the first byte in [lo, hi] (lo >= 0x80: a range of UTF-8 lead bytes) at or after i, or len; 64 bytes
+ * per step over ASCII, 16 elsewhere (SSE2). */
+size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi);
+/** Checks the byte patterns of the normalisation against its code point table (for the unit tests). @return 0, -1 */
+int pol__norm_selftest(void);
 /** Original byte offset of the span start p (a normalised offset). */
 size_t pol__norm_start(const pol__norm_t *nm, size_t p);
 /** Original byte offset of the span end p (a normalised offset). */

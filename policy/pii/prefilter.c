@@ -136,9 +136,20 @@ static int dutch_street_end(const char *t, size_t cs)
 {
     if (cs < 4)
         return 0;
-    const char *w = t + cs - 4;
-    return memcmp(w, "aat", 3) == 0 || memcmp(w, "cht", 3) == 0 || memcmp(w, "aan", 3) == 0 || memcmp(w, "ein", 3) == 0 ||
-           memcmp(w, "gel", 3) == 0 || memcmp(w, "ijk", 3) == 0;
+    /* one compare for the common case (a number after "in", "of", "to"...): the last letter */
+    unsigned char z = U(t[cs - 2]), y = U(t[cs - 3]), x = U(t[cs - 4]);
+    switch (z) {
+    case 't':
+        return (y == 'a' && x == 'a') || (y == 'h' && x == 'c'); /* straat, gracht */
+    case 'n':
+        return (y == 'a' && x == 'a') || (y == 'i' && x == 'e'); /* laan, plein */
+    case 'l':
+        return y == 'e' && x == 'g'; /* singel */
+    case 'k':
+        return y == 'j' && x == 'i'; /* dijk */
+    default:
+        return 0;
+    }
 }
 
 /* French street \d{1,4}(?:bis|ter)?,?\s(?:rue|avenue|...)\s where the digits end at q: the end of

@@ -184,11 +184,13 @@ static const char *const ctx_ip[] = {"ip", "address", "host", "server", "client"
 static const char *const ctx_crypto[] = {"wallet", "btc", "bitcoin", "eth", "ethereum", "address", "send", "crypto", NULL};
 static const char *const ctx_location[] = {"address", "postcode", "post code", "zip",       "live",      "lives", "street",
                                            "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
-static const char *const ctx_negative[] = {"order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial",
-                                           "txn", "transaction", "shipment", "parcel", "item", "part", "po", "ref", "reference",
-                                           "case", "model", "batch",
-                                           /* zh/ja: order, number (serial), tracking, invoice, version, seed */
-                                           "订单", "单号", "编号", "发票", "版本", "种子", "注文", NULL};
+static const char *const ctx_negative[] = {
+    "order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial", "txn", "transaction", "shipment",
+    "parcel", "item", "part", "po", "ref", "reference", "case", "model", "batch",
+    /* zh/ja: order, number (serial), tracking, invoice, version, seed */
+    "订单", "单号", "编号", "发票", "版本", "种子", "注文",
+    /* order / order number in de, fr, es, it, pt, nl, ru, hi, ar, ko */
+    "bestellung", "bestellnummer", "commande", "pedido", "ordine", "bestelling", "заказ", "ऑर्डर", "طلب", "주문", NULL};
 
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
 {

@@ -152,6 +152,17 @@ static int count_words(const char *t, size_t s, size_t e)
     return n;
 }
 
+void pol__script_trigger_bits(uint64_t bits[16])
+{
+    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers};
+    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+        for (const trigger_t *tr = lists[k]; tr->w != NULL; tr++) {
+            uint32_t cp;
+            pol__cp_at(tr->w, strlen(tr->w), 0, &cp);
+            bits[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
+        }
+}
+
 int pol__script_names(pol__scanctx_t *c, unsigned scripts)
 {
     const char *t = c->text;
@@ -165,26 +176,33 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
         {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
         {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
     };
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xD0, 0xE0)) < len; i++) {
         unsigned char b = U(t[i]);
-        if (b < 0xD0 || (i > 0 && (U(t[i]) & 0xC0) == 0x80))
+        uint32_t first;
+        /* lead bytes of Cyrillic (D0 D1), Arabic (D8-DB), Devanagari (E0) letters only */
+        if (!((b >= 0xD0 && b <= 0xD1) || (b >= 0xD8 && b <= 0xDB) || b == 0xE0))
+            continue;
+        /* most letters start no trigger: one bit test */
+        pol__cp_at(t, len, i, &first);
+        if (!POL__BIT_HAS(c->tables->triggers, first))
             continue;
         for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
             if (!(scripts & sets[k].script) || b < sets[k].lead_lo || b > sets[k].lead_hi)
                 continue;
-            /* a trigger starts a word: not after a letter of its script */
-            uint32_t prev = 0;
-            if (i > 0)
-                pol__cp_before(t, i, &prev);
-            if ((sets[k].script == POL__SCRIPT_CYRILLIC && (is_cyr_lower(prev) || is_cyr_upper(prev))) ||
-                (sets[k].script == POL__SCRIPT_ARABIC && is_arabic_letter(prev)) ||
-                (sets[k].script == POL__SCRIPT_DEVANAGARI && is_deva_letter(prev)))
-                continue;
             for (const trigger_t *tr = sets[k].list; tr->w != NULL; tr++) {
-                size_t n = strlen(tr->w);
-                uint32_t next = 0;
-                if (i + n > len || memcmp(t + i, tr->w, n) != 0)
+                /* every trigger is >= 4 bytes: compare those before the call */
+                const char *x = tr->w;
+                if (i + 3 >= len || x[1] != t[i + 1] || x[2] != t[i + 2] || x[3] != t[i + 3] || x[0] != t[i])
                     continue;
+                size_t n = strlen(x);
+                uint32_t next = 0, prev = 0;
+                if (i + n > len || memcmp(t + i, x, n) != 0)
+                    continue;
+                /* a trigger starts a word: not after a letter of its script */
+                if (i > 0)
+                    pol__cp_before(t, i, &prev);
+                if (is_cyr_lower(prev) || is_cyr_upper(prev) || is_arabic_letter(prev) || is_deva_letter(prev))
+                    break;
                 /* the trigger is a whole word ("السيد" is no trigger inside "السيدة") */
                 if (i + n < len)
                     pol__cp_at(t, len, i + n, &next);

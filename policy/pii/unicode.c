@@ -32,41 +32,6 @@
 
 #define U(p) ((unsigned char)(p))
 
-size_t pol__cp_at(const char *t, size_t len, size_t i, uint32_t *cp)
-{
-    unsigned char b = U(t[i]);
-    size_t n;
-    uint32_t v;
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    if (b >= 0xC2 && b <= 0xDF)
-        n = 2, v = b & 0x1F;
-    else if (b >= 0xE0 && b <= 0xEF)
-        n = 3, v = b & 0x0F;
-    else if (b >= 0xF0 && b <= 0xF4)
-        n = 4, v = b & 0x07;
-    else
-        goto bad;
-    if (i + n > len)
-        goto bad;
-    for (size_t k = 1; k < n; k++) {
-        unsigned char c = U(t[i + k]);
-        if ((c & 0xC0) != 0x80)
-            goto bad;
-        v = v << 6 | (c & 0x3F);
-    }
-    /* overlong forms, surrogates, > U+10FFFF */
-    if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
-        goto bad;
-    *cp = v;
-    return n;
-bad:
-    *cp = 0xFFFD;
-    return 1;
-}
-
 size_t pol__cp_before(const char *t, size_t i, uint32_t *cp)
 {
     /* the code point that ends at i: back over up to 3 continuation bytes to a lead that decodes to exactly there */
@@ -116,22 +81,6 @@ int pol__glue_after(const char *t, size_t len, size_t i)
     return i < len && U(t[i]) < 0x80 && ascii_word(U(t[i]));
 }
 
-int pol__cp_alpha_letter(uint32_t cp)
-{
-    /* letters of the alphabetic scripts written with spaces between words, whose words may mix
-     * with ASCII letters (names such as "José", "Müller", IDN labels): Latin-1 and Latin
-     * Extended-A/B, IPA, combining diacritics, Greek, Cyrillic, Latin Extended Additional */
-    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x250 && cp <= 0x2AF) ||
-           (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x370 && cp <= 0x3FF && cp != 0x37E && cp != 0x387) ||
-           (cp >= 0x400 && cp <= 0x52F) || (cp >= 0x1E00 && cp <= 0x1EFF);
-}
-
-int pol__cp_han(uint32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0x20000 && cp <= 0x2FA1F) || cp == 0x3005 /* 々 */;
-}
-
 /* ---- normalisation ---- */
 
 /* The ASCII byte a code point normalises to, or 0 if it stays. */
@@ -156,65 +105,153 @@ static unsigned char norm_of(uint32_t cp)
     return 0;
 }
 
-/* lead bytes of every code point norm_of maps: C2 (U+00A0), D9/DB (Arabic-Indic), E0 (Devanagari,
- * Bengali, Thai), E2 (U+2000-2212), E3 (U+3000), EF (U+FE63, U+FF01-FF5E) */
-static int norm_lead(unsigned char b)
+/* The ASCII byte the code point at t[i] (a byte >= 0xC2) normalises to, 0 if none; *n receives
+ * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by
+ * test_pii_scripts.c): C2 A0; D9 A0-A9; DB B0-B9; E0 A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali),
+ * E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3; EF BC 81 -
+ * EF BD 9E. */
+static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
-    return b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF;
+    unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
+    *n = 1;
+    switch (b) {
+    case 0xC2:
+        return c == 0xA0 ? (*n = 2, ' ') : 0;
+    case 0xD9:
+        return c >= 0xA0 && c <= 0xA9 ? (*n = 2, (unsigned char)('0' + c - 0xA0)) : 0;
+    case 0xDB:
+        return c >= 0xB0 && c <= 0xB9 ? (*n = 2, (unsigned char)('0' + c - 0xB0)) : 0;
+    case 0xE0:
+        if ((c == 0xA5 || c == 0xA7) && d >= 0xA6 && d <= 0xAF)
+            return *n = 3, (unsigned char)('0' + d - 0xA6);
+        if (c == 0xB9 && d >= 0x90 && d <= 0x99)
+            return *n = 3, (unsigned char)('0' + d - 0x90);
+        return 0;
+    case 0xE2:
+        if (c == 0x80 && ((d >= 0x80 && d <= 0x8A) || d == 0xAF))
+            return *n = 3, ' ';
+        if (c == 0x80 && d >= 0x90 && d <= 0x95)
+            return *n = 3, '-';
+        if (c == 0x81 && d == 0x9F)
+            return *n = 3, ' ';
+        if (c == 0x88 && d == 0x92)
+            return *n = 3, '-';
+        return 0;
+    case 0xE3:
+        return c == 0x80 && d == 0x80 ? (*n = 3, ' ') : 0;
+    case 0xEF:
+        if (c == 0xB9 && d == 0xA3)
+            return *n = 3, '-';
+        if (c == 0xBC && d >= 0x81 && d <= 0xBF)
+            return *n = 3, (unsigned char)(d - 0x81 + 0x21);
+        if (c == 0xBD && d >= 0x80 && d <= 0x9E)
+            return *n = 3, (unsigned char)(d - 0x80 + 0x21 + 0x3F);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+int pol__norm_selftest(void)
+{
+    /* norm_at's byte patterns == norm_of's code points, over the whole BMP */
+    for (uint32_t cp = 0x80; cp < 0x10000; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        char u[4];
+        size_t l = cp < 0x800 ? 2 : 3, n;
+        if (l == 2)
+            u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F));
+        else
+            u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F));
+        unsigned char a = U(u[0]) >= 0xC2 ? norm_at(u, l, 0, &n) : 0;
+        if (a != norm_of(cp) || (a != 0 && n != l))
+            return -1;
+    }
+    return 0;
 }
 
 /* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
  * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
  * D8-DB Arabic; E0 A4/A5 Devanagari). */
+size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi)
+{
+    if (lo < 0x80)
+        lo = 0x80; /* the callers look for lead bytes only */
+#if defined(__SSE2__)
+    /* 16 bytes per step: x in [lo, hi] as a signed compare after shifting lo to -128 */
+    const __m128i bias = _mm_set1_epi8((char)(0x80 - lo)), lim = _mm_set1_epi8((char)(0x80 + (hi - lo) + 1 - 256));
+    for (; i + 16 <= len; i += 16) {
+        /* every range asked for is >= 0x80: ASCII text goes 64 bytes per step on the high bits */
+        while (i + 64 <= len) {
+            const __m128i *q = (const __m128i *)(const void *)(t + i);
+            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                               _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
+                break;
+            i += 64;
+        }
+        if (i + 16 > len)
+            break;
+        __m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), bias);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, lim));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < len; i++)
+        if (U(t[i]) >= lo && U(t[i]) <= hi)
+            return i;
+    return len;
+}
+
+/* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
+ * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
+ * D8-DB Arabic; E0 A4/A5 Devanagari). Visits only lead bytes of 2-4 byte sequences (C2-F4). */
 static size_t first_norm(const char *t, size_t len, unsigned *scripts)
 {
     size_t i = 0, found = len;
     *scripts = 0;
-    while (i < len) {
-#if defined(__SSE2__)
-        /* ASCII runs: 64 bytes per step (one OR of four loads), then 16 */
-        if (i + 64 <= len) {
-            const __m128i *v = (const __m128i *)(const void *)(t + i);
-            __m128i o = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
-                                     _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
-            if (_mm_movemask_epi8(o) == 0) {
-                i += 64;
-                continue;
-            }
-        }
-        if (i + 16 <= len && _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i))) == 0) {
-            i += 16;
-            continue;
-        }
-#endif
-        for (size_t stop = i + 16 < len ? i + 16 : len; i < stop;) {
-            unsigned char b = U(t[i]);
-            if (b < 0x80) {
-                i++;
-                continue;
-            }
-            if (b >= 0xE3 && b <= 0xED)
-                *scripts |= POL__SCRIPT_CJK;
-            else if (b >= 0xD0 && b <= 0xD4)
-                *scripts |= POL__SCRIPT_CYRILLIC;
-            else if (b >= 0xD8 && b <= 0xDB)
-                *scripts |= POL__SCRIPT_ARABIC;
-            else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
-                *scripts |= POL__SCRIPT_DEVANAGARI;
-            uint32_t cp;
-            size_t n = pol__cp_at(t, len, i, &cp);
-            if (found == len && norm_lead(b) && norm_of(cp) != 0)
-                found = i;
-            i += n;
-        }
+    while ((i = pol__next_byte_in(t, len, i, 0xC2, 0xF4)) < len) {
+        unsigned char b = U(t[i]);
+        size_t n;
+        if (b >= 0xE3 && b <= 0xED)
+            *scripts |= POL__SCRIPT_CJK;
+        else if (b >= 0xD0 && b <= 0xD4)
+            *scripts |= POL__SCRIPT_CYRILLIC;
+        else if (b >= 0xD8 && b <= 0xDB)
+            *scripts |= POL__SCRIPT_ARABIC;
+        else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
+            *scripts |= POL__SCRIPT_DEVANAGARI;
+        /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
+        if (found == len && (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF) &&
+            norm_at(t, len, i, &n) != 0)
+            found = i;
+        uint32_t cp;
+        i += pol__cp_at(t, len, i, &cp); /* past the whole sequence; one byte if it is invalid */
     }
     return found;
+}
+
+/* appends a shift point: from normalised offset `np` on, original = orig + (p - np) */
+static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
+{
+    if (nm->nshift == nm->shift_cap) {
+        size_t cap = nm->shift_cap ? nm->shift_cap * 2 : 64;
+        pol__norm_shift_t *v = realloc(nm->shift, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        nm->shift = v;
+        nm->shift_cap = cap;
+    }
+    nm->shift[nm->nshift++] = (pol__norm_shift_t){np, orig};
+    return 0;
 }
 
 int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
     size_t f = first_norm(t, len, scripts);
     nm->len = 0;
+    nm->nshift = 0;
     if (f == len)
         return 0;
     if (len + 1 > nm->cap) {
@@ -223,46 +260,60 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
         if (b == NULL)
             return -1;
         nm->buf = b;
-        uint32_t *m = realloc(nm->map, cap * sizeof(*m));
-        if (m == NULL)
-            return -1;
-        nm->map = m;
         nm->cap = cap;
     }
-    /* output never grows: each mapped code point (2-3 bytes) becomes one byte */
-    memcpy(nm->buf, t, f);
-    for (size_t k = 0; k < f; k++)
-        nm->map[k] = (uint32_t)k;
-    size_t o = f;
-    for (size_t i = f; i < len;) {
-        unsigned char b = U(t[i]);
-        if (b >= 0x80 && norm_lead(b)) {
-            uint32_t cp;
-            size_t n = pol__cp_at(t, len, i, &cp);
-            unsigned char a = norm_of(cp);
-            if (a != 0) {
-                nm->buf[o] = (char)a;
-                nm->map[o++] = (uint32_t)i;
-                i += n;
-                continue;
-            }
+    /* the output never grows: each mapped code point (2-3 bytes) becomes one byte. Bytes between
+     * mapped code points are copied in runs; the offset map is the list of shift points (one per
+     * mapped code point), not one entry per byte */
+    if (shift_push(nm, 0, 0) != 0)
+        return -1;
+    size_t o = 0, i = f, run = 0;
+    while (i < len) {
+        /* the next lead byte that can start a mapped code point */
+        size_t j = pol__next_byte_in(t, len, i, 0xC2, 0xEF), n;
+        if (j == len)
+            break;
+        unsigned char a = norm_at(t, len, j, &n);
+        if (a == 0) {
+            i = j + 1;
+            continue;
         }
-        nm->buf[o] = (char)b;
-        nm->map[o++] = (uint32_t)i++;
+        memcpy(nm->buf + o, t + run, j - run);
+        o += j - run;
+        nm->buf[o++] = (char)a;
+        run = i = j + n;
+        if (shift_push(nm, o, i) != 0)
+            return -1;
     }
-    nm->map[o] = (uint32_t)len;
+    memcpy(nm->buf + o, t + run, len - run);
+    o += len - run;
     nm->len = o;
     return 1;
 }
 
+/* the original offset of normalised offset p: the last shift point at or before p */
+static size_t norm_map(const pol__norm_t *nm, size_t p)
+{
+    size_t lo = 0, hi = nm->nshift; /* shift[0].norm == 0 <= p */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (nm->shift[mid].norm <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return nm->shift[lo].orig + (p - nm->shift[lo].norm);
+}
+
 size_t pol__norm_start(const pol__norm_t *nm, size_t p)
 {
-    return nm->map[p];
+    return norm_map(nm, p);
 }
 
 size_t pol__norm_end(const pol__norm_t *nm, size_t p)
 {
     /* a copied byte advances the original by one byte, a mapped code point by its length: the
-     * start of normalised byte p is the end of byte p - 1 */
-    return nm->map[p];
+     * end of normalised byte p - 1 is where byte p starts (the shift point after a mapped code
+     * point sits exactly at its end) */
+    return norm_map(nm, p);
 }

@@ -94,10 +94,16 @@ static void test_multilingual_floors(void **state)
         long pst[64], pen[64];
         int pty[64], pm[64] = {0};
         size_t np = 0;
+        int other = 0; /* findings of types this corpus does not label (URL, national ids...) */
         for (size_t i = 0; i < n && np < 64; i++) {
             int t = tix(pol_pii_type_name(e, ents[i].type));
-            if (t < 0)
-                continue; /* types outside this corpus (URL, DATE_TIME, ...) are not scored */
+            if (t < 0) {
+                /* not scored per type, but a finding on a PII-free prompt is a false finding */
+                other = 1;
+                if (verbose && json_array_size(ge) == 0)
+                    print_message("FP %s [%s]: %s", pol_pii_type_name(e, ents[i].type), langs[l], line);
+                continue;
+            }
             long cs = 0, ce = 0;
             for (size_t b = 0; b < ents[i].end; b++) {
                 int cont = ((unsigned char)text[b] & 0xC0) == 0x80;
@@ -141,6 +147,7 @@ static void test_multilingual_floors(void **state)
                     print_message("FP %s [%s %s] %ld-%ld: %s", types[pty[p]], langs[l], splits[sp], pst[p], pen[p], line);
             }
         if (ng == 0) {
+            any_fp |= other;
             neg++, lneg[l]++;
             neg_fp += any_fp, lneg_fp[l] += any_fp;
         }

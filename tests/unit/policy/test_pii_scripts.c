@@ -111,6 +111,7 @@ static void test_normalize_map(void **state)
 {
     (void)state;
     pol__norm_t nm = {0};
+    assert_int_equal(pol__norm_selftest(), 0);
     unsigned cjk;
     /* ASCII and plain non-ASCII text: no copy */
     assert_int_equal(pol__normalize(&nm, "plain text", 10, &cjk), 0);
@@ -137,7 +138,7 @@ static void test_normalize_map(void **state)
     assert_int_equal(nm.len, 12);
     assert_memory_equal(nm.buf, "1 2 3 4 5-67", 12);
     free(nm.buf);
-    free(nm.map);
+    free(nm.shift);
 }
 
 static void test_boundaries_cjk(void **state)
@@ -265,6 +266,9 @@ static void test_cjk_names(void **state)
     assert_true(found(f, "田中さんに", "田中", POL_PII_PERSON));
     assert_true(found(f, "김민수 씨에게", "김민수", POL_PII_PERSON));       /* 김민수 씨에게 */
     assert_true(found(f, "이름은 박지은입니다", "박지은", POL_PII_PERSON)); /* 이름은 박지은입니다 */
+    /* a business card: the name alone on its line, contact labels below */
+    assert_true(found(f, "张伟\n产品经理\n手机：13800138000", "张伟", POL_PII_PERSON));
+    assert_int_equal(count_type(f, "高清\n壁纸\n分辨率：1920x1080", POL_PII_PERSON), 0);
     /* surnames that are common words, without a trigger: nothing */
     assert_int_equal(
         count_type(f,
