@@ -456,8 +456,17 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
         return pl.data_uri ? 0 : scrub_text(c, path, s, len, replacement);
     }
     case POL_PAYLOAD_BLOB:
-        if (forwardable(c->pv, pl.mime))
-            return 0;
+        if (forwardable(c->pv, pl.mime)) {
+            /* forwarded unscanned by configuration, but its text as written is scanned: base64 cannot hold readable
+               personal data, so a finding is text put next to the payload (refused: rewriting would corrupt it) */
+            pol_buf_reset(&x->txt);
+            int rc = scrub_text(c, path, s, len, &x->txt);
+            if (rc == 1)
+                return refuse(c, 415, "unscannable_payload",
+                              "aigw: the %s payload at %s carries text with personal data next to its bytes; it is not forwarded",
+                              pl.mime, path);
+            return rc;
+        }
         return refuse(c, 415, "unscannable_payload",
                       "aigw: the %s payload at %s cannot be scanned for personal data, so it is not forwarded (allow the "
                       "type with pii.forward_unscanned_types)",
@@ -627,8 +636,24 @@ static int on_mp_file(void *ctx, const pol_multipart_part_t *part, pol_buf_t *re
         c->failed = 1;
         return -1;
     }
-    if (rep.format != POL_IMAGEMETA_UNKNOWN || rc >= 0)
-        c->info->has_images = c->info->has_images || rep.format != POL_IMAGEMETA_UNKNOWN;
+    if (rep.format == POL_IMAGEMETA_UNKNOWN) {
+        /* not JPEG/PNG/WebP: sorted like a payload inside JSON (issue 10): text is scanned, anything else refused
+           unless its type is allowed */
+        pol_payload_t pl;
+        pol_payload_sniff((const unsigned char *)part->body, part->body_len, &pl);
+        if (pl.kind == POL_PAYLOAD_TEXT) {
+            char field[96];
+            snprintf(field, sizeof(field), "multipart.%.*s", (int)(part->name_len < 64 ? part->name_len : 64), part->name);
+            return scrub_text(c, field, part->body, part->body_len, replacement);
+        }
+        if (forwardable(c->pv, pl.mime))
+            return 0;
+        return refuse(c, 415, "unscannable_payload",
+                      "aigw: the uploaded %s file (part \"%.*s\") cannot be scanned for personal data or stripped of metadata, "
+                      "so it is not forwarded (allow the type with pii.forward_unscanned_types)",
+                      pl.mime, (int)(part->name_len < 64 ? part->name_len : 64), part->name);
+    }
+    c->info->has_images = 1;
     if (rc == POL_IMAGEMETA_E_CORRUPT) {
         c->info->image_error = "an uploaded image could not be parsed (truncated or corrupt JPEG/PNG/WebP)";
         return 0;

@@ -1682,14 +1682,14 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
         char msg[256];
         if (soft && !multipart && (rc == POL_JSON_E_UTF8 || rc == POL_JSON_E_SYNTAX))
             return 1; /* not JSON: the caller decides (415, or binary pass-through) */
-        if (multipart && rc != -1) {
+        if (rc == GW_PRIVACY_E_REFUSED) {
+            send_error(call, call->info.refusal_status, "invalid_request_error", call->info.refusal_code, NULL, call->info.refusal);
+        } else if (multipart && rc != -1) {
             snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
             send_error(call, 400, "invalid_request_error", "invalid_multipart", NULL, msg);
         } else if (rc == POL_JSON_E_UTF8) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
             send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
-        } else if (rc == GW_PRIVACY_E_REFUSED) {
-            send_error(call, call->info.refusal_status, "invalid_request_error", call->info.refusal_code, NULL, call->info.refusal);
         } else if (rc == POL_JSON_E_DUPKEY) {
             snprintf(msg, sizeof(msg), "aigw: the request body names an object key twice (at byte %zu: %s); RFC 8259 section 4",
                      err_off, err_desc);

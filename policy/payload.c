@@ -190,6 +190,12 @@ static void set_mime(pol_payload_t *p, const char *m)
     p->mime[sizeof(p->mime) - 1] = '\0';
 }
 
+void pol_payload_sniff(const unsigned char *b, size_t n, pol_payload_t *p)
+{
+    memset(p, 0, sizeof(*p));
+    sniff(b, n, p);
+}
+
 /* Sniffs decoded bytes into p->kind / p->mime. */
 static void sniff(const unsigned char *b, size_t n, pol_payload_t *p)
 {
@@ -274,9 +280,11 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, pol_bu
     }
     if (b64) {
         /* the whole payload must be base64 before its first bytes are believed: text after a PDF header is not PDF */
+        int pad = 0;
         for (size_t i = 0; i < dlen; i++) {
             unsigned char ch = (unsigned char)data[i];
-            if (b64_tab[ch] == 0xFF && ch != '=' && ch != '\r' && ch != '\n') {
+            pad |= ch == '=';
+            if ((b64_tab[ch] == 0xFF && ch != '=' && ch != '\r' && ch != '\n') || (pad && b64_tab[ch] != 0xFF)) {
                 p->kind = POL_PAYLOAD_BLOB;
                 set_mime(p, "application/octet-stream");
                 return 0;
@@ -321,7 +329,7 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t 
     if (len < 8)
         return 0;
     /* cheap rejection: a space, '.', '@', ':' ... is never in base64 */
-    int hex = 1;
+    int hex = 1, pad_seen = 0;
     size_t breaks = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -335,6 +343,10 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t 
         int alpha = 0;
         if (c != '=' && b64_val(c, &alpha) < 0)
             return 0;
+        if (c == '=')
+            pad_seen = 1;
+        else if (pad_seen)
+            return 0; /* data after padding: not one base64 payload */
         if (hexv(c) < 0)
             hex = 0;
     }

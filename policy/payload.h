@@ -53,6 +53,9 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t 
  */
 int pol_payload_encode(const pol_payload_t *p, const char *text, size_t len, pol_buf_t *out);
 
+/** Sorts raw bytes (an uploaded file): kind IMAGE / TEXT / BLOB and the sniffed type in p->mime (data_uri 0). */
+void pol_payload_sniff(const unsigned char *b, size_t len, pol_payload_t *p);
+
 /** 1 when `len` bytes are valid UTF-8 without control bytes other than tab, line feed, carriage return and form feed. */
 int pol_payload_is_text(const unsigned char *b, size_t len);
 

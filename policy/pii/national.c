@@ -798,8 +798,12 @@ static const char *const w_uk_dl[] = {"driving licence", "driving license", "lic
 static const char *const w_de_kv[] = {"krankenversichertennummer", "kvnr", "versichertennummer", "krankenkasse", "egk", NULL};
 static const char *const w_de_rv[] = {"rentenversicherungsnummer", "rvnr", "sozialversicherungsnummer", "svnr", NULL};
 static const char *const w_de_stnr[] = {"steuernummer", "st.-nr", "stnr", "finanzamt", NULL};
-static const char *const w_negative[] = {"order", "invoice", "tracking",  "sku",   "isbn",  "seed",    "ticket",    "serial",
-                                         "ref",   "txn",     "timestamp", "epoch", "build", "version", "reference", NULL};
+static const char *const w_negative[] = {
+    "order", "invoice", "tracking", "sku", "isbn", "seed", "ticket", "serial", "ref", "txn", "timestamp", "epoch", "build",
+    "version", "reference", "transaction", "shipment", "parcel",
+    /* order / order number, invoice, tracking in zh, ja, de, fr, es, it, pt, nl, ru, hi, ar, ko */
+    "订单", "单号", "编号", "发票", "注文", "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura",
+    "ordine", "fattura", "bestelling", "factuur", "заказ", "ऑर्डर", "طلب", "주문", NULL};
 
 typedef struct {
     pol__scanctx_t *c;
@@ -818,8 +822,9 @@ static int push(nat_t *n, int type, size_t s, size_t e, double bare, const char 
     double sc = bare;
     if (words != NULL && (pol__has_word(t, from, s, words) || pol__has_word(t, e, to, words)))
         sc += 0.35;
-    else if (numeric && pol__has_word(t, from, s, w_negative))
-        sc -= 0.4;
+    else if (pol__has_word(t, from, s, w_negative))
+        sc -= 0.4; /* "Bestellnummer 202509200206", "Commande n° A433522495": order numbers that pass a check */
+    (void)numeric;
     if (sc > 1)
         sc = 1;
     if (sc < 0)
@@ -1194,7 +1199,7 @@ static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_PESEL, 0.45, 11}, {"ddddddddddd", N_IT_VAT, 0.4, 11}, {NULL, 0, 0, 0},
 };
 static const numfmt_t numfmts_12[] = {
-    {"dddddddddddd", N_SE12, 0.6, 12},
+    {"dddddddddddd", N_SE12, 0.45, 12},
     {"dddddddddddd", N_AADHAAR, 0.45, 12},
     {"dddddddddddd", N_MYNUM, 0.4, 12},
     {NULL, 0, 0, 0},

@@ -269,6 +269,9 @@ size_t pol__cp_before(const char *t, size_t i, uint32_t *cp);
  * Letters of other scripts, punctuation, symbols and spaces of any script are boundaries.
  */
 int pol__glue_before(const char *t, size_t i);
+/** 1 if the text before i ends in a written-out escape ("\\n", "\\t", "\\r", "\\b", "\\f" as two characters): its letter is no
+ * glue. */
+int pol__escape_before(const char *t, size_t i);
 /** Same rule after a candidate ending at i: 1 if t[i] is an ASCII word byte. 0 at the end of the text. */
 int pol__glue_after(const char *t, size_t len, size_t i);
 /** 1 for letters of the alphabetic scripts that mix with ASCII inside words (Latin-1/Extended, Greek, Cyrillic, diacritics). */

@@ -566,6 +566,13 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
     if (ng == 0)
         return 0;
     size_t last_end = g[ng - 1].e;
+    /* a last group glued to a word after a space ("4111 1111 1111 1111 1x", "... 3pm", "... 10kg")
+     * is that word, not part of the number: the number ends before it */
+    if (ng > 1 && last_end < len && pol__glue_after(t, len, last_end) && t[g[ng - 1].s - 1] == ' ' &&
+        g[ng - 1].s - g[ng - 2].e == 1) {
+        ng--;
+        last_end = g[ng - 1].e;
+    }
     if (last_end < len &&
         (pol__glue_after(t, len, last_end) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
         return 0;
@@ -890,7 +897,7 @@ static int rec_key(pol__scanctx_t *c, size_t to)
                                            "npm_",  "hf_",         "SG.",    NULL};
     size_t ks = (size_t)-1;
     for (size_t p = s; p < to && ks == (size_t)-1; p++) {
-        if (p > 0 && is_alnum(U(t[p - 1])))
+        if (p > 0 && is_alnum(U(t[p - 1])) && !pol__escape_before(t, p))
             continue;
         for (int k = 0; prefixes[k] != NULL; k++) {
             size_t pl = strlen(prefixes[k]);
@@ -916,7 +923,7 @@ static int rec_jwt(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to - 13;
-    if (s < c->skip_until[POL__REC_JWT] || (s > 0 && (key_ch(U(t[s - 1])) || t[s - 1] == '.')))
+    if (s < c->skip_until[POL__REC_JWT] || (s > 0 && (key_ch(U(t[s - 1])) || t[s - 1] == '.') && !pol__escape_before(t, s)))
         return 0;
     size_t e = to, dots = 0;
     while (e < c->len && (key_ch(U(t[e])) || (t[e] == '.' && dots < 2)))

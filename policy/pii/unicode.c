@@ -61,12 +61,21 @@ static int ascii_word(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
+int pol__escape_before(const char *t, size_t i)
+{
+    /* "\n", "\t", "\r", "\b", "\f" written out (a log line or a JSON snippet quoted as text), not "\\n" */
+    if (i < 2 || t[i - 2] != '\\')
+        return 0;
+    unsigned char b = U(t[i - 1]);
+    return (b == 'n' || b == 't' || b == 'r' || b == 'b' || b == 'f') && !(i >= 3 && t[i - 3] == '\\');
+}
+
 int pol__glue_before(const char *t, size_t i)
 {
     while (i > 0) {
         unsigned char b = U(t[i - 1]);
         if (b < 0x80)
-            return ascii_word(b);
+            return ascii_word(b) && !pol__escape_before(t, i);
         uint32_t cp;
         size_t n = pol__cp_before(t, i, &cp);
         if (!is_mark(cp))

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { CLIENT_KEY, USER, rawRequest } from './lib/harness.mjs';
 import { lastRequest, startProviders } from './lib/providers.mjs';
 
@@ -115,6 +115,23 @@ describe('OpenAI (openai SDK, /openai/v1): every string and key', () => {
       content: [{ type: 'file', file: { filename: 'a.pdf', file_data: pdf } }] }] }),
     (e) => e.status === 415 && e.code === 'unscannable_payload' && /application\/pdf/.test(e.message));
     assert.equal((await mocks.openai.requests()).length, 0, 'nothing reached the provider');
+  });
+
+  test('multipart uploads: a text file is scanned, a PDF is refused with 415 (files sorted by their bytes)', async () => {
+    await mocks.openai.reset();
+    // the mock has no images/edits answer (404): what matters is what it received
+    await sdk().images.edit({ model: 'gpt-image-1', prompt: 'make it blue',
+      image: await toFile(Buffer.from(`Customer ${EMAIL}, phone ${PHONE}`), 'notes.txt', { type: 'text/plain' }) })
+      .catch((e) => assert.equal(e.status, 404));
+    const rec = await lastRequest(mocks.openai, '/v1/images/edits');
+    const text = Buffer.from(rec.body, rec.body_encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    for (const v of LEAKS) assert.ok(!text.includes(v), `multipart: ${v} reached the provider`);
+    assert.match(text, /Customer <EMAIL_ADDRESS_\d+>, phone <PHONE_NUMBER_\d+>/);
+    await mocks.openai.reset();
+    await assert.rejects(sdk().images.edit({ model: 'gpt-image-1', prompt: 'x',
+      image: await toFile(Buffer.from('%PDF-1.4\n%\u00e2\u00e3\n1 0 obj<<>>endobj\n', 'latin1'), 'a.pdf', { type: 'application/pdf' }) }),
+    (e) => e.status === 415 && e.code === 'unscannable_payload');
+    assert.equal((await mocks.openai.requests()).length, 0, 'the PDF never reached the provider');
   });
 
   test('a duplicate key (priced on the first "model", run on the last) is refused with 400 in the provider shape', async () => {

@@ -581,7 +581,9 @@ const NFX = OPTS.provider === 'openai' ? {} : loadNativeFixtures(OPTS.provider, 
 async function route(req, out, urlPath, rawBody, query) {
   const method = req.method;
   let body = {};
-  if (method === 'POST' || method === 'PUT') {
+  // multipart/form-data (OpenAI images/edits uploads): logged as received, answered like a JSON call
+  const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] || '');
+  if ((method === 'POST' || method === 'PUT') && !multipart) {
     try {
       body = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : {};
     } catch {

@@ -60,6 +60,8 @@ static void test_data_uris(void **state)
     /* a PDF header followed by text is not a PDF (the first bytes are believed only for valid base64) */
     assert_int_equal(classify("data:application/pdf;base64,JVBERi0xLjQKJcfs\ncard 4070122796983442", &p, &dec), POL_PAYLOAD_BLOB);
     assert_string_equal(p.mime, "application/octet-stream");
+    assert_int_equal(classify("data:application/pdf;base64,JVBERi0xLjQKJcfs=\nDE89370400440532013000", &p, &dec), POL_PAYLOAD_BLOB);
+    assert_string_equal(p.mime, "application/octet-stream"); /* data after the padding */
     pol_buf_free(&dec);
     pol_buf_free(&out);
 }

@@ -325,6 +325,24 @@ static void test_cjk_addresses(void **state)
                      0); /* 친구 집으로 3시에 가요 */
 }
 
+static void test_escapes_and_digit_words(void **state)
+{
+    fx_t *f = *state;
+    /* written-out escapes in a log line: "\n" before a value is no letter glued to it */
+    const char *log = "log: {\"msg\":\"x\\nsk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c\\t4111 1111 1111 1111\\n+1 415 555 0132\"}";
+    assert_true(found(f, log, "sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c", POL_PII_SECRET));
+    assert_true(found(f, log, "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, log, "+1 415 555 0132", POL_PII_PHONE_NUMBER));
+    /* "\\n" is an escaped backslash and a letter: still glue */
+    assert_int_equal(count_type(f, "a\\\\n4111111111111111", POL_PII_CREDIT_CARD), 0);
+    /* a number followed by a word that starts with a digit: the number ends before it */
+    assert_true(found(f, "card 4111 1111 1111 1111 1x please", "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, "call +1 415 555 0132 3pm", "+1 415 555 0132", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "4111 1111 1111 1111 10kg", "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
+    /* but a cluster glued to letters is still an identifier */
+    assert_int_equal(count_type(f, "build 4111111111111111x", POL_PII_CREDIT_CARD), 0);
+}
+
 static void test_street_overread(void **state)
 {
     fx_t *f = *state;
@@ -347,6 +365,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_groupings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
