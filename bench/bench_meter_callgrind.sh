@@ -4,8 +4,8 @@
 # metering's costs per call are differences of instruction counts, which other jobs on this
 # shared machine do not disturb (unlike CPU time). A report, not a test.
 #
-# aigw (1 worker) runs under valgrind --tool=callgrind with collection off; after a warm-up of
-# WARM requests, collection is switched on (callgrind_control -i on) for N serial requests
+# aigw (1 worker) runs under valgrind --tool=callgrind with instrumentation off; after a warm-up of
+# WARM requests, instrumentation is switched on (callgrind_control -i on) for N serial requests
 # (curl, one connection) and off again; SIGTERM then dumps. Instructions of all threads (loop,
 # store writer) are counted. Serial load: every request is its own journal transaction, the worst
 # case for group commit; under concurrency transactions are shared and the per-call cost falls.
@@ -42,13 +42,11 @@ MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
 [ -n "$MOCK_PORT" ] || { log "mock upstream did not start"; exit 1; }
 "$AIGW" keygen "$TMP/master.key" >/dev/null || exit 1
 
-# curl config with N (or WARM) identical requests over one connection
+# N identical POSTs over one connection (one curl; its options apply to every URL)
 reqs() {
-  local n=$1 i
-  for i in $(seq "$n"); do
-    printf 'url = "http://127.0.0.1:%s/v1/chat/completions"\noutput = /dev/null\n' "$PORT"
-    [ "$i" -lt "$n" ] && printf 'next\n'
-  done
+  local n=$1 args=() i
+  for i in $(seq "$n"); do args+=(-o /dev/null "http://127.0.0.1:$PORT/v1/chat/completions"); done
+  curl -s "${hdr[@]}" -w '%{http_code}\n' "${args[@]}"
 }
 
 run() {
@@ -62,7 +60,7 @@ run() {
  "providers":{"openai":{"base_url":"http://127.0.0.1:$MOCK_PORT","api_key":"sk-bench"}},
  "access_log":{"path":"/dev/null"}$extra}
 EOF
-  (cd "$dir" && exec valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$dir/cg.out" \
+  (cd "$dir" && exec valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$dir/cg.out" \
     "$AIGW" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1) &
   local vp=$!
   local up=0
@@ -73,19 +71,19 @@ EOF
   [ $up = 1 ] || { log "$mode: aigw did not start under valgrind"; kill $vp; return 1; }
   local hdr=(-X POST -H 'content-type: application/json' -H 'Authorization: Bearer bench-client-key'
     -H 'X-AIGW-User: bench-user' --data-binary "@$BODY")
-  reqs "$WARM" | curl -s -K - "${hdr[@]}" -w '%{http_code}\n' >"$dir/warm.codes"
+  reqs "$WARM" >"$dir/warm.codes"
   local vgpid
   vgpid=$(pgrep -P $vp -f 'aigw serve' | head -1)
   [ -n "$vgpid" ] || vgpid=$vp
-  callgrind_control -i on "$vgpid" >/dev/null 2>&1
-  reqs "$N" | curl -s -K - "${hdr[@]}" -w '%{http_code}\n' >"$dir/codes"
+  callgrind_control -i on "$vgpid" >"$dir/cgc.log" 2>&1
+  reqs "$N" >"$dir/codes"
   sleep 1 # the journal's last commit, the writer's last records
-  callgrind_control -i off "$vgpid" >/dev/null 2>&1
+  callgrind_control -i off "$vgpid" >>"$dir/cgc.log" 2>&1
   kill -TERM "$vgpid" 2>/dev/null
   wait $vp 2>/dev/null
   local ok ir
   ok=$(grep -c '^200$' "$dir/codes")
-  ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+  ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
   printf '%s\t%s\t%s\n' "$mode" "$ok" "$ir" >>"$TMP/results.tsv"
   log "$mode: $ok of $N requests 200, $ir instructions"
   if [ "${AIGW_CG_ANNOTATE:-0}" = 1 ]; then callgrind_annotate "$dir/cg.out" 2>/dev/null | head -40 >&2; fi

@@ -92,31 +92,42 @@ async function storeFailing(t, metering) {
     const results = [];
     let failing = false;
     let stop = false;
+    const one = async () => {
+      const t0 = performance.now();
+      try {
+        const { response } = await call();
+        const id = response.headers.get('x-aigw-request-id');
+        // the durability promise: the record is committed before the client has the answer
+        results.push({ status: 200, id, recorded: hasRecord(data.db, id), during: failing, ms: performance.now() - t0 });
+        return true;
+      } catch (e) {
+        if (!(e instanceof OpenAI.APIError)) throw e;
+        results.push({ status: e.status, code: e.code, during: failing,
+          retryAfter: typeof e.headers?.get === 'function' ? e.headers.get('retry-after') : e.headers?.['retry-after'] });
+        return false;
+      }
+    };
     const worker = async () => {
       while (!stop) {
-        const t0 = performance.now();
-        try {
-          const { response } = await call();
-          const id = response.headers.get('x-aigw-request-id');
-          // the durability promise: the record is committed before the client has the answer
-          results.push({ status: 200, id, recorded: hasRecord(data.db, id), during: failing, ms: performance.now() - t0 });
-        } catch (e) {
-          if (!(e instanceof OpenAI.APIError)) throw e;
-          results.push({ status: e.status, code: e.code, retryAfter: typeof e.headers?.get === 'function' ? e.headers.get('retry-after') : e.headers?.['retry-after'], during: failing });
-          await sleep(20);
-        }
+        if (!(await one())) await sleep(20);
       }
     };
     const workers = Array.from({ length: 8 }, worker);
     await sleep(300);
     sqlite(data.db, FAIL_TRIGGER);
     failing = true;
-    await sleep(1200);
+    // The workers' calls in flight are held while the store fails, so new calls come from here:
+    // one every 50 ms, not waiting for the previous one.
+    const probes = [];
+    for (let i = 0; i < 24; i++) {
+      probes.push(one());
+      await sleep(50);
+    }
     sqlite(data.db, 'DROP TRIGGER test_store_full');
     failing = false;
-    await sleep(1500);
+    await sleep(2500); // the retry backs off up to 1 s: calls after it show the store works again
     stop = true;
-    await Promise.all(workers);
+    await Promise.all([...workers, ...probes]);
     const ok = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 503);
     const held = ok.filter((r) => r.ms > 500);
@@ -136,13 +147,13 @@ async function storeFailing(t, metering) {
     const rows = await waitFor(() => {
       const n = storedIds(data.db, user).size;
       return n === sent ? n : null;
-    }, { timeoutMs: 5000, msg: `call rows = forwarded calls (${sent})` });
+    }, { timeoutMs: 10000, msg: `call rows = forwarded calls (${sent})` });
     assert.equal(rows, ok.length + 1, 'every forwarded call was answered 200 and is recorded');
     if (metering) {
       const l = await waitFor(() => {
         const x = ledgerOf(data.db, user);
         return x.open === 0 ? x : null;
-      }, { timeoutMs: 5000, msg: 'reservations settled' });
+      }, { timeoutMs: 10000, msg: 'reservations settled' });
       assert.equal(l.reserves, sent, 'one reservation per forwarded call');
       assert.equal(l.unsettled, 0);
       assert.equal(l.sum, l.balance, 'SUM(ledger) = balance');
@@ -204,6 +215,10 @@ describe('kill -9 at random points under load (SQLite, metering on)', () => {
         await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
         assert.equal((await gw.stop('SIGKILL')).signal, 'SIGKILL');
         gw = await startAigw({ name: `journal-crash-aigw-${round + 1}`, mockUrl: mock.url, config });
+        // this process answered the health check (recovery runs before it listens), not another
+        // one that took the port meanwhile on this shared machine
+        const started = gw;
+        await waitFor(() => started.stderr().includes(`listening on ${started.url}`), { msg: 'the restarted aigw listens' });
         // the restart's recovery settled whatever was open: nothing is open now
         const l = ledgerOf(data.db, user);
         assert.equal(l.open, 0, `round ${round}: reservations open after recovery`);
