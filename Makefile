@@ -6,7 +6,7 @@ BUILD_ASAN ?= build-asan
 CONFIG     ?= config/aigw.json
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build run test test-asan bench fuzz leakfuzz format clean
+.PHONY: all deps build run test test-asan bench fuzz fuzz-build leakfuzz format clean
 
 all: build
 
@@ -23,6 +23,7 @@ run: build
 	@bash scripts/run-dev.sh $(BUILD)/aigw $(CONFIG)
 
 test: build
+	cmake --build $(BUILD) -j $(JOBS) --target benches
 	cd $(BUILD) && ctest --output-on-failure -j 2
 
 test-asan: deps
@@ -41,9 +42,23 @@ bench: build
 	$(BUILD)/bench_privacy 20000
 	$(BUILD)/bench_meter pure
 
-fuzz: deps leakfuzz
+fuzz: fuzz-build leakfuzz
+
+# libFuzzer targets (clang, ASan+UBSan) in build-fuzz/fuzz_<name>; run one with
+#   build-fuzz/fuzz_<name> tests/fuzz/corpus/<name>
+# FUZZ_SECONDS=N runs every target for N seconds on a copy of its seed corpus (CI: 5).
+FUZZ_SECONDS ?= 0
+fuzz-build: deps
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIGW_FUZZ=ON -DAIGW_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
+	@if [ "$(FUZZ_SECONDS)" -gt 0 ]; then \
+	  for t in build-fuzz/fuzz_*; do \
+	    n=$$(basename $$t | sed 's/^fuzz_//'); tmp=$$(mktemp -d); cp -r tests/fuzz/corpus/$$n/. $$tmp/ 2>/dev/null || true; \
+	    echo "fuzz $$n: $(FUZZ_SECONDS) s"; \
+	    $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$tmp >$$tmp.log 2>&1 || { tail -40 $$tmp.log; rm -rf $$tmp $$tmp.log; exit 1; }; \
+	    rm -rf $$tmp $$tmp.log; \
+	  done; \
+	fi
 
 # The leak fuzzer with a random seed and more requests than `make test` runs (the seed is printed;
 # rerun one with LEAKFUZZ_SEED=<seed>). LEAKFUZZ_N=... for a longer run.

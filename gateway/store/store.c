@@ -695,16 +695,16 @@ static const char *purge_sql(int pg, pol_retention_class_t c)
         "DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100)",
         "DELETE FROM redactions WHERE id IN (SELECT id FROM redactions WHERE expires_at < ? LIMIT 100)",
         "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log WHERE expires_at < ? LIMIT 100)",
-        "UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
-        " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100)",
+        ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
+         " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100)"),
     };
     static const char *pq[POL_RET_NCLASSES] = {
-        "DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP "
-        "LOCKED)",
+        ("DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100"
+         " FOR UPDATE SKIP LOCKED)"),
         "DELETE FROM redactions WHERE id IN (SELECT id FROM redactions WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
         "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
-        "UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
-        " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+        ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
+         " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)"),
     };
     return pg ? pq[c] : sq[c];
 }

@@ -16,6 +16,7 @@ import http2 from 'node:http2';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import OpenAI from 'openai';
 import {
   ADMIN_TOKENS, CLIENT_KEY, FIXTURES_DIR, adminRequest, client, freePort, rawRequest, sleep, sqlite, startAigw, startMock,
@@ -165,6 +166,41 @@ async function startMetered(name, over = {}, storeOver = {}) {
 // ---- 1. concurrency ------------------------------------------------------------------------------
 
 /**
+ * Polls GET /admin/api/users/{user} on `gws` in turn from a worker thread until stop(): building
+ * 200 SDK requests stalls this thread's event loop for a second or more on a loaded machine, and
+ * a poller on it sampled only before and after the race. stop() resolves to {samples, failures}.
+ */
+function startBalanceSampler(gws, user) {
+  const urls = gws.map((gw) => `${gw.url}/admin/api/users/${encodeURIComponent(user)}`);
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const samples = [], failures = [];
+    let running = true;
+    parentPort.on('message', () => { running = false; });
+    (async () => {
+      for (let i = 0; running; i++) {
+        try {
+          const r = await fetch(workerData.urls[i % workerData.urls.length],
+            { headers: { authorization: 'Bearer ' + workerData.token } });
+          const text = await r.text();
+          if (r.status === 200) samples.push(JSON.parse(text)); else failures.push(r.status + ' ' + text);
+        } catch (e) {
+          failures.push(String(e));
+        }
+        await new Promise((res) => setTimeout(res, 2));
+      }
+      parentPort.postMessage({ samples, failures });
+    })();`, { eval: true, workerData: { urls, token: ADMIN_TOKENS.ops } });
+  return {
+    stop: () => new Promise((resolve, reject) => {
+      worker.once('message', (m) => worker.terminate().then(() => resolve(m)));
+      worker.once('error', reject);
+      worker.postMessage('stop');
+    }),
+  };
+}
+
+/**
  * 200 concurrent SDK calls (every other one streamed) spread over `gws` for a user granted 10 R.
  * Polls the user's balance during the run. Returns nothing; asserts everything.
  */
@@ -174,14 +210,7 @@ async function creditRace(t, gws, ledger, user, model) {
   assert.equal(granted.balance_microcredits, 10 * R);
   let before = 0;
   for (const gw of gws) before += await metric(gw, 'aigw_credits_refused_total');
-  const samples = [];
-  let running = true;
-  const poller = (async () => {
-    while (running) {
-      samples.push(await userInfo(gws[samples.length % gws.length], user));
-      await sleep(2);
-    }
-  })();
+  const sampler = startBalanceSampler(gws, user);
   const sdks = gws.map((gw) => client(gw, { user, timeout: 30000 }));
   const one = async (i) => {
     const sdk = sdks[i % sdks.length];
@@ -210,8 +239,8 @@ async function creditRace(t, gws, ledger, user, model) {
     }
   };
   const results = await Promise.all(Array.from({ length: N }, (_, i) => one(i)));
-  running = false;
-  await poller;
+  const { samples, failures } = await sampler.stop();
+  assert.deepEqual(failures, [], 'balance reads during the race');
   const ok = results.filter((r) => r.ok);
   const refused = results.filter((r) => !r.ok);
   t.diagnostic(`${ok.length} succeeded (${ok.filter((r) => r.stream).length} streamed), ${refused.length} refused, ` +

@@ -212,8 +212,8 @@ static void test_look_alikes(void **state)
         "version 1.22.333.4444",
         "Bestellnummer 202509200206 vom 2023-05-01",
         "Commande n\xc2\xb0 A433522495 du 2018-03-02",
-        "\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a"
-        "202311019588",
+        ("\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a" /* split: \x9a would swallow the digits */
+         "202311019588"),
         "",
     };
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
