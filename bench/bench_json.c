@@ -1,6 +1,7 @@
 /*
  * bench_json: cost of pol_json_rewrite() on a ~2 KB chat request versus jansson json_loadb +
- * json_dumpb on the same bytes in the same run, plus the SSE restorer's cost per streamed event.
+ * json_dumpb on the same bytes in the same run, plus the SSE restorer's cost per streamed event, with and without
+ * the model-output scan stage (pii.scan_responses) on a synthetic answer streamed in small deltas.
  * Usage: bench_json [iterations]   (built by `make bench` / `cmake --build B --target bench_json`)
  * Prints one line per case: ns per call, MB/s, and the ratio to jansson.
  */
@@ -11,6 +12,7 @@
 #include <jansson.h>
 
 #include "policy/json.h"
+#include "policy/pii/pii.h"
 #include "policy/restore.h"
 
 static double now_ns(void)
@@ -85,6 +87,98 @@ typedef struct {
     const char *name;
     double ns;
 } result_t;
+
+typedef struct {
+    pol_pii_session_t *ss;
+    pol_pii_scratch_t *s;
+} scan_ctx_t;
+
+static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+{
+    scan_ctx_t *c = ctx;
+    return pol_pii_session_scrub_output(c->ss, c->s, path, s, len, final, emit, out);
+}
+
+static int vault_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    scan_ctx_t *c = ctx;
+    (void)path;
+    return pol_pii_session_restore(c->ss, s, len, out);
+}
+
+/* An OpenAI chat stream of `text` in `piece`-byte deltas. */
+static void make_stream(const char *text, size_t piece, pol_buf_t *sse)
+{
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n; i += piece) {
+        pol_buf_t lit = POL_BUF_INIT;
+        pol_json_escape(text + i, piece < n - i ? piece : n - i, &lit);
+        pol_buf_appendf(sse,
+                        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                        "\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s},\"finish_reason\":null}]}\n\n",
+                        (int)lit.len, lit.base);
+        pol_buf_free(&lit);
+    }
+    pol_buf_appendf(sse, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                         "data: [DONE]\n\n");
+}
+
+static int stream_scan_bench(long iters)
+{
+    static const unsigned char key[32];
+    char err[256];
+    pol_pii_engine_t *e = pol_pii_engine_create(NULL, key, err, sizeof(err));
+    if (e == NULL)
+        return 1;
+    scan_ctx_t c = {pol_pii_session_create(e), pol_pii_scratch_create(e)};
+    static const char *const scan_paths[] = {"choices.*.delta.content"};
+    pol_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 1, err, sizeof(err));
+    pol_restore_stream_t *rs = pol_restore_stream_create(vault_cb, &c);
+    pol_buf_t clean = POL_BUF_INIT, pii = POL_BUF_INIT, sse = POL_BUF_INIT, out = POL_BUF_INIT;
+    while (clean.len < 2048)
+        pol_buf_appendf(&clean, "The quarterly report shows revenue grew in most regions, while costs stayed flat. ");
+    while (pii.len < 2048)
+        pol_buf_appendf(&pii, "Contact our desk at help.desk@example.org or +1 415 555 0134 for the quarterly report. ");
+    struct {
+        const char *name;
+        pol_buf_t *text;
+        int scan;
+    } cases[] = {{"restore only (scan_responses off)", &clean, 0},
+                 {"restore + scan, no PII in the answer", &clean, 1},
+                 {"restore + scan, PII every 90 bytes", &pii, 1}};
+    long sit = iters / 200 ? iters / 200 : 1;
+    double base = 0;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        pol_buf_reset(&sse);
+        make_stream(cases[k].text->base, 6, &sse);
+        size_t events = (cases[k].text->len + 5) / 6 + 2;
+        double t0 = now_ns();
+        for (long i = 0; i < sit; i++) {
+            pol_pii_session_reset(c.ss);
+            pol_buf_reset(&out);
+            pol_restore_stream_reset(rs, vault_cb, &c);
+            if (cases[k].scan)
+                pol_restore_stream_set_scan(rs, paths, scan_cb);
+            if (pol_restore_stream_feed(rs, sse.base, sse.len, &out) != 0 || pol_restore_stream_finish(rs, &out) != 0)
+                return 1;
+        }
+        double ns = (now_ns() - t0) / (double)sit;
+        if (k == 0)
+            base = ns;
+        printf("  %-48s %9.0f ns/stream (%zu bytes of text, %zu events: %.0f ns/event)  %5.1fx restore only\n", cases[k].name, ns,
+               cases[k].text->len, events, ns / (double)events, ns / base);
+    }
+    pol_restore_stream_free(rs);
+    pol_json_paths_free(paths);
+    pol_pii_session_free(c.ss);
+    pol_pii_scratch_free(c.s);
+    pol_pii_engine_free(e);
+    pol_buf_free(&clean);
+    pol_buf_free(&pii);
+    pol_buf_free(&sse);
+    pol_buf_free(&out);
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -194,6 +288,9 @@ int main(int argc, char **argv)
                ns, n, events, ns / (double)events, (double)n / ns * 1e3);
         pol_restore_stream_free(rs);
     }
+    /* 7. model-output scan (pii.scan_responses): a 2 KiB answer in 6-byte deltas, restore only vs restore + scan */
+    if (stream_scan_bench(iters) != 0)
+        return 1;
     pol_json_scratch_free(&sc);
     pol_buf_free(&out);
     pol_buf_free(&req);

@@ -9,6 +9,8 @@
  */
 #include "gateway/privacy.h"
 
+#include "policy/restore.h"
+
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -53,6 +55,10 @@ struct st_gw_privacy_t {
     pol_json_paths_t *all_paths;               /* "**" EMBEDDED | KEYS: JSON documents decoded from base64 text payloads */
     char *forward_types[GW_MAX_FORWARD_TYPES]; /* pii.forward_unscanned_types: MIME globs of payloads sent unscanned */
     size_t nforward;
+    /* pii.scan_responses, per adapter with output_text: a JSON answer's rules (output_text id 1, then "**" id 0) and
+     * the SSE restorer's (pol_restore_paths_compile) */
+    pol_json_paths_t *resp_json_paths[GW_MAX_ADAPTERS];
+    pol_json_paths_t *resp_sse_paths[GW_MAX_ADAPTERS];
     size_t max_findings; /* pii.max_findings_per_request (issue 13) */
 };
 
@@ -179,6 +185,18 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         size_t nnt = pol_notrain_rules(pv->notrain, all[i]->name, nt_rules, POL_NOTRAIN_MAX_RULES);
         if (nnt != 0 && (pv->notrain_paths[i] = pol_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
             goto fail;
+        if (pol_pii_engine_scan_responses(pv->engine) && all[i]->output_text != NULL) {
+            size_t no = 0;
+            while (all[i]->output_text[no] != NULL && no < 64)
+                no++;
+            pol_json_rule_t rr[65];
+            for (size_t k = 0; k < no; k++)
+                rr[k] = (pol_json_rule_t){all[i]->output_text[k], POL_JSON_SCAN, 1};
+            rr[no] = (pol_json_rule_t){"**", POL_JSON_SCAN | POL_JSON_KEYS, 0};
+            if ((pv->resp_json_paths[i] = pol_json_paths_compile(rr, no + 1, err, errlen)) == NULL ||
+                (pv->resp_sse_paths[i] = pol_restore_paths_compile(all[i]->output_text, no, err, errlen)) == NULL)
+                goto fail;
+        }
         pv->adapters[i] = all[i];
         pv->nadapters++;
     }
@@ -200,6 +218,8 @@ void gw_privacy_free(gw_privacy_t *pv)
     for (size_t i = 0; i < pv->nadapters; i++) {
         pol_json_paths_free(pv->paths[i]);
         pol_json_paths_free(pv->notrain_paths[i]);
+        pol_json_paths_free(pv->resp_json_paths[i]);
+        pol_json_paths_free(pv->resp_sse_paths[i]);
     }
     pol_notrain_free(pv->notrain);
     for (size_t i = 0; i < pv->nforward; i++)
@@ -756,13 +776,45 @@ int gw_privacy_restore_text(void *session, const char *path, const char *s, size
     return pol_buf_append(out, s + run, len - run) == 0 ? 1 : -1;
 }
 
+static int adapter_index(const gw_privacy_t *pv, const prov_adapter_t *a)
+{
+    for (size_t i = 0; i < pv->nadapters; i++)
+        if (pv->adapters[i] == a)
+            return (int)i;
+    return -1;
+}
+
+const pol_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a)
+{
+    int i = adapter_index(pv, a);
+    return i >= 0 ? pv->resp_sse_paths[i] : NULL;
+}
+
+int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+{
+    gw_privacy_output_t *o = ctx;
+    return pol_pii_session_scrub_output(o->session, o->scratch, path, s, len, final, emit, out);
+}
+
+int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    gw_privacy_output_t *o = ctx;
+    return gw_privacy_restore_text(o->session, path, s, len, out);
+}
+
 typedef struct st_restore_ctx_t {
     pol_pii_session_t *session;
+    gw_privacy_output_t *scan; /* NULL: restore only */
 } restore_ctx_t;
 
 static int on_response_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
 {
     restore_ctx_t *c = ctx;
+    if (rule_id == 1 && c->scan != NULL) {
+        size_t emit;
+        int rc = pol_pii_session_scrub_output(c->session, c->scan->scratch, path, s, len, 1, &emit, replacement);
+        return rc < 0 ? POL_JSON_E_NOMEM : rc;
+    }
     if (memchr(s, '<', len) == NULL)
         return 0;
     return gw_privacy_restore_text(c->session, path, s, len, replacement);
@@ -771,10 +823,19 @@ static int on_response_string(void *ctx, int rule_id, const char *path, const ch
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
                             size_t len, pol_buf_t *out, int *changed)
 {
+    return gw_privacy_response_json(pv, s, NULL, session, body, len, out, changed);
+}
+
+int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed)
+{
     *changed = 0;
-    restore_ctx_t ctx = {session};
+    int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
+    gw_privacy_output_t o = {session, s->pii};
+    restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL};
     pol_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
-    int rc = pol_json_rewrite_ex(body, len, pv->restore_paths, NULL, 0, &v, out, changed, NULL, NULL, &s->json);
+    int rc = pol_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
+                                 changed, NULL, NULL, &s->json);
     if (rc < 0 && rc != POL_JSON_E_NOMEM) {
         *changed = 0; /* not JSON (or not ours to fix): pass through */
         return 0;

@@ -162,4 +162,35 @@ int gw_privacy_restore_text(void *session, const char *path, const char *s, size
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
                             size_t len, pol_buf_t *out, int *changed);
 
+/** Context of the model-output callbacks: the request's session (its vault restores, its findings log) and the
+    worker's PII scratch. Both borrowed for the response. */
+typedef struct st_gw_privacy_output_t {
+    pol_pii_session_t *session;
+    pol_pii_scratch_t *scratch;
+} gw_privacy_output_t;
+
+/**
+ * The SSE restorer's rules for pii.scan_responses on responses in adapter `a`'s wire format (its output_text,
+ * policy/restore.h pol_restore_paths_compile), or NULL when responses are not scanned (scan_responses off, or the
+ * adapter declares no output_text). Borrowed, lives as long as pv.
+ */
+const pol_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
+
+/** Scan callback (pol_restore_scan_cb; ctx is a gw_privacy_output_t): pol_pii_session_scrub_output() on a piece of
+    model text. */
+int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out);
+
+/** Restore callback (pol_restore_text_cb) with a gw_privacy_output_t as ctx. */
+int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out);
+
+/**
+ * A JSON response body: with `scan_adapter` (may be NULL) and pii.scan_responses on, the strings at its output_text
+ * are scanned (pol_pii_session_scrub_output, final) and every other string has its tokens restored; without, as
+ * gw_privacy_restore_json(). Bodies that are not valid JSON are left unchanged (0).
+ * @return 0 (*changed tells whether `out` holds a new body), or POL_JSON_E_NOMEM on a scan or allocation failure
+ * (the caller must not send the unscanned body).
+ */
+int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed);
+
 #endif

@@ -156,6 +156,7 @@ struct st_gw_call_t {
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
     int need_restore;               /* the session issued tokens */
     pol_restore_stream_t *restorer; /* reused */
+    gw_privacy_output_t out_ctx;    /* ctx of the restorer's callbacks: session + worker scratch */
     pol_buf_t resp_json;            /* buffered JSON response awaiting restore */
     pol_buf_t resp_log;             /* response as the provider sent it, for the call log (capped) */
     long upstream_status;
@@ -362,6 +363,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->redactions = 0;
     call->restore = GW_RESTORE_NONE;
     call->need_restore = 0;
+    memset(&call->out_ctx, 0, sizeof(call->out_ctx));
     call->req_headers = NULL;
     call->easy = NULL;
     call->body = NULL;
@@ -705,6 +707,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             r->start = f[i].start;
             r->end = f[i].end;
             snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
+            r->response = f[i].response;
             memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
         }
         rec->nredactions += nf;
@@ -1208,6 +1211,29 @@ static void arm_timer(gw_call_t *call, uint64_t ms)
         uv_timer_start(&call->timer, on_timeout, ms, 0);
 }
 
+/* pii.scan_responses applies to this answer: the rules for its wire format (NULL: not scanned). */
+static const pol_json_paths_t *output_scanned(gw_call_t *call)
+{
+    if (call->pii == NULL)
+        return NULL;
+    return gw_privacy_output_paths(call->gen->privacy, call->usage_ad);
+}
+
+/* The SSE restorer for this answer: restores tokens, and scans model text when output_scanned(). @return 0 or -1. */
+static int prepare_restorer(gw_call_t *call)
+{
+    call->out_ctx.session = call->pii;
+    call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
+    if (call->restorer == NULL)
+        call->restorer = pol_restore_stream_create(gw_privacy_restore_cb, &call->out_ctx);
+    else
+        pol_restore_stream_reset(call->restorer, gw_privacy_restore_cb, &call->out_ctx);
+    if (call->restorer == NULL)
+        return -1;
+    pol_restore_stream_set_scan(call->restorer, output_scanned(call), gw_privacy_scan_output);
+    return 0;
+}
+
 static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
 {
     gw_call_t *call = ud;
@@ -1248,12 +1274,17 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                     prov_sse_init(&call->sse_parser, 0);
                     call->sse = 1;
                 }
-                if (call->need_restore)
-                    call->restore = GW_RESTORE_SSE;
+                if (call->need_restore || output_scanned(call)) {
+                    if (prepare_restorer(call) == 0)
+                        call->restore = GW_RESTORE_SSE;
+                    else if (output_scanned(call))
+                        return 0; /* model text cannot be scanned: abort rather than pass it on */
+                }
             } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
                 call->json_resp = 1;
                 /* held until complete: to restore tokens, or to charge before the headers go out */
-                if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300))
+                if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300) ||
+                    (output_scanned(call) && call->upstream_status < 300))
                     call->restore = GW_RESTORE_JSON;
             }
         }
@@ -1476,10 +1507,20 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             int changed = 0;
             if (call->reserved)
                 call->charged = actual_cost(call, 1);
-            if (!call->need_restore ||
-                gw_privacy_restore_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->pii,
-                                        call->resp_json.base, call->resp_json.len, &call->pending, &changed) != 0 ||
-                !changed) {
+            int scan = output_scanned(call) && call->upstream_status < 300, prc = 0;
+            if ((call->need_restore || scan) &&
+                (prc = gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker),
+                                                scan ? call->usage_ad : NULL, call->pii, call->resp_json.base, call->resp_json.len,
+                                                &call->pending, &changed)) != 0 &&
+                scan) {
+                /* the answer could not be scanned: it is not sent (fail closed) */
+                pol_buf_reset(&call->pending);
+                call->adapter->error_body(&call->pending, 500, "server_error", "internal_error", NULL,
+                                          "aigw: the privacy scan of the answer failed");
+                call->upstream_status = 500;
+                changed = 1;
+            }
+            if ((prc != 0 && !scan) || !changed) {
                 pol_buf_reset(&call->pending);
                 pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
             }
@@ -1741,14 +1782,6 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
             return -1;
         }
         pol_buf_append(&call->user, call->info.user.base, call->info.user.len);
-    }
-    if (call->need_restore) {
-        if (call->restorer == NULL)
-            call->restorer = pol_restore_stream_create(gw_privacy_restore_text, call->pii);
-        else
-            pol_restore_stream_reset(call->restorer, gw_privacy_restore_text, call->pii);
-        if (call->restorer == NULL)
-            call->need_restore = 0;
     }
     return 0;
 }

@@ -12,20 +12,35 @@
  * at the end of the walk: a terminating event is then walked again without holding anything back,
  * and before it goes out every other pending hold is flushed by re-sending the last event that
  * carried its path with the held text in place of the string.
+ *
+ * Scan stage (pii.scan_responses, restore.h): strings at the extra scan paths go to the scan
+ * callback, which decides how much to hold back (up to POL_RESTORE_MAX_HOLD bytes) and restores
+ * tokens itself. Because a scan records findings, an event is first walked in MODE_PROBE (captures
+ * only) to learn whether it terminates, so that each string is scanned exactly once.
  */
 #include "policy/restore.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy/json.h"
 
-enum { MODE_NORMAL, MODE_FINAL, MODE_REEMIT };
-enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3 };
+enum { MODE_NORMAL, MODE_FINAL, MODE_REEMIT, MODE_PROBE };
+enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3, RULE_SCAN = 4 };
+
+/* The stream's own rules; scan rules go first so that they win over "**" (policy/json.h: first SCAN rule). */
+static const pol_json_rule_t base_rules[] = {
+    {"**", POL_JSON_SCAN | POL_JSON_KEYS, RULE_TEXT},           {"type", POL_JSON_CAPTURE, RULE_TYPE},
+    {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH}, {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
+    {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},       {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
+};
+#define NBASE (sizeof(base_rules) / sizeof(base_rules[0]))
+#define MAX_SCAN_RULES 64
 
 typedef struct st_hold_t {
     pol_buf_t path;
-    char text[POL_RESTORE_MAX_TOKEN];
+    char text[POL_RESTORE_MAX_HOLD];
     size_t len; /* 0 = inactive entry */
     pol_buf_t data, name, id;
     int has_id;
@@ -34,17 +49,19 @@ typedef struct st_hold_t {
 
 typedef struct st_update_t {
     size_t path_off, path_len;
-    char text[POL_RESTORE_MAX_TOKEN];
+    char text[POL_RESTORE_MAX_HOLD];
     size_t len;
 } update_t;
 
 struct st_pol_restore_stream_t {
     pol_restore_text_cb cb;
+    pol_restore_scan_cb scan; /* NULL: no scan stage */
     void *ctx;
     void (*on_event)(void *ctx, const prov_sse_event_t *ev);
     void *ev_ctx;
     prov_sse_parser_t sse;
-    pol_json_paths_t *paths;
+    pol_json_paths_t *paths;     /* base_rules, owned */
+    const pol_json_paths_t *use; /* paths, or the scan stage's (borrowed) */
     pol_json_scratch_t scratch;
     pol_buf_t json, json2, text, restored, upd_paths, *out; /* json2: re-sends, so a flush keeps json */
     hold_t *holds;
@@ -99,27 +116,42 @@ size_t pol_restore_token_prefix_len(const char *s, size_t len)
 
 /* ---------------------------------------------------------------------------------------------- */
 
+pol_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen)
+{
+    pol_json_rule_t rules[MAX_SCAN_RULES + NBASE];
+    if (n > MAX_SCAN_RULES) {
+        snprintf(err, errlen, "more than %d scan patterns", MAX_SCAN_RULES);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        rules[i] = (pol_json_rule_t){scan_patterns[i], POL_JSON_SCAN, RULE_SCAN};
+    memcpy(rules + n, base_rules, sizeof(base_rules));
+    return pol_json_paths_compile(rules, n + NBASE, err, errlen);
+}
+
 pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx)
 {
-    static const pol_json_rule_t rules[] = {
-        {"**", POL_JSON_SCAN | POL_JSON_KEYS, RULE_TEXT},           {"type", POL_JSON_CAPTURE, RULE_TYPE},
-        {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH}, {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
-        {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},       {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
-    };
     pol_restore_stream_t *rs = calloc(1, sizeof(*rs));
     if (rs == NULL)
         return NULL;
     char err[128];
-    if ((rs->paths = pol_json_paths_compile(rules, sizeof(rules) / sizeof(rules[0]), err, sizeof(err))) == NULL) {
+    if ((rs->paths = pol_json_paths_compile(base_rules, NBASE, err, sizeof(err))) == NULL) {
         free(rs);
         return NULL;
     }
+    rs->use = rs->paths;
     prov_sse_init(&rs->sse, 0);
     pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
     rs->scratch = sc;
     rs->cb = cb;
     rs->ctx = ctx;
     return rs;
+}
+
+void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const pol_json_paths_t *paths, pol_restore_scan_cb scan)
+{
+    rs->use = paths != NULL && scan != NULL ? paths : rs->paths;
+    rs->scan = paths != NULL ? scan : NULL;
 }
 
 void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx)
@@ -131,6 +163,8 @@ void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, 
     rs->seq = 0;
     rs->cb = cb;
     rs->ctx = ctx;
+    rs->scan = NULL;
+    rs->use = rs->paths;
     rs->on_event = NULL;
     rs->ev_ctx = NULL;
     rs->prev_raw_cr = rs->prev_was_raw = 0;
@@ -256,11 +290,69 @@ static const char *hold_key(pol_restore_stream_t *rs, const char *path)
     return rs->key.base;
 }
 
+/* Text at a scan path through the scan callback: *emit bytes of t go out (replacement in repl when 1 is returned). */
+static int scan_text(pol_restore_stream_t *rs, const char *path, const char *t, size_t tn, int final, size_t *emit, pol_buf_t *repl)
+{
+    pol_buf_reset(&rs->restored);
+    *emit = tn;
+    int rc = rs->scan(rs->ctx, path, t, tn, final, emit, &rs->restored);
+    if (rc >= 0 && (*emit > tn || tn - *emit > POL_RESTORE_MAX_HOLD || (final && *emit != tn)))
+        rc = POL_RESTORE_E_HOLD;
+    if (rc < 0) {
+        rs->cb_rc = rc;
+        return rc;
+    }
+    if (rc == 1)
+        return pol_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
+    return 0;
+}
+
+static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, pol_buf_t *repl)
+{
+    size_t emit;
+    int rc;
+    if (rs->mode == MODE_REEMIT) {
+        if (strcmp(key, rs->target->path.base) != 0)
+            return 1; /* went out with its own event (or is held under its own re-send): empty here */
+        rc = scan_text(rs, path, rs->target->text, rs->target->len, 1, &emit, repl);
+        if (rc == 0 && pol_buf_append(repl, rs->target->text, rs->target->len) != 0)
+            return POL_RESTORE_E_NOMEM;
+        return rc < 0 ? rc : 1;
+    }
+    hold_t *h = find_hold(rs, key);
+    const char *t = s;
+    size_t tn = n;
+    if (h != NULL) {
+        pol_buf_reset(&rs->text);
+        if (pol_buf_append(&rs->text, h->text, h->len) != 0 || pol_buf_append(&rs->text, s, n) != 0)
+            return POL_RESTORE_E_NOMEM;
+        t = rs->text.base;
+        tn = rs->text.len;
+    }
+    if ((rc = scan_text(rs, path, t, tn, rs->mode == MODE_FINAL, &emit, repl)) < 0)
+        return rc;
+    size_t keep = tn - emit;
+    if (h != NULL || keep) {
+        int urc = add_update(rs, key, t + emit, keep);
+        if (urc != 0)
+            return urc;
+    }
+    if (rc == 0 && (h != NULL || keep)) {
+        if (pol_buf_append(repl, t, emit) != 0)
+            return POL_RESTORE_E_NOMEM;
+        rc = 1;
+    }
+    return rc;
+}
+
 static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t n, pol_buf_t *repl)
 {
     pol_restore_stream_t *rs = ctx;
-    (void)rule_id;
+    if (rs->mode == MODE_PROBE)
+        return 0;
     const char *key = hold_key(rs, path);
+    if (rule_id == RULE_SCAN && rs->scan != NULL)
+        return on_scan_string(rs, key, path, s, n, repl);
     if (rs->mode == MODE_REEMIT) {
         if (strcmp(key, rs->target->path.base) == 0) {
             int rc = restore_text(rs, path, rs->target->text, rs->target->len, repl);
@@ -319,7 +411,7 @@ static int walk(pol_restore_stream_t *rs, const char *data, size_t len, pol_buf_
     size_t off;
     rs->cb_rc = 0;
     rs->choice_index = -1;
-    int rc = pol_json_rewrite_ex(data, len, rs->paths, NULL, 0, &v, json, changed, &desc, &off, &rs->scratch);
+    int rc = pol_json_rewrite_ex(data, len, rs->use, NULL, 0, &v, json, changed, &desc, &off, &rs->scratch);
     if (rs->cb_rc < 0)
         return rs->cb_rc;
     return rc;
@@ -477,8 +569,15 @@ static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
         rs->nupd = 0;
         pol_buf_reset(&rs->upd_paths);
         rs->terminal = is_terminal_name(ev->event, ev->event_len);
+        rc = 0;
+        if (rs->scan != NULL && !rs->terminal) {
+            /* a scan has side effects (findings): learn whether the event terminates before the real walk */
+            rs->mode = MODE_PROBE;
+            rc = walk(rs, ev->data, ev->data_len, &rs->json, &changed);
+        }
         rs->mode = rs->terminal ? MODE_FINAL : MODE_NORMAL;
-        rc = walk(rs, ev->data, ev->data_len, &rs->json, &changed);
+        if (rc == 0)
+            rc = walk(rs, ev->data, ev->data_len, &rs->json, &changed);
         if (rc == 0 && rs->terminal && rs->mode == MODE_NORMAL) {
             /* learned at the end of the walk that the event terminates: walk again without holding back */
             rs->nupd = 0;

@@ -11,9 +11,13 @@
 #include <stddef.h>
 
 #include "policy/buf.h"
+#include "policy/json.h"
 #include "providers/sse.h"
 
 #define POL_RESTORE_E_NOMEM (-6)
+#define POL_RESTORE_E_HOLD                                                                                                         \
+    (-7) /* a scan callback broke its contract (held back more than POL_RESTORE_MAX_HOLD, or held                                  \
+            back text when told the piece was final) */
 
 /** Longest token in bytes, `<` and `>` included: `<` [A-Z][A-Z0-9_]* `_` [1-9][0-9]* `>`. */
 #define POL_RESTORE_MAX_TOKEN 64
@@ -26,12 +30,40 @@
  */
 typedef int (*pol_restore_text_cb)(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out);
 
+/** Most bytes a stream holds back per JSON path (a scan callback's hold included). */
+#define POL_RESTORE_MAX_HOLD 1024
+
+/**
+ * Scan callback for strings at the paths given to pol_restore_paths_compile() (model text: pii.scan_responses):
+ * `s` (`len` bytes, decoded UTF-8, borrowed) is the held text of that path followed by the new piece. Set *emit
+ * (<= len, preset to len) to how many bytes go out now; the rest (at most POL_RESTORE_MAX_HOLD bytes; none when
+ * `final` is 1) is held and prepended to the next piece at that path. Append the text that replaces s[0, *emit) to
+ * `out` (empty on entry) and return 1, or return 0 to send s[0, *emit) unchanged; negative aborts like the text
+ * callback. The callback restores tokens itself: the text callback is not called for these strings.
+ */
+typedef int (*pol_restore_scan_cb)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out);
+
 typedef struct st_pol_restore_stream_t pol_restore_stream_t;
 
 /** Creates a stream that calls cb with ctx (borrowed; must outlive the stream's use). @return NULL on OOM. */
 pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx);
 
-/** Makes the stream ready for a new response with a new callback, keeping its memory. Clears the event hook. */
+/**
+ * Compiles the stream's path rules with `n` extra patterns (policy/json.h syntax, borrowed during the call) whose
+ * strings go to a scan callback (see pol_restore_stream_set_scan()). The result is immutable and may be shared by
+ * every stream and thread; free with pol_json_paths_free(). @return NULL with a message in err on a bad pattern.
+ */
+pol_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen);
+
+/**
+ * Turns on the scan stage for this response: `paths` (from pol_restore_paths_compile(), borrowed, must outlive the
+ * response) selects the strings that go to `scan` (with the stream's ctx) instead of the text callback. Holds of those
+ * paths are bounded by POL_RESTORE_MAX_HOLD; flushes call `scan` with final = 1. Reset turns it off.
+ */
+void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const pol_json_paths_t *paths, pol_restore_scan_cb scan);
+
+/** Makes the stream ready for a new response with a new callback, keeping its memory. Clears the event hook and the
+    scan stage. */
 void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx);
 
 /** Frees the stream (NULL is ignored). */
@@ -49,7 +81,10 @@ void pol_restore_stream_free(pol_restore_stream_t *rs);
  * are re-serialized as `id: I\n` (if any) `event: X\n` (if named) `data: <json>\n` (one line per data line) `\n`;
  * everything else (comments, blank blocks, non-JSON data, unchanged events) passes through byte for byte. Comment lines
  * inside a re-serialized event are dropped.
- * @return 0, PROV_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, or the callback's negative value.
+ * With a scan stage (pol_restore_stream_set_scan()), strings at its paths are held back as its callback decides
+ * instead, and in a re-send every other string at a scan path is sent empty (it went out with its own event).
+ * @return 0, PROV_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, POL_RESTORE_E_HOLD, or a callback's
+ * negative value.
  */
 int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, pol_buf_t *out);
 

@@ -148,6 +148,11 @@ static const char *const anthropic_unbilled[] = {"POST messages/count_tokens", "
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const anthropic_answer_only[] = {"messages", "messages/count_tokens", NULL};
 
+/* Model text (provider.h output_text): Messages content[].text / thinking; in streams content_block_start
+ * content_block.text and content_block_delta delta.text / delta.thinking (anthropic.md). */
+static const char *const anthropic_output_text[] = {"content.*.text", "content.*.thinking", "content_block.text",
+                                                    "delta.text",     "delta.thinking",     NULL};
+
 const prov_adapter_t prov_anthropic = {
     .name = "anthropic",
     .default_base_url = "https://api.anthropic.com",
@@ -163,4 +168,5 @@ const prov_adapter_t prov_anthropic = {
     .estimate_inputs = anthropic_estimate_inputs,
     .unbilled_routes = anthropic_unbilled,
     .answer_only = anthropic_answer_only,
+    .output_text = anthropic_output_text,
 };

@@ -36,4 +36,5 @@ const prov_adapter_t prov_deepseek = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = deepseek_answer_only,
     .unbilled_routes = deepseek_unbilled,
+    .output_text = prov__openai_output_text,
 };

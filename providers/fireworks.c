@@ -36,4 +36,5 @@ const prov_adapter_t prov_fireworks = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = fireworks_answer_only,
     .unbilled_routes = fireworks_unbilled,
+    .output_text = prov__openai_output_text,
 };

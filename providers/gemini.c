@@ -296,6 +296,10 @@ static const char *const gemini_answer_only[] = {":generateContent",
                                                  "embeddings",
                                                  NULL};
 
+/* Model text (provider.h output_text): generateContent and each streamGenerateContent event carry
+ * candidates[].content.parts[].text (gemini.md); inlineData parts are not text. */
+static const char *const gemini_output_text[] = {"candidates.*.content.parts.*.text", NULL};
+
 const prov_adapter_t prov_gemini = {
     .name = "gemini",
     .default_base_url = "https://generativelanguage.googleapis.com",
@@ -314,4 +318,5 @@ const prov_adapter_t prov_gemini = {
     .model_from_path = gemini_model_from_path,
     .unbilled_routes = gemini_unbilled,
     .answer_only = gemini_answer_only,
+    .output_text = gemini_output_text,
 };

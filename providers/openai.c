@@ -193,6 +193,25 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
  * (platform.openai.com/docs/api-reference/models). */
 static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
 
+/* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning; legacy completions: text;
+ * Responses: output[].content[].text, and in streams response.output_text.delta `delta`, *.done `text` / `part.text` /
+ * `item.content[].text`, response.completed `response.output[]...`. */
+const char *const prov__openai_output_text[] = {"choices.*.message.content",
+                                                "choices.*.message.refusal",
+                                                "choices.*.message.reasoning_content",
+                                                "choices.*.delta.content",
+                                                "choices.*.delta.refusal",
+                                                "choices.*.delta.reasoning_content",
+                                                "choices.*.text",
+                                                "output.*.content.*.text",
+                                                "output_text",
+                                                "delta",
+                                                "text",
+                                                "part.text",
+                                                "item.content.*.text",
+                                                "response.output.*.content.*.text",
+                                                NULL};
+
 const prov_adapter_t prov_openai = {
     .name = "openai",
     .default_base_url = "https://api.openai.com",
@@ -209,4 +228,5 @@ const prov_adapter_t prov_openai = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
+    .output_text = prov__openai_output_text,
 };

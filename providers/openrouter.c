@@ -86,4 +86,5 @@ const prov_adapter_t prov_openrouter = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openrouter_answer_only,
     .unbilled_routes = openrouter_unbilled,
+    .output_text = prov__openai_output_text,
 };

@@ -30,6 +30,10 @@
         "input.*.encrypted_content", PROV_SKIP_OPAQUE                                                                              \
     }
 
+/* Model text in OpenAI-format responses (openai.md: chat completions message / delta, legacy completions, Responses
+ * output items and their stream events), shared by the OpenAI-compatible adapters. */
+extern const char *const prov__openai_output_text[];
+
 /** Appends the string literal `lit` (length computed by the compiler). @return 0 or -1. */
 #define PROV_APPEND_LIT(out, lit) pol_buf_append((out), (lit), sizeof(lit) - 1)
 

@@ -169,6 +169,13 @@ typedef struct st_prov_adapter_t {
      * only when the upstream cannot have accepted it or with an Idempotency-Key. NULL: none (refuse by default).
      */
     const char *const *answer_only;
+    /**
+     * Where model text sits in this provider's responses (policy/json.h patterns over a JSON answer and over the data
+     * of each SSE event; NULL-terminated): what pii.scan_responses scans (gateway/privacy.h). Only model prose: ids,
+     * URLs of generated files and base64 payloads are not listed, so they are never scanned. NULL: responses of this
+     * provider are not scanned (docs/config.md says which).
+     */
+    const char *const *output_text;
     /** The provider's public API origin, used when config providers.<name>.base_url is absent
         ("https://api.openai.com"; docs/config.md lists them). */
     const char *default_base_url;

@@ -534,6 +534,7 @@ static int write_call(gw_store_t *st, gw_call_rec_t *r)
             gw_store__bind_blob(s, 9, x->value_hmac, sizeof(x->value_hmac));
             gw_store__bind_int64(s, 10, started);
             gw_store__bind_int64(s, 11, exp);
+            gw_store__bind_text(s, 12, x->response ? "response" : "request");
             if (run(s) < 0) {
                 err = GW_STORE_E_DB;
                 goto out;
@@ -1344,7 +1345,7 @@ static const char *SQL_CALL_INS =
     " outcome, input_tokens, output_tokens, images, compute_ms)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
-                                 " action, value_hmac, at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                                 " action, value_hmac, at, expires_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
                                  " duration_us, upstream_us, expires_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -2222,16 +2223,16 @@ int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void 
     emit_raw(&e, "{\"format\":\"aigw-export-1\",\"user\":");
     if ((err = emit_json(&e, u, NULL)) != 0 || (err = export_calls(st, &e, user_id, dk)) != 0)
         goto out;
-    static const char *const red_names[] = {"id",  "request_id", "route",      "field", "type",      "start",
-                                            "end", "action",     "value_hmac", "at",    "expires_at"};
+    static const char *const red_names[] = {"id",  "request_id", "route",      "field", "type",       "start",
+                                            "end", "action",     "value_hmac", "at",    "expires_at", "direction"};
     static const char *const led_names[] = {"id", "request_id", "kind", "amount_microcredits", "at"};
     static const char *const acc_names[] = {"at",        "request_id", "method",      "route",       "status",    "bytes_in",
                                             "bytes_out", "client_ip",  "duration_us", "upstream_us", "expires_at"};
     if ((err =
              export_rows(st, &e, "redactions",
-                         "SELECT id, request_id, route, field, entity_type, start_off, end_off, action, value_hmac, at, expires_at"
-                         " FROM redactions WHERE user_id = ? ORDER BY id",
-                         user_id, red_names, "ittttiithii")) != 0 ||
+                         "SELECT id, request_id, route, field, entity_type, start_off, end_off, action, value_hmac, at, expires_at,"
+                         " direction FROM redactions WHERE user_id = ? ORDER BY id",
+                         user_id, red_names, "ittttiithiit")) != 0 ||
         (err = export_rows(st, &e, "ledger",
                            "SELECT id, request_id, kind, amount_microcredits, at FROM ledger WHERE user_id = ? ORDER BY id",
                            user_id, led_names, "ittii")) != 0 ||
@@ -2270,8 +2271,8 @@ int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, pol_
     pol_buf_t sql = POL_BUF_INIT;
     int ret = GW_STORE_E_DB;
     json_t *items = json_array();
-    pol_buf_appendf(&sql, "SELECT id, request_id, user_id, route, field, entity_type, start_off, end_off, action, value_hmac, at"
-                          " FROM redactions WHERE 1 = 1");
+    pol_buf_appendf(&sql, "SELECT id, request_id, user_id, route, field, entity_type, start_off, end_off, action, value_hmac, at,"
+                          " direction FROM redactions WHERE 1 = 1");
     if (q->from_us)
         pol_buf_appendf(&sql, " AND at >= ?");
     if (q->to_us)
@@ -2311,12 +2312,13 @@ int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, pol_
             const void *h = gw_store__col_blob(s, 9, &hl);
             last = gw_store__col_int64(s, 0);
             json_array_append_new(items,
-                                  json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:I}", "id", (json_int_t)last,
+                                  json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:I, s:o}", "id", (json_int_t)last,
                                             "request_id", jstr(gw_store__col_text(s, 1)), "user", jstr(gw_store__col_text(s, 2)),
                                             "route", jstr(gw_store__col_text(s, 3)), "field", jstr(gw_store__col_text(s, 4)),
                                             "type", jstr(gw_store__col_text(s, 5)), "start", (json_int_t)gw_store__col_int64(s, 6),
                                             "end", (json_int_t)gw_store__col_int64(s, 7), "action", jstr(gw_store__col_text(s, 8)),
-                                            "value_hmac", jhex(h, hl), "at", (json_int_t)gw_store__col_int64(s, 10)));
+                                            "value_hmac", jhex(h, hl), "at", (json_int_t)gw_store__col_int64(s, 10), "direction",
+                                            jstr(gw_store__col_text(s, 11))));
             n++;
         }
         int more = rc == 1;

@@ -56,6 +56,7 @@ typedef struct st_gw_redaction_rec_t {
     size_t start, end;            /* Unicode code point offsets into the field's decoded string */
     char action[12];              /* "tokenize", "redact", "mask", "hash", "block", "allow" */
     unsigned char value_hmac[16]; /* keyed BLAKE2b of the value (deployment key), for matching repeats */
+    int response;                 /* 1: found in model output (column direction = 'response'), 0: in the request */
 } gw_redaction_rec_t;
 
 /**

@@ -74,6 +74,8 @@ typedef struct st_migration_t {
     " key_hash TEXT NOT NULL UNIQUE, markup_permille BIGINT NOT NULL DEFAULT 1000, created_at BIGINT NOT NULL,"                    \
     " revoked_at BIGINT);"
 
+#define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -100,11 +102,13 @@ static const migration_t migrations[] = {
                " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
     {3, CALLS_V3, CALLS_V3},
-    /* 4 (issue 14): client keys and admin tokens managed with `aigw keys` (only their BLAKE2b
+    /* 4: redaction-log rows of model output (pii.scan_responses, issue 16) say direction = 'response'. */
+    {4, REDACTIONS_V4, REDACTIONS_V4},
+    /* 5 (issue 14): client keys and admin tokens managed with `aigw keys` (only their BLAKE2b
      * hash is kept; gateway/cmd_keys.h, gateway/auth.h); the append-only rule lets an erasure re-key one thing: a
      * default grant's request id from "default-grant:<user id>" (before issue 14) to
      * "default-grant:<keyed hash>", amounts and times unchanged. */
-    {4,
+    {5,
      API_KEYS_V3 "DROP TRIGGER ledger_no_update;"
                  "CREATE TRIGGER ledger_no_update BEFORE UPDATE OF request_id, kind, amount_microcredits, at ON ledger"
                  " WHEN NOT (OLD.request_id LIKE 'default-grant:%' AND NEW.request_id LIKE 'default-grant:%'"

@@ -139,6 +139,7 @@ typedef struct st_pol_pii_finding_t {
     pol_pii_action_t action;
     unsigned char value_hash[16]; /* keyed BLAKE2b-128 of the value (libsodium crypto_generichash, engine hash key) */
     double score;
+    int response; /* 1: found in model output (pol_pii_session_scrub_output), 0: in the request */
 } pol_pii_finding_t;
 
 /**
@@ -209,6 +210,33 @@ void pol_pii_session_free(pol_pii_session_t *ss);
  */
 int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
                           pol_buf_t *out);
+
+/** Bytes of model output always held back at the end of a streamed piece (pol_pii_session_scrub_output): the longest
+    entity the stream scan is guaranteed to see whole across chunk boundaries. */
+#define POL_PII_OUTPUT_WINDOW 128
+/** How much further back the cut may move to reach a word boundary. */
+#define POL_PII_OUTPUT_WORD_SLACK 32
+/** Most bytes ever held back: an entity found straddling the cut is held from its start while the hold stays within
+    this; a longer one is acted on up to the cut (its head never leaves unscanned). */
+#define POL_PII_OUTPUT_HOLD_MAX 512
+
+/**
+ * Model output (config pii.scan_responses): scans `text` (`len` bytes, borrowed) as it stands, with this session's
+ * tokens still in place, so restored values (the user's own) are never flagged: entities overlapping a token are
+ * ignored. Returns the text to send for the first *emit bytes, with tokens restored and every other entity replaced
+ * per its configured action, except that tokenize and block act as redact (nobody can restore a placeholder in
+ * output, and a streamed answer's status is already sent). Findings are recorded with response = 1 and offsets
+ * relative to `text`.
+ * @param final 0 for a streamed piece that more text may follow: the last POL_PII_OUTPUT_WINDOW bytes (moved back to a
+ *        code point start and a word boundary, before any token or entity straddling that cut, never more than
+ *        POL_PII_OUTPUT_HOLD_MAX bytes in all) are not emitted; the caller prepends them to the next piece of the
+ *        same field. 1: everything is emitted.
+ * @param emit receives how many bytes of `text` the result covers (len - *emit are held back)
+ * @param out reset and filled when the return value is 1
+ * @return 0 = text[0, *emit) goes out unchanged, 1 = `out` replaces it, -1 on a scan or allocation error
+ */
+int pol_pii_session_scrub_output(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
+                                 int final, size_t *emit, pol_buf_t *out);
 
 /**
  * @param types if not NULL, receives the blocked types' names appended comma-separated ("US_SSN,CREDIT_CARD"),

@@ -49,6 +49,8 @@ struct st_pol_pii_session_t {
     size_t nfindings, findings_cap;
     unsigned char blocked[POL_PII_NUM_BUILTIN + POL_PII_MAX_CUSTOM];
     int any_blocked;
+    size_t *spans; /* scrub_output: [start, end) pairs of this session's tokens in the scanned text */
+    size_t spans_cap;
 };
 
 /* ---- arena ---- */
@@ -127,6 +129,7 @@ void pol_pii_session_free(pol_pii_session_t *ss)
     for (size_t t = 0; t < sizeof(ss->by_type) / sizeof(ss->by_type[0]); t++)
         free(ss->by_type[t].v);
     free(ss->findings);
+    free(ss->spans);
     free(ss);
 }
 
@@ -398,6 +401,32 @@ static int push_finding(pol_pii_session_t *ss, const pol_pii_finding_t *f)
     return 0;
 }
 
+/* Appends what replaces value v (vl bytes) of finding f under f->action. */
+static int apply_action(pol_pii_session_t *ss, pol_buf_t *out, const pol_pii_finding_t *f, const char *v, size_t vl)
+{
+    const char *name = pol_pii_type_name(ss->e, f->type);
+    switch (f->action) {
+    case POL_PII_ACT_TOKENIZE: {
+        const entry_t *ent = vault_get(ss, f->type, v, vl);
+        return ent == NULL ? -1 : append_marker(out, name, '_', ent->n, "", 0);
+    }
+    case POL_PII_ACT_REDACT:
+        return append_marker(out, name, 0, 0, "", 0);
+    case POL_PII_ACT_MASK:
+        return append_mask(out, f->type, v, vl);
+    case POL_PII_ACT_HASH: {
+        char hex[14];
+        hex[0] = ':';
+        sodium_bin2hex(hex + 1, sizeof(hex) - 1, f->value_hash, 6);
+        return append_marker(out, name, 0, 0, hex, 13);
+    }
+    case POL_PII_ACT_BLOCK:
+    case POL_PII_ACT_ALLOW:
+        return pol_buf_append(out, v, vl);
+    }
+    return -1;
+}
+
 int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
                           pol_buf_t *out)
 {
@@ -448,33 +477,7 @@ int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const cha
         if (pol_buf_append(out, text + done, en->start - done) != 0)
             return -1;
         done = en->start;
-        const char *name = pol_pii_type_name(e, en->type);
-        int rc = 0;
-        switch (f.action) {
-        case POL_PII_ACT_TOKENIZE: {
-            const entry_t *ent = vault_get(ss, en->type, v, vl);
-            rc = ent == NULL ? -1 : append_marker(out, name, '_', ent->n, "", 0);
-            break;
-        }
-        case POL_PII_ACT_REDACT:
-            rc = append_marker(out, name, 0, 0, "", 0);
-            break;
-        case POL_PII_ACT_MASK:
-            rc = append_mask(out, en->type, v, vl);
-            break;
-        case POL_PII_ACT_HASH: {
-            char hex[14];
-            hex[0] = ':';
-            sodium_bin2hex(hex + 1, sizeof(hex) - 1, f.value_hash, 6);
-            rc = append_marker(out, name, 0, 0, hex, 13);
-            break;
-        }
-        case POL_PII_ACT_BLOCK:
-        case POL_PII_ACT_ALLOW:
-            rc = pol_buf_append(out, v, vl);
-            break;
-        }
-        if (rc != 0)
+        if (apply_action(ss, out, &f, v, vl) != 0)
             return -1;
         done = en->end;
     }
@@ -507,4 +510,153 @@ const pol_pii_finding_t *pol_pii_session_findings(const pol_pii_session_t *ss, s
 {
     *n = ss->nfindings;
     return ss->findings;
+}
+
+/* ---- model output ---- */
+
+static int push_span(pol_pii_session_t *ss, size_t *n, size_t start, size_t end)
+{
+    if (*n + 2 > ss->spans_cap) {
+        size_t cap = ss->spans_cap ? ss->spans_cap * 2 : 32;
+        size_t *v = realloc(ss->spans, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        ss->spans = v;
+        ss->spans_cap = cap;
+    }
+    ss->spans[(*n)++] = start;
+    ss->spans[(*n)++] = end;
+    return 0;
+}
+
+static int overlaps_span(const size_t *spans, size_t nspans, size_t start, size_t end)
+{
+    for (size_t i = 0; i < nspans; i += 2)
+        if (start < spans[i + 1] && spans[i] < end)
+            return 1;
+    return 0;
+}
+
+static int is_word_b(unsigned char c)
+{
+    return is_alnum_b(c) || c == '_';
+}
+
+int pol_pii_session_scrub_output(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
+                                 int final, size_t *emit, pol_buf_t *out)
+{
+    const pol_pii_engine_t *e = ss->e;
+    size_t nspans = 0;
+    *emit = len;
+    /* this session's tokens: restored, and never scanned (their values are the user's own) */
+    for (size_t p = 0; p < len;) {
+        const char *lt = memchr(text + p, '<', len - p);
+        if (lt == NULL)
+            break;
+        p = (size_t)(lt - text);
+        size_t tl = pol_pii_token_len(text + p, len - p);
+        const char *v;
+        size_t vl;
+        if (tl != 0 && pol_pii_session_lookup(ss, text + p, tl, &v, &vl) == 0) {
+            if (push_span(ss, &nspans, p, p + tl) != 0)
+                return -1;
+            p += tl;
+        } else {
+            p++;
+        }
+    }
+    const pol_pii_entity_t *ents;
+    size_t n;
+    if (pol_pii_scan(e, s, text, len, &ents, &n) != 0)
+        return -1;
+    size_t cut = len;
+    if (!final) {
+        /* Hold back the last POL_PII_OUTPUT_WINDOW bytes (an entity that may still grow), moved back to a code point
+         * start and, by at most POL_PII_OUTPUT_WORD_SLACK bytes, to a word boundary (the held text is scanned again
+         * without its left context). Every entity that starts before the cut and is at most the window long was
+         * seen whole in this scan. */
+        cut = len > POL_PII_OUTPUT_WINDOW ? len - POL_PII_OUTPUT_WINDOW : 0;
+        size_t floor = cut > POL_PII_OUTPUT_WORD_SLACK ? cut - POL_PII_OUTPUT_WORD_SLACK : 0;
+        while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--;
+        size_t c2 = cut;
+        while (c2 > floor && is_word_b((unsigned char)text[c2 - 1]) && is_word_b((unsigned char)text[c2]))
+            c2--;
+        if (c2 == 0 || !is_word_b((unsigned char)text[c2 - 1]) || !is_word_b((unsigned char)text[c2]))
+            cut = c2; /* a boundary; inside a longer run (base64...) the cut stays where it was */
+        for (size_t i = 0; i < nspans; i += 2)
+            if (ss->spans[i] < cut && cut < ss->spans[i + 1])
+                cut = ss->spans[i];
+        for (size_t i = 0; i < n; i++)
+            if (ents[i].start < cut && cut < ents[i].end && len - ents[i].start <= POL_PII_OUTPUT_HOLD_MAX &&
+                !overlaps_span(ss->spans, nspans, ents[i].start, ents[i].end))
+                cut = ents[i].start;
+    }
+    *emit = cut;
+    const char *fcopy = NULL;
+    int changed = 0;
+    size_t done = 0, cp = 0, cp_at = 0, si = 0;
+    const unsigned char *key = pol__engine_hash_key(e);
+    for (size_t i = 0; i <= n; i++) {
+        /* an entity (clipped at the cut when it is longer than the hold-back allows), or the end */
+        size_t es = cut, ee = cut;
+        if (i < n) {
+            es = ents[i].start;
+            ee = ents[i].end < cut ? ents[i].end : cut;
+            if (es >= cut)
+                continue;
+            if (overlaps_span(ss->spans, nspans, es, ee))
+                continue;
+        }
+        /* tokens before it are restored */
+        for (; si < nspans && ss->spans[si + 1] <= es; si += 2) {
+            const char *v;
+            size_t vl;
+            if (!changed) {
+                pol_buf_reset(out);
+                changed = 1;
+            }
+            if (pol_pii_session_lookup(ss, text + ss->spans[si], ss->spans[si + 1] - ss->spans[si], &v, &vl) != 0 ||
+                pol_buf_append(out, text + done, ss->spans[si] - done) != 0 || pol_buf_append(out, v, vl) != 0)
+                return -1;
+            done = ss->spans[si + 1];
+        }
+        if (i == n)
+            break;
+        pol_pii_finding_t f;
+        memset(&f, 0, sizeof(f));
+        if (fcopy == NULL && (fcopy = arena_dup(ss, field ? field : "", field ? strlen(field) : 0, 1)) == NULL)
+            return -1;
+        f.type = ents[i].type;
+        f.field = fcopy;
+        cp += pol__cp_count(text + cp_at, es - cp_at);
+        f.start = cp;
+        f.end = cp + pol__cp_count(text + es, ee - es);
+        cp = f.end;
+        cp_at = ee;
+        f.action = pol_pii_engine_action(e, f.type);
+        /* nobody can restore a placeholder in model output, and a streamed answer's status has gone out: tokenize and
+         * block act as redact there */
+        if (f.action == POL_PII_ACT_TOKENIZE || f.action == POL_PII_ACT_BLOCK)
+            f.action = POL_PII_ACT_REDACT;
+        f.score = ents[i].score;
+        f.response = 1;
+        crypto_generichash(f.value_hash, sizeof(f.value_hash), (const unsigned char *)text + es, ee - es, key, 32);
+        if (push_finding(ss, &f) != 0)
+            return -1;
+        if (f.action == POL_PII_ACT_ALLOW)
+            continue;
+        if (!changed) {
+            pol_buf_reset(out);
+            changed = 1;
+        }
+        if (pol_buf_append(out, text + done, es - done) != 0 || apply_action(ss, out, &f, text + es, ee - es) != 0)
+            return -1;
+        done = ee;
+    }
+    if (!changed)
+        return 0;
+    if (pol_buf_append(out, text + done, cut - done) != 0)
+        return -1;
+    return 1;
 }

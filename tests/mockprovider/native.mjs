@@ -180,7 +180,11 @@ export function nativeError(provider, fx, status, reason) {
 // Echo helpers
 
 /** Text of the last user turn of a Gemini request (camelCase or snake_case; text parts joined). */
+/** x-mock-say's text (server.mjs), kept on the parsed body under this symbol. */
+const SAY = Symbol.for('aigw.mock.say');
+
 function geminiUserText(body) {
+  if (body && typeof body[SAY] === 'string') return body[SAY];
   const contents = Array.isArray(body && body.contents) ? body.contents : [];
   for (let i = contents.length - 1; i >= 0; i--) {
     const c = contents[i];
@@ -193,6 +197,7 @@ function geminiUserText(body) {
 
 /** Text of the last user message of an Anthropic request (string content or text blocks joined). */
 function anthropicUserText(body) {
+  if (body && typeof body[SAY] === 'string') return body[SAY];
   const msgs = Array.isArray(body && body.messages) ? body.messages : [];
   for (let i = msgs.length - 1; i >= 0; i--) {
     const m = msgs[i];

@@ -16,6 +16,8 @@
 //   x-mock-large-bytes: N        200 text/event-stream body of exactly N filler bytes, written with
 //                                backpressure (never more than one 64 KiB chunk buffered)
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
+//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded) instead, i.e. what
+//                                the model writes on its own (model-output scanning tests)
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
 //                                a UTF-8 sequence), one SSE event each
 //   x-mock-stream-error: 1       Anthropic / OpenRouter: the mid-stream error fixture instead
@@ -399,13 +401,18 @@ function contentText(content) {
   return '';
 }
 
+/** x-mock-say's text, kept on the parsed body under this symbol (never serialized). */
+const SAY = Symbol.for('aigw.mock.say');
+
 function lastUserTextChat(body) {
+  if (body && typeof body[SAY] === 'string') return body[SAY];
   const msgs = Array.isArray(body && body.messages) ? body.messages : [];
   for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i] && msgs[i].role === 'user') return contentText(msgs[i].content);
   return '';
 }
 
 function lastUserTextResponses(body) {
+  if (body && typeof body[SAY] === 'string') return body[SAY];
   const input = body ? body.input : undefined;
   if (typeof input === 'string') return input;
   if (Array.isArray(input)) {
@@ -586,6 +593,7 @@ async function route(req, out, urlPath, rawBody, query) {
     }
     if (body === null || typeof body !== 'object') body = {};
   }
+  if (typeof req.headers['x-mock-say'] === 'string') body[SAY] = decodeURIComponent(req.headers['x-mock-say']);
   const echo = req.headers['x-mock-echo'] === '1';
 
   if (OPTS.provider !== 'openai') {

@@ -206,6 +206,20 @@ export function merge(base, over) {
  * Returns {port, tlsPort, url, baseURL, pid, proc, dir, config, accessLog, stderrFile, stop(sig), kill()}.
  */
 export async function startAigw(opts = {}) {
+  // freePort() hands out a port that was free a moment ago, from the ephemeral range, where any
+  // process's outgoing connection may take it before aigw binds it: when the harness chose the
+  // ports and the bind failed for that reason, start again on new ones.
+  const ownPorts = !(opts.config && opts.config.listen);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAigwOnce(opts);
+    } catch (e) {
+      if (!ownPorts || attempt >= 3 || !/already in use/.test(String(e.message))) throw e;
+    }
+  }
+}
+
+async function startAigwOnce(opts) {
   const name = opts.name || 'aigw';
   const dir = artifactDir(name);
   if (!fs.existsSync(AIGW_BIN)) throw new Error(`aigw binary not found at ${AIGW_BIN} (set AIGW_BIN)`);
