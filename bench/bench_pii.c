@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "gateway/cmd_scrub.h"
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 
 static unsigned long long rng = 88172645463325252ull;

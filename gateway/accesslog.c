@@ -254,3 +254,24 @@ void gw_accesslog_close(gw_accesslog_t *log)
     pol_buf_free(&log->back);
     free(log);
 }
+
+gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a)
+{
+    gw_store_access_rec_t *r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    snprintf(r->request_id, sizeof(r->request_id), "%s", a->request_id ? a->request_id : "");
+    snprintf(r->method, sizeof(r->method), "%s", a->method ? a->method : "");
+    snprintf(r->client_ip, sizeof(r->client_ip), "%s", a->remote_ip ? a->remote_ip : "");
+    r->status = a->status;
+    r->bytes_in = (int64_t)a->bytes_in;
+    r->bytes_out = (int64_t)a->bytes_out;
+    r->at_us = a->time_us;
+    r->duration_us = a->total_us;
+    r->upstream_us = a->upstream_us;
+    if ((a->route && (r->route = strdup(a->route)) == NULL) || (a->user && (r->user_id = strdup(a->user)) == NULL)) {
+        gw_store_access_rec_free(r);
+        return NULL;
+    }
+    return r;
+}

@@ -7,7 +7,7 @@
  * Built for batch speed: stdin is read in 1 MiB blocks and split at '\n' in place (a line longer
  * than a block grows one buffer; no limit other than memory, the engine refuses texts over
  * 4 GiB), each line is validated and its "text" decoded by the gateway's own one-pass JSON reader
- * (policy/json.h: a SCAN rule hands over the decoded string, a CAPTURE rule tells its type), and
+ * (common/json.h: a SCAN rule hands over the decoded string, a CAPTURE rule tells its type), and
  * the output lines are built in one buffer written with one fwrite per 256 KiB. Nothing is
  * allocated per line once the buffers have grown. The output is byte-identical to the jansson
  * JSON_COMPACT dump it replaces (key order, escapes with upper-case \u00XX, reals as %.17g with
@@ -23,8 +23,8 @@
 #include <emmintrin.h>
 #endif
 #include "gateway/config.h"
-#include "policy/buf.h"
-#include "policy/json.h"
+#include "common/buf.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 
 #define SCRUB_READ_BYTES (1u << 20)

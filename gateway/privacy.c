@@ -8,6 +8,7 @@
  * else refused unless pii.forward_unscanned_types names its type. Negative ids are the captures.
  */
 #include "gateway/privacy.h"
+#include "common/log.h"
 
 #include "policy/restore.h"
 
@@ -118,8 +119,8 @@ static int hash_key_from_config(const gw_config_t *cfg, unsigned char key[32], c
         sodium_memzero(buf, sizeof(buf));
     }
     randombytes_buf(key, 32);
-    fprintf(stderr, "aigw: warning: no pii.hash_key_hex and no readable master_key_file: `hash` placeholders and "
-                    "redaction-log hashes use a random key and will differ after a restart\n");
+    gw_log(GW_LOG_WARN, "no pii.hash_key_hex and no readable master_key_file: `hash` placeholders and "
+                        "redaction-log hashes use a random key and will differ after a restart");
     return 0;
 }
 

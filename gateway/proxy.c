@@ -49,7 +49,7 @@
 #include "gateway/secrets.h"
 #include "gateway/store/store_ledger.h"
 #include "policy/restore.h"
-#include "providers/sse.h"
+#include "common/sse.h"
 #include "providers/usage.h"
 #include "providers/provider.h"
 

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "policy/buf.h"
-#include "policy/json.h"
+#include "common/buf.h"
+#include "common/json.h"
 
 /** Config "training.mode" (and per provider "training.providers.NAME.mode"). */
 typedef enum en_pol_notrain_mode_t {

@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "providers/usage.h"
+#include "policy/usage.h"
 
 /* Errors (0 = OK). */
 #define POL_PRICING_E_UNKNOWN (-1)  /* no price for this provider/model: answer 403 */

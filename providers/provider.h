@@ -23,8 +23,8 @@
 
 #include <jansson.h>
 
-#include "policy/buf.h"
-#include "providers/sse.h"
+#include "common/buf.h"
+#include "common/sse.h"
 #include "providers/usage.h"
 
 /* Errors (negative, like every aigw error). */
@@ -50,7 +50,7 @@ typedef enum {
     PROV_SKIP_OPAQUE
 } prov_skip_kind_t;
 
-/** A structural field of a request body that must not be rewritten (pattern syntax: policy/json.h). */
+/** A structural field of a request body that must not be rewritten (pattern syntax: common/json.h). */
 typedef struct st_prov_skip_t {
     const char *pattern;
     prov_skip_kind_t kind;
@@ -170,7 +170,7 @@ typedef struct st_prov_adapter_t {
      */
     const char *const *answer_only;
     /**
-     * Where model text sits in this provider's responses (policy/json.h patterns over a JSON answer and over the data
+     * Where model text sits in this provider's responses (common/json.h patterns over a JSON answer and over the data
      * of each SSE event; NULL-terminated): what pii.scan_responses scans (gateway/privacy.h). Only model prose: ids,
      * URLs of generated files and base64 payloads are not listed, so they are never scanned. NULL: responses of this
      * provider are not scanned (docs/config.md says which).

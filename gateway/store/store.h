@@ -20,16 +20,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
-#include "gateway/accesslog.h"
-#include "gateway/errors.h"
-#include "policy/buf.h"
-#include "gateway/config.h"
+#include "common/errors.h"
+#include "common/limits.h"
+#include "common/buf.h"
 #include "policy/retention.h"
 
 typedef struct st_gw_store_t gw_store_t;
 
 /* Errors (0 = OK): names for the store's cases, values from the one vocabulary in
- * gateway/errors.h so each maps to its HTTP status with gw_error_status(). Details (database
+ * common/errors.h so each maps to its HTTP status with gw_error_status() (gateway/errors.h). Details (database
  * messages, never bound values) go to stderr. */
 #define GW_STORE_E_FULL GW_E_UNAVAILABLE   /* queue full: backpressure, answer 503 with Retry-After */
 #define GW_STORE_E_CLOSED GW_E_UNAVAILABLE /* the store is shutting down (or its writer is paused) */
@@ -110,13 +109,6 @@ typedef struct st_gw_store_access_rec_t {
     int64_t duration_us;
     int64_t upstream_us; /* time waiting for the provider, -1 if not contacted */
 } gw_store_access_rec_t;
-
-/**
- * Copies the access log's record (gateway/accesslog.h, borrowed) into a new store record the
- * caller owns (gw_store_access_rec_free, or hand it to gw_store_submit_access).
- * @return the copy, or NULL on allocation failure.
- */
-gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a);
 
 /** Counters for /metrics; a snapshot taken under the queue lock. */
 typedef struct st_gw_store_stats_t {

@@ -30,6 +30,7 @@
  * of a live one.
  */
 #include "gateway/store/store_ledger.h"
+#include "common/log.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
 #include "policy/meter.h"
@@ -37,6 +38,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +127,7 @@ struct st_gw_store_ledger_t {
     gw_store_db_t *lockdb; /* PostgreSQL: holds the instance advisory lock */
     slot_t slots[GW_LEDGER_PG_SLOTS];
     size_t nslots;
-    unsigned rr;
+    atomic_uint rr;
     slot_t wslot; /* statements on the store's writer connection (the journal), writer thread only */
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
@@ -266,7 +268,7 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
 
 static slot_t *slot_acquire(gw_store_ledger_t *lg)
 {
-    unsigned start = __atomic_fetch_add(&lg->rr, 1, __ATOMIC_RELAXED);
+    unsigned start = atomic_fetch_add_explicit(&lg->rr, 1, memory_order_relaxed);
     for (size_t i = 0; i < lg->nslots; i++) {
         slot_t *s = &lg->slots[(start + i) % lg->nslots];
         if (pthread_mutex_trylock(&s->lock) == 0)
@@ -418,7 +420,7 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
 
 static void log_err(slot_t *sl, const char *what)
 {
-    fprintf(stderr, "aigw ledger: %s: %s\n", what, gw_store__db_errmsg(sl->db));
+    gw_log(GW_LOG_ERROR, "ledger: %s: %s", what, gw_store__db_errmsg(sl->db));
 }
 
 /* ---- reserve / settle / grant ---- */
@@ -938,8 +940,8 @@ int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled_out)
     free(rows);
     slot_release(sl);
     if (count > 0)
-        fprintf(stderr, "aigw ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)\n",
-                count);
+        gw_log(GW_LOG_WARN, "ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)",
+               count);
     if (settled_out)
         *settled_out = count;
     return 0;

@@ -34,7 +34,7 @@
 #include <stdint.h>
 #include "gateway/store/store.h"
 #include "gateway/store/store_report.h"
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /** Idempotency keys are at most this many bytes. */
 #define GW_STORE_IDEM_KEY_MAX 256

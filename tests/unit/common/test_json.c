@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 
 /* ---------------------------------------------------------------------------------------------- */
 /* helpers */
