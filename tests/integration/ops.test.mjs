@@ -308,7 +308,8 @@ test('SIGHUP reloads clients, provider keys and PII actions without dropping con
     req.on('error', reject);
     req.end(body);
   });
-  const logs = () => gw.stderr();
+  // the messages of aigw's JSON log lines (one object per line: ts, level, msg)
+  const logs = () => gw.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).msg).join('\n');
   try {
     assert.equal((await post(CLIENT_KEY, 'warm up', { agent })).status, 200);
     // a slow stream in flight across the reload
