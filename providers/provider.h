@@ -12,7 +12,8 @@
  *  - the shape of its error bodies, so SDKs raise their usual exceptions for aigw's errors;
  *  - usage extraction (JSON bodies, SSE events, headers) into the neutral prov_usage_t, the inputs of a
  *    cost estimate, and whether / where it speaks OpenAI's format behind the unified /v1/ route;
- *  - for fal, how the upstream URL is taken from the client's x-fal-target-url header.
+ *  - for fal, how the upstream URL is taken from the client's x-fal-target-url header;
+ *  - its no-training posture (policy/notrain.h: flags it forces, fields it strips, routes it refuses).
  * docs/internals/providers.md has the table of what each adapter declares.
  */
 #ifndef AIGW_PROVIDERS_PROVIDER_H
@@ -25,6 +26,7 @@
 
 #include "common/buf.h"
 #include "common/sse.h"
+#include "policy/notrain.h"
 #include "providers/usage.h"
 
 /* Errors (negative, like every aigw error). */
@@ -182,6 +184,9 @@ typedef struct st_prov_adapter_t {
     /** The environment variable the shipped config reads this provider's key from ("OPENAI_API_KEY"),
         named in the 503 a request gets when the key is empty (the SDK's own variable name). */
     const char *api_key_env;
+    /** The provider's no-training / no-storage posture (flags to force, fields to strip, routes to refuse, training
+        risk, config options) as data; policy/notrain.c evaluates it. Never NULL. */
+    const pol_notrain_posture_t *notrain;
 } prov_adapter_t;
 
 /** The adapter named `name` ("openai"), or NULL. Borrowed, static lifetime. */

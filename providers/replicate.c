@@ -173,7 +173,35 @@ static int replicate_model_from_path(const char *path, size_t len, char *model, 
     return prov__copy_name(model, cap, p, (size_t)(e - p));
 }
 
+/* ---- no-training posture (docs/providers/replicate.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { REPLICATE_PREDICTIONS = 1 }; /* route classes */
+
+/* https file URLs in inputs are not refused: Replicate fetches them, it does not store them. */
+static const pol_notrain_route_t replicate_notrain_routes[] = {
+    {"files*", "replicate_file_upload",
+     "replicate: /v1/files uploads persist on Replicate until deleted; pass files inline as data: URIs instead (replicate JS "
+     "SDK: fileEncodingStrategy: \"data-uri\")",
+     0, NULL},
+    {"trainings*", "replicate_storage_route", NULL, 0, NULL},
+    {"*/trainings", "replicate_storage_route", NULL, 0, NULL},
+    {"predictions", NULL, NULL, REPLICATE_PREDICTIONS, NULL},
+    {"*/predictions", NULL, NULL, REPLICATE_PREDICTIONS, NULL},
+    {NULL, NULL, NULL, 0, NULL}};
+
+/* a webhook would send the prediction's input and output to a third party */
+static const pol_notrain_force_t replicate_notrain_forces[] = {
+    {.label = "webhook dropped", .on = REPLICATE_PREDICTIONS, .edits = {{"webhook", NULL, 0}, {"webhook_events_filter", NULL, 0}}},
+    {.label = NULL}};
+
+static const pol_notrain_posture_t replicate_notrain = {
+    .provider = "replicate",
+    .routes = replicate_notrain_routes,
+    .forces = replicate_notrain_forces,
+};
+
 const prov_adapter_t prov_replicate = {
+    .notrain = &replicate_notrain,
     .name = "replicate",
     .default_base_url = "https://api.replicate.com",
     .api_key_env = "REPLICATE_API_TOKEN",
