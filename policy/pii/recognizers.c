@@ -85,6 +85,10 @@ static const pol__pattern_t patterns[] = {
     {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
     {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
      "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
+    /* words that announce a date (not of birth): reported at 0.6 */
+    {"\\b(?:today is|date|dated|deadline|due (?:on|by|date)|appointment(?: on)?|scheduled (?:for|on)|expires? on|expiry|"
+     "valid (?:until|thru)|heute ist|datum|termin|aujourd'hui|rendez-vous le|fecha|hoy es|cita el|oggi \xc3\xa8|scadenza|"
+     "hoje \xc3\xa9|vandaag is|afspraak op)\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
      "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
@@ -395,6 +399,10 @@ static int cc_len(const char *d, size_t nd)
     return d[0] == '0' ? 0 : 3;
 }
 
+/* Numbering plans a national number with a trunk 0 is checked against, most used first: the
+ * countries whose numbers are written "0xx ..." at home (ITU-T E.164 national prefix 0). */
+static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN";
+
 /* Tries the numeric formats on text[s, e) (digits d[0..nd), groups g[0..ng)). */
 static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t nd, const size_t *gl, size_t ng, char sep_kind,
                     int mixed_sep, int plus, int paren)
@@ -433,6 +441,7 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             return -1;
     }
     /* US SSN: 3-2-4 with one separator kind, or 9 digits (weak); SSA rules */
+    int ssn_here = 0;
     if (nd == 9 && !plus && !paren && pol__ssn_ok(d)) {
         double sc = 0;
         if (ng == 3 && gl[0] == 3 && gl[1] == 2 && !mixed_sep && sep_kind != '/')
@@ -443,42 +452,43 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             sc = 0.3;
         if (sc > 0 && pol__cands_push(out, POL_PII_US_SSN, s, e, sc) != 0)
             return -1;
+        ssn_here = sc >= 0.6;
     }
     /* UK NHS: 10 digits, 3-3-4 or ungrouped, mod 11 */
     if (nd == 10 && !plus && !paren && !mixed_sep && (ng == 1 || (ng == 3 && gl[0] == 3 && gl[1] == 3)) && pol__nhs_ok(d))
         if (pol__cands_push(out, POL_PII_UK_NHS, s, e, 0.4) != 0)
             return -1;
 
-    /* phones */
+    /* phones: the grouping gives a score and says which numbering plans to check the digits
+     * against (libphonenumber metadata, phone.cc); a number no plan assigns is no phone */
     double ph = 0;
+    const char *plan = NULL; /* NULL: not checkable (7-digit local numbers) */
+    enum { PLAN_INTL = 1, PLAN_NANP, PLAN_00 } kind = 0;
     if (plus) {
-        int cl = cc_len(d, nd);
-        if (cl > 0 && nd >= 8 && nd <= 15) {
-            ph = 0.7;
-            if (d[0] == '1' && (nd != 11 || !nanp_ok(d + 1)))
-                ph = 0.4;
-        }
+        if (cc_len(d, nd) > 0 && nd >= 8 && nd <= 15)
+            ph = 0.7, kind = PLAN_INTL;
     } else if (nd >= 11 && nd <= 15 && d[0] == '0' && d[1] == '0' && cc_len(d + 2, nd - 2) > 0 && ng >= 2) {
-        ph = 0.6; /* 00 international prefix */
+        ph = 0.6, kind = PLAN_00; /* 00 international prefix */
     } else if (nd == 10 && d[0] != '0' && d[0] != '1' && nanp_ok(d)) {
         /* NANP (US/CA) (212) 555-1234, 212-555-1234, 212.555.1234, 212 555 1234 */
         if ((ng == 3 && gl[0] == 3 && gl[1] == 3) && (!mixed_sep || paren))
-            ph = 0.6;
+            ph = 0.6, kind = PLAN_NANP;
         else if (ng == 1)
-            ph = 0.25;
+            ph = 0.25, kind = PLAN_NANP;
         else if (ng == 2 && gl[0] == 5) /* India 98765 43210 */
-            ph = 0.5;
+            ph = 0.5, plan = "IN";
     } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
-        ph = 0.6; /* 1-800-555-1234 */
+        ph = 0.6, kind = PLAN_INTL; /* 1-800-555-1234 */
     } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
         /* China mobile 138 0013 8000; 13800138000 ungrouped only inside CJK text (a second signal) */
-        ph = ng == 1 ? 0.35 : 0.55;
+        ph = ng == 1 ? 0.35 : 0.55, plan = "CN";
         uint32_t cp;
         if (ng == 1 && ((s > 0 && pol__cp_before(t, s, &cp) == 3 && cp >= 0x3000) ||
                         (e < c->len && pol__cp_at(t, c->len, e, &cp) == 3 && cp >= 0x3000)))
             ph = 0.5;
     } else if (d[0] == '0' && nd >= 9 && nd <= 12 && d[1] != '0') {
         /* national numbers with trunk 0: UK, DE, FR, IT, NL, JP, BR, IN, ES-style groupings */
+        plan = trunk0_plans;
         if (ng >= 2 && sep_kind != '/' && gl[0] <= 5)
             ph = 0.55;
         else if (ng == 2 && sep_kind == '/')
@@ -486,24 +496,50 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         else if (ng == 1)
             ph = nd >= 10 ? 0.5 : 0.3;
     } else if (nd == 9 && d[0] >= '6' && d[0] <= '9' && ng >= 3 && gl[0] == 3 && !mixed_sep) {
-        ph = 0.5; /* ES 612 345 678, 91 123 45 67 */
+        ph = 0.5, plan = "ES"; /* ES 612 345 678, 91 123 45 67 */
     } else if (nd == 10 && ng == 4 && gl[0] == 3 && gl[1] == 3 && gl[2] == 2 && !mixed_sep) {
-        ph = 0.5; /* TR 532 123 45 67 */
+        ph = 0.5, plan = "TR"; /* TR 532 123 45 67 */
     } else if (nd == 10 && d[0] == '3' && ng >= 2 && gl[0] == 3) {
-        ph = 0.5; /* IT mobile 333 123 4567 */
+        ph = 0.5, plan = "IT"; /* IT mobile 333 123 4567 */
     } else if (nd == 7 && ng == 2 && gl[0] == 3 && sep_kind == '-') {
         ph = 0.35; /* local 555-1234 */
     } else if (paren && nd >= 10 && nd <= 11) {
-        ph = 0.55; /* BR (11) 91234-5678 */
+        ph = 0.55, plan = d[0] == '8' && nd == 11 ? "RU,KZ" : "BR"; /* BR (11) 91234-5678, RU 8 (912) 345-67-89 */
+    } else if (nd == 10 && ng == 1 && d[0] != '0' && d[0] != '1') {
+        /* 10 digits that no NANP area takes: a mobile written without its trunk 0 (TR 5xx, IN
+         * 6-9xx); far below the threshold alone, a context word ("phone:", "tel") lifts it */
+        ph = 0.2, plan = "TR,IN";
     }
     if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
-        ph = 0.5; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
+        ph = 0.5, plan = "IN"; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
     if (ph == 0 && nd == 9 && (d[0] == '8' || d[0] == '9') && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && !mixed_sep)
-        ph = 0.5; /* ES landline 91 123 45 67 */
+        ph = 0.5, plan = "ES"; /* ES landline 91 123 45 67 */
     /* dots are a version or an amount more often than a phone, except the French 06.12.34.56.78 */
     if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus &&
         !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
         ph -= 0.2;
+    /* the numbering plans (only for candidates: a few microseconds each). A number some plan
+     * assigns gains 0.1, unless the same digits already make an SSN in its own layout (the
+     * grouping decides between the two); one no plan assigns loses 0.25, so alone it stays
+     * below the default threshold and needs a context word ("tel", "电话") to be reported:
+     * made-up numbers in prompts are still phone numbers to the person who wrote them */
+    if (ph > 0 && (kind != 0 || plan != NULL)) {
+        int v;
+        if (kind == PLAN_INTL)
+            v = pol__phone_intl(d, nd);
+        else if (kind == PLAN_00)
+            v = pol__phone_intl(d + 2, nd - 2);
+        else if (kind == PLAN_NANP) {
+            char n1[11] = {'1'};
+            memcpy(n1 + 1, d, 10);
+            v = pol__phone_intl(n1, 11);
+        } else
+            v = pol__phone_national(d, nd, plan);
+        if (v == POL__PHONE_INVALID)
+            ph = ph > 0.25 ? ph - 0.25 : 0.01;
+        else if (!ssn_here)
+            ph += 0.1;
+    }
     if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
         return -1;
     return 0;
@@ -1486,33 +1522,83 @@ static int month_word(const char *t, size_t len, size_t p)
     return 0;
 }
 
-static int rec_date_word(pol__scanctx_t *c, size_t to)
+/* ISO 8601 time after a date ending at e ("T09:15:30.500-07:00", "T14:30Z", " 14:30:00"):
+ * the end of the time, or e if none */
+static size_t iso_time_end(const char *t, size_t len, size_t e)
 {
-    /* after a birth keyword, the first date within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85)
-     * or with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985) */
+    size_t p = e + 1;
+    if (e >= len || (t[e] != 'T' && t[e] != ' '))
+        return e;
+    /* hh:mm, then :ss, then .fraction */
+    for (int k = 0; k < 3; k++) {
+        if (p + 2 > len || !is_digit(U(t[p])) || !is_digit(U(t[p + 1])))
+            return k == 0 ? e : p - 1;
+        p += 2;
+        if (k < 2 && p < len && t[p] == ':' && k < 2)
+            p++;
+        else
+            break;
+    }
+    if (p < len && t[p] == '.' && p + 1 < len && is_digit(U(t[p + 1]))) {
+        p++;
+        while (p < len && is_digit(U(t[p])))
+            p++;
+    }
+    if (p < len && t[p] == 'Z')
+        p++;
+    else if (p + 2 < len && (t[p] == '+' || t[p] == '-') && is_digit(U(t[p + 1])) && is_digit(U(t[p + 2]))) {
+        size_t q = p + 3;
+        if (q < len && t[q] == ':')
+            q++;
+        if (q + 1 < len && is_digit(U(t[q])) && is_digit(U(t[q + 1])))
+            p = q + 2;
+        else if (q == p + 3)
+            p = q;
+    }
+    return p;
+}
+
+/*
+ * A date after a keyword, the first within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85) or
+ * with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985 / 5-MAY-2021), an ISO 8601 time
+ * included. birth = 1: after a birth word (a date of birth, 0.85: needs a year or three parts);
+ * 0: after a word that announces a date ("today is", "date:", "deadline", "appointment", 0.6),
+ * where a day and month alone (5/21, May-21, 21 May) also count.
+ */
+static int rec_date_word(pol__scanctx_t *c, size_t to, int birth)
+{
     const char *t = c->text;
     size_t p = to, lim = to + 32 < c->len ? to + 32 : c->len;
     while (p < lim && !is_digit(U(t[p])) && !(month_word(t, c->len, p) && (p == 0 || !is_alpha(U(t[p - 1])))))
         p++;
-    if (p >= lim)
+    if (p >= lim || (p > 0 && pol__glue_before(t, p) && is_digit(U(t[p]))))
         return 0;
     size_t s = p, e = p;
-    int has_year = 0, parts = 0;
+    int has_year = 0, parts = 0, months = 0, num[6] = {0}, nlen[6] = {0};
+    char sep = 0;
     while (e < c->len && parts < 6) {
         size_t w = e;
         int mw;
         if (is_digit(U(t[w]))) {
             size_t d0 = w;
+            int v = 0;
             while (w < c->len && is_digit(U(t[w])))
-                w++;
+                v = v * 10 + (t[w++] - '0');
             if (w - d0 == 4)
                 has_year = 1;
             if (w - d0 > 4)
                 break;
-            while (w < c->len && is_alpha(U(t[w])) && w - d0 < 6) /* 1st, 2nd */
-                w++;
+            num[parts] = v, nlen[parts] = (int)(w - d0);
+            /* ordinal suffixes (1st, 2nd, 4th, 1er); a letter before a digit ("T09:15") is no suffix */
+            size_t x = w;
+            while (x < c->len && is_alpha(U(t[x])) && x - d0 < 6)
+                x++;
+            if (x == c->len || !is_digit(U(t[x])))
+                w = x;
         } else if ((mw = month_word(t, c->len, w)) != 0) {
             w += (size_t)mw;
+            months++;
+            num[parts] = -1;
         } else {
             break;
         }
@@ -1522,12 +1608,27 @@ static int rec_date_word(pol__scanctx_t *c, size_t to)
             q++;
         if (q == e || q >= c->len || !(is_digit(U(t[q])) || month_word(t, c->len, q)))
             break;
+        if (sep == 0)
+            sep = t[e];
         e = q;
     }
-    if (parts < 2 || (!has_year && parts < 3))
+    int ok = parts >= 2 && (has_year || parts >= 3);
+    if (!ok && !birth && parts == 2) {
+        /* day and month, month and year: "May-21", "21 May", "5/21", "05/2021" */
+        if (months == 1)
+            ok = 1;
+        else if ((sep == '/' || sep == '-' || sep == '.') && num[0] >= 1 && num[0] <= 12 && nlen[0] <= 2 &&
+                 ((num[1] >= 1 && num[1] <= 31) || nlen[1] == 4))
+            ok = 1;
+    }
+    if (!ok)
+        return 0;
+    if (parts == 3 && !pol__glue_after(t, c->len, iso_time_end(t, c->len, e)))
+        e = iso_time_end(t, c->len, e);
+    if (pol__glue_after(t, c->len, e))
         return 0;
     pol__cand_t *cd;
-    if (pol__cands_push(c->cands, POL_PII_DATE_TIME, s, e, 0.85) != 0)
+    if (pol__cands_push(c->cands, POL_PII_DATE_TIME, s, e, birth ? 0.85 : 0.6) != 0)
         return -1;
     cd = &c->cands->v[c->cands->n - 1];
     cd->ctx_done = 1;
@@ -1581,7 +1682,7 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
     case POL__REC_ZIP:
         return c->enabled[POL_PII_LOCATION] ? rec_zip(c, to, arg) : 0;
     case POL__REC_DATE_WORD:
-        return c->enabled[POL_PII_DATE_TIME] ? rec_date_word(c, to) : 0;
+        return c->enabled[POL_PII_DATE_TIME] ? rec_date_word(c, to, arg == 0) : 0;
     case POL__REC_PERSON_TRIGGER: {
         if (!c->enabled[POL_PII_PERSON])
             return 0;
