@@ -34,7 +34,8 @@ extern "C" {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-namespace {
+namespace
+{
 
 const PhoneNumberUtil *util()
 {

@@ -1614,10 +1614,11 @@ static int rec_date_word(pol__scanctx_t *c, size_t to, int birth)
     }
     int ok = parts >= 2 && (has_year || parts >= 3);
     if (!ok && !birth && parts == 2) {
-        /* day and month, month and year: "May-21", "21 May", "5/21", "05/2021" */
+        /* day and month, month and year: "May-21", "21 May", "5/21", "05/2021" (not "5.21": a version
+         * or an amount) */
         if (months == 1)
             ok = 1;
-        else if ((sep == '/' || sep == '-' || sep == '.') && num[0] >= 1 && num[0] <= 12 && nlen[0] <= 2 &&
+        else if ((sep == '/' || sep == '-') && num[0] >= 1 && num[0] <= 12 && nlen[0] <= 2 &&
                  ((num[1] >= 1 && num[1] <= 31) || nlen[1] == 4))
             ok = 1;
     }
