@@ -9,6 +9,41 @@
 #include <stdint.h>
 #include "policy/pii/pii.h"
 
+/* ---- ASCII byte classes (every recognizer file) ---- */
+
+#define POL__U(p) ((unsigned char)(p))
+
+static inline int pol__is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int pol__is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static inline int pol__is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int pol__is_alnum(unsigned char c)
+{
+    return pol__is_alpha(c) || pol__is_digit(c);
+}
+
+static inline int pol__is_hex(unsigned char c)
+{
+    return pol__is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/** C isspace() in the "C" locale: space, \t \n \v \f \r. */
+static inline int pol__is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* ---- validators (validators.c); each takes bytes and returns 1 valid / 0 invalid ---- */
 
 /** Luhn mod-10 check over the digits of s (other bytes skipped), ISO/IEC 7812-1 annex B. */
@@ -163,6 +198,9 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person);
 /** Checks the keyword filter of the prefilter's fast path against its keyword tables (for the unit tests). @return 0, -1 if a
  * keyword would be filtered out */
 int pol__prefilter_selftest(void);
+
+/** Negative words of every numeric type (context.c): a number after one loses 0.4. NULL-terminated, lower case. */
+extern const char *const pol__ctx_negative[];
 
 /** Applies context words around a candidate (Presidio-style: +0.35 for a supporting word nearby, lower for negative words). */
 void pol__apply_context(const char *text, size_t len, pol__cand_t *cand);
