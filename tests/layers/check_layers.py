@@ -68,7 +68,7 @@ def static(src):
         allowed = {name, *below}
         for root, _, files in os.walk(os.path.join(src, prefix)):
             for f in files:
-                if not f.endswith((".c", ".h")):
+                if not f.endswith((".c", ".h", ".cc")):
                     continue
                 path = os.path.relpath(os.path.join(root, f), src)
                 if layer_of(path) != name:
@@ -97,7 +97,7 @@ def atomics(src):
     for name, prefix, _ in LAYERS:
         for root, _, files in os.walk(os.path.join(src, prefix)):
             for f in files:
-                if not f.endswith((".c", ".h")):
+                if not f.endswith((".c", ".h", ".cc")):
                     continue
                 path = os.path.relpath(os.path.join(root, f), src)
                 if layer_of(path) != name:
