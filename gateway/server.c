@@ -764,8 +764,10 @@ int gw_server_run(gw_config_t *cfg)
             if (pol_meter_conf_parse(gw_config_section(cfg, "credits"), &server.meter_conf, err, sizeof(err)) != 0 ||
                 (server.pricing = pol_pricing_new(gw_config_section(cfg, "pricing"), err, sizeof(err))) == NULL)
                 goto out;
-            gw_store_lease_conf_t lc = {.calls = server.meter_conf.lease_calls, .min_calls = server.meter_conf.lease_min_calls,
-                                        .idle_ms = server.meter_conf.lease_idle_ms, .ttl_ms = server.meter_conf.lease_ttl_ms};
+            gw_store_lease_conf_t lc = {.calls = server.meter_conf.lease_calls,
+                                        .min_calls = server.meter_conf.lease_min_calls,
+                                        .idle_ms = server.meter_conf.lease_idle_ms,
+                                        .ttl_ms = server.meter_conf.lease_ttl_ms};
             if (gw_store_ledger_leases(server.store, &lc) != 0) {
                 snprintf(err, sizeof(err), "credits: invalid lease settings");
                 goto out;

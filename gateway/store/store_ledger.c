@@ -122,8 +122,8 @@ typedef struct st_slot_t {
 /* ---- the credit table: what each user may still reserve, in memory ---- */
 
 #define CT_STRIPES 64
-#define CT_FRESH_US 1000000 /* a balance read from the database this recently refuses without asking it again */
-#define CT_EVICT_US 60000000 /* an entry with nothing held, no lease and no reservation for this long is dropped */
+#define CT_FRESH_US 1000000    /* a balance read from the database this recently refuses without asking it again */
+#define CT_EVICT_US 60000000   /* an entry with nothing held, no lease and no reservation for this long is dropped */
 #define CT_TICK_MAX_US 1000000 /* the lease thread's period at most */
 
 /* One user. bal: the user's balance row as the last committed journal operation returned it (open
@@ -138,9 +138,9 @@ typedef struct st_credit_t {
     int64_t fresh_until_us; /* CLOCK_MONOTONIC; 0 = bal unknown or stale */
     int64_t last_us;        /* CLOCK_MONOTONIC: last reservation (lease return, eviction) */
     int64_t lease, lease_target;
-    unsigned lease_row : 1;  /* this instance may hold a lease row for the user (cleared when a return commits) */
-    unsigned taking : 1;     /* a LEASE (take / top-up) is queued */
-    unsigned returning : 1;  /* a LEASE_RETURN is queued: nothing is reserved against the lease meanwhile */
+    unsigned lease_row : 1; /* this instance may hold a lease row for the user (cleared when a return commits) */
+    unsigned taking : 1;    /* a LEASE (take / top-up) is queued */
+    unsigned returning : 1; /* a LEASE_RETURN is queued: nothing is reserved against the lease meanwhile */
     char user[];
 } credit_t;
 
@@ -239,8 +239,7 @@ static void ct_free(gw_store_ledger_t *lg)
 /* ---- pool ---- */
 
 static void *lease_thread(void *arg);
-static int leases_give_back(gw_store_ledger_t *lg, struct st_slot_t *sl, int64_t instance, int64_t expired_before,
-                            int64_t *count);
+static int leases_give_back(gw_store_ledger_t *lg, struct st_slot_t *sl, int64_t instance, int64_t expired_before, int64_t *count);
 
 static gw_store_db_t *open_db(int pg, const char *target, char *err, size_t errlen)
 {
@@ -745,9 +744,11 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 
 static const char *op_name(const ledger_op_t *op)
 {
-    return op->kind == GW_J_RESERVE ? "reserve" : op->kind == GW_J_GRANT ? "grant" : op->kind == GW_J_LEASE ? "lease"
-                                                 : op->kind == GW_J_LEASE_RETURN ? "lease return"
-                                                                                 : "settle";
+    return op->kind == GW_J_RESERVE        ? "reserve"
+           : op->kind == GW_J_GRANT        ? "grant"
+           : op->kind == GW_J_LEASE        ? "lease"
+           : op->kind == GW_J_LEASE_RETURN ? "lease return"
+                                           : "settle";
 }
 
 int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *op)
@@ -1253,8 +1254,8 @@ static int lease_row_cmp(const void *a, const void *b)
  * @return 0 or -1; *count += leases given back. */
 static int lease_rows_give_back(slot_t *sl, int64_t instance, int64_t expired_before, int64_t now, int64_t *count)
 {
-    gw_store_stmt_t *s = gw_store__db_prepare(
-        sl->db, "DELETE FROM credit_leases WHERE instance = ? AND expires_at < ? RETURNING user_id, amount");
+    gw_store_stmt_t *s =
+        gw_store__db_prepare(sl->db, "DELETE FROM credit_leases WHERE instance = ? AND expires_at < ? RETURNING user_id, amount");
     lease_row_t *rows = NULL;
     size_t n = 0, cap = 0;
     int rc = -1;
@@ -1364,9 +1365,9 @@ static int recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *settled_
             }
             free(rows);
             rows = NULL;
-            if (free_lock && (collect_open(sl, inst[i], 1, open_before, &rows, &n) != 0 ||
-                              recover_rows(sl, rows, n, now, &count) != 0 ||
-                              lease_rows_give_back(sl, inst[i], now, now, &reclaimed) != 0)) {
+            if (free_lock &&
+                (collect_open(sl, inst[i], 1, open_before, &rows, &n) != 0 || recover_rows(sl, rows, n, now, &count) != 0 ||
+                 lease_rows_give_back(sl, inst[i], now, now, &reclaimed) != 0)) {
                 free(inst);
                 goto dberr_rb;
             }

@@ -76,8 +76,8 @@ typedef struct st_migration_t {
 
 #define LEASES_V6                                                                                                                  \
     "CREATE TABLE credit_leases(user_id TEXT NOT NULL, instance BIGINT NOT NULL, amount BIGINT NOT NULL,"                          \
-    " expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (user_id, instance));"                                    \
-    "CREATE INDEX credit_leases_instance ON credit_leases(instance, expires_at);"                                                   \
+    " expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (user_id, instance));"                                   \
+    "CREATE INDEX credit_leases_instance ON credit_leases(instance, expires_at);"                                                  \
     "ALTER TABLE credit_open ADD COLUMN lease INTEGER NOT NULL DEFAULT 0;"
 
 #define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
