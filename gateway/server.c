@@ -782,6 +782,10 @@ int gw_server_run(gw_config_t *cfg)
                         (long long)settled);
             server.metering = 1;
         }
+        /* several instances on one PostgreSQL: the rate limits hold for all of them together */
+        if (server.ratelimit != NULL && pol_ratelimit_enabled(server.ratelimit) &&
+            gw_store_ratelimit_share(server.store, server.ratelimit))
+            fprintf(stderr, "aigw: rate limits are shared by the instances on this PostgreSQL database\n");
     } else if (gw_config_section(cfg, "credits") != NULL) {
         snprintf(err, sizeof(err), "credits: metering needs the store (set master_key_file)");
         goto out;

@@ -52,13 +52,14 @@ void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_S
 /* ---- the journal (store.c): ledger operations and finished calls, group-committed by the writer ---- */
 
 typedef enum en_gw_journal_kind_t {
-    GW_J_RESERVE = 1, /* reserve `amount` for (user, rid) */
-    GW_J_SETTLE,      /* settle (user, rid) at `amount` */
-    GW_J_GRANT,       /* grant `amount` (note = reason) */
-    GW_J_FLUSH,       /* nothing: completes once everything queued before it is committed */
-    GW_J_FINISH,      /* a finished call: its call record (rec) and, when `settle`, its settlement at `amount` */
-    GW_J_LEASE,       /* take (or top up) this instance's credit lease of `amount` from the user's balance row */
-    GW_J_LEASE_RETURN /* give this instance's credit lease of the user back to the balance row */
+    GW_J_RESERVE = 1,  /* reserve `amount` for (user, rid) */
+    GW_J_SETTLE,       /* settle (user, rid) at `amount` */
+    GW_J_GRANT,        /* grant `amount` (note = reason) */
+    GW_J_FLUSH,        /* nothing: completes once everything queued before it is committed */
+    GW_J_FINISH,       /* a finished call: its call record (rec) and, when `settle`, its settlement at `amount` */
+    GW_J_LEASE,        /* take (or top up) this instance's credit lease of `amount` from the user's balance row */
+    GW_J_LEASE_RETURN, /* give this instance's credit lease of the user back to the balance row */
+    GW_J_RATE          /* shared rate bucket `user` (the key), kind rid[0]: charge `grant` tokens, grant up to `amount` */
 } gw_journal_kind_t;
 
 /** gw_journal_item_t.lease_out: what a reservation admitted against a lease, or a settlement, did with it. */
@@ -77,6 +78,7 @@ typedef struct st_gw_journal_item_t {
     gw_journal_mode_t mode;
     const char *user, *rid, *note;
     int64_t amount, grant, now;
+    int64_t limit;       /* GW_J_RATE: the limit per minute; out: the refill time of what was not granted, ms */
     int settle;          /* GW_J_FINISH: also settle */
     gw_call_rec_t *rec;  /* GW_J_FINISH: owned, may be NULL */
     int held;            /* GW_J_RESERVE admitted by the credit table: release `amount` from it at completion */

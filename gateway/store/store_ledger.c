@@ -33,6 +33,7 @@
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
 #include "policy/meter.h"
+#include "policy/ratelimit.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -68,6 +69,9 @@ enum {
     S_LEASE_CREDIT,
     S_LEASE_DEL,
     S_BAL_PUB,
+    S_RATE_INS,
+    S_RATE_GET,
+    S_RATE_PUT,
     S__COUNT
 };
 
@@ -109,6 +113,10 @@ static const char *const SQL[S__COUNT] = {
     [S_BAL_PUB] = "SELECT CAST(b.balance + COALESCE((SELECT SUM(l.amount) FROM credit_leases l WHERE l.user_id = b.user_id), 0)"
                   " AS BIGINT), CAST(b.reserved + COALESCE((SELECT SUM(o.amount) FROM credit_open o WHERE o.user_id = b.user_id"
                   " AND o.lease <> 0), 0) AS BIGINT) FROM credit_balances b WHERE b.user_id = ?",
+    /* shared rate-limit buckets (PostgreSQL only: FOR UPDATE) */
+    [S_RATE_INS] = "INSERT INTO rate_buckets(key, kind, level, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
+    [S_RATE_GET] = "SELECT level, updated_at FROM rate_buckets WHERE key = ? AND kind = ? FOR UPDATE",
+    [S_RATE_PUT] = "UPDATE rate_buckets SET level = ?, updated_at = ? WHERE key = ? AND kind = ?",
 };
 
 typedef gw_journal_item_t ledger_op_t;
@@ -163,7 +171,8 @@ struct st_gw_store_ledger_t {
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
     uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted;
-    gw_store_lease_conf_t lc; /* lc.calls = 0: no leases */
+    gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
+    struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -330,6 +339,7 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
     }
     gw_store__db_close(lg->lockdb); /* closing the session releases the advisory lock */
     ct_free(lg);
+    free(lg->rate);
     pthread_mutex_destroy(&lg->slock);
     pthread_mutex_destroy(&lg->tlock);
     pthread_cond_destroy(&lg->tcond);
@@ -723,6 +733,138 @@ static int grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return 0;
 }
 
+/* ---- shared rate-limit buckets (gw_store_ratelimit_share) ---- */
+
+#define RATE_UNITS INT64_C(60000000) /* per token, as policy/ratelimit.c */
+
+typedef struct st_rate_share_t {
+    gw_store_t *st;
+    pol_ratelimit_t *rl;
+} rate_share_t;
+
+/* One question in flight: the journal item's ctx. */
+typedef struct st_rate_q_t {
+    pol_ratelimit_t *rl;
+    char kind;
+    int64_t debt, want, refill_ms;
+    char key[];
+} rate_q_t;
+
+/*
+ * A question to the shared bucket op->user / kind op->rid[0]: refill it to now (limit per minute,
+ * at most one minute's worth), charge op->grant tokens (debt allowed down to minus a minute's
+ * worth), grant up to op->amount whole tokens. op->bal = tokens granted; the question's
+ * refill_ms = how long the bucket needs for the rest. The row lock (FOR UPDATE) orders instances.
+ */
+static int rate_body(slot_t *sl, ledger_op_t *op)
+{
+    int64_t per_minute = op->limit, cap = per_minute * RATE_UNITS, level = cap, at = op->now;
+    gw_store_stmt_t *s = stmt(sl, S_RATE_INS);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->user);
+    gw_store__bind_text(s, 2, op->rid);
+    gw_store__bind_int64(s, 3, cap);
+    gw_store__bind_int64(s, 4, op->now);
+    if (run(s) < 0 || (s = stmt(sl, S_RATE_GET)) == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->user);
+    gw_store__bind_text(s, 2, op->rid);
+    int rc = gw_store__step(s);
+    if (rc == 1) {
+        level = gw_store__col_int64(s, 0);
+        at = gw_store__col_int64(s, 1);
+    }
+    gw_store__reset(s);
+    if (rc != 1)
+        return GW_STORE_E_DB;
+    int64_t dt = op->now - at;
+    dt = dt < 0 ? 0 : dt > RATE_UNITS ? RATE_UNITS : dt;
+    level += dt * per_minute;
+    if (level > cap)
+        level = cap;
+    level -= op->grant * RATE_UNITS;
+    if (level < -cap)
+        level = -cap;
+    int64_t granted = level > 0 ? level / RATE_UNITS : 0;
+    if (granted > op->amount)
+        granted = op->amount;
+    level -= granted * RATE_UNITS;
+    op->bal = granted;
+    if (granted < op->amount && op->ctx != NULL) {
+        int64_t lack = (op->amount - granted) * RATE_UNITS - (level > 0 ? level : 0);
+        ((rate_q_t *)op->ctx)->refill_ms = (lack + per_minute * 1000 - 1) / (per_minute * 1000);
+    }
+    if ((s = stmt(sl, S_RATE_PUT)) == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_int64(s, 1, level);
+    gw_store__bind_int64(s, 2, op->now > at ? op->now : at);
+    gw_store__bind_text(s, 3, op->user);
+    gw_store__bind_text(s, 4, op->rid);
+    return run(s) < 0 ? GW_STORE_E_DB : 0;
+}
+
+static void rate_done(void *ctx, int rc, int64_t granted)
+{
+    rate_q_t *q = ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pol_ratelimit_granted(q->rl, q->key, q->kind, q->debt, q->want, rc == 0 ? granted : -1,
+                          (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, q->refill_ms);
+    free(q);
+}
+
+static int rate_ask(void *ctx, const char *key, char kind, int64_t per_minute, int64_t debt, int64_t want)
+{
+    rate_share_t *rs = ctx;
+    size_t kl = strlen(key) + 1;
+    rate_q_t *q = calloc(1, sizeof(*q) + kl);
+    ledger_op_t *op = calloc(1, sizeof(*op) + kl + 2);
+    if (q == NULL || op == NULL || per_minute <= 0 || debt < 0 || want < 0) {
+        free(q);
+        free(op);
+        return -1;
+    }
+    memcpy(q->key, key, kl);
+    q->rl = rs->rl;
+    q->kind = kind;
+    q->debt = debt;
+    q->want = want;
+    char *u = (char *)(op + 1), *k = u + kl;
+    memcpy(u, key, kl);
+    k[0] = kind == 't' ? 't' : 'r';
+    op->kind = GW_J_RATE;
+    op->mode = GW_J_ASYNC;
+    op->user = u;
+    op->rid = k;
+    op->amount = want;
+    op->grant = debt;
+    op->limit = per_minute;
+    op->now = gw_store__now_us(rs->st);
+    op->cb = rate_done;
+    op->ctx = q;
+    if (gw_store__journal_submit(rs->st, op) != 0) {
+        free(q);
+        free(op);
+        return -1;
+    }
+    return 0;
+}
+
+int gw_store_ratelimit_share(gw_store_t *st, struct st_pol_ratelimit_t *rl)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    if (rl == NULL || !lg->pg)
+        return 0;
+    if (lg->rate == NULL && (lg->rate = calloc(1, sizeof(*lg->rate))) == NULL)
+        return 0;
+    lg->rate->st = st;
+    lg->rate->rl = rl;
+    pol_ratelimit_share_t sh = {.ask = rate_ask, .ctx = lg->rate};
+    pol_ratelimit_share(rl, &sh);
+    return 1;
+}
+
 static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     switch (op->kind) {
@@ -737,6 +879,8 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         return lease_take_body(lg, sl, op);
     case GW_J_LEASE_RETURN:
         return lease_return_body(lg, sl, op);
+    case GW_J_RATE:
+        return rate_body(sl, op);
     default:
         return 0;
     }
@@ -744,7 +888,8 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 
 static const char *op_name(const ledger_op_t *op)
 {
-    return op->kind == GW_J_RESERVE        ? "reserve"
+    return op->kind == GW_J_RATE           ? "rate bucket"
+           : op->kind == GW_J_RESERVE      ? "reserve"
            : op->kind == GW_J_GRANT        ? "grant"
            : op->kind == GW_J_LEASE        ? "lease"
            : op->kind == GW_J_LEASE_RETURN ? "lease return"

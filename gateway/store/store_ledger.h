@@ -153,6 +153,18 @@ typedef struct st_gw_store_lease_conf_t {
 int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf);
 
 /**
+ * Rate limits across instances (PostgreSQL): installs on `rl` a shared bucket provider whose
+ * buckets are rows of `rate_buckets(key, kind, level, updated_at)` (level in 1/60e6 token, refilled
+ * at the limit per minute, capacity one minute's worth, as policy/ratelimit.c's buckets). A question
+ * rides the journal's next transaction (row lock FOR UPDATE, so instances take turns) and its
+ * answer reaches `rl` from the writer thread. On SQLite (one gateway per database) nothing is
+ * installed. `rl` must outlive the store's journal (close the store first).
+ * @return 1 installed, 0 not (SQLite, or rl NULL).
+ */
+struct st_pol_ratelimit_t;
+int gw_store_ratelimit_share(gw_store_t *st, struct st_pol_ratelimit_t *rl);
+
+/**
  * Adds `amount` micro-credits to a user's balance (a `grant` row; a negative amount is an
  * `adjust` row, which may take the balance below zero), creating the user if new. `reason`
  * (borrowed, may be NULL, at most 500 bytes kept) is stored in the row's note.

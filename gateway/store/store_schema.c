@@ -78,7 +78,9 @@ typedef struct st_migration_t {
     "CREATE TABLE credit_leases(user_id TEXT NOT NULL, instance BIGINT NOT NULL, amount BIGINT NOT NULL,"                          \
     " expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (user_id, instance));"                                   \
     "CREATE INDEX credit_leases_instance ON credit_leases(instance, expires_at);"                                                  \
-    "ALTER TABLE credit_open ADD COLUMN lease INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE credit_open ADD COLUMN lease INTEGER NOT NULL DEFAULT 0;"                                                         \
+    "CREATE TABLE rate_buckets(key TEXT NOT NULL, kind TEXT NOT NULL, level BIGINT NOT NULL, updated_at BIGINT NOT NULL,"          \
+    " PRIMARY KEY (key, kind));"
 
 #define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
 
@@ -128,7 +130,8 @@ static const migration_t migrations[] = {
                  " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
     /* 6 (issue 12): credit leases of instances sharing a PostgreSQL database (store_ledger.c, docs/internals/metering.md
      * "Credit leases"): the part of a user's balance an instance holds to admit reservations in memory, and which open
-     * reservations were admitted against such a lease (their settlement goes back to it, not to credit_balances). */
+     * reservations were admitted against such a lease (their settlement goes back to it, not to credit_balances); the
+     * shared rate-limit buckets the instances lease blocks of tokens from (policy/ratelimit.h pol_ratelimit_share). */
     {6, LEASES_V6, LEASES_V6},
 };
 

@@ -441,6 +441,52 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
       for (const gw of gws) await gw.stop(gw === gws[2] ? 'SIGKILL' : undefined).catch(() => {});
     }
   });
+
+  // Rate limits across instances (docs/internals/metering.md "Rate limits across instances"): the
+  // three instances share one bucket per user in PostgreSQL; each leases blocks of a tenth of the
+  // limit. Without it each instance allowed the whole limit (60 of 60 calls would pass here).
+  test('rate limits hold for three instances together: requests_per_minute 30, 60 calls round-robin', async (t) => {
+    const db = pg.database('ratelimit');
+    const data = storeSetup('meter-pgrl-data', { store: { driver: 'postgres', dsn: db.dsn } });
+    const config = meterConfig(data, { rate_limits: { per_user: { requests_per_minute: 30 } } });
+    const gws = [];
+    try {
+      for (const n of ['a', 'b', 'c']) gws.push(await startAigw({ name: `meter-pgrl-${n}`, mockUrl: mock.url, config }));
+      for (const gw of gws) assert.match(gw.stderr(), /rate limits are shared by the instances/);
+      const user = 'user-pgrl';
+      await grant(gws[0], user, 1000 * R);
+      const sdks = gws.map((gw) => client(gw, { user }));
+      let ok = 0;
+      let limited = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < 60; i++) {
+        try {
+          await sdks[i % 3].chat.completions.create({ model: 'meter-flat-pgrl', max_tokens: FLAT_MAX_TOKENS,
+            messages: [{ role: 'user', content: `rl ${i}` }] });
+          ok++;
+        } catch (e) {
+          assert.ok(e instanceof OpenAI.RateLimitError, String(e));
+          const ra = Number(e.headers.get('retry-after'));
+          assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 60, `Retry-After ${e.headers.get('retry-after')}`);
+          limited++;
+        }
+      }
+      const secs = (performance.now() - t0) / 1000;
+      // the limit for the three together, plus the first block (3) each instance admits before its
+      // first answer, plus what the shared bucket refilled meanwhile (30 per minute)
+      const bound = 30 + 3 * 3 + Math.ceil(secs * 30 / 60);
+      t.diagnostic(`${ok} admitted, ${limited} limited in ${secs.toFixed(1)} s (bound ${bound})`);
+      assert.equal(ok + limited, 60);
+      assert.ok(ok <= bound, `${ok} admitted: more than the shared limit allows (${bound})`);
+      assert.ok(ok >= 20, `${ok} admitted: the shared bucket should grant about the limit`);
+      assert.equal((await forwarded(mock, 'meter-flat-pgrl')).length, ok, 'limited calls were not forwarded');
+      assert.equal(Number(db.psql(`SELECT COUNT(*) FROM rate_buckets WHERE key = ${q(`u:${user}`)} AND kind = 'r'`)[0][0]), 1);
+      assert.equal(await metric(gws[0], 'aigw_rate_limited_total') + await metric(gws[1], 'aigw_rate_limited_total') +
+        await metric(gws[2], 'aigw_rate_limited_total'), limited);
+    } finally {
+      for (const gw of gws) await gw.stop();
+    }
+  });
 });
 
 // ---- 6. crash --------------------------------------------------------------------------------------
