@@ -540,13 +540,30 @@ int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
     return decode_valid(raw + 1, len - 2, out);
 }
 
-size_t pol_json_escape_into(char *d, const char *s, size_t len)
+size_t pol_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
 {
-    static const char hex[] = "0123456789abcdef";
+    const char *hex = (flags & POL_JSON_ESC_UPPER_HEX) != 0 ? "0123456789ABCDEF" : "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
     size_t o = 0;
     d[o++] = '"';
     for (size_t i = 0; i < len;) {
+#ifdef __SSE2__
+        /* 16 bytes at a time while none needs a look: '"', '\\', controls and non-ASCII (signed < 0x20) */
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i look = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            unsigned m = (unsigned)_mm_movemask_epi8(look);
+            unsigned k = m == 0 ? 16 : (unsigned)__builtin_ctz(m);
+            memcpy(d + o, u + i, k);
+            o += k;
+            i += k;
+            if (k < 16)
+                break;
+        }
+        if (i >= len)
+            break;
+#endif
         unsigned c = u[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             d[o++] = (char)c;
@@ -604,15 +621,20 @@ size_t pol_json_escape_into(char *d, const char *s, size_t len)
     return o;
 }
 
-int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
+int pol_json_escape_flags(const char *s, size_t len, pol_buf_t *out, unsigned flags)
 {
     if (len > ((size_t)-1 - 3) / 6 || pol_buf_reserve(out, POL_JSON_ESCAPE_MAX(len) + 1) != 0)
         return POL_JSON_E_NOMEM;
-    size_t n = pol_json_escape_into(out->base + out->len, s, len);
+    size_t n = pol_json_escape_into(out->base + out->len, s, len, flags);
     GW_ASSERT(n <= POL_JSON_ESCAPE_MAX(len));
     out->len += n;
     out->base[out->len] = '\0';
     return 0;
+}
+
+int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
+{
+    return pol_json_escape_flags(s, len, out, 0);
 }
 
 /* ---------------------------------------------------------------------------------------------- */

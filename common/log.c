@@ -42,7 +42,7 @@ size_t gw_log_format(char *out, int64_t now_us, gw_log_level_t level, const char
                      "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\",\"level\":\"%s\",\"msg\":", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(now_us % 1000000), gw_log_level_name(level));
     size_t o = n > 0 ? (size_t)n : 0;
-    o += pol_json_escape_into(out + o, msg, len);
+    o += pol_json_escape_into(out + o, msg, len, 0);
     out[o++] = '}';
     out[o++] = '\n';
     return o;

@@ -8,6 +8,7 @@
  * when the buffer passes half of its cap, or at close.
  */
 #include "gateway/accesslog.h"
+#include "common/json.h"
 
 #include <sodium.h>
 
@@ -141,7 +142,7 @@ static int add_str(pol_buf_t *out, const char *key_lit, size_t key_len, const ch
 {
     if (add_lit(out, key_lit, key_len) != 0)
         return -1;
-    return v != NULL ? prov__json_str(out, v, strlen(v)) : add_lit(out, "null", 4);
+    return v != NULL ? pol_json_escape(v, strlen(v), out) : add_lit(out, "null", 4);
 }
 
 static int add_i64(pol_buf_t *out, const char *key_lit, size_t key_len, int64_t v)

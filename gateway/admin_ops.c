@@ -182,7 +182,7 @@ int gw_admin_ops_handle(gw_store_t *st, const char *method, const char *path, co
         return GW_E_NOT_FOUND;
     if (is_user && strcmp(method, "GET") != 0)
         return GW_E_NOT_FOUND; /* DELETE /users/{id} is the privacy role's */
-    char uid[GW_STORE_USER_ID_MAX + 1];
+    char uid[GW_USER_ID_MAX + 1];
     if (idlen == 0 || pct_decode(id, idlen, uid, sizeof(uid), 0) != 0) {
         set_error(status, 400, out, "invalid user id");
         return 0;

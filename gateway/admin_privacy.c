@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_ID_BYTES GW_STORE_USER_ID_MAX
+#define MAX_ID_BYTES GW_USER_ID_MAX
 
 static void set_error(int *status, int code, pol_buf_t *out, const char *msg)
 {

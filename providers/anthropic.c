@@ -8,6 +8,7 @@
  * Anthropic has no OpenAI-format endpoint in the sources read, so it is not served on /v1/.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -69,7 +70,7 @@ static int anthropic_error_body(pol_buf_t *out, int status, const char *type, co
     (void)code;
     (void)param;
     return pol_buf_appendf(out, "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":", anthropic_error_type(status)) != 0 ||
-                   prov__json_str(out, message, strlen(message)) != 0 || pol_buf_append(out, "}}", 2) != 0
+                   pol_json_escape(message, strlen(message), out) != 0 || pol_buf_append(out, "}}", 2) != 0
                ? -1
                : 0;
 }

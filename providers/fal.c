@@ -11,6 +11,7 @@
  * the generated images counted in results as fallbacks.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <fnmatch.h>
@@ -32,7 +33,7 @@ static int fal_error_body(pol_buf_t *out, int status, const char *type, const ch
     (void)type;
     (void)code;
     (void)param;
-    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || prov__json_str(out, message, strlen(message)) != 0 ||
+    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || pol_json_escape(message, strlen(message), out) != 0 ||
                    PROV_APPEND_LIT(out, "}") != 0
                ? -1
                : 0;

@@ -10,6 +10,7 @@
  * Behind /v1/ Gemini serves OpenAI's chat format under /v1beta/openai/ (compat_wire = OpenAI).
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -81,13 +82,13 @@ static int gemini_error_body(pol_buf_t *out, int status, const char *type, const
     (void)type;
     (void)param;
     if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
-        prov__json_str(out, message, strlen(message)) != 0 ||
+        pol_json_escape(message, strlen(message), out) != 0 ||
         pol_buf_appendf(out, ",\"status\":\"%s\"", gemini_status_name(status)) != 0)
         return -1;
     /* the machine code travels as a google.rpc.ErrorInfo reason, where Google puts e.g. API_KEY_INVALID */
     if (code != NULL &&
         (PROV_APPEND_LIT(out, ",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":") != 0 ||
-         prov__json_str(out, code, strlen(code)) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
+         pol_json_escape(code, strlen(code), out) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
         return -1;
     return PROV_APPEND_LIT(out, "}}");
 }

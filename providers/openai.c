@@ -14,6 +14,7 @@
  * `"usage":null`.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -27,15 +28,15 @@ static const prov_skip_t openai_skip_fields[] = {
 int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
 {
     (void)status;
-    if (pol_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || prov__json_str(out, message, strlen(message)) != 0 ||
-        pol_buf_append(out, ",\"type\":", 8) != 0 || prov__json_str(out, type, strlen(type)) != 0 ||
+    if (pol_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || pol_json_escape(message, strlen(message), out) != 0 ||
+        pol_buf_append(out, ",\"type\":", 8) != 0 || pol_json_escape(type, strlen(type), out) != 0 ||
         pol_buf_append(out, ",\"param\":", 9) != 0)
         return -1;
-    if ((param != NULL ? prov__json_str(out, param, strlen(param)) : pol_buf_append(out, "null", 4)) != 0)
+    if ((param != NULL ? pol_json_escape(param, strlen(param), out) : pol_buf_append(out, "null", 4)) != 0)
         return -1;
     if (pol_buf_append(out, ",\"code\":", 8) != 0)
         return -1;
-    if ((code != NULL ? prov__json_str(out, code, strlen(code)) : pol_buf_append(out, "null", 4)) != 0)
+    if ((code != NULL ? pol_json_escape(code, strlen(code), out) : pol_buf_append(out, "null", 4)) != 0)
         return -1;
     return pol_buf_append(out, "}}", 2);
 }

@@ -7,6 +7,7 @@
  * chunk before [DONE], and a chunk with a top-level `error` is a mid-stream failure.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -56,10 +57,10 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
     (void)type;
     (void)param;
     if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
-        prov__json_str(out, message, strlen(message)) != 0 ||
+        pol_json_escape(message, strlen(message), out) != 0 ||
         pol_buf_appendf(out, ",\"metadata\":{\"error_type\":\"%s\"", openrouter_error_type(status)) != 0)
         return -1;
-    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || prov__json_str(out, code, strlen(code)) != 0))
+    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || pol_json_escape(code, strlen(code), out) != 0))
         return -1;
     return PROV_APPEND_LIT(out, "}}}");
 }

@@ -222,12 +222,6 @@ int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t meth
 const prov_adapter_t *const *prov_all(size_t *n);
 
 /**
- * Appends `s` (UTF-8, `len` bytes) as a JSON string literal with quotes, escaping ", \ and
- * control characters (RFC 8259 section 7). Shared by the error-body writers. @return 0 or -1.
- */
-int prov__json_str(pol_buf_t *out, const char *s, size_t len);
-
-/**
  * Adapter serving `model` on the unified /v1/ route. `models_config` is the config "models" section (may be NULL):
  * an object of glob -> provider name, e.g. {"gpt-*":"openai","gemini-*":"gemini","anthropic/claude-*":"openrouter"}, globs
  * matched with fnmatch(3) without flags. An exact key wins; otherwise the longest matching glob (most specific),

@@ -10,6 +10,7 @@
  * prediction (urls.get) after `done` to bill it.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <stdio.h>
@@ -60,7 +61,7 @@ static int replicate_error_body(pol_buf_t *out, int status, const char *type, co
     (void)code;
     (void)param;
     return pol_buf_appendf(out, "{\"title\":\"%s\",\"detail\":", reason(status)) != 0 ||
-                   prov__json_str(out, message, strlen(message)) != 0 || pol_buf_appendf(out, ",\"status\":%d}", status) != 0
+                   pol_json_escape(message, strlen(message), out) != 0 || pol_buf_appendf(out, ",\"status\":%d}", status) != 0
                ? -1
                : 0;
 }

@@ -23,6 +23,7 @@
 #include "gateway/store/store.h"
 #include "common/log.h"
 #include "common/utf8.h"
+#include "common/userid.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
@@ -196,10 +197,17 @@ static void qitem_free(qitem_t *it)
         gw_store_access_rec_free(it->rec);
 }
 
+/* Ids that create rows must pass the one user id rule (common/userid.h); lookups, erasure and export
+ * only bound the length, so rows stored before the rule (invalid UTF-8) can still be found and erased. */
 static int valid_user_id(const char *u)
 {
+    return u != NULL && gw_user_id_valid(u, strlen(u));
+}
+
+static int user_id_fits(const char *u)
+{
     size_t n = u ? strlen(u) : 0;
-    return n > 0 && n <= GW_STORE_USER_ID_MAX;
+    return n > 0 && n <= GW_USER_ID_MAX;
 }
 
 /* ---- transactions ---- */
@@ -586,7 +594,7 @@ static void prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
         gw_call_rec_t *r = items[i].rec;
         const char *u = r->user_id ? r->user_id : GW_STORE_ANON_USER;
         key_entry_t *e = cache_find(st, u);
-        if (!valid_user_id(u) || (e != NULL && e->validated_batch == st->batch_seq))
+        if (!user_id_fits(u) || (e != NULL && e->validated_batch == st->batch_seq))
             continue;
         /* PostgreSQL array literal: every element quoted, \ and " escaped. */
         pol_buf_append(&arr, any ? ",\"" : "\"", any ? 2 : 1);
@@ -1085,7 +1093,7 @@ int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_i
                           int64_t actual, gw_store_done_cb cb, void *ctx)
 {
     size_t ul = user_id ? strlen(user_id) : 0, rl = request_id ? strlen(request_id) : 0;
-    if (cb == NULL || (settle && (ul == 0 || ul > GW_STORE_USER_ID_MAX || rl == 0 || rl > 39 || actual < 0))) {
+    if (cb == NULL || (settle && (ul == 0 || ul > GW_USER_ID_MAX || rl == 0 || rl > GW_REQUEST_ID_MAX || actual < 0))) {
         gw_call_rec_free(rec);
         return GW_STORE_E_INVAL;
     }
@@ -1684,7 +1692,7 @@ static int user_known(gw_store_db_t *db, const char *user_id, int *known)
 int gw_store_user_status(gw_store_t *st, const char *user_id, gw_user_status_t *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     pthread_mutex_lock(&st->rlock);
     int ret = GW_STORE_E_DB;
@@ -1717,7 +1725,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
 {
     unsigned char rnd[12];
     memset(rc, 0, sizeof(*rc));
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     /* Records submitted before the erasure must not re-create the user afterwards. */
     gw_store_flush(st);
@@ -1747,7 +1755,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     /* Step 2: the rows. A crash between the steps leaves rows nobody can decrypt; re-running
      * the erasure removes them. The default grant of a database from before issue 14 was keyed
      * "default-grant:<user id>": re-key it like the new ones (still once per user). */
-    char old_grant_rid[GW_STORE_USER_ID_MAX + 32], new_grant_rid[GW_STORE_USER_REF_CHARS + 32];
+    char old_grant_rid[GW_USER_ID_MAX + 32], new_grant_rid[GW_STORE_USER_REF_CHARS + 32];
     char ref[GW_STORE_USER_REF_CHARS + 1];
     gw_store__user_ref(st, user_id, ref);
     snprintf(old_grant_rid, sizeof(old_grant_rid), "default-grant:%s", user_id);
@@ -1804,7 +1812,7 @@ out:
 
 int gw_store_get_consent(gw_store_t *st, const char *user_id, int *training)
 {
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     pthread_mutex_lock(&st->rlock);
     int ret = GW_STORE_E_DB;
@@ -2152,7 +2160,7 @@ int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void 
     emitter_t e = {write, ctx, 0};
     pol_key_t *dk = NULL;
     int err = 0;
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     gw_store_flush(st); /* what was submitted before the request is part of the answer */
     pthread_mutex_lock(&st->rlock);

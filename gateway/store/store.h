@@ -45,9 +45,6 @@ typedef struct st_gw_store_t gw_store_t;
 /** User id recorded for calls without an identified end user. */
 #define GW_STORE_ANON_USER "anonymous"
 
-/** Textual user ids are at most this many bytes (longer ids are refused with GW_STORE_E_INVAL). */
-#define GW_STORE_USER_ID_MAX 256
-
 /** One PII entity the scrubber acted on. The raw value is never part of it. */
 typedef struct st_gw_redaction_rec_t {
     char *field;                  /* owned (malloc): JSON pointer of the scanned field, e.g. "/messages/0/content" */
@@ -67,9 +64,9 @@ typedef struct st_gw_redaction_rec_t {
 
 /** One proxied call. Every pointer is owned by the record (malloc); gw_call_rec_free frees them. */
 typedef struct st_gw_call_rec_t {
-    char request_id[40]; /* unique; also the AEAD associated data of the bodies */
-    char *user_id;       /* NULL = GW_STORE_ANON_USER */
-    char *client;        /* client key name */
+    char request_id[GW_REQUEST_ID_MAX + 1]; /* unique; also the AEAD associated data of the bodies */
+    char *user_id;                          /* NULL = GW_STORE_ANON_USER */
+    char *client;                           /* client key name */
     char provider[24];
     char *model;
     char *route;
@@ -97,7 +94,7 @@ typedef struct st_gw_call_rec_t {
 
 /** One access log row (the skeleton's access log lines, kept 30 days). Pointers owned by the record (malloc). */
 typedef struct st_gw_store_access_rec_t {
-    char request_id[40]; /* may be empty */
+    char request_id[GW_REQUEST_ID_MAX + 1]; /* may be empty */
     char method[12];
     char *route; /* path without the query string */
     int status;
@@ -125,7 +122,7 @@ typedef struct st_gw_store_stats_t {
 
 /** What an erasure did. */
 typedef struct st_gw_erasure_receipt_t {
-    char user_id[GW_STORE_USER_ID_MAX + 1];
+    char user_id[GW_USER_ID_MAX + 1];
     char tombstone[48]; /* "erased:<random hex>": the ledger's new user id */
     int key_destroyed;  /* 1 when a data key row existed and was deleted */
     int64_t calls, redactions, access_log, ledger_tombstoned;

@@ -30,6 +30,7 @@
  * of a live one.
  */
 #include "gateway/store/store_ledger.h"
+#include "common/userid.h"
 #include "common/log.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
@@ -401,6 +402,13 @@ static int valid_id(const char *s, size_t max)
     return n > 0 && n <= max;
 }
 
+/* A user id that creates rows (reserve, grant, an Idempotency-Key) passes the one rule (common/userid.h);
+ * reads and settlements of existing rows only bound its length. */
+static int valid_new_user(const char *u)
+{
+    return u != NULL && gw_user_id_valid(u, strlen(u));
+}
+
 /* ---- statements ---- */
 
 static int64_t ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
@@ -622,7 +630,7 @@ static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int
  */
 static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    char owner[GW_STORE_USER_ID_MAX + 1];
+    char owner[GW_USER_ID_MAX + 1];
     int64_t reserved = 0;
     int lease = 0;
     int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved, &lease);
@@ -1083,8 +1091,7 @@ int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf)
 int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
                      int64_t *balance_after)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0)
+    if (!valid_new_user(user_id) || !valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
     op.now = gw_store__now_us(st);
@@ -1098,8 +1105,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
                            int64_t *balance_now, gw_store_done_cb cb, void *ctx)
 {
     gw_store_ledger_t *lg = gw_store__ledger(st);
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0 || cb == NULL)
+    if (!valid_new_user(user_id) || !valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0 || cb == NULL)
         return GW_STORE_E_INVAL;
     if (gw_store_unavailable(st))
         return GW_STORE_E_FULL;
@@ -1182,7 +1188,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
 
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
     op.now = gw_store__now_us(st);
@@ -1194,7 +1200,7 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
 
 int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
     ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
@@ -1249,7 +1255,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 {
     char rid[48], note[NOTE_MAX + 1];
     unsigned char rnd[12];
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_new_user(user_id))
         return GW_STORE_E_INVAL;
     randombytes_buf(rnd, sizeof(rnd));
     memcpy(rid, "grant:", 6);
@@ -1267,7 +1273,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 
 int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     gw_store_ledger_flush(st); /* read your own deferred settles */
     slot_t *sl = slot_acquire(gw_store__ledger(st));
@@ -1296,7 +1302,7 @@ int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int6
 
 int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t *info)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     memset(info, 0, sizeof(*info));
     gw_store_ledger_flush(st);
@@ -1330,7 +1336,7 @@ int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t
 /* ---- crash recovery ---- */
 
 typedef struct st_open_row_t {
-    char rid[GW_STORE_REQUEST_ID_MAX + 1];
+    char rid[GW_REQUEST_ID_MAX + 1];
 } open_row_t;
 
 /* Collects the request ids of open reservations of `instance` (same) or not of it, reserved before `before`. */
@@ -1369,7 +1375,7 @@ static int collect_open(slot_t *sl, int64_t instance, int same, int64_t before, 
 static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int64_t *count)
 {
     for (size_t i = 0; i < n; i++) {
-        char user[GW_STORE_USER_ID_MAX + 1];
+        char user[GW_USER_ID_MAX + 1];
         int64_t amount = 0;
         int lease = 0;
         int rc = open_take(sl, rows[i].rid, user, sizeof(user), &amount, &lease);
@@ -1387,7 +1393,7 @@ static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int
 }
 
 typedef struct st_lease_row_t {
-    char user[GW_STORE_USER_ID_MAX + 1];
+    char user[GW_USER_ID_MAX + 1];
     int64_t amount;
 } lease_row_t;
 
@@ -1654,9 +1660,9 @@ static void *lease_thread(void *arg)
 /* ---- idempotency keys ---- */
 
 int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
-                             char request_id[GW_STORE_REQUEST_ID_MAX + 1])
+                             char request_id[GW_REQUEST_ID_MAX + 1])
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(key, GW_IDEMPOTENCY_KEY_MAX))
         return GW_STORE_E_INVAL;
     slot_t *sl = slot_acquire(gw_store__ledger(st));
     int ret = GW_STORE_E_DB;
@@ -1668,7 +1674,7 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
         int rc = gw_store__step(s);
         if (rc == 1) {
             const char *r = gw_store__col_text(s, 0);
-            snprintf(request_id, GW_STORE_REQUEST_ID_MAX + 1, "%s", r ? r : "");
+            snprintf(request_id, GW_REQUEST_ID_MAX + 1, "%s", r ? r : "");
             *status = (int)gw_store__col_int64(s, 1);
             ret = 0;
         } else if (rc == 0) {
@@ -1684,8 +1690,8 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
 
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX) ||
-        !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || status < 0)
+    if (!valid_new_user(user_id) || !valid_id(key, GW_IDEMPOTENCY_KEY_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) ||
+        status < 0)
         return GW_STORE_E_INVAL;
     int64_t now = gw_store__now_us(st), n = -1;
     slot_t *sl = slot_acquire(gw_store__ledger(st));
