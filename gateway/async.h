@@ -122,6 +122,65 @@ typedef struct st_gw_async_rewrite_t {
  */
 int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, pol_buf_t *out);
 
+/* ---- results fetched by a later call (Replicate GET / cancel, fal queue result) ---- */
+
+#define GW_ASYNC_ID_MAX 128 /* prediction / fal request ids: [A-Za-z0-9_-]{1,128} */
+
+/** Which asynchronous call a request is (gw_async_classify). */
+typedef enum en_gw_async_kind_t {
+    GW_ASYNC_NONE = 0,
+    GW_ASYNC_CREATE, /* Replicate POST .../predictions, fal queue submit: the answer names a new id */
+    GW_ASYNC_READ    /* Replicate GET predictions/{id} or POST predictions/{id}/cancel, fal GET .../requests/{id} */
+} gw_async_kind_t;
+
+/**
+ * Classifies a request of provider `provider` ("replicate" or "fal"; others are GW_ASYNC_NONE):
+ * `method` (`ml` bytes), `path` (`pl` bytes: after the route prefix for Replicate, the target
+ * path for fal, query allowed) and, for fal, `origin` (the target URL's "https://host", may be
+ * NULL). For GW_ASYNC_READ the id is copied to `id` (NUL-terminated; ids outside
+ * [A-Za-z0-9_-]{1,GW_ASYNC_ID_MAX} give GW_ASYNC_NONE). A fal submit is a POST to queue.fal.run
+ * outside "/requests/"; fal.run answers at once and is billed from that answer.
+ */
+gw_async_kind_t gw_async_classify(const char *provider, const char *method, size_t ml, const char *path, size_t pl,
+                                  const char *origin, char id[GW_ASYNC_ID_MAX + 1]);
+
+/** What a prediction answer says about its prediction (gw_async_replicate_state). */
+typedef struct st_gw_async_state_t {
+    char id[GW_ASYNC_ID_MAX + 1]; /**< "" when the answer names no valid id */
+    int terminal;                 /**< status succeeded, failed or canceled */
+} gw_async_state_t;
+
+/**
+ * Reads `id` and `status` of a Replicate prediction (`json`, `len` bytes, borrowed); for a fal
+ * submit answer, its `request_id` (never terminal). @return 0, or -1 when it is not a JSON
+ * object (st zeroed).
+ */
+int gw_async_answer_state(const char *json, size_t len, gw_async_state_t *st);
+
+/**
+ * The vault as text for storing it (encrypted by the store): a JSON array of [token, value]
+ * pairs appended to `out`. @return 0, or -1 on OOM.
+ */
+int gw_async_vault_to_json(const gw_async_vault_t *v, pol_buf_t *out);
+
+/**
+ * Parses what gw_async_vault_to_json wrote (`len` bytes, borrowed) into `v` (zero-initialised by
+ * the caller; free with gw_async_vault_free). @return 0, or -1 when malformed or on OOM (v freed).
+ */
+int gw_async_vault_from_json(const char *s, size_t len, gw_async_vault_t *v);
+
+/**
+ * Restores the vault's tokens in every string value (and object key) of the JSON document
+ * `json` (`len` bytes, borrowed): a later read of a prediction gives back the values of the
+ * request that created it. The document is re-encoded (jansson) only when something changed.
+ * @return 1 restored into `out` (reset first), 0 nothing to restore or not JSON (out untouched),
+ * -1 on OOM.
+ */
+int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, pol_buf_t *out);
+
+/** Same as gw_async_restore_text with a vault (`session` is a const gw_async_vault_t *). */
+int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
+
 /**
  * Whether `rest` (path after "/replicate/v1/", query allowed, `len` bytes) is a stream route
  * "predictions/{id}/stream" whose query has `aigw_cap=`; then *cap / *cap_len point at its value.

@@ -32,6 +32,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,7 @@
 
 #include "gateway/admin.h"
 #include "gateway/async.h"
+#include "gateway/store/store_predict.h"
 #include "gateway/auth.h"
 #include "gateway/billing.h"
 #include "gateway/canon.h"
@@ -190,6 +192,14 @@ struct st_gw_call_t {
     pol_buf_t async_out;      /* rewritten prediction */
     int async_restore;        /* stream route with a vault: output events restored by gw_async_sse_event */
     gw_async_sse_t async_sse;
+    struct {
+        gw_async_kind_t kind;         /* creates or reads an asynchronous prediction (with a store only) */
+        char id[GW_ASYNC_ID_MAX + 1]; /* read: the prediction / fal request id of the path */
+        gw_predict_rec_t *rec;        /* create: stored with the call record (owned until make_call_record) */
+        int keep_open;                /* create: the reservation waits for the first terminal read */
+        gw_async_vault_t vault;       /* read: the creating request's vault (same user and client) */
+        long http_status;             /* read: on_upstream_done's status for the resumed answer */
+    } pred;                           /* zeroed per request; vault and rec freed in release() */
 
     /* accounting */
     int no_access_log; /* health probes */
@@ -266,6 +276,9 @@ static void release(gw_call_t *call)
     sodium_memzero(call->client_key, sizeof(call->client_key));
     call->client_key_len = 0;
     gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
+    gw_async_vault_free(&call->pred.vault);
+    gw_predict_rec_free(call->pred.rec);
+    memset(&call->pred, 0, sizeof(call->pred));
     cap_pooled_buffers(call);
     call->state = GW_CALL_IDLE;
     gw_server_gen_release(call->gen); /* a reload may have replaced it: the last request frees it */
@@ -324,6 +337,7 @@ static gw_call_t *call_acquire(gw_worker_t *w)
     call->async_url = NULL;
     call->async_restore = 0;
     pol_buf_reset(&call->async_sse.held);
+    memset(&call->pred, 0, sizeof(call->pred)); /* release() freed what it owned */
     call->retry_conf = NULL;
     call->attempts = 0;
     call->retry_host = -1;
@@ -657,6 +671,8 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->notrain_decision = dup_buf(&call->notrain_record);
     rec->cost_microcredits = call->reserved ? call->charged : 0;
     rec->has_images = call->info.has_images || response_has_image(&call->resp_log);
+    rec->predict = call->pred.rec; /* the prediction this call created, stored in the same transaction */
+    call->pred.rec = NULL;
     {
         /* usage the provider reported: stream events, else the JSON body / headers */
         const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
@@ -819,8 +835,9 @@ static int finish_call(gw_call_t *call, int complete, int wait, int with_record)
     gw_store_t *st = w->server->store;
     if (st == NULL || call->finished)
         return -1;
-    int settle = call->reserved;
-    int64_t actual = settle ? settle_amount(call, complete) : 0;
+    int64_t actual = call->reserved ? settle_amount(call, complete) : 0;
+    /* a prediction not terminal yet: its reservation is settled by the first terminal read */
+    int settle = call->reserved && !call->pred.keep_open;
     if (call->idem_claimed)
         queue_ledger_job(call, 0, 0, call->status != 0 ? call->status : 499);
     gw_call_rec_t *rec = NULL;
@@ -1007,6 +1024,9 @@ static void start_response(gw_call_t *call)
 static uint64_t now_ms(void);
 static void start_upstream(gw_call_t *call);
 static void async_rewrite_urls(gw_call_t *call);
+static void async_created(gw_call_t *call);
+static int async_read(gw_call_t *call, long http_status);
+static int answer_done(gw_call_t *call, long http_status, int resumed);
 static size_t on_upstream_body(char *p, size_t size, size_t nmemb, void *ud);
 static const h2o_header_t *find_header(h2o_req_t *req, const char *name, size_t len);
 
@@ -1284,6 +1304,7 @@ static size_t on_upstream_header(char *line, size_t size, size_t nitems, void *u
                 call->json_resp = 1;
                 /* held until complete: to restore tokens, or to charge before the headers go out */
                 if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300) ||
+                    (call->pred.kind == GW_ASYNC_READ && call->upstream_status < 300) ||
                     (output_scanned(call) && call->upstream_status < 300))
                     call->restore = GW_RESTORE_JSON;
             }
@@ -1481,8 +1502,19 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         char msg[400];
         upstream_error_message(call, msg, sizeof(msg));
         send_error(call, 502, "server_error", "upstream_error", NULL, msg);
-    } else {
-        uint64_t t0 = now_ns();
+    } else if (!answer_done(call, http_status, 0)) {
+        return; /* a later read of a prediction: the store lookup runs first (async_read_done resumes) */
+    }
+    release(call);
+}
+
+/* The end of a complete upstream answer: usage, restore, the response's start and its last bytes
+ * after the call's record is committed. `resumed`: after async_read's store lookup (the usage
+ * was read already). @return 1 done, 0 deferred to the thread pool (it holds the transfer's reference). */
+static int answer_done(gw_call_t *call, long http_status, int resumed)
+{
+    uint64_t t0 = now_ns();
+    if (!resumed) {
         if (call->sse && call->need_usage && call->usage_ad->usage_from_event != NULL && call->usage_state.events != 0 &&
             !call->usage_state.done && call->upstream_status >= 200 && call->upstream_status < 300) {
             /* closed cleanly without the provider's terminal event: a truncated stream */
@@ -1503,45 +1535,55 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             if (b->len != 0)
                 call->usage_ad->usage_from_json(b->base, b->len, &call->usage);
         }
-        if (call->restore == GW_RESTORE_JSON) {
-            int changed = 0;
-            if (call->reserved)
-                call->charged = actual_cost(call, 1);
-            int scan = output_scanned(call) && call->upstream_status < 300, prc = 0;
-            if ((call->need_restore || scan) &&
-                (prc = gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker),
-                                                scan ? call->usage_ad : NULL, call->pii, call->resp_json.base, call->resp_json.len,
-                                                &call->pending, &changed)) != 0 &&
-                scan) {
-                /* the answer could not be scanned: it is not sent (fail closed) */
-                pol_buf_reset(&call->pending);
-                call->adapter->error_body(&call->pending, 500, "server_error", "internal_error", NULL,
-                                          "aigw: the privacy scan of the answer failed");
-                call->upstream_status = 500;
-                changed = 1;
-            }
-            if ((prc != 0 && !scan) || !changed) {
-                pol_buf_reset(&call->pending);
-                pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
-            }
-            if (call->async_rewrite && call->upstream_status < 300)
-                async_rewrite_urls(call);
-        } else if (call->restore == GW_RESTORE_SSE) {
-            pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
-        }
-        call->overhead_ns += now_ns() - t0;
-        if (call->state == GW_CALL_UPSTREAM) {
-            if (call->upstream_status == 0)
-                call->upstream_status = http_status;
-            start_response(call);
-        }
-        /* the last bytes wait for the commit of the call's record and settlement */
-        if (finish_call(call, 1, 1, 1) != 0) {
-            call->upstream_done = 1;
-            flush(call);
-        }
+        if (async_read(call, http_status))
+            return 0;
     }
-    release(call);
+    if (call->restore == GW_RESTORE_JSON) {
+        int changed = 0;
+        if (call->reserved)
+            call->charged = actual_cost(call, 1);
+        int scan = output_scanned(call) && call->upstream_status < 300, prc = 0;
+        if ((call->need_restore || scan) &&
+            (prc =
+                 gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
+                                          call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0 &&
+            scan) {
+            /* the answer could not be scanned: it is not sent (fail closed) */
+            pol_buf_reset(&call->pending);
+            call->adapter->error_body(&call->pending, 500, "server_error", "internal_error", NULL,
+                                      "aigw: the privacy scan of the answer failed");
+            call->upstream_status = 500;
+            changed = 1;
+        }
+        if ((prc != 0 && !scan) || !changed) {
+            pol_buf_reset(&call->pending);
+            pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
+        }
+        if (call->pred.vault.n != 0 && call->upstream_status < 300 &&
+            gw_async_restore_json(&call->pred.vault, call->pending.base, call->pending.len, &call->async_out) == 1) {
+            pol_buf_t t = call->pending; /* a later read: the creating request's values restored */
+            call->pending = call->async_out;
+            call->async_out = t;
+        }
+        if (call->pred.kind == GW_ASYNC_CREATE)
+            async_created(call);
+        if (call->async_rewrite && call->upstream_status < 300)
+            async_rewrite_urls(call);
+    } else if (call->restore == GW_RESTORE_SSE) {
+        pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
+    }
+    call->overhead_ns += now_ns() - t0;
+    if (call->state == GW_CALL_UPSTREAM) {
+        if (call->upstream_status == 0)
+            call->upstream_status = http_status;
+        start_response(call);
+    }
+    /* the last bytes wait for the commit of the call's record and settlement */
+    if (finish_call(call, 1, 1, 1) != 0) {
+        call->upstream_done = 1;
+        flush(call);
+    }
+    return 1;
 }
 
 /* ---- the request ----------------------------------------------------------------------- */
@@ -2455,17 +2497,22 @@ static int resolve_consent(gw_call_t *call)
 /* ---- asynchronous predictions (gateway/async.h) ------------------------------------------- */
 
 static unsigned char async_key_bytes[GW_ASYNC_KEY_BYTES];
+static gw_store_t *_Atomic async_key_store; /* the store whose master key the key derives from */
 
 static void async_key_init(void)
 {
-    randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
+    gw_store_t *st = atomic_load(&async_key_store);
+    if (st == NULL || gw_store_derive_key(st, "aigw replicate stream capability v1", async_key_bytes, sizeof(async_key_bytes)) != 0)
+        randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
 }
 
-/* The key of this process's stream capabilities (random per start: a stream URL is used
- * seconds after its prediction was created, by the same gateway). */
-static const unsigned char *async_key(void)
+/* The key of the stream capabilities: derived from the store's master key, so every instance
+ * and restart sharing it accepts the others' stream URLs; without a store, random per process
+ * (a restart refuses older URLs: 403, the client creates a new prediction). */
+static const unsigned char *async_key(gw_call_t *call)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
+    atomic_store(&async_key_store, call->worker->server->store); /* one store per process */
     pthread_once(&once, async_key_init);
     return async_key_bytes;
 }
@@ -2473,6 +2520,10 @@ static const unsigned char *async_key(void)
 /* The request's placeholder vault: every token in the body as sent upstream, with its value. */
 static int async_vault(gw_call_t *call, gw_async_vault_t *v)
 {
+    for (size_t i = 0; i < call->pred.vault.n; i++) /* a later read: the creating request's vault */
+        if (gw_async_vault_add(v, call->pred.vault.tokens[i], strlen(call->pred.vault.tokens[i]), call->pred.vault.values[i],
+                               strlen(call->pred.vault.values[i])) != 0)
+            return -1;
     if (call->pii == NULL || !call->need_restore)
         return 0;
     for (size_t i = 0; i < call->body_len; i++) {
@@ -2501,8 +2552,8 @@ static void async_rewrite_urls(gw_call_t *call)
                         (int)req->input.authority.len, req->input.authority.base) == 0 &&
         async_vault(call, &v) == 0) {
         gw_async_rewrite_t rw = {
-            base.base,   call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
-            async_key(), (int64_t)time(NULL)};
+            base.base,       call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
+            async_key(call), (int64_t)time(NULL)};
         if (gw_async_rewrite_replicate(&rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
             pol_buf_t t = call->pending;
             call->pending = call->async_out;
@@ -2511,6 +2562,143 @@ static void async_rewrite_urls(gw_call_t *call)
     }
     pol_buf_free(&base);
     gw_async_vault_free(&v);
+}
+
+/* A 2xx answer that created a prediction (Replicate create, fal queue submit): its vault and, when
+ * it is not terminal yet, its open reservation go to the store with the call record. */
+static void async_created(gw_call_t *call)
+{
+    gw_async_state_t st;
+    gw_async_vault_t v;
+    memset(&v, 0, sizeof(v));
+    pol_buf_t vj = POL_BUF_INIT;
+    gw_predict_rec_t *p = NULL;
+    if (call->upstream_status < 200 || call->upstream_status >= 300 ||
+        gw_async_answer_state(call->resp_json.base, call->resp_json.len, &st) != 0 || st.id[0] == '\0')
+        return;
+    if (async_vault(call, &v) != 0 || (v.n != 0 && gw_async_vault_to_json(&v, &vj) != 0))
+        goto out; /* out of memory: no vault kept, the reservation is settled as any call's */
+    int open = call->reserved && !st.terminal;
+    if (v.n == 0 && !open)
+        goto out; /* nothing to restore, nothing to settle later */
+    if ((p = calloc(1, sizeof(*p))) == NULL || (vj.len != 0 && (p->vault = malloc(vj.len)) == NULL))
+        goto out;
+    snprintf(p->provider, sizeof(p->provider), "%s", call->up->name);
+    snprintf(p->id, sizeof(p->id), "%s", st.id);
+    p->client = call->client != NULL ? strdup(call->client->name) : NULL;
+    p->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
+    p->markup_permille = call->client != NULL ? call->client->markup_permille : 1000;
+    p->reserved = call->reserve_amount;
+    p->open_reservation = open;
+    p->settled = st.terminal;
+    p->expires_at_us = wall_us() + (int64_t)GW_ASYNC_CAP_TTL_S * 1000000;
+    if (vj.len != 0) {
+        memcpy(p->vault, vj.base, vj.len);
+        p->vault_len = vj.len;
+    }
+    call->pred.keep_open = open;
+    call->pred.rec = p;
+    p = NULL;
+out:
+    gw_predict_rec_free(p);
+    if (vj.base != NULL)
+        sodium_memzero(vj.base, vj.len);
+    pol_buf_free(&vj);
+    gw_async_vault_free(&v);
+}
+
+typedef struct st_async_read_job_t {
+    uv_work_t work;
+    gw_call_t *call;
+    gw_store_t *store;
+    const pol_pricing_t *pricing; /* of the call's generation (pinned by the call) */
+    char provider[24];
+    char id[GW_ASYNC_ID_MAX + 1];
+    char user[GW_STORE_USER_ID_MAX + 1];
+    char client[128];
+    int terminal;
+    prov_usage_t usage; /* what the terminal answer reported */
+    gw_predict_row_t row;
+    int rc;
+} async_read_job_t;
+
+/* Thread pool: the prediction's row (vault for its creator; the settlement claimed when this
+ * answer is the first terminal one seen), the settlement from the answer's usage, and a sweep of
+ * expired predictions. */
+static void on_async_read(uv_work_t *work)
+{
+    async_read_job_t *j = work->data;
+    j->rc =
+        gw_store_predict_read(j->store, j->provider, j->id, j->user, j->client[0] != '\0' ? j->client : NULL, j->terminal, &j->row);
+    if (j->rc != 0 && j->rc != GW_STORE_E_NOTFOUND)
+        fprintf(stderr, "aigw: prediction %s/%s: the store lookup failed (%d); its placeholders stay in this answer\n", j->provider,
+                j->id, j->rc);
+    if (j->rc == 0 && j->row.claimed && j->row.open_reservation) {
+        /* priced like the creating call: its model and client markup; no usage or no price: the
+         * reservation (an upper bound, never an undercharge) */
+        const pol_price_t *price = j->pricing != NULL ? pol_pricing_lookup(j->pricing, j->provider, j->row.model) : NULL;
+        int64_t actual = j->row.reserved, in = 0, out = 0, images = 0, compute_ms = 0;
+        if (j->usage.has == 0 || price == NULL || pol_pricing_cost(price, &j->usage, j->row.markup_permille, &actual) != 0)
+            actual = j->row.reserved;
+        gw_billing_counts(&j->usage, &in, &out, &images, &compute_ms);
+        if (gw_store_settle(j->store, j->row.user_id, j->row.request_id, actual, NULL) != 0)
+            fprintf(stderr, "aigw: settling prediction %s/%s failed; its reservation is settled by crash recovery\n", j->provider,
+                    j->id);
+        else
+            gw_store_predict_usage(j->store, j->row.request_id, actual, compute_ms);
+    }
+    gw_store_predict_sweep(j->store, 100, NULL);
+}
+
+static void on_async_read_done(uv_work_t *work, int status)
+{
+    (void)status;
+    async_read_job_t *j = work->data;
+    gw_call_t *call = j->call;
+    gw_worker_t *w = call->worker;
+    if (j->rc == 0 && j->row.vault != NULL && call->req != NULL)
+        gw_async_vault_from_json(j->row.vault, j->row.vault_len, &call->pred.vault); /* malformed: nothing restored */
+    gw_predict_row_free(&j->row);
+    free(j);
+    if (call->req != NULL)
+        answer_done(call, call->pred.http_status, 1);
+    release(call); /* the transfer's reference, held by the job */
+    gw_worker_request_done(w);
+}
+
+/* A complete 2xx JSON answer that reads a prediction (Replicate poll or cancel, fal result): the
+ * store lookup runs on the thread pool before the answer goes on. @return 1 deferred (the
+ * transfer's reference moves to the job), 0 go on now. */
+static int async_read(gw_call_t *call, long http_status)
+{
+    gw_worker_t *w = call->worker;
+    if (call->pred.kind != GW_ASYNC_READ || call->restore != GW_RESTORE_JSON || call->upstream_status < 200 ||
+        call->upstream_status >= 300 || call->state != GW_CALL_UPSTREAM || w->server->store == NULL)
+        return 0;
+    async_read_job_t *j = calloc(1, sizeof(*j));
+    if (j == NULL)
+        return 0; /* placeholders stay; the prediction is settled by a later read */
+    gw_async_state_t st;
+    j->work.data = j;
+    j->call = call;
+    j->store = w->server->store;
+    j->pricing = call->gen->pricing;
+    snprintf(j->provider, sizeof(j->provider), "%s", call->up->name);
+    snprintf(j->id, sizeof(j->id), "%s", call->pred.id);
+    snprintf(j->user, sizeof(j->user), "%.*s", (int)call->user.len, call->user.base);
+    snprintf(j->client, sizeof(j->client), "%s", call->client != NULL ? call->client->name : "");
+    /* fal serves a queue result only once the request completed; a Replicate answer says so */
+    j->terminal = call->up->target_url != NULL || (gw_async_answer_state(call->resp_json.base, call->resp_json.len, &st) == 0 &&
+                                                   st.terminal && strcmp(st.id, call->pred.id) == 0);
+    j->usage = call->usage;
+    call->pred.http_status = http_status;
+    w->inflight++;
+    if (uv_queue_work(&w->loop, &j->work, on_async_read, on_async_read_done) != 0) {
+        w->inflight--;
+        free(j);
+        return 0;
+    }
+    return 1;
 }
 
 /* GET <aigw>/replicate/v1/predictions/{id}/stream?aigw_cap=...: the user and the upstream URL
@@ -2527,7 +2715,7 @@ static void async_stream(gw_call_t *call, h2o_req_t *req, const gw_route_t *r, c
         send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL, "aigw: a prediction stream is read with GET");
         return;
     }
-    if (gw_async_cap_open(async_key(), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
+    if (gw_async_cap_open(async_key(call), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
         snprintf(msg, sizeof(msg), "aigw: this stream URL is not valid (%s); take urls.stream from a prediction aigw returned",
                  err_desc);
         send_error(call, 403, "permission_error", "invalid_stream_url", NULL, msg);
@@ -2737,6 +2925,9 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
                      call->rest, call->rest_len);
     call->async_rewrite = call->up == &prov_replicate;
+    if (w->server->store != NULL) /* the vault and the settlement of predictions live in the store */
+        call->pred.kind = gw_async_classify(call->up->name, req->method.base, req->method.len, call->rest, call->rest_len,
+                                            call->up->target_url != NULL ? call->fal_target.origin : NULL, call->pred.id);
     int consent = resolve_consent(call);
     if (consent < 0)
         return 0; /* waiting for the consent lookup */

@@ -173,6 +173,12 @@ static int replicate_model_from_path(const char *path, size_t len, char *model, 
     return prov__copy_name(model, cap, p, (size_t)(e - p));
 }
 
+/* Replicate bills a prediction for its compute time (replicate.com/pricing); reading or canceling it
+ * is not billed on its own: the creating call's reservation is settled from the first terminal answer
+ * aigw sees (gateway/store/store_predict.h). Listing and account reads are free. */
+static const char *const replicate_unbilled[] = {
+    "GET predictions/*", "GET predictions", "POST predictions/*/cancel", "GET models*", "GET account", "GET collections*", NULL};
+
 const prov_adapter_t prov_replicate = {
     .name = "replicate",
     .default_base_url = "https://api.replicate.com",
@@ -187,4 +193,5 @@ const prov_adapter_t prov_replicate = {
     .usage_from_event = replicate_usage_from_event,
     .estimate_inputs = replicate_estimate_inputs,
     .model_from_path = replicate_model_from_path,
+    .unbilled_routes = replicate_unbilled,
 };
