@@ -237,4 +237,5 @@ const prov_adapter_t prov_fal = {
     .target_url = fal_target_url,
     .target_hosts = fal_target_hosts,
     .unbilled_routes = fal_unbilled,
+    .estimate_custom = 1,
 };

@@ -25,6 +25,11 @@ const prov_adapter_t *prov_find(const char *name)
     return NULL;
 }
 
+const prov_adapter_t *prov_unified(void)
+{
+    return &prov_openai;
+}
+
 const prov_adapter_t *const *prov_all(size_t *n)
 {
     *n = sizeof(adapters) / sizeof(adapters[0]);

@@ -182,7 +182,26 @@ typedef struct st_prov_adapter_t {
     /** The environment variable the shipped config reads this provider's key from ("OPENAI_API_KEY"),
         named in the 503 a request gets when the key is empty (the SDK's own variable name). */
     const char *api_key_env;
+    /**
+     * Origin (scheme, host, '/') of the stream URLs in this provider's asynchronous prediction answers
+     * ("https://stream.replicate.com/"): aigw rewrites a prediction's urls.get / cancel / stream to its own routes and
+     * serves the stream route with a capability instead of a client key (gateway/async.h). NULL: the provider has no
+     * asynchronous predictions with stream URLs.
+     */
+    const char *async_stream_origin;
+    /**
+     * 1 when the cost estimate's inputs are model-specific fields only estimate_inputs reads (Replicate
+     * input.num_outputs, fal's per-endpoint fields); 0 when they are the common fields the privacy pass captures from
+     * every JSON body (max_tokens / max_completion_tokens / max_output_tokens, n, size, quality).
+     */
+    int estimate_custom;
 } prov_adapter_t;
+
+/**
+ * The adapter of the unified /v1/ route: its wire format (errors, fields, usage), and the provider of a model config
+ * "models" does not route elsewhere (see prov_for_model). Borrowed, static lifetime.
+ */
+const prov_adapter_t *prov_unified(void);
 
 /** The adapter named `name` ("openai"), or NULL. Borrowed, static lifetime. */
 const prov_adapter_t *prov_find(const char *name);

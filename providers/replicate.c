@@ -193,5 +193,7 @@ const prov_adapter_t prov_replicate = {
     .usage_from_event = replicate_usage_from_event,
     .estimate_inputs = replicate_estimate_inputs,
     .model_from_path = replicate_model_from_path,
+    .async_stream_origin = "https://stream.replicate.com/",
+    .estimate_custom = 1,
     .unbilled_routes = replicate_unbilled,
 };

@@ -370,28 +370,52 @@ describe('no request smuggling (HTTP/1.1)', () => {
 });
 
 describe('call state does not leak between requests', () => {
-  test('a GET after a chat request on the same pooled call does not inherit its model (call log)', async () => {
-    const store = storeSetup('fcedge-pool-store');
-    const pair = await startPair('fcedge-pool', { aigw: { config: { workers: 1, ...store.config } } });
-    try {
-      const sdk = client(pair.gw);
-      const chat = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
-        .withResponse();
-      const chatId = chat.response.headers.get('x-aigw-request-id');
-      const list = await rawRequest(pair.gw, { method: 'GET', path: '/v1/models', headers: bearer() });
-      assert.equal(list.status, 200, list.body);
-      const getId = list.headers['x-aigw-request-id'];
-      const rows = await waitFor(() => {
-        const r = sqlite(store.db, `SELECT request_id, model FROM calls WHERE request_id IN ('${chatId}', '${getId}')`);
-        return r.length === 2 ? r : null;
-      }, { msg: 'both call records' });
-      const model = Object.fromEntries(rows.map((r) => [r.request_id, r.model]));
-      assert.equal(model[chatId], 'gpt-4o-mini');
-      assert.ok(model[getId] == null || model[getId] === '', `the GET's model: ${model[getId]}`);
-    } finally {
-      await pair.stop();
-    }
-  });
+  // One worker, so the GET reuses the pooled call of the chat request before it (gateway/pipeline/call.h: the
+  // per-request part is zeroed as a whole). The chat request is metered, scrubbed and logged with usage, so every
+  // field the GET could inherit has a value to inherit.
+  test('a GET after a chat request on the same pooled call inherits nothing: model, price, charge, usage, redactions',
+    async () => {
+      const store = storeSetup('fcedge-pool-store');
+      const pair = await startPair('fcedge-pool', { aigw: { config: { workers: 1, ...store.config,
+        credits: { default_grant: 1000000000 },
+        pricing: { 'openai/gpt-4o-mini': { input_per_mtok: 1000000, output_per_mtok: 1000000, per_request: 7 } } } } });
+      try {
+        const chat = await rawRequest(pair.gw, { method: 'POST', path: '/v1/chat/completions', headers: bearer(),
+          body: chatBody('write to jane.doe@example.com please') });
+        assert.equal(chat.status, 200, chat.body);
+        const chatId = chat.headers['x-aigw-request-id'];
+        assert.ok(Number(chat.headers['x-aigw-redactions']) >= 1, 'the chat request was scrubbed');
+        assert.ok(Number(chat.headers['x-aigw-microcredits-charged']) > 0, 'the chat request was charged');
+        const list = await rawRequest(pair.gw, { method: 'GET', path: '/v1/models', headers: bearer() });
+        assert.equal(list.status, 200, list.body);
+        const getId = list.headers['x-aigw-request-id'];
+        assert.equal(list.headers['x-aigw-redactions'], '0');
+        assert.equal(list.headers['x-aigw-microcredits-charged'], undefined, 'GET /v1/models is not billed');
+        const rows = await waitFor(() => {
+          const r = sqlite(store.db, 'SELECT request_id, model, usage_json, cost_microcredits AS cost, has_images, ' +
+            `route FROM calls WHERE request_id IN ('${chatId}', '${getId}')`);
+          return r.length === 2 ? r : null;
+        }, { msg: 'both call records' });
+        const row = Object.fromEntries(rows.map((r) => [r.request_id, r]));
+        assert.equal(row[chatId].model, 'gpt-4o-mini');
+        assert.ok(row[chatId].usage_json, 'the chat record has usage');
+        assert.ok(row[chatId].cost > 0, 'the chat record has a cost');
+        const g = row[getId];
+        assert.ok(g.model == null || g.model === '', `the GET's model: ${g.model}`);
+        assert.ok(g.usage_json == null || g.usage_json === '', `the GET's usage: ${g.usage_json}`);
+        assert.equal(g.cost, 0, "the GET's cost");
+        assert.equal(g.route, '/v1/models');
+        const red = sqlite(store.db, `SELECT request_id, COUNT(*) AS n FROM redactions WHERE request_id IN ('${chatId}', ` +
+          `'${getId}') GROUP BY request_id`);
+        const n = Object.fromEntries(red.map((r) => [r.request_id, r.n]));
+        assert.ok(n[chatId] >= 1, 'the chat request has redaction rows');
+        assert.equal(n[getId] ?? 0, 0, 'the GET has no redaction rows');
+        const ledger = sqlite(store.db, `SELECT COUNT(*) AS n FROM ledger WHERE request_id = '${getId}'`);
+        assert.equal(ledger[0].n, 0, 'nothing reserved or charged for the GET');
+      } finally {
+        await pair.stop();
+      }
+    });
 });
 
 /** Writes `text` on a fresh TCP connection and returns everything read until the server closes (or 3 s pass). */

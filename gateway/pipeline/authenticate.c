@@ -1,0 +1,88 @@
+/*
+ * Stage "authenticate": who is calling. The client key (any of the provider-native credential headers) against every
+ * configured client (gateway/auth.h), or, on a prediction stream URL aigw handed out, the capability in its query
+ * (predictions.c). Then what must hold before aigw reads the body: the call log keeps up (503 while records wait for
+ * room), the body is within limits.max_request_body_bytes (413), and the X-AIGW-User header is a valid user id.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/auth.h"
+#include "gateway/pipeline/call.h"
+
+/* The client credential for the route's auth style (any of the provider-native headers). */
+static int client_credential(h2o_req_t *req, const char **key, size_t *len)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (i >= 0)
+        return gw_auth_parse_authorization(req->headers.entries[i].value.base, req->headers.entries[i].value.len, key, len);
+    const h2o_header_t *h = gw__find_header(req, H2O_STRLIT("x-api-key"));
+    if (h == NULL)
+        h = gw__find_header(req, H2O_STRLIT("x-goog-api-key"));
+    if (h == NULL || h->value.len == 0)
+        return -1;
+    *key = h->value.base;
+    *len = h->value.len;
+    return 0;
+}
+
+gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    gw_worker_t *w = call->worker;
+    const gw_config_t *cfg = call->gen->cfg;
+    /* a prediction stream URL aigw handed out carries a capability instead of a client key */
+    const char *capv;
+    size_t capl;
+    if (call->up->async_stream_origin != NULL && gw_async_stream_route(call->rt.rest, call->rt.rest_len, &capv, &capl))
+        return gw__async_stream(call, capv, capl);
+    /* client key */
+    const char *key;
+    size_t klen;
+    if (client_credential(req, &key, &klen) != 0 || (call->client = gw_auth_client(cfg, key, klen)) == NULL) {
+        gw__send_error(call, 401, "invalid_request_error", "invalid_api_key", NULL,
+                       "aigw: missing or incorrect client key (send an aigw client key as the provider API key)");
+        return GW_STAGE_ANSWERED;
+    }
+    if (klen <= sizeof(call->client_key)) {
+        memcpy(call->client_key, key, klen);
+        call->client_key_len = klen;
+        gw_secrets_add(&call->secrets, call->client_key, klen);
+    }
+    /* the call log must keep up: while records wait for room in the store's queue, refuse new
+     * work instead of losing records (rule: a full queue is backpressure, never a drop) */
+    if (w->backlog != NULL) {
+        gw_metrics_add(&w->metrics.log_backpressure, 1);
+        gw__add_header(req, "retry-after", "1", 1);
+        gw__send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
+        return GW_STAGE_ANSWERED;
+    }
+    /* the journal cannot commit (database full or failing): forwarding would make a call that
+     * cannot be logged or metered, so new calls wait (metering on or off) */
+    if (w->server->store != NULL && gw_store_unavailable(w->server->store)) {
+        gw_metrics_add(&w->metrics.log_backpressure, 1);
+        gw__add_header(req, "retry-after", "1", 1);
+        gw__send_error(call, 503, "server_error", "store_unavailable", NULL,
+                       "aigw: the call log cannot be written at the moment; retry in a second");
+        return GW_STAGE_ANSWERED;
+    }
+    /* body size cap (h2o's own hard limit is twice this; see server.c) */
+    if (req->entity.base != NULL && req->entity.len > cfg->max_request_body_bytes) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "aigw: request body of %zu bytes exceeds limits.max_request_body_bytes (%zu)", req->entity.len,
+                 cfg->max_request_body_bytes);
+        gw__send_error(call, 413, "invalid_request_error", "request_too_large", NULL, msg);
+        return GW_STAGE_ANSWERED;
+    }
+    /* end user: X-AIGW-User, else the body's user / safety_identifier (parse.c) */
+    const h2o_header_t *uh = gw__find_header(req, H2O_STRLIT("x-aigw-user"));
+    if (uh != NULL) {
+        if (!gw_auth_user_id_valid(uh->value.base, uh->value.len)) {
+            gw__send_error(call, 400, "invalid_request_error", "invalid_user", "X-AIGW-User",
+                           "aigw: X-AIGW-User must be 1..256 bytes of UTF-8 text without control characters");
+            return GW_STAGE_ANSWERED;
+        }
+        pol_buf_append(&call->user, uh->value.base, uh->value.len);
+    }
+    return GW_STAGE_NEXT;
+}

@@ -1,0 +1,116 @@
+/*
+ * Stage "canonicalise": one canonical request before any decision (issue 10). HTTP/1.1 framing that a proxy in front
+ * may read differently is refused; the path is normalised once (gateway/canon.h) and every later stage, the logs and
+ * the upstream URL read only that form (call->target, call->route); a `key` query parameter is removed on provider
+ * routes. The canonical path names a route (route.c): aigw's own routes (health, metrics, admin) are answered here,
+ * provider routes get their adapter and the method check.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/admin.h"
+#include "gateway/canon.h"
+#include "gateway/headers.h"
+#include "gateway/pipeline/call.h"
+
+/* RFC 9112 section 6.3 (request smuggling): h2o 2.2.5 drops Content-Length and Transfer-Encoding before the handler
+ * and frames by the first Content-Length or the last Transfer-Encoding, so the raw head is checked. While the
+ * handler runs, h2o's HTTP/1 connection keeps the request head at the start of the socket's input buffer, followed by
+ * the body (phr_parse_request parses the buffer in place; it is consumed when the response ends). */
+static int conflicting_framing(h2o_req_t *req)
+{
+    h2o_socket_t *sock = req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    if (sock == NULL || sock->input == NULL)
+        return 0;
+    const char *b = sock->input->bytes;
+    size_t avail = sock->input->size;
+    if (avail < req->input.method.len || memcmp(b, req->input.method.base, req->input.method.len) != 0)
+        return 0; /* not h2o's in-buffer request head (never the case for HTTP/1 in 2.2.5) */
+    if (req->entity.base != NULL && req->entity.base > b && req->entity.base <= b + avail)
+        avail = (size_t)(req->entity.base - b); /* the head ends where the body starts */
+    return gw_headers_conflicting_framing(b, avail);
+}
+
+gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    gw_worker_t *w = call->worker;
+    gw_route_t *r = &call->rt;
+    /* HTTP/1.1 framing that a proxy in front may read differently: refuse and close (RFC 9112 section 6.3) */
+    if (req->version < 0x200 && conflicting_framing(req)) {
+        req->http1_is_persistent = 0; /* what follows on this connection may be a smuggled request: never read it */
+        gw__send_error(call, 400, "invalid_request_error", "invalid_framing", NULL,
+                       "aigw: conflicting message framing (several Content-Length values, or Content-Length with "
+                       "Transfer-Encoding); the connection is closed");
+        return GW_STAGE_ANSWERED;
+    }
+    /* one canonical request target for every decision below and for the upstream URL */
+    size_t cpath_len;
+    const char *canon_err;
+    if (gw_canon_target(req->input.path.base, req->input.path.len, &call->target, &cpath_len, &canon_err) != 0) {
+        char msg[200];
+        gw__route_match(req->input.path.base, req->input.path.len, r); /* only for the error's shape */
+        if (r->kind == GW_ROUTE_PROVIDER)
+            call->adapter = r->adapter;
+        pol_buf_append(&call->route, req->input.path.base, req->input.path.len < 100 ? req->input.path.len : 100);
+        snprintf(msg, sizeof(msg), "aigw: invalid request path: %s", canon_err);
+        gw__send_error(call, 400, "invalid_request_error", "invalid_path", NULL, msg);
+        return GW_STAGE_ANSWERED;
+    }
+    pol_buf_append(&call->route, call->target.base, cpath_len);
+    gw__route_match(call->target.base, call->target.len, r);
+    if (r->kind == GW_ROUTE_PROVIDER && gw_canon_drop_query_param(&call->target, cpath_len, "key") != 0)
+        gw__route_match(call->target.base, call->target.len, r); /* a client credential is never forwarded */
+    switch (r->kind) {
+    case GW_ROUTE_HEALTHZ:
+        gw__send_json(call, 200, "{\"status\":\"ok\"}");
+        call->no_access_log = 1;
+        return GW_STAGE_ANSWERED;
+    case GW_ROUTE_READYZ:
+        if (w->draining || w->server->draining)
+            gw__send_json(call, 503, "{\"status\":\"draining\"}");
+        else
+            gw__send_json(call, 200, "{\"status\":\"ready\"}");
+        call->no_access_log = 1;
+        return GW_STAGE_ANSWERED;
+    case GW_ROUTE_NONE: {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: unknown route %.*s (see the API routes in README.md)",
+                 (int)(call->route.len > 100 ? 100 : call->route.len), call->route.base);
+        gw__send_error(call, 404, "invalid_request_error", "unknown_route", NULL, msg);
+        return GW_STAGE_ANSWERED;
+    }
+    case GW_ROUTE_METRICS:
+        call->no_access_log = 1;
+        call->state = GW_CALL_FINISHED;
+        gw_admin_metrics(w, req);
+        return GW_STAGE_ANSWERED;
+    case GW_ROUTE_CONSOLE:
+        call->no_access_log = 1;
+        call->state = GW_CALL_FINISHED;
+        gw_admin_console(w, req);
+        return GW_STAGE_ANSWERED;
+    case GW_ROUTE_ADMIN:
+        call->no_access_log = 1;
+        call->state = GW_CALL_FINISHED;
+        gw_admin_handle(w, req);
+        return GW_STAGE_ANSWERED;
+    case GW_ROUTE_PROVIDER:
+        break;
+    }
+    call->adapter = r->adapter;
+    call->up = call->usage_ad = r->adapter;
+    call->unified = r->unified;
+    if (r->wire != NULL)
+        call->adapter = call->usage_ad = r->wire; /* e.g. /gemini/v1beta/openai/: OpenAI's format, Gemini's key and posture */
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
+        !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST")) &&
+        !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("DELETE")) &&
+        !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
+        gw__add_header(req, "allow", "GET, POST, DELETE, HEAD", 23);
+        gw__send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL,
+                       "aigw: method not allowed (allowed: GET, POST, DELETE, HEAD)");
+        return GW_STAGE_ANSWERED;
+    }
+    return GW_STAGE_NEXT;
+}

@@ -1,0 +1,291 @@
+/*
+ * Stage "parse": everything the client sent, read by content and scanned (issue 10: no byte leaves unscanned). The
+ * canonical path, the query and every forwarded header are scanned for strongly validated personal data (400: it
+ * cannot be removed without changing the request). The body is read by what it is, not by its label: multipart by
+ * its boundary, anything else as JSON whatever its Content-Type says; what aigw cannot parse and scan is refused (415)
+ * unless config names the route binary pass-through. Parsing a JSON body and its privacy pass are one pass
+ * (gateway/privacy.h gw_privacy_scrub_request: validation, captures of user / model / stream, scrubbing of every
+ * string and key), so the body's scrub happens here; its findings decide `block` (403) and placeholder restore.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gateway/auth.h"
+#include "gateway/headers.h"
+#include "gateway/pipeline/call.h"
+
+/* Whether the media type `ct` is `type` (case-insensitive; parameters after ';' ignored). */
+static int media_type_is(h2o_iovec_t ct, const char *type)
+{
+    size_t n = strlen(type);
+    return ct.len >= n && strncasecmp(ct.base, type, n) == 0 && (ct.len == n || ct.base[n] == ';' || ct.base[n] == ' ');
+}
+
+/* A body labelled JSON (or not labelled at all, which SDKs never do): a parse failure is 400, not 415. */
+static int declared_json(h2o_iovec_t ct)
+{
+    if (ct.base == NULL || media_type_is(ct, "application/json"))
+        return 1;
+    const char *semi = memchr(ct.base, ';', ct.len);
+    size_t n = semi != NULL ? (size_t)(semi - ct.base) : ct.len;
+    while (n > 0 && ct.base[n - 1] == ' ')
+        n--;
+    return n > 5 && strncasecmp(ct.base + n - 5, "+json", 5) == 0; /* application/problem+json, ... */
+}
+
+/* The privacy pass over a JSON body: validates it, captures user/model/stream, scrubs every
+ * text field the adapter names. Answers the request itself on bad input or a `block` action. */
+static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
+{
+    gw_worker_t *w = call->worker;
+    const gw_privacy_t *pv = call->gen->privacy;
+    gw_privacy_scratch_t *scratch = gw_gen_scratch(call->gen, w); /* made in call_acquire */
+    call->pii_seq = call->gen->seq;
+    if (call->pii == NULL && (call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
+        gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
+        return -1;
+    }
+    const char *err_desc = "invalid JSON";
+    size_t err_off = 0;
+    int changed = 0;
+    int rc;
+    if (multipart) {
+        ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+        h2o_iovec_t ct = req->headers.entries[ci].value;
+        rc = gw_privacy_scrub_multipart(pv, scratch, call->pii, ct.base, ct.len, req->entity.base, req->entity.len,
+                                        &call->body_rewritten, &changed, &call->info, &err_desc);
+    } else {
+        rc = gw_privacy_scrub_request(pv, scratch, call->adapter, call->pii, req->entity.base, req->entity.len,
+                                      &call->body_rewritten, &changed, &call->info, &err_desc, &err_off);
+    }
+    if (rc != 0) {
+        char msg[256];
+        if (soft && !multipart && (rc == POL_JSON_E_UTF8 || rc == POL_JSON_E_SYNTAX))
+            return 1; /* not JSON: the caller decides (415, or binary pass-through) */
+        if (rc == GW_PRIVACY_E_REFUSED) {
+            gw__send_error(call, call->info.refusal_status, "invalid_request_error", call->info.refusal_code, NULL,
+                           call->info.refusal);
+        } else if (multipart && rc != -1) {
+            snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
+            gw__send_error(call, 400, "invalid_request_error", "invalid_multipart", NULL, msg);
+        } else if (rc == POL_JSON_E_UTF8) {
+            snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
+            gw__send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
+        } else if (rc == POL_JSON_E_DUPKEY) {
+            snprintf(msg, sizeof(msg), "aigw: the request body names an object key twice (at byte %zu: %s); RFC 8259 section 4",
+                     err_off, err_desc);
+            gw__send_error(call, 400, "invalid_request_error", "duplicate_key", NULL, msg);
+        } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
+            snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %zu: %s)", err_off, err_desc);
+            gw__send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
+        } else {
+            gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: the privacy scan failed");
+        }
+        return -1;
+    }
+    size_t nf;
+    const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
+    call->redactions = nf;
+    for (size_t i = 0; i < nf; i++)
+        if (f[i].action == POL_PII_ACT_TOKENIZE)
+            call->need_restore = 1;
+    pol_buf_t types = POL_BUF_INIT;
+    if (pol_pii_session_blocked(call->pii, &types)) {
+        char msg[400];
+        snprintf(msg, sizeof(msg),
+                 "aigw: the request was blocked because it contains personal data of type %s (policy pii.actions); remove it "
+                 "and retry",
+                 types.base != NULL ? types.base : "?");
+        pol_buf_free(&types);
+        gw_metrics_add(&call->worker->metrics.pii_blocked, 1);
+        gw__send_error(call, 403, "invalid_request_error", "pii_blocked", NULL, msg);
+        return -1;
+    }
+    pol_buf_free(&types);
+    if (changed) {
+        call->body = call->body_rewritten.base;
+        call->body_len = call->body_rewritten.len;
+    }
+    if (call->user.len == 0 && call->info.user.len != 0) {
+        if (!gw_auth_user_id_valid(call->info.user.base, call->info.user.len)) {
+            gw__send_error(
+                call, 400, "invalid_request_error", "invalid_user", "user",
+                "aigw: the body's user / safety_identifier must be 1..256 bytes of UTF-8 text without control characters");
+            return -1;
+        }
+        pol_buf_append(&call->user, call->info.user.base, call->info.user.len);
+    }
+    return 0;
+}
+
+/* Whether `text` (`len` bytes) holds personal data of a strongly validated type (e-mail, Luhn-checked card, mod-97
+ * IBAN, SSN) whose configured action is not "allow"; *type receives its id, *at its byte offset. Weaker types (phone numbers,
+ * dates, names, secrets) are left out here: ids, timestamps and version hashes in paths would match them. */
+static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type, size_t *at)
+{
+    gw_worker_t *w = call->worker;
+    const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
+    gw_privacy_scratch_t *sc = gw_gen_scratch(call->gen, w);
+    const pol_pii_entity_t *ents;
+    size_t n = 0;
+    if (len == 0 || sc == NULL || sc->pii == NULL || pol_pii_scan(e, sc->pii, text, len, &ents, &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int t = ents[i].type;
+        if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN) &&
+            pol_pii_engine_action(e, t) != POL_PII_ACT_ALLOW) {
+            *type = t;
+            *at = ents[i].start;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* No byte leaves unscanned (issue 10): the body has its privacy pass; the canonical path, the query and every header
+ * that would be forwarded are scanned here. Personal data there cannot be replaced without changing what the provider
+ * does (a path names a resource), so the request is refused with 400. Answers the request itself. */
+static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
+{
+    pol_buf_t *t = &gw_gen_scratch(call->gen, call->worker)->tmp; /* made in call_acquire */
+    const char *where = NULL;
+    int type = -1;
+    /* the target percent-decoded, '+' as space in the query, parameters on lines of their own */
+    pol_buf_reset(t);
+    size_t qs = call->route.len;
+    for (size_t i = 0; i < call->target.len; i++) {
+        char c = call->target.base[i];
+        if (c == '%' && i + 2 < call->target.len && isxdigit((unsigned char)call->target.base[i + 1]) &&
+            isxdigit((unsigned char)call->target.base[i + 2])) {
+            char hx[3] = {call->target.base[i + 1], call->target.base[i + 2], '\0'};
+            c = (char)strtol(hx, NULL, 16);
+            i += 2;
+        } else if (i > qs && c == '+') {
+            c = ' ';
+        } else if (i >= qs && (c == '&' || c == '?' || c == '=')) {
+            c = '\n';
+        } else if (c == '/') {
+            c = ' ';
+        }
+        if (pol_buf_append(t, &c, 1) != 0)
+            return 0;
+    }
+    /* then every forwarded header value, one per line: one scan per request */
+    size_t url_len = t->len;
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
+    h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
+    for (size_t i = 0; i != req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        if (gw_headers_drop_request(h->name->base, h->name->len) ||
+            (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
+            continue; /* not forwarded */
+        if (pol_buf_append(t, "\n", 1) != 0 || pol_buf_append(t, h->value.base, h->value.len) != 0)
+            return 0;
+    }
+    size_t at = 0;
+    if (strong_pii(call, t->base, t->len, &type, &at))
+        where = at < url_len ? "URL" : "header";
+    if (where == NULL)
+        return 0;
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: the request %s contains personal data of type %s, which cannot be removed from it without changing the "
+             "request; send it in the body, where it is scrubbed",
+             where, pol_pii_type_name(gw_privacy_engine(call->gen->privacy), type));
+    gw__send_error(call, 400, "invalid_request_error", where[0] == 'U' ? "pii_in_url" : "pii_in_header", NULL, msg);
+    return -1;
+}
+
+/* Whether config names the route's path as binary pass-through (providers.NAME.binary_routes). */
+static int binary_route(gw_call_t *call, const gw_route_t *r)
+{
+    const gw_provider_conf_t *pc = gw_config_provider(call->gen->cfg, call->up->name);
+    if (pc == NULL || pc->nbinary_routes == 0)
+        return 0;
+    char path[512];
+    const char *q = memchr(r->rest, '?', r->rest_len);
+    size_t n = q != NULL ? (size_t)(q - r->rest) : r->rest_len;
+    if (n >= sizeof(path))
+        return 0;
+    memcpy(path, r->rest, n);
+    path[n] = '\0';
+    for (size_t i = 0; i < pc->nbinary_routes; i++)
+        if (fnmatch(pc->binary_routes[i], path, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* Bodies by content, not by label (issue 10): multipart/form-data is parsed by its boundary; any other body is JSON
+ * if it parses as JSON, whatever its Content-Type says (text/plain from fetch() and curl -d, form-urlencoded, none);
+ * what aigw cannot parse and scan is refused with 415 unless config names the route binary pass-through.
+ * Answers the request itself on refusal. */
+static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
+{
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (ci >= 0 && h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, ci) >= 0) {
+        gw__send_error(call, 400, "invalid_request_error", "duplicate_content_type", NULL,
+                       "aigw: more than one Content-Type header; send exactly one");
+        return -1;
+    }
+    h2o_iovec_t ct = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
+    int binary_ok = binary_route(call, r);
+    ssize_t ei = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_ENCODING, -1);
+    if (ei >= 0 && !h2o_lcstris(req->headers.entries[ei].value.base, req->headers.entries[ei].value.len, H2O_STRLIT("identity"))) {
+        if (binary_ok) {
+            call->binary = 1;
+            return 0;
+        }
+        gw__send_error(call, 415, "invalid_request_error", "unsupported_content_encoding", NULL,
+                       "aigw: compressed request bodies (Content-Encoding) cannot be scanned for personal data; send the body "
+                       "uncompressed");
+        return -1;
+    }
+    if (media_type_is(ct, "multipart/form-data")) {
+        call->multipart = 1;
+        return scrub_body(call, req, 1, 0);
+    }
+    int rc = scrub_body(call, req, 0, !declared_json(ct));
+    if (rc <= 0)
+        return rc;
+    if (binary_ok) {
+        call->binary = 1; /* forwarded unscanned: the operator declared this route binary */
+        return 0;
+    }
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: the request body is neither JSON nor multipart/form-data (Content-Type: %.*s); aigw forwards only bodies "
+             "it can scan for personal data (binary uploads: config providers.%s.binary_routes)",
+             ct.base != NULL ? (int)(ct.len < 60 ? ct.len : 60) : 4, ct.base != NULL ? ct.base : "none", call->up->name);
+    for (char *c = msg; *c != '\0'; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?'; /* the header value is the client's: keep the message printable ASCII */
+    gw__send_error(call, 415, "invalid_request_error", "unsupported_media_type", NULL, msg);
+    return -1;
+}
+
+gw_stage_rc_t gw__stage_parse(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    call->body = req->entity.base != NULL ? req->entity.base : "";
+    call->body_len = req->entity.base != NULL ? req->entity.len : 0;
+    if (pii_outside_body(call, req) != 0)
+        return GW_STAGE_ANSWERED;
+    if (call->body_len > 0 && read_body(call, req, &call->rt) != 0)
+        return GW_STAGE_ANSWERED;
+    if (call->user.len == 0) {
+        gw__send_error(call, 400, "invalid_request_error", "missing_user", "user",
+                       "aigw: no end user: send the X-AIGW-User header (or a \"user\" / \"safety_identifier\" field)");
+        return GW_STAGE_ANSWERED;
+    }
+    if (call->info.image_error != NULL) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: %s; metadata cannot be removed, so it is not forwarded", call->info.image_error);
+        gw__send_error(call, 400, "invalid_request_error", "invalid_image", NULL, msg);
+        return GW_STAGE_ANSWERED;
+    }
+    return GW_STAGE_NEXT;
+}

@@ -1,0 +1,121 @@
+/*
+ * Stage "privacy": the no-training pass (policy/notrain.h through gateway/privacy.h gw_privacy_notrain). The upstream
+ * provider's declared posture decides: the call is refused (403 with the reason) or forced flags, fields and headers
+ * are applied; in the same rewrite, streamed chat completions get stream_options.include_usage (the usage-only chunk
+ * is dropped again if the client did not ask for it). The end user's training consent matters only when it changes
+ * the verdict: then a cache miss is looked up on the thread pool and the driver resumes here.
+ * (The personal-data scrub of the body is part of parse: it is one pass with the JSON validation.)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/pipeline/call.h"
+
+static int path_ends_with(const char *rest, size_t len, const char *suffix)
+{
+    const char *q = memchr(rest, '?', len);
+    size_t n = q != NULL ? (size_t)(q - rest) : len, sl = strlen(suffix);
+    return n >= sl && memcmp(rest + n - sl, suffix, sl) == 0;
+}
+
+/* The no-training pass (policy/notrain.h) and the request edits that need the first pass's
+ * captures: streamed chat completions get stream_options.include_usage (OpenAI reports stream
+ * usage only then; openai.md section 4) and the extra usage chunk is dropped again if the client
+ * did not ask for it. Answers the request itself on refusal or error. */
+static int policy_pass(gw_call_t *call, int consent)
+{
+    static const pol_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
+    int want_usage = call->info.stream && call->info.include_usage != 1 &&
+                     path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL &&
+                     call->need_usage;
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, consent};
+    const char *err_desc = NULL;
+    int changed = 0;
+    pol_buf_reset(&call->edit_body);
+    int rc = gw_privacy_notrain(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->up, &in, call->body,
+                                call->multipart || call->binary ? 0 : call->body_len, &add_usage, want_usage ? 1 : 0,
+                                &call->notrain, &call->edit_body, &changed, &err_desc);
+    pol_buf_reset(&call->notrain_record);
+    if (rc >= 0)
+        pol_notrain_record(&call->notrain, &call->notrain_record);
+    if (rc == POL_NOTRAIN_REFUSED) {
+        pol_buf_t msg = POL_BUF_INIT;
+        pol_buf_append(&msg, "aigw: ", 6);
+        pol_notrain_message(&call->notrain, &msg);
+        gw__send_error(call, 403, "permission_error", call->notrain.reason != NULL ? call->notrain.reason : "training_policy", NULL,
+                       msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
+        pol_buf_free(&msg);
+        return -1;
+    }
+    if (rc < 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "aigw: the request body cannot be rewritten for the no-training policy (%s)",
+                 err_desc != NULL ? err_desc : "invalid JSON");
+        gw__send_error(call, 400, "invalid_request_error", "invalid_request_body", NULL, msg);
+        return -1;
+    }
+    if (changed) {
+        call->body = call->edit_body.base;
+        call->body_len = call->edit_body.len;
+        call->strip_usage_chunk = want_usage;
+    }
+    return 0;
+}
+
+static void on_consent_lookup(uv_work_t *work)
+{
+    gw_call_t *call = work->data;
+    int training = 0;
+    gw_store_t *st = call->worker->server->store;
+    call->consent_result = st != NULL && gw_store_get_consent(st, call->user.base, &training) == 0 ? training != 0 : 0;
+}
+
+static void on_consent_done(uv_work_t *work, int status)
+{
+    gw_call_t *call = work->data;
+    call->consent_lookup = 0;
+    if (status == 0)
+        gw_consent_put(&call->worker->consent, call->user.base, call->user.len, call->consent_result, gw__now_ms());
+    call->consent_known = 1;
+    if (call->req != NULL)
+        gw__pipeline_resume(call, GW_STAGE_PRIVACY);
+    gw__release(call); /* the lookup's reference */
+}
+
+/* Consent matters only when it changes the verdict (a provider that may train, in
+ * deny_unless_consent mode): then a cache miss is looked up on the thread pool. */
+static int resolve_consent(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    int consent = gw_consent_get(&w->consent, call->user.base, call->user.len, gw__now_ms());
+    if (consent >= 0 || w->server->store == NULL)
+        return consent > 0;
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0};
+    pol_notrain_decision_t d;
+    const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
+    int without = pol_notrain_begin(nt, &in, &d);
+    in.consent = 1;
+    if (pol_notrain_begin(nt, &in, &d) == without)
+        return 0;
+    call->consent_work.data = call;
+    call->refs++;
+    call->consent_lookup = 1;
+    if (uv_queue_work(&w->loop, &call->consent_work, on_consent_lookup, on_consent_done) != 0) {
+        call->refs--;
+        call->consent_lookup = 0;
+        return 0;
+    }
+    return -1; /* continues in on_consent_done */
+}
+
+gw_stage_rc_t gw__stage_privacy(gw_call_t *call)
+{
+    if (!call->consent_known) {
+        int consent = resolve_consent(call);
+        if (consent < 0)
+            return GW_STAGE_PENDING; /* on_consent_done resumes here */
+        call->consent_result = consent;
+        call->consent_known = 1;
+    }
+    return policy_pass(call, call->consent_result) == 0 ? GW_STAGE_NEXT : GW_STAGE_ANSWERED;
+}

@@ -1,0 +1,295 @@
+/*
+ * "record": what stays of a call. When the request goes away (proxy.c on_req_dispose), the access-log line and the
+ * metrics; with a store, the call record (encrypted call log, redaction rows, no-training decision, usage, cost) and
+ * the settlement of its reservation go to the store's journal as one item, group-committed with other calls'. A call
+ * whose answer completes waits for that commit before its last bytes go out (gw__finish_call `wait`), so a client
+ * that saw a complete answer can always find it in the call log, charged. The journal's completions (reservations,
+ * finished calls) come back to the worker's loop through gw_proxy_on_journal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/pipeline/call.h"
+
+static const char *protocol_name(h2o_req_t *req)
+{
+    return req->version >= 0x200 ? "HTTP/2" : req->version == 0x101 ? "HTTP/1.1" : "HTTP/1.0";
+}
+
+static const char *action_name(pol_pii_action_t a)
+{
+    static const char *const names[] = {"tokenize", "redact", "mask", "hash", "block", "allow"};
+    return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "unknown";
+}
+
+static char *dup_buf(const pol_buf_t *b)
+{
+    return b->len != 0 ? strndup(b->base, b->len) : NULL;
+}
+
+/* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
+ * Gemini inline data, data: URIs): its bodies then follow retention.image_payload_hours. */
+static int response_has_image(const pol_buf_t *b)
+{
+    static const char *const markers[] = {"\"b64_json\"", "\"bytesBase64Encoded\"", "\"inlineData\"", "\"inline_data\"",
+                                          "data:image/"};
+    for (size_t i = 0; b->len != 0 && i < sizeof(markers) / sizeof(markers[0]); i++)
+        if (memmem(b->base, b->len, markers[i], strlen(markers[i])) != NULL)
+            return 1;
+    return 0;
+}
+
+/* The call record for the encrypted call log and the redaction log (gateway/store). */
+static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
+{
+    gw_server_t *srv = call->worker->server;
+    gw_call_rec_t *rec = calloc(1, sizeof(*rec));
+    if (rec == NULL)
+        return NULL;
+    snprintf(rec->request_id, sizeof(rec->request_id), "%s", call->request_id);
+    rec->user_id = dup_buf(&call->user);
+    rec->client = call->client != NULL ? strdup(call->client->name) : NULL;
+    snprintf(rec->provider, sizeof(rec->provider), "%s", call->provider->name);
+    rec->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
+    rec->route = dup_buf(&call->route);
+    rec->status = call->status != 0 ? call->status : 499;
+    rec->started_at_us = call->wall_start_us;
+    rec->duration_us = duration_us;
+    rec->notrain_decision = dup_buf(&call->notrain_record);
+    rec->cost_microcredits = call->reserved ? call->charged : 0;
+    rec->has_images = call->info.has_images || response_has_image(&call->resp_log);
+    rec->predict = call->pred.rec; /* the prediction this call created, stored in the same transaction */
+    call->pred.rec = NULL;
+    {
+        /* usage the provider reported: stream events, else the JSON body / headers */
+        const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
+        pol_buf_t ub = POL_BUF_INIT;
+        if (u->has != 0 && prov_usage_to_json(u, &ub) == 0)
+            rec->usage_json = dup_buf(&ub);
+        pol_buf_free(&ub);
+        /* the counts reports show, from the usage the call is billed for (gateway/billing.h) */
+        prov_usage_t bu;
+        gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
+        gw_billing_counts(&bu, &rec->input_tokens, &rec->output_tokens, &rec->images, &rec->compute_ms);
+        if (call->bill.outcome != NULL)
+            snprintf(rec->outcome, sizeof(rec->outcome), "%s", call->bill.outcome);
+    }
+    if (srv->log_bodies) {
+        if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
+            memcpy(rec->request_body, call->body, call->body_len); /* as sent upstream: scrubbed */
+            rec->request_len = call->body_len;
+        }
+        const pol_buf_t *resp = call->resp_log.len != 0 ? &call->resp_log : &call->errbody;
+        if (resp->len != 0 && (rec->response_body = malloc(resp->len)) != NULL) {
+            memcpy(rec->response_body, resp->base, resp->len);
+            gw_secrets_mask(&call->secrets, rec->response_body, resp->len); /* exports return it to a client too */
+            rec->response_len = resp->len;
+        }
+    }
+    size_t nf = 0;
+    const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
+    /* at most pii.max_findings_per_request rows, then one summary row for the rest (a 20 MiB
+     * prompt of numbers made 635k rows) */
+    size_t cap = gw_privacy_max_findings(call->gen->privacy), nrows = nf > cap ? cap : nf;
+    if (nf != 0 && (rec->redactions = calloc(nrows + (nf > cap), sizeof(*rec->redactions))) != NULL) {
+        const pol_pii_engine_t *eng = gw_privacy_engine(call->gen->privacy);
+        if (nf > cap) {
+            gw_redaction_rec_t *r = &rec->redactions[nrows];
+            r->field = strdup("*");
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", GW_REDACTION_OVERFLOW_TYPE);
+            r->start = cap; /* rows logged */
+            r->end = nf;    /* findings in the request */
+            snprintf(r->action, sizeof(r->action), "summary");
+            nf = nrows;
+            rec->nredactions = 1; /* counted below with the logged rows */
+        }
+        for (size_t i = 0; i < nf; i++) {
+            gw_redaction_rec_t *r = &rec->redactions[i];
+            r->field = strdup(f[i].field);
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", pol_pii_type_name(eng, f[i].type));
+            r->start = f[i].start;
+            r->end = f[i].end;
+            snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
+            r->response = f[i].response;
+            memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
+        }
+        rec->nredactions += nf;
+    }
+    return rec;
+}
+
+int gw__provider_index(const prov_adapter_t *a, int known)
+{
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; known && i < n; i++)
+        if (all[i] == a)
+            return (int)i;
+    return -1;
+}
+
+void gw__log_access(gw_call_t *call, h2o_req_t *req)
+{
+    gw_worker_t *w = call->worker;
+    char ip[64] = "";
+    struct sockaddr_storage ss;
+    socklen_t sslen = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    if (sslen > 0)
+        h2o_socket_getnumerichost((struct sockaddr *)&ss, sslen, ip);
+    uint64_t end = gw__now_ns();
+    int64_t upstream_us = call->t_upstream_ns != 0 ? (int64_t)((end - call->t_upstream_ns) / 1000) : -1;
+    char method[16];
+    size_t ml = req->method.len < sizeof(method) - 1 ? req->method.len : sizeof(method) - 1;
+    memcpy(method, req->method.base, ml);
+    method[ml] = '\0';
+    gw_access_rec_t rec = {
+        .time_us = call->wall_start_us,
+        .request_id = call->request_id,
+        .method = method,
+        .route = call->route.len ? call->route.base : "",
+        .client = call->client != NULL ? call->client->name : NULL,
+        .user = call->user.len ? call->user.base : NULL,
+        .provider = call->provider != NULL ? call->provider->name : NULL,
+        .remote_ip = ip,
+        .protocol = protocol_name(req),
+        .status = call->status != 0 ? call->status : (call->state == GW_CALL_FINISHED ? 200 : 499),
+        .bytes_in = req->entity.base != NULL ? req->entity.len : 0,
+        .bytes_out = call->bytes_out,
+        .upstream_us = upstream_us,
+        .overhead_us = (int64_t)(call->overhead_ns / 1000),
+        .total_us = (int64_t)((end - call->t_start_ns) / 1000),
+        .error = call->error_code,
+    };
+    if (call->state != GW_CALL_FINISHED && rec.error == NULL)
+        rec.error = "client_closed";
+    gw_accesslog_write(w->server->access_log, &rec, &w->log_scratch);
+    gw_metrics_request(&w->metrics, gw__provider_index(call->adapter, call->provider != NULL), rec.status, (uint64_t)rec.total_us,
+                       (uint64_t)rec.overhead_us, rec.upstream_us, rec.bytes_in, rec.bytes_out);
+    if (call->pii != NULL) {
+        size_t nf;
+        const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
+        for (size_t i = 0; i < nf; i++)
+            if (f[i].type >= 0 && f[i].type < GW_METRICS_PII_TYPES)
+                gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
+    }
+    if (w->server->store != NULL) {
+        gw_call_rec_t *crec =
+            !call->finished && call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
+        gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
+    }
+}
+
+/* ---- the journal: reservations and finished calls committed by the store's writer ------- */
+
+enum { GW_JOURNAL_RESERVE = 1, GW_JOURNAL_FINISH = 2 };
+
+/* Writer thread: posts the completion to the call's worker (the call is kept alive by the
+ * reference its submitter took). */
+static void journal_post(gw_call_t *call, int kind, int rc, int64_t bal)
+{
+    gw_worker_t *w = call->worker;
+    call->jkind = kind;
+    call->jrc = rc;
+    call->jbal = bal;
+    pthread_mutex_lock(&w->journal_mu);
+    call->jnext = w->journal_done;
+    w->journal_done = call;
+    pthread_mutex_unlock(&w->journal_mu);
+    uv_async_send(&w->journal_async);
+}
+
+void gw__on_journal_reserved(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_RESERVE, rc, bal);
+}
+
+static void on_journal_finished(void *ctx, int rc, int64_t bal)
+{
+    journal_post(ctx, GW_JOURNAL_FINISH, rc, bal);
+}
+
+/*
+ * Hands the call's record and the settlement of its reservation to the journal (one transaction
+ * for both, group-committed with other calls'). `wait`: the final send is held until the commit
+ * (on_finish_committed sends it), so a client that saw a complete answer can always find it in
+ * the call log, charged. `with_record` 0: the record went to the store already (settle only).
+ * @return 0 when handed over (the worker's drain waits for it), -1 when there is nothing to do
+ * or it could not be queued (logged: a settlement then stays open for crash recovery).
+ */
+int gw__finish_call(gw_call_t *call, int complete, int wait, int with_record)
+{
+    gw_worker_t *w = call->worker;
+    gw_store_t *st = w->server->store;
+    if (st == NULL || call->finished)
+        return -1;
+    int64_t actual = call->reserved ? gw__settle_amount(call, complete) : 0;
+    /* a prediction not terminal yet: its reservation is settled by the first terminal read (predictions.c) */
+    int settle = call->reserved && !call->pred.keep_open;
+    if (call->idem_claimed)
+        gw__queue_ledger_job(call, 0, 0, call->status != 0 ? call->status : 499);
+    gw_call_rec_t *rec = NULL;
+    if (with_record && call->provider != NULL && call->user.len != 0)
+        rec = make_call_record(call, (int64_t)((gw__now_ns() - call->t_start_ns) / 1000));
+    if (!settle && rec == NULL)
+        return -1;
+    call->finished = 1;
+    call->refs++;
+    w->inflight++;
+    call->finishing = wait;
+    int rc = gw_store_finish_async(st, rec, call->user.base, call->request_id, settle, actual, on_journal_finished, call);
+    if (rc != 0) {
+        fprintf(stderr, "aigw: the record of %s could not be queued (%d)%s\n", call->request_id, rc,
+                settle ? "; its reservation is settled by crash recovery on the next start" : "");
+        call->finishing = 0;
+        call->refs--;
+        w->inflight--;
+        return -1;
+    }
+    return 0;
+}
+
+/* Loop: the finished call is committed (or could not be, rc != 0: the response is ended as an
+ * error, so the client never takes an unlogged answer for a complete one). */
+static void on_finish_committed(gw_call_t *call)
+{
+    gw_worker_t *w = call->worker;
+    if (call->finishing) {
+        call->finishing = 0;
+        if (call->jrc != 0) {
+            call->upstream_failed = 1;
+            call->error_code = "call_log_unavailable";
+        }
+        call->upstream_done = 1;
+        gw__flush(call);
+    }
+    gw__release(call); /* finish_call's reference */
+    gw_worker_request_done(w);
+}
+
+void gw_proxy_on_journal(uv_async_t *a)
+{
+    gw_worker_t *w = a->data;
+    pthread_mutex_lock(&w->journal_mu);
+    gw_call_t *list = w->journal_done, *rev = NULL;
+    w->journal_done = NULL;
+    pthread_mutex_unlock(&w->journal_mu);
+    while (list != NULL) { /* posted newest first: reverse into posting order */
+        gw_call_t *next = list->jnext;
+        list->jnext = rev;
+        rev = list;
+        list = next;
+    }
+    while (rev != NULL) {
+        gw_call_t *call = rev;
+        rev = call->jnext;
+        call->jnext = NULL;
+        if (call->jkind == GW_JOURNAL_RESERVE) {
+            call->meter_rc = call->jrc;
+            call->balance_after = call->jbal;
+            gw__meter_reserved(call, 0);
+        } else {
+            on_finish_committed(call);
+        }
+    }
+}

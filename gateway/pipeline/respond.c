@@ -1,0 +1,463 @@
+/*
+ * "respond": the answer the client gets. Upstream headers (on_upstream_header) set the status, switch an upstream 5xx
+ * to "collect and answer 502 in the provider's shape", copy forwarded headers into the h2o response (secrets masked)
+ * and pick the restore mode from Content-Type: SSE goes through the restorer event by event (holding back only a
+ * possible placeholder prefix), JSON that needs restore, an output scan or a charge before the headers is held until
+ * complete (up to GW_RESTORE_JSON_MAX), anything else passes as it is. The response starts at the first body byte.
+ * Backpressure: at most one h2o_send is in flight; beyond GW_PENDING_HIGH pending bytes the curl write callback
+ * returns CURL_WRITEFUNC_PAUSE and the idle timer stops until h2o asks for more (memory per stream stays about two
+ * curl buffers, whatever the response size). Every key aigw knows is masked in flush() before each send, with a tail
+ * that could start one held back until the next chunk. Also every answer aigw writes itself (errors, health).
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gateway/errors.h"
+#include "gateway/headers.h"
+#include "gateway/pipeline/call.h"
+
+void gw__add_header(h2o_req_t *req, const char *name, const char *value, size_t len)
+{
+    h2o_iovec_t v = h2o_strdup(&req->pool, value, len);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 1, NULL, v.base, v.len);
+}
+
+static void add_aigw_headers(gw_call_t *call)
+{
+    char buf[32];
+    uint64_t overhead_us = call->overhead_ns / 1000;
+    gw__add_header(call->req, "x-aigw-request-id", call->request_id, strlen(call->request_id));
+    int n = snprintf(buf, sizeof(buf), "%" PRIu64, overhead_us);
+    gw__add_header(call->req, "x-aigw-overhead-us", buf, (size_t)n);
+    n = snprintf(buf, sizeof(buf), "%zu", call->redactions);
+    gw__add_header(call->req, "x-aigw-redactions", buf, (size_t)n);
+    if (call->reserved) {
+        /* the final charge when the body was complete before the headers (JSON), else the
+         * reservation (an upper bound: streams settle at their end; the ledger has the result) */
+        int64_t charged = call->charged >= 0 ? call->charged : call->reserve_amount;
+        int64_t remaining = call->balance_after + (call->reserve_amount - charged);
+        /* micro-credits, named so; the X-AIGW-Credits-* names are deprecated aliases carrying the
+         * same micro-credit values (README, "Migration: micro-credit header names") */
+        n = snprintf(buf, sizeof(buf), "%lld", (long long)charged);
+        gw__add_header(call->req, "x-aigw-microcredits-charged", buf, (size_t)n);
+        gw__add_header(call->req, "x-aigw-credits-charged", buf, (size_t)n);
+        n = snprintf(buf, sizeof(buf), "%lld", (long long)remaining);
+        gw__add_header(call->req, "x-aigw-microcredits-remaining", buf, (size_t)n);
+        gw__add_header(call->req, "x-aigw-credits-remaining", buf, (size_t)n);
+    }
+}
+
+/* Answers the request with an error body in the route's provider shape. */
+void gw__send_error(gw_call_t *call, int status, const char *type, const char *code, const char *param, const char *message)
+{
+    h2o_req_t *req = call->req;
+    if (req == NULL)
+        return;
+    pol_buf_t body = POL_BUF_INIT;
+    if (call->adapter->error_body(&body, status, type, code, param, message) != 0) {
+        pol_buf_free(&body);
+        h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
+        return;
+    }
+    gw_secrets_mask(&call->secrets, body.base, body.len); /* aigw's messages quote upstream bodies (502) */
+    call->status = status;
+    call->error_code = code;
+    call->state = GW_CALL_FINISHED;
+    req->res.status = status;
+    req->res.reason = gw_status_reason(status);
+    req->res.content_length = body.len;
+    gw__add_header(req, "content-type", call->adapter->error_content_type, strlen(call->adapter->error_content_type));
+    if (call->overhead_ns == 0)
+        call->overhead_ns = gw__now_ns() - call->t_start_ns;
+    add_aigw_headers(call);
+    call->bytes_out = body.len;
+    h2o_send_inline(req, body.base, body.len); /* copies the body into the request pool */
+    pol_buf_free(&body);
+}
+
+void gw__send_json(gw_call_t *call, int status, const char *json)
+{
+    h2o_req_t *req = call->req;
+    call->status = status;
+    call->state = GW_CALL_FINISHED;
+    req->res.status = status;
+    req->res.reason = gw_status_reason(status);
+    req->res.content_length = strlen(json);
+    gw__add_header(req, "content-type", "application/json", 16);
+    call->overhead_ns = gw__now_ns() - call->t_start_ns;
+    add_aigw_headers(call);
+    call->bytes_out = strlen(json);
+    h2o_send_inline(req, json, strlen(json));
+}
+
+void gw__flush(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    if (req == NULL || call->send_inflight || call->state == GW_CALL_FINISHED || call->finishing)
+        return;
+    if (call->pending.len == 0 && !call->upstream_done)
+        return;
+    pol_buf_t tmp = call->inflight;
+    call->inflight = call->pending;
+    call->pending = tmp;
+    pol_buf_reset(&call->pending);
+    /* no provider or client key reaches the client, even split across upstream chunks: mask, and keep back a tail that
+     * could be the start of one until the next chunk (or the end) decides */
+    gw_secrets_mask(&call->secrets, call->inflight.base, call->inflight.len);
+    size_t keep = call->upstream_done ? 0 : gw_secrets_holdback(&call->secrets, call->inflight.base, call->inflight.len);
+    if (keep != 0 && pol_buf_append(&call->pending, call->inflight.base + call->inflight.len - keep, keep) == 0)
+        call->inflight.len -= keep;
+    if (call->inflight.len == 0 && !call->upstream_done)
+        return;
+    /* (a tail kept back above is never the body's last byte: the condition below is then false) */
+    if (!call->upstream_done && call->inflight.len > 0 && call->upstream_length >= 0 && call->worker->server->store != NULL &&
+        call->bytes_out + call->inflight.len >= (uint64_t)call->upstream_length) {
+        /* a body framed by its length is complete for the client with its last byte: that byte
+         * waits for the commit of the call's record (finish_call), like a final send does */
+        call->inflight.len--;
+        pol_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
+        if (call->inflight.len == 0)
+            return;
+    }
+    h2o_iovec_t buf = h2o_iovec_init(call->inflight.base, call->inflight.len);
+    h2o_send_state_t st = H2O_SEND_STATE_IN_PROGRESS;
+    if (call->upstream_done) {
+        st = call->upstream_failed ? H2O_SEND_STATE_ERROR : H2O_SEND_STATE_FINAL;
+        call->state = GW_CALL_FINISHED;
+    } else {
+        call->send_inflight = 1;
+    }
+    call->bytes_out += buf.len;
+    h2o_send(req, &buf, buf.len != 0 ? 1 : 0, st);
+}
+
+static void on_generator_proceed(h2o_generator_t *gen, h2o_req_t *req)
+{
+    gw_call_t *call = (gw_call_t *)gen;
+    call->send_inflight = 0;
+    if (call->curl_paused && call->easy != NULL && !call->in_curl_cb) {
+        call->curl_paused = 0;
+        gw__arm_timer(call, call->gen->cfg->upstream.idle_timeout_ms);
+        /* may re-enter on_upstream_body synchronously with the held bytes */
+        curl_easy_pause(call->easy, CURLPAUSE_CONT);
+    }
+    gw__flush(call);
+}
+
+static void on_generator_stop(h2o_generator_t *gen, h2o_req_t *req)
+{
+    /* the client went away mid-response; on_req_dispose follows and cancels the transfer */
+}
+
+void gw__start_response(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    uint64_t t = gw__now_ns();
+    if (call->t_headers_ns != 0)
+        call->overhead_ns += t - call->t_headers_ns;
+    req->res.status = (int)call->upstream_status;
+    req->res.reason = gw_status_reason((int)call->upstream_status);
+    call->status = (int)call->upstream_status;
+    /* a body passed through unchanged keeps its length: h2o then frames it with Content-Length
+     * (no chunked encoding) and the last bytes go out with the final send */
+    if (call->restore == GW_RESTORE_NONE && call->upstream_length >= 0)
+        req->res.content_length = (size_t)call->upstream_length;
+    add_aigw_headers(call);
+    call->super.proceed = on_generator_proceed;
+    call->super.stop = on_generator_stop;
+    call->state = GW_CALL_STREAMING;
+    h2o_start_response(req, &call->super);
+}
+
+/* pii.scan_responses applies to this answer: the rules for its wire format (NULL: not scanned). */
+static const pol_json_paths_t *output_scanned(gw_call_t *call)
+{
+    if (call->pii == NULL)
+        return NULL;
+    return gw_privacy_output_paths(call->gen->privacy, call->usage_ad);
+}
+
+/* The SSE restorer for this answer: restores tokens, and scans model text when output_scanned(). @return 0 or -1. */
+static int prepare_restorer(gw_call_t *call)
+{
+    call->out_ctx.session = call->pii;
+    call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
+    if (call->restorer == NULL)
+        call->restorer = pol_restore_stream_create(gw_privacy_restore_cb, &call->out_ctx);
+    else
+        pol_restore_stream_reset(call->restorer, gw_privacy_restore_cb, &call->out_ctx);
+    if (call->restorer == NULL)
+        return -1;
+    pol_restore_stream_set_scan(call->restorer, output_scanned(call), gw_privacy_scan_output);
+    return 0;
+}
+
+size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
+{
+    gw_call_t *call = ud;
+    size_t n = size * nitems;
+    const char *name, *value;
+    size_t nl, vl;
+    if (call->req == NULL)
+        return 0; /* client gone: abort the transfer */
+    if (call->t_headers_ns == 0)
+        gw__arm_timer(call, call->gen->cfg->upstream.idle_timeout_ms);
+    switch (gw_headers_parse_line(line, n, &name, &nl, &value, &vl)) {
+    case 1: { /* status line: "HTTP/1.1 200 OK" or "HTTP/2 200" */
+        const char *sp = memchr(line, ' ', n);
+        long st = 0;
+        if (sp != NULL)
+            for (const char *q = sp + 1; q < line + n && *q >= '0' && *q <= '9'; q++)
+                st = st * 10 + (*q - '0');
+        call->upstream_status = st;
+        call->map_upstream_error = st >= 500;
+        call->retry_hold = st >= 200 && gw__retry_may_follow(call, (int)st);
+        break;
+    }
+    case 2: /* end of a header block; 1xx blocks are followed by the real one */
+        if (call->upstream_status >= 200)
+            call->t_headers_ns = gw__now_ns();
+        break;
+    case 0:
+        if (nl == 14 && strncasecmp(name, "content-length", 14) == 0) {
+            int64_t v = 0;
+            size_t i = 0;
+            for (; i < vl && value[i] >= '0' && value[i] <= '9' && v < ((int64_t)1 << 50); i++)
+                v = v * 10 + (value[i] - '0');
+            call->upstream_length = i == vl && vl > 0 ? v : -1;
+        }
+        if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
+            if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {
+                if (!call->sse) {
+                    prov_sse_init(&call->sse_parser, 0);
+                    call->sse = 1;
+                }
+                if (call->need_restore || output_scanned(call)) {
+                    if (prepare_restorer(call) == 0)
+                        call->restore = GW_RESTORE_SSE;
+                    else if (output_scanned(call))
+                        return 0; /* model text cannot be scanned: abort rather than pass it on */
+                }
+            } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
+                call->json_resp = 1;
+                /* held until complete: to restore tokens, or to charge before the headers go out */
+                if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300) ||
+                    (call->pred.kind == GW_ASYNC_READ && call->upstream_status < 300) ||
+                    (output_scanned(call) && call->upstream_status < 300))
+                    call->restore = GW_RESTORE_JSON;
+            }
+        }
+        if (call->retry_hold)
+            gw__retry_header(call, name, nl, value, vl);
+        if (call->need_usage && call->usage_ad->usage_from_header != NULL && call->upstream_status >= 200)
+            call->usage_ad->usage_from_header(&call->usage, name, nl, value, vl);
+        if (call->upstream_status >= 200 && !call->map_upstream_error && !gw_headers_drop_response(name, nl)) {
+            h2o_req_t *req = call->req;
+            h2o_iovec_t nm = h2o_strdup(&req->pool, name, nl);
+            h2o_strtolower(nm.base, nm.len);
+            h2o_iovec_t v = h2o_strdup(&req->pool, value, vl);
+            gw_secrets_mask(&call->secrets, v.base, v.len);
+            h2o_add_header_by_str(&req->pool, &req->res.headers, nm.base, nm.len, 1, NULL, v.base, v.len);
+        }
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* Emits one event block (raw bytes as received) toward the client. */
+static int emit_block(gw_call_t *call, const char *raw, size_t len)
+{
+    if (call->restore == GW_RESTORE_SSE)
+        return pol_restore_stream_feed(call->restorer, raw, len, &call->pending) < 0 ? -1 : 0;
+    return pol_buf_append(&call->pending, raw, len);
+}
+
+/* Every complete SSE block of the response: usage extraction, then forwarding. */
+static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
+{
+    gw_call_t *call = ctx;
+    if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
+        call->usage_ad->usage_from_event(&call->usage_state, ev);
+    if (call->strip_usage_chunk && ev->has_data && prov_usage_is_usage_only_chunk(ev->data, ev->data_len))
+        return 0;
+    if (call->need_usage && ev->has_data)
+        gw_billing_delivered(&call->bill, ev->data, ev->data_len);
+    if (call->async_restore)
+        return gw_async_sse_event(&call->async_sse, &call->async_cap, ev, &call->pending);
+    return emit_block(call, ev->raw, ev->raw_len);
+}
+
+size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+    gw_call_t *call = ud;
+    size_t n = size * nmemb, consumed = n;
+    if (call->req == NULL)
+        return 0;
+    if (call->retry_hold && !call->map_upstream_error) {
+        /* a retryable answer (429, 408, 409) is held until the transfer ends: it is either retried or
+         * forwarded as it came; one too large to hold is forwarded now and not retried */
+        if (pol_buf_append(&call->held, p, n) != 0)
+            return 0;
+        if (call->held.len <= GW_ERRBODY_MAX)
+            return consumed;
+        call->retry_hold = 0;
+        p = call->held.base;
+        n = call->held.len;
+    }
+    if (call->map_upstream_error) {
+        size_t room = GW_ERRBODY_MAX - call->errbody.len;
+        pol_buf_append(&call->errbody, p, n < room ? n : room);
+        return consumed;
+    }
+    if (call->send_inflight && call->pending.len >= GW_PENDING_HIGH) {
+        call->curl_paused = 1;
+        if (call->timer_ready)
+            uv_timer_stop(&call->timer); /* a slow client is not an idle upstream */
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    gw__arm_timer(call, call->gen->cfg->upstream.idle_timeout_ms);
+    uint64_t t0 = gw__now_ns();
+    if (call->worker->server->log_bodies && call->worker->server->store != NULL && call->resp_log.len < GW_LOG_BODY_MAX) {
+        size_t room = GW_LOG_BODY_MAX - call->resp_log.len;
+        pol_buf_append(&call->resp_log, p, n < room ? n : room);
+    }
+    if (call->restore == GW_RESTORE_JSON) {
+        /* non-streaming JSON: restore needs the whole document; answered at transfer end */
+        if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
+            int ok = pol_buf_append(&call->resp_json, p, n) == 0;
+            call->overhead_ns += gw__now_ns() - t0;
+            return ok ? consumed : 0;
+        }
+        call->restore = GW_RESTORE_NONE; /* too large: pass through as it is */
+        if (pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len) != 0)
+            return 0;
+        pol_buf_reset(&call->resp_json);
+    }
+    if (call->state == GW_CALL_UPSTREAM)
+        gw__start_response(call);
+    int rc;
+    if (call->sse) {
+        rc = prov_sse_feed(&call->sse_parser, p, n, on_sse_block, call) < 0 ? -1 : 0;
+    } else {
+        rc = pol_buf_append(&call->pending, p, n);
+        if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL &&
+            call->usage_tee.len + n <= GW_USAGE_TEE_MAX)
+            pol_buf_append(&call->usage_tee, p, n);
+    }
+    if (rc < 0)
+        return 0;
+    call->upstream_received += n;
+    if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
+        call->upstream_received >= (uint64_t)call->upstream_length && call->worker->server->store == NULL)
+        call->upstream_done = 1; /* all announced bytes are here: send them as the final part (with a store,
+                                  * the last byte waits for the call's record: on_upstream_done) */
+    call->overhead_ns += gw__now_ns() - t0;
+    int nested = call->in_curl_cb; /* a held answer replayed from on_upstream_done is not inside curl */
+    call->in_curl_cb = 1;
+    gw__flush(call);
+    call->in_curl_cb = nested;
+    return call->req != NULL ? consumed : 0;
+}
+
+/* Message for a mapped upstream 5xx: the provider's own error message if it has one. */
+void gw__upstream_error_message(gw_call_t *call, char *msg, size_t len)
+{
+    const char *detail = NULL;
+    json_t *doc = call->errbody.len ? json_loadb(call->errbody.base, call->errbody.len, 0, NULL) : NULL;
+    json_t *e = doc != NULL ? json_object_get(doc, "error") : NULL;
+    if (json_is_object(e) && json_is_string(json_object_get(e, "message")))
+        detail = json_string_value(json_object_get(e, "message"));
+    else if (json_is_string(e))
+        detail = json_string_value(e);
+    else if (doc != NULL && json_is_string(json_object_get(doc, "detail")))
+        detail = json_string_value(json_object_get(doc, "detail"));
+    snprintf(msg, len, "aigw: upstream %s returned HTTP %ld%s%.300s", call->provider->name, call->upstream_status,
+             detail != NULL ? ": " : "", detail != NULL ? detail : "");
+    if (doc != NULL)
+        json_decref(doc);
+}
+
+/* The transfer ended with CURLE_OK and an answer that is forwarded: usage, truncation, restore and the output
+ * scan of a held JSON answer, then the last bytes (after the commit of the call's record). */
+int gw__respond_complete(gw_call_t *call, long http_status)
+{
+    if (call->sse && call->need_usage && call->usage_ad->usage_from_event != NULL && call->usage_state.events != 0 &&
+        !call->usage_state.done && call->upstream_status >= 200 && call->upstream_status < 300) {
+        /* closed cleanly without the provider's terminal event: a truncated stream */
+        call->bill.outcome = GW_OUTCOME_TRUNCATED;
+        call->error_code = GW_OUTCOME_TRUNCATED;
+    }
+    if (call->sse) {
+        /* a stream cut mid-event: forward the partial bytes as they are */
+        size_t plen = 0;
+        const char *part = prov_sse_finish(&call->sse_parser) != 0 ? prov_sse_pending(&call->sse_parser, &plen) : NULL;
+        if (call->async_restore)
+            gw_async_sse_finish(&call->async_sse, &call->pending);
+        if (part != NULL && plen != 0)
+            emit_block(call, part, plen);
+    }
+    if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL) {
+        const pol_buf_t *b = call->restore == GW_RESTORE_JSON ? &call->resp_json : &call->usage_tee;
+        if (b->len != 0)
+            call->usage_ad->usage_from_json(b->base, b->len, &call->usage);
+    }
+    if (gw__async_read(call, http_status))
+        return 0;
+    gw__respond_resume(call, http_status);
+    return 1;
+}
+
+void gw__respond_resume(gw_call_t *call, long http_status)
+{
+    uint64_t t0 = gw__now_ns();
+    if (call->restore == GW_RESTORE_JSON) {
+        int changed = 0;
+        if (call->reserved)
+            call->charged = gw__actual_cost(call, 1);
+        int scan = output_scanned(call) && call->upstream_status < 300, prc = 0;
+        if ((call->need_restore || scan) &&
+            (prc =
+                 gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
+                                          call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0 &&
+            scan) {
+            /* the answer could not be scanned: it is not sent (fail closed) */
+            pol_buf_reset(&call->pending);
+            call->adapter->error_body(&call->pending, 500, "server_error", "internal_error", NULL,
+                                      "aigw: the privacy scan of the answer failed");
+            call->upstream_status = 500;
+            changed = 1;
+        }
+        if ((prc != 0 && !scan) || !changed) {
+            pol_buf_reset(&call->pending);
+            pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
+        }
+        if (call->pred.vault.n != 0 && call->upstream_status < 300 &&
+            gw_async_restore_json(&call->pred.vault, call->pending.base, call->pending.len, &call->async_out) == 1) {
+            pol_buf_t t = call->pending; /* a later read: the creating request's values restored */
+            call->pending = call->async_out;
+            call->async_out = t;
+        }
+        if (call->pred.kind == GW_ASYNC_CREATE)
+            gw__async_created(call);
+        if (call->async_rewrite && call->upstream_status < 300)
+            gw__async_rewrite_urls(call);
+    } else if (call->restore == GW_RESTORE_SSE) {
+        pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
+    }
+    call->overhead_ns += gw__now_ns() - t0;
+    if (call->state == GW_CALL_UPSTREAM) {
+        if (call->upstream_status == 0)
+            call->upstream_status = http_status;
+        gw__start_response(call);
+    }
+    /* the last bytes wait for the commit of the call's record and settlement */
+    if (gw__finish_call(call, 1, 1, 1) != 0) {
+        call->upstream_done = 1;
+        gw__flush(call);
+    }
+}
