@@ -8,7 +8,9 @@
 
 #include "policy/pii/pii.h"
 
+#include <fnmatch.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,68 +237,75 @@ static int valid_id(const char *id, size_t len)
     return 1;
 }
 
-/* Path segments of `p` (`len` bytes, query cut off, no leading '/'): at most `max`. @return the count, or max + 1. */
-static size_t split_path(const char *p, size_t len, const char **seg, size_t *seglen, size_t max)
+/* `path` (`len` bytes) without a leading '/' and without its query. */
+static void path_span(const char **path, size_t *len)
 {
-    const char *q = memchr(p, '?', len);
+    const char *q = memchr(*path, '?', *len);
     if (q != NULL)
-        len = (size_t)(q - p);
-    while (len != 0 && p[0] == '/') {
-        p++;
-        len--;
+        *len = (size_t)(q - *path);
+    while (*len != 0 && (*path)[0] == '/') {
+        (*path)++;
+        (*len)--;
     }
-    size_t n = 0, from = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && p[i] != '/')
-            continue;
-        if (n == max)
-            return max + 1;
-        seg[n] = p + from;
-        seglen[n] = i - from;
-        n++;
-        from = i + 1;
-    }
-    return len == 0 ? 0 : n;
 }
 
-#define SEG_IS(i, lit) (seglen[i] == sizeof(lit) - 1 && memcmp(seg[i], lit, sizeof(lit) - 1) == 0)
+/* fnmatch over a length-delimited subject (copied: routes are short). @return 1 match. */
+static int glob_match(const char *glob, size_t gl, const char *s, size_t sl)
+{
+    char g[256], b[512];
+    if (gl >= sizeof(g) || sl >= sizeof(b))
+        return 0;
+    memcpy(g, glob, gl);
+    g[gl] = '\0';
+    memcpy(b, s, sl);
+    b[sl] = '\0';
+    return fnmatch(g, b, 0) == 0;
+}
 
-gw_async_kind_t gw_async_classify(const char *provider, const char *method, size_t ml, const char *path, size_t pl,
+/* Whether "METHOD glob" (`e`) names `method` (`ml` bytes); *glob points after the space. */
+static int route_method(const char *e, const char *method, size_t ml, const char **glob)
+{
+    const char *sp = strchr(e, ' ');
+    if (sp == NULL || (size_t)(sp - e) != ml || memcmp(e, method, ml) != 0)
+        return 0;
+    *glob = sp + 1;
+    return 1;
+}
+
+gw_async_kind_t gw_async_classify(const prov_adapter_t *a, const char *method, size_t ml, const char *path, size_t pl,
                                   const char *origin, char id[GW_ASYNC_ID_MAX + 1])
 {
-    const char *seg[16];
-    size_t seglen[16];
-    size_t n = split_path(path, pl, seg, seglen, 16);
-    int get = ml == 3 && memcmp(method, "GET", 3) == 0, post = ml == 4 && memcmp(method, "POST", 4) == 0;
-    const char *rid = NULL;
-    size_t rl = 0;
-    if (strcmp(provider, "replicate") == 0) {
-        if (post && ((n == 1 && SEG_IS(0, "predictions")) ||
-                     (n == 4 && (SEG_IS(0, "models") || SEG_IS(0, "deployments")) && SEG_IS(3, "predictions"))))
-            return GW_ASYNC_CREATE;
-        if (n >= 2 && n <= 3 && SEG_IS(0, "predictions") && ((get && n == 2) || (post && n == 3 && SEG_IS(2, "cancel")))) {
-            rid = seg[1];
-            rl = seglen[1];
-        }
-    } else if (strcmp(provider, "fal") == 0 && origin != NULL && strcmp(origin, "https://queue.fal.run") == 0) {
-        size_t r = 0;
-        while (r < n && !SEG_IS(r, "requests"))
-            r++;
-        if (post && r == n && n >= 2)
-            return GW_ASYNC_CREATE;
-        if (get && r >= 2 && r + 2 == n) { /* {owner}/{alias}/requests/{id}: the result (not .../status) */
-            rid = seg[r + 1];
-            rl = seglen[r + 1];
+    const char *glob;
+    if (a == NULL || (a->async_origin != NULL && (origin == NULL || strcmp(origin, a->async_origin) != 0)))
+        return GW_ASYNC_NONE;
+    path_span(&path, &pl);
+    for (size_t i = 0; a->async_read_routes != NULL && a->async_read_routes[i] != NULL; i++) {
+        if (!route_method(a->async_read_routes[i], method, ml, &glob))
+            continue;
+        /* "prefix{id}suffix": the path ends with suffix, the id is the segment before it, the rest matches prefix */
+        const char *mark = strstr(glob, "{id}");
+        if (mark == NULL)
+            continue;
+        const char *suffix = mark + 4;
+        size_t sl = strlen(suffix);
+        if (pl < sl || memcmp(path + pl - sl, suffix, sl) != 0)
+            continue;
+        size_t rl = pl - sl, from = rl;
+        while (from > 0 && path[from - 1] != '/')
+            from--;
+        if (valid_id(path + from, rl - from) && glob_match(glob, (size_t)(mark - glob), path, from)) {
+            memcpy(id, path + from, rl - from);
+            id[rl - from] = '\0';
+            return GW_ASYNC_READ;
         }
     }
-    if (rid == NULL || !valid_id(rid, rl))
-        return GW_ASYNC_NONE;
-    memcpy(id, rid, rl);
-    id[rl] = '\0';
-    return GW_ASYNC_READ;
+    for (size_t i = 0; a->async_create_routes != NULL && a->async_create_routes[i] != NULL; i++)
+        if (route_method(a->async_create_routes[i], method, ml, &glob) && glob_match(glob, strlen(glob), path, pl))
+            return GW_ASYNC_CREATE;
+    return GW_ASYNC_NONE;
 }
 
-int gw_async_answer_state(const char *json, size_t len, gw_async_state_t *st)
+int gw_async_answer_state(const char *json, size_t len, const char *const *terminal, gw_async_state_t *st)
 {
     memset(st, 0, sizeof(*st));
     json_t *doc = json_loadb(json, len, 0, NULL);
@@ -311,8 +320,8 @@ int gw_async_answer_state(const char *json, size_t len, gw_async_state_t *st)
     if (id != NULL && valid_id(id, strlen(id)))
         snprintf(st->id, sizeof(st->id), "%s", id);
     const char *status = json_string_value(json_object_get(doc, "status"));
-    st->terminal = status != NULL && json_object_get(doc, "request_id") == NULL &&
-                   (strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0 || strcmp(status, "canceled") == 0);
+    for (size_t i = 0; status != NULL && terminal != NULL && terminal[i] != NULL && !st->terminal; i++)
+        st->terminal = strcmp(status, terminal[i]) == 0;
     json_decref(doc);
     return 0;
 }

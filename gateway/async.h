@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "policy/buf.h"
+#include "providers/provider.h"
 #include "providers/sse.h"
 
 #define GW_ASYNC_KEY_BYTES 32
@@ -134,28 +135,28 @@ typedef enum en_gw_async_kind_t {
 } gw_async_kind_t;
 
 /**
- * Classifies a request of provider `provider` ("replicate" or "fal"; others are GW_ASYNC_NONE):
- * `method` (`ml` bytes), `path` (`pl` bytes: after the route prefix for Replicate, the target
- * path for fal, query allowed) and, for fal, `origin` (the target URL's "https://host", may be
- * NULL). For GW_ASYNC_READ the id is copied to `id` (NUL-terminated; ids outside
- * [A-Za-z0-9_-]{1,GW_ASYNC_ID_MAX} give GW_ASYNC_NONE). A fal submit is a POST to queue.fal.run
- * outside "/requests/"; fal.run answers at once and is billed from that answer.
+ * Classifies a request to adapter `a` by its async_create_routes / async_read_routes
+ * (providers/provider.h): `method` (`ml` bytes), `path` (`pl` bytes: after the route prefix, or the
+ * target path for fal; a leading '/' and a query are ignored) and `origin` (the target URL's
+ * "https://host", NULL when the adapter has none), which must be the adapter's async_origin when
+ * it declares one. For GW_ASYNC_READ the id is copied to `id` (NUL-terminated); an id outside
+ * [A-Za-z0-9_-]{1,GW_ASYNC_ID_MAX} gives GW_ASYNC_NONE (never looked up).
  */
-gw_async_kind_t gw_async_classify(const char *provider, const char *method, size_t ml, const char *path, size_t pl,
+gw_async_kind_t gw_async_classify(const prov_adapter_t *a, const char *method, size_t ml, const char *path, size_t pl,
                                   const char *origin, char id[GW_ASYNC_ID_MAX + 1]);
 
 /** What a prediction answer says about its prediction (gw_async_replicate_state). */
 typedef struct st_gw_async_state_t {
     char id[GW_ASYNC_ID_MAX + 1]; /**< "" when the answer names no valid id */
-    int terminal;                 /**< status succeeded, failed or canceled */
+    int terminal;                 /**< its status is one the adapter lists as final */
 } gw_async_state_t;
 
 /**
- * Reads `id` and `status` of a Replicate prediction (`json`, `len` bytes, borrowed); for a fal
- * submit answer, its `request_id` (never terminal). @return 0, or -1 when it is not a JSON
- * object (st zeroed).
+ * Reads the id (`id`, else `request_id`) and `status` of a prediction answer (`json`, `len` bytes,
+ * borrowed); terminal when the status is one of `terminal` (NULL-terminated; NULL: never).
+ * @return 0, or -1 when it is not a JSON object (st zeroed).
  */
-int gw_async_answer_state(const char *json, size_t len, gw_async_state_t *st);
+int gw_async_answer_state(const char *json, size_t len, const char *const *terminal, gw_async_state_t *st);
 
 /**
  * The vault as text for storing it (encrypted by the store): a JSON array of [token, value]

@@ -195,6 +195,21 @@ typedef struct st_prov_adapter_t {
      * every JSON body (max_tokens / max_completion_tokens / max_output_tokens, n, size, quality).
      */
     int estimate_custom;
+    /**
+     * Asynchronous predictions whose results are read by later calls (gateway/async.h gw_async_classify): requests
+     * that create one, "METHOD path-glob" as in unbilled_routes (the answer names the new id in `id` or
+     * `request_id`), and requests that read one, where "{id}" stands for the id's path segment ("GET
+     * predictions/{id}"). NULL-terminated; NULL = none. Only on `async_origin` when set (fal: the queue host; its
+     * synchronous host answers at once).
+     */
+    const char *const *async_create_routes;
+    const char *const *async_read_routes;
+    const char *async_origin;
+    /**
+     * Values of a read answer's `status` that mean the prediction is over (it is settled then); NULL: every 2xx
+     * answer of a read route is final (fal serves a queue result only once the request completed).
+     */
+    const char *const *async_terminal_statuses;
 } prov_adapter_t;
 
 /**

@@ -179,6 +179,13 @@ static int replicate_model_from_path(const char *path, size_t len, char *model, 
 static const char *const replicate_unbilled[] = {
     "GET predictions/*", "GET predictions", "POST predictions/*/cancel", "GET models*", "GET account", "GET collections*", NULL};
 
+/* Predictions (replicate.com/docs/reference/http): created by the three create routes, read by GET and cancel;
+ * over when succeeded, failed or canceled (docs/providers/replicate.md). */
+static const char *const replicate_async_create[] = {"POST predictions", "POST models/*/*/predictions",
+                                                     "POST deployments/*/*/predictions", NULL};
+static const char *const replicate_async_read[] = {"GET predictions/{id}", "POST predictions/{id}/cancel", NULL};
+static const char *const replicate_terminal[] = {"succeeded", "failed", "canceled", NULL};
+
 const prov_adapter_t prov_replicate = {
     .name = "replicate",
     .default_base_url = "https://api.replicate.com",
@@ -196,4 +203,7 @@ const prov_adapter_t prov_replicate = {
     .async_stream_origin = "https://stream.replicate.com/",
     .estimate_custom = 1,
     .unbilled_routes = replicate_unbilled,
+    .async_create_routes = replicate_async_create,
+    .async_read_routes = replicate_async_read,
+    .async_terminal_statuses = replicate_terminal,
 };

@@ -140,7 +140,7 @@ void gw__async_classify(gw_call_t *call)
     h2o_req_t *req = call->req;
     if (call->worker->server->store == NULL)
         return; /* the vault and the settlement of predictions live in the store */
-    call->pred.kind = gw_async_classify(call->up->name, req->method.base, req->method.len, call->rest, call->rest_len,
+    call->pred.kind = gw_async_classify(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
                                         call->up->target_url != NULL ? call->fal_target.origin : NULL, call->pred.id);
 }
 
@@ -152,7 +152,8 @@ void gw__async_created(gw_call_t *call)
     pol_buf_t vj = POL_BUF_INIT;
     gw_predict_rec_t *p = NULL;
     if (call->upstream_status < 200 || call->upstream_status >= 300 ||
-        gw_async_answer_state(call->resp_json.base, call->resp_json.len, &st) != 0 || st.id[0] == '\0')
+        gw_async_answer_state(call->resp_json.base, call->resp_json.len, call->up->async_terminal_statuses, &st) != 0 ||
+        st.id[0] == '\0')
         return;
     if (async_vault(call, &v) != 0 || (v.n != 0 && gw_async_vault_to_json(&v, &vj) != 0))
         goto out; /* out of memory: no vault kept, the reservation is settled as any call's */
@@ -262,9 +263,10 @@ int gw__async_read(gw_call_t *call, long http_status)
     snprintf(j->id, sizeof(j->id), "%s", call->pred.id);
     snprintf(j->user, sizeof(j->user), "%.*s", (int)call->user.len, call->user.base);
     snprintf(j->client, sizeof(j->client), "%s", call->client != NULL ? call->client->name : "");
-    /* a fal queue result is served only once its request completed; a Replicate answer says so */
-    j->terminal = call->up->target_url != NULL || (gw_async_answer_state(call->resp_json.base, call->resp_json.len, &st) == 0 &&
-                                                   st.terminal && strcmp(st.id, call->pred.id) == 0);
+    /* final: the answer's status is one the adapter lists, or every answer of a read route when it lists none */
+    const char *const *term = call->up->async_terminal_statuses;
+    j->terminal = term == NULL || (gw_async_answer_state(call->resp_json.base, call->resp_json.len, term, &st) == 0 &&
+                                   st.terminal && strcmp(st.id, call->pred.id) == 0);
     j->usage = call->usage;
     call->pred.http_status = http_status;
     w->inflight++;

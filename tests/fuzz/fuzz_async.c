@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pol_buf_free(&out);
     /* 6. later reads: answer state, stored vault, restore, route classification */
     gw_async_state_t st;
-    if (gw_async_answer_state(s, size, &st) == 0)
+    if (gw_async_answer_state(s, size, prov_replicate.async_terminal_statuses, &st) == 0)
         CHECK(strlen(st.id) <= GW_ASYNC_ID_MAX, "id too long");
     gw_async_vault_t v;
     memset(&v, 0, sizeof(v));
@@ -100,9 +100,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_async_vault_free(&v);
     char id[GW_ASYNC_ID_MAX + 1];
     static const char *const methods[] = {"GET", "POST"};
+    const prov_adapter_t *adapters[] = {&prov_replicate, &prov_fal};
     for (int m = 0; m < 2; m++)
-        for (int pv = 0; pv < 2; pv++)
-            if (gw_async_classify(pv ? "fal" : "replicate", methods[m], strlen(methods[m]), s, size, "https://queue.fal.run", id) ==
+        for (int a = 0; a < 2; a++)
+            if (gw_async_classify(adapters[a], methods[m], strlen(methods[m]), s, size, "https://queue.fal.run", id) ==
                 GW_ASYNC_READ)
                 CHECK(id[0] != '\0' && strlen(id) <= GW_ASYNC_ID_MAX && memmem(s, size, id, strlen(id)) != NULL, "bad id");
     return 0;

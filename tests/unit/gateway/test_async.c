@@ -235,25 +235,27 @@ static void test_classify(void **state)
     (void)state;
     char id[GW_ASYNC_ID_MAX + 1];
     const char *fq = "https://queue.fal.run";
-#define C(pv, m, path, origin) gw_async_classify(pv, m, strlen(m), path, strlen(path), origin, id)
-    assert_int_equal(C("replicate", "POST", "predictions", NULL), GW_ASYNC_CREATE);
-    assert_int_equal(C("replicate", "POST", "models/meta/llama/predictions", NULL), GW_ASYNC_CREATE);
-    assert_int_equal(C("replicate", "POST", "deployments/acme/sdxl/predictions?x=1", NULL), GW_ASYNC_CREATE);
-    assert_int_equal(C("replicate", "GET", "predictions/abc123", NULL), GW_ASYNC_READ);
+#define C(a, m, path, origin) gw_async_classify(&a, m, strlen(m), path, strlen(path), origin, id)
+    assert_int_equal(C(prov_replicate, "POST", "predictions", NULL), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_replicate, "POST", "models/meta/llama/predictions", NULL), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_replicate, "POST", "deployments/acme/sdxl/predictions?x=1", NULL), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_replicate, "GET", "predictions/abc123", NULL), GW_ASYNC_READ);
     assert_string_equal(id, "abc123");
-    assert_int_equal(C("replicate", "POST", "predictions/abc_9/cancel", NULL), GW_ASYNC_READ);
+    assert_int_equal(C(prov_replicate, "POST", "predictions/abc_9/cancel", NULL), GW_ASYNC_READ);
     assert_string_equal(id, "abc_9");
-    assert_int_equal(C("replicate", "GET", "predictions", NULL), GW_ASYNC_NONE);            /* the list */
-    assert_int_equal(C("replicate", "GET", "predictions/a.b", NULL), GW_ASYNC_NONE);        /* not an id */
-    assert_int_equal(C("replicate", "GET", "predictions/abc/stream", NULL), GW_ASYNC_NONE); /* stream route */
-    assert_int_equal(C("replicate", "DELETE", "predictions/abc", NULL), GW_ASYNC_NONE);
-    assert_int_equal(C("fal", "POST", "/fal-ai/flux/dev", fq), GW_ASYNC_CREATE);
-    assert_int_equal(C("fal", "POST", "/fal-ai/flux/dev", "https://fal.run"), GW_ASYNC_NONE); /* synchronous */
-    assert_int_equal(C("fal", "GET", "/fal-ai/flux/requests/5d1f-77", fq), GW_ASYNC_READ);
+    assert_int_equal(C(prov_replicate, "GET", "predictions", NULL), GW_ASYNC_NONE);            /* the list */
+    assert_int_equal(C(prov_replicate, "GET", "predictions/a.b", NULL), GW_ASYNC_NONE);        /* not an id */
+    assert_int_equal(C(prov_replicate, "GET", "predictions/abc/stream", NULL), GW_ASYNC_NONE); /* stream route */
+    assert_int_equal(C(prov_replicate, "DELETE", "predictions/abc", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_replicate, "GET", "x/predictions/abc", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "POST", "/fal-ai/flux/dev", fq), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_fal, "POST", "/fal-ai/flux/dev", "https://fal.run"), GW_ASYNC_NONE); /* synchronous */
+    assert_int_equal(C(prov_fal, "POST", "/fal-ai/flux/dev", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "GET", "/fal-ai/flux/requests/5d1f-77", fq), GW_ASYNC_READ);
     assert_string_equal(id, "5d1f-77");
-    assert_int_equal(C("fal", "GET", "/fal-ai/flux/requests/5d1f-77/status", fq), GW_ASYNC_NONE);
-    assert_int_equal(C("fal", "PUT", "/fal-ai/flux/requests/5d1f-77/cancel", fq), GW_ASYNC_NONE);
-    assert_int_equal(C("openai", "POST", "predictions", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "GET", "/fal-ai/flux/requests/5d1f-77/status", fq), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "PUT", "/fal-ai/flux/requests/5d1f-77/cancel", fq), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_openai, "POST", "predictions", NULL), GW_ASYNC_NONE); /* declares none */
 #undef C
 }
 
@@ -261,23 +263,26 @@ static void test_answer_state(void **state)
 {
     (void)state;
     gw_async_state_t st;
-    assert_int_equal(gw_async_answer_state(PREDICTION, strlen(PREDICTION), &st), 0);
+    const char *const *term = prov_replicate.async_terminal_statuses;
+    assert_int_equal(gw_async_answer_state(PREDICTION, strlen(PREDICTION), term, &st), 0);
     assert_string_equal(st.id, "ufawqhfynnddngldkgtslldrkq");
     assert_false(st.terminal);
     const char *done[] = {"{\"id\":\"a1\",\"status\":\"succeeded\"}", "{\"id\":\"a1\",\"status\":\"failed\"}",
                           "{\"id\":\"a1\",\"status\":\"canceled\"}"};
     for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), &st), 0);
+        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), term, &st), 0);
         assert_true(st.terminal);
+        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), NULL, &st), 0);
+        assert_false(st.terminal);
     }
     const char *fal = "{\"request_id\":\"764cabcf-b745\",\"status\":\"IN_QUEUE\"}";
-    assert_int_equal(gw_async_answer_state(fal, strlen(fal), &st), 0);
+    assert_int_equal(gw_async_answer_state(fal, strlen(fal), term, &st), 0);
     assert_string_equal(st.id, "764cabcf-b745");
     assert_false(st.terminal);
     const char *bad = "{\"id\":\"../x\",\"status\":\"succeeded\"}";
-    assert_int_equal(gw_async_answer_state(bad, strlen(bad), &st), 0);
+    assert_int_equal(gw_async_answer_state(bad, strlen(bad), term, &st), 0);
     assert_string_equal(st.id, "");
-    assert_int_equal(gw_async_answer_state("[1]", 3, &st), -1);
+    assert_int_equal(gw_async_answer_state("[1]", 3, term, &st), -1);
 }
 
 static void test_vault_json_and_restore(void **state)
