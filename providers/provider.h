@@ -176,6 +176,14 @@ typedef struct st_prov_adapter_t {
      * provider are not scanned (docs/config.md says which).
      */
     const char *const *output_text;
+    /**
+     * Of output_text, the fields of stream events that repeat text the stream already sent in pieces (OpenAI Responses:
+     * response.output_text.done `text`, content_part.done `part.text`, output_item.done `item.content.*.text`,
+     * response.completed `response.output.*.content.*.text`). They are scanned and acted on like any model text (the
+     * client reads them), but a finding there whose value was already found in the pieces is not logged again
+     * (gateway/pipeline/record.c). Same pattern syntax as output_text; NULL = none.
+     */
+    const char *const *output_text_repeats;
     /** The provider's public API origin, used when config providers.<name>.base_url is absent
         ("https://api.openai.com"; docs/config.md lists them). */
     const char *default_base_url;
