@@ -74,12 +74,20 @@ typedef struct st_migration_t {
     " key_hash TEXT NOT NULL UNIQUE, markup_permille BIGINT NOT NULL DEFAULT 1000, created_at BIGINT NOT NULL,"                    \
     " revoked_at BIGINT);"
 
+#define LEASES_V6                                                                                                                  \
+    "CREATE TABLE credit_leases(user_id TEXT NOT NULL, instance BIGINT NOT NULL, amount BIGINT NOT NULL,"                          \
+    " expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (user_id, instance));"                                   \
+    "CREATE INDEX credit_leases_instance ON credit_leases(instance, expires_at);"                                                  \
+    "ALTER TABLE credit_open ADD COLUMN lease INTEGER NOT NULL DEFAULT 0;"                                                         \
+    "CREATE TABLE rate_buckets(key TEXT NOT NULL, kind TEXT NOT NULL, level BIGINT NOT NULL, updated_at BIGINT NOT NULL,"          \
+    " PRIMARY KEY (key, kind));"
+
 #define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
 
-/* 6 (issue 16): asynchronous predictions (gateway/store/store_predict.h): the creating request's
+/* 7 (issue 16): asynchronous predictions (gateway/store/store_predict.h): the creating request's
  * placeholder vault sealed under the user's data key (vault_ct, nonce), the reservation left open
  * until aigw first sees the prediction terminal (settled_at set once, by one instance). */
-#define PREDICTIONS_V6(BLOB)                                                                                                       \
+#define PREDICTIONS_V7(BLOB)                                                                                                       \
     "CREATE TABLE predictions(provider TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, client TEXT,"                       \
     " request_id TEXT NOT NULL, model TEXT, markup_permille BIGINT NOT NULL DEFAULT 1000, reserved BIGINT NOT NULL DEFAULT 0,"     \
     " open_reservation INTEGER NOT NULL DEFAULT 0, vault_ct " BLOB ", nonce " BLOB ", created_at BIGINT NOT NULL,"                 \
@@ -131,7 +139,12 @@ static const migration_t migrations[] = {
                  " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
                  " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                  " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
-    {6, PREDICTIONS_V6("BLOB"), PREDICTIONS_V6("BYTEA")},
+    /* 6 (issue 12): credit leases of instances sharing a PostgreSQL database (store_ledger.c, docs/internals/metering.md
+     * "Credit leases"): the part of a user's balance an instance holds to admit reservations in memory, and which open
+     * reservations were admitted against such a lease (their settlement goes back to it, not to credit_balances); the
+     * shared rate-limit buckets the instances lease blocks of tokens from (policy/ratelimit.h pol_ratelimit_share). */
+    {6, LEASES_V6, LEASES_V6},
+    {7, PREDICTIONS_V7("BLOB"), PREDICTIONS_V7("BYTEA")},
 };
 
 int gw_store__schema_version(void)
