@@ -213,6 +213,10 @@ const char *const prov__openai_output_text[] = {"choices.*.message.content",
                                                 "response.output.*.content.*.text",
                                                 NULL};
 
+/* Responses stream events that repeat the deltas' text (provider.h output_text_repeats). */
+const char *const prov__openai_output_repeats[] = {"text", "part.text", "item.content.*.text", "response.output.*.content.*.text",
+                                                   NULL};
+
 /* ---- no-training posture (docs/providers/openai.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { OPENAI_CHAT = 1, OPENAI_RESPONSES = 2 }; /* route classes */
@@ -311,4 +315,5 @@ const prov_adapter_t prov_openai = {
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
     .output_text = prov__openai_output_text,
+    .output_text_repeats = prov__openai_output_repeats,
 };
