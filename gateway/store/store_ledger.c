@@ -56,6 +56,8 @@ enum {
     S_BAL_ADD,
     S_OPEN_INS,
     S_OPEN_DEL,
+    S_OPEN_DEL_USER,
+    S_OPEN_GET,
     S_SETTLED,
     S_IDEM_GET,
     S_IDEM_CLAIM,
@@ -87,6 +89,8 @@ static const char *const SQL[S__COUNT] = {
                   " WHERE user_id = ? RETURNING balance",
     [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease) VALUES (?, ?, ?, ?, ?, ?)",
     [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
+    [S_OPEN_DEL_USER] = "DELETE FROM credit_open WHERE request_id = ? AND user_id = ? RETURNING amount, lease",
+    [S_OPEN_GET] = "SELECT 1 FROM credit_open WHERE request_id = ?",
     [S_SETTLED] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = 'settle'",
     [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
     [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"
@@ -517,6 +521,18 @@ static int settled(slot_t *sl, const char *request_id)
     return rc;
 }
 
+/* Is `request_id` open (of any user)? @return 1, 0, or -1. */
+static int open_exists(slot_t *sl, const char *request_id)
+{
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_GET);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, request_id);
+    int rc = gw_store__step(s);
+    gw_store__reset(s);
+    return rc;
+}
+
 /* Removes the open reservation. @return 1 (user, amount and lease filled), 0 none, -1 error. */
 static int open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount, int *lease)
 {
@@ -555,40 +571,15 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
  * reserved: nothing written), GW_E_CREDITS (refused: the caller undoes what it wrote), GW_STORE_E_DB on a
  * database error. op->bal receives the balance after (or the balance that was too low).
  */
-static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     int rc;
     /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
     int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
-    if (n == 0) {
-        op->lease_out = op->lease ? GW_J_LEASE_UNUSED : GW_J_LEASE_NA;
+    if (n == 0)
         return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
-    }
-    if (op->lease) {
-        /* Admitted against this instance's lease: the lease row pays, if it still holds enough (it may
-         * have been reclaimed, or given back by an idle return queued before this). */
-        gw_store_stmt_t *s = stmt(sl, S_LEASE_SPEND);
-        if (s == NULL)
-            return GW_STORE_E_DB;
-        gw_store__bind_int64(s, 1, op->amount);
-        gw_store__bind_int64(s, 2, op->now + lg->lc.ttl_ms * 1000);
-        gw_store__bind_int64(s, 3, op->now);
-        gw_store__bind_text(s, 4, op->user);
-        gw_store__bind_int64(s, 5, lg->instance);
-        gw_store__bind_int64(s, 6, op->amount);
-        rc = gw_store__step(s);
-        if (rc == 1)
-            op->bal = gw_store__col_int64(s, 0);
-        gw_store__reset(s);
-        if (rc < 0)
-            return GW_STORE_E_DB;
-        op->lease_out = rc == 1 ? GW_J_LEASE_USED : GW_J_LEASE_LOST;
-        if (rc == 1)
-            return open_ins(lg, sl, op, 1);
-        /* no lease row covers it: the balance row decides, as without leases */
-    }
     if ((rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
@@ -611,28 +602,94 @@ static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return open_ins(lg, sl, op, 0);
 }
 
+/* reserve_exact at its own savepoint: a refusal undoes only its own rows. */
+static int reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
+    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0)
+        return GW_STORE_E_DB;
+    int rc = reserve_exact(lg, sl, op);
+    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
+        rc = GW_STORE_E_DB;
+    return rc;
+}
+
 static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now);
 
 /*
+ * A reservation. Admitted against this instance's lease: the lease row pays first, if it still
+ * holds enough (it may have been reclaimed, or given back by an idle return queued before this),
+ * then the reserve row (a repeated request id gives the amount back to the lease) and the open
+ * row: nothing can be refused after a write, so no savepoint (3 statements). Otherwise, or when
+ * no lease row covers it, the balance row decides (reserve_exact, at a savepoint).
+ */
+static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    if (!op->lease)
+        return reserve_exact_sp(lg, sl, op);
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_SPEND);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_int64(s, 1, op->amount);
+    gw_store__bind_int64(s, 2, op->now + lg->lc.ttl_ms * 1000);
+    gw_store__bind_int64(s, 3, op->now);
+    gw_store__bind_text(s, 4, op->user);
+    gw_store__bind_int64(s, 5, lg->instance);
+    gw_store__bind_int64(s, 6, op->amount);
+    int rc = gw_store__step(s);
+    if (rc == 1)
+        op->bal = gw_store__col_int64(s, 0);
+    gw_store__reset(s);
+    if (rc < 0)
+        return GW_STORE_E_DB;
+    if (rc == 0) {
+        op->lease_out = GW_J_LEASE_LOST;
+        return reserve_exact_sp(lg, sl, op);
+    }
+    int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
+    if (n < 0)
+        return GW_STORE_E_DB;
+    if (n == 0) { /* reserved before: give the amount back to the lease */
+        op->lease_out = GW_J_LEASE_UNUSED;
+        return lease_credit(lg, sl, op->user, op->amount, op->now) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB
+                                                                                                                    : 0;
+    }
+    op->lease_out = GW_J_LEASE_USED;
+    return open_ins(lg, sl, op, 1);
+}
+
+/*
  * The body of a settlement, inside the caller's transaction. @return 0 (settled, or settled
- * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request: the
- * caller undoes the open row's removal), GW_STORE_E_DB on a database error.
+ * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request; nothing
+ * written), GW_STORE_E_DB on a database error.
  */
 static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    char owner[GW_STORE_USER_ID_MAX + 1];
     int64_t reserved = 0;
     int lease = 0;
-    int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved, &lease);
+    /* the open row of this user's request: refusals (none, another user's) write nothing, so no savepoint */
+    gw_store_stmt_t *t = stmt(sl, S_OPEN_DEL_USER);
+    if (t == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(t, 1, op->rid);
+    gw_store__bind_text(t, 2, op->user);
+    int rc = gw_store__step(t);
+    if (rc == 1) {
+        reserved = gw_store__col_int64(t, 0);
+        lease = gw_store__col_int64(t, 1) != 0;
+    }
+    gw_store__reset(t);
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
         if ((rc = settled(sl, op->rid)) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0)
             return GW_STORE_E_DB;
-        return rc == 1 ? 0 : GW_STORE_E_NOTFOUND;
+        if (rc == 1)
+            return 0;
+        if ((rc = open_exists(sl, op->rid)) < 0)
+            return GW_STORE_E_DB;
+        return rc == 1 ? GW_STORE_E_INVAL : GW_STORE_E_NOTFOUND;
     }
-    if (strcmp(owner, op->user) != 0)
-        return GW_STORE_E_INVAL;
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
     if (ledger_ins(sl, op->user, op->rid, "settle", -s.overrun, op->now, s.flagged ? "actual cost above the reservation" : NULL,
@@ -901,14 +958,9 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
     slot_t *sl = &lg->wslot;
     if (sl->db == NULL)
         sl->db = db;
-    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0) {
-        log_err(sl, op_name(op));
-        return op->rc = GW_STORE_E_DB;
-    }
+    /* Only an exact reservation can be refused after writing (its reserve row): it takes a
+     * savepoint of its own (reserve_exact_sp); every other body refuses before it writes. */
     int rc = op_body(lg, sl, op);
-    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
-        rc = GW_STORE_E_DB;
     if (rc == GW_STORE_E_DB)
         log_err(sl, op_name(op));
     return op->rc = rc;
