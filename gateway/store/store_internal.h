@@ -116,6 +116,13 @@ size_t gw_store__journal_pending(gw_store_t *st);
  */
 int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *it);
 
+/**
+ * store_ledger.c: brackets the ledger items of one transaction: end = 0 before the first (forgets
+ * what an earlier, maybe rolled-back, transaction read), end = 1 after the last (writes the lease
+ * rows' pending changes). @return 0, or -1 on a database error (roll back).
+ */
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
+
 /** store_ledger.c: after a commit (committed = 1) or a final failure, updates the credit table. */
 void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed);
 

@@ -67,8 +67,8 @@ enum {
     S_SP_UNDO,
     S_LEASE_DEBIT,
     S_LEASE_PUT,
-    S_LEASE_SPEND,
-    S_LEASE_CREDIT,
+    S_LEASE_LOCK,
+    S_LEASE_ADD,
     S_LEASE_DEL,
     S_BAL_PUB,
     S_RATE_INS,
@@ -107,10 +107,9 @@ static const char *const SQL[S__COUNT] = {
     [S_LEASE_PUT] = "INSERT INTO credit_leases(user_id, instance, amount, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT (user_id, instance) DO UPDATE SET amount = credit_leases.amount + excluded.amount,"
                     " expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-    [S_LEASE_SPEND] = "UPDATE credit_leases SET amount = amount - ?, expires_at = ?, updated_at = ?"
-                      " WHERE user_id = ? AND instance = ? AND amount >= ? RETURNING amount",
-    [S_LEASE_CREDIT] = "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ?"
-                       " WHERE user_id = ? AND instance = ? RETURNING amount",
+    [S_LEASE_LOCK] = "SELECT amount FROM credit_leases WHERE user_id = ? AND instance = ? FOR UPDATE",
+    [S_LEASE_ADD] =
+        "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ? WHERE user_id = ? AND instance = ?",
     [S_LEASE_DEL] = "DELETE FROM credit_leases WHERE user_id = ? AND instance = ? RETURNING amount",
     /* what a user has (balance row + every instance's lease) and holds in open reservations (the balance row's
      * count of reservations debited from it + those admitted against leases) */
@@ -177,6 +176,15 @@ struct st_gw_store_ledger_t {
     uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted;
     gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
     struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
+    /* The journal's lease cursor (writer thread): this instance's lease row of the user whose items
+     * are applied now, read once FOR UPDATE and written once per user and transaction (the journal
+     * is sorted by user on PostgreSQL), instead of one UPDATE of that row per reservation and per
+     * settlement (a row updated hundreds of times in one transaction grows a chain of versions). */
+    struct {
+        char user[GW_STORE_USER_ID_MAX + 1];
+        int active, row, dirty;
+        int64_t amount, delta, now;
+    } lcur;
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -614,46 +622,104 @@ static int reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return rc;
 }
 
-static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now);
+/* Writes the cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
+static int lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
+{
+    int rc = 0;
+    if (lg->lcur.active && lg->lcur.row && lg->lcur.dirty) {
+        gw_store_stmt_t *s = stmt(sl, S_LEASE_ADD);
+        if (s == NULL)
+            return -1;
+        gw_store__bind_int64(s, 1, lg->lcur.delta);
+        gw_store__bind_int64(s, 2, lg->lcur.now + lg->lc.ttl_ms * 1000);
+        gw_store__bind_int64(s, 3, lg->lcur.now);
+        gw_store__bind_text(s, 4, lg->lcur.user);
+        gw_store__bind_int64(s, 5, lg->instance);
+        rc = run(s) < 0 ? -1 : 0;
+    }
+    lg->lcur.active = 0;
+    return rc;
+}
+
+/* Points the cursor at `user`'s lease row of this instance (locked FOR UPDATE). @return 0 or -1. */
+static int lcur_load(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t now)
+{
+    if (lg->lcur.active && strcmp(lg->lcur.user, user) == 0) {
+        if (now > lg->lcur.now)
+            lg->lcur.now = now;
+        return 0;
+    }
+    if (lcur_flush(lg, sl) != 0)
+        return -1;
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_LOCK);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    gw_store__bind_int64(s, 2, lg->instance);
+    int rc = gw_store__step(s);
+    lg->lcur.amount = rc == 1 ? gw_store__col_int64(s, 0) : 0;
+    gw_store__reset(s);
+    if (rc < 0)
+        return -1;
+    snprintf(lg->lcur.user, sizeof(lg->lcur.user), "%s", user);
+    lg->lcur.active = 1;
+    lg->lcur.row = rc == 1;
+    lg->lcur.dirty = 0;
+    lg->lcur.delta = 0;
+    lg->lcur.now = now;
+    return 0;
+}
+
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
+{
+    if (!end) {
+        lg->lcur.active = 0; /* a new transaction: nothing read in a rolled-back one is known */
+        return 0;
+    }
+    return lcur_flush(lg, &lg->wslot);
+}
+
+/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
+static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
+{
+    if (lcur_load(lg, sl, user, now) != 0)
+        return -1;
+    if (!lg->lcur.row)
+        return 0;
+    lg->lcur.amount += delta;
+    lg->lcur.delta += delta;
+    lg->lcur.dirty = 1;
+    return 1;
+}
 
 /*
- * A reservation. Admitted against this instance's lease: the lease row pays first, if it still
- * holds enough (it may have been reclaimed, or given back by an idle return queued before this),
- * then the reserve row (a repeated request id gives the amount back to the lease) and the open
- * row: nothing can be refused after a write, so no savepoint (3 statements). Otherwise, or when
+ * A reservation. Admitted against this instance's lease: the lease row (through the cursor, read
+ * FOR UPDATE) pays first, if it still holds enough (it may have been reclaimed, or given back by an
+ * idle return queued before this), then the reserve row (a repeated request id gives the amount
+ * back) and the open row: nothing can be refused after a write, so no savepoint. Otherwise, or when
  * no lease row covers it, the balance row decides (reserve_exact, at a savepoint).
  */
 static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     if (!op->lease)
         return reserve_exact_sp(lg, sl, op);
-    gw_store_stmt_t *s = stmt(sl, S_LEASE_SPEND);
-    if (s == NULL)
+    if (lcur_load(lg, sl, op->user, op->now) != 0)
         return GW_STORE_E_DB;
-    gw_store__bind_int64(s, 1, op->amount);
-    gw_store__bind_int64(s, 2, op->now + lg->lc.ttl_ms * 1000);
-    gw_store__bind_int64(s, 3, op->now);
-    gw_store__bind_text(s, 4, op->user);
-    gw_store__bind_int64(s, 5, lg->instance);
-    gw_store__bind_int64(s, 6, op->amount);
-    int rc = gw_store__step(s);
-    if (rc == 1)
-        op->bal = gw_store__col_int64(s, 0);
-    gw_store__reset(s);
-    if (rc < 0)
-        return GW_STORE_E_DB;
-    if (rc == 0) {
+    if (!lg->lcur.row || lg->lcur.amount < op->amount) {
         op->lease_out = GW_J_LEASE_LOST;
         return reserve_exact_sp(lg, sl, op);
     }
     int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
-    if (n == 0) { /* reserved before: give the amount back to the lease */
+    if (n == 0) { /* reserved before: the lease keeps its amount */
         op->lease_out = GW_J_LEASE_UNUSED;
-        return lease_credit(lg, sl, op->user, op->amount, op->now) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB
-                                                                                                                    : 0;
+        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
     }
+    lg->lcur.amount -= op->amount;
+    lg->lcur.delta -= op->amount;
+    lg->lcur.dirty = 1;
+    op->bal = lg->lcur.amount;
     op->lease_out = GW_J_LEASE_USED;
     return open_ins(lg, sl, op, 1);
 }
@@ -711,22 +777,6 @@ static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     if (bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
         return GW_STORE_E_DB;
     return 0;
-}
-
-/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
-static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
-{
-    gw_store_stmt_t *s = stmt(sl, S_LEASE_CREDIT);
-    if (s == NULL)
-        return -1;
-    gw_store__bind_int64(s, 1, delta);
-    gw_store__bind_int64(s, 2, now + lg->lc.ttl_ms * 1000);
-    gw_store__bind_int64(s, 3, now);
-    gw_store__bind_text(s, 4, user);
-    gw_store__bind_int64(s, 5, lg->instance);
-    int rc = gw_store__step(s);
-    gw_store__reset(s);
-    return rc;
 }
 
 /* A lease take or top-up: the balance row gives op->amount to this instance's lease row, if it
@@ -933,9 +983,9 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     case GW_J_FINISH:
         return settle_body(lg, sl, op);
     case GW_J_LEASE:
-        return lease_take_body(lg, sl, op);
+        return lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : lease_take_body(lg, sl, op);
     case GW_J_LEASE_RETURN:
-        return lease_return_body(lg, sl, op);
+        return lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : lease_return_body(lg, sl, op);
     case GW_J_RATE:
         return rate_body(sl, op);
     default:
