@@ -110,9 +110,9 @@ size_t gw_store__journal_pending(gw_store_t *st);
 
 /**
  * store_ledger.c: applies one ledger item (RESERVE, SETTLE, GRANT, or the settlement of a FINISH)
- * on the writer connection `db` inside the writer's transaction, at its own savepoint (a refusal
- * undoes only itself). @return the item's rc: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND,
- * GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
+ * on the writer connection `db` inside the writer's transaction; a refusal undoes only itself (an
+ * exact reservation takes a savepoint, the others refuse before writing). @return the item's rc: 0, GW_E_CREDITS,
+ * GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
  */
 int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *it);
 

@@ -3,8 +3,9 @@
  *
  * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
  * the store's writer thread BEGINs, takes every item queued by then, applies each through
- * gw_store__ledger_apply at its own savepoint (a refused reservation undoes only its own rows, so
- * each reservation still sees the balance left by the ones before it and refusals are exact),
+ * gw_store__ledger_apply (an exact reservation at its own savepoint: a refused reservation undoes
+ * only its own rows, so each reservation still sees the balance left by the ones before it and
+ * refusals are exact; every other item refuses before it writes),
  * and commits once, with the call records of the same moment. A database error rolls the whole
  * transaction back: every ledger item of it fails with GW_STORE_E_DB (finished calls are retried
  * by the store). Synchronous callers wait for their item; the gateway uses
