@@ -276,8 +276,8 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         char msg[400];
         gw__upstream_error_message(call, msg, sizeof(msg));
         gw__send_error(call, 502, "server_error", "upstream_error", NULL, msg);
-    } else {
-        gw__respond_complete(call, http_status);
+    } else if (!gw__respond_complete(call, http_status)) {
+        return; /* a later read of a prediction: the store lookup runs first (gw__respond_resume) */
     }
     gw__release(call);
 }
