@@ -602,26 +602,27 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
   test('stream: data: [DONE] is held until the call\'s record is committed', async () => {
     const user = 'user-done-held';
     await grant(gw, user, 100000);
+    // The provider sends its chunks 250 ms apart. Once the answer started (the reservation is
+    // committed before anything is forwarded), the test takes SQLite's write lock (the store waits
+    // up to its 5 s busy timeout), so the finished call cannot commit while the rest streams.
     const res = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST',
       headers: { authorization: `Bearer ${CLIENT_KEY}`, 'x-aigw-user': user, 'content-type': 'application/json',
-        'x-mock-delay-ms': '800' },
+        'x-mock-chunk-delay-ms': '250' },
       body: JSON.stringify({ model: 'meter-flat-done', max_tokens: FLAT_MAX_TOKENS, stream: true,
         messages: [{ role: 'user', content: 'x' }] }) });
     assert.equal(res.status, 200);
     const rid = res.headers.get('x-aigw-request-id');
+    const lock = spawn('sqlite3', [data.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+    lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    await new Promise((resolve) => lock.stdout.once('data', resolve));
     let text = '';
     const reading = (async () => {
       const dec = new TextDecoder();
       for await (const chunk of res.body) text += dec.decode(chunk, { stream: true });
     })();
-    await waitFor(() => ledger.count(user, 'reserve') === 1, { msg: 'the reservation committed' });
-    // Hold SQLite's write lock (the store waits up to its 5 s busy timeout) while the provider answers.
-    const lock = spawn('sqlite3', [data.db], { stdio: ['pipe', 'pipe', 'inherit'] });
-    lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
-    await new Promise((resolve) => lock.stdout.once('data', resolve));
     try {
-      await waitFor(() => text.includes('Jane'), { timeoutMs: 4000, msg: 'content streamed while the store is locked' });
-      await sleep(600);
+      await waitFor(() => text.includes('"finish_reason":"stop"'), { timeoutMs: 4000, msg: 'the answer streamed while the store is locked' });
+      await sleep(700); // the provider's [DONE] follows 250 ms after the finish chunk
       assert.ok(!text.includes('[DONE]'), `[DONE] reached the client before the record was committed:\n${text}`);
       assert.equal(sqlite(data.db, `SELECT COUNT(*) AS n FROM calls WHERE request_id = '${rid}'`)[0]?.n ?? 0, 0);
     } finally {
