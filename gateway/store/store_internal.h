@@ -138,11 +138,18 @@ size_t gw_store__journal_pending(gw_store_t *st);
 
 /**
  * store_ledger.c: applies one ledger item (RESERVE, SETTLE, GRANT, or the settlement of a FINISH)
- * on the writer connection `db` inside the writer's transaction, at its own savepoint (a refusal
- * undoes only itself). @return the item's rc: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND,
- * GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
+ * on the writer connection `db` inside the writer's transaction; a refusal undoes only itself (an
+ * exact reservation takes a savepoint, the others refuse before writing). @return the item's rc: 0, GW_E_CREDITS,
+ * GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
  */
 int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *it);
+
+/**
+ * store_ledger.c: brackets the ledger items of one transaction: end = 0 before the first (forgets
+ * what an earlier, maybe rolled-back, transaction read), end = 1 after the last (writes the lease
+ * rows' pending changes). @return 0, or -1 on a database error (roll back).
+ */
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
 
 /** store_ledger.c: after a commit (committed = 1) or a final failure, updates the credit table. */
 void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed);
@@ -247,8 +254,7 @@ void gw_store__tx_rollback(gw_store_db_t *db);
 void gw_store__log_db_error(gw_store_db_t *db, const char *what);
 /** Steps a prepared statement to completion and resets it. @return rows changed, or -1. */
 int64_t gw_store__run(gw_store_stmt_t *s);
-/** Prepares, binds (`types`: "t" text, "i" int64, "b" blob + size per argument), runs and finalizes `sql`. @return rows changed, or
- * -1. */
+/** Prepares, binds (`types`: one letter per argument), runs and finalizes `sql`. @return rows changed, or -1. */
 int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...);
 /** Sets a key of the meta table. @return 0 or -1. */
 int gw_store__meta_set(gw_store_db_t *db, const char *key, const char *value);
@@ -274,8 +280,7 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r);
 int gw_store__write_item(gw_store_t *st, qitem_t *it);
 /** Adds the record `it` to the written counters. */
 void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint64_t *access, uint64_t *reds);
-/** Reads the wrapped key rows of the users of a batch in one statement per chunk, so the batch re-validates its cache with one
- * round trip. */
+/** Reads the wrapped key rows of the users of a batch, so the batch re-validates its cache with few round trips. */
 void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n);
 /** Writes a batch of queued records in one transaction, or record by record when that fails. */
 void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n);

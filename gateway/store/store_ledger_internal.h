@@ -25,6 +25,8 @@ enum {
     S_BAL_ADD,
     S_OPEN_INS,
     S_OPEN_DEL,
+    S_OPEN_DEL_USER,
+    S_OPEN_GET,
     S_SETTLED,
     S_IDEM_GET,
     S_IDEM_CLAIM,
@@ -34,8 +36,8 @@ enum {
     S_SP_UNDO,
     S_LEASE_DEBIT,
     S_LEASE_PUT,
-    S_LEASE_SPEND,
-    S_LEASE_CREDIT,
+    S_LEASE_LOCK,
+    S_LEASE_ADD,
     S_LEASE_DEL,
     S_BAL_PUB,
     S_RATE_INS,
@@ -96,6 +98,15 @@ struct st_gw_store_ledger_t {
     _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
     gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
     struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
+    /* The journal's lease cursor (writer thread): this instance's lease row of the user whose items
+     * are applied now, read once FOR UPDATE and written once per user and transaction (the journal
+     * is sorted by user on PostgreSQL), instead of one UPDATE of that row per reservation and per
+     * settlement (a row updated hundreds of times in one transaction grows a chain of versions). */
+    struct {
+        char user[GW_USER_ID_MAX + 1];
+        int active, row, dirty;
+        int64_t amount, delta, now;
+    } lcur;
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -128,15 +139,18 @@ int gw_ledger__valid_new_user(const char *u);
 /** Appends a ledger row. @return its id, or -1. */
 int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
                               const char *note, int flagged);
-/** Adds `delta` to the user's balance row (creating it) and `released` back from reserved; *bal = the new balance. @return 0 or -1.
- */
+/** Adds to the user's balance row (creating it); see store_ledger.c. @return 0 or -1. */
 int gw_ledger__bal_add(slot_t *sl, const char *user, int64_t delta, int64_t released, int64_t now, int64_t *bal);
 /** Logs `what` with the slot's database message. */
 void gw_ledger__log_err(slot_t *sl, const char *what);
 /** Was `request_id` settled already? @return 1, 0, or -1. */
 int gw_ledger__settled(slot_t *sl, const char *request_id);
-/** Takes (deletes) the open reservation of `request_id`: its user, amount and lease flag. @return 1 found, 0 none, -1 error. */
+/** Takes (deletes) the open reservation of `request_id` and returns what it held. @return 1 found, 0 none, -1 error. */
 int gw_ledger__open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount, int *lease);
+/** A reservation at its own savepoint: a refusal undoes only its own rows. */
+int gw_ledger__reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** Writes the lease cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
+int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl);
 /** The body of a reservation inside the caller's transaction. @return 0 or GW_E_CREDITS / GW_STORE_E_*. */
 int gw_ledger__reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
 /** The body of a settlement inside the caller's transaction. @return 0 or GW_STORE_E_*. */
@@ -151,11 +165,9 @@ int gw_ledger__grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
 int gw_ledger__submit_sync(gw_store_t *st, ledger_op_t *op);
 /** The lease thread (pthread entry point): idle returns, eviction, reclaiming. */
 void *gw_ledger__lease_thread(void *arg);
-/** Gives back the leases of `instance` that expired before `expired_before` (0: all) on slot `sl`; *count = leases returned.
- * @return 0 or -1. */
+/** Gives back the expired leases of `instance` on slot `sl`; *count = leases returned. @return 0 or -1. */
 int gw_ledger__leases_give_back(gw_store_ledger_t *lg, slot_t *sl, int64_t instance, int64_t expired_before, int64_t *count);
-/** Crash recovery: settles reservations opened before `open_before` at their amount (flagged) and reclaims expired leases of gone
- * instances. @return 0 or -1. */
+/** Crash recovery: settles reservations left open (flagged) and reclaims expired leases of gone instances. @return 0 or -1. */
 int gw_ledger__recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *settled_out, int64_t *reclaimed_out);
 
 #endif

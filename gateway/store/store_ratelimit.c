@@ -164,9 +164,9 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     case GW_J_FINISH:
         return gw_ledger__settle_body(lg, sl, op);
     case GW_J_LEASE:
-        return gw_ledger__lease_take_body(lg, sl, op);
+        return gw_ledger__lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : gw_ledger__lease_take_body(lg, sl, op);
     case GW_J_LEASE_RETURN:
-        return gw_ledger__lease_return_body(lg, sl, op);
+        return gw_ledger__lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : gw_ledger__lease_return_body(lg, sl, op);
     case GW_J_RATE:
         return rate_body(sl, op);
     default:
@@ -189,15 +189,9 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
     slot_t *sl = &lg->wslot;
     if (sl->db == NULL)
         sl->db = db;
-    gw_store_stmt_t *sp = gw_ledger__stmt(sl, S_SP), *rel = gw_ledger__stmt(sl, S_SP_RELEASE),
-                    *undo = gw_ledger__stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || gw_ledger__run(sp) < 0) {
-        gw_ledger__log_err(sl, op_name(op));
-        return op->rc = GW_STORE_E_DB;
-    }
+    /* Only an exact reservation can be refused after writing (its reserve row): it takes a
+     * savepoint of its own (gw_ledger__reserve_exact_sp); every other body refuses before it writes. */
     int rc = op_body(lg, sl, op);
-    if (rc != GW_STORE_E_DB && ((rc != 0 && gw_ledger__run(undo) < 0) || gw_ledger__run(rel) < 0))
-        rc = GW_STORE_E_DB;
     if (rc == GW_STORE_E_DB)
         gw_ledger__log_err(sl, op_name(op));
     return op->rc = rc;
