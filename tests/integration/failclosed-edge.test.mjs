@@ -127,6 +127,26 @@ describe('one canonical path', () => {
     assert.equal(u.status, 200, u.body);
   });
 
+  test('a secret (API key, token) in any query parameter: 400 pii_in_url, nothing forwarded; plain parameters pass',
+    async () => {
+      await mocks.openai.reset();
+      const secrets = ['sk-proj-Abc123Def456Ghi789Jkl012Mno345Pqr678', 'AKIAIOSFODNN7EXAMPLE',
+        'ghp_16C7e42F292c6912E7710c838347Ae178B4a'];
+      for (const v of secrets) {
+        for (const p of [`/v1/models?api_key=${v}`, `/v1/models?limit=5&token=${encodeURIComponent(v)}`,
+          `/openai/v1/models?x=${v}`]) {
+          const r = await rawRequest(gw, { method: 'GET', path: p, headers: bearer() });
+          assert.equal(r.status, 400, `${p}: ${r.body}`);
+          assert.equal(r.json.error.code, 'pii_in_url', p);
+          assert.ok(!r.body.includes(v), 'the message never echoes the value');
+        }
+      }
+      assert.deepEqual(await forwarded(mocks.openai), []);
+      const ok = await rawRequest(gw, { method: 'GET', path: '/v1/models?limit=20&order=desc&after=file-abc123',
+        headers: bearer() });
+      assert.equal(ok.status, 200, ok.body);
+    });
+
   test('a client credential in ?key= is never forwarded', async () => {
     await mocks.gemini.reset();
     const r = await post(`/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${CLIENT_KEY}&alt=json&%6Bey=x`, goog(),
