@@ -49,7 +49,7 @@ fuzz: fuzz-build leakfuzz
 # FUZZ_SECONDS=N runs every target for N seconds on a copy of its seed corpus (CI: 5).
 FUZZ_SECONDS ?= 0
 fuzz-build: deps
-	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIGW_FUZZ=ON -DAIGW_SANITIZE=ON
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIGW_FUZZ=ON -DAIGW_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
 	@if [ "$(FUZZ_SECONDS)" -gt 0 ]; then \
 	  for t in build-fuzz/fuzz_*; do \

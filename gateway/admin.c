@@ -65,7 +65,7 @@ const char *gw_admin_route_role(const char *method, size_t method_len, const cha
         return NULL;
     }
     if (seg_eq(path, path_len, "/redactions") || seg_eq(path, path_len, "/redactions/summary") ||
-        seg_eq(path, path_len, "/retention") || seg_eq(path, path_len, "/purge"))
+        seg_eq(path, path_len, "/redactions/types") || seg_eq(path, path_len, "/retention") || seg_eq(path, path_len, "/purge"))
         return "privacy";
     if (seg_eq(path, path_len, "/usage"))
         return "ops";

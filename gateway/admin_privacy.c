@@ -6,6 +6,7 @@
  */
 #include "gateway/admin_privacy.h"
 #include "gateway/errors.h"
+#include "policy/pii/pii.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -290,6 +291,20 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
             return 0;
         }
         return handle_redactions(st, query, status, out);
+    }
+    if (strcmp(path, "/redactions/types") == 0) {
+        /* every built-in entity type the engine can report, from its own type table (the console's
+         * type filter; custom types of the running config appear in the summary once found) */
+        if (strcmp(method, "GET") != 0) {
+            set_error(status, 405, out, "method not allowed (GET)");
+            return 0;
+        }
+        pol_buf_append(out, "{\"types\":[", 10);
+        for (int t = 0; t < POL_PII_NUM_BUILTIN; t++)
+            pol_buf_appendf(out, "%s\"%s\"", t ? "," : "", pol_pii_type_name(NULL, t));
+        pol_buf_append(out, "]}", 2);
+        *status = 200;
+        return 0;
     }
     if (strcmp(path, "/redactions/summary") == 0) {
         int64_t from, to;

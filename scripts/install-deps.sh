@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config clang clang-format llvm lld libclang-rt-14-dev
   libh2o-dev libuv1-dev libssl-dev libcurl4-openssl-dev libjansson-dev libsodium-dev
-  libcmocka-dev libvectorscan-dev libsqlite3-dev sqlite3 libpq-dev
+  libcmocka-dev libvectorscan-dev libsqlite3-dev sqlite3 libpq-dev libphonenumber-dev
   postgresql
   nghttp2-client wrk nginx-light openssl curl ca-certificates
   python3 python3-yaml libimage-exiftool-perl

@@ -23,27 +23,7 @@
 
 #include <string.h>
 
-#define U(p) ((unsigned char)(p))
-
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_alnum(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c);
-}
-
-static int is_hex(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+#define U(p) POL__U(p)
 
 static char upper(unsigned char c)
 {
@@ -80,25 +60,25 @@ static size_t shape(const char *t, size_t len, size_t p, const char *sh, char *o
         int ok;
         switch (*sh) {
         case 'd':
-            ok = is_digit(ch);
+            ok = pol__is_digit(ch);
             break;
         case 'L':
-            ok = is_alpha(ch);
+            ok = pol__is_alpha(ch);
             break;
         case 'U':
             ok = ch >= 'A' && ch <= 'Z';
             break;
         case 'A':
-            ok = is_alnum(ch);
+            ok = pol__is_alnum(ch);
             break;
         case 'H':
-            ok = is_hex(ch);
+            ok = pol__is_hex(ch);
             break;
         case 'K':
-            ok = is_digit(ch) || ch == 'X' || ch == 'x';
+            ok = pol__is_digit(ch) || ch == 'X' || ch == 'x';
             break;
         case 'C':
-            ok = ch == '-' || ch == '+' || is_alpha(ch);
+            ok = ch == '-' || ch == '+' || pol__is_alpha(ch);
             break;
         default:
             if (ch != U(*sh))
@@ -122,13 +102,13 @@ static size_t shape(const char *t, size_t len, size_t p, const char *sh, char *o
  * continued by a separator and a digit ("130 692 544 123", "1234567890-12") */
 static int standalone(const char *t, size_t len, size_t s, size_t e, char sep)
 {
-    if (s > 0 && (is_alnum(U(t[s - 1])) || t[s - 1] == '+' || t[s - 1] == '_'))
+    if (s > 0 && (pol__is_alnum(U(t[s - 1])) || t[s - 1] == '+' || t[s - 1] == '_'))
         return 0;
-    if (e < len && (is_alnum(U(t[e])) || t[e] == '_'))
+    if (e < len && (pol__is_alnum(U(t[e])) || t[e] == '_'))
         return 0;
-    if (e + 1 < len && is_digit(U(t[e + 1])) && (t[e] == '-' || t[e] == '.' || t[e] == '/' || (sep == ' ' && t[e] == ' ')))
+    if (e + 1 < len && pol__is_digit(U(t[e + 1])) && (t[e] == '-' || t[e] == '.' || t[e] == '/' || (sep == ' ' && t[e] == ' ')))
         return 0;
-    if (s > 1 && is_digit(U(t[s - 2])) && (t[s - 1] == '-' || t[s - 1] == '.' || t[s - 1] == '/'))
+    if (s > 1 && pol__is_digit(U(t[s - 2])) && (t[s - 1] == '-' || t[s - 1] == '.' || t[s - 1] == '/'))
         return 0;
     return 1;
 }
@@ -263,8 +243,8 @@ static int it_fiscal_ok(const char *v)
                                           19, 21, 2, 4, 18, 20, 11, 3,  6,  8,  12, 14, 16, 10, 22, 25, 24, 23};
     int sum = 0;
     for (int i = 0; i < 15; i++) {
-        int k = is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10;
-        int even_val = is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A';
+        int k = pol__is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10;
+        int even_val = pol__is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A';
         sum += (i % 2 == 0) ? odd[k] : even_val;
     }
     return v[15] == 'A' + sum % 26;
@@ -358,11 +338,11 @@ static int medicare_ok(const char *d)
 static int gstin_ok(const char *v)
 {
     int st = num2(v);
-    if (!is_digit(U(v[0])) || !is_digit(U(v[1])) || st < 1 || st > 38 || v[13] != 'Z')
+    if (!pol__is_digit(U(v[0])) || !pol__is_digit(U(v[1])) || st < 1 || st > 38 || v[13] != 'Z')
         return 0;
     int sum = 0;
     for (int i = 0; i < 14; i++) {
-        int x = is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10;
+        int x = pol__is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10;
         int p = x * (i % 2 ? 2 : 1);
         sum += p / 36 + p % 36;
     }
@@ -383,7 +363,8 @@ static int hetu_ok(const char *v)
     for (int i = 0; i < 10; i++)
         if (i != 6)
             n = n * 10 + (unsigned long)dv(v[i]);
-    return "0123456789ABCDEFHJKLMNPRSTUVWXY"[n % 31] == v[10] && is_digit(U(v[7])) && is_digit(U(v[8])) && is_digit(U(v[9]));
+    return "0123456789ABCDEFHJKLMNPRSTUVWXY"[n % 31] == v[10] && pol__is_digit(U(v[7])) && pol__is_digit(U(v[8])) &&
+           pol__is_digit(U(v[9]));
 }
 
 /* KR RRN / FRN: YYMMDD + gender/century digit; check weights 2..9,2..5: RRN (11 - s mod 11) mod 10, FRN (13 - s mod 11) mod 10 */
@@ -455,8 +436,8 @@ static int icao_ok(const char *v, size_t n)
     static const int w[3] = {7, 3, 1};
     int s = 0;
     for (size_t i = 0; i + 1 < n; i++)
-        s += (is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10) * w[i % 3];
-    return s % 10 == dv(v[n - 1]) && is_digit(U(v[n - 1]));
+        s += (pol__is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10) * w[i % 3];
+    return s % 10 == dv(v[n - 1]) && pol__is_digit(U(v[n - 1]));
 }
 
 /* US ITIN (IRS): 9XX, group 50-65, 70-88, 90-92, 94-99 */
@@ -488,7 +469,7 @@ static int mbi_ok(const char *v)
                 return 0;
             break;
         case 'N':
-            if (!is_digit(ch))
+            if (!pol__is_digit(ch))
                 return 0;
             break;
         case 'A':
@@ -496,7 +477,7 @@ static int mbi_ok(const char *v)
                 return 0;
             break;
         default:
-            if (!letter && !is_digit(ch))
+            if (!letter && !pol__is_digit(ch))
                 return 0;
         }
     }
@@ -517,7 +498,7 @@ static int aba_ok(const char *d)
  * (d1 + d3 + d5) + 2 (d2 + d4 + d6) ends in d7 */
 static int dea_ok(const char *v)
 {
-    if (strchr("ABCDEFGHJKLMPRSTUX", v[0]) == NULL || !(is_alpha(U(v[1])) || v[1] == '9'))
+    if (strchr("ABCDEFGHJKLMPRSTUX", v[0]) == NULL || !(pol__is_alpha(U(v[1])) || v[1] == '9'))
         return 0;
     const char *d = v + 2;
     int s = dv(d[0]) + dv(d[2]) + dv(d[4]) + 2 * (dv(d[1]) + dv(d[3]) + dv(d[5]));
@@ -586,7 +567,7 @@ static int curp_ok(const char *v)
         return 0;
     int s = 0;
     for (int i = 0; i < 17; i++) {
-        int x = is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10 + (v[i] > 'N'); /* Ñ sits after N */
+        int x = pol__is_digit(U(v[i])) ? v[i] - '0' : v[i] - 'A' + 10 + (v[i] > 'N'); /* Ñ sits after N */
         s += x * (18 - i);
     }
     return (10 - s % 10) % 10 == dv(v[17]);
@@ -679,7 +660,7 @@ static int th_ok(const char *d)
 static int uk_dl_ok(const char *v)
 {
     for (int i = 0; i < 5; i++)
-        if (!(is_alpha(U(v[i])) || (i > 0 && v[i] == '9')))
+        if (!(pol__is_alpha(U(v[i])) || (i > 0 && v[i] == '9')))
             return 0;
     for (int i = 1; i < 5; i++)
         if (v[i - 1] == '9' && v[i] != '9')
@@ -689,8 +670,8 @@ static int uk_dl_ok(const char *v)
         m -= 50;
     if (!date_ok(-1, m, num2(v + 8)))
         return 0;
-    return (is_alpha(U(v[11])) || v[11] == '9') && (is_alpha(U(v[12])) || v[12] == '9') && is_digit(U(v[13])) &&
-           is_alnum(U(v[14])) && is_alnum(U(v[15])) && is_alpha(U(v[14]));
+    return (pol__is_alpha(U(v[11])) || v[11] == '9') && (pol__is_alpha(U(v[12])) || v[12] == '9') && pol__is_digit(U(v[13])) &&
+           pol__is_alnum(U(v[14])) && pol__is_alnum(U(v[15])) && pol__is_alpha(U(v[14]));
 }
 
 /* IN vehicle registration (Central Motor Vehicles Rules 1989, rule 50): state / UT code */
@@ -798,12 +779,6 @@ static const char *const w_uk_dl[] = {"driving licence", "driving license", "lic
 static const char *const w_de_kv[] = {"krankenversichertennummer", "kvnr", "versichertennummer", "krankenkasse", "egk", NULL};
 static const char *const w_de_rv[] = {"rentenversicherungsnummer", "rvnr", "sozialversicherungsnummer", "svnr", NULL};
 static const char *const w_de_stnr[] = {"steuernummer", "st.-nr", "stnr", "finanzamt", NULL};
-static const char *const w_negative[] = {
-    "order", "invoice", "tracking", "sku", "isbn", "seed", "ticket", "serial", "ref", "txn", "timestamp", "epoch", "build",
-    "version", "reference", "transaction", "shipment", "parcel",
-    /* order / order number, invoice, tracking in zh, ja, de, fr, es, it, pt, nl, ru, hi, ar, ko */
-    "订单", "单号", "编号", "发票", "注文", "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura",
-    "ordine", "fattura", "bestelling", "factuur", "заказ", "ऑर्डर", "طلب", "주문", NULL};
 
 typedef struct {
     pol__scanctx_t *c;
@@ -822,7 +797,7 @@ static int push(nat_t *n, int type, size_t s, size_t e, double bare, const char 
     double sc = bare;
     if (words != NULL && (pol__has_word(t, from, s, words) || pol__has_word(t, e, to, words)))
         sc += 0.35;
-    else if (pol__has_word(t, from, s, w_negative))
+    else if (pol__has_word(t, from, s, pol__ctx_negative))
         sc -= 0.4; /* "Bestellnummer 202509200206", "Commande n° A433522495": order numbers that pass a check */
     (void)numeric;
     if (sc > 1)
@@ -860,7 +835,7 @@ static int letter_led(nat_t *n, size_t w)
     size_t len = n->c->len, e, k;
     char v[32], sep;
     size_t wl = 0;
-    while (w + wl < len && is_alnum(U(t[w + wl])))
+    while (w + wl < len && pol__is_alnum(U(t[w + wl])))
         wl++;
     /* every format is one alnum word of 8-18 bytes, or starts with a 2-letter word ("AB 12 34 56 C", "DE 136 695 976") */
     if (wl < 8 && !(wl == 2 || (wl == 8 && w + wl < len && t[w + wl] == '-')))
@@ -983,7 +958,7 @@ static int letter_led(nat_t *n, size_t w)
     if ((e = wshape(t, len, w, wl, "LAAAAAAAd", v, &k, NULL)) && standalone(t, len, w, e, 0)) {
         int ok = 1;
         for (int i = 0; i < 8 && ok; i++)
-            ok = is_digit(U(v[i])) || strchr("CFGHJKLMNPRTVWXYZ", v[i]) != NULL;
+            ok = pol__is_digit(U(v[i])) || strchr("CFGHJKLMNPRTVWXYZ", v[i]) != NULL;
         if (ok && icao_ok(v, 9)) {
             PUSH(POL_PII_DE_ID_CARD, w, e, 0.6, w_de_id, 0);
             return 0;
@@ -1036,13 +1011,13 @@ static int digit_led_alpha(nat_t *n, size_t s)
     char v[32];
     int r;
     size_t run = 0;
-    while (s + run < len && is_digit(U(t[s + run])))
+    while (s + run < len && pol__is_digit(U(t[s + run])))
         run++;
     unsigned char nx = s + run < len ? U(t[s + run]) : 0;
     if (run <= 4 && (r = mac_at(n, s)) != 0)
         return r < 0 ? -1 : 0;
     /* every format below has a letter (or '-', '+') right after a digit run of a known length */
-    if (!is_alpha(nx) && !(nx == '-' && (run == 6 || run == 7 || run == 8)) && !(nx == '+' && run == 6) && run != 17)
+    if (!pol__is_alpha(nx) && !(nx == '-' && (run == 6 || run == 7 || run == 8)) && !(nx == '+' && run == 6) && run != 17)
         return 0;
     /* FI henkilötunnus: DDMMYY C NNN X */
     if (run == 6 && (e = shape(t, len, s, "ddddddCdddA", v, &k, NULL)) && standalone(t, len, s, e, 0) && caps(t, s, e) &&
@@ -1072,7 +1047,7 @@ static int digit_led_alpha(nat_t *n, size_t s)
         PUSH(POL_PII_US_MBI, s, e, 0.6, w_mbi, 0);
         return 0;
     }
-    if (run == 1 && s + 11 <= len && is_alnum(U(t[s + 10])) && (e = shape(t, len, s, "AAAAAAAAAAA", v, &k, NULL)) &&
+    if (run == 1 && s + 11 <= len && pol__is_alnum(U(t[s + 10])) && (e = shape(t, len, s, "AAAAAAAAAAA", v, &k, NULL)) &&
         standalone(t, len, s, e, 0) && mbi_ok(v)) {
         PUSH(POL_PII_US_MBI, s, e, 0.5, w_mbi, 0);
         return 0;
@@ -1370,11 +1345,11 @@ static int numbers_at(nat_t *n, size_t s, size_t nd)
 {
     const char *t = n->c->text;
     size_t len = n->c->len;
-    for (int round = 0; round < 16 && s < len && is_digit(U(t[s])); round++) {
+    for (int round = 0; round < 16 && s < len && pol__is_digit(U(t[s])); round++) {
         size_t best_e = 0, k;
         char v[32], sep;
         size_t run = 0;
-        while (s + run < len && is_digit(U(t[s + run])))
+        while (s + run < len && pol__is_digit(U(t[s + run])))
             run++;
         const numfmt_t *f = numfmts_for(run);
         for (; f != NULL && f->shape != NULL; f++) {
@@ -1401,14 +1376,14 @@ static int numbers_at(nat_t *n, size_t s, size_t nd)
         /* US bank account: 8-17 digits, only after an account word */
         if (best_e == 0 && round == 0) {
             size_t e = s;
-            while (e < len && is_digit(U(t[e])) && e - s <= 17)
+            while (e < len && pol__is_digit(U(t[e])) && e - s <= 17)
                 e++;
             size_t from = s > 32 ? s - 32 : 0;
             if (e - s >= 8 && e - s <= 17 && standalone(t, len, s, e, 0) && pol__has_word(t, from, s, w_bank))
                 PUSH(POL_PII_US_BANK_NUMBER, s, e, 0.6, NULL, 0);
         }
         /* the next number of a space-separated list of identifiers */
-        if (best_e == 0 || !(best_e + 1 < len && t[best_e] == ' ' && is_digit(U(t[best_e + 1]))))
+        if (best_e == 0 || !(best_e + 1 < len && t[best_e] == ' ' && pol__is_digit(U(t[best_e + 1]))))
             break;
         s = best_e + 1;
     }
@@ -1421,26 +1396,27 @@ int pol__national_maybe(const char *t, size_t len, size_t cs)
 {
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0;
     size_t f = cs, run;
-    while (f < len && f - cs < 7 && is_digit(U(t[f])))
+    while (f < len && f - cs < 7 && pol__is_digit(U(t[f])))
         f++;
     run = f - cs;
-    while (f < len && f - cs < 7 && is_alnum(U(t[f])))
+    while (f < len && f - cs < 7 && pol__is_alnum(U(t[f])))
         f++;
     size_t fwd = f - cs; /* counted up to 7: the rules below need at most 6 */
     /* a MAC address "0a-1b-..." / "01:..." starting here */
-    if (cs + 2 < len && is_hex(U(t[cs + 1])) && (t[cs + 2] == '-' || t[cs + 2] == ':') && mac_maybe(t, len, cs))
+    if (cs + 2 < len && pol__is_hex(U(t[cs + 1])) && (t[cs + 2] == '-' || t[cs + 2] == ':') && mac_maybe(t, len, cs))
         return 1;
-    if (is_alpha(p1)) {
+    if (pol__is_alpha(p1)) {
         size_t b = cs;
-        while (b > 0 && cs - b < 8 && is_alpha(U(t[b - 1])))
+        while (b > 0 && cs - b < 8 && pol__is_alpha(U(t[b - 1])))
             b--;
         return cs - b + fwd >= 6;
     }
     if (fwd > run)
         return fwd >= 6 || (run == 1 && fwd == 4 && f < len && t[f] == '-');
     /* "AB 12 34 56 C", "AB 123456C": a two-letter word and a space before the digits */
-    if (p1 == ' ' && cs >= 3 && is_alpha(U(t[cs - 2])) && is_alpha(U(t[cs - 3])) && (cs == 3 || !is_alnum(U(t[cs - 4]))) &&
-        (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && is_digit(U(t[cs + 3])))))
+    if (p1 == ' ' && cs >= 3 && pol__is_alpha(U(t[cs - 2])) && pol__is_alpha(U(t[cs - 3])) &&
+        (cs == 3 || !pol__is_alnum(U(t[cs - 4]))) &&
+        (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3])))))
         return 1;
     return 0;
 }
@@ -1453,20 +1429,21 @@ int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd)
     if (nd < 7 && !pol__national_maybe(t, len, cs))
         return 0;
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0;
-    if (is_alpha(p1)) {
+    if (pol__is_alpha(p1)) {
         /* a letter-led word whose first digit run starts here */
         size_t w = cs;
-        while (w > 0 && cs - w < 8 && is_alpha(U(t[w - 1])))
+        while (w > 0 && cs - w < 8 && pol__is_alpha(U(t[w - 1])))
             w--;
-        if (w == 0 || !is_alnum(U(t[w - 1])))
+        if (w == 0 || !pol__is_alnum(U(t[w - 1])))
             return letter_led(&n, w);
         return 0;
     }
     size_t run = 0;
-    while (cs + run < len && run < 7 && is_digit(U(t[cs + run])))
+    while (cs + run < len && run < 7 && pol__is_digit(U(t[cs + run])))
         run++;
     /* "AB 12 34 56 C", "AB 123456C", "DE 136 695 976" */
-    if (p1 == ' ' && cs >= 3 && is_alpha(U(t[cs - 2])) && is_alpha(U(t[cs - 3])) && (cs == 3 || !is_alnum(U(t[cs - 4]))) &&
+    if (p1 == ' ' && cs >= 3 && pol__is_alpha(U(t[cs - 2])) && pol__is_alpha(U(t[cs - 3])) &&
+        (cs == 3 || !pol__is_alnum(U(t[cs - 4]))) &&
         (run == 2 || run == 6 || (run == 3 && upper(U(t[cs - 3])) == 'D' && upper(U(t[cs - 2])) == 'E'))) {
         if (letter_led(&n, cs - 3) != 0)
             return -1;
@@ -1484,10 +1461,11 @@ int pol__national_colon(pol__scanctx_t *c, size_t i)
 {
     const char *t = c->text;
     nat_t n = {c, 0};
-    if (i < 2 || !is_hex(U(t[i - 1])) || !is_hex(U(t[i - 2])) || (i > 2 && (is_alnum(U(t[i - 3])) || t[i - 3] == ':')))
+    if (i < 2 || !pol__is_hex(U(t[i - 1])) || !pol__is_hex(U(t[i - 2])) ||
+        (i > 2 && (pol__is_alnum(U(t[i - 3])) || t[i - 3] == ':')))
         return 0;
     /* MACs that start with a digit are tried from the digit event (pol__national_maybe) */
-    if (is_digit(U(t[i - 2])))
+    if (pol__is_digit(U(t[i - 2])))
         return 0;
     return mac_at(&n, i - 2) < 0 ? -1 : 0;
 }

@@ -9,6 +9,41 @@
 #include <stdint.h>
 #include "policy/pii/pii.h"
 
+/* ---- ASCII byte classes (every recognizer file) ---- */
+
+#define POL__U(p) ((unsigned char)(p))
+
+static inline int pol__is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int pol__is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static inline int pol__is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int pol__is_alnum(unsigned char c)
+{
+    return pol__is_alpha(c) || pol__is_digit(c);
+}
+
+static inline int pol__is_hex(unsigned char c)
+{
+    return pol__is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/** C isspace() in the "C" locale: space, \t \n \v \f \r. */
+static inline int pol__is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* ---- validators (validators.c); each takes bytes and returns 1 valid / 0 invalid ---- */
 
 /** Luhn mod-10 check over the digits of s (other bytes skipped), ISO/IEC 7812-1 annex B. */
@@ -164,11 +199,39 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person);
  * keyword would be filtered out */
 int pol__prefilter_selftest(void);
 
+/** Negative words of every numeric type (context.c): a number after one loses 0.4. NULL-terminated, lower case. */
+extern const char *const pol__ctx_negative[];
+
 /** Applies context words around a candidate (Presidio-style: +0.35 for a supporting word nearby, lower for negative words). */
 void pol__apply_context(const char *text, size_t len, pol__cand_t *cand);
 
 /** 1 if one of the NUL-terminated lowercase `words` occurs as a word in text[from, to) (ASCII case-insensitive). */
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words);
+
+/* ---- phone numbering plans (phone.cc, libphonenumber) ---- */
+
+/* what pol__phone_intl / pol__phone_national found */
+#define POL__PHONE_INVALID 0 /* no numbering plan assigns the number */
+#define POL__PHONE_FIXED 1   /* a fixed line (or a number the plan does not tell from a mobile) */
+#define POL__PHONE_MOBILE 2
+#define POL__PHONE_OTHER 3 /* toll free, premium rate, VoIP, pager, UAN, voicemail, personal */
+
+/**
+ * International number: `d` = the nd ASCII digits after "+" or "00" (country code first).
+ * Checked against Google's libphonenumber metadata (country code assigned, national number of a
+ * length and leading digits the plan gives one of its number types). Costs a few microseconds:
+ * call it on candidates only. Thread-safe, allocates nothing the caller owns.
+ * @return POL__PHONE_* (0 = invalid)
+ */
+int pol__phone_intl(const char *d, size_t nd);
+/**
+ * National number as written inside a country (trunk prefix included: "030 1234567",
+ * "(212) 555-0187" as its 10 digits): valid in one of `regions`, ISO 3166-1 alpha-2 codes joined by
+ * commas ("US,GB,DE"), tried in order; the region's national prefix ("0", NANP "1", RU "8") is
+ * stripped when present. libphonenumber metadata, as pol__phone_intl.
+ * @return POL__PHONE_* of the first region that accepts it, 0 if none
+ */
+int pol__phone_national(const char *d, size_t nd, const char *regions);
 
 /* ---- national identifiers (national.c) ---- */
 

@@ -36,43 +36,12 @@
 #include <emmintrin.h>
 #endif
 
-#define U(p) ((unsigned char)(p))
-
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_upper(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-
-static int is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_alnum(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c);
-}
+#define U(p) POL__U(p)
 
 /* vectorscan's \w without HS_FLAG_UCP (what \b tests) */
 static int hs_word(unsigned char c)
 {
-    return is_alnum(c) || c == '_';
-}
-
-/* vectorscan's \s: [\t\n\v\f\r ] */
-static int hs_space(unsigned char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static int is_hex(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return pol__is_alnum(c) || c == '_';
 }
 
 /* separators of a digit cluster: the class [ \-./()] of the digit pattern */
@@ -123,9 +92,9 @@ static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
 {
     int r = 0;
     for (size_t k = cs + 2; k <= cs + 4 && k < len; k++)
-        if (is_upper(U(t[k])))
+        if (pol__is_upper(U(t[k])))
             r = 1;
-    if (cs > 1 && is_upper(U(t[cs - 2])) && cs + 1 < len && is_digit(U(t[cs + 1])))
+    if (cs > 1 && pol__is_upper(U(t[cs - 2])) && cs + 1 < len && pol__is_digit(U(t[cs + 1])))
         r |= 2;
     return r;
 }
@@ -161,7 +130,7 @@ static size_t french_street_at(const char *t, size_t len, size_t q)
         q += 3;
     if (q < len && t[q] == ',')
         q++;
-    unsigned char f = q + 3 < len && hs_space(U(t[q])) ? U(t[q + 1]) : 0;
+    unsigned char f = q + 3 < len && pol__is_space(U(t[q])) ? U(t[q + 1]) : 0;
     /* first letters of the street words: r a b p c i q */
     if (f >= 'a' && f <= 'z' &&
         ((1u << ('r' - 'a') | 1u << ('a' - 'a') | 1u << ('b' - 'a') | 1u << ('p' - 'a') | 1u << ('c' - 'a') | 1u << ('i' - 'a') |
@@ -191,18 +160,18 @@ static int ipv4_ends(pol__scanctx_t *c, size_t cs, size_t ce)
 {
     const char *t = c->text;
     for (size_t j = cs + 6; j < ce; j++) {
-        if (!is_digit(U(t[j])) || t[j - 1] != '.')
+        if (!pol__is_digit(U(t[j])) || t[j - 1] != '.')
             continue;
         size_t p = j - 1; /* at a '.' */
         int ok = 1;
         for (int run = 0; run < 2 && ok; run++) {
             size_t r = 0;
-            while (p > r && r < 4 && is_digit(U(t[p - 1 - r])))
+            while (p > r && r < 4 && pol__is_digit(U(t[p - 1 - r])))
                 r++;
             ok = r >= 1 && r <= 3 && p > r + 1 && t[p - 1 - r] == '.';
             p -= r + 1;
         }
-        if (ok && is_digit(U(t[p - 1])) && pol__recognize_rec(c, POL__REC_IPV4, 0, j + 1) != 0)
+        if (ok && pol__is_digit(U(t[p - 1])) && pol__recognize_rec(c, POL__REC_IPV4, 0, j + 1) != 0)
             return -1;
     }
     return 0;
@@ -223,7 +192,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     int seps = 0;
     while (e < len) {
         unsigned char ch = U(t[e]);
-        if (is_digit(ch)) {
+        if (pol__is_digit(ch)) {
             seps = 0, nd++, e++;
         } else if (sep_ok(ch) && ++seps <= 2) {
             ndots += ch == '.';
@@ -234,7 +203,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     }
     *end = e;
     size_t ce = e;
-    while (!is_digit(U(t[ce - 1])))
+    while (!pol__is_digit(U(t[ce - 1])))
         ce--;
     /* \d(?:[ \-./()]{0,2}\d){6}: its first match end in the cluster is after the 7th digit (no
      * chain of 7 digits ends earlier); the recognizer parses the whole cluster from there and
@@ -242,7 +211,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     if (nd >= 7) {
         size_t p = cs;
         for (size_t k = 0; k < 7; p++)
-            k += is_digit(U(t[p]));
+            k += pol__is_digit(U(t[p]));
         if (pol__recognize_rec(c, POL__REC_DIGITS, 0, p) != 0)
             return -1;
     }
@@ -255,7 +224,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0, p2 = cs > 1 ? U(t[cs - 2]) : 0;
     /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN [A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4}
      * (<= 9 bytes): their first digit follows a capital, so it starts a cluster */
-    if (is_upper(p1)) {
+    if (pol__is_upper(p1)) {
         int pc = postcode_or_iban_at(t, len, cs);
         if ((pc & 1) && win_add(w, len, cs - 1, cs + 6) != 0)
             return -1;
@@ -263,22 +232,22 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
-    if (hs_space(p1) && (p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)) &&
+    if (pol__is_space(p1) && (p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)) &&
         win_add(w, len, back(cs, 9), cs + 4) != 0)
         return -1;
     /* US state + ZIP ", [A-Z]{2} \d{5}" */
-    if (cs >= 5 && p1 == ' ' && is_upper(p2) && is_upper(U(t[cs - 3])) && t[cs - 4] == ' ' && t[cs - 5] == ',' &&
+    if (cs >= 5 && p1 == ' ' && pol__is_upper(p2) && pol__is_upper(U(t[cs - 3])) && t[cs - 4] == ' ' && t[cs - 5] == ',' &&
         win_add(w, len, cs - 5, cs + 5) != 0)
         return -1;
     /* base58 [13][1-9A-HJ-NP-Za-km-z]{25}: only a match at a word start can become a candidate
      * (rec_btc58 rejects the others without side effects); such a start is a run start. Its 26
      * alnum bytes either run past the cluster's last digit or lie inside the cluster. */
-    int b58 = (ce < len && is_alnum(U(t[ce]))) || ce - cs >= 26;
+    int b58 = (ce < len && pol__is_alnum(U(t[ce]))) || ce - cs >= 26;
     for (size_t r = cs; b58 && r < ce; r++) {
         if ((t[r] != '1' && t[r] != '3') || pol__glue_before(t, r) || r + 26 > len)
             continue;
         size_t k = 1;
-        while (k < 26 && is_alnum(U(t[r + k])))
+        while (k < 26 && pol__is_alnum(U(t[r + k])))
             k++;
         if (k == 26 && win_add(w, len, r, r + 26) != 0)
             return -1;
@@ -291,22 +260,25 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
 }
 
 /*
- * ':' at i: the two IPv6 patterns, C-matched. [0-9A-Fa-f]:[0-9A-Fa-f]{0,4}: whose first ':' is
- * t[i] has one match end (after the next ':'), ::[0-9A-Fa-f] at i ends at i + 3; visiting the
+ * ':' at i: the three IPv6 patterns, C-matched. [0-9A-Fa-f]:[0-9A-Fa-f]{0,4}: whose first ':' is
+ * t[i] has one match end (after the next ':'), ::[0-9A-Fa-f] at i ends at i + 3, ::/\d at i + 4; visiting the
  * colons in order hands the ends to the IPv6 recognizer in increasing order, as vectorscan did.
  */
 static int on_colon(pol__scanctx_t *c, size_t i)
 {
     const char *t = c->text;
     size_t len = c->len;
-    if (i > 0 && is_hex(U(t[i - 1]))) {
+    if (i > 0 && pol__is_hex(U(t[i - 1]))) {
         size_t j = i + 1;
-        while (j < len && j - i <= 4 && is_hex(U(t[j])))
+        while (j < len && j - i <= 4 && pol__is_hex(U(t[j])))
             j++;
         if (j < len && t[j] == ':' && pol__recognize_rec(c, POL__REC_IPV6, 0, j + 1) != 0)
             return -1;
     }
-    if (i + 2 < len && t[i + 1] == ':' && is_hex(U(t[i + 2])) && pol__recognize_rec(c, POL__REC_IPV6, 0, i + 3) != 0)
+    if (i + 2 < len && t[i + 1] == ':' && pol__is_hex(U(t[i + 2])) && pol__recognize_rec(c, POL__REC_IPV6, 0, i + 3) != 0)
+        return -1;
+    if (i + 3 < len && t[i + 1] == ':' && t[i + 2] == '/' && pol__is_digit(U(t[i + 3])) &&
+        pol__recognize_rec(c, POL__REC_IPV6, 1, i + 4) != 0)
         return -1;
     return pol__national_colon(c, i);
 }
@@ -443,7 +415,7 @@ static int on_capital(pol__scanctx_t *c, size_t i)
         size_t p = i + wl;
         if (p < len && t[p] == '.')
             p++;
-        if (p < len && hs_space(U(t[p])) && pol__recognize_rec(c, POL__REC_PERSON_TRIGGER, 2, p + 1) != 0)
+        if (p < len && pol__is_space(U(t[p])) && pol__recognize_rec(c, POL__REC_PERSON_TRIGGER, 2, p + 1) != 0)
             return -1;
     }
     size_t p = 0;
@@ -459,7 +431,7 @@ static int on_capital(pol__scanctx_t *c, size_t i)
     if (p != 0) {
         if (p < len && t[p] == ',')
             p++;
-        if (p < len && hs_space(U(t[p])) && pol__recognize_rec(c, POL__REC_PERSON_TRIGGER, 0, p + 1) != 0)
+        if (p < len && pol__is_space(U(t[p])) && pol__recognize_rec(c, POL__REC_PERSON_TRIGGER, 0, p + 1) != 0)
             return -1;
     }
     return 0;
@@ -490,7 +462,7 @@ static int on_capital_event(pass_t *ps, size_t i)
 static int on_event(pass_t *ps, size_t i)
 {
     unsigned char ch = U(ps->c->text[i]);
-    if (is_digit(ch))
+    if (pol__is_digit(ch))
         return i < ps->resume ? 0 : on_digits(ps->c, i, ps->w, &ps->resume);
     if (ch == ':')
         return on_colon(ps->c, i);
@@ -500,11 +472,11 @@ static int on_event(pass_t *ps, size_t i)
 static int scalar_event(const char *t, size_t i)
 {
     unsigned char ch = U(t[i]), prev = i > 0 ? U(t[i - 1]) : 0;
-    if (is_digit(ch))
-        return !is_digit(prev);
+    if (pol__is_digit(ch))
+        return !pol__is_digit(prev);
     if (ch == ':')
         return 1;
-    return is_upper(ch) && !hs_word(prev);
+    return pol__is_upper(ch) && !hs_word(prev);
 }
 
 #if defined(__SSE2__)
@@ -556,7 +528,7 @@ static const struct {
 static inline int kw_maybe(const char *w, size_t wl)
 {
     unsigned f = U(w[0]) - 'A';
-    return wl <= 9 && (kw_filter[f].lens >> wl & 1) && (kw_filter[f].second >> (U(w[1]) & 31) & 1) && !is_upper(U(w[1]));
+    return wl <= 9 && (kw_filter[f].lens >> wl & 1) && (kw_filter[f].second >> (U(w[1]) & 31) & 1) && !pol__is_upper(U(w[1]));
 }
 
 int pol__prefilter_selftest(void)
@@ -604,7 +576,7 @@ static int capital_is_idle(const pass_t *ps, size_t i)
         return 1;
     __m128i name = _mm_or_si128(_mm_or_si128(letter, eq(v, '\'')), _mm_or_si128(eq(v, '-'), v)); /* v: bytes >= 0x80 */
     unsigned e = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(name));
-    return e < 16 && !(t[i + e] == ' ' && is_upper(U(t[i + e + 1])));
+    return e < 16 && !(t[i + e] == ' ' && pol__is_upper(U(t[i + e + 1])));
 }
 
 static unsigned popcount16(unsigned x)
@@ -637,9 +609,10 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
     }
     unsigned ce = 32u - (unsigned)__builtin_clz(dm & in); /* after the cluster's last digit */
     unsigned char p1 = U(t[cs - 1]), p2 = U(t[cs - 2]);
-    if (is_upper(p1) && postcode_or_iban_at(t, len, cs))
+    if (pol__is_upper(p1) && postcode_or_iban_at(t, len, cs))
         return 0;
-    if (hs_space(p1) && (is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)))
+    if (pol__is_space(p1) &&
+        (pol__is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
     /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
@@ -652,13 +625,13 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
                                 1u << ('i' - 'a') | 1u << ('q' - 'a')) >>
                                    b1 &
                                1u);
-    if (((a == 'b') | (a == 't') | (a == ',') | (hs_space((unsigned char)a) & fr_first)) && french_street_at(t, len, cs + ce))
+    if (((a == 'b') | (a == 't') | (a == ',') | (pol__is_space((unsigned char)a) & fr_first)) && french_street_at(t, len, cs + ce))
         return 0;
     /* national identifiers glued to letters, "AB 12 34 56 C", MAC pairs (national.c) */
     unsigned drun = (unsigned)__builtin_ctz(~dm), fwd = (unsigned)__builtin_ctz(~alm);
     unsigned char s2 = U(t[cs + 2]);
-    if ((((alm >> drun) & 1) & ((fwd >= 6) | ((drun == 1) & (fwd == 4)))) | (is_alpha(p1) & ((fwd >= 5) | is_alpha(p2))) |
-        ((p1 == ' ') & is_alpha(p2) & ((drun == 2) | (drun == 6))) | (((s2 == '-') | (s2 == ':')) & (U(t[cs + 5]) == s2)))
+    if ((((alm >> drun) & 1) & ((fwd >= 6) | ((drun == 1) & (fwd == 4)))) | (pol__is_alpha(p1) & ((fwd >= 5) | pol__is_alpha(p2))) |
+        ((p1 == ' ') & pol__is_alpha(p2) & ((drun == 2) | (drun == 6))) | (((s2 == '-') | (s2 == ':')) & (U(t[cs + 5]) == s2)))
         if (pol__national_maybe(t, len, cs))
             return 0;
     *end = cs + e;
@@ -668,7 +641,7 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
 /* ':' at i, 1 <= i, i + 2 < len: 1 if on_colon would find no match */
 static int colon_is_idle(const char *t, size_t i)
 {
-    return !is_hex(U(t[i - 1])) && t[i + 1] != ':';
+    return !pol__is_hex(U(t[i - 1])) && t[i + 1] != ':';
 }
 #endif
 

@@ -22,20 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double score)
-{
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        pol__cand_t *v = realloc(c->v, cap * sizeof(*v));
-        if (v == NULL)
-            return -1;
-        c->v = v;
-        c->cap = cap;
-    }
-    c->v[c->n++] = (pol__cand_t){type, start, end, score, 0};
-    return 0;
-}
-
 /* clang-format off */
 static const pol__pattern_t patterns[] = {
     {"[A-Za-z0-9_%+\\-]@[A-Za-z0-9]", 0, POL__REC_EMAIL, 0, POL__DB_TEXT},
@@ -43,6 +29,7 @@ static const pol__pattern_t patterns[] = {
     {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0, POL__DB_C},
     {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_C},
     {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0, POL__DB_C},
+    {"::/\\d", 0, POL__REC_IPV6, 1, POL__DB_C}, /* the unspecified address as a network: ::/0, ::/128 */
     {"[A-Z]{2}\\d{2}[ \\-]?[A-Z0-9]{4}", 0, POL__REC_IBAN, 0, POL__DB_WIN},
     {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0, POL__DB_WIN},
     {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0, POL__DB_TEXT},
@@ -85,6 +72,10 @@ static const pol__pattern_t patterns[] = {
     {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
     {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
      "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
+    /* words that announce a date (not of birth): reported at 0.6 */
+    {"\\b(?:today is|date|dated|deadline|due (?:on|by|date)|appointment(?: on)?|scheduled (?:for|on)|expires? on|expiry|"
+     "valid (?:until|thru)|heute ist|datum|termin|aujourd'hui|rendez-vous le|fecha|hoy es|cita el|oggi \xc3\xa8|scadenza|"
+     "hoje \xc3\xa9|vandaag is|afspraak op)\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
      "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
@@ -107,39 +98,7 @@ const pol__pattern_t *pol__patterns(size_t *n)
     return patterns;
 }
 
-/* ---- byte classes ---- */
-
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_upper(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-
-static int is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_alnum(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c);
-}
-
-static int is_hex(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-#define U(p) ((unsigned char)(p))
+#define U(p) POL__U(p)
 
 /* length of the letter (ASCII alnum or a letter of the alphabetic scripts: "ß", "é") at t[p], 0 if none */
 static size_t letter_at(const char *t, size_t len, size_t p)
@@ -149,7 +108,7 @@ static size_t letter_at(const char *t, size_t len, size_t p)
     if (p >= len)
         return 0;
     if (U(t[p]) < 0x80)
-        return is_alnum(U(t[p])) ? 1 : 0;
+        return pol__is_alnum(U(t[p])) ? 1 : 0;
     n = pol__cp_at(t, len, p, &cp);
     return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
 }
@@ -162,108 +121,9 @@ static size_t letter_before(const char *t, size_t p)
     if (p == 0)
         return 0;
     if (U(t[p - 1]) < 0x80)
-        return is_alnum(U(t[p - 1])) ? 1 : 0;
+        return pol__is_alnum(U(t[p - 1])) ? 1 : 0;
     n = pol__cp_before(t, p, &cp);
     return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
-}
-
-/* ---- context words ---- */
-
-static const char *const ctx_phone[] = {
-    "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "telefon", "téléphone", "teléfono",
-    "telefono", "móvil", "handy", "portable", "contact", "reach me", "ring", "dial",
-    /* zh, ja, ko, ru, ar, hi, pt, nl (the words of the prompts these recognizers see) */
-    "电话", "手机", "联系", "致电", "号码", "電話", "手機", "聯絡", "携帯", "連絡", "전화", "휴대폰", "핸드폰", "연락처", "телефон",
-    "тел", "звоните", "позвоните", "мобильный", "هاتف", "جوال", "اتصل", "फ़ोन", "फोन", "मोबाइल", "celular", "telefoon", "bel",
-    "nummer", "rufnummer", "ruf", "numero", "número", "numéro", "cellulare", NULL};
-static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
-                                       "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
-static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};
-static const char *const ctx_nhs[] = {"nhs", "health", "patient", NULL};
-static const char *const ctx_ip[] = {"ip", "address", "host", "server", "client", "connect", "ssh", "ping", NULL};
-static const char *const ctx_crypto[] = {"wallet", "btc", "bitcoin", "eth", "ethereum", "address", "send", "crypto", NULL};
-static const char *const ctx_location[] = {"address", "postcode", "post code", "zip",       "live",      "lives", "street",
-                                           "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
-static const char *const ctx_negative[] = {
-    "order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial", "txn", "transaction", "shipment",
-    "parcel", "item", "part", "po", "ref", "reference", "case", "model", "batch",
-    /* zh/ja: order, number (serial), tracking, invoice, version, seed */
-    "订单", "单号", "编号", "发票", "版本", "种子", "注文",
-    /* order / order number in de, fr, es, it, pt, nl, ru, hi, ar, ko */
-    "bestellung", "bestellnummer", "commande", "pedido", "ordine", "bestelling", "заказ", "ऑर्डर", "طلب", "주문", NULL};
-
-int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
-{
-    char low[96];
-    size_t n = to - from;
-    if (n > sizeof(low))
-        n = sizeof(low), from = to - n;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = U(text[from + i]);
-        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    /* one pass over the positions that can start a word (not after an alnum byte), comparing only
-     * the words that begin with that byte: the same answer as searching each word in turn */
-    uint64_t first[4] = {0, 0, 0, 0};
-    for (const char *const *w = words; *w != NULL; w++)
-        first[U((*w)[0]) >> 6] |= (uint64_t)1 << (U((*w)[0]) & 63);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = U(low[i]);
-        if (!(first[c >> 6] >> (c & 63) & 1) || (i > 0 && is_alnum(U(low[i - 1]))))
-            continue;
-        for (const char *const *w = words; *w != NULL; w++) {
-            if (U((*w)[0]) != c)
-                continue;
-            size_t wl = strlen(*w);
-            if (i + wl <= n && memcmp(low + i, *w, wl) == 0 && (i + wl == n || !is_alnum(U(low[i + wl]))))
-                return 1;
-        }
-    }
-    return 0;
-}
-
-void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
-{
-    const char *const *pos = NULL;
-    int numeric = 0;
-    if (c->ctx_done)
-        return;
-    switch (c->type) {
-    case POL_PII_PHONE_NUMBER:
-        pos = ctx_phone, numeric = 1;
-        break;
-    case POL_PII_CREDIT_CARD:
-        pos = ctx_card, numeric = 1;
-        break;
-    case POL_PII_US_SSN:
-        pos = ctx_ssn, numeric = 1;
-        break;
-    case POL_PII_UK_NHS:
-        pos = ctx_nhs, numeric = 1;
-        break;
-    case POL_PII_IP_ADDRESS:
-        pos = ctx_ip;
-        break;
-    case POL_PII_CRYPTO:
-        pos = ctx_crypto;
-        break;
-    case POL_PII_LOCATION:
-        pos = ctx_location;
-        break;
-    default:
-        return;
-    }
-    size_t from = c->start > 48 ? c->start - 48 : 0;
-    size_t to = c->end + 16 < len ? c->end + 16 : len;
-    if (pol__has_word(text, from, c->start, pos) || pol__has_word(text, c->end, to, pos)) {
-        c->score += 0.35;
-    } else if (numeric && pol__has_word(text, from, c->start, ctx_negative)) {
-        c->score -= 0.4;
-    }
-    if (c->score > 1.0)
-        c->score = 1.0;
-    if (c->score < 0)
-        c->score = 0;
 }
 
 /* ---- e-mail ---- */
@@ -271,7 +131,7 @@ void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
 /* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 0 not a letter */
 static int mail_script(uint32_t cp)
 {
-    if ((cp < 0x80 && is_alpha((unsigned char)cp)) || (cp >= 0xC0 && cp <= 0x2AF) || (cp >= 0x1E00 && cp <= 0x1EFF))
+    if ((cp < 0x80 && pol__is_alpha((unsigned char)cp)) || (cp >= 0xC0 && cp <= 0x2AF) || (cp >= 0x1E00 && cp <= 0x1EFF))
         return 1;
     if (cp >= 0x370 && cp <= 0x3FF)
         return 2;
@@ -293,14 +153,14 @@ static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t
         unsigned char ch = U(t[e]);
         uint32_t cp = ch;
         size_t n = 1;
-        if (ch == '.' && e + 1 < len && (is_alnum(U(t[e + 1])) || (idn && U(t[e + 1]) >= 0x80)) && t[e - 1] != '.') {
+        if (ch == '.' && e + 1 < len && (pol__is_alnum(U(t[e + 1])) || (idn && U(t[e + 1]) >= 0x80)) && t[e - 1] != '.') {
             *last_dot = e++;
             script = 0;
             continue;
         }
         if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
             break;
-        if (ch < 0x80 && !is_alnum(ch) && ch != '-')
+        if (ch < 0x80 && !pol__is_alnum(ch) && ch != '-')
             break;
         int sc = mail_script(cp);
         if (sc != 0 && script != 0 && sc != script)
@@ -317,7 +177,7 @@ static int tld_ok(const char *t, size_t last_dot, size_t e)
     size_t tld = e - last_dot - 1;
     int alpha = tld >= 2;
     for (size_t i = last_dot + 1; i < e && alpha; i++)
-        alpha = is_alpha(U(t[i])) || U(t[i]) >= 0x80;
+        alpha = pol__is_alpha(U(t[i])) || U(t[i]) >= 0x80;
     return alpha || (tld > 4 && memcmp(t + last_dot + 1, "xn--", 4) == 0);
 }
 
@@ -336,7 +196,7 @@ static int rec_email(pol__scanctx_t *c, size_t to)
         unsigned char ch = U(t[s - 1]);
         uint32_t cp = ch;
         size_t n = 1;
-        if (ch < 0x80 && !(is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\''))
+        if (ch < 0x80 && !(pol__is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\''))
             break;
         if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
             break;
@@ -395,6 +255,10 @@ static int cc_len(const char *d, size_t nd)
     return d[0] == '0' ? 0 : 3;
 }
 
+/* Numbering plans a national number with a trunk 0 is checked against, most used first: the
+ * countries whose numbers are written "0xx ..." at home (ITU-T E.164 national prefix 0). */
+static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN";
+
 /* Tries the numeric formats on text[s, e) (digits d[0..nd), groups g[0..ng)). */
 static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t nd, const size_t *gl, size_t ng, char sep_kind,
                     int mixed_sep, int plus, int paren)
@@ -433,6 +297,7 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             return -1;
     }
     /* US SSN: 3-2-4 with one separator kind, or 9 digits (weak); SSA rules */
+    int ssn_here = 0;
     if (nd == 9 && !plus && !paren && pol__ssn_ok(d)) {
         double sc = 0;
         if (ng == 3 && gl[0] == 3 && gl[1] == 2 && !mixed_sep && sep_kind != '/')
@@ -443,42 +308,43 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             sc = 0.3;
         if (sc > 0 && pol__cands_push(out, POL_PII_US_SSN, s, e, sc) != 0)
             return -1;
+        ssn_here = sc >= 0.6;
     }
     /* UK NHS: 10 digits, 3-3-4 or ungrouped, mod 11 */
     if (nd == 10 && !plus && !paren && !mixed_sep && (ng == 1 || (ng == 3 && gl[0] == 3 && gl[1] == 3)) && pol__nhs_ok(d))
         if (pol__cands_push(out, POL_PII_UK_NHS, s, e, 0.4) != 0)
             return -1;
 
-    /* phones */
+    /* phones: the grouping gives a score and says which numbering plans to check the digits
+     * against (libphonenumber metadata, phone.cc); a number no plan assigns is no phone */
     double ph = 0;
+    const char *plan = NULL; /* NULL: not checkable (7-digit local numbers) */
+    enum { PLAN_INTL = 1, PLAN_NANP, PLAN_00 } kind = 0;
     if (plus) {
-        int cl = cc_len(d, nd);
-        if (cl > 0 && nd >= 8 && nd <= 15) {
-            ph = 0.7;
-            if (d[0] == '1' && (nd != 11 || !nanp_ok(d + 1)))
-                ph = 0.4;
-        }
+        if (cc_len(d, nd) > 0 && nd >= 8 && nd <= 15)
+            ph = 0.7, kind = PLAN_INTL;
     } else if (nd >= 11 && nd <= 15 && d[0] == '0' && d[1] == '0' && cc_len(d + 2, nd - 2) > 0 && ng >= 2) {
-        ph = 0.6; /* 00 international prefix */
+        ph = 0.6, kind = PLAN_00; /* 00 international prefix */
     } else if (nd == 10 && d[0] != '0' && d[0] != '1' && nanp_ok(d)) {
         /* NANP (US/CA) (212) 555-1234, 212-555-1234, 212.555.1234, 212 555 1234 */
         if ((ng == 3 && gl[0] == 3 && gl[1] == 3) && (!mixed_sep || paren))
-            ph = 0.6;
+            ph = 0.6, kind = PLAN_NANP;
         else if (ng == 1)
-            ph = 0.25;
+            ph = 0.25, kind = PLAN_NANP;
         else if (ng == 2 && gl[0] == 5) /* India 98765 43210 */
-            ph = 0.5;
+            ph = 0.5, plan = "IN";
     } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
-        ph = 0.6; /* 1-800-555-1234 */
+        ph = 0.6, kind = PLAN_INTL; /* 1-800-555-1234 */
     } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
         /* China mobile 138 0013 8000; 13800138000 ungrouped only inside CJK text (a second signal) */
-        ph = ng == 1 ? 0.35 : 0.55;
+        ph = ng == 1 ? 0.35 : 0.55, plan = "CN";
         uint32_t cp;
         if (ng == 1 && ((s > 0 && pol__cp_before(t, s, &cp) == 3 && cp >= 0x3000) ||
                         (e < c->len && pol__cp_at(t, c->len, e, &cp) == 3 && cp >= 0x3000)))
             ph = 0.5;
     } else if (d[0] == '0' && nd >= 9 && nd <= 12 && d[1] != '0') {
         /* national numbers with trunk 0: UK, DE, FR, IT, NL, JP, BR, IN, ES-style groupings */
+        plan = trunk0_plans;
         if (ng >= 2 && sep_kind != '/' && gl[0] <= 5)
             ph = 0.55;
         else if (ng == 2 && sep_kind == '/')
@@ -486,24 +352,50 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         else if (ng == 1)
             ph = nd >= 10 ? 0.5 : 0.3;
     } else if (nd == 9 && d[0] >= '6' && d[0] <= '9' && ng >= 3 && gl[0] == 3 && !mixed_sep) {
-        ph = 0.5; /* ES 612 345 678, 91 123 45 67 */
+        ph = 0.5, plan = "ES"; /* ES 612 345 678, 91 123 45 67 */
     } else if (nd == 10 && ng == 4 && gl[0] == 3 && gl[1] == 3 && gl[2] == 2 && !mixed_sep) {
-        ph = 0.5; /* TR 532 123 45 67 */
+        ph = 0.5, plan = "TR"; /* TR 532 123 45 67 */
     } else if (nd == 10 && d[0] == '3' && ng >= 2 && gl[0] == 3) {
-        ph = 0.5; /* IT mobile 333 123 4567 */
+        ph = 0.5, plan = "IT"; /* IT mobile 333 123 4567 */
     } else if (nd == 7 && ng == 2 && gl[0] == 3 && sep_kind == '-') {
         ph = 0.35; /* local 555-1234 */
     } else if (paren && nd >= 10 && nd <= 11) {
-        ph = 0.55; /* BR (11) 91234-5678 */
+        ph = 0.55, plan = d[0] == '8' && nd == 11 ? "RU,KZ" : "BR"; /* BR (11) 91234-5678, RU 8 (912) 345-67-89 */
+    } else if (nd == 10 && ng == 1 && d[0] != '0' && d[0] != '1') {
+        /* 10 digits that no NANP area takes: a mobile written without its trunk 0 (TR 5xx, IN
+         * 6-9xx); far below the threshold alone, a context word ("phone:", "tel") lifts it */
+        ph = 0.2, plan = "TR,IN";
     }
     if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
-        ph = 0.5; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
+        ph = 0.5, plan = "IN"; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
     if (ph == 0 && nd == 9 && (d[0] == '8' || d[0] == '9') && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && !mixed_sep)
-        ph = 0.5; /* ES landline 91 123 45 67 */
+        ph = 0.5, plan = "ES"; /* ES landline 91 123 45 67 */
     /* dots are a version or an amount more often than a phone, except the French 06.12.34.56.78 */
     if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus &&
         !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
         ph -= 0.2;
+    /* the numbering plans (only for candidates: a few microseconds each). A number some plan
+     * assigns gains 0.1, unless the same digits already make an SSN in its own layout (the
+     * grouping decides between the two); one no plan assigns loses 0.25, so alone it stays
+     * below the default threshold and needs a context word ("tel", "电话") to be reported:
+     * made-up numbers in prompts are still phone numbers to the person who wrote them */
+    if (ph > 0 && (kind != 0 || plan != NULL)) {
+        int v;
+        if (kind == PLAN_INTL)
+            v = pol__phone_intl(d, nd);
+        else if (kind == PLAN_00)
+            v = pol__phone_intl(d + 2, nd - 2);
+        else if (kind == PLAN_NANP) {
+            char n1[11] = {'1'};
+            memcpy(n1 + 1, d, 10);
+            v = pol__phone_intl(n1, 11);
+        } else
+            v = pol__phone_national(d, nd, plan);
+        if (v == POL__PHONE_INVALID)
+            ph = ph > 0.25 ? ph - 0.25 : 0.01;
+        else if (!ssn_here)
+            ph += 0.1;
+    }
     if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
         return -1;
     return 0;
@@ -518,7 +410,7 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
     int seps = 0;
     while (s > 0) {
         unsigned char ch = U(t[s - 1]);
-        if (is_digit(ch))
+        if (pol__is_digit(ch))
             seps = 0, s--;
         else if (sep_ok(ch) && ++seps <= 2)
             s--;
@@ -529,7 +421,7 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
     seps = 0;
     while (e < len) {
         unsigned char ch = U(t[e]);
-        if (is_digit(ch))
+        if (pol__is_digit(ch))
             seps = 0, e++;
         else if (sep_ok(ch) && ++seps <= 2)
             e++;
@@ -551,12 +443,12 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
     group_t g[64];
     size_t ng = 0;
     for (size_t i = s; i < e;) {
-        if (!is_digit(U(t[i]))) {
+        if (!pol__is_digit(U(t[i]))) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < e && is_digit(U(t[j])))
+        while (j < e && pol__is_digit(U(t[j])))
             j++;
         if (ng == 64)
             break;
@@ -574,11 +466,11 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
         last_end = g[ng - 1].e;
     }
     if (last_end < len &&
-        (pol__glue_after(t, len, last_end) || (t[last_end] == '.' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
+        (pol__glue_after(t, len, last_end) || (t[last_end] == '.' && last_end + 1 < len && pol__is_digit(U(t[last_end + 1])))))
         return 0;
-    if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && is_digit(U(t[last_end + 1])))))
+    if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && pol__is_digit(U(t[last_end + 1])))))
         return 0;
-    if (s > 0 && t[s - 1] == ',' && s > 1 && is_digit(U(t[s - 2])))
+    if (s > 0 && t[s - 1] == ',' && s > 1 && pol__is_digit(U(t[s - 2])))
         return 0;
     for (size_t i = 0; i < ng;) {
         size_t best = 0;
@@ -603,7 +495,7 @@ static int rec_digits(pol__scanctx_t *c, size_t to)
             size_t cs = g[i].s, ce = g[j - 1].e;
             for (size_t k = cs; k < ce; k++) {
                 unsigned char ch = U(t[k]);
-                if (is_digit(ch))
+                if (pol__is_digit(ch))
                     continue;
                 if (ch == '(' || ch == ')') {
                     paren = 1;
@@ -648,7 +540,7 @@ static size_t cidr_end(const char *t, size_t len, size_t e)
     size_t p = e + 1;
     if (e >= len || t[e] != '/')
         return e;
-    while (p < len && p - e <= 3 && is_digit(U(t[p])))
+    while (p < len && p - e <= 3 && pol__is_digit(U(t[p])))
         p++;
     return p > e + 1 && !pol__glue_after(t, len, p) ? p : e;
 }
@@ -657,9 +549,9 @@ static int rec_ipv4(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
     size_t s = to, e = to;
-    while (s > 0 && (is_digit(U(t[s - 1])) || t[s - 1] == '.'))
+    while (s > 0 && (pol__is_digit(U(t[s - 1])) || t[s - 1] == '.'))
         s--;
-    while (e < c->len && (is_digit(U(t[e])) || t[e] == '.'))
+    while (e < c->len && (pol__is_digit(U(t[e])) || t[e] == '.'))
         e++;
     c->skip_until[POL__REC_IPV4] = e;
     while (e > s && t[e - 1] == '.')
@@ -682,13 +574,21 @@ static int rec_ipv4(pol__scanctx_t *c, size_t to)
     return 0;
 }
 
-static int rec_ipv6(pol__scanctx_t *c, size_t to)
+static int rec_ipv6(pol__scanctx_t *c, size_t to, int net)
 {
     const char *t = c->text;
+    if (net) {
+        /* "::/N" ends at to: the address "::" is a route or a network only with its prefix length
+         * (alone, "::" is C++ or Haskell syntax) */
+        size_t s = to - 4, e = cidr_end(t, c->len, to - 2);
+        if (e == to - 2 || (s > 0 && (pol__glue_before(t, s) || t[s - 1] == ':' || t[s - 1] == '.')))
+            return 0;
+        return pol__cands_push(c->cands, POL_PII_IP_ADDRESS, s, e, 0.6);
+    }
     size_t s = to, e = to;
-    while (s > 0 && to - s < 45 && (is_hex(U(t[s - 1])) || t[s - 1] == ':' || t[s - 1] == '.'))
+    while (s > 0 && to - s < 45 && (pol__is_hex(U(t[s - 1])) || t[s - 1] == ':' || t[s - 1] == '.'))
         s--;
-    while (e < c->len && e - s < 45 && (is_hex(U(t[e])) || t[e] == ':' || t[e] == '.'))
+    while (e < c->len && e - s < 45 && (pol__is_hex(U(t[e])) || t[e] == ':' || t[e] == '.'))
         e++;
     c->skip_until[POL__REC_IPV6] = e;
     while (e > s && (t[e - 1] == '.' || (t[e - 1] == ':' && !(e - s >= 2 && t[e - 2] == ':'))))
@@ -704,6 +604,17 @@ static int rec_ipv6(pol__scanctx_t *c, size_t to)
         colons += t[i] == ':';
     if (colons < 2 || e - s < 3 || !pol__ipv6_ok(t + s, e - s))
         return 0;
+    /* a zone id after a link-local address (RFC 4007 section 11: "fe80::1%eth0", unreserved
+     * characters as RFC 6874 allows them in URIs) belongs to the address */
+    size_t z = e + 1;
+    if (e < c->len && t[e] == '%' && e - s >= 4 && (t[s] | 0x20) == 'f' && (t[s + 1] | 0x20) == 'e' && t[s + 2] == '8') {
+        while (z < c->len && z - e <= 32 && (pol__is_alnum(U(t[z])) || t[z] == '_' || t[z] == '.' || t[z] == '~' || t[z] == '-'))
+            z++;
+        while (z > e + 1 && t[z - 1] == '.')
+            z--;
+        if (z > e + 1 && !pol__glue_after(t, c->len, z))
+            e = z, c->skip_until[POL__REC_IPV6] = z;
+    }
     return pol__cands_push(c->cands, POL_PII_IP_ADDRESS, s, cidr_end(t, c->len, e), 0.6);
 }
 
@@ -720,10 +631,10 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
     char sep = 0;
     while (i < c->len && n < 34) {
         unsigned char ch = U(t[i]);
-        if (is_digit(ch) || is_upper(ch)) {
+        if (pol__is_digit(ch) || pol__is_upper(ch)) {
             comp[n++] = (char)ch;
             i++;
-        } else if ((ch == ' ' || ch == '-') && n % 4 == 0 && n > 0 && i + 1 < c->len && is_alnum(U(t[i + 1])) &&
+        } else if ((ch == ' ' || ch == '-') && n % 4 == 0 && n > 0 && i + 1 < c->len && pol__is_alnum(U(t[i + 1])) &&
                    (sep == 0 || sep == (char)ch)) {
             sep = (char)ch;
             i++;
@@ -744,7 +655,7 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
     /* map compact length back to a byte end */
     size_t e = s, k = 0;
     while (k < best) {
-        if (is_alnum(U(t[e])))
+        if (pol__is_alnum(U(t[e])))
             k++;
         e++;
     }
@@ -758,7 +669,7 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
 
 static int b58(unsigned char ch)
 {
-    return is_alnum(ch) && ch != '0' && ch != 'O' && ch != 'I' && ch != 'l';
+    return pol__is_alnum(ch) && ch != '0' && ch != 'O' && ch != 'I' && ch != 'l';
 }
 
 static int rec_btc58(pol__scanctx_t *c, size_t to)
@@ -783,7 +694,7 @@ static int rec_bech32(pol__scanctx_t *c, size_t to)
     size_t s = to - 14, e = to;
     if (pol__glue_before(t, s))
         return 0;
-    while (e < c->len && is_alnum(U(t[e])) && e - s < 91)
+    while (e < c->len && pol__is_alnum(U(t[e])) && e - s < 91)
         e++;
     c->skip_until[POL__REC_BECH32] = e;
     if (pol__glue_after(t, c->len, e))
@@ -809,9 +720,9 @@ static int rec_url(pol__scanctx_t *c, size_t to, int litlen)
     const char *t = c->text;
     size_t s = to - (size_t)litlen;
     if (litlen == 3) { /* "://": back-scan the scheme (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) */
-        while (s > 0 && (is_alnum(U(t[s - 1])) || t[s - 1] == '+' || t[s - 1] == '-' || t[s - 1] == '.') && to - s < 24)
+        while (s > 0 && (pol__is_alnum(U(t[s - 1])) || t[s - 1] == '+' || t[s - 1] == '-' || t[s - 1] == '.') && to - s < 24)
             s--;
-        while (s < to - 3 && !is_alpha(U(t[s])))
+        while (s < to - 3 && !pol__is_alpha(U(t[s])))
             s++;
         if (s >= to - 3)
             return 0;
@@ -824,7 +735,7 @@ static int rec_url(pol__scanctx_t *c, size_t to, int litlen)
     int depth = 0;
     while (e < c->len) {
         unsigned char ch = U(t[e]);
-        if (is_space(ch) || ch == '"' || ch == '<' || ch == '>' || ch == '`' || ch == '\'' || ch < 0x20 || ch == '\\')
+        if (pol__is_space(ch) || ch == '"' || ch == '<' || ch == '>' || ch == '`' || ch == '\'' || ch < 0x20 || ch == '\\')
             break;
         if (ch == '(')
             depth++;
@@ -881,7 +792,7 @@ static int rec_url(pol__scanctx_t *c, size_t to, int litlen)
 
 static int key_ch(unsigned char ch)
 {
-    return is_alnum(ch) || ch == '_' || ch == '-';
+    return pol__is_alnum(ch) || ch == '_' || ch == '-';
 }
 
 static int rec_key(pol__scanctx_t *c, size_t to)
@@ -897,7 +808,7 @@ static int rec_key(pol__scanctx_t *c, size_t to)
                                            "npm_",  "hf_",         "SG.",    NULL};
     size_t ks = (size_t)-1;
     for (size_t p = s; p < to && ks == (size_t)-1; p++) {
-        if (p > 0 && is_alnum(U(t[p - 1])) && !pol__escape_before(t, p))
+        if (p > 0 && pol__is_alnum(U(t[p - 1])) && !pol__escape_before(t, p))
             continue;
         for (int k = 0; prefixes[k] != NULL; k++) {
             size_t pl = strlen(prefixes[k]);
@@ -968,13 +879,13 @@ static int rec_password(pol__scanctx_t *c, size_t to, int prose)
     while (e < c->len && e - s < 256) {
         unsigned char ch = U(t[e]);
         if (quote ? ch == (unsigned char)quote || ch == '\n'
-                  : (is_space(ch) || ch == '"' || ch == '\'' || ch == ',' || ch == ';' || ch == ')' || ch == '}' || ch == ']' ||
-                     ch == '<' || ch == '>'))
+                  : (pol__is_space(ch) || ch == '"' || ch == '\'' || ch == ',' || ch == ';' || ch == ')' || ch == '}' ||
+                     ch == ']' || ch == '<' || ch == '>'))
             break;
         if (ch == '&' && !quote) {
             /* URL query: "&next_key=" ends the value; a lone '&' is part of a password */
             size_t q = e + 1;
-            while (q < c->len && (is_alnum(U(t[q])) || t[q] == '_'))
+            while (q < c->len && (pol__is_alnum(U(t[q])) || t[q] == '_'))
                 q++;
             if (q > e + 1 && q < c->len && t[q] == '=')
                 break;
@@ -1004,7 +915,7 @@ static int rec_password(pol__scanctx_t *c, size_t to, int prose)
         "process", "self",     "this",     "str",       "int",  "bool",    "input",    "getpass",  NULL};
     char low[24];
     size_t wl = 0;
-    while (wl < n && wl < sizeof(low) - 1 && is_alnum(U(t[s + wl])))
+    while (wl < n && wl < sizeof(low) - 1 && pol__is_alnum(U(t[s + wl])))
         low[wl] = (char)(t[s + wl] | 0x20), wl++;
     low[wl] = '\0';
     for (int k = 0; placeholders[k] != NULL; k++)
@@ -1012,8 +923,8 @@ static int rec_password(pol__scanctx_t *c, size_t to, int prose)
             return 0;
     int has_digit_or_sym = 0, all_digits = 1;
     for (size_t i = s; i < e; i++) {
-        has_digit_or_sym |= !is_alpha(U(t[i]));
-        all_digits &= is_digit(U(t[i]));
+        has_digit_or_sym |= !pol__is_alpha(U(t[i]));
+        all_digits &= pol__is_digit(U(t[i]));
     }
     /* "token: 100" or "secret: true" style configs: require something password-like */
     if (all_digits && n < 6)
@@ -1034,13 +945,13 @@ static int rec_prefixed_id(pol__scanctx_t *c, size_t to, int type, size_t minlen
 {
     const char *t = c->text;
     size_t s = to, e = to, digits = 0;
-    while (e < c->len && (is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
-        digits += is_digit(U(t[e++]));
+    while (e < c->len && (pol__is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
+        digits += pol__is_digit(U(t[e++]));
     if (e - s < minlen || e - s > maxlen || (pol__glue_after(t, c->len, e)))
         return 0;
     if (passport) {
         /* US passport book: 9 digits; next generation: 1 letter + 8 digits (travel.state.gov) */
-        if (!((e - s == 9 && digits == 9) || (e - s == 9 && digits == 8 && is_alpha(U(t[s])))))
+        if (!((e - s == 9 && digits == 9) || (e - s == 9 && digits == 8 && pol__is_alpha(U(t[s])))))
             return 0;
     } else if (digits < 4) {
         return 0;
@@ -1079,7 +990,7 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
     if (oe > 0 && t[oe - 1] == ' ')
         oe--;
     size_t s = oe;
-    while (s > 0 && oe - s < 4 && (is_upper(U(t[s - 1])) || is_digit(U(t[s - 1]))))
+    while (s > 0 && oe - s < 4 && (pol__is_upper(U(t[s - 1])) || pol__is_digit(U(t[s - 1]))))
         s--;
     if (s == oe || pol__glue_before(t, s))
         return 0;
@@ -1087,12 +998,12 @@ static int rec_postcode_uk(pol__scanctx_t *c, size_t to)
         return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, 0.6);
     /* outward: A9, A99, AA9, AA99, A9A, AA9A */
     size_t na = 0;
-    while (s + na < oe && is_upper(U(t[s + na])))
+    while (s + na < oe && pol__is_upper(U(t[s + na])))
         na++;
     size_t rest = oe - s - na;
-    if (na < 1 || na > 2 || rest < 1 || rest > 2 || !is_digit(U(t[s + na])))
+    if (na < 1 || na > 2 || rest < 1 || rest > 2 || !pol__is_digit(U(t[s + na])))
         return 0;
-    if (rest == 2 && !is_digit(U(t[s + na + 1])) && !is_upper(U(t[s + na + 1])))
+    if (rest == 2 && !pol__is_digit(U(t[s + na + 1])) && !pol__is_upper(U(t[s + na + 1])))
         return 0;
     if (!uk_area_ok(t + s, na))
         return 0;
@@ -1140,7 +1051,7 @@ static size_t cap_word_end(const char *t, size_t len, size_t p)
     size_t n;
     if (p >= len)
         return p;
-    if (is_upper(U(t[p])))
+    if (pol__is_upper(U(t[p])))
         n = 1;
     else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 && cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
         ;
@@ -1172,7 +1083,7 @@ static size_t city_end(const char *t, size_t len, size_t p)
 
 static size_t digits_end(const char *t, size_t len, size_t p)
 {
-    while (p < len && is_digit(U(t[p])))
+    while (p < len && pol__is_digit(U(t[p])))
         p++;
     return p;
 }
@@ -1183,11 +1094,11 @@ static size_t postcode_end(const char *t, size_t len, size_t p)
     size_t d = digits_end(t, len, p);
     if (d - p == 5 || d - p == 4) {
         size_t e = d;
-        if (d - p == 5 && e + 1 < len && t[e] == '-' && is_digit(U(t[e + 1]))) {
+        if (d - p == 5 && e + 1 < len && t[e] == '-' && pol__is_digit(U(t[e + 1]))) {
             size_t x = digits_end(t, len, e + 1);
             if (x - e - 1 == 3 || x - e - 1 == 4)
                 e = x;
-        } else if (d - p == 4 && e + 3 < len && t[e] == ' ' && is_upper(U(t[e + 1])) && is_upper(U(t[e + 2])) &&
+        } else if (d - p == 4 && e + 3 < len && t[e] == ' ' && pol__is_upper(U(t[e + 1])) && pol__is_upper(U(t[e + 2])) &&
                    !pol__glue_after(t, len, e + 3)) {
             e += 3;
         } else if (d - p == 4 && e + 1 < len && t[e] == '-' && digits_end(t, len, e + 1) == e + 4) {
@@ -1197,14 +1108,14 @@ static size_t postcode_end(const char *t, size_t len, size_t p)
     }
     /* UK */
     size_t q = p, na = 0;
-    while (q < len && is_upper(U(t[q])) && na < 2)
+    while (q < len && pol__is_upper(U(t[q])) && na < 2)
         q++, na++;
-    if (na == 0 || q >= len || !is_digit(U(t[q])))
+    if (na == 0 || q >= len || !pol__is_digit(U(t[q])))
         return p;
     q++;
-    if (q < len && (is_digit(U(t[q])) || is_upper(U(t[q]))))
+    if (q < len && (pol__is_digit(U(t[q])) || pol__is_upper(U(t[q]))))
         q++;
-    if (q + 3 < len && t[q] == ' ' && is_digit(U(t[q + 1])) && is_upper(U(t[q + 2])) && is_upper(U(t[q + 3])) &&
+    if (q + 3 < len && t[q] == ' ' && pol__is_digit(U(t[q + 1])) && pol__is_upper(U(t[q + 2])) && pol__is_upper(U(t[q + 3])) &&
         !pol__glue_after(t, len, q + 4))
         return q + 4;
     return p;
@@ -1237,18 +1148,18 @@ static size_t address_tail(const char *t, size_t len, size_t e)
             while (q < len && t[q] == ' ')
                 q++;
             size_t v = q;
-            while (v < len && (is_alnum(U(t[v])) || t[v] == '-') && v - q < 6)
+            while (v < len && (pol__is_alnum(U(t[v])) || t[v] == '-') && v - q < 6)
                 v++;
             if (v > q && !pol__glue_after(t, len, v)) {
                 e = v, last = 1;
                 continue;
             }
         }
-        if (comma && is_digit(U(t[p]))) {
+        if (comma && pol__is_digit(U(t[p]))) {
             q = digits_end(t, len, p);
             if (q - p <= 2 && q + 1 < len && U(t[q]) == 0xC2 && (U(t[q + 1]) == 0xBA || U(t[q + 1]) == 0xAA)) {
                 q += 2;
-                if (q + 1 < len && t[q] == ' ' && (is_upper(U(t[q + 1])) || is_digit(U(t[q + 1]))) &&
+                if (q + 1 < len && t[q] == ' ' && (pol__is_upper(U(t[q + 1])) || pol__is_digit(U(t[q + 1]))) &&
                     !pol__glue_after(t, len, q + 2))
                     q += 2;
                 e = q, last = 1;
@@ -1263,7 +1174,7 @@ static size_t address_tail(const char *t, size_t len, size_t e)
             continue;
         }
         /* region code "IL", "SP", "RM" (two capitals) */
-        if ((comma || dash || last == 3) && p + 2 <= len && is_upper(U(t[p])) && is_upper(U(t[p + 1])) &&
+        if ((comma || dash || last == 3) && p + 2 <= len && pol__is_upper(U(t[p])) && pol__is_upper(U(t[p + 1])) &&
             !pol__glue_after(t, len, p + 2) && letter_at(t, len, p + 2) == 0) {
             e = p + 2, last = 4;
             continue;
@@ -1288,7 +1199,7 @@ static size_t address_head(const char *t, size_t s)
     if (s < 4 || t[s - 1] != ' ' || t[s - 2] != ',')
         return s;
     size_t v = s - 2, q = v;
-    while (q > 0 && is_alnum(U(t[q - 1])) && v - q < 6)
+    while (q > 0 && pol__is_alnum(U(t[q - 1])) && v - q < 6)
         q--;
     if (q == v || q < 2 || t[q - 1] != ' ')
         return s;
@@ -1296,7 +1207,7 @@ static size_t address_head(const char *t, size_t s)
     if (w > 0 && t[w - 1] == '.')
         w--;
     size_t b = w;
-    while (b > 0 && is_alpha(U(t[b - 1])))
+    while (b > 0 && pol__is_alpha(U(t[b - 1])))
         b--;
     if (b == w || pol__glue_before(t, b))
         return s;
@@ -1319,42 +1230,42 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
         int words = 0;
         while (words < 3 && p > 0) {
             size_t w = p;
-            while (w > 0 && (is_alpha(U(t[w - 1])) || t[w - 1] == '\'' || t[w - 1] == '-' || t[w - 1] == '.'))
+            while (w > 0 && (pol__is_alpha(U(t[w - 1])) || t[w - 1] == '\'' || t[w - 1] == '-' || t[w - 1] == '.'))
                 w--;
-            if (w == p || !is_upper(U(t[w])) || w == 0 || t[w - 1] != ' ')
+            if (w == p || !pol__is_upper(U(t[w])) || w == 0 || t[w - 1] != ' ')
                 break;
             words++;
             p = w - 1;
-            if (p > 0 && is_digit(U(t[p - 1])))
+            if (p > 0 && pol__is_digit(U(t[p - 1])))
                 break;
         }
-        if (words == 0 || p == 0 || !is_digit(U(t[p - 1])))
+        if (words == 0 || p == 0 || !pol__is_digit(U(t[p - 1])))
             return 0;
         s = p;
-        while (s > 0 && is_digit(U(t[s - 1])) && p - s < 5)
+        while (s > 0 && pol__is_digit(U(t[s - 1])) && p - s < 5)
             s--;
-        if (s > 0 && is_alpha(U(t[s - 1])))
+        if (s > 0 && pol__is_alpha(U(t[s - 1])))
             return 0;
     } else if (kind == 1) {
         /* German "Hauptstraße 5": back-scan the street word to its capital */
         size_t p = to;
-        while (p > 0 && !is_space(U(t[p - 1])))
+        while (p > 0 && !pol__is_space(U(t[p - 1])))
             p--;
         /* p is the number start; the street word ends before the space */
         size_t w = p > 0 ? p - 1 : 0;
         for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '.' || t[w - 1] == '-' || t[w - 1] == '_');)
             w -= n ? n : 1;
-        if (!is_upper(U(t[w])))
+        if (!pol__is_upper(U(t[w])))
             return 0;
         s = w;
-        while (e < c->len && is_alpha(U(t[e])) && e - to < 1)
+        while (e < c->len && pol__is_alpha(U(t[e])) && e - to < 1)
             e++;
     } else if (kind == 3) {
         /* "Via Roma 10", "Calle de Alcalá 12", "Rua Augusta, 1500": the type word (matched), name
          * words (capitalised, or particles between them), then the house number */
         s = to - 1;
         while (s > 0 && to - s < 12 && t[s - 1] != ' ' && t[s - 1] != '\n' &&
-               (is_alpha(U(t[s - 1])) || t[s - 1] == '.' || U(t[s - 1]) >= 0x80))
+               (pol__is_alpha(U(t[s - 1])) || t[s - 1] == '.' || U(t[s - 1]) >= 0x80))
             s--;
         size_t q = to;
         int words = 0;
@@ -1369,7 +1280,7 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
                 break;
             words++;
             q = w;
-            if (q + 1 < c->len && t[q] == ' ' && !is_digit(U(t[q + 1])))
+            if (q + 1 < c->len && t[q] == ' ' && !pol__is_digit(U(t[q + 1])))
                 q++;
             else
                 break;
@@ -1384,7 +1295,7 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
         size_t d = digits_end(t, c->len, r);
         if (d == r || d - r > 5)
             return 0;
-        if (d + 1 < c->len && is_alpha(U(t[d])) && !pol__glue_after(t, c->len, d + 1))
+        if (d + 1 < c->len && pol__is_alpha(U(t[d])) && !pol__glue_after(t, c->len, d + 1))
             d++;
         if (pol__glue_after(t, c->len, d))
             return 0;
@@ -1392,9 +1303,9 @@ static int rec_street(pol__scanctx_t *c, size_t to, int kind)
     } else {
         /* French "12 rue de la Paix": number start, then words up to the end of the line or a comma */
         s = to; /* back to the end of the house number (t[to] may be past the text: look at t[s - 1]) */
-        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !is_digit(U(t[s - 1])))
+        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !pol__is_digit(U(t[s - 1])))
             s--;
-        while (s > 0 && is_digit(U(t[s - 1])))
+        while (s > 0 && pol__is_digit(U(t[s - 1])))
             s--;
         size_t words = 0;
         while (e < c->len && words < 5) {
@@ -1437,20 +1348,20 @@ static int rec_zip(pol__scanctx_t *c, size_t to, int kind)
         if (strstr(states, k) == NULL)
             return 0;
         size_t e = to;
-        if (e + 4 < c->len && t[e] == '-' && is_digit(U(t[e + 1])) && is_digit(U(t[e + 4])))
+        if (e + 4 < c->len && t[e] == '-' && pol__is_digit(U(t[e + 1])) && pol__is_digit(U(t[e + 4])))
             e += 5;
         if (pol__glue_after(t, c->len, e))
             return 0;
         return pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.6);
     }
     size_t s = to, e = to;
-    while (e < c->len && (is_digit(U(t[e])) || is_upper(U(t[e])) || t[e] == '-' || t[e] == ' ') && e - s < 10)
+    while (e < c->len && (pol__is_digit(U(t[e])) || pol__is_upper(U(t[e])) || t[e] == '-' || t[e] == ' ') && e - s < 10)
         e++;
     while (e > s && (t[e - 1] == ' ' || t[e - 1] == '-'))
         e--;
     size_t nd = 0;
     for (size_t i = s; i < e; i++)
-        nd += is_digit(U(t[i]));
+        nd += pol__is_digit(U(t[i]));
     if (nd < 3 || e - s < 4 || (pol__glue_after(t, c->len, e)))
         return 0;
     pol__cand_t *cd;
@@ -1469,7 +1380,7 @@ static int month_word(const char *t, size_t len, size_t p)
                                          "janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "ene", "abr",
                                          "ago",  "dic",  "gen",  "mag", "giu", "lug",  "set",  "ott",  "mär",  "okt", "dez", NULL};
     size_t e = p;
-    while (e < len && (is_alpha(U(t[e])) || U(t[e]) >= 0x80))
+    while (e < len && (pol__is_alpha(U(t[e])) || U(t[e]) >= 0x80))
         e++;
     if (e - p < 3)
         return 0;
@@ -1486,33 +1397,83 @@ static int month_word(const char *t, size_t len, size_t p)
     return 0;
 }
 
-static int rec_date_word(pol__scanctx_t *c, size_t to)
+/* ISO 8601 time after a date ending at e ("T09:15:30.500-07:00", "T14:30Z", " 14:30:00"):
+ * the end of the time, or e if none */
+static size_t iso_time_end(const char *t, size_t len, size_t e)
 {
-    /* after a birth keyword, the first date within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85)
-     * or with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985) */
+    size_t p = e + 1;
+    if (e >= len || (t[e] != 'T' && t[e] != ' '))
+        return e;
+    /* hh:mm, then :ss, then .fraction */
+    for (int k = 0; k < 3; k++) {
+        if (p + 2 > len || !pol__is_digit(U(t[p])) || !pol__is_digit(U(t[p + 1])))
+            return k == 0 ? e : p - 1;
+        p += 2;
+        if (k < 2 && p < len && t[p] == ':' && k < 2)
+            p++;
+        else
+            break;
+    }
+    if (p < len && t[p] == '.' && p + 1 < len && pol__is_digit(U(t[p + 1]))) {
+        p++;
+        while (p < len && pol__is_digit(U(t[p])))
+            p++;
+    }
+    if (p < len && t[p] == 'Z')
+        p++;
+    else if (p + 2 < len && (t[p] == '+' || t[p] == '-') && pol__is_digit(U(t[p + 1])) && pol__is_digit(U(t[p + 2]))) {
+        size_t q = p + 3;
+        if (q < len && t[q] == ':')
+            q++;
+        if (q + 1 < len && pol__is_digit(U(t[q])) && pol__is_digit(U(t[q + 1])))
+            p = q + 2;
+        else if (q == p + 3)
+            p = q;
+    }
+    return p;
+}
+
+/*
+ * A date after a keyword, the first within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85) or
+ * with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985 / 5-MAY-2021), an ISO 8601 time
+ * included. birth = 1: after a birth word (a date of birth, 0.85: needs a year or three parts);
+ * 0: after a word that announces a date ("today is", "date:", "deadline", "appointment", 0.6),
+ * where a day and month alone (5/21, May-21, 21 May) also count.
+ */
+static int rec_date_word(pol__scanctx_t *c, size_t to, int birth)
+{
     const char *t = c->text;
     size_t p = to, lim = to + 32 < c->len ? to + 32 : c->len;
-    while (p < lim && !is_digit(U(t[p])) && !(month_word(t, c->len, p) && (p == 0 || !is_alpha(U(t[p - 1])))))
+    while (p < lim && !pol__is_digit(U(t[p])) && !(month_word(t, c->len, p) && (p == 0 || !pol__is_alpha(U(t[p - 1])))))
         p++;
-    if (p >= lim)
+    if (p >= lim || (p > 0 && pol__glue_before(t, p) && pol__is_digit(U(t[p]))))
         return 0;
     size_t s = p, e = p;
-    int has_year = 0, parts = 0;
+    int has_year = 0, parts = 0, months = 0, num[6] = {0}, nlen[6] = {0};
+    char sep = 0;
     while (e < c->len && parts < 6) {
         size_t w = e;
         int mw;
-        if (is_digit(U(t[w]))) {
+        if (pol__is_digit(U(t[w]))) {
             size_t d0 = w;
-            while (w < c->len && is_digit(U(t[w])))
-                w++;
+            int v = 0;
+            while (w < c->len && pol__is_digit(U(t[w])))
+                v = v * 10 + (t[w++] - '0');
             if (w - d0 == 4)
                 has_year = 1;
             if (w - d0 > 4)
                 break;
-            while (w < c->len && is_alpha(U(t[w])) && w - d0 < 6) /* 1st, 2nd */
-                w++;
+            num[parts] = v, nlen[parts] = (int)(w - d0);
+            /* ordinal suffixes (1st, 2nd, 4th, 1er); a letter before a digit ("T09:15") is no suffix */
+            size_t x = w;
+            while (x < c->len && pol__is_alpha(U(t[x])) && x - d0 < 6)
+                x++;
+            if (x == c->len || !pol__is_digit(U(t[x])))
+                w = x;
         } else if ((mw = month_word(t, c->len, w)) != 0) {
             w += (size_t)mw;
+            months++;
+            num[parts] = -1;
         } else {
             break;
         }
@@ -1520,14 +1481,30 @@ static int rec_date_word(pol__scanctx_t *c, size_t to)
         size_t q = e;
         while (q < c->len && (t[q] == ' ' || t[q] == '/' || t[q] == '-' || t[q] == '.' || t[q] == ',') && q - e < 3)
             q++;
-        if (q == e || q >= c->len || !(is_digit(U(t[q])) || month_word(t, c->len, q)))
+        if (q == e || q >= c->len || !(pol__is_digit(U(t[q])) || month_word(t, c->len, q)))
             break;
+        if (sep == 0)
+            sep = t[e];
         e = q;
     }
-    if (parts < 2 || (!has_year && parts < 3))
+    int ok = parts >= 2 && (has_year || parts >= 3);
+    if (!ok && !birth && parts == 2) {
+        /* day and month, month and year: "May-21", "21 May", "5/21", "05/2021" (not "5.21": a version
+         * or an amount) */
+        if (months == 1)
+            ok = 1;
+        else if ((sep == '/' || sep == '-') && num[0] >= 1 && num[0] <= 12 && nlen[0] <= 2 &&
+                 ((num[1] >= 1 && num[1] <= 31) || nlen[1] == 4))
+            ok = 1;
+    }
+    if (!ok)
+        return 0;
+    if (parts == 3 && !pol__glue_after(t, c->len, iso_time_end(t, c->len, e)))
+        e = iso_time_end(t, c->len, e);
+    if (pol__glue_after(t, c->len, e))
         return 0;
     pol__cand_t *cd;
-    if (pol__cands_push(c->cands, POL_PII_DATE_TIME, s, e, 0.85) != 0)
+    if (pol__cands_push(c->cands, POL_PII_DATE_TIME, s, e, birth ? 0.85 : 0.6) != 0)
         return -1;
     cd = &c->cands->v[c->cands->n - 1];
     cd->ctx_done = 1;
@@ -1551,7 +1528,7 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
     case POL__REC_IPV4:
         return c->enabled[POL_PII_IP_ADDRESS] ? rec_ipv4(c, to) : 0;
     case POL__REC_IPV6:
-        return c->enabled[POL_PII_IP_ADDRESS] ? rec_ipv6(c, to) : 0;
+        return c->enabled[POL_PII_IP_ADDRESS] ? rec_ipv6(c, to, arg) : 0;
     case POL__REC_IBAN:
         return c->enabled[POL_PII_IBAN_CODE] ? rec_iban(c, to) : 0;
     case POL__REC_BTC58:
@@ -1581,7 +1558,7 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
     case POL__REC_ZIP:
         return c->enabled[POL_PII_LOCATION] ? rec_zip(c, to, arg) : 0;
     case POL__REC_DATE_WORD:
-        return c->enabled[POL_PII_DATE_TIME] ? rec_date_word(c, to) : 0;
+        return c->enabled[POL_PII_DATE_TIME] ? rec_date_word(c, to, arg == 0) : 0;
     case POL__REC_PERSON_TRIGGER: {
         if (!c->enabled[POL_PII_PERSON])
             return 0;
@@ -1595,7 +1572,7 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
             size_t s = to - 1;
             if (s > 0 && c->text[s - 1] == '.')
                 s--;
-            while (s > 0 && is_alpha(U(c->text[s - 1])))
+            while (s > 0 && pol__is_alpha(U(c->text[s - 1])))
                 s--;
             c->cands->v[before].start = s;
         }

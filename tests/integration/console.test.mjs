@@ -121,6 +121,16 @@ test('privacy sees the redaction chart and list, filters it, and never a raw val
   const page = await signIn(TOKENS.privacy, 'privacy');
   assert.deepEqual(await navLinks(page), ['Users', 'Redactions', 'Retention']);
   await page.click('#nav a[data-page=redactions]');
+  // the type filter lists every type of the engine's table (national identifiers included), not a
+  // hand-kept subset
+  const typesApi = await admin('GET', '/admin/api/redactions/types', TOKENS.privacy);
+  assert.equal(typesApi.status, 200);
+  for (const t of ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'SECRET', 'UK_NINO', 'CN_RESIDENT_ID', 'TH_TNIN']) {
+    assert.ok(typesApi.json.types.includes(t), `${t} in /redactions/types`);
+  }
+  await page.waitForFunction((n) => document.querySelectorAll('select[name=type] option').length > n, typesApi.json.types.length);
+  const options = await page.$$eval('select[name=type] option', (os) => os.map((o) => o.value));
+  for (const t of typesApi.json.types) assert.ok(options.includes(t), `${t} in the type filter`);
   await page.waitForSelector('canvas[data-testid=redaction-chart]');
   await page.waitForSelector('[data-testid=redaction-table] tbody tr');
   const rows = await page.$$eval('[data-testid=redaction-table] tbody tr', (trs) => trs.map((tr) =>

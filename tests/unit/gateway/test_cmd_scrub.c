@@ -51,9 +51,13 @@ static void expect(const char *in, const char *want)
 static void test_output_bytes(void **state)
 {
     (void)state;
-    expect("{\"text\":\"Call 212-555-0187 x\"}\n",
-           "{\"text\":\"Call <PHONE_NUMBER_1> x\",\"entities\":[{\"type\":\"PHONE_NUMBER\",\"start\":5,\"end\":17,\"score\":0."
-           "94999999999999996}]}\n");
+    expect(
+        "{\"text\":\"Call 212-555-0187 x\"}\n",
+        "{\"text\":\"Call <PHONE_NUMBER_1> x\",\"entities\":[{\"type\":\"PHONE_NUMBER\",\"start\":5,\"end\":17,\"score\":1.0}]}\n");
+    /* a score that needs 17 digits (0.35 + 0.35 context) */
+    expect("{\"text\":\"Call 555-0187 x\"}\n",
+           "{\"text\":\"Call <PHONE_NUMBER_1> x\",\"entities\":[{\"type\":\"PHONE_NUMBER\",\"start\":5,\"end\":13,\"score\":0."
+           "69999999999999996}]}\n");
     expect("{\"text\":\"card 4111 1111 1111 1111\"}",
            "{\"text\":\"card <CREDIT_CARD_1>\",\"entities\":[{\"type\":\"CREDIT_CARD\",\"start\":5,\"end\":24,\"score\":1.0}]}\n");
     /* escapes: controls as jansson writes them, '/', DEL and non-ASCII copied; offsets in code points */

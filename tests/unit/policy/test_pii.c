@@ -133,6 +133,9 @@ static void test_recognizers(void **state)
     assert_int_equal(type_of(f, "SSN 078-05-1123", "078-05-1123"), POL_PII_US_SSN);
     assert_int_equal(type_of(f, "host 10.0.12.7:8080", "10.0.12.7"), POL_PII_IP_ADDRESS);
     assert_int_equal(type_of(f, "from fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"), POL_PII_IP_ADDRESS);
+    assert_int_equal(type_of(f, "ping fe80::1%eth0 now", "fe80::1%eth0"), POL_PII_IP_ADDRESS); /* zone id (RFC 4007) */
+    assert_int_equal(type_of(f, "fe80::1%eth0/64", "fe80::1%eth0/64"), POL_PII_IP_ADDRESS);
+    assert_int_equal(type_of(f, "default route ::/0 via", "::/0"), POL_PII_IP_ADDRESS);
     assert_int_equal(type_of(f, "pay 1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"), POL_PII_CRYPTO);
     assert_int_equal(type_of(f, "wallet 0x52908400098527886E0F7030069857D2E4169EE7", "0x52908400098527886E0F7030069857D2E4169EE7"),
                      POL_PII_CRYPTO);
@@ -168,6 +171,8 @@ static void test_hard_negatives(void **state)
         "reference number 4111111111111112",
         "Tracking: 1Z999AA10123456784",
         "std::vector<int> v; std::cout << v[0];",
+        "main :: IO ()",
+        "100%eth of the pool, 50%off",
         "Timestamps 12:30:45 and 23:59:59.250",
         "password = os.environ['DB_PASSWORD']",
         "Set api_key to <YOUR_API_KEY>",

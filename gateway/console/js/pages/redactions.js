@@ -7,17 +7,29 @@ import { dateRange } from '../range.js';
 import { daysBetween, fmtInt, fmtTime, h, notice, setChildren, table } from '../util.js';
 
 const state = { type: '', route: '', user: '' };
-const KNOWN_TYPES = ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS', 'CRYPTO',
-  'URL', 'DATE_TIME', 'US_PASSPORT', 'US_DRIVER_LICENSE', 'UK_NHS', 'PERSON', 'LOCATION', 'SECRET'];
 const PAGE = 50;
+
+// The type filter lists what the engine can report: its type table (GET /admin/api/redactions/types,
+// every built-in type incl. the national identifiers) plus the types found in the date range (custom
+// recognizers of the running config). Nothing is hard-coded here.
+function setTypeOptions(sel, types) {
+  const seen = new Set([...sel.options].map((o) => o.value));
+  for (const t of types) {
+    if (seen.has(t)) continue;
+    seen.add(t);
+    sel.append(h('option', { value: t, selected: t === state.type }, t));
+  }
+}
 
 function render(root) {
   const chartBox = h('div', { class: 'chart-box' });
   const chartNote = h('p', { class: 'muted small' });
   const listBox = h('div', { 'data-testid': 'redaction-list' });
   const more = h('div', { class: 'more' });
-  const typeSel = h('select', { name: 'type', 'aria-label': 'entity type' },
-    h('option', { value: '' }, 'any type'), KNOWN_TYPES.map((t) => h('option', { value: t, selected: t === state.type }, t)));
+  const typeSel = h('select', { name: 'type', 'aria-label': 'entity type', 'data-testid': 'redaction-type' },
+    h('option', { value: '' }, 'any type'));
+  if (state.type) setTypeOptions(typeSel, [state.type]);
+  api('/redactions/types').then((r) => setTypeOptions(typeSel, r.types), () => {});
   const routeIn = h('input', { name: 'route', type: 'text', placeholder: '/v1/chat/completions', value: state.route });
   const userIn = h('input', { name: 'user', type: 'text', placeholder: 'user id', value: state.user });
   const range = dateRange(state, () => load());
@@ -53,6 +65,7 @@ function render(root) {
         const i = days.indexOf(d.day);
         if (i >= 0) series[d.type][i] += d.count;
       }
+      setTypeOptions(typeSel, Object.keys(series).sort());
       const total = s.days.reduce((a, d) => a + d.count, 0);
       if (!total) {
         setChildren(chartBox, h('p', { class: 'empty', 'data-testid': 'redaction-chart-empty' },

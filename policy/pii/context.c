@@ -1,0 +1,127 @@
+/*
+ * The lowest layer of the recognizers: the candidate list every recognizer pushes to, and the
+ * Presidio-style context words (supporting words per type, one list of negative words) with the
+ * word search they use. recognizers.c, person.c, national.c, cjk.c and scripts.c build on it;
+ * it depends on none of them (so person.c and recognizers.c no longer include each other's
+ * definitions in a cycle).
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define U(p) POL__U(p)
+
+int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double score)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        pol__cand_t *v = realloc(c->v, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = (pol__cand_t){type, start, end, score, 0};
+    return 0;
+}
+
+static const char *const ctx_phone[] = {
+    "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "telefon", "téléphone", "teléfono",
+    "telefono", "móvil", "handy", "portable", "contact", "reach me", "ring", "dial",
+    /* zh, ja, ko, ru, ar, hi, pt, nl (the words of the prompts these recognizers see) */
+    "电话", "手机", "联系", "致电", "号码", "電話", "手機", "聯絡", "携帯", "連絡", "전화", "휴대폰", "핸드폰", "연락처", "телефон",
+    "тел", "звоните", "позвоните", "мобильный", "هاتف", "جوال", "اتصل", "फ़ोन", "फोन", "मोबाइल", "celular", "telefoon", "bel",
+    "nummer", "rufnummer", "ruf", "numero", "número", "numéro", "cellulare", NULL};
+static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
+                                       "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
+static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};
+static const char *const ctx_nhs[] = {"nhs", "health", "patient", NULL};
+static const char *const ctx_ip[] = {"ip", "address", "host", "server", "client", "connect", "ssh", "ping", NULL};
+static const char *const ctx_crypto[] = {"wallet", "btc", "bitcoin", "eth", "ethereum", "address", "send", "crypto", NULL};
+static const char *const ctx_location[] = {"address", "postcode", "post code", "zip",       "live",      "lives", "street",
+                                           "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
+/* Negative words (one list for every numeric type, national identifiers included): a number
+ * after one of them is an order, invoice, tracking, version, seed... number rather than PII. */
+const char *const pol__ctx_negative[] = {"order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial",
+                                         "txn", "transaction", "shipment", "parcel", "item", "part", "po", "ref", "reference",
+                                         "case", "model", "batch", "seed", "timestamp", "epoch",
+                                         /* zh/ja: order, order number, number (serial), tracking, invoice, version, seed */
+                                         "订单", "单号", "编号", "发票", "版本", "种子", "注文",
+                                         /* order / order number, invoice in de, fr, es, it, pt, nl, ru, hi, ar, ko */
+                                         "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura",
+                                         "ordine", "fattura", "bestelling", "factuur", "заказ", "ऑर्डर", "طلب", "주문", NULL};
+
+int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
+{
+    char low[96];
+    size_t n = to - from;
+    if (n > sizeof(low))
+        n = sizeof(low), from = to - n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = U(text[from + i]);
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    /* one pass over the positions that can start a word (not after an alnum byte), comparing only
+     * the words that begin with that byte: the same answer as searching each word in turn */
+    uint64_t first[4] = {0, 0, 0, 0};
+    for (const char *const *w = words; *w != NULL; w++)
+        first[U((*w)[0]) >> 6] |= (uint64_t)1 << (U((*w)[0]) & 63);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = U(low[i]);
+        if (!(first[c >> 6] >> (c & 63) & 1) || (i > 0 && pol__is_alnum(U(low[i - 1]))))
+            continue;
+        for (const char *const *w = words; *w != NULL; w++) {
+            if (U((*w)[0]) != c)
+                continue;
+            size_t wl = strlen(*w);
+            if (i + wl <= n && memcmp(low + i, *w, wl) == 0 && (i + wl == n || !pol__is_alnum(U(low[i + wl]))))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
+{
+    const char *const *pos = NULL;
+    int numeric = 0;
+    if (c->ctx_done)
+        return;
+    switch (c->type) {
+    case POL_PII_PHONE_NUMBER:
+        pos = ctx_phone, numeric = 1;
+        break;
+    case POL_PII_CREDIT_CARD:
+        pos = ctx_card, numeric = 1;
+        break;
+    case POL_PII_US_SSN:
+        pos = ctx_ssn, numeric = 1;
+        break;
+    case POL_PII_UK_NHS:
+        pos = ctx_nhs, numeric = 1;
+        break;
+    case POL_PII_IP_ADDRESS:
+        pos = ctx_ip;
+        break;
+    case POL_PII_CRYPTO:
+        pos = ctx_crypto;
+        break;
+    case POL_PII_LOCATION:
+        pos = ctx_location;
+        break;
+    default:
+        return;
+    }
+    size_t from = c->start > 48 ? c->start - 48 : 0;
+    size_t to = c->end + 16 < len ? c->end + 16 : len;
+    if (pol__has_word(text, from, c->start, pos) || pol__has_word(text, c->end, to, pos)) {
+        c->score += 0.35;
+    } else if (numeric && pol__has_word(text, from, c->start, pol__ctx_negative)) {
+        c->score -= 0.4;
+    }
+    if (c->score > 1.0)
+        c->score = 1.0;
+    if (c->score < 0)
+        c->score = 0;
+}

@@ -1,0 +1,147 @@
+/*
+ * Phone numbers against real numbering-plan metadata: a thin C interface over Google's
+ * libphonenumber (Apache-2.0; Debian libphonenumber-dev), the only C++ file of aigw.
+ *
+ * The recognizers (recognizers.c) find phone candidates in C at digit clusters; this file only
+ * answers "is this digit string a number some country's numbering plan assigns?" for those
+ * candidates. libphonenumber's own text parser (Parse, PhoneNumberMatcher) is not used: it runs
+ * several regular expressions per call and is far too slow to scan text with, and the digits are
+ * already separated from their grouping here. Instead the number is built directly (country code
+ * + national significant number, with the leading-zero flags Italian-style plans need) and
+ * checked with IsValidNumber, which matches the national number against the country's
+ * per-type patterns (fixed line, mobile, toll free, ...) of the compiled metadata.
+ *
+ * Hand-kept formats (the old code) knew a dozen countries; the metadata knows every plan ITU
+ * publishes, with the lengths and leading digits each type may have, so `+49 30 12345678` is valid
+ * and `+49 99 1` or an order number dressed as `+1 123 456 7890` are not.
+ *
+ * No exception leaves this file (libphonenumber throws none except std::bad_alloc, which reads as
+ * "not valid"); the library's logger is replaced by a silent one on first use, so nothing reaches
+ * stderr. PhoneNumberUtil is a process-wide immutable singleton, safe to share between threads.
+ */
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include <phonenumbers/logger.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+extern "C" {
+#include "policy/pii/pii_internal.h"
+}
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+namespace
+{
+
+const PhoneNumberUtil *util()
+{
+    /* a function-local static: initialised once, thread-safe (C++11 [stmt.dcl]/4) */
+    static const PhoneNumberUtil *u = [] {
+        PhoneNumberUtil *p = PhoneNumberUtil::GetInstance();
+        p->SetLogger(new i18n::phonenumbers::NullLogger()); /* owned by the library from here on */
+        return p;
+    }();
+    return u;
+}
+
+/* Fills n with country code cc and the national significant number d[0, nd) (digits, nd <= 17).
+ * Leading zeros of the national number are kept the way libphonenumber stores them (the
+ * italian_leading_zero flag and their count), as Italian landlines need. */
+bool build(PhoneNumber *n, int cc, const char *d, size_t nd)
+{
+    if (nd == 0 || nd > 17)
+        return false;
+    size_t zeros = 0;
+    while (zeros < nd && d[zeros] == '0')
+        zeros++;
+    if (zeros == nd)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(d[i] - '0');
+    }
+    n->Clear();
+    n->set_country_code(cc);
+    n->set_national_number(v);
+    if (zeros > 0) {
+        n->set_italian_leading_zero(true);
+        if (zeros > 1)
+            n->set_number_of_leading_zeros((int)zeros);
+    }
+    return true;
+}
+
+int kind_of(const PhoneNumberUtil *u, const PhoneNumber &n)
+{
+    switch (u->GetNumberType(n)) {
+    case PhoneNumberUtil::MOBILE:
+        return POL__PHONE_MOBILE;
+    case PhoneNumberUtil::FIXED_LINE:
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
+        return POL__PHONE_FIXED;
+    default:
+        return POL__PHONE_OTHER; /* toll free, premium, VoIP, pager, UAN, voicemail, personal */
+    }
+}
+
+} // namespace
+
+extern "C" int pol__phone_intl(const char *d, size_t nd)
+{
+    try {
+        const PhoneNumberUtil *u = util();
+        PhoneNumber n;
+        /* country codes are prefix-free (ITU-T E.164): at most one of the 1-, 2- and 3-digit
+         * prefixes is an assigned code */
+        for (size_t cl = 1; cl <= 3 && cl < nd; cl++) {
+            int cc = 0;
+            for (size_t i = 0; i < cl; i++)
+                cc = cc * 10 + (d[i] - '0');
+            std::string region;
+            u->GetRegionCodeForCountryCode(cc, &region);
+            if (region == "ZZ") /* unassigned; "001" is a non-geographic code (+800, +882...) */
+                continue;
+            if (!build(&n, cc, d + cl, nd - cl))
+                return POL__PHONE_INVALID;
+            return u->IsValidNumber(n) ? kind_of(u, n) : POL__PHONE_INVALID;
+        }
+        return POL__PHONE_INVALID;
+    } catch (...) {
+        return POL__PHONE_INVALID;
+    }
+}
+
+extern "C" int pol__phone_national(const char *d, size_t nd, const char *regions)
+{
+    try {
+        const PhoneNumberUtil *u = util();
+        PhoneNumber n;
+        for (const char *r = regions; r[0] != '\0' && r[1] != '\0'; r += r[2] == ',' ? 3 : 2) {
+            std::string region(r, 2);
+            int cc = u->GetCountryCodeForRegion(region);
+            if (cc == 0)
+                continue;
+            /* strip the national (trunk) prefix of the region: "0" in most of Europe and Asia,
+             * "1" in NANP, "8" in Russia; plans without one (IT, ES, DK...) keep every digit */
+            std::string ndd;
+            u->GetNddPrefixForRegion(region, true, &ndd);
+            const char *p = d;
+            size_t np = nd;
+            if (!ndd.empty() && np > ndd.size() && memcmp(p, ndd.data(), ndd.size()) == 0)
+                p += ndd.size(), np -= ndd.size();
+            if (!build(&n, cc, p, np))
+                continue;
+            if (u->IsValidNumberForRegion(n, region))
+                return kind_of(u, n);
+        }
+        return POL__PHONE_INVALID;
+    } catch (...) {
+        return POL__PHONE_INVALID;
+    }
+}

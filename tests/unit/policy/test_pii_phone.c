@@ -1,0 +1,182 @@
+/*
+ * Phone numbers against the numbering plans (policy/pii/phone.cc over libphonenumber's metadata)
+ * and dates after words that announce one (recognizers.c rec_date_word): the C interface on its
+ * own, numbers of many countries found in text, and look-alikes that must not fire (numbers no
+ * plan assigns, order numbers, timestamps, ISBNs, prices, versions, dates without a keyword).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy/pii/pii.h"
+#include "policy/pii/pii_internal.h"
+
+static const unsigned char zero_key[32];
+
+typedef struct {
+    pol_pii_engine_t *e;
+    pol_pii_scratch_t *s;
+} fx_t;
+
+static int fx_setup(void **state)
+{
+    char err[256];
+    fx_t *f = calloc(1, sizeof(*f));
+    f->e = pol_pii_engine_create(NULL, zero_key, err, sizeof(err));
+    f->s = f->e ? pol_pii_scratch_create(f->e) : NULL;
+    *state = f;
+    return f->s == NULL ? -1 : 0;
+}
+
+static int fx_teardown(void **state)
+{
+    fx_t *f = *state;
+    pol_pii_scratch_free(f->s);
+    pol_pii_engine_free(f->e);
+    free(f);
+    return 0;
+}
+
+/* type of the entity exactly covering `value` inside `text` (default threshold), -1 if none */
+static int type_of(fx_t *f, const char *text, const char *value)
+{
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    const char *p = strstr(text, value);
+    assert_non_null(p);
+    size_t st = (size_t)(p - text), en = st + strlen(value);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].start == st && ents[i].end == en)
+            return ents[i].type;
+    return -1;
+}
+
+static int has_type(fx_t *f, const char *text, int type)
+{
+    const pol_pii_entity_t *ents;
+    size_t n;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].type == type)
+            return 1;
+    return 0;
+}
+
+static void test_plan_interface(void **state)
+{
+    (void)state;
+    /* E.164 digits after "+" */
+    assert_int_equal(pol__phone_intl("493012345678", 12), POL__PHONE_FIXED);   /* Berlin */
+    assert_int_equal(pol__phone_intl("447400123456", 12), POL__PHONE_MOBILE);  /* UK mobile */
+    assert_int_equal(pol__phone_intl("12015550123", 11), POL__PHONE_FIXED);    /* NANP (fixed or mobile) */
+    assert_int_equal(pol__phone_intl("2348031234567", 13), POL__PHONE_MOBILE); /* Nigeria */
+    assert_int_equal(pol__phone_intl("390612345678", 12), POL__PHONE_FIXED);   /* Rome: the leading 0 stays */
+    assert_int_equal(pol__phone_intl("18005550123", 11), POL__PHONE_OTHER);    /* toll free */
+    assert_int_equal(pol__phone_intl("11234567890", 11), POL__PHONE_INVALID);  /* NANP area 123 */
+    assert_int_equal(pol__phone_intl("4930", 4), POL__PHONE_INVALID);          /* too short */
+    assert_int_equal(pol__phone_intl("999123456789", 12), POL__PHONE_INVALID); /* no country 999 */
+    assert_int_equal(pol__phone_intl("00000000", 8), POL__PHONE_INVALID);
+    /* national numbers with their trunk prefix, regions in order */
+    assert_int_equal(pol__phone_national("03012345678", 11, "DE,GB"), POL__PHONE_FIXED); /* Berlin */
+    assert_int_equal(pol__phone_national("03012345678", 11, "GB,DE"), POL__PHONE_OTHER); /* UK 03: non-geographic */
+    assert_int_equal(pol__phone_national("09012345678", 11, "JP"), POL__PHONE_MOBILE);
+    assert_int_equal(pol__phone_national("89123456789", 11, "RU"), POL__PHONE_MOBILE);
+    assert_int_equal(pol__phone_national("5321234567", 10, "TR,IN"), POL__PHONE_MOBILE);
+    assert_int_equal(pol__phone_national("0000000000", 10, "GB,DE,FR"), POL__PHONE_INVALID);
+    assert_int_equal(pol__phone_national("03012345678", 11, ""), POL__PHONE_INVALID);
+    assert_int_equal(pol__phone_national("03012345678", 11, "X"), POL__PHONE_INVALID);
+    assert_int_equal(pol__phone_national("03012345678", 11, "QQ"), POL__PHONE_INVALID); /* unknown region */
+}
+
+static void test_numbers_of_many_countries(void **state)
+{
+    fx_t *f = *state;
+    static const char *const ok[][2] = {
+        {"call +49 30 12345678", "+49 30 12345678"},
+        {"call +81 3-1234-5678", "+81 3-1234-5678"},
+        {"call +55 11 91234-5678", "+55 11 91234-5678"},
+        {"call +234 803 123 4567", "+234 803 123 4567"},
+        {"call +27 82 123 4567", "+27 82 123 4567"},
+        {"call +971 50 123 4567", "+971 50 123 4567"},
+        {"call +62 812-3456-7890", "+62 812-3456-7890"},
+        {"call +61 4 1234 5678", "+61 4 1234 5678"},
+        {"call +48 512 345 678", "+48 512 345 678"},
+        {"call 0049 30 12345678", "0049 30 12345678"},
+        {"Phone: 5321234567", "5321234567"},
+        {"телефон 8 (912) 345-67-89", "8 (912) 345-67-89"},
+        {"call (212) 555-0187", "(212) 555-0187"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
+            fail_msg("not found as a phone: \"%s\"", ok[i][0]);
+}
+
+static void test_look_alikes(void **state)
+{
+    fx_t *f = *state;
+    static const char *const neg[] = {
+        "+1 123 456 7890",               /* NANP area 123: no plan */
+        "+44 0000 000000",               /* no UK number starts 0 after the country code */
+        "+999 1234 5678",                /* no country 999 */
+        "ref 00 99 1234 5678",           /* 00 + no country */
+        "5321234567",                    /* bare 10 digits: a context word is needed */
+        "Order 5321234567 shipped",      /* ... and an order is none */
+        "ISBN 978-3-16-148410-0",        /* ISBN */
+        "timestamp 1700000000123",       /* Unix milliseconds */
+        "total: 1.234.567,89 EUR",       /* price */
+        "version 10.2.33.4455",          /* version */
+        "seed 2718281828, steps 30",     /* image seed */
+        "resolution 1920x1080 at 60 Hz", /* resolution */
+        "tel 12345",                     /* too short for any plan */
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        if (has_type(f, neg[i], POL_PII_PHONE_NUMBER))
+            fail_msg("false phone in \"%s\"", neg[i]);
+}
+
+static void test_dates_in_context(void **state)
+{
+    fx_t *f = *state;
+    static const char *const ok[][2] = {
+        {"Today is 5-20-2021", "5-20-2021"},
+        {"Today is 5-MAY-2021.", "5-MAY-2021"},
+        {"Today is May-21", "May-21"},
+        {"Today is,5/21,and it's sunny", "5/21"},
+        {"Date: 2024-06-05T09:15:30.500-07:00 or not", "2024-06-05T09:15:30.500-07:00"},
+        {"appointment on 12 March 2025 at the clinic", "12 March 2025"},
+        {"deadline: 2025-01-31", "2025-01-31"},
+        {"Termin: 3. Mai 2025", "3. Mai 2025"},
+        {"I was born on March 3, 1985.", "March 3, 1985"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_DATE_TIME)
+            fail_msg("date not found: \"%s\"", ok[i][0]);
+    static const char *const neg[] = {
+        "5-20-2021",                              /* no keyword: below the threshold */
+        "released 2024-03-15T14:30:00Z",          /* a release time is no announced date */
+        "update the date picker to version 5.21", /* a version after "date" */
+        "date: today",                            /* no date */
+        "date 12345678",                          /* a number */
+        "Dated 5/45 of the total",                /* no day 45, no year */
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        if (has_type(f, neg[i], POL_PII_DATE_TIME))
+            fail_msg("false date in \"%s\"", neg[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_interface),
+        cmocka_unit_test_setup_teardown(test_numbers_of_many_countries, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_look_alikes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_dates_in_context, fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
