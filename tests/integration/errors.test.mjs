@@ -2,11 +2,10 @@
 // (status, delay, reset, stall, truncation) and an unreachable upstream. Every error is
 // OpenAI-shaped so the SDK raises its normal exception classes.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  CLIENT_KEY, authHeaders, client, freePort, rawRequest, startAigw, startPair, waitFor,
+  CLIENT_KEY, authHeaders, client, freePort, rawRequest, rawSocket, startAigw, startPair, waitFor,
 } from './lib/harness.mjs';
 
 let pair;
@@ -267,27 +266,6 @@ test('upstream connection refused -> 502', async () => {
   }
 });
 
-/** Writes `text` on a fresh TCP connection; everything read until the server closes (or 3 s pass). */
-function rawSocket(port, text) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    const chunks = [];
-    const t = setTimeout(() => {
-      s.destroy();
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    }, 3000);
-    s.on('data', (c) => chunks.push(c));
-    s.on('end', () => {
-      clearTimeout(t);
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    });
-    s.on('error', (e) => {
-      clearTimeout(t);
-      reject(e);
-    });
-    s.write(text);
-  });
-}
 
 /** The first HTTP/1.1 response in `text`: status, lower-cased headers, body (by Content-Length), JSON when it parses. */
 function parseRaw(text) {

@@ -4,10 +4,11 @@
 // and posture, secrets never flowing back to the client, user-id and smuggling edges.
 // One mock per provider (tests/mockprovider --provider NAME) behind one aigw.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { CLIENT_KEY, USER, client, rawRequest, sqlite, startPair, storeSetup, waitFor } from './lib/harness.mjs';
+import {
+  CLIENT_KEY, USER, client, rawRequest, rawSocket, sqlite, startPair, storeSetup, waitFor,
+} from './lib/harness.mjs';
 import { PROVIDER_KEYS, RAW, startProviders } from './lib/providers.mjs';
 
 let env;
@@ -438,24 +439,3 @@ describe('call state does not leak between requests', () => {
     });
 });
 
-/** Writes `text` on a fresh TCP connection and returns everything read until the server closes (or 3 s pass). */
-function rawSocket(port, text) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    const chunks = [];
-    const t = setTimeout(() => {
-      s.destroy();
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    }, 3000);
-    s.on('data', (c) => chunks.push(c));
-    s.on('end', () => {
-      clearTimeout(t);
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    });
-    s.on('error', (e) => {
-      clearTimeout(t);
-      reject(e);
-    });
-    s.write(text);
-  });
-}
