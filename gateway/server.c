@@ -765,6 +765,14 @@ int gw_server_run(gw_config_t *cfg)
             if (pol_meter_conf_parse(gw_config_section(cfg, "credits"), &server.meter_conf, err, sizeof(err)) != 0 ||
                 (server.pricing = pol_pricing_new(gw_config_section(cfg, "pricing"), err, sizeof(err))) == NULL)
                 goto out;
+            gw_store_lease_conf_t lc = {.calls = server.meter_conf.lease_calls,
+                                        .min_calls = server.meter_conf.lease_min_calls,
+                                        .idle_ms = server.meter_conf.lease_idle_ms,
+                                        .ttl_ms = server.meter_conf.lease_ttl_ms};
+            if (gw_store_ledger_leases(server.store, &lc) != 0) {
+                snprintf(err, sizeof(err), "credits: invalid lease settings");
+                goto out;
+            }
             /* a crash leaves reservations open: settle them at their reserved amount, flagged */
             if (gw_store_settle_open_reservations(server.store, &settled) != 0) {
                 snprintf(err, sizeof(err), "credits: cannot settle the reservations left open by the last run");
@@ -775,6 +783,10 @@ int gw_server_run(gw_config_t *cfg)
                         (long long)settled);
             server.metering = 1;
         }
+        /* several instances on one PostgreSQL: the rate limits hold for all of them together */
+        if (server.ratelimit != NULL && pol_ratelimit_enabled(server.ratelimit) &&
+            gw_store_ratelimit_share(server.store, server.ratelimit))
+            fprintf(stderr, "aigw: rate limits are shared by the instances on this PostgreSQL database\n");
     } else if (gw_config_section(cfg, "credits") != NULL) {
         snprintf(err, sizeof(err), "credits: metering needs the store (set master_key_file)");
         goto out;

@@ -100,6 +100,10 @@ static const struct {
     {"max_seconds", offsetof(pol_meter_conf_t, max_seconds), 300, 1, 86400},
     {"max_units_per_image", offsetof(pol_meter_conf_t, max_units_per_image), 4, 0, 1000000},
     {"max_web_searches", offsetof(pol_meter_conf_t, max_web_searches), 10, 0, 10000},
+    {"lease_calls", offsetof(pol_meter_conf_t, lease_calls), 32, 0, 100000},
+    {"lease_min_calls", offsetof(pol_meter_conf_t, lease_min_calls), 20, 1, 1000000},
+    {"lease_idle_ms", offsetof(pol_meter_conf_t, lease_idle_ms), 5000, 100, 3600000},
+    {"lease_ttl_ms", offsetof(pol_meter_conf_t, lease_ttl_ms), 30000, 1000, 86400000},
 };
 
 int pol_meter_conf_parse(const json_t *credits, pol_meter_conf_t *conf, char *err, size_t errlen)
@@ -124,7 +128,8 @@ int pol_meter_conf_parse(const json_t *credits, pol_meter_conf_t *conf, char *er
         if (i == nk) {
             snprintf(err, errlen,
                      "credits.%s: unknown key (expected default_grant, input_bytes_per_token, default_max_output_tokens, "
-                     "image_input_tokens, max_seconds, max_units_per_image, max_web_searches)",
+                     "image_input_tokens, max_seconds, max_units_per_image, max_web_searches, lease_calls, "
+                     "lease_min_calls, lease_idle_ms, lease_ttl_ms)",
                      k);
             return -1;
         }
@@ -134,6 +139,10 @@ int pol_meter_conf_parse(const json_t *credits, pol_meter_conf_t *conf, char *er
             return -1;
         }
         *(int64_t *)((char *)conf + conf_keys[i].off) = json_integer_value(v);
+    }
+    if (conf->lease_calls > 0 && conf->lease_ttl_ms <= conf->lease_idle_ms) {
+        snprintf(err, errlen, "credits.lease_ttl_ms: must be longer than lease_idle_ms (%lld ms)", (long long)conf->lease_idle_ms);
+        return -1;
     }
     return 0;
 }

@@ -27,6 +27,12 @@ typedef struct st_pol_meter_conf_t {
     int64_t max_seconds;                /* "max_seconds": compute seconds reserved for per-second models [300] */
     int64_t max_units_per_image;        /* "max_units_per_image": fal billable units reserved per image [4] */
     int64_t max_web_searches;           /* "max_web_searches": web searches reserved per call [10] */
+    /* credit leases of instances sharing a PostgreSQL database (gateway/store/store_ledger.h
+     * gw_store_lease_conf_t, docs/internals/metering.md "Credit leases"); read at start only */
+    int64_t lease_calls;     /* "lease_calls": a lease holds this many reservations; 0 = no leases [32] */
+    int64_t lease_min_calls; /* "lease_min_calls": below this many reservations in the balance: exact debits [20] */
+    int64_t lease_idle_ms;   /* "lease_idle_ms": an unused lease is given back after this long [5000] */
+    int64_t lease_ttl_ms;    /* "lease_ttl_ms": a dead instance's lease is reclaimed this long after its last use [30000] */
 } pol_meter_conf_t;
 
 /**

@@ -11,6 +11,10 @@
  * doubled when 3/4 full. Keys are "u:<user>" and "c:<client>". Entries of users not seen for
  * more than a minute are full again, so they are dropped when a stripe grows instead of being
  * copied (that bounds memory by the users active in the last minute).
+ *
+ * Shared mode (pol_ratelimit_share): a key's bucket is `have`, the tokens its shared bucket
+ * granted this process and not spent, with no local refill; the questions to the shared bucket
+ * are asked after the stripe locks are released.
  */
 #include "policy/ratelimit.h"
 
@@ -70,10 +74,20 @@ void pol_ratelimit_adjust(pol_bucket_t *b, int64_t per_minute, int64_t now_us, i
 
 /* ---- table ---- */
 
+/* Shared mode, per bucket of an entry ([0] requests, [1] tokens). */
+typedef struct st_rl_share_t {
+    int64_t have;         /* tokens granted (or the first block, provisionally) and not spent; < 0 after corrections */
+    int64_t debt;         /* tokens spent and not charged to the shared bucket yet (the first block) */
+    int64_t dry_until_us; /* the shared bucket lacked tokens at the last answer: no question before this */
+    int inflight;         /* a question is out */
+    int started;          /* the first block was given */
+} rl_share_t;
+
 typedef struct st_rl_entry_t {
     char *key; /* NULL = free */
     uint64_t hash;
     pol_bucket_t req, tok;
+    rl_share_t sh[2];
 } rl_entry_t;
 
 typedef struct st_stripe_t {
@@ -89,7 +103,21 @@ typedef struct st_limits_t {
 struct st_pol_ratelimit_t {
     limits_t user, client;
     stripe_t stripes[POL_RATELIMIT_STRIPES];
+    pol_ratelimit_share_t share; /* share.ask == NULL: per-instance buckets */
 };
+
+/* A question for the shared bucket, asked once the stripe locks are released. */
+typedef struct st_rl_question_t {
+    const char *key;
+    char kind;
+    int64_t per_minute, debt, want;
+} rl_question_t;
+
+/* The shared mode's block: a tenth of the limit, at least 1 token. */
+static int64_t share_block(int64_t per_minute)
+{
+    return per_minute / 10 > 0 ? per_minute / 10 : 1;
+}
 
 static uint64_t hash_key(const char *k)
 {
@@ -187,12 +215,21 @@ static rl_entry_t *slot_for(rl_entry_t *e, size_t cap, uint64_t h, const char *k
     return &e[i];
 }
 
+/* Not used for a minute (its buckets are full again) and nothing owed to or asked of a shared bucket. */
+static int entry_idle(const rl_entry_t *e, int64_t now_us)
+{
+    for (int k = 0; k < 2; k++)
+        if (e->sh[k].inflight || e->sh[k].debt > 0)
+            return 0;
+    return now_us - e->req.last_us > UNITS && now_us - e->tok.last_us > UNITS;
+}
+
 /* Grows the stripe, dropping entries idle for a minute (their buckets are full). */
 static int grow(stripe_t *s, int64_t now_us)
 {
     size_t live = 0;
     for (size_t i = 0; i < s->cap; i++)
-        if (s->e[i].key != NULL && now_us - s->e[i].req.last_us <= UNITS && now_us - s->e[i].tok.last_us <= UNITS)
+        if (s->e[i].key != NULL && !entry_idle(&s->e[i], now_us))
             live++;
     size_t nc = 16;
     while (nc * 3 / 4 <= live + 1)
@@ -207,7 +244,7 @@ static int grow(stripe_t *s, int64_t now_us)
         rl_entry_t *o = &s->e[i];
         if (o->key == NULL)
             continue;
-        if (now_us - o->req.last_us > UNITS && now_us - o->tok.last_us > UNITS) {
+        if (entry_idle(o, now_us)) {
             free(o->key);
             continue;
         }
@@ -235,6 +272,7 @@ static rl_entry_t *lookup(stripe_t *s, const char *key, uint64_t h, int64_t now_
         e->hash = h;
         memset(&e->req, 0, sizeof(e->req));
         memset(&e->tok, 0, sizeof(e->tok));
+        memset(e->sh, 0, sizeof(e->sh));
         s->n++;
     }
     return e;
@@ -281,6 +319,121 @@ static void unlock_sides(side_t *sd, int n)
         pthread_mutex_unlock(&sd[i].stripe->lock);
 }
 
+void pol_ratelimit_share(pol_ratelimit_t *rl, const pol_ratelimit_share_t *share)
+{
+    if (share != NULL)
+        rl->share = *share;
+    else
+        memset(&rl->share, 0, sizeof(rl->share));
+}
+
+/* Shared mode, stripe locked: what to ask for bucket h of `key` after a request that cost `cost`. */
+static int share_plan(rl_share_t *h, const char *key, char kind, int64_t per_minute, int64_t cost, int64_t now_us, rl_question_t *q)
+{
+    int64_t need = share_block(per_minute) > cost ? share_block(per_minute) : cost;
+    int low = h->have < need && now_us >= h->dry_until_us;
+    if (h->inflight || (h->debt == 0 && !low))
+        return 0;
+    q->key = key;
+    q->kind = kind;
+    q->per_minute = per_minute;
+    q->debt = h->debt;
+    q->want = low ? 2 * need - h->have : 0; /* about two blocks held ahead of need */
+    h->debt = 0;
+    h->inflight = 1;
+    return 1;
+}
+
+/* Shared mode: asks the questions (no lock held); one that cannot be asked gives its debt back. */
+static void share_ask(pol_ratelimit_t *rl, side_t *sd, rl_question_t *q, int nq)
+{
+    for (int i = 0; i < nq; i++) {
+        if (rl->share.ask(rl->share.ctx, q[i].key, q[i].kind, q[i].per_minute, q[i].debt, q[i].want) == 0)
+            continue;
+        for (int j = 0; j < 2; j++) {
+            if (sd[j].key != q[i].key)
+                continue;
+            pthread_mutex_lock(&sd[j].stripe->lock);
+            rl_entry_t *e = lookup(sd[j].stripe, sd[j].key, sd[j].hash, 0);
+            if (e != NULL) {
+                rl_share_t *h = &e->sh[q[i].kind == 't'];
+                h->inflight = 0;
+                h->debt += q[i].debt;
+            }
+            pthread_mutex_unlock(&sd[j].stripe->lock);
+            break;
+        }
+    }
+}
+
+/* pol_ratelimit_admit in shared mode (sides looked up, stripes locked; unlocks them). */
+static int admit_shared(pol_ratelimit_t *rl, side_t *sd, int n, int64_t now_us, int64_t est_tokens, int64_t *retry_after_ms)
+{
+    int ret = 0;
+    int64_t wait = 0;
+    for (int i = 0; i < n && ret >= 0; i++)
+        for (int k = 0; k < 2; k++) {
+            int64_t lim = k == 0 ? sd[i].lim->rpm : sd[i].lim->tpm, cost = k == 0 ? 1 : (est_tokens > 0 ? est_tokens : 0);
+            rl_share_t *h = &sd[i].e->sh[k];
+            if (lim == 0)
+                continue;
+            if (cost > lim) {
+                ret = POL_RATELIMIT_E_TOO_BIG;
+                break;
+            }
+            if (!h->started) { /* first sight: one block, charged with the first question */
+                h->started = 1;
+                h->have = h->debt = share_block(lim);
+            }
+            if (h->have < cost) {
+                int64_t w = h->inflight || now_us >= h->dry_until_us ? 1000 : (h->dry_until_us - now_us + 999) / 1000;
+                wait = w > wait ? w : wait;
+                ret = POL_RATELIMIT_LIMITED;
+            }
+        }
+    rl_question_t q[4];
+    int nq = 0;
+    for (int i = 0; i < n; i++) {
+        sd[i].e->req.last_us = sd[i].e->tok.last_us = now_us; /* for entry_idle */
+        for (int k = 0; k < 2; k++) {
+            int64_t lim = k == 0 ? sd[i].lim->rpm : sd[i].lim->tpm, cost = k == 0 ? 1 : (est_tokens > 0 ? est_tokens : 0);
+            if (lim == 0 || cost > lim)
+                continue;
+            if (ret == 0)
+                sd[i].e->sh[k].have -= cost;
+            nq += share_plan(&sd[i].e->sh[k], sd[i].key, k == 0 ? 'r' : 't', lim, cost, now_us, &q[nq]);
+        }
+    }
+    unlock_sides(sd, n);
+    if (ret != 0 && retry_after_ms != NULL)
+        *retry_after_ms = ret == POL_RATELIMIT_E_TOO_BIG ? 60000 : wait;
+    share_ask(rl, sd, q, nq);
+    return ret;
+}
+
+void pol_ratelimit_granted(pol_ratelimit_t *rl, const char *key, char kind, int64_t debt, int64_t want, int64_t granted,
+                           int64_t now_us, int64_t refill_ms)
+{
+    uint64_t hh = hash_key(key);
+    stripe_t *s = &rl->stripes[hh % POL_RATELIMIT_STRIPES];
+    pthread_mutex_lock(&s->lock);
+    rl_entry_t *e = lookup(s, key, hh, now_us);
+    if (e != NULL) {
+        rl_share_t *h = &e->sh[kind == 't'];
+        h->inflight = 0;
+        h->started = 1;
+        if (granted < 0) { /* nothing was charged: owe it again, and do not ask for a second */
+            h->debt += debt;
+            h->dry_until_us = now_us + 1000000;
+        } else {
+            h->have += granted;
+            if (granted < want)
+                h->dry_until_us = now_us + (refill_ms > 0 ? refill_ms : 1) * 1000;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
 int pol_ratelimit_admit(pol_ratelimit_t *rl, const char *user, const char *client, int64_t now_us, int64_t est_tokens,
                         int64_t *retry_after_ms)
 {
@@ -298,6 +451,8 @@ int pol_ratelimit_admit(pol_ratelimit_t *rl, const char *user, const char *clien
             unlock_sides(sd, n);
             return POL_RATELIMIT_E_NOMEM;
         }
+    if (rl->share.ask != NULL)
+        return admit_shared(rl, sd, n, now_us, est_tokens, retry_after_ms);
     /* Check on copies first, then commit: all buckets or none. */
     pol_bucket_t copy[2][2];
     int64_t wait = 0;
@@ -350,7 +505,10 @@ void pol_ratelimit_settle(pol_ratelimit_t *rl, const char *user, const char *cli
     for (int i = 0; i < n; i++) {
         if (!sd[i].lim->tpm || (sd[i].e = lookup(sd[i].stripe, sd[i].key, sd[i].hash, now_us)) == NULL)
             continue;
-        pol_ratelimit_adjust(&sd[i].e->tok, sd[i].lim->tpm, now_us, actual_tokens - est_tokens);
+        if (rl->share.ask != NULL) /* shared mode: the correction stays with this process's tokens */
+            sd[i].e->sh[1].have -= actual_tokens - est_tokens;
+        else
+            pol_ratelimit_adjust(&sd[i].e->tok, sd[i].lim->tpm, now_us, actual_tokens - est_tokens);
     }
     unlock_sides(sd, n);
 }

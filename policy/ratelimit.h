@@ -10,8 +10,10 @@
  * operations. This is the one place in policy/ with a lock: the alternative (one table per
  * worker) would split every user's budget by the number of workers.
  *
- * Limits are per instance. For several instances on one PostgreSQL, see
- * docs/internals/metering.md ("Rate limits across instances").
+ * Limits are per instance unless a shared bucket provider is installed (pol_ratelimit_share; the
+ * gateway installs the store's when several instances share one PostgreSQL): then a limit holds
+ * for all instances together, each leasing blocks of a tenth of the limit from a shared bucket
+ * (docs/internals/metering.md "Rate limits across instances").
  */
 #ifndef AIGW_POLICY_RATELIMIT_H
 #define AIGW_POLICY_RATELIMIT_H
@@ -65,6 +67,43 @@ int pol_ratelimit_enabled(const pol_ratelimit_t *rl);
  */
 int pol_ratelimit_admit(pol_ratelimit_t *rl, const char *user, const char *client, int64_t now_us, int64_t est_tokens,
                         int64_t *retry_after_ms);
+
+/**
+ * A shared bucket per key and kind, held outside this process (gateway/store: a PostgreSQL row
+ * that refills at the limit per minute, capacity one minute's worth). `ask` requests that the
+ * shared bucket of `key` ("u:<user>" / "c:<client>"), kind 'r' (requests) or 't' (tokens), limit
+ * `per_minute`, be charged `debt` tokens (spent already: unconditionally, the bucket may go into
+ * debt down to minus one minute's worth) and grant up to `want` more; the answer must come later,
+ * from any thread, through pol_ratelimit_granted. `ask` is called without any lock of the limiter
+ * held; it returns 0 when the question is on its way, -1 when it could not ask (nothing charged).
+ */
+typedef struct st_pol_ratelimit_share_t {
+    int (*ask)(void *ctx, const char *key, char kind, int64_t per_minute, int64_t debt, int64_t want);
+    void *ctx; /* borrowed; must outlive the limiter's use */
+} pol_ratelimit_share_t;
+
+/**
+ * Installs a shared bucket provider (before the first admit; NULL = none: per-instance buckets).
+ * With it, each key's buckets in this process hold only what the shared bucket granted: a key
+ * seen for the first time (or again after a minute idle) starts with one block (a tenth of the
+ * limit, at least 1, charged as debt with the first question), and a bucket below one block (or
+ * below the cost it was just asked for) asks for more ahead of need. A request that finds too
+ * little is refused (429) with Retry-After: 1 s while a question is out, else the time the shared
+ * bucket needs to refill what it lacked. So N instances admit at most the limit per minute plus
+ * one block per instance when keys start cold; a block granted and not spent stays with its
+ * instance (at most about two blocks per instance and key).
+ * @param share borrowed (copied).
+ */
+void pol_ratelimit_share(pol_ratelimit_t *rl, const pol_ratelimit_share_t *share);
+
+/**
+ * The answer to a question of `ask`: `granted` (0..want) tokens of `want` for the bucket `key` /
+ * `kind`; when granted < want, the shared bucket needs about `refill_ms` to hold the rest (no new
+ * question before then). granted < 0: the question failed (the store could not commit): nothing
+ * was charged, the debt is kept for the next question. Thread-safe.
+ */
+void pol_ratelimit_granted(pol_ratelimit_t *rl, const char *key, char kind, int64_t debt, int64_t want, int64_t granted,
+                           int64_t now_us, int64_t refill_ms);
 
 /** After the call: corrects the token buckets by actual - estimated tokens. Thread-safe. */
 void pol_ratelimit_settle(pol_ratelimit_t *rl, const char *user, const char *client, int64_t now_us, int64_t est_tokens,

@@ -835,7 +835,8 @@ static uint64_t journal_ops(const gw_journal_item_t *j)
 {
     uint64_t n = 0;
     for (; j != NULL; j = j->next)
-        n += j->kind == GW_J_RESERVE || j->kind == GW_J_SETTLE || j->kind == GW_J_GRANT || (j->kind == GW_J_FINISH && j->settle);
+        n += j->kind == GW_J_RESERVE || j->kind == GW_J_SETTLE || j->kind == GW_J_GRANT || j->kind == GW_J_LEASE ||
+             j->kind == GW_J_LEASE_RETURN || (j->kind == GW_J_FINISH && j->settle);
     return n;
 }
 
@@ -859,7 +860,7 @@ static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committe
         pthread_mutex_unlock(&st->qlock);
         break;
     case GW_J_DEFERRED:
-        if (it->rc != 0)
+        if (it->rc != 0 && it->kind == GW_J_SETTLE)
             fprintf(stderr,
                     "aigw ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next start\n",
                     it->rid, it->rc);
@@ -1622,6 +1623,7 @@ void gw_store_close(gw_store_t *st)
 {
     if (st == NULL)
         return;
+    gw_store__ledger_stop(st->ledger); /* it queues lease returns: stopped while the journal still takes them */
     pthread_mutex_lock(&st->qlock);
     st->stopping = 1;
     pthread_cond_broadcast(&st->qcond);
@@ -1679,6 +1681,7 @@ static const char sql_user_known[] =
     " + (SELECT COUNT(*) FROM ledger WHERE user_id = ?)"
     " + (SELECT COUNT(*) FROM credit_balances WHERE user_id = ?)"
     " + (SELECT COUNT(*) FROM credit_open WHERE user_id = ?)"
+    " + (SELECT COUNT(*) FROM credit_leases WHERE user_id = ?)"
     " + (SELECT COUNT(*) FROM idempotency WHERE user_id = ?)";
 
 static int user_known(gw_store_db_t *db, const char *user_id, int *known)
@@ -1686,7 +1689,7 @@ static int user_known(gw_store_db_t *db, const char *user_id, int *known)
     gw_store_stmt_t *s = gw_store__db_prepare(db, sql_user_known);
     if (s == NULL)
         return -1;
-    for (int i = 1; i <= 8; i++)
+    for (int i = 1; i <= 9; i++)
         gw_store__bind_text(s, i, user_id);
     int rc = gw_store__step(s);
     if (rc == 1)
@@ -1774,6 +1777,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
              run_sql(st->wdb, "UPDATE ledger SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id)) < 0 ||
         run_sql(st->wdb, "UPDATE credit_balances SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
         run_sql(st->wdb, "UPDATE credit_open SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
+        run_sql(st->wdb, "UPDATE credit_leases SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||
         run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 ||
         run_sql(st->wdb, "UPDATE ledger SET request_id = ? WHERE request_id = ?", "tt", new_grant_rid, old_grant_rid) < 0 ||
         tx_commit(st->wdb) != 0)

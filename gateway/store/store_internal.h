@@ -19,7 +19,11 @@ typedef struct st_gw_store_ledger_t gw_store_ledger_t;
  */
 gw_store_ledger_t *gw_store__ledger_open(gw_store_t *st, int pg, const char *target, char *err, size_t errlen);
 
-/** Closes the ledger's connections (NULL is fine). Called by gw_store_close. */
+/** Stops the ledger's lease thread (NULL is fine). Called by gw_store_close before the writer stops. */
+void gw_store__ledger_stop(gw_store_ledger_t *lg);
+
+/** Closes the ledger's connections (NULL is fine), returning this instance's credit leases first. Called by
+ * gw_store_close after the writer stopped. */
 void gw_store__ledger_close(gw_store_ledger_t *lg);
 
 /** The store's ledger (borrowed). */
@@ -48,12 +52,18 @@ void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_S
 /* ---- the journal (store.c): ledger operations and finished calls, group-committed by the writer ---- */
 
 typedef enum en_gw_journal_kind_t {
-    GW_J_RESERVE = 1, /* reserve `amount` for (user, rid) */
-    GW_J_SETTLE,      /* settle (user, rid) at `amount` */
-    GW_J_GRANT,       /* grant `amount` (note = reason) */
-    GW_J_FLUSH,       /* nothing: completes once everything queued before it is committed */
-    GW_J_FINISH       /* a finished call: its call record (rec) and, when `settle`, its settlement at `amount` */
+    GW_J_RESERVE = 1,  /* reserve `amount` for (user, rid) */
+    GW_J_SETTLE,       /* settle (user, rid) at `amount` */
+    GW_J_GRANT,        /* grant `amount` (note = reason) */
+    GW_J_FLUSH,        /* nothing: completes once everything queued before it is committed */
+    GW_J_FINISH,       /* a finished call: its call record (rec) and, when `settle`, its settlement at `amount` */
+    GW_J_LEASE,        /* take (or top up) this instance's credit lease of `amount` from the user's balance row */
+    GW_J_LEASE_RETURN, /* give this instance's credit lease of the user back to the balance row */
+    GW_J_RATE          /* shared rate bucket `user` (the key), kind rid[0]: charge `grant` tokens, grant up to `amount` */
 } gw_journal_kind_t;
+
+/** gw_journal_item_t.lease_out: what a reservation admitted against a lease, or a settlement, did with it. */
+enum { GW_J_LEASE_NA = 0, GW_J_LEASE_USED, GW_J_LEASE_LOST, GW_J_LEASE_UNUSED };
 
 typedef enum en_gw_journal_mode_t {
     GW_J_SYNC = 1, /* a blocked caller waits for `done` (the item lives on its stack) */
@@ -68,9 +78,15 @@ typedef struct st_gw_journal_item_t {
     gw_journal_mode_t mode;
     const char *user, *rid, *note;
     int64_t amount, grant, now;
+    int64_t limit;       /* GW_J_RATE: the limit per minute; out: the refill time of what was not granted, ms */
     int settle;          /* GW_J_FINISH: also settle */
     gw_call_rec_t *rec;  /* GW_J_FINISH: owned, may be NULL */
     int held;            /* GW_J_RESERVE admitted by the credit table: release `amount` from it at completion */
+    int lease;           /* GW_J_RESERVE admitted against this instance's lease (the credit table took `amount` from it) */
+    int lease_out;       /* out, RESERVE: GW_J_LEASE_USED, _LOST (no lease row could cover it: debited from the balance
+                          * row), _UNUSED (a repeated request id: nothing taken); SETTLE/FINISH: USED when the
+                          * difference went back to this instance's lease (lease_delta) */
+    int64_t lease_delta; /* out: SETTLE/FINISH refund - overrun credited to the lease; RETURN: the amount returned */
     int failures;        /* GW_J_FINISH: failed attempts */
     int64_t bal;         /* out: balance after */
     int rc;              /* out: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, GW_STORE_E_DB */

@@ -33,6 +33,7 @@
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
 #include "policy/meter.h"
+#include "policy/ratelimit.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -62,6 +63,15 @@ enum {
     S_SP,
     S_SP_RELEASE,
     S_SP_UNDO,
+    S_LEASE_DEBIT,
+    S_LEASE_PUT,
+    S_LEASE_SPEND,
+    S_LEASE_CREDIT,
+    S_LEASE_DEL,
+    S_BAL_PUB,
+    S_RATE_INS,
+    S_RATE_GET,
+    S_RATE_PUT,
     S__COUNT
 };
 
@@ -75,8 +85,8 @@ static const char *const SQL[S__COUNT] = {
                   " ON CONFLICT (user_id) DO NOTHING",
     [S_BAL_ADD] = "UPDATE credit_balances SET balance = balance + ?, reserved = reserved - ?, updated_at = ?"
                   " WHERE user_id = ? RETURNING balance",
-    [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at) VALUES (?, ?, ?, ?, ?)",
-    [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount",
+    [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease) VALUES (?, ?, ?, ?, ?, ?)",
+    [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
     [S_SETTLED] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = 'settle'",
     [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
     [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"
@@ -87,6 +97,26 @@ static const char *const SQL[S__COUNT] = {
     [S_SP] = "SAVEPOINT ledger_op",
     [S_SP_RELEASE] = "RELEASE ledger_op",
     [S_SP_UNDO] = "ROLLBACK TO ledger_op",
+    /* credit leases: the balance row gives `amount` to this instance's lease row (both conditional on what they hold) */
+    [S_LEASE_DEBIT] = "UPDATE credit_balances SET balance = balance - ?, updated_at = ? WHERE user_id = ? AND balance >= ?"
+                      " RETURNING balance",
+    [S_LEASE_PUT] = "INSERT INTO credit_leases(user_id, instance, amount, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (user_id, instance) DO UPDATE SET amount = credit_leases.amount + excluded.amount,"
+                    " expires_at = excluded.expires_at, updated_at = excluded.updated_at",
+    [S_LEASE_SPEND] = "UPDATE credit_leases SET amount = amount - ?, expires_at = ?, updated_at = ?"
+                      " WHERE user_id = ? AND instance = ? AND amount >= ? RETURNING amount",
+    [S_LEASE_CREDIT] = "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ?"
+                       " WHERE user_id = ? AND instance = ? RETURNING amount",
+    [S_LEASE_DEL] = "DELETE FROM credit_leases WHERE user_id = ? AND instance = ? RETURNING amount",
+    /* what a user has (balance row + every instance's lease) and holds in open reservations (the balance row's
+     * count of reservations debited from it + those admitted against leases) */
+    [S_BAL_PUB] = "SELECT CAST(b.balance + COALESCE((SELECT SUM(l.amount) FROM credit_leases l WHERE l.user_id = b.user_id), 0)"
+                  " AS BIGINT), CAST(b.reserved + COALESCE((SELECT SUM(o.amount) FROM credit_open o WHERE o.user_id = b.user_id"
+                  " AND o.lease <> 0), 0) AS BIGINT) FROM credit_balances b WHERE b.user_id = ?",
+    /* shared rate-limit buckets (PostgreSQL only: FOR UPDATE) */
+    [S_RATE_INS] = "INSERT INTO rate_buckets(key, kind, level, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
+    [S_RATE_GET] = "SELECT level, updated_at FROM rate_buckets WHERE key = ? AND kind = ? FOR UPDATE",
+    [S_RATE_PUT] = "UPDATE rate_buckets SET level = ?, updated_at = ? WHERE key = ? AND kind = ?",
 };
 
 typedef gw_journal_item_t ledger_op_t;
@@ -100,15 +130,25 @@ typedef struct st_slot_t {
 /* ---- the credit table: what each user may still reserve, in memory ---- */
 
 #define CT_STRIPES 64
-#define CT_FRESH_US 1000000 /* a balance read from the database this recently refuses without asking it again */
+#define CT_FRESH_US 1000000    /* a balance read from the database this recently refuses without asking it again */
+#define CT_EVICT_US 60000000   /* an entry with nothing held, no lease and no reservation for this long is dropped */
+#define CT_TICK_MAX_US 1000000 /* the lease thread's period at most */
 
-/* One user. bal: the user's balance as the last committed journal operation returned it (open
- * reservations already deducted); held: reservations admitted since and not yet committed. */
+/* One user. bal: the user's balance row as the last committed journal operation returned it (open
+ * reservations already deducted, leases of every instance excluded); held: reservations admitted
+ * since against the balance row and not yet committed. lease: what this instance may still
+ * reserve against its own lease row without asking the database (the row holds at least that much
+ * once the operations queued before commit). */
 typedef struct st_credit_t {
     struct st_credit_t *next;
     uint64_t hash;
     int64_t bal, held;
     int64_t fresh_until_us; /* CLOCK_MONOTONIC; 0 = bal unknown or stale */
+    int64_t last_us;        /* CLOCK_MONOTONIC: last reservation (lease return, eviction) */
+    int64_t lease, lease_target;
+    unsigned lease_row : 1; /* this instance may hold a lease row for the user (cleared when a return commits) */
+    unsigned taking : 1;    /* a LEASE (take / top-up) is queued */
+    unsigned returning : 1; /* a LEASE_RETURN is queued: nothing is reserved against the lease meanwhile */
     char user[];
 } credit_t;
 
@@ -130,6 +170,14 @@ struct st_gw_store_ledger_t {
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
+    uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted;
+    gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
+    struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
+    /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
+    pthread_t thread;
+    int thread_started, thread_stop;
+    pthread_mutex_t tlock;
+    pthread_cond_t tcond;
 };
 
 static uint64_t ct_hash(const char *s)
@@ -199,6 +247,9 @@ static void ct_free(gw_store_ledger_t *lg)
 
 /* ---- pool ---- */
 
+static void *lease_thread(void *arg);
+static int leases_give_back(gw_store_ledger_t *lg, struct st_slot_t *sl, int64_t instance, int64_t expired_before, int64_t *count);
+
 static gw_store_db_t *open_db(int pg, const char *target, char *err, size_t errlen)
 {
     return pg ? gw_store__db_open_pg(target, err, errlen) : gw_store__db_open_sqlite(target, err, errlen);
@@ -216,6 +267,14 @@ gw_store_ledger_t *gw_store__ledger_open(gw_store_t *st, int pg, const char *tar
     lg->instance = (int64_t)(randombytes_random() & 0x7fffffff);
     lg->nslots = pg ? GW_LEDGER_PG_SLOTS : 1;
     pthread_mutex_init(&lg->slock, NULL);
+    pthread_mutex_init(&lg->tlock, NULL);
+    {
+        pthread_condattr_t ca;
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        pthread_cond_init(&lg->tcond, &ca);
+        pthread_condattr_destroy(&ca);
+    }
     for (size_t i = 0; i < CT_STRIPES; i++)
         pthread_mutex_init(&lg->stripes[i].lock, NULL);
     for (size_t i = 0; i < lg->nslots; i++) {
@@ -240,16 +299,36 @@ gw_store_ledger_t *gw_store__ledger_open(gw_store_t *st, int pg, const char *tar
             goto fail;
         }
     }
+    if (pthread_create(&lg->thread, NULL, lease_thread, lg) != 0) {
+        snprintf(err, errlen, "ledger: cannot start the lease thread");
+        goto fail;
+    }
+    lg->thread_started = 1;
     return lg;
 fail:
     gw_store__ledger_close(lg);
     return NULL;
 }
 
+void gw_store__ledger_stop(gw_store_ledger_t *lg)
+{
+    if (lg == NULL || !lg->thread_started)
+        return;
+    pthread_mutex_lock(&lg->tlock);
+    lg->thread_stop = 1;
+    pthread_cond_signal(&lg->tcond);
+    pthread_mutex_unlock(&lg->tlock);
+    pthread_join(lg->thread, NULL);
+    lg->thread_started = 0;
+}
+
 void gw_store__ledger_close(gw_store_ledger_t *lg)
 {
     if (lg == NULL)
         return;
+    gw_store__ledger_stop(lg);
+    if (lg->pg && lg->lc.calls > 0 && lg->nslots > 0 && lg->slots[0].db != NULL)
+        leases_give_back(lg, &lg->slots[0], lg->instance, INT64_MAX, NULL); /* the writer has stopped: all committed */
     for (int k = 0; k < S__COUNT; k++)
         gw_store__db_finalize(lg->wslot.s[k]); /* the writer connection itself is the store's */
     for (size_t i = 0; i < lg->nslots; i++) {
@@ -260,7 +339,10 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
     }
     gw_store__db_close(lg->lockdb); /* closing the session releases the advisory lock */
     ct_free(lg);
+    free(lg->rate);
     pthread_mutex_destroy(&lg->slock);
+    pthread_mutex_destroy(&lg->tlock);
+    pthread_cond_destroy(&lg->tcond);
     free(lg);
 }
 
@@ -435,8 +517,8 @@ static int settled(slot_t *sl, const char *request_id)
     return rc;
 }
 
-/* Removes the open reservation. @return 1 (user and amount filled), 0 none, -1 error. */
-static int open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount)
+/* Removes the open reservation. @return 1 (user, amount and lease filled), 0 none, -1 error. */
+static int open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount, int *lease)
 {
     gw_store_stmt_t *s = stmt(sl, S_OPEN_DEL);
     if (s == NULL)
@@ -447,9 +529,25 @@ static int open_take(slot_t *sl, const char *request_id, char *user, size_t user
         const char *u = gw_store__col_text(s, 0);
         snprintf(user, userlen, "%s", u ? u : "");
         *amount = gw_store__col_int64(s, 1);
+        *lease = gw_store__col_int64(s, 2) != 0;
     }
     gw_store__reset(s);
     return rc;
+}
+
+/* Records the reservation as open (lease: admitted against this instance's lease). @return 0 or GW_STORE_E_DB. */
+static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, int lease)
+{
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_INS);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->rid);
+    gw_store__bind_text(s, 2, op->user);
+    gw_store__bind_int64(s, 3, op->amount);
+    gw_store__bind_int64(s, 4, lg->instance);
+    gw_store__bind_int64(s, 5, op->now);
+    gw_store__bind_int64(s, 6, lease);
+    return run(s) < 0 ? GW_STORE_E_DB : 0;
 }
 
 /*
@@ -464,8 +562,33 @@ static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
-    if (n == 0)
+    if (n == 0) {
+        op->lease_out = op->lease ? GW_J_LEASE_UNUSED : GW_J_LEASE_NA;
         return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
+    }
+    if (op->lease) {
+        /* Admitted against this instance's lease: the lease row pays, if it still holds enough (it may
+         * have been reclaimed, or given back by an idle return queued before this). */
+        gw_store_stmt_t *s = stmt(sl, S_LEASE_SPEND);
+        if (s == NULL)
+            return GW_STORE_E_DB;
+        gw_store__bind_int64(s, 1, op->amount);
+        gw_store__bind_int64(s, 2, op->now + lg->lc.ttl_ms * 1000);
+        gw_store__bind_int64(s, 3, op->now);
+        gw_store__bind_text(s, 4, op->user);
+        gw_store__bind_int64(s, 5, lg->instance);
+        gw_store__bind_int64(s, 6, op->amount);
+        rc = gw_store__step(s);
+        if (rc == 1)
+            op->bal = gw_store__col_int64(s, 0);
+        gw_store__reset(s);
+        if (rc < 0)
+            return GW_STORE_E_DB;
+        op->lease_out = rc == 1 ? GW_J_LEASE_USED : GW_J_LEASE_LOST;
+        if (rc == 1)
+            return open_ins(lg, sl, op, 1);
+        /* no lease row covers it: the balance row decides, as without leases */
+    }
     if ((rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
@@ -485,27 +608,22 @@ static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         if (rc == 0)
             return GW_E_CREDITS;
     }
-    gw_store_stmt_t *s = stmt(sl, S_OPEN_INS);
-    if (s == NULL)
-        return GW_STORE_E_DB;
-    gw_store__bind_text(s, 1, op->rid);
-    gw_store__bind_text(s, 2, op->user);
-    gw_store__bind_int64(s, 3, op->amount);
-    gw_store__bind_int64(s, 4, lg->instance);
-    gw_store__bind_int64(s, 5, op->now);
-    return run(s) < 0 ? GW_STORE_E_DB : 0;
+    return open_ins(lg, sl, op, 0);
 }
+
+static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now);
 
 /*
  * The body of a settlement, inside the caller's transaction. @return 0 (settled, or settled
  * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request: the
  * caller undoes the open row's removal), GW_STORE_E_DB on a database error.
  */
-static int settle_body(slot_t *sl, ledger_op_t *op)
+static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     char owner[GW_STORE_USER_ID_MAX + 1];
     int64_t reserved = 0;
-    int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved);
+    int lease = 0;
+    int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved, &lease);
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
@@ -519,10 +637,88 @@ static int settle_body(slot_t *sl, ledger_op_t *op)
     pol_meter_settle(reserved, op->amount, &s);
     if (ledger_ins(sl, op->user, op->rid, "settle", -s.overrun, op->now, s.flagged ? "actual cost above the reservation" : NULL,
                    s.flagged) < 0 ||
-        (s.refund > 0 && ledger_ins(sl, op->user, op->rid, "refund", s.refund, op->now, NULL, 0) < 0) ||
-        bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
+        (s.refund > 0 && ledger_ins(sl, op->user, op->rid, "refund", s.refund, op->now, NULL, 0) < 0))
+        return GW_STORE_E_DB;
+    if (lease) {
+        /* reserved against a lease: the difference goes back to this instance's lease row while it
+         * exists (no balance row lock per call), else to the balance row */
+        if ((rc = lease_credit(lg, sl, op->user, s.refund - s.overrun, op->now)) < 0)
+            return GW_STORE_E_DB;
+        if (rc == 1) {
+            op->lease_out = GW_J_LEASE_USED;
+            op->lease_delta = s.refund - s.overrun;
+            return 0;
+        }
+        return bal_add(sl, op->user, s.refund - s.overrun, 0, op->now, &op->bal) != 1 ? GW_STORE_E_DB : 0;
+    }
+    if (bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
         return GW_STORE_E_DB;
     return 0;
+}
+
+/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
+static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
+{
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_CREDIT);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_int64(s, 1, delta);
+    gw_store__bind_int64(s, 2, now + lg->lc.ttl_ms * 1000);
+    gw_store__bind_int64(s, 3, now);
+    gw_store__bind_text(s, 4, user);
+    gw_store__bind_int64(s, 5, lg->instance);
+    int rc = gw_store__step(s);
+    gw_store__reset(s);
+    return rc;
+}
+
+/* A lease take or top-up: the balance row gives op->amount to this instance's lease row, if it
+ * holds that much. @return 0, GW_E_CREDITS (op->bal = the balance row), GW_STORE_E_DB. */
+static int lease_take_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_DEBIT);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_int64(s, 1, op->amount);
+    gw_store__bind_int64(s, 2, op->now);
+    gw_store__bind_text(s, 3, op->user);
+    gw_store__bind_int64(s, 4, op->amount);
+    int rc = gw_store__step(s);
+    if (rc == 1)
+        op->bal = gw_store__col_int64(s, 0);
+    gw_store__reset(s);
+    if (rc < 0)
+        return GW_STORE_E_DB;
+    if (rc == 0)
+        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : GW_E_CREDITS;
+    if ((s = stmt(sl, S_LEASE_PUT)) == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->user);
+    gw_store__bind_int64(s, 2, lg->instance);
+    gw_store__bind_int64(s, 3, op->amount);
+    gw_store__bind_int64(s, 4, op->now + lg->lc.ttl_ms * 1000);
+    gw_store__bind_int64(s, 5, op->now);
+    return run(s) < 0 ? GW_STORE_E_DB : 0;
+}
+
+/* Gives this instance's lease of op->user back to the balance row. @return 0 or GW_STORE_E_DB;
+ * op->lease_delta = the amount given back (0: there was no lease row), op->bal = the balance row. */
+static int lease_return_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_DEL);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->user);
+    gw_store__bind_int64(s, 2, lg->instance);
+    int rc = gw_store__step(s);
+    if (rc == 1)
+        op->lease_delta = gw_store__col_int64(s, 0);
+    gw_store__reset(s);
+    if (rc < 0)
+        return GW_STORE_E_DB;
+    if (rc == 0)
+        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
+    return bal_add(sl, op->user, op->lease_delta, 0, op->now, &op->bal) != 1 ? GW_STORE_E_DB : 0;
 }
 
 /* A grant (amount >= 0) or adjustment, creating the user if new. @return 0 or GW_STORE_E_DB. */
@@ -537,6 +733,138 @@ static int grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return 0;
 }
 
+/* ---- shared rate-limit buckets (gw_store_ratelimit_share) ---- */
+
+#define RATE_UNITS INT64_C(60000000) /* per token, as policy/ratelimit.c */
+
+typedef struct st_rate_share_t {
+    gw_store_t *st;
+    pol_ratelimit_t *rl;
+} rate_share_t;
+
+/* One question in flight: the journal item's ctx. */
+typedef struct st_rate_q_t {
+    pol_ratelimit_t *rl;
+    char kind;
+    int64_t debt, want, refill_ms;
+    char key[];
+} rate_q_t;
+
+/*
+ * A question to the shared bucket op->user / kind op->rid[0]: refill it to now (limit per minute,
+ * at most one minute's worth), charge op->grant tokens (debt allowed down to minus a minute's
+ * worth), grant up to op->amount whole tokens. op->bal = tokens granted; the question's
+ * refill_ms = how long the bucket needs for the rest. The row lock (FOR UPDATE) orders instances.
+ */
+static int rate_body(slot_t *sl, ledger_op_t *op)
+{
+    int64_t per_minute = op->limit, cap = per_minute * RATE_UNITS, level = cap, at = op->now;
+    gw_store_stmt_t *s = stmt(sl, S_RATE_INS);
+    if (s == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->user);
+    gw_store__bind_text(s, 2, op->rid);
+    gw_store__bind_int64(s, 3, cap);
+    gw_store__bind_int64(s, 4, op->now);
+    if (run(s) < 0 || (s = stmt(sl, S_RATE_GET)) == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(s, 1, op->user);
+    gw_store__bind_text(s, 2, op->rid);
+    int rc = gw_store__step(s);
+    if (rc == 1) {
+        level = gw_store__col_int64(s, 0);
+        at = gw_store__col_int64(s, 1);
+    }
+    gw_store__reset(s);
+    if (rc != 1)
+        return GW_STORE_E_DB;
+    int64_t dt = op->now - at;
+    dt = dt < 0 ? 0 : dt > RATE_UNITS ? RATE_UNITS : dt;
+    level += dt * per_minute;
+    if (level > cap)
+        level = cap;
+    level -= op->grant * RATE_UNITS;
+    if (level < -cap)
+        level = -cap;
+    int64_t granted = level > 0 ? level / RATE_UNITS : 0;
+    if (granted > op->amount)
+        granted = op->amount;
+    level -= granted * RATE_UNITS;
+    op->bal = granted;
+    if (granted < op->amount && op->ctx != NULL) {
+        int64_t lack = (op->amount - granted) * RATE_UNITS - (level > 0 ? level : 0);
+        ((rate_q_t *)op->ctx)->refill_ms = (lack + per_minute * 1000 - 1) / (per_minute * 1000);
+    }
+    if ((s = stmt(sl, S_RATE_PUT)) == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_int64(s, 1, level);
+    gw_store__bind_int64(s, 2, op->now > at ? op->now : at);
+    gw_store__bind_text(s, 3, op->user);
+    gw_store__bind_text(s, 4, op->rid);
+    return run(s) < 0 ? GW_STORE_E_DB : 0;
+}
+
+static void rate_done(void *ctx, int rc, int64_t granted)
+{
+    rate_q_t *q = ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pol_ratelimit_granted(q->rl, q->key, q->kind, q->debt, q->want, rc == 0 ? granted : -1,
+                          (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, q->refill_ms);
+    free(q);
+}
+
+static int rate_ask(void *ctx, const char *key, char kind, int64_t per_minute, int64_t debt, int64_t want)
+{
+    rate_share_t *rs = ctx;
+    size_t kl = strlen(key) + 1;
+    rate_q_t *q = calloc(1, sizeof(*q) + kl);
+    ledger_op_t *op = calloc(1, sizeof(*op) + kl + 2);
+    if (q == NULL || op == NULL || per_minute <= 0 || debt < 0 || want < 0) {
+        free(q);
+        free(op);
+        return -1;
+    }
+    memcpy(q->key, key, kl);
+    q->rl = rs->rl;
+    q->kind = kind;
+    q->debt = debt;
+    q->want = want;
+    char *u = (char *)(op + 1), *k = u + kl;
+    memcpy(u, key, kl);
+    k[0] = kind == 't' ? 't' : 'r';
+    op->kind = GW_J_RATE;
+    op->mode = GW_J_ASYNC;
+    op->user = u;
+    op->rid = k;
+    op->amount = want;
+    op->grant = debt;
+    op->limit = per_minute;
+    op->now = gw_store__now_us(rs->st);
+    op->cb = rate_done;
+    op->ctx = q;
+    if (gw_store__journal_submit(rs->st, op) != 0) {
+        free(q);
+        free(op);
+        return -1;
+    }
+    return 0;
+}
+
+int gw_store_ratelimit_share(gw_store_t *st, struct st_pol_ratelimit_t *rl)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    if (rl == NULL || !lg->pg)
+        return 0;
+    if (lg->rate == NULL && (lg->rate = calloc(1, sizeof(*lg->rate))) == NULL)
+        return 0;
+    lg->rate->st = st;
+    lg->rate->rl = rl;
+    pol_ratelimit_share_t sh = {.ask = rate_ask, .ctx = lg->rate};
+    pol_ratelimit_share(rl, &sh);
+    return 1;
+}
+
 static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     switch (op->kind) {
@@ -546,7 +874,13 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         return grant_body(lg, sl, op);
     case GW_J_SETTLE:
     case GW_J_FINISH:
-        return settle_body(sl, op);
+        return settle_body(lg, sl, op);
+    case GW_J_LEASE:
+        return lease_take_body(lg, sl, op);
+    case GW_J_LEASE_RETURN:
+        return lease_return_body(lg, sl, op);
+    case GW_J_RATE:
+        return rate_body(sl, op);
     default:
         return 0;
     }
@@ -554,7 +888,12 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 
 static const char *op_name(const ledger_op_t *op)
 {
-    return op->kind == GW_J_RESERVE ? "reserve" : op->kind == GW_J_GRANT ? "grant" : "settle";
+    return op->kind == GW_J_RATE           ? "rate bucket"
+           : op->kind == GW_J_RESERVE      ? "reserve"
+           : op->kind == GW_J_GRANT        ? "grant"
+           : op->kind == GW_J_LEASE        ? "lease"
+           : op->kind == GW_J_LEASE_RETURN ? "lease return"
+                                           : "settle";
 }
 
 int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *op)
@@ -578,19 +917,55 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
 void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed)
 {
     int settles = it->kind == GW_J_FINISH && it->settle;
-    if (it->kind != GW_J_RESERVE && it->kind != GW_J_SETTLE && it->kind != GW_J_GRANT && !settles)
+    int leases = it->kind == GW_J_LEASE || it->kind == GW_J_LEASE_RETURN || it->lease;
+    if (it->kind != GW_J_RESERVE && it->kind != GW_J_SETTLE && it->kind != GW_J_GRANT && !settles && !leases)
         return;
     int known = committed && (it->rc == 0 || it->rc == GW_E_CREDITS);
-    if (!known && !it->held)
+    if (!known && !it->held && !leases)
         return;
     uint64_t h = ct_hash(it->user);
     stripe_t *sp = &lg->stripes[h % CT_STRIPES];
     pthread_mutex_lock(&sp->lock);
-    credit_t *e = ct_get(sp, it->user, h, known);
+    credit_t *e = ct_get(sp, it->user, h, known || leases);
     if (e != NULL) {
         if (it->held)
             e->held -= it->amount;
-        if (known) {
+        /* it->bal is the balance row, except after a reservation or settlement the lease paid for */
+        int bal_row = known && it->lease_out != GW_J_LEASE_USED;
+        switch (it->kind) {
+        case GW_J_LEASE:
+            e->taking = 0;
+            if (known && it->rc == 0) {
+                e->lease += it->amount;
+                __atomic_add_fetch(&lg->lease_takes, 1, __ATOMIC_RELAXED);
+            }
+            break;
+        case GW_J_LEASE_RETURN:
+            e->returning = 0;
+            if (known) {
+                e->lease_row = 0;
+                if (it->lease_delta != 0)
+                    __atomic_add_fetch(&lg->lease_returns, 1, __ATOMIC_RELAXED);
+            }
+            break;
+        case GW_J_RESERVE:
+            if (!it->lease)
+                break;
+            if (!known || it->lease_out == GW_J_LEASE_UNUSED) {
+                if (!e->returning)
+                    e->lease += it->amount; /* not taken from the lease row: give it back in memory */
+            } else if (it->lease_out == GW_J_LEASE_LOST) {
+                e->lease = 0; /* the lease row is gone or smaller than believed: the next reservation asks again */
+            } else {
+                /* what the reservation's caller is told remains: a lower bound (other instances' leases not counted) */
+                it->bal = e->bal + (e->lease > 0 ? e->lease : 0);
+            }
+            break;
+        default:
+            if (known && it->lease_out == GW_J_LEASE_USED && !e->returning)
+                e->lease += it->lease_delta;
+        }
+        if (bal_row) {
             e->bal = it->bal;
             e->fresh_until_us = ct_now_us() + CT_FRESH_US;
         }
@@ -612,6 +987,95 @@ static int submit_sync(gw_store_t *st, ledger_op_t *op)
     op->mode = GW_J_SYNC;
     int rc = gw_store__journal_submit(st, op);
     return rc != 0 ? rc : op->rc;
+}
+
+/* ---- credit leases (docs/internals/metering.md "Credit leases") ---- */
+
+/*
+ * What to do with the lease of entry `e` (stripe lock held) after admitting a reservation of
+ * `amount`: take or top up (returns the amount, > 0) when the balance row, as last read, holds at
+ * least lc.min_calls such reservations besides what is in flight; else give a lease that can no
+ * longer cover `amount` back (returns -1); else nothing (0). Sizes: lc.calls x amount, at most a
+ * quarter of the balance row per take (so instances leave each other most of a balance), minus
+ * what the lease still holds. The database decides: a take the balance row cannot cover is refused.
+ */
+static int64_t lease_plan(gw_store_ledger_t *lg, credit_t *e, int64_t amount)
+{
+    if (e->taking || e->returning || e->fresh_until_us == 0 || amount <= 0)
+        return 0;
+    int64_t free_bal = e->bal - e->held;
+    if (free_bal / lg->lc.min_calls >= amount) {
+        int64_t target = amount > INT64_MAX / lg->lc.calls ? INT64_MAX : amount * lg->lc.calls;
+        if (target > free_bal / 4)
+            target = free_bal / 4;
+        if (target <= e->lease || target < amount)
+            return 0;
+        e->taking = 1;
+        e->lease_row = 1;
+        e->lease_target = target;
+        return target - (e->lease > 0 ? e->lease : 0);
+    }
+    if (e->lease_row && e->lease < amount) {
+        e->returning = 1;
+        e->lease = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static void lease_done(void *ctx, int rc, int64_t balance)
+{
+    (void)ctx, (void)rc, (void)balance; /* the credit table was updated by gw_store__ledger_applied */
+}
+
+/* Queues a lease take (kind GW_J_LEASE, `amount`) or return for `user`. On failure (closing, out of
+ * memory) the entry's flag is cleared again; a lease row left behind is given back at close or by
+ * recovery. */
+static void lease_submit(gw_store_ledger_t *lg, const char *user, gw_journal_kind_t kind, int64_t amount)
+{
+    size_t ul = strlen(user) + 1;
+    ledger_op_t *op = calloc(1, sizeof(*op) + ul);
+    int rc = GW_STORE_E_NOMEM;
+    if (op != NULL) {
+        char *u = (char *)(op + 1);
+        memcpy(u, user, ul);
+        op->kind = kind;
+        op->mode = GW_J_ASYNC;
+        op->user = u;
+        op->rid = u;
+        op->amount = amount;
+        op->now = gw_store__now_us(lg->st);
+        op->cb = lease_done;
+        if ((rc = gw_store__journal_submit(lg->st, op)) != 0)
+            free(op);
+    }
+    if (rc == 0)
+        return;
+    uint64_t h = ct_hash(user);
+    stripe_t *sp = &lg->stripes[h % CT_STRIPES];
+    pthread_mutex_lock(&sp->lock);
+    credit_t *e = ct_get(sp, user, h, 0);
+    if (e != NULL) {
+        if (kind == GW_J_LEASE)
+            e->taking = 0;
+        else
+            e->returning = 0;
+    }
+    pthread_mutex_unlock(&sp->lock);
+}
+
+int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    if (conf->calls < 0 || (conf->calls > 0 && (conf->min_calls < 1 || conf->idle_ms < 1 || conf->ttl_ms <= conf->idle_ms)))
+        return GW_STORE_E_INVAL;
+    if (!lg->pg)
+        return 0;
+    pthread_mutex_lock(&lg->tlock);
+    lg->lc = *conf;
+    pthread_cond_signal(&lg->tcond);
+    pthread_mutex_unlock(&lg->tlock);
+    return 0;
 }
 
 int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
@@ -645,15 +1109,37 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
         pthread_mutex_unlock(&sp->lock);
         return GW_STORE_E_NOMEM;
     }
-    if (e->fresh_until_us != 0 && ct_now_us() < e->fresh_until_us && e->bal - e->held < amount) {
-        /* refused in memory: the balance was read from the database less than CT_FRESH_US ago
-         * and what is not held by reservations in flight cannot cover this one */
-        if (balance_now)
-            *balance_now = e->bal - e->held > 0 ? e->bal - e->held : 0;
-        pthread_mutex_unlock(&sp->lock);
-        return GW_E_CREDITS;
+    int64_t now = ct_now_us(), lease_op = 0; /* > 0: take a lease of that much; < 0: give the lease back */
+    int on_lease = 0;
+    e->last_us = now;
+    if (lg->lc.calls > 0 && !e->returning && e->lease >= amount) {
+        /* admitted against this instance's lease: no balance row in the transaction */
+        e->lease -= amount;
+        on_lease = 1;
+        __atomic_add_fetch(&lg->lease_reserves, 1, __ATOMIC_RELAXED);
+        if (e->lease < e->lease_target / 2)
+            lease_op = lease_plan(lg, e, amount);
+    } else {
+        if (e->fresh_until_us != 0 && now < e->fresh_until_us && e->bal - e->held < amount) {
+            /* refused in memory: the balance was read from the database less than CT_FRESH_US ago
+             * and what is not held by reservations in flight cannot cover this one */
+            if (balance_now)
+                *balance_now = e->bal - e->held > 0 ? e->bal - e->held : 0;
+            if (lg->lc.calls > 0 && e->lease_row && !e->taking && !e->returning && e->lease > 0) {
+                /* what is left in our lease could not pay for this: give it back to the balance row */
+                e->returning = 1;
+                e->lease = 0;
+                pthread_mutex_unlock(&sp->lock);
+                lease_submit(lg, user_id, GW_J_LEASE_RETURN, 0);
+                return GW_E_CREDITS;
+            }
+            pthread_mutex_unlock(&sp->lock);
+            return GW_E_CREDITS;
+        }
+        e->held += amount;
+        if (lg->lc.calls > 0)
+            lease_op = lease_plan(lg, e, amount);
     }
-    e->held += amount;
     pthread_mutex_unlock(&sp->lock);
     size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
     ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
@@ -669,15 +1155,25 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
         op->amount = amount;
         op->grant = default_grant;
         op->now = gw_store__now_us(st);
-        op->held = 1;
+        op->held = !on_lease;
+        op->lease = on_lease;
         op->cb = cb;
         op->ctx = ctx;
-        if ((rc = gw_store__journal_submit(st, op)) == 0)
-            return 0;
-        free(op);
+        rc = gw_store__journal_submit(st, op);
+        if (rc != 0)
+            free(op);
     }
+    if (lease_op != 0)
+        lease_submit(lg, user_id, lease_op > 0 ? GW_J_LEASE : GW_J_LEASE_RETURN, lease_op > 0 ? lease_op : 0);
+    if (rc == 0)
+        return 0;
     pthread_mutex_lock(&sp->lock);
-    e->held -= amount;
+    if (on_lease) {
+        if (!e->returning)
+            e->lease += amount;
+    } else {
+        e->held -= amount;
+    }
     pthread_mutex_unlock(&sp->lock);
     return rc;
 }
@@ -734,6 +1230,17 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
     out->ops = lg->batched_ops;
     pthread_mutex_unlock(&lg->slock);
     out->pending = gw_store__journal_pending(st);
+    out->lease_takes = __atomic_load_n(&lg->lease_takes, __ATOMIC_RELAXED);
+    out->lease_returns = __atomic_load_n(&lg->lease_returns, __ATOMIC_RELAXED);
+    out->lease_reserves = __atomic_load_n(&lg->lease_reserves, __ATOMIC_RELAXED);
+    out->leases_reclaimed = __atomic_load_n(&lg->leases_reclaimed, __ATOMIC_RELAXED);
+    out->evicted = __atomic_load_n(&lg->evicted, __ATOMIC_RELAXED);
+    out->users = 0;
+    for (size_t i = 0; i < CT_STRIPES; i++) {
+        pthread_mutex_lock(&lg->stripes[i].lock);
+        out->users += lg->stripes[i].n;
+        pthread_mutex_unlock(&lg->stripes[i].lock);
+    }
 }
 
 int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after)
@@ -763,7 +1270,16 @@ int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int6
     gw_store_ledger_flush(st); /* read your own deferred settles */
     slot_t *sl = slot_acquire(gw_store__ledger(st));
     int64_t b = 0, r = 0;
-    int rc = bal_get(sl, user_id, &b, &r);
+    int rc = -1;
+    gw_store_stmt_t *s = stmt(sl, S_BAL_PUB); /* the balance row + leases, the open reservations of both kinds */
+    if (s != NULL) {
+        gw_store__bind_text(s, 1, user_id);
+        if ((rc = gw_store__step(s)) == 1) {
+            b = gw_store__col_int64(s, 0);
+            r = gw_store__col_int64(s, 1);
+        }
+        gw_store__reset(s);
+    }
     slot_release(sl);
     if (rc < 0)
         return GW_STORE_E_DB;
@@ -784,8 +1300,12 @@ int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t
     gw_store_ledger_flush(st);
     gw_store_db_t *db = gw_store__rdb_acquire(st);
     int ret = GW_STORE_E_DB;
-    gw_store_stmt_t *s = gw_store__db_prepare(db, "SELECT u.consent_training, u.created_at, b.balance, b.reserved FROM users u"
-                                                  " LEFT JOIN credit_balances b ON b.user_id = u.id WHERE u.id = ?");
+    gw_store_stmt_t *s = gw_store__db_prepare(
+        db, "SELECT u.consent_training, u.created_at,"
+            " CAST(COALESCE(b.balance, 0) + COALESCE((SELECT SUM(l.amount) FROM credit_leases l WHERE l.user_id = u.id), 0)"
+            " AS BIGINT), CAST(COALESCE(b.reserved, 0) + COALESCE((SELECT SUM(o.amount) FROM credit_open o WHERE o.user_id = u.id"
+            " AND o.lease <> 0), 0) AS BIGINT)"
+            " FROM users u LEFT JOIN credit_balances b ON b.user_id = u.id WHERE u.id = ?");
     if (s != NULL) {
         gw_store__bind_text(s, 1, user_id);
         int rc = gw_store__step(s);
@@ -811,11 +1331,11 @@ typedef struct st_open_row_t {
     char rid[GW_STORE_REQUEST_ID_MAX + 1];
 } open_row_t;
 
-/* Collects the request ids of open reservations of `instance` (op "=") or not of it (op "<>"). */
-static int collect_open(slot_t *sl, int64_t instance, int same, open_row_t **rows, size_t *n)
+/* Collects the request ids of open reservations of `instance` (same) or not of it, reserved before `before`. */
+static int collect_open(slot_t *sl, int64_t instance, int same, int64_t before, open_row_t **rows, size_t *n)
 {
-    gw_store_stmt_t *s = gw_store__db_prepare(sl->db, same ? "SELECT request_id FROM credit_open WHERE instance = ?"
-                                                           : "SELECT request_id FROM credit_open WHERE instance <> ?");
+    gw_store_stmt_t *s = gw_store__db_prepare(sl->db, same ? "SELECT request_id FROM credit_open WHERE instance = ? AND at < ?"
+                                                           : "SELECT request_id FROM credit_open WHERE instance <> ? AND at < ?");
     size_t cap = 0;
     int rc;
     *rows = NULL;
@@ -823,6 +1343,7 @@ static int collect_open(slot_t *sl, int64_t instance, int same, open_row_t **row
     if (s == NULL)
         return -1;
     gw_store__bind_int64(s, 1, instance);
+    gw_store__bind_int64(s, 2, before);
     while ((rc = gw_store__step(s)) == 1) {
         if (*n == cap) {
             size_t nc = cap ? cap * 2 : 64;
@@ -848,39 +1369,112 @@ static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int
     for (size_t i = 0; i < n; i++) {
         char user[GW_STORE_USER_ID_MAX + 1];
         int64_t amount = 0;
-        int rc = open_take(sl, rows[i].rid, user, sizeof(user), &amount);
+        int lease = 0;
+        int rc = open_take(sl, rows[i].rid, user, sizeof(user), &amount, &lease);
         if (rc < 0)
             return -1;
         if (rc == 0)
             continue;
+        /* settled at the reservation: nothing goes back; one against a lease was never counted in `reserved` */
         if (ledger_ins(sl, user, rows[i].rid, "settle", 0, now, "crash recovery: settled at the reserved amount", 1) < 0 ||
-            bal_add(sl, user, 0, amount, now, NULL) < 0)
+            (!lease && bal_add(sl, user, 0, amount, now, NULL) < 0))
             return -1;
         (*count)++;
     }
     return 0;
 }
 
-int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled_out)
+typedef struct st_lease_row_t {
+    char user[GW_STORE_USER_ID_MAX + 1];
+    int64_t amount;
+} lease_row_t;
+
+static int lease_row_cmp(const void *a, const void *b)
 {
-    gw_store_ledger_t *lg = gw_store__ledger(st);
-    int64_t now = gw_store__now_us(st), count = 0;
+    return strcmp(((const lease_row_t *)a)->user, ((const lease_row_t *)b)->user);
+}
+
+/* Inside a transaction: deletes the lease rows of `instance` that expire before `expired_before` and
+ * gives their amounts back to the balance rows, in user order (the order the journals lock them).
+ * @return 0 or -1; *count += leases given back. */
+static int lease_rows_give_back(slot_t *sl, int64_t instance, int64_t expired_before, int64_t now, int64_t *count)
+{
+    gw_store_stmt_t *s =
+        gw_store__db_prepare(sl->db, "DELETE FROM credit_leases WHERE instance = ? AND expires_at < ? RETURNING user_id, amount");
+    lease_row_t *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    if (s == NULL)
+        return -1;
+    gw_store__bind_int64(s, 1, instance);
+    gw_store__bind_int64(s, 2, expired_before);
+    while ((rc = gw_store__step(s)) == 1) {
+        if (n == cap) {
+            lease_row_t *r = realloc(rows, (cap = cap ? cap * 2 : 16) * sizeof(*rows));
+            if (r == NULL) {
+                rc = -1;
+                break;
+            }
+            rows = r;
+        }
+        const char *u = gw_store__col_text(s, 0);
+        snprintf(rows[n].user, sizeof(rows[n].user), "%s", u ? u : "");
+        rows[n++].amount = gw_store__col_int64(s, 1);
+    }
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    if (rc == 0 && n > 1)
+        qsort(rows, n, sizeof(*rows), lease_row_cmp);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (bal_add(sl, rows[i].user, rows[i].amount, 0, now, NULL) < 0)
+            rc = -1;
+    if (rc == 0 && count)
+        *count += (int64_t)n;
+    free(rows);
+    return rc;
+}
+
+/* Gives every lease of `instance` expiring before `expired_before` back, in its own transaction. */
+static int leases_give_back(gw_store_ledger_t *lg, slot_t *sl, int64_t instance, int64_t expired_before, int64_t *count)
+{
+    int64_t now = gw_store__now_us(lg->st);
+    if (begin(sl) != 0 || lease_rows_give_back(sl, instance, expired_before, now, count) != 0 ||
+        gw_store__db_exec(sl->db, "COMMIT") != 0) {
+        log_err(sl, "lease return");
+        rollback(sl);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Recovery. SQLite: every open reservation not of this handle. PostgreSQL: per instance that has
+ * open reservations reserved before `open_before` or leases expired before now, if its advisory
+ * lock is free (the instance is gone; the transaction-level lock keeps two recoverers apart):
+ * settles those reservations and gives those leases back.
+ */
+static int recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *settled_out, int64_t *reclaimed_out)
+{
+    int64_t now = gw_store__now_us(lg->st), count = 0, reclaimed = 0;
     open_row_t *rows = NULL;
     size_t n = 0;
     slot_t *sl = slot_acquire(lg);
     if (!lg->pg) {
-        if (begin(sl) != 0 || collect_open(sl, lg->instance, 0, &rows, &n) != 0 || recover_rows(sl, rows, n, now, &count) != 0 ||
-            gw_store__db_exec(sl->db, "COMMIT") != 0)
+        if (begin(sl) != 0 || collect_open(sl, lg->instance, 0, open_before, &rows, &n) != 0 ||
+            recover_rows(sl, rows, n, now, &count) != 0 || gw_store__db_exec(sl->db, "COMMIT") != 0)
             goto dberr_rb;
     } else {
-        /* Instances with open reservations, then per instance: if its advisory lock is free
-         * (the instance is gone), settle its reservations under that lock. */
         int64_t *inst = NULL;
         size_t ni = 0, cap = 0;
-        gw_store_stmt_t *s = gw_store__db_prepare(sl->db, "SELECT DISTINCT instance FROM credit_open WHERE instance <> ?");
+        gw_store_stmt_t *s =
+            gw_store__db_prepare(sl->db, "SELECT instance FROM credit_open WHERE instance <> ? AND at < ?"
+                                         " UNION SELECT instance FROM credit_leases WHERE instance <> ? AND expires_at < ?");
         int rc = -1;
         if (s != NULL) {
             gw_store__bind_int64(s, 1, lg->instance);
+            gw_store__bind_int64(s, 2, open_before);
+            gw_store__bind_int64(s, 3, lg->instance);
+            gw_store__bind_int64(s, 4, now);
             while ((rc = gw_store__step(s)) == 1) {
                 if (ni == cap) {
                     int64_t *p = realloc(inst, (cap = cap ? cap * 2 : 8) * sizeof(*inst));
@@ -916,7 +1510,9 @@ int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled_out)
             }
             free(rows);
             rows = NULL;
-            if (free_lock && (collect_open(sl, inst[i], 1, &rows, &n) != 0 || recover_rows(sl, rows, n, now, &count) != 0)) {
+            if (free_lock &&
+                (collect_open(sl, inst[i], 1, open_before, &rows, &n) != 0 || recover_rows(sl, rows, n, now, &count) != 0 ||
+                 lease_rows_give_back(sl, inst[i], now, now, &reclaimed) != 0)) {
                 free(inst);
                 goto dberr_rb;
             }
@@ -927,21 +1523,18 @@ int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled_out)
         }
         free(inst);
     }
-    gw_store_stmt_t *p = gw_store__db_prepare(sl->db, "DELETE FROM idempotency WHERE expires_at <= ?");
-    if (p == NULL)
-        goto dberr;
-    gw_store__bind_int64(p, 1, now);
-    int64_t purged = run(p);
-    gw_store__db_finalize(p);
-    if (purged < 0)
-        goto dberr;
     free(rows);
     slot_release(sl);
     if (count > 0)
         fprintf(stderr, "aigw ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)\n",
                 count);
+    if (reclaimed > 0)
+        fprintf(stderr, "aigw ledger: gave back %" PRId64 " expired credit lease(s) of instances that are gone\n", reclaimed);
+    __atomic_add_fetch(&lg->leases_reclaimed, (uint64_t)reclaimed, __ATOMIC_RELAXED);
     if (settled_out)
         *settled_out = count;
+    if (reclaimed_out)
+        *reclaimed_out = reclaimed;
     return 0;
 dberr_rb:
     log_err(sl, "recovery");
@@ -954,6 +1547,106 @@ dberr:
     free(rows);
     slot_release(sl);
     return GW_STORE_E_DB;
+}
+
+int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled_out)
+{
+    gw_store_ledger_t *lg = gw_store__ledger(st);
+    int rc = recover(lg, INT64_MAX, settled_out, NULL);
+    if (rc != 0)
+        return rc;
+    slot_t *sl = slot_acquire(lg);
+    gw_store_stmt_t *p = gw_store__db_prepare(sl->db, "DELETE FROM idempotency WHERE expires_at <= ?");
+    int64_t purged = -1;
+    if (p != NULL) {
+        gw_store__bind_int64(p, 1, gw_store__now_us(st));
+        purged = run(p);
+        gw_store__db_finalize(p);
+    }
+    if (purged < 0)
+        log_err(sl, "recovery");
+    slot_release(sl);
+    return purged < 0 ? GW_STORE_E_DB : 0;
+}
+
+/* ---- the lease thread ---- */
+
+/* One pass over the credit table: gives back leases unused for lc.idle_ms, drops entries with
+ * nothing held, no lease and no reservation for CT_EVICT_US (bounded memory: about 100 bytes per
+ * user active in the last minute). */
+static void table_sweep(gw_store_ledger_t *lg, int64_t idle_us)
+{
+    int64_t now = ct_now_us();
+    for (size_t i = 0; i < CT_STRIPES; i++) {
+        stripe_t *sp = &lg->stripes[i];
+        char **ret = NULL;
+        size_t nret = 0, cap = 0;
+        pthread_mutex_lock(&sp->lock);
+        for (size_t b = 0; b < sp->nbuckets; b++)
+            for (credit_t **pe = &sp->buckets[b]; *pe != NULL;) {
+                credit_t *e = *pe;
+                if (idle_us > 0 && e->lease_row && !e->taking && !e->returning && now - e->last_us >= idle_us) {
+                    char *u = strdup(e->user);
+                    char **r = nret == cap ? realloc(ret, (cap = cap ? cap * 2 : 8) * sizeof(*ret)) : ret;
+                    if (u != NULL && r != NULL) {
+                        ret = r;
+                        ret[nret++] = u;
+                        e->returning = 1;
+                        e->lease = 0;
+                    } else {
+                        free(u);
+                        if (r != NULL)
+                            ret = r;
+                    }
+                }
+                if (e->held == 0 && !e->lease_row && !e->taking && !e->returning && now - e->last_us >= CT_EVICT_US &&
+                    now >= e->fresh_until_us) {
+                    *pe = e->next;
+                    sp->n--;
+                    free(e);
+                    __atomic_add_fetch(&lg->evicted, 1, __ATOMIC_RELAXED);
+                    continue;
+                }
+                pe = &e->next;
+            }
+        pthread_mutex_unlock(&sp->lock);
+        for (size_t k = 0; k < nret; k++) {
+            lease_submit(lg, ret[k], GW_J_LEASE_RETURN, 0);
+            free(ret[k]);
+        }
+        free(ret);
+    }
+}
+
+static void *lease_thread(void *arg)
+{
+    gw_store_ledger_t *lg = arg;
+    int64_t next_recover = 0;
+    pthread_mutex_lock(&lg->tlock);
+    while (!lg->thread_stop) {
+        gw_store_lease_conf_t lc = lg->lc;
+        int64_t tick = lc.calls > 0 && lc.idle_ms * 500 < CT_TICK_MAX_US ? lc.idle_ms * 500 : CT_TICK_MAX_US;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t ns = ts.tv_nsec + (tick % 1000000) * 1000;
+        ts.tv_sec += (time_t)(tick / 1000000 + ns / 1000000000);
+        ts.tv_nsec = (long)(ns % 1000000000);
+        pthread_cond_timedwait(&lg->tcond, &lg->tlock, &ts);
+        if (lg->thread_stop)
+            break;
+        lc = lg->lc;
+        pthread_mutex_unlock(&lg->tlock);
+        table_sweep(lg, lc.calls > 0 ? lc.idle_ms * 1000 : 0);
+        if (lc.calls > 0 && ct_now_us() >= next_recover) {
+            /* instances that are gone: their expired leases, and their reservations older than a lease's life */
+            int64_t ttl_us = lc.ttl_ms * 1000;
+            recover(lg, gw_store__now_us(lg->st) - ttl_us, NULL, NULL);
+            next_recover = ct_now_us() + ttl_us / 2;
+        }
+        pthread_mutex_lock(&lg->tlock);
+    }
+    pthread_mutex_unlock(&lg->tlock);
+    return NULL;
 }
 
 /* ---- idempotency keys ---- */

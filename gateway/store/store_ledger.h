@@ -113,6 +113,13 @@ typedef struct st_gw_store_ledger_stats_t {
     uint64_t batches; /* transactions run for reserve/settle batches since the store was opened */
     uint64_t ops;     /* operations those batches carried (ops / batches = the mean batch size) */
     size_t pending;   /* operations queued now, waiting for a batch */
+    /* credit leases (PostgreSQL, gw_store_ledger_leases) since the store was opened */
+    uint64_t lease_takes;      /* leases taken or topped up (committed) */
+    uint64_t lease_returns;    /* leases given back (idle, small balance; committed) */
+    uint64_t lease_reserves;   /* reservations admitted in memory against a lease */
+    uint64_t leases_reclaimed; /* expired leases of instances that are gone, given back by this one */
+    uint64_t evicted;          /* credit table entries dropped after CT_EVICT_MS idle */
+    size_t users;              /* credit table entries now */
 } gw_store_ledger_stats_t;
 
 /**
@@ -120,6 +127,42 @@ typedef struct st_gw_store_ledger_stats_t {
  * @param out filled; borrowed.
  */
 void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out);
+
+/** Credit leases (docs/internals/metering.md "Credit leases"; config `credits.lease_*`). */
+typedef struct st_gw_store_lease_conf_t {
+    int64_t calls;     /* a lease holds this many reservations of the call that takes it; 0 = no leases */
+    int64_t min_calls; /* a balance row below this many reservations: no standing lease, exact per-call debits */
+    int64_t idle_ms;   /* a lease not used for this long is given back */
+    int64_t ttl_ms;    /* lease rows expire this long after their last use; expired leases (and open reservations
+                        * this old) of instances that are gone are reclaimed by any live instance */
+} gw_store_lease_conf_t;
+
+/**
+ * Turns credit leases on (PostgreSQL only: on SQLite, one gateway per database, it changes nothing
+ * and returns 0). With leases, an instance takes part of a user's balance row into a lease row of
+ * its own (`credit_leases`, one conditional debit `balance >= lease`), admits that user's
+ * reservations against it in memory and commits them without touching the balance row (the lease
+ * row is debited conditionally in the same transaction, so a lease that was reclaimed meanwhile can
+ * never be spent: the reservation then falls back to the balance row), tops it up at half, gives it
+ * back after `idle_ms` unused, when the balance row is too small (< min_calls reservations) and at
+ * close. A user's balance is then the balance row plus every instance's lease; sum(ledger) =
+ * balance row + leases. Call once after gw_store_open, before the first reservation.
+ * @param conf borrowed (copied). @return 0, GW_STORE_E_INVAL (calls > 0 with min_calls < 1,
+ *         idle_ms < 1 or ttl_ms <= idle_ms).
+ */
+int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf);
+
+/**
+ * Rate limits across instances (PostgreSQL): installs on `rl` a shared bucket provider whose
+ * buckets are rows of `rate_buckets(key, kind, level, updated_at)` (level in 1/60e6 token, refilled
+ * at the limit per minute, capacity one minute's worth, as policy/ratelimit.c's buckets). A question
+ * rides the journal's next transaction (row lock FOR UPDATE, so instances take turns) and its
+ * answer reaches `rl` from the writer thread. On SQLite (one gateway per database) nothing is
+ * installed. `rl` must outlive the store's journal (close the store first).
+ * @return 1 installed, 0 not (SQLite, or rl NULL).
+ */
+struct st_pol_ratelimit_t;
+int gw_store_ratelimit_share(gw_store_t *st, struct st_pol_ratelimit_t *rl);
 
 /**
  * Adds `amount` micro-credits to a user's balance (a `grant` row; a negative amount is an
@@ -130,8 +173,9 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out);
 int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after);
 
 /**
- * Current balance (sum of the user's ledger rows, open reservations already deducted) and the
- * total of their open reservations. @return 0, GW_STORE_E_NOTFOUND (no balance yet), or an error.
+ * Current balance (sum of the user's ledger rows, open reservations already deducted: the balance
+ * row plus every instance's credit lease) and the total of their open reservations.
+ * @return 0, GW_STORE_E_NOTFOUND (no balance yet), or an error.
  */
 int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved);
 
@@ -151,7 +195,9 @@ int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t
  * expired idempotency keys. On SQLite every reservation not made through this handle is
  * settled (one gateway per database file); on PostgreSQL only those whose instance no longer
  * holds its advisory lock (each handle holds pg_advisory_lock(0x41494757, instance) on its own
- * connection while it is open), so live instances keep theirs.
+ * connection while it is open), so live instances keep theirs. The expired credit leases of
+ * instances that are gone are given back to the balance rows too (with leases on, a lease thread
+ * repeats this every ttl_ms / 2 for leases and for reservations older than ttl_ms).
  * @param settled receives the count (may be NULL). @return 0 or GW_STORE_E_DB.
  */
 int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled);

@@ -74,6 +74,14 @@ typedef struct st_migration_t {
     " key_hash TEXT NOT NULL UNIQUE, markup_permille BIGINT NOT NULL DEFAULT 1000, created_at BIGINT NOT NULL,"                    \
     " revoked_at BIGINT);"
 
+#define LEASES_V6                                                                                                                  \
+    "CREATE TABLE credit_leases(user_id TEXT NOT NULL, instance BIGINT NOT NULL, amount BIGINT NOT NULL,"                          \
+    " expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (user_id, instance));"                                   \
+    "CREATE INDEX credit_leases_instance ON credit_leases(instance, expires_at);"                                                  \
+    "ALTER TABLE credit_open ADD COLUMN lease INTEGER NOT NULL DEFAULT 0;"                                                         \
+    "CREATE TABLE rate_buckets(key TEXT NOT NULL, kind TEXT NOT NULL, level BIGINT NOT NULL, updated_at BIGINT NOT NULL,"          \
+    " PRIMARY KEY (key, kind));"
+
 #define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
 
 static const migration_t migrations[] = {
@@ -120,6 +128,11 @@ static const migration_t migrations[] = {
                  " OR NEW.amount_microcredits <> OLD.amount_microcredits OR NEW.at <> OLD.at"
                  " OR NEW.note IS DISTINCT FROM OLD.note OR NEW.flagged <> OLD.flagged THEN"
                  " RAISE EXCEPTION 'ledger is append-only'; END IF; RETURN NEW; END $$;"},
+    /* 6 (issue 12): credit leases of instances sharing a PostgreSQL database (store_ledger.c, docs/internals/metering.md
+     * "Credit leases"): the part of a user's balance an instance holds to admit reservations in memory, and which open
+     * reservations were admitted against such a lease (their settlement goes back to it, not to credit_balances); the
+     * shared rate-limit buckets the instances lease blocks of tokens from (policy/ratelimit.h pol_ratelimit_share). */
+    {6, LEASES_V6, LEASES_V6},
 };
 
 int gw_store__schema_version(void)

@@ -96,6 +96,10 @@ function ledgerApi(one, rows) {
     balance: (u) => one(`SELECT balance FROM credit_balances WHERE user_id = ${q(u)}`),
     reservedCol: (u) => one(`SELECT reserved FROM credit_balances WHERE user_id = ${q(u)}`),
     open: (u) => one(`SELECT COUNT(*) FROM credit_open WHERE user_id = ${q(u)}`),
+    // credit leases (PostgreSQL): the unspent part of the user's balance each instance holds
+    leases: (u) => one(`SELECT COALESCE(SUM(amount), 0) FROM credit_leases WHERE user_id = ${q(u)}`),
+    leaseRows: (u) => one(`SELECT COUNT(*) FROM credit_leases WHERE user_id = ${q(u)}`),
+    openOnLease: (u) => one(`SELECT COUNT(*) FROM credit_open WHERE user_id = ${q(u)} AND lease <> 0`),
     count: (u, kind) => one(`SELECT COUNT(*) FROM ledger WHERE user_id = ${q(u)} AND kind = ${q(kind)}`),
     net: (rid) => one(`SELECT COALESCE(SUM(amount_microcredits), 0) FROM ledger WHERE request_id = ${q(rid)}`),
     kinds: (rid) => rows(`SELECT kind, amount_microcredits AS amount FROM ledger WHERE request_id = ${q(rid)} ORDER BY kind`,
@@ -339,7 +343,8 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
       assert.equal(ledger.open('user-pgcrash-a'), 0);
       assert.equal(ledger.recovered('user-pgcrash-a'), openA);
       assert.equal(ledger.unsettled('user-pgcrash-a'), 0);
-      assert.equal(ledger.sum('user-pgcrash-a'), ledger.balance('user-pgcrash-a'));
+      // A's lease (if it took one) is A's until it expires: the balance row plus the leases is the sum
+      assert.equal(ledger.sum('user-pgcrash-a'), ledger.balance('user-pgcrash-a') + ledger.leases('user-pgcrash-a'));
       // B's calls finish normally and are charged their usage, not their reservation.
       for (const r of await Promise.all(slowB)) {
         assert.equal(Number(r.response.headers.get('x-aigw-credits-charged')), 1038);
@@ -347,11 +352,139 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
       const ub = await settled(b, 'user-pgcrash-b');
       assert.equal(ub.balance_microcredits, 10000000 - 3 * 1038);
       assert.equal(ledger.recovered('user-pgcrash-b'), 0, 'no settle of B\'s was done by A2');
+      assert.equal(ledger.sum('user-pgcrash-b'), ledger.balance('user-pgcrash-b') + ledger.leases('user-pgcrash-b'));
       assert.equal(ledger.sum('user-pgcrash-b'), ub.balance_microcredits);
       assert.equal(ledger.reservedCol('user-pgcrash-b'), 0);
     } finally {
       await b.stop();
       if (a2) await a2.stop();
+    }
+  });
+
+  // Credit leases (docs/internals/metering.md "Credit leases"): a user with a large balance is
+  // served from leases each instance takes from the balance row; the unused part goes back after
+  // lease_idle_ms, and the lease of an instance killed with kill -9 is given back by the others
+  // once it expired (lease_ttl_ms), with its open reservations settled at their amount.
+  test('credit leases: three instances spend leases, give them back when idle; a killed instance\'s lease is reclaimed', async (t) => {
+    const db = pg.database('leases');
+    const data = storeSetup('meter-pglease-data', { store: { driver: 'postgres', dsn: db.dsn } });
+    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 1500, lease_ttl_ms: 4000 } });
+    const ledger = pgLedger(db);
+    const gws = [];
+    try {
+      for (const n of ['a', 'b', 'c']) gws.push(await startAigw({ name: `meter-pglease-${n}`, mockUrl: mock.url, config }));
+      const user = 'user-lease';
+      const G = 1000 * R;
+      await grant(gws[0], user, G);
+      // 4 waves of 6 concurrent calls per instance; the provider holds each call 300 ms, so the
+      // later waves' reservations are open while the ledger is read
+      const sdks = gws.map((gw) => client(gw, { user, timeout: 20000 }));
+      let calls = 0;
+      let onLease = 0;
+      let invariant = 0;
+      for (let wave = 0; wave < 4; wave++) {
+        const inflight = [];
+        for (const sdk of sdks) {
+          for (let i = 0; i < 6; i++) {
+            inflight.push(sdk.chat.completions.create({ model: 'meter-flat-pglease', max_tokens: FLAT_MAX_TOKENS,
+              messages: [{ role: 'user', content: `lease ${wave}.${i}` }] }, { headers: { 'x-mock-delay-ms': '300' } }).withResponse());
+          }
+        }
+        await sleep(150);
+        onLease = Math.max(onLease, ledger.openOnLease(user));
+        // one consistent snapshot: sum(ledger) = balance row + leases, whatever is in flight
+        const snap = db.psql(`SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = ${q(user)}),`
+          + ` (SELECT balance FROM credit_balances WHERE user_id = ${q(user)}),`
+          + ` (SELECT COALESCE(SUM(amount), 0) FROM credit_leases WHERE user_id = ${q(user)})`)[0].map(Number);
+        assert.equal(snap[0], snap[1] + snap[2], `sum(ledger) = balance row + leases: ${snap}`);
+        assert.ok(snap[1] >= 0 && snap[2] >= 0, `nothing negative: ${snap}`);
+        invariant++;
+        for (const r of await Promise.all(inflight)) {
+          assert.equal(Number(r.response.headers.get('x-aigw-credits-charged')), 1038);
+          calls++;
+        }
+      }
+      t.diagnostic(`${calls} calls, at most ${onLease} open at once on a lease, ${invariant} snapshots`);
+      assert.equal(calls, 72);
+      assert.ok(onLease > 0, 'reservations were admitted against leases');
+      assert.ok(ledger.leaseRows(user) >= 1, 'the instances hold leases right after the calls');
+      // every instance's lease goes back after lease_idle_ms without a call
+      await waitFor(() => ledger.leaseRows(user) === 0, { timeoutMs: 15000, msg: 'leases given back when idle' });
+      const u = await settled(gws[1], user);
+      assert.equal(u.balance_microcredits, G - calls * 1038);
+      assert.equal(ledger.balance(user), G - calls * 1038, 'the balance row holds everything again');
+      assert.equal(ledger.sum(user), ledger.balance(user), 'SUM(ledger) = balance');
+      assert.equal(ledger.reservedCol(user), 0);
+      assert.equal(ledger.unsettled(user), 0);
+
+      // kill -9 of one instance holding a lease: the others give it back once it expired
+      const userK = 'user-lease-kill';
+      await grant(gws[0], userK, 10000000);
+      const load = await loadAndKill(gws[2], userK, 'meter-flat-pglease-kill');
+      const leftLease = ledger.leases(userK);
+      const leftOpen = ledger.open(userK);
+      t.diagnostic(`killed C: completed ${load.ok}, lease left ${leftLease}, open reservations ${leftOpen}`);
+      assert.ok(ledger.leaseRows(userK) >= 1 && leftLease > 0, 'C held a lease when it was killed');
+      assert.equal(ledger.sum(userK), ledger.balance(userK) + leftLease, 'sum(ledger) = balance row + leases at the kill');
+      await waitFor(() => ledger.leaseRows(userK) === 0 && ledger.open(userK) === 0,
+        { timeoutMs: 20000, msg: 'the killed instance\'s lease and reservations reclaimed by the others' });
+      assert.equal(ledger.recovered(userK), leftOpen, 'its open reservations settled at their amount, flagged');
+      assert.equal(ledger.unsettled(userK), 0);
+      assert.equal(ledger.sum(userK), ledger.balance(userK), 'SUM(ledger) = balance row once the lease is back');
+      const reclaimedBy = gws.slice(0, 2).map((gw) => /gave back (\d+) expired credit lease/.test(gw.stderr()));
+      assert.ok(reclaimedBy.some(Boolean), 'a live instance logged the reclaim');
+      // the survivors keep metering the user
+      const r = await client(gws[0], { user: userK }).chat.completions.create({ model: 'meter-flat-pglease-kill',
+        max_tokens: FLAT_MAX_TOKENS, messages: [{ role: 'user', content: 'after' }] }).withResponse();
+      assert.equal(Number(r.response.headers.get('x-aigw-credits-charged')), 1038);
+    } finally {
+      for (const gw of gws) await gw.stop(gw === gws[2] ? 'SIGKILL' : undefined).catch(() => {});
+    }
+  });
+
+  // Rate limits across instances (docs/internals/metering.md "Rate limits across instances"): the
+  // three instances share one bucket per user in PostgreSQL; each leases blocks of a tenth of the
+  // limit. Without it each instance allowed the whole limit (60 of 60 calls would pass here).
+  test('rate limits hold for three instances together: requests_per_minute 30, 60 calls round-robin', async (t) => {
+    const db = pg.database('ratelimit');
+    const data = storeSetup('meter-pgrl-data', { store: { driver: 'postgres', dsn: db.dsn } });
+    const config = meterConfig(data, { rate_limits: { per_user: { requests_per_minute: 30 } } });
+    const gws = [];
+    try {
+      for (const n of ['a', 'b', 'c']) gws.push(await startAigw({ name: `meter-pgrl-${n}`, mockUrl: mock.url, config }));
+      for (const gw of gws) assert.match(gw.stderr(), /rate limits are shared by the instances/);
+      const user = 'user-pgrl';
+      await grant(gws[0], user, 1000 * R);
+      const sdks = gws.map((gw) => client(gw, { user }));
+      let ok = 0;
+      let limited = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < 60; i++) {
+        try {
+          await sdks[i % 3].chat.completions.create({ model: 'meter-flat-pgrl', max_tokens: FLAT_MAX_TOKENS,
+            messages: [{ role: 'user', content: `rl ${i}` }] });
+          ok++;
+        } catch (e) {
+          assert.ok(e instanceof OpenAI.RateLimitError, String(e));
+          const ra = Number(e.headers.get('retry-after'));
+          assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 60, `Retry-After ${e.headers.get('retry-after')}`);
+          limited++;
+        }
+      }
+      const secs = (performance.now() - t0) / 1000;
+      // the limit for the three together, plus the first block (3) each instance admits before its
+      // first answer, plus what the shared bucket refilled meanwhile (30 per minute)
+      const bound = 30 + 3 * 3 + Math.ceil(secs * 30 / 60);
+      t.diagnostic(`${ok} admitted, ${limited} limited in ${secs.toFixed(1)} s (bound ${bound})`);
+      assert.equal(ok + limited, 60);
+      assert.ok(ok <= bound, `${ok} admitted: more than the shared limit allows (${bound})`);
+      assert.ok(ok >= 20, `${ok} admitted: the shared bucket should grant about the limit`);
+      assert.equal((await forwarded(mock, 'meter-flat-pgrl')).length, ok, 'limited calls were not forwarded');
+      assert.equal(Number(db.psql(`SELECT COUNT(*) FROM rate_buckets WHERE key = ${q(`u:${user}`)} AND kind = 'r'`)[0][0]), 1);
+      assert.equal(await metric(gws[0], 'aigw_rate_limited_total') + await metric(gws[1], 'aigw_rate_limited_total') +
+        await metric(gws[2], 'aigw_rate_limited_total'), limited);
+    } finally {
+      for (const gw of gws) await gw.stop();
     }
   });
 });

@@ -1,12 +1,14 @@
 /*
  * policy/ratelimit: the pure bucket (refill, Retry-After, capacity, debt), the table's
  * all-or-nothing admission across user and client buckets, config errors, and 8 threads
- * hammering one user: exactly the limit gets through within one instant.
+ * hammering one user: exactly the limit gets through within one instant; shared mode (two
+ * limiters and one shared bucket the test answers for, as the store does across instances).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -145,13 +147,119 @@ static void test_threads(void **state)
     pol_ratelimit_free(h.rl);
 }
 
+/* ---- shared mode: two limiters ("instances") and one shared bucket that this test answers for ---- */
+
+typedef struct st_question_t {
+    pol_ratelimit_t *rl;
+    char key[64];
+    char kind;
+    int64_t per_minute, debt, want;
+} question_t;
+
+typedef struct st_shared_t {
+    question_t q[64];
+    int nq;
+    int64_t tokens; /* the shared bucket (no refill within the test's instant) */
+    int64_t charged;
+    int refuse_asks;
+} shared_t;
+
+typedef struct st_inst_t {
+    shared_t *sh;
+    pol_ratelimit_t *rl;
+} inst_t;
+
+static int ask(void *ctx, const char *key, char kind, int64_t per_minute, int64_t debt, int64_t want)
+{
+    inst_t *in = ctx;
+    if (in->sh->refuse_asks || in->sh->nq == 64)
+        return -1;
+    question_t *q = &in->sh->q[in->sh->nq++];
+    q->rl = in->rl;
+    snprintf(q->key, sizeof(q->key), "%s", key);
+    q->kind = kind;
+    q->per_minute = per_minute;
+    q->debt = debt;
+    q->want = want;
+    return 0;
+}
+
+/* Answers every question asked so far, as the store's shared bucket does (debt first, then grant). */
+static void answer_all(shared_t *sh, int64_t now)
+{
+    for (int i = 0; i < sh->nq; i++) {
+        question_t *q = &sh->q[i];
+        sh->tokens -= q->debt;
+        sh->charged += q->debt;
+        int64_t g = sh->tokens > 0 ? (sh->tokens < q->want ? sh->tokens : q->want) : 0;
+        sh->tokens -= g;
+        sh->charged += g;
+        pol_ratelimit_granted(q->rl, q->key, q->kind, q->debt, q->want, g, now, g < q->want ? 2000 : 0);
+    }
+    sh->nq = 0;
+}
+
+static void test_shared(void **state)
+{
+    (void)state;
+    shared_t sh = {.tokens = 30};
+    inst_t a = {&sh, limiter("{\"per_user\": {\"requests_per_minute\": 30}}")};
+    inst_t b = {&sh, limiter("{\"per_user\": {\"requests_per_minute\": 30}}")};
+    pol_ratelimit_share_t sa = {ask, &a}, sb = {ask, &b};
+    pol_ratelimit_share(a.rl, &sa);
+    pol_ratelimit_share(b.rl, &sb);
+    int64_t ra = 0;
+    int ok = 0, limited = 0;
+    /* 40 requests alternating between the instances, the shared bucket answering after each */
+    for (int i = 0; i < 40; i++) {
+        int rc = pol_ratelimit_admit(i % 2 ? b.rl : a.rl, "ann", NULL, T0, 0, &ra);
+        if (rc == 0)
+            ok++;
+        else {
+            assert_int_equal(rc, POL_RATELIMIT_LIMITED);
+            assert_true(ra >= 1000); /* 1 s while a question is out, else the shared bucket's refill time */
+            limited++;
+        }
+        answer_all(&sh, T0);
+    }
+    /* the limit (30) for both together: everything admitted was charged to the shared bucket */
+    assert_int_equal(ok + limited, 40);
+    assert_true(ok <= 30);
+    assert_true(ok >= 24); /* at most two blocks (3 each) sit unspent, one per instance and a spare */
+    assert_true(sh.charged <= 30 + 2 * 3);
+    assert_true(sh.charged >= ok);
+    /* a first block is admitted before the shared bucket answers, and charged as debt */
+    inst_t c = {&sh, limiter("{\"per_user\": {\"requests_per_minute\": 30}}")};
+    pol_ratelimit_share_t sc = {ask, &c};
+    pol_ratelimit_share(c.rl, &sc);
+    int64_t before = sh.charged;
+    assert_int_equal(pol_ratelimit_admit(c.rl, "ann", NULL, T0, 0, &ra), 0);
+    assert_int_equal(sh.nq, 1);
+    assert_int_equal(sh.q[0].debt, 3);
+    answer_all(&sh, T0);
+    assert_int_equal(sh.charged - before, 3); /* the bucket was empty: the debt, no grant */
+    assert_int_equal(pol_ratelimit_admit(c.rl, "ann", NULL, T0, 0, &ra), 0);
+    assert_int_equal(pol_ratelimit_admit(c.rl, "ann", NULL, T0, 0, &ra), 0);
+    assert_int_equal(pol_ratelimit_admit(c.rl, "ann", NULL, T0, 0, &ra), POL_RATELIMIT_LIMITED);
+    assert_int_equal(ra, 2000); /* dry: the shared bucket's refill time, no question before it */
+    assert_int_equal(sh.nq, 0);
+    /* a question that cannot be asked keeps its debt for the next one */
+    sh.refuse_asks = 1;
+    assert_int_equal(pol_ratelimit_admit(c.rl, "bob", NULL, T0, 0, &ra), 0);
+    sh.refuse_asks = 0;
+    assert_int_equal(pol_ratelimit_admit(c.rl, "bob", NULL, T0, 0, &ra), 0);
+    assert_int_equal(sh.nq, 1);
+    assert_int_equal(sh.q[0].debt, 3);
+    pol_ratelimit_free(a.rl);
+    pol_ratelimit_free(b.rl);
+    pol_ratelimit_free(c.rl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bucket),
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_config_errors),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_bucket),  cmocka_unit_test(test_table),  cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_threads), cmocka_unit_test(test_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
