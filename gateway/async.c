@@ -8,7 +8,9 @@
 
 #include "policy/pii/pii.h"
 
+#include <fnmatch.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,23 +184,21 @@ out:
     return rc;
 }
 
-int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+/* Replaces every token of tokens[0..n) found in `s`. @return 0 unchanged, 1 changed (out), -1 OOM. */
+static int restore_tokens(char *const *tokens, char *const *values, size_t n, const char *s, size_t len, pol_buf_t *out)
 {
-    (void)path;
-    const gw_async_cap_t *cap = session;
     int changed = 0;
     size_t from = 0;
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '<')
             continue;
-        for (size_t k = 0; k < cap->ntokens; k++) {
-            size_t tl = strlen(cap->tokens[k]);
-            if (tl <= len - i && memcmp(s + i, cap->tokens[k], tl) == 0) {
+        for (size_t k = 0; k < n; k++) {
+            size_t tl = strlen(tokens[k]);
+            if (tl <= len - i && memcmp(s + i, tokens[k], tl) == 0) {
                 if (!changed)
                     pol_buf_reset(out);
                 changed = 1;
-                if (pol_buf_append(out, s + from, i - from) != 0 ||
-                    pol_buf_append(out, cap->values[k], strlen(cap->values[k])) != 0)
+                if (pol_buf_append(out, s + from, i - from) != 0 || pol_buf_append(out, values[k], strlen(values[k])) != 0)
                     return -1;
                 from = i + tl;
                 i = from - 1;
@@ -211,16 +211,247 @@ int gw_async_restore_text(void *session, const char *path, const char *s, size_t
     return changed;
 }
 
+int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    (void)path;
+    const gw_async_cap_t *cap = session;
+    return restore_tokens(cap->tokens, cap->values, cap->ntokens, s, len, out);
+}
+
+int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+{
+    (void)path;
+    const gw_async_vault_t *v = session;
+    return restore_tokens(v->tokens, v->values, v->n, s, len, out);
+}
+
+static int valid_id(const char *id, size_t len)
+{
+    if (len == 0 || len > GW_ASYNC_ID_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+/* `path` (`len` bytes) without a leading '/' and without its query. */
+static void path_span(const char **path, size_t *len)
+{
+    const char *q = memchr(*path, '?', *len);
+    if (q != NULL)
+        *len = (size_t)(q - *path);
+    while (*len != 0 && (*path)[0] == '/') {
+        (*path)++;
+        (*len)--;
+    }
+}
+
+/* fnmatch over a length-delimited subject (copied: routes are short). @return 1 match. */
+static int glob_match(const char *glob, size_t gl, const char *s, size_t sl)
+{
+    char g[256], b[512];
+    if (gl >= sizeof(g) || sl >= sizeof(b))
+        return 0;
+    memcpy(g, glob, gl);
+    g[gl] = '\0';
+    memcpy(b, s, sl);
+    b[sl] = '\0';
+    return fnmatch(g, b, 0) == 0;
+}
+
+/* Whether "METHOD glob" (`e`) names `method` (`ml` bytes); *glob points after the space. */
+static int route_method(const char *e, const char *method, size_t ml, const char **glob)
+{
+    const char *sp = strchr(e, ' ');
+    if (sp == NULL || (size_t)(sp - e) != ml || memcmp(e, method, ml) != 0)
+        return 0;
+    *glob = sp + 1;
+    return 1;
+}
+
+gw_async_kind_t gw_async_classify(const prov_adapter_t *a, const char *method, size_t ml, const char *path, size_t pl,
+                                  const char *origin, char id[GW_ASYNC_ID_MAX + 1])
+{
+    const char *glob;
+    if (a == NULL || (a->async_origin != NULL && (origin == NULL || strcmp(origin, a->async_origin) != 0)))
+        return GW_ASYNC_NONE;
+    path_span(&path, &pl);
+    for (size_t i = 0; a->async_read_routes != NULL && a->async_read_routes[i] != NULL; i++) {
+        if (!route_method(a->async_read_routes[i], method, ml, &glob))
+            continue;
+        /* "prefix{id}suffix": the path ends with suffix, the id is the segment before it, the rest matches prefix */
+        const char *mark = strstr(glob, "{id}");
+        if (mark == NULL)
+            continue;
+        const char *suffix = mark + 4;
+        size_t sl = strlen(suffix);
+        if (pl < sl || memcmp(path + pl - sl, suffix, sl) != 0)
+            continue;
+        size_t rl = pl - sl, from = rl;
+        while (from > 0 && path[from - 1] != '/')
+            from--;
+        if (valid_id(path + from, rl - from) && glob_match(glob, (size_t)(mark - glob), path, from)) {
+            memcpy(id, path + from, rl - from);
+            id[rl - from] = '\0';
+            return GW_ASYNC_READ;
+        }
+    }
+    for (size_t i = 0; a->async_create_routes != NULL && a->async_create_routes[i] != NULL; i++)
+        if (route_method(a->async_create_routes[i], method, ml, &glob) && glob_match(glob, strlen(glob), path, pl))
+            return GW_ASYNC_CREATE;
+    return GW_ASYNC_NONE;
+}
+
+int gw_async_answer_state(const char *json, size_t len, const char *const *terminal, gw_async_state_t *st)
+{
+    memset(st, 0, sizeof(*st));
+    json_t *doc = json_loadb(json, len, 0, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return -1;
+    }
+    json_t *idv = json_object_get(doc, "id");
+    if (idv == NULL)
+        idv = json_object_get(doc, "request_id"); /* fal submit */
+    const char *id = json_string_value(idv);
+    if (id != NULL && valid_id(id, strlen(id)))
+        snprintf(st->id, sizeof(st->id), "%s", id);
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    for (size_t i = 0; status != NULL && terminal != NULL && terminal[i] != NULL && !st->terminal; i++)
+        st->terminal = strcmp(status, terminal[i]) == 0;
+    json_decref(doc);
+    return 0;
+}
+
+int gw_async_vault_to_json(const gw_async_vault_t *v, pol_buf_t *out)
+{
+    json_t *a = json_array();
+    int rc = -1;
+    for (size_t i = 0; a != NULL && i < v->n; i++)
+        if (json_array_append_new(a, json_pack("[s, s]", v->tokens[i], v->values[i])) != 0)
+            goto out;
+    char *s = a != NULL ? json_dumps(a, JSON_COMPACT) : NULL;
+    if (s != NULL) {
+        rc = pol_buf_append(out, s, strlen(s));
+        sodium_memzero(s, strlen(s));
+        free(s);
+    }
+out:
+    json_decref(a);
+    return rc;
+}
+
+int gw_async_vault_from_json(const char *s, size_t len, gw_async_vault_t *v)
+{
+    json_t *a = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL);
+    int rc = json_is_array(a) ? 0 : -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e)
+    {
+        const char *tk = json_string_value(json_array_get(e, 0)), *val = json_string_value(json_array_get(e, 1));
+        if (rc != 0 || tk == NULL || val == NULL || json_array_size(e) != 2 ||
+            gw_async_vault_add(v, tk, strlen(tk), val, strlen(val)) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    json_decref(a);
+    if (rc != 0)
+        gw_async_vault_free(v);
+    return rc;
+}
+
+/* Restores the strings under `j` in place. @return 1 changed, 0 not, -1 OOM. */
+static int restore_node(const gw_async_vault_t *v, json_t *j, pol_buf_t *tmp)
+{
+    int changed = 0, rc;
+    if (json_is_string(j)) {
+        if ((rc = restore_tokens(v->tokens, v->values, v->n, json_string_value(j), json_string_length(j), tmp)) == 1 &&
+            json_string_setn(j, tmp->base, tmp->len) != 0)
+            return -1;
+        return rc;
+    }
+    if (json_is_array(j)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(j, i, e)
+        {
+            if ((rc = restore_node(v, e, tmp)) < 0)
+                return -1;
+            changed |= rc;
+        }
+        return changed;
+    }
+    if (json_is_object(j)) {
+        const char *k;
+        json_t *e;
+        void *it = json_object_iter(j);
+        /* keys first: a restored key replaces its member (collected, then re-inserted) */
+        json_t *renamed = NULL;
+        while (it != NULL) {
+            k = json_object_iter_key(it);
+            e = json_object_iter_value(it);
+            it = json_object_iter_next(j, it);
+            if ((rc = restore_node(v, e, tmp)) < 0)
+                goto oom;
+            changed |= rc;
+            if ((rc = restore_tokens(v->tokens, v->values, v->n, k, strlen(k), tmp)) < 0)
+                goto oom;
+            if (rc == 1) {
+                if (renamed == NULL && (renamed = json_object()) == NULL)
+                    goto oom;
+                if (pol_buf_append(tmp, "", 1) != 0 || json_object_set(renamed, tmp->base, e) != 0 || json_object_del(j, k) != 0)
+                    goto oom;
+                changed = 1;
+            }
+        }
+        if (renamed != NULL && json_object_update(j, renamed) != 0)
+            goto oom;
+        json_decref(renamed);
+        return changed;
+    oom:
+        json_decref(renamed);
+        return -1;
+    }
+    return 0;
+}
+
+int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, pol_buf_t *out)
+{
+    if (v == NULL || v->n == 0 || memchr(json, '<', len) == NULL)
+        return 0;
+    json_t *doc = json_loadb(json, len, JSON_DECODE_ANY, NULL);
+    if (doc == NULL)
+        return 0;
+    pol_buf_t tmp = POL_BUF_INIT;
+    int rc = restore_node(v, doc, &tmp);
+    if (rc == 1) {
+        char *s = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+        pol_buf_reset(out);
+        rc = s != NULL && pol_buf_append(out, s, strlen(s)) == 0 ? 1 : -1;
+        if (s != NULL) {
+            sodium_memzero(s, strlen(s));
+            free(s);
+        }
+    }
+    if (tmp.base != NULL)
+        sodium_memzero(tmp.base, tmp.len);
+    pol_buf_free(&tmp);
+    json_decref(doc);
+    return rc;
+}
+
 /* Rewrites one prediction object in place. @return 1 changed, 0 not, -1 OOM. */
 static int rewrite_prediction(const gw_async_rewrite_t *rw, json_t *p)
 {
     json_t *urls = json_object_get(p, "urls");
     const char *id = json_string_value(json_object_get(p, "id"));
-    if (!json_is_object(urls) || id == NULL || id[0] == '\0' || strlen(id) > 128)
-        return 0;
-    for (const char *c = id; *c != '\0'; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
-            return 0; /* never put an unexpected id into a URL */
+    if (!json_is_object(urls) || id == NULL || !valid_id(id, strlen(id)))
+        return 0; /* never put an unexpected id into a URL */
     int changed = 0;
     pol_buf_t u = POL_BUF_INIT;
     if (json_object_get(urls, "get") != NULL) {

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "policy/buf.h"
+#include "providers/provider.h"
 #include "providers/sse.h"
 
 #define GW_ASYNC_KEY_BYTES 32
@@ -121,6 +122,65 @@ typedef struct st_gw_async_rewrite_t {
  * @return 1 rewritten into `out` (reset first), 0 nothing to rewrite (out untouched), -1 on OOM.
  */
 int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, pol_buf_t *out);
+
+/* ---- results fetched by a later call (Replicate GET / cancel, fal queue result) ---- */
+
+#define GW_ASYNC_ID_MAX 128 /* prediction / fal request ids: [A-Za-z0-9_-]{1,128} */
+
+/** Which asynchronous call a request is (gw_async_classify). */
+typedef enum en_gw_async_kind_t {
+    GW_ASYNC_NONE = 0,
+    GW_ASYNC_CREATE, /* Replicate POST .../predictions, fal queue submit: the answer names a new id */
+    GW_ASYNC_READ    /* Replicate GET predictions/{id} or POST predictions/{id}/cancel, fal GET .../requests/{id} */
+} gw_async_kind_t;
+
+/**
+ * Classifies a request to adapter `a` by its async_create_routes / async_read_routes
+ * (providers/provider.h): `method` (`ml` bytes), `path` (`pl` bytes: after the route prefix, or the
+ * target path for fal; a leading '/' and a query are ignored) and `origin` (the target URL's
+ * "https://host", NULL when the adapter has none), which must be the adapter's async_origin when
+ * it declares one. For GW_ASYNC_READ the id is copied to `id` (NUL-terminated); an id outside
+ * [A-Za-z0-9_-]{1,GW_ASYNC_ID_MAX} gives GW_ASYNC_NONE (never looked up).
+ */
+gw_async_kind_t gw_async_classify(const prov_adapter_t *a, const char *method, size_t ml, const char *path, size_t pl,
+                                  const char *origin, char id[GW_ASYNC_ID_MAX + 1]);
+
+/** What a prediction answer says about its prediction (gw_async_replicate_state). */
+typedef struct st_gw_async_state_t {
+    char id[GW_ASYNC_ID_MAX + 1]; /**< "" when the answer names no valid id */
+    int terminal;                 /**< its status is one the adapter lists as final */
+} gw_async_state_t;
+
+/**
+ * Reads the id (`id`, else `request_id`) and `status` of a prediction answer (`json`, `len` bytes,
+ * borrowed); terminal when the status is one of `terminal` (NULL-terminated; NULL: never).
+ * @return 0, or -1 when it is not a JSON object (st zeroed).
+ */
+int gw_async_answer_state(const char *json, size_t len, const char *const *terminal, gw_async_state_t *st);
+
+/**
+ * The vault as text for storing it (encrypted by the store): a JSON array of [token, value]
+ * pairs appended to `out`. @return 0, or -1 on OOM.
+ */
+int gw_async_vault_to_json(const gw_async_vault_t *v, pol_buf_t *out);
+
+/**
+ * Parses what gw_async_vault_to_json wrote (`len` bytes, borrowed) into `v` (zero-initialised by
+ * the caller; free with gw_async_vault_free). @return 0, or -1 when malformed or on OOM (v freed).
+ */
+int gw_async_vault_from_json(const char *s, size_t len, gw_async_vault_t *v);
+
+/**
+ * Restores the vault's tokens in every string value (and object key) of the JSON document
+ * `json` (`len` bytes, borrowed): a later read of a prediction gives back the values of the
+ * request that created it. The document is re-encoded (jansson) only when something changed.
+ * @return 1 restored into `out` (reset first), 0 nothing to restore or not JSON (out untouched),
+ * -1 on OOM.
+ */
+int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, pol_buf_t *out);
+
+/** Same as gw_async_restore_text with a vault (`session` is a const gw_async_vault_t *). */
+int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
 
 /**
  * Whether `rest` (path after "/replicate/v1/", query allowed, `len` bytes) is a stream route

@@ -122,6 +122,9 @@ void gw__release(gw_call_t *call)
     sodium_memzero(call->client_key, sizeof(call->client_key));
     call->client_key_len = 0;
     gw_async_cap_free(&call->async_cap); /* holds the vault of a stream route */
+    gw_async_vault_free(&call->pred.vault);
+    gw_predict_rec_free(call->pred.rec);
+    call->pred.rec = NULL;
     cap_pooled_buffers(call);
     call->state = GW_CALL_IDLE;
     gw_server_gen_release(call->gen); /* a reload may have replaced it: the last request frees it */

@@ -37,4 +37,5 @@ const prov_adapter_t prov_deepseek = {
     .answer_only = deepseek_answer_only,
     .unbilled_routes = deepseek_unbilled,
     .output_text = prov__openai_output_text,
+    .output_text_repeats = prov__openai_output_repeats,
 };

@@ -219,6 +219,12 @@ static int fal_target_url(const char *value, size_t len, const char *const *allo
  * fal.run/{model} answer with the result and x-fal-billable-units and are billed exactly. */
 static const char *const fal_unbilled[] = {"GET */requests/*", "PUT */requests/*/cancel", NULL};
 
+/* The queue (fal.md section 1): a submit to queue.fal.run/{owner}/{alias}[/...] answers a request_id; its result is
+ * GET {owner}/{alias}/requests/{id}, served once the request completed (status polls and the status stream are not
+ * results). */
+static const char *const fal_async_create[] = {"POST */*", NULL};
+static const char *const fal_async_read[] = {"GET */requests/{id}", NULL};
+
 const prov_adapter_t prov_fal = {
     .name = "fal",
     .default_base_url = "https://fal.run",
@@ -238,4 +244,7 @@ const prov_adapter_t prov_fal = {
     .target_hosts = fal_target_hosts,
     .unbilled_routes = fal_unbilled,
     .estimate_custom = 1,
+    .async_create_routes = fal_async_create,
+    .async_read_routes = fal_async_read,
+    .async_origin = "https://queue.fal.run",
 };

@@ -37,4 +37,5 @@ const prov_adapter_t prov_fireworks = {
     .answer_only = fireworks_answer_only,
     .unbilled_routes = fireworks_unbilled,
     .output_text = prov__openai_output_text,
+    .output_text_repeats = prov__openai_output_repeats,
 };

@@ -212,6 +212,10 @@ const char *const prov__openai_output_text[] = {"choices.*.message.content",
                                                 "response.output.*.content.*.text",
                                                 NULL};
 
+/* Responses stream events that repeat the deltas' text (provider.h output_text_repeats). */
+const char *const prov__openai_output_repeats[] = {"text", "part.text", "item.content.*.text", "response.output.*.content.*.text",
+                                                   NULL};
+
 const prov_adapter_t prov_openai = {
     .name = "openai",
     .default_base_url = "https://api.openai.com",
@@ -229,4 +233,5 @@ const prov_adapter_t prov_openai = {
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
     .output_text = prov__openai_output_text,
+    .output_text_repeats = prov__openai_output_repeats,
 };

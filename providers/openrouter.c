@@ -87,4 +87,5 @@ const prov_adapter_t prov_openrouter = {
     .answer_only = openrouter_answer_only,
     .unbilled_routes = openrouter_unbilled,
     .output_text = prov__openai_output_text,
+    .output_text_repeats = prov__openai_output_repeats,
 };

@@ -33,6 +33,7 @@
 /* Model text in OpenAI-format responses (openai.md: chat completions message / delta, legacy completions, Responses
  * output items and their stream events), shared by the OpenAI-compatible adapters. */
 extern const char *const prov__openai_output_text[];
+extern const char *const prov__openai_output_repeats[];
 
 /** Appends the string literal `lit` (length computed by the compiler). @return 0 or -1. */
 #define PROV_APPEND_LIT(out, lit) pol_buf_append((out), (lit), sizeof(lit) - 1)

@@ -176,6 +176,14 @@ typedef struct st_prov_adapter_t {
      * provider are not scanned (docs/config.md says which).
      */
     const char *const *output_text;
+    /**
+     * Of output_text, the fields of stream events that repeat text the stream already sent in pieces (OpenAI Responses:
+     * response.output_text.done `text`, content_part.done `part.text`, output_item.done `item.content.*.text`,
+     * response.completed `response.output.*.content.*.text`). They are scanned and acted on like any model text (the
+     * client reads them), but a finding there whose value was already found in the pieces is not logged again
+     * (gateway/pipeline/record.c). Same pattern syntax as output_text; NULL = none.
+     */
+    const char *const *output_text_repeats;
     /** The provider's public API origin, used when config providers.<name>.base_url is absent
         ("https://api.openai.com"; docs/config.md lists them). */
     const char *default_base_url;
@@ -195,6 +203,21 @@ typedef struct st_prov_adapter_t {
      * every JSON body (max_tokens / max_completion_tokens / max_output_tokens, n, size, quality).
      */
     int estimate_custom;
+    /**
+     * Asynchronous predictions whose results are read by later calls (gateway/async.h gw_async_classify): requests
+     * that create one, "METHOD path-glob" as in unbilled_routes (the answer names the new id in `id` or
+     * `request_id`), and requests that read one, where "{id}" stands for the id's path segment ("GET
+     * predictions/{id}"). NULL-terminated; NULL = none. Only on `async_origin` when set (fal: the queue host; its
+     * synchronous host answers at once).
+     */
+    const char *const *async_create_routes;
+    const char *const *async_read_routes;
+    const char *async_origin;
+    /**
+     * Values of a read answer's `status` that mean the prediction is over (it is settled then); NULL: every 2xx
+     * answer of a read route is final (fal serves a queue result only once the request completed).
+     */
+    const char *const *async_terminal_statuses;
 } prov_adapter_t;
 
 /**

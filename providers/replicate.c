@@ -173,6 +173,19 @@ static int replicate_model_from_path(const char *path, size_t len, char *model, 
     return prov__copy_name(model, cap, p, (size_t)(e - p));
 }
 
+/* Replicate bills a prediction for its compute time (replicate.com/pricing); reading or canceling it
+ * is not billed on its own: the creating call's reservation is settled from the first terminal answer
+ * aigw sees (gateway/store/store_predict.h). Listing and account reads are free. */
+static const char *const replicate_unbilled[] = {
+    "GET predictions/*", "GET predictions", "POST predictions/*/cancel", "GET models*", "GET account", "GET collections*", NULL};
+
+/* Predictions (replicate.com/docs/reference/http): created by the three create routes, read by GET and cancel;
+ * over when succeeded, failed or canceled (docs/providers/replicate.md). */
+static const char *const replicate_async_create[] = {"POST predictions", "POST models/*/*/predictions",
+                                                     "POST deployments/*/*/predictions", NULL};
+static const char *const replicate_async_read[] = {"GET predictions/{id}", "POST predictions/{id}/cancel", NULL};
+static const char *const replicate_terminal[] = {"succeeded", "failed", "canceled", NULL};
+
 const prov_adapter_t prov_replicate = {
     .name = "replicate",
     .default_base_url = "https://api.replicate.com",
@@ -189,4 +202,8 @@ const prov_adapter_t prov_replicate = {
     .model_from_path = replicate_model_from_path,
     .async_stream_origin = "https://stream.replicate.com/",
     .estimate_custom = 1,
+    .unbilled_routes = replicate_unbilled,
+    .async_create_routes = replicate_async_create,
+    .async_read_routes = replicate_async_read,
+    .async_terminal_statuses = replicate_terminal,
 };

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "gateway/async.h"
+#include "gateway/store/store_predict.h"
 #include "gateway/billing.h"
 #include "gateway/errors.h"
 #include "gateway/proxy.h"
@@ -223,6 +224,14 @@ struct st_gw_call_t {
     gw_async_cap_t async_cap; /* stream route: the capability aigw handed out (vault for restore); freed on release */
     const char *async_url;    /* stream route: upstream URL from the capability, else NULL */
     int async_restore;        /* stream route with a vault: output events restored by gw_async_sse_event */
+    struct {
+        gw_async_kind_t kind;         /* creates or reads an asynchronous prediction (with a store only) */
+        char id[GW_ASYNC_ID_MAX + 1]; /* read: the prediction / fal request id of the path */
+        gw_predict_rec_t *rec;        /* create: stored with the call record (owned until gw__finish_call's record) */
+        int keep_open;                /* create: the reservation waits for the first terminal read */
+        gw_async_vault_t vault;       /* read: the creating request's vault (same user and client) */
+        long http_status;             /* read: the status for the resumed answer */
+    } pred;                           /* vault and rec freed by gw__release */
 
     /* accounting */
     int no_access_log; /* health probes */
@@ -309,8 +318,14 @@ void gw__start_response(gw_call_t *call);
 /** curl header / write callbacks (CURLOPT_HEADERFUNCTION / CURLOPT_WRITEFUNCTION), ud = the call. */
 size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud);
 size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud);
-/** The transfer ended with curl's CURLE_OK and a status that is forwarded: finishes the answer. */
-void gw__respond_complete(gw_call_t *call, long http_status);
+/**
+ * The transfer ended with curl's CURLE_OK and a status that is forwarded: finishes the answer.
+ * @return 1 done, 0 deferred: a later read of a prediction looks its vault up first (the transfer's
+ * reference moves to that job, which finishes the answer with gw__respond_resume).
+ */
+int gw__respond_complete(gw_call_t *call, long http_status);
+/** The rest of gw__respond_complete after a prediction read's store lookup (predictions.c). */
+void gw__respond_resume(gw_call_t *call, long http_status);
 /** Message for a mapped upstream 5xx: the provider's own error message if it has one. */
 void gw__upstream_error_message(gw_call_t *call, char *msg, size_t len);
 
@@ -354,5 +369,11 @@ void gw__on_journal_reserved(void *ctx, int rc, int64_t bal);
 gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl);
 /** Prediction answers: urls.get / cancel / stream rewritten to aigw's routes (call->pending). */
 void gw__async_rewrite_urls(gw_call_t *call);
+/** At the route stage, with a store: whether the request creates or reads an asynchronous prediction (call->pred). */
+void gw__async_classify(gw_call_t *call);
+/** A 2xx answer that created a prediction: its vault and open reservation go with the call record (call->pred.rec). */
+void gw__async_created(gw_call_t *call);
+/** A complete 2xx JSON read of a prediction: the store lookup on the thread pool. @return 1 deferred, 0 go on now. */
+int gw__async_read(gw_call_t *call, long http_status);
 
 #endif

@@ -3,30 +3,42 @@
  * (providers/provider.h). A prediction answer's urls.get / cancel / stream are rewritten to aigw's routes; the stream
  * URL carries a capability (sealed with a per-start key: user, client, upstream URL and the request's placeholder
  * vault) that stands in for the client key, since SDKs fetch stream URLs without credentials. Placeholders of the
- * creating request are restored from its vault. A stream is not charged: the prediction was reserved and settled when
- * it was created.
+ * creating request are restored from its vault. A stream is not charged: the prediction was reserved when it was
+ * created. With a store, results read by a later call (poll, cancel, fal queue result) get the creating request's
+ * placeholders restored from the vault kept in the store, and the creating call's reservation stays open until the
+ * first terminal answer settles it, once (gateway/store/store_predict.h, docs/internals/async.md).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "gateway/billing.h"
 #include "gateway/pipeline/call.h"
+#include "gateway/store/store_ledger.h"
+#include "gateway/store/store_predict.h"
 
 static unsigned char async_key_bytes[GW_ASYNC_KEY_BYTES];
+static gw_store_t *_Atomic async_key_store; /* the store whose master key the key derives from */
 
 static void async_key_init(void)
 {
-    randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
+    gw_store_t *st = atomic_load(&async_key_store);
+    if (st == NULL || gw_store_derive_key(st, "aigw replicate stream capability v1", async_key_bytes, sizeof(async_key_bytes)) != 0)
+        randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
 }
 
-/* The key of this process's stream capabilities (random per start: a stream URL is used
- * seconds after its prediction was created, by the same gateway). */
-static const unsigned char *async_key(void)
+/* The key of the stream capabilities: derived from the store's master key, so every instance
+ * and restart sharing it accepts the others' stream URLs; without a store, random per process
+ * (a restart refuses older URLs: 403, the client creates a new prediction). */
+static const unsigned char *async_key(gw_call_t *call)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
+    atomic_store(&async_key_store, call->worker->server->store); /* one store per process */
     pthread_once(&once, async_key_init);
     return async_key_bytes;
 }
@@ -34,6 +46,10 @@ static const unsigned char *async_key(void)
 /* The request's placeholder vault: every token in the body as sent upstream, with its value. */
 static int async_vault(gw_call_t *call, gw_async_vault_t *v)
 {
+    for (size_t i = 0; i < call->pred.vault.n; i++) /* a later read: the creating request's vault */
+        if (gw_async_vault_add(v, call->pred.vault.tokens[i], strlen(call->pred.vault.tokens[i]), call->pred.vault.values[i],
+                               strlen(call->pred.vault.values[i])) != 0)
+            return -1;
     if (call->pii == NULL || !call->need_restore)
         return 0;
     for (size_t i = 0; i < call->body_len; i++) {
@@ -62,8 +78,8 @@ void gw__async_rewrite_urls(gw_call_t *call)
                         (int)req->input.authority.len, req->input.authority.base) == 0 &&
         async_vault(call, &v) == 0) {
         gw_async_rewrite_t rw = {
-            base.base,   call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
-            async_key(), (int64_t)time(NULL)};
+            base.base,       call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
+            async_key(call), (int64_t)time(NULL)};
         if (gw_async_rewrite_replicate(&rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
             pol_buf_t t = call->pending;
             call->pending = call->async_out;
@@ -89,7 +105,7 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
         gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED, "aigw: a prediction stream is read with GET");
         return GW_STAGE_ANSWERED;
     }
-    if (gw_async_cap_open(async_key(), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
+    if (gw_async_cap_open(async_key(call), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
         snprintf(msg, sizeof(msg), "aigw: this stream URL is not valid (%s); take urls.stream from a prediction aigw returned",
                  err_desc);
         gw_send_error(call, GW_ERR_INVALID_STREAM_URL, msg);
@@ -114,4 +130,149 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     call->async_restore = call->async_cap.ntokens != 0;
     gw__pipeline_resume(call, GW_STAGE_UPSTREAM); /* no body: nothing to parse, meter or scrub */
     return GW_STAGE_ANSWERED;
+}
+
+/* ---- results read by a later call (gateway/store/store_predict.h) ---- */
+
+void gw__async_classify(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    if (call->worker->server->store == NULL)
+        return; /* the vault and the settlement of predictions live in the store */
+    call->pred.kind = gw_async_classify(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
+                                        call->up->target_url != NULL ? call->fal_target.origin : NULL, call->pred.id);
+}
+
+void gw__async_created(gw_call_t *call)
+{
+    gw_async_state_t st;
+    gw_async_vault_t v;
+    memset(&v, 0, sizeof(v));
+    pol_buf_t vj = POL_BUF_INIT;
+    gw_predict_rec_t *p = NULL;
+    if (call->upstream_status < 200 || call->upstream_status >= 300 ||
+        gw_async_answer_state(call->resp_json.base, call->resp_json.len, call->up->async_terminal_statuses, &st) != 0 ||
+        st.id[0] == '\0')
+        return;
+    if (async_vault(call, &v) != 0 || (v.n != 0 && gw_async_vault_to_json(&v, &vj) != 0))
+        goto out; /* out of memory: no vault kept, the reservation is settled as any call's */
+    int open = call->reserved && !st.terminal;
+    if (v.n == 0 && !open)
+        goto out; /* nothing to restore, nothing to settle later */
+    if ((p = calloc(1, sizeof(*p))) == NULL || (vj.len != 0 && (p->vault = malloc(vj.len)) == NULL))
+        goto out;
+    snprintf(p->provider, sizeof(p->provider), "%s", call->up->name);
+    snprintf(p->id, sizeof(p->id), "%s", st.id);
+    p->client = call->client != NULL ? strdup(call->client->name) : NULL;
+    p->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
+    p->markup_permille = call->client != NULL ? call->client->markup_permille : 1000;
+    p->reserved = call->reserve_amount;
+    p->open_reservation = open;
+    p->settled = st.terminal;
+    p->expires_at_us = gw__wall_us() + (int64_t)GW_ASYNC_CAP_TTL_S * 1000000;
+    if (vj.len != 0) {
+        memcpy(p->vault, vj.base, vj.len);
+        p->vault_len = vj.len;
+    }
+    call->pred.keep_open = open;
+    call->pred.rec = p;
+    p = NULL;
+out:
+    gw_predict_rec_free(p);
+    if (vj.base != NULL)
+        sodium_memzero(vj.base, vj.len);
+    pol_buf_free(&vj);
+    gw_async_vault_free(&v);
+}
+
+typedef struct st_async_read_job_t {
+    uv_work_t work;
+    gw_call_t *call;
+    gw_store_t *store;
+    const pol_pricing_t *pricing; /* of the call's generation (pinned by the call) */
+    char provider[24];
+    char id[GW_ASYNC_ID_MAX + 1];
+    char user[GW_STORE_USER_ID_MAX + 1];
+    char client[128];
+    int terminal;
+    prov_usage_t usage; /* what the terminal answer reported */
+    gw_predict_row_t row;
+    int rc;
+} async_read_job_t;
+
+/* Thread pool: the prediction's row (vault for its creator; the settlement claimed when this
+ * answer is the first terminal one seen), the settlement from the answer's usage, and a sweep of
+ * expired predictions. */
+static void on_async_read(uv_work_t *work)
+{
+    async_read_job_t *j = work->data;
+    j->rc =
+        gw_store_predict_read(j->store, j->provider, j->id, j->user, j->client[0] != '\0' ? j->client : NULL, j->terminal, &j->row);
+    if (j->rc != 0 && j->rc != GW_STORE_E_NOTFOUND)
+        fprintf(stderr, "aigw: prediction %s/%s: the store lookup failed (%d); its placeholders stay in this answer\n", j->provider,
+                j->id, j->rc);
+    if (j->rc == 0 && j->row.claimed && j->row.open_reservation) {
+        /* priced like the creating call: its model and client markup; no usage or no price: the
+         * reservation (an upper bound, never an undercharge) */
+        const pol_price_t *price = j->pricing != NULL ? pol_pricing_lookup(j->pricing, j->provider, j->row.model) : NULL;
+        int64_t actual = j->row.reserved, in = 0, out = 0, images = 0, compute_ms = 0;
+        if (j->usage.has == 0 || price == NULL || pol_pricing_cost(price, &j->usage, j->row.markup_permille, &actual) != 0)
+            actual = j->row.reserved;
+        gw_billing_counts(&j->usage, &in, &out, &images, &compute_ms);
+        if (gw_store_settle(j->store, j->row.user_id, j->row.request_id, actual, NULL) != 0)
+            fprintf(stderr, "aigw: settling prediction %s/%s failed; its reservation is settled by crash recovery\n", j->provider,
+                    j->id);
+        else
+            gw_store_predict_usage(j->store, j->row.request_id, actual, compute_ms);
+    }
+    gw_store_predict_sweep(j->store, 100, NULL);
+}
+
+static void on_async_read_done(uv_work_t *work, int status)
+{
+    (void)status;
+    async_read_job_t *j = work->data;
+    gw_call_t *call = j->call;
+    gw_worker_t *w = call->worker;
+    if (j->rc == 0 && j->row.vault != NULL && call->req != NULL)
+        gw_async_vault_from_json(j->row.vault, j->row.vault_len, &call->pred.vault); /* malformed: nothing restored */
+    gw_predict_row_free(&j->row);
+    free(j);
+    if (call->req != NULL)
+        gw__respond_resume(call, call->pred.http_status);
+    gw__release(call); /* the transfer's reference, held by the job */
+    gw_worker_request_done(w);
+}
+
+int gw__async_read(gw_call_t *call, long http_status)
+{
+    gw_worker_t *w = call->worker;
+    if (call->pred.kind != GW_ASYNC_READ || call->restore != GW_RESTORE_JSON || call->upstream_status < 200 ||
+        call->upstream_status >= 300 || call->state != GW_CALL_UPSTREAM || w->server->store == NULL)
+        return 0;
+    async_read_job_t *j = calloc(1, sizeof(*j));
+    if (j == NULL)
+        return 0; /* placeholders stay; the prediction is settled by a later read */
+    gw_async_state_t st;
+    j->work.data = j;
+    j->call = call;
+    j->store = w->server->store;
+    j->pricing = call->gen->pricing;
+    snprintf(j->provider, sizeof(j->provider), "%s", call->up->name);
+    snprintf(j->id, sizeof(j->id), "%s", call->pred.id);
+    snprintf(j->user, sizeof(j->user), "%.*s", (int)call->user.len, call->user.base);
+    snprintf(j->client, sizeof(j->client), "%s", call->client != NULL ? call->client->name : "");
+    /* final: the answer's status is one the adapter lists, or every answer of a read route when it lists none */
+    const char *const *term = call->up->async_terminal_statuses;
+    j->terminal = term == NULL || (gw_async_answer_state(call->resp_json.base, call->resp_json.len, term, &st) == 0 &&
+                                   st.terminal && strcmp(st.id, call->pred.id) == 0);
+    j->usage = call->usage;
+    call->pred.http_status = http_status;
+    w->inflight++;
+    if (uv_queue_work(&w->loop, &j->work, on_async_read, on_async_read_done) != 0) {
+        w->inflight--;
+        free(j);
+        return 0;
+    }
+    return 1;
 }

@@ -6,6 +6,7 @@
  * that saw a complete answer can always find it in the call log, charged. The journal's completions (reservations,
  * finished calls) come back to the worker's loop through gw_proxy_on_journal.
  */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,36 @@ static int response_has_image(const pol_buf_t *b)
     return 0;
 }
 
+/* Whether a finding's field ("item.content[0].text") is one of the adapter's repeat patterns ("item.content.*.text"). */
+static int repeat_field(const char *const *patterns, const char *field)
+{
+    char dotted[256];
+    size_t o = 0;
+    for (const char *c = field; *c != '\0' && o < sizeof(dotted) - 1; c++)
+        if (*c != ']')
+            dotted[o++] = *c == '[' ? '.' : *c;
+    dotted[o] = '\0';
+    for (size_t i = 0; patterns[i] != NULL; i++)
+        if (fnmatch(patterns[i], dotted, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether finding `i` of `f` (`n` findings) is model text a stream repeats (the adapter's output_text_repeats: the
+ * Responses API's *.done events and response.completed) whose value was already found in the stream's pieces: acted
+ * on in the answer like any finding, logged and counted once. A value found only in a repeat is logged. */
+static int finding_repeated(const gw_call_t *call, const pol_pii_finding_t *f, size_t n, size_t i)
+{
+    const char *const *rep = call->usage_ad != NULL ? call->usage_ad->output_text_repeats : NULL;
+    if (rep == NULL || !call->sse || !f[i].response || !repeat_field(rep, f[i].field))
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (k != i && f[k].response && f[k].type == f[i].type &&
+            memcmp(f[k].value_hash, f[i].value_hash, sizeof(f[i].value_hash)) == 0 && !repeat_field(rep, f[k].field))
+            return 1;
+    return 0;
+}
+
 /* The call record for the encrypted call log and the redaction log (gateway/store). */
 static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
 {
@@ -59,6 +90,8 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     rec->notrain_decision = dup_buf(&call->notrain_record);
     rec->cost_microcredits = call->reserved ? call->charged : 0;
     rec->has_images = call->info.has_images || response_has_image(&call->resp_log);
+    rec->predict = call->pred.rec; /* the prediction this call created, stored in the same transaction */
+    call->pred.rec = NULL;
     {
         /* usage the provider reported: stream events, else the JSON body / headers */
         const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
@@ -85,8 +118,17 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             rec->response_len = resp->len;
         }
     }
-    size_t nf = 0;
-    const pol_pii_finding_t *f = call->pii != NULL ? pol_pii_session_findings(call->pii, &nf) : NULL;
+    size_t nall = 0, nf = 0;
+    const pol_pii_finding_t *fa = call->pii != NULL ? pol_pii_session_findings(call->pii, &nall) : NULL;
+    /* one row per finding, except model text a stream repeats (logged once, from its pieces) */
+    size_t *keep = nall != 0 ? malloc(nall * sizeof(*keep)) : NULL;
+    for (size_t i = 0; i < nall; i++) {
+        if (keep != NULL && finding_repeated(call, fa, nall, i))
+            continue;
+        if (keep != NULL)
+            keep[nf] = i;
+        nf++; /* without memory for the index, every finding is logged */
+    }
     /* at most pii.max_findings_per_request rows, then one summary row for the rest (a 20 MiB
      * prompt of numbers made 635k rows) */
     size_t cap = gw_privacy_max_findings(call->gen->privacy), nrows = nf > cap ? cap : nf;
@@ -104,16 +146,18 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         }
         for (size_t i = 0; i < nf; i++) {
             gw_redaction_rec_t *r = &rec->redactions[i];
-            r->field = strdup(f[i].field);
-            snprintf(r->entity_type, sizeof(r->entity_type), "%s", pol_pii_type_name(eng, f[i].type));
-            r->start = f[i].start;
-            r->end = f[i].end;
-            snprintf(r->action, sizeof(r->action), "%s", action_name(f[i].action));
-            r->response = f[i].response;
-            memcpy(r->value_hmac, f[i].value_hash, sizeof(r->value_hmac));
+            const pol_pii_finding_t *f = &fa[keep != NULL ? keep[i] : i];
+            r->field = strdup(f->field);
+            snprintf(r->entity_type, sizeof(r->entity_type), "%s", pol_pii_type_name(eng, f->type));
+            r->start = f->start;
+            r->end = f->end;
+            snprintf(r->action, sizeof(r->action), "%s", action_name(f->action));
+            r->response = f->response;
+            memcpy(r->value_hmac, f->value_hash, sizeof(r->value_hmac));
         }
         rec->nredactions += nf;
     }
+    free(keep);
     return rec;
 }
 
@@ -168,7 +212,7 @@ void gw__log_access(gw_call_t *call, h2o_req_t *req)
         size_t nf;
         const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
         for (size_t i = 0; i < nf; i++)
-            if (f[i].type >= 0 && f[i].type < GW_METRICS_PII_TYPES)
+            if (f[i].type >= 0 && f[i].type < GW_METRICS_PII_TYPES && !finding_repeated(call, f, nf, i))
                 gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
     }
     if (w->server->store != NULL) {
@@ -221,8 +265,9 @@ int gw__finish_call(gw_call_t *call, int complete, int wait, int with_record)
     gw_store_t *st = w->server->store;
     if (st == NULL || call->finished)
         return -1;
-    int settle = call->reserved;
-    int64_t actual = settle ? gw__settle_amount(call, complete) : 0;
+    int64_t actual = call->reserved ? gw__settle_amount(call, complete) : 0;
+    /* a prediction not terminal yet: its reservation is settled by the first terminal read (predictions.c) */
+    int settle = call->reserved && !call->pred.keep_open;
     if (call->idem_claimed)
         gw__queue_ledger_job(call, 0, 0, call->status != 0 ? call->status : 499);
     gw_call_rec_t *rec = NULL;

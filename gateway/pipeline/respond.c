@@ -264,6 +264,7 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
                 call->json_resp = 1;
                 /* held until complete: to restore tokens, or to charge before the headers go out */
                 if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300) ||
+                    (call->pred.kind == GW_ASYNC_READ && call->upstream_status < 300) ||
                     (output_scanned(call) && call->upstream_status < 300))
                     call->restore = GW_RESTORE_JSON;
             }
@@ -402,9 +403,8 @@ void gw__upstream_error_message(gw_call_t *call, char *msg, size_t len)
 
 /* The transfer ended with CURLE_OK and an answer that is forwarded: usage, truncation, restore and the output
  * scan of a held JSON answer, then the last bytes (after the commit of the call's record). */
-void gw__respond_complete(gw_call_t *call, long http_status)
+int gw__respond_complete(gw_call_t *call, long http_status)
 {
-    uint64_t t0 = gw__now_ns();
     if (call->sse && call->need_usage && call->usage_ad->usage_from_event != NULL && call->usage_state.events != 0 &&
         !call->usage_state.done && call->upstream_status >= 200 && call->upstream_status < 300) {
         /* closed cleanly without the provider's terminal event: a truncated stream */
@@ -425,6 +425,15 @@ void gw__respond_complete(gw_call_t *call, long http_status)
         if (b->len != 0)
             call->usage_ad->usage_from_json(b->base, b->len, &call->usage);
     }
+    if (gw__async_read(call, http_status))
+        return 0;
+    gw__respond_resume(call, http_status);
+    return 1;
+}
+
+void gw__respond_resume(gw_call_t *call, long http_status)
+{
+    uint64_t t0 = gw__now_ns();
     if (call->restore == GW_RESTORE_JSON) {
         int changed = 0;
         if (call->reserved)
@@ -445,6 +454,14 @@ void gw__respond_complete(gw_call_t *call, long http_status)
             pol_buf_reset(&call->pending);
             pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
         }
+        if (call->pred.vault.n != 0 && call->upstream_status < 300 &&
+            gw_async_restore_json(&call->pred.vault, call->pending.base, call->pending.len, &call->async_out) == 1) {
+            pol_buf_t t = call->pending; /* a later read: the creating request's values restored */
+            call->pending = call->async_out;
+            call->async_out = t;
+        }
+        if (call->pred.kind == GW_ASYNC_CREATE)
+            gw__async_created(call);
         if (call->async_rewrite && call->upstream_status < 300)
             gw__async_rewrite_urls(call);
     } else if (call->restore == GW_RESTORE_SSE) {

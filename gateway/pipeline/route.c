@@ -180,5 +180,6 @@ gw_stage_rc_t gw__stage_route(gw_call_t *call)
     gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
                      call->rest, call->rest_len);
     call->async_rewrite = call->up->async_stream_origin != NULL;
+    gw__async_classify(call);
     return GW_STAGE_NEXT;
 }

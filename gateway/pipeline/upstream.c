@@ -275,8 +275,8 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         char msg[400];
         gw__upstream_error_message(call, msg, sizeof(msg));
         gw_send_error(call, GW_ERR_UPSTREAM_ERROR, msg);
-    } else {
-        gw__respond_complete(call, http_status);
+    } else if (!gw__respond_complete(call, http_status)) {
+        return; /* a later read of a prediction: the store lookup runs first (gw__respond_resume) */
     }
     gw__release(call);
 }

@@ -24,6 +24,7 @@
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
+#include "gateway/store/store_predict.h"
 #include "gateway/store/store_schema.h"
 #include "policy/crypto.h"
 
@@ -173,6 +174,7 @@ void gw_call_rec_free(gw_call_rec_t *rec)
     for (size_t i = 0; i < rec->nredactions; i++)
         free(rec->redactions[i].field);
     free(rec->redactions);
+    gw_predict_rec_free(rec->predict);
     free(rec);
 }
 
@@ -448,6 +450,29 @@ static const pol_key_t *user_key(gw_store_t *st, const char *user_id, int *err)
     return e->key;
 }
 
+gw_store_db_t *gw_store__wdb_acquire(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->wlock);
+    st->batch_seq++;
+    return st->wdb;
+}
+
+void gw_store__wdb_release(gw_store_t *st)
+{
+    pthread_mutex_unlock(&st->wlock);
+}
+
+const pol_key_t *gw_store__user_key(gw_store_t *st, const char *user_id, int create, int *err)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    int rc;
+    if (!create && (rc = user_row(st, user_id, w)) != 1) {
+        *err = rc == 0 ? GW_STORE_E_NOTFOUND : rc == -2 ? GW_STORE_E_CRYPTO : GW_STORE_E_DB;
+        return NULL;
+    }
+    return user_key(st, user_id, err);
+}
+
 /* ---- writing records ---- */
 
 static int seal_body(const pol_key_t *dk, const char *rid, const char *p, size_t n, unsigned char nonce[POL_CRYPTO_NONCE_BYTES],
@@ -541,6 +566,8 @@ static int write_call(gw_store_t *st, gw_call_rec_t *r)
             }
         }
     }
+    if (r->predict != NULL && (err = gw_store__predict_write(st, st->wdb, dk, user, r)) != 0)
+        goto out;
 out:
     free(req_ct);
     free(resp_ct);
@@ -1673,6 +1700,18 @@ void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_S
     sodium_bin2hex(out, GW_STORE_USER_REF_CHARS + 1, h, sizeof(h));
 }
 
+int gw_store_derive_key(const gw_store_t *st, const char *purpose, unsigned char *out, size_t len)
+{
+    if (len < crypto_generichash_BYTES_MIN || len > crypto_generichash_BYTES_MAX)
+        return -1;
+    char hex[2 * POL_CRYPTO_KEY_BYTES + 1];
+    pol_key_hex(st->mk, hex);
+    int rc = crypto_generichash(out, len, (const unsigned char *)purpose, strlen(purpose), (const unsigned char *)hex,
+                                2 * POL_CRYPTO_KEY_BYTES);
+    sodium_memzero(hex, sizeof(hex));
+    return rc == 0 ? 0 : -1;
+}
+
 /* Every table that can name a user, with the column: what "the store knows this id" means. */
 static const char sql_user_known[] =
     "SELECT (SELECT COUNT(*) FROM users WHERE id = ?) + (SELECT COUNT(*) FROM calls WHERE user_id = ?)"
@@ -1773,6 +1812,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     if (tx_begin(st, st->wdb) != 0 || (rc->calls = run_sql(st->wdb, "DELETE FROM calls WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->redactions = run_sql(st->wdb, "DELETE FROM redactions WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->access_log = run_sql(st->wdb, "DELETE FROM access_log WHERE user_id = ?", "t", user_id)) < 0 ||
+        run_sql(st->wdb, "DELETE FROM predictions WHERE user_id = ?", "t", user_id) < 0 ||
         (rc->ledger_tombstoned =
              run_sql(st->wdb, "UPDATE ledger SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id)) < 0 ||
         run_sql(st->wdb, "UPDATE credit_balances SET user_id = ? WHERE user_id = ?", "tt", rc->tombstone, user_id) < 0 ||

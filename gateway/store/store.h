@@ -94,6 +94,9 @@ typedef struct st_gw_call_rec_t {
     int64_t output_tokens; /* output incl. reasoning / thoughts */
     int64_t images;        /* generated images */
     int64_t compute_ms;    /* provider compute time (Replicate predict_time, fal inference time), rounded up */
+
+    /* an asynchronous prediction this call created (gateway/store/store_predict.h), or NULL: owned */
+    struct st_gw_predict_rec_t *predict;
 } gw_call_rec_t;
 
 /** One access log row (the skeleton's access log lines, kept 30 days). Pointers owned by the record (malloc). */
@@ -366,6 +369,14 @@ void gw_store_set_clock(gw_store_t *st, int64_t (*now_us)(void *ctx), void *ctx)
 
 /** Tests and maintenance: while paused the writer takes no records (the queue fills up). */
 void gw_store_pause_writer(gw_store_t *st, int paused);
+
+/**
+ * Derives `len` bytes (16..64) of key for `purpose` (a NUL-terminated label naming the use and its
+ * version) from the master key (keyed BLAKE2b): instances and restarts sharing the master key
+ * derive the same key, and nothing else can. Used for the Replicate stream capabilities
+ * (gateway/async.h). @return 0, or -1 (bad length).
+ */
+int gw_store_derive_key(const gw_store_t *st, const char *purpose, unsigned char *out, size_t len);
 
 /** The store's master key id (16 hex digits, borrowed, valid until close or rotation). */
 const char *gw_store_master_key_id(gw_store_t *st);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
+#include "policy/crypto.h"
 
 typedef struct st_gw_store_ledger_t gw_store_ledger_t;
 
@@ -48,6 +49,31 @@ int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id
  * so the id cannot be read back or tested without it. `out` gets 32 hex digits and a NUL.
  */
 void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_STORE_USER_REF_CHARS + 1]);
+
+/* ---- asynchronous predictions (store_predict.c) ---- */
+
+/**
+ * The writer connection under the store's write lock, for a blocking operation of another store
+ * file (store_predict.c): a new key-validation round starts (cached data keys are re-read).
+ * Release with gw_store__wdb_release. Never from a worker loop.
+ */
+gw_store_db_t *gw_store__wdb_acquire(gw_store_t *st);
+void gw_store__wdb_release(gw_store_t *st);
+
+/**
+ * The user's data key on the writer connection (under the write lock or on the writer thread,
+ * inside the caller's transaction). `create` 0: an unknown user gives NULL with
+ * GW_STORE_E_NOTFOUND (a read never re-creates an erased user). @return the key (borrowed, valid
+ * until the next call), or NULL with *err set.
+ */
+const pol_key_t *gw_store__user_key(gw_store_t *st, const char *user_id, int create, int *err);
+
+/**
+ * store_predict.c, on the writer thread inside the batch's transaction: stores the prediction
+ * of call record `r` (r->predict, not NULL) of `user` with its vault sealed under the user's data
+ * key `dk`. A repeated (provider, id) changes nothing. @return 0 or GW_STORE_E_*.
+ */
+int gw_store__predict_write(gw_store_t *st, gw_store_db_t *db, const pol_key_t *dk, const char *user, const gw_call_rec_t *r);
 
 /* ---- the journal (store.c): ledger operations and finished calls, group-committed by the writer ---- */
 

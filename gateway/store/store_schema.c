@@ -84,6 +84,17 @@ typedef struct st_migration_t {
 
 #define REDACTIONS_V4 "ALTER TABLE redactions ADD COLUMN direction TEXT NOT NULL DEFAULT 'request';"
 
+/* 7 (issue 16): asynchronous predictions (gateway/store/store_predict.h): the creating request's
+ * placeholder vault sealed under the user's data key (vault_ct, nonce), the reservation left open
+ * until aigw first sees the prediction terminal (settled_at set once, by one instance). */
+#define PREDICTIONS_V7(BLOB)                                                                                                       \
+    "CREATE TABLE predictions(provider TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, client TEXT,"                       \
+    " request_id TEXT NOT NULL, model TEXT, markup_permille BIGINT NOT NULL DEFAULT 1000, reserved BIGINT NOT NULL DEFAULT 0,"     \
+    " open_reservation INTEGER NOT NULL DEFAULT 0, vault_ct " BLOB ", nonce " BLOB ", created_at BIGINT NOT NULL,"                 \
+    " expires_at BIGINT NOT NULL, settled_at BIGINT, PRIMARY KEY (provider, id));"                                                 \
+    "CREATE INDEX predictions_expires ON predictions(expires_at);"                                                                 \
+    "CREATE INDEX predictions_user ON predictions(user_id);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -133,6 +144,7 @@ static const migration_t migrations[] = {
      * reservations were admitted against such a lease (their settlement goes back to it, not to credit_balances); the
      * shared rate-limit buckets the instances lease blocks of tokens from (policy/ratelimit.h pol_ratelimit_share). */
     {6, LEASES_V6, LEASES_V6},
+    {7, PREDICTIONS_V7("BLOB"), PREDICTIONS_V7("BYTEA")},
 };
 
 int gw_store__schema_version(void)

@@ -1,10 +1,13 @@
 /*
  * Fuzz target for the parsers of issue 16 that read bytes from outside aigw: stream capabilities
  * (gateway/async.h: base64url, AEAD, JSON), the stream route matcher, the Replicate prediction
- * rewriter (JSON from the provider), and Retry-After / retry-after-ms (gateway/retry.h).
+ * rewriter (JSON from the provider), the prediction-answer reader, the vault's stored form, the
+ * restore of a later read's JSON, the route classifier, and Retry-After / retry-after-ms
+ * (gateway/retry.h).
  * Invariants: no crash; a capability never opens unless it was sealed with the key (random bytes
  * never authenticate); a capability sealed from the input opens to the same fields; the rewriter
- * produces valid JSON whose urls point at aigw.
+ * produces valid JSON whose urls point at aigw; a restored document is valid JSON; a classified
+ * id is a valid id inside the path.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -75,5 +78,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(memmem(out.base, out.len, "http://aigw.test/replicate/v1/predictions/", 42) != NULL, "urls not rewritten");
     }
     pol_buf_free(&out);
+    /* 6. later reads: answer state, stored vault, restore, route classification */
+    gw_async_state_t st;
+    if (gw_async_answer_state(s, size, prov_replicate.async_terminal_statuses, &st) == 0)
+        CHECK(strlen(st.id) <= GW_ASYNC_ID_MAX, "id too long");
+    gw_async_vault_t v;
+    memset(&v, 0, sizeof(v));
+    if (gw_async_vault_from_json(s, size, &v) == 0) {
+        pol_buf_t back = POL_BUF_INIT;
+        CHECK(gw_async_vault_to_json(&v, &back) == 0, "vault does not serialise");
+        pol_buf_free(&back);
+        gw_async_vault_free(&v);
+    }
+    CHECK(gw_async_vault_add(&v, "<PERSON_1>", 10, "Jane \"Doe\"", 10) == 0, "vault add");
+    if (gw_async_restore_json(&v, s, size, &out) == 1) {
+        json_t *doc = json_loadb(out.base, out.len, JSON_DECODE_ANY, NULL);
+        CHECK(doc != NULL, "restored document is not JSON");
+        json_decref(doc);
+    }
+    pol_buf_free(&out);
+    gw_async_vault_free(&v);
+    char id[GW_ASYNC_ID_MAX + 1];
+    static const char *const methods[] = {"GET", "POST"};
+    const prov_adapter_t *adapters[] = {&prov_replicate, &prov_fal};
+    for (int m = 0; m < 2; m++)
+        for (int a = 0; a < 2; a++)
+            if (gw_async_classify(adapters[a], methods[m], strlen(methods[m]), s, size, "https://queue.fal.run", id) ==
+                GW_ASYNC_READ)
+                CHECK(id[0] != '\0' && strlen(id) <= GW_ASYNC_ID_MAX && memmem(s, size, id, strlen(id)) != NULL, "bad id");
     return 0;
 }

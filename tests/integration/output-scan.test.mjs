@@ -90,9 +90,9 @@ describe('openai SDK', () => {
     await assertRows(response.headers.get('x-aigw-request-id'), /^choices\[0\]\.delta\.content$/);
   });
 
-  test('Responses stream: deltas and the final response both scanned', async () => {
-    const stream = await sdk().responses.create({ model: 'gpt-4o-mini', input: PROMPT, stream: true },
-      { headers: say({ 'x-mock-piece': '5' }) });
+  test('Responses stream: deltas and the final response both scanned; each finding logged once', async () => {
+    const { data: stream, response } = await sdk().responses.create({ model: 'gpt-4o-mini', input: PROMPT, stream: true },
+      { headers: say({ 'x-mock-piece': '5' }) }).withResponse();
     let deltas = '';
     let final;
     for await (const ev of stream) {
@@ -101,6 +101,9 @@ describe('openai SDK', () => {
     }
     assert.equal(deltas, WANT);
     assert.equal(final.output.find((o) => o.type === 'message').content[0].text, WANT);
+    // response.output_text.done, content_part.done, output_item.done and response.completed repeat the
+    // deltas' text: scanned (the client reads them) but their findings are the deltas' and logged once
+    await assertRows(response.headers.get('x-aigw-request-id'), /^delta$/);
   });
 });
 

@@ -230,6 +230,93 @@ static void test_sse_restore_across_events(void **state)
     gw_async_vault_free(&v);
 }
 
+static void test_classify(void **state)
+{
+    (void)state;
+    char id[GW_ASYNC_ID_MAX + 1];
+    const char *fq = "https://queue.fal.run";
+#define C(a, m, path, origin) gw_async_classify(&a, m, strlen(m), path, strlen(path), origin, id)
+    assert_int_equal(C(prov_replicate, "POST", "predictions", NULL), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_replicate, "POST", "models/meta/llama/predictions", NULL), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_replicate, "POST", "deployments/acme/sdxl/predictions?x=1", NULL), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_replicate, "GET", "predictions/abc123", NULL), GW_ASYNC_READ);
+    assert_string_equal(id, "abc123");
+    assert_int_equal(C(prov_replicate, "POST", "predictions/abc_9/cancel", NULL), GW_ASYNC_READ);
+    assert_string_equal(id, "abc_9");
+    assert_int_equal(C(prov_replicate, "GET", "predictions", NULL), GW_ASYNC_NONE);            /* the list */
+    assert_int_equal(C(prov_replicate, "GET", "predictions/a.b", NULL), GW_ASYNC_NONE);        /* not an id */
+    assert_int_equal(C(prov_replicate, "GET", "predictions/abc/stream", NULL), GW_ASYNC_NONE); /* stream route */
+    assert_int_equal(C(prov_replicate, "DELETE", "predictions/abc", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_replicate, "GET", "x/predictions/abc", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "POST", "/fal-ai/flux/dev", fq), GW_ASYNC_CREATE);
+    assert_int_equal(C(prov_fal, "POST", "/fal-ai/flux/dev", "https://fal.run"), GW_ASYNC_NONE); /* synchronous */
+    assert_int_equal(C(prov_fal, "POST", "/fal-ai/flux/dev", NULL), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "GET", "/fal-ai/flux/requests/5d1f-77", fq), GW_ASYNC_READ);
+    assert_string_equal(id, "5d1f-77");
+    assert_int_equal(C(prov_fal, "GET", "/fal-ai/flux/requests/5d1f-77/status", fq), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_fal, "PUT", "/fal-ai/flux/requests/5d1f-77/cancel", fq), GW_ASYNC_NONE);
+    assert_int_equal(C(prov_openai, "POST", "predictions", NULL), GW_ASYNC_NONE); /* declares none */
+#undef C
+}
+
+static void test_answer_state(void **state)
+{
+    (void)state;
+    gw_async_state_t st;
+    const char *const *term = prov_replicate.async_terminal_statuses;
+    assert_int_equal(gw_async_answer_state(PREDICTION, strlen(PREDICTION), term, &st), 0);
+    assert_string_equal(st.id, "ufawqhfynnddngldkgtslldrkq");
+    assert_false(st.terminal);
+    const char *done[] = {"{\"id\":\"a1\",\"status\":\"succeeded\"}", "{\"id\":\"a1\",\"status\":\"failed\"}",
+                          "{\"id\":\"a1\",\"status\":\"canceled\"}"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), term, &st), 0);
+        assert_true(st.terminal);
+        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), NULL, &st), 0);
+        assert_false(st.terminal);
+    }
+    const char *fal = "{\"request_id\":\"764cabcf-b745\",\"status\":\"IN_QUEUE\"}";
+    assert_int_equal(gw_async_answer_state(fal, strlen(fal), term, &st), 0);
+    assert_string_equal(st.id, "764cabcf-b745");
+    assert_false(st.terminal);
+    const char *bad = "{\"id\":\"../x\",\"status\":\"succeeded\"}";
+    assert_int_equal(gw_async_answer_state(bad, strlen(bad), term, &st), 0);
+    assert_string_equal(st.id, "");
+    assert_int_equal(gw_async_answer_state("[1]", 3, term, &st), -1);
+}
+
+static void test_vault_json_and_restore(void **state)
+{
+    (void)state;
+    gw_async_vault_t v = vault(), back;
+    memset(&back, 0, sizeof(back));
+    pol_buf_t j = POL_BUF_INIT, out = POL_BUF_INIT;
+    assert_int_equal(gw_async_vault_to_json(&v, &j), 0);
+    assert_int_equal(gw_async_vault_from_json(j.base, j.len, &back), 0);
+    assert_int_equal(back.n, 2);
+    assert_string_equal(back.tokens[1], "<EMAIL_ADDRESS_1>");
+    assert_string_equal(back.values[1], "jane@example.com");
+    assert_int_equal(gw_async_vault_from_json("[[\"a\"]]", 7, &back), -1); /* malformed: refused, freed */
+    assert_int_equal(back.n, 0);
+    /* strings anywhere (values, arrays, keys) restored; numbers and structure kept */
+    const char *doc = "{\"output\":[\"Dear\",\" <PERSON_1>\"],\"n\":3,\"<PERSON_1>\":{\"m\":\"<EMAIL_ADDRESS_1>\"},"
+                      "\"other\":\"<EMAIL_ADDRESS_2>\"}";
+    assert_int_equal(gw_async_restore_json(&v, doc, strlen(doc), &out), 1);
+    json_t *d = json_loadb(out.base, out.len, 0, NULL);
+    assert_non_null(d);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(d, "output"), 1)), " Jane Doe");
+    assert_int_equal(json_integer_value(json_object_get(d, "n")), 3);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d, "Jane Doe"), "m")), "jane@example.com");
+    assert_null(json_object_get(d, "<PERSON_1>"));
+    assert_string_equal(json_string_value(json_object_get(d, "other")), "<EMAIL_ADDRESS_2>"); /* not in the vault */
+    json_decref(d);
+    assert_int_equal(gw_async_restore_json(&v, "{\"a\":\"plain\"}", 13, &out), 0);
+    assert_int_equal(gw_async_restore_json(&v, "not json <PERSON_1>", 19, &out), 0);
+    pol_buf_free(&j);
+    pol_buf_free(&out);
+    gw_async_vault_free(&v);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -240,6 +327,9 @@ int main(void)
         cmocka_unit_test(test_capability_refusals),
         cmocka_unit_test(test_stream_route),
         cmocka_unit_test(test_sse_restore_across_events),
+        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_answer_state),
+        cmocka_unit_test(test_vault_json_and_restore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
