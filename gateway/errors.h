@@ -1,7 +1,8 @@
 /*
  * One error vocabulary for the gateway.
  *
- * GW_E* are the negative result codes modules return (0 = OK); gw_error_status maps one to its HTTP status.
+ * GW_E* (common/errors.h) are the negative result codes modules return (0 = OK); gw_error_status maps one to its
+ * HTTP status.
  *
  * gw_err_t names every error a request can be answered with, and gw_error_def gives its one row of the error table
  * (errors.c): HTTP status, provider-neutral type and code, the request field at fault, and the message used when the
@@ -12,14 +13,7 @@
 #ifndef AIGW_GATEWAY_ERRORS_H
 #define AIGW_GATEWAY_ERRORS_H
 
-enum {
-    GW_OK = 0,
-    GW_E_BAD_REQUEST = -1, /* 400 malformed input (bad argument, bad query parameter) */
-    GW_E_CREDITS = -3,     /* 402 balance cannot cover the reservation */
-    GW_E_NOT_FOUND = -5,   /* 404 no such object */
-    GW_E_INTERNAL = -9,    /* 500 aigw itself failed (allocation, bug) */
-    GW_E_UNAVAILABLE = -11 /* 503 draining, store queue full or closed */
-};
+#include "common/errors.h"
 
 /** HTTP status for a GW_E* code (500 for unknown codes). */
 int gw_error_status(int err);

@@ -75,7 +75,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
     /* end user: X-AIGW-User, else the body's user / safety_identifier (parse.c) */
     const h2o_header_t *uh = gw__find_header(req, H2O_STRLIT("x-aigw-user"));
     if (uh != NULL) {
-        if (!gw_auth_user_id_valid(uh->value.base, uh->value.len)) {
+        if (!gw_user_id_valid(uh->value.base, uh->value.len)) {
             gw_send_error(call, GW_ERR_INVALID_USER_HEADER, NULL);
             return GW_STAGE_ANSWERED;
         }

@@ -110,7 +110,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
         call->body_len = call->body_rewritten.len;
     }
     if (call->user.len == 0 && call->info.user.len != 0) {
-        if (!gw_auth_user_id_valid(call->info.user.base, call->info.user.len)) {
+        if (!gw_user_id_valid(call->info.user.base, call->info.user.len)) {
             gw_send_error(call, GW_ERR_INVALID_USER_BODY, NULL);
             return -1;
         }
