@@ -207,6 +207,8 @@ struct st_gw_call_t {
     int send_inflight;
     int upstream_done;
     int upstream_failed;
+    int hold_end; /* SSE with a store: the provider's terminal event was seen; it and the rest wait for the
+                   * commit of the call's record (durability promise, README): gw__flush holds them */
     /* retries (gateway/retry.h): an attempt's answer is held until it is known not to be retried */
     const gw_retry_conf_t *retry_conf;
     uint32_t attempts;       /* upstream attempts started */
