@@ -100,6 +100,8 @@ void gw__flush(gw_call_t *call)
         return;
     if (call->pending.len == 0 && !call->upstream_done)
         return;
+    if (call->hold_end && !call->upstream_done)
+        return; /* the terminal event goes out with the final send, after the call's record is committed */
     pol_buf_t tmp = call->inflight;
     call->inflight = call->pending;
     call->pending = tmp;
@@ -281,8 +283,14 @@ static int emit_block(gw_call_t *call, const char *raw, size_t len)
 static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
 {
     gw_call_t *call = ctx;
-    if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
+    if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL) {
+        int was_done = call->usage_state.done;
         call->usage_ad->usage_from_event(&call->usage_state, ev);
+        /* the provider's terminal event ([DONE], message_stop, response.completed, ...): a client that
+         * sees it has a complete answer, so it is held like a last byte (gw__flush) */
+        if (!was_done && call->usage_state.done && call->worker->server->store != NULL)
+            call->hold_end = 1;
+    }
     if (call->strip_usage_chunk && ev->has_data && prov_usage_is_usage_only_chunk(ev->data, ev->data_len))
         return 0;
     if (call->need_usage && ev->has_data)

@@ -3,8 +3,9 @@
  *
  * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
  * the store's writer thread BEGINs, takes every item queued by then, applies each through
- * gw_store__ledger_apply at its own savepoint (a refused reservation undoes only its own rows, so
- * each reservation still sees the balance left by the ones before it and refusals are exact),
+ * gw_store__ledger_apply (an exact reservation at its own savepoint: a refused reservation undoes
+ * only its own rows, so each reservation still sees the balance left by the ones before it and
+ * refusals are exact; every other item refuses before it writes),
  * and commits once, with the call records of the same moment. A database error rolls the whole
  * transaction back: every ledger item of it fails with GW_STORE_E_DB (finished calls are retried
  * by the store). Synchronous callers wait for their item; the gateway uses
@@ -30,6 +31,8 @@
  * of a live one.
  */
 #include "gateway/store/store_ledger.h"
+#include "common/userid.h"
+#include "common/log.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
 #include "policy/meter.h"
@@ -38,6 +41,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +60,8 @@ enum {
     S_BAL_ADD,
     S_OPEN_INS,
     S_OPEN_DEL,
+    S_OPEN_DEL_USER,
+    S_OPEN_GET,
     S_SETTLED,
     S_IDEM_GET,
     S_IDEM_CLAIM,
@@ -65,8 +71,8 @@ enum {
     S_SP_UNDO,
     S_LEASE_DEBIT,
     S_LEASE_PUT,
-    S_LEASE_SPEND,
-    S_LEASE_CREDIT,
+    S_LEASE_LOCK,
+    S_LEASE_ADD,
     S_LEASE_DEL,
     S_BAL_PUB,
     S_RATE_INS,
@@ -87,6 +93,8 @@ static const char *const SQL[S__COUNT] = {
                   " WHERE user_id = ? RETURNING balance",
     [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease) VALUES (?, ?, ?, ?, ?, ?)",
     [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
+    [S_OPEN_DEL_USER] = "DELETE FROM credit_open WHERE request_id = ? AND user_id = ? RETURNING amount, lease",
+    [S_OPEN_GET] = "SELECT 1 FROM credit_open WHERE request_id = ?",
     [S_SETTLED] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = 'settle'",
     [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
     [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"
@@ -103,10 +111,9 @@ static const char *const SQL[S__COUNT] = {
     [S_LEASE_PUT] = "INSERT INTO credit_leases(user_id, instance, amount, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT (user_id, instance) DO UPDATE SET amount = credit_leases.amount + excluded.amount,"
                     " expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-    [S_LEASE_SPEND] = "UPDATE credit_leases SET amount = amount - ?, expires_at = ?, updated_at = ?"
-                      " WHERE user_id = ? AND instance = ? AND amount >= ? RETURNING amount",
-    [S_LEASE_CREDIT] = "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ?"
-                       " WHERE user_id = ? AND instance = ? RETURNING amount",
+    [S_LEASE_LOCK] = "SELECT amount FROM credit_leases WHERE user_id = ? AND instance = ? FOR UPDATE",
+    [S_LEASE_ADD] =
+        "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ? WHERE user_id = ? AND instance = ?",
     [S_LEASE_DEL] = "DELETE FROM credit_leases WHERE user_id = ? AND instance = ? RETURNING amount",
     /* what a user has (balance row + every instance's lease) and holds in open reservations (the balance row's
      * count of reservations debited from it + those admitted against leases) */
@@ -165,14 +172,23 @@ struct st_gw_store_ledger_t {
     gw_store_db_t *lockdb; /* PostgreSQL: holds the instance advisory lock */
     slot_t slots[GW_LEDGER_PG_SLOTS];
     size_t nslots;
-    unsigned rr;
+    atomic_uint rr;
     slot_t wslot; /* statements on the store's writer connection (the journal), writer thread only */
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
-    uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted;
-    gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
-    struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
+    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
+    gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
+    struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
+    /* The journal's lease cursor (writer thread): this instance's lease row of the user whose items
+     * are applied now, read once FOR UPDATE and written once per user and transaction (the journal
+     * is sorted by user on PostgreSQL), instead of one UPDATE of that row per reservation and per
+     * settlement (a row updated hundreds of times in one transaction grows a chain of versions). */
+    struct {
+        char user[GW_USER_ID_MAX + 1];
+        int active, row, dirty;
+        int64_t amount, delta, now;
+    } lcur;
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -348,7 +364,7 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
 
 static slot_t *slot_acquire(gw_store_ledger_t *lg)
 {
-    unsigned start = __atomic_fetch_add(&lg->rr, 1, __ATOMIC_RELAXED);
+    unsigned start = atomic_fetch_add_explicit(&lg->rr, 1, memory_order_relaxed);
     for (size_t i = 0; i < lg->nslots; i++) {
         slot_t *s = &lg->slots[(start + i) % lg->nslots];
         if (pthread_mutex_trylock(&s->lock) == 0)
@@ -397,6 +413,13 @@ static int valid_id(const char *s, size_t max)
 {
     size_t n = s ? strlen(s) : 0;
     return n > 0 && n <= max;
+}
+
+/* A user id that creates rows (reserve, grant, an Idempotency-Key) passes the one rule (common/userid.h);
+ * reads and settlements of existing rows only bound its length. */
+static int valid_new_user(const char *u)
+{
+    return u != NULL && gw_user_id_valid(u, strlen(u));
 }
 
 /* ---- statements ---- */
@@ -500,7 +523,7 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
 
 static void log_err(slot_t *sl, const char *what)
 {
-    fprintf(stderr, "aigw ledger: %s: %s\n", what, gw_store__db_errmsg(sl->db));
+    gw_log(GW_LOG_ERROR, "ledger: %s: %s", what, gw_store__db_errmsg(sl->db));
 }
 
 /* ---- reserve / settle / grant ---- */
@@ -509,6 +532,18 @@ static void log_err(slot_t *sl, const char *what)
 static int settled(slot_t *sl, const char *request_id)
 {
     gw_store_stmt_t *s = stmt(sl, S_SETTLED);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, request_id);
+    int rc = gw_store__step(s);
+    gw_store__reset(s);
+    return rc;
+}
+
+/* Is `request_id` open (of any user)? @return 1, 0, or -1. */
+static int open_exists(slot_t *sl, const char *request_id)
+{
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_GET);
     if (s == NULL)
         return -1;
     gw_store__bind_text(s, 1, request_id);
@@ -555,40 +590,15 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
  * reserved: nothing written), GW_E_CREDITS (refused: the caller undoes what it wrote), GW_STORE_E_DB on a
  * database error. op->bal receives the balance after (or the balance that was too low).
  */
-static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     int rc;
     /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
     int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
-    if (n == 0) {
-        op->lease_out = op->lease ? GW_J_LEASE_UNUSED : GW_J_LEASE_NA;
+    if (n == 0)
         return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
-    }
-    if (op->lease) {
-        /* Admitted against this instance's lease: the lease row pays, if it still holds enough (it may
-         * have been reclaimed, or given back by an idle return queued before this). */
-        gw_store_stmt_t *s = stmt(sl, S_LEASE_SPEND);
-        if (s == NULL)
-            return GW_STORE_E_DB;
-        gw_store__bind_int64(s, 1, op->amount);
-        gw_store__bind_int64(s, 2, op->now + lg->lc.ttl_ms * 1000);
-        gw_store__bind_int64(s, 3, op->now);
-        gw_store__bind_text(s, 4, op->user);
-        gw_store__bind_int64(s, 5, lg->instance);
-        gw_store__bind_int64(s, 6, op->amount);
-        rc = gw_store__step(s);
-        if (rc == 1)
-            op->bal = gw_store__col_int64(s, 0);
-        gw_store__reset(s);
-        if (rc < 0)
-            return GW_STORE_E_DB;
-        op->lease_out = rc == 1 ? GW_J_LEASE_USED : GW_J_LEASE_LOST;
-        if (rc == 1)
-            return open_ins(lg, sl, op, 1);
-        /* no lease row covers it: the balance row decides, as without leases */
-    }
     if ((rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
@@ -611,28 +621,152 @@ static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return open_ins(lg, sl, op, 0);
 }
 
-static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now);
+/* reserve_exact at its own savepoint: a refusal undoes only its own rows. */
+static int reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
+    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0)
+        return GW_STORE_E_DB;
+    int rc = reserve_exact(lg, sl, op);
+    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
+        rc = GW_STORE_E_DB;
+    return rc;
+}
+
+/* Writes the cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
+static int lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
+{
+    int rc = 0;
+    if (lg->lcur.active && lg->lcur.row && lg->lcur.dirty) {
+        gw_store_stmt_t *s = stmt(sl, S_LEASE_ADD);
+        if (s == NULL)
+            return -1;
+        gw_store__bind_int64(s, 1, lg->lcur.delta);
+        gw_store__bind_int64(s, 2, lg->lcur.now + lg->lc.ttl_ms * 1000);
+        gw_store__bind_int64(s, 3, lg->lcur.now);
+        gw_store__bind_text(s, 4, lg->lcur.user);
+        gw_store__bind_int64(s, 5, lg->instance);
+        rc = run(s) < 0 ? -1 : 0;
+    }
+    lg->lcur.active = 0;
+    return rc;
+}
+
+/* Points the cursor at `user`'s lease row of this instance (locked FOR UPDATE). @return 0 or -1. */
+static int lcur_load(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t now)
+{
+    if (lg->lcur.active && strcmp(lg->lcur.user, user) == 0) {
+        if (now > lg->lcur.now)
+            lg->lcur.now = now;
+        return 0;
+    }
+    if (lcur_flush(lg, sl) != 0)
+        return -1;
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_LOCK);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    gw_store__bind_int64(s, 2, lg->instance);
+    int rc = gw_store__step(s);
+    lg->lcur.amount = rc == 1 ? gw_store__col_int64(s, 0) : 0;
+    gw_store__reset(s);
+    if (rc < 0)
+        return -1;
+    snprintf(lg->lcur.user, sizeof(lg->lcur.user), "%s", user);
+    lg->lcur.active = 1;
+    lg->lcur.row = rc == 1;
+    lg->lcur.dirty = 0;
+    lg->lcur.delta = 0;
+    lg->lcur.now = now;
+    return 0;
+}
+
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
+{
+    if (!end) {
+        lg->lcur.active = 0; /* a new transaction: nothing read in a rolled-back one is known */
+        return 0;
+    }
+    return lcur_flush(lg, &lg->wslot);
+}
+
+/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
+static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
+{
+    if (lcur_load(lg, sl, user, now) != 0)
+        return -1;
+    if (!lg->lcur.row)
+        return 0;
+    lg->lcur.amount += delta;
+    lg->lcur.delta += delta;
+    lg->lcur.dirty = 1;
+    return 1;
+}
+
+/*
+ * A reservation. Admitted against this instance's lease: the lease row (through the cursor, read
+ * FOR UPDATE) pays first, if it still holds enough (it may have been reclaimed, or given back by an
+ * idle return queued before this), then the reserve row (a repeated request id gives the amount
+ * back) and the open row: nothing can be refused after a write, so no savepoint. Otherwise, or when
+ * no lease row covers it, the balance row decides (reserve_exact, at a savepoint).
+ */
+static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    if (!op->lease)
+        return reserve_exact_sp(lg, sl, op);
+    if (lcur_load(lg, sl, op->user, op->now) != 0)
+        return GW_STORE_E_DB;
+    if (!lg->lcur.row || lg->lcur.amount < op->amount) {
+        op->lease_out = GW_J_LEASE_LOST;
+        return reserve_exact_sp(lg, sl, op);
+    }
+    int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
+    if (n < 0)
+        return GW_STORE_E_DB;
+    if (n == 0) { /* reserved before: the lease keeps its amount */
+        op->lease_out = GW_J_LEASE_UNUSED;
+        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
+    }
+    lg->lcur.amount -= op->amount;
+    lg->lcur.delta -= op->amount;
+    lg->lcur.dirty = 1;
+    op->bal = lg->lcur.amount;
+    op->lease_out = GW_J_LEASE_USED;
+    return open_ins(lg, sl, op, 1);
+}
 
 /*
  * The body of a settlement, inside the caller's transaction. @return 0 (settled, or settled
- * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request: the
- * caller undoes the open row's removal), GW_STORE_E_DB on a database error.
+ * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request; nothing
+ * written), GW_STORE_E_DB on a database error.
  */
 static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    char owner[GW_STORE_USER_ID_MAX + 1];
     int64_t reserved = 0;
     int lease = 0;
-    int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved, &lease);
+    /* the open row of this user's request: refusals (none, another user's) write nothing, so no savepoint */
+    gw_store_stmt_t *t = stmt(sl, S_OPEN_DEL_USER);
+    if (t == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(t, 1, op->rid);
+    gw_store__bind_text(t, 2, op->user);
+    int rc = gw_store__step(t);
+    if (rc == 1) {
+        reserved = gw_store__col_int64(t, 0);
+        lease = gw_store__col_int64(t, 1) != 0;
+    }
+    gw_store__reset(t);
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
         if ((rc = settled(sl, op->rid)) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0)
             return GW_STORE_E_DB;
-        return rc == 1 ? 0 : GW_STORE_E_NOTFOUND;
+        if (rc == 1)
+            return 0;
+        if ((rc = open_exists(sl, op->rid)) < 0)
+            return GW_STORE_E_DB;
+        return rc == 1 ? GW_STORE_E_INVAL : GW_STORE_E_NOTFOUND;
     }
-    if (strcmp(owner, op->user) != 0)
-        return GW_STORE_E_INVAL;
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
     if (ledger_ins(sl, op->user, op->rid, "settle", -s.overrun, op->now, s.flagged ? "actual cost above the reservation" : NULL,
@@ -654,22 +788,6 @@ static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     if (bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
         return GW_STORE_E_DB;
     return 0;
-}
-
-/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
-static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
-{
-    gw_store_stmt_t *s = stmt(sl, S_LEASE_CREDIT);
-    if (s == NULL)
-        return -1;
-    gw_store__bind_int64(s, 1, delta);
-    gw_store__bind_int64(s, 2, now + lg->lc.ttl_ms * 1000);
-    gw_store__bind_int64(s, 3, now);
-    gw_store__bind_text(s, 4, user);
-    gw_store__bind_int64(s, 5, lg->instance);
-    int rc = gw_store__step(s);
-    gw_store__reset(s);
-    return rc;
 }
 
 /* A lease take or top-up: the balance row gives op->amount to this instance's lease row, if it
@@ -876,9 +994,9 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     case GW_J_FINISH:
         return settle_body(lg, sl, op);
     case GW_J_LEASE:
-        return lease_take_body(lg, sl, op);
+        return lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : lease_take_body(lg, sl, op);
     case GW_J_LEASE_RETURN:
-        return lease_return_body(lg, sl, op);
+        return lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : lease_return_body(lg, sl, op);
     case GW_J_RATE:
         return rate_body(sl, op);
     default:
@@ -901,14 +1019,9 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
     slot_t *sl = &lg->wslot;
     if (sl->db == NULL)
         sl->db = db;
-    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0) {
-        log_err(sl, op_name(op));
-        return op->rc = GW_STORE_E_DB;
-    }
+    /* Only an exact reservation can be refused after writing (its reserve row): it takes a
+     * savepoint of its own (reserve_exact_sp); every other body refuses before it writes. */
     int rc = op_body(lg, sl, op);
-    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
-        rc = GW_STORE_E_DB;
     if (rc == GW_STORE_E_DB)
         log_err(sl, op_name(op));
     return op->rc = rc;
@@ -937,7 +1050,7 @@ void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int 
             e->taking = 0;
             if (known && it->rc == 0) {
                 e->lease += it->amount;
-                __atomic_add_fetch(&lg->lease_takes, 1, __ATOMIC_RELAXED);
+                atomic_fetch_add_explicit(&lg->lease_takes, 1, memory_order_relaxed);
             }
             break;
         case GW_J_LEASE_RETURN:
@@ -945,7 +1058,7 @@ void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int 
             if (known) {
                 e->lease_row = 0;
                 if (it->lease_delta != 0)
-                    __atomic_add_fetch(&lg->lease_returns, 1, __ATOMIC_RELAXED);
+                    atomic_fetch_add_explicit(&lg->lease_returns, 1, memory_order_relaxed);
             }
             break;
         case GW_J_RESERVE:
@@ -1081,8 +1194,7 @@ int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf)
 int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
                      int64_t *balance_after)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0)
+    if (!valid_new_user(user_id) || !valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
     op.now = gw_store__now_us(st);
@@ -1096,8 +1208,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
                            int64_t *balance_now, gw_store_done_cb cb, void *ctx)
 {
     gw_store_ledger_t *lg = gw_store__ledger(st);
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0 || cb == NULL)
+    if (!valid_new_user(user_id) || !valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0 || cb == NULL)
         return GW_STORE_E_INVAL;
     if (gw_store_unavailable(st))
         return GW_STORE_E_FULL;
@@ -1116,7 +1227,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
         /* admitted against this instance's lease: no balance row in the transaction */
         e->lease -= amount;
         on_lease = 1;
-        __atomic_add_fetch(&lg->lease_reserves, 1, __ATOMIC_RELAXED);
+        atomic_fetch_add_explicit(&lg->lease_reserves, 1, memory_order_relaxed);
         if (e->lease < e->lease_target / 2)
             lease_op = lease_plan(lg, e, amount);
     } else {
@@ -1180,7 +1291,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
 
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
     op.now = gw_store__now_us(st);
@@ -1192,7 +1303,7 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
 
 int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
     ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
@@ -1230,11 +1341,11 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
     out->ops = lg->batched_ops;
     pthread_mutex_unlock(&lg->slock);
     out->pending = gw_store__journal_pending(st);
-    out->lease_takes = __atomic_load_n(&lg->lease_takes, __ATOMIC_RELAXED);
-    out->lease_returns = __atomic_load_n(&lg->lease_returns, __ATOMIC_RELAXED);
-    out->lease_reserves = __atomic_load_n(&lg->lease_reserves, __ATOMIC_RELAXED);
-    out->leases_reclaimed = __atomic_load_n(&lg->leases_reclaimed, __ATOMIC_RELAXED);
-    out->evicted = __atomic_load_n(&lg->evicted, __ATOMIC_RELAXED);
+    out->lease_takes = atomic_load_explicit(&lg->lease_takes, memory_order_relaxed);
+    out->lease_returns = atomic_load_explicit(&lg->lease_returns, memory_order_relaxed);
+    out->lease_reserves = atomic_load_explicit(&lg->lease_reserves, memory_order_relaxed);
+    out->leases_reclaimed = atomic_load_explicit(&lg->leases_reclaimed, memory_order_relaxed);
+    out->evicted = atomic_load_explicit(&lg->evicted, memory_order_relaxed);
     out->users = 0;
     for (size_t i = 0; i < CT_STRIPES; i++) {
         pthread_mutex_lock(&lg->stripes[i].lock);
@@ -1247,7 +1358,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 {
     char rid[48], note[NOTE_MAX + 1];
     unsigned char rnd[12];
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_new_user(user_id))
         return GW_STORE_E_INVAL;
     randombytes_buf(rnd, sizeof(rnd));
     memcpy(rid, "grant:", 6);
@@ -1265,7 +1376,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 
 int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     gw_store_ledger_flush(st); /* read your own deferred settles */
     slot_t *sl = slot_acquire(gw_store__ledger(st));
@@ -1294,7 +1405,7 @@ int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int6
 
 int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t *info)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     memset(info, 0, sizeof(*info));
     gw_store_ledger_flush(st);
@@ -1328,7 +1439,7 @@ int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t
 /* ---- crash recovery ---- */
 
 typedef struct st_open_row_t {
-    char rid[GW_STORE_REQUEST_ID_MAX + 1];
+    char rid[GW_REQUEST_ID_MAX + 1];
 } open_row_t;
 
 /* Collects the request ids of open reservations of `instance` (same) or not of it, reserved before `before`. */
@@ -1367,7 +1478,7 @@ static int collect_open(slot_t *sl, int64_t instance, int same, int64_t before, 
 static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int64_t *count)
 {
     for (size_t i = 0; i < n; i++) {
-        char user[GW_STORE_USER_ID_MAX + 1];
+        char user[GW_USER_ID_MAX + 1];
         int64_t amount = 0;
         int lease = 0;
         int rc = open_take(sl, rows[i].rid, user, sizeof(user), &amount, &lease);
@@ -1385,7 +1496,7 @@ static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int
 }
 
 typedef struct st_lease_row_t {
-    char user[GW_STORE_USER_ID_MAX + 1];
+    char user[GW_USER_ID_MAX + 1];
     int64_t amount;
 } lease_row_t;
 
@@ -1526,11 +1637,11 @@ static int recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *settled_
     free(rows);
     slot_release(sl);
     if (count > 0)
-        fprintf(stderr, "aigw ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)\n",
-                count);
+        gw_log(GW_LOG_WARN, "ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)",
+               count);
     if (reclaimed > 0)
-        fprintf(stderr, "aigw ledger: gave back %" PRId64 " expired credit lease(s) of instances that are gone\n", reclaimed);
-    __atomic_add_fetch(&lg->leases_reclaimed, (uint64_t)reclaimed, __ATOMIC_RELAXED);
+        gw_log(GW_LOG_WARN, "ledger: gave back %" PRId64 " expired credit lease(s) of instances that are gone", reclaimed);
+    atomic_fetch_add_explicit(&lg->leases_reclaimed, (uint64_t)reclaimed, memory_order_relaxed);
     if (settled_out)
         *settled_out = count;
     if (reclaimed_out)
@@ -1604,7 +1715,7 @@ static void table_sweep(gw_store_ledger_t *lg, int64_t idle_us)
                     *pe = e->next;
                     sp->n--;
                     free(e);
-                    __atomic_add_fetch(&lg->evicted, 1, __ATOMIC_RELAXED);
+                    atomic_fetch_add_explicit(&lg->evicted, 1, memory_order_relaxed);
                     continue;
                 }
                 pe = &e->next;
@@ -1652,9 +1763,9 @@ static void *lease_thread(void *arg)
 /* ---- idempotency keys ---- */
 
 int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
-                             char request_id[GW_STORE_REQUEST_ID_MAX + 1])
+                             char request_id[GW_REQUEST_ID_MAX + 1])
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(key, GW_IDEMPOTENCY_KEY_MAX))
         return GW_STORE_E_INVAL;
     slot_t *sl = slot_acquire(gw_store__ledger(st));
     int ret = GW_STORE_E_DB;
@@ -1666,7 +1777,7 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
         int rc = gw_store__step(s);
         if (rc == 1) {
             const char *r = gw_store__col_text(s, 0);
-            snprintf(request_id, GW_STORE_REQUEST_ID_MAX + 1, "%s", r ? r : "");
+            snprintf(request_id, GW_REQUEST_ID_MAX + 1, "%s", r ? r : "");
             *status = (int)gw_store__col_int64(s, 1);
             ret = 0;
         } else if (rc == 0) {
@@ -1682,8 +1793,8 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
 
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX) ||
-        !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || status < 0)
+    if (!valid_new_user(user_id) || !valid_id(key, GW_IDEMPOTENCY_KEY_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) ||
+        status < 0)
         return GW_STORE_E_INVAL;
     int64_t now = gw_store__now_us(st), n = -1;
     slot_t *sl = slot_acquire(gw_store__ledger(st));
