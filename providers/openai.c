@@ -9,7 +9,7 @@
  * `*_details`; Responses and Images `usage.{input,output,total}_tokens` + details. Streams: the
  * last non-null `usage` of a chat chunk (only sent with stream_options.include_usage), the
  * `response.usage` of a terminal Responses event, the `usage` of image_generation.completed /
- * image_edit.completed. Non-stream JSON is parsed with jansson (once per response); stream events
+ * image_edit.completed. Non-stream JSON is walked once by common/json (prov__openai_usage_from_json); stream events
  * are parsed only when a byte scan finds a `"usage":{` member, because every chat chunk carries
  * `"usage":null`.
  */
@@ -86,7 +86,7 @@ int prov__openai_usage_obj(const json_t *usage, prov_usage_t *u, int images_api)
  * `usage`: no tree is built, numbers are converted from their raw text. The fields, their order
  * (a later name wins) and the number rules are prov__openai_usage_obj's, which stream events use
  * (tests/unit/providers/test_usage.c checks every fixture's expected usage). Before issue 12 the
- * whole answer went through jansson: about 156k instructions per 1 KB chat answer, now about 20k
+ * whole answer went through jansson: about 156k instructions per 1 KB chat answer, now about 24k
  * (docs/BENCHMARKS.md "Issue 12: three instances on PostgreSQL").
  */
 enum {
