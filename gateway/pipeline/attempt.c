@@ -207,7 +207,7 @@ int gw__retry_admit(gw_call_t *call)
         snprintf(msg, sizeof(msg),
                  "aigw: upstream %s is failing (circuit breaker open after repeated errors); not forwarded, retry in %s s",
                  call->provider->name, ra);
-        gw__send_error(call, 503, "server_error", "upstream_circuit_open", NULL, msg);
+        gw_send_error(call, GW_ERR_CIRCUIT_OPEN, msg);
         return -1;
     }
     gw_retry_record(r, -1, gw__provider_index(call->up, 1), call->retry_conf, now, 1, 0); /* budget: one more first attempt */

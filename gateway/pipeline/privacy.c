@@ -42,8 +42,8 @@ static int policy_pass(gw_call_t *call, int consent)
         pol_buf_t msg = POL_BUF_INIT;
         pol_buf_append(&msg, "aigw: ", 6);
         pol_notrain_message(&call->notrain, &msg);
-        gw__send_error(call, 403, "permission_error", call->notrain.reason != NULL ? call->notrain.reason : "training_policy", NULL,
-                       msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
+        gw_send_error_as(call, GW_ERR_TRAINING_POLICY, 0, call->notrain.reason,
+                         msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
         pol_buf_free(&msg);
         return -1;
     }
@@ -51,7 +51,7 @@ static int policy_pass(gw_call_t *call, int consent)
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: the request body cannot be rewritten for the no-training policy (%s)",
                  err_desc != NULL ? err_desc : "invalid JSON");
-        gw__send_error(call, 400, "invalid_request_error", "invalid_request_body", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_REQUEST_BODY, msg);
         return -1;
     }
     if (changed) {
