@@ -22,8 +22,12 @@
  *
  * Edits are matched the same way against object keys (a bitmask of the edits whose path prefix matches
  * the current object chain); members still missing at an object's closing brace are appended there.
+ *
+ * Files: this one holds the walker (validate, rewrite, unescape); json_paths.c compiles path rules,
+ * json_escape.c escapes strings, json_internal.h holds the automaton's layout and bitset helpers.
  */
 #include "common/json.h"
+#include "common/json_internal.h"
 #include "common/utf8.h"
 #include "common/log.h"
 
@@ -34,32 +38,6 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-
-#define MAX_POS 256
-#define MAX_WORDS (MAX_POS / 64)
-#define MAX_LIT 64
-
-enum { SEG_LIT = 0, SEG_STAR, SEG_DSTAR, SEG_FINAL };
-
-typedef struct st_set_t {
-    uint64_t w[MAX_WORDS];
-} set_t;
-
-typedef struct st_pos_t {
-    uint8_t kind;
-    uint8_t len;
-    int16_t rule;
-    long index; /* literal made of digits: the array index it also matches, else -1 */
-    char lit[MAX_LIT];
-} pos_t;
-
-struct st_pol_json_paths_t {
-    size_t npos, nw, nrules;
-    int has_dstar;
-    set_t start, star, dstar, lit, final_scan, final_emb, final_cap, final_verb, final_keys;
-    int *rule_id;
-    pos_t *pos;
-};
 
 typedef struct st_edit_t {
     const char *seg[POL_JSON_MAX_EDIT_SEGS];
@@ -127,49 +105,6 @@ typedef struct st_walk_t {
     size_t path_end[POL_JSON_MAX_DEPTH + 2];
 } walk_t;
 
-/* ---------------------------------------------------------------------------------------------- */
-/* bitsets */
-
-static inline int set_empty(const set_t *s, size_t nw)
-{
-    for (size_t i = 0; i < nw; i++)
-        if (s->w[i])
-            return 0;
-    return 1;
-}
-
-static inline void set_bit(set_t *s, size_t b)
-{
-    s->w[b >> 6] |= (uint64_t)1 << (b & 63);
-}
-
-static inline int first_bit(const set_t *a, const set_t *mask, size_t nw)
-{
-    for (size_t i = 0; i < nw; i++) {
-        uint64_t x = a->w[i] & mask->w[i];
-        if (x)
-            return (int)(i * 64 + (size_t)__builtin_ctzll(x));
-    }
-    return -1;
-}
-
-static void closure(const pol_json_paths_t *p, set_t *s)
-{
-    /* positions whose segment is `**` may also match zero levels: add the next position, repeatedly */
-    for (;;) {
-        uint64_t carry = 0, added = 0;
-        for (size_t i = 0; i < p->nw; i++) {
-            uint64_t d = s->w[i] & p->dstar.w[i];
-            uint64_t sh = (d << 1) | carry;
-            carry = d >> 63;
-            added |= sh & ~s->w[i];
-            s->w[i] |= sh;
-        }
-        if (!added)
-            break;
-    }
-}
-
 /* Transition over one key (decoded, `key`/`klen`) or array index (`key` == NULL, index `idx`). */
 static void step(const pol_json_paths_t *p, const set_t *s, const char *key, size_t klen, size_t idx, set_t *out)
 {
@@ -202,111 +137,6 @@ static void step(const pol_json_paths_t *p, const set_t *s, const char *key, siz
     }
 }
 
-/* ---------------------------------------------------------------------------------------------- */
-/* compile */
-
-pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n, char *err, size_t errlen)
-{
-    pol_json_paths_t *p = calloc(1, sizeof(*p));
-    if (p == NULL || (p->pos = calloc(MAX_POS, sizeof(pos_t))) == NULL || (p->rule_id = calloc(n ? n : 1, sizeof(int))) == NULL) {
-        if (err && errlen)
-            snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    p->nrules = n;
-    size_t np = 0;
-    for (size_t r = 0; r < n; r++) {
-        const char *pat = rules[r].pattern;
-        p->rule_id[r] = rules[r].id;
-        if (pat == NULL || pat[0] == '\0') {
-            if (err && errlen)
-                snprintf(err, errlen, "rule %zu: empty pattern", r);
-            goto fail;
-        }
-        if ((rules[r].flags & (POL_JSON_SCAN | POL_JSON_EMBEDDED | POL_JSON_CAPTURE | POL_JSON_VERBATIM | POL_JSON_KEYS)) == 0) {
-            if (err && errlen)
-                snprintf(err, errlen, "rule %zu (%s): no flag set", r, pat);
-            goto fail;
-        }
-        size_t base = np;
-        set_bit(&p->start, base);
-        const char *s = pat;
-        for (;;) {
-            const char *dot = strchr(s, '.');
-            size_t sl = dot ? (size_t)(dot - s) : strlen(s);
-            if (np + 2 > MAX_POS) {
-                if (err && errlen)
-                    snprintf(err, errlen, "rule %zu (%s): too many segments in total (max %d)", r, pat, MAX_POS);
-                goto fail;
-            }
-            pos_t *ps = &p->pos[np];
-            ps->rule = (int16_t)r;
-            ps->index = -1;
-            if (sl == 0 || sl >= MAX_LIT) {
-                if (err && errlen)
-                    snprintf(err, errlen, "rule %zu (%s): empty or over-long segment", r, pat);
-                goto fail;
-            }
-            if (sl == 1 && s[0] == '*') {
-                ps->kind = SEG_STAR;
-                set_bit(&p->star, np);
-            } else if (sl == 2 && s[0] == '*' && s[1] == '*') {
-                ps->kind = SEG_DSTAR;
-                set_bit(&p->dstar, np);
-                p->has_dstar = 1;
-            } else {
-                ps->kind = SEG_LIT;
-                ps->len = (uint8_t)sl;
-                memcpy(ps->lit, s, sl);
-                set_bit(&p->lit, np);
-                long idx = 0;
-                size_t k;
-                for (k = 0; k < sl && s[k] >= '0' && s[k] <= '9' && k < 9; k++)
-                    idx = idx * 10 + (s[k] - '0');
-                if (k == sl)
-                    ps->index = idx;
-            }
-            np++;
-            if (dot == NULL)
-                break;
-            s = dot + 1;
-        }
-        pos_t *fin = &p->pos[np];
-        fin->kind = SEG_FINAL;
-        fin->rule = (int16_t)r;
-        fin->index = -1;
-        if (rules[r].flags & POL_JSON_SCAN)
-            set_bit(&p->final_scan, np);
-        if (rules[r].flags & POL_JSON_EMBEDDED)
-            set_bit(&p->final_emb, np);
-        if (rules[r].flags & POL_JSON_CAPTURE)
-            set_bit(&p->final_cap, np);
-        if (rules[r].flags & POL_JSON_VERBATIM)
-            set_bit(&p->final_verb, np);
-        if (rules[r].flags & POL_JSON_KEYS)
-            set_bit(&p->final_keys, np);
-        np++;
-    }
-    p->npos = np;
-    p->nw = (np + 63) / 64;
-    if (p->nw == 0)
-        p->nw = 1;
-    closure(p, &p->start);
-    return p;
-fail:
-    pol_json_paths_free(p);
-    return NULL;
-}
-
-void pol_json_paths_free(pol_json_paths_t *p)
-{
-    if (p == NULL)
-        return;
-    free(p->pos);
-    free(p->rule_id);
-    free(p);
-}
-
 void pol_json_scratch_free(pol_json_scratch_t *s)
 {
     pol_buf_free(&s->path);
@@ -322,7 +152,7 @@ void pol_json_scratch_free(pol_json_scratch_t *s)
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* strings: validation, decoding, encoding */
+/* strings: validation, decoding (escaping is in json_escape.c) */
 
 #define FAIL(w, code, desc)                                                                                                        \
     do {                                                                                                                           \
@@ -538,103 +368,6 @@ int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
     if (w.pos != len)
         return POL_JSON_E_SYNTAX;
     return decode_valid(raw + 1, len - 2, out);
-}
-
-size_t pol_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
-{
-    const char *hex = (flags & POL_JSON_ESC_UPPER_HEX) != 0 ? "0123456789ABCDEF" : "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t o = 0;
-    d[o++] = '"';
-    for (size_t i = 0; i < len;) {
-#ifdef __SSE2__
-        /* 16 bytes at a time while none needs a look: '"', '\\', controls and non-ASCII (signed < 0x20) */
-        while (i + 16 <= len) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-            __m128i look = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-            unsigned m = (unsigned)_mm_movemask_epi8(look);
-            unsigned k = m == 0 ? 16 : (unsigned)__builtin_ctz(m);
-            memcpy(d + o, u + i, k);
-            o += k;
-            i += k;
-            if (k < 16)
-                break;
-        }
-        if (i >= len)
-            break;
-#endif
-        unsigned c = u[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            d[o++] = (char)c;
-            i++;
-            continue;
-        }
-        if (c >= 0x80) {
-            size_t k = gw_utf8_seq(u + i, len - i);
-            if (k == 0) {
-                d[o++] = (char)0xEF;
-                d[o++] = (char)0xBF;
-                d[o++] = (char)0xBD;
-                i++;
-            } else {
-                memcpy(d + o, u + i, k);
-                o += k;
-                i += k;
-            }
-            continue;
-        }
-        d[o++] = '\\';
-        switch (c) {
-        case '"':
-            d[o++] = '"';
-            break;
-        case '\\':
-            d[o++] = '\\';
-            break;
-        case '\n':
-            d[o++] = 'n';
-            break;
-        case '\r':
-            d[o++] = 'r';
-            break;
-        case '\t':
-            d[o++] = 't';
-            break;
-        case '\b':
-            d[o++] = 'b';
-            break;
-        case '\f':
-            d[o++] = 'f';
-            break;
-        default:
-            d[o++] = 'u';
-            d[o++] = '0';
-            d[o++] = '0';
-            d[o++] = hex[c >> 4];
-            d[o++] = hex[c & 15];
-            break;
-        }
-        i++;
-    }
-    d[o++] = '"';
-    return o;
-}
-
-int pol_json_escape_flags(const char *s, size_t len, pol_buf_t *out, unsigned flags)
-{
-    if (len > ((size_t)-1 - 3) / 6 || pol_buf_reserve(out, POL_JSON_ESCAPE_MAX(len) + 1) != 0)
-        return POL_JSON_E_NOMEM;
-    size_t n = pol_json_escape_into(out->base + out->len, s, len, flags);
-    GW_ASSERT(n <= POL_JSON_ESCAPE_MAX(len));
-    out->len += n;
-    out->base[out->len] = '\0';
-    return 0;
-}
-
-int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
-{
-    return pol_json_escape_flags(s, len, out, 0);
 }
 
 /* ---------------------------------------------------------------------------------------------- */

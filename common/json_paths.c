@@ -1,0 +1,116 @@
+/*
+ * Compiling JSON path rules (pol_json_paths_compile, see json.h) into the walker's position
+ * automaton (json_internal.h; the design is at the top of json.c): rule r with k segments owns
+ * positions base..base+k, and each segment kind (literal, `*`, `**`) sets its bit in one mask.
+ */
+#include "common/json.h"
+#include "common/json_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------------------------- */
+/* compile */
+
+pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n, char *err, size_t errlen)
+{
+    pol_json_paths_t *p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->pos = calloc(MAX_POS, sizeof(pos_t))) == NULL || (p->rule_id = calloc(n ? n : 1, sizeof(int))) == NULL) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    p->nrules = n;
+    size_t np = 0;
+    for (size_t r = 0; r < n; r++) {
+        const char *pat = rules[r].pattern;
+        p->rule_id[r] = rules[r].id;
+        if (pat == NULL || pat[0] == '\0') {
+            if (err && errlen)
+                snprintf(err, errlen, "rule %zu: empty pattern", r);
+            goto fail;
+        }
+        if ((rules[r].flags & (POL_JSON_SCAN | POL_JSON_EMBEDDED | POL_JSON_CAPTURE | POL_JSON_VERBATIM | POL_JSON_KEYS)) == 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "rule %zu (%s): no flag set", r, pat);
+            goto fail;
+        }
+        size_t base = np;
+        set_bit(&p->start, base);
+        const char *s = pat;
+        for (;;) {
+            const char *dot = strchr(s, '.');
+            size_t sl = dot ? (size_t)(dot - s) : strlen(s);
+            if (np + 2 > MAX_POS) {
+                if (err && errlen)
+                    snprintf(err, errlen, "rule %zu (%s): too many segments in total (max %d)", r, pat, MAX_POS);
+                goto fail;
+            }
+            pos_t *ps = &p->pos[np];
+            ps->rule = (int16_t)r;
+            ps->index = -1;
+            if (sl == 0 || sl >= MAX_LIT) {
+                if (err && errlen)
+                    snprintf(err, errlen, "rule %zu (%s): empty or over-long segment", r, pat);
+                goto fail;
+            }
+            if (sl == 1 && s[0] == '*') {
+                ps->kind = SEG_STAR;
+                set_bit(&p->star, np);
+            } else if (sl == 2 && s[0] == '*' && s[1] == '*') {
+                ps->kind = SEG_DSTAR;
+                set_bit(&p->dstar, np);
+                p->has_dstar = 1;
+            } else {
+                ps->kind = SEG_LIT;
+                ps->len = (uint8_t)sl;
+                memcpy(ps->lit, s, sl);
+                set_bit(&p->lit, np);
+                long idx = 0;
+                size_t k;
+                for (k = 0; k < sl && s[k] >= '0' && s[k] <= '9' && k < 9; k++)
+                    idx = idx * 10 + (s[k] - '0');
+                if (k == sl)
+                    ps->index = idx;
+            }
+            np++;
+            if (dot == NULL)
+                break;
+            s = dot + 1;
+        }
+        pos_t *fin = &p->pos[np];
+        fin->kind = SEG_FINAL;
+        fin->rule = (int16_t)r;
+        fin->index = -1;
+        if (rules[r].flags & POL_JSON_SCAN)
+            set_bit(&p->final_scan, np);
+        if (rules[r].flags & POL_JSON_EMBEDDED)
+            set_bit(&p->final_emb, np);
+        if (rules[r].flags & POL_JSON_CAPTURE)
+            set_bit(&p->final_cap, np);
+        if (rules[r].flags & POL_JSON_VERBATIM)
+            set_bit(&p->final_verb, np);
+        if (rules[r].flags & POL_JSON_KEYS)
+            set_bit(&p->final_keys, np);
+        np++;
+    }
+    p->npos = np;
+    p->nw = (np + 63) / 64;
+    if (p->nw == 0)
+        p->nw = 1;
+    closure(p, &p->start);
+    return p;
+fail:
+    pol_json_paths_free(p);
+    return NULL;
+}
+
+void pol_json_paths_free(pol_json_paths_t *p)
+{
+    if (p == NULL)
+        return;
+    free(p->pos);
+    free(p->rule_id);
+    free(p);
+}
