@@ -23,23 +23,35 @@ static int is_wordch(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-unsigned pol__name_flags_of(const char *w, size_t len)
+/* FNV-1a-32 of the word as the gazetteer stores it: ASCII lower case, Latin-1 capitals folded to
+ * their small letters (C3 80-9E -> C3 A0-BE); with `strip`, Latin-1 letters with a diacritic become
+ * their base letter ("Álvaro", "José" -> "alvaro", "jose"), one byte for the two of UTF-8. */
+static uint32_t name_hash(const char *w, size_t len, int strip)
 {
+    /* base letters of U+00C0-00FF (0 = no base letter: kept as it is) */
+    static const char base[65] = "aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0\0" /* U+00C0-00DF */
+                                 "aaaaaa\0ceeeeiiii\0nooooo\0ouuuuy\0y"; /* U+00E0-00FF */
     uint32_t h = 0x811c9dc5u;
-    if (len < 2 || len > 40)
-        return 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)w[i];
         if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c + 32);
-        /* Latin-1 capitals (U+00C0-00DE, C3 80-9E): the gazetteer holds lowercase "álvaro" */
-        if (i > 0 && (unsigned char)w[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+        if (strip && c == 0xC3 && i + 1 < len && (unsigned char)w[i + 1] >= 0x80 && (unsigned char)w[i + 1] <= 0xBF &&
+            base[(unsigned char)w[i + 1] - 0x80] != 0) {
+            c = (unsigned char)base[(unsigned char)w[i + 1] - 0x80];
+            i++;
+        } else if (i > 0 && (unsigned char)w[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97) {
+            /* Latin-1 capitals (U+00C0-00DE, C3 80-9E): the gazetteer holds lowercase forms */
             c = (unsigned char)(c + 0x20);
+        }
         h ^= c;
         h *= 0x01000193u;
     }
-    if (h == 0)
-        h = 1;
+    return h == 0 ? 1 : h;
+}
+
+static unsigned name_lookup(uint32_t h)
+{
     size_t mask = pol__name_table_size - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         if (pol__name_hash[i] == 0)
@@ -47,6 +59,17 @@ unsigned pol__name_flags_of(const char *w, size_t len)
         if (pol__name_hash[i] == h)
             return pol__name_flags[i];
     }
+}
+
+unsigned pol__name_flags_of(const char *w, size_t len)
+{
+    if (len < 2 || len > 40)
+        return 0;
+    unsigned f = name_lookup(name_hash(w, len, 0));
+    /* the gazetteer spells many names without their accents ("alvaro"): a second look without them */
+    if (f == 0 && memchr(w, 0xC3, len) != NULL)
+        f = name_lookup(name_hash(w, len, 1));
+    return f;
 }
 
 /* A letter that may continue a name word at t[p]: ASCII lowercase or a letter of the alphabetic

@@ -78,6 +78,17 @@ bool build(PhoneNumber *n, int cc, const char *d, size_t nd)
     return true;
 }
 
+/* 1 if d[0, nd) is 1-17 ASCII digits: anything else is no number of any plan */
+bool all_digits(const char *d, size_t nd)
+{
+    if (nd == 0 || nd > 17)
+        return false;
+    for (size_t i = 0; i < nd; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    return true;
+}
+
 } // namespace
 
 extern "C" void pol__phone_warmup(void)
@@ -97,6 +108,8 @@ extern "C" void pol__phone_warmup(void)
 extern "C" int pol__phone_intl(const char *d, size_t nd)
 {
     try {
+        if (!all_digits(d, nd))
+            return POL__PHONE_INVALID; /* (found by fuzz_phone_plan: "3R2..." read as +64) */
         const PhoneNumberUtil *u = util();
         PhoneNumber n;
         /* country codes are prefix-free (ITU-T E.164): at most one of the 1-, 2- and 3-digit
@@ -124,6 +137,8 @@ extern "C" int pol__phone_intl(const char *d, size_t nd)
 extern "C" int pol__phone_national(const char *d, size_t nd, const char *regions)
 {
     try {
+        if (!all_digits(d, nd))
+            return POL__PHONE_INVALID;
         const PhoneNumberUtil *u = util();
         PhoneNumber n;
         for (const char *r = regions; r[0] != '\0' && r[1] != '\0'; r += r[2] == ',' ? 3 : 2) {

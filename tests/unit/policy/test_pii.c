@@ -152,6 +152,9 @@ static void test_recognizers(void **state)
     assert_int_equal(type_of(f, "Mr. Mayers called", "Mr. Mayers"), POL_PII_PERSON);
     assert_int_equal(type_of(f, "forward it to John Miller today", "John Miller"), POL_PII_PERSON);
     assert_int_equal(type_of(f, "Dear Anna,", "Anna"), POL_PII_PERSON);
+    /* the gazetteer spells "alvaro", "jose": names written with their accents are looked up without them */
+    assert_int_equal(type_of(f, "Soy \xc3\x81lvaro Ruiz, mi m\xc3\xb3vil", "\xc3\x81lvaro Ruiz"), POL_PII_PERSON);
+    assert_int_equal(type_of(f, "Hola Jos\xc3\xa9 P\xc3\xa9rez,", "Jos\xc3\xa9 P\xc3\xa9rez"), POL_PII_PERSON);
     assert_int_equal(type_of(f, "at 221 Baker Street, please", "221 Baker Street"), POL_PII_LOCATION);
     assert_int_equal(type_of(f, "postcode SW1A 1AA", "SW1A 1AA"), POL_PII_LOCATION);
     fx_free(f);
