@@ -72,8 +72,8 @@ static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int
         if (rc == 0)
             continue;
         /* settled at the reservation: nothing goes back; one against a lease was never counted in `reserved` */
-        if (gw_ledger__ledger_ins(sl, user, rows[i].rid, "settle", 0, now,
-                                  "crash recovery: gw_ledger__settled at the reserved amount", 1) < 0 ||
+        if (gw_ledger__ledger_ins(sl, user, rows[i].rid, "settle", 0, now, "crash recovery: settled at the reserved amount", 1) <
+                0 ||
             (!lease && gw_ledger__bal_add(sl, user, 0, amount, now, NULL) < 0))
             return -1;
         (*count)++;
@@ -223,8 +223,7 @@ int gw_ledger__recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *sett
     free(rows);
     gw_ledger__slot_release(sl);
     if (count > 0)
-        gw_log(GW_LOG_WARN,
-               "ledger: crash recovery gw_ledger__settled %" PRId64 " open reservation(s) at their reserved amount (flagged)",
+        gw_log(GW_LOG_WARN, "ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)",
                count);
     if (reclaimed > 0)
         gw_log(GW_LOG_WARN, "ledger: gave back %" PRId64 " expired credit lease(s) of instances that are gone", reclaimed);
