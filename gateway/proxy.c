@@ -50,6 +50,7 @@ static const size_t gw__call_bufs[] = {
     offsetof(gw_call_t, async_sse.held),
     offsetof(gw_call_t, async_sse.text),
     offsetof(gw_call_t, async_sse.restored),
+    offsetof(gw_call_t, async_sse.scanned),
 };
 #define GW_CALL_NBUFS (sizeof(gw__call_bufs) / sizeof(gw__call_bufs[0]))
 

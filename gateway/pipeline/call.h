@@ -294,6 +294,12 @@ gw_stage_rc_t gw__stage_upstream(gw_call_t *call);
 void gw__route_match(const char *path, size_t len, gw_route_t *r);
 /** The provider of the call (call->up, call->provider, call->usage_ad). Answers the request itself on failure: -1. */
 int gw__choose_provider(gw_call_t *call);
+/**
+ * With pii.scan_responses and an adapter that declares model text, a PII session even for a request without a body
+ * (a poll, a stored answer, a prediction stream): its answer's model text is scanned and its findings logged.
+ * Answers 500 itself when out of memory: -1; else 0.
+ */
+int gw__output_session(gw_call_t *call);
 
 /* ---- respond.c ---- */
 /** Adds a response header (name and value copied into the request pool). */

@@ -17,7 +17,8 @@
 //                                backpressure (never more than one 64 KiB chunk buffered)
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
 //   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded) instead, i.e. what
-//                                the model writes on its own (model-output scanning tests)
+//                                the model writes on its own (model-output scanning tests); Replicate: the
+//                                prediction's output and stream; fal queue submit: the result's `output`
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
 //                                a UTF-8 sequence), one SSE event each
 //   x-mock-stream-error: 1       Anthropic / OpenRouter: the mid-stream error fixture instead
