@@ -194,5 +194,6 @@ gw_stage_rc_t gw__stage_route(gw_call_t *call)
                      call->rest, call->rest_len);
     call->async_rewrite = call->up->async_stream_origin != NULL;
     gw__async_classify(call);
+    gw__fallback_begin(call);
     return GW_STAGE_NEXT;
 }
