@@ -8,7 +8,8 @@
  * `aigw scrub` (gw_cmd_scrub_io, in-memory streams) on the mixed text as 2 KB JSON lines in MB/s
  * of input.
  * Text is synthetic and deterministic (fixed LCG seed). Usage: bench_pii [MB] [cpu] (cpu: process
- * CPU time instead of the wall clock).
+ * CPU time instead of the wall clock); bench_pii MB cpu mixed2k: only the mixed text in 2 KB
+ * blocks, once (for `valgrind --tool=callgrind --toggle-collect=pol_pii_scan`).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "gateway/cmd_scrub.h"
 #include "policy/json.h"
 #include "policy/pii/pii.h"
+#include "policy/pii/pii_internal.h"
 
 static unsigned long long rng = 88172645463325252ull;
 
@@ -223,6 +225,24 @@ int main(int argc, char **argv)
     }
     printf("engine create (vectorscan compile): %.1f ms\n", (now() - t0) * 1e3);
     pol_pii_scratch_t *s = pol_pii_scratch_create(e);
+    if (argc > 3 && strcmp(argv[3], "mixed2k") == 0) {
+        const pol_pii_entity_t *ents;
+        size_t n, found = 0;
+        char *text = malloc(len);
+        fill(text, len, 0);
+        t0 = now();
+        for (size_t off = 0; off < len; off += 2048)
+            if (pol_pii_scan(e, s, text + off, len - off < 2048 ? len - off : 2048, &ents, &n) != 0)
+                return 1;
+            else
+                found += n;
+        printf("pol_pii_scan mixed prompt text, 2 KB blocks, one pass: %.0f MB/s, %zu found\n", (double)len / (now() - t0) / 1e6,
+               found);
+        free(text);
+        pol_pii_scratch_free(s);
+        pol_pii_engine_free(e);
+        return 0;
+    }
     char *mixed = malloc(len), *dense = malloc(len);
     fill(mixed, len, 0);
     fill(dense, len, 1);
@@ -248,6 +268,28 @@ int main(int argc, char **argv)
     printf("%-44s %10.0f %10zu\n", "baseline memchr('@') + digit count, dense", r, hits);
     r = bench_scan(e, s, dense, len, 1 << 20, &found);
     printf("%-44s %10.0f %10zu\n", "pol_pii_scan PII-dense text, 1 MB blocks", r, found);
+
+    /* the numbering-plan check (libphonenumber) on numbers it has not seen: what a phone number
+     * costs the first time a scratch meets it (later ones hit the scratch's cache) */
+    {
+        char num[16];
+        int valid = 0, k = 2000;
+        double t1 = now();
+        for (int i = 0; i < k; i++) {
+            snprintf(num, sizeof(num), "1%03d555%04d", 201 + i % 700, i);
+            valid += pol__phone_intl(num, 11);
+        }
+        double us_intl = (now() - t1) / k * 1e6;
+        t1 = now();
+        for (int i = 0; i < k; i++) {
+            snprintf(num, sizeof(num), "0%02d%07d", 10 + i % 90, i * 7919 % 10000000);
+            valid += pol__phone_national(
+                num, 10, "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN");
+        }
+        double us_nat = (now() - t1) / k * 1e6;
+        printf("%-44s %8.1f us (+1 numbers), %.1f us (trunk-0, 30 plans), %d valid\n", "phone plan check, uncached", us_intl,
+               us_nat, valid);
+    }
 
     /* one 2 KB chat message: reset + scrub (scan + tokenize + findings) */
     pol_pii_session_t *ss = pol_pii_session_create(e);

@@ -13,8 +13,9 @@
  *     run led by a Japanese surname (Japanese), three Hangul syllables led by a Korean surname;
  *   - before an honorific: 先生 / 女士 / 小姐 (zh, with a Chinese surname), さん / 様 / 氏 (ja,
  *     a Japanese surname or a katakana name), 씨 / 님 (ko, three syllables led by a surname);
- *   - after the weak triggers 给 / 叫 (zh: "给张伟发邮件"): only when a delimiter or one of a few
- *     verbs follows the name, so "给黄色的猫" does not fire.
+ *   - after the weak triggers 给 / 叫 (zh: "给张伟发邮件") and the introduction 我是 ("我是吴晓东，
+ *     邮箱..."): only when a delimiter or one of a few verbs follows the name (the second signal),
+ *     so "给黄色的猫", "我是程序员的朋友" do not fire.
  * Surname tables: the most frequent Chinese surnames (Ministry of Public Security household
  * register statistics, 2019 ranking of the top 100, plus the traditional-script forms and the
  * common two-character surnames), the 100 most frequent Japanese surnames (Meiji Yasuda Life
@@ -68,7 +69,7 @@ static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "�
                                         "寄件人", "负责人", "負責人", "申请人", "申請人", "持卡人", "患者",   "乘客",
                                         "我叫",   "名叫",   "叫做",   "本人",   "客户",   "顾客",   "客戶",   "顧客",
                                         "户主",   "戶主",   "法人",   "经办人", NULL};
-static const char *const cn_weak[] = {"给", "叫", "致", "找", "联系", "聯繫", NULL};
+static const char *const cn_weak[] = {"给", "叫", "致", "找", "联系", "聯繫", "我是", NULL};
 static const char *const cn_honor[] = {"先生", "女士", "小姐", "太太", NULL};
 static const char *const jp_strong[] = {"氏名", "名前", "担当者", "担当", "申込者", "契約者", "私は", NULL};
 static const char *const jp_honor[] = {"さん", "様", "さま", "氏", "殿", "ちゃん", "くん", NULL};

@@ -91,6 +91,7 @@ struct st_pol_pii_scratch_t {
     size_t wcur, *wpos; /* window cursor and each window's start in wbuf */
     size_t wpos_cap;
     pol__norm_t norm; /* the normalised copy of the text, when it needs one (unicode.c) */
+    pol__phone_cache_t phone_cache;
     int failed;
 };
 
@@ -321,6 +322,7 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
         snprintf(err, errlen, "pii: out of memory");
         return NULL;
     }
+    pol__phone_warmup(); /* once per process: no request pays the numbering plans' first use */
     e->ntypes = POL_PII_NUM_BUILTIN;
     e->min_score = 0.5;
     pol__script_tables_init(&e->tables);
@@ -464,6 +466,7 @@ pol_pii_scratch_t *pol_pii_scratch_create(const pol_pii_engine_t *e)
     if (s == NULL)
         return NULL;
     s->e = e;
+    randombytes_buf(s->phone_cache.key, sizeof(s->phone_cache.key));
     /* one vectorscan scratch serves both databases */
     if (hs_alloc_scratch(e->db, &s->hs) != HS_SUCCESS || hs_alloc_scratch(e->db_win, &s->hs) != HS_SUCCESS) {
         if (s->hs != NULL)
@@ -626,6 +629,7 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
     s->ctx.cands = &s->cands;
     s->ctx.enabled = e->enabled;
     s->ctx.tables = &e->tables;
+    s->ctx.phone_cache = &s->phone_cache;
     hs_error_t rc = hs_scan(e->db, st, (unsigned)sl, 0, s->hs, on_match, s);
     if (s->failed || (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED))
         return -1;

@@ -8,8 +8,9 @@
  * several regular expressions per call and is far too slow to scan text with, and the digits are
  * already separated from their grouping here. Instead the number is built directly (country code
  * + national significant number, with the leading-zero flags Italian-style plans need) and
- * checked with IsValidNumber, which matches the national number against the country's
- * per-type patterns (fixed line, mobile, toll free, ...) of the compiled metadata.
+ * checked with IsValidNumber / IsValidNumberForRegion, which match the national number against the
+ * country's per-type patterns (fixed line, mobile, toll free, ...) of the compiled metadata. The
+ * type itself is not asked for: GetNumberType would run the same matches a second time.
  *
  * Hand-kept formats (the old code) knew a dozen countries; the metadata knows every plan ITU
  * publishes, with the lengths and leading digits each type may have, so `+49 30 12345678` is valid
@@ -77,20 +78,21 @@ bool build(PhoneNumber *n, int cc, const char *d, size_t nd)
     return true;
 }
 
-int kind_of(const PhoneNumberUtil *u, const PhoneNumber &n)
-{
-    switch (u->GetNumberType(n)) {
-    case PhoneNumberUtil::MOBILE:
-        return POL__PHONE_MOBILE;
-    case PhoneNumberUtil::FIXED_LINE:
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-        return POL__PHONE_FIXED;
-    default:
-        return POL__PHONE_OTHER; /* toll free, premium, VoIP, pager, UAN, voicemail, personal */
-    }
-}
-
 } // namespace
+
+extern "C" void pol__phone_warmup(void)
+{
+    /* once per process: the metadata (about 30 million instructions) and the patterns of the most
+     * asked plans compiled now, at engine creation, instead of on the first request with a number */
+    static const bool done = [] {
+        static const char *const intl[] = {"12015550123", "442079460958", "493012345678", "33123456789", "8613800138000"};
+        for (const char *n : intl)
+            (void)pol__phone_intl(n, strlen(n));
+        (void)pol__phone_national("03012345678", 11, "GB,DE");
+        return true;
+    }();
+    (void)done;
+}
 
 extern "C" int pol__phone_intl(const char *d, size_t nd)
 {
@@ -109,7 +111,9 @@ extern "C" int pol__phone_intl(const char *d, size_t nd)
                 continue;
             if (!build(&n, cc, d + cl, nd - cl))
                 return POL__PHONE_INVALID;
-            return u->IsValidNumber(n) ? kind_of(u, n) : POL__PHONE_INVALID;
+            /* the code's main country first (one pattern set: US for +1, RU for +7); IsValidNumber
+             * then tries every region sharing the code (25 for +1) */
+            return u->IsValidNumberForRegion(n, region) || u->IsValidNumber(n) ? POL__PHONE_VALID : POL__PHONE_INVALID;
         }
         return POL__PHONE_INVALID;
     } catch (...) {
@@ -138,7 +142,7 @@ extern "C" int pol__phone_national(const char *d, size_t nd, const char *regions
             if (!build(&n, cc, p, np))
                 continue;
             if (u->IsValidNumberForRegion(n, region))
-                return kind_of(u, n);
+                return POL__PHONE_VALID;
         }
         return POL__PHONE_INVALID;
     } catch (...) {

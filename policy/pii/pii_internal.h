@@ -156,6 +156,19 @@ void pol__script_tables_init(pol__script_tables_t *t);
 /** Sets the bits of the first code points of the Russian, Arabic and Hindi triggers (scripts.c). */
 void pol__script_trigger_bits(uint64_t bits[16]);
 
+/**
+ * Answers of the numbering-plan check already given to this thread (pol__phone_intl and
+ * pol__phone_national cost 50-200 thousand instructions each: libphonenumber matches a dozen ICU
+ * regular expressions per region). A chat request carries the whole conversation, so the same
+ * number is scanned again on every turn. Holds no digits: each entry is the SipHash-2-4
+ * (libsodium crypto_shorthash) of the question under a random per-scratch key, its lowest bit
+ * replaced by the answer; 0 is empty. Direct-mapped, 256 entries.
+ */
+typedef struct st_pol__phone_cache_t {
+    unsigned char key[16];
+    uint64_t slot[256];
+} pol__phone_cache_t;
+
 /** Scanner state passed to recognizers from the vectorscan callback. */
 typedef struct st_pol__scanctx_t {
     const char *text;
@@ -164,6 +177,7 @@ typedef struct st_pol__scanctx_t {
     size_t skip_until[POL__REC_COUNT];  /* a match ending before this was already handled */
     const unsigned char *enabled;       /* per type */
     const pol__script_tables_t *tables; /* the engine's filters for cjk.c / scripts.c */
+    pol__phone_cache_t *phone_cache;    /* the scratch's; NULL: no cache */
 } pol__scanctx_t;
 
 /** Runs the recognizer of built-in pattern `pat` for a vectorscan match ending at byte `to`. @return 0, -1 on allocation failure.
@@ -210,18 +224,19 @@ int pol__has_word(const char *text, size_t from, size_t to, const char *const *w
 
 /* ---- phone numbering plans (phone.cc, libphonenumber) ---- */
 
-/* what pol__phone_intl / pol__phone_national found */
+/* what pol__phone_intl / pol__phone_national answer */
 #define POL__PHONE_INVALID 0 /* no numbering plan assigns the number */
-#define POL__PHONE_FIXED 1   /* a fixed line (or a number the plan does not tell from a mobile) */
-#define POL__PHONE_MOBILE 2
-#define POL__PHONE_OTHER 3 /* toll free, premium rate, VoIP, pager, UAN, voicemail, personal */
+#define POL__PHONE_VALID 1   /* a plan assigns it (fixed line, mobile, toll free, VoIP, ...) */
 
+/** Loads the numbering-plan metadata and compiles the patterns of the commonest plans, once per
+ * process (tens of milliseconds; pol_pii_engine_create calls it so no request pays it). */
+void pol__phone_warmup(void);
 /**
  * International number: `d` = the nd ASCII digits after "+" or "00" (country code first).
  * Checked against Google's libphonenumber metadata (country code assigned, national number of a
  * length and leading digits the plan gives one of its number types). Costs a few microseconds:
  * call it on candidates only. Thread-safe, allocates nothing the caller owns.
- * @return POL__PHONE_* (0 = invalid)
+ * @return POL__PHONE_VALID or POL__PHONE_INVALID
  */
 int pol__phone_intl(const char *d, size_t nd);
 /**
@@ -229,7 +244,7 @@ int pol__phone_intl(const char *d, size_t nd);
  * "(212) 555-0187" as its 10 digits): valid in one of `regions`, ISO 3166-1 alpha-2 codes joined by
  * commas ("US,GB,DE"), tried in order; the region's national prefix ("0", NANP "1", RU "8") is
  * stripped when present. libphonenumber metadata, as pol__phone_intl.
- * @return POL__PHONE_* of the first region that accepts it, 0 if none
+ * @return POL__PHONE_VALID if one of the regions accepts it, else POL__PHONE_INVALID
  */
 int pol__phone_national(const char *d, size_t nd, const char *regions);
 

@@ -19,6 +19,7 @@
 #include "policy/pii/pii_internal.h"
 
 #include <hs/hs.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +76,7 @@ static const pol__pattern_t patterns[] = {
     /* words that announce a date (not of birth): reported at 0.6 */
     {"\\b(?:today is|date|dated|deadline|due (?:on|by|date)|appointment(?: on)?|scheduled (?:for|on)|expires? on|expiry|"
      "valid (?:until|thru)|heute ist|datum|termin|aujourd'hui|rendez-vous le|fecha|hoy es|cita el|oggi \xc3\xa8|scadenza|"
-     "hoje \xc3\xa9|vandaag is|afspraak op)\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
+     "hoje \xc3\xa9|vandaag is|afspraak op)\\b\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
      "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
@@ -255,6 +256,30 @@ static int cc_len(const char *d, size_t nd)
     return d[0] == '0' ? 0 : 3;
 }
 
+/* The numbering-plan check through the scratch's cache (pol__phone_cache_t): `regions` NULL for
+ * international digits (pol__phone_intl), else pol__phone_national's region list. */
+static int phone_plan(pol__scanctx_t *c, const char *d, size_t nd, const char *regions)
+{
+    unsigned char q[24 + 128];
+    size_t rl = regions ? strlen(regions) : 0, ql = 0;
+    uint64_t h, *slot = NULL;
+    if (c->phone_cache != NULL && nd <= 24 && rl < 127) {
+        memcpy(q, d, nd), ql = nd;
+        q[ql++] = '|';
+        memcpy(q + ql, regions ? regions : "", rl), ql += rl;
+        crypto_shorthash((unsigned char *)&h, q, ql, c->phone_cache->key);
+        h &= ~(uint64_t)1;
+        h |= h == 0 ? 2 : 0; /* 0 marks an empty slot */
+        slot = &c->phone_cache->slot[h >> 56];
+        if ((*slot & ~(uint64_t)1) == h)
+            return (int)(*slot & 1);
+    }
+    int v = regions ? pol__phone_national(d, nd, regions) : pol__phone_intl(d, nd);
+    if (slot != NULL)
+        *slot = h | (v == POL__PHONE_VALID);
+    return v;
+}
+
 /* Numbering plans a national number with a trunk 0 is checked against, most used first: the
  * countries whose numbers are written "0xx ..." at home (ITU-T E.164 national prefix 0). */
 static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN";
@@ -375,25 +400,26 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
         ph -= 0.2;
     /* the numbering plans (only for candidates: a few microseconds each). A number some plan
-     * assigns gains 0.1, unless the same digits already make an SSN in its own layout (the
-     * grouping decides between the two); one no plan assigns loses 0.25, so alone it stays
-     * below the default threshold and needs a context word ("tel", "电话") to be reported:
-     * made-up numbers in prompts are still phone numbers to the person who wrote them */
-    if (ph > 0 && (kind != 0 || plan != NULL)) {
+     * assigns gains 0.1; one no plan assigns loses 0.25, so alone it stays below the default
+     * threshold and needs a context word ("tel", "电话") to be reported: made-up numbers in prompts
+     * are still phone numbers to the person who wrote them. Digits laid out as an SSN (3-2-4) are
+     * not checked: their grouping decides between the two types, as it did before the check, and
+     * they are the commonest nine-digit look-alike, so the check is saved there */
+    if (ph > 0 && (kind != 0 || plan != NULL) && !ssn_here) {
         int v;
         if (kind == PLAN_INTL)
-            v = pol__phone_intl(d, nd);
+            v = phone_plan(c, d, nd, NULL);
         else if (kind == PLAN_00)
-            v = pol__phone_intl(d + 2, nd - 2);
+            v = phone_plan(c, d + 2, nd - 2, NULL);
         else if (kind == PLAN_NANP) {
             char n1[11] = {'1'};
             memcpy(n1 + 1, d, 10);
-            v = pol__phone_intl(n1, 11);
+            v = phone_plan(c, n1, 11, NULL);
         } else
-            v = pol__phone_national(d, nd, plan);
+            v = phone_plan(c, d, nd, plan);
         if (v == POL__PHONE_INVALID)
             ph = ph > 0.25 ? ph - 0.25 : 0.01;
-        else if (!ssn_here)
+        else
             ph += 0.1;
     }
     if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
@@ -1478,6 +1504,8 @@ static int rec_date_word(pol__scanctx_t *c, size_t to, int birth)
             break;
         }
         e = w, parts++;
+        if (parts == 3 && months == 0)
+            break; /* day, month and year in numbers: a time may follow ("2024-06-05 14:30") */
         size_t q = e;
         while (q < c->len && (t[q] == ' ' || t[q] == '/' || t[q] == '-' || t[q] == '.' || t[q] == ',') && q - e < 3)
             q++;
@@ -1486,6 +1514,18 @@ static int rec_date_word(pol__scanctx_t *c, size_t to, int birth)
         if (sep == 0)
             sep = t[e];
         e = q;
+    }
+    /* numbers alone must read as a date: Y-M-D (4-1/2-1/2) or D-M-Y / M-D-Y (1/2-1/2-2/4), ending
+     * there ("978-5-3159-5152-1" is an ISBN, "1.2.3.4" a version or an address) */
+    if (months == 0 && parts >= 3) {
+        int ymd = nlen[0] == 4 && nlen[1] <= 2 && nlen[2] <= 2 && num[1] >= 1 && num[1] <= 12 && num[2] >= 1 && num[2] <= 31;
+        int dmy = nlen[0] <= 2 && nlen[1] <= 2 && (nlen[2] == 2 || nlen[2] == 4) && num[0] >= 1 && num[1] >= 1 &&
+                  ((num[0] <= 31 && num[1] <= 12) || (num[0] <= 12 && num[1] <= 31));
+        size_t q = e;
+        if (q + 1 < c->len && (t[q] == '-' || t[q] == '/' || t[q] == '.') && pol__is_digit(U(t[q + 1])))
+            return 0;
+        if (!(ymd || dmy))
+            return 0;
     }
     int ok = parts >= 2 && (has_year || parts >= 3);
     if (!ok && !birth && parts == 2) {

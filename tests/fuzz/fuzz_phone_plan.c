@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(regions, p, rl);
     regions[rl] = '\0'; /* the interface takes a NUL-terminated list */
     int a = pol__phone_intl(d, nd), b = pol__phone_national(d, nd, regions);
-    if (a < POL__PHONE_INVALID || a > POL__PHONE_OTHER || b < POL__PHONE_INVALID || b > POL__PHONE_OTHER)
+    if (a < POL__PHONE_INVALID || a > POL__PHONE_VALID || b < POL__PHONE_INVALID || b > POL__PHONE_VALID)
         abort();
     int digits = nd > 0;
     for (size_t i = 0; i < nd; i++)

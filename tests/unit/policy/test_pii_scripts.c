@@ -282,6 +282,12 @@ static void test_cjk_names(void **state)
                    "\xbd\xe5\xad\x90",
                    POL_PII_PERSON),
         0); /* 给黄色的猫加一顶帽子 */
+    /* the introduction 我是 + a name + a delimiter (the second signal) */
+    assert_true(found(f, "我是吴晓东，邮箱在下面", "吴晓东", POL_PII_PERSON));
+    assert_int_equal(count_type(f, "我是程序员，想问一个问题", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "我是新手，请多指教", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "我是王者荣耀的玩家", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "我是学生。", POL_PII_PERSON), 0);
     assert_int_equal(count_type(f, "お客様と皆様", POL_PII_PERSON), 0);
     assert_int_equal(count_type(f, "고객님 선생님", POL_PII_PERSON), 0);
 }
