@@ -11,7 +11,7 @@
 #include <time.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/restore.h"
 

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "gateway/cmd_scrub.h"
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
 

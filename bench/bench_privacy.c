@@ -15,7 +15,7 @@
 
 #include "gateway/config.h"
 #include "gateway/privacy.h"
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 #include "providers/provider.h"
 

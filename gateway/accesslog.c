@@ -8,6 +8,7 @@
  * when the buffer passes half of its cap, or at close.
  */
 #include "gateway/accesslog.h"
+#include "common/json.h"
 
 #include <sodium.h>
 
@@ -141,7 +142,7 @@ static int add_str(pol_buf_t *out, const char *key_lit, size_t key_len, const ch
 {
     if (add_lit(out, key_lit, key_len) != 0)
         return -1;
-    return v != NULL ? prov__json_str(out, v, strlen(v)) : add_lit(out, "null", 4);
+    return v != NULL ? pol_json_escape(v, strlen(v), out) : add_lit(out, "null", 4);
 }
 
 static int add_i64(pol_buf_t *out, const char *key_lit, size_t key_len, int64_t v)
@@ -253,4 +254,25 @@ void gw_accesslog_close(gw_accesslog_t *log)
     pol_buf_free(&log->front);
     pol_buf_free(&log->back);
     free(log);
+}
+
+gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a)
+{
+    gw_store_access_rec_t *r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    snprintf(r->request_id, sizeof(r->request_id), "%s", a->request_id ? a->request_id : "");
+    snprintf(r->method, sizeof(r->method), "%s", a->method ? a->method : "");
+    snprintf(r->client_ip, sizeof(r->client_ip), "%s", a->remote_ip ? a->remote_ip : "");
+    r->status = a->status;
+    r->bytes_in = (int64_t)a->bytes_in;
+    r->bytes_out = (int64_t)a->bytes_out;
+    r->at_us = a->time_us;
+    r->duration_us = a->total_us;
+    r->upstream_us = a->upstream_us;
+    if ((a->route && (r->route = strdup(a->route)) == NULL) || (a->user && (r->user_id = strdup(a->user)) == NULL)) {
+        gw_store_access_rec_free(r);
+        return NULL;
+    }
+    return r;
 }

@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
+#include "gateway/store/store.h"
 
 typedef struct st_gw_accesslog_t gw_accesslog_t;
 
@@ -67,5 +68,12 @@ void gw_accesslog_close(gw_accesslog_t *log);
 
 /** Appends one access record as a JSON object line (with trailing newline) to `out`. */
 int gw_accesslog_format(const gw_access_rec_t *rec, pol_buf_t *out);
+
+/**
+ * Copies the access log record `a` (borrowed) into a new store record (gateway/store/store.h) the
+ * caller owns (gw_store_access_rec_free, or hand it to gw_store_submit_access).
+ * @return the copy, or NULL on allocation failure.
+ */
+gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a);
 
 #endif

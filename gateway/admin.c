@@ -5,6 +5,7 @@
  * callback is running).
  */
 #include "gateway/admin.h"
+#include "common/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,7 @@ static void send_json(h2o_req_t *req, int status, const char *body, size_t len)
 static void send_error(h2o_req_t *req, int status, const char *message)
 {
     pol_buf_t b = POL_BUF_INIT;
-    if (pol_buf_append(&b, "{\"error\":", 9) == 0 && prov__json_str(&b, message, strlen(message)) == 0 &&
+    if (pol_buf_append(&b, "{\"error\":", 9) == 0 && pol_json_escape(message, strlen(message), &b) == 0 &&
         pol_buf_append(&b, "}", 1) == 0)
         send_json(req, status, b.base, b.len);
     else

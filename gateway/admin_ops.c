@@ -5,6 +5,7 @@
  * (they belong to different roles and issues).
  */
 #include "gateway/admin_ops.h"
+#include "common/log.h"
 #include "gateway/admin_privacy.h"
 #include "gateway/errors.h"
 #include "gateway/store/store_ledger.h"
@@ -78,8 +79,8 @@ static void log_store_failure(gw_store_t *st, const char *what, int rc)
         return;
     char dbmsg[256];
     gw_store_last_error(st, dbmsg, sizeof(dbmsg));
-    fprintf(stderr, "aigw admin: ops %s failed: %s (%d)%s%s\n", what,
-            gw_error_status(rc) == 503 ? "store unavailable" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
+    gw_log(GW_LOG_ERROR, "admin: ops %s failed: %s (%d)%s%s", what,
+           gw_error_status(rc) == 503 ? "store unavailable" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
 }
 
 static void user_json(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
@@ -181,7 +182,7 @@ int gw_admin_ops_handle(gw_store_t *st, const char *method, const char *path, co
         return GW_E_NOT_FOUND;
     if (is_user && strcmp(method, "GET") != 0)
         return GW_E_NOT_FOUND; /* DELETE /users/{id} is the privacy role's */
-    char uid[GW_STORE_USER_ID_MAX + 1];
+    char uid[GW_USER_ID_MAX + 1];
     if (idlen == 0 || pct_decode(id, idlen, uid, sizeof(uid), 0) != 0) {
         set_error(status, 400, out, "invalid user id");
         return 0;

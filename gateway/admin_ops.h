@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 #include "gateway/store/store.h"
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /**
  * Handles one request. `path` follows /admin/api, without the query; `query` is what follows

@@ -5,6 +5,7 @@
  * so gw_error_status() gives the status.
  */
 #include "gateway/admin_privacy.h"
+#include "common/log.h"
 #include "gateway/errors.h"
 #include "policy/pii/pii.h"
 
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_ID_BYTES GW_STORE_USER_ID_MAX
+#define MAX_ID_BYTES GW_USER_ID_MAX
 
 static void set_error(int *status, int code, pol_buf_t *out, const char *msg)
 {
@@ -129,8 +130,8 @@ static int store_error_at(gw_store_t *st, int rc, const char *what, int *status,
     if (code >= 500) {
         char dbmsg[256];
         gw_store_last_error(st, dbmsg, sizeof(dbmsg));
-        fprintf(stderr, "aigw admin: privacy %s failed: %s (%d)%s%s\n", what,
-                code == 503 ? "store unavailable (queue full or shutting down)" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
+        gw_log(GW_LOG_ERROR, "admin: privacy %s failed: %s (%d)%s%s", what,
+               code == 503 ? "store unavailable (queue full or shutting down)" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
     }
     set_error(status, code, out,
               code == 404   ? "no such user"

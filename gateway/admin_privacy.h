@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 #include "gateway/store/store.h"
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /**
  * Handles one request. `path` is what follows /admin/api (e.g. "/users/alice/export"), without

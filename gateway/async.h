@@ -23,9 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
+#include "common/sse.h"
 #include "providers/provider.h"
-#include "providers/sse.h"
 
 #define GW_ASYNC_KEY_BYTES 32
 #define GW_ASYNC_CAP_MAX 16384         /* capability text bytes accepted (the query value) */

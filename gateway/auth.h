@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "common/userid.h" /* gw_user_id_valid: the end-user id rule */
 #include "gateway/config.h"
 #include "gateway/store/store.h"
 #include "providers/provider.h"
@@ -32,17 +33,6 @@ const gw_client_conf_t *gw_auth_client(const gw_config_t *cfg, const char *key, 
  * published keyset's. NULL when neither knows it.
  */
 const char *gw_auth_admin_role(const gw_config_t *cfg, const char *token, size_t len);
-
-/** Longest end-user id, in bytes (X-AIGW-User, or the body's user / safety_identifier). */
-#define GW_USER_ID_MAX 256
-
-/**
- * 1 when `s` (`len` bytes) may be an end-user id: 1..GW_USER_ID_MAX bytes of well-formed UTF-8 (RFC 3629: no
- * overlong forms, no surrogates, nothing above U+10FFFF) without control characters (C0, DEL, C1 U+0080..U+009F) or
- * line / paragraph separators (U+2028, U+2029). Ids go into logs, the ledger and exports: a byte that is not text
- * would corrupt them or be read differently by each consumer (issue 10).
- */
-int gw_auth_user_id_valid(const char *s, size_t len);
 
 /** Client keys and admin tokens from the store (`aigw keys add`), as one immutable snapshot. */
 typedef struct st_gw_keyset_t gw_keyset_t;

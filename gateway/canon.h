@@ -27,7 +27,7 @@
 
 #include <stddef.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /** Longest request target (path and query) accepted, in bytes (h2o itself caps the request line). */
 #define GW_CANON_MAX_BYTES 8192

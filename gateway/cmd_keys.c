@@ -5,6 +5,7 @@
  * "key_hash" uses) reaches the store. The commands open only the store (gw_config_load_store_only).
  */
 #include "gateway/cmd_keys.h"
+#include "gateway/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,22 +61,6 @@ static int parse(int argc, char **argv, opts_t *o)
         }
     }
     return 0;
-}
-
-static gw_store_t *open_store(const char *path)
-{
-    char err[768];
-    gw_config_t *cfg = gw_config_load_store_only(path, err, sizeof(err));
-    if (cfg == NULL) {
-        fprintf(stderr, "aigw keys: config error: %s\n", err);
-        return NULL;
-    }
-    gw_store_t *st = gw_store_open(gw_config_section(cfg, "store"), gw_config_section(cfg, "retention"),
-                                   gw_config_section(cfg, "log_bodies"), gw_config_master_key_file(cfg), err, sizeof(err));
-    if (st == NULL)
-        fprintf(stderr, "aigw keys: store: %s\n", err);
-    gw_config_free(cfg);
-    return st;
 }
 
 /* A new secret: prefix + 48 hex digits (192 bits). */
@@ -160,7 +145,7 @@ static int cmd_add(const opts_t *o)
     char secret[96], id[GW_STORE_KEY_ID_CHARS + 1];
     new_secret(admin ? "aigw-admin-" : "aigw-client-", secret, sizeof(secret));
     gw_config_hash_key(secret, strlen(secret), k.hash);
-    gw_store_t *st = open_store(o->config);
+    gw_store_t *st = gw_cli_open_store("aigw keys", o->config, NULL);
     if (st == NULL) {
         sodium_memzero(secret, sizeof(secret));
         return 1;
@@ -183,7 +168,7 @@ static int cmd_add(const opts_t *o)
 
 static int cmd_list(const opts_t *o)
 {
-    gw_store_t *st = open_store(o->config);
+    gw_store_t *st = gw_cli_open_store("aigw keys", o->config, NULL);
     if (st == NULL)
         return 1;
     gw_store_key_t *keys = NULL;
@@ -215,7 +200,7 @@ static int cmd_revoke(const opts_t *o)
         fputs(usage, stderr);
         return 2;
     }
-    gw_store_t *st = open_store(o->config);
+    gw_store_t *st = gw_cli_open_store("aigw keys", o->config, NULL);
     if (st == NULL)
         return 1;
     int rc = gw_store_keys_revoke(st, o->pos[1]);

@@ -5,6 +5,7 @@
  * ledger serialises with transactions (SQLite busy timeout, PostgreSQL row locks).
  */
 #include "gateway/cmd_meter.h"
+#include "gateway/cli.h"
 #include "gateway/admin_privacy.h"
 #include "gateway/config.h"
 #include "gateway/store/store.h"
@@ -16,27 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Opens the store of the config at `path` (NULL: embedded defaults); *enforced (if not NULL) = the
- * config has a "credits" section (credits are enforced by the gateway). */
-static gw_store_t *open_store(const char *path, int *enforced)
-{
-    char err[768];
-    gw_config_t *cfg = gw_config_load_store_only(path, err, sizeof(err)); /* the store's settings only (issue 14) */
-    if (cfg == NULL) {
-        fprintf(stderr, "aigw: config error: %s\n", err);
-        return NULL;
-    }
-    if (enforced != NULL)
-        *enforced = gw_config_section(cfg, "credits") != NULL;
-    gw_store_t *st = gw_store_open(gw_config_section(cfg, "store"), gw_config_section(cfg, "retention"),
-                                   gw_config_section(cfg, "log_bodies"), gw_config_master_key_file(cfg), err, sizeof(err));
-    if (st == NULL)
-        fprintf(stderr, "aigw: store: %s\n", err);
-    gw_config_free(cfg);
-    return st;
-}
-
 typedef struct st_opts_t {
     const char *config, *reason, *from, *to, *group, *format, *credits, *micro;
     const char *pos[4];
@@ -135,7 +115,7 @@ int gw_cmd_meter_user(int argc, char **argv)
         return 2;
     }
     int enforced = 0;
-    gw_store_t *st = open_store(o.config, &enforced);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, &enforced);
     if (st == NULL)
         return 1;
     if (grant)
@@ -148,7 +128,7 @@ int gw_cmd_meter_user(int argc, char **argv)
     if (rc == GW_STORE_E_NOTFOUND && balance) {
         fprintf(stderr, "aigw user balance: no balance for this user yet\n");
     } else if (rc == GW_STORE_E_INVAL) {
-        fprintf(stderr, "aigw user: invalid user id (1 to %d bytes)\n", GW_STORE_USER_ID_MAX);
+        fprintf(stderr, "aigw user: invalid user id (1 to %d bytes)\n", GW_USER_ID_MAX);
     } else if (rc != 0) {
         fprintf(stderr, "aigw user: store error (see above)\n");
     } else {
@@ -181,7 +161,7 @@ int gw_cmd_report(int argc, char **argv)
                 "(csv/json: *_microcredits; table: credits), input/output tokens, images, compute time.\n");
         return o.help ? 0 : 2;
     }
-    gw_store_t *st = open_store(o.config, NULL);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
     pol_buf_t out = POL_BUF_INIT;

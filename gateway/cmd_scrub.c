@@ -7,7 +7,7 @@
  * Built for batch speed: stdin is read in 1 MiB blocks and split at '\n' in place (a line longer
  * than a block grows one buffer; no limit other than memory, the engine refuses texts over
  * 4 GiB), each line is validated and its "text" decoded by the gateway's own one-pass JSON reader
- * (policy/json.h: a SCAN rule hands over the decoded string, a CAPTURE rule tells its type), and
+ * (common/json.h: a SCAN rule hands over the decoded string, a CAPTURE rule tells its type), and
  * the output lines are built in one buffer written with one fwrite per 256 KiB. Nothing is
  * allocated per line once the buffers have grown. The output is byte-identical to the jansson
  * JSON_COMPACT dump it replaces (key order, escapes with upper-case \u00XX, reals as %.17g with
@@ -19,12 +19,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include "gateway/config.h"
-#include "policy/buf.h"
-#include "policy/json.h"
+#include "common/buf.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 
 #define SCRUB_READ_BYTES (1u << 20)
@@ -73,70 +70,10 @@ static void on_capture(void *ctx, int rule_id, const char *raw, size_t len, int 
 }
 
 /* jansson's string dump (JSON_COMPACT, no ENSURE_ASCII): '"' '\\' and controls escaped, \u00XX in
- * upper case, everything else (valid UTF-8 here) copied */
+ * upper case, everything else (valid UTF-8 here) copied: the one escaper with jansson's hex case */
 static int put_string(pol_buf_t *b, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    if (len > ((size_t)-1 - 2) / 6 || pol_buf_reserve(b, len * 6 + 2) != 0)
-        return -1;
-    char *d = b->base + b->len;
-    size_t o = 0;
-    d[o++] = '"';
-    for (size_t i = 0; i < len; i++) {
-#if defined(__SSE2__)
-        /* 16 bytes at a time while none needs an escape (controls, '"', '\\') */
-        while (i + 16 <= len) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i bad =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                             _mm_cmplt_epi8(_mm_xor_si128(v, _mm_set1_epi8((char)0x80)), _mm_set1_epi8((char)(0x80 + 0x20))));
-            unsigned m = (unsigned)_mm_movemask_epi8(bad);
-            unsigned k = m == 0 ? 16 : (unsigned)__builtin_ctz(m);
-            memcpy(d + o, s + i, k);
-            o += k;
-            i += k;
-            if (k < 16)
-                break;
-        }
-        if (i >= len)
-            break;
-#endif
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            d[o++] = (char)c;
-            continue;
-        }
-        d[o++] = '\\';
-        switch (c) {
-        case '"':
-        case '\\':
-            d[o++] = (char)c;
-            break;
-        case '\n':
-            d[o++] = 'n';
-            break;
-        case '\r':
-            d[o++] = 'r';
-            break;
-        case '\t':
-            d[o++] = 't';
-            break;
-        case '\b':
-            d[o++] = 'b';
-            break;
-        case '\f':
-            d[o++] = 'f';
-            break;
-        default:
-            memcpy(d + o, "u00", 3);
-            o += 3;
-            d[o++] = hex[c >> 4];
-            d[o++] = hex[c & 15];
-        }
-    }
-    d[o++] = '"';
-    b->len += o;
-    return 0;
+    return pol_json_escape_flags(s, len, b, POL_JSON_ESC_UPPER_HEX);
 }
 
 static int put_uint(pol_buf_t *b, size_t v)

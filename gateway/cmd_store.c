@@ -7,6 +7,7 @@
  * scripts (receipts, exports) goes to stdout as JSON; messages go to stderr.
  */
 #include "gateway/cmd_store.h"
+#include "gateway/cli.h"
 #include "gateway/config.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
@@ -56,31 +57,6 @@ static int parse_opts(int argc, char **argv, opts_t *o, int allow_dry_run, int a
     return 0;
 }
 
-static gw_config_t *load_config(const char *path)
-{
-    char err[768];
-    /* these commands touch only the store: they need its settings and the master key, not every
-     * secret of the server's config (issue 14) */
-    gw_config_t *cfg = gw_config_load_store_only(path, err, sizeof(err));
-    if (cfg == NULL)
-        fprintf(stderr, "aigw: config error: %s\n", err);
-    return cfg;
-}
-
-static gw_store_t *open_store(const char *config_path)
-{
-    char err[768];
-    gw_config_t *cfg = load_config(config_path);
-    if (cfg == NULL)
-        return NULL;
-    gw_store_t *st = gw_store_open(gw_config_section(cfg, "store"), gw_config_section(cfg, "retention"),
-                                   gw_config_section(cfg, "log_bodies"), gw_config_master_key_file(cfg), err, sizeof(err));
-    if (st == NULL)
-        fprintf(stderr, "aigw: store: %s\n", err);
-    gw_config_free(cfg);
-    return st;
-}
-
 int gw_cmd_keygen(int argc, char **argv)
 {
     opts_t o;
@@ -97,7 +73,7 @@ int gw_cmd_keygen(int argc, char **argv)
     const char *path = o.npos > 0 ? o.pos[0] : NULL;
     gw_config_t *cfg = NULL;
     if (path == NULL) {
-        if ((cfg = load_config(o.config)) == NULL)
+        if ((cfg = gw_cli_load_config("aigw", o.config, GW_CLI_CONFIG_STORE_ONLY)) == NULL)
             return 1;
         path = gw_config_master_key_file(cfg);
         if (path == NULL) {
@@ -152,7 +128,7 @@ int gw_cmd_purge(int argc, char **argv)
         fprintf(stderr, "aigw purge: unexpected argument %s\n", o.pos[0]);
         return 2;
     }
-    gw_store_t *st = open_store(o.config);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
     gw_purge_counts_t counts;
@@ -189,7 +165,7 @@ int gw_cmd_user_forget(int argc, char **argv)
     }
     if (o.npos != 1)
         return user_usage("forget needs exactly one user id");
-    gw_store_t *st = open_store(o.config);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
     gw_erasure_receipt_t r;
@@ -230,7 +206,7 @@ int gw_cmd_user_export(int argc, char **argv)
     }
     if (o.npos != 1)
         return user_usage("export needs exactly one user id");
-    gw_store_t *st = open_store(o.config);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
     int rc = gw_store_export_user(st, o.pos[0], stdout_write, NULL);
@@ -256,7 +232,7 @@ int gw_cmd_user_consent(int argc, char **argv)
     }
     if (o.npos < 1 || o.npos > 2 || (o.npos == 2 && strcmp(o.pos[1], "on") && strcmp(o.pos[1], "off")))
         return user_usage("consent needs a user id and optionally on or off");
-    gw_store_t *st = open_store(o.config);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
     int training = 0, rc;
@@ -309,7 +285,7 @@ int gw_cmd_keys(int argc, char **argv)
              "  an erasure no longer decrypt the erased users' bodies.");
         return o.help ? 0 : 2;
     }
-    gw_store_t *st = open_store(o.config);
+    gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
     int rc = gw_store_rotate_master_key(st, o.new_key);

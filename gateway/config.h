@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#define GW_KEY_HASH_BYTES 32 /* BLAKE2b-256 (libsodium crypto_generichash) */
+#include "common/limits.h" /* GW_KEY_HASH_BYTES */
 
 typedef struct st_gw_listen_conf_t {
     char *host;     /* IP literal to bind; default "127.0.0.1" */

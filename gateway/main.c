@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gateway/cmd_keys.h"
+#include "gateway/cli.h"
 #include "gateway/cmd_meter.h"
 #include "gateway/cmd_scrub.h"
 #include "gateway/cmd_store.h"
@@ -78,24 +79,13 @@ static const char *opt_config(int argc, char **argv, int *bad)
     return path;
 }
 
-static gw_config_t *load_config(const char *path)
-{
-    char err[768];
-    gw_config_t *cfg = path != NULL ? gw_config_load(path, err, sizeof(err))
-                                    : gw_config_parse(gw_config_embedded_default, strlen(gw_config_embedded_default),
-                                                      "<embedded defaults>", err, sizeof(err));
-    if (cfg == NULL)
-        fprintf(stderr, "aigw: config error: %s\n", err);
-    return cfg;
-}
-
 static int cmd_serve(int argc, char **argv)
 {
     int bad;
     const char *path = opt_config(argc, argv, &bad);
     if (bad)
         return bad == 2 ? 0 : 2;
-    gw_config_t *cfg = load_config(path);
+    gw_config_t *cfg = gw_cli_load_config("aigw", path, GW_CLI_CONFIG_FULL);
     if (cfg == NULL)
         return 1;
     int rc = gw_server_run(cfg);
@@ -109,7 +99,7 @@ static int cmd_check(int argc, char **argv)
     const char *path = opt_config(argc, argv, &bad);
     if (bad)
         return bad == 2 ? 0 : 2;
-    gw_config_t *cfg = load_config(path);
+    gw_config_t *cfg = gw_cli_load_config("aigw", path, GW_CLI_CONFIG_FULL);
     if (cfg == NULL)
         return 1;
     char err[768];

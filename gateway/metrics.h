@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 #define GW_METRICS_PROVIDERS 16 /* adapters, by index in prov_all() */
 #define GW_METRICS_STATUSES 16  /* see status_slots in metrics.c */

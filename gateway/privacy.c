@@ -8,6 +8,7 @@
  * else refused unless pii.forward_unscanned_types names its type. Negative ids are the captures.
  */
 #include "gateway/privacy.h"
+#include "common/log.h"
 
 #include "policy/restore.h"
 
@@ -118,8 +119,8 @@ static int hash_key_from_config(const gw_config_t *cfg, unsigned char key[32], c
         sodium_memzero(buf, sizeof(buf));
     }
     randombytes_buf(key, 32);
-    fprintf(stderr, "aigw: warning: no pii.hash_key_hex and no readable master_key_file: `hash` placeholders and "
-                    "redaction-log hashes use a random key and will differ after a restart\n");
+    gw_log(GW_LOG_WARN, "no pii.hash_key_hex and no readable master_key_file: `hash` placeholders and "
+                        "redaction-log hashes use a random key and will differ after a restart");
     return 0;
 }
 
@@ -145,8 +146,16 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
             pv->max_findings = (size_t)json_integer_value(mf);
     }
     pv->engine = pol_pii_engine_create(gw_config_section(cfg, "pii"), key, err, errlen);
-    if (pv->engine != NULL)
-        pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, err, errlen);
+    if (pv->engine != NULL) {
+        size_t nadapters;
+        const prov_adapter_t *const *adapters = prov_all(&nadapters);
+        const pol_notrain_posture_t *postures[16];
+        size_t npostures = 0;
+        GW_ASSERT(nadapters <= sizeof(postures) / sizeof(postures[0])); /* a new adapter: grow the array */
+        for (size_t i = 0; i < nadapters; i++)
+            postures[npostures++] = adapters[i]->notrain;
+        pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, postures, npostures, err, errlen);
+    }
     sodium_memzero(key, sizeof(key));
     if (pv->engine == NULL || pv->notrain == NULL || forward_types_from_config(pv, cfg, err, errlen) != 0)
         goto fail;

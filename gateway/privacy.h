@@ -1,6 +1,6 @@
 /*
  * The privacy stage of the pipeline: glue between a provider adapter's field list, the JSON
- * rewriter (policy/json.h) and the PII engine (policy/pii/pii.h).
+ * rewriter (common/json.h) and the PII engine (policy/pii/pii.h).
  *
  * Request side: one pass of pol_json_rewrite over the body validates it, captures the fields
  * the gateway needs (user, safety_identifier, model, stream) and sends every text field the
@@ -16,10 +16,10 @@
 #include <stddef.h>
 
 #include "gateway/config.h"
-#include "policy/buf.h"
+#include "common/buf.h"
 #include "policy/imagemeta.h"
-#include "policy/json.h"
-#include "policy/multipart.h"
+#include "common/json.h"
+#include "common/multipart.h"
 #include "policy/notrain.h"
 #include "policy/payload.h"
 #include "policy/pii/pii.h"

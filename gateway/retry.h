@@ -37,7 +37,7 @@
 
 #include <jansson.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 #define GW_RETRY_MAX_STATUSES 16
 #define GW_RETRY_MAX_PROVIDERS 16 /* adapters, by index in prov_all() (== GW_METRICS_PROVIDERS) */

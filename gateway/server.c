@@ -7,6 +7,7 @@
  * bound and listened by hand and given to libuv with uv_tcp_open (platform-facts section 1).
  */
 #include "gateway/server.h"
+#include "common/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -204,7 +205,7 @@ static void submit_one(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_
     gw_backlog_t *b = malloc(sizeof(*b));
     if (b == NULL) {
         /* cannot even queue it: say so loudly rather than lose it silently */
-        fprintf(stderr, "aigw: worker %u: out of memory, a %s record could not be queued\n", w->id, call ? "call" : "access");
+        gw_log(GW_LOG_ERROR, "worker %u: out of memory, a %s record could not be queued", w->id, call ? "call" : "access");
         gw_call_rec_free(call);
         gw_store_access_rec_free(access);
         return;
@@ -314,12 +315,13 @@ static void worker_stop_loop(gw_worker_t *w)
 static void on_drain_timeout(uv_timer_t *t)
 {
     gw_worker_t *w = t->data;
-    fprintf(stderr, "aigw: worker %u: drain timeout, %zu requests still in flight\n", w->id, w->inflight);
+    gw_log(GW_LOG_WARN, "worker %u: drain timeout, %zu requests still in flight", w->id, w->inflight);
     worker_stop_loop(w);
 }
 
 void gw_worker_request_done(gw_worker_t *w)
 {
+    GW_ASSERT(w->inflight > 0); /* one done per started request (callback contract, rule 6) */
     w->inflight--;
     if (w->draining && w->inflight == 0)
         worker_stop_loop(w);
@@ -416,8 +418,8 @@ static void print_listening(const gw_config_t *cfg)
     for (size_t i = 0; i < cfg->nlisten; i++) {
         const gw_listen_conf_t *l = &cfg->listen[i];
         int v6 = strchr(l->host, ':') != NULL;
-        fprintf(stderr, "aigw: listening on %s://%s%s%s:%u (%s) with %u workers\n", l->tls_cert ? "https" : "http", v6 ? "[" : "",
-                l->host, v6 ? "]" : "", l->port, l->tls_cert ? "TLS: h2, HTTP/1.1" : "HTTP/1.1, h2c", server.nworkers);
+        gw_log(GW_LOG_INFO, "listening on %s://%s%s%s:%u (%s) with %u workers", l->tls_cert ? "https" : "http", v6 ? "[" : "",
+               l->host, v6 ? "]" : "", l->port, l->tls_cert ? "TLS: h2, HTTP/1.1" : "HTTP/1.1, h2c", server.nworkers);
     }
 }
 
@@ -433,22 +435,22 @@ static void refresh_store_keys(int verbose)
     gw_store_key_t *keys = NULL;
     size_t n = 0;
     if (gw_store_keys_list(server.store, 0, &keys, &n) != 0) {
-        fprintf(stderr, "aigw: keys: cannot read the store's keys (the store's line above says why); keeping the current set\n");
+        gw_log(GW_LOG_ERROR, "keys: cannot read the store's keys (the store's line above says why); keeping the current set");
         return;
     }
     gw_keyset_t *ks = gw_keyset_new(keys, n);
     sodium_memzero(keys, n * sizeof(*keys));
     free(keys);
     if (ks == NULL) {
-        fprintf(stderr, "aigw: keys: out of memory; keeping the current set\n");
+        gw_log(GW_LOG_ERROR, "keys: out of memory; keeping the current set");
         return;
     }
     int changed = gw_auth_publish_keyset(ks);
     if (changed || verbose) {
         size_t c, a;
         gw_auth_keyset_counts(&c, &a);
-        fprintf(stderr, "aigw: keys: %zu client key(s) and %zu admin token(s) from the store (aigw keys)%s\n", c, a,
-                changed ? "" : ", unchanged");
+        gw_log(GW_LOG_INFO, "keys: %zu client key(s) and %zu admin token(s) from the store (aigw keys)%s", c, a,
+               changed ? "" : ", unchanged");
     }
 }
 
@@ -631,7 +633,7 @@ static void reload_config(void)
             (gw_config_section(cur->cfg, sections[i]) != NULL || gw_config_section(cfg, sections[i]) != NULL))
             pol_buf_appendf(&changed, "%s%s", changed.len ? ", " : "", sections[i]);
     if (changed.len == 0) {
-        fprintf(stderr, "aigw: reload: %s has no change that matters; still on generation %u\n", server.cfg->path, cur->seq);
+        gw_log(GW_LOG_INFO, "reload: %s has no change that matters; still on generation %u", server.cfg->path, cur->seq);
         goto discard;
     }
     gw_gen_t *g = gen_new(cfg, pv, pricing, &mc, 1);
@@ -650,17 +652,17 @@ static void reload_config(void)
     gw_server_gen_release(old); /* its "current" reference; requests pinning it keep it alive */
     for (size_t i = 0; i < g->cfg->nproviders; i++)
         if (g->cfg->providers[i].api_key[0] == '\0')
-            fprintf(stderr, "aigw: warning: provider %s: %s is not set; its requests get 503 until it is\n",
-                    g->cfg->providers[i].name, g->cfg->providers[i].api_key_env);
-    fprintf(stderr,
-            "aigw: reload: %s applied as generation %u; changed: %s; connections stay open, requests in flight finish "
-            "on the previous config\n",
-            server.cfg->path, g->seq, changed.base);
+            gw_log(GW_LOG_WARN, "provider %s: %s is not set; its requests get 503 until it is", g->cfg->providers[i].name,
+                   g->cfg->providers[i].api_key_env);
+    gw_log(GW_LOG_INFO,
+           "reload: %s applied as generation %u; changed: %s; connections stay open, requests in flight finish "
+           "on the previous config",
+           server.cfg->path, g->seq, changed.base);
     goto out;
 refused:
     gw_config_hint_unknown_key(err, sizeof(err));
-    fprintf(stderr, "aigw: reload refused: %s: %s; still running with generation %u (nothing changed)\n", server.cfg->path, err,
-            cur->seq);
+    gw_log(GW_LOG_ERROR, "reload refused: %s: %s; still running with generation %u (nothing changed)", server.cfg->path, err,
+           cur->seq);
 discard:
     pol_pricing_free(pricing);
     gw_privacy_free(pv);
@@ -700,14 +702,14 @@ static void trim_memory(void)
     size_t after = rss_bytes();
     if (before < after + ((size_t)16 << 20))
         return; /* under steady load the free memory is reused at once: say nothing every 5 s */
-    fprintf(stderr, "aigw: memory: %zu MiB freed in the allocator returned to the system (resident %zu -> %zu MiB)\n",
-            mi.fordblks >> 20, before >> 20, after >> 20);
+    gw_log(GW_LOG_INFO, "memory: %zu MiB freed in the allocator returned to the system (resident %zu -> %zu MiB)",
+           mi.fordblks >> 20, before >> 20, after >> 20);
 #endif
 }
 
 static void on_sighup(void)
 {
-    fprintf(stderr, "aigw: SIGHUP received: reloading the config and the store's keys\n");
+    gw_log(GW_LOG_INFO, "SIGHUP received: reloading the config and the store's keys");
     reload_config();
     refresh_store_keys(1);
 }
@@ -732,15 +734,15 @@ int gw_server_run(gw_config_t *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK || sodium_init() < 0) {
-        fprintf(stderr, "aigw: library initialisation failed\n");
+        gw_log(GW_LOG_ERROR, "library initialisation failed");
         return 1;
     }
     for (size_t i = 0; i < cfg->nproviders; i++)
         if (cfg->providers[i].api_key[0] == '\0')
-            fprintf(stderr, "aigw: warning: provider %s: %s is not set; its requests get 503 until it is\n", cfg->providers[i].name,
-                    cfg->providers[i].api_key_env);
+            gw_log(GW_LOG_WARN, "provider %s: %s is not set; its requests get 503 until it is", cfg->providers[i].name,
+                   cfg->providers[i].api_key_env);
     if (cfg->nclients == 0)
-        fprintf(stderr, "aigw: warning: no clients configured; every proxied request will get 401\n");
+        gw_log(GW_LOG_WARN, "no clients configured; every proxied request will get 401");
 
     if (gw_config_validate(cfg, err, sizeof(err)) != 0) /* the same checks as `aigw check` */
         goto out;
@@ -780,14 +782,14 @@ int gw_server_run(gw_config_t *cfg)
                 goto out;
             }
             if (settled != 0)
-                fprintf(stderr, "aigw: settled %lld reservation(s) left open by the last run at their reserved amount (flagged)\n",
-                        (long long)settled);
+                gw_log(GW_LOG_WARN, "settled %lld reservation(s) left open by the last run at their reserved amount (flagged)",
+                       (long long)settled);
             server.metering = 1;
         }
         /* several instances on one PostgreSQL: the rate limits hold for all of them together */
         if (server.ratelimit != NULL && pol_ratelimit_enabled(server.ratelimit) &&
             gw_store_ratelimit_share(server.store, server.ratelimit))
-            fprintf(stderr, "aigw: rate limits are shared by the instances on this PostgreSQL database\n");
+            gw_log(GW_LOG_INFO, "rate limits are shared by the instances on this PostgreSQL database");
     } else if (gw_config_section(cfg, "credits") != NULL) {
         snprintf(err, sizeof(err), "credits: metering needs the store (set master_key_file)");
         goto out;
@@ -795,7 +797,7 @@ int gw_server_run(gw_config_t *cfg)
         snprintf(err, sizeof(err), "store: needs master_key_file (create one with: aigw keygen var/master.key)");
         goto out;
     } else {
-        fprintf(stderr, "aigw: warning: no master_key_file: the encrypted call log, redaction log and retention are off\n");
+        gw_log(GW_LOG_WARN, "no master_key_file: the encrypted call log, redaction log and retention are off");
     }
     if ((server.gen = gen_new(cfg, server.privacy, server.pricing, &server.meter_conf, 0)) == NULL) {
         snprintf(err, sizeof(err), "out of memory");
@@ -893,11 +895,11 @@ int gw_server_run(gw_config_t *cfg)
         }
         break;
     }
-    fprintf(stderr, "aigw: %s received, draining in-flight requests (up to %llu ms)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-            (unsigned long long)cfg->drain_timeout_ms);
+    gw_log(GW_LOG_INFO, "%s received, draining in-flight requests (up to %llu ms)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+           (unsigned long long)cfg->drain_timeout_ms);
     rc = 0;
 stop:
-    server.draining = 1;
+    atomic_store(&server.draining, 1);
     for (unsigned i = 0; i < server.nworkers; i++)
         uv_async_send(&server.workers[i].stop_async);
     for (unsigned i = 0; i < server.nworkers; i++)
@@ -911,13 +913,15 @@ stop:
     gw_server_gen_release(server.gen);
     server.gen = NULL;
     if (rc == 0)
-        fprintf(stderr, "aigw: drained, exiting\n");
+        gw_log(GW_LOG_INFO, "drained, exiting");
 out:
     if (server.store != NULL) {
         gw_store_close(server.store);
         server.store = NULL;
     }
     if (err[0] != '\0') {
+        /* the command's answer to whoever ran `aigw serve`, in the same words as `aigw check` (plain text like every CLI
+         * error, not a log line: a config error quotes key names, which a JSON line would escape) */
         fprintf(stderr, "aigw: %s\n", err);
         rc = 1;
     }

@@ -34,7 +34,7 @@
 #include "gateway/fallback.h"
 #include "gateway/retry.h"
 #include "gateway/upstream.h"
-#include "policy/buf.h"
+#include "common/buf.h"
 
 typedef struct st_gw_call_t gw_call_t;
 typedef struct st_gw_worker_t gw_worker_t;
@@ -82,8 +82,8 @@ typedef struct st_gw_server_t {
     gw_fallbacks_t *fallbacks;  /* owned: fallback chains (gateway/fallback.h), read at start */
     gw_worker_t *workers;
     unsigned nworkers;
-    volatile int draining; /* set once by the signal thread */
-    gw_gen_t *gen;         /* current generation; read under gen_mu (gw_server_gen_acquire) */
+    atomic_int draining; /* set once by the signal thread, read by workers */
+    gw_gen_t *gen;       /* current generation; read under gen_mu (gw_server_gen_acquire) */
     pthread_mutex_t gen_mu;
 } gw_server_t;
 

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /* Errors (negative). The gateway should answer 400 for CORRUPT / BASE64 / DATA_URI, and refuse (or pass, by policy)
    UNSUPPORTED images: metadata in a format aigw cannot parse cannot be removed. */

@@ -5,6 +5,11 @@
  * either a refusal (403 with a message that names the provider, the reason and the fix) or the
  * JSON member edits and HTTP headers that make the provider keep nothing and train on nothing.
  *
+ * This module is the generic evaluator; what is true of one provider (the flags it forces, the
+ * fields it strips, the routes it refuses, its training risk and the config keys that tune it) is
+ * declared as data, a pol_notrain_posture_t, in that provider's adapter (providers/<name>.c, the
+ * `notrain` member of prov_adapter_t), and handed to pol_notrain_create() (house rule 32).
+ *
  * One JSON pass: the fields the decision depends on (previous_response_id, background, model, ...)
  * are CAPTURE rules that the gateway compiles into the same pol_json_paths_t as its PII rules
  * (pol_notrain_rules()), and the edits go into that same pol_json_rewrite() call. The decision
@@ -19,8 +24,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "policy/buf.h"
-#include "policy/json.h"
+#include "common/buf.h"
+#include "common/json.h"
 
 /** Config "training.mode" (and per provider "training.providers.NAME.mode"). */
 typedef enum en_pol_notrain_mode_t {
@@ -47,6 +52,123 @@ static inline int pol_notrain_owns_rule(int rule_id)
     return rule_id >= POL_NOTRAIN_RULE_BASE && rule_id < POL_NOTRAIN_RULE_BASE + 0x100;
 }
 
+/* ---- provider postures: data declared by each adapter (providers/<name>.c) ---------------------------------------- */
+
+/** Training risk that no flag removes. */
+typedef enum en_pol_notrain_risk_t {
+    POL_NOTRAIN_RISK_NONE = 0,
+    POL_NOTRAIN_RISK_UNLESS_TIER, /**< the provider may train unless the configured key tier is `risk_tier` (Gemini "paid") */
+    POL_NOTRAIN_RISK_ALWAYS       /**< the provider may train whatever is sent (DeepSeek first-party) */
+} pol_notrain_risk_t;
+
+/** A condition on a provider option: holds when `option` (a key of the posture's options) has value `is`; option
+ *  NULL = always. Enum options compare their value's index in `values`, booleans 0/1. */
+typedef struct st_pol_notrain_when_t {
+    const char *option;
+    long long is;
+} pol_notrain_when_t;
+
+/** Type of a provider option (config training.providers.NAME.<key>). */
+typedef enum en_pol_notrain_opt_type_t {
+    POL_NOTRAIN_OPT_BOOL = 1, /**< true / false */
+    POL_NOTRAIN_OPT_ENUM,     /**< one of `values` (stored as its index) */
+    POL_NOTRAIN_OPT_INT       /**< integer in min..max */
+} pol_notrain_opt_type_t;
+
+/** A config key one provider accepts besides the common ones (mode, no_storage, deny_models, allow_models). */
+typedef struct st_pol_notrain_option_t {
+    const char *key;
+    pol_notrain_opt_type_t type;
+    long long def;             /**< default value */
+    const char *const *values; /**< ENUM: value names, NULL-terminated */
+    int keyed;                 /**< ENUM: index of the value that needs the hash key, or -1; without a key the default is
+                                    `def_unkeyed` and configuring it is an error */
+    long long def_unkeyed;     /**< ENUM with `keyed` >= 0: default when there is no hash key */
+    long long min, max;        /**< INT: bounds */
+} pol_notrain_option_t;
+
+/**
+ * A route of the provider (first matching glob wins). `glob` is an fnmatch(3) pattern without FNM_PATHNAME ('*' also
+ * matches '/'), with FNM_CASEFOLD: a case variant of a storage route is refused too. The route it is matched against is
+ * the path after the route prefix without a leading '/', "v1/" or "v1beta/" and without the query.
+ */
+typedef struct st_pol_notrain_route_t {
+    const char *glob;
+    const char *refuse;       /**< storage refusal reason ("openai_storage_route"), or NULL for a route that is served */
+    const char *message;      /**< refusal message; NULL = "NAME: the route \"...\" stores content at the provider ..." */
+    unsigned classes;         /**< posture-defined bits: forces, captures and hashes whose `on` shares a bit apply here */
+    const char *model_prefix; /**< the model is named in the path after this prefix, up to ':' (Gemini "models/"), or NULL */
+} pol_notrain_route_t;
+
+/** One header a force sets upstream. With `int_option`, the value is `value` + that option's integer + `suffix`. */
+typedef struct st_pol_notrain_force_header_t {
+    const char *name;
+    const char *value;
+    const char *int_option;
+    const char *suffix;
+} pol_notrain_force_header_t;
+
+/** What a served route gets when no_storage is on: member edits, headers, a dropped query parameter; one record label. */
+typedef struct st_pol_notrain_force_t {
+    const char *label; /**< record label ("store=false"); NULL ends the list */
+    unsigned on;       /**< route classes it applies to */
+    pol_notrain_when_t when;
+    pol_json_edit_t edits[3];              /**< path NULL ends; value_json NULL deletes the member */
+    pol_notrain_force_header_t headers[2]; /**< name NULL ends; at most one per posture uses int_option */
+    const char *drop_query;                /**< query parameter removed upstream, or NULL */
+} pol_notrain_force_t;
+
+/** How a captured field triggers its refusal. */
+typedef enum en_pol_notrain_match_t {
+    POL_NOTRAIN_IF_NOT_NULL = 1, /**< present with any value but null */
+    POL_NOTRAIN_IF_TRUE,         /**< present and true */
+    POL_NOTRAIN_IF_STRING        /**< a JSON string equal to `value` (compared raw, no escapes) */
+} pol_notrain_match_t;
+
+/** A body field that needs provider-side storage: refused (storage refusal, consent does not lift it) on routes `on`. */
+typedef struct st_pol_notrain_capture_t {
+    const char *pattern; /**< JSON path (common/json.h syntax); NULL ends the list. Refusals are checked in list order. */
+    unsigned on;
+    pol_notrain_when_t when;
+    pol_notrain_match_t match;
+    const char *value;   /**< POL_NOTRAIN_IF_STRING */
+    const char *reason;  /**< "openai_previous_response_id" */
+    const char *message; /**< the whole refusal message */
+} pol_notrain_capture_t;
+
+/** A string field replaced by "u_" + hex keyed BLAKE2b-128 of its value (needs the hash key), on routes `on`. */
+typedef struct st_pol_notrain_hash_t {
+    const char *pattern; /**< NULL ends the list */
+    unsigned on;
+    pol_notrain_when_t when;
+    const char *label; /**< record label */
+} pol_notrain_hash_t;
+
+/**
+ * Everything the no-training policy knows about one provider. Static data in the adapter's file; every list may be
+ * NULL (empty). Sources: docs/providers/README.md section 3 and the provider page's storage section.
+ */
+typedef struct st_pol_notrain_posture_t {
+    const char *provider; /**< adapter name, also the key under training.providers */
+    pol_notrain_risk_t risk;
+    const char *risk_tier;    /**< RISK_UNLESS_TIER: the key tier that lifts the risk ("paid") */
+    const char *risk_reason;  /**< refusal reason of the risk ("gemini_unpaid_tier") */
+    const char *risk_message; /**< its message; the consent hint is appended */
+    const pol_notrain_route_t *routes;
+    const pol_notrain_force_t *forces;
+    const pol_notrain_capture_t *captures;
+    const pol_notrain_hash_t *hashes;
+    const pol_notrain_option_t *options;
+    const char *const *deny_models; /**< default deny_models globs, NULL-terminated */
+    const char *model_hint;         /**< added to the model_denied message ("; proprietary Fireworks models may log prompts") */
+} pol_notrain_posture_t;
+
+/** Most options, captures, hashes and forces one posture may declare. */
+#define POL_NOTRAIN_MAX_OPTIONS 4
+#define POL_NOTRAIN_MAX_CAPTURES 8
+#define POL_NOTRAIN_MAX_HASHES 2
+#define POL_NOTRAIN_MAX_FORCES 8
+
 typedef struct st_pol_notrain_t pol_notrain_t;
 
 /** One header to set on the upstream request (replacing any value the client sent). */
@@ -57,13 +179,13 @@ typedef struct st_pol_notrain_header_t {
 
 /** What the gateway knows about the call before reading the body. All pointers borrowed for the call. */
 typedef struct st_pol_notrain_input_t {
-    const char *provider; /**< adapter name: "openai", "gemini", "anthropic", "replicate", "openrouter", "deepseek",
-                               "fireworks", "fal" (unknown names are allowed unchanged, record "allowed:unknown_provider") */
+    const char *provider; /**< adapter name, a posture's `provider` (unknown names are allowed unchanged, record
+                               "allowed:unknown_provider") */
     const char *route;    /**< request path after the route prefix, e.g. "chat/completions" for /openai/v1/chat/completions
                                or /v1/chat/completions, "models/gemini-2.5-flash:generateContent" for /gemini/v1beta/...;
                                a leading '/' or "v1/" and a "?query" are ignored; for fal the target URL's path */
     size_t route_len;     /**< bytes */
-    const char *key_tier; /**< config providers.NAME.tier: "paid", "free" or NULL (only Gemini reads it) */
+    const char *key_tier; /**< config providers.NAME.tier: "paid", "free" or NULL (read by RISK_UNLESS_TIER postures) */
     int consent;          /**< 1 if the end user consented to training (aigw user consent USER on) */
 } pol_notrain_input_t;
 
@@ -83,31 +205,37 @@ typedef struct st_pol_notrain_decision_t {
     size_t ndrop_query;                                    /**< count of drop_query */
     /* internal */
     const pol_notrain_t *priv_nt;
-    const void *priv_posture;
+    const pol_notrain_posture_t *priv_posture;
     const char *priv_provider;
+    int priv_index; /* posture index in the table */
     unsigned priv_route_flags;
-    unsigned priv_flags; /* what was forced/seen (bits in notrain.c) */
+    unsigned priv_flags;      /* what was forced: force i = bit i, hash j = bit 16 + j */
+    unsigned priv_seen;       /* captures that matched: capture i = bit i */
+    const char *priv_message; /* message of a storage refusal (NULL: generic route message or computed) */
     int priv_consent;
     int priv_consent_used;
-    char priv_detail[96];    /* short detail for the message (route or model), NUL-terminated */
-    char priv_model[128];    /* captured model id (NUL-terminated, may be truncated) */
-    int priv_model_state;    /* 0 none, 1 captured, 2 captured but unreadable (escapes, too long, not a string) */
-    char priv_lifecycle[64]; /* fal lifecycle header value */
+    char priv_detail[96];       /* short detail for the message (route or model), NUL-terminated */
+    char priv_model[128];       /* captured model id (NUL-terminated, may be truncated) */
+    int priv_model_state;       /* 0 none, 1 captured, 2 captured but unreadable (escapes, too long, not a string) */
+    char priv_header_value[64]; /* value of the header that carries an integer option (fal lifecycle) */
 } pol_notrain_decision_t;
 
 /**
- * Builds the posture table: built-in defaults (README.md section 3) overlaid by the config "training" object
- * (borrowed; NULL = defaults):
+ * Builds the posture table from the adapters' postures (`postures`, `npostures`: the array is copied, the postures
+ * are borrowed static data that must outlive the table) overlaid by the config "training" object (borrowed; NULL = defaults):
  *   {"mode": "deny_unless_consent"|"deny"|"allow",
  *    "providers": {"<name>": {"mode": ..., "no_storage": bool, "deny_models": [glob...], "allow_models": [glob...],
  *                             <provider keys: see docs/internals/notrain.md>}}}
- * `hash_key` (32 bytes, copied; NULL = none) keys the BLAKE2b hash of Anthropic metadata.user_id; without it the
- * user_id is dropped instead of hashed.
+ * `hash_key` (32 bytes, copied; NULL = none) keys the BLAKE2b hash of the postures' `hashes` (Anthropic
+ * metadata.user_id); without it a keyed option falls back to its unkeyed default (the user_id is dropped instead).
+ * Postures with an unknown option name in a `when`, or more entries than the POL_NOTRAIN_MAX_* caps, are refused
+ * ("training: posture NAME: ...": a programming error caught at start).
  * @return the table (free with pol_notrain_free(); immutable, shareable between threads), or NULL with a message in
  *         err naming the key path, e.g. "training.providers.gemini.mode: expected \"deny_unless_consent\", \"deny\" or
  *         \"allow\"".
  */
-pol_notrain_t *pol_notrain_create(const json_t *training, const unsigned char *hash_key, char *err, size_t errlen);
+pol_notrain_t *pol_notrain_create(const json_t *training, const unsigned char *hash_key,
+                                  const pol_notrain_posture_t *const *postures, size_t npostures, char *err, size_t errlen);
 
 /** Frees a table (NULL is ignored). */
 void pol_notrain_free(pol_notrain_t *nt);

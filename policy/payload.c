@@ -5,6 +5,7 @@
  * bytes are text. Only the first bytes and one UTF-8 pass are needed: no format is parsed here.
  */
 #include "policy/payload.h"
+#include "common/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -150,22 +151,8 @@ int pol_payload_is_text(const unsigned char *b, size_t len)
             i++;
             continue;
         }
-        size_t k;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 4;
-        else
-            return 0;
-        if (i + k > len)
-            return 0;
-        for (size_t j = 1; j < k; j++)
-            if ((b[i + j] & 0xC0) != 0x80)
-                return 0;
-        if ((c == 0xE0 && b[i + 1] < 0xA0) || (c == 0xED && b[i + 1] > 0x9F) || (c == 0xF0 && b[i + 1] < 0x90) ||
-            (c == 0xF4 && b[i + 1] > 0x8F))
+        size_t k = gw_utf8_seq(b + i, len - i);
+        if (k == 0)
             return 0;
         i += k;
     }

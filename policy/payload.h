@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /** Raw base64 strings shorter than this are decoded only when they decode to text (a word can be valid base64). */
 #define POL_PAYLOAD_MIN_BLOB 64

@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "providers/usage.h"
+#include "policy/usage.h"
 
 /* Errors (0 = OK). */
 #define POL_PRICING_E_UNKNOWN (-1)  /* no price for this provider/model: answer 403 */
@@ -94,7 +94,7 @@ size_t pol_pricing_count(const pol_pricing_t *pt);
 int64_t pol_pricing_image_price(const pol_price_t *p, const char *size, const char *quality);
 
 /**
- * Cost of one call from the usage the provider reported (providers/usage.h). Billing rules, per
+ * Cost of one call from the usage the provider reported (policy/usage.h). Billing rules, per
  * provider conventions documented in prov_usage_t: input tokens minus cached (OpenAI, Gemini)
  * or minus cache hits (DeepSeek) at input_per_mtok, the cached part at cached_input_per_mtok;
  * Anthropic's cache_read_tokens (outside input_tokens) at cached_input_per_mtok and cache writes

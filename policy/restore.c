@@ -24,12 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 
 enum { MODE_NORMAL, MODE_FINAL, MODE_REEMIT, MODE_PROBE };
 enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3, RULE_SCAN = 4 };
 
-/* The stream's own rules; scan rules go first so that they win over "**" (policy/json.h: first SCAN rule). */
+/* The stream's own rules; scan rules go first so that they win over "**" (common/json.h: first SCAN rule). */
 static const pol_json_rule_t base_rules[] = {
     {"**", POL_JSON_SCAN | POL_JSON_KEYS, RULE_TEXT},           {"type", POL_JSON_CAPTURE, RULE_TYPE},
     {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH}, {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},

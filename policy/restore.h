@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
-#include "policy/buf.h"
-#include "policy/json.h"
-#include "providers/sse.h"
+#include "common/buf.h"
+#include "common/json.h"
+#include "common/sse.h"
 
 #define POL_RESTORE_E_NOMEM (-6)
 #define POL_RESTORE_E_HOLD                                                                                                         \
@@ -49,7 +49,7 @@ typedef struct st_pol_restore_stream_t pol_restore_stream_t;
 pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx);
 
 /**
- * Compiles the stream's path rules with `n` extra patterns (policy/json.h syntax, borrowed during the call) whose
+ * Compiles the stream's path rules with `n` extra patterns (common/json.h syntax, borrowed during the call) whose
  * strings go to a scan callback (see pol_restore_stream_set_scan()). The result is immutable and may be shared by
  * every stream and thread; free with pol_json_paths_free(). @return NULL with a message in err on a bad pattern.
  */

@@ -8,6 +8,7 @@
  * Anthropic has no OpenAI-format endpoint in the sources read, so it is not served on /v1/.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -69,7 +70,7 @@ static int anthropic_error_body(pol_buf_t *out, int status, const char *type, co
     (void)code;
     (void)param;
     return pol_buf_appendf(out, "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":", anthropic_error_type(status)) != 0 ||
-                   prov__json_str(out, message, strlen(message)) != 0 || pol_buf_append(out, "}}", 2) != 0
+                   pol_json_escape(message, strlen(message), out) != 0 || pol_buf_append(out, "}}", 2) != 0
                ? -1
                : 0;
 }
@@ -153,7 +154,84 @@ static const char *const anthropic_answer_only[] = {"messages", "messages/count_
 static const char *const anthropic_output_text[] = {"content.*.text", "content.*.thinking", "content_block.text",
                                                     "delta.text",     "delta.thinking",     NULL};
 
+/* ---- no-training posture (docs/providers/anthropic.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { ANTHROPIC_MESSAGES = 1 }; /* route classes */
+
+static const pol_notrain_route_t anthropic_notrain_routes[] = {{"files*", "anthropic_storage_route", NULL, 0, NULL},
+                                                               {"messages/batches*", "anthropic_storage_route", NULL, 0, NULL},
+                                                               {"messages*", NULL, NULL, ANTHROPIC_MESSAGES, NULL},
+                                                               {NULL, NULL, NULL, 0, NULL}};
+
+/* user_id: "hash" (default with a hash key) replaces metadata.user_id by a keyed hash, "drop" deletes it, "keep" */
+static const char *const anthropic_user_id_values[] = {"hash", "drop", "keep", NULL};
+static const char *const anthropic_cache_control_values[] = {"keep", "refuse", NULL};
+enum { UID_HASH, UID_DROP };
+enum { CACHE_KEEP, CACHE_REFUSE };
+
+static const pol_notrain_option_t anthropic_notrain_options[] = {{.key = "user_id",
+                                                                  .type = POL_NOTRAIN_OPT_ENUM,
+                                                                  .def = UID_HASH,
+                                                                  .values = anthropic_user_id_values,
+                                                                  .keyed = UID_HASH,
+                                                                  .def_unkeyed = UID_DROP},
+                                                                 {.key = "cache_control",
+                                                                  .type = POL_NOTRAIN_OPT_ENUM,
+                                                                  .def = CACHE_KEEP,
+                                                                  .values = anthropic_cache_control_values,
+                                                                  .keyed = -1},
+                                                                 {.key = NULL}};
+
+static const pol_notrain_force_t anthropic_notrain_forces[] = {{.label = "metadata.user_id dropped",
+                                                                .on = ANTHROPIC_MESSAGES,
+                                                                .when = {"user_id", UID_DROP},
+                                                                .edits = {{"metadata.user_id", NULL, 0}}},
+                                                               {.label = NULL}};
+
+/* file sources point at Files API uploads (persist until deleted); cache_control keeps a prompt prefix cached for its
+ * TTL (no training: kept unless configured "refuse") */
+static const pol_notrain_capture_t anthropic_notrain_captures[] = {
+    {"messages.*.content.*.source.type",
+     ANTHROPIC_MESSAGES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_STRING,
+     "file",
+     "anthropic_file_source",
+     "anthropic: file sources refer to Files API uploads, which persist until deleted; send the content inline as base64 "
+     "instead (training.providers.anthropic.no_storage)"},
+    {"messages.*.content.*.content.*.source.type",
+     ANTHROPIC_MESSAGES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_STRING,
+     "file",
+     "anthropic_file_source",
+     "anthropic: file sources refer to Files API uploads, which persist until deleted; send the content inline as base64 "
+     "instead (training.providers.anthropic.no_storage)"},
+    {"**.cache_control",
+     ANTHROPIC_MESSAGES,
+     {"cache_control", CACHE_REFUSE},
+     POL_NOTRAIN_IF_NOT_NULL,
+     NULL,
+     "anthropic_cache_control",
+     "anthropic: cache_control keeps prompt prefixes cached at Anthropic for the cache TTL, and "
+     "training.providers.anthropic.cache_control is \"refuse\"; remove cache_control from the request or set that key to "
+     "\"keep\""},
+    {NULL, 0, {NULL, 0}, 0, NULL, NULL, NULL}};
+
+static const pol_notrain_hash_t anthropic_notrain_hashes[] = {
+    {"metadata.user_id", ANTHROPIC_MESSAGES, {"user_id", UID_HASH}, "metadata.user_id hashed"}, {NULL, 0, {NULL, 0}, NULL}};
+
+static const pol_notrain_posture_t anthropic_notrain = {
+    .provider = "anthropic",
+    .routes = anthropic_notrain_routes,
+    .forces = anthropic_notrain_forces,
+    .captures = anthropic_notrain_captures,
+    .hashes = anthropic_notrain_hashes,
+    .options = anthropic_notrain_options,
+};
+
 const prov_adapter_t prov_anthropic = {
+    .notrain = &anthropic_notrain,
     .name = "anthropic",
     .default_base_url = "https://api.anthropic.com",
     .api_key_env = "ANTHROPIC_API_KEY",

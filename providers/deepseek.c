@@ -20,7 +20,19 @@ static const char *const deepseek_answer_only[] = {"chat/completions", "completi
 /* Routes not billed (provider.h unbilled_routes): listing models is free (api-docs.deepseek.com, list models). */
 static const char *const deepseek_unbilled[] = {"GET models", NULL};
 
+/* ---- no-training posture (docs/providers/deepseek.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+/* DeepSeek's first-party API may use prompts for training and documents no opt-out: a risk no flag removes. */
+static const pol_notrain_posture_t deepseek_notrain = {
+    .provider = "deepseek",
+    .risk = POL_NOTRAIN_RISK_ALWAYS,
+    .risk_reason = "deepseek_first_party",
+    .risk_message = "deepseek: DeepSeek's first-party API may use prompts for model training and documents no opt-out; use "
+                    "DeepSeek models through a zero-retention host (OpenRouter or Fireworks)",
+};
+
 const prov_adapter_t prov_deepseek = {
+    .notrain = &deepseek_notrain,
     .name = "deepseek",
     .default_base_url = "https://api.deepseek.com",
     .api_key_env = "DEEPSEEK_API_KEY",

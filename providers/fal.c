@@ -11,6 +11,7 @@
  * the generated images counted in results as fallbacks.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <fnmatch.h>
@@ -32,7 +33,7 @@ static int fal_error_body(pol_buf_t *out, int status, const char *type, const ch
     (void)type;
     (void)code;
     (void)param;
-    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || prov__json_str(out, message, strlen(message)) != 0 ||
+    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || pol_json_escape(message, strlen(message), out) != 0 ||
                    PROV_APPEND_LIT(out, "}") != 0
                ? -1
                : 0;
@@ -229,7 +230,41 @@ static const char *const fal_async_read[] = {"GET */requests/{id}", NULL};
  * endpoints answer files (URLs, not scanned) and echo the prompt (the user's own input). */
 static const char *const fal_output_text[] = {"output", NULL};
 
+/* ---- no-training posture (docs/providers/fal.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { FAL_ANY = 1 }; /* route classes */
+
+static const pol_notrain_route_t fal_notrain_routes[] = {
+    {"storage/upload*", "fal_storage_upload",
+     "fal: uploads to fal storage become CDN files kept under fal's retention; pass files inline as data: URIs in the model "
+     "input instead",
+     0, NULL},
+    {"*", NULL, NULL, FAL_ANY, NULL},
+    {NULL, NULL, NULL, 0, NULL}};
+
+/* fal keeps inputs and outputs unless told not to; generated media expire after media_expiration_seconds; a webhook
+ * would send them to a third party */
+static const pol_notrain_force_t fal_notrain_forces[] = {
+    {.label = "X-Fal-Store-IO=0", .on = FAL_ANY, .headers = {{"X-Fal-Store-IO", "0", NULL, NULL}}},
+    {.label = "X-Fal-Object-Lifecycle-Preference set",
+     .on = FAL_ANY,
+     .headers = {{"X-Fal-Object-Lifecycle-Preference", "{\"expiration_duration_seconds\":", "media_expiration_seconds", "}"}}},
+    {.label = "fal_webhook dropped", .on = FAL_ANY, .drop_query = "fal_webhook"},
+    {.label = NULL}};
+
+static const pol_notrain_option_t fal_notrain_options[] = {
+    {.key = "media_expiration_seconds", .type = POL_NOTRAIN_OPT_INT, .def = 3600, .keyed = -1, .min = 1, .max = 31536000},
+    {.key = NULL}};
+
+static const pol_notrain_posture_t fal_notrain = {
+    .provider = "fal",
+    .routes = fal_notrain_routes,
+    .forces = fal_notrain_forces,
+    .options = fal_notrain_options,
+};
+
 const prov_adapter_t prov_fal = {
+    .notrain = &fal_notrain,
     .name = "fal",
     .default_base_url = "https://fal.run",
     .api_key_env = "FAL_KEY",

@@ -20,7 +20,42 @@ static const char *const fireworks_answer_only[] = {"chat/completions", "complet
 /* Routes not billed (provider.h unbilled_routes): listing models is free. */
 static const char *const fireworks_unbilled[] = {"GET models", NULL};
 
+/* ---- no-training posture (docs/providers/fireworks.md section 3; evaluated by policy/notrain.c) ---- */
+
+enum { FIREWORKS_RESPONSES = 1 }; /* route classes */
+
+static const pol_notrain_route_t fireworks_notrain_routes[] = {{"responses", NULL, NULL, FIREWORKS_RESPONSES, NULL},
+                                                               {NULL, NULL, NULL, 0, NULL}};
+
+static const pol_notrain_force_t fireworks_notrain_forces[] = {
+    {.label = "store=false", .on = FIREWORKS_RESPONSES, .edits = {{"store", "false", 0}}}, {.label = NULL}};
+
+static const pol_notrain_capture_t fireworks_notrain_captures[] = {
+    {"previous_response_id",
+     FIREWORKS_RESPONSES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_NOT_NULL,
+     NULL,
+     "fireworks_previous_response_id",
+     "fireworks: previous_response_id needs a response stored by the provider, and aigw forces store:false; send the "
+     "earlier turns in input instead (training.providers.fireworks.no_storage)"},
+    {NULL, 0, {NULL, 0}, 0, NULL, NULL, NULL}};
+
+/* proprietary Fireworks models may log prompts for analytics */
+static const char *const fireworks_deny_models[] = {"accounts/fireworks/models/f1*", "accounts/fireworks/models/firefunction*",
+                                                    NULL};
+
+static const pol_notrain_posture_t fireworks_notrain = {
+    .provider = "fireworks",
+    .routes = fireworks_notrain_routes,
+    .forces = fireworks_notrain_forces,
+    .captures = fireworks_notrain_captures,
+    .deny_models = fireworks_deny_models,
+    .model_hint = "; proprietary Fireworks models may log prompts",
+};
+
 const prov_adapter_t prov_fireworks = {
+    .notrain = &fireworks_notrain,
     .name = "fireworks",
     .default_base_url = "https://api.fireworks.ai",
     .api_key_env = "FIREWORKS_API_KEY",

@@ -10,6 +10,7 @@
  * Behind /v1/ Gemini serves OpenAI's chat format under /v1beta/openai/ (compat_wire = OpenAI).
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -81,13 +82,13 @@ static int gemini_error_body(pol_buf_t *out, int status, const char *type, const
     (void)type;
     (void)param;
     if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
-        prov__json_str(out, message, strlen(message)) != 0 ||
+        pol_json_escape(message, strlen(message), out) != 0 ||
         pol_buf_appendf(out, ",\"status\":\"%s\"", gemini_status_name(status)) != 0)
         return -1;
     /* the machine code travels as a google.rpc.ErrorInfo reason, where Google puts e.g. API_KEY_INVALID */
     if (code != NULL &&
         (PROV_APPEND_LIT(out, ",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":") != 0 ||
-         prov__json_str(out, code, strlen(code)) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
+         pol_json_escape(code, strlen(code), out) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
         return -1;
     return PROV_APPEND_LIT(out, "}}");
 }
@@ -300,7 +301,45 @@ static const char *const gemini_answer_only[] = {":generateContent",
  * candidates[].content.parts[].text (gemini.md); inlineData parts are not text. */
 static const char *const gemini_output_text[] = {"candidates.*.content.parts.*.text", NULL};
 
+/* ---- no-training posture (docs/providers/gemini.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { GEMINI_MODELS = 1 }; /* route classes */
+
+static const pol_notrain_route_t gemini_notrain_routes[] = {
+    {"cachedContents*", "gemini_storage_route", NULL, 0, NULL},
+    {"files*", "gemini_storage_route", NULL, 0, NULL},
+    {"upload/*", "gemini_storage_route", NULL, 0, NULL},
+    {"tunedModels*", "gemini_storage_route", NULL, 0, NULL},
+    {"*:batchGenerateContent*", "gemini_storage_route", NULL, 0, NULL},
+    {"*:asyncBatchEmbedContent*", "gemini_storage_route", NULL, 0, NULL},
+    /* the OpenAI-compatible API (/v1beta/openai/): its files and batches persist */
+    {"openai/files*", "gemini_storage_route", NULL, 0, NULL},
+    {"openai/batches*", "gemini_storage_route", NULL, 0, NULL},
+    {"openai/uploads*", "gemini_storage_route", NULL, 0, NULL},
+    {"openai/vector_stores*", "gemini_storage_route", NULL, 0, NULL},
+    {"openai/fine_tuning*", "gemini_storage_route", NULL, 0, NULL},
+    {"models/*", NULL, NULL, GEMINI_MODELS, "models/"},
+    {NULL, NULL, NULL, 0, NULL}};
+
+/* a cached content object is stored at Google for its TTL */
+static const pol_notrain_force_t gemini_notrain_forces[] = {
+    {.label = "cachedContent dropped", .on = GEMINI_MODELS, .edits = {{"cachedContent", NULL, 0}, {"cached_content", NULL, 0}}},
+    {.label = NULL}};
+
+/* Gemini's unpaid tier may use prompts to improve Google's products. */
+static const pol_notrain_posture_t gemini_notrain = {
+    .provider = "gemini",
+    .risk = POL_NOTRAIN_RISK_UNLESS_TIER,
+    .risk_tier = "paid",
+    .risk_reason = "gemini_unpaid_tier",
+    .risk_message = "gemini: the configured key is not a paid-tier key (providers.gemini.tier), and Gemini's unpaid tier may "
+                    "train on prompts; set tier to \"paid\" for a key from a billing-enabled project",
+    .routes = gemini_notrain_routes,
+    .forces = gemini_notrain_forces,
+};
+
 const prov_adapter_t prov_gemini = {
+    .notrain = &gemini_notrain,
     .name = "gemini",
     .default_base_url = "https://generativelanguage.googleapis.com",
     .api_key_env = "GEMINI_API_KEY",

@@ -14,6 +14,7 @@
  * `"usage":null`.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -27,15 +28,15 @@ static const prov_skip_t openai_skip_fields[] = {
 int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
 {
     (void)status;
-    if (pol_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || prov__json_str(out, message, strlen(message)) != 0 ||
-        pol_buf_append(out, ",\"type\":", 8) != 0 || prov__json_str(out, type, strlen(type)) != 0 ||
+    if (pol_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || pol_json_escape(message, strlen(message), out) != 0 ||
+        pol_buf_append(out, ",\"type\":", 8) != 0 || pol_json_escape(type, strlen(type), out) != 0 ||
         pol_buf_append(out, ",\"param\":", 9) != 0)
         return -1;
-    if ((param != NULL ? prov__json_str(out, param, strlen(param)) : pol_buf_append(out, "null", 4)) != 0)
+    if ((param != NULL ? pol_json_escape(param, strlen(param), out) : pol_buf_append(out, "null", 4)) != 0)
         return -1;
     if (pol_buf_append(out, ",\"code\":", 8) != 0)
         return -1;
-    if ((code != NULL ? prov__json_str(out, code, strlen(code)) : pol_buf_append(out, "null", 4)) != 0)
+    if ((code != NULL ? pol_json_escape(code, strlen(code), out) : pol_buf_append(out, "null", 4)) != 0)
         return -1;
     return pol_buf_append(out, "}}", 2);
 }
@@ -216,7 +217,88 @@ const char *const prov__openai_output_text[] = {"choices.*.message.content",
 const char *const prov__openai_output_repeats[] = {"text", "part.text", "item.content.*.text", "response.output.*.content.*.text",
                                                    NULL};
 
+/* ---- no-training posture (docs/providers/openai.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { OPENAI_CHAT = 1, OPENAI_RESPONSES = 2 }; /* route classes */
+
+/* Storage routes: their content persists at OpenAI until deleted. */
+static const pol_notrain_route_t openai_notrain_routes[] = {{"chat/completions", NULL, NULL, OPENAI_CHAT, NULL},
+                                                            {"responses", NULL, NULL, OPENAI_RESPONSES, NULL},
+                                                            {"files*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"uploads*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"batches*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"fine_tuning*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"vector_stores*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"conversations*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"assistants*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"threads*", "openai_storage_route", NULL, 0, NULL},
+                                                            {NULL, NULL, NULL, 0, NULL}};
+
+/* store:false keeps completions and responses out of OpenAI's stored objects; metadata is only kept for stored
+ * objects; encrypted reasoning is opt-in (non-reasoning models reject the include). */
+static const pol_notrain_force_t openai_notrain_forces[] = {
+    {.label = "store=false", .on = OPENAI_CHAT | OPENAI_RESPONSES, .edits = {{"store", "false", 0}}},
+    {.label = "metadata dropped",
+     .on = OPENAI_CHAT | OPENAI_RESPONSES,
+     .when = {"drop_metadata", 1},
+     .edits = {{"metadata", NULL, 0}}},
+    {.label = "include+=reasoning.encrypted_content",
+     .on = OPENAI_RESPONSES,
+     .when = {"include_encrypted_reasoning", 1},
+     .edits = {{"include", "[\"reasoning.encrypted_content\"]", 1}}},
+    {.label = NULL}};
+
+/* Responses features that need a response stored by OpenAI, refused once store:false is forced. */
+static const pol_notrain_capture_t openai_notrain_captures[] = {
+    {"previous_response_id",
+     OPENAI_RESPONSES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_NOT_NULL,
+     NULL,
+     "openai_previous_response_id",
+     "openai: previous_response_id needs a response stored by the provider, and aigw forces store:false; send the earlier "
+     "turns in input instead (training.providers.openai.no_storage)"},
+    {"conversation",
+     OPENAI_RESPONSES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_NOT_NULL,
+     NULL,
+     "openai_conversation",
+     "openai: conversation keeps the turns in a server-side conversation object, and aigw's no-storage policy refuses it; "
+     "send the earlier turns in input instead (training.providers.openai.no_storage)"},
+    {"background",
+     OPENAI_RESPONSES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_TRUE,
+     NULL,
+     "openai_background",
+     "openai: background:true needs a stored response, and aigw forces store:false; send the request without background "
+     "(training.providers.openai.no_storage)"},
+    {"input.*.type",
+     OPENAI_RESPONSES,
+     {NULL, 0},
+     POL_NOTRAIN_IF_STRING,
+     "item_reference",
+     "openai_item_reference",
+     "openai: item_reference inputs point at items stored by OpenAI, and aigw forces store:false; send the items "
+     "themselves instead (training.providers.openai.no_storage)"},
+    {NULL, 0, {NULL, 0}, 0, NULL, NULL, NULL}};
+
+static const pol_notrain_option_t openai_notrain_options[] = {
+    {.key = "drop_metadata", .type = POL_NOTRAIN_OPT_BOOL, .def = 1, .keyed = -1},
+    {.key = "include_encrypted_reasoning", .type = POL_NOTRAIN_OPT_BOOL, .def = 0, .keyed = -1},
+    {.key = NULL}};
+
+static const pol_notrain_posture_t openai_notrain = {
+    .provider = "openai",
+    .routes = openai_notrain_routes,
+    .forces = openai_notrain_forces,
+    .captures = openai_notrain_captures,
+    .options = openai_notrain_options,
+};
+
 const prov_adapter_t prov_openai = {
+    .notrain = &openai_notrain,
     .name = "openai",
     .default_base_url = "https://api.openai.com",
     .api_key_env = "OPENAI_API_KEY",

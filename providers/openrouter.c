@@ -7,6 +7,7 @@
  * chunk before [DONE], and a chunk with a top-level `error` is a mid-stream failure.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <string.h>
@@ -56,10 +57,10 @@ static int openrouter_error_body(pol_buf_t *out, int status, const char *type, c
     (void)type;
     (void)param;
     if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
-        prov__json_str(out, message, strlen(message)) != 0 ||
+        pol_json_escape(message, strlen(message), out) != 0 ||
         pol_buf_appendf(out, ",\"metadata\":{\"error_type\":\"%s\"", openrouter_error_type(status)) != 0)
         return -1;
-    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || prov__json_str(out, code, strlen(code)) != 0))
+    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || pol_json_escape(code, strlen(code), out) != 0))
         return -1;
     return PROV_APPEND_LIT(out, "}}}");
 }
@@ -70,7 +71,37 @@ static const char *const openrouter_answer_only[] = {"chat/completions", "comple
 /* Routes not billed (provider.h unbilled_routes): listing models is free (openrouter.ai/docs, models API). */
 static const char *const openrouter_unbilled[] = {"GET models", "GET models/*", NULL};
 
+/* ---- no-training posture (docs/providers/openrouter.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { OPENROUTER_GENERATE = 1 }; /* route classes */
+
+static const pol_notrain_route_t openrouter_notrain_routes[] = {{"chat/completions", NULL, NULL, OPENROUTER_GENERATE, NULL},
+                                                                {"completions", NULL, NULL, OPENROUTER_GENERATE, NULL},
+                                                                {"responses", NULL, NULL, OPENROUTER_GENERATE, NULL},
+                                                                {"embeddings", NULL, NULL, OPENROUTER_GENERATE, NULL},
+                                                                {NULL, NULL, NULL, 0, NULL}};
+
+/* Only endpoints that neither collect data nor retain it (client values overwritten, other `provider` keys kept); a 404
+ * "no endpoints matching your data policy" is final. Listed in record order. */
+static const pol_notrain_force_t openrouter_notrain_forces[] = {
+    {.label = "metadata dropped", .on = OPENROUTER_GENERATE, .when = {"drop_metadata", 1}, .edits = {{"metadata", NULL, 0}}},
+    {.label = "provider.data_collection=deny", .on = OPENROUTER_GENERATE, .edits = {{"provider.data_collection", "\"deny\"", 0}}},
+    {.label = "provider.zdr=true", .on = OPENROUTER_GENERATE, .edits = {{"provider.zdr", "true", 0}}},
+    {.label = "trace dropped", .on = OPENROUTER_GENERATE, .edits = {{"trace", NULL, 0}}},
+    {.label = NULL}};
+
+static const pol_notrain_option_t openrouter_notrain_options[] = {
+    {.key = "drop_metadata", .type = POL_NOTRAIN_OPT_BOOL, .def = 1, .keyed = -1}, {.key = NULL}};
+
+static const pol_notrain_posture_t openrouter_notrain = {
+    .provider = "openrouter",
+    .routes = openrouter_notrain_routes,
+    .forces = openrouter_notrain_forces,
+    .options = openrouter_notrain_options,
+};
+
 const prov_adapter_t prov_openrouter = {
+    .notrain = &openrouter_notrain,
     .name = "openrouter",
     .default_base_url = "https://openrouter.ai",
     .api_key_env = "OPENROUTER_API_KEY",

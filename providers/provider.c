@@ -36,49 +36,6 @@ const prov_adapter_t *const *prov_all(size_t *n)
     return adapters;
 }
 
-int prov__json_str(pol_buf_t *out, const char *s, size_t len)
-{
-    if (pol_buf_reserve(out, len + 2) != 0)
-        return -1;
-    out->base[out->len++] = '"';
-    size_t run = 0; /* start of the current run of bytes that need no escaping */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        if (pol_buf_append(out, s + run, i - run) != 0)
-            return -1;
-        char esc[8];
-        int n;
-        switch (c) {
-        case '"':
-            n = snprintf(esc, sizeof(esc), "\\\"");
-            break;
-        case '\\':
-            n = snprintf(esc, sizeof(esc), "\\\\");
-            break;
-        case '\n':
-            n = snprintf(esc, sizeof(esc), "\\n");
-            break;
-        case '\r':
-            n = snprintf(esc, sizeof(esc), "\\r");
-            break;
-        case '\t':
-            n = snprintf(esc, sizeof(esc), "\\t");
-            break;
-        default:
-            n = snprintf(esc, sizeof(esc), "\\u%04x", c);
-            break;
-        }
-        if (pol_buf_append(out, esc, (size_t)n) != 0)
-            return -1;
-        run = i + 1;
-    }
-    if (pol_buf_append(out, s + run, len - run) != 0)
-        return -1;
-    return pol_buf_append(out, "\"", 1);
-}
-
 const prov_adapter_t *prov_for_model(const char *model, const json_t *models_config)
 {
     if (model == NULL || *model == '\0' || !json_is_object(models_config))

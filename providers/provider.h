@@ -12,7 +12,8 @@
  *  - the shape of its error bodies, so SDKs raise their usual exceptions for aigw's errors;
  *  - usage extraction (JSON bodies, SSE events, headers) into the neutral prov_usage_t, the inputs of a
  *    cost estimate, and whether / where it speaks OpenAI's format behind the unified /v1/ route;
- *  - for fal, how the upstream URL is taken from the client's x-fal-target-url header.
+ *  - for fal, how the upstream URL is taken from the client's x-fal-target-url header;
+ *  - its no-training posture (policy/notrain.h: flags it forces, fields it strips, routes it refuses).
  * docs/internals/providers.md has the table of what each adapter declares.
  */
 #ifndef AIGW_PROVIDERS_PROVIDER_H
@@ -23,8 +24,9 @@
 
 #include <jansson.h>
 
-#include "policy/buf.h"
-#include "providers/sse.h"
+#include "common/buf.h"
+#include "common/sse.h"
+#include "policy/notrain.h"
 #include "providers/usage.h"
 
 /* Errors (negative, like every aigw error). */
@@ -50,7 +52,7 @@ typedef enum {
     PROV_SKIP_OPAQUE
 } prov_skip_kind_t;
 
-/** A structural field of a request body that must not be rewritten (pattern syntax: policy/json.h). */
+/** A structural field of a request body that must not be rewritten (pattern syntax: common/json.h). */
 typedef struct st_prov_skip_t {
     const char *pattern;
     prov_skip_kind_t kind;
@@ -170,7 +172,7 @@ typedef struct st_prov_adapter_t {
      */
     const char *const *answer_only;
     /**
-     * Where model text sits in this provider's responses (policy/json.h patterns over a JSON answer and over the data
+     * Where model text sits in this provider's responses (common/json.h patterns over a JSON answer and over the data
      * of each SSE event; NULL-terminated): what pii.scan_responses scans (gateway/privacy.h). Only model prose: ids,
      * URLs of generated files and base64 payloads are not listed, so they are never scanned. NULL: responses of this
      * provider are not scanned (docs/config.md says which).
@@ -190,6 +192,9 @@ typedef struct st_prov_adapter_t {
     /** The environment variable the shipped config reads this provider's key from ("OPENAI_API_KEY"),
         named in the 503 a request gets when the key is empty (the SDK's own variable name). */
     const char *api_key_env;
+    /** The provider's no-training / no-storage posture (flags to force, fields to strip, routes to refuse, training
+        risk, config options) as data; policy/notrain.c evaluates it. Never NULL. */
+    const pol_notrain_posture_t *notrain;
     /**
      * Origin (scheme, host, '/') of the stream URLs in this provider's asynchronous prediction answers
      * ("https://stream.replicate.com/"): aigw rewrites a prediction's urls.get / cancel / stream to its own routes and
@@ -238,12 +243,6 @@ int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t meth
 
 /** All adapters; *n receives the count. Borrowed, static lifetime. */
 const prov_adapter_t *const *prov_all(size_t *n);
-
-/**
- * Appends `s` (UTF-8, `len` bytes) as a JSON string literal with quotes, escaping ", \ and
- * control characters (RFC 8259 section 7). Shared by the error-body writers. @return 0 or -1.
- */
-int prov__json_str(pol_buf_t *out, const char *s, size_t len);
 
 /**
  * Adapter serving `model` on the unified /v1/ route. `models_config` is the config "models" section (may be NULL):

@@ -10,6 +10,7 @@
  * prediction (urls.get) after `done` to bill it.
  */
 #include "providers/provider.h"
+#include "common/json.h"
 #include "providers/prov_internal.h"
 
 #include <stdio.h>
@@ -60,7 +61,7 @@ static int replicate_error_body(pol_buf_t *out, int status, const char *type, co
     (void)code;
     (void)param;
     return pol_buf_appendf(out, "{\"title\":\"%s\",\"detail\":", reason(status)) != 0 ||
-                   prov__json_str(out, message, strlen(message)) != 0 || pol_buf_appendf(out, ",\"status\":%d}", status) != 0
+                   pol_json_escape(message, strlen(message), out) != 0 || pol_buf_appendf(out, ",\"status\":%d}", status) != 0
                ? -1
                : 0;
 }
@@ -191,7 +192,35 @@ static const char *const replicate_terminal[] = {"succeeded", "failed", "cancele
  * strings there too: scanned, they hold no prose to find. */
 static const char *const replicate_output_text[] = {"output", "output.*", NULL};
 
+/* ---- no-training posture (docs/providers/replicate.md "Storage"; evaluated by policy/notrain.c) ---- */
+
+enum { REPLICATE_PREDICTIONS = 1 }; /* route classes */
+
+/* https file URLs in inputs are not refused: Replicate fetches them, it does not store them. */
+static const pol_notrain_route_t replicate_notrain_routes[] = {
+    {"files*", "replicate_file_upload",
+     "replicate: /v1/files uploads persist on Replicate until deleted; pass files inline as data: URIs instead (replicate JS "
+     "SDK: fileEncodingStrategy: \"data-uri\")",
+     0, NULL},
+    {"trainings*", "replicate_storage_route", NULL, 0, NULL},
+    {"*/trainings", "replicate_storage_route", NULL, 0, NULL},
+    {"predictions", NULL, NULL, REPLICATE_PREDICTIONS, NULL},
+    {"*/predictions", NULL, NULL, REPLICATE_PREDICTIONS, NULL},
+    {NULL, NULL, NULL, 0, NULL}};
+
+/* a webhook would send the prediction's input and output to a third party */
+static const pol_notrain_force_t replicate_notrain_forces[] = {
+    {.label = "webhook dropped", .on = REPLICATE_PREDICTIONS, .edits = {{"webhook", NULL, 0}, {"webhook_events_filter", NULL, 0}}},
+    {.label = NULL}};
+
+static const pol_notrain_posture_t replicate_notrain = {
+    .provider = "replicate",
+    .routes = replicate_notrain_routes,
+    .forces = replicate_notrain_forces,
+};
+
 const prov_adapter_t prov_replicate = {
+    .notrain = &replicate_notrain,
     .name = "replicate",
     .default_base_url = "https://api.replicate.com",
     .api_key_env = "REPLICATE_API_TOKEN",

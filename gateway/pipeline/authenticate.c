@@ -77,7 +77,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
     /* end user: X-AIGW-User, else the body's user / safety_identifier (parse.c) */
     const h2o_header_t *uh = gw__find_header(req, H2O_STRLIT("x-aigw-user"));
     if (uh != NULL) {
-        if (!gw_auth_user_id_valid(uh->value.base, uh->value.len)) {
+        if (!gw_user_id_valid(uh->value.base, uh->value.len)) {
             gw__send_error(call, 400, "invalid_request_error", "invalid_user", "X-AIGW-User",
                            "aigw: X-AIGW-User must be 1..256 bytes of UTF-8 text without control characters");
             return GW_STAGE_ANSWERED;

@@ -39,7 +39,7 @@
 #include "gateway/store/store_ledger.h"
 #include "policy/restore.h"
 #include "providers/provider.h"
-#include "providers/sse.h"
+#include "common/sse.h"
 #include "providers/usage.h"
 
 #define GW_PENDING_HIGH (64u * 1024)
@@ -48,7 +48,6 @@
 #define GW_LOG_BODY_MAX (1u << 20)      /* response bytes kept for the encrypted call log */
 #define GW_POSTFIELDS_MAX (64u * 1024)  /* bodies up to this size are copied and handed to curl whole */
 #define GW_RESTORE_JSON_MAX (32u << 20) /* larger JSON responses pass through without restore */
-#define GW_IDEMPOTENCY_KEY_MAX 128      /* Idempotency-Key bytes kept (longer keys are ignored) */
 
 typedef enum {
     GW_CALL_IDLE,      /* in the pool */
@@ -142,7 +141,7 @@ struct st_gw_call_t {
     const prov_adapter_t *adapter;
     const gw_provider_conf_t *provider;
     const gw_client_conf_t *client;
-    char request_id[GW_STORE_REQUEST_ID_MAX + 1];
+    char request_id[GW_REQUEST_ID_MAX + 1];
     gw_secrets_t secrets; /* provider keys and this client's key: masked in every byte returned to the client */
     char client_key[256]; /* the client's key as sent (the call log is masked after the request); wiped on release */
     size_t client_key_len;
@@ -194,7 +193,7 @@ struct st_gw_call_t {
     prov_target_t fal_target; /* fal: the upstream named by x-fal-target-url (path: fal_path) */
     int idem_claimed;         /* this request claimed its Idempotency-Key */
     int idem_first_status;    /* status of the earlier request with the same key (0: in flight) */
-    char idem_first_id[GW_STORE_REQUEST_ID_MAX + 1];
+    char idem_first_id[GW_REQUEST_ID_MAX + 1];
     char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1]; /* Idempotency-Key header, "" if none */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
     int need_restore;            /* the session issued tokens */

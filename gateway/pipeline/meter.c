@@ -43,7 +43,7 @@ typedef struct st_settle_job_t {
     uv_work_t work;
     gw_worker_t *worker;
     gw_store_t *store;
-    char request_id[GW_STORE_REQUEST_ID_MAX + 1];
+    char request_id[GW_REQUEST_ID_MAX + 1];
     char *user;
     char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1];
     int status;

@@ -111,7 +111,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
         call->body_len = call->body_rewritten.len;
     }
     if (call->user.len == 0 && call->info.user.len != 0) {
-        if (!gw_auth_user_id_valid(call->info.user.base, call->info.user.len)) {
+        if (!gw_user_id_valid(call->info.user.base, call->info.user.len)) {
             gw__send_error(
                 call, 400, "invalid_request_error", "invalid_user", "user",
                 "aigw: the body's user / safety_identifier must be 1..256 bytes of UTF-8 text without control characters");

@@ -204,7 +204,7 @@ typedef struct st_async_read_job_t {
     const pol_pricing_t *pricing; /* of the call's generation (pinned by the call) */
     char provider[24];
     char id[GW_ASYNC_ID_MAX + 1];
-    char user[GW_STORE_USER_ID_MAX + 1];
+    char user[GW_USER_ID_MAX + 1];
     char client[128];
     int terminal;
     prov_usage_t usage; /* what the terminal answer reported */

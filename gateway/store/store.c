@@ -21,6 +21,9 @@
  * erasure cannot interleave between reading the key and inserting the call.
  */
 #include "gateway/store/store.h"
+#include "common/log.h"
+#include "common/utf8.h"
+#include "common/userid.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
@@ -32,6 +35,7 @@
 #include <stdarg.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,14 +101,14 @@ struct st_gw_store_t {
     gw_store_ledger_t *ledger;
     /* journal (guarded by qlock): ledger operations and finished calls for the next transaction */
     gw_journal_item_t *jhead, *jtail;
-    gw_journal_item_t *jretry;    /* finished calls whose transaction failed, retried at jretry_due_us */
-    int64_t jretry_due_us;        /* CLOCK_MONOTONIC */
-    int64_t jbackoff_us;          /* 0, then 50 ms doubling up to 1 s while commits fail */
-    pthread_cond_t jdone;         /* SYNC items completed */
-    uint64_t commit_seq;          /* successful journal commits (writer thread only) */
-    int jretry_n;                 /* atomic: items in jretry */
-    int jbusy;                    /* the writer holds journal items it has not completed yet */
-    int64_t unavailable_until_us; /* atomic: CLOCK_MONOTONIC; new calls are refused before it */
+    gw_journal_item_t *jretry;            /* finished calls whose transaction failed, retried at jretry_due_us */
+    int64_t jretry_due_us;                /* CLOCK_MONOTONIC */
+    int64_t jbackoff_us;                  /* 0, then 50 ms doubling up to 1 s while commits fail */
+    pthread_cond_t jdone;                 /* SYNC items completed */
+    uint64_t commit_seq;                  /* successful journal commits (writer thread only) */
+    atomic_int jretry_n;                  /* items in jretry */
+    int jbusy;                            /* the writer holds journal items it has not completed yet */
+    _Atomic int64_t unavailable_until_us; /* CLOCK_MONOTONIC; new calls are refused before it */
 };
 
 /* ---- time ---- */
@@ -187,27 +191,6 @@ void gw_store_access_rec_free(gw_store_access_rec_t *rec)
     free(rec);
 }
 
-gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a)
-{
-    gw_store_access_rec_t *r = calloc(1, sizeof(*r));
-    if (r == NULL)
-        return NULL;
-    snprintf(r->request_id, sizeof(r->request_id), "%s", a->request_id ? a->request_id : "");
-    snprintf(r->method, sizeof(r->method), "%s", a->method ? a->method : "");
-    snprintf(r->client_ip, sizeof(r->client_ip), "%s", a->remote_ip ? a->remote_ip : "");
-    r->status = a->status;
-    r->bytes_in = (int64_t)a->bytes_in;
-    r->bytes_out = (int64_t)a->bytes_out;
-    r->at_us = a->time_us;
-    r->duration_us = a->total_us;
-    r->upstream_us = a->upstream_us;
-    if ((a->route && (r->route = strdup(a->route)) == NULL) || (a->user && (r->user_id = strdup(a->user)) == NULL)) {
-        gw_store_access_rec_free(r);
-        return NULL;
-    }
-    return r;
-}
-
 static void qitem_free(qitem_t *it)
 {
     if (it->kind == Q_CALL)
@@ -216,10 +199,17 @@ static void qitem_free(qitem_t *it)
         gw_store_access_rec_free(it->rec);
 }
 
+/* Ids that create rows must pass the one user id rule (common/userid.h); lookups, erasure and export
+ * only bound the length, so rows stored before the rule (invalid UTF-8) can still be found and erased. */
 static int valid_user_id(const char *u)
 {
+    return u != NULL && gw_user_id_valid(u, strlen(u));
+}
+
+static int user_id_fits(const char *u)
+{
     size_t n = u ? strlen(u) : 0;
-    return n > 0 && n <= GW_STORE_USER_ID_MAX;
+    return n > 0 && n <= GW_USER_ID_MAX;
 }
 
 /* ---- transactions ---- */
@@ -243,7 +233,7 @@ static void tx_rollback(gw_store_db_t *db)
 static void log_db_error(gw_store_db_t *db, const char *what)
 {
     /* Database messages name tables and constraints, never bound values. */
-    fprintf(stderr, "aigw store: %s: %s\n", what, gw_store__db_errmsg(db));
+    gw_log(GW_LOG_ERROR, "store: %s: %s", what, gw_store__db_errmsg(db));
 }
 
 /* Runs a prepared statement to completion. @return rows changed, or -1. */
@@ -631,7 +621,7 @@ static void prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
         gw_call_rec_t *r = items[i].rec;
         const char *u = r->user_id ? r->user_id : GW_STORE_ANON_USER;
         key_entry_t *e = cache_find(st, u);
-        if (!valid_user_id(u) || (e != NULL && e->validated_batch == st->batch_seq))
+        if (!user_id_fits(u) || (e != NULL && e->validated_batch == st->batch_seq))
             continue;
         /* PostgreSQL array literal: every element quoted, \ and " escaped. */
         pol_buf_append(&arr, any ? ",\"" : "\"", any ? 2 : 1);
@@ -843,8 +833,8 @@ static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
                 if (rc == GW_STORE_E_DB)
                     return -1;
                 if (rc != 0)
-                    fprintf(stderr, "aigw store: settling %s: %s (nothing changed)\n", it->rid,
-                            rc == GW_STORE_E_NOTFOUND ? "no such reservation" : "refused");
+                    gw_log(GW_LOG_WARN, "store: settling %s: %s (nothing changed)", it->rid,
+                           rc == GW_STORE_E_NOTFOUND ? "no such reservation" : "refused");
                 it->rc = 0;
             }
             if (it->rec != NULL && (it->rc = write_call(st, it->rec)) != 0)
@@ -888,9 +878,9 @@ static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committe
         break;
     case GW_J_DEFERRED:
         if (it->rc != 0 && it->kind == GW_J_SETTLE)
-            fprintf(stderr,
-                    "aigw ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next start\n",
-                    it->rid, it->rc);
+            gw_log(GW_LOG_ERROR,
+                   "ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next start", it->rid,
+                   it->rc);
         gw_call_rec_free(it->rec);
         free(it);
         break;
@@ -913,7 +903,7 @@ static void journal_complete_all(gw_store_t *st, gw_journal_item_t *j, int commi
 
 static void mark_unavailable(gw_store_t *st)
 {
-    __atomic_store_n(&st->unavailable_until_us, mono_now_us() + J_UNAVAILABLE_US, __ATOMIC_RELAXED);
+    atomic_store_explicit(&st->unavailable_until_us, mono_now_us() + J_UNAVAILABLE_US, memory_order_relaxed);
 }
 
 /* One FINISH item alone in its own transaction. @return 1 committed, 0 failed (rolled back). */
@@ -963,14 +953,14 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
         if (finish_alone(st, fin)) {
             journal_complete(st, fin, 1);
         } else if (++fin->failures >= J_DROP_AFTER && st->commit_seq > seq && !st->stopping) {
-            fprintf(stderr, "aigw store: the record of %s was refused %d times while other commits succeeded: dropped\n", fin->rid,
-                    fin->failures);
+            gw_log(GW_LOG_ERROR, "store: the record of %s was refused %d times while other commits succeeded: dropped", fin->rid,
+                   fin->failures);
             pthread_mutex_lock(&st->qlock);
             st->stats.write_failures++;
             pthread_mutex_unlock(&st->qlock);
             journal_complete(st, fin, 0);
         } else if (st->stopping) {
-            fprintf(stderr, "aigw store: closing while the record of %s cannot be committed\n", fin->rid);
+            gw_log(GW_LOG_ERROR, "store: closing while the record of %s cannot be committed", fin->rid);
             journal_complete(st, fin, 0);
         } else {
             *ktail = fin;
@@ -987,7 +977,7 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
         if (st->jbackoff_us > J_RETRY_MAX_US)
             st->jbackoff_us = J_RETRY_MAX_US;
         st->jretry_due_us = mono_now_us() + st->jbackoff_us;
-        __atomic_add_fetch(&st->jretry_n, (int)nkeep, __ATOMIC_RELAXED);
+        atomic_fetch_add_explicit(&st->jretry_n, (int)nkeep, memory_order_relaxed);
         pthread_mutex_unlock(&st->qlock);
     }
 }
@@ -1120,9 +1110,9 @@ size_t gw_store__journal_pending(gw_store_t *st)
 
 int gw_store_unavailable(gw_store_t *st)
 {
-    if (__atomic_load_n(&st->jretry_n, __ATOMIC_RELAXED) > 0)
+    if (atomic_load_explicit(&st->jretry_n, memory_order_relaxed) > 0)
         return 1;
-    int64_t until = __atomic_load_n(&st->unavailable_until_us, __ATOMIC_RELAXED);
+    int64_t until = atomic_load_explicit(&st->unavailable_until_us, memory_order_relaxed);
     return until != 0 && mono_now_us() < until;
 }
 
@@ -1130,7 +1120,7 @@ int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_i
                           int64_t actual, gw_store_done_cb cb, void *ctx)
 {
     size_t ul = user_id ? strlen(user_id) : 0, rl = request_id ? strlen(request_id) : 0;
-    if (cb == NULL || (settle && (ul == 0 || ul > GW_STORE_USER_ID_MAX || rl == 0 || rl > 39 || actual < 0))) {
+    if (cb == NULL || (settle && (ul == 0 || ul > GW_USER_ID_MAX || rl == 0 || rl > GW_REQUEST_ID_MAX || actual < 0))) {
         gw_call_rec_free(rec);
         return GW_STORE_E_INVAL;
     }
@@ -1170,7 +1160,7 @@ static void *writer_main(void *arg)
     qitem_t *batch = malloc(st->batch_max * sizeof(*batch));
     int purge_class = 0;
     if (batch == NULL) {
-        fprintf(stderr, "aigw store: writer: out of memory\n");
+        gw_log(GW_LOG_ERROR, "store: writer: out of memory");
         abort();
     }
     pthread_mutex_lock(&st->qlock);
@@ -1233,7 +1223,7 @@ static void *writer_main(void *arg)
                 if (st->jtail == NULL)
                     st->jtail = last;
                 st->jretry = NULL;
-                __atomic_sub_fetch(&st->jretry_n, k, __ATOMIC_RELAXED);
+                atomic_fetch_sub_explicit(&st->jretry_n, k, memory_order_relaxed);
             }
             j = st->jhead;
             st->jhead = st->jtail = NULL;
@@ -1741,7 +1731,7 @@ static int user_known(gw_store_db_t *db, const char *user_id, int *known)
 int gw_store_user_status(gw_store_t *st, const char *user_id, gw_user_status_t *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     pthread_mutex_lock(&st->rlock);
     int ret = GW_STORE_E_DB;
@@ -1774,7 +1764,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
 {
     unsigned char rnd[12];
     memset(rc, 0, sizeof(*rc));
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     /* Records submitted before the erasure must not re-create the user afterwards. */
     gw_store_flush(st);
@@ -1804,7 +1794,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     /* Step 2: the rows. A crash between the steps leaves rows nobody can decrypt; re-running
      * the erasure removes them. The default grant of a database from before issue 14 was keyed
      * "default-grant:<user id>": re-key it like the new ones (still once per user). */
-    char old_grant_rid[GW_STORE_USER_ID_MAX + 32], new_grant_rid[GW_STORE_USER_REF_CHARS + 32];
+    char old_grant_rid[GW_USER_ID_MAX + 32], new_grant_rid[GW_STORE_USER_REF_CHARS + 32];
     char ref[GW_STORE_USER_REF_CHARS + 1];
     gw_store__user_ref(st, user_id, ref);
     snprintf(old_grant_rid, sizeof(old_grant_rid), "default-grant:%s", user_id);
@@ -1862,7 +1852,7 @@ out:
 
 int gw_store_get_consent(gw_store_t *st, const char *user_id, int *training)
 {
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     pthread_mutex_lock(&st->rlock);
     int ret = GW_STORE_E_DB;
@@ -1897,7 +1887,7 @@ int gw_store_rotate_master_key(gw_store_t *st, const char *new_key_file)
     int ret = GW_STORE_E_DB;
     pol_key_t *nk = gw_keyfile_load(new_key_file, err, sizeof(err));
     if (nk == NULL) {
-        fprintf(stderr, "aigw store: %s\n", err);
+        gw_log(GW_LOG_ERROR, "store: %s", err);
         return GW_STORE_E_INVAL;
     }
     pol_key_id(nk, new_id);
@@ -1941,7 +1931,7 @@ int gw_store_rotate_master_key(gw_store_t *st, const char *new_key_file)
         unsigned char nw[POL_CRYPTO_WRAPPED_BYTES];
         pol_key_t *dk = pol_crypto_unwrap(st->mk, rows[i].w, sizeof(rows[i].w), rows[i].id);
         if (dk == NULL) {
-            fprintf(stderr, "aigw store: rotation: a user key does not unwrap with the current master key\n");
+            gw_log(GW_LOG_ERROR, "store: rotation: a user key does not unwrap with the current master key");
             ret = GW_STORE_E_CRYPTO;
             goto out;
         }
@@ -2016,24 +2006,6 @@ static int emit_json(emitter_t *e, json_t *v, int *first)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 when invalid (RFC 3629: no
- * overlongs, no surrogates, at most U+10FFFF). */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-    if (len == 0 || len > n || p[0] > 0xf4)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
-        (p[0] == 0xf4 && p[1] > 0x8f))
-        return 0;
-    return len;
-}
-
 void gw_store_last_error(gw_store_t *st, char *buf, size_t len)
 {
     pthread_mutex_lock(&st->rlock);
@@ -2053,8 +2025,8 @@ json_t *gw_store_json_text(const char *s)
     size_t n = strlen(s);
     pol_buf_t b = POL_BUF_INIT;
     for (size_t i = 0; i < n;) {
-        size_t l = utf8_seq((const unsigned char *)s + i, n - i);
-        if (pol_buf_append(&b, l ? s + i : "\xef\xbf\xbd", l ? l : 3) != 0) {
+        size_t l = gw_utf8_seq((const unsigned char *)s + i, n - i);
+        if (pol_buf_append(&b, l ? s + i : GW_UTF8_REPLACEMENT, l ? l : 3) != 0) {
             pol_buf_free(&b);
             return NULL;
         }
@@ -2228,7 +2200,7 @@ int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void 
     emitter_t e = {write, ctx, 0};
     pol_key_t *dk = NULL;
     int err = 0;
-    if (!valid_user_id(user_id))
+    if (!user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     gw_store_flush(st); /* what was submitted before the request is part of the answer */
     pthread_mutex_lock(&st->rlock);

@@ -20,16 +20,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
-#include "gateway/accesslog.h"
-#include "gateway/errors.h"
-#include "policy/buf.h"
-#include "gateway/config.h"
+#include "common/errors.h"
+#include "common/limits.h"
+#include "common/buf.h"
 #include "policy/retention.h"
 
 typedef struct st_gw_store_t gw_store_t;
 
 /* Errors (0 = OK): names for the store's cases, values from the one vocabulary in
- * gateway/errors.h so each maps to its HTTP status with gw_error_status(). Details (database
+ * common/errors.h so each maps to its HTTP status with gw_error_status() (gateway/errors.h). Details (database
  * messages, never bound values) go to stderr. */
 #define GW_STORE_E_FULL GW_E_UNAVAILABLE   /* queue full: backpressure, answer 503 with Retry-After */
 #define GW_STORE_E_CLOSED GW_E_UNAVAILABLE /* the store is shutting down (or its writer is paused) */
@@ -45,9 +44,6 @@ typedef struct st_gw_store_t gw_store_t;
 
 /** User id recorded for calls without an identified end user. */
 #define GW_STORE_ANON_USER "anonymous"
-
-/** Textual user ids are at most this many bytes (longer ids are refused with GW_STORE_E_INVAL). */
-#define GW_STORE_USER_ID_MAX 256
 
 /** One PII entity the scrubber acted on. The raw value is never part of it. */
 typedef struct st_gw_redaction_rec_t {
@@ -68,9 +64,9 @@ typedef struct st_gw_redaction_rec_t {
 
 /** One proxied call. Every pointer is owned by the record (malloc); gw_call_rec_free frees them. */
 typedef struct st_gw_call_rec_t {
-    char request_id[40]; /* unique; also the AEAD associated data of the bodies */
-    char *user_id;       /* NULL = GW_STORE_ANON_USER */
-    char *client;        /* client key name */
+    char request_id[GW_REQUEST_ID_MAX + 1]; /* unique; also the AEAD associated data of the bodies */
+    char *user_id;                          /* NULL = GW_STORE_ANON_USER */
+    char *client;                           /* client key name */
     char provider[24];
     char *model;
     char *route;
@@ -101,7 +97,7 @@ typedef struct st_gw_call_rec_t {
 
 /** One access log row (the skeleton's access log lines, kept 30 days). Pointers owned by the record (malloc). */
 typedef struct st_gw_store_access_rec_t {
-    char request_id[40]; /* may be empty */
+    char request_id[GW_REQUEST_ID_MAX + 1]; /* may be empty */
     char method[12];
     char *route; /* path without the query string */
     int status;
@@ -113,13 +109,6 @@ typedef struct st_gw_store_access_rec_t {
     int64_t duration_us;
     int64_t upstream_us; /* time waiting for the provider, -1 if not contacted */
 } gw_store_access_rec_t;
-
-/**
- * Copies the access log's record (gateway/accesslog.h, borrowed) into a new store record the
- * caller owns (gw_store_access_rec_free, or hand it to gw_store_submit_access).
- * @return the copy, or NULL on allocation failure.
- */
-gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a);
 
 /** Counters for /metrics; a snapshot taken under the queue lock. */
 typedef struct st_gw_store_stats_t {
@@ -136,7 +125,7 @@ typedef struct st_gw_store_stats_t {
 
 /** What an erasure did. */
 typedef struct st_gw_erasure_receipt_t {
-    char user_id[GW_STORE_USER_ID_MAX + 1];
+    char user_id[GW_USER_ID_MAX + 1];
     char tombstone[48]; /* "erased:<random hex>": the ledger's new user id */
     int key_destroyed;  /* 1 when a data key row existed and was deleted */
     int64_t calls, redactions, access_log, ledger_tombstoned;

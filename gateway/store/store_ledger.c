@@ -30,6 +30,8 @@
  * of a live one.
  */
 #include "gateway/store/store_ledger.h"
+#include "common/userid.h"
+#include "common/log.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
 #include "policy/meter.h"
@@ -38,6 +40,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,14 +168,14 @@ struct st_gw_store_ledger_t {
     gw_store_db_t *lockdb; /* PostgreSQL: holds the instance advisory lock */
     slot_t slots[GW_LEDGER_PG_SLOTS];
     size_t nslots;
-    unsigned rr;
+    atomic_uint rr;
     slot_t wslot; /* statements on the store's writer connection (the journal), writer thread only */
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
-    uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted;
-    gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
-    struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
+    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
+    gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
+    struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -348,7 +351,7 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
 
 static slot_t *slot_acquire(gw_store_ledger_t *lg)
 {
-    unsigned start = __atomic_fetch_add(&lg->rr, 1, __ATOMIC_RELAXED);
+    unsigned start = atomic_fetch_add_explicit(&lg->rr, 1, memory_order_relaxed);
     for (size_t i = 0; i < lg->nslots; i++) {
         slot_t *s = &lg->slots[(start + i) % lg->nslots];
         if (pthread_mutex_trylock(&s->lock) == 0)
@@ -397,6 +400,13 @@ static int valid_id(const char *s, size_t max)
 {
     size_t n = s ? strlen(s) : 0;
     return n > 0 && n <= max;
+}
+
+/* A user id that creates rows (reserve, grant, an Idempotency-Key) passes the one rule (common/userid.h);
+ * reads and settlements of existing rows only bound its length. */
+static int valid_new_user(const char *u)
+{
+    return u != NULL && gw_user_id_valid(u, strlen(u));
 }
 
 /* ---- statements ---- */
@@ -500,7 +510,7 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
 
 static void log_err(slot_t *sl, const char *what)
 {
-    fprintf(stderr, "aigw ledger: %s: %s\n", what, gw_store__db_errmsg(sl->db));
+    gw_log(GW_LOG_ERROR, "ledger: %s: %s", what, gw_store__db_errmsg(sl->db));
 }
 
 /* ---- reserve / settle / grant ---- */
@@ -620,7 +630,7 @@ static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int
  */
 static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    char owner[GW_STORE_USER_ID_MAX + 1];
+    char owner[GW_USER_ID_MAX + 1];
     int64_t reserved = 0;
     int lease = 0;
     int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved, &lease);
@@ -937,7 +947,7 @@ void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int 
             e->taking = 0;
             if (known && it->rc == 0) {
                 e->lease += it->amount;
-                __atomic_add_fetch(&lg->lease_takes, 1, __ATOMIC_RELAXED);
+                atomic_fetch_add_explicit(&lg->lease_takes, 1, memory_order_relaxed);
             }
             break;
         case GW_J_LEASE_RETURN:
@@ -945,7 +955,7 @@ void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int 
             if (known) {
                 e->lease_row = 0;
                 if (it->lease_delta != 0)
-                    __atomic_add_fetch(&lg->lease_returns, 1, __ATOMIC_RELAXED);
+                    atomic_fetch_add_explicit(&lg->lease_returns, 1, memory_order_relaxed);
             }
             break;
         case GW_J_RESERVE:
@@ -1081,8 +1091,7 @@ int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf)
 int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
                      int64_t *balance_after)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0)
+    if (!valid_new_user(user_id) || !valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
     op.now = gw_store__now_us(st);
@@ -1096,8 +1105,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
                            int64_t *balance_now, gw_store_done_cb cb, void *ctx)
 {
     gw_store_ledger_t *lg = gw_store__ledger(st);
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0 || cb == NULL)
+    if (!valid_new_user(user_id) || !valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0 || cb == NULL)
         return GW_STORE_E_INVAL;
     if (gw_store_unavailable(st))
         return GW_STORE_E_FULL;
@@ -1116,7 +1124,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
         /* admitted against this instance's lease: no balance row in the transaction */
         e->lease -= amount;
         on_lease = 1;
-        __atomic_add_fetch(&lg->lease_reserves, 1, __ATOMIC_RELAXED);
+        atomic_fetch_add_explicit(&lg->lease_reserves, 1, memory_order_relaxed);
         if (e->lease < e->lease_target / 2)
             lease_op = lease_plan(lg, e, amount);
     } else {
@@ -1180,7 +1188,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
 
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
     op.now = gw_store__now_us(st);
@@ -1192,7 +1200,7 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
 
 int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || actual < 0)
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
     ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
@@ -1230,11 +1238,11 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
     out->ops = lg->batched_ops;
     pthread_mutex_unlock(&lg->slock);
     out->pending = gw_store__journal_pending(st);
-    out->lease_takes = __atomic_load_n(&lg->lease_takes, __ATOMIC_RELAXED);
-    out->lease_returns = __atomic_load_n(&lg->lease_returns, __ATOMIC_RELAXED);
-    out->lease_reserves = __atomic_load_n(&lg->lease_reserves, __ATOMIC_RELAXED);
-    out->leases_reclaimed = __atomic_load_n(&lg->leases_reclaimed, __ATOMIC_RELAXED);
-    out->evicted = __atomic_load_n(&lg->evicted, __ATOMIC_RELAXED);
+    out->lease_takes = atomic_load_explicit(&lg->lease_takes, memory_order_relaxed);
+    out->lease_returns = atomic_load_explicit(&lg->lease_returns, memory_order_relaxed);
+    out->lease_reserves = atomic_load_explicit(&lg->lease_reserves, memory_order_relaxed);
+    out->leases_reclaimed = atomic_load_explicit(&lg->leases_reclaimed, memory_order_relaxed);
+    out->evicted = atomic_load_explicit(&lg->evicted, memory_order_relaxed);
     out->users = 0;
     for (size_t i = 0; i < CT_STRIPES; i++) {
         pthread_mutex_lock(&lg->stripes[i].lock);
@@ -1247,7 +1255,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 {
     char rid[48], note[NOTE_MAX + 1];
     unsigned char rnd[12];
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_new_user(user_id))
         return GW_STORE_E_INVAL;
     randombytes_buf(rnd, sizeof(rnd));
     memcpy(rid, "grant:", 6);
@@ -1265,7 +1273,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 
 int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     gw_store_ledger_flush(st); /* read your own deferred settles */
     slot_t *sl = slot_acquire(gw_store__ledger(st));
@@ -1294,7 +1302,7 @@ int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int6
 
 int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t *info)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX))
         return GW_STORE_E_INVAL;
     memset(info, 0, sizeof(*info));
     gw_store_ledger_flush(st);
@@ -1328,7 +1336,7 @@ int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t
 /* ---- crash recovery ---- */
 
 typedef struct st_open_row_t {
-    char rid[GW_STORE_REQUEST_ID_MAX + 1];
+    char rid[GW_REQUEST_ID_MAX + 1];
 } open_row_t;
 
 /* Collects the request ids of open reservations of `instance` (same) or not of it, reserved before `before`. */
@@ -1367,7 +1375,7 @@ static int collect_open(slot_t *sl, int64_t instance, int same, int64_t before, 
 static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int64_t *count)
 {
     for (size_t i = 0; i < n; i++) {
-        char user[GW_STORE_USER_ID_MAX + 1];
+        char user[GW_USER_ID_MAX + 1];
         int64_t amount = 0;
         int lease = 0;
         int rc = open_take(sl, rows[i].rid, user, sizeof(user), &amount, &lease);
@@ -1385,7 +1393,7 @@ static int recover_rows(slot_t *sl, open_row_t *rows, size_t n, int64_t now, int
 }
 
 typedef struct st_lease_row_t {
-    char user[GW_STORE_USER_ID_MAX + 1];
+    char user[GW_USER_ID_MAX + 1];
     int64_t amount;
 } lease_row_t;
 
@@ -1526,11 +1534,11 @@ static int recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *settled_
     free(rows);
     slot_release(sl);
     if (count > 0)
-        fprintf(stderr, "aigw ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)\n",
-                count);
+        gw_log(GW_LOG_WARN, "ledger: crash recovery settled %" PRId64 " open reservation(s) at their reserved amount (flagged)",
+               count);
     if (reclaimed > 0)
-        fprintf(stderr, "aigw ledger: gave back %" PRId64 " expired credit lease(s) of instances that are gone\n", reclaimed);
-    __atomic_add_fetch(&lg->leases_reclaimed, (uint64_t)reclaimed, __ATOMIC_RELAXED);
+        gw_log(GW_LOG_WARN, "ledger: gave back %" PRId64 " expired credit lease(s) of instances that are gone", reclaimed);
+    atomic_fetch_add_explicit(&lg->leases_reclaimed, (uint64_t)reclaimed, memory_order_relaxed);
     if (settled_out)
         *settled_out = count;
     if (reclaimed_out)
@@ -1604,7 +1612,7 @@ static void table_sweep(gw_store_ledger_t *lg, int64_t idle_us)
                     *pe = e->next;
                     sp->n--;
                     free(e);
-                    __atomic_add_fetch(&lg->evicted, 1, __ATOMIC_RELAXED);
+                    atomic_fetch_add_explicit(&lg->evicted, 1, memory_order_relaxed);
                     continue;
                 }
                 pe = &e->next;
@@ -1652,9 +1660,9 @@ static void *lease_thread(void *arg)
 /* ---- idempotency keys ---- */
 
 int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
-                             char request_id[GW_STORE_REQUEST_ID_MAX + 1])
+                             char request_id[GW_REQUEST_ID_MAX + 1])
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX))
+    if (!valid_id(user_id, GW_USER_ID_MAX) || !valid_id(key, GW_IDEMPOTENCY_KEY_MAX))
         return GW_STORE_E_INVAL;
     slot_t *sl = slot_acquire(gw_store__ledger(st));
     int ret = GW_STORE_E_DB;
@@ -1666,7 +1674,7 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
         int rc = gw_store__step(s);
         if (rc == 1) {
             const char *r = gw_store__col_text(s, 0);
-            snprintf(request_id, GW_STORE_REQUEST_ID_MAX + 1, "%s", r ? r : "");
+            snprintf(request_id, GW_REQUEST_ID_MAX + 1, "%s", r ? r : "");
             *status = (int)gw_store__col_int64(s, 1);
             ret = 0;
         } else if (rc == 0) {
@@ -1682,8 +1690,8 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
 
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id)
 {
-    if (!valid_id(user_id, GW_STORE_USER_ID_MAX) || !valid_id(key, GW_STORE_IDEM_KEY_MAX) ||
-        !valid_id(request_id, GW_STORE_REQUEST_ID_MAX) || status < 0)
+    if (!valid_new_user(user_id) || !valid_id(key, GW_IDEMPOTENCY_KEY_MAX) || !valid_id(request_id, GW_REQUEST_ID_MAX) ||
+        status < 0)
         return GW_STORE_E_INVAL;
     int64_t now = gw_store__now_us(st), n = -1;
     slot_t *sl = slot_acquire(gw_store__ledger(st));

@@ -34,14 +34,10 @@
 #include <stdint.h>
 #include "gateway/store/store.h"
 #include "gateway/store/store_report.h"
-#include "policy/buf.h"
+#include "common/buf.h"
 
-/** Idempotency keys are at most this many bytes. */
-#define GW_STORE_IDEM_KEY_MAX 256
 /** How long an Idempotency-Key is remembered: 24 hours, in µs. */
 #define GW_STORE_IDEM_TTL_US (INT64_C(86400) * 1000000)
-/** Request ids are at most this many bytes (the call record's request_id[40] minus its NUL). */
-#define GW_STORE_REQUEST_ID_MAX 39
 
 /**
  * Reserves `amount` micro-credits for call `request_id` of `user_id`, in one committed
@@ -205,11 +201,11 @@ int gw_store_settle_open_reservations(gw_store_t *st, int64_t *settled);
 /**
  * Idempotency-Key lookup: the first request made with (user, key) in the last 24 h.
  * @param status receives its final HTTP status, or 0 while it is still in flight.
- * @param request_id receives its request id (NUL-terminated, at most GW_STORE_REQUEST_ID_MAX bytes).
+ * @param request_id receives its request id (NUL-terminated, at most GW_REQUEST_ID_MAX bytes).
  * @return 0, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, GW_STORE_E_DB.
  */
 int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
-                             char request_id[GW_STORE_REQUEST_ID_MAX + 1]);
+                             char request_id[GW_REQUEST_ID_MAX + 1]);
 
 /**
  * Records an Idempotency-Key. With status 0 it claims the key for `request_id` atomically:

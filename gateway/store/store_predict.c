@@ -6,6 +6,7 @@
  * loop.
  */
 #include "gateway/store/store_predict.h"
+#include "common/log.h"
 
 #include "gateway/store/store_internal.h"
 #include "gateway/store/store_ledger.h"
@@ -185,7 +186,7 @@ int gw_store_predict_read(gw_store_t *st, const char *provider, const char *id, 
             int verr = open_vault(st, provider, id, row, nonce != NULL && nl == sizeof(nc) ? nc : NULL, nl, ctc, ctl);
             free(ctc);
             if (verr != 0) /* the data key is gone (erased meanwhile) or the row was altered: no vault */
-                fprintf(stderr, "aigw store: the vault of prediction %s/%s did not open; its placeholders stay\n", provider, id);
+                gw_log(GW_LOG_ERROR, "store: the vault of prediction %s/%s did not open; its placeholders stay", provider, id);
         }
     }
     if (s != NULL) {
@@ -218,7 +219,7 @@ int gw_store_predict_read(gw_store_t *st, const char *provider, const char *id, 
     gw_store__wdb_release(st);
     return found ? 0 : GW_STORE_E_NOTFOUND;
 rollback:
-    fprintf(stderr, "aigw store: prediction read: %s\n", gw_store__db_errmsg(db));
+    gw_log(GW_LOG_ERROR, "store: prediction read: %s", gw_store__db_errmsg(db));
     if (s != NULL) {
         gw_store__reset(s);
         gw_store__db_finalize(s);
@@ -245,7 +246,7 @@ int gw_store_predict_usage(gw_store_t *st, const char *request_id, int64_t cost_
         gw_store__db_finalize(s);
     }
     if (err != 0)
-        fprintf(stderr, "aigw store: prediction usage: %s\n", gw_store__db_errmsg(db));
+        gw_log(GW_LOG_ERROR, "store: prediction usage: %s", gw_store__db_errmsg(db));
     gw_store__wdb_release(st);
     return err;
 }
@@ -254,7 +255,7 @@ typedef struct st_expired_t {
     char provider[24];
     char id[GW_PREDICT_ID_MAX + 1];
     int open; /* its reservation is still open: settled at the reserved amount */
-    char user[GW_STORE_USER_ID_MAX + 1];
+    char user[GW_USER_ID_MAX + 1];
     char rid[40];
     int64_t reserved;
 } expired_t;
@@ -328,7 +329,7 @@ int gw_store_predict_sweep(gw_store_t *st, int max, int64_t *settled)
     free(ex);
     return 0;
 rollback:
-    fprintf(stderr, "aigw store: prediction sweep: %s\n", gw_store__db_errmsg(db));
+    gw_log(GW_LOG_ERROR, "store: prediction sweep: %s", gw_store__db_errmsg(db));
     if (s != NULL) {
         gw_store__reset(s);
         gw_store__db_finalize(s);

@@ -57,8 +57,8 @@ void gw_predict_rec_free(gw_predict_rec_t *p);
 
 /** What a read of a prediction found (gw_store_predict_read). */
 typedef struct st_gw_predict_row_t {
-    char user_id[GW_STORE_USER_ID_MAX + 1]; /* of the creating call */
-    char request_id[40];                    /* of the creating call (its reservation) */
+    char user_id[GW_USER_ID_MAX + 1]; /* of the creating call */
+    char request_id[40];              /* of the creating call (its reservation) */
     char model[128];
     uint32_t markup_permille;
     int64_t reserved;

@@ -8,6 +8,7 @@
  * formula neutralisation, or an aligned table).
  */
 #include "gateway/store/store_report.h"
+#include "common/log.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -248,7 +249,7 @@ int gw_store_usage_report_by(gw_store_t *st, int64_t from_us, int64_t to_us, con
     gw_store_db_t *db = gw_store__rdb_acquire(st);
     gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
     if (s == NULL) {
-        fprintf(stderr, "aigw report: %s\n", gw_store__db_errmsg(db));
+        gw_log(GW_LOG_ERROR, "report: %s", gw_store__db_errmsg(db));
         gw_store__rdb_release(st);
         return GW_STORE_E_DB;
     }
@@ -283,7 +284,7 @@ int gw_store_usage_report_by(gw_store_t *st, int64_t from_us, int64_t to_us, con
             rows[n - 1].v[i] = gw_store__col_int64(s, i + 2);
     }
     if (rc < 0 && ret == 0) {
-        fprintf(stderr, "aigw report: %s\n", gw_store__db_errmsg(db));
+        gw_log(GW_LOG_ERROR, "report: %s", gw_store__db_errmsg(db));
         ret = GW_STORE_E_DB;
     }
     gw_store__reset(s);

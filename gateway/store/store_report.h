@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 typedef struct st_gw_store_t gw_store_t;
 

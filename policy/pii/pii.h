@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
-#include "policy/buf.h"
+#include "common/buf.h"
 
 typedef struct st_pol_pii_engine_t pol_pii_engine_t;   /* immutable after create; shared by all threads */
 typedef struct st_pol_pii_scratch_t pol_pii_scratch_t; /* one per thread (vectorscan scratch + work buffers) */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

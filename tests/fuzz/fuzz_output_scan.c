@@ -15,7 +15,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/restore.h"
 

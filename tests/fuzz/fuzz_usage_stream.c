@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "providers/provider.h"
-#include "providers/sse.h"
+#include "common/sse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

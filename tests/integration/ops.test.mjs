@@ -213,7 +213,7 @@ test('admin API: old rows with invalid UTF-8 user ids are listed (U+FFFD), and a
     assert.equal(bad.status, 500);
     assert.match(bad.body, /see the gateway log/);
     await sleep(100);
-    assert.match(gw.stderr(), /aigw admin: privacy handle_redactions failed: store error \(-9\): no such table: redactions/);
+    assert.match(gw.stderr(), /"level":"error","msg":"admin: privacy handle_redactions failed: store error \(-9\): no such table: redactions/);
   } finally {
     await gw.stop();
   }
@@ -279,7 +279,7 @@ test('aigw keys: client keys and admin tokens added and revoked without a restar
     await waitFor(async () => (await chat(secret)).status === 401, { timeoutMs: 20000, msg: 'revoked key refused' });
     assert.equal((await chat(CLIENT_KEY)).status, 200, 'config keys are untouched');
     assert.match(aigwIn(['keys', 'list', '--all', '--config', cli]).stdout, new RegExp(`${id}.*\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s*$`, 'm'));
-    assert.match(gw.stderr(), /aigw: keys: 1 client key\(s\) and 1 admin token\(s\) from the store/);
+    assert.match(gw.stderr(), /"level":"info","msg":"keys: 1 client key\(s\) and 1 admin token\(s\) from the store/);
     // other store-only commands with the same config
     assert.equal(aigwIn(['purge', '--dry-run', '--config', cli]).code, 0);
     assert.equal(aigwIn(['user', 'export', USER, '--config', cli]).code, 0);
@@ -308,7 +308,8 @@ test('SIGHUP reloads clients, provider keys and PII actions without dropping con
     req.on('error', reject);
     req.end(body);
   });
-  const logs = () => gw.stderr();
+  // the messages of aigw's JSON log lines (one object per line: ts, level, msg)
+  const logs = () => gw.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).msg).join('\n');
   try {
     assert.equal((await post(CLIENT_KEY, 'warm up', { agent })).status, 200);
     // a slow stream in flight across the reload

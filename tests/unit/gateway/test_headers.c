@@ -163,13 +163,13 @@ static void test_framing(void **state)
     assert_false(gw_headers_conflicting_framing("", 0));
 }
 
-#define USER_OK(s) gw_auth_user_id_valid(s, sizeof(s) - 1)
+#define USER_OK(s) gw_user_id_valid(s, sizeof(s) - 1)
 
 static void test_user_id(void **state)
 {
     assert_true(USER_OK("user-123"));
     assert_true(USER_OK("j\xc3\xbcrgen \xe5\xbc\xa0 \xf0\x9f\x98\x80")); /* UTF-8 letters, CJK, emoji */
-    assert_false(gw_auth_user_id_valid("", 0));
+    assert_false(gw_user_id_valid("", 0));
     assert_false(USER_OK("u\x01"));
     assert_false(USER_OK("u\x7f"));
     assert_false(USER_OK("u\xc2\x85"));         /* C1 NEL */
@@ -182,8 +182,8 @@ static void test_user_id(void **state)
     assert_false(USER_OK("u\xc3"));             /* truncated */
     char big[GW_USER_ID_MAX + 1];
     memset(big, 'a', sizeof(big));
-    assert_true(gw_auth_user_id_valid(big, GW_USER_ID_MAX));
-    assert_false(gw_auth_user_id_valid(big, GW_USER_ID_MAX + 1));
+    assert_true(gw_user_id_valid(big, GW_USER_ID_MAX));
+    assert_false(gw_user_id_valid(big, GW_USER_ID_MAX + 1));
 }
 
 int main(void)

@@ -217,6 +217,10 @@ static void test_reserve_settle(void **state)
     assert_int_equal(gw_store_reserve(st, "", "x", 1, 0, NULL), GW_STORE_E_INVAL);
     assert_int_equal(gw_store_reserve(st, "u", "x", -1, 0, NULL), GW_STORE_E_INVAL);
     assert_int_equal(gw_store_reserve(st, "u", "0123456789012345678901234567890123456789", 1, 0, NULL), GW_STORE_E_INVAL);
+    /* a user id that creates rows follows the one rule (common/userid.h): no control characters, valid UTF-8 */
+    assert_int_equal(gw_store_reserve(st, "u\x01", "x", 1, 0, NULL), GW_STORE_E_INVAL);
+    assert_int_equal(gw_store_grant(st, "u\xff", 1, "test", NULL), GW_STORE_E_INVAL);
+    assert_int_not_equal(gw_store_reserve(st, "\xc3\xa9t\xc3\xa9", "x", 1, 0, NULL), GW_STORE_E_INVAL);
 }
 
 static void test_user_info(void **state)
@@ -361,7 +365,7 @@ static void test_idempotency(void **state)
 {
     fx_t *fx = *state;
     int status = -1;
-    char rid[GW_STORE_REQUEST_ID_MAX + 1];
+    char rid[GW_REQUEST_ID_MAX + 1];
     assert_int_equal(gw_store_idempotency_get(fx->st, "erin", "k1", &status, rid), GW_STORE_E_NOTFOUND);
     assert_int_equal(gw_store_idempotency_put(fx->st, "erin", "k1", 0, "req-a"), 0);
     assert_int_equal(gw_store_idempotency_put(fx->st, "erin", "k1", 0, "req-b"), 1);  /* retry: not ours */

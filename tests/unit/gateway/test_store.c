@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "gateway/store/keyfile.h"
+#include "gateway/accesslog.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_schema.h"
 #include "gateway/store/store_db.h"

@@ -1,7 +1,8 @@
 /* Unit tests for policy/notrain: per provider, the request fixtures of tests/fixtures/providers are
- * run through the decision and the edits are applied with pol_json_rewrite; the result is parsed with
- * jansson and checked for the forced flags. Also refusals, modes and consent, config errors, the record
- * and message strings, and the merged single pass the gateway uses. */
+ * run through the decision (the postures the adapters declare in providers/<name>.c) and the edits are
+ * applied with pol_json_rewrite; the result is parsed with jansson and checked for the forced flags.
+ * Also refusals, modes and consent, config errors, the record and message strings, the merged single
+ * pass the gateway uses, and the evaluator on a posture of its own (nothing in it names a provider). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <jansson.h>
 
 #include "policy/notrain.h"
+#include "providers/provider.h"
 
 static char *load_fixture(const char *rel, size_t *len)
 {
@@ -33,13 +35,25 @@ static char *load_fixture(const char *rel, size_t *len)
     return b;
 }
 
+/* pol_notrain_create over the adapters' postures, as gateway/privacy.c does. */
+static pol_notrain_t *create(const json_t *cfg, const unsigned char *key, char *err, size_t errlen)
+{
+    size_t n;
+    const prov_adapter_t *const *a = prov_all(&n);
+    const pol_notrain_posture_t *p[16];
+    assert_true(n <= 16);
+    for (size_t i = 0; i < n; i++)
+        p[i] = a[i]->notrain;
+    return pol_notrain_create(cfg, key, p, n, err, errlen);
+}
+
 static pol_notrain_t *make(const char *cfg_json, const unsigned char *key)
 {
     char err[256] = "";
     json_t *cfg = cfg_json != NULL ? json_loads(cfg_json, 0, NULL) : NULL;
     if (cfg_json != NULL)
         assert_non_null(cfg);
-    pol_notrain_t *nt = pol_notrain_create(cfg, key, err, sizeof(err));
+    pol_notrain_t *nt = create(cfg, key, err, sizeof(err));
     if (nt == NULL)
         fail_msg("create: %s", err);
     json_decref(cfg);
@@ -540,7 +554,7 @@ static void test_config_errors(void **state)
         char err[256] = "";
         json_t *cfg = json_loads(cases[i].cfg, JSON_DECODE_ANY, NULL);
         assert_non_null(cfg);
-        assert_null(pol_notrain_create(cfg, NULL, err, sizeof(err)));
+        assert_null(create(cfg, NULL, err, sizeof(err)));
         if (strncmp(err, cases[i].err, strlen(cases[i].err)) != 0)
             fail_msg("config %s: got \"%s\", want prefix \"%s\"", cases[i].cfg, err, cases[i].err);
         json_decref(cfg);
@@ -621,6 +635,96 @@ static void test_single_pass(void **state)
     pol_notrain_free(nt);
 }
 
+/* The evaluator on a posture of its own: a route refusal with and without its own message, a force gated by an
+ * option, a header carrying an integer option, a capture refusal on one route class only, the record order, option
+ * errors, and a posture naming an unknown option is refused at start. */
+enum { ACME_GEN = 1, ACME_STATE = 2 };
+static const pol_notrain_route_t acme_routes[] = {{"vault*", "acme_storage_route", NULL, 0, NULL},
+                                                  {"drop*", "acme_drop", "acme: drops are kept forever", 0, NULL},
+                                                  {"gen", NULL, NULL, ACME_GEN, NULL},
+                                                  {"state", NULL, NULL, ACME_GEN | ACME_STATE, NULL},
+                                                  {NULL, NULL, NULL, 0, NULL}};
+static const pol_notrain_force_t acme_forces[] = {
+    {.label = "keep=false", .on = ACME_GEN, .edits = {{"keep", "false", 0}}},
+    {.label = "tags dropped", .on = ACME_GEN, .when = {"drop_tags", 1}, .edits = {{"tags", NULL, 0}}},
+    {.label = "ttl set", .on = ACME_STATE, .headers = {{"X-Ttl", "ttl=", "ttl_seconds", "s"}}, .drop_query = "hook"},
+    {.label = NULL}};
+static const pol_notrain_capture_t acme_captures[] = {
+    {"resume", ACME_STATE, {NULL, 0}, POL_NOTRAIN_IF_NOT_NULL, NULL, "acme_resume", "acme: resume needs stored state"},
+    {NULL, 0, {NULL, 0}, 0, NULL, NULL, NULL}};
+static const pol_notrain_option_t acme_options[] = {
+    {.key = "drop_tags", .type = POL_NOTRAIN_OPT_BOOL, .def = 1, .keyed = -1},
+    {.key = "ttl_seconds", .type = POL_NOTRAIN_OPT_INT, .def = 60, .keyed = -1, .min = 1, .max = 600},
+    {.key = NULL}};
+static const pol_notrain_posture_t acme = {
+    .provider = "acme", .routes = acme_routes, .forces = acme_forces, .captures = acme_captures, .options = acme_options};
+
+static pol_notrain_t *acme_table(const char *cfg_json, char *err, size_t errlen)
+{
+    const pol_notrain_posture_t *p[] = {&acme};
+    json_t *cfg = cfg_json != NULL ? json_loads(cfg_json, 0, NULL) : NULL;
+    pol_notrain_t *nt = pol_notrain_create(cfg, NULL, p, 1, err, errlen);
+    json_decref(cfg);
+    return nt;
+}
+
+static void test_generic_posture(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    pol_notrain_t *nt = acme_table(NULL, err, sizeof(err));
+    assert_non_null(nt);
+    run_t r;
+    run_str(nt, "acme", "gen", "{\"keep\":true,\"tags\":[1],\"resume\":\"x\"}", &r);
+    assert_int_equal(r.verdict, POL_NOTRAIN_ALLOWED); /* resume refuses only on the state route */
+    assert_string_equal(r.record, "flags:keep=false,tags dropped");
+    assert_true(json_is_false(json_object_get(r.doc, "keep")));
+    assert_null(json_object_get(r.doc, "tags"));
+    assert_int_equal(r.d.nheaders, 0);
+    json_decref(r.doc);
+    run_str(nt, "acme", "state", "{\"resume\":\"x\"}", &r);
+    assert_int_equal(r.verdict, POL_NOTRAIN_REFUSED);
+    assert_string_equal(r.record, "refused:acme_resume");
+    assert_string_equal(r.message, "acme: resume needs stored state");
+    run_str(nt, "acme", "state", "{\"resume\":null}", &r);
+    assert_int_equal(r.verdict, POL_NOTRAIN_ALLOWED);
+    assert_string_equal(r.record, "flags:keep=false,tags dropped,ttl set");
+    assert_int_equal(r.d.nheaders, 1);
+    assert_string_equal(r.d.headers[0].value, "ttl=60s");
+    assert_string_equal(r.d.drop_query[0], "hook");
+    json_decref(r.doc);
+    run_str(nt, "acme", "vault/1", "{}", &r);
+    assert_string_equal(r.message, "acme: the route \"vault/1\" stores content at the provider until it is deleted, and aigw's "
+                                   "no-storage policy refuses it (training.providers.acme.no_storage)");
+    run_str(nt, "acme", "DROP", "{}", &r);
+    assert_string_equal(r.record, "refused:acme_drop");
+    assert_string_equal(r.message, "acme: drops are kept forever");
+    pol_notrain_free(nt);
+
+    nt = acme_table("{\"providers\":{\"acme\":{\"drop_tags\":false,\"ttl_seconds\":5}}}", err, sizeof(err));
+    assert_non_null(nt);
+    run_str(nt, "acme", "state", "{\"tags\":[1]}", &r);
+    assert_string_equal(r.record, "flags:keep=false,ttl set");
+    assert_string_equal(r.d.headers[0].value, "ttl=5s");
+    assert_non_null(json_object_get(r.doc, "tags"));
+    json_decref(r.doc);
+    pol_notrain_free(nt);
+
+    assert_null(acme_table("{\"providers\":{\"acme\":{\"ttl_seconds\":0}}}", err, sizeof(err)));
+    assert_string_equal(err, "training.providers.acme.ttl_seconds: expected an integer from 1 to 600");
+    assert_null(acme_table("{\"providers\":{\"acme\":{\"x\":0}}}", err, sizeof(err)));
+    assert_string_equal(err, "training.providers.acme.x: unknown key (expected mode, no_storage, deny_models, allow_models, "
+                             "drop_tags, ttl_seconds)");
+    assert_null(acme_table("{\"providers\":{\"openai\":{}}}", err, sizeof(err)));
+    assert_string_equal(err, "training.providers.openai: unknown provider (expected acme)");
+
+    static const pol_notrain_force_t bad_forces[] = {{.label = "x", .on = 1, .when = {"nope", 1}}, {.label = NULL}};
+    static const pol_notrain_posture_t bad = {.provider = "bad", .forces = bad_forces};
+    const pol_notrain_posture_t *p[] = {&bad};
+    assert_null(pol_notrain_create(NULL, NULL, p, 1, err, sizeof(err)));
+    assert_string_equal(err, "training: posture bad: a force names an unknown option");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,7 +732,7 @@ int main(void)
         cmocka_unit_test(test_openrouter),  cmocka_unit_test(test_gemini),           cmocka_unit_test(test_deepseek),
         cmocka_unit_test(test_replicate),   cmocka_unit_test(test_anthropic),        cmocka_unit_test(test_fireworks),
         cmocka_unit_test(test_fal),         cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_unknown_provider),
-        cmocka_unit_test(test_single_pass),
+        cmocka_unit_test(test_single_pass), cmocka_unit_test(test_generic_posture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

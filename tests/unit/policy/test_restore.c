@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/restore.h"
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -15,10 +15,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/restore.h"
-#include "providers/sse.h"
+#include "common/sse.h"
 
 static const unsigned char zero_key[32];
 

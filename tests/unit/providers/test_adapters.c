@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 #include "providers/provider.h"
 
 static char fixtures_dir[1024];

@@ -19,7 +19,7 @@
 #include <jansson.h>
 
 #include "providers/provider.h"
-#include "providers/sse.h"
+#include "common/sse.h"
 
 static char fixtures_dir[1024];
 

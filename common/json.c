@@ -23,7 +23,9 @@
  * Edits are matched the same way against object keys (a bitmask of the edits whose path prefix matches
  * the current object chain); members still missing at an object's closing brace are appended there.
  */
-#include "policy/json.h"
+#include "common/json.h"
+#include "common/utf8.h"
+#include "common/log.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -355,29 +357,6 @@ static int hex4(const char *s, size_t avail, unsigned *out)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (first byte >= 0x80), or 0 if invalid (RFC 3629 table 3-7). */
-static inline size_t utf8_seq(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    if (c >= 0xC2 && c <= 0xDF)
-        return (avail >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (avail < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define IS_LITTLE_ENDIAN 1
 #else
@@ -480,31 +459,12 @@ static int scan_string(walk_t *w, int *has_esc)
             i++;
             continue;
         }
-        size_t k = utf8_seq(s + i, n - i);
+        size_t k = gw_utf8_seq(s + i, n - i);
         if (k == 0) {
             w->pos = i;
             FAIL(w, POL_JSON_E_UTF8, "invalid UTF-8 in string");
         }
         i += k;
-    }
-}
-
-static void put_utf8(char *d, size_t *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        d[(*o)++] = (char)cp;
-    } else if (cp < 0x800) {
-        d[(*o)++] = (char)(0xC0 | (cp >> 6));
-        d[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        d[(*o)++] = (char)(0xE0 | (cp >> 12));
-        d[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[(*o)++] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        d[(*o)++] = (char)(0xF0 | (cp >> 18));
-        d[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        d[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[(*o)++] = (char)(0x80 | (cp & 0x3F));
     }
 }
 
@@ -550,7 +510,7 @@ static int decode_valid(const char *s, size_t n, pol_buf_t *out)
                 i += 6;
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
             }
-            put_utf8(d, &o, u);
+            o += gw_utf8_put(d + o, u);
             break;
         }
         default: /* " \ / */
@@ -580,17 +540,30 @@ int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
     return decode_valid(raw + 1, len - 2, out);
 }
 
-int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
+size_t pol_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
 {
-    static const char hex[] = "0123456789abcdef";
-    /* worst case: every byte becomes \u00XX (6) or U+FFFD (3) */
-    if (len > ((size_t)-1 - 2) / 6 || pol_buf_reserve(out, len * 6 + 2) != 0)
-        return POL_JSON_E_NOMEM;
+    const char *hex = (flags & POL_JSON_ESC_UPPER_HEX) != 0 ? "0123456789ABCDEF" : "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    char *d = out->base + out->len;
     size_t o = 0;
     d[o++] = '"';
     for (size_t i = 0; i < len;) {
+#ifdef __SSE2__
+        /* 16 bytes at a time while none needs a look: '"', '\\', controls and non-ASCII (signed < 0x20) */
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i look = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            unsigned m = (unsigned)_mm_movemask_epi8(look);
+            unsigned k = m == 0 ? 16 : (unsigned)__builtin_ctz(m);
+            memcpy(d + o, u + i, k);
+            o += k;
+            i += k;
+            if (k < 16)
+                break;
+        }
+        if (i >= len)
+            break;
+#endif
         unsigned c = u[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             d[o++] = (char)c;
@@ -598,7 +571,7 @@ int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
             continue;
         }
         if (c >= 0x80) {
-            size_t k = utf8_seq(u + i, len - i);
+            size_t k = gw_utf8_seq(u + i, len - i);
             if (k == 0) {
                 d[o++] = (char)0xEF;
                 d[o++] = (char)0xBF;
@@ -645,9 +618,23 @@ int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
         i++;
     }
     d[o++] = '"';
-    out->len += o;
+    return o;
+}
+
+int pol_json_escape_flags(const char *s, size_t len, pol_buf_t *out, unsigned flags)
+{
+    if (len > ((size_t)-1 - 3) / 6 || pol_buf_reserve(out, POL_JSON_ESCAPE_MAX(len) + 1) != 0)
+        return POL_JSON_E_NOMEM;
+    size_t n = pol_json_escape_into(out->base + out->len, s, len, flags);
+    GW_ASSERT(n <= POL_JSON_ESCAPE_MAX(len));
+    out->len += n;
     out->base[out->len] = '\0';
     return 0;
+}
+
+int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
+{
+    return pol_json_escape_flags(s, len, out, 0);
 }
 
 /* ---------------------------------------------------------------------------------------------- */

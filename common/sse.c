@@ -8,7 +8,7 @@
  * A CR at the end of a chunk ends the line at once (the event is not delayed until the next chunk);
  * `pending_cr` then swallows an LF that opens the next chunk, since CR LF is one line terminator.
  */
-#include "providers/sse.h"
+#include "common/sse.h"
 
 #include <string.h>
 

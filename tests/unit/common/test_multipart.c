@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/multipart.h"
+#include "common/multipart.h"
 
 #define FIXTURE_CT "multipart/form-data; boundary=----gwFixtureBoundary7MA4YWxkTrZu0gW"
 

@@ -5,12 +5,12 @@
  * captured values raw, and applies member edits (set / delete) to objects. Unchanged documents are
  * never copied.
  */
-#ifndef AIGW_POLICY_JSON_H
-#define AIGW_POLICY_JSON_H
+#ifndef AIGW_COMMON_JSON_H
+#define AIGW_COMMON_JSON_H
 
 #include <stddef.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /* Errors (negative, like every aigw error). */
 #define POL_JSON_E_SYNTAX (-2) /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
@@ -184,10 +184,29 @@ int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out);
 
 /**
  * Appends `s` (`len` bytes of UTF-8, borrowed) to `out` as a JSON string literal with quotes: `"` and `\` are
- * escaped, control characters become \n \r \t \b \f or \u00XX, everything else is copied. Invalid UTF-8 sequences
- * are replaced by U+FFFD so the output is always valid JSON.
+ * escaped, control characters become \n \r \t \b \f or \u00xx, everything else is copied. Invalid UTF-8 sequences
+ * are replaced by U+FFFD so the output is always valid JSON. The one JSON string escaper of aigw (error bodies, logs,
+ * usage JSON, the access log, `aigw scrub`).
  * @return 0, or POL_JSON_E_NOMEM.
  */
 int pol_json_escape(const char *s, size_t len, pol_buf_t *out);
+
+/** Escaper options. */
+enum {
+    POL_JSON_ESC_UPPER_HEX = 1 /**< \u00XX in upper case, as jansson writes it (the `aigw scrub` output bytes) */
+};
+
+/** pol_json_escape with POL_JSON_ESC_* `flags`. */
+int pol_json_escape_flags(const char *s, size_t len, pol_buf_t *out, unsigned flags);
+
+/** Bytes pol_json_escape_into may write for `len` input bytes: every byte as \u00XX, plus the quotes. */
+#define POL_JSON_ESCAPE_MAX(len) ((len)*6 + 2)
+
+/**
+ * pol_json_escape into caller memory: writes the literal (same bytes as pol_json_escape_flags, no NUL) to `dst`,
+ * which has room for POL_JSON_ESCAPE_MAX(len) bytes, and returns the bytes written. For writers that must not
+ * allocate (gw_log when memory is short).
+ */
+size_t pol_json_escape_into(char *dst, const char *s, size_t len, unsigned flags);
 
 #endif

@@ -7,12 +7,12 @@
  * Pure, whole-body (the caller has read and capped the body); parts are spans into the body, nothing
  * is copied until a rewrite changes something. Fuzzed by tests/fuzz/fuzz_multipart.c.
  */
-#ifndef AIGW_POLICY_MULTIPART_H
-#define AIGW_POLICY_MULTIPART_H
+#ifndef AIGW_COMMON_MULTIPART_H
+#define AIGW_COMMON_MULTIPART_H
 
 #include <stddef.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 /* Errors (negative); the gateway answers 400 (E_SYNTAX, E_BOUNDARY) or 413 (E_LIMIT). */
 #define POL_MP_E_SYNTAX (-2) /* malformed body: no delimiter, bad header line, missing final boundary, no name */

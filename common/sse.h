@@ -4,13 +4,13 @@
  * (the lines up to and including a blank line) is reported with its fields and its raw bytes, so a
  * proxy can forward untouched events byte for byte.
  */
-#ifndef AIGW_PROVIDERS_SSE_H
-#define AIGW_PROVIDERS_SSE_H
+#ifndef AIGW_COMMON_SSE_H
+#define AIGW_COMMON_SSE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/buf.h"
+#include "common/buf.h"
 
 #define PROV_SSE_E_TOO_BIG (-2)   /* an event block exceeded max_event_bytes */
 #define PROV_SSE_E_TRUNCATED (-3) /* prov_sse_finish(): the stream ended inside an event block */

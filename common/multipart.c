@@ -10,7 +10,7 @@
  * Hand-rolled: no Debian C library parses multipart from memory without I/O or allocation
  * per part, and the grammar is small; the walker is fuzzed.
  */
-#include "policy/multipart.h"
+#include "common/multipart.h"
 
 #include <string.h>
 #include <strings.h>

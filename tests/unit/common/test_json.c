@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "policy/json.h"
+#include "common/json.h"
 
 /* ---------------------------------------------------------------------------------------------- */
 /* helpers */
@@ -635,6 +635,18 @@ static void test_escape_unescape(void **state)
     pol_buf_reset(&b);
     assert_int_equal(pol_json_escape("a\"\\\b\f\n\r\t\x01\x7f\xc3\xa9\xff|\xe2\x82", 16, &b), 0);
     assert_string_equal(b.base, "\"a\\\"\\\\\\b\\f\\n\\r\\t\\u0001\x7f\xc3\xa9\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\"");
+    /* long runs (the 16-byte fast path) with a special byte at every position class, and jansson's upper-case hex */
+    pol_buf_reset(&b);
+    assert_int_equal(pol_json_escape_flags("0123456789abcdef\x1f"
+                                           "0123456789abcdef\xc3\xa9"
+                                           "0123456789abcde\"\xff",
+                                           52, &b, POL_JSON_ESC_UPPER_HEX),
+                     0);
+    assert_string_equal(b.base, "\"0123456789abcdef\\u001F0123456789abcdef\xc3\xa9"
+                                "0123456789abcde\\\"\xef\xbf\xbd\"");
+    pol_buf_reset(&b);
+    assert_int_equal(pol_json_escape("0123456789abcdef\x1f", 17, &b), 0);
+    assert_string_equal(b.base, "\"0123456789abcdef\\u001f\"");
     /* round trip through both */
     const char text[] = "line\none \"q\" \\ \x02 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80";
     pol_buf_t e = POL_BUF_INIT, d = POL_BUF_INIT;

@@ -1,5 +1,5 @@
 /*
- * Unit tests for providers/sse: WHATWG field rules, line endings (LF, CRLF, CR, CR split across
+ * Unit tests for common/sse: WHATWG field rules, line endings (LF, CRLF, CR, CR split across
  * chunks), comments, size cap, truncation, and every provider fixture stream parsed whole, byte by
  * byte and in random chunks with identical results.
  */
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "providers/sse.h"
+#include "common/sse.h"
 
 typedef struct {
     pol_buf_t log; /* one line per event: "event|data|id?|has_data\n" with data's LF shown as '~' */

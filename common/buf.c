@@ -2,7 +2,8 @@
  * Growable byte buffer (see buf.h). Growth doubles the capacity, starting at 256 bytes, so an
  * append sequence of total size N costs O(N) copies.
  */
-#include "policy/buf.h"
+#include "common/buf.h"
+#include "common/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 int pol_buf_reserve(pol_buf_t *b, size_t extra)
 {
+    GW_ASSERT(b->len <= b->cap); /* a caller that set len by hand past the capacity corrupted memory already */
     if (b->cap - b->len > extra)
         return 0;
     size_t need = b->len + extra + 1; /* +1 keeps room for a terminating NUL */

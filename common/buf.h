@@ -4,8 +4,8 @@
  * that owns one per request slot allocates only while warming up (the hot path must not
  * malloc per request; see docs/internals/pipeline.md).
  */
-#ifndef AIGW_POLICY_BUF_H
-#define AIGW_POLICY_BUF_H
+#ifndef AIGW_COMMON_BUF_H
+#define AIGW_COMMON_BUF_H
 
 #include <stddef.h>
 #include <string.h>

@@ -1,0 +1,31 @@
+/*
+ * Sizes that more than one layer uses, each defined once (house rule 34): the store, the server
+ * and the CLI size their buffers and check their inputs against these, never against a copied
+ * literal.
+ */
+#ifndef AIGW_COMMON_LIMITS_H
+#define AIGW_COMMON_LIMITS_H
+
+/** Bytes of a client key or admin token hash: BLAKE2b-256 (libsodium crypto_generichash). */
+#define GW_KEY_HASH_BYTES 32
+
+/**
+ * Longest end-user id, in bytes (X-AIGW-User, the body's user / safety_identifier, the CLI's USER, the
+ * admin API's {id}); buffers are GW_USER_ID_MAX + 1. Longer ids are refused (400, or GW_E_BAD_REQUEST).
+ */
+#define GW_USER_ID_MAX 256
+
+/**
+ * Longest request id, in bytes: aigw's own are 32 hex digits, the ledger's synthetic ones ("grant:" + a
+ * 32-digit reference) fit as well; buffers are GW_REQUEST_ID_MAX + 1 (the call record's request_id).
+ */
+#define GW_REQUEST_ID_MAX 39
+
+/**
+ * Longest Idempotency-Key the gateway honours, in bytes: the pipeline keeps it and the store's
+ * idempotency table accepts it (one limit for both, issue 15; it was 128 in the pipeline and 256 in
+ * the store). Stripe, whose header the SDKs copy, allows 255 characters. A longer key is ignored.
+ */
+#define GW_IDEMPOTENCY_KEY_MAX 256
+
+#endif

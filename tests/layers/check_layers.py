@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Proves that the build enforces the layers (house rule 31; CMakeLists.txt "Layers").
+
+  check_layers.py probe SRC BUILD TARGET HEADER ok|forbidden
+      builds the probe object library TARGET (tests/layers/probe.c including HEADER with one
+      layer's include directories): `ok` must compile, `forbidden` must fail *because HEADER is
+      not found* (any other failure, or success, fails the test).
+  check_layers.py static SRC
+      every project include in common/, policy/, providers/, gateway/ (and its store/) names a
+      header of its own layer or of a layer below, with a layer-rooted path ("policy/json.h",
+      never "../" or a bare "json.h"), so nothing reaches around the include directories.
+  check_layers.py atomics SRC
+      threads share data through C11 <stdatomic.h> only: no `volatile` and no GCC __sync_* /
+      __atomic_* builtins in the sources (house rule: one way to share data across threads).
+  check_layers.py link BUILD NM
+      every symbol a layer library (build/libaigw_<layer>.a) takes from another layer library is
+      defined in a layer below it.
+"""
+import os
+import re
+import subprocess
+import sys
+
+# layer -> (source directory prefix, layers it may use besides itself), lowest first
+LAYERS = [
+    ("common", "common/", []),
+    ("policy", "policy/", ["common"]),
+    ("providers", "providers/", ["policy", "common"]),
+    ("store", "gateway/store/", ["policy", "common"]),
+    ("gateway", "gateway/", ["store", "providers", "policy", "common"]),
+]
+
+
+def layer_of(path):
+    """Layer of a repository-relative path (gateway/store/ before gateway/), or None."""
+    for name, prefix, _ in sorted(LAYERS, key=lambda l: -len(l[1])):
+        if path.startswith(prefix):
+            return name
+    return None
+
+
+def probe(src, build, target, header, expect):
+    r = subprocess.run(["cmake", "--build", build, "--target", target], cwd=build,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = r.stdout
+    if expect == "ok":
+        if r.returncode != 0:
+            print(out)
+            print(f"FAIL: {target}: including {header} should compile")
+            return 1
+        print(f"ok: {target}: {header} compiles")
+        return 0
+    missing = (f"{header}: No such file or directory" in out) or (f"'{header}' file not found" in out)
+    if r.returncode == 0 or not missing:
+        print(out)
+        print(f"FAIL: {target}: including {header} must fail with 'not found' (exit {r.returncode})")
+        return 1
+    print(f"ok: {target}: {header} is not reachable")
+    return 0
+
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def static(src):
+    bad = 0
+    for name, prefix, below in LAYERS:
+        allowed = {name, *below}
+        for root, _, files in os.walk(os.path.join(src, prefix)):
+            for f in files:
+                if not f.endswith((".c", ".h", ".cc")):
+                    continue
+                path = os.path.relpath(os.path.join(root, f), src)
+                if layer_of(path) != name:
+                    continue  # gateway/store/ files are checked as the store layer
+                text = open(os.path.join(src, path), encoding="utf-8", errors="replace").read()
+                for inc in INCLUDE.findall(text):
+                    target = layer_of(inc)
+                    if ".." in inc.split("/") or target is None:
+                        print(f"{path}: #include \"{inc}\": use a layer-rooted path (common/, policy/, ...)")
+                        bad += 1
+                    elif target not in allowed:
+                        print(f"{path}: #include \"{inc}\": layer {name} may not use {target}")
+                        bad += 1
+    if bad:
+        print(f"FAIL: {bad} include(s) break the layer rules")
+        return 1
+    print("ok: every include follows the layer rules")
+    return 0
+
+
+BANNED_SYNC = re.compile(r'\bvolatile\b|\b__sync_[a-z_]+\s*\(|\b__atomic_[a-z_]+\s*\(')
+
+
+def atomics(src):
+    bad = 0
+    for name, prefix, _ in LAYERS:
+        for root, _, files in os.walk(os.path.join(src, prefix)):
+            for f in files:
+                if not f.endswith((".c", ".h", ".cc")):
+                    continue
+                path = os.path.relpath(os.path.join(root, f), src)
+                if layer_of(path) != name:
+                    continue  # each file once
+                for n, line in enumerate(open(os.path.join(src, path), encoding="utf-8", errors="replace"), 1):
+                    code = line.split("//")[0]
+                    if BANNED_SYNC.search(code) and not code.lstrip().startswith(("*", "/*")):
+                        print(f"{path}:{n}: use C11 atomics (<stdatomic.h>): {line.strip()}")
+                        bad += 1
+    if bad:
+        print(f"FAIL: {bad} line(s) share data without C11 atomics")
+        return 1
+    print("ok: C11 atomics only")
+    return 0
+
+
+def symbols(nm, lib, flag):
+    out = subprocess.run([nm, flag, lib], stdout=subprocess.PIPE, text=True, check=True).stdout
+    return {l.split()[-1] for l in out.splitlines() if l.strip() and not l.endswith(":")}
+
+
+def link(build, nm):
+    defined = {}
+    for name, _, _ in LAYERS:
+        lib = os.path.join(build, f"libaigw_{name}.a")
+        for s in symbols(nm, lib, "--defined-only"):
+            defined.setdefault(s, name)
+    bad = 0
+    for name, _, below in LAYERS:
+        lib = os.path.join(build, f"libaigw_{name}.a")
+        for s in sorted(symbols(nm, lib, "--undefined-only")):
+            owner = defined.get(s)
+            if owner is not None and owner != name and owner not in below:
+                print(f"libaigw_{name}.a uses {s} from layer {owner}")
+                bad += 1
+    if bad:
+        print(f"FAIL: {bad} symbol(s) taken from a layer above")
+        return 1
+    print("ok: every layer library links only downwards")
+    return 0
+
+
+def main(argv):
+    if len(argv) == 7 and argv[1] == "probe":
+        return probe(*argv[2:])
+    if len(argv) == 3 and argv[1] == "static":
+        return static(argv[2])
+    if len(argv) == 3 and argv[1] == "atomics":
+        return atomics(argv[2])
+    if len(argv) == 4 and argv[1] == "link":
+        return link(argv[2], argv[3])
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
