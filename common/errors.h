@@ -9,18 +9,13 @@
 
 enum {
     GW_OK = 0,
-    GW_E_BAD_REQUEST = -1,      /* 400 malformed input (JSON, UTF-8, missing user) */
-    GW_E_UNAUTHORIZED = -2,     /* 401 missing or wrong aigw client key */
-    GW_E_CREDITS = -3,          /* 402 balance cannot cover the reservation */
-    GW_E_FORBIDDEN = -4,        /* 403 policy: no-training refusal, blocked PII */
-    GW_E_NOT_FOUND = -5,        /* 404 unknown route */
-    GW_E_METHOD = -6,           /* 405 method not allowed on this route */
-    GW_E_TOO_LARGE = -7,        /* 413 body over limits.max_request_body_bytes */
-    GW_E_RATE_LIMITED = -8,     /* 429 */
-    GW_E_INTERNAL = -9,         /* 500 aigw itself failed (allocation, bug) */
-    GW_E_UPSTREAM = -10,        /* 502 upstream unreachable, reset, or answered 5xx */
-    GW_E_UNAVAILABLE = -11,     /* 503 draining or store queue full */
-    GW_E_UPSTREAM_TIMEOUT = -12 /* 504 no upstream byte within the configured timeout */
+    GW_E_BAD_REQUEST = -1, /* 400 malformed input (bad argument, bad query parameter) */
+    GW_E_CREDITS = -3,     /* 402 balance cannot cover the reservation */
+    GW_E_NOT_FOUND = -5,   /* 404 no such object */
+    GW_E_INTERNAL = -9,    /* 500 aigw itself failed (allocation, bug) */
+    GW_E_UNAVAILABLE = -11 /* 503 draining, store queue full or closed */
 };
+/* (-2, -4, -6..-8, -10, -12 were request errors nothing returned: the request pipeline's errors are the rows of
+   gateway/errors.h gw_err_t.) */
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * gw_billing: what one call is billed and reported as (issue 13), kept apart from the request
- * pipeline that feeds it (gateway/proxy.c). Per call: the model it is reported and priced under
+ * pipeline that feeds it (gateway/pipeline/). Per call: the model it is reported and priced under
  * (the body's, else the one the provider's path names: Gemini `models/{model}:generateContent`,
  * fal's target URL), whether the provider bills the route at all (Gemini countTokens), the text
  * delivered to the client, and how the upstream answer ended. At the end, the usage to price: what

@@ -97,7 +97,7 @@ const pol_pii_engine_t *gw_privacy_engine(const gw_privacy_t *pv);
 /**
  * Config pii.max_findings_per_request (default GW_PRIVACY_MAX_FINDINGS_DEFAULT, 1..1000000): how
  * many findings of one request are written to the redaction log, one row each; the rest are
- * counted in one summary row (gateway/proxy.c; docs/config.md). Scrubbing is never capped.
+ * counted in one summary row (gateway/pipeline/record.c; docs/config.md). Scrubbing is never capped.
  */
 size_t gw_privacy_max_findings(const gw_privacy_t *pv);
 

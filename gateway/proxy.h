@@ -12,6 +12,13 @@
 /** h2o on_req entry point for every path; always handles the request (returns 0). */
 int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req);
 
+/**
+ * Registers, on `host`'s fallback path (borrowed; at configuration time, before any worker starts), the response
+ * filter that gives h2o's own error answers (413 over its hard body limit, 400 broken framing or headers, 417) the
+ * provider error shape of the route their path names (gateway/pipeline/protocol_errors.c).
+ */
+void gw_proxy_register_error_filter(h2o_hostconf_t *host);
+
 /** Frees the worker's pooled request contexts (at worker exit). */
 void gw_proxy_worker_dispose(gw_worker_t *w);
 

@@ -407,6 +407,7 @@ static int setup_h2o(gw_config_t *cfg)
     size_t cap = cfg->max_request_body_bytes;
     server.h2o.max_request_entity_size = cap > SIZE_MAX / 2 ? cap : cap * 2;
     h2o_hostconf_t *host = h2o_config_register_host(&server.h2o, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    gw_proxy_register_error_filter(host); /* h2o's own 400/413/417 answers in the provider's shape */
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
     handler->on_req = gw_proxy_on_req;

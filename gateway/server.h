@@ -39,7 +39,7 @@
 typedef struct st_gw_call_t gw_call_t;
 typedef struct st_gw_worker_t gw_worker_t;
 
-/** A record waiting for room in the store's queue (never dropped: see proxy.c). */
+/** A record waiting for room in the store's queue (never dropped: see gateway/pipeline/authenticate.c). */
 typedef struct st_gw_backlog_t {
     struct st_gw_backlog_t *next;
     gw_call_rec_t *call; /* one of call / access is set */
@@ -110,7 +110,7 @@ struct st_gw_worker_t {
     gw_backlog_t *backlog;      /* records the store's queue refused; retried by backlog_timer */
     uv_async_t journal_async;   /* the store's writer completed journal items of this worker's calls */
     pthread_mutex_t journal_mu; /* guards journal_done (the writer thread pushes, the loop takes) */
-    gw_call_t *journal_done;    /* calls whose journal item completed (proxy.c) */
+    gw_call_t *journal_done;    /* calls whose journal item completed (gateway/pipeline/record.c) */
     uv_timer_t backlog_timer;
     pol_buf_t log_scratch;
 };

@@ -131,7 +131,7 @@ static void reset_attempt(gw_call_t *call)
     call->upstream_length = -1;
     call->upstream_received = 0;
     call->map_upstream_error = call->curl_paused = call->send_inflight = 0;
-    call->upstream_done = call->upstream_failed = 0;
+    call->upstream_done = call->upstream_failed = call->hold_end = 0;
     call->t_headers_ns = 0;
     call->body_off = 0;
     call->retry_hold = 0;
@@ -214,7 +214,7 @@ int gw__retry_admit(gw_call_t *call)
         snprintf(msg, sizeof(msg),
                  "aigw: upstream %s is failing (circuit breaker open after repeated errors); not forwarded, retry in %s s",
                  call->provider->name, ra);
-        gw__send_error(call, 503, "server_error", "upstream_circuit_open", NULL, msg);
+        gw_send_error(call, GW_ERR_CIRCUIT_OPEN, msg);
         return -1;
     }
     gw_retry_record(r, -1, gw__provider_index(call->up, 1), call->retry_conf, now, 1, 0); /* budget: one more first attempt */

@@ -40,8 +40,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
     const char *key;
     size_t klen;
     if (client_credential(req, &key, &klen) != 0 || (call->client = gw_auth_client(cfg, key, klen)) == NULL) {
-        gw__send_error(call, 401, "invalid_request_error", "invalid_api_key", NULL,
-                       "aigw: missing or incorrect client key (send an aigw client key as the provider API key)");
+        gw_send_error(call, GW_ERR_INVALID_API_KEY, NULL);
         return GW_STAGE_ANSWERED;
     }
     if (klen <= sizeof(call->client_key)) {
@@ -54,7 +53,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
     if (w->backlog != NULL) {
         gw_metrics_add(&w->metrics.log_backpressure, 1);
         gw__add_header(req, "retry-after", "1", 1);
-        gw__send_error(call, 503, "server_error", "log_backpressure", NULL, "aigw: the call log is behind; retry in a second");
+        gw_send_error(call, GW_ERR_LOG_BACKPRESSURE, NULL);
         return GW_STAGE_ANSWERED;
     }
     /* the journal cannot commit (database full or failing): forwarding would make a call that
@@ -62,8 +61,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
     if (w->server->store != NULL && gw_store_unavailable(w->server->store)) {
         gw_metrics_add(&w->metrics.log_backpressure, 1);
         gw__add_header(req, "retry-after", "1", 1);
-        gw__send_error(call, 503, "server_error", "store_unavailable", NULL,
-                       "aigw: the call log cannot be written at the moment; retry in a second");
+        gw_send_error(call, GW_ERR_STORE_UNAVAILABLE, NULL);
         return GW_STAGE_ANSWERED;
     }
     /* body size cap (h2o's own hard limit is twice this; see server.c) */
@@ -71,15 +69,14 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
         char msg[160];
         snprintf(msg, sizeof(msg), "aigw: request body of %zu bytes exceeds limits.max_request_body_bytes (%zu)", req->entity.len,
                  cfg->max_request_body_bytes);
-        gw__send_error(call, 413, "invalid_request_error", "request_too_large", NULL, msg);
+        gw_send_error(call, GW_ERR_REQUEST_TOO_LARGE, msg);
         return GW_STAGE_ANSWERED;
     }
     /* end user: X-AIGW-User, else the body's user / safety_identifier (parse.c) */
     const h2o_header_t *uh = gw__find_header(req, H2O_STRLIT("x-aigw-user"));
     if (uh != NULL) {
         if (!gw_user_id_valid(uh->value.base, uh->value.len)) {
-            gw__send_error(call, 400, "invalid_request_error", "invalid_user", "X-AIGW-User",
-                           "aigw: X-AIGW-User must be 1..256 bytes of UTF-8 text without control characters");
+            gw_send_error(call, GW_ERR_INVALID_USER_HEADER, NULL);
             return GW_STAGE_ANSWERED;
         }
         pol_buf_append(&call->user, uh->value.base, uh->value.len);

@@ -34,6 +34,7 @@
 #include "gateway/async.h"
 #include "gateway/store/store_predict.h"
 #include "gateway/billing.h"
+#include "gateway/errors.h"
 #include "gateway/proxy.h"
 #include "gateway/secrets.h"
 #include "gateway/store/store_ledger.h"
@@ -207,6 +208,8 @@ struct st_gw_call_t {
     int send_inflight;
     int upstream_done;
     int upstream_failed;
+    int hold_end; /* SSE with a store: the provider's terminal event was seen; it and the rest wait for the
+                   * commit of the call's record (durability promise, README): gw__flush holds them */
     /* retries (gateway/retry.h): an attempt's answer is held until it is known not to be retried */
     const gw_retry_conf_t *retry_conf;
     uint32_t attempts;       /* upstream attempts started */
@@ -309,8 +312,16 @@ int gw__output_session(gw_call_t *call);
 /* ---- respond.c ---- */
 /** Adds a response header (name and value copied into the request pool). */
 void gw__add_header(h2o_req_t *req, const char *name, const char *value, size_t len);
-/** Answers with an error body in the route's provider shape (no-op once the request is gone). */
-void gw__send_error(gw_call_t *call, int status, const char *type, const char *code, const char *param, const char *message);
+/**
+ * Answers with the error `err` (a row of the table in gateway/errors.h) in the route's provider shape (the adapter's
+ * error_body and error_content_type), secrets masked; the call's status and error code are recorded for the logs.
+ * `message` (UTF-8, never request content; borrowed) replaces the row's default message when not NULL. No-op once the
+ * request is gone.
+ */
+void gw_send_error(gw_call_t *call, gw_err_t err, const char *message);
+/** gw_send_error with the row's status replaced by `status` (0: the row's) and its code by `code` (NULL: the row's):
+ *  refusals whose status or code come from a decision (the privacy pass, the no-training posture, an earlier answer). */
+void gw_send_error_as(gw_call_t *call, gw_err_t err, int status, const char *code, const char *message);
 /** Answers with a JSON body aigw wrote itself (health routes). */
 void gw__send_json(gw_call_t *call, int status, const char *json);
 /** Sends what is pending toward the client (one h2o_send in flight at most). */

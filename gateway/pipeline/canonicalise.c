@@ -39,9 +39,7 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
     /* HTTP/1.1 framing that a proxy in front may read differently: refuse and close (RFC 9112 section 6.3) */
     if (req->version < 0x200 && conflicting_framing(req)) {
         req->http1_is_persistent = 0; /* what follows on this connection may be a smuggled request: never read it */
-        gw__send_error(call, 400, "invalid_request_error", "invalid_framing", NULL,
-                       "aigw: conflicting message framing (several Content-Length values, or Content-Length with "
-                       "Transfer-Encoding); the connection is closed");
+        gw_send_error(call, GW_ERR_INVALID_FRAMING, NULL);
         return GW_STAGE_ANSWERED;
     }
     /* one canonical request target for every decision below and for the upstream URL */
@@ -54,7 +52,7 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
             call->adapter = r->adapter;
         pol_buf_append(&call->route, req->input.path.base, req->input.path.len < 100 ? req->input.path.len : 100);
         snprintf(msg, sizeof(msg), "aigw: invalid request path: %s", canon_err);
-        gw__send_error(call, 400, "invalid_request_error", "invalid_path", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_PATH, msg);
         return GW_STAGE_ANSWERED;
     }
     pol_buf_append(&call->route, call->target.base, cpath_len);
@@ -77,7 +75,7 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: unknown route %.*s (see the API routes in README.md)",
                  (int)(call->route.len > 100 ? 100 : call->route.len), call->route.base);
-        gw__send_error(call, 404, "invalid_request_error", "unknown_route", NULL, msg);
+        gw_send_error(call, GW_ERR_UNKNOWN_ROUTE, msg);
         return GW_STAGE_ANSWERED;
     }
     case GW_ROUTE_METRICS:
@@ -108,8 +106,7 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("DELETE")) &&
         !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
         gw__add_header(req, "allow", "GET, POST, DELETE, HEAD", 23);
-        gw__send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL,
-                       "aigw: method not allowed (allowed: GET, POST, DELETE, HEAD)");
+        gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED, NULL);
         return GW_STAGE_ANSWERED;
     }
     return GW_STAGE_NEXT;

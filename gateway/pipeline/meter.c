@@ -157,7 +157,7 @@ static void refuse_credits(gw_call_t *call)
              "operator for a grant)",
              (long long)call->reserve_amount, (long long)call->balance_after);
     gw_metrics_add(&call->worker->metrics.credits_refused, 1);
-    gw__send_error(call, 402, "insufficient_quota", "insufficient_credits", NULL, msg);
+    gw_send_error(call, GW_ERR_INSUFFICIENT_CREDITS, msg);
 }
 
 /* The reservation's outcome, on the loop (from the journal, or from the thread pool when the
@@ -175,27 +175,25 @@ void gw__meter_reserved(gw_call_t *call, int status)
     } else {
         char msg[300];
         if (status != 0) {
-            gw__send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: the credit reservation was cancelled");
+            gw_send_error(call, GW_ERR_METERING_UNAVAILABLE, "aigw: the credit reservation was cancelled");
         } else if (call->meter_rc == 1) {
             /* a retried request with the same Idempotency-Key is not charged twice */
             if (call->idem_first_status == 0) {
-                gw__send_error(call, 409, "invalid_request_error", "idempotency_key_in_use", NULL,
-                               "aigw: a request with this Idempotency-Key is still in progress");
+                gw_send_error(call, GW_ERR_IDEMPOTENCY_KEY_IN_USE, NULL);
             } else {
                 snprintf(msg, sizeof(msg),
                          "aigw: a request with this Idempotency-Key was already answered (request %s, status %d); it is not "
                          "charged again",
                          call->idem_first_id, call->idem_first_status);
-                gw__send_error(call, call->idem_first_status >= 400 ? call->idem_first_status : 409, "invalid_request_error",
-                               "idempotent_replay", NULL, msg);
+                gw_send_error_as(call, GW_ERR_IDEMPOTENT_REPLAY, call->idem_first_status >= 400 ? call->idem_first_status : 0, NULL,
+                                 msg);
             }
         } else if (call->meter_rc == GW_E_CREDITS) {
             refuse_credits(call);
             gw__queue_ledger_job(call, 0, 0, 402); /* a retry with the same key gets this outcome */
         } else if (call->meter_rc != 0) {
             gw__add_header(call->req, "retry-after", "1", 1);
-            gw__send_error(call, 503, "server_error", "metering_unavailable", NULL,
-                           "aigw: the credit ledger is unavailable; retry");
+            gw_send_error(call, GW_ERR_METERING_UNAVAILABLE, NULL);
             gw__queue_ledger_job(call, 0, 0, 503);
         } else {
             gw__pipeline_resume(call, GW_STAGE_UPSTREAM);
@@ -247,7 +245,7 @@ static int meter_admit(gw_call_t *call)
             gw__add_header(call->req, "retry-after", ra, strlen(ra));
             snprintf(msg, sizeof(msg), "aigw: rate limit reached for this user or client (config rate_limits); retry in %s s", ra);
             gw_metrics_add(&w->metrics.rate_limited, 1);
-            gw__send_error(call, 429, "rate_limit_exceeded", "rate_limit_exceeded", NULL, msg);
+            gw_send_error(call, GW_ERR_RATE_LIMITED, msg);
             return -1;
         }
         call->rl_admitted = 1;
@@ -258,14 +256,14 @@ static int meter_admit(gw_call_t *call)
         char msg[300];
         snprintf(msg, sizeof(msg), "aigw: no price for model \"%.100s\" of %s (config pricing); unknown models are refused", model,
                  call->up->name);
-        gw__send_error(call, 403, "permission_error", "model_not_priced", "model", msg);
+        gw_send_error(call, GW_ERR_MODEL_NOT_PRICED, msg);
         return -1;
     }
     pol_meter_request_t mr = {
         call->body_len, 0, e.max_output_tokens, 0, e.n > 0 ? e.n : 1, e.size[0] ? e.size : NULL, e.quality[0] ? e.quality : NULL};
     if (pol_meter_estimate(call->price, &call->gen->meter_conf, &mr, client != NULL ? call->client->markup_permille : 1000,
                            &call->reserve_amount) != 0) {
-        gw__send_error(call, 400, "invalid_request_error", "estimate_overflow", NULL, "aigw: the request's cost bound overflows");
+        gw_send_error(call, GW_ERR_ESTIMATE_OVERFLOW, NULL);
         return -1;
     }
     call->reserve_amount =
@@ -288,15 +286,14 @@ static int meter_admit(gw_call_t *call)
             refuse_credits(call);
         } else {
             gw__add_header(call->req, "retry-after", "1", 1);
-            gw__send_error(call, 503, "server_error", "metering_unavailable", NULL,
-                           "aigw: the credit ledger is unavailable; retry");
+            gw_send_error(call, GW_ERR_METERING_UNAVAILABLE, NULL);
         }
         return -1;
     }
     call->meter_work.data = call;
     if (uv_queue_work(&w->loop, &call->meter_work, on_meter_reserve, on_meter_reserved) != 0) {
         call->refs--;
-        gw__send_error(call, 503, "server_error", "metering_unavailable", NULL, "aigw: cannot schedule the credit reservation");
+        gw_send_error(call, GW_ERR_METERING_UNAVAILABLE, "aigw: cannot schedule the credit reservation");
         return -1;
     }
     return 1;

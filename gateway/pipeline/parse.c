@@ -46,7 +46,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
     gw_privacy_scratch_t *scratch = gw_gen_scratch(call->gen, w); /* made in call_acquire */
     call->pii_seq = call->gen->seq;
     if (call->pii == NULL && (call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
-        gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
         return -1;
     }
     const char *err_desc = "invalid JSON";
@@ -67,23 +67,22 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
         if (soft && !multipart && (rc == POL_JSON_E_UTF8 || rc == POL_JSON_E_SYNTAX))
             return 1; /* not JSON: the caller decides (415, or binary pass-through) */
         if (rc == GW_PRIVACY_E_REFUSED) {
-            gw__send_error(call, call->info.refusal_status, "invalid_request_error", call->info.refusal_code, NULL,
-                           call->info.refusal);
+            gw_send_error_as(call, GW_ERR_BODY_REFUSED, call->info.refusal_status, call->info.refusal_code, call->info.refusal);
         } else if (multipart && rc != -1) {
             snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
-            gw__send_error(call, 400, "invalid_request_error", "invalid_multipart", NULL, msg);
+            gw_send_error(call, GW_ERR_INVALID_MULTIPART, msg);
         } else if (rc == POL_JSON_E_UTF8) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
-            gw__send_error(call, 400, "invalid_request_error", "invalid_utf8", NULL, msg);
+            gw_send_error(call, GW_ERR_INVALID_UTF8, msg);
         } else if (rc == POL_JSON_E_DUPKEY) {
             snprintf(msg, sizeof(msg), "aigw: the request body names an object key twice (at byte %zu: %s); RFC 8259 section 4",
                      err_off, err_desc);
-            gw__send_error(call, 400, "invalid_request_error", "duplicate_key", NULL, msg);
+            gw_send_error(call, GW_ERR_DUPLICATE_KEY, msg);
         } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %zu: %s)", err_off, err_desc);
-            gw__send_error(call, 400, "invalid_request_error", "invalid_json", NULL, msg);
+            gw_send_error(call, GW_ERR_INVALID_JSON, msg);
         } else {
-            gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: the privacy scan failed");
+            gw_send_error(call, GW_ERR_INTERNAL, "aigw: the privacy scan failed");
         }
         return -1;
     }
@@ -102,7 +101,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
                  types.base != NULL ? types.base : "?");
         pol_buf_free(&types);
         gw_metrics_add(&call->worker->metrics.pii_blocked, 1);
-        gw__send_error(call, 403, "invalid_request_error", "pii_blocked", NULL, msg);
+        gw_send_error(call, GW_ERR_PII_BLOCKED, msg);
         return -1;
     }
     pol_buf_free(&types);
@@ -112,9 +111,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
     }
     if (call->user.len == 0 && call->info.user.len != 0) {
         if (!gw_user_id_valid(call->info.user.base, call->info.user.len)) {
-            gw__send_error(
-                call, 400, "invalid_request_error", "invalid_user", "user",
-                "aigw: the body's user / safety_identifier must be 1..256 bytes of UTF-8 text without control characters");
+            gw_send_error(call, GW_ERR_INVALID_USER_BODY, NULL);
             return -1;
         }
         pol_buf_append(&call->user, call->info.user.base, call->info.user.len);
@@ -123,9 +120,12 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
 }
 
 /* Whether `text` (`len` bytes) holds personal data of a strongly validated type (e-mail, Luhn-checked card, mod-97
- * IBAN, SSN) whose configured action is not "allow"; *type receives its id, *at its byte offset. Weaker types (phone numbers,
- * dates, names, secrets) are left out here: ids, timestamps and version hashes in paths would match them. */
-static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type, size_t *at)
+ * IBAN, SSN) whose configured action is not "allow"; *type receives its id, *at its byte offset. In the first `url_len`
+ * bytes (the path and the query parameters) secrets count too: API keys and tokens are recognised by their literal
+ * prefixes and shapes (sk-, AKIA, ghp_, JWT, PEM...), and a credential in a query parameter is never forwarded (like
+ * `key`, which canonicalise removes). Weaker types (phone numbers, dates, names) are left out: ids, timestamps and
+ * version hashes in paths and pagination parameters would match them. */
+static int strong_pii(gw_call_t *call, const char *text, size_t len, size_t url_len, int *type, size_t *at)
 {
     gw_worker_t *w = call->worker;
     const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
@@ -136,7 +136,8 @@ static int strong_pii(gw_call_t *call, const char *text, size_t len, int *type, 
         return 0;
     for (size_t i = 0; i < n; i++) {
         int t = ents[i].type;
-        if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN) &&
+        if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN ||
+             (t == POL_PII_SECRET && ents[i].start < url_len)) &&
             pol_pii_engine_action(e, t) != POL_PII_ACT_ALLOW) {
             *type = t;
             *at = ents[i].start;
@@ -187,7 +188,7 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
             return 0;
     }
     size_t at = 0;
-    if (strong_pii(call, t->base, t->len, &type, &at))
+    if (strong_pii(call, t->base, t->len, url_len, &type, &at))
         where = at < url_len ? "URL" : "header";
     if (where == NULL)
         return 0;
@@ -196,7 +197,7 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
              "aigw: the request %s contains personal data of type %s, which cannot be removed from it without changing the "
              "request; send it in the body, where it is scrubbed",
              where, pol_pii_type_name(gw_privacy_engine(call->gen->privacy), type));
-    gw__send_error(call, 400, "invalid_request_error", where[0] == 'U' ? "pii_in_url" : "pii_in_header", NULL, msg);
+    gw_send_error(call, where[0] == 'U' ? GW_ERR_PII_IN_URL : GW_ERR_PII_IN_HEADER, msg);
     return -1;
 }
 
@@ -227,8 +228,7 @@ static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
 {
     ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
     if (ci >= 0 && h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, ci) >= 0) {
-        gw__send_error(call, 400, "invalid_request_error", "duplicate_content_type", NULL,
-                       "aigw: more than one Content-Type header; send exactly one");
+        gw_send_error(call, GW_ERR_DUPLICATE_CONTENT_TYPE, NULL);
         return -1;
     }
     h2o_iovec_t ct = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
@@ -239,9 +239,7 @@ static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
             call->binary = 1;
             return 0;
         }
-        gw__send_error(call, 415, "invalid_request_error", "unsupported_content_encoding", NULL,
-                       "aigw: compressed request bodies (Content-Encoding) cannot be scanned for personal data; send the body "
-                       "uncompressed");
+        gw_send_error(call, GW_ERR_UNSUPPORTED_CONTENT_ENCODING, NULL);
         return -1;
     }
     if (media_type_is(ct, "multipart/form-data")) {
@@ -263,7 +261,7 @@ static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
     for (char *c = msg; *c != '\0'; c++)
         if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
             *c = '?'; /* the header value is the client's: keep the message printable ASCII */
-    gw__send_error(call, 415, "invalid_request_error", "unsupported_media_type", NULL, msg);
+    gw_send_error(call, GW_ERR_UNSUPPORTED_MEDIA_TYPE, msg);
     return -1;
 }
 
@@ -277,14 +275,13 @@ gw_stage_rc_t gw__stage_parse(gw_call_t *call)
     if (call->body_len > 0 && read_body(call, req, &call->rt) != 0)
         return GW_STAGE_ANSWERED;
     if (call->user.len == 0) {
-        gw__send_error(call, 400, "invalid_request_error", "missing_user", "user",
-                       "aigw: no end user: send the X-AIGW-User header (or a \"user\" / \"safety_identifier\" field)");
+        gw_send_error(call, GW_ERR_MISSING_USER, NULL);
         return GW_STAGE_ANSWERED;
     }
     if (call->info.image_error != NULL) {
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: %s; metadata cannot be removed, so it is not forwarded", call->info.image_error);
-        gw__send_error(call, 400, "invalid_request_error", "invalid_image", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_IMAGE, msg);
         return GW_STAGE_ANSWERED;
     }
     return GW_STAGE_NEXT;

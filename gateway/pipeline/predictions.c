@@ -102,14 +102,13 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     char msg[200];
     if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
         gw__add_header(req, "allow", "GET", 3);
-        gw__send_error(call, 405, "invalid_request_error", "method_not_allowed", NULL,
-                       "aigw: a prediction stream is read with GET");
+        gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED, "aigw: a prediction stream is read with GET");
         return GW_STAGE_ANSWERED;
     }
     if (gw_async_cap_open(async_key(call), capv, capl, (int64_t)time(NULL), &call->async_cap, &err_desc) != 0) {
         snprintf(msg, sizeof(msg), "aigw: this stream URL is not valid (%s); take urls.stream from a prediction aigw returned",
                  err_desc);
-        gw__send_error(call, 403, "permission_error", "invalid_stream_url", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_STREAM_URL, msg);
         return GW_STAGE_ANSWERED;
     }
     for (size_t i = 0; i < cfg->nclients && call->client == NULL; i++)
@@ -124,7 +123,7 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     const char *u = call->async_cap.upstream_url, *so = call->up->async_stream_origin != NULL ? call->up->async_stream_origin : "";
     size_t bl = strlen(call->provider->base_url);
     if (!((strncmp(u, call->provider->base_url, bl) == 0 && u[bl] == '/') || strncmp(u, so, strlen(so)) == 0)) {
-        gw__send_error(call, 403, "permission_error", "invalid_stream_url", NULL, "aigw: the stream URL names an unexpected host");
+        gw_send_error(call, GW_ERR_INVALID_STREAM_URL, "aigw: the stream URL names an unexpected host");
         return GW_STAGE_ANSWERED;
     }
     call->async_url = u;

@@ -50,8 +50,8 @@ int gw__policy_pass(gw_call_t *call, int consent, const pol_json_edit_t *extra, 
         pol_buf_t msg = POL_BUF_INIT;
         pol_buf_append(&msg, "aigw: ", 6);
         pol_notrain_message(&call->notrain, &msg);
-        gw__send_error(call, 403, "permission_error", call->notrain.reason != NULL ? call->notrain.reason : "training_policy", NULL,
-                       msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
+        gw_send_error_as(call, GW_ERR_TRAINING_POLICY, 0, call->notrain.reason,
+                         msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
         pol_buf_free(&msg);
         return -1;
     }
@@ -59,7 +59,7 @@ int gw__policy_pass(gw_call_t *call, int consent, const pol_json_edit_t *extra, 
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: the request body cannot be rewritten for the no-training policy (%s)",
                  err_desc != NULL ? err_desc : "invalid JSON");
-        gw__send_error(call, 400, "invalid_request_error", "invalid_request_body", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_REQUEST_BODY, msg);
         return -1;
     }
     if (changed) {

@@ -50,14 +50,28 @@ static void add_aigw_headers(gw_call_t *call)
     }
 }
 
-/* Answers the request with an error body in the route's provider shape. */
-void gw__send_error(gw_call_t *call, int status, const char *type, const char *code, const char *param, const char *message)
+/* A row of the error table (gateway/errors.h) as an error body in the route's provider shape, appended to `out`:
+ * `status` 0 and `code` NULL take the row's, `message` NULL the row's default. @return 0 or -1 (allocation). */
+static int error_body(gw_call_t *call, gw_err_t err, int status, const char *code, const char *message, pol_buf_t *out)
+{
+    const gw_error_def_t *d = gw_error_def(err);
+    return call->adapter->error_body(out, status != 0 ? status : d->status, d->type, code != NULL ? code : d->code, d->param,
+                                     message != NULL ? message : d->message);
+}
+
+/* The one place an error answer is sent (STYLE rule 27): a row of the error table (gateway/errors.h), its status
+ * and code replaced where the caller says so, in the route's provider shape. */
+void gw_send_error_as(gw_call_t *call, gw_err_t err, int status, const char *code, const char *message)
 {
     h2o_req_t *req = call->req;
     if (req == NULL)
         return;
+    if (status == 0)
+        status = gw_error_def(err)->status;
+    if (code == NULL)
+        code = gw_error_def(err)->code;
     pol_buf_t body = POL_BUF_INIT;
-    if (call->adapter->error_body(&body, status, type, code, param, message) != 0) {
+    if (error_body(call, err, status, code, message, &body) != 0) {
         pol_buf_free(&body);
         h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
         return;
@@ -76,6 +90,11 @@ void gw__send_error(gw_call_t *call, int status, const char *type, const char *c
     call->bytes_out = body.len;
     h2o_send_inline(req, body.base, body.len); /* copies the body into the request pool */
     pol_buf_free(&body);
+}
+
+void gw_send_error(gw_call_t *call, gw_err_t err, const char *message)
+{
+    gw_send_error_as(call, err, 0, NULL, message);
 }
 
 void gw__send_json(gw_call_t *call, int status, const char *json)
@@ -100,6 +119,8 @@ void gw__flush(gw_call_t *call)
         return;
     if (call->pending.len == 0 && !call->upstream_done)
         return;
+    if (call->hold_end && !call->upstream_done)
+        return; /* the terminal event goes out with the final send, after the call's record is committed */
     pol_buf_t tmp = call->inflight;
     call->inflight = call->pending;
     call->pending = tmp;
@@ -281,8 +302,14 @@ static int emit_block(gw_call_t *call, const char *raw, size_t len)
 static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
 {
     gw_call_t *call = ctx;
-    if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL)
+    if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL) {
+        int was_done = call->usage_state.done;
         call->usage_ad->usage_from_event(&call->usage_state, ev);
+        /* the provider's terminal event ([DONE], message_stop, response.completed, ...): a client that
+         * sees it has a complete answer, so it is held like a last byte (gw__flush) */
+        if (!was_done && call->usage_state.done && call->worker->server->store != NULL)
+            call->hold_end = 1;
+    }
     if (call->strip_usage_chunk && ev->has_data && prov_usage_is_usage_only_chunk(ev->data, ev->data_len))
         return 0;
     if (call->need_usage && ev->has_data)
@@ -427,8 +454,7 @@ void gw__respond_resume(gw_call_t *call, long http_status)
             scan) {
             /* the answer could not be scanned: it is not sent (fail closed) */
             pol_buf_reset(&call->pending);
-            call->adapter->error_body(&call->pending, 500, "server_error", "internal_error", NULL,
-                                      "aigw: the privacy scan of the answer failed");
+            error_body(call, GW_ERR_INTERNAL, 0, NULL, "aigw: the privacy scan of the answer failed", &call->pending);
             call->upstream_status = 500;
             changed = 1;
         }

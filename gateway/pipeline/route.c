@@ -104,7 +104,7 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->fal_target, &err_desc) != 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on a fal host)", err_desc);
-        gw__send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_TARGET_URL, msg);
         return -1;
     }
     /* the same canonical form as aigw's own paths: "/%73torage/upload" is "/storage/upload" */
@@ -113,7 +113,7 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     if (gw_canon_target(call->fal_target.path, call->fal_target.path_len, &call->fal_path, &plen, &canon_err) != 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: x-fal-target-url: invalid path: %s", canon_err);
-        gw__send_error(call, 400, "invalid_request_error", "invalid_target_url", NULL, msg);
+        gw_send_error(call, GW_ERR_INVALID_TARGET_URL, msg);
         return -1;
     }
     call->fal_target.path = call->fal_path.base;
@@ -143,7 +143,7 @@ int gw__choose_provider(gw_call_t *call)
                          "aigw: model %.80s is routed to %s (config models), which has no OpenAI-compatible API; call it on "
                          "%s natively",
                          model, t->name, t->route_prefix);
-                gw__send_error(call, 400, "invalid_request_error", "model_not_openai_compatible", "model", msg);
+                gw_send_error(call, GW_ERR_MODEL_NOT_OPENAI_COMPATIBLE, msg);
                 return -1;
             }
             call->up = t;
@@ -153,7 +153,7 @@ int gw__choose_provider(gw_call_t *call)
     if ((call->provider = gw_config_provider(cfg, call->up->name)) == NULL) {
         char msg[160];
         snprintf(msg, sizeof(msg), "aigw: provider %s is not configured on this gateway", call->up->name);
-        gw__send_error(call, 404, "invalid_request_error", "provider_not_configured", NULL, msg);
+        gw_send_error(call, GW_ERR_PROVIDER_NOT_CONFIGURED, msg);
         return -1;
     }
     if (call->provider->api_key[0] == '\0') {
@@ -162,7 +162,7 @@ int gw__choose_provider(gw_call_t *call)
         char msg[200];
         snprintf(msg, sizeof(msg), "provider %s: %s is not set (aigw has no key for this provider; set it and restart or reload)",
                  call->up->name, call->provider->api_key_env != NULL ? call->provider->api_key_env : "its api_key");
-        gw__send_error(call, 503, "server_error", "provider_key_missing", NULL, msg);
+        gw_send_error(call, GW_ERR_PROVIDER_KEY_MISSING, msg);
         return -1;
     }
     return 0;

@@ -214,9 +214,9 @@ static void on_timeout(uv_timer_t *t)
     call->easy = NULL;
     gw__retry_record(call, 1);
     if (call->state == GW_CALL_UPSTREAM) {
-        gw__send_error(call, 504, "server_error", "upstream_timeout", NULL,
-                       call->t_headers_ns == 0 ? "aigw: the upstream provider did not answer within upstream.first_byte_timeout_ms"
-                                               : "aigw: the upstream provider stalled longer than upstream.idle_timeout_ms");
+        gw_send_error(call, GW_ERR_UPSTREAM_TIMEOUT,
+                      call->t_headers_ns == 0 ? "aigw: the upstream provider did not answer within upstream.first_byte_timeout_ms"
+                                              : "aigw: the upstream provider stalled longer than upstream.idle_timeout_ms");
     } else {
         call->error_code = "upstream_idle_timeout";
         if (call->upstream_status >= 200 && call->upstream_status < 300)
@@ -259,13 +259,12 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
             char msg[300];
             snprintf(msg, sizeof(msg), "aigw: upstream %s cut its answer mid-body (%s)", call->provider->name,
                      curl_easy_strerror(result));
-            gw__send_error(call, 502, "server_error", call->bill.outcome, NULL, msg);
+            gw_send_error_as(call, GW_ERR_UPSTREAM_CUT, 0, call->bill.outcome, msg);
         } else if (call->state == GW_CALL_UPSTREAM) {
             char msg[300];
             int timeout = result == CURLE_OPERATION_TIMEDOUT;
             snprintf(msg, sizeof(msg), "aigw: cannot reach upstream %s: %s", call->provider->name, curl_easy_strerror(result));
-            gw__send_error(call, timeout ? 504 : 502, "server_error", timeout ? "upstream_timeout" : "upstream_unreachable", NULL,
-                           msg);
+            gw_send_error(call, timeout ? GW_ERR_UPSTREAM_TIMEOUT : GW_ERR_UPSTREAM_UNREACHABLE, msg);
         } else {
             call->error_code = call->bill.outcome != NULL ? call->bill.outcome : "upstream_reset";
             call->upstream_done = 1;
@@ -275,7 +274,7 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
     } else if (call->map_upstream_error) {
         char msg[400];
         gw__upstream_error_message(call, msg, sizeof(msg));
-        gw__send_error(call, 502, "server_error", "upstream_error", NULL, msg);
+        gw_send_error(call, GW_ERR_UPSTREAM_ERROR, msg);
     } else if (!gw__respond_complete(call, http_status)) {
         return; /* a later read of a prediction: the store lookup runs first (gw__respond_resume) */
     }
@@ -298,7 +297,7 @@ gw_stage_rc_t gw__stage_upstream(gw_call_t *call)
             gw_upstream_easy_release(w->upstream, call->easy);
             call->easy = NULL;
         }
-        gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
         return GW_STAGE_ANSWERED;
     }
     if (gw__retry_admit(call) != 0)
@@ -321,7 +320,7 @@ gw_stage_rc_t gw__stage_upstream(gw_call_t *call)
         call->easy = NULL;
         call->refs--;
         call->state = GW_CALL_LOCAL;
-        gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: cannot start the upstream transfer");
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: cannot start the upstream transfer");
         return GW_STAGE_ANSWERED;
     }
     gw__arm_timer(call, cfg->upstream.first_byte_timeout_ms);

@@ -822,6 +822,7 @@ int gw_store_purge(gw_store_t *st, int dry_run, gw_purge_counts_t *counts,
  * transaction must be rolled back (a database error; the item that failed has rc set). */
 static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
 {
+    gw_store__ledger_batch(st->ledger, 0);
     for (gw_journal_item_t *it = j; it != NULL; it = it->next) {
         it->rc = 0;
         switch (it->kind) {
@@ -845,7 +846,7 @@ static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
                 return -1;
         }
     }
-    return 0;
+    return gw_store__ledger_batch(st->ledger, 1) == 0 ? 0 : -1;
 }
 
 static uint64_t journal_ops(const gw_journal_item_t *j)

@@ -136,11 +136,18 @@ size_t gw_store__journal_pending(gw_store_t *st);
 
 /**
  * store_ledger.c: applies one ledger item (RESERVE, SETTLE, GRANT, or the settlement of a FINISH)
- * on the writer connection `db` inside the writer's transaction, at its own savepoint (a refusal
- * undoes only itself). @return the item's rc: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND,
- * GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
+ * on the writer connection `db` inside the writer's transaction; a refusal undoes only itself (an
+ * exact reservation takes a savepoint, the others refuse before writing). @return the item's rc: 0, GW_E_CREDITS,
+ * GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
  */
 int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_item_t *it);
+
+/**
+ * store_ledger.c: brackets the ledger items of one transaction: end = 0 before the first (forgets
+ * what an earlier, maybe rolled-back, transaction read), end = 1 after the last (writes the lease
+ * rows' pending changes). @return 0, or -1 on a database error (roll back).
+ */
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
 
 /** store_ledger.c: after a commit (committed = 1) or a final failure, updates the credit table. */
 void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed);

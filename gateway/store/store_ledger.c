@@ -3,8 +3,9 @@
  *
  * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
  * the store's writer thread BEGINs, takes every item queued by then, applies each through
- * gw_store__ledger_apply at its own savepoint (a refused reservation undoes only its own rows, so
- * each reservation still sees the balance left by the ones before it and refusals are exact),
+ * gw_store__ledger_apply (an exact reservation at its own savepoint: a refused reservation undoes
+ * only its own rows, so each reservation still sees the balance left by the ones before it and
+ * refusals are exact; every other item refuses before it writes),
  * and commits once, with the call records of the same moment. A database error rolls the whole
  * transaction back: every ledger item of it fails with GW_STORE_E_DB (finished calls are retried
  * by the store). Synchronous callers wait for their item; the gateway uses
@@ -59,6 +60,8 @@ enum {
     S_BAL_ADD,
     S_OPEN_INS,
     S_OPEN_DEL,
+    S_OPEN_DEL_USER,
+    S_OPEN_GET,
     S_SETTLED,
     S_IDEM_GET,
     S_IDEM_CLAIM,
@@ -68,8 +71,8 @@ enum {
     S_SP_UNDO,
     S_LEASE_DEBIT,
     S_LEASE_PUT,
-    S_LEASE_SPEND,
-    S_LEASE_CREDIT,
+    S_LEASE_LOCK,
+    S_LEASE_ADD,
     S_LEASE_DEL,
     S_BAL_PUB,
     S_RATE_INS,
@@ -90,6 +93,8 @@ static const char *const SQL[S__COUNT] = {
                   " WHERE user_id = ? RETURNING balance",
     [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease) VALUES (?, ?, ?, ?, ?, ?)",
     [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
+    [S_OPEN_DEL_USER] = "DELETE FROM credit_open WHERE request_id = ? AND user_id = ? RETURNING amount, lease",
+    [S_OPEN_GET] = "SELECT 1 FROM credit_open WHERE request_id = ?",
     [S_SETTLED] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = 'settle'",
     [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
     [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"
@@ -106,10 +111,9 @@ static const char *const SQL[S__COUNT] = {
     [S_LEASE_PUT] = "INSERT INTO credit_leases(user_id, instance, amount, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT (user_id, instance) DO UPDATE SET amount = credit_leases.amount + excluded.amount,"
                     " expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-    [S_LEASE_SPEND] = "UPDATE credit_leases SET amount = amount - ?, expires_at = ?, updated_at = ?"
-                      " WHERE user_id = ? AND instance = ? AND amount >= ? RETURNING amount",
-    [S_LEASE_CREDIT] = "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ?"
-                       " WHERE user_id = ? AND instance = ? RETURNING amount",
+    [S_LEASE_LOCK] = "SELECT amount FROM credit_leases WHERE user_id = ? AND instance = ? FOR UPDATE",
+    [S_LEASE_ADD] =
+        "UPDATE credit_leases SET amount = amount + ?, expires_at = ?, updated_at = ? WHERE user_id = ? AND instance = ?",
     [S_LEASE_DEL] = "DELETE FROM credit_leases WHERE user_id = ? AND instance = ? RETURNING amount",
     /* what a user has (balance row + every instance's lease) and holds in open reservations (the balance row's
      * count of reservations debited from it + those admitted against leases) */
@@ -176,6 +180,15 @@ struct st_gw_store_ledger_t {
     _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
     gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
     struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
+    /* The journal's lease cursor (writer thread): this instance's lease row of the user whose items
+     * are applied now, read once FOR UPDATE and written once per user and transaction (the journal
+     * is sorted by user on PostgreSQL), instead of one UPDATE of that row per reservation and per
+     * settlement (a row updated hundreds of times in one transaction grows a chain of versions). */
+    struct {
+        char user[GW_USER_ID_MAX + 1];
+        int active, row, dirty;
+        int64_t amount, delta, now;
+    } lcur;
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -527,6 +540,18 @@ static int settled(slot_t *sl, const char *request_id)
     return rc;
 }
 
+/* Is `request_id` open (of any user)? @return 1, 0, or -1. */
+static int open_exists(slot_t *sl, const char *request_id)
+{
+    gw_store_stmt_t *s = stmt(sl, S_OPEN_GET);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, request_id);
+    int rc = gw_store__step(s);
+    gw_store__reset(s);
+    return rc;
+}
+
 /* Removes the open reservation. @return 1 (user, amount and lease filled), 0 none, -1 error. */
 static int open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount, int *lease)
 {
@@ -565,40 +590,15 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
  * reserved: nothing written), GW_E_CREDITS (refused: the caller undoes what it wrote), GW_STORE_E_DB on a
  * database error. op->bal receives the balance after (or the balance that was too low).
  */
-static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     int rc;
     /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
     int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
-    if (n == 0) {
-        op->lease_out = op->lease ? GW_J_LEASE_UNUSED : GW_J_LEASE_NA;
+    if (n == 0)
         return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
-    }
-    if (op->lease) {
-        /* Admitted against this instance's lease: the lease row pays, if it still holds enough (it may
-         * have been reclaimed, or given back by an idle return queued before this). */
-        gw_store_stmt_t *s = stmt(sl, S_LEASE_SPEND);
-        if (s == NULL)
-            return GW_STORE_E_DB;
-        gw_store__bind_int64(s, 1, op->amount);
-        gw_store__bind_int64(s, 2, op->now + lg->lc.ttl_ms * 1000);
-        gw_store__bind_int64(s, 3, op->now);
-        gw_store__bind_text(s, 4, op->user);
-        gw_store__bind_int64(s, 5, lg->instance);
-        gw_store__bind_int64(s, 6, op->amount);
-        rc = gw_store__step(s);
-        if (rc == 1)
-            op->bal = gw_store__col_int64(s, 0);
-        gw_store__reset(s);
-        if (rc < 0)
-            return GW_STORE_E_DB;
-        op->lease_out = rc == 1 ? GW_J_LEASE_USED : GW_J_LEASE_LOST;
-        if (rc == 1)
-            return open_ins(lg, sl, op, 1);
-        /* no lease row covers it: the balance row decides, as without leases */
-    }
     if ((rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
@@ -621,28 +621,152 @@ static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return open_ins(lg, sl, op, 0);
 }
 
-static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now);
+/* reserve_exact at its own savepoint: a refusal undoes only its own rows. */
+static int reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
+    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0)
+        return GW_STORE_E_DB;
+    int rc = reserve_exact(lg, sl, op);
+    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
+        rc = GW_STORE_E_DB;
+    return rc;
+}
+
+/* Writes the cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
+static int lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
+{
+    int rc = 0;
+    if (lg->lcur.active && lg->lcur.row && lg->lcur.dirty) {
+        gw_store_stmt_t *s = stmt(sl, S_LEASE_ADD);
+        if (s == NULL)
+            return -1;
+        gw_store__bind_int64(s, 1, lg->lcur.delta);
+        gw_store__bind_int64(s, 2, lg->lcur.now + lg->lc.ttl_ms * 1000);
+        gw_store__bind_int64(s, 3, lg->lcur.now);
+        gw_store__bind_text(s, 4, lg->lcur.user);
+        gw_store__bind_int64(s, 5, lg->instance);
+        rc = run(s) < 0 ? -1 : 0;
+    }
+    lg->lcur.active = 0;
+    return rc;
+}
+
+/* Points the cursor at `user`'s lease row of this instance (locked FOR UPDATE). @return 0 or -1. */
+static int lcur_load(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t now)
+{
+    if (lg->lcur.active && strcmp(lg->lcur.user, user) == 0) {
+        if (now > lg->lcur.now)
+            lg->lcur.now = now;
+        return 0;
+    }
+    if (lcur_flush(lg, sl) != 0)
+        return -1;
+    gw_store_stmt_t *s = stmt(sl, S_LEASE_LOCK);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    gw_store__bind_int64(s, 2, lg->instance);
+    int rc = gw_store__step(s);
+    lg->lcur.amount = rc == 1 ? gw_store__col_int64(s, 0) : 0;
+    gw_store__reset(s);
+    if (rc < 0)
+        return -1;
+    snprintf(lg->lcur.user, sizeof(lg->lcur.user), "%s", user);
+    lg->lcur.active = 1;
+    lg->lcur.row = rc == 1;
+    lg->lcur.dirty = 0;
+    lg->lcur.delta = 0;
+    lg->lcur.now = now;
+    return 0;
+}
+
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
+{
+    if (!end) {
+        lg->lcur.active = 0; /* a new transaction: nothing read in a rolled-back one is known */
+        return 0;
+    }
+    return lcur_flush(lg, &lg->wslot);
+}
+
+/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
+static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
+{
+    if (lcur_load(lg, sl, user, now) != 0)
+        return -1;
+    if (!lg->lcur.row)
+        return 0;
+    lg->lcur.amount += delta;
+    lg->lcur.delta += delta;
+    lg->lcur.dirty = 1;
+    return 1;
+}
+
+/*
+ * A reservation. Admitted against this instance's lease: the lease row (through the cursor, read
+ * FOR UPDATE) pays first, if it still holds enough (it may have been reclaimed, or given back by an
+ * idle return queued before this), then the reserve row (a repeated request id gives the amount
+ * back) and the open row: nothing can be refused after a write, so no savepoint. Otherwise, or when
+ * no lease row covers it, the balance row decides (reserve_exact, at a savepoint).
+ */
+static int reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    if (!op->lease)
+        return reserve_exact_sp(lg, sl, op);
+    if (lcur_load(lg, sl, op->user, op->now) != 0)
+        return GW_STORE_E_DB;
+    if (!lg->lcur.row || lg->lcur.amount < op->amount) {
+        op->lease_out = GW_J_LEASE_LOST;
+        return reserve_exact_sp(lg, sl, op);
+    }
+    int64_t n = ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
+    if (n < 0)
+        return GW_STORE_E_DB;
+    if (n == 0) { /* reserved before: the lease keeps its amount */
+        op->lease_out = GW_J_LEASE_UNUSED;
+        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
+    }
+    lg->lcur.amount -= op->amount;
+    lg->lcur.delta -= op->amount;
+    lg->lcur.dirty = 1;
+    op->bal = lg->lcur.amount;
+    op->lease_out = GW_J_LEASE_USED;
+    return open_ins(lg, sl, op, 1);
+}
 
 /*
  * The body of a settlement, inside the caller's transaction. @return 0 (settled, or settled
- * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request: the
- * caller undoes the open row's removal), GW_STORE_E_DB on a database error.
+ * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request; nothing
+ * written), GW_STORE_E_DB on a database error.
  */
 static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    char owner[GW_USER_ID_MAX + 1];
     int64_t reserved = 0;
     int lease = 0;
-    int rc = open_take(sl, op->rid, owner, sizeof(owner), &reserved, &lease);
+    /* the open row of this user's request: refusals (none, another user's) write nothing, so no savepoint */
+    gw_store_stmt_t *t = stmt(sl, S_OPEN_DEL_USER);
+    if (t == NULL)
+        return GW_STORE_E_DB;
+    gw_store__bind_text(t, 1, op->rid);
+    gw_store__bind_text(t, 2, op->user);
+    int rc = gw_store__step(t);
+    if (rc == 1) {
+        reserved = gw_store__col_int64(t, 0);
+        lease = gw_store__col_int64(t, 1) != 0;
+    }
+    gw_store__reset(t);
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
         if ((rc = settled(sl, op->rid)) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0)
             return GW_STORE_E_DB;
-        return rc == 1 ? 0 : GW_STORE_E_NOTFOUND;
+        if (rc == 1)
+            return 0;
+        if ((rc = open_exists(sl, op->rid)) < 0)
+            return GW_STORE_E_DB;
+        return rc == 1 ? GW_STORE_E_INVAL : GW_STORE_E_NOTFOUND;
     }
-    if (strcmp(owner, op->user) != 0)
-        return GW_STORE_E_INVAL;
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
     if (ledger_ins(sl, op->user, op->rid, "settle", -s.overrun, op->now, s.flagged ? "actual cost above the reservation" : NULL,
@@ -664,22 +788,6 @@ static int settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     if (bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
         return GW_STORE_E_DB;
     return 0;
-}
-
-/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
-static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
-{
-    gw_store_stmt_t *s = stmt(sl, S_LEASE_CREDIT);
-    if (s == NULL)
-        return -1;
-    gw_store__bind_int64(s, 1, delta);
-    gw_store__bind_int64(s, 2, now + lg->lc.ttl_ms * 1000);
-    gw_store__bind_int64(s, 3, now);
-    gw_store__bind_text(s, 4, user);
-    gw_store__bind_int64(s, 5, lg->instance);
-    int rc = gw_store__step(s);
-    gw_store__reset(s);
-    return rc;
 }
 
 /* A lease take or top-up: the balance row gives op->amount to this instance's lease row, if it
@@ -886,9 +994,9 @@ static int op_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     case GW_J_FINISH:
         return settle_body(lg, sl, op);
     case GW_J_LEASE:
-        return lease_take_body(lg, sl, op);
+        return lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : lease_take_body(lg, sl, op);
     case GW_J_LEASE_RETURN:
-        return lease_return_body(lg, sl, op);
+        return lcur_flush(lg, sl) != 0 ? GW_STORE_E_DB : lease_return_body(lg, sl, op);
     case GW_J_RATE:
         return rate_body(sl, op);
     default:
@@ -911,14 +1019,9 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
     slot_t *sl = &lg->wslot;
     if (sl->db == NULL)
         sl->db = db;
-    gw_store_stmt_t *sp = stmt(sl, S_SP), *rel = stmt(sl, S_SP_RELEASE), *undo = stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || run(sp) < 0) {
-        log_err(sl, op_name(op));
-        return op->rc = GW_STORE_E_DB;
-    }
+    /* Only an exact reservation can be refused after writing (its reserve row): it takes a
+     * savepoint of its own (reserve_exact_sp); every other body refuses before it writes. */
     int rc = op_body(lg, sl, op);
-    if (rc != GW_STORE_E_DB && ((rc != 0 && run(undo) < 0) || run(rel) < 0))
-        rc = GW_STORE_E_DB;
     if (rc == GW_STORE_E_DB)
         log_err(sl, op_name(op));
     return op->rc = rc;

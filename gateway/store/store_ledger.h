@@ -22,8 +22,9 @@
  *
  * Group commit (both backends; issue 12). Reserve, settle and grant are items of the store's
  * journal: its writer thread commits everything queued while the last transaction ran in one
- * transaction, in arrival order (PostgreSQL: sorted by user, each user's order kept), each
- * operation at its own savepoint (a refusal undoes only itself); a database error fails the
+ * transaction, in arrival order (PostgreSQL: sorted by user, each user's order kept), a refusal
+ * undoing only itself (an exact reservation at its own savepoint; every other operation refuses
+ * before it writes); a database error fails the
  * whole batch (each of its callers gets GW_STORE_E_DB, nothing of it is applied). See
  * store_ledger.c and docs/internals/metering.md.
  */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  authHeaders, client, freePort, rawRequest, startAigw, startPair, waitFor,
+  CLIENT_KEY, authHeaders, client, freePort, rawRequest, rawSocket, startAigw, startPair, waitFor,
 } from './lib/harness.mjs';
 
 let pair;
@@ -117,6 +117,36 @@ describe('bad input', () => {
       req.end();
     });
     assert.equal(status, 413);
+  });
+
+  // h2o answers these itself, before aigw's handler (gateway/pipeline/protocol_errors.c reshapes them).
+  test("h2o's own 413 (over its hard limit, twice the configured one) is provider-shaped, per route", async () => {
+    const limit = gw.config.limits.max_request_body_bytes;
+    const head = (path, auth) => `POST ${path} HTTP/1.1\r\nHost: x\r\n${auth}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${limit * 2 + 1}\r\n\r\n{}`;
+    const openai = parseRaw(await rawSocket(gw.port, head('/v1/chat/completions', `Authorization: Bearer ${CLIENT_KEY}`)));
+    assert.equal(openai.status, 413, openai.text);
+    assert.match(openai.headers['content-type'], /^application\/json/);
+    assertOpenAIError(openai.json, 413);
+    assert.equal(openai.json.error.code, 'request_too_large');
+    assert.equal(Number(openai.headers['content-length']), Buffer.byteLength(openai.body));
+    const anthropic = parseRaw(await rawSocket(gw.port, head('/anthropic/v1/messages', `x-api-key: ${CLIENT_KEY}`)));
+    assert.equal(anthropic.status, 413, anthropic.text);
+    assert.equal(anthropic.json.type, 'error', anthropic.body); // Anthropic's shape, not OpenAI's
+    assert.equal(typeof anthropic.json.error.message, 'string');
+  });
+
+  test("h2o's own 400 (broken chunked encoding) and 417 (unknown Expect) are provider-shaped", async () => {
+    const broken = parseRaw(await rawSocket(gw.port, 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n' +
+      `Authorization: Bearer ${CLIENT_KEY}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`));
+    assert.equal(broken.status, 400, broken.text);
+    assertOpenAIError(broken.json, 400);
+    assert.equal(broken.json.error.code, 'invalid_http_request');
+    const expect = parseRaw(await rawSocket(gw.port, 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n' +
+      `Authorization: Bearer ${CLIENT_KEY}\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\n{}`));
+    assert.equal(expect.status, 417, expect.text);
+    assertOpenAIError(expect.json, 417);
+    assert.equal(expect.json.error.code, 'expectation_failed');
   });
 
   test('unknown route -> 404', async () => {
@@ -235,3 +265,24 @@ test('upstream connection refused -> 502', async () => {
     await dead.stop();
   }
 });
+
+
+/** The first HTTP/1.1 response in `text`: status, lower-cased headers, body (by Content-Length), JSON when it parses. */
+function parseRaw(text) {
+  const end = text.indexOf('\r\n\r\n');
+  const lines = text.slice(0, end).split('\r\n');
+  const headers = {};
+  for (const l of lines.slice(1)) {
+    const i = l.indexOf(':');
+    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  const len = headers['content-length'] !== undefined ? Number(headers['content-length']) : text.length - end - 4;
+  const body = text.slice(end + 4, end + 4 + len);
+  let json = null;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = null;
+  }
+  return { status: Number(lines[0].split(' ')[1]), headers, body, json, text };
+}

@@ -4,10 +4,11 @@
 // and posture, secrets never flowing back to the client, user-id and smuggling edges.
 // One mock per provider (tests/mockprovider --provider NAME) behind one aigw.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { CLIENT_KEY, USER, client, rawRequest, sqlite, startPair, storeSetup, waitFor } from './lib/harness.mjs';
+import {
+  CLIENT_KEY, USER, client, rawRequest, rawSocket, sqlite, startPair, storeSetup, waitFor,
+} from './lib/harness.mjs';
 import { PROVIDER_KEYS, RAW, startProviders } from './lib/providers.mjs';
 
 let env;
@@ -126,6 +127,26 @@ describe('one canonical path', () => {
       headers: bearer({ 'x-aigw-user': RAW.email }) });
     assert.equal(u.status, 200, u.body);
   });
+
+  test('a secret (API key, token) in any query parameter: 400 pii_in_url, nothing forwarded; plain parameters pass',
+    async () => {
+      await mocks.openai.reset();
+      const secrets = ['sk-proj-Abc123Def456Ghi789Jkl012Mno345Pqr678', 'AKIAIOSFODNN7EXAMPLE',
+        'ghp_16C7e42F292c6912E7710c838347Ae178B4a'];
+      for (const v of secrets) {
+        for (const p of [`/v1/models?api_key=${v}`, `/v1/models?limit=5&token=${encodeURIComponent(v)}`,
+          `/openai/v1/models?x=${v}`]) {
+          const r = await rawRequest(gw, { method: 'GET', path: p, headers: bearer() });
+          assert.equal(r.status, 400, `${p}: ${r.body}`);
+          assert.equal(r.json.error.code, 'pii_in_url', p);
+          assert.ok(!r.body.includes(v), 'the message never echoes the value');
+        }
+      }
+      assert.deepEqual(await forwarded(mocks.openai), []);
+      const ok = await rawRequest(gw, { method: 'GET', path: '/v1/models?limit=20&order=desc&after=file-abc123',
+        headers: bearer() });
+      assert.equal(ok.status, 200, ok.body);
+    });
 
   test('a client credential in ?key= is never forwarded', async () => {
     await mocks.gemini.reset();
@@ -418,24 +439,3 @@ describe('call state does not leak between requests', () => {
     });
 });
 
-/** Writes `text` on a fresh TCP connection and returns everything read until the server closes (or 3 s pass). */
-function rawSocket(port, text) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    const chunks = [];
-    const t = setTimeout(() => {
-      s.destroy();
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    }, 3000);
-    s.on('data', (c) => chunks.push(c));
-    s.on('end', () => {
-      clearTimeout(t);
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    });
-    s.on('error', (e) => {
-      clearTimeout(t);
-      reject(e);
-    });
-    s.write(text);
-  });
-}

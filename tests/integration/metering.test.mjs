@@ -596,6 +596,45 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
     assert.equal(ledger.sum(user), u.balance_microcredits);
   });
 
+  // Durability promise (README): the terminal event of a streamed answer (`data: [DONE]`) reaches
+  // the client only after the call's record and settlement are committed, so an SDK that stops
+  // reading at [DONE] has an answer the call log holds.
+  test('stream: data: [DONE] is held until the call\'s record is committed', async () => {
+    const user = 'user-done-held';
+    await grant(gw, user, 100000);
+    // The provider sends its chunks 250 ms apart. Once the answer started (the reservation is
+    // committed before anything is forwarded), the test takes SQLite's write lock (the store waits
+    // up to its 5 s busy timeout), so the finished call cannot commit while the rest streams.
+    const res = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'x-aigw-user': user, 'content-type': 'application/json',
+        'x-mock-chunk-delay-ms': '250' },
+      body: JSON.stringify({ model: 'meter-flat-done', max_tokens: FLAT_MAX_TOKENS, stream: true,
+        messages: [{ role: 'user', content: 'x' }] }) });
+    assert.equal(res.status, 200);
+    const rid = res.headers.get('x-aigw-request-id');
+    const lock = spawn('sqlite3', [data.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+    lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    await new Promise((resolve) => lock.stdout.once('data', resolve));
+    let text = '';
+    const reading = (async () => {
+      const dec = new TextDecoder();
+      for await (const chunk of res.body) text += dec.decode(chunk, { stream: true });
+    })();
+    try {
+      await waitFor(() => text.includes('"finish_reason":"stop"'), { timeoutMs: 4000, msg: 'the answer streamed while the store is locked' });
+      await sleep(700); // the provider's [DONE] follows 250 ms after the finish chunk
+      assert.ok(!text.includes('[DONE]'), `[DONE] reached the client before the record was committed:\n${text}`);
+      assert.equal(sqlite(data.db, `SELECT COUNT(*) AS n FROM calls WHERE request_id = '${rid}'`)[0]?.n ?? 0, 0);
+    } finally {
+      lock.stdin.end('COMMIT;\n');
+      await new Promise((resolve) => lock.on('exit', resolve));
+    }
+    await reading;
+    assert.ok(text.trimEnd().endsWith('data: [DONE]'), `stream end:\n${text.slice(-200)}`);
+    assert.equal(sqlite(data.db, `SELECT COUNT(*) AS n FROM calls WHERE request_id = '${rid}'`)[0].n, 1, 'the call is logged');
+    assert.equal(ledger.unsettled(user), 0, 'and settled');
+  });
+
   test('upstream 500 -> 502 and a full refund', async () => {
     const user = 'user-refund';
     await grant(gw, user, 100000);

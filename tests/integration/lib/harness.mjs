@@ -301,6 +301,28 @@ export function client(gw, opts = {}) {
   });
 }
 
+/** Writes `text` on a fresh TCP connection and returns everything read until the server closes (or 3 s pass). */
+export function rawSocket(port, text) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    const t = setTimeout(() => {
+      s.destroy();
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    }, 3000);
+    s.on('data', (c) => chunks.push(c));
+    s.on('end', () => {
+      clearTimeout(t);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    s.on('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+    s.write(text);
+  });
+}
+
 /**
  * Raw HTTP/1.1 request (no SDK) for bad-input tests. Returns {status, headers, body (string), json}.
  * opts: {method, path, headers, body, timeoutMs}.

@@ -1,0 +1,82 @@
+/*
+ * The request pipeline's error table (gateway/errors.h): every gw_err_t has a complete row, codes are unique per row
+ * except where a row deliberately shares one (the two invalid_user fields), and statuses are error statuses.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gateway/errors.h"
+
+static void test_every_row_complete(void **state)
+{
+    for (int e = 0; e < GW_ERR_COUNT; e++) {
+        const gw_error_def_t *d = gw_error_def((gw_err_t)e);
+        assert_non_null(d);
+        assert_true(d->status >= 400 && d->status <= 599);
+        assert_non_null(d->type);
+        assert_non_null(d->code);
+        assert_non_null(d->message);
+        assert_true(strncmp(d->message, "aigw", 4) == 0); /* aigw's own words, never a provider's */
+    }
+}
+
+static void test_codes_distinct(void **state)
+{
+    for (int a = 0; a < GW_ERR_COUNT; a++)
+        for (int b = a + 1; b < GW_ERR_COUNT; b++) {
+            const gw_error_def_t *x = gw_error_def((gw_err_t)a), *y = gw_error_def((gw_err_t)b);
+            if (strcmp(x->code, y->code) != 0)
+                continue;
+            /* one code, two places of the request: the field at fault tells them apart */
+            assert_true(a == GW_ERR_INVALID_USER_HEADER && b == GW_ERR_INVALID_USER_BODY);
+            assert_string_not_equal(x->param, y->param);
+        }
+}
+
+static void test_pinned_rows(void **state)
+{
+    /* rows the integration tests and SDKs pin: status, type and code together */
+    const gw_error_def_t *d = gw_error_def(GW_ERR_INVALID_API_KEY);
+    assert_int_equal(d->status, 401);
+    assert_string_equal(d->type, "invalid_request_error");
+    assert_string_equal(d->code, "invalid_api_key");
+    d = gw_error_def(GW_ERR_INSUFFICIENT_CREDITS);
+    assert_int_equal(d->status, 402);
+    assert_string_equal(d->type, "insufficient_quota");
+    d = gw_error_def(GW_ERR_RATE_LIMITED);
+    assert_int_equal(d->status, 429);
+    assert_string_equal(d->code, "rate_limit_exceeded");
+    d = gw_error_def(GW_ERR_UPSTREAM_TIMEOUT);
+    assert_int_equal(d->status, 504);
+    assert_string_equal(d->type, "server_error");
+    /* out of range: the internal error row, never a crash */
+    assert_ptr_equal(gw_error_def(GW_ERR_COUNT), gw_error_def(GW_ERR_INTERNAL));
+    assert_ptr_equal(gw_error_def((gw_err_t)-1), gw_error_def(GW_ERR_INTERNAL));
+}
+
+static void test_status_of_codes(void **state)
+{
+    assert_int_equal(gw_error_status(GW_OK), 200);
+    assert_int_equal(gw_error_status(GW_E_BAD_REQUEST), 400);
+    assert_int_equal(gw_error_status(GW_E_CREDITS), 402);
+    assert_int_equal(gw_error_status(GW_E_NOT_FOUND), 404);
+    assert_int_equal(gw_error_status(GW_E_UNAVAILABLE), 503);
+    assert_int_equal(gw_error_status(GW_E_INTERNAL), 500);
+    assert_int_equal(gw_error_status(-1000), 500);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_row_complete),
+        cmocka_unit_test(test_codes_distinct),
+        cmocka_unit_test(test_pinned_rows),
+        cmocka_unit_test(test_status_of_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
