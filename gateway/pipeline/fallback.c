@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "gateway/pipeline/call.h"
 
 /* Whether the request can go to target `t`: the same provider (another model), or a chat completion in OpenAI's
@@ -114,8 +115,8 @@ int gw__fallback_next(gw_call_t *call)
         call->body = call->fb_body.base;
         call->body_len = call->fb_body.len;
         if (gw__policy_pass(call, call->consent_result, &edit, 1) != 0) {
-            fprintf(stderr, "aigw: %s: fallback %s/%s skipped (no-training policy for this user)\n", call->request_id,
-                    t->adapter->name, t->model);
+            gw_log(GW_LOG_INFO, "%s: fallback %s/%s skipped (no-training policy for this user)", call->request_id, t->adapter->name,
+                   t->model);
             continue;
         }
         if (price != NULL)

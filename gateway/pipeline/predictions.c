@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "gateway/billing.h"
+#include "common/log.h"
 #include "gateway/pipeline/call.h"
 #include "gateway/store/store_ledger.h"
 #include "gateway/store/store_predict.h"
@@ -220,8 +221,8 @@ static void on_async_read(uv_work_t *work)
     j->rc =
         gw_store_predict_read(j->store, j->provider, j->id, j->user, j->client[0] != '\0' ? j->client : NULL, j->terminal, &j->row);
     if (j->rc != 0 && j->rc != GW_STORE_E_NOTFOUND)
-        fprintf(stderr, "aigw: prediction %s/%s: the store lookup failed (%d); its placeholders stay in this answer\n", j->provider,
-                j->id, j->rc);
+        gw_log(GW_LOG_ERROR, "prediction %s/%s: the store lookup failed (%d); its placeholders stay in this answer", j->provider,
+               j->id, j->rc);
     if (j->rc == 0 && j->row.claimed && j->row.open_reservation) {
         /* priced like the creating call: its model and client markup; no usage or no price: the
          * reservation (an upper bound, never an undercharge) */
@@ -231,8 +232,8 @@ static void on_async_read(uv_work_t *work)
             actual = j->row.reserved;
         gw_billing_counts(&j->usage, &in, &out, &images, &compute_ms);
         if (gw_store_settle(j->store, j->row.user_id, j->row.request_id, actual, NULL) != 0)
-            fprintf(stderr, "aigw: settling prediction %s/%s failed; its reservation is settled by crash recovery\n", j->provider,
-                    j->id);
+            gw_log(GW_LOG_ERROR, "settling prediction %s/%s failed; its reservation is settled by crash recovery", j->provider,
+                   j->id);
         else
             gw_store_predict_usage(j->store, j->row.request_id, actual, compute_ms);
     }

@@ -174,7 +174,7 @@ int gw__output_session(gw_call_t *call)
     if (call->pii != NULL || gw_privacy_output_paths(pv, call->usage_ad) == NULL)
         return 0;
     if ((call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
-        gw__send_error(call, 500, "server_error", "internal_error", NULL, "aigw: out of memory");
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
         return -1;
     }
     call->pii_seq = call->gen->seq;
