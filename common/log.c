@@ -61,7 +61,7 @@ static void write_all(const char *p, size_t n)
     }
 }
 
-static void vlog(gw_log_level_t level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vlog(gw_log_level_t level, const char *fmt, va_list ap)
 {
     char msg[GW_LOG_MSG_MAX + 1];
     char line[GW_LOG_LINE_MAX];

@@ -5,6 +5,7 @@
  * (they belong to different roles and issues).
  */
 #include "gateway/admin_ops.h"
+#include "gateway/usage_report.h"
 #include "common/log.h"
 #include "gateway/admin_privacy.h"
 #include "gateway/errors.h"
@@ -149,7 +150,7 @@ static void usage(gw_store_t *st, const char *query, int *status, pol_buf_t *out
         return;
     }
     size_t mark = out->len;
-    rc = gw_store_usage_report_by(st, from, to, g, ng, f, out);
+    rc = gw_usage_report_by(st, from, to, g, ng, f, out);
     if (rc != 0) {
         out->len = mark;
         log_store_failure(st, __func__, rc);

@@ -5,6 +5,7 @@
  * ledger serialises with transactions (SQLite busy timeout, PostgreSQL row locks).
  */
 #include "gateway/cmd_meter.h"
+#include "gateway/usage_report.h"
 #include "gateway/cli.h"
 #include "gateway/admin_privacy.h"
 #include "gateway/config.h"
@@ -165,7 +166,7 @@ int gw_cmd_report(int argc, char **argv)
     if (st == NULL)
         return 1;
     pol_buf_t out = POL_BUF_INIT;
-    rc = gw_store_usage_report_by(st, from, to, g, ng, f, &out);
+    rc = gw_usage_report_by(st, from, to, g, ng, f, &out);
     if (rc == 0) {
         fwrite(out.base, 1, out.len, stdout);
         if (f == GW_USAGE_JSON)

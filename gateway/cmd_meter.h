@@ -19,7 +19,7 @@ int gw_cmd_meter_user(int argc, char **argv);
 
 /**
  * `aigw report usage --from DATE --to DATE --group-by G[,G] --format table|csv|json` (G one or two
- * of user|provider|model|client|day): the usage report (gw_store_usage_report_by) on stdout. DATE is
+ * of user|provider|model|client|day): the usage report (gw_usage_report_by, gateway/usage_report.h) on stdout. DATE is
  * YYYY-MM-DD (UTC midnight), an RFC 3339 UTC time or Unix seconds; --to is exclusive; both
  * optional (open ends). argv[0] = "report", argv[1] = "usage".
  */

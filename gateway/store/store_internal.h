@@ -1,6 +1,8 @@
 /*
- * gw_store__: what store.c shares with the store's other files (store_ledger.c). Not a public
- * interface: the gateway includes store.h and store_ledger.h only.
+ * gw_store__: the store object and what the store's files share (store.c, store_calls.c,
+ * store_journal.c, store_keys.c, store_purge.c, store_erasure.c, store_export.c, store_ledger.c,
+ * store_predict.c ...). Not a public interface: the gateway includes store.h, store_ledger.h,
+ * store_report.h and store_predict.h only.
  */
 #ifndef AIGW_GATEWAY_STORE_INTERNAL_H
 #define AIGW_GATEWAY_STORE_INTERNAL_H
@@ -158,5 +160,131 @@ void gw_store__ledger_count(gw_store_ledger_t *lg, uint64_t ops);
 /** The read connection under its lock: acquire, use, release (long report queries). */
 gw_store_db_t *gw_store__rdb_acquire(gw_store_t *st);
 void gw_store__rdb_release(gw_store_t *st);
+
+/* ---- the store object and what its files share (store.c, store_keys.c, store_calls.c, store_purge.c, store_journal.c,
+ * store_erasure.c, store_export.c) ---- */
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define GW_STORE_KEY_CACHE 1024 /* above batch_max's default: a batch of distinct users fits */
+#define DEFAULT_QUEUE_MAX 16384
+#define DEFAULT_BATCH_MAX 256
+#define DEFAULT_PURGE_INTERVAL_S 60
+#define DB_RETRY_LIMIT 30
+
+enum { Q_CALL = 1, Q_ACCESS = 2 };
+
+typedef struct st_qitem_t {
+    int kind;
+    void *rec;
+} qitem_t;
+
+typedef struct st_key_entry_t {
+    char *user_id; /* NULL = free slot */
+    uint64_t hash; /* of user_id, compared first */
+    unsigned char wrapped[POL_CRYPTO_WRAPPED_BYTES];
+    const pol_key_t *key;     /* in st->keyring, slot = index of the entry */
+    uint64_t validated_batch; /* batch sequence in which the row was last re-read */
+    uint64_t last_use;
+} key_entry_t;
+
+struct st_gw_store_t {
+    /* database */
+    gw_store_db_t *wdb, *rdb;
+    pthread_mutex_t wlock, rlock;
+    gw_store_stmt_t *s_user_get, *s_user_many, *s_user_ins, *s_call_ins, *s_red_ins, *s_acc_ins;
+    int pg;
+    /* keys */
+    pol_key_t *mk;
+    char mk_id[POL_CRYPTO_KEY_ID_CHARS + 1];
+    unsigned char ref_key[32]; /* keys gw_store__user_ref: derived from the master key at open */
+    key_entry_t cache[GW_STORE_KEY_CACHE];
+    pol_keyring_t *keyring;
+    uint64_t batch_seq, use_seq;
+    /* policy */
+    pol_retention_t ret;
+    int log_bodies;
+    /* queue */
+    pthread_mutex_t qlock;
+    pthread_cond_t qcond, qdone;
+    qitem_t *q;
+    size_t qcap, qhead, qlen, batch_max;
+    uint64_t submitted, processed;
+    int stopping, paused;
+    int64_t purge_interval_us, next_purge_mono_us;
+    int purge_running;
+    gw_store_stats_t stats;
+    pthread_t writer;
+    int writer_started;
+    /* clock */
+    int64_t (*clock)(void *ctx);
+    void *clock_ctx;
+    /* credits (store_ledger.c) */
+    gw_store_ledger_t *ledger;
+    /* journal (guarded by qlock): ledger operations and finished calls for the next transaction */
+    gw_journal_item_t *jhead, *jtail;
+    gw_journal_item_t *jretry;            /* finished calls whose transaction failed, retried at jretry_due_us */
+    int64_t jretry_due_us;                /* CLOCK_MONOTONIC */
+    int64_t jbackoff_us;                  /* 0, then 50 ms doubling up to 1 s while commits fail */
+    pthread_cond_t jdone;                 /* SYNC items completed */
+    uint64_t commit_seq;                  /* successful journal commits (writer thread only) */
+    atomic_int jretry_n;                  /* items in jretry */
+    int jbusy;                            /* the writer holds journal items it has not completed yet */
+    _Atomic int64_t unavailable_until_us; /* CLOCK_MONOTONIC; new calls are refused before it */
+};
+
+/** CLOCK_MONOTONIC in µs. */
+int64_t gw_store__mono_now_us(void);
+/** The store's wall clock in µs since the epoch (gw_store_set_clock's, else the real one). */
+int64_t gw_store__clock_us(gw_store_t *st);
+/** Frees a queued record (call or access) and its contents. */
+void gw_store__qitem_free(qitem_t *it);
+/** A user id that may create rows: the one rule of common/userid.h. */
+int gw_store__valid_user_id(const char *u);
+/** A user id to look up, export or erase: 1..GW_USER_ID_MAX bytes, no other rule (rows from before the rule). */
+int gw_store__user_id_fits(const char *u);
+/** BEGIN on `db` (IMMEDIATE on SQLite). @return 0 or GW_STORE_E_DB (logged). */
+int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db);
+/** COMMIT. @return 0 or GW_STORE_E_DB (logged). */
+int gw_store__tx_commit(gw_store_db_t *db);
+/** ROLLBACK, errors ignored (the connection is reset by the caller when it matters). */
+void gw_store__tx_rollback(gw_store_db_t *db);
+/** Logs `what` with the database message (never bound values). */
+void gw_store__log_db_error(gw_store_db_t *db, const char *what);
+/** Steps a prepared statement to completion and resets it. @return rows changed, or -1. */
+int64_t gw_store__run(gw_store_stmt_t *s);
+/** Prepares, binds (`types`: one letter per argument), runs and finalizes `sql`. @return rows changed, or -1. */
+int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...);
+/** Sets a key of the meta table. @return 0 or -1. */
+int gw_store__meta_set(gw_store_db_t *db, const char *key, const char *value);
+/** INSERT of a users row (id, wrapped data key, key id, consent, created_at). */
+extern const char *gw_store__sql_user_ins;
+/** The data-key cache entry of `user_id`, or NULL. */
+key_entry_t *gw_store__cache_find(gw_store_t *st, const char *user_id);
+/** Drops `user_id`'s cached data key (erasure, rotation). */
+void gw_store__cache_evict(gw_store_t *st, const char *user_id);
+/** Drops every cached data key (wiped: sodium memory). */
+void gw_store__cache_clear(gw_store_t *st);
+/** Unwraps `w` into the cache entry `e` (or a free / least recently used one) for `user_id`. @return the entry, or NULL with *err.
+ */
+key_entry_t *gw_store__cache_install(gw_store_t *st, key_entry_t *e, const char *user_id, const unsigned char *w, int *err);
+/** The data key of `user_id` for the current batch: the cached key if its wrapped row is unchanged, else unwrapped again; creates
+ * the user (and key) when absent. @return the key (borrowed from the cache) or NULL with *err. */
+const pol_key_t *gw_store__batch_user_key(gw_store_t *st, const char *user_id, int *err);
+/** The writer thread (pthread entry point): journal, record queue, purge. */
+void *gw_store__writer_main(void *arg);
+/** Writes one call record, its redactions and sealed bodies, inside the caller's transaction. @return 0 or GW_STORE_E_*. */
+int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r);
+/** Writes one queued record (call or access) inside the caller's transaction. @return 0 or GW_STORE_E_*. */
+int gw_store__write_item(gw_store_t *st, qitem_t *it);
+/** Adds the record `it` to the written counters. */
+void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint64_t *access, uint64_t *reds);
+/** Reads the wrapped key rows of the users of a batch, so the batch re-validates its cache with few round trips. */
+void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n);
+/** Writes a batch of queued records in one transaction, or record by record when that fails. */
+void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n);
+/** Deletes up to GW_STORE_PURGE_BATCH expired rows of class `c` at time `now`. @return rows deleted, or -1. */
+int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t now);
 
 #endif

@@ -91,7 +91,7 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
  * queued operation. For callers that need neither the balance nor the outcome.
  * A failure is logged to stderr; the reservation then stays open and crash recovery settles it at
  * its reserved amount on the next start (never undercharging). gw_store_balance,
- * gw_store_user_info and gw_store_usage_report flush first, so they see every settle queued
+ * gw_store_user_info and gw_store_usage_rows flush first, so they see every settle queued
  * before them.
  * @param user_id, request_id borrowed (copied). @return 0 (queued),
  *         GW_STORE_E_INVAL, GW_STORE_E_NOMEM, GW_STORE_E_CLOSED.
@@ -218,6 +218,6 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
  */
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id);
 
-/* Usage reports: gateway/store/store_report.h (included above). */
+/* Usage report rows: gateway/store/store_report.h (included above); formatting: gateway/usage_report.h. */
 
 #endif

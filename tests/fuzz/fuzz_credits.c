@@ -1,6 +1,6 @@
 /*
  * Fuzz target for the amount parsers of the CLI (policy/meter.h pol_meter_parse_credits and
- * pol_meter_parse_microcredits) and the usage CSV field writer (gateway/store/store_report.h
+ * pol_meter_parse_microcredits) and the usage CSV field writer (gateway/usage_report.h
  * gw_usage_csv_field). Input: any bytes, cut at the first NUL. Invariants: a parsed credit amount
  * printed back with 6 decimals parses to the same micro-credits; a parsed micro-credit integer
  * equals strtoll's reading; a CSV field never holds a NUL byte, starts with a quote whenever it
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/store/store_report.h"
+#include "gateway/usage_report.h"
 #include "policy/meter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "gateway/admin_ops.h"
+#include "gateway/usage_report.h"
 #include "gateway/cmd_meter.h"
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
@@ -423,7 +424,7 @@ static void test_usage_report(void **state)
     assert_int_equal(gw_store_flush(st), 0);
 
     pol_buf_t b = POL_BUF_INIT;
-    assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_JSON, &b), 0);
+    assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_JSON, &b), 0);
     json_t *doc = json_loadb(b.base, b.len, 0, NULL);
     assert_non_null(doc);
     json_t *rows = json_object_get(doc, "rows");
@@ -439,24 +440,24 @@ static void test_usage_report(void **state)
     json_decref(doc);
 
     pol_buf_reset(&b);
-    assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_PROVIDER, GW_USAGE_CSV, &b), 0);
+    assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_PROVIDER, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
     assert_string_equal(b.base,
                         "provider,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,"
                         "input_tokens,output_tokens,images,compute_ms\r\n"
                         "anthropic,1,1500,0,0,1,0,0,0,0\r\nopenai,1,400,600,0,0,0,0,0,0\r\nunknown,1,700,0,1,0,0,0,0,0\r\n");
     pol_buf_reset(&b);
-    assert_int_equal(gw_store_usage_report(st, 0, 0, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), 0);
+    assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
     assert_non_null(strstr(b.base, "\n2025-11-21,2,1900,600,0,1,0,0,0,0\r\n2025-11-22,1,700,0,1,0,0,0,0,0\r\n"));
     /* a window: only the second day */
     pol_buf_reset(&b);
-    assert_int_equal(gw_store_usage_report(st, T0 + INT64_C(3600000000), 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
+    assert_int_equal(gw_usage_report(st, T0 + INT64_C(3600000000), 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
     pol_buf_append(&b, "", 1);
     assert_non_null(strstr(b.base, "unknown"));
     assert_null(strstr(b.base, "gpt-4o-mini"));
     assert_null(strstr(b.base, "secret prompt"));
-    assert_int_equal(gw_store_usage_report(st, 10, 5, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), GW_STORE_E_INVAL);
+    assert_int_equal(gw_usage_report(st, 10, 5, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), GW_STORE_E_INVAL);
     pol_buf_free(&b);
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "gateway/store/keyfile.h"
+#include "gateway/usage_report.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_ledger.h"
 #include "gateway/store/store_report.h"
@@ -157,7 +158,7 @@ static void test_report_without_credits(void **state)
     assert_int_equal(gw_store_flush(fx->st), 0);
 
     pol_buf_t b = POL_BUF_INIT;
-    assert_int_equal(gw_store_usage_report(fx->st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_CSV, &b), 0);
+    assert_int_equal(gw_usage_report(fx->st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_CSV, &b), 0);
     pol_buf_append(&b, "", 1);
     assert_int_equal(strlen(b.base), b.len - 1); /* no NUL byte inside */
     assert_string_equal(b.base, "user,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,input_tokens,"
@@ -168,7 +169,7 @@ static void test_report_without_credits(void **state)
 
     gw_usage_group_t dims[2] = {GW_USAGE_BY_DAY, GW_USAGE_BY_PROVIDER};
     pol_buf_reset(&b);
-    assert_int_equal(gw_store_usage_report_by(fx->st, 0, 0, dims, 2, GW_USAGE_JSON, &b), 0);
+    assert_int_equal(gw_usage_report_by(fx->st, 0, 0, dims, 2, GW_USAGE_JSON, &b), 0);
     json_t *doc = json_loadb(b.base, b.len, 0, NULL);
     assert_non_null(doc);
     assert_string_equal(json_string_value(json_object_get(doc, "group_by")), "day,provider");
@@ -194,7 +195,7 @@ static void test_report_without_credits(void **state)
     call(fx, "r4", "carol", "openai", "gpt-4o-mini", 10, 10, 0);
     assert_int_equal(gw_store_flush(fx->st), 0);
     pol_buf_reset(&b);
-    assert_int_equal(gw_store_usage_report(fx->st, 0, 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
+    assert_int_equal(gw_usage_report(fx->st, 0, 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
     pol_buf_append(&b, "", 1);
     assert_non_null(strstr(b.base, "gpt-4o-mini"));
     assert_non_null(strstr(b.base, "0.000400"));

@@ -1,0 +1,759 @@
+/*
+ * The journal and the writer thread (see store_internal.h): ledger operations and finished calls
+ * queued by workers are committed in groups, one transaction per batch; failed finished calls are
+ * retried with a backoff while new calls are refused (503) until the store recovers. The writer
+ * also drains the record queue and runs the purge between batches.
+ */
+#include "gateway/store/store.h"
+#include "common/log.h"
+#include "common/utf8.h"
+#include "common/userid.h"
+#include "gateway/store/keyfile.h"
+#include "gateway/store/store_db.h"
+#include "gateway/store/store_internal.h"
+#include "gateway/store/store_predict.h"
+#include "gateway/store/store_schema.h"
+#include "policy/crypto.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- data keys (writer connection, under wlock or on the writer thread) ---- */
+
+static uint64_t hash_id(const char *s)
+{
+    uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return h;
+}
+
+key_entry_t *gw_store__cache_find(gw_store_t *st, const char *user_id)
+{
+    uint64_t h = hash_id(user_id);
+    for (int i = 0; i < GW_STORE_KEY_CACHE; i++)
+        if (st->cache[i].user_id != NULL && st->cache[i].hash == h && strcmp(st->cache[i].user_id, user_id) == 0)
+            return &st->cache[i];
+    return NULL;
+}
+
+static void cache_clear_entry(gw_store_t *st, key_entry_t *e)
+{
+    free(e->user_id);
+    pol_keyring_wipe(st->keyring, (size_t)(e - st->cache));
+    memset(e, 0, sizeof(*e));
+}
+
+void gw_store__cache_evict(gw_store_t *st, const char *user_id)
+{
+    key_entry_t *e = gw_store__cache_find(st, user_id);
+    if (e != NULL)
+        cache_clear_entry(st, e);
+}
+
+void gw_store__cache_clear(gw_store_t *st)
+{
+    for (int i = 0; i < GW_STORE_KEY_CACHE; i++)
+        if (st->cache[i].user_id != NULL)
+            cache_clear_entry(st, &st->cache[i]);
+}
+
+/* A free slot, else the least recently used one that was not validated in this batch (its key
+ * may still be about to be used). */
+static key_entry_t *cache_slot(gw_store_t *st)
+{
+    key_entry_t *victim = NULL;
+    for (int i = 0; i < GW_STORE_KEY_CACHE; i++) {
+        key_entry_t *e = &st->cache[i];
+        if (e->user_id == NULL)
+            return e;
+        if (e->validated_batch != st->batch_seq && (victim == NULL || e->last_use < victim->last_use))
+            victim = e;
+    }
+    if (victim != NULL)
+        cache_clear_entry(st, victim);
+    return victim;
+}
+
+/* Installs the key unwrapped from `w` for `user_id` (replacing a stale entry `e`, or in a new
+ * slot), validated for this batch. @return the entry, or NULL with *err set. */
+key_entry_t *gw_store__cache_install(gw_store_t *st, key_entry_t *e, const char *user_id, const unsigned char *w, int *err)
+{
+    if (e == NULL || sodium_memcmp(e->wrapped, w, POL_CRYPTO_WRAPPED_BYTES) != 0) {
+        if (e == NULL) {
+            if ((e = cache_slot(st)) == NULL) {
+                *err = GW_STORE_E_NOMEM; /* every slot is in use by this batch: the batch is cut short */
+                return NULL;
+            }
+            if ((e->user_id = strdup(user_id)) == NULL) {
+                *err = GW_STORE_E_NOMEM;
+                return NULL;
+            }
+            e->hash = hash_id(user_id);
+        }
+        if ((e->key = pol_keyring_unwrap(st->keyring, (size_t)(e - st->cache), st->mk, w, POL_CRYPTO_WRAPPED_BYTES, user_id)) ==
+            NULL) {
+            cache_clear_entry(st, e);
+            *err = GW_STORE_E_CRYPTO;
+            return NULL;
+        }
+        memcpy(e->wrapped, w, POL_CRYPTO_WRAPPED_BYTES);
+    }
+    e->validated_batch = st->batch_seq;
+    e->last_use = ++st->use_seq;
+    return e;
+}
+
+/* Reads the user's wrapped key row into `wrapped`. @return 1 found, 0 absent, -1 error. */
+static int user_row(gw_store_t *st, const char *user_id, unsigned char wrapped[POL_CRYPTO_WRAPPED_BYTES])
+{
+    gw_store_stmt_t *s = st->s_user_get;
+    gw_store__bind_text(s, 1, user_id);
+    int rc = gw_store__step(s);
+    if (rc == 1) {
+        size_t n = 0;
+        const void *p = gw_store__col_blob(s, 0, &n);
+        if (p == NULL || n != POL_CRYPTO_WRAPPED_BYTES)
+            rc = -2;
+        else
+            memcpy(wrapped, p, n);
+    }
+    gw_store__reset(s);
+    return rc;
+}
+
+/* Creates the user with a fresh data key unless another writer did first. @return 0 or -1. */
+static int user_create(gw_store_t *st, const char *user_id)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    pol_key_t *dk = pol_key_new_random();
+    if (dk == NULL || pol_crypto_wrap(st->mk, dk, user_id, w) != 0) {
+        pol_key_free(dk);
+        return -1;
+    }
+    pol_key_free(dk); /* the row is the truth: the key is unwrapped from it like any other */
+    gw_store_stmt_t *s = st->s_user_ins;
+    gw_store__bind_text(s, 1, user_id);
+    gw_store__bind_blob(s, 2, w, sizeof(w));
+    gw_store__bind_text(s, 3, st->mk_id);
+    gw_store__bind_int64(s, 4, gw_store__clock_us(st));
+    return gw_store__run(s) < 0 ? -1 : 0;
+}
+
+int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    pol_key_t *dk = pol_key_new_random();
+    if (dk == NULL || pol_crypto_wrap(st->mk, dk, user_id, w) != 0) {
+        pol_key_free(dk);
+        return -1;
+    }
+    pol_key_free(dk);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, gw_store__sql_user_ins);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user_id);
+    gw_store__bind_blob(s, 2, w, sizeof(w));
+    gw_store__bind_text(s, 3, st->mk_id);
+    gw_store__bind_int64(s, 4, gw_store__clock_us(st));
+    int64_t n = gw_store__run(s);
+    gw_store__db_finalize(s);
+    return n < 0 ? -1 : 0;
+}
+
+/*
+ * The user's data key, creating the user if needed; inside the caller's transaction.
+ * @return the key (borrowed from the cache, valid until the next call), or NULL with *err set.
+ */
+const pol_key_t *gw_store__batch_user_key(gw_store_t *st, const char *user_id, int *err)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    key_entry_t *e = gw_store__cache_find(st, user_id);
+    if (e != NULL && e->validated_batch == st->batch_seq) {
+        e->last_use = ++st->use_seq;
+        return e->key;
+    }
+    int rc = user_row(st, user_id, w);
+    if (rc == 0) {
+        if (user_create(st, user_id) != 0 || (rc = user_row(st, user_id, w)) != 1) {
+            *err = GW_STORE_E_DB;
+            return NULL;
+        }
+    } else if (rc != 1) {
+        *err = rc == -2 ? GW_STORE_E_CRYPTO : GW_STORE_E_DB;
+        return NULL;
+    }
+    if ((e = gw_store__cache_install(st, e, user_id, w, err)) == NULL)
+        return NULL;
+    return e->key;
+}
+
+gw_store_db_t *gw_store__wdb_acquire(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->wlock);
+    st->batch_seq++;
+    return st->wdb;
+}
+
+void gw_store__wdb_release(gw_store_t *st)
+{
+    pthread_mutex_unlock(&st->wlock);
+}
+
+const pol_key_t *gw_store__user_key(gw_store_t *st, const char *user_id, int create, int *err)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    int rc;
+    if (!create && (rc = user_row(st, user_id, w)) != 1) {
+        *err = rc == 0 ? GW_STORE_E_NOTFOUND : rc == -2 ? GW_STORE_E_CRYPTO : GW_STORE_E_DB;
+        return NULL;
+    }
+    return gw_store__batch_user_key(st, user_id, err);
+}
+
+/* ---- journal ---- */
+
+#define J_RETRY_MIN_US 50000
+#define J_RETRY_MAX_US 1000000
+#define J_UNAVAILABLE_US 1000000
+#define J_DROP_AFTER 20 /* failed attempts alone, with other commits succeeding meanwhile: a bad record */
+
+/* Applies the journal items in order inside the open transaction. @return 0, or -1 when the
+ * transaction must be rolled back (a database error; the item that failed has rc set). */
+static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+{
+    gw_store__ledger_batch(st->ledger, 0);
+    for (gw_journal_item_t *it = j; it != NULL; it = it->next) {
+        it->rc = 0;
+        switch (it->kind) {
+        case GW_J_FLUSH:
+            break;
+        case GW_J_FINISH:
+            if (it->settle) {
+                int rc = gw_store__ledger_apply(st->ledger, st->wdb, it);
+                if (rc == GW_STORE_E_DB)
+                    return -1;
+                if (rc != 0)
+                    gw_log(GW_LOG_WARN, "store: settling %s: %s (nothing changed)", it->rid,
+                           rc == GW_STORE_E_NOTFOUND ? "no such reservation" : "refused");
+                it->rc = 0;
+            }
+            if (it->rec != NULL && (it->rc = gw_store__write_call(st, it->rec)) != 0)
+                return -1;
+            break;
+        default:
+            if (gw_store__ledger_apply(st->ledger, st->wdb, it) == GW_STORE_E_DB)
+                return -1;
+        }
+    }
+    return gw_store__ledger_batch(st->ledger, 1) == 0 ? 0 : -1;
+}
+
+static uint64_t journal_ops(const gw_journal_item_t *j)
+{
+    uint64_t n = 0;
+    for (; j != NULL; j = j->next)
+        n += j->kind == GW_J_RESERVE || j->kind == GW_J_SETTLE || j->kind == GW_J_GRANT || j->kind == GW_J_LEASE ||
+             j->kind == GW_J_LEASE_RETURN || (j->kind == GW_J_FINISH && j->settle);
+    return n;
+}
+
+/* Completes one item (writer thread; no lock held). */
+static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committed)
+{
+    if (!committed && (it->rc == 0 || it->rc == GW_E_CREDITS || it->rc == GW_STORE_E_NOTFOUND))
+        it->rc = GW_STORE_E_DB;
+    gw_store__ledger_applied(st->ledger, it, committed);
+    if (it->kind == GW_J_FINISH && committed && it->rec != NULL) {
+        pthread_mutex_lock(&st->qlock);
+        st->stats.calls_written += pol_retention_keeps(&st->ret, POL_RET_CALL_LOG);
+        st->stats.redactions_written += pol_retention_keeps(&st->ret, POL_RET_REDACTION_LOG) ? it->rec->nredactions : 0;
+        pthread_mutex_unlock(&st->qlock);
+    }
+    switch (it->mode) {
+    case GW_J_SYNC:
+        pthread_mutex_lock(&st->qlock);
+        it->done = 1;
+        pthread_cond_broadcast(&st->jdone);
+        pthread_mutex_unlock(&st->qlock);
+        break;
+    case GW_J_DEFERRED:
+        if (it->rc != 0 && it->kind == GW_J_SETTLE)
+            gw_log(GW_LOG_ERROR,
+                   "ledger: settling %s failed (%d); it stays open and is settled at its reservation on the next start", it->rid,
+                   it->rc);
+        gw_call_rec_free(it->rec);
+        free(it);
+        break;
+    case GW_J_ASYNC:
+        it->cb(it->ctx, it->rc, it->bal);
+        gw_call_rec_free(it->rec);
+        free(it);
+        break;
+    }
+}
+
+static void journal_complete_all(gw_store_t *st, gw_journal_item_t *j, int committed)
+{
+    while (j != NULL) {
+        gw_journal_item_t *next = j->next; /* a SYNC item may be gone once completed */
+        journal_complete(st, j, committed);
+        j = next;
+    }
+}
+
+static void mark_unavailable(gw_store_t *st)
+{
+    atomic_store_explicit(&st->unavailable_until_us, gw_store__mono_now_us() + J_UNAVAILABLE_US, memory_order_relaxed);
+}
+
+/* One FINISH item alone in its own transaction. @return 1 committed, 0 failed (rolled back). */
+static int finish_alone(gw_store_t *st, gw_journal_item_t *it)
+{
+    gw_journal_item_t *next = it->next;
+    it->next = NULL;
+    int ok = gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, it) == 0 && gw_store__tx_commit(st->wdb) == 0;
+    it->next = next;
+    if (!ok) {
+        gw_store__log_db_error(st->wdb, "finished call not committed");
+        gw_store__tx_rollback(st->wdb);
+    } else {
+        st->commit_seq++;
+    }
+    return ok;
+}
+
+/*
+ * A journal transaction failed and was rolled back. Reservations, grants, settlements and
+ * flushes fail (their callers answer 503 or report the error: nothing was forwarded on their
+ * account). Finished calls were forwarded: each is tried alone; those that still fail wait in
+ * the retry list (new calls are refused meanwhile) unless they failed many times while other
+ * transactions committed (a record the database refuses for itself: dropped, logged).
+ */
+static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
+{
+    gw_journal_item_t *fin = NULL, **ftail = &fin;
+    mark_unavailable(st);
+    while (j != NULL) {
+        gw_journal_item_t *next = j->next;
+        j->next = NULL;
+        if (j->kind == GW_J_FINISH && j->mode != GW_J_SYNC) {
+            *ftail = j;
+            ftail = &j->next;
+        } else {
+            journal_complete(st, j, 0);
+        }
+        j = next;
+    }
+    gw_journal_item_t *keep = NULL, **ktail = &keep;
+    size_t nkeep = 0;
+    while (fin != NULL) {
+        gw_journal_item_t *next = fin->next;
+        fin->next = NULL;
+        uint64_t seq = st->commit_seq;
+        if (finish_alone(st, fin)) {
+            journal_complete(st, fin, 1);
+        } else if (++fin->failures >= J_DROP_AFTER && st->commit_seq > seq && !st->stopping) {
+            gw_log(GW_LOG_ERROR, "store: the record of %s was refused %d times while other commits succeeded: dropped", fin->rid,
+                   fin->failures);
+            pthread_mutex_lock(&st->qlock);
+            st->stats.write_failures++;
+            pthread_mutex_unlock(&st->qlock);
+            journal_complete(st, fin, 0);
+        } else if (st->stopping) {
+            gw_log(GW_LOG_ERROR, "store: closing while the record of %s cannot be committed", fin->rid);
+            journal_complete(st, fin, 0);
+        } else {
+            *ktail = fin;
+            ktail = &fin->next;
+            nkeep++;
+        }
+        fin = next;
+    }
+    if (keep != NULL) {
+        pthread_mutex_lock(&st->qlock);
+        *ktail = st->jretry; /* older retries after these: order within one user is kept by the settle rules */
+        st->jretry = keep;
+        st->jbackoff_us = st->jbackoff_us == 0 ? J_RETRY_MIN_US : st->jbackoff_us * 2;
+        if (st->jbackoff_us > J_RETRY_MAX_US)
+            st->jbackoff_us = J_RETRY_MAX_US;
+        st->jretry_due_us = gw_store__mono_now_us() + st->jbackoff_us;
+        atomic_fetch_add_explicit(&st->jretry_n, (int)nkeep, memory_order_relaxed);
+        pthread_mutex_unlock(&st->qlock);
+    }
+}
+
+/* Stable merge sort of the journal by user id (PostgreSQL: every instance takes the users' row
+ * locks in the same order, so two instances' batches cannot deadlock). Per-user order is kept. */
+static gw_journal_item_t *journal_sort(gw_journal_item_t *j)
+{
+    if (j == NULL || j->next == NULL)
+        return j;
+    gw_journal_item_t *slow = j, *fast = j->next;
+    while (fast != NULL && fast->next != NULL) {
+        slow = slow->next;
+        fast = fast->next->next;
+    }
+    gw_journal_item_t *b = slow->next, *out = NULL, **t = &out;
+    slow->next = NULL;
+    gw_journal_item_t *a = journal_sort(j);
+    b = journal_sort(b);
+    while (a != NULL && b != NULL) {
+        if (strcmp(a->user ? a->user : "", b->user ? b->user : "") <= 0) {
+            *t = a;
+            a = a->next;
+        } else {
+            *t = b;
+            b = b->next;
+        }
+        t = &(*t)->next;
+    }
+    *t = a != NULL ? a : b;
+    return out;
+}
+
+/*
+ * One writer transaction (wlock held): the journal items first (ledger operations at their
+ * savepoints, finished calls), then the queued records, one COMMIT. When it fails, the journal
+ * is retried alone (so a bad access record cannot fail a reservation) and the records take
+ * gw_store__write_batch's one-at-a-time path. `began`: the caller's BEGIN succeeded.
+ */
+static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qitem_t *items, size_t n)
+{
+    uint64_t ops = journal_ops(j);
+    if (ops > 0)
+        gw_store__ledger_count(st->ledger, ops);
+    int ok = began;
+    if (ok && j != NULL)
+        ok = journal_apply(st, j) == 0;
+    if (ok && n > 0) {
+        st->batch_seq++;
+        if (st->pg)
+            gw_store__prefetch_keys(st, items, n);
+        int prc = gw_store__db_pipeline(st->wdb, 1);
+        size_t i;
+        for (i = 0; prc == 0 && i < n; i++)
+            if (gw_store__write_item(st, &items[i]) != 0)
+                break;
+        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n;
+    }
+    if (ok && gw_store__tx_commit(st->wdb) == 0) {
+        uint64_t calls = 0, access = 0, reds = 0;
+        for (size_t i = 0; i < n; i++)
+            gw_store__count_written(st, &items[i], &calls, &access, &reds);
+        pthread_mutex_lock(&st->qlock);
+        st->stats.calls_written += calls;
+        st->stats.access_written += access;
+        st->stats.redactions_written += reds;
+        st->stats.batches++;
+        st->jbackoff_us = 0;
+        pthread_mutex_unlock(&st->qlock);
+        st->commit_seq++;
+        journal_complete_all(st, j, 1);
+        return;
+    }
+    if (began)
+        gw_store__log_db_error(st->wdb, j != NULL ? "journal transaction" : "batch");
+    gw_store__tx_rollback(st->wdb);
+    if (j != NULL) {
+        if (n > 0 && gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, j) == 0 && gw_store__tx_commit(st->wdb) == 0) {
+            st->commit_seq++;
+            journal_complete_all(st, j, 1);
+        } else {
+            if (n > 0)
+                gw_store__tx_rollback(st->wdb);
+            journal_failed(st, j);
+        }
+    }
+    if (n > 0)
+        gw_store__write_batch(st, items, n);
+}
+
+int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
+{
+    it->next = NULL;
+    it->done = 0;
+    pthread_mutex_lock(&st->qlock);
+    if (st->stopping || !st->writer_started) {
+        pthread_mutex_unlock(&st->qlock);
+        return GW_STORE_E_CLOSED;
+    }
+    if (st->jtail != NULL)
+        st->jtail->next = it;
+    else
+        st->jhead = it;
+    st->jtail = it;
+    pthread_cond_signal(&st->qcond);
+    if (it->mode == GW_J_SYNC)
+        while (!it->done)
+            pthread_cond_wait(&st->jdone, &st->qlock);
+    pthread_mutex_unlock(&st->qlock);
+    return 0;
+}
+
+int gw_store__journal_idle(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->qlock);
+    int idle = st->jhead == NULL && st->jretry == NULL && !st->jbusy;
+    pthread_mutex_unlock(&st->qlock);
+    return idle;
+}
+
+size_t gw_store__journal_pending(gw_store_t *st)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&st->qlock);
+    for (gw_journal_item_t *it = st->jhead; it != NULL; it = it->next)
+        n += it->kind != GW_J_FLUSH;
+    pthread_mutex_unlock(&st->qlock);
+    return n;
+}
+
+int gw_store_unavailable(gw_store_t *st)
+{
+    if (atomic_load_explicit(&st->jretry_n, memory_order_relaxed) > 0)
+        return 1;
+    int64_t until = atomic_load_explicit(&st->unavailable_until_us, memory_order_relaxed);
+    return until != 0 && gw_store__mono_now_us() < until;
+}
+
+int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_id, const char *request_id, int settle,
+                          int64_t actual, gw_store_done_cb cb, void *ctx)
+{
+    size_t ul = user_id ? strlen(user_id) : 0, rl = request_id ? strlen(request_id) : 0;
+    if (cb == NULL || (settle && (ul == 0 || ul > GW_USER_ID_MAX || rl == 0 || rl > GW_REQUEST_ID_MAX || actual < 0))) {
+        gw_call_rec_free(rec);
+        return GW_STORE_E_INVAL;
+    }
+    gw_journal_item_t *it = calloc(1, sizeof(*it) + ul + rl + 2);
+    if (it == NULL) {
+        gw_call_rec_free(rec);
+        return GW_STORE_E_NOMEM;
+    }
+    char *u = (char *)(it + 1), *r = u + ul + 1;
+    if (ul)
+        memcpy(u, user_id, ul);
+    if (rl)
+        memcpy(r, request_id, rl);
+    it->kind = GW_J_FINISH;
+    it->mode = GW_J_ASYNC;
+    it->user = u;
+    it->rid = rl ? r : (rec != NULL ? rec->request_id : r);
+    it->settle = settle;
+    it->amount = actual;
+    it->now = gw_store__clock_us(st);
+    it->rec = rec;
+    it->cb = cb;
+    it->ctx = ctx;
+    int rc = gw_store__journal_submit(st, it);
+    if (rc != 0) {
+        gw_call_rec_free(rec);
+        free(it);
+    }
+    return rc;
+}
+
+/* ---- writer thread ---- */
+
+void *gw_store__writer_main(void *arg)
+{
+    gw_store_t *st = arg;
+    qitem_t *batch = malloc(st->batch_max * sizeof(*batch));
+    int purge_class = 0;
+    if (batch == NULL) {
+        gw_log(GW_LOG_ERROR, "store: writer: out of memory");
+        abort();
+    }
+    pthread_mutex_lock(&st->qlock);
+    for (;;) {
+        /* Checked on every turn, not only when idle: under sustained ingest the queue is never
+         * empty, and the purge must still run (interleaved, one small batch per turn). */
+        if (!st->purge_running && st->purge_interval_us > 0 && gw_store__mono_now_us() >= st->next_purge_mono_us) {
+            st->purge_running = 1;
+            purge_class = 0;
+        }
+        for (;;) {
+            int retry_due = st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us);
+            if (st->stopping || (st->qlen != 0 && !st->paused) || st->jhead != NULL || retry_due || st->purge_running)
+                break;
+            int64_t wait = st->purge_interval_us > 0 ? st->next_purge_mono_us - gw_store__mono_now_us() : INT64_MAX;
+            if (st->jretry != NULL && st->jretry_due_us - gw_store__mono_now_us() < wait)
+                wait = st->jretry_due_us - gw_store__mono_now_us();
+            if (wait <= 0) {
+                if (st->purge_interval_us > 0 && gw_store__mono_now_us() >= st->next_purge_mono_us) {
+                    st->purge_running = 1;
+                    purge_class = 0;
+                }
+                continue;
+            }
+            if (wait == INT64_MAX) {
+                pthread_cond_wait(&st->qcond, &st->qlock);
+                continue;
+            }
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            int64_t ns = ts.tv_nsec + (wait % 1000000) * 1000;
+            ts.tv_sec += (time_t)(wait / 1000000 + ns / 1000000000);
+            ts.tv_nsec = (long)(ns % 1000000000);
+            pthread_cond_timedwait(&st->qcond, &st->qlock, &ts);
+        }
+        if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL)
+            break;
+        int work = (st->qlen > 0 && (!st->paused || st->stopping)) || st->jhead != NULL ||
+                   (st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us));
+        int purge_now = st->purge_running && !st->stopping;
+        pthread_mutex_unlock(&st->qlock);
+
+        size_t n = 0;
+        if (work) {
+            pthread_mutex_lock(&st->wlock);
+            /* BEGIN first (it may wait for SQLite's write lock), then take everything queued by
+             * then: the operations that arrived while the last transaction ran go together. */
+            int began = gw_store__tx_begin(st, st->wdb) == 0;
+            gw_journal_item_t *j = NULL;
+            pthread_mutex_lock(&st->qlock);
+            if (st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us)) {
+                gw_journal_item_t *r = st->jretry, *last = r;
+                int k = 1;
+                while (last->next != NULL) {
+                    last = last->next;
+                    k++;
+                }
+                last->next = st->jhead;
+                st->jhead = r;
+                if (st->jtail == NULL)
+                    st->jtail = last;
+                st->jretry = NULL;
+                atomic_fetch_sub_explicit(&st->jretry_n, k, memory_order_relaxed);
+            }
+            j = st->jhead;
+            st->jhead = st->jtail = NULL;
+            st->jbusy = j != NULL;
+            if (!st->paused || st->stopping) {
+                while (n < st->batch_max && st->qlen > 0) {
+                    batch[n++] = st->q[st->qhead];
+                    st->qhead = (st->qhead + 1) % st->qcap;
+                    st->qlen--;
+                }
+            }
+            pthread_mutex_unlock(&st->qlock);
+            if (st->pg)
+                j = journal_sort(j);
+            if (j == NULL && n == 0) {
+                if (began)
+                    gw_store__tx_commit(st->wdb);
+            } else {
+                int64_t t0 = gw_store__mono_now_us();
+                run_transaction(st, began, j, batch, n);
+                uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
+                pthread_mutex_lock(&st->qlock);
+                st->stats.last_batch_us = dt;
+                if (dt > st->stats.max_batch_us)
+                    st->stats.max_batch_us = dt;
+                pthread_mutex_unlock(&st->qlock);
+            }
+            pthread_mutex_unlock(&st->wlock);
+            for (size_t i = 0; i < n; i++)
+                gw_store__qitem_free(&batch[i]);
+            pthread_mutex_lock(&st->qlock);
+            st->jbusy = 0;
+            pthread_mutex_unlock(&st->qlock);
+        }
+        if (purge_now) {
+            /* One small batch of one class per loop turn, so queued records go first. */
+            pthread_mutex_lock(&st->wlock);
+            int64_t k = gw_store__purge_step(st, purge_class, gw_store__clock_us(st));
+            pthread_mutex_unlock(&st->wlock);
+            if (k < GW_STORE_PURGE_BATCH)
+                purge_class++;
+        }
+
+        pthread_mutex_lock(&st->qlock);
+        st->processed += n;
+        if (n > 0)
+            pthread_cond_broadcast(&st->qdone);
+        if (purge_now && purge_class >= POL_RET_NCLASSES) {
+            st->purge_running = 0;
+            st->stats.last_purge_at_us = gw_store__clock_us(st);
+            st->next_purge_mono_us = gw_store__mono_now_us() + st->purge_interval_us;
+        }
+    }
+    pthread_cond_broadcast(&st->qdone);
+    pthread_mutex_unlock(&st->qlock);
+    free(batch);
+    return NULL;
+}
+
+static int submit(gw_store_t *st, int kind, void *rec)
+{
+    int ret = 0;
+    pthread_mutex_lock(&st->qlock);
+    if (st->stopping) {
+        ret = GW_STORE_E_CLOSED;
+    } else if (st->qlen == st->qcap) {
+        st->stats.rejected_full++;
+        ret = GW_STORE_E_FULL;
+    } else {
+        st->q[(st->qhead + st->qlen) % st->qcap] = (qitem_t){kind, rec};
+        st->qlen++;
+        st->submitted++;
+        pthread_cond_signal(&st->qcond);
+    }
+    pthread_mutex_unlock(&st->qlock);
+    return ret;
+}
+
+int gw_store_submit_call(gw_store_t *st, gw_call_rec_t *rec)
+{
+    return submit(st, Q_CALL, rec);
+}
+
+int gw_store_submit_access(gw_store_t *st, gw_store_access_rec_t *rec)
+{
+    return submit(st, Q_ACCESS, rec);
+}
+
+int gw_store_flush(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->qlock);
+    uint64_t target = st->submitted;
+    while (st->processed < target && st->writer_started && !(st->paused && !st->stopping)) {
+        pthread_cond_signal(&st->qcond);
+        pthread_cond_wait(&st->qdone, &st->qlock);
+    }
+    int ret = st->processed >= target ? 0 : GW_STORE_E_CLOSED;
+    pthread_mutex_unlock(&st->qlock);
+    return ret;
+}
+
+void gw_store_pause_writer(gw_store_t *st, int paused)
+{
+    pthread_mutex_lock(&st->qlock);
+    st->paused = paused;
+    pthread_cond_broadcast(&st->qcond);
+    pthread_cond_broadcast(&st->qdone);
+    pthread_mutex_unlock(&st->qlock);
+}
+
+void gw_store_stats(gw_store_t *st, gw_store_stats_t *out)
+{
+    pthread_mutex_lock(&st->qlock);
+    *out = st->stats;
+    out->queue_depth = st->qlen;
+    out->queue_max = st->qcap;
+    pthread_mutex_unlock(&st->qlock);
+}
+
+const char *gw_store_master_key_id(gw_store_t *st)
+{
+    return st->mk_id;
+}

@@ -1,0 +1,173 @@
+/*
+ * gw_ledger__: what the ledger's files share (store_ledger.c, store_ratelimit.c, store_leases.c,
+ * store_recovery.c). Not a public interface: the gateway includes store_ledger.h.
+ */
+#ifndef AIGW_GATEWAY_STORE_LEDGER_INTERNAL_H
+#define AIGW_GATEWAY_STORE_LEDGER_INTERNAL_H
+
+#include "gateway/store/store_ledger.h"
+#include "gateway/store/store_internal.h"
+
+/* ---- the ledger object and what its files share (store_ledger.c, store_ratelimit.c, store_leases.c, store_recovery.c) ---- */
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define GW_LEDGER_PG_SLOTS 4
+#define GW_LEDGER_LOCK_CLASS 1095321431 /* 'AIGW': first key of the instance advisory locks */
+#define NOTE_MAX 500
+
+enum {
+    S_LEDGER_INS,
+    S_DEBIT,
+    S_BAL_GET,
+    S_BAL_INS,
+    S_BAL_ADD,
+    S_OPEN_INS,
+    S_OPEN_DEL,
+    S_OPEN_DEL_USER,
+    S_OPEN_GET,
+    S_SETTLED,
+    S_IDEM_GET,
+    S_IDEM_CLAIM,
+    S_IDEM_DONE,
+    S_SP,
+    S_SP_RELEASE,
+    S_SP_UNDO,
+    S_LEASE_DEBIT,
+    S_LEASE_PUT,
+    S_LEASE_LOCK,
+    S_LEASE_ADD,
+    S_LEASE_DEL,
+    S_BAL_PUB,
+    S_RATE_INS,
+    S_RATE_GET,
+    S_RATE_PUT,
+    S__COUNT
+};
+
+typedef gw_journal_item_t ledger_op_t;
+
+typedef struct st_slot_t {
+    pthread_mutex_t lock;
+    gw_store_db_t *db;
+    gw_store_stmt_t *s[S__COUNT];
+} slot_t;
+
+#define CT_STRIPES 64
+#define CT_FRESH_US 1000000    /* a balance read from the database this recently refuses without asking it again */
+#define CT_EVICT_US 60000000   /* an entry with nothing held, no lease and no reservation for this long is dropped */
+#define CT_TICK_MAX_US 1000000 /* the lease thread's period at most */
+
+/* One user. bal: the user's balance row as the last committed journal operation returned it (open
+ * reservations already deducted, leases of every instance excluded); held: reservations admitted
+ * since against the balance row and not yet committed. lease: what this instance may still
+ * reserve against its own lease row without asking the database (the row holds at least that much
+ * once the operations queued before commit). */
+typedef struct st_credit_t {
+    struct st_credit_t *next;
+    uint64_t hash;
+    int64_t bal, held;
+    int64_t fresh_until_us; /* CLOCK_MONOTONIC; 0 = bal unknown or stale */
+    int64_t last_us;        /* CLOCK_MONOTONIC: last reservation (lease return, eviction) */
+    int64_t lease, lease_target;
+    unsigned lease_row : 1; /* this instance may hold a lease row for the user (cleared when a return commits) */
+    unsigned taking : 1;    /* a LEASE (take / top-up) is queued */
+    unsigned returning : 1; /* a LEASE_RETURN is queued: nothing is reserved against the lease meanwhile */
+    char user[];
+} credit_t;
+
+typedef struct st_stripe_t {
+    pthread_mutex_t lock;
+    credit_t **buckets;
+    size_t nbuckets, n;
+} stripe_t;
+
+struct st_gw_store_ledger_t {
+    gw_store_t *st;
+    int pg;
+    int64_t instance;
+    gw_store_db_t *lockdb; /* PostgreSQL: holds the instance advisory lock */
+    slot_t slots[GW_LEDGER_PG_SLOTS];
+    size_t nslots;
+    atomic_uint rr;
+    slot_t wslot; /* statements on the store's writer connection (the journal), writer thread only */
+    stripe_t stripes[CT_STRIPES];
+    pthread_mutex_t slock; /* counters */
+    uint64_t batches, batched_ops;
+    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
+    gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
+    struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
+    /* The journal's lease cursor (writer thread): this instance's lease row of the user whose items
+     * are applied now, read once FOR UPDATE and written once per user and transaction (the journal
+     * is sorted by user on PostgreSQL), instead of one UPDATE of that row per reservation and per
+     * settlement (a row updated hundreds of times in one transaction grows a chain of versions). */
+    struct {
+        char user[GW_USER_ID_MAX + 1];
+        int active, row, dirty;
+        int64_t amount, delta, now;
+    } lcur;
+    /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
+    pthread_t thread;
+    int thread_started, thread_stop;
+    pthread_mutex_t tlock;
+    pthread_cond_t tcond;
+};
+
+/** FNV-1a of a user id (credit table buckets and stripes). */
+uint64_t gw_ledger__ct_hash(const char *s);
+/** CLOCK_MONOTONIC in µs (credit table freshness). */
+int64_t gw_ledger__ct_now_us(void);
+/** The user's credit table entry, created when `create` (stripe lock held). NULL: absent or out of memory. */
+credit_t *gw_ledger__ct_get(stripe_t *sp, const char *user, uint64_t h, int create);
+/** A free PostgreSQL connection slot (or the SQLite one), locked. Release with gw_ledger__slot_release. */
+slot_t *gw_ledger__slot_acquire(gw_store_ledger_t *lg);
+/** Unlocks a slot. */
+void gw_ledger__slot_release(slot_t *s);
+/** The prepared statement `k` (S_*) of slot `sl`, prepared on first use. NULL on error (logged). */
+gw_store_stmt_t *gw_ledger__stmt(slot_t *sl, int k);
+/** Steps a statement to completion and resets it. @return rows changed, or -1. */
+int64_t gw_ledger__run(gw_store_stmt_t *s);
+/** BEGIN on the slot. @return 0 or -1. */
+int gw_ledger__begin(slot_t *sl);
+/** ROLLBACK on the slot, errors ignored. */
+void gw_ledger__rollback(slot_t *sl);
+/** A request id, key or user id to look up: 1..max bytes. */
+int gw_ledger__valid_id(const char *s, size_t max);
+/** A user id that creates rows: the one rule of common/userid.h. */
+int gw_ledger__valid_new_user(const char *u);
+/** Appends a ledger row. @return its id, or -1. */
+int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
+                              const char *note, int flagged);
+/** Adds to the user's balance row (creating it); see store_ledger.c. @return 0 or -1. */
+int gw_ledger__bal_add(slot_t *sl, const char *user, int64_t delta, int64_t released, int64_t now, int64_t *bal);
+/** Logs `what` with the slot's database message. */
+void gw_ledger__log_err(slot_t *sl, const char *what);
+/** Was `request_id` settled already? @return 1, 0, or -1. */
+int gw_ledger__settled(slot_t *sl, const char *request_id);
+/** Takes (deletes) the open reservation of `request_id` and returns what it held. @return 1 found, 0 none, -1 error. */
+int gw_ledger__open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount, int *lease);
+/** A reservation at its own savepoint: a refusal undoes only its own rows. */
+int gw_ledger__reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** Writes the lease cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
+int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl);
+/** The body of a reservation inside the caller's transaction. @return 0 or GW_E_CREDITS / GW_STORE_E_*. */
+int gw_ledger__reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** The body of a settlement inside the caller's transaction. @return 0 or GW_STORE_E_*. */
+int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** Takes or tops up a credit lease inside the caller's transaction. @return 0 or GW_STORE_E_*. */
+int gw_ledger__lease_take_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** Returns a credit lease inside the caller's transaction. @return 0 or GW_STORE_E_*. */
+int gw_ledger__lease_return_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** The body of a grant inside the caller's transaction. @return 0 or GW_STORE_E_*. */
+int gw_ledger__grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** Queues `op` on the journal and waits for its commit. @return its rc. */
+int gw_ledger__submit_sync(gw_store_t *st, ledger_op_t *op);
+/** The lease thread (pthread entry point): idle returns, eviction, reclaiming. */
+void *gw_ledger__lease_thread(void *arg);
+/** Gives back the expired leases of `instance` on slot `sl`; *count = leases returned. @return 0 or -1. */
+int gw_ledger__leases_give_back(gw_store_ledger_t *lg, slot_t *sl, int64_t instance, int64_t expired_before, int64_t *count);
+/** Crash recovery: settles reservations left open (flagged) and reclaims expired leases of gone instances. @return 0 or -1. */
+int gw_ledger__recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *settled_out, int64_t *reclaimed_out);
+
+#endif

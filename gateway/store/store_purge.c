@@ -1,0 +1,135 @@
+/*
+ * Retention purge (see store.h): deletes what is past its expires_at in batches of
+ * GW_STORE_PURGE_BATCH rows per class, one batch per writer turn, so a large purge never holds the
+ * write lock for long.
+ */
+#include "gateway/store/store.h"
+#include "common/log.h"
+#include "common/utf8.h"
+#include "common/userid.h"
+#include "gateway/store/keyfile.h"
+#include "gateway/store/store_db.h"
+#include "gateway/store/store_internal.h"
+#include "gateway/store/store_predict.h"
+#include "gateway/store/store_schema.h"
+#include "policy/crypto.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- purge ---- */
+
+static const char *purge_sql(int pg, pol_retention_class_t c)
+{
+    /* The sub-select walks the expires_at index; SKIP LOCKED lets several PostgreSQL instances
+     * purge side by side without waiting on each other's rows. */
+    static const char *sq[POL_RET_NCLASSES] = {
+        "DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100)",
+        "DELETE FROM redactions WHERE id IN (SELECT id FROM redactions WHERE expires_at < ? LIMIT 100)",
+        "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log WHERE expires_at < ? LIMIT 100)",
+        ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
+         " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100)"),
+    };
+    static const char *pq[POL_RET_NCLASSES] = {
+        ("DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100"
+         " FOR UPDATE SKIP LOCKED)"),
+        "DELETE FROM redactions WHERE id IN (SELECT id FROM redactions WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+        "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+        ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
+         " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)"),
+    };
+    return pg ? pq[c] : sq[c];
+}
+
+static const char *count_sql(pol_retention_class_t c)
+{
+    static const char *s[POL_RET_NCLASSES] = {
+        "SELECT COUNT(*) FROM calls WHERE expires_at < ?",
+        "SELECT COUNT(*) FROM redactions WHERE expires_at < ?",
+        "SELECT COUNT(*) FROM access_log WHERE expires_at < ?",
+        "SELECT COUNT(*) FROM calls WHERE body_expires_at < ?",
+    };
+    return s[c];
+}
+
+static int64_t count_one(gw_store_db_t *db, const char *sql, int64_t arg)
+{
+    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_int64(s, 1, arg);
+    int64_t n = gw_store__step(s) == 1 ? gw_store__col_int64(s, 0) : -1;
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    return n;
+}
+
+/* One purge statement of class `c` in its own transaction. wlock held. @return rows, or -1. */
+int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t now)
+{
+    int64_t t0 = gw_store__mono_now_us();
+    if (gw_store__tx_begin(st, st->wdb) != 0)
+        return -1;
+    int64_t n = gw_store__run_sql(st->wdb, purge_sql(st->pg, c), "i", now);
+    if (n < 0 || gw_store__tx_commit(st->wdb) != 0) {
+        gw_store__log_db_error(st->wdb, "purge");
+        gw_store__tx_rollback(st->wdb);
+        return -1;
+    }
+    uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
+    pthread_mutex_lock(&st->qlock);
+    st->stats.purged[c] += (uint64_t)n;
+    if (dt > st->stats.max_purge_batch_us)
+        st->stats.max_purge_batch_us = dt;
+    pthread_mutex_unlock(&st->qlock);
+    return n;
+}
+
+int gw_store_purge(gw_store_t *st, int dry_run, gw_purge_counts_t *counts,
+                   void (*progress)(void *ctx, pol_retention_class_t cls, int64_t done, int64_t total), void *ctx)
+{
+    int ret = 0;
+    memset(counts, 0, sizeof(*counts));
+    for (int c = 0; c < POL_RET_NCLASSES; c++) {
+        pthread_mutex_lock(&st->wlock);
+        int64_t now = gw_store__clock_us(st);
+        int64_t total = count_one(st->wdb, count_sql(c), now);
+        pthread_mutex_unlock(&st->wlock);
+        if (total < 0)
+            return GW_STORE_E_DB;
+        if (dry_run) {
+            counts->rows[c] = total;
+            if (progress)
+                progress(ctx, c, total, total);
+            continue;
+        }
+        for (;;) {
+            /* The lock is released between batches so the writer's ingest interleaves. */
+            pthread_mutex_lock(&st->wlock);
+            int64_t n = gw_store__purge_step(st, c, now);
+            pthread_mutex_unlock(&st->wlock);
+            if (n < 0) {
+                ret = GW_STORE_E_DB;
+                break;
+            }
+            counts->rows[c] += n;
+            if (progress)
+                progress(ctx, c, counts->rows[c], total > counts->rows[c] ? total : counts->rows[c]);
+            if (n < GW_STORE_PURGE_BATCH)
+                break;
+        }
+    }
+    pthread_mutex_lock(&st->qlock);
+    st->stats.last_purge_at_us = gw_store__clock_us(st);
+    pthread_mutex_unlock(&st->qlock);
+    return ret;
+}
