@@ -400,7 +400,7 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
         ph -= 0.2;
     /* the numbering plans (only for candidates: a few microseconds each). A number some plan
-     * assigns gains 0.1; one no plan assigns loses 0.25, so alone it stays below the default
+     * assigns gains 0.1 (not with nine digits); one no plan assigns loses 0.25, so alone it stays below the default
      * threshold and needs a context word ("tel", "电话") to be reported: made-up numbers in prompts
      * are still phone numbers to the person who wrote them. Digits laid out as an SSN (3-2-4) are
      * not checked: their grouping decides between the two types, as it did before the check, and
@@ -419,8 +419,8 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             v = phone_plan(c, d, nd, plan);
         if (v == POL__PHONE_INVALID)
             ph = ph > 0.25 ? ph - 0.25 : 0.01;
-        else
-            ph += 0.1;
+        else if (nd != 9)
+            ph += 0.1; /* nine digits are also an SSN, SIN, BSN or TFN: their checksums decide, not the plan */
     }
     if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
         return -1;
