@@ -2,7 +2,8 @@
  * bench_meter: the cost of metering.
  *
  *   bench_meter pure                 CPU per request of the pure hot path: price lookup,
- *                                    reservation estimate, cost from usage, settlement (ns/op)
+ *                                    reservation estimate, cost from usage, settlement (ns/op);
+ *                                    usage from a JSON answer (own reader vs jansson)
  *   bench_meter sqlite [N] [T]       N reserve+settle pairs from T threads on a fresh SQLite file
  *   bench_meter postgres [N] [T]     the same on PostgreSQL at $AIGW_TEST_PG_DSN (a fresh schema)
  *
@@ -16,8 +17,10 @@
 #include "policy/crypto.h"
 #include "policy/meter.h"
 #include "policy/pricing.h"
+#include "providers/provider.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +43,42 @@ static int64_t cpu_ns(void)
 }
 
 static volatile int64_t sink;
+
+/*
+ * Usage of a JSON answer (the OpenAI chat fixture, 958 bytes): the adapter's usage_from_json (one
+ * walk of the gateway's own JSON reader, issue 12) beside a parse of the same answer with jansson
+ * (json_loadb + json_decref: what usage extraction cost before, without its path lookups). Run from
+ * the repository root (the fixture's path is relative); skipped when the file is not there.
+ */
+static void bench_usage_json(void)
+{
+    static const char path[] = "tests/fixtures/providers/openai/chat_completions.response.json";
+    static char body[8192];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        printf("usage from a JSON answer: %s not found (run from the repository root)\n", path);
+        return;
+    }
+    size_t len = fread(body, 1, sizeof(body), f);
+    fclose(f);
+    const prov_adapter_t *a = prov_find("openai");
+    const int n = 200000;
+    int64_t c0 = cpu_ns();
+    for (int i = 0; i < n; i++) {
+        prov_usage_t u = PROV_USAGE_INIT;
+        sink += a->usage_from_json(body, len, &u);
+    }
+    int64_t own_ns = cpu_ns() - c0;
+    c0 = cpu_ns();
+    for (int i = 0; i < n; i++) {
+        json_t *j = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+        sink += j != NULL;
+        json_decref(j);
+    }
+    int64_t jansson_ns = cpu_ns() - c0;
+    printf("usage from a JSON answer (%zu B):     %.1f ns/op (jansson parse of the answer: %.1f ns/op, %.2fx)\n", len,
+           (double)own_ns / n, (double)jansson_ns / n, (double)jansson_ns / (double)own_ns);
+}
 
 static int bench_pure(void)
 {
@@ -73,6 +112,7 @@ static int bench_pure(void)
     printf("estimate + cost + settle:             %.1f ns/op\n", (double)arith_ns / n);
     printf("pure metering per request (sum):      %.3f us\n", (double)(lookup_ns + arith_ns) / n / 1000);
     pol_pricing_free(pt);
+    bench_usage_json();
     return 0;
 }
 

@@ -9,7 +9,7 @@
  * `*_details`; Responses and Images `usage.{input,output,total}_tokens` + details. Streams: the
  * last non-null `usage` of a chat chunk (only sent with stream_options.include_usage), the
  * `response.usage` of a terminal Responses event, the `usage` of image_generation.completed /
- * image_edit.completed. Non-stream JSON is parsed with jansson (once per response); stream events
+ * image_edit.completed. Non-stream JSON is walked once by common/json (prov__openai_usage_from_json); stream events
  * are parsed only when a byte scan finds a `"usage":{` member, because every chat chunk carries
  * `"usage":null`.
  */
@@ -17,6 +17,10 @@
 #include "common/json.h"
 #include "providers/prov_internal.h"
 
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Structural fields never rewritten (openai.md section 2); every other string and key is scanned. */
@@ -76,24 +80,217 @@ int prov__openai_usage_obj(const json_t *usage, prov_usage_t *u, int images_api)
     return n;
 }
 
+/*
+ * Usage of a JSON answer. The whole answer is walked once by the gateway's own validating reader
+ * (common/json.h) with CAPTURE rules for the members needed, the top-level ones and those of
+ * `usage`: no tree is built, numbers are converted from their raw text. The fields, their order
+ * (a later name wins) and the number rules are prov__openai_usage_obj's, which stream events use
+ * (tests/unit/providers/test_usage.c checks every fixture's expected usage). Before issue 12 the
+ * whole answer went through jansson: about 156k instructions per 1 KB chat answer, now about 24k
+ * (docs/BENCHMARKS.md "Issue 12: three instances on PostgreSQL").
+ */
+enum {
+    CAP_DATA = 1,
+    CAP_DATA_ITEM,
+    CAP_OBJECT,
+    CAP_MODEL,
+    CAP_SIZE,
+    CAP_QUALITY,
+    CAP_OUT_DETAILS, /* usage.output_tokens_details: present (any value) */
+    CAP_IN_TEXT,     /* usage.input_tokens_details.text_tokens (its presence marks the Images API too) */
+    CAP_IN_IMAGE,
+    CAP_U, /* first of the usage fields applied in table order */
+};
+
+/* usage fields in prov__openai_usage_obj's order: capture id CAP_U + index */
+static const struct {
+    const char *path;
+    prov_usage_field_t f;
+    int real; /* a non-negative number (cost), else a non-negative integer */
+} usage_fields[] = {
+    {"usage.prompt_tokens", PROV_USAGE_INPUT_TOKENS, 0},
+    {"usage.input_tokens", PROV_USAGE_INPUT_TOKENS, 0},
+    {"usage.completion_tokens", PROV_USAGE_OUTPUT_TOKENS, 0},
+    {"usage.output_tokens", PROV_USAGE_OUTPUT_TOKENS, 0},
+    {"usage.total_tokens", PROV_USAGE_TOTAL_TOKENS, 0},
+    {"usage.prompt_tokens_details.cached_tokens", PROV_USAGE_CACHED_INPUT_TOKENS, 0},
+    {"usage.input_tokens_details.cached_tokens", PROV_USAGE_CACHED_INPUT_TOKENS, 0},
+    {"usage.completion_tokens_details.reasoning_tokens", PROV_USAGE_REASONING_TOKENS, 0},
+    {"usage.output_tokens_details.reasoning_tokens", PROV_USAGE_REASONING_TOKENS, 0},
+    {"usage.prompt_cache_hit_tokens", PROV_USAGE_CACHE_HIT_TOKENS, 0},
+    {"usage.prompt_cache_miss_tokens", PROV_USAGE_CACHE_MISS_TOKENS, 0},
+    {"usage.cost", PROV_USAGE_COST_CREDITS_USD, 1},
+    {"usage.server_tool_use_details.web_search_requests", PROV_USAGE_WEB_SEARCH_REQUESTS, 0},
+    /* Images API only (see below) */
+    {"usage.output_tokens_details.text_tokens", PROV_USAGE_OUTPUT_TEXT_TOKENS, 0},
+    {"usage.output_tokens_details.image_tokens", PROV_USAGE_OUTPUT_IMAGE_TOKENS, 0},
+};
+#define N_USAGE_FIELDS (sizeof(usage_fields) / sizeof(usage_fields[0]))
+#define N_GENERAL_FIELDS 13 /* the ones before the Images API's */
+#define N_CAPS (CAP_U + N_USAGE_FIELDS)
+
+static pol_json_paths_t *usage_paths;
+static pthread_once_t usage_paths_once = PTHREAD_ONCE_INIT;
+
+static void usage_paths_init(void)
+{
+    static const struct {
+        const char *path;
+        int id;
+    } top[] = {{"data", CAP_DATA},
+               {"data.*", CAP_DATA_ITEM},
+               {"object", CAP_OBJECT},
+               {"model", CAP_MODEL},
+               {"size", CAP_SIZE},
+               {"quality", CAP_QUALITY},
+               {"usage.output_tokens_details", CAP_OUT_DETAILS},
+               {"usage.input_tokens_details.text_tokens", CAP_IN_TEXT},
+               {"usage.input_tokens_details.image_tokens", CAP_IN_IMAGE}};
+    pol_json_rule_t rules[sizeof(top) / sizeof(top[0]) + N_USAGE_FIELDS];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+        rules[n++] = (pol_json_rule_t){top[i].path, POL_JSON_CAPTURE, top[i].id};
+    for (size_t i = 0; i < N_USAGE_FIELDS; i++)
+        rules[n++] = (pol_json_rule_t){usage_fields[i].path, POL_JSON_CAPTURE, (int)(CAP_U + i)};
+    char err[128];
+    usage_paths = pol_json_paths_compile(rules, n, err, sizeof(err));
+}
+
+/* What the walk found: raw spans into the answer; the last of duplicate keys wins, as with jansson;
+ * the items of a repeated "data" add up. */
+typedef struct st_usage_caps_t {
+    const char *raw[N_CAPS];
+    size_t len[N_CAPS];
+    int type[N_CAPS];
+    int64_t items; /* values under "data" (reported before "data" itself, which ends after them) */
+} usage_caps_t;
+
+static void on_usage_capture(void *ctx, int id, const char *raw, size_t len, int json_type)
+{
+    usage_caps_t *c = ctx;
+    if (id == CAP_DATA_ITEM) {
+        c->items++;
+        return;
+    }
+    if (id <= 0 || id >= (int)N_CAPS)
+        return;
+    c->raw[id] = raw;
+    c->len[id] = len;
+    c->type[id] = json_type;
+}
+
+/* A captured JSON number as prov__jint / prov__jnum read it: `real` = any finite number >= 0, else an
+ * integer >= 0 (an integral real too). @return 1 and *i or *d, 0 when it is not one. */
+static int usage_number(const usage_caps_t *c, int id, int real, int64_t *i, double *d)
+{
+    char t[64];
+    if (c->type[id] != POL_JSON_T_NUMBER || c->len[id] == 0 || c->len[id] >= sizeof(t))
+        return 0;
+    memcpy(t, c->raw[id], c->len[id]);
+    t[c->len[id]] = '\0';
+    int integral = strpbrk(t, ".eE") == NULL;
+    char *end;
+    if (integral) {
+        errno = 0;
+        long long v = strtoll(t, &end, 10);
+        if (errno != 0 || *end != '\0' || v < 0)
+            return 0;
+        *i = v;
+        *d = (double)v;
+        return 1;
+    }
+    double v = strtod(t, &end);
+    if (*end != '\0' || !isfinite(v) || v < 0)
+        return 0;
+    if (!real && (v >= 9.2e18 || v != floor(v)))
+        return 0;
+    *i = (int64_t)v;
+    *d = v;
+    return 1;
+}
+
+/* Usage field `k` of usage_fields into u. @return 1 set, 0 absent or not such a number. */
+static int usage_field(prov_usage_t *u, const usage_caps_t *c, size_t k)
+{
+    int64_t i = 0;
+    double d = 0;
+    if (!usage_number(c, (int)(CAP_U + k), usage_fields[k].real, &i, &d))
+        return 0;
+    if (usage_fields[k].real)
+        prov__usage_set_double(u, usage_fields[k].f, d);
+    else
+        prov__usage_set_int(u, usage_fields[k].f, i);
+    return 1;
+}
+
+/* A captured top-level string into usage field f. @return 1 set, 0 absent or not a string. */
+static int usage_string(prov_usage_t *u, prov_usage_field_t f, const usage_caps_t *c, int id)
+{
+    if (c->type[id] != POL_JSON_T_STRING || c->len[id] < 2)
+        return 0;
+    const char *p = c->raw[id] + 1;
+    size_t n = c->len[id] - 2;
+    if (memchr(p, '\\', n) == NULL) {
+        prov__usage_set_string(u, f, p, n);
+        return 1;
+    }
+    pol_buf_t b = POL_BUF_INIT;
+    int ok = pol_json_unescape(p, n, &b) == 0;
+    if (ok)
+        prov__usage_set_string(u, f, b.base != NULL ? b.base : "", b.len);
+    pol_buf_free(&b);
+    return ok;
+}
+
 int prov__openai_usage_from_json(const char *body, size_t len, prov_usage_t *u)
 {
-    json_t *root = prov__jload_object(body, len);
-    if (root == NULL)
+    size_t i = 0;
+    while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+        i++;
+    pthread_once(&usage_paths_once, usage_paths_init);
+    if (i == len || body[i] != '{' || usage_paths == NULL)
         return PROV_E_PARSE;
-    json_t *usage = prov__jget(root, "usage");
-    json_t *data = prov__jget(root, "data");
+    usage_caps_t c;
+    memset(&c, 0, sizeof(c));
+    pol_json_visitor_t v = {.on_capture = on_usage_capture, .ctx = &c};
+    pol_buf_t out = POL_BUF_INIT;
+    int changed = 0;
+    int rc = pol_json_rewrite(body, len, usage_paths, NULL, 0, &v, &out, &changed, NULL, NULL);
+    pol_buf_free(&out);
+    if (rc != 0)
+        return PROV_E_PARSE;
     /* Images responses: {"created", "data":[{url|b64_json}], ...}; embeddings lists have "object":"list" */
-    int images_api = json_is_array(data) && prov__jget(root, "object") == NULL;
-    int n = prov__openai_usage_obj(usage, u, images_api);
+    int images_api = c.type[CAP_DATA] == POL_JSON_T_ARRAY && c.raw[CAP_OBJECT] == NULL;
+    int n = 0;
+    for (size_t k = 0; k < N_GENERAL_FIELDS; k++)
+        n += usage_field(u, &c, k);
+    /* Images API (ImagesUsage): as prov__openai_usage_obj */
+    if (images_api || c.raw[CAP_IN_TEXT] != NULL || c.raw[CAP_IN_IMAGE] != NULL) {
+        int64_t iv = 0;
+        double dv = 0;
+        if (usage_number(&c, CAP_IN_TEXT, 0, &iv, &dv)) {
+            prov__usage_set_int(u, PROV_USAGE_INPUT_TEXT_TOKENS, iv);
+            n++;
+        }
+        if (usage_number(&c, CAP_IN_IMAGE, 0, &iv, &dv)) {
+            prov__usage_set_int(u, PROV_USAGE_INPUT_IMAGE_TOKENS, iv);
+            n++;
+        }
+        n += usage_field(u, &c, N_GENERAL_FIELDS); /* output_tokens_details.text_tokens */
+        if (c.raw[CAP_OUT_DETAILS] != NULL) {
+            n += usage_field(u, &c, N_GENERAL_FIELDS + 1);
+        } else if (usage_number(&c, CAP_U + 3, 0, &iv, &dv)) { /* no details: the output is all image tokens */
+            prov__usage_set_int(u, PROV_USAGE_OUTPUT_IMAGE_TOKENS, iv);
+            n++;
+        }
+    }
     if (images_api) {
-        prov__usage_set_int(u, PROV_USAGE_IMAGES, (int64_t)json_array_size(data));
+        prov__usage_set_int(u, PROV_USAGE_IMAGES, c.items);
         n++;
     }
-    n += prov__usage_from_str(u, PROV_USAGE_MODEL, root, "model");
-    n += prov__usage_from_str(u, PROV_USAGE_SIZE, root, "size");
-    n += prov__usage_from_str(u, PROV_USAGE_QUALITY, root, "quality");
-    json_decref(root);
+    n += usage_string(u, PROV_USAGE_MODEL, &c, CAP_MODEL);
+    n += usage_string(u, PROV_USAGE_SIZE, &c, CAP_SIZE);
+    n += usage_string(u, PROV_USAGE_QUALITY, &c, CAP_QUALITY);
     return n;
 }
 

@@ -26,6 +26,199 @@
 #include <time.h>
 #include <unistd.h>
 
+/* ---- data keys (writer connection, under wlock or on the writer thread) ---- */
+
+static uint64_t hash_id(const char *s)
+{
+    uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    return h;
+}
+
+key_entry_t *gw_store__cache_find(gw_store_t *st, const char *user_id)
+{
+    uint64_t h = hash_id(user_id);
+    for (int i = 0; i < GW_STORE_KEY_CACHE; i++)
+        if (st->cache[i].user_id != NULL && st->cache[i].hash == h && strcmp(st->cache[i].user_id, user_id) == 0)
+            return &st->cache[i];
+    return NULL;
+}
+
+static void cache_clear_entry(gw_store_t *st, key_entry_t *e)
+{
+    free(e->user_id);
+    pol_keyring_wipe(st->keyring, (size_t)(e - st->cache));
+    memset(e, 0, sizeof(*e));
+}
+
+void gw_store__cache_evict(gw_store_t *st, const char *user_id)
+{
+    key_entry_t *e = gw_store__cache_find(st, user_id);
+    if (e != NULL)
+        cache_clear_entry(st, e);
+}
+
+void gw_store__cache_clear(gw_store_t *st)
+{
+    for (int i = 0; i < GW_STORE_KEY_CACHE; i++)
+        if (st->cache[i].user_id != NULL)
+            cache_clear_entry(st, &st->cache[i]);
+}
+
+/* A free slot, else the least recently used one that was not validated in this batch (its key
+ * may still be about to be used). */
+static key_entry_t *cache_slot(gw_store_t *st)
+{
+    key_entry_t *victim = NULL;
+    for (int i = 0; i < GW_STORE_KEY_CACHE; i++) {
+        key_entry_t *e = &st->cache[i];
+        if (e->user_id == NULL)
+            return e;
+        if (e->validated_batch != st->batch_seq && (victim == NULL || e->last_use < victim->last_use))
+            victim = e;
+    }
+    if (victim != NULL)
+        cache_clear_entry(st, victim);
+    return victim;
+}
+
+/* Installs the key unwrapped from `w` for `user_id` (replacing a stale entry `e`, or in a new
+ * slot), validated for this batch. @return the entry, or NULL with *err set. */
+key_entry_t *gw_store__cache_install(gw_store_t *st, key_entry_t *e, const char *user_id, const unsigned char *w, int *err)
+{
+    if (e == NULL || sodium_memcmp(e->wrapped, w, POL_CRYPTO_WRAPPED_BYTES) != 0) {
+        if (e == NULL) {
+            if ((e = cache_slot(st)) == NULL) {
+                *err = GW_STORE_E_NOMEM; /* every slot is in use by this batch: the batch is cut short */
+                return NULL;
+            }
+            if ((e->user_id = strdup(user_id)) == NULL) {
+                *err = GW_STORE_E_NOMEM;
+                return NULL;
+            }
+            e->hash = hash_id(user_id);
+        }
+        if ((e->key = pol_keyring_unwrap(st->keyring, (size_t)(e - st->cache), st->mk, w, POL_CRYPTO_WRAPPED_BYTES, user_id)) ==
+            NULL) {
+            cache_clear_entry(st, e);
+            *err = GW_STORE_E_CRYPTO;
+            return NULL;
+        }
+        memcpy(e->wrapped, w, POL_CRYPTO_WRAPPED_BYTES);
+    }
+    e->validated_batch = st->batch_seq;
+    e->last_use = ++st->use_seq;
+    return e;
+}
+
+/* Reads the user's wrapped key row into `wrapped`. @return 1 found, 0 absent, -1 error. */
+static int user_row(gw_store_t *st, const char *user_id, unsigned char wrapped[POL_CRYPTO_WRAPPED_BYTES])
+{
+    gw_store_stmt_t *s = st->s_user_get;
+    gw_store__bind_text(s, 1, user_id);
+    int rc = gw_store__step(s);
+    if (rc == 1) {
+        size_t n = 0;
+        const void *p = gw_store__col_blob(s, 0, &n);
+        if (p == NULL || n != POL_CRYPTO_WRAPPED_BYTES)
+            rc = -2;
+        else
+            memcpy(wrapped, p, n);
+    }
+    gw_store__reset(s);
+    return rc;
+}
+
+/* Creates the user with a fresh data key unless another writer did first. @return 0 or -1. */
+static int user_create(gw_store_t *st, const char *user_id)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    pol_key_t *dk = pol_key_new_random();
+    if (dk == NULL || pol_crypto_wrap(st->mk, dk, user_id, w) != 0) {
+        pol_key_free(dk);
+        return -1;
+    }
+    pol_key_free(dk); /* the row is the truth: the key is unwrapped from it like any other */
+    gw_store_stmt_t *s = st->s_user_ins;
+    gw_store__bind_text(s, 1, user_id);
+    gw_store__bind_blob(s, 2, w, sizeof(w));
+    gw_store__bind_text(s, 3, st->mk_id);
+    gw_store__bind_int64(s, 4, gw_store__clock_us(st));
+    return gw_store__run(s) < 0 ? -1 : 0;
+}
+
+int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    pol_key_t *dk = pol_key_new_random();
+    if (dk == NULL || pol_crypto_wrap(st->mk, dk, user_id, w) != 0) {
+        pol_key_free(dk);
+        return -1;
+    }
+    pol_key_free(dk);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, gw_store__sql_user_ins);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user_id);
+    gw_store__bind_blob(s, 2, w, sizeof(w));
+    gw_store__bind_text(s, 3, st->mk_id);
+    gw_store__bind_int64(s, 4, gw_store__clock_us(st));
+    int64_t n = gw_store__run(s);
+    gw_store__db_finalize(s);
+    return n < 0 ? -1 : 0;
+}
+
+/*
+ * The user's data key, creating the user if needed; inside the caller's transaction.
+ * @return the key (borrowed from the cache, valid until the next call), or NULL with *err set.
+ */
+const pol_key_t *gw_store__batch_user_key(gw_store_t *st, const char *user_id, int *err)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    key_entry_t *e = gw_store__cache_find(st, user_id);
+    if (e != NULL && e->validated_batch == st->batch_seq) {
+        e->last_use = ++st->use_seq;
+        return e->key;
+    }
+    int rc = user_row(st, user_id, w);
+    if (rc == 0) {
+        if (user_create(st, user_id) != 0 || (rc = user_row(st, user_id, w)) != 1) {
+            *err = GW_STORE_E_DB;
+            return NULL;
+        }
+    } else if (rc != 1) {
+        *err = rc == -2 ? GW_STORE_E_CRYPTO : GW_STORE_E_DB;
+        return NULL;
+    }
+    if ((e = gw_store__cache_install(st, e, user_id, w, err)) == NULL)
+        return NULL;
+    return e->key;
+}
+
+gw_store_db_t *gw_store__wdb_acquire(gw_store_t *st)
+{
+    pthread_mutex_lock(&st->wlock);
+    st->batch_seq++;
+    return st->wdb;
+}
+
+void gw_store__wdb_release(gw_store_t *st)
+{
+    pthread_mutex_unlock(&st->wlock);
+}
+
+const pol_key_t *gw_store__user_key(gw_store_t *st, const char *user_id, int create, int *err)
+{
+    unsigned char w[POL_CRYPTO_WRAPPED_BYTES];
+    int rc;
+    if (!create && (rc = user_row(st, user_id, w)) != 1) {
+        *err = rc == 0 ? GW_STORE_E_NOTFOUND : rc == -2 ? GW_STORE_E_CRYPTO : GW_STORE_E_DB;
+        return NULL;
+    }
+    return gw_store__batch_user_key(st, user_id, err);
+}
+
 /* ---- managed client keys and admin tokens (issue 14, `aigw keys`) ---- */
 
 int gw_store_keys_add(gw_store_t *st, const gw_store_key_t *k, char id_out[GW_STORE_KEY_ID_CHARS + 1])
