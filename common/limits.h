@@ -24,7 +24,9 @@
 /**
  * Longest Idempotency-Key the gateway honours, in bytes: the pipeline keeps it and the store's
  * idempotency table accepts it (one limit for both, issue 15; it was 128 in the pipeline and 256 in
- * the store). Stripe, whose header the SDKs copy, allows 255 characters. A longer key is ignored.
+ * the store). Stripe, whose header the SDKs copy, allows 255 characters. A longer key is refused
+ * with 400 invalid_idempotency_key (gateway/pipeline/authenticate.c): ignoring it would let a
+ * retried request be charged twice.
  */
 #define GW_IDEMPOTENCY_KEY_MAX 256
 

@@ -63,6 +63,8 @@ static const gw_error_def_t gw_error_table[GW_ERR_COUNT] = {
     [GW_ERR_MODEL_NOT_PRICED] = {403, PE, "model_not_priced", "model", "aigw: no price for the model; unknown models are refused"},
     [GW_ERR_ESTIMATE_OVERFLOW] = {400, IR, "estimate_overflow", NULL, "aigw: the request's cost bound overflows"},
     [GW_ERR_INSUFFICIENT_CREDITS] = {402, "insufficient_quota", "insufficient_credits", NULL, "aigw: insufficient credits"},
+    [GW_ERR_INVALID_IDEMPOTENCY_KEY] = {400, IR, "invalid_idempotency_key", "Idempotency-Key",
+                                        "aigw: Idempotency-Key must be sent once, as 1 to 256 visible ASCII characters"},
     [GW_ERR_IDEMPOTENCY_KEY_IN_USE] = {409, IR, "idempotency_key_in_use", NULL,
                                        "aigw: a request with this Idempotency-Key is still in progress"},
     [GW_ERR_IDEMPOTENT_REPLAY] = {409, IR, "idempotent_replay", NULL,

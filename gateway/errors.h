@@ -56,6 +56,7 @@ typedef enum {
     GW_ERR_MODEL_NOT_PRICED,             /* 403 metering: unknown models are refused */
     GW_ERR_ESTIMATE_OVERFLOW,            /* 400 */
     GW_ERR_INSUFFICIENT_CREDITS,         /* 402 */
+    GW_ERR_INVALID_IDEMPOTENCY_KEY,      /* 400 Idempotency-Key empty, too long, not visible ASCII, or sent twice */
     GW_ERR_IDEMPOTENCY_KEY_IN_USE,       /* 409 */
     GW_ERR_IDEMPOTENT_REPLAY,            /* the earlier request's status (>= 400), else 409 */
     GW_ERR_METERING_UNAVAILABLE,         /* 503 */

@@ -2,7 +2,8 @@
  * Stage "authenticate": who is calling. The client key (any of the provider-native credential headers) against every
  * configured client (gateway/auth.h), or, on a prediction stream URL aigw handed out, the capability in its query
  * (predictions.c). Then what must hold before aigw reads the body: the call log keeps up (503 while records wait for
- * room), the body is within limits.max_request_body_bytes (413), and the X-AIGW-User header is a valid user id.
+ * room), the body is within limits.max_request_body_bytes (413), the X-AIGW-User header is a valid user id, and an
+ * Idempotency-Key is one the ledger can record (400 otherwise).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,26 @@ static int client_credential(h2o_req_t *req, const char **key, size_t *len)
     *key = h->value.base;
     *len = h->value.len;
     return 0;
+}
+
+/* The Idempotency-Key header, when sent: once, 1..GW_IDEMPOTENCY_KEY_MAX bytes of visible ASCII (the header is an
+ * sf-string in draft-ietf-httpapi-idempotency-key-header; Stripe's keys, which the SDKs copy, are printable ASCII).
+ * Fail closed: a key the ledger could not record would still make the request retryable (attempt.c) without
+ * deduplicating its charge, so it is refused rather than ignored. Returns 1 when valid or absent, 0 otherwise. */
+static int idempotency_key_valid(const h2o_req_t *req)
+{
+    int seen = 0;
+    for (size_t i = 0; i < req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        if (!h2o_lcstris(h->name->base, h->name->len, H2O_STRLIT("idempotency-key")))
+            continue;
+        if (seen++ != 0 || h->value.len == 0 || h->value.len > GW_IDEMPOTENCY_KEY_MAX)
+            return 0;
+        for (size_t j = 0; j < h->value.len; j++)
+            if ((unsigned char)h->value.base[j] < 0x21 || (unsigned char)h->value.base[j] > 0x7e)
+                return 0;
+    }
+    return 1;
 }
 
 gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
@@ -80,6 +101,10 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
             return GW_STAGE_ANSWERED;
         }
         pol_buf_append(&call->user, uh->value.base, uh->value.len);
+    }
+    if (!idempotency_key_valid(req)) {
+        gw_send_error(call, GW_ERR_INVALID_IDEMPOTENCY_KEY, NULL);
+        return GW_STAGE_ANSWERED;
     }
     return GW_STAGE_NEXT;
 }

@@ -359,6 +359,31 @@ describe('edges', () => {
       if (user === 'u\u0085x' || user === 'u\u001bx') assert.equal(r.json.error.code, 'invalid_user', r.body);
     }
   });
+  test('an Idempotency-Key the ledger cannot record (too long, empty, not visible ASCII, sent twice): 400, nothing forwarded', async () => {
+    // ignoring such a key would leave the request retryable without deduplicating its charge
+    await mocks.openai.reset();
+    for (const key of ['k'.repeat(257), 'key with space', 'k\u00e9y']) {
+      const r = await post('/v1/chat/completions', bearer({ 'idempotency-key': key }), chatBody());
+      assert.equal(r.status, 400, `${key.length}: ${r.body}`);
+      assert.equal(r.json.error.code, 'invalid_idempotency_key', r.body);
+      assert.equal(r.json.error.param, 'Idempotency-Key', r.body);
+    }
+    const twice = await rawSocket(gw.port, Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n` +
+      `Authorization: Bearer ${CLIENT_KEY}\r\nContent-Type: application/json\r\nX-AIGW-User: ${USER}\r\n` +
+      `Idempotency-Key: first-key\r\nIdempotency-Key: second-key\r\nContent-Length: ${Buffer.byteLength(chatBody())}\r\n` +
+      `Connection: close\r\n\r\n${chatBody()}`, 'latin1'));
+    assert.match(twice, /^HTTP\/1\.1 400 /, twice.slice(0, 300));
+    assert.match(twice, /invalid_idempotency_key/);
+    const empty = await rawSocket(gw.port, Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n` +
+      `Authorization: Bearer ${CLIENT_KEY}\r\nContent-Type: application/json\r\nX-AIGW-User: ${USER}\r\n` +
+      `Idempotency-Key: \r\nContent-Length: ${Buffer.byteLength(chatBody())}\r\nConnection: close\r\n\r\n${chatBody()}`, 'latin1'));
+    assert.match(empty, /^HTTP\/1\.1 400 /, empty.slice(0, 300));
+    assert.match(empty, /invalid_idempotency_key/);
+    assert.equal((await forwarded(mocks.openai)).length, 0, 'a refused request reached the provider');
+    // the longest key the ledger records is accepted
+    const ok = await post('/v1/chat/completions', bearer({ 'idempotency-key': 'k'.repeat(256) }), chatBody());
+    assert.equal(ok.status, 200, ok.body);
+  });
 });
 
 describe('no request smuggling (HTTP/1.1)', () => {
