@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "gateway/errors.h"
 #include "gateway/pipeline/call.h"
 
@@ -55,8 +56,8 @@ static void run_settle(uv_work_t *work)
 {
     settle_job_t *j = work->data;
     if (j->do_settle && gw_store_settle_deferred(j->store, j->user, j->request_id, j->actual) != 0)
-        fprintf(stderr, "aigw: settling %s failed; it stays open and is settled at its reservation on the next start\n",
-                j->request_id);
+        gw_log(GW_LOG_ERROR, "settling %s failed; it stays open and is settled at its reservation on the next start",
+               j->request_id);
     if (j->idem_key[0] != '\0')
         gw_store_idempotency_put(j->store, j->user, j->idem_key, j->status > 0 ? j->status : 499, j->request_id);
 }
@@ -83,7 +84,7 @@ void gw__queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int st
     settle_job_t *j = calloc(1, sizeof(*j));
     if (j == NULL || (j->user = strndup(call->user.base, call->user.len)) == NULL) {
         free(j);
-        fprintf(stderr, "aigw: out of memory settling %s; settled at its reservation on the next start\n", call->request_id);
+        gw_log(GW_LOG_ERROR, "out of memory settling %s; settled at its reservation on the next start", call->request_id);
         return;
     }
     j->work.data = j;

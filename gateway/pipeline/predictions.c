@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "common/log.h"
 #include "gateway/billing.h"
 #include "common/log.h"
 #include "gateway/pipeline/call.h"

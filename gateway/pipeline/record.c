@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "gateway/pipeline/call.h"
 
 static const char *protocol_name(h2o_req_t *req)
@@ -281,8 +282,8 @@ int gw__finish_call(gw_call_t *call, int complete, int wait, int with_record)
     call->finishing = wait;
     int rc = gw_store_finish_async(st, rec, call->user.base, call->request_id, settle, actual, on_journal_finished, call);
     if (rc != 0) {
-        fprintf(stderr, "aigw: the record of %s could not be queued (%d)%s\n", call->request_id, rc,
-                settle ? "; its reservation is settled by crash recovery on the next start" : "");
+        gw_log(GW_LOG_ERROR, "the record of %s could not be queued (%d)%s", call->request_id, rc,
+               settle ? "; its reservation is settled by crash recovery on the next start" : "");
         call->finishing = 0;
         call->refs--;
         w->inflight--;
