@@ -5,9 +5,13 @@
  * SIGINT in every thread and waits for them with sigwait(); on a signal it wakes each worker
  * through a uv_async_t to drain. libuv 1.44 has no UV_TCP_REUSEPORT, so sockets are created,
  * bound and listened by hand and given to libuv with uv_tcp_open (platform-facts section 1).
+ *
+ * Listening sockets, the port claim and TLS contexts are in server_listen.c; /metrics rendering is in
+ * server_metrics.c.
  */
 #include "gateway/server.h"
 #include "common/log.h"
+#include "gateway/server_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,118 +47,6 @@ static pthread_mutex_t ready_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready_cv = PTHREAD_COND_INITIALIZER;
 static unsigned ready_count;
 static int ready_failed;
-
-static int listen_addr(const gw_listen_conf_t *l, struct sockaddr_storage *ss, socklen_t *sslen, char *err, size_t errlen)
-{
-    memset(ss, 0, sizeof(*ss));
-    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, l->host, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(l->port);
-        *sslen = sizeof(*sin);
-    } else if (inet_pton(AF_INET6, l->host, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(l->port);
-        *sslen = sizeof(*sin6);
-    } else {
-        snprintf(err, errlen, "listen: host \"%s\" is not an IPv4 or IPv6 address", l->host);
-        return -1;
-    }
-    return 0;
-}
-
-static int bind_listener(const gw_listen_conf_t *l, char *err, size_t errlen)
-{
-    struct sockaddr_storage ss;
-    socklen_t sslen;
-    if (listen_addr(l, &ss, &sslen, err, errlen) != 0)
-        return -1;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int on = 1;
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 || bind(fd, (struct sockaddr *)&ss, sslen) != 0 ||
-        listen(fd, 1024) != 0) {
-        snprintf(err, errlen, "listen: cannot listen on %s:%u: %s", l->host, l->port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Refuses to share a port. The workers' sockets use SO_REUSEPORT (one per worker, the kernel
- * spreads connections), which would also let a second aigw join the same port and receive half
- * of the traffic. Two guards, before any worker socket exists:
- *  - a lock: an abstract unix socket named after the port, bound for the life of the process
- *    (the kernel releases it when the process dies, so no stale lock file), closes the race
- *    between two aigw processes starting at once;
- *  - a probe: bind the address without SO_REUSEPORT; EADDRINUSE means some process (aigw or
- *    not) listens there. */
-static int claim_port(const gw_listen_conf_t *l, const struct sockaddr *sa, socklen_t salen, char *err, size_t errlen)
-{
-    struct sockaddr_un un;
-    memset(&un, 0, sizeof(un));
-    un.sun_family = AF_UNIX;
-    int n = snprintf(un.sun_path + 1, sizeof(un.sun_path) - 1, "aigw-listen-port-%u", l->port);
-    int lock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (lock < 0 || bind(lock, (struct sockaddr *)&un, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
-        int e = errno;
-        if (lock >= 0)
-            close(lock);
-        if (e == EADDRINUSE)
-            snprintf(err, errlen,
-                     "listen: port %u is already used by another aigw process on this host (stop it first: aigw never "
-                     "shares a port)",
-                     l->port);
-        else
-            snprintf(err, errlen, "listen: cannot take the port lock for %u: %s", l->port, strerror(e));
-        return -1;
-    }
-    int probe = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int on = 1;
-    if (probe < 0 || setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 || bind(probe, sa, salen) != 0) {
-        int e = errno;
-        if (probe >= 0)
-            close(probe);
-        close(lock);
-        if (e == EADDRINUSE)
-            snprintf(err, errlen, "listen: %s:%u is already in use by another process (aigw never shares a port)", l->host,
-                     l->port);
-        else
-            snprintf(err, errlen, "listen: cannot listen on %s:%u: %s", l->host, l->port, strerror(e));
-        return -1;
-    }
-    close(probe);
-    return lock; /* kept open until exit */
-}
-
-SSL_CTX *gw_server_tls_ctx_new(const gw_listen_conf_t *l, char *err, size_t errlen)
-{
-    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    if (ctx == NULL)
-        goto fail;
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-    if (SSL_CTX_use_certificate_chain_file(ctx, l->tls_cert) != 1) {
-        snprintf(err, errlen, "listen %s:%u: tls.cert %s: %s", l->host, l->port, l->tls_cert,
-                 ERR_reason_error_string(ERR_get_error()));
-        goto fail;
-    }
-    if (SSL_CTX_use_PrivateKey_file(ctx, l->tls_key, SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
-        snprintf(err, errlen, "listen %s:%u: tls.key %s: %s", l->host, l->port, l->tls_key,
-                 ERR_reason_error_string(ERR_get_error()));
-        goto fail;
-    }
-    h2o_ssl_register_alpn_protocols(ctx, h2o_http2_alpn_protocols);
-    return ctx;
-fail:
-    if (ctx != NULL)
-        SSL_CTX_free(ctx);
-    if (err[0] == '\0')
-        snprintf(err, errlen, "TLS setup failed");
-    return NULL;
-}
 
 /* ---- worker ---------------------------------------------------------------------------- */
 
@@ -247,63 +139,6 @@ static void flush_backlogs(void)
             free(b);
         }
     }
-}
-
-/* ---- /metrics ------------------------------------------------------------------------- */
-
-static const char *pii_type_name(const void *ctx, int type)
-{
-    const pol_pii_engine_t *e = ctx;
-    return type < pol_pii_type_count(e) ? pol_pii_type_name(e, type) : NULL;
-}
-
-static void store_gauges(void *ctx, pol_buf_t *out)
-{
-    gw_server_t *srv = ctx;
-    if (srv->store == NULL)
-        return;
-    gw_store_stats_t st;
-    gw_store_stats(srv->store, &st);
-    pol_buf_appendf(out,
-                    "# HELP aigw_store_queue_depth Records waiting for the store writer.\n# TYPE aigw_store_queue_depth gauge\n"
-                    "aigw_store_queue_depth %" PRIu64 "\n"
-                    "# HELP aigw_store_queue_max Capacity of the store queue.\n# TYPE aigw_store_queue_max gauge\n"
-                    "aigw_store_queue_max %" PRIu64 "\n"
-                    "# HELP aigw_store_records_written_total Records committed by kind.\n"
-                    "# TYPE aigw_store_records_written_total counter\n"
-                    "aigw_store_records_written_total{kind=\"call\"} %" PRIu64 "\n"
-                    "aigw_store_records_written_total{kind=\"access\"} %" PRIu64 "\n"
-                    "aigw_store_records_written_total{kind=\"redaction\"} %" PRIu64 "\n"
-                    "# HELP aigw_store_rejected_full_total Submissions refused because the queue was full (kept in a backlog).\n"
-                    "# TYPE aigw_store_rejected_full_total counter\naigw_store_rejected_full_total %" PRIu64 "\n"
-                    "# HELP aigw_store_batch_seconds_max Longest group commit.\n# TYPE aigw_store_batch_seconds_max gauge\n"
-                    "aigw_store_batch_seconds_max %.6f\n"
-                    "# HELP aigw_purged_rows_total Rows removed by retention, by class.\n# TYPE aigw_purged_rows_total counter\n",
-                    st.queue_depth, st.queue_max, st.calls_written, st.access_written, st.redactions_written, st.rejected_full,
-                    (double)st.max_batch_us / 1e6);
-    for (int c = 0; c < POL_RET_NCLASSES; c++)
-        pol_buf_appendf(out, "aigw_purged_rows_total{class=\"%s\"} %" PRIu64 "\n", pol_retention_name((pol_retention_class_t)c),
-                        st.purged[c]);
-}
-
-static const char *provider_name(int idx)
-{
-    size_t n;
-    const prov_adapter_t *const *all = prov_all(&n);
-    return idx >= 0 && (size_t)idx < n ? all[idx]->name : NULL;
-}
-
-int gw_server_render_metrics(gw_server_t *srv, pol_buf_t *out)
-{
-    gw_metrics_t *ms[256];
-    unsigned n = srv->nworkers < 256 ? srv->nworkers : 256;
-    for (unsigned i = 0; i < n; i++)
-        ms[i] = &srv->workers[i].metrics;
-    if (gw_metrics_render(ms, n, pii_type_name, gw_privacy_engine(srv->privacy), store_gauges, srv, out) != 0)
-        return -1;
-    if (srv->retry != NULL)
-        gw_retry_render_metrics(srv->retry, provider_name, out);
-    return 0;
 }
 
 static void worker_stop_loop(gw_worker_t *w)
@@ -821,8 +656,8 @@ int gw_server_run(gw_config_t *cfg)
             again |= cfg->listen[k].port == cfg->listen[j].port;
         if (again)
             continue;
-        if (listen_addr(&cfg->listen[j], &ss, &sslen, err, sizeof(err)) != 0 ||
-            claim_port(&cfg->listen[j], (struct sockaddr *)&ss, sslen, err, sizeof(err)) < 0)
+        if (gw_server__listen_addr(&cfg->listen[j], &ss, &sslen, err, sizeof(err)) != 0 ||
+            gw_server__claim_port(&cfg->listen[j], (struct sockaddr *)&ss, sslen, err, sizeof(err)) < 0)
             goto out;
     }
     for (unsigned i = 0; i < server.nworkers; i++) {
@@ -835,7 +670,7 @@ int gw_server_run(gw_config_t *cfg)
         if (w->listen_fds == NULL || w->listeners == NULL || w->accept_ctx == NULL)
             goto out;
         for (size_t j = 0; j < cfg->nlisten; j++)
-            if ((w->listen_fds[j] = bind_listener(&cfg->listen[j], err, sizeof(err))) < 0)
+            if ((w->listen_fds[j] = gw_server__bind_listener(&cfg->listen[j], err, sizeof(err))) < 0)
                 goto out;
     }
     if ((server.access_log = gw_accesslog_open(cfg->access_log_path, err, sizeof(err))) == NULL)

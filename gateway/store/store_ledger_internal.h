@@ -1,5 +1,5 @@
 /*
- * gw_ledger__: what the ledger's files share (store_ledger.c, store_ratelimit.c, store_leases.c,
+ * gw_ledger__: what the ledger's files share (store_ledger.c, store_ledger_pool.c, store_ratelimit.c, store_leases.c,
  * store_recovery.c). Not a public interface: the gateway includes store_ledger.h.
  */
 #ifndef AIGW_GATEWAY_STORE_LEDGER_INTERNAL_H
@@ -8,7 +8,7 @@
 #include "gateway/store/store_ledger.h"
 #include "gateway/store/store_internal.h"
 
-/* ---- the ledger object and what its files share (store_ledger.c, store_ratelimit.c, store_leases.c, store_recovery.c) ---- */
+/* ---- the ledger object and what its files share (the files named above) ---- */
 
 #include <pthread.h>
 #include <stdatomic.h>
