@@ -397,7 +397,7 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
         gw_retry_free(r);
         gw_fallbacks_t *fb = gw_fallbacks_new(json_object_get(cfg->root, "fallbacks"), rerr, sizeof(rerr));
         if (fb == NULL) {
-            set_err(err, errlen, origin, "%s", rerr);
+            gw_config__set_err(err, errlen, origin, "%s", rerr);
             goto fail;
         }
         gw_fallbacks_free(fb);
