@@ -570,11 +570,38 @@ static int emit_output(const prov_sse_event_t *ev, const char *text, size_t len,
     return pol_buf_append(out, "\n", 1);
 }
 
-int gw_async_sse_finish(gw_async_sse_t *st, pol_buf_t *out)
+/* Emits text[0, len) as one output event: restored from the vault (a scanned piece was scanned with its tokens in place). */
+static int emit_restored(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, const char *text, size_t len,
+                         pol_buf_t *out)
+{
+    if (len == 0)
+        return 0;
+    int rc = cap != NULL ? gw_async_restore_text((void *)cap, NULL, text, len, &st->restored) : 0;
+    if (rc < 0)
+        return -1;
+    return rc == 1 ? emit_output(ev, st->restored.base, st->restored.len, out) : emit_output(ev, text, len, out);
+}
+
+/* Scans text[0, len) (the whole of it when `final`): *emit bytes covered, *piece / *plen what to send for them. */
+static int scan_piece(gw_async_sse_t *st, const char *text, size_t len, int final, size_t *emit, const char **piece, size_t *plen)
+{
+    int rc = st->scan(st->scan_ctx, "output", text, len, final, emit, &st->scanned);
+    if (rc < 0)
+        return -1;
+    *piece = rc == 1 ? st->scanned.base : text;
+    *plen = rc == 1 ? st->scanned.len : *emit;
+    return 0;
+}
+
+int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, pol_buf_t *out)
 {
     if (st->held.len == 0)
         return 0;
-    int rc = emit_output(NULL, st->held.base, st->held.len, out);
+    const char *piece = st->held.base;
+    size_t plen = st->held.len, emit = 0;
+    if (st->scan != NULL && scan_piece(st, st->held.base, st->held.len, 1, &emit, &piece, &plen) != 0)
+        return -1;
+    int rc = emit_restored(st, cap, NULL, piece, plen, out);
     pol_buf_reset(&st->held);
     return rc;
 }
@@ -582,7 +609,7 @@ int gw_async_sse_finish(gw_async_sse_t *st, pol_buf_t *out)
 int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, pol_buf_t *out)
 {
     if (!(ev->has_data && ev->event_len == 6 && memcmp(ev->event, "output", 6) == 0)) {
-        if (gw_async_sse_finish(st, out) != 0)
+        if (gw_async_sse_finish(st, cap, out) != 0)
             return -1;
         return pol_buf_append(out, ev->raw, ev->raw_len);
     }
@@ -590,17 +617,25 @@ int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov
     if (pol_buf_append(&st->text, st->held.base != NULL ? st->held.base : "", st->held.len) != 0 ||
         pol_buf_append(&st->text, ev->data, ev->data_len) != 0)
         return -1;
-    size_t keep = pol_pii_token_prefix_len(st->text.base, st->text.len);
-    size_t emit = st->text.len - keep;
+    const char *piece = st->text.base;
+    size_t emit = 0, plen = 0;
+    if (st->scan != NULL) {
+        /* the scan holds back what may continue (never cutting an entity); the vault's tokens are not the
+         * session's, so a cut inside one is moved before it here (the piece ends with the same bytes then) */
+        if (scan_piece(st, st->text.base, st->text.len, 0, &emit, &piece, &plen) != 0)
+            return -1;
+        size_t tp = pol_pii_token_prefix_len(st->text.base, emit);
+        if (tp != 0 && plen >= tp && memcmp(piece + plen - tp, st->text.base + emit - tp, tp) == 0) {
+            plen -= tp;
+            emit -= tp;
+        }
+    } else {
+        emit = plen = st->text.len - pol_pii_token_prefix_len(st->text.base, st->text.len);
+    }
     pol_buf_reset(&st->held);
-    if (keep != 0 && pol_buf_append(&st->held, st->text.base + emit, keep) != 0)
+    if (emit < st->text.len && pol_buf_append(&st->held, st->text.base + emit, st->text.len - emit) != 0)
         return -1;
-    if (emit == 0)
-        return 0; /* all of it may be the start of a token: wait for the next piece */
-    int rc = gw_async_restore_text((void *)cap, NULL, st->text.base, emit, &st->restored);
-    if (rc < 0)
-        return -1;
-    return rc == 1 ? emit_output(ev, st->restored.base, st->restored.len, out) : emit_output(ev, st->text.base, emit, out);
+    return emit_restored(st, cap, ev, piece, plen, out); /* nothing to send yet: all of it may continue */
 }
 
 void gw_async_sse_free(gw_async_sse_t *st)
@@ -608,4 +643,5 @@ void gw_async_sse_free(gw_async_sse_t *st)
     pol_buf_free(&st->held);
     pol_buf_free(&st->text);
     pol_buf_free(&st->restored);
+    pol_buf_free(&st->scanned);
 }

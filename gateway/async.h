@@ -86,20 +86,26 @@ int gw_async_restore_text(void *session, const char *path, const char *s, size_t
  * so a placeholder may straddle events. Per stream, zero-initialised; free with gw_async_sse_free.
  */
 typedef struct st_gw_async_sse_t {
-    pol_buf_t held; /* a trailing possible token prefix, prepended to the next output event */
-    pol_buf_t text, restored;
+    pol_buf_t held; /* a trailing possible token prefix (or the scan's hold-back), prepended to the next output event */
+    pol_buf_t text, restored, scanned;
+    /** pii.scan_responses on the stream's model text, or NULL: pol_restore_scan_cb's contract (gateway/privacy.h
+        gw_privacy_scan_output): scans text[0, len), holds back what more text may complete unless `final`. */
+    int (*scan)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out);
+    void *scan_ctx;
 } gw_async_sse_t;
 
 /**
- * One SSE event of a Replicate stream (`ev` borrowed): an `output` event's text gets the vault's
- * tokens restored, holding back at most a possible token prefix (POL_RESTORE_MAX_TOKEN bytes)
- * for the next output event; any other event (done, error, logs) first flushes what is held as
- * an output event, then passes as received. Appends to `out`. @return 0, or -1 on OOM.
+ * One SSE event of a Replicate stream (`ev` borrowed): an `output` event's text is scanned when
+ * st->scan is set (model output, pii.scan_responses: the scan holds back what the next piece may
+ * complete, at most POL_PII_OUTPUT_HOLD_MAX bytes), then gets the vault's tokens restored, holding
+ * back at most a possible token prefix for the next output event; any other event (done, error,
+ * logs) first flushes what is held as an output event, then passes as received. Appends to
+ * `out`. @return 0, or -1 on OOM or a failed scan (the caller must not send the unscanned text).
  */
 int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, pol_buf_t *out);
 
-/** End of the stream: flushes held text as a last output event. @return 0, or -1 on OOM. */
-int gw_async_sse_finish(gw_async_sse_t *st, pol_buf_t *out);
+/** End of the stream: scans (final) and restores held text, flushed as a last output event. @return 0, or -1. */
+int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, pol_buf_t *out);
 
 /** Frees the buffers and zeroes st. */
 void gw_async_sse_free(gw_async_sse_t *st);

@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "gateway/fallback.h"
 #include "gateway/retry.h"
 
 const char gw_config_embedded_default[] =
@@ -61,10 +62,10 @@ static const struct st_scalar_key_t scalar_keys[] = {
 #undef OFF
 
 /* Every top-level key (the union of the two lists above and the scalar rows), for errors and hints. */
-static const char *const top_keys[] = {"listen",  "workers",          "clients", "admin_tokens",   "providers",  "models",
-                                       "store",   "master_key_file",  "pii",     "training",       "retention",  "pricing",
-                                       "credits", "rate_limits",      "limits",  "upstream",       "access_log", "log_bodies",
-                                       "metrics", "drain_timeout_ms", "retry",   "circuit_breaker"};
+static const char *const top_keys[] = {"listen",  "workers",          "clients", "admin_tokens",    "providers",  "models",
+                                       "store",   "master_key_file",  "pii",     "training",        "retention",  "pricing",
+                                       "credits", "rate_limits",      "limits",  "upstream",        "access_log", "log_bodies",
+                                       "metrics", "drain_timeout_ms", "retry",   "circuit_breaker", "fallbacks"};
 /* Keys allowed inside the structured objects that are scalar-table parents. */
 static const char *const limits_keys[] = {"max_request_body_bytes"};
 static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections",
@@ -394,6 +395,12 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
             goto fail;
         }
         gw_retry_free(r);
+        gw_fallbacks_t *fb = gw_fallbacks_new(json_object_get(cfg->root, "fallbacks"), rerr, sizeof(rerr));
+        if (fb == NULL) {
+            gw_config__set_err(err, errlen, origin, "%s", rerr);
+            goto fail;
+        }
+        gw_fallbacks_free(fb);
     }
     scrub_secrets(cfg->root);
     pol_buf_free(&path);

@@ -45,11 +45,13 @@ static const size_t gw__call_bufs[] = {
     offsetof(gw_call_t, held),
     offsetof(gw_call_t, async_out),
     offsetof(gw_call_t, fal_path),
+    offsetof(gw_call_t, fb_body),
     offsetof(gw_call_t, info.user),
     offsetof(gw_call_t, info.model),
     offsetof(gw_call_t, async_sse.held),
     offsetof(gw_call_t, async_sse.text),
     offsetof(gw_call_t, async_sse.restored),
+    offsetof(gw_call_t, async_sse.scanned),
 };
 #define GW_CALL_NBUFS (sizeof(gw__call_bufs) / sizeof(gw__call_bufs[0]))
 

@@ -587,6 +587,8 @@ int gw_server_run(gw_config_t *cfg)
     if ((server.retry =
              gw_retry_new(gw_config_section(cfg, "retry"), gw_config_section(cfg, "circuit_breaker"), err, sizeof(err))) == NULL)
         goto out;
+    if ((server.fallbacks = gw_fallbacks_new(gw_config_section(cfg, "fallbacks"), err, sizeof(err))) == NULL)
+        goto out;
     if (gw_config_section(cfg, "rate_limits") != NULL &&
         (server.ratelimit = pol_ratelimit_new(gw_config_section(cfg, "rate_limits"), err, sizeof(err))) == NULL)
         goto out;
@@ -762,6 +764,7 @@ out:
     gw_accesslog_close(server.access_log);
     server.access_log = NULL;
     gw_retry_free(server.retry);
+    gw_fallbacks_free(server.fallbacks);
     server.retry = NULL;
     return rc;
 }

@@ -31,6 +31,7 @@
 #include "policy/meter.h"
 #include "policy/pricing.h"
 #include "policy/ratelimit.h"
+#include "gateway/fallback.h"
 #include "gateway/retry.h"
 #include "gateway/upstream.h"
 #include "common/buf.h"
@@ -78,6 +79,7 @@ typedef struct st_gw_server_t {
     pol_meter_conf_t meter_conf;
     pol_ratelimit_t *ratelimit; /* owned; NULL when no rate_limits are configured */
     gw_retry_t *retry;          /* owned: retry policies, budgets, circuit breakers (gateway/retry.h) */
+    gw_fallbacks_t *fallbacks;  /* owned: fallback chains (gateway/fallback.h), read at start */
     gw_worker_t *workers;
     unsigned nworkers;
     atomic_int draining; /* set once by the signal thread, read by workers */

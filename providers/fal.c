@@ -226,6 +226,10 @@ static const char *const fal_unbilled[] = {"GET */requests/*", "PUT */requests/*
 static const char *const fal_async_create[] = {"POST */*", NULL};
 static const char *const fal_async_read[] = {"GET */requests/{id}", NULL};
 
+/* Model text (provider.h output_text): language endpoints (fal-ai/any-llm...) answer {"output": "..."}; image
+ * endpoints answer files (URLs, not scanned) and echo the prompt (the user's own input). */
+static const char *const fal_output_text[] = {"output", NULL};
+
 /* ---- no-training posture (docs/providers/fal.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { FAL_ANY = 1 }; /* route classes */
@@ -279,6 +283,7 @@ const prov_adapter_t prov_fal = {
     .target_hosts = fal_target_hosts,
     .unbilled_routes = fal_unbilled,
     .estimate_custom = 1,
+    .output_text = fal_output_text,
     .async_create_routes = fal_async_create,
     .async_read_routes = fal_async_read,
     .async_origin = "https://queue.fal.run",

@@ -187,6 +187,11 @@ static const char *const replicate_async_create[] = {"POST predictions", "POST m
 static const char *const replicate_async_read[] = {"GET predictions/{id}", "POST predictions/{id}/cancel", NULL};
 static const char *const replicate_terminal[] = {"succeeded", "failed", "canceled", NULL};
 
+/* Model text (provider.h output_text): a prediction's `output`, a string or (language models) an array of text
+ * pieces; the stream route's output events are plain text (gateway/async.h). Image models' output URLs are
+ * strings there too: scanned, they hold no prose to find. */
+static const char *const replicate_output_text[] = {"output", "output.*", NULL};
+
 /* ---- no-training posture (docs/providers/replicate.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { REPLICATE_PREDICTIONS = 1 }; /* route classes */
@@ -232,6 +237,7 @@ const prov_adapter_t prov_replicate = {
     .async_stream_origin = "https://stream.replicate.com/",
     .estimate_custom = 1,
     .unbilled_routes = replicate_unbilled,
+    .output_text = replicate_output_text,
     .async_create_routes = replicate_async_create,
     .async_read_routes = replicate_async_read,
     .async_terminal_statuses = replicate_terminal,

@@ -18,8 +18,8 @@
 int gw__retry_may_follow(gw_call_t *call, int status)
 {
     const gw_retry_conf_t *c = call->retry_conf;
-    if (c == NULL || call->attempts > c->max_retries)
-        return 0;
+    if (c == NULL || (call->attempts > c->max_retries && !gw__fallback_pending(call)))
+        return 0; /* the last attempt's answer is held too while a fallback target is left */
     for (size_t i = 0; i < c->nstatuses; i++)
         if (c->statuses[i] == status)
             return 1;
@@ -145,6 +145,7 @@ static void on_retry_timer(uv_timer_t *t)
     call->retry_wait = 0;
     if (call->req != NULL) {
         reset_attempt(call);
+        gw__fallback_announce(call);
         gw__stage_upstream(call); /* takes its own transfer reference, or answers the request */
     }
     gw__release(call); /* the wait's reference */
@@ -173,6 +174,12 @@ int gw__retry_or_release(gw_call_t *call, CURLcode result)
             uv_timer_start(&call->timer, on_retry_timer, (uint64_t)delay, 0);
             return 1;
         }
+    }
+    /* no retry here: the next target of the call's fallback chain, at once (fallback.c) */
+    if (kind >= 0 && call->timer_ready && gw__fallback_next(call)) {
+        call->retry_wait = 1;
+        uv_timer_start(&call->timer, on_retry_timer, 0, 0);
+        return 1;
     }
     if (call->retry_hold) {
         call->retry_hold = 0;

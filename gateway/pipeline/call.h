@@ -126,6 +126,7 @@ struct st_gw_call_t {
     pol_buf_t held;      /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
     pol_buf_t async_out; /* rewritten prediction */
     pol_buf_t fal_path;  /* fal: the target's path and query in canonical form (gateway/canon.h) */
+    pol_buf_t fb_body;   /* a call with a fallback chain: its scrubbed body before the no-training pass */
     gw_body_info_t info; /* fields captured from the body (its buffers pooled; reset with gw_privacy_info_reset) */
     gw_async_sse_t async_sse;
 
@@ -233,6 +234,11 @@ struct st_gw_call_t {
         gw_async_vault_t vault;       /* read: the creating request's vault (same user and client) */
         long http_status;             /* read: the status for the resumed answer */
     } pred;                           /* vault and rec freed by gw__release */
+    struct {
+        const gw_fallback_target_t *targets; /* the chain of the call's provider and model (gateway/fallback.h), or NULL */
+        size_t n, next;                      /* its targets; the next one to try */
+        int announce;                        /* readdressed: x-aigw-fallback goes on the next attempt's response */
+    } fb;
 
     /* accounting */
     int no_access_log; /* health probes */
@@ -296,6 +302,12 @@ gw_stage_rc_t gw__stage_upstream(gw_call_t *call);
 void gw__route_match(const char *path, size_t len, gw_route_t *r);
 /** The provider of the call (call->up, call->provider, call->usage_ad). Answers the request itself on failure: -1. */
 int gw__choose_provider(gw_call_t *call);
+/**
+ * With pii.scan_responses and an adapter that declares model text, a PII session even for a request without a body
+ * (a poll, a stored answer, a prediction stream): its answer's model text is scanned and its findings logged.
+ * Answers 500 itself when out of memory: -1; else 0.
+ */
+int gw__output_session(gw_call_t *call);
 
 /* ---- respond.c ---- */
 /** Adds a response header (name and value copied into the request pool). */
@@ -364,6 +376,32 @@ void gw__log_access(gw_call_t *call, h2o_req_t *req);
 int gw__finish_call(gw_call_t *call, int complete, int wait, int with_record);
 /** gw_store_reserve_async callback (writer thread): posts the completion to the call's worker. */
 void gw__on_journal_reserved(void *ctx, int rc, int64_t bal);
+
+/* ---- privacy.c ---- */
+/**
+ * The no-training pass for call->up over call->body (plus `extra`, may be NULL), setting call->body to its result.
+ * `quiet` 0: a refusal or a bad body is answered (403 / 400); 1: nothing is answered (a fallback target is skipped).
+ * @return 0, or -1 (answered unless quiet).
+ */
+int gw__policy_pass(gw_call_t *call, int consent, const pol_json_edit_t *extra, int quiet);
+
+/* ---- fallback.c ---- */
+/** At the route stage: the call's fallback chain (config "fallbacks") and its scrubbed body. */
+void gw__fallback_begin(gw_call_t *call);
+/** The reservation covering the most expensive target that can take the call (`amount`: the call's own estimate). */
+int64_t gw__fallback_reserve(gw_call_t *call, const pol_meter_request_t *mr, uint32_t markup, int64_t amount);
+/** Whether the user's training consent changes the no-training verdict of a target of the call's chain. */
+int gw__fallback_consent_matters(const gw_call_t *call);
+/** Whether a target is left for a call that may fall back (no side effects). */
+int gw__fallback_pending(const gw_call_t *call);
+/**
+ * After an attempt that failed before any byte reached the client and will not be retried: readdresses the call to the
+ * next target that takes it (configured, priced, allowed by its no-training pass). @return 1 switched (the next
+ * attempt goes there, with the target's retry policy), 0 none left (the call is as it was).
+ */
+int gw__fallback_next(gw_call_t *call);
+/** On the first attempt at a new target: x-aigw-fallback: <provider>/<model> in the response. */
+void gw__fallback_announce(gw_call_t *call);
 
 /* ---- predictions.c ---- */
 /** A prediction stream URL aigw handed out (capability instead of a client key): runs the call. */

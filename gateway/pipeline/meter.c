@@ -267,6 +267,8 @@ static int meter_admit(gw_call_t *call)
         gw_send_error(call, GW_ERR_ESTIMATE_OVERFLOW, NULL);
         return -1;
     }
+    call->reserve_amount =
+        gw__fallback_reserve(call, &mr, client != NULL ? call->client->markup_permille : 1000, call->reserve_amount);
     const h2o_header_t *ik = gw__find_header(call->req, H2O_STRLIT("idempotency-key"));
     if (ik != NULL && ik->value.len > 0 && ik->value.len < sizeof(call->idem_key)) {
         memcpy(call->idem_key, ik->value.base, ik->value.len);

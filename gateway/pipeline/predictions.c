@@ -19,6 +19,7 @@
 
 #include "common/log.h"
 #include "gateway/billing.h"
+#include "common/log.h"
 #include "gateway/pipeline/call.h"
 #include "gateway/store/store_ledger.h"
 #include "gateway/store/store_predict.h"
@@ -128,7 +129,18 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
         return GW_STAGE_ANSWERED;
     }
     call->async_url = u;
-    call->async_restore = call->async_cap.ntokens != 0;
+    /* pii.scan_responses: the stream's model text is scanned too (findings logged for the capability's user) */
+    if (gw__output_session(call) != 0)
+        return GW_STAGE_ANSWERED;
+    call->async_sse.scan = NULL;
+    call->async_sse.scan_ctx = NULL;
+    if (call->pii != NULL && gw_privacy_output_paths(call->gen->privacy, call->usage_ad) != NULL) {
+        call->out_ctx.session = call->pii;
+        call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
+        call->async_sse.scan = gw_privacy_scan_output;
+        call->async_sse.scan_ctx = &call->out_ctx;
+    }
+    call->async_restore = call->async_cap.ntokens != 0 || call->async_sse.scan != NULL;
     gw__pipeline_resume(call, GW_STAGE_UPSTREAM); /* no body: nothing to parse, meter or scrub */
     return GW_STAGE_ANSWERED;
 }

@@ -22,7 +22,7 @@ static int path_ends_with(const char *rest, size_t len, const char *suffix)
  * captures: streamed chat completions get stream_options.include_usage (OpenAI reports stream
  * usage only then; openai.md section 4) and the extra usage chunk is dropped again if the client
  * did not ask for it. Answers the request itself on refusal or error. */
-static int policy_pass(gw_call_t *call, int consent)
+int gw__policy_pass(gw_call_t *call, int consent, const pol_json_edit_t *extra, int quiet)
 {
     static const pol_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
     int want_usage = call->info.stream && call->info.include_usage != 1 &&
@@ -31,10 +31,18 @@ static int policy_pass(gw_call_t *call, int consent)
     pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, consent};
     const char *err_desc = NULL;
     int changed = 0;
+    pol_json_edit_t edits[2];
+    size_t nedits = 0;
+    if (want_usage)
+        edits[nedits++] = add_usage;
+    if (extra != NULL)
+        edits[nedits++] = *extra;
     pol_buf_reset(&call->edit_body);
     int rc = gw_privacy_notrain(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->up, &in, call->body,
-                                call->multipart || call->binary ? 0 : call->body_len, &add_usage, want_usage ? 1 : 0,
-                                &call->notrain, &call->edit_body, &changed, &err_desc);
+                                call->multipart || call->binary ? 0 : call->body_len, edits, nedits, &call->notrain,
+                                &call->edit_body, &changed, &err_desc);
+    if (quiet && rc != POL_NOTRAIN_ALLOWED)
+        return -1; /* a skipped fallback target leaves no record */
     pol_buf_reset(&call->notrain_record);
     if (rc >= 0)
         pol_notrain_record(&call->notrain, &call->notrain_record);
@@ -95,8 +103,8 @@ static int resolve_consent(gw_call_t *call)
     const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
     int without = pol_notrain_begin(nt, &in, &d);
     in.consent = 1;
-    if (pol_notrain_begin(nt, &in, &d) == without)
-        return 0;
+    if (pol_notrain_begin(nt, &in, &d) == without && !gw__fallback_consent_matters(call))
+        return 0; /* neither the provider's verdict nor a fallback target's depends on it */
     call->consent_work.data = call;
     call->refs++;
     call->consent_lookup = 1;
@@ -117,5 +125,5 @@ gw_stage_rc_t gw__stage_privacy(gw_call_t *call)
         call->consent_result = consent;
         call->consent_known = 1;
     }
-    return policy_pass(call, call->consent_result) == 0 ? GW_STAGE_NEXT : GW_STAGE_ANSWERED;
+    return gw__policy_pass(call, call->consent_result, NULL, 0) == 0 ? GW_STAGE_NEXT : GW_STAGE_ANSWERED;
 }

@@ -424,7 +424,7 @@ int gw__respond_complete(gw_call_t *call, long http_status)
         size_t plen = 0;
         const char *part = prov_sse_finish(&call->sse_parser) != 0 ? prov_sse_pending(&call->sse_parser, &plen) : NULL;
         if (call->async_restore)
-            gw_async_sse_finish(&call->async_sse, &call->pending);
+            gw_async_sse_finish(&call->async_sse, &call->async_cap, &call->pending);
         if (part != NULL && plen != 0)
             emit_block(call, part, plen);
     }

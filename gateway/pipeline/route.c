@@ -168,12 +168,25 @@ int gw__choose_provider(gw_call_t *call)
     return 0;
 }
 
+int gw__output_session(gw_call_t *call)
+{
+    const gw_privacy_t *pv = call->gen->privacy;
+    if (call->pii != NULL || gw_privacy_output_paths(pv, call->usage_ad) == NULL)
+        return 0;
+    if ((call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
+        return -1;
+    }
+    call->pii_seq = call->gen->seq;
+    return 0;
+}
+
 gw_stage_rc_t gw__stage_route(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
     call->rest = call->rt.rest;
     call->rest_len = call->rt.rest_len;
-    if (gw__choose_provider(call) != 0)
+    if (gw__choose_provider(call) != 0 || gw__output_session(call) != 0)
         return GW_STAGE_ANSWERED;
     if (call->up->target_url != NULL && take_target_url(call, req) != 0)
         return GW_STAGE_ANSWERED;
@@ -181,5 +194,6 @@ gw_stage_rc_t gw__stage_route(gw_call_t *call)
                      call->rest, call->rest_len);
     call->async_rewrite = call->up->async_stream_origin != NULL;
     gw__async_classify(call);
+    gw__fallback_begin(call);
     return GW_STAGE_NEXT;
 }

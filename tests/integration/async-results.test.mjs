@@ -243,3 +243,66 @@ describe('stream capabilities keyed from the master key', () => {
     }
   });
 });
+
+describe('model output of predictions (pii.scan_responses)', () => {
+  // The model writes personal data of its own (x-mock-say); the user's prompt carries theirs.
+  const SAY = `Sure. Mail bob.smith@corp-mail.org about ${EMAIL}`;
+  let sgw;
+  let sstore;
+  before(async () => {
+    sstore = storeSetup('async-results-scan-store');
+    const c = config(sstore);
+    sgw = await startAigw({ name: 'async-results-scan-aigw', mockUrl: rmock.url,
+      config: { ...c, credits: undefined, pricing: undefined, pii: { default_action: 'tokenize', scan_responses: true } } });
+  });
+  after(async () => {
+    if (sgw) await sgw.stop();
+  });
+  const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(SAY.replace(EMAIL, '<EMAIL_ADDRESS_1>')),
+    ...extra });
+  const respRows = (user) => sqlite(sstore.db, `SELECT r.field, r.entity_type, r.action FROM redactions r WHERE r.user_id = ${q(user)}` +
+    ' AND r.direction = \'response\' ORDER BY r.id');
+
+  test('Replicate stream(): the model\'s email is redacted even split over 3-byte events; the user\'s own value restored', async () => {
+    const user = 'u-scan-stream';
+    const events = [];
+    for await (const ev of replicate(sgw, user, say({ 'x-mock-piece': '3' })).stream(LLM, { input: { prompt: PROMPT } })) {
+      events.push(ev);
+    }
+    const text = events.filter((e) => e.event === 'output').map((e) => e.data).join('');
+    for (const frag of ['bob.smith', 'corp-mail.org']) {
+      for (const e of events) assert.ok(!String(e.data).includes(frag), `fragment ${frag} in an event`);
+    }
+    assert.equal(text, `Sure. Mail <EMAIL_ADDRESS> about ${EMAIL}`);
+    const rows = await waitFor(() => {
+      const r = respRows(user);
+      return r.length >= 1 ? r : null;
+    }, { msg: 'response redaction rows' });
+    assert.deepEqual(rows.map((r) => [r.entity_type, r.action]), [['EMAIL_ADDRESS', 'redact']], JSON.stringify(rows));
+  });
+
+  test('Replicate poll: the model\'s email redacted in output, the user\'s own value restored and not flagged', async () => {
+    const user = 'u-scan-poll';
+    const r = replicate(sgw, user, say());
+    const p = await r.predictions.create({ model: LLM, input: { prompt: PROMPT } });
+    const done = await r.wait(p, { interval: 50 });
+    const text = done.output.join('');
+    assert.ok(!text.includes('bob.smith'), text);
+    assert.equal(text, `Sure. Mail <EMAIL_ADDRESS> about ${EMAIL}`);
+    assert.equal(done.input.prompt, PROMPT);
+    await waitFor(() => respRows(user).length >= 1, { msg: 'response rows of the poll' });
+    assert.ok(respRows(user).every((x) => x.entity_type === 'EMAIL_ADDRESS' && /^output/.test(x.field)), JSON.stringify(respRows(user)));
+  });
+
+  test('fal queue result: the model\'s output scanned, the prompt echo restored', async () => {
+    const user = 'u-scan-fal';
+    const fal = createFalClient({ proxyUrl: { url: `${sgw.url}/fal`, when: 'always' },
+      requestMiddleware: async (req) => ({ ...req, headers: { ...(req.headers || {}), Authorization: `Bearer ${CLIENT_KEY}`,
+        'X-AIGW-User': user, 'x-mock-say': encodeURIComponent('Call bob.smith@corp-mail.org') } }) });
+    const res = await fal.subscribe(FAL_MODEL, { input: { prompt: PROMPT }, pollInterval: 50 });
+    assert.equal(res.data.output, 'Call <EMAIL_ADDRESS>');
+    assert.equal(res.data.prompt, PROMPT);
+    await waitFor(() => respRows(user).length >= 1, { msg: 'response rows of the fal result' });
+    assert.deepEqual(respRows(user).map((x) => [x.field, x.entity_type]), [['output', 'EMAIL_ADDRESS']]);
+  });
+});

@@ -208,6 +208,26 @@ describe('metering across retries', () => {
     assert.equal(sqlite(data.db, `SELECT COUNT(*) AS n FROM ledger WHERE user_id = '${user}' AND kind = 'reserve'`)[0].n, 1);
   });
 
+  test('a JSON answer cut mid-body (held for settlement) is retried and billed once, from the answer that came whole',
+    async () => {
+      const user = 'user-retry-cut';
+      await grant(gw, user, 1000000);
+      const h = faults('reset-after=60,ok');
+      const { data: out, response } = await client(gw, { user }).chat.completions.create(chat(), { headers: h })
+        .withResponse();
+      const rid = response.headers.get('x-aigw-request-id');
+      const cost = 1000 + out.usage.completion_tokens;
+      assert.equal((await attempts(mock, h)).length, 2);
+      assert.equal(await userBalance(user), 1000000 - cost, 'the cut attempt is not billed (no estimate on top)');
+      const rows = ledgerRows(rid);
+      assert.equal(rows.filter((r) => r.kind === 'settle').length, 1, JSON.stringify(rows));
+      assert.equal(rows.reduce((s, r) => s + r.amount, 0), -cost);
+      // the call is logged as the complete answer it was, not as the cut attempt
+      const call = await waitFor(() => sqlite(data.db, `SELECT outcome, output_tokens FROM calls WHERE request_id = '${rid}'`)[0],
+        { msg: 'call row' });
+      assert.deepEqual(call, { outcome: null, output_tokens: out.usage.completion_tokens });
+    });
+
   test('every attempt failed: one reservation, fully refunded', async () => {
     const user = 'user-retry-refund';
     await grant(gw, user, 1000000);

@@ -367,7 +367,7 @@ function predictionView(p, status, fx, h) {
     web: `https://replicate.com/p/${p.id}`,
   };
   if (status === 'succeeded' && p.echo) {
-    const text = typeof p.input.prompt === 'string' ? p.input.prompt : '';
+    const text = typeof p.say === 'string' ? p.say : typeof p.input.prompt === 'string' ? p.input.prompt : '';
     // Language models return token pieces; split at spaces (each piece keeps its leading space).
     r.output = p.llm ? text.split(/(?= )/) : text;
   }
@@ -391,6 +391,7 @@ async function replicate(req, out, urlPath, body, query, fx, h) {
     const id = crypto.randomBytes(13).toString('hex').slice(0, 26);
     const model = m ? `${m[1]}/${m[2]}` : typeof body.version === 'string' ? body.version.split(':')[0] : 'unknown/unknown';
     const p = { id, model, version: m ? undefined : body.version, input: body.input, echo: req.headers['x-mock-echo'] === '1',
+      say: typeof body[SAY] === 'string' ? body[SAY] : undefined,
       llm: replicateLooksLlm(model, body.input) || body.stream === true, polls: 0 };
     predictions.set(id, p);
     const wait = /^\s*wait\b/i.test(String(req.headers.prefer || ''));
@@ -426,7 +427,7 @@ async function replicateStream(req, out, id, fx, h) {
   if (!p) return h.sendJson(out, 404, fx.err404, { 'content-type': 'application/problem+json' });
   let events = fx.stream.map((e) => ({ ...e }));
   if (p.echo) {
-    const text = typeof p.input.prompt === 'string' ? p.input.prompt : '';
+    const text = typeof p.say === 'string' ? p.say : typeof p.input.prompt === 'string' ? p.input.prompt : '';
     events = h.pieces(text, h.intHeader(req, 'x-mock-piece') || 3).map((t, i) => ({ id: `${i}-0`, event: 'output', data: t }))
       .concat([{ event: 'done', data: '{}' }]);
   }
@@ -498,6 +499,7 @@ async function fal(req, out, urlPath, body, query, fx, h) {
     if (method === 'GET' && tail === undefined) {
       const res = h.clone(fx.result);
       if (typeof r.input.prompt === 'string') res.prompt = r.input.prompt;
+      if (typeof r.say === 'string') res.output = r.say; // a language endpoint's answer (x-mock-say at submit)
       // The mock echoes image inputs back as outputs so a client can see what reached the provider.
       for (const [k, v] of Object.entries(r.input)) if (typeof v === 'string' && v.startsWith('data:')) res[`echo_${k}`] = v;
       return h.sendJson(out, 200, res, { 'x-fal-request-id': id, 'x-fal-billable-units': '1' });
@@ -513,7 +515,7 @@ async function fal(req, out, urlPath, body, query, fx, h) {
       return h.sendJson(out, 200, res, { 'x-fal-request-id': id, 'x-fal-billable-units': '1.5' });
     }
     const pendingPolls = h.intHeader(req, 'x-mock-fal-pending-polls') || 0;
-    falRequests.set(id, { input: body, polls: 0, pendingPolls });
+    falRequests.set(id, { input: body, polls: 0, pendingPolls, say: body[SAY] });
     const r = { ...h.clone(fx.submit), ...falIds(`${m[1]}/${m[2]}`, id) };
     return h.sendJson(out, 200, r, { 'x-fal-request-id': id });
   }

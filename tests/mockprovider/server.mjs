@@ -17,7 +17,8 @@
 //                                backpressure (never more than one 64 KiB chunk buffered)
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
 //   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded) instead, i.e. what
-//                                the model writes on its own (model-output scanning tests)
+//                                the model writes on its own (model-output scanning tests); Replicate: the
+//                                prediction's output and stream; fal queue submit: the result's `output`
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
 //                                a UTF-8 sequence), one SSE event each
 //   x-mock-stream-error: 1       Anthropic / OpenRouter: the mid-stream error fixture instead
@@ -37,6 +38,8 @@
 //                                `NNN/ra-ms=N` retry-after-ms: N, `NNN/no-retry` x-should-retry: false),
 //                                `reset` (connection destroyed before any response byte), `reset-after=N`
 //                                (as x-mock-reset-after-bytes), `ok`
+//   x-mock-faults-for: PROVIDER  x-mock-faults apply only on the mock of that provider (a fallback chain
+//                                across providers: the primary fails, the target answers)
 //
 // Without --tls-cert it is a plain HTTP/1.1 server (aigw must not use h2c prior knowledge upstream);
 // with --tls-cert/--tls-key it serves HTTP/2 over TLS with ALPN (HTTP/1.1 allowed too).
@@ -654,7 +657,8 @@ async function handle(req, res) {
   const rec = logRequest(req, urlPath, query, rawBody);
   // x-mock-faults: this attempt's fault (the key counts attempts of one logical request)
   let fault = null;
-  if (req.headers['x-mock-faults'] !== undefined) {
+  const faultsFor = req.headers['x-mock-faults-for'];
+  if (req.headers['x-mock-faults'] !== undefined && (faultsFor === undefined || faultsFor === OPTS.provider)) {
     const key = String(req.headers['x-mock-fault-key'] || '');
     const n = faultCounts.get(key) || 0;
     faultCounts.set(key, n + 1);

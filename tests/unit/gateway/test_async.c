@@ -230,6 +230,54 @@ static void test_sse_restore_across_events(void **state)
     gw_async_vault_free(&v);
 }
 
+/* A stand-in for the model-output scan: "secret" -> "<X>", and unless final the last 8 bytes are held back. */
+static int fake_scan(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+{
+    (void)path;
+    (*(int *)ctx)++;
+    *emit = final || len <= 8 ? (final ? len : 0) : len - 8;
+    const char *hit = memmem(s, *emit, "secret", 6);
+    if (hit == NULL)
+        return 0;
+    pol_buf_reset(out);
+    pol_buf_append(out, s, (size_t)(hit - s));
+    pol_buf_append(out, "<X>", 3);
+    pol_buf_append(out, hit + 6, *emit - (size_t)(hit - s) - 6);
+    return 1;
+}
+
+static void test_sse_scan_then_restore(void **state)
+{
+    (void)state;
+    gw_async_vault_t v = vault();
+    pol_buf_t c = POL_BUF_INIT;
+    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
+    gw_async_cap_t cap;
+    const char *err;
+    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
+    int calls = 0;
+    gw_async_sse_t st;
+    memset(&st, 0, sizeof(st));
+    st.scan = fake_scan;
+    st.scan_ctx = &calls;
+    pol_buf_t out = POL_BUF_INIT;
+    /* "secret" split over events reaches the scan whole (held back), the token is restored after the scan */
+    static const char *const pieces[] = {"the sec", "ret of <PERSON_1> is", " out"};
+    feed_events(&st, &cap, pieces, 3, &out);
+    assert_true(calls >= 3);
+    assert_null(memmem(out.base, out.len, "secret", 6));
+    assert_null(memmem(out.base, out.len, "sec\n", 4));
+    assert_non_null(memmem(out.base, out.len, "<X>", 3));
+    assert_non_null(memmem(out.base, out.len, "Jane Doe", 8));
+    assert_null(memmem(out.base, out.len, "<PERSON_1>", 10));
+    assert_true(memcmp(out.base + out.len - 22, "event: done\ndata: {}\n\n", 22) == 0);
+    gw_async_sse_free(&st);
+    gw_async_cap_free(&cap);
+    pol_buf_free(&out);
+    pol_buf_free(&c);
+    gw_async_vault_free(&v);
+}
+
 static void test_classify(void **state)
 {
     (void)state;
@@ -327,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_capability_refusals),
         cmocka_unit_test(test_stream_route),
         cmocka_unit_test(test_sse_restore_across_events),
+        cmocka_unit_test(test_sse_scan_then_restore),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_answer_state),
         cmocka_unit_test(test_vault_json_and_restore),
