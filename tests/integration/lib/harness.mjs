@@ -472,9 +472,10 @@ export function writeConfig(file, config) {
   return file;
 }
 
-/** One query through the sqlite3 CLI in JSON mode: an array of row objects. */
+/** One query through the sqlite3 CLI in JSON mode: an array of row objects. Waits up to 10 s for
+ * aigw's write lock (busy timeout) instead of failing with "database is locked" while its journal commits. */
 export function sqlite(db, sql) {
-  const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });
+  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', db, sql], { encoding: 'utf8' });
   return out.trim() ? JSON.parse(out) : [];
 }
 
