@@ -1,5 +1,5 @@
 /*
- * bench_json: cost of pol_json_rewrite() on a ~2 KB chat request versus jansson json_loadb +
+ * bench_json: cost of gw_json_rewrite() on a ~2 KB chat request versus jansson json_loadb +
  * json_dumpb on the same bytes in the same run, plus the SSE restorer's cost per streamed event, with and without
  * the model-output scan stage (pii.scan_responses) on a synthetic answer streamed in small deltas.
  * Usage: bench_json [iterations]   (built by `make bench` / `cmake --build B --target bench_json`)
@@ -22,7 +22,7 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static int keep(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int keep(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     (void)rule_id;
     (void)path;
@@ -31,7 +31,7 @@ static int keep(void *ctx, int rule_id, const char *path, const char *s, size_t 
     return 0;
 }
 
-static int replace_first(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int replace_first(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     (void)rule_id;
     (void)path;
@@ -39,8 +39,8 @@ static int replace_first(void *ctx, int rule_id, const char *path, const char *s
     const char *at = memchr(s, '@', len);
     if (at == NULL)
         return 0;
-    pol_buf_append(repl, s, (size_t)(at - s));
-    pol_buf_append(repl, "<EMAIL_ADDRESS_1>", 17);
+    gw_buf_append(repl, s, (size_t)(at - s));
+    gw_buf_append(repl, "<EMAIL_ADDRESS_1>", 17);
     return 1;
 }
 
@@ -52,7 +52,7 @@ static void capture(void *ctx, int rule_id, const char *raw, size_t len, int typ
     *(size_t *)ctx += len;
 }
 
-static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     (void)ctx;
     (void)path;
@@ -62,14 +62,13 @@ static int restore_cb(void *ctx, const char *path, const char *s, size_t len, po
     return 0;
 }
 
-static void build_request(pol_buf_t *b)
+static void build_request(gw_buf_t *b)
 {
-    pol_buf_appendf(b,
-                    "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
-                    "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
-                    "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
+    gw_buf_appendf(b, "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
+                      "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
+                      "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
     for (int i = 0; i < 5; i++)
-        pol_buf_appendf(
+        gw_buf_appendf(
             b,
             "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi, this is message %d. My card ending 4242 was "
             "declined yesterday at the grocery store on Elm Street, and I would like to know why. You can "
@@ -77,10 +76,10 @@ static void build_request(pol_buf_t *b)
             "{\"role\":\"assistant\",\"content\":\"I am sorry to hear that. Let me check the transaction details "
             "for you \\u2014 one moment please.\"},",
             i);
-    pol_buf_appendf(
-        b, "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
-           "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
-           "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
+    gw_buf_appendf(b,
+                   "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+                   "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
+                   "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
 }
 
 typedef struct {
@@ -93,13 +92,13 @@ typedef struct {
     pol_pii_scratch_t *s;
 } scan_ctx_t;
 
-static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     scan_ctx_t *c = ctx;
     return pol_pii_session_scrub_output(c->ss, c->s, path, s, len, final, emit, out);
 }
 
-static int vault_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int vault_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     scan_ctx_t *c = ctx;
     (void)path;
@@ -107,20 +106,20 @@ static int vault_cb(void *ctx, const char *path, const char *s, size_t len, pol_
 }
 
 /* An OpenAI chat stream of `text` in `piece`-byte deltas. */
-static void make_stream(const char *text, size_t piece, pol_buf_t *sse)
+static void make_stream(const char *text, size_t piece, gw_buf_t *sse)
 {
     size_t n = strlen(text);
     for (size_t i = 0; i < n; i += piece) {
-        pol_buf_t lit = POL_BUF_INIT;
-        pol_json_escape(text + i, piece < n - i ? piece : n - i, &lit);
-        pol_buf_appendf(sse,
-                        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                        "\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s},\"finish_reason\":null}]}\n\n",
-                        (int)lit.len, lit.base);
-        pol_buf_free(&lit);
+        gw_buf_t lit = GW_BUF_INIT;
+        gw_json_escape(text + i, piece < n - i ? piece : n - i, &lit);
+        gw_buf_appendf(sse,
+                       "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                       "\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s},\"finish_reason\":null}]}\n\n",
+                       (int)lit.len, lit.base);
+        gw_buf_free(&lit);
     }
-    pol_buf_appendf(sse, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-                         "data: [DONE]\n\n");
+    gw_buf_appendf(sse, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                        "data: [DONE]\n\n");
 }
 
 static int stream_scan_bench(long iters)
@@ -132,16 +131,16 @@ static int stream_scan_bench(long iters)
         return 1;
     scan_ctx_t c = {pol_pii_session_create(e), pol_pii_scratch_create(e)};
     static const char *const scan_paths[] = {"choices.*.delta.content"};
-    pol_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 1, err, sizeof(err));
+    gw_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 1, err, sizeof(err));
     pol_restore_stream_t *rs = pol_restore_stream_create(vault_cb, &c);
-    pol_buf_t clean = POL_BUF_INIT, pii = POL_BUF_INIT, sse = POL_BUF_INIT, out = POL_BUF_INIT;
+    gw_buf_t clean = GW_BUF_INIT, pii = GW_BUF_INIT, sse = GW_BUF_INIT, out = GW_BUF_INIT;
     while (clean.len < 2048)
-        pol_buf_appendf(&clean, "The quarterly report shows revenue grew in most regions, while costs stayed flat. ");
+        gw_buf_appendf(&clean, "The quarterly report shows revenue grew in most regions, while costs stayed flat. ");
     while (pii.len < 2048)
-        pol_buf_appendf(&pii, "Contact our desk at help.desk@example.org or +1 415 555 0134 for the quarterly report. ");
+        gw_buf_appendf(&pii, "Contact our desk at help.desk@example.org or +1 415 555 0134 for the quarterly report. ");
     struct {
         const char *name;
-        pol_buf_t *text;
+        gw_buf_t *text;
         int scan;
     } cases[] = {{"restore only (scan_responses off)", &clean, 0},
                  {"restore + scan, no PII in the answer", &clean, 1},
@@ -149,13 +148,13 @@ static int stream_scan_bench(long iters)
     long sit = iters / 200 ? iters / 200 : 1;
     double base = 0;
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        pol_buf_reset(&sse);
+        gw_buf_reset(&sse);
         make_stream(cases[k].text->base, 6, &sse);
         size_t events = (cases[k].text->len + 5) / 6 + 2;
         double t0 = now_ns();
         for (long i = 0; i < sit; i++) {
             pol_pii_session_reset(c.ss);
-            pol_buf_reset(&out);
+            gw_buf_reset(&out);
             pol_restore_stream_reset(rs, vault_cb, &c);
             if (cases[k].scan)
                 pol_restore_stream_set_scan(rs, paths, scan_cb);
@@ -169,14 +168,14 @@ static int stream_scan_bench(long iters)
                cases[k].text->len, events, ns / (double)events, ns / base);
     }
     pol_restore_stream_free(rs);
-    pol_json_paths_free(paths);
+    gw_json_paths_free(paths);
     pol_pii_session_free(c.ss);
     pol_pii_scratch_free(c.s);
     pol_pii_engine_free(e);
-    pol_buf_free(&clean);
-    pol_buf_free(&pii);
-    pol_buf_free(&sse);
-    pol_buf_free(&out);
+    gw_buf_free(&clean);
+    gw_buf_free(&pii);
+    gw_buf_free(&sse);
+    gw_buf_free(&out);
     return 0;
 }
 
@@ -185,27 +184,27 @@ int main(int argc, char **argv)
     long iters = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
     if (iters <= 0)
         iters = 200000;
-    pol_buf_t req = POL_BUF_INIT;
+    gw_buf_t req = GW_BUF_INIT;
     build_request(&req);
-    static const pol_json_rule_t rules[] = {
-        {"messages.*.content", POL_JSON_SCAN, 1},
-        {"messages.*.content.*.text", POL_JSON_SCAN, 2},
-        {"messages.*.tool_calls.*.function.arguments", POL_JSON_EMBEDDED, 3},
-        {"metadata.**", POL_JSON_SCAN, 4},
-        {"model", POL_JSON_CAPTURE, 5},
-        {"stream", POL_JSON_CAPTURE, 6},
+    static const gw_json_rule_t rules[] = {
+        {"messages.*.content", GW_JSON_SCAN, 1},
+        {"messages.*.content.*.text", GW_JSON_SCAN, 2},
+        {"messages.*.tool_calls.*.function.arguments", GW_JSON_EMBEDDED, 3},
+        {"metadata.**", GW_JSON_SCAN, 4},
+        {"model", GW_JSON_CAPTURE, 5},
+        {"stream", GW_JSON_CAPTURE, 6},
     };
     char err[128];
-    pol_json_paths_t *paths = pol_json_paths_compile(rules, 6, err, sizeof(err));
+    gw_json_paths_t *paths = gw_json_paths_compile(rules, 6, err, sizeof(err));
     if (paths == NULL) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    pol_json_edit_t edits[] = {{"store", "false", 0}, {"stream_options.include_usage", "true", 0}, {"metadata", NULL, 0}};
+    gw_json_edit_t edits[] = {{"store", "false", 0}, {"stream_options.include_usage", "true", 0}, {"metadata", NULL, 0}};
     size_t sink = 0;
-    pol_json_visitor_t v_keep = {keep, capture, &sink, NULL, 0}, v_repl = {replace_first, capture, &sink, NULL, 0};
-    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
-    pol_buf_t out = POL_BUF_INIT;
+    gw_json_visitor_t v_keep = {keep, capture, &sink, NULL, 0}, v_repl = {replace_first, capture, &sink, NULL, 0};
+    gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     int changed;
     result_t res[8];
     size_t nres = 0;
@@ -215,34 +214,34 @@ int main(int argc, char **argv)
     for (int pass = 0; pass < 2; pass++) { /* pass 0 warms up */
         double t0 = now_ns();
         for (long i = 0; i < iters; i++)
-            if (pol_json_rewrite_ex(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL, &sc) != 0)
+            if (gw_json_rewrite_ex(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL, &sc) != 0)
                 return 1;
         if (pass)
-            res[nres++] = (result_t){"pol_json_rewrite walk, no change", (now_ns() - t0) / (double)iters};
+            res[nres++] = (result_t){"gw_json_rewrite walk, no change", (now_ns() - t0) / (double)iters};
     }
     /* 2. validate only */
     {
         double t0 = now_ns();
         for (long i = 0; i < iters; i++)
-            if (pol_json_validate(req.base, req.len, NULL, NULL) != 0)
+            if (gw_json_validate(req.base, req.len, NULL, NULL) != 0)
                 return 1;
-        res[nres++] = (result_t){"pol_json_validate", (now_ns() - t0) / (double)iters};
+        res[nres++] = (result_t){"gw_json_validate", (now_ns() - t0) / (double)iters};
     }
     /* 3. walk + 3 edits + replacements (every string with an '@' rewritten): full output copy */
     {
         double t0 = now_ns();
         for (long i = 0; i < iters; i++)
-            if (pol_json_rewrite_ex(req.base, req.len, paths, edits, 3, &v_repl, &out, &changed, NULL, NULL, &sc) != 0 || !changed)
+            if (gw_json_rewrite_ex(req.base, req.len, paths, edits, 3, &v_repl, &out, &changed, NULL, NULL, &sc) != 0 || !changed)
                 return 1;
-        res[nres++] = (result_t){"pol_json_rewrite + 3 edits + replacements", (now_ns() - t0) / (double)iters};
+        res[nres++] = (result_t){"gw_json_rewrite + 3 edits + replacements", (now_ns() - t0) / (double)iters};
     }
     /* 4. the convenience entry point (allocates scratch per call) */
     {
         double t0 = now_ns();
         for (long i = 0; i < iters; i++)
-            if (pol_json_rewrite(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL) != 0)
+            if (gw_json_rewrite(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL) != 0)
                 return 1;
-        res[nres++] = (result_t){"pol_json_rewrite (no scratch reuse), no change", (now_ns() - t0) / (double)iters};
+        res[nres++] = (result_t){"gw_json_rewrite (no scratch reuse), no change", (now_ns() - t0) / (double)iters};
     }
     /* 5. jansson baseline: parse + dump */
     double jansson_ns;
@@ -278,7 +277,7 @@ int main(int argc, char **argv)
         long sit = iters / 10 ? iters / 10 : 1;
         double t0 = now_ns();
         for (long i = 0; i < sit; i++) {
-            pol_buf_reset(&out);
+            gw_buf_reset(&out);
             pol_restore_stream_reset(rs, restore_cb, NULL);
             if (pol_restore_stream_feed(rs, sse, n, &out) != 0 || pol_restore_stream_finish(rs, &out) != 0)
                 return 1;
@@ -291,9 +290,9 @@ int main(int argc, char **argv)
     /* 7. model-output scan (pii.scan_responses): a 2 KiB answer in 6-byte deltas, restore only vs restore + scan */
     if (stream_scan_bench(iters) != 0)
         return 1;
-    pol_json_scratch_free(&sc);
-    pol_buf_free(&out);
-    pol_buf_free(&req);
-    pol_json_paths_free(paths);
+    gw_json_scratch_free(&sc);
+    gw_buf_free(&out);
+    gw_buf_free(&req);
+    gw_json_paths_free(paths);
     return sink == 42 ? 2 : 0;
 }

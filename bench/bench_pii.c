@@ -182,11 +182,11 @@ static double bench_baseline(const char *buf, size_t len, size_t *hits)
 /* `aigw scrub` over the text cut into 2 KB pieces, one {"text": ...} line each: MB/s of input */
 static double bench_scrub_cli(const char *buf, size_t len)
 {
-    pol_buf_t lines = POL_BUF_INIT;
+    gw_buf_t lines = GW_BUF_INIT;
     for (size_t off = 0; off < len; off += 2048) {
         size_t l = len - off < 2048 ? len - off : 2048;
-        if (pol_buf_append(&lines, "{\"text\":", 8) != 0 || pol_json_escape(buf + off, l, &lines) != 0 ||
-            pol_buf_append(&lines, "}\n", 2) != 0)
+        if (gw_buf_append(&lines, "{\"text\":", 8) != 0 || gw_json_escape(buf + off, l, &lines) != 0 ||
+            gw_buf_append(&lines, "}\n", 2) != 0)
             exit(1);
     }
     double best = 1e9;
@@ -205,7 +205,7 @@ static double bench_scrub_cli(const char *buf, size_t len)
         fclose(out);
     }
     double mb = (double)lines.len / 1e6;
-    pol_buf_free(&lines);
+    gw_buf_free(&lines);
     return mb / best;
 }
 
@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 
     /* one 2 KB chat message: reset + scrub (scan + tokenize + findings) */
     pol_pii_session_t *ss = pol_pii_session_create(e);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     char msg[2048];
     memcpy(msg, mixed, sizeof(msg));
     memcpy(msg + 700, "My email is jane.doe@example.com and my phone is +1 (415) 555-0132. ", 68);
@@ -329,7 +329,7 @@ int main(int argc, char **argv)
     }
     printf("scrub one 2 KB chat message without PII: %.2f us\n", best * 1e6);
     printf("%-44s %10.0f\n", "aigw scrub, 2 KB JSON lines of mixed text", bench_scrub_cli(mixed, len));
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     pol_pii_session_free(ss);
     free(mixed);
     free(dense);

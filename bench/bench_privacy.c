@@ -1,7 +1,7 @@
 /*
  * bench_privacy: CPU cost of the request privacy pass (issue 10, "scan every string, skip by declaration")
  * against the pass it replaced, in the same run on the same bytes with the same PII engine and session:
- *   baseline  = the pre-issue-10 pass: pol_json_rewrite with OpenAI's listed text fields (the old
+ *   baseline  = the pre-issue-10 pass: gw_json_rewrite with OpenAI's listed text fields (the old
  *               PROV_OPENAI_TEXT_FIELDS, copied below), each listed string to pol_pii_session_scrub;
  *   scan all  = gw_privacy_scrub_request() as the gateway runs it: every string and key scanned except
  *               the adapter's skip_fields, payload sniffing, duplicate-key refusal, captures.
@@ -63,21 +63,20 @@ typedef struct {
     pol_pii_scratch_t *sc;
 } old_ctx_t;
 
-static int old_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int old_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     old_ctx_t *c = ctx;
     (void)rule_id;
     return pol_pii_session_scrub(c->ss, c->sc, path, s, len, repl);
 }
 
-static void build_request(pol_buf_t *b)
+static void build_request(gw_buf_t *b)
 {
-    pol_buf_appendf(b,
-                    "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
-                    "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
-                    "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
+    gw_buf_appendf(b, "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
+                      "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
+                      "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
     for (int i = 0; i < 5; i++)
-        pol_buf_appendf(
+        gw_buf_appendf(
             b,
             "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi, this is message %d. My card ending 4242 was "
             "declined yesterday at the grocery store on Elm Street, and I would like to know why. You can "
@@ -85,13 +84,13 @@ static void build_request(pol_buf_t *b)
             "{\"role\":\"assistant\",\"content\":\"I am sorry to hear that. Let me check the transaction details "
             "for you \\u2014 one moment please.\"},",
             i);
-    pol_buf_appendf(
-        b, "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
-           "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
-           "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
+    gw_buf_appendf(b,
+                   "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+                   "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
+                   "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
 }
 
-static int read_fixture(const char *name, pol_buf_t *b)
+static int read_fixture(const char *name, gw_buf_t *b)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, name);
@@ -101,7 +100,7 @@ static int read_fixture(const char *name, pol_buf_t *b)
     char buf[65536];
     size_t n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
-    return pol_buf_append(b, buf, n);
+    return gw_buf_append(b, buf, n);
 }
 
 int main(int argc, char **argv)
@@ -124,35 +123,35 @@ int main(int argc, char **argv)
     if (gw_privacy_scratch_init(pv, &s) != 0)
         return 1;
     pol_pii_session_t *ss = pol_pii_session_create(gw_privacy_engine(pv));
-    pol_json_rule_t rules[32];
+    gw_json_rule_t rules[32];
     size_t nr = 0;
     for (size_t i = 0; i < sizeof(old_fields) / sizeof(old_fields[0]); i++, nr++)
-        rules[nr] = (pol_json_rule_t){old_fields[i].p, old_fields[i].emb ? POL_JSON_EMBEDDED : POL_JSON_SCAN, (int)nr};
-    rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, -1};
-    rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, -2};
-    pol_json_paths_t *old_paths = pol_json_paths_compile(rules, nr, err, sizeof(err));
+        rules[nr] = (gw_json_rule_t){old_fields[i].p, old_fields[i].emb ? GW_JSON_EMBEDDED : GW_JSON_SCAN, (int)nr};
+    rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, -1};
+    rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, -2};
+    gw_json_paths_t *old_paths = gw_json_paths_compile(rules, nr, err, sizeof(err));
     if (ss == NULL || old_paths == NULL)
         return 1;
     old_ctx_t oc = {ss, s.pii};
-    pol_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0};
+    gw_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0};
 
     struct {
         const char *name;
-        pol_buf_t body;
-    } in[3] = {{"2.3 KB chat (bench_json)", POL_BUF_INIT},
-               {"openai/chat_completions.request.json", POL_BUF_INIT},
-               {"openai/responses.request.json", POL_BUF_INIT}};
+        gw_buf_t body;
+    } in[3] = {{"2.3 KB chat (bench_json)", GW_BUF_INIT},
+               {"openai/chat_completions.request.json", GW_BUF_INIT},
+               {"openai/responses.request.json", GW_BUF_INIT}};
     build_request(&in[0].body);
     if (read_fixture(in[1].name, &in[1].body) != 0 || read_fixture(in[2].name, &in[2].body) != 0) {
         fprintf(stderr, "bench_privacy: fixtures not found under %s\n", AIGW_FIXTURES_DIR);
         return 1;
     }
     printf("bench_privacy: %ld iterations per case, CPU time per request, best of 3 alternating runs\n", iters);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     gw_body_info_t info;
     memset(&info, 0, sizeof(info));
     for (size_t k = 0; k < 3; k++) {
-        const pol_buf_t *b = &in[k].body;
+        const gw_buf_t *b = &in[k].body;
         double best_old = 1e18, best_new = 1e18;
         size_t strings_old = 0, strings_new = 0;
         for (int run = 0; run < 4; run++) { /* run 0 warms up */
@@ -160,7 +159,7 @@ int main(int argc, char **argv)
             double t0 = now_ns();
             for (long i = 0; i < iters; i++) {
                 pol_pii_session_reset(ss);
-                if (pol_json_rewrite_ex(b->base, b->len, old_paths, NULL, 0, &old_v, &out, &changed, NULL, NULL, &s.json) != 0)
+                if (gw_json_rewrite_ex(b->base, b->len, old_paths, NULL, 0, &old_v, &out, &changed, NULL, NULL, &s.json) != 0)
                     return 1;
             }
             double t_old = (now_ns() - t0) / (double)iters;
@@ -185,11 +184,11 @@ int main(int argc, char **argv)
         }
         printf("  %-38s %6zu bytes  listed fields %8.2f us (%zu findings)  scan all %8.2f us (%zu findings)  x%.2f\n", in[k].name,
                b->len, best_old / 1e3, strings_old, best_new / 1e3, strings_new, best_new / best_old);
-        pol_buf_free(&in[k].body);
+        gw_buf_free(&in[k].body);
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     pol_pii_session_free(ss);
-    pol_json_paths_free(old_paths);
+    gw_json_paths_free(old_paths);
     gw_privacy_scratch_dispose(&s);
     gw_privacy_free(pv);
     gw_config_free(cfg);

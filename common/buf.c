@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int pol_buf_reserve(pol_buf_t *b, size_t extra)
+int gw_buf_reserve(gw_buf_t *b, size_t extra)
 {
     GW_ASSERT(b->len <= b->cap); /* a caller that set len by hand past the capacity corrupted memory already */
     if (b->cap - b->len > extra)
@@ -31,9 +31,9 @@ int pol_buf_reserve(pol_buf_t *b, size_t extra)
     return 0;
 }
 
-int pol_buf_append(pol_buf_t *b, const void *p, size_t n)
+int gw_buf_append(gw_buf_t *b, const void *p, size_t n)
 {
-    if (pol_buf_reserve(b, n) != 0)
+    if (gw_buf_reserve(b, n) != 0)
         return -1;
     if (n != 0)
         memcpy(b->base + b->len, p, n);
@@ -42,13 +42,13 @@ int pol_buf_append(pol_buf_t *b, const void *p, size_t n)
     return 0;
 }
 
-int pol_buf_appendf(pol_buf_t *b, const char *fmt, ...)
+int gw_buf_appendf(gw_buf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || pol_buf_reserve(b, (size_t)n) != 0)
+    if (n < 0 || gw_buf_reserve(b, (size_t)n) != 0)
         return -1;
     va_start(ap, fmt);
     vsnprintf(b->base + b->len, (size_t)n + 1, fmt, ap);
@@ -57,7 +57,7 @@ int pol_buf_appendf(pol_buf_t *b, const char *fmt, ...)
     return 0;
 }
 
-void pol_buf_free(pol_buf_t *b)
+void gw_buf_free(gw_buf_t *b)
 {
     free(b->base);
     b->base = NULL;

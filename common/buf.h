@@ -1,6 +1,6 @@
 /*
- * pol_buf: a growable byte buffer shared by the pure modules (JSON rewriter, PII engine, SSE
- * restorer). Buffers are meant to be reused: pol_buf_reset() keeps the capacity, so a worker
+ * gw_buf: a growable byte buffer shared by the pure modules (JSON rewriter, PII engine, SSE
+ * restorer). Buffers are meant to be reused: gw_buf_reset() keeps the capacity, so a worker
  * that owns one per request slot allocates only while warming up (the hot path must not
  * malloc per request; see docs/internals/pipeline.md).
  */
@@ -10,13 +10,13 @@
 #include <stddef.h>
 #include <string.h>
 
-typedef struct st_pol_buf_t {
+typedef struct st_gw_buf_t {
     char *base; /* owned; NULL until the first append */
     size_t len; /* bytes in use */
     size_t cap; /* bytes allocated */
-} pol_buf_t;
+} gw_buf_t;
 
-#define POL_BUF_INIT                                                                                                               \
+#define GW_BUF_INIT                                                                                                                \
     {                                                                                                                              \
         NULL, 0, 0                                                                                                                 \
     }
@@ -25,26 +25,26 @@ typedef struct st_pol_buf_t {
  * Makes room for at least `extra` more bytes after `len`.
  * @return 0, or -1 when allocation fails (the buffer is unchanged).
  */
-int pol_buf_reserve(pol_buf_t *b, size_t extra);
+int gw_buf_reserve(gw_buf_t *b, size_t extra);
 
 /**
  * Appends `n` bytes from `p` (borrowed). @return 0, or -1 on allocation failure.
  */
-int pol_buf_append(pol_buf_t *b, const void *p, size_t n);
+int gw_buf_append(gw_buf_t *b, const void *p, size_t n);
 
 /**
  * Appends a printf-style formatted string (no NUL is counted in len, one is kept after it).
  * @return 0, or -1 on allocation failure or a format error.
  */
-int pol_buf_appendf(pol_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int gw_buf_appendf(gw_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /** Empties the buffer, keeping its memory for reuse. */
-static inline void pol_buf_reset(pol_buf_t *b)
+static inline void gw_buf_reset(gw_buf_t *b)
 {
     b->len = 0;
 }
 
 /** Releases the memory; the buffer is empty and reusable afterwards. */
-void pol_buf_free(pol_buf_t *b);
+void gw_buf_free(gw_buf_t *b);
 
 #endif

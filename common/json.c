@@ -40,8 +40,8 @@
 #endif
 
 typedef struct st_edit_t {
-    const char *seg[POL_JSON_MAX_EDIT_SEGS];
-    size_t seglen[POL_JSON_MAX_EDIT_SEGS];
+    const char *seg[GW_JSON_MAX_EDIT_SEGS];
+    size_t seglen[GW_JSON_MAX_EDIT_SEGS];
     size_t nseg;
     const char *val;
     size_t vlen;
@@ -56,7 +56,7 @@ typedef struct st_comp_t {
     size_t aoff;
 } comp_t;
 
-/* A key of an open object (POL_JSON_V_UNIQUE_KEYS), in insertion order in sc->keys; sc->kindex is an open-addressing
+/* A key of an open object (GW_JSON_V_UNIQUE_KEYS), in insertion order in sc->keys; sc->kindex is an open-addressing
  * table of entry index + 1. Objects close in LIFO order, so removing the last entries and clearing their slots never
  * breaks the probe chain of an entry that stays. */
 typedef struct st_kent_t {
@@ -72,9 +72,9 @@ enum { KEY_ORIG = 1, KEY_FINAL = 2 };
 typedef struct st_walk_t {
     const char *in;
     size_t len, pos;
-    const pol_json_paths_t *paths;
-    const pol_json_visitor_t *v;
-    pol_buf_t *out;
+    const gw_json_paths_t *paths;
+    const gw_json_visitor_t *v;
+    gw_buf_t *out;
     size_t copied;
     int changed;
     const char *err;
@@ -88,8 +88,8 @@ typedef struct st_walk_t {
     edit_t *ed;
     size_t ned;
     uint32_t set_mask; /* edits that set (not delete) */
-    pol_buf_t *b_path, *b_str, *b_repl, *b_key, *b_inner;
-    pol_json_scratch_t *sc;
+    gw_buf_t *b_path, *b_str, *b_repl, *b_key, *b_inner;
+    gw_json_scratch_t *sc;
     size_t ncomp;
     /* b_path holds the path of comp[0 .. path_ok) (path_end[i] = its length after comp[i]); a new
      * key or index at depth d cuts path_ok to d, so build_path() appends only what changed */
@@ -101,12 +101,12 @@ typedef struct st_walk_t {
         const char *key;
         size_t klen;
     } memo[16];
-    comp_t comp[POL_JSON_MAX_DEPTH + 2];
-    size_t path_end[POL_JSON_MAX_DEPTH + 2];
+    comp_t comp[GW_JSON_MAX_DEPTH + 2];
+    size_t path_end[GW_JSON_MAX_DEPTH + 2];
 } walk_t;
 
 /* Transition over one key (decoded, `key`/`klen`) or array index (`key` == NULL, index `idx`). */
-static void step(const pol_json_paths_t *p, const set_t *s, const char *key, size_t klen, size_t idx, set_t *out)
+static void step(const gw_json_paths_t *p, const set_t *s, const char *key, size_t klen, size_t idx, set_t *out)
 {
     uint64_t carry = 0;
     for (size_t i = 0; i < p->nw; i++) {
@@ -137,18 +137,18 @@ static void step(const pol_json_paths_t *p, const set_t *s, const char *key, siz
     }
 }
 
-void pol_json_scratch_free(pol_json_scratch_t *s)
+void gw_json_scratch_free(gw_json_scratch_t *s)
 {
-    pol_buf_free(&s->path);
-    pol_buf_free(&s->str);
-    pol_buf_free(&s->repl);
-    pol_buf_free(&s->key);
-    for (size_t l = 0; l < POL_JSON_MAX_EMBED; l++)
+    gw_buf_free(&s->path);
+    gw_buf_free(&s->str);
+    gw_buf_free(&s->repl);
+    gw_buf_free(&s->key);
+    for (size_t l = 0; l < GW_JSON_MAX_EMBED; l++)
         for (size_t i = 0; i < 5; i++)
-            pol_buf_free(&s->lvl[l][i]);
-    pol_buf_free(&s->keys);
-    pol_buf_free(&s->kindex);
-    pol_buf_free(&s->karena);
+            gw_buf_free(&s->lvl[l][i]);
+    gw_buf_free(&s->keys);
+    gw_buf_free(&s->kindex);
+    gw_buf_free(&s->karena);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -236,7 +236,7 @@ static int scan_string(walk_t *w, int *has_esc)
 #endif
         if (i >= n) {
             w->pos = i;
-            FAIL(w, POL_JSON_E_SYNTAX, "unterminated string");
+            FAIL(w, GW_JSON_E_SYNTAX, "unterminated string");
         }
         unsigned c = s[i];
         if (c == '"') {
@@ -248,14 +248,14 @@ static int scan_string(walk_t *w, int *has_esc)
             esc = 1;
             if (i + 1 >= n) {
                 w->pos = i;
-                FAIL(w, POL_JSON_E_SYNTAX, "unterminated string");
+                FAIL(w, GW_JSON_E_SYNTAX, "unterminated string");
             }
             unsigned e = s[i + 1];
             if (e == 'u') {
                 unsigned u;
                 if (hex4((const char *)s + i + 2, n - i - 2, &u) != 0) {
                     w->pos = i;
-                    FAIL(w, POL_JSON_E_SYNTAX, "invalid \\u escape");
+                    FAIL(w, GW_JSON_E_SYNTAX, "invalid \\u escape");
                 }
                 if (u >= 0xD800 && u <= 0xDBFF) {
                     unsigned lo;
@@ -265,11 +265,11 @@ static int scan_string(walk_t *w, int *has_esc)
                         continue;
                     }
                     w->pos = i;
-                    FAIL(w, POL_JSON_E_UTF8, "unpaired surrogate escape");
+                    FAIL(w, GW_JSON_E_UTF8, "unpaired surrogate escape");
                 }
                 if (u >= 0xDC00 && u <= 0xDFFF) {
                     w->pos = i;
-                    FAIL(w, POL_JSON_E_UTF8, "unpaired surrogate escape");
+                    FAIL(w, GW_JSON_E_UTF8, "unpaired surrogate escape");
                 }
                 i += 6;
                 continue;
@@ -279,11 +279,11 @@ static int scan_string(walk_t *w, int *has_esc)
                 continue;
             }
             w->pos = i;
-            FAIL(w, POL_JSON_E_SYNTAX, "invalid escape");
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid escape");
         }
         if (c < 0x20) {
             w->pos = i;
-            FAIL(w, POL_JSON_E_SYNTAX, "control character in string");
+            FAIL(w, GW_JSON_E_SYNTAX, "control character in string");
         }
         if (c < 0x80) {
             i++;
@@ -292,17 +292,17 @@ static int scan_string(walk_t *w, int *has_esc)
         size_t k = gw_utf8_seq(s + i, n - i);
         if (k == 0) {
             w->pos = i;
-            FAIL(w, POL_JSON_E_UTF8, "invalid UTF-8 in string");
+            FAIL(w, GW_JSON_E_UTF8, "invalid UTF-8 in string");
         }
         i += k;
     }
 }
 
 /* Decodes the body of an already validated string literal (without quotes); appends to out. */
-static int decode_valid(const char *s, size_t n, pol_buf_t *out)
+static int decode_valid(const char *s, size_t n, gw_buf_t *out)
 {
-    if (pol_buf_reserve(out, n) != 0) /* decoding never grows the text */
-        return POL_JSON_E_NOMEM;
+    if (gw_buf_reserve(out, n) != 0) /* decoding never grows the text */
+        return GW_JSON_E_NOMEM;
     char *d = out->base + out->len;
     size_t o = 0;
     for (size_t i = 0; i < n;) {
@@ -353,7 +353,7 @@ static int decode_valid(const char *s, size_t n, pol_buf_t *out)
     return 0;
 }
 
-int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
+int gw_json_unescape(const char *raw, size_t len, gw_buf_t *out)
 {
     walk_t w;
     memset(&w, 0, offsetof(walk_t, comp));
@@ -361,12 +361,12 @@ int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
     w.len = len;
     int esc;
     if (len < 2 || raw[0] != '"')
-        return POL_JSON_E_SYNTAX;
+        return GW_JSON_E_SYNTAX;
     int rc = scan_string(&w, &esc);
     if (rc != 0)
         return rc;
     if (w.pos != len)
-        return POL_JSON_E_SYNTAX;
+        return GW_JSON_E_SYNTAX;
     return decode_valid(raw + 1, len - 2, out);
 }
 
@@ -376,12 +376,12 @@ int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out)
 static int emit_upto(walk_t *w, size_t upto)
 {
     if (!w->changed) {
-        pol_buf_reset(w->out);
+        gw_buf_reset(w->out);
         w->changed = 1;
     }
     if (upto > w->copied) {
-        if (pol_buf_append(w->out, w->in + w->copied, upto - w->copied) != 0)
-            return POL_JSON_E_NOMEM;
+        if (gw_buf_append(w->out, w->in + w->copied, upto - w->copied) != 0)
+            return GW_JSON_E_NOMEM;
         w->copied = upto;
     }
     return 0;
@@ -404,12 +404,12 @@ static inline void set_comp(walk_t *w, const char *key, size_t len, int esc)
  * built only for strings a rule selects, and siblings share all but their last component. */
 static int build_path(walk_t *w)
 {
-    pol_buf_t *b = w->b_path;
+    gw_buf_t *b = w->b_path;
     size_t i = w->path_ok;
     if (i == 0) {
-        pol_buf_reset(b);
-        if (pol_buf_append(b, w->prefix ? w->prefix : "", w->prefix_len) != 0)
-            return POL_JSON_E_NOMEM;
+        gw_buf_reset(b);
+        if (gw_buf_append(b, w->prefix ? w->prefix : "", w->prefix_len) != 0)
+            return GW_JSON_E_NOMEM;
     } else {
         b->len = w->path_end[i - 1];
     }
@@ -424,27 +424,27 @@ static int build_path(walk_t *w)
                 v /= 10;
             } while (v);
             tmp[sizeof(tmp) - 1 - n++] = '[';
-            if (pol_buf_reserve(b, n) != 0)
-                return POL_JSON_E_NOMEM;
+            if (gw_buf_reserve(b, n) != 0)
+                return GW_JSON_E_NOMEM;
             memcpy(b->base + b->len, tmp + sizeof(tmp) - n, n);
             b->len += n;
         } else if (c->arena) {
             /* a rewritten key: its new text (the original may be personal data) */
-            if (pol_buf_reserve(b, c->len + 1) != 0)
-                return POL_JSON_E_NOMEM;
+            if (gw_buf_reserve(b, c->len + 1) != 0)
+                return GW_JSON_E_NOMEM;
             if (i > 0)
                 b->base[b->len++] = '.';
             memcpy(b->base + b->len, w->sc->karena.base + c->aoff, c->len);
             b->len += c->len;
         } else {
             /* ".key": decoding never makes a key longer than its raw body (c->len - 2) */
-            if (pol_buf_reserve(b, c->len) != 0)
-                return POL_JSON_E_NOMEM;
+            if (gw_buf_reserve(b, c->len) != 0)
+                return GW_JSON_E_NOMEM;
             if (i > 0)
                 b->base[b->len++] = '.';
             if (c->esc) {
                 if (decode_valid(c->key + 1, c->len - 2, b) != 0)
-                    return POL_JSON_E_NOMEM;
+                    return GW_JSON_E_NOMEM;
             } else {
                 memcpy(b->base + b->len, c->key + 1, c->len - 2);
                 b->len += c->len - 2;
@@ -453,8 +453,8 @@ static int build_path(walk_t *w)
         w->path_end[i] = b->len;
     }
     w->path_ok = w->ncomp;
-    if (pol_buf_reserve(b, 0) != 0)
-        return POL_JSON_E_NOMEM;
+    if (gw_buf_reserve(b, 0) != 0)
+        return GW_JSON_E_NOMEM;
     b->base[b->len] = '\0';
     return 0;
 }
@@ -466,24 +466,24 @@ static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, i
 static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *handled);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* keys of the open objects (POL_JSON_V_UNIQUE_KEYS) */
+/* keys of the open objects (GW_JSON_V_UNIQUE_KEYS) */
 
 #define KENT(sc) ((kent_t *)(void *)(sc)->keys.base)
 #define KIDX(sc) ((uint32_t *)(void *)(sc)->kindex.base)
 
-static inline size_t keys_n(const pol_json_scratch_t *sc)
+static inline size_t keys_n(const gw_json_scratch_t *sc)
 {
     return sc->keys.len / sizeof(kent_t);
 }
 
-static inline size_t keys_cap(const pol_json_scratch_t *sc)
+static inline size_t keys_cap(const gw_json_scratch_t *sc)
 {
     return sc->kindex.len / sizeof(uint32_t);
 }
 
 static inline uint16_t obj_id(const walk_t *w)
 {
-    return (uint16_t)(w->level * (POL_JSON_MAX_DEPTH + 2) + w->depth);
+    return (uint16_t)(w->level * (GW_JSON_MAX_DEPTH + 2) + w->depth);
 }
 
 static uint64_t key_hash(uint16_t obj, const char *k, size_t n)
@@ -494,13 +494,13 @@ static uint64_t key_hash(uint16_t obj, const char *k, size_t n)
     return h ^ (h >> 29);
 }
 
-static inline const char *kent_bytes(const pol_json_scratch_t *sc, const kent_t *e)
+static inline const char *kent_bytes(const gw_json_scratch_t *sc, const kent_t *e)
 {
     return e->p != NULL ? e->p : sc->karena.base + e->off;
 }
 
 /* Puts entry i into the index (linear probing; the index has a free slot: load <= 1/2). */
-static void keys_index(pol_json_scratch_t *sc, size_t i)
+static void keys_index(gw_json_scratch_t *sc, size_t i)
 {
     kent_t *e = &KENT(sc)[i];
     size_t mask = keys_cap(sc) - 1, j = (size_t)e->h & mask;
@@ -511,7 +511,7 @@ static void keys_index(pol_json_scratch_t *sc, size_t i)
 }
 
 /* Kinds (KEY_ORIG / KEY_FINAL bits) of the entries equal to `k` in object `obj`, or-ed; 0 when none. */
-static unsigned keys_find(const pol_json_scratch_t *sc, uint16_t obj, uint64_t h, const char *k, size_t n)
+static unsigned keys_find(const gw_json_scratch_t *sc, uint16_t obj, uint64_t h, const char *k, size_t n)
 {
     size_t cap = keys_cap(sc);
     if (cap == 0)
@@ -530,22 +530,22 @@ static unsigned keys_find(const pol_json_scratch_t *sc, uint16_t obj, uint64_t h
 /* Adds a key; `k` points into input that outlives the object, or is NULL: the bytes are sc->karena[off..]. */
 static int keys_add(walk_t *w, uint16_t obj, uint64_t h, const char *k, size_t off, size_t n, unsigned kind)
 {
-    pol_json_scratch_t *sc = w->sc;
+    gw_json_scratch_t *sc = w->sc;
     size_t cnt = keys_n(sc);
-    if (cnt >= POL_JSON_MAX_OPEN_KEYS)
-        FAIL(w, POL_JSON_E_DUPKEY, "too many object keys");
+    if (cnt >= GW_JSON_MAX_OPEN_KEYS)
+        FAIL(w, GW_JSON_E_DUPKEY, "too many object keys");
     if ((cnt + 1) * 2 > keys_cap(sc)) {
         size_t ncap = keys_cap(sc) ? keys_cap(sc) * 2 : 64;
-        pol_buf_reset(&sc->kindex);
-        if (pol_buf_reserve(&sc->kindex, ncap * sizeof(uint32_t)) != 0)
-            return POL_JSON_E_NOMEM;
+        gw_buf_reset(&sc->kindex);
+        if (gw_buf_reserve(&sc->kindex, ncap * sizeof(uint32_t)) != 0)
+            return GW_JSON_E_NOMEM;
         memset(sc->kindex.base, 0, ncap * sizeof(uint32_t));
         sc->kindex.len = ncap * sizeof(uint32_t);
         for (size_t i = 0; i < cnt; i++) /* in insertion order: the LIFO removal stays exact */
             keys_index(sc, i);
     }
-    if (pol_buf_reserve(&sc->keys, sizeof(kent_t)) != 0)
-        return POL_JSON_E_NOMEM;
+    if (gw_buf_reserve(&sc->keys, sizeof(kent_t)) != 0)
+        return GW_JSON_E_NOMEM;
     kent_t *e = &KENT(sc)[cnt];
     e->h = h;
     e->p = k;
@@ -559,7 +559,7 @@ static int keys_add(walk_t *w, uint16_t obj, uint64_t h, const char *k, size_t o
 }
 
 /* Forgets the keys added after the first `mark` (an object closes). */
-static void keys_pop(pol_json_scratch_t *sc, size_t mark)
+static void keys_pop(gw_json_scratch_t *sc, size_t mark)
 {
     for (size_t i = keys_n(sc); i > mark; i--)
         KIDX(sc)[KENT(sc)[i - 1].slot] = 0;
@@ -567,16 +567,16 @@ static void keys_pop(pol_json_scratch_t *sc, size_t mark)
 }
 
 /* Copies `n` bytes to the key arena. @return the offset, or (size_t)-1 on allocation failure. */
-static size_t arena_put(pol_json_scratch_t *sc, const char *s, size_t n)
+static size_t arena_put(gw_json_scratch_t *sc, const char *s, size_t n)
 {
     size_t off = sc->karena.len;
-    if (pol_buf_append(&sc->karena, s, n) != 0)
+    if (gw_buf_append(&sc->karena, s, n) != 0)
         return (size_t)-1;
     return off;
 }
 
 /*
- * One key of an object: refuses duplicates (POL_JSON_V_UNIQUE_KEYS), reports it to on_key when selected, and writes a
+ * One key of an object: refuses duplicates (GW_JSON_V_UNIQUE_KEYS), reports it to on_key when selected, and writes a
  * replacement (made unique in its object). `k`/`klen` is the decoded key, `raw_stable` whether `k` points into the
  * input (else into b_key, copied when it must be kept). On a rewrite the path component of the member is pointed at
  * the new text.
@@ -584,9 +584,9 @@ static size_t arena_put(pol_json_scratch_t *sc, const char *s, size_t n)
 static int visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key_end, const char *k, size_t klen, int raw_stable,
                      int deleted)
 {
-    const pol_json_visitor_t *v = w->v;
-    const pol_json_paths_t *p = w->paths;
-    int uniq = v != NULL && (v->flags & POL_JSON_V_UNIQUE_KEYS) && w->sc != NULL;
+    const gw_json_visitor_t *v = w->v;
+    const gw_json_paths_t *p = w->paths;
+    int uniq = v != NULL && (v->flags & GW_JSON_V_UNIQUE_KEYS) && w->sc != NULL;
     int rule = -1, rc;
     if (v != NULL && v->on_key != NULL && !deleted && !w->suppress) {
         if (w->inner) {
@@ -605,14 +605,14 @@ static int visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key
         unsigned found = keys_find(w->sc, obj, h, k, klen);
         if (found & KEY_ORIG) {
             w->pos = key_start;
-            FAIL(w, POL_JSON_E_DUPKEY, "duplicate object key");
+            FAIL(w, GW_JSON_E_DUPKEY, "duplicate object key");
         }
     }
     int rewritten = 0;
     if (rule != -1) {
         if ((rc = build_path(w)) != 0)
             return rc;
-        pol_buf_reset(w->b_repl);
+        gw_buf_reset(w->b_repl);
         rc = v->on_key(v->ctx, rule, w->b_path->base, k, klen, w->b_repl);
         if (rc < 0) {
             w->err = "aborted by the key visitor";
@@ -625,11 +625,11 @@ static int visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key
         if (uniq) {
             if (keys_find(w->sc, obj, h, k, klen) & KEY_FINAL) {
                 w->pos = key_start;
-                FAIL(w, POL_JSON_E_DUPKEY, "object key equals a rewritten key");
+                FAIL(w, GW_JSON_E_DUPKEY, "object key equals a rewritten key");
             }
             size_t off = 0;
             if (!raw_stable && (off = arena_put(w->sc, k, klen)) == (size_t)-1)
-                return POL_JSON_E_NOMEM;
+                return GW_JSON_E_NOMEM;
             return keys_add(w, obj, h, raw_stable ? k : NULL, off, klen, KEY_ORIG | KEY_FINAL);
         }
         return 0;
@@ -637,31 +637,31 @@ static int visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key
     if (uniq) {
         size_t off = 0;
         if (!raw_stable && (off = arena_put(w->sc, k, klen)) == (size_t)-1)
-            return POL_JSON_E_NOMEM;
+            return GW_JSON_E_NOMEM;
         if ((rc = keys_add(w, obj, h, raw_stable ? k : NULL, off, klen, KEY_ORIG)) != 0)
             return rc;
     }
     /* the new key goes to the arena (the path component points at it); " (2)", " (3)" ... while it equals an
        earlier key of this object */
     size_t base_len = w->b_repl->len, aoff = w->sc->karena.len;
-    if (pol_buf_append(&w->sc->karena, w->b_repl->base != NULL ? w->b_repl->base : "", base_len) != 0)
-        return POL_JSON_E_NOMEM;
+    if (gw_buf_append(&w->sc->karena, w->b_repl->base != NULL ? w->b_repl->base : "", base_len) != 0)
+        return GW_JSON_E_NOMEM;
     uint64_t fh = key_hash(obj, w->sc->karena.base + aoff, base_len);
     for (unsigned n = 2; uniq && (keys_find(w->sc, obj, fh, w->sc->karena.base + aoff, w->sc->karena.len - aoff) & KEY_FINAL);
          n++) {
         if (n > 1000) {
             w->pos = key_start;
-            FAIL(w, POL_JSON_E_DUPKEY, "too many equal rewritten keys");
+            FAIL(w, GW_JSON_E_DUPKEY, "too many equal rewritten keys");
         }
         w->sc->karena.len = aoff + base_len;
-        if (pol_buf_appendf(&w->sc->karena, " (%u)", n) != 0)
-            return POL_JSON_E_NOMEM;
+        if (gw_buf_appendf(&w->sc->karena, " (%u)", n) != 0)
+            return GW_JSON_E_NOMEM;
         fh = key_hash(obj, w->sc->karena.base + aoff, w->sc->karena.len - aoff);
     }
     size_t flen = w->sc->karena.len - aoff;
     if (uniq && (rc = keys_add(w, obj, fh, NULL, aoff, flen, KEY_FINAL)) != 0)
         return rc;
-    if ((rc = emit_upto(w, key_start)) != 0 || (rc = pol_json_escape(w->sc->karena.base + aoff, flen, w->out)) != 0)
+    if ((rc = emit_upto(w, key_start)) != 0 || (rc = gw_json_escape(w->sc->karena.base + aoff, flen, w->out)) != 0)
         return rc;
     w->copied = key_end;
     comp_t *c = &w->comp[w->ncomp];
@@ -700,7 +700,7 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
         rule = w->inner_rule;
         emb = 1;
     } else {
-        const pol_json_paths_t *p = w->paths;
+        const gw_json_paths_t *p = w->paths;
         int b = first_bit(S, &p->final_verb, p->nw);
         if (b < 0 && (b = first_bit(S, &p->final_emb, p->nw)) >= 0)
             emb = 1;
@@ -713,9 +713,9 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
     const char *s = w->in + start + 1;
     size_t n = w->pos - start - 2;
     if (esc) {
-        pol_buf_reset(w->b_str);
+        gw_buf_reset(w->b_str);
         if (decode_valid(s, n, w->b_str) != 0)
-            return POL_JSON_E_NOMEM;
+            return GW_JSON_E_NOMEM;
         s = w->b_str->base;
         n = w->b_str->len;
     }
@@ -727,7 +727,7 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
         if ((rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
             return rc;
     }
-    pol_buf_reset(w->b_repl);
+    gw_buf_reset(w->b_repl);
     rc = w->v->on_string(w->v->ctx, rule, w->b_path->base, s, n, w->b_repl);
     if (rc < 0) {
         w->err = "aborted by the string visitor";
@@ -736,7 +736,7 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
     }
     if (rc == 1) {
         if ((rc = emit_upto(w, start)) != 0 ||
-            (rc = pol_json_escape(w->b_repl->base ? w->b_repl->base : "", w->b_repl->len, w->out)) != 0)
+            (rc = gw_json_escape(w->b_repl->base ? w->b_repl->base : "", w->b_repl->len, w->out)) != 0)
             return rc;
         w->copied = w->pos;
     }
@@ -748,14 +748,14 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
 static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *handled)
 {
     /* validate first so that the visitor never sees strings of a document later found to be plain text */
-    if (pol_json_validate(s, n, NULL, NULL) != 0)
+    if (gw_json_validate(s, n, NULL, NULL) != 0)
         return 0;
-    if (w->level >= POL_JSON_MAX_EMBED)
-        FAIL(w, POL_JSON_E_DEPTH, "JSON documents inside strings nested too deep");
+    if (w->level >= GW_JSON_MAX_EMBED)
+        FAIL(w, GW_JSON_E_DEPTH, "JSON documents inside strings nested too deep");
     *handled = 1;
     /* the documents walked at level L+1 use the buffers of lvl[L]: `s` (in this walk's input or b_str) and this
        walk's path stay untouched while the inner walk runs */
-    pol_buf_t *lb = w->sc->lvl[w->level];
+    gw_buf_t *lb = w->sc->lvl[w->level];
     walk_t iw;
     memset(&iw, 0, offsetof(walk_t, comp));
     iw.in = s;
@@ -765,8 +765,8 @@ static int walk_embedded(walk_t *w, int rule, const char *s, size_t n, int *hand
     iw.inner_rule = rule;
     iw.level = w->level + 1;
     /* prefix "<outer path>#/" stays in the outer path buffer, which the inner walk does not touch */
-    if (pol_buf_append(w->b_path, "#/", 2) != 0)
-        return POL_JSON_E_NOMEM;
+    if (gw_buf_append(w->b_path, "#/", 2) != 0)
+        return GW_JSON_E_NOMEM;
     iw.prefix = w->b_path->base;
     iw.prefix_len = w->b_path->len;
     iw.out = &lb[0];
@@ -799,8 +799,8 @@ static int walk_string_value(walk_t *w, const set_t *S)
     rc = visit_string(w, S, start, esc);
     if (rc == 1) {
         /* the embedded document changed: its rewritten text is in sc->lvl[w->level][0] */
-        const pol_buf_t *ib = &w->sc->lvl[w->level][0];
-        if ((rc = emit_upto(w, start)) != 0 || (rc = pol_json_escape(ib->base, ib->len, w->out)) != 0)
+        const gw_buf_t *ib = &w->sc->lvl[w->level][0];
+        if ((rc = emit_upto(w, start)) != 0 || (rc = gw_json_escape(ib->base, ib->len, w->out)) != 0)
             return rc;
         w->copied = w->pos;
         return 0;
@@ -821,13 +821,13 @@ static int walk_number(walk_t *w)
             i++;
     } else {
         w->pos = i;
-        FAIL(w, POL_JSON_E_SYNTAX, "invalid number");
+        FAIL(w, GW_JSON_E_SYNTAX, "invalid number");
     }
     if (i < n && s[i] == '.') {
         i++;
         if (i >= n || s[i] < '0' || s[i] > '9') {
             w->pos = i;
-            FAIL(w, POL_JSON_E_SYNTAX, "invalid number: digit expected after '.'");
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid number: digit expected after '.'");
         }
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
@@ -838,7 +838,7 @@ static int walk_number(walk_t *w)
             i++;
         if (i >= n || s[i] < '0' || s[i] > '9') {
             w->pos = i;
-            FAIL(w, POL_JSON_E_SYNTAX, "invalid number: digit expected in exponent");
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid number: digit expected in exponent");
         }
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
@@ -867,18 +867,18 @@ static int emit_created(walk_t *w, uint32_t mask, size_t d)
             if ((mask & ((uint32_t)1 << j)) && seg_eq(&w->ed[j], d, e->seg[d], e->seglen[d]))
                 group |= (uint32_t)1 << j;
         done |= group;
-        if (!first && pol_buf_append(w->out, ",", 1) != 0)
-            return POL_JSON_E_NOMEM;
+        if (!first && gw_buf_append(w->out, ",", 1) != 0)
+            return GW_JSON_E_NOMEM;
         first = 0;
-        if ((rc = pol_json_escape(e->seg[d], e->seglen[d], w->out)) != 0 || pol_buf_append(w->out, ":", 1) != 0)
-            return POL_JSON_E_NOMEM;
+        if ((rc = gw_json_escape(e->seg[d], e->seglen[d], w->out)) != 0 || gw_buf_append(w->out, ":", 1) != 0)
+            return GW_JSON_E_NOMEM;
         if (e->nseg == d + 1) {
-            if (pol_buf_append(w->out, e->val, e->vlen) != 0)
-                return POL_JSON_E_NOMEM;
+            if (gw_buf_append(w->out, e->val, e->vlen) != 0)
+                return GW_JSON_E_NOMEM;
         } else {
-            if (pol_buf_append(w->out, "{", 1) != 0 || (rc = emit_created(w, group, d + 1)) != 0 ||
-                pol_buf_append(w->out, "}", 1) != 0)
-                return rc ? rc : POL_JSON_E_NOMEM;
+            if (gw_buf_append(w->out, "{", 1) != 0 || (rc = emit_created(w, group, d + 1)) != 0 ||
+                gw_buf_append(w->out, "}", 1) != 0)
+                return rc ? rc : GW_JSON_E_NOMEM;
         }
     }
     return 0;
@@ -886,11 +886,11 @@ static int emit_created(walk_t *w, uint32_t mask, size_t d)
 
 static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
 {
-    const pol_json_paths_t *p = w->paths;
+    const gw_json_paths_t *p = w->paths;
     int active = S != NULL && p != NULL;
     size_t open_end = ++w->pos;
     size_t kmark = w->sc != NULL ? keys_n(w->sc) : 0;
-    int want_keys = w->v != NULL && (w->v->on_key != NULL || (w->v->flags & POL_JSON_V_UNIQUE_KEYS));
+    int want_keys = w->v != NULL && (w->v->on_key != NULL || (w->v->flags & GW_JSON_V_UNIQUE_KEYS));
     uint32_t touched = 0;
     size_t emitted = 0, last_kept_end = open_end;
     int pending_comma_skip = 0, rc;
@@ -901,7 +901,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
     }
     for (;;) {
         if (w->pos >= w->len || w->in[w->pos] != '"')
-            FAIL(w, POL_JSON_E_SYNTAX, "expected string key");
+            FAIL(w, GW_JSON_E_SYNTAX, "expected string key");
         size_t key_start = w->pos;
         int esc;
         if ((rc = scan_string(w, &esc)) != 0)
@@ -909,7 +909,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         size_t key_end = w->pos;
         skip_ws(w);
         if (w->pos >= w->len || w->in[w->pos] != ':')
-            FAIL(w, POL_JSON_E_SYNTAX, "expected ':'");
+            FAIL(w, GW_JSON_E_SYNTAX, "expected ':'");
         w->pos++;
         skip_ws(w);
         /* decoded key for matching (only when something could match) */
@@ -920,9 +920,9 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         int leaf = -1;
         uint32_t child_live = 0;
         if (esc && (active || live || want_keys)) {
-            pol_buf_reset(w->b_key);
+            gw_buf_reset(w->b_key);
             if (decode_valid(k, klen, w->b_key) != 0)
-                return POL_JSON_E_NOMEM;
+                return GW_JSON_E_NOMEM;
             k = w->b_key->base;
             klen = w->b_key->len;
         }
@@ -983,9 +983,9 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         w->ncomp--;
         if (rc != 0)
             return rc;
-        if ((child_live & w->set_mask) && type != POL_JSON_T_OBJECT) {
+        if ((child_live & w->set_mask) && type != GW_JSON_T_OBJECT) {
             w->pos = vstart;
-            FAIL(w, POL_JSON_E_EDIT, "edit path crosses a non-object value");
+            FAIL(w, GW_JSON_E_EDIT, "edit path crosses a non-object value");
         }
         size_t vend = w->pos;
         if (act == DELETE) {
@@ -1000,8 +1000,8 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
         } else {
             if (act == REPLACE &&
                 (w->ed[leaf].vlen != vend - vstart || memcmp(w->ed[leaf].val, w->in + vstart, vend - vstart) != 0)) {
-                if ((rc = emit_upto(w, vstart)) != 0 || pol_buf_append(w->out, w->ed[leaf].val, w->ed[leaf].vlen) != 0)
-                    return rc ? rc : POL_JSON_E_NOMEM;
+                if ((rc = emit_upto(w, vstart)) != 0 || gw_buf_append(w->out, w->ed[leaf].val, w->ed[leaf].vlen) != 0)
+                    return rc ? rc : GW_JSON_E_NOMEM;
                 w->copied = vend;
             }
             emitted++;
@@ -1021,7 +1021,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             w->pos++;
             break;
         }
-        FAIL(w, POL_JSON_E_SYNTAX, "expected ',' or '}'");
+        FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or '}'");
     }
 close:;
     if (w->sc != NULL && keys_n(w->sc) > kmark)
@@ -1033,8 +1033,8 @@ close:;
             ins = w->copied;
         if ((rc = emit_upto(w, ins)) != 0)
             return rc;
-        if (emitted && pol_buf_append(w->out, ",", 1) != 0)
-            return POL_JSON_E_NOMEM;
+        if (emitted && gw_buf_append(w->out, ",", 1) != 0)
+            return GW_JSON_E_NOMEM;
         if ((rc = emit_created(w, missing, edepth)) != 0)
             return rc;
     }
@@ -1043,7 +1043,7 @@ close:;
 
 static int walk_array(walk_t *w, const set_t *S)
 {
-    const pol_json_paths_t *p = w->paths;
+    const gw_json_paths_t *p = w->paths;
     int active = S != NULL && p != NULL, rc, type;
     w->pos++;
     skip_ws(w);
@@ -1087,7 +1087,7 @@ static int walk_array(walk_t *w, const set_t *S)
             w->pos++;
             return 0;
         }
-        FAIL(w, POL_JSON_E_SYNTAX, "expected ',' or ']'");
+        FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or ']'");
     }
 }
 
@@ -1095,59 +1095,59 @@ static int walk_array(walk_t *w, const set_t *S)
 static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type)
 {
     if (w->pos >= w->len)
-        FAIL(w, POL_JSON_E_SYNTAX, "unexpected end of input, value expected");
+        FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
     size_t start = w->pos;
     int rc;
     switch (w->in[w->pos]) {
     case '{':
     case '[':
-        if (++w->depth > POL_JSON_MAX_DEPTH)
-            FAIL(w, POL_JSON_E_DEPTH, "nesting too deep");
+        if (++w->depth > GW_JSON_MAX_DEPTH)
+            FAIL(w, GW_JSON_E_DEPTH, "nesting too deep");
         if (w->in[w->pos] == '{') {
-            *type = POL_JSON_T_OBJECT;
+            *type = GW_JSON_T_OBJECT;
             rc = walk_object(w, S, live, edepth);
         } else {
-            *type = POL_JSON_T_ARRAY;
+            *type = GW_JSON_T_ARRAY;
             rc = walk_array(w, S);
         }
         w->depth--;
         break;
     case '"':
-        *type = POL_JSON_T_STRING;
+        *type = GW_JSON_T_STRING;
         rc = walk_string_value(w, S);
         break;
     case 't':
-        *type = POL_JSON_T_TRUE;
+        *type = GW_JSON_T_TRUE;
         if (w->len - w->pos < 4 || memcmp(w->in + w->pos, "true", 4) != 0)
-            FAIL(w, POL_JSON_E_SYNTAX, "invalid literal");
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
         w->pos += 4;
         rc = 0;
         break;
     case 'f':
-        *type = POL_JSON_T_FALSE;
+        *type = GW_JSON_T_FALSE;
         if (w->len - w->pos < 5 || memcmp(w->in + w->pos, "false", 5) != 0)
-            FAIL(w, POL_JSON_E_SYNTAX, "invalid literal");
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
         w->pos += 5;
         rc = 0;
         break;
     case 'n':
-        *type = POL_JSON_T_NULL;
+        *type = GW_JSON_T_NULL;
         if (w->len - w->pos < 4 || memcmp(w->in + w->pos, "null", 4) != 0)
-            FAIL(w, POL_JSON_E_SYNTAX, "invalid literal");
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
         w->pos += 4;
         rc = 0;
         break;
     default:
-        *type = POL_JSON_T_NUMBER;
+        *type = GW_JSON_T_NUMBER;
         if (w->in[w->pos] != '-' && (w->in[w->pos] < '0' || w->in[w->pos] > '9'))
-            FAIL(w, POL_JSON_E_SYNTAX, "unexpected character, value expected");
+            FAIL(w, GW_JSON_E_SYNTAX, "unexpected character, value expected");
         rc = walk_number(w);
         break;
     }
     if (rc != 0)
         return rc;
     if (S != NULL && w->v != NULL && w->v->on_capture != NULL) {
-        const pol_json_paths_t *p = w->paths;
+        const gw_json_paths_t *p = w->paths;
         for (size_t i = 0; i < p->nw; i++) {
             uint64_t x = S->w[i] & p->final_cap.w[i];
             while (x) {
@@ -1168,16 +1168,16 @@ static int run_root(walk_t *w, const set_t *S, uint32_t live)
     int type, rc;
     skip_ws(w);
     if (live && (w->pos >= w->len || w->in[w->pos] != '{'))
-        FAIL(w, POL_JSON_E_EDIT, "edits need a top-level object");
+        FAIL(w, GW_JSON_E_EDIT, "edits need a top-level object");
     if ((rc = walk_value(w, S, live, 0, &type)) != 0)
         return rc;
     skip_ws(w);
     if (w->pos != w->len)
-        FAIL(w, POL_JSON_E_SYNTAX, "trailing characters after the JSON value");
+        FAIL(w, GW_JSON_E_SYNTAX, "trailing characters after the JSON value");
     return 0;
 }
 
-int pol_json_validate(const char *in, size_t len, const char **err_desc, size_t *err_offset)
+int gw_json_validate(const char *in, size_t len, const char **err_desc, size_t *err_offset)
 {
     walk_t w;
     memset(&w, 0, offsetof(walk_t, comp));
@@ -1193,21 +1193,21 @@ int pol_json_validate(const char *in, size_t len, const char **err_desc, size_t 
     return rc;
 }
 
-static int prepare_edits(walk_t *w, edit_t *ed, const pol_json_edit_t *edits, size_t nedits)
+static int prepare_edits(walk_t *w, edit_t *ed, const gw_json_edit_t *edits, size_t nedits)
 {
-    if (nedits > POL_JSON_MAX_EDITS)
-        FAIL(w, POL_JSON_E_EDIT, "too many edits");
+    if (nedits > GW_JSON_MAX_EDITS)
+        FAIL(w, GW_JSON_E_EDIT, "too many edits");
     for (size_t i = 0; i < nedits; i++) {
         edit_t *e = &ed[i];
         const char *s = edits[i].path;
         if (s == NULL || *s == '\0')
-            FAIL(w, POL_JSON_E_EDIT, "empty edit path");
+            FAIL(w, GW_JSON_E_EDIT, "empty edit path");
         e->nseg = 0;
         for (;;) {
             const char *dot = strchr(s, '.');
             size_t sl = dot ? (size_t)(dot - s) : strlen(s);
-            if (sl == 0 || e->nseg == POL_JSON_MAX_EDIT_SEGS)
-                FAIL(w, POL_JSON_E_EDIT, "bad edit path");
+            if (sl == 0 || e->nseg == GW_JSON_MAX_EDIT_SEGS)
+                FAIL(w, GW_JSON_E_EDIT, "bad edit path");
             e->seg[e->nseg] = s;
             e->seglen[e->nseg++] = sl;
             if (dot == NULL)
@@ -1219,8 +1219,8 @@ static int prepare_edits(walk_t *w, edit_t *ed, const pol_json_edit_t *edits, si
         if (!e->del) {
             e->val = edits[i].value_json;
             e->vlen = strlen(e->val);
-            if (pol_json_validate(e->val, e->vlen, NULL, NULL) != 0)
-                FAIL(w, POL_JSON_E_EDIT, "edit value is not valid JSON");
+            if (gw_json_validate(e->val, e->vlen, NULL, NULL) != 0)
+                FAIL(w, GW_JSON_E_EDIT, "edit value is not valid JSON");
             w->set_mask |= (uint32_t)1 << i;
         }
         for (size_t j = 0; j < i; j++) {
@@ -1228,7 +1228,7 @@ static int prepare_edits(walk_t *w, edit_t *ed, const pol_json_edit_t *edits, si
             for (d = 0; d < m && seg_eq(&ed[j], d, e->seg[d], e->seglen[d]); d++)
                 ;
             if (d == m)
-                FAIL(w, POL_JSON_E_EDIT, "conflicting edit paths");
+                FAIL(w, GW_JSON_E_EDIT, "conflicting edit paths");
         }
     }
     w->ed = ed;
@@ -1236,12 +1236,12 @@ static int prepare_edits(walk_t *w, edit_t *ed, const pol_json_edit_t *edits, si
     return 0;
 }
 
-int pol_json_rewrite_ex(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
-                        const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset,
-                        pol_json_scratch_t *sc)
+int gw_json_rewrite_ex(const char *in, size_t len, const gw_json_paths_t *paths, const gw_json_edit_t *edits, size_t nedits,
+                       const gw_json_visitor_t *v, gw_buf_t *out, int *changed, const char **err_desc, size_t *err_offset,
+                       gw_json_scratch_t *sc)
 {
     walk_t w;
-    edit_t ed[POL_JSON_MAX_EDITS];
+    edit_t ed[GW_JSON_MAX_EDITS];
     memset(&w, 0, offsetof(walk_t, comp));
     w.in = in;
     w.len = len;
@@ -1279,11 +1279,11 @@ int pol_json_rewrite_ex(const char *in, size_t len, const pol_json_paths_t *path
     return 0;
 }
 
-int pol_json_rewrite(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
-                     const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset)
+int gw_json_rewrite(const char *in, size_t len, const gw_json_paths_t *paths, const gw_json_edit_t *edits, size_t nedits,
+                    const gw_json_visitor_t *v, gw_buf_t *out, int *changed, const char **err_desc, size_t *err_offset)
 {
-    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
-    int rc = pol_json_rewrite_ex(in, len, paths, edits, nedits, v, out, changed, err_desc, err_offset, &sc);
-    pol_json_scratch_free(&sc);
+    gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
+    int rc = gw_json_rewrite_ex(in, len, paths, edits, nedits, v, out, changed, err_desc, err_offset, &sc);
+    gw_json_scratch_free(&sc);
     return rc;
 }

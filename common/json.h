@@ -1,5 +1,5 @@
 /*
- * pol_json: single-pass JSON validator and path-selective string rewriter for request and response
+ * gw_json: single-pass JSON validator and path-selective string rewriter for request and response
  * bodies (see docs/internals/json.md). One walk over the document validates it (RFC 8259), reports
  * the string values selected by compiled path rules to a visitor that may replace them, reports
  * captured values raw, and applies member edits (set / delete) to objects. Unchanged documents are
@@ -13,51 +13,43 @@
 #include "common/buf.h"
 
 /* Errors (negative, like every aigw error). */
-#define POL_JSON_E_SYNTAX (-2) /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
-#define POL_JSON_E_DEPTH (-3)  /* nesting deeper than POL_JSON_MAX_DEPTH */
-#define POL_JSON_E_UTF8 (-4)   /* invalid UTF-8 in a string, or a lone surrogate escape */
-#define POL_JSON_E_EDIT (-5)   /* an edit cannot apply (non-object intermediate, bad edit spec) */
-#define POL_JSON_E_NOMEM (-6)  /* allocation failure */
-#define POL_JSON_E_DUPKEY                                                                                                          \
-    (-7) /* with POL_JSON_V_UNIQUE_KEYS: an object names one key twice (RFC 8259 section 4), or a                                  \
-            kept key equals a rewritten one; also more than POL_JSON_MAX_OPEN_KEYS open keys */
+#define GW_JSON_E_SYNTAX (-2) /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
+#define GW_JSON_E_DEPTH (-3)  /* nesting deeper than GW_JSON_MAX_DEPTH */
+#define GW_JSON_E_UTF8 (-4)   /* invalid UTF-8 in a string, or a lone surrogate escape */
+#define GW_JSON_E_EDIT (-5)   /* an edit cannot apply (non-object intermediate, bad edit spec) */
+#define GW_JSON_E_NOMEM (-6)  /* allocation failure */
+#define GW_JSON_E_DUPKEY                                                                                                           \
+    (-7) /* with GW_JSON_V_UNIQUE_KEYS: an object names one key twice (RFC 8259 section 4), or a                                   \
+            kept key equals a rewritten one; also more than GW_JSON_MAX_OPEN_KEYS open keys */
 
 /** Maximum nesting depth of arrays and objects (the top-level value is depth 1). */
-#define POL_JSON_MAX_DEPTH 128
-/** Maximum number of edits in one pol_json_rewrite() call. */
-#define POL_JSON_MAX_EDITS 32
+#define GW_JSON_MAX_DEPTH 128
+/** Maximum number of edits in one gw_json_rewrite() call. */
+#define GW_JSON_MAX_EDITS 32
 /** Maximum number of dot-separated segments in an edit path. */
-#define POL_JSON_MAX_EDIT_SEGS 8
+#define GW_JSON_MAX_EDIT_SEGS 8
 /** Maximum nesting of JSON documents inside strings walked as embedded JSON (a string holding JSON that holds a
-    string holding JSON ... counts one level per document); deeper documents fail with POL_JSON_E_DEPTH. */
-#define POL_JSON_MAX_EMBED 4
-/** Maximum number of keys of the objects open at one time that POL_JSON_V_UNIQUE_KEYS tracks (POL_JSON_E_DUPKEY
+    string holding JSON ... counts one level per document); deeper documents fail with GW_JSON_E_DEPTH. */
+#define GW_JSON_MAX_EMBED 4
+/** Maximum number of keys of the objects open at one time that GW_JSON_V_UNIQUE_KEYS tracks (GW_JSON_E_DUPKEY
     beyond: a bound on memory, far above any real request). */
-#define POL_JSON_MAX_OPEN_KEYS (1u << 20)
+#define GW_JSON_MAX_OPEN_KEYS (1u << 20)
 
 /* Value types reported to on_capture. */
-enum {
-    POL_JSON_T_STRING = 1,
-    POL_JSON_T_NUMBER,
-    POL_JSON_T_OBJECT,
-    POL_JSON_T_ARRAY,
-    POL_JSON_T_TRUE,
-    POL_JSON_T_FALSE,
-    POL_JSON_T_NULL
-};
+enum { GW_JSON_T_STRING = 1, GW_JSON_T_NUMBER, GW_JSON_T_OBJECT, GW_JSON_T_ARRAY, GW_JSON_T_TRUE, GW_JSON_T_FALSE, GW_JSON_T_NULL };
 
 /* Rule flags. */
 enum {
-    POL_JSON_SCAN = 1,     /**< matched string values go to on_string */
-    POL_JSON_EMBEDDED = 2, /**< matched string may hold a JSON document (tool-call `arguments`): when it is a valid JSON
+    GW_JSON_SCAN = 1,     /**< matched string values go to on_string */
+    GW_JSON_EMBEDDED = 2, /**< matched string may hold a JSON document (tool-call `arguments`): when it is a valid JSON
                                 object, array or string literal (leading whitespace allowed), every string value inside
                                 it goes to on_string with path "<outer>#/<inner path>" (and every key to on_key); such
-                                strings inside it are walked the same way, up to POL_JSON_MAX_EMBED documents deep;
-                                anything else (plain text, a bare number) is reported as text (POL_JSON_SCAN) */
-    POL_JSON_CAPTURE = 4,  /**< matched value (any type) is reported raw to on_capture */
-    POL_JSON_VERBATIM = 8, /**< matched string values go to on_string as text, ahead of any SCAN / EMBEDDED rule that
+                                strings inside it are walked the same way, up to GW_JSON_MAX_EMBED documents deep;
+                                anything else (plain text, a bare number) is reported as text (GW_JSON_SCAN) */
+    GW_JSON_CAPTURE = 4,  /**< matched value (any type) is reported raw to on_capture */
+    GW_JSON_VERBATIM = 8, /**< matched string values go to on_string as text, ahead of any SCAN / EMBEDDED rule that
                                 also matches (a declared exception inside a "**" rule: never walked as embedded JSON) */
-    POL_JSON_KEYS = 16     /**< the key of a member whose path matches goes to on_key ("**" + KEYS: every key) */
+    GW_JSON_KEYS = 16     /**< the key of a member whose path matches goes to on_key ("**" + KEYS: every key) */
 };
 
 /**
@@ -65,54 +57,54 @@ enum {
  * matches that array index), `*` = any one key or array index, `**` = zero or more levels. Examples:
  * "messages.*.content", "messages.*.content.*.text", "metadata.**", "model". Keys containing '.' cannot be named.
  */
-typedef struct st_pol_json_rule_t {
-    const char *pattern; /**< borrowed during pol_json_paths_compile() only */
-    unsigned flags;      /**< POL_JSON_SCAN / EMBEDDED / CAPTURE, or-ed */
+typedef struct st_gw_json_rule_t {
+    const char *pattern; /**< borrowed during gw_json_paths_compile() only */
+    unsigned flags;      /**< GW_JSON_SCAN / EMBEDDED / CAPTURE, or-ed */
     int id;              /**< passed back to the visitor */
-} pol_json_rule_t;
+} gw_json_rule_t;
 
-typedef struct st_pol_json_paths_t pol_json_paths_t;
+typedef struct st_gw_json_paths_t gw_json_paths_t;
 
 /**
  * Compiles `n` rules into an immutable matcher that is safe to share between threads.
  * Limits: 256 pattern segments in total (plus one per rule), 64 bytes per literal segment.
- * @return the matcher (free with pol_json_paths_free()), or NULL with a message in err (errlen bytes, NUL-terminated).
+ * @return the matcher (free with gw_json_paths_free()), or NULL with a message in err (errlen bytes, NUL-terminated).
  */
-pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n, char *err, size_t errlen);
+gw_json_paths_t *gw_json_paths_compile(const gw_json_rule_t *rules, size_t n, char *err, size_t errlen);
 
-/** Frees a matcher from pol_json_paths_compile() (NULL is ignored). */
-void pol_json_paths_free(pol_json_paths_t *p);
+/** Frees a matcher from gw_json_paths_compile() (NULL is ignored). */
+void gw_json_paths_free(gw_json_paths_t *p);
 
 /**
- * A member edit applied by pol_json_rewrite(). A set creates missing intermediate objects; if an intermediate
- * exists but is not an object, a set fails with POL_JSON_E_EDIT (a delete is then a no-op). Duplicate keys are all
+ * A member edit applied by gw_json_rewrite(). A set creates missing intermediate objects; if an intermediate
+ * exists but is not an object, a set fails with GW_JSON_E_EDIT (a delete is then a no-op). Duplicate keys are all
  * deleted / all replaced. Two edits whose paths are equal or one a prefix of the other are rejected.
  */
-typedef struct st_pol_json_edit_t {
+typedef struct st_gw_json_edit_t {
     const char *path;       /**< dotted object path, e.g. "store", "stream_options.include_usage"; borrowed */
     const char *value_json; /**< raw JSON text to set (validated, must be one JSON value), or NULL to delete */
     int only_if_absent;     /**< set only when the member is missing */
-} pol_json_edit_t;
+} gw_json_edit_t;
 
 /* Visitor flags. */
 enum {
-    POL_JSON_V_UNIQUE_KEYS = 1 /**< refuse (POL_JSON_E_DUPKEY) an object that names a key twice, at any depth and inside
+    GW_JSON_V_UNIQUE_KEYS = 1 /**< refuse (GW_JSON_E_DUPKEY) an object that names a key twice, at any depth and inside
                                     embedded documents; a key that on_key rewrites to the text of an earlier key of
                                     the same object gets " (2)", " (3)", ... appended so the output stays unique.
-                                    Needs pol_json_rewrite_ex()'s scratch or pol_json_rewrite(). */
+                                    Needs gw_json_rewrite_ex()'s scratch or gw_json_rewrite(). */
 };
 
-typedef struct st_pol_json_visitor_t {
+typedef struct st_gw_json_visitor_t {
     /**
      * Decoded (unescaped UTF-8) string value `s` of `len` bytes (may contain NUL from \u0000; borrowed for the
      * call). `path` like "messages[2].content" (NUL-terminated, borrowed for the call). Return 0 = keep,
      * 1 = replace with the decoded UTF-8 text appended to *replacement (empty on entry; the rewriter JSON-escapes
-     * it), < 0 = abort (pol_json_rewrite returns that value). Not called for strings inside members that an edit
+     * it), < 0 = abort (gw_json_rewrite returns that value). Not called for strings inside members that an edit
      * deletes or replaces.
      */
-    int (*on_string)(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+    int (*on_string)(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
     /** Raw JSON text of a CAPTURE value (borrowed for the call), e.g. `"gpt-4o"` with its quotes, `true`, `{...}`;
-        json_type is a POL_JSON_T_* constant. Called once per matching CAPTURE rule, in document order. */
+        json_type is a GW_JSON_T_* constant. Called once per matching CAPTURE rule, in document order. */
     void (*on_capture)(void *ctx, int rule_id, const char *raw, size_t len, int json_type);
     void *ctx;
     /**
@@ -122,31 +114,31 @@ typedef struct st_pol_json_visitor_t {
      * member's strings, so a replaced key never appears in a path). Not called inside members an edit deletes.
      * May be NULL.
      */
-    int (*on_key)(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
-    unsigned flags; /**< POL_JSON_V_* */
-} pol_json_visitor_t;
+    int (*on_key)(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
+    unsigned flags; /**< GW_JSON_V_* */
+} gw_json_visitor_t;
 
 /**
- * Reusable scratch memory for pol_json_rewrite_ex() so that a long-lived caller (the SSE restorer, a worker)
- * does not allocate per document. Initialise with POL_JSON_SCRATCH_INIT, free with pol_json_scratch_free().
+ * Reusable scratch memory for gw_json_rewrite_ex() so that a long-lived caller (the SSE restorer, a worker)
+ * does not allocate per document. Initialise with GW_JSON_SCRATCH_INIT, free with gw_json_scratch_free().
  */
-typedef struct st_pol_json_scratch_t {
-    pol_buf_t path, str, repl, key;
+typedef struct st_gw_json_scratch_t {
+    gw_buf_t path, str, repl, key;
     /** per embedded level: out, path, str, repl, key of the documents walked at that level */
-    pol_buf_t lvl[POL_JSON_MAX_EMBED][5];
-    /** POL_JSON_V_UNIQUE_KEYS: keys of the open objects (entries, hash index) and rewritten / escaped key bytes */
-    pol_buf_t keys, kindex, karena;
-} pol_json_scratch_t;
-#define POL_JSON_SCRATCH_INIT                                                                                                      \
+    gw_buf_t lvl[GW_JSON_MAX_EMBED][5];
+    /** GW_JSON_V_UNIQUE_KEYS: keys of the open objects (entries, hash index) and rewritten / escaped key bytes */
+    gw_buf_t keys, kindex, karena;
+} gw_json_scratch_t;
+#define GW_JSON_SCRATCH_INIT                                                                                                       \
     {                                                                                                                              \
-        .path = POL_BUF_INIT                                                                                                       \
+        .path = GW_BUF_INIT                                                                                                        \
     }
 /** Frees the memory held by a scratch; it stays usable. */
-void pol_json_scratch_free(pol_json_scratch_t *s);
+void gw_json_scratch_free(gw_json_scratch_t *s);
 
 /**
  * Validates the whole document `in` (`len` bytes; RFC 8259: one value with optional surrounding whitespace, nesting
- * depth cap POL_JSON_MAX_DEPTH, strings valid UTF-8, escapes incl. surrogate pairs) and, in the same pass, calls the
+ * depth cap GW_JSON_MAX_DEPTH, strings valid UTF-8, escapes incl. surrogate pairs) and, in the same pass, calls the
  * visitor for values matched by `paths` (may be NULL) and applies `edits` (may be NULL when nedits is 0; the
  * top-level value must then be an object). A string matched by several SCAN/EMBEDDED/VERBATIM rules is reported
  * once: with the first VERBATIM rule if any matches, else the first EMBEDDED rule, else the first SCAN rule.
@@ -157,56 +149,56 @@ void pol_json_scratch_free(pol_json_scratch_t *s);
  * the end of their object as `"key":value` (missing intermediates created as nested objects). A set whose
  * value_json equals the present raw value byte for byte is not a change.
  *
- * Errors: POL_JSON_E_SYNTAX / E_DEPTH / E_UTF8 / E_EDIT / E_NOMEM, or the visitor's negative abort value; then
+ * Errors: GW_JSON_E_SYNTAX / E_DEPTH / E_UTF8 / E_EDIT / E_NOMEM, or the visitor's negative abort value; then
  * *err_desc (may be NULL) is a static description like "expected ',' or '}'" and *err_offset (may be NULL) the byte
  * offset in `in` where the problem was found. `out` may then hold partial output.
  */
-int pol_json_rewrite(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
-                     const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset);
+int gw_json_rewrite(const char *in, size_t len, const gw_json_paths_t *paths, const gw_json_edit_t *edits, size_t nedits,
+                    const gw_json_visitor_t *v, gw_buf_t *out, int *changed, const char **err_desc, size_t *err_offset);
 
-/** pol_json_rewrite() with caller-owned scratch memory (borrowed; not thread-safe: one scratch per thread). */
-int pol_json_rewrite_ex(const char *in, size_t len, const pol_json_paths_t *paths, const pol_json_edit_t *edits, size_t nedits,
-                        const pol_json_visitor_t *v, pol_buf_t *out, int *changed, const char **err_desc, size_t *err_offset,
-                        pol_json_scratch_t *scratch);
+/** gw_json_rewrite() with caller-owned scratch memory (borrowed; not thread-safe: one scratch per thread). */
+int gw_json_rewrite_ex(const char *in, size_t len, const gw_json_paths_t *paths, const gw_json_edit_t *edits, size_t nedits,
+                       const gw_json_visitor_t *v, gw_buf_t *out, int *changed, const char **err_desc, size_t *err_offset,
+                       gw_json_scratch_t *scratch);
 
 /**
- * Validates `in` as one JSON document (same rules as pol_json_rewrite()) without visiting anything.
- * @return 0, or POL_JSON_E_SYNTAX / E_DEPTH / E_UTF8 with *err_desc / *err_offset (both may be NULL).
+ * Validates `in` as one JSON document (same rules as gw_json_rewrite()) without visiting anything.
+ * @return 0, or GW_JSON_E_SYNTAX / E_DEPTH / E_UTF8 with *err_desc / *err_offset (both may be NULL).
  */
-int pol_json_validate(const char *in, size_t len, const char **err_desc, size_t *err_offset);
+int gw_json_validate(const char *in, size_t len, const char **err_desc, size_t *err_offset);
 
 /**
  * Decodes the JSON string literal `raw` (`len` bytes including both quotes) and appends its UTF-8 text to `out`.
- * @return 0, POL_JSON_E_SYNTAX (not exactly one string literal), POL_JSON_E_UTF8 (invalid UTF-8 or lone
- * surrogate), or POL_JSON_E_NOMEM.
+ * @return 0, GW_JSON_E_SYNTAX (not exactly one string literal), GW_JSON_E_UTF8 (invalid UTF-8 or lone
+ * surrogate), or GW_JSON_E_NOMEM.
  */
-int pol_json_unescape(const char *raw, size_t len, pol_buf_t *out);
+int gw_json_unescape(const char *raw, size_t len, gw_buf_t *out);
 
 /**
  * Appends `s` (`len` bytes of UTF-8, borrowed) to `out` as a JSON string literal with quotes: `"` and `\` are
  * escaped, control characters become \n \r \t \b \f or \u00xx, everything else is copied. Invalid UTF-8 sequences
  * are replaced by U+FFFD so the output is always valid JSON. The one JSON string escaper of aigw (error bodies, logs,
  * usage JSON, the access log, `aigw scrub`).
- * @return 0, or POL_JSON_E_NOMEM.
+ * @return 0, or GW_JSON_E_NOMEM.
  */
-int pol_json_escape(const char *s, size_t len, pol_buf_t *out);
+int gw_json_escape(const char *s, size_t len, gw_buf_t *out);
 
 /** Escaper options. */
 enum {
-    POL_JSON_ESC_UPPER_HEX = 1 /**< \u00XX in upper case, as jansson writes it (the `aigw scrub` output bytes) */
+    GW_JSON_ESC_UPPER_HEX = 1 /**< \u00XX in upper case, as jansson writes it (the `aigw scrub` output bytes) */
 };
 
-/** pol_json_escape with POL_JSON_ESC_* `flags`. */
-int pol_json_escape_flags(const char *s, size_t len, pol_buf_t *out, unsigned flags);
+/** gw_json_escape with GW_JSON_ESC_* `flags`. */
+int gw_json_escape_flags(const char *s, size_t len, gw_buf_t *out, unsigned flags);
 
-/** Bytes pol_json_escape_into may write for `len` input bytes: every byte as \u00XX, plus the quotes. */
-#define POL_JSON_ESCAPE_MAX(len) ((len)*6 + 2)
+/** Bytes gw_json_escape_into may write for `len` input bytes: every byte as \u00XX, plus the quotes. */
+#define GW_JSON_ESCAPE_MAX(len) ((len)*6 + 2)
 
 /**
- * pol_json_escape into caller memory: writes the literal (same bytes as pol_json_escape_flags, no NUL) to `dst`,
- * which has room for POL_JSON_ESCAPE_MAX(len) bytes, and returns the bytes written. For writers that must not
+ * gw_json_escape into caller memory: writes the literal (same bytes as gw_json_escape_flags, no NUL) to `dst`,
+ * which has room for GW_JSON_ESCAPE_MAX(len) bytes, and returns the bytes written. For writers that must not
  * allocate (gw_log when memory is short).
  */
-size_t pol_json_escape_into(char *dst, const char *s, size_t len, unsigned flags);
+size_t gw_json_escape_into(char *dst, const char *s, size_t len, unsigned flags);
 
 #endif

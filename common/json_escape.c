@@ -1,5 +1,5 @@
 /*
- * JSON string escaping (pol_json_escape, _flags, _into; see json.h): the one escaper of the
+ * JSON string escaping (gw_json_escape, _flags, _into; see json.h): the one escaper of the
  * project, 16 bytes at a time (SSE2) while no byte needs a look; invalid UTF-8 becomes U+FFFD.
  * Unescaping is in json.c (it validates with the walker's string scanner).
  */
@@ -13,9 +13,9 @@
 #include <emmintrin.h>
 #endif
 
-size_t pol_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
+size_t gw_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
 {
-    const char *hex = (flags & POL_JSON_ESC_UPPER_HEX) != 0 ? "0123456789ABCDEF" : "0123456789abcdef";
+    const char *hex = (flags & GW_JSON_ESC_UPPER_HEX) != 0 ? "0123456789ABCDEF" : "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
     size_t o = 0;
     d[o++] = '"';
@@ -94,18 +94,18 @@ size_t pol_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
     return o;
 }
 
-int pol_json_escape_flags(const char *s, size_t len, pol_buf_t *out, unsigned flags)
+int gw_json_escape_flags(const char *s, size_t len, gw_buf_t *out, unsigned flags)
 {
-    if (len > ((size_t)-1 - 3) / 6 || pol_buf_reserve(out, POL_JSON_ESCAPE_MAX(len) + 1) != 0)
-        return POL_JSON_E_NOMEM;
-    size_t n = pol_json_escape_into(out->base + out->len, s, len, flags);
-    GW_ASSERT(n <= POL_JSON_ESCAPE_MAX(len));
+    if (len > ((size_t)-1 - 3) / 6 || gw_buf_reserve(out, GW_JSON_ESCAPE_MAX(len) + 1) != 0)
+        return GW_JSON_E_NOMEM;
+    size_t n = gw_json_escape_into(out->base + out->len, s, len, flags);
+    GW_ASSERT(n <= GW_JSON_ESCAPE_MAX(len));
     out->len += n;
     out->base[out->len] = '\0';
     return 0;
 }
 
-int pol_json_escape(const char *s, size_t len, pol_buf_t *out)
+int gw_json_escape(const char *s, size_t len, gw_buf_t *out)
 {
-    return pol_json_escape_flags(s, len, out, 0);
+    return gw_json_escape_flags(s, len, out, 0);
 }

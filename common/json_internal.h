@@ -31,7 +31,7 @@ typedef struct st_pos_t {
     char lit[MAX_LIT];
 } pos_t;
 
-struct st_pol_json_paths_t {
+struct st_gw_json_paths_t {
     size_t npos, nw, nrules;
     int has_dstar;
     set_t start, star, dstar, lit, final_scan, final_emb, final_cap, final_verb, final_keys;
@@ -65,7 +65,7 @@ static inline int first_bit(const set_t *a, const set_t *mask, size_t nw)
     return -1;
 }
 
-static inline void closure(const pol_json_paths_t *p, set_t *s)
+static inline void closure(const gw_json_paths_t *p, set_t *s)
 {
     /* positions whose segment is `**` may also match zero levels: add the next position, repeatedly */
     for (;;) {

@@ -1,5 +1,5 @@
 /*
- * Compiling JSON path rules (pol_json_paths_compile, see json.h) into the walker's position
+ * Compiling JSON path rules (gw_json_paths_compile, see json.h) into the walker's position
  * automaton (json_internal.h; the design is at the top of json.c): rule r with k segments owns
  * positions base..base+k, and each segment kind (literal, `*`, `**`) sets its bit in one mask.
  */
@@ -13,9 +13,9 @@
 /* ---------------------------------------------------------------------------------------------- */
 /* compile */
 
-pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n, char *err, size_t errlen)
+gw_json_paths_t *gw_json_paths_compile(const gw_json_rule_t *rules, size_t n, char *err, size_t errlen)
 {
-    pol_json_paths_t *p = calloc(1, sizeof(*p));
+    gw_json_paths_t *p = calloc(1, sizeof(*p));
     if (p == NULL || (p->pos = calloc(MAX_POS, sizeof(pos_t))) == NULL || (p->rule_id = calloc(n ? n : 1, sizeof(int))) == NULL) {
         if (err && errlen)
             snprintf(err, errlen, "out of memory");
@@ -31,7 +31,7 @@ pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n,
                 snprintf(err, errlen, "rule %zu: empty pattern", r);
             goto fail;
         }
-        if ((rules[r].flags & (POL_JSON_SCAN | POL_JSON_EMBEDDED | POL_JSON_CAPTURE | POL_JSON_VERBATIM | POL_JSON_KEYS)) == 0) {
+        if ((rules[r].flags & (GW_JSON_SCAN | GW_JSON_EMBEDDED | GW_JSON_CAPTURE | GW_JSON_VERBATIM | GW_JSON_KEYS)) == 0) {
             if (err && errlen)
                 snprintf(err, errlen, "rule %zu (%s): no flag set", r, pat);
             goto fail;
@@ -83,15 +83,15 @@ pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n,
         fin->kind = SEG_FINAL;
         fin->rule = (int16_t)r;
         fin->index = -1;
-        if (rules[r].flags & POL_JSON_SCAN)
+        if (rules[r].flags & GW_JSON_SCAN)
             set_bit(&p->final_scan, np);
-        if (rules[r].flags & POL_JSON_EMBEDDED)
+        if (rules[r].flags & GW_JSON_EMBEDDED)
             set_bit(&p->final_emb, np);
-        if (rules[r].flags & POL_JSON_CAPTURE)
+        if (rules[r].flags & GW_JSON_CAPTURE)
             set_bit(&p->final_cap, np);
-        if (rules[r].flags & POL_JSON_VERBATIM)
+        if (rules[r].flags & GW_JSON_VERBATIM)
             set_bit(&p->final_verb, np);
-        if (rules[r].flags & POL_JSON_KEYS)
+        if (rules[r].flags & GW_JSON_KEYS)
             set_bit(&p->final_keys, np);
         np++;
     }
@@ -102,11 +102,11 @@ pol_json_paths_t *pol_json_paths_compile(const pol_json_rule_t *rules, size_t n,
     closure(p, &p->start);
     return p;
 fail:
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     return NULL;
 }
 
-void pol_json_paths_free(pol_json_paths_t *p)
+void gw_json_paths_free(gw_json_paths_t *p)
 {
     if (p == NULL)
         return;

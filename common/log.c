@@ -1,6 +1,6 @@
 /*
  * gw_log (see log.h): vsnprintf into a stack buffer, then the JSON frame around the escaped message
- * (pol_json_escape_into, the one JSON string escaper) in a second stack buffer, then one write(2):
+ * (gw_json_escape_into, the one JSON string escaper) in a second stack buffer, then one write(2):
  * lines from different threads never interleave (stderr is a pipe or a file opened O_APPEND by the
  * service manager; a pipe write of a few KiB is atomic up to PIPE_BUF, longer lines are rare) and
  * nothing allocates, so "out of memory" can still be logged.
@@ -42,7 +42,7 @@ size_t gw_log_format(char *out, int64_t now_us, gw_log_level_t level, const char
                      "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\",\"level\":\"%s\",\"msg\":", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(now_us % 1000000), gw_log_level_name(level));
     size_t o = n > 0 ? (size_t)n : 0;
-    o += pol_json_escape_into(out + o, msg, len, 0);
+    o += gw_json_escape_into(out + o, msg, len, 0);
     out[o++] = '}';
     out[o++] = '\n';
     return o;

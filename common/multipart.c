@@ -123,7 +123,7 @@ static int on_ct_param(void *ctx, const char *name, size_t nl, const char *val, 
     return 0;
 }
 
-int pol_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc)
+int gw_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc)
 {
     const char *desc = NULL;
     size_t i = skip_ws(ct, 0, len);
@@ -203,7 +203,7 @@ static size_t find_delimiter(const char *body, size_t len, size_t from, int at_s
 }
 
 typedef struct st_cd_ctx_t {
-    pol_multipart_part_t *part;
+    gw_multipart_part_t *part;
     int has_name;
 } cd_ctx_t;
 
@@ -226,7 +226,7 @@ static int on_cd_param(void *ctx, const char *name, size_t nl, const char *val, 
 }
 
 /* Parses the header block h[0..n) (lines ending in CRLF) into `p`. @return NULL or an error description. */
-static const char *parse_headers(const char *h, size_t n, pol_multipart_part_t *p)
+static const char *parse_headers(const char *h, size_t n, gw_multipart_part_t *p)
 {
     size_t i = 0;
     int have_cd = 0;
@@ -270,8 +270,8 @@ static const char *parse_headers(const char *h, size_t n, pol_multipart_part_t *
     return NULL;
 }
 
-int pol_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, pol_multipart_part_t *parts, size_t cap,
-                        size_t *nparts, const char **err_desc, size_t *err_offset)
+int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, gw_multipart_part_t *parts, size_t cap,
+                       size_t *nparts, const char **err_desc, size_t *err_offset)
 {
     const char *desc = NULL;
     size_t at = 0, after = 0, n = 0;
@@ -290,7 +290,7 @@ int pol_multipart_parse(const char *body, size_t len, const char *boundary, size
     }
     while (!close) {
         size_t hs = after;
-        pol_multipart_part_t p;
+        gw_multipart_part_t p;
         memset(&p, 0, sizeof(p));
         /* header block: up to the blank line; an empty block is just CRLF */
         size_t he;
@@ -358,7 +358,7 @@ fail:
 
 /* ---- rewrite ---------------------------------------------------------------------------------- */
 
-static size_t neutral_name(const pol_multipart_part_t *p, char *out, size_t outsz)
+static size_t neutral_name(const gw_multipart_part_t *p, char *out, size_t outsz)
 {
     static const struct {
         const char *ct, *ext;
@@ -398,26 +398,26 @@ static size_t neutral_name(const pol_multipart_part_t *p, char *out, size_t outs
     return n;
 }
 
-int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const pol_multipart_rewriter_t *rw,
-                          pol_buf_t *out, int *changed, const char **err_desc)
+int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const gw_multipart_rewriter_t *rw,
+                         gw_buf_t *out, int *changed, const char **err_desc)
 {
-    pol_multipart_part_t parts[POL_MP_MAX_PARTS];
+    gw_multipart_part_t parts[POL_MP_MAX_PARTS];
     size_t n;
     *changed = 0;
-    int rc = pol_multipart_parse(body, len, boundary, blen, parts, POL_MP_MAX_PARTS, &n, err_desc, NULL);
+    int rc = gw_multipart_parse(body, len, boundary, blen, parts, POL_MP_MAX_PARTS, &n, err_desc, NULL);
     if (rc != 0)
         return rc;
 
     /* transforms first; replacements are kept in one buffer as (offset, length) per part */
-    pol_buf_t repl = POL_BUF_INIT, one = POL_BUF_INIT;
+    gw_buf_t repl = GW_BUF_INIT, one = GW_BUF_INIT;
     size_t off[POL_MP_MAX_PARTS], rlen[POL_MP_MAX_PARTS];
     unsigned char replaced[POL_MP_MAX_PARTS], renamed[POL_MP_MAX_PARTS];
     char names[POL_MP_MAX_PARTS][16];
     size_t name_len[POL_MP_MAX_PARTS];
     int any = 0;
     for (size_t i = 0; i < n; i++) {
-        const pol_multipart_part_t *p = &parts[i];
-        int (*cb)(void *, const pol_multipart_part_t *, pol_buf_t *) = p->is_file ? rw->on_file : rw->on_text;
+        const gw_multipart_part_t *p = &parts[i];
+        int (*cb)(void *, const gw_multipart_part_t *, gw_buf_t *) = p->is_file ? rw->on_file : rw->on_text;
         replaced[i] = renamed[i] = 0;
         if (cb != NULL) {
             one.len = 0;
@@ -429,7 +429,7 @@ int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, si
             if (r == 1 && (one.len != p->body_len || (one.len != 0 && memcmp(one.base, p->body, one.len) != 0))) {
                 off[i] = repl.len;
                 rlen[i] = one.len;
-                if (one.len != 0 && pol_buf_append(&repl, one.base, one.len) != 0) {
+                if (one.len != 0 && gw_buf_append(&repl, one.base, one.len) != 0) {
                     rc = POL_MP_E_NOMEM;
                     goto out;
                 }
@@ -465,8 +465,8 @@ int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, si
     out->len = 0;
     int e = 0;
     for (size_t i = 0; i < n && e == 0; i++) {
-        const pol_multipart_part_t *p = &parts[i];
-        e |= pol_buf_append(out, "--", 2) | pol_buf_append(out, boundary, blen) | pol_buf_append(out, "\r\n", 2);
+        const gw_multipart_part_t *p = &parts[i];
+        e |= gw_buf_append(out, "--", 2) | gw_buf_append(out, boundary, blen) | gw_buf_append(out, "\r\n", 2);
         if (renamed[i]) {
             /* copy the header lines, replacing the Content-Disposition line */
             size_t cd_line = (size_t)(p->disposition - p->headers);
@@ -474,29 +474,29 @@ int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, si
                 cd_line--;
             const char *eol = memmem(p->disposition, p->headers_len - (size_t)(p->disposition - p->headers), "\r\n", 2);
             size_t cd_end = (size_t)(eol - p->headers) + 2;
-            e |= pol_buf_append(out, p->headers, cd_line);
-            e |= pol_buf_append(out, "Content-Disposition: form-data; name=\"", 38) | pol_buf_append(out, p->name, p->name_len) |
-                 pol_buf_append(out, "\"; filename=\"", 13) | pol_buf_append(out, names[i], name_len[i]) |
-                 pol_buf_append(out, "\"\r\n", 3);
-            e |= pol_buf_append(out, p->headers + cd_end, p->headers_len - cd_end);
+            e |= gw_buf_append(out, p->headers, cd_line);
+            e |= gw_buf_append(out, "Content-Disposition: form-data; name=\"", 38) | gw_buf_append(out, p->name, p->name_len) |
+                 gw_buf_append(out, "\"; filename=\"", 13) | gw_buf_append(out, names[i], name_len[i]) |
+                 gw_buf_append(out, "\"\r\n", 3);
+            e |= gw_buf_append(out, p->headers + cd_end, p->headers_len - cd_end);
         } else {
-            e |= pol_buf_append(out, p->headers, p->headers_len);
+            e |= gw_buf_append(out, p->headers, p->headers_len);
         }
-        e |= pol_buf_append(out, "\r\n", 2);
+        e |= gw_buf_append(out, "\r\n", 2);
         if (replaced[i])
-            e |= rlen[i] != 0 ? pol_buf_append(out, repl.base + off[i], rlen[i]) : 0;
+            e |= rlen[i] != 0 ? gw_buf_append(out, repl.base + off[i], rlen[i]) : 0;
         else
-            e |= pol_buf_append(out, p->body, p->body_len);
-        e |= pol_buf_append(out, "\r\n", 2);
+            e |= gw_buf_append(out, p->body, p->body_len);
+        e |= gw_buf_append(out, "\r\n", 2);
     }
-    e |= pol_buf_append(out, "--", 2) | pol_buf_append(out, boundary, blen) | pol_buf_append(out, "--\r\n", 4);
+    e |= gw_buf_append(out, "--", 2) | gw_buf_append(out, boundary, blen) | gw_buf_append(out, "--\r\n", 4);
     if (e != 0) {
         rc = POL_MP_E_NOMEM;
         goto out;
     }
     *changed = 1;
 out:
-    pol_buf_free(&repl);
-    pol_buf_free(&one);
+    gw_buf_free(&repl);
+    gw_buf_free(&one);
     return rc;
 }

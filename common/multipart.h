@@ -1,5 +1,5 @@
 /*
- * pol_multipart: parser and rewriter for multipart/form-data request bodies (RFC 7578, framing from
+ * gw_multipart: parser and rewriter for multipart/form-data request bodies (RFC 7578, framing from
  * RFC 2046 section 5.1.1), e.g. OpenAI /v1/images/edits (file parts `image`, `image[]`, `mask`; text
  * parts `prompt`, `model`, `size`, `user`, ...). The gateway scrubs text parts for PII, strips image
  * metadata from file parts and replaces file names (which often carry a person's name) with neutral
@@ -28,7 +28,7 @@
 #define POL_MP_MAX_BOUNDARY 70
 
 /** One part: every pointer is into the parsed body (borrowed, valid as long as the body). Lengths in bytes. */
-typedef struct st_pol_multipart_part_t {
+typedef struct st_gw_multipart_part_t {
     const char *headers; /**< raw header block (header lines with their CRLFs, without the blank line) */
     size_t headers_len;
     const char *disposition; /**< value of Content-Disposition (after "Content-Disposition:" and spaces) */
@@ -42,7 +42,7 @@ typedef struct st_pol_multipart_part_t {
     const char *body; /**< content bytes (the CRLF before the next delimiter is not part of it) */
     size_t body_len;
     int is_file; /**< 1: a filename is present, or Content-Type is image/... or application/octet-stream */
-} pol_multipart_part_t;
+} gw_multipart_part_t;
 
 /**
  * Extracts the boundary from a Content-Type value (`ct`, `len` bytes, borrowed), e.g.
@@ -52,7 +52,7 @@ typedef struct st_pol_multipart_part_t {
  * @param out    receives the boundary, NUL-terminated; at least POL_MP_MAX_BOUNDARY + 1 bytes
  * @return 0 with *outlen set, or POL_MP_E_BOUNDARY with *err_desc (may be NULL) set to a static description.
  */
-int pol_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc);
+int gw_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc);
 
 /**
  * Parses `body` (`len` bytes, borrowed) delimited by `boundary` (`blen` bytes). The preamble before the first
@@ -63,18 +63,18 @@ int pol_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUND
  * @return 0 with *nparts set, or POL_MP_E_SYNTAX / E_LIMIT (also when cap is exceeded) with *err_desc (may be NULL)
  *         and *err_offset (may be NULL: byte offset in body).
  */
-int pol_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, pol_multipart_part_t *parts, size_t cap,
-                        size_t *nparts, const char **err_desc, size_t *err_offset);
+int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, gw_multipart_part_t *parts, size_t cap,
+                       size_t *nparts, const char **err_desc, size_t *err_offset);
 
-/** Per-part transforms for pol_multipart_rewrite(). */
-typedef struct st_pol_multipart_rewriter_t {
+/** Per-part transforms for gw_multipart_rewrite(). */
+typedef struct st_gw_multipart_rewriter_t {
     /**
      * Text part (is_file == 0), e.g. `prompt`. `replacement` is empty on entry. Return 0 keep, 1 replace the part's
-     * content with `replacement`, < 0 abort (pol_multipart_rewrite returns that value). May be NULL (keep all).
+     * content with `replacement`, < 0 abort (gw_multipart_rewrite returns that value). May be NULL (keep all).
      */
-    int (*on_text)(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement);
+    int (*on_text)(void *ctx, const gw_multipart_part_t *part, gw_buf_t *replacement);
     /** File part (is_file == 1), e.g. `image[]`: same contract (strip image metadata here). May be NULL. */
-    int (*on_file)(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement);
+    int (*on_file)(void *ctx, const gw_multipart_part_t *part, gw_buf_t *replacement);
     /**
      * 1: replace every filename with a neutral one: "image.<ext>" for image parts (by Content-Type, else by the
      * original extension), else "file.<ext>" or "file"; the Content-Disposition line is rewritten as
@@ -82,10 +82,10 @@ typedef struct st_pol_multipart_rewriter_t {
      */
     int neutral_filenames;
     void *ctx;
-} pol_multipart_rewriter_t;
+} gw_multipart_rewriter_t;
 
 /**
- * Parses `body` (as pol_multipart_parse()), calls the transforms once per part in order (none is called when parsing
+ * Parses `body` (as gw_multipart_parse()), calls the transforms once per part in order (none is called when parsing
  * fails), and when anything changed re-serialises the body into `out` (reset first) with the same boundary: for
  * each part "--boundary CRLF headers CRLF content CRLF", then "--boundary--" CRLF; preamble and epilogue are
  * dropped. Header lines other than a rewritten Content-Disposition are copied byte for byte.
@@ -93,7 +93,7 @@ typedef struct st_pol_multipart_rewriter_t {
  * @return 0, POL_MP_E_SYNTAX / E_LIMIT (parse), POL_MP_E_BOUNDARY (a replacement contains "--" boundary),
  *         POL_MP_E_NOMEM, or a transform's negative value; *err_desc (may be NULL) describes parse errors.
  */
-int pol_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const pol_multipart_rewriter_t *rw,
-                          pol_buf_t *out, int *changed, const char **err_desc);
+int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const gw_multipart_rewriter_t *rw,
+                         gw_buf_t *out, int *changed, const char **err_desc);
 
 #endif

@@ -12,44 +12,44 @@
 
 #include <string.h>
 
-void prov_sse_init(prov_sse_parser_t *p, size_t max_event_bytes)
+void gw_sse_init(gw_sse_parser_t *p, size_t max_event_bytes)
 {
     memset(p, 0, sizeof(*p));
-    p->max_event_bytes = max_event_bytes ? max_event_bytes : PROV_SSE_DEFAULT_MAX_EVENT_BYTES;
+    p->max_event_bytes = max_event_bytes ? max_event_bytes : GW_SSE_DEFAULT_MAX_EVENT_BYTES;
 }
 
-void prov_sse_reset(prov_sse_parser_t *p)
+void gw_sse_reset(gw_sse_parser_t *p)
 {
-    pol_buf_reset(&p->raw);
-    pol_buf_reset(&p->line);
-    pol_buf_reset(&p->data);
-    pol_buf_reset(&p->event);
-    pol_buf_reset(&p->id);
+    gw_buf_reset(&p->raw);
+    gw_buf_reset(&p->line);
+    gw_buf_reset(&p->data);
+    gw_buf_reset(&p->event);
+    gw_buf_reset(&p->id);
     p->has_id = p->has_data = p->pending_cr = p->stray_lf = p->error = 0;
     p->ncomments = 0;
     p->offset = 0;
 }
 
-void prov_sse_dispose(prov_sse_parser_t *p)
+void gw_sse_dispose(gw_sse_parser_t *p)
 {
-    pol_buf_free(&p->raw);
-    pol_buf_free(&p->line);
-    pol_buf_free(&p->data);
-    pol_buf_free(&p->event);
-    pol_buf_free(&p->id);
+    gw_buf_free(&p->raw);
+    gw_buf_free(&p->line);
+    gw_buf_free(&p->data);
+    gw_buf_free(&p->event);
+    gw_buf_free(&p->id);
     p->has_id = p->has_data = p->pending_cr = 0;
     p->error = 0;
 }
 
-static int set_buf(pol_buf_t *b, const char *s, size_t n)
+static int set_buf(gw_buf_t *b, const char *s, size_t n)
 {
-    pol_buf_reset(b);
-    return pol_buf_append(b, s, n);
+    gw_buf_reset(b);
+    return gw_buf_append(b, s, n);
 }
 
-static int dispatch(prov_sse_parser_t *p, prov_sse_event_cb cb, void *ctx)
+static int dispatch(gw_sse_parser_t *p, gw_sse_event_cb cb, void *ctx)
 {
-    prov_sse_event_t ev;
+    gw_sse_event_t ev;
     ev.event = p->event.len ? p->event.base : "";
     ev.event_len = p->event.len;
     ev.has_data = p->has_data;
@@ -66,16 +66,16 @@ static int dispatch(prov_sse_parser_t *p, prov_sse_event_cb cb, void *ctx)
     ev.offset = p->offset;
     int rc = cb != NULL ? cb(ctx, &ev) : 0;
     p->offset += p->raw.len;
-    pol_buf_reset(&p->raw);
-    pol_buf_reset(&p->data);
-    pol_buf_reset(&p->event);
-    pol_buf_reset(&p->id);
+    gw_buf_reset(&p->raw);
+    gw_buf_reset(&p->data);
+    gw_buf_reset(&p->event);
+    gw_buf_reset(&p->id);
     p->has_id = p->has_data = p->stray_lf = 0;
     p->ncomments = 0;
     return rc;
 }
 
-static int process_line(prov_sse_parser_t *p, const char *s, size_t n, prov_sse_event_cb cb, void *ctx)
+static int process_line(gw_sse_parser_t *p, const char *s, size_t n, gw_sse_event_cb cb, void *ctx)
 {
     if (n == 0)
         return dispatch(p, cb, ctx);
@@ -93,31 +93,31 @@ static int process_line(prov_sse_parser_t *p, const char *s, size_t n, prov_sse_
     }
     if (nl == 4 && memcmp(s, "data", 4) == 0) {
         p->has_data = 1;
-        if (pol_buf_append(&p->data, v, vl) != 0 || pol_buf_append(&p->data, "\n", 1) != 0)
-            return PROV_SSE_E_NOMEM;
+        if (gw_buf_append(&p->data, v, vl) != 0 || gw_buf_append(&p->data, "\n", 1) != 0)
+            return GW_SSE_E_NOMEM;
     } else if (nl == 5 && memcmp(s, "event", 5) == 0) {
         if (set_buf(&p->event, v, vl) != 0)
-            return PROV_SSE_E_NOMEM;
+            return GW_SSE_E_NOMEM;
     } else if (nl == 2 && memcmp(s, "id", 2) == 0) {
         if (memchr(v, '\0', vl) == NULL) {
             if (set_buf(&p->id, v, vl) != 0)
-                return PROV_SSE_E_NOMEM;
+                return GW_SSE_E_NOMEM;
             p->has_id = 1;
         }
     }
     return 0; /* retry and unknown fields: ignored (they stay in raw) */
 }
 
-static int append_raw(prov_sse_parser_t *p, const char *s, size_t n)
+static int append_raw(gw_sse_parser_t *p, const char *s, size_t n)
 {
     if (p->raw.len + n > p->max_event_bytes) {
-        p->error = PROV_SSE_E_TOO_BIG;
+        p->error = GW_SSE_E_TOO_BIG;
         return p->error;
     }
-    return pol_buf_append(&p->raw, s, n) == 0 ? 0 : PROV_SSE_E_NOMEM;
+    return gw_buf_append(&p->raw, s, n) == 0 ? 0 : GW_SSE_E_NOMEM;
 }
 
-int prov_sse_feed(prov_sse_parser_t *p, const char *data, size_t len, prov_sse_event_cb cb, void *ctx)
+int gw_sse_feed(gw_sse_parser_t *p, const char *data, size_t len, gw_sse_event_cb cb, void *ctx)
 {
     size_t i = 0;
     int rc;
@@ -145,8 +145,8 @@ int prov_sse_feed(prov_sse_parser_t *p, const char *data, size_t len, prov_sse_e
         if (j == rest) { /* no terminator in this chunk: keep the partial line */
             if ((rc = append_raw(p, s, rest)) != 0)
                 return rc;
-            if (pol_buf_append(&p->line, s, rest) != 0)
-                return PROV_SSE_E_NOMEM;
+            if (gw_buf_append(&p->line, s, rest) != 0)
+                return GW_SSE_E_NOMEM;
             break;
         }
         size_t term = 1;
@@ -161,10 +161,10 @@ int prov_sse_feed(prov_sse_parser_t *p, const char *data, size_t len, prov_sse_e
         if ((rc = append_raw(p, s, j + term)) != 0)
             return rc;
         if (p->line.len) {
-            if (pol_buf_append(&p->line, s, j) != 0)
-                return PROV_SSE_E_NOMEM;
+            if (gw_buf_append(&p->line, s, j) != 0)
+                return GW_SSE_E_NOMEM;
             rc = process_line(p, p->line.base, p->line.len, cb, ctx);
-            pol_buf_reset(&p->line);
+            gw_buf_reset(&p->line);
         } else {
             rc = process_line(p, s, j, cb, ctx);
         }
@@ -175,15 +175,15 @@ int prov_sse_feed(prov_sse_parser_t *p, const char *data, size_t len, prov_sse_e
     return 0;
 }
 
-int prov_sse_finish(prov_sse_parser_t *p)
+int gw_sse_finish(gw_sse_parser_t *p)
 {
     if (p->error)
         return p->error;
     /* a lone LF completing the CRLF of the last block is not an incomplete block */
-    return p->raw.len > (size_t)p->stray_lf ? PROV_SSE_E_TRUNCATED : 0;
+    return p->raw.len > (size_t)p->stray_lf ? GW_SSE_E_TRUNCATED : 0;
 }
 
-const char *prov_sse_pending(const prov_sse_parser_t *p, size_t *len)
+const char *gw_sse_pending(const gw_sse_parser_t *p, size_t *len)
 {
     *len = p->raw.len;
     return p->raw.len ? p->raw.base : "";

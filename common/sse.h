@@ -1,5 +1,5 @@
 /*
- * prov_sse: incremental Server-Sent Events parser (WHATWG HTML "Interpreting an event stream", plus the
+ * gw_sse: incremental Server-Sent Events parser (WHATWG HTML "Interpreting an event stream", plus the
  * provider notes in providers/README.md section 4). Bytes may arrive in any chunking; every event block
  * (the lines up to and including a blank line) is reported with its fields and its raw bytes, so a
  * proxy can forward untouched events byte for byte.
@@ -12,19 +12,19 @@
 
 #include "common/buf.h"
 
-#define PROV_SSE_E_TOO_BIG (-2)   /* an event block exceeded max_event_bytes */
-#define PROV_SSE_E_TRUNCATED (-3) /* prov_sse_finish(): the stream ended inside an event block */
-#define PROV_SSE_E_NOMEM (-4)
+#define GW_SSE_E_TOO_BIG (-2)   /* an event block exceeded max_event_bytes */
+#define GW_SSE_E_TRUNCATED (-3) /* gw_sse_finish(): the stream ended inside an event block */
+#define GW_SSE_E_NOMEM (-4)
 
 /** Default cap on one event block's raw size: 8 MiB. */
-#define PROV_SSE_DEFAULT_MAX_EVENT_BYTES ((size_t)8 << 20)
+#define GW_SSE_DEFAULT_MAX_EVENT_BYTES ((size_t)8 << 20)
 
 /**
  * One event block. All pointers are borrowed and valid only during the callback.
  * WHATWG dispatches an event only when has_data is set; blocks without data (a lone blank line, a comment
  * followed by a blank line, an `event:` without `data:`) are reported too, so their raw bytes can be forwarded.
  */
-typedef struct st_prov_sse_event_t {
+typedef struct st_gw_sse_event_t {
     const char *event; /**< value of the last `event:` line, "" when none (WHATWG: type "message") */
     size_t event_len;
     const char *data; /**< values of the `data:` lines joined with "\n" (no trailing "\n"), NUL-terminated */
@@ -39,55 +39,55 @@ typedef struct st_prov_sse_event_t {
                            counted at the start of the next block's raw bytes. */
     size_t raw_len;
     uint64_t offset; /**< byte offset of raw in the whole stream */
-} prov_sse_event_t;
+} gw_sse_event_t;
 
-/** Event callback: return 0 to continue, < 0 to stop (prov_sse_feed() returns that value). */
-typedef int (*prov_sse_event_cb)(void *ctx, const prov_sse_event_t *ev);
+/** Event callback: return 0 to continue, < 0 to stop (gw_sse_feed() returns that value). */
+typedef int (*gw_sse_event_cb)(void *ctx, const gw_sse_event_t *ev);
 /** Comment callback: `text` is the line after the ':' (borrowed for the call), reported as soon as the line ends
     (before the block's event). Return 0 to continue, < 0 to stop. */
-typedef int (*prov_sse_comment_cb)(void *ctx, const char *text, size_t len);
+typedef int (*gw_sse_comment_cb)(void *ctx, const char *text, size_t len);
 
 /** Parser state; may be embedded, but treat the fields as private except on_comment. */
-typedef struct st_prov_sse_parser_t {
-    prov_sse_comment_cb on_comment; /**< optional, set after prov_sse_init(); gets the ctx passed to feed */
+typedef struct st_gw_sse_parser_t {
+    gw_sse_comment_cb on_comment; /**< optional, set after gw_sse_init(); gets the ctx passed to feed */
     size_t max_event_bytes;
-    pol_buf_t raw;   /* current block's raw bytes */
-    pol_buf_t line;  /* current line when it spans chunks */
-    pol_buf_t data;  /* joined data */
-    pol_buf_t event; /* event name */
-    pol_buf_t id;
+    gw_buf_t raw;   /* current block's raw bytes */
+    gw_buf_t line;  /* current line when it spans chunks */
+    gw_buf_t data;  /* joined data */
+    gw_buf_t event; /* event name */
+    gw_buf_t id;
     int has_id, has_data, pending_cr, stray_lf, error;
     size_t ncomments;
     uint64_t offset; /* stream offset of raw.base[0] */
-} prov_sse_parser_t;
+} gw_sse_parser_t;
 
-/** Initialises `p`; max_event_bytes = cap on one block's raw size (0 = PROV_SSE_DEFAULT_MAX_EVENT_BYTES). */
-void prov_sse_init(prov_sse_parser_t *p, size_t max_event_bytes);
+/** Initialises `p`; max_event_bytes = cap on one block's raw size (0 = GW_SSE_DEFAULT_MAX_EVENT_BYTES). */
+void gw_sse_init(gw_sse_parser_t *p, size_t max_event_bytes);
 
 /**
  * Parses `len` bytes of `data` (borrowed). Lines end with "\n", "\r\n" or "\r"; a field line is `name:value` with one
  * leading space of the value dropped; a line without ':' is a field with an empty value; `data` lines are joined with
  * "\n", `event` and `id` keep their last value, `retry` and unknown fields are ignored (but kept in raw).
  * Calls cb for every complete block, on_comment for every comment line.
- * @return 0; PROV_SSE_E_TOO_BIG when a block grows beyond max_event_bytes (the parser then stays failed);
- * PROV_SSE_E_NOMEM; or a callback's negative value.
+ * @return 0; GW_SSE_E_TOO_BIG when a block grows beyond max_event_bytes (the parser then stays failed);
+ * GW_SSE_E_NOMEM; or a callback's negative value.
  */
-int prov_sse_feed(prov_sse_parser_t *p, const char *data, size_t len, prov_sse_event_cb cb, void *ctx);
+int gw_sse_feed(gw_sse_parser_t *p, const char *data, size_t len, gw_sse_event_cb cb, void *ctx);
 
 /**
  * End of stream. Per WHATWG an incomplete block is not dispatched.
- * @return 0 when the stream ended on a block boundary, PROV_SSE_E_TRUNCATED when bytes of an incomplete block were
- * pending (see prov_sse_pending()), or the parser's earlier error.
+ * @return 0 when the stream ended on a block boundary, GW_SSE_E_TRUNCATED when bytes of an incomplete block were
+ * pending (see gw_sse_pending()), or the parser's earlier error.
  */
-int prov_sse_finish(prov_sse_parser_t *p);
+int gw_sse_finish(gw_sse_parser_t *p);
 
 /** Raw bytes received after the last complete block (borrowed, valid until the next feed / dispose). */
-const char *prov_sse_pending(const prov_sse_parser_t *p, size_t *len);
+const char *gw_sse_pending(const gw_sse_parser_t *p, size_t *len);
 
 /** Resets the state for a new stream, keeping the memory (and on_comment / max_event_bytes). */
-void prov_sse_reset(prov_sse_parser_t *p);
+void gw_sse_reset(gw_sse_parser_t *p);
 
-/** Frees the memory; prov_sse_init() again before reuse. */
-void prov_sse_dispose(prov_sse_parser_t *p);
+/** Frees the memory; gw_sse_init() again before reuse. */
+void gw_sse_dispose(gw_sse_parser_t *p);
 
 #endif

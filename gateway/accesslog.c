@@ -34,7 +34,7 @@ struct st_gw_accesslog_t {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pol_buf_t front, back;
+    gw_buf_t front, back;
     uint64_t dropped;
     int stopping;
     int has_user_key;           /* always 1 after open; kept for clarity of the invariant */
@@ -72,10 +72,10 @@ static void *writer_main(void *arg)
         }
         if (log->front.len == 0 && log->dropped == 0 && !log->stopping)
             continue;
-        pol_buf_t tmp = log->front;
+        gw_buf_t tmp = log->front;
         log->front = log->back;
         log->back = tmp;
-        pol_buf_reset(&log->front);
+        gw_buf_reset(&log->front);
         uint64_t dropped = log->dropped;
         log->dropped = 0;
         int stop = log->stopping;
@@ -87,7 +87,7 @@ static void *writer_main(void *arg)
             int n = snprintf(line, sizeof(line), "{\"event\":\"access_log_overflow\",\"dropped_lines\":%" PRIu64 "}\n", dropped);
             write_all(log->fd, line, (size_t)n);
         }
-        pol_buf_reset(&log->back);
+        gw_buf_reset(&log->back);
         pthread_mutex_lock(&log->mu);
         if (stop && log->front.len == 0)
             break;
@@ -133,19 +133,19 @@ gw_accesslog_t *gw_accesslog_open(const char *path, char *err, size_t errlen)
 /* The formatter runs once per request on a worker: no printf family (two vsnprintf passes
  * per field were the biggest libc cost in bench/profile.sh), keys are literals, integers are
  * converted by hand. */
-static int add_lit(pol_buf_t *out, const char *lit, size_t n)
+static int add_lit(gw_buf_t *out, const char *lit, size_t n)
 {
-    return pol_buf_append(out, lit, n);
+    return gw_buf_append(out, lit, n);
 }
 
-static int add_str(pol_buf_t *out, const char *key_lit, size_t key_len, const char *v)
+static int add_str(gw_buf_t *out, const char *key_lit, size_t key_len, const char *v)
 {
     if (add_lit(out, key_lit, key_len) != 0)
         return -1;
-    return v != NULL ? pol_json_escape(v, strlen(v), out) : add_lit(out, "null", 4);
+    return v != NULL ? gw_json_escape(v, strlen(v), out) : add_lit(out, "null", 4);
 }
 
-static int add_i64(pol_buf_t *out, const char *key_lit, size_t key_len, int64_t v)
+static int add_i64(gw_buf_t *out, const char *key_lit, size_t key_len, int64_t v)
 {
     char tmp[24];
     size_t i = sizeof(tmp);
@@ -163,7 +163,7 @@ static int add_i64(pol_buf_t *out, const char *key_lit, size_t key_len, int64_t 
 
 #define KEY(k) ",\"" k "\":", sizeof(",\"" k "\":") - 1
 
-int gw_accesslog_format(const gw_access_rec_t *r, pol_buf_t *out)
+int gw_accesslog_format(const gw_access_rec_t *r, gw_buf_t *out)
 {
     /* "2026-11-21T06:16:03.717617Z": the date part changes once a second per thread */
     static _Thread_local int64_t cached_sec = -1;
@@ -212,11 +212,11 @@ void gw_accesslog_pseudonym(const unsigned char key[32], const char *user, char 
     sodium_bin2hex(out + 2, GW_ACCESSLOG_PSEUDONYM_CHARS - 1, h, sizeof(h));
 }
 
-void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, pol_buf_t *scratch)
+void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, gw_buf_t *scratch)
 {
     if (log == NULL || log->fd < 0)
         return;
-    pol_buf_reset(scratch);
+    gw_buf_reset(scratch);
     gw_access_rec_t pseudo;
     char pu[GW_ACCESSLOG_PSEUDONYM_CHARS + 1];
     if (rec->user != NULL) {
@@ -229,7 +229,7 @@ void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, pol_buf
     if (gw_accesslog_format(rec, scratch) != 0)
         return;
     pthread_mutex_lock(&log->mu);
-    if (log->front.len + scratch->len > GW_ACCESSLOG_MAX_BYTES || pol_buf_append(&log->front, scratch->base, scratch->len) != 0)
+    if (log->front.len + scratch->len > GW_ACCESSLOG_MAX_BYTES || gw_buf_append(&log->front, scratch->base, scratch->len) != 0)
         log->dropped++;
     else if (log->front.len > GW_ACCESSLOG_MAX_BYTES / 2)
         pthread_cond_signal(&log->cv);
@@ -251,8 +251,8 @@ void gw_accesslog_close(gw_accesslog_t *log)
         if (log->owns_fd)
             close(log->fd);
     }
-    pol_buf_free(&log->front);
-    pol_buf_free(&log->back);
+    gw_buf_free(&log->front);
+    gw_buf_free(&log->back);
     free(log);
 }
 

@@ -46,7 +46,7 @@ typedef struct st_gw_access_rec_t {
 gw_accesslog_t *gw_accesslog_open(const char *path, char *err, size_t errlen);
 
 /** Formats and queues one line. Thread-safe, never blocks on I/O. `scratch` is the caller's reusable buffer. */
-void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, pol_buf_t *scratch);
+void gw_accesslog_write(gw_accesslog_t *log, const gw_access_rec_t *rec, gw_buf_t *scratch);
 
 /** Characters of a pseudonymous user id in the log: "u:" + 16 hex digits. */
 #define GW_ACCESSLOG_PSEUDONYM_CHARS 18
@@ -67,7 +67,7 @@ void gw_accesslog_pseudonym(const unsigned char key[32], const char *user, char 
 void gw_accesslog_close(gw_accesslog_t *log);
 
 /** Appends one access record as a JSON object line (with trailing newline) to `out`. */
-int gw_accesslog_format(const gw_access_rec_t *rec, pol_buf_t *out);
+int gw_accesslog_format(const gw_access_rec_t *rec, gw_buf_t *out);
 
 /**
  * Copies the access log record `a` (borrowed) into a new store record (gateway/store/store.h) the

@@ -39,7 +39,7 @@ struct st_admin_job_t {
     const char *content_type; /* static */
     int status;
     int rc;
-    pol_buf_t out;
+    gw_buf_t out;
 };
 
 static int seg_eq(const char *p, size_t len, const char *lit)
@@ -100,13 +100,13 @@ static void send_json(h2o_req_t *req, int status, const char *body, size_t len)
 
 static void send_error(h2o_req_t *req, int status, const char *message)
 {
-    pol_buf_t b = POL_BUF_INIT;
-    if (pol_buf_append(&b, "{\"error\":", 9) == 0 && pol_json_escape(message, strlen(message), &b) == 0 &&
-        pol_buf_append(&b, "}", 1) == 0)
+    gw_buf_t b = GW_BUF_INIT;
+    if (gw_buf_append(&b, "{\"error\":", 9) == 0 && gw_json_escape(message, strlen(message), &b) == 0 &&
+        gw_buf_append(&b, "}", 1) == 0)
         send_json(req, status, b.base, b.len);
     else
         h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 static void on_slot_dispose(void *p)
@@ -133,7 +133,7 @@ static void free_job(admin_job_t *job)
     free(job->path);
     free(job->query);
     free(job->body);
-    pol_buf_free(&job->out);
+    gw_buf_free(&job->out);
     free(job);
 }
 
@@ -209,9 +209,9 @@ void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req)
         send_error(req, 403, "/metrics needs the ops role");
         return;
     }
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     if (gw_server_render_metrics(w->server, &out) != 0) {
-        pol_buf_free(&out);
+        gw_buf_free(&out);
         send_error(req, 500, "out of memory");
         return;
     }
@@ -220,7 +220,7 @@ void gw_admin_metrics(gw_worker_t *w, h2o_req_t *req)
     req->res.content_length = out.len;
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("text/plain; version=0.0.4"));
     h2o_send_inline(req, out.base, out.len);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static void admin_handle(gw_worker_t *w, h2o_req_t *req, const gw_config_t *cfg)

@@ -18,13 +18,13 @@
 
 #define JSON_CT "application/json"
 
-static void set_error(int *status, int code, pol_buf_t *out, const char *msg)
+static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
 {
     *status = code;
     json_t *o = json_pack("{s:s}", "error", msg);
     char *s = json_dumps(o, JSON_COMPACT);
     if (s != NULL)
-        pol_buf_append(out, s, strlen(s));
+        gw_buf_append(out, s, strlen(s));
     free(s);
     json_decref(o);
 }
@@ -84,7 +84,7 @@ static void log_store_failure(gw_store_t *st, const char *what, int rc)
            gw_error_status(rc) == 503 ? "store unavailable" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
 }
 
-static void user_json(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
+static void user_json(gw_store_t *st, const char *id, int *status, gw_buf_t *out)
 {
     gw_store_user_info_t info;
     int rc = gw_store_user_info(st, id, &info);
@@ -106,12 +106,12 @@ static void user_json(gw_store_t *st, const char *id, int *status, pol_buf_t *ou
         set_error(status, 500, out, "out of memory");
         return;
     }
-    pol_buf_append(out, s, strlen(s));
+    gw_buf_append(out, s, strlen(s));
     free(s);
     *status = 200;
 }
 
-static void grant(gw_store_t *st, const char *id, const char *body, size_t len, int *status, pol_buf_t *out)
+static void grant(gw_store_t *st, const char *id, const char *body, size_t len, int *status, gw_buf_t *out)
 {
     json_error_t je;
     json_t *doc = body ? json_loadb(body, len, 0, &je) : NULL;
@@ -131,7 +131,7 @@ static void grant(gw_store_t *st, const char *id, const char *body, size_t len, 
     user_json(st, id, status, out);
 }
 
-static void usage(gw_store_t *st, const char *query, int *status, pol_buf_t *out, const char **ct)
+static void usage(gw_store_t *st, const char *query, int *status, gw_buf_t *out, const char **ct)
 {
     char v[64];
     int64_t from = 0, to = 0;
@@ -162,7 +162,7 @@ static void usage(gw_store_t *st, const char *query, int *status, pol_buf_t *out
 }
 
 int gw_admin_ops_handle(gw_store_t *st, const char *method, const char *path, const char *query, const char *body, size_t len,
-                        int *status, pol_buf_t *out, const char **content_type)
+                        int *status, gw_buf_t *out, const char **content_type)
 {
     *content_type = JSON_CT;
     if (strcmp(path, "/usage") == 0) {

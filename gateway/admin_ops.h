@@ -27,6 +27,6 @@
  *         is not (the router tries its other handlers).
  */
 int gw_admin_ops_handle(gw_store_t *st, const char *method, const char *path, const char *query, const char *body, size_t len,
-                        int *status, pol_buf_t *out, const char **content_type);
+                        int *status, gw_buf_t *out, const char **content_type);
 
 #endif

@@ -17,13 +17,13 @@
 
 #define MAX_ID_BYTES GW_USER_ID_MAX
 
-static void set_error(int *status, int code, pol_buf_t *out, const char *msg)
+static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
 {
     json_t *j = json_pack("{s:s}", "error", msg);
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     *status = code;
     if (s != NULL)
-        pol_buf_append(out, s, strlen(s));
+        gw_buf_append(out, s, strlen(s));
     free(s);
     json_decref(j);
 }
@@ -107,7 +107,7 @@ int gw_admin_parse_time(const char *s, int64_t *out)
 }
 
 /* Reads a time parameter. @return 0 (absent leaves *out 0), or -1 after writing a 400. */
-static int time_param(const char *q, const char *name, int64_t *out, int *status, pol_buf_t *json_out)
+static int time_param(const char *q, const char *name, int64_t *out, int *status, gw_buf_t *json_out)
 {
     char v[64], msg[160];
     int rc = query_param(q, name, v, sizeof(v));
@@ -124,7 +124,7 @@ static int time_param(const char *q, const char *name, int64_t *out, int *status
 
 /* `what` names the operation in the log line, with the database's message (it names tables and
  * constraints, never bound values); user ids and other values never reach it. */
-static int store_error_at(gw_store_t *st, int rc, const char *what, int *status, pol_buf_t *out)
+static int store_error_at(gw_store_t *st, int rc, const char *what, int *status, gw_buf_t *out)
 {
     int code = gw_error_status(rc);
     if (code >= 500) {
@@ -143,7 +143,7 @@ static int store_error_at(gw_store_t *st, int rc, const char *what, int *status,
 
 #define store_error(rc, status, out) store_error_at(st, (rc), __func__, (status), (out))
 
-static int handle_forget(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
+static int handle_forget(gw_store_t *st, const char *id, int *status, gw_buf_t *out)
 {
     gw_erasure_receipt_t r;
     int rc = gw_store_forget_user(st, id, &r);
@@ -155,7 +155,7 @@ static int handle_forget(gw_store_t *st, const char *id, int *status, pol_buf_t 
                           (json_int_t)r.ledger_tombstoned, "at", (json_int_t)r.at_us);
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
-    if (s == NULL || pol_buf_append(out, s, strlen(s)) != 0) {
+    if (s == NULL || gw_buf_append(out, s, strlen(s)) != 0) {
         free(s);
         return store_error(GW_E_INTERNAL, status, out);
     }
@@ -166,10 +166,10 @@ static int handle_forget(gw_store_t *st, const char *id, int *status, pol_buf_t 
 
 static int buf_write(void *ctx, const char *p, size_t n)
 {
-    return pol_buf_append(ctx, p, n);
+    return gw_buf_append(ctx, p, n);
 }
 
-static int handle_export(gw_store_t *st, const char *id, int *status, pol_buf_t *out)
+static int handle_export(gw_store_t *st, const char *id, int *status, gw_buf_t *out)
 {
     size_t mark = out->len;
     int rc = gw_store_export_user(st, id, buf_write, out);
@@ -181,7 +181,7 @@ static int handle_export(gw_store_t *st, const char *id, int *status, pol_buf_t 
     return 0;
 }
 
-static int handle_consent(gw_store_t *st, const char *id, const char *body, size_t len, int *status, pol_buf_t *out)
+static int handle_consent(gw_store_t *st, const char *id, const char *body, size_t len, int *status, gw_buf_t *out)
 {
     json_t *j = body ? json_loadb(body, len, 0, NULL) : NULL;
     json_t *t = j ? json_object_get(j, "training") : NULL;
@@ -199,13 +199,13 @@ static int handle_consent(gw_store_t *st, const char *id, const char *body, size
     char *s = r ? json_dumps(r, JSON_COMPACT) : NULL;
     json_decref(r);
     if (s != NULL)
-        pol_buf_append(out, s, strlen(s));
+        gw_buf_append(out, s, strlen(s));
     free(s);
     *status = 200;
     return 0;
 }
 
-static int handle_redactions(gw_store_t *st, const char *q, int *status, pol_buf_t *out)
+static int handle_redactions(gw_store_t *st, const char *q, int *status, gw_buf_t *out)
 {
     gw_redaction_query_t rq;
     char type[64], user[MAX_ID_BYTES + 1], route[512], cursor[32], limit[16];
@@ -255,7 +255,7 @@ static int handle_redactions(gw_store_t *st, const char *q, int *status, pol_buf
 }
 
 int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path, const char *query, const char *body,
-                            size_t body_len, int *status, pol_buf_t *out)
+                            size_t body_len, int *status, gw_buf_t *out)
 {
     int rc;
     if (strcmp(path, "/purge") == 0) {
@@ -268,11 +268,11 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
         memset(&counts, 0, sizeof(counts));
         if ((rc = gw_store_purge(st, dry_run, &counts, NULL, NULL)) != 0)
             return store_error(rc, status, out);
-        pol_buf_appendf(out, "{\"dry_run\":%s,\"purged\":{", dry_run ? "true" : "false");
+        gw_buf_appendf(out, "{\"dry_run\":%s,\"purged\":{", dry_run ? "true" : "false");
         for (int c = 0; c < POL_RET_NCLASSES; c++)
-            pol_buf_appendf(out, "%s\"%s\":%lld", c ? "," : "", pol_retention_name((pol_retention_class_t)c),
-                            (long long)counts.rows[c]);
-        pol_buf_append(out, "}}", 2);
+            gw_buf_appendf(out, "%s\"%s\":%lld", c ? "," : "", pol_retention_name((pol_retention_class_t)c),
+                           (long long)counts.rows[c]);
+        gw_buf_append(out, "}}", 2);
         *status = 200;
         return 0;
     }
@@ -300,10 +300,10 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
             set_error(status, 405, out, "method not allowed (GET)");
             return 0;
         }
-        pol_buf_append(out, "{\"types\":[", 10);
+        gw_buf_append(out, "{\"types\":[", 10);
         for (int t = 0; t < POL_PII_NUM_BUILTIN; t++)
-            pol_buf_appendf(out, "%s\"%s\"", t ? "," : "", pol_pii_type_name(NULL, t));
-        pol_buf_append(out, "]}", 2);
+            gw_buf_appendf(out, "%s\"%s\"", t ? "," : "", pol_pii_type_name(NULL, t));
+        gw_buf_append(out, "]}", 2);
         *status = 200;
         return 0;
     }
@@ -355,7 +355,7 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
                               "created_at", (json_int_t)us.created_at_us);
         char *txt = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
         if (txt != NULL)
-            pol_buf_append(out, txt, strlen(txt));
+            gw_buf_append(out, txt, strlen(txt));
         free(txt);
         json_decref(r);
         *status = txt != NULL ? 200 : 500;

@@ -29,7 +29,7 @@
  *         is not, so the router can try its other handlers (GET /users/{id} is the ops route).
  */
 int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path, const char *query, const char *body,
-                            size_t body_len, int *status, pol_buf_t *json_out);
+                            size_t body_len, int *status, gw_buf_t *json_out);
 
 /**
  * Parses a query-string time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix seconds.

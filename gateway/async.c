@@ -62,7 +62,7 @@ void gw_async_vault_free(gw_async_vault_t *v)
 }
 
 int gw_async_cap_seal(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *upstream_url, const char *user, const char *client,
-                      int64_t expires, const gw_async_vault_t *v, pol_buf_t *out)
+                      int64_t expires, const gw_async_vault_t *v, gw_buf_t *out)
 {
     int rc = -1;
     char *plain = NULL;
@@ -90,7 +90,7 @@ int gw_async_cap_seal(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *u
     if ((b64 = malloc(b64len)) == NULL)
         goto out;
     sodium_bin2base64(b64, b64len, box, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    rc = pol_buf_append(out, b64, strlen(b64));
+    rc = gw_buf_append(out, b64, strlen(b64));
 out:
     if (plain != NULL) {
         sodium_memzero(plain, strlen(plain));
@@ -185,7 +185,7 @@ out:
 }
 
 /* Replaces every token of tokens[0..n) found in `s`. @return 0 unchanged, 1 changed (out), -1 OOM. */
-static int restore_tokens(char *const *tokens, char *const *values, size_t n, const char *s, size_t len, pol_buf_t *out)
+static int restore_tokens(char *const *tokens, char *const *values, size_t n, const char *s, size_t len, gw_buf_t *out)
 {
     int changed = 0;
     size_t from = 0;
@@ -196,9 +196,9 @@ static int restore_tokens(char *const *tokens, char *const *values, size_t n, co
             size_t tl = strlen(tokens[k]);
             if (tl <= len - i && memcmp(s + i, tokens[k], tl) == 0) {
                 if (!changed)
-                    pol_buf_reset(out);
+                    gw_buf_reset(out);
                 changed = 1;
-                if (pol_buf_append(out, s + from, i - from) != 0 || pol_buf_append(out, values[k], strlen(values[k])) != 0)
+                if (gw_buf_append(out, s + from, i - from) != 0 || gw_buf_append(out, values[k], strlen(values[k])) != 0)
                     return -1;
                 from = i + tl;
                 i = from - 1;
@@ -206,19 +206,19 @@ static int restore_tokens(char *const *tokens, char *const *values, size_t n, co
             }
         }
     }
-    if (changed && pol_buf_append(out, s + from, len - from) != 0)
+    if (changed && gw_buf_append(out, s + from, len - from) != 0)
         return -1;
     return changed;
 }
 
-int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     (void)path;
     const gw_async_cap_t *cap = session;
     return restore_tokens(cap->tokens, cap->values, cap->ntokens, s, len, out);
 }
 
-int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     (void)path;
     const gw_async_vault_t *v = session;
@@ -326,7 +326,7 @@ int gw_async_answer_state(const char *json, size_t len, const char *const *termi
     return 0;
 }
 
-int gw_async_vault_to_json(const gw_async_vault_t *v, pol_buf_t *out)
+int gw_async_vault_to_json(const gw_async_vault_t *v, gw_buf_t *out)
 {
     json_t *a = json_array();
     int rc = -1;
@@ -335,7 +335,7 @@ int gw_async_vault_to_json(const gw_async_vault_t *v, pol_buf_t *out)
             goto out;
     char *s = a != NULL ? json_dumps(a, JSON_COMPACT) : NULL;
     if (s != NULL) {
-        rc = pol_buf_append(out, s, strlen(s));
+        rc = gw_buf_append(out, s, strlen(s));
         sodium_memzero(s, strlen(s));
         free(s);
     }
@@ -366,7 +366,7 @@ int gw_async_vault_from_json(const char *s, size_t len, gw_async_vault_t *v)
 }
 
 /* Restores the strings under `j` in place. @return 1 changed, 0 not, -1 OOM. */
-static int restore_node(const gw_async_vault_t *v, json_t *j, pol_buf_t *tmp)
+static int restore_node(const gw_async_vault_t *v, json_t *j, gw_buf_t *tmp)
 {
     int changed = 0, rc;
     if (json_is_string(j)) {
@@ -404,7 +404,7 @@ static int restore_node(const gw_async_vault_t *v, json_t *j, pol_buf_t *tmp)
             if (rc == 1) {
                 if (renamed == NULL && (renamed = json_object()) == NULL)
                     goto oom;
-                if (pol_buf_append(tmp, "", 1) != 0 || json_object_set(renamed, tmp->base, e) != 0 || json_object_del(j, k) != 0)
+                if (gw_buf_append(tmp, "", 1) != 0 || json_object_set(renamed, tmp->base, e) != 0 || json_object_del(j, k) != 0)
                     goto oom;
                 changed = 1;
             }
@@ -420,19 +420,19 @@ static int restore_node(const gw_async_vault_t *v, json_t *j, pol_buf_t *tmp)
     return 0;
 }
 
-int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, pol_buf_t *out)
+int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, gw_buf_t *out)
 {
     if (v == NULL || v->n == 0 || memchr(json, '<', len) == NULL)
         return 0;
     json_t *doc = json_loadb(json, len, JSON_DECODE_ANY, NULL);
     if (doc == NULL)
         return 0;
-    pol_buf_t tmp = POL_BUF_INIT;
+    gw_buf_t tmp = GW_BUF_INIT;
     int rc = restore_node(v, doc, &tmp);
     if (rc == 1) {
         char *s = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
-        pol_buf_reset(out);
-        rc = s != NULL && pol_buf_append(out, s, strlen(s)) == 0 ? 1 : -1;
+        gw_buf_reset(out);
+        rc = s != NULL && gw_buf_append(out, s, strlen(s)) == 0 ? 1 : -1;
         if (s != NULL) {
             sodium_memzero(s, strlen(s));
             free(s);
@@ -440,7 +440,7 @@ int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t le
     }
     if (tmp.base != NULL)
         sodium_memzero(tmp.base, tmp.len);
-    pol_buf_free(&tmp);
+    gw_buf_free(&tmp);
     json_decref(doc);
     return rc;
 }
@@ -453,37 +453,37 @@ static int rewrite_prediction(const gw_async_rewrite_t *rw, json_t *p)
     if (!json_is_object(urls) || id == NULL || !valid_id(id, strlen(id)))
         return 0; /* never put an unexpected id into a URL */
     int changed = 0;
-    pol_buf_t u = POL_BUF_INIT;
+    gw_buf_t u = GW_BUF_INIT;
     if (json_object_get(urls, "get") != NULL) {
-        if (pol_buf_appendf(&u, "%s%spredictions/%s", rw->public_base, rw->route_prefix, id) != 0 ||
+        if (gw_buf_appendf(&u, "%s%spredictions/%s", rw->public_base, rw->route_prefix, id) != 0 ||
             json_object_set_new(urls, "get", json_stringn(u.base, u.len)) != 0)
             goto oom;
         changed = 1;
     }
     if (json_object_get(urls, "cancel") != NULL) {
-        pol_buf_reset(&u);
-        if (pol_buf_appendf(&u, "%s%spredictions/%s/cancel", rw->public_base, rw->route_prefix, id) != 0 ||
+        gw_buf_reset(&u);
+        if (gw_buf_appendf(&u, "%s%spredictions/%s/cancel", rw->public_base, rw->route_prefix, id) != 0 ||
             json_object_set_new(urls, "cancel", json_stringn(u.base, u.len)) != 0)
             goto oom;
         changed = 1;
     }
     const char *stream = json_string_value(json_object_get(urls, "stream"));
     if (stream != NULL) {
-        pol_buf_reset(&u);
-        if (pol_buf_appendf(&u, "%s%spredictions/%s/stream?aigw_cap=", rw->public_base, rw->route_prefix, id) != 0 ||
+        gw_buf_reset(&u);
+        if (gw_buf_appendf(&u, "%s%spredictions/%s/stream?aigw_cap=", rw->public_base, rw->route_prefix, id) != 0 ||
             gw_async_cap_seal(rw->key, stream, rw->user, rw->client, rw->now + GW_ASYNC_CAP_TTL_S, rw->vault, &u) != 0 ||
             json_object_set_new(urls, "stream", json_stringn(u.base, u.len)) != 0)
             goto oom;
         changed = 1;
     }
-    pol_buf_free(&u);
+    gw_buf_free(&u);
     return changed;
 oom:
-    pol_buf_free(&u);
+    gw_buf_free(&u);
     return -1;
 }
 
-int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, pol_buf_t *out)
+int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, gw_buf_t *out)
 {
     if (memmem(json, len, "\"urls\"", 6) == NULL)
         return 0;
@@ -512,8 +512,8 @@ int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, s
         char *s = json_dumps(doc, JSON_COMPACT);
         if (s == NULL)
             goto oom;
-        pol_buf_reset(out);
-        rc = pol_buf_append(out, s, strlen(s));
+        gw_buf_reset(out);
+        rc = gw_buf_append(out, s, strlen(s));
         free(s);
         if (rc != 0)
             goto oom;
@@ -551,28 +551,28 @@ int gw_async_stream_route(const char *rest, size_t len, const char **cap, size_t
 }
 
 /* Appends one `output` event with `text` (data lines split at '\n'). */
-static int emit_output(const prov_sse_event_t *ev, const char *text, size_t len, pol_buf_t *out)
+static int emit_output(const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
 {
     if (ev != NULL && ev->has_id &&
-        (pol_buf_append(out, "id: ", 4) != 0 || pol_buf_append(out, ev->id, ev->id_len) != 0 || pol_buf_append(out, "\n", 1) != 0))
+        (gw_buf_append(out, "id: ", 4) != 0 || gw_buf_append(out, ev->id, ev->id_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
         return -1;
-    if (pol_buf_append(out, "event: output\n", 14) != 0)
+    if (gw_buf_append(out, "event: output\n", 14) != 0)
         return -1;
     size_t from = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && text[i] != '\n')
             continue;
-        if (pol_buf_append(out, "data: ", 6) != 0 || pol_buf_append(out, text + from, i - from) != 0 ||
-            pol_buf_append(out, "\n", 1) != 0)
+        if (gw_buf_append(out, "data: ", 6) != 0 || gw_buf_append(out, text + from, i - from) != 0 ||
+            gw_buf_append(out, "\n", 1) != 0)
             return -1;
         from = i + 1;
     }
-    return pol_buf_append(out, "\n", 1);
+    return gw_buf_append(out, "\n", 1);
 }
 
 /* Emits text[0, len) as one output event: restored from the vault (a scanned piece was scanned with its tokens in place). */
-static int emit_restored(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, const char *text, size_t len,
-                         pol_buf_t *out)
+static int emit_restored(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, const char *text, size_t len,
+                         gw_buf_t *out)
 {
     if (len == 0)
         return 0;
@@ -593,7 +593,7 @@ static int scan_piece(gw_async_sse_t *st, const char *text, size_t len, int fina
     return 0;
 }
 
-int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, pol_buf_t *out)
+int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, gw_buf_t *out)
 {
     if (st->held.len == 0)
         return 0;
@@ -602,20 +602,20 @@ int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, pol_buf_t
     if (st->scan != NULL && scan_piece(st, st->held.base, st->held.len, 1, &emit, &piece, &plen) != 0)
         return -1;
     int rc = emit_restored(st, cap, NULL, piece, plen, out);
-    pol_buf_reset(&st->held);
+    gw_buf_reset(&st->held);
     return rc;
 }
 
-int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, pol_buf_t *out)
+int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, gw_buf_t *out)
 {
     if (!(ev->has_data && ev->event_len == 6 && memcmp(ev->event, "output", 6) == 0)) {
         if (gw_async_sse_finish(st, cap, out) != 0)
             return -1;
-        return pol_buf_append(out, ev->raw, ev->raw_len);
+        return gw_buf_append(out, ev->raw, ev->raw_len);
     }
-    pol_buf_reset(&st->text);
-    if (pol_buf_append(&st->text, st->held.base != NULL ? st->held.base : "", st->held.len) != 0 ||
-        pol_buf_append(&st->text, ev->data, ev->data_len) != 0)
+    gw_buf_reset(&st->text);
+    if (gw_buf_append(&st->text, st->held.base != NULL ? st->held.base : "", st->held.len) != 0 ||
+        gw_buf_append(&st->text, ev->data, ev->data_len) != 0)
         return -1;
     const char *piece = st->text.base;
     size_t emit = 0, plen = 0;
@@ -632,16 +632,16 @@ int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov
     } else {
         emit = plen = st->text.len - pol_pii_token_prefix_len(st->text.base, st->text.len);
     }
-    pol_buf_reset(&st->held);
-    if (emit < st->text.len && pol_buf_append(&st->held, st->text.base + emit, st->text.len - emit) != 0)
+    gw_buf_reset(&st->held);
+    if (emit < st->text.len && gw_buf_append(&st->held, st->text.base + emit, st->text.len - emit) != 0)
         return -1;
     return emit_restored(st, cap, ev, piece, plen, out); /* nothing to send yet: all of it may continue */
 }
 
 void gw_async_sse_free(gw_async_sse_t *st)
 {
-    pol_buf_free(&st->held);
-    pol_buf_free(&st->text);
-    pol_buf_free(&st->restored);
-    pol_buf_free(&st->scanned);
+    gw_buf_free(&st->held);
+    gw_buf_free(&st->text);
+    gw_buf_free(&st->restored);
+    gw_buf_free(&st->scanned);
 }

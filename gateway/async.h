@@ -61,7 +61,7 @@ void gw_async_vault_free(gw_async_vault_t *v);
  * padding) to `out`. @return 0, or -1 on allocation failure.
  */
 int gw_async_cap_seal(const unsigned char key[GW_ASYNC_KEY_BYTES], const char *upstream_url, const char *user, const char *client,
-                      int64_t expires, const gw_async_vault_t *v, pol_buf_t *out);
+                      int64_t expires, const gw_async_vault_t *v, gw_buf_t *out);
 
 /**
  * Opens a capability (`len` bytes of base64url text, borrowed) at `now` (unix s).
@@ -79,18 +79,18 @@ void gw_async_cap_free(gw_async_cap_t *cap);
  * gw_async_cap_t *): replaces every known token in `s` (`len` bytes). Same contract as
  * gw_privacy_restore_text: @return 0 unchanged, 1 changed (out filled), -1 on OOM.
  */
-int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
+int gw_async_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * Restoring a Replicate stream: its `output` events carry plain text (not JSON), split anywhere,
  * so a placeholder may straddle events. Per stream, zero-initialised; free with gw_async_sse_free.
  */
 typedef struct st_gw_async_sse_t {
-    pol_buf_t held; /* a trailing possible token prefix (or the scan's hold-back), prepended to the next output event */
-    pol_buf_t text, restored, scanned;
+    gw_buf_t held; /* a trailing possible token prefix (or the scan's hold-back), prepended to the next output event */
+    gw_buf_t text, restored, scanned;
     /** pii.scan_responses on the stream's model text, or NULL: pol_restore_scan_cb's contract (gateway/privacy.h
         gw_privacy_scan_output): scans text[0, len), holds back what more text may complete unless `final`. */
-    int (*scan)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out);
+    int (*scan)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
     void *scan_ctx;
 } gw_async_sse_t;
 
@@ -102,10 +102,10 @@ typedef struct st_gw_async_sse_t {
  * logs) first flushes what is held as an output event, then passes as received. Appends to
  * `out`. @return 0, or -1 on OOM or a failed scan (the caller must not send the unscanned text).
  */
-int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const prov_sse_event_t *ev, pol_buf_t *out);
+int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, gw_buf_t *out);
 
 /** End of the stream: scans (final) and restores held text, flushed as a last output event. @return 0, or -1. */
-int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, pol_buf_t *out);
+int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, gw_buf_t *out);
 
 /** Frees the buffers and zeroes st. */
 void gw_async_sse_free(gw_async_sse_t *st);
@@ -127,7 +127,7 @@ typedef struct st_gw_async_rewrite_t {
  * valid id are left alone.
  * @return 1 rewritten into `out` (reset first), 0 nothing to rewrite (out untouched), -1 on OOM.
  */
-int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, pol_buf_t *out);
+int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, gw_buf_t *out);
 
 /* ---- results fetched by a later call (Replicate GET / cancel, fal queue result) ---- */
 
@@ -168,7 +168,7 @@ int gw_async_answer_state(const char *json, size_t len, const char *const *termi
  * The vault as text for storing it (encrypted by the store): a JSON array of [token, value]
  * pairs appended to `out`. @return 0, or -1 on OOM.
  */
-int gw_async_vault_to_json(const gw_async_vault_t *v, pol_buf_t *out);
+int gw_async_vault_to_json(const gw_async_vault_t *v, gw_buf_t *out);
 
 /**
  * Parses what gw_async_vault_to_json wrote (`len` bytes, borrowed) into `v` (zero-initialised by
@@ -183,10 +183,10 @@ int gw_async_vault_from_json(const char *s, size_t len, gw_async_vault_t *v);
  * @return 1 restored into `out` (reset first), 0 nothing to restore or not JSON (out untouched),
  * -1 on OOM.
  */
-int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, pol_buf_t *out);
+int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t len, gw_buf_t *out);
 
 /** Same as gw_async_restore_text with a vault (`session` is a const gw_async_vault_t *). */
-int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
+int gw_async_vault_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * Whether `rest` (path after "/replicate/v1/", query allowed, `len` bytes) is a stream route

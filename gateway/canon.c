@@ -32,20 +32,20 @@ static int literal_ok(unsigned char c)
     return strchr("-._~!$&'()*+,;=:@", c) != NULL && c != '\0';
 }
 
-static int put_byte(pol_buf_t *out, unsigned char c)
+static int put_byte(gw_buf_t *out, unsigned char c)
 {
     if (literal_ok(c))
-        return pol_buf_append(out, &c, 1);
+        return gw_buf_append(out, &c, 1);
     char esc[3] = {'%', hexdig[c >> 4], hexdig[c & 15]};
-    return pol_buf_append(out, esc, 3);
+    return gw_buf_append(out, esc, 3);
 }
 
 /* Appends "/" + the canonical spelling of one segment `s` (`n` bytes, no raw '/'), then applies it
  * to the stack: a "." segment is removed again, ".." removes itself and its parent. */
-static int put_segment(pol_buf_t *out, const char *s, size_t n, const char **err_desc)
+static int put_segment(gw_buf_t *out, const char *s, size_t n, const char **err_desc)
 {
     size_t mark = out->len;
-    if (pol_buf_append(out, "/", 1) != 0)
+    if (gw_buf_append(out, "/", 1) != 0)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -90,9 +90,9 @@ nomem:
     return GW_CANON_E_NOMEM;
 }
 
-int gw_canon_target(const char *target, size_t len, pol_buf_t *out, size_t *path_len, const char **err_desc)
+int gw_canon_target(const char *target, size_t len, gw_buf_t *out, size_t *path_len, const char **err_desc)
 {
-    pol_buf_reset(out);
+    gw_buf_reset(out);
     *path_len = 0;
     *err_desc = "invalid request target";
     if (len > GW_CANON_MAX_BYTES) {
@@ -122,7 +122,7 @@ int gw_canon_target(const char *target, size_t len, pol_buf_t *out, size_t *path
                 return rc;
         }
     }
-    if (out->len == 0 && pol_buf_append(out, "/", 1) != 0)
+    if (out->len == 0 && gw_buf_append(out, "/", 1) != 0)
         goto nomem;
     *path_len = out->len;
     if (q != NULL) {
@@ -139,14 +139,14 @@ int gw_canon_target(const char *target, size_t len, pol_buf_t *out, size_t *path
             }
             if (c >= 0x80) {
                 char esc[3] = {'%', hexdig[c >> 4], hexdig[c & 15]};
-                if (pol_buf_append(out, esc, 3) != 0)
+                if (gw_buf_append(out, esc, 3) != 0)
                     goto nomem;
-            } else if (pol_buf_append(out, &q[j], 1) != 0) {
+            } else if (gw_buf_append(out, &q[j], 1) != 0) {
                 goto nomem;
             }
         }
     }
-    if (pol_buf_reserve(out, 1) != 0)
+    if (gw_buf_reserve(out, 1) != 0)
         goto nomem;
     out->base[out->len] = '\0';
     *err_desc = NULL;
@@ -176,7 +176,7 @@ static int param_is(const char *p, size_t n, const char *name)
     return k == nl;
 }
 
-size_t gw_canon_drop_query_param(pol_buf_t *out, size_t path_len, const char *name)
+size_t gw_canon_drop_query_param(gw_buf_t *out, size_t path_len, const char *name)
 {
     if (out->len <= path_len || out->base[path_len] != '?')
         return 0;

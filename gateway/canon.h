@@ -49,7 +49,7 @@
  * @param err_desc  on error, a static description ("encoded '/' (%2F) in the path"), never NULL
  * @return 0, or a GW_CANON_E_* code
  */
-int gw_canon_target(const char *target, size_t len, pol_buf_t *out, size_t *path_len, const char **err_desc);
+int gw_canon_target(const char *target, size_t len, gw_buf_t *out, size_t *path_len, const char **err_desc);
 
 /**
  * Removes every query parameter named `name` (exact, case-sensitive, compared on the raw bytes and
@@ -58,6 +58,6 @@ int gw_canon_target(const char *target, size_t len, pol_buf_t *out, size_t *path
  * Used to keep client credentials (Gemini's "?key=") from being forwarded.
  * @return the number of parameters removed
  */
-size_t gw_canon_drop_query_param(pol_buf_t *out, size_t path_len, const char *name);
+size_t gw_canon_drop_query_param(gw_buf_t *out, size_t path_len, const char *name);
 
 #endif

@@ -165,7 +165,7 @@ int gw_cmd_report(int argc, char **argv)
     gw_store_t *st = gw_cli_open_store("aigw", o.config, NULL);
     if (st == NULL)
         return 1;
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     rc = gw_usage_report_by(st, from, to, g, ng, f, &out);
     if (rc == 0) {
         fwrite(out.base, 1, out.len, stdout);
@@ -174,7 +174,7 @@ int gw_cmd_report(int argc, char **argv)
     } else {
         fprintf(stderr, "aigw report: failed (see above)\n");
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     gw_store_close(st);
     return rc == 0 ? 0 : 1;
 }

@@ -39,25 +39,25 @@ typedef struct st_scrub_t {
     const pol_pii_engine_t *e;
     pol_pii_scratch_t *s;
     pol_pii_session_t *ss;
-    pol_json_paths_t *paths;
-    pol_json_scratch_t js;
-    pol_buf_t text; /* the decoded "text" of the current line */
-    int text_type;  /* POL_JSON_T_* of the last "text" member, 0 if none */
-    pol_buf_t scrubbed;
-    pol_buf_t out; /* output lines not yet written */
+    gw_json_paths_t *paths;
+    gw_json_scratch_t js;
+    gw_buf_t text; /* the decoded "text" of the current line */
+    int text_type; /* GW_JSON_T_* of the last "text" member, 0 if none */
+    gw_buf_t scrubbed;
+    gw_buf_t out; /* output lines not yet written */
     FILE *fout;
 } scrub_t;
 
 enum { RULE_TEXT_SCAN, RULE_TEXT_TYPE };
 
-static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     scrub_t *sc = ctx;
     (void)rule_id;
     (void)path;
     (void)replacement;
-    pol_buf_reset(&sc->text);
-    return pol_buf_append(&sc->text, s, len) != 0 ? POL_JSON_E_NOMEM : 0;
+    gw_buf_reset(&sc->text);
+    return gw_buf_append(&sc->text, s, len) != 0 ? GW_JSON_E_NOMEM : 0;
 }
 
 static void on_capture(void *ctx, int rule_id, const char *raw, size_t len, int json_type)
@@ -71,12 +71,12 @@ static void on_capture(void *ctx, int rule_id, const char *raw, size_t len, int 
 
 /* jansson's string dump (JSON_COMPACT, no ENSURE_ASCII): '"' '\\' and controls escaped, \u00XX in
  * upper case, everything else (valid UTF-8 here) copied: the one escaper with jansson's hex case */
-static int put_string(pol_buf_t *b, const char *s, size_t len)
+static int put_string(gw_buf_t *b, const char *s, size_t len)
 {
-    return pol_json_escape_flags(s, len, b, POL_JSON_ESC_UPPER_HEX);
+    return gw_json_escape_flags(s, len, b, GW_JSON_ESC_UPPER_HEX);
 }
 
-static int put_uint(pol_buf_t *b, size_t v)
+static int put_uint(gw_buf_t *b, size_t v)
 {
     char tmp[24];
     size_t n = 0;
@@ -84,11 +84,11 @@ static int put_uint(pol_buf_t *b, size_t v)
         tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    return pol_buf_append(b, tmp + sizeof(tmp) - n, n);
+    return gw_buf_append(b, tmp + sizeof(tmp) - n, n);
 }
 
 /* jansson's real dump: %.17g, ".0" when it reads as an integer, exponent without '+' and leading zeros */
-static int put_real(pol_buf_t *b, double v)
+static int put_real(gw_buf_t *b, double v)
 {
     char tmp[40], clean[40];
     int n = snprintf(tmp, sizeof(tmp), "%.17g", v);
@@ -100,7 +100,7 @@ static int put_real(pol_buf_t *b, double v)
     }
     char *e = strchr(tmp, 'e');
     if (e == NULL)
-        return pol_buf_append(b, tmp, (size_t)n);
+        return gw_buf_append(b, tmp, (size_t)n);
     size_t k = (size_t)(e - tmp) + 1, o = k;
     memcpy(clean, tmp, k);
     const char *p = e + 1;
@@ -112,21 +112,21 @@ static int put_real(pol_buf_t *b, double v)
         p++;
     while (*p != '\0')
         clean[o++] = *p++;
-    return pol_buf_append(b, clean, o);
+    return gw_buf_append(b, clean, o);
 }
 
-static int put_error(pol_buf_t *b, const char *msg)
+static int put_error(gw_buf_t *b, const char *msg)
 {
-    if (pol_buf_append(b, "{\"error\":", 9) != 0 || put_string(b, msg, strlen(msg)) != 0)
+    if (gw_buf_append(b, "{\"error\":", 9) != 0 || put_string(b, msg, strlen(msg)) != 0)
         return -1;
-    return pol_buf_append(b, "}\n", 2);
+    return gw_buf_append(b, "}\n", 2);
 }
 
 static int flush_out(scrub_t *sc)
 {
     if (sc->out.len > 0 && fwrite(sc->out.base, 1, sc->out.len, sc->fout) != sc->out.len)
         return -1;
-    pol_buf_reset(&sc->out);
+    gw_buf_reset(&sc->out);
     return 0;
 }
 
@@ -135,14 +135,14 @@ static int scrub_line(scrub_t *sc, const char *line, size_t n)
 {
     const char *err = NULL;
     int changed = 0;
-    pol_json_visitor_t vis = {.on_string = on_string, .on_capture = on_capture, .ctx = sc};
+    gw_json_visitor_t vis = {.on_string = on_string, .on_capture = on_capture, .ctx = sc};
     sc->text_type = 0;
-    int rc = pol_json_rewrite_ex(line, n, sc->paths, NULL, 0, &vis, &sc->scrubbed, &changed, &err, NULL, &sc->js);
-    if (rc == POL_JSON_E_NOMEM)
+    int rc = gw_json_rewrite_ex(line, n, sc->paths, NULL, 0, &vis, &sc->scrubbed, &changed, &err, NULL, &sc->js);
+    if (rc == GW_JSON_E_NOMEM)
         return -1;
     if (rc != 0)
         return put_error(&sc->out, err != NULL ? err : "invalid JSON");
-    if (sc->text_type != POL_JSON_T_STRING)
+    if (sc->text_type != GW_JSON_T_STRING)
         return put_error(&sc->out, "expected an object with a string \"text\"");
     pol_pii_session_reset(sc->ss);
     rc = pol_pii_session_scrub(sc->ss, sc->s, "text", sc->text.base, sc->text.len, &sc->scrubbed);
@@ -150,20 +150,20 @@ static int scrub_line(scrub_t *sc, const char *line, size_t n)
         return put_error(&sc->out, "scan failed");
     size_t nf;
     const pol_pii_finding_t *f = pol_pii_session_findings(sc->ss, &nf);
-    pol_buf_t *o = &sc->out;
-    if (pol_buf_append(o, "{\"text\":", 8) != 0 ||
+    gw_buf_t *o = &sc->out;
+    if (gw_buf_append(o, "{\"text\":", 8) != 0 ||
         (rc == 1 ? put_string(o, sc->scrubbed.base, sc->scrubbed.len) : put_string(o, sc->text.base, sc->text.len)) != 0 ||
-        pol_buf_append(o, ",\"entities\":[", 13) != 0)
+        gw_buf_append(o, ",\"entities\":[", 13) != 0)
         return -1;
     for (size_t i = 0; i < nf; i++) {
         const char *tn = pol_pii_type_name(sc->e, f[i].type);
-        if ((i > 0 && pol_buf_append(o, ",", 1) != 0) || pol_buf_append(o, "{\"type\":", 8) != 0 ||
-            put_string(o, tn, strlen(tn)) != 0 || pol_buf_append(o, ",\"start\":", 9) != 0 || put_uint(o, f[i].start) != 0 ||
-            pol_buf_append(o, ",\"end\":", 7) != 0 || put_uint(o, f[i].end) != 0 || pol_buf_append(o, ",\"score\":", 9) != 0 ||
-            put_real(o, f[i].score) != 0 || pol_buf_append(o, "}", 1) != 0)
+        if ((i > 0 && gw_buf_append(o, ",", 1) != 0) || gw_buf_append(o, "{\"type\":", 8) != 0 ||
+            put_string(o, tn, strlen(tn)) != 0 || gw_buf_append(o, ",\"start\":", 9) != 0 || put_uint(o, f[i].start) != 0 ||
+            gw_buf_append(o, ",\"end\":", 7) != 0 || put_uint(o, f[i].end) != 0 || gw_buf_append(o, ",\"score\":", 9) != 0 ||
+            put_real(o, f[i].score) != 0 || gw_buf_append(o, "}", 1) != 0)
             return -1;
     }
-    return pol_buf_append(o, "]}\n", 3);
+    return gw_buf_append(o, "]}\n", 3);
 }
 
 /* the lines of `in`, each handed to scrub_line with its trailing "\n" / "\r" removed */
@@ -221,7 +221,7 @@ int gw_cmd_scrub_io(int argc, char **argv, FILE *in, FILE *out, FILE *errout)
     int status = 1;
     gw_config_t *cfg = NULL;
     pol_pii_engine_t *e = NULL;
-    scrub_t sc = {.js = POL_JSON_SCRATCH_INIT, .text = POL_BUF_INIT, .scrubbed = POL_BUF_INIT, .out = POL_BUF_INIT, .fout = out};
+    scrub_t sc = {.js = GW_JSON_SCRATCH_INIT, .text = GW_BUF_INIT, .scrubbed = GW_BUF_INIT, .out = GW_BUF_INIT, .fout = out};
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
@@ -252,12 +252,12 @@ int gw_cmd_scrub_io(int argc, char **argv, FILE *in, FILE *out, FILE *errout)
         fprintf(errout, "aigw scrub: %s%s%s\n", config_path ? config_path : "", config_path ? ": " : "", err);
         goto out;
     }
-    static const pol_json_rule_t rules[] = {
-        {"text", POL_JSON_SCAN, RULE_TEXT_SCAN},
-        {"text", POL_JSON_CAPTURE, RULE_TEXT_TYPE},
+    static const gw_json_rule_t rules[] = {
+        {"text", GW_JSON_SCAN, RULE_TEXT_SCAN},
+        {"text", GW_JSON_CAPTURE, RULE_TEXT_TYPE},
     };
     sc.e = e;
-    if ((sc.paths = pol_json_paths_compile(rules, 2, err, sizeof(err))) == NULL) {
+    if ((sc.paths = gw_json_paths_compile(rules, 2, err, sizeof(err))) == NULL) {
         fprintf(errout, "aigw scrub: %s\n", err);
         goto out;
     }
@@ -272,11 +272,11 @@ int gw_cmd_scrub_io(int argc, char **argv, FILE *in, FILE *out, FILE *errout)
     fflush(out);
     status = 0;
 out:
-    pol_buf_free(&sc.text);
-    pol_buf_free(&sc.scrubbed);
-    pol_buf_free(&sc.out);
-    pol_json_scratch_free(&sc.js);
-    pol_json_paths_free(sc.paths);
+    gw_buf_free(&sc.text);
+    gw_buf_free(&sc.scrubbed);
+    gw_buf_free(&sc.out);
+    gw_json_scratch_free(&sc.js);
+    gw_json_paths_free(sc.paths);
     pol_pii_session_free(sc.ss);
     pol_pii_scratch_free(sc.s);
     pol_pii_engine_free(e);

@@ -92,14 +92,14 @@ void gw_config_hash_key(const char *key, size_t len, unsigned char out[GW_KEY_HA
 
 char *gw_config_expand_env(const char *in, char *err, size_t errlen)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     const char *p = in;
-    if (pol_buf_reserve(&out, strlen(in)) != 0)
+    if (gw_buf_reserve(&out, strlen(in)) != 0)
         goto oom;
     out.base[0] = '\0';
     while (*p != '\0') {
         if (p[0] == '$' && p[1] == '$') {
-            if (pol_buf_append(&out, "$", 1) != 0)
+            if (gw_buf_append(&out, "$", 1) != 0)
                 goto oom;
             p += 2;
             continue;
@@ -107,7 +107,7 @@ char *gw_config_expand_env(const char *in, char *err, size_t errlen)
         if (p[0] != '$' || p[1] != '{') {
             const char *next = strchr(p + 1, '$');
             size_t n = next != NULL ? (size_t)(next - p) : strlen(p);
-            if (pol_buf_append(&out, p, n) != 0)
+            if (gw_buf_append(&out, p, n) != 0)
                 goto oom;
             p += n;
             continue;
@@ -146,9 +146,9 @@ char *gw_config_expand_env(const char *in, char *err, size_t errlen)
                          vname);
                 goto fail;
             }
-            if (pol_buf_append(&out, dflt, (size_t)(close - dflt)) != 0)
+            if (gw_buf_append(&out, dflt, (size_t)(close - dflt)) != 0)
                 goto oom;
-        } else if (pol_buf_append(&out, val, strlen(val)) != 0) {
+        } else if (gw_buf_append(&out, val, strlen(val)) != 0) {
             goto oom;
         }
         p = close + 1;
@@ -157,12 +157,12 @@ char *gw_config_expand_env(const char *in, char *err, size_t errlen)
 oom:
     snprintf(err, errlen, "out of memory");
 fail:
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     return NULL;
 }
 
 /* Expands every string in the tree in place; `path` accumulates the key path for errors. */
-static int expand_tree(json_t *node, pol_buf_t *path, char *err, size_t errlen)
+static int expand_tree(json_t *node, gw_buf_t *path, char *err, size_t errlen)
 {
     size_t mark = path->len;
     int ret = 0;
@@ -187,7 +187,7 @@ static int expand_tree(json_t *node, pol_buf_t *path, char *err, size_t errlen)
         json_object_foreach(node, k, v)
         {
             path->len = mark;
-            if (pol_buf_appendf(path, "%s%s", mark ? "." : "", k) != 0 || (ret = expand_tree(v, path, err, errlen)) != 0)
+            if (gw_buf_appendf(path, "%s%s", mark ? "." : "", k) != 0 || (ret = expand_tree(v, path, err, errlen)) != 0)
                 break;
         }
     } else if (json_is_array(node)) {
@@ -196,7 +196,7 @@ static int expand_tree(json_t *node, pol_buf_t *path, char *err, size_t errlen)
         json_array_foreach(node, i, v)
         {
             path->len = mark;
-            if (pol_buf_appendf(path, "[%zu]", i) != 0 || (ret = expand_tree(v, path, err, errlen)) != 0)
+            if (gw_buf_appendf(path, "[%zu]", i) != 0 || (ret = expand_tree(v, path, err, errlen)) != 0)
                 break;
         }
     }
@@ -244,12 +244,12 @@ int gw_config__check_keys(json_t *obj, const char *where, const char *const *all
     json_object_foreach(obj, k, v)
     {
         if (!in_list(k, allowed, n)) {
-            pol_buf_t names = POL_BUF_INIT;
+            gw_buf_t names = GW_BUF_INIT;
             for (size_t i = 0; i < n; i++)
-                pol_buf_appendf(&names, "%s%s", i ? ", " : "", allowed[i]);
+                gw_buf_appendf(&names, "%s%s", i ? ", " : "", allowed[i]);
             gw_config__set_err(err, errlen, origin, "%s%s%s: unknown key (expected %s)", where, *where ? "." : "", k,
                                names.base != NULL ? names.base : "none");
-            pol_buf_free(&names);
+            gw_buf_free(&names);
             gw_config_hint_unknown_key(err, errlen);
             return -1;
         }
@@ -325,7 +325,7 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
     json_error_t jerr;
     json_t *key_envs = NULL;
     gw_config_t *cfg = calloc(1, sizeof(*cfg));
-    pol_buf_t path = POL_BUF_INIT;
+    gw_buf_t path = GW_BUF_INIT;
     if (cfg == NULL || sodium_init() < 0) {
         gw_config__set_err(err, errlen, origin, "out of memory");
         free(cfg);
@@ -403,17 +403,17 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
         gw_fallbacks_free(fb);
     }
     scrub_secrets(cfg->root);
-    pol_buf_free(&path);
+    gw_buf_free(&path);
     json_decref(key_envs);
     return cfg;
 fail:
-    pol_buf_free(&path);
+    gw_buf_free(&path);
     json_decref(key_envs);
     gw_config_free(cfg);
     return NULL;
 }
 
-static int read_file(const char *path, pol_buf_t *buf, char *err, size_t errlen)
+static int read_file(const char *path, gw_buf_t *buf, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
@@ -423,10 +423,10 @@ static int read_file(const char *path, pol_buf_t *buf, char *err, size_t errlen)
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        if (pol_buf_append(buf, chunk, n) != 0 || buf->len > (16u << 20)) {
+        if (gw_buf_append(buf, chunk, n) != 0 || buf->len > (16u << 20)) {
             gw_config__set_err(err, errlen, path, "file too large or out of memory");
             fclose(fp);
-            pol_buf_free(buf);
+            gw_buf_free(buf);
             return -1;
         }
     }
@@ -434,7 +434,7 @@ static int read_file(const char *path, pol_buf_t *buf, char *err, size_t errlen)
     fclose(fp);
     if (rd_err) {
         gw_config__set_err(err, errlen, path, "read error");
-        pol_buf_free(buf);
+        gw_buf_free(buf);
         return -1;
     }
     return 0;
@@ -442,11 +442,11 @@ static int read_file(const char *path, pol_buf_t *buf, char *err, size_t errlen)
 
 gw_config_t *gw_config_load(const char *path, char *err, size_t errlen)
 {
-    pol_buf_t buf = POL_BUF_INIT;
+    gw_buf_t buf = GW_BUF_INIT;
     if (read_file(path, &buf, err, errlen) != 0)
         return NULL;
     gw_config_t *cfg = gw_config_parse(buf.base != NULL ? buf.base : "", buf.len, path, err, errlen);
-    pol_buf_free(&buf);
+    gw_buf_free(&buf);
     return cfg;
 }
 
@@ -632,10 +632,10 @@ gw_config_t *gw_config_load_store_only(const char *path, char *err, size_t errle
     if (path == NULL)
         return gw_config_parse_store_only(gw_config_embedded_default, strlen(gw_config_embedded_default), "<embedded defaults>",
                                           err, errlen);
-    pol_buf_t buf = POL_BUF_INIT;
+    gw_buf_t buf = GW_BUF_INIT;
     if (read_file(path, &buf, err, errlen) != 0)
         return NULL;
     gw_config_t *cfg = gw_config_parse_store_only(buf.base != NULL ? buf.base : "", buf.len, path, err, errlen);
-    pol_buf_free(&buf);
+    gw_buf_free(&buf);
     return cfg;
 }

@@ -293,13 +293,13 @@ int gw_config__parse_providers(gw_config_t *cfg, json_t *obj, json_t *key_envs, 
         char where[96];
         snprintf(where, sizeof(where), "providers.%s", name);
         if (prov_find(name) == NULL) {
-            pol_buf_t names = POL_BUF_INIT;
+            gw_buf_t names = GW_BUF_INIT;
             size_t n;
             const prov_adapter_t *const *all = prov_all(&n);
             for (size_t j = 0; j < n; j++)
-                pol_buf_appendf(&names, "%s%s", j ? "|" : "", all[j]->name);
+                gw_buf_appendf(&names, "%s%s", j ? "|" : "", all[j]->name);
             gw_config__set_err(err, errlen, origin, "%s: unknown provider (expected one of %s)", where, names.base);
-            pol_buf_free(&names);
+            gw_buf_free(&names);
             return -1;
         }
         if (gw_config__check_keys(p, where, keys, sizeof(keys) / sizeof(keys[0]), origin, err, errlen) != 0)

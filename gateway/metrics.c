@@ -59,32 +59,32 @@ static uint64_t sum(gw_metrics_t *const *ms, unsigned n, size_t offset)
 
 #define SUM(field) sum(ms, n, offsetof(gw_metrics_t, field))
 
-static int render_histogram(gw_metrics_t *const *ms, unsigned n, size_t offset, const char *name, const char *help, pol_buf_t *out)
+static int render_histogram(gw_metrics_t *const *ms, unsigned n, size_t offset, const char *name, const char *help, gw_buf_t *out)
 {
-    if (pol_buf_appendf(out, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name) != 0)
+    if (gw_buf_appendf(out, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name) != 0)
         return -1;
     uint64_t cum = 0;
     for (int b = 0; b <= GW_METRICS_BUCKETS; b++) {
         cum += sum(ms, n, offset + offsetof(gw_histogram_t, bucket) + (size_t)b * sizeof(_Atomic uint64_t));
         if (b < GW_METRICS_BUCKETS) {
-            if (pol_buf_appendf(out, "%s_bucket{le=\"%g\"} %" PRIu64 "\n", name, (double)bucket_us[b] / 1e6, cum) != 0)
+            if (gw_buf_appendf(out, "%s_bucket{le=\"%g\"} %" PRIu64 "\n", name, (double)bucket_us[b] / 1e6, cum) != 0)
                 return -1;
-        } else if (pol_buf_appendf(out, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name, cum) != 0) {
+        } else if (gw_buf_appendf(out, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name, cum) != 0) {
             return -1;
         }
     }
     uint64_t s = sum(ms, n, offset + offsetof(gw_histogram_t, sum_us));
     uint64_t c = sum(ms, n, offset + offsetof(gw_histogram_t, count));
-    return pol_buf_appendf(out, "%s_sum %.6f\n%s_count %" PRIu64 "\n", name, (double)s / 1e6, name, c);
+    return gw_buf_appendf(out, "%s_sum %.6f\n%s_count %" PRIu64 "\n", name, (double)s / 1e6, name, c);
 }
 
 int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_type_name)(const void *ctx, int type),
-                      const void *pii_ctx, gw_metrics_gauges_cb gauges, void *gauges_ctx, pol_buf_t *out)
+                      const void *pii_ctx, gw_metrics_gauges_cb gauges, void *gauges_ctx, gw_buf_t *out)
 {
     size_t nprov;
     const prov_adapter_t *const *all = prov_all(&nprov);
-    if (pol_buf_appendf(out, "# HELP aigw_requests_total Proxied requests by provider and HTTP status returned.\n"
-                             "# TYPE aigw_requests_total counter\n") != 0)
+    if (gw_buf_appendf(out, "# HELP aigw_requests_total Proxied requests by provider and HTTP status returned.\n"
+                            "# TYPE aigw_requests_total counter\n") != 0)
         return -1;
     for (int p = 0; p <= GW_METRICS_PROVIDERS; p++) {
         if (p < GW_METRICS_PROVIDERS && (size_t)p >= nprov)
@@ -100,7 +100,7 @@ int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_typ
                 snprintf(st, sizeof(st), "%d", status_slots[s]);
             else
                 snprintf(st, sizeof(st), "%s", status_slots[s] == 0 ? "2xx" : "other");
-            if (pol_buf_appendf(out, "aigw_requests_total{provider=\"%s\",status=\"%s\"} %" PRIu64 "\n", pname, st, v) != 0)
+            if (gw_buf_appendf(out, "aigw_requests_total{provider=\"%s\",status=\"%s\"} %" PRIu64 "\n", pname, st, v) != 0)
                 return -1;
         }
     }
@@ -111,7 +111,7 @@ int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_typ
         render_histogram(ms, n, offsetof(gw_metrics_t, upstream), "aigw_upstream_seconds",
                          "Time from handing the request to the provider until the transfer ended.", out) != 0)
         return -1;
-    if (pol_buf_appendf(out, "# HELP aigw_redactions_total PII findings by entity type.\n# TYPE aigw_redactions_total counter\n") !=
+    if (gw_buf_appendf(out, "# HELP aigw_redactions_total PII findings by entity type.\n# TYPE aigw_redactions_total counter\n") !=
         0)
         return -1;
     for (int t = 0; t < GW_METRICS_PII_TYPES; t++) {
@@ -119,32 +119,32 @@ int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_typ
         if (name == NULL)
             break;
         uint64_t v = sum(ms, n, offsetof(gw_metrics_t, redactions) + (size_t)t * sizeof(_Atomic uint64_t));
-        if (pol_buf_appendf(out, "aigw_redactions_total{type=\"%s\"} %" PRIu64 "\n", name, v) != 0)
+        if (gw_buf_appendf(out, "aigw_redactions_total{type=\"%s\"} %" PRIu64 "\n", name, v) != 0)
             return -1;
     }
-    if (pol_buf_appendf(out,
-                        "# HELP aigw_request_bytes_total Request body bytes received.\n# TYPE aigw_request_bytes_total counter\n"
-                        "aigw_request_bytes_total %" PRIu64 "\n"
-                        "# HELP aigw_response_bytes_total Response body bytes sent.\n# TYPE aigw_response_bytes_total counter\n"
-                        "aigw_response_bytes_total %" PRIu64 "\n"
-                        "# HELP aigw_upstream_errors_total 502 and 504 answers produced by aigw.\n"
-                        "# TYPE aigw_upstream_errors_total counter\naigw_upstream_errors_total %" PRIu64 "\n"
-                        "# HELP aigw_pii_blocked_total Requests refused because of a block action.\n"
-                        "# TYPE aigw_pii_blocked_total counter\naigw_pii_blocked_total %" PRIu64 "\n"
-                        "# HELP aigw_log_backpressure_total Requests refused with 503 while the call log queue was full.\n"
-                        "# TYPE aigw_log_backpressure_total counter\naigw_log_backpressure_total %" PRIu64 "\n"
-                        "# HELP aigw_credits_refused_total Requests refused with 402 (insufficient credits).\n"
-                        "# TYPE aigw_credits_refused_total counter\naigw_credits_refused_total %" PRIu64 "\n"
-                        "# HELP aigw_rate_limited_total Requests refused with 429 by aigw's rate limits.\n"
-                        "# TYPE aigw_rate_limited_total counter\naigw_rate_limited_total %" PRIu64 "\n"
-                        "# HELP aigw_credits_microcredits_total Micro-credits reserved, charged and refunded.\n"
-                        "# TYPE aigw_credits_microcredits_total counter\n"
-                        "aigw_credits_microcredits_total{kind=\"reserved\"} %" PRIu64 "\n"
-                        "aigw_credits_microcredits_total{kind=\"charged\"} %" PRIu64 "\n"
-                        "aigw_credits_microcredits_total{kind=\"refunded\"} %" PRIu64 "\n",
-                        SUM(bytes_in), SUM(bytes_out), SUM(upstream_errors), SUM(pii_blocked), SUM(log_backpressure),
-                        SUM(credits_refused), SUM(rate_limited), SUM(credits_reserved), SUM(credits_charged),
-                        SUM(credits_refunded)) != 0)
+    if (gw_buf_appendf(out,
+                       "# HELP aigw_request_bytes_total Request body bytes received.\n# TYPE aigw_request_bytes_total counter\n"
+                       "aigw_request_bytes_total %" PRIu64 "\n"
+                       "# HELP aigw_response_bytes_total Response body bytes sent.\n# TYPE aigw_response_bytes_total counter\n"
+                       "aigw_response_bytes_total %" PRIu64 "\n"
+                       "# HELP aigw_upstream_errors_total 502 and 504 answers produced by aigw.\n"
+                       "# TYPE aigw_upstream_errors_total counter\naigw_upstream_errors_total %" PRIu64 "\n"
+                       "# HELP aigw_pii_blocked_total Requests refused because of a block action.\n"
+                       "# TYPE aigw_pii_blocked_total counter\naigw_pii_blocked_total %" PRIu64 "\n"
+                       "# HELP aigw_log_backpressure_total Requests refused with 503 while the call log queue was full.\n"
+                       "# TYPE aigw_log_backpressure_total counter\naigw_log_backpressure_total %" PRIu64 "\n"
+                       "# HELP aigw_credits_refused_total Requests refused with 402 (insufficient credits).\n"
+                       "# TYPE aigw_credits_refused_total counter\naigw_credits_refused_total %" PRIu64 "\n"
+                       "# HELP aigw_rate_limited_total Requests refused with 429 by aigw's rate limits.\n"
+                       "# TYPE aigw_rate_limited_total counter\naigw_rate_limited_total %" PRIu64 "\n"
+                       "# HELP aigw_credits_microcredits_total Micro-credits reserved, charged and refunded.\n"
+                       "# TYPE aigw_credits_microcredits_total counter\n"
+                       "aigw_credits_microcredits_total{kind=\"reserved\"} %" PRIu64 "\n"
+                       "aigw_credits_microcredits_total{kind=\"charged\"} %" PRIu64 "\n"
+                       "aigw_credits_microcredits_total{kind=\"refunded\"} %" PRIu64 "\n",
+                       SUM(bytes_in), SUM(bytes_out), SUM(upstream_errors), SUM(pii_blocked), SUM(log_backpressure),
+                       SUM(credits_refused), SUM(rate_limited), SUM(credits_reserved), SUM(credits_charged),
+                       SUM(credits_refunded)) != 0)
         return -1;
     if (gauges != NULL)
         gauges(gauges_ctx, out);

@@ -49,7 +49,7 @@ static inline void gw_metrics_add(_Atomic uint64_t *c, uint64_t n)
 }
 
 /** One source of gauges appended after the counters (store queue, purge counts...): appends text to out. */
-typedef void (*gw_metrics_gauges_cb)(void *ctx, pol_buf_t *out);
+typedef void (*gw_metrics_gauges_cb)(void *ctx, gw_buf_t *out);
 
 /**
  * Renders the sum of `n` workers' metrics (`ms[i]`, borrowed) in Prometheus text format into
@@ -57,6 +57,6 @@ typedef void (*gw_metrics_gauges_cb)(void *ctx, pol_buf_t *out);
  * @return 0, or -1 on allocation failure.
  */
 int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_type_name)(const void *ctx, int type),
-                      const void *pii_ctx, gw_metrics_gauges_cb gauges, void *gauges_ctx, pol_buf_t *out);
+                      const void *pii_ctx, gw_metrics_gauges_cb gauges, void *gauges_ctx, gw_buf_t *out);
 
 #endif

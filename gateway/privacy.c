@@ -146,57 +146,57 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
     for (size_t i = 0; i < n && i < GW_MAX_ADAPTERS; i++) {
-        pol_json_rule_t rules[128];
+        gw_json_rule_t rules[128];
         size_t nr = 0;
         for (size_t k = 0; all[i]->skip_fields[k].pattern != NULL; k++) {
             if (nr == 96) {
                 snprintf(err, errlen, "provider %s: too many skip_fields", all[i]->name);
                 goto fail;
             }
-            rules[nr++] = (pol_json_rule_t){all[i]->skip_fields[k].pattern, POL_JSON_VERBATIM, GW_SKIP_RULE_BASE + (int)k};
+            rules[nr++] = (gw_json_rule_t){all[i]->skip_fields[k].pattern, GW_JSON_VERBATIM, GW_SKIP_RULE_BASE + (int)k};
         }
-        rules[nr++] = (pol_json_rule_t){"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, GW_RULE_ALL};
-        rules[nr++] = (pol_json_rule_t){"user", POL_JSON_CAPTURE, CAP_USER};
-        rules[nr++] = (pol_json_rule_t){"safety_identifier", POL_JSON_CAPTURE, CAP_SAFETY_ID};
-        rules[nr++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, CAP_MODEL};
-        rules[nr++] = (pol_json_rule_t){"stream", POL_JSON_CAPTURE, CAP_STREAM};
-        rules[nr++] = (pol_json_rule_t){"stream_options.include_usage", POL_JSON_CAPTURE, CAP_INCLUDE_USAGE};
+        rules[nr++] = (gw_json_rule_t){"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, GW_RULE_ALL};
+        rules[nr++] = (gw_json_rule_t){"user", GW_JSON_CAPTURE, CAP_USER};
+        rules[nr++] = (gw_json_rule_t){"safety_identifier", GW_JSON_CAPTURE, CAP_SAFETY_ID};
+        rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, CAP_MODEL};
+        rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, CAP_STREAM};
+        rules[nr++] = (gw_json_rule_t){"stream_options.include_usage", GW_JSON_CAPTURE, CAP_INCLUDE_USAGE};
         /* inputs of the metering estimate, read in the same pass (a second parse of the body
          * with jansson cost ~12 µs per KiB on the hot path) */
-        rules[nr++] = (pol_json_rule_t){"max_tokens", POL_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (pol_json_rule_t){"max_completion_tokens", POL_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (pol_json_rule_t){"max_output_tokens", POL_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (pol_json_rule_t){"generationConfig.maxOutputTokens", POL_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (pol_json_rule_t){"generation_config.max_output_tokens", POL_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (pol_json_rule_t){"n", POL_JSON_CAPTURE, CAP_N};
-        rules[nr++] = (pol_json_rule_t){"generationConfig.candidateCount", POL_JSON_CAPTURE, CAP_N};
-        rules[nr++] = (pol_json_rule_t){"size", POL_JSON_CAPTURE, CAP_SIZE};
-        rules[nr++] = (pol_json_rule_t){"quality", POL_JSON_CAPTURE, CAP_QUALITY};
-        if ((pv->paths[i] = pol_json_paths_compile(rules, nr, err, errlen)) == NULL)
+        rules[nr++] = (gw_json_rule_t){"max_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
+        rules[nr++] = (gw_json_rule_t){"max_completion_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
+        rules[nr++] = (gw_json_rule_t){"max_output_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
+        rules[nr++] = (gw_json_rule_t){"generationConfig.maxOutputTokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
+        rules[nr++] = (gw_json_rule_t){"generation_config.max_output_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
+        rules[nr++] = (gw_json_rule_t){"n", GW_JSON_CAPTURE, CAP_N};
+        rules[nr++] = (gw_json_rule_t){"generationConfig.candidateCount", GW_JSON_CAPTURE, CAP_N};
+        rules[nr++] = (gw_json_rule_t){"size", GW_JSON_CAPTURE, CAP_SIZE};
+        rules[nr++] = (gw_json_rule_t){"quality", GW_JSON_CAPTURE, CAP_QUALITY};
+        if ((pv->paths[i] = gw_json_paths_compile(rules, nr, err, errlen)) == NULL)
             goto fail;
-        pol_json_rule_t nt_rules[POL_NOTRAIN_MAX_RULES];
+        gw_json_rule_t nt_rules[POL_NOTRAIN_MAX_RULES];
         size_t nnt = pol_notrain_rules(pv->notrain, all[i]->name, nt_rules, POL_NOTRAIN_MAX_RULES);
-        if (nnt != 0 && (pv->notrain_paths[i] = pol_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
+        if (nnt != 0 && (pv->notrain_paths[i] = gw_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
             goto fail;
         if (pol_pii_engine_scan_responses(pv->engine) && all[i]->output_text != NULL) {
             size_t no = 0;
             while (all[i]->output_text[no] != NULL && no < 64)
                 no++;
-            pol_json_rule_t rr[65];
+            gw_json_rule_t rr[65];
             for (size_t k = 0; k < no; k++)
-                rr[k] = (pol_json_rule_t){all[i]->output_text[k], POL_JSON_SCAN, 1};
-            rr[no] = (pol_json_rule_t){"**", POL_JSON_SCAN | POL_JSON_KEYS, 0};
-            if ((pv->resp_json_paths[i] = pol_json_paths_compile(rr, no + 1, err, errlen)) == NULL ||
+                rr[k] = (gw_json_rule_t){all[i]->output_text[k], GW_JSON_SCAN, 1};
+            rr[no] = (gw_json_rule_t){"**", GW_JSON_SCAN | GW_JSON_KEYS, 0};
+            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, no + 1, err, errlen)) == NULL ||
                 (pv->resp_sse_paths[i] = pol_restore_paths_compile(all[i]->output_text, no, err, errlen)) == NULL)
                 goto fail;
         }
         pv->adapters[i] = all[i];
         pv->nadapters++;
     }
-    static const pol_json_rule_t all_strings = {"**", POL_JSON_SCAN | POL_JSON_KEYS, 0};
-    static const pol_json_rule_t all_strings_keys = {"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, GW_RULE_ALL};
-    if ((pv->restore_paths = pol_json_paths_compile(&all_strings, 1, err, errlen)) == NULL ||
-        (pv->all_paths = pol_json_paths_compile(&all_strings_keys, 1, err, errlen)) == NULL)
+    static const gw_json_rule_t all_strings = {"**", GW_JSON_SCAN | GW_JSON_KEYS, 0};
+    static const gw_json_rule_t all_strings_keys = {"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, GW_RULE_ALL};
+    if ((pv->restore_paths = gw_json_paths_compile(&all_strings, 1, err, errlen)) == NULL ||
+        (pv->all_paths = gw_json_paths_compile(&all_strings_keys, 1, err, errlen)) == NULL)
         goto fail;
     return pv;
 fail:
@@ -209,16 +209,16 @@ void gw_privacy_free(gw_privacy_t *pv)
     if (pv == NULL)
         return;
     for (size_t i = 0; i < pv->nadapters; i++) {
-        pol_json_paths_free(pv->paths[i]);
-        pol_json_paths_free(pv->notrain_paths[i]);
-        pol_json_paths_free(pv->resp_json_paths[i]);
-        pol_json_paths_free(pv->resp_sse_paths[i]);
+        gw_json_paths_free(pv->paths[i]);
+        gw_json_paths_free(pv->notrain_paths[i]);
+        gw_json_paths_free(pv->resp_json_paths[i]);
+        gw_json_paths_free(pv->resp_sse_paths[i]);
     }
     pol_notrain_free(pv->notrain);
     for (size_t i = 0; i < pv->nforward; i++)
         free(pv->forward_types[i]);
-    pol_json_paths_free(pv->restore_paths);
-    pol_json_paths_free(pv->all_paths);
+    gw_json_paths_free(pv->restore_paths);
+    gw_json_paths_free(pv->all_paths);
     pol_pii_engine_free(pv->engine);
     free(pv);
 }
@@ -236,8 +236,8 @@ const pol_pii_engine_t *gw_privacy_engine(const gw_privacy_t *pv)
 int gw_privacy_scratch_init(const gw_privacy_t *pv, gw_privacy_scratch_t *s)
 {
     memset(s, 0, sizeof(*s));
-    s->json = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
-    s->json_inner = (pol_json_scratch_t)POL_JSON_SCRATCH_INIT;
+    s->json = (gw_json_scratch_t)GW_JSON_SCRATCH_INIT;
+    s->json_inner = (gw_json_scratch_t)GW_JSON_SCRATCH_INIT;
     if ((s->clean = calloc(GW_CLEAN_SLOTS, sizeof(*s->clean))) == NULL)
         return -1;
     s->img = (pol_imagemeta_scratch_t)POL_IMAGEMETA_SCRATCH_INIT;
@@ -248,15 +248,15 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s)
 {
     pol_pii_scratch_free(s->pii);
     s->pii = NULL;
-    pol_json_scratch_free(&s->json);
+    gw_json_scratch_free(&s->json);
     pol_imagemeta_scratch_free(&s->img);
-    pol_buf_free(&s->tmp);
-    pol_buf_free(&s->dec);
-    pol_buf_free(&s->txt);
-    pol_buf_free(&s->field);
-    pol_buf_free(&s->inner);
-    pol_buf_free(&s->inner_out);
-    pol_json_scratch_free(&s->json_inner);
+    gw_buf_free(&s->tmp);
+    gw_buf_free(&s->dec);
+    gw_buf_free(&s->txt);
+    gw_buf_free(&s->field);
+    gw_buf_free(&s->inner);
+    gw_buf_free(&s->inner_out);
+    gw_json_scratch_free(&s->json_inner);
     free(s->clean);
     s->clean = NULL;
 }
@@ -271,8 +271,8 @@ typedef struct st_scrub_ctx_t {
     int nested; /* > 0 inside a JSON document decoded from a base64 text payload */
 } scrub_ctx_t;
 
-static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
-static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement);
+static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
+static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
 
 /* Refuses the request from inside the walk: the message (never a value) goes to info, the walk stops. */
 static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -289,7 +289,7 @@ static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt,
 
 /* A JPEG / PNG / WebP payload (data: URI, or raw base64 whose first bytes tell the format) gets its metadata
  * stripped (policy/imagemeta.h: EXIF incl. GPS, XMP, IPTC, comments; pixels untouched). */
-static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     pol_imagemeta_report_t rep;
     int rc = pl->data_uri ? pol_imagemeta_strip_data_uri(s, len, replacement, &c->scratch->img, &rep)
@@ -358,7 +358,7 @@ static void clean_add(gw_privacy_scratch_t *x, uint64_t h, const char *s, size_t
     memcpy(e->s, s, n);
 }
 
-static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     gw_privacy_scratch_t *x = c->scratch;
     uint64_t h = 0;
@@ -385,7 +385,7 @@ static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t le
 
 /* Every string value of the body, except declared structural fields: text, JSON (already decoded by the walker),
  * or a file payload sorted by its bytes. */
-static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     gw_privacy_scratch_t *x = c->scratch;
     pol_payload_t pl;
@@ -402,33 +402,33 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
         /* a text document (data:text/plain;base64,..., Gemini inlineData text/plain, a base64 .txt): scan the
            decoded text, re-encode it the same way. A JSON document is walked as JSON (its escapes would hide
            values from a text scan: "\nsk-..." reads "nsk-..."), once: deeper base64 JSON is refused. */
-        pol_buf_reset(&x->txt);
+        gw_buf_reset(&x->txt);
         const char *d = x->dec.base != NULL ? x->dec.base : "";
         size_t i = 0;
         while (i < x->dec.len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
             i++;
         int rc;
-        if (i < x->dec.len && (d[i] == '{' || d[i] == '[' || d[i] == '"') && pol_json_validate(d, x->dec.len, NULL, NULL) == 0) {
+        if (i < x->dec.len && (d[i] == '{' || d[i] == '[' || d[i] == '"') && gw_json_validate(d, x->dec.len, NULL, NULL) == 0) {
             if (c->nested)
                 return refuse(c, 415, "unscannable_payload",
                               "aigw: the payload at %s holds base64 JSON inside base64 JSON; it is not forwarded", path);
             /* the decoded bytes move to `inner` (x->dec is reused by the strings of the inner walk) */
-            pol_buf_reset(&x->inner);
-            if (pol_buf_append(&x->inner, d, x->dec.len) != 0) {
+            gw_buf_reset(&x->inner);
+            if (gw_buf_append(&x->inner, d, x->dec.len) != 0) {
                 c->failed = 1;
                 return -1;
             }
             int changed = 0;
             c->nested++;
-            pol_json_visitor_t v = {on_request_string, NULL, c, on_request_key, POL_JSON_V_UNIQUE_KEYS};
+            gw_json_visitor_t v = {on_request_string, NULL, c, on_request_key, GW_JSON_V_UNIQUE_KEYS};
             /* the strings of the inner walk use dec and txt themselves: the output goes to inner_out */
-            rc = pol_json_rewrite_ex(x->inner.base, x->inner.len, c->pv->all_paths, NULL, 0, &v, &x->inner_out, &changed, NULL,
-                                     NULL, &x->json_inner);
+            rc = gw_json_rewrite_ex(x->inner.base, x->inner.len, c->pv->all_paths, NULL, 0, &v, &x->inner_out, &changed, NULL, NULL,
+                                    &x->json_inner);
             c->nested--;
             if (rc < 0)
-                return rc == POL_JSON_E_NOMEM ? (c->failed = 1, -1) : rc;
-            pol_buf_reset(&x->txt);
-            if (changed && pol_buf_append(&x->txt, x->inner_out.base, x->inner_out.len) != 0) {
+                return rc == GW_JSON_E_NOMEM ? (c->failed = 1, -1) : rc;
+            gw_buf_reset(&x->txt);
+            if (changed && gw_buf_append(&x->txt, x->inner_out.base, x->inner_out.len) != 0) {
                 c->failed = 1;
                 return -1;
             }
@@ -452,7 +452,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
         if (forwardable(c->pv, pl.mime)) {
             /* forwarded unscanned by configuration, but its text as written is scanned: base64 cannot hold readable
                personal data, so a finding is text put next to the payload (refused: rewriting would corrupt it) */
-            pol_buf_reset(&x->txt);
+            gw_buf_reset(&x->txt);
             int rc = scrub_text(c, path, s, len, &x->txt);
             if (rc == 1)
                 return refuse(c, 415, "unscannable_payload",
@@ -468,7 +468,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
     return 0;
 }
 
-static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
     if (rule_id < GW_SKIP_RULE_BASE)
@@ -496,7 +496,7 @@ static int on_request_string(void *ctx, int rule_id, const char *path, const cha
                       "aigw: %s holds encoded data (JSON or base64) in a field aigw does not rewrite (model, role, id, "
                       "type); the request is not forwarded",
                       path);
-    pol_buf_reset(&c->scratch->txt);
+    gw_buf_reset(&c->scratch->txt);
     int rc = scrub_text(c, path, s, len, &c->scratch->txt);
     if (rc == 1)
         return refuse(c, 400, "pii_in_structural_field",
@@ -508,13 +508,13 @@ static int on_request_string(void *ctx, int rule_id, const char *path, const cha
 
 /* Every object key: personal data in a key (tool-call arguments {"jane@example.com": ...}) is rewritten like a
  * value; the walker keeps keys unique. The redaction log names the field "<object path>.{key}". */
-static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
-    pol_buf_t *f = &c->scratch->field;
-    pol_buf_reset(f);
-    if (pol_buf_append(f, path, strlen(path)) != 0 ||
-        pol_buf_append(f, path[0] != '\0' ? ".{key}" : "{key}", path[0] != '\0' ? 6 : 5) != 0) {
+    gw_buf_t *f = &c->scratch->field;
+    gw_buf_reset(f);
+    if (gw_buf_append(f, path, strlen(path)) != 0 ||
+        gw_buf_append(f, path[0] != '\0' ? ".{key}" : "{key}", path[0] != '\0' ? 6 : 5) != 0) {
         c->failed = 1;
         return -1;
     }
@@ -526,30 +526,30 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
     scrub_ctx_t *c = ctx;
     switch (rule_id) {
     case CAP_USER:
-        if (type == POL_JSON_T_STRING) {
-            pol_buf_reset(&c->info->user);
-            pol_json_unescape(raw, len, &c->info->user);
+        if (type == GW_JSON_T_STRING) {
+            gw_buf_reset(&c->info->user);
+            gw_json_unescape(raw, len, &c->info->user);
         }
         break;
     case CAP_SAFETY_ID:
-        if (type == POL_JSON_T_STRING && c->info->user.len == 0) {
-            pol_json_unescape(raw, len, &c->info->user);
+        if (type == GW_JSON_T_STRING && c->info->user.len == 0) {
+            gw_json_unescape(raw, len, &c->info->user);
             c->info->has_safety_identifier = 1;
         }
         break;
     case CAP_MODEL:
-        if (type == POL_JSON_T_STRING)
-            pol_json_unescape(raw, len, &c->info->model);
+        if (type == GW_JSON_T_STRING)
+            gw_json_unescape(raw, len, &c->info->model);
         break;
     case CAP_STREAM:
-        c->info->stream = type == POL_JSON_T_TRUE;
+        c->info->stream = type == GW_JSON_T_TRUE;
         break;
     case CAP_INCLUDE_USAGE:
-        c->info->include_usage = type == POL_JSON_T_TRUE ? 1 : 0;
+        c->info->include_usage = type == GW_JSON_T_TRUE ? 1 : 0;
         break;
     case CAP_MAX_TOKENS:
     case CAP_N:
-        if (type == POL_JSON_T_NUMBER && len < 20) {
+        if (type == GW_JSON_T_NUMBER && len < 20) {
             int64_t v = 0;
             size_t i = 0;
             for (; i < len && raw[i] >= '0' && raw[i] <= '9'; i++)
@@ -564,7 +564,7 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
         break;
     case CAP_SIZE:
     case CAP_QUALITY:
-        if (type == POL_JSON_T_STRING && len >= 2 && len - 2 < sizeof(c->info->size)) {
+        if (type == GW_JSON_T_STRING && len >= 2 && len - 2 < sizeof(c->info->size)) {
             char *dst = rule_id == CAP_SIZE ? c->info->size : c->info->quality;
             memcpy(dst, raw + 1, len - 2);
             dst[len - 2] = '\0';
@@ -575,43 +575,43 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
 
 void gw_privacy_info_reset(gw_body_info_t *info)
 {
-    pol_buf_t user = info->user, model = info->model; /* their memory is kept for the next request */
-    memset(info, 0, sizeof(*info));                   /* every other field by construction (STYLE rule 29) */
+    gw_buf_t user = info->user, model = info->model; /* their memory is kept for the next request */
+    memset(info, 0, sizeof(*info));                  /* every other field by construction (STYLE rule 29) */
     info->user = user;
     info->model = model;
-    pol_buf_reset(&info->user);
-    pol_buf_reset(&info->model);
+    gw_buf_reset(&info->user);
+    gw_buf_reset(&info->model);
     info->include_usage = -1;
     info->max_tokens = -1;
 }
 
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
-                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
+                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed,
                              gw_body_info_t *info, const char **err_desc, size_t *err_offset)
 {
-    const pol_json_paths_t *paths = NULL;
+    const gw_json_paths_t *paths = NULL;
     for (size_t i = 0; i < pv->nadapters; i++)
         if (pv->adapters[i] == adapter)
             paths = pv->paths[i];
     gw_privacy_info_reset(info);
     scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0};
-    pol_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, POL_JSON_V_UNIQUE_KEYS};
-    int rc = pol_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
+    gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, GW_JSON_V_UNIQUE_KEYS};
+    int rc = gw_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
         return -1;
     return rc;
 }
 
-static int on_mp_text(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement)
+static int on_mp_text(void *ctx, const gw_multipart_part_t *part, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
     if (part->name_len == 5 && memcmp(part->name, "model", 5) == 0) {
-        pol_buf_reset(&c->info->model);
-        pol_buf_append(&c->info->model, part->body, part->body_len);
+        gw_buf_reset(&c->info->model);
+        gw_buf_append(&c->info->model, part->body, part->body_len);
         return 0;
     }
     if (part->name_len == 4 && memcmp(part->name, "user", 4) == 0 && c->info->user.len == 0)
-        pol_buf_append(&c->info->user, part->body, part->body_len);
+        gw_buf_append(&c->info->user, part->body, part->body_len);
     char field[96];
     snprintf(field, sizeof(field), "multipart.%.*s", (int)(part->name_len < 64 ? part->name_len : 64), part->name);
     int rc = pol_pii_session_scrub(c->session, c->scratch->pii, field, part->body, part->body_len, replacement);
@@ -620,7 +620,7 @@ static int on_mp_text(void *ctx, const pol_multipart_part_t *part, pol_buf_t *re
     return rc;
 }
 
-static int on_mp_file(void *ctx, const pol_multipart_part_t *part, pol_buf_t *replacement)
+static int on_mp_file(void *ctx, const gw_multipart_part_t *part, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
     pol_imagemeta_report_t rep;
@@ -657,19 +657,19 @@ static int on_mp_file(void *ctx, const pol_multipart_part_t *part, pol_buf_t *re
 }
 
 int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session,
-                               const char *content_type, size_t ct_len, const char *body, size_t len, pol_buf_t *out, int *changed,
+                               const char *content_type, size_t ct_len, const char *body, size_t len, gw_buf_t *out, int *changed,
                                gw_body_info_t *info, const char **err_desc)
 {
     char boundary[POL_MP_MAX_BOUNDARY + 1];
     size_t blen;
     gw_privacy_info_reset(info);
     *changed = 0;
-    int rc = pol_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
+    int rc = gw_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
     if (rc != 0)
         return rc;
     scrub_ctx_t ctx = {pv, session, s, info, NULL, 0, 0};
-    pol_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
-    rc = pol_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
+    gw_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
+    rc = gw_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
     if (ctx.failed)
         return -1;
     return rc;

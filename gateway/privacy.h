@@ -2,7 +2,7 @@
  * The privacy stage of the pipeline: glue between a provider adapter's field list, the JSON
  * rewriter (common/json.h) and the PII engine (policy/pii/pii.h).
  *
- * Request side: one pass of pol_json_rewrite over the body validates it, captures the fields
+ * Request side: one pass of gw_json_rewrite over the body validates it, captures the fields
  * the gateway needs (user, safety_identifier, model, stream) and sends every text field the
  * adapter names through pol_pii_session_scrub; only changed strings are re-encoded.
  * Response side: tokens the session issued are restored in JSON bodies (every string value)
@@ -30,12 +30,12 @@ typedef struct st_gw_privacy_t gw_privacy_t;
 /** Per-worker scratch memory for the privacy stage (not shared between threads). */
 typedef struct st_gw_privacy_scratch_t {
     pol_pii_scratch_t *pii;
-    pol_json_scratch_t json;
+    gw_json_scratch_t json;
     pol_imagemeta_scratch_t img;
-    pol_buf_t tmp;
-    pol_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
-    pol_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
-    pol_json_scratch_t json_inner;
+    gw_buf_t tmp;
+    gw_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
+    gw_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
+    gw_json_scratch_t json_inner;
     struct st_gw_clean_slot_t *clean; /* GW_CLEAN_SLOTS short texts whose scan found nothing (see privacy.c) */
 } gw_privacy_scratch_t;
 
@@ -48,9 +48,9 @@ typedef struct st_gw_privacy_scratch_t {
 
 /** What the request pass captured from the body. Buffers are reused across requests. */
 typedef struct st_gw_body_info_t {
-    pol_buf_t user;  /* decoded "user", else "safety_identifier" (original value, before scrubbing) */
-    pol_buf_t model; /* decoded "model" */
-    int stream;      /* "stream": true */
+    gw_buf_t user;  /* decoded "user", else "safety_identifier" (original value, before scrubbing) */
+    gw_buf_t model; /* decoded "model" */
+    int stream;     /* "stream": true */
     int has_safety_identifier;
     int include_usage;  /* stream_options.include_usage: -1 absent, 0 false, 1 true */
     int64_t max_tokens; /* max_tokens / max_completion_tokens / max_output_tokens / generationConfig.maxOutputTokens, -1 absent */
@@ -112,12 +112,12 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);
  * @param session  the request's PII session (borrowed; receives tokens and findings)
  * @param out      receives the rewritten body when *changed is set (reset first)
  * @param info     receives the captured fields (reset first)
- * @return 0; a negative POL_JSON_E_* code with *err_desc / *err_offset describing the JSON error (caller answers
- *         400; POL_JSON_E_DUPKEY for a duplicate key); GW_PRIVACY_E_REFUSED with info->refusal_*; or -1 on a
+ * @return 0; a negative GW_JSON_E_* code with *err_desc / *err_offset describing the JSON error (caller answers
+ *         400; GW_JSON_E_DUPKEY for a duplicate key); GW_PRIVACY_E_REFUSED with info->refusal_*; or -1 on a
  *         scan failure.
  */
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
-                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed,
+                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed,
                              gw_body_info_t *info, const char **err_desc, size_t *err_offset);
 
 /**
@@ -129,21 +129,21 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
  *         POL_MP_E_* with *err_desc for a malformed body (400).
  */
 int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session,
-                               const char *content_type, size_t ct_len, const char *body, size_t len, pol_buf_t *out, int *changed,
+                               const char *content_type, size_t ct_len, const char *body, size_t len, gw_buf_t *out, int *changed,
                                gw_body_info_t *info, const char **err_desc);
 
 /**
  * The no-training pass over a request body (already scrubbed; `body`, `len` bytes, may be
- * empty) for upstream provider `up`: pol_notrain_begin / one pol_json_rewrite with the decision's
+ * empty) for upstream provider `up`: pol_notrain_begin / one gw_json_rewrite with the decision's
  * edits plus `extra` (e.g. stream_options.include_usage) / pol_notrain_end.
  * @param d     receives the decision (verdict, record, headers to set upstream)
  * @param out   receives the rewritten body when *changed is set
- * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative POL_JSON_E_* (bad JSON or an
+ * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative GW_JSON_E_* (bad JSON or an
  *         edit that cannot apply: 400) with *err_desc.
  */
 int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
-                       const char *body, size_t len, const pol_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
-                       pol_buf_t *out, int *changed, const char **err_desc);
+                       const char *body, size_t len, const gw_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
+                       gw_buf_t *out, int *changed, const char **err_desc);
 
 /** The posture table (borrowed). */
 const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
@@ -153,14 +153,14 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
  * pol_restore_text_cb; ctx is the pol_pii_session_t). @return 1 if `out` holds new text, 0 if
  * unchanged, negative on allocation failure.
  */
-int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out);
+int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * Restores tokens in every string value of a JSON response body. On success *changed tells
  * whether `out` holds a new body. Bodies that are not valid JSON are left unchanged (0).
  */
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
-                            size_t len, pol_buf_t *out, int *changed);
+                            size_t len, gw_buf_t *out, int *changed);
 
 /** Context of the model-output callbacks: the request's session (its vault restores, its findings log) and the
     worker's PII scratch. Both borrowed for the response. */
@@ -174,23 +174,23 @@ typedef struct st_gw_privacy_output_t {
  * policy/restore.h pol_restore_paths_compile), or NULL when responses are not scanned (scan_responses off, or the
  * adapter declares no output_text). Borrowed, lives as long as pv.
  */
-const pol_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
+const gw_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
 
 /** Scan callback (pol_restore_scan_cb; ctx is a gw_privacy_output_t): pol_pii_session_scrub_output() on a piece of
     model text. */
-int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out);
+int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
 
 /** Restore callback (pol_restore_text_cb) with a gw_privacy_output_t as ctx. */
-int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out);
+int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * A JSON response body: with `scan_adapter` (may be NULL) and pii.scan_responses on, the strings at its output_text
  * are scanned (pol_pii_session_scrub_output, final) and every other string has its tokens restored; without, as
  * gw_privacy_restore_json(). Bodies that are not valid JSON are left unchanged (0).
- * @return 0 (*changed tells whether `out` holds a new body), or POL_JSON_E_NOMEM on a scan or allocation failure
+ * @return 0 (*changed tells whether `out` holds a new body), or GW_JSON_E_NOMEM on a scan or allocation failure
  * (the caller must not send the unscanned body).
  */
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
-                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed);
+                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed);
 
 #endif

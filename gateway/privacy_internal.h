@@ -16,18 +16,18 @@
 struct st_gw_privacy_t {
     pol_pii_engine_t *engine;
     const prov_adapter_t *adapters[GW_MAX_ADAPTERS];
-    pol_json_paths_t *paths[GW_MAX_ADAPTERS];
-    pol_json_paths_t *notrain_paths[GW_MAX_ADAPTERS]; /* NULL: the provider's decision needs no body field */
+    gw_json_paths_t *paths[GW_MAX_ADAPTERS];
+    gw_json_paths_t *notrain_paths[GW_MAX_ADAPTERS]; /* NULL: the provider's decision needs no body field */
     pol_notrain_t *notrain;
     size_t nadapters;
-    pol_json_paths_t *restore_paths;           /* "**" */
-    pol_json_paths_t *all_paths;               /* "**" EMBEDDED | KEYS: JSON documents decoded from base64 text payloads */
+    gw_json_paths_t *restore_paths;            /* "**" */
+    gw_json_paths_t *all_paths;                /* "**" EMBEDDED | KEYS: JSON documents decoded from base64 text payloads */
     char *forward_types[GW_MAX_FORWARD_TYPES]; /* pii.forward_unscanned_types: MIME globs of payloads sent unscanned */
     size_t nforward;
     /* pii.scan_responses, per adapter with output_text: a JSON answer's rules (output_text id 1, then "**" id 0) and
      * the SSE restorer's (pol_restore_paths_compile) */
-    pol_json_paths_t *resp_json_paths[GW_MAX_ADAPTERS];
-    pol_json_paths_t *resp_sse_paths[GW_MAX_ADAPTERS];
+    gw_json_paths_t *resp_json_paths[GW_MAX_ADAPTERS];
+    gw_json_paths_t *resp_sse_paths[GW_MAX_ADAPTERS];
     size_t max_findings; /* pii.max_findings_per_request (issue 13) */
 };
 

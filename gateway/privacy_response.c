@@ -14,7 +14,7 @@ typedef struct st_notrain_ctx_t {
     int failed;
 } notrain_ctx_t;
 
-static int on_notrain_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_notrain_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     notrain_ctx_t *c = ctx;
     int rc = pol_notrain_on_string(c->d, rule_id, s, len, replacement);
@@ -35,28 +35,28 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv)
 }
 
 int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
-                       const char *body, size_t len, const pol_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
-                       pol_buf_t *out, int *changed, const char **err_desc)
+                       const char *body, size_t len, const gw_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
+                       gw_buf_t *out, int *changed, const char **err_desc)
 {
     *changed = 0;
     if (pol_notrain_begin(pv->notrain, in, d) == POL_NOTRAIN_REFUSED)
         return POL_NOTRAIN_REFUSED;
-    const pol_json_paths_t *paths = NULL;
+    const gw_json_paths_t *paths = NULL;
     for (size_t i = 0; i < pv->nadapters; i++)
         if (pv->adapters[i] == up)
             paths = pv->notrain_paths[i];
     size_t nedits = d->nedits + nextra;
     if (len != 0 && (paths != NULL || nedits != 0)) {
-        pol_json_edit_t edits[POL_NOTRAIN_MAX_EDITS + 4];
+        gw_json_edit_t edits[POL_NOTRAIN_MAX_EDITS + 4];
         if (nedits > sizeof(edits) / sizeof(edits[0]))
             nedits = sizeof(edits) / sizeof(edits[0]);
         memcpy(edits, d->edits, d->nedits * sizeof(edits[0]));
         memcpy(edits + d->nedits, extra, (nedits - d->nedits) * sizeof(edits[0]));
         notrain_ctx_t ctx = {d, 0};
-        pol_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, 0};
-        int rc = pol_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
+        gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, 0};
+        int rc = gw_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
         if (ctx.failed)
-            return POL_JSON_E_NOMEM;
+            return GW_JSON_E_NOMEM;
         if (rc != 0)
             return rc;
     }
@@ -70,7 +70,7 @@ static int path_holds_json(const char *path)
     return (n >= 10 && strcmp(path + n - 10, ".arguments") == 0) || (n >= 13 && strcmp(path + n - 13, ".partial_json") == 0);
 }
 
-int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, pol_buf_t *out)
+int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     const pol_pii_session_t *ss = session;
     if (!path_holds_json(path))
@@ -78,7 +78,7 @@ int gw_privacy_restore_text(void *session, const char *path, const char *s, size
     /* inside embedded JSON: escape each value as the body of a JSON string literal */
     int changed = 0;
     size_t run = 0;
-    pol_buf_reset(out);
+    gw_buf_reset(out);
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '<')
             continue;
@@ -87,20 +87,20 @@ int gw_privacy_restore_text(void *session, const char *path, const char *s, size
         size_t vl;
         if (tl == 0 || pol_pii_session_lookup(ss, s + i, tl, &val, &vl) != 0)
             continue;
-        pol_buf_t lit = POL_BUF_INIT;
-        if (pol_buf_append(out, s + run, i - run) != 0 || pol_json_escape(val, vl, &lit) != 0 ||
-            pol_buf_append(out, lit.base + 1, lit.len - 2) != 0) { /* without the quotes */
-            pol_buf_free(&lit);
+        gw_buf_t lit = GW_BUF_INIT;
+        if (gw_buf_append(out, s + run, i - run) != 0 || gw_json_escape(val, vl, &lit) != 0 ||
+            gw_buf_append(out, lit.base + 1, lit.len - 2) != 0) { /* without the quotes */
+            gw_buf_free(&lit);
             return -1;
         }
-        pol_buf_free(&lit);
+        gw_buf_free(&lit);
         changed = 1;
         i += tl - 1;
         run = i + 1;
     }
     if (!changed)
         return 0;
-    return pol_buf_append(out, s + run, len - run) == 0 ? 1 : -1;
+    return gw_buf_append(out, s + run, len - run) == 0 ? 1 : -1;
 }
 
 static int adapter_index(const gw_privacy_t *pv, const prov_adapter_t *a)
@@ -111,19 +111,19 @@ static int adapter_index(const gw_privacy_t *pv, const prov_adapter_t *a)
     return -1;
 }
 
-const pol_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a)
+const gw_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a)
 {
     int i = adapter_index(pv, a);
     return i >= 0 ? pv->resp_sse_paths[i] : NULL;
 }
 
-int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     gw_privacy_output_t *o = ctx;
     return pol_pii_session_scrub_output(o->session, o->scratch, path, s, len, final, emit, out);
 }
 
-int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     gw_privacy_output_t *o = ctx;
     return gw_privacy_restore_text(o->session, path, s, len, out);
@@ -134,13 +134,13 @@ typedef struct st_restore_ctx_t {
     gw_privacy_output_t *scan; /* NULL: restore only */
 } restore_ctx_t;
 
-static int on_response_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int on_response_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     restore_ctx_t *c = ctx;
     if (rule_id == 1 && c->scan != NULL) {
         size_t emit;
         int rc = pol_pii_session_scrub_output(c->session, c->scan->scratch, path, s, len, 1, &emit, replacement);
-        return rc < 0 ? POL_JSON_E_NOMEM : rc;
+        return rc < 0 ? GW_JSON_E_NOMEM : rc;
     }
     if (memchr(s, '<', len) == NULL)
         return 0;
@@ -148,22 +148,22 @@ static int on_response_string(void *ctx, int rule_id, const char *path, const ch
 }
 
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
-                            size_t len, pol_buf_t *out, int *changed)
+                            size_t len, gw_buf_t *out, int *changed)
 {
     return gw_privacy_response_json(pv, s, NULL, session, body, len, out, changed);
 }
 
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
-                             pol_pii_session_t *session, const char *body, size_t len, pol_buf_t *out, int *changed)
+                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed)
 {
     *changed = 0;
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
     gw_privacy_output_t o = {session, s->pii};
     restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL};
-    pol_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
-    int rc = pol_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
-                                 changed, NULL, NULL, &s->json);
-    if (rc < 0 && rc != POL_JSON_E_NOMEM) {
+    gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
+    int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
+                                changed, NULL, NULL, &s->json);
+    if (rc < 0 && rc != GW_JSON_E_NOMEM) {
         *changed = 0; /* not JSON (or not ours to fix): pass through */
         return 0;
     }

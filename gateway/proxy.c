@@ -55,17 +55,17 @@ static const size_t gw__call_bufs[] = {
 };
 #define GW_CALL_NBUFS (sizeof(gw__call_bufs) / sizeof(gw__call_bufs[0]))
 
-static pol_buf_t *call_buf(gw_call_t *call, size_t i)
+static gw_buf_t *call_buf(gw_call_t *call, size_t i)
 {
-    return (pol_buf_t *)((char *)call + gw__call_bufs[i]);
+    return (gw_buf_t *)((char *)call + gw__call_bufs[i]);
 }
 
 static void cap_pooled_buffers(gw_call_t *call)
 {
     for (size_t i = 0; i < GW_CALL_NBUFS; i++) {
-        pol_buf_t *b = call_buf(call, i);
+        gw_buf_t *b = call_buf(call, i);
         if (b->cap > GW_POOL_BUF_KEEP_BYTES)
-            pol_buf_free(b); /* back to POL_BUF_INIT: the next request allocates what it needs */
+            gw_buf_free(b); /* back to GW_BUF_INIT: the next request allocates what it needs */
     }
     size_t nf = 0;
     if (call->pii != NULL && (pol_pii_session_findings(call->pii, &nf), nf > 4096)) {
@@ -82,7 +82,7 @@ static void gw__call_reset(gw_call_t *call, gw_gen_t *gen)
     memset(&call->super, 0, sizeof(call->super));
     memset((char *)call + GW_CALL_RESET_FROM, 0, sizeof(*call) - GW_CALL_RESET_FROM);
     for (size_t i = 0; i < GW_CALL_NBUFS; i++)
-        pol_buf_reset(call_buf(call, i));
+        gw_buf_reset(call_buf(call, i));
     gw_privacy_info_reset(&call->info); /* a request without a body captures nothing: it inherits nothing either */
     if (call->pii != NULL && call->pii_seq != gen->seq) {
         /* the pooled session was made for a replaced generation's engine (SIGHUP): make a new
@@ -118,7 +118,7 @@ void gw__release(gw_call_t *call)
         call->req_headers = NULL;
     }
     if (call->sse) {
-        prov_sse_dispose(&call->sse_parser);
+        gw_sse_dispose(&call->sse_parser);
         call->sse = 0;
     }
     sodium_memzero(call->client_key, sizeof(call->client_key));
@@ -172,7 +172,7 @@ void gw_proxy_worker_dispose(gw_worker_t *w)
     while ((call = w->free_calls) != NULL) {
         w->free_calls = call->next_free;
         for (size_t i = 0; i < GW_CALL_NBUFS; i++)
-            pol_buf_free(call_buf(call, i));
+            gw_buf_free(call_buf(call, i));
         free(call->hdr_nodes);
         pol_pii_session_free(call->pii);
         pol_restore_stream_free(call->restorer);

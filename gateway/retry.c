@@ -591,49 +591,49 @@ int64_t gw_retry_should(gw_retry_t *r, int host, int provider_idx, const gw_retr
     return d;
 }
 
-void gw_retry_render_metrics(gw_retry_t *r, const char *(*provider_name)(int idx), pol_buf_t *out)
+void gw_retry_render_metrics(gw_retry_t *r, const char *(*provider_name)(int idx), gw_buf_t *out)
 {
     static const char *const kinds[GW_RETRY_NFAIL] = {"connect", "reset", "status"};
     pthread_mutex_lock(&r->mu);
-    pol_buf_appendf(out, "# HELP aigw_upstream_retries_total Upstream attempts retried, by provider and failure.\n"
-                         "# TYPE aigw_upstream_retries_total counter\n");
+    gw_buf_appendf(out, "# HELP aigw_upstream_retries_total Upstream attempts retried, by provider and failure.\n"
+                        "# TYPE aigw_upstream_retries_total counter\n");
     for (int p = 0; p < GW_RETRY_MAX_PROVIDERS; p++) {
         const char *name = provider_name(p);
         if (name == NULL)
             break;
         for (int k = 0; k < GW_RETRY_NFAIL; k++)
-            pol_buf_appendf(out, "aigw_upstream_retries_total{provider=\"%s\",reason=\"%s\"} %" PRIu64 "\n", name, kinds[k],
-                            r->retries[p][k]);
+            gw_buf_appendf(out, "aigw_upstream_retries_total{provider=\"%s\",reason=\"%s\"} %" PRIu64 "\n", name, kinds[k],
+                           r->retries[p][k]);
     }
-    pol_buf_appendf(out, "# HELP aigw_upstream_retries_refused_total Retryable failures not retried, by provider and reason.\n"
-                         "# TYPE aigw_upstream_retries_refused_total counter\n");
+    gw_buf_appendf(out, "# HELP aigw_upstream_retries_refused_total Retryable failures not retried, by provider and reason.\n"
+                        "# TYPE aigw_upstream_retries_refused_total counter\n");
     for (int p = 0; p < GW_RETRY_MAX_PROVIDERS; p++) {
         const char *name = provider_name(p);
         if (name == NULL)
             break;
         for (int k = 0; k < NREASONS; k++)
             if (r->refused[p][k] != 0)
-                pol_buf_appendf(out, "aigw_upstream_retries_refused_total{provider=\"%s\",reason=\"%s\"} %" PRIu64 "\n", name,
-                                gw_retry_reason_name(-(int64_t)k - 1), r->refused[p][k]);
+                gw_buf_appendf(out, "aigw_upstream_retries_refused_total{provider=\"%s\",reason=\"%s\"} %" PRIu64 "\n", name,
+                               gw_retry_reason_name(-(int64_t)k - 1), r->refused[p][k]);
     }
-    pol_buf_appendf(out, "# HELP aigw_upstream_circuit_state Circuit breaker per upstream origin: 0 closed, 1 open, 2 half-open.\n"
-                         "# TYPE aigw_upstream_circuit_state gauge\n");
+    gw_buf_appendf(out, "# HELP aigw_upstream_circuit_state Circuit breaker per upstream origin: 0 closed, 1 open, 2 half-open.\n"
+                        "# TYPE aigw_upstream_circuit_state gauge\n");
     for (size_t i = 0; i < r->nhosts; i++)
-        pol_buf_appendf(out, "aigw_upstream_circuit_state{origin=\"%s\"} %d\n", r->hosts[i].origin, (int)r->hosts[i].b.state);
-    pol_buf_appendf(out, "# HELP aigw_upstream_circuit_opened_total Times the breaker of an origin opened.\n"
-                         "# TYPE aigw_upstream_circuit_opened_total counter\n");
+        gw_buf_appendf(out, "aigw_upstream_circuit_state{origin=\"%s\"} %d\n", r->hosts[i].origin, (int)r->hosts[i].b.state);
+    gw_buf_appendf(out, "# HELP aigw_upstream_circuit_opened_total Times the breaker of an origin opened.\n"
+                        "# TYPE aigw_upstream_circuit_opened_total counter\n");
     for (size_t i = 0; i < r->nhosts; i++)
-        pol_buf_appendf(out, "aigw_upstream_circuit_opened_total{origin=\"%s\"} %" PRIu64 "\n", r->hosts[i].origin,
-                        r->hosts[i].b.opens);
-    pol_buf_appendf(out, "# HELP aigw_upstream_circuit_rejected_total Calls answered 503 while the origin's breaker was open.\n"
-                         "# TYPE aigw_upstream_circuit_rejected_total counter\n");
+        gw_buf_appendf(out, "aigw_upstream_circuit_opened_total{origin=\"%s\"} %" PRIu64 "\n", r->hosts[i].origin,
+                       r->hosts[i].b.opens);
+    gw_buf_appendf(out, "# HELP aigw_upstream_circuit_rejected_total Calls answered 503 while the origin's breaker was open.\n"
+                        "# TYPE aigw_upstream_circuit_rejected_total counter\n");
     for (size_t i = 0; i < r->nhosts; i++)
-        pol_buf_appendf(out, "aigw_upstream_circuit_rejected_total{origin=\"%s\"} %" PRIu64 "\n", r->hosts[i].origin,
-                        r->hosts[i].b.rejected);
-    pol_buf_appendf(out, "# HELP aigw_upstream_circuit_failures Consecutive failures counted by an origin's breaker.\n"
-                         "# TYPE aigw_upstream_circuit_failures gauge\n");
+        gw_buf_appendf(out, "aigw_upstream_circuit_rejected_total{origin=\"%s\"} %" PRIu64 "\n", r->hosts[i].origin,
+                       r->hosts[i].b.rejected);
+    gw_buf_appendf(out, "# HELP aigw_upstream_circuit_failures Consecutive failures counted by an origin's breaker.\n"
+                        "# TYPE aigw_upstream_circuit_failures gauge\n");
     for (size_t i = 0; i < r->nhosts; i++)
-        pol_buf_appendf(out, "aigw_upstream_circuit_failures{origin=\"%s\"} %" PRIu32 "\n", r->hosts[i].origin,
-                        r->hosts[i].b.failures);
+        gw_buf_appendf(out, "aigw_upstream_circuit_failures{origin=\"%s\"} %" PRIu32 "\n", r->hosts[i].origin,
+                       r->hosts[i].b.failures);
     pthread_mutex_unlock(&r->mu);
 }

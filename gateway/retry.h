@@ -222,7 +222,7 @@ int64_t gw_retry_should(gw_retry_t *r, int host, int provider_idx, const gw_retr
  * aigw_upstream_circuit_opened_total{origin}, aigw_upstream_circuit_rejected_total{origin}.
  * `provider_name(i)` names adapter i (NULL past the last). Thread-safe.
  */
-void gw_retry_render_metrics(gw_retry_t *r, const char *(*provider_name)(int idx), pol_buf_t *out);
+void gw_retry_render_metrics(gw_retry_t *r, const char *(*provider_name)(int idx), gw_buf_t *out);
 
 /** Short name of a GW_RETRY_NO_* reason ("attempts", "budget", ...) for logs and metrics. */
 const char *gw_retry_reason_name(int64_t reason);

@@ -406,17 +406,17 @@ static int admins_equal(const gw_config_t *a, const gw_config_t *b)
 
 /* Appends "providers.<name>" for each provider added, removed or changed (URL, key, tier):
  * keys are compared here because the parsed document no longer holds them. */
-static void provider_changes(const gw_config_t *a, const gw_config_t *b, pol_buf_t *out)
+static void provider_changes(const gw_config_t *a, const gw_config_t *b, gw_buf_t *out)
 {
     for (size_t i = 0; i < b->nproviders; i++) {
         const gw_provider_conf_t *p = &b->providers[i], *q = gw_config_provider(a, p->name);
         if (q == NULL || strcmp(p->base_url, q->base_url) != 0 || strcmp(p->api_key, q->api_key) != 0 ||
             (p->tier == NULL) != (q->tier == NULL) || (p->tier != NULL && strcmp(p->tier, q->tier) != 0))
-            pol_buf_appendf(out, "%sproviders.%s%s", out->len ? ", " : "", p->name, q == NULL ? " (added)" : "");
+            gw_buf_appendf(out, "%sproviders.%s%s", out->len ? ", " : "", p->name, q == NULL ? " (added)" : "");
     }
     for (size_t i = 0; i < a->nproviders; i++)
         if (gw_config_provider(b, a->providers[i].name) == NULL)
-            pol_buf_appendf(out, "%sproviders.%s (removed)", out->len ? ", " : "", a->providers[i].name);
+            gw_buf_appendf(out, "%sproviders.%s (removed)", out->len ? ", " : "", a->providers[i].name);
 }
 
 /* Reloads the config file: validated like `aigw check`, refused as a whole (with the reason)
@@ -429,7 +429,7 @@ static void reload_config(void)
     gw_privacy_t *pv = NULL;
     pol_pricing_t *pricing = NULL;
     pol_meter_conf_t mc;
-    pol_buf_t changed = POL_BUF_INIT;
+    gw_buf_t changed = GW_BUF_INIT;
     gw_gen_t *cur = gw_server_gen_acquire(&server);
     memset(&mc, 0, sizeof(mc));
     if (strcmp(server.cfg->path, "<embedded defaults>") == 0) {
@@ -459,15 +459,15 @@ static void reload_config(void)
                             (pricing = pol_pricing_new(gw_config_section(cfg, "pricing"), err, sizeof(err))) == NULL))
         goto refused;
     if (!clients_equal(cur->cfg, cfg))
-        pol_buf_appendf(&changed, "%sclients", changed.len ? ", " : "");
+        gw_buf_appendf(&changed, "%sclients", changed.len ? ", " : "");
     if (!admins_equal(cur->cfg, cfg))
-        pol_buf_appendf(&changed, "%sadmin_tokens", changed.len ? ", " : "");
+        gw_buf_appendf(&changed, "%sadmin_tokens", changed.len ? ", " : "");
     provider_changes(cur->cfg, cfg, &changed);
     static const char *const sections[] = {"models", "pii", "training", "pricing", "credits"};
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
         if (!json_equal(gw_config_section(cur->cfg, sections[i]), gw_config_section(cfg, sections[i])) &&
             (gw_config_section(cur->cfg, sections[i]) != NULL || gw_config_section(cfg, sections[i]) != NULL))
-            pol_buf_appendf(&changed, "%s%s", changed.len ? ", " : "", sections[i]);
+            gw_buf_appendf(&changed, "%s%s", changed.len ? ", " : "", sections[i]);
     if (changed.len == 0) {
         gw_log(GW_LOG_INFO, "reload: %s has no change that matters; still on generation %u", server.cfg->path, cur->seq);
         goto discard;
@@ -504,7 +504,7 @@ discard:
     gw_privacy_free(pv);
     gw_config_free(cfg);
 out:
-    pol_buf_free(&changed);
+    gw_buf_free(&changed);
     gw_server_gen_release(cur);
 }
 

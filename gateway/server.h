@@ -112,7 +112,7 @@ struct st_gw_worker_t {
     pthread_mutex_t journal_mu; /* guards journal_done (the writer thread pushes, the loop takes) */
     gw_call_t *journal_done;    /* calls whose journal item completed (gateway/pipeline/record.c) */
     uv_timer_t backlog_timer;
-    pol_buf_t log_scratch;
+    gw_buf_t log_scratch;
 };
 
 /**
@@ -128,7 +128,7 @@ int gw_server_run(gw_config_t *cfg);
 void gw_worker_submit(gw_worker_t *w, gw_call_rec_t *call, gw_store_access_rec_t *access);
 
 /** Renders /metrics (every worker's counters + store gauges) into out. @return 0 or -1. */
-int gw_server_render_metrics(gw_server_t *srv, pol_buf_t *out);
+int gw_server_render_metrics(gw_server_t *srv, gw_buf_t *out);
 
 /**
  * A TLS server context for listener `l` (borrowed): certificate chain and key loaded and matched,

@@ -66,19 +66,19 @@ int gw_usage_groups_parse(const char *s, gw_usage_group_t dims[GW_USAGE_MAX_DIMS
     return 0;
 }
 
-int gw_usage_csv_field(pol_buf_t *out, const char *s)
+int gw_usage_csv_field(gw_buf_t *out, const char *s)
 {
     int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     if (!formula && strpbrk(s, ",\"\r\n") == NULL)
-        return pol_buf_append(out, s, strlen(s));
-    if (pol_buf_append(out, formula ? "\"'" : "\"", formula ? 2 : 1) != 0)
+        return gw_buf_append(out, s, strlen(s));
+    if (gw_buf_append(out, formula ? "\"'" : "\"", formula ? 2 : 1) != 0)
         return -1;
     for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1)
-        if (pol_buf_append(out, s, (size_t)(q - s)) != 0 || pol_buf_append(out, "\"\"", 2) != 0)
+        if (gw_buf_append(out, s, (size_t)(q - s)) != 0 || gw_buf_append(out, "\"\"", 2) != 0)
             return -1;
-    if (pol_buf_append(out, s, strlen(s)) != 0)
+    if (gw_buf_append(out, s, strlen(s)) != 0)
         return -1;
-    return pol_buf_append(out, "\"", 1);
+    return gw_buf_append(out, "\"", 1);
 }
 
 static void group_label(const gw_usage_group_t *dims, size_t ndims, char *out, size_t cap)
@@ -87,7 +87,7 @@ static void group_label(const gw_usage_group_t *dims, size_t ndims, char *out, s
 }
 
 static int format_json(gw_usage_row_t *rows, size_t n, const int64_t *tot, int64_t from, int64_t to, const gw_usage_group_t *dims,
-                       size_t ndims, pol_buf_t *out)
+                       size_t ndims, gw_buf_t *out)
 {
     char label[32];
     group_label(dims, ndims, label, sizeof(label));
@@ -97,14 +97,14 @@ static int format_json(gw_usage_row_t *rows, size_t n, const int64_t *tot, int64
     json_object_set_new(doc, "group_by", json_string(label));
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
-        pol_buf_t key = POL_BUF_INIT;
+        gw_buf_t key = GW_BUF_INIT;
         for (size_t d = 0; d < ndims; d++) {
-            pol_buf_appendf(&key, "%s%s", d ? "," : "", rows[i].key[d]);
+            gw_buf_appendf(&key, "%s%s", d ? "," : "", rows[i].key[d]);
             /* old rows may hold user ids with invalid UTF-8: shown with U+FFFD, not dropped (issue 14) */
             json_object_set_new(o, GROUP_NAMES[dims[d]], gw_store_json_text(rows[i].key[d]));
         }
         json_object_set_new(o, "key", gw_store_json_text(key.base != NULL ? key.base : ""));
-        pol_buf_free(&key);
+        gw_buf_free(&key);
         for (int k = 0; k < GW_USAGE_NCOLS; k++)
             json_object_set_new(o, gw_usage_columns[k], json_integer(rows[i].v[k]));
         json_array_append_new(arr, o);
@@ -117,28 +117,28 @@ static int format_json(gw_usage_row_t *rows, size_t n, const int64_t *tot, int64
     json_decref(doc);
     if (s == NULL)
         return GW_STORE_E_NOMEM;
-    int rc = pol_buf_append(out, s, strlen(s));
+    int rc = gw_buf_append(out, s, strlen(s));
     free(s);
     return rc == 0 ? 0 : GW_STORE_E_NOMEM;
 }
 
-static int format_csv(gw_usage_row_t *rows, size_t n, const gw_usage_group_t *dims, size_t ndims, pol_buf_t *out)
+static int format_csv(gw_usage_row_t *rows, size_t n, const gw_usage_group_t *dims, size_t ndims, gw_buf_t *out)
 {
     int rc = 0;
     for (size_t d = 0; d < ndims; d++)
-        rc |= pol_buf_appendf(out, "%s%s", d ? "," : "", GROUP_NAMES[dims[d]]);
+        rc |= gw_buf_appendf(out, "%s%s", d ? "," : "", GROUP_NAMES[dims[d]]);
     for (int k = 0; k < GW_USAGE_NCOLS; k++)
-        rc |= pol_buf_appendf(out, ",%s", gw_usage_columns[k]);
-    rc |= pol_buf_append(out, "\r\n", 2);
+        rc |= gw_buf_appendf(out, ",%s", gw_usage_columns[k]);
+    rc |= gw_buf_append(out, "\r\n", 2);
     for (size_t i = 0; i < n; i++) {
         for (size_t d = 0; d < ndims; d++) {
             if (d != 0)
-                rc |= pol_buf_append(out, ",", 1);
+                rc |= gw_buf_append(out, ",", 1);
             rc |= gw_usage_csv_field(out, rows[i].key[d]);
         }
         for (int k = 0; k < GW_USAGE_NCOLS; k++)
-            rc |= pol_buf_appendf(out, ",%" PRId64, rows[i].v[k]);
-        rc |= pol_buf_append(out, "\r\n", 2);
+            rc |= gw_buf_appendf(out, ",%" PRId64, rows[i].v[k]);
+        rc |= gw_buf_append(out, "\r\n", 2);
     }
     return rc == 0 ? 0 : GW_STORE_E_NOMEM;
 }
@@ -151,7 +151,7 @@ static void decimal(char *buf, size_t cap, int64_t v, int64_t scale, int places)
 }
 
 static int format_table(gw_usage_row_t *rows, size_t n, const int64_t *tot, const gw_usage_group_t *dims, size_t ndims,
-                        pol_buf_t *out)
+                        gw_buf_t *out)
 {
     int w[GW_USAGE_MAX_DIMS];
     int rc = 0;
@@ -164,27 +164,27 @@ static int format_table(gw_usage_row_t *rows, size_t n, const int64_t *tot, cons
             w[d] = 5; /* "TOTAL" */
         if (w[d] > 60)
             w[d] = 60;
-        rc |= pol_buf_appendf(out, "%-*s ", w[d], GROUP_NAMES[dims[d]]);
+        rc |= gw_buf_appendf(out, "%-*s ", w[d], GROUP_NAMES[dims[d]]);
     }
-    rc |= pol_buf_appendf(out, "%9s %17s %18s %5s %7s %13s %13s %7s %12s\n", "requests", "charged (credits)", "refunded (credits)",
-                          "open", "flagged", "input tokens", "output tokens", "images", "compute (s)");
+    rc |= gw_buf_appendf(out, "%9s %17s %18s %5s %7s %13s %13s %7s %12s\n", "requests", "charged (credits)", "refunded (credits)",
+                         "open", "flagged", "input tokens", "output tokens", "images", "compute (s)");
     for (size_t i = 0; i <= n; i++) {
         const int64_t *v = i < n ? rows[i].v : tot;
         for (size_t d = 0; d < ndims; d++)
-            rc |= pol_buf_appendf(out, "%-*.*s ", w[d], w[d], i < n ? rows[i].key[d] : d == 0 ? "TOTAL" : "");
+            rc |= gw_buf_appendf(out, "%-*.*s ", w[d], w[d], i < n ? rows[i].key[d] : d == 0 ? "TOTAL" : "");
         char ch[32], rf[32], cs[32];
         decimal(ch, sizeof(ch), v[1], 1000000, 6);
         decimal(rf, sizeof(rf), v[2], 1000000, 6);
         decimal(cs, sizeof(cs), v[8], 1000, 3);
         rc |=
-            pol_buf_appendf(out, "%9" PRId64 " %17s %18s %5" PRId64 " %7" PRId64 " %13" PRId64 " %13" PRId64 " %7" PRId64 " %12s\n",
-                            v[0], ch, rf, v[3], v[4], v[5], v[6], v[7], cs);
+            gw_buf_appendf(out, "%9" PRId64 " %17s %18s %5" PRId64 " %7" PRId64 " %13" PRId64 " %13" PRId64 " %7" PRId64 " %12s\n",
+                           v[0], ch, rf, v[3], v[4], v[5], v[6], v[7], cs);
     }
     return rc == 0 ? 0 : GW_STORE_E_NOMEM;
 }
 
 int gw_usage_report_by(gw_store_t *st, int64_t from_us, int64_t to_us, const gw_usage_group_t *dims, size_t ndims,
-                       gw_usage_format_t format, pol_buf_t *out)
+                       gw_usage_format_t format, gw_buf_t *out)
 {
     if ((unsigned)format > GW_USAGE_TABLE)
         return GW_STORE_E_INVAL;
@@ -198,8 +198,7 @@ int gw_usage_report_by(gw_store_t *st, int64_t from_us, int64_t to_us, const gw_
     return ret;
 }
 
-int gw_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
-                    pol_buf_t *out)
+int gw_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format, gw_buf_t *out)
 {
     return gw_usage_report_by(st, from_us, to_us, &group, 1, format, out);
 }

@@ -32,7 +32,7 @@ int gw_usage_groups_parse(const char *s, gw_usage_group_t dims[GW_USAGE_MAX_DIMS
  * Injection"): a field starting with = + - @ TAB or CR is prefixed with a single quote and quoted.
  * @return 0, or -1 on allocation failure.
  */
-int gw_usage_csv_field(pol_buf_t *out, const char *s);
+int gw_usage_csv_field(gw_buf_t *out, const char *s);
 
 /**
  * Usage report over calls in [from_us, to_us) (gw_store_usage_rows), grouped by `dims`, appended to `out`:
@@ -42,10 +42,10 @@ int gw_usage_csv_field(pol_buf_t *out, const char *s);
  * @return 0, GW_STORE_E_INVAL, GW_STORE_E_NOMEM, GW_STORE_E_DB.
  */
 int gw_usage_report_by(gw_store_t *st, int64_t from_us, int64_t to_us, const gw_usage_group_t *dims, size_t ndims,
-                       gw_usage_format_t format, pol_buf_t *out);
+                       gw_usage_format_t format, gw_buf_t *out);
 
 /** gw_usage_report_by with one dimension. */
 int gw_usage_report(gw_store_t *st, int64_t from_us, int64_t to_us, gw_usage_group_t group, gw_usage_format_t format,
-                    pol_buf_t *out);
+                    gw_buf_t *out);
 
 #endif

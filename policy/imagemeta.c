@@ -22,7 +22,7 @@
 typedef struct st_walk_t {
     const unsigned char *in;
     size_t len;
-    pol_buf_t *out; /* NULL on the dry run */
+    gw_buf_t *out; /* NULL on the dry run */
     pol_imagemeta_report_t rep;
     int changed;
     int oom;
@@ -30,7 +30,7 @@ typedef struct st_walk_t {
 
 static void emit(walk_t *w, size_t from, size_t to)
 {
-    if (w->out != NULL && to > from && pol_buf_append(w->out, w->in + from, to - from) != 0)
+    if (w->out != NULL && to > from && gw_buf_append(w->out, w->in + from, to - from) != 0)
         w->oom = 1;
 }
 
@@ -303,7 +303,7 @@ static int walk(walk_t *w)
     }
 }
 
-int pol_imagemeta_strip(const unsigned char *in, size_t len, pol_buf_t *out, pol_imagemeta_report_t *rep)
+int pol_imagemeta_strip(const unsigned char *in, size_t len, gw_buf_t *out, pol_imagemeta_report_t *rep)
 {
     walk_t w;
     memset(&w, 0, sizeof(w));
@@ -318,7 +318,7 @@ int pol_imagemeta_strip(const unsigned char *in, size_t len, pol_buf_t *out, pol
         w.rep.format = counted.format;
         w.out = out;
         w.changed = 0;
-        if (pol_buf_reserve(out, len) != 0)
+        if (gw_buf_reserve(out, len) != 0)
             w.oom = 1;
         else
             rc = walk(&w);
@@ -333,8 +333,8 @@ int pol_imagemeta_strip(const unsigned char *in, size_t len, pol_buf_t *out, pol
 
 void pol_imagemeta_scratch_free(pol_imagemeta_scratch_t *s)
 {
-    pol_buf_free(&s->bin);
-    pol_buf_free(&s->img);
+    gw_buf_free(&s->bin);
+    gw_buf_free(&s->img);
 }
 
 /* 1 = a type we strip, 2 = another image type (cannot strip), 0 = not an image */
@@ -349,13 +349,13 @@ static int mime_kind(const char *m, size_t n)
     return 0;
 }
 
-static int b64_decode(const char *b64, size_t len, pol_buf_t *bin)
+static int b64_decode(const char *b64, size_t len, gw_buf_t *bin)
 {
     static const int variants[] = {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
                                    sodium_base64_VARIANT_URLSAFE, sodium_base64_VARIANT_URLSAFE_NO_PADDING};
     size_t cap = len / 4 * 3 + 3;
     bin->len = 0;
-    if (pol_buf_reserve(bin, cap) != 0)
+    if (gw_buf_reserve(bin, cap) != 0)
         return POL_IMAGEMETA_E_NOMEM;
     for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
         size_t n = 0;
@@ -369,10 +369,10 @@ static int b64_decode(const char *b64, size_t len, pol_buf_t *bin)
     return POL_IMAGEMETA_E_BASE64;
 }
 
-static int b64_encode(const pol_buf_t *bin, pol_buf_t *out)
+static int b64_encode(const gw_buf_t *bin, gw_buf_t *out)
 {
     size_t n = sodium_base64_ENCODED_LEN(bin->len, sodium_base64_VARIANT_ORIGINAL);
-    if (pol_buf_reserve(out, n) != 0)
+    if (gw_buf_reserve(out, n) != 0)
         return POL_IMAGEMETA_E_NOMEM;
     sodium_bin2base64(out->base + out->len, n, (const unsigned char *)bin->base, bin->len, sodium_base64_VARIANT_ORIGINAL);
     out->len += n - 1; /* n counts the NUL */
@@ -389,14 +389,14 @@ static int strip_b64(const char *b64, size_t len, pol_imagemeta_scratch_t *s, in
     rc = pol_imagemeta_strip((const unsigned char *)s->bin.base, s->bin.len, &s->img, rep);
     if (rc == 0 && force) {
         s->img.len = 0;
-        if (pol_buf_append(&s->img, s->bin.base, s->bin.len) != 0)
+        if (gw_buf_append(&s->img, s->bin.base, s->bin.len) != 0)
             return POL_IMAGEMETA_E_NOMEM;
         return 1;
     }
     return rc;
 }
 
-int pol_imagemeta_strip_base64(const char *mime, size_t mime_len, const char *b64, size_t len, pol_buf_t *out_b64,
+int pol_imagemeta_strip_base64(const char *mime, size_t mime_len, const char *b64, size_t len, gw_buf_t *out_b64,
                                pol_imagemeta_scratch_t *scratch, pol_imagemeta_report_t *rep)
 {
     pol_imagemeta_report_t r;
@@ -422,7 +422,7 @@ int pol_imagemeta_strip_base64(const char *mime, size_t mime_len, const char *b6
     return rc;
 }
 
-int pol_imagemeta_strip_data_uri(const char *uri, size_t len, pol_buf_t *out_uri, pol_imagemeta_scratch_t *scratch,
+int pol_imagemeta_strip_data_uri(const char *uri, size_t len, gw_buf_t *out_uri, pol_imagemeta_scratch_t *scratch,
                                  pol_imagemeta_report_t *rep)
 {
     pol_imagemeta_report_t r;
@@ -464,8 +464,8 @@ int pol_imagemeta_strip_data_uri(const char *uri, size_t len, pol_buf_t *out_uri
         if (params)
             r.removed |= POL_IMAGEMETA_R_URI_PARAMS;
         out_uri->len = 0;
-        if (pol_buf_append(out_uri, "data:", 5) != 0 || pol_buf_append(out_uri, mt, mt_len) != 0 ||
-            pol_buf_append(out_uri, ";base64,", 8) != 0 || b64_encode(&s->img, out_uri) != 0)
+        if (gw_buf_append(out_uri, "data:", 5) != 0 || gw_buf_append(out_uri, mt, mt_len) != 0 ||
+            gw_buf_append(out_uri, ";base64,", 8) != 0 || b64_encode(&s->img, out_uri) != 0)
             rc = POL_IMAGEMETA_E_NOMEM;
     }
     if (s == &local)

@@ -47,11 +47,11 @@ typedef struct st_pol_imagemeta_report_t {
 
 /** Reusable memory for the base64 helpers (one per worker; not thread-safe). */
 typedef struct st_pol_imagemeta_scratch_t {
-    pol_buf_t bin, img;
+    gw_buf_t bin, img;
 } pol_imagemeta_scratch_t;
 #define POL_IMAGEMETA_SCRATCH_INIT                                                                                                 \
     {                                                                                                                              \
-        POL_BUF_INIT, POL_BUF_INIT                                                                                                 \
+        GW_BUF_INIT, GW_BUF_INIT                                                                                                   \
     }
 /** Frees a scratch's memory; it stays usable. */
 void pol_imagemeta_scratch_free(pol_imagemeta_scratch_t *s);
@@ -76,7 +76,7 @@ int pol_imagemeta_format(const unsigned char *in, size_t len);
  * @return 0 nothing to remove (forward `in`), 1 `out` holds the stripped image, or POL_IMAGEMETA_E_CORRUPT /
  *         E_UNSUPPORTED / E_NOMEM.
  */
-int pol_imagemeta_strip(const unsigned char *in, size_t len, pol_buf_t *out, pol_imagemeta_report_t *rep);
+int pol_imagemeta_strip(const unsigned char *in, size_t len, gw_buf_t *out, pol_imagemeta_report_t *rep);
 
 /**
  * Strips a `data:` URI (RFC 2397) `uri` (`len` bytes, borrowed, not NUL-terminated). Media types other than image/...
@@ -90,7 +90,7 @@ int pol_imagemeta_strip(const unsigned char *in, size_t len, pol_buf_t *out, pol
  *         for an image), E_BASE64, E_CORRUPT, E_UNSUPPORTED (other image types such as GIF or HEIC, or bytes that
  *         are none of the three formats), E_NOMEM.
  */
-int pol_imagemeta_strip_data_uri(const char *uri, size_t len, pol_buf_t *out_uri, pol_imagemeta_scratch_t *scratch,
+int pol_imagemeta_strip_data_uri(const char *uri, size_t len, gw_buf_t *out_uri, pol_imagemeta_scratch_t *scratch,
                                  pol_imagemeta_report_t *rep);
 
 /**
@@ -98,7 +98,7 @@ int pol_imagemeta_strip_data_uri(const char *uri, size_t len, pol_buf_t *out_uri
  * source {media_type, data}). `mime` (`mime_len` bytes) and `b64` (`len` bytes) are borrowed; same rules and
  * returns as pol_imagemeta_strip_data_uri(); on 1 `out_b64` (reset) holds the new standard base64 with padding.
  */
-int pol_imagemeta_strip_base64(const char *mime, size_t mime_len, const char *b64, size_t len, pol_buf_t *out_b64,
+int pol_imagemeta_strip_base64(const char *mime, size_t mime_len, const char *b64, size_t len, gw_buf_t *out_b64,
                                pol_imagemeta_scratch_t *scratch, pol_imagemeta_report_t *rep);
 
 #endif

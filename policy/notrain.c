@@ -424,24 +424,24 @@ static int has_model_lists(const prov_conf_t *c, const pol_notrain_posture_t *po
     return deny || c->allow_models.set;
 }
 
-size_t pol_notrain_rules(const pol_notrain_t *nt, const char *provider, pol_json_rule_t *out, size_t cap)
+size_t pol_notrain_rules(const pol_notrain_t *nt, const char *provider, gw_json_rule_t *out, size_t cap)
 {
     int p = prov_index(nt, provider);
     if (p < 0)
         return 0;
     const pol_notrain_posture_t *post = nt->post[p];
     const prov_conf_t *c = &nt->conf[p];
-    pol_json_rule_t r[POL_NOTRAIN_MAX_RULES];
+    gw_json_rule_t r[POL_NOTRAIN_MAX_RULES];
     size_t n = 0;
     if (has_model_lists(c, post))
-        r[n++] = (pol_json_rule_t){"model", POL_JSON_CAPTURE, C_MODEL};
+        r[n++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, C_MODEL};
     if (c->no_storage) {
         for (int i = 0; post->captures != NULL && post->captures[i].pattern != NULL; i++)
             if (when_holds(nt, p, &post->captures[i].when))
-                r[n++] = (pol_json_rule_t){post->captures[i].pattern, POL_JSON_CAPTURE, C_CAPTURE + i};
+                r[n++] = (gw_json_rule_t){post->captures[i].pattern, GW_JSON_CAPTURE, C_CAPTURE + i};
         for (int i = 0; post->hashes != NULL && post->hashes[i].pattern != NULL; i++)
             if (nt->has_key && when_holds(nt, p, &post->hashes[i].when))
-                r[n++] = (pol_json_rule_t){post->hashes[i].pattern, POL_JSON_SCAN, S_HASH + i};
+                r[n++] = (gw_json_rule_t){post->hashes[i].pattern, GW_JSON_SCAN, S_HASH + i};
     }
     if (n > cap)
         n = cap;
@@ -454,7 +454,7 @@ size_t pol_notrain_rules(const pol_notrain_t *nt, const char *provider, pol_json
 #define FB(f) (1u << (f))
 #define HASH_BIT(i) (1u << (16 + (i)))
 
-static void add_edit(pol_notrain_decision_t *d, const pol_json_edit_t *e)
+static void add_edit(pol_notrain_decision_t *d, const gw_json_edit_t *e)
 {
     if (d->nedits < POL_NOTRAIN_MAX_EDITS)
         d->edits[d->nedits++] = *e;
@@ -601,7 +601,7 @@ void pol_notrain_on_capture(pol_notrain_decision_t *d, int rule_id, const char *
     if (d->verdict != POL_NOTRAIN_ALLOWED || d->priv_posture == NULL)
         return;
     if (rule_id == C_MODEL) {
-        if (json_type == POL_JSON_T_STRING && len >= 2 && len - 2 < sizeof(d->priv_model) && memchr(raw, '\\', len) == NULL) {
+        if (json_type == GW_JSON_T_STRING && len >= 2 && len - 2 < sizeof(d->priv_model) && memchr(raw, '\\', len) == NULL) {
             memcpy(d->priv_model, raw + 1, len - 2);
             d->priv_model[len - 2] = '\0';
             d->priv_model_state = 1;
@@ -617,10 +617,10 @@ void pol_notrain_on_capture(pol_notrain_decision_t *d, int rule_id, const char *
     int hit = 0;
     switch (cp->match) {
     case POL_NOTRAIN_IF_NOT_NULL:
-        hit = json_type != POL_JSON_T_NULL;
+        hit = json_type != GW_JSON_T_NULL;
         break;
     case POL_NOTRAIN_IF_TRUE:
-        hit = json_type == POL_JSON_T_TRUE;
+        hit = json_type == GW_JSON_T_TRUE;
         break;
     case POL_NOTRAIN_IF_STRING:
         hit = cp->value != NULL && raw_is_string(raw, len, cp->value);
@@ -630,7 +630,7 @@ void pol_notrain_on_capture(pol_notrain_decision_t *d, int rule_id, const char *
         d->priv_seen |= FB(i);
 }
 
-int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s, size_t len, pol_buf_t *replacement)
+int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s, size_t len, gw_buf_t *replacement)
 {
     int i = rule_id - S_HASH;
     if (i < 0 || i >= POL_NOTRAIN_MAX_HASHES || d->priv_nt == NULL || d->priv_posture == NULL || !d->priv_nt->has_key ||
@@ -642,7 +642,7 @@ int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s,
     crypto_generichash(h, sizeof(h), (const unsigned char *)s, len, d->priv_nt->key, sizeof(d->priv_nt->key));
     sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
     d->priv_flags |= HASH_BIT(i);
-    if (pol_buf_append(replacement, "u_", 2) != 0 || pol_buf_append(replacement, hex, 2 * sizeof(h)) != 0)
+    if (gw_buf_append(replacement, "u_", 2) != 0 || gw_buf_append(replacement, hex, 2 * sizeof(h)) != 0)
         return -1;
     return 1;
 }
@@ -687,7 +687,7 @@ int pol_notrain_end(pol_notrain_decision_t *d)
     return d->verdict;
 }
 
-static int apply_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int apply_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     (void)path;
     return pol_notrain_on_string(ctx, rule_id, s, len, replacement);
@@ -699,23 +699,23 @@ static void apply_on_capture(void *ctx, int rule_id, const char *raw, size_t len
 }
 
 int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, const char *body, size_t len,
-                      pol_notrain_decision_t *d, pol_buf_t *out, int *changed)
+                      pol_notrain_decision_t *d, gw_buf_t *out, int *changed)
 {
     *changed = 0;
     if (pol_notrain_begin(nt, in, d) != POL_NOTRAIN_ALLOWED)
         return d->verdict;
     if (body != NULL && len != 0) {
-        pol_json_rule_t rules[POL_NOTRAIN_MAX_RULES];
+        gw_json_rule_t rules[POL_NOTRAIN_MAX_RULES];
         size_t n = pol_notrain_rules(nt, in->provider, rules, POL_NOTRAIN_MAX_RULES);
-        pol_json_paths_t *paths = NULL;
+        gw_json_paths_t *paths = NULL;
         if (n != 0) {
             char err[128];
-            if ((paths = pol_json_paths_compile(rules, n, err, sizeof(err))) == NULL)
-                return POL_JSON_E_NOMEM;
+            if ((paths = gw_json_paths_compile(rules, n, err, sizeof(err))) == NULL)
+                return GW_JSON_E_NOMEM;
         }
-        pol_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0};
-        int rc = pol_json_rewrite(body, len, paths, d->edits, d->nedits, &v, out, changed, NULL, NULL);
-        pol_json_paths_free(paths);
+        gw_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0};
+        int rc = gw_json_rewrite(body, len, paths, d->edits, d->nedits, &v, out, changed, NULL, NULL);
+        gw_json_paths_free(paths);
         if (rc != 0) {
             *changed = 0;
             return rc;
@@ -726,15 +726,15 @@ int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, co
     return d->verdict;
 }
 
-int pol_notrain_record(const pol_notrain_decision_t *d, pol_buf_t *out)
+int pol_notrain_record(const pol_notrain_decision_t *d, gw_buf_t *out)
 {
     if (d->verdict == POL_NOTRAIN_REFUSED)
-        return pol_buf_appendf(out, "refused:%s", d->reason);
+        return gw_buf_appendf(out, "refused:%s", d->reason);
     if (d->priv_posture == NULL && d->priv_provider != NULL && (d->priv_nt == NULL || prov_index(d->priv_nt, d->priv_provider) < 0))
-        return pol_buf_append(out, "allowed:unknown_provider", 24);
+        return gw_buf_append(out, "allowed:unknown_provider", 24);
     int any = 0;
     if (d->priv_consent_used) {
-        if (pol_buf_appendf(out, "consent:%s", d->reason) != 0)
+        if (gw_buf_appendf(out, "consent:%s", d->reason) != 0)
             return -1;
         any = 1;
     }
@@ -749,15 +749,15 @@ int pol_notrain_record(const pol_notrain_decision_t *d, pol_buf_t *out)
             label = post->hashes[i - 16].label;
         if (label == NULL)
             continue;
-        if (pol_buf_appendf(out, "%s%s", first ? (any ? ";flags:" : "flags:") : ",", label) != 0)
+        if (gw_buf_appendf(out, "%s%s", first ? (any ? ";flags:" : "flags:") : ",", label) != 0)
             return -1;
         first = 0;
         any = 1;
     }
-    return any ? 0 : pol_buf_append(out, "allowed", 7);
+    return any ? 0 : gw_buf_append(out, "allowed", 7);
 }
 
-int pol_notrain_message(const pol_notrain_decision_t *d, pol_buf_t *out)
+int pol_notrain_message(const pol_notrain_decision_t *d, gw_buf_t *out)
 {
     if (d->verdict != POL_NOTRAIN_REFUSED)
         return 0;
@@ -768,19 +768,19 @@ int pol_notrain_message(const pol_notrain_decision_t *d, pol_buf_t *out)
                                   ? " (training.mode is \"deny\" for this provider, so user consent does not lift this)"
                                   : ", or give the user's consent with aigw user consent USER on";
     if (d->priv_message != NULL) /* a route or capture refusal with its own words */
-        return pol_buf_appendf(out, "%s", d->priv_message);
+        return gw_buf_appendf(out, "%s", d->priv_message);
     if (post != NULL && post->risk_reason != NULL && strcmp(r, post->risk_reason) == 0)
-        return pol_buf_appendf(out, "%s%s", post->risk_message != NULL ? post->risk_message : r, consent_fix);
+        return gw_buf_appendf(out, "%s%s", post->risk_message != NULL ? post->risk_message : r, consent_fix);
     if (strcmp(r, "model_denied") == 0)
-        return pol_buf_appendf(out,
-                               "%s: model \"%s\" is not allowed by the no-training policy (training.providers.%s.deny_models / "
-                               "allow_models%s); use another model%s",
-                               p, d->priv_detail, p, post != NULL && post->model_hint != NULL ? post->model_hint : "", consent_fix);
+        return gw_buf_appendf(out,
+                              "%s: model \"%s\" is not allowed by the no-training policy (training.providers.%s.deny_models / "
+                              "allow_models%s); use another model%s",
+                              p, d->priv_detail, p, post != NULL && post->model_hint != NULL ? post->model_hint : "", consent_fix);
     for (const pol_notrain_route_t *rr = post != NULL ? post->routes : NULL; rr != NULL && rr->glob != NULL; rr++)
         if (rr->refuse != NULL && strcmp(rr->refuse, r) == 0)
-            return pol_buf_appendf(out,
-                                   "%s: the route \"%s\" stores content at the provider until it is deleted, and aigw's "
-                                   "no-storage policy refuses it (training.providers.%s.no_storage)",
-                                   p, d->priv_detail, p);
-    return pol_buf_appendf(out, "%s: refused by the no-training policy (%s)", p, r);
+            return gw_buf_appendf(out,
+                                  "%s: the route \"%s\" stores content at the provider until it is deleted, and aigw's "
+                                  "no-storage policy refuses it (training.providers.%s.no_storage)",
+                                  p, d->priv_detail, p);
+    return gw_buf_appendf(out, "%s: refused by the no-training policy (%s)", p, r);
 }

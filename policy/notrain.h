@@ -11,8 +11,8 @@
  * `notrain` member of prov_adapter_t), and handed to pol_notrain_create() (house rule 32).
  *
  * One JSON pass: the fields the decision depends on (previous_response_id, background, model, ...)
- * are CAPTURE rules that the gateway compiles into the same pol_json_paths_t as its PII rules
- * (pol_notrain_rules()), and the edits go into that same pol_json_rewrite() call. The decision
+ * are CAPTURE rules that the gateway compiles into the same gw_json_paths_t as its PII rules
+ * (pol_notrain_rules()), and the edits go into that same gw_json_rewrite() call. The decision
  * is therefore made in three steps: pol_notrain_begin() before the pass (route, tier, consent),
  * pol_notrain_on_capture() / pol_notrain_on_string() during it, pol_notrain_end() after it. If
  * end() refuses, the rewritten body is thrown away. pol_notrain_apply() does the three steps with
@@ -113,7 +113,7 @@ typedef struct st_pol_notrain_force_t {
     const char *label; /**< record label ("store=false"); NULL ends the list */
     unsigned on;       /**< route classes it applies to */
     pol_notrain_when_t when;
-    pol_json_edit_t edits[3];              /**< path NULL ends; value_json NULL deletes the member */
+    gw_json_edit_t edits[3];               /**< path NULL ends; value_json NULL deletes the member */
     pol_notrain_force_header_t headers[2]; /**< name NULL ends; at most one per posture uses int_option */
     const char *drop_query;                /**< query parameter removed upstream, or NULL */
 } pol_notrain_force_t;
@@ -197,7 +197,7 @@ typedef struct st_pol_notrain_decision_t {
     int verdict;        /**< POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED */
     const char *reason; /**< refusal code ("gemini_unpaid_tier"), static; for an allowed call the training risk that the
                              user's consent lifted, else NULL */
-    pol_json_edit_t edits[POL_NOTRAIN_MAX_EDITS];          /**< member edits for pol_json_rewrite() (JSON bodies only) */
+    gw_json_edit_t edits[POL_NOTRAIN_MAX_EDITS];           /**< member edits for gw_json_rewrite() (JSON bodies only) */
     size_t nedits;                                         /**< count of edits */
     pol_notrain_header_t headers[POL_NOTRAIN_MAX_HEADERS]; /**< headers to set upstream (fal) */
     size_t nheaders;                                       /**< count of headers */
@@ -249,7 +249,7 @@ pol_notrain_mode_t pol_notrain_mode(const pol_notrain_t *nt, const char *provide
  * them into the adapter's matcher BEFORE its PII rules (a string matched by several SCAN rules goes to the first).
  * Patterns are static strings. @return the number of rules (0 for a provider without body-dependent decisions).
  */
-size_t pol_notrain_rules(const pol_notrain_t *nt, const char *provider, pol_json_rule_t *out, size_t cap);
+size_t pol_notrain_rules(const pol_notrain_t *nt, const char *provider, gw_json_rule_t *out, size_t cap);
 
 /**
  * Step 1, before the body pass: decides what does not depend on the body (provider posture, key tier, consent,
@@ -259,15 +259,15 @@ size_t pol_notrain_rules(const pol_notrain_t *nt, const char *provider, pol_json
  */
 int pol_notrain_begin(const pol_notrain_t *nt, const pol_notrain_input_t *in, pol_notrain_decision_t *d);
 
-/** Step 2: forward pol_json_visitor_t.on_capture calls whose rule id pol_notrain_owns_rule(). */
+/** Step 2: forward gw_json_visitor_t.on_capture calls whose rule id pol_notrain_owns_rule(). */
 void pol_notrain_on_capture(pol_notrain_decision_t *d, int rule_id, const char *raw, size_t len, int json_type);
 
 /**
- * Step 2: forward pol_json_visitor_t.on_string calls whose rule id pol_notrain_owns_rule() (same contract:
+ * Step 2: forward gw_json_visitor_t.on_string calls whose rule id pol_notrain_owns_rule() (same contract:
  * 0 keep, 1 `replacement` holds the new text, < 0 abort on allocation failure). Used to hash Anthropic
  * metadata.user_id (keyed BLAKE2b-128, hex, prefix "u_").
  */
-int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s, size_t len, pol_buf_t *replacement);
+int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s, size_t len, gw_buf_t *replacement);
 
 /**
  * Step 3, after a successful body pass (also call it when there was no body): refusals that depend on captured
@@ -279,21 +279,21 @@ int pol_notrain_end(pol_notrain_decision_t *d);
 /**
  * Steps 1-3 with a private pass over the JSON body `body` (`len` bytes, borrowed; NULL/0 = no body). On
  * POL_NOTRAIN_ALLOWED, *changed tells whether `out` holds the rewritten body (else forward the original).
- * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative POL_JSON_E_* from the pass (bad JSON: 400).
+ * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative GW_JSON_E_* from the pass (bad JSON: 400).
  */
 int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, const char *body, size_t len,
-                      pol_notrain_decision_t *d, pol_buf_t *out, int *changed);
+                      pol_notrain_decision_t *d, gw_buf_t *out, int *changed);
 
 /**
  * Appends the decision record for the call log: "allowed", "flags:store=false,metadata dropped",
  * "consent:gemini_unpaid_tier;flags:..." or "refused:gemini_unpaid_tier". @return 0 or -1 (allocation).
  */
-int pol_notrain_record(const pol_notrain_decision_t *d, pol_buf_t *out);
+int pol_notrain_record(const pol_notrain_decision_t *d, gw_buf_t *out);
 
 /**
  * Appends the human message of a refusal (UTF-8, no request content): names the provider, the reason and how to fix
  * it. Appends nothing for an allowed call. @return 0 or -1 (allocation).
  */
-int pol_notrain_message(const pol_notrain_decision_t *d, pol_buf_t *out);
+int pol_notrain_message(const pol_notrain_decision_t *d, gw_buf_t *out);
 
 #endif

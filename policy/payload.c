@@ -100,12 +100,12 @@ static int sniff_head(const char *s, size_t len, pol_payload_t *p)
 }
 
 /* Decodes base64 / base64url (line breaks allowed when `breaks`). @return 1 decoded, 0 not base64, -1 no memory. */
-static int b64_decode(const char *s, size_t len, int breaks, pol_buf_t *out, int *url, int *padded)
+static int b64_decode(const char *s, size_t len, int breaks, gw_buf_t *out, int *url, int *padded)
 {
     int alpha = 0;
     unsigned acc = 0, nbits = 0;
     size_t sig = 0, pad = 0;
-    if (pol_buf_reserve(out, len / 4 * 3 + 3) != 0)
+    if (gw_buf_reserve(out, len / 4 * 3 + 3) != 0)
         return -1;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -242,7 +242,7 @@ static int hexv(unsigned char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, pol_buf_t *decoded)
+static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, gw_buf_t *decoded)
 {
     p->data_uri = 1;
     const char *comma = memchr(s, ',', len);
@@ -289,7 +289,7 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, pol_bu
         }
     } else {
         /* RFC 2397 without ;base64: URL-encoded octets */
-        if (pol_buf_reserve(decoded, dlen) != 0)
+        if (gw_buf_reserve(decoded, dlen) != 0)
             return -1;
         for (size_t i = 0; i < dlen; i++) {
             int h1, h2;
@@ -307,10 +307,10 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, pol_bu
     return 0;
 }
 
-int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t *decoded)
+int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, gw_buf_t *decoded)
 {
     memset(p, 0, sizeof(*p));
-    pol_buf_reset(decoded);
+    gw_buf_reset(decoded);
     if (len >= 5 && strncasecmp(s, "data:", 5) == 0)
         return classify_data_uri(s, len, p, decoded);
     if (len < 8)
@@ -348,7 +348,7 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t 
     }
     int url, padded, rc = b64_decode(s, len, len >= POL_PAYLOAD_MIN_BLOB, decoded, &url, &padded);
     if (rc <= 0) {
-        pol_buf_reset(decoded);
+        gw_buf_reset(decoded);
         return rc;
     }
     p->url_alphabet = url;
@@ -356,23 +356,22 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t 
     sniff((const unsigned char *)decoded->base, decoded->len, p);
     if (len < POL_PAYLOAD_MIN_BLOB && p->kind != POL_PAYLOAD_TEXT) {
         p->kind = POL_PAYLOAD_NONE; /* a short word that happens to be base64 */
-        pol_buf_reset(decoded);
+        gw_buf_reset(decoded);
     }
     return 0;
 }
 
-int pol_payload_encode(const pol_payload_t *p, const char *text, size_t len, pol_buf_t *out)
+int pol_payload_encode(const pol_payload_t *p, const char *text, size_t len, gw_buf_t *out)
 {
     const unsigned char *b = (const unsigned char *)text;
     const char *alpha = p->url_alphabet && !p->data_uri ? b64_url : b64_std;
     int pad = p->data_uri || p->padded;
     if (p->data_uri) {
         const char *m = p->declared[0] != '\0' ? p->declared : "text/plain";
-        if (pol_buf_append(out, "data:", 5) != 0 || pol_buf_append(out, m, strlen(m)) != 0 ||
-            pol_buf_append(out, ";base64,", 8) != 0)
+        if (gw_buf_append(out, "data:", 5) != 0 || gw_buf_append(out, m, strlen(m)) != 0 || gw_buf_append(out, ";base64,", 8) != 0)
             return -1;
     }
-    if (pol_buf_reserve(out, (len + 2) / 3 * 4 + 1) != 0)
+    if (gw_buf_reserve(out, (len + 2) / 3 * 4 + 1) != 0)
         return -1;
     char *d = out->base + out->len;
     size_t o = 0, i = 0;

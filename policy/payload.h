@@ -45,13 +45,13 @@ typedef struct st_pol_payload_t {
  *                the format is told by the first bytes and the image stripper decodes images itself)
  * @return 0, or -1 on allocation failure
  */
-int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, pol_buf_t *decoded);
+int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, gw_buf_t *decoded);
 
 /**
  * Wraps `text` (`len` bytes) the way `p` was wrapped: a data: URI becomes "data:<declared>;base64,<base64>", raw
  * base64 keeps its alphabet and padding. Appends to `out`. @return 0, or -1 on allocation failure.
  */
-int pol_payload_encode(const pol_payload_t *p, const char *text, size_t len, pol_buf_t *out);
+int pol_payload_encode(const pol_payload_t *p, const char *text, size_t len, gw_buf_t *out);
 
 /** Sorts raw bytes (an uploaded file): kind IMAGE / TEXT / BLOB and the sniffed type in p->mime (data_uri 0). */
 void pol_payload_sniff(const unsigned char *b, size_t len, pol_payload_t *p);

@@ -1,7 +1,7 @@
 /*
  * Streaming token restorer for SSE responses (see restore.h and docs/internals/json.md).
  *
- * Bytes go through prov_sse; each event whose data is a JSON object goes through pol_json_rewrite
+ * Bytes go through gw_sse; each event whose data is a JSON object goes through gw_json_rewrite
  * with one "**" SCAN rule, so every string value reaches on_string with its path. Per path the
  * stream keeps at most one hold: the trailing bytes of the last piece that could still grow into a
  * token (`<EMAIL_`). The next piece at the same path gets the hold prepended before it is restored.
@@ -30,19 +30,22 @@ enum { MODE_NORMAL, MODE_FINAL, MODE_REEMIT, MODE_PROBE };
 enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3, RULE_SCAN = 4 };
 
 /* The stream's own rules; scan rules go first so that they win over "**" (common/json.h: first SCAN rule). */
-static const pol_json_rule_t base_rules[] = {
-    {"**", POL_JSON_SCAN | POL_JSON_KEYS, RULE_TEXT},           {"type", POL_JSON_CAPTURE, RULE_TYPE},
-    {"choices.*.finish_reason", POL_JSON_CAPTURE, RULE_FINISH}, {"candidates.*.finishReason", POL_JSON_CAPTURE, RULE_FINISH},
-    {"delta.stop_reason", POL_JSON_CAPTURE, RULE_FINISH},       {"choices.*.index", POL_JSON_CAPTURE, RULE_INDEX},
+static const gw_json_rule_t base_rules[] = {
+    {"**", GW_JSON_SCAN | GW_JSON_KEYS, RULE_TEXT},
+    {"type", GW_JSON_CAPTURE, RULE_TYPE},
+    {"choices.*.finish_reason", GW_JSON_CAPTURE, RULE_FINISH},
+    {"candidates.*.finishReason", GW_JSON_CAPTURE, RULE_FINISH},
+    {"delta.stop_reason", GW_JSON_CAPTURE, RULE_FINISH},
+    {"choices.*.index", GW_JSON_CAPTURE, RULE_INDEX},
 };
 #define NBASE (sizeof(base_rules) / sizeof(base_rules[0]))
 #define MAX_SCAN_RULES 64
 
 typedef struct st_hold_t {
-    pol_buf_t path;
+    gw_buf_t path;
     char text[POL_RESTORE_MAX_HOLD];
     size_t len; /* 0 = inactive entry */
-    pol_buf_t data, name, id;
+    gw_buf_t data, name, id;
     int has_id;
     unsigned long long seq;
 } hold_t;
@@ -57,13 +60,13 @@ struct st_pol_restore_stream_t {
     pol_restore_text_cb cb;
     pol_restore_scan_cb scan; /* NULL: no scan stage */
     void *ctx;
-    void (*on_event)(void *ctx, const prov_sse_event_t *ev);
+    void (*on_event)(void *ctx, const gw_sse_event_t *ev);
     void *ev_ctx;
-    prov_sse_parser_t sse;
-    pol_json_paths_t *paths;     /* base_rules, owned */
-    const pol_json_paths_t *use; /* paths, or the scan stage's (borrowed) */
-    pol_json_scratch_t scratch;
-    pol_buf_t json, json2, text, restored, upd_paths, *out; /* json2: re-sends, so a flush keeps json */
+    gw_sse_parser_t sse;
+    gw_json_paths_t *paths;     /* base_rules, owned */
+    const gw_json_paths_t *use; /* paths, or the scan stage's (borrowed) */
+    gw_json_scratch_t scratch;
+    gw_buf_t json, json2, text, restored, upd_paths, *out; /* json2: re-sends, so a flush keeps json */
     hold_t *holds;
     size_t nholds, cap_holds;
     update_t *upd;
@@ -71,7 +74,7 @@ struct st_pol_restore_stream_t {
     unsigned long long seq;
     int mode, terminal, cb_rc;
     long choice_index; /* "index" of the last choice seen in the current event, -1 if none */
-    pol_buf_t key;
+    gw_buf_t key;
     int prev_raw_cr, prev_was_raw; /* for a CRLF split across chunks, see emit_event() */
     const hold_t *target;          /* MODE_REEMIT */
 };
@@ -116,17 +119,17 @@ size_t pol_restore_token_prefix_len(const char *s, size_t len)
 
 /* ---------------------------------------------------------------------------------------------- */
 
-pol_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen)
+gw_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen)
 {
-    pol_json_rule_t rules[MAX_SCAN_RULES + NBASE];
+    gw_json_rule_t rules[MAX_SCAN_RULES + NBASE];
     if (n > MAX_SCAN_RULES) {
         snprintf(err, errlen, "more than %d scan patterns", MAX_SCAN_RULES);
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        rules[i] = (pol_json_rule_t){scan_patterns[i], POL_JSON_SCAN, RULE_SCAN};
+        rules[i] = (gw_json_rule_t){scan_patterns[i], GW_JSON_SCAN, RULE_SCAN};
     memcpy(rules + n, base_rules, sizeof(base_rules));
-    return pol_json_paths_compile(rules, n + NBASE, err, errlen);
+    return gw_json_paths_compile(rules, n + NBASE, err, errlen);
 }
 
 pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx)
@@ -135,20 +138,20 @@ pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ct
     if (rs == NULL)
         return NULL;
     char err[128];
-    if ((rs->paths = pol_json_paths_compile(base_rules, NBASE, err, sizeof(err))) == NULL) {
+    if ((rs->paths = gw_json_paths_compile(base_rules, NBASE, err, sizeof(err))) == NULL) {
         free(rs);
         return NULL;
     }
     rs->use = rs->paths;
-    prov_sse_init(&rs->sse, 0);
-    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
+    gw_sse_init(&rs->sse, 0);
+    gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
     rs->scratch = sc;
     rs->cb = cb;
     rs->ctx = ctx;
     return rs;
 }
 
-void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const pol_json_paths_t *paths, pol_restore_scan_cb scan)
+void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const gw_json_paths_t *paths, pol_restore_scan_cb scan)
 {
     rs->use = paths != NULL && scan != NULL ? paths : rs->paths;
     rs->scan = paths != NULL ? scan : NULL;
@@ -156,7 +159,7 @@ void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const pol_json_paths_
 
 void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx)
 {
-    prov_sse_reset(&rs->sse);
+    gw_sse_reset(&rs->sse);
     for (size_t i = 0; i < rs->nholds; i++)
         rs->holds[i].len = 0;
     rs->nupd = 0;
@@ -174,27 +177,27 @@ void pol_restore_stream_free(pol_restore_stream_t *rs)
 {
     if (rs == NULL)
         return;
-    prov_sse_dispose(&rs->sse);
-    pol_json_paths_free(rs->paths);
-    pol_json_scratch_free(&rs->scratch);
-    pol_buf_free(&rs->json);
-    pol_buf_free(&rs->json2);
-    pol_buf_free(&rs->text);
-    pol_buf_free(&rs->restored);
-    pol_buf_free(&rs->upd_paths);
-    pol_buf_free(&rs->key);
+    gw_sse_dispose(&rs->sse);
+    gw_json_paths_free(rs->paths);
+    gw_json_scratch_free(&rs->scratch);
+    gw_buf_free(&rs->json);
+    gw_buf_free(&rs->json2);
+    gw_buf_free(&rs->text);
+    gw_buf_free(&rs->restored);
+    gw_buf_free(&rs->upd_paths);
+    gw_buf_free(&rs->key);
     for (size_t i = 0; i < rs->nholds; i++) {
-        pol_buf_free(&rs->holds[i].path);
-        pol_buf_free(&rs->holds[i].data);
-        pol_buf_free(&rs->holds[i].name);
-        pol_buf_free(&rs->holds[i].id);
+        gw_buf_free(&rs->holds[i].path);
+        gw_buf_free(&rs->holds[i].data);
+        gw_buf_free(&rs->holds[i].name);
+        gw_buf_free(&rs->holds[i].id);
     }
     free(rs->holds);
     free(rs->upd);
     free(rs);
 }
 
-void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const prov_sse_event_t *ev), void *ctx)
+void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const gw_sse_event_t *ev), void *ctx)
 {
     rs->on_event = on_event;
     rs->ev_ctx = ctx;
@@ -228,30 +231,30 @@ static int is_terminal_name(const char *s, size_t n)
 static void on_capture(void *ctx, int rule_id, const char *raw, size_t len, int json_type)
 {
     pol_restore_stream_t *rs = ctx;
-    if (rule_id == RULE_INDEX && json_type == POL_JSON_T_NUMBER) {
+    if (rule_id == RULE_INDEX && json_type == GW_JSON_T_NUMBER) {
         long v = 0;
         for (size_t i = 0; i < len && raw[i] >= '0' && raw[i] <= '9' && v < 1000000; i++)
             v = v * 10 + (raw[i] - '0');
         rs->choice_index = v;
         return;
     }
-    if (json_type != POL_JSON_T_STRING)
+    if (json_type != GW_JSON_T_STRING)
         return;
     if (rule_id == RULE_FINISH || (rule_id == RULE_TYPE && is_terminal_name(raw + 1, len - 2)))
         rs->terminal = 1;
 }
 
 /* Text through the user's callback into *repl; returns 1 when repl holds it, 0 when s is unchanged, < 0 abort. */
-static int restore_text(pol_restore_stream_t *rs, const char *path, const char *s, size_t n, pol_buf_t *repl)
+static int restore_text(pol_restore_stream_t *rs, const char *path, const char *s, size_t n, gw_buf_t *repl)
 {
-    pol_buf_reset(&rs->restored);
+    gw_buf_reset(&rs->restored);
     int rc = rs->cb != NULL ? rs->cb(rs->ctx, path, s, n, &rs->restored) : 0;
     if (rc < 0) {
         rs->cb_rc = rc;
         return rc;
     }
     if (rc == 1)
-        return pol_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
+        return gw_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
     return 0;
 }
 
@@ -268,7 +271,7 @@ static int add_update(pol_restore_stream_t *rs, const char *path, const char *te
     update_t *u = &rs->upd[rs->nupd];
     u->path_off = rs->upd_paths.len;
     u->path_len = strlen(path);
-    if (pol_buf_append(&rs->upd_paths, path, u->path_len + 1) != 0)
+    if (gw_buf_append(&rs->upd_paths, path, u->path_len + 1) != 0)
         return POL_RESTORE_E_NOMEM;
     memcpy(u->text, text, len);
     u->len = len;
@@ -283,17 +286,17 @@ static const char *hold_key(pol_restore_stream_t *rs, const char *path)
     if (rs->choice_index < 0 || strncmp(path, "choices[", 8) != 0)
         return path;
     const char *close = strchr(path, ']');
-    pol_buf_reset(&rs->key);
-    if (close == NULL || pol_buf_appendf(&rs->key, "choices[#%ld", rs->choice_index) != 0 ||
-        pol_buf_append(&rs->key, close, strlen(close)) != 0)
+    gw_buf_reset(&rs->key);
+    if (close == NULL || gw_buf_appendf(&rs->key, "choices[#%ld", rs->choice_index) != 0 ||
+        gw_buf_append(&rs->key, close, strlen(close)) != 0)
         return path;
     return rs->key.base;
 }
 
 /* Text at a scan path through the scan callback: *emit bytes of t go out (replacement in repl when 1 is returned). */
-static int scan_text(pol_restore_stream_t *rs, const char *path, const char *t, size_t tn, int final, size_t *emit, pol_buf_t *repl)
+static int scan_text(pol_restore_stream_t *rs, const char *path, const char *t, size_t tn, int final, size_t *emit, gw_buf_t *repl)
 {
-    pol_buf_reset(&rs->restored);
+    gw_buf_reset(&rs->restored);
     *emit = tn;
     int rc = rs->scan(rs->ctx, path, t, tn, final, emit, &rs->restored);
     if (rc >= 0 && (*emit > tn || tn - *emit > POL_RESTORE_MAX_HOLD || (final && *emit != tn)))
@@ -303,11 +306,11 @@ static int scan_text(pol_restore_stream_t *rs, const char *path, const char *t, 
         return rc;
     }
     if (rc == 1)
-        return pol_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
+        return gw_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
     return 0;
 }
 
-static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, pol_buf_t *repl)
+static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, gw_buf_t *repl)
 {
     size_t emit;
     int rc;
@@ -315,7 +318,7 @@ static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char 
         if (strcmp(key, rs->target->path.base) != 0)
             return 1; /* went out with its own event (or is held under its own re-send): empty here */
         rc = scan_text(rs, path, rs->target->text, rs->target->len, 1, &emit, repl);
-        if (rc == 0 && pol_buf_append(repl, rs->target->text, rs->target->len) != 0)
+        if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
             return POL_RESTORE_E_NOMEM;
         return rc < 0 ? rc : 1;
     }
@@ -323,8 +326,8 @@ static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char 
     const char *t = s;
     size_t tn = n;
     if (h != NULL) {
-        pol_buf_reset(&rs->text);
-        if (pol_buf_append(&rs->text, h->text, h->len) != 0 || pol_buf_append(&rs->text, s, n) != 0)
+        gw_buf_reset(&rs->text);
+        if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
             return POL_RESTORE_E_NOMEM;
         t = rs->text.base;
         tn = rs->text.len;
@@ -338,14 +341,14 @@ static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char 
             return urc;
     }
     if (rc == 0 && (h != NULL || keep)) {
-        if (pol_buf_append(repl, t, emit) != 0)
+        if (gw_buf_append(repl, t, emit) != 0)
             return POL_RESTORE_E_NOMEM;
         rc = 1;
     }
     return rc;
 }
 
-static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t n, pol_buf_t *repl)
+static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t n, gw_buf_t *repl)
 {
     pol_restore_stream_t *rs = ctx;
     if (rs->mode == MODE_PROBE)
@@ -356,7 +359,7 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     if (rs->mode == MODE_REEMIT) {
         if (strcmp(key, rs->target->path.base) == 0) {
             int rc = restore_text(rs, path, rs->target->text, rs->target->len, repl);
-            if (rc == 0 && pol_buf_append(repl, rs->target->text, rs->target->len) != 0)
+            if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
                 return POL_RESTORE_E_NOMEM;
             return rc < 0 ? rc : 1;
         }
@@ -369,8 +372,8 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     const char *t = s;
     size_t tn = n;
     if (h != NULL) {
-        pol_buf_reset(&rs->text);
-        if (pol_buf_append(&rs->text, h->text, h->len) != 0 || pol_buf_append(&rs->text, s, n) != 0)
+        gw_buf_reset(&rs->text);
+        if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
             return POL_RESTORE_E_NOMEM;
         t = rs->text.base;
         tn = rs->text.len;
@@ -385,7 +388,7 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     if (rc < 0)
         return rc;
     if (rc == 0 && (h != NULL || keep)) {
-        if (pol_buf_append(repl, t, tn - keep) != 0)
+        if (gw_buf_append(repl, t, tn - keep) != 0)
             return POL_RESTORE_E_NOMEM;
         rc = 1;
     }
@@ -394,7 +397,7 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
 
 /* An object key (Gemini functionCall.args, Anthropic tool_use input): restored whole, never held back (a key is
  * complete in its event). In a re-sent copy (flush) keys are as in the first send. */
-static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t n, pol_buf_t *repl)
+static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t n, gw_buf_t *repl)
 {
     pol_restore_stream_t *rs = ctx;
     (void)rule_id;
@@ -404,29 +407,29 @@ static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_
 }
 
 /* Runs the JSON walk of data in the current mode; *changed tells whether rs->json holds new text. */
-static int walk(pol_restore_stream_t *rs, const char *data, size_t len, pol_buf_t *json, int *changed)
+static int walk(pol_restore_stream_t *rs, const char *data, size_t len, gw_buf_t *json, int *changed)
 {
-    pol_json_visitor_t v = {on_string, on_capture, rs, on_key, 0};
+    gw_json_visitor_t v = {on_string, on_capture, rs, on_key, 0};
     const char *desc;
     size_t off;
     rs->cb_rc = 0;
     rs->choice_index = -1;
-    int rc = pol_json_rewrite_ex(data, len, rs->use, NULL, 0, &v, json, changed, &desc, &off, &rs->scratch);
+    int rc = gw_json_rewrite_ex(data, len, rs->use, NULL, 0, &v, json, changed, &desc, &off, &rs->scratch);
     if (rs->cb_rc < 0)
         return rs->cb_rc;
     return rc;
 }
 
-static int put(pol_buf_t *out, const char *a, size_t n)
+static int put(gw_buf_t *out, const char *a, size_t n)
 {
-    return pol_buf_append(out, a, n) == 0 ? 0 : POL_RESTORE_E_NOMEM;
+    return gw_buf_append(out, a, n) == 0 ? 0 : POL_RESTORE_E_NOMEM;
 }
 
 /* Writes an event: the raw bytes, or re-serialized with `json` as data. */
 static int write_event(pol_restore_stream_t *rs, const char *name, size_t name_len, const char *id, size_t id_len, int has_id,
                        const char *json, size_t json_len)
 {
-    pol_buf_t *out = rs->out;
+    gw_buf_t *out = rs->out;
     if (has_id && (put(out, "id: ", 4) || put(out, id, id_len) || put(out, "\n", 1)))
         return POL_RESTORE_E_NOMEM;
     if (name_len && (put(out, "event: ", 7) || put(out, name, name_len) || put(out, "\n", 1)))
@@ -482,18 +485,18 @@ static int flush_all(pol_restore_stream_t *rs, int skip_updated)
     return 0;
 }
 
-static int set_buf(pol_buf_t *b, const char *s, size_t n)
+static int set_buf(gw_buf_t *b, const char *s, size_t n)
 {
-    pol_buf_reset(b);
-    if (pol_buf_append(b, s, n) != 0)
+    gw_buf_reset(b);
+    if (gw_buf_append(b, s, n) != 0)
         return POL_RESTORE_E_NOMEM;
-    if (b->base == NULL && pol_buf_reserve(b, 1) != 0)
+    if (b->base == NULL && gw_buf_reserve(b, 1) != 0)
         return POL_RESTORE_E_NOMEM;
     b->base[b->len] = '\0';
     return 0;
 }
 
-static int commit_updates(pol_restore_stream_t *rs, const prov_sse_event_t *ev)
+static int commit_updates(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
 {
     for (size_t i = 0; i < rs->nupd; i++) {
         const update_t *u = &rs->upd[i];
@@ -532,11 +535,11 @@ static int commit_updates(pol_restore_stream_t *rs, const prov_sse_event_t *ev)
             return POL_RESTORE_E_NOMEM;
     }
     rs->nupd = 0;
-    pol_buf_reset(&rs->upd_paths);
+    gw_buf_reset(&rs->upd_paths);
     return 0;
 }
 
-static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
+static int on_sse_event(void *ctx, const gw_sse_event_t *ev)
 {
     pol_restore_stream_t *rs = ctx;
     const char *raw = ev->raw;
@@ -567,7 +570,7 @@ static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
             return rc;
     } else {
         rs->nupd = 0;
-        pol_buf_reset(&rs->upd_paths);
+        gw_buf_reset(&rs->upd_paths);
         rs->terminal = is_terminal_name(ev->event, ev->event_len);
         rc = 0;
         if (rs->scan != NULL && !rs->terminal) {
@@ -581,13 +584,13 @@ static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
         if (rc == 0 && rs->terminal && rs->mode == MODE_NORMAL) {
             /* learned at the end of the walk that the event terminates: walk again without holding back */
             rs->nupd = 0;
-            pol_buf_reset(&rs->upd_paths);
+            gw_buf_reset(&rs->upd_paths);
             rs->mode = MODE_FINAL;
             rc = walk(rs, ev->data, ev->data_len, &rs->json, &changed);
         }
         int final = rs->mode == MODE_FINAL;
         rs->mode = MODE_NORMAL;
-        if (rc < 0 && rc != POL_JSON_E_SYNTAX && rc != POL_JSON_E_DEPTH && rc != POL_JSON_E_UTF8)
+        if (rc < 0 && rc != GW_JSON_E_SYNTAX && rc != GW_JSON_E_DEPTH && rc != GW_JSON_E_UTF8)
             return rc;
         if (rc != 0) { /* not JSON after all: pass through, like [DONE] */
             changed = 0;
@@ -609,17 +612,17 @@ static int on_sse_event(void *ctx, const prov_sse_event_t *ev)
     return write_event(rs, ev->event, ev->event_len, ev->id, ev->id_len, ev->has_id, rs->json.base, rs->json.len);
 }
 
-int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, pol_buf_t *out)
+int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, gw_buf_t *out)
 {
     rs->out = out;
-    return prov_sse_feed(&rs->sse, in, len, on_sse_event, rs);
+    return gw_sse_feed(&rs->sse, in, len, on_sse_event, rs);
 }
 
-int pol_restore_stream_finish(pol_restore_stream_t *rs, pol_buf_t *out)
+int pol_restore_stream_finish(pol_restore_stream_t *rs, gw_buf_t *out)
 {
     rs->out = out;
     size_t n;
-    const char *p = prov_sse_pending(&rs->sse, &n);
+    const char *p = gw_sse_pending(&rs->sse, &n);
     int rc;
     /* pending bytes: maybe the LF completing the last block's CR (see on_sse_event), then maybe an incomplete event,
        which is forwarded as is after the held text */
@@ -631,8 +634,8 @@ int pol_restore_stream_finish(pol_restore_stream_t *rs, pol_buf_t *out)
     }
     if ((rc = flush_all(rs, 0)) != 0)
         return rc;
-    rc = prov_sse_finish(&rs->sse);
-    if (rc == PROV_SSE_E_TRUNCATED && put(out, p, n) != 0)
+    rc = gw_sse_finish(&rs->sse);
+    if (rc == GW_SSE_E_TRUNCATED && put(out, p, n) != 0)
         return POL_RESTORE_E_NOMEM;
     return rc;
 }

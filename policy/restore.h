@@ -28,7 +28,7 @@
  * restored: append the transformed text to `out` (empty on entry) and return 1, or return 0 to send `s` unchanged.
  * A negative return aborts: pol_restore_stream_feed() / finish() return it.
  */
-typedef int (*pol_restore_text_cb)(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out);
+typedef int (*pol_restore_text_cb)(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /** Most bytes a stream holds back per JSON path (a scan callback's hold included). */
 #define POL_RESTORE_MAX_HOLD 1024
@@ -41,7 +41,7 @@ typedef int (*pol_restore_text_cb)(void *ctx, const char *path, const char *s, s
  * `out` (empty on entry) and return 1, or return 0 to send s[0, *emit) unchanged; negative aborts like the text
  * callback. The callback restores tokens itself: the text callback is not called for these strings.
  */
-typedef int (*pol_restore_scan_cb)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out);
+typedef int (*pol_restore_scan_cb)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
 
 typedef struct st_pol_restore_stream_t pol_restore_stream_t;
 
@@ -51,16 +51,16 @@ pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ct
 /**
  * Compiles the stream's path rules with `n` extra patterns (common/json.h syntax, borrowed during the call) whose
  * strings go to a scan callback (see pol_restore_stream_set_scan()). The result is immutable and may be shared by
- * every stream and thread; free with pol_json_paths_free(). @return NULL with a message in err on a bad pattern.
+ * every stream and thread; free with gw_json_paths_free(). @return NULL with a message in err on a bad pattern.
  */
-pol_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen);
+gw_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen);
 
 /**
  * Turns on the scan stage for this response: `paths` (from pol_restore_paths_compile(), borrowed, must outlive the
  * response) selects the strings that go to `scan` (with the stream's ctx) instead of the text callback. Holds of those
  * paths are bounded by POL_RESTORE_MAX_HOLD; flushes call `scan` with final = 1. Reset turns it off.
  */
-void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const pol_json_paths_t *paths, pol_restore_scan_cb scan);
+void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const gw_json_paths_t *paths, pol_restore_scan_cb scan);
 
 /** Makes the stream ready for a new response with a new callback, keeping its memory. Clears the event hook and the
     scan stage. */
@@ -83,21 +83,21 @@ void pol_restore_stream_free(pol_restore_stream_t *rs);
  * inside a re-serialized event are dropped.
  * With a scan stage (pol_restore_stream_set_scan()), strings at its paths are held back as its callback decides
  * instead, and in a re-send every other string at a scan path is sent empty (it went out with its own event).
- * @return 0, PROV_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, POL_RESTORE_E_HOLD, or a callback's
+ * @return 0, GW_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, POL_RESTORE_E_HOLD, or a callback's
  * negative value.
  */
-int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, pol_buf_t *out);
+int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, gw_buf_t *out);
 
 /**
  * End of the upstream body: appends the flush of all held text (as above) and the raw bytes of an incomplete trailing
  * event, if any, to `out`.
- * @return 0, PROV_SSE_E_TRUNCATED (the upstream ended inside an event; out is complete anyway), or an error as feed.
+ * @return 0, GW_SSE_E_TRUNCATED (the upstream ended inside an event; out is complete anyway), or an error as feed.
  */
-int pol_restore_stream_finish(pol_restore_stream_t *rs, pol_buf_t *out);
+int pol_restore_stream_finish(pol_restore_stream_t *rs, gw_buf_t *out);
 
 /** Sets an optional hook that sees every event carrying data, as received (before restoring; e.g. usage
     extraction). `ev` is borrowed for the call. */
-void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const prov_sse_event_t *ev), void *ctx);
+void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const gw_sse_event_t *ev), void *ctx);
 
 /**
  * Length of the trailing possible token prefix of `s` (0 if none): the suffix starting at the last `<` when it is at

@@ -102,10 +102,10 @@ const char *prov_usage_get_string(const prov_usage_t *u, prov_usage_field_t f)
     return (const char *)u + fi->offset;
 }
 
-int prov_usage_to_json(const prov_usage_t *u, pol_buf_t *out)
+int prov_usage_to_json(const prov_usage_t *u, gw_buf_t *out)
 {
     int first = 1;
-    if (pol_buf_append(out, "{", 1) != 0)
+    if (gw_buf_append(out, "{", 1) != 0)
         return -1;
     for (int i = 0; i < PROV_USAGE__COUNT; i++) {
         if (!(u->has & PROV_USAGE_BIT(i)))
@@ -113,24 +113,24 @@ int prov_usage_to_json(const prov_usage_t *u, pol_buf_t *out)
         const field_info_t *fi = &fields[i];
         const char *p = (const char *)u + fi->offset;
         int rc;
-        if (pol_buf_appendf(out, "%s\"%s\":", first ? "" : ",", fi->name) != 0)
+        if (gw_buf_appendf(out, "%s\"%s\":", first ? "" : ",", fi->name) != 0)
             return -1;
         first = 0;
         switch (fi->kind) {
         case PROV_USAGE_KIND_INT:
-            rc = pol_buf_appendf(out, "%lld", (long long)*(const int64_t *)(const void *)p);
+            rc = gw_buf_appendf(out, "%lld", (long long)*(const int64_t *)(const void *)p);
             break;
         case PROV_USAGE_KIND_DOUBLE:
-            rc = pol_buf_appendf(out, "%.17g", *(const double *)(const void *)p);
+            rc = gw_buf_appendf(out, "%.17g", *(const double *)(const void *)p);
             break;
         default:
-            rc = pol_json_escape(p, strlen(p), out);
+            rc = gw_json_escape(p, strlen(p), out);
             break;
         }
         if (rc != 0)
             return -1;
     }
-    return pol_buf_append(out, "}", 1);
+    return gw_buf_append(out, "}", 1);
 }
 
 int64_t prov_usage_billed_output_tokens(const prov_usage_t *u)

@@ -94,7 +94,7 @@ const char *prov_usage_get_string(const prov_usage_t *u, prov_usage_field_t f);
  * Appends the present fields of `u` as one JSON object ({"input_tokens":412,...}, manifest key names, doubles with
  * 17 significant digits) to `out`, for the call log and the metering ledger. @return 0, or -1 on allocation failure.
  */
-int prov_usage_to_json(const prov_usage_t *u, pol_buf_t *out);
+int prov_usage_to_json(const prov_usage_t *u, gw_buf_t *out);
 
 /**
  * Output tokens billed at the output rate: output_tokens + thoughts_tokens (Gemini reports thinking separately;

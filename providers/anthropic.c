@@ -63,14 +63,14 @@ static const char *anthropic_error_type(int status)
     }
 }
 
-static int anthropic_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
+static int anthropic_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param,
                                 const char *message)
 {
     (void)type;
     (void)code;
     (void)param;
-    return pol_buf_appendf(out, "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":", anthropic_error_type(status)) != 0 ||
-                   pol_json_escape(message, strlen(message), out) != 0 || pol_buf_append(out, "}}", 2) != 0
+    return gw_buf_appendf(out, "{\"type\":\"error\",\"error\":{\"type\":\"%s\",\"message\":", anthropic_error_type(status)) != 0 ||
+                   gw_json_escape(message, strlen(message), out) != 0 || gw_buf_append(out, "}}", 2) != 0
                ? -1
                : 0;
 }
@@ -101,7 +101,7 @@ static int anthropic_usage_from_json(const char *body, size_t len, prov_usage_t 
     return n;
 }
 
-static void anthropic_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+static void anthropic_usage_from_event(prov_usage_state_t *st, const gw_sse_event_t *ev)
 {
     st->events++;
     if (prov__sse_event_is(ev, "error"))

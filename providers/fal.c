@@ -27,13 +27,13 @@ static const prov_skip_t fal_skip_fields[] = {
 
 static const char *const fal_target_hosts[] = {"fal.run", "*.fal.run", "queue.fal.run", "rest.alpha.fal.ai", NULL};
 
-static int fal_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
+static int fal_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
 {
     (void)status;
     (void)type;
     (void)code;
     (void)param;
-    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || pol_json_escape(message, strlen(message), out) != 0 ||
+    return PROV_APPEND_LIT(out, "{\"detail\":") != 0 || gw_json_escape(message, strlen(message), out) != 0 ||
                    PROV_APPEND_LIT(out, "}") != 0
                ? -1
                : 0;
@@ -66,7 +66,7 @@ static int fal_usage_from_json(const char *body, size_t len, prov_usage_t *u)
     return n;
 }
 
-static void fal_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+static void fal_usage_from_event(prov_usage_state_t *st, const gw_sse_event_t *ev)
 {
     /* status stream: IN_QUEUE / IN_PROGRESS / COMPLETED status objects; the result is fetched afterwards */
     st->events++;

@@ -77,18 +77,18 @@ static const char *gemini_status_name(int status)
     }
 }
 
-static int gemini_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
+static int gemini_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
 {
     (void)type;
     (void)param;
-    if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
-        pol_json_escape(message, strlen(message), out) != 0 ||
-        pol_buf_appendf(out, ",\"status\":\"%s\"", gemini_status_name(status)) != 0)
+    if (gw_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
+        gw_json_escape(message, strlen(message), out) != 0 ||
+        gw_buf_appendf(out, ",\"status\":\"%s\"", gemini_status_name(status)) != 0)
         return -1;
     /* the machine code travels as a google.rpc.ErrorInfo reason, where Google puts e.g. API_KEY_INVALID */
     if (code != NULL &&
         (PROV_APPEND_LIT(out, ",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":") != 0 ||
-         pol_json_escape(code, strlen(code), out) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
+         gw_json_escape(code, strlen(code), out) != 0 || PROV_APPEND_LIT(out, ",\"domain\":\"aigw\"}]") != 0))
         return -1;
     return PROV_APPEND_LIT(out, "}}");
 }
@@ -203,7 +203,7 @@ static int gemini_usage_from_json(const char *body, size_t len, prov_usage_t *u)
     return n;
 }
 
-static void gemini_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+static void gemini_usage_from_event(prov_usage_state_t *st, const gw_sse_event_t *ev)
 {
     st->events++;
     if (!ev->has_data)

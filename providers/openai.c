@@ -29,20 +29,20 @@ static const prov_skip_t openai_skip_fields[] = {
     {NULL, 0},
 };
 
-int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
+int prov__openai_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message)
 {
     (void)status;
-    if (pol_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || pol_json_escape(message, strlen(message), out) != 0 ||
-        pol_buf_append(out, ",\"type\":", 8) != 0 || pol_json_escape(type, strlen(type), out) != 0 ||
-        pol_buf_append(out, ",\"param\":", 9) != 0)
+    if (gw_buf_append(out, "{\"error\":{\"message\":", 20) != 0 || gw_json_escape(message, strlen(message), out) != 0 ||
+        gw_buf_append(out, ",\"type\":", 8) != 0 || gw_json_escape(type, strlen(type), out) != 0 ||
+        gw_buf_append(out, ",\"param\":", 9) != 0)
         return -1;
-    if ((param != NULL ? pol_json_escape(param, strlen(param), out) : pol_buf_append(out, "null", 4)) != 0)
+    if ((param != NULL ? gw_json_escape(param, strlen(param), out) : gw_buf_append(out, "null", 4)) != 0)
         return -1;
-    if (pol_buf_append(out, ",\"code\":", 8) != 0)
+    if (gw_buf_append(out, ",\"code\":", 8) != 0)
         return -1;
-    if ((code != NULL ? pol_json_escape(code, strlen(code), out) : pol_buf_append(out, "null", 4)) != 0)
+    if ((code != NULL ? gw_json_escape(code, strlen(code), out) : gw_buf_append(out, "null", 4)) != 0)
         return -1;
-    return pol_buf_append(out, "}}", 2);
+    return gw_buf_append(out, "}}", 2);
 }
 
 int prov__openai_usage_obj(const json_t *usage, prov_usage_t *u, int images_api)
@@ -129,7 +129,7 @@ static const struct {
 #define N_GENERAL_FIELDS 13 /* the ones before the Images API's */
 #define N_CAPS (CAP_U + N_USAGE_FIELDS)
 
-static pol_json_paths_t *usage_paths;
+static gw_json_paths_t *usage_paths;
 static pthread_once_t usage_paths_once = PTHREAD_ONCE_INIT;
 
 static void usage_paths_init(void)
@@ -146,14 +146,14 @@ static void usage_paths_init(void)
                {"usage.output_tokens_details", CAP_OUT_DETAILS},
                {"usage.input_tokens_details.text_tokens", CAP_IN_TEXT},
                {"usage.input_tokens_details.image_tokens", CAP_IN_IMAGE}};
-    pol_json_rule_t rules[sizeof(top) / sizeof(top[0]) + N_USAGE_FIELDS];
+    gw_json_rule_t rules[sizeof(top) / sizeof(top[0]) + N_USAGE_FIELDS];
     size_t n = 0;
     for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
-        rules[n++] = (pol_json_rule_t){top[i].path, POL_JSON_CAPTURE, top[i].id};
+        rules[n++] = (gw_json_rule_t){top[i].path, GW_JSON_CAPTURE, top[i].id};
     for (size_t i = 0; i < N_USAGE_FIELDS; i++)
-        rules[n++] = (pol_json_rule_t){usage_fields[i].path, POL_JSON_CAPTURE, (int)(CAP_U + i)};
+        rules[n++] = (gw_json_rule_t){usage_fields[i].path, GW_JSON_CAPTURE, (int)(CAP_U + i)};
     char err[128];
-    usage_paths = pol_json_paths_compile(rules, n, err, sizeof(err));
+    usage_paths = gw_json_paths_compile(rules, n, err, sizeof(err));
 }
 
 /* What the walk found: raw spans into the answer; the last of duplicate keys wins, as with jansson;
@@ -184,7 +184,7 @@ static void on_usage_capture(void *ctx, int id, const char *raw, size_t len, int
 static int usage_number(const usage_caps_t *c, int id, int real, int64_t *i, double *d)
 {
     char t[64];
-    if (c->type[id] != POL_JSON_T_NUMBER || c->len[id] == 0 || c->len[id] >= sizeof(t))
+    if (c->type[id] != GW_JSON_T_NUMBER || c->len[id] == 0 || c->len[id] >= sizeof(t))
         return 0;
     memcpy(t, c->raw[id], c->len[id]);
     t[c->len[id]] = '\0';
@@ -226,7 +226,7 @@ static int usage_field(prov_usage_t *u, const usage_caps_t *c, size_t k)
 /* A captured top-level string into usage field f. @return 1 set, 0 absent or not a string. */
 static int usage_string(prov_usage_t *u, prov_usage_field_t f, const usage_caps_t *c, int id)
 {
-    if (c->type[id] != POL_JSON_T_STRING || c->len[id] < 2)
+    if (c->type[id] != GW_JSON_T_STRING || c->len[id] < 2)
         return 0;
     const char *p = c->raw[id] + 1;
     size_t n = c->len[id] - 2;
@@ -234,11 +234,11 @@ static int usage_string(prov_usage_t *u, prov_usage_field_t f, const usage_caps_
         prov__usage_set_string(u, f, p, n);
         return 1;
     }
-    pol_buf_t b = POL_BUF_INIT;
-    int ok = pol_json_unescape(p, n, &b) == 0;
+    gw_buf_t b = GW_BUF_INIT;
+    int ok = gw_json_unescape(p, n, &b) == 0;
     if (ok)
         prov__usage_set_string(u, f, b.base != NULL ? b.base : "", b.len);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
     return ok;
 }
 
@@ -252,15 +252,15 @@ int prov__openai_usage_from_json(const char *body, size_t len, prov_usage_t *u)
         return PROV_E_PARSE;
     usage_caps_t c;
     memset(&c, 0, sizeof(c));
-    pol_json_visitor_t v = {.on_capture = on_usage_capture, .ctx = &c};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_json_visitor_t v = {.on_capture = on_usage_capture, .ctx = &c};
+    gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
-    int rc = pol_json_rewrite(body, len, usage_paths, NULL, 0, &v, &out, &changed, NULL, NULL);
-    pol_buf_free(&out);
+    int rc = gw_json_rewrite(body, len, usage_paths, NULL, 0, &v, &out, &changed, NULL, NULL);
+    gw_buf_free(&out);
     if (rc != 0)
         return PROV_E_PARSE;
     /* Images responses: {"created", "data":[{url|b64_json}], ...}; embeddings lists have "object":"list" */
-    int images_api = c.type[CAP_DATA] == POL_JSON_T_ARRAY && c.raw[CAP_OBJECT] == NULL;
+    int images_api = c.type[CAP_DATA] == GW_JSON_T_ARRAY && c.raw[CAP_OBJECT] == NULL;
     int n = 0;
     for (size_t k = 0; k < N_GENERAL_FIELDS; k++)
         n += usage_field(u, &c, k);
@@ -300,7 +300,7 @@ static int type_ends_with(const char *type, const char *suffix)
     return a >= b && memcmp(type + a - b, suffix, b) == 0;
 }
 
-void prov__openai_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+void prov__openai_usage_from_event(prov_usage_state_t *st, const gw_sse_event_t *ev)
 {
     st->events++;
     if (!ev->has_data)

@@ -51,16 +51,16 @@ static const char *openrouter_error_type(int status)
     }
 }
 
-static int openrouter_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
+static int openrouter_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param,
                                  const char *message)
 {
     (void)type;
     (void)param;
-    if (pol_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
-        pol_json_escape(message, strlen(message), out) != 0 ||
-        pol_buf_appendf(out, ",\"metadata\":{\"error_type\":\"%s\"", openrouter_error_type(status)) != 0)
+    if (gw_buf_appendf(out, "{\"error\":{\"code\":%d,\"message\":", status) != 0 ||
+        gw_json_escape(message, strlen(message), out) != 0 ||
+        gw_buf_appendf(out, ",\"metadata\":{\"error_type\":\"%s\"", openrouter_error_type(status)) != 0)
         return -1;
-    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || pol_json_escape(code, strlen(code), out) != 0))
+    if (code != NULL && (PROV_APPEND_LIT(out, ",\"aigw_code\":") != 0 || gw_json_escape(code, strlen(code), out) != 0))
         return -1;
     return PROV_APPEND_LIT(out, "}}}");
 }

@@ -36,7 +36,7 @@ extern const char *const prov__openai_output_text[];
 extern const char *const prov__openai_output_repeats[];
 
 /** Appends the string literal `lit` (length computed by the compiler). @return 0 or -1. */
-#define PROV_APPEND_LIT(out, lit) pol_buf_append((out), (lit), sizeof(lit) - 1)
+#define PROV_APPEND_LIT(out, lit) gw_buf_append((out), (lit), sizeof(lit) - 1)
 
 /* ---- jansson getters: NULL / 0 when absent or of another type ---- */
 
@@ -67,21 +67,21 @@ void prov__path_span(const char *path, size_t len, const char **p, const char **
 /** Resets *e to defaults (max_output_tokens -1, n 1) with input_bytes = len. */
 void prov__estimate_reset(prov_estimate_t *e, size_t len);
 /** True when the SSE event carries the data "[DONE]". */
-int prov__sse_is_done(const prov_sse_event_t *ev);
+int prov__sse_is_done(const gw_sse_event_t *ev);
 /** True when the event name equals `name`. */
-int prov__sse_event_is(const prov_sse_event_t *ev, const char *name);
+int prov__sse_event_is(const gw_sse_event_t *ev, const char *name);
 
 /* ---- OpenAI format, reused by the OpenAI-compatible adapters ---- */
 
 /** OpenAI ErrorResponse {"error":{"message","type","param","code"}} (see prov_adapter_t.error_body). */
-int prov__openai_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message);
+int prov__openai_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message);
 /** Usage object of any OpenAI-format response (chat, responses, embeddings, images; plus the DeepSeek and
     OpenRouter extensions) into *u. @return fields set. */
 int prov__openai_usage_obj(const json_t *usage, prov_usage_t *u, int images_api);
 /** prov_adapter_t.usage_from_json for OpenAI-format bodies. */
 int prov__openai_usage_from_json(const char *body, size_t len, prov_usage_t *u);
 /** prov_adapter_t.usage_from_event for OpenAI-format streams (chat chunks, Responses and Images events). */
-void prov__openai_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev);
+void prov__openai_usage_from_event(prov_usage_state_t *st, const gw_sse_event_t *ev);
 /** prov_adapter_t.estimate_inputs for OpenAI-format bodies. */
 int prov__openai_estimate_inputs(const char *body, size_t len, prov_estimate_t *e);
 /** Fills *e from an already parsed OpenAI-format body. */

@@ -242,12 +242,12 @@ void prov__estimate_reset(prov_estimate_t *e, size_t len)
     e->input_bytes = len;
 }
 
-int prov__sse_is_done(const prov_sse_event_t *ev)
+int prov__sse_is_done(const gw_sse_event_t *ev)
 {
     return ev->has_data && ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0;
 }
 
-int prov__sse_event_is(const prov_sse_event_t *ev, const char *name)
+int prov__sse_event_is(const gw_sse_event_t *ev, const char *name)
 {
     size_t n = strlen(name);
     return ev->event_len == n && memcmp(ev->event, name, n) == 0;

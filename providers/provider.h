@@ -98,7 +98,7 @@ typedef struct st_prov_adapter_t {
      * @param message human text (UTF-8, never contains prompt content or PII values)
      * @return 0, or -1 on allocation failure
      */
-    int (*error_body)(pol_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message);
+    int (*error_body)(gw_buf_t *out, int status, const char *type, const char *code, const char *param, const char *message);
     /** Content type of error bodies ("application/json", "application/problem+json"). */
     const char *error_content_type;
 
@@ -128,7 +128,7 @@ typedef struct st_prov_adapter_t {
      * ev borrowed for the call). Keeps st->usage at the best known numbers, sets st->done / st->error. Events that
      * cannot carry usage are rejected by a byte scan before any JSON parse.
      */
-    void (*usage_from_event)(prov_usage_state_t *st, const prov_sse_event_t *ev);
+    void (*usage_from_event)(prov_usage_state_t *st, const gw_sse_event_t *ev);
     /**
      * Usage carried in a response header (fal `x-fal-billable-units`); `name` is lower-case. NULL when the provider
      * has none. Name and value are borrowed, not NUL-terminated.

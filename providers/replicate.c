@@ -54,14 +54,14 @@ static const char *reason(int status)
     }
 }
 
-static int replicate_error_body(pol_buf_t *out, int status, const char *type, const char *code, const char *param,
+static int replicate_error_body(gw_buf_t *out, int status, const char *type, const char *code, const char *param,
                                 const char *message)
 {
     (void)type;
     (void)code;
     (void)param;
-    return pol_buf_appendf(out, "{\"title\":\"%s\",\"detail\":", reason(status)) != 0 ||
-                   pol_json_escape(message, strlen(message), out) != 0 || pol_buf_appendf(out, ",\"status\":%d}", status) != 0
+    return gw_buf_appendf(out, "{\"title\":\"%s\",\"detail\":", reason(status)) != 0 ||
+                   gw_json_escape(message, strlen(message), out) != 0 || gw_buf_appendf(out, ",\"status\":%d}", status) != 0
                ? -1
                : 0;
 }
@@ -109,7 +109,7 @@ static int replicate_usage_from_json(const char *body, size_t len, prov_usage_t 
     return n;
 }
 
-static void replicate_usage_from_event(prov_usage_state_t *st, const prov_sse_event_t *ev)
+static void replicate_usage_from_event(prov_usage_state_t *st, const gw_sse_event_t *ev)
 {
     /* events: output (raw text), logs, error, done ({} or {"reason":...}); no usage (see the top comment) */
     st->events++;

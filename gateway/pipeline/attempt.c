@@ -91,7 +91,7 @@ static int has_side_effects(gw_call_t *call)
 }
 
 /* Scheme, host and port of the upstream URL: the circuit breaker's key. */
-static size_t url_origin_len(const pol_buf_t *url)
+static size_t url_origin_len(const gw_buf_t *url)
 {
     const char *p = memchr(url->base, ':', url->len);
     if (p == NULL || (size_t)(url->base + url->len - p) < 3 || p[1] != '/' || p[2] != '/')
@@ -113,14 +113,14 @@ static void reset_attempt(gw_call_t *call)
 {
     if (call->req != NULL)
         call->req->res.headers.size = call->res_headers_base;
-    pol_buf_reset(&call->url);
-    pol_buf_reset(&call->errbody);
-    pol_buf_reset(&call->held);
-    pol_buf_reset(&call->resp_json);
-    pol_buf_reset(&call->resp_log);
-    pol_buf_reset(&call->usage_tee);
+    gw_buf_reset(&call->url);
+    gw_buf_reset(&call->errbody);
+    gw_buf_reset(&call->held);
+    gw_buf_reset(&call->resp_json);
+    gw_buf_reset(&call->resp_log);
+    gw_buf_reset(&call->usage_tee);
     if (call->sse) {
-        prov_sse_dispose(&call->sse_parser);
+        gw_sse_dispose(&call->sse_parser);
         call->sse = 0;
     }
     call->json_resp = 0;

@@ -100,7 +100,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
             gw_send_error(call, GW_ERR_INVALID_USER_HEADER, NULL);
             return GW_STAGE_ANSWERED;
         }
-        pol_buf_append(&call->user, uh->value.base, uh->value.len);
+        gw_buf_append(&call->user, uh->value.base, uh->value.len);
     }
     if (!idempotency_key_valid(req)) {
         gw_send_error(call, GW_ERR_INVALID_IDEMPOTENCY_KEY, NULL);

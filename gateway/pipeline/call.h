@@ -109,24 +109,24 @@ struct st_gw_call_t {
     struct curl_slist *hdr_nodes;   /* reused list nodes for the upstream headers */
     size_t hdr_nodes_cap;
     /* buffers: emptied per request, capacity kept (up to GW_POOL_BUF_KEEP_BYTES; listed in gw__call_bufs) */
-    pol_buf_t user;           /* end-user id, copied (outlives req->pool for the access log) */
-    pol_buf_t target;         /* canonical request target (gateway/canon.h): path, then query */
-    pol_buf_t route;          /* canonical request path without query, copied */
-    pol_buf_t url;            /* upstream URL */
-    pol_buf_t hdr;            /* the upstream header lines (holds the provider key: wiped on release) */
-    pol_buf_t body_rewritten; /* scrubbed body, or the call's copy of a small body */
-    pol_buf_t usage_tee;      /* copy of a JSON response for usage (capped) */
-    pol_buf_t edit_body;      /* second rewrite pass (request edits) */
-    pol_buf_t notrain_record;
-    pol_buf_t resp_json; /* buffered JSON response awaiting restore */
-    pol_buf_t resp_log;  /* response as the provider sent it, for the call log (capped) */
-    pol_buf_t pending;
-    pol_buf_t inflight;
-    pol_buf_t errbody;
-    pol_buf_t held;      /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
-    pol_buf_t async_out; /* rewritten prediction */
-    pol_buf_t fal_path;  /* fal: the target's path and query in canonical form (gateway/canon.h) */
-    pol_buf_t fb_body;   /* a call with a fallback chain: its scrubbed body before the no-training pass */
+    gw_buf_t user;           /* end-user id, copied (outlives req->pool for the access log) */
+    gw_buf_t target;         /* canonical request target (gateway/canon.h): path, then query */
+    gw_buf_t route;          /* canonical request path without query, copied */
+    gw_buf_t url;            /* upstream URL */
+    gw_buf_t hdr;            /* the upstream header lines (holds the provider key: wiped on release) */
+    gw_buf_t body_rewritten; /* scrubbed body, or the call's copy of a small body */
+    gw_buf_t usage_tee;      /* copy of a JSON response for usage (capped) */
+    gw_buf_t edit_body;      /* second rewrite pass (request edits) */
+    gw_buf_t notrain_record;
+    gw_buf_t resp_json; /* buffered JSON response awaiting restore */
+    gw_buf_t resp_log;  /* response as the provider sent it, for the call log (capped) */
+    gw_buf_t pending;
+    gw_buf_t inflight;
+    gw_buf_t errbody;
+    gw_buf_t held;       /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
+    gw_buf_t async_out;  /* rewritten prediction */
+    gw_buf_t fal_path;   /* fal: the target's path and query in canonical form (gateway/canon.h) */
+    gw_buf_t fb_body;    /* a call with a fallback chain: its scrubbed body before the no-training pass */
     gw_body_info_t info; /* fields captured from the body (its buffers pooled; reset with gw_privacy_info_reset) */
     gw_async_sse_t async_sse;
 
@@ -163,7 +163,7 @@ struct st_gw_call_t {
     int sse;                        /* the response is text/event-stream (sse_parser initialised) */
     int json_resp;                  /* the response is application/json */
     int strip_usage_chunk;          /* aigw added stream_options.include_usage: drop the usage-only chunk */
-    prov_sse_parser_t sse_parser;   /* response events, for usage and filtering */
+    gw_sse_parser_t sse_parser;     /* response events, for usage and filtering */
     prov_usage_state_t usage_state; /* usage from stream events */
     prov_usage_t usage;             /* usage from a JSON body or headers */
     const char *rest;               /* path after the route prefix (into target) */
@@ -383,7 +383,7 @@ void gw__on_journal_reserved(void *ctx, int rc, int64_t bal);
  * `quiet` 0: a refusal or a bad body is answered (403 / 400); 1: nothing is answered (a fallback target is skipped).
  * @return 0, or -1 (answered unless quiet).
  */
-int gw__policy_pass(gw_call_t *call, int consent, const pol_json_edit_t *extra, int quiet);
+int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, int quiet);
 
 /* ---- fallback.c ---- */
 /** At the route stage: the call's fallback chain (config "fallbacks") and its scrubbed body. */

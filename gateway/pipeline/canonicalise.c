@@ -50,12 +50,12 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         gw__route_match(req->input.path.base, req->input.path.len, r); /* only for the error's shape */
         if (r->kind == GW_ROUTE_PROVIDER)
             call->adapter = r->adapter;
-        pol_buf_append(&call->route, req->input.path.base, req->input.path.len < 100 ? req->input.path.len : 100);
+        gw_buf_append(&call->route, req->input.path.base, req->input.path.len < 100 ? req->input.path.len : 100);
         snprintf(msg, sizeof(msg), "aigw: invalid request path: %s", canon_err);
         gw_send_error(call, GW_ERR_INVALID_PATH, msg);
         return GW_STAGE_ANSWERED;
     }
-    pol_buf_append(&call->route, call->target.base, cpath_len);
+    gw_buf_append(&call->route, call->target.base, cpath_len);
     gw__route_match(call->target.base, call->target.len, r);
     if (r->kind == GW_ROUTE_PROVIDER && gw_canon_drop_query_param(&call->target, cpath_len, "key") != 0)
         gw__route_match(call->target.base, call->target.len, r); /* a client credential is never forwarded */

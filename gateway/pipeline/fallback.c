@@ -38,7 +38,7 @@ void gw__fallback_begin(gw_call_t *call)
     model[call->info.model.len] = '\0';
     call->fb.targets = gw_fallbacks_for(f, call->up->name, model, &call->fb.n);
     /* scrubbed, before the no-training pass: each target gets its own (a copy: the body buffers are reused later) */
-    if (call->fb.targets != NULL && pol_buf_append(&call->fb_body, call->body, call->body_len) != 0) {
+    if (call->fb.targets != NULL && gw_buf_append(&call->fb_body, call->body, call->body_len) != 0) {
         call->fb.targets = NULL; /* out of memory: no fallback for this call */
         call->fb.n = 0;
     }
@@ -111,7 +111,7 @@ int gw__fallback_next(gw_call_t *call)
         }
         snprintf(mj, sizeof(mj), "%s", enc);
         free(enc);
-        const pol_json_edit_t edit = {"model", mj, 0};
+        const gw_json_edit_t edit = {"model", mj, 0};
         call->body = call->fb_body.base;
         call->body_len = call->fb_body.len;
         if (gw__policy_pass(call, call->consent_result, &edit, 1) != 0) {
@@ -122,8 +122,8 @@ int gw__fallback_next(gw_call_t *call)
         if (price != NULL)
             call->price = price;
         snprintf(call->bill.model, sizeof(call->bill.model), "%s", t->model);
-        pol_buf_reset(&call->info.model);
-        if (pol_buf_append(&call->info.model, t->model, strlen(t->model) + 1) == 0)
+        gw_buf_reset(&call->info.model);
+        if (gw_buf_append(&call->info.model, t->model, strlen(t->model) + 1) == 0)
             call->info.model.len--; /* NUL kept after it: read as a C string by the retry policy lookup */
         call->attempts = 0;         /* the target's own retry policy, budget and breaker (gw__retry_admit) */
         call->retry_conf = NULL;

@@ -64,21 +64,21 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
     }
     if (rc != 0) {
         char msg[256];
-        if (soft && !multipart && (rc == POL_JSON_E_UTF8 || rc == POL_JSON_E_SYNTAX))
+        if (soft && !multipart && (rc == GW_JSON_E_UTF8 || rc == GW_JSON_E_SYNTAX))
             return 1; /* not JSON: the caller decides (415, or binary pass-through) */
         if (rc == GW_PRIVACY_E_REFUSED) {
             gw_send_error_as(call, GW_ERR_BODY_REFUSED, call->info.refusal_status, call->info.refusal_code, call->info.refusal);
         } else if (multipart && rc != -1) {
             snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
             gw_send_error(call, GW_ERR_INVALID_MULTIPART, msg);
-        } else if (rc == POL_JSON_E_UTF8) {
+        } else if (rc == GW_JSON_E_UTF8) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid UTF-8 JSON (at byte %zu: %s)", err_off, err_desc);
             gw_send_error(call, GW_ERR_INVALID_UTF8, msg);
-        } else if (rc == POL_JSON_E_DUPKEY) {
+        } else if (rc == GW_JSON_E_DUPKEY) {
             snprintf(msg, sizeof(msg), "aigw: the request body names an object key twice (at byte %zu: %s); RFC 8259 section 4",
                      err_off, err_desc);
             gw_send_error(call, GW_ERR_DUPLICATE_KEY, msg);
-        } else if (rc == POL_JSON_E_SYNTAX || rc == POL_JSON_E_DEPTH) {
+        } else if (rc == GW_JSON_E_SYNTAX || rc == GW_JSON_E_DEPTH) {
             snprintf(msg, sizeof(msg), "aigw: the request body is not valid JSON (at byte %zu: %s)", err_off, err_desc);
             gw_send_error(call, GW_ERR_INVALID_JSON, msg);
         } else {
@@ -92,19 +92,19 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
     for (size_t i = 0; i < nf; i++)
         if (f[i].action == POL_PII_ACT_TOKENIZE)
             call->need_restore = 1;
-    pol_buf_t types = POL_BUF_INIT;
+    gw_buf_t types = GW_BUF_INIT;
     if (pol_pii_session_blocked(call->pii, &types)) {
         char msg[400];
         snprintf(msg, sizeof(msg),
                  "aigw: the request was blocked because it contains personal data of type %s (policy pii.actions); remove it "
                  "and retry",
                  types.base != NULL ? types.base : "?");
-        pol_buf_free(&types);
+        gw_buf_free(&types);
         gw_metrics_add(&call->worker->metrics.pii_blocked, 1);
         gw_send_error(call, GW_ERR_PII_BLOCKED, msg);
         return -1;
     }
-    pol_buf_free(&types);
+    gw_buf_free(&types);
     if (changed) {
         call->body = call->body_rewritten.base;
         call->body_len = call->body_rewritten.len;
@@ -114,7 +114,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
             gw_send_error(call, GW_ERR_INVALID_USER_BODY, NULL);
             return -1;
         }
-        pol_buf_append(&call->user, call->info.user.base, call->info.user.len);
+        gw_buf_append(&call->user, call->info.user.base, call->info.user.len);
     }
     return 0;
 }
@@ -152,11 +152,11 @@ static int strong_pii(gw_call_t *call, const char *text, size_t len, size_t url_
  * does (a path names a resource), so the request is refused with 400. Answers the request itself. */
 static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
 {
-    pol_buf_t *t = &gw_gen_scratch(call->gen, call->worker)->tmp; /* made in call_acquire */
+    gw_buf_t *t = &gw_gen_scratch(call->gen, call->worker)->tmp; /* made in call_acquire */
     const char *where = NULL;
     int type = -1;
     /* the target percent-decoded, '+' as space in the query, parameters on lines of their own */
-    pol_buf_reset(t);
+    gw_buf_reset(t);
     size_t qs = call->route.len;
     for (size_t i = 0; i < call->target.len; i++) {
         char c = call->target.base[i];
@@ -172,7 +172,7 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
         } else if (c == '/') {
             c = ' ';
         }
-        if (pol_buf_append(t, &c, 1) != 0)
+        if (gw_buf_append(t, &c, 1) != 0)
             return 0;
     }
     /* then every forwarded header value, one per line: one scan per request */
@@ -184,7 +184,7 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
         if (gw_headers_drop_request(h->name->base, h->name->len) ||
             (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
             continue; /* not forwarded */
-        if (pol_buf_append(t, "\n", 1) != 0 || pol_buf_append(t, h->value.base, h->value.len) != 0)
+        if (gw_buf_append(t, "\n", 1) != 0 || gw_buf_append(t, h->value.base, h->value.len) != 0)
             return 0;
     }
     size_t at = 0;

@@ -75,20 +75,20 @@ void gw__async_rewrite_urls(gw_call_t *call)
     h2o_req_t *req = call->req;
     gw_async_vault_t v;
     memset(&v, 0, sizeof(v));
-    pol_buf_t base = POL_BUF_INIT;
-    if (pol_buf_appendf(&base, "%.*s://%.*s", (int)req->input.scheme->name.len, req->input.scheme->name.base,
-                        (int)req->input.authority.len, req->input.authority.base) == 0 &&
+    gw_buf_t base = GW_BUF_INIT;
+    if (gw_buf_appendf(&base, "%.*s://%.*s", (int)req->input.scheme->name.len, req->input.scheme->name.base,
+                       (int)req->input.authority.len, req->input.authority.base) == 0 &&
         async_vault(call, &v) == 0) {
         gw_async_rewrite_t rw = {
             base.base,       call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
             async_key(call), (int64_t)time(NULL)};
         if (gw_async_rewrite_replicate(&rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
-            pol_buf_t t = call->pending;
+            gw_buf_t t = call->pending;
             call->pending = call->async_out;
             call->async_out = t;
         }
     }
-    pol_buf_free(&base);
+    gw_buf_free(&base);
     gw_async_vault_free(&v);
 }
 
@@ -116,7 +116,7 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     for (size_t i = 0; i < cfg->nclients && call->client == NULL; i++)
         if (strcmp(cfg->clients[i].name, call->async_cap.client) == 0)
             call->client = &cfg->clients[i];
-    pol_buf_append(&call->user, call->async_cap.user, strlen(call->async_cap.user));
+    gw_buf_append(&call->user, call->async_cap.user, strlen(call->async_cap.user));
     call->rest = call->rt.rest;
     call->rest_len = call->rt.rest_len;
     if (gw__choose_provider(call) != 0)
@@ -161,7 +161,7 @@ void gw__async_created(gw_call_t *call)
     gw_async_state_t st;
     gw_async_vault_t v;
     memset(&v, 0, sizeof(v));
-    pol_buf_t vj = POL_BUF_INIT;
+    gw_buf_t vj = GW_BUF_INIT;
     gw_predict_rec_t *p = NULL;
     if (call->upstream_status < 200 || call->upstream_status >= 300 ||
         gw_async_answer_state(call->resp_json.base, call->resp_json.len, call->up->async_terminal_statuses, &st) != 0 ||
@@ -194,7 +194,7 @@ out:
     gw_predict_rec_free(p);
     if (vj.base != NULL)
         sodium_memzero(vj.base, vj.len);
-    pol_buf_free(&vj);
+    gw_buf_free(&vj);
     gw_async_vault_free(&v);
 }
 

@@ -22,37 +22,37 @@ static int path_ends_with(const char *rest, size_t len, const char *suffix)
  * captures: streamed chat completions get stream_options.include_usage (OpenAI reports stream
  * usage only then; openai.md section 4) and the extra usage chunk is dropped again if the client
  * did not ask for it. Answers the request itself on refusal or error. */
-int gw__policy_pass(gw_call_t *call, int consent, const pol_json_edit_t *extra, int quiet)
+int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, int quiet)
 {
-    static const pol_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
+    static const gw_json_edit_t add_usage = {"stream_options.include_usage", "true", 0};
     int want_usage = call->info.stream && call->info.include_usage != 1 &&
                      path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL &&
                      call->need_usage;
     pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, consent};
     const char *err_desc = NULL;
     int changed = 0;
-    pol_json_edit_t edits[2];
+    gw_json_edit_t edits[2];
     size_t nedits = 0;
     if (want_usage)
         edits[nedits++] = add_usage;
     if (extra != NULL)
         edits[nedits++] = *extra;
-    pol_buf_reset(&call->edit_body);
+    gw_buf_reset(&call->edit_body);
     int rc = gw_privacy_notrain(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->up, &in, call->body,
                                 call->multipart || call->binary ? 0 : call->body_len, edits, nedits, &call->notrain,
                                 &call->edit_body, &changed, &err_desc);
     if (quiet && rc != POL_NOTRAIN_ALLOWED)
         return -1; /* a skipped fallback target leaves no record */
-    pol_buf_reset(&call->notrain_record);
+    gw_buf_reset(&call->notrain_record);
     if (rc >= 0)
         pol_notrain_record(&call->notrain, &call->notrain_record);
     if (rc == POL_NOTRAIN_REFUSED) {
-        pol_buf_t msg = POL_BUF_INIT;
-        pol_buf_append(&msg, "aigw: ", 6);
+        gw_buf_t msg = GW_BUF_INIT;
+        gw_buf_append(&msg, "aigw: ", 6);
         pol_notrain_message(&call->notrain, &msg);
         gw_send_error_as(call, GW_ERR_TRAINING_POLICY, 0, call->notrain.reason,
                          msg.base != NULL ? msg.base : "aigw: refused by the no-training policy");
-        pol_buf_free(&msg);
+        gw_buf_free(&msg);
         return -1;
     }
     if (rc < 0) {

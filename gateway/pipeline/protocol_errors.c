@@ -39,7 +39,7 @@ static void on_error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs
 static const prov_adapter_t *shape_of(h2o_req_t *req)
 {
     const prov_adapter_t *a = prov_unified();
-    pol_buf_t target = POL_BUF_INIT;
+    gw_buf_t target = GW_BUF_INIT;
     size_t plen;
     const char *err = NULL;
     gw_route_t r;
@@ -48,7 +48,7 @@ static const prov_adapter_t *shape_of(h2o_req_t *req)
         if (r.kind == GW_ROUTE_PROVIDER)
             a = r.wire != NULL ? r.wire : r.adapter;
     }
-    pol_buf_free(&target);
+    gw_buf_free(&target);
     return a;
 }
 
@@ -76,9 +76,9 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
     }
     const prov_adapter_t *a = shape_of(req);
     const gw_error_def_t *d = gw_error_def(err);
-    pol_buf_t body = POL_BUF_INIT;
+    gw_buf_t body = GW_BUF_INIT;
     if (a->error_body(&body, req->res.status, d->type, d->code, d->param, msg != NULL ? msg : d->message) != 0) {
-        pol_buf_free(&body);
+        gw_buf_free(&body);
         h2o_setup_next_ostream(req, slot); /* out of memory: h2o's plain text goes out */
         return;
     }
@@ -86,7 +86,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
     e->super.do_send = on_error_send;
     e->body = h2o_strdup(&req->pool, body.base, body.len);
     e->sent = 0;
-    pol_buf_free(&body);
+    gw_buf_free(&body);
     req->res.content_length = e->body.len;
     ssize_t ci = h2o_find_header(&req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1);
     h2o_iovec_t ct = h2o_strdup(&req->pool, a->error_content_type, strlen(a->error_content_type));

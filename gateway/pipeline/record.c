@@ -25,14 +25,14 @@ static const char *action_name(pol_pii_action_t a)
     return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "unknown";
 }
 
-static char *dup_buf(const pol_buf_t *b)
+static char *dup_buf(const gw_buf_t *b)
 {
     return b->len != 0 ? strndup(b->base, b->len) : NULL;
 }
 
 /* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
  * Gemini inline data, data: URIs): its bodies then follow retention.image_payload_hours. */
-static int response_has_image(const pol_buf_t *b)
+static int response_has_image(const gw_buf_t *b)
 {
     static const char *const markers[] = {"\"b64_json\"", "\"bytesBase64Encoded\"", "\"inlineData\"", "\"inline_data\"",
                                           "data:image/"};
@@ -96,10 +96,10 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     {
         /* usage the provider reported: stream events, else the JSON body / headers */
         const prov_usage_t *u = call->usage_state.usage.has != 0 ? &call->usage_state.usage : &call->usage;
-        pol_buf_t ub = POL_BUF_INIT;
+        gw_buf_t ub = GW_BUF_INIT;
         if (u->has != 0 && prov_usage_to_json(u, &ub) == 0)
             rec->usage_json = dup_buf(&ub);
-        pol_buf_free(&ub);
+        gw_buf_free(&ub);
         /* the counts reports show, from the usage the call is billed for (gateway/billing.h) */
         prov_usage_t bu;
         gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
@@ -112,7 +112,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             memcpy(rec->request_body, call->body, call->body_len); /* as sent upstream: scrubbed */
             rec->request_len = call->body_len;
         }
-        const pol_buf_t *resp = call->resp_log.len != 0 ? &call->resp_log : &call->errbody;
+        const gw_buf_t *resp = call->resp_log.len != 0 ? &call->resp_log : &call->errbody;
         if (resp->len != 0 && (rec->response_body = malloc(resp->len)) != NULL) {
             memcpy(rec->response_body, resp->base, resp->len);
             gw_secrets_mask(&call->secrets, rec->response_body, resp->len); /* exports return it to a client too */

@@ -52,7 +52,7 @@ static void add_aigw_headers(gw_call_t *call)
 
 /* A row of the error table (gateway/errors.h) as an error body in the route's provider shape, appended to `out`:
  * `status` 0 and `code` NULL take the row's, `message` NULL the row's default. @return 0 or -1 (allocation). */
-static int error_body(gw_call_t *call, gw_err_t err, int status, const char *code, const char *message, pol_buf_t *out)
+static int error_body(gw_call_t *call, gw_err_t err, int status, const char *code, const char *message, gw_buf_t *out)
 {
     const gw_error_def_t *d = gw_error_def(err);
     return call->adapter->error_body(out, status != 0 ? status : d->status, d->type, code != NULL ? code : d->code, d->param,
@@ -70,9 +70,9 @@ void gw_send_error_as(gw_call_t *call, gw_err_t err, int status, const char *cod
         status = gw_error_def(err)->status;
     if (code == NULL)
         code = gw_error_def(err)->code;
-    pol_buf_t body = POL_BUF_INIT;
+    gw_buf_t body = GW_BUF_INIT;
     if (error_body(call, err, status, code, message, &body) != 0) {
-        pol_buf_free(&body);
+        gw_buf_free(&body);
         h2o_send_error_generic(req, 500, "Internal Server Error", "out of memory", 0);
         return;
     }
@@ -89,7 +89,7 @@ void gw_send_error_as(gw_call_t *call, gw_err_t err, int status, const char *cod
     add_aigw_headers(call);
     call->bytes_out = body.len;
     h2o_send_inline(req, body.base, body.len); /* copies the body into the request pool */
-    pol_buf_free(&body);
+    gw_buf_free(&body);
 }
 
 void gw_send_error(gw_call_t *call, gw_err_t err, const char *message)
@@ -121,15 +121,15 @@ void gw__flush(gw_call_t *call)
         return;
     if (call->hold_end && !call->upstream_done)
         return; /* the terminal event goes out with the final send, after the call's record is committed */
-    pol_buf_t tmp = call->inflight;
+    gw_buf_t tmp = call->inflight;
     call->inflight = call->pending;
     call->pending = tmp;
-    pol_buf_reset(&call->pending);
+    gw_buf_reset(&call->pending);
     /* no provider or client key reaches the client, even split across upstream chunks: mask, and keep back a tail that
      * could be the start of one until the next chunk (or the end) decides */
     gw_secrets_mask(&call->secrets, call->inflight.base, call->inflight.len);
     size_t keep = call->upstream_done ? 0 : gw_secrets_holdback(&call->secrets, call->inflight.base, call->inflight.len);
-    if (keep != 0 && pol_buf_append(&call->pending, call->inflight.base + call->inflight.len - keep, keep) == 0)
+    if (keep != 0 && gw_buf_append(&call->pending, call->inflight.base + call->inflight.len - keep, keep) == 0)
         call->inflight.len -= keep;
     if (call->inflight.len == 0 && !call->upstream_done)
         return;
@@ -139,7 +139,7 @@ void gw__flush(gw_call_t *call)
         /* a body framed by its length is complete for the client with its last byte: that byte
          * waits for the commit of the call's record (finish_call), like a final send does */
         call->inflight.len--;
-        pol_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
+        gw_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
         if (call->inflight.len == 0)
             return;
     }
@@ -194,7 +194,7 @@ void gw__start_response(gw_call_t *call)
 }
 
 /* pii.scan_responses applies to this answer: the rules for its wire format (NULL: not scanned). */
-static const pol_json_paths_t *output_scanned(gw_call_t *call)
+static const gw_json_paths_t *output_scanned(gw_call_t *call)
 {
     if (call->pii == NULL)
         return NULL;
@@ -253,7 +253,7 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
         if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
             if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {
                 if (!call->sse) {
-                    prov_sse_init(&call->sse_parser, 0);
+                    gw_sse_init(&call->sse_parser, 0);
                     call->sse = 1;
                 }
                 if (call->need_restore || output_scanned(call)) {
@@ -295,11 +295,11 @@ static int emit_block(gw_call_t *call, const char *raw, size_t len)
 {
     if (call->restore == GW_RESTORE_SSE)
         return pol_restore_stream_feed(call->restorer, raw, len, &call->pending) < 0 ? -1 : 0;
-    return pol_buf_append(&call->pending, raw, len);
+    return gw_buf_append(&call->pending, raw, len);
 }
 
 /* Every complete SSE block of the response: usage extraction, then forwarding. */
-static int on_sse_block(void *ctx, const prov_sse_event_t *ev)
+static int on_sse_block(void *ctx, const gw_sse_event_t *ev)
 {
     gw_call_t *call = ctx;
     if (call->need_usage && ev->has_data && call->usage_ad->usage_from_event != NULL) {
@@ -328,7 +328,7 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
     if (call->retry_hold && !call->map_upstream_error) {
         /* a retryable answer (429, 408, 409) is held until the transfer ends: it is either retried or
          * forwarded as it came; one too large to hold is forwarded now and not retried */
-        if (pol_buf_append(&call->held, p, n) != 0)
+        if (gw_buf_append(&call->held, p, n) != 0)
             return 0;
         if (call->held.len <= GW_ERRBODY_MAX)
             return consumed;
@@ -338,7 +338,7 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
     }
     if (call->map_upstream_error) {
         size_t room = GW_ERRBODY_MAX - call->errbody.len;
-        pol_buf_append(&call->errbody, p, n < room ? n : room);
+        gw_buf_append(&call->errbody, p, n < room ? n : room);
         return consumed;
     }
     if (call->send_inflight && call->pending.len >= GW_PENDING_HIGH) {
@@ -351,30 +351,30 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
     uint64_t t0 = gw__now_ns();
     if (call->worker->server->log_bodies && call->worker->server->store != NULL && call->resp_log.len < GW_LOG_BODY_MAX) {
         size_t room = GW_LOG_BODY_MAX - call->resp_log.len;
-        pol_buf_append(&call->resp_log, p, n < room ? n : room);
+        gw_buf_append(&call->resp_log, p, n < room ? n : room);
     }
     if (call->restore == GW_RESTORE_JSON) {
         /* non-streaming JSON: restore needs the whole document; answered at transfer end */
         if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
-            int ok = pol_buf_append(&call->resp_json, p, n) == 0;
+            int ok = gw_buf_append(&call->resp_json, p, n) == 0;
             call->overhead_ns += gw__now_ns() - t0;
             return ok ? consumed : 0;
         }
         call->restore = GW_RESTORE_NONE; /* too large: pass through as it is */
-        if (pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len) != 0)
+        if (gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len) != 0)
             return 0;
-        pol_buf_reset(&call->resp_json);
+        gw_buf_reset(&call->resp_json);
     }
     if (call->state == GW_CALL_UPSTREAM)
         gw__start_response(call);
     int rc;
     if (call->sse) {
-        rc = prov_sse_feed(&call->sse_parser, p, n, on_sse_block, call) < 0 ? -1 : 0;
+        rc = gw_sse_feed(&call->sse_parser, p, n, on_sse_block, call) < 0 ? -1 : 0;
     } else {
-        rc = pol_buf_append(&call->pending, p, n);
+        rc = gw_buf_append(&call->pending, p, n);
         if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL &&
             call->usage_tee.len + n <= GW_USAGE_TEE_MAX)
-            pol_buf_append(&call->usage_tee, p, n);
+            gw_buf_append(&call->usage_tee, p, n);
     }
     if (rc < 0)
         return 0;
@@ -422,14 +422,14 @@ int gw__respond_complete(gw_call_t *call, long http_status)
     if (call->sse) {
         /* a stream cut mid-event: forward the partial bytes as they are */
         size_t plen = 0;
-        const char *part = prov_sse_finish(&call->sse_parser) != 0 ? prov_sse_pending(&call->sse_parser, &plen) : NULL;
+        const char *part = gw_sse_finish(&call->sse_parser) != 0 ? gw_sse_pending(&call->sse_parser, &plen) : NULL;
         if (call->async_restore)
             gw_async_sse_finish(&call->async_sse, &call->async_cap, &call->pending);
         if (part != NULL && plen != 0)
             emit_block(call, part, plen);
     }
     if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL) {
-        const pol_buf_t *b = call->restore == GW_RESTORE_JSON ? &call->resp_json : &call->usage_tee;
+        const gw_buf_t *b = call->restore == GW_RESTORE_JSON ? &call->resp_json : &call->usage_tee;
         if (b->len != 0)
             call->usage_ad->usage_from_json(b->base, b->len, &call->usage);
     }
@@ -453,18 +453,18 @@ void gw__respond_resume(gw_call_t *call, long http_status)
                                           call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0 &&
             scan) {
             /* the answer could not be scanned: it is not sent (fail closed) */
-            pol_buf_reset(&call->pending);
+            gw_buf_reset(&call->pending);
             error_body(call, GW_ERR_INTERNAL, 0, NULL, "aigw: the privacy scan of the answer failed", &call->pending);
             call->upstream_status = 500;
             changed = 1;
         }
         if ((prc != 0 && !scan) || !changed) {
-            pol_buf_reset(&call->pending);
-            pol_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
+            gw_buf_reset(&call->pending);
+            gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
         }
         if (call->pred.vault.n != 0 && call->upstream_status < 300 &&
             gw_async_restore_json(&call->pred.vault, call->pending.base, call->pending.len, &call->async_out) == 1) {
-            pol_buf_t t = call->pending; /* a later read: the creating request's values restored */
+            gw_buf_t t = call->pending; /* a later read: the creating request's values restored */
             call->pending = call->async_out;
             call->async_out = t;
         }

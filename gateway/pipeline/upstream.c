@@ -25,12 +25,12 @@ static int notrain_sets_header(const pol_notrain_decision_t *d, const char *name
 
 /* Appends the path and query `p` (`len` bytes) without the query parameters the no-training
  * decision removes (fal_webhook). */
-static int append_path_query(pol_buf_t *url, const char *p, size_t len, const pol_notrain_decision_t *d)
+static int append_path_query(gw_buf_t *url, const char *p, size_t len, const pol_notrain_decision_t *d)
 {
     const char *q = memchr(p, '?', len);
     if (q == NULL || d->ndrop_query == 0)
-        return pol_buf_append(url, p, len);
-    if (pol_buf_append(url, p, (size_t)(q - p)) != 0)
+        return gw_buf_append(url, p, len);
+    if (gw_buf_append(url, p, (size_t)(q - p)) != 0)
         return -1;
     const char *end = p + len, *param = q + 1;
     int first = 1;
@@ -44,7 +44,7 @@ static int append_path_query(pol_buf_t *url, const char *p, size_t len, const po
             if (strlen(d->drop_query[i]) == klen && memcmp(d->drop_query[i], param, klen) == 0)
                 drop = 1;
         if (!drop && pe > param) {
-            if (pol_buf_append(url, first ? "?" : "&", 1) != 0 || pol_buf_append(url, param, (size_t)(pe - param)) != 0)
+            if (gw_buf_append(url, first ? "?" : "&", 1) != 0 || gw_buf_append(url, param, (size_t)(pe - param)) != 0)
                 return -1;
             first = 0;
         }
@@ -81,21 +81,21 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     const prov_adapter_t *up = call->up;
     if (call->async_url != NULL) {
         /* a stream URL aigw handed out: the upstream URL sealed in its capability (checked) */
-        if (pol_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
+        if (gw_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
             return -1;
     } else if (up->target_url != NULL) {
         /* fal's proxy protocol: the target was validated by take_target_url (route.c). A base_url
          * other than the adapter's default replaces scheme and host (an egress proxy, or a mock in tests). */
         const prov_target_t t = call->fal_target;
         const char *origin = strcmp(pc->base_url, up->default_base_url) == 0 ? t.origin : pc->base_url;
-        if (pol_buf_append(&call->url, origin, strlen(origin)) != 0 ||
+        if (gw_buf_append(&call->url, origin, strlen(origin)) != 0 ||
             append_path_query(&call->url, t.path, t.path_len, &call->notrain) != 0)
             return -1;
     } else {
         /* on /v1/, a provider other than the route's own format is reached through its OpenAI-compatible API */
         const char *prefix = call->unified && up != call->adapter ? up->compat_prefix : up->upstream_prefix;
-        if (pol_buf_append(&call->url, pc->base_url, strlen(pc->base_url)) != 0 ||
-            pol_buf_append(&call->url, prefix, strlen(prefix)) != 0 ||
+        if (gw_buf_append(&call->url, pc->base_url, strlen(pc->base_url)) != 0 ||
+            gw_buf_append(&call->url, prefix, strlen(prefix)) != 0 ||
             append_path_query(&call->url, call->rest, call->rest_len, &call->notrain) != 0)
             return -1;
     }
@@ -107,9 +107,9 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     /* Header lines go NUL-separated into call->hdr and are linked through call->hdr_nodes, both
      * reused across requests (curl only reads the list; curl_slist_append would malloc twice
      * per header). */
-    pol_buf_t *hb = &call->hdr;
+    gw_buf_t *hb = &call->hdr;
     size_t nlines = 0;
-    pol_buf_reset(hb);
+    gw_buf_reset(hb);
     /* end-to-end headers */
     ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
     h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
@@ -119,23 +119,23 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
             (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)) ||
             notrain_sets_header(&call->notrain, h->name->base, h->name->len))
             continue;
-        if (pol_buf_append(hb, h->name->base, h->name->len) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
-            pol_buf_append(hb, h->value.base, h->value.len) != 0 || pol_buf_append(hb, "", 1) != 0)
+        if (gw_buf_append(hb, h->name->base, h->name->len) != 0 || gw_buf_append(hb, ": ", 2) != 0 ||
+            gw_buf_append(hb, h->value.base, h->value.len) != 0 || gw_buf_append(hb, "", 1) != 0)
             return -1;
         nlines++;
     }
     /* headers the no-training decision sets (fal X-Fal-Store-IO: 0, ...) */
     for (size_t i = 0; i < call->notrain.nheaders; i++) {
         const pol_notrain_header_t *nh = &call->notrain.headers[i];
-        if (pol_buf_append(hb, nh->name, strlen(nh->name)) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
-            pol_buf_append(hb, nh->value, strlen(nh->value) + 1) != 0)
+        if (gw_buf_append(hb, nh->name, strlen(nh->name)) != 0 || gw_buf_append(hb, ": ", 2) != 0 ||
+            gw_buf_append(hb, nh->value, strlen(nh->value) + 1) != 0)
             return -1;
         nlines++;
     }
     /* account-selection headers from config (providers.NAME.headers); the client's own were dropped above */
     for (size_t i = 0; i < pc->nheaders; i++) {
-        if (pol_buf_append(hb, pc->header_names[i], strlen(pc->header_names[i])) != 0 || pol_buf_append(hb, ": ", 2) != 0 ||
-            pol_buf_append(hb, pc->header_values[i], strlen(pc->header_values[i]) + 1) != 0)
+        if (gw_buf_append(hb, pc->header_names[i], strlen(pc->header_names[i])) != 0 || gw_buf_append(hb, ": ", 2) != 0 ||
+            gw_buf_append(hb, pc->header_values[i], strlen(pc->header_values[i]) + 1) != 0)
             return -1;
         nlines++;
     }
@@ -147,8 +147,8 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
         [PROV_AUTH_KEY] = "Authorization: Key ",
     };
     const char *ap = auth_prefix[call->up->auth];
-    if (pol_buf_append(hb, ap, strlen(ap)) != 0 || pol_buf_append(hb, pc->api_key, strlen(pc->api_key) + 1) != 0 ||
-        pol_buf_append(hb, "Expect:", 8) != 0)
+    if (gw_buf_append(hb, ap, strlen(ap)) != 0 || gw_buf_append(hb, pc->api_key, strlen(pc->api_key) + 1) != 0 ||
+        gw_buf_append(hb, "Expect:", 8) != 0)
         return -1;
     nlines += 2;
     if (nlines > call->hdr_nodes_cap) {
@@ -177,8 +177,8 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
             /* small bodies: a call-owned copy given whole, so curl sends headers and body in one
              * write; the copy outlives the request pool if the client vanishes mid-transfer */
             if (call->body != call->body_rewritten.base) {
-                pol_buf_reset(&call->body_rewritten);
-                if (pol_buf_append(&call->body_rewritten, call->body, call->body_len) != 0)
+                gw_buf_reset(&call->body_rewritten);
+                if (gw_buf_append(&call->body_rewritten, call->body, call->body_len) != 0)
                     return -1;
                 call->body = call->body_rewritten.base;
             }

@@ -321,19 +321,19 @@ int gw_store_get_consent(gw_store_t *st, const char *user_id, int *training);
  * {"items":[{"id","request_id","user","route","field","type","start","end","action","value_hmac","at"}],
  *  "next_cursor":"N"|null}, newest first. @return 0, GW_STORE_E_INVAL, GW_STORE_E_DB.
  */
-int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, pol_buf_t *json_out);
+int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, gw_buf_t *json_out);
 
 /**
  * Appends counts per entity type per UTC day in [from, to) (0 = open) as JSON:
  * {"from","to","days":[{"day":"YYYY-MM-DD","type":"...","count":N}]}.
  */
-int gw_store_redaction_summary(gw_store_t *st, int64_t from_us, int64_t to_us, pol_buf_t *json_out);
+int gw_store_redaction_summary(gw_store_t *st, int64_t from_us, int64_t to_us, gw_buf_t *json_out);
 
 /**
  * Appends the retention status as JSON: {"now","next_purge_run","classes":[{"class","config_key",
  * "ttl_seconds","rows","oldest","next_expiry"}]} (times in µs, null when there is none).
  */
-int gw_store_retention_status(gw_store_t *st, pol_buf_t *json_out);
+int gw_store_retention_status(gw_store_t *st, gw_buf_t *json_out);
 
 /**
  * Deletes (or with dry_run counts) every row past its expires_at now, in batches of

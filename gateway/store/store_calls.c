@@ -175,9 +175,9 @@ void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint6
  */
 void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
 {
-    pol_buf_t arr = POL_BUF_INIT;
+    gw_buf_t arr = GW_BUF_INIT;
     int any = 0;
-    pol_buf_append(&arr, "{", 1);
+    gw_buf_append(&arr, "{", 1);
     for (size_t i = 0; i < n; i++) {
         if (items[i].kind != Q_CALL)
             continue;
@@ -187,16 +187,16 @@ void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
         if (!gw_store__user_id_fits(u) || (e != NULL && e->validated_batch == st->batch_seq))
             continue;
         /* PostgreSQL array literal: every element quoted, \ and " escaped. */
-        pol_buf_append(&arr, any ? ",\"" : "\"", any ? 2 : 1);
+        gw_buf_append(&arr, any ? ",\"" : "\"", any ? 2 : 1);
         for (const char *c = u; *c; c++) {
             if (*c == '"' || *c == '\\')
-                pol_buf_append(&arr, "\\", 1);
-            pol_buf_append(&arr, c, 1);
+                gw_buf_append(&arr, "\\", 1);
+            gw_buf_append(&arr, c, 1);
         }
-        pol_buf_append(&arr, "\"", 1);
+        gw_buf_append(&arr, "\"", 1);
         any = 1;
     }
-    if (pol_buf_append(&arr, "}", 1) == 0 && any) {
+    if (gw_buf_append(&arr, "}", 1) == 0 && any) {
         gw_store_stmt_t *s = st->s_user_many;
         gw_store__bind_text(s, 1, arr.base);
         while (gw_store__step(s) == 1) {
@@ -209,7 +209,7 @@ void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
         }
         gw_store__reset(s);
     }
-    pol_buf_free(&arr);
+    gw_buf_free(&arr);
 }
 
 /* Writes a batch; called on the writer thread with wlock held. */

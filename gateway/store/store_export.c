@@ -75,17 +75,17 @@ json_t *gw_store_json_text(const char *s)
         return v;
     /* rows written before the edge refused invalid UTF-8: show them, with U+FFFD per bad byte */
     size_t n = strlen(s);
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     for (size_t i = 0; i < n;) {
         size_t l = gw_utf8_seq((const unsigned char *)s + i, n - i);
-        if (pol_buf_append(&b, l ? s + i : GW_UTF8_REPLACEMENT, l ? l : 3) != 0) {
-            pol_buf_free(&b);
+        if (gw_buf_append(&b, l ? s + i : GW_UTF8_REPLACEMENT, l ? l : 3) != 0) {
+            gw_buf_free(&b);
             return NULL;
         }
         i += l ? l : 1;
     }
     v = json_stringn(b.base != NULL ? b.base : "", b.len);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
     return v;
 }
 
@@ -321,40 +321,40 @@ out:
 
 static int buf_write(void *ctx, const char *p, size_t n)
 {
-    return pol_buf_append(ctx, p, n);
+    return gw_buf_append(ctx, p, n);
 }
 
-static int dump_to_buf(json_t *v, pol_buf_t *out)
+static int dump_to_buf(json_t *v, gw_buf_t *out)
 {
     emitter_t e = {buf_write, out, 0};
     int rc = emit_json(&e, v, NULL);
     return rc != 0 ? rc : e.failed ? GW_STORE_E_NOMEM : 0;
 }
 
-int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, pol_buf_t *out)
+int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, gw_buf_t *out)
 {
     int limit = q->limit == 0 ? 100 : q->limit;
     if (limit < 1 || limit > 1000 || q->cursor < 0)
         return GW_STORE_E_INVAL;
-    pol_buf_t sql = POL_BUF_INIT;
+    gw_buf_t sql = GW_BUF_INIT;
     int ret = GW_STORE_E_DB;
     json_t *items = json_array();
-    pol_buf_appendf(&sql, "SELECT id, request_id, user_id, route, field, entity_type, start_off, end_off, action, value_hmac, at,"
-                          " direction FROM redactions WHERE 1 = 1");
+    gw_buf_appendf(&sql, "SELECT id, request_id, user_id, route, field, entity_type, start_off, end_off, action, value_hmac, at,"
+                         " direction FROM redactions WHERE 1 = 1");
     if (q->from_us)
-        pol_buf_appendf(&sql, " AND at >= ?");
+        gw_buf_appendf(&sql, " AND at >= ?");
     if (q->to_us)
-        pol_buf_appendf(&sql, " AND at < ?");
+        gw_buf_appendf(&sql, " AND at < ?");
     if (q->entity_type)
-        pol_buf_appendf(&sql, " AND entity_type = ?");
+        gw_buf_appendf(&sql, " AND entity_type = ?");
     if (q->user_id)
-        pol_buf_appendf(&sql, " AND user_id = ?");
+        gw_buf_appendf(&sql, " AND user_id = ?");
     if (q->route)
-        pol_buf_appendf(&sql, " AND route = ?");
+        gw_buf_appendf(&sql, " AND route = ?");
     if (q->cursor)
-        pol_buf_appendf(&sql, " AND id < ?");
+        gw_buf_appendf(&sql, " AND id < ?");
     /* One row more than asked tells whether there is a next page. */
-    if (pol_buf_appendf(&sql, " ORDER BY id DESC LIMIT %d", limit + 1) != 0 || items == NULL) {
+    if (gw_buf_appendf(&sql, " ORDER BY id DESC LIMIT %d", limit + 1) != 0 || items == NULL) {
         ret = GW_STORE_E_NOMEM;
         goto done;
     }
@@ -402,7 +402,7 @@ int gw_store_list_redactions(gw_store_t *st, const gw_redaction_query_t *q, pol_
     pthread_mutex_unlock(&st->rlock);
 done:
     json_decref(items);
-    pol_buf_free(&sql);
+    gw_buf_free(&sql);
     return ret;
 }
 
@@ -414,7 +414,7 @@ static void day_string(int64_t day, char out[16])
     strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
-int gw_store_redaction_summary(gw_store_t *st, int64_t from_us, int64_t to_us, pol_buf_t *out)
+int gw_store_redaction_summary(gw_store_t *st, int64_t from_us, int64_t to_us, gw_buf_t *out)
 {
     int ret = GW_STORE_E_DB;
     json_t *days = json_array();
@@ -446,7 +446,7 @@ int gw_store_redaction_summary(gw_store_t *st, int64_t from_us, int64_t to_us, p
     return ret;
 }
 
-int gw_store_retention_status(gw_store_t *st, pol_buf_t *out)
+int gw_store_retention_status(gw_store_t *st, gw_buf_t *out)
 {
     static const char *sql[POL_RET_NCLASSES] = {
         "SELECT COUNT(*), MIN(started_at), MIN(expires_at) FROM calls",

@@ -209,7 +209,7 @@ void pol_pii_session_free(pol_pii_session_t *ss);
  *         pol_pii_session_blocked() after all fields.
  */
 int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
-                          pol_buf_t *out);
+                          gw_buf_t *out);
 
 /** Bytes of model output always held back at the end of a streamed piece (pol_pii_session_scrub_output): the longest
     entity the stream scan is guaranteed to see whole across chunk boundaries. */
@@ -236,14 +236,14 @@ int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const cha
  * @return 0 = text[0, *emit) goes out unchanged, 1 = `out` replaces it, -1 on a scan or allocation error
  */
 int pol_pii_session_scrub_output(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
-                                 int final, size_t *emit, pol_buf_t *out);
+                                 int final, size_t *emit, gw_buf_t *out);
 
 /**
  * @param types if not NULL, receives the blocked types' names appended comma-separated ("US_SSN,CREDIT_CARD"),
  *        each once, in type order; never a value
  * @return non-zero if any finding had the `block` action
  */
-int pol_pii_session_blocked(const pol_pii_session_t *ss, pol_buf_t *types);
+int pol_pii_session_blocked(const pol_pii_session_t *ss, gw_buf_t *types);
 
 /** @return the findings so far (owned by the session, valid until the next scrub, reset or free); *n = count. */
 const pol_pii_finding_t *pol_pii_session_findings(const pol_pii_session_t *ss, size_t *n);
@@ -259,7 +259,7 @@ int pol_pii_session_lookup(const pol_pii_session_t *ss, const char *token, size_
  * Replaces every token of this session found in `text` by its value; unknown tokens stay as they are.
  * @return 0 unchanged (out untouched), 1 changed (out reset and filled), -1 on allocation failure
  */
-int pol_pii_session_restore(const pol_pii_session_t *ss, const char *text, size_t len, pol_buf_t *out);
+int pol_pii_session_restore(const pol_pii_session_t *ss, const char *text, size_t len, gw_buf_t *out);
 
 /**
  * Token grammar check: `<` TYPE `_` N `>`, TYPE = [A-Z][A-Z0-9_]*, N = decimal >= 1 without

@@ -271,7 +271,7 @@ int pol_pii_session_lookup(const pol_pii_session_t *ss, const char *token, size_
     return 0;
 }
 
-int pol_pii_session_restore(const pol_pii_session_t *ss, const char *text, size_t len, pol_buf_t *out)
+int pol_pii_session_restore(const pol_pii_session_t *ss, const char *text, size_t len, gw_buf_t *out)
 {
     size_t done = 0, p = 0;
     int changed = 0;
@@ -285,10 +285,10 @@ int pol_pii_session_restore(const pol_pii_session_t *ss, const char *text, size_
         size_t vl;
         if (tl != 0 && pol_pii_session_lookup(ss, text + p, tl, &v, &vl) == 0) {
             if (!changed) {
-                pol_buf_reset(out);
+                gw_buf_reset(out);
                 changed = 1;
             }
-            if (pol_buf_append(out, text + done, p - done) != 0 || pol_buf_append(out, v, vl) != 0)
+            if (gw_buf_append(out, text + done, p - done) != 0 || gw_buf_append(out, v, vl) != 0)
                 return -1;
             p += tl;
             done = p;
@@ -298,7 +298,7 @@ int pol_pii_session_restore(const pol_pii_session_t *ss, const char *text, size_
     }
     if (!changed)
         return 0;
-    if (pol_buf_append(out, text + done, len - done) != 0)
+    if (gw_buf_append(out, text + done, len - done) != 0)
         return -1;
     return 1;
 }
@@ -311,7 +311,7 @@ static int is_alnum_b(unsigned char c)
 }
 
 /* mask: keeps a few characters so a human can still tell values apart, hides the rest */
-static int append_mask(pol_buf_t *out, int type, const char *v, size_t n)
+static int append_mask(gw_buf_t *out, int type, const char *v, size_t n)
 {
     if (type == POL_PII_EMAIL_ADDRESS) {
         const char *at = memchr(v, '@', n);
@@ -323,12 +323,12 @@ static int append_mask(pol_buf_t *out, int type, const char *v, size_t n)
             }
         if (at != NULL && dot != NULL && dot > at + 1) {
             /* j***@e******.com */
-            if (pol_buf_append(out, v, 1) != 0 || pol_buf_append(out, "***@", 4) != 0 || pol_buf_append(out, at + 1, 1) != 0)
+            if (gw_buf_append(out, v, 1) != 0 || gw_buf_append(out, "***@", 4) != 0 || gw_buf_append(out, at + 1, 1) != 0)
                 return -1;
             for (size_t i = pol__cp_count(at + 2, (size_t)(dot - at - 2)); i > 0; i--)
-                if (pol_buf_append(out, "*", 1) != 0)
+                if (gw_buf_append(out, "*", 1) != 0)
                     return -1;
-            return pol_buf_append(out, dot, (size_t)(v + n - dot));
+            return gw_buf_append(out, dot, (size_t)(v + n - dot));
         }
     }
     /* count alnum code points; numeric-style types keep the last 4, others keep the first one */
@@ -347,10 +347,10 @@ static int append_mask(pol_buf_t *out, int type, const char *v, size_t n)
             cl++;
         if (is_alnum_b((unsigned char)v[i])) {
             int keep = keep_tail ? idx >= keep_from : idx == 0;
-            if (pol_buf_append(out, keep ? v + i : "*", keep ? cl : 1) != 0)
+            if (gw_buf_append(out, keep ? v + i : "*", keep ? cl : 1) != 0)
                 return -1;
             idx++;
-        } else if (pol_buf_append(out, v + i, cl) != 0) {
+        } else if (gw_buf_append(out, v + i, cl) != 0) {
             return -1;
         }
         i += cl;
@@ -360,7 +360,7 @@ static int append_mask(pol_buf_t *out, int type, const char *v, size_t n)
 
 /* "<" name [sep digits] ">": tokens and redaction markers without printf (it showed up in the
  * scrub profile); n == 0 writes no number */
-static int append_marker(pol_buf_t *out, const char *name, char sep, unsigned n, const char *suffix, size_t suffix_len)
+static int append_marker(gw_buf_t *out, const char *name, char sep, unsigned n, const char *suffix, size_t suffix_len)
 {
     size_t nl = strlen(name);
     char num[12];
@@ -371,7 +371,7 @@ static int append_marker(pol_buf_t *out, const char *name, char sep, unsigned n,
         while ((n /= 10) != 0);
         num[--k] = sep;
     }
-    if (pol_buf_reserve(out, nl + (sizeof(num) - k) + suffix_len + 2) != 0)
+    if (gw_buf_reserve(out, nl + (sizeof(num) - k) + suffix_len + 2) != 0)
         return -1;
     char *d = out->base + out->len;
     *d++ = '<';
@@ -382,7 +382,7 @@ static int append_marker(pol_buf_t *out, const char *name, char sep, unsigned n,
     memcpy(d, suffix, suffix_len);
     d += suffix_len;
     *d++ = '>';
-    *d = '\0'; /* as pol_buf_append does */
+    *d = '\0'; /* as gw_buf_append does */
     out->len = (size_t)(d - out->base);
     return 0;
 }
@@ -402,7 +402,7 @@ static int push_finding(pol_pii_session_t *ss, const pol_pii_finding_t *f)
 }
 
 /* Appends what replaces value v (vl bytes) of finding f under f->action. */
-static int apply_action(pol_pii_session_t *ss, pol_buf_t *out, const pol_pii_finding_t *f, const char *v, size_t vl)
+static int apply_action(pol_pii_session_t *ss, gw_buf_t *out, const pol_pii_finding_t *f, const char *v, size_t vl)
 {
     const char *name = pol_pii_type_name(ss->e, f->type);
     switch (f->action) {
@@ -422,13 +422,13 @@ static int apply_action(pol_pii_session_t *ss, pol_buf_t *out, const pol_pii_fin
     }
     case POL_PII_ACT_BLOCK:
     case POL_PII_ACT_ALLOW:
-        return pol_buf_append(out, v, vl);
+        return gw_buf_append(out, v, vl);
     }
     return -1;
 }
 
 int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
-                          pol_buf_t *out)
+                          gw_buf_t *out)
 {
     const pol_pii_engine_t *e = ss->e;
     const pol_pii_entity_t *ents;
@@ -447,7 +447,7 @@ int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const cha
             changed = 1;
     }
     if (changed)
-        pol_buf_reset(out);
+        gw_buf_reset(out);
     size_t done = 0, cp = 0, cp_at = 0;
     const unsigned char *key = pol__engine_hash_key(e);
     for (size_t i = 0; i < n; i++) {
@@ -474,7 +474,7 @@ int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const cha
         }
         if (!changed)
             continue;
-        if (pol_buf_append(out, text + done, en->start - done) != 0)
+        if (gw_buf_append(out, text + done, en->start - done) != 0)
             return -1;
         done = en->start;
         if (apply_action(ss, out, &f, v, vl) != 0)
@@ -483,12 +483,12 @@ int pol_pii_session_scrub(pol_pii_session_t *ss, pol_pii_scratch_t *s, const cha
     }
     if (!changed)
         return 0;
-    if (pol_buf_append(out, text + done, len - done) != 0)
+    if (gw_buf_append(out, text + done, len - done) != 0)
         return -1;
     return 1;
 }
 
-int pol_pii_session_blocked(const pol_pii_session_t *ss, pol_buf_t *types)
+int pol_pii_session_blocked(const pol_pii_session_t *ss, gw_buf_t *types)
 {
     if (!ss->any_blocked)
         return 0;
@@ -498,7 +498,7 @@ int pol_pii_session_blocked(const pol_pii_session_t *ss, pol_buf_t *types)
             if (!ss->blocked[t])
                 continue;
             const char *name = pol_pii_type_name(ss->e, t);
-            if ((!first && pol_buf_append(types, ",", 1) != 0) || pol_buf_append(types, name, strlen(name)) != 0)
+            if ((!first && gw_buf_append(types, ",", 1) != 0) || gw_buf_append(types, name, strlen(name)) != 0)
                 break;
             first = 0;
         }
@@ -543,7 +543,7 @@ static int is_word_b(unsigned char c)
 }
 
 int pol_pii_session_scrub_output(pol_pii_session_t *ss, pol_pii_scratch_t *s, const char *field, const char *text, size_t len,
-                                 int final, size_t *emit, pol_buf_t *out)
+                                 int final, size_t *emit, gw_buf_t *out)
 {
     const pol_pii_engine_t *e = ss->e;
     size_t nspans = 0;
@@ -613,11 +613,11 @@ int pol_pii_session_scrub_output(pol_pii_session_t *ss, pol_pii_scratch_t *s, co
             const char *v;
             size_t vl;
             if (!changed) {
-                pol_buf_reset(out);
+                gw_buf_reset(out);
                 changed = 1;
             }
             if (pol_pii_session_lookup(ss, text + ss->spans[si], ss->spans[si + 1] - ss->spans[si], &v, &vl) != 0 ||
-                pol_buf_append(out, text + done, ss->spans[si] - done) != 0 || pol_buf_append(out, v, vl) != 0)
+                gw_buf_append(out, text + done, ss->spans[si] - done) != 0 || gw_buf_append(out, v, vl) != 0)
                 return -1;
             done = ss->spans[si + 1];
         }
@@ -647,16 +647,16 @@ int pol_pii_session_scrub_output(pol_pii_session_t *ss, pol_pii_scratch_t *s, co
         if (f.action == POL_PII_ACT_ALLOW)
             continue;
         if (!changed) {
-            pol_buf_reset(out);
+            gw_buf_reset(out);
             changed = 1;
         }
-        if (pol_buf_append(out, text + done, es - done) != 0 || apply_action(ss, out, &f, text + es, ee - es) != 0)
+        if (gw_buf_append(out, text + done, es - done) != 0 || apply_action(ss, out, &f, text + es, ee - es) != 0)
             return -1;
         done = ee;
     }
     if (!changed)
         return 0;
-    if (pol_buf_append(out, text + done, cut - done) != 0)
+    if (gw_buf_append(out, text + done, cut - done) != 0)
         return -1;
     return 1;
 }

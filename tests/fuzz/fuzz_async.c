@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(js);
         gw_async_vault_t v;
         memset(&v, 0, sizeof(v));
-        pol_buf_t out = POL_BUF_INIT;
+        gw_buf_t out = GW_BUF_INIT;
         CHECK(gw_async_vault_add(&v, "<PERSON_1>", 10, text, size) == 0, "vault add");
         if (gw_async_cap_seal(key, "https://stream.replicate.com/v1/files/x", text, "backend", 100, &v, &out) == 0) {
             CHECK(gw_async_cap_open(key, out.base, out.len, 50, &cap, &err) == 0, "sealed capability did not open");
@@ -64,20 +64,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             gw_async_cap_free(&cap);
             CHECK(gw_async_cap_open(key, out.base, out.len, 101, &cap, &err) != 0, "expired capability opened");
         }
-        pol_buf_free(&out);
+        gw_buf_free(&out);
         gw_async_vault_free(&v);
     }
     free(text);
     /* 5. the input as a provider's prediction JSON */
     gw_async_rewrite_t rw = {"http://aigw.test", "/replicate/v1/", "u", "c", NULL, key, 0};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     if (gw_async_rewrite_replicate(&rw, s, size, &out) == 1) {
         json_t *doc = json_loadb(out.base, out.len, 0, NULL);
         CHECK(doc != NULL, "rewritten prediction is not JSON");
         json_decref(doc);
         CHECK(memmem(out.base, out.len, "http://aigw.test/replicate/v1/predictions/", 42) != NULL, "urls not rewritten");
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     /* 6. later reads: answer state, stored vault, restore, route classification */
     gw_async_state_t st;
     if (gw_async_answer_state(s, size, prov_replicate.async_terminal_statuses, &st) == 0)
@@ -85,9 +85,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_async_vault_t v;
     memset(&v, 0, sizeof(v));
     if (gw_async_vault_from_json(s, size, &v) == 0) {
-        pol_buf_t back = POL_BUF_INIT;
+        gw_buf_t back = GW_BUF_INIT;
         CHECK(gw_async_vault_to_json(&v, &back) == 0, "vault does not serialise");
-        pol_buf_free(&back);
+        gw_buf_free(&back);
         gw_async_vault_free(&v);
     }
     CHECK(gw_async_vault_add(&v, "<PERSON_1>", 10, "Jane \"Doe\"", 10) == 0, "vault add");
@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(doc != NULL, "restored document is not JSON");
         json_decref(doc);
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     gw_async_vault_free(&v);
     char id[GW_ASYNC_ID_MAX + 1];
     static const char *const methods[] = {"GET", "POST"};

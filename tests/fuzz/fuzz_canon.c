@@ -21,7 +21,7 @@ static int pchar(unsigned char c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pol_buf_t out = POL_BUF_INIT, again = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, again = GW_BUF_INIT;
     size_t pl = 0, pl2 = 0;
     const char *err = NULL;
     int rc = gw_canon_target((const char *)data, size, &out, &pl, &err);
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (again.len < pl || memcmp(again.base, out.base, pl) != 0 || again.base[again.len] != '\0')
         abort();
 out:
-    pol_buf_free(&out);
-    pol_buf_free(&again);
+    gw_buf_free(&out);
+    gw_buf_free(&again);
     return 0;
 }

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         long long ll = strtoll(s, &end, 10);
         CHECK(errno == 0 && *end == '\0' && ll == v, "micro-credits differ from strtoll");
     }
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     if (gw_usage_csv_field(&out, s) == 0 && out.len != 0) {
         CHECK(memchr(out.base, '\0', out.len) == NULL, "NUL in a CSV field");
         int quoted = out.base[0] == '"';
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
         }
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     free(s);
     return 0;
 }

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    pol_buf_t out = POL_BUF_INIT, again = POL_BUF_INIT, uri = POL_BUF_INIT, out_uri = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, again = GW_BUF_INIT, uri = GW_BUF_INIT, out_uri = GW_BUF_INIT;
     pol_imagemeta_report_t rep, rep2;
     int rc = pol_imagemeta_strip(data, size, &out, &rep);
     if (rc == 1) {
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size <= 1 << 16) {
         size_t n = sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL);
-        if (pol_buf_append(&uri, "data:image/png;base64,", 22) == 0 && pol_buf_reserve(&uri, n) == 0) {
+        if (gw_buf_append(&uri, "data:image/png;base64,", 22) == 0 && gw_buf_reserve(&uri, n) == 0) {
             sodium_bin2base64(uri.base + uri.len, n, data, size, sodium_base64_VARIANT_ORIGINAL);
             uri.len += n - 1;
             int rc2 = pol_imagemeta_strip_data_uri(uri.base, uri.len, &out_uri, NULL, &rep2);
@@ -50,9 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
     }
-    pol_buf_free(&out);
-    pol_buf_free(&again);
-    pol_buf_free(&uri);
-    pol_buf_free(&out_uri);
+    gw_buf_free(&out);
+    gw_buf_free(&again);
+    gw_buf_free(&uri);
+    gw_buf_free(&out_uri);
     return 0;
 }

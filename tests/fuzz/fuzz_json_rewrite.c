@@ -1,10 +1,10 @@
 /*
- * Fuzz target for pol_json_rewrite(). Byte 0 selects edits, the rest is the document.
+ * Fuzz target for gw_json_rewrite(). Byte 0 selects edits, the rest is the document.
  * Invariants: no crash or sanitizer report; with an all-strings SCAN rule that upper-cases every
  * string and the selected edits, a successful rewrite re-parses with jansson and equals the same
  * transformation done on jansson's parse of the input (when jansson accepts the input); with an
  * EMBEDDED rule the output is still valid JSON for both parsers; with every key also rewritten (keys with
- * a digit become "K", so they collide) and POL_JSON_V_UNIQUE_KEYS, a success means jansson's
+ * a digit become "K", so they collide) and GW_JSON_V_UNIQUE_KEYS, a success means jansson's
  * duplicate-rejecting parser accepts both the input and the output (duplicates refused, rewritten keys unique).
  */
 #include <stdint.h>
@@ -17,12 +17,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int upper(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int upper(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     (void)ctx;
     (void)rule_id;
     (void)path;
-    if (pol_buf_reserve(repl, len) != 0)
+    if (gw_buf_reserve(repl, len) != 0)
         return -1;
     for (size_t i = 0; i < len; i++)
         repl->base[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
@@ -60,7 +60,7 @@ static json_t *upper_all(json_t *j)
     return json_incref(j);
 }
 
-static const pol_json_edit_t all_edits[] = {
+static const gw_json_edit_t all_edits[] = {
     {"metadata", NULL, 0},
     {"store", "false", 0},
     {"stream_options.include_usage", "true", 0},
@@ -68,7 +68,7 @@ static const pol_json_edit_t all_edits[] = {
 };
 
 /* Applies the edits to a jansson object; returns 0, or -1 when an intermediate is not an object. */
-static int apply_edits(json_t *o, const pol_json_edit_t *ed, size_t n)
+static int apply_edits(json_t *o, const gw_json_edit_t *ed, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (strcmp(ed[i].path, "stream_options.include_usage") == 0) {
@@ -90,47 +90,47 @@ static int apply_edits(json_t *o, const pol_json_edit_t *ed, size_t n)
 }
 
 /* Keys holding a digit become "K": several in one object collide and must be made unique. */
-static int key_k(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int key_k(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     (void)ctx;
     (void)rule_id;
     (void)path;
     for (size_t i = 0; i < len; i++)
         if (s[i] >= '0' && s[i] <= '9')
-            return pol_buf_append(repl, "K", 1) == 0 ? 1 : -1;
+            return gw_buf_append(repl, "K", 1) == 0 ? 1 : -1;
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static pol_json_paths_t *scan_all, *embedded;
+    static gw_json_paths_t *scan_all, *embedded;
     if (scan_all == NULL) {
-        pol_json_rule_t r1[] = {{"**", POL_JSON_SCAN, 1}, {"model", POL_JSON_CAPTURE, 2}};
-        pol_json_rule_t r2[] = {{"**", POL_JSON_EMBEDDED, 1}, {"*.*", POL_JSON_CAPTURE, 2}};
-        scan_all = pol_json_paths_compile(r1, 2, NULL, 0);
-        embedded = pol_json_paths_compile(r2, 2, NULL, 0);
+        gw_json_rule_t r1[] = {{"**", GW_JSON_SCAN, 1}, {"model", GW_JSON_CAPTURE, 2}};
+        gw_json_rule_t r2[] = {{"**", GW_JSON_EMBEDDED, 1}, {"*.*", GW_JSON_CAPTURE, 2}};
+        scan_all = gw_json_paths_compile(r1, 2, NULL, 0);
+        embedded = gw_json_paths_compile(r2, 2, NULL, 0);
     }
     if (size < 1 || size > 65536)
         return 0;
-    pol_json_edit_t ed[4];
+    gw_json_edit_t ed[4];
     size_t ned = 0;
     for (size_t i = 0; i < 4; i++)
         if (data[0] & (1u << i))
             ed[ned++] = all_edits[i];
     const char *doc = (const char *)data + 1;
     size_t len = size - 1;
-    pol_json_visitor_t v = {upper, NULL, NULL, NULL, 0};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_json_visitor_t v = {upper, NULL, NULL, NULL, 0};
+    gw_buf_t out = GW_BUF_INIT;
     int changed;
     const char *desc;
     size_t off;
-    int rc = pol_json_rewrite(doc, len, scan_all, ed, ned, &v, &out, &changed, &desc, &off);
+    int rc = gw_json_rewrite(doc, len, scan_all, ed, ned, &v, &out, &changed, &desc, &off);
     if (rc == 0) {
-        if (pol_json_validate(doc, len, NULL, NULL) != 0)
+        if (gw_json_validate(doc, len, NULL, NULL) != 0)
             abort(); /* rewrite accepted what validate rejects */
         const char *res = changed ? out.base : doc;
         size_t rlen = changed ? out.len : len;
-        if (pol_json_validate(res, rlen, NULL, NULL) != 0)
+        if (gw_json_validate(res, rlen, NULL, NULL) != 0)
             abort();
         json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
         if (in != NULL) {
@@ -149,9 +149,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (off > len || desc == NULL) {
         abort();
     }
-    rc = pol_json_rewrite(doc, len, embedded, NULL, 0, &v, &out, &changed, &desc, &off);
+    rc = gw_json_rewrite(doc, len, embedded, NULL, 0, &v, &out, &changed, &desc, &off);
     if (rc == 0 && changed) {
-        if (pol_json_validate(out.base, out.len, NULL, NULL) != 0)
+        if (gw_json_validate(out.base, out.len, NULL, NULL) != 0)
             abort();
         json_t *got = json_loadb(out.base, out.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
         json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
@@ -160,13 +160,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(in);
         json_decref(got);
     }
-    static pol_json_paths_t *keys;
+    static gw_json_paths_t *keys;
     if (keys == NULL) {
-        pol_json_rule_t r3[] = {{"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1}};
-        keys = pol_json_paths_compile(r3, 1, NULL, 0);
+        gw_json_rule_t r3[] = {{"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1}};
+        keys = gw_json_paths_compile(r3, 1, NULL, 0);
     }
-    pol_json_visitor_t vk = {upper, NULL, NULL, key_k, POL_JSON_V_UNIQUE_KEYS};
-    rc = pol_json_rewrite(doc, len, keys, NULL, 0, &vk, &out, &changed, &desc, &off);
+    gw_json_visitor_t vk = {upper, NULL, NULL, key_k, GW_JSON_V_UNIQUE_KEYS};
+    rc = gw_json_rewrite(doc, len, keys, NULL, 0, &vk, &out, &changed, &desc, &off);
     if (rc == 0) {
         json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);
         json_t *any = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
@@ -180,9 +180,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(in);
         json_decref(any);
         json_decref(got);
-    } else if (rc != POL_JSON_E_DUPKEY && pol_json_validate(doc, len, NULL, NULL) == 0 && rc != POL_JSON_E_DEPTH) {
+    } else if (rc != GW_JSON_E_DUPKEY && gw_json_validate(doc, len, NULL, NULL) == 0 && rc != GW_JSON_E_DEPTH) {
         abort(); /* valid JSON refused for another reason */
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     return 0;
 }

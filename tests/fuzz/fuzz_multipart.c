@@ -1,5 +1,5 @@
 /*
- * Fuzz target for pol_multipart_parse() / pol_multipart_rewrite(). The boundary is "XyZ" unless the
+ * Fuzz target for gw_multipart_parse() / gw_multipart_rewrite(). The boundary is "XyZ" unless the
  * input starts with "--" + a boundary line (then that line's boundary is used, so the fixture seed
  * works as is). Invariants: no crash or sanitizer report; every part span lies inside the body;
  * the rewrite (text parts upper-cased, file parts replaced, neutral file names) succeeds exactly
@@ -14,10 +14,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int upper(void *ctx, const pol_multipart_part_t *p, pol_buf_t *repl)
+static int upper(void *ctx, const gw_multipart_part_t *p, gw_buf_t *repl)
 {
     (void)ctx;
-    if (pol_buf_reserve(repl, p->body_len) != 0)
+    if (gw_buf_reserve(repl, p->body_len) != 0)
         return -1;
     for (size_t i = 0; i < p->body_len; i++)
         repl->base[i] = p->body[i] >= 'a' && p->body[i] <= 'z' ? (char)(p->body[i] - 32) : p->body[i];
@@ -25,11 +25,11 @@ static int upper(void *ctx, const pol_multipart_part_t *p, pol_buf_t *repl)
     return 1;
 }
 
-static int file(void *ctx, const pol_multipart_part_t *p, pol_buf_t *repl)
+static int file(void *ctx, const gw_multipart_part_t *p, gw_buf_t *repl)
 {
     (void)ctx;
     (void)p;
-    return pol_buf_append(repl, "FILE", 4) == 0 ? 1 : -1;
+    return gw_buf_append(repl, "FILE", 4) == 0 ? 1 : -1;
 }
 
 static int inside(const char *s, size_t n, const char *body, size_t len)
@@ -51,22 +51,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             b = own;
         }
     }
-    pol_multipart_part_t parts[POL_MP_MAX_PARTS], parts2[POL_MP_MAX_PARTS];
+    gw_multipart_part_t parts[POL_MP_MAX_PARTS], parts2[POL_MP_MAX_PARTS];
     size_t n = 0, n2 = 0;
-    int rc = pol_multipart_parse(body, size, b, bl, parts, POL_MP_MAX_PARTS, &n, NULL, NULL);
+    int rc = gw_multipart_parse(body, size, b, bl, parts, POL_MP_MAX_PARTS, &n, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (!inside(parts[i].body, parts[i].body_len, body, size) || !inside(parts[i].name, parts[i].name_len, body, size) ||
             !inside(parts[i].headers, parts[i].headers_len, body, size))
             abort();
 
-    pol_buf_t out = POL_BUF_INIT, out2 = POL_BUF_INIT;
-    pol_multipart_rewriter_t rw = {upper, file, 1, NULL};
+    gw_buf_t out = GW_BUF_INIT, out2 = GW_BUF_INIT;
+    gw_multipart_rewriter_t rw = {upper, file, 1, NULL};
     int changed = 0;
-    int rrc = pol_multipart_rewrite(body, size, b, bl, &rw, &out, &changed, NULL);
+    int rrc = gw_multipart_rewrite(body, size, b, bl, &rw, &out, &changed, NULL);
     if ((rc == 0) != (rrc == 0 || rrc == POL_MP_E_BOUNDARY))
         abort();
     if (rrc == 0 && changed) {
-        if (pol_multipart_parse(out.base, out.len, b, bl, parts2, POL_MP_MAX_PARTS, &n2, NULL, NULL) != 0 || n2 != n)
+        if (gw_multipart_parse(out.base, out.len, b, bl, parts2, POL_MP_MAX_PARTS, &n2, NULL, NULL) != 0 || n2 != n)
             abort();
         for (size_t i = 0; i < n; i++) {
             if (parts2[i].is_file != parts[i].is_file)
@@ -75,11 +75,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                  : parts2[i].body_len != parts[i].body_len)
                 abort();
         }
-        pol_multipart_rewriter_t names = {NULL, NULL, 1, NULL};
-        if (pol_multipart_rewrite(out.base, out.len, b, bl, &names, &out2, &changed, NULL) != 0 || changed)
+        gw_multipart_rewriter_t names = {NULL, NULL, 1, NULL};
+        if (gw_multipart_rewrite(out.base, out.len, b, bl, &names, &out2, &changed, NULL) != 0 || changed)
             abort();
     }
-    pol_buf_free(&out);
-    pol_buf_free(&out2);
+    gw_buf_free(&out);
+    gw_buf_free(&out2);
     return 0;
 }

@@ -41,13 +41,13 @@ typedef struct {
     pol_pii_session_t *ss;
 } fx_t;
 
-static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     fx_t *f = ctx;
     return pol_pii_session_scrub_output(f->ss, f->s, path, s, len, final, emit, out);
 }
 
-static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     fx_t *f = ctx;
     (void)path;
@@ -70,14 +70,14 @@ static fx_t *fixture(void)
     }
     /* a fresh request that put jane@example.com in the vault */
     pol_pii_session_reset(f.ss);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     const char *req = "mail jane@example.com";
     CHECK(pol_pii_session_scrub(f.ss, f.s, "m", req, strlen(req), &out) == 1, "request scrub");
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     return &f;
 }
 
-static int feed_all(const pol_json_paths_t *paths, const char *in, size_t n, unsigned seed, pol_buf_t *out)
+static int feed_all(const gw_json_paths_t *paths, const char *in, size_t n, unsigned seed, gw_buf_t *out)
 {
     fx_t *f = fixture();
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
@@ -102,11 +102,11 @@ static int feed_all(const pol_json_paths_t *paths, const char *in, size_t n, uns
 }
 
 typedef struct {
-    pol_buf_t text;
+    gw_buf_t text;
     int bad;
 } view_t;
 
-static int view_event(void *ctx, const prov_sse_event_t *ev)
+static int view_event(void *ctx, const gw_sse_event_t *ev)
 {
     view_t *v = ctx;
     if (!ev->has_data || (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0))
@@ -120,14 +120,14 @@ static int view_event(void *ctx, const prov_sse_event_t *ev)
     if (s == NULL)
         s = json_object_get(json_object_get(j, "delta"), "text");
     if (json_is_string(s))
-        pol_buf_append(&v->text, json_string_value(s), json_string_length(s));
+        gw_buf_append(&v->text, json_string_value(s), json_string_length(s));
     json_decref(j);
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static pol_json_paths_t *paths;
+    static gw_json_paths_t *paths;
     if (paths == NULL) {
         static const char *const scan_paths[] = {"choices.*.delta.content", "delta.text"};
         paths = pol_restore_paths_compile(scan_paths, 2, NULL, 0);
@@ -138,33 +138,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned seed = data[0] | 1u;
     size_t piece = 1 + (data[1] & 31);
     int anthropic = data[1] & 32;
-    pol_buf_t text = POL_BUF_INIT, in = POL_BUF_INIT, esc = POL_BUF_INIT;
+    gw_buf_t text = GW_BUF_INIT, in = GW_BUF_INIT, esc = GW_BUF_INIT;
     for (size_t i = 2; i < size; i++) {
         const char *a = alphabet[data[i] % (sizeof(alphabet) / sizeof(alphabet[0]))];
-        pol_buf_append(&text, a, strlen(a));
+        gw_buf_append(&text, a, strlen(a));
     }
     if (anthropic)
-        pol_buf_appendf(&in, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"content\":[]}}\n\n");
+        gw_buf_appendf(&in, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"content\":[]}}\n\n");
     for (size_t i = 0; i < text.len;) {
         size_t k = piece < text.len - i ? piece : text.len - i;
         while (i + k < text.len && ((unsigned char)text.base[i + k] & 0xC0) == 0x80)
             k++; /* whole code points per event, as providers send */
-        pol_buf_reset(&esc);
-        pol_json_escape(text.base + i, k, &esc);
+        gw_buf_reset(&esc);
+        gw_json_escape(text.base + i, k, &esc);
         if (anthropic)
-            pol_buf_appendf(&in,
-                            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                            "\"delta\":{\"type\":\"text_delta\",\"text\":%.*s}}\n\n",
-                            (int)esc.len, esc.base);
+            gw_buf_appendf(&in,
+                           "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                           "\"delta\":{\"type\":\"text_delta\",\"text\":%.*s}}\n\n",
+                           (int)esc.len, esc.base);
         else
-            pol_buf_appendf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s}}]}\n\n", (int)esc.len, esc.base);
+            gw_buf_appendf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s}}]}\n\n", (int)esc.len, esc.base);
         i += k;
     }
     if (anthropic)
-        pol_buf_appendf(&in, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        gw_buf_appendf(&in, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     else
-        pol_buf_appendf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
-    pol_buf_t a = POL_BUF_INIT, b = POL_BUF_INIT;
+        gw_buf_appendf(&in, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    gw_buf_t a = GW_BUF_INIT, b = GW_BUF_INIT;
     int ra = feed_all(paths, in.base, in.len, 0, &a), rb = feed_all(paths, in.base, in.len, seed, &b);
     if (ra != 0 || rb != 0) {
         fprintf(stderr, "scan failed: %d %d on [%.*s]\n", ra, rb, (int)in.len, in.base);
@@ -173,19 +173,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(a.len == b.len && (a.len == 0 || memcmp(a.base, b.base, a.len) == 0), "chunked output differs from whole");
     view_t v;
     memset(&v, 0, sizeof(v));
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 0);
-    CHECK(prov_sse_feed(&p, a.base ? a.base : "", a.len, view_event, &v) == 0, "output is not SSE");
-    CHECK(prov_sse_finish(&p) == 0, "output ends inside an event");
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 0);
+    CHECK(gw_sse_feed(&p, a.base ? a.base : "", a.len, view_event, &v) == 0, "output is not SSE");
+    CHECK(gw_sse_finish(&p) == 0, "output ends inside an event");
     CHECK(!v.bad, "output data is not JSON");
-    prov_sse_dispose(&p);
-    pol_buf_append(&v.text, "", 0);
+    gw_sse_dispose(&p);
+    gw_buf_append(&v.text, "", 0);
     CHECK(strstr(v.text.base, "<EMAIL_ADDRESS_1>") == NULL, "a placeholder of the request reached the client");
-    pol_buf_free(&v.text);
-    pol_buf_free(&a);
-    pol_buf_free(&b);
-    pol_buf_free(&text);
-    pol_buf_free(&in);
-    pol_buf_free(&esc);
+    gw_buf_free(&v.text);
+    gw_buf_free(&a);
+    gw_buf_free(&b);
+    gw_buf_free(&text);
+    gw_buf_free(&in);
+    gw_buf_free(&esc);
     return 0;
 }

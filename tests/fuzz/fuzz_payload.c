@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 65536)
         return 0;
     pol_payload_t p, q;
-    pol_buf_t dec = POL_BUF_INIT, enc = POL_BUF_INIT, dec2 = POL_BUF_INIT;
+    gw_buf_t dec = GW_BUF_INIT, enc = GW_BUF_INIT, dec2 = GW_BUF_INIT;
     if (pol_payload_classify((const char *)data, size, &p, &dec) != 0)
         abort();
     if (p.kind == POL_PAYLOAD_NONE && dec.len != 0)
@@ -35,8 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (p.data_uri && q.kind != POL_PAYLOAD_TEXT)
             abort();
     }
-    pol_buf_free(&dec);
-    pol_buf_free(&enc);
-    pol_buf_free(&dec2);
+    gw_buf_free(&dec);
+    gw_buf_free(&enc);
+    gw_buf_free(&dec2);
     return 0;
 }

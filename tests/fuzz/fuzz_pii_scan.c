@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
 
     /* tokenize -> restore round trip */
-    pol_buf_t out = POL_BUF_INIT, back = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, back = GW_BUF_INIT;
     pol_pii_session_reset(tok_ss);
     int rc = pol_pii_session_scrub(tok_ss, tok_s, "f", text, size, &out);
     if (rc < 0)
@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(ph);
     }
     free(first);
-    pol_buf_free(&out);
-    pol_buf_free(&back);
+    gw_buf_free(&out);
+    gw_buf_free(&back);
     return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * Fuzz target for pol_restore_stream (and prov_sse underneath). The input describes a stream:
+ * Fuzz target for pol_restore_stream (and gw_sse underneath). The input describes a stream:
  * byte 0 = chunking seed, byte 1 = flags (CRLF line endings, comments, [DONE] at the end), then
  * pieces separated by 0xFF, each piece's first byte choosing one of three provider shapes (OpenAI
  * chat delta, Anthropic text_delta, Gemini part) and its other bytes mapped onto an alphabet rich in
@@ -34,7 +34,7 @@ static const char *const vault[][2] = {
     {"<PHONE_NUMBER_12>", "+1 <415>"},
 };
 
-static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     (void)ctx;
     (void)path;
@@ -47,11 +47,11 @@ static int restore_cb(void *ctx, const char *path, const char *s, size_t len, po
                 break;
         }
         if (k < n) {
-            pol_buf_append(out, vault[k][1], strlen(vault[k][1]));
+            gw_buf_append(out, vault[k][1], strlen(vault[k][1]));
             i += strlen(vault[k][0]);
             changed = 1;
         } else {
-            pol_buf_append(out, s + i, 1);
+            gw_buf_append(out, s + i, 1);
             i++;
         }
     }
@@ -85,7 +85,7 @@ static const char *const alphabet[] = {"<",
 #define NSHAPES 3
 static const char *const shape_path[NSHAPES] = {"choices[0].delta.content", "delta.text", "candidates[0].content.parts[0].text"};
 
-static int feed_all(const char *in, size_t n, unsigned seed, pol_buf_t *out)
+static int feed_all(const char *in, size_t n, unsigned seed, gw_buf_t *out)
 {
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
     if (rs == NULL)
@@ -109,43 +109,43 @@ static int feed_all(const char *in, size_t n, unsigned seed, pol_buf_t *out)
 }
 
 typedef struct {
-    pol_buf_t text[NSHAPES];
+    gw_buf_t text[NSHAPES];
     int bad;
 } view_t;
 
-static int view_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int view_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     view_t *v = ctx;
     (void)rule_id;
     (void)repl;
     for (int i = 0; i < NSHAPES; i++)
         if (strcmp(path, shape_path[i]) == 0)
-            pol_buf_append(&v->text[i], s, len);
+            gw_buf_append(&v->text[i], s, len);
     return 0;
 }
 
-static int view_event(void *ctx, const prov_sse_event_t *ev)
+static int view_event(void *ctx, const gw_sse_event_t *ev)
 {
-    static pol_json_paths_t *all;
+    static gw_json_paths_t *all;
     view_t *v = ctx;
     if (all == NULL) {
-        pol_json_rule_t r = {"**", POL_JSON_SCAN, 0};
-        all = pol_json_paths_compile(&r, 1, NULL, 0);
+        gw_json_rule_t r = {"**", GW_JSON_SCAN, 0};
+        all = gw_json_paths_compile(&r, 1, NULL, 0);
     }
     if (!ev->has_data)
         return 0;
     if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0)
         return 0;
-    pol_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
-    pol_buf_t o = POL_BUF_INIT;
+    gw_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
+    gw_buf_t o = GW_BUF_INIT;
     int ch;
-    if (pol_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
+    if (gw_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
         v->bad = 1;
     json_t *j = json_loadb(ev->data, ev->data_len, JSON_ALLOW_NUL, NULL);
     if (j == NULL)
         v->bad = 1;
     json_decref(j);
-    pol_buf_free(&o);
+    gw_buf_free(&o);
     return 0;
 }
 
@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned seed = data[0] | 1u;
     int crlf = data[1] & 1, comments = data[1] & 2, done = data[1] & 4;
     const char *eol = crlf ? "\r\n" : "\n";
-    pol_buf_t in = POL_BUF_INIT, piece = POL_BUF_INIT, esc = POL_BUF_INIT, whole[NSHAPES];
+    gw_buf_t in = GW_BUF_INIT, piece = GW_BUF_INIT, esc = GW_BUF_INIT, whole[NSHAPES];
     memset(whole, 0, sizeof(whole));
     /* build the stream */
     for (size_t i = 2; i < size;) {
@@ -165,30 +165,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             j++;
         if (j > i) {
             int shape = data[i] % NSHAPES;
-            pol_buf_reset(&piece);
+            gw_buf_reset(&piece);
             for (size_t k = i + 1; k < j; k++) {
                 const char *a = alphabet[data[k] % (sizeof(alphabet) / sizeof(alphabet[0]))];
-                pol_buf_append(&piece, a, strlen(a));
+                gw_buf_append(&piece, a, strlen(a));
             }
-            pol_buf_append(&whole[shape], piece.base ? piece.base : "", piece.len);
-            pol_buf_reset(&esc);
-            pol_json_escape(piece.base ? piece.base : "", piece.len, &esc);
+            gw_buf_append(&whole[shape], piece.base ? piece.base : "", piece.len);
+            gw_buf_reset(&esc);
+            gw_json_escape(piece.base ? piece.base : "", piece.len, &esc);
             if (comments && (data[i] & 8))
-                pol_buf_appendf(&in, ": keep-alive%s%s", eol, eol);
+                gw_buf_appendf(&in, ": keep-alive%s%s", eol, eol);
             switch (shape) {
             case 0:
-                pol_buf_appendf(
+                gw_buf_appendf(
                     &in, "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":%s},\"finish_reason\":null}]}%s%s",
                     esc.base, eol, eol);
                 break;
             case 1:
-                pol_buf_appendf(&in,
-                                "event: content_block_delta%sdata: {\"type\":\"content_block_delta\",\"index\":0,"
-                                "\"delta\":{\"type\":\"text_delta\",\"text\":%s}}%s%s",
-                                eol, esc.base, eol, eol);
+                gw_buf_appendf(&in,
+                               "event: content_block_delta%sdata: {\"type\":\"content_block_delta\",\"index\":0,"
+                               "\"delta\":{\"type\":\"text_delta\",\"text\":%s}}%s%s",
+                               eol, esc.base, eol, eol);
                 break;
             default:
-                pol_buf_appendf(
+                gw_buf_appendf(
                     &in, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":%s}],\"role\":\"model\"},\"index\":0}]}%s%s",
                     esc.base, eol, eol);
                 break;
@@ -197,10 +197,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         i = j + 1;
     }
     if (done)
-        pol_buf_appendf(&in, "data: [DONE]%s%s", eol, eol);
-    pol_buf_append(&in, "", 0);
+        gw_buf_appendf(&in, "data: [DONE]%s%s", eol, eol);
+    gw_buf_append(&in, "", 0);
     /* whole vs chunked */
-    pol_buf_t a = POL_BUF_INIT, b = POL_BUF_INIT;
+    gw_buf_t a = GW_BUF_INIT, b = GW_BUF_INIT;
     int ra = feed_all(in.base, in.len, 0, &a), rb = feed_all(in.base, in.len, seed, &b);
     if (ra != 0 || rb != 0) {
         fprintf(stderr, "restore failed: %d %d on [%s]\n", ra, rb, in.base);
@@ -212,36 +212,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* output: valid SSE + JSON, restored text per path */
     view_t v;
     memset(&v, 0, sizeof(v));
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 0);
-    CHECK(prov_sse_feed(&p, a.base ? a.base : "", a.len, view_event, &v) == 0, "output is not SSE");
-    CHECK(prov_sse_finish(&p) == 0, "output ends inside an event");
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 0);
+    CHECK(gw_sse_feed(&p, a.base ? a.base : "", a.len, view_event, &v) == 0, "output is not SSE");
+    CHECK(gw_sse_finish(&p) == 0, "output ends inside an event");
     CHECK(!v.bad, "output data is not JSON");
-    prov_sse_dispose(&p);
+    gw_sse_dispose(&p);
     for (int s = 0; s < NSHAPES; s++) {
-        pol_buf_t want = POL_BUF_INIT;
+        gw_buf_t want = GW_BUF_INIT;
         if (restore_cb(NULL, shape_path[s], whole[s].base ? whole[s].base : "", whole[s].len, &want) == 0) {
-            pol_buf_reset(&want);
-            pol_buf_append(&want, whole[s].base ? whole[s].base : "", whole[s].len);
+            gw_buf_reset(&want);
+            gw_buf_append(&want, whole[s].base ? whole[s].base : "", whole[s].len);
         }
         if (want.len != v.text[s].len || (want.len && memcmp(want.base, v.text[s].base, want.len) != 0)) {
             fprintf(stderr, "path %s: want [%.*s] got [%.*s]\n", shape_path[s], (int)want.len, want.base, (int)v.text[s].len,
                     v.text[s].base);
             abort();
         }
-        pol_buf_free(&want);
-        pol_buf_free(&v.text[s]);
-        pol_buf_free(&whole[s]);
+        gw_buf_free(&want);
+        gw_buf_free(&v.text[s]);
+        gw_buf_free(&whole[s]);
     }
     /* raw fuzz bytes as a stream: no crash, chunking invariance */
-    pol_buf_reset(&a);
-    pol_buf_reset(&b);
+    gw_buf_reset(&a);
+    gw_buf_reset(&b);
     int r1 = feed_all((const char *)data + 1, size - 1, 0, &a), r2 = feed_all((const char *)data + 1, size - 1, seed, &b);
     CHECK(r1 == r2 && a.len == b.len && (a.len == 0 || memcmp(a.base, b.base, a.len) == 0), "raw stream: chunked output differs");
-    pol_buf_free(&a);
-    pol_buf_free(&b);
-    pol_buf_free(&in);
-    pol_buf_free(&piece);
-    pol_buf_free(&esc);
+    gw_buf_free(&a);
+    gw_buf_free(&b);
+    gw_buf_free(&in);
+    gw_buf_free(&piece);
+    gw_buf_free(&esc);
     return 0;
 }

@@ -35,7 +35,7 @@ typedef struct {
     prov_usage_state_t *st;
 } ctx_t;
 
-static int on_event(void *c, const prov_sse_event_t *ev)
+static int on_event(void *c, const gw_sse_event_t *ev)
 {
     ctx_t *x = c;
     x->a->usage_from_event(x->st, ev);
@@ -44,16 +44,16 @@ static int on_event(void *c, const prov_sse_event_t *ev)
 
 static void run(const prov_adapter_t *a, const char *s, size_t len, size_t chunk, prov_usage_state_t *st)
 {
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 1 << 16);
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 1 << 16);
     ctx_t x = {a, st};
     for (size_t off = 0; off < len; off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
-        if (prov_sse_feed(&p, s + off, n, on_event, &x) != 0)
+        if (gw_sse_feed(&p, s + off, n, on_event, &x) != 0)
             break;
     }
-    prov_sse_finish(&p);
-    prov_sse_dispose(&p);
+    gw_sse_finish(&p);
+    gw_sse_dispose(&p);
 }
 
 static void check_usage(const prov_usage_t *u)

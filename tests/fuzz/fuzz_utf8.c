@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         i += k;
     }
-    pol_buf_t out = POL_BUF_INIT;
-    if (pol_json_escape((const char *)data, size, &out) == 0) {
+    gw_buf_t out = GW_BUF_INIT;
+    if (gw_json_escape((const char *)data, size, &out) == 0) {
         for (size_t i = 0; i < out.len;) {
             size_t k = gw_utf8_seq((const unsigned char *)out.base + i, out.len - i);
             if (k == 0)
@@ -40,6 +40,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             i += k;
         }
     }
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     return 0;
 }

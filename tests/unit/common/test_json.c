@@ -38,7 +38,7 @@ static void cat(char *dst, size_t cap, const char *s, size_t n)
     dst[l + n] = '\0';
 }
 
-static int rec_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int rec_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     rec_t *r = ctx;
     char head[256];
@@ -53,11 +53,11 @@ static int rec_string(void *ctx, int rule_id, const char *path, const char *s, s
     case 1:
         for (size_t i = 0; i < len; i++) {
             char c = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
-            pol_buf_append(repl, &c, 1);
+            gw_buf_append(repl, &c, 1);
         }
         return 1;
     case 2:
-        pol_buf_append(repl, r->fixed, strlen(r->fixed));
+        gw_buf_append(repl, r->fixed, strlen(r->fixed));
         return 1;
     case 3:
         return -77;
@@ -75,26 +75,26 @@ static void rec_capture(void *ctx, int rule_id, const char *raw, size_t len, int
     cat(r->caps, sizeof(r->caps), "\n", 1);
 }
 
-static pol_json_paths_t *compile(const pol_json_rule_t *rules, size_t n)
+static gw_json_paths_t *compile(const gw_json_rule_t *rules, size_t n)
 {
     char err[128] = "";
-    pol_json_paths_t *p = pol_json_paths_compile(rules, n, err, sizeof(err));
+    gw_json_paths_t *p = gw_json_paths_compile(rules, n, err, sizeof(err));
     if (p == NULL)
         fail_msg("compile: %s", err);
     return p;
 }
 
 /* Rewrites `in`; returns rc; *res is the output (the input when unchanged), malloc'd. */
-static int rewrite(const char *in, const pol_json_paths_t *p, const pol_json_edit_t *ed, size_t ned, rec_t *r, char **res,
+static int rewrite(const char *in, const gw_json_paths_t *p, const gw_json_edit_t *ed, size_t ned, rec_t *r, char **res,
                    int *changed)
 {
-    pol_json_visitor_t v = {rec_string, rec_capture, r, NULL, 0};
-    pol_buf_t out = POL_BUF_INIT;
-    pol_buf_append(&out, "SENTINEL", 8);
+    gw_json_visitor_t v = {rec_string, rec_capture, r, NULL, 0};
+    gw_buf_t out = GW_BUF_INIT;
+    gw_buf_append(&out, "SENTINEL", 8);
     const char *desc = NULL;
     size_t off = 0;
     int ch = -1;
-    int rc = pol_json_rewrite(in, strlen(in), p, ed, ned, &v, &out, &ch, &desc, &off);
+    int rc = gw_json_rewrite(in, strlen(in), p, ed, ned, &v, &out, &ch, &desc, &off);
     if (rc == 0 && ch == 0)
         assert_true(out.len == 8 && memcmp(out.base, "SENTINEL", 8) == 0); /* untouched when unchanged */
     if (rc != 0)
@@ -103,11 +103,11 @@ static int rewrite(const char *in, const pol_json_paths_t *p, const pol_json_edi
         *changed = ch;
     if (res)
         *res = rc == 0 ? strdup(ch ? out.base : in) : NULL;
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     return rc;
 }
 
-static void expect_rewrite(const char *in, const pol_json_paths_t *p, const pol_json_edit_t *ed, size_t ned, int mode,
+static void expect_rewrite(const char *in, const gw_json_paths_t *p, const gw_json_edit_t *ed, size_t ned, int mode,
                            const char *want)
 {
     rec_t r;
@@ -131,7 +131,7 @@ static void expect_rewrite(const char *in, const pol_json_paths_t *p, const pol_
 
 static int validate(const char *s, size_t n)
 {
-    return pol_json_validate(s, n, NULL, NULL);
+    return gw_json_validate(s, n, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -178,50 +178,50 @@ static void test_invalid_documents(void **state)
         const char *s;
         int rc;
     } bad[] = {
-        {"", POL_JSON_E_SYNTAX},
-        {"  ", POL_JSON_E_SYNTAX},
-        {"{", POL_JSON_E_SYNTAX},
-        {"{\"a\"}", POL_JSON_E_SYNTAX},
-        {"{\"a\":}", POL_JSON_E_SYNTAX},
-        {"[1,]", POL_JSON_E_SYNTAX},
-        {"{\"a\":1,}", POL_JSON_E_SYNTAX},
-        {"01", POL_JSON_E_SYNTAX},
-        {"1.", POL_JSON_E_SYNTAX},
-        {".5", POL_JSON_E_SYNTAX},
-        {"1e", POL_JSON_E_SYNTAX},
-        {"1e+", POL_JSON_E_SYNTAX},
-        {"+1", POL_JSON_E_SYNTAX},
-        {"-", POL_JSON_E_SYNTAX},
-        {"tru", POL_JSON_E_SYNTAX},
-        {"nul", POL_JSON_E_SYNTAX},
-        {"\"abc", POL_JSON_E_SYNTAX},
-        {"\"\\x\"", POL_JSON_E_SYNTAX},
-        {"\"\\u12\"", POL_JSON_E_SYNTAX},
-        {"\"\\u12g4\"", POL_JSON_E_SYNTAX},
-        {"{} {}", POL_JSON_E_SYNTAX},
-        {"[1 2]", POL_JSON_E_SYNTAX},
-        {"{'a':1}", POL_JSON_E_SYNTAX},
-        {"\"a\tb\"", POL_JSON_E_SYNTAX},
-        {"NaN", POL_JSON_E_SYNTAX},
-        {"[-]", POL_JSON_E_SYNTAX},
-        {"{\"a\" 1}", POL_JSON_E_SYNTAX},
-        {"{1:2}", POL_JSON_E_SYNTAX},
-        {"[\"a\",]", POL_JSON_E_SYNTAX},
-        {"\"\\", POL_JSON_E_SYNTAX},
-        {"-01", POL_JSON_E_SYNTAX},
-        {"1.e5", POL_JSON_E_SYNTAX},
-        {"\"\\ud800\"", POL_JSON_E_UTF8},
-        {"\"\\udc00\"", POL_JSON_E_UTF8},
-        {"\"\\ud800\\u0041\"", POL_JSON_E_UTF8},
-        {"\"\\ud800x\"", POL_JSON_E_UTF8},
-        {"\"\xff\"", POL_JSON_E_UTF8},
-        {"\"\xc0\xaf\"", POL_JSON_E_UTF8},
-        {"\"\xed\xa0\x80\"", POL_JSON_E_UTF8},
-        {"\"\xf4\x90\x80\x80\"", POL_JSON_E_UTF8},
-        {"\"\xe2\x82\"", POL_JSON_E_UTF8},
-        {"\"\xe0\x80\x80\"", POL_JSON_E_UTF8},
-        {"\"\x80\"", POL_JSON_E_UTF8},
-        {"\"\xf8\x88\x80\x80\x80\"", POL_JSON_E_UTF8},
+        {"", GW_JSON_E_SYNTAX},
+        {"  ", GW_JSON_E_SYNTAX},
+        {"{", GW_JSON_E_SYNTAX},
+        {"{\"a\"}", GW_JSON_E_SYNTAX},
+        {"{\"a\":}", GW_JSON_E_SYNTAX},
+        {"[1,]", GW_JSON_E_SYNTAX},
+        {"{\"a\":1,}", GW_JSON_E_SYNTAX},
+        {"01", GW_JSON_E_SYNTAX},
+        {"1.", GW_JSON_E_SYNTAX},
+        {".5", GW_JSON_E_SYNTAX},
+        {"1e", GW_JSON_E_SYNTAX},
+        {"1e+", GW_JSON_E_SYNTAX},
+        {"+1", GW_JSON_E_SYNTAX},
+        {"-", GW_JSON_E_SYNTAX},
+        {"tru", GW_JSON_E_SYNTAX},
+        {"nul", GW_JSON_E_SYNTAX},
+        {"\"abc", GW_JSON_E_SYNTAX},
+        {"\"\\x\"", GW_JSON_E_SYNTAX},
+        {"\"\\u12\"", GW_JSON_E_SYNTAX},
+        {"\"\\u12g4\"", GW_JSON_E_SYNTAX},
+        {"{} {}", GW_JSON_E_SYNTAX},
+        {"[1 2]", GW_JSON_E_SYNTAX},
+        {"{'a':1}", GW_JSON_E_SYNTAX},
+        {"\"a\tb\"", GW_JSON_E_SYNTAX},
+        {"NaN", GW_JSON_E_SYNTAX},
+        {"[-]", GW_JSON_E_SYNTAX},
+        {"{\"a\" 1}", GW_JSON_E_SYNTAX},
+        {"{1:2}", GW_JSON_E_SYNTAX},
+        {"[\"a\",]", GW_JSON_E_SYNTAX},
+        {"\"\\", GW_JSON_E_SYNTAX},
+        {"-01", GW_JSON_E_SYNTAX},
+        {"1.e5", GW_JSON_E_SYNTAX},
+        {"\"\\ud800\"", GW_JSON_E_UTF8},
+        {"\"\\udc00\"", GW_JSON_E_UTF8},
+        {"\"\\ud800\\u0041\"", GW_JSON_E_UTF8},
+        {"\"\\ud800x\"", GW_JSON_E_UTF8},
+        {"\"\xff\"", GW_JSON_E_UTF8},
+        {"\"\xc0\xaf\"", GW_JSON_E_UTF8},
+        {"\"\xed\xa0\x80\"", GW_JSON_E_UTF8},
+        {"\"\xf4\x90\x80\x80\"", GW_JSON_E_UTF8},
+        {"\"\xe2\x82\"", GW_JSON_E_UTF8},
+        {"\"\xe0\x80\x80\"", GW_JSON_E_UTF8},
+        {"\"\x80\"", GW_JSON_E_UTF8},
+        {"\"\xf8\x88\x80\x80\x80\"", GW_JSON_E_UTF8},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int rc = validate(bad[i].s, strlen(bad[i].s));
@@ -229,8 +229,8 @@ static void test_invalid_documents(void **state)
             fail_msg("case %zu (%s): got %d, want %d", i, bad[i].s, rc, bad[i].rc);
     }
     /* NUL byte inside a document (not as an escape) */
-    assert_int_equal(validate("\"a\0b\"", 5), POL_JSON_E_SYNTAX);
-    assert_int_equal(validate("{}\0", 3), POL_JSON_E_SYNTAX);
+    assert_int_equal(validate("\"a\0b\"", 5), GW_JSON_E_SYNTAX);
+    assert_int_equal(validate("{}\0", 3), GW_JSON_E_SYNTAX);
     (void)state;
 }
 
@@ -238,13 +238,13 @@ static void test_error_description_and_offset(void **state)
 {
     const char *desc = NULL;
     size_t off = 0;
-    assert_int_equal(pol_json_validate("{\"a\":1 \"b\":2}", 13, &desc, &off), POL_JSON_E_SYNTAX);
+    assert_int_equal(gw_json_validate("{\"a\":1 \"b\":2}", 13, &desc, &off), GW_JSON_E_SYNTAX);
     assert_string_equal(desc, "expected ',' or '}'");
     assert_int_equal(off, 7);
-    assert_int_equal(pol_json_validate("[1,2", 4, &desc, &off), POL_JSON_E_SYNTAX);
+    assert_int_equal(gw_json_validate("[1,2", 4, &desc, &off), GW_JSON_E_SYNTAX);
     assert_string_equal(desc, "expected ',' or ']'");
     assert_int_equal(off, 4);
-    assert_int_equal(pol_json_validate("{\"k\":\"\xff\"}", 9, &desc, &off), POL_JSON_E_UTF8);
+    assert_int_equal(gw_json_validate("{\"k\":\"\xff\"}", 9, &desc, &off), GW_JSON_E_UTF8);
     assert_int_equal(off, 6);
     (void)state;
 }
@@ -258,7 +258,7 @@ static void test_depth_limit(void **state)
             buf[n++] = '[';
         for (int i = 0; i < depth; i++)
             buf[n++] = ']';
-        assert_int_equal(validate(buf, n), depth <= POL_JSON_MAX_DEPTH ? 0 : POL_JSON_E_DEPTH);
+        assert_int_equal(validate(buf, n), depth <= GW_JSON_MAX_DEPTH ? 0 : GW_JSON_E_DEPTH);
         n = 0;
         for (int i = 0; i < depth; i++) {
             memcpy(buf + n, "{\"a\":", 5);
@@ -267,7 +267,7 @@ static void test_depth_limit(void **state)
         buf[n++] = '1';
         for (int i = 0; i < depth; i++)
             buf[n++] = '}';
-        assert_int_equal(validate(buf, n), depth <= POL_JSON_MAX_DEPTH ? 0 : POL_JSON_E_DEPTH);
+        assert_int_equal(validate(buf, n), depth <= GW_JSON_MAX_DEPTH ? 0 : GW_JSON_E_DEPTH);
     }
     (void)state;
 }
@@ -281,10 +281,10 @@ static void test_string_scanner_offsets(void **state)
     } specials[] = {{"\\n", 0},
                     {"\\u00e9", 0},
                     {"\xc3\xa9", 0},
-                    {"\x01", POL_JSON_E_SYNTAX},
-                    {"\x1f", POL_JSON_E_SYNTAX},
-                    {"\xff", POL_JSON_E_UTF8},
-                    {"\"", POL_JSON_E_SYNTAX},
+                    {"\x01", GW_JSON_E_SYNTAX},
+                    {"\x1f", GW_JSON_E_SYNTAX},
+                    {"\xff", GW_JSON_E_UTF8},
+                    {"\"", GW_JSON_E_SYNTAX},
                     {" ", 0},
                     {"\x7f", 0}};
     char buf[64];
@@ -321,13 +321,13 @@ static const char *chat = "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{
 
 static void test_paths_and_captures(void **state)
 {
-    static const pol_json_rule_t rules[] = {
-        {"messages.*.content", POL_JSON_SCAN, 1}, {"messages.*.content.*.text", POL_JSON_SCAN, 2},
-        {"metadata.**", POL_JSON_SCAN, 3},        {"model", POL_JSON_CAPTURE, 10},
-        {"stream", POL_JSON_CAPTURE, 11},         {"messages.*.tool_calls.*.function.arguments", POL_JSON_EMBEDDED, 4},
-        {"metadata", POL_JSON_CAPTURE, 12},       {"messages.1.role", POL_JSON_SCAN | POL_JSON_CAPTURE, 5},
+    static const gw_json_rule_t rules[] = {
+        {"messages.*.content", GW_JSON_SCAN, 1}, {"messages.*.content.*.text", GW_JSON_SCAN, 2},
+        {"metadata.**", GW_JSON_SCAN, 3},        {"model", GW_JSON_CAPTURE, 10},
+        {"stream", GW_JSON_CAPTURE, 11},         {"messages.*.tool_calls.*.function.arguments", GW_JSON_EMBEDDED, 4},
+        {"metadata", GW_JSON_CAPTURE, 12},       {"messages.1.role", GW_JSON_SCAN | GW_JSON_CAPTURE, 5},
     };
-    pol_json_paths_t *p = compile(rules, sizeof(rules) / sizeof(rules[0]));
+    gw_json_paths_t *p = compile(rules, sizeof(rules) / sizeof(rules[0]));
     rec_t r;
     memset(&r, 0, sizeof(r));
     int changed;
@@ -344,19 +344,19 @@ static void test_paths_and_captures(void **state)
                                 "11|5|true\n"
                                 "5|1|\"user\"\n"
                                 "12|3|{\"a\":{\"b\":[\"deep\"]},\"c\":\"top\"}\n");
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
 static void test_rule_precedence_and_once(void **state)
 {
-    static const pol_json_rule_t rules[] = {
-        {"**", POL_JSON_SCAN, 1},
-        {"a.*", POL_JSON_SCAN, 2},
-        {"a.args", POL_JSON_EMBEDDED, 3},
-        {"**.x", POL_JSON_SCAN, 4},
+    static const gw_json_rule_t rules[] = {
+        {"**", GW_JSON_SCAN, 1},
+        {"a.*", GW_JSON_SCAN, 2},
+        {"a.args", GW_JSON_EMBEDDED, 3},
+        {"**.x", GW_JSON_SCAN, 4},
     };
-    pol_json_paths_t *p = compile(rules, 4);
+    gw_json_paths_t *p = compile(rules, 4);
     rec_t r;
     memset(&r, 0, sizeof(r));
     assert_int_equal(
@@ -371,14 +371,14 @@ static void test_rule_precedence_and_once(void **state)
     memset(&r, 0, sizeof(r));
     assert_int_equal(rewrite("[\"a\",{\"b\":[\"c\"]}]", p, NULL, 0, &r, NULL, NULL), 0);
     assert_string_equal(r.log, "1|[0]|a\n1|[1].b[0]|c\n");
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
 static void test_double_star_middle_and_escaped_keys(void **state)
 {
-    static const pol_json_rule_t rules[] = {{"contents.**.text", POL_JSON_SCAN, 1}, {"we.ird", POL_JSON_SCAN, 2}};
-    pol_json_paths_t *p = compile(rules, 2);
+    static const gw_json_rule_t rules[] = {{"contents.**.text", GW_JSON_SCAN, 1}, {"we.ird", GW_JSON_SCAN, 2}};
+    gw_json_paths_t *p = compile(rules, 2);
     rec_t r;
     memset(&r, 0, sizeof(r));
     assert_int_equal(rewrite("{\"cont\\u0065nts\":[{\"parts\":[{\"text\":\"t1\"}]},{\"text\":\"t2\"}],\"text\":\"no\","
@@ -386,19 +386,19 @@ static void test_double_star_middle_and_escaped_keys(void **state)
                              p, NULL, 0, &r, NULL, NULL),
                      0);
     assert_string_equal(r.log, "1|contents[0].parts[0].text|t1\n1|contents[1].text|t2\n1|contents.text|t3\n2|we.ird|yes\n");
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
 static void test_compile_errors(void **state)
 {
     char err[128];
-    pol_json_rule_t r1[] = {{"", POL_JSON_SCAN, 1}};
-    assert_null(pol_json_paths_compile(r1, 1, err, sizeof(err)));
-    pol_json_rule_t r2[] = {{"a..b", POL_JSON_SCAN, 1}};
-    assert_null(pol_json_paths_compile(r2, 1, err, sizeof(err)));
-    pol_json_rule_t r3[] = {{"a", 0, 1}};
-    assert_null(pol_json_paths_compile(r3, 1, err, sizeof(err)));
+    gw_json_rule_t r1[] = {{"", GW_JSON_SCAN, 1}};
+    assert_null(gw_json_paths_compile(r1, 1, err, sizeof(err)));
+    gw_json_rule_t r2[] = {{"a..b", GW_JSON_SCAN, 1}};
+    assert_null(gw_json_paths_compile(r2, 1, err, sizeof(err)));
+    gw_json_rule_t r3[] = {{"a", 0, 1}};
+    assert_null(gw_json_paths_compile(r3, 1, err, sizeof(err)));
     assert_non_null(strstr(err, "no flag"));
     /* too many segments */
     static char big[2048];
@@ -408,25 +408,25 @@ static void test_compile_errors(void **state)
         big[n++] = '.';
     }
     big[n - 1] = '\0';
-    pol_json_rule_t r4[] = {{big, POL_JSON_SCAN, 1}};
-    assert_null(pol_json_paths_compile(r4, 1, err, sizeof(err)));
+    gw_json_rule_t r4[] = {{big, GW_JSON_SCAN, 1}};
+    assert_null(gw_json_paths_compile(r4, 1, err, sizeof(err)));
     /* many rules spread over several bitset words still match */
-    pol_json_rule_t many[40];
+    gw_json_rule_t many[40];
     char names[40][16];
     for (int i = 0; i < 40; i++) {
         snprintf(names[i], sizeof(names[i]), "k%d.*.v", i);
         many[i].pattern = names[i];
-        many[i].flags = POL_JSON_SCAN;
+        many[i].flags = GW_JSON_SCAN;
         many[i].id = i;
     }
-    pol_json_paths_t *p = compile(many, 40);
+    gw_json_paths_t *p = compile(many, 40);
     rec_t r;
     memset(&r, 0, sizeof(r));
     assert_int_equal(rewrite("{\"k39\":[{\"v\":\"last\"}],\"k0\":{\"x\":{\"v\":\"first\"}},\"k20\":[{\"w\":\"no\"}]}", p, NULL, 0,
                              &r, NULL, NULL),
                      0);
     assert_string_equal(r.log, "39|k39[0].v|last\n0|k0.x.v|first\n");
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
@@ -435,9 +435,8 @@ static void test_compile_errors(void **state)
 
 static void test_replacements(void **state)
 {
-    static const pol_json_rule_t rules[] = {{"messages.*.content", POL_JSON_SCAN, 1},
-                                            {"messages.*.content.*.text", POL_JSON_SCAN, 2}};
-    pol_json_paths_t *p = compile(rules, 2);
+    static const gw_json_rule_t rules[] = {{"messages.*.content", GW_JSON_SCAN, 1}, {"messages.*.content.*.text", GW_JSON_SCAN, 2}};
+    gw_json_paths_t *p = compile(rules, 2);
     /* whitespace and everything else kept byte for byte */
     expect_rewrite("{ \"messages\" : [ {\"role\":\"user\", \"content\" : \"hi \\u00e9\" } ] , \"x\":1 }", p, NULL, 0, 1,
                    "{ \"messages\" : [ {\"role\":\"user\", \"content\" : \"HI \xc3\xa9\" } ] , \"x\":1 }");
@@ -465,14 +464,14 @@ static void test_replacements(void **state)
     assert_int_equal(r.calls, 1);
     assert_int_equal(r.last_len, 5);
     assert_memory_equal(r.last, "\0\xf0\x9f\x98\x80", 5);
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
 static void test_embedded(void **state)
 {
-    static const pol_json_rule_t rules[] = {{"messages.*.tool_calls.*.function.arguments", POL_JSON_EMBEDDED, 4}};
-    pol_json_paths_t *p = compile(rules, 1);
+    static const gw_json_rule_t rules[] = {{"messages.*.tool_calls.*.function.arguments", GW_JSON_EMBEDDED, 4}};
+    gw_json_paths_t *p = compile(rules, 1);
     /* valid inner document: inner strings replaced, inner re-escaped into the outer string */
     const char *in =
         "{\"messages\":[{\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"email\\\":\\\"a@b.c\\\", \\\"n\\\":[1]}\"}}]}]}";
@@ -508,7 +507,7 @@ static void test_embedded(void **state)
     memset(&r, 0, sizeof(r));
     r.mode = 3;
     assert_int_equal(rewrite(in, p, NULL, 0, &r, NULL, NULL), -77);
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
@@ -517,7 +516,7 @@ static void test_embedded(void **state)
 
 static void test_edits_set(void **state)
 {
-    pol_json_edit_t store = {"store", "false", 0};
+    gw_json_edit_t store = {"store", "false", 0};
     expect_rewrite("{\"a\":1}", NULL, &store, 1, 0, "{\"a\":1,\"store\":false}");
     expect_rewrite("{}", NULL, &store, 1, 0, "{\"store\":false}");
     expect_rewrite("{ }", NULL, &store, 1, 0, "{\"store\":false }");
@@ -526,32 +525,32 @@ static void test_edits_set(void **state)
     expect_rewrite("{\"store\": {\"x\":[1]} }", NULL, &store, 1, 0, "{\"store\": false }");
     expect_rewrite("{\"store\":false}", NULL, &store, 1, 0, "{\"store\":false}"); /* same bytes: no change */
     expect_rewrite("{\"store\":true,\"store\":true}", NULL, &store, 1, 0, "{\"store\":false,\"store\":false}");
-    pol_json_edit_t absent = {"store", "false", 1};
+    gw_json_edit_t absent = {"store", "false", 1};
     expect_rewrite("{\"store\":true}", NULL, &absent, 1, 0, "{\"store\":true}");
     expect_rewrite("{\"x\":true}", NULL, &absent, 1, 0, "{\"x\":true,\"store\":false}");
     /* nested, with intermediates created or present */
-    pol_json_edit_t usage = {"stream_options.include_usage", "true", 0};
+    gw_json_edit_t usage = {"stream_options.include_usage", "true", 0};
     expect_rewrite("{\"stream\":true}", NULL, &usage, 1, 0, "{\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
     expect_rewrite("{\"stream_options\":{}}", NULL, &usage, 1, 0, "{\"stream_options\":{\"include_usage\":true}}");
     expect_rewrite("{\"stream_options\":{\"include_usage\":false,\"x\":1}}", NULL, &usage, 1, 0,
                    "{\"stream_options\":{\"include_usage\":true,\"x\":1}}");
     /* two edits sharing a missing intermediate create one object */
-    pol_json_edit_t prov[] = {{"provider.zdr", "true", 0}, {"provider.data_collection", "\"deny\"", 0}, {"store", "false", 0}};
+    gw_json_edit_t prov[] = {{"provider.zdr", "true", 0}, {"provider.data_collection", "\"deny\"", 0}, {"store", "false", 0}};
     expect_rewrite("{\"model\":\"m\"}", NULL, prov, 3, 0,
                    "{\"model\":\"m\",\"provider\":{\"zdr\":true,\"data_collection\":\"deny\"},\"store\":false}");
     expect_rewrite("{\"provider\":{\"zdr\":false,\"order\":[\"a\"]}}", NULL, prov, 3, 0,
                    "{\"provider\":{\"zdr\":true,\"order\":[\"a\"],\"data_collection\":\"deny\"},\"store\":false}");
-    pol_json_edit_t deep = {"a.b.c", "1", 0};
+    gw_json_edit_t deep = {"a.b.c", "1", 0};
     expect_rewrite("{\"a\":{\"x\":0}}", NULL, &deep, 1, 0, "{\"a\":{\"x\":0,\"b\":{\"c\":1}}}");
     /* keys needing escapes in the created member */
-    pol_json_edit_t odd = {"we\"ird", "null", 0};
+    gw_json_edit_t odd = {"we\"ird", "null", 0};
     expect_rewrite("{}", NULL, &odd, 1, 0, "{\"we\\\"ird\":null}");
     (void)state;
 }
 
 static void test_edits_delete(void **state)
 {
-    pol_json_edit_t del = {"metadata", NULL, 0};
+    gw_json_edit_t del = {"metadata", NULL, 0};
     expect_rewrite("{\"metadata\":{\"a\":\"b\"}}", NULL, &del, 1, 0, "{}");
     expect_rewrite("{\"metadata\":1,\"b\":2}", NULL, &del, 1, 0, "{\"b\":2}");
     expect_rewrite("{\"a\":1,\"metadata\":1,\"b\":2}", NULL, &del, 1, 0, "{\"a\":1,\"b\":2}");
@@ -561,12 +560,12 @@ static void test_edits_delete(void **state)
     expect_rewrite("{\"metadata\":1,\"metadata\":2,\"c\":3,\"metadata\":4}", NULL, &del, 1, 0, "{\"c\":3}");
     expect_rewrite("{\"a\":1}", NULL, &del, 1, 0, "{\"a\":1}");
     expect_rewrite("{\"x\":{\"metadata\":1}}", NULL, &del, 1, 0, "{\"x\":{\"metadata\":1}}"); /* only at its path */
-    pol_json_edit_t deldeep = {"provider.zdr", NULL, 0};
+    gw_json_edit_t deldeep = {"provider.zdr", NULL, 0};
     expect_rewrite("{\"provider\":{\"zdr\":true}}", NULL, &deldeep, 1, 0, "{\"provider\":{}}");
     expect_rewrite("{\"provider\":\"x\"}", NULL, &deldeep, 1, 0, "{\"provider\":\"x\"}"); /* non-object: nothing to delete */
     expect_rewrite("{}", NULL, &deldeep, 1, 0, "{}");
     /* delete and set in the same object */
-    pol_json_edit_t both[] = {{"a", NULL, 0}, {"b", NULL, 0}, {"z", "0", 0}};
+    gw_json_edit_t both[] = {{"a", NULL, 0}, {"b", NULL, 0}, {"z", "0", 0}};
     expect_rewrite("{\"a\":1,\"b\":2}", NULL, both, 3, 0, "{\"z\":0}");
     expect_rewrite("{\"a\":1,\"c\":3,\"b\":2}", NULL, both, 3, 0, "{\"c\":3,\"z\":0}");
     (void)state;
@@ -576,30 +575,30 @@ static void test_edit_errors(void **state)
 {
     rec_t r;
     memset(&r, 0, sizeof(r));
-    pol_json_edit_t usage = {"stream_options.include_usage", "true", 0};
-    assert_int_equal(rewrite("{\"stream_options\":null}", NULL, &usage, 1, &r, NULL, NULL), POL_JSON_E_EDIT);
-    assert_int_equal(rewrite("{\"stream_options\":[{}]}", NULL, &usage, 1, &r, NULL, NULL), POL_JSON_E_EDIT);
-    assert_int_equal(rewrite("[1]", NULL, &usage, 1, &r, NULL, NULL), POL_JSON_E_EDIT);
-    assert_int_equal(rewrite("\"s\"", NULL, &usage, 1, &r, NULL, NULL), POL_JSON_E_EDIT);
-    pol_json_edit_t conflict[] = {{"a", "1", 0}, {"a.b", "2", 0}};
-    assert_int_equal(rewrite("{}", NULL, conflict, 2, &r, NULL, NULL), POL_JSON_E_EDIT);
-    pol_json_edit_t same[] = {{"a", "1", 0}, {"a", NULL, 0}};
-    assert_int_equal(rewrite("{}", NULL, same, 2, &r, NULL, NULL), POL_JSON_E_EDIT);
-    pol_json_edit_t badval = {"a", "{nope", 0};
-    assert_int_equal(rewrite("{}", NULL, &badval, 1, &r, NULL, NULL), POL_JSON_E_EDIT);
-    pol_json_edit_t badpath = {"a..b", "1", 0};
-    assert_int_equal(rewrite("{}", NULL, &badpath, 1, &r, NULL, NULL), POL_JSON_E_EDIT);
+    gw_json_edit_t usage = {"stream_options.include_usage", "true", 0};
+    assert_int_equal(rewrite("{\"stream_options\":null}", NULL, &usage, 1, &r, NULL, NULL), GW_JSON_E_EDIT);
+    assert_int_equal(rewrite("{\"stream_options\":[{}]}", NULL, &usage, 1, &r, NULL, NULL), GW_JSON_E_EDIT);
+    assert_int_equal(rewrite("[1]", NULL, &usage, 1, &r, NULL, NULL), GW_JSON_E_EDIT);
+    assert_int_equal(rewrite("\"s\"", NULL, &usage, 1, &r, NULL, NULL), GW_JSON_E_EDIT);
+    gw_json_edit_t conflict[] = {{"a", "1", 0}, {"a.b", "2", 0}};
+    assert_int_equal(rewrite("{}", NULL, conflict, 2, &r, NULL, NULL), GW_JSON_E_EDIT);
+    gw_json_edit_t same[] = {{"a", "1", 0}, {"a", NULL, 0}};
+    assert_int_equal(rewrite("{}", NULL, same, 2, &r, NULL, NULL), GW_JSON_E_EDIT);
+    gw_json_edit_t badval = {"a", "{nope", 0};
+    assert_int_equal(rewrite("{}", NULL, &badval, 1, &r, NULL, NULL), GW_JSON_E_EDIT);
+    gw_json_edit_t badpath = {"a..b", "1", 0};
+    assert_int_equal(rewrite("{}", NULL, &badpath, 1, &r, NULL, NULL), GW_JSON_E_EDIT);
     /* a syntax error is still reported as such with edits */
-    assert_int_equal(rewrite("{\"a\":1,}", NULL, &usage, 1, &r, NULL, NULL), POL_JSON_E_SYNTAX);
+    assert_int_equal(rewrite("{\"a\":1,}", NULL, &usage, 1, &r, NULL, NULL), GW_JSON_E_SYNTAX);
     (void)state;
 }
 
 static void test_edits_with_replacements(void **state)
 {
-    static const pol_json_rule_t rules[] = {
-        {"messages.*.content", POL_JSON_SCAN, 1}, {"metadata.**", POL_JSON_SCAN, 2}, {"user", POL_JSON_SCAN, 3}};
-    pol_json_paths_t *p = compile(rules, 3);
-    pol_json_edit_t ed[] = {{"metadata", NULL, 0}, {"store", "false", 0}, {"stream_options.include_usage", "true", 0}};
+    static const gw_json_rule_t rules[] = {
+        {"messages.*.content", GW_JSON_SCAN, 1}, {"metadata.**", GW_JSON_SCAN, 2}, {"user", GW_JSON_SCAN, 3}};
+    gw_json_paths_t *p = compile(rules, 3);
+    gw_json_edit_t ed[] = {{"metadata", NULL, 0}, {"store", "false", 0}, {"stream_options.include_usage", "true", 0}};
     rec_t r;
     memset(&r, 0, sizeof(r));
     r.mode = 1;
@@ -614,7 +613,7 @@ static void test_edits_with_replacements(void **state)
     /* strings inside the deleted member never reached the visitor */
     assert_null(strstr(r.log, "secret"));
     free(res);
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
@@ -623,41 +622,41 @@ static void test_edits_with_replacements(void **state)
 
 static void test_escape_unescape(void **state)
 {
-    pol_buf_t b = POL_BUF_INIT;
-    assert_int_equal(pol_json_unescape("\"a\\u00e9\\ud83d\\ude00\\n\\/\\u0000z\"", 32, &b), 0);
+    gw_buf_t b = GW_BUF_INIT;
+    assert_int_equal(gw_json_unescape("\"a\\u00e9\\ud83d\\ude00\\n\\/\\u0000z\"", 32, &b), 0);
     assert_int_equal(b.len, 11);
     assert_memory_equal(b.base, "a\xc3\xa9\xf0\x9f\x98\x80\n/\0z", 11);
-    pol_buf_reset(&b);
-    assert_int_equal(pol_json_unescape("\"abc", 4, &b), POL_JSON_E_SYNTAX);
-    assert_int_equal(pol_json_unescape("\"a\" ", 4, &b), POL_JSON_E_SYNTAX);
-    assert_int_equal(pol_json_unescape("\"\\udc00\"", 8, &b), POL_JSON_E_UTF8);
-    assert_int_equal(pol_json_unescape("x", 1, &b), POL_JSON_E_SYNTAX);
-    pol_buf_reset(&b);
-    assert_int_equal(pol_json_escape("a\"\\\b\f\n\r\t\x01\x7f\xc3\xa9\xff|\xe2\x82", 16, &b), 0);
+    gw_buf_reset(&b);
+    assert_int_equal(gw_json_unescape("\"abc", 4, &b), GW_JSON_E_SYNTAX);
+    assert_int_equal(gw_json_unescape("\"a\" ", 4, &b), GW_JSON_E_SYNTAX);
+    assert_int_equal(gw_json_unescape("\"\\udc00\"", 8, &b), GW_JSON_E_UTF8);
+    assert_int_equal(gw_json_unescape("x", 1, &b), GW_JSON_E_SYNTAX);
+    gw_buf_reset(&b);
+    assert_int_equal(gw_json_escape("a\"\\\b\f\n\r\t\x01\x7f\xc3\xa9\xff|\xe2\x82", 16, &b), 0);
     assert_string_equal(b.base, "\"a\\\"\\\\\\b\\f\\n\\r\\t\\u0001\x7f\xc3\xa9\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\"");
     /* long runs (the 16-byte fast path) with a special byte at every position class, and jansson's upper-case hex */
-    pol_buf_reset(&b);
-    assert_int_equal(pol_json_escape_flags("0123456789abcdef\x1f"
-                                           "0123456789abcdef\xc3\xa9"
-                                           "0123456789abcde\"\xff",
-                                           52, &b, POL_JSON_ESC_UPPER_HEX),
+    gw_buf_reset(&b);
+    assert_int_equal(gw_json_escape_flags("0123456789abcdef\x1f"
+                                          "0123456789abcdef\xc3\xa9"
+                                          "0123456789abcde\"\xff",
+                                          52, &b, GW_JSON_ESC_UPPER_HEX),
                      0);
     assert_string_equal(b.base, "\"0123456789abcdef\\u001F0123456789abcdef\xc3\xa9"
                                 "0123456789abcde\\\"\xef\xbf\xbd\"");
-    pol_buf_reset(&b);
-    assert_int_equal(pol_json_escape("0123456789abcdef\x1f", 17, &b), 0);
+    gw_buf_reset(&b);
+    assert_int_equal(gw_json_escape("0123456789abcdef\x1f", 17, &b), 0);
     assert_string_equal(b.base, "\"0123456789abcdef\\u001f\"");
     /* round trip through both */
     const char text[] = "line\none \"q\" \\ \x02 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80";
-    pol_buf_t e = POL_BUF_INIT, d = POL_BUF_INIT;
-    assert_int_equal(pol_json_escape(text, sizeof(text) - 1, &e), 0);
+    gw_buf_t e = GW_BUF_INIT, d = GW_BUF_INIT;
+    assert_int_equal(gw_json_escape(text, sizeof(text) - 1, &e), 0);
     assert_int_equal(validate(e.base, e.len), 0);
-    assert_int_equal(pol_json_unescape(e.base, e.len, &d), 0);
+    assert_int_equal(gw_json_unescape(e.base, e.len, &d), 0);
     assert_int_equal(d.len, sizeof(text) - 1);
     assert_memory_equal(d.base, text, d.len);
-    pol_buf_free(&b);
-    pol_buf_free(&e);
-    pol_buf_free(&d);
+    gw_buf_free(&b);
+    gw_buf_free(&e);
+    gw_buf_free(&d);
     (void)state;
 }
 
@@ -709,7 +708,7 @@ static char *slurp(const char *path, size_t *n)
     return b;
 }
 
-static int count_strings(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *replacement)
+static int count_strings(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     (*(int *)ctx)++;
     return 0;
@@ -722,27 +721,27 @@ static void test_rules_across_state_words(void **state)
 {
     const char *doc = "{\"messages\":[{\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"phone\\\":\\\"x\\\"}\"}}]}]}";
     for (int nd = 0; nd <= 12; nd++) {
-        for (unsigned flags = POL_JSON_SCAN; flags <= POL_JSON_EMBEDDED; flags++) {
-            pol_json_rule_t rules[16];
+        for (unsigned flags = GW_JSON_SCAN; flags <= GW_JSON_EMBEDDED; flags++) {
+            gw_json_rule_t rules[16];
             char names[16][32];
             size_t nr = 0;
             for (int i = 0; i < nd; i++) {
                 snprintf(names[i], sizeof(names[i]), "d%d.a.b.c.e.f", i);
-                rules[nr++] = (pol_json_rule_t){names[i], POL_JSON_SCAN, 100 + i};
+                rules[nr++] = (gw_json_rule_t){names[i], GW_JSON_SCAN, 100 + i};
             }
-            rules[nr++] = (pol_json_rule_t){"messages.*.tool_calls.*.function.arguments", flags, 7};
+            rules[nr++] = (gw_json_rule_t){"messages.*.tool_calls.*.function.arguments", flags, 7};
             char err[128];
-            pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+            gw_json_paths_t *p = gw_json_paths_compile(rules, nr, err, sizeof(err));
             assert_non_null(p);
             int hits = 0;
-            pol_json_visitor_t v = {count_strings, NULL, &hits, NULL, 0};
-            pol_buf_t out = POL_BUF_INIT;
+            gw_json_visitor_t v = {count_strings, NULL, &hits, NULL, 0};
+            gw_buf_t out = GW_BUF_INIT;
             int changed = 0;
-            assert_int_equal(pol_json_rewrite(doc, strlen(doc), p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
+            assert_int_equal(gw_json_rewrite(doc, strlen(doc), p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
             if (hits != 1)
                 fail_msg("%d dummy rules, flags %u: the rule matched %d strings, expected 1", nd, flags, hits);
-            pol_json_paths_free(p);
-            pol_buf_free(&out);
+            gw_json_paths_free(p);
+            gw_buf_free(&out);
         }
     }
 }
@@ -751,8 +750,8 @@ static void test_fixtures_against_jansson(void **state)
 {
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s", AIGW_FIXTURES_DIR);
-    static const pol_json_rule_t rules[] = {{"**", POL_JSON_SCAN, 1}};
-    pol_json_paths_t *p = compile(rules, 1);
+    static const gw_json_rule_t rules[] = {{"**", GW_JSON_SCAN, 1}};
+    gw_json_paths_t *p = compile(rules, 1);
     DIR *d = opendir(dir);
     assert_non_null(d);
     struct dirent *e;
@@ -778,12 +777,12 @@ static void test_fixtures_against_jansson(void **state)
             rec_t r;
             memset(&r, 0, sizeof(r));
             r.mode = 1;
-            pol_json_visitor_t v = {rec_string, NULL, &r, NULL, 0};
-            pol_buf_t out = POL_BUF_INIT;
+            gw_json_visitor_t v = {rec_string, NULL, &r, NULL, 0};
+            gw_buf_t out = GW_BUF_INIT;
             int changed;
             const char *desc;
             size_t off;
-            int rc = pol_json_rewrite(doc, n, p, NULL, 0, &v, &out, &changed, &desc, &off);
+            int rc = gw_json_rewrite(doc, n, p, NULL, 0, &v, &out, &changed, &desc, &off);
             if (rc != 0)
                 fail_msg("%s: %s at %zu", path, desc, off);
             json_t *orig = json_loadb(doc, n, 0, NULL), *got = json_loadb(out.base, out.len, 0, NULL);
@@ -796,7 +795,7 @@ static void test_fixtures_against_jansson(void **state)
             json_decref(orig);
             json_decref(got);
             json_decref(want);
-            pol_buf_free(&out);
+            gw_buf_free(&out);
             free(doc);
             files++;
         }
@@ -804,7 +803,7 @@ static void test_fixtures_against_jansson(void **state)
     }
     closedir(d);
     assert_true(files >= 50);
-    pol_json_paths_free(p);
+    gw_json_paths_free(p);
     (void)state;
 }
 
@@ -817,7 +816,7 @@ typedef struct {
     int n;
 } scrub_t;
 
-static int scrub_text(scrub_t *x, const char *tag, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int scrub_text(scrub_t *x, const char *tag, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     char head[320];
     snprintf(head, sizeof(head), "%s|%s|", tag, path);
@@ -827,18 +826,18 @@ static int scrub_text(scrub_t *x, const char *tag, const char *path, const char 
     if (memchr(s, '@', len) == NULL)
         return 0;
     if (x->redact)
-        pol_buf_append(repl, "<E>", 3);
+        gw_buf_append(repl, "<E>", 3);
     else
-        pol_buf_appendf(repl, "<E_%d>", ++x->n);
+        gw_buf_appendf(repl, "<E_%d>", ++x->n);
     return 1;
 }
 
-static int scrub_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int scrub_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     return scrub_text(ctx, rule_id == 9 ? "V" : "S", path, s, len, repl);
 }
 
-static int scrub_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int scrub_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     (void)rule_id;
     return scrub_text(ctx, "K", path, s, len, repl);
@@ -846,18 +845,18 @@ static int scrub_key(void *ctx, int rule_id, const char *path, const char *s, si
 
 static int scan_all(const char *in, int redact, unsigned flags, char **res, scrub_t *x)
 {
-    static const pol_json_rule_t rules[] = {{"model", POL_JSON_VERBATIM, 9}, {"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1}};
-    pol_json_paths_t *p = compile(rules, 2);
+    static const gw_json_rule_t rules[] = {{"model", GW_JSON_VERBATIM, 9}, {"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1}};
+    gw_json_paths_t *p = compile(rules, 2);
     memset(x, 0, sizeof(*x));
     x->redact = redact;
-    pol_json_visitor_t v = {scrub_string, NULL, x, scrub_key, flags};
-    pol_json_scratch_t sc = POL_JSON_SCRATCH_INIT;
-    pol_buf_t out = POL_BUF_INIT;
-    int changed = 0, rc = pol_json_rewrite_ex(in, strlen(in), p, NULL, 0, &v, &out, &changed, NULL, NULL, &sc);
+    gw_json_visitor_t v = {scrub_string, NULL, x, scrub_key, flags};
+    gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
+    gw_buf_t out = GW_BUF_INIT;
+    int changed = 0, rc = gw_json_rewrite_ex(in, strlen(in), p, NULL, 0, &v, &out, &changed, NULL, NULL, &sc);
     *res = rc == 0 ? strdup(changed ? out.base : in) : NULL;
-    pol_buf_free(&out);
-    pol_json_scratch_free(&sc);
-    pol_json_paths_free(p);
+    gw_buf_free(&out);
+    gw_json_scratch_free(&sc);
+    gw_json_paths_free(p);
     return rc;
 }
 
@@ -871,21 +870,21 @@ static void test_keys_reported_and_rewritten(void **state)
     assert_string_equal(x.log, "K||model\nV|model|a@b\nK||t\nK|t|jane@x.io\nK|t.<E_2>|k\nS|t.<E_2>.k|v\nK|t|b\nS|t.b[0]|c@d\n");
     free(res);
     /* keys inside an embedded document (tool-call arguments) */
-    assert_int_equal(scan_all("{\"args\":\"{\\\"jane@x.io\\\":1,\\\"n\\\":\\\"x\\\"}\"}", 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+    assert_int_equal(scan_all("{\"args\":\"{\\\"jane@x.io\\\":1,\\\"n\\\":\\\"x\\\"}\"}", 0, GW_JSON_V_UNIQUE_KEYS, &res, &x), 0);
     assert_string_equal(res, "{\"args\":\"{\\\"<E_1>\\\":1,\\\"n\\\":\\\"x\\\"}\"}");
     assert_string_equal(x.log, "K||args\nK|args#/|jane@x.io\nK|args#/|n\nS|args#/n|x\n");
     free(res);
     /* two keys rewritten to the same text stay unique; escaped keys compare decoded */
-    assert_int_equal(scan_all("{\"a@x\":1,\"b@x\":2,\"c\\u0040x\":3,\"<E> (4)\":4}", 1, POL_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+    assert_int_equal(scan_all("{\"a@x\":1,\"b@x\":2,\"c\\u0040x\":3,\"<E> (4)\":4}", 1, GW_JSON_V_UNIQUE_KEYS, &res, &x), 0);
     assert_string_equal(res, "{\"<E>\":1,\"<E> (2)\":2,\"<E> (3)\":3,\"<E> (4)\":4}");
     free(res);
     /* a kept key equal to an earlier rewritten one cannot be renamed: refused */
-    assert_int_equal(scan_all("{\"a@x\":1,\"<E>\":2}", 1, POL_JSON_V_UNIQUE_KEYS, &res, &x), POL_JSON_E_DUPKEY);
+    assert_int_equal(scan_all("{\"a@x\":1,\"<E>\":2}", 1, GW_JSON_V_UNIQUE_KEYS, &res, &x), GW_JSON_E_DUPKEY);
     /* the same key in different objects is fine; the same rewritten key twice in one object is a duplicate */
-    assert_int_equal(scan_all("{\"a\":{\"k\":1},\"b\":{\"k\":2},\"c\":[{\"k\":3},{\"k\":4}]}", 0, POL_JSON_V_UNIQUE_KEYS, &res, &x),
+    assert_int_equal(scan_all("{\"a\":{\"k\":1},\"b\":{\"k\":2},\"c\":[{\"k\":3},{\"k\":4}]}", 0, GW_JSON_V_UNIQUE_KEYS, &res, &x),
                      0);
     free(res);
-    assert_int_equal(scan_all("{\"a@x\":1,\"a@x\":2}", 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), POL_JSON_E_DUPKEY);
+    assert_int_equal(scan_all("{\"a@x\":1,\"a@x\":2}", 0, GW_JSON_V_UNIQUE_KEYS, &res, &x), GW_JSON_E_DUPKEY);
     (void)state;
 }
 
@@ -903,35 +902,35 @@ static void test_duplicate_keys_refused(void **state)
     for (size_t i = 0; i < sizeof(dups) / sizeof(dups[0]); i++) {
         const char *desc = NULL;
         size_t off = 0;
-        static const pol_json_rule_t rules[] = {{"**", POL_JSON_EMBEDDED, 1}};
-        pol_json_paths_t *p = compile(rules, 1);
+        static const gw_json_rule_t rules[] = {{"**", GW_JSON_EMBEDDED, 1}};
+        gw_json_paths_t *p = compile(rules, 1);
         memset(&x, 0, sizeof(x));
-        pol_json_visitor_t v = {scrub_string, NULL, &x, NULL, POL_JSON_V_UNIQUE_KEYS};
-        pol_buf_t out = POL_BUF_INIT;
+        gw_json_visitor_t v = {scrub_string, NULL, &x, NULL, GW_JSON_V_UNIQUE_KEYS};
+        gw_buf_t out = GW_BUF_INIT;
         int changed;
-        int rc = pol_json_rewrite(dups[i], strlen(dups[i]), p, NULL, 0, &v, &out, &changed, &desc, &off);
-        if (rc != POL_JSON_E_DUPKEY)
+        int rc = gw_json_rewrite(dups[i], strlen(dups[i]), p, NULL, 0, &v, &out, &changed, &desc, &off);
+        if (rc != GW_JSON_E_DUPKEY)
             fail_msg("%s: rc %d", dups[i], rc);
         assert_non_null(desc);
-        pol_buf_free(&out);
-        pol_json_paths_free(p);
+        gw_buf_free(&out);
+        gw_json_paths_free(p);
         /* without the flag they pass (the no-training and restore passes) */
         assert_int_equal(scan_all(dups[i], 0, 0, &res, &x), 0);
         free(res);
     }
     /* many keys in one object: the index grows, no false duplicates */
-    pol_buf_t big = POL_BUF_INIT;
-    pol_buf_append(&big, "{", 1);
+    gw_buf_t big = GW_BUF_INIT;
+    gw_buf_append(&big, "{", 1);
     for (int i = 0; i < 5000; i++)
-        pol_buf_appendf(&big, "%s\"k%d\":{\"k%d\":1}", i ? "," : "", i, i);
-    pol_buf_append(&big, "}", 1);
-    assert_int_equal(scan_all(big.base, 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+        gw_buf_appendf(&big, "%s\"k%d\":{\"k%d\":1}", i ? "," : "", i, i);
+    gw_buf_append(&big, "}", 1);
+    assert_int_equal(scan_all(big.base, 0, GW_JSON_V_UNIQUE_KEYS, &res, &x), 0);
     free(res);
-    pol_buf_append(&big, "", 0);
+    gw_buf_append(&big, "", 0);
     big.base[big.len - 1] = ',';
-    pol_buf_append(&big, "\"k77\":0}", 8);
-    assert_int_equal(scan_all(big.base, 0, POL_JSON_V_UNIQUE_KEYS, &res, &x), POL_JSON_E_DUPKEY);
-    pol_buf_free(&big);
+    gw_buf_append(&big, "\"k77\":0}", 8);
+    assert_int_equal(scan_all(big.base, 0, GW_JSON_V_UNIQUE_KEYS, &res, &x), GW_JSON_E_DUPKEY);
+    gw_buf_free(&big);
     (void)state;
 }
 
@@ -957,27 +956,27 @@ static void test_embedded_documents_nested_and_bare_values(void **state)
     assert_int_equal(scan_all("{\"model\":\"{\\\"a\\\":\\\"j@x\\\"}\"}", 0, 0, &res, &x), 0);
     assert_string_equal(x.log, "K||model\nV|model|{\"a\":\"j@x\"}\n");
     free(res);
-    /* nesting limit: POL_JSON_MAX_EMBED documents inside strings, then refused */
-    pol_buf_t doc = POL_BUF_INIT, tmp = POL_BUF_INIT;
-    pol_buf_append(&doc, "\"x\"", 3);
-    for (int i = 0; i <= POL_JSON_MAX_EMBED + 1; i++) {
-        pol_buf_reset(&tmp);
-        pol_buf_append(&tmp, "[", 1);
-        pol_json_escape(doc.base, doc.len, &tmp);
-        pol_buf_append(&tmp, "]", 1);
-        pol_buf_reset(&doc);
-        pol_buf_append(&doc, tmp.base, tmp.len);
+    /* nesting limit: GW_JSON_MAX_EMBED documents inside strings, then refused */
+    gw_buf_t doc = GW_BUF_INIT, tmp = GW_BUF_INIT;
+    gw_buf_append(&doc, "\"x\"", 3);
+    for (int i = 0; i <= GW_JSON_MAX_EMBED + 1; i++) {
+        gw_buf_reset(&tmp);
+        gw_buf_append(&tmp, "[", 1);
+        gw_json_escape(doc.base, doc.len, &tmp);
+        gw_buf_append(&tmp, "]", 1);
+        gw_buf_reset(&doc);
+        gw_buf_append(&doc, tmp.base, tmp.len);
         res = NULL;
         int rc = scan_all(doc.base, 0, 0, &res, &x);
         /* i + 1 levels of strings hold documents below the top one */
-        if (i + 1 <= POL_JSON_MAX_EMBED)
+        if (i + 1 <= GW_JSON_MAX_EMBED)
             assert_int_equal(rc, 0);
         else
-            assert_int_equal(rc, POL_JSON_E_DEPTH);
+            assert_int_equal(rc, GW_JSON_E_DEPTH);
         free(res);
     }
-    pol_buf_free(&doc);
-    pol_buf_free(&tmp);
+    gw_buf_free(&doc);
+    gw_buf_free(&tmp);
     (void)state;
 }
 

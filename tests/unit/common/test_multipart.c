@@ -43,7 +43,7 @@ static void test_boundary(void **state)
     char b[POL_MP_MAX_BOUNDARY + 1];
     size_t bl;
     const char *err = NULL;
-    assert_int_equal(pol_multipart_boundary(FIXTURE_CT, strlen(FIXTURE_CT), b, &bl, &err), 0);
+    assert_int_equal(gw_multipart_boundary(FIXTURE_CT, strlen(FIXTURE_CT), b, &bl, &err), 0);
     assert_string_equal(b, "----gwFixtureBoundary7MA4YWxkTrZu0gW");
     assert_int_equal(bl, 36);
 
@@ -68,7 +68,7 @@ static void test_boundary(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         err = NULL;
-        int rc = pol_multipart_boundary(cases[i].ct, strlen(cases[i].ct), b, &bl, &err);
+        int rc = gw_multipart_boundary(cases[i].ct, strlen(cases[i].ct), b, &bl, &err);
         if (cases[i].want != NULL) {
             if (rc != 0)
                 fail_msg("%s: %s", cases[i].ct, err);
@@ -82,7 +82,7 @@ static void test_boundary(void **state)
     }
     /* 70 characters is the maximum */
     const char *ct70 = "multipart/form-data; boundary=0123456789012345678901234567890123456789012345678901234567890123456789";
-    assert_int_equal(pol_multipart_boundary(ct70, strlen(ct70), b, &bl, NULL), 0);
+    assert_int_equal(gw_multipart_boundary(ct70, strlen(ct70), b, &bl, NULL), 0);
     assert_int_equal(bl, 70);
 }
 
@@ -90,9 +90,9 @@ static void test_fixture_parse(void **state)
 {
     size_t len, n;
     char *body = load_fixture(&len);
-    pol_multipart_part_t parts[POL_MP_MAX_PARTS];
+    gw_multipart_part_t parts[POL_MP_MAX_PARTS];
     const char *b = "----gwFixtureBoundary7MA4YWxkTrZu0gW";
-    assert_int_equal(pol_multipart_parse(body, len, b, strlen(b), parts, POL_MP_MAX_PARTS, &n, NULL, NULL), 0);
+    assert_int_equal(gw_multipart_parse(body, len, b, strlen(b), parts, POL_MP_MAX_PARTS, &n, NULL, NULL), 0);
     assert_int_equal(n, 8);
     const char *names[] = {"model", "image[]", "image[]", "prompt", "size", "quality", "input_fidelity", "user"};
     for (size_t i = 0; i < n; i++)
@@ -120,7 +120,7 @@ typedef struct st_counts_t {
     const char *file_repl;
 } counts_t;
 
-static int upper_prompt(void *ctx, const pol_multipart_part_t *p, pol_buf_t *repl)
+static int upper_prompt(void *ctx, const gw_multipart_part_t *p, gw_buf_t *repl)
 {
     counts_t *c = ctx;
     c->text++;
@@ -130,13 +130,13 @@ static int upper_prompt(void *ctx, const pol_multipart_part_t *p, pol_buf_t *rep
         return 0;
     for (size_t i = 0; i < p->body_len; i++) {
         char ch = p->body[i] >= 'a' && p->body[i] <= 'z' ? (char)(p->body[i] - 32) : p->body[i];
-        if (pol_buf_append(repl, &ch, 1) != 0)
+        if (gw_buf_append(repl, &ch, 1) != 0)
             return -1;
     }
     return 1;
 }
 
-static int replace_file(void *ctx, const pol_multipart_part_t *p, pol_buf_t *repl)
+static int replace_file(void *ctx, const gw_multipart_part_t *p, gw_buf_t *repl)
 {
     counts_t *c = ctx;
     c->file++;
@@ -144,7 +144,7 @@ static int replace_file(void *ctx, const pol_multipart_part_t *p, pol_buf_t *rep
         return -42;
     if (c->file_repl == NULL)
         return 0;
-    return pol_buf_append(repl, c->file_repl, strlen(c->file_repl)) == 0 ? 1 : -1;
+    return gw_buf_append(repl, c->file_repl, strlen(c->file_repl)) == 0 ? 1 : -1;
 }
 
 static void test_fixture_rewrite(void **state)
@@ -153,18 +153,18 @@ static void test_fixture_rewrite(void **state)
     char *body = load_fixture(&len);
     const char *b = "----gwFixtureBoundary7MA4YWxkTrZu0gW";
     counts_t c = {0, 0, 0, "STRIPPED-IMAGE"};
-    pol_multipart_rewriter_t rw = {upper_prompt, replace_file, 1, &c};
-    pol_buf_t out = POL_BUF_INIT, out2 = POL_BUF_INIT;
+    gw_multipart_rewriter_t rw = {upper_prompt, replace_file, 1, &c};
+    gw_buf_t out = GW_BUF_INIT, out2 = GW_BUF_INIT;
     int changed = 0;
-    assert_int_equal(pol_multipart_rewrite(body, len, b, strlen(b), &rw, &out, &changed, NULL), 0);
+    assert_int_equal(gw_multipart_rewrite(body, len, b, strlen(b), &rw, &out, &changed, NULL), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(c.text, 6);
     assert_int_equal(c.file, 2);
     assert_null(memmem(out.base, out.len, "jane", 4));
     assert_null(memmem(out.base, out.len, "sofa.png", 8));
 
-    pol_multipart_part_t parts[POL_MP_MAX_PARTS];
-    assert_int_equal(pol_multipart_parse(out.base, out.len, b, strlen(b), parts, POL_MP_MAX_PARTS, &n, NULL, NULL), 0);
+    gw_multipart_part_t parts[POL_MP_MAX_PARTS];
+    assert_int_equal(gw_multipart_parse(out.base, out.len, b, strlen(b), parts, POL_MP_MAX_PARTS, &n, NULL, NULL), 0);
     assert_int_equal(n, 8);
     assert_true(span_eq(parts[1].filename, parts[1].filename_len, "image.png"));
     assert_true(span_eq(parts[2].filename, parts[2].filename_len, "image.png"));
@@ -179,55 +179,55 @@ static void test_fixture_rewrite(void **state)
     assert_true(memcmp(out.base + out.len - 42, "------gwFixtureBoundary7MA4YWxkTrZu0gW--\r\n", 42) == 0);
 
     /* rewriting the output again with neutral names only changes nothing */
-    pol_multipart_rewriter_t names_only = {NULL, NULL, 1, NULL};
-    assert_int_equal(pol_multipart_rewrite(out.base, out.len, b, strlen(b), &names_only, &out2, &changed, NULL), 0);
+    gw_multipart_rewriter_t names_only = {NULL, NULL, 1, NULL};
+    assert_int_equal(gw_multipart_rewrite(out.base, out.len, b, strlen(b), &names_only, &out2, &changed, NULL), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(out2.len, 0);
 
     /* keep-everything transforms: unchanged, out untouched */
     counts_t keep = {0, 0, 0, NULL};
-    pol_multipart_rewriter_t rw_keep = {NULL, replace_file, 0, &keep};
-    assert_int_equal(pol_multipart_rewrite(body, len, b, strlen(b), &rw_keep, &out2, &changed, NULL), 0);
+    gw_multipart_rewriter_t rw_keep = {NULL, replace_file, 0, &keep};
+    assert_int_equal(gw_multipart_rewrite(body, len, b, strlen(b), &rw_keep, &out2, &changed, NULL), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(keep.file, 2);
     assert_null(out2.base);
 
     /* an abort value is returned as is */
     counts_t ab = {0, 0, 3, NULL};
-    pol_multipart_rewriter_t rw_abort = {upper_prompt, replace_file, 0, &ab};
-    assert_int_equal(pol_multipart_rewrite(body, len, b, strlen(b), &rw_abort, &out2, &changed, NULL), -42);
+    gw_multipart_rewriter_t rw_abort = {upper_prompt, replace_file, 0, &ab};
+    assert_int_equal(gw_multipart_rewrite(body, len, b, strlen(b), &rw_abort, &out2, &changed, NULL), -42);
     assert_int_equal(changed, 0);
 
     /* a replacement containing the delimiter is refused */
     char evil[128];
     snprintf(evil, sizeof(evil), "x\r\n--%s--\r\n", b);
     counts_t ev = {0, 0, 0, evil};
-    pol_multipart_rewriter_t rw_evil = {NULL, replace_file, 0, &ev};
+    gw_multipart_rewriter_t rw_evil = {NULL, replace_file, 0, &ev};
     const char *err = NULL;
-    assert_int_equal(pol_multipart_rewrite(body, len, b, strlen(b), &rw_evil, &out2, &changed, &err), POL_MP_E_BOUNDARY);
+    assert_int_equal(gw_multipart_rewrite(body, len, b, strlen(b), &rw_evil, &out2, &changed, &err), POL_MP_E_BOUNDARY);
     assert_non_null(err);
 
     /* transforms are never called when the body is malformed */
     counts_t none = {0, 0, 0, "x"};
-    pol_multipart_rewriter_t rw_none = {upper_prompt, replace_file, 1, &none};
-    assert_int_equal(pol_multipart_rewrite(body, len - 10, b, strlen(b), &rw_none, &out2, &changed, NULL), POL_MP_E_SYNTAX);
+    gw_multipart_rewriter_t rw_none = {upper_prompt, replace_file, 1, &none};
+    assert_int_equal(gw_multipart_rewrite(body, len - 10, b, strlen(b), &rw_none, &out2, &changed, NULL), POL_MP_E_SYNTAX);
     assert_int_equal(none.text + none.file, 0);
 
-    pol_buf_free(&out);
-    pol_buf_free(&out2);
+    gw_buf_free(&out);
+    gw_buf_free(&out2);
     free(body);
 }
 
 #define CD(name) "Content-Disposition: form-data; name=\"" name "\"\r\n"
 
-static int parse_str(const char *body, size_t *n, pol_multipart_part_t *parts, const char **err)
+static int parse_str(const char *body, size_t *n, gw_multipart_part_t *parts, const char **err)
 {
-    return pol_multipart_parse(body, strlen(body), "XyZ", 3, parts, POL_MP_MAX_PARTS, n, err, NULL);
+    return gw_multipart_parse(body, strlen(body), "XyZ", 3, parts, POL_MP_MAX_PARTS, n, err, NULL);
 }
 
 static void test_framing(void **state)
 {
-    pol_multipart_part_t p[POL_MP_MAX_PARTS];
+    gw_multipart_part_t p[POL_MP_MAX_PARTS];
     size_t n;
     const char *err;
 
@@ -315,34 +315,34 @@ static void test_framing(void **state)
 
 static void test_caps(void **state)
 {
-    pol_buf_t body = POL_BUF_INIT;
-    pol_multipart_part_t p[POL_MP_MAX_PARTS];
+    gw_buf_t body = GW_BUF_INIT;
+    gw_multipart_part_t p[POL_MP_MAX_PARTS];
     size_t n;
     const char *err;
     for (int i = 0; i < POL_MP_MAX_PARTS; i++)
-        pol_buf_appendf(&body, "--XyZ\r\n" CD("f%d") "\r\n%d\r\n", i, i);
+        gw_buf_appendf(&body, "--XyZ\r\n" CD("f%d") "\r\n%d\r\n", i, i);
     size_t keep = body.len;
-    pol_buf_appendf(&body, "--XyZ--\r\n");
-    assert_int_equal(pol_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), 0);
+    gw_buf_appendf(&body, "--XyZ--\r\n");
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), 0);
     assert_int_equal(n, POL_MP_MAX_PARTS);
     /* a smaller caller array is a limit too */
-    assert_int_equal(pol_multipart_parse(body.base, body.len, "XyZ", 3, p, 10, &n, &err, NULL), POL_MP_E_LIMIT);
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, 10, &n, &err, NULL), POL_MP_E_LIMIT);
     body.len = keep;
-    pol_buf_appendf(&body, "--XyZ\r\n" CD("one-too-many") "\r\nx\r\n--XyZ--\r\n");
-    assert_int_equal(pol_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), POL_MP_E_LIMIT);
+    gw_buf_appendf(&body, "--XyZ\r\n" CD("one-too-many") "\r\nx\r\n--XyZ--\r\n");
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), POL_MP_E_LIMIT);
     assert_string_equal(err, "too many parts");
 
     body.len = 0;
-    pol_buf_appendf(&body, "--XyZ\r\n" CD("a") "X-Pad: ");
+    gw_buf_appendf(&body, "--XyZ\r\n" CD("a") "X-Pad: ");
     for (int i = 0; i < POL_MP_MAX_HEADER_BYTES; i++)
-        pol_buf_append(&body, "p", 1);
-    pol_buf_appendf(&body, "\r\n\r\nv\r\n--XyZ--");
-    assert_int_equal(pol_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), POL_MP_E_LIMIT);
+        gw_buf_append(&body, "p", 1);
+    gw_buf_appendf(&body, "\r\n\r\nv\r\n--XyZ--");
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), POL_MP_E_LIMIT);
     assert_string_equal(err, "part header block too large");
-    pol_buf_free(&body);
+    gw_buf_free(&body);
 }
 
-static int keep_text(void *ctx, const pol_multipart_part_t *p, pol_buf_t *repl)
+static int keep_text(void *ctx, const gw_multipart_part_t *p, gw_buf_t *repl)
 {
     return 0;
 }
@@ -360,15 +360,15 @@ static void test_neutral_names(void **state)
         {"Content-Type: image/png\r\nContent-Disposition: form-data; name=\"mask\"; filename=\"m.bin\"; x=y\r\n", "image.png"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        pol_buf_t body = POL_BUF_INIT, out = POL_BUF_INIT;
-        pol_buf_appendf(&body, "--XyZ\r\n%s\r\nDATA\r\n--XyZ--\r\n", cases[i].headers);
-        pol_multipart_rewriter_t rw = {keep_text, NULL, 1, NULL};
+        gw_buf_t body = GW_BUF_INIT, out = GW_BUF_INIT;
+        gw_buf_appendf(&body, "--XyZ\r\n%s\r\nDATA\r\n--XyZ--\r\n", cases[i].headers);
+        gw_multipart_rewriter_t rw = {keep_text, NULL, 1, NULL};
         int changed = 0;
-        assert_int_equal(pol_multipart_rewrite(body.base, body.len, "XyZ", 3, &rw, &out, &changed, NULL), 0);
+        assert_int_equal(gw_multipart_rewrite(body.base, body.len, "XyZ", 3, &rw, &out, &changed, NULL), 0);
         assert_int_equal(changed, 1);
-        pol_multipart_part_t p[1];
+        gw_multipart_part_t p[1];
         size_t n;
-        assert_int_equal(pol_multipart_parse(out.base, out.len, "XyZ", 3, p, 1, &n, NULL, NULL), 0);
+        assert_int_equal(gw_multipart_parse(out.base, out.len, "XyZ", 3, p, 1, &n, NULL, NULL), 0);
         if (!span_eq(p[0].filename, p[0].filename_len, cases[i].want))
             fail_msg("case %zu: filename %.*s, want %s", i, (int)p[0].filename_len, p[0].filename, cases[i].want);
         assert_true(span_eq(p[0].body, p[0].body_len, "DATA"));
@@ -376,8 +376,8 @@ static void test_neutral_names(void **state)
         assert_null(memmem(out.base, out.len, "Jane", 4));
         if (strstr(cases[i].headers, "Content-Type") != NULL)
             assert_non_null(p[0].content_type);
-        pol_buf_free(&body);
-        pol_buf_free(&out);
+        gw_buf_free(&body);
+        gw_buf_free(&out);
     }
 }
 

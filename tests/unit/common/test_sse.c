@@ -17,29 +17,29 @@
 #include "common/sse.h"
 
 typedef struct {
-    pol_buf_t log; /* one line per event: "event|data|id?|has_data\n" with data's LF shown as '~' */
-    pol_buf_t raw; /* concatenated raw bytes */
-    pol_buf_t comments;
+    gw_buf_t log; /* one line per event: "event|data|id?|has_data\n" with data's LF shown as '~' */
+    gw_buf_t raw; /* concatenated raw bytes */
+    gw_buf_t comments;
     size_t nevents, ndata;
     int abort_at;
 } col_t;
 
-static int on_event(void *ctx, const prov_sse_event_t *ev)
+static int on_event(void *ctx, const gw_sse_event_t *ev)
 {
     col_t *c = ctx;
     c->nevents++;
     c->ndata += ev->has_data ? 1 : 0;
     assert_int_equal(ev->data[ev->data_len], '\0');
-    pol_buf_append(&c->log, ev->event, ev->event_len);
-    pol_buf_append(&c->log, "|", 1);
+    gw_buf_append(&c->log, ev->event, ev->event_len);
+    gw_buf_append(&c->log, "|", 1);
     for (size_t i = 0; i < ev->data_len; i++)
-        pol_buf_append(&c->log, ev->data[i] == '\n' ? "~" : &ev->data[i], 1);
-    pol_buf_append(&c->log, "|", 1);
+        gw_buf_append(&c->log, ev->data[i] == '\n' ? "~" : &ev->data[i], 1);
+    gw_buf_append(&c->log, "|", 1);
     if (ev->has_id)
-        pol_buf_append(&c->log, ev->id, ev->id_len);
-    pol_buf_appendf(&c->log, "|%d\n", ev->has_data);
+        gw_buf_append(&c->log, ev->id, ev->id_len);
+    gw_buf_appendf(&c->log, "|%d\n", ev->has_data);
     assert_int_equal(ev->offset, c->raw.len);
-    pol_buf_append(&c->raw, ev->raw, ev->raw_len);
+    gw_buf_append(&c->raw, ev->raw, ev->raw_len);
     if (c->abort_at && (int)c->nevents == c->abort_at)
         return -42;
     return 0;
@@ -48,23 +48,23 @@ static int on_event(void *ctx, const prov_sse_event_t *ev)
 static int on_comment(void *ctx, const char *s, size_t n)
 {
     col_t *c = ctx;
-    pol_buf_append(&c->comments, s, n);
-    pol_buf_append(&c->comments, "\n", 1);
+    gw_buf_append(&c->comments, s, n);
+    gw_buf_append(&c->comments, "\n", 1);
     return 0;
 }
 
 static void col_free(col_t *c)
 {
-    pol_buf_free(&c->log);
-    pol_buf_free(&c->raw);
-    pol_buf_free(&c->comments);
+    gw_buf_free(&c->log);
+    gw_buf_free(&c->raw);
+    gw_buf_free(&c->comments);
 }
 
 /* Parses `s` in chunks of `chunk` bytes (0 = whole; SIZE_MAX = random sizes); returns finish()'s code. */
 static int parse(const char *s, size_t n, size_t chunk, col_t *c, size_t max)
 {
-    prov_sse_parser_t p;
-    prov_sse_init(&p, max);
+    gw_sse_parser_t p;
+    gw_sse_init(&p, max);
     p.on_comment = on_comment;
     memset(c, 0, sizeof(*c));
     size_t i = 0;
@@ -78,18 +78,18 @@ static int parse(const char *s, size_t n, size_t chunk, col_t *c, size_t max)
         }
         if (k > n - i)
             k = n - i;
-        rc = prov_sse_feed(&p, s + i, k, on_event, c);
+        rc = gw_sse_feed(&p, s + i, k, on_event, c);
         i += k;
     }
     if (rc == 0) {
-        rc = prov_sse_finish(&p);
+        rc = gw_sse_finish(&p);
         size_t pl;
-        const char *pend = prov_sse_pending(&p, &pl);
-        pol_buf_append(&c->raw, pend, pl);
+        const char *pend = gw_sse_pending(&p, &pl);
+        gw_buf_append(&c->raw, pend, pl);
     }
-    prov_sse_dispose(&p);
+    gw_sse_dispose(&p);
     if (c->log.base == NULL)
-        pol_buf_append(&c->log, "", 0);
+        gw_buf_append(&c->log, "", 0);
     return rc;
 }
 
@@ -121,8 +121,8 @@ static void test_fields(void **state)
     expect("event: a\nevent: b\ndata: x\n\n", "b|x||1\n", 0); /* last event name wins */
     expect("\n\n", "|||0\n|||0\n", 0);
     expect(": keep-alive\n\ndata: 1\n\n", "|||0\n|1||1\n", 0);
-    expect("data: x", "", PROV_SSE_E_TRUNCATED);   /* incomplete line at EOF: not dispatched */
-    expect("data: x\n", "", PROV_SSE_E_TRUNCATED); /* incomplete block at EOF */
+    expect("data: x", "", GW_SSE_E_TRUNCATED);   /* incomplete line at EOF: not dispatched */
+    expect("data: x\n", "", GW_SSE_E_TRUNCATED); /* incomplete block at EOF */
     expect("data: é €\n\n", "|é €||1\n", 0);
     /* an id containing NUL is ignored (WHATWG) */
     col_t c;
@@ -139,17 +139,17 @@ static void test_line_endings(void **state)
     expect("data: a\rdata: b\n\r\n", "|a~b||1\n", 0);
     expect("data: a\n\r\n\r", "|a||1\n|||0\n", 0);
     /* a CR ending a chunk dispatches at once; the LF opening the next chunk completes that CRLF */
-    prov_sse_parser_t p;
+    gw_sse_parser_t p;
     col_t c;
     memset(&c, 0, sizeof(c));
-    prov_sse_init(&p, 0);
-    assert_int_equal(prov_sse_feed(&p, "data: a\r\n\r", 10, on_event, &c), 0);
+    gw_sse_init(&p, 0);
+    assert_int_equal(gw_sse_feed(&p, "data: a\r\n\r", 10, on_event, &c), 0);
     assert_int_equal(c.nevents, 1);
-    assert_int_equal(prov_sse_feed(&p, "\ndata: b\r\n\r\n", 12, on_event, &c), 0);
+    assert_int_equal(gw_sse_feed(&p, "\ndata: b\r\n\r\n", 12, on_event, &c), 0);
     assert_int_equal(c.nevents, 2);
     assert_string_equal(c.log.base, "|a||1\n|b||1\n");
-    assert_int_equal(prov_sse_finish(&p), 0);
-    prov_sse_dispose(&p);
+    assert_int_equal(gw_sse_finish(&p), 0);
+    gw_sse_dispose(&p);
     col_free(&c);
     (void)state;
 }
@@ -171,25 +171,25 @@ static void test_cap_and_abort(void **state)
     /* the cap counts a block's raw bytes; the parser stays failed */
     assert_int_equal(parse("data: 123456789\n\n", 17, 0, &c, 17), 0);
     col_free(&c);
-    assert_int_equal(parse("data: 123456789\n\n", 17, 0, &c, 16), PROV_SSE_E_TOO_BIG);
+    assert_int_equal(parse("data: 123456789\n\n", 17, 0, &c, 16), GW_SSE_E_TOO_BIG);
     col_free(&c);
-    assert_int_equal(parse("data: 123456789\n\n", 17, 1, &c, 16), PROV_SSE_E_TOO_BIG);
+    assert_int_equal(parse("data: 123456789\n\n", 17, 1, &c, 16), GW_SSE_E_TOO_BIG);
     col_free(&c);
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 8);
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 8);
     memset(&c, 0, sizeof(c));
-    assert_int_equal(prov_sse_feed(&p, "data: 123456789", 15, on_event, &c), PROV_SSE_E_TOO_BIG);
-    assert_int_equal(prov_sse_feed(&p, "\n\n", 2, on_event, &c), PROV_SSE_E_TOO_BIG);
-    assert_int_equal(prov_sse_finish(&p), PROV_SSE_E_TOO_BIG);
+    assert_int_equal(gw_sse_feed(&p, "data: 123456789", 15, on_event, &c), GW_SSE_E_TOO_BIG);
+    assert_int_equal(gw_sse_feed(&p, "\n\n", 2, on_event, &c), GW_SSE_E_TOO_BIG);
+    assert_int_equal(gw_sse_finish(&p), GW_SSE_E_TOO_BIG);
     assert_int_equal(c.nevents, 0);
-    prov_sse_dispose(&p);
+    gw_sse_dispose(&p);
     /* a callback's negative value stops the feed */
-    prov_sse_init(&p, 0);
+    gw_sse_init(&p, 0);
     memset(&c, 0, sizeof(c));
     c.abort_at = 2;
-    assert_int_equal(prov_sse_feed(&p, "data: 1\n\ndata: 2\n\ndata: 3\n\n", 27, on_event, &c), -42);
+    assert_int_equal(gw_sse_feed(&p, "data: 1\n\ndata: 2\n\ndata: 3\n\n", 27, on_event, &c), -42);
     assert_int_equal(c.nevents, 2);
-    prov_sse_dispose(&p);
+    gw_sse_dispose(&p);
     col_free(&c);
     (void)state;
 }

@@ -58,7 +58,7 @@ static void test_render_sums_workers(void **state)
     gw_metrics_add(&a.redactions[0], 2);
     gw_metrics_add(&b.redactions[0], 1);
     gw_metrics_t *ms[] = {&a, &b};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     assert_int_equal(gw_metrics_render(ms, 2, type_name, NULL, NULL, NULL, &out), 0);
     assert_non_null(strstr(out.base, "aigw_requests_total{provider=\"openai\",status=\"200\"} 2\n"));
     assert_non_null(strstr(out.base, "aigw_requests_total{provider=\"none\",status=\"404\"} 1\n"));
@@ -71,7 +71,7 @@ static void test_render_sums_workers(void **state)
     assert_non_null(strstr(out.base, "aigw_redactions_total{type=\"PHONE_NUMBER\"} 0\n"));
     assert_non_null(strstr(out.base, "aigw_response_bytes_total 310\n"));
     assert_non_null(strstr(out.base, "aigw_upstream_errors_total 1\n"));
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 int main(void)

@@ -41,7 +41,7 @@ static void test_rewrite(void **state)
     (void)state;
     gw_async_vault_t v = vault();
     gw_async_rewrite_t rw = {"http://127.0.0.1:8080", "/replicate/v1/", "user-1", "backend", &v, KEY, 1000};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     assert_int_equal(gw_async_rewrite_replicate(&rw, PREDICTION, strlen(PREDICTION), &out), 1);
     json_t *doc = json_loadb(out.base, out.len, 0, NULL);
     assert_non_null(doc);
@@ -73,16 +73,16 @@ static void test_rewrite(void **state)
     assert_int_equal(cap.ntokens, 2);
     assert_true(cap.expires == 1000 + GW_ASYNC_CAP_TTL_S);
     /* restoring from the vault */
-    pol_buf_t r = POL_BUF_INIT;
+    gw_buf_t r = GW_BUF_INIT;
     const char *text = "Hi <PERSON_1>, mail <EMAIL_ADDRESS_1> or <EMAIL_ADDRESS_2> <PERSON_1";
     assert_int_equal(gw_async_restore_text(&cap, NULL, text, strlen(text), &r), 1);
     assert_int_equal(r.len, strlen("Hi Jane Doe, mail jane@example.com or <EMAIL_ADDRESS_2> <PERSON_1"));
     assert_memory_equal(r.base, "Hi Jane Doe, mail jane@example.com or <EMAIL_ADDRESS_2> <PERSON_1", r.len);
     assert_int_equal(gw_async_restore_text(&cap, NULL, "no tokens", 9, &r), 0);
-    pol_buf_free(&r);
+    gw_buf_free(&r);
     gw_async_cap_free(&cap);
     json_decref(doc);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     gw_async_vault_free(&v);
 }
 
@@ -93,23 +93,23 @@ static void test_rewrite_list_and_bad_ids(void **state)
     const char *list =
         "{\"next\":null,\"results\":[{\"id\":\"a1\",\"urls\":{\"get\":\"https://api.replicate.com/v1/predictions/a1\"}},"
         "{\"id\":\"../../x\",\"urls\":{\"get\":\"keep\"}},{\"id\":7,\"urls\":{\"get\":\"keep2\"}}]}";
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     assert_int_equal(gw_async_rewrite_replicate(&rw, list, strlen(list), &out), 1);
     assert_non_null(memmem(out.base, out.len, "\"https://gw.example/replicate/v1/predictions/a1\"", 48));
     assert_non_null(memmem(out.base, out.len, "\"keep\"", 6));
     assert_non_null(memmem(out.base, out.len, "\"keep2\"", 7));
     /* nothing to do: untouched */
-    pol_buf_reset(&out);
+    gw_buf_reset(&out);
     assert_int_equal(gw_async_rewrite_replicate(&rw, "{\"id\":\"x\"}", 10, &out), 0);
     assert_int_equal(gw_async_rewrite_replicate(&rw, "not json \"urls\"", 15, &out), 0);
     assert_int_equal(out.len, 0);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static void test_capability_refusals(void **state)
 {
     (void)state;
-    pol_buf_t c = POL_BUF_INIT;
+    gw_buf_t c = GW_BUF_INIT;
     assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, NULL, &c), 0);
     gw_async_cap_t cap;
     const char *err = NULL;
@@ -135,7 +135,7 @@ static void test_capability_refusals(void **state)
     assert_string_equal(err, "malformed");
     assert_int_equal(gw_async_cap_open(KEY, c.base, 20, 0, &cap, &err), -1);
     assert_int_equal(gw_async_cap_open(KEY, "", 0, 0, &cap, &err), -1);
-    pol_buf_free(&c);
+    gw_buf_free(&c);
 }
 
 static void test_stream_route(void **state)
@@ -157,10 +157,10 @@ static void test_stream_route(void **state)
 }
 
 /* Feeds `n` output events (pieces) and a done event through gw_async_sse_event. */
-static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const char *const *pieces, size_t n, pol_buf_t *out)
+static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const char *const *pieces, size_t n, gw_buf_t *out)
 {
     for (size_t i = 0; i < n; i++) {
-        prov_sse_event_t ev;
+        gw_sse_event_t ev;
         memset(&ev, 0, sizeof(ev));
         ev.event = "output";
         ev.event_len = 6;
@@ -169,7 +169,7 @@ static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const cha
         ev.has_data = 1;
         assert_int_equal(gw_async_sse_event(st, cap, &ev, out), 0);
     }
-    prov_sse_event_t done;
+    gw_sse_event_t done;
     memset(&done, 0, sizeof(done));
     done.event = "done";
     done.event_len = 4;
@@ -185,19 +185,19 @@ static void test_sse_restore_across_events(void **state)
 {
     (void)state;
     gw_async_vault_t v = vault();
-    pol_buf_t c = POL_BUF_INIT;
+    gw_buf_t c = GW_BUF_INIT;
     assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
     gw_async_cap_t cap;
     const char *err;
     assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
     gw_async_sse_t st;
     memset(&st, 0, sizeof(st));
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     /* a token split over four events, a lone '<' that is no token, text after the last token */
     static const char *const pieces[] = {"Mail <EMA", "IL_ADD", "RESS_1> now", " a<b", " <PERSON_1", ">!"};
     feed_events(&st, &cap, pieces, sizeof(pieces) / sizeof(pieces[0]), &out);
     /* the client's text: the output events' data joined */
-    pol_buf_t text = POL_BUF_INIT;
+    gw_buf_t text = GW_BUF_INIT;
     const char *p = out.base, *end = out.base + out.len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -205,7 +205,7 @@ static void test_sse_restore_across_events(void **state)
             break;
         if ((size_t)(nl - p) >= 6 && memcmp(p, "data: ", 6) == 0 &&
             memmem(out.base, (size_t)(p - out.base), "event: done", 11) == NULL)
-            pol_buf_append(&text, p + 6, (size_t)(nl - p - 6));
+            gw_buf_append(&text, p + 6, (size_t)(nl - p - 6));
         p = nl + 1;
     }
     assert_int_equal(text.len, strlen("Mail jane@example.com now a<b Jane Doe!"));
@@ -214,7 +214,7 @@ static void test_sse_restore_across_events(void **state)
     assert_non_null(memmem(out.base, out.len, "event: done\ndata: {}\n\n", 22));
     assert_true(memcmp(out.base + out.len - 22, "event: done\ndata: {}\n\n", 22) == 0);
     /* held text never exceeds a token prefix: an unfinished '<' run is flushed at the end */
-    pol_buf_reset(&out);
+    gw_buf_reset(&out);
     static const char *const tail[] = {"end <EMAIL_ADDR"};
     gw_async_sse_t st2;
     memset(&st2, 0, sizeof(st2));
@@ -223,15 +223,15 @@ static void test_sse_restore_across_events(void **state)
     assert_non_null(memmem(out.base, out.len, "data: <EMAIL_ADDR\n", 18));
     gw_async_sse_free(&st);
     gw_async_sse_free(&st2);
-    pol_buf_free(&text);
-    pol_buf_free(&out);
+    gw_buf_free(&text);
+    gw_buf_free(&out);
     gw_async_cap_free(&cap);
-    pol_buf_free(&c);
+    gw_buf_free(&c);
     gw_async_vault_free(&v);
 }
 
 /* A stand-in for the model-output scan: "secret" -> "<X>", and unless final the last 8 bytes are held back. */
-static int fake_scan(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+static int fake_scan(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     (void)path;
     (*(int *)ctx)++;
@@ -239,10 +239,10 @@ static int fake_scan(void *ctx, const char *path, const char *s, size_t len, int
     const char *hit = memmem(s, *emit, "secret", 6);
     if (hit == NULL)
         return 0;
-    pol_buf_reset(out);
-    pol_buf_append(out, s, (size_t)(hit - s));
-    pol_buf_append(out, "<X>", 3);
-    pol_buf_append(out, hit + 6, *emit - (size_t)(hit - s) - 6);
+    gw_buf_reset(out);
+    gw_buf_append(out, s, (size_t)(hit - s));
+    gw_buf_append(out, "<X>", 3);
+    gw_buf_append(out, hit + 6, *emit - (size_t)(hit - s) - 6);
     return 1;
 }
 
@@ -250,7 +250,7 @@ static void test_sse_scan_then_restore(void **state)
 {
     (void)state;
     gw_async_vault_t v = vault();
-    pol_buf_t c = POL_BUF_INIT;
+    gw_buf_t c = GW_BUF_INIT;
     assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
     gw_async_cap_t cap;
     const char *err;
@@ -260,7 +260,7 @@ static void test_sse_scan_then_restore(void **state)
     memset(&st, 0, sizeof(st));
     st.scan = fake_scan;
     st.scan_ctx = &calls;
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     /* "secret" split over events reaches the scan whole (held back), the token is restored after the scan */
     static const char *const pieces[] = {"the sec", "ret of <PERSON_1> is", " out"};
     feed_events(&st, &cap, pieces, 3, &out);
@@ -273,8 +273,8 @@ static void test_sse_scan_then_restore(void **state)
     assert_true(memcmp(out.base + out.len - 22, "event: done\ndata: {}\n\n", 22) == 0);
     gw_async_sse_free(&st);
     gw_async_cap_free(&cap);
-    pol_buf_free(&out);
-    pol_buf_free(&c);
+    gw_buf_free(&out);
+    gw_buf_free(&c);
     gw_async_vault_free(&v);
 }
 
@@ -338,7 +338,7 @@ static void test_vault_json_and_restore(void **state)
     (void)state;
     gw_async_vault_t v = vault(), back;
     memset(&back, 0, sizeof(back));
-    pol_buf_t j = POL_BUF_INIT, out = POL_BUF_INIT;
+    gw_buf_t j = GW_BUF_INIT, out = GW_BUF_INIT;
     assert_int_equal(gw_async_vault_to_json(&v, &j), 0);
     assert_int_equal(gw_async_vault_from_json(j.base, j.len, &back), 0);
     assert_int_equal(back.n, 2);
@@ -360,8 +360,8 @@ static void test_vault_json_and_restore(void **state)
     json_decref(d);
     assert_int_equal(gw_async_restore_json(&v, "{\"a\":\"plain\"}", 13, &out), 0);
     assert_int_equal(gw_async_restore_json(&v, "not json <PERSON_1>", 19, &out), 0);
-    pol_buf_free(&j);
-    pol_buf_free(&out);
+    gw_buf_free(&j);
+    gw_buf_free(&out);
     gw_async_vault_free(&v);
 }
 

@@ -14,7 +14,7 @@
 
 static void expect_canon(const char *in, const char *want, size_t want_path_len)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     size_t pl = 99;
     const char *err = NULL;
     int rc = gw_canon_target(in, strlen(in), &out, &pl, &err);
@@ -24,19 +24,19 @@ static void expect_canon(const char *in, const char *want, size_t want_path_len)
         fail_msg("%s: got %.*s, expected %s", in, (int)out.len, out.base, want);
     if (pl != want_path_len)
         fail_msg("%s: path length %zu, expected %zu", in, pl, want_path_len);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static void expect_refused(const char *in, int want_rc)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     size_t pl = 0;
     const char *err = NULL;
     int rc = gw_canon_target(in, strlen(in), &out, &pl, &err);
     if (rc != want_rc)
         fail_msg("%s: rc %d (%s), expected %d", in, rc, err != NULL ? err : "-", want_rc);
     assert_non_null(err);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 #define SAME(in, want) expect_canon(in, want, strlen(want))
@@ -122,7 +122,7 @@ static void test_idempotent(void **state)
 {
     const char *inputs[] = {"/v1/%66iles/", "/a/./b/../c//d/%7e", "/v1/%c3%a9?q=1", "/v1/x%3Ay?key=a&b=c", "/"};
     for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-        pol_buf_t a = POL_BUF_INIT, b = POL_BUF_INIT;
+        gw_buf_t a = GW_BUF_INIT, b = GW_BUF_INIT;
         size_t pa, pb;
         const char *err;
         assert_int_equal(gw_canon_target(inputs[i], strlen(inputs[i]), &a, &pa, &err), 0);
@@ -130,14 +130,14 @@ static void test_idempotent(void **state)
         assert_int_equal(a.len, b.len);
         assert_memory_equal(a.base, b.base, a.len);
         assert_int_equal(pa, pb);
-        pol_buf_free(&a);
-        pol_buf_free(&b);
+        gw_buf_free(&a);
+        gw_buf_free(&b);
     }
 }
 
 static void drop_case(const char *in, const char *name, const char *want, size_t want_dropped)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     size_t pl;
     const char *err;
     assert_int_equal(gw_canon_target(in, strlen(in), &out, &pl, &err), 0);
@@ -145,7 +145,7 @@ static void drop_case(const char *in, const char *name, const char *want, size_t
     if (n != want_dropped || out.len != strlen(want) || memcmp(out.base, want, out.len) != 0)
         fail_msg("%s: dropped %zu -> %.*s, expected %zu -> %s", in, n, (int)out.len, out.base, want_dropped, want);
     assert_int_equal(out.base[out.len], '\0');
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static void test_drop_query_param(void **state)

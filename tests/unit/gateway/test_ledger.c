@@ -423,7 +423,7 @@ static void test_usage_report(void **state)
     submit_call(st, "q2", "u1", "anthropic", "claude-sonnet-4-5");
     assert_int_equal(gw_store_flush(st), 0);
 
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_JSON, &b), 0);
     json_t *doc = json_loadb(b.base, b.len, 0, NULL);
     assert_non_null(doc);
@@ -439,44 +439,44 @@ static void test_usage_report(void **state)
     assert_int_equal(json_integer_value(json_object_get(r1, "open_reservations")), 1);
     json_decref(doc);
 
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_PROVIDER, GW_USAGE_CSV, &b), 0);
-    pol_buf_append(&b, "", 1);
+    gw_buf_append(&b, "", 1);
     assert_string_equal(b.base,
                         "provider,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,"
                         "input_tokens,output_tokens,images,compute_ms\r\n"
                         "anthropic,1,1500,0,0,1,0,0,0,0\r\nopenai,1,400,600,0,0,0,0,0,0\r\nunknown,1,700,0,1,0,0,0,0,0\r\n");
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), 0);
-    pol_buf_append(&b, "", 1);
+    gw_buf_append(&b, "", 1);
     assert_non_null(strstr(b.base, "\n2025-11-21,2,1900,600,0,1,0,0,0,0\r\n2025-11-22,1,700,0,1,0,0,0,0,0\r\n"));
     /* a window: only the second day */
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_usage_report(st, T0 + INT64_C(3600000000), 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
-    pol_buf_append(&b, "", 1);
+    gw_buf_append(&b, "", 1);
     assert_non_null(strstr(b.base, "unknown"));
     assert_null(strstr(b.base, "gpt-4o-mini"));
     assert_null(strstr(b.base, "secret prompt"));
     assert_int_equal(gw_usage_report(st, 10, 5, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), GW_STORE_E_INVAL);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 /* ---- admin handlers and CLI ---- */
 
-static int admin(fx_t *fx, const char *method, const char *path, const char *query, const char *body, pol_buf_t *out,
+static int admin(fx_t *fx, const char *method, const char *path, const char *query, const char *body, gw_buf_t *out,
                  const char **ct)
 {
     int status = 0;
-    pol_buf_reset(out);
+    gw_buf_reset(out);
     int rc = gw_admin_ops_handle(fx->st, method, path, query, body, body ? strlen(body) : 0, &status, out, ct);
-    pol_buf_append(out, "", 1);
+    gw_buf_append(out, "", 1);
     return rc == 0 ? status : rc;
 }
 
 static void test_admin_ops(void **state)
 {
     fx_t *fx = *state;
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     const char *ct;
     assert_int_equal(admin(fx, "GET", "/users/gina", NULL, NULL, &b, &ct), 404);
     assert_int_equal(
@@ -503,7 +503,7 @@ static void test_admin_ops(void **state)
     assert_string_equal(ct, "application/json");
     assert_int_equal(admin(fx, "GET", "/usage", "group_by=planet", NULL, &b, &ct), 400);
     assert_int_equal(admin(fx, "GET", "/usage", "from=2025-11-02&to=2025-11-01", NULL, &b, &ct), 400);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 static void test_cli(void **state)

@@ -300,7 +300,7 @@ static void test_shared_refusals(void **state)
     /* another origin: closed, but the provider's budget is spent */
     int h2 = gw_retry_host(r, "http://127.0.0.1:2", 18);
     assert_int_equal(gw_retry_should(r, h2, 0, c, &in, t, 0), GW_RETRY_NO_BUDGET);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     gw_retry_render_metrics(r, one_provider, &out);
     assert_non_null(strstr(out.base, "aigw_upstream_retries_total{provider=\"openai\",reason=\"status\"} 1\n"));
     assert_non_null(strstr(out.base, "aigw_upstream_retries_refused_total{provider=\"openai\",reason=\"breaker\"} 1\n"));
@@ -308,7 +308,7 @@ static void test_shared_refusals(void **state)
     assert_non_null(strstr(out.base, "aigw_upstream_circuit_state{origin=\"http://127.0.0.1:1\"} 1\n"));
     assert_non_null(strstr(out.base, "aigw_upstream_circuit_state{origin=\"http://127.0.0.1:2\"} 0\n"));
     assert_non_null(strstr(out.base, "aigw_upstream_circuit_rejected_total{origin=\"http://127.0.0.1:1\"} 1\n"));
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     gw_retry_free(r);
 }
 

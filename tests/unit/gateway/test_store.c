@@ -243,23 +243,23 @@ static void submit_call(gw_store_t *st, gw_call_rec_t *r)
 }
 
 typedef struct st_sink_t {
-    pol_buf_t b;
+    gw_buf_t b;
 } sink_t;
 
 static int sink_write(void *ctx, const char *p, size_t n)
 {
-    return pol_buf_append(&((sink_t *)ctx)->b, p, n);
+    return gw_buf_append(&((sink_t *)ctx)->b, p, n);
 }
 
 static json_t *export_json(gw_store_t *st, const char *user, int *rc)
 {
-    sink_t s = {POL_BUF_INIT};
+    sink_t s = {GW_BUF_INIT};
     *rc = gw_store_export_user(st, user, sink_write, &s);
     json_error_t je;
     json_t *doc = *rc == 0 ? json_loadb(s.b.base, s.b.len, 0, &je) : NULL;
     if (*rc == 0 && doc == NULL)
         fail_msg("export is not JSON: %s", je.text);
-    pol_buf_free(&s.b);
+    gw_buf_free(&s.b);
     return doc;
 }
 
@@ -268,14 +268,14 @@ static int file_contains(const char *path, const char *needle)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return 0;
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        pol_buf_append(&b, chunk, n);
+        gw_buf_append(&b, chunk, n);
     fclose(f);
     int found = b.len > 0 && memmem(b.base, b.len, needle, strlen(needle)) != NULL;
-    pol_buf_free(&b);
+    gw_buf_free(&b);
     return found;
 }
 
@@ -429,7 +429,7 @@ static void test_ttl_purge(void **state)
     assert_int_equal(stats.purged[POL_RET_CALL_LOG], 251);
     assert_int_equal(stats.purged[POL_RET_ACCESS_LOG], 4);
 
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     assert_int_equal(gw_store_retention_status(fx->st, &b), 0);
     json_t *doc = json_loadb(b.base, b.len, 0, NULL);
     assert_non_null(doc);
@@ -440,7 +440,7 @@ static void test_ttl_purge(void **state)
     assert_int_equal(json_integer_value(json_object_get(cl, "oldest")), T0 + 80 * DAY);
     assert_int_equal(json_integer_value(json_object_get(cl, "next_expiry")), T0 + 170 * DAY);
     json_decref(doc);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 static void test_ttl_change_reapplied(void **state)
@@ -938,7 +938,7 @@ static void test_redaction_review(void **state)
     submit_call(fx->st, r);
     assert_int_equal(gw_store_flush(fx->st), 0);
 
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     gw_redaction_query_t q = {0};
     q.limit = 2;
     assert_int_equal(gw_store_list_redactions(fx->st, &q, &b), 0);
@@ -951,7 +951,7 @@ static void test_redaction_review(void **state)
     int total = 2;
     while (cur != NULL) { /* walk the pages */
         q.cursor = strtoll(cur, NULL, 10);
-        pol_buf_reset(&b);
+        gw_buf_reset(&b);
         assert_int_equal(gw_store_list_redactions(fx->st, &q, &b), 0);
         json_decref(doc);
         doc = json_loadb(b.base, b.len, 0, NULL);
@@ -964,7 +964,7 @@ static void test_redaction_review(void **state)
     gw_redaction_query_t f = {0};
     f.entity_type = "EMAIL_ADDRESS";
     f.user_id = "bob";
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_store_list_redactions(fx->st, &f, &b), 0);
     doc = json_loadb(b.base, b.len, 0, NULL);
     assert_int_equal(json_array_size(json_object_get(doc, "items")), 2);
@@ -974,7 +974,7 @@ static void test_redaction_review(void **state)
     g.route = "/gemini/v1beta/models";
     g.from_us = T0 + DAY;
     g.to_us = T0 + 2 * DAY;
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_store_list_redactions(fx->st, &g, &b), 0);
     doc = json_loadb(b.base, b.len, 0, NULL);
     assert_int_equal(json_array_size(json_object_get(doc, "items")), 1);
@@ -983,7 +983,7 @@ static void test_redaction_review(void **state)
     bad.limit = 5000;
     assert_int_equal(gw_store_list_redactions(fx->st, &bad, &b), GW_STORE_E_INVAL);
 
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_store_redaction_summary(fx->st, 0, 0, &b), 0);
     doc = json_loadb(b.base, b.len, 0, NULL);
     assert_non_null(doc);
@@ -999,7 +999,7 @@ static void test_redaction_review(void **state)
     assert_string_equal(json_string_value(json_object_get(d3, "type")), "PHONE_NUMBER");
     assert_int_equal(json_integer_value(json_object_get(d3, "count")), 1);
     json_decref(doc);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 static void test_ledger_append_only(void **state)

@@ -107,14 +107,14 @@ static void add_call(gw_store_t *st, const char *rid, const char *user, int64_t 
 
 static json_t *call(gw_store_t *st, const char *method, const char *path, const char *query, const char *body, int *status)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     *status = 0;
     int rc = gw_admin_privacy_handle(st, method, path, query, body, body ? strlen(body) : 0, status, &out);
     assert_int_equal(rc, 0);
     json_t *j = json_loadb(out.base, out.len, 0, NULL);
     if (j == NULL)
         fail_msg("%s %s: not JSON: %.*s", method, path, (int)out.len, out.base ? out.base : "");
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     return j;
 }
 
@@ -130,11 +130,11 @@ static void test_admin_routes(void **state)
     json_t *j;
 
     /* Routes of other roles are not ours. */
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     assert_int_equal(gw_admin_privacy_handle(fx->st, "GET", "/users/bob", NULL, NULL, 0, &status, &out), GW_E_NOT_FOUND);
     assert_int_equal(gw_admin_privacy_handle(fx->st, "POST", "/users/bob/credits", NULL, "{}", 2, &status, &out), GW_E_NOT_FOUND);
     assert_int_equal(gw_admin_privacy_handle(fx->st, "GET", "/usage", NULL, NULL, 0, &status, &out), GW_E_NOT_FOUND);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 
     j = call(fx->st, "GET", "/users/a%40b.example/export", NULL, NULL, &status);
     assert_int_equal(status, 200);
@@ -278,13 +278,13 @@ static void test_cli(void **state)
     assert_int_equal(gw_store_get_consent(fx->st, "carol", &t), 0);
     assert_int_equal(t, 1);
     assert_int_equal(gw_store_get_consent(fx->st, "dave", &t), GW_STORE_E_NOTFOUND);
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     assert_int_equal(gw_store_retention_status(fx->st, &b), 0);
     json_t *j = json_loadb(b.base, b.len, 0, NULL);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "classes"), POL_RET_ACCESS_LOG), "rows")),
                      0);
     json_decref(j);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 int main(void)

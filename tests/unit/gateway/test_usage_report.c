@@ -28,11 +28,11 @@
 
 static char *csv(const char *s)
 {
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     assert_int_equal(gw_usage_csv_field(&b, s), 0);
-    pol_buf_append(&b, "", 1);
+    gw_buf_append(&b, "", 1);
     char *r = strdup(b.base);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
     return r;
 }
 
@@ -157,9 +157,9 @@ static void test_report_without_credits(void **state)
     call(fx, "r3", "bob\"", "openai", "dall-e-3", 0, 0, 2);
     assert_int_equal(gw_store_flush(fx->st), 0);
 
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     assert_int_equal(gw_usage_report(fx->st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_CSV, &b), 0);
-    pol_buf_append(&b, "", 1);
+    gw_buf_append(&b, "", 1);
     assert_int_equal(strlen(b.base), b.len - 1); /* no NUL byte inside */
     assert_string_equal(b.base, "user,requests,charged_microcredits,refunded_microcredits,open_reservations,flagged,input_tokens,"
                                 "output_tokens,images,compute_ms\r\n"
@@ -168,7 +168,7 @@ static void test_report_without_credits(void **state)
                                 "\"bob\"\"\",1,0,0,0,0,0,0,2,1500\r\n");
 
     gw_usage_group_t dims[2] = {GW_USAGE_BY_DAY, GW_USAGE_BY_PROVIDER};
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_usage_report_by(fx->st, 0, 0, dims, 2, GW_USAGE_JSON, &b), 0);
     json_t *doc = json_loadb(b.base, b.len, 0, NULL);
     assert_non_null(doc);
@@ -194,13 +194,13 @@ static void test_report_without_credits(void **state)
     assert_int_equal(gw_store_settle(fx->st, "carol", "r4", 400, NULL), 0);
     call(fx, "r4", "carol", "openai", "gpt-4o-mini", 10, 10, 0);
     assert_int_equal(gw_store_flush(fx->st), 0);
-    pol_buf_reset(&b);
+    gw_buf_reset(&b);
     assert_int_equal(gw_usage_report(fx->st, 0, 0, GW_USAGE_BY_MODEL, GW_USAGE_TABLE, &b), 0);
-    pol_buf_append(&b, "", 1);
+    gw_buf_append(&b, "", 1);
     assert_non_null(strstr(b.base, "gpt-4o-mini"));
     assert_non_null(strstr(b.base, "0.000400"));
     assert_non_null(strstr(b.base, "input tokens"));
-    pol_buf_free(&b);
+    gw_buf_free(&b);
 }
 
 int main(void)

@@ -71,7 +71,7 @@ static char *exiftool_dump(const unsigned char *p, size_t n)
 static void check_pair(const char *meta_name, const char *plain_name, unsigned want_bits)
 {
     file_t meta = load(meta_name), plain = load(plain_name);
-    pol_buf_t out = POL_BUF_INIT, again = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, again = GW_BUF_INIT;
     pol_imagemeta_report_t rep;
 
     /* before: exiftool sees the metadata (the test images are what we think they are) */
@@ -116,8 +116,8 @@ static void check_pair(const char *meta_name, const char *plain_name, unsigned w
     } else {
         print_message("exiftool not installed: skipping the exiftool check of %s\n", meta_name);
     }
-    pol_buf_free(&out);
-    pol_buf_free(&again);
+    gw_buf_free(&out);
+    gw_buf_free(&again);
     free(meta.p);
     free(plain.p);
 }
@@ -135,7 +135,7 @@ static void test_files(void **state)
     const int formats[] = {POL_IMAGEMETA_JPEG, POL_IMAGEMETA_PNG, POL_IMAGEMETA_WEBP, POL_IMAGEMETA_WEBP};
     for (int i = 0; i < 4; i++) {
         file_t f = load(plain[i]);
-        pol_buf_t out = POL_BUF_INIT;
+        gw_buf_t out = GW_BUF_INIT;
         pol_imagemeta_report_t rep;
         assert_int_equal(pol_imagemeta_format(f.p, f.n), formats[i]);
         assert_int_equal(pol_imagemeta_strip(f.p, f.n, &out, &rep), 0);
@@ -176,7 +176,7 @@ static size_t make_seg(unsigned char *buf, unsigned marker, const char *payload,
 static void test_jpeg_rules(void **state)
 {
     unsigned char seg[64];
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     pol_imagemeta_report_t rep;
     struct {
         unsigned marker;
@@ -227,7 +227,7 @@ static void test_jpeg_rules(void **state)
     /* not an image we know */
     assert_int_equal(pol_imagemeta_strip((const unsigned char *)"GIF89a....", 10, &out, &rep), POL_IMAGEMETA_E_UNSUPPORTED);
     assert_int_equal(pol_imagemeta_strip((const unsigned char *)"", 0, &out, &rep), POL_IMAGEMETA_E_UNSUPPORTED);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static void put_be32(unsigned char *p, size_t v)
@@ -253,7 +253,7 @@ static file_t png_with(const char *type, const char *data, size_t n)
 
 static void test_png_rules(void **state)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     pol_imagemeta_report_t rep;
     struct {
         const char *type;
@@ -301,12 +301,12 @@ static void test_png_rules(void **state)
     put_be32(f.p + 8, 0x80000000u);
     assert_int_equal(pol_imagemeta_strip(f.p, f.n, &out, &rep), POL_IMAGEMETA_E_CORRUPT);
     free(f.p);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static void test_webp_rules(void **state)
 {
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     pol_imagemeta_report_t rep;
     file_t f = load("plain_alpha.webp");
     /* trailer after the RIFF end: dropped, size unchanged */
@@ -330,7 +330,7 @@ static void test_webp_rules(void **state)
     memcpy(f.p + 12, "ALPH", 4);
     assert_int_equal(pol_imagemeta_strip(f.p, f.n, &out, &rep), POL_IMAGEMETA_E_CORRUPT);
     free(f.p);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static char *b64(const unsigned char *p, size_t n, int variant)
@@ -355,11 +355,11 @@ static void test_data_uri(void **state)
 {
     file_t meta = load("meta.jpg"), plain = load("plain.jpg"), ppng = load("plain.png");
     pol_imagemeta_scratch_t scratch = POL_IMAGEMETA_SCRATCH_INIT;
-    pol_buf_t out = POL_BUF_INIT, uri = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, uri = GW_BUF_INIT;
     pol_imagemeta_report_t rep;
 
     char *enc = b64(meta.p, meta.n, sodium_base64_VARIANT_ORIGINAL);
-    pol_buf_appendf(&uri, "data:image/jpeg;base64,%s", enc);
+    gw_buf_appendf(&uri, "data:image/jpeg;base64,%s", enc);
     assert_int_equal(pol_imagemeta_strip_data_uri(uri.base, uri.len, &out, &scratch, &rep), 1);
     assert_true((rep.removed & POL_IMAGEMETA_R_EXIF) != 0);
     assert_true(out.len > 23 && memcmp(out.base, "data:image/jpeg;base64,", 23) == 0);
@@ -369,7 +369,7 @@ static void test_data_uri(void **state)
     /* no padding and line breaks are accepted; NULL scratch works */
     enc = b64(meta.p, meta.n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
     uri.len = 0;
-    pol_buf_appendf(&uri, "DATA:image/JPEG;base64,%.40s\r\n%s", enc, enc + 40);
+    gw_buf_appendf(&uri, "DATA:image/JPEG;base64,%.40s\r\n%s", enc, enc + 40);
     assert_int_equal(pol_imagemeta_strip_data_uri(uri.base, uri.len, &out, NULL, &rep), 1);
     assert_true(memcmp(out.base, "data:image/JPEG;base64,", 23) == 0);
     decode_eq(out.base + 23, out.len - 23, &plain);
@@ -378,12 +378,12 @@ static void test_data_uri(void **state)
     /* a clean image is unchanged; parameters (a file name) are dropped even then */
     enc = b64(ppng.p, ppng.n, sodium_base64_VARIANT_ORIGINAL);
     uri.len = 0;
-    pol_buf_appendf(&uri, "data:image/png;base64,%s", enc);
+    gw_buf_appendf(&uri, "data:image/png;base64,%s", enc);
     out.len = 0;
     assert_int_equal(pol_imagemeta_strip_data_uri(uri.base, uri.len, &out, &scratch, &rep), 0);
     assert_int_equal(out.len, 0);
     uri.len = 0;
-    pol_buf_appendf(&uri, "data:image/png;name=jane-doe.png;base64,%s", enc);
+    gw_buf_appendf(&uri, "data:image/png;name=jane-doe.png;base64,%s", enc);
     assert_int_equal(pol_imagemeta_strip_data_uri(uri.base, uri.len, &out, &scratch, &rep), 1);
     assert_int_equal(rep.removed, POL_IMAGEMETA_R_URI_PARAMS);
     assert_true(memcmp(out.base, "data:image/png;base64,", 22) == 0);
@@ -429,8 +429,8 @@ static void test_data_uri(void **state)
             fail_msg("%s: rc %d, want %d", cases[i].uri, rc, cases[i].rc);
     }
     pol_imagemeta_scratch_free(&scratch);
-    pol_buf_free(&out);
-    pol_buf_free(&uri);
+    gw_buf_free(&out);
+    gw_buf_free(&uri);
     free(meta.p);
     free(plain.p);
     free(ppng.p);

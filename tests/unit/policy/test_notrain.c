@@ -1,6 +1,6 @@
 /* Unit tests for policy/notrain: per provider, the request fixtures of tests/fixtures/providers are
  * run through the decision (the postures the adapters declare in providers/<name>.c) and the edits are
- * applied with pol_json_rewrite; the result is parsed with jansson and checked for the forced flags.
+ * applied with gw_json_rewrite; the result is parsed with jansson and checked for the forced flags.
  * Also refusals, modes and consent, config errors, the record and message strings, the merged single
  * pass the gateway uses, and the evaluator on a posture of its own (nothing in it names a provider). */
 #include <setjmp.h>
@@ -72,7 +72,7 @@ static void run(const pol_notrain_t *nt, const char *provider, const char *route
                 size_t len, run_t *r)
 {
     pol_notrain_input_t in = {provider, route, strlen(route), tier, consent};
-    pol_buf_t out = POL_BUF_INIT, rec = POL_BUF_INIT, msg = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, rec = GW_BUF_INIT, msg = GW_BUF_INIT;
     int changed = 0;
     r->verdict = pol_notrain_apply(nt, &in, body, len, &r->d, &out, &changed);
     assert_true(r->verdict == POL_NOTRAIN_ALLOWED || r->verdict == POL_NOTRAIN_REFUSED);
@@ -87,9 +87,9 @@ static void run(const pol_notrain_t *nt, const char *provider, const char *route
     assert_int_equal(pol_notrain_message(&r->d, &msg), 0);
     snprintf(r->record, sizeof(r->record), "%.*s", (int)rec.len, rec.base != NULL ? rec.base : "");
     snprintf(r->message, sizeof(r->message), "%.*s", (int)msg.len, msg.base != NULL ? msg.base : "");
-    pol_buf_free(&out);
-    pol_buf_free(&rec);
-    pol_buf_free(&msg);
+    gw_buf_free(&out);
+    gw_buf_free(&rec);
+    gw_buf_free(&msg);
 }
 
 static void run_fixture(const pol_notrain_t *nt, const char *provider, const char *route, const char *tier, int consent,
@@ -192,7 +192,7 @@ static void test_openai_responses(void **state)
     /* consent does not lift a storage refusal; no_storage:false does */
     body = variant("openai/responses.request.json", "previous_response_id", json_string("resp_9"));
     pol_notrain_input_t in = {"openai", "responses", 9, NULL, 1};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     int changed;
     assert_int_equal(pol_notrain_apply(nt, &in, body, strlen(body), &r.d, &out, &changed), POL_NOTRAIN_REFUSED);
     pol_notrain_free(nt);
@@ -200,7 +200,7 @@ static void test_openai_responses(void **state)
     assert_int_equal(pol_notrain_apply(nt, &in, body, strlen(body), &r.d, &out, &changed), POL_NOTRAIN_ALLOWED);
     assert_int_equal(changed, 0); /* no flags at all */
     free(body);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     pol_notrain_free(nt);
 
     /* include_encrypted_reasoning: added when absent, left alone when present */
@@ -570,7 +570,7 @@ static void test_unknown_provider(void **state)
     assert_string_equal(r.record, "allowed:unknown_provider");
     assert_true(json_is_true(json_object_get(r.doc, "store")));
     json_decref(r.doc);
-    pol_json_rule_t rules[POL_NOTRAIN_MAX_RULES];
+    gw_json_rule_t rules[POL_NOTRAIN_MAX_RULES];
     assert_int_equal(pol_notrain_rules(nt, "mistral", rules, POL_NOTRAIN_MAX_RULES), 0);
     pol_notrain_free(nt);
 }
@@ -581,7 +581,7 @@ typedef struct st_merged_t {
     int pii_strings;
 } merged_t;
 
-static int merged_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int merged_on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     merged_t *m = ctx;
     if (pol_notrain_owns_rule(rule_id))
@@ -601,15 +601,15 @@ static void test_single_pass(void **state)
 {
     unsigned char key[32] = {1};
     pol_notrain_t *nt = make(NULL, key);
-    pol_json_rule_t rules[POL_NOTRAIN_MAX_RULES + 2];
+    gw_json_rule_t rules[POL_NOTRAIN_MAX_RULES + 2];
     size_t n = pol_notrain_rules(nt, "anthropic", rules, POL_NOTRAIN_MAX_RULES);
     assert_true(n >= 2);
     for (size_t i = 0; i < n; i++)
         assert_true(pol_notrain_owns_rule(rules[i].id));
-    rules[n++] = (pol_json_rule_t){"metadata.user_id", POL_JSON_SCAN, 1}; /* PII rule on the same path: notrain wins */
-    rules[n++] = (pol_json_rule_t){"messages.*.content.*.text", POL_JSON_SCAN, 2};
+    rules[n++] = (gw_json_rule_t){"metadata.user_id", GW_JSON_SCAN, 1}; /* PII rule on the same path: notrain wins */
+    rules[n++] = (gw_json_rule_t){"messages.*.content.*.text", GW_JSON_SCAN, 2};
     char err[128];
-    pol_json_paths_t *paths = pol_json_paths_compile(rules, n, err, sizeof(err));
+    gw_json_paths_t *paths = gw_json_paths_compile(rules, n, err, sizeof(err));
     assert_non_null(paths);
 
     size_t len;
@@ -618,10 +618,10 @@ static void test_single_pass(void **state)
     pol_notrain_input_t in = {"anthropic", "messages", 8, NULL, 0};
     assert_int_equal(pol_notrain_begin(nt, &in, &d), POL_NOTRAIN_ALLOWED);
     merged_t m = {&d, 0};
-    pol_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0};
+    gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
-    assert_int_equal(pol_json_rewrite(body, len, paths, d.edits, d.nedits, &v, &out, &changed, NULL, NULL), 0);
+    assert_int_equal(gw_json_rewrite(body, len, paths, d.edits, d.nedits, &v, &out, &changed, NULL, NULL), 0);
     assert_int_equal(pol_notrain_end(&d), POL_NOTRAIN_ALLOWED);
     assert_true(changed);
     assert_true(m.pii_strings >= 2);
@@ -629,8 +629,8 @@ static void test_single_pass(void **state)
     assert_non_null(j);
     assert_true(strncmp(json_string_value(json_object_get(json_object_get(j, "metadata"), "user_id")), "u_", 2) == 0);
     json_decref(j);
-    pol_buf_free(&out);
-    pol_json_paths_free(paths);
+    gw_buf_free(&out);
+    gw_json_paths_free(paths);
     free(body);
     pol_notrain_free(nt);
 }

@@ -14,19 +14,19 @@
 
 #include "policy/payload.h"
 
-static pol_payload_kind_t classify(const char *s, pol_payload_t *p, pol_buf_t *dec)
+static pol_payload_kind_t classify(const char *s, pol_payload_t *p, gw_buf_t *dec)
 {
     assert_int_equal(pol_payload_classify(s, strlen(s), p, dec), 0);
     return p->kind;
 }
 
-static void b64(const char *text, size_t len, int url, int padded, pol_buf_t *out)
+static void b64(const char *text, size_t len, int url, int padded, gw_buf_t *out)
 {
     pol_payload_t p;
     memset(&p, 0, sizeof(p));
     p.url_alphabet = url;
     p.padded = padded;
-    pol_buf_reset(out);
+    gw_buf_reset(out);
     assert_int_equal(pol_payload_encode(&p, text, len, out), 0);
 }
 
@@ -34,7 +34,7 @@ static void test_data_uris(void **state)
 {
     (void)state;
     pol_payload_t p;
-    pol_buf_t dec = POL_BUF_INIT, out = POL_BUF_INIT;
+    gw_buf_t dec = GW_BUF_INIT, out = GW_BUF_INIT;
     /* base64 text document: decoded, re-encoded with its declared type */
     assert_int_equal(classify("data:text/plain;base64,Y2FsbCBqYW5lQGV4YW1wbGUuY29t", &p, &dec), POL_PAYLOAD_TEXT);
     assert_string_equal(dec.base, "call jane@example.com");
@@ -62,23 +62,23 @@ static void test_data_uris(void **state)
     assert_string_equal(p.mime, "application/octet-stream");
     assert_int_equal(classify("data:application/pdf;base64,JVBERi0xLjQKJcfs=\nDE89370400440532013000", &p, &dec), POL_PAYLOAD_BLOB);
     assert_string_equal(p.mime, "application/octet-stream"); /* data after the padding */
-    pol_buf_free(&dec);
-    pol_buf_free(&out);
+    gw_buf_free(&dec);
+    gw_buf_free(&out);
 }
 
 static void test_raw_base64(void **state)
 {
     (void)state;
     pol_payload_t p;
-    pol_buf_t dec = POL_BUF_INIT, enc = POL_BUF_INIT, out = POL_BUF_INIT;
+    gw_buf_t dec = GW_BUF_INIT, enc = GW_BUF_INIT, out = GW_BUF_INIT;
     const char *doc = "Patient Jane Doe, born 1980-01-02, phone +1 415 555 0134, e-mail jane.doe@example.com.\n";
     /* a long text document, standard alphabet with MIME line breaks */
     b64(doc, strlen(doc), 0, 1, &enc);
-    pol_buf_t wrapped = POL_BUF_INIT;
+    gw_buf_t wrapped = GW_BUF_INIT;
     for (size_t i = 0; i < enc.len; i += 76) {
         size_t n = enc.len - i < 76 ? enc.len - i : 76;
-        pol_buf_append(&wrapped, enc.base + i, n);
-        pol_buf_append(&wrapped, "\r\n", 2);
+        gw_buf_append(&wrapped, enc.base + i, n);
+        gw_buf_append(&wrapped, "\r\n", 2);
     }
     assert_int_equal(classify(wrapped.base, &p, &dec), POL_PAYLOAD_TEXT);
     assert_string_equal(dec.base, doc);
@@ -91,7 +91,7 @@ static void test_raw_base64(void **state)
     b64("a short text with jane@example.com", 34, 1, 0, &enc);
     assert_int_equal(classify(enc.base, &p, &dec), POL_PAYLOAD_TEXT);
     assert_true(p.url_alphabet || strchr(enc.base, '-') == NULL);
-    pol_buf_reset(&out);
+    gw_buf_reset(&out);
     assert_int_equal(pol_payload_encode(&p, dec.base, dec.len, &out), 0);
     assert_string_equal(out.base, enc.base);
     /* a short base64 text (16 characters) is decoded as well */
@@ -108,17 +108,17 @@ static void test_raw_base64(void **state)
     b64((const char *)bin, sizeof(bin), 0, 1, &enc);
     assert_int_equal(classify(enc.base, &p, &dec), POL_PAYLOAD_BLOB);
     assert_string_equal(p.mime, "application/pdf");
-    pol_buf_free(&wrapped);
-    pol_buf_free(&dec);
-    pol_buf_free(&enc);
-    pol_buf_free(&out);
+    gw_buf_free(&wrapped);
+    gw_buf_free(&dec);
+    gw_buf_free(&enc);
+    gw_buf_free(&out);
 }
 
 static void test_text_stays_text(void **state)
 {
     (void)state;
     pol_payload_t p;
-    pol_buf_t dec = POL_BUF_INIT;
+    gw_buf_t dec = GW_BUF_INIT;
     static const char *const texts[] = {
         "Hello Jane, how are you?",
         "jane.doe@example.com",
@@ -134,7 +134,7 @@ static void test_text_stays_text(void **state)
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         if (classify(texts[i], &p, &dec) != POL_PAYLOAD_NONE)
             fail_msg("%s: kind %d, expected plain text", texts[i], p.kind);
-    pol_buf_free(&dec);
+    gw_buf_free(&dec);
 }
 
 static void test_helpers(void **state)

@@ -22,7 +22,7 @@ typedef struct {
     pol_pii_engine_t *e;
     pol_pii_scratch_t *s;
     pol_pii_session_t *ss;
-    pol_buf_t out;
+    gw_buf_t out;
 } fx_t;
 
 static fx_t *fx_new(const char *cfg_json)
@@ -42,7 +42,7 @@ static fx_t *fx_new(const char *cfg_json)
 
 static void fx_free(fx_t *f)
 {
-    pol_buf_free(&f->out);
+    gw_buf_free(&f->out);
     pol_pii_session_free(f->ss);
     pol_pii_scratch_free(f->s);
     pol_pii_engine_free(f->e);
@@ -78,7 +78,7 @@ static const char *scrub(fx_t *f, const char *text)
     assert_true(rc >= 0);
     if (rc == 0)
         return text;
-    assert_int_equal(pol_buf_append(&f->out, "", 1), 0); /* NUL for string compares */
+    assert_int_equal(gw_buf_append(&f->out, "", 1), 0); /* NUL for string compares */
     f->out.len--;
     return f->out.base;
 }
@@ -225,7 +225,7 @@ static void test_actions_and_restore2(void **state)
     assert_non_null(h);
     assert_int_equal(strlen(h), strlen("<IP_ADDRESS:") + 12 + 1);
     /* restore replaces known tokens only */
-    pol_buf_t r = POL_BUF_INIT;
+    gw_buf_t r = GW_BUF_INIT;
     const char *resp = "Sure, I wrote to <EMAIL_ADDRESS_2> and <EMAIL_ADDRESS_9> and <PERSON_1>.";
     assert_int_equal(pol_pii_session_restore(f->ss, resp, strlen(resp), &r), 1);
     assert_int_equal(r.len, strlen("Sure, I wrote to amy@example.com and <EMAIL_ADDRESS_9> and <PERSON_1>."));
@@ -251,7 +251,7 @@ static void test_actions_and_restore2(void **state)
     /* reset forgets tokens */
     pol_pii_session_reset(f->ss);
     assert_int_equal(pol_pii_session_lookup(f->ss, "<EMAIL_ADDRESS_1>", 17, &v, &vl), -1);
-    pol_buf_free(&r);
+    gw_buf_free(&r);
     free(out);
     fx_free(f);
 }
@@ -266,11 +266,11 @@ static void test_block_allow_custom(void **state)
     const char *in = "SSN 078-05-1123, me@x.org, employee EMP-123456";
     const char *out = scrub(f, in);
     assert_string_equal(out, "SSN 078-05-1123, me@x.org, employee <EMPLOYEE_ID>");
-    pol_buf_t types = POL_BUF_INIT;
+    gw_buf_t types = GW_BUF_INIT;
     assert_true(pol_pii_session_blocked(f->ss, &types));
     assert_int_equal(types.len, 6);
     assert_memory_equal(types.base, "US_SSN", 6);
-    pol_buf_free(&types);
+    gw_buf_free(&types);
     /* allow-listed value is not even detected */
     assert_int_equal(count(f, "write to support@company.com"), 0);
     assert_string_equal(pol_pii_type_name(f->e, POL_PII_NUM_BUILTIN), "EMPLOYEE_ID");

@@ -231,12 +231,12 @@ static void test_names_actions_mask(void **state)
     assert_string_equal(pol_pii_type_name(f.e, cn), "CN_RESIDENT_ID");
     assert_int_equal(pol_pii_engine_action(f.e, cn), POL_PII_ACT_BLOCK);
     pol_pii_session_t *ss = pol_pii_session_create(f.e);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     const char *t = "MAC 00:1A:2B:3C:4D:5E";
     assert_int_equal(pol_pii_session_scrub(ss, f.s, "m", t, strlen(t), &out), 1);
     assert_int_equal(out.len, strlen("MAC **:**:**:**:4D:5E"));
     assert_memory_equal(out.base, "MAC **:**:**:**:4D:5E", out.len);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     pol_pii_session_free(ss);
     fx_free(&f);
 }

@@ -244,14 +244,14 @@ static void test_groupings(void **state)
                       POL_PII_EMAIL_ADDRESS));
     /* session findings count code points of the original text */
     pol_pii_session_t *ss = pol_pii_session_create(f->e);
-    pol_buf_t out = {0};
+    gw_buf_t out = {0};
     assert_int_equal(pol_pii_session_scrub(ss, f->s, "m", buf, strlen(buf), &out), 1);
     size_t n;
     const pol_pii_finding_t *fd = pol_pii_session_findings(ss, &n);
     assert_int_equal(n, 1);
     assert_int_equal(fd[0].start, 3);
     assert_int_equal(fd[0].end, 16);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     pol_pii_session_free(ss);
 }
 

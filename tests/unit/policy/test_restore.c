@@ -31,7 +31,7 @@ typedef struct {
     int fail;
 } vctx_t;
 
-static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     vctx_t *v = ctx;
     (void)path;
@@ -49,11 +49,11 @@ static int restore_cb(void *ctx, const char *path, const char *s, size_t len, po
                 break;
         }
         if (k < sizeof(vault) / sizeof(vault[0])) {
-            pol_buf_append(out, vault[k][1], strlen(vault[k][1]));
+            gw_buf_append(out, vault[k][1], strlen(vault[k][1]));
             i += strlen(vault[k][0]);
             changed = 1;
         } else {
-            pol_buf_append(out, s + i, 1);
+            gw_buf_append(out, s + i, 1);
             i++;
         }
     }
@@ -67,7 +67,7 @@ static char *run(const char *in, size_t n, size_t chunk, int *rc_finish)
 {
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
     assert_non_null(rs);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     for (size_t i = 0; i < n;) {
         size_t k = chunk && chunk < n - i ? chunk : n - i;
         assert_int_equal(pol_restore_stream_feed(rs, in + i, k, &out), 0);
@@ -79,16 +79,16 @@ static char *run(const char *in, size_t n, size_t chunk, int *rc_finish)
     else
         assert_int_equal(rc, 0);
     pol_restore_stream_free(rs);
-    pol_buf_append(&out, "", 0);
+    gw_buf_append(&out, "", 0);
     return out.base;
 }
 
 typedef struct {
-    pol_buf_t events; /* "event|data\n" per dispatched event */
-    json_t *texts;    /* path -> concatenated text */
+    gw_buf_t events; /* "event|data\n" per dispatched event */
+    json_t *texts;   /* path -> concatenated text */
 } view_t;
 
-static int view_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int view_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     view_t *v = ctx;
     (void)rule_id;
@@ -104,46 +104,46 @@ static int view_string(void *ctx, int rule_id, const char *path, const char *s, 
     return 0;
 }
 
-static int view_event(void *ctx, const prov_sse_event_t *ev)
+static int view_event(void *ctx, const gw_sse_event_t *ev)
 {
     view_t *v = ctx;
     if (!ev->has_data)
         return 0;
-    pol_buf_append(&v->events, ev->event, ev->event_len);
-    pol_buf_append(&v->events, "|", 1);
-    pol_buf_append(&v->events, ev->data, ev->data_len);
-    pol_buf_append(&v->events, "\n", 1);
+    gw_buf_append(&v->events, ev->event, ev->event_len);
+    gw_buf_append(&v->events, "|", 1);
+    gw_buf_append(&v->events, ev->data, ev->data_len);
+    gw_buf_append(&v->events, "\n", 1);
     if (ev->data_len && ev->data[0] == '{') {
-        static pol_json_paths_t *all;
+        static gw_json_paths_t *all;
         if (all == NULL) {
-            pol_json_rule_t r = {"**", POL_JSON_SCAN, 0};
-            all = pol_json_paths_compile(&r, 1, NULL, 0);
+            gw_json_rule_t r = {"**", GW_JSON_SCAN, 0};
+            all = gw_json_paths_compile(&r, 1, NULL, 0);
         }
-        pol_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
-        pol_buf_t o = POL_BUF_INIT;
+        gw_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
+        gw_buf_t o = GW_BUF_INIT;
         int ch;
-        if (pol_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
+        if (gw_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)
             fail_msg("output data is not JSON: %s", ev->data);
-        pol_buf_free(&o);
+        gw_buf_free(&o);
     }
     return 0;
 }
 
 static void view(const char *sse, view_t *v)
 {
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 0);
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 0);
     memset(v, 0, sizeof(*v));
     v->texts = json_object();
-    assert_int_equal(prov_sse_feed(&p, sse, strlen(sse), view_event, v), 0);
-    assert_int_equal(prov_sse_finish(&p), 0);
-    prov_sse_dispose(&p);
-    pol_buf_append(&v->events, "", 0);
+    assert_int_equal(gw_sse_feed(&p, sse, strlen(sse), view_event, v), 0);
+    assert_int_equal(gw_sse_finish(&p), 0);
+    gw_sse_dispose(&p);
+    gw_buf_append(&v->events, "", 0);
 }
 
 static void view_free(view_t *v)
 {
-    pol_buf_free(&v->events);
+    gw_buf_free(&v->events);
     json_decref(v->texts);
 }
 
@@ -307,11 +307,11 @@ static void test_passthrough_and_reserialization(void **state)
     out = run(in, strlen(in), 0, NULL);
     assert_string_equal(out, in);
     free(out);
-    /* a truncated tail is forwarded as is, with PROV_SSE_E_TRUNCATED */
+    /* a truncated tail is forwarded as is, with GW_SSE_E_TRUNCATED */
     int rc;
     in = CHUNK("<PERSON_1>") "data: {\"partial";
     out = run(in, strlen(in), 0, &rc);
-    assert_int_equal(rc, PROV_SSE_E_TRUNCATED);
+    assert_int_equal(rc, GW_SSE_E_TRUNCATED);
     assert_string_equal(out, CHUNK("Jane Doe") "data: {\"partial");
     free(out);
     (void)state;
@@ -382,7 +382,7 @@ static void test_fixtures_pass_through(void **state)
 }
 
 static int n_hook;
-static void hook(void *ctx, const prov_sse_event_t *ev)
+static void hook(void *ctx, const gw_sse_event_t *ev)
 {
     (void)ctx;
     (void)ev;
@@ -393,7 +393,7 @@ static void test_hook_reset_and_abort(void **state)
 {
     vctx_t vc = {0, 0};
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, &vc);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     pol_restore_stream_on_event(rs, hook, NULL);
     const char *in = ": c\n\n" CHUNK("<PER") "data: [DONE]\n\n";
     assert_int_equal(pol_restore_stream_feed(rs, in, strlen(in), &out), 0);
@@ -401,18 +401,18 @@ static void test_hook_reset_and_abort(void **state)
     assert_int_equal(n_hook, 2); /* events with data only */
     /* reset: no hold survives, hook cleared */
     pol_restore_stream_reset(rs, restore_cb, &vc);
-    pol_buf_reset(&out);
+    gw_buf_reset(&out);
     in = CHUNK("SON_1>");
     assert_int_equal(pol_restore_stream_feed(rs, in, strlen(in), &out), 0);
     assert_int_equal(pol_restore_stream_finish(rs, &out), 0);
-    pol_buf_append(&out, "", 0);
+    gw_buf_append(&out, "", 0);
     assert_string_equal(out.base, in);
     assert_int_equal(n_hook, 2);
     /* the callback's error stops the stream */
     pol_restore_stream_reset(rs, restore_cb, &vc);
     vc.fail = 1;
     assert_int_equal(pol_restore_stream_feed(rs, in, strlen(in), &out), -9);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     pol_restore_stream_free(rs);
     (void)state;
 }

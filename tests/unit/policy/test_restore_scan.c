@@ -33,11 +33,11 @@ typedef struct {
 static void fx_request(fx_t *f)
 {
     pol_pii_session_reset(f->ss);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     const char *req = "Write to jane@example.com please";
     assert_int_equal(pol_pii_session_scrub(f->ss, f->s, "messages[0].content", req, strlen(req), &out), 1);
     assert_non_null(strstr(out.base, "<EMAIL_ADDRESS_1>"));
-    pol_buf_free(&out);
+    gw_buf_free(&out);
 }
 
 static fx_t *fx_new(void)
@@ -73,13 +73,13 @@ static size_t response_findings(fx_t *f, int type)
     return k;
 }
 
-static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+static int scan_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     fx_t *f = ctx;
     return pol_pii_session_scrub_output(f->ss, f->s, path, s, len, final, emit, out);
 }
 
-static int restore_cb(void *ctx, const char *path, const char *s, size_t len, pol_buf_t *out)
+static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     fx_t *f = ctx;
     (void)path;
@@ -93,11 +93,11 @@ static void test_scrub_output_final(void **state)
     (void)state;
     fx_t *f = fx_new();
     const char *t = "Mail bob.smith@corp-mail.org or <EMAIL_ADDRESS_1>, not <EMAIL_ADDRESS_7>.";
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     size_t emit = 0;
     assert_int_equal(pol_pii_session_scrub_output(f->ss, f->s, "choices[0].message.content", t, strlen(t), 1, &emit, &out), 1);
     assert_int_equal(emit, strlen(t));
-    pol_buf_append(&out, "", 0);
+    gw_buf_append(&out, "", 0);
     /* the model's address: tokenize acts as redact; the user's own value restored, unknown token left alone */
     assert_string_equal(out.base, "Mail <EMAIL_ADDRESS> or jane@example.com, not <EMAIL_ADDRESS_7>.");
     assert_int_equal(response_findings(f, POL_PII_EMAIL_ADDRESS), 1);
@@ -109,7 +109,7 @@ static void test_scrub_output_final(void **state)
     assert_int_equal(fi[n - 1].end, 5 + strlen("bob.smith@corp-mail.org"));
     /* the request's finding stays a request finding */
     assert_int_equal(fi[0].response, 0);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     fx_free(f);
 }
 
@@ -118,7 +118,7 @@ static void test_scrub_output_nothing(void **state)
     (void)state;
     fx_t *f = fx_new();
     const char *t = "Nothing personal in here at all.";
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     size_t emit = 0;
     assert_int_equal(pol_pii_session_scrub_output(f->ss, f->s, "x", t, strlen(t), 1, &emit, &out), 0);
     assert_int_equal(emit, strlen(t));
@@ -126,7 +126,7 @@ static void test_scrub_output_nothing(void **state)
     assert_int_equal(pol_pii_session_scrub_output(f->ss, f->s, "x", t, strlen(t), 0, &emit, &out), 0);
     assert_int_equal(emit, 0);
     assert_int_equal(response_findings(f, -1), 0);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     fx_free(f);
 }
 
@@ -135,7 +135,7 @@ static void test_scrub_output_cut(void **state)
     (void)state;
     fx_t *f = fx_new();
     char t[1200];
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     size_t emit;
     /* plain words: the cut is a word boundary within window + slack of the end */
     memset(t, 0, sizeof(t));
@@ -164,7 +164,7 @@ static void test_scrub_output_cut(void **state)
     memcpy(t + 1000 - POL_PII_OUTPUT_WINDOW - 5, "<EMAIL_ADDRESS_1>", 17);
     assert_int_equal(pol_pii_session_scrub_output(f->ss, f->s, "x", t, 1000, 0, &emit, &out), 0);
     assert_int_equal(emit, 1000 - POL_PII_OUTPUT_WINDOW - 5);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     fx_free(f);
 }
 
@@ -173,39 +173,39 @@ static void test_scrub_output_cut(void **state)
 
 typedef enum { WIRE_OPENAI, WIRE_ANTHROPIC } wire_t;
 
-static void make_stream(wire_t w, const char *text, size_t piece, pol_buf_t *in)
+static void make_stream(wire_t w, const char *text, size_t piece, gw_buf_t *in)
 {
     size_t n = strlen(text);
     if (w == WIRE_ANTHROPIC)
-        pol_buf_appendf(in,
-                        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"content\":[]}}\n\n"
-                        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-                        "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        gw_buf_appendf(in,
+                       "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"content\":[]}}\n\n"
+                       "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                       "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
     for (size_t i = 0; i < n; i += piece) {
         size_t k = piece < n - i ? piece : n - i;
-        pol_buf_t lit = POL_BUF_INIT;
-        pol_json_escape(text + i, k, &lit);
+        gw_buf_t lit = GW_BUF_INIT;
+        gw_json_escape(text + i, k, &lit);
         if (w == WIRE_OPENAI)
-            pol_buf_appendf(in, "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s}}]}\n\n", (int)lit.len,
-                            lit.base);
+            gw_buf_appendf(in, "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s}}]}\n\n", (int)lit.len,
+                           lit.base);
         else
-            pol_buf_appendf(in,
-                            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                            "\"delta\":{\"type\":\"text_delta\",\"text\":%.*s}}\n\n",
-                            (int)lit.len, lit.base);
-        pol_buf_free(&lit);
+            gw_buf_appendf(in,
+                           "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                           "\"delta\":{\"type\":\"text_delta\",\"text\":%.*s}}\n\n",
+                           (int)lit.len, lit.base);
+        gw_buf_free(&lit);
     }
     if (w == WIRE_OPENAI)
-        pol_buf_appendf(in, "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-                            "data: [DONE]\n\n");
+        gw_buf_appendf(in, "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                           "data: [DONE]\n\n");
     else
-        pol_buf_appendf(in, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-                            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        gw_buf_appendf(in, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                           "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
 }
 
-static int collect_event(void *ctx, const prov_sse_event_t *ev)
+static int collect_event(void *ctx, const gw_sse_event_t *ev)
 {
-    pol_buf_t *text = ctx;
+    gw_buf_t *text = ctx;
     if (!ev->has_data || ev->data[0] != '{')
         return 0;
     json_t *j = json_loadb(ev->data, ev->data_len, 0, NULL);
@@ -214,31 +214,31 @@ static int collect_event(void *ctx, const prov_sse_event_t *ev)
     if (s == NULL)
         s = json_object_get(json_object_get(j, "delta"), "text");
     if (json_is_string(s))
-        pol_buf_append(text, json_string_value(s), json_string_length(s));
+        gw_buf_append(text, json_string_value(s), json_string_length(s));
     json_decref(j);
     return 0;
 }
 
 /* The text a client reads from SSE bytes. */
-static void client_text(const char *sse, size_t len, pol_buf_t *text)
+static void client_text(const char *sse, size_t len, gw_buf_t *text)
 {
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 0);
-    pol_buf_reset(text);
-    assert_int_equal(prov_sse_feed(&p, sse, len, collect_event, text), 0);
-    assert_int_equal(prov_sse_finish(&p), 0);
-    prov_sse_dispose(&p);
-    pol_buf_append(text, "", 0);
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 0);
+    gw_buf_reset(text);
+    assert_int_equal(gw_sse_feed(&p, sse, len, collect_event, text), 0);
+    assert_int_equal(gw_sse_finish(&p), 0);
+    gw_sse_dispose(&p);
+    gw_buf_append(text, "", 0);
 }
 
 /* Runs the stream through a restorer with the scan stage; checks the hold-back bound after each chunk. */
-static void run_stream(fx_t *f, const pol_json_paths_t *paths, const char *in, size_t n, size_t chunk, pol_buf_t *out)
+static void run_stream(fx_t *f, const gw_json_paths_t *paths, const char *in, size_t n, size_t chunk, gw_buf_t *out)
 {
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
     assert_non_null(rs);
     if (paths != NULL)
         pol_restore_stream_set_scan(rs, paths, scan_cb);
-    pol_buf_reset(out);
+    gw_buf_reset(out);
     for (size_t i = 0; i < n;) {
         size_t k = chunk < n - i ? chunk : n - i;
         assert_int_equal(pol_restore_stream_feed(rs, in + i, k, out), 0);
@@ -255,14 +255,14 @@ static void check_all_splits(wire_t w)
     const char *text = "Contact bob.smith@corp-mail.org, card 4111 1111 1111 1111, or <EMAIL_ADDRESS_1> tomorrow.";
     const char *want = "Contact <EMAIL_ADDRESS>, card <CREDIT_CARD>, or jane@example.com tomorrow.";
     char err[128];
-    pol_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
+    gw_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
     assert_non_null(paths);
-    pol_buf_t in = POL_BUF_INIT, out = POL_BUF_INIT, seen = POL_BUF_INIT;
+    gw_buf_t in = GW_BUF_INIT, out = GW_BUF_INIT, seen = GW_BUF_INIT;
     fx_t *f = fx_new();
     for (size_t piece = 1; piece <= strlen(text); piece++) {
         for (size_t chunk = 1; chunk <= 4096; chunk *= 4096) { /* byte by byte, then whole events */
             fx_request(f);
-            pol_buf_reset(&in);
+            gw_buf_reset(&in);
             make_stream(w, text, piece, &in);
             run_stream(f, paths, in.base, in.len, chunk, &out);
             client_text(out.base, out.len, &seen);
@@ -277,10 +277,10 @@ static void check_all_splits(wire_t w)
         }
     }
     fx_free(f);
-    pol_buf_free(&in);
-    pol_buf_free(&out);
-    pol_buf_free(&seen);
-    pol_json_paths_free(paths);
+    gw_buf_free(&in);
+    gw_buf_free(&out);
+    gw_buf_free(&seen);
+    gw_json_paths_free(paths);
 }
 
 static void test_stream_openai_every_split(void **state)
@@ -301,10 +301,10 @@ static void test_stream_hold_is_bounded(void **state)
     (void)state;
     fx_t *f = fx_new();
     char err[128];
-    pol_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
-    pol_buf_t text = POL_BUF_INIT, in = POL_BUF_INIT, out = POL_BUF_INIT, seen = POL_BUF_INIT;
+    gw_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
+    gw_buf_t text = GW_BUF_INIT, in = GW_BUF_INIT, out = GW_BUF_INIT, seen = GW_BUF_INIT;
     for (int i = 0; i < 200; i++)
-        pol_buf_appendf(&text, "word%d ", i);
+        gw_buf_appendf(&text, "word%d ", i);
     make_stream(WIRE_OPENAI, text.base, 7, &in);
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
     pol_restore_stream_set_scan(rs, paths, scan_cb);
@@ -326,11 +326,11 @@ static void test_stream_hold_is_bounded(void **state)
     assert_string_equal(seen.base, text.base);
     assert_int_equal(response_findings(f, -1), 0);
     pol_restore_stream_free(rs);
-    pol_json_paths_free(paths);
-    pol_buf_free(&text);
-    pol_buf_free(&in);
-    pol_buf_free(&out);
-    pol_buf_free(&seen);
+    gw_json_paths_free(paths);
+    gw_buf_free(&text);
+    gw_buf_free(&in);
+    gw_buf_free(&out);
+    gw_buf_free(&seen);
     fx_free(f);
 }
 
@@ -340,15 +340,15 @@ static void test_stream_scan_off(void **state)
     (void)state;
     fx_t *f = fx_new();
     const char *text = "Contact bob.smith@corp-mail.org or <EMAIL_ADDRESS_1>.";
-    pol_buf_t in = POL_BUF_INIT, out = POL_BUF_INIT, seen = POL_BUF_INIT;
+    gw_buf_t in = GW_BUF_INIT, out = GW_BUF_INIT, seen = GW_BUF_INIT;
     make_stream(WIRE_OPENAI, text, 5, &in);
     run_stream(f, NULL, in.base, in.len, 3, &out);
     client_text(out.base, out.len, &seen);
     assert_string_equal(seen.base, "Contact bob.smith@corp-mail.org or jane@example.com.");
     assert_int_equal(response_findings(f, -1), 0);
-    pol_buf_free(&in);
-    pol_buf_free(&out);
-    pol_buf_free(&seen);
+    gw_buf_free(&in);
+    gw_buf_free(&out);
+    gw_buf_free(&seen);
     fx_free(f);
 }
 
@@ -358,22 +358,22 @@ static void test_stream_flush_at_end(void **state)
     (void)state;
     fx_t *f = fx_new();
     char err[128];
-    pol_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
+    gw_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
     const char *in = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"call +1 415 555 0199\"}}]}\n\n";
-    pol_buf_t out = POL_BUF_INIT, seen = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT, seen = GW_BUF_INIT;
     run_stream(f, paths, in, strlen(in), 1, &out);
     client_text(out.base, out.len, &seen);
     assert_null(strstr(seen.base, "555 0199"));
     assert_non_null(strstr(seen.base, "0199")); /* mask keeps the last four */
     assert_int_equal(response_findings(f, POL_PII_PHONE_NUMBER), 1);
-    pol_buf_free(&out);
-    pol_buf_free(&seen);
-    pol_json_paths_free(paths);
+    gw_buf_free(&out);
+    gw_buf_free(&seen);
+    gw_json_paths_free(paths);
     fx_free(f);
 }
 
 /* A callback that holds back more than allowed is refused. */
-static int greedy_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, pol_buf_t *out)
+static int greedy_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     (void)ctx, (void)path, (void)s, (void)out, (void) final;
     *emit = len > POL_RESTORE_MAX_HOLD ? 0 : len;
@@ -384,20 +384,20 @@ static void test_hold_contract(void **state)
 {
     (void)state;
     char err[128];
-    pol_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
+    gw_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
     pol_restore_stream_t *rs = pol_restore_stream_create(NULL, NULL);
     pol_restore_stream_set_scan(rs, paths, greedy_cb);
-    pol_buf_t in = POL_BUF_INIT, out = POL_BUF_INIT;
+    gw_buf_t in = GW_BUF_INIT, out = GW_BUF_INIT;
     const char *head = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
-    pol_buf_append(&in, head, strlen(head));
+    gw_buf_append(&in, head, strlen(head));
     for (int i = 0; i <= POL_RESTORE_MAX_HOLD; i++)
-        pol_buf_append(&in, "a", 1);
-    pol_buf_append(&in, "\"}}]}\n\n", 7);
+        gw_buf_append(&in, "a", 1);
+    gw_buf_append(&in, "\"}}]}\n\n", 7);
     assert_int_equal(pol_restore_stream_feed(rs, in.base, in.len, &out), POL_RESTORE_E_HOLD);
     pol_restore_stream_free(rs);
-    pol_json_paths_free(paths);
-    pol_buf_free(&in);
-    pol_buf_free(&out);
+    gw_json_paths_free(paths);
+    gw_buf_free(&in);
+    gw_buf_free(&out);
 }
 
 int main(void)

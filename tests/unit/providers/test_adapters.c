@@ -121,21 +121,21 @@ static void test_rules_compile(void **state)
                                        "size",
                                        "quality"};
     for (size_t i = 0; i < n; i++) {
-        pol_json_rule_t rules[128];
+        gw_json_rule_t rules[128];
         size_t nr = 0;
         for (const prov_skip_t *f = all[i]->skip_fields; f->pattern != NULL; f++, nr++) {
             assert_true(nr < 96);
             assert_true(f->kind == PROV_SKIP_VALUE || f->kind == PROV_SKIP_OPAQUE);
-            rules[nr] = (pol_json_rule_t){f->pattern, POL_JSON_VERBATIM, (int)nr};
+            rules[nr] = (gw_json_rule_t){f->pattern, GW_JSON_VERBATIM, (int)nr};
         }
-        rules[nr++] = (pol_json_rule_t){"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1000};
+        rules[nr++] = (gw_json_rule_t){"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1000};
         for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++)
-            rules[nr++] = (pol_json_rule_t){caps[k], POL_JSON_CAPTURE, -1 - (int)k};
+            rules[nr++] = (gw_json_rule_t){caps[k], GW_JSON_CAPTURE, -1 - (int)k};
         char err[256];
-        pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+        gw_json_paths_t *p = gw_json_paths_compile(rules, nr, err, sizeof(err));
         if (p == NULL)
             fail_msg("%s: %s", all[i]->name, err);
-        pol_json_paths_free(p);
+        gw_json_paths_free(p);
     }
 }
 
@@ -143,13 +143,13 @@ static void test_rules_compile(void **state)
 
 static json_t *error_json(const prov_adapter_t *a, int status, const char *code, const char *msg)
 {
-    pol_buf_t b = POL_BUF_INIT;
+    gw_buf_t b = GW_BUF_INIT;
     assert_int_equal(a->error_body(&b, status, "invalid_request_error", code, "model", msg), 0);
     json_error_t e;
     json_t *j = json_loadb(b.base, b.len, JSON_REJECT_DUPLICATES, &e);
     if (j == NULL)
         fail_msg("%s %d: not JSON (%s): %.*s", a->name, status, e.text, (int)b.len, b.base);
-    pol_buf_free(&b);
+    gw_buf_free(&b);
     assert_true(json_is_object(j));
     return j;
 }
@@ -260,7 +260,7 @@ typedef struct {
     size_t keys, opaque;
 } walk_t;
 
-static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     walk_t *w = ctx;
     (void)repl;
@@ -279,7 +279,7 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     return 0;
 }
 
-static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, pol_buf_t *repl)
+static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
     walk_t *w = ctx;
     (void)rule_id;
@@ -303,7 +303,7 @@ static int has_marker(const char *s)
     return 0;
 }
 
-/* Collects path -> string for every string value, in pol_json's path syntax ("a.b[2].c"). */
+/* Collects path -> string for every string value, in gw_json's path syntax ("a.b[2].c"). */
 static void collect(json_t *v, const char *path, json_t *out)
 {
     char sub[1024];
@@ -346,25 +346,25 @@ static int reported_at(json_t *reported, const char *path)
 
 static void walk(const prov_adapter_t *a, const char *body, size_t len, walk_t *w)
 {
-    pol_json_rule_t rules[128];
+    gw_json_rule_t rules[128];
     size_t nr = 0;
     for (const prov_skip_t *f = a->skip_fields; f->pattern != NULL; f++, nr++)
-        rules[nr] = (pol_json_rule_t){f->pattern, POL_JSON_VERBATIM, (int)nr};
-    rules[nr++] = (pol_json_rule_t){"**", POL_JSON_EMBEDDED | POL_JSON_KEYS, 1000};
+        rules[nr] = (gw_json_rule_t){f->pattern, GW_JSON_VERBATIM, (int)nr};
+    rules[nr++] = (gw_json_rule_t){"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1000};
     char err[256];
-    pol_json_paths_t *p = pol_json_paths_compile(rules, nr, err, sizeof(err));
+    gw_json_paths_t *p = gw_json_paths_compile(rules, nr, err, sizeof(err));
     assert_non_null(p);
     memset(w, 0, sizeof(*w));
     w->a = a;
     w->reported = json_object();
     w->skipped = json_object();
-    pol_json_visitor_t v = {on_string, NULL, w, on_key, POL_JSON_V_UNIQUE_KEYS};
-    pol_buf_t out = POL_BUF_INIT;
+    gw_json_visitor_t v = {on_string, NULL, w, on_key, GW_JSON_V_UNIQUE_KEYS};
+    gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
-    assert_int_equal(pol_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
+    assert_int_equal(gw_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
     assert_int_equal(changed, 0);
-    pol_buf_free(&out);
-    pol_json_paths_free(p);
+    gw_buf_free(&out);
+    gw_json_paths_free(p);
 }
 
 static void test_skip_fields_over_fixtures(void **state)

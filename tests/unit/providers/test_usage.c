@@ -66,7 +66,7 @@ static const prov_adapter_t *adapter_of(const char *file)
     return a;
 }
 
-static int on_event(void *ctx, const prov_sse_event_t *ev)
+static int on_event(void *ctx, const gw_sse_event_t *ev)
 {
     void **c = ctx;
     const prov_adapter_t *a = c[0];
@@ -77,17 +77,17 @@ static int on_event(void *ctx, const prov_sse_event_t *ev)
 /* Feeds `body` as one stream, in chunks of `chunk` bytes (0 = whole). */
 static void run_stream(const prov_adapter_t *a, const char *body, size_t len, size_t chunk, prov_usage_state_t *st)
 {
-    prov_sse_parser_t p;
-    prov_sse_init(&p, 0);
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 0);
     void *ctx[2] = {(void *)a, st};
     if (chunk == 0)
         chunk = len;
     for (size_t off = 0; off < len; off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
-        assert_int_equal(prov_sse_feed(&p, body + off, n, on_event, ctx), 0);
+        assert_int_equal(gw_sse_feed(&p, body + off, n, on_event, ctx), 0);
     }
-    assert_int_equal(prov_sse_finish(&p), 0);
-    prov_sse_dispose(&p);
+    assert_int_equal(gw_sse_finish(&p), 0);
+    gw_sse_dispose(&p);
 }
 
 /* Response headers from the manifest go through the header hook, as the gateway will do. */
@@ -359,7 +359,7 @@ static void test_usage_json_and_names(void **state)
     prov__usage_set_string(&u, PROV_USAGE_MODEL, "a\"b", 3);
     prov__usage_set_double(&u, PROV_USAGE_PREDICT_TIME_S, NAN);
     prov__usage_set_int(&u, PROV_USAGE_OUTPUT_TOKENS, -1);
-    pol_buf_t out = POL_BUF_INIT;
+    gw_buf_t out = GW_BUF_INIT;
     assert_int_equal(prov_usage_to_json(&u, &out), 0);
     json_t *j = json_loadb(out.base, out.len, 0, NULL);
     assert_non_null(j);
@@ -368,7 +368,7 @@ static void test_usage_json_and_names(void **state)
     assert_true(json_real_value(json_object_get(j, "cost_credits_usd")) == 2.45e-05);
     assert_string_equal(json_string_value(json_object_get(j, "model")), "a\"b");
     json_decref(j);
-    pol_buf_free(&out);
+    gw_buf_free(&out);
     for (int f = 0; f < PROV_USAGE__COUNT; f++)
         assert_int_equal(prov_usage_field_by_name(prov_usage_field_name(f)), f);
     assert_int_equal(prov_usage_field_by_name("nope"), -1);
