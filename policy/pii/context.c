@@ -1,9 +1,9 @@
 /*
  * The lowest layer of the recognizers: the candidate list every recognizer pushes to, and the
  * Presidio-style context words (supporting words per type, one list of negative words) with the
- * word search they use. recognizers.c, person.c, national.c, cjk.c and scripts.c build on it;
- * it depends on none of them (so person.c and recognizers.c no longer include each other's
- * definitions in a cycle).
+ * word search they use. recognizers.c, digits.c, address.c, dates.c, person.c, national.c, cjk.c
+ * and scripts.c build on it; it depends on none of them (so person.c and recognizers.c no longer
+ * include each other's definitions in a cycle).
  */
 #include "policy/pii/pii_internal.h"
 
