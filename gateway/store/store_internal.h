@@ -244,16 +244,24 @@ void gw_store__qitem_free(qitem_t *it);
 int gw_store__valid_user_id(const char *u);
 /** A user id to look up, export or erase: 1..GW_USER_ID_MAX bytes, no other rule (rows from before the rule). */
 int gw_store__user_id_fits(const char *u);
-/** BEGIN on `db` (IMMEDIATE on SQLite). @return 0 or GW_STORE_E_DB (logged). */
+/** BEGIN on `db` (IMMEDIATE on SQLite); every read-write transaction of the store starts here.
+ * @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */
 int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db);
-/** COMMIT. @return 0 or GW_STORE_E_DB (logged). */
+/** COMMIT. @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */
 int gw_store__tx_commit(gw_store_db_t *db);
 /** ROLLBACK, errors ignored (the connection is reset by the caller when it matters). */
 void gw_store__tx_rollback(gw_store_db_t *db);
 /** Logs `what` with the database message (never bound values). */
 void gw_store__log_db_error(gw_store_db_t *db, const char *what);
-/** Steps a prepared statement to completion and resets it. @return rows changed, or -1. */
+/** Steps a prepared statement to completion and resets it. @return rows changed, or -1. Inside a
+ * pipeline (gw_store__db_pipeline) the row count costs a round trip: use gw_store__run_nowait when
+ * only errors matter. */
 int64_t gw_store__run(gw_store_stmt_t *s);
+/** Runs a statement that returns no rows when its row count does not matter, and resets it. Inside
+ * a pipeline (PostgreSQL) it is sent without waiting: an error then shows at the next statement
+ * that returns rows or when the pipeline ends (the transaction is rolled back either way).
+ * @return 0, or -1 on an error seen now. */
+int gw_store__run_nowait(gw_store_stmt_t *s);
 /** Prepares, binds (`types`: one letter per argument), runs and finalizes `sql`. @return rows changed, or -1. */
 int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...);
 /** Sets a key of the meta table. @return 0 or -1. */
