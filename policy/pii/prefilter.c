@@ -634,7 +634,8 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
      * term is a necessary condition of one rule of pol__national_maybe, tested on the masks */
     unsigned drun = (unsigned)__builtin_ctz(~dm), fwd = (unsigned)__builtin_ctz(~alm);
     unsigned char s2 = U(t[cs + 2]);
-    if ((((alm >> drun) & 1) && (fwd >= 6 || (drun == 1 && fwd == 4 && t[cs + 4] == '-'))) ||
+    if ((((alm >> drun) & 1) && ((drun == 1 && (fwd >= 11 || (fwd == 4 && t[cs + 4] == '-'))) || (drun == 2 && fwd >= 15) ||
+                                 (drun == 6 && fwd >= 11) || (p1 == ' ' && fwd >= 6))) ||
         (pol__is_alpha(p1) && (fwd >= 5 || pol__is_alpha(p2))) ||
         (p1 == ' ' && pol__is_alpha(p2) && cs >= 3 && pol__is_alpha(U(t[cs - 3])) &&
          (drun == 6 || (drun == 2 && s2 == ' ' && pol__is_digit(U(t[cs + 3]))))) ||
