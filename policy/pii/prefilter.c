@@ -99,15 +99,26 @@ static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
     return r;
 }
 
-/* Dutch street words (straat, gracht, laan, plein, singel, dijk; kade ends in 'e') end right
- * before the space before the digits at cs: their last three letters ("at 5" is no street) */
-static int dutch_street_end(const char *t, size_t cs)
+/* A German or Dutch street word (straße strasse str. weg allee platz gasse ring damm straat
+ * gracht laan plein kade singel dijk) ends right before the space before the digits at cs: the
+ * pattern has no word boundary, so this tests the last three bytes of each ("ring" also ends
+ * "during"); a necessary condition, the window database matches exactly */
+static int street_word_end(const char *t, size_t cs)
 {
     if (cs < 4)
         return 0;
-    /* one compare for the common case (a number after "in", "of", "to"...): the last letter */
     unsigned char z = U(t[cs - 2]), y = U(t[cs - 3]), x = U(t[cs - 4]);
     switch (z) {
+    case 'e': /* straße (ß = C3 9F), strasse, gasse, allee, kade */
+        return y == 0x9F || (y == 's' && x == 's') || (y == 'e' && x == 'l') || (y == 'd' && x == 'a');
+    case '.':
+        return y == 'r' && x == 't'; /* str. */
+    case 'g':
+        return (y == 'e' && x == 'w') || (y == 'n' && x == 'i'); /* weg, ring */
+    case 'z':
+        return y == 't' && x == 'a'; /* platz */
+    case 'm':
+        return y == 'm' && x == 'a'; /* damm */
     case 't':
         return (y == 'a' && x == 'a') || (y == 'h' && x == 'c'); /* straat, gracht */
     case 'n':
@@ -235,8 +246,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
-    if (pol__is_space(p1) && (p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)) &&
-        win_add(w, len, back(cs, 9), cs + 4) != 0)
+    if (pol__is_space(p1) && street_word_end(t, cs) && win_add(w, len, back(cs, 9), cs + 4) != 0)
         return -1;
     /* US state + ZIP ", [A-Z]{2} \d{5}" */
     if (cs >= 5 && p1 == ' ' && pol__is_upper(p2) && pol__is_upper(U(t[cs - 3])) && t[cs - 4] == ' ' && t[cs - 5] == ',' &&
@@ -614,8 +624,7 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
     unsigned char p1 = U(t[cs - 1]), p2 = U(t[cs - 2]);
     if (pol__is_upper(p1) && postcode_or_iban_at(t, len, cs))
         return 0;
-    if (pol__is_space(p1) &&
-        (pol__is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)))
+    if (pol__is_space(p1) && (pol__is_upper(p2) || street_word_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
     /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
