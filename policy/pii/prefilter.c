@@ -35,6 +35,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define PF_AVX2 1 /* the event masks 32 bytes at a time where the CPU has AVX2 (chosen per call) */
+#endif
 
 #define U(p) POL__U(p)
 
@@ -521,6 +525,43 @@ static void event_masks16(const char *p, unsigned *digits, unsigned *caps, unsig
     *caps = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(pw, in_range(v, 'A', 26)));
     *colons = (unsigned)_mm_movemask_epi8(eq(v, ':'));
 }
+
+/* the three event masks of b[0..64) (b[-1] is readable), bit k = b[k] */
+static void masks64(const char *b, uint64_t *dm, uint64_t *cm, uint64_t *km)
+{
+    *dm = *cm = *km = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned d, cp, co;
+        event_masks16(b + 16 * k, &d, &cp, &co);
+        *dm |= (uint64_t)d << (16 * k);
+        *cm |= (uint64_t)cp << (16 * k);
+        *km |= (uint64_t)co << (16 * k);
+    }
+}
+#endif
+
+#if PF_AVX2
+/* masks64 with AVX2, the same byte tests 32 bytes per step */
+__attribute__((target("avx2"))) static __m256i in_range32(__m256i x, char lo, int n)
+{
+    return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(0x80 + n - 256)), _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - lo))));
+}
+
+__attribute__((target("avx2"))) static void masks64_avx2(const char *b, uint64_t *dm, uint64_t *cm, uint64_t *km)
+{
+    *dm = *cm = *km = 0;
+    for (int k = 0; k < 2; k++) {
+        const char *p = b + 32 * k;
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        __m256i pv = _mm256_loadu_si256((const __m256i *)(const void *)(p - 1));
+        __m256i d = in_range32(v, '0', 10), pd = in_range32(pv, '0', 10);
+        __m256i pl = in_range32(_mm256_or_si256(pv, _mm256_set1_epi8(0x20)), 'a', 26);
+        __m256i pw = _mm256_or_si256(_mm256_or_si256(pd, pl), _mm256_cmpeq_epi8(pv, _mm256_set1_epi8('_')));
+        *dm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(pd, d)) << (32 * k);
+        *cm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(pw, in_range32(v, 'A', 26))) << (32 * k);
+        *km |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))) << (32 * k);
+    }
+}
 #endif
 
 /* Keyword filter of capital_is_idle: per first capital letter, the word lengths (bit n = length n)
@@ -667,6 +708,9 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
     const char *t = c->text;
     size_t len = c->len, i = 0;
     pass_t ps = {c, w, person, 0, 0};
+#if PF_AVX2
+    int avx2 = __builtin_cpu_supports("avx2");
+#endif
     w->n = 0;
     if (len > 0 && scalar_event(t, 0) && on_event(&ps, 0) != 0)
         return -1;
@@ -677,7 +721,7 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
      * recognizers; ':': the IPv6 recognizer; capitals: the capital-led recognizers and
      * `person_next`), so each kind is handled in its own loop, in text order */
     for (; i < len; i += 64) {
-        uint64_t dm = 0, cm = 0, km = 0;
+        uint64_t dm, cm, km;
         char pad[1 + 64];
         const char *b = t + i;
         if (len - i < 64) {
@@ -685,13 +729,12 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
             memcpy(pad, t + i - 1, len - i + 1);
             b = pad + 1;
         }
-        for (int k = 0; k < 4; k++) {
-            unsigned d, cp, co;
-            event_masks16(b + 16 * k, &d, &cp, &co);
-            dm |= (uint64_t)d << (16 * k);
-            cm |= (uint64_t)cp << (16 * k);
-            km |= (uint64_t)co << (16 * k);
-        }
+#if PF_AVX2
+        if (avx2)
+            masks64_avx2(b, &dm, &cm, &km);
+        else
+#endif
+            masks64(b, &dm, &cm, &km);
         while (dm != 0) {
             size_t p = i + (size_t)__builtin_ctzll(dm), end;
             dm &= dm - 1;
