@@ -247,9 +247,10 @@ void gw_store__qitem_free(qitem_t *it);
 int gw_store__valid_user_id(const char *u);
 /** A user id to look up, export or erase: 1..GW_USER_ID_MAX bytes, no other rule (rows from before the rule). */
 int gw_store__user_id_fits(const char *u);
-/** BEGIN on `db` (IMMEDIATE on SQLite). @return 0 or GW_STORE_E_DB (logged). */
+/** BEGIN on `db` (IMMEDIATE on SQLite); every read-write transaction of the store starts here.
+ * @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */
 int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db);
-/** COMMIT. @return 0 or GW_STORE_E_DB (logged). */
+/** COMMIT. @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */
 int gw_store__tx_commit(gw_store_db_t *db);
 /** ROLLBACK, errors ignored (the connection is reset by the caller when it matters). */
 void gw_store__tx_rollback(gw_store_db_t *db);

@@ -138,8 +138,10 @@ void gw_ledger__slot_release(slot_t *s);
 gw_store_stmt_t *gw_ledger__stmt(slot_t *sl, int k);
 /** Steps a statement to completion and resets it. @return rows changed, or -1. */
 int64_t gw_ledger__run(gw_store_stmt_t *s);
-/** BEGIN on the slot. @return 0 or -1. */
-int gw_ledger__begin(slot_t *sl);
+/** BEGIN on the slot (gw_store__tx_begin: IMMEDIATE on SQLite). @return 0 or -1. */
+int gw_ledger__begin(gw_store_ledger_t *lg, slot_t *sl);
+/** COMMIT on the slot (gw_store__tx_commit). @return 0 or -1. */
+int gw_ledger__commit(slot_t *sl);
 /** ROLLBACK on the slot, errors ignored. */
 void gw_ledger__rollback(slot_t *sl);
 /** A request id, key or user id to look up: 1..max bytes. */

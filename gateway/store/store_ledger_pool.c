@@ -274,14 +274,19 @@ int64_t gw_ledger__run(gw_store_stmt_t *s)
     return n;
 }
 
-int gw_ledger__begin(slot_t *sl)
+int gw_ledger__begin(gw_store_ledger_t *lg, slot_t *sl)
 {
-    return gw_store__db_exec(sl->db, gw_store__db_kind(sl->db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE");
+    return gw_store__tx_begin(lg->st, sl->db);
+}
+
+int gw_ledger__commit(slot_t *sl)
+{
+    return gw_store__tx_commit(sl->db);
 }
 
 void gw_ledger__rollback(slot_t *sl)
 {
-    gw_store__db_exec(sl->db, "ROLLBACK");
+    gw_store__tx_rollback(sl->db);
 }
 
 int gw_ledger__valid_id(const char *s, size_t max)

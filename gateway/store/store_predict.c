@@ -145,7 +145,7 @@ int gw_store_predict_read(gw_store_t *st, const char *provider, const char *id, 
     int64_t now = gw_store__now_us(st);
     int err = GW_STORE_E_DB, found = 0;
     gw_store_stmt_t *s = NULL;
-    if (gw_store__db_exec(db, gw_store__db_kind(db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE") != 0)
+    if (gw_store__tx_begin(st, db) != 0)
         goto fail;
     s = gw_store__db_prepare(db, "SELECT user_id, client, request_id, model, markup_permille, reserved, open_reservation,"
                                  " vault_ct, nonce, settled_at FROM predictions WHERE provider = ? AND id = ? AND expires_at > ?");
@@ -214,7 +214,7 @@ int gw_store_predict_read(gw_store_t *st, const char *provider, const char *id, 
         gw_store__db_finalize(s);
         s = NULL;
     }
-    if (gw_store__db_exec(db, "COMMIT") != 0)
+    if (gw_store__tx_commit(db) != 0)
         goto rollback;
     gw_store__wdb_release(st);
     return found ? 0 : GW_STORE_E_NOTFOUND;
@@ -224,7 +224,7 @@ rollback:
         gw_store__reset(s);
         gw_store__db_finalize(s);
     }
-    gw_store__db_exec(db, "ROLLBACK");
+    gw_store__tx_rollback(db);
 fail:
     gw_store__wdb_release(st);
     gw_predict_row_free(row);
@@ -274,7 +274,7 @@ int gw_store_predict_sweep(gw_store_t *st, int max, int64_t *settled)
     gw_store_db_t *db = gw_store__wdb_acquire(st);
     int64_t now = gw_store__now_us(st);
     gw_store_stmt_t *s = NULL;
-    if (gw_store__db_exec(db, gw_store__db_kind(db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE") != 0)
+    if (gw_store__tx_begin(st, db) != 0)
         goto fail;
     s = gw_store__db_prepare(db, "SELECT provider, id, user_id, request_id, reserved, open_reservation, settled_at"
                                  " FROM predictions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
@@ -318,7 +318,7 @@ int gw_store_predict_sweep(gw_store_t *st, int max, int64_t *settled)
     }
     gw_store__db_finalize(s);
     s = NULL;
-    if (gw_store__db_exec(db, "COMMIT") != 0)
+    if (gw_store__tx_commit(db) != 0)
         goto rollback;
     gw_store__wdb_release(st);
     /* settled at the reservation through the ledger (idempotent: a second settle changes nothing) */
@@ -334,7 +334,7 @@ rollback:
         gw_store__reset(s);
         gw_store__db_finalize(s);
     }
-    gw_store__db_exec(db, "ROLLBACK");
+    gw_store__tx_rollback(db);
 fail:
     gw_store__wdb_release(st);
     free(ex);

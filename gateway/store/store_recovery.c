@@ -135,8 +135,8 @@ static int lease_rows_give_back(slot_t *sl, int64_t instance, int64_t expired_be
 int gw_ledger__leases_give_back(gw_store_ledger_t *lg, slot_t *sl, int64_t instance, int64_t expired_before, int64_t *count)
 {
     int64_t now = gw_store__now_us(lg->st);
-    if (gw_ledger__begin(sl) != 0 || lease_rows_give_back(sl, instance, expired_before, now, count) != 0 ||
-        gw_store__db_exec(sl->db, "COMMIT") != 0) {
+    if (gw_ledger__begin(lg, sl) != 0 || lease_rows_give_back(sl, instance, expired_before, now, count) != 0 ||
+        gw_ledger__commit(sl) != 0) {
         gw_ledger__log_err(sl, "lease return");
         gw_ledger__rollback(sl);
         return -1;
@@ -157,8 +157,8 @@ int gw_ledger__recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *sett
     size_t n = 0;
     slot_t *sl = gw_ledger__slot_acquire(lg);
     if (!lg->pg) {
-        if (gw_ledger__begin(sl) != 0 || collect_open(sl, lg->instance, 0, open_before, &rows, &n) != 0 ||
-            recover_rows(sl, rows, n, now, &count) != 0 || gw_store__db_exec(sl->db, "COMMIT") != 0)
+        if (gw_ledger__begin(lg, sl) != 0 || collect_open(sl, lg->instance, 0, open_before, &rows, &n) != 0 ||
+            recover_rows(sl, rows, n, now, &count) != 0 || gw_ledger__commit(sl) != 0)
             goto dberr_rb;
     } else {
         int64_t *inst = NULL;
@@ -191,7 +191,7 @@ int gw_ledger__recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *sett
             goto dberr;
         }
         for (size_t i = 0; i < ni; i++) {
-            if (gw_ledger__begin(sl) != 0) {
+            if (gw_ledger__begin(lg, sl) != 0) {
                 free(inst);
                 goto dberr;
             }
@@ -213,7 +213,7 @@ int gw_ledger__recover(gw_store_ledger_t *lg, int64_t open_before, int64_t *sett
                 free(inst);
                 goto dberr_rb;
             }
-            if (gw_store__db_exec(sl->db, "COMMIT") != 0) {
+            if (gw_ledger__commit(sl) != 0) {
                 free(inst);
                 goto dberr_rb;
             }
