@@ -1,7 +1,7 @@
 /*
  * JSON string escaping (gw_json_escape, _flags, _into; see json.h): the one escaper of the
  * project, 16 bytes at a time (SSE2) while no byte needs a look; invalid UTF-8 becomes U+FFFD.
- * Unescaping is in json.c (it validates with the walker's string scanner).
+ * Unescaping is in json_strings.c (it validates with the walker's string scanner).
  */
 #include "common/json.h"
 #include "common/log.h"

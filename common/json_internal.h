@@ -1,15 +1,23 @@
 /*
- * What the JSON module's files share (json.c: the walker, i.e. validator and path-selective
- * rewriter; json_paths.c: compiling path rules into the position automaton): the automaton's
- * layout and its bitset helpers, static inline because the walker runs them for every key and
- * index (keep them inlined: bench/bench_json measures it). Not a public interface: callers
- * include json.h.
+ * What the JSON module's files share (the design is at the top of json.c): the automaton's layout
+ * and its bitset helpers (json_paths.c compiles rules into it), the walk's state and the
+ * cross-file internals of the walker's files. The helpers are static inline because the walker
+ * runs them for every key, index or change (keep them inlined: bench/bench_json measures it). Not
+ * a public interface: callers include json.h.
+ *
+ *   json.c          the walk: validation, path matching, string and embedded-document visits
+ *   json_strings.c  string literals: the scanner (validation) and the decoder; gw_json_unescape
+ *   json_keys.c     object keys: on_key rewrites and duplicate refusal (GW_JSON_V_UNIQUE_KEYS)
+ *   json_edits.c    edits: parsing gw_json_edit_t paths, appending the members still missing
+ *   json_paths.c    rule compilation, and the path text handed to the visitor
+ *   json_escape.c   string escaping (gw_json_escape*)
  */
 #ifndef AIGW_COMMON_JSON_INTERNAL_H
 #define AIGW_COMMON_JSON_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/json.h"
 
@@ -81,5 +89,123 @@ static inline void closure(const gw_json_paths_t *p, set_t *s)
             break;
     }
 }
+
+/* ---------------------------------------------------------------------------------------------- */
+/* the walk's state */
+
+typedef struct st_edit_t {
+    const char *seg[GW_JSON_MAX_EDIT_SEGS];
+    size_t seglen[GW_JSON_MAX_EDIT_SEGS];
+    size_t nseg;
+    const char *val;
+    size_t vlen;
+    int del, only_if_absent;
+} edit_t;
+
+typedef struct st_comp_t {
+    const char *key; /* raw key including quotes, or NULL for an array index (and for a rewritten key) */
+    size_t len;      /* raw key length, or the index */
+    int esc;
+    int arena; /* a rewritten key: its decoded text is sc->karena[aoff .. aoff + len) */
+    size_t aoff;
+} comp_t;
+
+/* A key of an open object (GW_JSON_V_UNIQUE_KEYS), in insertion order in sc->keys; sc->kindex is an open-addressing
+ * table of entry index + 1. Objects close in LIFO order, so removing the last entries and clearing their slots never
+ * breaks the probe chain of an entry that stays. */
+typedef struct st_kent_t {
+    uint64_t h;
+    const char *p; /* key bytes, or NULL: sc->karena + off */
+    size_t off, len;
+    uint32_t slot; /* index in kindex */
+    uint16_t obj;  /* nesting position of the object (embedded level and depth) */
+    uint16_t kind; /* KEY_ORIG | KEY_FINAL */
+} kent_t;
+enum { KEY_ORIG = 1, KEY_FINAL = 2 };
+
+typedef struct st_walk_t {
+    const char *in;
+    size_t len, pos;
+    const gw_json_paths_t *paths;
+    const gw_json_visitor_t *v;
+    gw_buf_t *out;
+    size_t copied;
+    int changed;
+    const char *err;
+    size_t err_off;
+    int depth, suppress;
+    /* embedded (inner) walk: every string is scanned with rule `inner_rule`, path prefixed by `prefix`; `level` counts
+       the documents around this one (0 = the top-level document) */
+    int inner, inner_rule, level;
+    const char *prefix;
+    size_t prefix_len;
+    edit_t *ed;
+    size_t ned;
+    uint32_t set_mask; /* edits that set (not delete) */
+    gw_buf_t *b_path, *b_str, *b_repl, *b_key, *b_inner;
+    gw_json_scratch_t *sc;
+    size_t ncomp;
+    /* b_path holds the path of comp[0 .. path_ok) (path_end[i] = its length after comp[i]); a new
+     * key or index at depth d cuts path_ok to d, so build_path() appends only what changed */
+    size_t path_ok;
+    /* object-key transitions seen in this walk: the messages of a chat request repeat the same keys
+     * under the same live set */
+    struct {
+        set_t from, to;
+        const char *key;
+        size_t klen;
+    } memo[16];
+    comp_t comp[GW_JSON_MAX_DEPTH + 2];
+    size_t path_end[GW_JSON_MAX_DEPTH + 2];
+} walk_t;
+
+#define FAIL(w, code, desc)                                                                                                        \
+    do {                                                                                                                           \
+        (w)->err = (desc);                                                                                                         \
+        (w)->err_off = (w)->pos;                                                                                                   \
+        return (code);                                                                                                             \
+    } while (0)
+
+/* The bytes after the last change are copied lazily: copies the input up to `upto` (the start of a change) to `out`,
+ * resetting `out` at the first change of the walk. */
+static inline int emit_upto(walk_t *w, size_t upto)
+{
+    if (!w->changed) {
+        gw_buf_reset(w->out);
+        w->changed = 1;
+    }
+    if (upto > w->copied) {
+        if (gw_buf_append(w->out, w->in + w->copied, upto - w->copied) != 0)
+            return GW_JSON_E_NOMEM;
+        w->copied = upto;
+    }
+    return 0;
+}
+
+static inline int seg_eq(const edit_t *e, size_t d, const char *k, size_t klen)
+{
+    return e->nseg > d && e->seglen[d] == klen && memcmp(e->seg[d], k, klen) == 0;
+}
+
+static inline size_t keys_n(const gw_json_scratch_t *sc)
+{
+    return sc->keys.len / sizeof(kent_t);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* cross-file internals (each documented where it is defined) */
+
+/* json_strings.c */
+int gw_json__scan_string(walk_t *w, int *has_esc);
+int gw_json__decode(const char *s, size_t n, gw_buf_t *out);
+/* json_paths.c */
+int gw_json__build_path(walk_t *w);
+/* json_keys.c */
+int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key_end, const char *k, size_t klen, int raw_stable,
+                       int deleted);
+void gw_json__keys_pop(gw_json_scratch_t *sc, size_t mark);
+/* json_edits.c */
+int gw_json__prepare_edits(walk_t *w, edit_t *ed, const gw_json_edit_t *edits, size_t nedits);
+int gw_json__emit_created(walk_t *w, uint32_t mask, size_t d);
 
 #endif

@@ -2,6 +2,8 @@
  * Compiling JSON path rules (gw_json_paths_compile, see json.h) into the walker's position
  * automaton (json_internal.h; the design is at the top of json.c): rule r with k segments owns
  * positions base..base+k, and each segment kind (literal, `*`, `**`) sets its bit in one mask.
+ * Also the other side of paths: the path text ("messages[2].content") handed to the visitor for a
+ * selected value, built incrementally during the walk.
  */
 #include "common/json.h"
 #include "common/json_internal.h"
@@ -113,4 +115,67 @@ void gw_json_paths_free(gw_json_paths_t *p)
     free(p->pos);
     free(p->rule_id);
     free(p);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* the path text handed to the visitor */
+
+/* Brings b_path up to date with comp[0 .. ncomp) ("messages[2].content", after the prefix of an
+ * embedded walk): only the components after the longest unchanged prefix are written. The path is
+ * built only for strings a rule selects, and siblings share all but their last component. */
+int gw_json__build_path(walk_t *w)
+{
+    gw_buf_t *b = w->b_path;
+    size_t i = w->path_ok;
+    if (i == 0) {
+        gw_buf_reset(b);
+        if (gw_buf_append(b, w->prefix ? w->prefix : "", w->prefix_len) != 0)
+            return GW_JSON_E_NOMEM;
+    } else {
+        b->len = w->path_end[i - 1];
+    }
+    for (; i < w->ncomp; i++) {
+        const comp_t *c = &w->comp[i];
+        if (c->key == NULL && !c->arena) {
+            char tmp[24];
+            size_t n = 0, v = c->len;
+            tmp[sizeof(tmp) - 1 - n++] = ']';
+            do {
+                tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            tmp[sizeof(tmp) - 1 - n++] = '[';
+            if (gw_buf_reserve(b, n) != 0)
+                return GW_JSON_E_NOMEM;
+            memcpy(b->base + b->len, tmp + sizeof(tmp) - n, n);
+            b->len += n;
+        } else if (c->arena) {
+            /* a rewritten key: its new text (the original may be personal data) */
+            if (gw_buf_reserve(b, c->len + 1) != 0)
+                return GW_JSON_E_NOMEM;
+            if (i > 0)
+                b->base[b->len++] = '.';
+            memcpy(b->base + b->len, w->sc->karena.base + c->aoff, c->len);
+            b->len += c->len;
+        } else {
+            /* ".key": decoding never makes a key longer than its raw body (c->len - 2) */
+            if (gw_buf_reserve(b, c->len) != 0)
+                return GW_JSON_E_NOMEM;
+            if (i > 0)
+                b->base[b->len++] = '.';
+            if (c->esc) {
+                if (gw_json__decode(c->key + 1, c->len - 2, b) != 0)
+                    return GW_JSON_E_NOMEM;
+            } else {
+                memcpy(b->base + b->len, c->key + 1, c->len - 2);
+                b->len += c->len - 2;
+            }
+        }
+        w->path_end[i] = b->len;
+    }
+    w->path_ok = w->ncomp;
+    if (gw_buf_reserve(b, 0) != 0)
+        return GW_JSON_E_NOMEM;
+    b->base[b->len] = '\0';
+    return 0;
 }

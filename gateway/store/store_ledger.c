@@ -33,12 +33,12 @@
 
 /* ---- statements ---- */
 
-int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
-                              const char *note, int flagged)
+static gw_store_stmt_t *ledger_ins_bind(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount,
+                                        int64_t now, const char *note, int flagged)
 {
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEDGER_INS);
     if (s == NULL)
-        return -1;
+        return NULL;
     gw_store__bind_text(s, 1, user);
     gw_store__bind_text(s, 2, rid);
     gw_store__bind_text(s, 3, kind);
@@ -46,7 +46,22 @@ int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, con
     gw_store__bind_int64(s, 5, now);
     gw_store__bind_text(s, 6, note);
     gw_store__bind_int64(s, 7, flagged);
-    return gw_ledger__run(s);
+    return s;
+}
+
+int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
+                              const char *note, int flagged)
+{
+    gw_store_stmt_t *s = ledger_ins_bind(sl, user, rid, kind, amount, now, note, flagged);
+    return s == NULL ? -1 : gw_ledger__run(s);
+}
+
+/* gw_ledger__ledger_ins when the row count does not matter (pipelined on PostgreSQL). @return 0 or -1. */
+static int ledger_ins_nowait(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
+                             const char *note, int flagged)
+{
+    gw_store_stmt_t *s = ledger_ins_bind(sl, user, rid, kind, amount, now, note, flagged);
+    return s == NULL ? -1 : gw_store__run_nowait(s);
 }
 
 /* balance += delta, reserved -= released. @return 1 (balance after in *bal), 0 no row, -1 error. */
@@ -82,19 +97,22 @@ static int cur_flush(gw_store_ledger_t *lg, slot_t *sl, int k)
     ledger_cur_t *c = &lg->cur[k];
     int rc = 0;
     if (c->active && c->row && c->dirty) {
+        /* the row was read in this transaction (and is locked on PostgreSQL): no row count to wait for */
+        gw_store_stmt_t *s = gw_ledger__stmt(sl, k == GW_LEDGER_CUR_BAL ? S_BAL_PUT : S_LEASE_ADD);
+        if (s == NULL)
+            return -1;
+        gw_store__bind_int64(s, 1, c->delta);
         if (k == GW_LEDGER_CUR_BAL) {
-            rc = gw_ledger__bal_add(sl, c->user, c->delta, c->released, c->now, NULL) == 1 ? 0 : -1;
+            gw_store__bind_int64(s, 2, c->released);
+            gw_store__bind_int64(s, 3, c->now);
+            gw_store__bind_text(s, 4, c->user);
         } else {
-            gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEASE_ADD);
-            if (s == NULL)
-                return -1;
-            gw_store__bind_int64(s, 1, c->delta);
             gw_store__bind_int64(s, 2, c->now + lg->lc.ttl_ms * 1000);
             gw_store__bind_int64(s, 3, c->now);
             gw_store__bind_text(s, 4, c->user);
             gw_store__bind_int64(s, 5, lg->instance);
-            rc = gw_ledger__run(s) < 0 ? -1 : 0;
         }
+        rc = gw_store__run_nowait(s);
     }
     c->active = 0;
     return rc;
@@ -204,7 +222,7 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
     gw_store__bind_text(s, 1, user);
     gw_store__bind_int64(s, 2, granted);
     gw_store__bind_int64(s, 3, now);
-    if (gw_ledger__run(s) < 0)
+    if (gw_store__run_nowait(s) < 0)
         return -1;
     lg->cur[GW_LEDGER_CUR_BAL].active = 0;
     return cur_load(lg, sl, GW_LEDGER_CUR_BAL, user, now);
@@ -271,7 +289,7 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
     gw_store__bind_int64(s, 4, lg->instance);
     gw_store__bind_int64(s, 5, op->now);
     gw_store__bind_int64(s, 6, lease);
-    return gw_ledger__run(s) < 0 ? GW_STORE_E_DB : 0;
+    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
 
 /*
@@ -402,8 +420,8 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
     int64_t back = s.refund - s.overrun;
-    if (gw_ledger__ledger_ins(sl, op->user, op->rid, "settle", back, op->now,
-                              s.flagged ? "actual cost above the reservation" : NULL, s.flagged) < 0)
+    if (ledger_ins_nowait(sl, op->user, op->rid, "settle", back, op->now, s.flagged ? "actual cost above the reservation" : NULL,
+                          s.flagged) < 0)
         return GW_STORE_E_DB;
     if (lease) {
         /* reserved against a lease: the difference goes back to this instance's lease row while it
@@ -444,7 +462,7 @@ int gw_ledger__lease_take_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *o
     gw_store__bind_int64(s, 3, op->amount);
     gw_store__bind_int64(s, 4, op->now + lg->lc.ttl_ms * 1000);
     gw_store__bind_int64(s, 5, op->now);
-    if (gw_ledger__run(s) < 0)
+    if (gw_store__run_nowait(s) < 0)
         return GW_STORE_E_DB;
     cur_add(c, -op->amount, 0);
     op->bal = c->amount;

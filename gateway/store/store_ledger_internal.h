@@ -23,6 +23,7 @@ enum {
     S_BAL_LOCK,
     S_BAL_INS,
     S_BAL_ADD,
+    S_BAL_PUT,
     S_OPEN_INS,
     S_OPEN_DEL,
     S_OPEN_DEL_USER,

@@ -111,6 +111,7 @@ static const char *const SQL[S__COUNT] = {
                   " ON CONFLICT (user_id) DO NOTHING",
     [S_BAL_ADD] = "UPDATE credit_balances SET balance = balance + ?, reserved = reserved - ?, updated_at = ?"
                   " WHERE user_id = ? RETURNING balance",
+    [S_BAL_PUT] = "UPDATE credit_balances SET balance = balance + ?, reserved = reserved - ?, updated_at = ? WHERE user_id = ?",
     [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease) VALUES (?, ?, ?, ?, ?, ?)",
     [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
     [S_OPEN_DEL_USER] = "DELETE FROM credit_open WHERE request_id = ? AND user_id = ? RETURNING amount, lease",
