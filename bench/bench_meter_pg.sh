@@ -18,8 +18,12 @@
 # After each credits run the instances are stopped (SIGTERM gives leases back) and the ledger is
 # checked: sum(ledger) = balance row + leases, no open reservation, leases 0.
 #
+# Same-run baseline: AIGW_BENCH_PG_BASE=/path/to/an/older/aigw runs every mode with that binary too,
+# right before the build's (rows "MODE/base"), so a change is compared on the same machine minutes apart.
+#
 # Usage: bash bench/bench_meter_pg.sh BUILD_DIR
 # Env:   AIGW_BENCH_PG_SECS (default 5), AIGW_BENCH_PG_ROUNDS (default 3), AIGW_BENCH_PG_CONNS (per wrk, 32),
+#        AIGW_BENCH_PG_MODES (default "off nolease lease"), AIGW_BENCH_PG_BASE (above),
 #        AIGW_BENCH_KEEP=1 keep the temp dir; AIGW_PG_DIR as for the tests (the server is stopped at the end
 #        only if this script started it).
 set -uo pipefail
@@ -30,6 +34,8 @@ case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 SECS=${AIGW_BENCH_PG_SECS:-5}
 ROUNDS=${AIGW_BENCH_PG_ROUNDS:-3}
 CONNS=${AIGW_BENCH_PG_CONNS:-32}
+MODES=${AIGW_BENCH_PG_MODES:-off nolease lease}
+BASE_BIN=${AIGW_BENCH_PG_BASE:-}
 FIXTURES="$ROOT/tests/fixtures/providers/openai"
 BODY="$ROOT/bench/chat_body.json"
 CLK_TCK=$(getconf CLK_TCK)
@@ -81,8 +87,9 @@ RESULTS="$TMP/results.tsv" # mode run calls secs aigw_ticks pg_ticks machine_tic
 export AIGW_BENCH_BODY="$BODY" AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
 
 wait_wrk() { local p; for p in "$@"; do wait "$p"; done; }
-run_one() {
-  local mode=$1 n=$2 db="aigw_bench_${1}_$2" credits=""
+run_one() { # MODE RUN [AIGW_BINARY LABEL]
+  local mode=$1 n=$2 bin=${3:-$BUILD/aigw} label=${4:-$1} credits=""
+  local db="aigw_bench_${label//\//_}_$n"
   psqlq "$BASE_DSN" "DROP DATABASE IF EXISTS $db" && psqlq "$BASE_DSN" "CREATE DATABASE $db" || return 1
   local dsn=${BASE_DSN/dbname=aigw/dbname=$db}
   case $mode in
@@ -91,7 +98,7 @@ run_one() {
   esac
   local i port aps=() urls=()
   for i in 0 1 2; do
-    local dir="$TMP/$mode-$n-$i"
+    local dir="$TMP/${label//\//_}-$n-$i"
     mkdir -p "$dir"
     port=$(free_port)
     cat >"$dir/aigw.json" <<EOF
@@ -103,7 +110,7 @@ run_one() {
  "master_key_file":"$TMP/master.key",
  "store":{"driver":"postgres","dsn":"$dsn"}$credits}
 EOF
-    "$BUILD/aigw" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1 &
+    "$bin" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1 &
     aps+=($!)
     PIDS+=($!)
     urls+=("http://127.0.0.1:$port/v1/chat/completions")
@@ -129,7 +136,7 @@ EOF
   for i in 0 1 2; do a0=$((a0 + $(ticks "${aps[$i]}"))); done
   g0=$(pg_ticks) m0=$(machine_ticks)
   for i in 0 1 2; do
-    wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s -s "$ROOT/bench/chat.lua" "${urls[$i]}" >"$TMP/wrk-$mode-$n-$i.txt" 2>&1 &
+    wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s -s "$ROOT/bench/chat.lua" "${urls[$i]}" >"$TMP/wrk-${label//\//_}-$n-$i.txt" 2>&1 &
     wp+=($!)
   done
   wait_wrk "${wp[@]}"
@@ -137,7 +144,7 @@ EOF
   g1=$(pg_ticks) m1=$(machine_ticks)
   local calls=0 dur=0 errs=0 p50=0 p99=0 line v kv
   for i in 0 1 2; do
-    line=$(grep '^RESULT ' "$TMP/wrk-$mode-$n-$i.txt" | tail -1)
+    line=$(grep '^RESULT ' "$TMP/wrk-${label//\//_}-$n-$i.txt" | tail -1)
     v=()
     for kv in ${line#RESULT }; do v+=("${kv#*=}"); done
     [ ${#v[@]} -ge 6 ] || { log "$mode run $n: wrk $i produced no result"; continue; }
@@ -156,17 +163,18 @@ EOF
       (SELECT COUNT(*) FROM credit_open), (SELECT COUNT(*) FROM credit_leases),
       (SELECT COUNT(*) FROM ledger WHERE kind = 'reserve')" | tr '|' ' ')
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "$calls" "$dur" "$((a1 - a0))" "$((g1 - g0))" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$n" "$calls" "$dur" "$((a1 - a0))" "$((g1 - g0))" \
     "$((m1 - m0))" "$errs" "$p50" "$p99" "$chk" >>"$RESULTS"
-  log "$mode run $n: $calls calls in $dur us, aigw $((a1 - a0)) ticks, postgres $((g1 - g0)), machine $((m1 - m0)), errors $errs, ledger $chk"
+  log "$label run $n: $calls calls in $dur us, aigw $((a1 - a0)) ticks, postgres $((g1 - g0)), machine $((m1 - m0)), errors $errs, ledger $chk"
   psqlq "$BASE_DSN" "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq "$ROUNDS"); do
-  run_one off "$r"
-  run_one nolease "$r"
-  run_one lease "$r"
+  for m in $MODES; do
+    [ -n "$BASE_BIN" ] && run_one "$m" "$r" "$BASE_BIN" "$m/base"
+    run_one "$m" "$r"
+  done
 done
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 

@@ -179,6 +179,15 @@ int64_t gw_store__run(gw_store_stmt_t *s)
     return n;
 }
 
+int gw_store__run_nowait(gw_store_stmt_t *s)
+{
+    int rc;
+    while ((rc = gw_store__step(s)) == 1)
+        ;
+    gw_store__reset(s);
+    return rc < 0 ? -1 : 0;
+}
+
 /* Runs one statement from SQL with up to 3 int64/text params, on a connection; prepares and
  * finalizes each time (used by rare operations only). Params: 'i' int64, 't' text. */
 int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...)

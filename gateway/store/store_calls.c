@@ -88,7 +88,7 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
         gw_store__bind_int64(s, 21, r->output_tokens);
         gw_store__bind_int64(s, 22, r->images);
         gw_store__bind_int64(s, 23, r->compute_ms);
-        if (gw_store__run(s) < 0) {
+        if (gw_store__run_nowait(s) < 0) {
             err = GW_STORE_E_DB;
             goto out;
         }
@@ -113,7 +113,7 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
             gw_store__bind_int64(s, 10, started);
             gw_store__bind_int64(s, 11, exp);
             gw_store__bind_text(s, 12, x->response ? "response" : "request");
-            if (gw_store__run(s) < 0) {
+            if (gw_store__run_nowait(s) < 0) {
                 err = GW_STORE_E_DB;
                 goto out;
             }
@@ -149,7 +149,7 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
     gw_store__bind_int64(s, 10, r->upstream_us);
     gw_store__bind_int64(s, 11, pol_retention_expires_at(&st->ret, POL_RET_ACCESS_LOG, at));
     gw_store__bind_text(s, 12, rid[0] ? rid : NULL);
-    return gw_store__run(s) < 0 ? GW_STORE_E_DB : 0;
+    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
 
 int gw_store__write_item(gw_store_t *st, qitem_t *it)

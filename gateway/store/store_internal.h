@@ -253,8 +253,15 @@ int gw_store__tx_commit(gw_store_db_t *db);
 void gw_store__tx_rollback(gw_store_db_t *db);
 /** Logs `what` with the database message (never bound values). */
 void gw_store__log_db_error(gw_store_db_t *db, const char *what);
-/** Steps a prepared statement to completion and resets it. @return rows changed, or -1. */
+/** Steps a prepared statement to completion and resets it. @return rows changed, or -1. Inside a
+ * pipeline (gw_store__db_pipeline) the row count costs a round trip: use gw_store__run_nowait when
+ * only errors matter. */
 int64_t gw_store__run(gw_store_stmt_t *s);
+/** Runs a statement that returns no rows when its row count does not matter, and resets it. Inside
+ * a pipeline (PostgreSQL) it is sent without waiting: an error then shows at the next statement
+ * that returns rows or when the pipeline ends (the transaction is rolled back either way).
+ * @return 0, or -1 on an error seen now. */
+int gw_store__run_nowait(gw_store_stmt_t *s);
 /** Prepares, binds (`types`: one letter per argument), runs and finalizes `sql`. @return rows changed, or -1. */
 int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...);
 /** Sets a key of the meta table. @return 0 or -1. */

@@ -36,7 +36,7 @@
 
 /* Applies the journal items in order inside the open transaction. @return 0, or -1 when the
  * transaction must be rolled back (a database error; the item that failed has rc set). */
-static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
 {
     gw_store__ledger_batch(st->ledger, 0);
     for (gw_journal_item_t *it = j; it != NULL; it = it->next) {
@@ -63,6 +63,19 @@ static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
         }
     }
     return gw_store__ledger_batch(st->ledger, 1) == 0 ? 0 : -1;
+}
+
+/* journal_apply_items in one pipeline (PostgreSQL): statements whose results nobody reads (the
+ * call records, the open rows, settle and refund rows, the lease row's update) are sent without a
+ * round trip each; a statement that returns rows, or whose row count is asked for, collects what
+ * was sent before it. An error of a pipelined statement fails the whole transaction, as one seen
+ * at once would. @return 0 or -1 (roll back). */
+static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+{
+    int rc = gw_store__db_pipeline(st->wdb, 1);
+    if (rc == 0)
+        rc = journal_apply_items(st, j);
+    return gw_store__db_pipeline(st->wdb, 0) == 0 ? rc : -1;
 }
 
 static uint64_t journal_ops(const gw_journal_item_t *j)

@@ -33,12 +33,12 @@
 
 /* ---- statements ---- */
 
-int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
-                              const char *note, int flagged)
+static gw_store_stmt_t *ledger_ins_bind(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount,
+                                        int64_t now, const char *note, int flagged)
 {
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEDGER_INS);
     if (s == NULL)
-        return -1;
+        return NULL;
     gw_store__bind_text(s, 1, user);
     gw_store__bind_text(s, 2, rid);
     gw_store__bind_text(s, 3, kind);
@@ -46,7 +46,22 @@ int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, con
     gw_store__bind_int64(s, 5, now);
     gw_store__bind_text(s, 6, note);
     gw_store__bind_int64(s, 7, flagged);
-    return gw_ledger__run(s);
+    return s;
+}
+
+int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
+                              const char *note, int flagged)
+{
+    gw_store_stmt_t *s = ledger_ins_bind(sl, user, rid, kind, amount, now, note, flagged);
+    return s == NULL ? -1 : gw_ledger__run(s);
+}
+
+/* gw_ledger__ledger_ins when the row count does not matter (pipelined on PostgreSQL). @return 0 or -1. */
+static int ledger_ins_nowait(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
+                             const char *note, int flagged)
+{
+    gw_store_stmt_t *s = ledger_ins_bind(sl, user, rid, kind, amount, now, note, flagged);
+    return s == NULL ? -1 : gw_store__run_nowait(s);
 }
 
 /* Reads (balance, reserved). @return 1 found, 0 absent, -1 error. */
@@ -127,7 +142,7 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
     gw_store__bind_text(s, 1, user);
     gw_store__bind_int64(s, 2, granted);
     gw_store__bind_int64(s, 3, now);
-    return gw_ledger__run(s) < 0 ? -1 : 0;
+    return gw_store__run_nowait(s);
 }
 
 void gw_ledger__log_err(slot_t *sl, const char *what)
@@ -191,7 +206,7 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
     gw_store__bind_int64(s, 4, lg->instance);
     gw_store__bind_int64(s, 5, op->now);
     gw_store__bind_int64(s, 6, lease);
-    return gw_ledger__run(s) < 0 ? GW_STORE_E_DB : 0;
+    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
 
 /*
@@ -235,10 +250,10 @@ int gw_ledger__reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *
 {
     gw_store_stmt_t *sp = gw_ledger__stmt(sl, S_SP), *rel = gw_ledger__stmt(sl, S_SP_RELEASE),
                     *undo = gw_ledger__stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || gw_ledger__run(sp) < 0)
+    if (sp == NULL || rel == NULL || undo == NULL || gw_store__run_nowait(sp) < 0)
         return GW_STORE_E_DB;
     int rc = reserve_exact(lg, sl, op);
-    if (rc != GW_STORE_E_DB && ((rc != 0 && gw_ledger__run(undo) < 0) || gw_ledger__run(rel) < 0))
+    if (rc != GW_STORE_E_DB && ((rc != 0 && gw_store__run_nowait(undo) < 0) || gw_store__run_nowait(rel) < 0))
         rc = GW_STORE_E_DB;
     return rc;
 }
@@ -256,7 +271,7 @@ int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
         gw_store__bind_int64(s, 3, lg->lcur.now);
         gw_store__bind_text(s, 4, lg->lcur.user);
         gw_store__bind_int64(s, 5, lg->instance);
-        rc = gw_ledger__run(s) < 0 ? -1 : 0;
+        rc = gw_store__run_nowait(s);
     }
     lg->lcur.active = 0;
     return rc;
@@ -379,9 +394,9 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     }
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
-    if (gw_ledger__ledger_ins(sl, op->user, op->rid, "settle", -s.overrun, op->now,
-                              s.flagged ? "actual cost above the reservation" : NULL, s.flagged) < 0 ||
-        (s.refund > 0 && gw_ledger__ledger_ins(sl, op->user, op->rid, "refund", s.refund, op->now, NULL, 0) < 0))
+    if (ledger_ins_nowait(sl, op->user, op->rid, "settle", -s.overrun, op->now,
+                          s.flagged ? "actual cost above the reservation" : NULL, s.flagged) < 0 ||
+        (s.refund > 0 && ledger_ins_nowait(sl, op->user, op->rid, "refund", s.refund, op->now, NULL, 0) < 0))
         return GW_STORE_E_DB;
     if (lease) {
         /* reserved against a lease: the difference goes back to this instance's lease row while it
@@ -426,7 +441,7 @@ int gw_ledger__lease_take_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *o
     gw_store__bind_int64(s, 3, op->amount);
     gw_store__bind_int64(s, 4, op->now + lg->lc.ttl_ms * 1000);
     gw_store__bind_int64(s, 5, op->now);
-    return gw_ledger__run(s) < 0 ? GW_STORE_E_DB : 0;
+    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
 
 /* Gives this instance's lease of op->user back to the balance row. @return 0 or GW_STORE_E_DB;

@@ -28,6 +28,14 @@
 
 #define PG_MAX_PARAMS 24
 
+/* Pipelined statements between two result reads: bounds what sits in the socket buffers so
+ * neither side blocks writing while the other is not reading (blocking-mode libpq). */
+#define PG_PIPELINE_WINDOW 64
+/* Results in flight at most: the window, plus prepares queued by statements sent before it is full. */
+#define PG_PENDING_MAX (2 * PG_PIPELINE_WINDOW)
+
+struct st_pg_stmt_t;
+
 typedef struct st_pg_db_t {
     gw_store_db_t super;
     PGconn *h;
@@ -36,6 +44,16 @@ typedef struct st_pg_db_t {
     int pipeline;        /* in libpq pipeline mode */
     int pending;         /* pipelined statements whose results are not read yet */
     int pipe_err;        /* a pipelined statement failed */
+    /* Who each pending result belongs to, oldest first (a ring of `pending` entries from `phead`):
+     * the statement whose row count it carries (NULL for a prepare, or a statement finalized
+     * meanwhile) and that statement's send number, so a statement sent again before its first
+     * result was read only takes the count of its last send. */
+    struct {
+        struct st_pg_stmt_t *owner;
+        unsigned seq;
+    } ring[PG_PENDING_MAX];
+    int phead;
+    unsigned sent_seq;
     char err[512];
 } pg_db_t;
 
@@ -48,16 +66,14 @@ typedef struct st_pg_stmt_t {
     char *values[PG_MAX_PARAMS];
     int lengths[PG_MAX_PARAMS];
     int formats[PG_MAX_PARAMS];
-    int dml;       /* INSERT/UPDATE/DELETE without RETURNING: may be pipelined */
-    int sent;      /* query sent, results pending */
+    int dml;          /* returns no rows (INSERT/UPDATE/DELETE without RETURNING, savepoints): may be pipelined */
+    int sent;         /* query sent, results pending */
+    int pipe_pending; /* pipelined, its result (row count) not read yet: pipe_seq is its send number */
+    unsigned pipe_seq;
     PGresult *row; /* current single-row result, or the whole result when `full` */
     int full, ri, nrows;
-    int64_t changes;
+    int64_t changes; /* -1: the pipeline failed before or at this statement */
 } pg_stmt_t;
-
-/* Pipelined statements between two result reads: bounds what sits in the socket buffers so
- * neither side blocks writing while the other is not reading (blocking-mode libpq). */
-#define PG_PIPELINE_WINDOW 64
 
 static const gw_store_db_ops_t pg_ops;
 
@@ -159,6 +175,25 @@ static char *rewrite_params(const char *sql, int *nparams)
     return out;
 }
 
+static int flush_collect(pg_db_t *db);
+
+/* Records a result the server will send for a pipelined command (owner NULL: a prepare). Collects
+ * first when the ring is full. */
+static void pending_push(pg_db_t *db, pg_stmt_t *owner)
+{
+    if (db->pending >= PG_PENDING_MAX)
+        flush_collect(db);
+    int k = (db->phead + db->pending) % PG_PENDING_MAX;
+    db->ring[k].owner = owner;
+    db->ring[k].seq = 0;
+    if (owner != NULL) {
+        owner->pipe_pending = 1;
+        owner->pipe_seq = db->ring[k].seq = ++db->sent_seq;
+        owner->changes = 0;
+    }
+    db->pending++;
+}
+
 static int ensure_prepared(pg_stmt_t *s)
 {
     pg_db_t *db = (pg_db_t *)s->super.db;
@@ -173,7 +208,7 @@ static int ensure_prepared(pg_stmt_t *s)
             s->name[0] = '\0';
             return -1;
         }
-        db->pending++;
+        pending_push(db, NULL);
         s->generation = db->generation;
         return 0;
     }
@@ -204,7 +239,9 @@ static gw_store_stmt_t *pg_prepare(gw_store_db_t *dbp, const char *sql)
     }
     if (ensure_prepared(s) != 0)
         goto fail;
-    s->dml = (strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "UPDATE", 6) == 0 || strncasecmp(sql, "DELETE", 6) == 0) &&
+    s->dml = (strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "UPDATE", 6) == 0 || strncasecmp(sql, "DELETE", 6) == 0 ||
+              strncasecmp(sql, "SAVEPOINT", 9) == 0 || strncasecmp(sql, "RELEASE", 7) == 0 ||
+              strncasecmp(sql, "ROLLBACK TO", 11) == 0) &&
              strstr(sql, "RETURNING") == NULL;
     return &s->super;
 fail:
@@ -272,13 +309,28 @@ static void drain(pg_stmt_t *s)
     s->sent = 0;
 }
 
-/* Reads the results of every pipelined statement sent so far (remembering the first error). */
+/* The oldest pending result is read (or lost with the connection): its owner learns its row count. */
+static void pending_pop(pg_db_t *db, const char *tuples)
+{
+    pg_stmt_t *o = db->ring[db->phead].owner;
+    if (o != NULL && o->pipe_pending && o->pipe_seq == db->ring[db->phead].seq) {
+        o->pipe_pending = 0;
+        o->changes = db->pipe_err ? -1 : tuples != NULL && tuples[0] ? strtoll(tuples, NULL, 10) : 0;
+    }
+    db->phead = (db->phead + 1) % PG_PENDING_MAX;
+    db->pending--;
+}
+
+/* Reads the results of every pipelined statement sent so far (remembering the first error). Each
+ * statement's results end with a NULL from PQgetResult. */
 static void collect(pg_db_t *db)
 {
+    char tuples[24] = "";
     while (db->pending > 0) {
         PGresult *r = PQgetResult(db->h);
         if (r == NULL) {
-            db->pending--;
+            pending_pop(db, tuples);
+            tuples[0] = '\0';
             continue;
         }
         int st = PQresultStatus(r);
@@ -286,10 +338,12 @@ static void collect(pg_db_t *db)
             db->pipe_err = 1;
             snprintf(db->err, sizeof(db->err), "%s", st == PGRES_PIPELINE_ABORTED ? "pipeline aborted" : PQresultErrorMessage(r));
         }
+        snprintf(tuples, sizeof(tuples), "%s", PQcmdTuples(r));
         PQclear(r);
         if (PQstatus(db->h) != CONNECTION_OK) {
             db->pipe_err = 1;
-            db->pending = 0;
+            while (db->pending > 0)
+                pending_pop(db, NULL);
         }
     }
 }
@@ -317,6 +371,7 @@ static int pg_pipeline(gw_store_db_t *dbp, int on)
         }
         db->pipeline = 1;
         db->pending = 0;
+        db->phead = 0;
         db->pipe_err = 0;
         return 0;
     }
@@ -326,7 +381,8 @@ static int pg_pipeline(gw_store_db_t *dbp, int on)
     if (!synced) {
         set_err(db, "pipeline sync");
         db->pipe_err = 1;
-        db->pending = 0;
+        while (db->pending > 0)
+            pending_pop(db, NULL);
     }
     collect(db);
     /* Up to the sync marker. Every statement's results end with a NULL, and a statement whose rows
@@ -386,7 +442,9 @@ static int pg_step(gw_store_stmt_t *sp)
         }
         s->changes = 0;
         if (db->pipeline && s->dml) {
-            if (++db->pending >= PG_PIPELINE_WINDOW)
+            /* its row count is read when someone asks (pg_changes) or with the next rows / sync */
+            pending_push(db, s);
+            if (db->pending >= PG_PIPELINE_WINDOW)
                 flush_collect(db);
             return 0;
         }
@@ -505,7 +563,10 @@ static const void *pg_col_blob(gw_store_stmt_t *sp, int i, size_t *n)
 
 static int64_t pg_changes(gw_store_stmt_t *sp)
 {
-    return ((pg_stmt_t *)sp)->changes;
+    pg_stmt_t *s = (pg_stmt_t *)sp;
+    if (s->pipe_pending) /* pipelined: wait for this statement's result (one round trip for all sent so far) */
+        flush_collect((pg_db_t *)sp->db);
+    return s->pipe_pending ? -1 : s->changes;
 }
 
 static void pg_reset(gw_store_stmt_t *sp)
@@ -525,7 +586,10 @@ static void pg_finalize(gw_store_stmt_t *sp)
     pg_stmt_t *s = (pg_stmt_t *)sp;
     pg_db_t *db = (pg_db_t *)sp->db;
     pg_reset(sp);
-    if (s->name[0] != '\0' && s->generation == db->generation && PQstatus(db->h) == CONNECTION_OK) {
+    for (int i = 0; i < db->pending; i++) /* results still in flight no longer have an owner to tell */
+        if (db->ring[(db->phead + i) % PG_PENDING_MAX].owner == s)
+            db->ring[(db->phead + i) % PG_PENDING_MAX].owner = NULL;
+    if (s->name[0] != '\0' && s->generation == db->generation && PQstatus(db->h) == CONNECTION_OK && !db->pipeline) {
         char sql[48];
         snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
         PQclear(PQexec(db->h, sql));

@@ -1,0 +1,553 @@
+/*
+ * Credit leases (gateway/store/store_leases.c; docs/internals/metering.md "Credit leases") on a real
+ * PostgreSQL (a throwaway server from scripts/pg-test-server.sh, or AIGW_TEST_PG_DSN; each test in
+ * its own schema). Leases exist only on PostgreSQL (SQLite: one gateway per database), so there is
+ * no SQLite group. What is checked, in the database after the journal committed:
+ *   - take: the second reservation of a user with a large balance moves `calls` x amount from the
+ *     balance row into this instance's lease row; reservations then debit the lease row, never
+ *     the balance row; a settlement credits the refund back to the lease row;
+ *   - top-up when the lease falls under half its target;
+ *   - return when idle (lease_idle_ms), and at close;
+ *   - reclaim: a live instance's expired lease is left alone (its advisory lock is held); once the
+ *     instance is gone (its lock session terminated) another instance gives the expired lease back
+ *     and settles its open reservation, and what the gone instance still believed it held in
+ *     memory can no longer be spent (its reservation falls back to the balance row);
+ *   - small balances: below lease_min_calls reservations no lease is taken; 200 concurrent
+ *     reservations on three instances against credit for exactly 10: exactly 10 succeed;
+ *   - with leases on three instances, 300 concurrent reservations against credit for 100: at
+ *     most 100 succeed, leases were used, and nothing is overspent.
+ * Everywhere: sum(ledger) = balance row + sum(leases).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "gateway/store/keyfile.h"
+#include "gateway/store/store.h"
+#include "gateway/store/store_db.h"
+#include "gateway/store/store_ledger.h"
+#include "policy/crypto.h"
+
+#define PRICE 1000
+#define LOCK_CLASS 1095321431 /* first key of the instances' advisory locks (store_ledger_internal.h) */
+
+static char pg_base_dsn[512];
+static int pg_started_here;
+static int seq;
+
+typedef struct st_fx_t {
+    char dir[256], key[300], schema[64], dsn[700];
+    gw_store_t *st;
+} fx_t;
+
+/* ---- database helpers (own connection per call) ---- */
+
+static gw_store_db_t *raw_open(fx_t *fx)
+{
+    char err[256];
+    gw_store_db_t *db = gw_store__db_open_pg(fx->dsn, err, sizeof(err));
+    if (db == NULL)
+        fail_msg("raw open: %s", err);
+    return db;
+}
+
+/* One integer from `sql` with up to two text parameters (NULL: none). A query without a row is 0. */
+static int64_t raw_int(fx_t *fx, const char *sql, const char *a1, const char *a2)
+{
+    gw_store_db_t *db = raw_open(fx);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
+    if (s == NULL)
+        fail_msg("prepare %s: %s", sql, gw_store__db_errmsg(db));
+    if (a1)
+        gw_store__bind_text(s, 1, a1);
+    if (a2)
+        gw_store__bind_text(s, 2, a2);
+    int rc = gw_store__step(s);
+    if (rc < 0)
+        fail_msg("%s: %s", sql, gw_store__db_errmsg(db));
+    int64_t n = rc == 1 ? gw_store__col_int64(s, 0) : 0;
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    gw_store__db_close(db);
+    return n;
+}
+
+static void raw_exec(fx_t *fx, const char *sql)
+{
+    gw_store_db_t *db = raw_open(fx);
+    if (gw_store__db_exec(db, sql) != 0)
+        fail_msg("%s: %s", sql, gw_store__db_errmsg(db));
+    gw_store__db_close(db);
+}
+
+static int64_t ledger_sum(fx_t *fx, const char *u)
+{
+    return raw_int(fx, "SELECT CAST(COALESCE(SUM(amount_microcredits), 0) AS BIGINT) FROM ledger WHERE user_id = ?", u, NULL);
+}
+static int64_t balance_row(fx_t *fx, const char *u)
+{
+    return raw_int(fx, "SELECT balance FROM credit_balances WHERE user_id = ?", u, NULL);
+}
+static int64_t leases_sum(fx_t *fx, const char *u)
+{
+    return raw_int(fx, "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_leases WHERE user_id = ?", u, NULL);
+}
+static int64_t lease_rows(fx_t *fx, const char *u)
+{
+    return raw_int(fx, "SELECT COUNT(*) FROM credit_leases WHERE user_id = ?", u, NULL);
+}
+
+/* The invariant of docs/internals/metering.md: sum(ledger) = balance row + every instance's lease. */
+static void assert_balanced(fx_t *fx, const char *u)
+{
+    assert_int_equal(ledger_sum(fx, u), balance_row(fx, u) + leases_sum(fx, u));
+    assert_true(balance_row(fx, u) >= 0);
+    assert_true(raw_int(fx, "SELECT COUNT(*) FROM credit_leases WHERE user_id = ? AND amount < 0", u, NULL) == 0);
+}
+
+/* ---- stores ---- */
+
+static gw_store_t *open_store(fx_t *fx, int64_t calls, int64_t min_calls, int64_t idle_ms, int64_t ttl_ms)
+{
+    char cfg[1024], err[512] = "";
+    snprintf(cfg, sizeof(cfg), "{\"driver\":\"postgres\",\"dsn\":\"%s\",\"purge_interval_s\":0}", fx->dsn);
+    json_t *sc = json_loads(cfg, 0, NULL);
+    gw_store_t *st = gw_store_open(sc, NULL, NULL, fx->key, err, sizeof(err));
+    json_decref(sc);
+    if (st == NULL)
+        fail_msg("open: %s", err);
+    gw_store_lease_conf_t lc = {.calls = calls, .min_calls = min_calls, .idle_ms = idle_ms, .ttl_ms = ttl_ms};
+    assert_int_equal(gw_store_ledger_leases(st, &lc), 0);
+    return st;
+}
+
+/* A reservation through the gateway's path (gw_store_reserve_async: the credit table, leases),
+ * waited for. @return its result: 0, GW_E_CREDITS, or an error. */
+typedef struct st_wait_t {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done, rc;
+} wait_t;
+
+static void on_done(void *ctx, int rc, int64_t bal)
+{
+    wait_t *w = ctx;
+    (void)bal;
+    pthread_mutex_lock(&w->lock);
+    w->rc = rc;
+    w->done = 1;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+static int reserve(gw_store_t *st, const char *user, const char *rid, int64_t amount)
+{
+    wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    int64_t now = 0;
+    int rc = gw_store_reserve_async(st, user, rid, amount, 0, &now, on_done, &w);
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&w.lock);
+    while (!w.done)
+        pthread_cond_wait(&w.cond, &w.lock);
+    pthread_mutex_unlock(&w.lock);
+    return w.rc;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits up to 10 s for `sql` (one text parameter) to give `want`. @return 1 reached. */
+static int wait_for(fx_t *fx, const char *sql, const char *arg, int64_t want)
+{
+    for (int i = 0; i < 200; i++) {
+        if (raw_int(fx, sql, arg, NULL) == want)
+            return 1;
+        sleep_ms(50);
+    }
+    return 0;
+}
+
+static int setup(void **state)
+{
+    fx_t *fx = calloc(1, sizeof(*fx));
+    char err[256], sql[128];
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/aigw-test-leases-XXXXXX");
+    if (mkdtemp(fx->dir) == NULL)
+        return -1;
+    snprintf(fx->key, sizeof(fx->key), "%s/master.key", fx->dir);
+    pol_key_t *k = pol_key_new_random();
+    if (gw_keyfile_write(fx->key, k, err, sizeof(err)) != 0)
+        return -1;
+    pol_key_free(k);
+    snprintf(fx->schema, sizeof(fx->schema), "lz_%d_%d", (int)getpid(), ++seq);
+    gw_store_db_t *db = gw_store__db_open_pg(pg_base_dsn, err, sizeof(err));
+    if (db == NULL)
+        return -1;
+    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
+    int rc = gw_store__db_exec(db, sql);
+    gw_store__db_close(db);
+    if (rc != 0)
+        return -1;
+    snprintf(fx->dsn, sizeof(fx->dsn), "%s options='-csearch_path=%s'", pg_base_dsn, fx->schema);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_t *fx = *state;
+    char cmd[600], err[256], sql[128];
+    gw_store_close(fx->st);
+    gw_store_db_t *db = gw_store__db_open_pg(pg_base_dsn, err, sizeof(err));
+    snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
+    if (db != NULL)
+        gw_store__db_exec(db, sql);
+    gw_store__db_close(db);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(fx);
+    return 0;
+}
+
+/* ---- take, spend, top-up, return when idle ---- */
+
+static void test_take_spend_topup_idle_return(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "lease-user";
+    gw_store_ledger_stats_t ls;
+    /* a lease holds 10 calls; below 5 calls' worth in the balance row no lease; idle after 1.5 s */
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 1500, 30000);
+    assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, "lots", NULL), 0);
+    /* the grant told the credit table the balance: the first reservation is a debit of the balance
+     * row and queues a take of 10 x PRICE from the balance row into this instance's lease row */
+    assert_int_equal(reserve(st, u, "t1", PRICE), 0);
+    gw_store_ledger_flush(st);
+    assert_int_equal(lease_rows(fx, u), 1);
+    assert_int_equal(leases_sum(fx, u), 10 * PRICE);
+    int64_t row = balance_row(fx, u);
+    assert_int_equal(row, 1000 * PRICE - PRICE - 10 * PRICE);
+    gw_store_ledger_stats(st, &ls);
+    assert_int_equal(ls.lease_takes, 1);
+    assert_int_equal(ls.lease_reserves, 0);
+    assert_balanced(fx, u);
+    /* the next five are paid from the lease: the lease row pays, the balance row is not touched */
+    for (int i = 2; i <= 6; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "t%d", i);
+        assert_int_equal(reserve(st, u, rid, PRICE), 0);
+    }
+    gw_store_ledger_flush(st);
+    gw_store_ledger_stats(st, &ls);
+    assert_int_equal(ls.lease_reserves, 5);
+    assert_int_equal(ls.lease_takes, 1);
+    assert_int_equal(balance_row(fx, u), row);
+    assert_int_equal(leases_sum(fx, u), 5 * PRICE);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ? AND lease <> 0", u, NULL), 5);
+    assert_balanced(fx, u);
+    /* a settlement of a lease-paid reservation below its amount: the refund goes to the lease row */
+    assert_int_equal(gw_store_settle(st, u, "t2", PRICE / 4, NULL), 0);
+    assert_int_equal(balance_row(fx, u), row);
+    assert_int_equal(leases_sum(fx, u), 5 * PRICE + (PRICE - PRICE / 4));
+    assert_balanced(fx, u);
+    /* under half the target (5 x PRICE): the instance tops the lease up to 10 x PRICE from the balance row */
+    assert_int_equal(reserve(st, u, "t7", PRICE), 0);
+    gw_store_ledger_flush(st);
+    gw_store_ledger_stats(st, &ls);
+    assert_int_equal(ls.lease_takes, 2);
+    assert_int_equal(ls.lease_reserves, 6);
+    assert_int_equal(leases_sum(fx, u), 10 * PRICE);
+    assert_int_equal(balance_row(fx, u), row - (10 * PRICE - (5 * PRICE + (PRICE - PRICE / 4) - PRICE)));
+    assert_balanced(fx, u);
+    /* idle for lease_idle_ms: the lease goes back to the balance row (the lease thread) */
+    assert_true(wait_for(fx, "SELECT COUNT(*) FROM credit_leases WHERE user_id = ?", u, 0));
+    gw_store_ledger_flush(st);
+    gw_store_ledger_stats(st, &ls);
+    assert_int_equal(ls.lease_returns, 1);
+    /* with no lease, the balance row is the whole balance: 1000 - 6 open (t1, t3..t7) - 1/4 settled */
+    assert_int_equal(balance_row(fx, u), 1000 * PRICE - 6 * PRICE - PRICE / 4);
+    assert_int_equal(ledger_sum(fx, u), balance_row(fx, u));
+    /* the lease-paid reservations settle against the balance row once the lease is gone */
+    for (int i = 3; i <= 7; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "t%d", i);
+        assert_int_equal(gw_store_settle(st, u, rid, PRICE / 2, NULL), 0);
+    }
+    assert_int_equal(gw_store_settle(st, u, "t1", PRICE / 2, NULL), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 0);
+    assert_int_equal(balance_row(fx, u), 1000 * PRICE - 6 * (PRICE / 2) - PRICE / 4);
+    assert_balanced(fx, u);
+}
+
+/* ---- return at close ---- */
+
+static void test_return_at_close(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "closer";
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 60000, 120000); /* never idle within the test */
+    assert_int_equal(gw_store_grant(st, u, 500 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, u, "c1", PRICE), 0);
+    gw_store_ledger_flush(st); /* the lease c1 asked for is taken */
+    assert_int_equal(reserve(st, u, "c2", PRICE), 0);
+    assert_int_equal(reserve(st, u, "c3", PRICE), 0);
+    gw_store_ledger_flush(st);
+    assert_int_equal(lease_rows(fx, u), 1);
+    assert_int_equal(gw_store_settle(st, u, "c3", PRICE, NULL), 0);
+    assert_balanced(fx, u);
+    gw_store_close(st);
+    fx->st = NULL;
+    assert_int_equal(lease_rows(fx, u), 0);
+    /* two reservations still open (closing does not settle them): 500 - 2 open - 1 settled */
+    assert_int_equal(balance_row(fx, u), 500 * PRICE - 3 * PRICE);
+    assert_int_equal(ledger_sum(fx, u), balance_row(fx, u));
+    fx->st = open_store(fx, 0, 0, 0, 0);
+}
+
+/* ---- reclaim of a gone instance's expired lease ---- */
+
+static void test_reclaim_gone_instance(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "reclaimed";
+    int64_t n = -1;
+    char inst[32], sql[256];
+    gw_store_t *a = open_store(fx, 10, 5, 60000, 120000); /* the instance that will be gone */
+    fx->st = open_store(fx, 10, 5, 60000, 120000);        /* a live one */
+    assert_int_equal(gw_store_grant(a, u, 400 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(a, u, "g1", PRICE), 0); /* and a take of a lease of 10 */
+    gw_store_ledger_flush(a);
+    assert_int_equal(reserve(a, u, "g2", PRICE), 0); /* on the lease */
+    assert_int_equal(reserve(a, u, "g3", PRICE), 0);
+    gw_store_ledger_flush(a);
+    assert_int_equal(leases_sum(fx, u), 8 * PRICE);
+    int64_t row = balance_row(fx, u);
+    snprintf(inst, sizeof(inst), "%lld", (long long)raw_int(fx, "SELECT instance FROM credit_leases WHERE user_id = ?", u, NULL));
+    /* Both lease threads have made their first pass over other instances (1 s after opening; the
+     * next one is ttl / 2 = 60 s away): what follows is reclaimed by the explicit calls only. */
+    sleep_ms(1500);
+    /* the lease expires (as after lease_ttl_ms without use) while its instance is alive: not reclaimed */
+    raw_exec(fx, "UPDATE credit_leases SET expires_at = 0");
+    raw_exec(fx, "UPDATE credit_open SET at = 0");
+    assert_int_equal(gw_store_settle_open_reservations(fx->st, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(leases_sum(fx, u), 8 * PRICE);
+    assert_int_equal(balance_row(fx, u), row);
+    /* the instance is gone: its advisory lock session ends (as when its process is killed) */
+    snprintf(sql, sizeof(sql),
+             "SELECT CAST(pg_terminate_backend(pid) AS INTEGER) FROM pg_locks WHERE locktype = 'advisory' AND classid = %d"
+             " AND objid = %s AND objsubid = 2",
+             LOCK_CLASS, inst);
+    assert_int_equal(raw_int(fx, sql, NULL, NULL), 1);
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %d AND objid = %s AND objsubid = 2",
+             LOCK_CLASS, inst);
+    assert_true(wait_for(fx, sql, NULL, 0));
+    /* the live instance gives the lease back and settles the gone one's three reservations */
+    assert_int_equal(gw_store_settle_open_reservations(fx->st, &n), 0);
+    assert_int_equal(n, 3);
+    gw_store_ledger_stats_t ls;
+    gw_store_ledger_stats(fx->st, &ls);
+    assert_int_equal(ls.leases_reclaimed, 1);
+    assert_int_equal(lease_rows(fx, u), 0);
+    assert_int_equal(balance_row(fx, u), 400 * PRICE - 3 * PRICE);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open", NULL, NULL), 0);
+    assert_balanced(fx, u);
+    /* what the gone instance still believes it holds in memory cannot be spent: its next reservation
+     * finds no lease row and is paid by the balance row instead */
+    assert_int_equal(reserve(a, u, "g4", PRICE), 0);
+    gw_store_ledger_flush(a);
+    assert_int_equal(balance_row(fx, u), 400 * PRICE - 4 * PRICE);
+    assert_int_equal(raw_int(fx, "SELECT lease FROM credit_open WHERE request_id = ?", "g4", NULL), 0);
+    assert_balanced(fx, u);
+    assert_int_equal(gw_store_settle(a, u, "g4", PRICE, NULL), 0);
+    gw_store_close(a);
+    assert_balanced(fx, u);
+    assert_int_equal(ledger_sum(fx, u), 400 * PRICE - 4 * PRICE);
+}
+
+/* ---- concurrency on three instances ---- */
+
+#define THREADS 8
+
+typedef struct st_race_t {
+    gw_store_t *st[3];
+    const char *user;
+    int attempts, next, ok, refused, errors;
+    pthread_mutex_t lock;
+} race_t;
+
+static void *racer(void *arg)
+{
+    race_t *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        int i = r->next++;
+        pthread_mutex_unlock(&r->lock);
+        if (i >= r->attempts)
+            break;
+        char rid[48];
+        snprintf(rid, sizeof(rid), "%s-%d", r->user, i);
+        int rc = reserve(r->st[i % 3], r->user, rid, PRICE);
+        pthread_mutex_lock(&r->lock);
+        if (rc == 0)
+            r->ok++;
+        else if (rc == GW_E_CREDITS)
+            r->refused++;
+        else
+            r->errors++;
+        pthread_mutex_unlock(&r->lock);
+    }
+    return NULL;
+}
+
+static void run_race(race_t *r)
+{
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, racer, r), 0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 3; i++)
+        gw_store_ledger_flush(r->st[i]);
+}
+
+/* A small balance (under lease_min_calls reservations): every reservation is an exact debit of
+ * the balance row, no instance holds a lease, exactly 10 of 200 succeed on three instances. */
+static void test_small_balance_three_instances(void **state)
+{
+    fx_t *fx = *state;
+    fx->st = open_store(fx, 32, 20, 60000, 120000);
+    gw_store_t *b = open_store(fx, 32, 20, 60000, 120000), *c = open_store(fx, 32, 20, 60000, 120000);
+    race_t r = {{fx->st, b, c}, "small", 200, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+    assert_int_equal(gw_store_grant(fx->st, r.user, 10 * PRICE, "exactly ten calls", NULL), 0);
+    run_race(&r);
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(r.ok, 10);
+    assert_int_equal(r.refused, 190);
+    assert_int_equal(lease_rows(fx, r.user), 0);
+    assert_int_equal(balance_row(fx, r.user), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE kind = 'reserve' AND user_id = ?", r.user, NULL), 10);
+    assert_balanced(fx, r.user);
+    for (int i = 0; i < 3; i++) {
+        gw_store_ledger_stats_t ls;
+        gw_store_ledger_stats(r.st[i], &ls);
+        assert_int_equal(ls.lease_takes, 0);
+        assert_int_equal(ls.lease_reserves, 0);
+    }
+    gw_store_close(b);
+    gw_store_close(c);
+    assert_balanced(fx, r.user);
+}
+
+/* A balance leases are taken from, on three instances racing: at most the credit is reserved
+ * (never overspent, whatever each instance holds), leases were in use, and after closing every
+ * lease is back: the balance row is what the successful reservations left. */
+static void test_leases_never_overspend(void **state)
+{
+    fx_t *fx = *state;
+    fx->st = open_store(fx, 8, 4, 60000, 120000);
+    gw_store_t *b = open_store(fx, 8, 4, 60000, 120000), *c = open_store(fx, 8, 4, 60000, 120000);
+    race_t r = {{fx->st, b, c}, "busy", 300, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+    assert_int_equal(gw_store_grant(fx->st, r.user, 100 * PRICE, "a hundred calls", NULL), 0);
+    run_race(&r);
+    assert_int_equal(r.errors, 0);
+    assert_true(r.ok <= 100);
+    assert_int_equal(r.ok + r.refused, 300);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE kind = 'reserve' AND user_id = ?", r.user, NULL), r.ok);
+    assert_balanced(fx, r.user);
+    uint64_t on_lease = 0, takes = 0;
+    for (int i = 0; i < 3; i++) {
+        gw_store_ledger_stats_t ls;
+        gw_store_ledger_stats(r.st[i], &ls);
+        on_lease += ls.lease_reserves;
+        takes += ls.lease_takes;
+    }
+    assert_true(takes > 0);
+    assert_true(on_lease > 0);
+    gw_store_close(b);
+    gw_store_close(c);
+    gw_store_close(fx->st);
+    fx->st = NULL;
+    assert_int_equal(lease_rows(fx, r.user), 0);
+    assert_int_equal(balance_row(fx, r.user), 100 * PRICE - (int64_t)r.ok * PRICE);
+    assert_balanced(fx, r.user);
+    fx->st = open_store(fx, 0, 0, 0, 0);
+}
+
+/* ---- group ---- */
+
+static int pg_group_setup(void **state)
+{
+    (void)state;
+    const char *env = getenv("AIGW_TEST_PG_DSN");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(pg_base_dsn, sizeof(pg_base_dsn), "%s", env);
+        return 0;
+    }
+    /* a server directory of this test binary's own: ctest runs the PostgreSQL suites in parallel,
+     * and a server one of them started must not be stopped under another */
+    const char *src = getenv("AIGW_SOURCE_DIR");
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd),
+             "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' dsn 2>/dev/null",
+             src ? src : ".");
+    FILE *f = popen(cmd, "r");
+    int got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
+    if (f)
+        pclose(f);
+    if (!got) {
+        snprintf(cmd, sizeof(cmd),
+                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' start",
+                 src ? src : ".");
+        f = popen(cmd, "r");
+        got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
+        if (f && pclose(f) != 0)
+            got = 0;
+        if (!got) {
+            fprintf(stderr, "cannot start PostgreSQL with %s (set AIGW_TEST_PG_DSN to use a running server)\n", cmd);
+            return -1;
+        }
+        pg_started_here = 1;
+    }
+    pg_base_dsn[strcspn(pg_base_dsn, "\n")] = '\0';
+    return 0;
+}
+
+static int pg_group_teardown(void **state)
+{
+    (void)state;
+    if (!pg_started_here)
+        return 0;
+    const char *src = getenv("AIGW_SOURCE_DIR");
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' stop",
+             src ? src : ".");
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_take_spend_topup_idle_return, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_return_at_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reclaim_gone_instance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_balance_three_instances, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_leases_never_overspend, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("leases/postgres", tests, pg_group_setup, pg_group_teardown);
+}
