@@ -5,6 +5,7 @@
  * so gw_error_status() gives the status.
  */
 #include "gateway/admin_privacy.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "gateway/errors.h"
 #include "policy/pii/pii.h"
@@ -14,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define MAX_ID_BYTES GW_USER_ID_MAX
 
 static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
 {
@@ -208,7 +207,7 @@ static int handle_consent(gw_store_t *st, const char *id, const char *body, size
 static int handle_redactions(gw_store_t *st, const char *q, int *status, gw_buf_t *out)
 {
     gw_redaction_query_t rq;
-    char type[64], user[MAX_ID_BYTES + 1], route[512], cursor[32], limit[16];
+    char type[64], user[GW_USER_ID_MAX + 1], route[512], cursor[32], limit[16];
     int rc;
     memset(&rq, 0, sizeof(rq));
     if (time_param(q, "from", &rq.from_us, status, out) != 0 || time_param(q, "to", &rq.to_us, status, out) != 0)
@@ -325,13 +324,13 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
     const char *idp = path + 7, *slash = strchr(idp, '/');
     size_t idlen = slash ? (size_t)(slash - idp) : strlen(idp);
     const char *rest = slash ? slash : "";
-    char id[MAX_ID_BYTES + 1];
+    char id[GW_USER_ID_MAX + 1];
     int is_delete = rest[0] == '\0' && strcmp(method, "DELETE") == 0;
     int is_export = strcmp(rest, "/export") == 0, is_consent = strcmp(rest, "/consent") == 0;
     if (!is_delete && !is_export && !is_consent)
         return GW_E_NOT_FOUND; /* GET /users/{id}, POST /users/{id}/credits: other roles' routes */
     if (idlen == 0 || pct_decode(idp, idlen, id, sizeof(id), 0) != 0) {
-        set_error(status, 400, out, "user id: empty, badly encoded or longer than 256 bytes");
+        set_error(status, 400, out, "user id: empty, badly encoded or longer than " GW_STR(GW_USER_ID_MAX) " bytes");
         return 0;
     }
     if (is_delete)

@@ -7,12 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "gateway/errors.h"
 #include "common/json.h"
+#include "common/limits.h"
 #include "common/multipart.h"
 #include "common/sse.h"
 #include "gateway/canon.h"
@@ -81,6 +83,18 @@ static void test_status_of_codes(void **state)
 
 /* Each module's allocation failure is the one common code (it was -6, -4, -2 or -9 depending on the module, issue 15),
  * distinct from the module's other errors, and answered 500. */
+/* Messages that state a size state the constant the check uses (common/limits.h), not a copied number. */
+static void test_messages_state_the_limits(void **state)
+{
+    char want[64];
+    snprintf(want, sizeof(want), "1..%d bytes", GW_USER_ID_MAX);
+    assert_non_null(strstr(gw_error_def(GW_ERR_INVALID_USER_HEADER)->message, want));
+    assert_non_null(strstr(gw_error_def(GW_ERR_INVALID_USER_BODY)->message, want));
+    snprintf(want, sizeof(want), "1 to %d visible", GW_IDEMPOTENCY_KEY_MAX);
+    assert_non_null(strstr(gw_error_def(GW_ERR_INVALID_IDEMPOTENCY_KEY)->message, want));
+    (void)state;
+}
+
 static void test_out_of_memory_is_one_code(void **state)
 {
     static const struct {
@@ -121,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_pinned_rows),
         cmocka_unit_test(test_status_of_codes),
         cmocka_unit_test(test_out_of_memory_is_one_code),
+        cmocka_unit_test(test_messages_state_the_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
