@@ -8,10 +8,13 @@
  */
 #include "policy/pii/pii_internal.h"
 
+#include <errno.h>
 #include <hs/hs.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include "common/log.h"
 
 static int compile(int db, hs_database_t **out)
 {
@@ -25,8 +28,8 @@ static int compile(int db, hs_database_t **out)
         goto out;
     unsigned m = pol__hsdb_exprs(db, exprs, flags, ids);
     if (hs_compile_multi(exprs, flags, ids, m, HS_MODE_BLOCK, NULL, out, &cerr) != HS_SUCCESS) {
-        fprintf(stderr, "gen_hsdb: pattern %d does not compile: %s\n", cerr ? (int)ids[cerr->expression] : -1,
-                cerr ? cerr->message : "?");
+        gw_log(GW_LOG_ERROR, "gen_hsdb: pattern %d does not compile: %s", cerr ? (int)ids[cerr->expression] : -1,
+               cerr ? cerr->message : "?");
         goto out;
     }
     rc = 0;
@@ -57,17 +60,17 @@ int main(int argc, char **argv)
     int status = 1;
     FILE *f = NULL;
     if (argc != 2) {
-        fprintf(stderr, "usage: gen_hsdb OUT.c\n");
+        gw_log(GW_LOG_ERROR, "usage: gen_hsdb OUT.c");
         return 2;
     }
     if (compile(POL__DB_TEXT, &text) != 0 || compile(POL__DB_WIN, &win) != 0)
         goto out;
     if (hs_serialize_database(text, &tb, &tl) != HS_SUCCESS || hs_serialize_database(win, &wb, &wl) != HS_SUCCESS) {
-        fprintf(stderr, "gen_hsdb: hs_serialize_database failed\n");
+        gw_log(GW_LOG_ERROR, "gen_hsdb: hs_serialize_database failed");
         goto out;
     }
     if ((f = fopen(argv[1], "w")) == NULL) {
-        perror(argv[1]);
+        gw_log(GW_LOG_ERROR, "gen_hsdb: %s: %s", argv[1], strerror(errno));
         goto out;
     }
     if (fprintf(f,
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
                 "static const pol__hsdb_blob_t blob = {text_db, sizeof(text_db), win_db, sizeof(win_db), UINT64_C(%" PRIu64
                 ")};\n\nconst pol__hsdb_blob_t *pol__hsdb_builtin(void)\n{\n    return &blob;\n}\n",
                 pol__hsdb_fingerprint()) < 0) {
-        fprintf(stderr, "gen_hsdb: %s: write error\n", argv[1]);
+        gw_log(GW_LOG_ERROR, "gen_hsdb: %s: write error", argv[1]);
         goto out;
     }
     status = 0;
