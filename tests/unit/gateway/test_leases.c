@@ -35,6 +35,7 @@
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_ledger.h"
+#include "pg_server.h"
 #include "policy/crypto.h"
 
 #define PRICE 1000
@@ -494,50 +495,13 @@ static void test_leases_never_overspend(void **state)
 static int pg_group_setup(void **state)
 {
     (void)state;
-    const char *env = getenv("AIGW_TEST_PG_DSN");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(pg_base_dsn, sizeof(pg_base_dsn), "%s", env);
-        return 0;
-    }
-    /* a server directory of this test binary's own: ctest runs the PostgreSQL suites in parallel,
-     * and a server one of them started must not be stopped under another */
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd),
-             "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' dsn 2>/dev/null",
-             src ? src : ".");
-    FILE *f = popen(cmd, "r");
-    int got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
-    if (f)
-        pclose(f);
-    if (!got) {
-        snprintf(cmd, sizeof(cmd),
-                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' start",
-                 src ? src : ".");
-        f = popen(cmd, "r");
-        got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
-        if (f && pclose(f) != 0)
-            got = 0;
-        if (!got) {
-            fprintf(stderr, "cannot start PostgreSQL with %s (set AIGW_TEST_PG_DSN to use a running server)\n", cmd);
-            return -1;
-        }
-        pg_started_here = 1;
-    }
-    pg_base_dsn[strcspn(pg_base_dsn, "\n")] = '\0';
-    return 0;
+    return pg_server_get("leases", pg_base_dsn, sizeof(pg_base_dsn), &pg_started_here);
 }
 
 static int pg_group_teardown(void **state)
 {
     (void)state;
-    if (!pg_started_here)
-        return 0;
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd), "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' stop",
-             src ? src : ".");
-    return system(cmd) == 0 ? 0 : -1;
+    return pg_server_stop("leases", pg_started_here);
 }
 
 int main(void)
