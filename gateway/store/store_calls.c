@@ -294,16 +294,13 @@ void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint6
  * of one round trip per user. Users without a row are left to gw_store__batch_user_key, which creates them.
  * Errors are left to gw_store__batch_user_key too (it retries per user).
  */
-void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
+static void prefetch_users(gw_store_t *st, const char *const *users, size_t n)
 {
     gw_buf_t arr = GW_BUF_INIT;
     int any = 0;
     gw_buf_append(&arr, "{", 1);
     for (size_t i = 0; i < n; i++) {
-        if (items[i].kind != Q_CALL)
-            continue;
-        gw_call_rec_t *r = items[i].rec;
-        const char *u = r->user_id ? r->user_id : GW_STORE_ANON_USER;
+        const char *u = users[i];
         key_entry_t *e = gw_store__cache_find(st, u);
         if (!gw_store__user_id_fits(u) || (e != NULL && e->validated_batch == st->batch_seq))
             continue;
@@ -331,6 +328,36 @@ void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
         gw_store__reset(s);
     }
     gw_buf_free(&arr);
+}
+
+void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
+{
+    const char **u = malloc((n ? n : 1) * sizeof(*u));
+    size_t k = 0;
+    if (u == NULL)
+        return; /* gw_store__batch_user_key reads each user alone */
+    for (size_t i = 0; i < n; i++)
+        if (items[i].kind == Q_CALL)
+            u[k++] = ((gw_call_rec_t *)items[i].rec)->user_id ? ((gw_call_rec_t *)items[i].rec)->user_id : GW_STORE_ANON_USER;
+    prefetch_users(st, u, k);
+    free(u);
+}
+
+void gw_store__prefetch_journal_keys(gw_store_t *st, const gw_journal_item_t *j)
+{
+    size_t n = 0, k = 0;
+    for (const gw_journal_item_t *it = j; it != NULL; it = it->next)
+        n += it->kind == GW_J_FINISH && it->rec != NULL;
+    if (n == 0)
+        return;
+    const char **u = malloc(n * sizeof(*u));
+    if (u == NULL)
+        return;
+    for (const gw_journal_item_t *it = j; it != NULL; it = it->next)
+        if (it->kind == GW_J_FINISH && it->rec != NULL)
+            u[k++] = it->rec->user_id ? it->rec->user_id : GW_STORE_ANON_USER;
+    prefetch_users(st, u, k);
+    free(u);
 }
 
 /* Writes a batch; called on the writer thread with wlock held. */

@@ -315,6 +315,8 @@ int gw_store__write_item(gw_store_t *st, qitem_t *it);
 void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint64_t *access, uint64_t *reds);
 /** Reads the wrapped key rows of the users of a batch, so the batch re-validates its cache with few round trips. */
 void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n);
+/** PostgreSQL: gw_store__prefetch_keys for the users of the finished calls in journal list `j`. */
+void gw_store__prefetch_journal_keys(gw_store_t *st, const gw_journal_item_t *j);
 /** Writes a batch of queued records in one transaction, or record by record when that fails. */
 void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n);
 /** Deletes up to GW_STORE_PURGE_BATCH expired rows of class `c` at time `now`. @return rows deleted, or -1. */

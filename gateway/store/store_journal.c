@@ -73,6 +73,12 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
  * @return 0 or -1 (roll back). */
 static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
 {
+    /* A new transaction: every user's key row is read again (FOR SHARE on PostgreSQL) before a
+     * record is sealed with the cached key, so an erasure by another instance or process is seen
+     * (the returning user gets a new key) and, on PostgreSQL, waits for this commit. */
+    st->batch_seq++;
+    if (st->pg)
+        gw_store__prefetch_journal_keys(st, j);
     int rc = gw_store__db_pipeline(st->wdb, 1);
     gw_store__calls_begin(st);
     if (rc == 0)
@@ -260,7 +266,8 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     if (ok && j != NULL)
         ok = journal_apply(st, j) == 0;
     if (ok && n > 0) {
-        st->batch_seq++;
+        if (j == NULL) /* else journal_apply began this transaction's key reads */
+            st->batch_seq++;
         if (st->pg)
             gw_store__prefetch_keys(st, items, n);
         int prc = gw_store__db_pipeline(st->wdb, 1);
