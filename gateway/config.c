@@ -50,6 +50,8 @@ struct st_scalar_key_t {
 static const struct st_scalar_key_t scalar_keys[] = {
     {"workers", KEY_U64, OFF(workers), 0, 256, 0, NULL},
     {"limits.max_request_body_bytes", KEY_U64, OFF(max_request_body_bytes), 1024, (uint64_t)1 << 30, 20u << 20, NULL},
+    {"limits.scan_offload_min_bytes", KEY_U64, OFF(scan_offload_min_bytes), 0, (uint64_t)1 << 31, 256u << 10, NULL},
+    {"limits.scan_threads", KEY_U64, OFF(scan_threads), 1, 64, 2, NULL},
     {"upstream.connect_timeout_ms", KEY_U64, OFF(upstream.connect_timeout_ms), 1, 600000, 10000, NULL},
     {"upstream.first_byte_timeout_ms", KEY_U64, OFF(upstream.first_byte_timeout_ms), 1, 3600000, 300000, NULL},
     {"upstream.idle_timeout_ms", KEY_U64, OFF(upstream.idle_timeout_ms), 1, 3600000, 120000, NULL},
@@ -67,7 +69,7 @@ static const char *const top_keys[] = {"listen",  "workers",          "clients",
                                        "credits", "rate_limits",      "limits",  "upstream",        "access_log", "log_bodies",
                                        "metrics", "drain_timeout_ms", "retry",   "circuit_breaker", "fallbacks"};
 /* Keys allowed inside the structured objects that are scalar-table parents. */
-static const char *const limits_keys[] = {"max_request_body_bytes"};
+static const char *const limits_keys[] = {"max_request_body_bytes", "scan_offload_min_bytes", "scan_threads"};
 static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections",
                                             "ca_file"};
 static const char *const access_log_keys[] = {"path"};

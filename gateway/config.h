@@ -62,6 +62,8 @@ typedef struct st_gw_config_t {
     size_t nlisten;
     unsigned workers; /* worker threads; 0 in the file means one per core */
     size_t max_request_body_bytes;
+    uint64_t scan_offload_min_bytes; /* request bodies of at least this many bytes are scanned off the event loop */
+    uint64_t scan_threads;           /* threads of the process's scan pool (gateway/offload.h) */
     struct {
         uint64_t connect_timeout_ms;    /* TCP + TLS connect */
         uint64_t first_byte_timeout_ms; /* request sent -> first response byte */

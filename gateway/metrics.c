@@ -131,6 +131,8 @@ int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_typ
                        "# TYPE aigw_upstream_errors_total counter\naigw_upstream_errors_total %" PRIu64 "\n"
                        "# HELP aigw_pii_blocked_total Requests refused because of a block action.\n"
                        "# TYPE aigw_pii_blocked_total counter\naigw_pii_blocked_total %" PRIu64 "\n"
+                       "# HELP aigw_body_scans_offloaded_total Request bodies scanned on the scan threads, off the event loop.\n"
+                       "# TYPE aigw_body_scans_offloaded_total counter\naigw_body_scans_offloaded_total %" PRIu64 "\n"
                        "# HELP aigw_log_backpressure_total Requests refused with 503 while the call log queue was full.\n"
                        "# TYPE aigw_log_backpressure_total counter\naigw_log_backpressure_total %" PRIu64 "\n"
                        "# HELP aigw_credits_refused_total Requests refused with 402 (insufficient credits).\n"
@@ -142,8 +144,8 @@ int gw_metrics_render(gw_metrics_t *const *ms, unsigned n, const char *(*pii_typ
                        "aigw_credits_microcredits_total{kind=\"reserved\"} %" PRIu64 "\n"
                        "aigw_credits_microcredits_total{kind=\"charged\"} %" PRIu64 "\n"
                        "aigw_credits_microcredits_total{kind=\"refunded\"} %" PRIu64 "\n",
-                       SUM(bytes_in), SUM(bytes_out), SUM(upstream_errors), SUM(pii_blocked), SUM(log_backpressure),
-                       SUM(credits_refused), SUM(rate_limited), SUM(credits_reserved), SUM(credits_charged),
+                       SUM(bytes_in), SUM(bytes_out), SUM(upstream_errors), SUM(pii_blocked), SUM(scans_offloaded),
+                       SUM(log_backpressure), SUM(credits_refused), SUM(rate_limited), SUM(credits_reserved), SUM(credits_charged),
                        SUM(credits_refunded)) != 0)
         return -1;
     if (gauges != NULL)

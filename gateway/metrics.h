@@ -32,9 +32,10 @@ typedef struct st_gw_metrics_t {
     _Atomic uint64_t bytes_in, bytes_out;
     _Atomic uint64_t upstream_errors; /* 502/504 produced by aigw */
     _Atomic uint64_t pii_blocked;
-    _Atomic uint64_t log_backpressure;                                    /* 503s while the store queue was full */
-    _Atomic uint64_t credits_refused;                                     /* 402s */
-    _Atomic uint64_t rate_limited;                                        /* 429s produced by aigw */
+    _Atomic uint64_t scans_offloaded;  /* request bodies handed to the scan pool (limits.scan_offload_min_bytes) */
+    _Atomic uint64_t log_backpressure; /* 503s while the store queue was full */
+    _Atomic uint64_t credits_refused;  /* 402s */
+    _Atomic uint64_t rate_limited;     /* 429s produced by aigw */
     _Atomic uint64_t credits_reserved, credits_charged, credits_refunded; /* micro-credits */
 } gw_metrics_t;
 

@@ -190,6 +190,8 @@ static void on_req_dispose(void *p)
 {
     gw_call_t *call = *(gw_call_t **)p;
     gw_worker_t *w = call->worker;
+    if (call->scan.state == GW_SCAN_RUNNING)
+        atomic_store(&call->scan.abandoned, 1); /* a scan not started yet is skipped; on_scan_done releases the call */
     /* a forwarded or reserved call not finished yet (error, client gone, stream cut): its record
      * and settlement go to the journal now (retried there until committed; nobody waits) */
     if (call->reserved || call->t_upstream_ns != 0)

@@ -205,6 +205,11 @@ static void *worker_main(void *arg)
     pthread_mutex_init(&w->journal_mu, NULL);
     uv_async_init(&w->loop, &w->journal_async, gw_proxy_on_journal);
     w->journal_async.data = w;
+    if (gw_offload_inbox_init(&w->loop, &w->scan_inbox) != 0) {
+        signal_ready(0);
+        uv_run(&w->loop, UV_RUN_DEFAULT); /* wait for the stop request */
+        return NULL;
+    }
     h2o_context_init(&w->ctx, &w->loop, &server.h2o);
     if ((w->upstream = gw_upstream_create(&w->loop, cfg)) == NULL || gw_privacy_scratch_init(server.privacy, &w->privacy) != 0) {
         signal_ready(0);
@@ -639,6 +644,11 @@ int gw_server_run(gw_config_t *cfg)
         snprintf(err, sizeof(err), "out of memory");
         goto out;
     }
+    /* large request bodies are scanned here, off the workers' loops (gateway/pipeline/parse.c) */
+    if ((server.scan_pool = gw_offload_create((unsigned)cfg->scan_threads, "aigw-scan")) == NULL) {
+        snprintf(err, sizeof(err), "cannot start the scan threads (limits.scan_threads)");
+        goto out;
+    }
     setup_h2o(cfg);
     server.ssl_ctx = calloc(cfg->nlisten, sizeof(*server.ssl_ctx));
     server.workers = calloc(server.nworkers, sizeof(*server.workers));
@@ -740,6 +750,8 @@ stop:
         uv_async_send(&server.workers[i].stop_async);
     for (unsigned i = 0; i < server.nworkers; i++)
         pthread_join(server.workers[i].thread, NULL);
+    gw_offload_free(server.scan_pool); /* scans still queued (drain timeout) run; their calls stay with the stopped loops */
+    server.scan_pool = NULL;
     if (server.store != NULL) {
         flush_backlogs();
         gw_store_close(server.store); /* drains the queue: every record is written */
@@ -761,6 +773,8 @@ out:
         fprintf(stderr, "aigw: %s\n", err);
         rc = 1;
     }
+    gw_offload_free(server.scan_pool); /* a start that failed before the workers ran */
+    server.scan_pool = NULL;
     gw_accesslog_close(server.access_log);
     server.access_log = NULL;
     gw_retry_free(server.retry);

@@ -26,6 +26,7 @@
 #include "gateway/config.h"
 #include "gateway/consent.h"
 #include "gateway/metrics.h"
+#include "gateway/offload.h"
 #include "gateway/privacy.h"
 #include "gateway/store/store.h"
 #include "policy/meter.h"
@@ -80,6 +81,7 @@ typedef struct st_gw_server_t {
     pol_ratelimit_t *ratelimit; /* owned; NULL when no rate_limits are configured */
     gw_retry_t *retry;          /* owned: retry policies, budgets, circuit breakers (gateway/retry.h) */
     gw_fallbacks_t *fallbacks;  /* owned: fallback chains (gateway/fallback.h), read at start */
+    gw_offload_t *scan_pool;    /* owned: privacy passes over large request bodies (limits.scan_threads threads) */
     gw_worker_t *workers;
     unsigned nworkers;
     atomic_int draining; /* set once by the signal thread, read by workers */
@@ -105,12 +107,13 @@ struct st_gw_worker_t {
     char id_prefix[17];    /* random per worker and start, hex */
     gw_call_t *free_calls; /* pool of per-request contexts */
     gw_privacy_scratch_t privacy;
-    gw_metrics_t metrics;       /* written by this worker only */
-    gw_consent_cache_t consent; /* users' training consent, refreshed from the store */
-    gw_backlog_t *backlog;      /* records the store's queue refused; retried by backlog_timer */
-    uv_async_t journal_async;   /* the store's writer completed journal items of this worker's calls */
-    pthread_mutex_t journal_mu; /* guards journal_done (the writer thread pushes, the loop takes) */
-    gw_call_t *journal_done;    /* calls whose journal item completed (gateway/pipeline/record.c) */
+    gw_metrics_t metrics;          /* written by this worker only */
+    gw_consent_cache_t consent;    /* users' training consent, refreshed from the store */
+    gw_backlog_t *backlog;         /* records the store's queue refused; retried by backlog_timer */
+    uv_async_t journal_async;      /* the store's writer completed journal items of this worker's calls */
+    pthread_mutex_t journal_mu;    /* guards journal_done (the writer thread pushes, the loop takes) */
+    gw_call_t *journal_done;       /* calls whose journal item completed (gateway/pipeline/record.c) */
+    gw_offload_inbox_t scan_inbox; /* body scans of this worker's calls completed by the scan pool (pipeline/parse.c) */
     uv_timer_t backlog_timer;
     gw_buf_t log_scratch;
 };

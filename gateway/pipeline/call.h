@@ -235,6 +235,23 @@ struct st_gw_call_t {
         long http_status;             /* read: the status for the resumed answer */
     } pred;                           /* vault and rec freed by gw__release */
     struct {
+        /* the body's privacy pass (parse.c): run on the loop, or on the scan pool for a body of at least
+         * limits.scan_offload_min_bytes (GW_SCAN_RUNNING: the pool's job holds a reference to the call and one
+         * in-flight count of its worker; nothing on the loop reads pii, info or body_rewritten meanwhile) */
+        enum { GW_SCAN_NONE = 0, GW_SCAN_RUNNING, GW_SCAN_DONE } state;
+        gw_offload_job_t job;
+        _Atomic int abandoned; /* the request is gone: a scan not started yet is skipped */
+        char *copy;            /* the pool's input: Content-Type then body, copied (the request's bytes vanish with it) */
+        size_t ct_len, len;
+        int multipart; /* multipart/form-data by its Content-Type */
+        int soft;      /* not labelled JSON: a body that is not JSON is the caller's 415 / binary decision */
+        int binary_ok; /* the route is declared binary (providers.NAME.binary_routes) */
+        int rc;        /* the pass's result: gw_privacy_scrub_request / gw_privacy_scrub_multipart */
+        const char *err_desc;
+        size_t err_off;
+        int changed;
+    } scan;
+    struct {
         const gw_fallback_target_t *targets; /* the chain of the call's provider and model (gateway/fallback.h), or NULL */
         size_t n, next;                      /* its targets; the next one to try */
         int announce;                        /* readdressed: x-aigw-fallback goes on the next attempt's response */

@@ -6,6 +6,9 @@
  * unless config names the route binary pass-through. Parsing a JSON body and its privacy pass are one pass
  * (gateway/privacy.h gw_privacy_scrub_request: validation, captures of user / model / stream, scrubbing of every
  * string and key), so the body's scrub happens here; its findings decide `block` (403) and placeholder restore.
+ * A body of limits.scan_offload_min_bytes or more has that pass on the scan threads (gateway/offload.h) and the stage
+ * resumes when it is done (docs/internals/pipeline.md "Large bodies"): the same functions either way, so scan_run is
+ * written to touch only the call's pass state and scan_result takes the outcome on the loop.
  */
 #include <ctype.h>
 #include <fnmatch.h>
@@ -37,34 +40,45 @@ static int declared_json(h2o_iovec_t ct)
     return n > 5 && strncasecmp(ct.base + n - 5, "+json", 5) == 0; /* application/problem+json, ... */
 }
 
-/* The privacy pass over a JSON body: validates it, captures user/model/stream, scrubs every
- * text field the adapter names. Answers the request itself on bad input or a `block` action. */
-static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
+/* The request's PII session (pooled), made for this generation's engine. Answers 500 itself: -1. */
+static int scan_prepare(gw_call_t *call)
 {
-    gw_worker_t *w = call->worker;
-    const gw_privacy_t *pv = call->gen->privacy;
-    gw_privacy_scratch_t *scratch = gw_gen_scratch(call->gen, w); /* made in call_acquire */
     call->pii_seq = call->gen->seq;
-    if (call->pii == NULL && (call->pii = pol_pii_session_create(gw_privacy_engine(pv))) == NULL) {
+    if (call->pii == NULL && (call->pii = pol_pii_session_create(gw_privacy_engine(call->gen->privacy))) == NULL) {
         gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
         return -1;
     }
-    const char *err_desc = "invalid JSON";
-    size_t err_off = 0;
-    int changed = 0;
-    int rc;
-    if (multipart) {
-        ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
-        h2o_iovec_t ct = req->headers.entries[ci].value;
-        rc = gw_privacy_scrub_multipart(pv, scratch, call->pii, ct.base, ct.len, req->entity.base, req->entity.len,
-                                        &call->body_rewritten, &changed, &call->info, &err_desc);
-    } else {
-        rc = gw_privacy_scrub_request(pv, scratch, call->adapter, call->pii, req->entity.base, req->entity.len,
-                                      &call->body_rewritten, &changed, &call->info, &err_desc, &err_off);
-    }
+    return 0;
+}
+
+/* The privacy pass over a body (`body`, `len` bytes; a multipart one with its Content-Type `ct`, `ct_len` bytes), with
+ * scratch `s`: validates it, captures user/model/stream, scrubs every text field the adapter names. Writes only the
+ * call's pass state (call->scan results, the session, call->info, call->body_rewritten) and reads only what does not
+ * change while it runs, so it runs on the loop or on a scan thread (run_scan_job). */
+static void scan_run(gw_call_t *call, gw_privacy_scratch_t *s, const char *ct, size_t ct_len, const char *body, size_t len)
+{
+    const gw_privacy_t *pv = call->gen->privacy;
+    call->scan.err_desc = "invalid JSON";
+    call->scan.err_off = 0;
+    call->scan.changed = 0;
+    if (call->scan.multipart)
+        call->scan.rc = gw_privacy_scrub_multipart(pv, s, call->pii, ct, ct_len, body, len, &call->body_rewritten,
+                                                   &call->scan.changed, &call->info, &call->scan.err_desc);
+    else
+        call->scan.rc = gw_privacy_scrub_request(pv, s, call->adapter, call->pii, body, len, &call->body_rewritten,
+                                                 &call->scan.changed, &call->info, &call->scan.err_desc, &call->scan.err_off);
+}
+
+/* The pass's outcome, on the loop: bad input or a `block` action is answered here, the scrubbed body and the body's
+ * user are taken. @return 0, -1 answered, 1 not JSON and not labelled JSON (the caller decides: 415 or binary). */
+static int scan_result(gw_call_t *call)
+{
+    int multipart = call->scan.multipart, rc = call->scan.rc;
+    const char *err_desc = call->scan.err_desc;
+    size_t err_off = call->scan.err_off;
     if (rc != 0) {
         char msg[256];
-        if (soft && !multipart && (rc == GW_JSON_E_UTF8 || rc == GW_JSON_E_SYNTAX))
+        if (call->scan.soft && !multipart && (rc == GW_JSON_E_UTF8 || rc == GW_JSON_E_SYNTAX))
             return 1; /* not JSON: the caller decides (415, or binary pass-through) */
         if (rc == GW_PRIVACY_E_REFUSED) {
             gw_send_error_as(call, GW_ERR_BODY_REFUSED, call->info.refusal_status, call->info.refusal_code, call->info.refusal);
@@ -105,7 +119,7 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
         return -1;
     }
     gw_buf_free(&types);
-    if (changed) {
+    if (call->scan.changed) {
         call->body = call->body_rewritten.base;
         call->body_len = call->body_rewritten.len;
     }
@@ -116,6 +130,73 @@ static int scrub_body(gw_call_t *call, h2o_req_t *req, int multipart, int soft)
         }
         gw_buf_append(&call->user, call->info.user.base, call->info.user.len);
     }
+    return 0;
+}
+
+/* Scan thread: the pass over the call's copy of the body, with scratch of its own (the worker's belongs to its loop;
+ * made per job: a job is a body of limits.scan_offload_min_bytes or more, against which this is small, and its
+ * memory sized by a 20 MiB body is not kept). A request gone before its turn is not scanned. */
+static void run_scan_job(gw_offload_job_t *job)
+{
+    gw_call_t *call = H2O_STRUCT_FROM_MEMBER(gw_call_t, scan.job, job);
+    gw_privacy_scratch_t s;
+    if (atomic_load(&call->scan.abandoned)) {
+        call->scan.rc = -1;
+        return;
+    }
+    if (gw_privacy_scratch_init(call->gen->privacy, &s) == 0)
+        scan_run(call, &s, call->scan.copy, call->scan.ct_len, call->scan.copy + call->scan.ct_len, call->scan.len);
+    else
+        call->scan.rc = -1; /* answered 500: never forwarded unscanned */
+    gw_privacy_scratch_dispose(&s);
+}
+
+/* Loop: the scan thread is done. The request goes on at the parse stage (which takes the result), unless it is gone. */
+static void on_scan_done(gw_offload_job_t *job)
+{
+    gw_call_t *call = H2O_STRUCT_FROM_MEMBER(gw_call_t, scan.job, job);
+    gw_worker_t *w = call->worker;
+    free(call->scan.copy);
+    call->scan.copy = NULL;
+    call->scan.state = GW_SCAN_DONE;
+    if (call->req != NULL)
+        gw__pipeline_resume(call, GW_STAGE_PARSE);
+    gw__release(call);         /* the job's reference */
+    gw_worker_request_done(w); /* the job's in-flight count (a drain waits for it) */
+}
+
+/* Hands the pass to the scan pool (issue 13: a 20 MiB body scanned on the loop stalled its worker 1.5 s). The body and
+ * the Content-Type are copied: with HTTP/2 a client's RST_STREAM frees the request, and its bytes, at once, while the
+ * call (one reference more) and what the pass writes into stay until on_scan_done. @return 0 handed over, -1
+ * answered (500: nothing is forwarded unscanned). */
+static int scan_offload(gw_call_t *call, h2o_req_t *req, h2o_iovec_t ct)
+{
+    gw_worker_t *w = call->worker;
+    size_t ct_len = call->scan.multipart ? ct.len : 0;
+    if ((call->scan.copy = malloc(ct_len + req->entity.len + 1)) == NULL) {
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
+        return -1;
+    }
+    if (ct_len != 0)
+        memcpy(call->scan.copy, ct.base, ct_len);
+    memcpy(call->scan.copy + ct_len, req->entity.base, req->entity.len);
+    call->scan.ct_len = ct_len;
+    call->scan.len = req->entity.len;
+    call->scan.job.run = run_scan_job;
+    call->scan.job.done = on_scan_done;
+    call->scan.state = GW_SCAN_RUNNING;
+    call->refs++;
+    w->inflight++;
+    if (gw_offload_submit(w->server->scan_pool, &call->scan.job, &w->scan_inbox) != 0) {
+        call->scan.state = GW_SCAN_NONE;
+        call->refs--;
+        w->inflight--;
+        free(call->scan.copy);
+        call->scan.copy = NULL;
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: the privacy scan could not be started");
+        return -1;
+    }
+    gw_metrics_add(&w->metrics.scans_offloaded, 1);
     return 0;
 }
 
@@ -220,10 +301,36 @@ static int binary_route(gw_call_t *call, const gw_route_t *r)
     return 0;
 }
 
+/* After the pass: a body that is not JSON and not labelled JSON is forwarded on a binary route, else refused (415).
+ * @return 0, or -1 answered. */
+static int body_scanned(gw_call_t *call, h2o_req_t *req)
+{
+    int rc = scan_result(call);
+    if (rc <= 0)
+        return rc;
+    if (call->scan.binary_ok) {
+        call->binary = 1; /* forwarded unscanned: the operator declared this route binary */
+        return 0;
+    }
+    ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    h2o_iovec_t ct = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
+    char msg[300];
+    snprintf(msg, sizeof(msg),
+             "aigw: the request body is neither JSON nor multipart/form-data (Content-Type: %.*s); aigw forwards only bodies "
+             "it can scan for personal data (binary uploads: config providers.%s.binary_routes)",
+             ct.base != NULL ? (int)(ct.len < 60 ? ct.len : 60) : 4, ct.base != NULL ? ct.base : "none", call->up->name);
+    for (char *c = msg; *c != '\0'; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?'; /* the header value is the client's: keep the message printable ASCII */
+    gw_send_error(call, GW_ERR_UNSUPPORTED_MEDIA_TYPE, msg);
+    return -1;
+}
+
 /* Bodies by content, not by label (issue 10): multipart/form-data is parsed by its boundary; any other body is JSON
  * if it parses as JSON, whatever its Content-Type says (text/plain from fetch() and curl -d, form-urlencoded, none);
  * what aigw cannot parse and scan is refused with 415 unless config names the route binary pass-through.
- * Answers the request itself on refusal. */
+ * A body of limits.scan_offload_min_bytes or more is scanned on the scan pool (1: the stage resumes when it is done).
+ * @return 0, -1 answered, 1 pending. */
 static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
 {
     ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
@@ -242,38 +349,37 @@ static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
         gw_send_error(call, GW_ERR_UNSUPPORTED_CONTENT_ENCODING, NULL);
         return -1;
     }
-    if (media_type_is(ct, "multipart/form-data")) {
-        call->multipart = 1;
-        return scrub_body(call, req, 1, 0);
-    }
-    int rc = scrub_body(call, req, 0, !declared_json(ct));
-    if (rc <= 0)
-        return rc;
-    if (binary_ok) {
-        call->binary = 1; /* forwarded unscanned: the operator declared this route binary */
-        return 0;
-    }
-    char msg[300];
-    snprintf(msg, sizeof(msg),
-             "aigw: the request body is neither JSON nor multipart/form-data (Content-Type: %.*s); aigw forwards only bodies "
-             "it can scan for personal data (binary uploads: config providers.%s.binary_routes)",
-             ct.base != NULL ? (int)(ct.len < 60 ? ct.len : 60) : 4, ct.base != NULL ? ct.base : "none", call->up->name);
-    for (char *c = msg; *c != '\0'; c++)
-        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-            *c = '?'; /* the header value is the client's: keep the message printable ASCII */
-    gw_send_error(call, GW_ERR_UNSUPPORTED_MEDIA_TYPE, msg);
-    return -1;
+    call->scan.multipart = call->multipart = media_type_is(ct, "multipart/form-data");
+    call->scan.soft = !call->scan.multipart && !declared_json(ct);
+    call->scan.binary_ok = binary_ok;
+    if (scan_prepare(call) != 0)
+        return -1;
+    if (req->entity.len >= call->worker->server->cfg->scan_offload_min_bytes)
+        return scan_offload(call, req, ct) == 0 ? 1 : -1;
+    scan_run(call, gw_gen_scratch(call->gen, call->worker), ct.base, ct.len, req->entity.base, req->entity.len);
+    return body_scanned(call, req);
 }
 
 gw_stage_rc_t gw__stage_parse(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
-    call->body = req->entity.base != NULL ? req->entity.base : "";
-    call->body_len = req->entity.base != NULL ? req->entity.len : 0;
-    if (pii_outside_body(call, req) != 0)
-        return GW_STAGE_ANSWERED;
-    if (call->body_len > 0 && read_body(call, req, &call->rt) != 0)
-        return GW_STAGE_ANSWERED;
+    if (call->scan.state == GW_SCAN_DONE) {
+        /* resumed by on_scan_done: the body's pass ran on the scan pool */
+        if (body_scanned(call, req) != 0)
+            return GW_STAGE_ANSWERED;
+    } else {
+        call->body = req->entity.base != NULL ? req->entity.base : "";
+        call->body_len = req->entity.base != NULL ? req->entity.len : 0;
+        if (pii_outside_body(call, req) != 0)
+            return GW_STAGE_ANSWERED;
+        if (call->body_len > 0) {
+            int rc = read_body(call, req, &call->rt);
+            if (rc < 0)
+                return GW_STAGE_ANSWERED;
+            if (rc > 0)
+                return GW_STAGE_PENDING; /* on_scan_done resumes here */
+        }
+    }
     if (call->user.len == 0) {
         gw_send_error(call, GW_ERR_MISSING_USER, NULL);
         return GW_STAGE_ANSWERED;

@@ -209,7 +209,10 @@ void gw__log_access(gw_call_t *call, h2o_req_t *req)
     gw_accesslog_write(w->server->access_log, &rec, &w->log_scratch);
     gw_metrics_request(&w->metrics, gw__provider_index(call->adapter, call->provider != NULL), rec.status, (uint64_t)rec.total_us,
                        (uint64_t)rec.overhead_us, rec.upstream_us, rec.bytes_in, rec.bytes_out);
-    if (call->pii != NULL) {
+    /* while the body's pass runs on a scan thread (a client gone mid-scan), its session is the thread's: the findings
+     * of a request that was never forwarded are neither counted nor recorded */
+    int scanning = call->scan.state == GW_SCAN_RUNNING;
+    if (call->pii != NULL && !scanning) {
         size_t nf;
         const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
         for (size_t i = 0; i < nf; i++)
@@ -217,8 +220,9 @@ void gw__log_access(gw_call_t *call, h2o_req_t *req)
                 gw_metrics_add(&w->metrics.redactions[f[i].type], 1);
     }
     if (w->server->store != NULL) {
-        gw_call_rec_t *crec =
-            !call->finished && call->provider != NULL && call->user.len != 0 ? make_call_record(call, rec.total_us) : NULL;
+        gw_call_rec_t *crec = !call->finished && !scanning && call->provider != NULL && call->user.len != 0
+                                  ? make_call_record(call, rec.total_us)
+                                  : NULL;
         gw_worker_submit(w, crec, gw_store_access_rec_from(&rec));
     }
 }

@@ -39,6 +39,8 @@ static void test_empty_object_gets_defaults(void **state)
     assert_null(cfg->listen[0].tls_cert);
     assert_int_equal(cfg->workers, 0);
     assert_int_equal(cfg->max_request_body_bytes, 20u << 20);
+    assert_int_equal(cfg->scan_offload_min_bytes, 256u << 10);
+    assert_int_equal(cfg->scan_threads, 2);
     assert_int_equal(cfg->upstream.connect_timeout_ms, 10000);
     assert_int_equal(cfg->upstream.max_connections, 1024);
     assert_string_equal(cfg->access_log_path, "-");
@@ -51,7 +53,7 @@ static void test_full_config(void **state)
     char err[256];
     gw_config_t *cfg =
         parse("{\"listen\":[{\"host\":\"::1\",\"port\":9000},{\"port\":9443,\"tls\":{\"cert\":\"c.pem\",\"key\":\"k.pem\"}}],"
-              "\"workers\":3,\"limits\":{\"max_request_body_bytes\":4096},"
+              "\"workers\":3,\"limits\":{\"max_request_body_bytes\":4096,\"scan_offload_min_bytes\":0,\"scan_threads\":5},"
               "\"upstream\":{\"idle_timeout_ms\":500,\"ca_file\":\"ca.pem\"},"
               "\"clients\":[{\"name\":\"backend\",\"key\":\"0123456789abcdef-key\"}],"
               "\"admin_tokens\":[{\"role\":\"ops\",\"token\":\"ops-token-0123456789\"}],"
@@ -64,6 +66,8 @@ static void test_full_config(void **state)
     assert_string_equal(cfg->listen[1].tls_cert, "c.pem");
     assert_int_equal(cfg->workers, 3);
     assert_int_equal(cfg->max_request_body_bytes, 4096);
+    assert_int_equal(cfg->scan_offload_min_bytes, 0);
+    assert_int_equal(cfg->scan_threads, 5);
     assert_int_equal(cfg->upstream.idle_timeout_ms, 500);
     assert_string_equal(cfg->upstream.ca_file, "ca.pem");
     assert_int_equal(cfg->nclients, 1);
@@ -134,6 +138,8 @@ static void test_errors_name_the_key(void **state)
     expect_error("{\"upstream\":{\"connect_timeout_ms\":\"10\"}}", "upstream.connect_timeout_ms: expected an integer");
     expect_error("{\"upstream\":{\"conect_timeout_ms\":10}}", "upstream.conect_timeout_ms: unknown key");
     expect_error("{\"limits\":{\"max_request_body_bytes\":1}}", "limits.max_request_body_bytes: expected an integer in 1024..");
+    expect_error("{\"limits\":{\"scan_threads\":0}}", "limits.scan_threads: expected an integer in 1..64");
+    expect_error("{\"limits\":{\"scan_offload_min_bytes\":-1}}", "limits.scan_offload_min_bytes: expected an integer in 0..");
     expect_error("{\"lisen\":[]}", "lisen: unknown key");
     expect_error("{\"clients\":[{\"name\":\"b\",\"key\":\"short\"}]}", "clients[0].key: expected a secret of at least 12");
     expect_error("{\"clients\":[{\"name\":\"b\"}]}", "clients[0]: expected exactly one of");
