@@ -294,6 +294,48 @@ static void test_take_spend_topup_idle_return(void **state)
     assert_balanced(fx, u);
 }
 
+/* ---- the gateway's path: a finished call settles a lease-paid reservation with its record ---- */
+
+static void test_finish_settles_on_lease(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "finisher";
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 60000, 120000);
+    assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, u, "f1", PRICE), 0);
+    gw_store_ledger_flush(st); /* f1's lease is taken */
+    for (int i = 2; i <= 4; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "f%d", i);
+        assert_int_equal(reserve(st, u, rid, PRICE), 0);
+    }
+    for (int i = 1; i <= 4; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "f%d", i);
+        gw_call_rec_t *r = calloc(1, sizeof(*r));
+        snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+        r->user_id = strdup(u);
+        r->client = strdup("test");
+        snprintf(r->provider, sizeof(r->provider), "openai");
+        r->model = strdup("gpt-4o-mini");
+        r->route = strdup("/v1/chat/completions");
+        r->status = 200;
+        r->request_body = strdup("{\"q\":1}");
+        r->request_len = strlen(r->request_body);
+        wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+        assert_int_equal(gw_store_finish_async(st, r, u, rid, 1, PRICE / 2, on_done, &w), 0);
+        pthread_mutex_lock(&w.lock);
+        while (!w.done)
+            pthread_cond_wait(&w.cond, &w.lock);
+        pthread_mutex_unlock(&w.lock);
+        assert_int_equal(w.rc, 0);
+    }
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", u, NULL), 4);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 0);
+    assert_int_equal(ledger_sum(fx, u), 1000 * PRICE - 4 * (PRICE / 2));
+    assert_balanced(fx, u);
+}
+
 /* ---- return at close ---- */
 
 static void test_return_at_close(void **state)
@@ -508,6 +550,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_take_spend_topup_idle_return, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finish_settles_on_lease, setup, teardown),
         cmocka_unit_test_setup_teardown(test_return_at_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reclaim_gone_instance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_balance_three_instances, setup, teardown),
