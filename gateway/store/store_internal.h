@@ -173,6 +173,7 @@ void gw_store__rdb_release(gw_store_t *st);
 #define DEFAULT_BATCH_MAX 256
 #define DEFAULT_PURGE_INTERVAL_S 60
 #define DB_RETRY_LIMIT 30
+#define GW_STORE_RING_LINGER_US 10000 /* records of the ring alone wait this long for a journal commit to ride with */
 
 enum { Q_CALL = 1, Q_ACCESS = 2 };
 
@@ -221,6 +222,8 @@ struct st_gw_store_t {
     qitem_t *q;
     size_t qcap, qhead, qlen, batch_max;
     uint64_t submitted, processed;
+    int64_t ring_due_us; /* CLOCK_MONOTONIC: the ring's oldest record is written by then (store_journal.c ring_due) */
+    int flushing;        /* gw_store_flush callers waiting */
     int stopping, paused;
     int64_t purge_interval_us, next_purge_mono_us;
     int purge_running;
