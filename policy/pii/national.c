@@ -6,12 +6,13 @@
  *
  * The prefilter (prefilter.c) calls pol__national_digits at the start of each digit run that
  * opens a cluster of >= 7 digits or that pol__national_maybe admits (a digit run inside a
- * letter-led word, digits glued to letters, "AB 12 ...", a MAC pair), and pol__national_colon
- * at each ':' after a hex digit. Every candidate is tried exactly once, from the event at its
- * first digit run: a letter-led word is taken only when no digit precedes that run inside the
- * word. The formats are written as small shape strings ("dd.ddd.ddd/dddd-dd") parsed in C, so no
- * vectorscan pattern is added and the full-text scan costs nothing more; the shape parser and
- * the check digits are in national_checks.c, this file holds the rules, scores and context words.
+ * letter-led word, digits glued to letters, "AB 12 ...", a MAC pair, the first digit of a dotted
+ * MAC), and pol__national_colon at each ':' after a hex digit. Every candidate is tried exactly
+ * once, from the event at its first digit run: a letter-led word is taken only when no digit
+ * precedes that run inside the word. The formats are written as small shape strings
+ * ("dd.ddd.ddd/dddd-dd") parsed in C, so no vectorscan pattern is added and the full-text scan
+ * costs nothing more; the shape parser, the check digits and pol__national_maybe (a pure test of
+ * the text) are in national_checks.c, this file holds the rules, scores and context words.
  *
  * Scores follow one rule so precision holds on prompts full of numbers (seeds, timestamps,
  * order numbers): a format whose shape or check is strong on its own (letters in fixed places,
@@ -313,6 +314,12 @@ static int mac_bytes_ok(const char *v)
     return !zero && !ff;
 }
 
+/* MAC address at s (IEEE 802 EUI-48 in its three written forms). The dotted (Cisco) form made of
+ * digits only needs a context word: six colon pairs are a layout no number uses, so the colon
+ * and hyphen forms stand on their shape even without a hex letter (as in Presidio), but 4-4-4
+ * digits is how 12-digit numbers are grouped (Aadhaar, My Number, accounts), so such a dotted
+ * value is left to the number rules unless a MAC word is near. A dotted value glued to a
+ * fourth dotted group ("001b.2c3d.4e5f.0a1b") is none. @return 1 if pushed, 0, -1 on allocation failure */
 static int mac_at(nat_t *n, size_t s)
 {
     const char *t = n->c->text;
@@ -324,7 +331,15 @@ static int mac_at(nat_t *n, size_t s)
     for (int i = 0; mac[i]; i++)
         if ((e = pol__nat_shape(t, len, s, mac[i], v, &k, NULL)) && pol__nat_standalone(t, len, s, e, 0) &&
             (e >= len || (t[e] != ':' && t[e] != '-')) && mac_bytes_ok(v)) {
-            PUSH(POL_PII_MAC_ADDRESS, s, e, 0.6, w_mac, 0);
+            if (i == 2) {
+                if ((e + 1 < len && t[e] == '.' && pol__is_alnum(U(t[e + 1]))) ||
+                    (s > 1 && t[s - 1] == '.' && pol__is_alnum(U(t[s - 2]))))
+                    return 0;
+                if (strspn(v, "0123456789") == 12 && !pol__has_word(t, s > 48 ? s - 48 : 0, s, w_mac) &&
+                    !pol__has_word(t, e, e + 24 < len ? e + 24 : len, w_mac))
+                    return 0;
+            }
+            PUSH(POL_PII_MAC_ADDRESS, s, e, i == 2 && strspn(v, "0123456789") == 12 ? 0.25 : 0.6, w_mac, 0);
             return 1;
         }
     return 0;
@@ -723,39 +738,6 @@ static int numbers_at(nat_t *n, size_t s, size_t nd)
 
 /* ---- entry points ---- */
 
-int pol__national_maybe(const char *t, size_t len, size_t cs)
-{
-    unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0;
-    size_t f = cs, run;
-    while (f < len && f - cs < 7 && pol__is_digit(U(t[f])))
-        f++;
-    run = f - cs;
-    while (f < len && f - cs < 16 && pol__is_alnum(U(t[f])))
-        f++;
-    size_t fwd = f - cs; /* counted up to 16: the rules below need at most 15 */
-    /* a MAC address "0a-1b-..." / "01:..." starting here */
-    if (cs + 2 < len && pol__is_hex(U(t[cs + 1])) && (t[cs + 2] == '-' || t[cs + 2] == ':') && pol__nat_mac_maybe(t, len, cs))
-        return 1;
-    if (pol__is_alpha(p1)) {
-        size_t b = cs;
-        while (b > 0 && cs - b < 8 && pol__is_alpha(U(t[b - 1])))
-            b--;
-        /* pol__national_digits tries the word only from its start ("7f3a2c1e" has none) */
-        return cs - b + fwd >= 6 && (b == 0 || !pol__is_alnum(U(t[b - 1])));
-    }
-    /* "AB 12 34 56 C", "AB 123456C": a two-letter word and a space before the digits */
-    int two_letters = p1 == ' ' && cs >= 3 && pol__is_alpha(U(t[cs - 2])) && pol__is_alpha(U(t[cs - 3])) &&
-                      (cs == 3 || !pol__is_alnum(U(t[cs - 4])));
-    /* digits glued to letters: the layouts of digit_led_alpha by the length of the first digit
-     * run (runs of 7 and more make a cluster of >= 7 digits, which is tried anyway): US MBI (11
-     * characters, or 4 before a '-'), IN GSTIN (15), FI henkilötunnus with a letter (11); and
-     * the two-letter words above followed by a glued run ("PR 123612C") */
-    if (fwd > run)
-        return (run == 1 && (fwd >= 11 || (fwd == 4 && f < len && t[f] == '-'))) || (run == 2 && fwd >= 15) ||
-               (run == 6 && fwd >= 11) || run >= 7 || (two_letters && (run == 2 || run == 3 || run == 6) && fwd >= 6);
-    return two_letters && (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3]))));
-}
-
 int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd)
 {
     const char *t = c->text;
@@ -764,6 +746,13 @@ int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd)
     if (nd < 7 && !pol__national_maybe(t, len, cs))
         return 0;
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0;
+    /* a dotted MAC address led by hex letters ("aabb.cc00.0100"); one led by a digit is tried in digit_led_alpha */
+    size_t ms = pol__nat_mac_dotted_from(t, len, cs);
+    if (ms != POL__NAT_NONE && ms < cs) {
+        int r = mac_at(&n, ms);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
     if (pol__is_alpha(p1)) {
         /* a letter-led word whose first digit run starts here */
         size_t w = cs;

@@ -3,7 +3,8 @@
  * layout ("dd.ddd.ddd/dddd-dd") at a position and extracts its characters, the standalone test,
  * and the check digits (Luhn, ISO 7064 MOD 11,10, Verhoeff, weighted mod-11 sums, mod-23
  * letters, date plausibility) as each identifier's standard defines them (cited at each function
- * and in docs/internals/pii.md). Pure functions; national.c decides which layout is tried where,
+ * and in docs/internals/pii.md), and the prefilter's admission test pol__national_maybe. Pure
+ * functions; national.c decides which layout is tried where,
  * scores it and applies context words.
  */
 #include "policy/pii/pii_internal.h"
@@ -110,6 +111,60 @@ int pol__nat_mac_maybe(const char *t, size_t len, size_t s)
         return 1;
     return s + 17 <= len && (t[s + 2] == ':' || t[s + 2] == '-') && t[s + 5] == t[s + 2] && t[s + 8] == t[s + 2] &&
            t[s + 11] == t[s + 2] && t[s + 14] == t[s + 2];
+}
+
+/* start of a dotted MAC address "HHHH.HHHH.HHHH" whose first digit is t[cs]: the bytes of it
+ * before cs are hex letters and its dots (so the digit event at cs is its first one) */
+size_t pol__nat_mac_dotted_from(const char *t, size_t len, size_t cs)
+{
+    size_t b = cs;
+    while (b > 0 && cs - b < 13 && (t[b - 1] == '.' || (pol__is_hex(U(t[b - 1])) && !pol__is_digit(U(t[b - 1])))))
+        b--;
+    for (size_t s = b; s <= cs && s + 14 <= len; s++) {
+        size_t i = 0;
+        while (i < 14 && (i == 4 || i == 9 ? t[s + i] == '.' : pol__is_hex(U(t[s + i]))))
+            i++;
+        if (i == 14)
+            return s;
+    }
+    return POL__NAT_NONE;
+}
+
+/* ---- the prefilter's admission test (pii_internal.h) ---- */
+
+int pol__national_maybe(const char *t, size_t len, size_t cs)
+{
+    unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0;
+    size_t f = cs, run;
+    while (f < len && f - cs < 7 && pol__is_digit(U(t[f])))
+        f++;
+    run = f - cs;
+    while (f < len && f - cs < 16 && pol__is_alnum(U(t[f])))
+        f++;
+    size_t fwd = f - cs; /* counted up to 16: the rules below need at most 15 */
+    /* a MAC address "0a-1b-..." / "01:..." starting here, or a dotted one whose first digit is here */
+    if (cs + 2 < len && pol__is_hex(U(t[cs + 1])) && (t[cs + 2] == '-' || t[cs + 2] == ':') && pol__nat_mac_maybe(t, len, cs))
+        return 1;
+    if (pol__nat_mac_dotted_from(t, len, cs) != POL__NAT_NONE)
+        return 1;
+    if (pol__is_alpha(p1)) {
+        size_t b = cs;
+        while (b > 0 && cs - b < 8 && pol__is_alpha(U(t[b - 1])))
+            b--;
+        /* pol__national_digits tries the word only from its start ("7f3a2c1e" has none) */
+        return cs - b + fwd >= 6 && (b == 0 || !pol__is_alnum(U(t[b - 1])));
+    }
+    /* "AB 12 34 56 C", "AB 123456C": a two-letter word and a space before the digits */
+    int two_letters = p1 == ' ' && cs >= 3 && pol__is_alpha(U(t[cs - 2])) && pol__is_alpha(U(t[cs - 3])) &&
+                      (cs == 3 || !pol__is_alnum(U(t[cs - 4])));
+    /* digits glued to letters: the layouts of digit_led_alpha by the length of the first digit
+     * run (runs of 7 and more make a cluster of >= 7 digits, which is tried anyway): US MBI (11
+     * characters, or 4 before a '-'), IN GSTIN (15), FI henkilötunnus with a letter (11); and
+     * the two-letter words above followed by a glued run ("PR 123612C") */
+    if (fwd > run)
+        return (run == 1 && (fwd >= 11 || (fwd == 4 && f < len && t[f] == '-'))) || (run == 2 && fwd >= 15) ||
+               (run == 6 && fwd >= 11) || run >= 7 || (two_letters && (run == 2 || run == 3 || run == 6) && fwd >= 6);
+    return two_letters && (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3]))));
 }
 
 /* ---- validators ---- */

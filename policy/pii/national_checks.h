@@ -24,6 +24,12 @@ int pol__nat_standalone(const char *t, size_t len, size_t s, size_t e, char sep)
 size_t pol__nat_wshape(const char *t, size_t len, size_t w, size_t wl, const char *sh, char *out, size_t *nout, char *sepused);
 /** a MAC address can start at t[s]: its separators are where they must be */
 int pol__nat_mac_maybe(const char *t, size_t len, size_t s);
+/** no position (pol__nat_mac_dotted_from) */
+#define POL__NAT_NONE ((size_t)-1)
+/** Start s <= cs of a dotted (Cisco) MAC address "HHHH.HHHH.HHHH" at [s, s + 14) whose bytes before cs are hex letters and its
+ * dots, i.e. whose first digit run starts at cs (digits after cs may be any hex). Reads t[cs - 13, cs + 14) within [0, len).
+ * @return s, or POL__NAT_NONE */
+size_t pol__nat_mac_dotted_from(const char *t, size_t len, size_t cs);
 /** value of the ASCII digit c */
 int pol__nat_dv(char c);
 /** Luhn mod 10 over n digits, ISO/IEC 7812-1 annex B */

@@ -304,7 +304,8 @@ int pol__phone_national(const char *d, size_t nd, const char *regions);
  * Necessary condition for pol__national_digits to find anything at a digit run starting at `cs`
  * whose cluster holds fewer than 7 digits (the prefilter's fast path asks it before dismissing
  * the event): a letter-led word of >= 6 alnum bytes, a digit run glued to letters, a two-letter
- * word and a space before the digits, or a MAC address pair. Reads t[cs - 4, cs + 17) within [0, len).
+ * word and a space before the digits, a MAC address pair, or the first digit of a dotted MAC address
+ * ("001b.2c3d.4e5f", "aabb.cc00.0100"). Reads t[cs - 13, cs + 17) within [0, len). In national_checks.c.
  */
 int pol__national_maybe(const char *t, size_t len, size_t cs);
 /**

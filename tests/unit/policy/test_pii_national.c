@@ -184,6 +184,61 @@ static void test_look_alikes(void **state)
     fx_free(f);
 }
 
+/* MAC_ADDRESS in the dotted (Cisco) form: led by a digit or by hex letters, any case, in a
+ * sentence; not version strings, IPv4 addresses, hashes, four dotted groups, glued values, and
+ * not 4-4-4 digits (a grouped 12-digit number) unless a MAC word is near */
+static void test_mac_dotted(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    int mac = pol_pii_type_by_name(f->e, "MAC_ADDRESS", 11);
+    static const char *const pos[][2] = {
+        {"MAC 001b.2c3d.4e5f", "001b.2c3d.4e5f"},
+        {"001b.2c3d.4e5f", "001b.2c3d.4e5f"},
+        {"the switch learned 0a1b.2c3d.4e5f on Gi0/1.", "0a1b.2c3d.4e5f"},
+        {"see 001B.2C3D.4E5F.", "001B.2C3D.4E5F"},
+        {"mac aabb.cc00.0100", "aabb.cc00.0100"},
+        {"host abcd.ef01.2345 is up", "abcd.ef01.2345"},
+        {"host abcd.0123.4567 is up", "abcd.0123.4567"},
+        {"(a01b.2c3d.4e5f)", "a01b.2c3d.4e5f"},
+        {"host abcd.0a12.3456 is up", "abcd.0a12.3456"},
+        {"mac address 1234.5678.9012", "1234.5678.9012"},
+    };
+    char buf[160];
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
+        if (type_of(f, pos[i][0], pos[i][1]) != mac)
+            fail_msg("no MAC_ADDRESS %s in \"%s\"", pos[i][1], pos[i][0]);
+        /* followed by text: the prefilter's fast path (prefilter.c) sees the digit event too */
+        snprintf(buf, sizeof(buf), "%s and then some more words to read", pos[i][0]);
+        if (type_of(f, buf, pos[i][1]) != mac)
+            fail_msg("no MAC_ADDRESS %s in \"%s\"", pos[i][1], buf);
+    }
+    static const char *const neg[] = {
+        "version 1.2.3 and 10.0.0.1",
+        "build 1.22.333.4444",
+        "sha 3e23e8160039594a33894f6564e1b134",
+        "1234.5678.9012",
+        "ref 2024.0101.0930",
+        "001b.2c3d.4e5f.0a1b",
+        "1.001b.2c3d.4e5f",
+        "x001b.2c3d.4e5f",
+        "001b.2c3d.4e5fg",
+        "001b.2c3d.4e5",
+        "0000.0000.0000",
+        "ffff.ffff.ffff",
+        "abcg.0123.4567",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++) {
+        const pol_pii_entity_t *ents;
+        size_t n;
+        assert_int_equal(pol_pii_scan(f->e, f->s, neg[i], strlen(neg[i]), &ents, &n), 0);
+        for (size_t k = 0; k < n; k++)
+            if (ents[k].type == mac)
+                fail_msg("MAC_ADDRESS in look-alike \"%s\"", neg[i]);
+    }
+    fx_free(f);
+}
+
 static void test_names_actions_mask(void **state)
 {
     (void)state;
@@ -212,9 +267,10 @@ static void test_names_actions_mask(void **state)
 static void test_fast_path_equivalence(void **state)
 {
     (void)state;
-    static const char *const atoms[] = {"0",  "1", "7",  "12",  "34", "56", "2024", "9",  " ", "-", ".",   ":",  "/",  "A",
-                                        "B",  "C", "D",  "Z",   "a",  "x",  "AB",   "DE", "T", "M", "MAC", "IN", "S",  "Y",
-                                        "\n", "é", "KA", "ABC", "0a", "f5", "1E",   "G4", "X", "L", "+",   ",",  "SIN"};
+    static const char *const atoms[] = {"0",   "1",  "7", "12", "34",  "56", "2024", "9",    " ",   "-",  ".",  ":",
+                                        "/",   "A",  "B", "C",  "D",   "Z",  "a",    "x",    "AB",  "DE", "T",  "M",
+                                        "MAC", "IN", "S", "Y",  "\n",  "é",  "KA",   "ABC",  "0a",  "f5", "1E", "G4",
+                                        "X",   "L",  "+", ",",  "SIN", "ab", "cd",   "1b2c", "abcd"};
     const size_t na = sizeof(atoms) / sizeof(atoms[0]);
     unsigned char enabled[POL_PII_NUM_BUILTIN];
     memset(enabled, 1, sizeof(enabled));
@@ -296,7 +352,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_invalid),      cmocka_unit_test(test_context_words),         cmocka_unit_test(test_look_alikes),
-        cmocka_unit_test(test_names_actions_mask), cmocka_unit_test(test_fast_path_equivalence),
+        cmocka_unit_test(test_names_actions_mask), cmocka_unit_test(test_fast_path_equivalence), cmocka_unit_test(test_mac_dotted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
