@@ -11,7 +11,8 @@
 # case for group commit; under concurrency transactions are shared and the per-call cost falls.
 #
 # Usage: bash bench/bench_meter_callgrind.sh BUILD_DIR [AIGW_BIN]
-# Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50)
+# Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50), AIGW_CG_MODES (default "bare off on"),
+#        AIGW_BENCH_KEEP=1 keeps the callgrind outputs (callgrind_annotate TMP/MODE/cg.out*)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${1:-build}
@@ -90,7 +91,7 @@ EOF
 }
 
 : >"$TMP/results.tsv"
-for m in bare off on; do run $m; done
+for m in ${AIGW_CG_MODES:-bare off on}; do run $m; done
 awk -F'\t' '{ ir[$1] = $3; n[$1] = $2 } END {
   for (m in ir) if (n[m] > 0) per[m] = ir[m] / n[m];
   printf "instructions per request (callgrind, %d serial requests each, all threads):\n", n["bare"];

@@ -59,6 +59,13 @@ struct st_gw_store_stmt_t {
  */
 gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errlen);
 
+/**
+ * The name of the VFS the SQLite connections open with (store_sqlite_vfs.c: the default VFS with
+ * each transaction's WAL frames gathered into one write), registered on first call; NULL (the
+ * default VFS) if it could not be registered. Thread-safe.
+ */
+const char *gw_store__sqlite_vfs(void);
+
 /** Opens a PostgreSQL connection from a libpq conninfo string or URI. @return as above. */
 gw_store_db_t *gw_store__db_open_pg(const char *dsn, char *err, size_t errlen);
 

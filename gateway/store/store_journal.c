@@ -66,15 +66,25 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
 }
 
 /* journal_apply_items in one pipeline (PostgreSQL): statements whose results nobody reads (the
- * call records, the open rows, settle and refund rows, the lease row's update) are sent without a
- * round trip each; a statement that returns rows, or whose row count is asked for, collects what
- * was sent before it. An error of a pipelined statement fails the whole transaction, as one seen
- * at once would. @return 0 or -1 (roll back). */
+ * open rows, settle and refund rows, the lease row's update) are sent without a round trip each; a
+ * statement that returns rows, or whose row count is asked for, collects what was sent before it.
+ * The finished calls' records are one multi-row insert at the end (gw_store__calls_begin). An
+ * error of a pipelined statement fails the whole transaction, as one seen at once would.
+ * @return 0 or -1 (roll back). */
 static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
 {
+    /* A new transaction: every user's key row is read again (FOR SHARE on PostgreSQL) before a
+     * record is sealed with the cached key, so an erasure by another instance or process is seen
+     * (the returning user gets a new key) and, on PostgreSQL, waits for this commit. */
+    st->batch_seq++;
+    if (st->pg)
+        gw_store__prefetch_journal_keys(st, j);
     int rc = gw_store__db_pipeline(st->wdb, 1);
+    gw_store__calls_begin(st);
     if (rc == 0)
         rc = journal_apply_items(st, j);
+    if (gw_store__calls_end(st, rc == 0) != 0)
+        rc = -1;
     return gw_store__db_pipeline(st->wdb, 0) == 0 ? rc : -1;
 }
 
@@ -212,8 +222,10 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
     }
 }
 
-/* Stable merge sort of the journal by user id (PostgreSQL: every instance takes the users' row
- * locks in the same order, so two instances' batches cannot deadlock). Per-user order is kept. */
+/* Stable merge sort of the journal by user id: the ledger's row cursors read and write each user's
+ * balance (and lease) row once per transaction (store_ledger.c), and on PostgreSQL every instance
+ * takes the users' row locks in the same order, so two instances' batches cannot deadlock.
+ * Per-user order is kept. */
 static gw_journal_item_t *journal_sort(gw_journal_item_t *j)
 {
     if (j == NULL || j->next == NULL)
@@ -256,15 +268,18 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     if (ok && j != NULL)
         ok = journal_apply(st, j) == 0;
     if (ok && n > 0) {
-        st->batch_seq++;
+        if (j == NULL) /* else journal_apply began this transaction's key reads */
+            st->batch_seq++;
         if (st->pg)
             gw_store__prefetch_keys(st, items, n);
         int prc = gw_store__db_pipeline(st->wdb, 1);
         size_t i;
+        gw_store__calls_begin(st);
         for (i = 0; prc == 0 && i < n; i++)
             if (gw_store__write_item(st, &items[i]) != 0)
                 break;
-        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n;
+        int crc = gw_store__calls_end(st, prc == 0 && i == n);
+        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && crc == 0;
     }
     if (ok && gw_store__tx_commit(st->wdb) == 0) {
         uint64_t calls = 0, access = 0, reds = 0;
@@ -384,6 +399,20 @@ int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_i
 
 /* ---- writer thread ---- */
 
+/*
+ * Records of the ring alone (access log rows, calls answered without forwarding) wait up to
+ * GW_STORE_RING_LINGER_US for a journal item to ride with, instead of a commit of their own: at low
+ * load every call would otherwise pay a third commit for its access row, after its reservation's
+ * and its record's (nothing waits for these rows; the lingering window is the loss window the
+ * store's notes state). A flush, a full batch or closing ends the wait. qlock held.
+ */
+static int ring_due(gw_store_t *st)
+{
+    if (st->qlen == 0 || (st->paused && !st->stopping))
+        return 0;
+    return st->stopping || st->flushing > 0 || st->qlen >= st->batch_max || gw_store__mono_now_us() >= st->ring_due_us;
+}
+
 void *gw_store__writer_main(void *arg)
 {
     gw_store_t *st = arg;
@@ -403,11 +432,13 @@ void *gw_store__writer_main(void *arg)
         }
         for (;;) {
             int retry_due = st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us);
-            if (st->stopping || (st->qlen != 0 && !st->paused) || st->jhead != NULL || retry_due || st->purge_running)
+            if (st->stopping || ring_due(st) || st->jhead != NULL || retry_due || st->purge_running)
                 break;
             int64_t wait = st->purge_interval_us > 0 ? st->next_purge_mono_us - gw_store__mono_now_us() : INT64_MAX;
             if (st->jretry != NULL && st->jretry_due_us - gw_store__mono_now_us() < wait)
                 wait = st->jretry_due_us - gw_store__mono_now_us();
+            if (st->qlen != 0 && !st->paused && st->ring_due_us - gw_store__mono_now_us() < wait)
+                wait = st->ring_due_us - gw_store__mono_now_us();
             if (wait <= 0) {
                 if (st->purge_interval_us > 0 && gw_store__mono_now_us() >= st->next_purge_mono_us) {
                     st->purge_running = 1;
@@ -466,8 +497,7 @@ void *gw_store__writer_main(void *arg)
                 }
             }
             pthread_mutex_unlock(&st->qlock);
-            if (st->pg)
-                j = journal_sort(j);
+            j = journal_sort(j);
             if (j == NULL && n == 0) {
                 if (began)
                     gw_store__tx_commit(st->wdb);
@@ -526,7 +556,11 @@ static int submit(gw_store_t *st, int kind, void *rec)
         st->q[(st->qhead + st->qlen) % st->qcap] = (qitem_t){kind, rec};
         st->qlen++;
         st->submitted++;
-        pthread_cond_signal(&st->qcond);
+        /* the writer needs a wake-up only to start the lingering wait (ring_due) or to end it early */
+        if (st->qlen == 1)
+            st->ring_due_us = gw_store__mono_now_us() + GW_STORE_RING_LINGER_US;
+        if (st->qlen == 1 || st->qlen == st->batch_max)
+            pthread_cond_signal(&st->qcond);
     }
     pthread_mutex_unlock(&st->qlock);
     return ret;
@@ -546,10 +580,12 @@ int gw_store_flush(gw_store_t *st)
 {
     pthread_mutex_lock(&st->qlock);
     uint64_t target = st->submitted;
+    st->flushing++; /* the writer does not linger on the ring meanwhile */
     while (st->processed < target && st->writer_started && !(st->paused && !st->stopping)) {
         pthread_cond_signal(&st->qcond);
         pthread_cond_wait(&st->qdone, &st->qlock);
     }
+    st->flushing--;
     int ret = st->processed >= target ? 0 : GW_STORE_E_CLOSED;
     pthread_mutex_unlock(&st->qlock);
     return ret;

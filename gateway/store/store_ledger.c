@@ -3,10 +3,10 @@
  *
  * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
  * the store's writer thread BEGINs, takes every item queued by then, applies each through
- * gw_store__ledger_apply (an exact reservation at its own savepoint: a refused reservation undoes
- * only its own rows, so each reservation still sees the balance left by the ones before it and
- * refusals are exact; every other item refuses before it writes),
- * and commits once, with the call records of the same moment. A database error rolls the whole
+ * gw_store__ledger_apply (every item decides whether it refuses before it writes, from the
+ * journal's row cursors: each reservation sees the balance left by the ones before it and
+ * refusals are exact without savepoints), and commits once, with the call records of the same
+ * moment. A database error rolls the whole
  * transaction back: every ledger item of it fails with GW_STORE_E_DB (finished calls are retried
  * by the store). Synchronous callers wait for their item; the gateway uses
  * gw_store_reserve_async and gw_store_finish_async. Both backends: on PostgreSQL the store sorts
@@ -64,42 +64,6 @@ static int ledger_ins_nowait(slot_t *sl, const char *user, const char *rid, cons
     return s == NULL ? -1 : gw_store__run_nowait(s);
 }
 
-/* Reads (balance, reserved). @return 1 found, 0 absent, -1 error. */
-static int bal_get(slot_t *sl, const char *user, int64_t *balance, int64_t *reserved)
-{
-    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_BAL_GET);
-    if (s == NULL)
-        return -1;
-    gw_store__bind_text(s, 1, user);
-    int rc = gw_store__step(s);
-    if (rc == 1) {
-        if (balance)
-            *balance = gw_store__col_int64(s, 0);
-        if (reserved)
-            *reserved = gw_store__col_int64(s, 1);
-    }
-    gw_store__reset(s);
-    return rc;
-}
-
-/* Conditional debit. @return 1 debited (balance after in *bal), 0 not (absent or too low), -1 error. */
-static int debit(slot_t *sl, const char *user, int64_t amount, int64_t now, int64_t *bal)
-{
-    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_DEBIT);
-    if (s == NULL)
-        return -1;
-    gw_store__bind_int64(s, 1, amount);
-    gw_store__bind_int64(s, 2, amount);
-    gw_store__bind_int64(s, 3, now);
-    gw_store__bind_text(s, 4, user);
-    gw_store__bind_int64(s, 5, amount);
-    int rc = gw_store__step(s);
-    if (rc == 1)
-        *bal = gw_store__col_int64(s, 0);
-    gw_store__reset(s);
-    return rc;
-}
-
 /* balance += delta, reserved -= released. @return 1 (balance after in *bal), 0 no row, -1 error. */
 int gw_ledger__bal_add(slot_t *sl, const char *user, int64_t delta, int64_t released, int64_t now, int64_t *bal)
 {
@@ -117,10 +81,127 @@ int gw_ledger__bal_add(slot_t *sl, const char *user, int64_t delta, int64_t rele
     return rc;
 }
 
+/* ---- the journal's row cursors (gw_store_ledger_t.cur) ---- */
+
+/*
+ * The balance row (BAL) and this instance's lease row (LEASE) of the user whose journal items are
+ * applied now are read once per user and transaction (FOR UPDATE on PostgreSQL: the row lock is
+ * held to the commit, as the UPDATE it replaces held it; SQLite's writer is alone by BEGIN
+ * IMMEDIATE), changed in memory by each item, and written once: when the journal moves on to
+ * another user (it is sorted by user) or at the end of the transaction (gw_store__ledger_batch).
+ * A reservation is checked against the cursor before it writes anything, so a refusal needs no
+ * savepoint. Only the writer thread uses them, on the writer's connection.
+ */
+static int cur_flush(gw_store_ledger_t *lg, slot_t *sl, int k)
+{
+    ledger_cur_t *c = &lg->cur[k];
+    int rc = 0;
+    if (c->active && c->row && c->dirty) {
+        /* the row was read in this transaction (and is locked on PostgreSQL): no row count to wait for */
+        gw_store_stmt_t *s = gw_ledger__stmt(sl, k == GW_LEDGER_CUR_BAL ? S_BAL_PUT : S_LEASE_ADD);
+        if (s == NULL)
+            return -1;
+        gw_store__bind_int64(s, 1, c->delta);
+        if (k == GW_LEDGER_CUR_BAL) {
+            gw_store__bind_int64(s, 2, c->released);
+            gw_store__bind_int64(s, 3, c->now);
+            gw_store__bind_text(s, 4, c->user);
+        } else {
+            gw_store__bind_int64(s, 2, c->now + lg->lc.ttl_ms * 1000);
+            gw_store__bind_int64(s, 3, c->now);
+            gw_store__bind_text(s, 4, c->user);
+            gw_store__bind_int64(s, 5, lg->instance);
+        }
+        rc = gw_store__run_nowait(s);
+    }
+    c->active = 0;
+    return rc;
+}
+
+/* Points cursor `k` at `user`'s row (read, locked on PostgreSQL), writing the previous user's
+ * change first. @return 0 or -1. */
+static int cur_load(gw_store_ledger_t *lg, slot_t *sl, int k, const char *user, int64_t now)
+{
+    ledger_cur_t *c = &lg->cur[k];
+    if (c->active && strcmp(c->user, user) == 0) {
+        if (now > c->now)
+            c->now = now;
+        return 0;
+    }
+    if (cur_flush(lg, sl, k) != 0)
+        return -1;
+    gw_store_stmt_t *s = gw_ledger__stmt(sl, k == GW_LEDGER_CUR_LEASE ? S_LEASE_LOCK : lg->pg ? S_BAL_LOCK : S_BAL_GET);
+    if (s == NULL)
+        return -1;
+    gw_store__bind_text(s, 1, user);
+    if (k == GW_LEDGER_CUR_LEASE)
+        gw_store__bind_int64(s, 2, lg->instance);
+    int rc = gw_store__step(s);
+    c->amount = rc == 1 ? gw_store__col_int64(s, 0) : 0;
+    gw_store__reset(s);
+    if (rc < 0)
+        return -1;
+    snprintf(c->user, sizeof(c->user), "%s", user);
+    c->active = 1;
+    c->row = rc == 1;
+    c->dirty = 0;
+    c->delta = c->released = 0;
+    c->now = now;
+    return 0;
+}
+
+/* Changes the loaded row: amount += delta (and, BAL, reserved -= released). */
+static void cur_add(ledger_cur_t *c, int64_t delta, int64_t released)
+{
+    c->amount += delta;
+    c->delta += delta;
+    c->released += released;
+    c->dirty = 1;
+}
+
+int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
+{
+    return cur_flush(lg, sl, GW_LEDGER_CUR_LEASE);
+}
+
+int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
+{
+    if (!end) {
+        /* a new transaction: nothing read in a rolled-back one is known */
+        for (int k = 0; k < GW_LEDGER_NCUR; k++)
+            lg->cur[k].active = 0;
+        return 0;
+    }
+    int rc = 0;
+    for (int k = 0; k < GW_LEDGER_NCUR; k++)
+        if (cur_flush(lg, &lg->wslot, k) != 0)
+            rc = -1;
+    return rc;
+}
+
+/* op->bal = op->user's balance row as the items applied so far left it (unchanged when there is
+ * no row). @return 0 or -1. */
+static int bal_now(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
+{
+    if (cur_load(lg, sl, GW_LEDGER_CUR_BAL, op->user, op->now) != 0)
+        return -1;
+    if (lg->cur[GW_LEDGER_CUR_BAL].row)
+        op->bal = lg->cur[GW_LEDGER_CUR_BAL].amount;
+    return 0;
+}
+
+/* The request id of `user`'s default grant: not the id itself, the row outlives an erasure. */
+static void default_grant_rid(gw_store_ledger_t *lg, const char *user, char rid[GW_STORE_USER_REF_CHARS + 32])
+{
+    char ref[GW_STORE_USER_REF_CHARS + 1];
+    gw_store__user_ref(lg->st, user, ref);
+    snprintf(rid, GW_STORE_USER_REF_CHARS + 32, "default-grant:%s", ref);
+}
+
 /*
  * First sight of a user (no balance row): the users row with a data key, the default grant
- * (once per user id, ever: its request id is fixed, "default-grant:" + gw_store__user_ref), the balance row. Inside the caller's
- * transaction. @return 0 or -1.
+ * (once per user id, ever: its request id is fixed, default_grant_rid), the balance row; the
+ * balance cursor then points at the new row. Inside the caller's transaction. @return 0 or -1.
  */
 static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t grant, int64_t now)
 {
@@ -128,9 +209,8 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
     if (gw_store__user_insert(lg->st, sl->db, user) != 0)
         return -1;
     if (grant > 0) {
-        char rid[GW_STORE_USER_REF_CHARS + 32], ref[GW_STORE_USER_REF_CHARS + 1];
-        gw_store__user_ref(lg->st, user, ref); /* not the id itself: the row outlives an erasure */
-        snprintf(rid, sizeof(rid), "default-grant:%s", ref);
+        char rid[GW_STORE_USER_REF_CHARS + 32];
+        default_grant_rid(lg, user, rid);
         int64_t n = gw_ledger__ledger_ins(sl, user, rid, "grant", grant, now, "default grant", 0);
         if (n < 0)
             return -1;
@@ -142,7 +222,10 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
     gw_store__bind_text(s, 1, user);
     gw_store__bind_int64(s, 2, granted);
     gw_store__bind_int64(s, 3, now);
-    return gw_store__run_nowait(s);
+    if (gw_store__run_nowait(s) < 0)
+        return -1;
+    lg->cur[GW_LEDGER_CUR_BAL].active = 0;
+    return cur_load(lg, sl, GW_LEDGER_CUR_BAL, user, now);
 }
 
 void gw_ledger__log_err(slot_t *sl, const char *what)
@@ -152,13 +235,13 @@ void gw_ledger__log_err(slot_t *sl, const char *what)
 
 /* ---- reserve / settle / grant ---- */
 
-/* Was `request_id` settled already? @return 1, 0, or -1. */
-int gw_ledger__settled(slot_t *sl, const char *request_id)
+int gw_ledger__row_has(slot_t *sl, const char *request_id, const char *kind)
 {
-    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_SETTLED);
+    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_ROW_HAS);
     if (s == NULL)
         return -1;
     gw_store__bind_text(s, 1, request_id);
+    gw_store__bind_text(s, 2, kind);
     int rc = gw_store__step(s);
     gw_store__reset(s);
     return rc;
@@ -210,121 +293,62 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
 }
 
 /*
- * The body of a reservation, inside the caller's transaction. @return 0 (reserved, or already
- * reserved: nothing written), GW_E_CREDITS (refused: the caller undoes what it wrote), GW_STORE_E_DB on a
- * database error. op->bal receives the balance after (or the balance that was too low).
+ * A reservation against the balance row, inside the caller's transaction. Everything that can
+ * refuse is decided before the first write (the balance cursor; for a user not seen yet, what
+ * their first balance would be), so a refusal writes nothing and needs no savepoint. @return 0
+ * (reserved, or already reserved: nothing written), GW_E_CREDITS (refused, nothing written),
+ * GW_STORE_E_DB on a database error. op->bal receives the balance after (or the balance that was
+ * too low).
  */
 static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
+    ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_BAL];
     int rc;
-    /* The reserve row first: it is the idempotency check (UNIQUE(request_id, kind)). */
+    if (cur_load(lg, sl, GW_LEDGER_CUR_BAL, op->user, op->now) != 0)
+        return GW_STORE_E_DB;
+    if (!c->row) {
+        /* a new user starts with the default grant, unless that id had it before (erased and back) */
+        int64_t first = 0;
+        if (op->grant > 0) {
+            char rid[GW_STORE_USER_REF_CHARS + 32];
+            default_grant_rid(lg, op->user, rid);
+            if ((rc = gw_ledger__row_has(sl, rid, "grant")) < 0)
+                return GW_STORE_E_DB;
+            first = rc == 1 ? 0 : op->grant;
+        }
+        if (first < op->amount) {
+            op->bal = first; /* refused: the user is created by a later call that succeeds */
+            return GW_E_CREDITS;
+        }
+        if (user_create(lg, sl, op->user, op->grant, op->now) != 0 || !c->row)
+            return GW_STORE_E_DB;
+    }
+    op->bal = c->amount;
+    if (c->amount < op->amount) {
+        /* a request id reserved before answers 0, as it does when the balance covers it */
+        if ((rc = gw_ledger__row_has(sl, op->rid, "reserve")) < 0)
+            return GW_STORE_E_DB;
+        return rc == 1 ? 0 : GW_E_CREDITS;
+    }
+    /* the reserve row first: it is the idempotency check (UNIQUE(request_id, kind)) */
     int64_t n = gw_ledger__ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
     if (n == 0)
-        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
-    if ((rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
-        return GW_STORE_E_DB;
-    if (rc == 0) {
-        if ((rc = bal_get(sl, op->user, &op->bal, NULL)) < 0)
-            return GW_STORE_E_DB;
-        if (rc == 0) {
-            if (user_create(lg, sl, op->user, op->grant, op->now) != 0 ||
-                (rc = debit(sl, op->user, op->amount, op->now, &op->bal)) < 0)
-                return GW_STORE_E_DB;
-            if (rc == 0 && bal_get(sl, op->user, &op->bal, NULL) < 0)
-                return GW_STORE_E_DB;
-        } else {
-            rc = 0;
-        }
-        /* Refused: the reserve row goes away with the undo; a newly created user stays created
-         * only if a later call succeeds (this one wrote nothing). */
-        if (rc == 0)
-            return GW_E_CREDITS;
-    }
+        return 0;
+    cur_add(c, -op->amount, -op->amount);
+    op->bal = c->amount;
     return open_ins(lg, sl, op, 0);
-}
-
-/* reserve_exact at its own savepoint: a refusal undoes only its own rows. */
-int gw_ledger__reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
-{
-    gw_store_stmt_t *sp = gw_ledger__stmt(sl, S_SP), *rel = gw_ledger__stmt(sl, S_SP_RELEASE),
-                    *undo = gw_ledger__stmt(sl, S_SP_UNDO);
-    if (sp == NULL || rel == NULL || undo == NULL || gw_store__run_nowait(sp) < 0)
-        return GW_STORE_E_DB;
-    int rc = reserve_exact(lg, sl, op);
-    if (rc != GW_STORE_E_DB && ((rc != 0 && gw_store__run_nowait(undo) < 0) || gw_store__run_nowait(rel) < 0))
-        rc = GW_STORE_E_DB;
-    return rc;
-}
-
-/* Writes the cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
-int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
-{
-    int rc = 0;
-    if (lg->lcur.active && lg->lcur.row && lg->lcur.dirty) {
-        gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEASE_ADD);
-        if (s == NULL)
-            return -1;
-        gw_store__bind_int64(s, 1, lg->lcur.delta);
-        gw_store__bind_int64(s, 2, lg->lcur.now + lg->lc.ttl_ms * 1000);
-        gw_store__bind_int64(s, 3, lg->lcur.now);
-        gw_store__bind_text(s, 4, lg->lcur.user);
-        gw_store__bind_int64(s, 5, lg->instance);
-        rc = gw_store__run_nowait(s);
-    }
-    lg->lcur.active = 0;
-    return rc;
-}
-
-/* Points the cursor at `user`'s lease row of this instance (locked FOR UPDATE). @return 0 or -1. */
-static int lcur_load(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t now)
-{
-    if (lg->lcur.active && strcmp(lg->lcur.user, user) == 0) {
-        if (now > lg->lcur.now)
-            lg->lcur.now = now;
-        return 0;
-    }
-    if (gw_ledger__lcur_flush(lg, sl) != 0)
-        return -1;
-    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEASE_LOCK);
-    if (s == NULL)
-        return -1;
-    gw_store__bind_text(s, 1, user);
-    gw_store__bind_int64(s, 2, lg->instance);
-    int rc = gw_store__step(s);
-    lg->lcur.amount = rc == 1 ? gw_store__col_int64(s, 0) : 0;
-    gw_store__reset(s);
-    if (rc < 0)
-        return -1;
-    snprintf(lg->lcur.user, sizeof(lg->lcur.user), "%s", user);
-    lg->lcur.active = 1;
-    lg->lcur.row = rc == 1;
-    lg->lcur.dirty = 0;
-    lg->lcur.delta = 0;
-    lg->lcur.now = now;
-    return 0;
-}
-
-int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
-{
-    if (!end) {
-        lg->lcur.active = 0; /* a new transaction: nothing read in a rolled-back one is known */
-        return 0;
-    }
-    return gw_ledger__lcur_flush(lg, &lg->wslot);
 }
 
 /* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
 static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
 {
-    if (lcur_load(lg, sl, user, now) != 0)
+    if (cur_load(lg, sl, GW_LEDGER_CUR_LEASE, user, now) != 0)
         return -1;
-    if (!lg->lcur.row)
+    if (!lg->cur[GW_LEDGER_CUR_LEASE].row)
         return 0;
-    lg->lcur.amount += delta;
-    lg->lcur.delta += delta;
-    lg->lcur.dirty = 1;
+    cur_add(&lg->cur[GW_LEDGER_CUR_LEASE], delta, 0);
     return 1;
 }
 
@@ -332,44 +356,45 @@ static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int
  * A reservation. Admitted against this instance's lease: the lease row (through the cursor, read
  * FOR UPDATE) pays first, if it still holds enough (it may have been reclaimed, or given back by an
  * idle return queued before this), then the reserve row (a repeated request id gives the amount
- * back) and the open row: nothing can be refused after a write, so no savepoint. Otherwise, or when
- * no lease row covers it, the balance row decides (reserve_exact, at a savepoint).
+ * back) and the open row. Otherwise, or when no lease row covers it, the balance row decides
+ * (reserve_exact). Nothing is written before a refusal.
  */
 int gw_ledger__reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     if (!op->lease)
-        return gw_ledger__reserve_exact_sp(lg, sl, op);
-    if (lcur_load(lg, sl, op->user, op->now) != 0)
+        return reserve_exact(lg, sl, op);
+    ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_LEASE];
+    if (cur_load(lg, sl, GW_LEDGER_CUR_LEASE, op->user, op->now) != 0)
         return GW_STORE_E_DB;
-    if (!lg->lcur.row || lg->lcur.amount < op->amount) {
+    if (!c->row || c->amount < op->amount) {
         op->lease_out = GW_J_LEASE_LOST;
-        return gw_ledger__reserve_exact_sp(lg, sl, op);
+        return reserve_exact(lg, sl, op);
     }
     int64_t n = gw_ledger__ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
     if (n == 0) { /* reserved before: the lease keeps its amount */
         op->lease_out = GW_J_LEASE_UNUSED;
-        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
+        return bal_now(lg, sl, op) < 0 ? GW_STORE_E_DB : 0;
     }
-    lg->lcur.amount -= op->amount;
-    lg->lcur.delta -= op->amount;
-    lg->lcur.dirty = 1;
-    op->bal = lg->lcur.amount;
+    cur_add(c, -op->amount, 0);
+    op->bal = c->amount;
     op->lease_out = GW_J_LEASE_USED;
     return open_ins(lg, sl, op, 1);
 }
 
 /*
- * The body of a settlement, inside the caller's transaction. @return 0 (settled, or settled
- * before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's request; nothing
- * written), GW_STORE_E_DB on a database error.
+ * The body of a settlement, inside the caller's transaction: the open row goes, one settle row
+ * carries what goes back (+(r - a), the refund) or what is charged beyond the reservation
+ * (-(a - r), flagged), and the balance (or this instance's lease) row gets it. @return 0 (settled,
+ * or settled before: nothing written), GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL (another user's
+ * request; nothing written), GW_STORE_E_DB on a database error.
  */
 int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     int64_t reserved = 0;
     int lease = 0;
-    /* the open row of this user's request: refusals (none, another user's) write nothing, so no savepoint */
+    /* the open row of this user's request: refusals (none, another user's) write nothing */
     gw_store_stmt_t *t = gw_ledger__stmt(sl, S_OPEN_DEL_USER);
     if (t == NULL)
         return GW_STORE_E_DB;
@@ -384,7 +409,7 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
-        if ((rc = gw_ledger__settled(sl, op->rid)) < 0 || bal_get(sl, op->user, &op->bal, NULL) < 0)
+        if ((rc = gw_ledger__row_has(sl, op->rid, "settle")) < 0 || bal_now(lg, sl, op) < 0)
             return GW_STORE_E_DB;
         if (rc == 1)
             return 0;
@@ -394,58 +419,59 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     }
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
-    if (ledger_ins_nowait(sl, op->user, op->rid, "settle", -s.overrun, op->now,
-                          s.flagged ? "actual cost above the reservation" : NULL, s.flagged) < 0 ||
-        (s.refund > 0 && ledger_ins_nowait(sl, op->user, op->rid, "refund", s.refund, op->now, NULL, 0) < 0))
+    int64_t back = s.refund - s.overrun;
+    if (ledger_ins_nowait(sl, op->user, op->rid, "settle", back, op->now, s.flagged ? "actual cost above the reservation" : NULL,
+                          s.flagged) < 0)
         return GW_STORE_E_DB;
     if (lease) {
         /* reserved against a lease: the difference goes back to this instance's lease row while it
          * exists (no balance row lock per call), else to the balance row */
-        if ((rc = lease_credit(lg, sl, op->user, s.refund - s.overrun, op->now)) < 0)
+        if ((rc = lease_credit(lg, sl, op->user, back, op->now)) < 0)
             return GW_STORE_E_DB;
         if (rc == 1) {
             op->lease_out = GW_J_LEASE_USED;
-            op->lease_delta = s.refund - s.overrun;
+            op->lease_delta = back;
             return 0;
         }
-        return gw_ledger__bal_add(sl, op->user, s.refund - s.overrun, 0, op->now, &op->bal) != 1 ? GW_STORE_E_DB : 0;
+        reserved = 0; /* never counted in the balance row's `reserved` */
     }
-    if (gw_ledger__bal_add(sl, op->user, s.refund - s.overrun, reserved, op->now, &op->bal) != 1)
+    ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_BAL];
+    if (cur_load(lg, sl, GW_LEDGER_CUR_BAL, op->user, op->now) != 0 || !c->row)
         return GW_STORE_E_DB;
+    cur_add(c, back, reserved);
+    op->bal = c->amount;
     return 0;
 }
 
 /* A lease take or top-up: the balance row gives op->amount to this instance's lease row, if it
- * holds that much. @return 0, GW_E_CREDITS (op->bal = the balance row), GW_STORE_E_DB. */
+ * holds that much (the lease cursor was flushed by the caller: the row is written here).
+ * @return 0, GW_E_CREDITS (op->bal = the balance row), GW_STORE_E_DB. */
 int gw_ledger__lease_take_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEASE_DEBIT);
+    ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_BAL];
+    if (cur_load(lg, sl, GW_LEDGER_CUR_BAL, op->user, op->now) != 0)
+        return GW_STORE_E_DB;
+    op->bal = c->amount;
+    if (!c->row || c->amount < op->amount)
+        return GW_E_CREDITS;
+    gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEASE_PUT);
     if (s == NULL)
-        return GW_STORE_E_DB;
-    gw_store__bind_int64(s, 1, op->amount);
-    gw_store__bind_int64(s, 2, op->now);
-    gw_store__bind_text(s, 3, op->user);
-    gw_store__bind_int64(s, 4, op->amount);
-    int rc = gw_store__step(s);
-    if (rc == 1)
-        op->bal = gw_store__col_int64(s, 0);
-    gw_store__reset(s);
-    if (rc < 0)
-        return GW_STORE_E_DB;
-    if (rc == 0)
-        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : GW_E_CREDITS;
-    if ((s = gw_ledger__stmt(sl, S_LEASE_PUT)) == NULL)
         return GW_STORE_E_DB;
     gw_store__bind_text(s, 1, op->user);
     gw_store__bind_int64(s, 2, lg->instance);
     gw_store__bind_int64(s, 3, op->amount);
     gw_store__bind_int64(s, 4, op->now + lg->lc.ttl_ms * 1000);
     gw_store__bind_int64(s, 5, op->now);
-    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
+    if (gw_store__run_nowait(s) < 0)
+        return GW_STORE_E_DB;
+    cur_add(c, -op->amount, 0);
+    op->bal = c->amount;
+    return 0;
 }
 
-/* Gives this instance's lease of op->user back to the balance row. @return 0 or GW_STORE_E_DB;
- * op->lease_delta = the amount given back (0: there was no lease row), op->bal = the balance row. */
+/* Gives this instance's lease of op->user back to the balance row (the lease cursor was flushed by
+ * the caller). @return 0 or GW_STORE_E_DB; op->lease_delta = the amount given back (0: there was no
+ * lease row), op->bal = the balance row. */
 int gw_ledger__lease_return_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEASE_DEL);
@@ -457,22 +483,26 @@ int gw_ledger__lease_return_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t 
     if (rc == 1)
         op->lease_delta = gw_store__col_int64(s, 0);
     gw_store__reset(s);
-    if (rc < 0)
+    ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_BAL];
+    if (rc < 0 || cur_load(lg, sl, GW_LEDGER_CUR_BAL, op->user, op->now) != 0 || (rc == 1 && !c->row))
         return GW_STORE_E_DB;
-    if (rc == 0)
-        return bal_get(sl, op->user, &op->bal, NULL) < 0 ? GW_STORE_E_DB : 0;
-    return gw_ledger__bal_add(sl, op->user, op->lease_delta, 0, op->now, &op->bal) != 1 ? GW_STORE_E_DB : 0;
+    if (rc == 1)
+        cur_add(c, op->lease_delta, 0);
+    op->bal = c->amount;
+    return 0;
 }
 
 /* A grant (amount >= 0) or adjustment, creating the user if new. @return 0 or GW_STORE_E_DB. */
 int gw_ledger__grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
-    int rc = bal_get(sl, op->user, NULL, NULL);
-    if (rc < 0 || (rc == 0 && user_create(lg, sl, op->user, 0, op->now) != 0))
+    ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_BAL];
+    if (cur_load(lg, sl, GW_LEDGER_CUR_BAL, op->user, op->now) != 0 ||
+        (!c->row && (user_create(lg, sl, op->user, 0, op->now) != 0 || !c->row)))
         return GW_STORE_E_DB;
-    if (gw_ledger__ledger_ins(sl, op->user, op->rid, op->amount >= 0 ? "grant" : "adjust", op->amount, op->now, op->note, 0) != 1 ||
-        gw_ledger__bal_add(sl, op->user, op->amount, 0, op->now, &op->bal) != 1)
+    if (gw_ledger__ledger_ins(sl, op->user, op->rid, op->amount >= 0 ? "grant" : "adjust", op->amount, op->now, op->note, 0) != 1)
         return GW_STORE_E_DB;
+    cur_add(c, op->amount, 0);
+    op->bal = c->amount;
     return 0;
 }
 

@@ -5,26 +5,27 @@
  *
  * Rows. `ledger(id, user_id, request_id, kind, amount_microcredits, at, note, flagged)` is
  * append-only; (request_id, kind) is unique, which makes every call idempotent. Signs: grant +g,
- * adjust ±a, reserve -r (the hold), settle -(actual - r) when the call cost more than reserved
- * (flagged) else 0 (the completion marker), refund +(r - actual). A user's balance is the sum
+ * adjust ±a, reserve -r (the hold), settle +(r - actual): what goes back, or, negative and
+ * flagged, what the call cost beyond its reservation (one settle row per call; databases written
+ * before issue 12's third session also hold `refund` rows +(r - actual) beside a settle row of
+ * -(actual - r) or 0, and every sum below reads both). A user's balance is the sum
  * of their rows: it already excludes open reservations. `credit_balances(user_id, balance,
  * reserved)` holds that sum and the total of open reservations, updated in the same
  * transaction as the rows (the check "can the balance cover it" is one row read, not a scan),
  * and `credit_open(request_id, user_id, amount, instance, at)` lists reservations not settled
  * yet (crash recovery reads it). Amounts are micro-credits (int64).
  *
- * Atomicity. A reservation is one transaction: the reserve row, then a conditional debit
- * `UPDATE credit_balances SET balance = balance - r ... WHERE user_id = ? AND balance >= r`.
- * On PostgreSQL the UPDATE takes the user's row lock and re-checks the condition on the newest
- * row version (READ COMMITTED), so two instances can never both pass; on SQLite the
- * transaction is BEGIN IMMEDIATE (one writer at a time). Commit happens before the call
- * returns: the reservation is durable before anything is forwarded.
+ * Atomicity. A reservation is decided in its journal transaction from the user's balance row,
+ * read once per transaction (`SELECT ... FOR UPDATE` on PostgreSQL: the row lock is held to the
+ * commit, so two instances can never both pass; on SQLite the transaction is BEGIN IMMEDIATE,
+ * one writer at a time), debited in memory by each reservation, and written once per user and
+ * transaction. Commit happens before the call returns: the reservation is durable before
+ * anything is forwarded.
  *
  * Group commit (both backends; issue 12). Reserve, settle and grant are items of the store's
  * journal: its writer thread commits everything queued while the last transaction ran in one
- * transaction, in arrival order (PostgreSQL: sorted by user, each user's order kept), a refusal
- * undoing only itself (an exact reservation at its own savepoint; every other operation refuses
- * before it writes); a database error fails the
+ * transaction, sorted by user (each user's order kept), every operation deciding a refusal
+ * before it writes (no savepoints); a database error fails the
  * whole batch (each of its callers gets GW_STORE_E_DB, nothing of it is applied). See
  * store_ledger.c and docs/internals/metering.md.
  */

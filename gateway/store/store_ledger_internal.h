@@ -19,22 +19,19 @@
 
 enum {
     S_LEDGER_INS,
-    S_DEBIT,
     S_BAL_GET,
+    S_BAL_LOCK,
     S_BAL_INS,
     S_BAL_ADD,
+    S_BAL_PUT,
     S_OPEN_INS,
     S_OPEN_DEL,
     S_OPEN_DEL_USER,
     S_OPEN_GET,
-    S_SETTLED,
+    S_ROW_HAS,
     S_IDEM_GET,
     S_IDEM_CLAIM,
     S_IDEM_DONE,
-    S_SP,
-    S_SP_RELEASE,
-    S_SP_UNDO,
-    S_LEASE_DEBIT,
     S_LEASE_PUT,
     S_LEASE_LOCK,
     S_LEASE_ADD,
@@ -47,6 +44,22 @@ enum {
 };
 
 typedef gw_journal_item_t ledger_op_t;
+
+/** The row cursors of the journal's transaction (gw_store_ledger_t.cur). */
+enum { GW_LEDGER_CUR_BAL, GW_LEDGER_CUR_LEASE, GW_LEDGER_NCUR };
+
+/** One row that many journal items change: credit_balances (BAL) or this instance's credit_leases
+ * row (LEASE) of `user`, read once, changed in memory, written once (store_ledger.c cur_load / cur_flush). */
+typedef struct st_ledger_cur_t {
+    char user[GW_USER_ID_MAX + 1];
+    int active;       /* `user`'s row was read in this transaction */
+    int row;          /* the row exists */
+    int dirty;        /* delta or released not written yet */
+    int64_t amount;   /* the row's balance (BAL) or lease amount (LEASE) after the items applied so far */
+    int64_t delta;    /* not written yet: amount += delta */
+    int64_t released; /* BAL, not written yet: reserved -= released (negative: reservations added) */
+    int64_t now;      /* updated_at of the write */
+} ledger_cur_t;
 
 typedef struct st_slot_t {
     pthread_mutex_t lock;
@@ -98,15 +111,13 @@ struct st_gw_store_ledger_t {
     _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
     gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
     struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
-    /* The journal's lease cursor (writer thread): this instance's lease row of the user whose items
-     * are applied now, read once FOR UPDATE and written once per user and transaction (the journal
-     * is sorted by user on PostgreSQL), instead of one UPDATE of that row per reservation and per
-     * settlement (a row updated hundreds of times in one transaction grows a chain of versions). */
-    struct {
-        char user[GW_USER_ID_MAX + 1];
-        int active, row, dirty;
-        int64_t amount, delta, now;
-    } lcur;
+    /* The journal's row cursors (writer thread, store_ledger.c): the balance row of the user whose
+     * items are applied now, and this instance's lease row of that user, each read once (FOR UPDATE
+     * on PostgreSQL) and written once per user and transaction (the journal is sorted by user),
+     * instead of one UPDATE per reservation and per settlement (on PostgreSQL a row updated hundreds
+     * of times in one transaction grows a chain of versions; on SQLite each UPDATE is a B-tree
+     * write). */
+    ledger_cur_t cur[GW_LEDGER_NCUR];
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -145,13 +156,12 @@ int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, con
 int gw_ledger__bal_add(slot_t *sl, const char *user, int64_t delta, int64_t released, int64_t now, int64_t *bal);
 /** Logs `what` with the slot's database message. */
 void gw_ledger__log_err(slot_t *sl, const char *what);
-/** Was `request_id` settled already? @return 1, 0, or -1. */
-int gw_ledger__settled(slot_t *sl, const char *request_id);
+/** Does `request_id` have a ledger row of `kind`? @return 1, 0, or -1. */
+int gw_ledger__row_has(slot_t *sl, const char *request_id, const char *kind);
 /** Takes (deletes) the open reservation of `request_id` and returns what it held. @return 1 found, 0 none, -1 error. */
 int gw_ledger__open_take(slot_t *sl, const char *request_id, char *user, size_t userlen, int64_t *amount, int *lease);
-/** A reservation at its own savepoint: a refusal undoes only its own rows. */
-int gw_ledger__reserve_exact_sp(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
-/** Writes the lease cursor's pending change of the lease row and forgets the row. @return 0 or -1. */
+/** Writes the lease cursor's pending change of the lease row and forgets the row (before a statement of its own
+ * changes that row). @return 0 or -1. */
 int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl);
 /** The body of a reservation inside the caller's transaction. @return 0 or GW_E_CREDITS / GW_STORE_E_*. */
 int gw_ledger__reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);

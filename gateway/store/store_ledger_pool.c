@@ -105,30 +105,25 @@ static void ct_free(gw_store_ledger_t *lg)
 static const char *const SQL[S__COUNT] = {
     [S_LEDGER_INS] = "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at, note, flagged)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id, kind) DO NOTHING",
-    [S_DEBIT] = "UPDATE credit_balances SET balance = balance - ?, reserved = reserved + ?, updated_at = ?"
-                " WHERE user_id = ? AND balance >= ? RETURNING balance",
     [S_BAL_GET] = "SELECT balance, reserved FROM credit_balances WHERE user_id = ?",
+    [S_BAL_LOCK] = "SELECT balance, reserved FROM credit_balances WHERE user_id = ? FOR UPDATE", /* PostgreSQL */
     [S_BAL_INS] = "INSERT INTO credit_balances(user_id, balance, reserved, updated_at) VALUES (?, ?, 0, ?)"
                   " ON CONFLICT (user_id) DO NOTHING",
     [S_BAL_ADD] = "UPDATE credit_balances SET balance = balance + ?, reserved = reserved - ?, updated_at = ?"
                   " WHERE user_id = ? RETURNING balance",
+    [S_BAL_PUT] = "UPDATE credit_balances SET balance = balance + ?, reserved = reserved - ?, updated_at = ? WHERE user_id = ?",
     [S_OPEN_INS] = "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease) VALUES (?, ?, ?, ?, ?, ?)",
     [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
     [S_OPEN_DEL_USER] = "DELETE FROM credit_open WHERE request_id = ? AND user_id = ? RETURNING amount, lease",
     [S_OPEN_GET] = "SELECT 1 FROM credit_open WHERE request_id = ?",
-    [S_SETTLED] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = 'settle'",
+    [S_ROW_HAS] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = ?",
     [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
     [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"
                      " VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (user_id, idem_key) DO UPDATE SET request_id = excluded.request_id,"
                      " status = 0, created_at = excluded.created_at, expires_at = excluded.expires_at"
                      " WHERE idempotency.expires_at <= ?",
     [S_IDEM_DONE] = "UPDATE idempotency SET status = ? WHERE user_id = ? AND idem_key = ? AND request_id = ?",
-    [S_SP] = "SAVEPOINT ledger_op",
-    [S_SP_RELEASE] = "RELEASE ledger_op",
-    [S_SP_UNDO] = "ROLLBACK TO ledger_op",
-    /* credit leases: the balance row gives `amount` to this instance's lease row (both conditional on what they hold) */
-    [S_LEASE_DEBIT] = "UPDATE credit_balances SET balance = balance - ?, updated_at = ? WHERE user_id = ? AND balance >= ?"
-                      " RETURNING balance",
+    /* credit leases: this instance's lease row of a user (the balance row gives the amount through the journal's cursor) */
     [S_LEASE_PUT] = "INSERT INTO credit_leases(user_id, instance, amount, expires_at, updated_at) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT (user_id, instance) DO UPDATE SET amount = credit_leases.amount + excluded.amount,"
                     " expires_at = excluded.expires_at, updated_at = excluded.updated_at",

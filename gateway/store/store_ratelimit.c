@@ -189,8 +189,7 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
     slot_t *sl = &lg->wslot;
     if (sl->db == NULL)
         sl->db = db;
-    /* Only an exact reservation can be refused after writing (its reserve row): it takes a
-     * savepoint of its own (gw_ledger__reserve_exact_sp); every other body refuses before it writes. */
+    /* Every body refuses before it writes (store_ledger.c): a refusal needs no savepoint. */
     int rc = op_body(lg, sl, op);
     if (rc == GW_STORE_E_DB)
         gw_ledger__log_err(sl, op_name(op));

@@ -3,9 +3,9 @@
  * connection, the same text on SQLite and PostgreSQL: the calls of the window (the call log holds
  * every proxied call with its token, image and compute counts, metered or not) UNION ALL the
  * ledger's reservations that have no call row any more, each joined with its reserve / settle /
- * refund ledger rows for the amounts. Grouping keys are expressions over that union; the rows come
- * back sorted. Formatting them (JSON, CSV, a table) is the CLI's and the admin API's business
- * (gateway/usage_report.c).
+ * refund ledger rows for the amounts (what went back is the settle row's amount when positive,
+ * plus a refund row, which databases written before the single settle row hold). Grouping keys are expressions over that union; the
+ * rows come back sorted. Formatting them (JSON, CSV, a table) is the CLI's and the admin API's business (gateway/usage_report.c).
  */
 #include "gateway/store/store_report.h"
 #include "common/log.h"
@@ -59,12 +59,13 @@ int gw_store_usage_rows(gw_store_t *st, int64_t from_us, int64_t to_us, const gw
     char keys[200], order[16];
     snprintf(keys, sizeof(keys), "%s AS k1, %s AS k2", GROUP_SQL[dims[0]], ndims > 1 ? GROUP_SQL[dims[1]] : "''");
     snprintf(order, sizeof(order), "%s", ndims > 1 ? "1, 2" : "1");
-    char sql[2400];
+    char sql[2600];
     snprintf(sql, sizeof(sql),
              "SELECT %s, CAST(COUNT(*) AS BIGINT),"
              " CAST(SUM(CASE WHEN r.id IS NULL THEN 0 ELSE -r.amount_microcredits - COALESCE(s.amount_microcredits, 0)"
              " - COALESCE(f.amount_microcredits, 0) END) AS BIGINT),"
-             " CAST(SUM(COALESCE(f.amount_microcredits, 0)) AS BIGINT),"
+             " CAST(SUM(COALESCE(f.amount_microcredits, 0) + CASE WHEN s.amount_microcredits > 0 THEN s.amount_microcredits ELSE 0"
+             " END) AS BIGINT),"
              " CAST(SUM(CASE WHEN r.id IS NOT NULL AND s.id IS NULL THEN 1 ELSE 0 END) AS BIGINT),"
              " CAST(SUM(COALESCE(s.flagged, 0)) AS BIGINT),"
              " CAST(SUM(u.tin) AS BIGINT), CAST(SUM(u.tout) AS BIGINT), CAST(SUM(u.imgs) AS BIGINT), CAST(SUM(u.cms) AS BIGINT)"

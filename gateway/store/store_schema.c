@@ -95,6 +95,29 @@ typedef struct st_migration_t {
     "CREATE INDEX predictions_expires ON predictions(expires_at);"                                                                 \
     "CREATE INDEX predictions_user ON predictions(user_id);"
 
+/* 8 (issue 12): fewer B-trees written per call. Every index a call's rows enter is at least one
+ * more page in each commit (SQLite writes whole pages to its WAL, checksummed; the serial callgrind
+ * of docs/BENCHMARKS.md "Issue 12, session 3" counts them). Dropped: ledger_kind_at (no query
+ * filters the ledger by kind and time since the usage report reads the call log) and calls_started
+ * (the report's window is over COALESCE(reservation, start) and cannot use it); calls_body_expires
+ * keeps only the rows that have a body expiry (calls with images and bodies; the purge's
+ * `body_expires_at < ?` implies it). SQLite only: credit_open, a small table of the reservations
+ * in flight, becomes one B-tree keyed by request id (WITHOUT ROWID) without the instance index
+ * (one gateway per SQLite database: crash recovery reads the whole table); PostgreSQL keeps its
+ * instance index (several instances' recovery). */
+#define INDEXES_V8                                                                                                                 \
+    "DROP INDEX ledger_kind_at;"                                                                                                   \
+    "DROP INDEX calls_started;"                                                                                                    \
+    "DROP INDEX calls_body_expires;"                                                                                               \
+    "CREATE INDEX calls_body_expires ON calls(body_expires_at) WHERE body_expires_at IS NOT NULL;"
+#define CREDIT_OPEN_V8_SQLITE                                                                                                      \
+    "CREATE TABLE credit_open_v8(request_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, amount BIGINT NOT NULL,"                      \
+    " instance BIGINT NOT NULL, at BIGINT NOT NULL, lease INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"                              \
+    "INSERT INTO credit_open_v8(request_id, user_id, amount, instance, at, lease)"                                                 \
+    " SELECT request_id, user_id, amount, instance, at, lease FROM credit_open;"                                                   \
+    "DROP TABLE credit_open;"                                                                                                      \
+    "ALTER TABLE credit_open_v8 RENAME TO credit_open;"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -145,6 +168,7 @@ static const migration_t migrations[] = {
      * shared rate-limit buckets the instances lease blocks of tokens from (policy/ratelimit.h pol_ratelimit_share). */
     {6, LEASES_V6, LEASES_V6},
     {7, PREDICTIONS_V7("BLOB"), PREDICTIONS_V7("BYTEA")},
+    {8, INDEXES_V8 CREDIT_OPEN_V8_SQLITE, INDEXES_V8},
 };
 
 int gw_store__schema_version(void)

@@ -3,6 +3,8 @@
  * sqlite3_stmt, prepared with SQLITE_PREPARE_PERSISTENT since the store keeps them for its
  * lifetime. The pragmas follow platform-facts.md section 6: WAL, synchronous=NORMAL set
  * explicitly (Debian's build defaults WAL to FULL), secure_delete on (freed pages are zeroed).
+ * Connections open with the store's VFS shim (store_sqlite_vfs.c: one write per commit's WAL
+ * frames instead of two per page).
  */
 #include "gateway/store/store_db.h"
 
@@ -66,7 +68,8 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
                 (void)chmod(side, 0600);
         }
     }
-    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc =
+        sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, gw_store__sqlite_vfs());
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "sqlite %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
         goto fail;

@@ -1,9 +1,9 @@
 /*
  * The lowest layer of the recognizers: the candidate list every recognizer pushes to, and the
  * Presidio-style context words (supporting words per type, one list of negative words) with the
- * word search they use. recognizers.c, person.c, national.c, cjk.c and scripts.c build on it;
- * it depends on none of them (so person.c and recognizers.c no longer include each other's
- * definitions in a cycle).
+ * word search they use. recognizers.c, digits.c, address.c, dates.c, person.c, national.c, cjk.c
+ * and scripts.c build on it; it depends on none of them (so person.c and recognizers.c no longer
+ * include each other's definitions in a cycle).
  */
 #include "policy/pii/pii_internal.h"
 
@@ -52,6 +52,22 @@ const char *const pol__ctx_negative[] = {"order", "invoice", "tracking", "sku", 
                                          "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura",
                                          "ordine", "fattura", "bestelling", "factuur", "заказ", "ऑर्डर", "طلب", "주문", NULL};
 
+/* pol__has_word's search over the lower-cased window low[0, n) for lists of 255 words or more */
+static int has_word_slow(const char *low, size_t n, const char *const *words)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && pol__is_alnum(U(low[i - 1])))
+            continue;
+        for (const char *const *w = words; *w != NULL; w++) {
+            size_t wl = strlen(*w);
+            if (U((*w)[0]) == U(low[i]) && i + wl <= n && memcmp(low + i, *w, wl) == 0 &&
+                (i + wl == n || !pol__is_alnum(U(low[i + wl]))))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
 {
     char low[96];
@@ -63,19 +79,29 @@ int pol__has_word(const char *text, size_t from, size_t to, const char *const *w
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     /* one pass over the positions that can start a word (not after an alnum byte), comparing only
-     * the words that begin with that byte: the same answer as searching each word in turn */
-    uint64_t first[4] = {0, 0, 0, 0};
-    for (const char *const *w = words; *w != NULL; w++)
-        first[U((*w)[0]) >> 6] |= (uint64_t)1 << (U((*w)[0]) & 63);
+     * the words that begin with that byte (chained by first byte: lists of phone context words
+     * share their first letters with most words of prose): the same answer as searching each word
+     * in turn */
+    unsigned char head[256], next[256]; /* word index + 1 of the first / next word with that first byte; 0 ends */
+    memset(head, 0, sizeof(head));
+    size_t nw = 0;
+    for (const char *const *w = words; *w != NULL; w++, nw++) {
+        if (nw == 255)
+            return has_word_slow(low, n, words);
+        unsigned char f = U((*w)[0]);
+        next[nw] = head[f];
+        head[f] = (unsigned char)(nw + 1);
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = U(low[i]);
-        if (!(first[c >> 6] >> (c & 63) & 1) || (i > 0 && pol__is_alnum(U(low[i - 1]))))
+        if (head[c] == 0 || (i > 0 && pol__is_alnum(U(low[i - 1]))))
             continue;
-        for (const char *const *w = words; *w != NULL; w++) {
-            if (U((*w)[0]) != c)
+        for (unsigned k = head[c]; k != 0; k = next[k - 1]) {
+            const char *wd = words[k - 1];
+            if (wd[1] != '\0' && (i + 1 == n || low[i + 1] != wd[1]))
                 continue;
-            size_t wl = strlen(*w);
-            if (i + wl <= n && memcmp(low + i, *w, wl) == 0 && (i + wl == n || !pol__is_alnum(U(low[i + wl]))))
+            size_t wl = strlen(wd);
+            if (i + wl <= n && memcmp(low + i, wd, wl) == 0 && (i + wl == n || !pol__is_alnum(U(low[i + wl]))))
                 return 1;
         }
     }

@@ -2,7 +2,7 @@
  * Phone numbers against real numbering-plan metadata: a thin C interface over Google's
  * libphonenumber (Apache-2.0; Debian libphonenumber-dev), the only C++ file of aigw.
  *
- * The recognizers (recognizers.c) find phone candidates in C at digit clusters; this file only
+ * The recognizers (digits.c) find phone candidates in C at digit clusters; this file only
  * answers "is this digit string a number some country's numbering plan assigns?" for those
  * candidates. libphonenumber's own text parser (Parse, PhoneNumberMatcher) is not used: it runs
  * several regular expressions per call and is far too slow to scan text with, and the digits are

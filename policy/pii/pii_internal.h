@@ -1,6 +1,7 @@
 /*
- * Internals shared by the PII engine's files (validators.c, recognizers.c, person.c, engine.c,
- * session.c). Not a public interface: only policy/pii/ and its unit tests include it.
+ * Internals shared by the PII engine's files (engine.c, prefilter.c, recognizers.c and the
+ * recognizer files it dispatches to, validators.c, context.c, person.c, session.c, ...). Not a public interface: only policy/pii/
+ * and its unit tests include it.
  */
 #ifndef AIGW_POLICY_PII_INTERNAL_H
 #define AIGW_POLICY_PII_INTERNAL_H
@@ -186,6 +187,23 @@ int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to);
 
 /** Same as pol__recognize for a match found in C (POL__DB_C patterns): recognizer `rec` with argument `arg`. */
 int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to);
+
+/*
+ * The recognizers of other files that pol__recognize_rec dispatches to. Each takes the match end
+ * `to` of its pattern (skip_until already checked), parses and validates the candidate around it
+ * and pushes what it accepts to c->cands. @return 0, -1 on allocation failure
+ */
+/** Digit clusters (digits.c): phones, cards, SSN, NHS, numeric dates; `to` is after the cluster's 7th digit. */
+int pol__rec_digits(pol__scanctx_t *c, size_t to);
+/** UK postcode (address.c); `to` is the end of a [A-Z]\d[A-Z0-9]? ?\d[A-Z]{2} match. */
+int pol__rec_postcode_uk(pol__scanctx_t *c, size_t to);
+/** Street and the rest of its address as one LOCATION span (address.c); `kind` selects the street pattern (0 suffix-last, 1
+ * German/Dutch number-last, 2 French number-first, 3 street type first). */
+int pol__rec_street(pol__scanctx_t *c, size_t to, int kind);
+/** US ZIP code (address.c): `kind` 0 after a zip/postal-code word, 1 after ", ST ". */
+int pol__rec_zip(pol__scanctx_t *c, size_t to, int kind);
+/** Date after a date word (dates.c): `birth` 1 for dates of birth (DOB words), 0 for appointment and deadline words. */
+int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth);
 
 /* ---- prefilter (prefilter.c) ---- */
 

@@ -131,21 +131,24 @@ static size_t french_street_at(const char *t, size_t len, size_t q)
     if (q < len && t[q] == ',')
         q++;
     unsigned char f = q + 3 < len && pol__is_space(U(t[q])) ? U(t[q + 1]) : 0;
-    /* first letters of the street words: r a b p c i q */
-    if (f >= 'a' && f <= 'z' &&
-        ((1u << ('r' - 'a') | 1u << ('a' - 'a') | 1u << ('b' - 'a') | 1u << ('p' - 'a') | 1u << ('c' - 'a') | 1u << ('i' - 'a') |
-          1u << ('q' - 'a')) >>
-             (f - 'a') &
-         1u)) {
-        static const char *const fr[] = {"rue",    "avenue",  "boulevard",       "bd",   "place",
-                                         "chemin", "impasse", "all\xc3\xa9\x65", "quai", NULL};
-        static const unsigned char frn[] = {3, 6, 9, 2, 5, 6, 7, 6, 4};
-        for (int k = 0; fr[k] != NULL; k++) {
-            size_t n = frn[k];
-            if (U(fr[k][0]) == f && q + 1 + n <= len && memcmp(t + q + 1, fr[k], n) == 0)
+    /* the street words by first letter (r a b p c i q); no two share their first two bytes, so
+     * at most one can match */
+    static const struct {
+        const char *w;
+        unsigned char n;
+    } fr[26][2] = {['r' - 'a'] = {{"rue", 3}},
+                   ['a' - 'a'] = {{"avenue", 6}, {"all\xc3\xa9\x65", 6}},
+                   ['b' - 'a'] = {{"boulevard", 9}, {"bd", 2}},
+                   ['p' - 'a'] = {{"place", 5}},
+                   ['c' - 'a'] = {{"chemin", 6}},
+                   ['i' - 'a'] = {{"impasse", 7}},
+                   ['q' - 'a'] = {{"quai", 4}}};
+    if (f >= 'a' && f <= 'z')
+        for (int k = 0; k < 2 && fr[f - 'a'][k].w != NULL; k++) {
+            size_t n = fr[f - 'a'][k].n;
+            if (q + 1 + n <= len && t[q + 2] == fr[f - 'a'][k].w[1] && memcmp(t + q + 1, fr[f - 'a'][k].w, n) == 0)
                 return q + 2 + n;
         }
-    }
     return 0;
 }
 
@@ -627,11 +630,15 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
                                1u);
     if (((a == 'b') | (a == 't') | (a == ',') | (pol__is_space((unsigned char)a) & fr_first)) && french_street_at(t, len, cs + ce))
         return 0;
-    /* national identifiers glued to letters, "AB 12 34 56 C", MAC pairs (national.c) */
+    /* national identifiers glued to letters, "AB 12 34 56 C", MAC addresses (national.c): each
+     * term is a necessary condition of one rule of pol__national_maybe, tested on the masks */
     unsigned drun = (unsigned)__builtin_ctz(~dm), fwd = (unsigned)__builtin_ctz(~alm);
     unsigned char s2 = U(t[cs + 2]);
-    if ((((alm >> drun) & 1) & ((fwd >= 6) | ((drun == 1) & (fwd == 4)))) | (pol__is_alpha(p1) & ((fwd >= 5) | pol__is_alpha(p2))) |
-        ((p1 == ' ') & pol__is_alpha(p2) & ((drun == 2) | (drun == 6))) | (((s2 == '-') | (s2 == ':')) & (U(t[cs + 5]) == s2)))
+    if ((((alm >> drun) & 1) && (fwd >= 6 || (drun == 1 && fwd == 4 && t[cs + 4] == '-'))) ||
+        (pol__is_alpha(p1) && (fwd >= 5 || pol__is_alpha(p2))) ||
+        (p1 == ' ' && pol__is_alpha(p2) && cs >= 3 && pol__is_alpha(U(t[cs - 3])) &&
+         (drun == 6 || (drun == 2 && s2 == ' ' && pol__is_digit(U(t[cs + 3]))))) ||
+        ((s2 == '-' || s2 == ':') && ((t[cs + 4] == '.' && t[cs + 9] == '.') || (U(t[cs + 5]) == s2 && U(t[cs + 8]) == s2))))
         if (pol__national_maybe(t, len, cs))
             return 0;
     *end = cs + e;

@@ -70,8 +70,9 @@ describe('fallback chains', () => {
     assert.equal(or.headers.authorization, 'Bearer sk-or-v1-upstream-0001', 'OpenRouter\'s key');
     const rid = response.headers.get('x-aigw-request-id');
     await waitFor(() => ledger(rid).some((k) => k.startsWith('settle')), { msg: 'settlement' });
-    // one reservation for the most expensive target (5000), one settlement at OpenRouter's price (3000)
-    assert.deepEqual(ledger(rid), ['refund:2000', 'reserve:-5000', 'settle:0']);
+    // one reservation for the most expensive target (5000), one settlement at OpenRouter's price (3000):
+    // the settle row gives the difference back
+    assert.deepEqual(ledger(rid), ['reserve:-5000', 'settle:2000']);
     const row = sqlite(store.db, `SELECT provider, model FROM calls WHERE request_id = ${q(rid)}`)[0];
     assert.deepEqual(row, { provider: 'openrouter', model: 'openai/gpt-4o' });
   });

@@ -83,7 +83,7 @@ function canaries() {
   };
 }
 // Cards and phones go with a context word: next to "invoice", "ticket", "order" (words the fixtures use) a bare
-// number is taken for a reference by design (policy/pii/recognizers.c ctx_negative), which is not what is tested.
+// number is taken for a reference by design (policy/pii/context.c pol__ctx_negative), which is not what is tested.
 const canaryList = (c) => [c.email, `phone ${c.phone}`, `card ${c.card}`, c.iban, c.key];
 
 /** Forms searched for in every decoded string (separators removed for the digit values). */

@@ -101,6 +101,8 @@ function ledgerApi(one, rows) {
     leaseRows: (u) => one(`SELECT COUNT(*) FROM credit_leases WHERE user_id = ${q(u)}`),
     openOnLease: (u) => one(`SELECT COUNT(*) FROM credit_open WHERE user_id = ${q(u)} AND lease <> 0`),
     count: (u, kind) => one(`SELECT COUNT(*) FROM ledger WHERE user_id = ${q(u)} AND kind = ${q(kind)}`),
+    amount: (u, kind) => one(`SELECT COALESCE(SUM(amount_microcredits), 0) FROM ledger WHERE user_id = ${q(u)}` +
+      ` AND kind = ${q(kind)}`),
     net: (rid) => one(`SELECT COALESCE(SUM(amount_microcredits), 0) FROM ledger WHERE request_id = ${q(rid)}`),
     kinds: (rid) => rows(`SELECT kind, amount_microcredits AS amount FROM ledger WHERE request_id = ${q(rid)} ORDER BY kind`,
       ['kind', 'amount']).map((r) => `${r.kind}:${r.amount}`),
@@ -591,7 +593,8 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
     assert.equal(Number(response.headers.get('x-aigw-credits-remaining')), 1000000 - reserved);
     const u = await settled(gw, user);
     assert.equal(ledger.net(rid), -want, `ledger ${ledger.kinds(rid)}`);
-    assert.deepEqual(ledger.kinds(rid), [`refund:${reserved - want}`, `reserve:${-reserved}`, 'settle:0']);
+    // one settle row carries what went back (reservation - cost); no refund row (issue 12)
+    assert.deepEqual(ledger.kinds(rid), [`reserve:${-reserved}`, `settle:${reserved - want}`]);
     assert.equal(u.balance_microcredits, 1000000 - want);
     assert.equal(ledger.sum(user), u.balance_microcredits);
   });
@@ -642,13 +645,17 @@ describe('settlement, refunds, refusals, idempotency (SQLite)', () => {
       messages: [{ role: 'user', content: 'fail' }] }, { headers: { 'x-mock-status': '500' } }).then(() => null, (e) => e);
     assert.ok(err instanceof OpenAI.APIError, String(err));
     assert.equal(err.status, 502);
-    // aigw retried the 500 twice (gateway/retry.h): three attempts, still one reservation and one refund
+    // aigw retried the 500 twice (gateway/retry.h): three attempts, still one reservation, refunded once
     assert.equal((await forwarded(mock, 'meter-flat-refund')).length, 3, 'the call was forwarded (and reserved)');
     const u = await settled(gw, user);
     assert.equal(u.balance_microcredits, 100000, 'balance unchanged');
     assert.equal(ledger.sum(user), 100000);
     assert.equal(ledger.count(user, 'reserve'), 1);
-    assert.equal(ledger.count(user, 'refund'), 1);
+    // the settle row gives the whole reservation back (one row per call: no refund row)
+    assert.equal(ledger.count(user, 'settle'), 1);
+    assert.equal(ledger.count(user, 'refund'), 0);
+    assert.ok(ledger.amount(user, 'settle') > 0);
+    assert.equal(ledger.amount(user, 'settle'), -ledger.amount(user, 'reserve'));
     assert.equal(ledger.unsettled(user), 0);
   });
 

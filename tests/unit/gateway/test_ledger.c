@@ -72,6 +72,14 @@ static int64_t raw_int(fx_t *fx, const char *sql, const char *arg)
     return n;
 }
 
+static void raw_exec(fx_t *fx, const char *sql)
+{
+    gw_store_db_t *db = raw_open(fx);
+    if (gw_store__db_exec(db, sql) != 0)
+        fail_msg("exec %s: %s", sql, gw_store__db_errmsg(db));
+    gw_store__db_close(db);
+}
+
 static int64_t ledger_sum(fx_t *fx, const char *user)
 {
     return raw_int(fx, "SELECT CAST(COALESCE(SUM(amount_microcredits), 0) AS BIGINT) FROM ledger WHERE user_id = ?", user);
@@ -166,9 +174,11 @@ static void test_reserve_settle(void **state)
     assert_int_equal(gw_store_reserve(st, "alice", "r2", 701, 1000, &bal), GW_E_CREDITS);
     assert_int_equal(bal, 700);
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ?", "r2"), 0);
-    /* settle below the reservation: refund */
+    /* settle below the reservation: one settle row gives the difference back, no refund row */
     assert_int_equal(gw_store_settle(st, "alice", "r1", 120, &bal), 0);
     assert_int_equal(bal, 880);
+    assert_int_equal(raw_int(fx, "SELECT amount_microcredits FROM ledger WHERE request_id = ? AND kind = 'settle'", "r1"), 180);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ?", "r1"), 2);
     assert_int_equal(gw_store_settle(st, "alice", "r1", 120, &bal), 0); /* idempotent */
     assert_int_equal(bal, 880);
     assert_int_equal(gw_store_balance(st, "alice", &bal, &res), 0);
@@ -178,6 +188,13 @@ static void test_reserve_settle(void **state)
     assert_int_equal(gw_store_settle(st, "alice", "r3", 250, &bal), 0);
     assert_int_equal(bal, 630);
     assert_int_equal(raw_int(fx, "SELECT flagged FROM ledger WHERE request_id = ? AND kind = 'settle'", "r3"), 1);
+    assert_int_equal(raw_int(fx, "SELECT amount_microcredits FROM ledger WHERE request_id = ? AND kind = 'settle'", "r3"), -150);
+    /* a new user whose default grant cannot cover the reservation: 402, and no row names them */
+    assert_int_equal(gw_store_reserve(st, "carol", "c1", 1001, 1000, &bal), GW_E_CREDITS);
+    assert_int_equal(bal, 1000);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "carol"), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_balances WHERE user_id = ?", "carol"), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ?", "carol"), 0);
     /* upstream failure: full refund */
     assert_int_equal(gw_store_reserve(st, "alice", "r4", 600, 1000, &bal), 0);
     assert_int_equal(bal, 30);
@@ -458,6 +475,14 @@ static void test_usage_report(void **state)
     assert_null(strstr(b.base, "gpt-4o-mini"));
     assert_null(strstr(b.base, "secret prompt"));
     assert_int_equal(gw_usage_report(st, 10, 5, GW_USAGE_BY_DAY, GW_USAGE_CSV, &b), GW_STORE_E_INVAL);
+    /* a call settled before the single settle row (a settle row of 0 and a refund row) reads the same */
+    raw_exec(fx, "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at) VALUES"
+                 " ('u3', 'old1', 'reserve', -1000, 1764000000000000), ('u3', 'old1', 'settle', 0, 1764000000000001),"
+                 " ('u3', 'old1', 'refund', 250, 1764000000000001)");
+    gw_buf_reset(&b);
+    assert_int_equal(gw_usage_report(st, 0, 0, GW_USAGE_BY_USER, GW_USAGE_CSV, &b), 0);
+    gw_buf_append(&b, "", 1);
+    assert_non_null(strstr(b.base, "\r\nu3,1,750,250,0,0,0,0,0,0\r\n"));
     gw_buf_free(&b);
 }
 

@@ -15,54 +15,9 @@
 
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
+#include "pii_fixture.h"
 
 static const unsigned char zero_key[32];
-
-typedef struct {
-    pol_pii_engine_t *e;
-    pol_pii_scratch_t *s;
-    pol_pii_session_t *ss;
-    gw_buf_t out;
-} fx_t;
-
-static fx_t *fx_new(const char *cfg_json)
-{
-    fx_t *f = calloc(1, sizeof(*f));
-    char err[256];
-    json_t *cfg = cfg_json ? json_loads(cfg_json, 0, NULL) : NULL;
-    f->e = pol_pii_engine_create(cfg, zero_key, err, sizeof(err));
-    json_decref(cfg);
-    assert_non_null(f->e);
-    f->s = pol_pii_scratch_create(f->e);
-    f->ss = pol_pii_session_create(f->e);
-    assert_non_null(f->s);
-    assert_non_null(f->ss);
-    return f;
-}
-
-static void fx_free(fx_t *f)
-{
-    gw_buf_free(&f->out);
-    pol_pii_session_free(f->ss);
-    pol_pii_scratch_free(f->s);
-    pol_pii_engine_free(f->e);
-    free(f);
-}
-
-/* Returns the type found exactly covering `value` inside `text`, or -1. */
-static int type_of(fx_t *f, const char *text, const char *value)
-{
-    const pol_pii_entity_t *ents;
-    size_t n;
-    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
-    const char *p = strstr(text, value);
-    assert_non_null(p);
-    size_t st = (size_t)(p - text), en = st + strlen(value);
-    for (size_t i = 0; i < n; i++)
-        if (ents[i].start == st && ents[i].end == en)
-            return ents[i].type;
-    return -1;
-}
 
 static size_t count(fx_t *f, const char *text)
 {

@@ -18,48 +18,7 @@
 
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
-
-static const unsigned char zero_key[32];
-
-typedef struct {
-    pol_pii_engine_t *e;
-    pol_pii_scratch_t *s;
-} fx_t;
-
-static fx_t fx_new(const char *cfg_json)
-{
-    fx_t f;
-    char err[256];
-    json_t *cfg = cfg_json ? json_loads(cfg_json, 0, NULL) : NULL;
-    f.e = pol_pii_engine_create(cfg, zero_key, err, sizeof(err));
-    json_decref(cfg);
-    if (f.e == NULL)
-        fail_msg("engine: %s", err);
-    f.s = pol_pii_scratch_create(f.e);
-    assert_non_null(f.s);
-    return f;
-}
-
-static void fx_free(fx_t *f)
-{
-    pol_pii_scratch_free(f->s);
-    pol_pii_engine_free(f->e);
-}
-
-/* the type of the entity exactly covering `value` in `text`, or -1 */
-static int type_of(fx_t *f, const char *text, const char *value)
-{
-    const pol_pii_entity_t *ents;
-    size_t n;
-    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
-    const char *p = strstr(text, value);
-    assert_non_null(p);
-    size_t st = (size_t)(p - text), en = st + strlen(value);
-    for (size_t i = 0; i < n; i++)
-        if (ents[i].start == st && ents[i].end == en)
-            return ents[i].type;
-    return -1;
-}
+#include "pii_fixture.h"
 
 /* number of national-identifier entities in text */
 static size_t national_count(fx_t *f, const char *text)
@@ -149,32 +108,32 @@ static const case_t cases[] = {
 static void test_valid_invalid(void **state)
 {
     (void)state;
-    fx_t f = fx_new(NULL);
+    fx_t *f = fx_new(NULL);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const case_t *c = &cases[i];
-        int want = pol_pii_type_by_name(f.e, c->type, strlen(c->type));
+        int want = pol_pii_type_by_name(f->e, c->type, strlen(c->type));
         if (want < 0)
             fail_msg("unknown type %s", c->type);
-        int got = type_of(&f, c->text, c->value);
+        int got = type_of(f, c->text, c->value);
         if (got != want)
-            fail_msg("%s: \"%s\" gave %s", c->type, c->text, got < 0 ? "nothing" : pol_pii_type_name(f.e, got));
+            fail_msg("%s: \"%s\" gave %s", c->type, c->text, got < 0 ? "nothing" : pol_pii_type_name(f->e, got));
         if (c->bad != NULL) {
             const pol_pii_entity_t *ents;
             size_t n;
-            assert_int_equal(pol_pii_scan(f.e, f.s, c->bad, strlen(c->bad), &ents, &n), 0);
+            assert_int_equal(pol_pii_scan(f->e, f->s, c->bad, strlen(c->bad), &ents, &n), 0);
             for (size_t k = 0; k < n; k++)
                 if (ents[k].type == want)
                     fail_msg("%s: look-alike \"%s\" was found", c->type, c->bad);
         }
     }
-    fx_free(&f);
+    fx_free(f);
 }
 
 /* ambiguous bare numbers stay below the threshold until a context word in their own language */
 static void test_context_words(void **state)
 {
     (void)state;
-    fx_t f = fx_new(NULL);
+    fx_t *f = fx_new(NULL);
     static const char *const pairs[][3] = {
         {"111222333", "BSN: 111222333", "NL_BSN"},
         {"01333550323", "P.IVA 01333550323", "IT_VAT_CODE"},
@@ -183,19 +142,19 @@ static void test_context_words(void **state)
         {"1234567893", "NPI: 1234567893", "US_NPI"},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        if (national_count(&f, pairs[i][0]) != 0)
+        if (national_count(f, pairs[i][0]) != 0)
             fail_msg("bare \"%s\" was found", pairs[i][0]);
-        int want = pol_pii_type_by_name(f.e, pairs[i][2], strlen(pairs[i][2]));
-        assert_int_equal(type_of(&f, pairs[i][1], pairs[i][0]), want);
+        int want = pol_pii_type_by_name(f->e, pairs[i][2], strlen(pairs[i][2]));
+        assert_int_equal(type_of(f, pairs[i][1], pairs[i][0]), want);
     }
-    fx_free(&f);
+    fx_free(f);
 }
 
 /* numbers and codes that look like identifiers in PII-free prompts */
 static void test_look_alikes(void **state)
 {
     (void)state;
-    fx_t f = fx_new(NULL);
+    fx_t *f = fx_new(NULL);
     static const char *const neg[] = {
         "order 12345678903 shipped",
         "invoice 10000000146",
@@ -217,28 +176,28 @@ static void test_look_alikes(void **state)
         "",
     };
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
-        if (national_count(&f, neg[i]) != 0)
+        if (national_count(f, neg[i]) != 0)
             fail_msg("national identifier in \"%s\"", neg[i]);
-    fx_free(&f);
+    fx_free(f);
 }
 
 static void test_names_actions_mask(void **state)
 {
     (void)state;
-    fx_t f = fx_new("{\"actions\": {\"CN_RESIDENT_ID\": \"block\", \"MAC_ADDRESS\": \"mask\"}}");
-    int cn = pol_pii_type_by_name(f.e, "CN_RESIDENT_ID", 14);
+    fx_t *f = fx_new("{\"actions\": {\"CN_RESIDENT_ID\": \"block\", \"MAC_ADDRESS\": \"mask\"}}");
+    int cn = pol_pii_type_by_name(f->e, "CN_RESIDENT_ID", 14);
     assert_true(pol__national_type(cn));
-    assert_string_equal(pol_pii_type_name(f.e, cn), "CN_RESIDENT_ID");
-    assert_int_equal(pol_pii_engine_action(f.e, cn), POL_PII_ACT_BLOCK);
-    pol_pii_session_t *ss = pol_pii_session_create(f.e);
+    assert_string_equal(pol_pii_type_name(f->e, cn), "CN_RESIDENT_ID");
+    assert_int_equal(pol_pii_engine_action(f->e, cn), POL_PII_ACT_BLOCK);
+    pol_pii_session_t *ss = pol_pii_session_create(f->e);
     gw_buf_t out = GW_BUF_INIT;
     const char *t = "MAC 00:1A:2B:3C:4D:5E";
-    assert_int_equal(pol_pii_session_scrub(ss, f.s, "m", t, strlen(t), &out), 1);
+    assert_int_equal(pol_pii_session_scrub(ss, f->s, "m", t, strlen(t), &out), 1);
     assert_int_equal(out.len, strlen("MAC **:**:**:**:4D:5E"));
     assert_memory_equal(out.base, "MAC **:**:**:**:4D:5E", out.len);
     gw_buf_free(&out);
     pol_pii_session_free(ss);
-    fx_free(&f);
+    fx_free(f);
 }
 
 /*

@@ -1,6 +1,6 @@
 /*
  * Phone numbers against the numbering plans (policy/pii/phone.cc over libphonenumber's metadata)
- * and dates after words that announce one (recognizers.c rec_date_word): the C interface on its
+ * and dates after words that announce one (dates.c pol__rec_date_word): the C interface on its
  * own, numbers of many countries found in text, and look-alikes that must not fire (numbers no
  * plan assigns, order numbers, timestamps, ISBNs, prices, versions, dates without a keyword).
  */
@@ -15,47 +15,7 @@
 
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
-
-static const unsigned char zero_key[32];
-
-typedef struct {
-    pol_pii_engine_t *e;
-    pol_pii_scratch_t *s;
-} fx_t;
-
-static int fx_setup(void **state)
-{
-    char err[256];
-    fx_t *f = calloc(1, sizeof(*f));
-    f->e = pol_pii_engine_create(NULL, zero_key, err, sizeof(err));
-    f->s = f->e ? pol_pii_scratch_create(f->e) : NULL;
-    *state = f;
-    return f->s == NULL ? -1 : 0;
-}
-
-static int fx_teardown(void **state)
-{
-    fx_t *f = *state;
-    pol_pii_scratch_free(f->s);
-    pol_pii_engine_free(f->e);
-    free(f);
-    return 0;
-}
-
-/* type of the entity exactly covering `value` inside `text` (default threshold), -1 if none */
-static int type_of(fx_t *f, const char *text, const char *value)
-{
-    const pol_pii_entity_t *ents;
-    size_t n;
-    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
-    const char *p = strstr(text, value);
-    assert_non_null(p);
-    size_t st = (size_t)(p - text), en = st + strlen(value);
-    for (size_t i = 0; i < n; i++)
-        if (ents[i].start == st && ents[i].end == en)
-            return ents[i].type;
-    return -1;
-}
+#include "pii_fixture.h"
 
 static int has_type(fx_t *f, const char *text, int type)
 {

@@ -16,44 +16,13 @@
 
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
-
-static const unsigned char zero_key[32];
-
-typedef struct {
-    pol_pii_engine_t *e;
-    pol_pii_scratch_t *s;
-} fx_t;
-
-static int setup(void **state)
-{
-    fx_t *f = calloc(1, sizeof(*f));
-    char err[256];
-    f->e = pol_pii_engine_create(NULL, zero_key, err, sizeof(err));
-    assert_non_null(f->e);
-    f->s = pol_pii_scratch_create(f->e);
-    assert_non_null(f->s);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_t *f = *state;
-    pol_pii_scratch_free(f->s);
-    pol_pii_engine_free(f->e);
-    free(f);
-    return 0;
-}
+#include "pii_fixture.h"
 
 /* 1 if an entity of `type` covers exactly the bytes of `value` inside `text` */
 static int found(fx_t *f, const char *text, const char *value, int type)
 {
-    const pol_pii_entity_t *ents;
-    size_t n;
-    assert_int_equal(pol_pii_scan(f->e, f->s, text, strlen(text), &ents, &n), 0);
-    const char *p = strstr(text, value);
-    assert_non_null(p);
-    size_t st = (size_t)(p - text), en = st + strlen(value);
+    size_t n, st, en;
+    const pol_pii_entity_t *ents = fx_scan_at(f, text, value, &n, &st, &en);
     for (size_t i = 0; i < n; i++)
         if (ents[i].type == type && ents[i].start == st && ents[i].end == en)
             return 1;
@@ -366,13 +335,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_helpers),
         cmocka_unit_test(test_normalize_map),
-        cmocka_unit_test_setup_teardown(test_boundaries_cjk, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_boundaries_other_scripts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_groupings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cjk_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cjk_addresses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_street_overread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundaries_cjk, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_boundaries_other_scripts, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_groupings, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_names, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_addresses, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,446 @@
+/*
+ * Location recognizers: UK postcodes (Royal Mail areas), streets in the conventions of en-US,
+ * en-GB, de, fr, es, it, nl and pt-BR with the rest of the address (unit, postcode, city, region)
+ * taken into one LOCATION span, and US ZIP codes after a state or a "zip" word. Matches come from
+ * the window database (street numbers, postcodes, state + ZIP) and the full-text database
+ * (street-type-first and context-prefixed patterns) via pol__recognize_rec.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <string.h>
+
+#define U(p) POL__U(p)
+
+/* length of the letter (ASCII alnum or a letter of the alphabetic scripts: "ß", "é") at t[p], 0 if none */
+static size_t letter_at(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p >= len)
+        return 0;
+    if (U(t[p]) < 0x80)
+        return pol__is_alnum(U(t[p])) ? 1 : 0;
+    n = pol__cp_at(t, len, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
+/* same, for the letter that ends at t[p] */
+static size_t letter_before(const char *t, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p == 0)
+        return 0;
+    if (U(t[p - 1]) < 0x80)
+        return pol__is_alnum(U(t[p - 1])) ? 1 : 0;
+    n = pol__cp_before(t, p, &cp);
+    return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
+}
+
+/* ---- locations ---- */
+
+/* UK postcode areas (Royal Mail PAF): the letters before the first digit. */
+static int uk_area_ok(const char *a, size_t n)
+{
+    static const char *const areas =
+        " AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL "
+        "GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX "
+        "PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR "
+        "WS WV YO ZE ";
+    char k[5] = {' ', a[0], n > 1 ? a[1] : ' ', ' ', 0};
+    if (n == 1)
+        k[2] = ' ', k[3] = 0;
+    return strstr(areas, k) != NULL;
+}
+
+int pol__rec_postcode_uk(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t in = to - 3; /* inward code: digit + 2 letters */
+    if (pol__glue_after(t, c->len, to))
+        return 0;
+    size_t oe = in;
+    if (oe > 0 && t[oe - 1] == ' ')
+        oe--;
+    size_t s = oe;
+    while (s > 0 && oe - s < 4 && (pol__is_upper(U(t[s - 1])) || pol__is_digit(U(t[s - 1]))))
+        s--;
+    if (s == oe || pol__glue_before(t, s))
+        return 0;
+    if (oe - s == 3 && memcmp(t + s, "GIR", 3) == 0 && memcmp(t + in, "0AA", 3) == 0)
+        return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, 0.6);
+    /* outward: A9, A99, AA9, AA99, A9A, AA9A */
+    size_t na = 0;
+    while (s + na < oe && pol__is_upper(U(t[s + na])))
+        na++;
+    size_t rest = oe - s - na;
+    if (na < 1 || na > 2 || rest < 1 || rest > 2 || !pol__is_digit(U(t[s + na])))
+        return 0;
+    if (rest == 2 && !pol__is_digit(U(t[s + na + 1])) && !pol__is_upper(U(t[s + na + 1])))
+        return 0;
+    if (!uk_area_ok(t + s, na))
+        return 0;
+    double sc = oe == in ? 0.4 : 0.6;
+    return pol__cands_push(c->cands, POL_PII_LOCATION, s, to, sc);
+}
+
+/* ---- whole addresses ----
+ * A street is followed by the rest of the address in the order of its country: unit ("Apt 4B",
+ * "Flat 3", "3º B"), postcode and city ("10115 Berlin", "75002 Paris", "1015 CJ Amsterdam",
+ * "01310-200"), city then region and postcode ("Springfield, IL 62704", "London NW1 6XE",
+ * "São Paulo - SP"), a country. address_tail() takes these steps after ", ", " - " or a space
+ * while they parse, so the whole address is one span (before, the street alone was replaced and
+ * the unit, city and region stayed in the prompt). */
+
+static const char *const unit_words[] = {"Apt",   "Apartment", "Suite",   "Ste",     "Unit",  "Flat", "Floor", "Fl",       "Room",
+                                         "Rm",    "Bldg",      "No",      "Wohnung", "Whg",   "App",  "Appt",  "Apto",     "apto",
+                                         "piso",  "Piso",      "Interno", "int",     "Scala", "Sala", "sala",  "Bloco",    "bloco",
+                                         "andar", "Etage",     "bus",     "Bus",     "Bte",   "bte",  "Esc",   "Escalera", NULL};
+static const char *const place_stop[] = {
+    "The",   "This",    "That",   "These",    "I",        "We",       "You",      "He",    "She",   "It",      "They",
+    "My",    "Our",     "Your",   "Please",   "Thanks",   "Thank",    "Call",     "And",   "But",   "Or",      "If",
+    "So",    "Then",    "Best",   "Regards",  "Tel",      "Phone",    "Email",    "Mail",  "Ich",   "Bitte",   "Danke",
+    "Merci", "Gracias", "Grazie", "Obrigado", "Bedankt",  "Dear",     "Hi",       "Hello", "Hallo", "Bonjour", "Hola",
+    "Ciao",  "Olá",     "Tél",    "Telefon",  "Teléfono", "Telefone", "Telefono", NULL};
+static const char *const place_particles[] = {"de",  "do",  "da", "dos", "das", "del", "della", "di",  "am", "an",
+                                              "der", "sur", "la", "le",  "les", "en",  "aan",   "den", "op", "upon",
+                                              "im",  "y",   "e",  "el",  "los", "las", "sul",   "al",  NULL};
+
+static size_t list_word_at(const char *t, size_t len, size_t p, const char *const *words)
+{
+    size_t best = 0;
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0 && letter_at(t, len, p + n) == 0)
+            best = n;
+    }
+    return best;
+}
+
+/* a capitalised word at p (ASCII capital or a Latin capital such as "É", "Á"); @return its end or p */
+static size_t cap_word_end(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t n;
+    if (p >= len)
+        return p;
+    if (pol__is_upper(U(t[p])))
+        n = 1;
+    else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 && cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        ;
+    else
+        return p;
+    size_t e = p + n;
+    while (e < len && ((n = letter_at(t, len, e)) != 0 || (t[e] == '-' && letter_at(t, len, e + 1) != 0) || t[e] == '\''))
+        e += n ? n : 1;
+    return e - p >= 2 && list_word_at(t, len, p, place_stop) != e - p ? e : p;
+}
+
+/* a city: 1-3 capitalised words, lowercase particles between them ("Rio de Janeiro", "Frankfurt am Main") */
+static size_t city_end(const char *t, size_t len, size_t p)
+{
+    size_t e = cap_word_end(t, len, p);
+    if (e == p)
+        return p;
+    for (int k = 0; k < 3 && e + 1 < len && t[e] == ' '; k++) {
+        size_t q = e + 1, pn = list_word_at(t, len, q, place_particles);
+        if (pn != 0 && q + pn + 1 < len && t[q + pn] == ' ')
+            q += pn + 1;
+        size_t w = cap_word_end(t, len, q);
+        if (w == q)
+            break;
+        e = w;
+    }
+    return e;
+}
+
+static size_t digits_end(const char *t, size_t len, size_t p)
+{
+    while (p < len && pol__is_digit(U(t[p])))
+        p++;
+    return p;
+}
+
+/* a postcode at p: 12345, 12345-678 (BR), 12345-6789 (US), 1234 AB (NL), 1234-567 (PT), 1234; UK A9 9AA .. AA9A 9AA */
+static size_t postcode_end(const char *t, size_t len, size_t p)
+{
+    size_t d = digits_end(t, len, p);
+    if (d - p == 5 || d - p == 4) {
+        size_t e = d;
+        if (d - p == 5 && e + 1 < len && t[e] == '-' && pol__is_digit(U(t[e + 1]))) {
+            size_t x = digits_end(t, len, e + 1);
+            if (x - e - 1 == 3 || x - e - 1 == 4)
+                e = x;
+        } else if (d - p == 4 && e + 3 < len && t[e] == ' ' && pol__is_upper(U(t[e + 1])) && pol__is_upper(U(t[e + 2])) &&
+                   !pol__glue_after(t, len, e + 3)) {
+            e += 3;
+        } else if (d - p == 4 && e + 1 < len && t[e] == '-' && digits_end(t, len, e + 1) == e + 4) {
+            e += 4;
+        }
+        return pol__glue_after(t, len, e) ? p : e;
+    }
+    /* UK */
+    size_t q = p, na = 0;
+    while (q < len && pol__is_upper(U(t[q])) && na < 2)
+        q++, na++;
+    if (na == 0 || q >= len || !pol__is_digit(U(t[q])))
+        return p;
+    q++;
+    if (q < len && (pol__is_digit(U(t[q])) || pol__is_upper(U(t[q]))))
+        q++;
+    if (q + 3 < len && t[q] == ' ' && pol__is_digit(U(t[q + 1])) && pol__is_upper(U(t[q + 2])) && pol__is_upper(U(t[q + 3])) &&
+        !pol__glue_after(t, len, q + 4))
+        return q + 4;
+    return p;
+}
+
+static size_t address_tail(const char *t, size_t len, size_t e)
+{
+    static const char *const countries[] = {"USA",       "United States", "UK",     "United Kingdom", "Germany", "Deutschland",
+                                            "France",    "Spain",         "España", "Italy",          "Italia",  "Netherlands",
+                                            "Nederland", "Brazil",        "Brasil", "Portugal",       "Canada",  "Australia",
+                                            NULL};
+    int cities = 0, last = 0; /* last step: 1 unit, 2 postcode, 3 city, 4 region */
+    for (int step = 0; step < 7; step++) {
+        size_t p = e;
+        int comma = 0, dash = 0;
+        if (p < len && t[p] == ',')
+            comma = 1, p++;
+        if (p + 2 < len && t[p] == ' ' && t[p + 1] == '-' && t[p + 2] == ' ')
+            dash = 1, p += 3;
+        else if (p < len && t[p] == ' ')
+            p++;
+        if (p == e || p >= len)
+            break;
+        size_t q, w;
+        /* unit: "Apt 4B", "Flat 3", "# 12", "3º B" */
+        if ((comma || last == 0) && (w = list_word_at(t, len, p, unit_words)) != 0) {
+            q = p + w;
+            if (q < len && t[q] == '.')
+                q++;
+            while (q < len && t[q] == ' ')
+                q++;
+            size_t v = q;
+            while (v < len && (pol__is_alnum(U(t[v])) || t[v] == '-') && v - q < 6)
+                v++;
+            if (v > q && !pol__glue_after(t, len, v)) {
+                e = v, last = 1;
+                continue;
+            }
+        }
+        if (comma && pol__is_digit(U(t[p]))) {
+            q = digits_end(t, len, p);
+            if (q - p <= 2 && q + 1 < len && U(t[q]) == 0xC2 && (U(t[q + 1]) == 0xBA || U(t[q + 1]) == 0xAA)) {
+                q += 2;
+                if (q + 1 < len && t[q] == ' ' && (pol__is_upper(U(t[q + 1])) || pol__is_digit(U(t[q + 1]))) &&
+                    !pol__glue_after(t, len, q + 2))
+                    q += 2;
+                e = q, last = 1;
+                continue;
+            }
+        }
+        /* postcode, then maybe the city: "10115 Berlin", "1015 CJ Amsterdam", "NW1 6XE" */
+        if ((comma || dash || last == 3 || last == 4) && (q = postcode_end(t, len, p)) != p) {
+            e = q, last = 2;
+            if (q + 1 < len && t[q] == ' ' && (w = city_end(t, len, q + 1)) != q + 1)
+                e = w, last = 3, cities++;
+            continue;
+        }
+        /* region code "IL", "SP", "RM" (two capitals) */
+        if ((comma || dash || last == 3) && p + 2 <= len && pol__is_upper(U(t[p])) && pol__is_upper(U(t[p + 1])) &&
+            !pol__glue_after(t, len, p + 2) && letter_at(t, len, p + 2) == 0) {
+            e = p + 2, last = 4;
+            continue;
+        }
+        if (comma && (w = list_word_at(t, len, p, countries)) != 0) {
+            e = p + w, last = 5;
+            continue;
+        }
+        /* city: after a comma or " - " */
+        if ((comma || dash) && cities < 2 && (q = city_end(t, len, p)) != p) {
+            e = q, last = 3, cities++;
+            continue;
+        }
+        break;
+    }
+    return e;
+}
+
+/* a unit written before the street: "Flat 3, 12 High Street", "Apt. 4B, 500 Main St" */
+static size_t address_head(const char *t, size_t s)
+{
+    if (s < 4 || t[s - 1] != ' ' || t[s - 2] != ',')
+        return s;
+    size_t v = s - 2, q = v;
+    while (q > 0 && pol__is_alnum(U(t[q - 1])) && v - q < 6)
+        q--;
+    if (q == v || q < 2 || t[q - 1] != ' ')
+        return s;
+    size_t w = q - 1;
+    if (w > 0 && t[w - 1] == '.')
+        w--;
+    size_t b = w;
+    while (b > 0 && pol__is_alpha(U(t[b - 1])))
+        b--;
+    if (b == w || pol__glue_before(t, b))
+        return s;
+    for (const char *const *u = unit_words; *u != NULL; u++)
+        if (strlen(*u) == w - b && memcmp(t + b, *u, w - b) == 0)
+            return b;
+    return s;
+}
+
+int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
+{
+    const char *t = c->text;
+    size_t s, e = to;
+    if (kind == 0) {
+        /* " <Suffix>" matched: walk back over 1-3 capitalized words to a house number at a word start */
+        size_t p = to;
+        while (p > 0 && t[p - 1] != ' ')
+            p--;
+        p--; /* the space before the suffix */
+        int words = 0;
+        while (words < 3 && p > 0) {
+            size_t w = p;
+            while (w > 0 && (pol__is_alpha(U(t[w - 1])) || t[w - 1] == '\'' || t[w - 1] == '-' || t[w - 1] == '.'))
+                w--;
+            if (w == p || !pol__is_upper(U(t[w])) || w == 0 || t[w - 1] != ' ')
+                break;
+            words++;
+            p = w - 1;
+            if (p > 0 && pol__is_digit(U(t[p - 1])))
+                break;
+        }
+        if (words == 0 || p == 0 || !pol__is_digit(U(t[p - 1])))
+            return 0;
+        s = p;
+        while (s > 0 && pol__is_digit(U(t[s - 1])) && p - s < 5)
+            s--;
+        if (s > 0 && pol__is_alpha(U(t[s - 1])))
+            return 0;
+    } else if (kind == 1) {
+        /* German "Hauptstraße 5": back-scan the street word to its capital */
+        size_t p = to;
+        while (p > 0 && !pol__is_space(U(t[p - 1])))
+            p--;
+        /* p is the number start; the street word ends before the space */
+        size_t w = p > 0 ? p - 1 : 0;
+        for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '.' || t[w - 1] == '-' || t[w - 1] == '_');)
+            w -= n ? n : 1;
+        if (!pol__is_upper(U(t[w])))
+            return 0;
+        s = w;
+        while (e < c->len && pol__is_alpha(U(t[e])) && e - to < 1)
+            e++;
+    } else if (kind == 3) {
+        /* "Via Roma 10", "Calle de Alcalá 12", "Rua Augusta, 1500": the type word (matched), name
+         * words (capitalised, or particles between them), then the house number */
+        s = to - 1;
+        while (s > 0 && to - s < 12 && t[s - 1] != ' ' && t[s - 1] != '\n' &&
+               (pol__is_alpha(U(t[s - 1])) || t[s - 1] == '.' || U(t[s - 1]) >= 0x80))
+            s--;
+        size_t q = to;
+        int words = 0;
+        for (int k = 0; k < 8 && q < c->len; k++) {
+            size_t pl = list_word_at(t, c->len, q, place_particles);
+            if (pl != 0 && q + pl + 1 < c->len && t[q + pl] == ' ') {
+                q += pl + 1;
+                continue;
+            }
+            size_t w = cap_word_end(t, c->len, q);
+            if (w == q)
+                break;
+            words++;
+            q = w;
+            if (q + 1 < c->len && t[q] == ' ' && !pol__is_digit(U(t[q + 1])))
+                q++;
+            else
+                break;
+        }
+        if (words == 0)
+            return 0;
+        size_t r = q;
+        if (r < c->len && t[r] == ',')
+            r++;
+        if (r < c->len && t[r] == ' ')
+            r++;
+        size_t d = digits_end(t, c->len, r);
+        if (d == r || d - r > 5)
+            return 0;
+        if (d + 1 < c->len && pol__is_alpha(U(t[d])) && !pol__glue_after(t, c->len, d + 1))
+            d++;
+        if (pol__glue_after(t, c->len, d))
+            return 0;
+        e = d;
+    } else {
+        /* French "12 rue de la Paix": number start, then words up to the end of the line or a comma */
+        s = to; /* back to the end of the house number (t[to] may be past the text: look at t[s - 1]) */
+        while (s > 0 && t[s - 1] != '\n' && (to - s) < 20 && !pol__is_digit(U(t[s - 1])))
+            s--;
+        while (s > 0 && pol__is_digit(U(t[s - 1])))
+            s--;
+        size_t words = 0;
+        while (e < c->len && words < 5) {
+            size_t w = e;
+            for (size_t n; w < c->len && ((n = letter_at(t, c->len, w)) != 0 || t[w] == '\'' || t[w] == '-' || t[w] == '_');)
+                w += n ? n : 1;
+            if (w == e)
+                break;
+            e = w, words++;
+            if (e < c->len && t[e] == ' ' && letter_at(t, c->len, e + 1) != 0)
+                e++;
+            else
+                break;
+        }
+    }
+    if (pol__glue_before(t, s))
+        return 0;
+    /* the rest of the address: unit, postcode, city, region, country (one LOCATION span) */
+    e = address_tail(t, c->len, e);
+    s = address_head(t, s);
+    c->skip_until[POL__REC_STREET] = e;
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}
+
+int pol__rec_zip(pol__scanctx_t *c, size_t to, int kind)
+{
+    const char *t = c->text;
+    if (kind == 1) {
+        /* ", IL 62704": a US state code before a ZIP (USPS state abbreviations) */
+        static const char states[] =
+            " AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+            "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR ";
+        size_t s = to - 8;
+        char k[5] = {' ', t[s], t[s + 1], ' ', 0};
+        if (strstr(states, k) == NULL)
+            return 0;
+        size_t e = to;
+        if (e + 4 < c->len && t[e] == '-' && pol__is_digit(U(t[e + 1])) && pol__is_digit(U(t[e + 4])))
+            e += 5;
+        if (pol__glue_after(t, c->len, e))
+            return 0;
+        return pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.6);
+    }
+    size_t s = to, e = to;
+    while (e < c->len && (pol__is_digit(U(t[e])) || pol__is_upper(U(t[e])) || t[e] == '-' || t[e] == ' ') && e - s < 10)
+        e++;
+    while (e > s && (t[e - 1] == ' ' || t[e - 1] == '-'))
+        e--;
+    size_t nd = 0;
+    for (size_t i = s; i < e; i++)
+        nd += pol__is_digit(U(t[i]));
+    if (nd < 3 || e - s < 4 || (pol__glue_after(t, c->len, e)))
+        return 0;
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}

@@ -1,0 +1,163 @@
+/*
+ * Dates after a word that makes them personal: dates of birth ("born", "DOB", "geboren", ...)
+ * and appointment or deadline dates ("today is", "due on", "afspraak op"), in numeric and
+ * month-name forms, with an ISO time that follows taken into the span.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <string.h>
+
+#define U(p) POL__U(p)
+
+/* ---- dates of birth ---- */
+
+static int month_word(const char *t, size_t len, size_t p)
+{
+    static const char *const months[] = {"jan",  "feb",  "mar",  "apr", "may", "jun",  "jul",  "aug",  "sep",  "oct", "nov", "dec",
+                                         "janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "ene", "abr",
+                                         "ago",  "dic",  "gen",  "mag", "giu", "lug",  "set",  "ott",  "mär",  "okt", "dez", NULL};
+    size_t e = p;
+    while (e < len && (pol__is_alpha(U(t[e])) || U(t[e]) >= 0x80))
+        e++;
+    if (e - p < 3)
+        return 0;
+    for (int k = 0; months[k] != NULL; k++) {
+        size_t ml = strlen(months[k]);
+        if (ml <= e - p) {
+            size_t i = 0;
+            while (i < ml && (t[p + i] | (U(t[p + i]) < 0x80 ? 0x20 : 0)) == months[k][i])
+                i++;
+            if (i == ml)
+                return (int)(e - p);
+        }
+    }
+    return 0;
+}
+
+/* ISO 8601 time after a date ending at e ("T09:15:30.500-07:00", "T14:30Z", " 14:30:00"):
+ * the end of the time, or e if none */
+static size_t iso_time_end(const char *t, size_t len, size_t e)
+{
+    size_t p = e + 1;
+    if (e >= len || (t[e] != 'T' && t[e] != ' '))
+        return e;
+    /* hh:mm, then :ss, then .fraction */
+    for (int k = 0; k < 3; k++) {
+        if (p + 2 > len || !pol__is_digit(U(t[p])) || !pol__is_digit(U(t[p + 1])))
+            return k == 0 ? e : p - 1;
+        p += 2;
+        if (k < 2 && p < len && t[p] == ':' && k < 2)
+            p++;
+        else
+            break;
+    }
+    if (p < len && t[p] == '.' && p + 1 < len && pol__is_digit(U(t[p + 1]))) {
+        p++;
+        while (p < len && pol__is_digit(U(t[p])))
+            p++;
+    }
+    if (p < len && t[p] == 'Z')
+        p++;
+    else if (p + 2 < len && (t[p] == '+' || t[p] == '-') && pol__is_digit(U(t[p + 1])) && pol__is_digit(U(t[p + 2]))) {
+        size_t q = p + 3;
+        if (q < len && t[q] == ':')
+            q++;
+        if (q + 1 < len && pol__is_digit(U(t[q])) && pol__is_digit(U(t[q + 1])))
+            p = q + 2;
+        else if (q == p + 3)
+            p = q;
+    }
+    return p;
+}
+
+/*
+ * A date after a keyword, the first within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85) or
+ * with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985 / 5-MAY-2021), an ISO 8601 time
+ * included. birth = 1: after a birth word (a date of birth, 0.85: needs a year or three parts);
+ * 0: after a word that announces a date ("today is", "date:", "deadline", "appointment", 0.6),
+ * where a day and month alone (5/21, May-21, 21 May) also count.
+ */
+int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
+{
+    const char *t = c->text;
+    size_t p = to, lim = to + 32 < c->len ? to + 32 : c->len;
+    while (p < lim && !pol__is_digit(U(t[p])) && !(month_word(t, c->len, p) && (p == 0 || !pol__is_alpha(U(t[p - 1])))))
+        p++;
+    if (p >= lim || (p > 0 && pol__glue_before(t, p) && pol__is_digit(U(t[p]))))
+        return 0;
+    size_t s = p, e = p;
+    int has_year = 0, parts = 0, months = 0, num[6] = {0}, nlen[6] = {0};
+    char sep = 0;
+    while (e < c->len && parts < 6) {
+        size_t w = e;
+        int mw;
+        if (pol__is_digit(U(t[w]))) {
+            size_t d0 = w;
+            int v = 0;
+            while (w < c->len && pol__is_digit(U(t[w])))
+                v = v * 10 + (t[w++] - '0');
+            if (w - d0 == 4)
+                has_year = 1;
+            if (w - d0 > 4)
+                break;
+            num[parts] = v, nlen[parts] = (int)(w - d0);
+            /* ordinal suffixes (1st, 2nd, 4th, 1er); a letter before a digit ("T09:15") is no suffix */
+            size_t x = w;
+            while (x < c->len && pol__is_alpha(U(t[x])) && x - d0 < 6)
+                x++;
+            if (x == c->len || !pol__is_digit(U(t[x])))
+                w = x;
+        } else if ((mw = month_word(t, c->len, w)) != 0) {
+            w += (size_t)mw;
+            months++;
+            num[parts] = -1;
+        } else {
+            break;
+        }
+        e = w, parts++;
+        if (parts == 3 && months == 0)
+            break; /* day, month and year in numbers: a time may follow ("2024-06-05 14:30") */
+        size_t q = e;
+        while (q < c->len && (t[q] == ' ' || t[q] == '/' || t[q] == '-' || t[q] == '.' || t[q] == ',') && q - e < 3)
+            q++;
+        if (q == e || q >= c->len || !(pol__is_digit(U(t[q])) || month_word(t, c->len, q)))
+            break;
+        if (sep == 0)
+            sep = t[e];
+        e = q;
+    }
+    /* numbers alone must read as a date: Y-M-D (4-1/2-1/2) or D-M-Y / M-D-Y (1/2-1/2-2/4), ending
+     * there ("978-5-3159-5152-1" is an ISBN, "1.2.3.4" a version or an address) */
+    if (months == 0 && parts >= 3) {
+        int ymd = nlen[0] == 4 && nlen[1] <= 2 && nlen[2] <= 2 && num[1] >= 1 && num[1] <= 12 && num[2] >= 1 && num[2] <= 31;
+        int dmy = nlen[0] <= 2 && nlen[1] <= 2 && (nlen[2] == 2 || nlen[2] == 4) && num[0] >= 1 && num[1] >= 1 &&
+                  ((num[0] <= 31 && num[1] <= 12) || (num[0] <= 12 && num[1] <= 31));
+        size_t q = e;
+        if (q + 1 < c->len && (t[q] == '-' || t[q] == '/' || t[q] == '.') && pol__is_digit(U(t[q + 1])))
+            return 0;
+        if (!(ymd || dmy))
+            return 0;
+    }
+    int ok = parts >= 2 && (has_year || parts >= 3);
+    if (!ok && !birth && parts == 2) {
+        /* day and month, month and year: "May-21", "21 May", "5/21", "05/2021" (not "5.21": a version
+         * or an amount) */
+        if (months == 1)
+            ok = 1;
+        else if ((sep == '/' || sep == '-') && num[0] >= 1 && num[0] <= 12 && nlen[0] <= 2 &&
+                 ((num[1] >= 1 && num[1] <= 31) || nlen[1] == 4))
+            ok = 1;
+    }
+    if (!ok)
+        return 0;
+    if (parts == 3 && !pol__glue_after(t, c->len, iso_time_end(t, c->len, e)))
+        e = iso_time_end(t, c->len, e);
+    if (pol__glue_after(t, c->len, e))
+        return 0;
+    pol__cand_t *cd;
+    if (pol__cands_push(c->cands, POL_PII_DATE_TIME, s, e, birth ? 0.85 : 0.6) != 0)
+        return -1;
+    cd = &c->cands->v[c->cands->n - 1];
+    cd->ctx_done = 1;
+    return 0;
+}

@@ -1,0 +1,350 @@
+/*
+ * Digit clusters: phone numbers, payment cards, US SSN, UK NHS numbers and numeric dates, all from
+ * one pattern (a run of >= 7 digits with at most two separator bytes between digits, matched in C
+ * by the prefilter). The cluster is split into digit groups and every contiguous range of groups
+ * is tried longest-first against each numeric format, so lists such as "4012888888881881
+ * 4012-8888-8888-1881" yield several entities. All formats that accept a range are pushed as
+ * candidates; overlap resolution (engine.c) keeps the best score. Phone numbers are checked
+ * against libphonenumber's numbering plans (phone.cc) through the scratch's cache.
+ */
+#include "policy/pii/pii_internal.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define U(p) POL__U(p)
+
+/* ---- digit clusters ---- */
+
+typedef struct {
+    size_t s, e; /* bytes of the digit run */
+} group_t;
+
+static int sep_ok(unsigned char ch)
+{
+    return ch == ' ' || ch == '-' || ch == '.' || ch == '/' || ch == '(' || ch == ')';
+}
+
+/* US NANP area/exchange rule: first digit 2-9. */
+static int nanp_ok(const char *d)
+{
+    return d[0] >= '2' && d[3] >= '2' && !(d[1] == '1' && d[2] == '1');
+}
+
+/* E.164 country codes (ITU-T E.164 assignments): 1-digit 1 and 7; 2-digit codes listed; the rest are 3 digits. */
+static int cc_len(const char *d, size_t nd)
+{
+    static const char two[] = "20273031323334363940414344454647484951525354555657585960616263646566818284868990919293949598";
+    if (nd < 1)
+        return 0;
+    if (d[0] == '1' || d[0] == '7')
+        return 1;
+    if (nd < 2)
+        return 0;
+    for (size_t i = 0; i + 1 < sizeof(two); i += 2)
+        if (two[i] == d[0] && two[i + 1] == d[1])
+            return 2;
+    return d[0] == '0' ? 0 : 3;
+}
+
+/* The numbering-plan check through the scratch's cache (pol__phone_cache_t): `regions` NULL for
+ * international digits (pol__phone_intl), else pol__phone_national's region list. */
+static int phone_plan(pol__scanctx_t *c, const char *d, size_t nd, const char *regions)
+{
+    unsigned char q[24 + 128];
+    size_t rl = regions ? strlen(regions) : 0, ql = 0;
+    uint64_t h, *slot = NULL;
+    if (c->phone_cache != NULL && nd <= 24 && rl < 127) {
+        memcpy(q, d, nd), ql = nd;
+        q[ql++] = '|';
+        memcpy(q + ql, regions ? regions : "", rl), ql += rl;
+        crypto_shorthash((unsigned char *)&h, q, ql, c->phone_cache->key);
+        h &= ~(uint64_t)1;
+        h |= h == 0 ? 2 : 0; /* 0 marks an empty slot */
+        slot = &c->phone_cache->slot[h >> 56];
+        if ((*slot & ~(uint64_t)1) == h)
+            return (int)(*slot & 1);
+    }
+    int v = regions ? pol__phone_national(d, nd, regions) : pol__phone_intl(d, nd);
+    if (slot != NULL)
+        *slot = h | (v == POL__PHONE_VALID);
+    return v;
+}
+
+/* Numbering plans a national number with a trunk 0 is checked against, most used first: the
+ * countries whose numbers are written "0xx ..." at home (ITU-T E.164 national prefix 0). */
+static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN";
+
+/* Tries the numeric formats on text[s, e) (digits d[0..nd), groups g[0..ng)). */
+static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t nd, const size_t *gl, size_t ng, char sep_kind,
+                    int mixed_sep, int plus, int paren)
+{
+    const char *t = c->text;
+    pol__cands_t *out = c->cands;
+    int all_groups_4 = 1;
+    for (size_t i = 0; i + 1 < ng; i++)
+        all_groups_4 &= gl[i] == 4;
+    int is_date = 0;
+
+    /* dates: d/m/y, y-m-d; never phones or cards (DOB handling lives in the DATE_WORD recognizer) */
+    if (!plus && !paren && !mixed_sep && (sep_kind == '/' || sep_kind == '-' || sep_kind == '.') && ng == 3) {
+        unsigned a = 0, b = 0, y = 0;
+        const char *p = d;
+        for (size_t i = 0; i < gl[0]; i++)
+            a = a * 10 + (unsigned)(*p++ - '0');
+        for (size_t i = 0; i < gl[1]; i++)
+            b = b * 10 + (unsigned)(*p++ - '0');
+        for (size_t i = 0; i < gl[2]; i++)
+            y = y * 10 + (unsigned)(*p++ - '0');
+        if (gl[0] == 4 && gl[1] <= 2 && gl[2] <= 2 && b >= 1 && b <= 12 && y >= 1 && y <= 31)
+            is_date = 1;
+        else if (gl[0] <= 2 && gl[1] <= 2 && (gl[2] == 4 || gl[2] == 2) && a >= 1 && b >= 1 &&
+                 ((a <= 31 && b <= 12) || (a <= 12 && b <= 31)))
+            is_date = 1;
+    }
+    if (is_date)
+        return pol__cands_push(out, POL_PII_DATE_TIME, s, e, 0.3);
+
+    /* credit card: 12-19 digits, ungrouped or 4-4-4-4(-3) / Amex 4-6-5 / Diners 4-6-4, one separator kind */
+    if (nd >= 12 && nd <= 19 && !plus && !paren && !mixed_sep && (sep_kind == 0 || sep_kind == ' ' || sep_kind == '-')) {
+        int fmt = ng == 1 || (all_groups_4 && gl[ng - 1] <= 4 && gl[ng - 1] >= 1) ||
+                  (ng == 3 && gl[0] == 4 && gl[1] == 6 && (gl[2] == 5 || gl[2] == 4));
+        if (fmt && pol__card_ok(d, nd) && pol__cands_push(out, POL_PII_CREDIT_CARD, s, e, ng == 1 ? 0.8 : 0.9) != 0)
+            return -1;
+    }
+    /* US SSN: 3-2-4 with one separator kind, or 9 digits (weak); SSA rules */
+    int ssn_here = 0;
+    if (nd == 9 && !plus && !paren && pol__ssn_ok(d)) {
+        double sc = 0;
+        if (ng == 3 && gl[0] == 3 && gl[1] == 2 && !mixed_sep && sep_kind != '/')
+            sc = 0.6;
+        else if (ng == 1)
+            sc = 0.3;
+        else if (ng == 2 && ((gl[0] == 3 && gl[1] == 6) || (gl[0] == 5 && gl[1] == 4)))
+            sc = 0.3;
+        if (sc > 0 && pol__cands_push(out, POL_PII_US_SSN, s, e, sc) != 0)
+            return -1;
+        ssn_here = sc >= 0.6;
+    }
+    /* UK NHS: 10 digits, 3-3-4 or ungrouped, mod 11 */
+    if (nd == 10 && !plus && !paren && !mixed_sep && (ng == 1 || (ng == 3 && gl[0] == 3 && gl[1] == 3)) && pol__nhs_ok(d))
+        if (pol__cands_push(out, POL_PII_UK_NHS, s, e, 0.4) != 0)
+            return -1;
+
+    /* phones: the grouping gives a score and says which numbering plans to check the digits
+     * against (libphonenumber metadata, phone.cc); a number no plan assigns is no phone */
+    double ph = 0;
+    const char *plan = NULL; /* NULL: not checkable (7-digit local numbers) */
+    enum { PLAN_INTL = 1, PLAN_NANP, PLAN_00 } kind = 0;
+    if (plus) {
+        if (cc_len(d, nd) > 0 && nd >= 8 && nd <= 15)
+            ph = 0.7, kind = PLAN_INTL;
+    } else if (nd >= 11 && nd <= 15 && d[0] == '0' && d[1] == '0' && cc_len(d + 2, nd - 2) > 0 && ng >= 2) {
+        ph = 0.6, kind = PLAN_00; /* 00 international prefix */
+    } else if (nd == 10 && d[0] != '0' && d[0] != '1' && nanp_ok(d)) {
+        /* NANP (US/CA) (212) 555-1234, 212-555-1234, 212.555.1234, 212 555 1234 */
+        if ((ng == 3 && gl[0] == 3 && gl[1] == 3) && (!mixed_sep || paren))
+            ph = 0.6, kind = PLAN_NANP;
+        else if (ng == 1)
+            ph = 0.25, kind = PLAN_NANP;
+        else if (ng == 2 && gl[0] == 5) /* India 98765 43210 */
+            ph = 0.5, plan = "IN";
+    } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
+        ph = 0.6, kind = PLAN_INTL; /* 1-800-555-1234 */
+    } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
+        /* China mobile 138 0013 8000; 13800138000 ungrouped only inside CJK text (a second signal) */
+        ph = ng == 1 ? 0.35 : 0.55, plan = "CN";
+        uint32_t cp;
+        if (ng == 1 && ((s > 0 && pol__cp_before(t, s, &cp) == 3 && cp >= 0x3000) ||
+                        (e < c->len && pol__cp_at(t, c->len, e, &cp) == 3 && cp >= 0x3000)))
+            ph = 0.5;
+    } else if (d[0] == '0' && nd >= 9 && nd <= 12 && d[1] != '0') {
+        /* national numbers with trunk 0: UK, DE, FR, IT, NL, JP, BR, IN, ES-style groupings */
+        plan = trunk0_plans;
+        if (ng >= 2 && sep_kind != '/' && gl[0] <= 5)
+            ph = 0.55;
+        else if (ng == 2 && sep_kind == '/')
+            ph = 0.45; /* DE 030/12345678 */
+        else if (ng == 1)
+            ph = nd >= 10 ? 0.5 : 0.3;
+    } else if (nd == 9 && d[0] >= '6' && d[0] <= '9' && ng >= 3 && gl[0] == 3 && !mixed_sep) {
+        ph = 0.5, plan = "ES"; /* ES 612 345 678, 91 123 45 67 */
+    } else if (nd == 10 && ng == 4 && gl[0] == 3 && gl[1] == 3 && gl[2] == 2 && !mixed_sep) {
+        ph = 0.5, plan = "TR"; /* TR 532 123 45 67 */
+    } else if (nd == 10 && d[0] == '3' && ng >= 2 && gl[0] == 3) {
+        ph = 0.5, plan = "IT"; /* IT mobile 333 123 4567 */
+    } else if (nd == 7 && ng == 2 && gl[0] == 3 && sep_kind == '-') {
+        ph = 0.35; /* local 555-1234 */
+    } else if (paren && nd >= 10 && nd <= 11) {
+        ph = 0.55, plan = d[0] == '8' && nd == 11 ? "RU,KZ" : "BR"; /* BR (11) 91234-5678, RU 8 (912) 345-67-89 */
+    } else if (nd == 10 && ng == 1 && d[0] != '0' && d[0] != '1') {
+        /* 10 digits that no NANP area takes: a mobile written without its trunk 0 (TR 5xx, IN
+         * 6-9xx); far below the threshold alone, a context word ("phone:", "tel") lifts it */
+        ph = 0.2, plan = "TR,IN";
+    }
+    if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
+        ph = 0.5, plan = "IN"; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
+    if (ph == 0 && nd == 9 && (d[0] == '8' || d[0] == '9') && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && !mixed_sep)
+        ph = 0.5, plan = "ES"; /* ES landline 91 123 45 67 */
+    /* dots are a version or an amount more often than a phone, except the French 06.12.34.56.78 */
+    if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus &&
+        !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
+        ph -= 0.2;
+    /* the numbering plans (only for candidates: a few microseconds each). A number some plan
+     * assigns gains 0.1 (not with nine digits); one no plan assigns loses 0.25, so alone it stays below the default
+     * threshold and needs a context word ("tel", "电话") to be reported: made-up numbers in prompts
+     * are still phone numbers to the person who wrote them. Digits laid out as an SSN (3-2-4) are
+     * not checked: their grouping decides between the two types, as it did before the check, and
+     * they are the commonest nine-digit look-alike, so the check is saved there */
+    if (ph > 0 && (kind != 0 || plan != NULL) && !ssn_here) {
+        int v;
+        if (kind == PLAN_INTL)
+            v = phone_plan(c, d, nd, NULL);
+        else if (kind == PLAN_00)
+            v = phone_plan(c, d + 2, nd - 2, NULL);
+        else if (kind == PLAN_NANP) {
+            char n1[11] = {'1'};
+            memcpy(n1 + 1, d, 10);
+            v = phone_plan(c, n1, 11, NULL);
+        } else
+            v = phone_plan(c, d, nd, plan);
+        if (v == POL__PHONE_INVALID)
+            ph = ph > 0.25 ? ph - 0.25 : 0.01;
+        else if (nd != 9)
+            ph += 0.1; /* nine digits are also an SSN, SIN, BSN or TFN: their checksums decide, not the plan */
+    }
+    if (ph > 0 && pol__cands_push(out, POL_PII_PHONE_NUMBER, s, e, ph) != 0)
+        return -1;
+    return 0;
+}
+
+int pol__rec_digits(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    /* back-scan to the cluster start, forward-scan to its end; at most 2 separators in a row */
+    size_t s = to;
+    int seps = 0;
+    while (s > 0) {
+        unsigned char ch = U(t[s - 1]);
+        if (pol__is_digit(ch))
+            seps = 0, s--;
+        else if (sep_ok(ch) && ++seps <= 2)
+            s--;
+        else
+            break;
+    }
+    size_t e = to;
+    seps = 0;
+    while (e < len) {
+        unsigned char ch = U(t[e]);
+        if (pol__is_digit(ch))
+            seps = 0, e++;
+        else if (sep_ok(ch) && ++seps <= 2)
+            e++;
+        else
+            break;
+    }
+    c->skip_until[POL__REC_DIGITS] = e;
+    while (s < to && sep_ok(U(t[s])) && t[s] != '(')
+        s++;
+    while (e > to && sep_ok(U(t[e - 1])) && t[e - 1] != ')')
+        e--;
+    int plus_before = s > 0 && t[s - 1] == '+';
+    /* a cluster glued to letters is an identifier (ABC1234567, v1.2.3, 1234567abc): not PII */
+    if (s > 0 && !plus_before && (pol__glue_before(t, s) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
+        return 0;
+    if (plus_before && s > 1 && pol__glue_before(t, s - 1))
+        return 0;
+    /* groups */
+    group_t g[64];
+    size_t ng = 0;
+    for (size_t i = s; i < e;) {
+        if (!pol__is_digit(U(t[i]))) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < e && pol__is_digit(U(t[j])))
+            j++;
+        if (ng == 64)
+            break;
+        g[ng++] = (group_t){i, j};
+        i = j;
+    }
+    if (ng == 0)
+        return 0;
+    size_t last_end = g[ng - 1].e;
+    /* a last group glued to a word after a space ("4111 1111 1111 1111 1x", "... 3pm", "... 10kg")
+     * is that word, not part of the number: the number ends before it */
+    if (ng > 1 && last_end < len && pol__glue_after(t, len, last_end) && t[g[ng - 1].s - 1] == ' ' &&
+        g[ng - 1].s - g[ng - 2].e == 1) {
+        ng--;
+        last_end = g[ng - 1].e;
+    }
+    if (last_end < len &&
+        (pol__glue_after(t, len, last_end) || (t[last_end] == '.' && last_end + 1 < len && pol__is_digit(U(t[last_end + 1])))))
+        return 0;
+    if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && pol__is_digit(U(t[last_end + 1])))))
+        return 0;
+    if (s > 0 && t[s - 1] == ',' && s > 1 && pol__is_digit(U(t[s - 2])))
+        return 0;
+    for (size_t i = 0; i < ng;) {
+        size_t best = 0;
+        for (size_t j = ng; j > i; j--) {
+            char d[32];
+            size_t gl[32], nd = 0, ngr = j - i;
+            if (ngr > 32)
+                continue;
+            int ok = 1;
+            for (size_t k = i; k < j && ok; k++) {
+                size_t l = g[k].e - g[k].s;
+                if (nd + l > 24)
+                    ok = 0;
+                else
+                    memcpy(d + nd, t + g[k].s, l), nd += l, gl[k - i] = l;
+            }
+            if (!ok || nd < 7)
+                continue;
+            /* separators between the groups */
+            char kind = 0;
+            int mixed = 0, paren = 0;
+            size_t cs = g[i].s, ce = g[j - 1].e;
+            for (size_t k = cs; k < ce; k++) {
+                unsigned char ch = U(t[k]);
+                if (pol__is_digit(ch))
+                    continue;
+                if (ch == '(' || ch == ')') {
+                    paren = 1;
+                    continue;
+                }
+                if (kind == 0)
+                    kind = (char)ch;
+                else if (kind != (char)ch)
+                    mixed = 1;
+            }
+            int plus = 0;
+            if (cs > 0 && t[cs - 1] == '(' && memchr(t + cs, ')', ce - cs) != NULL)
+                cs--, paren = 1;
+            if (cs > 0 && t[cs - 1] == '+')
+                cs--, plus = 1;
+            else if (cs > 1 && t[cs - 1] == ' ' && t[cs - 2] == '+')
+                continue;
+            /* a range must not start or end next to a separator that glues it to the previous/next group
+             * unless the break is a space (lists: "4012... 4012-8888-...") */
+            if (i > 0 && !(g[i].s - g[i - 1].e >= 1 && t[g[i].s - 1] == ' ') && !plus && t[cs - 1] != '(' && t[cs] != '(')
+                continue;
+            if (j < ng && t[ce] != ' ')
+                continue;
+            size_t before = c->cands->n;
+            if (classify(c, cs, ce, d, nd, gl, ngr, kind, mixed, plus, paren) != 0)
+                return -1;
+            if (c->cands->n > before) {
+                best = j;
+                break;
+            }
+        }
+        i = best ? best : i + 1;
+    }
+    return 0;
+}

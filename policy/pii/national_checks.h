@@ -1,0 +1,134 @@
+/*
+ * The shape parser and the check-digit and plausibility validators of the national identifiers
+ * (national_checks.c), used by the format rules in national.c. Each validator reads the fixed number of characters its identifier's
+ * layout has (digits as ASCII, letters upper-cased, separators removed) from a buffer the caller
+ * owns and returns 1 if the value passes, 0 if not (value helpers return the value); none
+ * allocates. Each names the standard it implements.
+ */
+#ifndef POL_PII_NATIONAL_CHECKS_H
+#define POL_PII_NATIONAL_CHECKS_H
+
+#include <stddef.h>
+
+/** upper-case of an ASCII letter, other bytes unchanged */
+char pol__nat_upper(unsigned char c);
+/** Parses the shape `sh` at t[p]: 'd' digit, 'L' letter (either case), 'U' capital, 'A' letter or digit, 'H' hex digit, 'K' digit
+ * or X/x (CN check character), 'C' '-', '+' or a letter (FI century sign), '_' an optional separator from " -" that must be the
+ * same byte as the other '_' of the match, '.' '-' '/' ' ' ':' and any other byte literally. The characters taken (upper-cased,
+ * without separators) go to out[] (<= 31). @return the end of the match, or 0 / */
+size_t pol__nat_shape(const char *t, size_t len, size_t p, const char *sh, char *out, size_t *nout, char *sepused);
+/** the match [s, e) stands alone: no letter or digit glued on either side; a number is also not continued by a separator and a
+ * digit ("130 692 544 123", "1234567890-12") */
+int pol__nat_standalone(const char *t, size_t len, size_t s, size_t e, char sep);
+/** pol__nat_shape() for a letter-led word of wl alnum bytes: the shape's first word must be that long */
+size_t pol__nat_wshape(const char *t, size_t len, size_t w, size_t wl, const char *sh, char *out, size_t *nout, char *sepused);
+/** a MAC address can start at t[s]: its separators are where they must be */
+int pol__nat_mac_maybe(const char *t, size_t len, size_t s);
+/** value of the ASCII digit c */
+int pol__nat_dv(char c);
+/** Luhn mod 10 over n digits, ISO/IEC 7812-1 annex B */
+int pol__nat_luhn(const char *d, size_t n);
+/** 1 if the n characters d[0, n) are all the same */
+int pol__nat_all_same(const char *d, size_t n);
+/** value of the two ASCII digits d[0], d[1] */
+int pol__nat_num2(const char *d);
+/** ISO 7064 MOD 11,10 check digit of n digits (DE Steuer-IdNr, DE USt-IdNr) */
+int pol__nat_mod11_10(const char *d, size_t n);
+/** Verhoeff (dihedral group D5), UIDAI Aadhaar */
+int pol__nat_verhoeff(const char *d, size_t n);
+/** UK NINO (HMRC National Insurance Manual NIM39110): no D F I Q U V first, no D F I O Q U V second, not BG GB NK KN TN NT ZZ,
+ * suffix A-D */
+int pol__nat_nino_ok(const char *v);
+/** ES DNI/NIF letter: number mod 23 (Real Decreto 1553/2005, Ministerio del Interior table) */
+int pol__nat_nif_letter_ok(const char *digits, size_t nd, char letter);
+/** IT codice fiscale check character (DM 23/12/1976, art. 7): odd positions by the table, even by value */
+int pol__nat_it_fiscal_ok(const char *v);
+/** IT partita IVA: Luhn over 11 digits, office code 001-100, 120, 121, 888, 999 (DPR 633/1972 art. 35) */
+int pol__nat_it_vat_ok(const char *d);
+/** PL PESEL: date with the century in the month (+80 1800s, +0, +20, +40, +60), weights 1 3 7 9 (Ustawa o ewidencji ludności) */
+int pol__nat_pesel_ok(const char *d);
+/** SG NRIC/FIN: weights 2 7 6 5 4 3 2, +4 for T/G, +3 for M; S/T table JZIHGFEDCBA, F/G/M table XWUTRQPNMLK (ICA) */
+int pol__nat_nric_ok(const char *v);
+/** SG UEN for businesses (8 digits + letter) and local companies (yyyy + 5 digits + letter), ACRA weights */
+int pol__nat_uen_ok(const char *v, size_t n);
+/** SG UEN "others": T/S/R + year + entity type + 4 digits + letter (ACRA entity type codes) */
+int pol__nat_uen_other_ok(const char *v);
+/** AU TFN: weights 1 4 3 7 5 8 6 9 10, sum mod 11 == 0 (ATO) */
+int pol__nat_tfn_ok(const char *d);
+/** AU ABN: subtract 1 from the first digit, weights 10 1 3 5 7 9 11 13 15 17 19, mod 89 == 0 (ABR) */
+int pol__nat_abn_ok(const char *d);
+/** AU ACN: weights 8..1 on 8 digits, check = (10 - sum mod 10) mod 10 (ASIC) */
+int pol__nat_acn_ok(const char *d);
+/** AU Medicare card: first digit 2-6, weights 1 3 7 9 1 3 7 9, sum mod 10 is the 9th digit (Services Australia) */
+int pol__nat_medicare_ok(const char *d);
+/** IN GSTIN: state 01-38, PAN, entity, 'Z', check over base 36 with factors 1, 2 (GSTN) */
+int pol__nat_gstin_ok(const char *v);
+/** FI henkilötunnus: DDMMYY, century sign, 3 digits, check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[n mod 31] (VRK) */
+int pol__nat_hetu_ok(const char *v);
+/** KR RRN / FRN: YYMMDD + gender/century digit; check weights 2..9,2..5: RRN (11 - s mod 11) mod 10, FRN (13 - s mod 11) mod 10 */
+int pol__nat_kr_kind(const char *d, int *check_ok);
+/** KR business registration number: weights 1 3 7 1 3 7 1 3 5 + floor(9th * 5 / 10) (National Tax Service) */
+int pol__nat_kr_brn_ok(const char *d);
+/** SE personnummer / samordningsnummer (day + 60): date, Luhn over the 10-digit form (Skatteverket SKV 704) */
+int pol__nat_se_pnr_ok(const char *d10, int century);
+/** TR T.C. kimlik no (Nüfus ve Vatandaşlık İşleri): d10 = (7 * odd - even) mod 10, d11 = sum of the first 10 mod 10 */
+int pol__nat_tckn_ok(const char *d);
+/** DE steuerliche Identifikationsnummer (§ 139b AO): first digit not 0, in the first 10 digits one digit twice or three times (or,
+ * as Presidio's cases do, none repeated), ISO 7064 MOD 11,10 */
+int pol__nat_de_taxid_ok(const char *d);
+/** ICAO 9303 part 3 check digit (weights 7 3 1, A = 10 .. Z = 35): DE Personalausweis/Reisepass serial */
+int pol__nat_icao_ok(const char *v, size_t n);
+/** US ITIN (IRS): 9XX, group 50-65, 70-88, 90-92, 94-99 */
+int pol__nat_itin_ok(const char *d);
+/** US NPI (CMS, 45 CFR 162.406): 10 digits starting 1 or 2, Luhn over "80840" + the number */
+int pol__nat_npi_ok(const char *d);
+/** US MBI (CMS): C A AN N A AN N A A N N; letters exclude S L O I B Z */
+int pol__nat_mbi_ok(const char *v);
+/** ABA routing transit number (ABA / Federal Reserve): prefix 00-12, 21-32, 61-72, 80; 3 7 1 weights mod 10 */
+int pol__nat_aba_ok(const char *d);
+/** DEA registration number (21 CFR 1301): registrant type letter, name letter or 9, 7 digits, (d1 + d3 + d5) + 2 (d2 + d4 + d6)
+ * ends in d7 */
+int pol__nat_dea_ok(const char *v);
+/** CN 居民身份证 (GB 11643-1999): region, YYYYMMDD, sequence, ISO 7064 MOD 11-2 check (0-9, X) */
+int pol__nat_cn_id_ok(const char *v);
+/** JP 個人番号 (My Number, 番号法施行令 第8条): weights q = n + 1 (n <= 6) or n - 5, remainder r, check 0 if r <= 1 else 11 - r */
+int pol__nat_my_number_ok(const char *d);
+/** BR CPF (Receita Federal): two mod-11 check digits, weights 10..2 and 11..2 */
+int pol__nat_cpf_ok(const char *d);
+/** BR CNPJ (Receita Federal): two mod-11 check digits, weights 5..2,9..2 and 6..2,9..2 */
+int pol__nat_cnpj_ok(const char *d);
+/** MX CURP (RENAPO, DOF 1996 instructivo): 4 letters, YYMMDD, H/M/X, state, 3 consonants, homoclave, check = (10 - sum(val * (18 -
+ * i)) mod 10) mod 10 over "0-9A-NÑO-Z" */
+int pol__nat_curp_ok(const char *v);
+/** FR NIR (INSEE, numéro de sécurité sociale): sex 1/2 (3, 4, 7, 8 provisional), month 01-12 or 20, 30-42, 50-99 (unknown), key =
+ * 97 - (first 13 digits mod 97); Corsica (2A/2B) not covered */
+int pol__nat_nir_ok(const char *d);
+/** NL BSN, elfproef (Wet algemene bepalingen burgerservicenummer): sum d_i (9 - i) - d9 == 0 mod 11 */
+int pol__nat_bsn_ok(const char *d);
+/** DK CPR (CPR-kontoret): DDMMYY valid; modulus 11 (weights 4 3 2 7 6 5 4 3 2 1) is no longer guaranteed since 2007, so it only
+ * raises the score */
+int pol__nat_cpr_date_ok(const char *d);
+/** DK CPR modulus 11 over the 10 digits (weights 4 3 2 7 6 5 4 3 2 1); not guaranteed since 2007, so it only raises the score */
+int pol__nat_cpr_mod11(const char *d);
+/** NO fødselsnummer / D-nummer (day + 40) (Skatteetaten): two mod-11 check digits */
+int pol__nat_no_fnr_ok(const char *d);
+/** BE rijksregisternummer / numéro national (Wet 8 augustus 1983): YYMMDD (00 allowed), 3 digits, check = 97 - (first 9 digits mod
+ * 97), with a leading 2 for births from 2000 */
+int pol__nat_be_nn_ok(const char *d);
+/** ZA identity number (Identification Act 68 of 1997): YYMMDD, 4 digits, citizenship 0-2, 1 digit, Luhn */
+int pol__nat_za_ok(const char *d);
+/** TH บัตรประชาชน (Department of Provincial Administration): first digit 1-8, check = (11 - sum d_i (13 - i) mod 11) mod 10 */
+int pol__nat_th_ok(const char *d);
+/** UK DVLA driving licence number: 5 surname characters (9-padded), decade, month (+50 female), day, year, 2 initials (9-padded), 1
+ * digit, 2 check characters */
+int pol__nat_uk_dl_ok(const char *v);
+/** IN vehicle registration (Central Motor Vehicles Rules 1989, rule 50): state / UT code */
+int pol__nat_in_state_ok(const char *v);
+/** DE Krankenversichertennummer (GKV-Spitzenverband, § 290 SGB V): letter as 01-26, 8 digits, weights 1 2 1 2 ... with digit sums
+ * of the products, mod 10 */
+int pol__nat_de_kvnr_ok(const char *v);
+/** DE Rentenversicherungsnummer (DRV, VKVV § 2): area, DDMMYY, initial as 01-26, serial, check over weights 2 1 2 5 7 1 2 1 2 1 2 1
+ * with digit sums of the products, mod 10 */
+int pol__nat_de_rvnr_ok(const char *v);
+
+#endif
