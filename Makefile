@@ -32,8 +32,8 @@ test-asan: deps
 	cd $(BUILD_ASAN) && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j 2
 
 # Every benchmark in one command: proxy load vs nginx and Portkey (rewrites its section of
-# docs/BENCHMARKS.md), then the PII scan, JSON rewriter, privacy pass and metering micro-benchmarks (printed;
-# their sections in docs/BENCHMARKS.md quote these commands).
+# docs/BENCHMARKS.md), then the PII scan, JSON rewriter, privacy pass and metering micro-benchmarks and the worker
+# stall on a 20 MiB body (printed; their sections in docs/BENCHMARKS.md quote these commands).
 bench: build
 	@bash bench/run.sh $(BUILD)
 	cmake --build $(BUILD) --target bench_pii bench_json bench_meter bench_privacy
@@ -41,6 +41,7 @@ bench: build
 	$(BUILD)/bench_json 200000
 	$(BUILD)/bench_privacy 20000
 	$(BUILD)/bench_meter pure
+	node bench/scan_stall.mjs $(BUILD) 5
 
 fuzz: fuzz-build leakfuzz
 

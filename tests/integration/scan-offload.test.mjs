@@ -6,6 +6,8 @@
 //     alone is; multipart uploads and every refusal (400 / 403 / 415) come out the same too;
 //   - on a one-worker gateway, a small request sent while a large body is being scanned is answered first (ordering,
 //     not timing: the large one is answered by aigw itself the moment its scan ends, a block finding -> 403);
+//   - the issue's case, a prompt full of numbers, scanned off the loop with the store on: every finding acted on,
+//     pii.max_findings_per_request rows in the redaction log and one summary row for the rest;
 //   - a client that goes away mid-scan (HTTP/2 RST_STREAM, a closed session with scans still queued, a closed HTTP/1.1
 //     socket) leaves the gateway healthy: nothing of the aborted request is forwarded, it is logged as 499, later
 //     requests work and the gateway drains and exits 0 (no sanitizer report under `make test-asan`).
@@ -14,7 +16,8 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
-  ADMIN_TOKENS, CLIENT_KEY, USER, accessLogLine, authHeaders, client, rawRequest, startAigw, startMock, waitFor,
+  ADMIN_TOKENS, CLIENT_KEY, USER, accessLogLine, authHeaders, client, rawRequest, sqlite, startAigw, startMock, storeSetup,
+  waitFor,
 } from './lib/harness.mjs';
 
 const EMAIL = 'jane.doe@example.com';
@@ -185,6 +188,45 @@ describe('the worker serves other requests while a large body is scanned', () =>
     assert.equal(rb.json.error.code, 'pii_blocked');
     assert.equal(rs.choices[0].message.content, `hi ${EMAIL}`);
     assert.deepEqual(order, ['small', 'large'], 'the small request did not wait for the large scan');
+  });
+});
+
+describe('a prompt full of numbers (the issue\'s case) with the store on', () => {
+  let data;
+  let gwStore;
+  before(async () => {
+    data = storeSetup('scan-offload-store-data');
+    gwStore = await startAigw({ name: 'scan-offload-store-aigw', mockUrl: mock.url,
+      config: { ...data.config, workers: 1, limits: { max_request_body_bytes: 24 << 20 } } });
+  });
+  after(async () => {
+    await gwStore?.stop();
+  });
+
+  test('scanned off the loop: every number acted on, max_findings_per_request rows and one summary row', async () => {
+    const lines = [];
+    for (let i = 0, size = 0; size < 2 << 20; i++) {
+      const line = `call +1 415 555 ${1000 + (i % 9000)} now. `;
+      lines.push(line);
+      size += line.length;
+    }
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: lines.join('') }] });
+    await mock.reset();
+    const r = await rawRequest(gwStore, { method: 'POST', path: '/v1/chat/completions', body, timeoutMs: 120000,
+      headers: { ...authHeaders(), 'x-aigw-user': 'u-numbers' } });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(await metric(gwStore, 'aigw_body_scans_offloaded_total'), 1);
+    const findings = Number(r.headers['x-aigw-redactions']);
+    assert.equal(findings, lines.length, 'every phone number found');
+    const sent = (await mock.requests()).at(-1).body;
+    assert.ok(!sent.includes('415 555 1000'), 'no number reached the provider');
+    const rows = await waitFor(() => {
+      const q = sqlite(data.db, 'SELECT count(*) AS n FROM redactions WHERE user_id = \'u-numbers\'');
+      return q[0].n > 0 ? q[0].n : null;
+    }, { msg: 'redaction rows' });
+    assert.equal(rows, 1000 + 1);
+    assert.deepEqual(sqlite(data.db, 'SELECT field, start_off, end_off, action FROM redactions WHERE user_id = \'u-numbers\'' +
+      ' AND entity_type = \'FINDINGS_OVERFLOW\''), [{ field: '*', start_off: 1000, end_off: findings, action: 'summary' }]);
   });
 });
 

@@ -1108,6 +1108,20 @@ static void test_erasure_by_other_instance_journal(void **state)
     json_decref(doc);
 }
 
+static void test_bodies_stored_uncompressed(void **state)
+{
+    /* Schema version 9: PostgreSQL stores the ciphertext columns without a compression attempt
+     * (attstorage 'e' = EXTERNAL); ciphertext does not compress. */
+    fx_t *fx = *state;
+    if (!use_pg)
+        skip(); /* SQLite does not compress */
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM pg_attribute WHERE attrelid IN ('calls'::regclass, 'predictions'::regclass)"
+                               " AND attname IN ('request_ct', 'response_ct', 'vault_ct') AND attstorage = 'e'",
+                               NULL),
+                     3);
+}
+
 static void test_crash_keeps_acknowledged(void **state)
 {
     /* kill -9 under load: the database opens cleanly and every record acknowledged by a
@@ -1344,6 +1358,7 @@ static void test_predictions(void **state)
         cmocka_unit_test_setup_teardown(test_ledger_append_only, setup, teardown),                                                 \
         cmocka_unit_test_setup_teardown(test_two_instances, setup, teardown),                                                      \
         cmocka_unit_test_setup_teardown(test_erasure_by_other_instance_journal, setup, teardown),                                  \
+        cmocka_unit_test_setup_teardown(test_bodies_stored_uncompressed, setup, teardown),                                         \
         cmocka_unit_test_setup_teardown(test_crash_keeps_acknowledged, setup, teardown),                                           \
         cmocka_unit_test_setup_teardown(test_predictions, setup, teardown)
 
