@@ -231,8 +231,9 @@ static void test_take_spend_topup_idle_return(void **state)
     fx_t *fx = *state;
     const char *u = "lease-user";
     gw_store_ledger_stats_t ls;
-    /* a lease holds 10 calls; below 5 calls' worth in the balance row no lease; idle after 1.5 s */
-    gw_store_t *st = fx->st = open_store(fx, 10, 5, 1500, 30000);
+    /* a lease holds 10 calls; below 5 calls' worth in the balance row no lease; idle after 4 s (long
+     * enough that a loaded machine under ASan does not return the lease between the steps below) */
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 4000, 30000);
     assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, "lots", NULL), 0);
     /* the grant told the credit table the balance: the first reservation is a debit of the balance
      * row and queues a take of 10 x PRICE from the balance row into this instance's lease row */
