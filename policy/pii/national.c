@@ -479,6 +479,7 @@ static const numfmt_t numfmts_3[] = {
 static const numfmt_t numfmts_4[] = {
     {"dddd_dddd_dddd", N_AADHAAR, 0.6, 12},
     {"dddd:dddd:dddd", N_AADHAAR, 0.6, 12},
+    {"dddd.dddd.dddd", N_AADHAAR, 0.4, 12}, /* dots: also a Cisco MAC shape, so the Verhoeff digit alone is weak */
     {"dddd_dddd_dddd", N_MYNUM, 0.5, 12},
     {"dddd ddddd d", N_MEDICARE, 0.6, 10},
     {"dddd_ddd_ddd", N_NPI, 0.5, 10},

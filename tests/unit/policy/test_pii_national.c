@@ -141,6 +141,7 @@ static void test_context_words(void **state)
         {"121000358", "ABA 121000358", "ABA_ROUTING_NUMBER"},
         {"123456789018", "個人番号 123456789018", "JP_MY_NUMBER"},
         {"1234567893", "NPI: 1234567893", "US_NPI"},
+        {"3123.4567.8909", "Aadhaar 3123.4567.8909", "IN_AADHAAR"}, /* dotted: a Cisco MAC shape too */
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         if (national_count(f, pairs[i][0]) != 0)
