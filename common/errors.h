@@ -12,7 +12,7 @@ enum {
     GW_E_BAD_REQUEST = -1, /* 400 malformed input (bad argument, bad query parameter) */
     GW_E_CREDITS = -3,     /* 402 balance cannot cover the reservation */
     GW_E_NOT_FOUND = -5,   /* 404 no such object */
-    GW_E_INTERNAL = -9,    /* 500 aigw itself failed (allocation, bug) */
+    GW_E_INTERNAL = -9,    /* 500 aigw itself failed (allocation, bug); every module's *_E_NOMEM is this code */
     GW_E_UNAVAILABLE = -11 /* 503 draining, store queue full or closed */
 };
 /* (-2, -4, -6..-8, -10, -12 were request errors nothing returned: the request pipeline's errors are the rows of

@@ -11,13 +11,14 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/errors.h"
 
 /* Errors (negative, like every aigw error). */
-#define GW_JSON_E_SYNTAX (-2) /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
-#define GW_JSON_E_DEPTH (-3)  /* nesting deeper than GW_JSON_MAX_DEPTH */
-#define GW_JSON_E_UTF8 (-4)   /* invalid UTF-8 in a string, or a lone surrogate escape */
-#define GW_JSON_E_EDIT (-5)   /* an edit cannot apply (non-object intermediate, bad edit spec) */
-#define GW_JSON_E_NOMEM (-6)  /* allocation failure */
+#define GW_JSON_E_SYNTAX (-2)         /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
+#define GW_JSON_E_DEPTH (-3)          /* nesting deeper than GW_JSON_MAX_DEPTH */
+#define GW_JSON_E_UTF8 (-4)           /* invalid UTF-8 in a string, or a lone surrogate escape */
+#define GW_JSON_E_EDIT (-5)           /* an edit cannot apply (non-object intermediate, bad edit spec) */
+#define GW_JSON_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
 #define GW_JSON_E_DUPKEY                                                                                                           \
     (-7) /* with GW_JSON_V_UNIQUE_KEYS: an object names one key twice (RFC 8259 section 4), or a                                   \
             kept key equals a rewritten one; also more than GW_JSON_MAX_OPEN_KEYS open keys */

@@ -6,6 +6,7 @@
  */
 #include "common/json.h"
 #include "common/json_internal.h"
+#include "common/hex.h"
 #include "common/utf8.h"
 
 #include <stdint.h>
@@ -14,24 +15,13 @@
 #include <emmintrin.h>
 #endif
 
-static inline int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int hex4(const char *s, size_t avail, unsigned *out)
 {
     if (avail < 4)
         return -1;
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval((unsigned char)s[i]);
+        int h = gw_hexval((unsigned char)s[i]);
         if (h < 0)
             return -1;
         v = (v << 4) | (unsigned)h;

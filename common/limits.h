@@ -6,6 +6,10 @@
 #ifndef AIGW_COMMON_LIMITS_H
 #define AIGW_COMMON_LIMITS_H
 
+/** The decimal text of a limit below, for messages built at compile time: "1.." GW_STR(GW_USER_ID_MAX) " bytes". */
+#define GW_STR(x) GW_STR_(x)
+#define GW_STR_(x) #x
+
 /** Bytes of a client key or admin token hash: BLAKE2b-256 (libsodium crypto_generichash). */
 #define GW_KEY_HASH_BYTES 32
 

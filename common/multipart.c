@@ -110,7 +110,7 @@ static int on_ct_param(void *ctx, const char *name, size_t nl, const char *val, 
         char c = val[i];
         if (quoted && c == '\\' && i + 1 < vl)
             c = val[++i];
-        if (o == POL_MP_MAX_BOUNDARY || !is_bchar((unsigned char)c)) {
+        if (o == GW_MULTIPART_MAX_BOUNDARY || !is_bchar((unsigned char)c)) {
             b->bad = 1;
             return 0;
         }
@@ -123,7 +123,8 @@ static int on_ct_param(void *ctx, const char *name, size_t nl, const char *val, 
     return 0;
 }
 
-int gw_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc)
+int gw_multipart_boundary(const char *ct, size_t len, char out[GW_MULTIPART_MAX_BOUNDARY + 1], size_t *outlen,
+                          const char **err_desc)
 {
     const char *desc = NULL;
     size_t i = skip_ws(ct, 0, len);
@@ -149,7 +150,7 @@ int gw_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDA
 fail:
     if (err_desc != NULL)
         *err_desc = desc;
-    return POL_MP_E_BOUNDARY;
+    return GW_MULTIPART_E_BOUNDARY;
 }
 
 /* If a delimiter starts at body[i] ("--" boundary), returns the offset after its line (after CRLF), sets *close
@@ -180,7 +181,7 @@ static size_t delimiter_end(const char *body, size_t len, size_t i, const char *
 static size_t find_delimiter(const char *body, size_t len, size_t from, int at_start, const char *b, size_t bl, size_t *after,
                              int *close)
 {
-    char pat[2 + POL_MP_MAX_BOUNDARY];
+    char pat[2 + GW_MULTIPART_MAX_BOUNDARY];
     pat[0] = pat[1] = '-';
     memcpy(pat + 2, b, bl);
     size_t i = from;
@@ -275,11 +276,11 @@ int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_
 {
     const char *desc = NULL;
     size_t at = 0, after = 0, n = 0;
-    int close = 0, rc = POL_MP_E_SYNTAX;
+    int close = 0, rc = GW_MULTIPART_E_SYNTAX;
     *nparts = 0;
-    if (blen == 0 || blen > POL_MP_MAX_BOUNDARY) {
+    if (blen == 0 || blen > GW_MULTIPART_MAX_BOUNDARY) {
         desc = "bad boundary";
-        rc = POL_MP_E_BOUNDARY;
+        rc = GW_MULTIPART_E_BOUNDARY;
         goto fail;
     }
     at = find_delimiter(body, len, 0, 1, boundary, blen, &after, &close);
@@ -297,13 +298,13 @@ int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_
         if (len - hs >= 2 && body[hs] == '\r' && body[hs + 1] == '\n') {
             he = hs;
         } else {
-            size_t lim = len - hs < POL_MP_MAX_HEADER_BYTES + 4 ? len - hs : POL_MP_MAX_HEADER_BYTES + 4;
+            size_t lim = len - hs < GW_MULTIPART_MAX_HEADER_BYTES + 4 ? len - hs : GW_MULTIPART_MAX_HEADER_BYTES + 4;
             const char *e = memmem(body + hs, lim, "\r\n\r\n", 4);
             if (e == NULL) {
                 at = hs;
-                if (lim == POL_MP_MAX_HEADER_BYTES + 4) {
+                if (lim == GW_MULTIPART_MAX_HEADER_BYTES + 4) {
                     desc = "part header block too large";
-                    rc = POL_MP_E_LIMIT;
+                    rc = GW_MULTIPART_E_LIMIT;
                 } else {
                     desc = "part headers not terminated by a blank line";
                 }
@@ -330,10 +331,10 @@ int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_
                     (p.content_type != NULL &&
                      ((p.content_type_len >= 6 && strncasecmp(p.content_type, "image/", 6) == 0) ||
                       (p.content_type_len >= 24 && strncasecmp(p.content_type, "application/octet-stream", 24) == 0)));
-        if (n == cap || n == POL_MP_MAX_PARTS) {
+        if (n == cap || n == GW_MULTIPART_MAX_PARTS) {
             at = hs;
             desc = "too many parts";
-            rc = POL_MP_E_LIMIT;
+            rc = GW_MULTIPART_E_LIMIT;
             goto fail;
         }
         parts[n++] = p;
@@ -401,19 +402,19 @@ static size_t neutral_name(const gw_multipart_part_t *p, char *out, size_t outsz
 int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const gw_multipart_rewriter_t *rw,
                          gw_buf_t *out, int *changed, const char **err_desc)
 {
-    gw_multipart_part_t parts[POL_MP_MAX_PARTS];
+    gw_multipart_part_t parts[GW_MULTIPART_MAX_PARTS];
     size_t n;
     *changed = 0;
-    int rc = gw_multipart_parse(body, len, boundary, blen, parts, POL_MP_MAX_PARTS, &n, err_desc, NULL);
+    int rc = gw_multipart_parse(body, len, boundary, blen, parts, GW_MULTIPART_MAX_PARTS, &n, err_desc, NULL);
     if (rc != 0)
         return rc;
 
     /* transforms first; replacements are kept in one buffer as (offset, length) per part */
     gw_buf_t repl = GW_BUF_INIT, one = GW_BUF_INIT;
-    size_t off[POL_MP_MAX_PARTS], rlen[POL_MP_MAX_PARTS];
-    unsigned char replaced[POL_MP_MAX_PARTS], renamed[POL_MP_MAX_PARTS];
-    char names[POL_MP_MAX_PARTS][16];
-    size_t name_len[POL_MP_MAX_PARTS];
+    size_t off[GW_MULTIPART_MAX_PARTS], rlen[GW_MULTIPART_MAX_PARTS];
+    unsigned char replaced[GW_MULTIPART_MAX_PARTS], renamed[GW_MULTIPART_MAX_PARTS];
+    char names[GW_MULTIPART_MAX_PARTS][16];
+    size_t name_len[GW_MULTIPART_MAX_PARTS];
     int any = 0;
     for (size_t i = 0; i < n; i++) {
         const gw_multipart_part_t *p = &parts[i];
@@ -430,7 +431,7 @@ int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, siz
                 off[i] = repl.len;
                 rlen[i] = one.len;
                 if (one.len != 0 && gw_buf_append(&repl, one.base, one.len) != 0) {
-                    rc = POL_MP_E_NOMEM;
+                    rc = GW_MULTIPART_E_NOMEM;
                     goto out;
                 }
                 replaced[i] = 1;
@@ -451,14 +452,14 @@ int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, siz
 
     /* a replacement must not contain "--" boundary (RFC 2046: the delimiter must not occur in the data; this parser
        rejects it anywhere, so the output must not hold it either) */
-    char delim[2 + POL_MP_MAX_BOUNDARY];
+    char delim[2 + GW_MULTIPART_MAX_BOUNDARY];
     memcpy(delim, "--", 2);
     memcpy(delim + 2, boundary, blen);
     for (size_t i = 0; i < n; i++)
         if (replaced[i] && rlen[i] != 0 && memmem(repl.base + off[i], rlen[i], delim, 2 + blen) != NULL) {
             if (err_desc != NULL)
                 *err_desc = "rewritten part contains the multipart boundary";
-            rc = POL_MP_E_BOUNDARY;
+            rc = GW_MULTIPART_E_BOUNDARY;
             goto out;
         }
 
@@ -491,7 +492,7 @@ int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, siz
     }
     e |= gw_buf_append(out, "--", 2) | gw_buf_append(out, boundary, blen) | gw_buf_append(out, "--\r\n", 4);
     if (e != 0) {
-        rc = POL_MP_E_NOMEM;
+        rc = GW_MULTIPART_E_NOMEM;
         goto out;
     }
     *changed = 1;

@@ -13,19 +13,21 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/errors.h"
 
 /* Errors (negative); the gateway answers 400 (E_SYNTAX, E_BOUNDARY) or 413 (E_LIMIT). */
-#define POL_MP_E_SYNTAX (-2) /* malformed body: no delimiter, bad header line, missing final boundary, no name */
-#define POL_MP_E_LIMIT (-3)  /* more than POL_MP_MAX_PARTS parts, or a header block over POL_MP_MAX_HEADER_BYTES */
+#define GW_MULTIPART_E_SYNTAX (-2) /* malformed body: no delimiter, bad header line, missing final boundary, no name */
+#define GW_MULTIPART_E_LIMIT (-3)  /* more than GW_MULTIPART_MAX_PARTS parts, or a header block over GW_MULTIPART_MAX_HEADER_BYTES \
+                                    */
 /* Content-Type is not multipart/form-data with a valid boundary, or rewritten data would contain the boundary */
-#define POL_MP_E_BOUNDARY (-4)
-#define POL_MP_E_NOMEM (-6) /* allocation failure */
+#define GW_MULTIPART_E_BOUNDARY (-4)
+#define GW_MULTIPART_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
 
 /** Caps (sizes from clients are capped up front, STYLE.md rule 10). */
-#define POL_MP_MAX_PARTS 64
-#define POL_MP_MAX_HEADER_BYTES 8192
+#define GW_MULTIPART_MAX_PARTS 64
+#define GW_MULTIPART_MAX_HEADER_BYTES 8192
 /** Longest boundary allowed by RFC 2046 section 5.1.1 (1 to 70 characters). */
-#define POL_MP_MAX_BOUNDARY 70
+#define GW_MULTIPART_MAX_BOUNDARY 70
 
 /** One part: every pointer is into the parsed body (borrowed, valid as long as the body). Lengths in bytes. */
 typedef struct st_gw_multipart_part_t {
@@ -49,18 +51,19 @@ typedef struct st_gw_multipart_part_t {
  * `multipart/form-data; boundary=----gwFixtureBoundary7MA4YWxkTrZu0gW` or `...; boundary="a b"` (quoted-string with
  * quoted-pairs, RFC 9110 section 5.6.4). The media type must be multipart/form-data (case-insensitive), the boundary
  * 1-70 bchars (RFC 2046 section 5.1.1).
- * @param out    receives the boundary, NUL-terminated; at least POL_MP_MAX_BOUNDARY + 1 bytes
- * @return 0 with *outlen set, or POL_MP_E_BOUNDARY with *err_desc (may be NULL) set to a static description.
+ * @param out    receives the boundary, NUL-terminated; at least GW_MULTIPART_MAX_BOUNDARY + 1 bytes
+ * @return 0 with *outlen set, or GW_MULTIPART_E_BOUNDARY with *err_desc (may be NULL) set to a static description.
  */
-int gw_multipart_boundary(const char *ct, size_t len, char out[POL_MP_MAX_BOUNDARY + 1], size_t *outlen, const char **err_desc);
+int gw_multipart_boundary(const char *ct, size_t len, char out[GW_MULTIPART_MAX_BOUNDARY + 1], size_t *outlen,
+                          const char **err_desc);
 
 /**
  * Parses `body` (`len` bytes, borrowed) delimited by `boundary` (`blen` bytes). The preamble before the first
  * delimiter and the epilogue after the close delimiter are ignored; a delimiter line is "--" boundary followed by
  * optional spaces/tabs and CRLF (or "--" for the close delimiter); the CRLF before a delimiter belongs to it. Header
  * lines must end in CRLF (no bare LF, no folding); every part needs Content-Disposition: form-data with a name.
- * @param parts   receives up to `cap` parts (POL_MP_MAX_PARTS is the most ever returned)
- * @return 0 with *nparts set, or POL_MP_E_SYNTAX / E_LIMIT (also when cap is exceeded) with *err_desc (may be NULL)
+ * @param parts   receives up to `cap` parts (GW_MULTIPART_MAX_PARTS is the most ever returned)
+ * @return 0 with *nparts set, or GW_MULTIPART_E_SYNTAX / E_LIMIT (also when cap is exceeded) with *err_desc (may be NULL)
  *         and *err_offset (may be NULL: byte offset in body).
  */
 int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_t blen, gw_multipart_part_t *parts, size_t cap,
@@ -90,8 +93,8 @@ typedef struct st_gw_multipart_rewriter_t {
  * each part "--boundary CRLF headers CRLF content CRLF", then "--boundary--" CRLF; preamble and epilogue are
  * dropped. Header lines other than a rewritten Content-Disposition are copied byte for byte.
  * @param changed  0: `out` untouched, forward `body` as is; 1: `out` holds the new body
- * @return 0, POL_MP_E_SYNTAX / E_LIMIT (parse), POL_MP_E_BOUNDARY (a replacement contains "--" boundary),
- *         POL_MP_E_NOMEM, or a transform's negative value; *err_desc (may be NULL) describes parse errors.
+ * @return 0, GW_MULTIPART_E_SYNTAX / E_LIMIT (parse), GW_MULTIPART_E_BOUNDARY (a replacement contains "--" boundary),
+ *         GW_MULTIPART_E_NOMEM, or a transform's negative value; *err_desc (may be NULL) describes parse errors.
  */
 int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, size_t blen, const gw_multipart_rewriter_t *rw,
                          gw_buf_t *out, int *changed, const char **err_desc);

@@ -29,49 +29,6 @@ static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
     json_decref(o);
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Percent-decodes `n` bytes into out (NUL-terminated). @return 0, or -1 (bad escape, NUL, too long). */
-static int pct_decode(const char *s, size_t n, char *out, size_t outlen, int plus)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            int hi, lo;
-            if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
-                return -1;
-            c = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+' && plus) {
-            c = ' ';
-        }
-        if (c == '\0' || o + 1 >= outlen)
-            return -1;
-        out[o++] = c;
-    }
-    out[o] = '\0';
-    return 0;
-}
-
-/* Parameter `name` of the query, decoded. @return 1 found, 0 absent, -1 bad. */
-static int query_param(const char *q, const char *name, char *out, size_t outlen)
-{
-    size_t nl = strlen(name);
-    while (q != NULL && *q) {
-        size_t len = strcspn(q, "&");
-        if (len > nl && q[nl] == '=' && strncmp(q, name, nl) == 0)
-            return pct_decode(q + nl + 1, len - nl - 1, out, outlen, 1) == 0 ? 1 : -1;
-        q += len;
-        if (*q == '&')
-            q++;
-    }
-    return 0;
-}
-
 /* Logs why an ops route failed (operation and error code, never ids or amounts): the answer
  * only says "store error". */
 static void log_store_failure(gw_store_t *st, const char *what, int rc)
@@ -139,10 +96,10 @@ static void usage(gw_store_t *st, const char *query, int *status, gw_buf_t *out,
     size_t ng = 1;
     gw_usage_format_t f = GW_USAGE_JSON;
     int rc;
-    if ((rc = query_param(query, "from", v, sizeof(v))) < 0 || (rc == 1 && gw_admin_parse_time(v, &from) != 0) ||
-        (rc = query_param(query, "to", v, sizeof(v))) < 0 || (rc == 1 && gw_admin_parse_time(v, &to) != 0) ||
-        (rc = query_param(query, "group_by", v, sizeof(v))) < 0 || (rc == 1 && gw_usage_groups_parse(v, g, &ng) != 0) ||
-        (rc = query_param(query, "format", v, sizeof(v))) < 0 ||
+    if ((rc = gw_admin_query_param(query, "from", v, sizeof(v))) < 0 || (rc == 1 && gw_admin_parse_time(v, &from) != 0) ||
+        (rc = gw_admin_query_param(query, "to", v, sizeof(v))) < 0 || (rc == 1 && gw_admin_parse_time(v, &to) != 0) ||
+        (rc = gw_admin_query_param(query, "group_by", v, sizeof(v))) < 0 || (rc == 1 && gw_usage_groups_parse(v, g, &ng) != 0) ||
+        (rc = gw_admin_query_param(query, "format", v, sizeof(v))) < 0 ||
         (rc == 1 && (gw_usage_format_parse(v, &f) != 0 || f == GW_USAGE_TABLE)) || (to != 0 && to <= from)) {
         set_error(status, 400, out,
                   "query: from, to (YYYY-MM-DD, RFC 3339 UTC or Unix seconds; to > from), "
@@ -184,7 +141,7 @@ int gw_admin_ops_handle(gw_store_t *st, const char *method, const char *path, co
     if (is_user && strcmp(method, "GET") != 0)
         return GW_E_NOT_FOUND; /* DELETE /users/{id} is the privacy role's */
     char uid[GW_USER_ID_MAX + 1];
-    if (idlen == 0 || pct_decode(id, idlen, uid, sizeof(uid), 0) != 0) {
+    if (idlen == 0 || gw_admin_pct_decode(id, idlen, uid, sizeof(uid), 0) != 0) {
         set_error(status, 400, out, "invalid user id");
         return 0;
     }

@@ -5,6 +5,8 @@
  * so gw_error_status() gives the status.
  */
 #include "gateway/admin_privacy.h"
+#include "common/hex.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "gateway/errors.h"
 #include "policy/pii/pii.h"
@@ -14,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define MAX_ID_BYTES GW_USER_ID_MAX
 
 static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
 {
@@ -28,27 +28,14 @@ static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
     json_decref(j);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decodes `n` bytes of `s` into out (NUL-terminated); '+' is a space when `plus`.
- * @return 0, or -1 on a bad escape, an embedded NUL or overflow. */
-static int pct_decode(const char *s, size_t n, char *out, size_t outlen, int plus)
+int gw_admin_pct_decode(const char *s, size_t n, char *out, size_t outlen, int plus)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)s[i];
         if (c == '%') {
             int h, l;
-            if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 || (l = hexval(s[i + 2])) < 0)
+            if (i + 2 >= n || (h = gw_hexval(s[i + 1])) < 0 || (l = gw_hexval(s[i + 2])) < 0)
                 return -1;
             c = h * 16 + l;
             i += 2;
@@ -63,8 +50,7 @@ static int pct_decode(const char *s, size_t n, char *out, size_t outlen, int plu
     return 0;
 }
 
-/* Finds parameter `name` in the query and decodes it into out. @return 1 found, 0 absent, -1 bad. */
-static int query_param(const char *q, const char *name, char *out, size_t outlen)
+int gw_admin_query_param(const char *q, const char *name, char *out, size_t outlen)
 {
     size_t nl = strlen(name);
     while (q != NULL && *q != '\0') {
@@ -75,7 +61,7 @@ static int query_param(const char *q, const char *name, char *out, size_t outlen
                 out[0] = '\0';
                 return 1;
             }
-            return pct_decode(q + nl + 1, len - nl - 1, out, outlen, 1) == 0 ? 1 : -1;
+            return gw_admin_pct_decode(q + nl + 1, len - nl - 1, out, outlen, 1) == 0 ? 1 : -1;
         }
         q = amp ? amp + 1 : NULL;
     }
@@ -110,7 +96,7 @@ int gw_admin_parse_time(const char *s, int64_t *out)
 static int time_param(const char *q, const char *name, int64_t *out, int *status, gw_buf_t *json_out)
 {
     char v[64], msg[160];
-    int rc = query_param(q, name, v, sizeof(v));
+    int rc = gw_admin_query_param(q, name, v, sizeof(v));
     *out = 0;
     if (rc == 0)
         return 0;
@@ -208,7 +194,7 @@ static int handle_consent(gw_store_t *st, const char *id, const char *body, size
 static int handle_redactions(gw_store_t *st, const char *q, int *status, gw_buf_t *out)
 {
     gw_redaction_query_t rq;
-    char type[64], user[MAX_ID_BYTES + 1], route[512], cursor[32], limit[16];
+    char type[64], user[GW_USER_ID_MAX + 1], route[512], cursor[32], limit[16];
     int rc;
     memset(&rq, 0, sizeof(rq));
     if (time_param(q, "from", &rq.from_us, status, out) != 0 || time_param(q, "to", &rq.to_us, status, out) != 0)
@@ -222,7 +208,7 @@ static int handle_redactions(gw_store_t *st, const char *q, int *status, gw_buf_
                 {"user", user, sizeof(user), &rq.user_id},
                 {"route", route, sizeof(route), &rq.route}};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-        rc = query_param(q, strs[i].name, strs[i].buf, strs[i].len);
+        rc = gw_admin_query_param(q, strs[i].name, strs[i].buf, strs[i].len);
         if (rc < 0) {
             char msg[96];
             snprintf(msg, sizeof(msg), "query parameter %s: bad encoding or too long", strs[i].name);
@@ -233,14 +219,14 @@ static int handle_redactions(gw_store_t *st, const char *q, int *status, gw_buf_
             *strs[i].dst = strs[i].buf;
     }
     char *end;
-    if ((rc = query_param(q, "cursor", cursor, sizeof(cursor))) != 0) {
+    if ((rc = gw_admin_query_param(q, "cursor", cursor, sizeof(cursor))) != 0) {
         rq.cursor = rc == 1 ? strtoll(cursor, &end, 10) : -1;
         if (rc < 0 || *end != '\0' || rq.cursor <= 0) {
             set_error(status, 400, out, "query parameter cursor: expected the next_cursor of the previous page");
             return 0;
         }
     }
-    if ((rc = query_param(q, "limit", limit, sizeof(limit))) != 0) {
+    if ((rc = gw_admin_query_param(q, "limit", limit, sizeof(limit))) != 0) {
         long v = rc == 1 ? strtol(limit, &end, 10) : -1;
         if (rc < 0 || *end != '\0' || v < 1 || v > 1000) {
             set_error(status, 400, out, "query parameter limit: expected 1 to 1000");
@@ -325,13 +311,13 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
     const char *idp = path + 7, *slash = strchr(idp, '/');
     size_t idlen = slash ? (size_t)(slash - idp) : strlen(idp);
     const char *rest = slash ? slash : "";
-    char id[MAX_ID_BYTES + 1];
+    char id[GW_USER_ID_MAX + 1];
     int is_delete = rest[0] == '\0' && strcmp(method, "DELETE") == 0;
     int is_export = strcmp(rest, "/export") == 0, is_consent = strcmp(rest, "/consent") == 0;
     if (!is_delete && !is_export && !is_consent)
         return GW_E_NOT_FOUND; /* GET /users/{id}, POST /users/{id}/credits: other roles' routes */
-    if (idlen == 0 || pct_decode(idp, idlen, id, sizeof(id), 0) != 0) {
-        set_error(status, 400, out, "user id: empty, badly encoded or longer than 256 bytes");
+    if (idlen == 0 || gw_admin_pct_decode(idp, idlen, id, sizeof(id), 0) != 0) {
+        set_error(status, 400, out, "user id: empty, badly encoded or longer than " GW_STR(GW_USER_ID_MAX) " bytes");
         return 0;
     }
     if (is_delete)

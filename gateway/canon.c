@@ -8,21 +8,11 @@
  * except the no-training pass's fal_webhook removal and gw_canon_drop_query_param().
  */
 #include "gateway/canon.h"
+#include "common/hex.h"
 
 #include <string.h>
 
 static const char hexdig[] = "0123456789ABCDEF";
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Characters a path segment holds literally (RFC 3986 section 3.3: pchar = unreserved / sub-delims / ':' / '@'). */
 static int literal_ok(unsigned char c)
@@ -51,11 +41,11 @@ static int put_segment(gw_buf_t *out, const char *s, size_t n, const char **err_
         unsigned char c = (unsigned char)s[i];
         int raw = 1;
         if (c == '%') {
-            if (i + 2 >= n || hexval((unsigned char)s[i + 1]) < 0 || hexval((unsigned char)s[i + 2]) < 0) {
+            if (i + 2 >= n || gw_hexval((unsigned char)s[i + 1]) < 0 || gw_hexval((unsigned char)s[i + 2]) < 0) {
                 *err_desc = "invalid percent-escape in the path";
                 return GW_CANON_E_SYNTAX;
             }
-            c = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+            c = (unsigned char)(gw_hexval((unsigned char)s[i + 1]) * 16 + gw_hexval((unsigned char)s[i + 2]));
             i += 2;
             raw = 0;
         }
@@ -164,8 +154,8 @@ static int param_is(const char *p, size_t n, const char *name)
         return 1;
     for (size_t i = 0; i < n; i++, k++) {
         int c = (unsigned char)p[i];
-        if (c == '%' && i + 2 < n && hexval((unsigned char)p[i + 1]) >= 0 && hexval((unsigned char)p[i + 2]) >= 0) {
-            c = hexval((unsigned char)p[i + 1]) * 16 + hexval((unsigned char)p[i + 2]);
+        if (c == '%' && i + 2 < n && gw_hexval((unsigned char)p[i + 1]) >= 0 && gw_hexval((unsigned char)p[i + 2]) >= 0) {
+            c = gw_hexval((unsigned char)p[i + 1]) * 16 + gw_hexval((unsigned char)p[i + 2]);
             i += 2;
         } else if (c == '+') {
             c = ' ';

@@ -3,6 +3,7 @@
  * enum order (designated initialisers; a missing row is caught by the assertion in gw_error_def's test).
  */
 #include "gateway/errors.h"
+#include "common/limits.h"
 
 #include <stddef.h>
 
@@ -26,10 +27,12 @@ static const gw_error_def_t gw_error_table[GW_ERR_COUNT] = {
     [GW_ERR_REQUEST_TOO_LARGE] = {413, IR, "request_too_large", NULL,
                                   "aigw: the request body exceeds limits.max_request_body_bytes"},
     [GW_ERR_INVALID_USER_HEADER] = {400, IR, "invalid_user", "X-AIGW-User",
-                                    "aigw: X-AIGW-User must be 1..256 bytes of UTF-8 text without control characters"},
+                                    "aigw: X-AIGW-User must be 1.." GW_STR(
+                                        GW_USER_ID_MAX) " bytes of UTF-8 text without control characters"},
     [GW_ERR_INVALID_USER_BODY] = {400, IR, "invalid_user", "user",
-                                  "aigw: the body's user / safety_identifier must be 1..256 bytes of UTF-8 text without "
-                                  "control characters"},
+                                  "aigw: the body's user / safety_identifier must be 1.." GW_STR(
+                                      GW_USER_ID_MAX) " bytes of UTF-8 text without "
+                                                      "control characters"},
     [GW_ERR_MISSING_USER] = {400, IR, "missing_user", "user",
                              "aigw: no end user: send the X-AIGW-User header (or a \"user\" / \"safety_identifier\" field)"},
     [GW_ERR_PII_IN_URL] = {400, IR, "pii_in_url", NULL, "aigw: the request URL contains personal data"},
@@ -64,7 +67,8 @@ static const gw_error_def_t gw_error_table[GW_ERR_COUNT] = {
     [GW_ERR_ESTIMATE_OVERFLOW] = {400, IR, "estimate_overflow", NULL, "aigw: the request's cost bound overflows"},
     [GW_ERR_INSUFFICIENT_CREDITS] = {402, "insufficient_quota", "insufficient_credits", NULL, "aigw: insufficient credits"},
     [GW_ERR_INVALID_IDEMPOTENCY_KEY] = {400, IR, "invalid_idempotency_key", "Idempotency-Key",
-                                        "aigw: Idempotency-Key must be sent once, as 1 to 256 visible ASCII characters"},
+                                        "aigw: Idempotency-Key must be sent once, as 1 to " GW_STR(
+                                            GW_IDEMPOTENCY_KEY_MAX) " visible ASCII characters"},
     [GW_ERR_IDEMPOTENCY_KEY_IN_USE] = {409, IR, "idempotency_key_in_use", NULL,
                                        "aigw: a request with this Idempotency-Key is still in progress"},
     [GW_ERR_IDEMPOTENT_REPLAY] = {409, IR, "idempotent_replay", NULL,

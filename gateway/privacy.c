@@ -660,7 +660,7 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
                                const char *content_type, size_t ct_len, const char *body, size_t len, gw_buf_t *out, int *changed,
                                gw_body_info_t *info, const char **err_desc)
 {
-    char boundary[POL_MP_MAX_BOUNDARY + 1];
+    char boundary[GW_MULTIPART_MAX_BOUNDARY + 1];
     size_t blen;
     gw_privacy_info_reset(info);
     *changed = 0;

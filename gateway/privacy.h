@@ -126,7 +126,7 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
  * names are replaced by neutral ones ("image.png": names can carry a person's name), and the
  * `model` / `user` parts are captured. `content_type` is the request's Content-Type value.
  * @return 0 (with *changed / `out` as for the JSON pass), -1 on a scan failure, or a negative
- *         POL_MP_E_* with *err_desc for a malformed body (400).
+ *         GW_MULTIPART_E_* with *err_desc for a malformed body (400).
  */
 int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session,
                                const char *content_type, size_t ct_len, const char *body, size_t len, gw_buf_t *out, int *changed,

@@ -11,10 +11,11 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/errors.h"
 #include "common/json.h"
 #include "common/sse.h"
 
-#define POL_RESTORE_E_NOMEM (-6)
+#define POL_RESTORE_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
 #define POL_RESTORE_E_HOLD                                                                                                         \
     (-7) /* a scan callback broke its contract (held back more than POL_RESTORE_MAX_HOLD, or held                                  \
             back text when told the piece was final) */

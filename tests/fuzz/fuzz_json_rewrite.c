@@ -14,51 +14,9 @@
 #include <jansson.h>
 
 #include "common/json.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int upper(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
-{
-    (void)ctx;
-    (void)rule_id;
-    (void)path;
-    if (gw_buf_reserve(repl, len) != 0)
-        return -1;
-    for (size_t i = 0; i < len; i++)
-        repl->base[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
-    repl->len = len;
-    return 1;
-}
-
-static json_t *upper_all(json_t *j)
-{
-    if (json_is_string(j)) {
-        size_t n = json_string_length(j);
-        char *s = malloc(n + 1);
-        memcpy(s, json_string_value(j), n);
-        for (size_t i = 0; i < n; i++)
-            if (s[i] >= 'a' && s[i] <= 'z')
-                s[i] = (char)(s[i] - 32);
-        json_t *r = json_stringn(s, n);
-        free(s);
-        return r;
-    }
-    if (json_is_object(j)) {
-        json_t *o = json_object();
-        const char *k;
-        json_t *v;
-        json_object_foreach(j, k, v) json_object_set_new(o, k, upper_all(v));
-        return o;
-    }
-    if (json_is_array(j)) {
-        json_t *a = json_array();
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) json_array_append_new(a, upper_all(v));
-        return a;
-    }
-    return json_incref(j);
-}
 
 static const gw_json_edit_t all_edits[] = {
     {"metadata", NULL, 0},
@@ -119,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ed[ned++] = all_edits[i];
     const char *doc = (const char *)data + 1;
     size_t len = size - 1;
-    gw_json_visitor_t v = {upper, NULL, NULL, NULL, 0};
+    gw_json_visitor_t v = {ts_json_upper, NULL, NULL, NULL, 0};
     gw_buf_t out = GW_BUF_INIT;
     int changed;
     const char *desc;
@@ -137,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             json_t *got = json_loadb(res, rlen, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
             if (got == NULL)
                 abort();
-            json_t *want = upper_all(in);
+            json_t *want = ts_json_upper_all(in);
             if (ned == 0 || apply_edits(want, ed, ned) == 0) {
                 if (!json_equal(want, got))
                     abort();
@@ -165,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gw_json_rule_t r3[] = {{"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1}};
         keys = gw_json_paths_compile(r3, 1, NULL, 0);
     }
-    gw_json_visitor_t vk = {upper, NULL, NULL, key_k, GW_JSON_V_UNIQUE_KEYS};
+    gw_json_visitor_t vk = {ts_json_upper, NULL, NULL, key_k, GW_JSON_V_UNIQUE_KEYS};
     rc = gw_json_rewrite(doc, len, keys, NULL, 0, &vk, &out, &changed, &desc, &off);
     if (rc == 0) {
         json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);

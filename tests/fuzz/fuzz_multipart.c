@@ -42,18 +42,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *body = (const char *)data;
     const char *b = "XyZ";
     size_t bl = 3;
-    char own[POL_MP_MAX_BOUNDARY + 1];
+    char own[GW_MULTIPART_MAX_BOUNDARY + 1];
     if (size > 4 && body[0] == '-' && body[1] == '-') {
         const char *eol = memchr(body + 2, '\r', size - 2);
-        if (eol != NULL && (size_t)(eol - body - 2) >= 1 && (size_t)(eol - body - 2) <= POL_MP_MAX_BOUNDARY) {
+        if (eol != NULL && (size_t)(eol - body - 2) >= 1 && (size_t)(eol - body - 2) <= GW_MULTIPART_MAX_BOUNDARY) {
             bl = (size_t)(eol - body - 2);
             memcpy(own, body + 2, bl);
             b = own;
         }
     }
-    gw_multipart_part_t parts[POL_MP_MAX_PARTS], parts2[POL_MP_MAX_PARTS];
+    gw_multipart_part_t parts[GW_MULTIPART_MAX_PARTS], parts2[GW_MULTIPART_MAX_PARTS];
     size_t n = 0, n2 = 0;
-    int rc = gw_multipart_parse(body, size, b, bl, parts, POL_MP_MAX_PARTS, &n, NULL, NULL);
+    int rc = gw_multipart_parse(body, size, b, bl, parts, GW_MULTIPART_MAX_PARTS, &n, NULL, NULL);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (!inside(parts[i].body, parts[i].body_len, body, size) || !inside(parts[i].name, parts[i].name_len, body, size) ||
             !inside(parts[i].headers, parts[i].headers_len, body, size))
@@ -63,10 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_multipart_rewriter_t rw = {upper, file, 1, NULL};
     int changed = 0;
     int rrc = gw_multipart_rewrite(body, size, b, bl, &rw, &out, &changed, NULL);
-    if ((rc == 0) != (rrc == 0 || rrc == POL_MP_E_BOUNDARY))
+    if ((rc == 0) != (rrc == 0 || rrc == GW_MULTIPART_E_BOUNDARY))
         abort();
     if (rrc == 0 && changed) {
-        if (gw_multipart_parse(out.base, out.len, b, bl, parts2, POL_MP_MAX_PARTS, &n2, NULL, NULL) != 0 || n2 != n)
+        if (gw_multipart_parse(out.base, out.len, b, bl, parts2, GW_MULTIPART_MAX_PARTS, &n2, NULL, NULL) != 0 || n2 != n)
             abort();
         for (size_t i = 0; i < n; i++) {
             if (parts2[i].is_file != parts[i].is_file)

@@ -18,16 +18,9 @@
 #include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/restore.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, what)                                                                                                          \
-    do {                                                                                                                           \
-        if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "fuzz_output_scan: %s\n", what);                                                                       \
-            abort();                                                                                                               \
-        }                                                                                                                          \
-    } while (0)
 
 static const char *const alphabet[] = {
     "bob",     ".",          "@",    "example", "com",  " ",    "4111", "1111", "-",        "+1",    "415", "555",
@@ -64,7 +57,7 @@ static fx_t *fixture(void)
             "{\"default_action\":\"tokenize\",\"actions\":{\"PHONE_NUMBER\":\"mask\"},\"scan_responses\":true}", 0, NULL);
         f.e = pol_pii_engine_create(cfg, key, err, sizeof(err));
         json_decref(cfg);
-        CHECK(f.e != NULL, "engine");
+        TS_CHECK(f.e != NULL, "engine");
         f.s = pol_pii_scratch_create(f.e);
         f.ss = pol_pii_session_create(f.e);
     }
@@ -72,7 +65,7 @@ static fx_t *fixture(void)
     pol_pii_session_reset(f.ss);
     gw_buf_t out = GW_BUF_INIT;
     const char *req = "mail jane@example.com";
-    CHECK(pol_pii_session_scrub(f.ss, f.s, "m", req, strlen(req), &out) == 1, "request scrub");
+    TS_CHECK(pol_pii_session_scrub(f.ss, f.s, "m", req, strlen(req), &out) == 1, "request scrub");
     gw_buf_free(&out);
     return &f;
 }
@@ -81,22 +74,9 @@ static int feed_all(const gw_json_paths_t *paths, const char *in, size_t n, unsi
 {
     fx_t *f = fixture();
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
-    CHECK(rs != NULL, "create");
+    TS_CHECK(rs != NULL, "create");
     pol_restore_stream_set_scan(rs, paths, scan_cb);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0;) {
-        size_t k = n - i;
-        if (seed) {
-            seed = seed * 1103515245u + 12345u;
-            k = 1 + (seed >> 16) % 23;
-            if (k > n - i)
-                k = n - i;
-        }
-        rc = pol_restore_stream_feed(rs, in + i, k, out);
-        i += k;
-    }
-    if (rc == 0)
-        rc = pol_restore_stream_finish(rs, out);
+    int rc = ts_restore_feed(rs, in, n, seed, out);
     pol_restore_stream_free(rs);
     return rc;
 }
@@ -131,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (paths == NULL) {
         static const char *const scan_paths[] = {"choices.*.delta.content", "delta.text"};
         paths = pol_restore_paths_compile(scan_paths, 2, NULL, 0);
-        CHECK(paths != NULL, "paths");
+        TS_CHECK(paths != NULL, "paths");
     }
     if (size < 2 || size > 4096)
         return 0;
@@ -170,17 +150,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "scan failed: %d %d on [%.*s]\n", ra, rb, (int)in.len, in.base);
         abort();
     }
-    CHECK(a.len == b.len && (a.len == 0 || memcmp(a.base, b.base, a.len) == 0), "chunked output differs from whole");
+    TS_CHECK(ts_buf_equal(&a, &b), "chunked output differs from whole");
     view_t v;
     memset(&v, 0, sizeof(v));
-    gw_sse_parser_t p;
-    gw_sse_init(&p, 0);
-    CHECK(gw_sse_feed(&p, a.base ? a.base : "", a.len, view_event, &v) == 0, "output is not SSE");
-    CHECK(gw_sse_finish(&p) == 0, "output ends inside an event");
-    CHECK(!v.bad, "output data is not JSON");
-    gw_sse_dispose(&p);
+    TS_CHECK(ts_sse_parse_all(a.base, a.len, view_event, &v) == 0, "output is not SSE or ends inside an event");
+    TS_CHECK(!v.bad, "output data is not JSON");
     gw_buf_append(&v.text, "", 0);
-    CHECK(strstr(v.text.base, "<EMAIL_ADDRESS_1>") == NULL, "a placeholder of the request reached the client");
+    TS_CHECK(strstr(v.text.base, "<EMAIL_ADDRESS_1>") == NULL, "a placeholder of the request reached the client");
     gw_buf_free(&v.text);
     gw_buf_free(&a);
     gw_buf_free(&b);

@@ -17,16 +17,9 @@
 
 #include "common/json.h"
 #include "policy/restore.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, what)                                                                                                          \
-    do {                                                                                                                           \
-        if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "fuzz_sse_restore: %s\n", what);                                                                       \
-            abort();                                                                                                               \
-        }                                                                                                                          \
-    } while (0)
 
 static const char *const vault[][2] = {
     {"<PERSON_1>", "Jane Doe"},
@@ -88,22 +81,8 @@ static const char *const shape_path[NSHAPES] = {"choices[0].delta.content", "del
 static int feed_all(const char *in, size_t n, unsigned seed, gw_buf_t *out)
 {
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
-    if (rs == NULL)
-        abort();
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0;) {
-        size_t k = n - i;
-        if (seed) {
-            seed = seed * 1103515245u + 12345u;
-            k = 1 + (seed >> 16) % 23;
-            if (k > n - i)
-                k = n - i;
-        }
-        rc = pol_restore_stream_feed(rs, in + i, k, out);
-        i += k;
-    }
-    if (rc == 0)
-        rc = pol_restore_stream_finish(rs, out);
+    TS_CHECK(rs != NULL, "create");
+    int rc = ts_restore_feed(rs, in, n, seed, out);
     pol_restore_stream_free(rs);
     return rc;
 }
@@ -208,16 +187,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (getenv("FUZZ_DEBUG"))
         fprintf(stderr, "IN:\n%s\nWHOLE:\n%.*s\nCHUNKED:\n%.*s\n", in.base, (int)a.len, a.base, (int)b.len, b.base);
-    CHECK(a.len == b.len && (a.len == 0 || memcmp(a.base, b.base, a.len) == 0), "chunked output differs from whole");
+    TS_CHECK(ts_buf_equal(&a, &b), "chunked output differs from whole");
     /* output: valid SSE + JSON, restored text per path */
     view_t v;
     memset(&v, 0, sizeof(v));
-    gw_sse_parser_t p;
-    gw_sse_init(&p, 0);
-    CHECK(gw_sse_feed(&p, a.base ? a.base : "", a.len, view_event, &v) == 0, "output is not SSE");
-    CHECK(gw_sse_finish(&p) == 0, "output ends inside an event");
-    CHECK(!v.bad, "output data is not JSON");
-    gw_sse_dispose(&p);
+    TS_CHECK(ts_sse_parse_all(a.base, a.len, view_event, &v) == 0, "output is not SSE or ends inside an event");
+    TS_CHECK(!v.bad, "output data is not JSON");
     for (int s = 0; s < NSHAPES; s++) {
         gw_buf_t want = GW_BUF_INIT;
         if (restore_cb(NULL, shape_path[s], whole[s].base ? whole[s].base : "", whole[s].len, &want) == 0) {
@@ -237,7 +212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_buf_reset(&a);
     gw_buf_reset(&b);
     int r1 = feed_all((const char *)data + 1, size - 1, 0, &a), r2 = feed_all((const char *)data + 1, size - 1, seed, &b);
-    CHECK(r1 == r2 && a.len == b.len && (a.len == 0 || memcmp(a.base, b.base, a.len) == 0), "raw stream: chunked output differs");
+    TS_CHECK(r1 == r2 && ts_buf_equal(&a, &b), "raw stream: chunked output differs");
     gw_buf_free(&a);
     gw_buf_free(&b);
     gw_buf_free(&in);

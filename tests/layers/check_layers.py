@@ -15,6 +15,12 @@
   check_layers.py link BUILD NM
       every symbol a layer library (build/libaigw_<layer>.a) takes from another layer library is
       defined in a layer below it.
+  check_layers.py diagnostics SRC
+      diagnostics go through gw_log (common/log.h): no printf / fprintf(stderr|stdout) / fputs /
+      puts / perror in the sources outside the CLI's user-facing output (gateway/main.c,
+      gateway/cli.c, gateway/cmd_*.c) and the lines listed in DIAG_ALLOWED.
+  check_layers.py selftest
+      the atomics and diagnostics lints fail on a tree that breaks them (so they can fail).
 """
 import os
 import re
@@ -114,6 +120,78 @@ def atomics(src):
     return 0
 
 
+# A diagnostic printed by hand instead of gw_log (house rule 28): printf-family calls on stdout or
+# stderr, puts, perror.
+BARE_PRINT = re.compile(r'\b(?:v?printf|puts|perror|putchar)\s*\(|'
+                        r'\b(?:v?fprintf|fputs|fputc|fwrite)\s*\((?:[^;]*,)?\s*std(?:err|out)\b')
+# The CLI's user-facing output: usage, results and errors of a command the user ran.
+DIAG_CLI = re.compile(r'^gateway/(main|cli|cmd_[a-z_]+)\.c$')
+# Other lines that are a command's answer, not a diagnostic (path, text the line contains).
+DIAG_ALLOWED = [
+    # `aigw serve`'s error answer to whoever ran it, in the words of `aigw check` (server.c says why)
+    ("gateway/server.c", 'fprintf(stderr, "aigw: %s\\n", err);'),
+]
+
+
+def diagnostics(src):
+    bad = 0
+    for name, prefix, _ in LAYERS:
+        for root, _, files in os.walk(os.path.join(src, prefix)):
+            for f in files:
+                if not f.endswith((".c", ".h", ".cc")):
+                    continue
+                path = os.path.relpath(os.path.join(root, f), src)
+                if layer_of(path) != name or DIAG_CLI.match(path):
+                    continue
+                for n, line in enumerate(open(os.path.join(src, path), encoding="utf-8", errors="replace"), 1):
+                    code = line.split("//")[0]
+                    if code.lstrip().startswith(("*", "/*")) or not BARE_PRINT.search(code):
+                        continue
+                    if any(path == p and text in line for p, text in DIAG_ALLOWED):
+                        continue
+                    print(f"{path}:{n}: log with gw_log (common/log.h), not a bare print: {line.strip()}")
+                    bad += 1
+    if bad:
+        print(f"FAIL: {bad} bare print(s) outside the CLI's user-facing output")
+        return 1
+    print("ok: diagnostics go through gw_log")
+    return 0
+
+
+def selftest():
+    """Each lint passes a clean tree and fails one that breaks it."""
+    import tempfile
+    cases = [
+        (atomics, "int f(void) { return 0; }\n", "static volatile int stop;\n"),
+        (atomics, "#include <stdatomic.h>\n", "void f(int *p) { __atomic_store_n(p, 1, 0); }\n"),
+        (diagnostics, 'void f(void) { gw_log(GW_LOG_WARN, "x"); }\n', 'void f(void) { fprintf(stderr, "x\\n"); }\n'),
+        (diagnostics, "int f(char *b) { return snprintf(b, 4, \"%d\", 1); }\n", 'void f(void) { perror("open"); }\n'),
+        (diagnostics, "void f(void) {}\n", 'void f(void) { printf("%d\\n", 1); }\n'),
+    ]
+    failed = 0
+    for lint, good, bad in cases:
+        for text, want in ((good, 0), (bad, 1)):
+            with tempfile.TemporaryDirectory() as d:
+                os.makedirs(os.path.join(d, "policy"))
+                with open(os.path.join(d, "policy", "probe.c"), "w") as fp:
+                    fp.write(text)
+                got = lint(d)
+            if got != want:
+                print(f"FAIL: {lint.__name__} returned {got}, expected {want}, on: {text.strip()}")
+                failed += 1
+    with tempfile.TemporaryDirectory() as d:  # the CLI may print
+        os.makedirs(os.path.join(d, "gateway"))
+        with open(os.path.join(d, "gateway", "cmd_probe.c"), "w") as fp:
+            fp.write('void f(void) { fprintf(stderr, "usage\\n"); }\n')
+        if diagnostics(d) != 0:
+            print("FAIL: diagnostics refused the CLI's output")
+            failed += 1
+    if failed:
+        return 1
+    print("ok: the lints fail on broken trees")
+    return 0
+
+
 def symbols(nm, lib, flag):
     out = subprocess.run([nm, flag, lib], stdout=subprocess.PIPE, text=True, check=True).stdout
     return {l.split()[-1] for l in out.splitlines() if l.strip() and not l.endswith(":")}
@@ -147,6 +225,10 @@ def main(argv):
         return static(argv[2])
     if len(argv) == 3 and argv[1] == "atomics":
         return atomics(argv[2])
+    if len(argv) == 3 and argv[1] == "diagnostics":
+        return diagnostics(argv[2])
+    if len(argv) == 2 and argv[1] == "selftest":
+        return selftest()
     if len(argv) == 4 and argv[1] == "link":
         return link(argv[2], argv[3])
     print(__doc__)

@@ -40,7 +40,7 @@ static int span_eq(const char *p, size_t n, const char *s)
 
 static void test_boundary(void **state)
 {
-    char b[POL_MP_MAX_BOUNDARY + 1];
+    char b[GW_MULTIPART_MAX_BOUNDARY + 1];
     size_t bl;
     const char *err = NULL;
     assert_int_equal(gw_multipart_boundary(FIXTURE_CT, strlen(FIXTURE_CT), b, &bl, &err), 0);
@@ -75,7 +75,7 @@ static void test_boundary(void **state)
             assert_string_equal(b, cases[i].want);
             assert_int_equal(bl, strlen(cases[i].want));
         } else {
-            if (rc != POL_MP_E_BOUNDARY)
+            if (rc != GW_MULTIPART_E_BOUNDARY)
                 fail_msg("%s: accepted", cases[i].ct);
             assert_non_null(err);
         }
@@ -90,9 +90,9 @@ static void test_fixture_parse(void **state)
 {
     size_t len, n;
     char *body = load_fixture(&len);
-    gw_multipart_part_t parts[POL_MP_MAX_PARTS];
+    gw_multipart_part_t parts[GW_MULTIPART_MAX_PARTS];
     const char *b = "----gwFixtureBoundary7MA4YWxkTrZu0gW";
-    assert_int_equal(gw_multipart_parse(body, len, b, strlen(b), parts, POL_MP_MAX_PARTS, &n, NULL, NULL), 0);
+    assert_int_equal(gw_multipart_parse(body, len, b, strlen(b), parts, GW_MULTIPART_MAX_PARTS, &n, NULL, NULL), 0);
     assert_int_equal(n, 8);
     const char *names[] = {"model", "image[]", "image[]", "prompt", "size", "quality", "input_fidelity", "user"};
     for (size_t i = 0; i < n; i++)
@@ -163,8 +163,8 @@ static void test_fixture_rewrite(void **state)
     assert_null(memmem(out.base, out.len, "jane", 4));
     assert_null(memmem(out.base, out.len, "sofa.png", 8));
 
-    gw_multipart_part_t parts[POL_MP_MAX_PARTS];
-    assert_int_equal(gw_multipart_parse(out.base, out.len, b, strlen(b), parts, POL_MP_MAX_PARTS, &n, NULL, NULL), 0);
+    gw_multipart_part_t parts[GW_MULTIPART_MAX_PARTS];
+    assert_int_equal(gw_multipart_parse(out.base, out.len, b, strlen(b), parts, GW_MULTIPART_MAX_PARTS, &n, NULL, NULL), 0);
     assert_int_equal(n, 8);
     assert_true(span_eq(parts[1].filename, parts[1].filename_len, "image.png"));
     assert_true(span_eq(parts[2].filename, parts[2].filename_len, "image.png"));
@@ -204,13 +204,13 @@ static void test_fixture_rewrite(void **state)
     counts_t ev = {0, 0, 0, evil};
     gw_multipart_rewriter_t rw_evil = {NULL, replace_file, 0, &ev};
     const char *err = NULL;
-    assert_int_equal(gw_multipart_rewrite(body, len, b, strlen(b), &rw_evil, &out2, &changed, &err), POL_MP_E_BOUNDARY);
+    assert_int_equal(gw_multipart_rewrite(body, len, b, strlen(b), &rw_evil, &out2, &changed, &err), GW_MULTIPART_E_BOUNDARY);
     assert_non_null(err);
 
     /* transforms are never called when the body is malformed */
     counts_t none = {0, 0, 0, "x"};
     gw_multipart_rewriter_t rw_none = {upper_prompt, replace_file, 1, &none};
-    assert_int_equal(gw_multipart_rewrite(body, len - 10, b, strlen(b), &rw_none, &out2, &changed, NULL), POL_MP_E_SYNTAX);
+    assert_int_equal(gw_multipart_rewrite(body, len - 10, b, strlen(b), &rw_none, &out2, &changed, NULL), GW_MULTIPART_E_SYNTAX);
     assert_int_equal(none.text + none.file, 0);
 
     gw_buf_free(&out);
@@ -222,12 +222,12 @@ static void test_fixture_rewrite(void **state)
 
 static int parse_str(const char *body, size_t *n, gw_multipart_part_t *parts, const char **err)
 {
-    return gw_multipart_parse(body, strlen(body), "XyZ", 3, parts, POL_MP_MAX_PARTS, n, err, NULL);
+    return gw_multipart_parse(body, strlen(body), "XyZ", 3, parts, GW_MULTIPART_MAX_PARTS, n, err, NULL);
 }
 
 static void test_framing(void **state)
 {
-    gw_multipart_part_t p[POL_MP_MAX_PARTS];
+    gw_multipart_part_t p[GW_MULTIPART_MAX_PARTS];
     size_t n;
     const char *err;
 
@@ -279,27 +279,27 @@ static void test_framing(void **state)
         const char *body;
         int rc;
     } bad[] = {
-        {"no delimiter at all", POL_MP_E_SYNTAX},
-        {"--XyZ\n" CD("a") "\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},                                    /* LF after the delimiter */
-        {"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX}, /* bare LF in headers */
-        {"--XyZ\r\n" CD("a") "\r\nvalue without end", POL_MP_E_SYNTAX},                             /* missing final boundary */
-        {"--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ\r\n", POL_MP_E_SYNTAX},                                /* ends after a delimiter */
-        {"--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ", POL_MP_E_SYNTAX},                          /* delimiter without CRLF or -- */
-        {"--XyZ\r\n" CD("a") "v\r\n--XyZ--", POL_MP_E_SYNTAX},                            /* no blank line */
-        {"--XyZ\r\nContent-Disposition: form-data\r\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX}, /* no name */
-        {"--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX}, /* no Content-Disposition */
-        {"--XyZ\r\n" CD("a") CD("b") "\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\n" CD("a") " folded\r\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\n\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},
+        {"no delimiter at all", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\n" CD("a") "\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX}, /* LF after the delimiter */
+        {"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX}, /* bare LF in headers */
+        {"--XyZ\r\n" CD("a") "\r\nvalue without end", GW_MULTIPART_E_SYNTAX},                   /* missing final boundary */
+        {"--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ\r\n", GW_MULTIPART_E_SYNTAX},                      /* ends after a delimiter */
+        {"--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ", GW_MULTIPART_E_SYNTAX},                          /* delimiter without CRLF or -- */
+        {"--XyZ\r\n" CD("a") "v\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},                            /* no blank line */
+        {"--XyZ\r\nContent-Disposition: form-data\r\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX}, /* no name */
+        {"--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX}, /* no Content-Disposition */
+        {"--XyZ\r\n" CD("a") CD("b") "\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\n" CD("a") " folded\r\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\n\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
         /* the boundary inside data, preamble or epilogue (RFC 2046: MUST NOT appear; a lenient parser upstream could
            see parts this one did not) */
-        {"--XyZ\r\n" CD("a") "\r\nx--XyZ\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\n" CD("a") "\r\nx\r\n--XyZa\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\n" CD("a") "\r\nx\n--XyZ\n" CD("b") "\nhidden\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"preamble --XyZ\r\n--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ--", POL_MP_E_SYNTAX},
-        {"--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ--\r\n--XyZ\r\n" CD("b") "\r\nw\r\n--XyZ--", POL_MP_E_SYNTAX},
+        {"--XyZ\r\n" CD("a") "\r\nx--XyZ\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\n" CD("a") "\r\nx\r\n--XyZa\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\n" CD("a") "\r\nx\n--XyZ\n" CD("b") "\nhidden\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"preamble --XyZ\r\n--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
+        {"--XyZ\r\n" CD("a") "\r\nv\r\n--XyZ--\r\n--XyZ\r\n" CD("b") "\r\nw\r\n--XyZ--", GW_MULTIPART_E_SYNTAX},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err = NULL;
@@ -309,35 +309,37 @@ static void test_framing(void **state)
         assert_non_null(err);
     }
     err = NULL;
-    assert_int_equal(parse_str("--XyZ\r\n" CD("a") "\r\nvalue without end", &n, p, &err), POL_MP_E_SYNTAX);
+    assert_int_equal(parse_str("--XyZ\r\n" CD("a") "\r\nvalue without end", &n, p, &err), GW_MULTIPART_E_SYNTAX);
     assert_string_equal(err, "missing final boundary");
 }
 
 static void test_caps(void **state)
 {
     gw_buf_t body = GW_BUF_INIT;
-    gw_multipart_part_t p[POL_MP_MAX_PARTS];
+    gw_multipart_part_t p[GW_MULTIPART_MAX_PARTS];
     size_t n;
     const char *err;
-    for (int i = 0; i < POL_MP_MAX_PARTS; i++)
+    for (int i = 0; i < GW_MULTIPART_MAX_PARTS; i++)
         gw_buf_appendf(&body, "--XyZ\r\n" CD("f%d") "\r\n%d\r\n", i, i);
     size_t keep = body.len;
     gw_buf_appendf(&body, "--XyZ--\r\n");
-    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), 0);
-    assert_int_equal(n, POL_MP_MAX_PARTS);
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, GW_MULTIPART_MAX_PARTS, &n, &err, NULL), 0);
+    assert_int_equal(n, GW_MULTIPART_MAX_PARTS);
     /* a smaller caller array is a limit too */
-    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, 10, &n, &err, NULL), POL_MP_E_LIMIT);
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, 10, &n, &err, NULL), GW_MULTIPART_E_LIMIT);
     body.len = keep;
     gw_buf_appendf(&body, "--XyZ\r\n" CD("one-too-many") "\r\nx\r\n--XyZ--\r\n");
-    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), POL_MP_E_LIMIT);
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, GW_MULTIPART_MAX_PARTS, &n, &err, NULL),
+                     GW_MULTIPART_E_LIMIT);
     assert_string_equal(err, "too many parts");
 
     body.len = 0;
     gw_buf_appendf(&body, "--XyZ\r\n" CD("a") "X-Pad: ");
-    for (int i = 0; i < POL_MP_MAX_HEADER_BYTES; i++)
+    for (int i = 0; i < GW_MULTIPART_MAX_HEADER_BYTES; i++)
         gw_buf_append(&body, "p", 1);
     gw_buf_appendf(&body, "\r\n\r\nv\r\n--XyZ--");
-    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, POL_MP_MAX_PARTS, &n, &err, NULL), POL_MP_E_LIMIT);
+    assert_int_equal(gw_multipart_parse(body.base, body.len, "XyZ", 3, p, GW_MULTIPART_MAX_PARTS, &n, &err, NULL),
+                     GW_MULTIPART_E_LIMIT);
     assert_string_equal(err, "part header block too large");
     gw_buf_free(&body);
 }

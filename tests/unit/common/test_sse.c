@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "common/sse.h"
+#include "support/support.h"
 
 typedef struct {
     gw_buf_t log; /* one line per event: "event|data|id?|has_data\n" with data's LF shown as '~' */
@@ -194,26 +195,11 @@ static void test_cap_and_abort(void **state)
     (void)state;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long l = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)l + 1);
-    *n = fread(b, 1, (size_t)l, f);
-    b[*n] = '\0';
-    fclose(f);
-    return b;
-}
-
 static char *fixture(const char *rel, size_t *n)
 {
     char path[2048];
     snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, rel);
-    char *s = slurp(path, n);
+    char *s = ts_slurp(path, n);
     if (s == NULL)
         fail_msg("missing fixture %s", path);
     return s;

@@ -1,16 +1,27 @@
 /*
  * The request pipeline's error table (gateway/errors.h): every gw_err_t has a complete row, codes are unique per row
- * except where a row deliberately shares one (the two invalid_user fields), and statuses are error statuses.
+ * except where a row deliberately shares one (the two invalid_user fields), and statuses are error statuses. And the
+ * one error vocabulary across modules (common/errors.h): every module's out-of-memory code is GW_E_INTERNAL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "gateway/errors.h"
+#include "common/json.h"
+#include "common/limits.h"
+#include "common/multipart.h"
+#include "common/sse.h"
+#include "gateway/canon.h"
+#include "gateway/store/store.h"
+#include "policy/imagemeta.h"
+#include "policy/ratelimit.h"
+#include "policy/restore.h"
 
 static void test_every_row_complete(void **state)
 {
@@ -70,6 +81,52 @@ static void test_status_of_codes(void **state)
     assert_int_equal(gw_error_status(-1000), 500);
 }
 
+/* Each module's allocation failure is the one common code (it was -6, -4, -2 or -9 depending on the module, issue 15),
+ * distinct from the module's other errors, and answered 500. */
+/* Messages that state a size state the constant the check uses (common/limits.h), not a copied number. */
+static void test_messages_state_the_limits(void **state)
+{
+    char want[64];
+    snprintf(want, sizeof(want), "1..%d bytes", GW_USER_ID_MAX);
+    assert_non_null(strstr(gw_error_def(GW_ERR_INVALID_USER_HEADER)->message, want));
+    assert_non_null(strstr(gw_error_def(GW_ERR_INVALID_USER_BODY)->message, want));
+    snprintf(want, sizeof(want), "1 to %d visible", GW_IDEMPOTENCY_KEY_MAX);
+    assert_non_null(strstr(gw_error_def(GW_ERR_INVALID_IDEMPOTENCY_KEY)->message, want));
+    (void)state;
+}
+
+static void test_out_of_memory_is_one_code(void **state)
+{
+    static const struct {
+        const char *module;
+        int nomem;
+        int others[6];
+    } mods[] = {
+        {"json", GW_JSON_E_NOMEM, {GW_JSON_E_SYNTAX, GW_JSON_E_DEPTH, GW_JSON_E_UTF8, GW_JSON_E_EDIT, GW_JSON_E_DUPKEY}},
+        {"sse", GW_SSE_E_NOMEM, {GW_SSE_E_TOO_BIG, GW_SSE_E_TRUNCATED}},
+        {"multipart", GW_MULTIPART_E_NOMEM, {GW_MULTIPART_E_SYNTAX, GW_MULTIPART_E_LIMIT, GW_MULTIPART_E_BOUNDARY}},
+        {"imagemeta",
+         POL_IMAGEMETA_E_NOMEM,
+         {POL_IMAGEMETA_E_CORRUPT, POL_IMAGEMETA_E_UNSUPPORTED, POL_IMAGEMETA_E_BASE64, POL_IMAGEMETA_E_DATA_URI}},
+        {"ratelimit", POL_RATELIMIT_E_NOMEM, {POL_RATELIMIT_E_TOO_BIG}},
+        /* restore also passes on the JSON and SSE errors of the stream it parses */
+        {"restore", POL_RESTORE_E_NOMEM, {POL_RESTORE_E_HOLD, GW_SSE_E_TOO_BIG, GW_JSON_E_SYNTAX, GW_JSON_E_DEPTH, GW_JSON_E_UTF8}},
+        {"canon",
+         GW_CANON_E_NOMEM,
+         {GW_CANON_E_SYNTAX, GW_CANON_E_SLASH, GW_CANON_E_CONTROL, GW_CANON_E_ESCAPE, GW_CANON_E_LENGTH}},
+        {"store", GW_STORE_E_NOMEM, {0}},
+    };
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+        if (mods[i].nomem != GW_E_INTERNAL)
+            fail_msg("%s: out of memory is %d, not GW_E_INTERNAL (%d)", mods[i].module, mods[i].nomem, GW_E_INTERNAL);
+        for (size_t j = 0; j < sizeof(mods[i].others) / sizeof(mods[i].others[0]); j++)
+            if (mods[i].others[j] == mods[i].nomem)
+                fail_msg("%s: error %zu has the out-of-memory code", mods[i].module, j);
+    }
+    assert_int_equal(gw_error_status(GW_E_INTERNAL), 500);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -77,6 +134,8 @@ int main(void)
         cmocka_unit_test(test_codes_distinct),
         cmocka_unit_test(test_pinned_rows),
         cmocka_unit_test(test_status_of_codes),
+        cmocka_unit_test(test_out_of_memory_is_one_code),
+        cmocka_unit_test(test_messages_state_the_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include "common/json.h"
 #include "policy/restore.h"
+#include "support/support.h"
 
 /* ---------------------------------------------------------------------------------------------- */
 /* a tiny vault: replaces the complete tokens it knows */
@@ -337,16 +338,9 @@ static char *slurp(const char *rel, size_t *n)
 {
     char path[2048];
     snprintf(path, sizeof(path), "%s/%s", AIGW_FIXTURES_DIR, rel);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    char *b = ts_slurp(path, n);
+    if (b == NULL)
         fail_msg("missing %s", path);
-    fseek(f, 0, SEEK_END);
-    long l = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)l + 1);
-    *n = fread(b, 1, (size_t)l, f);
-    b[*n] = '\0';
-    fclose(f);
     return b;
 }
 

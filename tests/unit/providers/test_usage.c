@@ -20,6 +20,7 @@
 
 #include "providers/provider.h"
 #include "common/sse.h"
+#include "support/support.h"
 
 static char fixtures_dir[1024];
 
@@ -27,19 +28,7 @@ static char *read_file(const char *rel, size_t *len)
 {
     char path[2048];
     snprintf(path, sizeof(path), "%s/%s", fixtures_dir, rel);
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
+    return ts_slurp(path, len);
 }
 
 static json_t *load_manifest(void)

@@ -1,0 +1,105 @@
+/*
+ * Test support shared by unit tests and fuzz targets (see support.h).
+ */
+#include "support/support.h"
+
+#include <string.h>
+
+char *ts_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *b = NULL;
+    long l;
+    if (fseek(f, 0, SEEK_END) != 0 || (l = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 || (b = malloc((size_t)l + 1)) == NULL)
+        goto fail;
+    if (fread(b, 1, (size_t)l, f) != (size_t)l)
+        goto fail;
+    b[l] = '\0';
+    *n = (size_t)l;
+    fclose(f);
+    return b;
+fail:
+    free(b);
+    fclose(f);
+    return NULL;
+}
+
+int ts_buf_equal(const gw_buf_t *a, const gw_buf_t *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->base, b->base, a->len) == 0);
+}
+
+int ts_json_upper(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
+{
+    (void)ctx;
+    (void)rule_id;
+    (void)path;
+    if (gw_buf_reserve(repl, len) != 0)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        repl->base[repl->len + i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+    repl->len += len;
+    return 1;
+}
+
+json_t *ts_json_upper_all(json_t *j)
+{
+    if (json_is_string(j)) {
+        size_t n = json_string_length(j);
+        char *s = malloc(n + 1);
+        memcpy(s, json_string_value(j), n);
+        for (size_t i = 0; i < n; i++)
+            if (s[i] >= 'a' && s[i] <= 'z')
+                s[i] = (char)(s[i] - 32);
+        json_t *r = json_stringn(s, n);
+        free(s);
+        return r;
+    }
+    if (json_is_object(j)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) json_object_set_new(o, k, ts_json_upper_all(v));
+        return o;
+    }
+    if (json_is_array(j)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) json_array_append_new(a, ts_json_upper_all(v));
+        return a;
+    }
+    return json_incref(j);
+}
+
+int ts_restore_feed(pol_restore_stream_t *rs, const char *in, size_t n, unsigned seed, gw_buf_t *out)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t k = n - i;
+        if (seed) {
+            seed = seed * 1103515245u + 12345u;
+            k = 1 + (seed >> 16) % 23;
+            if (k > n - i)
+                k = n - i;
+        }
+        rc = pol_restore_stream_feed(rs, in + i, k, out);
+        i += k;
+    }
+    if (rc == 0)
+        rc = pol_restore_stream_finish(rs, out);
+    return rc;
+}
+
+int ts_sse_parse_all(const char *s, size_t len, gw_sse_event_cb cb, void *ctx)
+{
+    gw_sse_parser_t p;
+    gw_sse_init(&p, 0);
+    int rc = gw_sse_feed(&p, s != NULL ? s : "", len, cb, ctx);
+    if (rc == 0)
+        rc = gw_sse_finish(&p);
+    gw_sse_dispose(&p);
+    return rc;
+}

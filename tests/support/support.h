@@ -1,0 +1,62 @@
+/*
+ * Helpers shared by the unit tests, the fuzz targets and the benchmarks (plain C, no cmocka: a fuzz
+ * target links them too). Each one was copied in two or more test files before (issue 15). Not part
+ * of aigw: built as the aigw_testsupport library (CMakeLists.txt), never linked into the gateway.
+ */
+#ifndef AIGW_TESTS_SUPPORT_H
+#define AIGW_TESTS_SUPPORT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <jansson.h>
+
+#include "common/buf.h"
+#include "common/sse.h"
+#include "policy/restore.h"
+
+/** Fuzz-target invariant: when `cond` is false, prints `what` with the file and line and aborts. */
+#define TS_CHECK(cond, what)                                                                                                       \
+    do {                                                                                                                           \
+        if (!(cond)) {                                                                                                             \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, (what));                                                            \
+            abort();                                                                                                               \
+        }                                                                                                                          \
+    } while (0)
+
+/**
+ * Reads the whole file `path` into a NUL-terminated malloc'd buffer (the caller frees it); *n = its size in bytes.
+ * @return the buffer, or NULL when the file cannot be opened or read whole.
+ */
+char *ts_slurp(const char *path, size_t *n);
+
+/** 1 when `a` and `b` hold the same bytes (either may be empty with a NULL base). */
+int ts_buf_equal(const gw_buf_t *a, const gw_buf_t *b);
+
+/**
+ * A gw_json_visitor_t on_string callback that upper-cases ASCII letters (other bytes kept): appends the new text to
+ * `repl` and returns 1, or -1 on allocation failure. The same transform as ts_json_upper_all().
+ */
+int ts_json_upper(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl);
+
+/**
+ * The jansson side of ts_json_upper: a new reference to a copy of `j` (borrowed) whose strings, at any depth, have
+ * their ASCII letters upper-cased; keys and other values unchanged. The oracle the JSON rewriter is checked against.
+ */
+json_t *ts_json_upper_all(json_t *j);
+
+/**
+ * Feeds `n` bytes of `in` to the restore stream `rs` (borrowed) in one piece (`seed` 0) or in pseudo-random chunks of
+ * 1..23 bytes drawn from `seed`, then finishes it; output appended to `out`. Chunked and whole feeds of one stream
+ * must give the same bytes (the restorer's invariant the fuzz targets check).
+ * @return 0, or the first error of pol_restore_stream_feed / _finish.
+ */
+int ts_restore_feed(pol_restore_stream_t *rs, const char *in, size_t n, unsigned seed, gw_buf_t *out);
+
+/**
+ * Parses `len` bytes of `s` as one complete SSE stream, calling `cb` for each event.
+ * @return 0, the parser's error (GW_SSE_E_*) or the callback's negative value, or GW_SSE_E_TRUNCATED when the
+ *         stream ends inside an event.
+ */
+int ts_sse_parse_all(const char *s, size_t len, gw_sse_event_cb cb, void *ctx);
+
+#endif
