@@ -223,6 +223,15 @@ static const char *SQL_CALL_INS =
     " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
     " outcome, input_tokens, output_tokens, images, compute_ms)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+/* The same row, many at once: one binary array per column (store_calls.c, gw_store__calls_end). A
+ * request id twice in one batch keeps its first row, as ON CONFLICT does for two statements. */
+static const char *SQL_CALL_MANY_PG =
+    "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
+    " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
+    " outcome, input_tokens, output_tokens, images, compute_ms)"
+    " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],"
+    " ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[],"
+    " ?::bytea[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) ON CONFLICT (request_id) DO NOTHING";
 static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                  " action, value_hmac, at, expires_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
@@ -480,6 +489,7 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         goto fail;
     if ((st->s_user_get = gw_store__db_prepare(st->wdb, st->pg ? SQL_USER_GET_PG : SQL_USER_GET_SQLITE)) == NULL ||
         (st->pg && (st->s_user_many = gw_store__db_prepare(st->wdb, SQL_USER_MANY_PG)) == NULL) ||
+        (st->pg && (st->s_call_many = gw_store__db_prepare(st->wdb, SQL_CALL_MANY_PG)) == NULL) ||
         (st->s_user_ins = gw_store__db_prepare(st->wdb, gw_store__sql_user_ins)) == NULL ||
         (st->s_call_ins = gw_store__db_prepare(st->wdb, SQL_CALL_INS)) == NULL ||
         (st->s_red_ins = gw_store__db_prepare(st->wdb, SQL_RED_INS)) == NULL ||
@@ -516,6 +526,9 @@ void gw_store_close(gw_store_t *st)
     gw_store__db_finalize(st->s_user_many);
     gw_store__db_finalize(st->s_user_ins);
     gw_store__db_finalize(st->s_call_ins);
+    gw_store__db_finalize(st->s_call_many);
+    for (size_t i = 0; i < GW_STORE_CALL_COLS; i++)
+        gw_buf_free(&st->callcols[i]);
     gw_store__db_finalize(st->s_red_ins);
     gw_store__db_finalize(st->s_acc_ins);
     gw_store__ledger_close(st->ledger);

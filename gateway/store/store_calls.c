@@ -41,6 +41,130 @@ static int seal_body(const pol_key_t *dk, const char *rid, const char *p, size_t
     return 0;
 }
 
+/* One column value of a call row: type 't' text, 'i' int64, 'b' bytes; `null` = SQL NULL. */
+typedef struct st_call_val_t {
+    char type;
+    const void *p;
+    size_t n;
+    int64_t i;
+    int null;
+} call_val_t;
+#define TXT(s)                                                                                                                     \
+    {                                                                                                                              \
+        't', (s), 0, 0, (s) == NULL                                                                                                \
+    }
+#define ARR(a)                                                                                                                     \
+    {                                                                                                                              \
+        't', (a), 0, 0, 0                                                                                                          \
+    } /* a char array: never NULL */
+#define INT(v)                                                                                                                     \
+    {                                                                                                                              \
+        'i', NULL, 0, (int64_t)(v), 0                                                                                              \
+    }
+
+/* Binds a call row to SQL_CALL_INS and runs it (one statement per row: SQLite, and PostgreSQL
+ * outside a batch). @return 0 or GW_STORE_E_DB. */
+static int call_insert(gw_store_stmt_t *s, const call_val_t *v)
+{
+    for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
+        if (v[c].null)
+            gw_store__bind_blob(s, c + 1, NULL, 0);
+        else if (v[c].type == 'i')
+            gw_store__bind_int64(s, c + 1, v[c].i);
+        else if (v[c].type == 't')
+            gw_store__bind_text(s, c + 1, v[c].p);
+        else
+            gw_store__bind_blob(s, c + 1, v[c].p, v[c].n);
+    }
+    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
+}
+
+/*
+ * PostgreSQL batch of call rows: one array per column in PostgreSQL's binary array format
+ * (src/backend/utils/adt/arrayfuncs.c array_recv): a 20-byte header (ndim 1, has-null flag,
+ * element type, length, lower bound 1), then per element a 4-byte length (-1 = NULL) and the
+ * element's binary form (text and bytea: the bytes; int8: 8 bytes big-endian). Hand-written:
+ * libpq has no array builder, and the format is five integers and length-prefixed values.
+ */
+#define PG_TEXTOID 25
+#define PG_INT8OID 20
+#define PG_BYTEAOID 17
+#define PG_ARRAY_HEADER 20
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Appends one row to the batch's columns. @return 0 or GW_STORE_E_NOMEM (the batch is unchanged). */
+static int call_append(gw_store_t *st, const call_val_t *v)
+{
+    size_t mark[GW_STORE_CALL_COLS];
+    for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
+        gw_buf_t *b = &st->callcols[c];
+        if (st->ncallrows == 0)
+            b->len = 0;
+        mark[c] = b->len;
+        unsigned char hdr[PG_ARRAY_HEADER] = {0}, len[4], i8[8];
+        const void *p = v[c].p;
+        size_t n = v[c].type == 't' && p != NULL ? strlen(p) : v[c].n;
+        if (v[c].type == 'i' && !v[c].null) {
+            for (int k = 0; k < 8; k++)
+                i8[k] = (unsigned char)((uint64_t)v[c].i >> (56 - 8 * k));
+            p = i8;
+            n = 8;
+        }
+        put_be32(len, v[c].null ? UINT32_MAX : (uint32_t)n);
+        if ((b->len == 0 && gw_buf_append(b, hdr, sizeof(hdr)) != 0) || gw_buf_append(b, len, 4) != 0 ||
+            (!v[c].null && n > 0 && gw_buf_append(b, p, n) != 0)) {
+            for (int k = 0; k <= c; k++)
+                st->callcols[k].len = mark[k];
+            return GW_STORE_E_NOMEM;
+        }
+    }
+    st->ncallrows++;
+    return 0;
+}
+
+void gw_store__calls_begin(gw_store_t *st)
+{
+    st->callbatch = st->pg;
+    st->ncallrows = 0;
+}
+
+int gw_store__calls_end(gw_store_t *st, int send)
+{
+    int was = st->callbatch;
+    size_t n = st->ncallrows;
+    st->callbatch = 0;
+    st->ncallrows = 0;
+    if (!was || !send || n == 0)
+        return 0;
+    if (n > INT32_MAX)
+        return GW_STORE_E_DB;
+    static const uint32_t oid[GW_STORE_CALL_COLS] = {PG_TEXTOID, PG_TEXTOID, PG_TEXTOID, PG_TEXTOID,  PG_TEXTOID,  PG_TEXTOID,
+                                                     PG_INT8OID, PG_INT8OID, PG_INT8OID, PG_TEXTOID,  PG_INT8OID,  PG_TEXTOID,
+                                                     PG_INT8OID, PG_INT8OID, PG_INT8OID, PG_BYTEAOID, PG_BYTEAOID, PG_BYTEAOID,
+                                                     PG_TEXTOID, PG_INT8OID, PG_INT8OID, PG_INT8OID,  PG_INT8OID};
+    gw_store_stmt_t *s = st->s_call_many;
+    for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
+        unsigned char *h = (unsigned char *)st->callcols[c].base;
+        put_be32(h, 1);
+        put_be32(h + 4, 1); /* may contain NULLs: the flag only lets array_recv skip a check */
+        put_be32(h + 8, oid[c]);
+        put_be32(h + 12, (uint32_t)n);
+        put_be32(h + 16, 1);
+        if (gw_store__bind_blob(s, c + 1, h, st->callcols[c].len) != 0) {
+            gw_store__reset(s);
+            return GW_STORE_E_DB;
+        }
+    }
+    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
+}
+
 int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
 {
     const char *user = r->user_id ? r->user_id : GW_STORE_ANON_USER;
@@ -61,37 +185,34 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
         if (bodies && r->response_body != NULL &&
             (err = seal_body(dk, r->request_id, r->response_body, r->response_len, nonce + POL_CRYPTO_NONCE_BYTES, &resp_ct)) != 0)
             goto out;
-        gw_store_stmt_t *s = st->s_call_ins;
-        gw_store__bind_text(s, 1, r->request_id);
-        gw_store__bind_text(s, 2, user);
-        gw_store__bind_text(s, 3, r->client);
-        gw_store__bind_text(s, 4, r->provider);
-        gw_store__bind_text(s, 5, r->model);
-        gw_store__bind_text(s, 6, r->route);
-        gw_store__bind_int64(s, 7, r->status);
-        gw_store__bind_int64(s, 8, started);
-        gw_store__bind_int64(s, 9, r->duration_us);
-        gw_store__bind_text(s, 10, r->usage_json);
-        gw_store__bind_int64(s, 11, r->cost_microcredits);
-        gw_store__bind_text(s, 12, r->notrain_decision);
-        gw_store__bind_int64(s, 13, r->has_images != 0);
-        gw_store__bind_int64(s, 14, pol_retention_expires_at(&st->ret, POL_RET_CALL_LOG, started));
-        if (r->has_images && (req_ct || resp_ct))
-            gw_store__bind_int64(s, 15, pol_retention_expires_at(&st->ret, POL_RET_IMAGE_PAYLOAD, started));
-        else
-            gw_store__bind_blob(s, 15, NULL, 0);
-        gw_store__bind_blob(s, 16, req_ct, r->request_len + POL_CRYPTO_TAG_BYTES);
-        gw_store__bind_blob(s, 17, resp_ct, r->response_len + POL_CRYPTO_TAG_BYTES);
-        gw_store__bind_blob(s, 18, (req_ct || resp_ct) ? nonce : NULL, sizeof(nonce));
-        gw_store__bind_text(s, 19, r->outcome[0] != '\0' ? r->outcome : NULL);
-        gw_store__bind_int64(s, 20, r->input_tokens);
-        gw_store__bind_int64(s, 21, r->output_tokens);
-        gw_store__bind_int64(s, 22, r->images);
-        gw_store__bind_int64(s, 23, r->compute_ms);
-        if (gw_store__run_nowait(s) < 0) {
-            err = GW_STORE_E_DB;
+        int body_exp = r->has_images && (req_ct || resp_ct);
+        const call_val_t v[GW_STORE_CALL_COLS] = {
+            ARR(r->request_id),
+            TXT(user),
+            TXT(r->client),
+            ARR(r->provider),
+            TXT(r->model),
+            TXT(r->route),
+            INT(r->status),
+            INT(started),
+            INT(r->duration_us),
+            TXT(r->usage_json),
+            INT(r->cost_microcredits),
+            TXT(r->notrain_decision),
+            INT(r->has_images != 0),
+            INT(pol_retention_expires_at(&st->ret, POL_RET_CALL_LOG, started)),
+            {'i', NULL, 0, body_exp ? pol_retention_expires_at(&st->ret, POL_RET_IMAGE_PAYLOAD, started) : 0, !body_exp},
+            {'b', req_ct, r->request_len + POL_CRYPTO_TAG_BYTES, 0, req_ct == NULL},
+            {'b', resp_ct, r->response_len + POL_CRYPTO_TAG_BYTES, 0, resp_ct == NULL},
+            {'b', nonce, sizeof(nonce), 0, req_ct == NULL && resp_ct == NULL},
+            TXT(r->outcome[0] != '\0' ? r->outcome : NULL),
+            INT(r->input_tokens),
+            INT(r->output_tokens),
+            INT(r->images),
+            INT(r->compute_ms),
+        };
+        if ((err = st->callbatch ? call_append(st, v) : call_insert(st->s_call_ins, v)) != 0)
             goto out;
-        }
     }
     if (pol_retention_keeps(&st->ret, POL_RET_REDACTION_LOG)) {
         int64_t exp = pol_retention_expires_at(&st->ret, POL_RET_REDACTION_LOG, started);
@@ -173,16 +294,13 @@ void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint6
  * of one round trip per user. Users without a row are left to gw_store__batch_user_key, which creates them.
  * Errors are left to gw_store__batch_user_key too (it retries per user).
  */
-void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
+static void prefetch_users(gw_store_t *st, const char *const *users, size_t n)
 {
     gw_buf_t arr = GW_BUF_INIT;
     int any = 0;
     gw_buf_append(&arr, "{", 1);
     for (size_t i = 0; i < n; i++) {
-        if (items[i].kind != Q_CALL)
-            continue;
-        gw_call_rec_t *r = items[i].rec;
-        const char *u = r->user_id ? r->user_id : GW_STORE_ANON_USER;
+        const char *u = users[i];
         key_entry_t *e = gw_store__cache_find(st, u);
         if (!gw_store__user_id_fits(u) || (e != NULL && e->validated_batch == st->batch_seq))
             continue;
@@ -212,6 +330,36 @@ void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
     gw_buf_free(&arr);
 }
 
+void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n)
+{
+    const char **u = malloc((n ? n : 1) * sizeof(*u));
+    size_t k = 0;
+    if (u == NULL)
+        return; /* gw_store__batch_user_key reads each user alone */
+    for (size_t i = 0; i < n; i++)
+        if (items[i].kind == Q_CALL)
+            u[k++] = ((gw_call_rec_t *)items[i].rec)->user_id ? ((gw_call_rec_t *)items[i].rec)->user_id : GW_STORE_ANON_USER;
+    prefetch_users(st, u, k);
+    free(u);
+}
+
+void gw_store__prefetch_journal_keys(gw_store_t *st, const gw_journal_item_t *j)
+{
+    size_t n = 0, k = 0;
+    for (const gw_journal_item_t *it = j; it != NULL; it = it->next)
+        n += it->kind == GW_J_FINISH && it->rec != NULL;
+    if (n == 0)
+        return;
+    const char **u = malloc(n * sizeof(*u));
+    if (u == NULL)
+        return;
+    for (const gw_journal_item_t *it = j; it != NULL; it = it->next)
+        if (it->kind == GW_J_FINISH && it->rec != NULL)
+            u[k++] = it->rec->user_id ? it->rec->user_id : GW_STORE_ANON_USER;
+    prefetch_users(st, u, k);
+    free(u);
+}
+
 /* Writes a batch; called on the writer thread with wlock held. */
 void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n)
 {
@@ -224,10 +372,12 @@ void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n)
             if (st->pg)
                 gw_store__prefetch_keys(st, items, n);
             int prc = gw_store__db_pipeline(st->wdb, 1);
+            gw_store__calls_begin(st);
             for (i = 0; prc == 0 && i < n; i++)
                 if (gw_store__write_item(st, &items[i]) != 0)
                     break;
-            if (gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && gw_store__tx_commit(st->wdb) == 0)
+            int crc = gw_store__calls_end(st, prc == 0 && i == n);
+            if (gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && crc == 0 && gw_store__tx_commit(st->wdb) == 0)
                 break;
         }
         gw_store__tx_rollback(st->wdb);

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common/buf.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
 #include "policy/crypto.h"
@@ -181,6 +182,9 @@ typedef struct st_qitem_t {
     void *rec;
 } qitem_t;
 
+/* Columns of a call row (SQL_CALL_INS, SQL_CALL_MANY_PG in store.c). */
+#define GW_STORE_CALL_COLS 23
+
 typedef struct st_key_entry_t {
     char *user_id; /* NULL = free slot */
     uint64_t hash; /* of user_id, compared first */
@@ -196,6 +200,12 @@ struct st_gw_store_t {
     pthread_mutex_t wlock, rlock;
     gw_store_stmt_t *s_user_get, *s_user_many, *s_user_ins, *s_call_ins, *s_red_ins, *s_acc_ins;
     int pg;
+    /* PostgreSQL: the call rows of the writer's current transaction, one binary array per column,
+     * inserted with one statement (s_call_many) by gw_store__calls_end (store_calls.c) */
+    gw_store_stmt_t *s_call_many;
+    gw_buf_t callcols[GW_STORE_CALL_COLS];
+    size_t ncallrows;
+    int callbatch; /* between gw_store__calls_begin and gw_store__calls_end */
     /* keys */
     pol_key_t *mk;
     char mk_id[POL_CRYPTO_KEY_ID_CHARS + 1];
@@ -287,12 +297,29 @@ const pol_key_t *gw_store__batch_user_key(gw_store_t *st, const char *user_id, i
 void *gw_store__writer_main(void *arg);
 /** Writes one call record, its redactions and sealed bodies, inside the caller's transaction. @return 0 or GW_STORE_E_*. */
 int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r);
+/**
+ * PostgreSQL: from here on the writer's gw_store__write_call adds its call row to a batch instead
+ * of inserting it (redactions and predictions are still written at once); gw_store__calls_end
+ * inserts the batch with one statement (INSERT ... SELECT FROM unnest of one array per column).
+ * A no-op on SQLite (an embedded insert has no round trip or per-statement protocol to save).
+ * Writer thread, inside the transaction; every begin is matched by an end before COMMIT or
+ * ROLLBACK.
+ */
+void gw_store__calls_begin(gw_store_t *st);
+/**
+ * Ends the batch: send = 1 inserts the rows gathered since gw_store__calls_begin (pipelined when a
+ * pipeline is on), send = 0 drops them (the transaction is being rolled back).
+ * @return 0, or GW_STORE_E_DB (roll back: the rows are not written).
+ */
+int gw_store__calls_end(gw_store_t *st, int send);
 /** Writes one queued record (call or access) inside the caller's transaction. @return 0 or GW_STORE_E_*. */
 int gw_store__write_item(gw_store_t *st, qitem_t *it);
 /** Adds the record `it` to the written counters. */
 void gw_store__count_written(gw_store_t *st, qitem_t *it, uint64_t *calls, uint64_t *access, uint64_t *reds);
 /** Reads the wrapped key rows of the users of a batch, so the batch re-validates its cache with few round trips. */
 void gw_store__prefetch_keys(gw_store_t *st, qitem_t *items, size_t n);
+/** PostgreSQL: gw_store__prefetch_keys for the users of the finished calls in journal list `j`. */
+void gw_store__prefetch_journal_keys(gw_store_t *st, const gw_journal_item_t *j);
 /** Writes a batch of queued records in one transaction, or record by record when that fails. */
 void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n);
 /** Deletes up to GW_STORE_PURGE_BATCH expired rows of class `c` at time `now`. @return rows deleted, or -1. */

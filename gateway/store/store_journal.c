@@ -66,15 +66,25 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
 }
 
 /* journal_apply_items in one pipeline (PostgreSQL): statements whose results nobody reads (the
- * call records, the open rows, settle and refund rows, the lease row's update) are sent without a
- * round trip each; a statement that returns rows, or whose row count is asked for, collects what
- * was sent before it. An error of a pipelined statement fails the whole transaction, as one seen
- * at once would. @return 0 or -1 (roll back). */
+ * open rows, settle and refund rows, the lease row's update) are sent without a round trip each; a
+ * statement that returns rows, or whose row count is asked for, collects what was sent before it.
+ * The finished calls' records are one multi-row insert at the end (gw_store__calls_begin). An
+ * error of a pipelined statement fails the whole transaction, as one seen at once would.
+ * @return 0 or -1 (roll back). */
 static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
 {
+    /* A new transaction: every user's key row is read again (FOR SHARE on PostgreSQL) before a
+     * record is sealed with the cached key, so an erasure by another instance or process is seen
+     * (the returning user gets a new key) and, on PostgreSQL, waits for this commit. */
+    st->batch_seq++;
+    if (st->pg)
+        gw_store__prefetch_journal_keys(st, j);
     int rc = gw_store__db_pipeline(st->wdb, 1);
+    gw_store__calls_begin(st);
     if (rc == 0)
         rc = journal_apply_items(st, j);
+    if (gw_store__calls_end(st, rc == 0) != 0)
+        rc = -1;
     return gw_store__db_pipeline(st->wdb, 0) == 0 ? rc : -1;
 }
 
@@ -258,15 +268,18 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     if (ok && j != NULL)
         ok = journal_apply(st, j) == 0;
     if (ok && n > 0) {
-        st->batch_seq++;
+        if (j == NULL) /* else journal_apply began this transaction's key reads */
+            st->batch_seq++;
         if (st->pg)
             gw_store__prefetch_keys(st, items, n);
         int prc = gw_store__db_pipeline(st->wdb, 1);
         size_t i;
+        gw_store__calls_begin(st);
         for (i = 0; prc == 0 && i < n; i++)
             if (gw_store__write_item(st, &items[i]) != 0)
                 break;
-        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n;
+        int crc = gw_store__calls_end(st, prc == 0 && i == n);
+        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && crc == 0;
     }
     if (ok && gw_store__tx_commit(st->wdb) == 0) {
         uint64_t calls = 0, access = 0, reds = 0;

@@ -453,6 +453,15 @@ static int pg_step(gw_store_stmt_t *sp)
             flush_collect(db);
             PGresult *r = PQgetResult(db->h);
             s->sent = 1;
+            if (PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+                /* libpq keeps the single-row mode of the last query sent before the pipeline began
+                 * (it is reset only when a query starts outside a pipeline), so the first query of
+                 * a pipeline may answer row by row: read it as outside a pipeline (its results end
+                 * with one NULL, which drain reads); taken for an error, it failed the transaction. */
+                s->row = r;
+                s->ri = 0;
+                return 1;
+            }
             if (PQresultStatus(r) != PGRES_TUPLES_OK) {
                 snprintf(db->err, sizeof(db->err), "%s", r ? PQresultErrorMessage(r) : "no result");
                 db->pipe_err = 1;

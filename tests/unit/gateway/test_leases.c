@@ -35,6 +35,7 @@
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_ledger.h"
+#include "pg_server.h"
 #include "policy/crypto.h"
 
 #define PRICE 1000
@@ -293,6 +294,48 @@ static void test_take_spend_topup_idle_return(void **state)
     assert_balanced(fx, u);
 }
 
+/* ---- the gateway's path: a finished call settles a lease-paid reservation with its record ---- */
+
+static void test_finish_settles_on_lease(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "finisher";
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 60000, 120000);
+    assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, u, "f1", PRICE), 0);
+    gw_store_ledger_flush(st); /* f1's lease is taken */
+    for (int i = 2; i <= 4; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "f%d", i);
+        assert_int_equal(reserve(st, u, rid, PRICE), 0);
+    }
+    for (int i = 1; i <= 4; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "f%d", i);
+        gw_call_rec_t *r = calloc(1, sizeof(*r));
+        snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+        r->user_id = strdup(u);
+        r->client = strdup("test");
+        snprintf(r->provider, sizeof(r->provider), "openai");
+        r->model = strdup("gpt-4o-mini");
+        r->route = strdup("/v1/chat/completions");
+        r->status = 200;
+        r->request_body = strdup("{\"q\":1}");
+        r->request_len = strlen(r->request_body);
+        wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+        assert_int_equal(gw_store_finish_async(st, r, u, rid, 1, PRICE / 2, on_done, &w), 0);
+        pthread_mutex_lock(&w.lock);
+        while (!w.done)
+            pthread_cond_wait(&w.cond, &w.lock);
+        pthread_mutex_unlock(&w.lock);
+        assert_int_equal(w.rc, 0);
+    }
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", u, NULL), 4);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 0);
+    assert_int_equal(ledger_sum(fx, u), 1000 * PRICE - 4 * (PRICE / 2));
+    assert_balanced(fx, u);
+}
+
 /* ---- return at close ---- */
 
 static void test_return_at_close(void **state)
@@ -494,56 +537,20 @@ static void test_leases_never_overspend(void **state)
 static int pg_group_setup(void **state)
 {
     (void)state;
-    const char *env = getenv("AIGW_TEST_PG_DSN");
-    if (env != NULL && env[0] != '\0') {
-        snprintf(pg_base_dsn, sizeof(pg_base_dsn), "%s", env);
-        return 0;
-    }
-    /* a server directory of this test binary's own: ctest runs the PostgreSQL suites in parallel,
-     * and a server one of them started must not be stopped under another */
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd),
-             "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' dsn 2>/dev/null",
-             src ? src : ".");
-    FILE *f = popen(cmd, "r");
-    int got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
-    if (f)
-        pclose(f);
-    if (!got) {
-        snprintf(cmd, sizeof(cmd),
-                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' start",
-                 src ? src : ".");
-        f = popen(cmd, "r");
-        got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
-        if (f && pclose(f) != 0)
-            got = 0;
-        if (!got) {
-            fprintf(stderr, "cannot start PostgreSQL with %s (set AIGW_TEST_PG_DSN to use a running server)\n", cmd);
-            return -1;
-        }
-        pg_started_here = 1;
-    }
-    pg_base_dsn[strcspn(pg_base_dsn, "\n")] = '\0';
-    return 0;
+    return pg_server_get("leases", pg_base_dsn, sizeof(pg_base_dsn), &pg_started_here);
 }
 
 static int pg_group_teardown(void **state)
 {
     (void)state;
-    if (!pg_started_here)
-        return 0;
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd), "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-leases\" '%s/scripts/pg-test-server.sh' stop",
-             src ? src : ".");
-    return system(cmd) == 0 ? 0 : -1;
+    return pg_server_stop("leases", pg_started_here);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_take_spend_topup_idle_return, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finish_settles_on_lease, setup, teardown),
         cmocka_unit_test_setup_teardown(test_return_at_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reclaim_gone_instance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_balance_three_instances, setup, teardown),

@@ -1051,6 +1051,63 @@ static void test_two_instances(void **state)
     }
 }
 
+/* A finished call through the journal (gw_store_finish_async), waited for. @return its result. */
+typedef struct st_finish_wait_t {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done, rc;
+} finish_wait_t;
+
+static void on_finished(void *ctx, int rc, int64_t bal)
+{
+    finish_wait_t *w = ctx;
+    (void)bal;
+    pthread_mutex_lock(&w->lock);
+    w->rc = rc;
+    w->done = 1;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+static int finish_sync(gw_store_t *st, gw_call_rec_t *r)
+{
+    finish_wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    int rc = gw_store_finish_async(st, r, NULL, NULL, 0, 0, on_finished, &w);
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&w.lock);
+    while (!w.done)
+        pthread_cond_wait(&w.cond, &w.lock);
+    pthread_mutex_unlock(&w.lock);
+    return w.rc;
+}
+
+static void test_erasure_by_other_instance_journal(void **state)
+{
+    /* Instance A logs a user's calls through the journal (the gateway's path); instance B erases the
+     * user. A's next call must not be sealed with the data key A still has in memory (the erased
+     * one, whose row is gone): every writer transaction re-reads its users' key rows, so A makes
+     * the returning user a new key, and the call is readable with what the database holds. */
+    fx_t *fx = *state;
+    gw_erasure_receipt_t rc;
+    int erc;
+    assert_int_equal(finish_sync(fx->st, mkcall("j-1", "returning", T0, "before", "resp", 0)), 0);
+    int64_t key_rows = raw_count(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "returning");
+    assert_int_equal(key_rows, 1);
+    gw_store_t *b = open_store(fx, NULL);
+    assert_int_equal(gw_store_forget_user(b, "returning", &rc), 0);
+    gw_store_close(b);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "returning"), 0);
+    assert_int_equal(finish_sync(fx->st, mkcall("j-2", "returning", T0, "after", "resp", 0)), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "returning"), 1);
+    json_t *doc = export_json(fx->st, "returning", &erc); /* decrypts every body or fails */
+    assert_int_equal(erc, 0);
+    json_t *calls = json_object_get(doc, "calls");
+    assert_int_equal(json_array_size(calls), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(calls, 0), "request_id")), "j-2");
+    json_decref(doc);
+}
+
 static void test_crash_keeps_acknowledged(void **state)
 {
     /* kill -9 under load: the database opens cleanly and every record acknowledged by a
@@ -1286,6 +1343,7 @@ static void test_predictions(void **state)
         cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),                                                   \
         cmocka_unit_test_setup_teardown(test_ledger_append_only, setup, teardown),                                                 \
         cmocka_unit_test_setup_teardown(test_two_instances, setup, teardown),                                                      \
+        cmocka_unit_test_setup_teardown(test_erasure_by_other_instance_journal, setup, teardown),                                  \
         cmocka_unit_test_setup_teardown(test_crash_keeps_acknowledged, setup, teardown),                                           \
         cmocka_unit_test_setup_teardown(test_predictions, setup, teardown)
 

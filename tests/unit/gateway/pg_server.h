@@ -1,0 +1,65 @@
+/*
+ * Test helper: the PostgreSQL server of a PostgreSQL test group. AIGW_TEST_PG_DSN names a running
+ * server; otherwise a throwaway one from scripts/pg-test-server.sh in a directory of the calling
+ * suite's own (AIGW_PG_DIR + "-" + suffix): ctest runs the PostgreSQL suites in parallel, and a
+ * server one of them started must not be stopped under another.
+ */
+#ifndef AIGW_TESTS_PG_SERVER_H
+#define AIGW_TESTS_PG_SERVER_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Runs scripts/pg-test-server.sh `verb` for `suffix`; its first output line goes to `out` (may be NULL).
+ * @return 1 when it succeeded and (with `out`) printed a line, else 0. */
+static inline int pg_server_run(const char *verb, const char *suffix, char *out, size_t outlen)
+{
+    const char *src = getenv("AIGW_SOURCE_DIR");
+    char cmd[600], line[512];
+    snprintf(cmd, sizeof(cmd), "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-%s\" '%s/scripts/pg-test-server.sh' %s%s",
+             suffix, src ? src : ".", verb, strcmp(verb, "dsn") == 0 ? " 2>/dev/null" : "");
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return 0;
+    int got = fgets(line, sizeof(line), f) != NULL;
+    int ok = pclose(f) == 0;
+    if (out != NULL) {
+        if (!got)
+            return 0;
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(out, outlen, "%s", line);
+    }
+    return ok || (got && strcmp(verb, "dsn") == 0);
+}
+
+/**
+ * The base DSN of the group's server in `dsn`: AIGW_TEST_PG_DSN, else a running throwaway server
+ * for `suffix`, else one started now (*started = 1: stop it with pg_server_stop).
+ * @return 0, or -1 (printed) when no server could be had.
+ */
+static inline int pg_server_get(const char *suffix, char *dsn, size_t dsnlen, int *started)
+{
+    const char *env = getenv("AIGW_TEST_PG_DSN");
+    *started = 0;
+    if (env != NULL && env[0] != '\0') {
+        snprintf(dsn, dsnlen, "%s", env);
+        return 0;
+    }
+    if (pg_server_run("dsn", suffix, dsn, dsnlen))
+        return 0;
+    if (!pg_server_run("start", suffix, dsn, dsnlen)) {
+        fprintf(stderr, "cannot start PostgreSQL with scripts/pg-test-server.sh (set AIGW_TEST_PG_DSN to use a running server)\n");
+        return -1;
+    }
+    *started = 1;
+    return 0;
+}
+
+/** Stops the server pg_server_get started (started = 0: nothing). @return 0 or -1. */
+static inline int pg_server_stop(const char *suffix, int started)
+{
+    return !started || pg_server_run("stop", suffix, NULL, 0) ? 0 : -1;
+}
+
+#endif
