@@ -57,7 +57,7 @@ static const gw_error_def_t gw_error_table[GW_ERR_COUNT] = {
                                         "aigw: the provider is not configured on this gateway"},
     [GW_ERR_PROVIDER_KEY_MISSING] = {503, SE, "provider_key_missing", NULL, "aigw has no key for this provider"},
     [GW_ERR_INVALID_TARGET_URL] = {400, IR, "invalid_target_url", NULL,
-                                   "aigw: x-fal-target-url must be an https URL on a fal host"},
+                                   "aigw: the target URL header must be an https URL on one of the provider's allowed hosts"},
     [GW_ERR_TRAINING_POLICY] = {403, PE, "training_policy", NULL, "aigw: refused by the no-training policy"},
     [GW_ERR_INVALID_REQUEST_BODY] = {400, IR, "invalid_request_body", NULL,
                                      "aigw: the request body cannot be rewritten for the no-training policy"},

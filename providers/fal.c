@@ -281,6 +281,7 @@ const prov_adapter_t prov_fal = {
     .model_from_path = fal_model_from_path,
     .target_url = fal_target_url,
     .target_hosts = fal_target_hosts,
+    .target_header = "x-fal-target-url",
     .unbilled_routes = fal_unbilled,
     .estimate_custom = 1,
     .output_text = fal_output_text,

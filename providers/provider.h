@@ -156,6 +156,8 @@ typedef struct st_prov_adapter_t {
     int (*target_url)(const char *value, size_t len, const char *const *allowed_hosts, prov_target_t *t, const char **err_desc);
     /** Default allow-list for target_url (NULL-terminated host globs), NULL when target_url is NULL. */
     const char *const *target_hosts;
+    /** The request header target_url reads (lower case; fal: "x-fal-target-url"), NULL when target_url is NULL. */
+    const char *target_header;
     /**
      * Requests the provider does not bill (NULL-terminated; each entry "METHOD glob": an HTTP method, one space, an
      * fnmatch glob over the path after the route prefix, query excluded; e.g. Gemini "POST models/{model}:countTokens"

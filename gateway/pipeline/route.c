@@ -92,18 +92,20 @@ void gw__route_match(const char *path, size_t len, gw_route_t *r)
     }
 }
 
-/* fal's proxy protocol: the client names the upstream URL in x-fal-target-url; only https URLs
- * on the adapter's allow-listed fal hosts pass (anything else: 400, nothing forwarded). From here
- * on the call's path is the target's: the storage refusal, the model and its price are decided
- * from where the call really goes, not from aigw's own /fal path. Answers the request on failure. */
+/* An adapter whose client names the upstream URL in a header (fal's proxy protocol: the adapter's
+ * target_header, x-fal-target-url): only https URLs on the adapter's allow-listed hosts pass
+ * (anything else: 400, nothing forwarded). From here on the call's path is the target's: the
+ * storage refusal, the model and its price are decided from where the call really goes, not from
+ * aigw's own route prefix. Answers the request on failure. */
 static int take_target_url(gw_call_t *call, h2o_req_t *req)
 {
     const prov_adapter_t *up = call->up;
-    const h2o_header_t *th = gw__find_header(req, H2O_STRLIT("x-fal-target-url"));
-    const char *err_desc = "missing x-fal-target-url header";
+    const h2o_header_t *th = gw__find_header(req, up->target_header, strlen(up->target_header));
+    const char *err_desc = "header missing";
     if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->fal_target, &err_desc) != 0) {
         char msg[200];
-        snprintf(msg, sizeof(msg), "aigw: %s (fal proxy protocol: x-fal-target-url must be an https URL on a fal host)", err_desc);
+        snprintf(msg, sizeof(msg), "aigw: %s (%s must be an https URL on one of %s's allowed hosts)", err_desc, up->target_header,
+                 up->name);
         gw_send_error(call, GW_ERR_INVALID_TARGET_URL, msg);
         return -1;
     }
@@ -112,7 +114,7 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     const char *canon_err = "invalid path";
     if (gw_canon_target(call->fal_target.path, call->fal_target.path_len, &call->fal_path, &plen, &canon_err) != 0) {
         char msg[200];
-        snprintf(msg, sizeof(msg), "aigw: x-fal-target-url: invalid path: %s", canon_err);
+        snprintf(msg, sizeof(msg), "aigw: %s: invalid path: %s", up->target_header, canon_err);
         gw_send_error(call, GW_ERR_INVALID_TARGET_URL, msg);
         return -1;
     }

@@ -72,9 +72,11 @@ static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "�
 static const char *const cn_weak[] = {"给", "叫", "致", "找", "联系", "聯繫", "我是", NULL};
 static const char *const cn_honor[] = {"先生", "女士", "小姐", "太太", NULL};
 static const char *const jp_strong[] = {"氏名", "名前", "担当者", "担当", "申込者", "契約者", "私は", NULL};
-static const char *const jp_honor[] = {"さん", "様", "さま", "氏", "殿", "ちゃん", "くん", NULL};
+/* after the name: honorifics, and the humble self-introduction "…と申します" ("I am called …") */
+static const char *const jp_honor[] = {"さん", "様", "さま", "氏", "殿", "ちゃん", "くん", "と申します", "と申し上げます", NULL};
 static const char *const kr_strong[] = {"이름은", "이름", "성명", "담당자", "저는", "제 이름은", "성함", NULL};
-static const char *const kr_honor[] = {"씨", "님", NULL};
+/* after the name: honorifics, and the self-introduction "…(이)라고 합니다" ("I am called …") */
+static const char *const kr_honor[] = {"씨", "님", "이라고 합니다", "라고 합니다", "이라고 해요", "라고 해요", NULL};
 /* Korean words ending in an honorific-like syllable that are titles, not names */
 static const char *const kr_title[] = {"선생님", "사장님", "고객님", "교수님", "회장님", "부장님", "과장님",
                                        "팀장님", "원장님", "실장님", "대표님", "손님",   "여러분", "아버님",

@@ -20,6 +20,12 @@
  * text (tests/unit/policy/test_pii_prefilter.c checks the window invariant and the C-matched
  * patterns) at about 2.3x the speed. Built-in patterns run without SOM; only custom regexes are
  * compiled with HS_FLAG_SOM_LEFTMOST because their start cannot be derived.
+ *
+ * Compiling the two databases takes about 100 ms, most of an engine's creation (and of a short
+ * `aigw scrub` run). The build compiles the built-in ones once (gen_hsdb.c) and links them
+ * serialised into the programs (pol__hsdb_builtin); an engine without custom regexes
+ * deserialises them in microseconds when their fingerprint (vectorscan version + pattern table)
+ * matches and a trial scan on this CPU succeeds, and compiles them otherwise.
  */
 #include "policy/pii/pii_internal.h"
 
@@ -309,6 +315,78 @@ fail:
 
 /* ---- create / free ---- */
 
+unsigned pol__hsdb_exprs(int db, const char **exprs, unsigned *flags, unsigned *ids)
+{
+    size_t nb;
+    const pol__pattern_t *pats = pol__patterns(&nb);
+    unsigned m = 0;
+    for (size_t i = 0; i < nb; i++)
+        if (pats[i].db == db) {
+            exprs[m] = pats[i].regex;
+            flags[m] = pats[i].flags;
+            ids[m++] = (unsigned)i;
+        }
+    return m;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ull;
+    return h;
+}
+
+uint64_t pol__hsdb_fingerprint(void)
+{
+    size_t nb;
+    const pol__pattern_t *pats = pol__patterns(&nb);
+    const char *v = hs_version();
+    uint64_t h = fnv1a(0xcbf29ce484222325ull, v, strlen(v) + 1);
+    for (size_t i = 0; i < nb; i++) {
+        uint32_t f[3] = {pats[i].flags, (uint32_t)pats[i].db, (uint32_t)i};
+        h = fnv1a(h, pats[i].regex, strlen(pats[i].regex) + 1);
+        h = fnv1a(h, f, sizeof(f));
+    }
+    return h;
+}
+
+/* one serialised database: deserialised and tried on a short text with a scratch of its own, so
+ * a database this CPU or this libhs cannot run is refused here (NULL) rather than at a scan */
+static hs_database_t *load_db(const char *bytes, size_t len)
+{
+    hs_database_t *db = NULL;
+    hs_scratch_t *sc = NULL;
+    if (bytes == NULL || hs_deserialize_database(bytes, len, &db) != HS_SUCCESS)
+        return NULL;
+    int ok = hs_alloc_scratch(db, &sc) == HS_SUCCESS && hs_scan(db, "0 a@b.c", 7, 0, sc, NULL, NULL) == HS_SUCCESS;
+    if (sc != NULL)
+        hs_free_scratch(sc);
+    if (!ok) {
+        hs_free_database(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* the built-in databases from the build (pol__hsdb_builtin), for an engine without custom
+ * regexes; 0 when there are none that fit, and the caller compiles */
+static int load_builtin(pol_pii_engine_t *e)
+{
+    const pol__hsdb_blob_t *b = pol__hsdb_builtin != NULL ? pol__hsdb_builtin() : NULL;
+    if (b == NULL || e->ncustom != 0 || b->fingerprint != pol__hsdb_fingerprint())
+        return 0;
+    e->db = load_db(b->text, b->text_len);
+    e->db_win = load_db(b->win, b->win_len);
+    if (e->db != NULL && e->db_win != NULL)
+        return 1;
+    if (e->db != NULL)
+        hs_free_database(e->db);
+    if (e->db_win != NULL)
+        hs_free_database(e->db_win);
+    e->db = e->db_win = NULL;
+    return 0;
+}
+
 pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned char hash_key[32], char *err, size_t errlen)
 {
     pol_pii_engine_t *e = calloc(1, sizeof(*e));
@@ -331,7 +409,7 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
         goto fail;
 
     size_t nb;
-    const pol__pattern_t *pats = pol__patterns(&nb);
+    pol__patterns(&nb);
     size_t total = nb + (size_t)e->ncustom;
     e->nbuiltin_patterns = nb;
     exprs = calloc(total, sizeof(*exprs));
@@ -341,26 +419,16 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
         snprintf(err, errlen, "pii: out of memory");
         goto fail;
     }
+    if (load_builtin(e))
+        goto done;
     /* the window database first (built-in only), then the full-text one (built-in + custom) */
-    unsigned m = 0;
-    for (size_t i = 0; i < nb; i++)
-        if (pats[i].db == POL__DB_WIN) {
-            exprs[m] = pats[i].regex;
-            flags[m] = pats[i].flags;
-            ids[m++] = (unsigned)i;
-        }
+    unsigned m = pol__hsdb_exprs(POL__DB_WIN, exprs, flags, ids);
     if (hs_compile_multi(exprs, flags, ids, m, HS_MODE_BLOCK, NULL, &e->db_win, &cerr) != HS_SUCCESS) {
         snprintf(err, errlen, "pii: pattern %d does not compile: %s", cerr ? (int)ids[cerr->expression] : -1,
                  cerr ? cerr->message : "?");
         goto fail;
     }
-    m = 0;
-    for (size_t i = 0; i < nb; i++)
-        if (pats[i].db == POL__DB_TEXT) {
-            exprs[m] = pats[i].regex;
-            flags[m] = pats[i].flags;
-            ids[m++] = (unsigned)i;
-        }
+    m = pol__hsdb_exprs(POL__DB_TEXT, exprs, flags, ids);
     for (int k = 0; k < e->ncustom; k++) {
         exprs[m] = custom_regexes[k];
         flags[m] = HS_FLAG_SOM_LEFTMOST | HS_FLAG_UTF8;
@@ -379,6 +447,7 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
                  cerr ? cerr->message : "?");
         goto fail;
     }
+done:
     free(custom_regexes);
     free(exprs);
     free(flags);

@@ -730,9 +730,9 @@ int pol__national_maybe(const char *t, size_t len, size_t cs)
     while (f < len && f - cs < 7 && pol__is_digit(U(t[f])))
         f++;
     run = f - cs;
-    while (f < len && f - cs < 7 && pol__is_alnum(U(t[f])))
+    while (f < len && f - cs < 16 && pol__is_alnum(U(t[f])))
         f++;
-    size_t fwd = f - cs; /* counted up to 7: the rules below need at most 6 */
+    size_t fwd = f - cs; /* counted up to 16: the rules below need at most 15 */
     /* a MAC address "0a-1b-..." / "01:..." starting here */
     if (cs + 2 < len && pol__is_hex(U(t[cs + 1])) && (t[cs + 2] == '-' || t[cs + 2] == ':') && pol__nat_mac_maybe(t, len, cs))
         return 1;
@@ -740,16 +740,20 @@ int pol__national_maybe(const char *t, size_t len, size_t cs)
         size_t b = cs;
         while (b > 0 && cs - b < 8 && pol__is_alpha(U(t[b - 1])))
             b--;
-        return cs - b + fwd >= 6;
+        /* pol__national_digits tries the word only from its start ("7f3a2c1e" has none) */
+        return cs - b + fwd >= 6 && (b == 0 || !pol__is_alnum(U(t[b - 1])));
     }
-    if (fwd > run)
-        return fwd >= 6 || (run == 1 && fwd == 4 && f < len && t[f] == '-');
     /* "AB 12 34 56 C", "AB 123456C": a two-letter word and a space before the digits */
-    if (p1 == ' ' && cs >= 3 && pol__is_alpha(U(t[cs - 2])) && pol__is_alpha(U(t[cs - 3])) &&
-        (cs == 3 || !pol__is_alnum(U(t[cs - 4]))) &&
-        (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3])))))
-        return 1;
-    return 0;
+    int two_letters = p1 == ' ' && cs >= 3 && pol__is_alpha(U(t[cs - 2])) && pol__is_alpha(U(t[cs - 3])) &&
+                      (cs == 3 || !pol__is_alnum(U(t[cs - 4])));
+    /* digits glued to letters: the layouts of digit_led_alpha by the length of the first digit
+     * run (runs of 7 and more make a cluster of >= 7 digits, which is tried anyway): US MBI (11
+     * characters, or 4 before a '-'), IN GSTIN (15), FI henkilötunnus with a letter (11); and
+     * the two-letter words above followed by a glued run ("PR 123612C") */
+    if (fwd > run)
+        return (run == 1 && (fwd >= 11 || (fwd == 4 && f < len && t[f] == '-'))) || (run == 2 && fwd >= 15) ||
+               (run == 6 && fwd >= 11) || run >= 7 || (two_letters && (run == 2 || run == 3 || run == 6) && fwd >= 6);
+    return two_letters && (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3]))));
 }
 
 int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd)

@@ -130,6 +130,38 @@ enum {
 const pol__pattern_t *pol__patterns(size_t *n);
 
 /**
+ * The built-in patterns of database `db` (POL__DB_TEXT or POL__DB_WIN) as hs_compile_multi takes
+ * them: expressions, flags and ids (the index in pol__patterns()); the arrays must hold
+ * pol__patterns()'s count. @return the number of patterns written
+ */
+unsigned pol__hsdb_exprs(int db, const char **exprs, unsigned *flags, unsigned *ids);
+
+/**
+ * FNV-1a 64 over what a compiled built-in database depends on: the vectorscan version string and,
+ * per built-in pattern, its expression, flags, database and id. A database compiled at build time
+ * is used only when its recorded fingerprint equals this one.
+ */
+uint64_t pol__hsdb_fingerprint(void);
+
+/** The two built-in databases, compiled and serialised (hs_serialize_database) at build time. */
+typedef struct st_pol__hsdb_blob_t {
+    const char *text; /* POL__DB_TEXT patterns without custom regexes */
+    size_t text_len;
+    const char *win; /* POL__DB_WIN patterns */
+    size_t win_len;
+    uint64_t fingerprint; /* pol__hsdb_fingerprint() of the generator */
+} pol__hsdb_blob_t;
+
+/**
+ * The databases serialised at build time: defined by the generated pii_hsdb.c (policy/pii/gen_hsdb.c
+ * writes it) in the programs that link it (CMake target aigw_pii_hsdb, part of aigw_core). Weak:
+ * a program without it (and an engine with custom regexes, a fingerprint that differs, or a CPU
+ * the databases were not built for) compiles the patterns at engine creation instead, which costs
+ * about 100 ms. Borrowed, static storage.
+ */
+const pol__hsdb_blob_t *pol__hsdb_builtin(void) __attribute__((weak));
+
+/**
  * Filters of the script rules (cjk.c, scripts.c), built once per engine: bit (cp & 1023) is set
  * for the first code point of every word of a list, so most characters cost one bit test instead
  * of a pass over the list (the list is still checked when the bit is set).

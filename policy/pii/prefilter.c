@@ -35,6 +35,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define PF_AVX2 1 /* the event masks 32 bytes at a time where the CPU has AVX2 (chosen per call) */
+#endif
 
 #define U(p) POL__U(p)
 
@@ -99,15 +103,26 @@ static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
     return r;
 }
 
-/* Dutch street words (straat, gracht, laan, plein, singel, dijk; kade ends in 'e') end right
- * before the space before the digits at cs: their last three letters ("at 5" is no street) */
-static int dutch_street_end(const char *t, size_t cs)
+/* A German or Dutch street word (straße strasse str. weg allee platz gasse ring damm straat
+ * gracht laan plein kade singel dijk) ends right before the space before the digits at cs: the
+ * pattern has no word boundary, so this tests the last three bytes of each ("ring" also ends
+ * "during"); a necessary condition, the window database matches exactly */
+static int street_word_end(const char *t, size_t cs)
 {
     if (cs < 4)
         return 0;
-    /* one compare for the common case (a number after "in", "of", "to"...): the last letter */
     unsigned char z = U(t[cs - 2]), y = U(t[cs - 3]), x = U(t[cs - 4]);
     switch (z) {
+    case 'e': /* straße (ß = C3 9F), strasse, gasse, allee, kade */
+        return y == 0x9F || (y == 's' && x == 's') || (y == 'e' && x == 'l') || (y == 'd' && x == 'a');
+    case '.':
+        return y == 'r' && x == 't'; /* str. */
+    case 'g':
+        return (y == 'e' && x == 'w') || (y == 'n' && x == 'i'); /* weg, ring */
+    case 'z':
+        return y == 't' && x == 'a'; /* platz */
+    case 'm':
+        return y == 'm' && x == 'a'; /* damm */
     case 't':
         return (y == 'a' && x == 'a') || (y == 'h' && x == 'c'); /* straat, gracht */
     case 'n':
@@ -235,8 +250,7 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
-    if (pol__is_space(p1) && (p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)) &&
-        win_add(w, len, back(cs, 9), cs + 4) != 0)
+    if (pol__is_space(p1) && street_word_end(t, cs) && win_add(w, len, back(cs, 9), cs + 4) != 0)
         return -1;
     /* US state + ZIP ", [A-Z]{2} \d{5}" */
     if (cs >= 5 && p1 == ' ' && pol__is_upper(p2) && pol__is_upper(U(t[cs - 3])) && t[cs - 4] == ' ' && t[cs - 5] == ',' &&
@@ -511,6 +525,43 @@ static void event_masks16(const char *p, unsigned *digits, unsigned *caps, unsig
     *caps = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(pw, in_range(v, 'A', 26)));
     *colons = (unsigned)_mm_movemask_epi8(eq(v, ':'));
 }
+
+/* the three event masks of b[0..64) (b[-1] is readable), bit k = b[k] */
+static void masks64(const char *b, uint64_t *dm, uint64_t *cm, uint64_t *km)
+{
+    *dm = *cm = *km = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned d, cp, co;
+        event_masks16(b + 16 * k, &d, &cp, &co);
+        *dm |= (uint64_t)d << (16 * k);
+        *cm |= (uint64_t)cp << (16 * k);
+        *km |= (uint64_t)co << (16 * k);
+    }
+}
+#endif
+
+#if PF_AVX2
+/* masks64 with AVX2, the same byte tests 32 bytes per step */
+__attribute__((target("avx2"))) static __m256i in_range32(__m256i x, char lo, int n)
+{
+    return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(0x80 + n - 256)), _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - lo))));
+}
+
+__attribute__((target("avx2"))) static void masks64_avx2(const char *b, uint64_t *dm, uint64_t *cm, uint64_t *km)
+{
+    *dm = *cm = *km = 0;
+    for (int k = 0; k < 2; k++) {
+        const char *p = b + 32 * k;
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        __m256i pv = _mm256_loadu_si256((const __m256i *)(const void *)(p - 1));
+        __m256i d = in_range32(v, '0', 10), pd = in_range32(pv, '0', 10);
+        __m256i pl = in_range32(_mm256_or_si256(pv, _mm256_set1_epi8(0x20)), 'a', 26);
+        __m256i pw = _mm256_or_si256(_mm256_or_si256(pd, pl), _mm256_cmpeq_epi8(pv, _mm256_set1_epi8('_')));
+        *dm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(pd, d)) << (32 * k);
+        *cm |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(pw, in_range32(v, 'A', 26))) << (32 * k);
+        *km |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))) << (32 * k);
+    }
+}
 #endif
 
 /* Keyword filter of capital_is_idle: per first capital letter, the word lengths (bit n = length n)
@@ -614,8 +665,7 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
     unsigned char p1 = U(t[cs - 1]), p2 = U(t[cs - 2]);
     if (pol__is_upper(p1) && postcode_or_iban_at(t, len, cs))
         return 0;
-    if (pol__is_space(p1) &&
-        (pol__is_upper(p2) || p2 == 'e' || p2 == '.' || p2 == 'g' || p2 == 'z' || p2 == 'm' || dutch_street_end(t, cs)))
+    if (pol__is_space(p1) && (pol__is_upper(p2) || street_word_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
     /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
@@ -634,7 +684,8 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
      * term is a necessary condition of one rule of pol__national_maybe, tested on the masks */
     unsigned drun = (unsigned)__builtin_ctz(~dm), fwd = (unsigned)__builtin_ctz(~alm);
     unsigned char s2 = U(t[cs + 2]);
-    if ((((alm >> drun) & 1) && (fwd >= 6 || (drun == 1 && fwd == 4 && t[cs + 4] == '-'))) ||
+    if ((((alm >> drun) & 1) && ((drun == 1 && (fwd >= 11 || (fwd == 4 && t[cs + 4] == '-'))) || (drun == 2 && fwd >= 15) ||
+                                 (drun == 6 && fwd >= 11) || (p1 == ' ' && fwd >= 6))) ||
         (pol__is_alpha(p1) && (fwd >= 5 || pol__is_alpha(p2))) ||
         (p1 == ' ' && pol__is_alpha(p2) && cs >= 3 && pol__is_alpha(U(t[cs - 3])) &&
          (drun == 6 || (drun == 2 && s2 == ' ' && pol__is_digit(U(t[cs + 3]))))) ||
@@ -657,6 +708,9 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
     const char *t = c->text;
     size_t len = c->len, i = 0;
     pass_t ps = {c, w, person, 0, 0};
+#if PF_AVX2
+    int avx2 = __builtin_cpu_supports("avx2");
+#endif
     w->n = 0;
     if (len > 0 && scalar_event(t, 0) && on_event(&ps, 0) != 0)
         return -1;
@@ -667,7 +721,7 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
      * recognizers; ':': the IPv6 recognizer; capitals: the capital-led recognizers and
      * `person_next`), so each kind is handled in its own loop, in text order */
     for (; i < len; i += 64) {
-        uint64_t dm = 0, cm = 0, km = 0;
+        uint64_t dm, cm, km;
         char pad[1 + 64];
         const char *b = t + i;
         if (len - i < 64) {
@@ -675,13 +729,12 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person)
             memcpy(pad, t + i - 1, len - i + 1);
             b = pad + 1;
         }
-        for (int k = 0; k < 4; k++) {
-            unsigned d, cp, co;
-            event_masks16(b + 16 * k, &d, &cp, &co);
-            dm |= (uint64_t)d << (16 * k);
-            cm |= (uint64_t)cp << (16 * k);
-            km |= (uint64_t)co << (16 * k);
-        }
+#if PF_AVX2
+        if (avx2)
+            masks64_avx2(b, &dm, &cm, &km);
+        else
+#endif
+            masks64(b, &dm, &cm, &km);
         while (dm != 0) {
             size_t p = i + (size_t)__builtin_ctzll(dm), end;
             dm &= dm - 1;

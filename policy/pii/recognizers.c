@@ -77,7 +77,7 @@ static const pol__pattern_t patterns[] = {
      "hoje \xc3\xa9|vandaag is|afspraak op)\\b\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
-     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is|ik heet)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* sign-offs and greetings written in lower case or in other languages (weak: a gazetteer given name must follow) */
     {"\\b(?:best regards|kind regards|warm regards|best wishes|many thanks|mit freundlichen gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)en|"
      "viele gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|beste gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|cordialement|bien (?:\xc3\xa0|a) vous|"

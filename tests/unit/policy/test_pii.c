@@ -2,7 +2,8 @@
  * Unit tests of the PII engine: validators (Luhn, mod-97, SSN, NHS, IP, base58check, bech32,
  * JWT), each recognizer on positive and hard-negative text, overlap resolution, config parsing
  * and its error messages, session actions (tokenize/redact/mask/hash/block/allow), token
- * restore, findings (code point offsets, keyed hash) and invalid UTF-8.
+ * restore, findings (code point offsets, keyed hash), invalid UTF-8, and the built-in databases
+ * compiled at build time (same entities as databases compiled at engine creation).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -310,6 +311,51 @@ static void test_tokens(void **state)
     assert_int_equal(pol_pii_token_prefix_len("a <B_1> c", 9), 0);
 }
 
+/* The programs link the built-in databases compiled at build time (gen_hsdb.c), recorded for this
+ * build's pattern table and vectorscan; an engine that compiles them at creation (a custom regex
+ * forces that path) reports the same entities on every text of the unit corpus, at min_score 0. */
+static void test_builtin_databases(void **state)
+{
+    (void)state;
+    assert_non_null(pol__hsdb_builtin);
+    const pol__hsdb_blob_t *b = pol__hsdb_builtin();
+    assert_true(b->text_len > 0 && b->win_len > 0);
+    assert_true(b->fingerprint == pol__hsdb_fingerprint());
+    fx_t *pre = fx_new("{\"min_score\": 0}");
+    fx_t *comp = fx_new("{\"min_score\": 0, \"custom\": [{\"name\": \"NEVER\", \"regex\": \"qzqzq[0-9]{40}qzqzq\"}]}");
+    const char *src = getenv("AIGW_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/tests/data/pii/corpus.jsonl", src ? src : ".");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char *line = NULL;
+    size_t cap = 0, texts = 0, ents_total = 0;
+    while (getline(&line, &cap, fp) > 0) {
+        json_t *c = json_loads(line, 0, NULL);
+        const char *t = json_string_value(json_object_get(c, "text"));
+        assert_non_null(t);
+        const pol_pii_entity_t *a, *bb;
+        size_t na, nb;
+        assert_int_equal(pol_pii_scan(pre->e, pre->s, t, strlen(t), &a, &na), 0);
+        assert_int_equal(pol_pii_scan(comp->e, comp->s, t, strlen(t), &bb, &nb), 0);
+        assert_int_equal(na, nb);
+        for (size_t i = 0; i < na; i++) {
+            assert_int_equal(a[i].type, bb[i].type);
+            assert_int_equal(a[i].start, bb[i].start);
+            assert_int_equal(a[i].end, bb[i].end);
+            assert_true(a[i].score == bb[i].score);
+        }
+        texts++;
+        ents_total += na;
+        json_decref(c);
+    }
+    free(line);
+    fclose(fp);
+    assert_true(texts > 1000 && ents_total > 1000);
+    fx_free(pre);
+    fx_free(comp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_entities_subset_and_min_score),
         cmocka_unit_test(test_invalid_utf8_and_offsets),
         cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_builtin_databases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

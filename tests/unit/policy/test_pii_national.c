@@ -42,6 +42,7 @@ typedef struct {
 static const case_t cases[] = {
     {"UK_NINO", "NI number AB 12 34 56 C please", "AB 12 34 56 C", "NI number QQ 12 34 56 C please"},
     {"UK_NINO", "AB123456C", "AB123456C", "AB123456E"},
+    {"UK_NINO", "nino: PR 123612C", "PR 123612C", "nino: PR 123612E"}, /* the digits glued to the suffix after a space */
     {"ES_NIF", "DNI 12345678Z", "12345678Z", "DNI 12345678A"},
     {"ES_NIE", "Mi NIE es X1234567L", "X1234567L", "Mi NIE es X1234567M"},
     {"IT_FISCAL_CODE", "CF: RSSMRA85T10A562S", "RSSMRA85T10A562S", "CF: RSSMRA85T10A562T"},
@@ -169,6 +170,8 @@ static void test_look_alikes(void **state)
         "Tracking: 1Z999AA10123456784",
         "the year 2024 had 366 days and 8784 hours",
         "version 1.22.333.4444",
+        "request_id=7f3a2c1e trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7 sha "
+        "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
         "Bestellnummer 202509200206 vom 2023-05-01",
         "Commande n\xc2\xb0 A433522495 du 2018-03-02",
         ("\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a" /* split: \x9a would swallow the digits */

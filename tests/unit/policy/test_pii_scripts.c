@@ -261,6 +261,28 @@ static void test_cjk_names(void **state)
     assert_int_equal(count_type(f, "고객님 선생님", POL_PII_PERSON), 0);
 }
 
+/* Self-introductions whose trigger follows the name (ja "…と申します", ko "…(이)라고 합니다") or that
+ * had no trigger (nl "ik heet"); names and sentences written for this test, not taken from the
+ * rules' lists */
+static void test_introductions(void **state)
+{
+    fx_t *f = *state;
+    assert_true(found(f, "はじめまして、営業部の岡本真由美と申します。", "岡本真由美", POL_PII_PERSON));
+    assert_true(found(f, "経理担当の杉山と申します。請求書の件でご連絡しました。", "杉山", POL_PII_PERSON));
+    assert_true(found(f, "ブラウンと申します。よろしくお願いいたします。", "ブラウン", POL_PII_PERSON));
+    assert_true(found(f, "안녕하세요, 박서준이라고 합니다. 문의드릴 게 있어요.", "박서준", POL_PII_PERSON));
+    assert_true(found(f, "처음 뵙겠습니다. 최유나라고 해요.", "최유나", POL_PII_PERSON));
+    assert_true(found(f, "Ik heet Sjoerd, ik heb een vraag over mijn rekening.", "Sjoerd", POL_PII_PERSON));
+    assert_true(found(f, "Goedemorgen, ik heet Wouter van Dijk.", "Wouter van Dijk", POL_PII_PERSON));
+    assert_true(found(f, "hoi ik heet lotte", "lotte", POL_PII_PERSON));
+    /* the same words in sentences without a name */
+    assert_int_equal(count_type(f, "この機能は自動保存と申します。", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "心より御礼申し上げます。今後ともよろしくお願い申し上げます。", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "이 기능은 자동저장이라고 합니다.", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "이런 현상을 번아웃이라고 해요.", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "Namens het team: ik heet je van harte welkom bij de cursus.", POL_PII_PERSON), 0);
+}
+
 static void test_cjk_addresses(void **state)
 {
     fx_t *f = *state;
@@ -340,6 +362,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_groupings, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_names, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_addresses, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_introductions, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };

@@ -75,6 +75,10 @@ static void test_table(void **state)
         assert_non_null(a->usage_from_event);
         assert_non_null(a->estimate_inputs);
         assert_true((a->target_url == NULL) == (a->target_hosts == NULL));
+        /* the gateway finds the header by this name (h2o lower-cases request header names) */
+        assert_true((a->target_url == NULL) == (a->target_header == NULL));
+        for (const char *c = a->target_header; c != NULL && *c != '\0'; c++)
+            assert_false(*c >= 'A' && *c <= 'Z');
         /* no route prefix shadows another, and none shadows the unified /v1/ route */
         assert_true(strncmp(a->route_prefix, "/v1/", 4) != 0);
         for (size_t j = 0; j < n; j++)
