@@ -11,6 +11,9 @@
 # case for group commit; under concurrency transactions are shared and the per-call cost falls.
 #
 # Usage: bash bench/bench_meter_callgrind.sh BUILD_DIR [AIGW_BIN]
+# With AIGW_CG_STRACE=1 aigw runs under `strace -f -c` instead (no callgrind) and the system calls
+# per request of the whole run (start-up and warm-up included: use AIGW_CG_WARM=0) are printed:
+# pwrite64 (SQLite's WAL frames), fcntl (its locks), futex (thread wake-ups).
 # Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50), AIGW_CG_MODES (default "bare off on"),
 #        AIGW_BENCH_KEEP=1 keeps the callgrind outputs (callgrind_annotate TMP/MODE/cg.out*)
 set -uo pipefail
@@ -32,7 +35,10 @@ cleanup() {
   [ "${AIGW_BENCH_KEEP:-0}" = 1 ] && log "kept $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
-for tool in valgrind callgrind_control curl; do
+STRACE=${AIGW_CG_STRACE:-0}
+TOOLS="valgrind callgrind_control curl"
+[ "$STRACE" = 1 ] && TOOLS="strace curl"
+for tool in $TOOLS; do
   command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
 done
 cmake --build "$BUILD" --target mock_upstream >/dev/null 2>&1
@@ -46,6 +52,7 @@ MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
 # N identical POSTs over one connection (one curl; its options apply to every URL)
 reqs() {
   local n=$1 args=() i
+  [ "$n" -gt 0 ] || return 0
   for i in $(seq "$n"); do args+=(-o /dev/null "http://127.0.0.1:$PORT/v1/chat/completions"); done
   curl -s "${hdr[@]}" -w '%{http_code}\n' "${args[@]}"
 }
@@ -61,8 +68,9 @@ run() {
  "providers":{"openai":{"base_url":"http://127.0.0.1:$MOCK_PORT","api_key":"sk-bench"}},
  "access_log":{"path":"/dev/null"}$extra}
 EOF
-  (cd "$dir" && exec valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$dir/cg.out" \
-    "$AIGW" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1) &
+  local wrap=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$dir/cg.out")
+  [ "$STRACE" = 1 ] && wrap=(strace -f -c -o "$dir/strace.txt")
+  (cd "$dir" && exec "${wrap[@]}" "$AIGW" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1) &
   local vp=$!
   local up=0
   for _ in $(seq 600); do
@@ -76,14 +84,19 @@ EOF
   local vgpid
   vgpid=$(pgrep -P $vp -f 'aigw serve' | head -1)
   [ -n "$vgpid" ] || vgpid=$vp
-  callgrind_control -i on "$vgpid" >"$dir/cgc.log" 2>&1
+  [ "$STRACE" = 1 ] || callgrind_control -i on "$vgpid" >"$dir/cgc.log" 2>&1
   reqs "$N" >"$dir/codes"
   sleep 1 # the journal's last commit, the writer's last records
-  callgrind_control -i off "$vgpid" >>"$dir/cgc.log" 2>&1
+  [ "$STRACE" = 1 ] || callgrind_control -i off "$vgpid" >>"$dir/cgc.log" 2>&1
   kill -TERM "$vgpid" 2>/dev/null
   wait $vp 2>/dev/null
   local ok ir
   ok=$(grep -c '^200$' "$dir/codes")
+  if [ "$STRACE" = 1 ]; then
+    awk -v m="$mode" -v n="$((N + WARM))" '$NF ~ /^(pwrite64|fcntl|futex)$/ { printf "%s: %s %.1f per request\n", m, $NF, $4 / n }' \
+      "$dir/strace.txt"
+    return 0
+  fi
   ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
   printf '%s\t%s\t%s\n' "$mode" "$ok" "$ir" >>"$TMP/results.tsv"
   log "$mode: $ok of $N requests 200, $ir instructions"
@@ -92,6 +105,7 @@ EOF
 
 : >"$TMP/results.tsv"
 for m in ${AIGW_CG_MODES:-bare off on}; do run $m; done
+[ "$STRACE" = 1 ] && exit 0
 awk -F'\t' '{ ir[$1] = $3; n[$1] = $2 } END {
   for (m in ir) if (n[m] > 0) per[m] = ir[m] / n[m];
   printf "instructions per request (callgrind, %d serial requests each, all threads):\n", n["bare"];

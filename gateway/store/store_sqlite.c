@@ -17,9 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Transaction statements every journal transaction runs, prepared once per connection instead of
+ * parsed by sqlite3_exec each time (sq_exec). */
+static const char *const TX_SQL[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "BEGIN"};
+#define TX_N (sizeof(TX_SQL) / sizeof(TX_SQL[0]))
+
 typedef struct st_sq_db_t {
     gw_store_db_t super;
     sqlite3 *h;
+    sqlite3_stmt *tx[TX_N]; /* TX_SQL, prepared on first use */
 } sq_db_t;
 
 typedef struct st_sq_stmt_t {
@@ -92,6 +98,8 @@ fail:
 static void sq_close(gw_store_db_t *dbp)
 {
     sq_db_t *db = (sq_db_t *)dbp;
+    for (size_t i = 0; i < TX_N; i++)
+        sqlite3_finalize(db->tx[i]); /* sqlite3_close refuses a connection with statements left */
     sqlite3_close(db->h);
     free(db);
 }
@@ -103,7 +111,17 @@ static const char *sq_errmsg(gw_store_db_t *dbp)
 
 static int sq_exec(gw_store_db_t *dbp, const char *sql)
 {
-    return sqlite3_exec(((sq_db_t *)dbp)->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    sq_db_t *db = (sq_db_t *)dbp;
+    for (size_t i = 0; i < TX_N; i++) {
+        if (strcmp(sql, TX_SQL[i]) != 0)
+            continue;
+        if (db->tx[i] == NULL && sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->tx[i], NULL) != SQLITE_OK)
+            break; /* let sqlite3_exec report it */
+        int rc = sqlite3_step(db->tx[i]);
+        sqlite3_reset(db->tx[i]);
+        return rc == SQLITE_DONE ? 0 : -1;
+    }
+    return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 static gw_store_stmt_t *sq_prepare(gw_store_db_t *dbp, const char *sql)
