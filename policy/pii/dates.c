@@ -94,8 +94,11 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
         if (pol__is_digit(U(t[w]))) {
             size_t d0 = w;
             int v = 0;
-            while (w < c->len && pol__is_digit(U(t[w])))
-                v = v * 10 + (t[w++] - '0');
+            while (w < c->len && pol__is_digit(U(t[w]))) {
+                if (w - d0 < 5) /* a run longer than 4 digits is no date part (below): no overflow on long runs */
+                    v = v * 10 + (t[w] - '0');
+                w++;
+            }
             if (w - d0 == 4)
                 has_year = 1;
             if (w - d0 > 4)
