@@ -95,24 +95,27 @@ def static(src):
     return 0
 
 
+def layer_sources(src):
+    """Every C/C++ source of a layer, once each (relative to src), for the line lints below."""
+    for name, prefix, _ in LAYERS:
+        for root, _, files in os.walk(os.path.join(src, prefix)):
+            for f in files:
+                path = os.path.relpath(os.path.join(root, f), src)
+                if f.endswith((".c", ".h", ".cc")) and layer_of(path) == name:
+                    yield path
+
+
 BANNED_SYNC = re.compile(r'\bvolatile\b|\b__sync_[a-z_]+\s*\(|\b__atomic_[a-z_]+\s*\(')
 
 
 def atomics(src):
     bad = 0
-    for name, prefix, _ in LAYERS:
-        for root, _, files in os.walk(os.path.join(src, prefix)):
-            for f in files:
-                if not f.endswith((".c", ".h", ".cc")):
-                    continue
-                path = os.path.relpath(os.path.join(root, f), src)
-                if layer_of(path) != name:
-                    continue  # each file once
-                for n, line in enumerate(open(os.path.join(src, path), encoding="utf-8", errors="replace"), 1):
-                    code = line.split("//")[0]
-                    if BANNED_SYNC.search(code) and not code.lstrip().startswith(("*", "/*")):
-                        print(f"{path}:{n}: use C11 atomics (<stdatomic.h>): {line.strip()}")
-                        bad += 1
+    for path in layer_sources(src):
+        for n, line in enumerate(open(os.path.join(src, path), encoding="utf-8", errors="replace"), 1):
+            code = line.split("//")[0]
+            if BANNED_SYNC.search(code) and not code.lstrip().startswith(("*", "/*")):
+                print(f"{path}:{n}: use C11 atomics (<stdatomic.h>): {line.strip()}")
+                bad += 1
     if bad:
         print(f"FAIL: {bad} line(s) share data without C11 atomics")
         return 1
@@ -135,22 +138,17 @@ DIAG_ALLOWED = [
 
 def diagnostics(src):
     bad = 0
-    for name, prefix, _ in LAYERS:
-        for root, _, files in os.walk(os.path.join(src, prefix)):
-            for f in files:
-                if not f.endswith((".c", ".h", ".cc")):
-                    continue
-                path = os.path.relpath(os.path.join(root, f), src)
-                if layer_of(path) != name or DIAG_CLI.match(path):
-                    continue
-                for n, line in enumerate(open(os.path.join(src, path), encoding="utf-8", errors="replace"), 1):
-                    code = line.split("//")[0]
-                    if code.lstrip().startswith(("*", "/*")) or not BARE_PRINT.search(code):
-                        continue
-                    if any(path == p and text in line for p, text in DIAG_ALLOWED):
-                        continue
-                    print(f"{path}:{n}: log with gw_log (common/log.h), not a bare print: {line.strip()}")
-                    bad += 1
+    for path in layer_sources(src):
+        if DIAG_CLI.match(path):
+            continue
+        for n, line in enumerate(open(os.path.join(src, path), encoding="utf-8", errors="replace"), 1):
+            code = line.split("//")[0]
+            if code.lstrip().startswith(("*", "/*")) or not BARE_PRINT.search(code):
+                continue
+            if any(path == p and text in line for p, text in DIAG_ALLOWED):
+                continue
+            print(f"{path}:{n}: log with gw_log (common/log.h), not a bare print: {line.strip()}")
+            bad += 1
     if bad:
         print(f"FAIL: {bad} bare print(s) outside the CLI's user-facing output")
         return 1
