@@ -56,7 +56,7 @@ int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const pr
         gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, 0};
         int rc = gw_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
         if (ctx.failed)
-            return GW_JSON_E_NOMEM;
+            return GW_E_INTERNAL;
         if (rc != 0)
             return rc;
     }

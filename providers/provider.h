@@ -25,13 +25,14 @@
 #include <jansson.h>
 
 #include "common/buf.h"
+#include "common/errors.h"
 #include "common/sse.h"
 #include "policy/notrain.h"
 #include "providers/usage.h"
 
 /* Errors (negative, like every aigw error). */
-#define PROV_E_PARSE (-2)  /* body is not the JSON the extractor expects */
-#define PROV_E_TARGET (-3) /* fal x-fal-target-url missing, malformed or not allow-listed */
+#define PROV_E_PARSE GW_E_PROV_PARSE   /* body is not the JSON the extractor expects */
+#define PROV_E_TARGET GW_E_PROV_TARGET /* fal x-fal-target-url missing, malformed or not allow-listed */
 
 /** How a credential travels in a request (client -> aigw, and aigw -> provider). */
 typedef enum {
