@@ -394,8 +394,10 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     int64_t reserved = 0;
     int lease = 0;
-    /* the open row of this user's request: refusals (none, another user's) write nothing */
-    gw_store_stmt_t *t = gw_ledger__stmt(sl, S_OPEN_DEL_USER);
+    /* the open row of this user's request: refusals (none, another user's) write nothing. PostgreSQL
+     * takes it in one round trip (DELETE ... RETURNING); SQLite reads it, then deletes it by key
+     * (S_OPEN_GET_USER: no ephemeral result table). */
+    gw_store_stmt_t *t = gw_ledger__stmt(sl, lg->pg ? S_OPEN_DEL_USER : S_OPEN_GET_USER);
     if (t == NULL)
         return GW_STORE_E_DB;
     gw_store__bind_text(t, 1, op->rid);
@@ -406,6 +408,14 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         lease = gw_store__col_int64(t, 1) != 0;
     }
     gw_store__reset(t);
+    if (rc == 1 && !lg->pg) {
+        gw_store_stmt_t *d = gw_ledger__stmt(sl, S_OPEN_DEL_ID);
+        if (d == NULL)
+            return GW_STORE_E_DB;
+        gw_store__bind_text(d, 1, op->rid);
+        if (gw_store__run_nowait(d) < 0)
+            return GW_STORE_E_DB;
+    }
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {

@@ -40,6 +40,8 @@ enum {
     S_RATE_INS,
     S_RATE_GET,
     S_RATE_PUT,
+    S_OPEN_GET_USER, /* SQLite: settle's read of the open row, then S_OPEN_DEL_ID */
+    S_OPEN_DEL_ID,
     S__COUNT
 };
 
