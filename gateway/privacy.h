@@ -151,13 +151,15 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
 /**
  * Restore callback for one decoded string value at JSON `path` (signature of
  * pol_restore_text_cb; ctx is the pol_pii_session_t). @return 1 if `out` holds new text, 0 if
- * unchanged, negative on allocation failure.
+ * unchanged, GW_E_INTERNAL on allocation failure.
  */
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * Restores tokens in every string value of a JSON response body. On success *changed tells
  * whether `out` holds a new body. Bodies that are not valid JSON are left unchanged (0).
+ * @return 0, or GW_E_INTERNAL when a restore failed (allocation): the body must not be sent (it would carry
+ * placeholders where the client's values belong).
  */
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
                             size_t len, gw_buf_t *out, int *changed);
@@ -187,8 +189,9 @@ int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len
  * A JSON response body: with `scan_adapter` (may be NULL) and pii.scan_responses on, the strings at its output_text
  * are scanned (pol_pii_session_scrub_output, final) and every other string has its tokens restored; without, as
  * gw_privacy_restore_json(). Bodies that are not valid JSON are left unchanged (0).
- * @return 0 (*changed tells whether `out` holds a new body), or GW_JSON_E_NOMEM on a scan or allocation failure
- * (the caller must not send the unscanned body).
+ * @return 0 (*changed tells whether `out` holds a new body), or GW_E_INTERNAL on a restore, scan or allocation failure
+ * (the caller must not send the body: it would be unscanned, or carry placeholders where the client's values belong;
+ * the pipeline answers 500 internal_error instead, gateway/pipeline/respond.c).
  */
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
                              pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed);
