@@ -14,13 +14,13 @@
 #include "common/errors.h"
 
 /* Errors (negative, like every aigw error). */
-#define GW_JSON_E_SYNTAX (-2)         /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
-#define GW_JSON_E_DEPTH (-3)          /* nesting deeper than GW_JSON_MAX_DEPTH */
-#define GW_JSON_E_UTF8 (-4)           /* invalid UTF-8 in a string, or a lone surrogate escape */
-#define GW_JSON_E_EDIT (-5)           /* an edit cannot apply (non-object intermediate, bad edit spec) */
-#define GW_JSON_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
+#define GW_JSON_E_SYNTAX GW_E_JSON_SYNTAX /* not RFC 8259 JSON (grammar, numbers, escapes, trailing bytes) */
+#define GW_JSON_E_DEPTH GW_E_JSON_DEPTH   /* nesting deeper than GW_JSON_MAX_DEPTH */
+#define GW_JSON_E_UTF8 GW_E_JSON_UTF8     /* invalid UTF-8 in a string, or a lone surrogate escape */
+#define GW_JSON_E_EDIT GW_E_JSON_EDIT     /* an edit cannot apply (non-object intermediate, bad edit spec) */
+#define GW_JSON_E_NOMEM GW_E_INTERNAL     /* allocation failure: the common code (common/errors.h) */
 #define GW_JSON_E_DUPKEY                                                                                                           \
-    (-7) /* with GW_JSON_V_UNIQUE_KEYS: an object names one key twice (RFC 8259 section 4), or a                                   \
+    GW_E_JSON_DUPKEY /* with GW_JSON_V_UNIQUE_KEYS: an object names one key twice (RFC 8259 section 4), or a                       \
             kept key equals a rewritten one; also more than GW_JSON_MAX_OPEN_KEYS open keys */
 
 /** Maximum nesting depth of arrays and objects (the top-level value is depth 1). */
@@ -101,7 +101,10 @@ typedef struct st_gw_json_visitor_t {
      * call). `path` like "messages[2].content" (NUL-terminated, borrowed for the call). Return 0 = keep,
      * 1 = replace with the decoded UTF-8 text appended to *replacement (empty on entry; the rewriter JSON-escapes
      * it), < 0 = abort (gw_json_rewrite returns that value). Not called for strings inside members that an edit
-     * deletes or replaces.
+     * deletes or replaces. An abort value is a common/errors.h code (GW_E_INTERNAL for an allocation failure) and
+     * never a GW_JSON_E_* code unless it reports one (a document walked inside the string): callers tell the walk's
+     * own errors ("not JSON") from a visitor's by value, and a visitor failure mistaken for "not JSON" would pass a
+     * body on unprocessed.
      */
     int (*on_string)(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
     /** Raw JSON text of a CAPTURE value (borrowed for the call), e.g. `"gpt-4o"` with its quotes, `true`, `{...}`;

@@ -16,12 +16,13 @@
 #include "common/errors.h"
 
 /* Errors (negative); the gateway answers 400 (E_SYNTAX, E_BOUNDARY) or 413 (E_LIMIT). */
-#define GW_MULTIPART_E_SYNTAX (-2) /* malformed body: no delimiter, bad header line, missing final boundary, no name */
+#define GW_MULTIPART_E_SYNTAX                                                                                                      \
+    GW_E_MULTIPART_SYNTAX /* malformed body: no delimiter, bad header line, missing final boundary, no name */
 #define GW_MULTIPART_E_LIMIT                                                                                                       \
-    (-3) /* more than GW_MULTIPART_MAX_PARTS parts, or a header block over GW_MULTIPART_MAX_HEADER_BYTES                           \
-          */
+    GW_E_MULTIPART_LIMIT /* more than GW_MULTIPART_MAX_PARTS parts, or a header block over GW_MULTIPART_MAX_HEADER_BYTES           \
+                          */
 /* Content-Type is not multipart/form-data with a valid boundary, or rewritten data would contain the boundary */
-#define GW_MULTIPART_E_BOUNDARY (-4)
+#define GW_MULTIPART_E_BOUNDARY GW_E_MULTIPART_BOUNDARY
 #define GW_MULTIPART_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
 
 /** Caps (sizes from clients are capped up front, STYLE.md rule 10). */

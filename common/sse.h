@@ -13,9 +13,9 @@
 #include "common/buf.h"
 #include "common/errors.h"
 
-#define GW_SSE_E_TOO_BIG (-2)        /* an event block exceeded max_event_bytes */
-#define GW_SSE_E_TRUNCATED (-3)      /* gw_sse_finish(): the stream ended inside an event block */
-#define GW_SSE_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
+#define GW_SSE_E_TOO_BIG GW_E_SSE_TOO_BIG     /* an event block exceeded max_event_bytes */
+#define GW_SSE_E_TRUNCATED GW_E_SSE_TRUNCATED /* gw_sse_finish(): the stream ended inside an event block */
+#define GW_SSE_E_NOMEM GW_E_INTERNAL          /* allocation failure: the common code (common/errors.h) */
 
 /** Default cap on one event block's raw size: 8 MiB. */
 #define GW_SSE_DEFAULT_MAX_EVENT_BYTES ((size_t)8 << 20)

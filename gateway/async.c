@@ -1,11 +1,13 @@
 /*
- * Replicate prediction URLs and stream capabilities (see async.h). A capability is
+ * Prediction links rewritten to aigw's routes, as the adapter declares them, and stream capabilities (see async.h).
+ * A capability is
  * base64url(nonce || XChaCha20-Poly1305(key, nonce, JSON)) with the JSON
  * {"v":1,"u":upstream,"usr":user,"cl":client,"exp":unix,"t":[[token,value],...]}; the version
  * byte "v" lets the format change without accepting old boxes by mistake.
  */
 #include "gateway/async.h"
 
+#include "common/log.h"
 #include "policy/pii/pii.h"
 
 #include <fnmatch.h>
@@ -305,7 +307,16 @@ gw_async_kind_t gw_async_classify(const prov_adapter_t *a, const char *method, s
     return GW_ASYNC_NONE;
 }
 
-int gw_async_answer_state(const char *json, size_t len, const char *const *terminal, gw_async_state_t *st)
+/* The first of the adapter's id members present in the object `p`, or NULL. */
+static json_t *answer_id(const prov_adapter_t *a, const json_t *p)
+{
+    json_t *v = NULL;
+    for (size_t i = 0; a->async_id_fields != NULL && a->async_id_fields[i] != NULL && v == NULL; i++)
+        v = json_object_get(p, a->async_id_fields[i]);
+    return v;
+}
+
+int gw_async_answer_state(const prov_adapter_t *a, const char *json, size_t len, gw_async_state_t *st)
 {
     memset(st, 0, sizeof(*st));
     json_t *doc = json_loadb(json, len, 0, NULL);
@@ -313,13 +324,11 @@ int gw_async_answer_state(const char *json, size_t len, const char *const *termi
         json_decref(doc);
         return -1;
     }
-    json_t *idv = json_object_get(doc, "id");
-    if (idv == NULL)
-        idv = json_object_get(doc, "request_id"); /* fal submit */
-    const char *id = json_string_value(idv);
+    const char *id = json_string_value(answer_id(a, doc));
     if (id != NULL && valid_id(id, strlen(id)))
         snprintf(st->id, sizeof(st->id), "%s", id);
-    const char *status = json_string_value(json_object_get(doc, "status"));
+    const char *const *terminal = a->async_terminal_statuses;
+    const char *status = a->async_status_field != NULL ? json_string_value(json_object_get(doc, a->async_status_field)) : NULL;
     for (size_t i = 0; status != NULL && terminal != NULL && terminal[i] != NULL && !st->terminal; i++)
         st->terminal = strcmp(status, terminal[i]) == 0;
     json_decref(doc);
@@ -445,34 +454,40 @@ int gw_async_restore_json(const gw_async_vault_t *v, const char *json, size_t le
     return rc;
 }
 
-/* Rewrites one prediction object in place. @return 1 changed, 0 not, -1 OOM. */
-static int rewrite_prediction(const gw_async_rewrite_t *rw, json_t *p)
+/* Appends `route` with its "{id}" replaced by `id`. @return 0, or -1 on OOM. */
+static int append_route(gw_buf_t *u, const char *route, const char *id)
 {
-    json_t *urls = json_object_get(p, "urls");
-    const char *id = json_string_value(json_object_get(p, "id"));
+    const char *mark = strstr(route, "{id}");
+    if (mark == NULL)
+        return gw_buf_append(u, route, strlen(route));
+    if (gw_buf_append(u, route, (size_t)(mark - route)) != 0 || gw_buf_append(u, id, strlen(id)) != 0)
+        return -1;
+    return gw_buf_append(u, mark + 4, strlen(mark + 4));
+}
+
+/* Rewrites the declared links of one prediction object in place. @return 1 changed, 0 not, -1 OOM. */
+static int rewrite_prediction(const prov_adapter_t *a, const gw_async_rewrite_t *rw, json_t *p)
+{
+    json_t *urls = json_object_get(p, a->async_links->object);
+    const char *id = json_string_value(answer_id(a, p));
     if (!json_is_object(urls) || id == NULL || !valid_id(id, strlen(id)))
         return 0; /* never put an unexpected id into a URL */
     int changed = 0;
     gw_buf_t u = GW_BUF_INIT;
-    if (json_object_get(urls, "get") != NULL) {
-        if (gw_buf_appendf(&u, "%s%spredictions/%s", rw->public_base, rw->route_prefix, id) != 0 ||
-            json_object_set_new(urls, "get", json_stringn(u.base, u.len)) != 0)
-            goto oom;
-        changed = 1;
-    }
-    if (json_object_get(urls, "cancel") != NULL) {
+    for (const prov_async_link_t *l = a->async_links->table; l->field != NULL; l++) {
+        json_t *old = json_object_get(urls, l->field);
+        const char *upstream = json_string_value(old); /* a capability seals it: only a string */
+        if (old == NULL || (l->capability && upstream == NULL))
+            continue;
         gw_buf_reset(&u);
-        if (gw_buf_appendf(&u, "%s%spredictions/%s/cancel", rw->public_base, rw->route_prefix, id) != 0 ||
-            json_object_set_new(urls, "cancel", json_stringn(u.base, u.len)) != 0)
+        if (gw_buf_appendf(&u, "%s%s", rw->public_base, rw->route_prefix) != 0 || append_route(&u, l->route, id) != 0)
             goto oom;
-        changed = 1;
-    }
-    const char *stream = json_string_value(json_object_get(urls, "stream"));
-    if (stream != NULL) {
-        gw_buf_reset(&u);
-        if (gw_buf_appendf(&u, "%s%spredictions/%s/stream?aigw_cap=", rw->public_base, rw->route_prefix, id) != 0 ||
-            gw_async_cap_seal(rw->key, stream, rw->user, rw->client, rw->now + GW_ASYNC_CAP_TTL_S, rw->vault, &u) != 0 ||
-            json_object_set_new(urls, "stream", json_stringn(u.base, u.len)) != 0)
+        GW_ASSERT(!l->capability || rw->key != NULL); /* an adapter with a capability link declares its key_label */
+        if (l->capability &&
+            (gw_buf_append(&u, "?aigw_cap=", 10) != 0 ||
+             gw_async_cap_seal(rw->key, upstream, rw->user, rw->client, rw->now + GW_ASYNC_CAP_TTL_S, rw->vault, &u) != 0))
+            goto oom;
+        if (json_object_set_new(urls, l->field, json_stringn(u.base, u.len)) != 0)
             goto oom;
         changed = 1;
     }
@@ -483,9 +498,13 @@ oom:
     return -1;
 }
 
-int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, size_t len, gw_buf_t *out)
+int gw_async_rewrite_links(const prov_adapter_t *a, const gw_async_rewrite_t *rw, const char *json, size_t len, gw_buf_t *out)
 {
-    if (memmem(json, len, "\"urls\"", 6) == NULL)
+    if (a == NULL || a->async_links == NULL)
+        return 0;
+    char quoted[128]; /* a cheap test first: no links member, nothing to parse */
+    int ql = snprintf(quoted, sizeof(quoted), "\"%s\"", a->async_links->object);
+    if (ql > 0 && (size_t)ql < sizeof(quoted) && memmem(json, len, quoted, (size_t)ql) == NULL)
         return 0;
     json_t *doc = json_loadb(json, len, 0, NULL);
     if (!json_is_object(doc)) {
@@ -493,17 +512,17 @@ int gw_async_rewrite_replicate(const gw_async_rewrite_t *rw, const char *json, s
         return 0;
     }
     int changed = 0, rc;
-    json_t *results = json_object_get(doc, "results");
+    json_t *results = a->async_links->list != NULL ? json_object_get(doc, a->async_links->list) : NULL;
     if (json_is_array(results)) {
         size_t i;
         json_t *p;
         json_array_foreach(results, i, p)
         {
-            if ((rc = rewrite_prediction(rw, p)) < 0)
+            if ((rc = rewrite_prediction(a, rw, p)) < 0)
                 goto oom;
             changed |= rc;
         }
-    } else if ((rc = rewrite_prediction(rw, doc)) < 0) {
+    } else if ((rc = rewrite_prediction(a, rw, doc)) < 0) {
         goto oom;
     } else {
         changed = rc;
@@ -525,15 +544,21 @@ oom:
     return -1;
 }
 
-int gw_async_stream_route(const char *rest, size_t len, const char **cap, size_t *cap_len)
+int gw_async_stream_route(const prov_adapter_t *a, const char *rest, size_t len, const char **cap, size_t *cap_len)
 {
+    const prov_async_link_t *l = a != NULL && a->async_links != NULL ? a->async_links->table : NULL;
+    while (l != NULL && l->field != NULL && !l->capability)
+        l++;
+    const char *mark = l != NULL && l->field != NULL ? strstr(l->route, "{id}") : NULL;
+    if (mark == NULL)
+        return 0; /* no capability link */
+    const char *pre = l->route, *suf = mark + 4;
+    size_t prel = (size_t)(mark - pre), sufl = strlen(suf);
     const char *q = memchr(rest, '?', len);
     size_t plen = q != NULL ? (size_t)(q - rest) : len;
-    static const char pre[] = "predictions/", suf[] = "/stream";
-    if (q == NULL || plen <= sizeof(pre) - 1 + sizeof(suf) - 1 || memcmp(rest, pre, sizeof(pre) - 1) != 0 ||
-        memcmp(rest + plen - (sizeof(suf) - 1), suf, sizeof(suf) - 1) != 0)
+    if (q == NULL || plen <= prel + sufl || memcmp(rest, pre, prel) != 0 || memcmp(rest + plen - sufl, suf, sufl) != 0)
         return 0;
-    for (const char *c = rest + sizeof(pre) - 1; c < rest + plen - (sizeof(suf) - 1); c++)
+    for (const char *c = rest + prel; c < rest + plen - sufl; c++)
         if (*c == '/')
             return 0;
     const char *end = rest + len, *p = q + 1;
@@ -550,13 +575,13 @@ int gw_async_stream_route(const char *rest, size_t len, const char **cap, size_t
     return 0;
 }
 
-/* Appends one `output` event with `text` (data lines split at '\n'). */
-static int emit_output(const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
+/* Appends one text event (`name`) with `text` (data lines split at '\n'). */
+static int emit_text(const char *name, const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
 {
     if (ev != NULL && ev->has_id &&
         (gw_buf_append(out, "id: ", 4) != 0 || gw_buf_append(out, ev->id, ev->id_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
         return -1;
-    if (gw_buf_append(out, "event: output\n", 14) != 0)
+    if (gw_buf_append(out, "event: ", 7) != 0 || gw_buf_append(out, name, strlen(name)) != 0 || gw_buf_append(out, "\n", 1) != 0)
         return -1;
     size_t from = 0;
     for (size_t i = 0; i <= len; i++) {
@@ -570,7 +595,7 @@ static int emit_output(const gw_sse_event_t *ev, const char *text, size_t len, g
     return gw_buf_append(out, "\n", 1);
 }
 
-/* Emits text[0, len) as one output event: restored from the vault (a scanned piece was scanned with its tokens in place). */
+/* Emits text[0, len) as one text event: restored from the vault (a scanned piece was scanned with its tokens in place). */
 static int emit_restored(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, const char *text, size_t len,
                          gw_buf_t *out)
 {
@@ -579,13 +604,14 @@ static int emit_restored(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw
     int rc = cap != NULL ? gw_async_restore_text((void *)cap, NULL, text, len, &st->restored) : 0;
     if (rc < 0)
         return -1;
-    return rc == 1 ? emit_output(ev, st->restored.base, st->restored.len, out) : emit_output(ev, text, len, out);
+    return rc == 1 ? emit_text(st->text_event, ev, st->restored.base, st->restored.len, out)
+                   : emit_text(st->text_event, ev, text, len, out);
 }
 
 /* Scans text[0, len) (the whole of it when `final`): *emit bytes covered, *piece / *plen what to send for them. */
 static int scan_piece(gw_async_sse_t *st, const char *text, size_t len, int final, size_t *emit, const char **piece, size_t *plen)
 {
-    int rc = st->scan(st->scan_ctx, "output", text, len, final, emit, &st->scanned);
+    int rc = st->scan(st->scan_ctx, st->text_event, text, len, final, emit, &st->scanned);
     if (rc < 0)
         return -1;
     *piece = rc == 1 ? st->scanned.base : text;
@@ -608,7 +634,8 @@ int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, gw_buf_t 
 
 int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, gw_buf_t *out)
 {
-    if (!(ev->has_data && ev->event_len == 6 && memcmp(ev->event, "output", 6) == 0)) {
+    size_t tl = st->text_event != NULL ? strlen(st->text_event) : 0;
+    if (!(tl != 0 && ev->has_data && ev->event_len == tl && memcmp(ev->event, st->text_event, tl) == 0)) {
         if (gw_async_sse_finish(st, cap, out) != 0)
             return -1;
         return gw_buf_append(out, ev->raw, ev->raw_len);

@@ -34,12 +34,12 @@
 #define GW_CANON_MAX_BYTES 8192
 
 /* Errors (negative, like every aigw error); each is a 400 for the client. */
-#define GW_CANON_E_SYNTAX (-2)         /* not starting with '/', fragment, invalid percent-escape */
-#define GW_CANON_E_SLASH (-3)          /* encoded '/' or '\' (%2F, %5C) or a raw '\' */
-#define GW_CANON_E_CONTROL (-4)        /* %00, another control byte or space, raw or encoded */
-#define GW_CANON_E_ESCAPE (-5)         /* ".." climbs above the root */
-#define GW_CANON_E_LENGTH (-6)         /* longer than GW_CANON_MAX_BYTES */
-#define GW_CANON_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
+#define GW_CANON_E_SYNTAX GW_E_CANON_SYNTAX   /* not starting with '/', fragment, invalid percent-escape */
+#define GW_CANON_E_SLASH GW_E_CANON_SLASH     /* encoded '/' or '\' (%2F, %5C) or a raw '\' */
+#define GW_CANON_E_CONTROL GW_E_CANON_CONTROL /* %00, another control byte or space, raw or encoded */
+#define GW_CANON_E_ESCAPE GW_E_CANON_ESCAPE   /* ".." climbs above the root */
+#define GW_CANON_E_LENGTH GW_E_CANON_LENGTH   /* longer than GW_CANON_MAX_BYTES */
+#define GW_CANON_E_NOMEM GW_E_INTERNAL        /* allocation failure: the common code (common/errors.h) */
 
 /**
  * Canonical form of the request target `target` (`len` bytes, borrowed; path and optional "?query"

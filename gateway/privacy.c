@@ -296,7 +296,7 @@ static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, const char *path, c
                           : pol_imagemeta_strip_base64(pl->mime, strlen(pl->mime), s, len, replacement, &c->scratch->img, &rep);
     if (rc == POL_IMAGEMETA_E_NOMEM) {
         c->failed = 1;
-        return -1;
+        return GW_E_INTERNAL;
     }
     c->info->has_images = 1;
     if (rc == POL_IMAGEMETA_E_CORRUPT || rc == POL_IMAGEMETA_E_BASE64 || rc == POL_IMAGEMETA_E_DATA_URI) {
@@ -372,7 +372,7 @@ static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t le
     int rc = pol_pii_session_scrub(c->session, x->pii, path, s, len, out);
     if (rc < 0) {
         c->failed = 1;
-        return -1;
+        return GW_E_INTERNAL;
     }
     if (rc == 0 && h != 0) {
         size_t nf1;
@@ -391,7 +391,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
     pol_payload_t pl;
     if (pol_payload_classify(s, len, &pl, &x->dec) != 0) {
         c->failed = 1;
-        return -1;
+        return GW_E_INTERNAL;
     }
     switch (pl.kind) {
     case POL_PAYLOAD_NONE:
@@ -416,7 +416,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
             gw_buf_reset(&x->inner);
             if (gw_buf_append(&x->inner, d, x->dec.len) != 0) {
                 c->failed = 1;
-                return -1;
+                return GW_E_INTERNAL;
             }
             int changed = 0;
             c->nested++;
@@ -426,11 +426,11 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
                                     &x->json_inner);
             c->nested--;
             if (rc < 0)
-                return rc == GW_JSON_E_NOMEM ? (c->failed = 1, -1) : rc;
+                return rc == GW_JSON_E_NOMEM ? (c->failed = 1, GW_E_INTERNAL) : rc;
             gw_buf_reset(&x->txt);
             if (changed && gw_buf_append(&x->txt, x->inner_out.base, x->inner_out.len) != 0) {
                 c->failed = 1;
-                return -1;
+                return GW_E_INTERNAL;
             }
             rc = changed;
         } else {
@@ -441,7 +441,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
         if (rc == 1) {
             if (pol_payload_encode(&pl, x->txt.base != NULL ? x->txt.base : "", x->txt.len, replacement) != 0) {
                 c->failed = 1;
-                return -1;
+                return GW_E_INTERNAL;
             }
             return 1;
         }
@@ -486,7 +486,7 @@ static int on_request_string(void *ctx, int rule_id, const char *path, const cha
     pol_payload_t pl;
     if (pol_payload_classify(s, len, &pl, &c->scratch->dec) != 0) {
         c->failed = 1;
-        return -1;
+        return GW_E_INTERNAL;
     }
     size_t i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
@@ -516,7 +516,7 @@ static int on_request_key(void *ctx, int rule_id, const char *path, const char *
     if (gw_buf_append(f, path, strlen(path)) != 0 ||
         gw_buf_append(f, path[0] != '\0' ? ".{key}" : "{key}", path[0] != '\0' ? 6 : 5) != 0) {
         c->failed = 1;
-        return -1;
+        return GW_E_INTERNAL;
     }
     return scrub_text(c, f->base, s, len, replacement);
 }
@@ -598,7 +598,7 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, GW_JSON_V_UNIQUE_KEYS};
     int rc = gw_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
-        return -1;
+        return GW_E_INTERNAL;
     return rc;
 }
 
@@ -627,7 +627,7 @@ static int on_mp_file(void *ctx, const gw_multipart_part_t *part, gw_buf_t *repl
     int rc = pol_imagemeta_strip((const unsigned char *)part->body, part->body_len, replacement, &rep);
     if (rc == POL_IMAGEMETA_E_NOMEM) {
         c->failed = 1;
-        return -1;
+        return GW_E_INTERNAL;
     }
     if (rep.format == POL_IMAGEMETA_UNKNOWN) {
         /* not JPEG/PNG/WebP: sorted like a payload inside JSON (issue 10): text is scanned, anything else refused
@@ -671,6 +671,6 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
     gw_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
     rc = gw_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
     if (ctx.failed)
-        return -1;
+        return GW_E_INTERNAL;
     return rc;
 }

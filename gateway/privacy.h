@@ -44,7 +44,7 @@ typedef struct st_gw_privacy_scratch_t {
 #define GW_CLEAN_SLOTS 2048
 
 /** gw_privacy_scrub_request(): the body is refused; gw_body_info_t.refusal_* say how (status, code, message). */
-#define GW_PRIVACY_E_REFUSED (-40)
+#define GW_PRIVACY_E_REFUSED GW_E_PRIVACY_REFUSED
 
 /** What the request pass captured from the body. Buffers are reused across requests. */
 typedef struct st_gw_body_info_t {
@@ -113,8 +113,8 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s);
  * @param out      receives the rewritten body when *changed is set (reset first)
  * @param info     receives the captured fields (reset first)
  * @return 0; a negative GW_JSON_E_* code with *err_desc / *err_offset describing the JSON error (caller answers
- *         400; GW_JSON_E_DUPKEY for a duplicate key); GW_PRIVACY_E_REFUSED with info->refusal_*; or -1 on a
- *         scan failure.
+ *         400; GW_JSON_E_DUPKEY for a duplicate key, also one inside a JSON document held in a string or a base64
+ *         payload); GW_PRIVACY_E_REFUSED with info->refusal_*; or GW_E_INTERNAL on a scan or allocation failure.
  */
 int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *adapter,
                              pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed,
@@ -125,7 +125,7 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
  * like JSON text fields (field "multipart.<name>"), file parts lose their image metadata, file
  * names are replaced by neutral ones ("image.png": names can carry a person's name), and the
  * `model` / `user` parts are captured. `content_type` is the request's Content-Type value.
- * @return 0 (with *changed / `out` as for the JSON pass), -1 on a scan failure, or a negative
+ * @return 0 (with *changed / `out` as for the JSON pass), GW_E_INTERNAL on a scan or allocation failure, or a negative
  *         GW_MULTIPART_E_* with *err_desc for a malformed body (400).
  */
 int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session,
@@ -138,8 +138,8 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
  * edits plus `extra` (e.g. stream_options.include_usage) / pol_notrain_end.
  * @param d     receives the decision (verdict, record, headers to set upstream)
  * @param out   receives the rewritten body when *changed is set
- * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative GW_JSON_E_* (bad JSON or an
- *         edit that cannot apply: 400) with *err_desc.
+ * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, a negative GW_JSON_E_* (bad JSON or an
+ *         edit that cannot apply: 400) with *err_desc, or GW_E_INTERNAL on allocation failure (500).
  */
 int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
                        const char *body, size_t len, const gw_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
@@ -151,13 +151,15 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
 /**
  * Restore callback for one decoded string value at JSON `path` (signature of
  * pol_restore_text_cb; ctx is the pol_pii_session_t). @return 1 if `out` holds new text, 0 if
- * unchanged, negative on allocation failure.
+ * unchanged, GW_E_INTERNAL on allocation failure.
  */
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * Restores tokens in every string value of a JSON response body. On success *changed tells
  * whether `out` holds a new body. Bodies that are not valid JSON are left unchanged (0).
+ * @return 0, or GW_E_INTERNAL when a restore failed (allocation): the body must not be sent (it would carry
+ * placeholders where the client's values belong).
  */
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
                             size_t len, gw_buf_t *out, int *changed);
@@ -187,8 +189,9 @@ int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len
  * A JSON response body: with `scan_adapter` (may be NULL) and pii.scan_responses on, the strings at its output_text
  * are scanned (pol_pii_session_scrub_output, final) and every other string has its tokens restored; without, as
  * gw_privacy_restore_json(). Bodies that are not valid JSON are left unchanged (0).
- * @return 0 (*changed tells whether `out` holds a new body), or GW_JSON_E_NOMEM on a scan or allocation failure
- * (the caller must not send the unscanned body).
+ * @return 0 (*changed tells whether `out` holds a new body), or GW_E_INTERNAL on a restore, scan or allocation failure
+ * (the caller must not send the body: it would be unscanned, or carry placeholders where the client's values belong;
+ * the pipeline answers 500 internal_error instead, gateway/pipeline/respond.c).
  */
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
                              pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed);

@@ -56,7 +56,7 @@ int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const pr
         gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, 0};
         int rc = gw_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
         if (ctx.failed)
-            return GW_JSON_E_NOMEM;
+            return GW_E_INTERNAL;
         if (rc != 0)
             return rc;
     }
@@ -91,7 +91,7 @@ int gw_privacy_restore_text(void *session, const char *path, const char *s, size
         if (gw_buf_append(out, s + run, i - run) != 0 || gw_json_escape(val, vl, &lit) != 0 ||
             gw_buf_append(out, lit.base + 1, lit.len - 2) != 0) { /* without the quotes */
             gw_buf_free(&lit);
-            return -1;
+            return GW_E_INTERNAL;
         }
         gw_buf_free(&lit);
         changed = 1;
@@ -100,7 +100,7 @@ int gw_privacy_restore_text(void *session, const char *path, const char *s, size
     }
     if (!changed)
         return 0;
-    return gw_buf_append(out, s + run, len - run) == 0 ? 1 : -1;
+    return gw_buf_append(out, s + run, len - run) == 0 ? 1 : GW_E_INTERNAL;
 }
 
 static int adapter_index(const gw_privacy_t *pv, const prov_adapter_t *a)
@@ -140,11 +140,12 @@ static int on_response_string(void *ctx, int rule_id, const char *path, const ch
     if (rule_id == 1 && c->scan != NULL) {
         size_t emit;
         int rc = pol_pii_session_scrub_output(c->session, c->scan->scratch, path, s, len, 1, &emit, replacement);
-        return rc < 0 ? GW_JSON_E_NOMEM : rc;
+        return rc < 0 ? GW_E_INTERNAL : rc;
     }
     if (memchr(s, '<', len) == NULL)
         return 0;
-    return gw_privacy_restore_text(c->session, path, s, len, replacement);
+    int rc = gw_privacy_restore_text(c->session, path, s, len, replacement);
+    return rc < 0 ? GW_E_INTERNAL : rc;
 }
 
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
@@ -163,9 +164,15 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                 changed, NULL, NULL, &s->json);
-    if (rc < 0 && rc != GW_JSON_E_NOMEM) {
-        *changed = 0; /* not JSON (or not ours to fix): pass through */
+    if (rc == GW_JSON_E_SYNTAX || rc == GW_JSON_E_DEPTH || rc == GW_JSON_E_UTF8) {
+        *changed = 0; /* not JSON: pass through as it came (so does an SSE event whose data is not JSON, restore.c) */
         return 0;
     }
-    return rc;
+    if (rc < 0) {
+        /* a visitor could not finish (a restore or scan failed: allocation). This was once taken for "not JSON" and
+         * the answer went out with its placeholders (the restore's -1 is no JSON code): the caller answers an error */
+        *changed = 0;
+        return GW_E_INTERNAL;
+    }
+    return 0;
 }

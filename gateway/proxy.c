@@ -44,7 +44,7 @@ static const size_t gw__call_bufs[] = {
     offsetof(gw_call_t, errbody),
     offsetof(gw_call_t, held),
     offsetof(gw_call_t, async_out),
-    offsetof(gw_call_t, fal_path),
+    offsetof(gw_call_t, named_target_path),
     offsetof(gw_call_t, fb_body),
     offsetof(gw_call_t, info.user),
     offsetof(gw_call_t, info.model),

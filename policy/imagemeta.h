@@ -15,11 +15,11 @@
 
 /* Errors (negative). The gateway should answer 400 for CORRUPT / BASE64 / DATA_URI, and refuse (or pass, by policy)
    UNSUPPORTED images: metadata in a format aigw cannot parse cannot be removed. */
-#define POL_IMAGEMETA_E_CORRUPT (-2)        /* structure broken: truncated segment/chunk, bad lengths, missing IEND/EOI */
-#define POL_IMAGEMETA_E_UNSUPPORTED (-3)    /* not JPEG, PNG or WebP (GIF, HEIC, AVIF, TIFF, ...) */
-#define POL_IMAGEMETA_E_BASE64 (-4)         /* the base64 payload does not decode */
-#define POL_IMAGEMETA_E_DATA_URI (-5)       /* not a data: URI (RFC 2397 syntax) */
-#define POL_IMAGEMETA_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
+#define POL_IMAGEMETA_E_CORRUPT GW_E_IMAGE_CORRUPT /* structure broken: truncated segment/chunk, bad lengths, missing IEND/EOI */
+#define POL_IMAGEMETA_E_UNSUPPORTED GW_E_IMAGE_UNSUPPORTED /* not JPEG, PNG or WebP (GIF, HEIC, AVIF, TIFF, ...) */
+#define POL_IMAGEMETA_E_BASE64 GW_E_IMAGE_BASE64           /* the base64 payload does not decode */
+#define POL_IMAGEMETA_E_DATA_URI GW_E_IMAGE_DATA_URI       /* not a data: URI (RFC 2397 syntax) */
+#define POL_IMAGEMETA_E_NOMEM GW_E_INTERNAL                /* allocation failure: the common code (common/errors.h) */
 
 /** Image formats (pol_imagemeta_report_t.format). */
 enum { POL_IMAGEMETA_UNKNOWN = 0, POL_IMAGEMETA_JPEG, POL_IMAGEMETA_PNG, POL_IMAGEMETA_WEBP };

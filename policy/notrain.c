@@ -643,7 +643,7 @@ int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s,
     sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
     d->priv_flags |= HASH_BIT(i);
     if (gw_buf_append(replacement, "u_", 2) != 0 || gw_buf_append(replacement, hex, 2 * sizeof(h)) != 0)
-        return -1;
+        return GW_E_INTERNAL;
     return 1;
 }
 

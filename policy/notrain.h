@@ -264,7 +264,7 @@ void pol_notrain_on_capture(pol_notrain_decision_t *d, int rule_id, const char *
 
 /**
  * Step 2: forward gw_json_visitor_t.on_string calls whose rule id pol_notrain_owns_rule() (same contract:
- * 0 keep, 1 `replacement` holds the new text, < 0 abort on allocation failure). Used to hash Anthropic
+ * 0 keep, 1 `replacement` holds the new text, GW_E_INTERNAL on allocation failure). Used to hash Anthropic
  * metadata.user_id (keyed BLAKE2b-128, hex, prefix "u_").
  */
 int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s, size_t len, gw_buf_t *replacement);
@@ -279,7 +279,8 @@ int pol_notrain_end(pol_notrain_decision_t *d);
 /**
  * Steps 1-3 with a private pass over the JSON body `body` (`len` bytes, borrowed; NULL/0 = no body). On
  * POL_NOTRAIN_ALLOWED, *changed tells whether `out` holds the rewritten body (else forward the original).
- * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, or a negative GW_JSON_E_* from the pass (bad JSON: 400).
+ * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, a negative GW_JSON_E_* from the pass (bad JSON: 400), or
+ *         GW_E_INTERNAL on allocation failure (500).
  */
 int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, const char *body, size_t len,
                       pol_notrain_decision_t *d, gw_buf_t *out, int *changed);

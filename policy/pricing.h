@@ -24,11 +24,11 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "common/errors.h"
 #include "policy/usage.h"
 
 /* Errors (0 = OK). */
-#define POL_PRICING_E_UNKNOWN (-1)  /* no price for this provider/model: answer 403 */
-#define POL_PRICING_E_OVERFLOW (-2) /* the cost does not fit in int64 micro-credits: refuse the call */
+#define POL_PRICING_E_OVERFLOW GW_E_PRICING_OVERFLOW /* the cost does not fit in int64 micro-credits: refuse the call */
 
 /** Sizes/qualities priced separately in one per_image object. */
 #define POL_PRICING_MAX_IMAGE_PRICES 16

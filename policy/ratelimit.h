@@ -25,9 +25,9 @@
 #include "common/errors.h"
 
 /* Results (0 = allowed). */
-#define POL_RATELIMIT_LIMITED 1             /* over the limit: answer 429 with Retry-After */
-#define POL_RATELIMIT_E_TOO_BIG (-1)        /* the cost exceeds the bucket's capacity: can never pass */
-#define POL_RATELIMIT_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
+#define POL_RATELIMIT_LIMITED 1                        /* over the limit: answer 429 with Retry-After */
+#define POL_RATELIMIT_E_TOO_BIG GW_E_RATELIMIT_TOO_BIG /* the cost exceeds the bucket's capacity: can never pass */
+#define POL_RATELIMIT_E_NOMEM GW_E_INTERNAL            /* allocation failure: the common code (common/errors.h) */
 
 #define POL_RATELIMIT_STRIPES 64
 

@@ -17,7 +17,7 @@
 
 #define POL_RESTORE_E_NOMEM GW_E_INTERNAL /* allocation failure: the common code (common/errors.h) */
 #define POL_RESTORE_E_HOLD                                                                                                         \
-    (-7) /* a scan callback broke its contract (held back more than POL_RESTORE_MAX_HOLD, or held                                  \
+    GW_E_RESTORE_HOLD /* a scan callback broke its contract (held back more than POL_RESTORE_MAX_HOLD, or held                     \
             back text when told the piece was final) */
 
 /** Longest token in bytes, `<` and `>` included: `<` [A-Z][A-Z0-9_]* `_` [1-9][0-9]* `>`. */

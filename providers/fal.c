@@ -225,6 +225,7 @@ static const char *const fal_unbilled[] = {"GET */requests/*", "PUT */requests/*
  * results). */
 static const char *const fal_async_create[] = {"POST */*", NULL};
 static const char *const fal_async_read[] = {"GET */requests/{id}", NULL};
+static const char *const fal_async_id_fields[] = {"request_id", NULL}; /* the submit's answer (queue_submit.response.json) */
 
 /* Model text (provider.h output_text): language endpoints (fal-ai/any-llm...) answer {"output": "..."}; image
  * endpoints answer files (URLs, not scanned) and echo the prompt (the user's own input). */
@@ -288,4 +289,5 @@ const prov_adapter_t prov_fal = {
     .async_create_routes = fal_async_create,
     .async_read_routes = fal_async_read,
     .async_origin = "https://queue.fal.run",
+    .async_id_fields = fal_async_id_fields,
 };

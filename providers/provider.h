@@ -12,7 +12,9 @@
  *  - the shape of its error bodies, so SDKs raise their usual exceptions for aigw's errors;
  *  - usage extraction (JSON bodies, SSE events, headers) into the neutral prov_usage_t, the inputs of a
  *    cost estimate, and whether / where it speaks OpenAI's format behind the unified /v1/ route;
- *  - for fal, how the upstream URL is taken from the client's x-fal-target-url header;
+ *  - when the client names the upstream URL in a header (fal's x-fal-target-url), how it is validated;
+ *  - asynchronous predictions: which requests create or read one, which answer fields carry the id, the status and
+ *    the links aigw points at its own routes (prov_async_links_t);
  *  - its no-training posture (policy/notrain.h: flags it forces, fields it strips, routes it refuses).
  * docs/internals/providers.md has the table of what each adapter declares.
  */
@@ -25,13 +27,14 @@
 #include <jansson.h>
 
 #include "common/buf.h"
+#include "common/errors.h"
 #include "common/sse.h"
 #include "policy/notrain.h"
 #include "providers/usage.h"
 
 /* Errors (negative, like every aigw error). */
-#define PROV_E_PARSE (-2)  /* body is not the JSON the extractor expects */
-#define PROV_E_TARGET (-3) /* fal x-fal-target-url missing, malformed or not allow-listed */
+#define PROV_E_PARSE GW_E_PROV_PARSE   /* body is not the JSON the extractor expects */
+#define PROV_E_TARGET GW_E_PROV_TARGET /* fal x-fal-target-url missing, malformed or not allow-listed */
 
 /** How a credential travels in a request (client -> aigw, and aigw -> provider). */
 typedef enum {
@@ -76,6 +79,46 @@ typedef struct st_prov_target_t {
     const char *path; /**< path and query, starting with '/'; borrowed from the header value */
     size_t path_len;  /**< bytes */
 } prov_target_t;
+
+/**
+ * A link of an asynchronous prediction answer that aigw replaces by a URL of its own (prov_async_links_t.table), so
+ * a client that follows it stays behind aigw (placeholders restored, the call recorded).
+ */
+typedef struct st_prov_async_link_t {
+    /** Member of the prediction's links object ("get"); NULL ends the table. */
+    const char *field;
+    /** aigw path after the adapter's route prefix that replaces it, "{id}" standing for the prediction's id (once):
+        "predictions/{id}/cancel". The URL is <scheme>://<authority the client used><route_prefix><route>. */
+    const char *route;
+    /** 1: clients fetch this link without credentials (a stream URL, itself a capability upstream): its value must be
+        a string, the upstream URL is sealed in a capability appended as "?aigw_cap=", and the route ("{id}" as one
+        path segment) is served with that capability instead of a client key (gateway/async.h). At most one per
+        table. 0: the member is replaced whatever its value, and the route is authenticated as usual. */
+    int capability;
+} prov_async_link_t;
+
+/**
+ * Where a provider's asynchronous prediction answers carry links to the provider, and what its capability stream is
+ * (prov_adapter_t.async_links). The id comes from prov_adapter_t.async_id_fields; a prediction without a valid id is
+ * left alone (an unexpected id never reaches a URL).
+ */
+typedef struct st_prov_async_links_t {
+    /** Member of a prediction holding its links object ("urls"). */
+    const char *object;
+    /** Member of a list answer holding an array of predictions ("results"), each rewritten; NULL: no lists. */
+    const char *list;
+    /** The links rewritten, in order (NULL-field terminated). */
+    const prov_async_link_t *table;
+    /** Origin (scheme, host, '/') of the URLs a capability link holds ("https://stream.replicate.com/"): the stream
+        route fetches only this origin or the configured base_url. */
+    const char *stream_origin;
+    /** SSE event of the capability stream whose data is plain model text, split anywhere ("output"): restored from
+        the capability's vault and scanned by pii.scan_responses under this name; other events pass as received. */
+    const char *text_event;
+    /** Label under which the capability key is derived from the store's master key (gw_store_derive_key). Never
+        changed once capabilities were issued: a new label refuses every stream URL handed out before. */
+    const char *key_label;
+} prov_async_links_t;
 
 typedef struct st_prov_adapter_t {
     /** Provider name as used in config "providers" and pricing keys ("openai"). */
@@ -198,12 +241,11 @@ typedef struct st_prov_adapter_t {
         risk, config options) as data; policy/notrain.c evaluates it. Never NULL. */
     const pol_notrain_posture_t *notrain;
     /**
-     * Origin (scheme, host, '/') of the stream URLs in this provider's asynchronous prediction answers
-     * ("https://stream.replicate.com/"): aigw rewrites a prediction's urls.get / cancel / stream to its own routes and
-     * serves the stream route with a capability instead of a client key (gateway/async.h). NULL: the provider has no
-     * asynchronous predictions with stream URLs.
+     * Asynchronous prediction answers whose links (get, cancel, stream URLs) point at the provider: aigw points them at
+     * its own routes and serves the stream route with a capability instead of a client key (see prov_async_links_t,
+     * gateway/async.h). NULL: the provider's answers carry no links to rewrite.
      */
-    const char *async_stream_origin;
+    const prov_async_links_t *async_links;
     /**
      * 1 when the cost estimate's inputs are model-specific fields only estimate_inputs reads (Replicate
      * input.num_outputs, fal's per-endpoint fields); 0 when they are the common fields the privacy pass captures from
@@ -212,8 +254,8 @@ typedef struct st_prov_adapter_t {
     int estimate_custom;
     /**
      * Asynchronous predictions whose results are read by later calls (gateway/async.h gw_async_classify): requests
-     * that create one, "METHOD path-glob" as in unbilled_routes (the answer names the new id in `id` or
-     * `request_id`), and requests that read one, where "{id}" stands for the id's path segment ("GET
+     * that create one, "METHOD path-glob" as in unbilled_routes (the answer names the new id in one of
+     * async_id_fields), and requests that read one, where "{id}" stands for the id's path segment ("GET
      * predictions/{id}"). NULL-terminated; NULL = none. Only on `async_origin` when set (fal: the queue host; its
      * synchronous host answers at once).
      */
@@ -225,6 +267,16 @@ typedef struct st_prov_adapter_t {
      * answer of a read route is final (fal serves a queue result only once the request completed).
      */
     const char *const *async_terminal_statuses;
+    /**
+     * Top-level members of a prediction answer that name the prediction's id, in order: the first one present is the
+     * id (Replicate {"id"}, fal's queue {"request_id"}); read by gw_async_answer_state and, for async_links, the id put
+     * into aigw's routes. Only ids of [A-Za-z0-9_-]{1,128} are used. NULL-terminated; NULL when the adapter declares
+     * no asynchronous predictions.
+     */
+    const char *const *async_id_fields;
+    /** Top-level member of a prediction answer holding its status (compared with async_terminal_statuses; Replicate
+        "status"); NULL: none is read (a prediction is never terminal by its create answer). */
+    const char *async_status_field;
 } prov_adapter_t;
 
 /**

@@ -186,6 +186,24 @@ static const char *const replicate_async_create[] = {"POST predictions", "POST m
                                                      "POST deployments/*/*/predictions", NULL};
 static const char *const replicate_async_read[] = {"GET predictions/{id}", "POST predictions/{id}/cancel", NULL};
 static const char *const replicate_terminal[] = {"succeeded", "failed", "canceled", NULL};
+static const char *const replicate_id_fields[] = {"id", NULL};
+
+/* A prediction answer's `urls` (replicate.com/docs/reference/http#predictions.get, docs/providers/replicate.md):
+ * `get` and `cancel` point at api.replicate.com, `stream` at stream.replicate.com and is fetched without credentials
+ * (the replicate SDK's stream() sends none: the URL is the capability). `web` is a page on replicate.com, left alone.
+ * A list (GET predictions) holds predictions in `results`. The stream's `output` events carry plain text. */
+static const prov_async_link_t replicate_link_table[] = {{"get", "predictions/{id}", 0},
+                                                         {"cancel", "predictions/{id}/cancel", 0},
+                                                         {"stream", "predictions/{id}/stream", 1},
+                                                         {NULL, NULL, 0}};
+static const prov_async_links_t replicate_links = {
+    .object = "urls",
+    .list = "results",
+    .table = replicate_link_table,
+    .stream_origin = "https://stream.replicate.com/",
+    .text_event = "output",
+    .key_label = "aigw replicate stream capability v1", /* the label of every stream URL issued so far: never change */
+};
 
 /* Model text (provider.h output_text): a prediction's `output`, a string or (language models) an array of text
  * pieces; the stream route's output events are plain text (gateway/async.h). Image models' output URLs are
@@ -234,11 +252,13 @@ const prov_adapter_t prov_replicate = {
     .usage_from_event = replicate_usage_from_event,
     .estimate_inputs = replicate_estimate_inputs,
     .model_from_path = replicate_model_from_path,
-    .async_stream_origin = "https://stream.replicate.com/",
+    .async_links = &replicate_links,
     .estimate_custom = 1,
     .unbilled_routes = replicate_unbilled,
     .output_text = replicate_output_text,
     .async_create_routes = replicate_async_create,
     .async_read_routes = replicate_async_read,
     .async_terminal_statuses = replicate_terminal,
+    .async_id_fields = replicate_id_fields,
+    .async_status_field = "status",
 };

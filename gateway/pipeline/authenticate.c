@@ -55,7 +55,7 @@ gw_stage_rc_t gw__stage_authenticate(gw_call_t *call)
     /* a prediction stream URL aigw handed out carries a capability instead of a client key */
     const char *capv;
     size_t capl;
-    if (call->up->async_stream_origin != NULL && gw_async_stream_route(call->rt.rest, call->rt.rest_len, &capv, &capl))
+    if (gw_async_stream_route(call->up, call->rt.rest, call->rt.rest_len, &capv, &capl))
         return gw__async_stream(call, capv, capl);
     /* client key */
     const char *key;

@@ -6,7 +6,7 @@
  *   canonicalise   gateway/pipeline/canonicalise.c  HTTP/1 framing, canonical target, path route, local routes, method
  *   authenticate   gateway/pipeline/authenticate.c  client key (or a stream capability), backpressure, body cap, user
  *   parse          gateway/pipeline/parse.c         URL and headers scanned, body by content (its privacy pass)
- *   route          gateway/pipeline/route.c         the provider that serves the call (/v1/: by model), fal target
+ *   route          gateway/pipeline/route.c         the provider that serves the call (/v1/: by model), a named target
  *   privacy        gateway/pipeline/privacy.c       training consent, the no-training pass
  *   meter          gateway/pipeline/meter.c         rate limits, price, credit reservation (journal)
  *   upstream       gateway/pipeline/upstream.c      the upstream request handed to curl; attempts in attempt.c
@@ -17,7 +17,7 @@
  *                                                    every answer aigw writes itself (errors, health)
  *   record         gateway/pipeline/record.c        access log, call record, settlement hand-off, the journal
  *
- * Replicate-style asynchronous predictions (stream capabilities, URL rewriting) are in predictions.c.
+ * Asynchronous predictions (stream capabilities, rewriting the links an adapter declares) are in predictions.c.
  *
  * Reset by construction (STYLE rule 29): the struct has a pooled part (the worker link, the timer, pooled objects and
  * buffers whose capacity is kept) and a per-request part, from `req` to the end, which gw__call_reset zeroes as a
@@ -123,11 +123,11 @@ struct st_gw_call_t {
     gw_buf_t pending;
     gw_buf_t inflight;
     gw_buf_t errbody;
-    gw_buf_t held;       /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
-    gw_buf_t async_out;  /* rewritten prediction */
-    gw_buf_t fal_path;   /* fal: the target's path and query in canonical form (gateway/canon.h) */
-    gw_buf_t fb_body;    /* a call with a fallback chain: its scrubbed body before the no-training pass */
-    gw_body_info_t info; /* fields captured from the body (its buffers pooled; reset with gw_privacy_info_reset) */
+    gw_buf_t held;              /* body of a held answer (capped at GW_ERRBODY_MAX, then forwarded) */
+    gw_buf_t async_out;         /* rewritten prediction */
+    gw_buf_t named_target_path; /* named_target's path and query in canonical form (gateway/canon.h) */
+    gw_buf_t fb_body;           /* a call with a fallback chain: its scrubbed body before the no-training pass */
+    gw_body_info_t info;        /* fields captured from the body (its buffers pooled; reset with gw_privacy_info_reset) */
     gw_async_sse_t async_sse;
 
     /* ---- per request: zeroed as a whole by gw__call_reset (every field from `req` to the end) ---- */
@@ -184,16 +184,17 @@ struct st_gw_call_t {
     uv_work_t meter_work;
     int meter_rc;
     /* the journal (gw_store_*_async): completions come back through the worker's journal_async */
-    gw_call_t *jnext;         /* in the worker's journal_done list */
-    int jkind;                /* GW_JOURNAL_RESERVE or GW_JOURNAL_FINISH */
-    int jrc;                  /* the completed item's result */
-    int64_t jbal;             /* its balance after */
-    int finished;             /* record (and settlement) handed to the journal: nothing more to log or settle */
-    int finishing;            /* the final send waits for that commit (durability promise, README) */
-    gw_billing_t bill;        /* model, unbilled route, delivered text, outcome (gateway/billing.h) */
-    prov_target_t fal_target; /* fal: the upstream named by x-fal-target-url (path: fal_path) */
-    int idem_claimed;         /* this request claimed its Idempotency-Key */
-    int idem_first_status;    /* status of the earlier request with the same key (0: in flight) */
+    gw_call_t *jnext;           /* in the worker's journal_done list */
+    int jkind;                  /* GW_JOURNAL_RESERVE or GW_JOURNAL_FINISH */
+    int jrc;                    /* the completed item's result */
+    int64_t jbal;               /* its balance after */
+    int finished;               /* record (and settlement) handed to the journal: nothing more to log or settle */
+    int finishing;              /* the final send waits for that commit (durability promise, README) */
+    gw_billing_t bill;          /* model, unbilled route, delivered text, outcome (gateway/billing.h) */
+    prov_target_t named_target; /* the upstream the request names in its adapter's target_header (fal's x-fal-target-url;
+                                 * path: named_target_path) */
+    int idem_claimed;           /* this request claimed its Idempotency-Key */
+    int idem_first_status;      /* status of the earlier request with the same key (0: in flight) */
     char idem_first_id[GW_REQUEST_ID_MAX + 1];
     char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1]; /* Idempotency-Key header, "" if none */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
@@ -222,13 +223,13 @@ struct st_gw_call_t {
     size_t res_headers_base; /* req->res.headers.size before the attempt's forwarded headers */
     uint64_t t_first_attempt_ms;
     /* asynchronous predictions (gateway/async.h) */
-    int async_rewrite;        /* prediction answers: urls.get/cancel/stream point at aigw */
+    int async_rewrite;        /* prediction answers: the adapter's async_links point at aigw */
     gw_async_cap_t async_cap; /* stream route: the capability aigw handed out (vault for restore); freed on release */
     const char *async_url;    /* stream route: upstream URL from the capability, else NULL */
     int async_restore;        /* stream route with a vault: output events restored by gw_async_sse_event */
     struct {
         gw_async_kind_t kind;         /* creates or reads an asynchronous prediction (with a store only) */
-        char id[GW_ASYNC_ID_MAX + 1]; /* read: the prediction / fal request id of the path */
+        char id[GW_ASYNC_ID_MAX + 1]; /* read: the prediction id of the path (Replicate prediction, fal request) */
         gw_predict_rec_t *rec;        /* create: stored with the call record (owned until gw__finish_call's record) */
         int keep_open;                /* create: the reservation waits for the first terminal read */
         gw_async_vault_t vault;       /* read: the creating request's vault (same user and client) */
@@ -423,7 +424,7 @@ void gw__fallback_announce(gw_call_t *call);
 /* ---- predictions.c ---- */
 /** A prediction stream URL aigw handed out (capability instead of a client key): runs the call. */
 gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl);
-/** Prediction answers: urls.get / cancel / stream rewritten to aigw's routes (call->pending). */
+/** Prediction answers: the links the adapter declares (async_links) rewritten to aigw's routes (call->pending). */
 void gw__async_rewrite_urls(gw_call_t *call);
 /** At the route stage, with a store: whether the request creates or reads an asynchronous prediction (call->pred). */
 void gw__async_classify(gw_call_t *call);

@@ -239,6 +239,13 @@ static int meter_admit(gw_call_t *call)
         int64_t retry_ms = 0;
         call->est_tokens = (int64_t)(call->body_len / 2) + body_max_tokens(&e);
         int rc = pol_ratelimit_admit(srv->ratelimit, call->user.base, client, gw__wall_us(), call->est_tokens, &retry_ms);
+        if (rc != 0 && rc != POL_RATELIMIT_LIMITED && rc != POL_RATELIMIT_E_TOO_BIG) {
+            /* POL_RATELIMIT_E_NOMEM: aigw failed, not the client's limit. Not forwarded (fail closed), and 500: a 429
+             * would tell the SDK to wait and retry as if the user were over a limit they never reached */
+            gw_log(GW_LOG_ERROR, "rate limiter: %s; request %s refused", gw_strerror(rc), call->request_id);
+            gw_send_error(call, GW_ERR_INTERNAL, "aigw: the rate limiter failed (out of memory)");
+            return -1;
+        }
         if (rc != 0) {
             char ra[24], msg[200];
             int64_t secs = rc == POL_RATELIMIT_LIMITED ? (retry_ms + 999) / 1000 : 60;

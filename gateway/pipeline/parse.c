@@ -82,7 +82,7 @@ static int scan_result(gw_call_t *call)
             return 1; /* not JSON: the caller decides (415, or binary pass-through) */
         if (rc == GW_PRIVACY_E_REFUSED) {
             gw_send_error_as(call, GW_ERR_BODY_REFUSED, call->info.refusal_status, call->info.refusal_code, call->info.refusal);
-        } else if (multipart && rc != -1) {
+        } else if (multipart && rc != GW_E_INTERNAL) {
             snprintf(msg, sizeof(msg), "aigw: the multipart/form-data body is malformed (%s)", err_desc != NULL ? err_desc : "?");
             gw_send_error(call, GW_ERR_INVALID_MULTIPART, msg);
         } else if (rc == GW_JSON_E_UTF8) {

@@ -1,15 +1,14 @@
 /*
- * Asynchronous predictions (gateway/async.h) in the pipeline, for adapters that declare async_stream_origin
- * (providers/provider.h). A prediction answer's urls.get / cancel / stream are rewritten to aigw's routes; the stream
- * URL carries a capability (sealed with a per-start key: user, client, upstream URL and the request's placeholder
- * vault) that stands in for the client key, since SDKs fetch stream URLs without credentials. Placeholders of the
- * creating request are restored from its vault. A stream is not charged: the prediction was reserved when it was
- * created. With a store, results read by a later call (poll, cancel, fal queue result) get the creating request's
- * placeholders restored from the vault kept in the store, and the creating call's reservation stays open until the
- * first terminal answer settles it, once (gateway/store/store_predict.h, docs/internals/async.md).
+ * Asynchronous predictions (gateway/async.h) in the pipeline, as the call's adapter declares them (providers/provider.h
+ * async_links, async_id_fields, async_*_routes). A prediction answer's links (Replicate urls.get / cancel / stream) are
+ * rewritten to aigw's routes; a capability link (the stream URL) carries a capability (sealed with a per-start key: user, client,
+ * upstream URL and the request's placeholder vault) that stands in for the client key, since SDKs fetch stream URLs without
+ * credentials. Placeholders of the creating request are restored from its vault. A stream is not charged: the prediction was
+ * reserved when it was created. With a store, results read by a later call (poll, cancel, fal queue result) get the creating
+ * request's placeholders restored from the vault kept in the store, and the creating call's reservation stays open until the first
+ * terminal answer settles it, once (gateway/store/store_predict.h, docs/internals/async.md).
  */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,30 +18,43 @@
 
 #include "common/log.h"
 #include "gateway/billing.h"
-#include "common/log.h"
 #include "gateway/pipeline/call.h"
 #include "gateway/store/store_ledger.h"
 #include "gateway/store/store_predict.h"
 
-static unsigned char async_key_bytes[GW_ASYNC_KEY_BYTES];
-static gw_store_t *_Atomic async_key_store; /* the store whose master key the key derives from */
+/* The capability keys, one per label an adapter declares (prov_async_links_t.key_label), each derived once per
+ * process; entries are never changed or moved once added. */
+#define ASYNC_KEYS_MAX 16 /* labels: at most one per adapter */
+static struct {
+    const char *label;
+    unsigned char key[GW_ASYNC_KEY_BYTES];
+} async_keys[ASYNC_KEYS_MAX];
+static size_t async_nkeys;
+static pthread_mutex_t async_keys_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void async_key_init(void)
-{
-    gw_store_t *st = atomic_load(&async_key_store);
-    if (st == NULL || gw_store_derive_key(st, "aigw replicate stream capability v1", async_key_bytes, sizeof(async_key_bytes)) != 0)
-        randombytes_buf(async_key_bytes, sizeof(async_key_bytes));
-}
-
-/* The key of the stream capabilities: derived from the store's master key, so every instance
- * and restart sharing it accepts the others' stream URLs; without a store, random per process
- * (a restart refuses older URLs: 403, the client creates a new prediction). */
+/* The key of the stream capabilities of the call's adapter (which declares a capability link, so a key_label): derived from the
+ * store's master key under the adapter's label, so every instance and restart sharing it accepts the others' stream URLs; without a
+ * store, random per process (a restart refuses older URLs: 403, the client creates a new prediction). */
 static const unsigned char *async_key(gw_call_t *call)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    atomic_store(&async_key_store, call->worker->server->store); /* one store per process */
-    pthread_once(&once, async_key_init);
-    return async_key_bytes;
+    const char *label = call->up->async_links->key_label;
+    GW_ASSERT(label != NULL);                     /* providers/provider.h: declared with a capability link (test_adapters) */
+    gw_store_t *st = call->worker->server->store; /* one store per process */
+    const unsigned char *key = NULL;
+    pthread_mutex_lock(&async_keys_mu);
+    for (size_t i = 0; i < async_nkeys && key == NULL; i++)
+        if (strcmp(async_keys[i].label, label) == 0)
+            key = async_keys[i].key;
+    if (key == NULL) {
+        GW_ASSERT(async_nkeys < ASYNC_KEYS_MAX);
+        unsigned char *k = async_keys[async_nkeys].key;
+        if (st == NULL || gw_store_derive_key(st, label, k, GW_ASYNC_KEY_BYTES) != 0)
+            randombytes_buf(k, GW_ASYNC_KEY_BYTES);
+        async_keys[async_nkeys++].label = label;
+        key = k;
+    }
+    pthread_mutex_unlock(&async_keys_mu);
+    return key;
 }
 
 /* The request's placeholder vault: every token in the body as sent upstream, with its value. */
@@ -69,20 +81,26 @@ static int async_vault(gw_call_t *call, gw_async_vault_t *v)
     return 0;
 }
 
-/* Replicate prediction answers: urls.get / cancel / stream rewritten to aigw's routes. */
+/* Prediction answers: the links the adapter declares (Replicate urls.get / cancel / stream) rewritten to aigw's routes. */
 void gw__async_rewrite_urls(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
+    if (call->up->async_links == NULL)
+        return; /* readdressed to an adapter without links */
     gw_async_vault_t v;
     memset(&v, 0, sizeof(v));
     gw_buf_t base = GW_BUF_INIT;
     if (gw_buf_appendf(&base, "%.*s://%.*s", (int)req->input.scheme->name.len, req->input.scheme->name.base,
                        (int)req->input.authority.len, req->input.authority.base) == 0 &&
         async_vault(call, &v) == 0) {
-        gw_async_rewrite_t rw = {
-            base.base,       call->adapter->route_prefix, call->user.base, call->client != NULL ? call->client->name : "", &v,
-            async_key(call), (int64_t)time(NULL)};
-        if (gw_async_rewrite_replicate(&rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
+        gw_async_rewrite_t rw = {base.base,
+                                 call->adapter->route_prefix,
+                                 call->user.base,
+                                 call->client != NULL ? call->client->name : "",
+                                 &v,
+                                 call->up->async_links->key_label != NULL ? async_key(call) : NULL, /* no capability link: no key */
+                                 (int64_t)time(NULL)};
+        if (gw_async_rewrite_links(call->up, &rw, call->pending.base, call->pending.len, &call->async_out) == 1) {
             gw_buf_t t = call->pending;
             call->pending = call->async_out;
             call->async_out = t;
@@ -92,8 +110,8 @@ void gw__async_rewrite_urls(gw_call_t *call)
     gw_async_vault_free(&v);
 }
 
-/* GET <aigw>/replicate/v1/predictions/{id}/stream?aigw_cap=...: the user and the upstream URL
- * come from the capability (no client key: the SDK fetches stream URLs without credentials);
+/* GET <aigw><route prefix><capability route>?aigw_cap=... (Replicate: /replicate/v1/predictions/{id}/stream): the
+ * user and the upstream URL come from the capability (no client key: the SDK fetches stream URLs without credentials);
  * placeholders of the creating request are restored from its vault. Not charged: the prediction
  * was reserved and settled when it was created. */
 gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
@@ -122,9 +140,9 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     if (gw__choose_provider(call) != 0)
         return GW_STAGE_ANSWERED;
     /* only the adapter's stream origin or the configured base_url (a mock, an egress proxy) */
-    const char *u = call->async_cap.upstream_url, *so = call->up->async_stream_origin != NULL ? call->up->async_stream_origin : "";
+    const char *u = call->async_cap.upstream_url, *so = call->up->async_links->stream_origin;
     size_t bl = strlen(call->provider->base_url);
-    if (!((strncmp(u, call->provider->base_url, bl) == 0 && u[bl] == '/') || strncmp(u, so, strlen(so)) == 0)) {
+    if (!((strncmp(u, call->provider->base_url, bl) == 0 && u[bl] == '/') || (so != NULL && strncmp(u, so, strlen(so)) == 0))) {
         gw_send_error(call, GW_ERR_INVALID_STREAM_URL, "aigw: the stream URL names an unexpected host");
         return GW_STAGE_ANSWERED;
     }
@@ -132,6 +150,7 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     /* pii.scan_responses: the stream's model text is scanned too (findings logged for the capability's user) */
     if (gw__output_session(call) != 0)
         return GW_STAGE_ANSWERED;
+    call->async_sse.text_event = call->up->async_links->text_event;
     call->async_sse.scan = NULL;
     call->async_sse.scan_ctx = NULL;
     if (call->pii != NULL && gw_privacy_output_paths(call->gen->privacy, call->usage_ad) != NULL) {
@@ -153,7 +172,7 @@ void gw__async_classify(gw_call_t *call)
     if (call->worker->server->store == NULL)
         return; /* the vault and the settlement of predictions live in the store */
     call->pred.kind = gw_async_classify(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
-                                        call->up->target_url != NULL ? call->fal_target.origin : NULL, call->pred.id);
+                                        call->up->target_url != NULL ? call->named_target.origin : NULL, call->pred.id);
 }
 
 void gw__async_created(gw_call_t *call)
@@ -164,8 +183,7 @@ void gw__async_created(gw_call_t *call)
     gw_buf_t vj = GW_BUF_INIT;
     gw_predict_rec_t *p = NULL;
     if (call->upstream_status < 200 || call->upstream_status >= 300 ||
-        gw_async_answer_state(call->resp_json.base, call->resp_json.len, call->up->async_terminal_statuses, &st) != 0 ||
-        st.id[0] == '\0')
+        gw_async_answer_state(call->up, call->resp_json.base, call->resp_json.len, &st) != 0 || st.id[0] == '\0')
         return;
     if (async_vault(call, &v) != 0 || (v.n != 0 && gw_async_vault_to_json(&v, &vj) != 0))
         goto out; /* out of memory: no vault kept, the reservation is settled as any call's */
@@ -277,7 +295,7 @@ int gw__async_read(gw_call_t *call, long http_status)
     snprintf(j->client, sizeof(j->client), "%s", call->client != NULL ? call->client->name : "");
     /* final: the answer's status is one the adapter lists, or every answer of a read route when it lists none */
     const char *const *term = call->up->async_terminal_statuses;
-    j->terminal = term == NULL || (gw_async_answer_state(call->resp_json.base, call->resp_json.len, term, &st) == 0 &&
+    j->terminal = term == NULL || (gw_async_answer_state(call->up, call->resp_json.base, call->resp_json.len, &st) == 0 &&
                                    st.terminal && strcmp(st.id, call->pred.id) == 0);
     j->usage = call->usage;
     call->pred.http_status = http_status;

@@ -55,6 +55,10 @@ int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, i
         gw_buf_free(&msg);
         return -1;
     }
+    if (rc == GW_E_INTERNAL) { /* out of memory: aigw's failure, not the body's */
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: the no-training pass failed");
+        return -1;
+    }
     if (rc < 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: the request body cannot be rewritten for the no-training policy (%s)",

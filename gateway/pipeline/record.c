@@ -286,7 +286,7 @@ int gw__finish_call(gw_call_t *call, int complete, int wait, int with_record)
     call->finishing = wait;
     int rc = gw_store_finish_async(st, rec, call->user.base, call->request_id, settle, actual, on_journal_finished, call);
     if (rc != 0) {
-        gw_log(GW_LOG_ERROR, "the record of %s could not be queued (%d)%s", call->request_id, rc,
+        gw_log(GW_LOG_ERROR, "the record of %s could not be queued (%s)%s", call->request_id, gw_strerror(rc),
                settle ? "; its reservation is settled by crash recovery on the next start" : "");
         call->finishing = 0;
         call->refs--;

@@ -450,15 +450,21 @@ void gw__respond_resume(gw_call_t *call, long http_status)
         if ((call->need_restore || scan) &&
             (prc =
                  gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
-                                          call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0 &&
-            scan) {
-            /* the answer could not be scanned: it is not sent (fail closed) */
+                                          call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0) {
+            /* the answer could not be scanned or restored (allocation): it is not sent (fail closed). Unscanned, it could
+             * carry personal data the model produced; unrestored, it would be a silently wrong answer (placeholders
+             * where the client's values belong). aigw failed, not the provider: 500, like the stream's counterpart
+             * that is cut where its restore failed (docs/internals/privacy.md) */
             gw_buf_reset(&call->pending);
-            error_body(call, GW_ERR_INTERNAL, 0, NULL, "aigw: the privacy scan of the answer failed", &call->pending);
+            error_body(call, GW_ERR_INTERNAL, 0, NULL,
+                       scan ? "aigw: the privacy scan of the answer failed"
+                            : "aigw: the placeholders in the answer could not be restored",
+                       &call->pending);
             call->upstream_status = 500;
+            call->error_code = gw_error_def(GW_ERR_INTERNAL)->code;
             changed = 1;
         }
-        if ((prc != 0 && !scan) || !changed) {
+        if (!changed) {
             gw_buf_reset(&call->pending);
             gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
         }

@@ -102,7 +102,7 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     const prov_adapter_t *up = call->up;
     const h2o_header_t *th = gw__find_header(req, up->target_header, strlen(up->target_header));
     const char *err_desc = "header missing";
-    if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->fal_target, &err_desc) != 0) {
+    if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->named_target, &err_desc) != 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: %s (%s must be an https URL on one of %s's allowed hosts)", err_desc, up->target_header,
                  up->name);
@@ -112,16 +112,16 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     /* the same canonical form as aigw's own paths: "/%73torage/upload" is "/storage/upload" */
     size_t plen;
     const char *canon_err = "invalid path";
-    if (gw_canon_target(call->fal_target.path, call->fal_target.path_len, &call->fal_path, &plen, &canon_err) != 0) {
+    if (gw_canon_target(call->named_target.path, call->named_target.path_len, &call->named_target_path, &plen, &canon_err) != 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "aigw: %s: invalid path: %s", up->target_header, canon_err);
         gw_send_error(call, GW_ERR_INVALID_TARGET_URL, msg);
         return -1;
     }
-    call->fal_target.path = call->fal_path.base;
-    call->fal_target.path_len = call->fal_path.len;
-    call->rest = call->fal_target.path;
-    call->rest_len = call->fal_target.path_len;
+    call->named_target.path = call->named_target_path.base;
+    call->named_target.path_len = call->named_target_path.len;
+    call->rest = call->named_target.path;
+    call->rest_len = call->named_target.path_len;
     while (call->rest_len != 0 && call->rest[0] == '/') {
         call->rest++;
         call->rest_len--;
@@ -194,7 +194,7 @@ gw_stage_rc_t gw__stage_route(gw_call_t *call)
         return GW_STAGE_ANSWERED;
     gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
                      call->rest, call->rest_len);
-    call->async_rewrite = call->up->async_stream_origin != NULL;
+    call->async_rewrite = call->up->async_links != NULL;
     gw__async_classify(call);
     gw__fallback_begin(call);
     return GW_STAGE_NEXT;

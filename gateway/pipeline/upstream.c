@@ -86,7 +86,7 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     } else if (up->target_url != NULL) {
         /* fal's proxy protocol: the target was validated by take_target_url (route.c). A base_url
          * other than the adapter's default replaces scheme and host (an egress proxy, or a mock in tests). */
-        const prov_target_t t = call->fal_target;
+        const prov_target_t t = call->named_target;
         const char *origin = strcmp(pc->base_url, up->default_base_url) == 0 ? t.origin : pc->base_url;
         if (gw_buf_append(&call->url, origin, strlen(origin)) != 0 ||
             append_path_query(&call->url, t.path, t.path_len, &call->notrain) != 0)

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* 2. the route matcher */
     const char *cv;
     size_t cl;
-    if (gw_async_stream_route(s, size, &cv, &cl))
+    if (gw_async_stream_route(&prov_replicate, s, size, &cv, &cl))
         CHECK(cv >= s && cv + cl <= s + size, "capability outside the path");
     /* 3. Retry-After parsers */
     int64_t ra = gw_retry_parse_retry_after(s, size, 1700000000);
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* 5. the input as a provider's prediction JSON */
     gw_async_rewrite_t rw = {"http://aigw.test", "/replicate/v1/", "u", "c", NULL, key, 0};
     gw_buf_t out = GW_BUF_INIT;
-    if (gw_async_rewrite_replicate(&rw, s, size, &out) == 1) {
+    if (gw_async_rewrite_links(&prov_replicate, &rw, s, size, &out) == 1) {
         json_t *doc = json_loadb(out.base, out.len, 0, NULL);
         CHECK(doc != NULL, "rewritten prediction is not JSON");
         json_decref(doc);
@@ -80,8 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_buf_free(&out);
     /* 6. later reads: answer state, stored vault, restore, route classification */
     gw_async_state_t st;
-    if (gw_async_answer_state(s, size, prov_replicate.async_terminal_statuses, &st) == 0)
-        CHECK(strlen(st.id) <= GW_ASYNC_ID_MAX, "id too long");
+    for (int a = 0; a < 2; a++)
+        if (gw_async_answer_state(a == 0 ? &prov_replicate : &prov_fal, s, size, &st) == 0)
+            CHECK(strlen(st.id) <= GW_ASYNC_ID_MAX, "id too long");
     gw_async_vault_t v;
     memset(&v, 0, sizeof(v));
     if (gw_async_vault_from_json(s, size, &v) == 0) {

@@ -2,10 +2,11 @@
 // (status, delay, reset, stall, truncation) and an unreachable upstream. Every error is
 // OpenAI-shaped so the SDK raises its normal exception classes.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  CLIENT_KEY, authHeaders, client, freePort, rawRequest, rawSocket, startAigw, startPair, waitFor,
+  AIGW_BIN, CLIENT_KEY, authHeaders, client, freePort, rawRequest, rawSocket, startAigw, startPair, waitFor,
 } from './lib/harness.mjs';
 
 let pair;
@@ -286,3 +287,38 @@ function parseRaw(text) {
   }
   return { status: Number(lines[0].split(' ')[1]), headers, body, json, text };
 }
+
+// aigw's own failures, made by failing one allocation of the real binary from the outside: libaigw_failalloc.so
+// (tests/support/failalloc_preload.c, built next to aigw) is preloaded and fails strdup() of the strings with a chosen
+// prefix.
+describe('aigw failures', () => {
+  const failalloc = (prefix) => ({
+    LD_PRELOAD: path.join(path.dirname(AIGW_BIN), 'libaigw_failalloc.so'),
+    AIGW_FAILALLOC_STRDUP_PREFIX: prefix,
+    // an ASan build wants its runtime first in the library list; the preload comes before it
+    ASAN_OPTIONS: [process.env.ASAN_OPTIONS, 'verify_asan_link_order=0'].filter(Boolean).join(':'),
+  });
+
+  test('out of memory in the rate limiter -> 500 internal_error, not 429; nothing forwarded', async () => {
+    // the limiter's bucket of user U is keyed "u:U": its strdup fails for users starting with "oom-"
+    const g = await startAigw({ name: 'errors-oom-ratelimit', mockUrl: mock.url, env: failalloc('u:oom-'),
+      config: { rate_limits: { per_user: { requests_per_minute: 100 } } } });
+    try {
+      const body = (user) => ({ model: 'gpt-4o-mini', user, messages: [{ role: 'user', content: `rate limiter ${user}` }] });
+      const r = await rawRequest(g, { method: 'POST', path: '/v1/chat/completions', headers: authHeaders({ 'x-aigw-user': 'oom-user-1' }), body: JSON.stringify(body('oom-user-1')) });
+      assert.equal(r.status, 500, r.body);
+      assertOpenAIError(r.json, 500);
+      assert.equal(r.json.error.code, 'internal_error');
+      assert.equal(r.headers['retry-after'], undefined, 'no Retry-After: the client is not over a limit');
+      const e = await sdkError(client(g, { user: 'oom-user-1' }).chat.completions.create(body('oom-user-1'), { maxRetries: 0 }));
+      assert.ok(e instanceof OpenAI.InternalServerError, String(e));
+      assert.ok(!(await mock.requests()).some((q) => q.body.includes('rate limiter oom-user')), 'nothing forwarded');
+      await waitFor(() => /rate limiter: internal error/.test(g.stderr()), { msg: 'the failure is logged' });
+      // every other user's bucket is allocated as usual: the preload fails only the chosen strings
+      const ok = await client(g, { user: 'user-ok' }).chat.completions.create(body('user-ok'));
+      assert.equal(ok.object, 'chat.completion');
+    } finally {
+      await g.stop();
+    }
+  });
+});

@@ -19,8 +19,13 @@
       diagnostics go through gw_log (common/log.h): no printf / fprintf(stderr|stdout) / fputs /
       puts / perror in the sources outside the CLI's user-facing output (gateway/main.c,
       gateway/cli.c, gateway/cmd_*.c) and the lines listed in DIAG_ALLOWED.
+  check_layers.py provider-names SRC
+      nothing in gateway/ (its store/ included) names a provider in code (issue 15: provider knowledge lives in
+      providers/): no identifier has an adapter's name (the `.name = "..."` of providers/*.c) as one of its words
+      (snake_case or camelCase), e.g. `fal_target`, `gw_async_rewrite_replicate`. Comments and string literals may
+      name providers (config defaults, messages); "OpenAI compatible" is the unified API's wire format, not a provider.
   check_layers.py selftest
-      the atomics and diagnostics lints fail on a tree that breaks them (so they can fail).
+      the atomics, diagnostics and provider-names lints fail on a tree that breaks them (so they can fail).
 """
 import os
 import re
@@ -156,6 +161,106 @@ def diagnostics(src):
     return 0
 
 
+# An adapter's name as declared in its file (providers/<name>.c: `.name = "openai",`).
+ADAPTER_NAME = re.compile(r'^\s*\.name\s*=\s*"([A-Za-z0-9_]+)"', re.M)
+IDENT = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
+IDENT_WORD = re.compile(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+')
+# Word pairs that name a wire format, not a provider: the unified /v1/ API speaks "OpenAI compatible".
+NAME_PHRASES = {("openai", "compatible")}
+
+
+def code_only(text):
+    """`text` with comments, string and character literals blanked (newlines kept, so line numbers hold)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+        elif text[i] in "\"'":
+            j = i + 1
+            while j < n and text[j] not in (text[i], "\n"):
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+        else:
+            out.append(text[i])
+            i += 1
+            continue
+        out.append(re.sub(r"[^\n]", " ", text[i:j]))
+        i = j
+    return "".join(out)
+
+
+def adapter_names(src):
+    names = set()
+    for f in sorted(os.listdir(os.path.join(src, "providers"))) if os.path.isdir(os.path.join(src, "providers")) else []:
+        if f.endswith(".c"):
+            names.update(n.lower() for n in ADAPTER_NAME.findall(open(os.path.join(src, "providers", f), encoding="utf-8",
+                                                                        errors="replace").read()))
+    return names
+
+
+def named_provider(ident, names):
+    """The provider an identifier names as one of its words, or None."""
+    words = [w.lower() for w in IDENT_WORD.findall(ident)]
+    for k, w in enumerate(words):
+        if w in names and not (k + 1 < len(words) and (w, words[k + 1]) in NAME_PHRASES):
+            return w
+    return None
+
+
+def provider_names(src):
+    names = adapter_names(src)
+    if not names:
+        print("FAIL: no adapter names found in providers/*.c (.name = \"...\"): nothing to check against")
+        return 1
+    bad = 0
+    for path in layer_sources(src):
+        if not path.startswith("gateway/"):
+            continue
+        text = code_only(open(os.path.join(src, path), encoding="utf-8", errors="replace").read())
+        for n, line in enumerate(text.split("\n"), 1):
+            for ident in IDENT.findall(line):
+                p = named_provider(ident, names)
+                if p is not None:
+                    print(f"{path}:{n}: `{ident}` names provider {p}: declare it in providers/ (provider.h) and keep "
+                          f"gateway/ generic")
+                    bad += 1
+    if bad:
+        print(f"FAIL: {bad} identifier(s) in gateway/ name a provider")
+        return 1
+    print(f"ok: no identifier in gateway/ names a provider ({', '.join(sorted(names))})")
+    return 0
+
+
+def selftest_provider_names():
+    """provider-names: passes names in comments, strings and the wire format's name; fails on identifiers."""
+    import tempfile
+    good = ('/* acme\'s queue, "acme_x" */\n// acme_path\nstatic const char *h = "x-acme-target", q = \'"\';\n'
+            'int GW_ERR_NOT_OPENAI_COMPATIBLE, facme, acmes, named_target;\n')
+    bad = ["int acme_path;\n", "void gw_async_rewrite_acme(void);\n", "int acmeTarget;\n", "int OPENAI_X;\n",
+           'const char *s = "a\\"b /*"; int acme;\n', "char c = '\\''; int call_acme_x;\n"]
+    failed = 0
+    for text, want, adapters in [(good, 0, True)] + [(b, 1, True) for b in bad] + [(good, 1, False)]:
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "gateway", "pipeline"))
+            os.makedirs(os.path.join(d, "providers"))
+            if adapters:
+                for name in ("acme", "openai"):
+                    with open(os.path.join(d, "providers", f"{name}.c"), "w") as fp:
+                        fp.write(f'const prov_adapter_t prov_{name} = {{\n    .name = "{name}",\n}};\n')
+            with open(os.path.join(d, "gateway", "pipeline", "probe.c"), "w") as fp:
+                fp.write(text)
+            got = provider_names(d)
+        if got != want:
+            print(f"FAIL: provider_names returned {got}, expected {want}, on: {text.strip()}"
+                  f"{'' if adapters else ' (no adapters declared)'}")
+            failed += 1
+    return failed
+
+
 def selftest():
     """Each lint passes a clean tree and fails one that breaks it."""
     import tempfile
@@ -184,6 +289,7 @@ def selftest():
         if diagnostics(d) != 0:
             print("FAIL: diagnostics refused the CLI's output")
             failed += 1
+    failed += selftest_provider_names()
     if failed:
         return 1
     print("ok: the lints fail on broken trees")
@@ -225,6 +331,8 @@ def main(argv):
         return atomics(argv[2])
     if len(argv) == 3 and argv[1] == "diagnostics":
         return diagnostics(argv[2])
+    if len(argv) == 3 and argv[1] == "provider-names":
+        return provider_names(argv[2])
     if len(argv) == 2 and argv[1] == "selftest":
         return selftest()
     if len(argv) == 4 and argv[1] == "link":

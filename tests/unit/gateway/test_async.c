@@ -1,9 +1,8 @@
 /*
  * gateway/async: Replicate prediction URLs rewritten to aigw's routes (single prediction and
- * list, ids that must not reach a URL), stream capabilities (seal/open round trip with the vault,
- * tampering, wrong key, expiry, no plaintext in the URL), the stream route matcher, restoring
- * from a capability's vault, and Replicate's plain-text output events restored across event
- * boundaries with only a token prefix held back.
+ * list, ids that must not reach a URL), the mechanism driven only by what an adapter declares, stream capabilities (seal/open round
+ * trip with the vault, tampering, wrong key, expiry, no plaintext in the URL), the stream route matcher, restoring from a
+ * capability's vault, and Replicate's plain-text output events restored across event boundaries with only a token prefix held back.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,7 +41,7 @@ static void test_rewrite(void **state)
     gw_async_vault_t v = vault();
     gw_async_rewrite_t rw = {"http://127.0.0.1:8080", "/replicate/v1/", "user-1", "backend", &v, KEY, 1000};
     gw_buf_t out = GW_BUF_INIT;
-    assert_int_equal(gw_async_rewrite_replicate(&rw, PREDICTION, strlen(PREDICTION), &out), 1);
+    assert_int_equal(gw_async_rewrite_links(&prov_replicate, &rw, PREDICTION, strlen(PREDICTION), &out), 1);
     json_t *doc = json_loadb(out.base, out.len, 0, NULL);
     assert_non_null(doc);
     json_t *urls = json_object_get(doc, "urls");
@@ -63,7 +62,7 @@ static void test_rewrite(void **state)
     const char *rest = stream + strlen("http://127.0.0.1:8080/replicate/v1/");
     const char *cv;
     size_t cl;
-    assert_true(gw_async_stream_route(rest, strlen(rest), &cv, &cl));
+    assert_true(gw_async_stream_route(&prov_replicate, rest, strlen(rest), &cv, &cl));
     gw_async_cap_t cap;
     const char *err = NULL;
     assert_int_equal(gw_async_cap_open(KEY, cv, cl, 1000, &cap, &err), 0);
@@ -94,14 +93,65 @@ static void test_rewrite_list_and_bad_ids(void **state)
         "{\"next\":null,\"results\":[{\"id\":\"a1\",\"urls\":{\"get\":\"https://api.replicate.com/v1/predictions/a1\"}},"
         "{\"id\":\"../../x\",\"urls\":{\"get\":\"keep\"}},{\"id\":7,\"urls\":{\"get\":\"keep2\"}}]}";
     gw_buf_t out = GW_BUF_INIT;
-    assert_int_equal(gw_async_rewrite_replicate(&rw, list, strlen(list), &out), 1);
+    assert_int_equal(gw_async_rewrite_links(&prov_replicate, &rw, list, strlen(list), &out), 1);
     assert_non_null(memmem(out.base, out.len, "\"https://gw.example/replicate/v1/predictions/a1\"", 48));
     assert_non_null(memmem(out.base, out.len, "\"keep\"", 6));
     assert_non_null(memmem(out.base, out.len, "\"keep2\"", 7));
     /* nothing to do: untouched */
     gw_buf_reset(&out);
-    assert_int_equal(gw_async_rewrite_replicate(&rw, "{\"id\":\"x\"}", 10, &out), 0);
-    assert_int_equal(gw_async_rewrite_replicate(&rw, "not json \"urls\"", 15, &out), 0);
+    assert_int_equal(gw_async_rewrite_links(&prov_replicate, &rw, "{\"id\":\"x\"}", 10, &out), 0);
+    assert_int_equal(gw_async_rewrite_links(&prov_replicate, &rw, "not json \"urls\"", 15, &out), 0);
+    assert_int_equal(out.len, 0);
+    gw_buf_free(&out);
+}
+
+/* The mechanism reads only what an adapter declares: another links member, id member, routes and capability link
+ * (no list); an adapter that declares no links has nothing rewritten and no stream route. */
+static const prov_async_link_t JOB_LINKS[] = {{"status", "jobs/{id}", 0}, {"events", "jobs/{id}/events", 1}, {NULL, NULL, 0}};
+static const prov_async_links_t JOBS = {"links", NULL, JOB_LINKS, "https://events.example/", "delta", "test label"};
+static const char *const JOB_ID[] = {"job", NULL};
+
+static void test_rewrite_declared_links(void **state)
+{
+    (void)state;
+    prov_adapter_t a = prov_openai;
+    a.async_links = &JOBS;
+    a.async_id_fields = JOB_ID;
+    gw_async_rewrite_t rw = {"https://gw.example", "/jobs/v2/", "u", "c", NULL, KEY, 0};
+    const char *job = "{\"job\":\"j-1\",\"id\":\"other\",\"links\":{\"status\":7,\"events\":\"https://events.example/j-1\","
+                      "\"get\":\"keep\"},\"urls\":{\"get\":\"keep too\"}}";
+    gw_buf_t out = GW_BUF_INIT;
+    assert_int_equal(gw_async_rewrite_links(&a, &rw, job, strlen(job), &out), 1);
+    json_t *doc = json_loadb(out.base, out.len, 0, NULL);
+    assert_non_null(doc);
+    json_t *links = json_object_get(doc, "links");
+    assert_string_equal(json_string_value(json_object_get(links, "status")), "https://gw.example/jobs/v2/jobs/j-1");
+    assert_string_equal(json_string_value(json_object_get(links, "get")), "keep"); /* not declared */
+    assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "urls"), "get")), "keep too");
+    const char *ev = json_string_value(json_object_get(links, "events"));
+    const char *prefix = "https://gw.example/jobs/v2/jobs/j-1/events?aigw_cap=";
+    assert_int_equal(strncmp(ev, prefix, strlen(prefix)), 0);
+    /* the capability route is the adapter's, and holds its upstream URL */
+    const char *cv;
+    size_t cl;
+    const char *rest = ev + strlen("https://gw.example/jobs/v2/");
+    assert_true(gw_async_stream_route(&a, rest, strlen(rest), &cv, &cl));
+    assert_false(gw_async_stream_route(&prov_replicate, rest, strlen(rest), &cv, &cl));
+    gw_async_cap_t cap;
+    const char *err;
+    assert_int_equal(gw_async_cap_open(KEY, cv, cl, 0, &cap, &err), 0);
+    assert_string_equal(cap.upstream_url, "https://events.example/j-1");
+    gw_async_cap_free(&cap);
+    json_decref(doc);
+    /* a capability link that is no string is left alone; Replicate's own members mean nothing here */
+    const char *odd = "{\"job\":\"j-2\",\"links\":{\"events\":{\"u\":1}}}";
+    gw_buf_reset(&out);
+    assert_int_equal(gw_async_rewrite_links(&a, &rw, odd, strlen(odd), &out), 0);
+    assert_int_equal(gw_async_rewrite_links(&a, &rw, PREDICTION, strlen(PREDICTION), &out), 0);
+    /* no links declared: nothing rewritten, no stream route */
+    assert_int_equal(gw_async_rewrite_links(&prov_fal, &rw, PREDICTION, strlen(PREDICTION), &out), 0);
+    const char *sr = "predictions/abc/stream?aigw_cap=XYZ";
+    assert_false(gw_async_stream_route(&prov_fal, sr, strlen(sr), &cv, &cl));
     assert_int_equal(out.len, 0);
     gw_buf_free(&out);
 }
@@ -144,16 +194,16 @@ static void test_stream_route(void **state)
     const char *cv;
     size_t cl;
     const char *ok = "predictions/abc/stream?aigw_cap=XYZ";
-    assert_true(gw_async_stream_route(ok, strlen(ok), &cv, &cl));
+    assert_true(gw_async_stream_route(&prov_replicate, ok, strlen(ok), &cv, &cl));
     assert_int_equal(cl, 3);
     assert_memory_equal(cv, "XYZ", 3);
     const char *second = "predictions/abc/stream?a=1&aigw_cap=Q";
-    assert_true(gw_async_stream_route(second, strlen(second), &cv, &cl));
+    assert_true(gw_async_stream_route(&prov_replicate, second, strlen(second), &cv, &cl));
     static const char *const no[] = {
         "predictions/abc/stream",         "predictions/abc/stream?aigw_cap=", "predictions/a/b/stream?aigw_cap=X",
         "predictions//stream?aigw_cap=X", "models/a/stream?aigw_cap=X",       "predictions/abc?aigw_cap=X"};
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-        assert_false(gw_async_stream_route(no[i], strlen(no[i]), &cv, &cl));
+        assert_false(gw_async_stream_route(&prov_replicate, no[i], strlen(no[i]), &cv, &cl));
 }
 
 /* Feeds `n` output events (pieces) and a done event through gw_async_sse_event. */
@@ -192,6 +242,7 @@ static void test_sse_restore_across_events(void **state)
     assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
     gw_async_sse_t st;
     memset(&st, 0, sizeof(st));
+    st.text_event = prov_replicate.async_links->text_event;
     gw_buf_t out = GW_BUF_INIT;
     /* a token split over four events, a lone '<' that is no token, text after the last token */
     static const char *const pieces[] = {"Mail <EMA", "IL_ADD", "RESS_1> now", " a<b", " <PERSON_1", ">!"};
@@ -218,6 +269,7 @@ static void test_sse_restore_across_events(void **state)
     static const char *const tail[] = {"end <EMAIL_ADDR"};
     gw_async_sse_t st2;
     memset(&st2, 0, sizeof(st2));
+    st2.text_event = prov_replicate.async_links->text_event;
     feed_events(&st2, &cap, tail, 1, &out);
     assert_non_null(memmem(out.base, out.len, "data: end \n", 11));
     assert_non_null(memmem(out.base, out.len, "data: <EMAIL_ADDR\n", 18));
@@ -258,6 +310,7 @@ static void test_sse_scan_then_restore(void **state)
     int calls = 0;
     gw_async_sse_t st;
     memset(&st, 0, sizeof(st));
+    st.text_event = prov_replicate.async_links->text_event;
     st.scan = fake_scan;
     st.scan_ctx = &calls;
     gw_buf_t out = GW_BUF_INIT;
@@ -311,26 +364,32 @@ static void test_answer_state(void **state)
 {
     (void)state;
     gw_async_state_t st;
-    const char *const *term = prov_replicate.async_terminal_statuses;
-    assert_int_equal(gw_async_answer_state(PREDICTION, strlen(PREDICTION), term, &st), 0);
+    prov_adapter_t never = prov_replicate; /* lists no final status */
+    never.async_terminal_statuses = NULL;
+    assert_int_equal(gw_async_answer_state(&prov_replicate, PREDICTION, strlen(PREDICTION), &st), 0);
     assert_string_equal(st.id, "ufawqhfynnddngldkgtslldrkq");
     assert_false(st.terminal);
     const char *done[] = {"{\"id\":\"a1\",\"status\":\"succeeded\"}", "{\"id\":\"a1\",\"status\":\"failed\"}",
                           "{\"id\":\"a1\",\"status\":\"canceled\"}"};
     for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), term, &st), 0);
+        assert_int_equal(gw_async_answer_state(&prov_replicate, done[i], strlen(done[i]), &st), 0);
         assert_true(st.terminal);
-        assert_int_equal(gw_async_answer_state(done[i], strlen(done[i]), NULL, &st), 0);
+        assert_int_equal(gw_async_answer_state(&never, done[i], strlen(done[i]), &st), 0);
         assert_false(st.terminal);
     }
     const char *fal = "{\"request_id\":\"764cabcf-b745\",\"status\":\"IN_QUEUE\"}";
-    assert_int_equal(gw_async_answer_state(fal, strlen(fal), term, &st), 0);
+    assert_int_equal(gw_async_answer_state(&prov_fal, fal, strlen(fal), &st), 0);
     assert_string_equal(st.id, "764cabcf-b745");
     assert_false(st.terminal);
-    const char *bad = "{\"id\":\"../x\",\"status\":\"succeeded\"}";
-    assert_int_equal(gw_async_answer_state(bad, strlen(bad), term, &st), 0);
+    /* each adapter reads its own id member: a Replicate answer names no fal request, and the reverse */
+    assert_int_equal(gw_async_answer_state(&prov_replicate, fal, strlen(fal), &st), 0);
     assert_string_equal(st.id, "");
-    assert_int_equal(gw_async_answer_state("[1]", 3, term, &st), -1);
+    assert_int_equal(gw_async_answer_state(&prov_fal, PREDICTION, strlen(PREDICTION), &st), 0);
+    assert_string_equal(st.id, "");
+    const char *bad = "{\"id\":\"../x\",\"status\":\"succeeded\"}";
+    assert_int_equal(gw_async_answer_state(&prov_replicate, bad, strlen(bad), &st), 0);
+    assert_string_equal(st.id, "");
+    assert_int_equal(gw_async_answer_state(&prov_replicate, "[1]", 3, &st), -1);
 }
 
 static void test_vault_json_and_restore(void **state)
@@ -372,6 +431,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rewrite),
         cmocka_unit_test(test_rewrite_list_and_bad_ids),
+        cmocka_unit_test(test_rewrite_declared_links),
         cmocka_unit_test(test_capability_refusals),
         cmocka_unit_test(test_stream_route),
         cmocka_unit_test(test_sse_restore_across_events),

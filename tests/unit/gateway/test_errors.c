@@ -1,7 +1,14 @@
 /*
  * The request pipeline's error table (gateway/errors.h): every gw_err_t has a complete row, codes are unique per row
  * except where a row deliberately shares one (the two invalid_user fields), and statuses are error statuses. And the
- * one error vocabulary across modules (common/errors.h): every module's out-of-memory code is GW_E_INTERNAL.
+ * one error vocabulary across modules (common/errors.h): every module's out-of-memory code is GW_E_INTERNAL, and every
+ * module's codes are distinct from every other's.
+ *
+ * Distinct is checked by the compiler: module_code_name() switches over every module's error names, so two names with
+ * one value are a "duplicate case value" compile error and this test (built by `make test`) does not build. The ctest
+ * unit/errors-collision-probe builds this file again with AIGW_ERRORS_PROBE_COLLISION set to an existing code (one
+ * more case label, as a module that numbered a new code like an old one would add) and passes only when that build
+ * fails with "duplicate case value": the check can fail.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,10 +25,13 @@
 #include "common/multipart.h"
 #include "common/sse.h"
 #include "gateway/canon.h"
+#include "gateway/privacy.h"
 #include "gateway/store/store.h"
 #include "policy/imagemeta.h"
+#include "policy/pricing.h"
 #include "policy/ratelimit.h"
 #include "policy/restore.h"
+#include "providers/provider.h"
 
 static void test_every_row_complete(void **state)
 {
@@ -127,6 +137,139 @@ static void test_out_of_memory_is_one_code(void **state)
     (void)state;
 }
 
+/* Every module error by its module's name; a switch, so a collision does not compile (see the file comment). The
+ * store's codes are aliases of the generic codes by design (GW_STORE_E_DB is GW_E_INTERNAL) and are not listed twice. */
+static const char *module_code_name(int code)
+{
+    switch (code) {
+    case GW_OK:
+        return "GW_OK";
+    case GW_E_BAD_REQUEST: /* also GW_STORE_E_INVAL */
+        return "GW_E_BAD_REQUEST";
+    case GW_E_CREDITS:
+        return "GW_E_CREDITS";
+    case GW_E_NOT_FOUND: /* also GW_STORE_E_NOTFOUND */
+        return "GW_E_NOT_FOUND";
+    case GW_E_INTERNAL: /* every *_E_NOMEM, GW_STORE_E_DB / CRYPTO / NOMEM / WRITE */
+        return "GW_E_INTERNAL";
+    case GW_E_UNAVAILABLE: /* GW_STORE_E_FULL, GW_STORE_E_CLOSED */
+        return "GW_E_UNAVAILABLE";
+    case GW_JSON_E_SYNTAX:
+        return "GW_JSON_E_SYNTAX";
+    case GW_JSON_E_DEPTH:
+        return "GW_JSON_E_DEPTH";
+    case GW_JSON_E_UTF8:
+        return "GW_JSON_E_UTF8";
+    case GW_JSON_E_EDIT:
+        return "GW_JSON_E_EDIT";
+    case GW_JSON_E_DUPKEY:
+        return "GW_JSON_E_DUPKEY";
+    case GW_SSE_E_TOO_BIG:
+        return "GW_SSE_E_TOO_BIG";
+    case GW_SSE_E_TRUNCATED:
+        return "GW_SSE_E_TRUNCATED";
+    case GW_MULTIPART_E_SYNTAX:
+        return "GW_MULTIPART_E_SYNTAX";
+    case GW_MULTIPART_E_LIMIT:
+        return "GW_MULTIPART_E_LIMIT";
+    case GW_MULTIPART_E_BOUNDARY:
+        return "GW_MULTIPART_E_BOUNDARY";
+    case POL_IMAGEMETA_E_CORRUPT:
+        return "POL_IMAGEMETA_E_CORRUPT";
+    case POL_IMAGEMETA_E_UNSUPPORTED:
+        return "POL_IMAGEMETA_E_UNSUPPORTED";
+    case POL_IMAGEMETA_E_BASE64:
+        return "POL_IMAGEMETA_E_BASE64";
+    case POL_IMAGEMETA_E_DATA_URI:
+        return "POL_IMAGEMETA_E_DATA_URI";
+    case POL_RATELIMIT_E_TOO_BIG:
+        return "POL_RATELIMIT_E_TOO_BIG";
+    case POL_PRICING_E_OVERFLOW:
+        return "POL_PRICING_E_OVERFLOW";
+    case POL_RESTORE_E_HOLD:
+        return "POL_RESTORE_E_HOLD";
+    case PROV_E_PARSE:
+        return "PROV_E_PARSE";
+    case PROV_E_TARGET:
+        return "PROV_E_TARGET";
+    case GW_CANON_E_SYNTAX:
+        return "GW_CANON_E_SYNTAX";
+    case GW_CANON_E_SLASH:
+        return "GW_CANON_E_SLASH";
+    case GW_CANON_E_CONTROL:
+        return "GW_CANON_E_CONTROL";
+    case GW_CANON_E_ESCAPE:
+        return "GW_CANON_E_ESCAPE";
+    case GW_CANON_E_LENGTH:
+        return "GW_CANON_E_LENGTH";
+    case GW_PRIVACY_E_REFUSED:
+        return "GW_PRIVACY_E_REFUSED";
+#ifdef AIGW_ERRORS_PROBE_COLLISION
+    case AIGW_ERRORS_PROBE_COLLISION: /* the probe: a new code numbered like an existing one */
+        return "probe";
+#endif
+    }
+    return NULL;
+}
+
+/* The module codes (all but OK) are negative, named by the switch above, and each has its own gw_strerror text;
+ * gw_strerror has a text for every code and "unknown error" for anything else (a module's private -1 is GW_E_BAD_REQUEST:
+ * that is what it reads as in a log). */
+static void test_module_codes_distinct(void **state)
+{
+    static const int codes[] = {GW_E_BAD_REQUEST,
+                                GW_E_CREDITS,
+                                GW_E_NOT_FOUND,
+                                GW_E_INTERNAL,
+                                GW_E_UNAVAILABLE,
+                                GW_JSON_E_SYNTAX,
+                                GW_JSON_E_DEPTH,
+                                GW_JSON_E_UTF8,
+                                GW_JSON_E_EDIT,
+                                GW_JSON_E_DUPKEY,
+                                GW_SSE_E_TOO_BIG,
+                                GW_SSE_E_TRUNCATED,
+                                GW_MULTIPART_E_SYNTAX,
+                                GW_MULTIPART_E_LIMIT,
+                                GW_MULTIPART_E_BOUNDARY,
+                                POL_IMAGEMETA_E_CORRUPT,
+                                POL_IMAGEMETA_E_UNSUPPORTED,
+                                POL_IMAGEMETA_E_BASE64,
+                                POL_IMAGEMETA_E_DATA_URI,
+                                POL_RATELIMIT_E_TOO_BIG,
+                                POL_PRICING_E_OVERFLOW,
+                                POL_RESTORE_E_HOLD,
+                                PROV_E_PARSE,
+                                PROV_E_TARGET,
+                                GW_CANON_E_SYNTAX,
+                                GW_CANON_E_SLASH,
+                                GW_CANON_E_CONTROL,
+                                GW_CANON_E_ESCAPE,
+                                GW_CANON_E_LENGTH,
+                                GW_PRIVACY_E_REFUSED};
+    size_t n = sizeof(codes) / sizeof(codes[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(codes[i] < 0);
+        assert_non_null(module_code_name(codes[i]));
+        const char *s = gw_strerror(codes[i]);
+        assert_non_null(s);
+        assert_string_not_equal(s, "unknown error");
+        for (size_t j = i + 1; j < n; j++) {
+            if (codes[i] == codes[j])
+                fail_msg("%s and %s are both %d", module_code_name(codes[i]), module_code_name(codes[j]), codes[i]);
+            assert_string_not_equal(s, gw_strerror(codes[j]));
+        }
+    }
+    assert_string_equal(gw_strerror(GW_OK), "ok");
+    assert_string_equal(gw_strerror(GW_E_INTERNAL), "internal error (allocation failure or bug)");
+    assert_string_equal(gw_strerror(GW_JSON_E_SYNTAX), "json: syntax error");
+    assert_string_equal(gw_strerror(-2), "unknown error");
+    assert_string_equal(gw_strerror(1), "unknown error");
+    assert_string_equal(gw_strerror(-1000), "unknown error");
+    assert_null(module_code_name(-2));
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_status_of_codes),
         cmocka_unit_test(test_out_of_memory_is_one_code),
         cmocka_unit_test(test_messages_state_the_limits),
+        cmocka_unit_test(test_module_codes_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

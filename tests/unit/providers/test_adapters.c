@@ -79,6 +79,31 @@ static void test_table(void **state)
         assert_true((a->target_url == NULL) == (a->target_header == NULL));
         for (const char *c = a->target_header; c != NULL && *c != '\0'; c++)
             assert_false(*c >= 'A' && *c <= 'Z');
+        /* asynchronous predictions: a create answer names its id; declared links are whole (provider.h) */
+        assert_true(a->async_create_routes == NULL || a->async_id_fields != NULL);
+        assert_true(a->async_terminal_statuses == NULL || a->async_status_field != NULL);
+        if (a->async_links != NULL) {
+            const prov_async_links_t *l = a->async_links;
+            assert_non_null(a->async_id_fields);
+            assert_non_null(l->object);
+            assert_non_null(l->table);
+            assert_non_null(l->table[0].field);
+            int caps = 0;
+            for (const prov_async_link_t *k = l->table; k->field != NULL; k++) {
+                const char *mark = strstr(k->route, "{id}");
+                assert_non_null(mark); /* every aigw route names the prediction */
+                assert_null(strstr(mark + 4, "{id}"));
+                assert_int_not_equal(k->route[0], '/'); /* after the route prefix */
+                caps += k->capability != 0;
+            }
+            assert_true(caps <= 1);
+            if (caps == 1) { /* the capability route: its origin, text event and key label */
+                assert_non_null(l->stream_origin);
+                assert_int_equal(l->stream_origin[strlen(l->stream_origin) - 1], '/');
+                assert_non_null(l->text_event);
+                assert_non_null(l->key_label);
+            }
+        }
         /* no route prefix shadows another, and none shadows the unified /v1/ route */
         assert_true(strncmp(a->route_prefix, "/v1/", 4) != 0);
         for (size_t j = 0; j < n; j++)
@@ -94,6 +119,8 @@ static void test_table(void **state)
     assert_null(prov_fal.compat_prefix);
     assert_string_equal(prov_gemini.compat_prefix, "/v1beta/openai/");
     assert_ptr_equal(prov_gemini.compat_wire, &prov_openai);
+    /* the label of every Replicate stream URL issued so far (issue 16): a new one would refuse them all */
+    assert_string_equal(prov_replicate.async_links->key_label, "aigw replicate stream capability v1");
 }
 
 /* The gateway compiles each adapter's skip rules, the "**" rule and its captures (gateway/privacy.c): must fit. */
