@@ -20,10 +20,19 @@
 #define GW_USER_ID_MAX 256
 
 /**
- * Longest request id, in bytes: aigw's own are 32 hex digits, the ledger's synthetic ones ("grant:" + a
- * 32-digit reference) fit as well; buffers are GW_REQUEST_ID_MAX + 1 (the call record's request_id).
+ * Longest request id, in bytes: aigw's own are 32 hex digits (gateway/proxy.c), a grant's is "grant:" +
+ * 24 hex digits (gateway/store/store_leases.c); both static-asserted to fit. Buffers are
+ * GW_REQUEST_ID_MAX + 1 (the call record's request_id, a prediction's creating request).
  */
 #define GW_REQUEST_ID_MAX 39
+
+/**
+ * Longest provider name, in bytes: an adapter name of providers/ ("openai", "openrouter"); the config
+ * names adapters only (an unknown provider is refused), so nothing longer reaches a call record, a
+ * prediction row or a log line (tests/unit/providers/test_adapters.c checks every adapter's name
+ * fits). Buffers are GW_PROVIDER_NAME_MAX + 1 (the call record's and the prediction's provider).
+ */
+#define GW_PROVIDER_NAME_MAX 23
 
 /**
  * Longest Idempotency-Key the gateway honours, in bytes: the pipeline keeps it and the store's

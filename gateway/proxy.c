@@ -249,6 +249,7 @@ int gw_proxy_on_req(h2o_handler_t *self, h2o_req_t *req)
     *hook = call;
     w->inflight++;
     /* request id: 16 hex digits random per worker and start + 16 hex digits of a counter */
+    _Static_assert(32 <= GW_REQUEST_ID_MAX, "aigw's request ids (32 hex digits) fit GW_REQUEST_ID_MAX");
     memcpy(call->request_id, w->id_prefix, 16);
     uint64_t seq = ++w->seq;
     for (int i = 31; i >= 16; i--, seq >>= 4)

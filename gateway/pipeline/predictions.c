@@ -221,7 +221,7 @@ typedef struct st_async_read_job_t {
     gw_call_t *call;
     gw_store_t *store;
     const pol_pricing_t *pricing; /* of the call's generation (pinned by the call) */
-    char provider[24];
+    char provider[GW_PROVIDER_NAME_MAX + 1];
     char id[GW_ASYNC_ID_MAX + 1];
     char user[GW_USER_ID_MAX + 1];
     char client[128];

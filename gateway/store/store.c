@@ -131,17 +131,23 @@ void gw_store__qitem_free(qitem_t *it)
         gw_store_access_rec_free(it->rec);
 }
 
-/* Ids that create rows must pass the one user id rule (common/userid.h); lookups, erasure and export
- * only bound the length, so rows stored before the rule (invalid UTF-8) can still be found and erased. */
+/* The store's one user id rule (store_internal.h): ids that create rows pass common/userid.h; lookups,
+ * settlements, erasure and export only bound the length, so rows stored before the rule (invalid UTF-8)
+ * can still be found, settled and erased. */
 int gw_store__valid_user_id(const char *u)
 {
     return u != NULL && gw_user_id_valid(u, strlen(u));
 }
 
+int gw_store__id_fits(const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n > 0 && n <= max;
+}
+
 int gw_store__user_id_fits(const char *u)
 {
-    size_t n = u ? strlen(u) : 0;
-    return n > 0 && n <= GW_USER_ID_MAX;
+    return gw_store__id_fits(u, GW_USER_ID_MAX);
 }
 
 /* ---- transactions ---- */

@@ -67,7 +67,7 @@ typedef struct st_gw_call_rec_t {
     char request_id[GW_REQUEST_ID_MAX + 1]; /* unique; also the AEAD associated data of the bodies */
     char *user_id;                          /* NULL = GW_STORE_ANON_USER */
     char *client;                           /* client key name */
-    char provider[24];
+    char provider[GW_PROVIDER_NAME_MAX + 1];
     char *model;
     char *route;
     int status;            /* HTTP status returned to the client */

@@ -148,11 +148,11 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     /* Step 2: the rows. A crash between the steps leaves rows nobody can decrypt; re-running
      * the erasure removes them. The default grant of a database from before issue 14 was keyed
      * "default-grant:<user id>": re-key it like the new ones (still once per user). */
-    char old_grant_rid[GW_USER_ID_MAX + 32], new_grant_rid[GW_STORE_USER_REF_CHARS + 32];
+    char old_grant_rid[sizeof(GW_STORE_DEFAULT_GRANT_PREFIX) + GW_USER_ID_MAX], new_grant_rid[GW_STORE_DEFAULT_GRANT_RID_SIZE];
     char ref[GW_STORE_USER_REF_CHARS + 1];
     gw_store__user_ref(st, user_id, ref);
-    snprintf(old_grant_rid, sizeof(old_grant_rid), "default-grant:%s", user_id);
-    snprintf(new_grant_rid, sizeof(new_grant_rid), "default-grant:%s", ref);
+    snprintf(old_grant_rid, sizeof(old_grant_rid), GW_STORE_DEFAULT_GRANT_PREFIX "%s", user_id);
+    snprintf(new_grant_rid, sizeof(new_grant_rid), GW_STORE_DEFAULT_GRANT_PREFIX "%s", ref);
     if (gw_store__tx_begin(st, st->wdb) != 0 ||
         (rc->calls = gw_store__run_sql(st->wdb, "DELETE FROM calls WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->redactions = gw_store__run_sql(st->wdb, "DELETE FROM redactions WHERE user_id = ?", "t", user_id)) < 0 ||

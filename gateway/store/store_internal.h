@@ -53,6 +53,13 @@ int gw_store__user_insert(gw_store_t *st, gw_store_db_t *db, const char *user_id
  */
 void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_STORE_USER_REF_CHARS + 1]);
 
+/** The ledger request id of a user's default grant is this prefix + gw_store__user_ref (before schema
+ * version 4: + the user id itself; erasure re-keys those). */
+#define GW_STORE_DEFAULT_GRANT_PREFIX "default-grant:"
+
+/** Bytes of a default grant's request id, including the NUL (prefix + GW_STORE_USER_REF_CHARS hex digits). */
+#define GW_STORE_DEFAULT_GRANT_RID_SIZE (sizeof(GW_STORE_DEFAULT_GRANT_PREFIX) + GW_STORE_USER_REF_CHARS)
+
 /* ---- asynchronous predictions (store_predict.c) ---- */
 
 /**
@@ -264,10 +271,19 @@ int64_t gw_store__mono_now_us(void);
 int64_t gw_store__clock_us(gw_store_t *st);
 /** Frees a queued record (call or access) and its contents. */
 void gw_store__qitem_free(qitem_t *it);
-/** A user id that may create rows: the one rule of common/userid.h. */
+/*
+ * User ids in the store: one rule, two strengths (every store file validates through these two).
+ * An id that creates rows (a call record, reserve, grant, consent, an Idempotency-Key) must pass the
+ * edge's rule, gw_user_id_valid (common/userid.h: 1..GW_USER_ID_MAX bytes of printable UTF-8).
+ * An id that only names existing rows (lookups, settlements, export, erasure) is bounded in length
+ * only, so rows written before the rule existed can still be found, settled and erased.
+ */
+/** A user id that may create rows: gw_user_id_valid (common/userid.h). NULL gives 0. */
 int gw_store__valid_user_id(const char *u);
-/** A user id to look up, export or erase: 1..GW_USER_ID_MAX bytes, no other rule (rows from before the rule). */
+/** A user id to look up, settle, export or erase: 1..GW_USER_ID_MAX bytes, no other rule. NULL gives 0. */
 int gw_store__user_id_fits(const char *u);
+/** Any other id to look up or store (request id, Idempotency-Key): 1..max bytes. NULL gives 0. */
+int gw_store__id_fits(const char *s, size_t max);
 /** BEGIN on `db` (IMMEDIATE on SQLite); every read-write transaction of the store starts here.
  * @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */
 int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db);

@@ -379,7 +379,8 @@ int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_i
                           int64_t actual, gw_store_done_cb cb, void *ctx)
 {
     size_t ul = user_id ? strlen(user_id) : 0, rl = request_id ? strlen(request_id) : 0;
-    if (cb == NULL || (settle && (ul == 0 || ul > GW_USER_ID_MAX || rl == 0 || rl > GW_REQUEST_ID_MAX || actual < 0))) {
+    if (cb == NULL ||
+        (settle && (!gw_store__user_id_fits(user_id) || !gw_store__id_fits(request_id, GW_REQUEST_ID_MAX) || actual < 0))) {
         gw_call_rec_free(rec);
         return GW_STORE_E_INVAL;
     }

@@ -114,8 +114,7 @@ int gw_store_ledger_leases(gw_store_t *st, const gw_store_lease_conf_t *conf)
 int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id, int64_t amount, int64_t default_grant,
                      int64_t *balance_after)
 {
-    if (!gw_ledger__valid_new_user(user_id) || !gw_ledger__valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0)
+    if (!gw_store__valid_user_id(user_id) || !gw_store__id_fits(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_RESERVE, .user = user_id, .rid = request_id, .amount = amount, .grant = default_grant};
     op.now = gw_store__now_us(st);
@@ -129,8 +128,8 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
                            int64_t *balance_now, gw_store_done_cb cb, void *ctx)
 {
     gw_store_ledger_t *lg = gw_store__ledger(st);
-    if (!gw_ledger__valid_new_user(user_id) || !gw_ledger__valid_id(request_id, GW_REQUEST_ID_MAX) || amount < 0 ||
-        default_grant < 0 || cb == NULL)
+    if (!gw_store__valid_user_id(user_id) || !gw_store__id_fits(request_id, GW_REQUEST_ID_MAX) || amount < 0 || default_grant < 0 ||
+        cb == NULL)
         return GW_STORE_E_INVAL;
     if (gw_store_unavailable(st))
         return GW_STORE_E_FULL;
@@ -213,7 +212,7 @@ int gw_store_reserve_async(gw_store_t *st, const char *user_id, const char *requ
 
 int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual, int64_t *balance_after)
 {
-    if (!gw_ledger__valid_id(user_id, GW_USER_ID_MAX) || !gw_ledger__valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
+    if (!gw_store__user_id_fits(user_id) || !gw_store__id_fits(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     ledger_op_t op = {.kind = GW_J_SETTLE, .user = user_id, .rid = request_id, .amount = actual};
     op.now = gw_store__now_us(st);
@@ -225,7 +224,7 @@ int gw_store_settle(gw_store_t *st, const char *user_id, const char *request_id,
 
 int gw_store_settle_deferred(gw_store_t *st, const char *user_id, const char *request_id, int64_t actual)
 {
-    if (!gw_ledger__valid_id(user_id, GW_USER_ID_MAX) || !gw_ledger__valid_id(request_id, GW_REQUEST_ID_MAX) || actual < 0)
+    if (!gw_store__user_id_fits(user_id) || !gw_store__id_fits(request_id, GW_REQUEST_ID_MAX) || actual < 0)
         return GW_STORE_E_INVAL;
     size_t ul = strlen(user_id) + 1, rl = strlen(request_id) + 1;
     ledger_op_t *op = calloc(1, sizeof(*op) + ul + rl);
@@ -279,9 +278,11 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
 
 int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const char *reason, int64_t *balance_after)
 {
-    char rid[48], note[NOTE_MAX + 1];
+    /* "grant:" + 24 hex digits: a request id like any other (the ledger's UNIQUE(request_id, kind)) */
+    char rid[GW_REQUEST_ID_MAX + 1], note[NOTE_MAX + 1];
     unsigned char rnd[12];
-    if (!gw_ledger__valid_new_user(user_id))
+    _Static_assert(sizeof("grant:") - 1 + 2 * sizeof(rnd) <= GW_REQUEST_ID_MAX, "a grant's request id fits GW_REQUEST_ID_MAX");
+    if (!gw_store__valid_user_id(user_id))
         return GW_STORE_E_INVAL;
     randombytes_buf(rnd, sizeof(rnd));
     memcpy(rid, "grant:", 6);
@@ -299,7 +300,7 @@ int gw_store_grant(gw_store_t *st, const char *user_id, int64_t amount, const ch
 
 int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int64_t *reserved)
 {
-    if (!gw_ledger__valid_id(user_id, GW_USER_ID_MAX))
+    if (!gw_store__user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     gw_store_ledger_flush(st); /* read your own deferred settles */
     slot_t *sl = gw_ledger__slot_acquire(gw_store__ledger(st));
@@ -328,7 +329,7 @@ int gw_store_balance(gw_store_t *st, const char *user_id, int64_t *balance, int6
 
 int gw_store_user_info(gw_store_t *st, const char *user_id, gw_store_user_info_t *info)
 {
-    if (!gw_ledger__valid_id(user_id, GW_USER_ID_MAX))
+    if (!gw_store__user_id_fits(user_id))
         return GW_STORE_E_INVAL;
     memset(info, 0, sizeof(*info));
     gw_store_ledger_flush(st);

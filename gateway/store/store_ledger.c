@@ -194,11 +194,11 @@ static int bal_now(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 }
 
 /* The request id of `user`'s default grant: not the id itself, the row outlives an erasure. */
-static void default_grant_rid(gw_store_ledger_t *lg, const char *user, char rid[GW_STORE_USER_REF_CHARS + 32])
+static void default_grant_rid(gw_store_ledger_t *lg, const char *user, char rid[GW_STORE_DEFAULT_GRANT_RID_SIZE])
 {
     char ref[GW_STORE_USER_REF_CHARS + 1];
     gw_store__user_ref(lg->st, user, ref);
-    snprintf(rid, GW_STORE_USER_REF_CHARS + 32, "default-grant:%s", ref);
+    snprintf(rid, GW_STORE_DEFAULT_GRANT_RID_SIZE, GW_STORE_DEFAULT_GRANT_PREFIX "%s", ref);
 }
 
 /*
@@ -212,7 +212,7 @@ static int user_create(gw_store_ledger_t *lg, slot_t *sl, const char *user, int6
     if (gw_store__user_insert(lg->st, sl->db, user) != 0)
         return -1;
     if (grant > 0) {
-        char rid[GW_STORE_USER_REF_CHARS + 32];
+        char rid[GW_STORE_DEFAULT_GRANT_RID_SIZE];
         default_grant_rid(lg, user, rid);
         int64_t n = gw_ledger__ledger_ins(sl, user, rid, "grant", grant, now, "default grant", 0);
         if (n < 0)
@@ -313,7 +313,7 @@ static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         /* a new user starts with the default grant, unless that id had it before (erased and back) */
         int64_t first = 0;
         if (op->grant > 0) {
-            char rid[GW_STORE_USER_REF_CHARS + 32];
+            char rid[GW_STORE_DEFAULT_GRANT_RID_SIZE];
             default_grant_rid(lg, op->user, rid);
             if ((rc = gw_ledger__row_has(sl, rid, "grant")) < 0)
                 return GW_STORE_E_DB;
@@ -542,7 +542,7 @@ int gw_ledger__grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *key, int *status,
                              char request_id[GW_REQUEST_ID_MAX + 1])
 {
-    if (!gw_ledger__valid_id(user_id, GW_USER_ID_MAX) || !gw_ledger__valid_id(key, GW_IDEMPOTENCY_KEY_MAX))
+    if (!gw_store__user_id_fits(user_id) || !gw_store__id_fits(key, GW_IDEMPOTENCY_KEY_MAX))
         return GW_STORE_E_INVAL;
     slot_t *sl = gw_ledger__slot_acquire(gw_store__ledger(st));
     int ret = GW_STORE_E_DB;
@@ -570,8 +570,8 @@ int gw_store_idempotency_get(gw_store_t *st, const char *user_id, const char *ke
 
 int gw_store_idempotency_put(gw_store_t *st, const char *user_id, const char *key, int status, const char *request_id)
 {
-    if (!gw_ledger__valid_new_user(user_id) || !gw_ledger__valid_id(key, GW_IDEMPOTENCY_KEY_MAX) ||
-        !gw_ledger__valid_id(request_id, GW_REQUEST_ID_MAX) || status < 0)
+    if (!gw_store__valid_user_id(user_id) || !gw_store__id_fits(key, GW_IDEMPOTENCY_KEY_MAX) ||
+        !gw_store__id_fits(request_id, GW_REQUEST_ID_MAX) || status < 0)
         return GW_STORE_E_INVAL;
     int64_t now = gw_store__now_us(st), n = -1;
     slot_t *sl = gw_ledger__slot_acquire(gw_store__ledger(st));

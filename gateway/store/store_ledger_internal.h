@@ -184,10 +184,6 @@ int gw_ledger__begin(gw_store_ledger_t *lg, slot_t *sl);
 int gw_ledger__commit(slot_t *sl);
 /** ROLLBACK on the slot, errors ignored. */
 void gw_ledger__rollback(slot_t *sl);
-/** A request id, key or user id to look up: 1..max bytes. */
-int gw_ledger__valid_id(const char *s, size_t max);
-/** A user id that creates rows: the one rule of common/userid.h. */
-int gw_ledger__valid_new_user(const char *u);
 /** Appends a ledger row. @return its id, or -1. */
 int64_t gw_ledger__ledger_ins(slot_t *sl, const char *user, const char *rid, const char *kind, int64_t amount, int64_t now,
                               const char *note, int flagged);

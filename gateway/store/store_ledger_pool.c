@@ -21,7 +21,6 @@
  * of a live one.
  */
 #include "gateway/store/store_ledger.h"
-#include "common/userid.h"
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_internal.h"
 #include <pthread.h>
@@ -302,17 +301,4 @@ int gw_ledger__commit(slot_t *sl)
 void gw_ledger__rollback(slot_t *sl)
 {
     gw_store__tx_rollback(sl->db);
-}
-
-int gw_ledger__valid_id(const char *s, size_t max)
-{
-    size_t n = s ? strlen(s) : 0;
-    return n > 0 && n <= max;
-}
-
-/* A user id that creates rows (reserve, grant, an Idempotency-Key) passes the one rule (common/userid.h);
- * reads and settlements of existing rows only bound its length. */
-int gw_ledger__valid_new_user(const char *u)
-{
-    return u != NULL && gw_user_id_valid(u, strlen(u));
 }

@@ -40,6 +40,7 @@ void gw_predict_row_free(gw_predict_row_t *row)
 }
 
 /* The associated data of a vault: "provider/id" (a ciphertext is bound to its prediction). */
+#define VAULT_AD_SIZE (GW_PROVIDER_NAME_MAX + 1 + GW_PREDICT_ID_MAX + 1)
 static size_t vault_ad(char *ad, size_t cap, const char *provider, const char *id)
 {
     int n = snprintf(ad, cap, "%s/%s", provider, id);
@@ -57,7 +58,7 @@ static int step_done(gw_store_stmt_t *s)
 int gw_store__predict_write(gw_store_t *st, gw_store_db_t *db, const pol_key_t *dk, const char *user, const gw_call_rec_t *r)
 {
     const gw_predict_rec_t *p = r->predict;
-    char ad[GW_PREDICT_ID_MAX + 32];
+    char ad[VAULT_AD_SIZE];
     size_t adl = vault_ad(ad, sizeof(ad), p->provider, p->id);
     unsigned char nonce[POL_CRYPTO_NONCE_BYTES];
     unsigned char *ct = NULL;
@@ -115,7 +116,7 @@ static int open_vault(gw_store_t *st, const char *provider, const char *id, gw_p
                       size_t nl, const void *ct, size_t ctl)
 {
     int err = 0;
-    char ad[GW_PREDICT_ID_MAX + 32];
+    char ad[VAULT_AD_SIZE];
     size_t adl = vault_ad(ad, sizeof(ad), provider, id);
     if (adl == 0 || nonce == NULL || nl != POL_CRYPTO_NONCE_BYTES || ctl < POL_CRYPTO_TAG_BYTES)
         return GW_STORE_E_CRYPTO;
@@ -252,11 +253,11 @@ int gw_store_predict_usage(gw_store_t *st, const char *request_id, int64_t cost_
 }
 
 typedef struct st_expired_t {
-    char provider[24];
+    char provider[GW_PROVIDER_NAME_MAX + 1];
     char id[GW_PREDICT_ID_MAX + 1];
     int open; /* its reservation is still open: settled at the reserved amount */
     char user[GW_USER_ID_MAX + 1];
-    char rid[40];
+    char rid[GW_REQUEST_ID_MAX + 1];
     int64_t reserved;
 } expired_t;
 

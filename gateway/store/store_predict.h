@@ -39,17 +39,17 @@
 
 /** A prediction created by a call (gw_call_rec_t.predict). Strings owned (malloc). */
 typedef struct st_gw_predict_rec_t {
-    char provider[24];              /* "replicate", "fal" */
-    char id[GW_PREDICT_ID_MAX + 1]; /* the provider's prediction / request id */
-    char *client;                   /* client key name of the creating call (may be NULL) */
-    char *model;                    /* model it is priced under (may be NULL) */
-    uint32_t markup_permille;       /* the creating client's markup (1000 = none) */
-    int64_t reserved;               /* micro-credits reserved by the creating call */
-    int open_reservation;           /* 1: the creating call's reservation waits for the terminal answer */
-    int settled;                    /* 1: already terminal when created (nothing left to settle) */
-    int64_t expires_at_us;          /* the vault is not given out after this */
-    char *vault;                    /* plaintext JSON (gw_async_vault_to_json), wiped on free; may be NULL */
-    size_t vault_len;               /* bytes */
+    char provider[GW_PROVIDER_NAME_MAX + 1]; /* "replicate", "fal" */
+    char id[GW_PREDICT_ID_MAX + 1];          /* the provider's prediction / request id */
+    char *client;                            /* client key name of the creating call (may be NULL) */
+    char *model;                             /* model it is priced under (may be NULL) */
+    uint32_t markup_permille;                /* the creating client's markup (1000 = none) */
+    int64_t reserved;                        /* micro-credits reserved by the creating call */
+    int open_reservation;                    /* 1: the creating call's reservation waits for the terminal answer */
+    int settled;                             /* 1: already terminal when created (nothing left to settle) */
+    int64_t expires_at_us;                   /* the vault is not given out after this */
+    char *vault;                             /* plaintext JSON (gw_async_vault_to_json), wiped on free; may be NULL */
+    size_t vault_len;                        /* bytes */
 } gw_predict_rec_t;
 
 /** Frees a record (the vault wiped first). NULL is fine. */
@@ -57,8 +57,8 @@ void gw_predict_rec_free(gw_predict_rec_t *p);
 
 /** What a read of a prediction found (gw_store_predict_read). */
 typedef struct st_gw_predict_row_t {
-    char user_id[GW_USER_ID_MAX + 1]; /* of the creating call */
-    char request_id[40];              /* of the creating call (its reservation) */
+    char user_id[GW_USER_ID_MAX + 1];       /* of the creating call */
+    char request_id[GW_REQUEST_ID_MAX + 1]; /* of the creating call (its reservation) */
     char model[128];
     uint32_t markup_permille;
     int64_t reserved;

@@ -255,7 +255,7 @@ static void test_take_spend_topup_idle_return(void **state)
     assert_balanced(fx, u);
     /* the next five are paid from the lease: the lease row pays, the balance row is not touched */
     for (int i = 2; i <= 6; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "t%d", i);
         assert_int_equal(reserve(st, u, rid, PRICE), 0);
     }
@@ -291,7 +291,7 @@ static void test_take_spend_topup_idle_return(void **state)
     assert_int_equal(ledger_sum(fx, u), balance_row(fx, u));
     /* the lease-paid reservations settle against the balance row once the lease is gone */
     for (int i = 3; i <= 7; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "t%d", i);
         assert_int_equal(gw_store_settle(st, u, rid, PRICE / 2, NULL), 0);
     }
@@ -327,12 +327,12 @@ static void test_finish_settles_on_lease(void **state)
     assert_int_equal(reserve(st, u, "f1", PRICE), 0);
     gw_store_ledger_flush(st); /* f1's lease is taken */
     for (int i = 2; i <= 4; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "f%d", i);
         assert_int_equal(reserve(st, u, rid, PRICE), 0);
     }
     for (int i = 1; i <= 4; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "f%d", i);
         wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
         assert_int_equal(gw_store_finish_async(st, call_rec(rid, u), u, rid, 1, PRICE / 2, on_done, &w), 0);
@@ -452,7 +452,7 @@ static void *racer(void *arg)
         pthread_mutex_unlock(&r->lock);
         if (i >= r->attempts)
             break;
-        char rid[48];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "%s-%d", r->user, i);
         int rc = reserve(r->st[i % 3], r->user, rid, PRICE);
         pthread_mutex_lock(&r->lock);

@@ -277,7 +277,7 @@ static void *racer(void *arg)
         pthread_mutex_unlock(&r->lock);
         if (i >= ATTEMPTS)
             break;
-        char rid[32];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "race-%d", i);
         int64_t bal = 0;
         int rc = gw_store_reserve(r->st[i % 2], "racer", rid, PRICE, 0, &bal);
@@ -316,7 +316,7 @@ static void race(fx_t *fx, gw_store_t *second)
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE kind = 'reserve' AND user_id = ?", "racer"), 10);
     /* settle them all at half price: balance = sum again, nothing reserved */
     for (int i = 0; i < ATTEMPTS; i++) {
-        char rid[32];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "race-%d", i);
         int rc = gw_store_settle(second && i % 2 ? second : fx->st, "racer", rid, PRICE / 2, NULL);
         assert_true(rc == 0 || rc == GW_STORE_E_NOTFOUND);

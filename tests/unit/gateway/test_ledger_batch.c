@@ -139,7 +139,7 @@ static void wait_pending(gw_store_t *st, size_t n)
 
 typedef struct st_job_t {
     gw_store_t *st;
-    char user[32], rid[32];
+    char user[32], rid[GW_REQUEST_ID_MAX + 1];
     int64_t amount;
     int settle; /* 0 reserve, 1 settle */
     int rc;

@@ -373,7 +373,7 @@ static void test_ttl_purge(void **state)
     gw_store_close(fx->st);
     fx->st = open_store(fx, "{\"call_log_days\":90,\"redaction_log_days\":60,\"access_log_days\":30,\"image_payload_hours\":2}");
     for (int i = 0; i < 250; i++) { /* more than two purge batches */
-        char rid[32];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "old-%d", i);
         submit_call(fx->st, mkcall(rid, "alice", T0, "body", "resp", i < 5 ? 2 : 0));
     }
@@ -632,7 +632,7 @@ static void test_no_plaintext(void **state)
     char body[256];
     snprintf(body, sizeof(body), "{\"messages\":[{\"content\":\"%s lorem ipsum\"}]}", marker);
     for (int i = 0; i < 200; i++) {
-        char rid[32];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "np-%d", i);
         gw_call_rec_t *r = mkcall(rid, "carol", T0, body, body, 1);
         free(r->model);
@@ -784,7 +784,7 @@ static void test_queue_full(void **state)
     assert_non_null(fx->st);
     gw_store_pause_writer(fx->st, 1);
     for (int i = 0; i < 4; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "q%d", i);
         submit_call(fx->st, mkcall(rid, "alice", T0, "b", NULL, 0));
     }
@@ -809,7 +809,7 @@ static void test_queue_full(void **state)
     assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls", NULL), 4);
     /* Close drains: records queued right before close are written. */
     for (int i = 10; i < 14; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "q%d", i);
         submit_call(fx->st, mkcall(rid, "alice", T0, "b", NULL, 0));
     }
@@ -828,7 +828,7 @@ static void *producer(void *arg)
 {
     producer_t *p = arg;
     for (int i = 0; i < p->n; i++) {
-        char rid[32], user[16];
+        char rid[GW_REQUEST_ID_MAX + 1], user[16];
         snprintf(rid, sizeof(rid), "p%d-%d", p->id, i);
         snprintf(user, sizeof(user), "u%d", i % 7);
         gw_call_rec_t *r = mkcall(rid, user, T0, "body", "resp", 1);
@@ -864,7 +864,7 @@ static void test_rotation(void **state)
     submit_call(fx->st, mkcall("r1", "alice", T0, "alice-body", NULL, 0));
     submit_call(fx->st, mkcall("r2", "bob", T0, "bob-body", NULL, 0));
     assert_int_equal(gw_store_flush(fx->st), 0);
-    char old_id[17];
+    char old_id[POL_CRYPTO_KEY_ID_CHARS + 1];
     snprintf(old_id, sizeof(old_id), "%s", gw_store_master_key_id(fx->st));
     snprintf(newkey, sizeof(newkey), "%s/new.key", fx->dir);
     write_key(newkey);
@@ -1137,7 +1137,7 @@ static void test_crash_keeps_acknowledged(void **state)
         close(pfd[0]);
         gw_store_t *st = open_store(fx, NULL);
         for (int i = 0;; i++) {
-            char rid[32];
+            char rid[GW_REQUEST_ID_MAX + 1];
             snprintf(rid, sizeof(rid), "k-%d", i);
             while (gw_store_submit_call(st, mkcall(rid, i % 2 ? "alice" : "bob", T0, "crash body", "resp", 1)) != 0)
                 usleep(100);
@@ -1160,7 +1160,7 @@ static void test_crash_keeps_acknowledged(void **state)
     int64_t n = raw_count(fx, "SELECT COUNT(*) FROM calls", NULL);
     assert_true(n >= acked + 1);
     for (int i = 0; i <= acked; i += 97) {
-        char rid[32];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "k-%d", i);
         assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", rid), 1);
     }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "common/json.h"
+#include "common/limits.h"
 #include "providers/provider.h"
 #include "support/support.h"
 
@@ -64,6 +65,8 @@ static void test_table(void **state)
     assert_null(prov_find("nope"));
     for (size_t i = 0; i < n; i++) {
         const prov_adapter_t *a = all[i];
+        /* call records, prediction rows and the pipeline keep the name in GW_PROVIDER_NAME_MAX + 1 bytes */
+        assert_true(strlen(a->name) <= GW_PROVIDER_NAME_MAX);
         assert_non_null(a->route_prefix);
         assert_non_null(a->upstream_prefix);
         assert_int_equal(a->route_prefix[strlen(a->route_prefix) - 1], '/');
