@@ -56,7 +56,8 @@ int gw_canon_target(const char *target, size_t len, gw_buf_t *out, size_t *path_
  * Removes every query parameter named `name` (exact, case-sensitive, compared on the raw bytes and
  * on the percent-decoded name) from the query of `out`, which gw_canon_target() produced
  * (`*path_len` bytes of path, then the query). The '?' goes too when no parameter is left.
- * Used to keep client credentials (Gemini's "?key=") from being forwarded.
+ * Used to keep client credentials (providers/provider.h prov_credential_query_params: Gemini's "?key=") from being
+ * forwarded.
  * @return the number of parameters removed
  */
 size_t gw_canon_drop_query_param(gw_buf_t *out, size_t path_len, const char *name);

@@ -6,6 +6,7 @@
  */
 #include "gateway/config.h"
 #include "gateway/config_internal.h"
+#include "providers/provider.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -234,8 +235,7 @@ static int is_token(const char *s)
 static int parse_provider_headers(gw_provider_conf_t *pc, json_t *obj, const char *where, const char *origin, char *err,
                                   size_t errlen)
 {
-    static const char *const reserved[] = {"authorization",  "x-api-key",    "x-goog-api-key",    "api-key",    "host",
-                                           "content-length", "content-type", "transfer-encoding", "connection", "cookie"};
+    static const char *const reserved[] = {"host", "content-length", "content-type", "transfer-encoding", "connection", "cookie"};
     if (obj == NULL)
         return 0;
     if (!json_is_object(obj) || json_object_size(obj) > 16) {
@@ -254,11 +254,15 @@ static int parse_provider_headers(gw_provider_conf_t *pc, json_t *obj, const cha
             gw_config__set_err(err, errlen, origin, "%s.headers.%s: expected a header name (RFC 9110 token)", where, name);
             return -1;
         }
+        int set_by_aigw = strncasecmp(name, "x-aigw-", 7) == 0;
         for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-            if (strcasecmp(name, reserved[i]) == 0 || strncasecmp(name, "x-aigw-", 7) == 0) {
-                gw_config__set_err(err, errlen, origin, "%s.headers.%s: aigw sets this header itself", where, name);
-                return -1;
-            }
+            set_by_aigw |= strcasecmp(name, reserved[i]) == 0;
+        for (const char *const *c = prov_credential_headers; *c != NULL; c++) /* the provider key has its own setting */
+            set_by_aigw |= strcasecmp(name, *c) == 0;
+        if (set_by_aigw) {
+            gw_config__set_err(err, errlen, origin, "%s.headers.%s: aigw sets this header itself", where, name);
+            return -1;
+        }
         int ok = val != NULL && strlen(val) <= 1024;
         for (const char *c = ok ? val : ""; *c != '\0'; c++)
             if ((unsigned char)*c < 0x20 || *c == 0x7f)

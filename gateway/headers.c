@@ -4,6 +4,8 @@
  */
 #include "gateway/headers.h"
 
+#include "providers/provider.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -20,11 +22,10 @@ static int in_set(const char *name, size_t len, const char *const *set)
 static const char *const hop_by_hop[] = {"connection",        "keep-alive", "proxy-connection", "te", "trailer",
                                          "transfer-encoding", "upgrade",    "http2-settings",   NULL};
 
-static const char *const drop_req[] = {"host", "content-length", "expect", "authorization", "x-api-key", "x-goog-api-key",
-                                       "api-key", /* Azure OpenAI style */
-                                       /* account selection: only config sets them (providers.NAME.headers) */
-                                       "openai-organization", "openai-project", "x-goog-user-project", "accept-encoding", "cookie",
-                                       "proxy-authorization", "forwarded", "x-forwarded-for", NULL};
+/* besides these: every provider credential header (prov_credential_headers) and every adapter's account-selection
+ * headers (only config sets them: providers.NAME.headers) */
+static const char *const drop_req[] = {"host",      "content-length",  "expect", "accept-encoding", "cookie", "proxy-authorization",
+                                       "forwarded", "x-forwarded-for", NULL};
 
 static const char *const drop_resp[] = {"content-length", "content-encoding", "server", "date", "set-cookie", NULL};
 
@@ -32,7 +33,8 @@ int gw_headers_drop_request(const char *name, size_t len)
 {
     if (len >= 7 && strncasecmp(name, "x-aigw-", 7) == 0)
         return 1;
-    return in_set(name, len, hop_by_hop) || in_set(name, len, drop_req);
+    return in_set(name, len, hop_by_hop) || in_set(name, len, drop_req) || in_set(name, len, prov_credential_headers) ||
+           prov_is_account_header(name, len);
 }
 
 int gw_headers_drop_response(const char *name, size_t len)

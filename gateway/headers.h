@@ -5,8 +5,9 @@
  * Dropped toward the provider: hop-by-hop headers (RFC 9110 section 7.6.1: Connection,
  * Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, plus HTTP2-Settings),
  * Host and Content-Length (curl sets them), Expect (curl would send 100-continue), the client's
- * credentials (Authorization, x-api-key, x-goog-api-key, api-key: the client key never leaves aigw),
- * account-selection headers (OpenAI-Organization, OpenAI-Project, x-goog-user-project: config sets them per provider),
+ * credentials (providers/provider.h prov_credential_headers: Authorization, x-api-key, x-goog-api-key, api-key: the
+ * client key never leaves aigw), every adapter's account-selection headers (prov_is_account_header: OpenAI-Organization,
+ * OpenAI-Project, x-goog-user-project; config sets them per provider),
  * Accept-Encoding (aigw must read responses in clear to restore placeholders and meter usage),
  * Cookie, and every X-AIGW- header (aigw's own, e.g. the end-user id).
  * Dropped toward the client: hop-by-hop headers, Content-Length and Content-Encoding (aigw may

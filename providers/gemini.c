@@ -338,7 +338,11 @@ static const pol_notrain_posture_t gemini_notrain = {
     .forces = gemini_notrain_forces,
 };
 
+/* Google APIs bill the quota project named by x-goog-user-project (cloud.google.com/apis/docs/system-parameters). */
+static const char *const gemini_account_headers[] = {"x-goog-user-project", NULL};
+
 const prov_adapter_t prov_gemini = {
+    .account_headers = gemini_account_headers,
     .notrain = &gemini_notrain,
     .name = "gemini",
     .default_base_url = "https://generativelanguage.googleapis.com",

@@ -494,7 +494,11 @@ static const pol_notrain_posture_t openai_notrain = {
     .options = openai_notrain_options,
 };
 
+/* Optional headers that pick the organization / project billed (docs/providers/openai.md section 1). */
+static const char *const openai_account_headers[] = {"openai-organization", "openai-project", NULL};
+
 const prov_adapter_t prov_openai = {
+    .account_headers = openai_account_headers,
     .notrain = &openai_notrain,
     .name = "openai",
     .default_base_url = "https://api.openai.com",

@@ -1,7 +1,8 @@
 /*
  * The adapter table and what is shared by every adapter: the unified-route model lookup
  * (prov_for_model, fnmatch globs from config "models"), the binary-vs-text test used by
- * maybe_binary field rules, JSON string escaping for error bodies, and small jansson getters
+ * maybe_binary field rules, the credential and account headers of every adapter, JSON string escaping for error
+ * bodies, and small jansson getters
  * for the usage and estimate extractors. Adding a provider: write providers/<name>.c defining a
  * prov_adapter_t, declare it in provider.h, add one row below.
  */
@@ -12,10 +13,39 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const prov_adapter_t *const adapters[] = {
     &prov_openai, &prov_gemini, &prov_anthropic, &prov_replicate, &prov_openrouter, &prov_deepseek, &prov_fireworks, &prov_fal,
 };
+
+/* The credential styles' header lines (docs/providers/<name>.md "Auth"). */
+const char *prov_auth_line(prov_auth_t auth)
+{
+    static const char *const line[] = {
+        [PROV_AUTH_BEARER] = "Authorization: Bearer ",
+        [PROV_AUTH_X_GOOG] = "x-goog-api-key: ",
+        [PROV_AUTH_X_API_KEY] = "x-api-key: ",
+        [PROV_AUTH_KEY] = "Authorization: Key ",
+    };
+    return line[auth];
+}
+
+const char *const prov_credential_headers[] = {"authorization", "x-api-key", "x-goog-api-key", "api-key" /* Azure OpenAI style */,
+                                               NULL};
+
+const char *const prov_credential_query_params[] = {"key", NULL};
+
+const char *const prov_client_key_headers[] = {"x-api-key", "x-goog-api-key", NULL};
+
+int prov_is_account_header(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)
+        for (const char *const *h = adapters[i]->account_headers; h != NULL && *h != NULL; h++)
+            if (strlen(*h) == len && strncasecmp(name, *h, len) == 0)
+                return 1;
+    return 0;
+}
 
 const prov_adapter_t *prov_find(const char *name)
 {

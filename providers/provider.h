@@ -44,6 +44,36 @@ typedef enum {
     PROV_AUTH_KEY        /* Authorization: Key <key> (fal) */
 } prov_auth_t;
 
+/** The start of the upstream header line that carries a key in style `auth`, up to the key ("Authorization: Bearer ",
+    "x-goog-api-key: ", "x-api-key: ", "Authorization: Key "). Static; never NULL for a prov_auth_t value. */
+const char *prov_auth_line(prov_auth_t auth);
+
+/**
+ * Request headers a provider reads a credential from (lower case, NULL-terminated): every prov_auth_t style's
+ * ("authorization", "x-api-key", "x-goog-api-key") and Azure OpenAI's "api-key". A client's are never forwarded (the
+ * provider key replaces them) and config cannot set them (providers.NAME.headers).
+ */
+extern const char *const prov_credential_headers[];
+
+/**
+ * Query parameters a provider reads a credential from (NULL-terminated): Google APIs accept "?key=<key>"
+ * (docs/providers/gemini.md "Auth"). Removed from the request target on every provider route, so a client's key is
+ * never forwarded (gateway/canon.h gw_canon_drop_query_param).
+ */
+extern const char *const prov_credential_query_params[];
+
+/**
+ * Headers a client may send its aigw key in besides Authorization (lower case, NULL-terminated, in lookup order): the
+ * SDKs' own (Anthropic's x-api-key, Gemini's x-goog-api-key), accepted on every route.
+ */
+extern const char *const prov_client_key_headers[];
+
+/**
+ * 1 when request header `name` (`len` bytes, any case) is one of any adapter's account_headers: a client's is never
+ * forwarded, on any route (config sets them per provider: providers.NAME.headers).
+ */
+int prov_is_account_header(const char *name, size_t len);
+
 /** How the privacy pass treats a declared structural field (prov_skip_t). */
 typedef enum {
     /** model, role, ids, enum-typed fields the provider validates: scanned like every string, never rewritten; a
@@ -237,6 +267,12 @@ typedef struct st_prov_adapter_t {
     /** The environment variable the shipped config reads this provider's key from ("OPENAI_API_KEY"),
         named in the 503 a request gets when the key is empty (the SDK's own variable name). */
     const char *api_key_env;
+    /**
+     * Request headers that select the provider account or project billed (lower case, NULL-terminated; OpenAI
+     * "openai-organization", "openai-project", Gemini "x-goog-user-project"): only config sets them
+     * (providers.NAME.headers), a client's are dropped on every route (prov_is_account_header). NULL: none.
+     */
+    const char *const *account_headers;
     /** The provider's no-training / no-storage posture (flags to force, fields to strip, routes to refuse, training
         risk, config options) as data; policy/notrain.c evaluates it. Never NULL. */
     const pol_notrain_posture_t *notrain;

@@ -17,9 +17,9 @@ static int client_credential(h2o_req_t *req, const char **key, size_t *len)
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
     if (i >= 0)
         return gw_auth_parse_authorization(req->headers.entries[i].value.base, req->headers.entries[i].value.len, key, len);
-    const h2o_header_t *h = gw__find_header(req, H2O_STRLIT("x-api-key"));
-    if (h == NULL)
-        h = gw__find_header(req, H2O_STRLIT("x-goog-api-key"));
+    const h2o_header_t *h = NULL;
+    for (const char *const *name = prov_client_key_headers; h == NULL && *name != NULL; name++)
+        h = gw__find_header(req, *name, strlen(*name));
     if (h == NULL || h->value.len == 0)
         return -1;
     *key = h->value.base;

@@ -57,8 +57,11 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
     }
     gw_buf_append(&call->route, call->target.base, cpath_len);
     gw__route_match(call->target.base, call->target.len, r);
-    if (r->kind == GW_ROUTE_PROVIDER && gw_canon_drop_query_param(&call->target, cpath_len, "key") != 0)
-        gw__route_match(call->target.base, call->target.len, r); /* a client credential is never forwarded */
+    size_t dropped = 0; /* a client credential is never forwarded */
+    for (const char *const *q = prov_credential_query_params; r->kind == GW_ROUTE_PROVIDER && *q != NULL; q++)
+        dropped += gw_canon_drop_query_param(&call->target, cpath_len, *q);
+    if (dropped != 0)
+        gw__route_match(call->target.base, call->target.len, r);
     switch (r->kind) {
     case GW_ROUTE_HEALTHZ:
         gw__send_json(call, 200, "{\"status\":\"ok\"}");

@@ -140,13 +140,7 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
         nlines++;
     }
     /* the provider credential replaces the client's */
-    static const char *const auth_prefix[] = {
-        [PROV_AUTH_BEARER] = "Authorization: Bearer ",
-        [PROV_AUTH_X_GOOG] = "x-goog-api-key: ",
-        [PROV_AUTH_X_API_KEY] = "x-api-key: ",
-        [PROV_AUTH_KEY] = "Authorization: Key ",
-    };
-    const char *ap = auth_prefix[call->up->auth];
+    const char *ap = prov_auth_line(call->up->auth);
     if (gw_buf_append(hb, ap, strlen(ap)) != 0 || gw_buf_append(hb, pc->api_key, strlen(pc->api_key) + 1) != 0 ||
         gw_buf_append(hb, "Expect:", 8) != 0)
         return -1;
