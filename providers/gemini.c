@@ -338,11 +338,16 @@ static const pol_notrain_posture_t gemini_notrain = {
     .forces = gemini_notrain_forces,
 };
 
+/* Generated images: Gemini parts' inlineData (inline_data in snake_case JSON), Imagen predictions'
+ * bytesBase64Encoded (docs/providers/gemini.md). */
+static const char *const gemini_image_payload_fields[] = {"bytesBase64Encoded", "inlineData", "inline_data", NULL};
+
 /* Google APIs bill the quota project named by x-goog-user-project (cloud.google.com/apis/docs/system-parameters). */
 static const char *const gemini_account_headers[] = {"x-goog-user-project", NULL};
 
 const prov_adapter_t prov_gemini = {
     .account_headers = gemini_account_headers,
+    .image_payload_fields = gemini_image_payload_fields,
     .notrain = &gemini_notrain,
     .name = "gemini",
     .default_base_url = "https://generativelanguage.googleapis.com",

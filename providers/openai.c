@@ -494,11 +494,15 @@ static const pol_notrain_posture_t openai_notrain = {
     .options = openai_notrain_options,
 };
 
+/* Images responses carry generated images as data[].b64_json (docs/providers/openai.md). */
+static const char *const openai_image_payload_fields[] = {"b64_json", NULL};
+
 /* Optional headers that pick the organization / project billed (docs/providers/openai.md section 1). */
 static const char *const openai_account_headers[] = {"openai-organization", "openai-project", NULL};
 
 const prov_adapter_t prov_openai = {
     .account_headers = openai_account_headers,
+    .image_payload_fields = openai_image_payload_fields,
     .notrain = &openai_notrain,
     .name = "openai",
     .default_base_url = "https://api.openai.com",

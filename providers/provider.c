@@ -47,6 +47,18 @@ int prov_is_account_header(const char *name, size_t len)
     return 0;
 }
 
+int prov_has_image_payload_field(const char *body, size_t len)
+{
+    for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)
+        for (const char *const *f = adapters[i]->image_payload_fields; f != NULL && *f != NULL; f++) {
+            size_t fl = strlen(*f);
+            for (const char *p = body, *end = body + len; p < end && (p = memmem(p, (size_t)(end - p), *f, fl)) != NULL; p++)
+                if (p > body && p[-1] == '"' && p + fl < end && p[fl] == '"')
+                    return 1;
+        }
+    return 0;
+}
+
 const prov_adapter_t *prov_find(const char *name)
 {
     for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)

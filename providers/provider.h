@@ -273,6 +273,12 @@ typedef struct st_prov_adapter_t {
      * (providers.NAME.headers), a client's are dropped on every route (prov_is_account_header). NULL: none.
      */
     const char *const *account_headers;
+    /**
+     * JSON member names whose values are generated image bytes in this provider's responses (NULL-terminated; OpenAI
+     * "b64_json", Gemini "inlineData" / "inline_data", Imagen "bytesBase64Encoded"): a logged response that has one
+     * follows retention.image_payload_hours (prov_has_image_payload_field). NULL: none.
+     */
+    const char *const *image_payload_fields;
     /** The provider's no-training / no-storage posture (flags to force, fields to strip, routes to refuse, training
         risk, config options) as data; policy/notrain.c evaluates it. Never NULL. */
     const pol_notrain_posture_t *notrain;
@@ -330,6 +336,12 @@ const prov_adapter_t *prov_find(const char *name);
  * (same method, path glob), else 0.
  */
 int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len);
+
+/**
+ * 1 when `body` (`len` bytes, any text) holds a JSON member name "<name>" (quoted) of any adapter's
+ * image_payload_fields, else 0. A byte search, no parse: a logged response's retention class.
+ */
+int prov_has_image_payload_field(const char *body, size_t len);
 
 /** All adapters; *n receives the count. Borrowed, static lifetime. */
 const prov_adapter_t *const *prov_all(size_t *n);

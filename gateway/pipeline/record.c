@@ -30,16 +30,12 @@ static char *dup_buf(const gw_buf_t *b)
     return b->len != 0 ? strndup(b->base, b->len) : NULL;
 }
 
-/* Whether a logged response carries image payloads (OpenAI b64_json, Imagen bytesBase64Encoded,
- * Gemini inline data, data: URIs): its bodies then follow retention.image_payload_hours. */
+/* Whether a logged response carries image payloads (a member the adapters declare in image_payload_fields: OpenAI
+ * b64_json, Imagen bytesBase64Encoded, Gemini inline data; or data: URIs): its bodies then follow
+ * retention.image_payload_hours. */
 static int response_has_image(const gw_buf_t *b)
 {
-    static const char *const markers[] = {"\"b64_json\"", "\"bytesBase64Encoded\"", "\"inlineData\"", "\"inline_data\"",
-                                          "data:image/"};
-    for (size_t i = 0; b->len != 0 && i < sizeof(markers) / sizeof(markers[0]); i++)
-        if (memmem(b->base, b->len, markers[i], strlen(markers[i])) != NULL)
-            return 1;
-    return 0;
+    return b->len != 0 && (memmem(b->base, b->len, "data:image/", 11) != NULL || prov_has_image_payload_field(b->base, b->len));
 }
 
 /* Whether a finding's field ("item.content[0].text") is one of the adapter's repeat patterns ("item.content.*.text"). */

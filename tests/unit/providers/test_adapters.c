@@ -446,6 +446,24 @@ static void test_skip_fields_over_fixtures(void **state)
     json_decref(m);
 }
 
+/* A response's image payload members are the adapters' declared ones, found quoted (a byte search, no parse). */
+static void test_image_payload_fields(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"{\"data\":[{\"b64_json\":\"iVBO\"}]}",
+                                      "{\"predictions\":[{\"bytesBase64Encoded\":\"x\"}]}",
+                                      "data: {\"parts\":[{\"inlineData\":{}}]}",
+                                      "{\"inline_data\": {}}",
+                                      "x\"b64_json\"b64_json\"",
+                                      "{\"text\":\"b64_json\"}" /* a byte search: a quoted value counts too */};
+    static const char *const no[] = {
+        "{\"xb64_json\":1}", "{\"b64_jsonx\":1}", "b64_json", "\"b64_json", "{\"url\":\"data:image/png\"}", ""};
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        assert_true(prov_has_image_payload_field(yes[i], strlen(yes[i])));
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        assert_false(prov_has_image_payload_field(no[i], strlen(no[i])));
+}
+
 static void test_looks_binary(void **state)
 {
     (void)state;
@@ -650,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_error_status_maps),
         cmocka_unit_test(test_skip_fields_over_fixtures),
         cmocka_unit_test(test_looks_binary),
+        cmocka_unit_test(test_image_payload_fields),
         cmocka_unit_test(test_estimates),
         cmocka_unit_test(test_model_from_path),
         cmocka_unit_test(test_prov_for_model),
