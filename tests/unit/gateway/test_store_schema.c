@@ -250,11 +250,40 @@ static void test_fresh_equals_upgraded(void **state)
     gw_store__db_close(nw);
 }
 
+/* A database this build creates has 1 KiB pages (store_sqlite.c GW_SQLITE_PAGE_SIZE_STR); one made
+ * with another page size keeps it when opened and migrated. */
+static void test_page_size(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_db_t *db = open_db(fx->path);
+    migrate_to(db, gw_store__schema_version());
+    assert_int_equal(one_int(db, "PRAGMA page_size"), 1024);
+    assert_int_equal(gw_store__db_exec(db, "INSERT INTO access_log(at, method, status, bytes_in, bytes_out, duration_us,"
+                                           " upstream_us, expires_at) VALUES (1, 'GET', 200, 0, 0, 1, 0, 2)"),
+                     0);
+    /* an older file: 4 KiB pages (SQLite's default), version 9 */
+    char old[160];
+    snprintf(old, sizeof(old), "%s/old.db", fx->dir);
+    gw_store_db_t *o = open_db(old);
+    assert_int_equal(gw_store__db_exec(o, "PRAGMA journal_mode=DELETE; PRAGMA page_size=4096; VACUUM; PRAGMA journal_mode=WAL"), 0);
+    migrate_to(o, 9);
+    fill_v9(o);
+    gw_store__db_close(o);
+    o = open_db(old);
+    assert_int_equal(one_int(o, "PRAGMA page_size"), 4096);
+    migrate_to(o, gw_store__schema_version());
+    assert_int_equal(one_int(o, "PRAGMA page_size"), 4096);
+    assert_int_equal(one_int(o, "SELECT COUNT(*) FROM ledger"), 4);
+    gw_store__db_close(o);
+    gw_store__db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_upgrade_from_v9, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_equals_upgraded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_size, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
