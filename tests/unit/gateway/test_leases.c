@@ -596,7 +596,7 @@ static void test_batched_transaction(void **state)
     for (int i = 0; i < NB; i++)
         w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
     for (int i = 0; i < 8; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "a%d", i);
         assert_int_equal(gw_store_reserve_async(st, "ann", rid, PRICE, 0, NULL, on_done, &w[i]), 0);
     }
