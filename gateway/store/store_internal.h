@@ -159,6 +159,17 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
  */
 int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
 
+/**
+ * store_ledger_batch.c: after the journal's transaction failed (before its rollback). On
+ * PostgreSQL the ledger batches a transaction's reserve and settle rows into multi-row statements
+ * and decides as if no request id repeats; what only the statement-by-statement path answers
+ * exactly (a repeated request id, the settlement of a reservation made in the same transaction)
+ * fails the transaction instead. @return 1 when this transaction was batched: the caller rolls
+ * back and applies the same items once more in a new transaction, which the ledger then runs
+ * statement by statement; 0 otherwise (SQLite, or already the statement-by-statement retry).
+ */
+int gw_store__ledger_retry(gw_store_ledger_t *lg);
+
 /** store_ledger.c: after a commit (committed = 1) or a final failure, updates the credit table. */
 void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed);
 

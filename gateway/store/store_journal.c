@@ -71,7 +71,7 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
  * The finished calls' records are one multi-row insert at the end (gw_store__calls_begin). An
  * error of a pipelined statement fails the whole transaction, as one seen at once would.
  * @return 0 or -1 (roll back). */
-static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+static int journal_apply_once(gw_store_t *st, gw_journal_item_t *j)
 {
     /* A new transaction: every user's key row is read again (FOR SHARE on PostgreSQL) before a
      * record is sealed with the cached key, so an erasure by another instance or process is seen
@@ -86,6 +86,20 @@ static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
     if (gw_store__calls_end(st, rc == 0) != 0)
         rc = -1;
     return gw_store__db_pipeline(st->wdb, 0) == 0 ? rc : -1;
+}
+
+/* journal_apply_once; on PostgreSQL a transaction whose ledger rows were batched and that failed
+ * (a repeated request id fails the batch's INSERT; store_ledger_batch.c) is rolled back and
+ * applied once more, statement by statement, in a new transaction. journal_apply runs first in
+ * its transaction: the rollback loses nothing else. @return 0 or -1 (roll back). */
+static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+{
+    int rc = journal_apply_once(st, j);
+    if (rc != 0 && gw_store__ledger_retry(st->ledger)) {
+        gw_store__tx_rollback(st->wdb);
+        rc = gw_store__tx_begin(st, st->wdb) == 0 ? journal_apply_once(st, j) : -1;
+    }
+    return rc;
 }
 
 static uint64_t journal_ops(const gw_journal_item_t *j)

@@ -170,12 +170,15 @@ int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
         /* a new transaction: nothing read in a rolled-back one is known */
         for (int k = 0; k < GW_LEDGER_NCUR; k++)
             lg->cur[k].active = 0;
+        gw_ledger__batch_begin(lg);
         return 0;
     }
     int rc = 0;
     for (int k = 0; k < GW_LEDGER_NCUR; k++)
         if (cur_flush(lg, &lg->wslot, k) != 0)
             rc = -1;
+    if (rc == 0 && gw_ledger__batch_flush(lg, &lg->wslot) != 0)
+        rc = -1;
     return rc;
 }
 
@@ -325,10 +328,22 @@ static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     }
     op->bal = c->amount;
     if (c->amount < op->amount) {
-        /* a request id reserved before answers 0, as it does when the balance covers it */
+        /* a request id reserved before answers 0, as it does when the balance covers it (the
+         * database answers that exactly unless the batch holds a row of this id) */
+        if (lg->b.on && gw_ledger__batch_mentions(lg, op))
+            return gw_ledger__batch_retry(lg);
         if ((rc = gw_ledger__row_has(sl, op->rid, "reserve")) < 0)
             return GW_STORE_E_DB;
         return rc == 1 ? 0 : GW_E_CREDITS;
+    }
+    if (lg->b.on) {
+        /* batched (store_ledger_batch.c): decided as a new request id; a repeated one fails the
+         * transaction's multi-row INSERT and the journal applies it again statement by statement */
+        if (gw_ledger__batch_row(lg, op, 1, 0, 0, 0) != 0)
+            return GW_STORE_E_DB;
+        cur_add(c, -op->amount, -op->amount);
+        op->bal = c->amount;
+        return 0;
     }
     /* the reserve row first: it is the idempotency check (UNIQUE(request_id, kind)) */
     int64_t n = gw_ledger__ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
@@ -370,6 +385,14 @@ int gw_ledger__reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         op->lease_out = GW_J_LEASE_LOST;
         return reserve_exact(lg, sl, op);
     }
+    if (lg->b.on) { /* batched, as in reserve_exact */
+        if (gw_ledger__batch_row(lg, op, 1, 0, 1, 0) != 0)
+            return GW_STORE_E_DB;
+        cur_add(c, -op->amount, 0);
+        op->bal = c->amount;
+        op->lease_out = GW_J_LEASE_USED;
+        return 0;
+    }
     int64_t n = gw_ledger__ledger_ins(sl, op->user, op->rid, "reserve", -op->amount, op->now, NULL, 0);
     if (n < 0)
         return GW_STORE_E_DB;
@@ -393,19 +416,26 @@ int gw_ledger__reserve_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
 {
     int64_t reserved = 0;
-    int lease = 0;
+    int lease = 0, rc;
     /* the open row of this user's request: refusals (none, another user's) write nothing */
-    gw_store_stmt_t *t = gw_ledger__stmt(sl, S_OPEN_DEL_USER);
-    if (t == NULL)
-        return GW_STORE_E_DB;
-    gw_store__bind_text(t, 1, op->rid);
-    gw_store__bind_text(t, 2, op->user);
-    int rc = gw_store__step(t);
-    if (rc == 1) {
-        reserved = gw_store__col_int64(t, 0);
-        lease = gw_store__col_int64(t, 1) != 0;
+    if (lg->b.on) {
+        /* batched: one DELETE took the open rows of every settlement of the transaction; the
+         * database answers a miss exactly unless the batch holds or took a row of this id */
+        if ((rc = gw_ledger__batch_take(lg, sl, op, &reserved, &lease)) == 0 && gw_ledger__batch_mentions(lg, op))
+            return gw_ledger__batch_retry(lg);
+    } else {
+        gw_store_stmt_t *t = gw_ledger__stmt(sl, S_OPEN_DEL_USER);
+        if (t == NULL)
+            return GW_STORE_E_DB;
+        gw_store__bind_text(t, 1, op->rid);
+        gw_store__bind_text(t, 2, op->user);
+        rc = gw_store__step(t);
+        if (rc == 1) {
+            reserved = gw_store__col_int64(t, 0);
+            lease = gw_store__col_int64(t, 1) != 0;
+        }
+        gw_store__reset(t);
     }
-    gw_store__reset(t);
     if (rc < 0)
         return GW_STORE_E_DB;
     if (rc == 0) {
@@ -420,8 +450,9 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     pol_meter_settlement_t s;
     pol_meter_settle(reserved, op->amount, &s);
     int64_t back = s.refund - s.overrun;
-    if (ledger_ins_nowait(sl, op->user, op->rid, "settle", back, op->now, s.flagged ? "actual cost above the reservation" : NULL,
-                          s.flagged) < 0)
+    if (lg->b.on ? gw_ledger__batch_row(lg, op, 0, back, 0, s.flagged) != 0
+                 : ledger_ins_nowait(sl, op->user, op->rid, "settle", back, op->now,
+                                     s.flagged ? "actual cost above the reservation" : NULL, s.flagged) < 0)
         return GW_STORE_E_DB;
     if (lease) {
         /* reserved against a lease: the difference goes back to this instance's lease row while it

@@ -118,6 +118,8 @@ typedef struct st_gw_store_ledger_stats_t {
     uint64_t leases_reclaimed; /* expired leases of instances that are gone, given back by this one */
     uint64_t evicted;          /* credit table entries dropped after CT_EVICT_MS idle */
     size_t users;              /* credit table entries now */
+    uint64_t batch_retries;    /* PostgreSQL: journal transactions applied again statement by statement after their
+                                * batched ledger rows failed (a repeated request id; store_ledger_batch.c) */
 } gw_store_ledger_stats_t;
 
 /**

@@ -7,6 +7,7 @@
 
 #include "gateway/store/store_ledger.h"
 #include "gateway/store/store_internal.h"
+#include "gateway/store/store_pgarray.h"
 
 /* ---- the ledger object and what its files share (the files named above) ---- */
 
@@ -40,6 +41,9 @@ enum {
     S_RATE_INS,
     S_RATE_GET,
     S_RATE_PUT,
+    S_LEDGER_MANY,
+    S_OPEN_MANY,
+    S_OPEN_TAKE_MANY,
     S__COUNT
 };
 
@@ -60,6 +64,37 @@ typedef struct st_ledger_cur_t {
     int64_t released; /* BAL, not written yet: reserved -= released (negative: reservations added) */
     int64_t now;      /* updated_at of the write */
 } ledger_cur_t;
+
+/** A ledger row the journal's transaction writes with its other rows at its end (PostgreSQL, store_ledger_batch.c). */
+typedef struct st_ledger_row_t {
+    ledger_op_t *op; /* user, request id, time */
+    int reserve;     /* 1: a reserve row and its open reservation; 0: a settle row */
+    int64_t amount;  /* the ledger row's amount */
+    int lease;       /* reserve: admitted against this instance's lease (credit_open.lease) */
+    int flagged;     /* settle: charged above the reservation */
+} ledger_row_t;
+
+/** The open reservation of one settlement of the transaction, taken with all the others by one DELETE. */
+typedef struct st_ledger_taken_t {
+    ledger_op_t *op;
+    uint64_t hash;  /* of the request id (duplicates, look-ups) */
+    int found;      /* the row (this request id and user) was there and is deleted */
+    int64_t amount; /* found: what it reserved */
+    int lease;      /* found: admitted against a lease */
+} ledger_taken_t;
+
+/** PostgreSQL: the journal transaction's ledger writes, batched (store_ledger_batch.c). */
+typedef struct st_ledger_batch_t {
+    int on;          /* this transaction batches (PostgreSQL and not strict_next) */
+    int strict_next; /* the next transaction applies statement by statement (the retry of a failed batched one) */
+    int retry;       /* a body met what only the statement-by-statement path answers exactly */
+    int fetched;     /* the open reservations of this transaction's settlements were taken */
+    ledger_row_t *rows;
+    size_t nrows, crows, nreserve;
+    ledger_taken_t *taken;
+    size_t ntaken, ctaken, next;
+    gw_store_pgarr_t col[7];
+} ledger_batch_t;
 
 typedef struct st_slot_t {
     pthread_mutex_t lock;
@@ -108,9 +143,9 @@ struct st_gw_store_ledger_t {
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
-    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted; /* counters, relaxed */
-    gw_store_lease_conf_t lc;                                                               /* lc.calls = 0: no leases */
-    struct st_rate_share_t *rate;                                                           /* gw_store_ratelimit_share */
+    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted, batch_retries; /* relaxed */
+    gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
+    struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
     /* The journal's row cursors (writer thread, store_ledger.c): the balance row of the user whose
      * items are applied now, and this instance's lease row of that user, each read once (FOR UPDATE
      * on PostgreSQL) and written once per user and transaction (the journal is sorted by user),
@@ -118,6 +153,10 @@ struct st_gw_store_ledger_t {
      * of times in one transaction grows a chain of versions; on SQLite each UPDATE is a B-tree
      * write). */
     ledger_cur_t cur[GW_LEDGER_NCUR];
+    /* PostgreSQL: the transaction's reserve and settle rows and open reservations, written by
+     * two multi-row statements at its end, and the open reservations its settlements take, by one
+     * DELETE at the first settlement (store_ledger_batch.c; writer thread) */
+    ledger_batch_t b;
     /* the lease thread: idle returns, eviction, reclaiming the leases of instances that are gone */
     pthread_t thread;
     int thread_started, thread_stop;
@@ -169,6 +208,24 @@ int gw_ledger__lease_take_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *o
 int gw_ledger__lease_return_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
 /** The body of a grant inside the caller's transaction. @return 0 or GW_STORE_E_*. */
 int gw_ledger__grant_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op);
+/** Starts the batched writes of a journal transaction (PostgreSQL; nothing on SQLite or in a strict retry). */
+void gw_ledger__batch_begin(gw_store_ledger_t *lg);
+/** Sends the transaction's batched rows (pipelined, no round trip). @return 0 or -1 (roll back). */
+int gw_ledger__batch_flush(gw_store_ledger_t *lg, slot_t *sl);
+/** Adds a reserve row (reserve = 1: -op->amount, and its open reservation of op->amount, `lease` as
+ * credit_open.lease; `amount` unused) or a settle row (reserve = 0: `amount`, `flagged`) to the transaction's
+ * batch. @return 0 or -1 (out of memory). */
+int gw_ledger__batch_row(gw_store_ledger_t *lg, ledger_op_t *op, int reserve, int64_t amount, int lease, int flagged);
+/** The open reservation of settlement `op` (user and request id), deleted: on its first call in a transaction takes
+ * those of `op` and of every settlement after it in the journal with one statement. @return 1 (*amount, *lease
+ * filled), 0 none, -1 database error. */
+int gw_ledger__batch_take(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op, int64_t *amount, int *lease);
+/** Does the batch hold a row of op->rid, or did it take an open reservation of op->rid for another item? */
+int gw_ledger__batch_mentions(gw_store_ledger_t *lg, const ledger_op_t *op);
+/** Marks the transaction for a retry statement by statement. @return GW_STORE_E_DB (the body's result). */
+int gw_ledger__batch_retry(gw_store_ledger_t *lg);
+/** Frees the batch's memory (ledger close). */
+void gw_ledger__batch_free(gw_store_ledger_t *lg);
 /** Queues `op` on the journal and waits for its commit. @return its rc. */
 int gw_ledger__submit_sync(gw_store_t *st, ledger_op_t *op);
 /** The lease thread (pthread entry point): idle returns, eviction, reclaiming. */

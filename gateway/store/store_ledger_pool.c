@@ -139,6 +139,19 @@ static const char *const SQL[S__COUNT] = {
     [S_RATE_INS] = "INSERT INTO rate_buckets(key, kind, level, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
     [S_RATE_GET] = "SELECT level, updated_at FROM rate_buckets WHERE key = ? AND kind = ? FOR UPDATE",
     [S_RATE_PUT] = "UPDATE rate_buckets SET level = ?, updated_at = ? WHERE key = ? AND kind = ?",
+    /* PostgreSQL, a journal transaction's rows at once (store_ledger_batch.c): binary arrays, one element per row */
+    [S_LEDGER_MANY] = "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at, note, flagged)"
+                      " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::text[], ?::int8[])",
+    [S_OPEN_MANY] =
+        "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease)"
+        " SELECT r, u, a, ?, t, l FROM unnest(?::text[], ?::text[], ?::int8[], ?::int8[], ?::int8[]) AS x(r, u, a, t, l)",
+    /* each open row found by its primary key, then deleted by its row address (ctid): a plain join of
+     * credit_open with the arrays was planned as a hash join over a sequential scan, and credit_open
+     * is a small table of many dead rows between vacuums (every call inserts and deletes one);
+     * OFFSET 0 keeps the per-request look-up from being flattened into that join */
+    [S_OPEN_TAKE_MANY] = "DELETE FROM credit_open o USING (SELECT x.n, c.ctid AS t FROM unnest(?::text[], ?::text[])"
+                         " WITH ORDINALITY AS x(r, u, n), LATERAL (SELECT ctid FROM credit_open c WHERE c.request_id = x.r"
+                         " AND c.user_id = x.u OFFSET 0) c) y WHERE o.ctid = y.t RETURNING y.n, o.amount, o.lease",
 };
 
 static gw_store_db_t *open_db(int pg, const char *target, char *err, size_t errlen)
@@ -230,6 +243,7 @@ void gw_store__ledger_close(gw_store_ledger_t *lg)
     }
     gw_store__db_close(lg->lockdb); /* closing the session releases the advisory lock */
     ct_free(lg);
+    gw_ledger__batch_free(lg);
     free(lg->rate);
     pthread_mutex_destroy(&lg->slock);
     pthread_mutex_destroy(&lg->tlock);

@@ -190,8 +190,10 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
     if (sl->db == NULL)
         sl->db = db;
     /* Every body refuses before it writes (store_ledger.c): a refusal needs no savepoint. */
+    op->lease_out = GW_J_LEASE_NA; /* outputs of an earlier attempt of this transaction are void */
+    op->lease_delta = 0;
     int rc = op_body(lg, sl, op);
-    if (rc == GW_STORE_E_DB)
+    if (rc == GW_STORE_E_DB && !lg->b.retry) /* a batched transaction's retry is not an error */
         gw_ledger__log_err(sl, op_name(op));
     return op->rc = rc;
 }

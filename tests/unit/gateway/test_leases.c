@@ -137,30 +137,36 @@ typedef struct st_wait_t {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int done, rc;
+    int64_t bal;
 } wait_t;
 
 static void on_done(void *ctx, int rc, int64_t bal)
 {
     wait_t *w = ctx;
-    (void)bal;
     pthread_mutex_lock(&w->lock);
     w->rc = rc;
+    w->bal = bal;
     w->done = 1;
     pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->lock);
 }
 
+static void wait_done(wait_t *w)
+{
+    pthread_mutex_lock(&w->lock);
+    while (!w->done)
+        pthread_cond_wait(&w->cond, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+}
+
 static int reserve(gw_store_t *st, const char *user, const char *rid, int64_t amount)
 {
-    wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
     int64_t now = 0;
     int rc = gw_store_reserve_async(st, user, rid, amount, 0, &now, on_done, &w);
     if (rc != 0)
         return rc;
-    pthread_mutex_lock(&w.lock);
-    while (!w.done)
-        pthread_cond_wait(&w.cond, &w.lock);
-    pthread_mutex_unlock(&w.lock);
+    wait_done(&w);
     return w.rc;
 }
 
@@ -297,6 +303,21 @@ static void test_take_spend_topup_idle_return(void **state)
 
 /* ---- the gateway's path: a finished call settles a lease-paid reservation with its record ---- */
 
+static gw_call_rec_t *call_rec(const char *rid, const char *u)
+{
+    gw_call_rec_t *r = calloc(1, sizeof(*r));
+    snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+    r->user_id = strdup(u);
+    r->client = strdup("test");
+    snprintf(r->provider, sizeof(r->provider), "openai");
+    r->model = strdup("gpt-4o-mini");
+    r->route = strdup("/v1/chat/completions");
+    r->status = 200;
+    r->request_body = strdup("{\"q\":1}");
+    r->request_len = strlen(r->request_body);
+    return r;
+}
+
 static void test_finish_settles_on_lease(void **state)
 {
     fx_t *fx = *state;
@@ -313,22 +334,9 @@ static void test_finish_settles_on_lease(void **state)
     for (int i = 1; i <= 4; i++) {
         char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "f%d", i);
-        gw_call_rec_t *r = calloc(1, sizeof(*r));
-        snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
-        r->user_id = strdup(u);
-        r->client = strdup("test");
-        snprintf(r->provider, sizeof(r->provider), "openai");
-        r->model = strdup("gpt-4o-mini");
-        r->route = strdup("/v1/chat/completions");
-        r->status = 200;
-        r->request_body = strdup("{\"q\":1}");
-        r->request_len = strlen(r->request_body);
-        wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
-        assert_int_equal(gw_store_finish_async(st, r, u, rid, 1, PRICE / 2, on_done, &w), 0);
-        pthread_mutex_lock(&w.lock);
-        while (!w.done)
-            pthread_cond_wait(&w.cond, &w.lock);
-        pthread_mutex_unlock(&w.lock);
+        wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+        assert_int_equal(gw_store_finish_async(st, call_rec(rid, u), u, rid, 1, PRICE / 2, on_done, &w), 0);
+        wait_done(&w);
         assert_int_equal(w.rc, 0);
     }
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", u, NULL), 4);
@@ -533,6 +541,156 @@ static void test_leases_never_overspend(void **state)
     fx->st = open_store(fx, 0, 0, 0, 0);
 }
 
+/* ---- the journal's ledger rows in batches (store_ledger_batch.c) ---- */
+
+#define NB 16
+
+/* Queues a reservation of `blocker` (whose balance row the test's connection `*holder` keeps
+ * locked) and waits until the store's writer waits on that lock inside its transaction: whatever
+ * is queued next goes into the writer's next transaction, all together. */
+static gw_store_db_t *hold_writer(fx_t *fx, gw_store_t *st, const char *blocker, wait_t *w)
+{
+    char pid[24];
+    assert_int_equal(gw_store_grant(st, blocker, 100 * PRICE, NULL, NULL), 0);
+    gw_store_db_t *db = raw_open(fx);
+    assert_int_equal(gw_store__db_exec(db, "BEGIN"), 0);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, "SELECT pg_backend_pid() FROM credit_balances WHERE user_id = ? FOR UPDATE");
+    assert_non_null(s);
+    gw_store__bind_text(s, 1, blocker);
+    assert_int_equal(gw_store__step(s), 1);
+    snprintf(pid, sizeof(pid), "%lld", (long long)gw_store__col_int64(s, 0));
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    assert_int_equal(gw_store_reserve_async(st, blocker, "blocker-1", PRICE, 0, NULL, on_done, w), 0);
+    assert_true(
+        wait_for(fx, "SELECT COUNT(*) FROM pg_stat_activity WHERE CAST(? AS INTEGER) = ANY(pg_blocking_pids(pid))", pid, 1));
+    return db;
+}
+
+static void release_writer(gw_store_db_t *db, wait_t *w)
+{
+    assert_int_equal(gw_store__db_exec(db, "COMMIT"), 0);
+    gw_store__db_close(db);
+    wait_done(w);
+    assert_int_equal(w->rc, 0);
+}
+
+/* Reservations of two users (more than one of them can pay for), settlements of earlier
+ * reservations (deferred and with a call record) and a new reservation, in one transaction: the
+ * multi-row statements give the in-order results exactly (five of eight reserved, three refused
+ * with the balance that was too low), without the statement-by-statement retry. */
+static void test_batched_transaction(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st = open_store(fx, 0, 0, 0, 0);
+    wait_t blk = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0}, w[NB];
+    gw_store_ledger_stats_t before, after;
+    assert_int_equal(gw_store_grant(st, "ann", 5 * PRICE, NULL, NULL), 0);
+    assert_int_equal(gw_store_grant(st, "bob", 100 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, "bob", "b1", PRICE), 0);
+    assert_int_equal(reserve(st, "bob", "b2", PRICE), 0);
+    assert_int_equal(reserve(st, "bob", "b3", PRICE), 0);
+    sleep_ms(1100); /* the credit table's balances are stale: the database decides every reservation below */
+    gw_store_db_t *holder = hold_writer(fx, st, "blk", &blk);
+    gw_store_ledger_stats(st, &before);
+    for (int i = 0; i < NB; i++)
+        w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    for (int i = 0; i < 8; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "a%d", i);
+        assert_int_equal(gw_store_reserve_async(st, "ann", rid, PRICE, 0, NULL, on_done, &w[i]), 0);
+    }
+    assert_int_equal(gw_store_settle_deferred(st, "bob", "b1", 400), 0);
+    assert_int_equal(gw_store_settle_deferred(st, "bob", "b2", PRICE), 0);
+    assert_int_equal(gw_store_finish_async(st, call_rec("b3", "bob"), "bob", "b3", 1, 200, on_done, &w[8]), 0);
+    assert_int_equal(gw_store_reserve_async(st, "bob", "b4", PRICE, 0, NULL, on_done, &w[9]), 0);
+    release_writer(holder, &blk);
+    for (int i = 0; i < 10; i++)
+        wait_done(&w[i]);
+    gw_store_ledger_flush(st);
+    gw_store_ledger_stats(st, &after);
+    assert_int_equal(after.batches - before.batches, 1); /* all of the above in one transaction after the blocker's */
+    assert_int_equal(after.batch_retries - before.batch_retries, 0);
+    int ok = 0;
+    for (int i = 0; i < 8; i++) {
+        if (w[i].rc == 0) {
+            ok++;
+            continue;
+        }
+        assert_int_equal(w[i].rc, GW_E_CREDITS);
+        assert_int_equal(w[i].bal, 0);
+    }
+    assert_int_equal(ok, 5);
+    assert_int_equal(w[8].rc, 0);
+    assert_int_equal(w[9].rc, 0);
+    assert_int_equal(w[9].bal, 97 * PRICE + (PRICE - 400) + (PRICE - 200) - PRICE);
+    assert_int_equal(balance_row(fx, "ann"), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "ann", NULL), 5);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'reserve'", "ann", NULL), 5);
+    assert_int_equal(balance_row(fx, "bob"), 97 * PRICE + (PRICE - 400) + (PRICE - 200) - PRICE);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "bob", NULL), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE request_id = ?", "b4", NULL), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'settle'", "bob", NULL), 3);
+    assert_int_equal(raw_int(fx, "SELECT amount_microcredits FROM ledger WHERE request_id = ? AND kind = 'settle'", "b1", NULL),
+                     PRICE - 400);
+    assert_int_equal(raw_int(fx, "SELECT cost_microcredits FROM calls WHERE request_id = ?", "b3", NULL), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "b3", NULL), 1);
+    assert_balanced(fx, "ann");
+    assert_balanced(fx, "bob");
+}
+
+/* What only the in-order path answers exactly, queued into one transaction: a request id reserved
+ * before, one reserved twice in the transaction, a settlement of a reservation of the same
+ * transaction and a settlement repeated in it. The batched transaction fails and is applied again
+ * statement by statement (one retry): the repeats take nothing, each settlement counts once. */
+static void test_batched_repeats_retry_in_order(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st = open_store(fx, 0, 0, 0, 0);
+    wait_t blk = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0}, w[NB];
+    gw_store_ledger_stats_t before, after;
+    assert_int_equal(gw_store_grant(st, "cy", 100 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, "cy", "pre1", PRICE), 0);
+    assert_int_equal(reserve(st, "cy", "pre2", PRICE), 0);
+    gw_store_db_t *holder = hold_writer(fx, st, "blk", &blk);
+    gw_store_ledger_stats(st, &before);
+    for (int i = 0; i < NB; i++)
+        w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    assert_int_equal(gw_store_reserve_async(st, "cy", "x1", PRICE, 0, NULL, on_done, &w[0]), 0);
+    assert_int_equal(gw_store_reserve_async(st, "cy", "pre1", PRICE, 0, NULL, on_done, &w[1]), 0); /* reserved before */
+    assert_int_equal(gw_store_settle_deferred(st, "cy", "pre2", 400), 0);
+    assert_int_equal(gw_store_reserve_async(st, "cy", "x2", PRICE, 0, NULL, on_done, &w[2]), 0);
+    assert_int_equal(gw_store_settle_deferred(st, "cy", "x2", 300), 0); /* its reservation is in this transaction */
+    assert_int_equal(gw_store_settle_deferred(st, "cy", "pre2", 0), 0); /* settled a moment ago: nothing */
+    assert_int_equal(gw_store_reserve_async(st, "cy", "x3", PRICE, 0, NULL, on_done, &w[3]), 0);
+    assert_int_equal(gw_store_reserve_async(st, "cy", "x3", PRICE, 0, NULL, on_done, &w[4]), 0); /* twice */
+    release_writer(holder, &blk);
+    for (int i = 0; i < 5; i++) {
+        wait_done(&w[i]);
+        assert_int_equal(w[i].rc, 0);
+    }
+    gw_store_ledger_flush(st);
+    gw_store_ledger_stats(st, &after);
+    assert_int_equal(after.batches - before.batches, 1);
+    assert_int_equal(after.batch_retries - before.batch_retries, 1);
+    /* 100 - pre1 - pre2 = 98; then -x1, +(1 - 0.4) for pre2, -x2 + (1 - 0.3), -x3 */
+    int64_t want = 98 * PRICE - PRICE + (PRICE - 400) - PRICE + (PRICE - 300) - PRICE;
+    assert_int_equal(balance_row(fx, "cy"), want);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'reserve'", "cy", NULL), 5);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'settle'", "cy", NULL), 2);
+    assert_int_equal(raw_int(fx, "SELECT amount_microcredits FROM ledger WHERE request_id = ? AND kind = 'settle'", "pre2", NULL),
+                     PRICE - 400);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "cy", NULL), 3); /* pre1, x1, x3 */
+    assert_balanced(fx, "cy");
+    /* the next transaction batches again */
+    assert_int_equal(reserve(st, "cy", "x4", PRICE), 0);
+    assert_int_equal(gw_store_settle(st, "cy", "x4", PRICE, NULL), 0);
+    gw_store_ledger_stats(st, &after);
+    assert_int_equal(after.batch_retries - before.batch_retries, 1);
+    assert_int_equal(balance_row(fx, "cy"), want - PRICE);
+    assert_balanced(fx, "cy");
+}
+
 /* ---- group ---- */
 
 static int pg_group_setup(void **state)
@@ -556,6 +714,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reclaim_gone_instance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_balance_three_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leases_never_overspend, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batched_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batched_repeats_retry_in_order, setup, teardown),
     };
     return cmocka_run_group_tests_name("leases/postgres", tests, pg_group_setup, pg_group_teardown);
 }
