@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/store/store_db.h"
+
 /* Runs scripts/pg-test-server.sh `verb` for `suffix`; its first output line goes to `out` (may be NULL).
  * @return 1 when it succeeded and (with `out`) printed a line, else 0. */
 static inline int pg_server_run(const char *verb, const char *suffix, char *out, size_t outlen)
@@ -60,6 +62,41 @@ static inline int pg_server_get(const char *suffix, char *dsn, size_t dsnlen, in
 static inline int pg_server_stop(const char *suffix, int started)
 {
     return !started || pg_server_run("stop", suffix, NULL, 0) ? 0 : -1;
+}
+
+/**
+ * Creates `schema` (a test's own, e.g. "t_<pid>_<n>") on the server of `base_dsn` and writes the DSN
+ * whose search_path is that schema to `dsn` (a store opened with it sees only the test's tables).
+ * @return 0, or -1 (printed) when the server or the statement failed.
+ */
+static inline int pg_schema_create(const char *base_dsn, const char *schema, char *dsn, size_t dsnlen)
+{
+    char err[256], sql[128];
+    gw_store_db_t *db = gw_store__db_open_pg(base_dsn, err, sizeof(err));
+    if (db == NULL) {
+        fprintf(stderr, "pg: %s\n", err);
+        return -1;
+    }
+    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
+    int rc = gw_store__db_exec(db, sql);
+    if (rc != 0)
+        fprintf(stderr, "pg: %s: %s\n", sql, gw_store__db_errmsg(db));
+    gw_store__db_close(db);
+    if (rc != 0)
+        return -1;
+    snprintf(dsn, dsnlen, "%s options='-csearch_path=%s'", base_dsn, schema);
+    return 0;
+}
+
+/** Drops a schema pg_schema_create made, with everything in it (errors ignored: the server goes at the end). */
+static inline void pg_schema_drop(const char *base_dsn, const char *schema)
+{
+    char err[256], sql[128];
+    gw_store_db_t *db = gw_store__db_open_pg(base_dsn, err, sizeof(err));
+    snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", schema);
+    if (db != NULL)
+        gw_store__db_exec(db, sql);
+    gw_store__db_close(db);
 }
 
 #endif

@@ -24,6 +24,7 @@
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
+#include "pg_server.h"
 #include "store_search.h"
 #include "gateway/store/store_ledger.h"
 #include "policy/crypto.h"
@@ -117,16 +118,8 @@ static int setup(void **state)
     fx->clock = T0;
     if (use_pg) {
         snprintf(fx->schema, sizeof(fx->schema), "l_%d_%d", (int)getpid(), ++seq);
-        gw_store_db_t *db = gw_store__db_open_pg(pg_base_dsn, err, sizeof(err));
-        if (db == NULL)
+        if (pg_schema_create(pg_base_dsn, fx->schema, fx->dsn, sizeof(fx->dsn)) != 0)
             return -1;
-        char sql[128];
-        snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
-        int rc = gw_store__db_exec(db, sql);
-        gw_store__db_close(db);
-        if (rc != 0)
-            return -1;
-        snprintf(fx->dsn, sizeof(fx->dsn), "%s options='-csearch_path=%s'", pg_base_dsn, fx->schema);
     }
     fx->st = open_store(fx);
     *state = fx;
@@ -138,14 +131,8 @@ static int teardown(void **state)
     fx_t *fx = *state;
     char cmd[600];
     gw_store_close(fx->st);
-    if (use_pg) {
-        char err[256], sql[128];
-        gw_store_db_t *db = gw_store__db_open_pg(pg_base_dsn, err, sizeof(err));
-        snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
-        if (db != NULL)
-            gw_store__db_exec(db, sql);
-        gw_store__db_close(db);
-    }
+    if (use_pg)
+        pg_schema_drop(pg_base_dsn, fx->schema);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
     if (system(cmd) != 0)
         return -1;
@@ -572,53 +559,14 @@ static void test_cli(void **state)
 static int pg_group_setup(void **state)
 {
     (void)state;
-    const char *env = getenv("AIGW_TEST_PG_DSN");
     use_pg = 1;
-    if (env != NULL && env[0] != '\0') {
-        snprintf(pg_base_dsn, sizeof(pg_base_dsn), "%s", env);
-        return 0;
-    }
-    /* a server directory of this test binary's own: ctest runs the store and ledger suites in
-     * parallel, and a server one of them started must not be stopped under the other */
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd),
-             "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-ledger\" '%s/scripts/pg-test-server.sh' dsn 2>/dev/null",
-             src ? src : ".");
-    FILE *f = popen(cmd, "r");
-    int got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
-    if (f)
-        pclose(f);
-    if (!got) {
-        snprintf(cmd, sizeof(cmd),
-                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-ledger\" '%s/scripts/pg-test-server.sh' start",
-                 src ? src : ".");
-        f = popen(cmd, "r");
-        got = f && fgets(pg_base_dsn, sizeof(pg_base_dsn), f) != NULL;
-        if (f && pclose(f) != 0)
-            got = 0;
-        if (!got) {
-            fprintf(stderr, "cannot start PostgreSQL with %s (set AIGW_TEST_PG_DSN to use a running server)\n", cmd);
-            return -1;
-        }
-        pg_started_here = 1;
-    }
-    pg_base_dsn[strcspn(pg_base_dsn, "\n")] = '\0';
-    return 0;
+    return pg_server_get("ledger", pg_base_dsn, sizeof(pg_base_dsn), &pg_started_here);
 }
 
 static int pg_group_teardown(void **state)
 {
     (void)state;
-    if (pg_started_here) {
-        const char *src = getenv("AIGW_SOURCE_DIR");
-        char cmd[600];
-        snprintf(cmd, sizeof(cmd),
-                 "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-ledger\" '%s/scripts/pg-test-server.sh' stop",
-                 src ? src : ".");
-        return system(cmd) == 0 ? 0 : -1;
-    }
-    return 0;
+    return pg_server_stop("ledger", pg_started_here);
 }
 
 int main(int argc, char **argv)

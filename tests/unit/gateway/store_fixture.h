@@ -1,0 +1,310 @@
+/*
+ * Shared fixtures of the privacy store suites (tests/unit/gateway/test_store_*.c, one file per
+ * concern: calls, retention, erasure and export, keys, predictions). Each suite runs its tests twice:
+ * once on SQLite (a fresh file per test) and once on PostgreSQL (a fresh schema per test on a real
+ * server: the one in AIGW_TEST_PG_DSN, or one the suite starts with scripts/pg-test-server.sh in a
+ * directory of its own and stops again; pg_server.h). Raw checks of what is on disk go through the
+ * store's own SQL layer (store_db.h), so they read the same way on both backends. Include once, from
+ * the suite's .c file: the helpers are static.
+ */
+#ifndef AIGW_TESTS_STORE_FIXTURE_H
+#define AIGW_TESTS_STORE_FIXTURE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gateway/store/keyfile.h"
+#include "gateway/accesslog.h"
+#include "gateway/store/store.h"
+#include "gateway/store/store_schema.h"
+#include "gateway/store/store_db.h"
+#include "gateway/store/store_ledger.h"
+#include "gateway/store/store_predict.h"
+#include "pg_server.h"
+#include "store_search.h"
+#include "policy/crypto.h"
+
+#define DAY POL_RET_US_PER_DAY
+#define T0 INT64_C(1763700000000000) /* 2025-11-21 */
+
+static int use_pg;            /* the group running now is PostgreSQL's */
+static char pg_base_dsn[512]; /* its server (pg_server.h) */
+static int pg_started_here;   /* this binary started that server: it stops it */
+static const char *pg_suffix; /* the server directory's suffix: one per test binary (pg_server.h) */
+static int seq;               /* schemas made so far */
+
+typedef struct st_fx_t {
+    char dir[256];
+    char db[320];
+    char key[340];
+    char schema[64];
+    char dsn[700];
+    int64_t clock;
+    gw_store_t *st;
+} fx_t;
+
+static inline int64_t fx_clock(void *ctx)
+{
+    return *(int64_t *)ctx;
+}
+
+/* ---- fixtures ---- */
+
+static inline gw_store_db_t *raw_open(fx_t *fx)
+{
+    char err[256];
+    gw_store_db_t *db =
+        use_pg ? gw_store__db_open_pg(fx->dsn, err, sizeof(err)) : gw_store__db_open_sqlite(fx->db, err, sizeof(err));
+    if (db == NULL)
+        fail_msg("raw open: %s", err);
+    return db;
+}
+
+static inline int64_t raw_count(fx_t *fx, const char *sql, const char *arg)
+{
+    gw_store_db_t *db = raw_open(fx);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
+    if (s == NULL)
+        fail_msg("prepare %s: %s", sql, gw_store__db_errmsg(db));
+    if (arg)
+        gw_store__bind_text(s, 1, arg);
+    assert_int_equal(gw_store__step(s), 1);
+    int64_t n = gw_store__col_int64(s, 0);
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    gw_store__db_close(db);
+    return n;
+}
+
+static inline void raw_exec(fx_t *fx, const char *sql)
+{
+    gw_store_db_t *db = raw_open(fx);
+    if (gw_store__db_exec(db, sql) != 0)
+        fail_msg("exec %s: %s", sql, gw_store__db_errmsg(db));
+    gw_store__db_close(db);
+}
+
+static inline void write_key(const char *path)
+{
+    char err[256];
+    pol_key_t *k = pol_key_new_random();
+    unlink(path);
+    if (gw_keyfile_write(path, k, err, sizeof(err)) != 0)
+        fail_msg("keyfile: %s", err);
+    pol_key_free(k);
+}
+
+static inline gw_store_t *open_store_ex(fx_t *fx, const char *retention, const char *log_bodies, const char *extra, const char *key,
+                                        char *err, size_t errlen)
+{
+    char cfg[1024];
+    if (use_pg)
+        snprintf(cfg, sizeof(cfg), "{\"driver\":\"postgres\",\"dsn\":\"%s\",\"purge_interval_s\":0%s}", fx->dsn,
+                 extra ? extra : "");
+    else
+        snprintf(cfg, sizeof(cfg), "{\"driver\":\"sqlite\",\"path\":\"%s\",\"purge_interval_s\":0%s}", fx->db, extra ? extra : "");
+    json_t *sc = json_loads(cfg, 0, NULL);
+    json_t *rc = retention ? json_loads(retention, 0, NULL) : NULL;
+    json_t *lb = log_bodies ? json_string(log_bodies) : NULL;
+    assert_non_null(sc);
+    gw_store_t *st = gw_store_open(sc, rc, lb, key ? key : fx->key, err, errlen);
+    json_decref(sc);
+    json_decref(rc);
+    json_decref(lb);
+    if (st != NULL)
+        gw_store_set_clock(st, fx_clock, &fx->clock);
+    return st;
+}
+
+static inline gw_store_t *open_store(fx_t *fx, const char *retention)
+{
+    char err[512] = "";
+    gw_store_t *st = open_store_ex(fx, retention, NULL, NULL, NULL, err, sizeof(err));
+    if (st == NULL)
+        fail_msg("open: %s", err);
+    return st;
+}
+
+static inline int setup(void **state)
+{
+    fx_t *fx = calloc(1, sizeof(*fx));
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/aigw-test-store-XXXXXX");
+    if (mkdtemp(fx->dir) == NULL)
+        return -1;
+    snprintf(fx->db, sizeof(fx->db), "%s/aigw.db", fx->dir);
+    snprintf(fx->key, sizeof(fx->key), "%s/master.key", fx->dir);
+    write_key(fx->key);
+    fx->clock = T0;
+    if (use_pg) {
+        snprintf(fx->schema, sizeof(fx->schema), "t_%d_%d", (int)getpid(), ++seq);
+        if (pg_schema_create(pg_base_dsn, fx->schema, fx->dsn, sizeof(fx->dsn)) != 0)
+            return -1;
+    }
+    fx->st = open_store(fx, NULL);
+    *state = fx;
+    return 0;
+}
+
+static inline int teardown(void **state)
+{
+    fx_t *fx = *state;
+    char cmd[600];
+    gw_store_close(fx->st);
+    if (use_pg)
+        pg_schema_drop(pg_base_dsn, fx->schema);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(fx);
+    return 0;
+}
+
+/* ---- records ---- */
+
+static inline gw_call_rec_t *mkcall(const char *rid, const char *user, int64_t at, const char *req, const char *resp, size_t nred)
+{
+    gw_call_rec_t *r = calloc(1, sizeof(*r));
+    snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+    r->user_id = user ? strdup(user) : NULL;
+    r->client = strdup("backend");
+    snprintf(r->provider, sizeof(r->provider), "openai");
+    r->model = strdup("gpt-4o-mini");
+    r->route = strdup("/v1/chat/completions");
+    r->status = 200;
+    r->started_at_us = at;
+    r->duration_us = 1234;
+    r->usage_json = strdup("{\"prompt_tokens\":12,\"completion_tokens\":3}");
+    r->cost_microcredits = 42;
+    r->notrain_decision = strdup("flag_injected");
+    if (req) {
+        r->request_body = strdup(req);
+        r->request_len = strlen(req);
+    }
+    if (resp) {
+        r->response_body = strdup(resp);
+        r->response_len = strlen(resp);
+    }
+    r->nredactions = nred;
+    r->redactions = calloc(nred ? nred : 1, sizeof(*r->redactions));
+    for (size_t i = 0; i < nred; i++) {
+        gw_redaction_rec_t *x = &r->redactions[i];
+        x->field = strdup("/messages/0/content");
+        snprintf(x->entity_type, sizeof(x->entity_type), "%s", i % 2 ? "PHONE_NUMBER" : "EMAIL_ADDRESS");
+        x->start = 10 * i;
+        x->end = 10 * i + 7;
+        snprintf(x->action, sizeof(x->action), "tokenize");
+        memset(x->value_hmac, (int)(0xA0 + i), sizeof(x->value_hmac));
+    }
+    return r;
+}
+
+static inline gw_store_access_rec_t *mkaccess(const char *user, int64_t at)
+{
+    gw_store_access_rec_t *a = calloc(1, sizeof(*a));
+    snprintf(a->method, sizeof(a->method), "POST");
+    a->route = strdup("/v1/chat/completions");
+    a->status = 200;
+    a->bytes_in = 100;
+    a->bytes_out = 200;
+    snprintf(a->client_ip, sizeof(a->client_ip), "127.0.0.1");
+    a->user_id = user ? strdup(user) : NULL;
+    a->at_us = at;
+    a->duration_us = 5000;
+    a->upstream_us = 4000;
+    return a;
+}
+
+static inline void submit_call(gw_store_t *st, gw_call_rec_t *r)
+{
+    assert_int_equal(gw_store_submit_call(st, r), 0);
+}
+
+typedef struct st_sink_t {
+    gw_buf_t b;
+} sink_t;
+
+static inline int sink_write(void *ctx, const char *p, size_t n)
+{
+    return gw_buf_append(&((sink_t *)ctx)->b, p, n);
+}
+
+static inline json_t *export_json(gw_store_t *st, const char *user, int *rc)
+{
+    sink_t s = {GW_BUF_INIT};
+    *rc = gw_store_export_user(st, user, sink_write, &s);
+    json_error_t je;
+    json_t *doc = *rc == 0 ? json_loadb(s.b.base, s.b.len, 0, &je) : NULL;
+    if (*rc == 0 && doc == NULL)
+        fail_msg("export is not JSON: %s", je.text);
+    gw_buf_free(&s.b);
+    return doc;
+}
+
+static inline int file_contains(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    gw_buf_t b = GW_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        gw_buf_append(&b, chunk, n);
+    fclose(f);
+    int found = b.len > 0 && memmem(b.base, b.len, needle, strlen(needle)) != NULL;
+    gw_buf_free(&b);
+    return found;
+}
+
+/* ---- groups ---- */
+
+static inline int pg_group_setup(void **state)
+{
+    (void)state;
+    use_pg = 1;
+    return pg_server_get(pg_suffix, pg_base_dsn, sizeof(pg_base_dsn), &pg_started_here);
+}
+
+static inline int pg_group_teardown(void **state)
+{
+    (void)state;
+    return pg_server_stop(pg_suffix, pg_started_here);
+}
+
+/**
+ * The suite's main: `tests` (n of them) as group "<name>/sqlite", then as "<name>/postgres" on the
+ * server of pg_server.h directory suffix `name` ("store-calls": each suite its own, ctest runs them in
+ * parallel). argv[1] "sqlite" or "postgres" runs one backend. @return the number of failed tests.
+ */
+static inline int store_suite_main(const char *name, const struct CMUnitTest *tests, size_t n, int argc, char **argv)
+{
+    const char *only = argc > 1 ? argv[1] : NULL;
+    char group[64];
+    int failed = 0;
+    pg_suffix = name;
+    if (only == NULL || strcmp(only, "sqlite") == 0) {
+        use_pg = 0;
+        snprintf(group, sizeof(group), "%s/sqlite", name);
+        failed += _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+    }
+    if (only == NULL || strcmp(only, "postgres") == 0) {
+        snprintf(group, sizeof(group), "%s/postgres", name);
+        failed += _cmocka_run_group_tests(group, tests, n, pg_group_setup, pg_group_teardown);
+    }
+    return failed;
+}
+
+#endif
