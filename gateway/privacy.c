@@ -161,17 +161,17 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, CAP_STREAM};
         rules[nr++] = (gw_json_rule_t){"stream_options.include_usage", GW_JSON_CAPTURE, CAP_INCLUDE_USAGE};
-        /* inputs of the metering estimate, read in the same pass (a second parse of the body
-         * with jansson cost ~12 µs per KiB on the hot path) */
-        rules[nr++] = (gw_json_rule_t){"max_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (gw_json_rule_t){"max_completion_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (gw_json_rule_t){"max_output_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (gw_json_rule_t){"generationConfig.maxOutputTokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (gw_json_rule_t){"generation_config.max_output_tokens", GW_JSON_CAPTURE, CAP_MAX_TOKENS};
-        rules[nr++] = (gw_json_rule_t){"n", GW_JSON_CAPTURE, CAP_N};
-        rules[nr++] = (gw_json_rule_t){"generationConfig.candidateCount", GW_JSON_CAPTURE, CAP_N};
-        rules[nr++] = (gw_json_rule_t){"size", GW_JSON_CAPTURE, CAP_SIZE};
-        rules[nr++] = (gw_json_rule_t){"quality", GW_JSON_CAPTURE, CAP_QUALITY};
+        /* inputs of the metering estimate (providers/provider.h prov_estimate_fields), read in the same pass (a second
+         * parse of the body with jansson cost ~12 µs per KiB on the hot path) */
+        static const int est_cap[] = {[PROV_EST_MAX_OUTPUT_TOKENS] = CAP_MAX_TOKENS,
+                                      [PROV_EST_N] = CAP_N,
+                                      [PROV_EST_SIZE] = CAP_SIZE,
+                                      [PROV_EST_QUALITY] = CAP_QUALITY};
+        for (const prov_estimate_field_t *e = prov_estimate_fields; e->pattern != NULL; e++) {
+            GW_ASSERT(nr < sizeof(rules) / sizeof(rules[0]) && e->kind > 0 &&
+                      (size_t)e->kind < sizeof(est_cap) / sizeof(est_cap[0]));
+            rules[nr++] = (gw_json_rule_t){e->pattern, GW_JSON_CAPTURE, est_cap[e->kind]};
+        }
         if ((pv->paths[i] = gw_json_paths_compile(rules, nr, err, errlen)) == NULL)
             goto fail;
         gw_json_rule_t nt_rules[POL_NOTRAIN_MAX_RULES];

@@ -34,6 +34,19 @@ const char *prov_auth_line(prov_auth_t auth)
 const char *const prov_credential_headers[] = {"authorization", "x-api-key", "x-goog-api-key", "api-key" /* Azure OpenAI style */,
                                                NULL};
 
+const prov_estimate_field_t prov_estimate_fields[] = {
+    {"max_tokens", PROV_EST_MAX_OUTPUT_TOKENS},
+    {"max_completion_tokens", PROV_EST_MAX_OUTPUT_TOKENS},
+    {"max_output_tokens", PROV_EST_MAX_OUTPUT_TOKENS},
+    {"generationConfig.maxOutputTokens", PROV_EST_MAX_OUTPUT_TOKENS},
+    {"generation_config.max_output_tokens", PROV_EST_MAX_OUTPUT_TOKENS},
+    {"n", PROV_EST_N},
+    {"generationConfig.candidateCount", PROV_EST_N},
+    {"size", PROV_EST_SIZE},
+    {"quality", PROV_EST_QUALITY},
+    {NULL, 0},
+};
+
 const char *const prov_credential_query_params[] = {"key", NULL};
 
 const char *const prov_client_key_headers[] = {"x-api-key", "x-goog-api-key", NULL};

@@ -103,6 +103,29 @@ typedef struct st_prov_estimate_t {
     size_t input_bytes;        /**< request body size in bytes (the upper bound of prompt bytes) */
 } prov_estimate_t;
 
+/** Which input of a cost estimate a request field is (prov_estimate_fields). */
+typedef enum {
+    PROV_EST_MAX_OUTPUT_TOKENS = 1, /**< prov_estimate_t.max_output_tokens */
+    PROV_EST_N,                     /**< prov_estimate_t.n */
+    PROV_EST_SIZE,                  /**< prov_estimate_t.size */
+    PROV_EST_QUALITY                /**< prov_estimate_t.quality */
+} prov_estimate_kind_t;
+
+/** A request field that is an input of a cost estimate (pattern syntax: common/json.h). */
+typedef struct st_prov_estimate_field_t {
+    const char *pattern;
+    prov_estimate_kind_t kind;
+} prov_estimate_field_t;
+
+/**
+ * The common estimate inputs of the wire formats (NULL-pattern terminated): OpenAI max_tokens /
+ * max_completion_tokens / max_output_tokens, n, size, quality; Gemini generationConfig.maxOutputTokens (and
+ * generation_config.max_output_tokens), generationConfig.candidateCount. The privacy pass captures them from every
+ * JSON request body in its one parse (gateway/privacy.h gw_body_info_t); adapters with estimate_custom read their
+ * own fields with estimate_inputs instead.
+ */
+extern const prov_estimate_field_t prov_estimate_fields[];
+
 /** Upstream target computed from a client header (fal's proxy protocol, see target_url). */
 typedef struct st_prov_target_t {
     char origin[264]; /**< "https://queue.fal.run": scheme and lower-cased host, default port dropped */
@@ -291,7 +314,7 @@ typedef struct st_prov_adapter_t {
     /**
      * 1 when the cost estimate's inputs are model-specific fields only estimate_inputs reads (Replicate
      * input.num_outputs, fal's per-endpoint fields); 0 when they are the common fields the privacy pass captures from
-     * every JSON body (max_tokens / max_completion_tokens / max_output_tokens, n, size, quality).
+     * every JSON body (prov_estimate_fields: max_tokens / max_completion_tokens / max_output_tokens, n, size, quality).
      */
     int estimate_custom;
     /**

@@ -19,6 +19,11 @@
  * FOR SHARE on PostgreSQL) and reuses the cached key only if the wrapped bytes are unchanged,
  * so an erasure by another process or instance is never answered with a stale key, and an
  * erasure cannot interleave between reading the key and inserting the call.
+ *
+ * Files. This one opens and closes the store (config, connections, migrations, the master key,
+ * the ledger, the writer thread): it is the top of the store's files, which call each other one
+ * way only, from store.c down to store_base.c (clock, records, transactions) and the backends;
+ * docs/internals/store.md "Files" has the order, ctest layers/store-cycles checks it.
  */
 #include "gateway/store/store.h"
 #include "common/log.h"
@@ -43,178 +48,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- time ---- */
-
-static int64_t real_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t gw_store__mono_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t gw_store__clock_us(gw_store_t *st)
-{
-    return st->clock ? st->clock(st->clock_ctx) : real_now_us();
-}
-
-void gw_store_set_clock(gw_store_t *st, int64_t (*fn)(void *ctx), void *ctx)
-{
-    pthread_mutex_lock(&st->wlock);
-    st->clock = fn;
-    st->clock_ctx = ctx;
-    pthread_mutex_unlock(&st->wlock);
-}
-
-int64_t gw_store__now_us(gw_store_t *st)
-{
-    return gw_store__clock_us(st);
-}
-
-gw_store_ledger_t *gw_store__ledger(gw_store_t *st)
-{
-    return st->ledger;
-}
-
-gw_store_db_t *gw_store__rdb_acquire(gw_store_t *st)
-{
-    pthread_mutex_lock(&st->rlock);
-    return st->rdb;
-}
-
-void gw_store__rdb_release(gw_store_t *st)
-{
-    pthread_mutex_unlock(&st->rlock);
-}
-
-/* ---- records ---- */
-
-void gw_call_rec_free(gw_call_rec_t *rec)
-{
-    if (rec == NULL)
-        return;
-    free(rec->user_id);
-    free(rec->client);
-    free(rec->model);
-    free(rec->route);
-    free(rec->usage_json);
-    free(rec->notrain_decision);
-    free(rec->request_body);
-    free(rec->response_body);
-    for (size_t i = 0; i < rec->nredactions; i++)
-        free(rec->redactions[i].field);
-    free(rec->redactions);
-    gw_predict_rec_free(rec->predict);
-    free(rec);
-}
-
-void gw_store_access_rec_free(gw_store_access_rec_t *rec)
-{
-    if (rec == NULL)
-        return;
-    free(rec->route);
-    free(rec->user_id);
-    free(rec);
-}
-
-void gw_store__qitem_free(qitem_t *it)
-{
-    if (it->kind == Q_CALL)
-        gw_call_rec_free(it->rec);
-    else
-        gw_store_access_rec_free(it->rec);
-}
-
-/* The store's one user id rule (store_internal.h): ids that create rows pass common/userid.h; lookups,
- * settlements, erasure and export only bound the length, so rows stored before the rule (invalid UTF-8)
- * can still be found, settled and erased. */
-int gw_store__valid_user_id(const char *u)
-{
-    return u != NULL && gw_user_id_valid(u, strlen(u));
-}
-
-int gw_store__id_fits(const char *s, size_t max)
-{
-    size_t n = s ? strlen(s) : 0;
-    return n > 0 && n <= max;
-}
-
-int gw_store__user_id_fits(const char *u)
-{
-    return gw_store__id_fits(u, GW_USER_ID_MAX);
-}
-
-/* ---- transactions ---- */
-
-int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db)
-{
-    /* IMMEDIATE: take SQLite's write lock up front instead of failing to upgrade later. */
-    return gw_store__db_exec(db, gw_store__db_kind(db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE");
-}
-
-int gw_store__tx_commit(gw_store_db_t *db)
-{
-    return gw_store__db_exec(db, "COMMIT");
-}
-
-void gw_store__tx_rollback(gw_store_db_t *db)
-{
-    gw_store__db_exec(db, "ROLLBACK");
-}
-
-void gw_store__log_db_error(gw_store_db_t *db, const char *what)
-{
-    /* Database messages name tables and constraints, never bound values. */
-    gw_log(GW_LOG_ERROR, "store: %s: %s", what, gw_store__db_errmsg(db));
-}
-
-/* Runs a prepared statement to completion. @return rows changed, or -1. */
-int64_t gw_store__run(gw_store_stmt_t *s)
-{
-    int rc;
-    while ((rc = gw_store__step(s)) == 1)
-        ;
-    int64_t n = rc == 0 ? gw_store__changes(s) : -1;
-    gw_store__reset(s);
-    return n;
-}
-
-int gw_store__run_nowait(gw_store_stmt_t *s)
-{
-    int rc;
-    while ((rc = gw_store__step(s)) == 1)
-        ;
-    gw_store__reset(s);
-    return rc < 0 ? -1 : 0;
-}
-
-/* Runs one statement from SQL with up to 3 int64/text params, on a connection; prepares and
- * finalizes each time (used by rare operations only). Params: 'i' int64, 't' text. */
-int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...)
-{
-    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
-    if (s == NULL)
-        return -1;
-    va_list ap;
-    va_start(ap, types);
-    for (int i = 0; types[i]; i++) {
-        if (types[i] == 'i')
-            gw_store__bind_int64(s, i + 1, va_arg(ap, int64_t));
-        else
-            gw_store__bind_text(s, i + 1, va_arg(ap, const char *));
-    }
-    va_end(ap);
-    int64_t n = gw_store__run(s);
-    gw_store__db_finalize(s);
-    return n;
-}
-
 /* ---- open / close ---- */
 
 static const char *SQL_USER_GET_SQLITE = "SELECT data_key_wrapped FROM users WHERE id = ?";
@@ -222,8 +55,6 @@ static const char *SQL_USER_GET_SQLITE = "SELECT data_key_wrapped FROM users WHE
  * it wrote too (READ COMMITTED re-reads after the lock). */
 static const char *SQL_USER_GET_PG = "SELECT data_key_wrapped FROM users WHERE id = ? FOR SHARE";
 static const char *SQL_USER_MANY_PG = "SELECT id, data_key_wrapped FROM users WHERE id = ANY(?::text[]) FOR SHARE";
-const char *gw_store__sql_user_ins = "INSERT INTO users(id, data_key_wrapped, key_id, consent_training, created_at)"
-                                     " VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING";
 static const char *SQL_CALL_INS =
     "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
     " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
@@ -256,15 +87,6 @@ static int meta_get(gw_store_db_t *db, const char *key, char *out, size_t outlen
     gw_store__reset(s);
     gw_store__db_finalize(s);
     return rc;
-}
-
-int gw_store__meta_set(gw_store_db_t *db, const char *key, const char *value)
-{
-    return gw_store__run_sql(db,
-                             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                             "tt", key, value) < 0
-               ? -1
-               : 0;
 }
 
 /*
@@ -487,7 +309,8 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
     if ((st->wdb = open_conn(driver, target, err, errlen)) == NULL)
         goto fail;
     st->pg = gw_store__db_kind(st->wdb) == GW_STORE_DB_PG;
-    if (gw_store__migrate(st->wdb, real_now_us(), err, errlen) != 0 || apply_meta(st, err, errlen) != 0)
+    if (gw_store__migrate(st->wdb, gw_store__clock_us(st) /* no test clock yet: the real one */, err, errlen) != 0 ||
+        apply_meta(st, err, errlen) != 0)
         goto fail;
     if ((st->rdb = open_conn(driver, target, err, errlen)) == NULL)
         goto fail;

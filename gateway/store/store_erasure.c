@@ -37,25 +37,6 @@ static void checkpoint(gw_store_t *st)
         gw_store__db_exec(st->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_STORE_USER_REF_CHARS + 1])
-{
-    unsigned char h[GW_STORE_USER_REF_CHARS / 2];
-    crypto_generichash(h, sizeof(h), (const unsigned char *)user_id, strlen(user_id), st->ref_key, sizeof(st->ref_key));
-    sodium_bin2hex(out, GW_STORE_USER_REF_CHARS + 1, h, sizeof(h));
-}
-
-int gw_store_derive_key(const gw_store_t *st, const char *purpose, unsigned char *out, size_t len)
-{
-    if (len < crypto_generichash_BYTES_MIN || len > crypto_generichash_BYTES_MAX)
-        return -1;
-    char hex[2 * POL_CRYPTO_KEY_BYTES + 1];
-    pol_key_hex(st->mk, hex);
-    int rc = crypto_generichash(out, len, (const unsigned char *)purpose, strlen(purpose), (const unsigned char *)hex,
-                                2 * POL_CRYPTO_KEY_BYTES);
-    sodium_memzero(hex, sizeof(hex));
-    return rc == 0 ? 0 : -1;
-}
-
 /* Every table that can name a user, with the column: what "the store knows this id" means. */
 static const char sql_user_known[] =
     "SELECT (SELECT COUNT(*) FROM users WHERE id = ?) + (SELECT COUNT(*) FROM calls WHERE user_id = ?)"

@@ -85,7 +85,23 @@ const pol_key_t *gw_store__user_key(gw_store_t *st, const char *user_id, int cre
  */
 int gw_store__predict_write(gw_store_t *st, gw_store_db_t *db, const pol_key_t *dk, const char *user, const gw_call_rec_t *r);
 
-/* ---- the journal (store.c): ledger operations and finished calls, group-committed by the writer ---- */
+/** Bytes of a vault's associated data "provider/id", including the NUL. */
+#define GW_STORE_PREDICT_AD_SIZE (GW_PROVIDER_NAME_MAX + 1 + GW_PREDICT_ID_MAX + 1)
+
+/** store_predict_write.c: writes "provider/id" to `ad` (`cap` bytes). @return its length, or 0 when it does not fit. */
+size_t gw_store__predict_ad(char *ad, size_t cap, const char *provider, const char *id);
+
+/** Steps `s` until it has no more rows (an INSERT / UPDATE ... RETURNING read to the end). @return 0, or -1 on error. */
+int gw_store__step_done(gw_store_stmt_t *s);
+
+/* ---- the journal (store_journal.c): ledger operations and finished calls, group-committed by the writer ----
+ *
+ * The interface between the journal and the ledger, one way: the files above the journal queue
+ * items (gw_store__journal_submit: store_leases.c, store_ratelimit.c, the finished calls of
+ * gw_store_finish_async); the writer applies them through the gw_store__ledger_* functions of this
+ * section, which live below the journal (store_ledger_apply.c, store_ledger.c,
+ * store_ledger_batch.c) and never queue. No file of the store calls back into one that calls it
+ * (ctest layers/store-cycles: tests/layers/check_layers.py cycles). */
 
 typedef enum en_gw_journal_kind_t {
     GW_J_RESERVE = 1,  /* reserve `amount` for (user, rid) */
@@ -145,7 +161,7 @@ int gw_store__journal_idle(gw_store_t *st);
 size_t gw_store__journal_pending(gw_store_t *st);
 
 /**
- * store_ledger.c: applies one ledger item (RESERVE, SETTLE, GRANT, or the settlement of a FINISH)
+ * store_ledger_apply.c: applies one ledger item (RESERVE, SETTLE, GRANT, or the settlement of a FINISH)
  * on the writer connection `db` inside the writer's transaction; a refusal undoes only itself (an
  * exact reservation takes a savepoint, the others refuse before writing). @return the item's rc: 0, GW_E_CREDITS,
  * GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, or GW_STORE_E_DB (the transaction must be rolled back).
@@ -170,18 +186,18 @@ int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
  */
 int gw_store__ledger_retry(gw_store_ledger_t *lg);
 
-/** store_ledger.c: after a commit (committed = 1) or a final failure, updates the credit table. */
+/** store_ledger_apply.c: after a commit (committed = 1) or a final failure, updates the credit table. */
 void gw_store__ledger_applied(gw_store_ledger_t *lg, gw_journal_item_t *it, int committed);
 
-/** store_ledger.c: counts a transaction that carried `ops` ledger operations (gw_store_ledger_stats). */
+/** store_ledger_apply.c: counts a transaction that carried `ops` ledger operations (gw_store_ledger_stats). */
 void gw_store__ledger_count(gw_store_ledger_t *lg, uint64_t ops);
 
 /** The read connection under its lock: acquire, use, release (long report queries). */
 gw_store_db_t *gw_store__rdb_acquire(gw_store_t *st);
 void gw_store__rdb_release(gw_store_t *st);
 
-/* ---- the store object and what its files share (store.c, store_keys.c, store_calls.c, store_purge.c, store_journal.c,
- * store_erasure.c, store_export.c) ---- */
+/* ---- the store object and what its files share (store_base.c, store_keys.c, store_calls.c, store_purge.c,
+ * store_journal.c, store_erasure.c, store_export.c; store.c opens and closes it) ---- */
 
 #include <pthread.h>
 #include <stdatomic.h>

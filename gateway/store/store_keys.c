@@ -28,6 +28,9 @@
 
 /* ---- data keys (writer connection, under wlock or on the writer thread) ---- */
 
+const char *gw_store__sql_user_ins = "INSERT INTO users(id, data_key_wrapped, key_id, consent_training, created_at)"
+                                     " VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING";
+
 static uint64_t hash_id(const char *s)
 {
     uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a */
@@ -217,6 +220,27 @@ const pol_key_t *gw_store__user_key(gw_store_t *st, const char *user_id, int cre
         return NULL;
     }
     return gw_store__batch_user_key(st, user_id, err);
+}
+
+/* ---- keys derived from the master key ---- */
+
+void gw_store__user_ref(const gw_store_t *st, const char *user_id, char out[GW_STORE_USER_REF_CHARS + 1])
+{
+    unsigned char h[GW_STORE_USER_REF_CHARS / 2];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)user_id, strlen(user_id), st->ref_key, sizeof(st->ref_key));
+    sodium_bin2hex(out, GW_STORE_USER_REF_CHARS + 1, h, sizeof(h));
+}
+
+int gw_store_derive_key(const gw_store_t *st, const char *purpose, unsigned char *out, size_t len)
+{
+    if (len < crypto_generichash_BYTES_MIN || len > crypto_generichash_BYTES_MAX)
+        return -1;
+    char hex[2 * POL_CRYPTO_KEY_BYTES + 1];
+    pol_key_hex(st->mk, hex);
+    int rc = crypto_generichash(out, len, (const unsigned char *)purpose, strlen(purpose), (const unsigned char *)hex,
+                                2 * POL_CRYPTO_KEY_BYTES);
+    sodium_memzero(hex, sizeof(hex));
+    return rc == 0 ? 0 : -1;
 }
 
 /* ---- managed client keys and admin tokens (issue 14, `aigw keys`) ---- */

@@ -1,7 +1,7 @@
 /*
  * Credits ledger of the store (see store_ledger.h for the rows and the atomicity argument).
  *
- * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store.c):
+ * The journal (issue 12). Reserve, settle and grant are items of the store's journal (store_journal.c):
  * the store's writer thread BEGINs, takes every item queued by then, applies each through
  * gw_store__ledger_apply (every item decides whether it refuses before it writes, from the
  * journal's row cursors: each reservation sees the balance left by the ones before it and

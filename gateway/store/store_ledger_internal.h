@@ -166,12 +166,23 @@ struct st_gw_store_ledger_t {
     pthread_cond_t tcond;
 };
 
+/** A shared rate bucket's question in flight (store_ratelimit.c): the GW_J_RATE item's ctx; the
+ * writer's answer (store_ledger_apply.c) sets refill_ms. */
+typedef struct st_rate_q_t {
+    struct st_pol_ratelimit_t *rl;
+    char kind;
+    int64_t debt, want, refill_ms;
+    char key[];
+} rate_q_t;
+
 /** FNV-1a of a user id (credit table buckets and stripes). */
 uint64_t gw_ledger__ct_hash(const char *s);
 /** CLOCK_MONOTONIC in µs (credit table freshness). */
 int64_t gw_ledger__ct_now_us(void);
 /** The user's credit table entry, created when `create` (stripe lock held). NULL: absent or out of memory. */
 credit_t *gw_ledger__ct_get(stripe_t *sp, const char *user, uint64_t h, int create);
+/** Frees the credit table (store_ledger_open.c, at close). */
+void gw_ledger__ct_free(gw_store_ledger_t *lg);
 /** A free PostgreSQL connection slot (or the SQLite one), locked. Release with gw_ledger__slot_release. */
 slot_t *gw_ledger__slot_acquire(gw_store_ledger_t *lg);
 /** Unlocks a slot. */

@@ -17,19 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void gw_predict_rec_free(gw_predict_rec_t *p)
-{
-    if (p == NULL)
-        return;
-    free(p->client);
-    free(p->model);
-    if (p->vault != NULL) {
-        sodium_memzero(p->vault, p->vault_len);
-        free(p->vault);
-    }
-    free(p);
-}
-
 void gw_predict_row_free(gw_predict_row_t *row)
 {
     if (row->vault != NULL) {
@@ -37,73 +24,6 @@ void gw_predict_row_free(gw_predict_row_t *row)
         free(row->vault);
     }
     memset(row, 0, sizeof(*row));
-}
-
-/* The associated data of a vault: "provider/id" (a ciphertext is bound to its prediction). */
-#define VAULT_AD_SIZE (GW_PROVIDER_NAME_MAX + 1 + GW_PREDICT_ID_MAX + 1)
-static size_t vault_ad(char *ad, size_t cap, const char *provider, const char *id)
-{
-    int n = snprintf(ad, cap, "%s/%s", provider, id);
-    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
-}
-
-static int step_done(gw_store_stmt_t *s)
-{
-    int rc;
-    while ((rc = gw_store__step(s)) == 1)
-        ;
-    return rc;
-}
-
-int gw_store__predict_write(gw_store_t *st, gw_store_db_t *db, const pol_key_t *dk, const char *user, const gw_call_rec_t *r)
-{
-    const gw_predict_rec_t *p = r->predict;
-    char ad[VAULT_AD_SIZE];
-    size_t adl = vault_ad(ad, sizeof(ad), p->provider, p->id);
-    unsigned char nonce[POL_CRYPTO_NONCE_BYTES];
-    unsigned char *ct = NULL;
-    int err = GW_STORE_E_DB;
-    if (adl == 0 || p->id[0] == '\0')
-        return GW_STORE_E_INVAL;
-    if (p->vault != NULL) {
-        if ((ct = malloc(p->vault_len + POL_CRYPTO_TAG_BYTES)) == NULL)
-            return GW_STORE_E_NOMEM;
-        if (pol_crypto_seal(dk, ad, adl, p->vault, p->vault_len, nonce, ct) != 0) {
-            free(ct);
-            return GW_STORE_E_CRYPTO;
-        }
-    }
-    int64_t now = gw_store__now_us(st);
-    gw_store_stmt_t *s = gw_store__db_prepare(
-        db, "INSERT INTO predictions(provider, id, user_id, client, request_id, model, markup_permille, reserved, open_reservation,"
-            " vault_ct, nonce, created_at, expires_at, settled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING");
-    if (s == NULL)
-        goto out;
-    gw_store__bind_text(s, 1, p->provider);
-    gw_store__bind_text(s, 2, p->id);
-    gw_store__bind_text(s, 3, user);
-    gw_store__bind_text(s, 4, p->client);
-    gw_store__bind_text(s, 5, r->request_id);
-    gw_store__bind_text(s, 6, p->model);
-    gw_store__bind_int64(s, 7, p->markup_permille);
-    gw_store__bind_int64(s, 8, p->reserved);
-    gw_store__bind_int64(s, 9, p->open_reservation != 0);
-    gw_store__bind_blob(s, 10, ct, ct != NULL ? p->vault_len + POL_CRYPTO_TAG_BYTES : 0);
-    gw_store__bind_blob(s, 11, ct != NULL ? nonce : NULL, sizeof(nonce));
-    gw_store__bind_int64(s, 12, now);
-    gw_store__bind_int64(s, 13, p->expires_at_us);
-    if (p->settled)
-        gw_store__bind_int64(s, 14, now);
-    else
-        gw_store__bind_blob(s, 14, NULL, 0);
-    if (step_done(s) == 0)
-        err = 0;
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
-out:
-    free(ct);
-    return err;
 }
 
 static int same(const char *a, const char *b)
@@ -116,8 +36,8 @@ static int open_vault(gw_store_t *st, const char *provider, const char *id, gw_p
                       size_t nl, const void *ct, size_t ctl)
 {
     int err = 0;
-    char ad[VAULT_AD_SIZE];
-    size_t adl = vault_ad(ad, sizeof(ad), provider, id);
+    char ad[GW_STORE_PREDICT_AD_SIZE];
+    size_t adl = gw_store__predict_ad(ad, sizeof(ad), provider, id);
     if (adl == 0 || nonce == NULL || nl != POL_CRYPTO_NONCE_BYTES || ctl < POL_CRYPTO_TAG_BYTES)
         return GW_STORE_E_CRYPTO;
     const pol_key_t *dk = gw_store__user_key(st, row->user_id, 0, &err);
@@ -208,7 +128,7 @@ int gw_store_predict_read(gw_store_t *st, const char *provider, const char *id, 
         gw_store__bind_int64(s, 3, keep);
         gw_store__bind_text(s, 4, provider);
         gw_store__bind_text(s, 5, id);
-        if (step_done(s) != 0)
+        if (gw_store__step_done(s) != 0)
             goto rollback;
         row->claimed = gw_store__changes(s) == 1;
         gw_store__reset(s);
@@ -241,7 +161,7 @@ int gw_store_predict_usage(gw_store_t *st, const char *request_id, int64_t cost_
         gw_store__bind_int64(s, 1, cost_microcredits);
         gw_store__bind_int64(s, 2, compute_ms);
         gw_store__bind_text(s, 3, request_id);
-        if (step_done(s) == 0)
+        if (gw_store__step_done(s) == 0)
             err = 0;
         gw_store__reset(s);
         gw_store__db_finalize(s);
@@ -311,7 +231,7 @@ int gw_store_predict_sweep(gw_store_t *st, int max, int64_t *settled)
         gw_store__bind_text(s, 1, ex[i].provider);
         gw_store__bind_text(s, 2, ex[i].id);
         gw_store__bind_int64(s, 3, now);
-        if (step_done(s) != 0)
+        if (gw_store__step_done(s) != 0)
             goto rollback;
         if (gw_store__changes(s) != 1)
             ex[i].open = 0; /* another instance swept it */

@@ -24,8 +24,13 @@
       providers/): no identifier has an adapter's name (the `.name = "..."` of providers/*.c) as one of its words
       (snake_case or camelCase), e.g. `fal_target`, `gw_async_rewrite_replicate`. Comments and string literals may
       name providers (config defaults, messages); "OpenAI compatible" is the unified API's wire format, not a provider.
+  check_layers.py cycles BUILD NM
+      the files of the store (build/libaigw_store.a, one object per gateway/store/*.c) call each other
+      one way: no file calls, through its global symbols, a file that calls it back, directly or
+      around a longer loop (issue 15: store.c <-> store_ledger.c, the journal <-> the ledger).
   check_layers.py selftest
-      the atomics, diagnostics and provider-names lints fail on a tree that breaks them (so they can fail).
+      the atomics, diagnostics and provider-names lints fail on a tree that breaks them, and the cycles
+      check on an archive whose files call each other in a loop (so they can fail).
 """
 import os
 import re
@@ -290,6 +295,7 @@ def selftest():
             print("FAIL: diagnostics refused the CLI's output")
             failed += 1
     failed += selftest_provider_names()
+    failed += selftest_cycles()
     if failed:
         return 1
     print("ok: the lints fail on broken trees")
@@ -322,6 +328,127 @@ def link(build, nm):
     return 0
 
 
+# One line of `nm -A ARCHIVE`: "ARCHIVE:member.o:<address> T symbol" or "ARCHIVE:member.o:  U symbol".
+NM_LINE = re.compile(r'^.*:([^:/]+\.o):\s*(?:[0-9a-fA-F]+\s+)?([A-Za-z])\s+(\S+)$')
+
+
+def file_graph(nm_text):
+    """{object: {object it calls: [symbols]}} from `nm -A` of an archive (global symbols only)."""
+    defined, used = {}, {}
+    for line in nm_text.splitlines():
+        m = NM_LINE.match(line)
+        if not m:
+            continue
+        obj, kind, sym = m.groups()
+        used.setdefault(obj, set())
+        if kind == "U":
+            used[obj].add(sym)
+        elif kind.isupper():
+            defined[sym] = obj
+    graph = {obj: {} for obj in used}
+    for obj, syms in used.items():
+        for sym in sorted(syms):
+            owner = defined.get(sym)
+            if owner is not None and owner != obj:
+                graph[obj].setdefault(owner, []).append(sym)
+    return graph
+
+
+def find_cycles(graph):
+    """The strongly connected components of more than one file (Tarjan), each as a sorted list."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, {})):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def cycle_path(graph, comp):
+    """One loop inside a component: [a, b, ..., a] (breadth-first from its first file back to it)."""
+    start, members = comp[0], set(comp)
+    prev, todo = {start: None}, [start]
+    while todo:
+        v = todo.pop(0)
+        for w in sorted(graph.get(v, {})):
+            if w == start:
+                path = [v]
+                while prev[path[-1]] is not None:
+                    path.append(prev[path[-1]])
+                return [start] + path[::-1][1:] + [start] if len(path) > 1 else [start, v, start]
+            if w in members and w not in prev:
+                prev[w] = v
+                todo.append(w)
+    return comp + [start]
+
+
+def check_cycles(nm_text, what):
+    graph = file_graph(nm_text)
+    nedges = sum(len(v) for v in graph.values())
+    if len(graph) < 2 or nedges == 0:
+        print(f"FAIL: {what}: {len(graph)} object(s), {nedges} call(s) between them: nothing to check (nm output not understood?)")
+        return 1
+    comps = find_cycles(graph)
+    for comp in comps:
+        path = cycle_path(graph, comp)
+        print(f"{what}: files that call each other in a loop: {', '.join(c.replace('.c.o', '.c') for c in comp)}")
+        for a, b in zip(path, path[1:]):
+            print(f"  {a.replace('.c.o', '.c')} -> {b.replace('.c.o', '.c')}: {', '.join(graph[a][b][:4])}")
+    if comps:
+        print(f"FAIL: {len(comps)} call cycle(s) between files (make the dependency one-way: docs/internals/store.md \"Files\")")
+        return 1
+    print(f"ok: {what}: {len(graph)} files, {nedges} file-to-file call edges, no cycle")
+    return 0
+
+
+def cycles(build, nm):
+    lib = os.path.join(build, "libaigw_store.a")
+    out = subprocess.run([nm, "-A", lib], stdout=subprocess.PIPE, text=True, check=True).stdout
+    return check_cycles(out, "libaigw_store.a")
+
+
+def selftest_cycles():
+    """cycles: an archive's nm listing with a loop of two or three files fails, a one-way one passes."""
+    def listing(calls):
+        lines = []
+        for obj, (defs, uses) in calls.items():
+            lines += [f"x.a:{obj}:0000000000000000 T {d}" for d in defs]
+            lines += [f"x.a:{obj}:0000000000000010 t local_{obj[0]}"]
+            lines += [f"x.a:{obj}:                 U {u}" for u in uses]
+        return "\n".join(lines) + "\n"
+    one_way = {"a.c.o": (["a1"], ["b1", "malloc"]), "b.c.o": (["b1"], ["c1"]), "c.c.o": (["c1"], [])}
+    two = {"a.c.o": (["a1"], ["b1"]), "b.c.o": (["b1"], ["a1"])}
+    three = {"a.c.o": (["a1"], ["b1"]), "b.c.o": (["b1"], ["c1"]), "c.c.o": (["c1"], ["a1"]), "d.c.o": (["d1"], ["a1"])}
+    failed = 0
+    for calls, want in ((one_way, 0), (two, 1), (three, 1), ({}, 1)):
+        got = check_cycles(listing(calls), "selftest")
+        if got != want:
+            print(f"FAIL: cycles returned {got}, expected {want}, on {sorted(calls)}")
+            failed += 1
+    return failed
+
+
 def main(argv):
     if len(argv) == 7 and argv[1] == "probe":
         return probe(*argv[2:])
@@ -335,6 +462,8 @@ def main(argv):
         return provider_names(argv[2])
     if len(argv) == 2 and argv[1] == "selftest":
         return selftest()
+    if len(argv) == 4 and argv[1] == "cycles":
+        return cycles(argv[2], argv[3])
     if len(argv) == 4 and argv[1] == "link":
         return link(argv[2], argv[3])
     print(__doc__)

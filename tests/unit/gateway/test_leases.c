@@ -190,7 +190,7 @@ static int wait_for(fx_t *fx, const char *sql, const char *arg, int64_t want)
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
-    char err[256], sql[128];
+    char err[256];
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/aigw-test-leases-XXXXXX");
     if (mkdtemp(fx->dir) == NULL)
         return -1;
@@ -200,15 +200,8 @@ static int setup(void **state)
         return -1;
     pol_key_free(k);
     snprintf(fx->schema, sizeof(fx->schema), "lz_%d_%d", (int)getpid(), ++seq);
-    gw_store_db_t *db = gw_store__db_open_pg(pg_base_dsn, err, sizeof(err));
-    if (db == NULL)
+    if (pg_schema_create(pg_base_dsn, fx->schema, fx->dsn, sizeof(fx->dsn)) != 0)
         return -1;
-    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
-    int rc = gw_store__db_exec(db, sql);
-    gw_store__db_close(db);
-    if (rc != 0)
-        return -1;
-    snprintf(fx->dsn, sizeof(fx->dsn), "%s options='-csearch_path=%s'", pg_base_dsn, fx->schema);
     *state = fx;
     return 0;
 }
@@ -216,13 +209,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
-    char cmd[600], err[256], sql[128];
+    char cmd[600];
     gw_store_close(fx->st);
-    gw_store_db_t *db = gw_store__db_open_pg(pg_base_dsn, err, sizeof(err));
-    snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
-    if (db != NULL)
-        gw_store__db_exec(db, sql);
-    gw_store__db_close(db);
+    pg_schema_drop(pg_base_dsn, fx->schema);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
     if (system(cmd) != 0)
         return -1;
@@ -596,7 +585,7 @@ static void test_batched_transaction(void **state)
     for (int i = 0; i < NB; i++)
         w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
     for (int i = 0; i < 8; i++) {
-        char rid[16];
+        char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "a%d", i);
         assert_int_equal(gw_store_reserve_async(st, "ann", rid, PRICE, 0, NULL, on_done, &w[i]), 0);
     }
