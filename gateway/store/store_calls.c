@@ -68,13 +68,13 @@ static int call_insert(gw_store_stmt_t *s, const call_val_t *v)
 {
     for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
         if (v[c].null)
-            gw_store__bind_blob(s, c + 1, NULL, 0);
+            gw_store__bind_blob_ref(s, c + 1, NULL, 0);
         else if (v[c].type == 'i')
             gw_store__bind_int64(s, c + 1, v[c].i);
         else if (v[c].type == 't')
-            gw_store__bind_text(s, c + 1, v[c].p);
+            gw_store__bind_text_ref(s, c + 1, v[c].p);
         else
-            gw_store__bind_blob(s, c + 1, v[c].p, v[c].n);
+            gw_store__bind_blob_ref(s, c + 1, v[c].p, v[c].n);
     }
     return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
@@ -259,17 +259,17 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
     snprintf(ip, sizeof(ip), "%.*s", (int)sizeof(r->client_ip), r->client_ip);
     gw_store_stmt_t *s = st->s_acc_ins;
     gw_store__bind_int64(s, 1, at);
-    gw_store__bind_text(s, 2, method);
-    gw_store__bind_text(s, 3, r->route);
+    gw_store__bind_text_ref(s, 2, method);
+    gw_store__bind_text_ref(s, 3, r->route);
     gw_store__bind_int64(s, 4, r->status);
     gw_store__bind_int64(s, 5, r->bytes_in);
     gw_store__bind_int64(s, 6, r->bytes_out);
-    gw_store__bind_text(s, 7, ip[0] ? ip : NULL);
-    gw_store__bind_text(s, 8, r->user_id);
+    gw_store__bind_text_ref(s, 7, ip[0] ? ip : NULL);
+    gw_store__bind_text_ref(s, 8, r->user_id);
     gw_store__bind_int64(s, 9, r->duration_us);
     gw_store__bind_int64(s, 10, r->upstream_us);
     gw_store__bind_int64(s, 11, pol_retention_expires_at(&st->ret, POL_RET_ACCESS_LOG, at));
-    gw_store__bind_text(s, 12, rid[0] ? rid : NULL);
+    gw_store__bind_text_ref(s, 12, rid[0] ? rid : NULL);
     return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
 

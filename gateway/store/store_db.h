@@ -40,6 +40,9 @@ typedef struct st_gw_store_db_ops_t {
     void (*finalize)(gw_store_stmt_t *s);
     int (*broken)(gw_store_db_t *db);
     int (*pipeline)(gw_store_db_t *db, int on);
+    /* optional (NULL: bind_text / bind_blob): bind without copying (gw_store__bind_text_ref) */
+    int (*bind_text_ref)(gw_store_stmt_t *s, int i, const char *v);
+    int (*bind_blob_ref)(gw_store_stmt_t *s, int i, const void *p, size_t n);
 } gw_store_db_ops_t;
 
 /* Backends embed these first in their connection and statement structs. */
@@ -116,6 +119,23 @@ static inline int gw_store__bind_text(gw_store_stmt_t *s, int i, const char *v)
 static inline int gw_store__bind_blob(gw_store_stmt_t *s, int i, const void *p, size_t n)
 {
     return s->db->ops->bind_blob(s, i, p, n);
+}
+
+/*
+ * gw_store__bind_text / gw_store__bind_blob without a copy where the backend can (SQLite:
+ * SQLITE_STATIC; PostgreSQL copies anyway). The caller keeps `v` / `p` valid and unchanged until
+ * the statement is reset (gw_store__reset, or gw_store__run / gw_store__run_nowait returned): for
+ * values of the writer's per-call rows that live through the statement's run. A SQLite copy of
+ * every text parameter (malloc, copy, free) was about 4 % of a metered call's instructions
+ * (docs/BENCHMARKS.md "Issue 12, session 4: SQLite store").
+ */
+static inline int gw_store__bind_text_ref(gw_store_stmt_t *s, int i, const char *v)
+{
+    return s->db->ops->bind_text_ref ? s->db->ops->bind_text_ref(s, i, v) : s->db->ops->bind_text(s, i, v);
+}
+static inline int gw_store__bind_blob_ref(gw_store_stmt_t *s, int i, const void *p, size_t n)
+{
+    return s->db->ops->bind_blob_ref ? s->db->ops->bind_blob_ref(s, i, p, n) : s->db->ops->bind_blob(s, i, p, n);
 }
 
 /** Runs the statement or fetches its next row. @return 1 = a row is available, 0 = done, -1 = error. */

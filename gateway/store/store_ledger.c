@@ -39,12 +39,12 @@ static gw_store_stmt_t *ledger_ins_bind(slot_t *sl, const char *user, const char
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_LEDGER_INS);
     if (s == NULL)
         return NULL;
-    gw_store__bind_text(s, 1, user);
-    gw_store__bind_text(s, 2, rid);
-    gw_store__bind_text(s, 3, kind);
+    gw_store__bind_text_ref(s, 1, user);
+    gw_store__bind_text_ref(s, 2, rid);
+    gw_store__bind_text_ref(s, 3, kind);
     gw_store__bind_int64(s, 4, amount);
     gw_store__bind_int64(s, 5, now);
-    gw_store__bind_text(s, 6, note);
+    gw_store__bind_text_ref(s, 6, note);
     gw_store__bind_int64(s, 7, flagged);
     return s;
 }
@@ -105,11 +105,11 @@ static int cur_flush(gw_store_ledger_t *lg, slot_t *sl, int k)
         if (k == GW_LEDGER_CUR_BAL) {
             gw_store__bind_int64(s, 2, c->released);
             gw_store__bind_int64(s, 3, c->now);
-            gw_store__bind_text(s, 4, c->user);
+            gw_store__bind_text_ref(s, 4, c->user);
         } else {
             gw_store__bind_int64(s, 2, c->now + lg->lc.ttl_ms * 1000);
             gw_store__bind_int64(s, 3, c->now);
-            gw_store__bind_text(s, 4, c->user);
+            gw_store__bind_text_ref(s, 4, c->user);
             gw_store__bind_int64(s, 5, lg->instance);
         }
         rc = gw_store__run_nowait(s);
@@ -133,7 +133,7 @@ static int cur_load(gw_store_ledger_t *lg, slot_t *sl, int k, const char *user, 
     gw_store_stmt_t *s = gw_ledger__stmt(sl, k == GW_LEDGER_CUR_LEASE ? S_LEASE_LOCK : lg->pg ? S_BAL_LOCK : S_BAL_GET);
     if (s == NULL)
         return -1;
-    gw_store__bind_text(s, 1, user);
+    gw_store__bind_text_ref(s, 1, user);
     if (k == GW_LEDGER_CUR_LEASE)
         gw_store__bind_int64(s, 2, lg->instance);
     int rc = gw_store__step(s);
@@ -243,8 +243,8 @@ int gw_ledger__row_has(slot_t *sl, const char *request_id, const char *kind)
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_ROW_HAS);
     if (s == NULL)
         return -1;
-    gw_store__bind_text(s, 1, request_id);
-    gw_store__bind_text(s, 2, kind);
+    gw_store__bind_text_ref(s, 1, request_id);
+    gw_store__bind_text_ref(s, 2, kind);
     int rc = gw_store__step(s);
     gw_store__reset(s);
     return rc;
@@ -286,8 +286,8 @@ static int open_ins(gw_store_ledger_t *lg, slot_t *sl, const ledger_op_t *op, in
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_OPEN_INS);
     if (s == NULL)
         return GW_STORE_E_DB;
-    gw_store__bind_text(s, 1, op->rid);
-    gw_store__bind_text(s, 2, op->user);
+    gw_store__bind_text_ref(s, 1, op->rid);
+    gw_store__bind_text_ref(s, 2, op->user);
     gw_store__bind_int64(s, 3, op->amount);
     gw_store__bind_int64(s, 4, lg->instance);
     gw_store__bind_int64(s, 5, op->now);
@@ -424,17 +424,27 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         if ((rc = gw_ledger__batch_take(lg, sl, op, &reserved, &lease)) == 0 && gw_ledger__batch_mentions(lg, op))
             return gw_ledger__batch_retry(lg);
     } else {
-        gw_store_stmt_t *t = gw_ledger__stmt(sl, S_OPEN_DEL_USER);
+        /* PostgreSQL takes the row in one round trip (DELETE ... RETURNING); SQLite reads it, then
+         * deletes it by key (S_OPEN_GET_USER: RETURNING builds an ephemeral result table per run) */
+        gw_store_stmt_t *t = gw_ledger__stmt(sl, lg->pg ? S_OPEN_DEL_USER : S_OPEN_GET_USER);
         if (t == NULL)
             return GW_STORE_E_DB;
-        gw_store__bind_text(t, 1, op->rid);
-        gw_store__bind_text(t, 2, op->user);
+        gw_store__bind_text_ref(t, 1, op->rid);
+        gw_store__bind_text_ref(t, 2, op->user);
         rc = gw_store__step(t);
         if (rc == 1) {
             reserved = gw_store__col_int64(t, 0);
             lease = gw_store__col_int64(t, 1) != 0;
         }
         gw_store__reset(t);
+        if (rc == 1 && !lg->pg) {
+            gw_store_stmt_t *d = gw_ledger__stmt(sl, S_OPEN_DEL_ID);
+            if (d == NULL)
+                return GW_STORE_E_DB;
+            gw_store__bind_text_ref(d, 1, op->rid);
+            if (gw_store__run_nowait(d) < 0)
+                return GW_STORE_E_DB;
+        }
     }
     if (rc < 0)
         return GW_STORE_E_DB;

@@ -44,6 +44,8 @@ enum {
     S_LEDGER_MANY,
     S_OPEN_MANY,
     S_OPEN_TAKE_MANY,
+    S_OPEN_GET_USER, /* SQLite: settle's read of the open row, then S_OPEN_DEL_ID */
+    S_OPEN_DEL_ID,
     S__COUNT
 };
 

@@ -115,6 +115,11 @@ static const char *const SQL[S__COUNT] = {
     [S_OPEN_DEL] = "DELETE FROM credit_open WHERE request_id = ? RETURNING user_id, amount, lease",
     [S_OPEN_DEL_USER] = "DELETE FROM credit_open WHERE request_id = ? AND user_id = ? RETURNING amount, lease",
     [S_OPEN_GET] = "SELECT 1 FROM credit_open WHERE request_id = ?",
+    /* SQLite: DELETE ... RETURNING builds an ephemeral table for its result rows on every run
+     * (SQLite computes the whole statement at its first step); a read by primary key and a plain
+     * DELETE cost less (docs/BENCHMARKS.md "Issue 12, session 4: SQLite store") */
+    [S_OPEN_GET_USER] = "SELECT amount, lease FROM credit_open WHERE request_id = ? AND user_id = ?",
+    [S_OPEN_DEL_ID] = "DELETE FROM credit_open WHERE request_id = ?",
     [S_ROW_HAS] = "SELECT 1 FROM ledger WHERE request_id = ? AND kind = ?",
     [S_IDEM_GET] = "SELECT request_id, status FROM idempotency WHERE user_id = ? AND idem_key = ? AND expires_at > ?",
     [S_IDEM_CLAIM] = "INSERT INTO idempotency(user_id, idem_key, request_id, status, created_at, expires_at)"

@@ -607,6 +607,8 @@ static void pg_finalize(gw_store_stmt_t *sp)
     free(s);
 }
 
-static const gw_store_db_ops_t pg_ops = {pg_close,     pg_errmsg, pg_exec,       pg_prepare,   pg_bind_int64, pg_bind_text,
-                                         pg_bind_blob, pg_step,   pg_col_isnull, pg_col_int64, pg_col_text,   pg_col_blob,
-                                         pg_changes,   pg_reset,  pg_finalize,   pg_broken,    pg_pipeline};
+static const gw_store_db_ops_t pg_ops = {
+    pg_close,     pg_errmsg, pg_exec,       pg_prepare,   pg_bind_int64, pg_bind_text,
+    pg_bind_blob, pg_step,   pg_col_isnull, pg_col_int64, pg_col_text,   pg_col_blob,
+    pg_changes,   pg_reset,  pg_finalize,   pg_broken,    pg_pipeline,   NULL /* bind_text_ref: set_param copies */,
+    NULL};

@@ -127,6 +127,60 @@ typedef struct st_migration_t {
     "ALTER TABLE calls ALTER COLUMN request_ct SET STORAGE EXTERNAL, ALTER COLUMN response_ct SET STORAGE EXTERNAL;"               \
     "ALTER TABLE predictions ALTER COLUMN vault_ct SET STORAGE EXTERNAL;"
 
+/* 10 (issue 12), SQLite only: the append-only and log tables lose AUTOINCREMENT, and the ledger's
+ * CHECK on `kind` is a chain of comparisons instead of an IN list. Both cost every insert of a
+ * metered call (docs/BENCHMARKS.md "Issue 12, session 4: SQLite store"): AUTOINCREMENT reads and
+ * rewrites the table's row of sqlite_sequence (one more page in each commit), and SQLite evaluates
+ * an IN list of five values by building an ephemeral B-tree per inserted row. The ids stay
+ * INTEGER PRIMARY KEY (rowid: max + 1), and every row keeps its id. The ledger is append-only (no
+ * row is ever deleted), so its ids are the same sequence as before; access_log and redaction ids
+ * may now be reused above the largest live one once the newest rows are purged or erased (no
+ * query keeps an id across such a delete: export and the review list order by id, the purge
+ * selects and deletes in one statement). SQLite cannot drop AUTOINCREMENT or change a CHECK in
+ * place: each table is rebuilt (sqlite.org/lang_altertable.html, "other kinds of table schema
+ * changes"), its indexes and triggers recreated as versions 1, 2, 4, 5 and 8 left them; dropping
+ * an AUTOINCREMENT table deletes its sqlite_sequence row. PostgreSQL's BIGSERIAL has neither
+ * cost. */
+#define LEDGER_V10_SQLITE                                                                                                          \
+    "CREATE TABLE ledger_v10(id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, request_id TEXT NOT NULL, kind TEXT NOT NULL"          \
+    " CHECK (kind = 'grant' OR kind = 'reserve' OR kind = 'settle' OR kind = 'refund' OR kind = 'adjust'),"                        \
+    " amount_microcredits BIGINT NOT NULL, at BIGINT NOT NULL, note TEXT, flagged INTEGER NOT NULL DEFAULT 0,"                     \
+    " UNIQUE (request_id, kind));"                                                                                                 \
+    "INSERT INTO ledger_v10(id, user_id, request_id, kind, amount_microcredits, at, note, flagged)"                                \
+    " SELECT id, user_id, request_id, kind, amount_microcredits, at, note, flagged FROM ledger ORDER BY id;"                       \
+    "DROP TABLE ledger;"                                                                                                           \
+    "ALTER TABLE ledger_v10 RENAME TO ledger;"                                                                                     \
+    "CREATE INDEX ledger_user ON ledger(user_id);"                                                                                 \
+    "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;"             \
+    "CREATE TRIGGER ledger_no_update_v2 BEFORE UPDATE OF note, flagged ON ledger"                                                  \
+    " BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;"                                                                    \
+    "CREATE TRIGGER ledger_no_update BEFORE UPDATE OF request_id, kind, amount_microcredits, at ON ledger"                         \
+    " WHEN NOT (OLD.request_id LIKE 'default-grant:%' AND NEW.request_id LIKE 'default-grant:%'"                                   \
+    " AND NEW.kind = OLD.kind AND NEW.amount_microcredits = OLD.amount_microcredits AND NEW.at = OLD.at)"                          \
+    " BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;"
+#define LOGS_V10_SQLITE                                                                                                            \
+    "CREATE TABLE redactions_v10(id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, user_id TEXT NOT NULL, route TEXT, field TEXT," \
+    " entity_type TEXT NOT NULL, start_off BIGINT NOT NULL, end_off BIGINT NOT NULL, action TEXT NOT NULL,"                        \
+    " value_hmac BLOB, at BIGINT NOT NULL, expires_at BIGINT NOT NULL, direction TEXT NOT NULL DEFAULT 'request');"                \
+    "INSERT INTO redactions_v10(id, request_id, user_id, route, field, entity_type, start_off, end_off, action, value_hmac, at,"   \
+    " expires_at, direction) SELECT id, request_id, user_id, route, field, entity_type, start_off, end_off, action, value_hmac,"   \
+    " at, expires_at, direction FROM redactions ORDER BY id;"                                                                      \
+    "DROP TABLE redactions;"                                                                                                       \
+    "ALTER TABLE redactions_v10 RENAME TO redactions;"                                                                             \
+    "CREATE INDEX redactions_expires ON redactions(expires_at);"                                                                   \
+    "CREATE INDEX redactions_user ON redactions(user_id);"                                                                         \
+    "CREATE INDEX redactions_at ON redactions(at);"                                                                                \
+    "CREATE TABLE access_log_v10(id INTEGER PRIMARY KEY, at BIGINT NOT NULL, request_id TEXT, method TEXT NOT NULL, route TEXT,"   \
+    " status INTEGER NOT NULL, bytes_in BIGINT NOT NULL, bytes_out BIGINT NOT NULL, client_ip TEXT, user_id TEXT,"                 \
+    " duration_us BIGINT NOT NULL, upstream_us BIGINT NOT NULL, expires_at BIGINT NOT NULL);"                                      \
+    "INSERT INTO access_log_v10(id, at, request_id, method, route, status, bytes_in, bytes_out, client_ip, user_id, duration_us,"  \
+    " upstream_us, expires_at) SELECT id, at, request_id, method, route, status, bytes_in, bytes_out, client_ip, user_id,"         \
+    " duration_us, upstream_us, expires_at FROM access_log ORDER BY id;"                                                           \
+    "DROP TABLE access_log;"                                                                                                       \
+    "ALTER TABLE access_log_v10 RENAME TO access_log;"                                                                             \
+    "CREATE INDEX access_log_expires ON access_log(expires_at);"                                                                   \
+    "CREATE INDEX access_log_user ON access_log(user_id);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -179,6 +233,7 @@ static const migration_t migrations[] = {
     {7, PREDICTIONS_V7("BLOB"), PREDICTIONS_V7("BYTEA")},
     {8, INDEXES_V8 CREDIT_OPEN_V8_SQLITE, INDEXES_V8},
     {9, "", BODIES_V9_PG},
+    {10, LEDGER_V10_SQLITE LOGS_V10_SQLITE, ""},
 };
 
 int gw_store__schema_version(void)
@@ -201,6 +256,11 @@ static int current_version(gw_store_db_t *db, int64_t *v)
 
 int gw_store__migrate(gw_store_db_t *db, int64_t now_us, char *err, size_t errlen)
 {
+    return gw_store__migrate_to(db, gw_store__schema_version(), now_us, err, errlen);
+}
+
+int gw_store__migrate_to(gw_store_db_t *db, int version, int64_t now_us, char *err, size_t errlen)
+{
     int pg = gw_store__db_kind(db) == GW_STORE_DB_PG;
     int64_t have = 0;
     /* One transaction for the check and every step: a crash leaves the previous version. */
@@ -219,12 +279,13 @@ int gw_store__migrate(gw_store_db_t *db, int64_t now_us, char *err, size_t errle
     }
     for (size_t i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
         const migration_t *m = &migrations[i];
-        if (m->version <= have)
+        if (m->version <= have || m->version > version)
             continue;
+        const char *sql = pg ? m->pg : m->sqlite; /* "": a version of the other dialect only */
         char rec[160];
         snprintf(rec, sizeof(rec), "INSERT INTO schema_version(version, applied_at) VALUES (%d, %lld)", m->version,
                  (long long)now_us);
-        if (gw_store__db_exec(db, pg ? m->pg : m->sqlite) != 0 || gw_store__db_exec(db, rec) != 0) {
+        if ((sql[0] != '\0' && gw_store__db_exec(db, sql) != 0) || gw_store__db_exec(db, rec) != 0) {
             snprintf(err, errlen, "schema: migration %d: %s", m->version, gw_store__db_errmsg(db));
             goto fail;
         }

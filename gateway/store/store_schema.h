@@ -15,6 +15,12 @@
  */
 int gw_store__migrate(gw_store_db_t *db, int64_t now_us, char *err, size_t errlen);
 
+/**
+ * gw_store__migrate, stopping after `version` (for tests of upgrading an older database: build
+ * one at an older version, fill it, then migrate to the newest). @return 0, or -1 with a message.
+ */
+int gw_store__migrate_to(gw_store_db_t *db, int version, int64_t now_us, char *err, size_t errlen);
+
 /** The newest schema version this build knows. */
 int gw_store__schema_version(void);
 

@@ -17,6 +17,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * Page size of the databases this backend creates (issue 12). SQLite appends every page a
+ * transaction changed to its WAL as a whole frame and checksums it (wal.c walChecksumBytes: about
+ * one instruction per byte), and a metered call changes about 20 pages in its two commits, most of
+ * them for a few dozen bytes (an index entry, the balance row, the open-reservation row). With
+ * 1 KiB pages instead of SQLite's default 4 KiB those commits write and checksum a quarter of the
+ * bytes; a call row's bodies go to overflow pages, which costs a few more frames per large body
+ * (docs/BENCHMARKS.md "Issue 12, session 4: SQLite store": serial callgrind and CPU under load, a
+ * 1 KB and a 20 KB request). A database created with another page size keeps it.
+ */
+#define GW_SQLITE_PAGE_SIZE_STR "1024"
+
 /* Transaction statements every journal transaction runs, prepared once per connection instead of
  * parsed by sqlite3_exec each time (sq_exec). */
 static const char *const TX_SQL[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "BEGIN"};
@@ -82,8 +94,12 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
     }
     sqlite3_busy_timeout(db->h, 5000);
     char *msg = NULL;
-    if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;", NULL, NULL, &msg) !=
-        SQLITE_OK) {
+    /* page_size first: it applies to a database created now (an existing file keeps its own; only a
+     * VACUUM outside WAL mode changes it) */
+    if (sqlite3_exec(db->h,
+                     "PRAGMA page_size=" GW_SQLITE_PAGE_SIZE_STR "; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     " PRAGMA secure_delete=ON;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "sqlite %s: %s", path, msg ? msg : "pragma failed");
         sqlite3_free(msg);
         goto fail;
@@ -156,6 +172,21 @@ static int sq_bind_blob(gw_store_stmt_t *sp, int i, const void *p, size_t n)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* the _ref binds: SQLITE_STATIC (sq_reset clears the bindings, so no pointer outlives a run) */
+static int sq_bind_text_ref(gw_store_stmt_t *sp, int i, const char *v)
+{
+    sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
+    int rc = v ? sqlite3_bind_text(h, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(h, i);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_bind_blob_ref(gw_store_stmt_t *sp, int i, const void *p, size_t n)
+{
+    sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
+    int rc = p ? sqlite3_bind_blob64(h, i, p, n, SQLITE_STATIC) : sqlite3_bind_null(h, i);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 static int sq_step(gw_store_stmt_t *sp)
 {
     sq_stmt_t *s = (sq_stmt_t *)sp;
@@ -220,6 +251,7 @@ static int sq_pipeline(gw_store_db_t *dbp, int on)
     return 0; /* in-process: no round trips to save */
 }
 
-static const gw_store_db_ops_t sq_ops = {sq_close,     sq_errmsg, sq_exec,       sq_prepare,   sq_bind_int64, sq_bind_text,
-                                         sq_bind_blob, sq_step,   sq_col_isnull, sq_col_int64, sq_col_text,   sq_col_blob,
-                                         sq_changes,   sq_reset,  sq_finalize,   sq_broken,    sq_pipeline};
+static const gw_store_db_ops_t sq_ops = {sq_close,     sq_errmsg,    sq_exec,          sq_prepare,      sq_bind_int64,
+                                         sq_bind_text, sq_bind_blob, sq_step,          sq_col_isnull,   sq_col_int64,
+                                         sq_col_text,  sq_col_blob,  sq_changes,       sq_reset,        sq_finalize,
+                                         sq_broken,    sq_pipeline,  sq_bind_text_ref, sq_bind_blob_ref};

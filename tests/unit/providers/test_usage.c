@@ -358,6 +358,19 @@ static void test_usage_json_and_names(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "model")), "a\"b");
     json_decref(j);
     gw_buf_free(&out);
+    /* integers are written by hand (no printf): 0, one digit, and the largest value */
+    prov_usage_t w = PROV_USAGE_INIT;
+    prov__usage_set_int(&w, PROV_USAGE_INPUT_TOKENS, 0);
+    prov__usage_set_int(&w, PROV_USAGE_OUTPUT_TOKENS, INT64_MAX);
+    assert_int_equal(prov_usage_to_json(&w, &out), 0);
+    assert_int_equal(gw_buf_append(&out, "", 1), 0);
+    assert_string_equal(out.base, "{\"input_tokens\":0,\"output_tokens\":9223372036854775807}");
+    gw_buf_free(&out);
+    prov__usage_set_int(&w, PROV_USAGE_OUTPUT_TOKENS, 7);
+    assert_int_equal(prov_usage_to_json(&w, &out), 0);
+    assert_int_equal(gw_buf_append(&out, "", 1), 0);
+    assert_string_equal(out.base, "{\"input_tokens\":0,\"output_tokens\":7}");
+    gw_buf_free(&out);
     for (int f = 0; f < PROV_USAGE__COUNT; f++)
         assert_int_equal(prov_usage_field_by_name(prov_usage_field_name(f)), f);
     assert_int_equal(prov_usage_field_by_name("nope"), -1);
