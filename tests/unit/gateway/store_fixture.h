@@ -43,7 +43,7 @@
 static int use_pg;            /* the group running now is PostgreSQL's */
 static char pg_base_dsn[512]; /* its server (pg_server.h) */
 static int pg_started_here;   /* this binary started that server: it stops it */
-static const char *pg_suffix; /* the server directory's suffix: one per test binary (pg_server.h) */
+static const char *pg_suffix; /* the server directory's suffix (pg_server.h): "store", shared by the store suites */
 static int seq;               /* schemas made so far */
 
 typedef struct st_fx_t {
@@ -286,15 +286,16 @@ static inline int pg_group_teardown(void **state)
 
 /**
  * The suite's main: `tests` (n of them) as group "<name>/sqlite", then as "<name>/postgres" on the
- * server of pg_server.h directory suffix `name` ("store-calls": each suite its own, ctest runs them in
- * parallel). argv[1] "sqlite" or "postgres" runs one backend. @return the number of failed tests.
+ * server of pg_server.h directory suffix "store": under ctest the one its fixture pg_store started
+ * for all the store suites (CMakeLists.txt; each test has its own schema), run alone one the suite
+ * starts and stops. argv[1] "sqlite" or "postgres" runs one backend. @return the number of failed tests.
  */
 static inline int store_suite_main(const char *name, const struct CMUnitTest *tests, size_t n, int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : NULL;
     char group[64];
     int failed = 0;
-    pg_suffix = name;
+    pg_suffix = "store";
     if (only == NULL || strcmp(only, "sqlite") == 0) {
         use_pg = 0;
         snprintf(group, sizeof(group), "%s/sqlite", name);

@@ -314,5 +314,5 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_bodies_stored_uncompressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_keeps_acknowledged, setup, teardown),
     };
-    return store_suite_main("store-calls", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+    return store_suite_main("store_calls", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }

@@ -378,5 +378,5 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erasure_by_other_instance_journal, setup, teardown),
     };
-    return store_suite_main("store-erasure", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+    return store_suite_main("store_erasure", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }

@@ -129,5 +129,5 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_master_key_mode, setup, teardown),
     };
-    return store_suite_main("store-keys", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+    return store_suite_main("store_keys", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }

@@ -127,5 +127,5 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_predictions, setup, teardown),
     };
-    return store_suite_main("store-predict", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+    return store_suite_main("store_predict", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }

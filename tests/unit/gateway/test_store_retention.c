@@ -124,5 +124,5 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_ttl_change_reapplied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_purges_on_schedule, setup, teardown),
     };
-    return store_suite_main("store-retention", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+    return store_suite_main("store_retention", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }
