@@ -20,9 +20,14 @@
  */
 static inline int store_search_everywhere(gw_store_db_t *db, int pg, const char *schema, const char *needle)
 {
-    char tables[64][64], cols[64][64];
-    int bytea[64];
+    /* Every column: the store has 115 on SQLite (a cap of 64 searched only the tables the catalogue
+     * happened to list first: on PostgreSQL its order varies, and SQLite's schema version 10 moved
+     * the rebuilt ledger and log tables to its end). More than fit fails the search. */
+    enum { MAXCOLS = 512 };
+    static char tables[MAXCOLS][64], cols[MAXCOLS][64];
+    static int bytea[MAXCOLS];
     size_t ncols_total = 0;
+    int overflow = 0;
     int hits = 0;
     gw_store_stmt_t *s =
         pg ? gw_store__db_prepare(
@@ -35,7 +40,11 @@ static inline int store_search_everywhere(gw_store_db_t *db, int pg, const char 
         return -1;
     if (pg)
         gw_store__bind_text(s, 1, schema);
-    while (gw_store__step(s) == 1 && ncols_total < 64) {
+    while (gw_store__step(s) == 1) {
+        if (ncols_total == MAXCOLS) {
+            overflow = 1;
+            break;
+        }
         snprintf(tables[ncols_total], sizeof(tables[0]), "%s", gw_store__col_text(s, 0));
         snprintf(cols[ncols_total], sizeof(cols[0]), "%s", gw_store__col_text(s, 1));
         bytea[ncols_total] = pg && gw_store__col_int64(s, 2) != 0;
@@ -43,7 +52,7 @@ static inline int store_search_everywhere(gw_store_db_t *db, int pg, const char 
     }
     gw_store__reset(s);
     gw_store__db_finalize(s);
-    if (ncols_total == 0)
+    if (ncols_total == 0 || overflow)
         return -1;
     for (size_t i = 0; i < ncols_total; i++) {
         char sql[512];
