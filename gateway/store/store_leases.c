@@ -266,6 +266,7 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
     out->lease_returns = atomic_load_explicit(&lg->lease_returns, memory_order_relaxed);
     out->lease_reserves = atomic_load_explicit(&lg->lease_reserves, memory_order_relaxed);
     out->leases_reclaimed = atomic_load_explicit(&lg->leases_reclaimed, memory_order_relaxed);
+    out->recover_passes = atomic_load_explicit(&lg->recover_passes, memory_order_relaxed);
     out->evicted = atomic_load_explicit(&lg->evicted, memory_order_relaxed);
     out->batch_retries = atomic_load_explicit(&lg->batch_retries, memory_order_relaxed);
     out->users = 0;
@@ -433,6 +434,7 @@ void *gw_ledger__lease_thread(void *arg)
             int64_t ttl_us = lc.ttl_ms * 1000;
             gw_ledger__recover(lg, gw_store__now_us(lg->st) - ttl_us, NULL, NULL);
             next_recover = gw_ledger__ct_now_us() + ttl_us / 2;
+            atomic_fetch_add_explicit(&lg->recover_passes, 1, memory_order_relaxed);
         }
         pthread_mutex_lock(&lg->tlock);
     }

@@ -116,6 +116,8 @@ typedef struct st_gw_store_ledger_stats_t {
     uint64_t lease_returns;    /* leases given back (idle, small balance; committed) */
     uint64_t lease_reserves;   /* reservations admitted in memory against a lease */
     uint64_t leases_reclaimed; /* expired leases of instances that are gone, given back by this one */
+    uint64_t recover_passes;   /* passes of the lease thread over gone instances (the first about 1 s after
+                                * gw_store_ledger_leases, then every lease ttl_ms / 2), finished */
     uint64_t evicted;          /* credit table entries dropped after CT_EVICT_MS idle */
     size_t users;              /* credit table entries now */
     uint64_t batch_retries;    /* PostgreSQL: journal transactions applied again statement by statement after their

@@ -145,7 +145,8 @@ struct st_gw_store_ledger_t {
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
-    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted, batch_retries; /* relaxed */
+    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted, batch_retries,
+        recover_passes;           /* relaxed */
     gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
     struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
     /* The journal's row cursors (writer thread, store_ledger.c): the balance row of the user whose

@@ -187,6 +187,19 @@ static int wait_for(fx_t *fx, const char *sql, const char *arg, int64_t want)
     return 0;
 }
 
+/* Waits up to 10 s for the store's lease thread to finish its first pass over gone instances. */
+static int wait_recover_pass(gw_store_t *st)
+{
+    for (int i = 0; i < 200; i++) {
+        gw_store_ledger_stats_t ls;
+        gw_store_ledger_stats(st, &ls);
+        if (ls.recover_passes >= 1)
+            return 1;
+        sleep_ms(50);
+    }
+    return 0;
+}
+
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
@@ -400,9 +413,11 @@ static void test_reclaim_gone_instance(void **state)
     assert_int_equal(leases_sum(fx, u), 8 * PRICE);
     int64_t row = balance_row(fx, u);
     snprintf(inst, sizeof(inst), "%lld", (long long)raw_int(fx, "SELECT instance FROM credit_leases WHERE user_id = ?", u, NULL));
-    /* Both lease threads have made their first pass over other instances (1 s after opening; the
-     * next one is ttl / 2 = 60 s away): what follows is reclaimed by the explicit calls only. */
-    sleep_ms(1500);
+    /* Both lease threads have made their first pass over other instances (about 1 s after opening; the
+     * next one is ttl / 2 = 60 s away): what follows is reclaimed by the explicit calls only. Waited for
+     * by the pass counter, not by a sleep, so a slow machine cannot move a pass past the steps below. */
+    assert_true(wait_recover_pass(a));
+    assert_true(wait_recover_pass(fx->st));
     /* the lease expires (as after lease_ttl_ms without use) while its instance is alive: not reclaimed */
     raw_exec(fx, "UPDATE credit_leases SET expires_at = 0");
     raw_exec(fx, "UPDATE credit_open SET at = 0");
