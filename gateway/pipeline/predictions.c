@@ -216,6 +216,9 @@ out:
     gw_async_vault_free(&v);
 }
 
+/* the ids the pipeline accepts (gateway/async.h) are the ids the store keeps (store_predict.h): one limit */
+_Static_assert(GW_ASYNC_ID_MAX == GW_PREDICT_ID_MAX, "a prediction id the pipeline accepts fits the store's row");
+
 typedef struct st_async_read_job_t {
     uv_work_t work;
     gw_call_t *call;
