@@ -37,8 +37,8 @@ static void log_store_failure(gw_store_t *st, const char *what, int rc)
         return;
     char dbmsg[256];
     gw_store_last_error(st, dbmsg, sizeof(dbmsg));
-    gw_log(GW_LOG_ERROR, "admin: ops %s failed: %s (%d)%s%s", what,
-           gw_error_status(rc) == 503 ? "store unavailable" : "store error", rc, dbmsg[0] ? ": " : "", dbmsg);
+    gw_log(GW_LOG_ERROR, "admin: ops %s failed: %s (%s)%s%s", what,
+           gw_error_status(rc) == 503 ? "store unavailable" : "store error", gw_strerror(rc), dbmsg[0] ? ": " : "", dbmsg);
 }
 
 static void user_json(gw_store_t *st, const char *id, int *status, gw_buf_t *out)

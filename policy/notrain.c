@@ -138,23 +138,24 @@ static void globs_free(globs_t *g)
     g->n = 0;
 }
 
+/* @return 0, GW_E_BAD_REQUEST (not an array of non-empty strings) or GW_E_INTERNAL (allocation). */
 static int parse_globs(const json_t *v, globs_t *g)
 {
     if (!json_is_array(v))
-        return -1;
+        return GW_E_BAD_REQUEST;
     size_t n = json_array_size(v);
     for (size_t i = 0; i < n; i++)
         if (!json_is_string(json_array_get(v, i)) || json_string_length(json_array_get(v, i)) == 0)
-            return -1;
+            return GW_E_BAD_REQUEST;
     globs_free(g);
     g->set = 1;
     if (n == 0)
         return 0;
     if ((g->v = calloc(n, sizeof(*g->v))) == NULL)
-        return -2;
+        return GW_E_INTERNAL;
     for (size_t i = 0; i < n; i++) {
         if ((g->v[i] = strdup(json_string_value(json_array_get(v, i)))) == NULL)
-            return -2;
+            return GW_E_INTERNAL;
         g->n = i + 1;
     }
     return 0;
@@ -235,7 +236,7 @@ static int parse_provider(pol_notrain_t *nt, int p, const json_t *obj, char *err
             c->no_storage = json_is_true(v);
         } else if (strcmp(k, "deny_models") == 0 || strcmp(k, "allow_models") == 0) {
             int rc = parse_globs(v, strcmp(k, "deny_models") == 0 ? &c->deny_models : &c->allow_models);
-            if (rc == -1) {
+            if (rc == GW_E_BAD_REQUEST) {
                 snprintf(err, errlen, "training.providers.%s.%s: expected an array of non-empty model globs", name, k);
                 return -1;
             }
