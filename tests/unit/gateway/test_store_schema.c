@@ -125,8 +125,8 @@ static void fill_v9(gw_store_db_t *db)
         " 500, 400, 77), (2, 12, NULL, 'GET', '/healthz', 200, 0, 2, NULL, NULL, 5, 0, 78), (6, 13, 'r-2', 'POST',"
         " '/v1/chat', 402, 9, 30, '::1', 'bob', 40, 0, 79)",
         /* the newest log rows were purged: sqlite_sequence is ahead of the largest live id */
-        "INSERT INTO access_log(id, at, method, status, bytes_in, bytes_out, duration_us, upstream_us, expires_at)"
-        " VALUES (40, 14, 'GET', 200, 0, 0, 1, 0, 1)",
+        ("INSERT INTO access_log(id, at, method, status, bytes_in, bytes_out, duration_us, upstream_us, expires_at)"
+         " VALUES (40, 14, 'GET', 200, 0, 0, 1, 0, 1)"),
         "DELETE FROM access_log WHERE id = 40",
     };
     assert_int_equal(gw_store__db_exec(db, "BEGIN IMMEDIATE"), 0);
