@@ -3,6 +3,9 @@
  */
 #include "support/support.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *ts_slurp(const char *path, size_t *n)
@@ -102,4 +105,21 @@ int ts_sse_parse_all(const char *s, size_t len, gw_sse_event_cb cb, void *ctx)
         rc = gw_sse_finish(&p);
     gw_sse_dispose(&p);
     return rc;
+}
+
+int ts_tmpdir_make(char *dir, size_t cap, const char *tag)
+{
+    int n = snprintf(dir, cap, "/tmp/aigw-%s-XXXXXX", tag);
+    if (n < 0 || (size_t)n >= cap)
+        return -1;
+    return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+int ts_tmpdir_remove(const char *dir)
+{
+    char cmd[PATH_MAX + 16];
+    int n = snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (n < 0 || (size_t)n >= sizeof(cmd))
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
 }

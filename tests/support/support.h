@@ -29,6 +29,19 @@
  */
 char *ts_slurp(const char *path, size_t *n);
 
+/**
+ * Makes a fresh private directory "/tmp/aigw-<tag>-XXXXXX" (mkdtemp) for a test's files.
+ * @param dir receives the path, NUL-terminated; `cap` bytes (at least strlen(tag) + 17).
+ * @return 0, or -1 when it does not fit or mkdtemp fails.
+ */
+int ts_tmpdir_make(char *dir, size_t cap, const char *tag);
+
+/**
+ * Removes `dir` (made by ts_tmpdir_make) and everything in it.
+ * @return 0, or -1 when the removal failed.
+ */
+int ts_tmpdir_remove(const char *dir);
+
 /** 1 when `a` and `b` hold the same bytes (either may be empty with a NULL base). */
 int ts_buf_equal(const gw_buf_t *a, const gw_buf_t *b);
 

@@ -18,6 +18,7 @@
 
 #include "gateway/store/store_db.h"
 #include "gateway/store/store_schema.h"
+#include "support/support.h"
 
 typedef struct st_fx_t {
     char dir[64];
@@ -27,8 +28,7 @@ typedef struct st_fx_t {
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/aigw-schema-XXXXXX");
-    if (mkdtemp(fx->dir) == NULL)
+    if (ts_tmpdir_make(fx->dir, sizeof(fx->dir), "schema") != 0)
         return -1;
     snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
     *state = fx;
@@ -38,11 +38,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
-    char cmd[160];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-    int rc = system(cmd);
+    int rc = ts_tmpdir_remove(fx->dir);
     free(fx);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static gw_store_db_t *open_db(const char *path)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "gateway/store/store_db.h"
+#include "support/support.h"
 
 typedef struct st_fx_t {
     char dir[64];
@@ -28,8 +29,7 @@ typedef struct st_fx_t {
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/aigw-vfs-XXXXXX");
-    if (mkdtemp(fx->dir) == NULL)
+    if (ts_tmpdir_make(fx->dir, sizeof(fx->dir), "vfs") != 0)
         return -1;
     snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
     *state = fx;
@@ -39,11 +39,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
-    char cmd[160];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-    int rc = system(cmd);
+    int rc = ts_tmpdir_remove(fx->dir);
     free(fx);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static gw_store_db_t *open_db(fx_t *fx)
