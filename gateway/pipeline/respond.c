@@ -477,12 +477,16 @@ void gw__respond_resume(gw_call_t *call, long http_status)
              * where the client's values belong). aigw failed, not the provider: 500, like the stream's counterpart
              * that is cut where its restore failed (docs/internals/privacy.md) */
             gw_buf_reset(&call->pending);
-            error_body(call, GW_ERR_INTERNAL, 0, NULL,
-                       scan ? "aigw: the privacy scan of the answer failed"
-                            : "aigw: the placeholders in the answer could not be restored",
+            /* an answer that says JSON and is not: the provider's fault, but its text cannot be scanned either */
+            gw_err_t err = prc == GW_E_RESTORE_UNSCANNABLE ? GW_ERR_UPSTREAM_ERROR : GW_ERR_INTERNAL;
+            error_body(call, err, 0, NULL,
+                       prc == GW_E_RESTORE_UNSCANNABLE ? "aigw: the upstream's JSON answer does not parse, so its text cannot be "
+                                                         "scanned (pii.scan_responses); not forwarded"
+                       : scan                          ? "aigw: the privacy scan of the answer failed"
+                                                       : "aigw: the placeholders in the answer could not be restored",
                        &call->pending);
-            call->upstream_status = 500;
-            call->error_code = gw_error_def(GW_ERR_INTERNAL)->code;
+            call->upstream_status = gw_error_def(err)->status;
+            call->error_code = gw_error_def(err)->code;
             changed = 1;
         }
         if (!changed) {
