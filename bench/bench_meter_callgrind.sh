@@ -122,13 +122,15 @@ EOF
   fi
   ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
   printf '%s\t%s\t%s\n' "$mode" "$ok" "$ir" >>"$TMP/results.tsv"
-  log "$mode: $ok of $N requests 200, $ir instructions"
+  local asked=$N
+  [ -n "${AIGW_CG_WRK:-}" ] && asked="$ok (wrk)"
+  log "$mode: $ok of $asked requests 200, $ir instructions"
   if [ "${AIGW_CG_THREADS:-0}" = 1 ]; then
     local f t
     for f in "$dir"/cg.out*; do
       t=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$f")
       [ "${t:-0}" -gt 0 ] || continue
-      printf '%s thread %s: %.0f instructions/request%s\n' "$mode" "${f##*-}" "$(echo "$t / $N" | bc -l)" \
+      printf '%s thread %s: %.0f instructions/request%s\n' "$mode" "${f##*-}" "$(echo "$t / ${ok/#0/1}" | bc -l)" \
         "$(grep -q 'fn=.*gw_proxy_on_req' "$f" && echo ' (event loop)')" >&2
     done
   fi
