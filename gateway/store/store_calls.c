@@ -347,15 +347,17 @@ void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n)
         st->batch_seq++;
         size_t i = 0;
         if (gw_store__tx_begin(st, st->wdb) == 0) {
-            if (st->pg)
-                gw_store__prefetch_keys(st, items, n);
+            /* PostgreSQL: one pipeline from the key rows to the COMMIT (store_db.h) */
             int prc = gw_store__db_pipeline(st->wdb, 1);
+            if (st->pg && prc == 0)
+                gw_store__prefetch_keys(st, items, n);
             gw_store__calls_begin(st);
             for (i = 0; prc == 0 && i < n; i++)
                 if (gw_store__write_item(st, &items[i]) != 0)
                     break;
             int crc = gw_store__calls_end(st, prc == 0 && i == n);
-            if (gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && crc == 0 && gw_store__tx_commit(st->wdb) == 0)
+            if (gw_store__db_pipeline(st->wdb, GW_STORE_PIPELINE_HOLD) == 0 && prc == 0 && i == n && crc == 0 &&
+                gw_store__tx_commit(st->wdb) == 0)
                 break;
         }
         gw_store__tx_rollback(st->wdb);
