@@ -150,12 +150,27 @@ static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committe
     }
 }
 
+/* Completes a transaction's items, flushes last: the sort puts a flush (no user) first, and a
+ * flush returns only once what was queued before it has completed, its effects on the credit
+ * table (balances, leases) included (gw_store_ledger_flush). */
 static void journal_complete_all(gw_store_t *st, gw_journal_item_t *j, int committed)
 {
+    gw_journal_item_t *flushes = NULL, **ftail = &flushes;
     while (j != NULL) {
         gw_journal_item_t *next = j->next; /* a SYNC item may be gone once completed */
-        journal_complete(st, j, committed);
+        if (j->kind == GW_J_FLUSH) {
+            j->next = NULL;
+            *ftail = j;
+            ftail = &j->next;
+        } else {
+            journal_complete(st, j, committed);
+        }
         j = next;
+    }
+    while (flushes != NULL) {
+        gw_journal_item_t *next = flushes->next;
+        journal_complete(st, flushes, committed);
+        flushes = next;
     }
 }
 
