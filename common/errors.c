@@ -54,6 +54,8 @@ const char *gw_strerror(int code)
         return "pricing: cost overflows";
     case GW_E_RESTORE_HOLD:
         return "restore: scan callback broke the hold-back contract";
+    case GW_E_RESTORE_UNSCANNABLE:
+        return "restore: the answer's text cannot be scanned (not JSON)";
     case GW_E_PROV_PARSE:
         return "provider: body is not the expected JSON";
     case GW_E_PROV_TARGET:

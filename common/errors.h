@@ -51,7 +51,8 @@ typedef enum en_gw_error_t {
     /* policy/pricing.h, policy/meter.h */
     GW_E_PRICING_OVERFLOW = -70, /* a cost does not fit in int64 micro-credits */
     /* policy/restore.h */
-    GW_E_RESTORE_HOLD = -80, /* a scan callback broke the hold-back contract */
+    GW_E_RESTORE_HOLD = -80,        /* a scan callback broke the hold-back contract */
+    GW_E_RESTORE_UNSCANNABLE = -81, /* with an output scan: an answer or event whose text cannot be read (not JSON) */
     /* providers/provider.h */
     GW_E_PROV_PARSE = -90,  /* a body is not the JSON an adapter's extractor expects */
     GW_E_PROV_TARGET = -91, /* fal x-fal-target-url missing, malformed or not allow-listed */

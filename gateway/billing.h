@@ -21,6 +21,7 @@
 #define GW_OUTCOME_TRUNCATED "truncated"       /* closed cleanly without its terminal event / announced length */
 #define GW_OUTCOME_RESET "upstream_reset"      /* connection reset or transfer error after the answer started */
 #define GW_OUTCOME_IDLE_TIMEOUT "idle_timeout" /* stalled longer than upstream.idle_timeout_ms after it started */
+#define GW_OUTCOME_AIGW_CUT "aigw_cut"         /* aigw cut it: an event it could not parse, restore or scan */
 
 typedef struct st_gw_billing_t {
     char model[128];               /**< model of the call: the body's, else the adapter's path model; "" unknown */

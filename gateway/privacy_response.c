@@ -165,8 +165,10 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                 changed, NULL, NULL, &s->json);
     if (rc == GW_JSON_E_SYNTAX || rc == GW_JSON_E_DEPTH || rc == GW_JSON_E_UTF8) {
-        *changed = 0; /* not JSON: pass through as it came (so does an SSE event whose data is not JSON, restore.c) */
-        return 0;
+        *changed = 0;
+        /* not JSON: with an output scan its text cannot be scanned, so it is not sent (fail closed; so is an SSE
+         * event's, restore.c); without one it passes as it came (nothing of the session's can be restored in it) */
+        return ctx.scan != NULL ? GW_E_RESTORE_UNSCANNABLE : 0;
     }
     if (rc < 0) {
         /* a visitor could not finish (a restore or scan failed: allocation). This was once taken for "not JSON" and

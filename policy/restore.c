@@ -539,6 +539,17 @@ static int commit_updates(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
     return 0;
 }
 
+/* Non-JSON data that carries no text: blank, or the `[DONE]` sentinel OpenAI-compatible streams end with (OpenAI
+ * "Streaming" API reference; also DeepSeek, Fireworks, OpenRouter). */
+static int is_done_or_blank(const char *d, size_t n)
+{
+    while (n != 0 && (*d == ' ' || *d == '\t' || *d == '\r' || *d == '\n'))
+        d++, n--;
+    while (n != 0 && (d[n - 1] == ' ' || d[n - 1] == '\t' || d[n - 1] == '\r' || d[n - 1] == '\n'))
+        n--;
+    return n == 0 || (n == 6 && memcmp(d, "[DONE]", 6) == 0);
+}
+
 static int on_sse_event(void *ctx, const gw_sse_event_t *ev)
 {
     pol_restore_stream_t *rs = ctx;
@@ -566,6 +577,8 @@ static int on_sse_event(void *ctx, const gw_sse_event_t *ev)
     if (!ev->has_data) {
         /* comments, blank blocks: pass through */
     } else if (!is_json) {
+        if (rs->scan != NULL && !is_done_or_blank(ev->data, ev->data_len))
+            return POL_RESTORE_E_UNSCANNABLE; /* model text aigw cannot read is not forwarded unscanned */
         if ((rc = flush_all(rs, 0)) != 0)
             return rc;
     } else {
@@ -592,7 +605,9 @@ static int on_sse_event(void *ctx, const gw_sse_event_t *ev)
         rs->mode = MODE_NORMAL;
         if (rc < 0 && rc != GW_JSON_E_SYNTAX && rc != GW_JSON_E_DEPTH && rc != GW_JSON_E_UTF8)
             return rc;
-        if (rc != 0) { /* not JSON after all: pass through, like [DONE] */
+        if (rc != 0) { /* not JSON after all: pass through, like [DONE]; unless it had to be scanned */
+            if (rs->scan != NULL)
+                return POL_RESTORE_E_UNSCANNABLE;
             changed = 0;
             rs->nupd = 0;
             if ((rc = flush_all(rs, 0)) != 0)
@@ -635,7 +650,9 @@ int pol_restore_stream_finish(pol_restore_stream_t *rs, gw_buf_t *out)
     if ((rc = flush_all(rs, 0)) != 0)
         return rc;
     rc = gw_sse_finish(&rs->sse);
-    if (rc == GW_SSE_E_TRUNCATED && put(out, p, n) != 0)
+    /* with a scan stage the incomplete event is dropped: its text was never scanned, and an SSE client discards an
+     * event the stream ends inside anyway (WHATWG HTML "Server-sent events", end of file: pending data discarded) */
+    if (rc == GW_SSE_E_TRUNCATED && rs->scan == NULL && put(out, p, n) != 0)
         return POL_RESTORE_E_NOMEM;
     return rc;
 }

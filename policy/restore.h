@@ -20,6 +20,10 @@
     GW_E_RESTORE_HOLD /* a scan callback broke its contract (held back more than POL_RESTORE_MAX_HOLD, or held                     \
             back text when told the piece was final) */
 
+#define POL_RESTORE_E_UNSCANNABLE                                                                                                  \
+    GW_E_RESTORE_UNSCANNABLE /* with a scan stage: an event whose data is neither a JSON object nor `[DONE]`, or does not          \
+            parse: its text cannot be scanned, so it is not forwarded (fail closed) */
+
 /** Longest token in bytes, `<` and `>` included: `<` [A-Z][A-Z0-9_]* `_` [1-9][0-9]* `>`. */
 #define POL_RESTORE_MAX_TOKEN 64
 
@@ -84,14 +88,16 @@ void pol_restore_stream_free(pol_restore_stream_t *rs);
  * inside a re-serialized event are dropped.
  * With a scan stage (pol_restore_stream_set_scan()), strings at its paths are held back as its callback decides
  * instead, and in a re-send every other string at a scan path is sent empty (it went out with its own event).
- * @return 0, GW_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, POL_RESTORE_E_HOLD, or a callback's
- * negative value.
+ * With a scan stage, non-JSON data other than `[DONE]` or blank, and data that does not parse, are refused
+ * (POL_RESTORE_E_UNSCANNABLE): without one they pass as above.
+ * @return 0, GW_SSE_E_TOO_BIG (an event over 8 MiB), POL_RESTORE_E_NOMEM, POL_RESTORE_E_HOLD,
+ * POL_RESTORE_E_UNSCANNABLE, or a callback's negative value.
  */
 int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, gw_buf_t *out);
 
 /**
- * End of the upstream body: appends the flush of all held text (as above) and the raw bytes of an incomplete trailing
- * event, if any, to `out`.
+ * End of the upstream body: appends the flush of all held text (as above) and, without a scan stage, the raw bytes of
+ * an incomplete trailing event, if any, to `out` (with one it is dropped: its text was not scanned).
  * @return 0, GW_SSE_E_TRUNCATED (the upstream ended inside an event; out is complete anyway), or an error as feed.
  */
 int pol_restore_stream_finish(pol_restore_stream_t *rs, gw_buf_t *out);

@@ -209,6 +209,10 @@ struct st_gw_call_t {
     int send_inflight;
     int upstream_done;
     int upstream_failed;
+    /* aigw stopped the transfer itself (its stream parser, restore or output scan failed: an oversized event, out of
+     * memory): answered and logged as aigw's failure (500 internal_error before the headers, outcome
+     * GW_OUTCOME_AIGW_CUT after), never as the provider's reset */
+    int aigw_cut;
     int hold_end; /* SSE with a store: the provider's terminal event was seen; it and the rest wait for the
                    * commit of the call's record (durability promise, README): gw__flush holds them */
     /* retries (gateway/retry.h): an attempt's answer is held until it is known not to be retried */

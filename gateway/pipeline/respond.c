@@ -3,7 +3,8 @@
  * to "collect and answer 502 in the provider's shape", copy forwarded headers into the h2o response (secrets masked)
  * and pick the restore mode from Content-Type: SSE goes through the restorer event by event (holding back only a
  * possible placeholder prefix), JSON that needs restore, an output scan or a charge before the headers is held until
- * complete (up to GW_RESTORE_JSON_MAX), anything else passes as it is. The response starts at the first body byte.
+ * complete (up to GW_RESTORE_JSON_MAX: a larger one that must be restored or scanned is refused, one held only to
+ * charge it passes as it is), anything else passes as it is. The response starts at the first body byte.
  * Backpressure: at most one h2o_send is in flight; beyond GW_PENDING_HIGH pending bytes the curl write callback
  * returns CURL_WRITEFUNC_PAUSE and the idle timer stops until h2o asks for more (memory per stream stays about two
  * curl buffers, whatever the response size). Every key aigw knows is masked in flush() before each send, with a tail
@@ -259,8 +260,10 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
                 if (call->need_restore || output_scanned(call)) {
                     if (prepare_restorer(call) == 0)
                         call->restore = GW_RESTORE_SSE;
-                    else if (output_scanned(call))
+                    else if (output_scanned(call)) {
+                        call->aigw_cut = 1;
                         return 0; /* model text cannot be scanned: abort rather than pass it on */
+                    }
                 }
             } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
                 call->json_resp = 1;
@@ -319,6 +322,15 @@ static int on_sse_block(void *ctx, const gw_sse_event_t *ev)
     return emit_block(call, ev->raw, ev->raw_len);
 }
 
+/* Whether a held JSON answer is held for more than its charge: placeholders to restore, model output to scan, a
+ * prediction's links to rewrite or its vault to apply. Such an answer is never forwarded as it came. */
+static int held_for_privacy(gw_call_t *call)
+{
+    int ok2xx = call->upstream_status >= 200 && call->upstream_status < 300;
+    return call->need_restore || (output_scanned(call) && ok2xx) || (call->async_rewrite && ok2xx) ||
+           (call->pred.kind == GW_ASYNC_READ && ok2xx);
+}
+
 size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     gw_call_t *call = ud;
@@ -360,7 +372,14 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
             call->overhead_ns += gw__now_ns() - t0;
             return ok ? consumed : 0;
         }
-        call->restore = GW_RESTORE_NONE; /* too large: pass through as it is */
+        if (held_for_privacy(call)) {
+            /* too large to hold: an answer that must be scanned or restored is refused, never passed unscanned
+             * (fail closed: 500 before the headers, docs/internals/pipeline.md) */
+            call->aigw_cut = 1;
+            call->overhead_ns += gw__now_ns() - t0;
+            return 0;
+        }
+        call->restore = GW_RESTORE_NONE; /* too large, held only to charge it first: passes as it is */
         if (gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len) != 0)
             return 0;
         gw_buf_reset(&call->resp_json);
@@ -376,8 +395,10 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
             call->usage_tee.len + n <= GW_USAGE_TEE_MAX)
             gw_buf_append(&call->usage_tee, p, n);
     }
-    if (rc < 0)
+    if (rc < 0) {
+        call->aigw_cut = 1; /* an event too large to parse, or one that could not be restored or scanned */
         return 0;
+    }
     call->upstream_received += n;
     if (call->restore == GW_RESTORE_NONE && !call->sse && call->upstream_length >= 0 &&
         call->upstream_received >= (uint64_t)call->upstream_length && call->worker->server->store == NULL)
@@ -456,12 +477,16 @@ void gw__respond_resume(gw_call_t *call, long http_status)
              * where the client's values belong). aigw failed, not the provider: 500, like the stream's counterpart
              * that is cut where its restore failed (docs/internals/privacy.md) */
             gw_buf_reset(&call->pending);
-            error_body(call, GW_ERR_INTERNAL, 0, NULL,
-                       scan ? "aigw: the privacy scan of the answer failed"
-                            : "aigw: the placeholders in the answer could not be restored",
+            /* an answer that says JSON and is not: the provider's fault, but its text cannot be scanned either */
+            gw_err_t err = prc == GW_E_RESTORE_UNSCANNABLE ? GW_ERR_UPSTREAM_ERROR : GW_ERR_INTERNAL;
+            error_body(call, err, 0, NULL,
+                       prc == GW_E_RESTORE_UNSCANNABLE ? "aigw: the upstream's JSON answer does not parse, so its text cannot be "
+                                                         "scanned (pii.scan_responses); not forwarded"
+                       : scan                          ? "aigw: the privacy scan of the answer failed"
+                                                       : "aigw: the placeholders in the answer could not be restored",
                        &call->pending);
-            call->upstream_status = 500;
-            call->error_code = gw_error_def(GW_ERR_INTERNAL)->code;
+            call->upstream_status = gw_error_def(err)->status;
+            call->error_code = gw_error_def(err)->code;
             changed = 1;
         }
         if (!changed) {

@@ -107,6 +107,36 @@ describe('openai SDK', () => {
   });
 });
 
+describe('answers too large to scan are refused, never passed unscanned', () => {
+  const sdk = () => new OpenAI({ apiKey: CLIENT_KEY, baseURL: gw.baseURL, maxRetries: 0, timeout: 60000 });
+  const large = (bytes, shape) => say({ 'x-mock-large-bytes': String(bytes), 'x-mock-large-shape': shape });
+
+  test('a JSON answer over the 32 MiB aigw holds to scan: 500 internal_error (it passed through unscanned)', async () => {
+    const err = await sdk().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }] },
+      { headers: large(33 << 20, 'json') }).then((c) => c, (e) => e);
+    assert.ok(err instanceof OpenAI.APIError, `refused, got ${err?.choices ? 'the answer' : String(err)}`);
+    assert.equal(err.status, 500);
+    assert.equal(err.code ?? err.error?.code, 'internal_error');
+    assertClean(JSON.stringify(err.error ?? {}), 'error body');
+  });
+
+  test('a stream event over the 8 MiB aigw parses: cut, no byte of it sent, logged aigw_cut (was upstream_reset)', async () => {
+    const { data: stream, response } = await sdk().chat.completions.create({ model: 'gpt-4o-mini', stream: true,
+      messages: [{ role: 'user', content: PROMPT }] }, { headers: large(9 << 20, 'event') }).withResponse();
+    let text = '';
+    try {
+      for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    } catch {
+      /* the SDK may raise on the cut */
+    }
+    assertClean(text, 'stream');
+    const id = response.headers.get('x-aigw-request-id');
+    const row = await waitFor(() => sqlite(data.db, `SELECT outcome FROM calls WHERE request_id = '${id}'`)[0],
+      { msg: `calls row of ${id}` });
+    assert.equal(row.outcome, 'aigw_cut');
+  });
+});
+
 describe('@anthropic-ai/sdk', () => {
   const claude = () => new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0 });
 

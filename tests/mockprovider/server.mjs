@@ -15,6 +15,10 @@
 //   x-mock-truncate: 1           SSE ends without its terminal events ([DONE], finish chunk, *.completed)
 //   x-mock-large-bytes: N        200 text/event-stream body of exactly N filler bytes, written with
 //                                backpressure (never more than one 64 KiB chunk buffered)
+//   x-mock-large-shape: S        with x-mock-large-bytes: `json` = one chat.completion JSON answer of exactly
+//                                N bytes (application/json, the content is x-mock-say's text, then filler);
+//                                `event` = one SSE event of exactly N bytes (`data: ` + that text + filler,
+//                                then the blank line); default: 1 KiB events of filler
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
 //   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded) instead, i.e. what
 //                                the model writes on its own (model-output scanning tests); Replicate: the
@@ -376,16 +380,32 @@ async function sendQuotedKey(req, out, mode) {
   return out.end(bodyText);
 }
 
-async function sendLarge(out, total) {
-  out.head(200, { 'content-type': 'text/event-stream; charset=utf-8', 'content-length': total });
-  const line = Buffer.from(`data: ${'x'.repeat(1016)}\n\n`); // 1024 bytes
-  const chunk = Buffer.concat(Array(64).fill(line)); // 64 KiB
-  let left = total;
+async function sendLarge(out, total, shape, say) {
+  let head = Buffer.alloc(0);
+  let tail = Buffer.alloc(0);
+  let chunk = Buffer.concat(Array(64).fill(Buffer.from(`data: ${'x'.repeat(1016)}\n\n`))); // 64 KiB of 1 KiB events
+  let type = 'text/event-stream; charset=utf-8';
+  if (shape === 'json') {
+    head = Buffer.from(`{"id":"chatcmpl-large","object":"chat.completion","created":1,"model":"gpt-4o-mini",` +
+      `"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":${JSON.stringify(say).slice(0, -1)}`);
+    tail = Buffer.from('"}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}');
+    chunk = Buffer.alloc(64 * 1024, 'x');
+    type = 'application/json';
+  } else if (shape === 'event') {
+    head = Buffer.from(`data: ${say}`);
+    tail = Buffer.from('\n\n');
+    chunk = Buffer.alloc(64 * 1024, 'x');
+  }
+  if (total < head.length + tail.length) total = head.length + tail.length;
+  out.head(200, { 'content-type': type, 'content-length': total });
+  if (head.length !== 0 && !(await out.write(head))) return;
+  let left = total - head.length - tail.length;
   while (left > 0) {
     const n = Math.min(left, chunk.length);
     if (!(await out.write(n === chunk.length ? chunk : chunk.subarray(0, n)))) return;
     left -= n;
   }
+  if (tail.length !== 0 && !(await out.write(tail))) return;
   out.end();
 }
 
@@ -716,7 +736,10 @@ async function handle(req, res) {
   }
 
   const large = intHeader(req, 'x-mock-large-bytes');
-  if (large !== null) return sendLarge(out, large);
+  if (large !== null) {
+    const say = req.headers['x-mock-say'] !== undefined ? decodeURIComponent(String(req.headers['x-mock-say'])) : '';
+    return sendLarge(out, large, String(req.headers['x-mock-large-shape'] ?? ''), say);
+  }
 
   return route(req, out, urlPath, rawBody, query);
 }

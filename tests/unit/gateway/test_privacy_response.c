@@ -159,12 +159,45 @@ static void test_not_json_passes(void **state)
     (void)state;
 }
 
+/* With pii.scan_responses, an answer that is not JSON (or too deep to walk) cannot be scanned: refused, never sent as
+ * it came (it was, with 0: the model's text unscanned). */
+static void test_not_json_with_scan_refused(void **state)
+{
+    fixture_t *f = fixture_new(1);
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+    gw_buf_t out = GW_BUF_INIT;
+    static const char *const bodies[] = {
+        "<html>write to bob.smith@corp-mail.org</html>",
+        "{\"choices\":[{\"message\":{\"content\":\"bob.smith@corp-mail.org\"}}]",       /* cut short */
+        "{\"choices\":[{\"message\":{\"content\":\"bob.smith@corp-mail.org \xff\"}}]}", /* invalid UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        int changed = 1;
+        assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, bodies[i], strlen(bodies[i]), &out, &changed),
+                         GW_E_RESTORE_UNSCANNABLE);
+        assert_false(changed);
+        gw_buf_reset(&out);
+    }
+    /* valid JSON is scanned as before */
+    static const char ok[] = "{\"choices\":[{\"message\":{\"content\":\"write to bob.smith@corp-mail.org\"}}]}";
+    int changed = 0;
+    assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, ok, sizeof(ok) - 1, &out, &changed), 0);
+    assert_true(changed);
+    assert_null(strstr(out.base, "bob.smith"));
+    gw_buf_free(&out);
+    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_restore_out_of_memory),
         cmocka_unit_test(test_scan_and_restore_out_of_memory),
         cmocka_unit_test(test_not_json_passes),
+        cmocka_unit_test(test_not_json_with_scan_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -372,6 +372,68 @@ static void test_stream_flush_at_end(void **state)
     fx_free(f);
 }
 
+/* With a scan stage, model text aigw cannot read is refused, never forwarded unscanned: non-JSON data other than
+ * [DONE] or blank, and JSON that does not parse. Without one, the same events pass as they came. */
+static void test_stream_unscannable_refused(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    char err[128];
+    gw_json_paths_t *paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
+    static const char *const refused[] = {
+        "data: Contact bob.smith@corp-mail.org\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bob.smith@corp-mail.org\"\n\n",
+        "data: [\"bob.smith@corp-mail.org\"]\n\n",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        for (int scan = 1; scan >= 0; scan--) {
+            pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
+            if (scan)
+                pol_restore_stream_set_scan(rs, paths, scan_cb);
+            gw_buf_t out = GW_BUF_INIT;
+            int rc = pol_restore_stream_feed(rs, refused[i], strlen(refused[i]), &out);
+            if (scan) {
+                assert_int_equal(rc, POL_RESTORE_E_UNSCANNABLE);
+                assert_true(out.len == 0 || strstr(out.base, "bob.smith") == NULL);
+            } else {
+                assert_int_equal(rc, 0);
+                assert_int_equal(out.len, strlen(refused[i])); /* as it came */
+            }
+            gw_buf_free(&out);
+            pol_restore_stream_free(rs);
+        }
+    }
+    /* a stream that ends inside an event: without the scan its raw bytes are forwarded at finish, with it they are
+     * dropped (never scanned; SSE clients discard such an event) */
+    static const char cut[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bob.smith@corp-mail.org\"}}]}\n";
+    for (int scan = 1; scan >= 0; scan--) {
+        pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
+        if (scan)
+            pol_restore_stream_set_scan(rs, paths, scan_cb);
+        gw_buf_t out = GW_BUF_INIT;
+        assert_int_equal(pol_restore_stream_feed(rs, cut, sizeof(cut) - 1, &out), 0);
+        assert_int_equal(pol_restore_stream_finish(rs, &out), GW_SSE_E_TRUNCATED);
+        if (scan)
+            assert_true(out.len == 0 || strstr(out.base, "bob.smith") == NULL);
+        else
+            assert_int_equal(out.len, sizeof(cut) - 1);
+        gw_buf_free(&out);
+        pol_restore_stream_free(rs);
+    }
+    /* [DONE] and blank data carry no text: they pass with the scan on */
+    static const char done[] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+                               "data: \n\ndata: [DONE]\n\n";
+    pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, f);
+    pol_restore_stream_set_scan(rs, paths, scan_cb);
+    gw_buf_t out = GW_BUF_INIT;
+    assert_int_equal(pol_restore_stream_feed(rs, done, sizeof(done) - 1, &out), 0);
+    assert_non_null(strstr(out.base, "data: [DONE]\n\n"));
+    gw_buf_free(&out);
+    pol_restore_stream_free(rs);
+    gw_json_paths_free(paths);
+    fx_free(f);
+}
+
 /* A callback that holds back more than allowed is refused. */
 static int greedy_cb(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
@@ -412,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_stream_scan_off),
         cmocka_unit_test(test_stream_flush_at_end),
         cmocka_unit_test(test_hold_contract),
+        cmocka_unit_test(test_stream_unscannable_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
