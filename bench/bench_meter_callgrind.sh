@@ -14,7 +14,10 @@
 # With AIGW_CG_STRACE=1 aigw runs under `strace -f -c` instead (no callgrind) and the system calls
 # per request of the whole run (start-up and warm-up included: use AIGW_CG_WARM=0) are printed:
 # pwrite64 (SQLite's WAL frames), fcntl (its locks), futex (thread wake-ups).
-# Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50), AIGW_CG_MODES (default "bare off on"),
+# Mode "all" is bench/run.sh's aigw-all target: "on" with pii.default_action tokenize and log_bodies scrubbed.
+# With AIGW_CG_THREADS=1 each thread gets its own output (TMP/MODE/cg.out-NN; the event loop is the worker's
+# thread, told apart by gw_proxy_on_req in its annotation) and the per-thread instructions are printed.
+# Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50), AIGW_CG_MODES (default "bare off on"; or "all"),
 #        AIGW_BENCH_KEEP=1 keeps the callgrind outputs (callgrind_annotate TMP/MODE/cg.out*)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -61,7 +64,9 @@ run() {
   local mode=$1 extra="" dir="$TMP/$1"
   mkdir -p "$dir"
   [ "$mode" != bare ] && extra=',"master_key_file":"'"$TMP/master.key"'","store":{"driver":"sqlite","path":"'"$dir/aigw.db"'"}'
-  [ "$mode" = on ] && extra="$extra"',"credits":{"default_grant":1000000000000000}'
+  [ "$mode" = on ] || [ "$mode" = all ] && extra="$extra"',"credits":{"default_grant":1000000000000000}'
+  # "all": bench/run.sh's aigw-all target (tokenize, encrypted call log with scrubbed bodies, metering)
+  [ "$mode" = all ] && extra="$extra"',"pii":{"default_action":"tokenize"},"log_bodies":"scrubbed"'
   PORT=$((20000 + RANDOM % 40000))
   cat >"$dir/aigw.json" <<EOF
 {"listen":[{"host":"127.0.0.1","port":$PORT}],"workers":1,"clients":[{"name":"bench","key":"bench-client-key"}],
@@ -69,6 +74,7 @@ run() {
  "access_log":{"path":"/dev/null"}$extra}
 EOF
   local wrap=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$dir/cg.out")
+  [ "${AIGW_CG_THREADS:-0}" = 1 ] && wrap+=(--separate-threads=yes)
   [ "$STRACE" = 1 ] && wrap=(strace -f -c -o "$dir/strace.txt")
   (cd "$dir" && exec "${wrap[@]}" "$AIGW" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1) &
   local vp=$!
@@ -100,6 +106,15 @@ EOF
   ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
   printf '%s\t%s\t%s\n' "$mode" "$ok" "$ir" >>"$TMP/results.tsv"
   log "$mode: $ok of $N requests 200, $ir instructions"
+  if [ "${AIGW_CG_THREADS:-0}" = 1 ]; then
+    local f t
+    for f in "$dir"/cg.out*; do
+      t=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$f")
+      [ "${t:-0}" -gt 0 ] || continue
+      printf '%s thread %s: %.0f instructions/request%s\n' "$mode" "${f##*-}" "$(echo "$t / $N" | bc -l)" \
+        "$(grep -q 'fn=.*gw_proxy_on_req' "$f" && echo ' (event loop)')" >&2
+    done
+  fi
   if [ "${AIGW_CG_ANNOTATE:-0}" = 1 ]; then callgrind_annotate "$dir/cg.out" 2>/dev/null | head -40 >&2; fi
 }
 
@@ -110,4 +125,5 @@ awk -F'\t' '{ ir[$1] = $3; n[$1] = $2 } END {
   for (m in ir) if (n[m] > 0) per[m] = ir[m] / n[m];
   printf "instructions per request (callgrind, %d serial requests each, all threads):\n", n["bare"];
   printf "  bare %.0f\n  off  %.0f  (store: %+.0f)\n  on   %.0f  (metering: %+.0f)\n",
-    per["bare"], per["off"], per["off"] - per["bare"], per["on"], per["on"] - per["off"] }' "$TMP/results.tsv"
+    per["bare"], per["off"], per["off"] - per["bare"], per["on"], per["on"] - per["off"];
+  if ("all" in per) printf "  all  %.0f  (all policies on: %+.0f over bare)\n", per["all"], per["all"] - per["bare"] }' "$TMP/results.tsv"

@@ -8,6 +8,9 @@
 #     exposes no hardware counters), with DWARF call graphs in $OUT/perf.data for `perf report`.
 # Usage: bash bench/profile.sh BUILD_DIR [ACCESS_LOG_PATH]   (default /dev/null; "" disables the log)
 # Env:   AIGW_PROFILE_OUT  directory for raw output (default: a temp dir, kept and printed)
+#        AIGW_PROFILE_ALL=1  every policy on, as bench/run.sh's aigw-all target (tokenize, encrypted call log
+#                            with scrubbed bodies on SQLite, metering); the CPU per request is then also printed
+#                            per thread (/proc/PID/task/*/stat: the worker's event loop, the store's writer, ...)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +30,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# "name ticks" for each thread of process $1
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v tid="${t##*/}" '{ name = $0; sub(/^[^(]*\(/, "", name); sub(/\).*$/, "", name); sub(/^.*\) /, ""); print tid, name, $12 + $13 }' "$t/stat"
+  done
+}
 requests() { sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$1"; }
 
 if ! cmake --build "$BUILD" --target mock_upstream aigw >"$OUT/build.log" 2>&1; then
@@ -48,6 +58,19 @@ cat >"$OUT/aigw.json" <<EOF
  "upstream":{"max_connections":256},
  "access_log":{"path":"$LOG_PATH"}}
 EOF
+if [ "${AIGW_PROFILE_ALL:-0}" = 1 ]; then
+  rm -f "$OUT/master.key" "$OUT"/aigw.db*
+  "$BUILD/aigw" keygen "$OUT/master.key" >/dev/null || exit 1
+  python3 - "$OUT/aigw.json" "$OUT" <<'PY'
+import json, sys
+p, out = sys.argv[1], sys.argv[2]
+c = json.load(open(p))
+c.update({"pii": {"default_action": "tokenize"}, "master_key_file": out + "/master.key",
+          "store": {"driver": "sqlite", "path": out + "/aigw.db"}, "log_bodies": "scrubbed",
+          "credits": {"default_grant": 1000000000000000}})
+json.dump(c, open(p, "w"))
+PY
+fi
 taskset -c 1 "$BUILD/aigw" serve --config "$OUT/aigw.json" >"$OUT/aigw.log" 2>&1 &
 AP=$!
 PIDS+=("$AP")
@@ -59,10 +82,15 @@ load() { taskset -c 0 wrk -t1 -c64 -d"$1" -s "$ROOT/bench/chat.lua" "$URL" >"$2"
 
 load 1s "$OUT/warmup.txt"
 t0=$(ticks "$AP")
+thread_ticks "$AP" >"$OUT/threads0.txt"
 load 5s "$OUT/wrk.txt"
 t1=$(ticks "$AP")
+thread_ticks "$AP" >"$OUT/threads1.txt"
 n=$(requests "$OUT/wrk.txt")
 echo "requests: $n in 5 s; aigw CPU/req: $(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.1f us", t * 1e6 / hz / n }')"
+echo "CPU/req by thread (thread name: us):"
+awk -v hz="$(getconf CLK_TCK)" -v n="$n" 'NR == FNR { t0[$1] = $NF; next }
+    { d = $NF - t0[$1]; if (d > 0) printf "  %-16s %6.1f us\n", $2 " (" $1 ")", d * 1e6 / hz / n }' "$OUT/threads0.txt" "$OUT/threads1.txt"
 
 if command -v strace >/dev/null; then
   strace -c -f -p "$AP" -o "$OUT/strace.txt" &

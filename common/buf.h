@@ -47,4 +47,17 @@ static inline void gw_buf_reset(gw_buf_t *b)
 /** Releases the memory; the buffer is empty and reusable afterwards. */
 void gw_buf_free(gw_buf_t *b);
 
+/**
+ * Copies the NUL-terminated string `src` (borrowed; NULL copies "") into `dst` of `cap` bytes (cap >= 1), truncated to
+ * cap - 1 bytes and always NUL-terminated: what snprintf(dst, cap, "%s", src) writes, without the printf machinery
+ * (about 500 instructions a call, several per request on the worker: docs/BENCHMARKS.md "Issue 12, session 5").
+ */
+static inline void gw_str_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = src != NULL ? strnlen(src, cap - 1) : 0;
+    if (n != 0)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 #endif

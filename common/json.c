@@ -44,16 +44,27 @@ static void step(const gw_json_paths_t *p, const set_t *s, const char *key, size
     }
     /* literal hits in a second pass: a hit on the last bit of a word sets bit 0 of the next word,
      * which the first pass would overwrite */
-    for (size_t i = 0; i < p->nw; i++) {
-        uint64_t l = s->w[i] & p->lit.w[i];
-        while (l) {
-            size_t b = i * 64 + (size_t)__builtin_ctzll(l);
-            l &= l - 1;
-            const pos_t *ps = &p->pos[b];
-            int hit = key != NULL ? (ps->len == klen && ps->lit[0] == key[0] && memcmp(ps->lit, key, klen) == 0)
-                                  : (ps->index >= 0 && (size_t)ps->index == idx);
-            if (hit)
-                set_bit(out, b + 1);
+    if (key != NULL) {
+        /* a key: the live positions among those that name it (one table look-up), each moved to its next position */
+        const litent_t *le = lit_find(p, key, klen);
+        if (le != NULL) {
+            carry = 0;
+            for (size_t i = 0; i < p->nw; i++) {
+                uint64_t h = s->w[i] & le->mask.w[i];
+                out->w[i] |= (h << 1) | carry;
+                carry = h >> 63;
+            }
+        }
+    } else {
+        for (size_t i = 0; i < p->nw; i++) {
+            uint64_t l = s->w[i] & p->lit.w[i];
+            while (l) {
+                size_t b = i * 64 + (size_t)__builtin_ctzll(l);
+                l &= l - 1;
+                const pos_t *ps = &p->pos[b];
+                if (ps->index >= 0 && (size_t)ps->index == idx)
+                    set_bit(out, b + 1);
+            }
         }
     }
     if (p->has_dstar) {

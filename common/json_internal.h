@@ -39,13 +39,50 @@ typedef struct st_pos_t {
     char lit[MAX_LIT];
 } pos_t;
 
+/* One distinct literal segment text and the positions that hold it (json_paths.c builds them, step() looks a decoded
+ * key up here instead of comparing it with every live literal position: the usage walk's ~30 rules made that loop the
+ * walk's largest cost per key). */
+typedef struct st_litent_t {
+    const char *text; /* pos[first].lit */
+    size_t len;
+    set_t mask; /* positions whose segment is this literal */
+} litent_t;
+
+#define LIT_SLOTS (2 * MAX_POS) /* open addressing, load factor <= 1/2 */
+
 struct st_gw_json_paths_t {
     size_t npos, nw, nrules;
     int has_dstar;
     set_t start, star, dstar, lit, final_scan, final_emb, final_cap, final_verb, final_keys;
     int *rule_id;
     pos_t *pos;
+    litent_t *lits;            /* distinct literals */
+    uint16_t lslot[LIT_SLOTS]; /* index in lits + 1, 0 = empty */
 };
+
+/* Hash of a literal / decoded key for lslot (FNV-1a). */
+static inline uint32_t lit_hash(const char *k, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 16777619u;
+    return h;
+}
+
+/* The literal entry whose text is `k` (`n` bytes), or NULL when no rule names that key. */
+static inline const litent_t *lit_find(const gw_json_paths_t *p, const char *k, size_t n)
+{
+    if (n == 0 || n >= MAX_LIT)
+        return NULL;
+    for (uint32_t i = lit_hash(k, n) & (LIT_SLOTS - 1);; i = (i + 1) & (LIT_SLOTS - 1)) {
+        uint16_t e = p->lslot[i];
+        if (e == 0)
+            return NULL;
+        const litent_t *l = &p->lits[e - 1];
+        if (l->len == n && memcmp(l->text, k, n) == 0)
+            return l;
+    }
+}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* bitsets */

@@ -102,6 +102,30 @@ gw_json_paths_t *gw_json_paths_compile(const gw_json_rule_t *rules, size_t n, ch
     if (p->nw == 0)
         p->nw = 1;
     closure(p, &p->start);
+    /* the table of distinct literals (step() matches a key by one look-up); at most MAX_POS entries, so the table of
+       LIT_SLOTS is never more than half full */
+    if ((p->lits = calloc(np ? np : 1, sizeof(litent_t))) == NULL) {
+        if (err && errlen)
+            snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    size_t nl = 0;
+    for (size_t b = 0; b < np; b++) {
+        const pos_t *ps = &p->pos[b];
+        if (ps->kind != SEG_LIT)
+            continue;
+        litent_t *l = (litent_t *)lit_find(p, ps->lit, ps->len);
+        if (l == NULL) {
+            l = &p->lits[nl++];
+            l->text = ps->lit;
+            l->len = ps->len;
+            uint32_t i = lit_hash(ps->lit, ps->len) & (LIT_SLOTS - 1);
+            while (p->lslot[i] != 0)
+                i = (i + 1) & (LIT_SLOTS - 1);
+            p->lslot[i] = (uint16_t)nl;
+        }
+        set_bit(&l->mask, b);
+    }
     return p;
 fail:
     gw_json_paths_free(p);
@@ -114,6 +138,7 @@ void gw_json_paths_free(gw_json_paths_t *p)
         return;
     free(p->pos);
     free(p->rule_id);
+    free(p->lits);
     free(p);
 }
 

@@ -261,9 +261,9 @@ gw_store_access_rec_t *gw_store_access_rec_from(const gw_access_rec_t *a)
     gw_store_access_rec_t *r = calloc(1, sizeof(*r));
     if (r == NULL)
         return NULL;
-    snprintf(r->request_id, sizeof(r->request_id), "%s", a->request_id ? a->request_id : "");
-    snprintf(r->method, sizeof(r->method), "%s", a->method ? a->method : "");
-    snprintf(r->client_ip, sizeof(r->client_ip), "%s", a->remote_ip ? a->remote_ip : "");
+    gw_str_copy(r->request_id, sizeof(r->request_id), a->request_id ? a->request_id : "");
+    gw_str_copy(r->method, sizeof(r->method), a->method ? a->method : "");
+    gw_str_copy(r->client_ip, sizeof(r->client_ip), a->remote_ip ? a->remote_ip : "");
     r->status = a->status;
     r->bytes_in = (int64_t)a->bytes_in;
     r->bytes_out = (int64_t)a->bytes_out;

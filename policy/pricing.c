@@ -5,8 +5,9 @@
  * count of literal (non-wildcard) characters. A lookup runs fnmatch over the array (about 40
  * entries, a few hundred ns) and keeps the best: config beats defaults, then more literal
  * characters beat fewer ("openai/gpt-4o-mini*" beats "openai/gpt-4o*"), then the earlier entry;
- * the config key "*" is consulted last, as the fallback price. The gateway can cache the result
- * per model if this ever shows in a profile.
+ * the config key "*" is consulted last, as the fallback price. fnmatch runs only on the entries whose
+ * literal start (the bytes before the first wildcard) the name has: it was 6k instructions of a
+ * metered call's 8.6k on the worker (docs/BENCHMARKS.md, "Issue 12, session 5").
  *
  * Money is int64 micro-credits. Token parts are tokens × price-per-million, summed exactly (in
  * units of 10^-6 micro-credits) and divided once, rounding up; seconds and billable units
@@ -33,7 +34,8 @@
 typedef struct st_entry_t {
     pol_price_t price;
     int from_config;
-    int literal; /* literal characters in the pattern: the specificity */
+    int literal;   /* literal characters in the pattern: the specificity */
+    size_t prefix; /* bytes before the pattern's first * ? [ or \: a name that does not start with them cannot match */
 } entry_t;
 
 struct st_pol_pricing_t {
@@ -293,6 +295,11 @@ int pol_pricing_cost(const pol_price_t *p, const prov_usage_t *u, uint32_t marku
 
 /* ---- table ---- */
 
+static size_t literal_prefix(const char *pat)
+{
+    return strcspn(pat, "*?[\\");
+}
+
 static int literal_chars(const char *pat)
 {
     int n = 0;
@@ -483,13 +490,14 @@ pol_pricing_t *pol_pricing_new(const json_t *cfg, char *err, size_t errlen)
                 pol_pricing_free(pt);
                 return NULL;
             }
-            pt->e[pt->n] = (entry_t){p, 1, literal_chars(k)};
+            pt->e[pt->n] = (entry_t){p, 1, literal_chars(k), literal_prefix(p.pattern)};
             pt->n++;
         }
     }
     for (size_t i = 0; i < ndef; i++) {
         from_default(&defaults[i], &pt->e[pt->n].price);
         pt->e[pt->n].literal = literal_chars(defaults[i].pattern);
+        pt->e[pt->n].prefix = literal_prefix(pt->e[pt->n].price.pattern);
         pt->n++;
     }
     return pt;
@@ -511,16 +519,21 @@ size_t pol_pricing_count(const pol_pricing_t *pt)
 const pol_price_t *pol_pricing_lookup(const pol_pricing_t *pt, const char *provider, const char *model)
 {
     char name[512];
-    int n = snprintf(name, sizeof(name), "%s/%s", provider, model ? model : "");
-    if (n < 0 || (size_t)n >= sizeof(name))
+    size_t pl = strlen(provider), ml = model != NULL ? strlen(model) : 0;
+    if (pl + 1 + ml >= sizeof(name))
         return pt->has_fallback ? &pt->fallback : NULL;
+    memcpy(name, provider, pl);
+    name[pl] = '/';
+    memcpy(name + pl + 1, model != NULL ? model : "", ml);
+    name[pl + 1 + ml] = '\0';
     const entry_t *best = NULL;
     for (size_t i = 0; i < pt->n; i++) {
         const entry_t *e = &pt->e[i];
         if (best != NULL &&
             (best->from_config > e->from_config || (best->from_config == e->from_config && best->literal >= e->literal)))
             continue;
-        if (fnmatch(e->price.pattern, name, 0) == 0)
+        /* fnmatch only where the pattern's literal start matches (most entries name another provider or model) */
+        if (strncmp(e->price.pattern, name, e->prefix) == 0 && fnmatch(e->price.pattern, name, 0) == 0)
             best = e;
     }
     if (best != NULL)

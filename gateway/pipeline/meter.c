@@ -90,8 +90,8 @@ void gw__queue_ledger_job(gw_call_t *call, int do_settle, int64_t actual, int st
     j->work.data = j;
     j->worker = w;
     j->store = w->server->store;
-    snprintf(j->request_id, sizeof(j->request_id), "%s", call->request_id);
-    snprintf(j->idem_key, sizeof(j->idem_key), "%s", call->idem_claimed ? call->idem_key : "");
+    gw_str_copy(j->request_id, sizeof(j->request_id), call->request_id);
+    gw_str_copy(j->idem_key, sizeof(j->idem_key), call->idem_claimed ? call->idem_key : "");
     j->status = status;
     j->do_settle = do_settle;
     j->actual = actual;
@@ -225,14 +225,14 @@ static int meter_admit(gw_call_t *call)
          * estimate's inputs already */
         e.max_output_tokens = call->info.max_tokens;
         e.n = call->info.n > 0 ? call->info.n : 1;
-        snprintf(e.size, sizeof(e.size), "%s", call->info.size);
-        snprintf(e.quality, sizeof(e.quality), "%s", call->info.quality);
+        gw_str_copy(e.size, sizeof(e.size), call->info.size);
+        gw_str_copy(e.quality, sizeof(e.quality), call->info.quality);
     } else if (call->adapter->estimate_inputs != NULL && call->body_len != 0 && !call->multipart && !call->binary) {
         call->adapter->estimate_inputs(call->body, call->body_len, &e); /* model-specific inputs (input.num_outputs, ...) */
     }
     /* the call's model (body, else path: gateway/billing.h), else one the body names elsewhere */
     if (call->bill.model[0] == '\0' && e.model[0] != '\0')
-        snprintf(call->bill.model, sizeof(call->bill.model), "%s", e.model);
+        gw_str_copy(call->bill.model, sizeof(call->bill.model), e.model);
     const char *model = call->bill.model;
     const char *client = call->client != NULL ? call->client->name : NULL;
     if (srv->ratelimit != NULL && pol_ratelimit_enabled(srv->ratelimit)) {

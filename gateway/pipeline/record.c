@@ -75,10 +75,10 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
     gw_call_rec_t *rec = calloc(1, sizeof(*rec));
     if (rec == NULL)
         return NULL;
-    snprintf(rec->request_id, sizeof(rec->request_id), "%s", call->request_id);
+    gw_str_copy(rec->request_id, sizeof(rec->request_id), call->request_id);
     rec->user_id = dup_buf(&call->user);
     rec->client = call->client != NULL ? strdup(call->client->name) : NULL;
-    snprintf(rec->provider, sizeof(rec->provider), "%s", call->provider->name);
+    gw_str_copy(rec->provider, sizeof(rec->provider), call->provider->name);
     rec->model = call->bill.model[0] != '\0' ? strdup(call->bill.model) : NULL;
     rec->route = dup_buf(&call->route);
     rec->status = call->status != 0 ? call->status : 499;
@@ -101,7 +101,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         gw_billing_usage(&call->bill, u, call->info.size, call->info.quality, call->body_len, &bu);
         gw_billing_counts(&bu, &rec->input_tokens, &rec->output_tokens, &rec->images, &rec->compute_ms);
         if (call->bill.outcome != NULL)
-            snprintf(rec->outcome, sizeof(rec->outcome), "%s", call->bill.outcome);
+            gw_str_copy(rec->outcome, sizeof(rec->outcome), call->bill.outcome);
     }
     if (srv->log_bodies) {
         if (call->body_len != 0 && (rec->request_body = malloc(call->body_len)) != NULL) {
@@ -134,7 +134,7 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
         if (nf > cap) {
             gw_redaction_rec_t *r = &rec->redactions[nrows];
             r->field = strdup("*");
-            snprintf(r->entity_type, sizeof(r->entity_type), "%s", GW_REDACTION_OVERFLOW_TYPE);
+            gw_str_copy(r->entity_type, sizeof(r->entity_type), GW_REDACTION_OVERFLOW_TYPE);
             r->start = cap; /* rows logged */
             r->end = nf;    /* findings in the request */
             snprintf(r->action, sizeof(r->action), "summary");
@@ -145,10 +145,10 @@ static gw_call_rec_t *make_call_record(gw_call_t *call, int64_t duration_us)
             gw_redaction_rec_t *r = &rec->redactions[i];
             const pol_pii_finding_t *f = &fa[keep != NULL ? keep[i] : i];
             r->field = strdup(f->field);
-            snprintf(r->entity_type, sizeof(r->entity_type), "%s", pol_pii_type_name(eng, f->type));
+            gw_str_copy(r->entity_type, sizeof(r->entity_type), pol_pii_type_name(eng, f->type));
             r->start = f->start;
             r->end = f->end;
-            snprintf(r->action, sizeof(r->action), "%s", action_name(f->action));
+            gw_str_copy(r->action, sizeof(r->action), action_name(f->action));
             r->response = f->response;
             memcpy(r->value_hmac, f->value_hash, sizeof(r->value_hmac));
         }
