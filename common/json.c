@@ -80,18 +80,26 @@ static void step(const gw_json_paths_t *p, const set_t *s, const char *key, size
     }
 }
 
+/* gw_buf_free only where something was allocated: a scratch of gw_json_rewrite() (made and freed per call) has 27
+   buffers, most never used */
+static inline void drop_buf(gw_buf_t *b)
+{
+    if (b->base != NULL)
+        gw_buf_free(b);
+}
+
 void gw_json_scratch_free(gw_json_scratch_t *s)
 {
-    gw_buf_free(&s->path);
-    gw_buf_free(&s->str);
-    gw_buf_free(&s->repl);
-    gw_buf_free(&s->key);
+    drop_buf(&s->path);
+    drop_buf(&s->str);
+    drop_buf(&s->repl);
+    drop_buf(&s->key);
     for (size_t l = 0; l < GW_JSON_MAX_EMBED; l++)
         for (size_t i = 0; i < 5; i++)
-            gw_buf_free(&s->lvl[l][i]);
-    gw_buf_free(&s->keys);
-    gw_buf_free(&s->kindex);
-    gw_buf_free(&s->karena);
+            drop_buf(&s->lvl[l][i]);
+    drop_buf(&s->keys);
+    drop_buf(&s->kindex);
+    drop_buf(&s->karena);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
