@@ -10,6 +10,11 @@
 # store writer) are counted. Serial load: every request is its own journal transaction, the worst
 # case for group commit; under concurrency transactions are shared and the per-call cost falls.
 #
+# With AIGW_CG_WRK=C the measured requests are instead AIGW_CG_WRK_SECS (default 10) seconds of
+# `wrk -t1 -cC` (bench/chat.lua, the same body) while instrumentation is on: concurrent calls share
+# journal transactions, so the counts are the per-row cost that remains under load (the number of
+# requests is wrk's; under valgrind a few hundred per run).
+#
 # Usage: bash bench/bench_meter_callgrind.sh BUILD_DIR [AIGW_BIN]
 # With AIGW_CG_STRACE=1 aigw runs under `strace -f -c` instead (no callgrind) and the system calls
 # per request of the whole run (start-up and warm-up included: use AIGW_CG_WARM=0) are printed:
@@ -40,6 +45,7 @@ cleanup() {
 trap cleanup EXIT
 STRACE=${AIGW_CG_STRACE:-0}
 TOOLS="valgrind callgrind_control curl"
+[ -n "${AIGW_CG_WRK:-}" ] && TOOLS="$TOOLS wrk"
 [ "$STRACE" = 1 ] && TOOLS="strace curl"
 for tool in $TOOLS; do
   command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
@@ -91,7 +97,18 @@ EOF
   vgpid=$(pgrep -P $vp -f 'aigw serve' | head -1)
   [ -n "$vgpid" ] || vgpid=$vp
   [ "$STRACE" = 1 ] || callgrind_control -i on "$vgpid" >"$dir/cgc.log" 2>&1
-  reqs "$N" >"$dir/codes"
+  if [ -n "${AIGW_CG_WRK:-}" ]; then
+    AIGW_BENCH_BODY="$BODY" AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user" \
+      wrk -t1 -c"$AIGW_CG_WRK" -d"${AIGW_CG_WRK_SECS:-10}s" --timeout 30s -s "$ROOT/bench/chat.lua" \
+      "http://127.0.0.1:$PORT/v1/chat/completions" >"$dir/wrk.txt" 2>&1
+    local line
+    line=$(grep '^RESULT ' "$dir/wrk.txt" | tail -1)
+    # one "200" line per request that was answered with 2xx, as the serial mode writes them
+    awk -v l="$line" 'BEGIN { split(l, f, /[ =]/); for (i = 1; i < length(f); i++) { if (f[i] == "requests") r = f[i + 1];
+      if (f[i] == "non2xx") e = f[i + 1] }; for (i = 0; i < r - e; i++) print 200 }' >"$dir/codes"
+  else
+    reqs "$N" >"$dir/codes"
+  fi
   sleep 1 # the journal's last commit, the writer's last records
   [ "$STRACE" = 1 ] || callgrind_control -i off "$vgpid" >>"$dir/cgc.log" 2>&1
   kill -TERM "$vgpid" 2>/dev/null
@@ -105,13 +122,15 @@ EOF
   fi
   ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
   printf '%s\t%s\t%s\n' "$mode" "$ok" "$ir" >>"$TMP/results.tsv"
-  log "$mode: $ok of $N requests 200, $ir instructions"
+  local asked=$N
+  [ -n "${AIGW_CG_WRK:-}" ] && asked="$ok (wrk)"
+  log "$mode: $ok of $asked requests 200, $ir instructions"
   if [ "${AIGW_CG_THREADS:-0}" = 1 ]; then
     local f t
     for f in "$dir"/cg.out*; do
       t=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$f")
       [ "${t:-0}" -gt 0 ] || continue
-      printf '%s thread %s: %.0f instructions/request%s\n' "$mode" "${f##*-}" "$(echo "$t / $N" | bc -l)" \
+      printf '%s thread %s: %.0f instructions/request%s\n' "$mode" "${f##*-}" "$(echo "$t / ${ok/#0/1}" | bc -l)" \
         "$(grep -q 'fn=.*gw_proxy_on_req' "$f" && echo ' (event loop)')" >&2
     done
   fi
@@ -123,7 +142,7 @@ for m in ${AIGW_CG_MODES:-bare off on}; do run $m; done
 [ "$STRACE" = 1 ] && exit 0
 awk -F'\t' '{ ir[$1] = $3; n[$1] = $2 } END {
   for (m in ir) if (n[m] > 0) per[m] = ir[m] / n[m];
-  printf "instructions per request (callgrind, %d serial requests each, all threads):\n", n["bare"];
+  printf "instructions per request (callgrind, %d / %d / %d requests, all threads):\n", n["bare"], n["off"], n["on"];
   printf "  bare %.0f\n  off  %.0f  (store: %+.0f)\n  on   %.0f  (metering: %+.0f)\n",
     per["bare"], per["off"], per["off"] - per["bare"], per["on"], per["on"] - per["off"];
   if ("all" in per) printf "  all  %.0f  (all policies on: %+.0f over bare)\n", per["all"], per["all"] - per["bare"] }' "$TMP/results.tsv"

@@ -115,14 +115,36 @@ pol_key_t *pol_crypto_unwrap(const pol_key_t *mk, const unsigned char *w, size_t
     return k;
 }
 
-int pol_crypto_seal(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt, size_t n,
-                    unsigned char nonce[POL_CRYPTO_NONCE_BYTES], unsigned char *ct)
+static int seal_with(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt, size_t n,
+                     const unsigned char nonce[POL_CRYPTO_NONCE_BYTES], unsigned char *ct)
 {
     unsigned long long clen = 0;
-    randombytes_buf(nonce, POL_CRYPTO_NONCE_BYTES);
     return crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, pt, n, (const unsigned char *)ad, adlen, NULL, nonce, dk->k) == 0
                ? 0
                : -1;
+}
+
+int pol_crypto_seal(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt, size_t n,
+                    unsigned char nonce[POL_CRYPTO_NONCE_BYTES], unsigned char *ct)
+{
+    randombytes_buf(nonce, POL_CRYPTO_NONCE_BYTES);
+    return seal_with(dk, ad, adlen, pt, n, nonce, ct);
+}
+
+int pol_crypto_seal_pair(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt1, size_t n1, const void *pt2, size_t n2,
+                         unsigned char nonces[2 * POL_CRYPTO_NONCE_BYTES], unsigned char *ct1, unsigned char *ct2)
+{
+    /* both nonces are independent random draws of 192 bits, as two pol_crypto_seal calls make */
+    randombytes_buf(nonces, 2 * POL_CRYPTO_NONCE_BYTES);
+    if (pt1 == NULL)
+        sodium_memzero(nonces, POL_CRYPTO_NONCE_BYTES);
+    if (pt2 == NULL)
+        sodium_memzero(nonces + POL_CRYPTO_NONCE_BYTES, POL_CRYPTO_NONCE_BYTES);
+    if (pt1 != NULL && seal_with(dk, ad, adlen, pt1, n1, nonces, ct1) != 0)
+        return -1;
+    if (pt2 != NULL && seal_with(dk, ad, adlen, pt2, n2, nonces + POL_CRYPTO_NONCE_BYTES, ct2) != 0)
+        return -1;
+    return 0;
 }
 
 int pol_crypto_open(const pol_key_t *dk, const char *ad, size_t adlen, const unsigned char nonce[POL_CRYPTO_NONCE_BYTES],

@@ -28,17 +28,31 @@
 
 /* ---- writing records ---- */
 
-static int seal_body(const pol_key_t *dk, const char *rid, const char *p, size_t n, unsigned char nonce[POL_CRYPTO_NONCE_BYTES],
-                     unsigned char **ct)
+/* Seals the bodies that are there (NULL: none) in one buffer, `*ct` (caller frees): the request's
+ * ciphertext first, then the response's; one random draw for both nonces (pol_crypto_seal_pair). */
+static int seal_bodies(const pol_key_t *dk, const char *rid, const char *req, size_t reqlen, const char *resp, size_t resplen,
+                       unsigned char nonce[2 * POL_CRYPTO_NONCE_BYTES], unsigned char **ct)
 {
-    if ((*ct = malloc(n + POL_CRYPTO_TAG_BYTES)) == NULL)
+    size_t n1 = req != NULL ? reqlen + POL_CRYPTO_TAG_BYTES : 0, n2 = resp != NULL ? resplen + POL_CRYPTO_TAG_BYTES : 0;
+    if (n1 + n2 == 0)
+        return 0;
+    if ((*ct = malloc(n1 + n2)) == NULL)
         return GW_STORE_E_NOMEM;
-    if (pol_crypto_seal(dk, rid, strlen(rid), p, n, nonce, *ct) != 0) {
+    if (pol_crypto_seal_pair(dk, rid, strlen(rid), req, reqlen, resp, resplen, nonce, *ct, *ct + n1) != 0) {
         free(*ct);
         *ct = NULL;
         return GW_STORE_E_CRYPTO;
     }
     return 0;
+}
+
+/* `dst` (n + 1 bytes) = the fixed-size field `src` of n bytes (NUL-padded, or full) as a C string: what
+ * snprintf("%.*s") gave, without parsing a format per field and row. */
+static void field_str(char *dst, const char *src, size_t n)
+{
+    size_t len = strnlen(src, n);
+    memcpy(dst, src, len);
+    dst[len] = '\0';
 }
 
 /* One column value of a call row: type 't' text, 'i' int64, 'b' bytes; `null` = SQL NULL. */
@@ -170,7 +184,7 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
     const char *user = r->user_id ? r->user_id : GW_STORE_ANON_USER;
     int64_t started = r->started_at_us ? r->started_at_us : gw_store__clock_us(st);
     unsigned char nonce[2 * POL_CRYPTO_NONCE_BYTES] = {0};
-    unsigned char *req_ct = NULL, *resp_ct = NULL;
+    unsigned char *ct = NULL, *req_ct = NULL, *resp_ct = NULL;
     int err = 0;
     if (!gw_store__valid_user_id(user) || r->request_id[0] == '\0' || memchr(r->request_id, '\0', sizeof(r->request_id)) == NULL)
         return GW_STORE_E_INVAL;
@@ -179,12 +193,13 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
         return err;
     if (pol_retention_keeps(&st->ret, POL_RET_CALL_LOG)) {
         int bodies = st->log_bodies && (!r->has_images || pol_retention_keeps(&st->ret, POL_RET_IMAGE_PAYLOAD));
-        if (bodies && r->request_body != NULL &&
-            (err = seal_body(dk, r->request_id, r->request_body, r->request_len, nonce, &req_ct)) != 0)
-            goto out;
-        if (bodies && r->response_body != NULL &&
-            (err = seal_body(dk, r->request_id, r->response_body, r->response_len, nonce + POL_CRYPTO_NONCE_BYTES, &resp_ct)) != 0)
-            goto out;
+        if (bodies) {
+            if ((err = seal_bodies(dk, r->request_id, r->request_body, r->request_len, r->response_body, r->response_len, nonce,
+                                   &ct)) != 0)
+                goto out;
+            req_ct = r->request_body != NULL ? ct : NULL;
+            resp_ct = r->response_body != NULL ? ct + (req_ct != NULL ? r->request_len + POL_CRYPTO_TAG_BYTES : 0) : NULL;
+        }
         int body_exp = r->has_images && (req_ct || resp_ct);
         const call_val_t v[GW_STORE_CALL_COLS] = {
             ARR(r->request_id),
@@ -220,8 +235,8 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
             const gw_redaction_rec_t *x = &r->redactions[i];
             gw_store_stmt_t *s = st->s_red_ins;
             char type[sizeof(x->entity_type) + 1], action[sizeof(x->action) + 1];
-            snprintf(type, sizeof(type), "%.*s", (int)sizeof(x->entity_type), x->entity_type);
-            snprintf(action, sizeof(action), "%.*s", (int)sizeof(x->action), x->action);
+            field_str(type, x->entity_type, sizeof(x->entity_type));
+            field_str(action, x->action, sizeof(x->action));
             gw_store__bind_text(s, 1, r->request_id);
             gw_store__bind_text(s, 2, user);
             gw_store__bind_text(s, 3, r->route);
@@ -243,8 +258,7 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
     if (r->predict != NULL && (err = gw_store__predict_write(st, st->wdb, dk, user, r)) != 0)
         goto out;
 out:
-    free(req_ct);
-    free(resp_ct);
+    free(ct);
     return err;
 }
 
@@ -254,9 +268,9 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
         return 0;
     int64_t at = r->at_us ? r->at_us : gw_store__clock_us(st);
     char method[sizeof(r->method) + 1], ip[sizeof(r->client_ip) + 1], rid[sizeof(r->request_id) + 1];
-    snprintf(rid, sizeof(rid), "%.*s", (int)sizeof(r->request_id), r->request_id);
-    snprintf(method, sizeof(method), "%.*s", (int)sizeof(r->method), r->method);
-    snprintf(ip, sizeof(ip), "%.*s", (int)sizeof(r->client_ip), r->client_ip);
+    field_str(rid, r->request_id, sizeof(r->request_id));
+    field_str(method, r->method, sizeof(r->method));
+    field_str(ip, r->client_ip, sizeof(r->client_ip));
     gw_store_stmt_t *s = st->s_acc_ins;
     gw_store__bind_int64(s, 1, at);
     gw_store__bind_text_ref(s, 2, method);

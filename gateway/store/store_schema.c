@@ -181,6 +181,29 @@ typedef struct st_migration_t {
     "CREATE INDEX access_log_expires ON access_log(expires_at);"                                                                   \
     "CREATE INDEX access_log_user ON access_log(user_id);"
 
+/* 11 (issue 12), SQLite only: the two rows the writer reads by key in every transaction that
+ * carries a call, the user's key row (erasure safety: store_keys.c re-reads it per transaction)
+ * and their balance row (the ledger's balance cursor), are found with one B-tree search instead of
+ * two. Both tables had a TEXT PRIMARY KEY on a rowid table: SQLite kept the rows in the rowid
+ * B-tree and the key in a second one (sqlite_autoindex_*), so each read walked the index, then the
+ * table. WITHOUT ROWID stores each row in its key's B-tree (sqlite.org/withoutrowid.html: "small
+ * rows ... non-integer or composite PRIMARY KEY"; a key row is under 120 bytes, a balance row under
+ * 60). No query uses either table's rowid. PostgreSQL has no rowid to drop. Rebuilt as version 10
+ * rebuilt the logs (sqlite.org/lang_altertable.html); neither table has an index or trigger. */
+#define KEYED_V11_SQLITE                                                                                                           \
+    "CREATE TABLE users_v11(id TEXT PRIMARY KEY, data_key_wrapped BLOB NOT NULL, key_id TEXT NOT NULL,"                            \
+    " consent_training INTEGER NOT NULL DEFAULT 0, consent_at BIGINT, created_at BIGINT NOT NULL) WITHOUT ROWID;"                  \
+    "INSERT INTO users_v11(id, data_key_wrapped, key_id, consent_training, consent_at, created_at)"                                \
+    " SELECT id, data_key_wrapped, key_id, consent_training, consent_at, created_at FROM users;"                                   \
+    "DROP TABLE users;"                                                                                                            \
+    "ALTER TABLE users_v11 RENAME TO users;"                                                                                       \
+    "CREATE TABLE credit_balances_v11(user_id TEXT PRIMARY KEY, balance BIGINT NOT NULL, reserved BIGINT NOT NULL DEFAULT 0,"      \
+    " updated_at BIGINT NOT NULL) WITHOUT ROWID;"                                                                                  \
+    "INSERT INTO credit_balances_v11(user_id, balance, reserved, updated_at)"                                                      \
+    " SELECT user_id, balance, reserved, updated_at FROM credit_balances;"                                                         \
+    "DROP TABLE credit_balances;"                                                                                                  \
+    "ALTER TABLE credit_balances_v11 RENAME TO credit_balances;"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -234,6 +257,7 @@ static const migration_t migrations[] = {
     {8, INDEXES_V8 CREDIT_OPEN_V8_SQLITE, INDEXES_V8},
     {9, "", BODIES_V9_PG},
     {10, LEDGER_V10_SQLITE LOGS_V10_SQLITE, ""},
+    {11, KEYED_V11_SQLITE, ""},
 };
 
 int gw_store__schema_version(void)

@@ -4,7 +4,8 @@
  * rules the tables enforce still hold (the ledger is append-only, its `kind` is checked, request id
  * and kind are unique), the indexes the queries use are there, and version 10's point is checked
  * (the ledger, redactions and access log no longer use AUTOINCREMENT: no sqlite_sequence row is
- * written by an insert). A fresh database gets the same tables as an upgraded one.
+ * written by an insert), and so is version 11's (users and credit_balances are WITHOUT ROWID
+ * tables). A fresh database gets the same tables as an upgraded one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -229,6 +230,93 @@ static void test_upgrade_from_v9(void **state)
     gw_store__db_close(db);
 }
 
+/* The columns of `table` as columns() gives them, except that a primary-key column's NOT NULL
+ * flag is left out: a WITHOUT ROWID table's key is NOT NULL (SQL's rule), a rowid table's TEXT
+ * PRIMARY KEY did not say so (SQLite let NULL keys through for compatibility). */
+static char *columns_key_notnull(gw_store_db_t *db, const char *table)
+{
+    char sql[240];
+    snprintf(sql, sizeof(sql),
+             "SELECT name, type, CASE WHEN pk > 0 THEN 'key' ELSE \"notnull\" END, dflt_value, pk FROM pragma_table_info('%s')"
+             " ORDER BY cid",
+             table);
+    return dump(db, sql, 5);
+}
+
+/* Version 11: users and credit_balances become WITHOUT ROWID tables (one B-tree each, no
+ * sqlite_autoindex_*); every row, column and key rule stays, and the key is now NOT NULL. */
+static void test_upgrade_keyed_v11(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_db_t *db = open_db(fx->path);
+    migrate_to(db, 10);
+    static const char *const rows[] = {
+        "INSERT INTO users(id, data_key_wrapped, key_id, consent_training, consent_at, created_at) VALUES"
+        " ('alice', x'0102030405', 'k1', 1, 77, 10), ('bob', x'ff', 'k1', 0, NULL, 11), ('carol@x', x'00', 'k0', 0, NULL, 12)",
+        "INSERT INTO credit_balances(user_id, balance, reserved, updated_at) VALUES ('alice', 700, 300, 20), ('bob', -5, 0, 21)",
+    };
+    assert_int_equal(gw_store__db_exec(db, "BEGIN IMMEDIATE"), 0);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        if (gw_store__db_exec(db, rows[i]) != 0)
+            fail_msg("%s: %s", rows[i], gw_store__db_errmsg(db));
+    assert_int_equal(gw_store__db_exec(db, "COMMIT"), 0);
+    static const char *const tables[] = {"users", "credit_balances"};
+    static const char *const contents[] = {
+        "SELECT id, hex(data_key_wrapped), key_id, consent_training, consent_at, created_at FROM users ORDER BY id",
+        "SELECT user_id, balance, reserved, updated_at FROM credit_balances ORDER BY user_id",
+    };
+    static const int ncols[] = {6, 4};
+    char *before[2], *cols[2];
+    for (size_t t = 0; t < 2; t++) {
+        before[t] = dump(db, contents[t], ncols[t]);
+        cols[t] = columns_key_notnull(db, tables[t]);
+    }
+    assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('sqlite_autoindex_users_1',"
+                                 " 'sqlite_autoindex_credit_balances_1')"),
+                     2);
+    gw_store__db_close(db);
+
+    db = open_db(fx->path);
+    migrate_to(db, gw_store__schema_version());
+    for (size_t t = 0; t < 2; t++) {
+        char *after = dump(db, contents[t], ncols[t]), *c = columns_key_notnull(db, tables[t]);
+        assert_string_equal(after, before[t]);
+        assert_string_equal(c, cols[t]);
+        free(after);
+        free(c);
+        free(before[t]);
+        free(cols[t]);
+    }
+    /* one B-tree per table: no rowid, no separate key index */
+    assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('users', 'credit_balances')"
+                                 " AND sql LIKE '%WITHOUT ROWID'"),
+                     2);
+    assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE tbl_name IN ('users', 'credit_balances')"
+                                 " AND type <> 'table'"),
+                     0);
+    assert_int_not_equal(gw_store__db_exec(db, "SELECT rowid FROM users"), 0);
+    /* the key rules hold: unique, not NULL, the columns' NOT NULL and defaults */
+    assert_int_not_equal(
+        gw_store__db_exec(db, "INSERT INTO users(id, data_key_wrapped, key_id, created_at) VALUES ('bob', x'00', 'k', 1)"), 0);
+    assert_int_not_equal(
+        gw_store__db_exec(db, "INSERT INTO users(id, data_key_wrapped, key_id, created_at) VALUES (NULL, x'00', 'k', 1)"), 0);
+    assert_int_not_equal(gw_store__db_exec(db, "INSERT INTO users(id, key_id, created_at) VALUES ('dave', 'k', 1)"), 0);
+    assert_int_not_equal(gw_store__db_exec(db, "INSERT INTO credit_balances(user_id, balance, updated_at) VALUES ('alice', 1, 1)"),
+                         0);
+    assert_int_equal(gw_store__db_exec(db, "INSERT INTO credit_balances(user_id, balance, updated_at) VALUES ('dave', 1, 1)"), 0);
+    assert_int_equal(one_int(db, "SELECT reserved FROM credit_balances WHERE user_id = 'dave'"), 0);
+    assert_int_equal(gw_store__db_exec(db, "UPDATE credit_balances SET balance = balance + 5, reserved = reserved - 300"
+                                           " WHERE user_id = 'alice'"),
+                     0);
+    assert_int_equal(one_int(db, "SELECT balance + reserved FROM credit_balances WHERE user_id = 'alice'"), 705);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, "PRAGMA integrity_check");
+    assert_int_equal(gw_store__step(s), 1);
+    assert_string_equal(gw_store__col_text(s, 0), "ok");
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    gw_store__db_close(db);
+}
+
 /* A fresh database and an upgraded one have the same tables, indexes and triggers. */
 static void test_fresh_equals_upgraded(void **state)
 {
@@ -280,6 +368,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_upgrade_from_v9, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_keyed_v11, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_equals_upgraded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size, setup, teardown),
     };

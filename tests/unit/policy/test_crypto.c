@@ -97,12 +97,51 @@ static void test_seal_open(void **state)
     pol_key_free(other);
 }
 
+/* Two bodies sealed at once (the call log's request and response): each opens alone with its own
+ * nonce, as pol_crypto_seal's output does; the nonces differ; a missing body gets a zero nonce and
+ * no ciphertext. */
+static void test_seal_pair(void **state)
+{
+    pol_key_t *dk = pol_key_new_random();
+    const char *req = "{\"messages\":[{\"content\":\"hello\"}]}", *resp = "{\"choices\":[{\"text\":\"hi\"}]}";
+    size_t n1 = strlen(req), n2 = strlen(resp);
+    unsigned char nonces[2 * POL_CRYPTO_NONCE_BYTES], ct1[128], ct2[128], pt[128], zero[POL_CRYPTO_NONCE_BYTES] = {0};
+    assert_int_equal(pol_crypto_seal_pair(dk, "req-1", 5, req, n1, resp, n2, nonces, ct1, ct2), 0);
+    assert_memory_not_equal(nonces, nonces + POL_CRYPTO_NONCE_BYTES, POL_CRYPTO_NONCE_BYTES);
+    assert_int_equal(pol_crypto_open(dk, "req-1", 5, nonces, ct1, n1 + POL_CRYPTO_TAG_BYTES, pt), 0);
+    assert_memory_equal(pt, req, n1);
+    assert_int_equal(pol_crypto_open(dk, "req-1", 5, nonces + POL_CRYPTO_NONCE_BYTES, ct2, n2 + POL_CRYPTO_TAG_BYTES, pt), 0);
+    assert_memory_equal(pt, resp, n2);
+    /* each nonce belongs to its own body, and the request id is bound to both */
+    assert_int_equal(pol_crypto_open(dk, "req-1", 5, nonces + POL_CRYPTO_NONCE_BYTES, ct1, n1 + POL_CRYPTO_TAG_BYTES, pt), -1);
+    assert_int_equal(pol_crypto_open(dk, "req-2", 5, nonces, ct1, n1 + POL_CRYPTO_TAG_BYTES, pt), -1);
+    /* fresh nonces on every call */
+    unsigned char again[2 * POL_CRYPTO_NONCE_BYTES];
+    assert_int_equal(pol_crypto_seal_pair(dk, "req-1", 5, req, n1, resp, n2, again, ct1, ct2), 0);
+    assert_memory_not_equal(again, nonces, POL_CRYPTO_NONCE_BYTES);
+    assert_memory_not_equal(again + POL_CRYPTO_NONCE_BYTES, nonces + POL_CRYPTO_NONCE_BYTES, POL_CRYPTO_NONCE_BYTES);
+    /* only a response (a request logged without its body): the request's nonce is zero */
+    memset(ct1, 0xAA, sizeof(ct1));
+    assert_int_equal(pol_crypto_seal_pair(dk, "req-3", 5, NULL, 0, resp, n2, nonces, ct1, ct2), 0);
+    assert_memory_equal(nonces, zero, sizeof(zero));
+    assert_int_equal(ct1[0], 0xAA);
+    assert_int_equal(pol_crypto_open(dk, "req-3", 5, nonces + POL_CRYPTO_NONCE_BYTES, ct2, n2 + POL_CRYPTO_TAG_BYTES, pt), 0);
+    assert_memory_equal(pt, resp, n2);
+    /* only a request */
+    assert_int_equal(pol_crypto_seal_pair(dk, "req-4", 5, req, n1, NULL, 0, nonces, ct1, ct2), 0);
+    assert_memory_equal(nonces + POL_CRYPTO_NONCE_BYTES, zero, sizeof(zero));
+    assert_int_equal(pol_crypto_open(dk, "req-4", 5, nonces, ct1, n1 + POL_CRYPTO_TAG_BYTES, pt), 0);
+    assert_memory_equal(pt, req, n1);
+    pol_key_free(dk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_parse),
         cmocka_unit_test(test_wrap_bound_to_user_and_master),
         cmocka_unit_test(test_seal_open),
+        cmocka_unit_test(test_seal_pair),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
