@@ -73,6 +73,16 @@ static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, ro
                                  " action, value_hmac, at, expires_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
                                  " duration_us, upstream_us, expires_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* The same rows, many at once (PostgreSQL; store_calls.c, gw_store__calls_end). */
+static const char *SQL_RED_MANY_PG = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
+                                     " action, value_hmac, at, expires_at, direction)"
+                                     " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],"
+                                     " ?::bigint[], ?::text[], ?::bytea[], ?::bigint[], ?::bigint[], ?::text[])";
+static const char *SQL_ACC_MANY_PG =
+    "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
+    " duration_us, upstream_us, expires_at, request_id)"
+    " SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],"
+    " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])";
 
 /* Reads meta[key] into out (NUL-terminated). @return 1 found, 0 absent, -1 error. */
 static int meta_get(gw_store_db_t *db, const char *key, char *out, size_t outlen)
@@ -318,7 +328,9 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         goto fail;
     if ((st->s_user_get = gw_store__db_prepare(st->wdb, st->pg ? SQL_USER_GET_PG : SQL_USER_GET_SQLITE)) == NULL ||
         (st->pg && (st->s_user_many = gw_store__db_prepare(st->wdb, SQL_USER_MANY_PG)) == NULL) ||
-        (st->pg && (st->s_call_many = gw_store__db_prepare(st->wdb, SQL_CALL_MANY_PG)) == NULL) ||
+        (st->pg && (st->callrows.s = gw_store__db_prepare(st->wdb, SQL_CALL_MANY_PG)) == NULL) ||
+        (st->pg && (st->redrows.s = gw_store__db_prepare(st->wdb, SQL_RED_MANY_PG)) == NULL) ||
+        (st->pg && (st->accrows.s = gw_store__db_prepare(st->wdb, SQL_ACC_MANY_PG)) == NULL) ||
         (st->s_user_ins = gw_store__db_prepare(st->wdb, gw_store__sql_user_ins)) == NULL ||
         (st->s_call_ins = gw_store__db_prepare(st->wdb, SQL_CALL_INS)) == NULL ||
         (st->s_red_ins = gw_store__db_prepare(st->wdb, SQL_RED_INS)) == NULL ||
@@ -355,9 +367,9 @@ void gw_store_close(gw_store_t *st)
     gw_store__db_finalize(st->s_user_many);
     gw_store__db_finalize(st->s_user_ins);
     gw_store__db_finalize(st->s_call_ins);
-    gw_store__db_finalize(st->s_call_many);
-    for (size_t i = 0; i < GW_STORE_CALL_COLS; i++)
-        gw_buf_free(&st->callcols[i]);
+    gw_store__rows_free(&st->callrows);
+    gw_store__rows_free(&st->redrows);
+    gw_store__rows_free(&st->accrows);
     gw_store__db_finalize(st->s_red_ins);
     gw_store__db_finalize(st->s_acc_ins);
     gw_store__ledger_close(st->ledger);

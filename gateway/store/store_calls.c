@@ -76,11 +76,11 @@ typedef struct st_call_val_t {
         'i', NULL, 0, (int64_t)(v), 0                                                                                              \
     }
 
-/* Binds a call row to SQL_CALL_INS and runs it (one statement per row: SQLite, and PostgreSQL
- * outside a batch). @return 0 or GW_STORE_E_DB. */
-static int call_insert(gw_store_stmt_t *s, const call_val_t *v)
+/* Binds a row of `ncols` values to its one-row INSERT and runs it (one statement per row: SQLite,
+ * and PostgreSQL outside a batch). @return 0 or GW_STORE_E_DB. */
+static int row_insert(gw_store_stmt_t *s, const call_val_t *v, int ncols)
 {
-    for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
+    for (int c = 0; c < ncols; c++) {
         if (v[c].null)
             gw_store__bind_blob_ref(s, c + 1, NULL, 0);
         else if (v[c].type == 'i')
@@ -93,90 +93,74 @@ static int call_insert(gw_store_stmt_t *s, const call_val_t *v)
     return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
 }
 
-/*
- * PostgreSQL batch of call rows: one array per column in PostgreSQL's binary array format
- * (src/backend/utils/adt/arrayfuncs.c array_recv): a 20-byte header (ndim 1, has-null flag,
- * element type, length, lower bound 1), then per element a 4-byte length (-1 = NULL) and the
- * element's binary form (text and bytea: the bytes; int8: 8 bytes big-endian). Hand-written:
- * libpq has no array builder, and the format is five integers and length-prefixed values.
- */
-#define PG_TEXTOID 25
-#define PG_INT8OID 20
-#define PG_BYTEAOID 17
-#define PG_ARRAY_HEADER 20
-
-static void put_be32(unsigned char *p, uint32_t v)
+/* PostgreSQL: appends one row to a table's batch, one binary array per column (store_pgarray.h);
+ * a column's element type is its values' ('t' text, 'i' int8, 'b' bytea), as the statement casts
+ * it. @return 0, or GW_STORE_E_NOMEM (the batch is incomplete: the caller fails the transaction,
+ * and gw_store__calls_end with send = 0 drops it). */
+static int rows_append(gw_store_rows_t *b, const call_val_t *v, int ncols)
 {
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
+    int nomem = 0;
+    for (int c = 0; c < ncols; c++) {
+        gw_store_pgarr_t *a = &b->col[c];
+        if (b->n == 0)
+            gw_store__pgarr_start(a, v[c].type == 'i' ? GW_PG_INT8OID : v[c].type == 'b' ? GW_PG_BYTEAOID : GW_PG_TEXTOID);
+        if (v[c].null)
+            gw_store__pgarr_null(a);
+        else if (v[c].type == 'i')
+            gw_store__pgarr_int8(a, v[c].i);
+        else if (v[c].type == 't')
+            gw_store__pgarr_text(a, v[c].p);
+        else
+            gw_store__pgarr_bytes(a, v[c].p != NULL ? v[c].p : "", v[c].n);
+        nomem |= a->nomem;
+    }
+    b->n++;
+    return nomem ? GW_STORE_E_NOMEM : 0;
 }
 
-/* Appends one row to the batch's columns. @return 0 or GW_STORE_E_NOMEM (the batch is unchanged). */
-static int call_append(gw_store_t *st, const call_val_t *v)
+/* Inserts the rows gathered in `b` with its one statement (pipelined when a pipeline is on) and
+ * empties it. @return 0 or GW_STORE_E_DB. */
+static int rows_send(gw_store_rows_t *b, int ncols)
 {
-    size_t mark[GW_STORE_CALL_COLS];
-    for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
-        gw_buf_t *b = &st->callcols[c];
-        if (st->ncallrows == 0)
-            b->len = 0;
-        mark[c] = b->len;
-        unsigned char hdr[PG_ARRAY_HEADER] = {0}, len[4], i8[8];
-        const void *p = v[c].p;
-        size_t n = v[c].type == 't' && p != NULL ? strlen(p) : v[c].n;
-        if (v[c].type == 'i' && !v[c].null) {
-            for (int k = 0; k < 8; k++)
-                i8[k] = (unsigned char)((uint64_t)v[c].i >> (56 - 8 * k));
-            p = i8;
-            n = 8;
+    size_t n = b->n;
+    b->n = 0;
+    if (n == 0)
+        return 0;
+    for (int c = 0; c < ncols; c++)
+        if (gw_store__pgarr_bind(&b->col[c], b->s, c + 1) != 0) {
+            gw_store__reset(b->s);
+            return GW_STORE_E_DB;
         }
-        put_be32(len, v[c].null ? UINT32_MAX : (uint32_t)n);
-        if ((b->len == 0 && gw_buf_append(b, hdr, sizeof(hdr)) != 0) || gw_buf_append(b, len, 4) != 0 ||
-            (!v[c].null && n > 0 && gw_buf_append(b, p, n) != 0)) {
-            for (int k = 0; k <= c; k++)
-                st->callcols[k].len = mark[k];
-            return GW_STORE_E_NOMEM;
-        }
-    }
-    st->ncallrows++;
-    return 0;
+    return gw_store__run_nowait(b->s) < 0 ? GW_STORE_E_DB : 0;
+}
+
+void gw_store__rows_free(gw_store_rows_t *b)
+{
+    gw_store__db_finalize(b->s);
+    b->s = NULL;
+    for (int c = 0; c < GW_STORE_CALL_COLS; c++)
+        gw_store__pgarr_free(&b->col[c]);
+    b->n = 0;
 }
 
 void gw_store__calls_begin(gw_store_t *st)
 {
     st->callbatch = st->pg;
-    st->ncallrows = 0;
+    st->callrows.n = st->redrows.n = st->accrows.n = 0;
 }
 
 int gw_store__calls_end(gw_store_t *st, int send)
 {
     int was = st->callbatch;
-    size_t n = st->ncallrows;
     st->callbatch = 0;
-    st->ncallrows = 0;
-    if (!was || !send || n == 0)
+    if (!was || !send) {
+        st->callrows.n = st->redrows.n = st->accrows.n = 0;
         return 0;
-    if (n > INT32_MAX)
-        return GW_STORE_E_DB;
-    static const uint32_t oid[GW_STORE_CALL_COLS] = {PG_TEXTOID, PG_TEXTOID, PG_TEXTOID, PG_TEXTOID,  PG_TEXTOID,  PG_TEXTOID,
-                                                     PG_INT8OID, PG_INT8OID, PG_INT8OID, PG_TEXTOID,  PG_INT8OID,  PG_TEXTOID,
-                                                     PG_INT8OID, PG_INT8OID, PG_INT8OID, PG_BYTEAOID, PG_BYTEAOID, PG_BYTEAOID,
-                                                     PG_TEXTOID, PG_INT8OID, PG_INT8OID, PG_INT8OID,  PG_INT8OID};
-    gw_store_stmt_t *s = st->s_call_many;
-    for (int c = 0; c < GW_STORE_CALL_COLS; c++) {
-        unsigned char *h = (unsigned char *)st->callcols[c].base;
-        put_be32(h, 1);
-        put_be32(h + 4, 1); /* may contain NULLs: the flag only lets array_recv skip a check */
-        put_be32(h + 8, oid[c]);
-        put_be32(h + 12, (uint32_t)n);
-        put_be32(h + 16, 1);
-        if (gw_store__bind_blob(s, c + 1, h, st->callcols[c].len) != 0) {
-            gw_store__reset(s);
-            return GW_STORE_E_DB;
-        }
     }
-    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
+    int rc = rows_send(&st->callrows, GW_STORE_CALL_COLS);
+    int rrc = rows_send(&st->redrows, GW_STORE_RED_COLS);
+    int arc = rows_send(&st->accrows, GW_STORE_ACC_COLS);
+    return rc != 0 ? rc : rrc != 0 ? rrc : arc;
 }
 
 int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
@@ -226,33 +210,26 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
             INT(r->images),
             INT(r->compute_ms),
         };
-        if ((err = st->callbatch ? call_append(st, v) : call_insert(st->s_call_ins, v)) != 0)
+        if ((err = st->callbatch ? rows_append(&st->callrows, v, GW_STORE_CALL_COLS)
+                                 : row_insert(st->s_call_ins, v, GW_STORE_CALL_COLS)) != 0)
             goto out;
     }
     if (pol_retention_keeps(&st->ret, POL_RET_REDACTION_LOG)) {
         int64_t exp = pol_retention_expires_at(&st->ret, POL_RET_REDACTION_LOG, started);
         for (size_t i = 0; i < r->nredactions; i++) {
             const gw_redaction_rec_t *x = &r->redactions[i];
-            gw_store_stmt_t *s = st->s_red_ins;
             char type[sizeof(x->entity_type) + 1], action[sizeof(x->action) + 1];
             field_str(type, x->entity_type, sizeof(x->entity_type));
             field_str(action, x->action, sizeof(x->action));
-            gw_store__bind_text(s, 1, r->request_id);
-            gw_store__bind_text(s, 2, user);
-            gw_store__bind_text(s, 3, r->route);
-            gw_store__bind_text(s, 4, x->field);
-            gw_store__bind_text(s, 5, type);
-            gw_store__bind_int64(s, 6, (int64_t)x->start);
-            gw_store__bind_int64(s, 7, (int64_t)x->end);
-            gw_store__bind_text(s, 8, action);
-            gw_store__bind_blob(s, 9, x->value_hmac, sizeof(x->value_hmac));
-            gw_store__bind_int64(s, 10, started);
-            gw_store__bind_int64(s, 11, exp);
-            gw_store__bind_text(s, 12, x->response ? "response" : "request");
-            if (gw_store__run_nowait(s) < 0) {
-                err = GW_STORE_E_DB;
+            const call_val_t v[GW_STORE_RED_COLS] = {
+                ARR(r->request_id), TXT(user),   TXT(r->route),
+                TXT(x->field),      ARR(type),   INT(x->start),
+                INT(x->end),        ARR(action), {'b', x->value_hmac, sizeof(x->value_hmac), 0, 0},
+                INT(started),       INT(exp),    TXT(x->response ? "response" : "request"),
+            };
+            if ((err = st->callbatch ? rows_append(&st->redrows, v, GW_STORE_RED_COLS)
+                                     : row_insert(st->s_red_ins, v, GW_STORE_RED_COLS)) != 0)
                 goto out;
-            }
         }
     }
     if (r->predict != NULL && (err = gw_store__predict_write(st, st->wdb, dk, user, r)) != 0)
@@ -271,20 +248,21 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
     field_str(rid, r->request_id, sizeof(r->request_id));
     field_str(method, r->method, sizeof(r->method));
     field_str(ip, r->client_ip, sizeof(r->client_ip));
-    gw_store_stmt_t *s = st->s_acc_ins;
-    gw_store__bind_int64(s, 1, at);
-    gw_store__bind_text_ref(s, 2, method);
-    gw_store__bind_text_ref(s, 3, r->route);
-    gw_store__bind_int64(s, 4, r->status);
-    gw_store__bind_int64(s, 5, r->bytes_in);
-    gw_store__bind_int64(s, 6, r->bytes_out);
-    gw_store__bind_text_ref(s, 7, ip[0] ? ip : NULL);
-    gw_store__bind_text_ref(s, 8, r->user_id);
-    gw_store__bind_int64(s, 9, r->duration_us);
-    gw_store__bind_int64(s, 10, r->upstream_us);
-    gw_store__bind_int64(s, 11, pol_retention_expires_at(&st->ret, POL_RET_ACCESS_LOG, at));
-    gw_store__bind_text_ref(s, 12, rid[0] ? rid : NULL);
-    return gw_store__run_nowait(s) < 0 ? GW_STORE_E_DB : 0;
+    const call_val_t v[GW_STORE_ACC_COLS] = {
+        INT(at),
+        ARR(method),
+        TXT(r->route),
+        INT(r->status),
+        INT(r->bytes_in),
+        INT(r->bytes_out),
+        TXT(ip[0] ? ip : NULL),
+        TXT(r->user_id),
+        INT(r->duration_us),
+        INT(r->upstream_us),
+        INT(pol_retention_expires_at(&st->ret, POL_RET_ACCESS_LOG, at)),
+        TXT(rid[0] ? rid : NULL),
+    };
+    return st->callbatch ? rows_append(&st->accrows, v, GW_STORE_ACC_COLS) : row_insert(st->s_acc_ins, v, GW_STORE_ACC_COLS);
 }
 
 int gw_store__write_item(gw_store_t *st, qitem_t *it)
@@ -383,15 +361,17 @@ void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n)
         st->batch_seq++;
         size_t i = 0;
         if (gw_store__tx_begin(st, st->wdb) == 0) {
-            if (st->pg)
-                gw_store__prefetch_keys(st, items, n);
+            /* PostgreSQL: one pipeline from the key rows to the COMMIT (store_db.h) */
             int prc = gw_store__db_pipeline(st->wdb, 1);
+            if (st->pg && prc == 0)
+                gw_store__prefetch_keys(st, items, n);
             gw_store__calls_begin(st);
             for (i = 0; prc == 0 && i < n; i++)
                 if (gw_store__write_item(st, &items[i]) != 0)
                     break;
             int crc = gw_store__calls_end(st, prc == 0 && i == n);
-            if (gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && crc == 0 && gw_store__tx_commit(st->wdb) == 0)
+            if (gw_store__db_pipeline(st->wdb, GW_STORE_PIPELINE_HOLD) == 0 && prc == 0 && i == n && crc == 0 &&
+                gw_store__tx_commit(st->wdb) == 0)
                 break;
         }
         gw_store__tx_rollback(st->wdb);

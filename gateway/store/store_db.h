@@ -183,12 +183,19 @@ static inline void gw_store__db_finalize(gw_store_stmt_t *s)
 }
 
 /**
- * Pipelining (PostgreSQL; a no-op on SQLite). Between on and off, INSERT/UPDATE/DELETE
+ * Pipelining (PostgreSQL; a no-op on SQLite). Between on (1) and off (0), INSERT/UPDATE/DELETE
  * statements are sent without waiting for their results (gw_store__step returns 0 at once and
  * gw_store__changes is unknown); a statement that returns rows first collects the pending
  * results. Turning it off collects the rest. Use inside a transaction opened before `on` and
- * committed after `off`. @return 0, or -1 when any pipelined statement failed (then roll back).
+ * committed after `off`: a PostgreSQL "BEGIN" (gw_store__db_exec) is not sent at once but with
+ * the transaction's first command, inside the pipeline when `on` comes first. `on` =
+ * GW_STORE_PIPELINE_HOLD instead of off leaves the pipeline open for the "COMMIT", which then
+ * goes out with it and reads every result in one round trip (store_pg.c pg_exec): errors not
+ * read yet show at the next statement that returns rows, or as the COMMIT's failure (the
+ * transaction is not committed; roll back). @return 0, or -1 when any pipelined statement failed
+ * (as far as known: always for off) (then roll back).
  */
+#define GW_STORE_PIPELINE_HOLD 2
 static inline int gw_store__db_pipeline(gw_store_db_t *db, int on)
 {
     return db->ops->pipeline(db, on);

@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
+#include "gateway/store/store_pgarray.h"
 #include "policy/crypto.h"
 
 typedef struct st_gw_store_ledger_t gw_store_ledger_t;
@@ -216,8 +217,20 @@ typedef struct st_qitem_t {
     void *rec;
 } qitem_t;
 
-/* Columns of a call row (SQL_CALL_INS, SQL_CALL_MANY_PG in store.c). */
+/* Columns of a call row (SQL_CALL_INS, SQL_CALL_MANY_PG in store.c), of a redaction row
+ * (SQL_RED_INS, SQL_RED_MANY_PG) and of an access log row (SQL_ACC_INS, SQL_ACC_MANY_PG). */
 #define GW_STORE_CALL_COLS 23
+#define GW_STORE_RED_COLS 12
+#define GW_STORE_ACC_COLS 12
+
+/* PostgreSQL: the rows of one table that the writer's current transaction writes, one binary array
+ * per column, inserted by one statement (`INSERT ... SELECT * FROM unnest(...)`) at
+ * gw_store__calls_end (store_calls.c). */
+typedef struct st_gw_store_rows_t {
+    gw_store_stmt_t *s;                       /* the multi-row statement (prepared by store.c) */
+    gw_store_pgarr_t col[GW_STORE_CALL_COLS]; /* the first `ncols` of the table are used */
+    size_t n;                                 /* rows gathered since gw_store__calls_begin */
+} gw_store_rows_t;
 
 typedef struct st_key_entry_t {
     char *user_id; /* NULL = free slot */
@@ -234,11 +247,9 @@ struct st_gw_store_t {
     pthread_mutex_t wlock, rlock;
     gw_store_stmt_t *s_user_get, *s_user_many, *s_user_ins, *s_call_ins, *s_red_ins, *s_acc_ins;
     int pg;
-    /* PostgreSQL: the call rows of the writer's current transaction, one binary array per column,
-     * inserted with one statement (s_call_many) by gw_store__calls_end (store_calls.c) */
-    gw_store_stmt_t *s_call_many;
-    gw_buf_t callcols[GW_STORE_CALL_COLS];
-    size_t ncallrows;
+    /* PostgreSQL: the call, redaction and access rows of the writer's current transaction, each
+     * table's inserted with one statement by gw_store__calls_end (store_calls.c) */
+    gw_store_rows_t callrows, redrows, accrows;
     int callbatch; /* between gw_store__calls_begin and gw_store__calls_end */
     /* keys */
     pol_key_t *mk;
@@ -341,20 +352,23 @@ void *gw_store__writer_main(void *arg);
 /** Writes one call record, its redactions and sealed bodies, inside the caller's transaction. @return 0 or GW_STORE_E_*. */
 int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r);
 /**
- * PostgreSQL: from here on the writer's gw_store__write_call adds its call row to a batch instead
- * of inserting it (redactions and predictions are still written at once); gw_store__calls_end
- * inserts the batch with one statement (INSERT ... SELECT FROM unnest of one array per column).
- * A no-op on SQLite (an embedded insert has no round trip or per-statement protocol to save).
- * Writer thread, inside the transaction; every begin is matched by an end before COMMIT or
- * ROLLBACK.
+ * PostgreSQL: from here on the writer's gw_store__write_call and gw_store__write_item add their
+ * call, redaction and access rows to per-table batches instead of inserting them (predictions are
+ * still written at once); gw_store__calls_end inserts each table's batch with one statement
+ * (INSERT ... SELECT FROM unnest of one array per column). A no-op on SQLite (an embedded insert
+ * has no round trip or per-statement protocol to save). Writer thread, inside the transaction;
+ * every begin is matched by an end before COMMIT or ROLLBACK.
  */
 void gw_store__calls_begin(gw_store_t *st);
 /**
- * Ends the batch: send = 1 inserts the rows gathered since gw_store__calls_begin (pipelined when a
- * pipeline is on), send = 0 drops them (the transaction is being rolled back).
- * @return 0, or GW_STORE_E_DB (roll back: the rows are not written).
+ * Ends the batch: send = 1 inserts the rows gathered since gw_store__calls_begin (calls, then
+ * redactions, then access rows; pipelined when a pipeline is on), send = 0 drops them (the
+ * transaction is being rolled back). @return 0, or GW_STORE_E_DB (roll back: the rows are not
+ * written; an error of a pipelined insert shows when the pipeline's results are read).
  */
 int gw_store__calls_end(gw_store_t *st, int send);
+/** Releases a row batch's arrays (gw_store_close). */
+void gw_store__rows_free(gw_store_rows_t *b);
 /** Writes one queued record (call or access) inside the caller's transaction. @return 0 or GW_STORE_E_*. */
 int gw_store__write_item(gw_store_t *st, qitem_t *it);
 /** Adds the record `it` to the written counters. */

@@ -69,35 +69,39 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
  * open rows, settle and refund rows, the lease row's update) are sent without a round trip each; a
  * statement that returns rows, or whose row count is asked for, collects what was sent before it.
  * The finished calls' records are one multi-row insert at the end (gw_store__calls_begin). An
- * error of a pipelined statement fails the whole transaction, as one seen at once would.
+ * error of a pipelined statement fails the whole transaction, as one seen at once would. `hold`:
+ * the pipeline is left open for the transaction's COMMIT (GW_STORE_PIPELINE_HOLD), so an error not
+ * read yet shows only as the COMMIT's failure (run_transaction); else every result is read here.
+ * The key rows are read inside the pipeline, so the transaction's BEGIN goes with them.
  * @return 0 or -1 (roll back). */
-static int journal_apply_once(gw_store_t *st, gw_journal_item_t *j)
+static int journal_apply_once(gw_store_t *st, gw_journal_item_t *j, int hold)
 {
     /* A new transaction: every user's key row is read again (FOR SHARE on PostgreSQL) before a
      * record is sealed with the cached key, so an erasure by another instance or process is seen
      * (the returning user gets a new key) and, on PostgreSQL, waits for this commit. */
     st->batch_seq++;
-    if (st->pg)
-        gw_store__prefetch_journal_keys(st, j);
     int rc = gw_store__db_pipeline(st->wdb, 1);
+    if (st->pg && rc == 0)
+        gw_store__prefetch_journal_keys(st, j);
     gw_store__calls_begin(st);
     if (rc == 0)
         rc = journal_apply_items(st, j);
     if (gw_store__calls_end(st, rc == 0) != 0)
         rc = -1;
-    return gw_store__db_pipeline(st->wdb, 0) == 0 ? rc : -1;
+    return gw_store__db_pipeline(st->wdb, hold ? GW_STORE_PIPELINE_HOLD : 0) == 0 ? rc : -1;
 }
 
 /* journal_apply_once; on PostgreSQL a transaction whose ledger rows were batched and that failed
  * (a repeated request id fails the batch's INSERT; store_ledger_batch.c) is rolled back and
- * applied once more, statement by statement, in a new transaction. journal_apply runs first in
- * its transaction: the rollback loses nothing else. @return 0 or -1 (roll back). */
-static int journal_apply(gw_store_t *st, gw_journal_item_t *j)
+ * applied once more, statement by statement, in a new transaction (read to the end: not held).
+ * journal_apply runs first in its transaction: the rollback loses nothing else. @return 0 or -1
+ * (roll back). */
+static int journal_apply(gw_store_t *st, gw_journal_item_t *j, int hold)
 {
-    int rc = journal_apply_once(st, j);
+    int rc = journal_apply_once(st, j, hold);
     if (rc != 0 && gw_store__ledger_retry(st->ledger)) {
         gw_store__tx_rollback(st->wdb);
-        rc = gw_store__tx_begin(st, st->wdb) == 0 ? journal_apply_once(st, j) : -1;
+        rc = gw_store__tx_begin(st, st->wdb) == 0 ? journal_apply_once(st, j, 0) : -1;
     }
     return rc;
 }
@@ -146,12 +150,27 @@ static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committe
     }
 }
 
+/* Completes a transaction's items, flushes last: the sort puts a flush (no user) first, and a
+ * flush returns only once what was queued before it has completed, its effects on the credit
+ * table (balances, leases) included (gw_store_ledger_flush). */
 static void journal_complete_all(gw_store_t *st, gw_journal_item_t *j, int committed)
 {
+    gw_journal_item_t *flushes = NULL, **ftail = &flushes;
     while (j != NULL) {
         gw_journal_item_t *next = j->next; /* a SYNC item may be gone once completed */
-        journal_complete(st, j, committed);
+        if (j->kind == GW_J_FLUSH) {
+            j->next = NULL;
+            *ftail = j;
+            ftail = &j->next;
+        } else {
+            journal_complete(st, j, committed);
+        }
         j = next;
+    }
+    while (flushes != NULL) {
+        gw_journal_item_t *next = flushes->next;
+        journal_complete(st, flushes, committed);
+        flushes = next;
     }
 }
 
@@ -165,7 +184,7 @@ static int finish_alone(gw_store_t *st, gw_journal_item_t *it)
 {
     gw_journal_item_t *next = it->next;
     it->next = NULL;
-    int ok = gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, it) == 0 && gw_store__tx_commit(st->wdb) == 0;
+    int ok = gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, it, 0) == 0 && gw_store__tx_commit(st->wdb) == 0;
     it->next = next;
     if (!ok) {
         gw_store__log_db_error(st->wdb, "finished call not committed");
@@ -272,6 +291,10 @@ static gw_journal_item_t *journal_sort(gw_journal_item_t *j)
  * savepoints, finished calls), then the queued records, one COMMIT. When it fails, the journal
  * is retried alone (so a bad access record cannot fail a reservation) and the records take
  * gw_store__write_batch's one-at-a-time path. `began`: the caller's BEGIN succeeded.
+ * On PostgreSQL the whole transaction is one pipeline held open to its COMMIT (BEGIN with the first
+ * statements, COMMIT with the sync): an error may show only at the COMMIT, so a failed journal is
+ * then applied again alone even without records, in order when its batched ledger rows may be the
+ * cause (gw_store__ledger_retry; as journal_apply does for an error it sees at once).
  */
 static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qitem_t *items, size_t n)
 {
@@ -280,20 +303,20 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
         gw_store__ledger_count(st->ledger, ops);
     int ok = began;
     if (ok && j != NULL)
-        ok = journal_apply(st, j) == 0;
+        ok = journal_apply(st, j, 1) == 0;
     if (ok && n > 0) {
         if (j == NULL) /* else journal_apply began this transaction's key reads */
             st->batch_seq++;
-        if (st->pg)
-            gw_store__prefetch_keys(st, items, n);
         int prc = gw_store__db_pipeline(st->wdb, 1);
+        if (st->pg && prc == 0)
+            gw_store__prefetch_keys(st, items, n);
         size_t i;
         gw_store__calls_begin(st);
         for (i = 0; prc == 0 && i < n; i++)
             if (gw_store__write_item(st, &items[i]) != 0)
                 break;
         int crc = gw_store__calls_end(st, prc == 0 && i == n);
-        ok = gw_store__db_pipeline(st->wdb, 0) == 0 && prc == 0 && i == n && crc == 0;
+        ok = gw_store__db_pipeline(st->wdb, GW_STORE_PIPELINE_HOLD) == 0 && prc == 0 && i == n && crc == 0;
     }
     if (ok && gw_store__tx_commit(st->wdb) == 0) {
         uint64_t calls = 0, access = 0, reds = 0;
@@ -314,11 +337,12 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
         gw_store__log_db_error(st->wdb, j != NULL ? "journal transaction" : "batch");
     gw_store__tx_rollback(st->wdb);
     if (j != NULL) {
-        if (n > 0 && gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, j) == 0 && gw_store__tx_commit(st->wdb) == 0) {
+        int again = n > 0 || (st->pg && gw_store__ledger_retry(st->ledger));
+        if (again && gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, j, 0) == 0 && gw_store__tx_commit(st->wdb) == 0) {
             st->commit_seq++;
             journal_complete_all(st, j, 1);
         } else {
-            if (n > 0)
+            if (again)
                 gw_store__tx_rollback(st->wdb);
             journal_failed(st, j);
         }

@@ -59,6 +59,16 @@ void gw_store__pgarr_int8(gw_store_pgarr_t *a, int64_t v)
     put_elem(a, b, sizeof(b), 0);
 }
 
+void gw_store__pgarr_null(gw_store_pgarr_t *a)
+{
+    put_elem(a, NULL, 0, 1);
+}
+
+void gw_store__pgarr_bytes(gw_store_pgarr_t *a, const void *p, size_t n)
+{
+    put_elem(a, p, n, p == NULL);
+}
+
 int gw_store__pgarr_bind(gw_store_pgarr_t *a, gw_store_stmt_t *s, int i)
 {
     if (a->nomem || a->buf.len < PGARR_HEADER || a->n > INT32_MAX)

@@ -2,7 +2,8 @@
  * gw_store__pgarr: a one-dimensional PostgreSQL array in the binary wire format, built in memory
  * and bound as one parameter of a prepared statement, so one statement carries many rows
  * (`INSERT ... SELECT ... FROM unnest(?::text[], ?::int8[], ...)`: the journal's ledger rows and
- * open reservations on PostgreSQL, store_ledger_batch.c).
+ * open reservations on PostgreSQL, store_ledger_batch.c; a transaction's call, redaction and access
+ * rows, store_calls.c).
  *
  * Format (PostgreSQL src/backend/utils/adt/arrayfuncs.c array_recv): a 20-byte header (number of
  * dimensions 1, has-nulls flag, element type OID, length, lower bound 1), then per element a
@@ -40,6 +41,12 @@ void gw_store__pgarr_text(gw_store_pgarr_t *a, const char *s);
 
 /** Appends an int8 element. Out of memory is remembered (a->nomem). */
 void gw_store__pgarr_int8(gw_store_pgarr_t *a, int64_t v);
+
+/** Appends SQL NULL (any element type). Out of memory is remembered (a->nomem). */
+void gw_store__pgarr_null(gw_store_pgarr_t *a);
+
+/** Appends a bytea element of `n` bytes at `p` (copied); `p` NULL appends SQL NULL. Out of memory is remembered (a->nomem). */
+void gw_store__pgarr_bytes(gw_store_pgarr_t *a, const void *p, size_t n);
 
 /**
  * Writes the header and binds the array as parameter `i` (1-based) of `s` (binary format; the

@@ -15,7 +15,10 @@
  *   - small balances: below lease_min_calls reservations no lease is taken; 200 concurrent
  *     reservations on three instances against credit for exactly 10: exactly 10 succeed;
  *   - with leases on three instances, 300 concurrent reservations against credit for 100: at
- *     most 100 succeed, leases were used, and nothing is overspent.
+ *     most 100 succeed, leases were used, and nothing is overspent;
+ *   - the journal's batched statements (one transaction of many users' items, repeats that only
+ *     the in-order path answers) and errors that show only at the pipelined COMMIT: retried in
+ *     order, exact; a finished call refused there is kept and retried, never half-written.
  * Everywhere: sum(ledger) = balance row + sum(leases).
  */
 #include <stdarg.h>
@@ -146,7 +149,7 @@ static void on_done(void *ctx, int rc, int64_t bal)
     pthread_mutex_lock(&w->lock);
     w->rc = rc;
     w->bal = bal;
-    w->done = 1;
+    w->done++; /* a callback fires once: tests that care assert done == 1 */
     pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->lock);
 }
@@ -717,6 +720,121 @@ static void test_batched_repeats_retry_in_order(void **state)
     assert_balanced(fx, "cy");
 }
 
+/* The writer's transaction on PostgreSQL is one pipeline held open to its COMMIT (BEGIN with the
+ * first statements, COMMIT with the sync: store_db.h GW_STORE_PIPELINE_HOLD), so a statement's error
+ * that nothing read before shows only as the COMMIT's failure. Here: a request id reserved before
+ * fails the batched ledger INSERT, the last statement before the COMMIT. The transaction is rolled
+ * back and applied again in order (one retry): the repeat answers 0 and takes nothing, the others
+ * are exact. `with_record`: an access record rides in the same transaction (then the journal is
+ * applied again alone first, and the record is written once by the records' own path). */
+static void commit_error_retried(fx_t *fx, int with_record)
+{
+    gw_store_t *st = fx->st = open_store(fx, 0, 0, 0, 0);
+    wait_t blk = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0}, w[NB];
+    gw_store_ledger_stats_t before, after;
+    gw_store_stats_t ss0, ss1;
+    assert_int_equal(gw_store_grant(st, "dee", 100 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, "dee", "pre1", PRICE), 0);
+    assert_int_equal(reserve(st, "dee", "pre2", PRICE), 0);
+    gw_store_db_t *holder = hold_writer(fx, st, "blk", &blk);
+    gw_store_ledger_stats(st, &before);
+    gw_store_stats(st, &ss0);
+    for (int i = 0; i < NB; i++)
+        w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    assert_int_equal(gw_store_reserve_async(st, "dee", "y1", PRICE, 0, NULL, on_done, &w[0]), 0);
+    assert_int_equal(gw_store_reserve_async(st, "dee", "pre1", PRICE, 0, NULL, on_done, &w[1]), 0); /* reserved before */
+    assert_int_equal(gw_store_finish_async(st, call_rec("pre2", "dee"), "dee", "pre2", 1, 400, on_done, &w[2]), 0);
+    if (with_record) {
+        gw_store_access_rec_t *a = calloc(1, sizeof(*a));
+        snprintf(a->method, sizeof(a->method), "POST");
+        snprintf(a->request_id, sizeof(a->request_id), "acc-1");
+        a->route = strdup("/v1/chat/completions");
+        a->status = 200;
+        assert_int_equal(gw_store_submit_access(st, a), 0);
+    }
+    release_writer(holder, &blk);
+    for (int i = 0; i < 3; i++) {
+        wait_done(&w[i]);
+        assert_int_equal(w[i].rc, 0);
+    }
+    gw_store_ledger_flush(st);
+    assert_int_equal(gw_store_flush(st), 0);
+    gw_store_ledger_stats(st, &after);
+    gw_store_stats(st, &ss1);
+    assert_int_equal(after.batch_retries - before.batch_retries, 1);
+    assert_int_equal(ss1.write_failures, ss0.write_failures);
+    /* 100 - pre1 - pre2 = 98; then -y1, + (1 - 0.4) for pre2; pre1 again takes nothing */
+    int64_t want = 98 * PRICE - PRICE + (PRICE - 400);
+    assert_int_equal(balance_row(fx, "dee"), want);
+    assert_int_equal(w[0].bal, 97 * PRICE);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'reserve'", "dee", NULL), 3);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'settle'", "dee", NULL), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "dee", NULL), 2); /* pre1, y1 */
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "pre2", NULL), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "acc-1", NULL), with_record ? 1 : 0);
+    assert_balanced(fx, "dee");
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(w[i].done, 1);
+    /* the connection is usable and the next transaction batches again */
+    assert_int_equal(reserve(st, "dee", "y2", PRICE), 0);
+    assert_int_equal(gw_store_settle(st, "dee", "y2", PRICE, NULL), 0);
+    gw_store_ledger_stats(st, &after);
+    assert_int_equal(after.batch_retries - before.batch_retries, 1);
+    assert_int_equal(balance_row(fx, "dee"), want - PRICE);
+    assert_balanced(fx, "dee");
+}
+
+static void test_commit_error_retried(void **state)
+{
+    commit_error_retried(*state, 0);
+}
+
+static void test_commit_error_retried_with_records(void **state)
+{
+    commit_error_retried(*state, 1);
+}
+
+/* A finished call (record + settlement) whose record the database refuses, inside the held
+ * pipeline: the error shows at the COMMIT, the in-order retry fails too, and the call is kept and
+ * retried alone while new calls are refused (gw_store_unavailable); nothing of it is committed
+ * meanwhile (its reservation stays open, no record). Once the database takes the record, record and
+ * settlement commit together and the callback fires once. */
+static void test_finish_refused_at_commit_kept(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st = open_store(fx, 0, 0, 0, 0);
+    int64_t bal = 0;
+    wait_t r = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    wait_t f = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    assert_int_equal(gw_store_grant(st, "gus", 10 * PRICE, NULL, &bal), 0);
+    assert_int_equal(gw_store_reserve_async(st, "gus", "g1", 4 * PRICE, 0, NULL, on_done, &r), 0);
+    wait_done(&r);
+    assert_int_equal(r.rc, 0);
+    raw_exec(fx, "CREATE FUNCTION test_full() RETURNS trigger LANGUAGE plpgsql AS"
+                 " $$ BEGIN RAISE EXCEPTION 'test: injected write error'; END $$;"
+                 "CREATE TRIGGER test_full BEFORE INSERT ON calls FOR EACH ROW EXECUTE FUNCTION test_full()");
+    assert_int_equal(gw_store_finish_async(st, call_rec("g1", "gus"), "gus", "g1", 1, 1500, on_done, &f), 0);
+    for (int i = 0; i < 500 && !gw_store_unavailable(st); i++)
+        sleep_ms(2);
+    assert_int_equal(gw_store_unavailable(st), 1);
+    sleep_ms(300);
+    assert_int_equal(f.done, 0); /* held, not failed */
+    wait_t n = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    assert_int_equal(gw_store_reserve_async(st, "gus", "g2", 1, 0, NULL, on_done, &n), GW_STORE_E_FULL);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "gus", NULL), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", "gus", NULL), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = ? AND kind = 'settle'", "gus", NULL), 0);
+    raw_exec(fx, "DROP TRIGGER test_full ON calls");
+    wait_done(&f);
+    assert_int_equal(f.rc, 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE user_id = ?", "gus", NULL), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", "gus", NULL), 0);
+    assert_int_equal(balance_row(fx, "gus"), 10 * PRICE - 1500);
+    assert_balanced(fx, "gus");
+    sleep_ms(50);
+    assert_int_equal(f.done, 1);
+}
+
 /* ---- group ---- */
 
 static int pg_group_setup(void **state)
@@ -743,6 +861,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_leases_never_overspend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batched_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batched_repeats_retry_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_error_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_error_retried_with_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finish_refused_at_commit_kept, setup, teardown),
     };
     return cmocka_run_group_tests_name("leases/postgres", tests, pg_group_setup, pg_group_teardown);
 }

@@ -2,7 +2,9 @@
  * The privacy store, calls and what is on disk (store_fixture.h runs each test on SQLite and on
  * PostgreSQL): bodies are sealed (no plaintext in any file), log_bodies "none", the ledger's
  * append-only rule, the bounded queue and concurrent producers, two instances on one database,
- * PostgreSQL's uncompressed ciphertext columns, and a kill -9 that loses no acknowledged record.
+ * PostgreSQL's uncompressed ciphertext columns, a kill -9 that loses no acknowledged record, the
+ * values of a batch's call, redaction and access rows (one statement per table on PostgreSQL), and
+ * a row refused inside a batch failing alone.
  */
 #include "store_fixture.h"
 
@@ -302,6 +304,147 @@ static void test_crash_keeps_acknowledged(void **state)
     json_decref(doc);
 }
 
+/* The rows of one transaction, each table's in one statement on PostgreSQL (store_calls.c,
+ * gw_store__calls_end: call, redaction and access rows as arrays): every value lands in its
+ * column, NULLs stay NULL, and the order of the access rows is their order in the queue. */
+static void test_rows_of_a_batch(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_pause_writer(fx->st, 1); /* one transaction for everything below */
+    for (int i = 0; i < 3; i++) {
+        char rid[GW_REQUEST_ID_MAX + 1];
+        snprintf(rid, sizeof(rid), "rb-%d", i);
+        gw_call_rec_t *r = mkcall(rid, i == 2 ? "bob" : "alice", T0 + i, "req", "resp", 2);
+        r->redactions[1].response = 1;
+        submit_call(fx->st, r);
+        gw_store_access_rec_t *a = mkaccess(i == 1 ? NULL : "alice", T0 + i);
+        a->status = 200 + i;
+        a->bytes_in = 1000 + i;
+        a->upstream_us = i == 2 ? -1 : 4000;
+        if (i == 1)
+            a->client_ip[0] = '\0';
+        else
+            snprintf(a->request_id, sizeof(a->request_id), "%s", rid);
+        assert_int_equal(gw_store_submit_access(fx->st, a), 0);
+    }
+    gw_store_pause_writer(fx->st, 0);
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    gw_store_stats_t stats;
+    gw_store_stats(fx->st, &stats);
+    assert_int_equal(stats.write_failures, 0);
+    assert_int_equal(stats.access_written, 3);
+    assert_int_equal(stats.redactions_written, 6);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log", NULL), 3);
+    /* row by row, in queue order (ids ascending) */
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM access_log WHERE method = 'POST' AND route = '/v1/chat/completions'"
+                               " AND status = 200 AND bytes_in = 1000 AND bytes_out = 200 AND client_ip = '127.0.0.1'"
+                               " AND user_id = 'alice' AND duration_us = 5000 AND upstream_us = 4000 AND request_id = ?"
+                               " AND at = 1763700000000000 AND expires_at = 1763700000000000 + 30 * 86400000000"
+                               " AND id = (SELECT MIN(id) FROM access_log)",
+                               "rb-0"),
+                     1);
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM access_log WHERE status = 201 AND bytes_in = 1001 AND client_ip IS NULL"
+                               " AND user_id IS NULL AND request_id IS NULL AND at = 1763700000000001"
+                               " AND id > (SELECT MIN(id) FROM access_log) AND id < (SELECT MAX(id) FROM access_log)",
+                               NULL),
+                     1);
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM access_log WHERE status = 202 AND upstream_us = -1 AND request_id = ?"
+                               " AND id = (SELECT MAX(id) FROM access_log)",
+                               "rb-2"),
+                     1);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM redactions", NULL), 6);
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM redactions WHERE user_id = ? AND route = '/v1/chat/completions'"
+                               " AND field = '/messages/0/content' AND entity_type = 'EMAIL_ADDRESS' AND start_off = 0"
+                               " AND end_off = 7 AND action = 'tokenize' AND direction = 'request' AND at = 1763700000000002"
+                               " AND expires_at = 1763700000000002 + 90 * 86400000000 AND request_id = 'rb-2'",
+                               "bob"),
+                     1);
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM redactions WHERE entity_type = 'PHONE_NUMBER' AND start_off = 10"
+                               " AND end_off = 17 AND direction = 'response' AND user_id = ?",
+                               "alice"),
+                     2);
+    /* the keyed hash is stored byte for byte (0xA0 x 16 for the first finding, 0xA1 for the second) */
+    gw_store_db_t *db = raw_open(fx);
+    gw_store_stmt_t *s = gw_store__db_prepare(db, "SELECT value_hmac, start_off FROM redactions WHERE request_id = 'rb-1'");
+    int rows = 0;
+    while (gw_store__step(s) == 1) {
+        size_t n = 0;
+        const unsigned char *h = gw_store__col_blob(s, 0, &n);
+        unsigned char want[16];
+        memset(want, gw_store__col_int64(s, 1) == 0 ? 0xA0 : 0xA1, sizeof(want));
+        assert_int_equal(n, sizeof(want));
+        assert_memory_equal(h, want, sizeof(want));
+        rows++;
+    }
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    gw_store__db_close(db);
+    assert_int_equal(rows, 2);
+}
+
+/* A row the database refuses inside a batch (a redaction row, an access row): on PostgreSQL the
+ * multi-row statement of its table fails, which fails the transaction; the writer rolls back and
+ * writes the records one by one, so the bad records fail alone (counted in write_failures) and
+ * every other record of the batch is written, once. */
+static void test_refused_row_fails_alone(void **state)
+{
+    fx_t *fx = *state;
+    if (use_pg)
+        raw_exec(fx, "CREATE FUNCTION test_boom() RETURNS trigger LANGUAGE plpgsql AS"
+                     " $$ BEGIN RAISE EXCEPTION 'test: injected failure'; END $$;"
+                     "CREATE TRIGGER test_boom_red BEFORE INSERT ON redactions FOR EACH ROW WHEN (NEW.field = '/boom')"
+                     " EXECUTE FUNCTION test_boom();"
+                     "CREATE TRIGGER test_boom_acc BEFORE INSERT ON access_log FOR EACH ROW WHEN (NEW.route = '/boom')"
+                     " EXECUTE FUNCTION test_boom()");
+    else
+        raw_exec(fx, "CREATE TRIGGER test_boom_red BEFORE INSERT ON redactions WHEN NEW.field = '/boom'"
+                     " BEGIN SELECT RAISE(ABORT, 'test: injected failure'); END;"
+                     "CREATE TRIGGER test_boom_acc BEFORE INSERT ON access_log WHEN NEW.route = '/boom'"
+                     " BEGIN SELECT RAISE(ABORT, 'test: injected failure'); END");
+    gw_store_pause_writer(fx->st, 1);
+    for (int i = 0; i < 4; i++) {
+        char rid[GW_REQUEST_ID_MAX + 1];
+        snprintf(rid, sizeof(rid), "rf-%d", i);
+        gw_call_rec_t *r = mkcall(rid, "alice", T0, "req", "resp", 2);
+        if (i == 1) { /* its second redaction row is refused: the whole record fails, call row included */
+            free(r->redactions[1].field);
+            r->redactions[1].field = strdup("/boom");
+        }
+        submit_call(fx->st, r);
+        gw_store_access_rec_t *a = mkaccess("alice", T0);
+        snprintf(a->request_id, sizeof(a->request_id), "%s", rid);
+        if (i == 2) {
+            free(a->route);
+            a->route = strdup("/boom");
+        }
+        assert_int_equal(gw_store_submit_access(fx->st, a), 0);
+    }
+    gw_store_pause_writer(fx->st, 0);
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    gw_store_stats_t stats;
+    gw_store_stats(fx->st, &stats);
+    assert_int_equal(stats.write_failures, 2);
+    assert_int_equal(stats.calls_written, 3);
+    assert_int_equal(stats.access_written, 3);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls", NULL), 3);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "rf-1"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM redactions", NULL), 6);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM redactions WHERE request_id = ?", "rf-1"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log", NULL), 3);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "rf-2"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(DISTINCT request_id) FROM access_log", NULL), 3);
+    /* the writer's connection is usable afterwards, batched again */
+    submit_call(fx->st, mkcall("rf-after", "alice", T0, "req", "resp", 1));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "rf-after"), 1);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM redactions WHERE request_id = ?", "rf-after"), 1);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +456,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_two_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bodies_stored_uncompressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_keeps_acknowledged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rows_of_a_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_row_fails_alone, setup, teardown),
     };
     return store_suite_main("store_calls", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }
