@@ -14,7 +14,10 @@ end
 
 function done(summary, latency, requests)
    local e = summary.errors
-   io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d sockerr=%d\n",
+   -- p90, p99.9 and max come last: bench/run.sh reads the first six values by position
+   io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d sockerr=%d"
+      .. " p90_us=%d p999_us=%d max_us=%d\n",
       summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-      e.status, e.connect + e.read + e.write + e.timeout))
+      e.status, e.connect + e.read + e.write + e.timeout,
+      latency:percentile(90), latency:percentile(99.9), latency.max))
 end

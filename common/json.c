@@ -11,11 +11,12 @@
  * Path rules compile into one position automaton shared by all rules (a Glushkov-style NFA): rule r
  * with k segments owns positions base..base+k, position base+i meaning "the first i segments matched"
  * and base+k being final. The set of live positions for each value is a bitset (up to 4 words); a
- * step over a key or index is two masked shifts plus literal compares, and `**` is an epsilon closure
+ * step over a key or index is two masked shifts plus the literal hits, and `**` is an epsilon closure
  * over the positions whose segment is `**`. Subtrees with an empty set and no live edit are only
- * validated. An array's elements share one child set unless a live literal names an index, and
- * object-key steps are memoized per walk (the messages of a chat request
- * repeat the same keys). The path handed to the visitor is built only for selected strings and
+ * validated. An array's elements share one child set unless a live literal names an index. A key's
+ * literal hits come from one look-up in the table of distinct literals (json_internal.h lit_find), which
+ * replaced both a compare per live literal position and a per-walk memo of key steps (issue 12, session 5:
+ * cheaper than either). The path handed to the visitor is built only for selected strings and
  * incrementally: the path buffer keeps its longest still-valid prefix of components. String
  * bodies are scanned 16 (SSE2) or 8 (SWAR) bytes at a time for quote, backslash, control and
  * non-ASCII bytes; only the slow bytes go through the UTF-8 / escape validator.
@@ -32,6 +33,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Transition over one key (decoded, `key`/`klen`) or array index (`key` == NULL, index `idx`). */
 static void step(const gw_json_paths_t *p, const set_t *s, const char *key, size_t klen, size_t idx, set_t *out)
@@ -76,18 +80,26 @@ static void step(const gw_json_paths_t *p, const set_t *s, const char *key, size
     }
 }
 
+/* gw_buf_free only where something was allocated: a scratch of gw_json_rewrite() (made and freed per call) has 27
+   buffers, most never used */
+static inline void drop_buf(gw_buf_t *b)
+{
+    if (b->base != NULL)
+        gw_buf_free(b);
+}
+
 void gw_json_scratch_free(gw_json_scratch_t *s)
 {
-    gw_buf_free(&s->path);
-    gw_buf_free(&s->str);
-    gw_buf_free(&s->repl);
-    gw_buf_free(&s->key);
+    drop_buf(&s->path);
+    drop_buf(&s->str);
+    drop_buf(&s->repl);
+    drop_buf(&s->key);
     for (size_t l = 0; l < GW_JSON_MAX_EMBED; l++)
         for (size_t i = 0; i < 5; i++)
-            gw_buf_free(&s->lvl[l][i]);
-    gw_buf_free(&s->keys);
-    gw_buf_free(&s->kindex);
-    gw_buf_free(&s->karena);
+            drop_buf(&s->lvl[l][i]);
+    drop_buf(&s->keys);
+    drop_buf(&s->kindex);
+    drop_buf(&s->karena);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -114,6 +126,26 @@ static inline void skip_ws(walk_t *w)
     size_t i = w->pos, n = w->len;
     if (i < n && (unsigned char)s[i] > ' ') /* compact JSON: no whitespace */
         return;
+    if (i + 1 < n && (unsigned char)s[i + 1] > ' ' && s[i] == ' ') { /* `"key": value` */
+        w->pos = i + 1;
+        return;
+    }
+#ifdef __SSE2__
+    /* pretty-printed JSON (providers' answers): a newline and its indentation, 16 bytes a step (the byte loop below
+       was 13 % of an answer's usage walk) */
+    const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
+        unsigned other = ~(unsigned)_mm_movemask_epi8(ws) & 0xffffu;
+        if (other != 0) {
+            w->pos = i + (size_t)__builtin_ctz(other);
+            return;
+        }
+        i += 16;
+    }
+#endif
     while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t'))
         i++;
     w->pos = i;
@@ -326,30 +358,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             klen = w->b_key->len;
         }
         if (active) {
-            if (klen > 0) {
-                /* memo: same live set and same decoded key give the same transition */
-                uint64_t sx = 0;
-                for (size_t i = 0; i < p->nw; i++)
-                    sx ^= S->w[i] * (2 * i + 1);
-                unsigned h =
-                    ((unsigned)klen * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[klen - 1] + (unsigned)(sx ^ (sx >> 29))) &
-                    15u;
-                if (w->memo[h].key != NULL && w->memo[h].klen == klen && memcmp(w->memo[h].from.w, S->w, p->nw * 8) == 0 &&
-                    memcmp(w->memo[h].key, k, klen) == 0) {
-                    memcpy(child.w, w->memo[h].to.w, p->nw * 8);
-                } else {
-                    step(p, S, k, klen, 0, &child);
-                    /* the key must outlive the walk's use of the memo: input bytes do, b_key does not */
-                    if (k != w->b_key->base) {
-                        memcpy(w->memo[h].from.w, S->w, p->nw * 8);
-                        memcpy(w->memo[h].to.w, child.w, p->nw * 8);
-                        w->memo[h].key = k;
-                        w->memo[h].klen = klen;
-                    }
-                }
-            } else {
-                step(p, S, k, klen, 0, &child);
-            }
+            step(p, S, k, klen, 0, &child);
             if (!set_empty(&child, p->nw))
                 cs = &child;
         }

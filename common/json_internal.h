@@ -185,13 +185,6 @@ typedef struct st_walk_t {
     /* b_path holds the path of comp[0 .. path_ok) (path_end[i] = its length after comp[i]); a new
      * key or index at depth d cuts path_ok to d, so build_path() appends only what changed */
     size_t path_ok;
-    /* object-key transitions seen in this walk: the messages of a chat request repeat the same keys
-     * under the same live set */
-    struct {
-        set_t from, to;
-        const char *key;
-        size_t klen;
-    } memo[16];
     comp_t comp[GW_JSON_MAX_DEPTH + 2];
     size_t path_end[GW_JSON_MAX_DEPTH + 2];
 } walk_t;

@@ -168,6 +168,36 @@ int gw__provider_index(const prov_adapter_t *a, int known)
     return -1;
 }
 
+/* The client address of `ss` as text (h2o_socket_getnumerichost: numeric host, no port) into `ip` (64 bytes), through
+ * the worker's one-entry cache keyed by family, address and IPv6 scope (what the text is made of). */
+static void peer_text(gw_worker_t *w, struct sockaddr_storage *ss, socklen_t len, char ip[64])
+{
+    const unsigned char *a = NULL;
+    size_t alen = 0;
+    uint32_t scope = 0;
+    if (ss->ss_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        a = (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
+        alen = 4;
+    } else if (ss->ss_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        a = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+        alen = 16;
+        scope = ((const struct sockaddr_in6 *)ss)->sin6_scope_id;
+    }
+    if (a != NULL && w->last_peer.family == ss->ss_family && w->last_peer.scope == scope &&
+        memcmp(w->last_peer.addr, a, alen) == 0) {
+        memcpy(ip, w->last_peer.text, sizeof(w->last_peer.text));
+        return;
+    }
+    if (h2o_socket_getnumerichost((struct sockaddr *)ss, len, ip) == SIZE_MAX)
+        ip[0] = '\0';
+    if (a != NULL) {
+        w->last_peer.family = ss->ss_family;
+        memcpy(w->last_peer.addr, a, alen);
+        w->last_peer.scope = scope;
+        memcpy(w->last_peer.text, ip, sizeof(w->last_peer.text));
+    }
+}
+
 void gw__log_access(gw_call_t *call, h2o_req_t *req)
 {
     gw_worker_t *w = call->worker;
@@ -175,7 +205,7 @@ void gw__log_access(gw_call_t *call, h2o_req_t *req)
     struct sockaddr_storage ss;
     socklen_t sslen = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
     if (sslen > 0)
-        h2o_socket_getnumerichost((struct sockaddr *)&ss, sslen, ip);
+        peer_text(w, &ss, sslen, ip);
     uint64_t end = gw__now_ns();
     int64_t upstream_us = call->t_upstream_ns != 0 ? (int64_t)((end - call->t_upstream_ns) / 1000) : -1;
     char method[16];

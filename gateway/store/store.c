@@ -324,6 +324,7 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         goto fail;
     if ((st->rdb = open_conn(driver, target, err, errlen)) == NULL)
         goto fail;
+    (void)gw_store__db_offload_checkpoints(st->wdb); /* SQLite: checkpoints off the commits (logged if not) */
     if ((st->ledger = gw_store__ledger_open(st, st->pg, target, err, errlen)) == NULL)
         goto fail;
     if ((st->s_user_get = gw_store__db_prepare(st->wdb, st->pg ? SQL_USER_GET_PG : SQL_USER_GET_SQLITE)) == NULL ||

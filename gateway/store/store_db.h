@@ -69,6 +69,34 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
  */
 const char *gw_store__sqlite_vfs(void);
 
+/** What the checkpointer of a connection did (gw_store__db_offload_checkpoints). */
+typedef struct st_gw_store_ckpt_stats_t {
+    uint64_t checkpoints;   /* wake-ups that ran (PASSIVE rounds, and the RESTART when due) */
+    uint64_t restarts;      /* RESTART checkpoints that succeeded */
+    uint64_t failures;      /* rounds that failed (logged; retried after a backoff) */
+    int64_t wal_frames_max; /* the largest WAL a checkpoint saw, in frames */
+} gw_store_ckpt_stats_t;
+
+/**
+ * SQLite: moves the WAL checkpoints of this connection's commits to a thread with its own
+ * connection (store_sqlite.c "Checkpoints"): the connection's commits no longer run SQLite's
+ * automatic checkpoint. Call once, on the writer connection, before it commits from more than one
+ * thread; gw_store__db_close stops the thread. PostgreSQL or an in-memory database: nothing to do.
+ * @return 0, or -1 when the thread or its connection could not be started (logged; the connection
+ * keeps SQLite's automatic checkpoints).
+ */
+int gw_store__db_offload_checkpoints(gw_store_db_t *db);
+
+/**
+ * SQLite: a TRUNCATE checkpoint on `db` (the WAL copied into the database file, then emptied),
+ * after a checkpoint of the offloading thread that is running has ended. Waits for readers up to
+ * the connection's busy timeout. PostgreSQL: nothing. @return 0, or -1 (not done: busy or error).
+ */
+int gw_store__db_wal_truncate(gw_store_db_t *db);
+
+/** Copies the checkpointer's counters into `out`. @return 0, or -1 when `db` has no checkpointer. */
+int gw_store__db_ckpt_stats(gw_store_db_t *db, gw_store_ckpt_stats_t *out);
+
 /** Opens a PostgreSQL connection from a libpq conninfo string or URI. @return as above. */
 gw_store_db_t *gw_store__db_open_pg(const char *dsn, char *err, size_t errlen);
 

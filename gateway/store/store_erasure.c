@@ -33,8 +33,7 @@ static void checkpoint(gw_store_t *st)
     /* SQLite keeps old page images in the WAL until a checkpoint; after an erasure or rotation
      * we want the old wrapped keys gone from the live files now (secure_delete zeroes the freed
      * pages in the main file). Best effort: a reader holding a snapshot can delay it. */
-    if (!st->pg)
-        gw_store__db_exec(st->wdb, "PRAGMA wal_checkpoint(TRUNCATE)");
+    (void)gw_store__db_wal_truncate(st->wdb);
 }
 
 /* Every table that can name a user, with the column: what "the store knows this id" means. */

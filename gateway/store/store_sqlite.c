@@ -5,16 +5,53 @@
  * explicitly (Debian's build defaults WAL to FULL), secure_delete on (freed pages are zeroed).
  * Connections open with the store's VFS shim (store_sqlite_vfs.c: one write per commit's WAL
  * frames instead of two per page).
+ *
+ * Checkpoints (issue 12). SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL
+ * past 1000 frames, on the committing connection: with the store's writer, about one journal
+ * transaction in 40 of a serial load copied the WAL's pages into the database file and synced both
+ * files before its COMMIT returned, and every call waiting for that commit (a reservation before
+ * forwarding, a record before the last byte) waited too: the serial p99 of 2.7-2.9 ms against a p50
+ * of 0.36 ms (docs/BENCHMARKS.md "Issue 12, session 5"). gw_store__db_offload_checkpoints moves them
+ * to a thread of their own, the pattern SQLite's documentation describes (wal.html "Application-
+ * Initiated Checkpoints": wal_autocheckpoint off, checkpoints run by another thread or process) and
+ * litestream uses (autocheckpoint off; a PASSIVE checkpoint at 1000 pages, a RESTART, which blocks
+ * writers, only when the WAL is far larger):
+ *   - the writer's sqlite3_wal_hook (after each commit: two atomics, no system call unless a
+ *     checkpoint is due) wakes the checkpointer once 1000 frames wait to be copied;
+ *   - the checkpointer, on its own connection and at the idle scheduling class, runs PASSIVE
+ *     checkpoints (they take no lock the writer needs, so commits go on meanwhile), up to
+ *     GW_SQLITE_CKPT_ROUNDS rounds to catch up with what was committed during the last one;
+ *   - a WAL is reused from its start only by the writer's next transaction after everything was
+ *     copied and no reader still reads it. Commits that keep coming during the copy (any steady
+ *     load), or overlapping readers ("checkpoint starvation", wal.html), would let the file grow
+ *     without end; so when the WAL holds GW_SQLITE_CKPT_RESTART_FRAMES frames the checkpointer runs
+ *     a RESTART, at normal priority: it takes the write lock, copies the few frames committed since
+ *     its last PASSIVE and waits for readers at most GW_SQLITE_CKPT_RESTART_WAIT_MS (the writer's
+ *     commits wait meanwhile: the one stall left, once per that many frames instead of once per
+ *     1000). A reader that keeps a snapshot past that (an export) makes the RESTART give up: logged,
+ *     tried again after a backoff; the WAL grows while that reader lasts, as it did with SQLite's
+ *     own checkpoints, and journal_size_limit gives the file back once it is reused;
+ *   - a checkpoint that fails (an I/O error, a full disk) is logged and retried after a backoff;
+ *     it loses nothing: the commits are in the WAL, which SQLite keeps until a checkpoint succeeds;
+ *   - erasure's TRUNCATE checkpoint waits for a running checkpoint (gw_store__db_wal_truncate), and
+ *     closing stops the thread before the connection, whose close (the last one) checkpoints and
+ *     removes the WAL as before.
  */
 #include "gateway/store/store_db.h"
 
+#include "common/log.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -34,10 +71,36 @@
 static const char *const TX_SQL[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "BEGIN"};
 #define TX_N (sizeof(TX_SQL) / sizeof(TX_SQL[0]))
 
+/* Checkpoints off the commit path (see the top of this file). Frames are WAL frames (one page each). */
+#define GW_SQLITE_CKPT_FRAMES 1000          /* copy once this many frames wait: SQLite's own threshold */
+#define GW_SQLITE_CKPT_ROUNDS 3             /* PASSIVE rounds per wake-up (each copies what the last one missed) */
+#define GW_SQLITE_CKPT_RESTART_FRAMES 8000  /* a WAL this long is reused by a RESTART (the writer waits) */
+#define GW_SQLITE_CKPT_RESTART_WAIT_MS 50   /* the RESTART's wait for the write lock and for readers */
+#define GW_SQLITE_CKPT_BACKOFF_MIN_MS 1000  /* after a failed checkpoint or RESTART, doubling ... */
+#define GW_SQLITE_CKPT_BACKOFF_MAX_MS 60000 /* ... up to this */
+
+typedef struct st_sq_ckpt_t {
+    sqlite3 *h; /* the checkpointer's own connection */
+    pthread_t thread;
+    pthread_mutex_t lock; /* requested, stop, stats */
+    pthread_cond_t cond;
+    pthread_mutex_t run;         /* held while a checkpoint runs: gw_store__db_wal_truncate waits for it */
+    int requested, stop;         /* lock */
+    atomic_int pending;          /* the hook asked and the checkpointer has not finished that round */
+    atomic_int frames;           /* frames in the WAL after the writer's last commit */
+    atomic_int boosted;          /* the hook moved the checkpointer to normal priority (it was far behind) */
+    _Atomic uint64_t base;       /* the writer's WAL restarts (high 32 bits), its length at the last round (low 32) */
+    int hook_last;               /* writer thread: frames after its last commit */
+    int64_t backoff_ms;          /* checkpointer thread: the wait after a failed round (0: none failed) */
+    int64_t wait_deadline_us;    /* checkpointer thread: the RESTART's busy handler */
+    gw_store_ckpt_stats_t stats; /* lock */
+} sq_ckpt_t;
+
 typedef struct st_sq_db_t {
     gw_store_db_t super;
     sqlite3 *h;
     sqlite3_stmt *tx[TX_N]; /* TX_SQL, prepared on first use */
+    sq_ckpt_t *ckpt;        /* checkpoints of this connection's commits, when offloaded */
 } sq_db_t;
 
 typedef struct st_sq_stmt_t {
@@ -111,9 +174,12 @@ fail:
     return NULL;
 }
 
+static void ckpt_stop(sq_db_t *db);
+
 static void sq_close(gw_store_db_t *dbp)
 {
     sq_db_t *db = (sq_db_t *)dbp;
+    ckpt_stop(db); /* before the connection: its hook signals the checkpointer */
     for (size_t i = 0; i < TX_N; i++)
         sqlite3_finalize(db->tx[i]); /* sqlite3_close refuses a connection with statements left */
     sqlite3_close(db->h);
@@ -249,6 +315,245 @@ static int sq_broken(gw_store_db_t *dbp)
 static int sq_pipeline(gw_store_db_t *dbp, int on)
 {
     return 0; /* in-process: no round trips to save */
+}
+
+/* ---- checkpoints off the commit path ---- */
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* sqlite3_wal_hook: after each commit of the writer, on its thread, with `frames` in the WAL. */
+static int on_wal_commit(void *arg, sqlite3 *h, const char *name, int frames)
+{
+    (void)h;
+    (void)name;
+    sq_ckpt_t *c = arg;
+    uint64_t base = atomic_load_explicit(&c->base, memory_order_acquire);
+    if (frames < c->hook_last) { /* the writer started the WAL over: no round has seen this one yet */
+        base = ((base >> 32) + 1) << 32;
+        atomic_store_explicit(&c->base, base, memory_order_release);
+    }
+    c->hook_last = frames;
+    atomic_store_explicit(&c->frames, frames, memory_order_relaxed);
+    /* far behind: the idle class did not get the CPU (other processes keep it busy); normal priority
+     * until the checkpointer has caught up (ckpt_round goes back to idle) */
+    if (frames >= 2 * GW_SQLITE_CKPT_RESTART_FRAMES && !atomic_exchange_explicit(&c->boosted, 1, memory_order_acq_rel)) {
+        struct sched_param sp = {0};
+        (void)pthread_setschedparam(c->thread, SCHED_OTHER, &sp);
+    }
+    if (frames - (int)(uint32_t)base < GW_SQLITE_CKPT_FRAMES || atomic_exchange_explicit(&c->pending, 1, memory_order_acq_rel))
+        return SQLITE_OK;
+    pthread_mutex_lock(&c->lock);
+    c->requested = 1;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
+    return SQLITE_OK;
+}
+
+/* The RESTART's busy handler: short sleeps until its deadline (the writer's commits wait meanwhile). */
+static int on_restart_busy(void *arg, int n)
+{
+    (void)n;
+    sq_ckpt_t *c = arg;
+    if (mono_us() >= c->wait_deadline_us)
+        return 0;
+    struct timespec ts = {0, 200 * 1000};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
+/* This thread's scheduling class: SCHED_IDLE while it copies (a PASSIVE checkpoint never delays the
+ * loop or the writer sharing its core: on one core at normal priority its wake-up preempted them),
+ * SCHED_OTHER while it holds the write lock (a RESTART must not wait behind other processes while the
+ * writer waits for it) or is far behind. An unprivileged thread may go back from SCHED_IDLE to
+ * SCHED_OTHER at its nice value (sched(7)). Best effort: an error keeps the class. */
+static void ckpt_sched(int idle)
+{
+    struct sched_param sp = {0};
+    (void)pthread_setschedparam(pthread_self(), idle ? SCHED_IDLE : SCHED_OTHER, &sp);
+}
+
+static void ckpt_failed(sq_ckpt_t *c, const char *what, int rc)
+{
+    c->backoff_ms = c->backoff_ms == 0 ? GW_SQLITE_CKPT_BACKOFF_MIN_MS : c->backoff_ms * 2;
+    if (c->backoff_ms > GW_SQLITE_CKPT_BACKOFF_MAX_MS)
+        c->backoff_ms = GW_SQLITE_CKPT_BACKOFF_MAX_MS;
+    gw_log(rc == SQLITE_BUSY ? GW_LOG_WARN : GW_LOG_ERROR, "store: WAL %s: %s (nothing is lost; tried again in %d ms)", what,
+           rc == SQLITE_BUSY ? "busy (a reader keeps an old snapshot, or another process checkpoints)" : sqlite3_errstr(rc),
+           (int)c->backoff_ms);
+    pthread_mutex_lock(&c->lock);
+    c->stats.failures++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* One wake-up's work: PASSIVE rounds, then a RESTART when the WAL is long. @return 0, or -1 failed. */
+static int ckpt_round(sq_ckpt_t *c)
+{
+    uint64_t base = atomic_load_explicit(&c->base, memory_order_acquire);
+    int log = 0, done = 0, rc = SQLITE_OK;
+    /* idle class, unless the WAL is long already (then the writer will wait for the RESTART anyway) */
+    ckpt_sched(atomic_load_explicit(&c->frames, memory_order_relaxed) < GW_SQLITE_CKPT_RESTART_FRAMES);
+    pthread_mutex_lock(&c->run);
+    for (int i = 0; i < GW_SQLITE_CKPT_ROUNDS; i++) {
+        rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        if (rc != SQLITE_OK || done >= log)
+            break;
+    }
+    int restarted = 0;
+    if (rc == SQLITE_OK && log >= GW_SQLITE_CKPT_RESTART_FRAMES) {
+        ckpt_sched(0);
+        c->wait_deadline_us = mono_us() + GW_SQLITE_CKPT_RESTART_WAIT_MS * 1000;
+        sqlite3_busy_handler(c->h, on_restart_busy, c);
+        rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+        sqlite3_busy_handler(c->h, NULL, NULL);
+        restarted = rc == SQLITE_OK;
+    }
+    pthread_mutex_unlock(&c->run);
+    ckpt_sched(1);
+    atomic_store_explicit(&c->boosted, 0, memory_order_release);
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
+        /* the next round when GW_SQLITE_CKPT_FRAMES more frames are in this WAL (not: more than were
+         * copied, which a reader's snapshot can hold back: a round per commit), unless the writer
+         * started it over meanwhile (then after that many frames of the new one) */
+        uint64_t now = (base & ~(uint64_t)UINT32_MAX) | (uint32_t)(log > 0 ? log : 0);
+        atomic_compare_exchange_strong_explicit(&c->base, &base, now, memory_order_acq_rel, memory_order_acquire);
+    }
+    pthread_mutex_lock(&c->lock);
+    c->stats.checkpoints++;
+    c->stats.restarts += restarted;
+    if (log > c->stats.wal_frames_max)
+        c->stats.wal_frames_max = log;
+    pthread_mutex_unlock(&c->lock);
+    if (rc != SQLITE_OK) {
+        ckpt_failed(c, log >= GW_SQLITE_CKPT_RESTART_FRAMES ? "restart" : "checkpoint", rc);
+        return -1;
+    }
+    c->backoff_ms = 0;
+    return 0;
+}
+
+static void *ckpt_main(void *arg)
+{
+    sq_ckpt_t *c = arg;
+    ckpt_sched(1);
+    pthread_mutex_lock(&c->lock);
+    while (!c->stop) {
+        if (!c->requested) {
+            pthread_cond_wait(&c->cond, &c->lock);
+            continue;
+        }
+        c->requested = 0;
+        pthread_mutex_unlock(&c->lock);
+        int failed = ckpt_round(c) != 0;
+        pthread_mutex_lock(&c->lock);
+        if (failed) { /* the hook asks again at the next commit: not before the backoff */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            int64_t ns = ts.tv_nsec + (c->backoff_ms % 1000) * 1000000;
+            ts.tv_sec += (time_t)(c->backoff_ms / 1000 + ns / 1000000000);
+            ts.tv_nsec = (long)(ns % 1000000000);
+            while (!c->stop && pthread_cond_timedwait(&c->cond, &c->lock, &ts) == 0)
+                ;
+        }
+        atomic_store_explicit(&c->pending, 0, memory_order_release);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+int gw_store__db_offload_checkpoints(gw_store_db_t *dbp)
+{
+    if (dbp->kind != GW_STORE_DB_SQLITE)
+        return 0;
+    sq_db_t *db = (sq_db_t *)dbp;
+    const char *path = sqlite3_db_filename(db->h, "main");
+    if (db->ckpt != NULL || path == NULL || path[0] == '\0')
+        return 0; /* already, or an in-memory database: no WAL */
+    sq_ckpt_t *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return -1;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->run, NULL);
+    pthread_cond_init(&c->cond, NULL);
+    int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, gw_store__sqlite_vfs());
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        gw_log(GW_LOG_WARN, "store: checkpoint connection: %s (checkpoints stay in the commits)",
+               c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
+        gw_log(GW_LOG_WARN, "store: checkpoint thread: %s (checkpoints stay in the commits)", strerror(errno));
+        goto fail;
+    }
+    pthread_setname_np(c->thread, "aigw-ckpt");
+    /* a WAL that grew past the RESTART threshold (a long reader) is cut back to it when reused */
+    sqlite3_stmt *ps = NULL;
+    int64_t page = 4096;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK && sqlite3_step(ps) == SQLITE_ROW)
+        page = sqlite3_column_int64(ps, 0);
+    sqlite3_finalize(ps);
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)(GW_SQLITE_CKPT_RESTART_FRAMES * (page + 24) + 32));
+    (void)sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    db->ckpt = c;
+    sqlite3_wal_hook(db->h, on_wal_commit, c); /* replaces SQLite's automatic checkpoint */
+    return 0;
+fail:
+    sqlite3_close(c->h);
+    pthread_cond_destroy(&c->cond);
+    pthread_mutex_destroy(&c->run);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+    return -1;
+}
+
+static void ckpt_stop(sq_db_t *db)
+{
+    sq_ckpt_t *c = db->ckpt;
+    if (c == NULL)
+        return;
+    sqlite3_wal_hook(db->h, NULL, NULL);
+    pthread_mutex_lock(&c->lock);
+    c->stop = 1;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
+    pthread_join(c->thread, NULL);
+    sqlite3_close(c->h);
+    pthread_cond_destroy(&c->cond);
+    pthread_mutex_destroy(&c->run);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+    db->ckpt = NULL;
+}
+
+int gw_store__db_wal_truncate(gw_store_db_t *dbp)
+{
+    if (dbp->kind != GW_STORE_DB_SQLITE)
+        return 0;
+    sq_db_t *db = (sq_db_t *)dbp;
+    if (db->ckpt != NULL)
+        pthread_mutex_lock(&db->ckpt->run); /* SQLite answers BUSY at once while another checkpoint runs */
+    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    if (db->ckpt != NULL)
+        pthread_mutex_unlock(&db->ckpt->run);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+int gw_store__db_ckpt_stats(gw_store_db_t *dbp, gw_store_ckpt_stats_t *out)
+{
+    sq_db_t *db = (sq_db_t *)dbp;
+    if (dbp->kind != GW_STORE_DB_SQLITE || db->ckpt == NULL)
+        return -1;
+    pthread_mutex_lock(&db->ckpt->lock);
+    *out = db->ckpt->stats;
+    pthread_mutex_unlock(&db->ckpt->lock);
+    return 0;
 }
 
 static const gw_store_db_ops_t sq_ops = {sq_close,     sq_errmsg,    sq_exec,          sq_prepare,      sq_bind_int64,

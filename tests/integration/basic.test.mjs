@@ -178,6 +178,18 @@ test('access log: one JSON line per request with the required fields, no prompt 
   for (const l of text.split('\n').filter((s) => s.trim())) JSON.parse(l);
 });
 
+test('access log: remote_ip is the client address of each request (the worker caches the last one)', async () => {
+  // from 127.0.0.2, 127.0.0.1, then 127.0.0.2 again (every 127/8 address is this host's on Linux)
+  for (const ip of ['127.0.0.2', '127.0.0.1', '127.0.0.2']) {
+    const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions', localAddress: ip,
+      headers: authHeaders({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'where from' }] }) });
+    assert.equal(r.status, 200);
+    const line = await accessLogLine(gw, (o) => o.request_id === r.headers['x-aigw-request-id']);
+    assert.equal(line.remote_ip, ip);
+  }
+});
+
 test('access log: rejected requests are logged too (401 with its request id)', async () => {
   const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions',
     headers: authHeaders({ authorization: 'Bearer wrong-key-for-access-log' }), body: '{"model":"m","messages":[]}' });

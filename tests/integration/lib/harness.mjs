@@ -333,7 +333,7 @@ export function rawRequest(gw, opts) {
     const headers = { ...(opts.headers || {}) };
     if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = body.length;
     const req = http.request({ host: '127.0.0.1', port: gw.port, method: opts.method || 'GET', path: opts.path,
-      headers, agent: false }, (res) => {
+      headers, agent: false, localAddress: opts.localAddress }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {

@@ -405,6 +405,110 @@ static void test_rules_across_state_words(void **state)
     }
 }
 
+/* Whitespace runs of every length from 0 to 40 (the walker skips 16 bytes a step with SSE2, and ": " by one check),
+ * made of all four RFC 8259 whitespace bytes, between every pair of tokens; one byte of a run replaced by a control
+ * character that is not whitespace fails at that byte. */
+static void test_whitespace_runs(void **state)
+{
+    static const char *const tok[] = {"{", "\"a\"", ":", "[", "1", ",", "\"x\"", ",", "{", "}", "]", "}"};
+    static const char wsb[] = {' ', '\n', '\r', '\t'};
+    size_t ntok = sizeof(tok) / sizeof(tok[0]);
+    char doc[1024];
+    for (size_t L = 0; L <= 40; L++) {
+        for (size_t gap = 0; gap <= ntok; gap++) { /* the gap holding the long run; the others get one space */
+            size_t n = 0, run_at = 0;
+            for (size_t t = 0; t <= ntok; t++) {
+                size_t len = t == gap ? L : 1;
+                if (t == gap)
+                    run_at = n;
+                for (size_t k = 0; k < len; k++)
+                    doc[n++] = wsb[(k + t) % 4];
+                if (t < ntok) {
+                    memcpy(doc + n, tok[t], strlen(tok[t]));
+                    n += strlen(tok[t]);
+                }
+            }
+            if (validate(doc, n) != 0)
+                fail_msg("run of %zu before token %zu: not valid", L, gap);
+            for (size_t bad = 0; bad < L; bad += 7) { /* a vertical tab inside the run */
+                char save = doc[run_at + bad];
+                doc[run_at + bad] = '\v';
+                const char *desc = NULL;
+                size_t off = 0;
+                int rc = gw_json_validate(doc, n, &desc, &off);
+                if (rc != GW_JSON_E_SYNTAX || off != run_at + bad)
+                    fail_msg("run of %zu before token %zu, \\v at %zu: rc %d at %zu", L, gap, run_at + bad, rc, off);
+                doc[run_at + bad] = save;
+            }
+        }
+    }
+    (void)state;
+}
+
+/* Keys are matched through the automaton's table of distinct literals: a literal shared by several rules and at
+ * several depths, a key that is a prefix or an extension of a literal, a 63-byte literal (the longest) next to a
+ * 64-byte key, digit literals as keys and as array indexes, and 120 literals in one table. */
+static void test_literal_table(void **state)
+{
+    char k63[64], k64[65];
+    memset(k63, 'k', 63);
+    k63[63] = '\0';
+    memset(k64, 'k', 64);
+    k64[64] = '\0';
+    char p63[80];
+    snprintf(p63, sizeof(p63), "u.%s", k63);
+    gw_json_rule_t rules[] = {
+        {"usage.total", GW_JSON_CAPTURE, 1}, {"x.usage", GW_JSON_CAPTURE, 2}, {"usage.*.usage", GW_JSON_CAPTURE, 3},
+        {"usage", GW_JSON_CAPTURE, 4},       {"a.0", GW_JSON_CAPTURE, 5},     {p63, GW_JSON_CAPTURE, 6},
+    };
+    gw_json_paths_t *p = rec_compile(rules, sizeof(rules) / sizeof(rules[0]));
+    char doc[512];
+    snprintf(doc, sizeof(doc),
+             "{\"usag\":1,\"usages\":2,\"x\":{\"usage\":3,\"usag\":4},\"usage\":{\"total\":5,\"d\":{\"usage\":6}},"
+             "\"a\":[7,8],\"b\":{\"0\":9},\"u\":{\"%s\":10,\"%s\":11}}",
+             k64, k63);
+    rec_t r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(rec_rewrite(doc, p, NULL, 0, &r, NULL, NULL), 0);
+    assert_string_equal(r.caps, "2|2|3\n"
+                                "1|2|5\n"
+                                "3|2|6\n"
+                                "4|3|{\"total\":5,\"d\":{\"usage\":6}}\n"
+                                "5|2|7\n"
+                                "6|2|11\n");
+    gw_json_paths_free(p);
+    memset(&r, 0, sizeof(r));
+    static const gw_json_rule_t digit[] = {{"a.0", GW_JSON_CAPTURE, 5}};
+    p = rec_compile(digit, 1);
+    assert_int_equal(rec_rewrite("{\"a\":{\"1\":1,\"0\":2}}", p, NULL, 0, &r, NULL, NULL), 0);
+    assert_string_equal(r.caps, "5|2|2\n"); /* "0" as a key of an object */
+    gw_json_paths_free(p);
+
+    gw_json_rule_t many[120];
+    char names[120][8];
+    for (int i = 0; i < 120; i++) {
+        snprintf(names[i], sizeof(names[i]), "k%d", i);
+        many[i] = (gw_json_rule_t){names[i], GW_JSON_CAPTURE, i};
+    }
+    p = rec_compile(many, 120);
+    char big[4096];
+    size_t n = (size_t)snprintf(big, sizeof(big), "{");
+    for (int i = 119; i >= 0; i--)
+        n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"k%d\":%d,\"q%d\":0", i == 119 ? "" : ",", i, i, i);
+    snprintf(big + n, sizeof(big) - n, "}");
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(rec_rewrite(big, p, NULL, 0, &r, NULL, NULL), 0);
+    char want[2048] = "";
+    for (int i = 119; i >= 0; i--) {
+        char line[32];
+        snprintf(line, sizeof(line), "%d|2|%d\n", i, i);
+        strcat(want, line);
+    }
+    assert_string_equal(r.caps, want);
+    gw_json_paths_free(p);
+    (void)state;
+}
+
 static void test_fixtures_against_jansson(void **state)
 {
     char dir[1024];
@@ -481,6 +585,8 @@ int main(void)
         cmocka_unit_test(test_embedded),
         cmocka_unit_test(test_fixtures_against_jansson),
         cmocka_unit_test(test_rules_across_state_words),
+        cmocka_unit_test(test_whitespace_runs),
+        cmocka_unit_test(test_literal_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,12 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "gateway/auth.h"
 #include "gateway/headers.h"
+#include "providers/provider.h"
 
 #define DROP_REQ(s) gw_headers_drop_request(s, strlen(s))
 #define DROP_RESP(s) gw_headers_drop_response(s, strlen(s))
@@ -47,6 +49,28 @@ static void test_request_headers(void **state)
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         if (DROP_REQ(kept[i]))
             fail_msg("%s should be forwarded upstream", kept[i]);
+}
+
+/* Every credential header and every adapter's account header is in the table built on first use (a name left out
+ * would be forwarded), in any letter case. */
+static void test_request_headers_every_declared_name(void **state)
+{
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (const char *const *h = prov_credential_headers; *h != NULL; h++)
+        if (!DROP_REQ(*h))
+            fail_msg("credential header %s should not be forwarded upstream", *h);
+    for (size_t i = 0; i < n; i++)
+        for (const char *const *h = all[i]->account_headers; h != NULL && *h != NULL; h++) {
+            char up[128];
+            size_t l = strlen(*h);
+            assert_true(l < sizeof(up));
+            for (size_t k = 0; k <= l; k++)
+                up[k] = (char)toupper((unsigned char)(*h)[k]);
+            if (!DROP_REQ(*h) || !DROP_REQ(up))
+                fail_msg("account header %s of %s should not be forwarded upstream", *h, all[i]->name);
+        }
+    (void)state;
 }
 
 static void test_response_headers(void **state)
@@ -192,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_user_id),
         cmocka_unit_test(test_request_headers),
+        cmocka_unit_test(test_request_headers_every_declared_name),
         cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_parse_line),
         cmocka_unit_test(test_connection_listed),
