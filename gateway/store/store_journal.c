@@ -72,7 +72,6 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
  * error of a pipelined statement fails the whole transaction, as one seen at once would. `hold`:
  * the pipeline is left open for the transaction's COMMIT (GW_STORE_PIPELINE_HOLD), so an error not
  * read yet shows only as the COMMIT's failure (run_transaction); else every result is read here.
- * The key rows are read inside the pipeline, so the transaction's BEGIN goes with them.
  * @return 0 or -1 (roll back). */
 static int journal_apply_once(gw_store_t *st, gw_journal_item_t *j, int hold)
 {
@@ -291,8 +290,8 @@ static gw_journal_item_t *journal_sort(gw_journal_item_t *j)
  * savepoints, finished calls), then the queued records, one COMMIT. When it fails, the journal
  * is retried alone (so a bad access record cannot fail a reservation) and the records take
  * gw_store__write_batch's one-at-a-time path. `began`: the caller's BEGIN succeeded.
- * On PostgreSQL the whole transaction is one pipeline held open to its COMMIT (BEGIN with the first
- * statements, COMMIT with the sync): an error may show only at the COMMIT, so a failed journal is
+ * On PostgreSQL the transaction is one pipeline held open to its COMMIT (the COMMIT goes with the
+ * sync, store_pg.c): an error may show only at the COMMIT, so a failed journal is
  * then applied again alone even without records, in order when its batched ledger rows may be the
  * cause (gw_store__ledger_retry; as journal_apply does for an error it sees at once).
  */
@@ -456,7 +455,7 @@ void *gw_store__writer_main(void *arg)
 {
     gw_store_t *st = arg;
     qitem_t *batch = malloc(st->batch_max * sizeof(*batch));
-    int purge_class = 0;
+    int purge_class = 0, just_worked = 0;
     if (batch == NULL) {
         gw_log(GW_LOG_ERROR, "store: writer: out of memory");
         abort();
@@ -485,17 +484,29 @@ void *gw_store__writer_main(void *arg)
                 }
                 continue;
             }
+            /* Right after work, sleep at most the ring's lingering window: a record submitted
+             * meanwhile is then due after this wake-up, so submit() need not wake the writer to
+             * start its wait (at low load that wake-up cost each call two context switches for
+             * its access row). One extra wake-up per idle period. */
+            if (just_worked && wait > GW_STORE_RING_LINGER_US)
+                wait = GW_STORE_RING_LINGER_US;
+            just_worked = 0;
             if (wait == INT64_MAX) {
+                st->writer_sleep_until_us = INT64_MAX;
                 pthread_cond_wait(&st->qcond, &st->qlock);
+                st->writer_sleep_until_us = 0;
                 continue;
             }
+            st->writer_sleep_until_us = gw_store__mono_now_us() + wait;
             struct timespec ts;
             clock_gettime(CLOCK_MONOTONIC, &ts);
             int64_t ns = ts.tv_nsec + (wait % 1000000) * 1000;
             ts.tv_sec += (time_t)(wait / 1000000 + ns / 1000000000);
             ts.tv_nsec = (long)(ns % 1000000000);
             pthread_cond_timedwait(&st->qcond, &st->qlock, &ts);
+            st->writer_sleep_until_us = 0;
         }
+        just_worked = 1;
         if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL)
             break;
         int work = (st->qlen > 0 && (!st->paused || st->stopping)) || st->jhead != NULL ||
@@ -584,7 +595,7 @@ void *gw_store__writer_main(void *arg)
 
 static int submit(gw_store_t *st, int kind, void *rec)
 {
-    int ret = 0;
+    int ret = 0, wake = 0;
     pthread_mutex_lock(&st->qlock);
     if (st->stopping) {
         ret = GW_STORE_E_CLOSED;
@@ -595,13 +606,16 @@ static int submit(gw_store_t *st, int kind, void *rec)
         st->q[(st->qhead + st->qlen) % st->qcap] = (qitem_t){kind, rec};
         st->qlen++;
         st->submitted++;
-        /* the writer needs a wake-up only to start the lingering wait (ring_due) or to end it early */
+        /* the writer needs a wake-up only to start the lingering wait (ring_due) when it sleeps past
+         * it, or to end it early (a full batch); not at all while awake (it looks before sleeping) */
         if (st->qlen == 1)
             st->ring_due_us = gw_store__mono_now_us() + GW_STORE_RING_LINGER_US;
-        if (st->qlen == 1 || st->qlen == st->batch_max)
-            pthread_cond_signal(&st->qcond);
+        wake = st->writer_sleep_until_us != 0 &&
+               ((st->qlen == 1 && st->writer_sleep_until_us > st->ring_due_us) || st->qlen == st->batch_max);
     }
     pthread_mutex_unlock(&st->qlock);
+    if (wake)
+        pthread_cond_signal(&st->qcond);
     return ret;
 }
 
