@@ -20,6 +20,7 @@
 #
 # Same-run baseline: AIGW_BENCH_PG_BASE=/path/to/an/older/aigw runs every mode with that binary too,
 # right before the build's (rows "MODE/base"), so a change is compared on the same machine minutes apart.
+# Several binaries, space-separated, run in that order before the build's (rows "MODE/base", "MODE/base2", ...).
 #
 # Usage: bash bench/bench_meter_pg.sh BUILD_DIR
 # Env:   AIGW_BENCH_PG_SECS (default 5), AIGW_BENCH_PG_ROUNDS (default 3), AIGW_BENCH_PG_CONNS (per wrk, 32),
@@ -172,7 +173,11 @@ EOF
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq "$ROUNDS"); do
   for m in $MODES; do
-    [ -n "$BASE_BIN" ] && run_one "$m" "$r" "$BASE_BIN" "$m/base"
+    k=0
+    for b in $BASE_BIN; do
+      k=$((k + 1))
+      run_one "$m" "$r" "$b" "$m/base$([ $k -gt 1 ] && echo $k)"
+    done
     run_one "$m" "$r"
   done
 done

@@ -215,9 +215,8 @@ static inline void gw_store__db_finalize(gw_store_stmt_t *s)
  * statements are sent without waiting for their results (gw_store__step returns 0 at once and
  * gw_store__changes is unknown); a statement that returns rows first collects the pending
  * results. Turning it off collects the rest. Use inside a transaction opened before `on` and
- * committed after `off`: a PostgreSQL "BEGIN" (gw_store__db_exec) is not sent at once but with
- * the transaction's first command, inside the pipeline when `on` comes first. `on` =
- * GW_STORE_PIPELINE_HOLD instead of off leaves the pipeline open for the "COMMIT", which then
+ * committed after `off`. `on` = GW_STORE_PIPELINE_HOLD instead of off leaves the pipeline open
+ * for the "COMMIT" (gw_store__db_exec), which then
  * goes out with it and reads every result in one round trip (store_pg.c pg_exec): errors not
  * read yet show at the next statement that returns rows, or as the COMMIT's failure (the
  * transaction is not committed; roll back). @return 0, or -1 when any pipelined statement failed

@@ -72,7 +72,6 @@ static int journal_apply_items(gw_store_t *st, gw_journal_item_t *j)
  * error of a pipelined statement fails the whole transaction, as one seen at once would. `hold`:
  * the pipeline is left open for the transaction's COMMIT (GW_STORE_PIPELINE_HOLD), so an error not
  * read yet shows only as the COMMIT's failure (run_transaction); else every result is read here.
- * The key rows are read inside the pipeline, so the transaction's BEGIN goes with them.
  * @return 0 or -1 (roll back). */
 static int journal_apply_once(gw_store_t *st, gw_journal_item_t *j, int hold)
 {
@@ -291,8 +290,8 @@ static gw_journal_item_t *journal_sort(gw_journal_item_t *j)
  * savepoints, finished calls), then the queued records, one COMMIT. When it fails, the journal
  * is retried alone (so a bad access record cannot fail a reservation) and the records take
  * gw_store__write_batch's one-at-a-time path. `began`: the caller's BEGIN succeeded.
- * On PostgreSQL the whole transaction is one pipeline held open to its COMMIT (BEGIN with the first
- * statements, COMMIT with the sync): an error may show only at the COMMIT, so a failed journal is
+ * On PostgreSQL the transaction is one pipeline held open to its COMMIT (the COMMIT goes with the
+ * sync, store_pg.c): an error may show only at the COMMIT, so a failed journal is
  * then applied again alone even without records, in order when its batched ledger rows may be the
  * cause (gw_store__ledger_retry; as journal_apply does for an error it sees at once).
  */

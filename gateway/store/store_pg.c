@@ -44,7 +44,6 @@ typedef struct st_pg_db_t {
     int pipeline;        /* in libpq pipeline mode */
     int pending;         /* pipelined statements whose results are not read yet */
     int pipe_err;        /* a pipelined statement failed */
-    int begin_pending;   /* "BEGIN" was asked for and not sent yet: it goes with the next command (pg_exec) */
     /* Who each pending result belongs to, oldest first (a ring of `pending` entries from `phead`):
      * the statement whose row count it carries (NULL for a prepare, or a statement finalized
      * meanwhile) and that statement's send number, so a statement sent again before its first
@@ -143,22 +142,7 @@ static int pg_broken(gw_store_db_t *dbp)
 static int pg_pipeline(gw_store_db_t *dbp, int on);
 static void pending_push(pg_db_t *db, struct st_pg_stmt_t *owner);
 
-/* A deferred BEGIN is sent before a command that runs outside a pipeline (one round trip, as
- * before). @return 0 or -1. */
-static int send_begin(pg_db_t *db)
-{
-    if (!db->begin_pending)
-        return 0;
-    db->begin_pending = 0;
-    PGresult *r = PQexec(db->h, "BEGIN");
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        set_err(db, "begin");
-    PQclear(r);
-    return ok ? 0 : -1;
-}
-
-/* Queues a command without parameters in the pipeline (BEGIN, COMMIT). @return 0 or -1 (pipe_err set). */
+/* Queues a command without parameters in the pipeline (the COMMIT). @return 0 or -1 (pipe_err set). */
 static int pipe_command(pg_db_t *db, const char *sql)
 {
     if (PQsendQueryParams(db->h, sql, 0, NULL, NULL, NULL, NULL, 0) != 1) {
@@ -171,28 +155,20 @@ static int pipe_command(pg_db_t *db, const char *sql)
 }
 
 /*
- * Transactions cost as few round trips as the caller lets them (issue 12): "BEGIN" is not sent at
- * once but with the transaction's first command (inside the pipeline when one is entered next;
- * else as a command of its own, as before), and a "COMMIT" while a pipeline is open (held by
- * gw_store__db_pipeline(db, GW_STORE_PIPELINE_HOLD)) goes into that pipeline with its sync: the
- * statements' results, the COMMIT's and the sync are read in one round trip. When any statement
- * before the COMMIT failed, the server skips the rest of the pipeline, the COMMIT included (it
- * answers PGRES_PIPELINE_ABORTED), the transaction stays open in its failed state and the caller's
- * ROLLBACK ends it: nothing of it is committed. A COMMIT or ROLLBACK of a transaction that sent
- * nothing sends nothing.
+ * A "COMMIT" while a pipeline is open (held by gw_store__db_pipeline(db, GW_STORE_PIPELINE_HOLD))
+ * goes into that pipeline with its sync: the statements' results, the COMMIT's and the sync are
+ * read in one round trip (issue 12). When any statement before the COMMIT failed, the server skips
+ * the rest of the pipeline, the COMMIT included (it answers PGRES_PIPELINE_ABORTED), the
+ * transaction stays open in its failed state and the caller's ROLLBACK ends it: nothing of it is
+ * committed. "BEGIN" is sent at once, not with the first statements: the round trip it costs is
+ * also the moment the journal's next items gather (store_journal.c), and without it batches were
+ * smaller and every metered call cost about 20 % more CPU in PostgreSQL and 8 % more in aigw
+ * (docs/BENCHMARKS.md "Issue 12, session 5: PostgreSQL").
  */
 static int pg_exec(gw_store_db_t *dbp, const char *sql)
 {
     pg_db_t *db = (pg_db_t *)dbp;
     int commit = strcmp(sql, "COMMIT") == 0, rollback = strcmp(sql, "ROLLBACK") == 0;
-    if (strcmp(sql, "BEGIN") == 0 && !db->pipeline && !db->begin_pending) {
-        db->begin_pending = 1;
-        return 0;
-    }
-    if (db->begin_pending && (commit || rollback)) {
-        db->begin_pending = 0;
-        return 0;
-    }
     if (db->pipeline && commit) {
         pipe_command(db, "COMMIT");
         return pg_pipeline(dbp, 0); /* sync, read every result: -1 when anything failed, the COMMIT included */
@@ -201,8 +177,6 @@ static int pg_exec(gw_store_db_t *dbp, const char *sql)
         pg_pipeline(dbp, 0); /* the failed transaction's results are read and dropped; then ROLLBACK alone */
         db->pipe_err = 0;
     }
-    if (send_begin(db) != 0)
-        return -1;
     PGresult *r = PQexec(db->h, sql);
     int st = PQresultStatus(r);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
@@ -443,10 +417,6 @@ static int pg_pipeline(gw_store_db_t *dbp, int on)
         db->pending = 0;
         db->phead = 0;
         db->pipe_err = 0;
-        if (db->begin_pending) { /* the transaction's BEGIN rides with its first statements */
-            db->begin_pending = 0;
-            return pipe_command(db, "BEGIN");
-        }
         return 0;
     }
     if (!db->pipeline)
@@ -508,8 +478,6 @@ static int pg_step(gw_store_stmt_t *sp)
             set_err(db, "connection");
             return -1;
         }
-        if (!db->pipeline && send_begin(db) != 0)
-            return -1;
         if (ensure_prepared(s) != 0) /* queued in a pipeline (PQsendPrepare) */
             return -1;
         if (!PQsendQueryPrepared(db->h, s->name, s->nparams, (const char *const *)s->values, s->lengths, s->formats, 1)) {
