@@ -267,8 +267,9 @@ struct st_gw_store_t {
     qitem_t *q;
     size_t qcap, qhead, qlen, batch_max;
     uint64_t submitted, processed;
-    int64_t ring_due_us; /* CLOCK_MONOTONIC: the ring's oldest record is written by then (store_journal.c ring_due) */
-    int flushing;        /* gw_store_flush callers waiting */
+    int64_t ring_due_us;           /* CLOCK_MONOTONIC: the ring's oldest record is written by then (store_journal.c ring_due) */
+    int flushing;                  /* gw_store_flush callers waiting */
+    int64_t writer_sleep_until_us; /* CLOCK_MONOTONIC: the writer sleeps until then (INT64_MAX: until signalled), 0 awake */
     int stopping, paused;
     int64_t purge_interval_us, next_purge_mono_us;
     int purge_running;
