@@ -196,4 +196,14 @@ int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
                              pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed);
 
+/**
+ * A plain-text response body (`text/plain`, `text/vtt`, ...: an OpenAI transcription or translation asked for
+ * `response_format` text / srt / vtt), `body` (`len` bytes, borrowed), as one piece of model text at the path "text":
+ * with `scan_adapter` (may be NULL) and pii.scan_responses on, scanned (pol_pii_session_scrub_output, final: the user's
+ * restored values are not flagged), else its tokens restored. On success *changed tells whether `out` holds a new body.
+ * @return 0, or GW_E_INTERNAL on a scan, restore or allocation failure (the caller must not send the body).
+ */
+int gw_privacy_response_text(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed);
+
 #endif

@@ -148,6 +148,25 @@ static int on_response_string(void *ctx, int rule_id, const char *path, const ch
     return rc < 0 ? GW_E_INTERNAL : rc;
 }
 
+int gw_privacy_response_text(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
+                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed)
+{
+    *changed = 0;
+    int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
+    int rc;
+    gw_buf_reset(out);
+    if (ai >= 0 && pv->resp_json_paths[ai] != NULL) {
+        size_t emit = 0;
+        rc = pol_pii_session_scrub_output(session, s->pii, "text", body, len, 1, &emit, out);
+    } else {
+        rc = memchr(body, '<', len) != NULL ? pol_pii_session_restore(session, body, len, out) : 0;
+    }
+    if (rc < 0)
+        return GW_E_INTERNAL;
+    *changed = rc == 1;
+    return 0;
+}
+
 int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol_pii_session_t *session, const char *body,
                             size_t len, gw_buf_t *out, int *changed)
 {

@@ -196,9 +196,9 @@ struct st_gw_call_t {
     int idem_claimed;           /* this request claimed its Idempotency-Key */
     int idem_first_status;      /* status of the earlier request with the same key (0: in flight) */
     char idem_first_id[GW_REQUEST_ID_MAX + 1];
-    char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1]; /* Idempotency-Key header, "" if none */
-    enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON } restore;
-    int need_restore;            /* the session issued tokens */
+    char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1];                                          /* Idempotency-Key header, "" if none */
+    enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON, GW_RESTORE_TEXT } restore; /* TEXT: a text/... answer held whole */
+    int need_restore;                                                                   /* the session issued tokens */
     gw_privacy_output_t out_ctx; /* ctx of the restorer's callbacks: session + worker scratch */
     long upstream_status;
     int64_t upstream_length; /* Content-Length of the upstream response, -1 if none */

@@ -272,6 +272,11 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
                     (call->pred.kind == GW_ASYNC_READ && call->upstream_status < 300) ||
                     (output_scanned(call) && call->upstream_status < 300))
                     call->restore = GW_RESTORE_JSON;
+            } else if (vl >= 5 && strncasecmp(value, "text/", 5) == 0 && call->upstream_status < 300 &&
+                       (call->need_restore || output_scanned(call))) {
+                /* model text as plain text (an OpenAI transcription as text / srt / vtt): held whole and scanned or
+                 * restored as one piece; it used to pass unscanned */
+                call->restore = GW_RESTORE_TEXT;
             }
         }
         if (call->retry_hold)
@@ -365,8 +370,8 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         size_t room = GW_LOG_BODY_MAX - call->resp_log.len;
         gw_buf_append(&call->resp_log, p, n < room ? n : room);
     }
-    if (call->restore == GW_RESTORE_JSON) {
-        /* non-streaming JSON: restore needs the whole document; answered at transfer end */
+    if (call->restore == GW_RESTORE_JSON || call->restore == GW_RESTORE_TEXT) {
+        /* non-streaming JSON or text: restore needs the whole document; answered at transfer end */
         if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
             int ok = gw_buf_append(&call->resp_json, p, n) == 0;
             call->overhead_ns += gw__now_ns() - t0;
@@ -503,6 +508,24 @@ void gw__respond_resume(gw_call_t *call, long http_status)
             gw__async_created(call);
         if (call->async_rewrite && call->upstream_status < 300)
             gw__async_rewrite_urls(call);
+    } else if (call->restore == GW_RESTORE_TEXT) {
+        int changed = 0, scan = output_scanned(call) != NULL;
+        if (gw_privacy_response_text(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
+                                     call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed) != 0) {
+            gw_buf_reset(&call->pending); /* fail closed, as a JSON answer's (above) */
+            error_body(call, GW_ERR_INTERNAL, 0, NULL,
+                       scan ? "aigw: the privacy scan of the answer failed"
+                            : "aigw: the placeholders in the answer could not be restored",
+                       &call->pending);
+            call->upstream_status = 500;
+            call->error_code = gw_error_def(GW_ERR_INTERNAL)->code;
+            ssize_t ct = call->req != NULL ? h2o_find_header(&call->req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1) : -1;
+            if (ct >= 0) /* the error body is JSON, not the text the upstream's header announced */
+                call->req->res.headers.entries[ct].value = h2o_iovec_init(H2O_STRLIT("application/json"));
+        } else if (!changed) {
+            gw_buf_reset(&call->pending);
+            gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
+        }
     } else if (call->restore == GW_RESTORE_SSE) {
         pol_restore_stream_finish(call->restorer, &call->pending); /* flushes held-back token prefixes */
     }

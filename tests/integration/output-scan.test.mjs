@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { ADMIN_TOKENS, CLIENT_KEY, USER, adminRequest, sqlite, startAigw, storeSetup, waitFor } from './lib/harness.mjs';
 import { startProviders } from './lib/providers.mjs';
 
@@ -30,7 +30,8 @@ before(async () => {
   env = await startProviders({
     name: 'outscan',
     providers: ['openai', 'anthropic'],
-    config: { ...data.config, pii: { default_action: 'tokenize', scan_responses: true } },
+    // audio/* forwarded unscanned: the transcription tests need an upload aigw cannot read
+    config: { ...data.config, pii: { default_action: 'tokenize', scan_responses: true, forward_unscanned_types: ['audio/*'] } },
   });
   ({ gw, mocks } = env);
 });
@@ -134,6 +135,31 @@ describe('answers too large to scan are refused, never passed unscanned', () => 
     const row = await waitFor(() => sqlite(data.db, `SELECT outcome FROM calls WHERE request_id = '${id}'`)[0],
       { msg: `calls row of ${id}` });
     assert.equal(row.outcome, 'aigw_cut');
+  });
+});
+
+describe('plain-text answers (OpenAI transcriptions as text / srt / vtt)', () => {
+  const sdk = () => new OpenAI({ apiKey: CLIENT_KEY, baseURL: gw.baseURL, maxRetries: 0 });
+  const wav = () => toFile(Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.alloc(28)]), 'a.wav',
+    { type: 'audio/wav' });
+
+  for (const format of ['text', 'srt', 'vtt']) {
+    test(`transcription as ${format}: the model's PII redacted (it passed unscanned), logged direction = response`, async () => {
+      const { data: text, response } = await sdk().audio.transcriptions.create({ model: 'whisper-1', file: await wav(),
+        response_format: format }, { headers: say() }).withResponse();
+      assert.equal(typeof text, 'string');
+      assertClean(text, format);
+      assert.ok(text.includes('<EMAIL_ADDRESS>') && text.includes('<CREDIT_CARD>'), text);
+      const id = response.headers.get('x-aigw-request-id');
+      const r = await rows(id, 2);
+      assert.deepEqual(r.map((x) => [x.field, x.direction]).sort(), [['text', 'response'], ['text', 'response']]);
+    });
+  }
+
+  test('transcription as JSON: scanned as before ({text})', async () => {
+    const t = await sdk().audio.transcriptions.create({ model: 'whisper-1', file: await wav() }, { headers: say() });
+    assertClean(t.text, 'json');
+    assert.ok(t.text.includes('<EMAIL_ADDRESS>'), t.text);
   });
 });
 

@@ -651,6 +651,21 @@ async function route(req, out, urlPath, rawBody, query) {
     return sendJson(out, 200, clone(body.model === 'dall-e-3' ? FX.imagesDalle3 : FX.imagesGptImage));
   }
   if (method === 'GET' && urlPath === '/v1/models') return sendJson(out, 200, MODELS);
+  if (method === 'POST' && (urlPath === '/v1/audio/transcriptions' || urlPath === '/v1/audio/translations') && multipart) {
+    // the transcript is x-mock-say's text (else a fixed one); response_format text / srt / vtt answer it as plain
+    // text (OpenAI API reference, "Create transcription": text/plain for text and srt, text/vtt for vtt), json as {text}
+    const text = typeof body[SAY] === 'string' ? body[SAY] : 'The quick brown fox.';
+    const fm = /name="response_format"\r\n\r\n([a-z_]+)\r\n/.exec(rawBody.toString('latin1'));
+    const format = fm ? fm[1] : 'json';
+    if (format === 'text' || format === 'srt' || format === 'vtt') {
+      const t = format === 'vtt' ? `WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n${text}\n` : format === 'srt' ?
+        `1\n00:00:00,000 --> 00:00:02,000\n${text}\n` : `${text}\n`;
+      const b = Buffer.from(t, 'utf8');
+      out.head(200, { 'content-type': `${format === 'vtt' ? 'text/vtt' : 'text/plain'}; charset=utf-8`, 'content-length': b.length });
+      return out.end(b);
+    }
+    return sendJson(out, 200, { text, usage: { type: 'duration', seconds: 2 } });
+  }
   return notFound(out, method, urlPath);
 }
 
