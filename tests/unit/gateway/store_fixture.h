@@ -28,6 +28,7 @@
 
 #include "gateway/store/keyfile.h"
 #include "gateway/accesslog.h"
+#include "store_query.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_schema.h"
 #include "gateway/store/store_db.h"
@@ -76,15 +77,7 @@ static inline gw_store_db_t *raw_open(fx_t *fx)
 static inline int64_t raw_count(fx_t *fx, const char *sql, const char *arg)
 {
     gw_store_db_t *db = raw_open(fx);
-    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
-    if (s == NULL)
-        fail_msg("prepare %s: %s", sql, gw_store__db_errmsg(db));
-    if (arg)
-        gw_store__bind_text(s, 1, arg);
-    assert_int_equal(gw_store__step(s), 1);
-    int64_t n = gw_store__col_int64(s, 0);
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    int64_t n = ts_db_int(db, sql, arg, NULL);
     gw_store__db_close(db);
     return n;
 }

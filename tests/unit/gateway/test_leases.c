@@ -37,6 +37,7 @@
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
+#include "store_query.h"
 #include "gateway/store/store_ledger.h"
 #include "pg_server.h"
 #include "policy/crypto.h"
@@ -68,19 +69,7 @@ static gw_store_db_t *raw_open(fx_t *fx)
 static int64_t raw_int(fx_t *fx, const char *sql, const char *a1, const char *a2)
 {
     gw_store_db_t *db = raw_open(fx);
-    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
-    if (s == NULL)
-        fail_msg("prepare %s: %s", sql, gw_store__db_errmsg(db));
-    if (a1)
-        gw_store__bind_text(s, 1, a1);
-    if (a2)
-        gw_store__bind_text(s, 2, a2);
-    int rc = gw_store__step(s);
-    if (rc < 0)
-        fail_msg("%s: %s", sql, gw_store__db_errmsg(db));
-    int64_t n = rc == 1 ? gw_store__col_int64(s, 0) : 0;
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    int64_t n = ts_db_int_row(db, sql, a1, a2, 1, 0);
     gw_store__db_close(db);
     return n;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "gateway/store/store_db.h"
+#include "store_query.h"
 #include "gateway/store/store_schema.h"
 #include "support/support.h"
 
@@ -62,14 +63,7 @@ static void migrate_to(gw_store_db_t *db, int version)
 
 static int64_t one_int(gw_store_db_t *db, const char *sql)
 {
-    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
-    if (s == NULL)
-        fail_msg("prepare %s: %s", sql, gw_store__db_errmsg(db));
-    assert_int_equal(gw_store__step(s), 1);
-    int64_t v = gw_store__col_int64(s, 0);
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
-    return v;
+    return ts_db_int(db, sql, NULL, NULL);
 }
 
 /* Every row of `sql` (its first `ncols` columns) as text, columns joined by '|', rows by '\n' (malloc'ed). */
@@ -128,11 +122,7 @@ static void fill_v9(gw_store_db_t *db)
          " VALUES (40, 14, 'GET', 200, 0, 0, 1, 0, 1)"),
         "DELETE FROM access_log WHERE id = 40",
     };
-    assert_int_equal(gw_store__db_exec(db, "BEGIN IMMEDIATE"), 0);
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-        if (gw_store__db_exec(db, rows[i]) != 0)
-            fail_msg("%s: %s", rows[i], gw_store__db_errmsg(db));
-    assert_int_equal(gw_store__db_exec(db, "COMMIT"), 0);
+    ts_db_exec_all(db, rows, sizeof(rows) / sizeof(rows[0]));
     assert_int_equal(one_int(db, "SELECT seq FROM sqlite_sequence WHERE name = 'access_log'"), 40);
 }
 
@@ -222,11 +212,7 @@ static void test_upgrade_from_v9(void **state)
                      0);
     assert_int_equal(one_int(db, "SELECT MAX(id) FROM access_log"), 7);
     assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sqlite_sequence"), 0);
-    gw_store_stmt_t *s = gw_store__db_prepare(db, "PRAGMA integrity_check");
-    assert_int_equal(gw_store__step(s), 1);
-    assert_string_equal(gw_store__col_text(s, 0), "ok");
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    ts_db_integrity_ok(db);
     gw_store__db_close(db);
 }
 
@@ -255,11 +241,7 @@ static void test_upgrade_keyed_v11(void **state)
         " ('alice', x'0102030405', 'k1', 1, 77, 10), ('bob', x'ff', 'k1', 0, NULL, 11), ('carol@x', x'00', 'k0', 0, NULL, 12)",
         "INSERT INTO credit_balances(user_id, balance, reserved, updated_at) VALUES ('alice', 700, 300, 20), ('bob', -5, 0, 21)",
     };
-    assert_int_equal(gw_store__db_exec(db, "BEGIN IMMEDIATE"), 0);
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-        if (gw_store__db_exec(db, rows[i]) != 0)
-            fail_msg("%s: %s", rows[i], gw_store__db_errmsg(db));
-    assert_int_equal(gw_store__db_exec(db, "COMMIT"), 0);
+    ts_db_exec_all(db, rows, sizeof(rows) / sizeof(rows[0]));
     static const char *const tables[] = {"users", "credit_balances"};
     static const char *const contents[] = {
         "SELECT id, hex(data_key_wrapped), key_id, consent_training, consent_at, created_at FROM users ORDER BY id",
@@ -309,11 +291,7 @@ static void test_upgrade_keyed_v11(void **state)
                                            " WHERE user_id = 'alice'"),
                      0);
     assert_int_equal(one_int(db, "SELECT balance + reserved FROM credit_balances WHERE user_id = 'alice'"), 705);
-    gw_store_stmt_t *s = gw_store__db_prepare(db, "PRAGMA integrity_check");
-    assert_int_equal(gw_store__step(s), 1);
-    assert_string_equal(gw_store__col_text(s, 0), "ok");
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    ts_db_integrity_ok(db);
     gw_store__db_close(db);
 }
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "gateway/store/store_db.h"
+#include "store_query.h"
 #include "support/support.h"
 
 typedef struct st_fx_t {
@@ -65,13 +66,7 @@ static gw_store_db_t *open_db(fx_t *fx)
 
 static int64_t one_int(gw_store_db_t *db, const char *sql)
 {
-    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
-    assert_non_null(s);
-    assert_int_equal(gw_store__step(s), 1);
-    int64_t v = gw_store__col_int64(s, 0);
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
-    return v;
+    return ts_db_int(db, sql, NULL, NULL);
 }
 
 /* Inserts `n` rows of `bytes` bytes each in one transaction. @return the COMMIT's result. */
@@ -127,11 +122,7 @@ static void test_commits_are_whole(void **state)
     w = open_db(fx);
     assert_int_equal(one_int(w, "SELECT COUNT(*) FROM t"), 301);
     assert_int_equal(gw_store__db_exec(w, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
-    gw_store_stmt_t *s = gw_store__db_prepare(w, "PRAGMA integrity_check");
-    assert_int_equal(gw_store__step(s), 1);
-    assert_string_equal(gw_store__col_text(s, 0), "ok");
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    ts_db_integrity_ok(w);
     gw_store__db_close(w);
 }
 
@@ -160,11 +151,7 @@ static void test_refused_write_fails_the_commit(void **state)
     /* the database holds the earlier commit, not a part of the failed one */
     w = open_db(fx);
     assert_int_equal(one_int(w, "SELECT COUNT(*) FROM t"), 10);
-    gw_store_stmt_t *s = gw_store__db_prepare(w, "PRAGMA integrity_check");
-    assert_int_equal(gw_store__step(s), 1);
-    assert_string_equal(gw_store__col_text(s, 0), "ok");
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    ts_db_integrity_ok(w);
     /* and it takes new commits again */
     assert_int_equal(insert_rows(w, 200, 5, 3000), 0);
     assert_int_equal(one_int(w, "SELECT COUNT(*) FROM t"), 15);
@@ -224,11 +211,7 @@ static off_t file_size(const char *path)
 static void assert_intact(gw_store_db_t *db, int64_t rows)
 {
     assert_int_equal(one_int(db, "SELECT COUNT(*) FROM t"), rows);
-    gw_store_stmt_t *s = gw_store__db_prepare(db, "PRAGMA integrity_check");
-    assert_int_equal(gw_store__step(s), 1);
-    assert_string_equal(gw_store__col_text(s, 0), "ok");
-    gw_store__reset(s);
-    gw_store__db_finalize(s);
+    ts_db_integrity_ok(db);
 }
 
 static void test_checkpoints_run_beside_the_commits(void **state)

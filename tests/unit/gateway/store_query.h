@@ -1,0 +1,68 @@
+/*
+ * Raw reads of a store database in the store's unit tests, through the store's own SQL layer (store_db.h, `?`
+ * placeholders), so a check reads the same on SQLite and PostgreSQL. One copy of what six suites had each written
+ * for themselves (raw_int, raw_count, one_int). cmocka: a failing statement fails the test. Static: include from the
+ * suite's .c file (or its fixture header).
+ */
+#ifndef AIGW_TESTS_STORE_QUERY_H
+#define AIGW_TESTS_STORE_QUERY_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gateway/store/store_db.h"
+
+/* The first column of the first row of `sql` on `db` (borrowed) as an integer, with up to two text parameters
+ * (`a1`, `a2`; NULL: not bound). A query without a row returns `none` when `none_ok`, else fails the test. */
+static inline int64_t ts_db_int_row(gw_store_db_t *db, const char *sql, const char *a1, const char *a2, int none_ok, int64_t none)
+{
+    gw_store_stmt_t *s = gw_store__db_prepare(db, sql);
+    if (s == NULL)
+        fail_msg("prepare %s: %s", sql, gw_store__db_errmsg(db));
+    if (a1 != NULL)
+        gw_store__bind_text(s, 1, a1);
+    if (a2 != NULL)
+        gw_store__bind_text(s, 2, a2);
+    int rc = gw_store__step(s);
+    if (rc < 0)
+        fail_msg("%s: %s", sql, gw_store__db_errmsg(db));
+    if (rc == 0 && !none_ok)
+        fail_msg("%s: no row", sql);
+    int64_t v = rc == 1 ? gw_store__col_int64(s, 0) : none;
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    return v;
+}
+
+/* ts_db_int_row that requires a row. */
+static inline int64_t ts_db_int(gw_store_db_t *db, const char *sql, const char *a1, const char *a2)
+{
+    return ts_db_int_row(db, sql, a1, a2, 0, 0);
+}
+
+/* SQLite: PRAGMA integrity_check of `db` answers "ok", else the test fails with its first finding. */
+static inline void ts_db_integrity_ok(gw_store_db_t *db)
+{
+    gw_store_stmt_t *s = gw_store__db_prepare(db, "PRAGMA integrity_check");
+    assert_non_null(s);
+    assert_int_equal(gw_store__step(s), 1);
+    assert_string_equal(gw_store__col_text(s, 0), "ok");
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+}
+
+/* Runs the `n` statements of `sql` in one transaction on `db`; a failing one fails the test with its message. */
+static inline void ts_db_exec_all(gw_store_db_t *db, const char *const *sql, size_t n)
+{
+    assert_int_equal(gw_store__db_exec(db, "BEGIN"), 0);
+    for (size_t i = 0; i < n; i++)
+        if (gw_store__db_exec(db, sql[i]) != 0)
+            fail_msg("%s: %s", sql[i], gw_store__db_errmsg(db));
+    assert_int_equal(gw_store__db_exec(db, "COMMIT"), 0);
+}
+
+#endif
