@@ -33,16 +33,9 @@ N=${AIGW_CG_REQUESTS:-300}
 WARM=${AIGW_CG_WARM:-50}
 FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/tests/fixtures/providers/openai}
 BODY="$ROOT/bench/chat_body.json"
-TMP=$(mktemp -d /tmp/aigw-bench-cg.XXXXXX)
-declare -a PIDS=()
-log() { printf '[bench-cg] %s\n' "$*" >&2; }
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  [ "${AIGW_BENCH_KEEP:-0}" = 1 ] && log "kept $TMP" || rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_init bench-cg aigw-bench-cg
 STRACE=${AIGW_CG_STRACE:-0}
 TOOLS="valgrind callgrind_control curl"
 [ -n "${AIGW_CG_WRK:-}" ] && TOOLS="$TOOLS wrk"

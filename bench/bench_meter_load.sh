@@ -32,17 +32,9 @@ ROUNDS=${AIGW_BENCH_METER_ROUNDS:-3}
 FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/tests/fixtures/providers/openai}
 BODY="$ROOT/bench/chat_body.json"
 CLK_TCK=$(getconf CLK_TCK)
-TMP=$(mktemp -d /tmp/aigw-bench-meter.XXXXXX)
-declare -a PIDS=()
-
-log() { printf '[bench-meter] %s\n' "$*" >&2; }
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  if [ "${AIGW_BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_init bench-meter aigw-bench-meter
 trap 'exit 130' INT TERM
 
 # utime+stime (clock ticks) of a whole process, or of one of its threads (PID TID).
@@ -53,14 +45,6 @@ tid_named() {
   local t
   for t in $(ls "/proc/$1/task" | sort -n); do
     [ "$(cat "/proc/$1/task/$t/comm" 2>/dev/null)" = "$2" ] && { echo "$t"; return 0; }
-  done
-  return 1
-}
-free_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
-    [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
   done
   return 1
 }

@@ -40,20 +40,12 @@ BASE_BIN=${AIGW_BENCH_PG_BASE:-}
 FIXTURES="$ROOT/tests/fixtures/providers/openai"
 BODY="$ROOT/bench/chat_body.json"
 CLK_TCK=$(getconf CLK_TCK)
-TMP=$(mktemp -d /tmp/aigw-bench-pg.XXXXXX)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_init bench-pg aigw-bench-pg
 export AIGW_PG_DIR=${AIGW_PG_DIR:-$TMP/pg}
-declare -a PIDS=()
 PG_STARTED=0
-
-log() { printf '[bench-pg] %s\n' "$*" >&2; }
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  [ $PG_STARTED = 1 ] && bash "$ROOT/scripts/pg-test-server.sh" stop >/dev/null 2>&1
-  if [ "${AIGW_BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
+bench_cleanup_hook() { [ $PG_STARTED = 1 ] && bash "$ROOT/scripts/pg-test-server.sh" stop >/dev/null 2>&1; }
 trap 'exit 130' INT TERM
 
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -65,9 +57,6 @@ pg_ticks() {
 }
 # busy jiffies of the whole machine (user+nice+system+irq+softirq+steal)
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 cmake --build "$BUILD" --target mock_upstream aigw >"$TMP/build.log" 2>&1 || { tail -20 "$TMP/build.log" >&2; exit 1; }
 command -v wrk >/dev/null || { log "wrk not installed; skipped"; exit 1; }

@@ -25,16 +25,9 @@ CORE=${AIGW_SERIAL_CORE:-1}
 FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/tests/fixtures/providers/openai}
 BODY="$ROOT/bench/chat_body.json"
 HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
-TMP=$(mktemp -d /tmp/aigw-bench-serial.XXXXXX)
-declare -a PIDS=()
-log() { printf '[bench-serial] %s\n' "$*" >&2; }
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-  [ "${AIGW_BENCH_KEEP:-0}" = 1 ] && log "kept $TMP" || rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_init bench-serial aigw-bench-serial
 trap 'exit 130' INT TERM
 for tool in wrk taskset curl; do
   command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
@@ -42,14 +35,6 @@ done
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13, $12, $13 }' "/proc/$1/stat"; }
 # context switches of every thread of the process (voluntary + involuntary)
 ctxsw() { cat /proc/$1/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'; }
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
-  done
-  return 1
-}
 wait_up() {
   for _ in $(seq 100); do
     [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "$1")" = 200 ] && return 0

@@ -18,6 +18,9 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# free_port (bench/lib.sh; its log() is replaced by this script's own below)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 BUILD=${1:-build}
 case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 DURATION=${AIGW_BENCH_DURATION:-10}
@@ -56,21 +59,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port: not listening now and not handed out earlier in this run.
-declare -A USED_PORTS=()
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    [ -n "${USED_PORTS[$p]:-}" ] && continue
-    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then
-      USED_PORTS[$p]=1
-      echo "$p"
-      return 0
-    fi
-  done
-  return 1
-}
 
 # wait_http URL SECONDS [EXPECTED_CODE]: poll until the URL answers (any code, or the expected one).
 wait_http() {

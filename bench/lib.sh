@@ -1,0 +1,41 @@
+# Shared by the bench scripts (sourced, never run): the temp directory, the background processes
+# stopped at exit, free loopback ports. One copy of what each script had written for itself.
+#
+#   bench_init TAG PREFIX   TMP = a new directory /tmp/PREFIX.XXXXXX; PIDS = () for background
+#                           processes; log() prints "[TAG] message" to stderr; at exit every PID is
+#                           killed and reaped, bench_cleanup_hook runs if the script defines it, and
+#                           TMP is removed unless AIGW_BENCH_KEEP=1.
+#   free_port               a loopback port nothing listens on now and not handed out earlier in
+#                           this run (ss(8)); fails after 200 tries.
+
+bench_init() {
+  BENCH_TAG=$1
+  TMP=$(mktemp -d "/tmp/$2.XXXXXX")
+  PIDS=()
+  trap bench_cleanup EXIT
+}
+
+log() { printf '[%s] %s\n' "$BENCH_TAG" "$*" >&2; }
+
+bench_cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook; fi
+  if [ "${AIGW_BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+
+declare -A BENCH_USED_PORTS=()
+free_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    [ -n "${BENCH_USED_PORTS[$p]:-}" ] && continue
+    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then
+      BENCH_USED_PORTS[$p]=1
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
