@@ -68,8 +68,10 @@ for r in $(seq "$ROUNDS"); do
     order=()
     for ((i = $#; i >= 1; i--)); do order+=("${!i}"); done
   fi
+  n=0
   for bin in "${order[@]}"; do
-    dir="$TMP/run$r.$(basename "$(dirname "$bin")")"
+    n=$((n + 1)) # a directory per run: two binaries from trees both named build/ shared one database
+    dir="$TMP/run$r.$n"
     mkdir -p "$dir"
     port=$(free_port)
     cat >"$dir/aigw.json" <<EOF
