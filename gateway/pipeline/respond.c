@@ -465,6 +465,27 @@ int gw__respond_complete(gw_call_t *call, long http_status)
     return 1;
 }
 
+/* A held answer that cannot be sent (fail closed) is replaced, before its headers go out, by the error `err` with
+ * `message` in the route's provider shape: status, code and Content-Type follow the error, not the upstream's answer. */
+static void replace_answer(gw_call_t *call, gw_err_t err, const char *message)
+{
+    gw_buf_reset(&call->pending);
+    error_body(call, err, 0, NULL, message, &call->pending);
+    call->upstream_status = gw_error_def(err)->status;
+    call->error_code = gw_error_def(err)->code;
+    ssize_t ct = call->req != NULL ? h2o_find_header(&call->req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1) : -1;
+    if (ct >= 0) { /* a text answer announced text/plain */
+        const char *t = call->adapter->error_content_type;
+        call->req->res.headers.entries[ct].value = h2o_iovec_init(t, strlen(t));
+    }
+}
+
+/* Why a held answer could not be scanned or restored (allocation), for its 500. */
+static const char *answer_failure(int scanned)
+{
+    return scanned ? "aigw: the privacy scan of the answer failed" : "aigw: the placeholders in the answer could not be restored";
+}
+
 void gw__respond_resume(gw_call_t *call, long http_status)
 {
     uint64_t t0 = gw__now_ns();
@@ -481,17 +502,13 @@ void gw__respond_resume(gw_call_t *call, long http_status)
              * carry personal data the model produced; unrestored, it would be a silently wrong answer (placeholders
              * where the client's values belong). aigw failed, not the provider: 500, like the stream's counterpart
              * that is cut where its restore failed (docs/internals/privacy.md) */
-            gw_buf_reset(&call->pending);
             /* an answer that says JSON and is not: the provider's fault, but its text cannot be scanned either */
-            gw_err_t err = prc == GW_E_RESTORE_UNSCANNABLE ? GW_ERR_UPSTREAM_ERROR : GW_ERR_INTERNAL;
-            error_body(call, err, 0, NULL,
-                       prc == GW_E_RESTORE_UNSCANNABLE ? "aigw: the upstream's JSON answer does not parse, so its text cannot be "
-                                                         "scanned (pii.scan_responses); not forwarded"
-                       : scan                          ? "aigw: the privacy scan of the answer failed"
-                                                       : "aigw: the placeholders in the answer could not be restored",
-                       &call->pending);
-            call->upstream_status = gw_error_def(err)->status;
-            call->error_code = gw_error_def(err)->code;
+            if (prc == GW_E_RESTORE_UNSCANNABLE)
+                replace_answer(call, GW_ERR_UPSTREAM_ERROR,
+                               "aigw: the upstream's JSON answer does not parse, so its text cannot be scanned "
+                               "(pii.scan_responses); not forwarded");
+            else
+                replace_answer(call, GW_ERR_INTERNAL, answer_failure(scan));
             changed = 1;
         }
         if (!changed) {
@@ -512,16 +529,7 @@ void gw__respond_resume(gw_call_t *call, long http_status)
         int changed = 0, scan = output_scanned(call) != NULL;
         if (gw_privacy_response_text(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
                                      call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed) != 0) {
-            gw_buf_reset(&call->pending); /* fail closed, as a JSON answer's (above) */
-            error_body(call, GW_ERR_INTERNAL, 0, NULL,
-                       scan ? "aigw: the privacy scan of the answer failed"
-                            : "aigw: the placeholders in the answer could not be restored",
-                       &call->pending);
-            call->upstream_status = 500;
-            call->error_code = gw_error_def(GW_ERR_INTERNAL)->code;
-            ssize_t ct = call->req != NULL ? h2o_find_header(&call->req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1) : -1;
-            if (ct >= 0) /* the error body is JSON, not the text the upstream's header announced */
-                call->req->res.headers.entries[ct].value = h2o_iovec_init(H2O_STRLIT("application/json"));
+            replace_answer(call, GW_ERR_INTERNAL, answer_failure(scan)); /* fail closed, as a JSON answer's (above) */
         } else if (!changed) {
             gw_buf_reset(&call->pending);
             gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);

@@ -224,33 +224,38 @@ static int sq_bind_int64(gw_store_stmt_t *sp, int i, int64_t v)
     return sqlite3_bind_int64(((sq_stmt_t *)sp)->h, i, v) == SQLITE_OK ? 0 : -1;
 }
 
-static int sq_bind_text(gw_store_stmt_t *sp, int i, const char *v)
+/* Text or blob (NULL: SQL NULL), copied by SQLite (SQLITE_TRANSIENT) or borrowed until the reset (SQLITE_STATIC). */
+static int bind_text_as(gw_store_stmt_t *sp, int i, const char *v, sqlite3_destructor_type d)
 {
     sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
-    int rc = v ? sqlite3_bind_text(h, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(h, i);
-    return rc == SQLITE_OK ? 0 : -1;
+    return (v ? sqlite3_bind_text(h, i, v, -1, d) : sqlite3_bind_null(h, i)) == SQLITE_OK ? 0 : -1;
+}
+
+static int bind_blob_as(gw_store_stmt_t *sp, int i, const void *p, size_t n, sqlite3_destructor_type d)
+{
+    sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
+    return (p ? sqlite3_bind_blob64(h, i, p, n, d) : sqlite3_bind_null(h, i)) == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_bind_text(gw_store_stmt_t *sp, int i, const char *v)
+{
+    return bind_text_as(sp, i, v, SQLITE_TRANSIENT);
 }
 
 static int sq_bind_blob(gw_store_stmt_t *sp, int i, const void *p, size_t n)
 {
-    sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
-    int rc = p ? sqlite3_bind_blob64(h, i, p, n, SQLITE_TRANSIENT) : sqlite3_bind_null(h, i);
-    return rc == SQLITE_OK ? 0 : -1;
+    return bind_blob_as(sp, i, p, n, SQLITE_TRANSIENT);
 }
 
 /* the _ref binds: SQLITE_STATIC (sq_reset clears the bindings, so no pointer outlives a run) */
 static int sq_bind_text_ref(gw_store_stmt_t *sp, int i, const char *v)
 {
-    sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
-    int rc = v ? sqlite3_bind_text(h, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(h, i);
-    return rc == SQLITE_OK ? 0 : -1;
+    return bind_text_as(sp, i, v, SQLITE_STATIC);
 }
 
 static int sq_bind_blob_ref(gw_store_stmt_t *sp, int i, const void *p, size_t n)
 {
-    sqlite3_stmt *h = ((sq_stmt_t *)sp)->h;
-    int rc = p ? sqlite3_bind_blob64(h, i, p, n, SQLITE_STATIC) : sqlite3_bind_null(h, i);
-    return rc == SQLITE_OK ? 0 : -1;
+    return bind_blob_as(sp, i, p, n, SQLITE_STATIC);
 }
 
 static int sq_step(gw_store_stmt_t *sp)

@@ -14,7 +14,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "gateway/store/store_db.h"
+#include "support/support.h"
 
 /* The first column of the first row of `sql` on `db` (borrowed) as an integer, with up to two text parameters
  * (`a1`, `a2`; NULL: not bound). A query without a row returns `none` when `none_ok`, else fails the test. */
@@ -53,6 +57,35 @@ static inline void ts_db_integrity_ok(gw_store_db_t *db)
     assert_string_equal(gw_store__col_text(s, 0), "ok");
     gw_store__reset(s);
     gw_store__db_finalize(s);
+}
+
+/* The SQLite-only suites' fixture: a private temporary directory (tests/support ts_tmpdir_make) and the path of a
+ * database file in it, "DIR/t.db" (not created). */
+typedef struct st_ts_tmpdb_t {
+    char dir[64];
+    char path[128];
+} ts_tmpdb_t;
+
+/* cmocka setup body: a new ts_tmpdb_t in *state, its directory named after `name`. @return 0, or -1. */
+static inline int ts_tmpdb_setup(void **state, const char *name)
+{
+    ts_tmpdb_t *fx = calloc(1, sizeof(*fx));
+    if (fx == NULL || ts_tmpdir_make(fx->dir, sizeof(fx->dir), name) != 0) {
+        free(fx);
+        return -1;
+    }
+    snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
+    *state = fx;
+    return 0;
+}
+
+/* cmocka teardown: removes the directory with everything in it and frees the fixture. @return 0, or -1. */
+static inline int ts_tmpdb_teardown(void **state)
+{
+    ts_tmpdb_t *fx = *state;
+    int rc = ts_tmpdir_remove(fx->dir);
+    free(fx);
+    return rc;
 }
 
 /* Runs the `n` statements of `sql` in one transaction on `db`; a failing one fails the test with its message. */

@@ -22,27 +22,11 @@
 #include "gateway/store/store_schema.h"
 #include "support/support.h"
 
-typedef struct st_fx_t {
-    char dir[64];
-    char path[128];
-} fx_t;
+typedef ts_tmpdb_t fx_t;
 
 static int setup(void **state)
 {
-    fx_t *fx = calloc(1, sizeof(*fx));
-    if (ts_tmpdir_make(fx->dir, sizeof(fx->dir), "schema") != 0)
-        return -1;
-    snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_t *fx = *state;
-    int rc = ts_tmpdir_remove(fx->dir);
-    free(fx);
-    return rc;
+    return ts_tmpdb_setup(state, "schema");
 }
 
 static gw_store_db_t *open_db(const char *path)
@@ -125,6 +109,41 @@ static void fill_v9(gw_store_db_t *db)
     ts_db_exec_all(db, rows, sizeof(rows) / sizeof(rows[0]));
     assert_int_equal(one_int(db, "SELECT seq FROM sqlite_sequence WHERE name = 'access_log'"), 40);
 }
+/* Tables an upgrade must keep: n of them, table t read by contents[t] (its first ncols[t] columns) and described by
+ * cols(db, tables[t]). */
+typedef struct st_tables_t {
+    size_t n;
+    const char *const *tables, *const *contents;
+    const int *ncols;
+    char *(*cols)(gw_store_db_t *db, const char *table);
+} tables_t;
+
+typedef struct st_table_snap_t {
+    char *rows, *cols; /* malloc'ed */
+} table_snap_t;
+
+/* The rows and columns of every table of `t` now (snap[0..t->n)). */
+static void snap_tables(gw_store_db_t *db, const tables_t *t, table_snap_t *snap)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        snap[i].rows = dump(db, t->contents[i], t->ncols[i]);
+        snap[i].cols = t->cols(db, t->tables[i]);
+    }
+}
+
+/* Every table of `t` still has the rows and columns of `snap` (then freed). */
+static void assert_tables_kept(gw_store_db_t *db, const tables_t *t, table_snap_t *snap)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        char *rows = dump(db, t->contents[i], t->ncols[i]), *cols = t->cols(db, t->tables[i]);
+        assert_string_equal(rows, snap[i].rows);
+        assert_string_equal(cols, snap[i].cols);
+        free(rows);
+        free(cols);
+        free(snap[i].rows);
+        free(snap[i].cols);
+    }
+}
 
 static void test_upgrade_from_v9(void **state)
 {
@@ -141,11 +160,9 @@ static void test_upgrade_from_v9(void **state)
         "SELECT id, at, request_id, method, route, status, bytes_in, bytes_out, client_ip, user_id, duration_us, upstream_us,"
         " expires_at FROM access_log ORDER BY id",
     };
-    char *before[NTABLES], *cols[NTABLES];
-    for (size_t t = 0; t < NTABLES; t++) {
-        before[t] = dump(db, contents[t], ncols[t]);
-        cols[t] = columns(db, TABLES[t]);
-    }
+    const tables_t tabs = {NTABLES, TABLES, contents, ncols, columns};
+    table_snap_t snap[NTABLES];
+    snap_tables(db, &tabs, snap);
     char *indexes = dump(db,
                          "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger')"
                          " AND tbl_name IN ('ledger', 'redactions', 'access_log') ORDER BY name",
@@ -157,15 +174,7 @@ static void test_upgrade_from_v9(void **state)
     assert_int_equal(one_int(db, "SELECT MAX(version) FROM schema_version"), gw_store__schema_version());
     /* same rows, same ids, same columns, same indexes and triggers (the ledger's triggers are recreated
      * with the text versions 2 and 5 gave them) */
-    for (size_t t = 0; t < NTABLES; t++) {
-        char *after = dump(db, contents[t], ncols[t]), *c = columns(db, TABLES[t]);
-        assert_string_equal(after, before[t]);
-        assert_string_equal(c, cols[t]);
-        free(after);
-        free(c);
-        free(before[t]);
-        free(cols[t]);
-    }
+    assert_tables_kept(db, &tabs, snap);
     char *indexes_after = dump(db,
                                "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger')"
                                " AND tbl_name IN ('ledger', 'redactions', 'access_log') ORDER BY name",
@@ -248,11 +257,9 @@ static void test_upgrade_keyed_v11(void **state)
         "SELECT user_id, balance, reserved, updated_at FROM credit_balances ORDER BY user_id",
     };
     static const int ncols[] = {6, 4};
-    char *before[2], *cols[2];
-    for (size_t t = 0; t < 2; t++) {
-        before[t] = dump(db, contents[t], ncols[t]);
-        cols[t] = columns_key_notnull(db, tables[t]);
-    }
+    const tables_t tabs = {2, tables, contents, ncols, columns_key_notnull};
+    table_snap_t snap[2];
+    snap_tables(db, &tabs, snap);
     assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('sqlite_autoindex_users_1',"
                                  " 'sqlite_autoindex_credit_balances_1')"),
                      2);
@@ -260,15 +267,7 @@ static void test_upgrade_keyed_v11(void **state)
 
     db = open_db(fx->path);
     migrate_to(db, gw_store__schema_version());
-    for (size_t t = 0; t < 2; t++) {
-        char *after = dump(db, contents[t], ncols[t]), *c = columns_key_notnull(db, tables[t]);
-        assert_string_equal(after, before[t]);
-        assert_string_equal(c, cols[t]);
-        free(after);
-        free(c);
-        free(before[t]);
-        free(cols[t]);
-    }
+    assert_tables_kept(db, &tabs, snap);
     /* one B-tree per table: no rowid, no separate key index */
     assert_int_equal(one_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('users', 'credit_balances')"
                                  " AND sql LIKE '%WITHOUT ROWID'"),
@@ -345,10 +344,10 @@ static void test_page_size(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_upgrade_from_v9, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_upgrade_keyed_v11, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_equals_upgraded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_page_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_from_v9, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_keyed_v11, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_equals_upgraded, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_page_size, setup, ts_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

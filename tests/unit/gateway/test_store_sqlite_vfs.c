@@ -32,27 +32,11 @@
 #include "store_query.h"
 #include "support/support.h"
 
-typedef struct st_fx_t {
-    char dir[64];
-    char path[128];
-} fx_t;
+typedef ts_tmpdb_t fx_t;
 
 static int setup(void **state)
 {
-    fx_t *fx = calloc(1, sizeof(*fx));
-    if (ts_tmpdir_make(fx->dir, sizeof(fx->dir), "vfs") != 0)
-        return -1;
-    snprintf(fx->path, sizeof(fx->path), "%s/t.db", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_t *fx = *state;
-    int rc = ts_tmpdir_remove(fx->dir);
-    free(fx);
-    return rc;
+    return ts_tmpdb_setup(state, "vfs");
 }
 
 static gw_store_db_t *open_db(fx_t *fx)
@@ -334,11 +318,11 @@ static void test_restart_blocked_by_a_reader_is_retried(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_commits_are_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused_write_fails_the_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checkpoints_run_beside_the_commits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wal_bounded_under_overlapping_readers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restart_blocked_by_a_reader_is_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commits_are_whole, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_write_fails_the_commit, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoints_run_beside_the_commits, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_wal_bounded_under_overlapping_readers, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_blocked_by_a_reader_is_retried, setup, ts_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
