@@ -266,14 +266,13 @@ int pol__prefilter_selftest(void);
 /** Negative words of every numeric type (context.c): a number they label loses 0.4. NULL-terminated, lower case. */
 extern const char *const pol__ctx_negative[];
 
-/** The longest label, in bytes, between a negative word and the number it names ("order number: ", "订单号："). */
-#define POL__NEG_LABEL 24
-
 /**
  * 1 if a negative word (pol__ctx_negative) labels the number that starts at byte `start` of `text`:
- * the word lies within the POL__NEG_LABEL bytes before `start` with no digit between it and the
- * number. A negative word further back, or one that names an earlier number ("order 5512, card
- * 4111..."), does not lower the score: lowering it would let a card or an identifier through.
+ * it is the word right before the number, past separators (punctuation, spaces, written-out
+ * escapes, "：", "°", "№") and at most one label noun ("number", "no", "id", "号", "番号"...):
+ * "order 5512", "Order #5512", "order number: 5512", "Commande n° A433", "订单号：5512". A negative
+ * word further back ("order 5512, paid with 4111...", "Parcel for Mr Smith, 020 7946 0958") does
+ * not lower the score: lowering it would let a card, a phone number or an identifier through.
  */
 int pol__after_negative(const char *text, size_t start);
 
@@ -452,6 +451,9 @@ typedef struct st_pol__norm_t {
  * @return 1 and nm filled (buffers owned by nm, reused), 0 if the text needs no copy, -1 on allocation failure
  */
 int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts);
+/** pol__normalize as it was written first (every lead byte visited one at a time): the reference the unit tests
+ * compare pol__normalize with (same return, scripts, copy and shift points for every input). Not used by the scan. */
+int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts);
 
 /* scripts that need rules of their own (cjk.c, scripts.c) */
 #define POL__SCRIPT_CJK 1u        /* kana, ideographs, Hangul (UTF-8 lead bytes E3-ED) */
