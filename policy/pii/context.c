@@ -52,11 +52,33 @@ const char *const pol__ctx_negative[] = {"order", "invoice", "tracking", "sku", 
                                          "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura",
                                          "ordine", "fattura", "bestelling", "factuur", "заказ", "ऑर्डर", "طلب", "주문", NULL};
 
+/* 1 if a word can start at low[i]: at the window's start, after a byte that is not a letter or
+ * digit, or after a written-out escape ("\tcard", "\\ncard": a log line or JSON quoted as text,
+ * pol__escape_before) */
+static int word_start(const char *low, size_t i)
+{
+    return i == 0 || !pol__is_alnum(U(low[i - 1])) || pol__escape_before(low, i);
+}
+
+int pol__after_negative(const char *text, size_t start)
+{
+    /* the label: at most POL__NEG_LABEL bytes before the number, and nothing before the last digit
+     * in them ("order 5512, paid with 4111...": "order" labels 5512, not the card) */
+    size_t from = start > POL__NEG_LABEL ? start - POL__NEG_LABEL : 0;
+    for (size_t i = start; i > from; i--) {
+        if (pol__is_digit(U(text[i - 1]))) {
+            from = i;
+            break;
+        }
+    }
+    return from < start && pol__has_word(text, from, start, pol__ctx_negative);
+}
+
 /* pol__has_word's search over the lower-cased window low[0, n) for lists of 255 words or more */
 static int has_word_slow(const char *low, size_t n, const char *const *words)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && pol__is_alnum(U(low[i - 1])))
+        if (!word_start(low, i))
             continue;
         for (const char *const *w = words; *w != NULL; w++) {
             size_t wl = strlen(*w);
@@ -94,7 +116,7 @@ int pol__has_word(const char *text, size_t from, size_t to, const char *const *w
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = U(low[i]);
-        if (head[c] == 0 || (i > 0 && pol__is_alnum(U(low[i - 1]))))
+        if (head[c] == 0 || !word_start(low, i))
             continue;
         for (unsigned k = head[c]; k != 0; k = next[k - 1]) {
             const char *wd = words[k - 1];
@@ -143,7 +165,7 @@ void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
     size_t to = c->end + 16 < len ? c->end + 16 : len;
     if (pol__has_word(text, from, c->start, pos) || pol__has_word(text, c->end, to, pos)) {
         c->score += 0.35;
-    } else if (numeric && pol__has_word(text, from, c->start, pol__ctx_negative)) {
+    } else if (numeric && pol__after_negative(text, c->start)) {
         c->score -= 0.4;
     }
     if (c->score > 1.0)

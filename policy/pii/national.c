@@ -100,8 +100,8 @@ typedef struct {
     int pushed;
 } nat_t;
 
-/* pushes [s, e) as `type`: `bare` score, +0.35 with a context word of `words` near it, -0.4 for a
- * number (no letters) after a negative word */
+/* pushes [s, e) as `type`: `bare` score, +0.35 with a context word of `words` near it, -0.4 when a
+ * negative word labels it (pol__after_negative) */
 static int push(nat_t *n, int type, size_t s, size_t e, double bare, const char *const *words, int numeric)
 {
     pol__scanctx_t *c = n->c;
@@ -112,7 +112,7 @@ static int push(nat_t *n, int type, size_t s, size_t e, double bare, const char 
     double sc = bare;
     if (words != NULL && (pol__has_word(t, from, s, words) || pol__has_word(t, e, to, words)))
         sc += 0.35;
-    else if (pol__has_word(t, from, s, pol__ctx_negative))
+    else if (pol__after_negative(t, s))
         sc -= 0.4; /* "Bestellnummer 202509200206", "Commande n° A433522495": order numbers that pass a check */
     (void)numeric;
     if (sc > 1)

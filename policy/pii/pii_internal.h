@@ -263,8 +263,19 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person);
  * keyword would be filtered out */
 int pol__prefilter_selftest(void);
 
-/** Negative words of every numeric type (context.c): a number after one loses 0.4. NULL-terminated, lower case. */
+/** Negative words of every numeric type (context.c): a number they label loses 0.4. NULL-terminated, lower case. */
 extern const char *const pol__ctx_negative[];
+
+/** The longest label, in bytes, between a negative word and the number it names ("order number: ", "订单号："). */
+#define POL__NEG_LABEL 24
+
+/**
+ * 1 if a negative word (pol__ctx_negative) labels the number that starts at byte `start` of `text`:
+ * the word lies within the POL__NEG_LABEL bytes before `start` with no digit between it and the
+ * number. A negative word further back, or one that names an earlier number ("order 5512, card
+ * 4111..."), does not lower the score: lowering it would let a card or an identifier through.
+ */
+int pol__after_negative(const char *text, size_t start);
 
 /** Applies context words around a candidate (Presidio-style: +0.35 for a supporting word nearby, lower for negative words). */
 void pol__apply_context(const char *text, size_t len, pol__cand_t *cand);
@@ -398,8 +409,8 @@ size_t pol__cp_before(const char *t, size_t i, uint32_t *cp);
  * Letters of other scripts, punctuation, symbols and spaces of any script are boundaries.
  */
 int pol__glue_before(const char *t, size_t i);
-/** 1 if the text before i ends in a written-out escape ("\\n", "\\t", "\\r", "\\b", "\\f" as two characters): its letter is no
- * glue. */
+/** 1 if the text before i ends in a written-out escape ("\\n", "\\t", "\\r", "\\b", "\\f" as two characters, after one
+ * backslash or more: JSON inside a JSON string writes "\\\\n"): its letter is no glue. */
 int pol__escape_before(const char *t, size_t i);
 /** Same rule after a candidate ending at i: 1 if t[i] is an ASCII word byte. 0 at the end of the text. */
 int pol__glue_after(const char *t, size_t len, size_t i);

@@ -63,11 +63,13 @@ static int ascii_word(unsigned char c)
 
 int pol__escape_before(const char *t, size_t i)
 {
-    /* "\n", "\t", "\r", "\b", "\f" written out (a log line or a JSON snippet quoted as text), not "\\n" */
+    /* "\n", "\t", "\r", "\b", "\f" written out (a log line or a JSON snippet quoted as text), and
+     * "\\n" too: JSON quoted inside a JSON string writes its newline so. Read as a separator even
+     * where it is a backslash and a letter ("C:\\new"): a value after it is still found. */
     if (i < 2 || t[i - 2] != '\\')
         return 0;
     unsigned char b = U(t[i - 1]);
-    return (b == 'n' || b == 't' || b == 'r' || b == 'b' || b == 'f') && !(i >= 3 && t[i - 3] == '\\');
+    return b == 'n' || b == 't' || b == 'r' || b == 'b' || b == 'f';
 }
 
 int pol__glue_before(const char *t, size_t i)

@@ -148,6 +148,24 @@ static void test_hard_negatives(void **state)
     fx_free(f);
 }
 
+/* A negative word labels the number right after it, not every number within reach: "order 5512"
+ * is an order number, the card paid for it later in the sentence is still a card (leak fuzzer,
+ * seed 11: "order 5512.\\tcard 4994522230589197" reached the provider). */
+static void test_negative_word_labels_one_number(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    assert_int_equal(type_of(f, "My order 5512 was paid with 4994522230589197 yesterday", "4994522230589197"), POL_PII_CREDIT_CARD);
+    assert_int_equal(type_of(f, "invoice 77, then 4994522230589197", "4994522230589197"), POL_PII_CREDIT_CARD);
+    assert_int_equal(type_of(f, "Your order has shipped, we charged it to 4994522230589197 and", "4994522230589197"),
+                     POL_PII_CREDIT_CARD);
+    /* the label itself still works: order, reference and tracking numbers that pass a check */
+    assert_int_equal(count(f, "order 4994522230589197 shipped"), 0);
+    assert_int_equal(count(f, "order number: 4994522230589197"), 0);
+    assert_int_equal(count(f, "Bestellnummer 4994522230589197"), 0);
+    fx_free(f);
+}
+
 static void test_overlap_and_lists(void **state)
 {
     (void)state;
@@ -362,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_validators),
         cmocka_unit_test(test_recognizers),
         cmocka_unit_test(test_hard_negatives),
+        cmocka_unit_test(test_negative_word_labels_one_number),
         cmocka_unit_test(test_overlap_and_lists),
         cmocka_unit_test(test_actions_and_restore2),
         cmocka_unit_test(test_block_allow_custom),

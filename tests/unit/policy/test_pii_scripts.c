@@ -330,8 +330,12 @@ static void test_escapes_and_digit_words(void **state)
     assert_true(found(f, log, "sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9c", POL_PII_SECRET));
     assert_true(found(f, log, "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
     assert_true(found(f, log, "+1 415 555 0132", POL_PII_PHONE_NUMBER));
-    /* "\\n" is an escaped backslash and a letter: still glue */
-    assert_int_equal(count_type(f, "a\\\\n4111111111111111", POL_PII_CREDIT_CARD), 0);
+    /* "\\\\n": JSON quoted in a JSON string writes its escapes with two backslashes (leak fuzzer, seed
+     * 11: a card after it reached the provider); the letter is no glue either */
+    assert_true(found(f, "a\\\\n4111111111111111", "4111111111111111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, "{\"k\":\"x\\\\n4111111111111111\"}", "4111111111111111", POL_PII_CREDIT_CARD));
+    /* a context word after a written-out escape is a word */
+    assert_true(found(f, "order 5512.\\tcard 4994522230589197", "4994522230589197", POL_PII_CREDIT_CARD));
     /* a number followed by a word that starts with a digit: the number ends before it */
     assert_true(found(f, "card 4111 1111 1111 1111 1x please", "4111 1111 1111 1111", POL_PII_CREDIT_CARD));
     assert_true(found(f, "call +1 415 555 0132 3pm", "+1 415 555 0132", POL_PII_PHONE_NUMBER));
