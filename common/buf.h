@@ -8,6 +8,7 @@
 #define AIGW_COMMON_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct st_gw_buf_t {
@@ -58,6 +59,35 @@ static inline void gw_str_copy(char *dst, size_t cap, const char *src)
     if (n != 0)
         memcpy(dst, src, n);
     dst[n] = '\0';
+}
+
+/** Bytes of the longest decimal text gw_u64_text / gw_i64_text write ("18446744073709551615", "-9223372036854775808"). */
+#define GW_INT_TEXT_MAX 20
+
+/**
+ * Writes `v` as decimal text into `dst` (at least GW_INT_TEXT_MAX bytes; no NUL is written). @return its length.
+ * What snprintf "%" PRIu64 writes, without the printf machinery (~700 instructions a call on the worker's loop,
+ * docs/BENCHMARKS.md "Issue 12, session 6").
+ */
+static inline size_t gw_u64_text(char *dst, uint64_t v)
+{
+    char t[GW_INT_TEXT_MAX];
+    size_t i = sizeof(t);
+    do {
+        t[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    memcpy(dst, t + i, sizeof(t) - i);
+    return sizeof(t) - i;
+}
+
+/** As gw_u64_text for a signed value (INT64_MIN included): what snprintf "%" PRId64 writes. */
+static inline size_t gw_i64_text(char *dst, int64_t v)
+{
+    if (v >= 0)
+        return gw_u64_text(dst, (uint64_t)v);
+    dst[0] = '-';
+    return 1 + gw_u64_text(dst + 1, (uint64_t)0 - (uint64_t)v);
 }
 
 #endif
