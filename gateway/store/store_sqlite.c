@@ -111,6 +111,32 @@ typedef struct st_sq_stmt_t {
 
 static const gw_store_db_ops_t sq_ops;
 
+/*
+ * The busy handler of every connection: wait up to GW_SQLITE_BUSY_MS for a lock another connection
+ * holds, in steps of GW_SQLITE_BUSY_STEP_US for the first GW_SQLITE_BUSY_FINE steps, then of 1 ms.
+ * sqlite3_busy_timeout's handler sleeps 1, 2, 5, 10, 15 ms ... (main.c sqliteDefaultBusyCallback): a
+ * writer that found the write lock held by the checkpointer's RESTART for 1.2 ms slept 3 ms, for
+ * 3.5 ms slept 8 ms, with a call waiting for its commit (issue 12 session 6, docs/BENCHMARKS.md
+ * "Issue 12, session 6: serial commit path (SQLite)"). The waits are computed from `n` (SQLite's
+ * count of calls for this lock): no state.
+ */
+#define GW_SQLITE_BUSY_MS 5000
+#define GW_SQLITE_BUSY_STEP_US 100
+#define GW_SQLITE_BUSY_FINE 100 /* 10 ms of 100 us steps */
+
+static int on_busy(void *arg, int n)
+{
+    (void)arg;
+    int64_t waited_us = n < GW_SQLITE_BUSY_FINE
+                            ? (int64_t)n * GW_SQLITE_BUSY_STEP_US
+                            : (int64_t)GW_SQLITE_BUSY_FINE * GW_SQLITE_BUSY_STEP_US + (int64_t)(n - GW_SQLITE_BUSY_FINE) * 1000;
+    if (waited_us >= (int64_t)GW_SQLITE_BUSY_MS * 1000)
+        return 0;
+    struct timespec ts = {0, (n < GW_SQLITE_BUSY_FINE ? GW_SQLITE_BUSY_STEP_US : 1000) * 1000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errlen)
 {
     sq_db_t *db = calloc(1, sizeof(*db));
@@ -155,7 +181,7 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
         snprintf(err, errlen, "sqlite %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
         goto fail;
     }
-    sqlite3_busy_timeout(db->h, 5000);
+    sqlite3_busy_handler(db->h, on_busy, NULL);
     char *msg = NULL;
     /* page_size first: it applies to a database created now (an existing file keeps its own; only a
      * VACUUM outside WAL mode changes it) */
@@ -497,14 +523,17 @@ int gw_store__db_offload_checkpoints(gw_store_db_t *dbp)
         goto fail;
     }
     pthread_setname_np(c->thread, "aigw-ckpt");
-    /* a WAL that grew past the RESTART threshold (a long reader) is cut back to it when reused */
+    /* a WAL that grew far past the RESTART threshold (a long reader) is cut back to twice it when
+     * reused; not to the threshold itself: a RESTART starts at that length plus the frames committed
+     * while it is due, so every reuse after a RESTART cut the file (an ftruncate of 0.4-2 ms on the
+     * writer's commit, issue 12 session 6) and the next pass grew it again */
     sqlite3_stmt *ps = NULL;
     int64_t page = 4096;
     if (sqlite3_prepare_v2(db->h, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK && sqlite3_step(ps) == SQLITE_ROW)
         page = sqlite3_column_int64(ps, 0);
     sqlite3_finalize(ps);
     char sql[64];
-    snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)(GW_SQLITE_CKPT_RESTART_FRAMES * (page + 24) + 32));
+    snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)(2 * GW_SQLITE_CKPT_RESTART_FRAMES * (page + 24) + 32));
     (void)sqlite3_exec(db->h, sql, NULL, NULL, NULL);
     db->ckpt = c;
     sqlite3_wal_hook(db->h, on_wal_commit, c); /* replaces SQLite's automatic checkpoint */

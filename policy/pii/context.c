@@ -60,18 +60,71 @@ static int word_start(const char *low, size_t i)
     return i == 0 || !pol__is_alnum(U(low[i - 1])) || pol__escape_before(low, i);
 }
 
-int pol__after_negative(const char *text, size_t start)
+/* Nouns that may stand between a negative word and its number: "order number: 5512", "Commande
+ * n° 5512", "ticket ID 5512", "订单号 5512". Lower case. */
+static const char *const label_nouns[] = {"number", "no",     "nr",     "num",   "n",  "id",   "code", "nummer",
+                                          "numéro", "numero", "número", "номер", "号", "番号", "번호", NULL};
+
+/* Non-ASCII separators a label may end with: full-width colon and number sign, degree and ordinal
+ * signs (n°, nº), numero sign, ideographic space and comma, no-break space. */
+static const char *const label_marks[] = {"\xef\xbc\x9a", "\xef\xbc\x83", "\xc2\xb0", "\xc2\xba", "\xe2\x84\x96",
+                                          "\xe3\x80\x80", "\xe3\x80\x81", "\xc2\xa0", NULL};
+
+/* `p` moved back over separators (ASCII punctuation and spaces, written-out escapes, label_marks) */
+static size_t skip_marks(const char *t, size_t p)
 {
-    /* the label: at most POL__NEG_LABEL bytes before the number, and nothing before the last digit
-     * in them ("order 5512, paid with 4111...": "order" labels 5512, not the card) */
-    size_t from = start > POL__NEG_LABEL ? start - POL__NEG_LABEL : 0;
-    for (size_t i = start; i > from; i--) {
-        if (pol__is_digit(U(text[i - 1]))) {
-            from = i;
-            break;
+    for (;;) {
+        if (p > 0 && U(t[p - 1]) < 0x80 && !pol__is_alnum(U(t[p - 1]))) {
+            p--;
+        } else if (pol__escape_before(t, p)) {
+            p -= 2;
+        } else {
+            size_t k = 0;
+            for (const char *const *m = label_marks; *m != NULL; m++) {
+                size_t ml = strlen(*m);
+                if (p >= ml && memcmp(t + p - ml, *m, ml) == 0) {
+                    k = ml;
+                    break;
+                }
+            }
+            if (k == 0)
+                return p;
+            p -= k;
         }
     }
-    return from < start && pol__has_word(text, from, start, pol__ctx_negative);
+}
+
+/* the length of the word of `words` that ends at t[p] (ASCII case-insensitive, a word start before
+ * it), 0 if none */
+static size_t word_ending_at(const char *t, size_t p, const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t wl = strlen(*w);
+        if (wl > p)
+            continue;
+        size_t s = p - wl, i = 0;
+        while (i < wl) {
+            unsigned char b = U(t[s + i]);
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != U((*w)[i]))
+                break;
+            i++;
+        }
+        if (i == wl && (s == 0 || U((*w)[0]) >= 0x80 || !pol__is_alnum(U(t[s - 1])) || pol__escape_before(t, s)))
+            return wl;
+    }
+    return 0;
+}
+
+int pol__after_negative(const char *text, size_t start)
+{
+    /* the word right before the number, past separators and at most one label noun: "order 5512,
+     * paid with 4111..." labels 5512, not the card; "Parcel for Mr Smith, 020 7946 0958" labels
+     * nothing */
+    size_t p = skip_marks(text, start);
+    if (word_ending_at(text, p, pol__ctx_negative) != 0)
+        return 1;
+    size_t n = word_ending_at(text, p, label_nouns);
+    return n != 0 && word_ending_at(text, skip_marks(text, p - n), pol__ctx_negative) != 0;
 }
 
 /* pol__has_word's search over the lower-cased window low[0, n) for lists of 255 words or more */

@@ -266,14 +266,13 @@ int pol__prefilter_selftest(void);
 /** Negative words of every numeric type (context.c): a number they label loses 0.4. NULL-terminated, lower case. */
 extern const char *const pol__ctx_negative[];
 
-/** The longest label, in bytes, between a negative word and the number it names ("order number: ", "订单号："). */
-#define POL__NEG_LABEL 24
-
 /**
  * 1 if a negative word (pol__ctx_negative) labels the number that starts at byte `start` of `text`:
- * the word lies within the POL__NEG_LABEL bytes before `start` with no digit between it and the
- * number. A negative word further back, or one that names an earlier number ("order 5512, card
- * 4111..."), does not lower the score: lowering it would let a card or an identifier through.
+ * it is the word right before the number, past separators (punctuation, spaces, written-out
+ * escapes, "：", "°", "№") and at most one label noun ("number", "no", "id", "号", "番号"...):
+ * "order 5512", "Order #5512", "order number: 5512", "Commande n° A433", "订单号：5512". A negative
+ * word further back ("order 5512, paid with 4111...", "Parcel for Mr Smith, 020 7946 0958") does
+ * not lower the score: lowering it would let a card, a phone number or an identifier through.
  */
 int pol__after_negative(const char *text, size_t start);
 

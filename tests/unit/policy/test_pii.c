@@ -159,10 +159,20 @@ static void test_negative_word_labels_one_number(void **state)
     assert_int_equal(type_of(f, "invoice 77, then 4994522230589197", "4994522230589197"), POL_PII_CREDIT_CARD);
     assert_int_equal(type_of(f, "Your order has shipped, we charged it to 4994522230589197 and", "4994522230589197"),
                      POL_PII_CREDIT_CARD);
-    /* the label itself still works: order, reference and tracking numbers that pass a check */
+    /* a negative word a few words back names nothing */
+    assert_int_equal(type_of(f, "Model answer for +1 415 555 0132", "+1 415 555 0132"), POL_PII_PHONE_NUMBER);
+    assert_int_equal(type_of(f, "Reference: Jane, +1 212-555-0187", "+1 212-555-0187"), POL_PII_PHONE_NUMBER);
+    assert_int_equal(type_of(f, "Parcel for Ann, 020 7946 0958", "020 7946 0958"), POL_PII_PHONE_NUMBER);
+    /* the label itself still works, with a label noun and separators between: order, reference and
+     * ticket numbers that pass a check */
     assert_int_equal(count(f, "order 4994522230589197 shipped"), 0);
+    assert_int_equal(count(f, "Order #4994522230589197"), 0);
     assert_int_equal(count(f, "order number: 4994522230589197"), 0);
+    assert_int_equal(count(f, "ticket ID 4994522230589197"), 0);
     assert_int_equal(count(f, "Bestellnummer 4994522230589197"), 0);
+    assert_int_equal(count(f, "\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a"
+                              "4994522230589197"),
+                     0); /* 订单号：4994... */
     fx_free(f);
 }
 
