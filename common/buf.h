@@ -28,10 +28,26 @@ typedef struct st_gw_buf_t {
  */
 int gw_buf_reserve(gw_buf_t *b, size_t extra);
 
+/** gw_buf_append when the bytes do not fit (grows the buffer). Not for direct use. */
+int gw__buf_append_grow(gw_buf_t *b, const void *p, size_t n);
+
 /**
- * Appends `n` bytes from `p` (borrowed). @return 0, or -1 on allocation failure.
+ * Appends `n` bytes from `p` (borrowed); a NUL is kept after them (not counted in len). @return 0, or -1 on
+ * allocation failure. Inline when they fit: appends are the most frequent call of the request path (about 130 per
+ * call on the event loop, mostly a few bytes each; the call and its gw_buf_reserve were ~65 instructions an append,
+ * docs/BENCHMARKS.md "Issue 12, session 6").
  */
-int gw_buf_append(gw_buf_t *b, const void *p, size_t n);
+static inline int gw_buf_append(gw_buf_t *b, const void *p, size_t n)
+{
+    if (b->len < b->cap && b->cap - b->len > n) { /* room for the bytes and the NUL (a len past cap: the slow path asserts) */
+        if (n != 0)
+            memcpy(b->base + b->len, p, n);
+        b->len += n;
+        b->base[b->len] = '\0';
+        return 0;
+    }
+    return gw__buf_append_grow(b, p, n);
+}
 
 /**
  * Appends a printf-style formatted string (no NUL is counted in len, one is kept after it).
