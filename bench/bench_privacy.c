@@ -8,6 +8,7 @@
  * Inputs: a 2.3 KB chat request (bench_json's), and OpenAI's chat and Responses request fixtures.
  * Usage: bench_privacy [iterations]   (built by `make bench`). CPU time per call, best of 3 alternating runs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,130 @@ static void build_request(gw_buf_t *b)
                    "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
 }
 
+/* Deterministic generators of the workloads added in issue 12, session 6 (general prompts, not the bench body):
+ * a short English chat, a long mixed-script prompt and a many-message conversation. */
+static unsigned long long lcg = 0x9e3779b97f4a7c15ull;
+
+static unsigned pick(unsigned n)
+{
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)((lcg >> 33) % n);
+}
+
+static void build_short_chat(gw_buf_t *b)
+{
+    gw_buf_appendf(b, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
+                      "{\"role\":\"user\",\"content\":\"Hi! Can you help me write a short thank-you note to my colleague for "
+                      "covering my shift last Friday? Keep it under 80 words.\"}],\"temperature\":0.7}");
+}
+
+/* one user message of about 12 KB: Chinese, Japanese and Korean prose with Latin words, digits (versions, amounts,
+ * dates, order numbers), full-width forms, and a few personal values (e-mail glued to Chinese, a full-width phone
+ * number, a name after a trigger) */
+static void build_mixed_long(gw_buf_t *b)
+{
+    static const char *const frag[] = {
+        "我们的服务器在 2024 年 3 月升级到了 Ubuntu 22.04，内存从 16GB 扩展到 64GB。",
+        "请把下面这段话翻译成英文，并保持专业的语气：本季度销售额增长了 12.5%，主要来自华东地区的新客户。",
+        "订单号：20240315001，金额 ¥1,299.00，预计 3 到 5 个工作日送达。",
+        "このバグは version 3.1.4 で修正されました。再起動してから もう一度 お試しください。",
+        "会議は 10 時 30 分から 第 2 会議室で行います。資料は 15 ページあります。",
+        "이 코드를 Python 3.12 에서 실행하면 메모리 사용량이 256MB 까지 올라갑니다. 원인을 찾아 주세요.",
+        "The deployment uses 3 replicas behind a load balancer; p99 latency is 142 ms at 1,200 req/s. ",
+        "Explain the difference between TCP and QUIC in simple terms, with one example each. ",
+        "分辨率 1920x1080，帧率 60fps，码率 8Mbps，编码 H.264。",
+        "ｖｅｒｓｉｏｎ　２．０ のリリースノートを要約してください。",
+        "def area(r):\\n    return 3.14159 * r * r\\n",
+        "日志：2024-06-01 08:15:42 ERROR 连接超时 (timeout=30s, retries=3)。",
+    };
+    static const char *const pii[] = {
+        "如有问题请联系zhang.wei@example.cn谢谢。",
+        "手机：１３８００１３８０００。",
+        "我叫李娜，",
+        "連絡先は tanaka.hiroshi@example.jp です。",
+    };
+    gw_buf_appendf(b,
+                   "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\"You answer in the user's language.\"},"
+                   "{\"role\":\"user\",\"content\":\"");
+    size_t start = b->len, since = 0;
+    while (b->len - start < 12000) {
+        const char *f;
+        if (since > 3000) {
+            f = pii[pick(sizeof(pii) / sizeof(pii[0]))];
+            since = 0;
+        } else {
+            f = frag[pick(sizeof(frag) / sizeof(frag[0]))];
+        }
+        gw_buf_append(b, f, strlen(f));
+        since += strlen(f);
+    }
+    gw_buf_appendf(b, "\"}],\"stream\":true}");
+}
+
+/* 48 messages of a support conversation with a tool call, code with escapes, \u escapes, numbers, and three personal
+ * values spread over it */
+static void build_many_messages(gw_buf_t *b)
+{
+    static const char *const user[] = {
+        "Thanks. The export still fails with error code 0x80070005 when I pick the CSV format.",
+        "It is version 5.2.0 on Windows 11, 16 GB of RAM. The file has about 48,000 rows.",
+        "Can you show me how to do the same thing in pandas? I tried df.to_csv(path, index=False) but it hangs.",
+        "OK that worked. Next question: why does the dashboard show last week\\u2019s numbers?",
+        "Here is the log:\\n2024-05-02 10:11:12 WARN cache miss key=report:42\\n2024-05-02 10:11:13 INFO rebuilt in 812 ms",
+        "Sure, go ahead and open a ticket. Use priority 2.",
+        "We have 3 teams in Berlin, Lisbon and Toronto sharing the same workspace.",
+        "One more thing: the invoice total was $1,249.50 but I expected $1,150.",
+    };
+    static const char *const assistant[] = {
+        "That error usually means the target folder is read-only. Could you try saving to your Documents folder instead?",
+        "Thanks for the details. Large exports are written in chunks of 10,000 rows; the CSV writer needs write access to a "
+        "temporary folder as well.",
+        "Here is an example:\\n```python\\nimport pandas as pd\\ndf = pd.read_excel(\\\"report.xlsx\\\")\\n"
+        "df.to_csv(\\\"report.csv\\\", index=False)\\n```\\nIf it hangs, check whether the file is open in Excel.",
+        "The dashboard caches results for 24 hours. You can refresh it from the menu (\\u22ee > Refresh).",
+        "I see a cache rebuild there, which is expected after a deploy. Nothing is wrong with your data.",
+        "Done: I opened ticket 58213 with priority 2. You will get an update within one business day.",
+    };
+    static const char *const pii[] = {
+        "My colleague Maria Gonzalez (maria.gonzalez@example.org) needs access too.",
+        "You can call me back on +44 20 7946 0958 after 3pm.",
+        "The card on file is 4111 1111 1111 1111, please do not charge it again.",
+    };
+    gw_buf_appendf(b,
+                   "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"You are the support assistant of "
+                   "a reporting product. Be concise.\"}");
+    for (int i = 0; i < 48; i++) {
+        const char *role = i % 2 == 0 ? "user" : "assistant";
+        const char *t =
+            i % 2 == 0 ? user[pick(sizeof(user) / sizeof(user[0]))] : assistant[pick(sizeof(assistant) / sizeof(assistant[0]))];
+        if (i == 11 || i == 25 || i == 39)
+            t = pii[(i - 11) / 14];
+        if (i == 30) {
+            gw_buf_appendf(b,
+                           ",{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_%d\",\"type\":\"function\","
+                           "\"function\":{\"name\":\"open_ticket\",\"arguments\":\"{\\\"priority\\\":2,\\\"summary\\\":"
+                           "\\\"CSV export fails with 0x80070005\\\"}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_%d\","
+                           "\"content\":\"{\\\"ticket\\\":58213,\\\"status\\\":\\\"open\\\"}\"}",
+                           i, i);
+            continue;
+        }
+        gw_buf_appendf(b, ",{\"role\":\"%s\",\"content\":\"%s\"}", role, t);
+    }
+    gw_buf_appendf(b, "],\"max_tokens\":400,\"user\":\"acct-7781\"}");
+}
+
+/* the proxy benchmark's body (bench/chat_body.json, 1 KB): what bench/run.sh and bench_meter_callgrind.sh send */
+static int read_file(const char *path, gw_buf_t *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    return gw_buf_append(b, buf, n);
+}
+
 static int read_fixture(const char *name, gw_buf_t *b)
 {
     char path[1024];
@@ -135,22 +260,75 @@ int main(int argc, char **argv)
     old_ctx_t oc = {ss, s.pii};
     gw_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0};
 
+    enum { NCASES = 7 };
     struct {
-        const char *name;
+        const char *name, *tag;
         gw_buf_t body;
-    } in[3] = {{"2.3 KB chat (bench_json)", GW_BUF_INIT},
-               {"openai/chat_completions.request.json", GW_BUF_INIT},
-               {"openai/responses.request.json", GW_BUF_INIT}};
+    } in[NCASES] = {{"2.3 KB chat (bench_json)", "chat23", GW_BUF_INIT},
+                    {"openai/chat_completions.request.json", "fixture_chat", GW_BUF_INIT},
+                    {"openai/responses.request.json", "fixture_responses", GW_BUF_INIT},
+                    {"proxy bench body (bench/chat_body.json)", "proxy", GW_BUF_INIT},
+                    {"short English chat", "short", GW_BUF_INIT},
+                    {"long mixed-script prompt (CJK+Latin)", "mixed", GW_BUF_INIT},
+                    {"48-message conversation", "many", GW_BUF_INIT}};
     build_request(&in[0].body);
-    if (read_fixture(in[1].name, &in[1].body) != 0 || read_fixture(in[2].name, &in[2].body) != 0) {
+    build_short_chat(&in[4].body);
+    build_mixed_long(&in[5].body);
+    build_many_messages(&in[6].body);
+    if (read_fixture(in[1].name, &in[1].body) != 0 || read_fixture(in[2].name, &in[2].body) != 0 ||
+        read_file(AIGW_FIXTURES_DIR "/../../../bench/chat_body.json", &in[3].body) != 0) {
         fprintf(stderr, "bench_privacy: fixtures not found under %s\n", AIGW_FIXTURES_DIR);
         return 1;
+    }
+    if (argc > 2) {
+        /* one case, the current pass only: `bench_privacy N CASE` under
+         * valgrind --tool=callgrind --toggle-collect=gw_privacy_scrub_request; `bench_privacy 1 digest` prints a
+         * digest of every case's output and findings (compare two builds: the pass must not change a byte) */
+        int digest = strcmp(argv[2], "digest") == 0;
+        int found = 0;
+        gw_buf_t o = GW_BUF_INIT;
+        gw_body_info_t bi;
+        memset(&bi, 0, sizeof(bi));
+        for (size_t k = 0; k < NCASES; k++) {
+            if (!digest && strcmp(argv[2], in[k].tag) != 0)
+                continue;
+            found = 1;
+            int changed = 0;
+            for (long i = 0; i < iters; i++) {
+                pol_pii_session_reset(ss);
+                const char *d;
+                size_t off;
+                if (gw_privacy_scrub_request(pv, &s, &prov_openai, ss, in[k].body.base, in[k].body.len, &o, &changed, &bi, &d,
+                                             &off) != 0)
+                    return 1;
+            }
+            size_t nf;
+            const pol_pii_finding_t *f = pol_pii_session_findings(ss, &nf);
+            uint64_t h = 1469598103934665603ull;
+            const char *ob = changed ? o.base : in[k].body.base;
+            size_t ol = changed ? o.len : in[k].body.len;
+            for (size_t i = 0; i < ol; i++)
+                h = (h ^ (unsigned char)ob[i]) * 1099511628211ull;
+            printf("%-18s %6zu bytes -> %6zu bytes, output fnv %016llx, %zu findings:", in[k].tag, in[k].body.len, ol,
+                   (unsigned long long)h, nf);
+            for (size_t i = 0; i < nf; i++)
+                printf(" %s@%s[%zu,%zu)", pol_pii_type_name(gw_privacy_engine(pv), f[i].type), f[i].field, f[i].start, f[i].end);
+            printf("\n");
+        }
+        gw_buf_free(&o);
+        if (!found) {
+            fprintf(stderr,
+                    "bench_privacy: unknown case %s (chat23 fixture_chat fixture_responses proxy short mixed many digest)\n",
+                    argv[2]);
+            return 1;
+        }
+        return 0;
     }
     printf("bench_privacy: %ld iterations per case, CPU time per request, best of 3 alternating runs\n", iters);
     gw_buf_t out = GW_BUF_INIT;
     gw_body_info_t info;
     memset(&info, 0, sizeof(info));
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < NCASES; k++) {
         const gw_buf_t *b = &in[k].body;
         double best_old = 1e18, best_new = 1e18;
         size_t strings_old = 0, strings_new = 0;

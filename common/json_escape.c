@@ -44,17 +44,20 @@ size_t gw_json_escape_into(char *d, const char *s, size_t len, unsigned flags)
             continue;
         }
         if (c >= 0x80) {
-            size_t k = gw_utf8_seq(u + i, len - i);
-            if (k == 0) {
-                d[o++] = (char)0xEF;
-                d[o++] = (char)0xBF;
-                d[o++] = (char)0xBD;
-                i++;
-            } else {
-                memcpy(d + o, u + i, k);
-                o += k;
-                i += k;
-            }
+            /* a run of non-ASCII text, sequence after sequence (the 16-byte step would stop at every character) */
+            do {
+                size_t k = gw_utf8_seq(u + i, len - i);
+                if (k == 0) {
+                    d[o++] = (char)0xEF;
+                    d[o++] = (char)0xBF;
+                    d[o++] = (char)0xBD;
+                    i++;
+                } else {
+                    memcpy(d + o, u + i, k);
+                    o += k;
+                    i += k;
+                }
+            } while (i < len && u[i] >= 0x80);
             continue;
         }
         d[o++] = '\\';

@@ -142,8 +142,9 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
         return 0;
     uint16_t obj = obj_id(w);
     uint64_t h = key_hash(obj, k, klen);
+    unsigned found = 0; /* the kinds of the object's keys equal to k (no key is added to it before the check below) */
     if (uniq) {
-        unsigned found = keys_find(w->sc, obj, h, k, klen);
+        found = keys_find(w->sc, obj, h, k, klen);
         if (found & KEY_ORIG) {
             w->pos = key_start;
             FAIL(w, GW_JSON_E_DUPKEY, "duplicate object key");
@@ -164,7 +165,7 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
     }
     if (!rewritten) {
         if (uniq) {
-            if (keys_find(w->sc, obj, h, k, klen) & KEY_FINAL) {
+            if (found & KEY_FINAL) {
                 w->pos = key_start;
                 FAIL(w, GW_JSON_E_DUPKEY, "object key equals a rewritten key");
             }

@@ -132,12 +132,16 @@ int gw_json__scan_string(walk_t *w, int *has_esc)
             i++;
             continue;
         }
-        size_t k = gw_utf8_seq(s + i, n - i);
-        if (k == 0) {
-            w->pos = i;
-            FAIL(w, GW_JSON_E_UTF8, "invalid UTF-8 in string");
-        }
-        i += k;
+        /* a run of non-ASCII text (Chinese, Cyrillic, Arabic...): sequence after sequence here, where the 16-byte step
+           above would stop at every character */
+        do {
+            size_t k = gw_utf8_seq(s + i, n - i);
+            if (k == 0) {
+                w->pos = i;
+                FAIL(w, GW_JSON_E_UTF8, "invalid UTF-8 in string");
+            }
+            i += k;
+        } while (i < n && s[i] >= 0x80);
     }
 }
 

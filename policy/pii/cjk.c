@@ -38,23 +38,37 @@
 
 /* ---- tables (UTF-8; each entry one word) ---- */
 
+/* a word of a list and its length in bytes (the lists end with {NULL, 0}): the scan compares words at every trigger
+   character, and a strlen per word and call was a tenth of the pass on Chinese text */
+typedef struct st_word_t {
+    const char *s;
+    size_t n;
+} word_t;
+#define W(lit)                                                                                                                     \
+    {                                                                                                                              \
+        lit, sizeof(lit) - 1                                                                                                       \
+    }
+
 /* Chinese surnames, one ideograph each (simplified, then traditional forms) */
 static const char cn_surname1[] = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩邓冯曹彭曾肖田董潘袁蔡蒋余于杜叶程"
                                   "魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付傅方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛"
                                   "郝顾龚邵万覃武钱戴严莫孔向常汤康易乔赖文施洪辛柯庄牛温鲁葛伍邢翟凌"
                                   "張劉陳楊黃趙吳孫馬鄭謝許韓鄧馮蕭葉蘇呂盧鍾譚陸範賈鄒閻龍賀顧龔錢嚴湯賴莊溫魯翁";
-static const char *const cn_surname2[] = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
-                                          "司徒", "夏侯", "歐陽", "司馬", "諸葛", "端木", "独孤", "南宫", NULL};
+static const word_t cn_surname2[] = {W("欧阳"), W("司马"), W("上官"), W("诸葛"), W("东方"), W("皇甫"), W("尉迟"),
+                                     W("公孙"), W("慕容"), W("令狐"), W("司徒"), W("夏侯"), W("歐陽"), W("司馬"),
+                                     W("諸葛"), W("端木"), W("独孤"), W("南宫"), {NULL, 0}};
 /* Japanese surnames (kanji), most frequent first */
-static const char *const jp_surnames[] = {
-    "佐藤", "鈴木", "高橋",   "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口",
-    "松本", "井上", "木村",   "斎藤", "清水", "山崎", "池田", "橋本", "阿部", "石川", "山下", "中島", "石井",   "小川",
-    "前田", "岡田", "長谷川", "藤田", "後藤", "近藤", "村上", "遠藤", "青木", "坂本", "斉藤", "福田", "太田",   "西村",
-    "藤井", "金子", "岡本",   "藤原", "中野", "三浦", "原田", "中川", "松田", "竹内", "小野", "田村", "中山",   "和田",
-    "石田", "森田", "上田",   "内田", "柴田", "酒井", "宮崎", "横山", "高木", "安藤", "宮本", "大野", "小島",   "谷口",
-    "今井", "工藤", "高田",   "増田", "丸山", "杉山", "村田", "大塚", "新井", "小山", "平野", "藤本", "河野",   "上野",
-    "野口", "武田", "松井",   "千葉", "岩崎", "菅原", "木下", "久保", "佐野", "野村", "松尾", "菊地", "杉本",   "市川",
-    "古川", "大西", "島田",   "水野", "桜井", "高野", "渡部", "林",   "森",   "原",   "関",   NULL};
+static const word_t jp_surnames[] = {
+    W("佐藤"), W("鈴木"),   W("高橋"), W("田中"), W("伊藤"), W("渡辺"), W("山本"), W("中村"), W("小林"),   W("加藤"), W("吉田"),
+    W("山田"), W("佐々木"), W("山口"), W("松本"), W("井上"), W("木村"), W("斎藤"), W("清水"), W("山崎"),   W("池田"), W("橋本"),
+    W("阿部"), W("石川"),   W("山下"), W("中島"), W("石井"), W("小川"), W("前田"), W("岡田"), W("長谷川"), W("藤田"), W("後藤"),
+    W("近藤"), W("村上"),   W("遠藤"), W("青木"), W("坂本"), W("斉藤"), W("福田"), W("太田"), W("西村"),   W("藤井"), W("金子"),
+    W("岡本"), W("藤原"),   W("中野"), W("三浦"), W("原田"), W("中川"), W("松田"), W("竹内"), W("小野"),   W("田村"), W("中山"),
+    W("和田"), W("石田"),   W("森田"), W("上田"), W("内田"), W("柴田"), W("酒井"), W("宮崎"), W("横山"),   W("高木"), W("安藤"),
+    W("宮本"), W("大野"),   W("小島"), W("谷口"), W("今井"), W("工藤"), W("高田"), W("増田"), W("丸山"),   W("杉山"), W("村田"),
+    W("大塚"), W("新井"),   W("小山"), W("平野"), W("藤本"), W("河野"), W("上野"), W("野口"), W("武田"),   W("松井"), W("千葉"),
+    W("岩崎"), W("菅原"),   W("木下"), W("久保"), W("佐野"), W("野村"), W("松尾"), W("菊地"), W("杉本"),   W("市川"), W("古川"),
+    W("大西"), W("島田"),   W("水野"), W("桜井"), W("高野"), W("渡部"), W("林"),   W("森"),   W("原"),     W("関"),   {NULL, 0}};
 /* Korean surnames (one Hangul syllable each) */
 static const char kr_surname[] =
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공"
@@ -65,22 +79,25 @@ static const char kr_surname[] =
 static const char cn_stop[] = "的了是在和与及或说发打给住来去已将会要请您你我他她们电手先女邮地微号码联系收寄送到从向对把被也都"
                               "就还吗呢吧啊呀这那有没不很为以于上下中和等着过个位年月日时分写问看买做画讲告通知";
 
-static const char *const cn_strong[] = {"姓名",   "名字",   "联系人", "聯繫人", "聯絡人", "收件人", "收货人", "收貨人",
-                                        "寄件人", "负责人", "負責人", "申请人", "申請人", "持卡人", "患者",   "乘客",
-                                        "我叫",   "名叫",   "叫做",   "本人",   "客户",   "顾客",   "客戶",   "顧客",
-                                        "户主",   "戶主",   "法人",   "经办人", NULL};
-static const char *const cn_weak[] = {"给", "叫", "致", "找", "联系", "聯繫", "我是", NULL};
-static const char *const cn_honor[] = {"先生", "女士", "小姐", "太太", NULL};
-static const char *const jp_strong[] = {"氏名", "名前", "担当者", "担当", "申込者", "契約者", "私は", NULL};
+static const word_t cn_strong[] = {W("姓名"),   W("名字"),   W("联系人"), W("聯繫人"), W("聯絡人"), W("收件人"),
+                                   W("收货人"), W("收貨人"), W("寄件人"), W("负责人"), W("負責人"), W("申请人"),
+                                   W("申請人"), W("持卡人"), W("患者"),   W("乘客"),   W("我叫"),   W("名叫"),
+                                   W("叫做"),   W("本人"),   W("客户"),   W("顾客"),   W("客戶"),   W("顧客"),
+                                   W("户主"),   W("戶主"),   W("法人"),   W("经办人"), {NULL, 0}};
+static const word_t cn_weak[] = {W("给"), W("叫"), W("致"), W("找"), W("联系"), W("聯繫"), W("我是"), {NULL, 0}};
+static const word_t cn_honor[] = {W("先生"), W("女士"), W("小姐"), W("太太"), {NULL, 0}};
+static const word_t jp_strong[] = {W("氏名"), W("名前"), W("担当者"), W("担当"), W("申込者"), W("契約者"), W("私は"), {NULL, 0}};
 /* after the name: honorifics, and the humble self-introduction "…と申します" ("I am called …") */
-static const char *const jp_honor[] = {"さん", "様", "さま", "氏", "殿", "ちゃん", "くん", "と申します", "と申し上げます", NULL};
-static const char *const kr_strong[] = {"이름은", "이름", "성명", "담당자", "저는", "제 이름은", "성함", NULL};
+static const word_t jp_honor[] = {W("さん"), W("様"),         W("さま"),           W("氏"),  W("殿"), W("ちゃん"),
+                                  W("くん"), W("と申します"), W("と申し上げます"), {NULL, 0}};
+static const word_t kr_strong[] = {W("이름은"), W("이름"), W("성명"), W("담당자"), W("저는"), W("제 이름은"), W("성함"), {NULL, 0}};
 /* after the name: honorifics, and the self-introduction "…(이)라고 합니다" ("I am called …") */
-static const char *const kr_honor[] = {"씨", "님", "이라고 합니다", "라고 합니다", "이라고 해요", "라고 해요", NULL};
+static const word_t kr_honor[] = {W("씨"),          W("님"),        W("이라고 합니다"), W("라고 합니다"),
+                                  W("이라고 해요"), W("라고 해요"), {NULL, 0}};
 /* Korean words ending in an honorific-like syllable that are titles, not names */
-static const char *const kr_title[] = {"선생님", "사장님", "고객님", "교수님", "회장님", "부장님", "과장님",
-                                       "팀장님", "원장님", "실장님", "대표님", "손님",   "여러분", "아버님",
-                                       "어머님", "형님",   "누님",   "선배님", "후배님", NULL};
+static const word_t kr_title[] = {W("선생님"), W("사장님"), W("고객님"), W("교수님"), W("회장님"), W("부장님"), W("과장님"),
+                                  W("팀장님"), W("원장님"), W("실장님"), W("대표님"), W("손님"),   W("여러분"), W("아버님"),
+                                  W("어머님"), W("형님"),   W("누님"),   W("선배님"), W("후배님"), {NULL, 0}};
 
 /* ---- code point classes ---- */
 
@@ -120,31 +137,31 @@ static int han_in(const pol__script_tables_t *tb, uint32_t cp, const char *t, si
 }
 
 /* the longest word of `words` at t[p], or 0 */
-static size_t word_at(const char *t, size_t len, size_t p, const char *const *words)
+static size_t word_at(const char *t, size_t len, size_t p, const word_t *words)
 {
     size_t best = 0;
-    for (const char *const *w = words; *w != NULL; w++) {
+    for (const word_t *w = words; w->s != NULL; w++) {
         /* kana and Hangul share their first two bytes: compare three before the call */
-        const char *x = *w;
+        const char *x = w->s;
         if (x[0] != t[p] || (x[1] != 0 && (p + 1 >= len || x[1] != t[p + 1])) ||
             (x[1] != 0 && x[2] != 0 && (p + 2 >= len || x[2] != t[p + 2])))
             continue;
-        size_t n = strlen(x);
-        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0)
+        size_t n = w->n;
+        if (n > best && p + n <= len && memcmp(t + p, x, n) == 0)
             best = n;
     }
     return best;
 }
 
 /* the longest word of `words` ending at t[p], or 0 */
-static size_t word_before(const char *t, size_t p, const char *const *words)
+static size_t word_before(const char *t, size_t p, const word_t *words)
 {
     size_t best = 0;
     if (p < 2)
         return 0;
-    for (const char *const *w = words; *w != NULL; w++) {
-        size_t n = strlen(*w);
-        if (n > best && n <= p && (*w)[n - 1] == t[p - 1] && memcmp(t + p - n, *w, n) == 0)
+    for (const word_t *w = words; w->s != NULL; w++) {
+        size_t n = w->n;
+        if (n > best && n <= p && w->s[n - 1] == t[p - 1] && memcmp(t + p - n, w->s, n) == 0)
             best = n;
     }
     return best;
@@ -184,7 +201,7 @@ static size_t cn_name(const char *t, size_t len, size_t p, int given_min)
 /* separators between a label and the name: spaces, ':' (normalised from '：'), 是, 为, 叫, は, が, 은, 는 */
 static size_t skip_label_sep(const char *t, size_t len, size_t p)
 {
-    static const char *const seps[] = {"是", "为", "為", "叫", "は", "が", "：", "은", "는", NULL};
+    static const word_t seps[] = {W("是"), W("为"), W("為"), W("叫"), W("は"), W("が"), W("："), W("은"), W("는"), {NULL, 0}};
     for (int k = 0; k < 4 && p < len; k++) {
         if (t[p] == ' ' || t[p] == ':' || t[p] == '\t') {
             p++;
@@ -208,13 +225,16 @@ static int cn_after_trigger(pol__scanctx_t *c, size_t p, int strong)
         return 0;
     if (!strong) {
         /* 给/叫 + name: only when the name is followed by a delimiter, an honorific or a verb of contact */
-        static const char *const after[] = {"发", "打", "写", "回", "寄", "送", "说", "先生", "女士", "小姐", "，", "。", "、",
-                                            "！", "？", ",",  ".",  " ",  "\n", "留", "转",   "带",   "（",   "(",  ":",  NULL};
+        static const word_t after[] = {W("发"),   W("打"), W("写"), W("回"), W("寄"), W("送"), W("说"), W("先生"), W("女士"),
+                                       W("小姐"), W("，"), W("。"), W("、"), W("！"), W("？"), W(","),  W("."),    W(" "),
+                                       W("\n"),   W("留"), W("转"), W("带"), W("（"), W("("),  W(":"),  {NULL, 0}};
         /* words led by a surname character that follow 给/叫 in prompts ("给黄色的猫", "叫高手") */
-        static const char *const words[] = {
-            "黄色", "白色", "金色", "高清", "马上", "高兴", "方法", "方面", "方便", "文件",   "文字", "文章", "石头", "牛奶",
-            "叶子", "钱包", "金属", "夏天", "常见", "万一", "任何", "任务", "程序", "许多",   "高手", "龙虾", "江湖", "温暖",
-            "温柔", "严格", "安全", "洪水", "雷电", "毛衣", "白天", "林子", "孔雀", "向日葵", "康复", "易经", "汤圆", NULL};
+        static const word_t words[] = {W("黄色"), W("白色"), W("金色"),   W("高清"), W("马上"), W("高兴"), W("方法"),
+                                       W("方面"), W("方便"), W("文件"),   W("文字"), W("文章"), W("石头"), W("牛奶"),
+                                       W("叶子"), W("钱包"), W("金属"),   W("夏天"), W("常见"), W("万一"), W("任何"),
+                                       W("任务"), W("程序"), W("许多"),   W("高手"), W("龙虾"), W("江湖"), W("温暖"),
+                                       W("温柔"), W("严格"), W("安全"),   W("洪水"), W("雷电"), W("毛衣"), W("白天"),
+                                       W("林子"), W("孔雀"), W("向日葵"), W("康复"), W("易经"), W("汤圆"), {NULL, 0}};
         if ((e < len && word_at(t, len, e, after) == 0) || word_at(t, len, s, words) != 0)
             return 0;
     }
@@ -226,8 +246,9 @@ static int cn_after_trigger(pol__scanctx_t *c, size_t p, int strong)
  * second signal. `p` starts a line. */
 static int cn_card_name(pol__scanctx_t *c, size_t p)
 {
-    static const char *const labels[] = {"手机", "电话", "邮箱", "地址",  "职位",   "微信",  "手機",   "電話", "郵箱",
-                                         "地址", "Tel",  "Mob",  "Email", "E-mail", "Phone", "Mobile", NULL};
+    static const word_t labels[] = {W("手机"),  W("电话"),   W("邮箱"),  W("地址"),   W("职位"), W("微信"),
+                                    W("手機"),  W("電話"),   W("郵箱"),  W("地址"),   W("Tel"),  W("Mob"),
+                                    W("Email"), W("E-mail"), W("Phone"), W("Mobile"), {NULL, 0}};
     const char *t = c->text;
     size_t len = c->len, e = cn_name(t, len, p, 1);
     if (e == p || (e < len && t[e] != '\n' && t[e] != '\r'))
@@ -377,27 +398,62 @@ enum { SUF_ADMIN = 1, SUF_STREET = 2, SUF_NUM = 3, SUF_PREF = 4 };
 
 typedef struct st_suffix_t {
     const char *w;
+    size_t n;
     int kind;
 } suffix_t;
 
 static const suffix_t suffixes[] = {
-    {"特别行政区", SUF_ADMIN}, {"自治区", SUF_ADMIN}, {"自治州", SUF_ADMIN},
-    {"省", SUF_PREF},          {"市", SUF_ADMIN},     {"区", SUF_ADMIN},
-    {"區", SUF_ADMIN},         {"县", SUF_ADMIN},     {"縣", SUF_ADMIN},
-    {"镇", SUF_ADMIN},         {"鎮", SUF_ADMIN},     {"乡", SUF_ADMIN},
-    {"村", SUF_ADMIN},         {"都", SUF_PREF},      {"府", SUF_PREF},
-    {"県", SUF_PREF},          {"町", SUF_ADMIN},     {"郡", SUF_ADMIN},
-    {"路", SUF_STREET},        {"街", SUF_STREET},    {"道", SUF_STREET},
-    {"巷", SUF_STREET},        {"弄", SUF_STREET},    {"段", SUF_STREET},
-    {"胡同", SUF_STREET},      {"大道", SUF_STREET},  {"小区", SUF_STREET},
-    {"社区", SUF_STREET},      {"花园", SUF_STREET},  {"大厦", SUF_STREET},
-    {"大廈", SUF_STREET},      {"丁目", SUF_NUM},     {"番地", SUF_NUM},
-    {"番", SUF_NUM},           {"号楼", SUF_NUM},     {"号", SUF_NUM},
-    {"號", SUF_NUM},           {"栋", SUF_NUM},       {"棟", SUF_NUM},
-    {"幢", SUF_NUM},           {"座", SUF_NUM},       {"楼", SUF_NUM},
-    {"樓", SUF_NUM},           {"层", SUF_NUM},       {"層", SUF_NUM},
-    {"室", SUF_NUM},           {"单元", SUF_NUM},     {"單元", SUF_NUM},
-    {"门", SUF_NUM},           {"階", SUF_NUM},       {NULL, 0},
+    {"特别行政区", sizeof("特别行政区") - 1, SUF_ADMIN},
+    {"自治区", sizeof("自治区") - 1, SUF_ADMIN},
+    {"自治州", sizeof("自治州") - 1, SUF_ADMIN},
+    {"省", sizeof("省") - 1, SUF_PREF},
+    {"市", sizeof("市") - 1, SUF_ADMIN},
+    {"区", sizeof("区") - 1, SUF_ADMIN},
+    {"區", sizeof("區") - 1, SUF_ADMIN},
+    {"县", sizeof("县") - 1, SUF_ADMIN},
+    {"縣", sizeof("縣") - 1, SUF_ADMIN},
+    {"镇", sizeof("镇") - 1, SUF_ADMIN},
+    {"鎮", sizeof("鎮") - 1, SUF_ADMIN},
+    {"乡", sizeof("乡") - 1, SUF_ADMIN},
+    {"村", sizeof("村") - 1, SUF_ADMIN},
+    {"都", sizeof("都") - 1, SUF_PREF},
+    {"府", sizeof("府") - 1, SUF_PREF},
+    {"県", sizeof("県") - 1, SUF_PREF},
+    {"町", sizeof("町") - 1, SUF_ADMIN},
+    {"郡", sizeof("郡") - 1, SUF_ADMIN},
+    {"路", sizeof("路") - 1, SUF_STREET},
+    {"街", sizeof("街") - 1, SUF_STREET},
+    {"道", sizeof("道") - 1, SUF_STREET},
+    {"巷", sizeof("巷") - 1, SUF_STREET},
+    {"弄", sizeof("弄") - 1, SUF_STREET},
+    {"段", sizeof("段") - 1, SUF_STREET},
+    {"胡同", sizeof("胡同") - 1, SUF_STREET},
+    {"大道", sizeof("大道") - 1, SUF_STREET},
+    {"小区", sizeof("小区") - 1, SUF_STREET},
+    {"社区", sizeof("社区") - 1, SUF_STREET},
+    {"花园", sizeof("花园") - 1, SUF_STREET},
+    {"大厦", sizeof("大厦") - 1, SUF_STREET},
+    {"大廈", sizeof("大廈") - 1, SUF_STREET},
+    {"丁目", sizeof("丁目") - 1, SUF_NUM},
+    {"番地", sizeof("番地") - 1, SUF_NUM},
+    {"番", sizeof("番") - 1, SUF_NUM},
+    {"号楼", sizeof("号楼") - 1, SUF_NUM},
+    {"号", sizeof("号") - 1, SUF_NUM},
+    {"號", sizeof("號") - 1, SUF_NUM},
+    {"栋", sizeof("栋") - 1, SUF_NUM},
+    {"棟", sizeof("棟") - 1, SUF_NUM},
+    {"幢", sizeof("幢") - 1, SUF_NUM},
+    {"座", sizeof("座") - 1, SUF_NUM},
+    {"楼", sizeof("楼") - 1, SUF_NUM},
+    {"樓", sizeof("樓") - 1, SUF_NUM},
+    {"层", sizeof("层") - 1, SUF_NUM},
+    {"層", sizeof("層") - 1, SUF_NUM},
+    {"室", sizeof("室") - 1, SUF_NUM},
+    {"单元", sizeof("单元") - 1, SUF_NUM},
+    {"單元", sizeof("單元") - 1, SUF_NUM},
+    {"门", sizeof("门") - 1, SUF_NUM},
+    {"階", sizeof("階") - 1, SUF_NUM},
+    {NULL, 0, 0},
 };
 
 static const char cn_numerals[] = "一二三四五六七八九十百零〇两";
@@ -410,7 +466,7 @@ static size_t suffix_at(const char *t, size_t len, size_t p, int *kind)
         /* every suffix starts with a 3-byte character: compare it before the call */
         if (p + 2 >= len || s->w[0] != t[p] || s->w[1] != t[p + 1] || s->w[2] != t[p + 2])
             continue;
-        size_t n = strlen(s->w);
+        size_t n = s->n;
         if (n > best && p + n <= len && memcmp(t + p, s->w, n) == 0)
             best = n, *kind = s->kind;
     }
@@ -535,15 +591,17 @@ static int cjk_address_run(pol__scanctx_t *c, size_t p, size_t *resume)
 
 /* ---- Korean addresses ---- */
 
-static const char *const kr_admin_end[] = {"특별시", "광역시", "자치시", "특별자치도", "북도", "남도",
-                                           "시",     "구",     "군",     "읍",         "면",   NULL};
-static const char *const kr_local_end[] = {"동", "리", "로", "길", "가", NULL};
-static const char *const kr_provinces[] = {"경기도", "강원도", "제주도", NULL};
-static const char *const kr_not_place[] = {
-    "다시", "혹시",   "역시", "당시", "동시",   "항시",   "즉시", "수시", "표시", "지시", "게시", "제시", "무시", "감시", "전시",
-    "개시", "친구",   "가구", "도구", "연구",   "요구",   "입구", "출구", "운동", "활동", "자동", "행동", "감동", "이동", "정리",
-    "처리", "관리",   "거리", "자리", "머리",   "소리",   "우리", "요리", "다리", "유리", "따로", "바로", "새로", "서로", "주로",
-    "대로", "그대로", "가로", "세로", "스스로", "아무리", "평가", "국가", "작가", "누가", "내가", "제가", "네가", NULL};
+static const word_t kr_admin_end[] = {W("특별시"), W("광역시"), W("자치시"), W("특별자치도"), W("북도"), W("남도"),
+                                      W("시"),     W("구"),     W("군"),     W("읍"),         W("면"),   {NULL, 0}};
+static const word_t kr_local_end[] = {W("동"), W("리"), W("로"), W("길"), W("가"), {NULL, 0}};
+static const word_t kr_provinces[] = {W("경기도"), W("강원도"), W("제주도"), {NULL, 0}};
+static const word_t kr_not_place[] = {
+    W("다시"),   W("혹시"), W("역시"), W("당시"), W("동시"), W("항시"), W("즉시"),   W("수시"), W("표시"), W("지시"),
+    W("게시"),   W("제시"), W("무시"), W("감시"), W("전시"), W("개시"), W("친구"),   W("가구"), W("도구"), W("연구"),
+    W("요구"),   W("입구"), W("출구"), W("운동"), W("활동"), W("자동"), W("행동"),   W("감동"), W("이동"), W("정리"),
+    W("처리"),   W("관리"), W("거리"), W("자리"), W("머리"), W("소리"), W("우리"),   W("요리"), W("다리"), W("유리"),
+    W("따로"),   W("바로"), W("새로"), W("서로"), W("주로"), W("대로"), W("그대로"), W("가로"), W("세로"), W("스스로"),
+    W("아무리"), W("평가"), W("국가"), W("작가"), W("누가"), W("내가"), W("제가"),   W("네가"), {NULL, 0}};
 
 /* a Korean address word at p (Hangul syllables, possibly led by digits: "4길", "101동"); its kind: 1 admin, 2 local, 0 none */
 static int kr_word(const char *t, size_t len, size_t p, size_t *end)
@@ -574,8 +632,8 @@ static int kr_word(const char *t, size_t len, size_t p, size_t *end)
         kind = 2;
     if (kind == 0)
         return 0;
-    for (const char *const *w = kr_not_place; *w != NULL; w++)
-        if (strlen(*w) == wl && memcmp(t + p, *w, wl) == 0)
+    for (const word_t *w = kr_not_place; w->s != NULL; w++)
+        if (w->n == wl && memcmp(t + p, w->s, wl) == 0)
             return 0;
     return kind;
 }
@@ -631,11 +689,11 @@ static int kr_address(pol__scanctx_t *c, size_t p, size_t *resume)
 /* ---- the pass ---- */
 
 /* sets bit (cp & 1023) of `bits` for the first code point of each word */
-static void first_bits(uint64_t bits[16], const char *const *words)
+static void first_bits(uint64_t bits[16], const word_t *words)
 {
-    for (const char *const *w = words; *w != NULL; w++) {
+    for (const word_t *w = words; w->s != NULL; w++) {
         uint32_t cp;
-        pol__cp_at(*w, strlen(*w), 0, &cp);
+        pol__cp_at(w->s, w->n, 0, &cp);
         bits[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
     }
 }
@@ -668,15 +726,15 @@ static void han_set(pol__script_tables_t *tb, const char *set, unsigned flag)
 
 void pol__script_tables_init(pol__script_tables_t *tb)
 {
-    static const char *const *const lists[] = {cn_strong, cn_weak, cn_honor, jp_strong, jp_honor, kr_strong, kr_honor};
+    static const word_t *const lists[] = {cn_strong, cn_weak, cn_honor, jp_strong, jp_honor, kr_strong, kr_honor};
     memset(tb, 0, sizeof(*tb));
     for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
         first_bits(tb->person, lists[k]);
-        for (const char *const *w = lists[k]; *w != NULL; w++)
-            han_flag(tb, *w, POL__HAN_PERSON);
+        for (const word_t *w = lists[k]; w->s != NULL; w++)
+            han_flag(tb, w->s, POL__HAN_PERSON);
     }
     for (const suffix_t *s = suffixes; s->w != NULL; s++) {
-        const char *one[] = {s->w, NULL};
+        const word_t one[] = {{s->w, s->n}, {NULL, 0}};
         first_bits(tb->suffix, one);
         han_flag(tb, s->w, POL__HAN_SUFFIX);
     }

@@ -451,6 +451,9 @@ typedef struct st_pol__norm_t {
  * @return 1 and nm filled (buffers owned by nm, reused), 0 if the text needs no copy, -1 on allocation failure
  */
 int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts);
+/** pol__normalize as it was written first (every lead byte visited one at a time): the reference the unit tests
+ * compare pol__normalize with (same return, scripts, copy and shift points for every input). Not used by the scan. */
+int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts);
 
 /* scripts that need rules of their own (cjk.c, scripts.c) */
 #define POL__SCRIPT_CJK 1u        /* kana, ideographs, Hangul (UTF-8 lead bytes E3-ED) */

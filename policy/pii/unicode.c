@@ -215,10 +215,11 @@ size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, 
     return len;
 }
 
-/* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
- * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
- * D8-DB Arabic; E0 A4/A5 Devanagari). Visits only lead bytes of 2-4 byte sequences (C2-F4). */
-static size_t first_norm(const char *t, size_t len, unsigned *scripts)
+/* The reference of the two passes below (pol__normalize_ref, for the differential test): visits every lead byte of a
+ * 2-4 byte sequence (C2-F4). Position of the first code point that normalises, or len. *scripts receives the
+ * POL__SCRIPT_* bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic; D8-DB
+ * Arabic; E0 A4/A5 Devanagari). */
+static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
 {
     size_t i = 0, found = len;
     *scripts = 0;
@@ -243,6 +244,89 @@ static size_t first_norm(const char *t, size_t len, unsigned *scripts)
     return found;
 }
 
+/* Position of the first byte at or after i that can lead a mapped code point (C2 D9 DB E0 E2 E3 EF: norm_at is 0 at
+ * any other byte), or len. Chinese, Korean and most Japanese text is made of other lead bytes (E4-E9 ideographs,
+ * EA-ED Hangul): 16 of its bytes are passed over per step, where a byte range C2-EF stopped at every character. */
+static size_t next_norm_lead(const char *t, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i c2 = _mm_set1_epi8((char)0xC2), d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB),
+                  e0 = _mm_set1_epi8((char)0xE0), e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
+                  ef = _mm_set1_epi8((char)0xEF);
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        if (_mm_movemask_epi8(v) == 0)
+            continue; /* ASCII */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),
+                                              _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),
+                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)), _mm_cmpeq_epi8(v, ef)));
+        unsigned k = (unsigned)_mm_movemask_epi8(m);
+        if (k != 0)
+            return i + (size_t)__builtin_ctz(k);
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char b = U(t[i]);
+        if (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF)
+            return i;
+    }
+    return len;
+}
+
+/* 1 when a byte at [i, i + 16) is E0 followed by A4 or A5 (a Devanagari lead: U+0900-097F) */
+static int devanagari_at(const char *t, size_t len, size_t i, unsigned m)
+{
+    for (; m != 0; m &= m - 1) {
+        size_t j = i + (size_t)__builtin_ctz(m);
+        if (j + 1 < len && (U(t[j + 1]) == 0xA4 || U(t[j + 1]) == 0xA5))
+            return 1;
+    }
+    return 0;
+}
+
+/* The POL__SCRIPT_* bits of the text. The reference (first_norm_ref) visits every byte in C2-F4, since a valid
+ * sequence is passed over only through its continuation bytes (80-BF); so a bit is set exactly when one byte of its
+ * range occurs (Devanagari: an E0 followed by A4 or A5). One pass over all the bytes, 16 a step. */
+static unsigned script_bits(const char *t, size_t len)
+{
+    unsigned s = 0;
+    const unsigned all = POL__SCRIPT_CJK | POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* x in [lo, hi] as a signed compare after moving lo to -128 */
+#define IN_RANGE(v, lo, hi)                                                                                                        \
+    _mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8((v), _mm_set1_epi8((char)(0x80 - (lo)))),                                        \
+                                     _mm_set1_epi8((char)(0x80 + ((hi) - (lo)) + 1 - 256))))
+    for (; i + 16 <= len && s != all; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        if (_mm_movemask_epi8(v) == 0)
+            continue;
+        if (IN_RANGE(v, 0xE3, 0xED))
+            s |= POL__SCRIPT_CJK;
+        if (IN_RANGE(v, 0xD0, 0xD4))
+            s |= POL__SCRIPT_CYRILLIC;
+        if (IN_RANGE(v, 0xD8, 0xDB))
+            s |= POL__SCRIPT_ARABIC;
+        if (!(s & POL__SCRIPT_DEVANAGARI) &&
+            devanagari_at(t, len, i, (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)))))
+            s |= POL__SCRIPT_DEVANAGARI;
+    }
+#undef IN_RANGE
+#endif
+    for (; i < len; i++) {
+        unsigned char b = U(t[i]);
+        if (b >= 0xE3 && b <= 0xED)
+            s |= POL__SCRIPT_CJK;
+        else if (b >= 0xD0 && b <= 0xD4)
+            s |= POL__SCRIPT_CYRILLIC;
+        else if (b >= 0xD8 && b <= 0xDB)
+            s |= POL__SCRIPT_ARABIC;
+        else if (b == 0xE0 && devanagari_at(t, len, i, 1))
+            s |= POL__SCRIPT_DEVANAGARI;
+    }
+    return s;
+}
+
 /* appends a shift point: from normalised offset `np` on, original = orig + (p - np) */
 static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 {
@@ -258,9 +342,10 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
     return 0;
 }
 
-int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
+/* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
+ * range C2-EF, norm_at deciding at each). */
+static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast)
 {
-    size_t f = first_norm(t, len, scripts);
     nm->len = 0;
     nm->nshift = 0;
     if (f == len)
@@ -281,7 +366,7 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
     size_t o = 0, i = f, run = 0;
     while (i < len) {
         /* the next lead byte that can start a mapped code point */
-        size_t j = pol__next_byte_in(t, len, i, 0xC2, 0xEF), n;
+        size_t j = fast ? next_norm_lead(t, len, i) : pol__next_byte_in(t, len, i, 0xC2, 0xEF), n;
         if (j == len)
             break;
         unsigned char a = norm_at(t, len, j, &n);
@@ -300,6 +385,22 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
     o += len - run;
     nm->len = o;
     return 1;
+}
+
+int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
+{
+    *scripts = script_bits(t, len);
+    /* the first mapped code point: the first candidate lead where norm_at maps (every candidate byte is a lead the
+       reference visits: candidates are C2-EF) */
+    size_t f = 0;
+    for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
+        f++;
+    return normalize_from(nm, t, len, f, 1);
+}
+
+int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
+{
+    return normalize_from(nm, t, len, first_norm_ref(t, len, scripts), 0);
 }
 
 /* the original offset of normalised offset p: the last shift point at or before p */

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "common/json.h"
+#include "common/utf8.h"
 #include "support/json_rec.h"
 #include "support/support.h"
 
@@ -509,6 +510,175 @@ static void test_literal_table(void **state)
     (void)state;
 }
 
+/* The string scanner and the escaper against byte-at-a-time references: both skip plain bytes 16 at a time and walk
+ * runs of non-ASCII text sequence after sequence; the references take every byte on its own (gw_utf8_seq per lead).
+ * Random strings of ASCII, quotes, backslashes, escapes valid and not, controls, valid UTF-8 of 2-4 bytes, and invalid
+ * UTF-8 (lone continuation bytes, overlong forms, surrogates, leads cut short), 0-99 bytes so that every 16-byte step
+ * ends at every offset. */
+/* 4 hex digits at s[0..4) (the caller checked they are there): their value, or -1 */
+static long ref_hex4(const unsigned char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int c = s[i], h = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static int ref_string_ok(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c == '"' || c < 0x20)
+            return 0;
+        if (c == '\\') {
+            if (i + 1 >= n)
+                return 0;
+            unsigned e = s[i + 1];
+            if (e == 'u') {
+                long u = i + 6 <= n ? ref_hex4(s + i + 2) : -1, lo;
+                if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF))
+                    return 0;
+                if (u >= 0xD800 && u <= 0xDBFF) {
+                    if (i + 12 > n || s[i + 6] != '\\' || s[i + 7] != 'u' || (lo = ref_hex4(s + i + 8)) < 0xDC00 || lo > 0xDFFF)
+                        return 0;
+                    i += 12;
+                    continue;
+                }
+                i += 6;
+                continue;
+            }
+            if (e == 0 || strchr("\"\\/bfnrt", (int)e) == NULL)
+                return 0;
+            i += 2;
+            continue;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = gw_utf8_seq(s + i, n - i);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+static void ref_escape(const unsigned char *s, size_t n, gw_buf_t *out)
+{
+    gw_buf_append(out, "\"", 1);
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        char tmp[8];
+        if (c >= 0x80) {
+            size_t k = gw_utf8_seq(s + i, n - i);
+            if (k == 0) {
+                gw_buf_append(out, GW_UTF8_REPLACEMENT, 3);
+                i++;
+            } else {
+                gw_buf_append(out, s + i, k);
+                i += k;
+            }
+            continue;
+        }
+        if (c == '"' || c == '\\')
+            snprintf(tmp, sizeof(tmp), "\\%c", (char)c);
+        else if (c == '\n')
+            snprintf(tmp, sizeof(tmp), "\\n");
+        else if (c == '\r')
+            snprintf(tmp, sizeof(tmp), "\\r");
+        else if (c == '\t')
+            snprintf(tmp, sizeof(tmp), "\\t");
+        else if (c == '\b')
+            snprintf(tmp, sizeof(tmp), "\\b");
+        else if (c == '\f')
+            snprintf(tmp, sizeof(tmp), "\\f");
+        else if (c < 0x20)
+            snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+        else
+            snprintf(tmp, sizeof(tmp), "%c", (char)c);
+        gw_buf_append(out, tmp, strlen(tmp));
+        i++;
+    }
+    gw_buf_append(out, "\"", 1);
+}
+
+static void test_strings_against_reference(void **state)
+{
+    (void)state;
+    static const char *const pool[] = {"a",
+                                       "Z",
+                                       " ",
+                                       "\"",
+                                       "\\",
+                                       "\\n",
+                                       "\\u00e9",
+                                       "\\uD83D\\uDE00",
+                                       "\\ud83d",
+                                       "\\ude00",
+                                       "\\x",
+                                       "\\u12",
+                                       "\x01",
+                                       "\x1f",
+                                       "\x7f",
+                                       "\xc3\xa9",
+                                       "\xe4\xb8\xad",
+                                       "\xe3\x81\x82",
+                                       "\xf0\x9f\x98\x80",
+                                       "\x80",
+                                       "\xbf",
+                                       "\xc0\xaf",
+                                       "\xe0\x80\x80",
+                                       "\xed\xa0\x80",
+                                       "\xf4\x90\x80\x80",
+                                       "\xe4\xb8",
+                                       "\xf0\x9f\x98",
+                                       "\xff",
+                                       "\xd0\x96",
+                                       "/"};
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    unsigned char body[128];
+    gw_buf_t doc = GW_BUF_INIT, a = GW_BUF_INIT, b = GW_BUF_INIT;
+    for (int round = 0; round < 30000; round++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        size_t want = (size_t)(r >> 33) % 100, n = 0;
+        while (n < want) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const char *p = pool[(r >> 33) % (sizeof(pool) / sizeof(pool[0]))];
+            size_t k = strlen(p);
+            if (p[0] == '\x01' || p[0] == '\x1f')
+                k = 1;
+            if (n + k > want)
+                k = want - n;
+            memcpy(body + n, p, k);
+            n += k;
+        }
+        gw_buf_reset(&doc);
+        gw_buf_append(&doc, "\"", 1);
+        gw_buf_append(&doc, body, n);
+        gw_buf_append(&doc, "\"", 1);
+        int ok = gw_json_validate(doc.base, doc.len, NULL, NULL) == 0;
+        if (ok != ref_string_ok(body, n))
+            fail_msg("round %d: validate %d, reference %d", round, ok, !ok);
+        gw_buf_reset(&a);
+        gw_buf_reset(&b);
+        assert_int_equal(gw_json_escape((const char *)body, n, &a), 0);
+        ref_escape(body, n, &b);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.base, b.base, a.len);
+    }
+    gw_buf_free(&doc);
+    gw_buf_free(&a);
+    gw_buf_free(&b);
+}
+
 static void test_fixtures_against_jansson(void **state)
 {
     char dir[1024];
@@ -587,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_rules_across_state_words),
         cmocka_unit_test(test_whitespace_runs),
         cmocka_unit_test(test_literal_table),
+        cmocka_unit_test(test_strings_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

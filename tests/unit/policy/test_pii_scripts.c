@@ -110,6 +110,79 @@ static void test_normalize_map(void **state)
     free(nm.shift);
 }
 
+/* pol__normalize (16 bytes a step) against its reference (every lead byte visited): random texts of ASCII, mapped
+ * code points, CJK, Cyrillic, Arabic, Devanagari, E0 leads of other scripts and invalid UTF-8 (lone continuation
+ * bytes, leads cut at the end, C0/C1/F5-FF), of every length from 0 to 99 so the SSE2 steps end at every offset */
+static void test_normalize_differential(void **state)
+{
+    (void)state;
+    static const char *const pool[] = {"a",
+                                       "7",
+                                       " ",
+                                       "\xc2\xa0",
+                                       "\xef\xbc\x91",
+                                       "\xef\xbd\x9e",
+                                       "\xe3\x80\x80",
+                                       "\xe3\x80\x82",
+                                       "\xe4\xb8\xad",
+                                       "\xe3\x81\x82",
+                                       "\xea\xb0\x80",
+                                       "\xd0\x96",
+                                       "\xd9\xa3",
+                                       "\xdb\xb5",
+                                       "\xe0\xa5\xa9",
+                                       "\xe0\xa4\x95",
+                                       "\xe0\xb9\x93",
+                                       "\xe0\xb8\x81",
+                                       "\xe2\x80\x91",
+                                       "\xe2\x88\x92",
+                                       "\xef\xb9\xa3",
+                                       "\xe2\x80\x89",
+                                       "\x80",
+                                       "\xbf",
+                                       "\xe3",
+                                       "\xe0",
+                                       "\xc2",
+                                       "\xef\xbc",
+                                       "\xf0\x9f\x98\x80",
+                                       "\xc0\xaf",
+                                       "\xff",
+                                       "\xd8\xa7",
+                                       "\xe2\x82\xac",
+                                       "\xed\x9f\xbf",
+                                       "\xf4\x8f\xbf\xbf"};
+    uint64_t r = 0x853c49e6748fea9bull;
+    pol__norm_t a = {0}, b = {0};
+    char text[128];
+    for (int round = 0; round < 40000; round++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        size_t want = (size_t)(r >> 33) % 100, len = 0;
+        while (len < want) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const char *p = pool[(r >> 33) % (sizeof(pool) / sizeof(pool[0]))];
+            size_t n = strlen(p);
+            if (len + n > want)
+                n = want - len; /* cut: a sequence may end half-way */
+            memcpy(text + len, p, n);
+            len += n;
+        }
+        unsigned sa = 99, sb = 98;
+        int ra = pol__normalize(&a, text, len, &sa), rb = pol__normalize_ref(&b, text, len, &sb);
+        assert_int_equal(ra, rb);
+        assert_int_equal(sa, sb);
+        if (ra == 1) {
+            assert_int_equal(a.len, b.len);
+            assert_memory_equal(a.buf, b.buf, a.len);
+            assert_int_equal(a.nshift, b.nshift);
+            assert_memory_equal(a.shift, b.shift, a.nshift * sizeof(a.shift[0]));
+        }
+    }
+    free(a.buf);
+    free(a.shift);
+    free(b.buf);
+    free(b.shift);
+}
+
 static void test_boundaries_cjk(void **state)
 {
     fx_t *f = *state;
@@ -361,6 +434,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_helpers),
         cmocka_unit_test(test_normalize_map),
+        cmocka_unit_test(test_normalize_differential),
         cmocka_unit_test_setup_teardown(test_boundaries_cjk, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_boundaries_other_scripts, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_groupings, fx_setup, fx_teardown),
