@@ -407,6 +407,9 @@ static void test_escapes_and_digit_words(void **state)
      * 11: a card after it reached the provider); the letter is no glue either */
     assert_true(found(f, "a\\\\n4111111111111111", "4111111111111111", POL_PII_CREDIT_CARD));
     assert_true(found(f, "{\"k\":\"x\\\\n4111111111111111\"}", "4111111111111111", POL_PII_CREDIT_CARD));
+    /* a URL or form body quoted as text: a percent-escape before a value is no glue either */
+    assert_true(found(f, "phone=%2B14155550132&x=1", "14155550132", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "phone=%2B4155550132&x=1", "4155550132", POL_PII_PHONE_NUMBER));
     /* a context word after a written-out escape is a word */
     assert_true(found(f, "order 5512.\\tcard 4994522230589197", "4994522230589197", POL_PII_CREDIT_CARD));
     /* a number followed by a word that starts with a digit: the number ends before it */
