@@ -203,7 +203,7 @@ static int finish_alone(gw_store_t *st, gw_journal_item_t *it)
  */
 static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
 {
-    gw_journal_item_t *fin = NULL, **ftail = &fin;
+    gw_journal_item_t *fin = NULL, **ftail = &fin, *flushes = NULL, **fltail = &flushes;
     mark_unavailable(st);
     while (j != NULL) {
         gw_journal_item_t *next = j->next;
@@ -211,6 +211,9 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
         if (j->kind == GW_J_FINISH && j->mode != GW_J_SYNC) {
             *ftail = j;
             ftail = &j->next;
+        } else if (j->kind == GW_J_FLUSH) { /* last, as in journal_complete_all */
+            *fltail = j;
+            fltail = &j->next;
         } else {
             journal_complete(st, j, 0);
         }
@@ -251,6 +254,11 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
         st->jretry_due_us = gw_store__mono_now_us() + st->jbackoff_us;
         atomic_fetch_add_explicit(&st->jretry_n, (int)nkeep, memory_order_relaxed);
         pthread_mutex_unlock(&st->qlock);
+    }
+    while (flushes != NULL) {
+        gw_journal_item_t *next = flushes->next;
+        journal_complete(st, flushes, 0);
+        flushes = next;
     }
 }
 

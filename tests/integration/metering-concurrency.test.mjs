@@ -351,13 +351,28 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
 
 /**
  * Chat calls for `user` on `gw` (12 at a time, every other one streamed, all slowed by the
- * provider so reservations are open at any moment), SIGKILL after 800 ms. Returns {ok}: calls
- * that completed before the kill.
+ * provider), SIGKILL after 800 ms, at a completion. Returns {ok}: calls that completed before the
+ * kill. One more call, which the provider holds for 30 s, is forwarded before the kill: aigw
+ * forwards a call only once its reservation is committed, so at least that reservation is open at
+ * the kill. The 12 alone did not make sure of it: on a loaded machine this process read their answers
+ * late and in a burst, and killed at the first one it read, when all 12 had settled and none of the
+ * next calls had reached aigw ("A: completed 12, forwarded 12, reserve rows 12, open at the kill 0",
+ * 1 of 8 runs with two busy loops on the 2 cores).
  */
 async function loadAndKill(gw, user, model) {
   const sdk = client(gw, { user, timeout: 5000 });
   let killed = false;
   let ok = 0;
+  const held = sdk.chat.completions.create({ model, max_tokens: FLAT_MAX_TOKENS, messages: [{ role: 'user', content: 'crash held' }] },
+    { headers: { 'x-mock-delay-ms': '30000' }, timeout: 60000 }).then(() => 'answered', () => 'cut');
+  let heldSent = false;
+  let done = false;
+  const poll = (async () => {
+    while (!done && !killed && !heldSent) {
+      heldSent = (await forwarded(mock, model)).some((r) => r.body.includes('crash held'));
+      if (!heldSent) await sleep(20);
+    }
+  })();
   const t0 = performance.now();
   const worker = async (w) => {
     for (let i = 0; !killed && i < 200; i++) {
@@ -373,15 +388,18 @@ async function loadAndKill(gw, user, model) {
       } catch {
         /* in flight at the kill */
       }
-      if (!killed && performance.now() - t0 > 800) {
+      if (!killed && heldSent && performance.now() - t0 > 800) {
         killed = true;
         gw.proc.kill('SIGKILL');
       }
     }
   };
   await Promise.all(Array.from({ length: 12 }, (_, w) => worker(w)));
+  done = true;
+  await poll;
   assert.ok(killed, 'killed under load');
   assert.equal((await gw.stop('SIGKILL')).signal, 'SIGKILL');
+  assert.equal(await held, 'cut', 'the held call was in flight at the kill');
   return { ok };
 }
 

@@ -18,7 +18,8 @@
  *     most 100 succeed, leases were used, and nothing is overspent;
  *   - the journal's batched statements (one transaction of many users' items, repeats that only
  *     the in-order path answers) and errors that show only at the pipelined COMMIT: retried in
- *     order, exact; a finished call refused there is kept and retried, never half-written.
+ *     order, exact; a finished call refused there is kept and retried, never half-written;
+ *   - a flush that shares a transaction with a lease top-up completes after it, committed or failed.
  * Everywhere: sum(ledger) = balance row + sum(leases).
  */
 #include <stdarg.h>
@@ -37,6 +38,7 @@
 #include "gateway/store/keyfile.h"
 #include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
+#include "gateway/store/store_internal.h"
 #include "store_query.h"
 #include "gateway/store/store_ledger.h"
 #include "pg_server.h"
@@ -277,6 +279,126 @@ static void test_take_spend_topup(void **state)
     assert_int_equal(balance_row(fx, u), row - (10 * PRICE - (5 * PRICE + (PRICE - PRICE / 4) - PRICE)));
     assert_int_equal(ls.lease_returns, 0);
     assert_balanced(fx, u);
+}
+
+/* ---- a flush completes after the other items of its transaction ---- */
+
+/* The order in which the writer completed the items of flush_after_lease_take. */
+typedef struct st_order_t {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    gw_store_t *st;
+    int seq, t7_at, t7_rc, flush_at;
+    uint64_t takes_at_flush; /* lease_takes when the flush completed */
+} order_t;
+
+static void on_t7(void *ctx, int rc, int64_t bal)
+{
+    order_t *o = ctx;
+    (void)bal;
+    pthread_mutex_lock(&o->lock);
+    o->t7_at = ++o->seq;
+    o->t7_rc = rc;
+    pthread_mutex_unlock(&o->lock);
+}
+
+static void on_flush(void *ctx, int rc, int64_t bal)
+{
+    order_t *o = ctx;
+    gw_store_ledger_stats_t ls;
+    (void)rc, (void)bal;
+    gw_store_ledger_stats(o->st, &ls); /* what gw_store_ledger_flush's caller would read on return */
+    pthread_mutex_lock(&o->lock);
+    o->flush_at = ++o->seq;
+    o->takes_at_flush = ls.lease_takes;
+    pthread_cond_signal(&o->cond);
+    pthread_mutex_unlock(&o->lock);
+}
+
+/*
+ * gw_store_ledger_flush returns once what was queued before it has completed, its effects on the
+ * credit table included (docs/internals/metering.md "Journal"). The journal sorts a transaction's
+ * items by user, which puts a flush (no user) first; until 8212505 it also completed first, so a
+ * flush that shared a transaction with a lease top-up returned before the take was counted
+ * (test_take_spend_topup saw 1 lease take of 2, 2 of 86 runs under a CPU hog with the journal's
+ * signal after the unlock, d2ba221; 0 of 86 with 8212505). Made deterministic here: the writer is
+ * held inside a transaction by a row lock another connection holds, while a lease-paid reservation,
+ * the top-up it plans and a flush queue up behind it; they commit (or, `fail`, fail) together.
+ * Either way the flush completes last: after a failure too (the items' credit-table effects: the
+ * reservation's amount back to the lease, the take no longer pending).
+ */
+static void flush_after_lease_take(fx_t *fx, int fail)
+{
+    const char *u = "lease-user";
+    gw_store_ledger_stats_t ls;
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 600000, 1200000);
+    assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, NULL, NULL), 0);
+    assert_int_equal(gw_store_grant(st, "blocker", 2 * PRICE, NULL, NULL), 0); /* too little for a lease */
+    for (int i = 1; i <= 6; i++) { /* t1 takes a lease of 10 x PRICE, t2..t6 spend half of it */
+        char rid[GW_REQUEST_ID_MAX + 1];
+        snprintf(rid, sizeof(rid), "t%d", i);
+        assert_int_equal(reserve(st, u, rid, PRICE), 0);
+        gw_store_ledger_flush(st);
+    }
+    gw_store_ledger_stats(st, &ls);
+    assert_int_equal(ls.lease_takes, 1);
+    assert_int_equal(leases_sum(fx, u), 5 * PRICE);
+    if (fail)
+        raw_exec(fx, "CREATE FUNCTION test_full() RETURNS trigger LANGUAGE plpgsql AS"
+                     " $$ BEGIN RAISE EXCEPTION 'test: injected write error'; END $$;"
+                     "CREATE TRIGGER test_full BEFORE UPDATE ON credit_leases FOR EACH ROW EXECUTE FUNCTION test_full()");
+    /* the writer takes the blocker's reservation and waits for its balance row */
+    gw_store_db_t *lock = raw_open(fx);
+    assert_int_equal(gw_store__db_exec(lock, "BEGIN"), 0);
+    assert_int_equal(gw_store__db_exec(lock, "SELECT balance FROM credit_balances WHERE user_id = 'blocker' FOR UPDATE"), 0);
+    wait_t b = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    assert_int_equal(gw_store_reserve_async(st, "blocker", "b1", PRICE, 0, NULL, on_done, &b), 0);
+    for (int i = 0; i < 2500 && gw_store__journal_pending(st) != 0; i++)
+        sleep_ms(2);
+    assert_int_equal(gw_store__journal_pending(st), 0);
+    /* t7 on the lease leaves 4 x PRICE, under half the target: it queues a top-up; then the flush */
+    order_t o = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, st, 0, 0, -1, 0, 0};
+    assert_int_equal(gw_store_reserve_async(st, u, "t7", PRICE, 0, NULL, on_t7, &o), 0);
+    assert_int_equal(gw_store__journal_pending(st), 2); /* the reservation and the take */
+    gw_journal_item_t *fl = calloc(1, sizeof(*fl));
+    assert_non_null(fl);
+    fl->kind = GW_J_FLUSH;
+    fl->mode = GW_J_ASYNC;
+    fl->cb = on_flush;
+    fl->ctx = &o;
+    assert_int_equal(gw_store__journal_submit(st, fl), 0);
+    assert_int_equal(gw_store__db_exec(lock, "COMMIT"), 0);
+    gw_store__db_close(lock);
+    wait_done(&b);
+    assert_int_equal(b.rc, 0);
+    pthread_mutex_lock(&o.lock);
+    while (o.flush_at == 0)
+        pthread_cond_wait(&o.cond, &o.lock);
+    pthread_mutex_unlock(&o.lock);
+    if (!fail)
+        assert_int_equal(o.takes_at_flush, 2);        /* the top-up counted when the flush completed */
+    assert_true(o.t7_at > 0 && o.t7_at < o.flush_at); /* the reservation completed before the flush */
+    if (!fail) {
+        assert_int_equal(o.t7_rc, 0);
+        assert_int_equal(leases_sum(fx, u), 10 * PRICE);
+    } else {
+        assert_int_equal(o.t7_rc, GW_STORE_E_DB);
+        assert_int_equal(o.takes_at_flush, 1);
+        assert_int_equal(leases_sum(fx, u), 5 * PRICE);
+        raw_exec(fx, "DROP TRIGGER test_full ON credit_leases");
+    }
+    assert_balanced(fx, u);
+    assert_balanced(fx, "blocker");
+}
+
+static void test_flush_after_lease_take(void **state)
+{
+    flush_after_lease_take(*state, 0);
+}
+
+static void test_flush_after_failed_lease_take(void **state)
+{
+    flush_after_lease_take(*state, 1);
 }
 
 static void test_idle_return(void **state)
@@ -842,6 +964,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_take_spend_topup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_after_lease_take, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_after_failed_lease_take, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_return, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finish_settles_on_lease, setup, teardown),
         cmocka_unit_test_setup_teardown(test_return_at_close, setup, teardown),
