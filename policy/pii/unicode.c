@@ -274,13 +274,23 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
             i = skip_ascii64(t, len, i + 16) - 16; /* ASCII: on 64 bytes a step */
             continue;
         }
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),
-                                              _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),
-                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)), _mm_cmpeq_epi8(v, ef)));
-        unsigned k = (unsigned)_mm_movemask_epi8(m);
+#define LEADS(v)                                                                                                                   \
+    (unsigned)_mm_movemask_epi8(                                                                                                   \
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),                                      \
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),                                     \
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)), _mm_cmpeq_epi8(v, ef))))
+        unsigned k = LEADS(v);
         if (k != 0)
             return i + (size_t)__builtin_ctz(k);
     }
+    if (i < len && len >= 16) {
+        /* the last 16 bytes, those before i masked off (a byte loop over the tail cost more than the whole pass) */
+        size_t b = len - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + b));
+        unsigned k = LEADS(v) & (0xFFFFu << (i - b));
+        return k != 0 ? b + (size_t)__builtin_ctz(k) : len;
+    }
+#undef LEADS
 #endif
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
@@ -316,11 +326,15 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
 #define IN_RANGE(v, lo, hi)                                                                                                        \
     _mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8((v), _mm_set1_epi8((char)(0x80 - (lo)))),                                        \
                                      _mm_set1_epi8((char)(0x80 + ((hi) - (lo)) + 1 - 256))))
-    for (; i + 16 <= len && s != all; i += 16) {
+    for (; i < len && s != all && len >= 16; i += 16) {
+        if (i + 16 > len)
+            i = len - 16; /* the last 16 bytes, overlapping bytes seen already: the bits are or-ed, and before i no
+                             byte >= 0x80 was missed, so first_hi stays the first */
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         unsigned hi = (unsigned)_mm_movemask_epi8(v);
         if (hi == 0) {
-            i = skip_ascii64(t, len, i + 16) - 16;
+            if (i + 16 < len)
+                i = skip_ascii64(t, len, i + 16) - 16;
             continue;
         }
         if (*first_hi == len)
