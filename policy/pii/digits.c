@@ -105,8 +105,10 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
     if (is_date)
         return pol__cands_push(out, POL_PII_DATE_TIME, s, e, 0.3);
 
-    /* credit card: 12-19 digits, ungrouped or 4-4-4-4(-3) / Amex 4-6-5 / Diners 4-6-4, one separator kind */
-    if (nd >= 12 && nd <= 19 && !plus && !paren && !mixed_sep && (sep_kind == 0 || sep_kind == ' ' || sep_kind == '-')) {
+    /* credit card: 12-19 digits, ungrouped or 4-4-4-4(-3) / Amex 4-6-5 / Diners 4-6-4, one separator kind
+     * (space, hyphen, or dots between groups of four: "4111.1111.1111.1111") */
+    if (nd >= 12 && nd <= 19 && !plus && !paren && !mixed_sep &&
+        (sep_kind == 0 || sep_kind == ' ' || sep_kind == '-' || (sep_kind == '.' && all_groups_4 && ng >= 3))) {
         int fmt = ng == 1 || (all_groups_4 && gl[ng - 1] <= 4 && gl[ng - 1] >= 1) ||
                   (ng == 3 && gl[0] == 4 && gl[1] == 6 && (gl[2] == 5 || gl[2] == 4));
         if (fmt && pol__card_ok(d, nd) && pol__cands_push(out, POL_PII_CREDIT_CARD, s, e, ng == 1 ? 0.8 : 0.9) != 0)

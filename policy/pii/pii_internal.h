@@ -53,6 +53,10 @@ int pol__luhn_ok(const char *s, size_t len);
 int pol__card_ok(const char *digits, size_t ndigits);
 /** IBAN: ISO 13616-1 country length table + ISO 7064 mod 97-10 == 1. `s` is compact (no spaces), uppercase. */
 int pol__iban_ok(const char *s, size_t len);
+
+/** 1 if the ASCII letters `a`, `b` (either case) are the country code of an IBAN (ISO 13616 registry, the table of
+ * pol__iban_ok), 0 otherwise or if either is not a letter. */
+int pol__iban_country(unsigned char a, unsigned char b);
 /** US SSN: 9 digits, area not 000/666/900-999, group not 00, serial not 0000 (SSA rules), not all one digit, not 078051120. */
 int pol__ssn_ok(const char *d9);
 /** UK NHS number: 10 digits, mod-11 check digit (NHS Data Dictionary). */

@@ -88,17 +88,17 @@ static size_t back(size_t p, size_t n)
 }
 
 /*
- * After a capital at cs - 1: bit 0 if a UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} can start
- * there (its first letter after the digits is at cs + 2 .. cs + 4), bit 1 if an IBAN
- * [A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4} can start at cs - 2.
+ * After a letter at cs - 1: bit 0 if a UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} can start
+ * there when that letter is a capital (its first letter after the digits is at cs + 2 .. cs + 4),
+ * bit 1 if an IBAN (?i:<country>)\d{2}[ \-]?[A-Z0-9]{4} can start at cs - 2.
  */
 static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
 {
     int r = 0;
-    for (size_t k = cs + 2; k <= cs + 4 && k < len; k++)
+    for (size_t k = cs + 2; k <= cs + 4 && k < len && pol__is_upper(U(t[cs - 1])); k++)
         if (pol__is_upper(U(t[k])))
             r = 1;
-    if (cs > 1 && pol__is_upper(U(t[cs - 2])) && cs + 1 < len && pol__is_digit(U(t[cs + 1])))
+    if (cs > 1 && pol__iban_country(U(t[cs - 2]), U(t[cs - 1])) && cs + 1 < len && pol__is_digit(U(t[cs + 1])))
         r |= 2;
     return r;
 }
@@ -240,9 +240,9 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     if (nd >= 4 && ndots >= 3 && ipv4_ends(c, cs, ce) != 0)
         return -1;
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0, p2 = cs > 1 ? U(t[cs - 2]) : 0;
-    /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN [A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4}
-     * (<= 9 bytes): their first digit follows a capital, so it starts a cluster */
-    if (pol__is_upper(p1)) {
+    /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN (?i:<country>)\d{2}[ \-]?[A-Z0-9]{4}
+     * (<= 9 bytes): their first digit follows a letter, so it starts a cluster */
+    if (pol__is_alpha(p1)) {
         int pc = postcode_or_iban_at(t, len, cs);
         if ((pc & 1) && win_add(w, len, cs - 1, cs + 6) != 0)
             return -1;
@@ -663,7 +663,7 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
     }
     unsigned ce = 32u - (unsigned)__builtin_clz(dm & in); /* after the cluster's last digit */
     unsigned char p1 = U(t[cs - 1]), p2 = U(t[cs - 2]);
-    if (pol__is_upper(p1) && postcode_or_iban_at(t, len, cs))
+    if (pol__is_alpha(p1) && postcode_or_iban_at(t, len, cs))
         return 0;
     if (pol__is_space(p1) && (pol__is_upper(p2) || street_word_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */

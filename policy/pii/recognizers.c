@@ -29,7 +29,8 @@ static const pol__pattern_t patterns[] = {
     {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_C},
     {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0, POL__DB_C},
     {"::/\\d", 0, POL__REC_IPV6, 1, POL__DB_C}, /* the unspecified address as a network: ::/0, ::/128 */
-    {"[A-Z]{2}\\d{2}[ \\-]?[A-Z0-9]{4}", 0, POL__REC_IBAN, 0, POL__DB_WIN},
+    /* IBAN: an ISO 13616 country code (pol__iban_country), in either case ("iban de89 3704 ...") */
+    {"(?:AD|AE|AL|AT|AZ|BA|BE|BG|BH|BI|BR|BY|CH|CR|CY|CZ|DE|DJ|DK|DO|EE|EG|ES|FI|FK|FO|FR|GB|GE|GI|GL|GR|GT|HR|HU|IE|IL|IQ|IS|IT|JO|KW|KZ|LB|LC|LI|LT|LU|LV|LY|MC|MD|ME|MK|MN|MR|MT|MU|NI|NL|NO|OM|PK|PL|PS|PT|QA|RO|RS|RU|SA|SC|SD|SE|SI|SK|SM|SO|ST|SV|TL|TN|TR|UA|VA|VG|XK|YE)\\d{2}[ \\-]?[A-Z0-9]{4}", HS_FLAG_CASELESS, POL__REC_IBAN, 0, POL__DB_WIN},
     {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0, POL__DB_WIN},
     {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0, POL__DB_TEXT},
     {"0x[0-9a-fA-F]{40}", 0, POL__REC_ETH, 0, POL__DB_TEXT},
@@ -294,8 +295,8 @@ static int rec_iban(pol__scanctx_t *c, size_t to)
     char sep = 0;
     while (i < c->len && n < 34) {
         unsigned char ch = U(t[i]);
-        if (pol__is_digit(ch) || pol__is_upper(ch)) {
-            comp[n++] = (char)ch;
+        if (pol__is_digit(ch) || pol__is_alpha(ch)) {
+            comp[n++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch); /* ISO 13616 is upper case; people write it both ways */
             i++;
         } else if ((ch == ' ' || ch == '-') && n % 4 == 0 && n > 0 && i + 1 < c->len && pol__is_alnum(U(t[i + 1])) &&
                    (sep == 0 || sep == (char)ch)) {

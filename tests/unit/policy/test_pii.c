@@ -176,6 +176,56 @@ static void test_negative_word_labels_one_number(void **state)
     fx_free(f);
 }
 
+/* IBANs and cards as people type them: lower or mixed case (ISO 13616's electronic form is upper
+ * case), cards grouped by dots */
+static void test_written_forms(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    assert_int_equal(type_of(f, "iban de89 3704 0044 0532 0130 00 please", "de89 3704 0044 0532 0130 00"), POL_PII_IBAN_CODE);
+    assert_int_equal(type_of(f, "to gb82west12345698765432.", "gb82west12345698765432"), POL_PII_IBAN_CODE);
+    assert_int_equal(type_of(f, "Gb82 West 1234 5698 7654 32", "Gb82 West 1234 5698 7654 32"), POL_PII_IBAN_CODE);
+    assert_int_equal(type_of(f, "card 4111.1111.1111.1111 exp 09/28", "4111.1111.1111.1111"), POL_PII_CREDIT_CARD);
+    /* what looks like one but fails the check stays text */
+    assert_int_equal(count(f, "iban de89 3704 0044 0532 0130 01"), 0);
+    assert_int_equal(count(f, "release 4111.1111.1111.1112"), 0);
+    assert_int_equal(count(f, "see bc13 straße and mp3 h264 x86"), 0);
+    fx_free(f);
+}
+
+/* pol__iban_country's bitmap and pol__iban_ok's registry table name the same countries: a pair is
+ * a country exactly when some length 15-34 gives a valid IBAN of zeros with computed check digits */
+static void test_iban_country(void **state)
+{
+    (void)state;
+    int countries = 0;
+    for (char a = 'A'; a <= 'Z'; a++) {
+        for (char b = 'A'; b <= 'Z'; b++) {
+            int valid = 0;
+            for (size_t len = 15; len <= 34 && !valid; len++) {
+                char v[35];
+                memset(v, '0', len);
+                v[0] = a, v[1] = b;
+                /* ISO 7064 mod 97-10 check digits: 98 - (BBAN + country + "00") mod 97 */
+                unsigned rem = 0;
+                for (size_t k = 0; k < len; k++) {
+                    char ch = k < len - 4 ? v[k + 4] : (k == len - 4 ? a : k == len - 3 ? b : '0');
+                    rem = ch >= 'A' ? (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97 : (rem * 10 + (unsigned)(ch - '0')) % 97;
+                }
+                unsigned check = 98 - rem;
+                v[2] = (char)('0' + check / 10), v[3] = (char)('0' + check % 10);
+                valid = pol__iban_ok(v, len);
+            }
+            assert_int_equal(pol__iban_country((unsigned char)a, (unsigned char)b), valid);
+            assert_int_equal(pol__iban_country((unsigned char)(a + 32), (unsigned char)b), valid);
+            countries += valid;
+        }
+    }
+    assert_true(countries >= 80);
+    assert_int_equal(pol__iban_country('1', 'A'), 0);
+    assert_int_equal(pol__iban_country('[', 'A'), 0);
+}
+
 static void test_overlap_and_lists(void **state)
 {
     (void)state;
@@ -391,6 +441,8 @@ int main(void)
         cmocka_unit_test(test_recognizers),
         cmocka_unit_test(test_hard_negatives),
         cmocka_unit_test(test_negative_word_labels_one_number),
+        cmocka_unit_test(test_written_forms),
+        cmocka_unit_test(test_iban_country),
         cmocka_unit_test(test_overlap_and_lists),
         cmocka_unit_test(test_actions_and_restore2),
         cmocka_unit_test(test_block_allow_custom),
