@@ -31,7 +31,7 @@ int gw_buf_reserve(gw_buf_t *b, size_t extra)
     return 0;
 }
 
-int gw_buf_append(gw_buf_t *b, const void *p, size_t n)
+int gw__buf_append_grow(gw_buf_t *b, const void *p, size_t n)
 {
     if (gw_buf_reserve(b, n) != 0)
         return -1;

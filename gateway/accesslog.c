@@ -147,18 +147,10 @@ static int add_str(gw_buf_t *out, const char *key_lit, size_t key_len, const cha
 
 static int add_i64(gw_buf_t *out, const char *key_lit, size_t key_len, int64_t v)
 {
-    char tmp[24];
-    size_t i = sizeof(tmp);
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
-        tmp[--i] = '-';
+    char tmp[GW_INT_TEXT_MAX];
     if (add_lit(out, key_lit, key_len) != 0)
         return -1;
-    return add_lit(out, tmp + i, sizeof(tmp) - i);
+    return add_lit(out, tmp, gw_i64_text(tmp, v));
 }
 
 #define KEY(k) ",\"" k "\":", sizeof(",\"" k "\":") - 1

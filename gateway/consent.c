@@ -39,6 +39,33 @@ void gw_consent_put(gw_consent_cache_t *c, const char *user, size_t len, int con
     e->expires_ms = now_ms + GW_CONSENT_TTL_MS;
 }
 
+int gw_consent_matters(gw_consent_cache_t *c, unsigned gen_seq, const pol_notrain_t *nt, const pol_notrain_input_t *in)
+{
+    const char *route = in->route != NULL ? in->route : "";
+    size_t rl = in->route != NULL ? in->route_len : 0;
+    if (c->memo.valid && c->memo.gen_seq == gen_seq && c->memo.nt == nt && c->memo.provider == in->provider &&
+        c->memo.key_tier == in->key_tier && c->memo.route_len == rl && memcmp(c->memo.route, route, rl) == 0)
+        return c->memo.matters;
+    pol_notrain_input_t q = *in;
+    pol_notrain_decision_t d;
+    q.consent = 0;
+    int without = pol_notrain_begin(nt, &q, &d);
+    q.consent = 1;
+    int matters = pol_notrain_begin(nt, &q, &d) != without;
+    c->memo.valid = 0;
+    if (rl <= sizeof(c->memo.route)) {
+        c->memo.gen_seq = gen_seq;
+        c->memo.nt = nt;
+        c->memo.provider = in->provider;
+        c->memo.key_tier = in->key_tier;
+        c->memo.route_len = rl;
+        memcpy(c->memo.route, route, rl);
+        c->memo.matters = matters;
+        c->memo.valid = 1;
+    }
+    return matters;
+}
+
 void gw_consent_clear(gw_consent_cache_t *c)
 {
     for (size_t i = 0; i < GW_CONSENT_SLOTS; i++) {

@@ -14,14 +14,15 @@
 
 typedef struct st_field_info_t {
     const char *name;
+    size_t name_len;
     prov_usage_kind_t kind;
     size_t offset;
     size_t size; /* string capacity in bytes incl. NUL */
 } field_info_t;
 
-#define I(f, n) [f] = {#n, PROV_USAGE_KIND_INT, offsetof(prov_usage_t, n), 0}
-#define D(f, n) [f] = {#n, PROV_USAGE_KIND_DOUBLE, offsetof(prov_usage_t, n), 0}
-#define S(f, n) [f] = {#n, PROV_USAGE_KIND_STRING, offsetof(prov_usage_t, n), sizeof(((prov_usage_t *)0)->n)}
+#define I(f, n) [f] = {#n, sizeof(#n) - 1, PROV_USAGE_KIND_INT, offsetof(prov_usage_t, n), 0}
+#define D(f, n) [f] = {#n, sizeof(#n) - 1, PROV_USAGE_KIND_DOUBLE, offsetof(prov_usage_t, n), 0}
+#define S(f, n) [f] = {#n, sizeof(#n) - 1, PROV_USAGE_KIND_STRING, offsetof(prov_usage_t, n), sizeof(((prov_usage_t *)0)->n)}
 
 static const field_info_t fields[PROV_USAGE__COUNT] = {
     I(PROV_USAGE_INPUT_TOKENS, input_tokens),
@@ -113,32 +114,32 @@ int prov_usage_to_json(const prov_usage_t *u, gw_buf_t *out)
             continue;
         const field_info_t *fi = &fields[i];
         const char *p = (const char *)u + fi->offset;
-        int rc;
-        /* names and integers by hand: this runs for every call record, and a printf per field was
-         * most of its cost (docs/BENCHMARKS.md "Issue 12, session 4: SQLite store") */
-        size_t nl = strlen(fi->name);
-        if ((!first && gw_buf_append(out, ",", 1) != 0) || gw_buf_append(out, "\"", 1) != 0 ||
-            gw_buf_append(out, fi->name, nl) != 0 || gw_buf_append(out, "\":", 2) != 0)
+        int rc = 0;
+        /* `,"name":` and an integer written in place after one reserve: this runs for every call record on the
+         * worker's loop; a printf per field, then five appends per field, were most of its cost (docs/BENCHMARKS.md
+         * "Issue 12, session 4: SQLite store" and "Issue 12, session 6") */
+        if (gw_buf_reserve(out, fi->name_len + 4 + GW_INT_TEXT_MAX) != 0)
             return -1;
+        char *w = out->base + out->len;
+        if (!first)
+            *w++ = ',';
+        *w++ = '"';
+        memcpy(w, fi->name, fi->name_len);
+        w += fi->name_len;
+        *w++ = '"';
+        *w++ = ':';
         first = 0;
         switch (fi->kind) {
-        case PROV_USAGE_KIND_INT: {
-            int64_t x = *(const int64_t *)(const void *)p;
-            uint64_t v = x < 0 ? 0 - (uint64_t)x : (uint64_t)x; /* INT64_MIN included */
-            char d[24], *e = d + sizeof(d), *q = e;
-            do {
-                *--q = (char)('0' + v % 10);
-                v /= 10;
-            } while (v != 0);
-            if (x < 0)
-                *--q = '-';
-            rc = gw_buf_append(out, q, (size_t)(e - q));
+        case PROV_USAGE_KIND_INT:
+            w += gw_i64_text(w, *(const int64_t *)(const void *)p);
+            out->len = (size_t)(w - out->base);
             break;
-        }
         case PROV_USAGE_KIND_DOUBLE:
+            out->len = (size_t)(w - out->base);
             rc = gw_buf_appendf(out, "%.17g", *(const double *)(const void *)p);
             break;
         default:
+            out->len = (size_t)(w - out->base);
             rc = gw_json_escape(p, strlen(p), out);
             break;
         }

@@ -186,6 +186,17 @@ static int usage_number(const usage_caps_t *c, int id, int real, int64_t *i, dou
     char t[64];
     if (c->type[id] != GW_JSON_T_NUMBER || c->len[id] == 0 || c->len[id] >= sizeof(t))
         return 0;
+    if (c->len[id] <= 18) { /* the common case, digits only (a count): read in place, no copy and no strtoll */
+        int64_t v = 0;
+        size_t k = 0;
+        for (; k < c->len[id] && c->raw[id][k] >= '0' && c->raw[id][k] <= '9'; k++)
+            v = v * 10 + (c->raw[id][k] - '0');
+        if (k == c->len[id]) {
+            *i = v;
+            *d = (double)v;
+            return 1;
+        }
+    }
     memcpy(t, c->raw[id], c->len[id]);
     t[c->len[id]] = '\0';
     int integral = strpbrk(t, ".eE") == NULL;

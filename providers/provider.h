@@ -299,7 +299,7 @@ typedef struct st_prov_adapter_t {
     /**
      * JSON member names whose values are generated image bytes in this provider's responses (NULL-terminated; OpenAI
      * "b64_json", Gemini "inlineData" / "inline_data", Imagen "bytesBase64Encoded"): a logged response that has one
-     * follows retention.image_payload_hours (prov_has_image_payload_field). NULL: none.
+     * follows retention.image_payload_hours (prov_has_image_payload). NULL: none.
      */
     const char *const *image_payload_fields;
     /** The provider's no-training / no-storage posture (flags to force, fields to strip, routes to refuse, training
@@ -361,10 +361,12 @@ const prov_adapter_t *prov_find(const char *name);
 int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len);
 
 /**
- * 1 when `body` (`len` bytes, any text) holds a JSON member name "<name>" (quoted) of any adapter's
- * image_payload_fields, else 0. A byte search, no parse: a logged response's retention class.
+ * 1 when `body` (`len` bytes, any text, not NUL-terminated) holds a JSON member name "<name>" (quoted, the quotes
+ * included in the match) of any adapter's image_payload_fields, or the bytes "data:image/" (a data URI of an image),
+ * else 0. A byte search in one pass, no parse (a quoted value counts too): a logged response's retention class
+ * (retention.image_payload_hours). Thread-safe; the adapters' names are gathered on first use.
  */
-int prov_has_image_payload_field(const char *body, size_t len);
+int prov_has_image_payload(const char *body, size_t len);
 
 /** All adapters; *n receives the count. Borrowed, static lifetime. */
 const prov_adapter_t *const *prov_all(size_t *n);

@@ -103,11 +103,8 @@ static int resolve_consent(gw_call_t *call)
     if (consent >= 0 || w->server->store == NULL)
         return consent > 0;
     pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0};
-    pol_notrain_decision_t d;
     const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
-    int without = pol_notrain_begin(nt, &in, &d);
-    in.consent = 1;
-    if (pol_notrain_begin(nt, &in, &d) == without && !gw__fallback_consent_matters(call))
+    if (!gw_consent_matters(&w->consent, call->gen->seq, nt, &in) && !gw__fallback_consent_matters(call))
         return 0; /* neither the provider's verdict nor a fallback target's depends on it */
     call->consent_work.data = call;
     call->refs++;

@@ -35,7 +35,7 @@ static char *dup_buf(const gw_buf_t *b)
  * retention.image_payload_hours. */
 static int response_has_image(const gw_buf_t *b)
 {
-    return b->len != 0 && (memmem(b->base, b->len, "data:image/", 11) != NULL || prov_has_image_payload_field(b->base, b->len));
+    return b->len != 0 && prov_has_image_payload(b->base, b->len);
 }
 
 /* Whether a finding's field ("item.content[0].text") is one of the adapter's repeat patterns ("item.content.*.text"). */

@@ -446,7 +446,8 @@ static void test_skip_fields_over_fixtures(void **state)
     json_decref(m);
 }
 
-/* A response's image payload members are the adapters' declared ones, found quoted (a byte search, no parse). */
+/* A response's image payload members are the adapters' declared ones, found quoted, and data:image/ URIs (a byte
+ * search, no parse). */
 static void test_image_payload_fields(void **state)
 {
     (void)state;
@@ -455,13 +456,110 @@ static void test_image_payload_fields(void **state)
                                       "data: {\"parts\":[{\"inlineData\":{}}]}",
                                       "{\"inline_data\": {}}",
                                       "x\"b64_json\"b64_json\"",
-                                      "{\"text\":\"b64_json\"}" /* a byte search: a quoted value counts too */};
-    static const char *const no[] = {
-        "{\"xb64_json\":1}", "{\"b64_jsonx\":1}", "b64_json", "\"b64_json", "{\"url\":\"data:image/png\"}", ""};
+                                      "{\"text\":\"b64_json\"}", /* a byte search: a quoted value counts too */
+                                      "{\"url\":\"data:image/png\"}",
+                                      "see ![x](data:image/gif;base64,R0lG)",
+                                      "data:image/",
+                                      "\"b64_json\""};
+    static const char *const no[] = {"{\"xb64_json\":1}",
+                                     "{\"b64_jsonx\":1}",
+                                     "b64_json",
+                                     "\"b64_json",
+                                     "b64_json\"",
+                                     "{\"url\":\"data:text/plain,hi\"}",
+                                     "data:image",
+                                     "DATA:IMAGE/png",
+                                     "data:imag/",
+                                     "\"inline\"_data\"",
+                                     ""};
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-        assert_true(prov_has_image_payload_field(yes[i], strlen(yes[i])));
+        assert_true(prov_has_image_payload(yes[i], strlen(yes[i])));
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-        assert_false(prov_has_image_payload_field(no[i], strlen(no[i])));
+        assert_false(prov_has_image_payload(no[i], strlen(no[i])));
+}
+
+/* The search the one-pass scan replaced: one memmem per declared name (quoted), one for "data:image/". */
+static int image_reference(const char *body, size_t len)
+{
+    if (memmem(body, len, "data:image/", 11) != NULL)
+        return 1;
+    size_t n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    for (size_t i = 0; i < n; i++)
+        for (const char *const *f = all[i]->image_payload_fields; f != NULL && *f != NULL; f++) {
+            size_t fl = strlen(*f);
+            for (const char *p = body, *end = body + len; p < end && (p = memmem(p, (size_t)(end - p), *f, fl)) != NULL; p++)
+                if (p > body && p[-1] == '"' && p + fl < end && p[fl] == '"')
+                    return 1;
+        }
+    return 0;
+}
+
+/* Every declared name and "data:image/" at every offset of bodies of every length up to 80 bytes (so across the
+ * scan's 16-byte blocks, at the very start and the very end), each body in a buffer of exactly its length (ASan sees
+ * a read past it); then cut one byte short (no closing quote: no match), and random bodies made of the names' own
+ * bytes, all against the memmem reference. */
+static void test_image_payload_every_position(void **state)
+{
+    (void)state;
+    const char *needles[32];
+    size_t nn = 0, n;
+    const prov_adapter_t *const *all = prov_all(&n);
+    static char quoted[16][64];
+    for (size_t i = 0; i < n; i++)
+        for (const char *const *f = all[i]->image_payload_fields; f != NULL && *f != NULL; f++) {
+            assert_true(nn < 16);
+            snprintf(quoted[nn], sizeof(quoted[nn]), "\"%s\"", *f);
+            needles[nn] = quoted[nn];
+            nn++;
+        }
+    assert_true(nn >= 4); /* b64_json, bytesBase64Encoded, inlineData, inline_data */
+    needles[nn++] = "data:image/";
+    size_t checked = 0;
+    for (size_t k = 0; k < nn; k++) {
+        size_t nl = strlen(needles[k]);
+        for (size_t len = nl; len <= 80; len++)
+            for (size_t at = 0; at + nl <= len; at++) {
+                char *b = malloc(len);
+                assert_non_null(b);
+                for (size_t i = 0; i < len; i++)
+                    b[i] = "x :\"ab"[(i * 7 + len) % 6]; /* quotes and colons around it, none forming a match */
+                memcpy(b + at, needles[k], nl);
+                assert_int_equal(image_reference(b, len), 1);
+                assert_int_equal(prov_has_image_payload(b, len), 1);
+                /* the body ends one byte before the needle's last byte */
+                if (at + nl == len) {
+                    assert_int_equal(prov_has_image_payload(b, len - 1), image_reference(b, len - 1));
+                }
+                free(b);
+                checked++;
+            }
+    }
+    assert_true(checked > 1000);
+    /* random bodies over the bytes the needles are made of */
+    const char alphabet[] = "\":/b64_jsonytesBaeEcdiDlmgx ";
+    unsigned seed = 12345;
+    size_t hits = 0;
+    for (int r = 0; r < 20000; r++) {
+        size_t len = (size_t)(r % 97);
+        char *b = malloc(len + 1);
+        assert_non_null(b);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            b[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        if (len != 0 && r % 3 == 0) { /* a needle at a random place, maybe cut by the end */
+            seed = seed * 1103515245u + 12345u;
+            const char *nd = needles[(seed >> 16) % nn];
+            size_t at = (seed >> 8) % len, nl = strlen(nd);
+            memcpy(b + at, nd, at + nl <= len ? nl : len - at);
+        }
+        int want = image_reference(b, len);
+        assert_int_equal(prov_has_image_payload(b, len), want);
+        hits += (size_t)want;
+        free(b);
+    }
+    assert_true(hits > 1000); /* both answers were exercised */
 }
 
 static void test_looks_binary(void **state)
@@ -669,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_skip_fields_over_fixtures),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_image_payload_fields),
+        cmocka_unit_test(test_image_payload_every_position),
         cmocka_unit_test(test_estimates),
         cmocka_unit_test(test_model_from_path),
         cmocka_unit_test(test_prov_for_model),
