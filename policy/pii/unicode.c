@@ -182,6 +182,21 @@ int pol__norm_selftest(void)
     return 0;
 }
 
+#if defined(__SSE2__)
+/* i moved past whole 64-byte blocks of ASCII (the common case: English prompts, code, JSON) */
+static inline size_t skip_ascii64(const char *t, size_t len, size_t i)
+{
+    while (i + 64 <= len) {
+        const __m128i *q = (const __m128i *)(const void *)(t + i);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                           _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
+            break;
+        i += 64;
+    }
+    return i;
+}
+#endif
+
 /* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
  * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
  * D8-DB Arabic; E0 A4/A5 Devanagari). */
@@ -194,13 +209,7 @@ size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, 
     const __m128i bias = _mm_set1_epi8((char)(0x80 - lo)), lim = _mm_set1_epi8((char)(0x80 + (hi - lo) + 1 - 256));
     for (; i + 16 <= len; i += 16) {
         /* every range asked for is >= 0x80: ASCII text goes 64 bytes per step on the high bits */
-        while (i + 64 <= len) {
-            const __m128i *q = (const __m128i *)(const void *)(t + i);
-            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
-                                               _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
-                break;
-            i += 64;
-        }
+        i = skip_ascii64(t, len, i);
         if (i + 16 > len)
             break;
         __m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), bias);
@@ -243,21 +252,6 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
     }
     return found;
 }
-
-#if defined(__SSE2__)
-/* i moved past whole 64-byte blocks of ASCII (the common case: English prompts, code, JSON) */
-static inline size_t skip_ascii64(const char *t, size_t len, size_t i)
-{
-    while (i + 64 <= len) {
-        const __m128i *q = (const __m128i *)(const void *)(t + i);
-        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
-                                           _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
-            break;
-        i += 64;
-    }
-    return i;
-}
-#endif
 
 /* Position of the first byte at or after i that can lead a mapped code point (C2 D9 DB E0 E2 E3 EF: norm_at is 0 at
  * any other byte), or len. Chinese, Korean and most Japanese text is made of other lead bytes (E4-E9 ideographs,
