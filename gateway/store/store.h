@@ -117,6 +117,7 @@ typedef struct st_gw_store_stats_t {
     uint64_t rejected_full;  /* submissions answered GW_STORE_E_FULL */
     uint64_t write_failures; /* records that could not be written even alone (logged on stderr) */
     uint64_t batches;        /* committed transactions */
+    uint64_t inline_commits; /* journal transactions committed on the submitting thread (SQLite, journal idle) */
     uint64_t last_batch_us, max_batch_us;
     uint64_t purged[POL_RET_NCLASSES]; /* rows (image_payload: bodies) removed per class since open */
     uint64_t max_purge_batch_us;       /* longest purge statement + commit (write lock held) */
@@ -186,10 +187,11 @@ int gw_store_submit_access(gw_store_t *st, gw_store_access_rec_t *rec);
 
 /**
  * Completion of an asynchronous store operation (gw_store_finish_async, gw_store_reserve_async).
- * Runs on the store's writer thread, exactly once per accepted operation, after the transaction
- * that carried it committed (or after it failed for good): it must not block and must not call
- * the store; hand the result to a loop (uv_async_send). `rc` and `balance_after` as documented
- * for the operation.
+ * Runs exactly once per accepted operation, after the transaction that carried it committed (or
+ * after it failed for good), on the store's writer thread, or on the calling thread before the
+ * submitting function returns (SQLite, when the journal was idle: the caller committed inline,
+ * docs/internals/store.md "Inline commit"): it must not block and must not call the store; hand
+ * the result to a loop (uv_async_send). `rc` and `balance_after` as documented for the operation.
  */
 typedef void (*gw_store_done_cb)(void *ctx, int rc, int64_t balance_after);
 

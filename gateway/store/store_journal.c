@@ -358,6 +358,53 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
         gw_store__write_batch(st, items, n);
 }
 
+/* run_transaction, timed into the store's batch statistics (wlock held). `lead`: committed inline. */
+static void timed_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qitem_t *items, size_t n, int lead)
+{
+    int64_t t0 = gw_store__mono_now_us();
+    run_transaction(st, began, j, items, n);
+    uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
+    pthread_mutex_lock(&st->qlock);
+    st->stats.last_batch_us = dt;
+    if (dt > st->stats.max_batch_us)
+        st->stats.max_batch_us = dt;
+    st->stats.inline_commits += lead != 0;
+    pthread_mutex_unlock(&st->qlock);
+}
+
+/*
+ * Inline commit (issue 12 session 6; docs/internals/store.md "Inline commit"): leader/follower
+ * group commit, as MySQL's binlog group commit and PostgreSQL's WAL flush do it. A thread that
+ * submits an item while the journal is idle (nothing queued, nothing waiting for a retry, no
+ * transaction of the writer or of another leader under way) and finds the writer connection free
+ * (wlock taken without waiting) becomes the leader: it commits its item on its own thread with the
+ * writer's connection, and the item completes (its callback fires) before the submission returns.
+ * Items that arrive meanwhile queue as before and the writer thread commits them as one group once
+ * the leader is done: under load the journal is rarely idle and the group commit is the writer's.
+ * Serially, a commit costs no thread hop: the writer's wake-up, its completion's hand-off and their
+ * two context switches each way (bench/bench_serial.sh, docs/BENCHMARKS.md "Issue 12, session 6").
+ *
+ * Only on SQLite: a PostgreSQL commit is network round trips, which a worker loop must not wait
+ * for. The leader never waits for a lock another connection holds (gw_store__db_begin_nowait: a
+ * RESTART checkpoint, a CLI's transaction): busy, it hands the item to the writer, which waits as
+ * before. What a failed transaction does is the writer's code (run_transaction, journal_failed):
+ * reservations fail (503), finished calls are retried alone, then kept in the retry list with new
+ * calls refused, exactly as when the writer commits them.
+ *
+ * Called with wlock held (taken by the caller); releases it. @return 1 committed (or failed for
+ * good: completed either way), 0 not begun (the caller queues the item).
+ */
+static int journal_lead(gw_store_t *st, gw_journal_item_t *it)
+{
+    if (gw_store__db_begin_nowait(st->wdb) != 0) {
+        pthread_mutex_unlock(&st->wlock);
+        return 0;
+    }
+    timed_transaction(st, 1, it, NULL, 0, 1);
+    pthread_mutex_unlock(&st->wlock);
+    return 1;
+}
+
 int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
 {
     it->next = NULL;
@@ -367,11 +414,33 @@ int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
         pthread_mutex_unlock(&st->qlock);
         return GW_STORE_E_CLOSED;
     }
-    if (st->jtail != NULL)
-        st->jtail->next = it;
-    else
+    /* qlock then a try of wlock: the writer takes wlock then qlock, so never wait for wlock here */
+    if (!st->pg && st->jhead == NULL && st->jretry == NULL && !st->jbusy && !st->jleader &&
+        pthread_mutex_trylock(&st->wlock) == 0) {
+        st->jleader = 1;
+        pthread_mutex_unlock(&st->qlock);
+        int led = journal_lead(st, it);
+        pthread_mutex_lock(&st->qlock);
+        st->jleader = 0;
+        if (led) {
+            /* the writer sleeps without knowing of a retry the failure left, or waits to close */
+            if (st->jretry != NULL || st->stopping)
+                pthread_cond_signal(&st->qcond);
+            pthread_mutex_unlock(&st->qlock);
+            return 0;
+        }
+        /* not begun: the writer's, first in line (items queued meanwhile came later) */
+        it->next = st->jhead;
         st->jhead = it;
-    st->jtail = it;
+        if (st->jtail == NULL)
+            st->jtail = it;
+    } else {
+        if (st->jtail != NULL)
+            st->jtail->next = it;
+        else
+            st->jhead = it;
+        st->jtail = it;
+    }
     pthread_cond_signal(&st->qcond);
     if (it->mode == GW_J_SYNC)
         while (!it->done)
@@ -383,7 +452,7 @@ int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
 int gw_store__journal_idle(gw_store_t *st)
 {
     pthread_mutex_lock(&st->qlock);
-    int idle = st->jhead == NULL && st->jretry == NULL && !st->jbusy;
+    int idle = st->jhead == NULL && st->jretry == NULL && !st->jbusy && !st->jleader;
     pthread_mutex_unlock(&st->qlock);
     return idle;
 }
@@ -478,7 +547,8 @@ void *gw_store__writer_main(void *arg)
         }
         for (;;) {
             int retry_due = st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us);
-            if (st->stopping || ring_due(st) || st->jhead != NULL || retry_due || st->purge_running)
+            /* closing waits for a leader's inline commit (it signals when done) */
+            if ((st->stopping && !st->jleader) || ring_due(st) || st->jhead != NULL || retry_due || st->purge_running)
                 break;
             int64_t wait = st->purge_interval_us > 0 ? st->next_purge_mono_us - gw_store__mono_now_us() : INT64_MAX;
             if (st->jretry != NULL && st->jretry_due_us - gw_store__mono_now_us() < wait)
@@ -515,7 +585,7 @@ void *gw_store__writer_main(void *arg)
             st->writer_sleep_until_us = 0;
         }
         just_worked = 1;
-        if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL)
+        if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL && !st->jleader)
             break;
         int work = (st->qlen > 0 && (!st->paused || st->stopping)) || st->jhead != NULL ||
                    (st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us));
@@ -560,14 +630,7 @@ void *gw_store__writer_main(void *arg)
                 if (began)
                     gw_store__tx_commit(st->wdb);
             } else {
-                int64_t t0 = gw_store__mono_now_us();
-                run_transaction(st, began, j, batch, n);
-                uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
-                pthread_mutex_lock(&st->qlock);
-                st->stats.last_batch_us = dt;
-                if (dt > st->stats.max_batch_us)
-                    st->stats.max_batch_us = dt;
-                pthread_mutex_unlock(&st->qlock);
+                timed_transaction(st, began, j, batch, n, 0);
             }
             pthread_mutex_unlock(&st->wlock);
             for (size_t i = 0; i < n; i++)

@@ -63,9 +63,10 @@ int gw_store_reserve(gw_store_t *st, const char *user_id, const char *request_id
  * `amount`, it refuses at once; otherwise the amount is held in memory and the reservation is
  * queued for the writer's next group commit, whose conditional debit in the database decides
  * (so a stale table can never overspend: other instances and other processes are seen there).
- * `cb` fires on the writer thread after that commit with rc 0 (reserved; balance_after as
- * gw_store_reserve), GW_E_CREDITS (refused by the database), GW_STORE_E_DB (the transaction
- * failed: nothing reserved).
+ * `cb` fires after that commit, on the writer thread or, when the journal was idle (SQLite), on
+ * the calling thread before this returns (the caller committed inline: store.h gw_store_done_cb),
+ * with rc 0 (reserved; balance_after as gw_store_reserve), GW_E_CREDITS (refused by the
+ * database), GW_STORE_E_DB (the transaction failed: nothing reserved).
  * @param balance_now on an immediate GW_E_CREDITS, what the table says is left; may be NULL.
  * @return 0 (queued: cb will fire), GW_E_CREDITS (refused in memory; cb does not fire),
  *         GW_STORE_E_FULL (the journal cannot commit now: 503), GW_STORE_E_INVAL, GW_STORE_E_NOMEM,

@@ -441,21 +441,6 @@ static void test_idle_return(void **state)
 
 /* ---- the gateway's path: a finished call settles a lease-paid reservation with its record ---- */
 
-static gw_call_rec_t *call_rec(const char *rid, const char *u)
-{
-    gw_call_rec_t *r = calloc(1, sizeof(*r));
-    snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
-    r->user_id = strdup(u);
-    r->client = strdup("test");
-    snprintf(r->provider, sizeof(r->provider), "openai");
-    r->model = strdup("gpt-4o-mini");
-    r->route = strdup("/v1/chat/completions");
-    r->status = 200;
-    r->request_body = strdup("{\"q\":1}");
-    r->request_len = strlen(r->request_body);
-    return r;
-}
-
 static void test_finish_settles_on_lease(void **state)
 {
     fx_t *fx = *state;
@@ -473,7 +458,7 @@ static void test_finish_settles_on_lease(void **state)
         char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "f%d", i);
         wait_t w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-        assert_int_equal(gw_store_finish_async(st, call_rec(rid, u), u, rid, 1, PRICE / 2, on_done, &w), 0);
+        assert_int_equal(gw_store_finish_async(st, ts_call_rec(rid, u), u, rid, 1, PRICE / 2, on_done, &w), 0);
         wait_done(&w);
         assert_int_equal(w.rc, 0);
     }
@@ -742,7 +727,7 @@ static void test_batched_transaction(void **state)
     }
     assert_int_equal(gw_store_settle_deferred(st, "bob", "b1", 400), 0);
     assert_int_equal(gw_store_settle_deferred(st, "bob", "b2", PRICE), 0);
-    assert_int_equal(gw_store_finish_async(st, call_rec("b3", "bob"), "bob", "b3", 1, 200, on_done, &w[8]), 0);
+    assert_int_equal(gw_store_finish_async(st, ts_call_rec("b3", "bob"), "bob", "b3", 1, 200, on_done, &w[8]), 0);
     assert_int_equal(gw_store_reserve_async(st, "bob", "b4", PRICE, 0, NULL, on_done, &w[9]), 0);
     release_writer(holder, &blk);
     for (int i = 0; i < 10; i++)
@@ -854,7 +839,7 @@ static void commit_error_retried(fx_t *fx, int with_record)
         w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
     assert_int_equal(gw_store_reserve_async(st, "dee", "y1", PRICE, 0, NULL, on_done, &w[0]), 0);
     assert_int_equal(gw_store_reserve_async(st, "dee", "pre1", PRICE, 0, NULL, on_done, &w[1]), 0); /* reserved before */
-    assert_int_equal(gw_store_finish_async(st, call_rec("pre2", "dee"), "dee", "pre2", 1, 400, on_done, &w[2]), 0);
+    assert_int_equal(gw_store_finish_async(st, ts_call_rec("pre2", "dee"), "dee", "pre2", 1, 400, on_done, &w[2]), 0);
     if (with_record) {
         gw_store_access_rec_t *a = calloc(1, sizeof(*a));
         snprintf(a->method, sizeof(a->method), "POST");
@@ -924,7 +909,7 @@ static void test_finish_refused_at_commit_kept(void **state)
     raw_exec(fx, "CREATE FUNCTION test_full() RETURNS trigger LANGUAGE plpgsql AS"
                  " $$ BEGIN RAISE EXCEPTION 'test: injected write error'; END $$;"
                  "CREATE TRIGGER test_full BEFORE INSERT ON calls FOR EACH ROW EXECUTE FUNCTION test_full()");
-    assert_int_equal(gw_store_finish_async(st, call_rec("g1", "gus"), "gus", "g1", 1, 1500, on_done, &f), 0);
+    assert_int_equal(gw_store_finish_async(st, ts_call_rec("g1", "gus"), "gus", "g1", 1, 1500, on_done, &f), 0);
     for (int i = 0; i < 500 && !gw_store_unavailable(st); i++)
         sleep_ms(2);
     assert_int_equal(gw_store_unavailable(st), 1);
