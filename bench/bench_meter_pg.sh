@@ -25,6 +25,7 @@
 # Usage: bash bench/bench_meter_pg.sh BUILD_DIR
 # Env:   AIGW_BENCH_PG_SECS (default 5), AIGW_BENCH_PG_ROUNDS (default 3), AIGW_BENCH_PG_CONNS (per wrk, 32),
 #        AIGW_BENCH_PG_MODES (default "off nolease lease"), AIGW_BENCH_PG_BASE (above),
+#        AIGW_BENCH_PG_LEASE (more members of the lease mode's "credits", e.g. '"lease_calls":256'),
 #        AIGW_BENCH_KEEP=1 keep the temp dir; AIGW_PG_DIR as for the tests (the server is stopped at the end
 #        only if this script started it).
 set -uo pipefail
@@ -37,6 +38,7 @@ ROUNDS=${AIGW_BENCH_PG_ROUNDS:-3}
 CONNS=${AIGW_BENCH_PG_CONNS:-32}
 MODES=${AIGW_BENCH_PG_MODES:-off nolease lease}
 BASE_BIN=${AIGW_BENCH_PG_BASE:-}
+LEASE_CONF=${AIGW_BENCH_PG_LEASE:-}
 FIXTURES="$ROOT/tests/fixtures/providers/openai"
 BODY="$ROOT/bench/chat_body.json"
 CLK_TCK=$(getconf CLK_TCK)
@@ -84,7 +86,7 @@ run_one() { # MODE RUN [AIGW_BINARY LABEL]
   local dsn=${BASE_DSN/dbname=aigw/dbname=$db}
   case $mode in
   nolease) credits=',"credits":{"default_grant":1000000000000000,"lease_calls":0}' ;;
-  lease) credits=',"credits":{"default_grant":1000000000000000}' ;;
+  lease) credits=',"credits":{"default_grant":1000000000000000'"${LEASE_CONF:+,$LEASE_CONF}"'}' ;;
   esac
   local i port aps=() urls=()
   for i in 0 1 2; do

@@ -204,6 +204,26 @@ typedef struct st_migration_t {
     "DROP TABLE credit_balances;"                                                                                                  \
     "ALTER TABLE credit_balances_v11 RENAME TO credit_balances;"
 
+/* 12 (issue 12, session 6), PostgreSQL only: fewer index entries and no TOAST round per metered call.
+ * - credit_open_instance and credit_leases_instance are dropped. Both tables are small (the
+ *   reservations in flight; one lease row per user and instance), and only crash recovery and the
+ *   lease reclaim filter them by instance, every lease_ttl_ms / 2 and at start: a scan of the table
+ *   then. credit_open_instance cost an index entry per metered call; credit_leases_instance covered
+ *   expires_at, which the journal's lease cursor rewrites once per transaction, so no such update
+ *   could be HOT (two index entries per transaction, in this index and in the primary key).
+ * - calls: toast_tuple_target 8160 (the largest the server allows): a call row up to about 8 KB keeps
+ *   its encrypted bodies in line. With the default (2032) a chat call's row (bodies of 1 KB each)
+ *   went through the TOAST pass: its request body was stored as a row of the TOAST table with an
+ *   index entry and a new OID, and the text columns were tried for compression first (6.6 % and
+ *   about 1 % of the server's CPU in bench/bench_meter_pg.sh). Larger rows are moved out of line as
+ *   before (STORAGE EXTERNAL, version 9). What it costs: the heap of `calls` holds the bodies, so a
+ *   scan that reads no body (the usage report) reads more pages (docs/BENCHMARKS.md "Issue 12,
+ *   session 6: PostgreSQL"). Applies to rows written from now on. */
+#define PG_V12                                                                                                                     \
+    "DROP INDEX credit_open_instance;"                                                                                             \
+    "DROP INDEX credit_leases_instance;"                                                                                           \
+    "ALTER TABLE calls SET (toast_tuple_target = 8160);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -258,6 +278,7 @@ static const migration_t migrations[] = {
     {9, "", BODIES_V9_PG},
     {10, LEDGER_V10_SQLITE LOGS_V10_SQLITE, ""},
     {11, KEYED_V11_SQLITE, ""},
+    {12, "", PG_V12},
 };
 
 int gw_store__schema_version(void)

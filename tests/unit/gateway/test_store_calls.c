@@ -256,6 +256,52 @@ static void test_bodies_stored_uncompressed(void **state)
                      3);
 }
 
+/* Schema version 12 (PostgreSQL): a call row up to about 8 KB keeps its encrypted bodies in line
+ * (calls.toast_tuple_target 8160: no TOAST row, index entry and OID per call); a larger one is still
+ * moved out of line; both read back whole. The small tables' instance indexes are gone (recovery
+ * scans them). */
+static void test_bodies_in_line(void **state)
+{
+    fx_t *fx = *state;
+    if (!use_pg)
+        skip(); /* SQLite has no TOAST */
+    char small[1025], big[20001];
+    memset(small, 's', sizeof(small) - 1);
+    small[sizeof(small) - 1] = '\0';
+    memset(big, 'b', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    submit_call(fx->st, mkcall("il-small", "dora", T0, small, small, 0)); /* bodies of 1 KB each: a 2.4 KB row */
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    const char *toast_rows = "SELECT CAST(pg_relation_size(reltoastrelid) AS BIGINT) FROM pg_class WHERE relname = 'calls'";
+    assert_int_equal(raw_count(fx, toast_rows, NULL), 0);
+    submit_call(fx->st, mkcall("il-big", "dora", T0 + 1, big, small, 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    assert_true(raw_count(fx, toast_rows, NULL) > 0);
+    int rc;
+    json_t *doc = export_json(fx->st, "dora", &rc);
+    assert_int_equal(rc, 0);
+    json_t *calls = json_object_get(doc, "calls");
+    assert_int_equal(json_array_size(calls), 2);
+    int seen = 0;
+    for (size_t i = 0; i < 2; i++) {
+        json_t *c = json_array_get(calls, i);
+        const char *rid = json_string_value(json_object_get(c, "request_id"));
+        const char *req = json_string_value(json_object_get(c, "request_body"));
+        assert_non_null(rid);
+        assert_non_null(req);
+        assert_string_equal(req, strcmp(rid, "il-big") == 0 ? big : small);
+        assert_string_equal(json_string_value(json_object_get(c, "response_body")), small);
+        seen |= strcmp(rid, "il-big") == 0 ? 2 : 1;
+    }
+    assert_int_equal(seen, 3);
+    json_decref(doc);
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()"
+                               " AND indexname IN ('credit_open_instance', 'credit_leases_instance')",
+                               NULL),
+                     0);
+}
+
 static void test_crash_keeps_acknowledged(void **state)
 {
     /* kill -9 under load: the database opens cleanly and every record acknowledged by a
@@ -455,6 +501,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_ledger_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bodies_stored_uncompressed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bodies_in_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_keeps_acknowledged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_of_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_row_fails_alone, setup, teardown),
