@@ -153,6 +153,11 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             ph = 0.5, plan = "IN";
     } else if (nd == 11 && d[0] == '1' && nanp_ok(d + 1) && ng == 4 && gl[0] == 1 && gl[1] == 3 && gl[2] == 3) {
         ph = 0.6, kind = PLAN_INTL; /* 1-800-555-1234 */
+    } else if (nd == 11 && d[0] == '1' && ng == 1 && nanp_ok(d + 1) && phone_plan(c, d, nd, NULL) == POL__PHONE_VALID) {
+        /* 14155550132: a NANP number with its country code, ungrouped (E.164 without the "+", as
+         * APIs and databases store it); below the threshold alone, a context word ("phone") lifts
+         * it. Digits no NANP plan assigns go on to the China mobile rule. */
+        ph = 0.25, kind = PLAN_INTL;
     } else if (nd == 11 && d[0] == '1' && d[1] >= '3' && ((ng == 3 && gl[0] == 3 && gl[1] == 4) || ng == 1)) {
         /* China mobile 138 0013 8000; 13800138000 ungrouped only inside CJK text (a second signal) */
         ph = ng == 1 ? 0.35 : 0.55, plan = "CN";

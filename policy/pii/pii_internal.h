@@ -413,7 +413,8 @@ size_t pol__cp_before(const char *t, size_t i, uint32_t *cp);
  */
 int pol__glue_before(const char *t, size_t i);
 /** 1 if the text before i ends in a written-out escape ("\\n", "\\t", "\\r", "\\b", "\\f" as two characters, after one
- * backslash or more: JSON inside a JSON string writes "\\\\n"): its letter is no glue. */
+ * backslash or more: JSON inside a JSON string writes "\\\\n") or a percent-escape ("%2B", "%20": RFC 3986 section 2.1):
+ * its letters are no glue. */
 int pol__escape_before(const char *t, size_t i);
 /** Same rule after a candidate ending at i: 1 if t[i] is an ASCII word byte. 0 at the end of the text. */
 int pol__glue_after(const char *t, size_t len, size_t i);

@@ -23,7 +23,10 @@
 
 /* clang-format off */
 static const pol__pattern_t patterns[] = {
-    {"[A-Za-z0-9_%+\\-]@[A-Za-z0-9]", 0, POL__REC_EMAIL, 0, POL__DB_TEXT},
+    /* every '@': rec_email checks its neighbours, ASCII or not ("josé@ejemplo.es", RFC 6531). Not a
+     * class with bytes >= 0x80: vectorscan 5.4.9 misses matches of "[a-z\\x80-\\xff]@" that end 64
+     * bytes or more into the text (docs/internals/pii.md, "vectorscan") */
+    {"@", 0, POL__REC_EMAIL, 0, POL__DB_TEXT},
     {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0, POL__DB_C},
     {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0, POL__DB_C},
     {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_C},
@@ -158,8 +161,13 @@ static int tld_ok(const char *t, size_t last_dot, size_t e)
 static int rec_email(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
-    size_t at = to - 2; /* the match is "<local char>@<domain char>" */
-    if (t[at] != '@')
+    size_t at = to - 1; /* the match is the '@' */
+    if (at == 0 || at + 1 >= c->len)
+        return 0;
+    /* the characters beside it: atext that can end a local part, a letter or digit that can start
+     * a domain, or a byte of a non-ASCII character (checked as a letter below) */
+    unsigned char l = U(t[at - 1]), r = U(t[at + 1]);
+    if (!(pol__is_alnum(l) || l == '_' || l == '%' || l == '+' || l == '-' || l >= 0x80) || !(pol__is_alnum(r) || r >= 0x80))
         return 0;
     /* local part: ASCII atext, and letters of the alphabetic scripts (RFC 6531 addresses such as
      * "josé@"); any other code point (a Chinese character, punctuation) or a change of script

@@ -66,6 +66,8 @@ int pol__escape_before(const char *t, size_t i)
     /* "\n", "\t", "\r", "\b", "\f" written out (a log line or a JSON snippet quoted as text), and
      * "\\n" too: JSON quoted inside a JSON string writes its newline so. Read as a separator even
      * where it is a backslash and a letter ("C:\\new"): a value after it is still found. */
+    if (i >= 3 && t[i - 3] == '%' && pol__is_hex(U(t[i - 2])) && pol__is_hex(U(t[i - 1])))
+        return 1; /* a percent-escape (RFC 3986 2.1) in a URL or form body quoted as text: "phone=%2B14155550132" */
     if (i < 2 || t[i - 2] != '\\')
         return 0;
     unsigned char b = U(t[i - 1]);

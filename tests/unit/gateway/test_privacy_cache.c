@@ -35,7 +35,7 @@ static const char *const pieces[] = {
     "4111111111111111",
     "{\\\"a\\\":\\\"jane@example.com\\\"}",
     "[\\\"x\\\"]",
-    "data:text/plain;base64," B64_EMAIL,
+    ("data:text/plain;base64," B64_EMAIL), /* one string (clang -Wstring-concatenation) */
     "Call +1 415 555 0132",
     "",
     "x",

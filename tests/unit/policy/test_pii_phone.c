@@ -71,6 +71,8 @@ static void test_numbers_of_many_countries(void **state)
         {"Phone: 5321234567", "5321234567"},
         {"телефон 8 (912) 345-67-89", "8 (912) 345-67-89"},
         {"call (212) 555-0187", "(212) 555-0187"},
+        {"{\"phone\": \"14155550132\"}", "14155550132"},         /* E.164 stored without its "+" */
+        {"\xe6\x89\x8b\xe6\x9c\xba 13912345678", "13912345678"}, /* 手机: China mobile, its own rule, not NANP */
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
@@ -86,6 +88,7 @@ static void test_look_alikes(void **state)
         "+999 1234 5678",                /* no country 999 */
         "ref 00 99 1234 5678",           /* 00 + no country */
         "5321234567",                    /* bare 10 digits: a context word is needed */
+        "id 14155550132",                /* ... and so do 11 with NANP's country code */
         "Order 5321234567 shipped",      /* ... and an order is none */
         "ISBN 978-3-16-148410-0",        /* ISBN */
         "timestamp 1700000000123",       /* Unix milliseconds */
