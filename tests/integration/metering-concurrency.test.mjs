@@ -357,7 +357,7 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
  * the kill. The 12 alone did not make sure of it: on a loaded machine this process read their answers
  * late and in a burst, and killed at the first one it read, when all 12 had settled and none of the
  * next calls had reached aigw ("A: completed 12, forwarded 12, reserve rows 12, open at the kill 0",
- * 1 of 8 runs with two busy loops on the 2 cores).
+ * 1 of 16 kill tests with two busy loops on the 2 cores).
  */
 async function loadAndKill(gw, user, model) {
   const sdk = client(gw, { user, timeout: 5000 });

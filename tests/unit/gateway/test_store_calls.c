@@ -272,7 +272,7 @@ static void test_bodies_in_line(void **state)
     big[sizeof(big) - 1] = '\0';
     submit_call(fx->st, mkcall("il-small", "dora", T0, small, small, 0)); /* bodies of 1 KB each: a 2.4 KB row */
     assert_int_equal(gw_store_flush(fx->st), 0);
-    const char *toast_rows = "SELECT CAST(pg_relation_size(reltoastrelid) AS BIGINT) FROM pg_class WHERE relname = 'calls'";
+    const char *toast_rows = "SELECT CAST(pg_relation_size(reltoastrelid) AS BIGINT) FROM pg_class WHERE oid = 'calls'::regclass";
     assert_int_equal(raw_count(fx, toast_rows, NULL), 0);
     submit_call(fx->st, mkcall("il-big", "dora", T0 + 1, big, small, 0));
     assert_int_equal(gw_store_flush(fx->st), 0);
