@@ -7,6 +7,8 @@
  *               the adapter's skip_fields, payload sniffing, duplicate-key refusal, captures.
  * Inputs: a 2.3 KB chat request (bench_json's), and OpenAI's chat and Responses request fixtures.
  * Usage: bench_privacy [iterations]   (built by `make bench`). CPU time per call, best of 3 alternating runs.
+ * bench_privacy N CASE [notrain]: one case N times, the privacy pass (or the no-training pass), for callgrind;
+ * bench_privacy 1 digest: every case's output and findings, to compare two builds.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -284,6 +286,29 @@ int main(int argc, char **argv)
         /* one case, the current pass only: `bench_privacy N CASE` under
          * valgrind --tool=callgrind --toggle-collect=gw_privacy_scrub_request; `bench_privacy 1 digest` prints a
          * digest of every case's output and findings (compare two builds: the pass must not change a byte) */
+        if (argc > 3 && strcmp(argv[3], "notrain") == 0) {
+            /* the no-training pass of the same body (OpenAI chat completions: store=false set, metadata deleted), under
+               valgrind --toggle-collect=gw_privacy_notrain */
+            for (size_t k = 0; k < NCASES; k++) {
+                if (strcmp(argv[2], in[k].tag) != 0)
+                    continue;
+                gw_buf_t o = GW_BUF_INIT;
+                pol_notrain_input_t nin = {"openai", "chat/completions", 16, NULL, 0};
+                pol_notrain_decision_t d;
+                int changed = 0;
+                for (long i = 0; i < iters; i++) {
+                    const char *ed = NULL;
+                    gw_buf_reset(&o);
+                    if (gw_privacy_notrain(pv, &s, &prov_openai, &nin, in[k].body.base, in[k].body.len, NULL, 0, &d, &o, &changed,
+                                           &ed) != POL_NOTRAIN_ALLOWED)
+                        return 1;
+                }
+                printf("%s: no-training pass, changed %d, %zu bytes\n", in[k].tag, changed, changed ? o.len : in[k].body.len);
+                gw_buf_free(&o);
+                return 0;
+            }
+            return 1;
+        }
         int digest = strcmp(argv[2], "digest") == 0;
         int found = 0;
         gw_buf_t o = GW_BUF_INIT;

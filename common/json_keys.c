@@ -40,6 +40,14 @@ static inline const char *kent_bytes(const gw_json_scratch_t *sc, const kent_t *
     return e->p != NULL ? e->p : sc->karena.base + e->off;
 }
 
+/* Objects of up to KEYS_LINEAR entries are searched by comparing their entries, without a hash or the index: a
+ * request's objects mostly hold 2-6 keys ({"role", "content"}), and hashing, probing and indexing every key cost ~300
+ * instructions a key. An object's entries are the trailing run of sc->keys with its obj id (the entries of the objects
+ * inside it are removed when they close); when the run grows past KEYS_LINEAR, the object's entries are indexed and it
+ * stays indexed (its last entry has a slot) until it closes. */
+#define KEYS_LINEAR 8
+#define NO_SLOT UINT32_MAX
+
 /* Puts entry i into the index (linear probing; the index has a free slot: load <= 1/2). */
 static void keys_index(gw_json_scratch_t *sc, size_t i)
 {
@@ -51,13 +59,28 @@ static void keys_index(gw_json_scratch_t *sc, size_t i)
     e->slot = (uint32_t)j;
 }
 
-/* Kinds (KEY_ORIG / KEY_FINAL bits) of the entries equal to `k` in object `obj`, or-ed; 0 when none. */
-static unsigned keys_find(const gw_json_scratch_t *sc, uint16_t obj, uint64_t h, const char *k, size_t n)
+/* 1 when object obj is indexed: its last entry (the last of sc->keys when it has any) has a slot */
+static int obj_indexed(const gw_json_scratch_t *sc, uint16_t obj)
 {
-    size_t cap = keys_cap(sc);
-    if (cap == 0)
-        return 0;
+    size_t cnt = keys_n(sc);
+    return cnt > 0 && KENT(sc)[cnt - 1].obj == obj && KENT(sc)[cnt - 1].slot != NO_SLOT;
+}
+
+/* Kinds (KEY_ORIG / KEY_FINAL bits) of the entries equal to `k` in object `obj`, or-ed; 0 when none. */
+static unsigned keys_find(const gw_json_scratch_t *sc, uint16_t obj, const char *k, size_t n)
+{
     unsigned kinds = 0;
+    size_t cnt = keys_n(sc);
+    if (!obj_indexed(sc, obj)) {
+        for (size_t i = cnt; i > 0 && KENT(sc)[i - 1].obj == obj; i--) {
+            const kent_t *e = &KENT(sc)[i - 1];
+            if (e->len == n && memcmp(kent_bytes(sc, e), k, n) == 0)
+                kinds |= e->kind;
+        }
+        return kinds;
+    }
+    size_t cap = keys_cap(sc);
+    uint64_t h = key_hash(obj, k, n);
     for (size_t j = (size_t)h & (cap - 1);; j = (j + 1) & (cap - 1)) {
         uint32_t x = KIDX(sc)[j];
         if (x == 0)
@@ -68,34 +91,62 @@ static unsigned keys_find(const gw_json_scratch_t *sc, uint16_t obj, uint64_t h,
     }
 }
 
+/* Makes room in the index for `need` indexed entries (load <= 1/2), re-inserting the indexed ones in insertion order
+ * (the LIFO removal stays exact). */
+static int keys_reserve_index(gw_json_scratch_t *sc, size_t need)
+{
+    if (need * 2 <= keys_cap(sc))
+        return 0;
+    size_t ncap = keys_cap(sc) ? keys_cap(sc) : 64;
+    while (need * 2 > ncap)
+        ncap *= 2;
+    gw_buf_reset(&sc->kindex);
+    if (gw_buf_reserve(&sc->kindex, ncap * sizeof(uint32_t)) != 0)
+        return GW_JSON_E_NOMEM;
+    memset(sc->kindex.base, 0, ncap * sizeof(uint32_t));
+    sc->kindex.len = ncap * sizeof(uint32_t);
+    for (size_t i = 0; i < keys_n(sc); i++)
+        if (KENT(sc)[i].slot != NO_SLOT)
+            keys_index(sc, i);
+    return 0;
+}
+
 /* Adds a key; `k` points into input that outlives the object, or is NULL: the bytes are sc->karena[off..]. */
-static int keys_add(walk_t *w, uint16_t obj, uint64_t h, const char *k, size_t off, size_t n, unsigned kind)
+static int keys_add(walk_t *w, uint16_t obj, const char *k, size_t off, size_t n, unsigned kind)
 {
     gw_json_scratch_t *sc = w->sc;
     size_t cnt = keys_n(sc);
     if (cnt >= GW_JSON_MAX_OPEN_KEYS)
         FAIL(w, GW_JSON_E_DUPKEY, "too many object keys");
-    if ((cnt + 1) * 2 > keys_cap(sc)) {
-        size_t ncap = keys_cap(sc) ? keys_cap(sc) * 2 : 64;
-        gw_buf_reset(&sc->kindex);
-        if (gw_buf_reserve(&sc->kindex, ncap * sizeof(uint32_t)) != 0)
-            return GW_JSON_E_NOMEM;
-        memset(sc->kindex.base, 0, ncap * sizeof(uint32_t));
-        sc->kindex.len = ncap * sizeof(uint32_t);
-        for (size_t i = 0; i < cnt; i++) /* in insertion order: the LIFO removal stays exact */
-            keys_index(sc, i);
-    }
+    int indexed = obj_indexed(sc, obj);
+    size_t run = 0; /* the object's entries before this one */
+    if (!indexed)
+        while (run < cnt && KENT(sc)[cnt - 1 - run].obj == obj)
+            run++;
     if (gw_buf_reserve(&sc->keys, sizeof(kent_t)) != 0)
         return GW_JSON_E_NOMEM;
     kent_t *e = &KENT(sc)[cnt];
-    e->h = h;
+    e->h = 0;
     e->p = k;
     e->off = off;
     e->len = n;
     e->obj = obj;
     e->kind = (uint16_t)kind;
+    e->slot = NO_SLOT;
     sc->keys.len += sizeof(kent_t);
-    keys_index(sc, cnt);
+    if (!indexed && run + 1 <= KEYS_LINEAR)
+        return 0;
+    /* an indexed object, or one that grows past KEYS_LINEAR: index the entries of the object still without a slot */
+    size_t first = indexed ? cnt : cnt - run, nidx = 0;
+    for (size_t i = 0; i < cnt; i++)
+        nidx += KENT(sc)[i].slot != NO_SLOT;
+    if (keys_reserve_index(sc, nidx + (cnt + 1 - first)) != 0)
+        return GW_JSON_E_NOMEM;
+    for (size_t i = first; i <= cnt; i++) {
+        kent_t *x = &KENT(sc)[i];
+        x->h = key_hash(obj, kent_bytes(sc, x), x->len);
+        keys_index(sc, i);
+    }
     return 0;
 }
 
@@ -103,7 +154,8 @@ static int keys_add(walk_t *w, uint16_t obj, uint64_t h, const char *k, size_t o
 void gw_json__keys_pop(gw_json_scratch_t *sc, size_t mark)
 {
     for (size_t i = keys_n(sc); i > mark; i--)
-        KIDX(sc)[KENT(sc)[i - 1].slot] = 0;
+        if (KENT(sc)[i - 1].slot != NO_SLOT)
+            KIDX(sc)[KENT(sc)[i - 1].slot] = 0;
     sc->keys.len = mark * sizeof(kent_t);
 }
 
@@ -141,10 +193,9 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
     if (!uniq && rule == -1)
         return 0;
     uint16_t obj = obj_id(w);
-    uint64_t h = key_hash(obj, k, klen);
     unsigned found = 0; /* the kinds of the object's keys equal to k (no key is added to it before the check below) */
     if (uniq) {
-        found = keys_find(w->sc, obj, h, k, klen);
+        found = keys_find(w->sc, obj, k, klen);
         if (found & KEY_ORIG) {
             w->pos = key_start;
             FAIL(w, GW_JSON_E_DUPKEY, "duplicate object key");
@@ -172,7 +223,7 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
             size_t off = 0;
             if (!raw_stable && (off = arena_put(w->sc, k, klen)) == (size_t)-1)
                 return GW_JSON_E_NOMEM;
-            return keys_add(w, obj, h, raw_stable ? k : NULL, off, klen, KEY_ORIG | KEY_FINAL);
+            return keys_add(w, obj, raw_stable ? k : NULL, off, klen, KEY_ORIG | KEY_FINAL);
         }
         return 0;
     }
@@ -180,7 +231,7 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
         size_t off = 0;
         if (!raw_stable && (off = arena_put(w->sc, k, klen)) == (size_t)-1)
             return GW_JSON_E_NOMEM;
-        if ((rc = keys_add(w, obj, h, raw_stable ? k : NULL, off, klen, KEY_ORIG)) != 0)
+        if ((rc = keys_add(w, obj, raw_stable ? k : NULL, off, klen, KEY_ORIG)) != 0)
             return rc;
     }
     /* the new key goes to the arena (the path component points at it); " (2)", " (3)" ... while it equals an
@@ -188,9 +239,7 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
     size_t base_len = w->b_repl->len, aoff = w->sc->karena.len;
     if (gw_buf_append(&w->sc->karena, w->b_repl->base != NULL ? w->b_repl->base : "", base_len) != 0)
         return GW_JSON_E_NOMEM;
-    uint64_t fh = key_hash(obj, w->sc->karena.base + aoff, base_len);
-    for (unsigned n = 2; uniq && (keys_find(w->sc, obj, fh, w->sc->karena.base + aoff, w->sc->karena.len - aoff) & KEY_FINAL);
-         n++) {
+    for (unsigned n = 2; uniq && (keys_find(w->sc, obj, w->sc->karena.base + aoff, w->sc->karena.len - aoff) & KEY_FINAL); n++) {
         if (n > 1000) {
             w->pos = key_start;
             FAIL(w, GW_JSON_E_DUPKEY, "too many equal rewritten keys");
@@ -198,10 +247,9 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
         w->sc->karena.len = aoff + base_len;
         if (gw_buf_appendf(&w->sc->karena, " (%u)", n) != 0)
             return GW_JSON_E_NOMEM;
-        fh = key_hash(obj, w->sc->karena.base + aoff, w->sc->karena.len - aoff);
     }
     size_t flen = w->sc->karena.len - aoff;
-    if (uniq && (rc = keys_add(w, obj, fh, NULL, aoff, flen, KEY_FINAL)) != 0)
+    if (uniq && (rc = keys_add(w, obj, NULL, aoff, flen, KEY_FINAL)) != 0)
         return rc;
     if ((rc = emit_upto(w, key_start)) != 0 || (rc = gw_json_escape(w->sc->karena.base + aoff, flen, w->out)) != 0)
         return rc;

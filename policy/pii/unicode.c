@@ -184,6 +184,21 @@ int pol__norm_selftest(void)
     return 0;
 }
 
+#if defined(__SSE2__)
+/* i moved past whole 64-byte blocks of ASCII (the common case: English prompts, code, JSON) */
+static inline size_t skip_ascii64(const char *t, size_t len, size_t i)
+{
+    while (i + 64 <= len) {
+        const __m128i *q = (const __m128i *)(const void *)(t + i);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                           _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
+            break;
+        i += 64;
+    }
+    return i;
+}
+#endif
+
 /* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
  * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
  * D8-DB Arabic; E0 A4/A5 Devanagari). */
@@ -196,13 +211,7 @@ size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, 
     const __m128i bias = _mm_set1_epi8((char)(0x80 - lo)), lim = _mm_set1_epi8((char)(0x80 + (hi - lo) + 1 - 256));
     for (; i + 16 <= len; i += 16) {
         /* every range asked for is >= 0x80: ASCII text goes 64 bytes per step on the high bits */
-        while (i + 64 <= len) {
-            const __m128i *q = (const __m128i *)(const void *)(t + i);
-            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
-                                               _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)))) != 0)
-                break;
-            i += 64;
-        }
+        i = skip_ascii64(t, len, i);
         if (i + 16 > len)
             break;
         __m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), bias);
@@ -255,17 +264,29 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
     const __m128i c2 = _mm_set1_epi8((char)0xC2), d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB),
                   e0 = _mm_set1_epi8((char)0xE0), e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
                   ef = _mm_set1_epi8((char)0xEF);
-    for (; i + 16 <= len; i += 16) {
+    for (i = skip_ascii64(t, len, i); i + 16 <= len; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        if (_mm_movemask_epi8(v) == 0)
-            continue; /* ASCII */
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),
-                                              _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),
-                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)), _mm_cmpeq_epi8(v, ef)));
-        unsigned k = (unsigned)_mm_movemask_epi8(m);
+        if (_mm_movemask_epi8(v) == 0) {
+            i = skip_ascii64(t, len, i + 16) - 16; /* ASCII: on 64 bytes a step */
+            continue;
+        }
+#define LEADS(v)                                                                                                                   \
+    (unsigned)_mm_movemask_epi8(                                                                                                   \
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),                                      \
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),                                     \
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)), _mm_cmpeq_epi8(v, ef))))
+        unsigned k = LEADS(v);
         if (k != 0)
             return i + (size_t)__builtin_ctz(k);
     }
+    if (i < len && len >= 16) {
+        /* the last 16 bytes, those before i masked off (a byte loop over the tail cost more than the whole pass) */
+        size_t b = len - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + b));
+        unsigned k = LEADS(v) & (0xFFFFu << (i - b));
+        return k != 0 ? b + (size_t)__builtin_ctz(k) : len;
+    }
+#undef LEADS
 #endif
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
@@ -289,20 +310,31 @@ static int devanagari_at(const char *t, size_t len, size_t i, unsigned m)
 /* The POL__SCRIPT_* bits of the text. The reference (first_norm_ref) visits every byte in C2-F4, since a valid
  * sequence is passed over only through its continuation bytes (80-BF); so a bit is set exactly when one byte of its
  * range occurs (Devanagari: an E0 followed by A4 or A5). One pass over all the bytes, 16 a step. */
-static unsigned script_bits(const char *t, size_t len)
+static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
 {
     unsigned s = 0;
     const unsigned all = POL__SCRIPT_CJK | POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI;
     size_t i = 0;
+    *first_hi = len;
 #if defined(__SSE2__)
+    i = skip_ascii64(t, len, 0);
     /* x in [lo, hi] as a signed compare after moving lo to -128 */
 #define IN_RANGE(v, lo, hi)                                                                                                        \
     _mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8((v), _mm_set1_epi8((char)(0x80 - (lo)))),                                        \
                                      _mm_set1_epi8((char)(0x80 + ((hi) - (lo)) + 1 - 256))))
-    for (; i + 16 <= len && s != all; i += 16) {
+    for (; i < len && s != all && len >= 16; i += 16) {
+        if (i + 16 > len)
+            i = len - 16; /* the last 16 bytes, overlapping bytes seen already: the bits are or-ed, and before i no
+                             byte >= 0x80 was missed, so first_hi stays the first */
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        if (_mm_movemask_epi8(v) == 0)
+        unsigned hi = (unsigned)_mm_movemask_epi8(v);
+        if (hi == 0) {
+            if (i + 16 < len)
+                i = skip_ascii64(t, len, i + 16) - 16;
             continue;
+        }
+        if (*first_hi == len)
+            *first_hi = i + (size_t)__builtin_ctz(hi);
         if (IN_RANGE(v, 0xE3, 0xED))
             s |= POL__SCRIPT_CJK;
         if (IN_RANGE(v, 0xD0, 0xD4))
@@ -315,8 +347,10 @@ static unsigned script_bits(const char *t, size_t len)
     }
 #undef IN_RANGE
 #endif
-    for (; i < len; i++) {
+    for (; i < len && s != all; i++) {
         unsigned char b = U(t[i]);
+        if (b >= 0x80 && *first_hi == len)
+            *first_hi = i;
         if (b >= 0xE3 && b <= 0xED)
             s |= POL__SCRIPT_CJK;
         else if (b >= 0xD0 && b <= 0xD4)
@@ -391,10 +425,10 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
 
 int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
-    *scripts = script_bits(t, len);
+    size_t f;
+    *scripts = script_bits(t, len, &f);
     /* the first mapped code point: the first candidate lead where norm_at maps (every candidate byte is a lead the
-       reference visits: candidates are C2-EF) */
-    size_t f = 0;
+       reference visits: candidates are C2-EF), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
     return normalize_from(nm, t, len, f, 1);

@@ -188,12 +188,84 @@ static void test_embedded_documents_nested_and_bare_values(void **state)
     (void)state;
 }
 
+/* Objects of up to 8 keys are searched without the index, larger ones through it (json_keys.c KEYS_LINEAR): a
+ * duplicate at every position of objects of 0-30 keys, rewritten keys numbered past the switch, and random documents
+ * against jansson's JSON_REJECT_DUPLICATES (keys compared decoded: "\u0061" is "a"). */
+static void test_keys_small_and_large_objects(void **state)
+{
+    (void)state;
+    scrub_t x;
+    char *res = NULL;
+    gw_buf_t doc = GW_BUF_INIT;
+    for (int n = 0; n <= 30; n++) {
+        for (int dup = -1; dup < n; dup++) {
+            /* keys k0..k(n-1), each with a nested object holding the same key, then "\u006b<dup>" (decoded "k<dup>") */
+            gw_buf_reset(&doc);
+            gw_buf_append(&doc, "{\"o\":{", 6);
+            for (int i = 0; i < n; i++)
+                gw_buf_appendf(&doc, "%s\"k%d\":{\"k%d\":%d}", i ? "," : "", i, i, i);
+            if (dup >= 0)
+                gw_buf_appendf(&doc, ",\"\\u006b%d\":1", dup);
+            gw_buf_append(&doc, "}}", 2);
+            int rc = scan_all(doc.base, 0, GW_JSON_V_UNIQUE_KEYS, &res, &x);
+            if (rc != (dup >= 0 ? GW_JSON_E_DUPKEY : 0))
+                fail_msg("%d keys, duplicate of k%d: rc %d", n, dup, rc);
+            free(res);
+            res = NULL;
+        }
+    }
+    /* 12 keys rewritten to the same text: numbered on past the switch to the index; a kept key equal to one of the
+       numbered ones is refused, a kept key after them is not */
+    gw_buf_reset(&doc);
+    gw_buf_append(&doc, "{", 1);
+    for (int i = 0; i < 12; i++)
+        gw_buf_appendf(&doc, "\"a%d@x\":%d,", i, i);
+    gw_buf_append(&doc, "\"<E> (13)\":0}", 13);
+    assert_int_equal(scan_all(doc.base, 1, GW_JSON_V_UNIQUE_KEYS, &res, &x), 0);
+    assert_non_null(strstr(res, "\"<E>\":0,\"<E> (2)\":1,"));
+    assert_non_null(strstr(res, "\"<E> (12)\":11,\"<E> (13)\":0}"));
+    free(res);
+    res = NULL;
+    doc.len -= 13;
+    gw_buf_append(&doc, "\"<E> (5)\":0}", 12);
+    assert_int_equal(scan_all(doc.base, 1, GW_JSON_V_UNIQUE_KEYS, &res, &x), GW_JSON_E_DUPKEY);
+    /* random objects of 0-24 keys from a small pool, nested, against jansson */
+    static const char *const pool[] = {"a", "b", "\\u0061", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"};
+    uint64_t r = 0x2545F4914F6CDD1Dull;
+    for (int round = 0; round < 5000; round++) {
+        gw_buf_reset(&doc);
+        gw_buf_append(&doc, "{\"x\":[", 6);
+        for (int o = 0; o < 3; o++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            int nk = (int)((r >> 33) % 25);
+            gw_buf_appendf(&doc, "%s{", o ? "," : "");
+            for (int i = 0; i < nk; i++) {
+                r = r * 6364136223846793005ull + 1442695040888963407ull;
+                gw_buf_appendf(&doc, "%s\"%s\":%s", i ? "," : "", pool[(r >> 33) % (sizeof(pool) / sizeof(pool[0]))],
+                               (r >> 20) % 4 == 0 ? "{\"a\":1,\"b\":2}" : "1");
+            }
+            gw_buf_append(&doc, "}", 1);
+        }
+        gw_buf_append(&doc, "]}", 2);
+        json_error_t je;
+        json_t *j = json_loadb(doc.base, doc.len, JSON_REJECT_DUPLICATES, &je);
+        int rc = scan_all(doc.base, 0, GW_JSON_V_UNIQUE_KEYS, &res, &x);
+        if ((j == NULL) != (rc == GW_JSON_E_DUPKEY))
+            fail_msg("jansson %s, rc %d on %s", j ? "accepts" : "refuses", rc, doc.base);
+        json_decref(j);
+        free(res);
+        res = NULL;
+    }
+    gw_buf_free(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_reported_and_rewritten),
         cmocka_unit_test(test_duplicate_keys_refused),
         cmocka_unit_test(test_embedded_documents_nested_and_bare_values),
+        cmocka_unit_test(test_keys_small_and_large_objects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
