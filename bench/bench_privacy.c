@@ -9,6 +9,7 @@
  * Usage: bench_privacy [iterations]   (built by `make bench`). CPU time per call, best of 3 alternating runs.
  * bench_privacy N CASE [notrain]: one case N times, the privacy pass (or the no-training pass), for callgrind;
  * bench_privacy 1 digest: every case's output and findings, to compare two builds.
+ * bench_privacy N usage: the usage walk of the proxy bench's answer (OpenAI chat completion, 958 bytes) N times.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "gateway/privacy.h"
 #include "common/json.h"
 #include "policy/pii/pii.h"
+#include "policy/usage.h"
 #include "providers/provider.h"
 
 static double now_ns(void)
@@ -286,6 +288,25 @@ int main(int argc, char **argv)
         /* one case, the current pass only: `bench_privacy N CASE` under
          * valgrind --tool=callgrind --toggle-collect=gw_privacy_scrub_request; `bench_privacy 1 digest` prints a
          * digest of every case's output and findings (compare two builds: the pass must not change a byte) */
+        if (strcmp(argv[2], "usage") == 0) {
+            /* the usage walk of the proxy bench's answer (the mock serves openai/chat_completions.response.json), under
+               valgrind --toggle-collect=prov__openai_usage_from_json; prints the figures read (compare two builds) */
+            gw_buf_t ans = GW_BUF_INIT;
+            if (read_fixture("openai/chat_completions.response.json", &ans) != 0)
+                return 1;
+            prov_usage_t u = PROV_USAGE_INIT;
+            for (long i = 0; i < iters; i++) {
+                u = (prov_usage_t)PROV_USAGE_INIT;
+                if (prov_openai.usage_from_json(ans.base, ans.len, &u) < 0)
+                    return 1;
+            }
+            gw_buf_t j = GW_BUF_INIT;
+            prov_usage_to_json(&u, &j);
+            printf("usage: %zu bytes -> %.*s\n", ans.len, (int)j.len, j.base != NULL ? j.base : "");
+            gw_buf_free(&j);
+            gw_buf_free(&ans);
+            return 0;
+        }
         if (argc > 3 && strcmp(argv[3], "notrain") == 0) {
             /* the no-training pass of the same body (OpenAI chat completions: store=false set, metadata deleted), under
                valgrind --toggle-collect=gw_privacy_notrain */

@@ -499,9 +499,116 @@ static int walk_array(walk_t *w, const set_t *S)
     }
 }
 
+/* Validates the value at w->pos (whitespace already skipped) when nothing in it can be visited (w->lean, no live rule
+ * position, no live edit): the same checks in the same order as walk_value / walk_object / walk_array, so the same
+ * error code, description and offset, without their per-member work (path components, key decoding, edit and rule
+ * matching). Iterative: `open` holds the kinds of the containers opened here, w->depth those around the value.
+ * A provider's answer is mostly such values for the usage walk (issue 12, session 7: the validation-only walk of a
+ * 958-byte answer went from 9.2k to ~4k instructions). test_json.c test_lean_against_walker compares both. */
+static int lean_value(walk_t *w, int *type)
+{
+    const char *s = w->in;
+    size_t n = w->len;
+    char open[GW_JSON_MAX_DEPTH + 1];
+    int top = 0, esc, rc;
+    if (w->pos < n) {
+        char c = s[w->pos];
+        *type = c == '{'   ? GW_JSON_T_OBJECT
+                : c == '[' ? GW_JSON_T_ARRAY
+                : c == '"' ? GW_JSON_T_STRING
+                : c == 't' ? GW_JSON_T_TRUE
+                : c == 'f' ? GW_JSON_T_FALSE
+                : c == 'n' ? GW_JSON_T_NULL
+                           : GW_JSON_T_NUMBER;
+    }
+value:
+    if (w->pos >= n)
+        FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
+    switch (s[w->pos]) {
+    case '{':
+    case '[':
+        if (w->depth + top + 1 > GW_JSON_MAX_DEPTH)
+            FAIL(w, GW_JSON_E_DEPTH, "nesting too deep");
+        open[top++] = s[w->pos++];
+        skip_ws(w);
+        if (open[top - 1] == '[')
+            goto array_first;
+        if (w->pos < n && s[w->pos] == '}') {
+            w->pos++;
+            top--;
+            goto after;
+        }
+        goto key;
+    case '"':
+        if ((rc = gw_json__scan_string(w, &esc)) != 0)
+            return rc;
+        goto after;
+    case 't':
+        if (n - w->pos < 4 || memcmp(s + w->pos, "true", 4) != 0)
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 4;
+        goto after;
+    case 'f':
+        if (n - w->pos < 5 || memcmp(s + w->pos, "false", 5) != 0)
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 5;
+        goto after;
+    case 'n':
+        if (n - w->pos < 4 || memcmp(s + w->pos, "null", 4) != 0)
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 4;
+        goto after;
+    default:
+        if (s[w->pos] != '-' && (s[w->pos] < '0' || s[w->pos] > '9'))
+            FAIL(w, GW_JSON_E_SYNTAX, "unexpected character, value expected");
+        if ((rc = walk_number(w)) != 0)
+            return rc;
+        goto after;
+    }
+array_first:
+    if (w->pos < n && s[w->pos] == ']') {
+        w->pos++;
+        top--;
+        goto after;
+    }
+    goto value;
+key:
+    if (w->pos >= n || s[w->pos] != '"')
+        FAIL(w, GW_JSON_E_SYNTAX, "expected string key");
+    if ((rc = gw_json__scan_string(w, &esc)) != 0)
+        return rc;
+    skip_ws(w);
+    if (w->pos >= n || s[w->pos] != ':')
+        FAIL(w, GW_JSON_E_SYNTAX, "expected ':'");
+    w->pos++;
+    skip_ws(w);
+    goto value;
+after:
+    if (top == 0)
+        return 0;
+    skip_ws(w);
+    if (w->pos < n && s[w->pos] == ',') {
+        w->pos++;
+        skip_ws(w);
+        if (open[top - 1] == '{')
+            goto key;
+        goto value;
+    }
+    if (w->pos < n && s[w->pos] == (open[top - 1] == '{' ? '}' : ']')) {
+        w->pos++;
+        top--;
+        goto after;
+    }
+    if (open[top - 1] == '{')
+        FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or '}'");
+    FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or ']'");
+}
+
 /* Walks the value at w->pos (whitespace already skipped); S = live rule positions (NULL = none). */
 static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type)
 {
+    if (S == NULL && live == 0 && w->lean)
+        return lean_value(w, type);
     if (w->pos >= w->len)
         FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
     size_t start = w->pos;
@@ -591,6 +698,7 @@ int gw_json_validate(const char *in, size_t len, const char **err_desc, size_t *
     memset(&w, 0, offsetof(walk_t, comp));
     w.in = in;
     w.len = len;
+    w.lean = 1;
     int rc = run_root(&w, NULL, 0);
     if (rc != 0) {
         if (err_desc)
@@ -618,6 +726,7 @@ int gw_json_rewrite_ex(const char *in, size_t len, const gw_json_paths_t *paths,
     w.b_str = &sc->str;
     w.b_repl = &sc->repl;
     w.b_key = &sc->key;
+    w.lean = v == NULL || !(v->flags & GW_JSON_V_UNIQUE_KEYS);
     *changed = 0;
     /* keys left by a walk that failed half-way */
     if (sc->keys.len != 0) {
