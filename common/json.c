@@ -187,16 +187,18 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
         s = w->b_str->base;
         n = w->b_str->len;
     }
-    int rc = gw_json__build_path(w);
-    if (rc != 0)
-        return rc;
+    int rc;
     if (emb && looks_like_document(s, n)) {
         int handled = 0;
-        if ((rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
+        /* the inner document's paths start with this string's */
+        if ((rc = gw_json__build_path(w)) != 0 || (rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
             return rc;
     }
+    const char *path = gw_json__visit_path(w);
+    if (path == NULL)
+        return GW_JSON_E_NOMEM;
     gw_buf_reset(w->b_repl);
-    rc = w->v->on_string(w->v->ctx, rule, w->b_path->base, s, n, w->b_repl);
+    rc = w->v->on_string(w->v->ctx, rule, path, s, n, w->b_repl);
     if (rc < 0) {
         w->err = "aborted by the string visitor";
         w->err_off = start;
@@ -677,6 +679,13 @@ static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, i
 
 /* ---------------------------------------------------------------------------------------------- */
 /* entry points */
+
+const char *gw_json_path_text(const char *path)
+{
+    /* the handle is the lazy_path member of the walk that called the visitor (gw_json__visit_path) */
+    walk_t *w = (walk_t *)(void *)(path - offsetof(walk_t, lazy_path));
+    return gw_json__build_path(w) == 0 ? w->b_path->base : NULL;
+}
 
 static int run_root(walk_t *w, const set_t *S, uint32_t live)
 {

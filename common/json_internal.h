@@ -191,6 +191,9 @@ typedef struct st_walk_t {
     /* 1: a value with no live rule position and no live edit is only validated, by lean_value (json.c): nothing in it
        can be visited, captured or edited (an outer walk that does not track keys for GW_JSON_V_UNIQUE_KEYS) */
     int lean;
+    /* GW_JSON_V_LAZY_PATH: the visitor gets &lazy_path (an empty string) as its path; gw_json_path_text maps it back to
+       this walk */
+    char lazy_path;
     /* embedded (inner) walk: every string is scanned with rule `inner_rule`, path prefixed by `prefix`; `level` counts
        the documents around this one (0 = the top-level document) */
     int inner, inner_rule, level;
@@ -250,6 +253,7 @@ int gw_json__scan_string(walk_t *w, int *has_esc);
 int gw_json__decode(const char *s, size_t n, gw_buf_t *out);
 /* json_paths.c */
 int gw_json__build_path(walk_t *w);
+const char *gw_json__visit_path(walk_t *w);
 /* json_keys.c */
 int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key_end, const char *k, size_t klen, int raw_stable,
                        int deleted);
