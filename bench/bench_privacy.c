@@ -7,7 +7,8 @@
  *               the adapter's skip_fields, payload sniffing, duplicate-key refusal, captures.
  * Inputs: a 2.3 KB chat request (bench_json's), and OpenAI's chat and Responses request fixtures.
  * Usage: bench_privacy [iterations]   (built by `make bench`). CPU time per call, best of 3 alternating runs.
- * bench_privacy N CASE [notrain]: one case N times, the privacy pass (or the no-training pass), for callgrind;
+ * bench_privacy N CASE [notrain [validate]]: one case N times, the privacy pass (or the no-training pass, trusting the
+ * body as the gateway does, or validating it all), for callgrind;
  * bench_privacy 1 digest: every case's output and findings, to compare two builds.
  * bench_privacy N usage: the usage walk of the proxy bench's answer (OpenAI chat completion, 958 bytes) N times.
  */
@@ -314,14 +315,16 @@ int main(int argc, char **argv)
                 if (strcmp(argv[2], in[k].tag) != 0)
                     continue;
                 gw_buf_t o = GW_BUF_INIT;
+                /* trusted as the gateway runs it (the privacy pass accepted the body); `... notrain validate`: not */
+                int trusted = !(argc > 4 && strcmp(argv[4], "validate") == 0);
                 pol_notrain_input_t nin = {"openai", "chat/completions", 16, NULL, 0};
                 pol_notrain_decision_t d;
                 int changed = 0;
                 for (long i = 0; i < iters; i++) {
                     const char *ed = NULL;
                     gw_buf_reset(&o);
-                    if (gw_privacy_notrain(pv, &s, &prov_openai, &nin, in[k].body.base, in[k].body.len, NULL, 0, &d, &o, &changed,
-                                           &ed) != POL_NOTRAIN_ALLOWED)
+                    if (gw_privacy_notrain(pv, &s, &prov_openai, &nin, in[k].body.base, in[k].body.len, trusted, NULL, 0, &d, &o,
+                                           &changed, &ed) != POL_NOTRAIN_ALLOWED)
                         return 1;
                 }
                 printf("%s: no-training pass, changed %d, %zu bytes\n", in[k].tag, changed, changed ? o.len : in[k].body.len);

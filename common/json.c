@@ -606,11 +606,94 @@ after:
     FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or ']'");
 }
 
+/* Index of the first byte of s[i, n) that is one of the `k` bytes of `set` (a quote, a backslash, brackets), or n.
+ * 16 bytes a step with SSE2. */
+static inline size_t find_any(const char *s, size_t i, size_t n, const char *set, int k)
+{
+#ifdef __SSE2__
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i)), m = _mm_setzero_si128();
+        for (int j = 0; j < k; j++)
+            m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(set[j])));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits != 0)
+            return i + (size_t)__builtin_ctz(bits);
+        i += 16;
+    }
+#endif
+    for (; i < n; i++)
+        for (int j = 0; j < k; j++)
+            if (s[i] == set[j])
+                return i;
+    return n;
+}
+
+/* GW_JSON_V_TRUSTED: steps over the value at w->pos (whitespace skipped) without validating it, where lean_value would
+ * validate it: a string to its closing quote (a backslash skips the byte after it), a container to its matching bracket
+ * (strings inside stepped over the same way), a number or literal to the next delimiter. The document is vouched for by
+ * the caller (it passed a walk); on other input this reads no byte past w->len and ends with GW_JSON_E_SYNTAX or a
+ * position that the walk then refuses. The no-training pass over a 1 KB body validated all of it again (issue 12,
+ * session 7). test_json.c test_trusted_skip compares it with the validating walk on valid documents. */
+static int skip_value(walk_t *w, int *type)
+{
+    const char *s = w->in;
+    size_t n = w->len, i = w->pos, depth = 0;
+    if (i >= n)
+        FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
+    char c = s[i];
+    *type = c == '{'   ? GW_JSON_T_OBJECT
+            : c == '[' ? GW_JSON_T_ARRAY
+            : c == '"' ? GW_JSON_T_STRING
+            : c == 't' ? GW_JSON_T_TRUE
+            : c == 'f' ? GW_JSON_T_FALSE
+            : c == 'n' ? GW_JSON_T_NULL
+                       : GW_JSON_T_NUMBER;
+    if (c != '{' && c != '[' && c != '"') { /* number or literal: up to a delimiter */
+        while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+            i++;
+        w->pos = i;
+        return 0;
+    }
+    for (;;) {
+        if (i >= n) {
+            w->pos = n;
+            FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input");
+        }
+        c = s[i++];
+        if (c == '"') {
+            for (;;) { /* to the closing quote */
+                i = find_any(s, i, n, "\"\\", 2);
+                if (i >= n) {
+                    w->pos = n;
+                    FAIL(w, GW_JSON_E_SYNTAX, "unterminated string");
+                }
+                if (s[i] == '"')
+                    break;
+                i += 2; /* a backslash and the byte it escapes */
+            }
+            i++;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0) {
+                w->pos = i - 1;
+                FAIL(w, GW_JSON_E_SYNTAX, "unexpected character, value expected");
+            }
+            depth--;
+        }
+        if (depth == 0)
+            break;
+        i = find_any(s, i, n, "\"{}[]", 5);
+    }
+    w->pos = i;
+    return 0;
+}
+
 /* Walks the value at w->pos (whitespace already skipped); S = live rule positions (NULL = none). */
 static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type)
 {
-    if (S == NULL && live == 0 && w->lean)
-        return lean_value(w, type);
+    if (S == NULL && live == 0 && w->lean != LEAN_NONE)
+        return w->lean == LEAN_SKIP ? skip_value(w, type) : lean_value(w, type);
     if (w->pos >= w->len)
         FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
     size_t start = w->pos;
@@ -707,7 +790,7 @@ int gw_json_validate(const char *in, size_t len, const char **err_desc, size_t *
     memset(&w, 0, offsetof(walk_t, comp));
     w.in = in;
     w.len = len;
-    w.lean = 1;
+    w.lean = LEAN_VALIDATE;
     int rc = run_root(&w, NULL, 0);
     if (rc != 0) {
         if (err_desc)
@@ -735,7 +818,9 @@ int gw_json_rewrite_ex(const char *in, size_t len, const gw_json_paths_t *paths,
     w.b_str = &sc->str;
     w.b_repl = &sc->repl;
     w.b_key = &sc->key;
-    w.lean = v == NULL || !(v->flags & GW_JSON_V_UNIQUE_KEYS);
+    w.lean = v != NULL && (v->flags & GW_JSON_V_UNIQUE_KEYS) ? LEAN_NONE
+             : v != NULL && (v->flags & GW_JSON_V_TRUSTED)   ? LEAN_SKIP
+                                                             : LEAN_VALIDATE;
     *changed = 0;
     /* keys left by a walk that failed half-way */
     if (sc->keys.len != 0) {

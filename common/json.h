@@ -93,9 +93,14 @@ enum {
                                     embedded documents; a key that on_key rewrites to the text of an earlier key of
                                     the same object gets " (2)", " (3)", ... appended so the output stays unique.
                                     Needs gw_json_rewrite_ex()'s scratch or gw_json_rewrite(). */
-    GW_JSON_V_LAZY_PATH = 2    /**< on_string / on_key get a `path` that reads as "" and is a handle: its text is built
-                                    only when the visitor asks, by gw_json_path_text(path) (a visitor that needs the path
-                                    of few strings, the privacy pass: building it cost ~120 instructions a string) */
+    GW_JSON_V_LAZY_PATH = 2,   /**< on_string / on_key get a `path` that reads as "" and is a handle: its text is built
+                                      only when the visitor asks, by gw_json_path_text(path) (a visitor that needs the path
+                                      of few strings, the privacy pass: building it cost ~120 instructions a string) */
+    GW_JSON_V_TRUSTED = 4      /**< the caller vouches that `in` is a document gw_json_rewrite accepts (it passed a walk,
+                                      or one wrote it): a value that no rule position and no edit reaches is stepped over by
+                                      its quotes and brackets, not validated (the no-training pass over the body the privacy
+                                      pass accepted). On other input the result is unspecified, but no byte past `len` is
+                                      read. Ignored with GW_JSON_V_UNIQUE_KEYS (every key is read). */
 };
 
 typedef struct st_gw_json_visitor_t {

@@ -177,6 +177,8 @@ typedef struct st_kent_t {
 } kent_t;
 enum { KEY_ORIG = 1, KEY_FINAL = 2 };
 
+enum { LEAN_NONE = 0, LEAN_VALIDATE, LEAN_SKIP };
+
 typedef struct st_walk_t {
     const char *in;
     size_t len, pos;
@@ -188,8 +190,9 @@ typedef struct st_walk_t {
     const char *err;
     size_t err_off;
     int depth, suppress;
-    /* 1: a value with no live rule position and no live edit is only validated, by lean_value (json.c): nothing in it
-       can be visited, captured or edited (an outer walk that does not track keys for GW_JSON_V_UNIQUE_KEYS) */
+    /* LEAN_VALIDATE: a value with no live rule position and no live edit is only validated, by lean_value (json.c):
+       nothing in it can be visited, captured or edited (an outer walk that does not track keys for
+       GW_JSON_V_UNIQUE_KEYS); LEAN_SKIP (GW_JSON_V_TRUSTED): such a value is stepped over, not validated (skip_value) */
     int lean;
     /* GW_JSON_V_LAZY_PATH: the visitor gets &lazy_path (an empty string) as its path; gw_json_path_text maps it back to
        this walk */

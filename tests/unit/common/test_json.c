@@ -787,6 +787,147 @@ static void test_lean_against_walker(void **state)
     gw_json_paths_free(every);
 }
 
+/* GW_JSON_V_LAZY_PATH: a visitor that asks for the path with gw_json_path_text gets exactly the text a visitor without
+ * the flag gets, whenever it asks (never, once, twice), for strings and keys, in rewritten keys' objects, inside JSON
+ * documents held in strings (two levels), and the walk's output is the same. */
+typedef struct {
+    gw_buf_t log;
+    unsigned calls;
+    int lazy;
+} lazy_rec_t;
+
+static int lazy_visit(lazy_rec_t *r, char kind, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
+{
+    unsigned ask = r->calls++ % 3; /* 0: never asks, 1: once, 2: twice */
+    const char *text = path;
+    if (r->lazy) {
+        assert_string_equal(path, "");
+        text = ask ? gw_json_path_text(path) : "";
+        if (ask == 2)
+            assert_ptr_equal(gw_json_path_text(path), text);
+        assert_non_null(text);
+    }
+    gw_buf_appendf(&r->log, "%c|%d|%s|%.*s\n", kind, rule_id, ask ? text : "-", (int)len, s);
+    if (len > 0 && (s[0] == 'a' || s[0] == 'k')) { /* rewrite some: rewritten keys become path components */
+        gw_buf_append(repl, "K", 1);
+        return 1;
+    }
+    return 0;
+}
+
+static int lazy_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
+{
+    return lazy_visit(ctx, 'S', rule_id, path, s, len, repl);
+}
+
+static int lazy_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
+{
+    return lazy_visit(ctx, 'K', rule_id, path, s, len, repl);
+}
+
+static void test_lazy_path(void **state)
+{
+    (void)state;
+    static const gw_json_rule_t rules[] = {{"x.*", GW_JSON_VERBATIM, 2}, {"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1}};
+    gw_json_paths_t *p = rec_compile(rules, 2);
+    uint64_t r = 0xbb67ae8584caa73bull;
+    gw_buf_t doc = GW_BUF_INIT, inner = GW_BUF_INIT, lit = GW_BUF_INIT, o1 = GW_BUF_INIT, o2 = GW_BUF_INIT;
+    gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
+    size_t walked = 0;
+    for (int round = 0; round < 6000; round++) {
+        gw_buf_reset(&doc);
+        rand_value(&r, &doc, 1 + (int)(ts_rand(&r) % 4));
+        if (gw_json_validate(doc.base, doc.len, NULL, NULL) != 0)
+            continue;
+        for (int level = 0; level < (int)(ts_rand(&r) % 3); level++) { /* the document inside a string, inside ... */
+            gw_buf_reset(&inner);
+            gw_buf_append(&inner, doc.base, doc.len);
+            gw_buf_reset(&lit);
+            gw_json_escape(inner.base, inner.len, &lit);
+            gw_buf_reset(&doc);
+            gw_buf_appendf(&doc, "{\"a\":[1,{\"k\":%.*s}],\"x\":[\"a\"],\"b\":\"abc\"}", (int)lit.len, lit.base);
+        }
+        lazy_rec_t a = {GW_BUF_INIT, 0, 0}, b = {GW_BUF_INIT, 0, 1};
+        gw_json_visitor_t va = {lazy_string, NULL, &a, lazy_key, GW_JSON_V_UNIQUE_KEYS};
+        gw_json_visitor_t vb = {lazy_string, NULL, &b, lazy_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
+        int c1 = 0, c2 = 0;
+        int ra = gw_json_rewrite_ex(doc.base, doc.len, p, NULL, 0, &va, &o1, &c1, NULL, NULL, &sc);
+        int rb = gw_json_rewrite_ex(doc.base, doc.len, p, NULL, 0, &vb, &o2, &c2, NULL, NULL, &sc);
+        assert_int_equal(ra, rb);
+        if (!ts_buf_equal(&a.log, &b.log))
+            fail_msg("round %d on %.*s:\n%.*s---\n%.*s", round, (int)doc.len, doc.base, (int)a.log.len, a.log.base, (int)b.log.len,
+                     b.log.base);
+        assert_int_equal(c1, c2);
+        if (ra == 0 && c1)
+            assert_true(ts_buf_equal(&o1, &o2));
+        walked += a.calls;
+        gw_buf_free(&a.log);
+        gw_buf_free(&b.log);
+    }
+    assert_true(walked > 20000);
+    gw_json_scratch_free(&sc);
+    gw_buf_free(&doc);
+    gw_buf_free(&inner);
+    gw_buf_free(&lit);
+    gw_buf_free(&o1);
+    gw_buf_free(&o2);
+    gw_json_paths_free(p);
+}
+
+/* GW_JSON_V_TRUSTED steps over the values no rule or edit reaches (skip_value) instead of validating them: on documents
+ * the walker accepts, the result, captures, visited strings and output are those of the validating walk. On documents
+ * it refuses, the trusted walk only has to stay inside the input (ASan, make test-asan) and end. */
+static void test_trusted_skip(void **state)
+{
+    (void)state;
+    static const gw_json_rule_t rules[] = {{"a.b", GW_JSON_CAPTURE, 1},
+                                           {"usage.*", GW_JSON_CAPTURE, 2},
+                                           {"x.*.y", GW_JSON_SCAN, 3},
+                                           {"k", GW_JSON_CAPTURE, 4},
+                                           {"s.t", GW_JSON_SCAN, 5}};
+    gw_json_paths_t *p = rec_compile(rules, 5);
+    static const gw_json_edit_t edits[] = {{"e", NULL, 0}, {"s.t", "\"set\"", 0}, {"y", "[1]", 1}};
+    uint64_t r = 0x3c6ef372fe94f82bull;
+    gw_buf_t doc = GW_BUF_INIT, o1 = GW_BUF_INIT, o2 = GW_BUF_INIT;
+    size_t valid = 0;
+    for (int round = 0; round < 20000; round++) {
+        gw_buf_reset(&doc);
+        if (ts_rand(&r) % 2)
+            gw_buf_append(&doc, "{\"usage\":", 9);
+        rand_value(&r, &doc, 1 + (int)(ts_rand(&r) % 5));
+        if (doc.len >= 9 && memcmp(doc.base, "{\"usage\":", 9) == 0)
+            gw_buf_appendf(&doc, ",\"x\":[{\"y\":\"v\",\"z\":[\"\\\\\\\"]\"]}],\"k\":{\"q\":\"}\"}}");
+        if (ts_rand(&r) % 8 == 0 && doc.len > 0) /* cut short: not JSON */
+            doc.len = ts_rand(&r) % doc.len;
+        size_t ned = ts_rand(&r) % 4;
+        rec_t r1, r2;
+        memset(&r1, 0, sizeof(r1));
+        memset(&r2, 0, sizeof(r2));
+        gw_json_visitor_t v1 = {rec_string, rec_capture, &r1, NULL, 0},
+                          v2 = {rec_string, rec_capture, &r2, NULL, GW_JSON_V_TRUSTED};
+        int c1 = 0, c2 = 0;
+        gw_buf_reset(&o1);
+        gw_buf_reset(&o2);
+        int a = gw_json_rewrite(doc.base, doc.len, p, edits, ned, &v1, &o1, &c1, NULL, NULL);
+        int b = gw_json_rewrite(doc.base, doc.len, p, edits, ned, &v2, &o2, &c2, NULL, NULL);
+        if (gw_json_validate(doc.base, doc.len, NULL, NULL) != 0)
+            continue; /* not vouched for: any outcome, read inside the input */
+        valid++;
+        if (a != b)
+            fail_msg("round %d: validating walk %d, trusted walk %d on %.*s", round, a, b, (int)doc.len, doc.base);
+        assert_string_equal(r1.caps, r2.caps);
+        assert_string_equal(r1.log, r2.log);
+        assert_int_equal(c1, c2);
+        if (a == 0 && c1)
+            assert_true(ts_buf_equal(&o1, &o2));
+    }
+    assert_true(valid > 1500);
+    gw_buf_free(&doc);
+    gw_buf_free(&o1);
+    gw_buf_free(&o2);
+    gw_json_paths_free(p);
+}
+
 static void test_fixtures_against_jansson(void **state)
 {
     char dir[1024];
@@ -867,6 +1008,8 @@ int main(void)
         cmocka_unit_test(test_literal_table),
         cmocka_unit_test(test_strings_against_reference),
         cmocka_unit_test(test_lean_against_walker),
+        cmocka_unit_test(test_lazy_path),
+        cmocka_unit_test(test_trusted_skip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
