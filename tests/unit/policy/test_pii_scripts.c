@@ -422,6 +422,11 @@ static void test_escapes_and_digit_words(void **state)
     /* a URL or form body quoted as text: a percent-escape before a value is no glue either */
     assert_true(found(f, "phone=%2B14155550132&x=1", "14155550132", POL_PII_PHONE_NUMBER));
     assert_true(found(f, "phone=%2B4155550132&x=1", "4155550132", POL_PII_PHONE_NUMBER));
+    /* ... and an escape of a digit byte ("%20", a space) owns its two digits, not the number */
+    assert_true(found(f, "q=card%204111111111111111&x=1", "4111111111111111", POL_PII_CREDIT_CARD));
+    assert_int_equal(count_type(f, "discount %2041 off", POL_PII_CREDIT_CARD), 0);
+    /* an underscore before "+" is a key's end, not a word glued to the number */
+    assert_true(found(f, "phone_+14155550132", "+14155550132", POL_PII_PHONE_NUMBER));
     /* a context word after a written-out escape is a word */
     assert_true(found(f, "order 5512.\\tcard 4994522230589197", "4994522230589197", POL_PII_CREDIT_CARD));
     /* a number followed by a word that starts with a digit: the number ends before it */
