@@ -366,6 +366,24 @@ static void test_introductions(void **state)
     assert_int_equal(count_type(f, "이 기능은 자동저장이라고 합니다.", POL_PII_PERSON), 0);
     assert_int_equal(count_type(f, "이런 현상을 번아웃이라고 해요.", POL_PII_PERSON), 0);
     assert_int_equal(count_type(f, "Namens het team: ik heet je van harte welkom bij de cursus.", POL_PII_PERSON), 0);
+    /* "my name is" of 15 more languages written in Latin letters (none had a trigger: the names passed) */
+    static const char *const intro[][2] = {
+        {"Benim adım Ayşe Yılmaz, bir sorum var.", "Ayşe Yılmaz"},    {"Merhaba! Adım Mehmet, 30 yaşındayım.", "Mehmet"},
+        {"Xin chào, tên tôi là Nguyễn Văn Hùng.", "Nguyễn Văn Hùng"}, {"Halo, nama saya Budi Santoso.", "Budi Santoso"},
+        {"Dzień dobry, nazywam się Jan Kowalski.", "Jan Kowalski"},   {"Dobrý den, jmenuji se Petr Novák.", "Petr Novák"},
+        {"Hej! Jag heter Anna Svensson.", "Anna Svensson"},           {"Jeg hedder Mette Frederiksen.", "Mette Frederiksen"},
+        {"Hei, nimeni on Matti Virtanen.", "Matti Virtanen"},         {"Szia, a nevem Nagy Péter.", "Nagy Péter"},
+        {"Bună ziua, mă numesc Andrei Popescu.", "Andrei Popescu"},   {"Ako si Juan dela Cruz.", "Juan dela Cruz"},
+        {"Habari, jina langu ni Amani Njoroge.", "Amani Njoroge"},    {"Olá, me chamo Ana Souza.", "Ana Souza"},
+        {"Bonjour, mon nom est Claire Martin.", "Claire Martin"},
+    };
+    for (size_t i = 0; i < sizeof(intro) / sizeof(intro[0]); i++)
+        if (!found(f, intro[i][0], intro[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", intro[i][0]);
+    /* the same words with no name after them */
+    assert_int_equal(count_type(f, "Nama saya sedang dicari di sistem.", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "Python'u adım adım öğrenmek istiyorum.", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "Jag heter inte så, det är ett smeknamn.", POL_PII_PERSON), 0);
 }
 
 static void test_cjk_addresses(void **state)
