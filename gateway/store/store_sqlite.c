@@ -31,8 +31,9 @@
  *     1000). A reader that keeps a snapshot past that (an export) makes the RESTART give up: logged,
  *     tried again after a backoff; the WAL grows while that reader lasts, as it did with SQLite's
  *     own checkpoints, and journal_size_limit gives the file back once it is reused;
- *   - a checkpoint that fails (an I/O error, a full disk) is logged and retried after a backoff;
- *     it loses nothing: the commits are in the WAL, which SQLite keeps until a checkpoint succeeds;
+ *   - a checkpoint that fails (an I/O error, a full disk) is logged and retried after a backoff
+ *     (by the checkpointer itself, with or without new commits); it loses nothing: the commits
+ *     are in the WAL, which SQLite keeps until a checkpoint succeeds;
  *   - erasure's TRUNCATE checkpoint waits for a running checkpoint (gw_store__db_wal_truncate), and
  *     closing stops the thread before the connection, whose close (the last one) checkpoints and
  *     removes the WAL as before.
@@ -499,7 +500,10 @@ static void *ckpt_main(void *arg)
         pthread_mutex_unlock(&c->lock);
         int failed = ckpt_round(c) != 0;
         pthread_mutex_lock(&c->lock);
-        if (failed) { /* the hook asks again at the next commit: not before the backoff */
+        if (failed) {
+            /* not before the backoff (the hook's requests meanwhile wait for it), then again by
+             * itself: the writer may commit nothing more for a long time (an idle gateway), and the
+             * frames a failed round left in the WAL must not wait for traffic to be copied */
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             int64_t ns = ts.tv_nsec + (c->backoff_ms % 1000) * 1000000;
@@ -507,6 +511,7 @@ static void *ckpt_main(void *arg)
             ts.tv_nsec = (long)(ns % 1000000000);
             while (!c->stop && pthread_cond_timedwait(&c->cond, &c->lock, &ts) == 0)
                 ;
+            c->requested = 1;
         }
         atomic_store_explicit(&c->pending, 0, memory_order_release);
     }

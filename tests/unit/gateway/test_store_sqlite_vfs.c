@@ -275,10 +275,14 @@ static void test_wal_bounded_under_overlapping_readers(void **state)
         if (n > max_wal)
             max_wal = n;
     }
-    WAIT_STAT(w, restarts, 1);
+    /* the readers stop before anything is asserted: a failed assertion must not leave their thread
+     * running into the next test */
     atomic_store(&rd.stop, 1);
     pthread_join(th, NULL);
     assert_true(rd.rounds > 10); /* the readers did overlap while the writer wrote */
+    /* a RESTART that a reader blocked is retried by the checkpointer after its backoff, with no
+     * commit to ask for it (this loop wrote its last rows above) */
+    WAIT_STAT(w, restarts, 1);
     /* Bounded: the WAL's file never held more than three times the RESTART length (8000 frames of
      * 1 KiB pages + 24-byte headers, about 8.2 MB); the frames written were about five times it. */
     assert_true(max_wal < 3 * 8000 * (1024 + 24));
@@ -315,6 +319,29 @@ static void test_restart_blocked_by_a_reader_is_retried(void **state)
     gw_store__db_close(w);
 }
 
+/* A RESTART blocked by a reader is retried once the backoff is over although nothing is committed
+ * any more: before, only the writer's next commit asked for another round, so the frames stayed in
+ * the WAL of an idle gateway (and this file's overlapping-readers test waited in vain under load). */
+static void test_failed_restart_retried_without_commits(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_db_t *w = open_writer(fx);
+    assert_int_equal(insert_rows(w, 0, 1, 300), 0);
+    gw_store_db_t *r = open_db(fx);
+    assert_int_equal(gw_store__db_exec(r, "BEGIN"), 0);
+    assert_int_equal(one_int(r, "SELECT COUNT(*) FROM t"), 1);
+    commit_many(w, 1, 3000, 3000); /* about 12,000 frames */
+    WAIT_STAT(w, failures, 1);     /* the RESTART gave up waiting for the reader */
+    assert_int_equal(gw_store__db_exec(r, "COMMIT"), 0);
+    gw_store__db_close(r);
+    gw_store_ckpt_stats_t st;
+    assert_int_equal(gw_store__db_ckpt_stats(w, &st), 0);
+    assert_int_equal(st.restarts, 0);
+    WAIT_STAT(w, restarts, 1); /* no commit from here on */
+    assert_intact(w, 3001);
+    gw_store__db_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +350,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpoints_run_beside_the_commits, setup, ts_tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_wal_bounded_under_overlapping_readers, setup, ts_tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_restart_blocked_by_a_reader_is_retried, setup, ts_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_restart_retried_without_commits, setup, ts_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
