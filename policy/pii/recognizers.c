@@ -67,7 +67,11 @@ static const pol__pattern_t patterns[] = {
      POL__REC_STREET, 1, POL__DB_WIN},
     /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
-     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia|"
+     /* pl, id/ms ("ul. Marszałkowska 10", "Jl. Sudirman No. 5"; not "al.": "et al.") */
+     "ul\\.|ulica|aleja|Jl\\.|Jln\\.|Jalan) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+    /* Russian "ул. Тверская, д. 7", "улица Ленина 5" (\\b sees no word boundary before a non-ASCII byte) */
+    {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
      POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
