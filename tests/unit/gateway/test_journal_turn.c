@@ -393,21 +393,18 @@ static void test_inline_max(void **state)
         assert_true(pthread_equal(a[i].thread, pthread_self()));
     }
     wait_idle(st);
-    /* fresh completions: d[0] and d[1] are done already, so waiting on them again would not wait
-     * for the writer, and the test could end while the writer still completes into its frame */
-    done_t e[3] = {DONE_INIT, DONE_INIT, DONE_INIT};
     for (int i = 0; i < 3; i++)
         assert_int_equal(gw_store_reserve_async(st, "eve",
                                                 i == 0   ? "e3"
                                                 : i == 1 ? "e4"
                                                          : "e5",
-                                                PRICE, 0, NULL, on_done, &e[i]),
+                                                PRICE, 0, NULL, on_done, &d[i]),
                          0);
     assert_int_equal(gw_store_turn_commit(fx->turn, 1), 0); /* over it: the writer's */
     for (int i = 0; i < 3; i++) {
-        wait_done(&e[i]);
-        assert_int_equal(e[i].rc, 0);
-        assert_false(pthread_equal(e[i].thread, pthread_self()));
+        wait_done(&d[i]);
+        assert_int_equal(d[i].rc, 0);
+        assert_false(pthread_equal(d[i].thread, pthread_self()));
     }
     gw_store_stats_t s1 = stats(st);
     assert_int_equal(s1.inline_commits - s0.inline_commits, 1);
