@@ -26,13 +26,21 @@ int pol__cands_push(pol__cands_t *c, int type, size_t start, size_t end, double 
     return 0;
 }
 
+/* Phone words. A trailing '*' matches the word with any ending (pol__has_word): the inflected
+ * languages write "telefonu", "telefonem" (pl), "telefonum" (tr), "mobilu" (cs). Words of scripts
+ * without ASCII letters match as prefixes anyway (a byte >= 0x80 after them is no ASCII letter):
+ * "τηλ" finds τηλέφωνο, τηλ., τηλεφώνου. */
 static const char *const ctx_phone[] = {
-    "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "telefon", "téléphone", "teléfono",
-    "telefono", "móvil", "handy", "portable", "contact", "reach me", "ring", "dial",
-    /* zh, ja, ko, ru, ar, hi, pt, nl (the words of the prompts these recognizers see) */
+    "phone", "tel", "telephone", "mobile", "cell", "call", "fax", "whatsapp", "sms", "text me", "telefon*", "téléphone", "teléfono",
+    "telefono", "móvil", "handy", "portable", "contact", "reach me", "ring", "dial", "mobil*", "tlf", "mob", "telemóvel",
+    "telemovel", "cellulare", "chiamami", "llámame", "llamar", "ligue", "appelez", "appelle", "mobiel", "telefoon*", "puhelin*",
+    "gsm", "cep", "komórk*", "komork*", "zadzwoń", "zadzwon", "číslo", "telepon", "ponsel", "hp", "wa", "sđt", "điện thoại",
+    "di động",
+    /* zh, ja, ko, ru/uk, el, he, ar, fa, hi, th, pt, nl (the words of the prompts these recognizers see) */
     "电话", "手机", "联系", "致电", "号码", "電話", "手機", "聯絡", "携帯", "連絡", "전화", "휴대폰", "핸드폰", "연락처", "телефон",
-    "тел", "звоните", "позвоните", "мобильный", "هاتف", "جوال", "اتصل", "फ़ोन", "फोन", "मोबाइल", "celular", "telefoon", "bel",
-    "nummer", "rufnummer", "ruf", "numero", "número", "numéro", "cellulare", NULL};
+    "тел", "звоните", "позвоните", "мобильн", "мобільн", "τηλ", "κινητ", "טלפון", "נייד", "هاتف", "جوال", "اتصل", "تلفن", "موبایل",
+    "फ़ोन", "फोन", "मोबाइल", "โทร", "เบอร์", "มือถือ", "celular", "bel", "nummer", "rufnummer", "ruf", "numero", "número", "numéro",
+    "numer", NULL};
 static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
                                        "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
 static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};
@@ -127,20 +135,55 @@ int pol__after_negative(const char *text, size_t start)
     return n != 0 && word_ending_at(text, skip_marks(text, p - n), pol__ctx_negative) != 0;
 }
 
+/* 1 if `wd` (a word of a list, lower case, a trailing '*' for any ending) occurs in low[0, n) at i */
+static int word_at(const char *low, size_t n, size_t i, const char *wd)
+{
+    size_t wl = strlen(wd);
+    int stem = wl > 1 && wd[wl - 1] == '*';
+    wl -= (size_t)stem;
+    return i + wl <= n && memcmp(low + i, wd, wl) == 0 && (stem || i + wl == n || !pol__is_alnum(U(low[i + wl])));
+}
+
 /* pol__has_word's search over the lower-cased window low[0, n) for lists of 255 words or more */
 static int has_word_slow(const char *low, size_t n, const char *const *words)
 {
     for (size_t i = 0; i < n; i++) {
         if (!word_start(low, i))
             continue;
-        for (const char *const *w = words; *w != NULL; w++) {
-            size_t wl = strlen(*w);
-            if (U((*w)[0]) == U(low[i]) && i + wl <= n && memcmp(low + i, *w, wl) == 0 &&
-                (i + wl == n || !pol__is_alnum(U(low[i + wl]))))
+        for (const char *const *w = words; *w != NULL; w++)
+            if (U((*w)[0]) == U(low[i]) && word_at(low, n, i, *w))
                 return 1;
-        }
     }
     return 0;
+}
+
+/* Lower-cases the two-byte UTF-8 capital at b[0..1] in place (same length): Latin-1 (U+00C0-00DE
+ * but U+00D7), Greek (U+0386-03AB) and Cyrillic (U+0400-042F): the capitals a context word starts a
+ * sentence with ("Телефон:", "Τηλέφωνο:", "Éirigh"), per UnicodeData.txt's simple lowercase mappings. */
+static void fold2(unsigned char *b)
+{
+    unsigned char l = b[0], c = b[1];
+    if (l == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97) {
+        b[1] = (unsigned char)(c + 0x20);
+    } else if (l == 0xCE) {
+        static const unsigned char tonos[10][2] = {/* U+0386-038F: Ά · Έ Ή Ί · Ό · Ύ Ώ */
+                                                   {0xCE, 0xAC}, {0, 0},       {0xCE, 0xAD}, {0xCE, 0xAE}, {0xCE, 0xAF},
+                                                   {0, 0},       {0xCF, 0x8C}, {0, 0},       {0xCF, 0x8D}, {0xCF, 0x8E}};
+        if (c >= 0x86 && c <= 0x8F && tonos[c - 0x86][0] != 0) {
+            b[0] = tonos[c - 0x86][0], b[1] = tonos[c - 0x86][1];
+        } else if (c >= 0x91 && c <= 0x9F) {
+            b[1] = (unsigned char)(c + 0x20);
+        } else if (c >= 0xA0 && c <= 0xAB && c != 0xA2) {
+            b[0] = 0xCF, b[1] = (unsigned char)(c - 0x20);
+        }
+    } else if (l == 0xD0) {
+        if (c >= 0x80 && c <= 0x8F)
+            b[0] = 0xD1, b[1] = (unsigned char)(c + 0x10);
+        else if (c >= 0x90 && c <= 0x9F)
+            b[1] = (unsigned char)(c + 0x20);
+        else if (c >= 0xA0 && c <= 0xAF)
+            b[0] = 0xD1, b[1] = (unsigned char)(c - 0x20);
+    }
 }
 
 int pol__has_word(const char *text, size_t from, size_t to, const char *const *words)
@@ -153,6 +196,9 @@ int pol__has_word(const char *text, size_t from, size_t to, const char *const *w
         unsigned char c = U(text[from + i]);
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((U(low[i]) == 0xC3 || U(low[i]) == 0xCE || U(low[i]) == 0xD0) && (U(low[i + 1]) & 0xC0) == 0x80)
+            fold2((unsigned char *)low + i++);
     /* one pass over the positions that can start a word (not after an alnum byte), comparing only
      * the words that begin with that byte (chained by first byte: lists of phone context words
      * share their first letters with most words of prose): the same answer as searching each word
@@ -175,8 +221,7 @@ int pol__has_word(const char *text, size_t from, size_t to, const char *const *w
             const char *wd = words[k - 1];
             if (wd[1] != '\0' && (i + 1 == n || low[i + 1] != wd[1]))
                 continue;
-            size_t wl = strlen(wd);
-            if (i + wl <= n && memcmp(low + i, wd, wl) == 0 && (i + wl == n || !pol__is_alnum(U(low[i + wl]))))
+            if (word_at(low, n, i, wd))
                 return 1;
         }
     }

@@ -75,6 +75,25 @@ static int phone_plan(pol__scanctx_t *c, const char *d, size_t nd, const char *r
  * countries whose numbers are written "0xx ..." at home (ITU-T E.164 national prefix 0). */
 static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN";
 
+/* Plans of ten-digit mobiles written without a trunk prefix: TR 5xx and IN 6-9xx (whose homes
+ * write a trunk 0 before them, often left out), GR 69x (no trunk prefix). */
+static const char plans_10[] = "TR,IN,GR";
+
+/* 0 for ungrouped digits that read as something else first: a round number (four zeros at the
+ * end: "25000000 copies") or a date YYYYMMDD ("20240115"). For the plans whose numbers need a
+ * context word anyway: prose puts "call", "ring" or "number" near such figures too. */
+static int plain_block_ok(const char *d, size_t nd)
+{
+    if (nd >= 4 && memcmp(d + nd - 4, "0000", 4) == 0)
+        return 0;
+    if (nd == 8 && (memcmp(d, "19", 2) == 0 || memcmp(d, "20", 2) == 0)) {
+        int m = (d[4] - '0') * 10 + (d[5] - '0'), day = (d[6] - '0') * 10 + (d[7] - '0');
+        if (m >= 1 && m <= 12 && day >= 1 && day <= 31)
+            return 0;
+    }
+    return 1;
+}
+
 /* Tries the numeric formats on text[s, e) (digits d[0..nd), groups g[0..ng)). */
 static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t nd, const size_t *gl, size_t ng, char sep_kind,
                     int mixed_sep, int plus, int paren)
@@ -184,10 +203,21 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         ph = 0.35; /* local 555-1234 */
     } else if (paren && nd >= 10 && nd <= 11) {
         ph = 0.55, plan = d[0] == '8' && nd == 11 ? "RU,KZ" : "BR"; /* BR (11) 91234-5678, RU 8 (912) 345-67-89 */
-    } else if (nd == 10 && ng == 1 && d[0] != '0' && d[0] != '1') {
+    } else if (nd == 10 && d[0] != '0' && d[0] != '1' && (ng == 1 || (ng == 3 && gl[0] == 3 && gl[1] == 3 && !mixed_sep))) {
         /* 10 digits that no NANP area takes: a mobile written without its trunk 0 (TR 5xx, IN
-         * 6-9xx); far below the threshold alone, a context word ("phone:", "tel") lifts it */
-        ph = 0.2, plan = "TR,IN";
+         * 6-9xx) or of a plan without one (GR 69x); far below the threshold alone, a context word
+         * ("phone:", "tel", "κινητό") lifts it */
+        ph = ng == 1 ? 0.2 : 0.3, plan = plans_10;
+    } else if (nd == 9 && d[0] != '0' && !mixed_sep &&
+               ((ng == 1 && plain_block_ok(d, nd)) || (ng == 3 && gl[0] == 3 && gl[1] == 3))) {
+        /* nine digits of a plan without a trunk prefix, 512 345 678 (PL, PT, CZ, SK; the ES rule
+         * above takes 6-9xx first): a context word is needed ("telefonu", "telemóvel") */
+        ph = ng == 1 ? 0.2 : 0.3, plan = "PL,PT,CZ,SK";
+    } else if (nd == 8 && d[0] != '0' && !mixed_sep &&
+               ((ng == 1 && plain_block_ok(d, nd)) || (ng == 4 && gl[0] == 2 && gl[1] == 2 && gl[2] == 2) ||
+                (ng == 2 && gl[0] == 4) || (ng == 3 && gl[0] == 3 && gl[1] == 2))) {
+        /* eight digits: NO, DK (22 33 44 55, 912 34 567), SG, HK (9123 4567); a context word is needed */
+        ph = 0.2, plan = "NO,DK,SG,HK";
     }
     if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
         ph = 0.5, plan = "IN"; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
@@ -213,6 +243,10 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             char n1[11] = {'1'};
             memcpy(n1 + 1, d, 10);
             v = phone_plan(c, n1, 11, NULL);
+            /* ten digits in one block that NANP does not assign: a mobile without its trunk 0, as
+             * the ten-digit rule below (IN 9876543210 has a NANP-shaped area and exchange) */
+            if (v == POL__PHONE_INVALID && ng == 1 && (v = phone_plan(c, d, nd, plans_10)) == POL__PHONE_VALID)
+                ph = 0.2;
         } else
             v = phone_plan(c, d, nd, plan);
         if (v == POL__PHONE_INVALID)
@@ -253,6 +287,10 @@ int pol__rec_digits(pol__scanctx_t *c, size_t to)
             break;
     }
     c->skip_until[POL__REC_DIGITS] = e;
+    /* a percent-escape right before the digits ("card%204111111111111111": a URL or form body quoted
+     * as text, RFC 3986 2.1) owns its two hex digits; the number starts after them */
+    if (s > 0 && t[s - 1] == '%' && s + 2 < e && pol__is_digit(U(t[s])) && pol__is_digit(U(t[s + 1])))
+        s += 2;
     while (s < to && sep_ok(U(t[s])) && t[s] != '(')
         s++;
     while (e > to && sep_ok(U(t[e - 1])) && t[e - 1] != ')')
@@ -261,7 +299,8 @@ int pol__rec_digits(pol__scanctx_t *c, size_t to)
     /* a cluster glued to letters is an identifier (ABC1234567, v1.2.3, 1234567abc): not PII */
     if (s > 0 && !plus_before && (pol__glue_before(t, s) || t[s - 1] == '#' || t[s - 1] == '$' || t[s - 1] == '\\'))
         return 0;
-    if (plus_before && s > 1 && pol__glue_before(t, s - 1))
+    /* "+1 415..." glued to a word is an identifier, but not after an underscore ("phone_+14155550132") */
+    if (plus_before && s > 1 && t[s - 2] != '_' && pol__glue_before(t, s - 1))
         return 0;
     /* groups */
     group_t g[64];

@@ -94,14 +94,12 @@ static const char *const w_uk_dl[] = {"driving licence", "driving license", "lic
 static const char *const w_de_kv[] = {"krankenversichertennummer", "kvnr", "versichertennummer", "krankenkasse", "egk", NULL};
 static const char *const w_de_rv[] = {"rentenversicherungsnummer", "rvnr", "sozialversicherungsnummer", "svnr", NULL};
 static const char *const w_de_stnr[] = {"steuernummer", "st.-nr", "stnr", "finanzamt", NULL};
-/* Cyrillic is not case-folded by pol__has_word (ASCII only): the usual spellings are listed; a
- * word matches as a prefix of a longer non-ASCII word ("паспорта", "налогоплательщика") */
-static const char *const w_ru_inn[] = {
-    "инн", "ИНН", "Инн", "inn", "налогоплательщик", "Налогоплательщик", "НАЛОГОПЛАТЕЛЬЩИК", "taxpayer", "tax id", NULL};
-static const char *const w_ru_snils[] = {
-    "снилс", "СНИЛС", "Снилс", "snils", "страховой номер", "Страховой номер", "страховое свидетельство", "Страховое свидетельство",
-    NULL};
-static const char *const w_ru_pass[] = {"паспорт", "Паспорт", "ПАСПОРТ", "серия", "Серия", "passport", NULL};
+/* pol__has_word lower-cases ASCII and the Latin-1, Greek and Cyrillic capitals: the words are listed in lower case,
+ * other scripts' capitals as written ("rČ"); a word also matches as the start of a longer non-ASCII word ("паспорта",
+ * "налогоплательщика") */
+static const char *const w_ru_inn[] = {"инн", "inn", "налогоплательщик", "taxpayer", "tax id", NULL};
+static const char *const w_ru_snils[] = {"снилс", "snils", "страховой номер", "страховое свидетельство", NULL};
+static const char *const w_ru_pass[] = {"паспорт", "серия", "passport", NULL};
 static const char *const w_il[] = {"זהות", "ת.ז", "ת\"ז", "ת״ז", "תז", "teudat zehut", "mispar zehut", "israeli id", NULL};
 static const char *const w_cz[] = {
     "rodné číslo", "rodného čísla", "rodným číslem", "rodne cislo", "r.č", "rč", "r.Č", "rČ", "birth number", NULL};

@@ -150,8 +150,9 @@ static void extend_name(const char *t, size_t len, size_t *end, int max)
             continue;
         }
         /* multi-part surnames: "van den Berg", "de la Cruz", "von Weber", "dos Santos" */
-        static const char *const particles[] = {"van", "von", "de", "der", "den", "da",  "di", "del", "della", "dos", "das",
-                                                "du",  "le",  "la", "ter", "ten", "bin", "al", "el",  "zu",    NULL};
+        static const char *const particles[] = {"van",   "von", "de",  "der", "den",  "da",    "di",    "del",
+                                                "della", "dos", "das", "du",  "le",   "la",    "ter",   "ten",
+                                                "bin",   "al",  "el",  "zu",  "dela", "delos", "binti", NULL};
         size_t q = p;
         for (int np = 0; np < 2; np++) {
             size_t pl = 0;

@@ -82,7 +82,13 @@ static const pol__pattern_t patterns[] = {
      "hoje \xc3\xa9|vandaag is|afspraak op)\\b\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
-     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is|ik heet)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+     "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is|ik heet|"
+     /* fr, it, pt, pl, cs, sk, sv, no, da, fi, hu, ro, tr, vi, id/ms, tl, sw */
+     "mon nom est|il mio nome \xc3\xa8|me chamo|chamo-me|nazywam si\xc4\x99|mam na imi\xc4\x99|jmenuji se|vol\xc3\xa1m sa|"
+     "jag heter|mitt namn \xc3\xa4r|jeg heter|jeg hedder|mit navn er|mitt navn er|nimeni on|a nevem|"
+     "m\xc4\x83 numesc|numele meu este|benim ad\xc4\xb1m|ad\xc4\xb1m|t\xc3\xaan t\xc3\xb4i l\xc3\xa0|"
+     "t\xc3\xb4i t\xc3\xaan l\xc3\xa0|nama saya|nama aku|ang pangalan ko ay|ako si|jina langu ni)\\s",
+     HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* sign-offs and greetings written in lower case or in other languages (weak: a gazetteer given name must follow) */
     {"\\b(?:best regards|kind regards|warm regards|best wishes|many thanks|mit freundlichen gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)en|"
      "viele gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|beste gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|cordialement|bien (?:\xc3\xa0|a) vous|"

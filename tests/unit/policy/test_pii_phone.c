@@ -73,6 +73,20 @@ static void test_numbers_of_many_countries(void **state)
         {"call (212) 555-0187", "(212) 555-0187"},
         {"{\"phone\": \"14155550132\"}", "14155550132"},         /* E.164 stored without its "+" */
         {"\xe6\x89\x8b\xe6\x9c\xba 13912345678", "13912345678"}, /* 手机: China mobile, its own rule, not NANP */
+        /* context words written with a capital of another script, or inflected */
+        {"Телефон: 5321234567", "5321234567"},
+        {"ТЕЛЕФОН 5321234567", "5321234567"},
+        {"Τηλέφωνο: 6912345678", "6912345678"},
+        {"Το κινητό μου είναι 691 234 5678", "691 234 5678"},
+        {"Mój numer telefonu to 512 345 678", "512 345 678"}, /* PL: no trunk prefix, 3-3-3 */
+        {"Numer telefonu: 512345678", "512345678"},
+        {"Cep telefonum 5321234567", "5321234567"},
+        {"Mobil: 91234567", "91234567"},         /* NO */
+        {"Telefon: 22 33 44 55", "22 33 44 55"}, /* DK */
+        /* ten digits in one block that look like NANP but only India's plan assigns */
+        {"फोन 9876543210", "9876543210"},
+        {"मेरा फोन नंबर ९८७६५४३२१० है", "९८७६५४३२१०"},
+        {"phone 9876543210", "9876543210"},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
@@ -97,6 +111,18 @@ static void test_look_alikes(void **state)
         "seed 2718281828, steps 30",     /* image seed */
         "resolution 1920x1080 at 60 Hz", /* resolution */
         "tel 12345",                     /* too short for any plan */
+        /* the plans of numbers without a trunk prefix need a context word */
+        "9876543210",
+        "6912345678",
+        "691 234 5678",
+        "512 345 678",
+        "512345678",
+        "91234567",
+        /* ... and an eight- or nine-digit block that reads as a figure or a date is none even then */
+        "Call of Duty sold 25000000 copies",
+        "call it on 20240115",
+        "ring 310000000 times",
+        "22 33 44 55",
     };
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
         if (has_type(f, neg[i], POL_PII_PHONE_NUMBER))
