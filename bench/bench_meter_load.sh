@@ -39,6 +39,24 @@ trap 'exit 130' INT TERM
 
 # utime+stime (clock ticks) of a whole process, or of one of its threads (PID TID).
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/${2:+task/$2/}stat" 2>/dev/null || echo 0; }
+# "tid name ticks" of every thread of process $1
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v tid="${t##*/}" '{ name = $0; sub(/^[^(]*\(/, "", name); sub(/\).*$/, "", name); sub(/^.*\) /, ""); print tid, name, $12 + $13 }' "$t/stat" 2>/dev/null
+  done
+}
+# Per-thread CPU of a run, by role: "loop" (aigw-w0), "writer" (the store's writer, aigw-store; an
+# unnamed thread in builds before it was named), "ckpt" (aigw-ckpt), "other" (main, pools, access log).
+# Prints "loop writer ckpt other" in ticks from the two thread_ticks snapshots $2 and $3 of process $1.
+thread_roles() {
+  awk -v pid="$1" 'NR == FNR { t0[$1] = $3; next }
+    { d = $3 - ($1 in t0 ? t0[$1] : 0); n = $2
+      if (n == "aigw-w0") r = "loop"; else if (n == "aigw-ckpt") r = "ckpt";
+      else if (n == "aigw-store" || (n == "aigw" && $1 != pid)) r = "writer"; else r = "other"
+      sum[r] += d }
+    END { printf "%d %d %d %d\n", sum["loop"], sum["writer"], sum["ckpt"], sum["other"] }' "$2" "$3"
+}
 # TID of the first thread named NAME (the worker's event loop; libuv's pool threads it starts
 # later inherit the name, so take the lowest TID).
 tid_named() {
@@ -86,7 +104,7 @@ write_config() {
 EOF
 }
 
-RESULTS="$TMP/results.tsv" # mode run requests secs proc_ticks loop_ticks non2xx p50 p99
+RESULTS="$TMP/results.tsv" # mode run requests secs proc_ticks loop_ticks non2xx p50 p99 writer_ticks ckpt_ticks other_ticks
 : >"$RESULTS"
 export AIGW_BENCH_BODY="$BODY" AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
 run_one() {
@@ -117,17 +135,22 @@ run_one() {
   loop=$(tid_named "$ap" aigw-w0)
   taskset -c 0 wrk -t1 -c64 -d1s -s "$ROOT/bench/chat.lua" "$url" >/dev/null 2>&1
   local p0 l0 p1 l1
+  thread_ticks "$ap" >"$dir/threads0.txt"
   p0=$(ticks "$ap") l0=$(ticks "$ap" "$loop")
   taskset -c 0 wrk -t1 -c64 -d"${SECS}s" --timeout 5s -s "$ROOT/bench/chat.lua" "$url" >"$dir/wrk.txt" 2>&1
   p1=$(ticks "$ap") l1=$(ticks "$ap" "$loop")
+  thread_ticks "$ap" >"$dir/threads1.txt"
+  local roles
+  roles=$(thread_roles "$ap" "$dir/threads0.txt" "$dir/threads1.txt")
   local line v=() kv
   line=$(grep '^RESULT ' "$dir/wrk.txt" | tail -1)
   for kv in ${line#RESULT }; do v+=("${kv#*=}"); done
   if [ ${#v[@]} -lt 6 ]; then
     log "$mode run $n: wrk produced no result"
   else
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "${v[0]}" "${v[1]}" "$((p1 - p0))" "$((l1 - l0))" \
-      "$((v[4] + v[5]))" "${v[2]}" "${v[3]}" >>"$RESULTS"
+    local rl=($roles)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "${v[0]}" "${v[1]}" "$((p1 - p0))" "$((l1 - l0))" \
+      "$((v[4] + v[5]))" "${v[2]}" "${v[3]}" "${rl[1]:-0}" "${rl[2]:-0}" "${rl[3]:-0}" >>"$RESULTS"
     log "$mode run $n: ${v[0]} requests, process $((p1 - p0)) ticks, loop $((l1 - l0)) ticks, errors $((v[4] + v[5]))"
   fi
   if [ "$mode" = on ]; then
@@ -164,12 +187,13 @@ res, ledger, doc = sys.argv[1:4]
 hz = int(os.environ["AIGW_BENCH_CLK_TCK"])
 rows = [l.rstrip("\n").split("\t") for l in open(res) if l.strip()]
 runs = {"bare": [], "off": [], "on": []}
-for mode, n, reqs, dur, pt, lt, errs, p50, p99 in rows:
+for mode, n, reqs, dur, pt, lt, errs, p50, p99, wt, ct, ot in rows:
     reqs = int(reqs)
     if reqs == 0:
         continue
-    runs[mode].append(dict(n=n, reqs=reqs, rps=reqs * 1e6 / int(dur), proc=int(pt) * 1e6 / hz / reqs,
-                           loop=int(lt) * 1e6 / hz / reqs, errs=int(errs), p50=int(p50), p99=int(p99)))
+    us = lambda t: int(t) * 1e6 / hz / reqs
+    runs[mode].append(dict(n=n, reqs=reqs, rps=reqs * 1e6 / int(dur), proc=us(pt), loop=us(lt), writer=us(wt),
+                           ckpt=us(ct), other=us(ot), errs=int(errs), p50=int(p50), p99=int(p99)))
 led = [l.split("\t", 1)[1].strip() for l in open(ledger)] if os.path.exists(ledger) else []
 out = ["## Metering overhead", ""]
 out.append(f"`bash bench/bench_meter_load.sh BUILD` (called at the end of `make bench`), commit "
@@ -179,14 +203,16 @@ out.append(f"`bash bench/bench_meter_load.sh BUILD` (called at the end of `make 
            "*bare*: no store; *off*: the SQLite store (call log with bodies, encrypted); *on*: the store and "
            "`\"credits\": {\"default_grant\": 10^15}` (shipped gpt-4o-mini price, one user). "
            "CPU/req = utime+stime ÷ completed requests; *process* = all threads (event loop, the store's writer "
-           "thread running the journal), *loop* = the worker thread `aigw-w0`. Runs alternate bare/off/on. "
+           "thread running the journal), *loop* = the worker thread `aigw-w0`, *writer* = the store's writer thread, "
+           "*ckpt* = the SQLite checkpointer `aigw-ckpt` (per-thread utime+stime). Runs alternate bare/off/on. "
            "CPU per request, not req/s, is the figure to compare: the machine is shared with other jobs.")
 out.append("")
-out.append("| mode | run | req/s | p50 µs | p99 µs | errors | process CPU/req µs | loop CPU/req µs |")
-out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| mode | run | req/s | p50 µs | p99 µs | errors | process CPU/req µs | loop | writer | ckpt |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for mode in ("bare", "off", "on"):
     for r in runs[mode]:
-        out.append(f"| {mode} | {r['n']} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['errs']} | {r['proc']:.1f} | {r['loop']:.1f} |")
+        out.append(f"| {mode} | {r['n']} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['errs']} | {r['proc']:.1f} | {r['loop']:.1f} "
+                   f"| {r['writer']:.1f} | {r['ckpt']:.1f} |")
 def med(mode, k):
     v = [r[k] for r in runs[mode]]
     return statistics.median(v) if v else float("nan")
@@ -201,7 +227,8 @@ if runs["off"] and runs["on"]:
                f"{med('on', 'loop'):.1f}; throughput {med('bare', 'rps'):.0f} / {med('off', 'rps'):.0f} / "
                f"{med('on', 'rps'):.0f} req/s.")
     out.append("")
-    out.append(f"- **The store's cost** (off − bare): **{ds:+.1f} µs/req** process, {dsl:+.1f} µs on the loop "
+    out.append(f"- **The store's cost** (off − bare): **{ds:+.1f} µs/req** process, {dsl:+.1f} µs on the loop, "
+               f"writer {med('off', 'writer'):.1f}, checkpointer {med('off', 'ckpt'):.1f} µs "
                f"(issue 12 target ≤ 15 µs: {'met' if ds <= 15 else 'missed'}).")
     out.append(f"- **Metering's cost** (on − off): **{dp:+.1f} µs/req** process, {dl:+.1f} µs on the loop "
                f"(issue 12 target ≤ 5 µs: {'met' if dp <= 5 else 'missed'}).")

@@ -6,10 +6,14 @@
  */
 #include "policy/crypto.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 struct st_pol_key_t {
     unsigned char k[POL_CRYPTO_KEY_BYTES];
@@ -124,10 +128,84 @@ static int seal_with(const pol_key_t *dk, const char *ad, size_t adlen, const vo
                : -1;
 }
 
+/*
+ * Nonces from a per-thread pool of system randomness (issue 12 session 7). libsodium's
+ * randombytes_buf is one getrandom(2) system call per draw (per 256 bytes: libsodium's limit for
+ * one call), and the store's writer seals every logged call: one system call per call, plus the
+ * kernel's own ChaCha20 work for 48 bytes. The pool is filled by one getrandom(2) of
+ * NONCE_POOL_BYTES (the kernel returns up to 32 MiB per call; a read cut short by a signal goes on,
+ * an error falls back to randombytes_buf) and handed out front to back, each byte once, so every
+ * nonce is still a draw of the system's generator (no generator of our own: the bytes are the
+ * kernel's). Nonces are stored beside the ciphertext,
+ * so the pool holds nothing secret; what matters is that no two seals get the same bytes:
+ * - threads: the pool is thread-local (each thread draws its own bytes from the kernel);
+ * - fork: a child inherits a copy of the pool, and the parent and the child would hand out the
+ *   same bytes. A pthread_atfork child handler bumps a generation that every draw compares, so a
+ *   child refills before its first nonce (the pattern of libsodium's own user-space generator,
+ *   which compares the pid instead: getpid is a system call since glibc 2.25).
+ * A process that forks without pthread_atfork handlers (a raw clone(2)) is not supported; aigw
+ * does not fork after start.
+ */
+#define NONCE_POOL_BYTES 4096
+
+static atomic_uint g_pool_gen = 1;
+static pthread_once_t g_pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_after_fork(void)
+{
+    atomic_fetch_add_explicit(&g_pool_gen, 1, memory_order_relaxed);
+}
+
+static void pool_register(void)
+{
+    /* the pool's generation moves on in a child; on failure every draw goes to the kernel */
+    if (pthread_atfork(NULL, NULL, pool_after_fork) != 0)
+        atomic_store_explicit(&g_pool_gen, 0, memory_order_relaxed);
+}
+
+static _Thread_local struct {
+    unsigned char b[NONCE_POOL_BYTES];
+    size_t used;  /* bytes handed out from the front */
+    unsigned gen; /* g_pool_gen when filled; 0: empty */
+} t_pool;
+
+/* Fills `b` with `n` bytes of the kernel's generator. */
+static void pool_fill(unsigned char *b, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(b + got, n - got, 0);
+        if (r > 0)
+            got += (size_t)r;
+        else if (r < 0 && errno != EINTR)
+            break;
+    }
+    if (got < n)
+        randombytes_buf(b + got, n - got); /* ENOSYS and the like: libsodium's own way */
+}
+
+/* `n` random bytes for nonces, each byte drawn once from the system's generator. */
+static void nonce_draw(unsigned char *out, size_t n)
+{
+    pthread_once(&g_pool_once, pool_register);
+    unsigned gen = atomic_load_explicit(&g_pool_gen, memory_order_relaxed);
+    if (gen == 0 || n > NONCE_POOL_BYTES) {
+        randombytes_buf(out, n);
+        return;
+    }
+    if (t_pool.gen != gen || NONCE_POOL_BYTES - t_pool.used < n) {
+        pool_fill(t_pool.b, NONCE_POOL_BYTES);
+        t_pool.used = 0;
+        t_pool.gen = gen;
+    }
+    memcpy(out, t_pool.b + t_pool.used, n);
+    t_pool.used += n;
+}
+
 int pol_crypto_seal(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt, size_t n,
                     unsigned char nonce[POL_CRYPTO_NONCE_BYTES], unsigned char *ct)
 {
-    randombytes_buf(nonce, POL_CRYPTO_NONCE_BYTES);
+    nonce_draw(nonce, POL_CRYPTO_NONCE_BYTES);
     return seal_with(dk, ad, adlen, pt, n, nonce, ct);
 }
 
@@ -135,7 +213,7 @@ int pol_crypto_seal_pair(const pol_key_t *dk, const char *ad, size_t adlen, cons
                          unsigned char nonces[2 * POL_CRYPTO_NONCE_BYTES], unsigned char *ct1, unsigned char *ct2)
 {
     /* both nonces are independent random draws of 192 bits, as two pol_crypto_seal calls make */
-    randombytes_buf(nonces, 2 * POL_CRYPTO_NONCE_BYTES);
+    nonce_draw(nonces, 2 * POL_CRYPTO_NONCE_BYTES);
     if (pt1 == NULL)
         sodium_memzero(nonces, POL_CRYPTO_NONCE_BYTES);
     if (pt2 == NULL)

@@ -102,7 +102,9 @@ void pol_keyring_wipe(pol_keyring_t *r, size_t i);
 /**
  * Seals `n` bytes of `pt` under data key `dk` with a fresh random nonce written to `nonce`;
  * `ct` receives n + POL_CRYPTO_TAG_BYTES bytes. `ad` (the request id) is authenticated, not
- * stored. @return 0, or -1 on failure.
+ * stored. Nonces come from a per-thread pool of bytes drawn from the system's generator in 4 KiB
+ * draws (each byte used once; refilled in a child after fork, through pthread_atfork): one
+ * getrandom(2) per ~85 logged calls instead of one per call. @return 0, or -1 on failure.
  */
 int pol_crypto_seal(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt, size_t n,
                     unsigned char nonce[POL_CRYPTO_NONCE_BYTES], unsigned char *ct);
@@ -110,11 +112,9 @@ int pol_crypto_seal(const pol_key_t *dk, const char *ad, size_t adlen, const voi
 /**
  * Seals two messages under data key `dk` with the same associated data, each with its own fresh
  * random nonce, as two pol_crypto_seal calls would (each output opens with pol_crypto_open), but
- * with one draw from the system's random source for both nonces: libsodium's randombytes_buf is
- * one getrandom(2) system call per draw, and a logged call seals its request and its response
- * body. A message whose `pt` is NULL is skipped (its nonce is zeroed, its ciphertext not written). `nonces` receives 2 *
- * POL_CRYPTO_NONCE_BYTES (the first message's nonce, then the second's); `ct1` / `ct2` receive n1 / n2 + POL_CRYPTO_TAG_BYTES
- * bytes. @return 0, or -1 on failure.
+ * with one draw from the nonce pool for both nonces (see pol_crypto_seal). A message whose `pt` is NULL is skipped (its nonce is
+ * zeroed, its ciphertext not written). `nonces` receives 2 * POL_CRYPTO_NONCE_BYTES (the first message's nonce, then the second's);
+ * `ct1` / `ct2` receive n1 / n2 + POL_CRYPTO_TAG_BYTES bytes. @return 0, or -1 on failure.
  */
 int pol_crypto_seal_pair(const pol_key_t *dk, const char *ad, size_t adlen, const void *pt1, size_t n1, const void *pt2, size_t n2,
                          unsigned char nonces[2 * POL_CRYPTO_NONCE_BYTES], unsigned char *ct1, unsigned char *ct2);

@@ -7,7 +7,10 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "policy/crypto.h"
 
 static int setup(void **state)
@@ -135,13 +138,76 @@ static void test_seal_pair(void **state)
     pol_key_free(dk);
 }
 
+static int cmp_nonce(const void *a, const void *b)
+{
+    return memcmp(a, b, POL_CRYPTO_NONCE_BYTES);
+}
+
+/* Nonces come from a per-thread pool of system randomness (crypto.c): across many pool refills
+ * no nonce repeats and none is zero, and every sealed body still opens with its own nonce. */
+static void test_nonces_never_repeat(void **state)
+{
+    (void)state;
+    enum { PAIRS = 1000 }; /* about 12 pools of 4 KiB */
+    pol_key_t *dk = pol_key_new_random();
+    unsigned char(*all)[POL_CRYPTO_NONCE_BYTES] = calloc(3 * PAIRS, POL_CRYPTO_NONCE_BYTES);
+    unsigned char zero[POL_CRYPTO_NONCE_BYTES] = {0}, ct1[64], ct2[64], pt[64];
+    assert_non_null(all);
+    for (int i = 0; i < PAIRS; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "req-%d", i);
+        assert_int_equal(pol_crypto_seal_pair(dk, rid, strlen(rid), "abc", 3, "defg", 4, all[2 * i], ct1, ct2), 0);
+        assert_int_equal(pol_crypto_open(dk, rid, strlen(rid), all[2 * i], ct1, 3 + POL_CRYPTO_TAG_BYTES, pt), 0);
+        assert_int_equal(pol_crypto_open(dk, rid, strlen(rid), all[2 * i + 1], ct2, 4 + POL_CRYPTO_TAG_BYTES, pt), 0);
+        assert_memory_equal(pt, "defg", 4);
+        /* single seals (key wrapping, prediction vaults) draw from the same pool */
+        assert_int_equal(pol_crypto_seal(dk, rid, strlen(rid), "x", 1, all[2 * PAIRS + i], ct1), 0);
+    }
+    qsort(all, 3 * PAIRS, POL_CRYPTO_NONCE_BYTES, cmp_nonce);
+    for (int i = 0; i < 3 * PAIRS; i++) {
+        assert_memory_not_equal(all[i], zero, POL_CRYPTO_NONCE_BYTES);
+        if (i > 0)
+            assert_memory_not_equal(all[i], all[i - 1], POL_CRYPTO_NONCE_BYTES);
+    }
+    free(all);
+    pol_key_free(dk);
+}
+
+/* A child of fork() inherits a copy of the thread's nonce pool: it must not hand out the bytes
+ * the parent hands out next (the same key and nonce in two processes would reuse a keystream). */
+static void test_nonces_after_fork(void **state)
+{
+    (void)state;
+    pol_key_t *dk = pol_key_new_random();
+    unsigned char n0[POL_CRYPTO_NONCE_BYTES], parent[POL_CRYPTO_NONCE_BYTES], child[POL_CRYPTO_NONCE_BYTES], ct[64];
+    assert_int_equal(pol_crypto_seal(dk, "r", 1, "x", 1, n0, ct), 0); /* the pool is filled now */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int ok =
+            pol_crypto_seal(dk, "r", 1, "x", 1, child, ct) == 0 && write(fds[1], child, sizeof(child)) == (ssize_t)sizeof(child);
+        _exit(ok ? 0 : 1);
+    }
+    close(fds[1]);
+    assert_int_equal(pol_crypto_seal(dk, "r", 1, "x", 1, parent, ct), 0);
+    assert_int_equal(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+    close(fds[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_memory_not_equal(parent, child, sizeof(child));
+    assert_memory_not_equal(n0, child, sizeof(child));
+    pol_key_free(dk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_key_parse),
-        cmocka_unit_test(test_wrap_bound_to_user_and_master),
-        cmocka_unit_test(test_seal_open),
-        cmocka_unit_test(test_seal_pair),
+        cmocka_unit_test(test_key_parse),           cmocka_unit_test(test_wrap_bound_to_user_and_master),
+        cmocka_unit_test(test_seal_open),           cmocka_unit_test(test_seal_pair),
+        cmocka_unit_test(test_nonces_never_repeat), cmocka_unit_test(test_nonces_after_fork),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
