@@ -911,6 +911,11 @@ int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd)
     }
     if (digit_led_alpha(&n, cs) != 0)
         return -1;
+    /* RU passport: series, a label and the number ("серия 4510 номер 123456"), only with a passport word */
+    size_t pe;
+    if (!n.pushed && run == 4 && (pe = pol__nat_ru_pass_number(t, len, cs + 4)) != 0 && pol__nat_num2(t + cs) != 0 &&
+        pol__nat_standalone(t, len, cs, cs + 4, 0) && near_word(t, len, cs, pe, w_ru_pass))
+        return push(&n, POL_PII_RU_PASSPORT, cs, pe, 0.2, w_ru_pass, 0);
     if (n.pushed || nd < 7)
         return 0;
     return numbers_at(&n, cs, nd);

@@ -134,6 +134,29 @@ size_t pol__nat_mac_dotted_from(const char *t, size_t len, size_t cs)
     return POL__NAT_NONE;
 }
 
+/* end of a RU passport number after its series and a label: " № 123456", " номер 123456" */
+size_t pol__nat_ru_pass_number(const char *t, size_t len, size_t p)
+{
+    static const char *const labels[] = {"\xe2\x84\x96", "номер", "Номер", "НОМЕР", NULL}; /* U+2116 NUMERO SIGN */
+    if (p + 1 >= len || t[p] != ' ')
+        return 0;
+    p++;
+    for (int i = 0; labels[i] != NULL; i++) {
+        size_t l = strlen(labels[i]), q = p + l;
+        if (q > len || memcmp(t + p, labels[i], l) != 0)
+            continue;
+        if (q < len && t[q] == ':')
+            q++;
+        while (q < len && q - p - l < 3 && t[q] == ' ')
+            q++;
+        size_t d = q;
+        while (d < len && d - q < 7 && pol__is_digit(U(t[d])))
+            d++;
+        return d - q == 6 && (d >= len || !pol__is_alnum(U(t[d]))) ? d : 0;
+    }
+    return 0;
+}
+
 /* ---- the prefilter's admission test (pii_internal.h) ---- */
 
 int pol__national_maybe(const char *t, size_t len, size_t cs)
@@ -168,6 +191,9 @@ int pol__national_maybe(const char *t, size_t len, size_t cs)
     if (fwd > run)
         return (run == 1 && (fwd >= 11 || (fwd == 4 && f < len && t[f] == '-'))) || (run == 2 && fwd >= 15) ||
                (run == 6 && fwd >= 11) || run >= 7 || (two_letters && (run == 2 || run == 3 || run == 6) && fwd >= 6);
+    /* a RU passport series and its labelled number: "4510 № 123456", "4510 номер 123456" */
+    if (run == 4 && pol__nat_ru_pass_number(t, len, cs + 4) != 0)
+        return 1;
     return two_letters && (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3]))));
 }
 

@@ -141,6 +141,10 @@ int pol__nat_de_rvnr_ok(const char *v);
  * 8 mod 11 mod 10; 12 digits (persons), two checks with weights 7 2 4 10 3 5 9 4 6 8 and 3 7 2 4 10 3 5 9 4 6 8; n is 10 or 12;
  * the tax office region (first two digits) is not 00 */
 int pol__nat_ru_inn_ok(const char *d, size_t n);
+/** The end of a RU passport number written after its 4-digit series with a label: t[p] is the byte after the series, " № 123456",
+ * " №123456", " номер 123456", " Номер: 123456" (6 digits, not glued to a letter or digit). Reads t[p, p + 20) within [0, len).
+ * @return the end of the 6 digits, or 0 */
+size_t pol__nat_ru_pass_number(const char *t, size_t len, size_t p);
 /** RU СНИЛС (Пенсионный фонд / Социальный фонд России): 9 digits, sum of d_i (9 - i) is the 2-digit check (100 and 101 -> 00, over
  * 101 mod 101, 100 -> 00); checked only above 001-001-998, as the fund assigns it */
 int pol__nat_ru_snils_ok(const char *d);

@@ -111,6 +111,9 @@ static const case_t cases[] = {
     {"RU_SNILS", "112-233-445-95", "112-233-445-95", "112-233-445-94"},
     {"RU_PASSPORT", "мой паспорт 4510 123456, выдан в 2015 году", "4510 123456", "мой паспорт 0010 123456, выдан в 2015 году"},
     {"RU_PASSPORT", "Паспорт: 45 10 123456", "45 10 123456", NULL},
+    /* the series, a label and the number (the prefilter's fast path admits the 4-digit series before "№" / "номер") */
+    {"RU_PASSPORT", "паспорт серия 4510 номер 123456", "4510 номер 123456", "паспорт серия 0010 номер 123456"},
+    {"RU_PASSPORT", "Паспорт 4510 № 123456, выдан ОВД", "4510 № 123456", "Паспорт 4510 № 1234567, выдан ОВД"},
     {"IL_ID_NUMBER", "תעודת זהות 123456782", "123456782", "תעודת זהות 123456783"},
     {"IL_ID_NUMBER", "מספר ת\"ז: 039337423", "039337423", "מספר ת\"ז: 039337422"},
     {"CZ_BIRTH_NUMBER", "rodné číslo 736028/5163", "736028/5163", "rodné číslo 736028/5164"},
@@ -233,6 +236,7 @@ static void test_look_alikes(void **state)
         "importe 12.345.678 pesos, saldo 1.020.304.050",
         "batch 123456782 of 9 digits, id 001099012345 in the log",
         "1234567897 1234567898 1234567899", /* a list of 10-digit numbers, one Luhn-valid */
+        "в 2024 номер 123456 заказа",       /* a series-and-number layout without a passport word */
         "Commande n\xc2\xb0 A433522495 du 2018-03-02",
         ("\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a" /* split: \x9a would swallow the digits */
          "202311019588"),
