@@ -29,4 +29,16 @@ void gw_proxy_worker_dispose(gw_worker_t *w);
  */
 void gw_proxy_on_journal(uv_async_t *a);
 
+/**
+ * The worker's turn_prepare callback (uv_prepare, run once per loop turn just before the loop
+ * computes its poll timeout and blocks): commits the journal items the worker's calls submitted
+ * during the turn (gw_store_turn_commit) and, when they were committed on this thread, runs their
+ * completions at once, as gw_proxy_on_journal would (no uv_async hop). What those completions
+ * submit is committed in the same callback, a few rounds at most, then handed to the writer: the
+ * loop never blocks with items waiting in its turn. Timers, sockets and curl handles the
+ * completions start are seen by this turn's poll (libuv 1.44 runs prepare handles before it
+ * computes the poll timeout).
+ */
+void gw_proxy_turn_end(uv_prepare_t *p);
+
 #endif

@@ -50,6 +50,14 @@ static int ready_failed;
 
 /* ---- worker ---------------------------------------------------------------------------- */
 
+/* A turn of more journal items than this is committed by the store's writer thread even when the
+ * journal is idle, so that on a machine with a core to spare the commit runs beside the loop
+ * (gw_store_turn_open; 0: no limit). Chosen from measurements: docs/BENCHMARKS.md "Issue 12, session 7:
+ * commit once per loop turn". */
+#ifndef GW_TURN_INLINE_MAX
+#define GW_TURN_INLINE_MAX 0
+#endif
+
 static void on_accept(uv_stream_t *listener, int status)
 {
     if (status != 0)
@@ -230,8 +238,24 @@ static void *worker_main(void *arg)
             return NULL;
         }
     }
+    if (server.store != NULL) {
+        /* the journal items of this loop's calls are committed once per turn, before the loop polls */
+        if ((w->turn = gw_store_turn_open(server.store, GW_TURN_INLINE_MAX)) == NULL) {
+            signal_ready(0);
+            uv_run(&w->loop, UV_RUN_DEFAULT);
+            return NULL;
+        }
+        uv_prepare_init(&w->loop, &w->turn_prepare);
+        w->turn_prepare.data = w;
+        uv_prepare_start(&w->turn_prepare, gw_proxy_turn_end);
+        uv_unref((uv_handle_t *)&w->turn_prepare); /* it does not keep the loop alive */
+    }
     signal_ready(1);
     uv_run(&w->loop, UV_RUN_DEFAULT);
+    /* stopped (drained, or the drain timed out): what the last turn submitted after the loop's last
+     * prepare goes to the writer, which the main thread's gw_store_close waits for */
+    gw_store_turn_close(w->turn);
+    w->turn = NULL;
     return NULL;
 }
 

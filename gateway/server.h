@@ -113,6 +113,8 @@ struct st_gw_worker_t {
     uv_async_t journal_async;      /* the store's writer completed journal items of this worker's calls */
     pthread_mutex_t journal_mu;    /* guards journal_done (the writer thread pushes, the loop takes) */
     gw_call_t *journal_done;       /* calls whose journal item completed (gateway/pipeline/record.c) */
+    gw_store_turn_t *turn;         /* this loop's journal items, committed once per turn (NULL without a store) */
+    uv_prepare_t turn_prepare;     /* commits `turn` before the loop polls (gw_proxy_turn_end) */
     gw_offload_inbox_t scan_inbox; /* body scans of this worker's calls completed by the scan pool (pipeline/parse.c) */
     uv_timer_t backlog_timer;
     gw_buf_t log_scratch;

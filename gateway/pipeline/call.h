@@ -396,7 +396,8 @@ int gw__provider_index(const prov_adapter_t *a, int known);
 void gw__log_access(gw_call_t *call, h2o_req_t *req);
 /** Hands the call's record and settlement to the journal (see record.c). @return 0 handed over, -1 nothing done. */
 int gw__finish_call(gw_call_t *call, int complete, int wait, int with_record);
-/** gw_store_reserve_async callback (writer thread): posts the completion to the call's worker. */
+/** gw_store_reserve_async callback (the writer thread, or the worker's loop committing its turn inline): posts the completion to
+ * the call's worker. */
 void gw__on_journal_reserved(void *ctx, int rc, int64_t bal);
 
 /* ---- privacy.c ---- */

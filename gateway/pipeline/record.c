@@ -3,8 +3,9 @@
  * metrics; with a store, the call record (encrypted call log, redaction rows, no-training decision, usage, cost) and
  * the settlement of its reservation go to the store's journal as one item, group-committed with other calls'. A call
  * whose answer completes waits for that commit before its last bytes go out (gw__finish_call `wait`), so a client
- * that saw a complete answer can always find it in the call log, charged. The journal's completions (reservations,
- * finished calls) come back to the worker's loop through gw_proxy_on_journal.
+ * that saw a complete answer can always find it in the call log, charged. The worker's journal items are committed
+ * once per loop turn (gw_proxy_turn_end): on the loop's thread when the journal is idle, their completions run right
+ * there; else by the store's writer thread, whose completions come back to the loop through gw_proxy_on_journal.
  */
 #include <fnmatch.h>
 #include <stdio.h>
@@ -257,8 +258,13 @@ void gw__log_access(gw_call_t *call, h2o_req_t *req)
 
 enum { GW_JOURNAL_RESERVE = 1, GW_JOURNAL_FINISH = 2 };
 
-/* Writer thread: posts the completion to the call's worker (the call is kept alive by the
- * reference its submitter took). */
+/* The worker whose loop commits its turn inline on this thread right now (gw_proxy_turn_end): the
+ * completions it posts are run by that callback, with no uv_async_send. NULL on the writer thread. */
+static _Thread_local gw_worker_t *turn_worker;
+
+/* Posts the completion to the call's worker (the call is kept alive by the reference its submitter
+ * took): from the writer thread through journal_async; from the worker's own loop committing its
+ * turn inline, gw_proxy_turn_end runs it once the commit returns. */
 static void journal_post(gw_call_t *call, int kind, int rc, int64_t bal)
 {
     gw_worker_t *w = call->worker;
@@ -269,7 +275,8 @@ static void journal_post(gw_call_t *call, int kind, int rc, int64_t bal)
     call->jnext = w->journal_done;
     w->journal_done = call;
     pthread_mutex_unlock(&w->journal_mu);
-    uv_async_send(&w->journal_async);
+    if (turn_worker != w)
+        uv_async_send(&w->journal_async);
 }
 
 void gw__on_journal_reserved(void *ctx, int rc, int64_t bal)
@@ -340,9 +347,9 @@ static void on_finish_committed(gw_call_t *call)
     gw_worker_request_done(w);
 }
 
-void gw_proxy_on_journal(uv_async_t *a)
+/* Runs the completions posted for `w`'s calls, in posting order (loop). */
+static void journal_run(gw_worker_t *w)
 {
-    gw_worker_t *w = a->data;
     pthread_mutex_lock(&w->journal_mu);
     gw_call_t *list = w->journal_done, *rev = NULL;
     w->journal_done = NULL;
@@ -365,4 +372,27 @@ void gw_proxy_on_journal(uv_async_t *a)
             on_finish_committed(call);
         }
     }
+}
+
+void gw_proxy_on_journal(uv_async_t *a)
+{
+    journal_run(a->data);
+}
+
+/* Rounds of gw_proxy_turn_end: a completion that submits again (a reservation committed for a client
+ * that has left settles at once) is committed in the same turn; past this, the writer's. */
+#define GW_TURN_ROUNDS 4
+
+void gw_proxy_turn_end(uv_prepare_t *p)
+{
+    gw_worker_t *w = p->data;
+    for (int round = 0; round < GW_TURN_ROUNDS; round++) {
+        turn_worker = w;
+        size_t n = gw_store_turn_commit(w->turn, 1);
+        turn_worker = NULL;
+        if (n == 0)
+            return; /* nothing held, or handed to the writer (its completions come through journal_async) */
+        journal_run(w);
+    }
+    gw_store_turn_commit(w->turn, 0);
 }

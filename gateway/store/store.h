@@ -117,6 +117,8 @@ typedef struct st_gw_store_stats_t {
     uint64_t rejected_full;  /* submissions answered GW_STORE_E_FULL */
     uint64_t write_failures; /* records that could not be written even alone (logged on stderr) */
     uint64_t batches;        /* committed transactions */
+    uint64_t inline_commits; /* turns' transactions begun on their loop's thread (gw_store_turn_commit; SQLite) */
+    uint64_t turn_handoffs;  /* turns handed to the writer thread (journal busy, PostgreSQL, or over the inline cap) */
     uint64_t last_batch_us, max_batch_us;
     uint64_t purged[POL_RET_NCLASSES]; /* rows (image_payload: bodies) removed per class since open */
     uint64_t max_purge_batch_us;       /* longest purge statement + commit (write lock held) */
@@ -186,10 +188,12 @@ int gw_store_submit_access(gw_store_t *st, gw_store_access_rec_t *rec);
 
 /**
  * Completion of an asynchronous store operation (gw_store_finish_async, gw_store_reserve_async).
- * Runs on the store's writer thread, exactly once per accepted operation, after the transaction
- * that carried it committed (or after it failed for good): it must not block and must not call
- * the store; hand the result to a loop (uv_async_send). `rc` and `balance_after` as documented
- * for the operation.
+ * Runs exactly once per accepted operation, after the transaction that carried it committed (or
+ * after it failed for good): on the store's writer thread, or, when the operation was submitted on
+ * a thread with a loop turn (gw_store_turn_open) and its turn was committed inline, on that thread
+ * inside gw_store_turn_commit. It must not block and must not call the store; hand the result to a
+ * loop (uv_async_send from the writer thread; on the turn's own thread, queue it and run it after
+ * gw_store_turn_commit returns). `rc` and `balance_after` as documented for the operation.
  */
 typedef void (*gw_store_done_cb)(void *ctx, int rc, int64_t balance_after);
 
@@ -209,6 +213,41 @@ typedef void (*gw_store_done_cb)(void *ctx, int rc, int64_t balance_after);
  */
 int gw_store_finish_async(gw_store_t *st, gw_call_rec_t *rec, const char *user_id, const char *request_id, int settle,
                           int64_t actual, gw_store_done_cb cb, void *ctx);
+
+/**
+ * A worker loop's turn of journal items (issue 12 session 7; docs/internals/store.md "Commit once
+ * per loop turn"). While a turn is bound to a thread, every journal item that thread submits
+ * without waiting for it (gw_store_reserve_async, gw_store_finish_async, gw_store_settle_deferred,
+ * lease and rate-limit items) collects in the turn instead of the writer's queue, and the loop
+ * commits them together once per turn with gw_store_turn_commit from a uv_prepare handle (libuv
+ * runs prepare handles just before it computes the poll timeout and blocks). A blocking store call
+ * on that thread hands the turn's items to the writer first, so they keep their order.
+ */
+typedef struct st_gw_store_turn_t gw_store_turn_t;
+
+/**
+ * Binds a new turn to the calling thread. `inline_max`: a turn holding more items than this goes
+ * to the writer thread even when the journal is idle (0: no limit). Close it (on the same thread)
+ * before gw_store_close. @return the turn, or NULL (out of memory, or this thread has a turn).
+ */
+gw_store_turn_t *gw_store_turn_open(gw_store_t *st, size_t inline_max);
+
+/**
+ * Commits the items of turn `t` (calling thread = the thread it is bound to). When `may_inline`,
+ * the store is SQLite, the journal is idle (nothing queued, nothing waiting for a retry, no
+ * transaction of the writer or of another turn under way) and the turn is within its inline_max,
+ * they are committed in one transaction on this thread, with the ring's queued records, and their
+ * callbacks fire here before this returns; the BEGIN never waits for a lock another connection
+ * holds. Otherwise (or when that BEGIN finds the database busy) they are handed to the writer
+ * thread, which commits them with what is queued there and completes them on its thread. Failures
+ * are the writer's rules either way (gw_store_finish_async, gw_store_reserve_async).
+ * @return the number of items committed (or failed) on this thread: their callbacks have fired here, except a
+ *         finished call whose record failed, kept for the writer's retry; 0: none held, or handed to the writer.
+ */
+size_t gw_store_turn_commit(gw_store_turn_t *t, int may_inline);
+
+/** Hands what `t` still holds to the writer thread, unbinds it from the calling thread and frees it (NULL is fine). */
+void gw_store_turn_close(gw_store_turn_t *t);
 
 /**
  * Whether new calls should be refused (503 + Retry-After: 1) because the journal cannot commit:

@@ -95,6 +95,15 @@ int gw_store__db_offload_checkpoints(gw_store_db_t *db);
  */
 int gw_store__db_wal_truncate(gw_store_db_t *db);
 
+/**
+ * SQLite: BEGIN IMMEDIATE without waiting for a lock another connection holds (the busy handler
+ * gives up at once for this statement only). For a caller that must not block: the journal's
+ * inline commit (store_journal.c). @return 0 begun; 1 busy (no transaction open: another
+ * connection writes, e.g. the checkpointer's RESTART or a CLI); -1 any other error, and always on
+ * PostgreSQL (not supported: nothing begun).
+ */
+int gw_store__db_begin_nowait(gw_store_db_t *db);
+
 /** Copies the checkpointer's counters into `out`. @return 0, or -1 when `db` has no checkpointer. */
 int gw_store__db_ckpt_stats(gw_store_db_t *db, gw_store_ckpt_stats_t *out);
 

@@ -149,13 +149,17 @@ typedef struct st_gw_journal_item_t {
 } gw_journal_item_t;
 
 /**
- * Queues `it` for the writer's next transaction. SYNC: returns after completion with it->rc set.
- * DEFERRED/ASYNC: returns at once (the item belongs to the journal). @return 0, or
- * GW_STORE_E_CLOSED (the store is closing; the item was not taken, its callback does not fire).
+ * Queues `it` for the writer's next transaction; on a thread with a loop turn (store.h
+ * gw_store_turn_open), a DEFERRED or ASYNC item collects in the turn instead (committed by
+ * gw_store_turn_commit), and a SYNC one hands the turn's items to the writer before itself.
+ * SYNC: returns after completion with it->rc set. DEFERRED/ASYNC: returns at once (the item belongs
+ * to the journal). @return 0, or GW_STORE_E_CLOSED (the store is closing; the item was not taken,
+ * its callback does not fire).
  */
 int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it);
 
-/** 1 when nothing is queued, waiting for a retry or being committed by the writer. */
+/** 1 when nothing is queued (the calling thread's turn included), waiting for a retry or being committed (by the writer or a
+ * turn's inline commit). */
 int gw_store__journal_idle(gw_store_t *st);
 
 /** Journal items queued and not yet taken by the writer (FLUSH items not counted). */
@@ -287,9 +291,10 @@ struct st_gw_store_t {
     int64_t jretry_due_us;                /* CLOCK_MONOTONIC */
     int64_t jbackoff_us;                  /* 0, then 50 ms doubling up to 1 s while commits fail */
     pthread_cond_t jdone;                 /* SYNC items completed */
-    uint64_t commit_seq;                  /* successful journal commits (writer thread only) */
+    uint64_t commit_seq;                  /* successful journal commits (whoever commits, under wlock) */
     atomic_int jretry_n;                  /* items in jretry */
     int jbusy;                            /* the writer holds journal items it has not completed yet */
+    int jleader;                          /* a loop commits its turn inline (it holds wlock): gw_store_turn_commit */
     _Atomic int64_t unavailable_until_us; /* CLOCK_MONOTONIC; new calls are refused before it */
 };
 

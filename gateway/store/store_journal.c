@@ -2,7 +2,9 @@
  * The journal and the writer thread (see store_internal.h): ledger operations and finished calls
  * queued by workers are committed in groups, one transaction per batch; failed finished calls are
  * retried with a backoff while new calls are refused (503) until the store recovers. The writer
- * also drains the record queue and runs the purge between batches.
+ * also drains the record queue and runs the purge between batches. A worker loop's items collect
+ * in its turn and are committed once per loop turn, on the loop's thread when the journal is idle
+ * (SQLite), else by the writer (gw_store_turn_commit).
  */
 #include "gateway/store/store.h"
 #include "common/log.h"
@@ -114,7 +116,7 @@ static uint64_t journal_ops(const gw_journal_item_t *j)
     return n;
 }
 
-/* Completes one item (writer thread; no lock held). */
+/* Completes one item (the committing thread: the writer, or a loop committing its turn inline; wlock held, not qlock). */
 static void journal_complete(gw_store_t *st, gw_journal_item_t *it, int committed)
 {
     if (!committed && (it->rc == 0 || it->rc == GW_E_CREDITS || it->rc == GW_STORE_E_NOTFOUND))
@@ -358,20 +360,86 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
         gw_store__write_batch(st, items, n);
 }
 
+/* run_transaction, timed into the store's batch statistics (wlock held). `lead`: committed inline. */
+static void timed_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qitem_t *items, size_t n, int lead)
+{
+    int64_t t0 = gw_store__mono_now_us();
+    run_transaction(st, began, j, items, n);
+    uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
+    pthread_mutex_lock(&st->qlock);
+    st->stats.last_batch_us = dt;
+    if (dt > st->stats.max_batch_us)
+        st->stats.max_batch_us = dt;
+    st->stats.inline_commits += lead != 0;
+    pthread_mutex_unlock(&st->qlock);
+}
+
+/* ---- the loop turn (store.h gw_store_turn_t; docs/internals/store.md "Commit once per loop turn") ---- */
+
+struct st_gw_store_turn_t {
+    gw_store_t *st;
+    gw_journal_item_t *head, *tail; /* this turn's items, in submission order */
+    size_t n;
+    size_t inline_max; /* a turn of more items goes to the writer (0: no limit) */
+    qitem_t *ring;     /* batch_max slots: ring records taken into an inline transaction */
+};
+
+/* The turn bound to this thread (gw_store_turn_open), or NULL: its journal submissions collect in it. */
+static _Thread_local gw_store_turn_t *tl_turn;
+
+/* Appends the list head..tail to the writer's queue: first in line (`first`: the items of a leader
+ * that could not begin, older than anything queued meanwhile) or last. qlock held. */
+static void journal_enqueue(gw_store_t *st, gw_journal_item_t *head, gw_journal_item_t *tail, int first)
+{
+    if (first) {
+        tail->next = st->jhead;
+        st->jhead = head;
+        if (st->jtail == NULL)
+            st->jtail = tail;
+        return;
+    }
+    if (st->jtail != NULL)
+        st->jtail->next = head;
+    else
+        st->jhead = head;
+    st->jtail = tail;
+}
+
+/* Hands what turn `t` holds to the writer (qlock held; the caller signals qcond). */
+static void turn_enqueue(gw_store_turn_t *t)
+{
+    if (t->head == NULL)
+        return;
+    journal_enqueue(t->st, t->head, t->tail, 0);
+    t->st->stats.turn_handoffs++;
+    t->head = t->tail = NULL;
+    t->n = 0;
+}
+
 int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
 {
     it->next = NULL;
     it->done = 0;
+    gw_store_turn_t *t = tl_turn;
     pthread_mutex_lock(&st->qlock);
     if (st->stopping || !st->writer_started) {
         pthread_mutex_unlock(&st->qlock);
         return GW_STORE_E_CLOSED;
     }
-    if (st->jtail != NULL)
-        st->jtail->next = it;
-    else
-        st->jhead = it;
-    st->jtail = it;
+    if (t != NULL && t->st == st) {
+        if (it->mode != GW_J_SYNC) { /* committed at the end of the loop's turn (gw_store_turn_commit) */
+            if (t->tail != NULL)
+                t->tail->next = it;
+            else
+                t->head = it;
+            t->tail = it;
+            t->n++;
+            pthread_mutex_unlock(&st->qlock);
+            return 0;
+        }
+        turn_enqueue(t); /* a caller that blocks on this thread: what its turn holds was submitted first */
+    }
+    journal_enqueue(st, it, it, 0);
     pthread_cond_signal(&st->qcond);
     if (it->mode == GW_J_SYNC)
         while (!it->done)
@@ -382,10 +450,129 @@ int gw_store__journal_submit(gw_store_t *st, gw_journal_item_t *it)
 
 int gw_store__journal_idle(gw_store_t *st)
 {
+    gw_store_turn_t *t = tl_turn;
     pthread_mutex_lock(&st->qlock);
-    int idle = st->jhead == NULL && st->jretry == NULL && !st->jbusy;
+    int idle =
+        st->jhead == NULL && st->jretry == NULL && !st->jbusy && !st->jleader && (t == NULL || t->st != st || t->head == NULL);
     pthread_mutex_unlock(&st->qlock);
     return idle;
+}
+
+gw_store_turn_t *gw_store_turn_open(gw_store_t *st, size_t inline_max)
+{
+    if (st == NULL || tl_turn != NULL)
+        return NULL;
+    gw_store_turn_t *t = calloc(1, sizeof(*t));
+    if (t == NULL || (t->ring = malloc(st->batch_max * sizeof(*t->ring))) == NULL) {
+        free(t);
+        return NULL;
+    }
+    t->st = st;
+    t->inline_max = inline_max;
+    tl_turn = t;
+    return t;
+}
+
+void gw_store_turn_close(gw_store_turn_t *t)
+{
+    if (t == NULL)
+        return;
+    gw_store_t *st = t->st;
+    pthread_mutex_lock(&st->qlock);
+    turn_enqueue(t);
+    pthread_cond_signal(&st->qcond);
+    pthread_mutex_unlock(&st->qlock);
+    if (tl_turn == t)
+        tl_turn = NULL;
+    free(t->ring);
+    free(t);
+}
+
+/*
+ * The inline transaction of a turn (wlock held, jleader set, the writer's connection free): BEGIN
+ * without waiting for another connection's write lock, then the writer's own code (run_transaction)
+ * on the turn's items and on the ring's records that are there (so they need no commit of their
+ * own). @return 1 committed or failed for good (every item completed), 0 not begun (busy: nothing
+ * taken, nothing changed).
+ */
+static int turn_lead(gw_store_t *st, gw_store_turn_t *t, gw_journal_item_t *j)
+{
+    if (gw_store__db_begin_nowait(st->wdb) != 0)
+        return 0;
+    size_t n = 0;
+    pthread_mutex_lock(&st->qlock);
+    if (!st->paused)
+        while (n < st->batch_max && st->qlen > 0) {
+            t->ring[n++] = st->q[st->qhead];
+            st->qhead = (st->qhead + 1) % st->qcap;
+            st->qlen--;
+        }
+    pthread_mutex_unlock(&st->qlock);
+    timed_transaction(st, 1, journal_sort(j), t->ring, n, 1);
+    for (size_t i = 0; i < n; i++)
+        gw_store__qitem_free(&t->ring[i]);
+    if (n > 0) {
+        pthread_mutex_lock(&st->qlock);
+        st->processed += n;
+        pthread_cond_broadcast(&st->qdone);
+        pthread_mutex_unlock(&st->qlock);
+    }
+    return 1;
+}
+
+/*
+ * Commit once per loop turn (issue 12 session 7; docs/internals/store.md "Commit once per loop
+ * turn"). The items a loop submitted during its turn are committed together, from its uv_prepare
+ * handle (run just before the loop polls): on the loop's own thread when the journal is idle
+ * (nothing queued, nothing waiting for a retry, no transaction of the writer or of another loop
+ * under way: wlock taken without waiting), else by the writer thread as one group with whatever is
+ * queued there. Serially a call's two commits cost no thread hop; under load a turn's items, many
+ * calls', still share one transaction, as the writer's group commit did (the inline commit of
+ * session 6 committed each submission alone: docs/BENCHMARKS.md "Issue 12, session 6: serial commit
+ * path (SQLite)").
+ *
+ * Only on SQLite: a PostgreSQL commit waits for network round trips and the server's WAL flush,
+ * which a worker loop must not wait for (its other connections would stall); there a turn's items
+ * go to the writer in one hand-off. The inline BEGIN never waits for a lock another connection
+ * holds (gw_store__db_begin_nowait: the checkpointer's RESTART, a CLI's transaction): busy, the
+ * turn goes to the writer first in line, which waits as before. What a failed transaction does is
+ * the writer's code (run_transaction, journal_failed): reservations fail (503), finished calls are
+ * tried alone, then kept in the retry list (the writer retries them) with new calls refused.
+ */
+size_t gw_store_turn_commit(gw_store_turn_t *t, int may_inline)
+{
+    if (t == NULL || t->head == NULL)
+        return 0;
+    gw_store_t *st = t->st;
+    pthread_mutex_lock(&st->qlock);
+    /* qlock then a try of wlock: the writer takes wlock then qlock, so never wait for wlock here */
+    if (may_inline && !st->pg && (t->inline_max == 0 || t->n <= t->inline_max) && st->jhead == NULL && st->jretry == NULL &&
+        !st->jbusy && !st->jleader && !st->stopping && pthread_mutex_trylock(&st->wlock) == 0) {
+        gw_journal_item_t *j = t->head, *tail = t->tail;
+        size_t n = t->n;
+        t->head = t->tail = NULL;
+        t->n = 0;
+        st->jleader = 1;
+        pthread_mutex_unlock(&st->qlock);
+        int led = turn_lead(st, t, j);
+        pthread_mutex_unlock(&st->wlock);
+        pthread_mutex_lock(&st->qlock);
+        st->jleader = 0;
+        if (led) {
+            /* the writer sleeps without knowing of a retry a failure left, or waits for this to close */
+            if (st->jretry != NULL || st->stopping)
+                pthread_cond_signal(&st->qcond);
+            pthread_mutex_unlock(&st->qlock);
+            return n;
+        }
+        journal_enqueue(st, j, tail, 1); /* not begun: the writer's, before what was queued meanwhile */
+        st->stats.turn_handoffs++;
+    } else {
+        turn_enqueue(t);
+    }
+    pthread_cond_signal(&st->qcond);
+    pthread_mutex_unlock(&st->qlock);
+    return 0;
 }
 
 size_t gw_store__journal_pending(gw_store_t *st)
@@ -478,7 +665,8 @@ void *gw_store__writer_main(void *arg)
         }
         for (;;) {
             int retry_due = st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us);
-            if (st->stopping || ring_due(st) || st->jhead != NULL || retry_due || st->purge_running)
+            /* closing waits for a leader's inline commit (it signals when done) */
+            if ((st->stopping && !st->jleader) || ring_due(st) || st->jhead != NULL || retry_due || st->purge_running)
                 break;
             int64_t wait = st->purge_interval_us > 0 ? st->next_purge_mono_us - gw_store__mono_now_us() : INT64_MAX;
             if (st->jretry != NULL && st->jretry_due_us - gw_store__mono_now_us() < wait)
@@ -515,7 +703,7 @@ void *gw_store__writer_main(void *arg)
             st->writer_sleep_until_us = 0;
         }
         just_worked = 1;
-        if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL)
+        if (st->stopping && st->qlen == 0 && st->jhead == NULL && st->jretry == NULL && !st->jleader)
             break;
         int work = (st->qlen > 0 && (!st->paused || st->stopping)) || st->jhead != NULL ||
                    (st->jretry != NULL && (st->stopping || gw_store__mono_now_us() >= st->jretry_due_us));
@@ -560,14 +748,7 @@ void *gw_store__writer_main(void *arg)
                 if (began)
                     gw_store__tx_commit(st->wdb);
             } else {
-                int64_t t0 = gw_store__mono_now_us();
-                run_transaction(st, began, j, batch, n);
-                uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
-                pthread_mutex_lock(&st->qlock);
-                st->stats.last_batch_us = dt;
-                if (dt > st->stats.max_batch_us)
-                    st->stats.max_batch_us = dt;
-                pthread_mutex_unlock(&st->qlock);
+                timed_transaction(st, began, j, batch, n, 0);
             }
             pthread_mutex_unlock(&st->wlock);
             for (size_t i = 0; i < n; i++)

@@ -91,7 +91,7 @@ typedef struct st_sq_ckpt_t {
     atomic_int frames;           /* frames in the WAL after the writer's last commit */
     atomic_int boosted;          /* the hook moved the checkpointer to normal priority (it was far behind) */
     _Atomic uint64_t base;       /* the writer's WAL restarts (high 32 bits), its length at the last round (low 32) */
-    int hook_last;               /* writer thread: frames after its last commit */
+    int hook_last;               /* the committing thread (the store's wlock held): frames after its last commit */
     int64_t backoff_ms;          /* checkpointer thread: the wait after a failed round (0: none failed) */
     int64_t wait_deadline_us;    /* checkpointer thread: the RESTART's busy handler */
     gw_store_ckpt_stats_t stats; /* lock */
@@ -102,6 +102,7 @@ typedef struct st_sq_db_t {
     sqlite3 *h;
     sqlite3_stmt *tx[TX_N]; /* TX_SQL, prepared on first use */
     sq_ckpt_t *ckpt;        /* checkpoints of this connection's commits, when offloaded */
+    int nowait;             /* gw_store__db_begin_nowait runs: the busy handler gives up at once */
 } sq_db_t;
 
 typedef struct st_sq_stmt_t {
@@ -127,7 +128,8 @@ static const gw_store_db_ops_t sq_ops;
 
 static int on_busy(void *arg, int n)
 {
-    (void)arg;
+    if (((sq_db_t *)arg)->nowait)
+        return 0;
     int64_t waited_us = n < GW_SQLITE_BUSY_FINE
                             ? (int64_t)n * GW_SQLITE_BUSY_STEP_US
                             : (int64_t)GW_SQLITE_BUSY_FINE * GW_SQLITE_BUSY_STEP_US + (int64_t)(n - GW_SQLITE_BUSY_FINE) * 1000;
@@ -182,7 +184,7 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
         snprintf(err, errlen, "sqlite %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
         goto fail;
     }
-    sqlite3_busy_handler(db->h, on_busy, NULL);
+    sqlite3_busy_handler(db->h, on_busy, db);
     char *msg = NULL;
     /* page_size first: it applies to a database created now (an existing file keeps its own; only a
      * VACUUM outside WAL mode changes it) */
@@ -231,6 +233,22 @@ static int sq_exec(gw_store_db_t *dbp, const char *sql)
         return rc == SQLITE_DONE ? 0 : -1;
     }
     return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int gw_store__db_begin_nowait(gw_store_db_t *dbp)
+{
+    if (dbp->kind != GW_STORE_DB_SQLITE)
+        return -1;
+    sq_db_t *db = (sq_db_t *)dbp;
+    db->nowait = 1;
+    int rc = sq_exec(dbp, "BEGIN IMMEDIATE");
+    db->nowait = 0;
+    if (rc == 0)
+        return 0;
+    int busy = (sqlite3_errcode(db->h) & 0xff) == SQLITE_BUSY;
+    if (!sqlite3_get_autocommit(db->h)) /* not expected after a failed BEGIN: leave no transaction open */
+        sq_exec(dbp, "ROLLBACK");
+    return busy ? 1 : -1;
 }
 
 static gw_store_stmt_t *sq_prepare(gw_store_db_t *dbp, const char *sql)

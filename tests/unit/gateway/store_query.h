@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gateway/store/store.h"
 #include "gateway/store/store_db.h"
 #include "support/support.h"
 
@@ -96,6 +97,49 @@ static inline void ts_db_exec_all(gw_store_db_t *db, const char *const *sql, siz
         if (gw_store__db_exec(db, sql[i]) != 0)
             fail_msg("%s: %s", sql[i], gw_store__db_errmsg(db));
     assert_int_equal(gw_store__db_exec(db, "COMMIT"), 0);
+}
+
+/* One integer from `sql` (one text parameter `a1`, NULL: none) on a connection of its own to the SQLite file `path`. */
+static inline int64_t ts_sqlite_int(const char *path, const char *sql, const char *a1)
+{
+    char err[256];
+    gw_store_db_t *db = gw_store__db_open_sqlite(path, err, sizeof(err));
+    if (db == NULL)
+        fail_msg("open %s: %s", path, err);
+    int64_t n = ts_db_int(db, sql, a1, NULL);
+    gw_store__db_close(db);
+    return n;
+}
+
+/* Runs `sql` on a connection of its own to the SQLite file `path`; an error fails the test. */
+static inline void ts_sqlite_exec(const char *path, const char *sql)
+{
+    char err[256];
+    gw_store_db_t *db = gw_store__db_open_sqlite(path, err, sizeof(err));
+    if (db == NULL)
+        fail_msg("open %s: %s", path, err);
+    if (gw_store__db_exec(db, sql) != 0)
+        fail_msg("%s: %s", sql, gw_store__db_errmsg(db));
+    gw_store__db_close(db);
+}
+
+/* A small finished-call record (OpenAI chat, status 200, a 7-byte request body) of `rid` for user `u`; owned by the caller
+ * (gw_call_rec_free), or by the store once handed over. */
+static inline gw_call_rec_t *ts_call_rec(const char *rid, const char *u)
+{
+    gw_call_rec_t *r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        fail_msg("out of memory");
+    snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+    r->user_id = strdup(u);
+    r->client = strdup("test");
+    snprintf(r->provider, sizeof(r->provider), "openai");
+    r->model = strdup("gpt-4o-mini");
+    r->route = strdup("/v1/chat/completions");
+    r->status = 200;
+    r->request_body = strdup("{\"q\":1}");
+    r->request_len = strlen(r->request_body);
+    return r;
 }
 
 #endif

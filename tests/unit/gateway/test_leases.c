@@ -19,7 +19,8 @@
  *   - the journal's batched statements (one transaction of many users' items, repeats that only
  *     the in-order path answers) and errors that show only at the pipelined COMMIT: retried in
  *     order, exact; a finished call refused there is kept and retried, never half-written;
- *   - a flush that shares a transaction with a lease top-up completes after it, committed or failed.
+ *   - a flush that shares a transaction with a lease top-up completes after it, committed or failed;
+ *   - a worker loop's turn is handed to the writer, never committed on the loop's thread.
  * Everywhere: sum(ledger) = balance row + sum(leases).
  */
 #include <stdarg.h>
@@ -946,6 +947,46 @@ static void test_finish_refused_at_commit_kept(void **state)
     assert_int_equal(f.done, 1);
 }
 
+/* ---- a worker loop's turn (store.h gw_store_turn_*) ---- */
+
+/* On PostgreSQL a turn is never committed on the loop's thread (a commit there waits for the network and the server):
+ * its items, reservations and the lease take they cause, go to the writer in one hand-off, in order, completed on the
+ * writer's thread; the lease is taken and used as without a turn. */
+static void test_turn_goes_to_writer(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "turn-user";
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 600000, 1200000);
+    assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, "lots", NULL), 0);
+    gw_store_turn_t *t = gw_store_turn_open(st, 0);
+    assert_non_null(t);
+    gw_store_stats_t s0;
+    gw_store_stats(st, &s0);
+    wait_t w[3];
+    for (int i = 0; i < 3; i++) {
+        char rid[16];
+        snprintf(rid, sizeof(rid), "tu%d", i);
+        w[i] = (wait_t){PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+        assert_int_equal(gw_store_reserve_async(st, u, rid, PRICE, 0, NULL, on_done, &w[i]), 0);
+    }
+    sleep_ms(30); /* time for a wrong commit to show; not a timed assertion */
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 0); /* the turn holds them */
+    assert_int_equal(gw_store_turn_commit(t, 1), 0);
+    for (int i = 0; i < 3; i++) {
+        wait_done(&w[i]);
+        assert_int_equal(w[i].rc, 0);
+    }
+    gw_store_stats_t s1;
+    gw_store_stats(st, &s1);
+    assert_int_equal(s1.inline_commits, s0.inline_commits);
+    assert_int_equal(s1.turn_handoffs - s0.turn_handoffs, 1);
+    gw_store_turn_close(t);
+    gw_store_ledger_flush(st);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 3);
+    assert_int_equal(lease_rows(fx, u), 1); /* the first reservation queued a lease take, in the same turn */
+    assert_balanced(fx, u);
+}
+
 /* ---- group ---- */
 
 static int pg_group_setup(void **state)
@@ -977,6 +1018,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_error_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_error_retried_with_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finish_refused_at_commit_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_turn_goes_to_writer, setup, teardown),
     };
     return cmocka_run_group_tests_name("leases/postgres", tests, pg_group_setup, pg_group_teardown);
 }
