@@ -115,6 +115,12 @@ static const char *const w_sa[] = {"هوية",    "الهوية", "رقم اله
 static const char *const w_ae[] = {"emirates id", "هوية", "الهوية", "eid", NULL};
 static const char *const w_eg[] = {"الرقم القومي", "رقم قومي", "الرقم القومى", "national id", "egyptian id", NULL};
 static const char *const w_ng[] = {"nin", "nimc", "national identification number", "national identity number", NULL};
+static const char *const w_mx_rfc[] = {"rfc", "registro federal de contribuyentes", NULL};
+static const char *const w_my[] = {"mykad", "mykid", "kad pengenalan", "nric", "ic no", "i/c", "k/p", NULL};
+static const char *const w_ir[] = {"کد ملی",    "کدملی",         "كد ملي",     "کد ملي",     "شماره ملی",
+                                   "شماره ملي", "national code", "code melli", "melli code", NULL};
+static const char *const w_ph[] = {"tin", "taxpayer identification number", "bir", "taxpayer id", "tax id", "rdo", NULL};
+static const char *const w_bd[] = {"nid", "এনআইডি", "জাতীয় পরিচয়", NULL};
 static const char *const w_co[] = {"cédula", "cedula", "c.c", NULL};
 
 typedef struct {
@@ -323,6 +329,15 @@ static int letter_led(nat_t *n, size_t w)
         PUSH(POL_PII_KR_PASSPORT, w, e, 0.45, w_kr_pass, 0);
         return 0;
     }
+    /* MX RFC: 4 letters (persons) or 3 (companies), YYMMDD, homoclave; capitals only */
+    static const char *const rfc[] = {"UUUUddddddAAA", "UUUddddddAAA", NULL};
+    for (int i = 0; rfc[i]; i++)
+        if ((e = pol__nat_wshape(t, len, w, wl, rfc[i], v, &k, NULL)) && pol__nat_standalone(t, len, w, e, 0) && caps(t, w, e) &&
+            pol__nat_mx_rfc_ok(v, k)) {
+            int ck = pol__nat_mx_rfc_check(v, k);
+            PUSH(POL_PII_MX_RFC, w, e, k == 13 ? (ck ? 0.85 : 0.45) : (ck ? 0.7 : 0.4), w_mx_rfc, 0);
+            return 0;
+        }
     /* IN passport: letter + 7 digits (context only) */
     if ((e = pol__nat_wshape(t, len, w, wl, "Uddddddd", v, &k, NULL)) && pol__nat_standalone(t, len, w, e, 0) && v[1] != '0') {
         PUSH(POL_PII_IN_PASSPORT, w, e, 0.25, w_in_pass, 0);
@@ -501,7 +516,11 @@ enum {
     N_AE,
     N_EG,
     N_NG,
-    N_CO
+    N_CO,
+    N_MY,
+    N_IR,
+    N_PH,
+    N_BD
 };
 
 /* layouts by the length of their first digit run, most specific first; the bare scores follow the rule in the file comment */
@@ -542,6 +561,8 @@ static const numfmt_t numfmts_3[] = {
     {"ddd-ddd-ddd-dd", N_RU_SNILS, 0.75, 11, 0},
     {"ddd ddd ddd dd", N_RU_SNILS, 0.45, 11, 0},
     {"ddd-dddd-ddddddd-d", N_AE, 0.85, 15, 0},
+    {"ddd-ddd-ddd-ddd", N_PH, 0.55, 12, 0},
+    {"ddd-ddd-ddd", N_PH, 0.4, 9, 0},
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_4[] = {
@@ -556,9 +577,11 @@ static const numfmt_t numfmts_5[] = {
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_6[] = {
-    {"dddddd-ddddddd", N_KR, 0.6, 13, 0}, {"dddddd dddd ddd", N_ZA, 0.6, 13, 0}, {"dddddd ddddd", N_NO, 0.6, 11, 0},
-    {"dddddd-dddd", N_SE10, 0.6, 10, 0},  {"dddddd+dddd", N_SE10, 0.6, 10, 0},   {"dddddd-dddd", N_SE_ORG, 0.55, 10, 0},
-    {"dddddd-dddd", N_CPR, 0.4, 10, 0},   {"dddddd/dddd", N_CZ, 0.6, 10, 0},     {NULL, 0, 0, 0, 0},
+    {"dddddd-ddddddd", N_KR, 0.6, 13, 0}, {"dddddd dddd ddd", N_ZA, 0.6, 13, 0},
+    {"dddddd ddddd", N_NO, 0.6, 11, 0},   {"dddddd-dddd", N_SE10, 0.6, 10, 0},
+    {"dddddd+dddd", N_SE10, 0.6, 10, 0},  {"dddddd-dddd", N_SE_ORG, 0.55, 10, 0},
+    {"dddddd-dddd", N_CPR, 0.4, 10, 0},   {"dddddd/dddd", N_CZ, 0.6, 10, 0},
+    {"dddddd-dd-dddd", N_MY, 0.6, 12, 0}, {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_7[] = {
     {"ddddddd-V", N_CL, 0.45, 8, 0},
@@ -574,16 +597,18 @@ static const numfmt_t numfmts_8[] = {
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_9[] = {
-    {"ddddddddd", N_ITIN, 0.4, 9, 0}, {"ddddddddd", N_SIN, 0.3, 9, 0},
-    {"ddddddddd", N_TFN, 0.4, 9, 0},  {"ddddddddd", N_ACN, 0.4, 9, 0},
-    {"ddddddddd", N_BSN, 0.4, 9, 0},  {"ddddddddd", N_ABA, 0.4, 9, 0},
-    {"ddddddddd", N_IL, 0.3, 9, 0},   {NULL, 0, 0, 0, 0},
+    {"ddddddddd", N_ITIN, 0.4, 9, 0}, {"ddddddddd", N_SIN, 0.3, 9, 0}, {"ddddddddd", N_TFN, 0.4, 9, 0},
+    {"ddddddddd", N_ACN, 0.4, 9, 0},  {"ddddddddd", N_BSN, 0.4, 9, 0}, {"ddddddddd", N_ABA, 0.4, 9, 0},
+    {"ddddddddd", N_IL, 0.3, 9, 0},   {"ddddddddd", N_PH, 0.3, 9, 0},  {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_10[] = {
-    {"dddddddddd", N_SE10, 0.4, 10, 0},     {"dddddddddd", N_SE_ORG, 0.4, 10, 0}, {"dddddddddd", N_NPI, 0.4, 10, 0},
-    {"dddddddddd", N_MEDICARE, 0.4, 10, 0}, {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
-    {"dddddddddd", N_RU_INN, 0.3, 10, 0},   {"dddddddddd", N_SA, 0.35, 10, 0},    {"dddddddddd", N_CZ, 0.35, 10, 0},
-    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},  {"dddddddddd", N_CO, 0.2, 10, 1},     {NULL, 0, 0, 0, 0},
+    {"dddddddddd", N_SE10, 0.4, 10, 0},   {"dddddddddd", N_SE_ORG, 0.4, 10, 0},
+    {"dddddddddd", N_NPI, 0.4, 10, 0},    {"dddddddddd", N_MEDICARE, 0.4, 10, 0},
+    {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
+    {"dddddddddd", N_RU_INN, 0.3, 10, 0}, {"dddddddddd", N_SA, 0.35, 10, 0},
+    {"dddddddddd", N_CZ, 0.35, 10, 0},    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},
+    {"dddddddddd", N_CO, 0.2, 10, 1},     {"dddddddddd", N_IR, 0.3, 10, 0},
+    {"dddddddddd", N_BD, 0.2, 10, 1},     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_TCKN, 0.55, 11, 0},   {"ddddddddddd", N_ABN, 0.5, 11, 0},    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},
@@ -592,15 +617,14 @@ static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_AR_CUIT, 0.4, 11, 0}, {"ddddddddddd", N_NG, 0.2, 11, 1},     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_12[] = {
-    {"dddddddddddd", N_SE12, 0.45, 12, 0},   {"dddddddddddd", N_AADHAAR, 0.45, 12, 0}, {"dddddddddddd", N_MYNUM, 0.4, 12, 0},
-    {"dddddddddddd", N_RU_INN, 0.45, 12, 0}, {"dddddddddddd", N_VN, 0.3, 12, 0},       {NULL, 0, 0, 0, 0},
+    {"dddddddddddd", N_SE12, 0.45, 12, 0}, {"dddddddddddd", N_AADHAAR, 0.45, 12, 0},
+    {"dddddddddddd", N_MYNUM, 0.4, 12, 0}, {"dddddddddddd", N_RU_INN, 0.45, 12, 0},
+    {"dddddddddddd", N_VN, 0.3, 12, 0},    {"dddddddddddd", N_MY, 0.3, 12, 0},
+    {"dddddddddddd", N_PH, 0.3, 12, 0},    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_13[] = {
-    {"ddddddddddddd", N_ZA, 0.6, 13, 0},
-    {"ddddddddddddd", N_KR, 0.4, 13, 0},
-    {"ddddddddddddd", N_TH, 0.5, 13, 0},
-    {"ddddddddddddd", N_PK, 0.2, 13, 1},
-    {NULL, 0, 0, 0, 0},
+    {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0}, {"ddddddddddddd", N_TH, 0.5, 13, 0},
+    {"ddddddddddddd", N_PK, 0.2, 13, 1}, {"ddddddddddddd", N_BD, 0.2, 13, 1}, {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_14[] = {
     {"dddddddddddddd", N_CNPJ, 0.5, 14, 0},
@@ -614,6 +638,10 @@ static const numfmt_t numfmts_15[] = {
 };
 static const numfmt_t numfmts_16[] = {
     {"dddddddddddddddd", N_ID_NIK, 0.4, 16, 0},
+    {NULL, 0, 0, 0, 0},
+};
+static const numfmt_t numfmts_17[] = {
+    {"ddddddddddddddddd", N_BD, 0.2, 17, 1},
     {NULL, 0, 0, 0, 0},
 };
 
@@ -653,6 +681,8 @@ static const numfmt_t *numfmts_for(size_t run)
         return numfmts_15;
     case 16:
         return numfmts_16;
+    case 17:
+        return numfmts_17;
     default:
         return NULL;
     }
@@ -813,6 +843,18 @@ static int num_ok(int kind, const char *d, size_t n, int *type, double *sc, cons
     case N_CO:
         *type = POL_PII_CO_CEDULA, *words = w_co;
         return d[0] != '0' && !pol__nat_all_same(d, n);
+    case N_MY:
+        *type = POL_PII_MY_NRIC, *words = w_my;
+        return pol__nat_my_nric_ok(d);
+    case N_IR:
+        *type = POL_PII_IR_NATIONAL_ID, *words = w_ir;
+        return pol__nat_ir_code_ok(d);
+    case N_PH:
+        *type = POL_PII_PH_TIN, *words = w_ph;
+        return pol__nat_ph_tin_ok(d);
+    case N_BD:
+        *type = POL_PII_BD_NID, *words = w_bd;
+        return !pol__nat_all_same(d, n);
     default:
         return 0;
     }

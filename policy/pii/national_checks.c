@@ -898,6 +898,53 @@ int pol__nat_vn_cccd_ok(const char *d)
     return p;
 }
 
+/* MX RFC (SAT, CFF art. 27): 4 (persons) or 3 (companies) letters, YYMMDD, 3-character homoclave */
+int pol__nat_mx_rfc_ok(const char *v, size_t n)
+{
+    size_t l = n - 9;
+    for (size_t i = 0; i < n; i++)
+        if (i < l ? !(v[i] >= 'A' && v[i] <= 'Z') : i < l + 6 ? !pol__is_digit(U(v[i])) : !pol__is_alnum(U(v[i])))
+            return 0;
+    return date_ok(-1, pol__nat_num2(v + l + 2), pol__nat_num2(v + l + 4));
+}
+
+/* MX RFC check character (SAT; python-stdnum's reading): first n - 1 characters right-aligned in
+ * 12 positions, values by index in "0-9A-N&O-Z ", weights 13..2, (11 - sum mod 11) mod 11, 10 -> A */
+int pol__nat_mx_rfc_check(const char *v, size_t n)
+{
+    static const char alpha[] = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ ";
+    int s = 0;
+    for (size_t i = 0; i < 12; i++) {
+        char ch = i + n - 1 < 12 ? ' ' : v[i + n - 1 - 12];
+        s += (int)(strchr(alpha, ch) - alpha) * (int)(13 - i);
+    }
+    return alpha[(11 - s % 11) % 11] == v[n - 1];
+}
+
+/* MY NRIC / MyKad (Jabatan Pendaftaran Negara): YYMMDD, place of birth code (python-stdnum's table), serial */
+int pol__nat_my_nric_ok(const char *d)
+{
+    int pb = pol__nat_num2(d + 6);
+    if (pb == 0 || (pb >= 17 && pb <= 20) || pb == 69 || pb == 70 || pb == 73 || pb == 80 || pb == 81 || (pb >= 94 && pb <= 97))
+        return 0;
+    return date_ok(-1, pol__nat_num2(d + 2), pol__nat_num2(d + 4));
+}
+
+/* IR کد ملی (سازمان ثبت احوال کشور): s = sum d_i (10 - i), r = s mod 11, check r < 2 ? r : 11 - r */
+int pol__nat_ir_code_ok(const char *d)
+{
+    static const int w[9] = {10, 9, 8, 7, 6, 5, 4, 3, 2};
+    int r = wsum(d, w, 9) % 11;
+    return !pol__nat_all_same(d, 10) && (r < 2 ? r : 11 - r) == pol__nat_dv(d[9]);
+}
+
+/* PH TIN (BIR, Presidio's PH_TIN validation): weights 9..2 over 8 digits, sum mod 11 is the 9th */
+int pol__nat_ph_tin_ok(const char *d)
+{
+    static const int w[8] = {9, 8, 7, 6, 5, 4, 3, 2};
+    return !pol__nat_all_same(d, 9) && wsum(d, w, 8) % 11 == pol__nat_dv(d[8]);
+}
+
 /* SA national ID / Iqama (Ministry of Interior): 1 citizens, 2 residents, Luhn over 10 digits */
 int pol__nat_sa_id_ok(const char *d)
 {

@@ -174,5 +174,21 @@ int pol__nat_ae_eid_ok(const char *d);
 /** EG national ID (Civil Status Organisation, law 143/1994): century 2 (1900s) or 3 (2000s), YYMMDD, governorate code (01-04,
  * 11-19, 21-29, 31-35, 88 abroad), 4-digit serial (sex in its last digit), 1 check digit whose rule is unpublished (not checked) */
 int pol__nat_eg_nid_ok(const char *d);
+/** MX RFC (SAT, Código Fiscal de la Federación art. 27): n = 13 (persons: 4 letters) or 12 (companies: 3 letters), YYMMDD, a
+ * 3-character homoclave of letters and digits. @return 1 if the layout and date hold */
+int pol__nat_mx_rfc_ok(const char *v, size_t n);
+/** MX RFC check character (the homoclave's last, SAT's algorithm as python-stdnum reads it): the first n - 1 characters
+ * right-aligned in 12 positions (spaces before), values "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ " by index, weights 13..2,
+ * check = (11 - sum mod 11) mod 11, 10 -> A */
+int pol__nat_mx_rfc_check(const char *v, size_t n);
+/** MY NRIC / MyKad (Jabatan Pendaftaran Negara): YYMMDD, a place of birth code (01-16 states, 21-59 and 82-93 state codes of
+ * older cards, 60-68, 71, 72, 74-79, 98, 99 abroad and others: python-stdnum's table), 4 digits (odd for men) */
+int pol__nat_my_nric_ok(const char *d);
+/** IR کد ملی (national code, سازمان ثبت احوال کشور): 10 digits, s = sum d_i (10 - i) over the first 9, r = s mod 11, check = r
+ * if r < 2 else 11 - r; not all digits the same */
+int pol__nat_ir_code_ok(const char *d);
+/** PH TIN (Bureau of Internal Revenue, as Presidio's PH_TIN recogniser validates it): weights 9 8 7 6 5 4 3 2 over the first 8
+ * digits, sum mod 11 is the 9th digit; the 3-digit branch code that may follow is not checked */
+int pol__nat_ph_tin_ok(const char *d);
 
 #endif

@@ -136,6 +136,13 @@ static const case_t cases[] = {
     {"EG_NATIONAL_ID", "الرقم القومي 29001011234567", "29001011234567", "الرقم القومي 29013011234567"},
     {"NG_NIN", "My NIN is 12345678901", "12345678901", NULL},
     {"CO_CEDULA", "cédula de ciudadanía 1.020.304.050", "1.020.304.050", NULL},
+    {"MX_RFC", "RFC: GODE561231GR8", "GODE561231GR8", "RFC: GODE561331GR8"},
+    {"MX_RFC", "mi RFC es MAB9307148T4 (persona moral)", "MAB9307148T4", "mi RFC es MAB9313148T4 (persona moral)"},
+    {"MX_RFC", "GODE561231GR8", "GODE561231GR8", "gode561231gr8"}, /* a valid check stands alone; capitals only */
+    {"MY_NRIC", "No. IC saya 770305-02-1234", "770305-02-1234", "No. IC saya 770305-17-1234"},
+    {"IR_NATIONAL_ID", "کد ملی من 0012345679 است", "0012345679", "کد ملی من 0012345678 است"},
+    {"PH_TIN", "My TIN is 000-123-456-000", "000-123-456-000", "My TIN is 000-123-457-000"},
+    {"BD_NID", "আমার এনআইডি নম্বর 1234567890123", "1234567890123", NULL},
 };
 
 static void test_valid_invalid(void **state)
@@ -191,6 +198,11 @@ static void test_context_words(void **state)
         {"29001011234567", "national ID 29001011234567", "EG_NATIONAL_ID"},
         {"12345678901", "NIMC 12345678901", "NG_NIN"},
         {"79123456", "C.C. 79123456", "CO_CEDULA"},
+        {"VACE460910SX6", "RFC VACE460910SX6", "MX_RFC"}, /* an RFC whose check character does not hold */
+        {"770305021234", "MyKad 770305021234", "MY_NRIC"},
+        {"1234567891", "national code 1234567891", "IR_NATIONAL_ID"},
+        {"234-567-892", "TIN 234-567-892", "PH_TIN"},
+        {"12345678901234567", "NID 12345678901234567", "BD_NID"},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         if (national_count(f, pairs[i][0]) != 0)
@@ -235,8 +247,10 @@ static void test_look_alikes(void **state)
         "SKU 20-12345678-5 and part 34201-0891231-0",
         "importe 12.345.678 pesos, saldo 1.020.304.050",
         "batch 123456782 of 9 digits, id 001099012345 in the log",
-        "1234567897 1234567898 1234567899", /* a list of 10-digit numbers, one Luhn-valid */
-        "в 2024 номер 123456 заказа",       /* a series-and-number layout without a passport word */
+        "1234567897 1234567898 1234567899",        /* a list of 10-digit numbers, one Luhn-valid */
+        "lot ABCD240101XY1 and SKU WXYZ991332AB1", /* RFC layouts: bad check, bad date */
+        "build 2024.01.05-02-1234, ticket 240101-01-0001",
+        "в 2024 номер 123456 заказа", /* a series-and-number layout without a passport word */
         "Commande n\xc2\xb0 A433522495 du 2018-03-02",
         ("\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a" /* split: \x9a would swallow the digits */
          "202311019588"),
