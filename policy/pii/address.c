@@ -92,10 +92,45 @@ int pol__rec_postcode_uk(pol__scanctx_t *c, size_t to)
  * while they parse, so the whole address is one span (before, the street alone was replaced and
  * the unit, city and region stayed in the prompt). */
 
-static const char *const unit_words[] = {"Apt",   "Apartment", "Suite",   "Ste",     "Unit",  "Flat", "Floor", "Fl",       "Room",
-                                         "Rm",    "Bldg",      "No",      "Wohnung", "Whg",   "App",  "Appt",  "Apto",     "apto",
-                                         "piso",  "Piso",      "Interno", "int",     "Scala", "Sala", "sala",  "Bloco",    "bloco",
-                                         "andar", "Etage",     "bus",     "Bus",     "Bte",   "bte",  "Esc",   "Escalera", NULL};
+static const char *const unit_words[] = {"Apt",
+                                         "Apartment",
+                                         "Suite",
+                                         "Ste",
+                                         "Unit",
+                                         "Flat",
+                                         "Floor",
+                                         "Fl",
+                                         "Room",
+                                         "Rm",
+                                         "Bldg",
+                                         "No",
+                                         "Wohnung",
+                                         "Whg",
+                                         "App",
+                                         "Appt",
+                                         "Apto",
+                                         "apto",
+                                         "piso",
+                                         "Piso",
+                                         "Interno",
+                                         "int",
+                                         "Scala",
+                                         "Sala",
+                                         "sala",
+                                         "Bloco",
+                                         "bloco",
+                                         "andar",
+                                         "Etage",
+                                         "bus",
+                                         "Bus",
+                                         "Bte",
+                                         "bte",
+                                         "Esc",
+                                         "Escalera",
+                                         "m",
+                                         "lok",
+                                         "\xd0\xba\xd0\xb2",
+                                         /* pl mieszkanie, lokal; ru квартира */ NULL};
 static const char *const place_stop[] = {
     "The",   "This",    "That",   "These",    "I",        "We",       "You",      "He",    "She",   "It",      "They",
     "My",    "Our",     "Your",   "Please",   "Thanks",   "Thank",    "Call",     "And",   "But",   "Or",      "If",
@@ -126,7 +161,8 @@ static size_t cap_word_end(const char *t, size_t len, size_t p)
         return p;
     if (pol__is_upper(U(t[p])))
         n = 1;
-    else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 && cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+    else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 &&
+             ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x0400 && cp <= 0x042F))) /* Latin-1, Cyrillic capitals */
         ;
     else
         return p;
@@ -134,6 +170,18 @@ static size_t cap_word_end(const char *t, size_t len, size_t p)
     while (e < len && ((n = letter_at(t, len, e)) != 0 || (t[e] == '-' && letter_at(t, len, e + 1) != 0) || t[e] == '\''))
         e += n ? n : 1;
     return e - p >= 2 && list_word_at(t, len, p, place_stop) != e - p ? e : p;
+}
+
+/* The length of a house-number label at p followed by the number ("No. 5", "nr 10", "д. 7"), or 0 */
+static size_t house_label(const char *t, size_t len, size_t p)
+{
+    static const char *const house[] = {"No. ", "No: ", "No ", "no. ", "Nr. ", "Nr ", "nr. ", "nr ", "\xd0\xb4. ", NULL};
+    for (const char *const *h = house; *h != NULL; h++) {
+        size_t hl = strlen(*h);
+        if (p + hl < len && memcmp(t + p, *h, hl) == 0 && pol__is_digit(U(t[p + hl])))
+            return hl;
+    }
+    return 0;
 }
 
 /* a city: 1-3 capitalised words, lowercase particles between them ("Rio de Janeiro", "Frankfurt am Main") */
@@ -165,6 +213,9 @@ static size_t digits_end(const char *t, size_t len, size_t p)
 static size_t postcode_end(const char *t, size_t len, size_t p)
 {
     size_t d = digits_end(t, len, p);
+    /* Poland NN-NNN ("00-590 Warszawa") */
+    if (d - p == 2 && d + 3 < len && t[d] == '-' && digits_end(t, len, d + 1) == d + 4)
+        return pol__glue_after(t, len, d + 4) ? p : d + 4;
     if (d - p == 5 || d - p == 4) {
         size_t e = d;
         if (d - p == 5 && e + 1 < len && t[e] == '-' && pol__is_digit(U(t[e + 1]))) {
@@ -343,6 +394,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
         size_t q = to;
         int words = 0;
         for (int k = 0; k < 8 && q < c->len; k++) {
+            if (house_label(t, c->len, q) != 0)
+                break;
             size_t pl = list_word_at(t, c->len, q, place_particles);
             if (pl != 0 && q + pl + 1 < c->len && t[q + pl] == ' ') {
                 q += pl + 1;
@@ -365,6 +418,7 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             r++;
         if (r < c->len && t[r] == ' ')
             r++;
+        r += house_label(t, c->len, r);
         size_t d = digits_end(t, c->len, r);
         if (d == r || d - r > 5)
             return 0;

@@ -68,14 +68,28 @@ static const pol__pattern_t patterns[] = {
      POL__REC_STREET, 1, POL__DB_WIN},
     /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
-     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia|"
+     /* pl, id/ms ("ul. Marszałkowska 10", "Jl. Sudirman No. 5"; not "al.": "et al.") */
+     "ul\\.|ulica|aleja|Jl\\.|Jln\\.|Jalan) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+    /* Russian "ул. Тверская, д. 7", "улица Ленина 5" (\\b sees no word boundary before a non-ASCII byte) */
+    {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
      POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
      POL__REC_ZIP, 0, POL__DB_TEXT},
     {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
     {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
-     "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
+     "nacimiento|\\bnat[oa]\\b|nascita|nascimento|geboortedatum|urodzon[ya]|data urodzenia|f\xc3\xb8" "dt|f\xc3\xb6" "dd|"
+     "syntynyt|do\xc4\x9fum|ng\xc3\xa0y sinh|tanggal lahir|\\blahir|"
+     /* ru, ja, zh, ko, ar, fa, hi: date of birth, born, birthday */
+     "\xd0\x94\xd0\xb0\xd1\x82\xd0\xb0 \xd1\x80\xd0\xbe\xd0\xb6\xd0\xb4\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f|"
+     "\xd0\xb4\xd0\xb0\xd1\x82\xd0\xb0 \xd1\x80\xd0\xbe\xd0\xb6\xd0\xb4\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f|"
+     "\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb8\xd0\xbb(?:\xd1\x81\xd1\x8f|\xd0\xb0\xd1\x81\xd1\x8c)|"
+     "\xe7\x94\x9f\xe5\xb9\xb4\xe6\x9c\x88\xe6\x97\xa5|\xe5\x87\xba\xe7\x94\x9f|\xe7\x94\x9f\xe6\x97\xa5|"
+     "\xec\x83\x9d\xeb\x85\x84\xec\x9b\x94\xec\x9d\xbc|"
+     "\xd8\xaa\xd8\xa7\xd8\xb1\xd9\x8a\xd8\xae \xd8\xa7\xd9\x84\xd9\x85\xd9\x8a\xd9\x84\xd8\xa7\xd8\xaf|"
+     "\xd8\xaa\xd8\xa7\xd8\xb1\xdb\x8c\xd8\xae \xd8\xaa\xd9\x88\xd9\x84\xd8\xaf|\xe0\xa4\x9c\xe0\xa4\xa8\xe0\xa5\x8d\xe0\xa4\xae)",
+     HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
     /* words that announce a date (not of birth): reported at 0.6 */
     {"\\b(?:today is|date|dated|deadline|due (?:on|by|date)|appointment(?: on)?|scheduled (?:for|on)|expires? on|expiry|"
      "valid (?:until|thru)|heute ist|datum|termin|aujourd'hui|rendez-vous le|fecha|hoy es|cita el|oggi \xc3\xa8|scadenza|"
