@@ -262,7 +262,7 @@ static int walk_string_value(walk_t *w, const set_t *S)
 {
     size_t start = w->pos;
     int esc, rc;
-    if ((rc = gw_json__scan_string(w, &esc)) != 0)
+    if ((rc = scan_string(w, &esc)) != 0)
         return rc;
     if (w->suppress || (!w->inner && (S == NULL || w->paths == NULL)))
         return 0;
@@ -337,7 +337,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             FAIL(w, GW_JSON_E_SYNTAX, "expected string key");
         size_t key_start = w->pos;
         int esc;
-        if ((rc = gw_json__scan_string(w, &esc)) != 0)
+        if ((rc = scan_string(w, &esc)) != 0)
             return rc;
         size_t key_end = w->pos;
         skip_ws(w);
@@ -542,7 +542,7 @@ value:
         }
         goto key;
     case '"':
-        if ((rc = gw_json__scan_string(w, &esc)) != 0)
+        if ((rc = scan_string(w, &esc)) != 0)
             return rc;
         goto after;
     case 't':
@@ -577,7 +577,7 @@ array_first:
 key:
     if (w->pos >= n || s[w->pos] != '"')
         FAIL(w, GW_JSON_E_SYNTAX, "expected string key");
-    if ((rc = gw_json__scan_string(w, &esc)) != 0)
+    if ((rc = scan_string(w, &esc)) != 0)
         return rc;
     skip_ws(w);
     if (w->pos >= n || s[w->pos] != ':')
