@@ -20,6 +20,7 @@
 
 #include <hs/hs.h>
 #include <string.h>
+#include <strings.h>
 
 /* clang-format off */
 static const pol__pattern_t patterns[] = {
@@ -656,6 +657,18 @@ static int rec_prefixed_id(pol__scanctx_t *c, size_t to, int type, size_t minlen
 {
     const char *t = c->text;
     size_t s = to, e = to, digits = 0;
+    /* the value after a verb: "my passport number is 123456789", "driver's license was D1234567",
+     * "passport no. is: 123456789" (the patterns end at the label; a copula was read as the value) */
+    static const char *const verbs[] = {"is", "was", NULL};
+    for (const char *const *v = verbs; *v != NULL; v++) {
+        size_t vl = strlen(*v), p = s + vl;
+        if (p < c->len && strncasecmp(t + s, *v, vl) == 0 && (t[p] == ' ' || t[p] == ':')) {
+            while (p < c->len && (t[p] == ' ' || t[p] == ':'))
+                p++;
+            s = e = p;
+            break;
+        }
+    }
     while (e < c->len && (pol__is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
         digits += pol__is_digit(U(t[e++]));
     if (e - s < minlen || e - s > maxlen || (pol__glue_after(t, c->len, e)))
