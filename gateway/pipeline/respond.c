@@ -136,12 +136,17 @@ void gw__flush(gw_call_t *call)
     /* (a tail kept back above is never the body's last byte: the condition below is then false) */
     if (!call->upstream_done && call->inflight.len > 0 && call->upstream_length >= 0 && call->worker->server->store != NULL &&
         call->bytes_out + call->inflight.len >= (uint64_t)call->upstream_length) {
-        /* a body framed by its length is complete for the client with its last byte: that byte
-         * waits for the commit of the call's record (finish_call), like a final send does */
-        call->inflight.len--;
-        gw_buf_append(&call->pending, call->inflight.base + call->inflight.len, 1);
-        if (call->inflight.len == 0)
-            return;
+        /* a body framed by its length is complete for the client with its last byte: the bytes that
+         * end it wait for the commit of the call's record (finish_call), like a final send does.
+         * The whole piece that ends the body waits, not only its last byte: an answer that came in
+         * one piece (most non-streamed answers) then goes out in one send after the commit, not in
+         * two (a second socket write of one byte and one more TCP segment per call on the loop,
+         * issue 12 session 7). `pending` is empty here (a tail kept back above is never the body's
+         * last byte), so the two buffers trade places: nothing to allocate, nothing to lose. */
+        gw_buf_t tail = call->pending;
+        call->pending = call->inflight;
+        call->inflight = tail;
+        return;
     }
     h2o_iovec_t buf = h2o_iovec_init(call->inflight.base, call->inflight.len);
     h2o_send_state_t st = H2O_SEND_STATE_IN_PROGRESS;

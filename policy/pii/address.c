@@ -92,10 +92,45 @@ int pol__rec_postcode_uk(pol__scanctx_t *c, size_t to)
  * while they parse, so the whole address is one span (before, the street alone was replaced and
  * the unit, city and region stayed in the prompt). */
 
-static const char *const unit_words[] = {"Apt",   "Apartment", "Suite",   "Ste",     "Unit",  "Flat", "Floor", "Fl",       "Room",
-                                         "Rm",    "Bldg",      "No",      "Wohnung", "Whg",   "App",  "Appt",  "Apto",     "apto",
-                                         "piso",  "Piso",      "Interno", "int",     "Scala", "Sala", "sala",  "Bloco",    "bloco",
-                                         "andar", "Etage",     "bus",     "Bus",     "Bte",   "bte",  "Esc",   "Escalera", NULL};
+static const char *const unit_words[] = {"Apt",
+                                         "Apartment",
+                                         "Suite",
+                                         "Ste",
+                                         "Unit",
+                                         "Flat",
+                                         "Floor",
+                                         "Fl",
+                                         "Room",
+                                         "Rm",
+                                         "Bldg",
+                                         "No",
+                                         "Wohnung",
+                                         "Whg",
+                                         "App",
+                                         "Appt",
+                                         "Apto",
+                                         "apto",
+                                         "piso",
+                                         "Piso",
+                                         "Interno",
+                                         "int",
+                                         "Scala",
+                                         "Sala",
+                                         "sala",
+                                         "Bloco",
+                                         "bloco",
+                                         "andar",
+                                         "Etage",
+                                         "bus",
+                                         "Bus",
+                                         "Bte",
+                                         "bte",
+                                         "Esc",
+                                         "Escalera",
+                                         "m",
+                                         "lok",
+                                         "\xd0\xba\xd0\xb2",
+                                         /* pl mieszkanie, lokal; ru квартира */ NULL};
 static const char *const place_stop[] = {
     "The",   "This",    "That",   "These",    "I",        "We",       "You",      "He",    "She",   "It",      "They",
     "My",    "Our",     "Your",   "Please",   "Thanks",   "Thank",    "Call",     "And",   "But",   "Or",      "If",
@@ -118,6 +153,20 @@ static size_t list_word_at(const char *t, size_t len, size_t p, const char *cons
 }
 
 /* a capitalised word at p (ASCII capital or a Latin capital such as "É", "Á"); @return its end or p */
+/* 1 for a capital of Latin-1 (U+00C0-00DE), Latin Extended-A (U+0100-017F: "İstanbul", "Łódź",
+ * "Šibenik"; UnicodeData.txt's case pairs: capitals at even code points in U+0100-0137 and
+ * U+014A-0177, at odd ones in U+0139-0148 and U+0179-017E, and U+0178) or Cyrillic (U+0400-042F) */
+static int cap_cp(uint32_t cp)
+{
+    if (cp >= 0xC0 && cp <= 0xDE)
+        return cp != 0xD7;
+    if ((cp >= 0x0100 && cp <= 0x0137) || (cp >= 0x014A && cp <= 0x0177))
+        return (cp & 1) == 0;
+    if ((cp >= 0x0139 && cp <= 0x0148) || (cp >= 0x0179 && cp <= 0x017E))
+        return (cp & 1) == 1;
+    return cp == 0x0178 || (cp >= 0x0400 && cp <= 0x042F);
+}
+
 static size_t cap_word_end(const char *t, size_t len, size_t p)
 {
     uint32_t cp;
@@ -126,14 +175,30 @@ static size_t cap_word_end(const char *t, size_t len, size_t p)
         return p;
     if (pol__is_upper(U(t[p])))
         n = 1;
-    else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 && cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+    else if (U(t[p]) >= 0x80 && (n = pol__cp_at(t, len, p, &cp)) > 1 && cap_cp(cp))
         ;
     else
         return p;
     size_t e = p + n;
     while (e < len && ((n = letter_at(t, len, e)) != 0 || (t[e] == '-' && letter_at(t, len, e + 1) != 0) || t[e] == '\''))
         e += n ? n : 1;
+    /* a word with digits is a code, not a name: "NW1" after "London" starts the postcode */
+    for (size_t i = p; i < e; i++)
+        if (pol__is_digit(U(t[i])))
+            return p;
     return e - p >= 2 && list_word_at(t, len, p, place_stop) != e - p ? e : p;
+}
+
+/* The length of a house-number label at p followed by the number ("No. 5", "nr 10", "д. 7"), or 0 */
+static size_t house_label(const char *t, size_t len, size_t p)
+{
+    static const char *const house[] = {"No. ", "No: ", "No ", "no. ", "Nr. ", "Nr ", "nr. ", "nr ", "\xd0\xb4. ", NULL};
+    for (const char *const *h = house; *h != NULL; h++) {
+        size_t hl = strlen(*h);
+        if (p + hl < len && memcmp(t + p, *h, hl) == 0 && pol__is_digit(U(t[p + hl])))
+            return hl;
+    }
+    return 0;
 }
 
 /* a city: 1-3 capitalised words, lowercase particles between them ("Rio de Janeiro", "Frankfurt am Main") */
@@ -165,6 +230,9 @@ static size_t digits_end(const char *t, size_t len, size_t p)
 static size_t postcode_end(const char *t, size_t len, size_t p)
 {
     size_t d = digits_end(t, len, p);
+    /* Poland NN-NNN ("00-590 Warszawa") */
+    if (d - p == 2 && d + 3 < len && t[d] == '-' && digits_end(t, len, d + 1) == d + 4)
+        return pol__glue_after(t, len, d + 4) ? p : d + 4;
     if (d - p == 5 || d - p == 4) {
         size_t e = d;
         if (d - p == 5 && e + 1 < len && t[e] == '-' && pol__is_digit(U(t[e + 1]))) {
@@ -312,6 +380,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             if (p > 0 && pol__is_digit(U(t[p - 1])))
                 break;
         }
+        if (p > 1 && pol__is_alpha(U(t[p - 1])) && pol__is_digit(U(t[p - 2])))
+            p--; /* a house number with a letter: "221B Baker Street" */
         if (words == 0 || p == 0 || !pol__is_digit(U(t[p - 1])))
             return 0;
         s = p;
@@ -319,6 +389,41 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             s--;
         if (s > 0 && pol__is_alpha(U(t[s - 1])))
             return 0;
+    } else if (kind == 4) {
+        /* Turkish "Atatürk Cad. No: 15": 1-3 capitalised name words before the type word (matched
+         * with the space or comma after it), then the house number, "No" label or not */
+        size_t p = to - 1; /* the space or comma after the type word */
+        while (p > 0 && t[p - 1] != ' ')
+            p--;
+        p--; /* the space before the type word */
+        int words = 0;
+        while (words < 3 && p > 0) {
+            size_t w = p;
+            for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '\'' || t[w - 1] == '-');)
+                w -= n ? n : 1;
+            if (w == p || cap_word_end(t, c->len, w) == w || (w > 0 && t[w - 1] != ' '))
+                break;
+            words++;
+            p = w > 0 ? w - 1 : 0;
+            if (w == 0)
+                break;
+        }
+        if (words == 0)
+            return 0;
+        s = t[p] == ' ' ? p + 1 : p;
+        size_t r = to;
+        while (r < c->len && (t[r] == ' ' || t[r] == ','))
+            r++;
+        static const char *const no[] = {"No: ", "No:", "No. ", "No.", "No ", NULL};
+        for (const char *const *h = no; *h != NULL; h++)
+            if (r + strlen(*h) < c->len && memcmp(t + r, *h, strlen(*h)) == 0) {
+                r += strlen(*h);
+                break;
+            }
+        size_t d = digits_end(t, c->len, r);
+        if (d == r || d - r > 5 || pol__glue_after(t, c->len, d))
+            return 0;
+        e = d;
     } else if (kind == 1) {
         /* German "Hauptstraße 5": back-scan the street word to its capital */
         size_t p = to;
@@ -343,6 +448,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
         size_t q = to;
         int words = 0;
         for (int k = 0; k < 8 && q < c->len; k++) {
+            if (house_label(t, c->len, q) != 0)
+                break;
             size_t pl = list_word_at(t, c->len, q, place_particles);
             if (pl != 0 && q + pl + 1 < c->len && t[q + pl] == ' ') {
                 q += pl + 1;
@@ -365,6 +472,7 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             r++;
         if (r < c->len && t[r] == ' ')
             r++;
+        r += house_label(t, c->len, r);
         size_t d = digits_end(t, c->len, r);
         if (d == r || d - r > 5)
             return 0;

@@ -70,12 +70,23 @@ static size_t iso_time_end(const char *t, size_t len, size_t e)
     return p;
 }
 
+/* The unit a Chinese, Japanese or Korean date writes after a number (年 月 日, 년 월 일:
+ * "1990年5月12日", "1990년 5월 12일") at p: its length (3), or 0 */
+static size_t cjk_date_unit(const char *t, size_t len, size_t p)
+{
+    static const char units[][4] = {"\xe5\xb9\xb4", "\xe6\x9c\x88", "\xe6\x97\xa5", "\xeb\x85\x84", "\xec\x9b\x94", "\xec\x9d\xbc"};
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (p + 3 <= len && memcmp(t + p, units[i], 3) == 0)
+            return 3;
+    return 0;
+}
+
 /*
  * A date after a keyword, the first within 32 bytes: numeric (1985-03-04, 04/03/1985, 4.3.85) or
- * with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985 / 5-MAY-2021), an ISO 8601 time
- * included. birth = 1: after a birth word (a date of birth, 0.85: needs a year or three parts);
- * 0: after a word that announces a date ("today is", "date:", "deadline", "appointment", 0.6),
- * where a day and month alone (5/21, May-21, 21 May) also count.
+ * with a month name (March 4, 1985 / 4 March 1985 / 4. März 1985 / 5-MAY-2021) or CJK units
+ * (1990年5月12日, 1990년 5월 12일), an ISO 8601 time included. birth = 1: after a birth word (a date of birth, 0.85: needs a year
+ * or three parts); 0: after a word that announces a date ("today is", "date:", "deadline", "appointment", 0.6), where a day and
+ * month alone (5/21, May-21, 21 May) also count.
  */
 int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
 {
@@ -118,8 +129,24 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
             break;
         }
         e = w, parts++;
-        if (parts == 3 && months == 0)
-            break; /* day, month and year in numbers: a time may follow ("2024-06-05 14:30") */
+        size_t unit = num[parts - 1] >= 0 ? cjk_date_unit(t, c->len, e) : 0;
+        if (parts == 3 && months == 0) {
+            e += unit; /* 日, 일 */
+            break;     /* day, month and year in numbers: a time may follow ("2024-06-05 14:30") */
+        }
+        if (unit != 0) { /* 年 / 月, 년 / 월, a space after the Korean ones */
+            size_t q = e + unit;
+            while (q < c->len && t[q] == ' ' && q - e < unit + 2)
+                q++;
+            if (q >= c->len || !pol__is_digit(U(t[q]))) {
+                e += unit;
+                break;
+            }
+            if (sep == 0)
+                sep = '-';
+            e = q;
+            continue;
+        }
         size_t q = e;
         while (q < c->len && (t[q] == ' ' || t[q] == '/' || t[q] == '-' || t[q] == '.' || t[q] == ',') && q - e < 3)
             q++;

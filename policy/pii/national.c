@@ -1,6 +1,6 @@
 /*
  * National and sector identifiers: tax, social-security, identity-card, company and health
- * numbers of about thirty countries, MAC addresses and DEA numbers, each validated by the check
+ * numbers of about forty-five countries, MAC addresses and DEA numbers, each validated by the check
  * digit its standard defines (the standards are cited at each validator and listed in
  * docs/internals/pii.md).
  *
@@ -94,11 +94,45 @@ static const char *const w_uk_dl[] = {"driving licence", "driving license", "lic
 static const char *const w_de_kv[] = {"krankenversichertennummer", "kvnr", "versichertennummer", "krankenkasse", "egk", NULL};
 static const char *const w_de_rv[] = {"rentenversicherungsnummer", "rvnr", "sozialversicherungsnummer", "svnr", NULL};
 static const char *const w_de_stnr[] = {"steuernummer", "st.-nr", "stnr", "finanzamt", NULL};
+/* pol__has_word lower-cases ASCII and the Latin-1, Greek and Cyrillic capitals: the words are listed in lower case,
+ * other scripts' capitals as written ("rČ"); a word also matches as the start of a longer non-ASCII word ("паспорта",
+ * "налогоплательщика") */
+static const char *const w_ru_inn[] = {"инн", "inn", "налогоплательщик", "taxpayer", "tax id", NULL};
+static const char *const w_ru_snils[] = {"снилс", "snils", "страховой номер", "страховое свидетельство", NULL};
+static const char *const w_ru_pass[] = {"паспорт", "серия", "passport", NULL};
+static const char *const w_il[] = {"זהות", "ת.ז", "ת\"ז", "ת״ז", "תז", "teudat zehut", "mispar zehut", "israeli id", NULL};
+static const char *const w_cz[] = {
+    "rodné číslo", "rodného čísla", "rodným číslem", "rodne cislo", "r.č", "rč", "r.Č", "rČ", "birth number", NULL};
+static const char *const w_cl[] = {"rut", "r.u.t", "run:", "r.u.n", "rol único", "rol unico", "cédula", "cedula", NULL};
+static const char *const w_ar_cuit[] = {"cuit", "cuil", "cdi", NULL};
+static const char *const w_ar_dni[] = {"dni", "d.n.i", "documento nacional", NULL};
+static const char *const w_pk[] = {"cnic", "nicop", "nadra", "شناختی", "قومی شناختی", NULL};
+static const char *const w_id_nik[] = {"nik", "ktp", "e-ktp", "nomor induk kependudukan", "kartu tanda penduduk", NULL};
+static const char *const w_vn[] = {"cccd",         "cmnd",       "căn cước", "can cuoc", "chứng minh nhân dân",
+                                   "số định danh", "citizen id", NULL};
+static const char *const w_sa[] = {"هوية",    "الهوية", "رقم الهوية",  "إقامة",    "اقامة",
+                                   "الإقامة", "iqama",  "national id", "saudi id", NULL};
+static const char *const w_ae[] = {"emirates id", "هوية", "الهوية", "eid", NULL};
+static const char *const w_eg[] = {"الرقم القومي", "رقم قومي", "الرقم القومى", "national id", "egyptian id", NULL};
+static const char *const w_ng[] = {"nin", "nimc", "national identification number", "national identity number", NULL};
+static const char *const w_mx_rfc[] = {"rfc", "registro federal de contribuyentes", NULL};
+static const char *const w_my[] = {"mykad", "mykid", "kad pengenalan", "nric", "ic no", "i/c", "k/p", NULL};
+static const char *const w_ir[] = {"کد ملی",    "کدملی",         "كد ملي",     "کد ملي",     "شماره ملی",
+                                   "شماره ملي", "national code", "code melli", "melli code", NULL};
+static const char *const w_ph[] = {"tin", "taxpayer identification number", "bir", "taxpayer id", "tax id", "rdo", NULL};
+static const char *const w_bd[] = {"nid", "এনআইডি", "জাতীয় পরিচয়", NULL};
+static const char *const w_co[] = {"cédula", "cedula", "c.c", NULL};
 
 typedef struct {
     pol__scanctx_t *c;
     int pushed;
 } nat_t;
+
+/* a word of `words` within the context window of [s, e): 48 bytes before, 24 after */
+static int near_word(const char *t, size_t len, size_t s, size_t e, const char *const *words)
+{
+    return pol__has_word(t, s > 48 ? s - 48 : 0, s, words) || pol__has_word(t, e, e + 24 < len ? e + 24 : len, words);
+}
 
 /* pushes [s, e) as `type`: `bare` score, +0.35 with a context word of `words` near it, -0.4 when a
  * negative word labels it (pol__after_negative) */
@@ -108,9 +142,8 @@ static int push(nat_t *n, int type, size_t s, size_t e, double bare, const char 
     if (!c->enabled[type])
         return 0;
     const char *t = c->text;
-    size_t from = s > 48 ? s - 48 : 0, to = e + 24 < c->len ? e + 24 : c->len;
     double sc = bare;
-    if (words != NULL && (pol__has_word(t, from, s, words) || pol__has_word(t, e, to, words)))
+    if (words != NULL && near_word(t, c->len, s, e, words))
         sc += 0.35;
     else if (pol__after_negative(t, s))
         sc -= 0.4; /* "Bestellnummer 202509200206", "Commande n° A433522495": order numbers that pass a check */
@@ -296,6 +329,15 @@ static int letter_led(nat_t *n, size_t w)
         PUSH(POL_PII_KR_PASSPORT, w, e, 0.45, w_kr_pass, 0);
         return 0;
     }
+    /* MX RFC: 4 letters (persons) or 3 (companies), YYMMDD, homoclave; capitals only */
+    static const char *const rfc[] = {"UUUUddddddAAA", "UUUddddddAAA", NULL};
+    for (int i = 0; rfc[i]; i++)
+        if ((e = pol__nat_wshape(t, len, w, wl, rfc[i], v, &k, NULL)) && pol__nat_standalone(t, len, w, e, 0) && caps(t, w, e) &&
+            pol__nat_mx_rfc_ok(v, k)) {
+            int ck = pol__nat_mx_rfc_check(v, k);
+            PUSH(POL_PII_MX_RFC, w, e, k == 13 ? (ck ? 0.85 : 0.45) : (ck ? 0.7 : 0.4), w_mx_rfc, 0);
+            return 0;
+        }
     /* IN passport: letter + 7 digits (context only) */
     if ((e = pol__nat_wshape(t, len, w, wl, "Uddddddd", v, &k, NULL)) && pol__nat_standalone(t, len, w, e, 0) && v[1] != '0') {
         PUSH(POL_PII_IN_PASSPORT, w, e, 0.25, w_in_pass, 0);
@@ -424,6 +466,8 @@ typedef struct {
     int kind;     /* what to validate */
     double score; /* bare score of this layout */
     size_t ndig;  /* digits in the shape */
+    int ctx;      /* 1: tried only with a context word of the type near (identifiers without a check: the candidate would
+                     otherwise take the number from the account rule below, and alone it is never reported) */
 } numfmt_t;
 
 enum {
@@ -456,88 +500,149 @@ enum {
     N_ABA,
     N_ITIN,
     N_BANK,
-    N_DE_STNR
+    N_DE_STNR,
+    N_RU_INN,
+    N_RU_SNILS,
+    N_RU_PASS,
+    N_IL,
+    N_CZ,
+    N_CL,
+    N_AR_CUIT,
+    N_AR_DNI,
+    N_PK,
+    N_ID_NIK,
+    N_VN,
+    N_SA,
+    N_AE,
+    N_EG,
+    N_NG,
+    N_CO,
+    N_MY,
+    N_IR,
+    N_PH,
+    N_BD
 };
 
 /* layouts by the length of their first digit run, most specific first; the bare scores follow the rule in the file comment */
 static const numfmt_t numfmts_1[] = {
-    {"d dd dd dd ddd ddd dd", N_NIR, 0.85, 15},
-    {"d-dddd-ddddd-dd-d", N_TH, 0.7, 13},
-    {NULL, 0, 0, 0},
+    {"d dd dd dd ddd ddd dd", N_NIR, 0.85, 15, 0},
+    {"d-dddd-ddddd-dd-d", N_TH, 0.7, 13, 0},
+    {"d.ddd.ddd-V", N_CL, 0.85, 8, 0},
+    {"d.ddd.ddd.ddd", N_CO, 0.2, 10, 1},
+    {"d.ddd.ddd", N_AR_DNI, 0.2, 7, 1},
+    {"d.ddd.ddd", N_CO, 0.2, 7, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_2[] = {
-    {"dd.ddd.ddd/dddd-dd", N_CNPJ, 0.85, 14}, {"dd.dd.dd-ddd.dd", N_BE, 0.85, 11},
-    {"dd ddd ddd ddd", N_ABN, 0.7, 11},       {"dd ddd ddd ddd", N_DE_TAX, 0.6, 11},
-    {"dd/dddd/dddd", N_DE_STNR, 0.5, 10},     {"dd/ddd/ddddd", N_DE_STNR, 0.5, 10},
-    {"dd/ddd/dddd", N_DE_STNR, 0.5, 9},       {NULL, 0, 0, 0},
+    {"dd.ddd.ddd/dddd-dd", N_CNPJ, 0.85, 14, 0},
+    {"dd.dd.dd-ddd.dd", N_BE, 0.85, 11, 0},
+    {"dd ddd ddd ddd", N_ABN, 0.7, 11, 0},
+    {"dd ddd ddd ddd", N_DE_TAX, 0.6, 11, 0},
+    {"dd/dddd/dddd", N_DE_STNR, 0.5, 10, 0},
+    {"dd/ddd/ddddd", N_DE_STNR, 0.5, 10, 0},
+    {"dd/ddd/dddd", N_DE_STNR, 0.5, 9, 0},
+    {"dd.ddd.ddd-V", N_CL, 0.85, 9, 0},
+    {"dd-dddddddd-d", N_AR_CUIT, 0.7, 11, 0},
+    {"dd.ddd.ddd", N_AR_DNI, 0.2, 8, 1},
+    {"dd.ddd.ddd", N_CO, 0.2, 8, 1},
+    {"dd dd dddddd", N_RU_PASS, 0.2, 10, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_3[] = {
-    {"ddd.ddd.ddd-dd", N_CPF, 0.85, 11},   {"ddd-dd-ddddd", N_KR_BRN, 0.6, 10}, {"ddd/ddd/ddddd", N_DE_STNR, 0.5, 11},
-    {"ddd/dddd/dddd", N_DE_STNR, 0.5, 11}, {"ddd-dd-dddd", N_ITIN, 0.65, 9},    {"ddd_ddd_ddd", N_SIN, 0.6, 9},
-    {"ddd_ddd_ddd", N_TFN, 0.55, 9},       {"ddd_ddd_ddd", N_ACN, 0.55, 9},     {NULL, 0, 0, 0},
+    {"ddd.ddd.ddd-dd", N_CPF, 0.85, 11, 0},
+    {"ddd-dd-ddddd", N_KR_BRN, 0.6, 10, 0},
+    {"ddd/ddd/ddddd", N_DE_STNR, 0.5, 11, 0},
+    {"ddd/dddd/dddd", N_DE_STNR, 0.5, 11, 0},
+    {"ddd-dd-dddd", N_ITIN, 0.65, 9, 0},
+    {"ddd_ddd_ddd", N_SIN, 0.6, 9, 0},
+    {"ddd_ddd_ddd", N_TFN, 0.55, 9, 0},
+    {"ddd_ddd_ddd", N_ACN, 0.55, 9, 0},
+    {"ddd-ddd-ddd dd", N_RU_SNILS, 0.75, 11, 0},
+    {"ddd-ddd-ddd-dd", N_RU_SNILS, 0.75, 11, 0},
+    {"ddd ddd ddd dd", N_RU_SNILS, 0.45, 11, 0},
+    {"ddd-dddd-ddddddd-d", N_AE, 0.85, 15, 0},
+    {"ddd-ddd-ddd-ddd", N_PH, 0.55, 12, 0},
+    {"ddd-ddd-ddd", N_PH, 0.4, 9, 0},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_4[] = {
-    {"dddd_dddd_dddd", N_AADHAAR, 0.6, 12},
-    {"dddd:dddd:dddd", N_AADHAAR, 0.6, 12},
-    {"dddd.dddd.dddd", N_AADHAAR, 0.4, 12}, /* dots: also a Cisco MAC shape, so the Verhoeff digit alone is weak */
-    {"dddd_dddd_dddd", N_MYNUM, 0.5, 12},
-    {"dddd ddddd d", N_MEDICARE, 0.6, 10},
-    {"dddd_ddd_ddd", N_NPI, 0.5, 10},
-    {"dddd-dddd-d", N_ABA, 0.55, 9},
-    {NULL, 0, 0, 0},
+    {"dddd_dddd_dddd", N_AADHAAR, 0.6, 12, 0}, {"dddd:dddd:dddd", N_AADHAAR, 0.6, 12, 0},
+    {"dddd.dddd.dddd", N_AADHAAR, 0.4, 12, 0}, /* dots: also a Cisco MAC shape, so the Verhoeff digit alone is weak */
+    {"dddd_dddd_dddd", N_MYNUM, 0.5, 12, 0},   {"dddd ddddd d", N_MEDICARE, 0.6, 10, 0},
+    {"dddd_ddd_ddd", N_NPI, 0.5, 10, 0},       {"dddd-dddd-d", N_ABA, 0.55, 9, 0},
+    {"dddd dddddd", N_RU_PASS, 0.2, 10, 1},    {NULL, 0, 0, 0, 0},
+};
+static const numfmt_t numfmts_5[] = {
+    {"ddddd-ddddddd-d", N_PK, 0.6, 13, 0},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_6[] = {
-    {"dddddd-ddddddd", N_KR, 0.6, 13}, {"dddddd dddd ddd", N_ZA, 0.6, 13},
-    {"dddddd ddddd", N_NO, 0.6, 11},   {"dddddd-dddd", N_SE10, 0.6, 10},
-    {"dddddd+dddd", N_SE10, 0.6, 10},  {"dddddd-dddd", N_SE_ORG, 0.55, 10},
-    {"dddddd-dddd", N_CPR, 0.4, 10},   {NULL, 0, 0, 0},
+    {"dddddd-ddddddd", N_KR, 0.6, 13, 0}, {"dddddd dddd ddd", N_ZA, 0.6, 13, 0},
+    {"dddddd ddddd", N_NO, 0.6, 11, 0},   {"dddddd-dddd", N_SE10, 0.6, 10, 0},
+    {"dddddd+dddd", N_SE10, 0.6, 10, 0},  {"dddddd-dddd", N_SE_ORG, 0.55, 10, 0},
+    {"dddddd-dddd", N_CPR, 0.4, 10, 0},   {"dddddd/dddd", N_CZ, 0.6, 10, 0},
+    {"dddddd-dd-dddd", N_MY, 0.6, 12, 0}, {NULL, 0, 0, 0, 0},
+};
+static const numfmt_t numfmts_7[] = {
+    {"ddddddd-V", N_CL, 0.45, 8, 0},
+    {"ddddddd", N_AR_DNI, 0.2, 7, 1},
+    {"ddddddd", N_CO, 0.2, 7, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_8[] = {
-    {"dddddddd-dddd", N_SE12, 0.7, 12},
-    {NULL, 0, 0, 0},
+    {"dddddddd-dddd", N_SE12, 0.7, 12, 0},
+    {"dddddddd-V", N_CL, 0.45, 9, 0},
+    {"dddddddd", N_AR_DNI, 0.2, 8, 1},
+    {"dddddddd", N_CO, 0.2, 8, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_9[] = {
-    {"ddddddddd", N_ITIN, 0.4, 9},
-    {"ddddddddd", N_SIN, 0.3, 9},
-    {"ddddddddd", N_TFN, 0.4, 9},
-    {"ddddddddd", N_ACN, 0.4, 9},
-    {"ddddddddd", N_BSN, 0.4, 9},
-    {"ddddddddd", N_ABA, 0.4, 9},
-    {NULL, 0, 0, 0},
+    {"ddddddddd", N_ITIN, 0.4, 9, 0}, {"ddddddddd", N_SIN, 0.3, 9, 0}, {"ddddddddd", N_TFN, 0.4, 9, 0},
+    {"ddddddddd", N_ACN, 0.4, 9, 0},  {"ddddddddd", N_BSN, 0.4, 9, 0}, {"ddddddddd", N_ABA, 0.4, 9, 0},
+    {"ddddddddd", N_IL, 0.3, 9, 0},   {"ddddddddd", N_PH, 0.3, 9, 0},  {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_10[] = {
-    {"dddddddddd", N_SE10, 0.4, 10},
-    {"dddddddddd", N_SE_ORG, 0.4, 10},
-    {"dddddddddd", N_NPI, 0.4, 10},
-    {"dddddddddd", N_MEDICARE, 0.4, 10},
-    {"dddddddddd", N_KR_BRN, 0.4, 10},
-    {"dddddddddd", N_CPR, 0.3, 10},
-    {NULL, 0, 0, 0},
+    {"dddddddddd", N_SE10, 0.4, 10, 0},   {"dddddddddd", N_SE_ORG, 0.4, 10, 0},
+    {"dddddddddd", N_NPI, 0.4, 10, 0},    {"dddddddddd", N_MEDICARE, 0.4, 10, 0},
+    {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
+    {"dddddddddd", N_RU_INN, 0.3, 10, 0}, {"dddddddddd", N_SA, 0.35, 10, 0},
+    {"dddddddddd", N_CZ, 0.35, 10, 0},    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},
+    {"dddddddddd", N_CO, 0.2, 10, 1},     {"dddddddddd", N_IR, 0.3, 10, 0},
+    {"dddddddddd", N_BD, 0.2, 10, 1},     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_11[] = {
-    {"ddddddddddd", N_TCKN, 0.55, 11},  {"ddddddddddd", N_ABN, 0.5, 11},    {"ddddddddddd", N_DE_TAX, 0.5, 11},
-    {"ddddddddddd", N_NO, 0.5, 11},     {"ddddddddddd", N_BE, 0.5, 11},     {"ddddddddddd", N_CPF, 0.45, 11},
-    {"ddddddddddd", N_PESEL, 0.45, 11}, {"ddddddddddd", N_IT_VAT, 0.4, 11}, {NULL, 0, 0, 0},
+    {"ddddddddddd", N_TCKN, 0.55, 11, 0},   {"ddddddddddd", N_ABN, 0.5, 11, 0},    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},
+    {"ddddddddddd", N_NO, 0.5, 11, 0},      {"ddddddddddd", N_BE, 0.5, 11, 0},     {"ddddddddddd", N_CPF, 0.45, 11, 0},
+    {"ddddddddddd", N_PESEL, 0.45, 11, 0},  {"ddddddddddd", N_IT_VAT, 0.4, 11, 0}, {"ddddddddddd", N_RU_SNILS, 0.4, 11, 0},
+    {"ddddddddddd", N_AR_CUIT, 0.4, 11, 0}, {"ddddddddddd", N_NG, 0.2, 11, 1},     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_12[] = {
-    {"dddddddddddd", N_SE12, 0.45, 12},
-    {"dddddddddddd", N_AADHAAR, 0.45, 12},
-    {"dddddddddddd", N_MYNUM, 0.4, 12},
-    {NULL, 0, 0, 0},
+    {"dddddddddddd", N_SE12, 0.45, 12, 0}, {"dddddddddddd", N_AADHAAR, 0.45, 12, 0},
+    {"dddddddddddd", N_MYNUM, 0.4, 12, 0}, {"dddddddddddd", N_RU_INN, 0.45, 12, 0},
+    {"dddddddddddd", N_VN, 0.3, 12, 0},    {"dddddddddddd", N_MY, 0.3, 12, 0},
+    {"dddddddddddd", N_PH, 0.3, 12, 0},    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_13[] = {
-    {"ddddddddddddd", N_ZA, 0.6, 13},
-    {"ddddddddddddd", N_KR, 0.4, 13},
-    {"ddddddddddddd", N_TH, 0.5, 13},
-    {NULL, 0, 0, 0},
+    {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0}, {"ddddddddddddd", N_TH, 0.5, 13, 0},
+    {"ddddddddddddd", N_PK, 0.2, 13, 1}, {"ddddddddddddd", N_BD, 0.2, 13, 1}, {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_14[] = {
-    {"dddddddddddddd", N_CNPJ, 0.5, 14},
-    {NULL, 0, 0, 0},
+    {"dddddddddddddd", N_CNPJ, 0.5, 14, 0},
+    {"dddddddddddddd", N_EG, 0.45, 14, 0},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_15[] = {
-    {"ddddddddddddddd", N_NIR, 0.7, 15},
-    {NULL, 0, 0, 0},
+    {"ddddddddddddddd", N_NIR, 0.7, 15, 0},
+    {"ddddddddddddddd", N_AE, 0.6, 15, 0},
+    {NULL, 0, 0, 0, 0},
+};
+static const numfmt_t numfmts_16[] = {
+    {"dddddddddddddddd", N_ID_NIK, 0.4, 16, 0},
+    {NULL, 0, 0, 0, 0},
+};
+static const numfmt_t numfmts_17[] = {
+    {"ddddddddddddddddd", N_BD, 0.2, 17, 1},
+    {NULL, 0, 0, 0, 0},
 };
 
 /* the layouts whose first digit run is `run` digits long */
@@ -552,8 +657,12 @@ static const numfmt_t *numfmts_for(size_t run)
         return numfmts_3;
     case 4:
         return numfmts_4;
+    case 5:
+        return numfmts_5;
     case 6:
         return numfmts_6;
+    case 7:
+        return numfmts_7;
     case 8:
         return numfmts_8;
     case 9:
@@ -570,13 +679,17 @@ static const numfmt_t *numfmts_for(size_t run)
         return numfmts_14;
     case 15:
         return numfmts_15;
+    case 16:
+        return numfmts_16;
+    case 17:
+        return numfmts_17;
     default:
         return NULL;
     }
 }
 
-/* validates digits d (ndig of them) as `kind`; *type receives the entity type, *sc may be lowered */
-static int num_ok(int kind, const char *d, int *type, double *sc, const char *const **words)
+/* validates the n characters d (digits, a RUT's K) as `kind`; *type receives the entity type, *sc may be lowered */
+static int num_ok(int kind, const char *d, size_t n, int *type, double *sc, const char *const **words)
 {
     int ck = 0;
     switch (kind) {
@@ -681,6 +794,67 @@ static int num_ok(int kind, const char *d, int *type, double *sc, const char *co
     case N_DE_STNR:
         *type = POL_PII_DE_TAX_NUMBER, *words = w_de_stnr;
         return 1;
+    case N_RU_INN:
+        *type = POL_PII_RU_INN, *words = w_ru_inn;
+        return pol__nat_ru_inn_ok(d, n);
+    case N_RU_SNILS:
+        *type = POL_PII_RU_SNILS, *words = w_ru_snils;
+        return pol__nat_ru_snils_ok(d);
+    case N_RU_PASS:
+        /* series: the region (OKATO, 01-99) and the year of the blank; number from 000101 */
+        *type = POL_PII_RU_PASSPORT, *words = w_ru_pass;
+        return pol__nat_num2(d) != 0 && !pol__nat_all_same(d, 10);
+    case N_IL:
+        *type = POL_PII_IL_ID_NUMBER, *words = w_il;
+        return pol__nat_luhn(d, 9) && !pol__nat_all_same(d, 9);
+    case N_CZ:
+        *type = POL_PII_CZ_BIRTH_NUMBER, *words = w_cz;
+        return pol__nat_cz_rc_ok(d);
+    case N_CL:
+        *type = POL_PII_CL_RUT, *words = w_cl;
+        return pol__nat_cl_rut_ok(d, n - 1);
+    case N_AR_CUIT:
+        *type = POL_PII_AR_CUIT, *words = w_ar_cuit;
+        return pol__nat_ar_cuit_ok(d);
+    case N_AR_DNI:
+        *type = POL_PII_AR_DNI, *words = w_ar_dni;
+        return d[0] != '0' && !pol__nat_all_same(d, n);
+    case N_PK:
+        *type = POL_PII_PK_CNIC, *words = w_pk;
+        return pol__nat_pk_cnic_ok(d);
+    case N_ID_NIK:
+        *type = POL_PII_ID_NIK, *words = w_id_nik;
+        return pol__nat_id_nik_ok(d);
+    case N_VN:
+        *type = POL_PII_VN_CCCD, *words = w_vn;
+        return pol__nat_vn_cccd_ok(d);
+    case N_SA:
+        *type = POL_PII_SA_NATIONAL_ID, *words = w_sa;
+        return pol__nat_sa_id_ok(d);
+    case N_AE:
+        *type = POL_PII_AE_EMIRATES_ID, *words = w_ae;
+        return pol__nat_ae_eid_ok(d);
+    case N_EG:
+        *type = POL_PII_EG_NATIONAL_ID, *words = w_eg;
+        return pol__nat_eg_nid_ok(d);
+    case N_NG:
+        *type = POL_PII_NG_NIN, *words = w_ng;
+        return d[0] != '0' && !pol__nat_all_same(d, n);
+    case N_CO:
+        *type = POL_PII_CO_CEDULA, *words = w_co;
+        return d[0] != '0' && !pol__nat_all_same(d, n);
+    case N_MY:
+        *type = POL_PII_MY_NRIC, *words = w_my;
+        return pol__nat_my_nric_ok(d);
+    case N_IR:
+        *type = POL_PII_IR_NATIONAL_ID, *words = w_ir;
+        return pol__nat_ir_code_ok(d);
+    case N_PH:
+        *type = POL_PII_PH_TIN, *words = w_ph;
+        return pol__nat_ph_tin_ok(d);
+    case N_BD:
+        *type = POL_PII_BD_NID, *words = w_bd;
+        return !pol__nat_all_same(d, n);
     default:
         return 0;
     }
@@ -700,7 +874,7 @@ static int numbers_at(nat_t *n, size_t s, size_t nd)
             run++;
         const numfmt_t *f = numfmts_for(run);
         for (; f != NULL && f->shape != NULL; f++) {
-            if (f->ndig > nd)
+            if (f->ndig > nd + (strchr(f->shape, 'V') != NULL)) /* a RUT's check character may be a K */
                 continue;
             size_t e = pol__nat_shape(t, len, s, f->shape, v, &k, &sep);
             /* a layout with optional separators ('_') counts as grouped only when they are there */
@@ -711,7 +885,9 @@ static int numbers_at(nat_t *n, size_t s, size_t nd)
             int type = -1;
             double sc = f->score;
             const char *const *words = NULL;
-            if (!num_ok(f->kind, v, &type, &sc, &words))
+            if (!num_ok(f->kind, v, k, &type, &sc, &words))
+                continue;
+            if (f->ctx && !near_word(t, len, s, e, words))
                 continue;
             /* "686 357 308": a Spanish or French phone number grouped 3-3-3 scores more than these (0.5) */
             if (sep == ' ' && v[0] >= '6' && (f->kind == N_SIN || f->kind == N_TFN || f->kind == N_ACN))
@@ -777,6 +953,11 @@ int pol__national_digits(pol__scanctx_t *c, size_t cs, size_t nd)
     }
     if (digit_led_alpha(&n, cs) != 0)
         return -1;
+    /* RU passport: series, a label and the number ("серия 4510 номер 123456"), only with a passport word */
+    size_t pe;
+    if (!n.pushed && run == 4 && (pe = pol__nat_ru_pass_number(t, len, cs + 4)) != 0 && pol__nat_num2(t + cs) != 0 &&
+        pol__nat_standalone(t, len, cs, cs + 4, 0) && near_word(t, len, cs, pe, w_ru_pass))
+        return push(&n, POL_PII_RU_PASSPORT, cs, pe, 0.2, w_ru_pass, 0);
     if (n.pushed || nd < 7)
         return 0;
     return numbers_at(&n, cs, nd);

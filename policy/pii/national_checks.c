@@ -22,7 +22,8 @@ char pol__nat_upper(unsigned char c)
 
 /*
  * Parses the shape `sh` at t[p]: 'd' digit, 'L' letter (either case), 'U' capital, 'A' letter or
- * digit, 'H' hex digit, 'K' digit or X/x (CN check character), 'C' '-', '+' or a letter (FI century sign), '_' an optional
+ * digit, 'H' hex digit, 'K' digit or X/x (CN check character), 'V' digit or K/k (CL RUT check character), 'C' '-', '+' or a
+ * letter (FI century sign), '_' an optional
  * separator from " -" that must be the same byte as the other '_' of the match, '.' '-' '/' ' ' ':' and any other byte literally.
  * The characters taken (upper-cased, without separators) go to out[] (<= 31).
  * @return the end of the match, or 0
@@ -62,6 +63,9 @@ size_t pol__nat_shape(const char *t, size_t len, size_t p, const char *sh, char 
             break;
         case 'C':
             ok = ch == '-' || ch == '+' || pol__is_alpha(ch);
+            break;
+        case 'V':
+            ok = pol__is_digit(ch) || ch == 'K' || ch == 'k';
             break;
         default:
             if (ch != U(*sh))
@@ -130,6 +134,29 @@ size_t pol__nat_mac_dotted_from(const char *t, size_t len, size_t cs)
     return POL__NAT_NONE;
 }
 
+/* end of a RU passport number after its series and a label: " № 123456", " номер 123456" */
+size_t pol__nat_ru_pass_number(const char *t, size_t len, size_t p)
+{
+    static const char *const labels[] = {"\xe2\x84\x96", "номер", "Номер", "НОМЕР", NULL}; /* U+2116 NUMERO SIGN */
+    if (p + 1 >= len || t[p] != ' ')
+        return 0;
+    p++;
+    for (int i = 0; labels[i] != NULL; i++) {
+        size_t l = strlen(labels[i]), q = p + l;
+        if (q > len || memcmp(t + p, labels[i], l) != 0)
+            continue;
+        if (q < len && t[q] == ':')
+            q++;
+        while (q < len && q - p - l < 3 && t[q] == ' ')
+            q++;
+        size_t d = q;
+        while (d < len && d - q < 7 && pol__is_digit(U(t[d])))
+            d++;
+        return d - q == 6 && (d >= len || !pol__is_alnum(U(t[d]))) ? d : 0;
+    }
+    return 0;
+}
+
 /* ---- the prefilter's admission test (pii_internal.h) ---- */
 
 int pol__national_maybe(const char *t, size_t len, size_t cs)
@@ -164,6 +191,9 @@ int pol__national_maybe(const char *t, size_t len, size_t cs)
     if (fwd > run)
         return (run == 1 && (fwd >= 11 || (fwd == 4 && f < len && t[f] == '-'))) || (run == 2 && fwd >= 15) ||
                (run == 6 && fwd >= 11) || run >= 7 || (two_letters && (run == 2 || run == 3 || run == 6) && fwd >= 6);
+    /* a RU passport series and its labelled number: "4510 № 123456", "4510 номер 123456" */
+    if (run == 4 && pol__nat_ru_pass_number(t, len, cs + 4) != 0)
+        return 1;
     return two_letters && (run == 6 || (run == 2 && cs + 3 < len && t[cs + 2] == ' ' && pol__is_digit(U(t[cs + 3]))));
 }
 
@@ -755,4 +785,188 @@ int pol__nat_de_rvnr_ok(const char *v)
         s += p / 10 + p % 10;
     }
     return s % 10 == pol__nat_dv(v[11]);
+}
+
+/* RU ИНН (ФНС России, приказ МНС России от 03.03.2004 № БГ-3-09/178): 10 digits (organisations),
+ * check = weights 2 4 10 3 5 9 4 6 8 mod 11 mod 10; 12 digits (persons), two checks with weights
+ * 7 2 4 10 3 5 9 4 6 8 and 3 7 2 4 10 3 5 9 4 6 8; the region (first two digits) is not 00 */
+int pol__nat_ru_inn_ok(const char *d, size_t n)
+{
+    static const int w10[9] = {2, 4, 10, 3, 5, 9, 4, 6, 8}, w11[10] = {7, 2, 4, 10, 3, 5, 9, 4, 6, 8},
+                     w12[11] = {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+    if (pol__nat_num2(d) == 0 || pol__nat_all_same(d, n))
+        return 0;
+    if (n == 10)
+        return wsum(d, w10, 9) % 11 % 10 == pol__nat_dv(d[9]);
+    return n == 12 && wsum(d, w11, 10) % 11 % 10 == pol__nat_dv(d[10]) && wsum(d, w12, 11) % 11 % 10 == pol__nat_dv(d[11]);
+}
+
+/* RU СНИЛС (Пенсионный фонд / Социальный фонд России): sum of d_i (9 - i) over 9 digits is the
+ * 2-digit check (100, 101 -> 00; over 101: mod 101, 100 -> 00); only numbers above 001-001-998
+ * carry it */
+int pol__nat_ru_snils_ok(const char *d)
+{
+    static const int w[9] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+    unsigned long n = 0;
+    for (int i = 0; i < 9; i++)
+        n = n * 10 + (unsigned long)pol__nat_dv(d[i]);
+    if (n <= 1001998 || pol__nat_all_same(d, 9))
+        return 0;
+    int s = wsum(d, w, 9);
+    if (s > 101)
+        s %= 101;
+    if (s == 100 || s == 101)
+        s = 0;
+    return s == pol__nat_num2(d + 9);
+}
+
+/* CZ / SK rodné číslo (zákon č. 133/2000 Sb. § 13, SK zákon č. 301/1995 Z. z.): YYMMDD, month + 50
+ * for women, + 20 when the day's serials ran out (numbers from 2004); the 10-digit number (from
+ * 1954) is divisible by 11, or its first 9 digits leave 10 and the check digit is 0 (1954-1985) */
+int pol__nat_cz_rc_ok(const char *d)
+{
+    int yy = pol__nat_num2(d), m = pol__nat_num2(d + 2);
+    int y = yy < 54 ? 2000 + yy : 1900 + yy;
+    if (m > 50)
+        m -= 50;
+    if (m > 20) {
+        if (y < 2004)
+            return 0;
+        m -= 20;
+    }
+    if (!date_ok(y, m, pol__nat_num2(d + 4)))
+        return 0;
+    unsigned long n = 0;
+    for (int i = 0; i < 9; i++)
+        n = n * 10 + (unsigned long)pol__nat_dv(d[i]);
+    return (int)(n % 11 % 10) == pol__nat_dv(d[9]);
+}
+
+/* CL RUT / RUN (Registro Civil e Identificación, SII): module 11 over the body from the right
+ * with weights 2 3 4 5 6 7 2 3 ..., check = 11 - sum mod 11, 11 -> 0, 10 -> K */
+int pol__nat_cl_rut_ok(const char *v, size_t n)
+{
+    int s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += pol__nat_dv(v[n - 1 - i]) * (int)(2 + i % 6);
+    if (v[0] == '0' || pol__nat_all_same(v, n))
+        return 0;
+    return "0K987654321"[s % 11] == v[n];
+}
+
+/* AR CUIT / CUIL (AFIP): type 20 23 24 27 (persons), 30 33 34 (companies), weights 5 4 3 2 7 6 5 4
+ * 3 2, check = 11 - sum mod 11, 11 -> 0, 10 -> 9 (python-stdnum's reading of the AFIP rule) */
+int pol__nat_ar_cuit_ok(const char *d)
+{
+    static const int w[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    int t = pol__nat_num2(d);
+    if (t != 20 && t != 23 && t != 24 && t != 27 && t != 30 && t != 33 && t != 34)
+        return 0;
+    return "09987654321"[wsum(d, w, 10) % 11] == d[10];
+}
+
+/* PK CNIC (NADRA): first digit the province 1-7, last digit the sex (odd men, even women) */
+int pol__nat_pk_cnic_ok(const char *d)
+{
+    return d[0] >= '1' && d[0] <= '7' && d[12] != '0';
+}
+
+/* ID NIK (UU 24/2013, area codes of Permendagri 137/2017): province, DDMMYY with day + 40 for
+ * women, serial 0001-9999 */
+int pol__nat_id_nik_ok(const char *d)
+{
+    static const char prov[] = "1112131415161718192131323334353651525361626364657172737475768182919293949596";
+    int p = 0, day = pol__nat_num2(d + 6);
+    for (size_t i = 0; i + 1 < sizeof(prov); i += 2)
+        p |= prov[i] == d[0] && prov[i + 1] == d[1];
+    if (day > 40)
+        day -= 40;
+    return p && date_ok(-1, pol__nat_num2(d + 8), day) && !(d[12] == '0' && d[13] == '0' && d[14] == '0' && d[15] == '0');
+}
+
+/* VN số định danh cá nhân / CCCD (Thông tư 07/2016/TT-BCA, codes of Nghị định 137/2015/NĐ-CP):
+ * province of birth (63 codes 001-096), century and sex 0-3 (0/1 1900s, 2/3 2000s), YY, serial */
+int pol__nat_vn_cccd_ok(const char *d)
+{
+    static const char prov[] = "01020406081011121415171920222425262730313334353637384042444546484951525456586062646667687072"
+                               "7475777980828384868789919293949596";
+    int p = 0;
+    if (d[0] != '0' || d[3] > '3')
+        return 0;
+    for (size_t i = 0; i + 1 < sizeof(prov); i += 2)
+        p |= prov[i] == d[1] && prov[i + 1] == d[2];
+    return p;
+}
+
+/* MX RFC (SAT, CFF art. 27): 4 (persons) or 3 (companies) letters, YYMMDD, 3-character homoclave */
+int pol__nat_mx_rfc_ok(const char *v, size_t n)
+{
+    size_t l = n - 9;
+    for (size_t i = 0; i < n; i++)
+        if (i < l ? !(v[i] >= 'A' && v[i] <= 'Z') : i < l + 6 ? !pol__is_digit(U(v[i])) : !pol__is_alnum(U(v[i])))
+            return 0;
+    return date_ok(-1, pol__nat_num2(v + l + 2), pol__nat_num2(v + l + 4));
+}
+
+/* MX RFC check character (SAT; python-stdnum's reading): first n - 1 characters right-aligned in
+ * 12 positions, values by index in "0-9A-N&O-Z ", weights 13..2, (11 - sum mod 11) mod 11, 10 -> A */
+int pol__nat_mx_rfc_check(const char *v, size_t n)
+{
+    static const char alpha[] = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ ";
+    int s = 0;
+    for (size_t i = 0; i < 12; i++) {
+        char ch = i + n - 1 < 12 ? ' ' : v[i + n - 1 - 12];
+        s += (int)(strchr(alpha, ch) - alpha) * (int)(13 - i);
+    }
+    return alpha[(11 - s % 11) % 11] == v[n - 1];
+}
+
+/* MY NRIC / MyKad (Jabatan Pendaftaran Negara): YYMMDD, place of birth code (python-stdnum's table), serial */
+int pol__nat_my_nric_ok(const char *d)
+{
+    int pb = pol__nat_num2(d + 6);
+    if (pb == 0 || (pb >= 17 && pb <= 20) || pb == 69 || pb == 70 || pb == 73 || pb == 80 || pb == 81 || (pb >= 94 && pb <= 97))
+        return 0;
+    return date_ok(-1, pol__nat_num2(d + 2), pol__nat_num2(d + 4));
+}
+
+/* IR کد ملی (سازمان ثبت احوال کشور): s = sum d_i (10 - i), r = s mod 11, check r < 2 ? r : 11 - r */
+int pol__nat_ir_code_ok(const char *d)
+{
+    static const int w[9] = {10, 9, 8, 7, 6, 5, 4, 3, 2};
+    int r = wsum(d, w, 9) % 11;
+    return !pol__nat_all_same(d, 10) && (r < 2 ? r : 11 - r) == pol__nat_dv(d[9]);
+}
+
+/* PH TIN (BIR, Presidio's PH_TIN validation): weights 9..2 over 8 digits, sum mod 11 is the 9th */
+int pol__nat_ph_tin_ok(const char *d)
+{
+    static const int w[8] = {9, 8, 7, 6, 5, 4, 3, 2};
+    return !pol__nat_all_same(d, 9) && wsum(d, w, 8) % 11 == pol__nat_dv(d[8]);
+}
+
+/* SA national ID / Iqama (Ministry of Interior): 1 citizens, 2 residents, Luhn over 10 digits */
+int pol__nat_sa_id_ok(const char *d)
+{
+    return (d[0] == '1' || d[0] == '2') && pol__nat_luhn(d, 10) && !pol__nat_all_same(d + 1, 9);
+}
+
+/* AE Emirates ID (Federal Authority for Identity and Citizenship): 784, year of birth, serial,
+ * Luhn over the 15 digits */
+int pol__nat_ae_eid_ok(const char *d)
+{
+    int y = pol__nat_num2(d + 3);
+    return d[0] == '7' && d[1] == '8' && d[2] == '4' && (y == 19 || y == 20) && pol__nat_luhn(d, 15);
+}
+
+/* EG national ID (Civil Status Organisation): century 2/3, YYMMDD, governorate, serial, check
+ * digit (its rule is unpublished, not checked) */
+int pol__nat_eg_nid_ok(const char *d)
+{
+    int g = pol__nat_num2(d + 7);
+    if (d[0] != '2' && d[0] != '3')
+        return 0;
+    if (!((g >= 1 && g <= 4) || (g >= 11 && g <= 19) || (g >= 21 && g <= 29) || (g >= 31 && g <= 35) || g == 88))
+        return 0;
+    return date_ok((d[0] == '2' ? 1900 : 2000) + pol__nat_num2(d + 1), pol__nat_num2(d + 3), pol__nat_num2(d + 5));
 }

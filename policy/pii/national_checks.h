@@ -13,9 +13,9 @@
 /** upper-case of an ASCII letter, other bytes unchanged */
 char pol__nat_upper(unsigned char c);
 /** Parses the shape `sh` at t[p]: 'd' digit, 'L' letter (either case), 'U' capital, 'A' letter or digit, 'H' hex digit, 'K' digit
- * or X/x (CN check character), 'C' '-', '+' or a letter (FI century sign), '_' an optional separator from " -" that must be the
- * same byte as the other '_' of the match, '.' '-' '/' ' ' ':' and any other byte literally. The characters taken (upper-cased,
- * without separators) go to out[] (<= 31). @return the end of the match, or 0 / */
+ * or X/x (CN check character), 'V' digit or K/k (CL RUT check character), 'C' '-', '+' or a letter (FI century sign), '_' an
+ * optional separator from " -" that must be the same byte as the other '_' of the match, '.' '-' '/' ' ' ':' and any other byte
+ * literally. The characters taken (upper-cased, without separators) go to out[] (<= 31). @return the end of the match, or 0 / */
 size_t pol__nat_shape(const char *t, size_t len, size_t p, const char *sh, char *out, size_t *nout, char *sepused);
 /** the match [s, e) stands alone: no letter or digit glued on either side; a number is also not continued by a separator and a
  * digit ("130 692 544 123", "1234567890-12") */
@@ -136,5 +136,59 @@ int pol__nat_de_kvnr_ok(const char *v);
 /** DE Rentenversicherungsnummer (DRV, VKVV § 2): area, DDMMYY, initial as 01-26, serial, check over weights 2 1 2 5 7 1 2 1 2 1 2 1
  * with digit sums of the products, mod 10 */
 int pol__nat_de_rvnr_ok(const char *v);
+
+/** RU ИНН (ФНС России, приказ МНС России от 03.03.2004 № БГ-3-09/178): 10 digits (organisations), check = weights 2 4 10 3 5 9 4 6
+ * 8 mod 11 mod 10; 12 digits (persons), two checks with weights 7 2 4 10 3 5 9 4 6 8 and 3 7 2 4 10 3 5 9 4 6 8; n is 10 or 12;
+ * the tax office region (first two digits) is not 00 */
+int pol__nat_ru_inn_ok(const char *d, size_t n);
+/** The end of a RU passport number written after its 4-digit series with a label: t[p] is the byte after the series, " № 123456",
+ * " №123456", " номер 123456", " Номер: 123456" (6 digits, not glued to a letter or digit). Reads t[p, p + 20) within [0, len).
+ * @return the end of the 6 digits, or 0 */
+size_t pol__nat_ru_pass_number(const char *t, size_t len, size_t p);
+/** RU СНИЛС (Пенсионный фонд / Социальный фонд России): 9 digits, sum of d_i (9 - i) is the 2-digit check (100 and 101 -> 00, over
+ * 101 mod 101, 100 -> 00); checked only above 001-001-998, as the fund assigns it */
+int pol__nat_ru_snils_ok(const char *d);
+/** CZ / SK rodné číslo (zákon č. 133/2000 Sb. § 13; SK zákon č. 301/1995 Z. z.): YYMMDD with month + 50 for women and + 20 for
+ * numbers issued after the serial ran out (from 2004), 10 digits from 1954: the number is divisible by 11, or its first 9
+ * digits leave 10 and the check is 0 */
+int pol__nat_cz_rc_ok(const char *d);
+/** CL RUT / RUN (Servicio de Registro Civil e Identificación, SII): body of n digits (7 or 8), check = 11 - (sum of the digits
+ * from the right times 2 3 4 5 6 7 2 3 ... mod 11), 11 -> 0, 10 -> K; v[n] is the check character */
+int pol__nat_cl_rut_ok(const char *v, size_t n);
+/** AR CUIT / CUIL (AFIP, RG 10/1997): type 20 23 24 27 30 33 34, weights 5 4 3 2 7 6 5 4 3 2, check = 11 - sum mod 11 (11 -> 0,
+ * 10 -> 9 as AFIP assigns the 23/33 prefixes to avoid it) */
+int pol__nat_ar_cuit_ok(const char *d);
+/** PK CNIC (NADRA): 13 digits, first digit the province 1-7, last digit the sex (odd men, even women, not 0) */
+int pol__nat_pk_cnic_ok(const char *d);
+/** ID NIK (Nomor Induk Kependudukan, Permendagri 137/2017 area codes; UU 24/2013): province 11-19, 21, 31-36, 51-53, 61-65, 71-76,
+ * 81-82, 91-96, DDMMYY date of birth with day + 40 for women, serial 0001-9999 */
+int pol__nat_id_nik_ok(const char *d);
+/** VN số định danh cá nhân / CCCD (Thông tư 07/2016/TT-BCA, Nghị định 137/2015/NĐ-CP): province code of the 63 provinces (001-096),
+ * century and sex digit 0-3 (1900s/2000s, men even, women odd), 2-digit year of birth, 6-digit serial */
+int pol__nat_vn_cccd_ok(const char *d);
+/** SA national ID / Iqama (Ministry of Interior / Absher): 10 digits, 1 for citizens, 2 for residents, Luhn over the 10 digits */
+int pol__nat_sa_id_ok(const char *d);
+/** AE Emirates ID (ICP, Federal Authority for Identity and Citizenship): 784 (ISO 3166-1 numeric of the UAE), year of birth
+ * 1900-2099, 7-digit serial, Luhn over the 15 digits */
+int pol__nat_ae_eid_ok(const char *d);
+/** EG national ID (Civil Status Organisation, law 143/1994): century 2 (1900s) or 3 (2000s), YYMMDD, governorate code (01-04,
+ * 11-19, 21-29, 31-35, 88 abroad), 4-digit serial (sex in its last digit), 1 check digit whose rule is unpublished (not checked) */
+int pol__nat_eg_nid_ok(const char *d);
+/** MX RFC (SAT, Código Fiscal de la Federación art. 27): n = 13 (persons: 4 letters) or 12 (companies: 3 letters), YYMMDD, a
+ * 3-character homoclave of letters and digits. @return 1 if the layout and date hold */
+int pol__nat_mx_rfc_ok(const char *v, size_t n);
+/** MX RFC check character (the homoclave's last, SAT's algorithm as python-stdnum reads it): the first n - 1 characters
+ * right-aligned in 12 positions (spaces before), values "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ " by index, weights 13..2,
+ * check = (11 - sum mod 11) mod 11, 10 -> A */
+int pol__nat_mx_rfc_check(const char *v, size_t n);
+/** MY NRIC / MyKad (Jabatan Pendaftaran Negara): YYMMDD, a place of birth code (01-16 states, 21-59 and 82-93 state codes of
+ * older cards, 60-68, 71, 72, 74-79, 98, 99 abroad and others: python-stdnum's table), 4 digits (odd for men) */
+int pol__nat_my_nric_ok(const char *d);
+/** IR کد ملی (national code, سازمان ثبت احوال کشور): 10 digits, s = sum d_i (10 - i) over the first 9, r = s mod 11, check = r
+ * if r < 2 else 11 - r; not all digits the same */
+int pol__nat_ir_code_ok(const char *d);
+/** PH TIN (Bureau of Internal Revenue, as Presidio's PH_TIN recogniser validates it): weights 9 8 7 6 5 4 3 2 over the first 8
+ * digits, sum mod 11 is the 9th digit; the 3-digit branch code that may follow is not checked */
+int pol__nat_ph_tin_ok(const char *d);
 
 #endif

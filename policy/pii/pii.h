@@ -82,7 +82,28 @@ typedef struct st_pol_pii_session_t pol_pii_session_t; /* one per request: token
     X(DE_HEALTH_INSURANCE)                                                                                                         \
     X(DE_SOCIAL_SECURITY)                                                                                                          \
     X(DE_TAX_NUMBER)                                                                                                               \
-    X(TH_TNIN)
+    X(TH_TNIN)                                                                                                                     \
+    X(RU_INN)                                                                                                                      \
+    X(RU_SNILS)                                                                                                                    \
+    X(RU_PASSPORT)                                                                                                                 \
+    X(IL_ID_NUMBER)                                                                                                                \
+    X(CZ_BIRTH_NUMBER)                                                                                                             \
+    X(CL_RUT)                                                                                                                      \
+    X(AR_CUIT)                                                                                                                     \
+    X(AR_DNI)                                                                                                                      \
+    X(PK_CNIC)                                                                                                                     \
+    X(ID_NIK)                                                                                                                      \
+    X(VN_CCCD)                                                                                                                     \
+    X(SA_NATIONAL_ID)                                                                                                              \
+    X(AE_EMIRATES_ID)                                                                                                              \
+    X(EG_NATIONAL_ID)                                                                                                              \
+    X(NG_NIN)                                                                                                                      \
+    X(CO_CEDULA)                                                                                                                   \
+    X(MX_RFC)                                                                                                                      \
+    X(MY_NRIC)                                                                                                                     \
+    X(IR_NATIONAL_ID)                                                                                                              \
+    X(PH_TIN)                                                                                                                      \
+    X(BD_NID)
 
 /** Built-in entity types (Presidio's names, plus SECRET); custom types follow POL_PII_NUM_BUILTIN. */
 enum {
@@ -108,7 +129,7 @@ enum {
 };
 /** The first and one past the last national identifier type (national.c). */
 #define POL_PII_NATIONAL_FIRST POL_PII_UK_NINO
-#define POL_PII_NATIONAL_END (POL_PII_TH_TNIN + 1)
+#define POL_PII_NATIONAL_END (POL_PII_BD_NID + 1)
 
 /** Maximum number of custom recognizers in pii.custom. */
 #define POL_PII_MAX_CUSTOM 64

@@ -465,6 +465,8 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
 #define POL__SCRIPT_CYRILLIC 2u   /* D0-D4 */
 #define POL__SCRIPT_ARABIC 4u     /* D8-DB */
 #define POL__SCRIPT_DEVANAGARI 8u /* E0 A4, E0 A5 */
+#define POL__SCRIPT_GREEK 16u     /* CE-CF */
+#define POL__SCRIPT_HEBREW 32u    /* D7 */
 /** Position of the first byte in [lo, hi] (lo >= 0x80: a range of UTF-8 lead bytes) at or after i, or len; 64 bytes
  * per step over ASCII, 16 elsewhere (SSE2). */
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi);
@@ -485,9 +487,9 @@ size_t pol__norm_end(const pol__norm_t *nm, size_t p);
 int pol__cjk_scan(pol__scanctx_t *c);
 
 /**
- * PERSON in Cyrillic, Arabic and Devanagari text: the words after a label, an introduction, an
- * honorific or a greeting of that language ("Меня зовут", "اسمي", "मेरा नाम", "Уважаемый",
- * "السيد", "श्री"). Runs only on texts holding those scripts (`scripts`, POL__SCRIPT_* bits).
+ * PERSON in Cyrillic, Arabic, Devanagari, Greek and Hebrew text: the words after a label, an
+ * introduction, an honorific or a greeting of that language ("Меня зовут", "اسمي", "मेरा नाम",
+ * "Уважаемый", "السيد", "श्री", "Με λένε", "שמי"). Runs only on texts holding those scripts (`scripts`, POL__SCRIPT_* bits).
  * @return 0, -1 on allocation failure
  */
 int pol__script_names(pol__scanctx_t *c, unsigned scripts);

@@ -690,6 +690,8 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         (p1 == ' ' && pol__is_alpha(p2) && cs >= 3 && pol__is_alpha(U(t[cs - 3])) &&
          (drun == 6 || (drun == 2 && s2 == ' ' && pol__is_digit(U(t[cs + 3]))))) ||
         ((s2 == '-' || s2 == ':') && U(t[cs + 5]) == s2 && U(t[cs + 8]) == s2) ||
+        /* a RU passport series before "№" / "номер" */
+        (drun == 4 && t[cs + 4] == ' ' && (U(t[cs + 5]) == 0xE2 || U(t[cs + 5]) == 0xD0)) ||
         /* a dotted MAC address: from here, or led by hex letters (p1 is never a digit) */
         (t[cs + 4] == '.' && t[cs + 9] == '.') || p1 == '.' || pol__is_hex(p1))
         if (pol__national_maybe(t, len, cs))

@@ -20,6 +20,7 @@
 
 #include <hs/hs.h>
 #include <string.h>
+#include <strings.h>
 
 /* clang-format off */
 static const pol__pattern_t patterns[] = {
@@ -67,14 +68,31 @@ static const pol__pattern_t patterns[] = {
      POL__REC_STREET, 1, POL__DB_WIN},
     /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
-     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+     "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia|"
+     /* pl, id/ms ("ul. Marszałkowska 10", "Jl. Sudirman No. 5"; not "al.": "et al.") */
+     "ul\\.|ulica|aleja|Jl\\.|Jln\\.|Jalan) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+    /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
+    {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.)[ ,]", 0, POL__REC_STREET, 4,
+     POL__DB_TEXT},
+    /* Russian "ул. Тверская, д. 7", "улица Ленина 5" (\\b sees no word boundary before a non-ASCII byte) */
+    {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
      POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
      POL__REC_ZIP, 0, POL__DB_TEXT},
     {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
     {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
-     "nacimiento|\\bnat[oa]\\b|nascita)", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
+     "nacimiento|\\bnat[oa]\\b|nascita|nascimento|geboortedatum|urodzon[ya]|data urodzenia|f\xc3\xb8" "dt|f\xc3\xb6" "dd|"
+     "syntynyt|do\xc4\x9fum|ng\xc3\xa0y sinh|tanggal lahir|\\blahir|"
+     /* ru, ja, zh, ko, ar, fa, hi: date of birth, born, birthday */
+     "\xd0\x94\xd0\xb0\xd1\x82\xd0\xb0 \xd1\x80\xd0\xbe\xd0\xb6\xd0\xb4\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f|"
+     "\xd0\xb4\xd0\xb0\xd1\x82\xd0\xb0 \xd1\x80\xd0\xbe\xd0\xb6\xd0\xb4\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f|"
+     "\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb8\xd0\xbb(?:\xd1\x81\xd1\x8f|\xd0\xb0\xd1\x81\xd1\x8c)|"
+     "\xe7\x94\x9f\xe5\xb9\xb4\xe6\x9c\x88\xe6\x97\xa5|\xe5\x87\xba\xe7\x94\x9f|\xe7\x94\x9f\xe6\x97\xa5|"
+     "\xec\x83\x9d\xeb\x85\x84\xec\x9b\x94\xec\x9d\xbc|"
+     "\xd8\xaa\xd8\xa7\xd8\xb1\xd9\x8a\xd8\xae \xd8\xa7\xd9\x84\xd9\x85\xd9\x8a\xd9\x84\xd8\xa7\xd8\xaf|"
+     "\xd8\xaa\xd8\xa7\xd8\xb1\xdb\x8c\xd8\xae \xd8\xaa\xd9\x88\xd9\x84\xd8\xaf|\xe0\xa4\x9c\xe0\xa4\xa8\xe0\xa5\x8d\xe0\xa4\xae)",
+     HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
     /* words that announce a date (not of birth): reported at 0.6 */
     {"\\b(?:today is|date|dated|deadline|due (?:on|by|date)|appointment(?: on)?|scheduled (?:for|on)|expires? on|expiry|"
      "valid (?:until|thru)|heute ist|datum|termin|aujourd'hui|rendez-vous le|fecha|hoy es|cita el|oggi \xc3\xa8|scadenza|"
@@ -111,7 +129,11 @@ const pol__pattern_t *pol__patterns(size_t *n)
 
 /* ---- e-mail ---- */
 
-/* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 0 not a letter */
+/* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 4 Han
+ * ideographs, 5 kana, 6 Hangul syllables, 0 not a letter. Han, kana and Hangul addresses are
+ * RFC 6531 ones ("홍길동@example.com", "张伟@例子.中国"); a script change ends a local part, so
+ * "メールは田中@example.jp" starts at 田中, while Chinese prose glued to the address ("联系张伟@...")
+ * is masked with it. */
 static int mail_script(uint32_t cp)
 {
     if ((cp < 0x80 && pol__is_alpha((unsigned char)cp)) || (cp >= 0xC0 && cp <= 0x2AF) || (cp >= 0x1E00 && cp <= 0x1EFF))
@@ -120,11 +142,23 @@ static int mail_script(uint32_t cp)
         return 2;
     if (cp >= 0x400 && cp <= 0x52F)
         return 3;
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
+        return 4;
+    if ((cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA))
+        return 5;
+    if (cp >= 0xAC00 && cp <= 0xD7A3)
+        return 6;
     return 0;
 }
 
+/* a letter an address may hold beyond ASCII: the alphabetic scripts' and Han, kana, Hangul */
+static int mail_letter(uint32_t cp)
+{
+    return pol__cp_alpha_letter(cp) || mail_script(cp) >= 4;
+}
+
 /* The domain of an address from at + 1: labels of [A-Za-z0-9-] (and, if idn, letters of the
- * alphabetic scripts: internationalised labels such as "bücher") separated by single dots. A
+ * alphabetic scripts, Han, kana and Hangul: internationalised labels such as "bücher", "例子") separated by single dots. A
  * label is in one script, so "example.comпривет" ends after "com". *last_dot receives the last
  * dot (0 if none). @return the end */
 static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t *last_dot)
@@ -141,7 +175,7 @@ static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t
             script = 0;
             continue;
         }
-        if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+        if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !mail_letter(cp)))
             break;
         if (ch < 0x80 && !pol__is_alnum(ch) && ch != '-')
             break;
@@ -175,9 +209,9 @@ static int rec_email(pol__scanctx_t *c, size_t to)
     unsigned char l = U(t[at - 1]), r = U(t[at + 1]);
     if (!(pol__is_alnum(l) || l == '_' || l == '%' || l == '+' || l == '-' || l >= 0x80) || !(pol__is_alnum(r) || r >= 0x80))
         return 0;
-    /* local part: ASCII atext, and letters of the alphabetic scripts (RFC 6531 addresses such as
-     * "josé@"); any other code point (a Chinese character, punctuation) or a change of script
-     * ("пишитеivan@") is where it starts */
+    /* local part: ASCII atext, and letters (RFC 6531 addresses such as "josé@", "홍길동@"); any
+     * other code point (punctuation, a symbol) or a change of script ("пишитеivan@", "は田中@") is
+     * where it starts */
     size_t s = at;
     int script = 0;
     while (s > 0 && at - s < 64) {
@@ -186,7 +220,7 @@ static int rec_email(pol__scanctx_t *c, size_t to)
         size_t n = 1;
         if (ch < 0x80 && !(pol__is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\''))
             break;
-        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !mail_letter(cp)))
             break;
         int sc = mail_script(cp);
         if (sc != 0 && script != 0 && sc != script)
@@ -623,6 +657,18 @@ static int rec_prefixed_id(pol__scanctx_t *c, size_t to, int type, size_t minlen
 {
     const char *t = c->text;
     size_t s = to, e = to, digits = 0;
+    /* the value after a verb: "my passport number is 123456789", "driver's license was D1234567",
+     * "passport no. is: 123456789" (the patterns end at the label; a copula was read as the value) */
+    static const char *const verbs[] = {"is", "was", NULL};
+    for (const char *const *v = verbs; *v != NULL; v++) {
+        size_t vl = strlen(*v), p = s + vl;
+        if (p < c->len && strncasecmp(t + s, *v, vl) == 0 && (t[p] == ' ' || t[p] == ':')) {
+            while (p < c->len && (t[p] == ' ' || t[p] == ':'))
+                p++;
+            s = e = p;
+            break;
+        }
+    }
     while (e < c->len && (pol__is_alnum(U(t[e])) || (t[e] == '-' && !passport)) && e - s <= maxlen)
         digits += pol__is_digit(U(t[e++]));
     if (e - s < minlen || e - s > maxlen || (pol__glue_after(t, c->len, e)))

@@ -1,16 +1,24 @@
 /*
- * PERSON in Cyrillic, Arabic and Devanagari text. The Latin-script rules (person.c) key on ASCII
+ * PERSON in Cyrillic, Arabic, Devanagari, Greek and Hebrew text. The Latin-script rules (person.c) key on ASCII
  * capitals and an English-heavy gazetteer; these scripts get the trigger half of those rules: a
  * name is the words right after a label, an introduction, an honorific, a greeting or a sign-off
  * of the language, never a word on its own.
  *   - Russian: "Меня зовут", "Имя:", "ФИО:", "Уважаемый/ая", "господин/госпожа", "г-н/г-жа",
  *     "С уважением," ... followed by 1-3 capitalised Cyrillic words (Russian capitalises names);
+ *     Ukrainian the same way ("Мене звати", "Шановний", "З повагою,");
  *     greetings ("Здравствуйте,", "Привет,") need two words (given name + surname);
  *   - Arabic: "اسمي" (my name), "الاسم" (name), "السيد/السيدة" (Mr/Mrs), "عزيزي/عزيزتي" (dear),
  *     "مع تحياتي" (regards) ... followed by 1-3 Arabic words up to a stop word ("ورقم" "and the
  *     number", prepositions) or punctuation; Arabic has no capitals, so only the trigger decides;
+ *     Persian ("اسم من", "نام من", "آقای") and Urdu ("میرا نام", "جناب") in the same script,
+ *     up to their verbs "است", "ہے" and conjunctions;
  *   - Hindi: "मेरा नाम" (my name), "नाम" (name), "श्री/श्रीमती/सुश्री" (Mr/Mrs/Ms), "प्रिय"
- *     (dear) ... followed by 1-3 Devanagari words up to a postposition or "है".
+ *     (dear) ... followed by 1-3 Devanagari words up to a postposition or "है";
+ *   - Greek: "Με λένε", "Ονομάζομαι", "Το όνομά μου είναι" (my name is), "Όνομα:", "Αγαπητέ/ή"
+ *     (dear), "Κύριε/Κυρία" (Mr/Mrs), "Με εκτίμηση," ... followed by capitalised Greek words;
+ *   - Hebrew: "שמי" (my name), "קוראים לי" (I am called), "שם:" (name), "מר/גברת" (Mr/Mrs),
+ *     "לכבוד" (to), "בברכה," (regards) ... followed by 1-3 Hebrew words up to a stop word
+ *     ("ואני", "מספר", "של"); Hebrew has no capitals either.
  * The trigger words are the ones a form, a letter or a chat message in that language uses; they
  * are listed here in both cases where the script has case.
  */
@@ -26,43 +34,131 @@ typedef struct st_trigger_t {
 } trigger_t;
 
 static const trigger_t ru_triggers[] = {
-    {"Меня зовут", 1},    {"меня зовут", 1},
-    {"Моё имя", 1},       {"моё имя", 1},
-    {"Мое имя", 1},       {"Имя:", 1},
-    {"имя:", 1},          {"ФИО:", 1},
-    {"ФИО", 1},           {"Уважаемый", 1},
-    {"уважаемый", 1},     {"Уважаемая", 1},
-    {"уважаемая", 1},     {"Господин", 1},
-    {"господин", 1},      {"Госпожа", 1},
-    {"госпожа", 1},       {"г-н", 1},
-    {"г-жа", 1},          {"С уважением,", 1},
-    {"с уважением,", 1},  {"Контактное лицо:", 1},
-    {"Получатель:", 1},   {"Отправитель:", 1},
-    {"Здравствуйте,", 2}, {"Привет,", 2},
-    {"Дорогой", 1},       {"Дорогая", 1},
-    {"Я —", 2},           {NULL, 0},
+    {"Меня зовут", 1},
+    {"меня зовут", 1},
+    {"Моё имя", 1},
+    {"моё имя", 1},
+    {"Мое имя", 1},
+    {"Имя:", 1},
+    {"имя:", 1},
+    {"ФИО:", 1},
+    {"ФИО", 1},
+    {"Уважаемый", 1},
+    {"уважаемый", 1},
+    {"Уважаемая", 1},
+    {"уважаемая", 1},
+    {"Господин", 1},
+    {"господин", 1},
+    {"Госпожа", 1},
+    {"госпожа", 1},
+    {"г-н", 1},
+    {"г-жа", 1},
+    {"С уважением,", 1},
+    {"с уважением,", 1},
+    {"Контактное лицо:", 1},
+    {"Получатель:", 1},
+    {"Отправитель:", 1},
+    {"Здравствуйте,", 2},
+    {"Привет,", 2},
+    {"Дорогой", 1},
+    {"Дорогая", 1},
+    {"Я —", 2},
+    /* Ukrainian: my name is, my name, dear, with respect */
+    {"Мене звати", 1},
+    {"мене звати", 1},
+    {"Моє ім'я", 1},
+    {"моє ім'я", 1},
+    {"Моє ім’я", 1},
+    {"Шановний", 1},
+    {"шановний", 1},
+    {"Шановна", 1},
+    {"шановна", 1},
+    {"З повагою,", 1},
+    {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
-    {"اسمي", 1},       {"الاسم:", 1},    {"السيد", 1},   {"السيدة", 1},   {"عزيزي", 1}, {"عزيزتي", 1},
-    {"مع تحياتي،", 1}, {"مع تحياتي", 1}, {"المرسل:", 1}, {"المستلم:", 1}, {NULL, 0},
+    {"اسمي", 1},
+    {"الاسم:", 1},
+    {"السيد", 1},
+    {"السيدة", 1},
+    {"عزيزي", 1},
+    {"عزيزتي", 1},
+    {"مع تحياتي،", 1},
+    {"مع تحياتي", 1},
+    {"المرسل:", 1},
+    {"المستلم:", 1},
+    /* Persian (my name, Mr; not خانم, also "ma'am" and "lady") and Urdu (my name, an honorific of both) in the same script */
+    {"اسم من", 1},
+    {"نام من", 1},
+    {"آقای", 1},
+    {"میرا نام", 1},
+    {"جناب", 1},
+    {NULL, 0},
+};
+static const trigger_t el_triggers[] = {
+    {"Με λένε", 1},
+    {"με λένε", 1},
+    {"Ονομάζομαι", 1},
+    {"ονομάζομαι", 1},
+    {"Το όνομά μου είναι", 1},
+    {"το όνομά μου είναι", 1},
+    {"Όνομα:", 1},
+    {"Ονοματεπώνυμο:", 1},
+    {"Αγαπητέ", 1},
+    {"Αγαπητή", 1},
+    {"Κύριε", 1},
+    {"Κυρία", 1},
+    {"Με εκτίμηση,", 1},
+    {"Φιλικά,", 1},
+    {NULL, 0},
+};
+static const trigger_t he_triggers[] = {
+    {"שמי", 1}, {"קוראים לי", 1}, {"שם:", 1}, {"שם מלא:", 1}, {"לכבוד", 1}, {"מר", 1}, {"גברת", 1}, {"בברכה,", 1}, {NULL, 0},
 };
 static const trigger_t hi_triggers[] = {
     {"मेरा नाम", 1}, {"नाम:", 1}, {"श्रीमती", 1}, {"श्री", 1}, {"सुश्री", 1}, {"प्रिय", 1}, {"भवदीय,", 1}, {NULL, 0},
 };
 /* words that end an Arabic / Hindi name: conjunction-prefixed nouns, prepositions, verbs of the templates */
-static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي", "وعنواني", "و",     "رقم",    "هاتفي",
-                                      "من",   "في",     "على",    "عبر",     "إلى",   "نرجو",   "هو",
-                                      "هي",   "أنا",    "يرجى",   "شكرا",    "بريدي", "عنواني", NULL};
+static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي", "وعنواني", "و", "رقم", "هاتفي", "من", "في", "على", "عبر", "إلى",
+                                      "نرجو", "هو", "هي", "أنا", "يرجى", "شكرا", "بريدي", "عنواني",
+                                      /* fa: is, am, and my; ur: is, am, and, in */
+                                      "است", "هستم", "هست", "ہے", "ہوں", "اور", "میں", "ہیں",
+                                      /* fa: please, that, object marker, with, to, from, in, said */
+                                      "لطفا", "لطفاً", "که", "را", "با", "به", "از", "در", "گفت", NULL};
+/* words that end a Hebrew name: I, and I, my, number, phone, mail, address, of, with, lives, is, wants, not, this,
+ * also, already */
+static const char *const he_stop[] = {"אני", "ואני", "שלי", "מספר", "ומספר", "טלפון", "והטלפון", "מייל",  "והמייל", "כתובת",
+                                      "של",  "עם",   "גר",  "גרה",  "הוא",   "היא",   "רוצה",    "תעודת", "ת.ז",    "מה",
+                                      "ו",   "ב",    "ל",   "מ",    "לא",    "זה",    "גם",      "כבר",   NULL};
 static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
 
+/* Cyrillic capitals and small letters of Russian, Ukrainian, Belarusian, Serbian, Macedonian and
+ * Bulgarian (U+0400-045F, Ґ ґ U+0490-0491) */
 static int is_cyr_upper(uint32_t cp)
 {
-    return (cp >= 0x0410 && cp <= 0x042F) || cp == 0x0401;
+    return (cp >= 0x0400 && cp <= 0x042F) || cp == 0x0490;
 }
 
 static int is_cyr_lower(uint32_t cp)
 {
-    return (cp >= 0x0430 && cp <= 0x044F) || cp == 0x0451;
+    return (cp >= 0x0430 && cp <= 0x045F) || cp == 0x0491;
+}
+
+/* Greek capitals (with tonos) and small letters (U+0370-03FF) */
+static int is_greek_upper(uint32_t cp)
+{
+    return cp == 0x0386 || (cp >= 0x0388 && cp <= 0x038F && cp != 0x038B && cp != 0x038D) ||
+           (cp >= 0x0391 && cp <= 0x03AB && cp != 0x03A2);
+}
+
+static int is_greek_lower(uint32_t cp)
+{
+    return cp == 0x0390 || (cp >= 0x03AC && cp <= 0x03CE);
+}
+
+static int is_hebrew_letter(uint32_t cp)
+{
+    return cp >= 0x05D0 && cp <= 0x05EA;
 }
 
 static int is_arabic_letter(uint32_t cp)
@@ -75,18 +171,19 @@ static int is_deva_letter(uint32_t cp)
     return cp >= 0x0900 && cp <= 0x097F && cp != 0x0964 && cp != 0x0965 && !(cp >= 0x0966 && cp <= 0x096F);
 }
 
-/* A capitalised Cyrillic word at p (hyphen inside allowed: "Петров-Водкин"); @return its end or p */
-static size_t cyr_word(const char *t, size_t len, size_t p)
+/* A capitalised word of a cased two-byte script (Cyrillic, Greek) at p (hyphen inside allowed:
+ * "Петров-Водкин"); @return its end or p */
+static size_t cased_word(const char *t, size_t len, size_t p, int (*is_upper)(uint32_t), int (*is_lower)(uint32_t))
 {
     uint32_t cp;
     size_t n;
-    if (p >= len || (n = pol__cp_at(t, len, p, &cp)) != 2 || !is_cyr_upper(cp))
+    if (p >= len || (n = pol__cp_at(t, len, p, &cp)) != 2 || !is_upper(cp))
         return p;
     size_t e = p + n, k = 0;
     while (e < len) {
-        if ((n = pol__cp_at(t, len, e, &cp)) == 2 && is_cyr_lower(cp))
+        if ((n = pol__cp_at(t, len, e, &cp)) == 2 && is_lower(cp))
             e += n, k++;
-        else if (t[e] == '-' && e + 1 < len && pol__cp_at(t, len, e + 1, &cp) == 2 && is_cyr_upper(cp))
+        else if (t[e] == '-' && e + 1 < len && pol__cp_at(t, len, e + 1, &cp) == 2 && is_upper(cp))
             e += 3;
         else
             break;
@@ -128,20 +225,32 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
         if (k > 0 && (e >= len || t[e] != ' '))
             break;
         if (script == POL__SCRIPT_CYRILLIC)
-            w = cyr_word(t, len, q);
+            w = cased_word(t, len, q, is_cyr_upper, is_cyr_lower);
+        else if (script == POL__SCRIPT_GREEK)
+            w = cased_word(t, len, q, is_greek_upper, is_greek_lower);
         else if (script == POL__SCRIPT_ARABIC)
             w = script_word(t, len, q, is_arabic_letter);
+        else if (script == POL__SCRIPT_HEBREW)
+            w = script_word(t, len, q, is_hebrew_letter);
         else
             w = script_word(t, len, q, is_deva_letter);
         if (w == q)
             break;
         if (script == POL__SCRIPT_ARABIC && in_list(t, q, w, ar_stop))
             break;
+        if (script == POL__SCRIPT_HEBREW && in_list(t, q, w, he_stop))
+            break;
         if (script == POL__SCRIPT_DEVANAGARI && in_list(t, q, w, hi_stop))
             break;
         e = w, words++;
     }
     return words == 0 ? p : e;
+}
+
+static int is_letter_of_a_script(uint32_t cp)
+{
+    return is_cyr_lower(cp) || is_cyr_upper(cp) || is_greek_lower(cp) || is_greek_upper(cp) || is_hebrew_letter(cp) ||
+           is_arabic_letter(cp) || is_deva_letter(cp);
 }
 
 static int count_words(const char *t, size_t s, size_t e)
@@ -154,7 +263,7 @@ static int count_words(const char *t, size_t s, size_t e)
 
 void pol__script_trigger_bits(uint64_t bits[16])
 {
-    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers};
+    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers, el_triggers, he_triggers};
     for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
         for (const trigger_t *tr = lists[k]; tr->w != NULL; tr++) {
             uint32_t cp;
@@ -172,15 +281,15 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
         const trigger_t *list;
         unsigned char lead_lo, lead_hi; /* first byte range of the script's letters */
     } sets[] = {
-        {POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD1},
-        {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
-        {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
+        {POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD1},   {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
+        {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0}, {POL__SCRIPT_GREEK, el_triggers, 0xCE, 0xCF},
+        {POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},
     };
-    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xD0, 0xE0)) < len; i++) {
+    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xCE, 0xE0)) < len; i++) {
         unsigned char b = U(t[i]);
         uint32_t first;
-        /* lead bytes of Cyrillic (D0 D1), Arabic (D8-DB), Devanagari (E0) letters only */
-        if (!((b >= 0xD0 && b <= 0xD1) || (b >= 0xD8 && b <= 0xDB) || b == 0xE0))
+        /* lead bytes of Greek (CE CF), Cyrillic (D0 D1), Hebrew (D7), Arabic (D8-DB), Devanagari (E0) letters only */
+        if (!((b >= 0xCE && b <= 0xD1) || b == 0xD7 || (b >= 0xD8 && b <= 0xDB) || b == 0xE0))
             continue;
         /* most letters start no trigger: one bit test */
         pol__cp_at(t, len, i, &first);
@@ -201,12 +310,12 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
                 /* a trigger starts a word: not after a letter of its script */
                 if (i > 0)
                     pol__cp_before(t, i, &prev);
-                if (is_cyr_lower(prev) || is_cyr_upper(prev) || is_arabic_letter(prev) || is_deva_letter(prev))
+                if (is_letter_of_a_script(prev))
                     break;
                 /* the trigger is a whole word ("السيد" is no trigger inside "السيدة") */
                 if (i + n < len)
                     pol__cp_at(t, len, i + n, &next);
-                if (is_cyr_lower(next) || is_cyr_upper(next) || is_arabic_letter(next) || is_deva_letter(next))
+                if (is_letter_of_a_script(next))
                     continue;
                 size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
                 if (e > s && count_words(t, s, e) >= tr->min_words) {

@@ -229,7 +229,7 @@ size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, 
 /* The reference of the two passes below (pol__normalize_ref, for the differential test): visits every lead byte of a
  * 2-4 byte sequence (C2-F4). Position of the first code point that normalises, or len. *scripts receives the
  * POL__SCRIPT_* bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic; D8-DB
- * Arabic; E0 A4/A5 Devanagari). */
+ * Arabic; E0 A4/A5 Devanagari; CE-CF Greek; D7 Hebrew). */
 static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
 {
     size_t i = 0, found = len;
@@ -243,6 +243,10 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
             *scripts |= POL__SCRIPT_CYRILLIC;
         else if (b >= 0xD8 && b <= 0xDB)
             *scripts |= POL__SCRIPT_ARABIC;
+        else if (b == 0xCE || b == 0xCF)
+            *scripts |= POL__SCRIPT_GREEK;
+        else if (b == 0xD7)
+            *scripts |= POL__SCRIPT_HEBREW;
         else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
             *scripts |= POL__SCRIPT_DEVANAGARI;
         /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
@@ -313,7 +317,8 @@ static int devanagari_at(const char *t, size_t len, size_t i, unsigned m)
 static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
 {
     unsigned s = 0;
-    const unsigned all = POL__SCRIPT_CJK | POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI;
+    const unsigned all = POL__SCRIPT_CJK | POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI | POL__SCRIPT_GREEK |
+                         POL__SCRIPT_HEBREW;
     size_t i = 0;
     *first_hi = len;
 #if defined(__SSE2__)
@@ -341,6 +346,10 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
             s |= POL__SCRIPT_CYRILLIC;
         if (IN_RANGE(v, 0xD8, 0xDB))
             s |= POL__SCRIPT_ARABIC;
+        if (IN_RANGE(v, 0xCE, 0xCF))
+            s |= POL__SCRIPT_GREEK;
+        if (IN_RANGE(v, 0xD7, 0xD7))
+            s |= POL__SCRIPT_HEBREW;
         if (!(s & POL__SCRIPT_DEVANAGARI) &&
             devanagari_at(t, len, i, (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)))))
             s |= POL__SCRIPT_DEVANAGARI;
@@ -357,6 +366,10 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
             s |= POL__SCRIPT_CYRILLIC;
         else if (b >= 0xD8 && b <= 0xDB)
             s |= POL__SCRIPT_ARABIC;
+        else if (b == 0xCE || b == 0xCF)
+            s |= POL__SCRIPT_GREEK;
+        else if (b == 0xD7)
+            s |= POL__SCRIPT_HEBREW;
         else if (b == 0xE0 && devanagari_at(t, len, i, 1))
             s |= POL__SCRIPT_DEVANAGARI;
     }

@@ -125,7 +125,7 @@ test('privacy sees the redaction chart and list, filters it, and never a raw val
   // hand-kept subset
   const typesApi = await admin('GET', '/admin/api/redactions/types', TOKENS.privacy);
   assert.equal(typesApi.status, 200);
-  for (const t of ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'SECRET', 'UK_NINO', 'CN_RESIDENT_ID', 'TH_TNIN']) {
+  for (const t of ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'SECRET', 'UK_NINO', 'CN_RESIDENT_ID', 'TH_TNIN', 'RU_INN', 'CO_CEDULA']) {
     assert.ok(typesApi.json.types.includes(t), `${t} in /redactions/types`);
   }
   await page.waitForFunction((n) => document.querySelectorAll('select[name=type] option').length > n, typesApi.json.types.length);

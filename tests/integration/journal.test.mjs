@@ -11,6 +11,7 @@
 //   the restart's recovery, and the ledger sums to the balance.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
@@ -168,6 +169,44 @@ describe('store failing (injected write error on SQLite)', () => {
   test('metering off: 503 + Retry-After for new calls, calls in flight wait, no forwarded call without its record',
     async (t) => storeFailing(t, false));
   test('metering on: the same, and every reservation settled, the ledger balanced', async (t) => storeFailing(t, true));
+  // Issue 12 session 7: the piece of a Content-Length answer that ends it waits for the commit
+  // whole (an answer that came in one piece: nothing of it before the commit, then all of it in
+  // one send), where only its last byte waited before.
+  test('a one-piece answer: no byte of it before its record is committed, then all of it', async () => {
+    const data = storeSetup('journal-whole-data');
+    const gw = await startAigw({ name: 'journal-whole-aigw', mockUrl: mock.url, config: meterConfig(data, false) });
+    try {
+      const body = JSON.stringify({ model: 'journal-whole', messages: [{ role: 'user', content: 'x' }] });
+      const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\n`
+        + `X-AIGW-User: user-journal-whole\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+        + 'Connection: close\r\n\r\n';
+      sqlite(data.db, FAIL_TRIGGER);
+      const s = net.connect(gw.port, '127.0.0.1');
+      const chunks = [];
+      const closed = new Promise((resolve, reject) => {
+        s.on('end', resolve);
+        s.on('error', reject);
+      });
+      s.on('data', (c) => chunks.push(c));
+      s.write(head + body);
+      // forwarded, answered by the mock, its record refused and retried: the client has nothing yet
+      await waitFor(async () => (await forwarded('journal-whole')).length === 1 || null, { timeoutMs: 5000, msg: 'forwarded' });
+      await sleep(600);
+      const before = Buffer.concat(chunks).length;
+      sqlite(data.db, 'DROP TRIGGER test_store_full');
+      await closed;
+      const text = Buffer.concat(chunks).toString('utf8');
+      assert.equal(before, 0, `bytes before the commit: ${before}`);
+      assert.match(text, /^HTTP\/1\.1 200 /);
+      const id = /x-aigw-request-id: (\S+)/i.exec(text)[1];
+      const answer = text.slice(text.indexOf('\r\n\r\n') + 4);
+      assert.equal(Buffer.byteLength(answer), Number(/content-length: (\d+)/i.exec(text)[1]), 'the whole answer');
+      assert.equal(JSON.parse(answer).object, 'chat.completion');
+      assert.ok(hasRecord(data.db, id), 'recorded when the client has it');
+    } finally {
+      await gw.stop();
+    }
+  });
 });
 
 // ---- kill -9 at random points ---------------------------------------------------------------

@@ -382,10 +382,16 @@ static void test_inline_max(void **state)
     grant(st, "eve", 10 * PRICE);
     wait_idle(st);
     gw_store_stats_t s0 = stats(st);
-    done_t d[3] = {DONE_INIT, DONE_INIT, DONE_INIT};
-    assert_int_equal(gw_store_reserve_async(st, "eve", "e1", PRICE, 0, NULL, on_done, &d[0]), 0);
-    assert_int_equal(gw_store_reserve_async(st, "eve", "e2", PRICE, 0, NULL, on_done, &d[1]), 0);
+    /* two sets of completions: a reused one would read as done (by this thread) before the writer
+     * had completed the second turn, and the writer would then complete into a dead stack frame */
+    done_t a[2] = {DONE_INIT, DONE_INIT}, d[3] = {DONE_INIT, DONE_INIT, DONE_INIT};
+    assert_int_equal(gw_store_reserve_async(st, "eve", "e1", PRICE, 0, NULL, on_done, &a[0]), 0);
+    assert_int_equal(gw_store_reserve_async(st, "eve", "e2", PRICE, 0, NULL, on_done, &a[1]), 0);
     assert_int_equal(gw_store_turn_commit(fx->turn, 1), 2); /* at the cap: inline */
+    for (int i = 0; i < 2; i++) {
+        assert_true(is_done(&a[i]));
+        assert_true(pthread_equal(a[i].thread, pthread_self()));
+    }
     wait_idle(st);
     for (int i = 0; i < 3; i++)
         assert_int_equal(gw_store_reserve_async(st, "eve",

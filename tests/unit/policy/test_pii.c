@@ -113,6 +113,33 @@ static void test_recognizers(void **state)
     assert_int_equal(type_of(f, "Hola Jos\xc3\xa9 P\xc3\xa9rez,", "Jos\xc3\xa9 P\xc3\xa9rez"), POL_PII_PERSON);
     assert_int_equal(type_of(f, "at 221 Baker Street, please", "221 Baker Street"), POL_PII_LOCATION);
     assert_int_equal(type_of(f, "postcode SW1A 1AA", "SW1A 1AA"), POL_PII_LOCATION);
+    /* street type first in Polish, Indonesian and Russian, a house-number label, PL postcodes, RU flats */
+    assert_int_equal(
+        type_of(f, "Moja adresa: ul. Marsza\xc5\x82kowska 10, 00-590 Warszawa", "ul. Marsza\xc5\x82kowska 10, 00-590 Warszawa"),
+        POL_PII_LOCATION);
+    assert_int_equal(type_of(f, "Alamat saya Jl. Sudirman No. 5, Jakarta Pusat", "Jl. Sudirman No. 5, Jakarta Pusat"),
+                     POL_PII_LOCATION);
+    assert_int_equal(type_of(f, "Мой адрес: ул. Тверская, д. 7, кв. 12, Москва", "ул. Тверская, д. 7, кв. 12, Москва"),
+                     POL_PII_LOCATION);
+    assert_int_equal(type_of(f, "Kirim ke Jalan Merdeka 17, Bandung", "Jalan Merdeka 17, Bandung"), POL_PII_LOCATION);
+    /* Turkish: the type after the name ("Cad.", "Caddesi", "Sok."), the number after it */
+    assert_int_equal(type_of(f, "Adresim: Atatürk Cad. No: 15, Kadıköy, İstanbul", "Atatürk Cad. No: 15, Kadıköy, İstanbul"),
+                     POL_PII_LOCATION);
+    assert_int_equal(type_of(f, "Bağdat Caddesi 120, Kadıköy", "Bağdat Caddesi 120, Kadıköy"), POL_PII_LOCATION);
+    /* a house number with a letter, and a UK postcode after the city stays in the span */
+    assert_int_equal(type_of(f, "live at 221B Baker Street, London NW1 6XE.", "221B Baker Street, London NW1 6XE"),
+                     POL_PII_LOCATION);
+    static const char *const not_streets[] = {"Smith et al. Nature 2019 showed", "стул. Мама 5 раз сказала",
+                                              "Jalan kaki 5 km setiap hari", "Hafta sonu Bağdat Caddesi çok kalabalık",
+                                              "Cad. ile ilgili bir soru"};
+    for (size_t i = 0; i < sizeof(not_streets) / sizeof(not_streets[0]); i++) {
+        const pol_pii_entity_t *ents;
+        size_t n;
+        assert_int_equal(pol_pii_scan(f->e, f->s, not_streets[i], strlen(not_streets[i]), &ents, &n), 0);
+        for (size_t k = 0; k < n; k++)
+            if (ents[k].type == POL_PII_LOCATION)
+                fail_msg("false address in \"%s\"", not_streets[i]);
+    }
     fx_free(f);
 }
 

@@ -104,6 +104,45 @@ static const case_t cases[] = {
     {"BE_NATIONAL_NUMBER", "85.07.30-033.28", "85.07.30-033.28", "85.07.30-033.29"},
     {"ZA_ID", "ID number 8001015009087", "8001015009087", "ID number 8001015009086"},
     {"TH_TNIN", "บัตรประชาชน 1234567890121", "1234567890121", "บัตรประชาชน 1234567890122"},
+    /* populous countries (national_checks.h cites each rule), in a sentence of the country's language */
+    {"RU_INN", "Меня зовут Иван Петров, ИНН 500100732259", "500100732259", "Меня зовут Иван Петров, ИНН 500100732258"},
+    {"RU_INN", "ИНН организации 7707083893.", "7707083893", "ИНН организации 7707083894."},
+    {"RU_SNILS", "Мой СНИЛС 112-233-445 95", "112-233-445 95", "Мой СНИЛС 112-233-445 96"},
+    {"RU_SNILS", "112-233-445-95", "112-233-445-95", "112-233-445-94"},
+    {"RU_PASSPORT", "мой паспорт 4510 123456, выдан в 2015 году", "4510 123456", "мой паспорт 0010 123456, выдан в 2015 году"},
+    {"RU_PASSPORT", "Паспорт: 45 10 123456", "45 10 123456", NULL},
+    /* the series, a label and the number (the prefilter's fast path admits the 4-digit series before "№" / "номер") */
+    {"RU_PASSPORT", "паспорт серия 4510 номер 123456", "4510 номер 123456", "паспорт серия 0010 номер 123456"},
+    {"RU_PASSPORT", "Паспорт 4510 № 123456, выдан ОВД", "4510 № 123456", "Паспорт 4510 № 1234567, выдан ОВД"},
+    {"IL_ID_NUMBER", "תעודת זהות 123456782", "123456782", "תעודת זהות 123456783"},
+    {"IL_ID_NUMBER", "מספר ת\"ז: 039337423", "039337423", "מספר ת\"ז: 039337422"},
+    {"CZ_BIRTH_NUMBER", "rodné číslo 736028/5163", "736028/5163", "rodné číslo 736028/5164"},
+    {"CZ_BIRTH_NUMBER", "710319/2745", "710319/2745", "711319/2745"}, /* month 13: no date */
+    {"CL_RUT", "RUT 12.345.678-5", "12.345.678-5", "RUT 12.345.678-4"},
+    {"CL_RUT", "mi RUT es 10.000.013-K", "10.000.013-K", "mi RUT es 10.000.013-9"},
+    {"CL_RUT", "RUN: 7654321-6", "7654321-6", "RUN: 7654321-5"},
+    {"AR_CUIT", "CUIT 20-12345678-6", "20-12345678-6", "CUIT 20-12345678-5"},
+    {"AR_CUIT", "mi CUIL es 20055361682", "20055361682", "mi CUIL es 21055361682"},
+    {"AR_DNI", "Mi DNI es 12.345.678", "12.345.678", NULL},
+    {"PK_CNIC", "میرا شناختی کارڈ نمبر 34201-0891231-8 ہے", "34201-0891231-8", "میرا شناختی کارڈ نمبر 84201-0891231-8 ہے"},
+    {"PK_CNIC", "CNIC 4220103976408", "4220103976408", "CNIC 4220103976400"},
+    {"ID_NIK", "NIK saya 3174012501900001", "3174012501900001", "NIK saya 3174013201900001"},
+    {"ID_NIK", "Nomor KTP: 3171015708450001", "3171015708450001", "Nomor KTP: 9971015708450001"},
+    {"VN_CCCD", "Số CCCD của tôi là 001099012345", "001099012345", "Số CCCD của tôi là 003099012345"},
+    {"SA_NATIONAL_ID", "رقم الهوية 1234567897", "1234567897", "رقم الهوية 1234567898"},
+    {"SA_NATIONAL_ID", "Iqama 2234567895", "2234567895", "Iqama 3234567895"},
+    {"AE_EMIRATES_ID", "Emirates ID 784-1990-1234567-6", "784-1990-1234567-6", "Emirates ID 784-1990-1234567-7"},
+    {"AE_EMIRATES_ID", "784199012345676", "784199012345676", "785199012345676"},
+    {"EG_NATIONAL_ID", "الرقم القومي 29001011234567", "29001011234567", "الرقم القومي 29013011234567"},
+    {"NG_NIN", "My NIN is 12345678901", "12345678901", NULL},
+    {"CO_CEDULA", "cédula de ciudadanía 1.020.304.050", "1.020.304.050", NULL},
+    {"MX_RFC", "RFC: GODE561231GR8", "GODE561231GR8", "RFC: GODE561331GR8"},
+    {"MX_RFC", "mi RFC es MAB9307148T4 (persona moral)", "MAB9307148T4", "mi RFC es MAB9313148T4 (persona moral)"},
+    {"MX_RFC", "GODE561231GR8", "GODE561231GR8", "gode561231gr8"}, /* a valid check stands alone; capitals only */
+    {"MY_NRIC", "No. IC saya 770305-02-1234", "770305-02-1234", "No. IC saya 770305-17-1234"},
+    {"IR_NATIONAL_ID", "کد ملی من 0012345679 است", "0012345679", "کد ملی من 0012345678 است"},
+    {"PH_TIN", "My TIN is 000-123-456-000", "000-123-456-000", "My TIN is 000-123-457-000"},
+    {"BD_NID", "আমার এনআইডি নম্বর 1234567890123", "1234567890123", NULL},
 };
 
 static void test_valid_invalid(void **state)
@@ -142,6 +181,28 @@ static void test_context_words(void **state)
         {"123456789018", "個人番号 123456789018", "JP_MY_NUMBER"},
         {"1234567893", "NPI: 1234567893", "US_NPI"},
         {"3123.4567.8909", "Aadhaar 3123.4567.8909", "IN_AADHAAR"}, /* dotted: a Cisco MAC shape too */
+        {"500100732259", "ИНН: 500100732259", "RU_INN"},
+        {"7707083893", "inn 7707083893", "RU_INN"},
+        {"11223344595", "СНИЛС 11223344595", "RU_SNILS"},
+        {"112 233 445 95", "снилс: 112 233 445 95", "RU_SNILS"},
+        {"4510 123456", "passport 4510 123456", "RU_PASSPORT"},
+        {"123456782", "ת.ז. 123456782", "IL_ID_NUMBER"},
+        {"7360285163", "RČ 7360285163", "CZ_BIRTH_NUMBER"},
+        {"12345678-5", "RUT 12345678-5", "CL_RUT"},
+        {"20123456786", "CUIT 20123456786", "AR_CUIT"},
+        {"12.345.678", "DNI: 12.345.678", "AR_DNI"},
+        {"4220103976408", "NADRA 4220103976408", "PK_CNIC"},
+        {"3174012501900001", "nomor induk kependudukan 3174012501900001", "ID_NIK"},
+        {"001099012345", "căn cước công dân 001099012345", "VN_CCCD"},
+        {"1234567897", "الهوية الوطنية 1234567897", "SA_NATIONAL_ID"},
+        {"29001011234567", "national ID 29001011234567", "EG_NATIONAL_ID"},
+        {"12345678901", "NIMC 12345678901", "NG_NIN"},
+        {"79123456", "C.C. 79123456", "CO_CEDULA"},
+        {"VACE460910SX6", "RFC VACE460910SX6", "MX_RFC"}, /* an RFC whose check character does not hold */
+        {"770305021234", "MyKad 770305021234", "MY_NRIC"},
+        {"1234567891", "national code 1234567891", "IR_NATIONAL_ID"},
+        {"234-567-892", "TIN 234-567-892", "PH_TIN"},
+        {"12345678901234567", "NID 12345678901234567", "BD_NID"},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         if (national_count(f, pairs[i][0]) != 0)
@@ -174,6 +235,22 @@ static void test_look_alikes(void **state)
         "request_id=7f3a2c1e trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7 sha "
         "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d",
         "Bestellnummer 202509200206 vom 2023-05-01",
+        /* the lengths of the populous countries' identifiers, without their context words */
+        "order 3174012501900001 shipped", /* a valid NIK after an order word */
+        "ts 1718041234567890 us, epoch 1718041234, ms 1718041234567",
+        "заказ № 500100732259 оплачен",         /* a valid INN after a label */
+        "Rechnung 4510 123456 vom 12.03.2024",  /* RU passport layout without its word */
+        "total $12.345.678, then 12.345.678-4", /* amount; bad RUT check */
+        "invoice 240101/0007",                  /* a valid birth number as an invoice reference */
+        "call +7 912 345-67-89 or 8 (912) 345-67-89",
+        "+971 50 123 4567, +966 50 123 4567, +92 300 1234567, +62 812 3456 7890",
+        "SKU 20-12345678-5 and part 34201-0891231-0",
+        "importe 12.345.678 pesos, saldo 1.020.304.050",
+        "batch 123456782 of 9 digits, id 001099012345 in the log",
+        "1234567897 1234567898 1234567899",        /* a list of 10-digit numbers, one Luhn-valid */
+        "lot ABCD240101XY1 and SKU WXYZ991332AB1", /* RFC layouts: bad check, bad date */
+        "build 2024.01.05-02-1234, ticket 240101-01-0001",
+        "в 2024 номер 123456 заказа", /* a series-and-number layout without a passport word */
         "Commande n\xc2\xb0 A433522495 du 2018-03-02",
         ("\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7\xef\xbc\x9a" /* split: \x9a would swallow the digits */
          "202311019588"),
@@ -237,6 +314,26 @@ static void test_mac_dotted(void **state)
             if (ents[k].type == mac)
                 fail_msg("MAC_ADDRESS in look-alike \"%s\"", neg[i]);
     }
+    fx_free(f);
+}
+
+/* US_PASSPORT / US_DRIVER_LICENSE after a verb: "my passport number is 123456789" (the patterns
+ * end at the label, and "is" used to be read as the value); a verb followed by a word is none */
+static void test_us_prefixed_after_verb(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    const char *t = "My passport number is 123456789 and my driver's license is D1234567";
+    assert_int_equal(type_of(f, t, "123456789"), POL_PII_US_PASSPORT);
+    assert_int_equal(type_of(f, t, "D1234567"), POL_PII_US_DRIVER_LICENSE);
+    assert_int_equal(type_of(f, "passport was: A12803456.", "A12803456"), POL_PII_US_PASSPORT);
+    const pol_pii_entity_t *ents;
+    size_t n;
+    t = "my passport is valid until 2030 and my driving licence is required";
+    assert_int_equal(pol_pii_scan(f->e, f->s, t, strlen(t), &ents, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].type == POL_PII_US_PASSPORT || ents[i].type == POL_PII_US_DRIVER_LICENSE)
+            fail_msg("prefixed id in \"%s\"", t);
     fx_free(f);
 }
 
@@ -352,8 +449,13 @@ static void test_fast_path_equivalence(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_invalid),      cmocka_unit_test(test_context_words),         cmocka_unit_test(test_look_alikes),
-        cmocka_unit_test(test_names_actions_mask), cmocka_unit_test(test_fast_path_equivalence), cmocka_unit_test(test_mac_dotted),
+        cmocka_unit_test(test_valid_invalid),
+        cmocka_unit_test(test_context_words),
+        cmocka_unit_test(test_look_alikes),
+        cmocka_unit_test(test_names_actions_mask),
+        cmocka_unit_test(test_fast_path_equivalence),
+        cmocka_unit_test(test_mac_dotted),
+        cmocka_unit_test(test_us_prefixed_after_verb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

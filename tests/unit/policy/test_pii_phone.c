@@ -143,6 +143,19 @@ static void test_dates_in_context(void **state)
         {"appointment on 2025-03-12 14:30 please", "2025-03-12 14:30"},
         {"Termin: 3. Mai 2025", "3. Mai 2025"},
         {"I was born on March 3, 1985.", "March 3, 1985"},
+        /* dates of birth in other languages, CJK units included */
+        {"生年月日は1990年5月12日です。", "1990年5月12日"},
+        {"我出生于1990年5月12日。", "1990年5月12日"},
+        {"생년월일: 1990년 5월 12일", "1990년 5월 12일"},
+        {"Дата рождения: 12.05.1990", "12.05.1990"},
+        {"Data de nascimento: 12/05/1990", "12/05/1990"},
+        {"Doğum tarihi: 12.05.1990", "12.05.1990"},
+        {"Ngày sinh: 12/05/1990", "12/05/1990"},
+        {"Tanggal lahir: 12-05-1990", "12-05-1990"},
+        {"urodzony 12.05.1990 w Krakowie", "12.05.1990"},
+        {"تاريخ الميلاد: 12/05/1990", "12/05/1990"},
+        {"जन्म तिथि: 12/05/1990", "12/05/1990"},
+        {"Født 12.05.1990", "12.05.1990"},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_DATE_TIME)
@@ -154,6 +167,8 @@ static void test_dates_in_context(void **state)
         "date: today",                            /* no date */
         "date 12345678",                          /* a number */
         "Dated 5/45 of the total",                /* no day 45, no year */
+        "2023年度の売上は5月12日に発表",          /* no keyword */
+        "родился в Москве",                       /* a birth word, no date */
     };
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
         if (has_type(f, neg[i], POL_PII_DATE_TIME))

@@ -238,6 +238,14 @@ static void test_boundaries_other_scripts(void **state)
                       "her address is josé@ejemplo.es and ana@example.org",
                       "josé@ejemplo.es", POL_PII_EMAIL_ADDRESS));
     assert_true(found(f, "jane@example.comпри", "jane@example.com", POL_PII_EMAIL_ADDRESS));
+    /* Han, kana and Hangul local parts and labels (RFC 6531): a script change starts the address */
+    assert_true(found(f, "이메일: 홍길동@example.com", "홍길동@example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "邮箱：王小明@公司.com，电话", "王小明@公司.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "メールは田中@example.jp です", "田中@example.jp", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "请发邮件到zhang.wei@gmail.com谢谢", "zhang.wei@gmail.com", POL_PII_EMAIL_ADDRESS));
+    /* a mention or a word after '@' without a domain is no address */
+    assert_int_equal(count_type(f, "@张伟 你好，明天见", POL_PII_EMAIL_ADDRESS), 0);
+    assert_int_equal(count_type(f, "张伟@公司 今天不在", POL_PII_EMAIL_ADDRESS), 0);
 }
 
 static void test_groupings(void **state)
@@ -384,6 +392,27 @@ static void test_introductions(void **state)
     assert_int_equal(count_type(f, "Nama saya sedang dicari di sistem.", POL_PII_PERSON), 0);
     assert_int_equal(count_type(f, "Python'u adım adım öğrenmek istiyorum.", POL_PII_PERSON), 0);
     assert_int_equal(count_type(f, "Jag heter inte så, det är ett smeknamn.", POL_PII_PERSON), 0);
+    /* Greek and Hebrew (scripts.c), Ukrainian, Persian and Urdu (the Cyrillic and Arabic rules) */
+    static const char *const other[][2] = {
+        {"Γεια σας, με λένε Γιώργος Παπαδόπουλος και μένω στην Αθήνα.", "Γιώργος Παπαδόπουλος"},
+        {"Ονομάζομαι Μαρία Κωνσταντίνου.", "Μαρία Κωνσταντίνου"},
+        {"Αγαπητέ Νίκο, ευχαριστώ για το μήνυμα.", "Νίκο"},
+        {"שלום, שמי דוד כהן ואני גר בתל אביב.", "דוד כהן"},
+        {"קוראים לי שרה לוי, מספר הטלפון שלי 050-1234567", "שרה לוי"},
+        {"Привіт! Мене звати Олександр Шевченко, я з Києва.", "Олександр Шевченко"},
+        {"Шановний Ігоре Петренко, дякуємо за лист.", "Ігоре Петренко"},
+        {"سلام، اسم من علی رضایی است و ایمیلم را دارید", "علی رضایی"},
+        {"آقای محمد کریمی لطفا تماس بگیرید", "محمد کریمی"},
+        {"السلام علیکم، میرا نام عمران خان ہے اور میں لاہور سے ہوں۔", "عمران خان"},
+    };
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+        if (!found(f, other[i][0], other[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", other[i][0]);
+    assert_int_equal(count_type(f, "Με λένε και λένε πολλά.", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "המר הזה טעים", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "שמי לא חשוב", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "Мене звати не важливо.", POL_PII_PERSON), 0);
+    assert_int_equal(count_type(f, "خانم دکتر گفت که فردا بیایید", POL_PII_PERSON), 0);
 }
 
 static void test_cjk_addresses(void **state)
