@@ -129,7 +129,11 @@ const pol__pattern_t *pol__patterns(size_t *n)
 
 /* ---- e-mail ---- */
 
-/* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 0 not a letter */
+/* the script of a letter in an address: 1 Latin (ASCII or extended), 2 Greek, 3 Cyrillic, 4 Han
+ * ideographs, 5 kana, 6 Hangul syllables, 0 not a letter. Han, kana and Hangul addresses are
+ * RFC 6531 ones ("홍길동@example.com", "张伟@例子.中国"); a script change ends a local part, so
+ * "メールは田中@example.jp" starts at 田中, while Chinese prose glued to the address ("联系张伟@...")
+ * is masked with it. */
 static int mail_script(uint32_t cp)
 {
     if ((cp < 0x80 && pol__is_alpha((unsigned char)cp)) || (cp >= 0xC0 && cp <= 0x2AF) || (cp >= 0x1E00 && cp <= 0x1EFF))
@@ -138,11 +142,23 @@ static int mail_script(uint32_t cp)
         return 2;
     if (cp >= 0x400 && cp <= 0x52F)
         return 3;
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
+        return 4;
+    if ((cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA))
+        return 5;
+    if (cp >= 0xAC00 && cp <= 0xD7A3)
+        return 6;
     return 0;
 }
 
+/* a letter an address may hold beyond ASCII: the alphabetic scripts' and Han, kana, Hangul */
+static int mail_letter(uint32_t cp)
+{
+    return pol__cp_alpha_letter(cp) || mail_script(cp) >= 4;
+}
+
 /* The domain of an address from at + 1: labels of [A-Za-z0-9-] (and, if idn, letters of the
- * alphabetic scripts: internationalised labels such as "bücher") separated by single dots. A
+ * alphabetic scripts, Han, kana and Hangul: internationalised labels such as "bücher", "例子") separated by single dots. A
  * label is in one script, so "example.comпривет" ends after "com". *last_dot receives the last
  * dot (0 if none). @return the end */
 static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t *last_dot)
@@ -159,7 +175,7 @@ static size_t email_domain(const char *t, size_t len, size_t at, int idn, size_t
             script = 0;
             continue;
         }
-        if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+        if (ch >= 0x80 && (!idn || (n = pol__cp_at(t, len, e, &cp)) < 2 || !mail_letter(cp)))
             break;
         if (ch < 0x80 && !pol__is_alnum(ch) && ch != '-')
             break;
@@ -193,9 +209,9 @@ static int rec_email(pol__scanctx_t *c, size_t to)
     unsigned char l = U(t[at - 1]), r = U(t[at + 1]);
     if (!(pol__is_alnum(l) || l == '_' || l == '%' || l == '+' || l == '-' || l >= 0x80) || !(pol__is_alnum(r) || r >= 0x80))
         return 0;
-    /* local part: ASCII atext, and letters of the alphabetic scripts (RFC 6531 addresses such as
-     * "josé@"); any other code point (a Chinese character, punctuation) or a change of script
-     * ("пишитеivan@") is where it starts */
+    /* local part: ASCII atext, and letters (RFC 6531 addresses such as "josé@", "홍길동@"); any
+     * other code point (punctuation, a symbol) or a change of script ("пишитеivan@", "は田中@") is
+     * where it starts */
     size_t s = at;
     int script = 0;
     while (s > 0 && at - s < 64) {
@@ -204,7 +220,7 @@ static int rec_email(pol__scanctx_t *c, size_t to)
         size_t n = 1;
         if (ch < 0x80 && !(pol__is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' || ch == '+' || ch == '-' || ch == '\''))
             break;
-        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !mail_letter(cp)))
             break;
         int sc = mail_script(cp);
         if (sc != 0 && script != 0 && sc != script)

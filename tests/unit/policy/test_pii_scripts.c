@@ -238,6 +238,14 @@ static void test_boundaries_other_scripts(void **state)
                       "her address is josé@ejemplo.es and ana@example.org",
                       "josé@ejemplo.es", POL_PII_EMAIL_ADDRESS));
     assert_true(found(f, "jane@example.comпри", "jane@example.com", POL_PII_EMAIL_ADDRESS));
+    /* Han, kana and Hangul local parts and labels (RFC 6531): a script change starts the address */
+    assert_true(found(f, "이메일: 홍길동@example.com", "홍길동@example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "邮箱：王小明@公司.com，电话", "王小明@公司.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "メールは田中@example.jp です", "田中@example.jp", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "请发邮件到zhang.wei@gmail.com谢谢", "zhang.wei@gmail.com", POL_PII_EMAIL_ADDRESS));
+    /* a mention or a word after '@' without a domain is no address */
+    assert_int_equal(count_type(f, "@张伟 你好，明天见", POL_PII_EMAIL_ADDRESS), 0);
+    assert_int_equal(count_type(f, "张伟@公司 今天不在", POL_PII_EMAIL_ADDRESS), 0);
 }
 
 static void test_groupings(void **state)
