@@ -501,6 +501,18 @@ static int walk_array(walk_t *w, const set_t *S)
     }
 }
 
+/* The GW_JSON_T_* type of a value that starts with byte `c` (a number for any other byte: the caller validates it). */
+static inline int value_type(char c)
+{
+    return c == '{'   ? GW_JSON_T_OBJECT
+           : c == '[' ? GW_JSON_T_ARRAY
+           : c == '"' ? GW_JSON_T_STRING
+           : c == 't' ? GW_JSON_T_TRUE
+           : c == 'f' ? GW_JSON_T_FALSE
+           : c == 'n' ? GW_JSON_T_NULL
+                      : GW_JSON_T_NUMBER;
+}
+
 /* Validates the value at w->pos (whitespace already skipped) when nothing in it can be visited (w->lean, no live rule
  * position, no live edit): the same checks in the same order as walk_value / walk_object / walk_array, so the same
  * error code, description and offset, without their per-member work (path components, key decoding, edit and rule
@@ -513,16 +525,8 @@ static int lean_value(walk_t *w, int *type)
     size_t n = w->len;
     char open[GW_JSON_MAX_DEPTH + 1];
     int top = 0, esc, rc;
-    if (w->pos < n) {
-        char c = s[w->pos];
-        *type = c == '{'   ? GW_JSON_T_OBJECT
-                : c == '[' ? GW_JSON_T_ARRAY
-                : c == '"' ? GW_JSON_T_STRING
-                : c == 't' ? GW_JSON_T_TRUE
-                : c == 'f' ? GW_JSON_T_FALSE
-                : c == 'n' ? GW_JSON_T_NULL
-                           : GW_JSON_T_NUMBER;
-    }
+    if (w->pos < n)
+        *type = value_type(s[w->pos]);
 value:
     if (w->pos >= n)
         FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
@@ -641,13 +645,7 @@ static int skip_value(walk_t *w, int *type)
     if (i >= n)
         FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
     char c = s[i];
-    *type = c == '{'   ? GW_JSON_T_OBJECT
-            : c == '[' ? GW_JSON_T_ARRAY
-            : c == '"' ? GW_JSON_T_STRING
-            : c == 't' ? GW_JSON_T_TRUE
-            : c == 'f' ? GW_JSON_T_FALSE
-            : c == 'n' ? GW_JSON_T_NULL
-                       : GW_JSON_T_NUMBER;
+    *type = value_type(c);
     if (c != '{' && c != '[' && c != '"') { /* number or literal: up to a delimiter */
         while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
             i++;
