@@ -18,7 +18,9 @@
 # Usage: bash bench/bench_meter_callgrind.sh BUILD_DIR [AIGW_BIN]
 # With AIGW_CG_STRACE=1 aigw runs under `strace -f -c` instead (no callgrind) and the system calls
 # per request of the whole run (start-up and warm-up included: use AIGW_CG_WARM=0) are printed:
-# pwrite64 (SQLite's WAL frames), fcntl (its locks), futex (thread wake-ups).
+# pwrite64 (SQLite's WAL frames), fcntl (its locks: 6 per write transaction), futex (thread wake-ups),
+# fdatasync. Only these four are traced (--seccomp-bpf: the others run at full speed, so a load run's
+# batches are not made bigger by strace slowing everything down).
 # Mode "all" is bench/run.sh's aigw-all target: "on" with pii.default_action tokenize and log_bodies scrubbed.
 # With AIGW_CG_THREADS=1 each thread gets its own output (TMP/MODE/cg.out-NN; the event loop is the worker's
 # thread, told apart by gw_proxy_on_req in its annotation) and the per-thread instructions are printed.
@@ -69,12 +71,13 @@ run() {
   PORT=$((20000 + RANDOM % 40000))
   cat >"$dir/aigw.json" <<EOF
 {"listen":[{"host":"127.0.0.1","port":$PORT}],"workers":1,"clients":[{"name":"bench","key":"bench-client-key"}],
+ "admin_tokens":[{"role":"ops","token":"bench-ops-token"}],
  "providers":{"openai":{"base_url":"http://127.0.0.1:$MOCK_PORT","api_key":"sk-bench"}},
  "access_log":{"path":"/dev/null"}$extra}
 EOF
   local wrap=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$dir/cg.out")
   [ "${AIGW_CG_THREADS:-0}" = 1 ] && wrap+=(--separate-threads=yes)
-  [ "$STRACE" = 1 ] && wrap=(strace -f -c -o "$dir/strace.txt")
+  [ "$STRACE" = 1 ] && wrap=(strace -f -c --seccomp-bpf -e trace=pwrite64,fcntl,futex,fdatasync -o "$dir/strace.txt")
   (cd "$dir" && exec "${wrap[@]}" "$AIGW" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1) &
   local vp=$!
   local up=0
@@ -104,13 +107,22 @@ EOF
   fi
   sleep 1 # the journal's last commit, the writer's last records
   [ "$STRACE" = 1 ] || callgrind_control -i off "$vgpid" >>"$dir/cgc.log" 2>&1
+  curl -s -m 5 -H "Authorization: Bearer bench-ops-token" "http://127.0.0.1:$PORT/metrics" >"$dir/metrics.txt" 2>/dev/null # the store's counters (transactions, turns)
   kill -TERM "$vgpid" 2>/dev/null
   wait $vp 2>/dev/null
   local ok ir
   ok=$(grep -c '^200$' "$dir/codes")
   if [ "$STRACE" = 1 ]; then
-    awk -v m="$mode" -v n="$((N + WARM))" '$NF ~ /^(pwrite64|fcntl|futex)$/ { printf "%s: %s %.1f per request\n", m, $NF, $4 / n }' \
+    # per request answered: N + WARM serial requests, or what wrk completed (its 2xx answers)
+    local n=$((N + WARM))
+    [ -n "${AIGW_CG_WRK:-}" ] && n=$((ok + WARM))
+    [ "$n" -gt 0 ] || n=1
+    log "$mode: system calls of the whole run over $n requests"
+    awk -v m="$mode" -v n="$n" '$NF ~ /^(pwrite64|fcntl|futex|fdatasync)$/ { printf "%s: %s %.2f per request\n", m, $NF, $4 / n }' \
       "$dir/strace.txt"
+    # the store's write transactions (aigw_store_transactions_total; binaries before issue 12 session 7 lack it)
+    awk -v m="$mode" -v n="$n" '/^aigw_store_transactions_total / { printf "%s: write transactions %.3f per request\n", m, $2 / n }
+      /^aigw_store_turns_total/ { printf "%s: %s %s\n", m, $1, $2 }' "$dir/metrics.txt"
     return 0
   fi
   ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$dir/cg.out"* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')

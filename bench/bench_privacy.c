@@ -7,8 +7,12 @@
  *               the adapter's skip_fields, payload sniffing, duplicate-key refusal, captures.
  * Inputs: a 2.3 KB chat request (bench_json's), and OpenAI's chat and Responses request fixtures.
  * Usage: bench_privacy [iterations]   (built by `make bench`). CPU time per call, best of 3 alternating runs.
- * bench_privacy N CASE [notrain]: one case N times, the privacy pass (or the no-training pass), for callgrind;
+ * bench_privacy N CASE [notrain [validate]]: one case N times, the privacy pass (or the no-training pass, trusting the
+ * body as the gateway does, or validating it all), for callgrind;
  * bench_privacy 1 digest: every case's output and findings, to compare two builds.
+ * bench_privacy 1 files PROVIDER FILE...: digests of the privacy and no-training passes over request bodies (or, with
+ * PROVIDER "usage:NAME", the usage read from answers), to compare two builds on a corpus.
+ * bench_privacy N usage: the usage walk of the proxy bench's answer (OpenAI chat completion, 958 bytes) N times.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +24,7 @@
 #include "gateway/privacy.h"
 #include "common/json.h"
 #include "policy/pii/pii.h"
+#include "policy/usage.h"
 #include "providers/provider.h"
 
 static double now_ns(void)
@@ -286,6 +291,94 @@ int main(int argc, char **argv)
         /* one case, the current pass only: `bench_privacy N CASE` under
          * valgrind --tool=callgrind --toggle-collect=gw_privacy_scrub_request; `bench_privacy 1 digest` prints a
          * digest of every case's output and findings (compare two builds: the pass must not change a byte) */
+        if (strcmp(argv[2], "files") == 0) {
+            /* `bench_privacy 1 files PROVIDER FILE...`: each file one request body (or, with PROVIDER "usage:NAME", one
+               answer): the privacy pass, then the no-training pass over its output (chat/completions route), printed as
+               digests (result, output bytes, findings with field and offsets, the no-training record), or the usage
+               figures read from the answer. Compare two builds on a corpus: the passes must not change a byte. */
+            if (argc < 4)
+                return 1;
+            int usage = strncmp(argv[3], "usage:", 6) == 0;
+            const prov_adapter_t *ad = prov_find(usage ? argv[3] + 6 : argv[3]);
+            if (ad == NULL)
+                return 1;
+            gw_buf_t o = GW_BUF_INIT, nto = GW_BUF_INIT, rec = GW_BUF_INIT, b = GW_BUF_INIT;
+            gw_body_info_t bi;
+            memset(&bi, 0, sizeof(bi));
+            for (int a = 4; a < argc; a++) {
+                gw_buf_reset(&b);
+                if (read_file(argv[a], &b) != 0) {
+                    printf("%s: unreadable\n", argv[a]);
+                    continue;
+                }
+                if (usage) {
+                    prov_usage_t u = PROV_USAGE_INIT;
+                    int n = ad->usage_from_json != NULL ? ad->usage_from_json(b.base != NULL ? b.base : "", b.len, &u) : -99;
+                    gw_buf_reset(&o);
+                    prov_usage_to_json(&u, &o);
+                    printf("%s: %d %.*s\n", argv[a], n, (int)o.len, o.base != NULL ? o.base : "");
+                    continue;
+                }
+                pol_pii_session_reset(ss);
+                int changed = 0;
+                const char *d = NULL;
+                size_t off = 0;
+                int rc = gw_privacy_scrub_request(pv, &s, ad, ss, b.base != NULL ? b.base : "", b.len, &o, &changed, &bi, &d, &off);
+                const char *ob = changed ? o.base : b.base;
+                size_t ol = changed ? o.len : b.len;
+                uint64_t h = 1469598103934665603ull;
+                for (size_t i = 0; i < ol; i++)
+                    h = (h ^ (unsigned char)ob[i]) * 1099511628211ull;
+                printf("%s: rc %d (%s at %zu) %zu -> %zu bytes fnv %016llx refusal %d %s |", argv[a], rc, rc ? d : "", rc ? off : 0,
+                       b.len, ol, (unsigned long long)h, bi.refusal_status, rc ? bi.refusal : "");
+                size_t nf;
+                const pol_pii_finding_t *f = pol_pii_session_findings(ss, &nf);
+                for (size_t i = 0; i < nf; i++)
+                    printf(" %s@%s[%zu,%zu)", pol_pii_type_name(gw_privacy_engine(pv), f[i].type), f[i].field, f[i].start,
+                           f[i].end);
+                if (rc == 0) {
+                    pol_notrain_input_t nin = {ad->name, "chat/completions", 16, NULL, 0};
+                    pol_notrain_decision_t nd;
+                    int nch = 0;
+                    const char *ed = NULL;
+                    gw_buf_reset(&nto);
+                    int nrc = gw_privacy_notrain(pv, &s, ad, &nin, ob, ol, 1, NULL, 0, &nd, &nto, &nch, &ed);
+                    h = 1469598103934665603ull;
+                    for (size_t i = 0; nch && i < nto.len; i++)
+                        h = (h ^ (unsigned char)nto.base[i]) * 1099511628211ull;
+                    gw_buf_reset(&rec);
+                    if (nrc >= 0)
+                        pol_notrain_record(&nd, &rec);
+                    printf(" | notrain %d %s changed %d fnv %016llx %.*s", nrc, nrc < 0 && ed ? ed : "", nch, (unsigned long long)h,
+                           (int)rec.len, rec.base != NULL ? rec.base : "");
+                }
+                printf("\n");
+            }
+            gw_buf_free(&o);
+            gw_buf_free(&nto);
+            gw_buf_free(&rec);
+            gw_buf_free(&b);
+            return 0;
+        }
+        if (strcmp(argv[2], "usage") == 0) {
+            /* the usage walk of the proxy bench's answer (the mock serves openai/chat_completions.response.json), under
+               valgrind --toggle-collect=prov__openai_usage_from_json; prints the figures read (compare two builds) */
+            gw_buf_t ans = GW_BUF_INIT;
+            if (read_fixture("openai/chat_completions.response.json", &ans) != 0)
+                return 1;
+            prov_usage_t u = PROV_USAGE_INIT;
+            for (long i = 0; i < iters; i++) {
+                u = (prov_usage_t)PROV_USAGE_INIT;
+                if (prov_openai.usage_from_json(ans.base, ans.len, &u) < 0)
+                    return 1;
+            }
+            gw_buf_t j = GW_BUF_INIT;
+            prov_usage_to_json(&u, &j);
+            printf("usage: %zu bytes -> %.*s\n", ans.len, (int)j.len, j.base != NULL ? j.base : "");
+            gw_buf_free(&j);
+            gw_buf_free(&ans);
+            return 0;
+        }
         if (argc > 3 && strcmp(argv[3], "notrain") == 0) {
             /* the no-training pass of the same body (OpenAI chat completions: store=false set, metadata deleted), under
                valgrind --toggle-collect=gw_privacy_notrain */
@@ -293,14 +386,16 @@ int main(int argc, char **argv)
                 if (strcmp(argv[2], in[k].tag) != 0)
                     continue;
                 gw_buf_t o = GW_BUF_INIT;
+                /* trusted as the gateway runs it (the privacy pass accepted the body); `... notrain validate`: not */
+                int trusted = !(argc > 4 && strcmp(argv[4], "validate") == 0);
                 pol_notrain_input_t nin = {"openai", "chat/completions", 16, NULL, 0};
                 pol_notrain_decision_t d;
                 int changed = 0;
                 for (long i = 0; i < iters; i++) {
                     const char *ed = NULL;
                     gw_buf_reset(&o);
-                    if (gw_privacy_notrain(pv, &s, &prov_openai, &nin, in[k].body.base, in[k].body.len, NULL, 0, &d, &o, &changed,
-                                           &ed) != POL_NOTRAIN_ALLOWED)
+                    if (gw_privacy_notrain(pv, &s, &prov_openai, &nin, in[k].body.base, in[k].body.len, trusted, NULL, 0, &d, &o,
+                                           &changed, &ed) != POL_NOTRAIN_ALLOWED)
                         return 1;
                 }
                 printf("%s: no-training pass, changed %d, %zu bytes\n", in[k].tag, changed, changed ? o.len : in[k].body.len);

@@ -187,16 +187,18 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
         s = w->b_str->base;
         n = w->b_str->len;
     }
-    int rc = gw_json__build_path(w);
-    if (rc != 0)
-        return rc;
+    int rc;
     if (emb && looks_like_document(s, n)) {
         int handled = 0;
-        if ((rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
+        /* the inner document's paths start with this string's */
+        if ((rc = gw_json__build_path(w)) != 0 || (rc = walk_embedded(w, rule, s, n, &handled)) != 0 || handled)
             return rc;
     }
+    const char *path = gw_json__visit_path(w);
+    if (path == NULL)
+        return GW_JSON_E_NOMEM;
     gw_buf_reset(w->b_repl);
-    rc = w->v->on_string(w->v->ctx, rule, w->b_path->base, s, n, w->b_repl);
+    rc = w->v->on_string(w->v->ctx, rule, path, s, n, w->b_repl);
     if (rc < 0) {
         w->err = "aborted by the string visitor";
         w->err_off = start;
@@ -260,7 +262,7 @@ static int walk_string_value(walk_t *w, const set_t *S)
 {
     size_t start = w->pos;
     int esc, rc;
-    if ((rc = gw_json__scan_string(w, &esc)) != 0)
+    if ((rc = scan_string(w, &esc)) != 0)
         return rc;
     if (w->suppress || (!w->inner && (S == NULL || w->paths == NULL)))
         return 0;
@@ -335,7 +337,7 @@ static int walk_object(walk_t *w, const set_t *S, uint32_t live, size_t edepth)
             FAIL(w, GW_JSON_E_SYNTAX, "expected string key");
         size_t key_start = w->pos;
         int esc;
-        if ((rc = gw_json__scan_string(w, &esc)) != 0)
+        if ((rc = scan_string(w, &esc)) != 0)
             return rc;
         size_t key_end = w->pos;
         skip_ws(w);
@@ -499,9 +501,199 @@ static int walk_array(walk_t *w, const set_t *S)
     }
 }
 
+/* Validates the value at w->pos (whitespace already skipped) when nothing in it can be visited (w->lean, no live rule
+ * position, no live edit): the same checks in the same order as walk_value / walk_object / walk_array, so the same
+ * error code, description and offset, without their per-member work (path components, key decoding, edit and rule
+ * matching). Iterative: `open` holds the kinds of the containers opened here, w->depth those around the value.
+ * A provider's answer is mostly such values for the usage walk (issue 12, session 7: the validation-only walk of a
+ * 958-byte answer went from 9.2k to ~4k instructions). test_json.c test_lean_against_walker compares both. */
+static int lean_value(walk_t *w, int *type)
+{
+    const char *s = w->in;
+    size_t n = w->len;
+    char open[GW_JSON_MAX_DEPTH + 1];
+    int top = 0, esc, rc;
+    if (w->pos < n) {
+        char c = s[w->pos];
+        *type = c == '{'   ? GW_JSON_T_OBJECT
+                : c == '[' ? GW_JSON_T_ARRAY
+                : c == '"' ? GW_JSON_T_STRING
+                : c == 't' ? GW_JSON_T_TRUE
+                : c == 'f' ? GW_JSON_T_FALSE
+                : c == 'n' ? GW_JSON_T_NULL
+                           : GW_JSON_T_NUMBER;
+    }
+value:
+    if (w->pos >= n)
+        FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
+    switch (s[w->pos]) {
+    case '{':
+    case '[':
+        if (w->depth + top + 1 > GW_JSON_MAX_DEPTH)
+            FAIL(w, GW_JSON_E_DEPTH, "nesting too deep");
+        open[top++] = s[w->pos++];
+        skip_ws(w);
+        if (open[top - 1] == '[')
+            goto array_first;
+        if (w->pos < n && s[w->pos] == '}') {
+            w->pos++;
+            top--;
+            goto after;
+        }
+        goto key;
+    case '"':
+        if ((rc = scan_string(w, &esc)) != 0)
+            return rc;
+        goto after;
+    case 't':
+        if (n - w->pos < 4 || memcmp(s + w->pos, "true", 4) != 0)
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 4;
+        goto after;
+    case 'f':
+        if (n - w->pos < 5 || memcmp(s + w->pos, "false", 5) != 0)
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 5;
+        goto after;
+    case 'n':
+        if (n - w->pos < 4 || memcmp(s + w->pos, "null", 4) != 0)
+            FAIL(w, GW_JSON_E_SYNTAX, "invalid literal");
+        w->pos += 4;
+        goto after;
+    default:
+        if (s[w->pos] != '-' && (s[w->pos] < '0' || s[w->pos] > '9'))
+            FAIL(w, GW_JSON_E_SYNTAX, "unexpected character, value expected");
+        if ((rc = walk_number(w)) != 0)
+            return rc;
+        goto after;
+    }
+array_first:
+    if (w->pos < n && s[w->pos] == ']') {
+        w->pos++;
+        top--;
+        goto after;
+    }
+    goto value;
+key:
+    if (w->pos >= n || s[w->pos] != '"')
+        FAIL(w, GW_JSON_E_SYNTAX, "expected string key");
+    if ((rc = scan_string(w, &esc)) != 0)
+        return rc;
+    skip_ws(w);
+    if (w->pos >= n || s[w->pos] != ':')
+        FAIL(w, GW_JSON_E_SYNTAX, "expected ':'");
+    w->pos++;
+    skip_ws(w);
+    goto value;
+after:
+    if (top == 0)
+        return 0;
+    skip_ws(w);
+    if (w->pos < n && s[w->pos] == ',') {
+        w->pos++;
+        skip_ws(w);
+        if (open[top - 1] == '{')
+            goto key;
+        goto value;
+    }
+    if (w->pos < n && s[w->pos] == (open[top - 1] == '{' ? '}' : ']')) {
+        w->pos++;
+        top--;
+        goto after;
+    }
+    if (open[top - 1] == '{')
+        FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or '}'");
+    FAIL(w, GW_JSON_E_SYNTAX, "expected ',' or ']'");
+}
+
+/* Index of the first byte of s[i, n) that is one of the `k` bytes of `set` (a quote, a backslash, brackets), or n.
+ * 16 bytes a step with SSE2. */
+static inline size_t find_any(const char *s, size_t i, size_t n, const char *set, int k)
+{
+#ifdef __SSE2__
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i)), m = _mm_setzero_si128();
+        for (int j = 0; j < k; j++)
+            m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(set[j])));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits != 0)
+            return i + (size_t)__builtin_ctz(bits);
+        i += 16;
+    }
+#endif
+    for (; i < n; i++)
+        for (int j = 0; j < k; j++)
+            if (s[i] == set[j])
+                return i;
+    return n;
+}
+
+/* GW_JSON_V_TRUSTED: steps over the value at w->pos (whitespace skipped) without validating it, where lean_value would
+ * validate it: a string to its closing quote (a backslash skips the byte after it), a container to its matching bracket
+ * (strings inside stepped over the same way), a number or literal to the next delimiter. The document is vouched for by
+ * the caller (it passed a walk); on other input this reads no byte past w->len and ends with GW_JSON_E_SYNTAX or a
+ * position that the walk then refuses. The no-training pass over a 1 KB body validated all of it again (issue 12,
+ * session 7). test_json.c test_trusted_skip compares it with the validating walk on valid documents. */
+static int skip_value(walk_t *w, int *type)
+{
+    const char *s = w->in;
+    size_t n = w->len, i = w->pos, depth = 0;
+    if (i >= n)
+        FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
+    char c = s[i];
+    *type = c == '{'   ? GW_JSON_T_OBJECT
+            : c == '[' ? GW_JSON_T_ARRAY
+            : c == '"' ? GW_JSON_T_STRING
+            : c == 't' ? GW_JSON_T_TRUE
+            : c == 'f' ? GW_JSON_T_FALSE
+            : c == 'n' ? GW_JSON_T_NULL
+                       : GW_JSON_T_NUMBER;
+    if (c != '{' && c != '[' && c != '"') { /* number or literal: up to a delimiter */
+        while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+            i++;
+        w->pos = i;
+        return 0;
+    }
+    for (;;) {
+        if (i >= n) {
+            w->pos = n;
+            FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input");
+        }
+        c = s[i++];
+        if (c == '"') {
+            for (;;) { /* to the closing quote */
+                i = find_any(s, i, n, "\"\\", 2);
+                if (i >= n) {
+                    w->pos = n;
+                    FAIL(w, GW_JSON_E_SYNTAX, "unterminated string");
+                }
+                if (s[i] == '"')
+                    break;
+                i += 2; /* a backslash and the byte it escapes */
+            }
+            i++;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0) {
+                w->pos = i - 1;
+                FAIL(w, GW_JSON_E_SYNTAX, "unexpected character, value expected");
+            }
+            depth--;
+        }
+        if (depth == 0)
+            break;
+        i = find_any(s, i, n, "\"{}[]", 5);
+    }
+    w->pos = i;
+    return 0;
+}
+
 /* Walks the value at w->pos (whitespace already skipped); S = live rule positions (NULL = none). */
 static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, int *type)
 {
+    if (S == NULL && live == 0 && w->lean != LEAN_NONE)
+        return w->lean == LEAN_SKIP ? skip_value(w, type) : lean_value(w, type);
     if (w->pos >= w->len)
         FAIL(w, GW_JSON_E_SYNTAX, "unexpected end of input, value expected");
     size_t start = w->pos;
@@ -571,6 +763,13 @@ static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, i
 /* ---------------------------------------------------------------------------------------------- */
 /* entry points */
 
+const char *gw_json_path_text(const char *path)
+{
+    /* the handle is the lazy_path member of the walk that called the visitor (gw_json__visit_path) */
+    walk_t *w = (walk_t *)(void *)(path - offsetof(walk_t, lazy_path));
+    return gw_json__build_path(w) == 0 ? w->b_path->base : NULL;
+}
+
 static int run_root(walk_t *w, const set_t *S, uint32_t live)
 {
     int type, rc;
@@ -591,6 +790,7 @@ int gw_json_validate(const char *in, size_t len, const char **err_desc, size_t *
     memset(&w, 0, offsetof(walk_t, comp));
     w.in = in;
     w.len = len;
+    w.lean = LEAN_VALIDATE;
     int rc = run_root(&w, NULL, 0);
     if (rc != 0) {
         if (err_desc)
@@ -618,6 +818,9 @@ int gw_json_rewrite_ex(const char *in, size_t len, const gw_json_paths_t *paths,
     w.b_str = &sc->str;
     w.b_repl = &sc->repl;
     w.b_key = &sc->key;
+    w.lean = v != NULL && (v->flags & GW_JSON_V_UNIQUE_KEYS) ? LEAN_NONE
+             : v != NULL && (v->flags & GW_JSON_V_TRUSTED)   ? LEAN_SKIP
+                                                             : LEAN_VALIDATE;
     *changed = 0;
     /* keys left by a walk that failed half-way */
     if (sc->keys.len != 0) {

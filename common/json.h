@@ -89,10 +89,18 @@ typedef struct st_gw_json_edit_t {
 
 /* Visitor flags. */
 enum {
-    GW_JSON_V_UNIQUE_KEYS = 1 /**< refuse (GW_JSON_E_DUPKEY) an object that names a key twice, at any depth and inside
+    GW_JSON_V_UNIQUE_KEYS = 1, /**< refuse (GW_JSON_E_DUPKEY) an object that names a key twice, at any depth and inside
                                     embedded documents; a key that on_key rewrites to the text of an earlier key of
                                     the same object gets " (2)", " (3)", ... appended so the output stays unique.
                                     Needs gw_json_rewrite_ex()'s scratch or gw_json_rewrite(). */
+    GW_JSON_V_LAZY_PATH = 2,   /**< on_string / on_key get a `path` that reads as "" and is a handle: its text is built
+                                      only when the visitor asks, by gw_json_path_text(path) (a visitor that needs the path
+                                      of few strings, the privacy pass: building it cost ~120 instructions a string) */
+    GW_JSON_V_TRUSTED = 4      /**< the caller vouches that `in` is a document gw_json_rewrite accepts (it passed a walk,
+                                      or one wrote it): a value that no rule position and no edit reaches is stepped over by
+                                      its quotes and brackets, not validated (the no-training pass over the body the privacy
+                                      pass accepted). On other input the result is unspecified, but no byte past `len` is
+                                      read. Ignored with GW_JSON_V_UNIQUE_KEYS (every key is read). */
 };
 
 typedef struct st_gw_json_visitor_t {
@@ -121,6 +129,14 @@ typedef struct st_gw_json_visitor_t {
     int (*on_key)(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
     unsigned flags; /**< GW_JSON_V_* */
 } gw_json_visitor_t;
+
+/**
+ * The text of the `path` that on_string / on_key got in a walk with GW_JSON_V_LAZY_PATH (during that call only): what
+ * they get without the flag ("messages[2].content", "<outer>#/<inner>", the holding object's path for a key). Built on
+ * the first call of a visit; NUL-terminated, borrowed until the visitor returns.
+ * @return the path, or NULL when memory runs out (the visitor then returns GW_E_INTERNAL).
+ */
+const char *gw_json_path_text(const char *path);
 
 /**
  * Reusable scratch memory for gw_json_rewrite_ex() so that a long-lived caller (the SSE restorer, a worker)

@@ -20,6 +20,9 @@
 #include <string.h>
 
 #include "common/json.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_POS 256
 #define MAX_WORDS (MAX_POS / 64)
@@ -60,13 +63,30 @@ struct st_gw_json_paths_t {
     uint16_t lslot[LIT_SLOTS]; /* index in lits + 1, 0 = empty */
 };
 
-/* Hash of a literal / decoded key for lslot (FNV-1a). */
+/* Hash of a literal / decoded key for lslot: 8 bytes a step, the tail (< 8 bytes) packed into one word (the byte-wise
+ * FNV-1a it replaced was ~1.5k of the usage walk's 15k instructions: ~4 per byte of every key; issue 12, session 7). */
 static inline uint32_t lit_hash(const char *k, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 16777619u;
-    return h;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, k + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    size_t r = n - i;
+    uint64_t t = 0;
+    if (r >= 4) { /* 4-7 bytes: two overlapping 4-byte loads (n is in the hash) */
+        uint32_t a, b;
+        memcpy(&a, k + i, 4);
+        memcpy(&b, k + n - 4, 4);
+        t = ((uint64_t)a << 32) | b;
+    } else if (r > 0) {
+        t = ((uint64_t)(unsigned char)k[i] << 16) | ((uint64_t)(unsigned char)k[i + r / 2] << 8) | (unsigned char)k[n - 1];
+    }
+    h = (h ^ t) * 0xc4ceb9fe1a85ec53ULL;
+    return (uint32_t)(h >> 32);
 }
 
 /* The literal entry whose text is `k` (`n` bytes), or NULL when no rule names that key. */
@@ -160,6 +180,8 @@ typedef struct st_kent_t {
 } kent_t;
 enum { KEY_ORIG = 1, KEY_FINAL = 2 };
 
+enum { LEAN_NONE = 0, LEAN_VALIDATE, LEAN_SKIP };
+
 typedef struct st_walk_t {
     const char *in;
     size_t len, pos;
@@ -171,6 +193,13 @@ typedef struct st_walk_t {
     const char *err;
     size_t err_off;
     int depth, suppress;
+    /* LEAN_VALIDATE: a value with no live rule position and no live edit is only validated, by lean_value (json.c):
+       nothing in it can be visited, captured or edited (an outer walk that does not track keys for
+       GW_JSON_V_UNIQUE_KEYS); LEAN_SKIP (GW_JSON_V_TRUSTED): such a value is stepped over, not validated (skip_value) */
+    int lean;
+    /* GW_JSON_V_LAZY_PATH: the visitor gets &lazy_path (an empty string) as its path; gw_json_path_text maps it back to
+       this walk */
+    char lazy_path;
     /* embedded (inner) walk: every string is scanned with rule `inner_rule`, path prefixed by `prefix`; `level` counts
        the documents around this one (0 = the top-level document) */
     int inner, inner_rule, level;
@@ -227,9 +256,37 @@ static inline size_t keys_n(const gw_json_scratch_t *sc)
 
 /* json_strings.c */
 int gw_json__scan_string(walk_t *w, int *has_esc);
+
+/* gw_json__scan_string with its most common case inline: the closing quote is the first byte that needs a look among
+ * the 16 after the opening quote (no backslash, control or non-ASCII byte before it): most keys and short values. The
+ * call and the scanner's set-up were ~75 instructions a string, a fifth of the usage walk of an answer (issue 12,
+ * session 7). Any other string goes to the scanner, which decides as before (test_json.c
+ * test_strings_against_reference covers both sides). */
+static inline int scan_string(walk_t *w, int *has_esc)
+{
+#ifdef __SSE2__
+    size_t i = w->pos + 1;
+    if (i + 16 <= w->len) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(w->in + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask != 0) {
+            size_t j = i + (size_t)__builtin_ctz(mask);
+            if (w->in[j] == '"') {
+                w->pos = j + 1;
+                *has_esc = 0;
+                return 0;
+            }
+        }
+    }
+#endif
+    return gw_json__scan_string(w, has_esc);
+}
 int gw_json__decode(const char *s, size_t n, gw_buf_t *out);
 /* json_paths.c */
 int gw_json__build_path(walk_t *w);
+const char *gw_json__visit_path(walk_t *w);
 /* json_keys.c */
 int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t key_end, const char *k, size_t klen, int raw_stable,
                        int deleted);

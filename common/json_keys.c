@@ -203,10 +203,11 @@ int gw_json__visit_key(walk_t *w, const set_t *child, size_t key_start, size_t k
     }
     int rewritten = 0;
     if (rule != -1) {
-        if ((rc = gw_json__build_path(w)) != 0)
-            return rc;
+        const char *path = gw_json__visit_path(w);
+        if (path == NULL)
+            return GW_JSON_E_NOMEM;
         gw_buf_reset(w->b_repl);
-        rc = v->on_key(v->ctx, rule, w->b_path->base, k, klen, w->b_repl);
+        rc = v->on_key(v->ctx, rule, path, k, klen, w->b_repl);
         if (rc < 0) {
             w->err = "aborted by the key visitor";
             w->err_off = key_start;

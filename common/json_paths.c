@@ -204,3 +204,14 @@ int gw_json__build_path(walk_t *w)
     b->base[b->len] = '\0';
     return 0;
 }
+
+/* The path handed to the visitor for the string or key being visited: its text, or with GW_JSON_V_LAZY_PATH the
+ * handle gw_json_path_text builds it from (the empty string at w->lazy_path). NULL when memory runs out. */
+const char *gw_json__visit_path(walk_t *w)
+{
+    if (w->v->flags & GW_JSON_V_LAZY_PATH) {
+        w->lazy_path = '\0';
+        return &w->lazy_path;
+    }
+    return gw_json__build_path(w) == 0 ? w->b_path->base : NULL;
+}

@@ -281,8 +281,24 @@ typedef struct st_scrub_ctx_t {
     int nested; /* > 0 inside a JSON document decoded from a base64 text payload */
 } scrub_ctx_t;
 
-static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
-static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
+static int on_request_string(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement);
+static int on_request_key(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement);
+
+/* Where the string being handled is: its path (the redaction log's field, refusal messages), built by the walker only
+ * when it is needed (GW_JSON_V_LAZY_PATH, gw_json_path_text): a string or key whose verdict is cached never needs it (issue 12,
+ * session 7: the path of every visited string was ~1.4k instructions of the proxy bench body's ~15k walk). `text` set = known. */
+typedef struct st_where_t {
+    const char *at; /* the walk's handle (GW_JSON_V_LAZY_PATH), or NULL when `text` is set */
+    const char *text;
+} where_t;
+
+/* The path of `wh`; NULL when memory runs out (c->failed set: the pass ends with GW_E_INTERNAL). */
+static const char *path_of(scrub_ctx_t *c, where_t *wh)
+{
+    if (wh->text == NULL && (wh->text = gw_json_path_text(wh->at)) == NULL)
+        c->failed = 1;
+    return wh->text;
+}
 
 /* Refuses the request from inside the walk: the message (never a value) goes to info, the walk stops. */
 static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -299,7 +315,7 @@ static int refuse(scrub_ctx_t *c, int status, const char *code, const char *fmt,
 
 /* A JPEG / PNG / WebP payload (data: URI, or raw base64 whose first bytes tell the format) gets its metadata
  * stripped (policy/imagemeta.h: EXIF incl. GPS, XMP, IPTC, comments; pixels untouched). */
-static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, const char *path, const char *s, size_t len, gw_buf_t *replacement)
+static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, where_t *wh, const char *s, size_t len, gw_buf_t *replacement)
 {
     pol_imagemeta_report_t rep;
     int rc = pl->data_uri ? pol_imagemeta_strip_data_uri(s, len, replacement, &c->scratch->img, &rep)
@@ -313,11 +329,14 @@ static int on_image(scrub_ctx_t *c, const pol_payload_t *pl, const char *path, c
         c->info->image_error = "an image could not be parsed (truncated or corrupt JPEG/PNG/WebP)";
         return 0;
     }
-    if (rc < 0) /* a variant the stripper does not handle: its metadata cannot be removed */
-        return refuse(c, 415, "unscannable_payload",
-                      "aigw: the %s payload at %s cannot be stripped of metadata, so it is not forwarded (allow the type "
-                      "with pii.forward_unscanned_types)",
-                      pl->mime, path);
+    if (rc < 0) { /* a variant the stripper does not handle: its metadata cannot be removed */
+        const char *path = path_of(c, wh);
+        return path == NULL ? GW_E_INTERNAL
+                            : refuse(c, 415, "unscannable_payload",
+                                     "aigw: the %s payload at %s cannot be stripped of metadata, so it is not forwarded (allow "
+                                     "the type with pii.forward_unscanned_types)",
+                                     pl->mime, path);
+    }
     if (rc == 1)
         c->info->images_stripped++;
     return rc;
@@ -398,7 +417,7 @@ static size_t nfindings(const pol_pii_session_t *ss)
     return n;
 }
 
-static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t len, gw_buf_t *out)
+static int scrub_text(scrub_ctx_t *c, where_t *wh, const char *s, size_t len, gw_buf_t *out)
 {
     gw_privacy_scratch_t *x = c->scratch;
     uint64_t h = 0;
@@ -409,6 +428,9 @@ static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t le
             return 0;
         nf0 = nfindings(c->session);
     }
+    const char *path = path_of(c, wh);
+    if (path == NULL)
+        return GW_E_INTERNAL;
     int rc = pol_pii_session_scrub(c->session, x->pii, path, s, len, out);
     if (rc < 0) {
         c->failed = 1;
@@ -421,7 +443,7 @@ static int scrub_text(scrub_ctx_t *c, const char *path, const char *s, size_t le
 
 /* Every string value of the body, except declared structural fields: text, JSON (already decoded by the walker),
  * or a file payload sorted by its bytes. */
-static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t len, gw_buf_t *replacement)
+static int on_any_string(scrub_ctx_t *c, where_t *wh, const char *s, size_t len, gw_buf_t *replacement)
 {
     gw_privacy_scratch_t *x = c->scratch;
     uint64_t h = 0;
@@ -438,13 +460,13 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
     switch (pl.kind) {
     case POL_PAYLOAD_NONE: {
         size_t nf0 = h != 0 ? nfindings(c->session) : 0;
-        int rc = scrub_text(c, path, s, len, replacement);
+        int rc = scrub_text(c, wh, s, len, replacement);
         if (rc == 0 && h != 0 && nfindings(c->session) == nf0)
             clean_add(x, CLEAN_VALUE, h, s, len);
         return rc;
     }
     case POL_PAYLOAD_IMAGE:
-        return on_image(c, &pl, path, s, len, replacement);
+        return on_image(c, &pl, wh, s, len, replacement);
     case POL_PAYLOAD_TEXT: {
         /* a text document (data:text/plain;base64,..., Gemini inlineData text/plain, a base64 .txt): scan the
            decoded text, re-encode it the same way. A JSON document is walked as JSON (its escapes would hide
@@ -456,9 +478,13 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
             i++;
         int rc;
         if (i < x->dec.len && (d[i] == '{' || d[i] == '[' || d[i] == '"') && gw_json_validate(d, x->dec.len, NULL, NULL) == 0) {
-            if (c->nested)
-                return refuse(c, 415, "unscannable_payload",
-                              "aigw: the payload at %s holds base64 JSON inside base64 JSON; it is not forwarded", path);
+            if (c->nested) {
+                const char *path = path_of(c, wh);
+                return path == NULL
+                           ? GW_E_INTERNAL
+                           : refuse(c, 415, "unscannable_payload",
+                                    "aigw: the payload at %s holds base64 JSON inside base64 JSON; it is not forwarded", path);
+            }
             /* the decoded bytes move to `inner` (x->dec is reused by the strings of the inner walk) */
             gw_buf_reset(&x->inner);
             if (gw_buf_append(&x->inner, d, x->dec.len) != 0) {
@@ -467,7 +493,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
             }
             int changed = 0;
             c->nested++;
-            gw_json_visitor_t v = {on_request_string, NULL, c, on_request_key, GW_JSON_V_UNIQUE_KEYS};
+            gw_json_visitor_t v = {on_request_string, NULL, c, on_request_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
             /* the strings of the inner walk use dec and txt themselves: the output goes to inner_out */
             rc = gw_json_rewrite_ex(x->inner.base, x->inner.len, c->pv->all_paths, NULL, 0, &v, &x->inner_out, &changed, NULL, NULL,
                                     &x->json_inner);
@@ -481,7 +507,7 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
             }
             rc = changed;
         } else {
-            rc = scrub_text(c, path, d, x->dec.len, &x->txt);
+            rc = scrub_text(c, wh, d, x->dec.len, &x->txt);
         }
         if (rc < 0)
             return rc;
@@ -493,40 +519,47 @@ static int on_any_string(scrub_ctx_t *c, const char *path, const char *s, size_t
             return 1;
         }
         /* a short base64-looking word is also text as written */
-        return pl.data_uri ? 0 : scrub_text(c, path, s, len, replacement);
+        return pl.data_uri ? 0 : scrub_text(c, wh, s, len, replacement);
     }
     case POL_PAYLOAD_BLOB:
         if (forwardable(c->pv, pl.mime)) {
             /* forwarded unscanned by configuration, but its text as written is scanned: base64 cannot hold readable
                personal data, so a finding is text put next to the payload (refused: rewriting would corrupt it) */
             gw_buf_reset(&x->txt);
-            int rc = scrub_text(c, path, s, len, &x->txt);
-            if (rc == 1)
+            int rc = scrub_text(c, wh, s, len, &x->txt);
+            if (rc == 1) /* scrub_text built the path */
                 return refuse(c, 415, "unscannable_payload",
                               "aigw: the %s payload at %s carries text with personal data next to its bytes; it is not forwarded",
-                              pl.mime, path);
+                              pl.mime, wh->text);
             return rc;
         }
-        return refuse(c, 415, "unscannable_payload",
-                      "aigw: the %s payload at %s cannot be scanned for personal data, so it is not forwarded (allow the "
-                      "type with pii.forward_unscanned_types)",
-                      pl.mime, path);
+        const char *path = path_of(c, wh);
+        return path == NULL ? GW_E_INTERNAL
+                            : refuse(c, 415, "unscannable_payload",
+                                     "aigw: the %s payload at %s cannot be scanned for personal data, so it is not forwarded "
+                                     "(allow the type with pii.forward_unscanned_types)",
+                                     pl.mime, path);
     }
     return 0;
 }
 
-static int on_request_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
+static int on_request_string(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
+    where_t wh = {at, NULL};
     if (rule_id < GW_SKIP_RULE_BASE)
-        return on_any_string(c, path, s, len, replacement);
+        return on_any_string(c, &wh, s, len, replacement);
     const prov_skip_t *sk = &c->adapter->skip_fields[rule_id - GW_SKIP_RULE_BASE];
     if (sk->kind == PROV_SKIP_OPAQUE) {
         /* a provider's own token: base64 cannot carry readable text; anything else was not issued by the provider */
         if (pol_payload_is_base64_token(s, len))
             return 0;
-        return refuse(c, 400, "invalid_opaque_field",
-                      "aigw: %s must be the provider-issued token (base64) it returned; it is not forwarded otherwise", path);
+        const char *path = path_of(c, &wh);
+        return path == NULL ? GW_E_INTERNAL
+                            : refuse(c, 400, "invalid_opaque_field",
+                                     "aigw: %s must be the provider-issued token (base64) it returned; it is not forwarded "
+                                     "otherwise",
+                                     path);
     }
     /* structural: scanned, never rewritten. An id, role or model name is never a file or a JSON document: such a
        value is not what the field holds, and scanning it as text could miss what it encodes */
@@ -544,19 +577,22 @@ static int on_request_string(void *ctx, int rule_id, const char *path, const cha
     size_t i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
-    if (pl.kind != POL_PAYLOAD_NONE || (i < len && (s[i] == '{' || s[i] == '[' || s[i] == '"')))
-        return refuse(c, 400, "invalid_structural_field",
-                      "aigw: %s holds encoded data (JSON or base64) in a field aigw does not rewrite (model, role, id, "
-                      "type); the request is not forwarded",
-                      path);
+    if (pl.kind != POL_PAYLOAD_NONE || (i < len && (s[i] == '{' || s[i] == '[' || s[i] == '"'))) {
+        const char *path = path_of(c, &wh);
+        return path == NULL ? GW_E_INTERNAL
+                            : refuse(c, 400, "invalid_structural_field",
+                                     "aigw: %s holds encoded data (JSON or base64) in a field aigw does not rewrite (model, role, "
+                                     "id, type); the request is not forwarded",
+                                     path);
+    }
     gw_buf_reset(&c->scratch->txt);
     size_t nf0 = h != 0 ? nfindings(c->session) : 0;
-    int rc = scrub_text(c, path, s, len, &c->scratch->txt);
-    if (rc == 1)
+    int rc = scrub_text(c, &wh, s, len, &c->scratch->txt);
+    if (rc == 1) /* scrub_text built the path */
         return refuse(c, 400, "pii_in_structural_field",
                       "aigw: %s holds personal data and is a field aigw does not rewrite (model, role, id, type); the "
                       "request is not forwarded",
-                      path);
+                      wh.text);
     if (rc == 0 && h != 0 && nfindings(c->session) == nf0)
         clean_add(c->scratch, CLEAN_STRUCT, h, s, len);
     return rc;
@@ -564,7 +600,7 @@ static int on_request_string(void *ctx, int rule_id, const char *path, const cha
 
 /* Every object key: personal data in a key (tool-call arguments {"jane@example.com": ...}) is rewritten like a
  * value; the walker keeps keys unique. The redaction log names the field "<object path>.{key}". */
-static int on_request_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
+static int on_request_key(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
     /* a key is text (never a payload or a document): its verdict is scrub_text's, looked up before the field name is
@@ -573,12 +609,14 @@ static int on_request_key(void *ctx, int rule_id, const char *path, const char *
         return 0;
     gw_buf_t *f = &c->scratch->field;
     gw_buf_reset(f);
-    if (gw_buf_append(f, path, strlen(path)) != 0 ||
+    const char *path = gw_json_path_text(at);
+    if (path == NULL || gw_buf_append(f, path, strlen(path)) != 0 ||
         gw_buf_append(f, path[0] != '\0' ? ".{key}" : "{key}", path[0] != '\0' ? 6 : 5) != 0) {
         c->failed = 1;
         return GW_E_INTERNAL;
     }
-    return scrub_text(c, f->base, s, len, replacement);
+    where_t fw = {NULL, f->base};
+    return scrub_text(c, &fw, s, len, replacement);
 }
 
 static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t len, int type)
@@ -655,7 +693,8 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
             paths = pv->paths[i];
     gw_privacy_info_reset(info);
     scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0};
-    gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, GW_JSON_V_UNIQUE_KEYS};
+    gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key,
+                           GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
     int rc = gw_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
         return GW_E_INTERNAL;
@@ -697,7 +736,8 @@ static int on_mp_file(void *ctx, const gw_multipart_part_t *part, gw_buf_t *repl
         if (pl.kind == POL_PAYLOAD_TEXT) {
             char field[96];
             snprintf(field, sizeof(field), "multipart.%.*s", (int)(part->name_len < 64 ? part->name_len : 64), part->name);
-            return scrub_text(c, field, part->body, part->body_len, replacement);
+            where_t fw = {NULL, field};
+            return scrub_text(c, &fw, part->body, part->body_len, replacement);
         }
         if (forwardable(c->pv, pl.mime))
             return 0;

@@ -136,14 +136,17 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
  * The no-training pass over a request body (already scrubbed; `body`, `len` bytes, may be
  * empty) for upstream provider `up`: pol_notrain_begin / one gw_json_rewrite with the decision's
  * edits plus `extra` (e.g. stream_options.include_usage) / pol_notrain_end.
+ * @param trusted 1 when `body` is a document the request privacy pass accepted, or one aigw derived from it (the
+ *              scrubbed body, a no-training rewrite, the fallback copy): the parts no rule or edit reads are stepped
+ *              over, not validated again (GW_JSON_V_TRUSTED); 0 validates all of it
  * @param d     receives the decision (verdict, record, headers to set upstream)
  * @param out   receives the rewritten body when *changed is set
  * @return POL_NOTRAIN_ALLOWED / POL_NOTRAIN_REFUSED, a negative GW_JSON_E_* (bad JSON or an
  *         edit that cannot apply: 400) with *err_desc, or GW_E_INTERNAL on allocation failure (500).
  */
 int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
-                       const char *body, size_t len, const gw_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
-                       gw_buf_t *out, int *changed, const char **err_desc);
+                       const char *body, size_t len, int trusted, const gw_json_edit_t *extra, size_t nextra,
+                       pol_notrain_decision_t *d, gw_buf_t *out, int *changed, const char **err_desc);
 
 /** The posture table (borrowed). */
 const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);

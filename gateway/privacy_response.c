@@ -35,8 +35,8 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv)
 }
 
 int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *up, const pol_notrain_input_t *in,
-                       const char *body, size_t len, const gw_json_edit_t *extra, size_t nextra, pol_notrain_decision_t *d,
-                       gw_buf_t *out, int *changed, const char **err_desc)
+                       const char *body, size_t len, int trusted, const gw_json_edit_t *extra, size_t nextra,
+                       pol_notrain_decision_t *d, gw_buf_t *out, int *changed, const char **err_desc)
 {
     *changed = 0;
     if (pol_notrain_begin(pv->notrain, in, d) == POL_NOTRAIN_REFUSED)
@@ -53,7 +53,7 @@ int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const pr
         memcpy(edits, d->edits, d->nedits * sizeof(edits[0]));
         memcpy(edits + d->nedits, extra, (nedits - d->nedits) * sizeof(edits[0]));
         notrain_ctx_t ctx = {d, 0};
-        gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, 0};
+        gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, trusted ? GW_JSON_V_TRUSTED : 0};
         int rc = gw_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
         if (ctx.failed)
             return GW_E_INTERNAL;

@@ -297,4 +297,14 @@ int pol_notrain_record(const pol_notrain_decision_t *d, gw_buf_t *out);
  */
 int pol_notrain_message(const pol_notrain_decision_t *d, gw_buf_t *out);
 
+/**
+ * Internal, exposed for tests/unit/policy/test_notrain.c: whether `route` (NUL-terminated) matches the route glob
+ * `glob` under fnmatch(FNM_CASEFOLD), when the glob's literal start decides it (ASCII letters case-folded):
+ * POL__GLOB_NO (they differ before the glob's first special character), POL__GLOB_YES (no special character, equal),
+ * POL__GLOB_ASK (fnmatch must decide: a wildcard or a non-ASCII byte was reached). pol_notrain_begin calls fnmatch
+ * only on POL__GLOB_ASK.
+ */
+enum { POL__GLOB_NO = 0, POL__GLOB_YES = 1, POL__GLOB_ASK = 2 };
+int pol__notrain_glob_match(const char *glob, const char *route);
+
 #endif

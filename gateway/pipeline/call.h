@@ -150,6 +150,8 @@ struct st_gw_call_t {
     CURL *easy;
     const char *body; /* request body sent upstream (req->entity or a rewritten copy) */
     size_t body_len;
+    int body_json;     /* the privacy pass accepted the JSON body: `body` is it, its rewrite or one derived from it (the
+                          no-training rewrite, the fallback copy), JSON by construction (the no-training walk trusts it) */
     size_t body_off;   /* upload read position */
     size_t redactions; /* findings count, for X-AIGW-Redactions */
 

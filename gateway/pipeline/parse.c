@@ -123,6 +123,7 @@ static int scan_result(gw_call_t *call)
         call->body = call->body_rewritten.base;
         call->body_len = call->body_rewritten.len;
     }
+    call->body_json = !multipart; /* the pass validated it (its output is JSON by construction) */
     if (call->user.len == 0 && call->info.user.len != 0) {
         if (!gw_user_id_valid(call->info.user.base, call->info.user.len)) {
             gw_send_error(call, GW_ERR_INVALID_USER_BODY, NULL);
@@ -370,6 +371,7 @@ gw_stage_rc_t gw__stage_parse(gw_call_t *call)
     } else {
         call->body = req->entity.base != NULL ? req->entity.base : "";
         call->body_len = req->entity.base != NULL ? req->entity.len : 0;
+        call->body_json = 0;
         if (pii_outside_body(call, req) != 0)
             return GW_STAGE_ANSWERED;
         if (call->body_len > 0) {

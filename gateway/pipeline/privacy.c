@@ -39,8 +39,8 @@ int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, i
         edits[nedits++] = *extra;
     gw_buf_reset(&call->edit_body);
     int rc = gw_privacy_notrain(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), call->up, &in, call->body,
-                                call->multipart || call->binary ? 0 : call->body_len, edits, nedits, &call->notrain,
-                                &call->edit_body, &changed, &err_desc);
+                                call->multipart || call->binary ? 0 : call->body_len, call->body_json, edits, nedits,
+                                &call->notrain, &call->edit_body, &changed, &err_desc);
     if (quiet && rc != POL_NOTRAIN_ALLOWED)
         return -1; /* a skipped fallback target leaves no record */
     gw_buf_reset(&call->notrain_record);

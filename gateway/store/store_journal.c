@@ -492,8 +492,8 @@ void gw_store_turn_close(gw_store_turn_t *t)
  * The inline transaction of a turn (wlock held, jleader set, the writer's connection free): BEGIN
  * without waiting for another connection's write lock, then the writer's own code (run_transaction)
  * on the turn's items and on the ring's records that are there (so they need no commit of their
- * own). @return 1 committed or failed for good (every item completed), 0 not begun (busy: nothing
- * taken, nothing changed).
+ * own). @return 1 committed or failed (every item completed, except a finished call kept in the
+ * retry list for the writer), 0 not begun (busy: nothing taken, nothing changed).
  */
 static int turn_lead(gw_store_t *st, gw_store_turn_t *t, gw_journal_item_t *j)
 {

@@ -5,7 +5,9 @@
  * transformation done on jansson's parse of the input (when jansson accepts the input); with an
  * EMBEDDED rule the output is still valid JSON for both parsers; with every key also rewritten (keys with
  * a digit become "K", so they collide) and GW_JSON_V_UNIQUE_KEYS, a success means jansson's
- * duplicate-rejecting parser accepts both the input and the output (duplicates refused, rewritten keys unique).
+ * duplicate-rejecting parser accepts both the input and the output (duplicates refused, rewritten keys unique);
+ * gw_json_validate (the lean validator) and the walker agree on every input; with GW_JSON_V_TRUSTED a valid document
+ * is rewritten as without it, and no input is read out of bounds.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +85,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *desc;
     size_t off;
     int rc = gw_json_rewrite(doc, len, scan_all, ed, ned, &v, &out, &changed, &desc, &off);
+    if (ned == 0) {
+        /* gw_json_validate's lean validator and the walker (every value reached by "**") agree: result, description,
+           offset */
+        const char *vdesc = NULL;
+        size_t voff = 0;
+        int vrc = gw_json_validate(doc, len, &vdesc, &voff);
+        if (vrc != rc || (rc != 0 && (strcmp(vdesc, desc) != 0 || voff != off)))
+            abort();
+    }
     if (rc == 0) {
         if (gw_json_validate(doc, len, NULL, NULL) != 0)
             abort(); /* rewrite accepted what validate rejects */
@@ -141,6 +152,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (rc != GW_JSON_E_DUPKEY && gw_json_validate(doc, len, NULL, NULL) == 0 && rc != GW_JSON_E_DEPTH) {
         abort(); /* valid JSON refused for another reason */
     }
+    /* GW_JSON_V_TRUSTED (values no rule or edit reaches are stepped over, not validated): on a document the walker
+       accepts, the same result and output; on any other, no read outside the input (ASan) */
+    static gw_json_paths_t *sparse;
+    if (sparse == NULL) {
+        gw_json_rule_t r4[] = {
+            {"model", GW_JSON_CAPTURE, 2}, {"usage.*", GW_JSON_CAPTURE, 3}, {"messages.*.content", GW_JSON_SCAN, 1}};
+        sparse = gw_json_paths_compile(r4, 3, NULL, 0);
+    }
+    gw_json_visitor_t vt = {ts_json_upper, NULL, NULL, NULL, GW_JSON_V_TRUSTED};
+    gw_buf_t out2 = GW_BUF_INIT;
+    int changed2 = 0;
+    rc = gw_json_rewrite(doc, len, sparse, ed, ned, &v, &out, &changed, NULL, NULL);
+    int rc2 = gw_json_rewrite(doc, len, sparse, ed, ned, &vt, &out2, &changed2, NULL, NULL);
+    if (gw_json_validate(doc, len, NULL, NULL) == 0 &&
+        (rc != rc2 || (rc == 0 && (changed != changed2 || (changed && !ts_buf_equal(&out, &out2))))))
+        abort();
+    gw_buf_free(&out2);
     gw_buf_free(&out);
     return 0;
 }

@@ -123,3 +123,55 @@ int ts_tmpdir_remove(const char *dir)
         return -1;
     return system(cmd) == 0 ? 0 : -1;
 }
+
+unsigned ts_rand(uint64_t *r)
+{
+    *r = *r * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)(*r >> 33);
+}
+
+size_t ts_rand_pieces(uint64_t *r, const char *const *pool, size_t npool, size_t max_len, char *out)
+{
+    size_t want = ts_rand(r) % max_len, n = 0;
+    while (n < want) {
+        const char *p = pool[ts_rand(r) % npool];
+        size_t k = strlen(p);
+        if (n + k > want)
+            k = want - n; /* cut: a sequence may end half-way */
+        memcpy(out + n, p, k);
+        n += k;
+    }
+    return n;
+}
+
+const char *const ts_utf8_pool[] = {"a",
+                                    "Z",
+                                    " ",
+                                    "\"",
+                                    "\\",
+                                    "\\n",
+                                    "\\u00e9",
+                                    "\\uD83D\\uDE00",
+                                    "\\ud83d",
+                                    "\\ude00",
+                                    "\\x",
+                                    "\\u12",
+                                    "\x01",
+                                    "\x1f",
+                                    "\x7f",
+                                    "\xc3\xa9",
+                                    "\xe4\xb8\xad",
+                                    "\xe3\x81\x82",
+                                    "\xf0\x9f\x98\x80",
+                                    "\x80",
+                                    "\xbf",
+                                    "\xc0\xaf",
+                                    "\xe0\x80\x80",
+                                    "\xed\xa0\x80",
+                                    "\xf4\x90\x80\x80",
+                                    "\xe4\xb8",
+                                    "\xf0\x9f\x98",
+                                    "\xff",
+                                    "\xd0\x96",
+                                    "/"};
+const size_t ts_utf8_pool_n = sizeof(ts_utf8_pool) / sizeof(ts_utf8_pool[0]);

@@ -6,6 +6,7 @@
 #ifndef AIGW_TESTS_SUPPORT_H
 #define AIGW_TESTS_SUPPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <jansson.h>
@@ -71,5 +72,24 @@ int ts_restore_feed(pol_restore_stream_t *rs, const char *in, size_t n, unsigned
  *         stream ends inside an event.
  */
 int ts_sse_parse_all(const char *s, size_t len, gw_sse_event_cb cb, void *ctx);
+
+/**
+ * The tests' pseudo-random generator (a 64-bit LCG, reproducible on every platform): advances *r and returns 31 bits.
+ */
+unsigned ts_rand(uint64_t *r);
+
+/**
+ * Random text for differential tests: draws a length below `max_len` from *r, then pieces of `pool` (`npool`
+ * NUL-terminated strings, each chosen from *r) until that length, the last piece cut (so a UTF-8 sequence or an
+ * escape may end half-way). Writes the bytes to `out` (room for max_len bytes, no NUL).
+ * @return the length written.
+ */
+size_t ts_rand_pieces(uint64_t *r, const char *const *pool, size_t npool, size_t max_len, char *out);
+
+/** A pool for ts_rand_pieces of UTF-8 text: ASCII, quotes, backslashes, JSON escapes valid and not, control bytes,
+    valid sequences of 2-4 bytes (Latin, CJK, Cyrillic, emoji) and invalid ones (lone continuation bytes, overlong
+    forms, surrogates, cut leads, 0xFF). ts_utf8_pool_n is its size. */
+extern const char *const ts_utf8_pool[];
+extern const size_t ts_utf8_pool_n;
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -725,6 +726,63 @@ static void test_generic_posture(void **state)
     assert_string_equal(err, "training: posture bad: a force names an unknown option");
 }
 
+/* pol_notrain_begin runs fnmatch on a route glob only when pol__notrain_glob_match cannot decide: where it decides, it
+ * must say what fnmatch(FNM_CASEFOLD) says. Every route glob of every adapter against routes made from the globs
+ * themselves (wildcards filled, cut at every length, letters upper-cased, one byte changed, non-ASCII bytes). */
+static void test_route_glob_prefilter(void **state)
+{
+    (void)state;
+    size_t na;
+    const prov_adapter_t *const *ad = prov_all(&na);
+    static const char *const fill[] = {"", "x", "/", "Completions", "\xc3\xa9", "?q=1", "\xe2\x84\xaa"};
+    size_t checked = 0, skipped = 0;
+    for (size_t a = 0; a < na; a++) {
+        const pol_notrain_route_t *routes = ad[a]->notrain != NULL ? ad[a]->notrain->routes : NULL;
+        for (size_t g = 0; routes != NULL && routes[g].glob != NULL; g++) {
+            for (size_t h = 0; routes[h].glob != NULL; h++) {
+                const char *src = routes[h].glob;
+                for (size_t f = 0; f < sizeof(fill) / sizeof(fill[0]); f++) {
+                    char base[256];
+                    size_t n = 0;
+                    for (size_t i = 0; src[i] != '\0' && n + 16 < sizeof(base); i++) {
+                        if (src[i] == '*' || src[i] == '?') {
+                            memcpy(base + n, fill[f], strlen(fill[f]));
+                            n += strlen(fill[f]);
+                        } else {
+                            base[n++] = src[i];
+                        }
+                    }
+                    base[n] = '\0';
+                    for (size_t cut = 0; cut <= n; cut++) {
+                        for (int var = 0; var < 4; var++) {
+                            char route[256];
+                            memcpy(route, base, cut);
+                            route[cut] = '\0';
+                            if (var == 1)
+                                for (size_t i = 0; i < cut; i++)
+                                    if (route[i] >= 'a' && route[i] <= 'z')
+                                        route[i] = (char)(route[i] - 32);
+                            if (var == 2 && cut > 0)
+                                route[cut - 1] = (char)(route[cut - 1] ^ 1);
+                            if (var == 3 && cut > 0)
+                                route[(cut * 7) % cut] = '\xc3';
+                            int m = pol__notrain_glob_match(routes[g].glob, route);
+                            int match = fnmatch(routes[g].glob, route, FNM_CASEFOLD) == 0;
+                            if (m != POL__GLOB_ASK && match != (m == POL__GLOB_YES))
+                                fail_msg("%s: glob %s, route %s: fnmatch %d, the prefilter says %d", ad[a]->name, routes[g].glob,
+                                         route, match, m);
+                            checked++;
+                            skipped += m != POL__GLOB_ASK;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_true(checked > 10000);
+    assert_true(skipped > checked / 2); /* it does skip */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,7 +790,7 @@ int main(void)
         cmocka_unit_test(test_openrouter),  cmocka_unit_test(test_gemini),           cmocka_unit_test(test_deepseek),
         cmocka_unit_test(test_replicate),   cmocka_unit_test(test_anthropic),        cmocka_unit_test(test_fireworks),
         cmocka_unit_test(test_fal),         cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_unknown_provider),
-        cmocka_unit_test(test_single_pass), cmocka_unit_test(test_generic_posture),
+        cmocka_unit_test(test_single_pass), cmocka_unit_test(test_generic_posture),  cmocka_unit_test(test_route_glob_prefilter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

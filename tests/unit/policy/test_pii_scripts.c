@@ -17,6 +17,7 @@
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
 #include "pii_fixture.h"
+#include "support/support.h"
 
 /* 1 if an entity of `type` covers exactly the bytes of `value` inside `text` */
 static int found(fx_t *f, const char *text, const char *value, int type)
@@ -155,17 +156,7 @@ static void test_normalize_differential(void **state)
     pol__norm_t a = {0}, b = {0};
     char text[128];
     for (int round = 0; round < 40000; round++) {
-        r = r * 6364136223846793005ull + 1442695040888963407ull;
-        size_t want = (size_t)(r >> 33) % 100, len = 0;
-        while (len < want) {
-            r = r * 6364136223846793005ull + 1442695040888963407ull;
-            const char *p = pool[(r >> 33) % (sizeof(pool) / sizeof(pool[0]))];
-            size_t n = strlen(p);
-            if (len + n > want)
-                n = want - len; /* cut: a sequence may end half-way */
-            memcpy(text + len, p, n);
-            len += n;
-        }
+        size_t len = ts_rand_pieces(&r, pool, sizeof(pool) / sizeof(pool[0]), 100, text);
         unsigned sa = 99, sb = 98;
         int ra = pol__normalize(&a, text, len, &sa), rb = pol__normalize_ref(&b, text, len, &sb);
         assert_int_equal(ra, rb);
