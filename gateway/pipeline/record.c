@@ -339,6 +339,10 @@ static void on_finish_committed(gw_call_t *call)
         if (call->jrc != 0) {
             call->upstream_failed = 1;
             call->error_code = "call_log_unavailable";
+            /* the held piece ends the body (respond.c gw__flush): h2o writes the bytes of an error
+             * send before it closes, so sent they would complete a Content-Length answer that is in
+             * no call log. Dropped: the client sees a cut answer. */
+            gw_buf_reset(&call->pending);
         }
         call->upstream_done = 1;
         gw__flush(call);

@@ -209,6 +209,47 @@ describe('store failing (injected write error on SQLite)', () => {
   });
 });
 
+describe('a record that is never committed (SQLite)', () => {
+  // The answer's last piece waits for the commit of its record; when that commit never comes (the
+  // gateway stops while the store refuses the row) the response must end as an error: a client that
+  // received every byte of a Content-Length body would take an unlogged answer for a complete one.
+  test('SIGTERM while the row is refused: the client does not get the whole answer', async () => {
+    const data = storeSetup('journal-never-data');
+    const gw = await startAigw({ name: 'journal-never-aigw', mockUrl: mock.url, config: meterConfig(data, false) });
+    let stopped = false;
+    try {
+      const body = JSON.stringify({ model: 'journal-never', messages: [{ role: 'user', content: 'x' }] });
+      const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\n`
+        + `X-AIGW-User: user-journal-never\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+        + 'Connection: close\r\n\r\n';
+      sqlite(data.db, FAIL_TRIGGER);
+      const s = net.connect(gw.port, '127.0.0.1');
+      const chunks = [];
+      const closed = new Promise((resolve) => {
+        s.on('close', resolve);
+        s.on('error', () => {});
+      });
+      s.on('data', (c) => chunks.push(c));
+      s.write(head + body);
+      await waitFor(async () => (await forwarded('journal-never')).length === 1 || null, { timeoutMs: 5000, msg: 'forwarded' });
+      await sleep(300);
+      await gw.stop('SIGTERM');
+      stopped = true;
+      await closed;
+      const text = Buffer.concat(chunks).toString('utf8');
+      const i = text.indexOf('\r\n\r\n');
+      if (i >= 0 && /^HTTP\/1\.1 200 /.test(text)) {
+        const len = /content-length: (\d+)/i.exec(text);
+        const got = Buffer.byteLength(text.slice(i + 4));
+        assert.ok(len === null || got < Number(len[1]), `the whole answer (${got} bytes) reached the client without its record`);
+      }
+      assert.equal(Number(sqlite(data.db, "SELECT COUNT(*) AS n FROM calls WHERE user_id = 'user-journal-never'")[0].n), 0);
+    } finally {
+      if (!stopped) await gw.stop();
+    }
+  });
+});
+
 // ---- kill -9 at random points ---------------------------------------------------------------
 
 const ROUNDS = Number(process.env.AIGW_CRASH_ROUNDS || 20);
