@@ -165,6 +165,28 @@ async function storeFailing(t, metering) {
   }
 }
 
+/**
+ * Sends one non-streamed chat call for `user` over a raw HTTP/1.1 socket (Connection: close), so
+ * the test sees exactly which bytes arrive and when. Returns {chunks, closed}: the bytes received so
+ * far, and a promise of the socket's close resolving to its error, or null.
+ */
+function rawChat(gw, model, user) {
+  const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] });
+  const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\n`
+    + `X-AIGW-User: ${user}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+    + 'Connection: close\r\n\r\n';
+  const s = net.connect(gw.port, '127.0.0.1');
+  const chunks = [];
+  let err = null;
+  const closed = new Promise((resolve) => {
+    s.on('error', (e) => { err = e; });
+    s.on('close', () => resolve(err));
+  });
+  s.on('data', (c) => chunks.push(c));
+  s.write(head + body);
+  return { chunks, closed };
+}
+
 describe('store failing (injected write error on SQLite)', () => {
   test('metering off: 503 + Retry-After for new calls, calls in flight wait, no forwarded call without its record',
     async (t) => storeFailing(t, false));
@@ -176,25 +198,14 @@ describe('store failing (injected write error on SQLite)', () => {
     const data = storeSetup('journal-whole-data');
     const gw = await startAigw({ name: 'journal-whole-aigw', mockUrl: mock.url, config: meterConfig(data, false) });
     try {
-      const body = JSON.stringify({ model: 'journal-whole', messages: [{ role: 'user', content: 'x' }] });
-      const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\n`
-        + `X-AIGW-User: user-journal-whole\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
-        + 'Connection: close\r\n\r\n';
       sqlite(data.db, FAIL_TRIGGER);
-      const s = net.connect(gw.port, '127.0.0.1');
-      const chunks = [];
-      const closed = new Promise((resolve, reject) => {
-        s.on('end', resolve);
-        s.on('error', reject);
-      });
-      s.on('data', (c) => chunks.push(c));
-      s.write(head + body);
+      const { chunks, closed } = rawChat(gw, 'journal-whole', 'user-journal-whole');
       // forwarded, answered by the mock, its record refused and retried: the client has nothing yet
       await waitFor(async () => (await forwarded('journal-whole')).length === 1 || null, { timeoutMs: 5000, msg: 'forwarded' });
       await sleep(600);
       const before = Buffer.concat(chunks).length;
       sqlite(data.db, 'DROP TRIGGER test_store_full');
-      await closed;
+      assert.equal(await closed, null, 'the connection closed without an error');
       const text = Buffer.concat(chunks).toString('utf8');
       assert.equal(before, 0, `bytes before the commit: ${before}`);
       assert.match(text, /^HTTP\/1\.1 200 /);
@@ -218,19 +229,8 @@ describe('a record that is never committed (SQLite)', () => {
     const gw = await startAigw({ name: 'journal-never-aigw', mockUrl: mock.url, config: meterConfig(data, false) });
     let stopped = false;
     try {
-      const body = JSON.stringify({ model: 'journal-never', messages: [{ role: 'user', content: 'x' }] });
-      const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CLIENT_KEY}\r\n`
-        + `X-AIGW-User: user-journal-never\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
-        + 'Connection: close\r\n\r\n';
       sqlite(data.db, FAIL_TRIGGER);
-      const s = net.connect(gw.port, '127.0.0.1');
-      const chunks = [];
-      const closed = new Promise((resolve) => {
-        s.on('close', resolve);
-        s.on('error', () => {});
-      });
-      s.on('data', (c) => chunks.push(c));
-      s.write(head + body);
+      const { chunks, closed } = rawChat(gw, 'journal-never', 'user-journal-never');
       await waitFor(async () => (await forwarded('journal-never')).length === 1 || null, { timeoutMs: 5000, msg: 'forwarded' });
       await sleep(300);
       await gw.stop('SIGTERM');
