@@ -164,7 +164,10 @@ static int cap_cp(uint32_t cp)
         return (cp & 1) == 0;
     if ((cp >= 0x0139 && cp <= 0x0148) || (cp >= 0x0179 && cp <= 0x017E))
         return (cp & 1) == 1;
-    return cp == 0x0178 || (cp >= 0x0400 && cp <= 0x042F);
+    /* Vietnamese: Ơ Ư (U+01A0, U+01AF) and Latin Extended Additional, capitals at even code points ("Ấp", "Ở") */
+    if (cp >= 0x1E00 && cp <= 0x1EFF)
+        return (cp & 1) == 0;
+    return cp == 0x0178 || cp == 0x01A0 || cp == 0x01AF || (cp >= 0x0400 && cp <= 0x042F);
 }
 
 static size_t cap_word_end(const char *t, size_t len, size_t p)
@@ -358,10 +361,179 @@ static size_t address_head(const char *t, size_t s)
     return s;
 }
 
+/* ---- Vietnamese addresses ----
+ * Vietnam Post's address order (Bưu điện Việt Nam; UPU Postal Addressing Systems, Viet Nam): house number and
+ * street ("số 12 đường Lê Lợi", "45 Nguyễn Huệ", "ngõ 15 Láng Hạ", "thôn Đông"), ward or commune ("phường", "P.",
+ * "xã", "thị trấn"), district ("quận", "Q.", "huyện", "thị xã"), city or province ("thành phố", "TP.", "tỉnh", or the
+ * name alone: "Hà Nội"), separated by commas. The pattern fires on a ward or district word; the street segment
+ * before it and the components after it join the span. One LOCATION when there are three components, or two
+ * and a house number. */
+static const char *const vn_admin[] = {"phường",    "Phường",    "P.",    "xã",    "Xã", "thị trấn", "Thị trấn", "TT.", "quận",
+                                       "Quận",      "Q.",        "huyện", "Huyện", "H.", "thị xã",   "Thị xã",   "TX.", "thành phố",
+                                       "Thành phố", "Thành Phố", "TP.",   "Tp.",   "TP", "tỉnh",     "Tỉnh",     NULL};
+static const char *const vn_street[] = {
+    "số",   "Số",   "đường", "Đường", "phố", "Phố", "ngõ",     "Ngõ",     "ngách", "Ngách",  "hẻm",    "Hẻm",    "kiệt",   "Kiệt",
+    "thôn", "Thôn", "ấp",    "Ấp",    "tổ",  "Tổ",  "khu phố", "Khu phố", "KP.",   "đại lộ", "Đại lộ", "số nhà", "Số nhà", NULL};
+static const char *const vn_cities[] = {"Hà Nội",  "Ha Noi",  "Hanoi",     "Hồ Chí Minh", "Ho Chi Minh",
+                                        "Đà Nẵng", "Da Nang", "Hải Phòng", "Cần Thơ",     "Huế",
+                                        "Sài Gòn", "Saigon",  "Việt Nam",  "Vietnam",     NULL};
+
+/* the longest word of `words` at p that ends at a non-letter ('.'-ended abbreviations also before a digit) */
+static size_t vn_word_at(const char *t, size_t len, size_t p, const char *const *words)
+{
+    size_t best = 0;
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0 && letter_at(t, len, p + n) == 0)
+            best = n;
+    }
+    return best;
+}
+
+/* a place name at p: 1-4 capitalised words, none of them an administrative word; @return its end or p */
+static size_t vn_name(const char *t, size_t len, size_t p)
+{
+    size_t e = p;
+    for (int k = 0; k < 4; k++) {
+        size_t q = k == 0 ? p : e + 1;
+        if (k > 0 && (e + 1 >= len || t[e] != ' '))
+            break;
+        if (vn_word_at(t, len, q, vn_admin) != 0)
+            break;
+        size_t w = cap_word_end(t, len, q);
+        if (w == q)
+            break;
+        e = w;
+    }
+    return e;
+}
+
+/* a number at p: "12", "45A", "12/3", "123/4/5"; @return its end or p */
+static size_t vn_number(const char *t, size_t len, size_t p)
+{
+    size_t e = digits_end(t, len, p);
+    if (e == p || e - p > 5)
+        return p;
+    if (e < len && pol__is_upper(U(t[e])) && !pol__glue_after(t, len, e + 1))
+        e++;
+    while (e + 1 < len && t[e] == '/' && pol__is_digit(U(t[e + 1])))
+        e = digits_end(t, len, e + 1);
+    return pol__glue_after(t, len, e) ? p : e;
+}
+
+/* a street segment from p to exactly `se`: [keyword] [number] [keyword] name, with a keyword or a number;
+ * @return 0 no, 1 yes, 2 yes with a house number */
+static int vn_street_seg(const char *t, size_t len, size_t p, size_t se)
+{
+    int kw = 0, num = 0;
+    size_t q = p, w;
+    for (int k = 0; k < 3 && q < se; k++) {
+        if ((w = vn_word_at(t, se, q, vn_street)) != 0)
+            q += w, kw = 1;
+        else if ((w = vn_number(t, se, q)) != q)
+            q = w, num = 1;
+        else
+            break;
+        if (q < se && t[q] == ' ')
+            q++;
+    }
+    if (!kw && !num)
+        return 0;
+    size_t e = q < se ? vn_name(t, se, q) : q;
+    if (e != se || (e == q && !num))
+        return 0;
+    return num ? 2 : 1;
+}
+
+/* an administrative component at p: the word and a number or a name; @return its end or p */
+static size_t vn_admin_at(const char *t, size_t len, size_t p)
+{
+    size_t w = vn_word_at(t, len, p, vn_admin);
+    if (w == 0) {
+        /* "P.1", "Q.3": the abbreviation glued to the number */
+        if (p + 2 < len && (t[p] == 'P' || t[p] == 'Q') && t[p + 1] == '.' && pol__is_digit(U(t[p + 2])))
+            w = 2;
+        else
+            return p;
+    }
+    size_t q = p + w;
+    if (q < len && t[q] == ' ')
+        q++;
+    size_t e = digits_end(t, len, q);
+    if (e > q && e - q <= 2 && !pol__glue_after(t, len, e))
+        return e;
+    e = vn_name(t, len, q);
+    return e == q ? p : e;
+}
+
+static int vn_address(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, a = to;
+    /* back to the keyword's start */
+    while (a > 0 && (letter_before(t, a) != 0 || t[a - 1] == '.') && to - a < 16)
+        a -= letter_before(t, a) ? letter_before(t, a) : 1;
+    if (a > 0 && t[a - 1] != ' ' && t[a - 1] != ',' && t[a - 1] != '(' && t[a - 1] != '\n' && t[a - 1] != ':')
+        return 0;
+    size_t e = vn_admin_at(t, len, a);
+    if (e == a)
+        return 0;
+    int ncomp = 1, house = 0;
+    size_t s = a;
+    /* the street segment before: ", " then a segment that parses to it */
+    if (a >= 4 && t[a - 1] == ' ' && t[a - 2] == ',') {
+        size_t se = a - 2, best = se;
+        for (size_t b = se; se - b < 80; b--) {
+            char x = b > 0 ? t[b - 1] : ' ';
+            if (x == ',' || x == '\n' || x == '.' || x == ';')
+                break;
+            if (x != ' ' && x != ':' && x != '(') {
+                if (b == 0)
+                    break;
+                continue;
+            }
+            int r = vn_street_seg(t, len, b, se);
+            if (r != 0)
+                best = b, house = r == 2;
+            if (b == 0)
+                break;
+        }
+        if (best != se)
+            s = best, ncomp++;
+    }
+    /* the components after: more administrative units, a city, the country */
+    for (int k = 0; k < 5; k++) {
+        size_t q = e;
+        if (q < len && t[q] == ',')
+            q++;
+        else if (!(q + 2 < len && t[q] == ' ' && t[q + 1] == '-' && t[q + 2] == ' ') && !(q < len && t[q] == ' '))
+            break;
+        if (q + 2 < len && t[q] == ' ' && t[q + 1] == '-' && t[q + 2] == ' ')
+            q += 2;
+        if (q < len && t[q] == ' ')
+            q++;
+        size_t w = vn_admin_at(t, len, q);
+        if (w == q)
+            w = q + vn_word_at(t, len, q, vn_cities);
+        if (w == q)
+            break;
+        e = w, ncomp++;
+    }
+    if (!(ncomp >= 3 || (ncomp == 2 && house)))
+        return 0;
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
 int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
 {
     const char *t = c->text;
     size_t s, e = to;
+    if (kind == 5)
+        return vn_address(c, to);
     if (kind == 0) {
         /* " <Suffix>" matched: walk back over 1-3 capitalized words to a house number at a word start */
         size_t p = to;

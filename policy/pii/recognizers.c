@@ -74,6 +74,9 @@ static const pol__pattern_t patterns[] = {
     /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
     {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.)[ ,]", 0, POL__REC_STREET, 4,
      POL__DB_TEXT},
+    /* Vietnamese: a ward or district word ("phường", "quận", "huyện", "xã", "thị trấn", "P.", "Q."): address.c vn_address */
+    {"(?:^|[\\s,(])(?:[Pp]h\xc6\xb0\xe1\xbb\x9dng|[Qq]u\xe1\xba\xadn|[Hh]uy\xe1\xbb\x87n|[Xx]\xc3\xa3|[Tt]h\xe1\xbb\x8b (?:tr\xe1\xba\xa5n|x\xc3\xa3)|"
+     "P\\.|Q\\.)", 0, POL__REC_STREET, 5, POL__DB_TEXT},
     /* Russian "ул. Тверская, д. 7", "улица Ленина 5" (\\b sees no word boundary before a non-ASCII byte) */
     {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
@@ -112,7 +115,9 @@ static const pol__pattern_t patterns[] = {
      "atenciosamente|abra(?:\xc3\xa7|c)os|saludos(?: cordiales)?|un saludo|cordiali saluti|distinti saluti|un saluto|"
      "met vriendelijke groet(?:en)?|vriendelijke groeten|hartelijke groet(?:en)?|ol(?:\xc3\xa1|a)|gentile|gentilissim[oa]|"
      "estimad[oa]|beste|hej|salut)[,!]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
-    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam)\\s*:\\s*", 0,
+    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam|"
+     /* vi: full name, name */
+     "H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan|H\xe1\xbb\x8d t\xc3\xaan|T\xc3\xaan)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},

@@ -499,6 +499,53 @@ static void test_thai(void **state)
             fail_msg("false finding in \"%s\"", none[i]);
 }
 
+/* Vietnamese (person.c, address.c): three- and four-word names led by a family name, with or without a trigger,
+ * and addresses in Vietnam Post's order; sentences written for this test */
+static void test_vietnamese(void **state)
+{
+    fx_t *f = *state;
+    static const char *const names[][2] = {
+        {"Tôi tên là Nguyễn Văn An, sống tại Huế.", "Nguyễn Văn An"},
+        {"Xin chào, tôi là Trần Thị Mai, số điện thoại 0912345678", "Trần Thị Mai"},
+        {"Khách hàng Lê Minh Tuấn đã đặt hàng", "Lê Minh Tuấn"},
+        {"Họ và tên: Phạm Thị Thu Hà", "Phạm Thị Thu Hà"},
+        {"Anh Nguyễn Đức Anh sẽ gọi lại", "Nguyễn Đức Anh"},
+        {"Tên tôi là Đặng Văn Lâm.", "Đặng Văn Lâm"},
+        {"Contact: Nguyen Van Binh, phone below", "Nguyen Van Binh"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const addrs[][2] = {
+        {"Tôi sống tại số 12 đường Lê Lợi, phường Bến Nghé, quận 1, TP. Hồ Chí Minh.",
+         "số 12 đường Lê Lợi, phường Bến Nghé, quận 1, TP. Hồ Chí Minh"},
+        {"Địa chỉ: 45 Nguyễn Huệ, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+         "45 Nguyễn Huệ, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"},
+        {"Gửi hàng đến 27 phố Hàng Bài, phường Tràng Tiền, quận Hoàn Kiếm, Hà Nội giúp tôi",
+         "27 phố Hàng Bài, phường Tràng Tiền, quận Hoàn Kiếm, Hà Nội"},
+        {"Nhà tôi ở ngõ 15 Láng Hạ, P. Thành Công, Q. Ba Đình, Hà Nội", "ngõ 15 Láng Hạ, P. Thành Công, Q. Ba Đình, Hà Nội"},
+        {"Địa chỉ: thôn Đông, xã Hòa Tiến, huyện Hòa Vang, thành phố Đà Nẵng",
+         "thôn Đông, xã Hòa Tiến, huyện Hòa Vang, thành phố Đà Nẵng"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const none[] = {
+        "Lý Do Chọn Chúng Tôi: Cao Cấp Chất Lượng",
+        "Tôi thích đi dạo ở đường Lê Lợi vào buổi tối",
+        "Quận 1 có nhiều nhà hàng ngon, phường Bến Nghé rất đông",
+        "Tôi làm việc ở quận 7, còn vợ tôi ở quận 3",
+        "J. P. Morgan, Q. Smith and P. Jones met in Hanoi",
+        "Các quận nội thành, huyện ngoại thành và xã vùng sâu",
+        "Phường Bến Nghé là trung tâm của quận 1",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) + count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+    /* a street named after a person is no PERSON */
+    assert_int_equal(count_type(f, "Cửa hàng ở đường Trần Hưng Đạo, gần chợ", POL_PII_PERSON), 0);
+}
+
 static void test_escapes_and_digit_words(void **state)
 {
     fx_t *f = *state;
@@ -554,6 +601,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cjk_addresses, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_introductions, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_thai, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_vietnamese, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
