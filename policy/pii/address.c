@@ -167,6 +167,9 @@ static int cap_cp(uint32_t cp)
     /* Vietnamese: Ơ Ư (U+01A0, U+01AF) and Latin Extended Additional, capitals at even code points ("Ấp", "Ở") */
     if (cp >= 0x1E00 && cp <= 0x1EFF)
         return (cp & 1) == 0;
+    /* Greek capitals with and without tonos (U+0386, U+0388-038F, U+0391-03AB) */
+    if (cp >= 0x0386 && cp <= 0x03AB)
+        return cp != 0x0387 && cp != 0x038B && cp != 0x038D && cp != 0x0390 && cp != 0x03A2;
     return cp == 0x0178 || cp == 0x01A0 || cp == 0x01AF || (cp >= 0x0400 && cp <= 0x042F);
 }
 
@@ -233,6 +236,9 @@ static size_t digits_end(const char *t, size_t len, size_t p)
 static size_t postcode_end(const char *t, size_t len, size_t p)
 {
     size_t d = digits_end(t, len, p);
+    /* Greece NNN NN ("105 63 Αθήνα", ELTA) */
+    if (d - p == 3 && d + 3 <= len && t[d] == ' ' && digits_end(t, len, d + 1) == d + 3)
+        return pol__glue_after(t, len, d + 3) ? p : d + 3;
     /* Poland NN-NNN ("00-590 Warszawa") */
     if (d - p == 2 && d + 3 < len && t[d] == '-' && digits_end(t, len, d + 1) == d + 4)
         return pol__glue_after(t, len, d + 4) ? p : d + 4;
@@ -359,6 +365,265 @@ static size_t address_head(const char *t, size_t s)
         if (strlen(*u) == w - b && memcmp(t + b, *u, w - b) == 0)
             return b;
     return s;
+}
+
+/* ---- Turkish ----
+ * PTT's address order (Posta ve Telgraf Teşkilatı, adres yazım kuralları): neighbourhood ("Caferağa Mah."), street
+ * ("Moda Cad.", "Gül Sok."), "No: 15", flat ("Daire 5", "D: 5", "Kat 3"), postcode, district and province written
+ * "Kadıköy/İstanbul" or with spaces, commas not required ("Atatürk Cad. No: 15 Kadıköy İstanbul"). */
+
+/* words that start a sentence before a street name ("Adresim Atatürk Cad."): not part of the street */
+static const char *const tr_lead[] = {"Adresim", "Adresi", "Adres", "Adresimiz", "Evim", "Ofisim", "Ofisimiz", "Teslimat", NULL};
+
+/* "<Name> Mah. " / "<Name> Mahallesi " before s: @return the neighbourhood's start or s */
+static size_t tr_mahalle_before(const char *t, size_t s)
+{
+    static const char *const mah[] = {"Mah. ", "Mahallesi ", "Mh. ", NULL};
+    for (const char *const *m = mah; *m != NULL; m++) {
+        size_t n = strlen(*m);
+        if (s < n + 3 || memcmp(t + s - n, *m, n) != 0 || t[s - n - 1] != ' ')
+            continue;
+        size_t b = s - n - 1, start = s;
+        for (int words = 0; words < 2; words++) {
+            size_t w = b;
+            for (size_t k; w > 0 && (k = letter_before(t, w)) != 0;)
+                w -= k;
+            if (w == b || cap_word_end(t, b, w) != b || list_word_at(t, b, w, tr_lead) == b - w)
+                break;
+            start = w;
+            if (w < 2 || t[w - 1] != ' ')
+                break;
+            b = w - 1;
+        }
+        return start != s && !pol__glue_before(t, start) ? start : s;
+    }
+    return s;
+}
+
+/* after the house number: flat, district, province and postcode without commas; @return the new end */
+static size_t tr_tail(const char *t, size_t len, size_t e)
+{
+    static const char *const flat[] = {"Daire ", "Daire:", "D: ", "D:", "D.", "Kat ", "Kat:", "K: ", "K:", NULL};
+    int cities = 0;
+    for (int step = 0; step < 5 && e + 1 < len && t[e] == ' '; step++) {
+        size_t p = e + 1, w = 0, q;
+        for (const char *const *f = flat; *f != NULL; f++)
+            if (p + strlen(*f) < len && memcmp(t + p, *f, strlen(*f)) == 0) {
+                w = strlen(*f);
+                break;
+            }
+        if (w != 0) {
+            q = p + w;
+            while (q < len && t[q] == ' ')
+                q++;
+            size_t d = digits_end(t, len, q);
+            if (d == q || pol__glue_after(t, len, d))
+                break;
+            e = d;
+            continue;
+        }
+        if (pol__is_digit(U(t[p]))) {
+            size_t d = digits_end(t, len, p);
+            if (d - p != 5 || pol__glue_after(t, len, d))
+                break;
+            e = d;
+            continue;
+        }
+        if (cities >= 2 || (q = cap_word_end(t, len, p)) == p)
+            break;
+        cities++;
+        e = q;
+        /* "Kadıköy/İstanbul" */
+        if (e + 1 < len && t[e] == '/' && (q = cap_word_end(t, len, e + 1)) != e + 1)
+            e = q, cities++;
+    }
+    return e;
+}
+
+/* ---- Greek and Arabic streets ----
+ * Greek (ELTA's order): "οδός Ερμού 25", "Οδός Πανεπιστημίου αριθμός 30", "Λεωφόρος Κηφισίας 120", then ", 105 63
+ * Αθήνα" (the postcode 5 digits, written 3 + 2). The street word, 1-3 capitalised words, the number ("αριθμός",
+ * "αρ." before it or not), then the rest of the address as for the Latin conventions (address_tail).
+ * Arabic: "شارع الملك فهد رقم 25، الرياض 12345" (Saudi national address: building number, street, district "حي",
+ * city, postcode), "15 شارع التحرير، الدقي، الجيزة" (Egypt): a street word ("شارع" street, "طريق" road), 1-4 words
+ * of its name up to a number, a preposition or punctuation, the building number before or after it ("رقم" number),
+ * then after "،" or "," the district, city and postcode. One LOCATION with a number, or with two components after
+ * the street. */
+
+static int ar_letter(uint32_t cp)
+{
+    return (cp >= 0x0621 && cp <= 0x065F) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x0670;
+}
+
+/* an Arabic word at p: @return its end or p */
+static size_t ar_word(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t e = p, n;
+    while (e < len && (n = pol__cp_at(t, len, e, &cp)) == 2 && ar_letter(cp))
+        e += n;
+    return e;
+}
+
+static size_t word_in(const char *t, size_t len, size_t p, size_t e, const char *const *words)
+{
+    (void)len;
+    for (const char *const *w = words; *w != NULL; w++)
+        if (strlen(*w) == e - p && memcmp(t + p, *w, e - p) == 0)
+            return 1;
+    return 0;
+}
+
+/* words that end an Arabic street or place name: number, in, near, next to, opposite, at, from, to, district,
+ * city, building, floor, flat, postcode, and, or, my phone, please */
+static const char *const ar_stop[] = {"رقم",   "في",    "قرب",  "بجوار", "بالقرب", "مقابل",  "عند", "من",    "إلى", "الى", "حي",
+                                      "مدينة", "عمارة", "مبنى", "بناية", "الدور",  "الطابق", "شقة", "الرمز", "ص.ب", "و",   "أو",
+                                      "هاتفي", "رقمي",  "يرجى", "شكرا",  "على",    "مع",     "هو",  "هي",    NULL};
+static const char *const ar_unit[] = {"حي", "مدينة", "عمارة", "مبنى", "بناية", "شقة", "الدور", "الطابق", "محافظة", "منطقة", NULL};
+
+/* 1-n Arabic words of a name from p (single spaces between), up to a stop word; @return the end or p */
+static size_t ar_name(const char *t, size_t len, size_t p, int max)
+{
+    size_t e = p;
+    for (int k = 0; k < max; k++) {
+        size_t q = k == 0 ? p : e + 1;
+        if (k > 0 && (e + 1 >= len || t[e] != ' '))
+            break;
+        size_t w = ar_word(t, len, q);
+        if (w == q || word_in(t, len, q, w, ar_stop) || (w - q >= 2 && memcmp(t + q, "و", 2) == 0 && k > 0))
+            break;
+        e = w;
+    }
+    return e;
+}
+
+static int ar_address(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, a = to - 8; /* شارع and طريق are 8 bytes */
+    size_t s = a, e, q;
+    int numbered = 0, comps = 0;
+    uint32_t cp;
+    if (a > 0 && pol__cp_before(t, a, &cp) == 2 && ar_letter(cp))
+        return 0; /* inside a word */
+    /* a building number before: "15 شارع" */
+    if (a >= 2 && t[a - 1] == ' ' && pol__is_digit(U(t[a - 2]))) {
+        size_t b = a - 1;
+        while (b > 0 && pol__is_digit(U(t[b - 1])) && a - b < 7)
+            b--;
+        if (!pol__glue_before(t, b))
+            s = b, numbered = 1;
+    }
+    if (to + 1 >= len || t[to] != ' ')
+        return 0;
+    e = ar_name(t, len, to + 1, 4);
+    if (e == to + 1)
+        return 0;
+    /* the number after: " رقم 25", " 25" */
+    q = e;
+    if (q + 1 < len && t[q] == ' ' && (size_t)(ar_word(t, len, q + 1) - (q + 1)) == 6 && memcmp(t + q + 1, "رقم", 6) == 0)
+        q += 7;
+    if (q + 1 < len && t[q] == ' ' && pol__is_digit(U(t[q + 1]))) {
+        size_t d = digits_end(t, len, q + 1);
+        if (d - q - 1 <= 6 && !pol__glue_after(t, len, d))
+            e = d, numbered = 1;
+    }
+    /* the components after: "، حي الدقي", "، الرياض 12345", ", 12345" */
+    for (int k = 0; k < 5; k++) {
+        size_t p = e;
+        if (p + 1 < len && memcmp(t + p, "،", 2) == 0)
+            p += 2;
+        else if (p < len && (t[p] == ',' || t[p] == '-'))
+            p++;
+        else if (!(p + 1 < len && t[p] == ' ' && (pol__is_digit(U(t[p + 1])) || ar_word(t, len, p + 1) != p + 1)))
+            break;
+        while (p < len && t[p] == ' ')
+            p++;
+        if (p < len && pol__is_digit(U(t[p]))) {
+            size_t d = digits_end(t, len, p);
+            if (d - p != 5 || pol__glue_after(t, len, d))
+                break;
+            e = d, comps++;
+            continue;
+        }
+        size_t w = ar_word(t, len, p), n;
+        if (w == p)
+            break;
+        if (word_in(t, len, p, w, ar_unit)) {
+            /* a district or building with its name or number */
+            size_t r = w + (w < len && t[w] == ' ');
+            if (r < len && pol__is_digit(U(t[r])))
+                n = digits_end(t, len, r);
+            else
+                n = ar_name(t, len, r, 3);
+            if (n == r)
+                break;
+            e = n, comps++;
+            continue;
+        }
+        /* a city: 1-2 words after a comma only (a word after a space is the sentence going on) */
+        if (e + 1 < len && t[e] == ' ')
+            break;
+        n = ar_name(t, len, p, 2);
+        if (n == p)
+            break;
+        e = n, comps++;
+    }
+    if (!numbered && comps < 2)
+        return 0;
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
+/* Greek: the street word ended at `to` (the pattern holds the space after it) */
+static int el_street(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, s = to - 1, q, e;
+    /* back to the street word's start (the match ends after the space that follows it) */
+    while (s > 0 && (letter_before(t, s) != 0 || t[s - 1] == '.'))
+        s -= letter_before(t, s) ? letter_before(t, s) : 1;
+    q = to;
+    int words = 0;
+    while (words < 3) {
+        size_t w = cap_word_end(t, len, q);
+        if (w == q)
+            break;
+        e = q = w, words++;
+        if (q + 1 < len && t[q] == ' ' && !pol__is_digit(U(t[q + 1])))
+            q++;
+        else
+            break;
+    }
+    if (words == 0)
+        return 0;
+    if (q < len && t[q] == ' ')
+        q++;
+    static const char *const no[] = {"αριθμός ", "αριθμό ", "αριθ. ", "αρ. ", "αρ.", "Αρ. ", "αρ ", NULL};
+    size_t r = q;
+    if (r < len && t[r] == ',')
+        r += 1 + (r + 1 < len && t[r + 1] == ' ');
+    for (const char *const *h = no; *h != NULL; h++)
+        if (r + strlen(*h) < len && memcmp(t + r, *h, strlen(*h)) == 0) {
+            r += strlen(*h);
+            break;
+        }
+    size_t d = digits_end(t, len, r);
+    if (d == r || d - r > 4)
+        return 0;
+    if (d + 1 < len && pol__is_alpha(U(t[d])) && !pol__glue_after(t, len, d + 1))
+        d++;
+    if (pol__glue_after(t, len, d))
+        return 0;
+    e = address_tail(t, len, d);
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
 }
 
 /* ---- Vietnamese addresses ----
@@ -534,6 +799,10 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
     size_t s, e = to;
     if (kind == 5)
         return vn_address(c, to);
+    if (kind == 6)
+        return el_street(c, to);
+    if (kind == 7)
+        return ar_address(c, to);
     if (kind == 0) {
         /* " <Suffix>" matched: walk back over 1-3 capitalized words to a house number at a word start */
         size_t p = to;
@@ -573,7 +842,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             size_t w = p;
             for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '\'' || t[w - 1] == '-');)
                 w -= n ? n : 1;
-            if (w == p || cap_word_end(t, c->len, w) == w || (w > 0 && t[w - 1] != ' '))
+            if (w == p || cap_word_end(t, c->len, w) == w || (w > 0 && t[w - 1] != ' ') ||
+                list_word_at(t, c->len, w, tr_lead) == p - w)
                 break;
             words++;
             p = w > 0 ? w - 1 : 0;
@@ -583,6 +853,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
         if (words == 0)
             return 0;
         s = t[p] == ' ' ? p + 1 : p;
+        /* the neighbourhood before the street: "Caferağa Mah. Moda Cad." */
+        s = tr_mahalle_before(t, s);
         size_t r = to;
         while (r < c->len && (t[r] == ' ' || t[r] == ','))
             r++;
@@ -593,9 +865,14 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
                 break;
             }
         size_t d = digits_end(t, c->len, r);
-        if (d == r || d - r > 5 || pol__glue_after(t, c->len, d))
+        if (d == r || d - r > 5)
             return 0;
-        e = d;
+        /* the flat after a slash: "No: 15/3" */
+        if (d + 1 < c->len && t[d] == '/' && pol__is_digit(U(t[d + 1])))
+            d = digits_end(t, c->len, d + 1);
+        if (pol__glue_after(t, c->len, d))
+            return 0;
+        e = tr_tail(t, c->len, d);
     } else if (kind == 1) {
         /* German "Hauptstraße 5": back-scan the street word to its capital */
         size_t p = to;

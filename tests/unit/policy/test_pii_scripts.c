@@ -546,6 +546,37 @@ static void test_vietnamese(void **state)
     assert_int_equal(count_type(f, "Cửa hàng ở đường Trần Hưng Đạo, gần chợ", POL_PII_PERSON), 0);
 }
 
+/* Greek, Arabic and Turkish street addresses (address.c): the street word, its name and number and the rest of the
+ * address in one span; sentences written for this test */
+static void test_streets_el_ar_tr(void **state)
+{
+    fx_t *f = *state;
+    static const char *const addrs[][2] = {
+        {"Το όνομά μου είναι Γιώργος και μένω στην οδό Ερμού 25, Αθήνα 10563.", "οδό Ερμού 25, Αθήνα 10563"},
+        {"Διεύθυνση: Οδός Πανεπιστημίου αριθμός 30, 10679 Αθήνα", "Οδός Πανεπιστημίου αριθμός 30, 10679 Αθήνα"},
+        {"Στείλτε το στη Λεωφόρο Κηφισίας 120, 115 26 Αθήνα", "Λεωφόρο Κηφισίας 120, 115 26 Αθήνα"},
+        {"أسكن في شارع الملك فهد رقم 25، الرياض 12345", "شارع الملك فهد رقم 25، الرياض 12345"},
+        {"العنوان: 15 شارع التحرير، الدقي، الجيزة", "15 شارع التحرير، الدقي، الجيزة"},
+        {"عنواني: طريق الملك عبدالله، حي النزهة، جدة 23456", "طريق الملك عبدالله، حي النزهة، جدة 23456"},
+        {"Adresim Atatürk Cad. No: 15 Kadıköy İstanbul", "Atatürk Cad. No: 15 Kadıköy İstanbul"},
+        {"Adresim Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710", "Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710"},
+        {"Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul, teşekkürler", "Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul"},
+        {"Gül Sok. No: 7 D: 3 Çankaya Ankara 06690 adresine gönderin", "Gül Sok. No: 7 D: 3 Çankaya Ankara 06690"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const none[] = {
+        "Η οδός Ερμού είναι πολύ όμορφη το βράδυ",
+        "الشارع مزدحم جدا اليوم",
+        "في شارع الملك فهد يوجد مطعم جميل",
+        "هذا الطريق طويل جدا",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
 static void test_escapes_and_digit_words(void **state)
 {
     fx_t *f = *state;
@@ -602,6 +633,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_introductions, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_thai, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_vietnamese, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_streets_el_ar_tr, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
