@@ -577,6 +577,32 @@ static void test_streets_el_ar_tr(void **state)
             fail_msg("false finding in \"%s\"", none[i]);
 }
 
+/* Bengali names after a label, a title or a greeting, and the introductions "मैं ... हूँ" / "أنا ..." (I am), which
+ * name a person only when a common surname / given name is there; sentences written for this test */
+static void test_bengali_and_intros(void **state)
+{
+    fx_t *f = *state;
+    static const char *const names[][2] = {
+        {"আমার নাম রহিম উদ্দিন, আমার ঠিকানা ঢাকা।", "রহিম উদ্দিন"},
+        {"প্রিয় সুমন দাস, আপনার চিঠি পেয়েছি", "সুমন দাস"},
+        {"জনাব করিম হোসেন এবং তার পরিবার", "করিম হোসেন"},
+        {"मैं प्रिया वर्मा हूँ, मेरी जन्मतिथि 12/05/1990 है।", "प्रिया वर्मा"},
+        {"नमस्ते, मैं अमित कुमार सिंह हूं और मुझे मदद चाहिए", "अमित कुमार सिंह"},
+        {"مرحبا، أنا فاطمة الزهراء، رقم هاتفي 0501234567", "فاطمة الزهراء"},
+        {"أنا محمد وأريد المساعدة", "محمد"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const none[] = {
+        "मैं बहुत खुश हूँ",        "मैं ठीक हूँ, धन्यवाद",           "मैंने कल बात की",         "আমার নাম কী তা মনে নেই",
+        "أنا سعيد جدا بهذا", "أنا طالب جامعي في القاهرة", "أنا بحاجة إلى مساعدة",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
 static void test_escapes_and_digit_words(void **state)
 {
     fx_t *f = *state;
@@ -634,6 +660,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thai, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_vietnamese, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_el_ar_tr, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_bengali_and_intros, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
