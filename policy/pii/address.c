@@ -137,9 +137,9 @@ static const char *const place_stop[] = {
     "So",    "Then",    "Best",   "Regards",  "Tel",      "Phone",    "Email",    "Mail",  "Ich",   "Bitte",   "Danke",
     "Merci", "Gracias", "Grazie", "Obrigado", "Bedankt",  "Dear",     "Hi",       "Hello", "Hallo", "Bonjour", "Hola",
     "Ciao",  "Olá",     "Tél",    "Telefon",  "Teléfono", "Telefone", "Telefono", NULL};
-static const char *const place_particles[] = {"de",  "do",  "da", "dos", "das", "del", "della", "di",  "am", "an",
-                                              "der", "sur", "la", "le",  "les", "en",  "aan",   "den", "op", "upon",
-                                              "im",  "y",   "e",  "el",  "los", "las", "sul",   "al",  NULL};
+static const char *const place_particles[] = {"de",  "do", "da",  "dos", "das", "del", "della", "di", "am",   "an", "der",
+                                              "sur", "la", "le",  "les", "en",  "aan", "den",   "op", "upon", "im", "y",
+                                              "e",   "el", "los", "las", "sul", "al",  "wa",    "ya", NULL};
 
 static size_t list_word_at(const char *t, size_t len, size_t p, const char *const *words)
 {

@@ -281,6 +281,16 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
         p++;
     size_t w = cap_word(t, len, p);
     unsigned f;
+    if (w == 0 && strong && p + 5 < len && (unsigned char)t[p] >= 0xE3 && (unsigned char)t[p] <= 0xED) {
+        /* a name in another script after an English or European trigger ("My name is 李明", "Name: 김민수",
+         * "my name is ヤマダタロウ"): a surname of the CJK tables and its given name, or katakana (cjk.c) */
+        size_t e = pol__cjk_name_at(t, len, p);
+        uint32_t cp;
+        /* a name glued to more ideographs is a sentence ("my name is 什么意思"), unless a particle follows */
+        if (e != p && (e >= len || pol__cp_at(t, len, e, &cp) != 3 || !pol__cp_han(cp)))
+            return pol__cands_push(cands, POL_PII_PERSON, p, e, 0.85);
+        return 0;
+    }
     if (w == 0) {
         /* "my name is dan": lowercase given name after a strong trigger */
         if (!strong || p >= len || t[p] < 'a' || t[p] > 'z')

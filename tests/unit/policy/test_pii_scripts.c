@@ -603,6 +603,49 @@ static void test_bengali_and_intros(void **state)
             fail_msg("false finding in \"%s\"", none[i]);
 }
 
+/* Hindi and Bengali addresses (indic.c), Indonesian / Malay and Swahili introductions and labels, Swahili streets,
+ * and a CJK name after a trigger of another language; sentences written for this test */
+static void test_indic_addresses_and_more_intros(void **state)
+{
+    fx_t *f = *state;
+    static const char *const addrs[][2] = {
+        {"मेरा पता 12, एमजी रोड, बेंगलुरु 560001 है।", "12, एमजी रोड, बेंगलुरु 560001"},
+        {"पता: मकान नंबर 45, सेक्टर 15, नोएडा, उत्तर प्रदेश 201301", "मकान नंबर 45, सेक्टर 15, नोएडा, उत्तर प्रदेश 201301"},
+        {"ঠিকানা: বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫"},
+        {"Jina langu ni Amina Hassan, ninaishi Mtaa wa Uhuru 12, Nairobi", "Mtaa wa Uhuru 12, Nairobi"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const names[][2] = {
+        {"Saya Siti Nurhaliza, tinggal di Kuala Lumpur", "Siti Nurhaliza"},
+        {"Perkenalkan, saya Dewi Lestari dari Bandung", "Dewi Lestari"},
+        {"Nama lengkap: Agus Salim", "Agus Salim"},
+        {"Naitwa Juma Mwangi na nambari yangu ni 0712345678", "Juma Mwangi"},
+        {"My name is 李明 and I live in Beijing", "李明"},
+        {"Name: 김민수", "김민수"},
+        {"my name is 田中太郎です", "田中太郎"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const none[] = {
+        "Saya Indonesia dan saya bangga",
+        "Saya Suka Makan Nasi Goreng",
+        "Terima kasih, saya Senang Sekali",
+        "mimi ni Mkenya na ninaishi Nairobi",
+        "Name: 请填写您的姓名",
+        "my name is 什么意思",
+        "कुल कीमत 560001 रुपये है",
+        "2023, दिल्ली 110001 में सम्मेलन",
+        "ঢাকা ২০২৩ সালে, আমরা গিয়েছিলাম",
+        "Barabara ni mbovu sana leo",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) + count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
 static void test_escapes_and_digit_words(void **state)
 {
     fx_t *f = *state;
@@ -661,6 +704,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vietnamese, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_el_ar_tr, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bengali_and_intros, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_indic_addresses_and_more_intros, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
