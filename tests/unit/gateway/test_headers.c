@@ -122,6 +122,28 @@ static void test_parse_line(void **state)
     line = "X-Empty:\r\n";
     assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
     assert_int_equal(vl, 0);
+    /* RFC 9110 section 5.5: a value with a control character is refused (a bare CR would reach the client as a
+     * header break: response splitting); HTAB inside a value and obs-text (bytes >= 0x80) stay */
+    line = "X-Evil: a\rSet-Cookie: x=1\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = "X-Evil: a\nSet-Cookie: x=1\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    assert_int_equal(gw_headers_parse_line("X-Nul: a\0b\r\n", 13, &n, &nl, &v, &vl), -1);
+    for (unsigned c = 0; c < 0x20; c++) {
+        char buf[16] = "X-C: a?b\r\n";
+        buf[6] = (char)c;
+        assert_int_equal(gw_headers_parse_line(buf, 10, &n, &nl, &v, &vl), c == '\t' ? 0 : -1);
+    }
+    line = "X-Del: a\x7f\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = "X-Tab: a\tb\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
+    assert_int_equal(vl, 3);
+    line = "X-Utf8: caf\xc3\xa9\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
+    assert_int_equal(vl, 5);
+    line = " folded continuation\r\n"; /* obs-fold (RFC 9112 section 5.2) */
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
 }
 
 static void test_authorization_parse(void **state)
