@@ -467,6 +467,8 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
 #define POL__SCRIPT_DEVANAGARI 8u /* E0 A4, E0 A5 */
 #define POL__SCRIPT_GREEK 16u     /* CE-CF */
 #define POL__SCRIPT_HEBREW 32u    /* D7 */
+#define POL__SCRIPT_BENGALI 64u   /* E0 A6, E0 A7 */
+#define POL__SCRIPT_THAI 128u     /* E0 B8, E0 B9 */
 /** Position of the first byte in [lo, hi] (lo >= 0x80: a range of UTF-8 lead bytes) at or after i, or len; 64 bytes
  * per step over ASCII, 16 elsewhere (SSE2). */
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi);
@@ -493,5 +495,12 @@ int pol__cjk_scan(pol__scanctx_t *c);
  * @return 0, -1 on allocation failure
  */
 int pol__script_names(pol__scanctx_t *c, unsigned scripts);
+
+/**
+ * Thai PERSON (after an introduction, a form label or a title: "ผมชื่อ", "ชื่อ-นามสกุล", "นางสาว") and LOCATION
+ * (runs of Thailand Post's address components: "เลขที่", "ซอย", "ถนน", "แขวง", "เขต", "จังหวัด", the 5-digit postcode).
+ * Runs only on texts holding Thai letters (POL__SCRIPT_THAI). @return 0, -1 on allocation failure
+ */
+int pol__thai_scan(pol__scanctx_t *c);
 
 #endif

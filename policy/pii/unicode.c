@@ -201,7 +201,7 @@ static inline size_t skip_ascii64(const char *t, size_t len, size_t i)
 
 /* Position of the first code point that normalises, or len. *scripts receives the POL__SCRIPT_*
  * bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic;
- * D8-DB Arabic; E0 A4/A5 Devanagari). */
+ * D8-DB Arabic; E0 A4/A5 Devanagari, A6/A7 Bengali, B8/B9 Thai). */
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi)
 {
     if (lo < 0x80)
@@ -226,10 +226,30 @@ size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, 
     return len;
 }
 
+/* The script bits of the E0 bytes at [i, i + 16) flagged in m: E0 followed by A4/A5 is a Devanagari lead (U+0900-097F),
+ * A6/A7 Bengali (U+0980-09FF), B8/B9 Thai (U+0E00-0E7F) */
+static unsigned e0_bits(const char *t, size_t len, size_t i, unsigned m)
+{
+    unsigned s = 0;
+    for (; m != 0; m &= m - 1) {
+        size_t j = i + (size_t)__builtin_ctz(m);
+        if (j + 1 >= len)
+            continue;
+        unsigned char b = U(t[j + 1]);
+        if (b == 0xA4 || b == 0xA5)
+            s |= POL__SCRIPT_DEVANAGARI;
+        else if (b == 0xA6 || b == 0xA7)
+            s |= POL__SCRIPT_BENGALI;
+        else if (b == 0xB8 || b == 0xB9)
+            s |= POL__SCRIPT_THAI;
+    }
+    return s;
+}
+
 /* The reference of the two passes below (pol__normalize_ref, for the differential test): visits every lead byte of a
  * 2-4 byte sequence (C2-F4). Position of the first code point that normalises, or len. *scripts receives the
  * POL__SCRIPT_* bits of the scripts whose lead bytes occur (E3-ED kana, ideographs, Hangul; D0-D4 Cyrillic; D8-DB
- * Arabic; E0 A4/A5 Devanagari; CE-CF Greek; D7 Hebrew). */
+ * Arabic; E0 A4/A5 Devanagari, E0 A6/A7 Bengali, E0 B8/B9 Thai; CE-CF Greek; D7 Hebrew). */
 static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
 {
     size_t i = 0, found = len;
@@ -247,8 +267,8 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
             *scripts |= POL__SCRIPT_GREEK;
         else if (b == 0xD7)
             *scripts |= POL__SCRIPT_HEBREW;
-        else if (b == 0xE0 && i + 1 < len && (U(t[i + 1]) == 0xA4 || U(t[i + 1]) == 0xA5))
-            *scripts |= POL__SCRIPT_DEVANAGARI;
+        else if (b == 0xE0)
+            *scripts |= e0_bits(t, len, i, 1);
         /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
         if (found == len && (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF) &&
             norm_at(t, len, i, &n) != 0)
@@ -300,25 +320,15 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
     return len;
 }
 
-/* 1 when a byte at [i, i + 16) is E0 followed by A4 or A5 (a Devanagari lead: U+0900-097F) */
-static int devanagari_at(const char *t, size_t len, size_t i, unsigned m)
-{
-    for (; m != 0; m &= m - 1) {
-        size_t j = i + (size_t)__builtin_ctz(m);
-        if (j + 1 < len && (U(t[j + 1]) == 0xA4 || U(t[j + 1]) == 0xA5))
-            return 1;
-    }
-    return 0;
-}
-
 /* The POL__SCRIPT_* bits of the text. The reference (first_norm_ref) visits every byte in C2-F4, since a valid
  * sequence is passed over only through its continuation bytes (80-BF); so a bit is set exactly when one byte of its
- * range occurs (Devanagari: an E0 followed by A4 or A5). One pass over all the bytes, 16 a step. */
+ * range occurs (Devanagari, Bengali, Thai: an E0 followed by A4/A5, A6/A7, B8/B9). One pass over all the bytes, 16 a step. */
 static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
 {
     unsigned s = 0;
     const unsigned all = POL__SCRIPT_CJK | POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI | POL__SCRIPT_GREEK |
-                         POL__SCRIPT_HEBREW;
+                         POL__SCRIPT_HEBREW | POL__SCRIPT_BENGALI | POL__SCRIPT_THAI;
+    const unsigned e0_all = POL__SCRIPT_DEVANAGARI | POL__SCRIPT_BENGALI | POL__SCRIPT_THAI;
     size_t i = 0;
     *first_hi = len;
 #if defined(__SSE2__)
@@ -350,9 +360,8 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
             s |= POL__SCRIPT_GREEK;
         if (IN_RANGE(v, 0xD7, 0xD7))
             s |= POL__SCRIPT_HEBREW;
-        if (!(s & POL__SCRIPT_DEVANAGARI) &&
-            devanagari_at(t, len, i, (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)))))
-            s |= POL__SCRIPT_DEVANAGARI;
+        if ((s & e0_all) != e0_all)
+            s |= e0_bits(t, len, i, (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0))));
     }
 #undef IN_RANGE
 #endif
@@ -370,8 +379,8 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
             s |= POL__SCRIPT_GREEK;
         else if (b == 0xD7)
             s |= POL__SCRIPT_HEBREW;
-        else if (b == 0xE0 && devanagari_at(t, len, i, 1))
-            s |= POL__SCRIPT_DEVANAGARI;
+        else if (b == 0xE0)
+            s |= e0_bits(t, len, i, 1);
     }
     return s;
 }

@@ -135,6 +135,8 @@ static void test_normalize_differential(void **state)
                                        "\xe0\xa4\x95",
                                        "\xe0\xb9\x93",
                                        "\xe0\xb8\x81",
+                                       "\xe0\xa6\x95",
+                                       "\xe0\xa7\xa9",
                                        "\xe2\x80\x91",
                                        "\xe2\x88\x92",
                                        "\xef\xb9\xa3",
@@ -445,6 +447,58 @@ static void test_cjk_addresses(void **state)
                      0); /* 친구 집으로 3시에 가요 */
 }
 
+/* Thai (thai.c): names after an introduction, a label or a title, addresses in Thailand Post's order; sentences
+ * written for this test, with the look-alikes that must not fire (compounds of นาย/นาง, labels without a name,
+ * one road and a district, a school class, an account number) */
+static void test_thai(void **state)
+{
+    fx_t *f = *state;
+    static const char *const names[][2] = {
+        {"สวัสดีครับ ผมชื่อสมชาย ใจดี อยากสอบถามเรื่องบัญชี", "สมชาย ใจดี"},
+        {"ดิฉันชื่อ นางสาวสมหญิง รักไทย ค่ะ", "สมหญิง รักไทย"},
+        {"ชื่อ นายวิชัย ศรีสุข เบอร์ 081-234-5678", "วิชัย ศรีสุข"},
+        {"ผมชื่อประเสริฐครับ", "ประเสริฐ"},
+        {"ฉันชื่อ มาลี ทองดี", "มาลี ทองดี"},
+        {"ชื่อ-นามสกุล: นางอรุณี วงศ์ใหญ่\nโทร 02-123-4567", "อรุณี วงศ์ใหญ่"},
+        {"ผมชื่อกิตติ ทำงานที่ธนาคาร", "กิตติ"},
+        {"กรุณาส่งเอกสารให้ น.ส.พรทิพย์ แสงทอง ด้วยค่ะ", "พรทิพย์ แสงทอง"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const addrs[][2] = {
+        {"ที่อยู่ เลขที่ 123 ถนนสุขุมวิท แขวงคลองเตย เขตคลองเตย กรุงเทพมหานคร 10110 ค่ะ",
+         "เลขที่ 123 ถนนสุขุมวิท แขวงคลองเตย เขตคลองเตย กรุงเทพมหานคร 10110"},
+        {"บ้านเลขที่ 45/6 ซอยลาดพร้าว 15 ถนนลาดพร้าว แขวงจอมพล เขตจตุจักร กรุงเทพฯ 10900",
+         "บ้านเลขที่ 45/6 ซอยลาดพร้าว 15 ถนนลาดพร้าว แขวงจอมพล เขตจตุจักร กรุงเทพฯ 10900"},
+        {"ที่อยู่ 99 หมู่ 4 ตำบลสุเทพ อำเภอเมือง จังหวัดเชียงใหม่ 50200", "99 หมู่ 4 ตำบลสุเทพ อำเภอเมือง จังหวัดเชียงใหม่ 50200"},
+        {"ส่งไปที่ 88/12 ถ.บางนา-ตราด ต.บางพลีใหญ่ อ.บางพลี จ.สมุทรปราการ 10540 นะครับ",
+         "88/12 ถ.บางนา-ตราด ต.บางพลีใหญ่ อ.บางพลี จ.สมุทรปราการ 10540"},
+        {"ร้านอยู่ซอยอารีย์ 2 แขวงสามเสนใน เขตพญาไท กรุงเทพฯ 10400 โทร 02-123-4567", "ซอยอารีย์ 2 แขวงสามเสนใน เขตพญาไท กรุงเทพฯ 10400"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const none[] = {
+        "นายกรัฐมนตรี ประกาศนโยบายใหม่ วันนี้",
+        "นายจ้างต้องจ่ายค่าจ้าง ตามกฎหมาย",
+        "นางฟ้าตัวน้อย ในนิทาน",
+        "หมอดูทำนายอนาคต ของฉัน ว่าจะรวย",
+        "ช่วยตั้งชื่อไฟล์ให้หน่อย ชื่อเรื่องควรสั้น",
+        "ชื่อผู้ใช้และรหัสผ่านไม่ถูกต้อง",
+        "รถติดมากบนถนนพระราม 4 เขตคลองเตย ตอนเย็น",
+        "ในเขตกรุงเทพและจังหวัดใกล้เคียง ฝนตกหนัก",
+        "ถนนสุขุมวิทและถนนสีลม รถติดมาก",
+        "นักเรียนชั้น 3 ห้อง 5 ไปทัศนศึกษา",
+        "เลขที่บัญชี 123-4-56789-0 ธนาคารกสิกร",
+        "ใบแจ้งหนี้เลขที่ 12345 ครบกำหนดวันที่ 5",
+        "นางแบบคนนั้น สวยมาก",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) + count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
 static void test_escapes_and_digit_words(void **state)
 {
     fx_t *f = *state;
@@ -499,6 +553,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cjk_names, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_addresses, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_introductions, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_thai, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
