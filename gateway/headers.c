@@ -174,8 +174,8 @@ int gw_headers_parse_line(const char *line, size_t len, const char **name, size_
      * or replace CR, LF and NUL before forwarding (curl hands them over: a bare CR inside a line
      * would reach the client as a header break, "X: a\rSet-Cookie: ..."). Rejected, as any other. */
     for (size_t i = v; i < end; i++) {
-        unsigned char c = (unsigned char)line[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
+        unsigned char b = (unsigned char)line[i];
+        if ((b < 0x20 && b != '\t') || b == 0x7f)
             return -1;
     }
     *name = line;
