@@ -233,7 +233,8 @@ static void test_user_id(void **state)
     assert_false(gw_user_id_valid(big, GW_USER_ID_MAX + 1));
 }
 
-/* ---- the look-ups and the line parser against their first versions (before issue 12, session 8) ---- */
+/* ---- the look-ups and the line parser against their first versions (before issue 12, session 8; the parser with
+ * the refusal of control characters in a value that the same session added, f0e0c13) ---- */
 
 static const char *const ref_hop[] = {"connection",        "keep-alive", "proxy-connection", "te", "trailer",
                                       "transfer-encoding", "upgrade",    "http2-settings",   NULL};
@@ -294,6 +295,9 @@ static int ref_parse_line(const char *line, size_t len, const char **name, size_
     size_t end = len;
     while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t'))
         end--;
+    for (size_t i = v; i < end; i++) /* a control character in the value (RFC 9110 section 5.5): refused */
+        if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+            return -1;
     *name = line;
     *name_len = colon;
     *value = line + v;
