@@ -562,6 +562,11 @@ static void test_streets_el_ar_tr(void **state)
         {"Adresim Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710", "Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710"},
         {"Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul, teşekkürler", "Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul"},
         {"Gül Sok. No: 7 D: 3 Çankaya Ankara 06690 adresine gönderin", "Gül Sok. No: 7 D: 3 Çankaya Ankara 06690"},
+        /* Hebrew and Persian streets, a Russian city before the street, Vietnamese "TP.HCM" */
+        {"שמי דוד כהן, אני גר ברחוב הרצל 15, תל אביב", "ברחוב הרצל 15, תל אביב"},
+        {"آدرس من تهران، خیابان ولیعصر، پلاک ۱۲ است", "تهران، خیابان ولیعصر، پلاک ۱۲"},
+        {"Я живу по адресу: г. Москва, ул. Ленина, д. 10, кв. 5", "г. Москва, ул. Ленина, д. 10, кв. 5"},
+        {"Xin gửi về địa chỉ 15 Trần Hưng Đạo, P. Phạm Ngũ Lão, Q.1, TP.HCM", "15 Trần Hưng Đạo, P. Phạm Ngũ Lão, Q.1, TP.HCM"},
     };
     for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
         if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
@@ -571,6 +576,10 @@ static void test_streets_el_ar_tr(void **state)
         "الشارع مزدحم جدا اليوم",
         "في شارع الملك فهد يوجد مطعم جميل",
         "هذا الطريق طويل جدا",
+        "הרחוב הזה יפה מאוד",
+        "רחוב הרצל הוא רחוב ארוך",
+        "در خیابان قدم زدم و خسته شدم",
+        "خیابان‌های تهران شلوغ است",
     };
     for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
         if (count_type(f, none[i], POL_PII_LOCATION) != 0)
