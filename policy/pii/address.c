@@ -718,7 +718,7 @@ static size_t vn_number(const char *t, size_t len, size_t p)
     return pol__glue_after(t, len, e) ? p : e;
 }
 
-/* a street segment from p to exactly `se`: [keyword] [number] [keyword] name, with a keyword or a number;
+/* a street segment from p to exactly `se`: [keyword] [number] [keyword] name, with a keyword or a number and a name;
  * @return 0 no, 1 yes, 2 yes with a house number */
 static int vn_street_seg(const char *t, size_t len, size_t p, size_t se)
 {
@@ -736,8 +736,9 @@ static int vn_street_seg(const char *t, size_t len, size_t p, size_t se)
     }
     if (!kw && !num)
         return 0;
+    /* the street's name is required: "4, P. 12, Q. 3" is a page and a question in English */
     size_t e = q < se ? vn_name(t, se, q) : q;
-    if (e != se || (e == q && !num))
+    if (e != se || e == q)
         return 0;
     return num ? 2 : 1;
 }

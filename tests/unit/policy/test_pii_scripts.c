@@ -536,6 +536,7 @@ static void test_vietnamese(void **state)
         "Quận 1 có nhiều nhà hàng ngon, phường Bến Nghé rất đông",
         "Tôi làm việc ở quận 7, còn vợ tôi ở quận 3",
         "J. P. Morgan, Q. Smith and P. Jones met in Hanoi",
+        "See section 4, P. 12, Q. 3 of the report, Hanoi edition",
         "Các quận nội thành, huyện ngoại thành và xã vùng sâu",
         "Phường Bến Nghé là trung tâm của quận 1",
     };
