@@ -639,6 +639,16 @@ static void test_indic_addresses_and_more_intros(void **state)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
             fail_msg("name not found in \"%s\"", names[i][0]);
+    /* dates of birth after the birth words of th, vi (sinh ngày), bn, el, he, sw; Thai month names */
+    static const char *const dob[][2] = {
+        {"วันเกิด 12/05/2533 ครับ", "12/05/2533"},       {"Số CCCD của tôi là 001090012345, sinh ngày 12/05/1990", "12/05/1990"},
+        {"আমার জন্ম ১৫/০৮/১৯৮৫ তারিখে", "১৫/০৮/১৯৮৫"}, {"Γεννήθηκα στις 3/4/1980 στην Αθήνα", "3/4/1980"},
+        {"תאריך לידה: 01.02.1975", "01.02.1975"},     {"Nilizaliwa tarehe 12/03/1992 Mombasa", "12/03/1992"},
+        {"เกิดวันที่ 5 มีนาคม 1990", "5 มีนาคม 1990"},
+    };
+    for (size_t i = 0; i < sizeof(dob) / sizeof(dob[0]); i++)
+        if (!found(f, dob[i][0], dob[i][1], POL_PII_DATE_TIME))
+            fail_msg("date of birth not found in \"%s\"", dob[i][0]);
     static const char *const none[] = {
         "Saya Indonesia dan saya bangga",
         "Saya Suka Makan Nasi Goreng",
