@@ -35,6 +35,9 @@ static void store_gauges(void *ctx, gw_buf_t *out)
                    "aigw_store_records_written_total{kind=\"redaction\"} %" PRIu64 "\n"
                    "# HELP aigw_store_rejected_full_total Submissions refused because the queue was full (kept in a backlog).\n"
                    "# TYPE aigw_store_rejected_full_total counter\naigw_store_rejected_full_total %" PRIu64 "\n"
+                   "# HELP aigw_store_write_failures_total Records the database refused even alone, dropped (logged at ERROR with "
+                   "the request id).\n"
+                   "# TYPE aigw_store_write_failures_total counter\naigw_store_write_failures_total %" PRIu64 "\n"
                    "# HELP aigw_store_batch_seconds_max Longest group commit.\n# TYPE aigw_store_batch_seconds_max gauge\n"
                    "aigw_store_batch_seconds_max %.6f\n"
                    "# HELP aigw_store_transactions_total Write transactions the store committed (the writer's and the loops').\n"
@@ -46,7 +49,7 @@ static void store_gauges(void *ctx, gw_buf_t *out)
                    "aigw_store_turns_total{committer=\"writer\"} %" PRIu64 "\n"
                    "# HELP aigw_purged_rows_total Rows removed by retention, by class.\n# TYPE aigw_purged_rows_total counter\n",
                    st.queue_depth, st.queue_max, st.calls_written, st.access_written, st.redactions_written, st.rejected_full,
-                   (double)st.max_batch_us / 1e6, st.batches, st.inline_commits, st.turn_handoffs);
+                   st.write_failures, (double)st.max_batch_us / 1e6, st.batches, st.inline_commits, st.turn_handoffs);
     for (int c = 0; c < POL_RET_NCLASSES; c++)
         gw_buf_appendf(out, "aigw_purged_rows_total{class=\"%s\"} %" PRIu64 "\n", pol_retention_name((pol_retention_class_t)c),
                        st.purged[c]);

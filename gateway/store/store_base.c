@@ -143,6 +143,7 @@ int gw_store__user_id_fits(const char *u)
 int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db)
 {
     /* IMMEDIATE: take SQLite's write lock up front instead of failing to upgrade later. */
+    gw_store__db_err_reset(db); /* the errors of this transaction (gw_store__db_errclass) */
     return gw_store__db_exec(db, gw_store__db_kind(db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 

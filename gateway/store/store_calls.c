@@ -410,3 +410,27 @@ done:;
         st->stats.max_batch_us = dt;
     pthread_mutex_unlock(&st->qlock);
 }
+
+int gw_store__probe_call_row(gw_store_t *st)
+{
+    /* One exec without parameters (the id is hex digits): no prepared statement, so a PostgreSQL
+     * probe that fails leaves none behind on the server (DEALLOCATE cannot run in the failed
+     * transaction). */
+    unsigned char r[8];
+    char rid[40], sql[400];
+    randombytes_buf(r, sizeof(r));
+    int n = snprintf(rid, sizeof(rid), "aigw-probe:");
+    for (size_t i = 0; i < sizeof(r); i++)
+        n += snprintf(rid + n, sizeof(rid) - (size_t)n, "%02x", r[i]);
+    long long now = (long long)gw_store__clock_us(st);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO calls(request_id, user_id, provider, status, started_at, duration_us, expires_at)"
+             " VALUES ('%s', 'aigw:probe', 'aigw-probe', 0, %lld, 0, %lld); DELETE FROM calls WHERE request_id = '%s'",
+             rid, now, now, rid);
+    int ok = gw_store__tx_begin(st, st->wdb) == 0 && gw_store__db_exec(st->wdb, sql) == 0 && gw_store__tx_commit(st->wdb) == 0;
+    if (!ok) {
+        gw_store__log_db_error(st->wdb, "probe call row");
+        gw_store__tx_rollback(st->wdb);
+    }
+    return ok ? 0 : -1;
+}

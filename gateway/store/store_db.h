@@ -45,10 +45,23 @@ typedef struct st_gw_store_db_ops_t {
     int (*bind_blob_ref)(gw_store_stmt_t *s, int i, const void *p, size_t n);
 } gw_store_db_ops_t;
 
+/*
+ * What the errors a connection met since its last reset (gw_store__tx_begin resets it) were, the
+ * worst kept: the journal asks it of a finished call refused alone (store_journal.c journal_failed)
+ * to tell a record the database refuses for itself from a database that cannot write.
+ *   GW_STORE_ERR_DATA: the statement's values: a constraint, a trigger's refusal, a value the
+ *     column or row cannot hold (SQLite SQLITE_CONSTRAINT, SQLITE_TOOBIG, SQLITE_MISMATCH;
+ *     PostgreSQL SQLSTATE classes 22 data exception, 23 integrity constraint violation, 54 program
+ *     limit exceeded, P0 raised by PL/pgSQL);
+ *   GW_STORE_ERR_ENV: anything else (a full disk, I/O, locks, the connection, the schema, memory).
+ */
+enum { GW_STORE_ERR_NONE = 0, GW_STORE_ERR_DATA = 1, GW_STORE_ERR_ENV = 2 };
+
 /* Backends embed these first in their connection and statement structs. */
 struct st_gw_store_db_t {
     const gw_store_db_ops_t *ops;
     gw_store_db_kind_t kind;
+    int errclass; /* GW_STORE_ERR_*: the worst error since the last reset (backends: gw_store__db_err_note) */
 };
 struct st_gw_store_stmt_t {
     gw_store_db_t *db;
@@ -126,6 +139,25 @@ static inline gw_store_db_kind_t gw_store__db_kind(const gw_store_db_t *db)
 static inline const char *gw_store__db_errmsg(gw_store_db_t *db)
 {
     return db->ops->errmsg(db);
+}
+
+/** Backends: an error of class `cls` (GW_STORE_ERR_DATA or _ENV) happened on `db`. */
+static inline void gw_store__db_err_note(gw_store_db_t *db, int cls)
+{
+    if (cls > db->errclass)
+        db->errclass = cls;
+}
+
+/** The worst error class (GW_STORE_ERR_*) on `db` since gw_store__db_err_reset. */
+static inline int gw_store__db_errclass(const gw_store_db_t *db)
+{
+    return db->errclass;
+}
+
+/** Forgets the errors met so far (GW_STORE_ERR_NONE). */
+static inline void gw_store__db_err_reset(gw_store_db_t *db)
+{
+    db->errclass = GW_STORE_ERR_NONE;
 }
 
 /** Runs one or more statements without parameters. @return 0, or -1 (see errmsg). */

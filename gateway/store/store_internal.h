@@ -95,6 +95,22 @@ size_t gw_store__predict_ad(char *ad, size_t cap, const char *provider, const ch
 /** Steps `s` until it has no more rows (an INSERT / UPDATE ... RETURNING read to the end). @return 0, or -1 on error. */
 int gw_store__step_done(gw_store_stmt_t *s);
 
+/**
+ * A finished call whose record (or settlement) the database refuses for itself (an error of the
+ * values, GW_STORE_ERR_DATA, or a record the store refuses, GW_STORE_E_INVAL) while a probe call row
+ * commits (gw_store__probe_call_row) is dropped at this many such refusals (store_journal.c
+ * journal_failed): one per attempt, attempts spaced by the retry backoff (50 ms doubling to 1 s).
+ */
+#define GW_STORE_DROP_AFTER 5
+
+/**
+ * store_calls.c: proves that the database takes call rows now: in a transaction of its own on the
+ * writer connection (wlock held, no transaction open), inserts a call row of a request id no call
+ * has ("aigw-probe:" and random hex; user "aigw:probe"), deletes it, commits. Nothing stays.
+ * @return 0 committed, -1 not (rolled back).
+ */
+int gw_store__probe_call_row(gw_store_t *st);
+
 /* ---- the journal (store_journal.c): ledger operations and finished calls, group-committed by the writer ----
  *
  * The interface between the journal and the ledger, one way: the files above the journal queue
@@ -141,9 +157,10 @@ typedef struct st_gw_journal_item_t {
                           * difference went back to this instance's lease (lease_delta) */
     int64_t lease_delta; /* out: SETTLE/FINISH refund - overrun credited to the lease; RETURN: the amount returned */
     int failures;        /* GW_J_FINISH: failed attempts */
-    int64_t bal;         /* out: balance after */
-    int rc;              /* out: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, GW_STORE_E_DB */
-    int done;            /* SYNC: set under the store's queue lock when rc and bal are final */
+    int refusals; /* GW_J_FINISH: failed attempts that were the item's own (journal_failed): dropped at GW_STORE_DROP_AFTER */
+    int64_t bal;  /* out: balance after */
+    int rc;       /* out: 0, GW_E_CREDITS, GW_STORE_E_NOTFOUND, GW_STORE_E_INVAL, GW_STORE_E_DB */
+    int done;     /* SYNC: set under the store's queue lock when rc and bal are final */
     gw_store_done_cb cb; /* GW_J_ASYNC */
     void *ctx;
 } gw_journal_item_t;
@@ -291,7 +308,6 @@ struct st_gw_store_t {
     int64_t jretry_due_us;                /* CLOCK_MONOTONIC */
     int64_t jbackoff_us;                  /* 0, then 50 ms doubling up to 1 s while commits fail */
     pthread_cond_t jdone;                 /* SYNC items completed */
-    uint64_t commit_seq;                  /* successful journal commits (whoever commits, under wlock) */
     atomic_int jretry_n;                  /* items in jretry */
     int jbusy;                            /* the writer holds journal items it has not completed yet */
     int jleader;                          /* a loop commits its turn inline (it holds wlock): gw_store_turn_commit */
@@ -318,6 +334,7 @@ int gw_store__user_id_fits(const char *u);
 /** Any other id to look up or store (request id, Idempotency-Key): 1..max bytes. NULL gives 0. */
 int gw_store__id_fits(const char *s, size_t max);
 /** BEGIN on `db` (IMMEDIATE on SQLite); every read-write transaction of the store starts here.
+ * Resets the connection's error class (gw_store__db_errclass: the errors of this transaction).
  * @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */
 int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db);
 /** COMMIT. @return 0, or -1 (not logged: gw_store__db_errmsg has the reason). */

@@ -34,7 +34,6 @@
 #define J_RETRY_MIN_US 50000
 #define J_RETRY_MAX_US 1000000
 #define J_UNAVAILABLE_US 1000000
-#define J_DROP_AFTER 20 /* failed attempts alone, with other commits succeeding meanwhile: a bad record */
 
 /* Applies the journal items in order inside the open transaction. @return 0, or -1 when the
  * transaction must be rolled back (a database error; the item that failed has rc set). */
@@ -180,28 +179,100 @@ static void mark_unavailable(gw_store_t *st)
     atomic_store_explicit(&st->unavailable_until_us, gw_store__mono_now_us() + J_UNAVAILABLE_US, memory_order_relaxed);
 }
 
-/* One FINISH item alone in its own transaction. @return 1 committed, 0 failed (rolled back). */
-static int finish_alone(gw_store_t *st, gw_journal_item_t *it)
+/* One FINISH item alone in its own transaction. @return 1 committed, 0 failed (rolled back); then
+ * `*own` (may be NULL) is 1 when the failure was the item's own: the store refused the record
+ * (GW_STORE_E_INVAL) or the database refused its values (GW_STORE_ERR_DATA: a constraint, a
+ * trigger's refusal, a value too big), not the database's state (a full disk, I/O, a lock, the
+ * connection: GW_STORE_ERR_ENV). */
+static int finish_alone(gw_store_t *st, gw_journal_item_t *it, int *own)
 {
     gw_journal_item_t *next = it->next;
     it->next = NULL;
+    it->rc = 0;
     int ok = gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, it, 0) == 0 && gw_store__tx_commit(st->wdb) == 0;
     it->next = next;
     if (!ok) {
+        if (own != NULL)
+            *own = it->rc == GW_STORE_E_INVAL ||
+                   ((it->rc == 0 || it->rc == GW_STORE_E_DB) && gw_store__db_errclass(st->wdb) == GW_STORE_ERR_DATA);
         gw_store__log_db_error(st->wdb, "finished call not committed");
         gw_store__tx_rollback(st->wdb);
-    } else {
-        st->commit_seq++;
     }
     return ok;
+}
+
+/*
+ * A finished call refused for itself GW_STORE_DROP_AFTER times (journal_failed) is dropped; what of
+ * it the database takes is kept, each part committed alone: the settlement first (the reservation
+ * is then settled at the call's actual amount, as if the record had gone in with it), else the
+ * record without it (the reservation stays open: crash recovery settles it at its reservation on
+ * the next start, store_recovery.c). What is refused is logged at ERROR with the request id and
+ * counted in write_failures (/metrics aigw_store_write_failures_total). The completion carries
+ * GW_STORE_E_DB unless the record was committed: the gateway then ends the response as an error
+ * (gateway/pipeline/record.c on_finish_committed), so a client never takes for complete an answer
+ * that no call log holds.
+ */
+static void journal_drop(gw_store_t *st, gw_journal_item_t *it)
+{
+    gw_call_rec_t *rec = it->rec;
+    int settles = it->settle, settled = 0, recorded = 0;
+    if (settles && rec != NULL) {
+        it->rec = NULL;
+        settled = finish_alone(st, it, NULL);
+        it->rec = rec;
+        if (settled) {
+            gw_store__ledger_applied(st->ledger, it, 1); /* the credit table as after any settlement */
+        } else {
+            it->settle = 0;
+            recorded = finish_alone(st, it, NULL);
+        }
+    }
+    it->settle = 0; /* applied or dropped: journal_complete leaves the ledger alone */
+    if (settled)
+        gw_log(GW_LOG_ERROR,
+               "store: the record of %s was refused %d times while the database took other call rows: dropped (its settlement "
+               "is committed)",
+               it->rid, it->refusals);
+    else if (recorded)
+        gw_log(GW_LOG_ERROR,
+               "store: the settlement of %s was refused %d times while the database took other call rows: dropped (its record "
+               "is committed; the reservation stays open and is settled at its reservation on the next start)",
+               it->rid, it->refusals);
+    else
+        gw_log(GW_LOG_ERROR, "store: the %s of %s was refused %d times while the database took other call rows: dropped%s",
+               rec == NULL ? "settlement"
+               : settles   ? "record and settlement"
+                           : "record",
+               it->rid, it->refusals,
+               settles ? " (the reservation stays open and is settled at its reservation on the next start)" : "");
+    pthread_mutex_lock(&st->qlock);
+    st->stats.write_failures++;
+    pthread_mutex_unlock(&st->qlock);
+    if (recorded) {
+        journal_complete(st, it, 1);
+        return;
+    }
+    it->rc = GW_STORE_E_DB;
+    journal_complete(st, it, 0);
 }
 
 /*
  * A journal transaction failed and was rolled back. Reservations, grants, settlements and
  * flushes fail (their callers answer 503 or report the error: nothing was forwarded on their
  * account). Finished calls were forwarded: each is tried alone; those that still fail wait in
- * the retry list (new calls are refused meanwhile) unless they failed many times while other
- * transactions committed (a record the database refuses for itself: dropped, logged).
+ * the retry list (new calls are refused meanwhile: never a call forwarded unlogged), retried
+ * with the backoff, for as long as the database cannot write (a full disk, I/O errors, the
+ * connection, locks: never dropped for that). A failure counts as a refusal of the record for
+ * itself only when it was the item's own (finish_alone: the values, not the database's state)
+ * and the database demonstrably takes call rows meanwhile: a probe call row commits
+ * (gw_store__probe_call_row, once per round, on the writer's connection; there is no other
+ * traffic to prove it, as new calls are refused). A trigger or constraint that refuses every call
+ * row fails the probe too: kept. At GW_STORE_DROP_AFTER refusals the item is dropped
+ * (journal_drop), so one bad record cannot keep the gateway answering 503 to everyone: with the
+ * backoff, about 0.75 s of retries from a healthy store, at most 4 s (docs/internals/store.md).
+ * Before session 8 the drop needed "other commits meanwhile", which nothing could make (the
+ * counter was read under the write lock right before the attempt): a refused record was retried
+ * forever and every call got 503 until a restart.
  */
 static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
 {
@@ -223,19 +294,24 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
     }
     gw_journal_item_t *keep = NULL, **ktail = &keep;
     size_t nkeep = 0;
+    int takes_calls = -1; /* this round's probe: -1 not run yet, then 1 committed, 0 not */
     while (fin != NULL) {
         gw_journal_item_t *next = fin->next;
         fin->next = NULL;
-        uint64_t seq = st->commit_seq;
-        if (finish_alone(st, fin)) {
+        int own = 0;
+        if (finish_alone(st, fin, &own)) {
             journal_complete(st, fin, 1);
-        } else if (++fin->failures >= J_DROP_AFTER && st->commit_seq > seq && !st->stopping) {
-            gw_log(GW_LOG_ERROR, "store: the record of %s was refused %d times while other commits succeeded: dropped", fin->rid,
-                   fin->failures);
-            pthread_mutex_lock(&st->qlock);
-            st->stats.write_failures++;
-            pthread_mutex_unlock(&st->qlock);
-            journal_complete(st, fin, 0);
+            fin = next;
+            continue;
+        }
+        fin->failures++;
+        pthread_mutex_lock(&st->qlock);
+        st->stats.finish_failures++;
+        pthread_mutex_unlock(&st->qlock);
+        if (own && !st->stopping && takes_calls < 0)
+            takes_calls = gw_store__probe_call_row(st) == 0;
+        if (own && !st->stopping && takes_calls == 1 && ++fin->refusals >= GW_STORE_DROP_AFTER) {
+            journal_drop(st, fin);
         } else if (st->stopping) {
             gw_log(GW_LOG_ERROR, "store: closing while the record of %s cannot be committed", fin->rid);
             journal_complete(st, fin, 0);
@@ -338,7 +414,6 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
         st->stats.batches++;
         st->jbackoff_us = 0;
         pthread_mutex_unlock(&st->qlock);
-        st->commit_seq++;
         journal_complete_all(st, j, 1);
         return;
     }
@@ -348,7 +423,6 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     if (j != NULL) {
         int again = n > 0 || (st->pg && gw_store__ledger_retry(st->ledger));
         if (again && gw_store__tx_begin(st, st->wdb) == 0 && journal_apply(st, j, 0) == 0 && gw_store__tx_commit(st->wdb) == 0) {
-            st->commit_seq++;
             journal_complete_all(st, j, 1);
         } else {
             if (again)

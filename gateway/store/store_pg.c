@@ -83,12 +83,33 @@ static void quiet_notice(void *arg, const char *msg)
     (void)msg;
 }
 
-static void set_err(pg_db_t *db, const char *what)
+/* Notes the class of the error result `r` on the connection (store_db.h GW_STORE_ERR_*) by its
+ * SQLSTATE: 22 data exception, 23 integrity constraint violation, 54 program limit exceeded (a row
+ * too big), P0 raised by PL/pgSQL (a trigger's RAISE) are the statement's values; anything else
+ * (53 insufficient resources: a full disk; 08 connection; 57, 58, XX; no result) is not. */
+static void note_result_err(pg_db_t *db, const PGresult *r)
+{
+    const char *code = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int data =
+        code != NULL && strlen(code) == 5 &&
+        (strncmp(code, "22", 2) == 0 || strncmp(code, "23", 2) == 0 || strncmp(code, "54", 2) == 0 || strncmp(code, "P0", 2) == 0);
+    gw_store__db_err_note(&db->super, data ? GW_STORE_ERR_DATA : GW_STORE_ERR_ENV);
+}
+
+/* Keeps the connection's last error message, prefixed with `what`. */
+static void set_msg(pg_db_t *db, const char *what)
 {
     snprintf(db->err, sizeof(db->err), "%s%s%s", what, what[0] ? ": " : "", PQerrorMessage(db->h));
     size_t n = strlen(db->err);
     while (n > 0 && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
         db->err[--n] = '\0';
+}
+
+/* The connection's last error, with no result to read a SQLSTATE from (a send, a flush, the connection): not the values'. */
+static void set_err(pg_db_t *db, const char *what)
+{
+    gw_store__db_err_note(&db->super, GW_STORE_ERR_ENV);
+    set_msg(db, what);
 }
 
 gw_store_db_t *gw_store__db_open_pg(const char *dsn, char *err, size_t errlen)
@@ -180,8 +201,10 @@ static int pg_exec(gw_store_db_t *dbp, const char *sql)
     PGresult *r = PQexec(db->h, sql);
     int st = PQresultStatus(r);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-    if (!ok)
-        set_err(db, "");
+    if (!ok) {
+        set_msg(db, "");
+        note_result_err(db, r);
+    }
     PQclear(r);
     return ok ? 0 : -1;
 }
@@ -371,6 +394,8 @@ static void collect(pg_db_t *db)
         int st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !db->pipe_err) {
             db->pipe_err = 1;
+            if (st != PGRES_PIPELINE_ABORTED) /* the error itself, read here; what follows it is aborted */
+                note_result_err(db, r);
             snprintf(db->err, sizeof(db->err), "%s", st == PGRES_PIPELINE_ABORTED ? "pipeline aborted" : PQresultErrorMessage(r));
         }
         snprintf(tuples, sizeof(tuples), "%s", PQcmdTuples(r));
@@ -507,6 +532,8 @@ static int pg_step(gw_store_stmt_t *sp)
                 return 1;
             }
             if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                if (PQresultStatus(r) != PGRES_PIPELINE_ABORTED)
+                    note_result_err(db, r);
                 snprintf(db->err, sizeof(db->err), "%s", r ? PQresultErrorMessage(r) : "no result");
                 db->pipe_err = 1;
                 PQclear(r);
@@ -546,6 +573,7 @@ static int pg_step(gw_store_stmt_t *sp)
         return 0;
     }
     default:
+        note_result_err(db, r);
         snprintf(db->err, sizeof(db->err), "%s", PQresultErrorMessage(r));
         PQclear(r);
         drain(s);

@@ -220,6 +220,16 @@ static const char *sq_errmsg(gw_store_db_t *dbp)
     return sqlite3_errmsg(((sq_db_t *)dbp)->h);
 }
 
+/* Notes the class of SQLite error `rc` on the connection (store_db.h GW_STORE_ERR_*): the row's
+ * values (a constraint or a trigger's RAISE, a value too big, a type mismatch) or anything else. */
+static void sq_err_note(gw_store_db_t *dbp, int rc)
+{
+    int primary = rc & 0xff;
+    gw_store__db_err_note(dbp, primary == SQLITE_CONSTRAINT || primary == SQLITE_TOOBIG || primary == SQLITE_MISMATCH
+                                   ? GW_STORE_ERR_DATA
+                                   : GW_STORE_ERR_ENV);
+}
+
 static int sq_exec(gw_store_db_t *dbp, const char *sql)
 {
     sq_db_t *db = (sq_db_t *)dbp;
@@ -230,9 +240,14 @@ static int sq_exec(gw_store_db_t *dbp, const char *sql)
             break; /* let sqlite3_exec report it */
         int rc = sqlite3_step(db->tx[i]);
         sqlite3_reset(db->tx[i]);
+        if (rc != SQLITE_DONE)
+            sq_err_note(dbp, rc);
         return rc == SQLITE_DONE ? 0 : -1;
     }
-    return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        sq_err_note(dbp, sqlite3_extended_errcode(db->h));
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 int gw_store__db_begin_nowait(gw_store_db_t *dbp)
@@ -313,6 +328,7 @@ static int sq_step(gw_store_stmt_t *sp)
         s->changes = sqlite3_changes(((sq_db_t *)sp->db)->h);
         return 0;
     }
+    sq_err_note(sp->db, rc);
     return -1;
 }
 

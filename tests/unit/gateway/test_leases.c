@@ -18,7 +18,8 @@
  *     most 100 succeed, leases were used, and nothing is overspent;
  *   - the journal's batched statements (one transaction of many users' items, repeats that only
  *     the in-order path answers) and errors that show only at the pipelined COMMIT: retried in
- *     order, exact; a finished call refused there is kept and retried, never half-written;
+ *     order, exact; a finished call refused there is kept and retried, never half-written; one refused for itself
+ *     (other call rows go in) is dropped after GW_STORE_DROP_AFTER attempts, its settlement committed alone;
  *   - a flush that shares a transaction with a lease top-up completes after it, committed or failed;
  *   - a worker loop's turn is handed to the writer, never committed on the loop's thread.
  * Everywhere: sum(ledger) = balance row + sum(leases).
@@ -947,6 +948,61 @@ static void test_finish_refused_at_commit_kept(void **state)
     assert_int_equal(f.done, 1);
 }
 
+/* A record refused for itself (a trigger refuses one request id: SQLSTATE P0001, a probe call row goes in) is dropped
+ * after GW_STORE_DROP_AFTER attempts: an error for its client, its settlement committed alone, counted, and the store
+ * takes new calls again (before the fix: retried forever, every call 503 until restart). test_journal_drop.c has the
+ * SQLite cases. */
+static void test_finish_refused_for_itself_dropped(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st = open_store(fx, 0, 0, 0, 0);
+    int64_t bal = 0;
+    wait_t r = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    wait_t f = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    wait_t g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+    assert_int_equal(gw_store_grant(st, "hal", 10 * PRICE, NULL, &bal), 0);
+    assert_int_equal(gw_store_grant(st, "ivy", 10 * PRICE, NULL, &bal), 0);
+    assert_int_equal(gw_store_reserve_async(st, "hal", "bad-1", 4 * PRICE, 0, NULL, on_done, &r), 0);
+    wait_done(&r);
+    assert_int_equal(r.rc, 0);
+    gw_store_stats_t s0;
+    gw_store_stats(st, &s0);
+    raw_exec(fx, "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                 " $$ BEGIN IF NEW.request_id = 'bad-1' THEN RAISE EXCEPTION 'test: refused'; END IF; RETURN NEW; END $$;"
+                 "CREATE TRIGGER test_refuse BEFORE INSERT ON calls FOR EACH ROW EXECUTE FUNCTION test_refuse()");
+    assert_int_equal(gw_store_finish_async(st, call_rec("bad-1", "hal"), "hal", "bad-1", 1, 1500, on_done, &f), 0);
+    for (int i = 0; i < 30000; i++) { /* bounded: fail instead of hanging */
+        pthread_mutex_lock(&f.lock);
+        int done = f.done;
+        pthread_mutex_unlock(&f.lock);
+        if (done)
+            break;
+        sleep_ms(1);
+    }
+    assert_int_equal(f.done, 1);
+    assert_int_not_equal(f.rc, 0); /* the gateway ends the response as an error */
+    gw_store_stats_t s1;
+    gw_store_stats(st, &s1);
+    assert_int_equal(s1.write_failures - s0.write_failures, 1);
+    assert_int_equal(s1.finish_failures - s0.finish_failures, GW_STORE_DROP_AFTER);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "bad-1", NULL), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id LIKE 'aigw-probe%'", NULL, NULL), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE request_id = ?", "bad-1", NULL), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ? AND kind = 'settle'", "bad-1", NULL), 1);
+    assert_int_equal(balance_row(fx, "hal"), 10 * PRICE - 1500);
+    assert_balanced(fx, "hal");
+    for (int i = 0; i < 20000 && gw_store_unavailable(st); i++)
+        sleep_ms(1);
+    assert_int_equal(gw_store_unavailable(st), 0);
+    assert_int_equal(reserve(st, "ivy", "i1", 2 * PRICE), 0);
+    assert_int_equal(gw_store_finish_async(st, call_rec("i1", "ivy"), "ivy", "i1", 1, 700, on_done, &g), 0);
+    wait_done(&g);
+    assert_int_equal(g.rc, 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "i1", NULL), 1);
+    assert_int_equal(balance_row(fx, "ivy"), 10 * PRICE - 700);
+    assert_balanced(fx, "ivy");
+}
+
 /* ---- a worker loop's turn (store.h gw_store_turn_*) ---- */
 
 /* On PostgreSQL a turn is never committed on the loop's thread (a commit there waits for the network and the server):
@@ -1018,6 +1074,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_error_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_error_retried_with_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finish_refused_at_commit_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finish_refused_for_itself_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_turn_goes_to_writer, setup, teardown),
     };
     return cmocka_run_group_tests_name("leases/postgres", tests, pg_group_setup, pg_group_teardown);
