@@ -34,6 +34,9 @@ const NAME = 'Jane Doe';
 const ASK = `The customer is ${NAME}. ${PROMPT}`;
 /** What the mock's model writes back when it must answer JSON or call a tool: placeholders it was sent. */
 const MODEL_JSON = '{"contact":"<EMAIL_ADDRESS_1>","phone":"<PHONE_NUMBER_1>","summary":"refund"}';
+/** A secret whose value holds line breaks: restored into JSON-encoded tool arguments it must be escaped. */
+const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n' +
+  'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----';
 /** A tool's result carrying personal data of its own (sent back to the provider on the next step). */
 const TOOL_RESULT = 'Ticket 7 belongs to bob.smith@corp-mail.org, phone +1 415 555 0199.';
 
@@ -306,6 +309,28 @@ describe('Vercel AI SDK (ai 6)', () => {
     assert.equal(rows[1].notrain_decision, 'refused:openai_item_reference', 'the refusal is in the call record');
   });
 
+  test('openai SDK responses stream: function-call arguments holding a multi-line secret (PEM) stay valid JSON in the ' +
+    'deltas, .done and the item', async () => {
+    const OpenAI = (await import('openai')).default;
+    await mocks.openai.reset();
+    const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0, defaultHeaders: { 'X-AIGW-User': newUser() } });
+    const stream = await sdk.responses.create({ model: 'gpt-4o-mini', stream: true, input: `Store this key: ${PEM}`,
+      tools: [{ type: 'function', name: 'store_key', parameters: { type: 'object', properties: { key: { type: 'string' } } } }] },
+    { headers: { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' } });
+    let deltas = '';
+    const whole = {};
+    for await (const ev of stream) {
+      if (ev.type === 'response.function_call_arguments.delta') deltas += ev.delta;
+      if (ev.type === 'response.function_call_arguments.done') whole.done = ev.arguments;
+      if (ev.type === 'response.output_item.done') whole.item = ev.item.arguments;
+    }
+    for (const [where, text] of Object.entries({ deltas, ...whole })) {
+      assert.equal(JSON.parse(text).key, PEM, `${where}: ${text}`);
+    }
+    const [rec] = await upstream(mocks.openai);
+    assert.ok(!rec.body.includes('MIIEowIBAAKCAQEA'), 'the key never reached the provider');
+  });
+
   test('openai SDK audio.transcriptions: audio aigw cannot scan is refused 415 in OpenAI\'s shape, nothing sent', async () => {
     const OpenAI = (await import('openai')).default;
     const { toFile } = await import('openai');
@@ -427,6 +452,22 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     assert.equal(rec.path, '/v1/responses');
     assertScrubbed(rec, 'langchain responses request');
     assertFlags(rec, 'openai');
+    await assertRecorded(user, 'openai', { decision: /store=false/ });
+  });
+
+  test('ChatOpenAI useResponsesApi + bindTools, streamed: tool arguments with a multi-line secret restored and parsed',
+    async () => {
+    await mocks.openai.reset();
+    const user = newUser();
+    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' },
+      { useResponsesApi: true }).bindTools([{ type: 'function', function: { name: 'store_key', description: 'Store a key',
+      parameters: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] } } }]);
+    let msg;
+    for await (const c of await llm.stream(`Store this key: ${PEM}`)) msg = msg ? msg.concat(c) : c;
+    assert.deepEqual(msg.tool_calls.map((t) => t.args), [{ key: PEM }], JSON.stringify(msg.tool_call_chunks));
+    const [rec] = await upstream(mocks.openai);
+    assert.equal(rec.path, '/v1/responses');
+    assert.ok(!rec.body.includes('MIIEowIBAAKCAQEA'), 'the key never reached the provider');
     await assertRecorded(user, 'openai', { decision: /store=false/ });
   });
 
