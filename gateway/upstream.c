@@ -18,9 +18,23 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define GW_EASY_POOL_MAX 256
+#define GW_SCHEME_HTTP 1
+#define GW_SCHEME_HTTPS 2
+
+/* One pooled easy handle and what it keeps across transfers: the URL handle it was last given
+ * (CURLOPT_CURLU) and the URL string that handle holds. CURLOPT_PRIVATE points here, not at the
+ * request, because curl_easy_reset clears options, not this. */
+typedef struct st_gw_upstream_easy_t {
+    CURL *easy;
+    CURLU *uh;              /* parsed `url`, NULL until the first gw_upstream_set_url */
+    char *url;              /* the URL `uh` holds (owned), NULL when uh holds nothing reusable */
+    int scheme;             /* of `url`: GW_SCHEME_HTTP / _HTTPS, or 0 (other) */
+    gw_upstream_req_t *req; /* the started transfer's request, NULL when none or cancelled */
+} gw_upstream_easy_t;
 
 typedef struct st_gw_upstream_sock_t {
     uv_poll_t poll;
@@ -35,13 +49,20 @@ struct st_gw_upstream_t {
     const gw_config_t *cfg;
     CURLM *multi;
     uv_timer_t timer;
-    CURL *pool[GW_EASY_POOL_MAX];
+    gw_upstream_easy_t *pool[GW_EASY_POOL_MAX];
     size_t npool;
     size_t active;
     int in_socket_action;       /* guards re-entrant info_read */
     uint64_t timer_due;         /* loop time the timer is armed for, 0 if stopped */
     gw_upstream_sock_t **socks; /* by fd */
     size_t nsocks;
+    /* The proxy settings curl would read from the environment on every transfer (lib/url.c
+     * detect_proxy and create_conn_helper_init_proxy), read once: [GW_SCHEME_HTTP] http_proxy
+     * (lower case only), [GW_SCHEME_HTTPS] https_proxy / HTTPS_PROXY, both falling back to
+     * all_proxy / ALL_PROXY; no_proxy / NO_PROXY. "" = not set (curl ignores empty variables too).
+     * NULL when a copy failed: curl then reads the environment itself. */
+    char *proxy[3];
+    char *no_proxy;
 };
 
 static void check_done(gw_upstream_t *up)
@@ -53,10 +74,11 @@ static void check_done(gw_upstream_t *up)
             continue;
         CURL *easy = msg->easy_handle;
         CURLcode result = msg->data.result; /* copy before remove_handle invalidates msg */
-        gw_upstream_req_t *req = NULL;
+        gw_upstream_easy_t *e = NULL;
         long status = 0;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&req);
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&e);
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        gw_upstream_req_t *req = e != NULL ? e->req : NULL;
         curl_multi_remove_handle(up->multi, easy);
         up->active--;
         gw_upstream_easy_release(up, easy);
@@ -200,6 +222,43 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
     return 0;
 }
 
+/* A copy of the first of `a`, `b`, `c` (NULL: skipped) set to a non-empty value, "" when none
+ * is: curl_getenv's rule (lib/getenv.c: an empty variable counts as unset). */
+static char *env_first(const char *a, const char *b, const char *c)
+{
+    const char *names[3] = {a, b, c};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = names[i] != NULL ? getenv(names[i]) : NULL;
+        if (v != NULL && v[0] != '\0')
+            return strdup(v);
+    }
+    return strdup("");
+}
+
+static void proxy_env_free(gw_upstream_t *up)
+{
+    for (size_t i = 0; i < 3; i++)
+        free(up->proxy[i]);
+    free(up->no_proxy);
+    memset(up->proxy, 0, sizeof(up->proxy));
+    up->no_proxy = NULL;
+}
+
+static void proxy_env_read(gw_upstream_t *up)
+{
+    /* curl does not read HTTP_PROXY (upper case) for http:// URLs: a CGI program's environment has
+     * HTTP_PROXY from a client's "Proxy:" header (httpoxy) */
+    up->proxy[GW_SCHEME_HTTP] = env_first("http_proxy", "all_proxy", "ALL_PROXY");
+    up->proxy[GW_SCHEME_HTTPS] = env_first("https_proxy", "HTTPS_PROXY", NULL);
+    if (up->proxy[GW_SCHEME_HTTPS] != NULL && up->proxy[GW_SCHEME_HTTPS][0] == '\0') {
+        free(up->proxy[GW_SCHEME_HTTPS]);
+        up->proxy[GW_SCHEME_HTTPS] = env_first("all_proxy", "ALL_PROXY", NULL);
+    }
+    up->no_proxy = env_first("no_proxy", "NO_PROXY", NULL);
+    if (up->proxy[GW_SCHEME_HTTP] == NULL || up->proxy[GW_SCHEME_HTTPS] == NULL || up->no_proxy == NULL)
+        proxy_env_free(up); /* out of memory: curl reads the environment itself */
+}
+
 gw_upstream_t *gw_upstream_create(uv_loop_t *loop, const gw_config_t *cfg)
 {
     gw_upstream_t *up = calloc(1, sizeof(*up));
@@ -219,13 +278,30 @@ gw_upstream_t *gw_upstream_create(uv_loop_t *loop, const gw_config_t *cfg)
     curl_multi_setopt(up->multi, CURLMOPT_TIMERDATA, up);
     curl_multi_setopt(up->multi, CURLMOPT_MAXCONNECTS, (long)cfg->upstream.max_connections);
     curl_multi_setopt(up->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    proxy_env_read(up);
     return up;
 }
 
 static void on_timer_closed(uv_handle_t *h)
 {
     gw_upstream_t *up = h->data;
+    proxy_env_free(up);
     free(up);
+}
+
+static gw_upstream_easy_t *easy_of(CURL *easy)
+{
+    gw_upstream_easy_t *e = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&e);
+    return e;
+}
+
+static void easy_free(gw_upstream_easy_t *e)
+{
+    curl_easy_cleanup(e->easy);
+    curl_url_cleanup(e->uh); /* after the easy handle: it may point at uh */
+    free(e->url);
+    free(e);
 }
 
 void gw_upstream_destroy(gw_upstream_t *up)
@@ -233,7 +309,7 @@ void gw_upstream_destroy(gw_upstream_t *up)
     if (up == NULL)
         return;
     for (size_t i = 0; i < up->npool; i++)
-        curl_easy_cleanup(up->pool[i]);
+        easy_free(up->pool[i]);
     up->npool = 0;
     /* Transfers still attached are owned by their requests, which the loop is tearing down;
      * curl_multi_cleanup detaches them and closes the sockets (CURL_POLL_REMOVE callbacks). */
@@ -247,13 +323,21 @@ void gw_upstream_destroy(gw_upstream_t *up)
 
 CURL *gw_upstream_easy(gw_upstream_t *up)
 {
-    CURL *easy;
+    gw_upstream_easy_t *e;
     if (up->npool > 0) {
-        easy = up->pool[--up->npool];
-        curl_easy_reset(easy);
-    } else if ((easy = curl_easy_init()) == NULL) {
-        return NULL;
+        e = up->pool[--up->npool];
+        curl_easy_reset(e->easy); /* every option back to its default, CURLOPT_CURLU and the last call's headers included */
+    } else {
+        if ((e = calloc(1, sizeof(*e))) == NULL)
+            return NULL;
+        if ((e->easy = curl_easy_init()) == NULL) {
+            free(e);
+            return NULL;
+        }
     }
+    e->req = NULL;
+    CURL *easy = e->easy;
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)e);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, on_curl_closesocket);
     curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, up);
@@ -270,19 +354,67 @@ CURL *gw_upstream_easy(gw_upstream_t *up)
     return easy;
 }
 
+/* The flags curl's own parse of CURLOPT_URL uses (lib/url.c parseurlandfillconn, 7.88: none of
+ * CURLOPT_DISALLOW_USERNAME_IN_URL, CURLOPT_PATH_AS_IS, CURLOPT_DEFAULT_PROTOCOL are set here). */
+#define GW_URL_FLAGS (CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME)
+
+static int url_scheme(CURLU *uh)
+{
+    char *scheme = NULL;
+    int r = 0;
+    if (curl_url_get(uh, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
+        r = strcasecmp(scheme, "https") == 0 ? GW_SCHEME_HTTPS : strcasecmp(scheme, "http") == 0 ? GW_SCHEME_HTTP : 0;
+    curl_free(scheme);
+    return r;
+}
+
+void gw_upstream_set_url(gw_upstream_t *up, CURL *easy, const char *url)
+{
+    gw_upstream_easy_t *e = easy_of(easy);
+    if (curl_easy_setopt(easy, CURLOPT_URL, url) != CURLE_OK || e == NULL)
+        return; /* refused (longer than 8 MB): the transfer fails in curl as before */
+    if (e->url == NULL || strcmp(e->url, url) != 0) {
+        free(e->url);
+        e->url = NULL;
+        if (e->uh == NULL && (e->uh = curl_url()) == NULL)
+            return; /* curl parses CURLOPT_URL itself */
+        if (curl_url_set(e->uh, CURLUPART_URL, url, GW_URL_FLAGS) != CURLUE_OK)
+            return; /* curl parses it again and reports the error as before */
+        if ((e->url = strdup(url)) == NULL)
+            return;
+        e->scheme = url_scheme(e->uh);
+    }
+    curl_easy_setopt(easy, CURLOPT_CURLU, e->uh);
+    /* the environment's proxy for this scheme, as curl would pick it ("" = none: then curl does
+     * not look at the environment, which costs five getenv a transfer) */
+    if (e->scheme != 0 && up->no_proxy != NULL) {
+        curl_easy_setopt(easy, CURLOPT_PROXY, up->proxy[e->scheme]);
+        curl_easy_setopt(easy, CURLOPT_NOPROXY, up->no_proxy);
+    }
+}
+
 void gw_upstream_easy_release(gw_upstream_t *up, CURL *easy)
 {
-    if (up->npool < GW_EASY_POOL_MAX)
-        up->pool[up->npool++] = easy;
-    else
+    gw_upstream_easy_t *e = easy_of(easy);
+    if (e == NULL) { /* not one of ours */
         curl_easy_cleanup(easy);
+        return;
+    }
+    e->req = NULL;
+    if (up->npool < GW_EASY_POOL_MAX)
+        up->pool[up->npool++] = e;
+    else
+        easy_free(e);
 }
 
 int gw_upstream_start(gw_upstream_t *up, CURL *easy, gw_upstream_req_t *req)
 {
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)req);
+    gw_upstream_easy_t *e = easy_of(easy);
+    if (e == NULL)
+        return gw_upstream_easy_release(up, easy), -1;
+    e->req = req;
     if (curl_multi_add_handle(up->multi, easy) != CURLM_OK) {
-        gw_upstream_easy_release(up, easy);
+        gw_upstream_easy_release(up, easy); /* clears e->req */
         return -1;
     }
     up->active++;
@@ -291,7 +423,9 @@ int gw_upstream_start(gw_upstream_t *up, CURL *easy, gw_upstream_req_t *req)
 
 void gw_upstream_cancel(gw_upstream_t *up, CURL *easy)
 {
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)NULL);
+    gw_upstream_easy_t *e = easy_of(easy);
+    if (e != NULL)
+        e->req = NULL;
     curl_multi_remove_handle(up->multi, easy);
     up->active--;
     gw_upstream_easy_release(up, easy);

@@ -2,7 +2,9 @@
  * Upstream client: one libcurl multi handle per worker, driven by the worker's libuv loop
  * (curl's multi_socket API with uv_poll_t per socket and one uv_timer_t; the pattern of
  * libcurl's docs/examples/multi-uv.c). Easy handles are pooled per worker and reused with
- * curl_easy_reset, and the connection cache is pinned with CURLMOPT_MAXCONNECTS (without it
+ * curl_easy_reset (which clears every option: a call never inherits the last call's URL, headers,
+ * body, method or credentials), each keeping the parsed form of the last URL it was given (see
+ * gw_upstream_set_url), and the connection cache is pinned with CURLMOPT_MAXCONNECTS (without it
  * idle connections are dropped after a dip and the next burst pays new TLS handshakes: 3.4x
  * lower throughput measured here, notes/platform-facts.md section 4).
  *
@@ -49,6 +51,20 @@ void gw_upstream_destroy(gw_upstream_t *up);
  * allocation fails. Ownership: the caller's until gw_upstream_start().
  */
 CURL *gw_upstream_easy(gw_upstream_t *up);
+
+/**
+ * Sets the transfer's URL (`url`, borrowed, NUL-terminated; curl copies it) on `easy` from
+ * gw_upstream_easy(). Same effect as CURLOPT_URL alone, cheaper when the handle's previous URL
+ * was the same string: each pooled handle keeps the CURLU (curl's URL API) of the last URL it was
+ * given, parsed with the flags curl's own parse of CURLOPT_URL uses, and passes it as
+ * CURLOPT_CURLU, which overrides CURLOPT_URL's parse ("Setting CURLOPT_CURLU will explicitly
+ * override CURLOPT_URL", CURLOPT_CURLU(3)); CURLOPT_URL is still set, as the transfer's effective
+ * URL. curl then skips parsing the URL string and re-assembling it (about 12k instructions a
+ * transfer with libcurl 7.88, docs/BENCHMARKS.md "Issue 12, session 8"). A URL that does not
+ * parse is left to curl's own parse, which reports the error as before, and so is every URL when
+ * memory runs out (then only CURLOPT_URL is set).
+ */
+void gw_upstream_set_url(gw_upstream_t *up, CURL *easy, const char *url);
 
 /** Gives an easy handle that was never started back to the pool. */
 void gw_upstream_easy_release(gw_upstream_t *up, CURL *easy);

@@ -171,6 +171,7 @@ int gw__retry_or_release(gw_call_t *call, CURLcode result)
                                         randombytes_random());
         if (delay >= 0) {
             call->retry_wait = 1;
+            call->timer_due = 0; /* not the first-byte / idle timeout any more (gw__arm_timer) */
             uv_timer_start(&call->timer, on_retry_timer, (uint64_t)delay, 0);
             return 1;
         }
@@ -178,6 +179,7 @@ int gw__retry_or_release(gw_call_t *call, CURLcode result)
     /* no retry here: the next target of the call's fallback chain, at once (fallback.c) */
     if (kind >= 0 && call->timer_ready && gw__fallback_next(call)) {
         call->retry_wait = 1;
+        call->timer_due = 0;
         uv_timer_start(&call->timer, on_retry_timer, 0, 0);
         return 1;
     }

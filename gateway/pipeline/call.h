@@ -103,6 +103,7 @@ struct st_gw_call_t {
     gw_call_t *next_free;
     uv_timer_t timer; /* initialised once, reused */
     int timer_ready;
+    uint64_t timer_due;             /* loop time gw__arm_timer armed `timer` for (on_timeout); 0 when it runs anything else */
     unsigned pii_seq;               /* generation whose engine made `pii` */
     pol_pii_session_t *pii;         /* tokens and findings of this request; reset per request */
     pol_restore_stream_t *restorer; /* reset per response */
@@ -367,7 +368,8 @@ void gw__respond_resume(gw_call_t *call, long http_status);
 void gw__upstream_error_message(gw_call_t *call, char *msg, size_t len);
 
 /* ---- upstream.c / attempt.c ---- */
-/** (Re)arms the call's first-byte / idle timer for `ms`. */
+/** (Re)arms the call's first-byte / idle timer to fire `ms` after the loop's current time (a no-op when it is
+ * already armed for that very deadline). */
 void gw__arm_timer(gw_call_t *call, uint64_t ms);
 /** Whether an answer with `status` may still be retried: then it is held, not forwarded. */
 int gw__retry_may_follow(gw_call_t *call, int status);
