@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -210,6 +211,156 @@ static void test_user_id(void **state)
     assert_false(gw_user_id_valid(big, GW_USER_ID_MAX + 1));
 }
 
+/* ---- the look-ups and the line parser against their first versions (before issue 12, session 8) ---- */
+
+static const char *const ref_hop[] = {"connection",        "keep-alive", "proxy-connection", "te", "trailer",
+                                      "transfer-encoding", "upgrade",    "http2-settings",   NULL};
+static const char *const ref_req[] = {"host",      "content-length",  "expect", "accept-encoding", "cookie", "proxy-authorization",
+                                      "forwarded", "x-forwarded-for", NULL};
+static const char *const ref_resp[] = {"content-length", "content-encoding", "server", "date", "set-cookie", NULL};
+
+static int ref_in(const char *const *set, const char *name, size_t len)
+{
+    for (; *set != NULL; set++)
+        if (strlen(*set) == len && strncasecmp(name, *set, len) == 0)
+            return 1;
+    return 0;
+}
+
+static int ref_drop_request(const char *name, size_t len)
+{
+    if (len >= 7 && strncasecmp(name, "x-aigw-", 7) == 0)
+        return 1;
+    if (ref_in(ref_hop, name, len) || ref_in(ref_req, name, len) || ref_in(prov_credential_headers, name, len))
+        return 1;
+    size_t na;
+    const prov_adapter_t *const *all = prov_all(&na);
+    for (size_t i = 0; i < na; i++)
+        if (all[i]->account_headers != NULL && ref_in(all[i]->account_headers, name, len))
+            return 1;
+    return 0;
+}
+
+static int ref_drop_response(const char *name, size_t len)
+{
+    if (len >= 7 && strncasecmp(name, "x-aigw-", 7) == 0)
+        return 1;
+    return ref_in(ref_hop, name, len) || ref_in(ref_resp, name, len);
+}
+
+static int ref_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value, size_t *value_len)
+{
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
+    if (len == 0)
+        return 2;
+    if (len >= 5 && strncasecmp(line, "HTTP/", 5) == 0)
+        return 1;
+    size_t colon = 0;
+    while (colon < len && line[colon] != ':')
+        colon++;
+    if (colon == 0 || colon == len)
+        return -1;
+    for (size_t i = 0; i < colon; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c <= 0x20 || c >= 0x7f)
+            return -1;
+    }
+    size_t v = colon + 1;
+    while (v < len && (line[v] == ' ' || line[v] == '\t'))
+        v++;
+    size_t end = len;
+    while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+        end--;
+    *name = line;
+    *name_len = colon;
+    *value = line + v;
+    *value_len = end - v;
+    return 0;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+/* Every listed name (and each one byte shorter, longer, or changed) in random letter case, and random names made of
+ * their bytes: the tables give the answers the plain scans of the lists gave. */
+static void test_lookups_match_first_version(void **state)
+{
+    const char *const *sets[] = {ref_hop, ref_req, ref_resp, prov_credential_headers};
+    const char *names[256];
+    size_t nn = 0;
+    for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
+        for (const char *const *h = sets[s]; *h != NULL && nn < 200; h++)
+            names[nn++] = *h;
+    size_t na;
+    const prov_adapter_t *const *all = prov_all(&na);
+    for (size_t i = 0; i < na; i++)
+        for (const char *const *h = all[i]->account_headers; h != NULL && *h != NULL && nn < 250; h++)
+            names[nn++] = *h;
+    names[nn++] = "x-aigw-user";
+    char buf[96];
+    for (int round = 0; round < 40000; round++) {
+        size_t len;
+        if (round % 4 != 3) {
+            const char *src = names[rnd() % nn];
+            len = strlen(src);
+            memcpy(buf, src, len);
+            switch (rnd() % 4) {
+            case 0:
+                if (len > 0)
+                    len--; /* one byte short */
+                break;
+            case 1:
+                buf[len++] = "-ax:"[rnd() % 4]; /* one byte more */
+                break;
+            case 2:
+                if (len > 0)
+                    buf[rnd() % len] ^= (char)(1u << (rnd() % 8)); /* one bit changed: case, or another byte */
+                break;
+            default:
+                break;
+            }
+        } else {
+            len = rnd() % 24; /* random names over the listed names' bytes and a few others */
+            static const char bytes[] = "connection-keep-alive:TEXAPIKEYgoog\x80\xc3 ";
+            for (size_t i = 0; i < len; i++)
+                buf[i] = bytes[rnd() % (sizeof(bytes) - 1)];
+        }
+        for (size_t i = 0; i < len; i++) /* random letter case */
+            if (rnd() % 2 && buf[i] >= 'a' && buf[i] <= 'z')
+                buf[i] = (char)(buf[i] - 'a' + 'A');
+        if (gw_headers_drop_request(buf, len) != ref_drop_request(buf, len))
+            fail_msg("drop_request differs on \"%.*s\"", (int)len, buf);
+        if (gw_headers_drop_response(buf, len) != ref_drop_response(buf, len))
+            fail_msg("drop_response differs on \"%.*s\"", (int)len, buf);
+    }
+}
+
+static void test_parse_line_matches_first_version(void **state)
+{
+    static const char alphabet[] = "aHhTtPp/:: \t\r\n\x7f\x80\x1f\x20xX-1";
+    char buf[48];
+    for (int round = 0; round < 200000; round++) {
+        size_t len = rnd() % sizeof(buf);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = alphabet[rnd() % (sizeof(alphabet) - 1)];
+        if (round % 3 == 0 && len >= 5)
+            memcpy(buf, (const char *[]){"HTTP/", "http/", "hTtP/", "HTTP:", "HTTPS"}[rnd() % 5], 5);
+        const char *n1 = NULL, *v1 = NULL, *n2 = NULL, *v2 = NULL;
+        size_t nl1 = 0, vl1 = 0, nl2 = 0, vl2 = 0;
+        int r1 = gw_headers_parse_line(buf, len, &n1, &nl1, &v1, &vl1);
+        int r2 = ref_parse_line(buf, len, &n2, &nl2, &v2, &vl2);
+        if (r1 != r2 || n1 != n2 || nl1 != nl2 || v1 != v2 || vl1 != vl2)
+            fail_msg("parse_line differs on a %zu-byte line (%d vs %d)", len, r1, r2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +370,8 @@ int main(void)
         cmocka_unit_test(test_request_headers_every_declared_name),
         cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_parse_line),
+        cmocka_unit_test(test_lookups_match_first_version),
+        cmocka_unit_test(test_parse_line_matches_first_version),
         cmocka_unit_test(test_connection_listed),
         cmocka_unit_test(test_authorization_parse),
         cmocka_unit_test(test_client_and_admin_lookup),
