@@ -8,6 +8,7 @@
 #     exposes no hardware counters), with DWARF call graphs in $OUT/perf.data for `perf report`.
 # Usage: bash bench/profile.sh BUILD_DIR [ACCESS_LOG_PATH]   (default /dev/null; "" disables the log)
 # Env:   AIGW_PROFILE_OUT  directory for raw output (default: a temp dir, kept and printed)
+#        AIGW_PROFILE_CONNS  wrk connections (default 64; 1 profiles serial calls)
 #        AIGW_PROFILE_ALL=1  every policy on, as bench/run.sh's aigw-all target (tokenize, encrypted call log
 #                            with scrubbed bodies on SQLite, metering); the CPU per request is then also printed
 #                            per thread (/proc/PID/task/*/stat: the worker's event loop, the store's writer, ...)
@@ -78,7 +79,7 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && 
 URL="http://127.0.0.1:$PORT/v1/chat/completions"
 export AIGW_BENCH_BODY="$ROOT/bench/chat_body.json"
 export AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
-load() { taskset -c 0 wrk -t1 -c64 -d"$1" -s "$ROOT/bench/chat.lua" "$URL" >"$2" 2>&1; }
+load() { taskset -c 0 wrk -t1 -c"${AIGW_PROFILE_CONNS:-64}" -d"$1" -s "$ROOT/bench/chat.lua" "$URL" >"$2" 2>&1; }
 
 load 1s "$OUT/warmup.txt"
 t0=$(ticks "$AP")

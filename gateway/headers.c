@@ -170,6 +170,14 @@ int gw_headers_parse_line(const char *line, size_t len, const char **name, size_
     size_t end = len;
     while (end > v && is_ws(line[end - 1]))
         end--;
+    /* RFC 9110 section 5.5: a field value holds no control character but HTAB; a proxy must reject
+     * or replace CR, LF and NUL before forwarding (curl hands them over: a bare CR inside a line
+     * would reach the client as a header break, "X: a\rSet-Cookie: ..."). Rejected, as any other. */
+    for (size_t i = v; i < end; i++) {
+        unsigned char b = (unsigned char)line[i];
+        if ((b < 0x20 && b != '\t') || b == 0x7f)
+            return -1;
+    }
     *name = line;
     *name_len = colon;
     *value = line + v;

@@ -34,7 +34,10 @@ int gw_headers_drop_response(const char *name, size_t len);
  * Parses one raw response header line from curl ("Name: value\r\n"). On success points
  * *name and *value into `line` (borrowed), trims whitespace, and returns 0. Returns 1 for a
  * status line ("HTTP/1.1 200 OK", "HTTP/2 200"), 2 for the blank end-of-headers line, -1 for
- * anything malformed.
+ * anything malformed: no colon, an empty name, a name byte that is a control, space or non-ASCII
+ * (RFC 9110 section 5.1: a token), or a value holding a control character other than HTAB (CR, LF,
+ * NUL, DEL, ...: RFC 9110 section 5.5; an obs-fold continuation line is malformed too, its name
+ * starts with a blank).
  */
 int gw_headers_parse_line(const char *line, size_t len, const char **name, size_t *name_len, const char **value, size_t *value_len);
 

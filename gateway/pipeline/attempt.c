@@ -131,7 +131,7 @@ static void reset_attempt(gw_call_t *call)
     call->upstream_length = -1;
     call->upstream_received = 0;
     call->map_upstream_error = call->curl_paused = call->send_inflight = 0;
-    call->upstream_done = call->upstream_failed = call->hold_end = call->aigw_cut = 0;
+    call->upstream_done = call->upstream_failed = call->hold_end = call->aigw_cut = call->upstream_malformed = 0;
     call->t_headers_ns = 0;
     call->body_off = 0;
     call->retry_hold = 0;

@@ -216,8 +216,9 @@ struct st_gw_call_t {
      * memory): answered and logged as aigw's failure (500 internal_error before the headers, outcome
      * GW_OUTCOME_AIGW_CUT after), never as the provider's reset */
     int aigw_cut;
-    int hold_end; /* SSE with a store: the provider's terminal event was seen; it and the rest wait for the
-                   * commit of the call's record (durability promise, README): gw__flush holds them */
+    int upstream_malformed; /* the upstream sent a header line gw_headers_parse_line refuses: 502, nothing forwarded */
+    int hold_end;           /* SSE with a store: the provider's terminal event was seen; it and the rest wait for the
+                             * commit of the call's record (durability promise, README): gw__flush holds them */
     /* retries (gateway/retry.h): an attempt's answer is held until it is known not to be retried */
     const gw_retry_conf_t *retry_conf;
     uint32_t attempts;       /* upstream attempts started */

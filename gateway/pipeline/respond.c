@@ -77,6 +77,10 @@ void gw_send_error_as(gw_call_t *call, gw_err_t err, int status, const char *cod
         return;
     }
     gw_secrets_mask(&call->secrets, body.base, body.len); /* aigw's messages quote upstream bodies (502) */
+    /* an answer that never started: the failed attempt's forwarded headers (its Content-Type, the provider's ids) are
+     * not this error's */
+    if (call->state == GW_CALL_UPSTREAM && call->t_upstream_ns != 0 && req->res.headers.size > call->res_headers_base)
+        req->res.headers.size = call->res_headers_base;
     call->status = status;
     call->error_code = code;
     call->state = GW_CALL_FINISHED;
@@ -296,8 +300,10 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
             h2o_add_header_by_str(&req->pool, &req->res.headers, nm.base, nm.len, 1, NULL, v.base, v.len);
         }
         break;
-    default:
-        break;
+    default: /* a malformed line (a control character in a value, no field at all): the answer is refused whole,
+              * never forwarded in part or with the line dropped (RFC 9110 section 5.5) */
+        call->upstream_malformed = 1;
+        return 0;
     }
     return n;
 }

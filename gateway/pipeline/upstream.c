@@ -255,7 +255,14 @@ static void on_upstream_done(gw_upstream_req_t *self, CURLcode result, long http
         /* an answer that started (2xx headers) and then broke: billed for what was delivered */
         if (call->t_headers_ns != 0 && call->upstream_status >= 200 && call->upstream_status < 300 && !call->map_upstream_error)
             call->bill.outcome = call->aigw_cut ? GW_OUTCOME_AIGW_CUT : GW_OUTCOME_RESET;
-        if (call->state == GW_CALL_UPSTREAM && call->aigw_cut) {
+        if (call->state == GW_CALL_UPSTREAM && call->upstream_malformed) {
+            char msg[300];
+            snprintf(msg, sizeof(msg),
+                     "aigw: upstream %s sent a malformed response header line (a control character in a field value, or a "
+                     "line that is no field: RFC 9110 section 5.5); its answer is not forwarded",
+                     call->provider->name);
+            gw_send_error(call, GW_ERR_UPSTREAM_ERROR, msg);
+        } else if (call->state == GW_CALL_UPSTREAM && call->aigw_cut) {
             /* aigw failed, not the provider: nothing of the answer reaches the client */
             gw_send_error(call, GW_ERR_INTERNAL, "aigw: the upstream answer could not be parsed, restored or scanned");
         } else if (call->state == GW_CALL_UPSTREAM && call->bill.outcome != NULL) {

@@ -137,9 +137,9 @@ static const char *const place_stop[] = {
     "So",    "Then",    "Best",   "Regards",  "Tel",      "Phone",    "Email",    "Mail",  "Ich",   "Bitte",   "Danke",
     "Merci", "Gracias", "Grazie", "Obrigado", "Bedankt",  "Dear",     "Hi",       "Hello", "Hallo", "Bonjour", "Hola",
     "Ciao",  "Olá",     "Tél",    "Telefon",  "Teléfono", "Telefone", "Telefono", NULL};
-static const char *const place_particles[] = {"de",  "do",  "da", "dos", "das", "del", "della", "di",  "am", "an",
-                                              "der", "sur", "la", "le",  "les", "en",  "aan",   "den", "op", "upon",
-                                              "im",  "y",   "e",  "el",  "los", "las", "sul",   "al",  NULL};
+static const char *const place_particles[] = {"de",  "do", "da",  "dos", "das", "del", "della", "di", "am",   "an", "der",
+                                              "sur", "la", "le",  "les", "en",  "aan", "den",   "op", "upon", "im", "y",
+                                              "e",   "el", "los", "las", "sul", "al",  "wa",    "ya", NULL};
 
 static size_t list_word_at(const char *t, size_t len, size_t p, const char *const *words)
 {
@@ -164,7 +164,13 @@ static int cap_cp(uint32_t cp)
         return (cp & 1) == 0;
     if ((cp >= 0x0139 && cp <= 0x0148) || (cp >= 0x0179 && cp <= 0x017E))
         return (cp & 1) == 1;
-    return cp == 0x0178 || (cp >= 0x0400 && cp <= 0x042F);
+    /* Vietnamese: Ơ Ư (U+01A0, U+01AF) and Latin Extended Additional, capitals at even code points ("Ấp", "Ở") */
+    if (cp >= 0x1E00 && cp <= 0x1EFF)
+        return (cp & 1) == 0;
+    /* Greek capitals with and without tonos (U+0386, U+0388-038F, U+0391-03AB) */
+    if (cp >= 0x0386 && cp <= 0x03AB)
+        return cp != 0x0387 && cp != 0x038B && cp != 0x038D && cp != 0x0390 && cp != 0x03A2;
+    return cp == 0x0178 || cp == 0x01A0 || cp == 0x01AF || (cp >= 0x0400 && cp <= 0x042F);
 }
 
 static size_t cap_word_end(const char *t, size_t len, size_t p)
@@ -230,6 +236,9 @@ static size_t digits_end(const char *t, size_t len, size_t p)
 static size_t postcode_end(const char *t, size_t len, size_t p)
 {
     size_t d = digits_end(t, len, p);
+    /* Greece NNN NN ("105 63 Αθήνα", ELTA) */
+    if (d - p == 3 && d + 3 <= len && t[d] == ' ' && digits_end(t, len, d + 1) == d + 3)
+        return pol__glue_after(t, len, d + 3) ? p : d + 3;
     /* Poland NN-NNN ("00-590 Warszawa") */
     if (d - p == 2 && d + 3 < len && t[d] == '-' && digits_end(t, len, d + 1) == d + 4)
         return pol__glue_after(t, len, d + 4) ? p : d + 4;
@@ -358,10 +367,442 @@ static size_t address_head(const char *t, size_t s)
     return s;
 }
 
+/* ---- Turkish ----
+ * PTT's address order (Posta ve Telgraf Teşkilatı, adres yazım kuralları): neighbourhood ("Caferağa Mah."), street
+ * ("Moda Cad.", "Gül Sok."), "No: 15", flat ("Daire 5", "D: 5", "Kat 3"), postcode, district and province written
+ * "Kadıköy/İstanbul" or with spaces, commas not required ("Atatürk Cad. No: 15 Kadıköy İstanbul"). */
+
+/* words that start a sentence before a street name ("Adresim Atatürk Cad."): not part of the street */
+static const char *const tr_lead[] = {"Adresim", "Adresi", "Adres", "Adresimiz", "Evim", "Ofisim", "Ofisimiz", "Teslimat", NULL};
+
+/* "<Name> Mah. " / "<Name> Mahallesi " before s: @return the neighbourhood's start or s */
+static size_t tr_mahalle_before(const char *t, size_t s)
+{
+    static const char *const mah[] = {"Mah. ", "Mahallesi ", "Mh. ", NULL};
+    for (const char *const *m = mah; *m != NULL; m++) {
+        size_t n = strlen(*m);
+        if (s < n + 3 || memcmp(t + s - n, *m, n) != 0 || t[s - n - 1] != ' ')
+            continue;
+        size_t b = s - n - 1, start = s;
+        for (int words = 0; words < 2; words++) {
+            size_t w = b;
+            for (size_t k; w > 0 && (k = letter_before(t, w)) != 0;)
+                w -= k;
+            if (w == b || cap_word_end(t, b, w) != b || list_word_at(t, b, w, tr_lead) == b - w)
+                break;
+            start = w;
+            if (w < 2 || t[w - 1] != ' ')
+                break;
+            b = w - 1;
+        }
+        return start != s && !pol__glue_before(t, start) ? start : s;
+    }
+    return s;
+}
+
+/* after the house number: flat, district, province and postcode without commas; @return the new end */
+static size_t tr_tail(const char *t, size_t len, size_t e)
+{
+    static const char *const flat[] = {"Daire ", "Daire:", "D: ", "D:", "D.", "Kat ", "Kat:", "K: ", "K:", NULL};
+    int cities = 0;
+    for (int step = 0; step < 5 && e + 1 < len && t[e] == ' '; step++) {
+        size_t p = e + 1, w = 0, q;
+        for (const char *const *f = flat; *f != NULL; f++)
+            if (p + strlen(*f) < len && memcmp(t + p, *f, strlen(*f)) == 0) {
+                w = strlen(*f);
+                break;
+            }
+        if (w != 0) {
+            q = p + w;
+            while (q < len && t[q] == ' ')
+                q++;
+            size_t d = digits_end(t, len, q);
+            if (d == q || pol__glue_after(t, len, d))
+                break;
+            e = d;
+            continue;
+        }
+        if (pol__is_digit(U(t[p]))) {
+            size_t d = digits_end(t, len, p);
+            if (d - p != 5 || pol__glue_after(t, len, d))
+                break;
+            e = d;
+            continue;
+        }
+        if (cities >= 2 || (q = cap_word_end(t, len, p)) == p)
+            break;
+        cities++;
+        e = q;
+        /* "Kadıköy/İstanbul" */
+        if (e + 1 < len && t[e] == '/' && (q = cap_word_end(t, len, e + 1)) != e + 1)
+            e = q, cities++;
+    }
+    return e;
+}
+
+/* ---- Greek and Arabic streets ----
+ * Greek (ELTA's order): "οδός Ερμού 25", "Οδός Πανεπιστημίου αριθμός 30", "Λεωφόρος Κηφισίας 120", then ", 105 63
+ * Αθήνα" (the postcode 5 digits, written 3 + 2). The street word, 1-3 capitalised words, the number ("αριθμός",
+ * "αρ." before it or not), then the rest of the address as for the Latin conventions (address_tail).
+ * Arabic: "شارع الملك فهد رقم 25، الرياض 12345" (Saudi national address: building number, street, district "حي",
+ * city, postcode), "15 شارع التحرير، الدقي، الجيزة" (Egypt): a street word ("شارع" street, "طريق" road), 1-4 words
+ * of its name up to a number, a preposition or punctuation, the building number before or after it ("رقم" number),
+ * then after "،" or "," the district, city and postcode. One LOCATION with a number, or with two components after
+ * the street. */
+
+static int ar_letter(uint32_t cp)
+{
+    return (cp >= 0x0621 && cp <= 0x065F) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x0670;
+}
+
+/* an Arabic word at p: @return its end or p */
+static size_t ar_word(const char *t, size_t len, size_t p)
+{
+    uint32_t cp;
+    size_t e = p, n;
+    while (e < len && (n = pol__cp_at(t, len, e, &cp)) == 2 && ar_letter(cp))
+        e += n;
+    return e;
+}
+
+static size_t word_in(const char *t, size_t len, size_t p, size_t e, const char *const *words)
+{
+    (void)len;
+    for (const char *const *w = words; *w != NULL; w++)
+        if (strlen(*w) == e - p && memcmp(t + p, *w, e - p) == 0)
+            return 1;
+    return 0;
+}
+
+/* words that end an Arabic street or place name: number, in, near, next to, opposite, at, from, to, district,
+ * city, building, floor, flat, postcode, and, or, my phone, please */
+static const char *const ar_stop[] = {"رقم",   "في",    "قرب",  "بجوار", "بالقرب", "مقابل",  "عند", "من",    "إلى", "الى", "حي",
+                                      "مدينة", "عمارة", "مبنى", "بناية", "الدور",  "الطابق", "شقة", "الرمز", "ص.ب", "و",   "أو",
+                                      "هاتفي", "رقمي",  "يرجى", "شكرا",  "على",    "مع",     "هو",  "هي",    NULL};
+static const char *const ar_unit[] = {"حي", "مدينة", "عمارة", "مبنى", "بناية", "شقة", "الدور", "الطابق", "محافظة", "منطقة", NULL};
+
+/* 1-n Arabic words of a name from p (single spaces between), up to a stop word; @return the end or p */
+static size_t ar_name(const char *t, size_t len, size_t p, int max)
+{
+    size_t e = p;
+    for (int k = 0; k < max; k++) {
+        size_t q = k == 0 ? p : e + 1;
+        if (k > 0 && (e + 1 >= len || t[e] != ' '))
+            break;
+        size_t w = ar_word(t, len, q);
+        if (w == q || word_in(t, len, q, w, ar_stop) || (w - q >= 2 && memcmp(t + q, "و", 2) == 0 && k > 0))
+            break;
+        e = w;
+    }
+    return e;
+}
+
+static int ar_address(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, a = to - 8; /* شارع and طريق are 8 bytes */
+    size_t s = a, e, q;
+    int numbered = 0, comps = 0;
+    uint32_t cp;
+    if (a > 0 && pol__cp_before(t, a, &cp) == 2 && ar_letter(cp))
+        return 0; /* inside a word */
+    /* a building number before: "15 شارع" */
+    if (a >= 2 && t[a - 1] == ' ' && pol__is_digit(U(t[a - 2]))) {
+        size_t b = a - 1;
+        while (b > 0 && pol__is_digit(U(t[b - 1])) && a - b < 7)
+            b--;
+        if (!pol__glue_before(t, b))
+            s = b, numbered = 1;
+    }
+    if (to + 1 >= len || t[to] != ' ')
+        return 0;
+    e = ar_name(t, len, to + 1, 4);
+    if (e == to + 1)
+        return 0;
+    /* the number after: " رقم 25", " 25" */
+    q = e;
+    if (q + 1 < len && t[q] == ' ' && (size_t)(ar_word(t, len, q + 1) - (q + 1)) == 6 && memcmp(t + q + 1, "رقم", 6) == 0)
+        q += 7;
+    if (q + 1 < len && t[q] == ' ' && pol__is_digit(U(t[q + 1]))) {
+        size_t d = digits_end(t, len, q + 1);
+        if (d - q - 1 <= 6 && !pol__glue_after(t, len, d))
+            e = d, numbered = 1;
+    }
+    /* the components after: "، حي الدقي", "، الرياض 12345", ", 12345" */
+    for (int k = 0; k < 5; k++) {
+        size_t p = e;
+        if (p + 1 < len && memcmp(t + p, "،", 2) == 0)
+            p += 2;
+        else if (p < len && (t[p] == ',' || t[p] == '-'))
+            p++;
+        else if (!(p + 1 < len && t[p] == ' ' && (pol__is_digit(U(t[p + 1])) || ar_word(t, len, p + 1) != p + 1)))
+            break;
+        while (p < len && t[p] == ' ')
+            p++;
+        if (p < len && pol__is_digit(U(t[p]))) {
+            size_t d = digits_end(t, len, p);
+            if (d - p != 5 || pol__glue_after(t, len, d))
+                break;
+            e = d, comps++;
+            continue;
+        }
+        size_t w = ar_word(t, len, p), n;
+        if (w == p)
+            break;
+        if (word_in(t, len, p, w, ar_unit)) {
+            /* a district or building with its name or number */
+            size_t r = w + (w < len && t[w] == ' ');
+            if (r < len && pol__is_digit(U(t[r])))
+                n = digits_end(t, len, r);
+            else
+                n = ar_name(t, len, r, 3);
+            if (n == r)
+                break;
+            e = n, comps++;
+            continue;
+        }
+        /* a city: 1-2 words after a comma only (a word after a space is the sentence going on) */
+        if (e + 1 < len && t[e] == ' ')
+            break;
+        n = ar_name(t, len, p, 2);
+        if (n == p)
+            break;
+        e = n, comps++;
+    }
+    if (!numbered && comps < 2)
+        return 0;
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
+/* Greek: the street word ended at `to` (the pattern holds the space after it) */
+static int el_street(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, s = to - 1, q, e;
+    /* back to the street word's start (the match ends after the space that follows it) */
+    while (s > 0 && (letter_before(t, s) != 0 || t[s - 1] == '.'))
+        s -= letter_before(t, s) ? letter_before(t, s) : 1;
+    q = to;
+    int words = 0;
+    while (words < 3) {
+        size_t w = cap_word_end(t, len, q);
+        if (w == q)
+            break;
+        e = q = w, words++;
+        if (q + 1 < len && t[q] == ' ' && !pol__is_digit(U(t[q + 1])))
+            q++;
+        else
+            break;
+    }
+    if (words == 0)
+        return 0;
+    if (q < len && t[q] == ' ')
+        q++;
+    static const char *const no[] = {"αριθμός ", "αριθμό ", "αριθ. ", "αρ. ", "αρ.", "Αρ. ", "αρ ", NULL};
+    size_t r = q;
+    if (r < len && t[r] == ',')
+        r += 1 + (r + 1 < len && t[r + 1] == ' ');
+    for (const char *const *h = no; *h != NULL; h++)
+        if (r + strlen(*h) < len && memcmp(t + r, *h, strlen(*h)) == 0) {
+            r += strlen(*h);
+            break;
+        }
+    size_t d = digits_end(t, len, r);
+    if (d == r || d - r > 4)
+        return 0;
+    if (d + 1 < len && pol__is_alpha(U(t[d])) && !pol__glue_after(t, len, d + 1))
+        d++;
+    if (pol__glue_after(t, len, d))
+        return 0;
+    e = address_tail(t, len, d);
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
+/* ---- Vietnamese addresses ----
+ * Vietnam Post's address order (Bưu điện Việt Nam; UPU Postal Addressing Systems, Viet Nam): house number and
+ * street ("số 12 đường Lê Lợi", "45 Nguyễn Huệ", "ngõ 15 Láng Hạ", "thôn Đông"), ward or commune ("phường", "P.",
+ * "xã", "thị trấn"), district ("quận", "Q.", "huyện", "thị xã"), city or province ("thành phố", "TP.", "tỉnh", or the
+ * name alone: "Hà Nội"), separated by commas. The pattern fires on a ward or district word; the street segment
+ * before it and the components after it join the span. One LOCATION when there are three components, or two
+ * and a house number. */
+static const char *const vn_admin[] = {"phường",    "Phường",    "P.",    "xã",    "Xã", "thị trấn", "Thị trấn", "TT.", "quận",
+                                       "Quận",      "Q.",        "huyện", "Huyện", "H.", "thị xã",   "Thị xã",   "TX.", "thành phố",
+                                       "Thành phố", "Thành Phố", "TP.",   "Tp.",   "TP", "tỉnh",     "Tỉnh",     NULL};
+static const char *const vn_street[] = {
+    "số",   "Số",   "đường", "Đường", "phố", "Phố", "ngõ",     "Ngõ",     "ngách", "Ngách",  "hẻm",    "Hẻm",    "kiệt",   "Kiệt",
+    "thôn", "Thôn", "ấp",    "Ấp",    "tổ",  "Tổ",  "khu phố", "Khu phố", "KP.",   "đại lộ", "Đại lộ", "số nhà", "Số nhà", NULL};
+static const char *const vn_cities[] = {"Hà Nội",  "Ha Noi",  "Hanoi",     "Hồ Chí Minh", "Ho Chi Minh",
+                                        "Đà Nẵng", "Da Nang", "Hải Phòng", "Cần Thơ",     "Huế",
+                                        "Sài Gòn", "Saigon",  "Việt Nam",  "Vietnam",     NULL};
+
+/* the longest word of `words` at p that ends at a non-letter ('.'-ended abbreviations also before a digit) */
+static size_t vn_word_at(const char *t, size_t len, size_t p, const char *const *words)
+{
+    size_t best = 0;
+    for (const char *const *w = words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0 && letter_at(t, len, p + n) == 0)
+            best = n;
+    }
+    return best;
+}
+
+/* a place name at p: 1-4 capitalised words, none of them an administrative word; @return its end or p */
+static size_t vn_name(const char *t, size_t len, size_t p)
+{
+    size_t e = p;
+    for (int k = 0; k < 4; k++) {
+        size_t q = k == 0 ? p : e + 1;
+        if (k > 0 && (e + 1 >= len || t[e] != ' '))
+            break;
+        if (vn_word_at(t, len, q, vn_admin) != 0)
+            break;
+        size_t w = cap_word_end(t, len, q);
+        if (w == q)
+            break;
+        e = w;
+    }
+    return e;
+}
+
+/* a number at p: "12", "45A", "12/3", "123/4/5"; @return its end or p */
+static size_t vn_number(const char *t, size_t len, size_t p)
+{
+    size_t e = digits_end(t, len, p);
+    if (e == p || e - p > 5)
+        return p;
+    if (e < len && pol__is_upper(U(t[e])) && !pol__glue_after(t, len, e + 1))
+        e++;
+    while (e + 1 < len && t[e] == '/' && pol__is_digit(U(t[e + 1])))
+        e = digits_end(t, len, e + 1);
+    return pol__glue_after(t, len, e) ? p : e;
+}
+
+/* a street segment from p to exactly `se`: [keyword] [number] [keyword] name, with a keyword or a number;
+ * @return 0 no, 1 yes, 2 yes with a house number */
+static int vn_street_seg(const char *t, size_t len, size_t p, size_t se)
+{
+    int kw = 0, num = 0;
+    size_t q = p, w;
+    for (int k = 0; k < 3 && q < se; k++) {
+        if ((w = vn_word_at(t, se, q, vn_street)) != 0)
+            q += w, kw = 1;
+        else if ((w = vn_number(t, se, q)) != q)
+            q = w, num = 1;
+        else
+            break;
+        if (q < se && t[q] == ' ')
+            q++;
+    }
+    if (!kw && !num)
+        return 0;
+    size_t e = q < se ? vn_name(t, se, q) : q;
+    if (e != se || (e == q && !num))
+        return 0;
+    return num ? 2 : 1;
+}
+
+/* an administrative component at p: the word and a number or a name; @return its end or p */
+static size_t vn_admin_at(const char *t, size_t len, size_t p)
+{
+    size_t w = vn_word_at(t, len, p, vn_admin);
+    if (w == 0) {
+        /* "P.1", "Q.3": the abbreviation glued to the number */
+        if (p + 2 < len && (t[p] == 'P' || t[p] == 'Q') && t[p + 1] == '.' && pol__is_digit(U(t[p + 2])))
+            w = 2;
+        else
+            return p;
+    }
+    size_t q = p + w;
+    if (q < len && t[q] == ' ')
+        q++;
+    size_t e = digits_end(t, len, q);
+    if (e > q && e - q <= 2 && !pol__glue_after(t, len, e))
+        return e;
+    e = vn_name(t, len, q);
+    return e == q ? p : e;
+}
+
+static int vn_address(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, a = to;
+    /* back to the keyword's start */
+    while (a > 0 && (letter_before(t, a) != 0 || t[a - 1] == '.') && to - a < 16)
+        a -= letter_before(t, a) ? letter_before(t, a) : 1;
+    if (a > 0 && t[a - 1] != ' ' && t[a - 1] != ',' && t[a - 1] != '(' && t[a - 1] != '\n' && t[a - 1] != ':')
+        return 0;
+    size_t e = vn_admin_at(t, len, a);
+    if (e == a)
+        return 0;
+    int ncomp = 1, house = 0;
+    size_t s = a;
+    /* the street segment before: ", " then a segment that parses to it */
+    if (a >= 4 && t[a - 1] == ' ' && t[a - 2] == ',') {
+        size_t se = a - 2, best = se;
+        for (size_t b = se; se - b < 80; b--) {
+            char x = b > 0 ? t[b - 1] : ' ';
+            if (x == ',' || x == '\n' || x == '.' || x == ';')
+                break;
+            if (x != ' ' && x != ':' && x != '(') {
+                if (b == 0)
+                    break;
+                continue;
+            }
+            int r = vn_street_seg(t, len, b, se);
+            if (r != 0)
+                best = b, house = r == 2;
+            if (b == 0)
+                break;
+        }
+        if (best != se)
+            s = best, ncomp++;
+    }
+    /* the components after: more administrative units, a city, the country */
+    for (int k = 0; k < 5; k++) {
+        size_t q = e;
+        if (q < len && t[q] == ',')
+            q++;
+        else if (!(q + 2 < len && t[q] == ' ' && t[q + 1] == '-' && t[q + 2] == ' ') && !(q < len && t[q] == ' '))
+            break;
+        if (q + 2 < len && t[q] == ' ' && t[q + 1] == '-' && t[q + 2] == ' ')
+            q += 2;
+        if (q < len && t[q] == ' ')
+            q++;
+        size_t w = vn_admin_at(t, len, q);
+        if (w == q)
+            w = q + vn_word_at(t, len, q, vn_cities);
+        if (w == q)
+            break;
+        e = w, ncomp++;
+    }
+    if (!(ncomp >= 3 || (ncomp == 2 && house)))
+        return 0;
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
 int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
 {
     const char *t = c->text;
     size_t s, e = to;
+    if (kind == 5)
+        return vn_address(c, to);
+    if (kind == 6)
+        return el_street(c, to);
+    if (kind == 7)
+        return ar_address(c, to);
     if (kind == 0) {
         /* " <Suffix>" matched: walk back over 1-3 capitalized words to a house number at a word start */
         size_t p = to;
@@ -401,7 +842,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             size_t w = p;
             for (size_t n; w > 0 && ((n = letter_before(t, w)) != 0 || t[w - 1] == '\'' || t[w - 1] == '-');)
                 w -= n ? n : 1;
-            if (w == p || cap_word_end(t, c->len, w) == w || (w > 0 && t[w - 1] != ' '))
+            if (w == p || cap_word_end(t, c->len, w) == w || (w > 0 && t[w - 1] != ' ') ||
+                list_word_at(t, c->len, w, tr_lead) == p - w)
                 break;
             words++;
             p = w > 0 ? w - 1 : 0;
@@ -411,6 +853,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
         if (words == 0)
             return 0;
         s = t[p] == ' ' ? p + 1 : p;
+        /* the neighbourhood before the street: "Caferağa Mah. Moda Cad." */
+        s = tr_mahalle_before(t, s);
         size_t r = to;
         while (r < c->len && (t[r] == ' ' || t[r] == ','))
             r++;
@@ -421,9 +865,14 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
                 break;
             }
         size_t d = digits_end(t, c->len, r);
-        if (d == r || d - r > 5 || pol__glue_after(t, c->len, d))
+        if (d == r || d - r > 5)
             return 0;
-        e = d;
+        /* the flat after a slash: "No: 15/3" */
+        if (d + 1 < c->len && t[d] == '/' && pol__is_digit(U(t[d + 1])))
+            d = digits_end(t, c->len, d + 1);
+        if (pol__glue_after(t, c->len, d))
+            return 0;
+        e = tr_tail(t, c->len, d);
     } else if (kind == 1) {
         /* German "Hauptstraße 5": back-scan the street word to its capital */
         size_t p = to;

@@ -392,6 +392,22 @@ static int kr_before_honorific(pol__scanctx_t *c, size_t p, size_t hn)
     return push(c, POL_PII_PERSON, s, e, 0.75);
 }
 
+/* ---- a name in a text of another language ---- */
+
+size_t pol__cjk_name_at(const char *t, size_t len, size_t p)
+{
+    size_t e;
+    if ((e = cn_name(t, len, p, 1)) != p || (e = jp_name(t, len, p)) != p || (e = kata_run(t, len, p)) != p)
+        return e;
+    if (kr_syllable_at(t, len, p) && in_set3(kr_surname, t + p, 3)) {
+        size_t k = 0;
+        for (e = p; k < 3 && kr_syllable_at(t, len, e); k++)
+            e += 3;
+        return k >= 2 ? e : p;
+    }
+    return p;
+}
+
 /* ---- Chinese and Japanese addresses ---- */
 
 enum { SUF_ADMIN = 1, SUF_STREET = 2, SUF_NUM = 3, SUF_PREF = 4 };

@@ -710,7 +710,10 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
         return -1;
     if ((scripts & POL__SCRIPT_THAI) && pol__thai_scan(&s->ctx) != 0)
         return -1;
-    if ((scripts & (POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI | POL__SCRIPT_GREEK | POL__SCRIPT_HEBREW)) &&
+    if ((scripts & (POL__SCRIPT_DEVANAGARI | POL__SCRIPT_BENGALI)) && pol__indic_scan(&s->ctx) != 0)
+        return -1;
+    if ((scripts & (POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI | POL__SCRIPT_GREEK | POL__SCRIPT_HEBREW |
+                    POL__SCRIPT_BENGALI)) &&
         e->enabled[POL_PII_PERSON] && pol__script_names(&s->ctx, scripts) != 0)
         return -1;
     /* context, enabled set, threshold, allow-list */

@@ -87,16 +87,28 @@ static size_t name_letter(const char *t, size_t len, size_t p)
     return n > 1 && pol__cp_alpha_letter(cp) ? n : 0;
 }
 
-/* A capital that may start a name word: [A-Z] or a Latin-1 capital (U+00C0-00DE but U+00D7). */
+/* A capital that may start a name word: [A-Z], a Latin-1 capital (U+00C0-00DE but U+00D7), a capital of Latin
+ * Extended-A ("Łukasz", "Šimon", Vietnamese "Đặng"; UnicodeData.txt's case pairs: capitals at even code points in
+ * U+0100-0137 and U+014A-0177, odd ones in U+0139-0148 and U+0179-017E), Vietnamese "Ơ" "Ư" (U+01A0, U+01AF) or a
+ * capital of Latin Extended Additional (even code points of U+1E00-1EFF: "Ấ", "Ở"). @return its length in bytes */
 static size_t cap_letter(const char *t, size_t len, size_t p)
 {
     unsigned char c = (unsigned char)t[p];
+    uint32_t cp;
+    size_t n;
     if (c >= 'A' && c <= 'Z')
         return 1;
     if (c == 0xC3 && p + 1 < len && (unsigned char)t[p + 1] >= 0x80 && (unsigned char)t[p + 1] <= 0x9E &&
         (unsigned char)t[p + 1] != 0x97)
         return 2;
-    return 0;
+    if (c < 0xC4 || (c > 0xC6 && c != 0xE1))
+        return 0;
+    n = pol__cp_at(t, len, p, &cp);
+    if ((cp >= 0x0100 && cp <= 0x0137) || (cp >= 0x014A && cp <= 0x0177) || (cp >= 0x1E00 && cp <= 0x1EFF))
+        return (cp & 1) == 0 ? n : 0;
+    if ((cp >= 0x0139 && cp <= 0x0148) || (cp >= 0x0179 && cp <= 0x017E))
+        return (cp & 1) == 1 ? n : 0;
+    return cp == 0x01A0 || cp == 0x01AF ? n : 0;
 }
 
 /* A capitalized word at p: a capital followed by >= 1 lowercase letters (apostrophe and hyphen
@@ -121,6 +133,84 @@ static size_t cap_word(const char *t, size_t len, size_t p)
     if (e - p < 2 || pol__glue_after(t, len, e))
         return 0;
     return e - p;
+}
+
+/* ---- Vietnamese names ----
+ * A Vietnamese full name is the family name, usually a middle name and the given name, each one
+ * capitalised syllable ("Nguyễn Văn An", "Phạm Thị Thu Hà"). The family names are a closed list:
+ * the 16 below are borne by about 90 % of the population (Lê Trung Hoa, Họ và tên người Việt Nam,
+ * 2005; the figures Wikipedia's "Vietnamese name" cites), written with or without their diacritics.
+ * After a trigger, a family name takes up to three more capitalised words whatever they are (given
+ * names such as "An", "Mai" are common words elsewhere); without a trigger it takes them only when
+ * the second word is a common middle name and two words follow the family name, and not right after
+ * an address word ("đường Trần Hưng Đạo" is a street named after a person). */
+static const char *const vn_family[] = {"Nguyễn", "Nguyen", "Trần", "Tran", "Lê",     "Le",     "Phạm",  "Pham", "Hoàng", "Hoang",
+                                        "Huỳnh",  "Huynh",  "Phan", "Vũ",   "Vu",     "Võ",     "Vo",    "Đặng", "Dang",  "Bùi",
+                                        "Bui",    "Đỗ",     "Hồ",   "Ngô",  "Ngo",    "Dương",  "Duong", "Lý",   "Ly",    "Đinh",
+                                        "Dinh",   "Đào",    "Đoàn", "Doan", "Trương", "Truong", NULL};
+/* the most frequent middle names (and given names that stand second in four-word names) */
+static const char *const vn_middle[] = {
+    "Văn",  "Van",  "Thị",   "Thi",  "Hữu",    "Huu",   "Đức",  "Duc",  "Minh",  "Thanh", "Ngọc",  "Ngoc", "Quốc", "Quoc", "Xuân",
+    "Xuan", "Thu",  "Hoàng", "Kim",  "Công",   "Cong",  "Đình", "Dinh", "Trọng", "Trong", "Quang", "Bá",   "Duy",  "Tuấn", "Tuan",
+    "Hồng", "Hong", "Anh",   "Gia",  "Phương", "Thúy",  "Mỹ",   "My",   "Bảo",   "Bao",   "Khánh", "Hải",  "Hai",  "Huy",  "Mạnh",
+    "Tiến", "Việt", "Viet",  "Thế",  "The",    "Như",   "Diệu", "Bích", "Nhật",  "Trung", "Hoài",  "Thái", "Vĩnh", "Tấn",  "Tan",
+    "Thùy", "Thuy", "Phúc",  "Khắc", "Đăng",   "Phước", "Trí",  "Cẩm",  "Tường", "Hà",    NULL};
+
+static int in_words(const char *t, size_t n, const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++)
+        if (strlen(*w) == n && memcmp(t, *w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* a capitalised Vietnamese syllable at p (a capital and 1-6 letters); @return its length or 0 */
+static size_t vn_word(const char *t, size_t len, size_t p)
+{
+    size_t k, e, n = 0;
+    if (p >= len || (k = cap_letter(t, len, p)) == 0)
+        return 0;
+    e = p + k;
+    while (e < len && (k = name_letter(t, len, e)) != 0 && n < 7)
+        e += k, n++;
+    if (n == 0 || n > 6 || pol__glue_after(t, len, e) || (e < len && (t[e] == '-' || t[e] == '\'')))
+        return 0;
+    return e - p;
+}
+
+/* A Vietnamese name led by a family name at p: the end after up to `more` capitalised syllables, or p. With
+ * `untriggered`, the second word must be a middle name and two words must follow the family name. */
+static size_t vn_name_end(const char *t, size_t len, size_t p, int untriggered)
+{
+    size_t w = vn_word(t, len, p);
+    if (w == 0 || !in_words(t + p, w, vn_family))
+        return p;
+    size_t e = p + w;
+    int k = 0;
+    while (k < 3 && e + 1 < len && t[e] == ' ') {
+        size_t w2 = vn_word(t, len, e + 1);
+        if (w2 == 0 || (untriggered && k == 0 && !in_words(t + e + 1, w2, vn_middle)))
+            break;
+        e += 1 + w2, k++;
+    }
+    if (k == 0 || (untriggered && k < 2))
+        return p;
+    return e;
+}
+
+/* 1 if the word before p (past one space) is a street or administrative word of a Vietnamese address */
+static int vn_after_place_word(const char *t, size_t p)
+{
+    static const char *const place[] = {"đường", "Đường",  "phố",    "Phố",    "ngõ",   "Ngõ",  "hẻm",    "Hẻm",    "quận",
+                                        "Quận",  "phường", "Phường", "huyện",  "Huyện", "xã",   "Xã",     "tỉnh",   "Tỉnh",
+                                        "TP.",   "Tp.",    "Q.",     "P.",     "số",    "Số",   "trường", "Trường", "cầu",
+                                        "Cầu",   "chợ",    "Chợ",    "Street", "St.",   "Road", "Ave",    NULL};
+    if (p < 2 || t[p - 1] != ' ')
+        return 0;
+    size_t b = p - 1;
+    while (b > 0 && t[b - 1] != ' ' && p - 1 - b < 12)
+        b--;
+    return in_words(t + b, p - 1 - b, place);
 }
 
 /* An initial "M." at p. */
@@ -191,6 +281,16 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
         p++;
     size_t w = cap_word(t, len, p);
     unsigned f;
+    if (w == 0 && strong && p + 5 < len && (unsigned char)t[p] >= 0xE3 && (unsigned char)t[p] <= 0xED) {
+        /* a name in another script after an English or European trigger ("My name is 李明", "Name: 김민수",
+         * "my name is ヤマダタロウ"): a surname of the CJK tables and its given name, or katakana (cjk.c) */
+        size_t e = pol__cjk_name_at(t, len, p);
+        uint32_t cp;
+        /* a name glued to more ideographs is a sentence ("my name is 什么意思"), unless a particle follows */
+        if (e != p && (e >= len || pol__cp_at(t, len, e, &cp) != 3 || !pol__cp_han(cp)))
+            return pol__cands_push(cands, POL_PII_PERSON, p, e, 0.85);
+        return 0;
+    }
     if (w == 0) {
         /* "my name is dan": lowercase given name after a strong trigger */
         if (!strong || p >= len || t[p] < 'a' || t[p] > 'z')
@@ -235,6 +335,10 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
     for (int k = 0; pronouns[k] != NULL; k++)
         if (strlen(pronouns[k]) == w && memcmp(pronouns[k], t + p, w) == 0)
             return 0;
+    /* a Vietnamese family name: the whole name, whatever its given name ("Nguyễn Văn An": "An" is a word) */
+    size_t ve = vn_name_end(t, len, p, 0);
+    if (ve != p)
+        return pol__cands_push(cands, POL_PII_PERSON, p, ve, strong ? 0.85 : 0.7);
     f = pol__name_flags_of(t + p, w);
     if (strong) {
         if ((f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME)))
@@ -284,6 +388,13 @@ int pol__person_at(const char *t, size_t len, size_t i, pol__cands_t *cands, siz
     }
     *next = i + w + 1;
     size_t p2 = i + w + 1;
+    if (p2 < len && t[i + w] == ' ' && ((unsigned char)t[p2] >= 0x80 || (t[p2] >= 'A' && t[p2] <= 'Z'))) {
+        size_t ve = vn_name_end(t, len, i, 1);
+        if (ve != i && !vn_after_place_word(t, i)) {
+            *next = ve + 1;
+            return pol__cands_push(cands, POL_PII_PERSON, i, ve, 0.6);
+        }
+    }
     /* the second word must start with a capital (a name or an initial): test that before hashing
      * the first word, most capitalized words in prose are followed by a lowercase word */
     if (p2 >= len || t[i + w] != ' ' || t[p2] < 'A' || t[p2] > 'Z')

@@ -489,6 +489,12 @@ size_t pol__norm_end(const pol__norm_t *nm, size_t p);
 int pol__cjk_scan(pol__scanctx_t *c);
 
 /**
+ * A Chinese, Japanese or Korean name at p (a surname of the tables of cjk.c and its given name, or a katakana run), for
+ * the triggers of other languages ("My name is 李明"). @return its end, or p if none starts there
+ */
+size_t pol__cjk_name_at(const char *t, size_t len, size_t p);
+
+/**
  * PERSON in Cyrillic, Arabic, Devanagari, Greek and Hebrew text: the words after a label, an
  * introduction, an honorific or a greeting of that language ("Меня зовут", "اسمي", "मेरा नाम",
  * "Уважаемый", "السيد", "श्री", "Με λένε", "שמי"). Runs only on texts holding those scripts (`scripts`, POL__SCRIPT_* bits).
@@ -502,5 +508,12 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts);
  * Runs only on texts holding Thai letters (POL__SCRIPT_THAI). @return 0, -1 on allocation failure
  */
 int pol__thai_scan(pol__scanctx_t *c);
+
+/**
+ * LOCATION in Hindi and Bengali text: comma-separated addresses ending in a place name and a postcode (India Post's
+ * 6-digit PIN, Bangladesh Post's 4 digits) with a house or street part before it. Runs only on texts holding
+ * Devanagari or Bengali letters. @return 0, -1 on allocation failure
+ */
+int pol__indic_scan(pol__scanctx_t *c);
 
 #endif

@@ -613,8 +613,8 @@ int pol__prefilter_selftest(void)
 
 /* Capital at i, i + 17 <= len: 1 if on_event would do nothing. on_capital acts only on a
  * keyword (kw_maybe). The PERSON rule (pol__person_at) pushes only if the capitalized word at i
- * is followed by " [A-Z]"; that word lies inside the run of name bytes [A-Za-z, >= 0x80, ' -]
- * from i and ends where the run ends, so a run that does not end in " [A-Z]" cannot push. When
+ * is followed by " [A-Z]" or " " and a byte >= 0x80; that word lies inside the run of name bytes [A-Za-z, >= 0x80,
+ * ' -] from i and ends where the run ends, so a run that does not end in one of them cannot push. When
  * it does not push, the `next` it sets skips no capital event (a capitalized word holds no
  * other capital), so not calling it is equivalent. */
 static int capital_is_idle(const pass_t *ps, size_t i)
@@ -630,7 +630,8 @@ static int capital_is_idle(const pass_t *ps, size_t i)
         return 1;
     __m128i name = _mm_or_si128(_mm_or_si128(letter, eq(v, '\'')), _mm_or_si128(eq(v, '-'), v)); /* v: bytes >= 0x80 */
     unsigned e = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(name));
-    return e < 16 && !(t[i + e] == ' ' && pol__is_upper(U(t[i + e + 1])));
+    /* a capital or a non-ASCII letter after the space (Vietnamese "Nguyễn Đức Anh": pol__person_at) */
+    return e < 16 && !(t[i + e] == ' ' && (pol__is_upper(U(t[i + e + 1])) || U(t[i + e + 1]) >= 0x80));
 }
 
 static unsigned popcount16(unsigned x)

@@ -70,10 +70,19 @@ static const pol__pattern_t patterns[] = {
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
      "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia|"
      /* pl, id/ms ("ul. Marszałkowska 10", "Jl. Sudirman No. 5"; not "al.": "et al.") */
-     "ul\\.|ulica|aleja|Jl\\.|Jln\\.|Jalan) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+     "ul\\.|ulica|aleja|Jl\\.|Jln\\.|Jalan|"
+     /* sw: "Mtaa wa Uhuru 12", "Barabara ya Moi 5" (street of, road of) */
+     "Mtaa|Barabara) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
     {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.)[ ,]", 0, POL__REC_STREET, 4,
      POL__DB_TEXT},
+    /* Vietnamese: a ward or district word ("phường", "quận", "huyện", "xã", "thị trấn", "P.", "Q."): address.c vn_address */
+    {"(?:^|[\\s,(])(?:[Pp]h\xc6\xb0\xe1\xbb\x9dng|[Qq]u\xe1\xba\xadn|[Hh]uy\xe1\xbb\x87n|[Xx]\xc3\xa3|[Tt]h\xe1\xbb\x8b (?:tr\xe1\xba\xa5n|x\xc3\xa3)|"
+     "P\\.|Q\\.)", 0, POL__REC_STREET, 5, POL__DB_TEXT},
+    /* Greek "οδός Ερμού 25", "Λεωφόρος Κηφισίας 120", "Πλατεία ..." (address.c el_street) */
+    {"(?:^|[\\s,(])(?:\xce\xbf\xce\xb4\xcf\x8c\xcf\x82|\xce\x9f\xce\xb4\xcf\x8c\xcf\x82|\xce\xbf\xce\xb4\xcf\x8c|\xce\x9f\xce\xb4\xcf\x8c|\xce\xbf\xce\xb4\xce\xbf\xcf\x8d|\xce\x9f\xce\xb4\xce\xbf\xcf\x8d|\xce\x9b\xce\xb5\xcf\x89\xcf\x86\xcf\x8c\xcf\x81\xce\xbf\xcf\x82|\xce\xbb\xce\xb5\xcf\x89\xcf\x86\xcf\x8c\xcf\x81\xce\xbf\xcf\x82|\xce\x9b\xce\xb5\xcf\x89\xcf\x86\xcf\x8c\xcf\x81\xce\xbf|\xce\xbb\xce\xb5\xcf\x89\xcf\x86\xcf\x8c\xcf\x81\xce\xbf|\xce\x9b\xce\xb5\xcf\x89\xcf\x86\xcf\x8c\xcf\x81\xce\xbf\xcf\x85|\xce\xbb\xce\xb5\xcf\x89\xcf\x86\xcf\x8c\xcf\x81\xce\xbf\xcf\x85|\xce\x9b\xce\xb5\xcf\x89\xcf\x86\\.|\xce\xa0\xce\xbb\xce\xb1\xcf\x84\xce\xb5\xce\xaf\xce\xb1|\xcf\x80\xce\xbb\xce\xb1\xcf\x84\xce\xb5\xce\xaf\xce\xb1|\xce\x9f\xce\xb4\\.) ", 0, POL__REC_STREET, 6, POL__DB_TEXT},
+    /* Arabic "شارع" (street), "طريق" (road) (address.c ar_address) */
+    {"\xd8\xb4\xd8\xa7\xd8\xb1\xd8\xb9|\xd8\xb7\xd8\xb1\xd9\x8a\xd9\x82", 0, POL__REC_STREET, 7, POL__DB_TEXT},
     /* Russian "ул. Тверская, д. 7", "улица Ленина 5" (\\b sees no word boundary before a non-ASCII byte) */
     {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
@@ -104,7 +113,9 @@ static const pol__pattern_t patterns[] = {
      "mon nom est|il mio nome \xc3\xa8|me chamo|chamo-me|nazywam si\xc4\x99|mam na imi\xc4\x99|jmenuji se|vol\xc3\xa1m sa|"
      "jag heter|mitt namn \xc3\xa4r|jeg heter|jeg hedder|mit navn er|mitt navn er|nimeni on|a nevem|"
      "m\xc4\x83 numesc|numele meu este|benim ad\xc4\xb1m|ad\xc4\xb1m|t\xc3\xaan t\xc3\xb4i l\xc3\xa0|"
-     "t\xc3\xb4i t\xc3\xaan l\xc3\xa0|nama saya|nama aku|ang pangalan ko ay|ako si|jina langu ni)\\s",
+     "t\xc3\xb4i t\xc3\xaan l\xc3\xa0|nama saya|nama aku|nama lengkap saya|ang pangalan ko ay|ako si|jina langu ni|"
+     /* sw: I am called, my full name is */
+     "naitwa|jina langu kamili ni)\\s",
      HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* sign-offs and greetings written in lower case or in other languages (weak: a gazetteer given name must follow) */
     {"\\b(?:best regards|kind regards|warm regards|best wishes|many thanks|mit freundlichen gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)en|"
@@ -112,8 +123,15 @@ static const pol__pattern_t patterns[] = {
      "atenciosamente|abra(?:\xc3\xa7|c)os|saludos(?: cordiales)?|un saludo|cordiali saluti|distinti saluti|un saluto|"
      "met vriendelijke groet(?:en)?|vriendelijke groeten|hartelijke groet(?:en)?|ol(?:\xc3\xa1|a)|gentile|gentilissim[oa]|"
      "estimad[oa]|beste|hej|salut)[,!]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
-    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam)\\s*:\\s*", 0,
+    {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam|"
+     /* vi: full name, name */
+     "H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan|H\xe1\xbb\x8d t\xc3\xaan|T\xc3\xaan|"
+     /* id/ms: full name, name; sw: name, full name */
+     "Nama lengkap|Nama|Jina kamili|Jina)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* introductions without a verb of naming ("Saya Siti Nurhaliza" id/ms, "Mimi ni Amina Hassan" sw: I am): a name of
+     * two capitalised words only (arg 4), so "saya Indonesia" or "mimi ni Mkenya" are none */
+    {"\\b(?:saya|aku|mimi ni)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 4, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
 };
@@ -693,6 +711,28 @@ int pol__recognize(pol__scanctx_t *c, unsigned pat, size_t to)
     return pol__recognize_rec(c, patterns[pat].rec, patterns[pat].arg, to);
 }
 
+/* After "saya" / "mimi ni" (I am): Title Case prose ("Saya Suka Makan Nasi Goreng") or a verb, adjective or noun of
+ * the language capitalised ("Saya Senang Sekali") is no name: the first word is one of them, or a capitalised word
+ * follows the two */
+static int intro_not_name(const char *t, size_t len, size_t s, size_t e)
+{
+    static const char *const words[] = {
+        /* id/ms */
+        "suka", "senang", "ingin", "mau", "sedang", "akan", "bisa", "sudah", "tidak", "sangat", "juga", "baru", "masih", "punya",
+        "adalah", "dari", "tinggal", "bekerja", "lahir", "pernah", "perlu", "butuh", "minta", "mohon", "harap", "ada", "orang",
+        "seorang", "anak", "guru", "mahasiswa", "pelajar", "siswa", "dokter", "karyawan", "sendiri", "hanya", "belum", "lagi",
+        "cinta", "sayang", "rindu", "pikir", "rasa", "kira", "tahu", "lihat", "dengar", "mencari", "membeli", "makan", "minum",
+        /* sw */
+        "mwalimu", "mwanafunzi", "daktari", "mgonjwa", "mkenya", "mtanzania", "mganda", "mfanyakazi", NULL};
+    size_t w = s;
+    while (w < e && pol__is_alpha(U(t[w])))
+        w++;
+    for (const char *const *x = words; *x != NULL; x++)
+        if (strlen(*x) == w - s && strncasecmp(t + s, *x, w - s) == 0)
+            return 1;
+    return e + 1 < len && t[e] == ' ' && pol__is_upper(U(t[e + 1]));
+}
+
 int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
 {
     if (to <= c->skip_until[rec])
@@ -742,6 +782,20 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
         size_t before = c->cands->n;
         if (arg == 3)
             return pol__person_signature(c->text, c->len, to, c->cands);
+        if (arg == 4) {
+            /* a name of two words or more, none of them a common word of the gazetteer */
+            if (pol__person_after_trigger(c->text, c->len, to, 1, c->cands) != 0)
+                return -1;
+            if (c->cands->n > before) {
+                const pol__cand_t *cd = &c->cands->v[before];
+                const char *sp = memchr(c->text + cd->start, ' ', cd->end - cd->start);
+                if (sp == NULL ||
+                    (pol__name_flags_of(c->text + cd->start, (size_t)(sp - c->text) - cd->start) & POL__NAME_COMMON) ||
+                    intro_not_name(c->text, c->len, cd->start, cd->end))
+                    c->cands->n = before;
+            }
+            return 0;
+        }
         if (pol__person_after_trigger(c->text, c->len, to, arg != 0, c->cands) != 0)
             return -1;
         if (arg == 2 && c->cands->n > before) {

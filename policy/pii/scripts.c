@@ -30,8 +30,9 @@
 
 typedef struct st_trigger_t {
     const char *w;
-    int min_words; /* words the name needs after this trigger */
+    int min_words; /* words the name needs after this trigger; INTRO: an introduction ("I am"), see intro_ok */
 } trigger_t;
+#define INTRO (-2)
 
 static const trigger_t ru_triggers[] = {
     {"Меня зовут", 1},
@@ -93,6 +94,8 @@ static const trigger_t ar_triggers[] = {
     {"آقای", 1},
     {"میرا نام", 1},
     {"جناب", 1},
+    /* "I am" + a common given name ("أنا فاطمة الزهراء"; not "أنا سعيد جدا", I am very happy) */
+    {"أنا", INTRO},
     {NULL, 0},
 };
 static const trigger_t el_triggers[] = {
@@ -116,7 +119,20 @@ static const trigger_t he_triggers[] = {
     {"שמי", 1}, {"קוראים לי", 1}, {"שם:", 1}, {"שם מלא:", 1}, {"לכבוד", 1}, {"מר", 1}, {"גברת", 1}, {"בברכה,", 1}, {NULL, 0},
 };
 static const trigger_t hi_triggers[] = {
-    {"मेरा नाम", 1}, {"नाम:", 1}, {"श्रीमती", 1}, {"श्री", 1}, {"सुश्री", 1}, {"प्रिय", 1}, {"भवदीय,", 1}, {NULL, 0},
+    {"मेरा नाम", 1},
+    {"नाम:", 1},
+    {"श्रीमती", 1},
+    {"श्री", 1},
+    {"सुश्री", 1},
+    {"प्रिय", 1},
+    {"भवदीय,", 1},
+    /* "मैं प्रिया वर्मा हूँ" (I am ...): two or three words, the last a common surname */
+    {"मैं", INTRO},
+    {NULL, 0},
+};
+/* Bengali: my name, name, Mr (Sri, Janab), Mrs, dear, yours (sign-off) */
+static const trigger_t bn_triggers[] = {
+    {"আমার নাম", 1}, {"নাম:", 1}, {"শ্রীমতী", 1}, {"শ্রী", 1}, {"জনাব", 1}, {"প্রিয়", 1}, {"বিনীত,", 1}, {NULL, 0},
 };
 /* words that end an Arabic / Hindi name: conjunction-prefixed nouns, prepositions, verbs of the templates */
 static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي", "وعنواني", "و", "رقم", "هاتفي", "من", "في", "على", "عبر", "إلى",
@@ -124,12 +140,34 @@ static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي"
                                       /* fa: is, am, and my; ur: is, am, and, in */
                                       "است", "هستم", "هست", "ہے", "ہوں", "اور", "میں", "ہیں",
                                       /* fa: please, that, object marker, with, to, from, in, said */
-                                      "لطفا", "لطفاً", "که", "را", "با", "به", "از", "در", "گفت", NULL};
+                                      "لطفا", "لطفاً", "که", "را", "با", "به", "از", "در", "گفت",
+                                      /* ar: (and) I want, I work, I live, I need, I look for, my age, I am */
+                                      "أريد", "وأريد", "أعمل", "وأعمل", "أسكن", "وأسكن", "أعيش", "وأعيش", "أحتاج", "وأحتاج", "أبحث",
+                                      "وأبحث", "عمري", "وعمري", "وأنا", "أود", "وأود", "أرغب", "وأرغب", NULL};
 /* words that end a Hebrew name: I, and I, my, number, phone, mail, address, of, with, lives, is, wants, not, this,
  * also, already */
 static const char *const he_stop[] = {"אני", "ואני", "שלי", "מספר", "ומספר", "טלפון", "והטלפון", "מייל",  "והמייל", "כתובת",
                                       "של",  "עם",   "גר",  "גרה",  "הוא",   "היא",   "רוצה",    "תעודת", "ת.ז",    "מה",
                                       "ו",   "ב",    "ל",   "מ",    "לא",    "זה",    "גם",      "כבר",   NULL};
+/* words that end a Bengali name: and, my, I, from, of, to, is, speaking, not, this, phone, number, address, email */
+static const char *const bn_stop[] = {"এবং", "আর", "আমার", "আমি", "থেকে", "এর", "কে", "হয়", "হলো", "বলছি", "ও", "আছে", "না", "নয়",
+                                      "যে", "এই", "তার", "ফোন", "নম্বর", "ঠিকানা", "ইমেইল", "আমাদের", "হচ্ছে",
+                                      /* what, that, remember, know, is not, why */
+                                      "কী", "কি", "তা", "মনে", "জানি", "নেই", "কেন", NULL};
+/* the most frequent Indian surnames in Devanagari (the intro "मैं X Y हूँ" needs one last) */
+static const char *const hi_surnames[] = {
+    "शर्मा", "वर्मा",   "सिंह",   "कुमार",   "कुमारी",   "गुप्ता",     "पटेल",     "यादव",  "जैन",    "अग्रवाल", "मिश्रा",
+    "मिश्र", "तिवारी", "पांडे",   "पाण्डेय",  "पांडेय",    "श्रीवास्तव", "चौधरी",   "खान",   "रेड्डी",  "राव",    "नायर",
+    "दास",  "बनर्जी",  "मुखर्जी", "चटर्जी",  "घोष",     "शाह",      "मेहता",    "जोशी",  "देसाई",  "कपूर",    "मल्होत्रा",
+    "खन्ना", "ठाकुर",   "चौहान", "राठौर",  "सक्सेना",   "भट्ट",      "त्रिपाठी", "दुबे",    "शुक्ला",  "पाठक",   "सेन",
+    "बोस",  "अली",    "अहमद",  "प्रसाद",  "नाथ",     "रॉय",      "राय",     "अरोड़ा", "सिन्हा", "चतुर्वेदी", "द्विवेदी",
+    "बंसल",  "गोयल",   "मित्तल", "रस्तोगी", "भारद्वाज", "नेगी",      "रावत",    "बिष्ट",  "कौर",   NULL};
+/* the most frequent Arabic given names that are no common words (not سعيد happy, أمل hope, نور light, كريم generous) */
+static const char *const ar_given[] = {
+    "محمد",  "أحمد", "احمد",  "علي",   "حسن",    "حسين",  "محمود", "مصطفى", "خالد", "عمر",  "يوسف", "إبراهيم", "ابراهيم", "عبدالله",
+    "عبد",   "فهد",  "سلطان", "طارق",  "ياسر",   "وليد",  "هشام",  "سامي",  "فيصل", "حمد",  "زياد", "رامي",    "عثمان",   "بلال",
+    "حمزة",  "أنس",  "فاطمة", "عائشة", "مريم",   "خديجة", "زينب",  "سارة",  "ليلى", "سلمى", "رنا",  "دينا",    "ريم",     "لينا",
+    "نادية", "هند",  "رقية",  "آمنة",  "ياسمين", "لمى",   "شيماء", "أسماء", "هبة",  "منال", "نورة", "مها",     "عبير",    NULL};
 static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
 
 /* Cyrillic capitals and small letters of Russian, Ukrainian, Belarusian, Serbian, Macedonian and
@@ -169,6 +207,11 @@ static int is_arabic_letter(uint32_t cp)
 static int is_deva_letter(uint32_t cp)
 {
     return cp >= 0x0900 && cp <= 0x097F && cp != 0x0964 && cp != 0x0965 && !(cp >= 0x0966 && cp <= 0x096F);
+}
+
+static int is_beng_letter(uint32_t cp)
+{
+    return cp >= 0x0981 && cp <= 0x09FE && !(cp >= 0x09E6 && cp <= 0x09EF);
 }
 
 /* A capitalised word of a cased two-byte script (Cyrillic, Greek) at p (hyphen inside allowed:
@@ -232,6 +275,8 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
             w = script_word(t, len, q, is_arabic_letter);
         else if (script == POL__SCRIPT_HEBREW)
             w = script_word(t, len, q, is_hebrew_letter);
+        else if (script == POL__SCRIPT_BENGALI)
+            w = script_word(t, len, q, is_beng_letter);
         else
             w = script_word(t, len, q, is_deva_letter);
         if (w == q)
@@ -242,6 +287,8 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
             break;
         if (script == POL__SCRIPT_DEVANAGARI && in_list(t, q, w, hi_stop))
             break;
+        if (script == POL__SCRIPT_BENGALI && in_list(t, q, w, bn_stop))
+            break;
         e = w, words++;
     }
     return words == 0 ? p : e;
@@ -250,7 +297,7 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
 static int is_letter_of_a_script(uint32_t cp)
 {
     return is_cyr_lower(cp) || is_cyr_upper(cp) || is_greek_lower(cp) || is_greek_upper(cp) || is_hebrew_letter(cp) ||
-           is_arabic_letter(cp) || is_deva_letter(cp);
+           is_arabic_letter(cp) || is_deva_letter(cp) || is_beng_letter(cp);
 }
 
 static int count_words(const char *t, size_t s, size_t e)
@@ -261,9 +308,29 @@ static int count_words(const char *t, size_t s, size_t e)
     return n;
 }
 
+/* An introduction ("मैं", "أنا": I am) is followed by a name only when the words after it are one: the last of two
+ * or three Devanagari words a common surname, the first of one to three Arabic words a common given name */
+static int intro_ok(const char *t, size_t s, size_t e, unsigned script)
+{
+    size_t a = s, b = e;
+    if (e <= s || (script != POL__SCRIPT_ARABIC && count_words(t, s, e) < 2))
+        return 0;
+    if (script == POL__SCRIPT_DEVANAGARI) {
+        while (a < e && memchr(t + a, ' ', e - a) != NULL)
+            a = (size_t)((const char *)memchr(t + a, ' ', e - a) - t) + 1;
+        return in_list(t, a, e, hi_surnames);
+    }
+    if (script == POL__SCRIPT_ARABIC) {
+        const char *sp = memchr(t + s, ' ', e - s);
+        b = sp != NULL ? (size_t)(sp - t) : e;
+        return in_list(t, s, b, ar_given);
+    }
+    return 0;
+}
+
 void pol__script_trigger_bits(uint64_t bits[16])
 {
-    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers, el_triggers, he_triggers};
+    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers, el_triggers, he_triggers, bn_triggers};
     for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
         for (const trigger_t *tr = lists[k]; tr->w != NULL; tr++) {
             uint32_t cp;
@@ -283,12 +350,12 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
     } sets[] = {
         {POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD1},   {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
         {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0}, {POL__SCRIPT_GREEK, el_triggers, 0xCE, 0xCF},
-        {POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},
+        {POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},     {POL__SCRIPT_BENGALI, bn_triggers, 0xE0, 0xE0},
     };
     for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xCE, 0xE0)) < len; i++) {
         unsigned char b = U(t[i]);
         uint32_t first;
-        /* lead bytes of Greek (CE CF), Cyrillic (D0 D1), Hebrew (D7), Arabic (D8-DB), Devanagari (E0) letters only */
+        /* lead bytes of Greek (CE CF), Cyrillic (D0 D1), Hebrew (D7), Arabic (D8-DB), Devanagari and Bengali (E0) letters only */
         if (!((b >= 0xCE && b <= 0xD1) || b == 0xD7 || (b >= 0xD8 && b <= 0xDB) || b == 0xE0))
             continue;
         /* most letters start no trigger: one bit test */
@@ -318,7 +385,9 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
                 if (is_letter_of_a_script(next))
                     continue;
                 size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
-                if (e > s && count_words(t, s, e) >= tr->min_words) {
+                if (tr->min_words == INTRO && !intro_ok(t, s, e, sets[k].script))
+                    break;
+                if (e > s && (tr->min_words == INTRO || count_words(t, s, e) >= tr->min_words)) {
                     if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)
                         return -1;
                     c->cands->v[c->cands->n - 1].ctx_done = 1;

@@ -2,6 +2,7 @@
 // (status, delay, reset, stall, truncation) and an unreachable upstream. Every error is
 // OpenAI-shaped so the SDK raises its normal exception classes.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
@@ -267,6 +268,64 @@ test('upstream connection refused -> 502', async () => {
   }
 });
 
+
+// RFC 9110 section 5.5: a proxy must not forward a field value with CR, LF or NUL. curl hands such header lines over
+// as they came (a bare CR inside a line), so an upstream could split aigw's response to the client
+// ("X-Evil: a\rSet-Cookie: ..."): the answer is refused whole with a 502.
+test('an upstream header with a control character (response splitting) -> 502, nothing of it forwarded', async () => {
+  const body = JSON.stringify({ id: 'chatcmpl-raw', object: 'chat.completion', created: 1, model: 'gpt-4o-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'raw ok' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
+  const extras = ['X-Fine: a\tb\r\n', 'X-Evil: a\rSet-Cookie: stolen=1\r\n', 'X-Nul: a\0b\r\n', 'X-Ctl: a\x01b\r\n',
+    ' folded: continuation\r\n'];
+  let served = 0;
+  const srv = net.createServer((sock) => {
+    let buf = '';
+    sock.on('data', (c) => {
+      buf += c.toString('latin1');
+      const i = buf.indexOf('\r\n\r\n');
+      if (i < 0) return;
+      const m = /content-length:\s*(\d+)/i.exec(buf.slice(0, i));
+      if (buf.length - i - 4 < (m ? Number(m[1]) : 0)) return;
+      const extra = extras[Math.min(served++, extras.length - 1)];
+      sock.end(Buffer.from(`HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`,
+        'latin1'));
+    });
+    sock.on('error', () => {});
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const raw = await startAigw({ name: 'errors-rawheader-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}` });
+  const req = JSON.stringify(chat('hello'));
+  const call = () => rawSocket(raw.port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n`
+    + `Authorization: Bearer ${CLIENT_KEY}\r\nX-AIGW-User: raw-user\r\nContent-Type: application/json\r\n`
+    + `Content-Length: ${Buffer.byteLength(req)}\r\n\r\n${req}`);
+  try {
+    const ok = parseRaw(await call()); // the control: a value with HTAB is fine
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.headers['x-fine'], 'a\tb');
+    assert.equal(ok.json.choices[0].message.content, 'raw ok');
+    for (const extra of extras.slice(1)) {
+      const text = await call();
+      const r = parseRaw(text);
+      assert.equal(r.status, 502, `${JSON.stringify(extra)}: ${text}`);
+      if (extra.includes('\0')) {
+        // curl refuses a NUL in a header itself (CURLE_WEIRD_SERVER_REPLY) before aigw sees the line
+        assert.equal(r.json.error.code, 'upstream_unreachable', `${JSON.stringify(extra)}: ${r.json.error.message}`);
+      } else {
+        assert.equal(r.json.error.code, 'upstream_error', `${JSON.stringify(extra)}: ${r.json.error.message}`);
+        assert.match(r.json.error.message, /malformed response header/);
+      }
+      assert.ok(!/set-cookie|x-evil|x-nul|x-ctl|folded|raw ok/i.test(text), `nothing of the answer is forwarded: ${text}`);
+      const head = text.slice(0, text.indexOf('\r\n\r\n') + 4);
+      assert.ok(!/\r(?!\n)|(?<!\r)\n|\0|\x01/.test(head), `no bare CR, LF or control byte in the head: ${JSON.stringify(head)}`);
+      assert.equal(head.match(/^content-type:/gim).length, 1, `one Content-Type, aigw's (the upstream's is dropped): ${head}`);
+    }
+    assert.equal(served, extras.length, 'every answer came from the raw upstream (no retry of a refused one)');
+  } finally {
+    await raw.stop();
+    srv.close();
+  }
+});
 
 /** The first HTTP/1.1 response in `text`: status, lower-cased headers, body (by Content-Length), JSON when it parses. */
 function parseRaw(text) {

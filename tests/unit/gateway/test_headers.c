@@ -123,6 +123,28 @@ static void test_parse_line(void **state)
     line = "X-Empty:\r\n";
     assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
     assert_int_equal(vl, 0);
+    /* RFC 9110 section 5.5: a value with a control character is refused (a bare CR would reach the client as a
+     * header break: response splitting); HTAB inside a value and obs-text (bytes >= 0x80) stay */
+    line = "X-Evil: a\rSet-Cookie: x=1\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = "X-Evil: a\nSet-Cookie: x=1\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    assert_int_equal(gw_headers_parse_line("X-Nul: a\0b\r\n", 13, &n, &nl, &v, &vl), -1);
+    for (unsigned c = 0; c < 0x20; c++) {
+        char buf[16] = "X-C: a?b\r\n";
+        buf[6] = (char)c;
+        assert_int_equal(gw_headers_parse_line(buf, 10, &n, &nl, &v, &vl), c == '\t' ? 0 : -1);
+    }
+    line = "X-Del: a\x7f\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
+    line = "X-Tab: a\tb\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
+    assert_int_equal(vl, 3);
+    line = "X-Utf8: caf\xc3\xa9\r\n";
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), 0);
+    assert_int_equal(vl, 5);
+    line = " folded continuation\r\n"; /* obs-fold (RFC 9112 section 5.2) */
+    assert_int_equal(gw_headers_parse_line(line, strlen(line), &n, &nl, &v, &vl), -1);
 }
 
 static void test_authorization_parse(void **state)
@@ -211,7 +233,8 @@ static void test_user_id(void **state)
     assert_false(gw_user_id_valid(big, GW_USER_ID_MAX + 1));
 }
 
-/* ---- the look-ups and the line parser against their first versions (before issue 12, session 8) ---- */
+/* ---- the look-ups and the line parser against their first versions (before issue 12, session 8; the parser with
+ * the refusal of control characters in a value that the same session added, f0e0c13) ---- */
 
 static const char *const ref_hop[] = {"connection",        "keep-alive", "proxy-connection", "te", "trailer",
                                       "transfer-encoding", "upgrade",    "http2-settings",   NULL};
@@ -272,6 +295,9 @@ static int ref_parse_line(const char *line, size_t len, const char **name, size_
     size_t end = len;
     while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t'))
         end--;
+    for (size_t i = v; i < end; i++) /* a control character in the value (RFC 9110 section 5.5): refused */
+        if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+            return -1;
     *name = line;
     *name_len = colon;
     *value = line + v;

@@ -499,6 +499,153 @@ static void test_thai(void **state)
             fail_msg("false finding in \"%s\"", none[i]);
 }
 
+/* Vietnamese (person.c, address.c): three- and four-word names led by a family name, with or without a trigger,
+ * and addresses in Vietnam Post's order; sentences written for this test */
+static void test_vietnamese(void **state)
+{
+    fx_t *f = *state;
+    static const char *const names[][2] = {
+        {"Tôi tên là Nguyễn Văn An, sống tại Huế.", "Nguyễn Văn An"},
+        {"Xin chào, tôi là Trần Thị Mai, số điện thoại 0912345678", "Trần Thị Mai"},
+        {"Khách hàng Lê Minh Tuấn đã đặt hàng", "Lê Minh Tuấn"},
+        {"Họ và tên: Phạm Thị Thu Hà", "Phạm Thị Thu Hà"},
+        {"Anh Nguyễn Đức Anh sẽ gọi lại", "Nguyễn Đức Anh"},
+        {"Tên tôi là Đặng Văn Lâm.", "Đặng Văn Lâm"},
+        {"Contact: Nguyen Van Binh, phone below", "Nguyen Van Binh"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const addrs[][2] = {
+        {"Tôi sống tại số 12 đường Lê Lợi, phường Bến Nghé, quận 1, TP. Hồ Chí Minh.",
+         "số 12 đường Lê Lợi, phường Bến Nghé, quận 1, TP. Hồ Chí Minh"},
+        {"Địa chỉ: 45 Nguyễn Huệ, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+         "45 Nguyễn Huệ, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"},
+        {"Gửi hàng đến 27 phố Hàng Bài, phường Tràng Tiền, quận Hoàn Kiếm, Hà Nội giúp tôi",
+         "27 phố Hàng Bài, phường Tràng Tiền, quận Hoàn Kiếm, Hà Nội"},
+        {"Nhà tôi ở ngõ 15 Láng Hạ, P. Thành Công, Q. Ba Đình, Hà Nội", "ngõ 15 Láng Hạ, P. Thành Công, Q. Ba Đình, Hà Nội"},
+        {"Địa chỉ: thôn Đông, xã Hòa Tiến, huyện Hòa Vang, thành phố Đà Nẵng",
+         "thôn Đông, xã Hòa Tiến, huyện Hòa Vang, thành phố Đà Nẵng"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const none[] = {
+        "Lý Do Chọn Chúng Tôi: Cao Cấp Chất Lượng",
+        "Tôi thích đi dạo ở đường Lê Lợi vào buổi tối",
+        "Quận 1 có nhiều nhà hàng ngon, phường Bến Nghé rất đông",
+        "Tôi làm việc ở quận 7, còn vợ tôi ở quận 3",
+        "J. P. Morgan, Q. Smith and P. Jones met in Hanoi",
+        "Các quận nội thành, huyện ngoại thành và xã vùng sâu",
+        "Phường Bến Nghé là trung tâm của quận 1",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) + count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+    /* a street named after a person is no PERSON */
+    assert_int_equal(count_type(f, "Cửa hàng ở đường Trần Hưng Đạo, gần chợ", POL_PII_PERSON), 0);
+}
+
+/* Greek, Arabic and Turkish street addresses (address.c): the street word, its name and number and the rest of the
+ * address in one span; sentences written for this test */
+static void test_streets_el_ar_tr(void **state)
+{
+    fx_t *f = *state;
+    static const char *const addrs[][2] = {
+        {"Το όνομά μου είναι Γιώργος και μένω στην οδό Ερμού 25, Αθήνα 10563.", "οδό Ερμού 25, Αθήνα 10563"},
+        {"Διεύθυνση: Οδός Πανεπιστημίου αριθμός 30, 10679 Αθήνα", "Οδός Πανεπιστημίου αριθμός 30, 10679 Αθήνα"},
+        {"Στείλτε το στη Λεωφόρο Κηφισίας 120, 115 26 Αθήνα", "Λεωφόρο Κηφισίας 120, 115 26 Αθήνα"},
+        {"أسكن في شارع الملك فهد رقم 25، الرياض 12345", "شارع الملك فهد رقم 25، الرياض 12345"},
+        {"العنوان: 15 شارع التحرير، الدقي، الجيزة", "15 شارع التحرير، الدقي، الجيزة"},
+        {"عنواني: طريق الملك عبدالله، حي النزهة، جدة 23456", "طريق الملك عبدالله، حي النزهة، جدة 23456"},
+        {"Adresim Atatürk Cad. No: 15 Kadıköy İstanbul", "Atatürk Cad. No: 15 Kadıköy İstanbul"},
+        {"Adresim Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710", "Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710"},
+        {"Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul, teşekkürler", "Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul"},
+        {"Gül Sok. No: 7 D: 3 Çankaya Ankara 06690 adresine gönderin", "Gül Sok. No: 7 D: 3 Çankaya Ankara 06690"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const none[] = {
+        "Η οδός Ερμού είναι πολύ όμορφη το βράδυ",
+        "الشارع مزدحم جدا اليوم",
+        "في شارع الملك فهد يوجد مطعم جميل",
+        "هذا الطريق طويل جدا",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
+/* Bengali names after a label, a title or a greeting, and the introductions "मैं ... हूँ" / "أنا ..." (I am), which
+ * name a person only when a common surname / given name is there; sentences written for this test */
+static void test_bengali_and_intros(void **state)
+{
+    fx_t *f = *state;
+    static const char *const names[][2] = {
+        {"আমার নাম রহিম উদ্দিন, আমার ঠিকানা ঢাকা।", "রহিম উদ্দিন"},
+        {"প্রিয় সুমন দাস, আপনার চিঠি পেয়েছি", "সুমন দাস"},
+        {"জনাব করিম হোসেন এবং তার পরিবার", "করিম হোসেন"},
+        {"मैं प्रिया वर्मा हूँ, मेरी जन्मतिथि 12/05/1990 है।", "प्रिया वर्मा"},
+        {"नमस्ते, मैं अमित कुमार सिंह हूं और मुझे मदद चाहिए", "अमित कुमार सिंह"},
+        {"مرحبا، أنا فاطمة الزهراء، رقم هاتفي 0501234567", "فاطمة الزهراء"},
+        {"أنا محمد وأريد المساعدة", "محمد"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const none[] = {
+        "मैं बहुत खुश हूँ",        "मैं ठीक हूँ, धन्यवाद",           "मैंने कल बात की",         "আমার নাম কী তা মনে নেই",
+        "أنا سعيد جدا بهذا", "أنا طالب جامعي في القاهرة", "أنا بحاجة إلى مساعدة",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
+/* Hindi and Bengali addresses (indic.c), Indonesian / Malay and Swahili introductions and labels, Swahili streets,
+ * and a CJK name after a trigger of another language; sentences written for this test */
+static void test_indic_addresses_and_more_intros(void **state)
+{
+    fx_t *f = *state;
+    static const char *const addrs[][2] = {
+        {"मेरा पता 12, एमजी रोड, बेंगलुरु 560001 है।", "12, एमजी रोड, बेंगलुरु 560001"},
+        {"पता: मकान नंबर 45, सेक्टर 15, नोएडा, उत्तर प्रदेश 201301", "मकान नंबर 45, सेक्टर 15, नोएडा, उत्तर प्रदेश 201301"},
+        {"ঠিকানা: বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫", "বাড়ি ১২, রোড ৫, ধানমন্ডি, ঢাকা ১২০৫"},
+        {"Jina langu ni Amina Hassan, ninaishi Mtaa wa Uhuru 12, Nairobi", "Mtaa wa Uhuru 12, Nairobi"},
+    };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
+            fail_msg("address not found in \"%s\"", addrs[i][0]);
+    static const char *const names[][2] = {
+        {"Saya Siti Nurhaliza, tinggal di Kuala Lumpur", "Siti Nurhaliza"},
+        {"Perkenalkan, saya Dewi Lestari dari Bandung", "Dewi Lestari"},
+        {"Nama lengkap: Agus Salim", "Agus Salim"},
+        {"Naitwa Juma Mwangi na nambari yangu ni 0712345678", "Juma Mwangi"},
+        {"My name is 李明 and I live in Beijing", "李明"},
+        {"Name: 김민수", "김민수"},
+        {"my name is 田中太郎です", "田中太郎"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
+            fail_msg("name not found in \"%s\"", names[i][0]);
+    static const char *const none[] = {
+        "Saya Indonesia dan saya bangga",
+        "Saya Suka Makan Nasi Goreng",
+        "Terima kasih, saya Senang Sekali",
+        "mimi ni Mkenya na ninaishi Nairobi",
+        "Name: 请填写您的姓名",
+        "my name is 什么意思",
+        "कुल कीमत 560001 रुपये है",
+        "2023, दिल्ली 110001 में सम्मेलन",
+        "ঢাকা ২০২৩ সালে, আমরা গিয়েছিলাম",
+        "Barabara ni mbovu sana leo",
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        if (count_type(f, none[i], POL_PII_PERSON) + count_type(f, none[i], POL_PII_LOCATION) != 0)
+            fail_msg("false finding in \"%s\"", none[i]);
+}
+
 static void test_escapes_and_digit_words(void **state)
 {
     fx_t *f = *state;
@@ -554,6 +701,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cjk_addresses, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_introductions, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_thai, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_vietnamese, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_streets_el_ar_tr, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_bengali_and_intros, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_indic_addresses_and_more_intros, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
     };
