@@ -32,10 +32,12 @@ test-asan: deps
 	cd $(BUILD_ASAN) && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -j 2
 
 # Every benchmark in one command: proxy load vs nginx and Portkey (rewrites its section of
-# docs/BENCHMARKS.md), then the PII scan, JSON rewriter, privacy pass and metering micro-benchmarks and the worker
-# stall on a 20 MiB body (printed; their sections in docs/BENCHMARKS.md quote these commands).
+# docs/BENCHMARKS.md), metered calls per second of three instances on one PostgreSQL (issue 12: credit leases),
+# then the PII scan, JSON rewriter, privacy pass and metering micro-benchmarks and the worker stall on a 20 MiB
+# body (printed; their sections in docs/BENCHMARKS.md quote these commands).
 bench: build
 	@bash bench/run.sh $(BUILD)
+	@bash bench/bench_meter_pg.sh $(BUILD)
 	cmake --build $(BUILD) --target bench_pii bench_json bench_meter bench_privacy
 	$(BUILD)/bench_pii 32
 	$(BUILD)/bench_json 200000

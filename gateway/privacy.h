@@ -23,6 +23,7 @@
 #include "policy/notrain.h"
 #include "policy/payload.h"
 #include "policy/pii/pii.h"
+#include "policy/restore.h"
 #include "providers/provider.h"
 
 typedef struct st_gw_privacy_t gw_privacy_t;
@@ -154,9 +155,22 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
 /**
  * Restore callback for one decoded string value at JSON `path` (signature of
  * pol_restore_text_cb; ctx is the pol_pii_session_t). @return 1 if `out` holds new text, 0 if
- * unchanged, GW_E_INTERNAL on allocation failure.
+ * unchanged, GW_E_INTERNAL on allocation failure. Where the string is itself JSON text (tool-call arguments:
+ * a path ending in `.arguments` or `.partial_json`, or the top-level `arguments` of an OpenAI Responses
+ * `response.function_call_arguments.done` / `response.mcp_call_arguments.done` event), each restored value is
+ * escaped as the body of a JSON string literal, so that the arguments stay valid JSON whatever the value holds
+ * (a line break in a PEM block, a quote, a backslash).
  */
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
+
+/**
+ * gw_privacy_restore_text() for a string of the SSE event named `event` (`event_len` bytes, may be 0): in an OpenAI
+ * Responses stream the `delta` of a `response.function_call_arguments.delta` or `response.mcp_call_arguments.delta`
+ * event is a piece of the call's JSON arguments (OpenAI API reference, "Streaming events"), while the `delta` of
+ * `response.output_text.delta` is prose: the path alone cannot tell them apart.
+ */
+int gw_privacy_restore_event_text(void *session, const char *event, size_t event_len, const char *path, const char *s, size_t len,
+                                  gw_buf_t *out);
 
 /**
  * Restores tokens in every string value of a JSON response body. On success *changed tells
@@ -172,6 +186,9 @@ int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol
 typedef struct st_gw_privacy_output_t {
     pol_pii_session_t *session;
     pol_pii_scratch_t *scratch;
+    /** The SSE restorer these callbacks serve (borrowed), whose current event name gw_privacy_restore_cb() reads;
+        NULL outside a stream. */
+    const pol_restore_stream_t *stream;
 } gw_privacy_output_t;
 
 /**

@@ -63,17 +63,36 @@ int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const pr
     return pol_notrain_end(d);
 }
 
-/* Strings whose content is itself JSON text: a restored value must be escaped for it. */
-static int path_holds_json(const char *path)
+/* Strings whose content is itself JSON text: a restored value must be escaped for it. Tool-call arguments: OpenAI chat
+ * `tool_calls[].function.arguments` and Responses `output[].arguments` / `item.arguments` (`.arguments`), the top-level
+ * `arguments` of the Responses `*_arguments.done` events, Anthropic `input_json_delta.partial_json`; and the `delta` of
+ * the Responses `response.function_call_arguments.delta` / `response.mcp_call_arguments.delta` events (OpenAI API
+ * reference, "Streaming events"; docs/providers/openai.md), told apart from the prose `delta` of
+ * `response.output_text.delta` by the event's name. */
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static int path_holds_json(const char *event, size_t event_len, const char *path)
 {
     size_t n = strlen(path);
-    return (n >= 10 && strcmp(path + n - 10, ".arguments") == 0) || (n >= 13 && strcmp(path + n - 13, ".partial_json") == 0);
+    if (ends_with(path, n, ".arguments") || ends_with(path, n, ".partial_json") || strcmp(path, "arguments") == 0)
+        return 1;
+    return strcmp(path, "delta") == 0 && event != NULL && ends_with(event, event_len, "_arguments.delta");
 }
 
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
+    return gw_privacy_restore_event_text(session, NULL, 0, path, s, len, out);
+}
+
+int gw_privacy_restore_event_text(void *session, const char *event, size_t event_len, const char *path, const char *s, size_t len,
+                                  gw_buf_t *out)
+{
     const pol_pii_session_t *ss = session;
-    if (!path_holds_json(path))
+    if (!path_holds_json(event, event_len, path))
         return pol_pii_session_restore(ss, s, len, out);
     /* inside embedded JSON: escape each value as the body of a JSON string literal */
     int changed = 0;
@@ -126,7 +145,9 @@ int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t le
 int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     gw_privacy_output_t *o = ctx;
-    return gw_privacy_restore_text(o->session, path, s, len, out);
+    size_t nl = 0;
+    const char *ev = o->stream != NULL ? pol_restore_stream_event(o->stream, &nl) : NULL;
+    return gw_privacy_restore_event_text(o->session, ev, nl, path, s, len, out);
 }
 
 typedef struct st_restore_ctx_t {
@@ -178,7 +199,7 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
 {
     *changed = 0;
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
-    gw_privacy_output_t o = {session, s->pii};
+    gw_privacy_output_t o = {session, s->pii, NULL};
     restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL};
     gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,

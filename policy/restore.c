@@ -77,6 +77,8 @@ struct st_pol_restore_stream_t {
     gw_buf_t key;
     int prev_raw_cr, prev_was_raw; /* for a CRLF split across chunks, see emit_event() */
     const hold_t *target;          /* MODE_REEMIT */
+    const char *ev_name;           /* pol_restore_stream_event(): the event whose strings are walked, NULL outside a walk */
+    size_t ev_name_len;
 };
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -201,6 +203,16 @@ void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void
 {
     rs->on_event = on_event;
     rs->ev_ctx = ctx;
+}
+
+const char *pol_restore_stream_event(const pol_restore_stream_t *rs, size_t *len)
+{
+    if (rs->ev_name == NULL) {
+        *len = 0;
+        return "";
+    }
+    *len = rs->ev_name_len;
+    return rs->ev_name;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -451,9 +463,15 @@ static int write_event(pol_restore_stream_t *rs, const char *name, size_t name_l
 static int flush_hold(pol_restore_stream_t *rs, hold_t *h)
 {
     int changed, rc;
+    const char *name = rs->ev_name;
+    size_t name_len = rs->ev_name_len;
     rs->mode = MODE_REEMIT;
     rs->target = h;
+    rs->ev_name = h->name.base; /* the held text belongs to the held event */
+    rs->ev_name_len = h->name.len;
     rc = walk(rs, h->data.base, h->data.len, &rs->json2, &changed);
+    rs->ev_name = name;
+    rs->ev_name_len = name_len;
     rs->mode = MODE_NORMAL;
     if (rc != 0)
         return rc;
@@ -550,9 +568,21 @@ static int is_done_or_blank(const char *d, size_t n)
     return n == 0 || (n == 6 && memcmp(d, "[DONE]", 6) == 0);
 }
 
+static int on_sse_event_in(pol_restore_stream_t *rs, const gw_sse_event_t *ev);
+
 static int on_sse_event(void *ctx, const gw_sse_event_t *ev)
 {
     pol_restore_stream_t *rs = ctx;
+    rs->ev_name = ev->event != NULL ? ev->event : "";
+    rs->ev_name_len = ev->event != NULL ? ev->event_len : 0;
+    int rc = on_sse_event_in(rs, ev);
+    rs->ev_name = NULL; /* ev is the parser's: gone after this call */
+    rs->ev_name_len = 0;
+    return rc;
+}
+
+static int on_sse_event_in(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
+{
     const char *raw = ev->raw;
     size_t raw_len = ev->raw_len;
     int rc, changed = 0, is_json = 0;

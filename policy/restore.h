@@ -107,6 +107,16 @@ int pol_restore_stream_finish(pol_restore_stream_t *rs, gw_buf_t *out);
 void pol_restore_stream_on_event(pol_restore_stream_t *rs, void (*on_event)(void *ctx, const gw_sse_event_t *ev), void *ctx);
 
 /**
+ * The name (SSE `event:` field) of the event whose strings the text or scan callback is being given: the event being
+ * fed, or, while held text is flushed, the held event that is re-sent (its text belongs to that event). For callbacks
+ * whose treatment depends on the event, not only on the JSON path: OpenAI Responses streams carry both model prose and
+ * function-call arguments (JSON text) at the path `delta` (`response.output_text.delta`,
+ * `response.function_call_arguments.delta`). Valid only during a callback; outside one, or for an unnamed event,
+ * returns "" with *len = 0. Borrowed, NUL-terminated only when it came from a held event (use *len).
+ */
+const char *pol_restore_stream_event(const pol_restore_stream_t *rs, size_t *len);
+
+/**
  * Length of the trailing possible token prefix of `s` (0 if none): the suffix starting at the last `<` when it is at
  * most POL_RESTORE_MAX_TOKEN - 1 bytes and can still be completed into a token within POL_RESTORE_MAX_TOKEN bytes.
  */

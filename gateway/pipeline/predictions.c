@@ -156,6 +156,7 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     if (call->pii != NULL && gw_privacy_output_paths(call->gen->privacy, call->usage_ad) != NULL) {
         call->out_ctx.session = call->pii;
         call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
+        call->out_ctx.stream = NULL; /* not a pol_restore stream: the scan callback only */
         call->async_sse.scan = gw_privacy_scan_output;
         call->async_sse.scan_ctx = &call->out_ctx;
     }

@@ -221,6 +221,7 @@ static int prepare_restorer(gw_call_t *call)
         pol_restore_stream_reset(call->restorer, gw_privacy_restore_cb, &call->out_ctx);
     if (call->restorer == NULL)
         return -1;
+    call->out_ctx.stream = call->restorer; /* the restore callback reads the event's name from it */
     pol_restore_stream_set_scan(call->restorer, output_scanned(call), gw_privacy_scan_output);
     return 0;
 }

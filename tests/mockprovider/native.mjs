@@ -248,12 +248,26 @@ async function gemini(req, out, urlPath, body, query, fx, h) {
   const m = /^\/v1beta\/models\/([^/:]+):([A-Za-z]+)$/.exec(urlPath);
   if (req.method !== 'POST' || !m) return null;
   const [, model, method] = m;
+  const tc = h.mockToolCall(req, body, 'gemini');
+  if (tc && tc.result !== undefined) {
+    body[SAY] = tc.result;
+    req.headers['x-mock-echo'] = '1';
+  }
+  if (tc && tc.name && (method === 'generateContent' || method === 'streamGenerateContent')) {
+    // Gemini sends a function call whole, in one chunk when streaming
+    const r = h.clone(fx.generate);
+    r.modelVersion = model;
+    r.candidates[0].content.parts = [{ functionCall: { name: tc.name, args: JSON.parse(tc.args) } }];
+    r.candidates[0].finishReason = 'STOP';
+    if (method === 'generateContent') return h.sendJson(out, 200, r);
+    return h.sendSse(out, req, [{ event: null, data: JSON.stringify(r) }], { crlf: true });
+  }
   if (method === 'generateContent') {
     const modalities = (body.generationConfig && body.generationConfig.responseModalities) ||
       (body.generation_config && body.generation_config.response_modalities) || [];
     const r = h.clone(modalities.includes('IMAGE') ? fx.imageOutput : fx.generate);
     r.modelVersion = model;
-    if (echo) r.candidates[0].content.parts = [{ text: geminiUserText(body) }];
+    if (echo || req.headers['x-mock-echo'] === '1') r.candidates[0].content.parts = [{ text: geminiUserText(body) }];
     return h.sendJson(out, 200, r);
   }
   if (method === 'streamGenerateContent') {
@@ -323,6 +337,24 @@ function anthropicStreamEvents(req, body, fx, h) {
   return events;
 }
 
+/** A tool_use block streamed as Anthropic does: content_block_start with input {}, then input_json_delta pieces. */
+function anthropicToolStreamEvents(req, body, fx, h, tc) {
+  const ev = (name, obj) => ({ event: name, data: JSON.stringify(obj) });
+  const start = JSON.parse(fx.stream[0].data);
+  if (typeof body.model === 'string') start.message.model = body.model;
+  const delta = JSON.parse(fx.stream.find((e) => e.event === 'message_delta').data);
+  delta.delta.stop_reason = 'tool_use';
+  const gen = [ev('message_start', start), ev('content_block_start', { type: 'content_block_start', index: 0,
+    content_block: { type: 'tool_use', id: 'toolu_01MockToolUse0001', name: tc.name, input: {} } })];
+  for (const p of h.pieces(tc.args, h.intHeader(req, 'x-mock-piece') || 3)) {
+    gen.push(ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: p } }));
+  }
+  gen.push(ev('content_block_stop', { type: 'content_block_stop', index: 0 }));
+  gen.push(ev('message_delta', delta));
+  gen.push(ev('message_stop', { type: 'message_stop' }));
+  return gen;
+}
+
 async function anthropic(req, out, urlPath, body, query, fx, h) {
   if (req.method !== 'POST') return null;
   if (urlPath !== '/v1/messages' && urlPath !== '/v1/messages/count_tokens') return null;
@@ -334,10 +366,21 @@ async function anthropic(req, out, urlPath, body, query, fx, h) {
     const n = Buffer.byteLength(JSON.stringify(body.messages || []) + JSON.stringify(body.system || ''), 'utf8');
     return h.sendJson(out, 200, { input_tokens: Math.max(1, Math.ceil(n / 4)) });
   }
-  if (body.stream === true) return h.sendSse(out, req, anthropicStreamEvents(req, body, fx, h));
+  const tc = h.mockToolCall(req, body, 'anthropic');
+  if (tc && tc.result !== undefined) {
+    body[SAY] = tc.result;
+    req.headers['x-mock-echo'] = '1';
+  }
+  if (body.stream === true) {
+    return h.sendSse(out, req, tc && tc.name ? anthropicToolStreamEvents(req, body, fx, h, tc) : anthropicStreamEvents(req, body, fx, h));
+  }
   const r = h.clone(fx.messages);
   if (typeof body.model === 'string') r.model = body.model;
   if (req.headers['x-mock-echo'] === '1') r.content = [{ type: 'text', text: anthropicUserText(body) }];
+  if (tc && tc.name) {
+    r.content = [{ type: 'tool_use', id: 'toolu_01MockToolUse0001', name: tc.name, input: JSON.parse(tc.args) }];
+    r.stop_reason = 'tool_use';
+  }
   return h.sendJson(out, 200, r, { 'request-id': 'req_011CSHoEeqs5C35K2UUqR7Fy' });
 }
 

@@ -25,6 +25,11 @@
 //                                prediction's output and stream; fal queue submit: the result's `output`
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
 //                                a UTF-8 sequence), one SSE event each
+//   x-mock-tool-call: 1          (OpenAI chat and Responses, Anthropic, Gemini; stream or not) while the request
+//                                declares a tool and carries no tool result yet, the answer is a call of the
+//                                first declared tool whose arguments are x-mock-say's text (a JSON object; `{}`
+//                                without it), streamed in x-mock-piece pieces; once a tool result is in the
+//                                request, the answer text is that result's text (as a model quoting it would)
 //   x-mock-stream-error: 1       Anthropic / OpenRouter: the mid-stream error fixture instead
 //   x-mock-keepalive: 1          DeepSeek: blank lines before a JSON body (as DeepSeek does while queued)
 //   x-mock-fal-pending-polls: N  fal submit: the first N status polls answer 202 IN_QUEUE
@@ -447,6 +452,39 @@ function lastUserTextResponses(body) {
   return '';
 }
 
+/**
+ * x-mock-tool-call (see the header comment): {name, args} of the tool call to answer with, {result} (the text of the
+ * last tool result in the request) once there is one, or null when the mode is off or no tool is declared.
+ * `fmt`: 'chat' | 'responses' | 'anthropic' | 'gemini' (where each format puts its tools and tool results).
+ */
+function mockToolCall(req, body, fmt) {
+  if (req.headers['x-mock-tool-call'] !== '1' || !body || !Array.isArray(body.tools) || body.tools.length === 0) return null;
+  const textOf = (v) => (typeof v === 'string' ? v : Array.isArray(v)
+    ? v.map((p) => (p && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : '')).join('') : JSON.stringify(v));
+  let result = null;
+  if (fmt === 'chat') {
+    for (const m of body.messages || []) if (m && m.role === 'tool') result = textOf(m.content);
+  } else if (fmt === 'responses') {
+    for (const it of Array.isArray(body.input) ? body.input : []) if (it && it.type === 'function_call_output') result = textOf(it.output);
+  } else if (fmt === 'anthropic') {
+    for (const m of body.messages || []) {
+      for (const b of Array.isArray(m && m.content) ? m.content : []) if (b && b.type === 'tool_result') result = textOf(b.content);
+    }
+  } else {
+    for (const c of body.contents || []) {
+      for (const p of (c && c.parts) || []) {
+        const fr = p && (p.functionResponse || p.function_response);
+        if (fr) result = textOf(fr.response && fr.response.content !== undefined ? fr.response.content : fr.response);
+      }
+    }
+  }
+  if (result !== null) return { result };
+  const t = body.tools[0];
+  const name = fmt === 'chat' ? t.function && t.function.name : fmt === 'gemini'
+    ? ((t.functionDeclarations || t.function_declarations || [])[0] || {}).name : t.name;
+  return { name: String(name), args: typeof body[SAY] === 'string' ? body[SAY] : '{}' };
+}
+
 /** Splits text into pieces of about n UTF-8 bytes, never inside a multi-byte sequence. */
 function pieces(text, n) {
   const buf = Buffer.from(text, 'utf8');
@@ -556,13 +594,65 @@ function responsesStreamEvents(req, body) {
   return events;
 }
 
+/** A Responses API function_call output item for x-mock-tool-call. */
+function responsesFunctionCall(tc) {
+  return { id: 'fc_mock0001', type: 'function_call', status: 'completed', arguments: tc.args, call_id: 'call_mock0001',
+    name: tc.name };
+}
+
+/** Chat completions stream of one tool call (x-mock-tool-call): arguments in x-mock-piece pieces. */
+function chatToolStreamEvents(req, body, tc) {
+  const first = JSON.parse(FX.chatStream.find((e) => e.data !== null && e.data !== '[DONE]').data);
+  const chunk = (delta, finish = null) => {
+    const c = clone(first);
+    c.choices = [{ index: 0, delta, logprobs: null, finish_reason: finish }];
+    delete c.usage;
+    return { event: null, data: JSON.stringify(c) };
+  };
+  const events = [chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_mock0001', type: 'function',
+    function: { name: tc.name, arguments: '' } }] })];
+  for (const p of pieces(tc.args, intHeader(req, 'x-mock-piece') || 3)) {
+    events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: p } }] }));
+  }
+  events.push(chunk({}, 'tool_calls'));
+  if (body.stream_options && body.stream_options.include_usage === true) {
+    const u = clone(first);
+    u.choices = [];
+    u.usage = clone(FX.chat.usage);
+    events.push({ event: null, data: JSON.stringify(u) });
+  }
+  events.push({ event: null, data: '[DONE]' });
+  return events;
+}
+
+/** Responses stream of one function call (x-mock-tool-call), the events OpenAI sends for it. */
+function responsesToolStreamEvents(req, body, tc) {
+  const created = FX.responsesStream.map((e) => JSON.parse(e.data)).find((d) => d.type === 'response.created');
+  const completed = FX.responsesStream.map((e) => JSON.parse(e.data)).find((d) => d.type === 'response.completed');
+  const item = responsesFunctionCall(tc);
+  const list = [created,
+    { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } }];
+  for (const p of pieces(tc.args, intHeader(req, 'x-mock-piece') || 3)) {
+    list.push({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index: 0, delta: p, obfuscation: '' });
+  }
+  list.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index: 0, arguments: tc.args });
+  list.push({ type: 'response.output_item.done', output_index: 0, item });
+  const done = clone(completed);
+  done.response.output = [item];
+  list.push(done);
+  return list.map((d, i) => ({ event: d.type, data: { ...d, sequence_number: i } }));
+}
+
 function embeddingsResponse(body) {
   const r = clone(FX.embeddings);
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
   const dims = Number.isInteger(body.dimensions) && body.dimensions > 0 ? body.dimensions : FX.embeddings.data[0].embedding.length;
   r.data = inputs.map((_, i) => {
     const src = FX.embeddings.data[i % FX.embeddings.data.length].embedding;
-    return { object: 'embedding', index: i, embedding: Array.from({ length: dims }, (_, j) => src[j % src.length]) };
+    const v = Array.from({ length: dims }, (_, j) => src[j % src.length]);
+    // encoding_format "base64": the float32 little-endian bytes in base64, as OpenAI sends them (the SDK's default)
+    const emb = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v;
+    return { object: 'embedding', index: i, embedding: emb };
   });
   if (typeof body.model === 'string') r.model = body.model;
   return r;
@@ -596,7 +686,7 @@ function selfUrl() {
 
 /** Helpers for native.mjs. */
 const H = {
-  sendJson, sendSse, pieces, clone, intHeader, fixtureReaders, openaiCompat, selfUrl,
+  sendJson, sendSse, pieces, clone, intHeader, fixtureReaders, openaiCompat, selfUrl, mockToolCall,
   openaiChatFixtures: () => ({ chat: FX.chat, chatStream: FX.chatStream }),
 };
 const NFX = OPTS.provider === 'openai' ? {} : loadNativeFixtures(OPTS.provider, H);
@@ -625,20 +715,38 @@ async function route(req, out, urlPath, rawBody, query) {
     return done;
   }
   if (method === 'POST' && urlPath === '/v1/chat/completions') {
-    if (body.stream === true) return sendSse(out, req, chatStreamEvents(req, body));
+    const tc = mockToolCall(req, body, 'chat');
+    if (tc && tc.result !== undefined) {
+      body[SAY] = tc.result;
+      req.headers['x-mock-echo'] = '1';
+    }
+    if (body.stream === true) return sendSse(out, req, tc && tc.name ? chatToolStreamEvents(req, body, tc) : chatStreamEvents(req, body));
     const r = clone(FX.chat);
     if (typeof body.model === 'string') r.model = body.model;
-    if (echo) r.choices[0].message.content = lastUserTextChat(body);
+    if (echo || (tc && tc.result !== undefined)) r.choices[0].message.content = lastUserTextChat(body);
+    if (tc && tc.name) {
+      r.choices[0].message = { role: 'assistant', content: null, refusal: null, annotations: [],
+        tool_calls: [{ id: 'call_mock0001', type: 'function', function: { name: tc.name, arguments: tc.args } }] };
+      r.choices[0].finish_reason = 'tool_calls';
+    }
     return sendJson(out, 200, r);
   }
   if (method === 'POST' && urlPath === '/v1/responses') {
-    if (body.stream === true) return sendSse(out, req, responsesStreamEvents(req, body));
+    const tc = mockToolCall(req, body, 'responses');
+    if (tc && tc.result !== undefined) body[SAY] = tc.result;
+    const useEcho = echo || (tc && tc.result !== undefined);
+    if (body.stream === true) {
+      if (tc && tc.name) return sendSse(out, req, responsesToolStreamEvents(req, body, tc));
+      if (useEcho) req.headers['x-mock-echo'] = '1';
+      return sendSse(out, req, responsesStreamEvents(req, body));
+    }
     const r = clone(FX.responses);
     if (typeof body.model === 'string') r.model = body.model;
-    if (echo) {
+    if (useEcho) {
       const text = lastUserTextResponses(body);
       for (const it of r.output) for (const part of it.content || []) if (part.type === 'output_text') part.text = text;
     }
+    if (tc && tc.name) r.output = [responsesFunctionCall(tc)];
     return sendJson(out, 200, r);
   }
   if (method === 'POST' && urlPath === '/v1/embeddings') return sendJson(out, 200, embeddingsResponse(body));

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "gateway/config.h"
 #include "gateway/privacy.h"
@@ -191,12 +192,130 @@ static void test_not_json_with_scan_refused(void **state)
     (void)state;
 }
 
+/* A PEM block: a SECRET whose value holds line breaks (the request pass tokenizes it, the answer quotes the token). */
+#define PEM                                                                                                                        \
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"                          \
+    "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----"
+
+/* The JSON string value of member `key` of the SSE event (one data line) that follows "event: NAME\n" in `sse`, parsed as
+ * JSON itself when `inner`: the PEM must come back as the value of "key" of that inner JSON. */
+static void assert_event_value(const char *sse, const char *name, const char *key, int inner, const char *want)
+{
+    char head[128];
+    snprintf(head, sizeof(head), "event: %s\ndata: ", name);
+    const char *at = strstr(sse, head);
+    if (at == NULL)
+        fail_msg("no %s event in %s", name, sse);
+    at += strlen(head);
+    size_t n = strcspn(at, "\n");
+    json_error_t e;
+    json_t *d = json_loadb(at, n, 0, &e);
+    if (d == NULL)
+        fail_msg("%s: data is not JSON: %.*s", name, (int)n, at);
+    const json_t *v = json_object_get(d, key);
+    if (v == NULL && json_object_get(d, "item") != NULL)
+        v = json_object_get(json_object_get(d, "item"), key);
+    assert_true(json_is_string(v));
+    if (!inner) {
+        assert_string_equal(json_string_value(v), want);
+    } else {
+        json_t *args = json_loads(json_string_value(v), 0, &e);
+        if (args == NULL)
+            fail_msg("%s: the restored %s is not JSON any more (%s): %s", name, key, e.text, json_string_value(v));
+        assert_string_equal(json_string_value(json_object_get(args, "key")), want);
+        json_decref(args);
+    }
+    json_decref(d);
+}
+
+/* OpenAI Responses streams: function-call arguments are JSON text, in `response.function_call_arguments.delta` (at the
+ * path `delta`, like the prose of `response.output_text.delta`), the top-level `arguments` of `.done` and the item of
+ * `response.output_item.done`. A value restored into them is escaped for that JSON (a PEM's line breaks were written
+ * raw into the deltas and `.done`: arguments the client could not parse); the prose delta gets the value as it is. */
+static void test_stream_arguments_stay_json(void **state)
+{
+    fixture_t *f = fixture_new(0);
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+    static const char req[] = "{\"model\":\"gpt-4o-mini\",\"input\":\"store this key: " PEM "\"}";
+    /* the JSON request needs its line breaks escaped */
+    gw_buf_t body = GW_BUF_INIT, out = GW_BUF_INIT;
+    for (const char *c = req; *c; c++)
+        gw_buf_append(&body, *c == '\n' ? "\\n" : c, *c == '\n' ? 2 : 1);
+    gw_body_info_t info;
+    memset(&info, 0, sizeof(info));
+    int changed = 0;
+    const char *desc = NULL;
+    size_t off = 0;
+    assert_int_equal(
+        gw_privacy_scrub_request(f->pv, &s, &prov_openai, f->ss, body.base, body.len, &out, &changed, &info, &desc, &off), 0);
+    const char *t = strstr(out.base, "<SECRET_");
+    assert_non_null(t);
+    char tok[32];
+    size_t tl = strcspn(t, ">") + 1;
+    assert_true(tl < sizeof(tok) && tl > 4);
+    memcpy(tok, t, tl);
+    tok[tl] = '\0';
+    /* split the token across the two argument deltas: the held text is re-sent as its own (delta) event */
+    char sse[2048];
+    snprintf(sse, sizeof(sse),
+             "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"key: %s\"}\n\n"
+             "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"text\":\"key: %s\"}\n\n"
+             "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\","
+             "\"delta\":\"{\\\"key\\\":\\\"%.4s\"}\n\n"
+             "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\","
+             "\"delta\":\"%s\\\"}\"}\n\n"
+             "event: response.function_call_arguments.done\ndata: {\"type\":\"response.function_call_arguments.done\","
+             "\"arguments\":\"{\\\"key\\\":\\\"%s\\\"}\"}\n\n"
+             "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"item\":{\"type\":"
+             "\"function_call\",\"arguments\":\"{\\\"key\\\":\\\"%s\\\"}\"}}\n\n",
+             tok, tok, tok, tok + 4, tok, tok);
+    gw_privacy_output_t o = {f->ss, NULL, NULL};
+    pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
+    assert_non_null(rs);
+    o.stream = rs;
+    gw_buf_t sent = GW_BUF_INIT;
+    assert_int_equal(pol_restore_stream_feed(rs, sse, strlen(sse), &sent), 0);
+    assert_int_equal(pol_restore_stream_finish(rs, &sent), 0);
+    gw_buf_append(&sent, "", 1);
+    assert_null(strstr(sent.base, "<SECRET_"));
+    assert_event_value(sent.base, "response.output_text.delta", "delta", 0, "key: " PEM);
+    assert_event_value(sent.base, "response.output_text.done", "text", 0, "key: " PEM);
+    assert_event_value(sent.base, "response.function_call_arguments.done", "arguments", 1, PEM);
+    assert_event_value(sent.base, "response.output_item.done", "arguments", 1, PEM);
+    /* the deltas, joined as the SDKs do, are the same JSON */
+    gw_buf_t joined = GW_BUF_INIT;
+    static const char dh[] = "event: response.function_call_arguments.delta\ndata: ";
+    for (const char *at = strstr(sent.base, dh); at != NULL; at = strstr(at, dh)) {
+        at += sizeof(dh) - 1;
+        json_t *d = json_loadb(at, strcspn(at, "\n"), 0, NULL);
+        assert_non_null(d);
+        const char *piece = json_string_value(json_object_get(d, "delta"));
+        gw_buf_append(&joined, piece, strlen(piece));
+        json_decref(d);
+    }
+    json_t *args = json_loadb(joined.base, joined.len, 0, NULL);
+    if (args == NULL)
+        fail_msg("the joined argument deltas are not JSON: %.*s", (int)joined.len, joined.base);
+    assert_string_equal(json_string_value(json_object_get(args, "key")), PEM);
+    json_decref(args);
+    gw_buf_free(&joined);
+    gw_buf_free(&sent);
+    pol_restore_stream_free(rs);
+    gw_buf_free(&body);
+    gw_buf_free(&out);
+    gw_buf_free(&info.user);
+    gw_buf_free(&info.model);
+    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_restore_out_of_memory),
-        cmocka_unit_test(test_scan_and_restore_out_of_memory),
-        cmocka_unit_test(test_not_json_passes),
+        cmocka_unit_test(test_stream_arguments_stay_json),     cmocka_unit_test(test_restore_out_of_memory),
+        cmocka_unit_test(test_scan_and_restore_out_of_memory), cmocka_unit_test(test_not_json_passes),
         cmocka_unit_test(test_not_json_with_scan_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -422,14 +422,75 @@ static void test_keys_restored(void **state)
     free(out);
 }
 
+/* pol_restore_stream_event(): the name of the event whose strings the callback gets; during a flush, the held event's
+ * (its text goes out in a re-send of that event), not the terminating event's that caused the flush. */
+typedef struct {
+    pol_restore_stream_t *rs;
+    gw_buf_t seen; /* "event|path|text\n" per call */
+} ectx_t;
+
+static int event_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out)
+{
+    ectx_t *e = ctx;
+    size_t nl;
+    const char *name = pol_restore_stream_event(e->rs, &nl);
+    gw_buf_append(&e->seen, name, nl);
+    gw_buf_append(&e->seen, "|", 1);
+    gw_buf_append(&e->seen, path, strlen(path));
+    gw_buf_append(&e->seen, "|", 1);
+    gw_buf_append(&e->seen, s, len);
+    gw_buf_append(&e->seen, "\n", 1);
+    return restore_cb(NULL, path, s, len, out);
+}
+
+static void test_event_name_for_callbacks(void **state)
+{
+    ectx_t e = {NULL, GW_BUF_INIT};
+    e.rs = pol_restore_stream_create(event_cb, &e);
+    assert_non_null(e.rs);
+    size_t nl = 7;
+    assert_string_equal(pol_restore_stream_event(e.rs, &nl), "");
+    assert_int_equal(nl, 0);
+    static const char in[] = "event: response.function_call_arguments.delta\n"
+                             "data: {\"type\":\"response.function_call_arguments.delta\",\"delta\":\"{\\\"to\\\":\\\"<PERS\"}\n\n"
+                             "event: response.function_call_arguments.done\n"
+                             "data: {\"type\":\"response.function_call_arguments.done\",\"arguments\":\"{}\"}\n\n"
+                             "data: {\"delta\":\"unnamed\"}\n\n";
+    gw_buf_t out = GW_BUF_INIT;
+    assert_int_equal(pol_restore_stream_feed(e.rs, in, sizeof(in) - 1, &out), 0);
+    assert_int_equal(pol_restore_stream_finish(e.rs, &out), 0);
+    gw_buf_append(&e.seen, "", 1);
+    /* the held "<PERS" is flushed after the .done event's walk, in a re-send of the delta event (all its strings
+       again): named as the delta, not as the .done that caused the flush */
+    assert_string_equal(e.seen.base, "response.function_call_arguments.delta|type|response.function_call_arguments.delta\n"
+                                     "response.function_call_arguments.delta|delta|{\"to\":\"\n"
+                                     "response.function_call_arguments.done|type|response.function_call_arguments.done\n"
+                                     "response.function_call_arguments.done|arguments|{}\n"
+                                     "response.function_call_arguments.delta|type|response.function_call_arguments.delta\n"
+                                     "response.function_call_arguments.delta|delta|<PERS\n"
+                                     "|delta|unnamed\n");
+    assert_string_equal(pol_restore_stream_event(e.rs, &nl), "");
+    assert_int_equal(nl, 0);
+    gw_buf_free(&out);
+    gw_buf_free(&e.seen);
+    pol_restore_stream_free(e.rs);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_token_prefix_len),         cmocka_unit_test(test_split_token_openai),
-        cmocka_unit_test(test_flush_before_terminators), cmocka_unit_test(test_anthropic_events),
-        cmocka_unit_test(test_paths_are_separate),       cmocka_unit_test(test_passthrough_and_reserialization),
-        cmocka_unit_test(test_crlf_split_across_chunks), cmocka_unit_test(test_fixtures_pass_through),
-        cmocka_unit_test(test_hook_reset_and_abort),     cmocka_unit_test(test_keys_restored),
+        cmocka_unit_test(test_event_name_for_callbacks),
+        cmocka_unit_test(test_token_prefix_len),
+        cmocka_unit_test(test_split_token_openai),
+        cmocka_unit_test(test_flush_before_terminators),
+        cmocka_unit_test(test_anthropic_events),
+        cmocka_unit_test(test_paths_are_separate),
+        cmocka_unit_test(test_passthrough_and_reserialization),
+        cmocka_unit_test(test_crlf_split_across_chunks),
+        cmocka_unit_test(test_fixtures_pass_through),
+        cmocka_unit_test(test_hook_reset_and_abort),
+        cmocka_unit_test(test_keys_restored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
