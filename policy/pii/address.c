@@ -452,60 +452,82 @@ static size_t tr_tail(const char *t, size_t len, size_t e)
 
 static int ar_letter(uint32_t cp)
 {
-    return (cp >= 0x0621 && cp <= 0x065F) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x0670;
+    return (cp >= 0x0621 && cp <= 0x065F) || (cp >= 0x0671 && cp <= 0x06D3) || cp == 0x0670 || cp == 0x06CC || cp == 0x06A9 ||
+           cp == 0x06AF || cp == 0x067E || cp == 0x0686 || cp == 0x0698;
 }
 
-/* an Arabic word at p: @return its end or p */
-static size_t ar_word(const char *t, size_t len, size_t p)
+static int he_letter(uint32_t cp)
+{
+    return cp >= 0x05D0 && cp <= 0x05EA;
+}
+
+/* a word of the script at p: @return its end or p */
+static size_t ar_word(const char *t, size_t len, size_t p, int (*letter)(uint32_t))
 {
     uint32_t cp;
     size_t e = p, n;
-    while (e < len && (n = pol__cp_at(t, len, e, &cp)) == 2 && ar_letter(cp))
+    while (e < len && (n = pol__cp_at(t, len, e, &cp)) == 2 && letter(cp))
         e += n;
     return e;
 }
 
-static size_t word_in(const char *t, size_t len, size_t p, size_t e, const char *const *words)
+static size_t word_in(const char *t, size_t p, size_t e, const char *const *words)
 {
-    (void)len;
     for (const char *const *w = words; *w != NULL; w++)
         if (strlen(*w) == e - p && memcmp(t + p, *w, e - p) == 0)
             return 1;
     return 0;
 }
 
-/* words that end an Arabic street or place name: number, in, near, next to, opposite, at, from, to, district,
- * city, building, floor, flat, postcode, and, or, my phone, please */
-static const char *const ar_stop[] = {"رقم",   "في",    "قرب",  "بجوار", "بالقرب", "مقابل",  "عند", "من",    "إلى", "الى", "حي",
-                                      "مدينة", "عمارة", "مبنى", "بناية", "الدور",  "الطابق", "شقة", "الرمز", "ص.ب", "و",   "أو",
-                                      "هاتفي", "رقمي",  "يرجى", "شكرا",  "على",    "مع",     "هو",  "هي",    NULL};
-static const char *const ar_unit[] = {"حي", "مدينة", "عمارة", "مبنى", "بناية", "شقة", "الدور", "الطابق", "محافظة", "منطقة", NULL};
+/* words that end a street or place name: ar number, in, near, next to, opposite, at, from, to, district, city,
+ * building, floor, flat, postcode, and, or, my phone, please, on, with, is; fa plate, unit, floor, is, and, in, to;
+ * he number, and, in, I, live, city, flat, floor */
+static const char *const ar_stop[] = {"رقم",  "في",    "قرب",   "بجوار", "بالقرب", "مقابل", "عند",    "من",   "إلى",   "الى",
+                                      "حي",   "مدينة", "عمارة", "مبنى",  "بناية",  "الدور", "الطابق", "شقة",  "الرمز", "ص.ب",
+                                      "و",    "أو",    "هاتفي", "رقمي",  "يرجى",   "شكرا",  "على",    "مع",   "هو",    "هي",
+                                      "پلاک", "واحد",  "طبقه",  "است",   "در",     "به",    "که",     "מספר", "ו",     "ב",
+                                      "ל",    "אני",   "גר",    "גרה",   "עיר",    "דירה",  "קומה",   "של",   "עם",    NULL};
+/* parts after the street that take a name or a number: district, city, building, flat, floor, governorate, area; fa
+ * plate (house number), unit, floor, alley; he flat, floor, entrance */
+static const char *const ar_unit[] = {"حي",  "مدينة", "عمارة", "مبنى", "بناية", "شقة",  "الدور", "الطابق", "محافظة", "منطقة",
+                                      "رقم", "پلاک",  "واحد",  "طبقه", "کوچه",  "דירה", "קומה",  "כניסה",  NULL};
+/* the street words of the pattern: ar street, road; fa street, alley, boulevard; he street, on street, boulevard */
+static const char *const ar_street_words[] = {"شارع", "طريق", "خیابان", "کوچه", "بلوار", "רחוב", "ברחוב", "שדרות", "בשדרות", NULL};
 
-/* 1-n Arabic words of a name from p (single spaces between), up to a stop word; @return the end or p */
-static size_t ar_name(const char *t, size_t len, size_t p, int max)
+/* 1-n words of a name from p (single spaces between), up to a stop word; @return the end or p */
+static size_t ar_name(const char *t, size_t len, size_t p, int max, int (*letter)(uint32_t))
 {
     size_t e = p;
     for (int k = 0; k < max; k++) {
         size_t q = k == 0 ? p : e + 1;
         if (k > 0 && (e + 1 >= len || t[e] != ' '))
             break;
-        size_t w = ar_word(t, len, q);
-        if (w == q || word_in(t, len, q, w, ar_stop) || (w - q >= 2 && memcmp(t + q, "و", 2) == 0 && k > 0))
+        size_t w = ar_word(t, len, q, letter);
+        if (w == q || word_in(t, q, w, ar_stop) || (w - q >= 2 && memcmp(t + q, "و", 2) == 0 && k > 0))
             break;
         e = w;
     }
     return e;
 }
 
+/* Arabic, Persian and Hebrew streets: the street word ends at `to` */
 static int ar_address(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
-    size_t len = c->len, a = to - 8; /* شارع and طريق are 8 bytes */
-    size_t s = a, e, q;
+    size_t len = c->len, a = to, s, e, q;
     int numbered = 0, comps = 0;
     uint32_t cp;
-    if (a > 0 && pol__cp_before(t, a, &cp) == 2 && ar_letter(cp))
+    for (const char *const *w = ar_street_words; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (to >= n && memcmp(t + to - n, *w, n) == 0 && to - n < a)
+            a = to - n;
+    }
+    if (a == to)
+        return 0;
+    int (*letter)(uint32_t) = U(t[a]) == 0xD7 ? he_letter : ar_letter;
+    if (a > 0 && pol__cp_before(t, a, &cp) == 2 && (ar_letter(cp) || he_letter(cp)))
         return 0; /* inside a word */
+    s = a;
     /* a building number before: "15 شارع" */
     if (a >= 2 && t[a - 1] == ' ' && pol__is_digit(U(t[a - 2]))) {
         size_t b = a - 1;
@@ -516,46 +538,48 @@ static int ar_address(pol__scanctx_t *c, size_t to)
     }
     if (to + 1 >= len || t[to] != ' ')
         return 0;
-    e = ar_name(t, len, to + 1, 4);
+    e = ar_name(t, len, to + 1, 4, letter);
     if (e == to + 1)
         return 0;
     /* the number after: " رقم 25", " 25" */
     q = e;
-    if (q + 1 < len && t[q] == ' ' && (size_t)(ar_word(t, len, q + 1) - (q + 1)) == 6 && memcmp(t + q + 1, "رقم", 6) == 0)
+    if (q + 1 < len && t[q] == ' ' && (size_t)(ar_word(t, len, q + 1, letter) - (q + 1)) == 6 && memcmp(t + q + 1, "رقم", 6) == 0)
         q += 7;
     if (q + 1 < len && t[q] == ' ' && pol__is_digit(U(t[q + 1]))) {
         size_t d = digits_end(t, len, q + 1);
         if (d - q - 1 <= 6 && !pol__glue_after(t, len, d))
             e = d, numbered = 1;
     }
-    /* the components after: "، حي الدقي", "، الرياض 12345", ", 12345" */
+    /* the components after: "، حي الدقي", "، الرياض 12345", ", 12345", "، پلاک ۱۲" */
     for (int k = 0; k < 5; k++) {
         size_t p = e;
         if (p + 1 < len && memcmp(t + p, "،", 2) == 0)
             p += 2;
         else if (p < len && (t[p] == ',' || t[p] == '-'))
             p++;
-        else if (!(p + 1 < len && t[p] == ' ' && (pol__is_digit(U(t[p + 1])) || ar_word(t, len, p + 1) != p + 1)))
+        else if (!(p + 1 < len && t[p] == ' ' && (pol__is_digit(U(t[p + 1])) || ar_word(t, len, p + 1, letter) != p + 1)))
             break;
         while (p < len && t[p] == ' ')
             p++;
         if (p < len && pol__is_digit(U(t[p]))) {
             size_t d = digits_end(t, len, p);
-            if (d - p != 5 || pol__glue_after(t, len, d))
+            if ((d - p != 5 && d - p != 7) || pol__glue_after(t, len, d))
                 break;
             e = d, comps++;
             continue;
         }
-        size_t w = ar_word(t, len, p), n;
+        size_t w = ar_word(t, len, p, letter), n;
         if (w == p)
             break;
-        if (word_in(t, len, p, w, ar_unit)) {
-            /* a district or building with its name or number */
+        if (word_in(t, p, w, ar_unit)) {
+            /* a district, building or house plate with its name or number */
             size_t r = w + (w < len && t[w] == ' ');
-            if (r < len && pol__is_digit(U(t[r])))
+            if (r < len && pol__is_digit(U(t[r]))) {
                 n = digits_end(t, len, r);
-            else
-                n = ar_name(t, len, r, 3);
+                numbered |= (w - p == 6 && memcmp(t + p, "رقم", 6) == 0) || (w - p == 8 && memcmp(t + p, "پلاک", 8) == 0);
+            } else {
+                n = ar_name(t, len, r, 3, letter);
+            }
             if (n == r)
                 break;
             e = n, comps++;
@@ -564,13 +588,21 @@ static int ar_address(pol__scanctx_t *c, size_t to)
         /* a city: 1-2 words after a comma only (a word after a space is the sentence going on) */
         if (e + 1 < len && t[e] == ' ')
             break;
-        n = ar_name(t, len, p, 2);
+        n = ar_name(t, len, p, 2, letter);
         if (n == p)
             break;
         e = n, comps++;
     }
     if (!numbered && comps < 2)
         return 0;
+    /* a city written first: "تهران، خیابان ولیعصر" (one word before the comma) */
+    if (s == a && a >= 4 && (memcmp(t + a - 3, "، ", 3) == 0 || (t[a - 2] == ',' && t[a - 1] == ' '))) {
+        size_t ce = t[a - 2] == ',' ? a - 2 : a - 3, cs = ce;
+        while (cs > 0 && pol__cp_before(t, cs, &cp) == 2 && letter(cp))
+            cs -= 2;
+        if (cs < ce && (cs == 0 || t[cs - 1] == ' ' || t[cs - 1] == ':') && !word_in(t, cs, ce, ar_stop))
+            s = cs;
+    }
     c->skip_until[POL__REC_STREET] = e;
     if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.75) != 0)
         return -1;
@@ -649,7 +681,7 @@ static size_t vn_word_at(const char *t, size_t len, size_t p, const char *const 
     size_t best = 0;
     for (const char *const *w = words; *w != NULL; w++) {
         size_t n = strlen(*w);
-        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0 && letter_at(t, len, p + n) == 0)
+        if (n > best && p + n <= len && memcmp(t + p, *w, n) == 0 && ((*w)[n - 1] == '.' || letter_at(t, len, p + n) == 0))
             best = n;
     }
     return best;
@@ -686,7 +718,7 @@ static size_t vn_number(const char *t, size_t len, size_t p)
     return pol__glue_after(t, len, e) ? p : e;
 }
 
-/* a street segment from p to exactly `se`: [keyword] [number] [keyword] name, with a keyword or a number;
+/* a street segment from p to exactly `se`: [keyword] [number] [keyword] name, with a keyword or a number and a name;
  * @return 0 no, 1 yes, 2 yes with a house number */
 static int vn_street_seg(const char *t, size_t len, size_t p, size_t se)
 {
@@ -704,8 +736,9 @@ static int vn_street_seg(const char *t, size_t len, size_t p, size_t se)
     }
     if (!kw && !num)
         return 0;
+    /* the street's name is required: "4, P. 12, Q. 3" is a page and a question in English */
     size_t e = q < se ? vn_name(t, se, q) : q;
-    if (e != se || (e == q && !num))
+    if (e != se || e == q)
         return 0;
     return num ? 2 : 1;
 }
@@ -791,6 +824,26 @@ static int vn_address(pol__scanctx_t *c, size_t to)
         return -1;
     c->cands->v[c->cands->n - 1].ctx_done = 1;
     return 0;
+}
+
+/* a Russian city written before the street (Почта России's order: "г. Москва, ул. Ленина, д. 10"): "г. <Name>, " or
+ * "город <Name>, " before s; @return its start or s */
+static size_t ru_city_before(const char *t, size_t s)
+{
+    if (s < 8 || t[s - 1] != ' ' || t[s - 2] != ',')
+        return s;
+    size_t e = s - 2, b = e;
+    for (size_t k; b > 0 && (k = letter_before(t, b)) != 0;)
+        b -= k;
+    if (b == e || cap_word_end(t, e, b) != e)
+        return s;
+    static const char *const city[] = {"г. ", "г.", "город ", NULL};
+    for (const char *const *w = city; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (b >= n && memcmp(t + b - n, *w, n) == 0 && (b == n || !pol__is_alnum(U(t[b - n - 1]))) && letter_before(t, b - n) == 0)
+            return b - n;
+    }
+    return s;
 }
 
 int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
@@ -956,6 +1009,7 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
     /* the rest of the address: unit, postcode, city, region, country (one LOCATION span) */
     e = address_tail(t, c->len, e);
     s = address_head(t, s);
+    s = ru_city_before(t, s);
     c->skip_until[POL__REC_STREET] = e;
     pol__cand_t *cd;
     if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)

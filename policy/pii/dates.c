@@ -13,9 +13,12 @@
 
 static int month_word(const char *t, size_t len, size_t p)
 {
-    static const char *const months[] = {"jan",  "feb",  "mar",  "apr", "may", "jun",  "jul",  "aug",  "sep",  "oct", "nov", "dec",
-                                         "janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "ene", "abr",
-                                         "ago",  "dic",  "gen",  "mag", "giu", "lug",  "set",  "ott",  "mär",  "okt", "dez", NULL};
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
+                                         "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "ene", "abr", "ago",
+                                         "dic", "gen", "mag", "giu", "lug", "set", "ott", "mär", "okt", "dez",
+                                         /* Thai months (the Royal Institute's names) */
+                                         "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
+                                         "ตุลาคม", "พฤศจิกายน", "ธันวาคม", NULL};
     size_t e = p;
     while (e < len && (pol__is_alpha(U(t[e])) || U(t[e]) >= 0x80))
         e++;

@@ -8,7 +8,10 @@
 //   without its record; every 200 has its record at the moment the client receives it;
 // - kill -9 at random points under load, several rounds on one database: every call whose
 //   response completed is in the call log with its settlement, no reservation stays open after
-//   the restart's recovery, and the ledger sums to the balance.
+//   the restart's recovery, and the ledger sums to the balance;
+// - a record the database refuses for itself (one user's rows refused): dropped after a bounded
+//   number of attempts, its client gets no complete answer, its settlement is committed, the other
+//   users are served again, aigw_store_write_failures_total counts it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
@@ -16,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  ADMIN_TOKENS, CLIENT_KEY, adminRequest, client, sleep, sqlite, startAigw, startMock, storeSetup, waitFor,
+  ADMIN_TOKENS, CLIENT_KEY, adminRequest, client, rawRequest, sleep, sqlite, startAigw, startMock, storeSetup, waitFor,
+  withTimeout,
 } from './lib/harness.mjs';
 
 const FLAT = { input_per_mtok: 0, output_per_mtok: 1000000, per_request: 1000 };
@@ -246,6 +250,59 @@ describe('a record that is never committed (SQLite)', () => {
       assert.equal(Number(sqlite(data.db, "SELECT COUNT(*) AS n FROM calls WHERE user_id = 'user-journal-never'")[0].n), 0);
     } finally {
       if (!stopped) await gw.stop();
+    }
+  });
+});
+
+describe('a record the database refuses for itself (SQLite, metering on)', () => {
+  // Issue 12 session 8: a trigger refuses the call rows of one user only, the others' go in. That
+  // call's record is dropped after a bounded number of attempts (docs/internals/store.md "A record the
+  // database refuses"): its client does not get the whole answer, its settlement is committed, and
+  // the other users are served again within seconds. Before, the record was retried for ever and
+  // every call got 503 until a restart.
+  test('the refused call ends as an error, its settlement committed; the others are served again; counted', async () => {
+    const data = storeSetup('journal-refused-data');
+    const gw = await startAigw({ name: 'journal-refused-aigw', mockUrl: mock.url, config: meterConfig(data, true) });
+    const bad = 'user-journal-refused';
+    const good = 'user-journal-served';
+    try {
+      await grant(gw, bad, 100 * R);
+      await grant(gw, good, 100 * R);
+      sqlite(data.db, `CREATE TRIGGER test_refuse_one BEFORE INSERT ON calls WHEN NEW.user_id = ${q(bad)}`
+        + " BEGIN SELECT RAISE(ABORT, 'test: refused'); END");
+      const { chunks, closed } = rawChat(gw, 'journal-refused', bad);
+      // no SIGTERM, no trigger dropped: the response ends by itself once the record is dropped
+      await withTimeout(closed, 15000, () => assert.fail('the refused call did not end within 15 s'));
+      const text = Buffer.concat(chunks).toString('utf8');
+      const i = text.indexOf('\r\n\r\n');
+      if (i >= 0 && /^HTTP\/1\.1 200 /.test(text)) {
+        const len = /content-length: (\d+)/i.exec(text);
+        const got = Buffer.byteLength(text.slice(i + 4));
+        assert.ok(len === null || got < Number(len[1]), `the whole answer (${got} bytes) reached the client without its record`);
+      }
+      assert.equal(storedIds(data.db, bad).size, 0);
+      const l = ledgerOf(data.db, bad);
+      assert.equal(l.open, 0, 'its reservation was settled');
+      assert.equal(l.unsettled, 0);
+      assert.equal(l.sum, l.balance, 'SUM(ledger) = balance');
+      assert.equal(l.balance, 100 * R - 1038, 'charged its usage (1000 + 38 output tokens)');
+      // the gateway serves the others again (503 + Retry-After meanwhile)
+      const sdk = client(gw, { user: good, timeout: 20000 });
+      await waitFor(async () => {
+        try {
+          await sdk.chat.completions.create({ model: 'journal-served', max_tokens: MAX_TOKENS, messages: [{ role: 'user', content: 'x' }] });
+          return true;
+        } catch (e) {
+          if (e instanceof OpenAI.APIError && e.status === 503) return null;
+          throw e;
+        }
+      }, { timeoutMs: 15000, intervalMs: 200, msg: 'another user served again' });
+      assert.equal(storedIds(data.db, good).size, 1);
+      const m = await rawRequest(gw, { path: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKENS.ops}` } });
+      assert.equal(m.status, 200);
+      assert.match(m.body, /^aigw_store_write_failures_total 1$/m);
+    } finally {
+      await gw.stop();
     }
   });
 });

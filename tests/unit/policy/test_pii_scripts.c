@@ -536,6 +536,7 @@ static void test_vietnamese(void **state)
         "Quận 1 có nhiều nhà hàng ngon, phường Bến Nghé rất đông",
         "Tôi làm việc ở quận 7, còn vợ tôi ở quận 3",
         "J. P. Morgan, Q. Smith and P. Jones met in Hanoi",
+        "See section 4, P. 12, Q. 3 of the report, Hanoi edition",
         "Các quận nội thành, huyện ngoại thành và xã vùng sâu",
         "Phường Bến Nghé là trung tâm của quận 1",
     };
@@ -562,6 +563,11 @@ static void test_streets_el_ar_tr(void **state)
         {"Adresim Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710", "Bağdat Caddesi No: 120 Daire 5 Kadıköy/İstanbul 34710"},
         {"Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul, teşekkürler", "Caferağa Mah. Moda Cad. No: 12/3 Kadıköy İstanbul"},
         {"Gül Sok. No: 7 D: 3 Çankaya Ankara 06690 adresine gönderin", "Gül Sok. No: 7 D: 3 Çankaya Ankara 06690"},
+        /* Hebrew and Persian streets, a Russian city before the street, Vietnamese "TP.HCM" */
+        {"שמי דוד כהן, אני גר ברחוב הרצל 15, תל אביב", "ברחוב הרצל 15, תל אביב"},
+        {"آدرس من تهران، خیابان ولیعصر، پلاک ۱۲ است", "تهران، خیابان ولیعصر، پلاک ۱۲"},
+        {"Я живу по адресу: г. Москва, ул. Ленина, д. 10, кв. 5", "г. Москва, ул. Ленина, д. 10, кв. 5"},
+        {"Xin gửi về địa chỉ 15 Trần Hưng Đạo, P. Phạm Ngũ Lão, Q.1, TP.HCM", "15 Trần Hưng Đạo, P. Phạm Ngũ Lão, Q.1, TP.HCM"},
     };
     for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
         if (!found(f, addrs[i][0], addrs[i][1], POL_PII_LOCATION))
@@ -571,6 +577,10 @@ static void test_streets_el_ar_tr(void **state)
         "الشارع مزدحم جدا اليوم",
         "في شارع الملك فهد يوجد مطعم جميل",
         "هذا الطريق طويل جدا",
+        "הרחוב הזה יפה מאוד",
+        "רחוב הרצל הוא רחוב ארוך",
+        "در خیابان قدم زدم و خسته شدم",
+        "خیابان‌های تهران شلوغ است",
     };
     for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
         if (count_type(f, none[i], POL_PII_LOCATION) != 0)
@@ -629,6 +639,16 @@ static void test_indic_addresses_and_more_intros(void **state)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!found(f, names[i][0], names[i][1], POL_PII_PERSON))
             fail_msg("name not found in \"%s\"", names[i][0]);
+    /* dates of birth after the birth words of th, vi (sinh ngày), bn, el, he, sw; Thai month names */
+    static const char *const dob[][2] = {
+        {"วันเกิด 12/05/2533 ครับ", "12/05/2533"},       {"Số CCCD của tôi là 001090012345, sinh ngày 12/05/1990", "12/05/1990"},
+        {"আমার জন্ম ১৫/০৮/১৯৮৫ তারিখে", "১৫/০৮/১৯৮৫"}, {"Γεννήθηκα στις 3/4/1980 στην Αθήνα", "3/4/1980"},
+        {"תאריך לידה: 01.02.1975", "01.02.1975"},     {"Nilizaliwa tarehe 12/03/1992 Mombasa", "12/03/1992"},
+        {"เกิดวันที่ 5 มีนาคม 1990", "5 มีนาคม 1990"},
+    };
+    for (size_t i = 0; i < sizeof(dob) / sizeof(dob[0]); i++)
+        if (!found(f, dob[i][0], dob[i][1], POL_PII_DATE_TIME))
+            fail_msg("date of birth not found in \"%s\"", dob[i][0]);
     static const char *const none[] = {
         "Saya Indonesia dan saya bangga",
         "Saya Suka Makan Nasi Goreng",
