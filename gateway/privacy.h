@@ -159,7 +159,9 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
  * a path ending in `.arguments` or `.partial_json`, or the top-level `arguments` of an OpenAI Responses
  * `response.function_call_arguments.done` / `response.mcp_call_arguments.done` event), each restored value is
  * escaped as the body of a JSON string literal, so that the arguments stay valid JSON whatever the value holds
- * (a line break in a PEM block, a quote, a backslash).
+ * (a line break in a PEM block, a quote, a backslash). The same for a string that is itself one valid JSON object or
+ * array (a structured-output answer's content: `{"name":"<PERSON_1>"}`), checked with gw_json_validate() when it
+ * holds a `<`. Not covered: such an answer streamed, whose pieces are no JSON on their own (docs/internals/privacy.md).
  */
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
 

@@ -83,6 +83,18 @@ static int path_holds_json(const char *event, size_t event_len, const char *path
     return strcmp(path, "delta") == 0 && event != NULL && ends_with(event, event_len, "_arguments.delta");
 }
 
+/* A string that is itself one JSON object or array (a structured-output answer: OpenAI `response_format` json_schema /
+ * json_object, Responses `text.format`, Gemini `responseMimeType: application/json`, an app's "answer in JSON"): a
+ * placeholder can only stand inside one of its string literals (`<` starts no JSON value), so a restored value must be
+ * escaped for it. Prose that merely starts with `{` or `[` does not validate and is restored as it is. */
+static int text_is_json(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i < len && (s[i] == '{' || s[i] == '[') && gw_json_validate(s, len, NULL, NULL) == 0;
+}
+
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out)
 {
     return gw_privacy_restore_event_text(session, NULL, 0, path, s, len, out);
@@ -92,7 +104,7 @@ int gw_privacy_restore_event_text(void *session, const char *event, size_t event
                                   gw_buf_t *out)
 {
     const pol_pii_session_t *ss = session;
-    if (!path_holds_json(event, event_len, path))
+    if (!path_holds_json(event, event_len, path) && (memchr(s, '<', len) == NULL || !text_is_json(s, len)))
         return pol_pii_session_restore(ss, s, len, out);
     /* inside embedded JSON: escape each value as the body of a JSON string literal */
     int changed = 0;

@@ -232,9 +232,9 @@ static void assert_event_value(const char *sse, const char *name, const char *ke
  * path `delta`, like the prose of `response.output_text.delta`), the top-level `arguments` of `.done` and the item of
  * `response.output_item.done`. A value restored into them is escaped for that JSON (a PEM's line breaks were written
  * raw into the deltas and `.done`: arguments the client could not parse); the prose delta gets the value as it is. */
-static void test_stream_arguments_stay_json(void **state)
+/* The request pass tokenizes PEM (as SECRET) in an OpenAI Responses request: its placeholder goes to `tok`. */
+static void tokenize_pem(fixture_t *f, char tok[32])
 {
-    fixture_t *f = fixture_new(0);
     gw_privacy_scratch_t s;
     assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
     static const char req[] = "{\"model\":\"gpt-4o-mini\",\"input\":\"store this key: " PEM "\"}";
@@ -251,11 +251,84 @@ static void test_stream_arguments_stay_json(void **state)
         gw_privacy_scrub_request(f->pv, &s, &prov_openai, f->ss, body.base, body.len, &out, &changed, &info, &desc, &off), 0);
     const char *t = strstr(out.base, "<SECRET_");
     assert_non_null(t);
-    char tok[32];
     size_t tl = strcspn(t, ">") + 1;
-    assert_true(tl < sizeof(tok) && tl > 4);
+    assert_true(tl < 32 && tl > 4);
     memcpy(tok, t, tl);
     tok[tl] = '\0';
+    gw_buf_free(&body);
+    gw_buf_free(&out);
+    gw_buf_free(&info.user);
+    gw_buf_free(&info.model);
+    gw_privacy_scratch_dispose(&s);
+}
+
+/* A structured-output answer (the content is itself JSON: OpenAI response_format json_schema, an app's "answer in
+ * JSON") keeps parsing after the restore: a value with a line break or a quote is escaped inside its JSON; prose, also
+ * prose that starts with a bracket, gets the value as it is. */
+static void test_structured_output_stays_json(void **state)
+{
+    fixture_t *f = fixture_new(0);
+    char tok[32];
+    tokenize_pem(f, tok);
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+    for (size_t k = 0; k < 4; k++) {
+        char content[256], answer[512];
+        const char *pk = tok, *pm = f->token;
+        switch (k) { /* the content as a JSON string literal's body (its quotes escaped) */
+        case 0:
+            snprintf(content, sizeof(content), "{\\\"key\\\": \\\"%s\\\", \\\"mail\\\": \\\"%s\\\"}", pk, pm);
+            break;
+        case 1:
+            snprintf(content, sizeof(content), " [\\\"%s\\\", \\\"%s\\\"]", pk, pm);
+            break;
+        case 2:
+            snprintf(content, sizeof(content), "key: %s, mail %s", pk, pm);
+            break;
+        default:
+            snprintf(content, sizeof(content), "[note] key: %s, mail %s", pk, pm);
+        }
+        snprintf(answer, sizeof(answer),
+                 "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                 "\"content\":\"%s\"},\"finish_reason\":\"stop\"}]}",
+                 content);
+        gw_buf_t out = GW_BUF_INIT;
+        int changed = 0;
+        assert_int_equal(gw_privacy_restore_json(f->pv, &s, f->ss, answer, strlen(answer), &out, &changed), 0);
+        assert_true(changed);
+        json_t *a = json_loadb(out.base, out.len, 0, NULL);
+        assert_non_null(a);
+        const char *text = json_string_value(
+            json_object_get(json_object_get(json_array_get(json_object_get(a, "choices"), 0), "message"), "content"));
+        assert_non_null(text);
+        assert_null(strstr(text, "<SECRET_"));
+        assert_null(strstr(text, "<EMAIL_"));
+        if (k < 2) { /* JSON content: still JSON, the values decoded back */
+            json_t *inner = json_loads(text, 0, NULL);
+            if (inner == NULL)
+                fail_msg("case %zu: the restored content is no longer JSON: %s", k, text);
+            json_t *key = k == 0 ? json_object_get(inner, "key") : json_array_get(inner, 0);
+            json_t *mail = k == 0 ? json_object_get(inner, "mail") : json_array_get(inner, 1);
+            assert_string_equal(json_string_value(key), PEM);
+            assert_string_equal(json_string_value(mail), EMAIL);
+            json_decref(inner);
+        } else { /* prose: the value as it is, its line breaks raw */
+            assert_non_null(strstr(text, PEM));
+            assert_non_null(strstr(text, EMAIL));
+        }
+        json_decref(a);
+        gw_buf_free(&out);
+    }
+    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+    (void)state;
+}
+
+static void test_stream_arguments_stay_json(void **state)
+{
+    fixture_t *f = fixture_new(0);
+    char tok[32];
+    tokenize_pem(f, tok);
     /* split the token across the two argument deltas: the held text is re-sent as its own (delta) event */
     char sse[2048];
     snprintf(sse, sizeof(sse),
@@ -302,11 +375,6 @@ static void test_stream_arguments_stay_json(void **state)
     gw_buf_free(&joined);
     gw_buf_free(&sent);
     pol_restore_stream_free(rs);
-    gw_buf_free(&body);
-    gw_buf_free(&out);
-    gw_buf_free(&info.user);
-    gw_buf_free(&info.model);
-    gw_privacy_scratch_dispose(&s);
     fixture_free(f);
     (void)state;
 }
@@ -314,8 +382,11 @@ static void test_stream_arguments_stay_json(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_stream_arguments_stay_json),     cmocka_unit_test(test_restore_out_of_memory),
-        cmocka_unit_test(test_scan_and_restore_out_of_memory), cmocka_unit_test(test_not_json_passes),
+        cmocka_unit_test(test_stream_arguments_stay_json),
+        cmocka_unit_test(test_structured_output_stays_json),
+        cmocka_unit_test(test_restore_out_of_memory),
+        cmocka_unit_test(test_scan_and_restore_out_of_memory),
+        cmocka_unit_test(test_not_json_passes),
         cmocka_unit_test(test_not_json_with_scan_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
