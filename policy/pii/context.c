@@ -69,9 +69,12 @@ static int word_start(const char *low, size_t i)
 }
 
 /* Nouns that may stand between a negative word and its number: "order number: 5512", "Commande
- * n° 5512", "ticket ID 5512", "订单号 5512". Lower case. */
-static const char *const label_nouns[] = {"number", "no",     "nr",     "num",   "n",  "id",   "code", "nummer",
-                                          "numéro", "numero", "número", "номер", "号", "番号", "번호", NULL};
+ * n° 5512", "ticket ID 5512", "订单号 5512", "ऑर्डर नंबर A394691964". Lower case. */
+static const char *const label_nouns[] = {"number", "no", "nr", "num", "n", "id", "code", "nummer", "numéro", "numero", "número",
+                                          "номер", "号", "番号", "번호",
+                                          /* hi, bn, th, vi, ar, fa, id/ms, sw, tr: number */
+                                          "नंबर", "संख्या", "क्रमांक", "নম্বর", "নং", "หมายเลข", "เลขที่", "số", "رقم", "شماره", "nomor",
+                                          "nambari", "numarası", "numarasi", NULL};
 
 /* Non-ASCII separators a label may end with: full-width colon and number sign, degree and ordinal
  * signs (n°, nº), numero sign, ideographic space and comma, no-break space. */

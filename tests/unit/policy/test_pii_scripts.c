@@ -649,6 +649,9 @@ static void test_indic_addresses_and_more_intros(void **state)
     for (size_t i = 0; i < sizeof(dob) / sizeof(dob[0]); i++)
         if (!found(f, dob[i][0], dob[i][1], POL_PII_DATE_TIME))
             fail_msg("date of birth not found in \"%s\"", dob[i][0]);
+    /* an order number after a label noun of the language is labelled by the order word (multilingual negative,
+     * hi: a DE_HEALTH_INSURANCE-shaped order number) */
+    assert_int_equal(count_type(f, "ऑर्डर नंबर A394691964, कुल ₹1,299.00।", POL_PII_DE_HEALTH_INSURANCE), 0);
     static const char *const none[] = {
         "Saya Indonesia dan saya bangga",
         "Saya Suka Makan Nasi Goreng",
