@@ -140,6 +140,8 @@ static int han_in(const pol__script_tables_t *tb, uint32_t cp, const char *t, si
 static size_t word_at(const char *t, size_t len, size_t p, const word_t *words)
 {
     size_t best = 0;
+    if (p >= len)
+        return 0; /* a trigger at the text's end ("请填写您的姓名"): nothing after it (read t[len] before) */
     for (const word_t *w = words; w->s != NULL; w++) {
         /* kana and Hangul share their first two bytes: compare three before the call */
         const char *x = w->s;
