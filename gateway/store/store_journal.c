@@ -179,7 +179,7 @@ static void mark_unavailable(gw_store_t *st)
     atomic_store_explicit(&st->unavailable_until_us, gw_store__mono_now_us() + J_UNAVAILABLE_US, memory_order_relaxed);
 }
 
-/* One FINISH item alone in its own transaction. @return 1 committed, 0 failed (rolled back); then
+/* One FINISH (or SETTLE) item alone in its own transaction. @return 1 committed, 0 failed (rolled back); then
  * `*own` (may be NULL) is 1 when the failure was the item's own: the store refused the record
  * (GW_STORE_E_INVAL) or the database refused its values (GW_STORE_ERR_DATA: a constraint, a
  * trigger's refusal, a value too big), not the database's state (a full disk, I/O, a lock, the
@@ -195,7 +195,7 @@ static int finish_alone(gw_store_t *st, gw_journal_item_t *it, int *own)
         if (own != NULL)
             *own = it->rc == GW_STORE_E_INVAL ||
                    ((it->rc == 0 || it->rc == GW_STORE_E_DB) && gw_store__db_errclass(st->wdb) == GW_STORE_ERR_DATA);
-        gw_store__log_db_error(st->wdb, "finished call not committed");
+        gw_store__log_db_error(st->wdb, it->kind == GW_J_SETTLE ? "settlement not committed" : "finished call not committed");
         gw_store__tx_rollback(st->wdb);
     }
     return ok;
@@ -257,9 +257,10 @@ static void journal_drop(gw_store_t *st, gw_journal_item_t *it)
 }
 
 /*
- * A journal transaction failed and was rolled back. Reservations, grants, settlements and
- * flushes fail (their callers answer 503 or report the error: nothing was forwarded on their
- * account). Finished calls were forwarded: each is tried alone; those that still fail wait in
+ * A journal transaction failed and was rolled back. Reservations, grants and flushes fail (their
+ * callers answer 503 or report the error: nothing was forwarded on their account). A settlement
+ * (of a call that ended) is tried alone, once: the batch may have failed for another item's sake.
+ * Finished calls were forwarded: each is tried alone; those that still fail wait in
  * the retry list (new calls are refused meanwhile: never a call forwarded unlogged), retried
  * with the backoff, for as long as the database cannot write (a full disk, I/O errors, the
  * connection, locks: never dropped for that). A failure counts as a refusal of the record for
@@ -287,6 +288,10 @@ static void journal_failed(gw_store_t *st, gw_journal_item_t *j)
         } else if (j->kind == GW_J_FLUSH) { /* last, as in journal_complete_all */
             *fltail = j;
             fltail = &j->next;
+        } else if (j->kind == GW_J_SETTLE) {
+            /* a call that ended (forwarded or not): its settlement alone, so that another item's failure (a record
+             * retried in this round) does not leave the reservation open until the next start, charged in full */
+            journal_complete(st, j, finish_alone(st, j, NULL));
         } else {
             journal_complete(st, j, 0);
         }

@@ -251,6 +251,40 @@ static void test_refused_record_dropped_inline(void **state)
     refused_record(*state, 1);
 }
 
+/* Another user's settlement in the same transaction as a refused record (one loop turn: both items in one inline
+ * transaction, which fails for the record's sake): the settlement is tried alone and goes in at once. Before, it failed
+ * with the transaction, and the call's reservation stayed open until the next start, charged in full. */
+static void test_settlement_beside_refused_record_committed(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st;
+    assert_int_equal(gw_store_grant(st, "ann", 10 * PRICE, NULL, NULL), 0);
+    assert_int_equal(gw_store_grant(st, "bob", 10 * PRICE, NULL, NULL), 0);
+    reserve(st, "ann", "bad-1", 4 * PRICE);
+    reserve(st, "bob", "b-ok", 3 * PRICE);
+    ts_sqlite_exec(fx->db, "CREATE TRIGGER test_refuse BEFORE INSERT ON calls WHEN NEW.request_id = 'bad-1'"
+                           " BEGIN SELECT RAISE(ABORT, 'test: refused'); END");
+    done_t *f = &fx->d[0];
+    gw_store_turn_t *t = gw_store_turn_open(st, 0);
+    assert_non_null(t);
+    for (int i = 0; i < 20000 && !gw_store__journal_idle(st); i++)
+        sleep_ms(1);
+    assert_int_equal(gw_store_finish_async(st, ts_call_rec("bad-1", "ann"), "ann", "bad-1", 1, 1500, on_done, f), 0);
+    assert_int_equal(gw_store_settle_deferred(st, "bob", "b-ok", 600), 0);
+    assert_int_equal(gw_store_turn_commit(t, 1), 2); /* one inline transaction for both: it fails */
+    gw_store_turn_close(t);
+    /* bob's settlement is in right after that transaction, while ann's record still waits for its retries */
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE request_id = ?", "b-ok"), 0);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ? AND kind = 'settle'", "b-ok"), 1);
+    assert_int_equal(balance_row(fx, "bob"), 10 * PRICE - 600);
+    assert_balanced(fx, "bob");
+    wait_done(f, 30); /* ann's record: dropped at the bound as before */
+    assert_int_not_equal(f->rc, 0);
+    assert_int_equal(balance_row(fx, "ann"), 10 * PRICE - 1500);
+    assert_balanced(fx, "ann");
+    wait_available(st);
+}
+
 /* The settlement is what the database refuses (a trigger on its ledger row), the record is fine: at the bound the record
  * goes in alone (a complete answer: its record is committed), the reservation stays open for crash recovery. */
 static void test_refused_settlement_record_kept(void **state)
@@ -378,6 +412,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_refused_record_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_record_dropped_inline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settlement_beside_refused_record_committed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_settlement_record_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_record_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_call_row_refused_kept, setup, teardown),
