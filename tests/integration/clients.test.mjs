@@ -85,7 +85,7 @@ function assertAnswer(text, where) {
 /** The call-record rows of `user` once there are `n` (the store writes asynchronously). */
 async function calls(user, n = 1) {
   const rows = await waitFor(() => {
-    const r = sqlite(store.db, `select provider, route, status, usage_json, notrain_decision from calls where user_id = '${user}' order by rowid`);
+    const r = sqlite(store.db, `select provider, route, status, usage_json, notrain_decision from calls where user_id = '${user}' order by started_at, rowid`);
     return r.length >= n ? r : null;
   }, { timeoutMs: 5000, msg: `${n} call row(s) of ${user}` });
   assert.equal(rows.length, n, `${n} call(s) recorded for ${user}: ${JSON.stringify(rows)}`);
