@@ -178,7 +178,9 @@ done
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 
 export AIGW_BENCH_CLK_TCK=$CLK_TCK AIGW_BENCH_METER_SECS=$SECS AIGW_BENCH_LOAD="$LOAD_BEFORE / $LOAD_AFTER"
-export AIGW_BENCH_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# the commit of the measured build's source tree (its CMakeCache), not of this script's tree
+BUILD_SRC=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)
+export AIGW_BENCH_COMMIT=$(git -C "${BUILD_SRC:-$ROOT}" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DOC="$ROOT/docs/BENCHMARKS.md"
 [ "${AIGW_BENCH_NO_DOC:-0}" = 1 ] && DOC=-
 python3 - "$RESULTS" "$TMP/ledger.txt" "$DOC" <<'PY'

@@ -175,7 +175,9 @@ done
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 
 export AIGW_BENCH_CLK_TCK=$CLK_TCK AIGW_BENCH_LOAD="$LOAD_BEFORE / $LOAD_AFTER" AIGW_BENCH_SECS=$SECS AIGW_BENCH_CONNS=$CONNS
-export AIGW_BENCH_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# the commit of the measured build's source tree (its CMakeCache), not of this script's tree
+BUILD_SRC=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)
+export AIGW_BENCH_COMMIT=$(git -C "${BUILD_SRC:-$ROOT}" rev-parse --short HEAD 2>/dev/null || echo unknown)
 python3 - "$RESULTS" <<'PY'
 import os, statistics, sys
 hz = int(os.environ["AIGW_BENCH_CLK_TCK"])

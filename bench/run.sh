@@ -200,19 +200,21 @@ bench_target() {
     log "$target: h2c h2load -c$H2_CONNS -m$H2_STREAMS ${DURATION}s"
     run_h2load "$target" h2 $H2_CONNS $H2_STREAMS "$DURATION" "$h2" "$headers" "$@"
   fi
-  log "$target: serial HTTP/1.1 ${SERIAL}s"
-  run_wrk "$target" h1serial 1 "$SERIAL" "$h1" "$headers" "$@"
-  if [ "$h2" != - ]; then
-    log "$target: serial h2c ${SERIAL}s"
-    run_h2load "$target" h2serial 1 1 "$SERIAL" "$h2" "$headers" "$@"
+  if [ "$SERIAL" -gt 0 ]; then # AIGW_BENCH_SERIAL=0: no serial rows (not empty runs)
+    log "$target: serial HTTP/1.1 ${SERIAL}s"
+    run_wrk "$target" h1serial 1 "$SERIAL" "$h1" "$headers" "$@"
+    if [ "$h2" != - ]; then
+      log "$target: serial h2c ${SERIAL}s"
+      run_h2load "$target" h2serial 1 1 "$SERIAL" "$h2" "$headers" "$@"
+    fi
+    # The same serial run with the proxy moved onto the load generator's core: on this VM, waking
+    # the idle core costs ~90 us per hop, which would otherwise hide most of the proxy's own latency.
+    log "$target: serial HTTP/1.1 ${SERIAL}s, proxy on core $LOAD_CPU"
+    # (the mock lives on core 0 already and must stay there for the next targets)
+    [ "$target" != mock ] && set_affinity $LOAD_CPU "$@"
+    run_wrk "$target" h1serial1core 1 "$SERIAL" "$h1" "$headers" "$@"
+    [ "$target" != mock ] && set_affinity $PROXY_CPU "$@"
   fi
-  # The same serial run with the proxy moved onto the load generator's core: on this VM, waking
-  # the idle core costs ~90 us per hop, which would otherwise hide most of the proxy's own latency.
-  log "$target: serial HTTP/1.1 ${SERIAL}s, proxy on core $LOAD_CPU"
-  # (the mock lives on core 0 already and must stay there for the next targets)
-  [ "$target" != mock ] && set_affinity $LOAD_CPU "$@"
-  run_wrk "$target" h1serial1core 1 "$SERIAL" "$h1" "$headers" "$@"
-  [ "$target" != mock ] && set_affinity $PROXY_CPU "$@"
   log "$target: SSE stream x$STREAM_REQS"
   run_stream "$target" "$h1" "$headers"
   return 0
