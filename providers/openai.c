@@ -402,9 +402,14 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
  * (platform.openai.com/docs/api-reference/models). */
 static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
 
-/* Answers that speak the request's text (provider.h media_output_routes): "Create speech" returns the audio of
- * `input` (platform.openai.com/docs/api-reference/audio/createSpeech). */
-static const char *const openai_media_output[] = {"POST audio/speech", NULL};
+/* Answers that speak the request's text (provider.h media_outputs): "Create speech" returns the audio of `input`
+ * (platform.openai.com/docs/api-reference/audio/createSpeech); a chat completion with "audio" in `modalities` answers
+ * message.audio.data, the spoken answer, beside its transcript (api-reference/chat/create, `modalities`, `audio`). */
+static const prov_media_output_t openai_media_outputs[] = {
+    {"POST audio/speech", NULL, NULL},
+    {"POST chat/completions", "modalities", "audio"},
+    {NULL, NULL, NULL},
+};
 
 /* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning; legacy completions: text;
  * Responses: output[].content[].text, and in streams response.output_text.delta `delta`, *.done `text` / `part.text` /
@@ -534,7 +539,7 @@ const prov_adapter_t prov_openai = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
-    .media_output_routes = openai_media_output,
+    .media_outputs = openai_media_outputs,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

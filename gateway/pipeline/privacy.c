@@ -117,14 +117,15 @@ static int resolve_consent(gw_call_t *call)
     return -1; /* continues in on_consent_done */
 }
 
-/* A request whose answer is media rendering its text (provider.h media_output_routes: OpenAI audio/speech) cannot have
+/* A request whose answer is media rendering its text (provider.h media_outputs: OpenAI audio/speech, audio chat) cannot have
  * a placeholder restored in that answer: the listener would hear "<PHONE_NUMBER_1>". With a value to tokenize it is
  * refused (400 pii_unrestorable, the types named, never the values) before anything is forwarded; values the policy
  * redacts, masks or hashes pass, as everywhere (no restore is promised for them). @return 0 go on, -1 answered. */
 static int refuse_unrestorable_media(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
-    if (!call->need_restore || !prov_route_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len))
+    if (!call->need_restore || !prov_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
+                                                  call->body_json ? call->body : NULL, call->body_json ? call->body_len : 0))
         return 0;
     const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
     size_t nf;
