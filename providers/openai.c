@@ -451,6 +451,13 @@ static const pol_notrain_route_t openai_notrain_routes[] = {{"chat/completions",
                                                             {"threads*", "openai_storage_route", NULL, 0, NULL},
                                                             {NULL, NULL, NULL, 0, NULL}};
 
+/* user / safety_identifier: "hash" (default with a hash key) replaces them by a keyed hash, "drop" deletes them, "keep".
+ * OpenAI asks for a stable id per end user and recommends hashing it ("We recommend hashing their username or email
+ * address, in order to avoid sending us any identifying information", api-reference/chat/create `safety_identifier`);
+ * the PII pass alone gave every user whose id is an e-mail the same "<EMAIL_ADDRESS_1>". */
+static const char *const openai_user_values[] = {"hash", "drop", "keep", NULL};
+enum { OPENAI_UID_HASH, OPENAI_UID_DROP };
+
 /* store:false keeps completions and responses out of OpenAI's stored objects; metadata is only kept for stored
  * objects; encrypted reasoning is opt-in (non-reasoning models reject the include). */
 static const pol_notrain_force_t openai_notrain_forces[] = {
@@ -459,6 +466,10 @@ static const pol_notrain_force_t openai_notrain_forces[] = {
      .on = OPENAI_CHAT | OPENAI_RESPONSES,
      .when = {"drop_metadata", 1},
      .edits = {{"metadata", NULL, 0}}},
+    {.label = "user dropped",
+     .on = OPENAI_CHAT | OPENAI_RESPONSES,
+     .when = {"user", OPENAI_UID_DROP},
+     .edits = {{"user", NULL, 0}, {"safety_identifier", NULL, 0}}},
     {.label = "include+=reasoning.encrypted_content",
      .on = OPENAI_RESPONSES,
      .when = {"include_encrypted_reasoning", 1},
@@ -504,13 +515,25 @@ static const pol_notrain_capture_t openai_notrain_captures[] = {
 static const pol_notrain_option_t openai_notrain_options[] = {
     {.key = "drop_metadata", .type = POL_NOTRAIN_OPT_BOOL, .def = 1, .keyed = -1},
     {.key = "include_encrypted_reasoning", .type = POL_NOTRAIN_OPT_BOOL, .def = 0, .keyed = -1},
+    {.key = "user",
+     .type = POL_NOTRAIN_OPT_ENUM,
+     .def = OPENAI_UID_HASH,
+     .values = openai_user_values,
+     .keyed = OPENAI_UID_HASH,
+     .def_unkeyed = OPENAI_UID_DROP},
     {.key = NULL}};
+
+static const pol_notrain_hash_t openai_notrain_hashes[] = {
+    {"user", OPENAI_CHAT | OPENAI_RESPONSES, {"user", OPENAI_UID_HASH}, "user hashed"},
+    {"safety_identifier", OPENAI_CHAT | OPENAI_RESPONSES, {"user", OPENAI_UID_HASH}, "safety_identifier hashed"},
+    {NULL, 0, {NULL, 0}, NULL}};
 
 static const pol_notrain_posture_t openai_notrain = {
     .provider = "openai",
     .routes = openai_notrain_routes,
     .forces = openai_notrain_forces,
     .captures = openai_notrain_captures,
+    .hashes = openai_notrain_hashes,
     .options = openai_notrain_options,
 };
 

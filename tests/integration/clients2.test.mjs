@@ -410,6 +410,38 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
   });
 });
 
+describe('end-user ids sent to the provider (OpenAI user / safety_identifier, Anthropic metadata.user_id)', () => {
+  test('ids that are e-mail addresses: each end user gets a pseudonym of their own (it was "<EMAIL_ADDRESS_1>" for ' +
+    'every user, or one hash of that placeholder), stable across calls, never the address', async () => {
+    await mocks.openai.reset();
+    await mocks.anthropic.reset();
+    const ids = ['jane.doe@example.com', 'bob.smith@corp-mail.org'];
+    for (const id of [...ids, ids[0]]) {
+      // the app's own id as the body's user, the way OpenAI documents it (aigw reads the end user from it too)
+      const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+      await sdk.chat.completions.create({ model: 'gpt-4o-mini', user: id, safety_identifier: id,
+        messages: [{ role: 'user', content: 'hi' }] });
+      await sdk.responses.create({ model: 'gpt-4o-mini', input: 'hi', safety_identifier: id });
+      const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
+        defaultHeaders: { 'X-AIGW-User': id } });
+      await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, metadata: { user_id: id },
+        messages: [{ role: 'user', content: 'hi' }] });
+    }
+    const oa = (await upstream(mocks.openai, 6)).map((r) => JSON.parse(r.body));
+    const an = (await upstream(mocks.anthropic, 3)).map((r) => JSON.parse(r.body).metadata.user_id);
+    const seen = [[oa[0].user, oa[0].safety_identifier, oa[1].safety_identifier, an[0]],
+      [oa[2].user, oa[2].safety_identifier, oa[3].safety_identifier, an[1]],
+      [oa[4].user, oa[4].safety_identifier, oa[5].safety_identifier, an[2]]];
+    for (const row of seen) for (const v of row) assert.match(v, /^u_[0-9a-f]{32}$/, JSON.stringify(seen));
+    assert.notEqual(seen[0][0], seen[1][0], 'two users, two pseudonyms at OpenAI');
+    assert.notEqual(seen[0][3], seen[1][3], 'two users, two pseudonyms at Anthropic');
+    assert.deepEqual(seen[2], seen[0], 'the same user keeps the same pseudonyms');
+    assert.ok(!mocks.openai.logText().includes('example.com') && !mocks.anthropic.logText().includes('example.com'));
+    const [row] = await calls(ids[1], 3).then((rows) => rows.filter((x) => x.route.endsWith('chat/completions')));
+    assert.match(row.notrain_decision, /user hashed,safety_identifier hashed/);
+  });
+});
+
 describe('openai SDK: Responses API storage features (no-storage policy)', () => {
   const cases = [
     ['previous_response_id', { previous_response_id: 'resp_68af4030592c81938ec0a5fbab4a3e9f' }, 'openai_previous_response_id'],
