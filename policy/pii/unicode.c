@@ -96,9 +96,17 @@ int pol__glue_after(const char *t, size_t len, size_t i)
 
 /* ---- normalisation ---- */
 
-/* The ASCII byte a code point normalises to, or 0 if it stays. */
+/* The ASCII byte a code point normalises to, POL__NORM_DROP if the copy leaves it out, or 0 if it stays.
+ * Left out: invisible format characters (Unicode general category Cf, Default_Ignorable_Code_Point in
+ * DerivedCoreProperties.txt) that separate nothing a reader sees: soft hyphen U+00AD, zero width space / non-joiner /
+ * joiner U+200B-200D, the bidi marks and embeddings U+200E-200F, U+202A-202E, word joiner and invisible operators
+ * U+2060-2064, bidi isolates U+2066-2069, and U+FEFF. Copied text (web pages, PDFs, chat apps) carries them inside
+ * numbers and addresses, and a reader (or a model) sees "4111 1111 1111 1111" in "4111\u200b1111..." all the same. */
 static unsigned char norm_of(uint32_t cp)
 {
+    if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+        return POL__NORM_DROP;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
         return (unsigned char)(cp - 0xFF01 + 0x21);
     if (cp == 0x3000 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F)
@@ -120,15 +128,17 @@ static unsigned char norm_of(uint32_t cp)
 
 /* The ASCII byte the code point at t[i] (a byte >= 0xC2) normalises to, 0 if none; *n receives
  * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by
- * test_pii_scripts.c): C2 A0; D9 A0-A9; DB B0-B9; E0 A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali),
- * E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3; EF BC 81 -
- * EF BD 9E. */
+ * test_pii_scripts.c): C2 A0, C2 AD (dropped); E2 80 8B-8F, AA-AE, E2 81 A0-A4, A6-A9, EF BB BF (dropped); D9 A0-A9; DB B0-B9; E0
+ * A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali), E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3;
+ * EF BC 81 - EF BD 9E. */
 static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
     unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
     *n = 1;
     switch (b) {
     case 0xC2:
+        if (c == 0xAD)
+            return *n = 2, POL__NORM_DROP;
         return c == 0xA0 ? (*n = 2, ' ') : 0;
     case 0xD9:
         return c >= 0xA0 && c <= 0xA9 ? (*n = 2, (unsigned char)('0' + c - 0xA0)) : 0;
@@ -145,14 +155,20 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
             return *n = 3, ' ';
         if (c == 0x80 && d >= 0x90 && d <= 0x95)
             return *n = 3, '-';
+        if (c == 0x80 && ((d >= 0x8B && d <= 0x8F) || (d >= 0xAA && d <= 0xAE)))
+            return *n = 3, POL__NORM_DROP;
         if (c == 0x81 && d == 0x9F)
             return *n = 3, ' ';
+        if (c == 0x81 && ((d >= 0xA0 && d <= 0xA4) || (d >= 0xA6 && d <= 0xA9)))
+            return *n = 3, POL__NORM_DROP;
         if (c == 0x88 && d == 0x92)
             return *n = 3, '-';
         return 0;
     case 0xE3:
         return c == 0x80 && d == 0x80 ? (*n = 3, ' ') : 0;
     case 0xEF:
+        if (c == 0xBB && d == 0xBF)
+            return *n = 3, POL__NORM_DROP;
         if (c == 0xB9 && d == 0xA3)
             return *n = 3, '-';
         if (c == 0xBC && d >= 0x81 && d <= 0xBF)
@@ -434,7 +450,8 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
         }
         memcpy(nm->buf + o, t + run, j - run);
         o += j - run;
-        nm->buf[o++] = (char)a;
+        if (a != POL__NORM_DROP)
+            nm->buf[o++] = (char)a;
         run = i = j + n;
         if (shift_push(nm, o, i) != 0)
             return -1;

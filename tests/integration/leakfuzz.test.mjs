@@ -101,7 +101,18 @@ const NEIGHBOURS = [
   (v) => `请联系${v}谢谢`, (v) => `Звоните${v}сегодня`, (v) => `اتصل${v}شكرا`, (v) => `संपर्क${v}करें`,
   (v) => `«${v}»`, (v) => `電話：${v}`, (v) => v.replace(/ /g, '\u00a0'), (v) => v.replace(/ /g, '\u202f'),
   (v) => v.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))).replace('+', '\uff0b'),
+  // invisible format characters inside the value (copied from web pages, PDFs, chat apps): a reader sees the value
+  (v) => {
+    let out = v;
+    for (let k = 0; k < 3; k++) {
+      const at = 1 + Math.floor(rnd() * (out.length - 1));
+      out = out.slice(0, at) + pick(INVISIBLE) + out.slice(at);
+    }
+    return out;
+  },
 ];
+const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u200e', '\u202a', '\u2066'];
+const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const SEPARATORS = [' ', '\n', ', ', ': ', ' (', '; ', '\t', ' - '];
 
 function plantText(base, c, classes) {
@@ -290,7 +301,8 @@ function leaksIn(rec, needles) {
   } catch { /* not JSON: raw only */ }
   const texts = raw.concat(parsed !== null ? decodedStrings(parsed) : decodedStrings(rec.body));
   const found = new Set();
-  for (const t of texts) {
+  for (const t0 of texts) {
+    const t = t0.replace(INVISIBLE_RE, '');
     const lower = t.toLowerCase();
     for (const n of needles.exact) if (lower.includes(n.toLowerCase())) found.add(n);
     const flat = t.normalize('NFKC').replace(/[\s\u00a0\u2007\u202f\-–.()/+]/g, '');

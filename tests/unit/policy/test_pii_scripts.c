@@ -138,6 +138,10 @@ static void test_normalize_differential(void **state)
                                        "\xe0\xa6\x95",
                                        "\xe0\xa7\xa9",
                                        "\xe2\x80\x91",
+                                       "\xe2\x80\x8b",
+                                       "\xc2\xad",
+                                       "\xef\xbb\xbf",
+                                       "\xe2\x81\xa6",
                                        "\xe2\x88\x92",
                                        "\xef\xb9\xa3",
                                        "\xe2\x80\x89",
@@ -699,6 +703,78 @@ static void test_escapes_and_digit_words(void **state)
     assert_int_equal(count_type(f, "build 4111111111111111x", POL_PII_CREDIT_CARD), 0);
 }
 
+/* Invisible format characters (soft hyphen, zero-width characters, bidi controls, BOM) inside a value: a reader sees
+ * the value, so does the scan (left out of the normalised copy); the finding covers them in the original text */
+static void test_invisible_format_chars(void **state)
+{
+    fx_t *f = *state;
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "4111\xe2\x80\x8b"
+                    "1111\xc2\xad"
+                    "1111\xef\xbb\xbf"
+                    "1111";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    assert_int_equal(nm.len, 16);
+    assert_memory_equal(nm.buf, "4111111111111111", 16);
+    assert_int_equal(pol__norm_start(&nm, 4), 7); /* after the zero width space */
+    assert_int_equal(pol__norm_end(&nm, 16), strlen(t));
+    free(nm.buf);
+    free(nm.shift);
+
+    assert_true(found(f,
+                      "card 4111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111 ok",
+                      "4111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111",
+                      POL_PII_CREDIT_CARD));
+    /* the whole address, not the part after the zero width space or word joiner */
+    assert_true(found(f, "mail jane\xe2\x80\x8b.doe@example.com", "jane\xe2\x80\x8b.doe@example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "mail john\xe2\x81\xa0smith@example.org", "john\xe2\x81\xa0smith@example.org", POL_PII_EMAIL_ADDRESS));
+    /* zero width joiners in an IBAN (ISO 13616 check), soft hyphens in a phone number, bidi marks in an SSN */
+    assert_true(found(f,
+                      "IBAN DE89\xe2\x80\x8d"
+                      "3704\xe2\x80\x8d"
+                      "0044\xe2\x80\x8d"
+                      "0532\xe2\x80\x8d"
+                      "0130\xe2\x80\x8d"
+                      "00 bitte",
+                      "DE89\xe2\x80\x8d"
+                      "3704\xe2\x80\x8d"
+                      "0044\xe2\x80\x8d"
+                      "0532\xe2\x80\x8d"
+                      "0130\xe2\x80\x8d"
+                      "00",
+                      POL_PII_IBAN_CODE));
+    assert_true(found(f,
+                      "ruf an: +49\xc2\xad"
+                      "30\xc2\xad"
+                      "12345678",
+                      "+49\xc2\xad"
+                      "30\xc2\xad"
+                      "12345678",
+                      POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "SSN 536\xe2\x80\x8e-22\xe2\x80\x8e-8765", "536\xe2\x80\x8e-22\xe2\x80\x8e-8765", POL_PII_US_SSN));
+    /* Thai written with zero width spaces between words (a line-break hint): the name after the introduction */
+    assert_true(found(
+        f,
+        "\xe0\xb8\x9c\xe0\xb8\xa1\xe2\x80\x8b\xe0\xb8\x8a\xe0\xb8\xb7\xe0\xb9\x88\xe0\xb8\xad\xe2\x80\x8b"
+        "\xe0\xb8\xaa\xe0\xb8\xa1\xe0\xb8\x8a\xe0\xb8\xb2\xe0\xb8\xa2\xe2\x80\x8b\xe0\xb9\x83\xe0\xb8\x88\xe0\xb8\x94\xe0\xb8\xb5",
+        "\xe0\xb8\xaa\xe0\xb8\xa1\xe0\xb8\x8a\xe0\xb8\xb2\xe0\xb8\xa2\xe2\x80\x8b\xe0\xb9\x83\xe0\xb8\x88\xe0\xb8\x94\xe0\xb8\xb5",
+        POL_PII_PERSON));
+    /* no finding from the characters themselves: emoji sequences, Persian and Devanagari joiners, a BOM */
+    assert_int_equal(count_type(f, "family \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9 2024", POL_PII_PHONE_NUMBER), 0);
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *fa = "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 \xef\xbb\xbfversion 1.2.3";
+    assert_int_equal(pol_pii_scan(f->e, f->s, fa, strlen(fa), &ents, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 static void test_street_overread(void **state)
 {
     fx_t *f = *state;
@@ -736,6 +812,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_indic_addresses_and_more_intros, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_invisible_format_chars, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
