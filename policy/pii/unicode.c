@@ -181,6 +181,71 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
     }
 }
 
+/* HTML character references (WHATWG HTML "Character references"): a page or an e-mail quoted in a prompt writes
+ * `jane.doe&#64;example.com`, `&#x40;`, `&commat;`, and a reader of the rendered text sees the address. The ASCII
+ * byte the reference at t[i] ('&') stands for, POL__NORM_DROP for an invisible format character, or 0 (*n = 1) when it
+ * is none of them: decimal or hexadecimal references of 1-7 digits ending in ';' of a printable ASCII code point or of
+ * one norm_of maps, and the named ones of punctuation that occurs in personal data. */
+static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    static const struct {
+        const char *name;
+        unsigned char to;
+    } named[] = {{"commat;", '@'}, {"period;", '.'}, {"nbsp;", ' '}, {"plus;", '+'},  {"hyphen;", '-'}, {"dash;", '-'},
+                 {"lowbar;", '_'}, {"lpar;", '('},   {"rpar;", ')'}, {"colon;", ':'}, {"sol;", '/'},    {"num;", '#'}};
+    *n = 1;
+    if (i + 3 >= len || t[i] != '&')
+        return 0;
+    if (t[i + 1] == '#') {
+        size_t j = i + 2;
+        int hex = t[j] == 'x' || t[j] == 'X';
+        j += (size_t)hex;
+        uint32_t cp = 0;
+        size_t d0 = j;
+        for (; j < len && j - d0 < 7; j++) {
+            unsigned char c = U(t[j]);
+            unsigned v = 99u, lc = c | 0x20u;
+            if (c >= '0' && c <= '9')
+                v = (unsigned)(c - '0');
+            else if (hex && lc >= 'a' && lc <= 'f')
+                v = lc - 'a' + 10u;
+            if (v == 99u)
+                break;
+            cp = cp * (hex ? 16u : 10u) + v;
+        }
+        if (j == d0 || j >= len || t[j] != ';')
+            return 0;
+        unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : cp > 0x7E && cp <= 0xFFFF ? norm_of(cp) : 0;
+        if (a != 0)
+            *n = j + 1 - i;
+        return a;
+    }
+    for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+        size_t l = strlen(named[k].name);
+        if (i + 1 + l <= len && memcmp(t + i + 1, named[k].name, l) == 0)
+            return *n = l + 1, named[k].to;
+    }
+    return 0;
+}
+
+/* What the normalisation writes for the candidate at t[i] (a lead byte, or '&' when amp), *n its length. */
+static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    return t[i] == '&' ? ent_at(t, len, i, n) : norm_at(t, len, i, n);
+}
+
+/* Position of the first byte at or after i that can start a mapped code point (C2-EF) or a character reference ('&'),
+ * or len: one byte a step (texts with an '&' only). */
+static size_t next_lead_or_amp(const char *t, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        unsigned char b = U(t[i]);
+        if (b == '&' || (b >= 0xC2 && b <= 0xEF))
+            return i;
+    }
+    return len;
+}
+
 int pol__norm_selftest(void)
 {
     /* norm_at's byte patterns == norm_of's code points, over the whole BMP */
@@ -418,7 +483,7 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 
 /* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
  * range C2-EF, norm_at deciding at each). */
-static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast)
+static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int amp)
 {
     nm->len = 0;
     nm->nshift = 0;
@@ -440,10 +505,13 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
     size_t o = 0, i = f, run = 0;
     while (i < len) {
         /* the next lead byte that can start a mapped code point */
-        size_t j = fast ? next_norm_lead(t, len, i) : pol__next_byte_in(t, len, i, 0xC2, 0xEF), n;
+        size_t j = amp    ? next_lead_or_amp(t, len, i)
+                   : fast ? next_norm_lead(t, len, i)
+                          : pol__next_byte_in(t, len, i, 0xC2, 0xEF),
+               n;
         if (j == len)
             break;
-        unsigned char a = norm_at(t, len, j, &n);
+        unsigned char a = map_at(t, len, j, &n);
         if (a == 0) {
             i = j + 1;
             continue;
@@ -470,12 +538,27 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
        reference visits: candidates are C2-EF), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
-    return normalize_from(nm, t, len, f, 1);
+    /* character references: only in a text that holds an '&' (memchr: the ASCII fast path stays as it was) */
+    const char *a = memchr(t, '&', f);
+    if (a != NULL) {
+        for (size_t i = (size_t)(a - t), n; i < f; i = next_lead_or_amp(t, f, i + 1))
+            if (t[i] == '&' && ent_at(t, len, i, &n) != 0) {
+                f = i;
+                break;
+            }
+    }
+    return normalize_from(nm, t, len, f, 1, memchr(t + f, '&', len - f) != NULL);
 }
 
 int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
-    return normalize_from(nm, t, len, first_norm_ref(t, len, scripts), 0);
+    size_t f = first_norm_ref(t, len, scripts);
+    for (size_t i = 0, n; i < f; i++)
+        if (t[i] == '&' && ent_at(t, len, i, &n) != 0) {
+            f = i;
+            break;
+        }
+    return normalize_from(nm, t, len, f, 0, f < len && memchr(t + f, '&', len - f) != NULL);
 }
 
 /* the original offset of normalised offset p: the last shift point at or before p */

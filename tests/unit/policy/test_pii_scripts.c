@@ -142,6 +142,14 @@ static void test_normalize_differential(void **state)
                                        "\xc2\xad",
                                        "\xef\xbb\xbf",
                                        "\xe2\x81\xa6",
+                                       "&",
+                                       "&#64;",
+                                       "&#x40;",
+                                       "&commat;",
+                                       "&#8203;",
+                                       "&#65297;",
+                                       "&#1234567",
+                                       "&#x;",
                                        "\xe2\x88\x92",
                                        "\xef\xb9\xa3",
                                        "\xe2\x80\x89",
@@ -775,6 +783,39 @@ static void test_invisible_format_chars(void **state)
     assert_int_equal(n, 0);
 }
 
+/* HTML character references in quoted pages and e-mails: the rendered character is what a reader sees */
+static void test_character_references(void **state)
+{
+    fx_t *f = *state;
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "x jane&#46;doe&#x40;example&period;com &amp; AT&T &#10; &#;";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    assert_int_equal(nm.len, strlen("x jane.doe@example.com &amp; AT&T &#10; &#;"));
+    assert_memory_equal(nm.buf, "x jane.doe@example.com &amp; AT&T &#10; &#;", nm.len);
+    assert_int_equal(pol__norm_start(&nm, 2), 2);
+    assert_int_equal(pol__norm_end(&nm, 22), strlen("x jane&#46;doe&#x40;example&period;com"));
+    free(nm.buf);
+    free(nm.shift);
+    /* no reference, or none that maps: no copy (ASCII text keeps its fast path) */
+    assert_int_equal(pol__normalize(&nm, "AT&T and R&D &amp; more", 23, &scripts), 0);
+
+    assert_true(found(f, "<p>Mail jane.doe&#64;example.com</p>", "jane.doe&#64;example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "Mail: jane.doe&#x40;example.com.", "jane.doe&#x40;example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "jane.doe&commat;example.com", "jane.doe&commat;example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "card 4111&nbsp;1111&nbsp;1111&nbsp;1111", "4111&nbsp;1111&nbsp;1111&nbsp;1111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, "call &#43;1&#160;415&#160;555&#160;0134", "&#43;1&#160;415&#160;555&#160;0134", POL_PII_PHONE_NUMBER));
+    /* a reference of an invisible character inside a value, and full-width digits written as references */
+    assert_true(
+        found(f, "card 4111&#8203;1111&#8203;1111&#8203;1111 ok", "4111&#8203;1111&#8203;1111&#8203;1111", POL_PII_CREDIT_CARD));
+    /* markup and code with '&' and nothing personal stays clean */
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *code = "if (a && b) { x &= 3; } &lt;div&gt; Q&amp;A, AT&T, &#1234; &#xZZ; &#12345678;";
+    assert_int_equal(pol_pii_scan(f->e, f->s, code, strlen(code), &ents, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 static void test_street_overread(void **state)
 {
     fx_t *f = *state;
@@ -813,6 +854,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_invisible_format_chars, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_character_references, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
