@@ -111,6 +111,13 @@ const NEIGHBOURS = [
     return out;
   },
 ];
+// HTML character references (a page or an e-mail quoted in a prompt)
+NEIGHBOURS.push((v) => v.replace('@', pick(['&#64;', '&#x40;', '&commat;'])).replace(/ /g, () => pick(['&nbsp;', '&#32;', ' ']))
+  .replace(/[0-9]/, (d) => `&#${d.charCodeAt(0)};`));
+const ENTITIES = { commat: '@', nbsp: ' ', period: '.', plus: '+' };
+const decodeEntities = (t) => t.replace(/&#(\d{1,7});/g, (_, d) => String.fromCodePoint(Number(d) % 0x110000))
+  .replace(/&#x([0-9a-f]{1,6});/gi, (_, h) => String.fromCodePoint(parseInt(h, 16) % 0x110000))
+  .replace(/&(commat|nbsp|period|plus);/g, (_, n) => ENTITIES[n]);
 const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u200e', '\u202a', '\u2066'];
 const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const SEPARATORS = [' ', '\n', ', ', ': ', ' (', '; ', '\t', ' - '];
@@ -302,7 +309,7 @@ function leaksIn(rec, needles) {
   const texts = raw.concat(parsed !== null ? decodedStrings(parsed) : decodedStrings(rec.body));
   const found = new Set();
   for (const t0 of texts) {
-    const t = t0.replace(INVISIBLE_RE, '');
+    const t = decodeEntities(t0).replace(INVISIBLE_RE, '');
     const lower = t.toLowerCase();
     for (const n of needles.exact) if (lower.includes(n.toLowerCase())) found.add(n);
     const flat = t.normalize('NFKC').replace(/[\s\u00a0\u2007\u202f\-–.()/+]/g, '');

@@ -248,8 +248,15 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
               messages: [{ role: 'user', content: `lease ${wave}.${i}` }] }, { headers: { 'x-mock-delay-ms': '300' } }).withResponse());
           }
         }
+        // open reservations on a lease are sampled while the wave is in flight (one sample at a fixed 150 ms saw none
+        // on a machine at load 15: the calls had not reached aigw yet)
+        let settled = false;
+        Promise.allSettled(inflight).then(() => { settled = true; });
         await sleep(150);
-        onLease = Math.max(onLease, ledger.openOnLease(user));
+        do {
+          onLease = Math.max(onLease, ledger.openOnLease(user));
+          if (onLease === 0) await sleep(20);
+        } while (!settled && onLease === 0);
         // one consistent snapshot: sum(ledger) = balance row + leases, whatever is in flight
         const snap = db.psql(`SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = ${q(user)}),`
           + ` (SELECT balance FROM credit_balances WHERE user_id = ${q(user)}),`
