@@ -112,12 +112,13 @@ const NEIGHBOURS = [
   },
 ];
 // HTML character references (a page or an e-mail quoted in a prompt)
-NEIGHBOURS.push((v) => v.replace('@', pick(['&#64;', '&#x40;', '&commat;'])).replace(/ /g, () => pick(['&nbsp;', '&#32;', ' ']))
-  .replace(/[0-9]/, (d) => `&#${d.charCodeAt(0)};`));
+// (the value's own first digit first: a reference must not land inside another one)
+NEIGHBOURS.push((v) => v.replace(/[0-9]/, (d) => `&#${d.charCodeAt(0)};`)
+  .replace('@', pick(['&#64;', '&#x40;', '&commat;'])).replace(/ /g, () => pick(['&nbsp;', '&#32;', ' '])));
 const ENTITIES = { commat: '@', nbsp: ' ', period: '.', plus: '+' };
-const decodeEntities = (t) => t.replace(/&#(\d{1,7});/g, (_, d) => String.fromCodePoint(Number(d) % 0x110000))
-  .replace(/&#x([0-9a-f]{1,6});/gi, (_, h) => String.fromCodePoint(parseInt(h, 16) % 0x110000))
-  .replace(/&(commat|nbsp|period|plus);/g, (_, n) => ENTITIES[n]);
+// one pass, as a browser renders it: "&#x&#52;0;" is the text "&#x40;", not "@"
+const decodeEntities = (t) => t.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(commat|nbsp|period|plus));/gi,
+  (_, d, h, n) => (n ? ENTITIES[n.toLowerCase()] : String.fromCodePoint((d ? Number(d) : parseInt(h, 16)) % 0x110000)));
 const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u200e', '\u202a', '\u2066'];
 const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const SEPARATORS = [' ', '\n', ', ', ': ', ' (', '; ', '\t', ' - '];

@@ -226,7 +226,9 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
   test('credit leases: three instances spend leases, give them back when idle; a killed instance\'s lease is reclaimed', async (t) => {
     const db = pg.database('leases');
     const data = storeSetup('meter-pglease-data', { store: { driver: 'postgres', dsn: db.dsn } });
-    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 1500, lease_ttl_ms: 4000 } });
+    // lease_idle_ms outlasts the pause between two waves on a loaded machine (the ledger reads in between take a
+    // second or more at load 15), or each wave starts without a lease and none of its reservations is on one
+    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 3000, lease_ttl_ms: 6000 } });
     const ledger = pgLedger(db);
     const gws = [];
     try {
