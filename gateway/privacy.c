@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -34,7 +35,23 @@ enum {
     CAP_MAX_TOKENS = -6,
     CAP_N = -7,
     CAP_SIZE = -8,
-    CAP_QUALITY = -9
+    CAP_QUALITY = -9,
+    CAP_OUTPUT_TYPE = -10, /* response_format.type and its kin: json_schema / json_object say JSON */
+    CAP_OUTPUT_MIME = -11  /* Gemini responseMimeType: application/json says JSON */
+};
+
+/* Where a request declares its answer's format (gw_body_info_t.output_mode; provider docs: OpenAI chat
+ * response_format, Responses text.format, Anthropic output_config.format (and the beta's output_format), Gemini
+ * generationConfig.responseMimeType in both spellings). */
+static const gw_json_rule_t output_mode_rules[] = {
+    {"response_format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"text.format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"output_config.format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"output_format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"generationConfig.responseMimeType", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
+    {"generation_config.response_mime_type", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
+    {"generationConfig.response_mime_type", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
+    {"generation_config.responseMimeType", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
 };
 
 #define GW_RULE_ALL 1                /* every string and key */
@@ -197,6 +214,8 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, CAP_STREAM};
         rules[nr++] = (gw_json_rule_t){"stream_options.include_usage", GW_JSON_CAPTURE, CAP_INCLUDE_USAGE};
+        for (size_t k = 0; k < sizeof(output_mode_rules) / sizeof(output_mode_rules[0]); k++)
+            rules[nr++] = output_mode_rules[k];
         /* inputs of the metering estimate (providers/provider.h prov_estimate_fields), read in the same pass (a second
          * parse of the body with jansson cost ~12 µs per KiB on the hot path) */
         static const int est_cap[] = {[PROV_EST_MAX_OUTPUT_TOKENS] = CAP_MAX_TOKENS,
@@ -760,6 +779,18 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
                 else if (v > c->info->max_tokens)
                     c->info->max_tokens = v;
             }
+        }
+        break;
+    case CAP_OUTPUT_TYPE:
+    case CAP_OUTPUT_MIME:
+        if (type == GW_JSON_T_STRING) {
+            /* the raw literal with its quotes; the values compared are plain ASCII (an escaped spelling is not one) */
+            const char *v = raw + 1;
+            size_t n = len - 2;
+            int json = rule_id == CAP_OUTPUT_TYPE
+                           ? (n == 11 && memcmp(v, "json_schema", 11) == 0) || (n == 11 && memcmp(v, "json_object", 11) == 0)
+                           : n >= 16 && strncasecmp(v, "application/json", 16) == 0 && (n == 16 || v[16] == ';' || v[16] == ' ');
+            c->info->output_mode = json ? GW_OUTPUT_JSON : GW_OUTPUT_TEXT;
         }
         break;
     case CAP_SIZE:

@@ -94,7 +94,7 @@ static int run(fixture_t *f, const prov_adapter_t *scan, long n, int *restored, 
     gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
     ts_failalloc_arm(n);
-    int rc = gw_privacy_response_json(f->pv, &s, scan, f->ss, answer, strlen(answer), &out, &changed);
+    int rc = gw_privacy_response_json(f->pv, &s, scan, f->ss, GW_OUTPUT_UNDECLARED, answer, strlen(answer), &out, &changed);
     *fired = ts_failalloc_fired();
     ts_failalloc_arm(0);
     const char *sent = changed ? out.base : answer;
@@ -152,7 +152,7 @@ static void test_not_json_passes(void **state)
     assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
     gw_buf_t out = GW_BUF_INIT;
     int changed = 1;
-    assert_int_equal(gw_privacy_response_json(f->pv, &s, NULL, f->ss, "<html>502</html>", 16, &out, &changed), 0);
+    assert_int_equal(gw_privacy_response_json(f->pv, &s, NULL, f->ss, GW_OUTPUT_UNDECLARED, "<html>502</html>", 16, &out, &changed), 0);
     assert_false(changed);
     gw_buf_free(&out);
     gw_privacy_scratch_dispose(&s);
@@ -175,7 +175,7 @@ static void test_not_json_with_scan_refused(void **state)
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         int changed = 1;
-        assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, bodies[i], strlen(bodies[i]), &out, &changed),
+        assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, GW_OUTPUT_UNDECLARED, bodies[i], strlen(bodies[i]), &out, &changed),
                          GW_E_RESTORE_UNSCANNABLE);
         assert_false(changed);
         gw_buf_reset(&out);
@@ -183,7 +183,7 @@ static void test_not_json_with_scan_refused(void **state)
     /* valid JSON is scanned as before */
     static const char ok[] = "{\"choices\":[{\"message\":{\"content\":\"write to bob.smith@corp-mail.org\"}}]}";
     int changed = 0;
-    assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, ok, sizeof(ok) - 1, &out, &changed), 0);
+    assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, GW_OUTPUT_UNDECLARED, ok, sizeof(ok) - 1, &out, &changed), 0);
     assert_true(changed);
     assert_null(strstr(out.base, "bob.smith"));
     gw_buf_free(&out);
@@ -343,7 +343,7 @@ static void test_stream_arguments_stay_json(void **state)
              "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"item\":{\"type\":"
              "\"function_call\",\"arguments\":\"{\\\"key\\\":\\\"%s\\\"}\"}}\n\n",
              tok, tok, tok, tok + 4, tok, tok);
-    gw_privacy_output_t o = {f->ss, NULL, NULL};
+    gw_privacy_output_t o = {f->ss, NULL, NULL, GW_OUTPUT_UNDECLARED};
     pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
     assert_non_null(rs);
     o.stream = rs;
