@@ -406,8 +406,7 @@ int gw_privacy_restore_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, pol
 }
 
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
-                             pol_pii_session_t *session, int output_mode, const char *body, size_t len, gw_buf_t *out,
-                             int *changed)
+                             pol_pii_session_t *session, int output_mode, const char *body, size_t len, gw_buf_t *out, int *changed)
 {
     *changed = 0;
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;

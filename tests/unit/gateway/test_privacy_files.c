@@ -166,7 +166,9 @@ static void check_all(const char *forward, int gif_pdf_forwarded)
                 const unsigned char *b;
                 size_t n;
                 int forwarded;
-            } files[] = {{gif, sizeof(gif) - 1, gif_pdf_forwarded}, {pdf, sizeof(pdf) - 1, gif_pdf_forwarded}, {junk, sizeof(junk) - 1, gif_pdf_forwarded}};
+            } files[] = {{gif, sizeof(gif) - 1, gif_pdf_forwarded},
+                         {pdf, sizeof(pdf) - 1, gif_pdf_forwarded},
+                         {junk, sizeof(junk) - 1, gif_pdf_forwarded}};
             for (size_t j = 0; j < sizeof(files) / sizeof(files[0]); j++) {
                 int got[2];
                 for (int is_long = 0; is_long < 2; is_long++) {
