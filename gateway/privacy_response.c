@@ -124,9 +124,13 @@ static int path_is(const char *path, const char *pat)
  * output_item.added/done `item.content[].text`, and the response of response.completed / .incomplete (OpenAI API
  * reference, "Streaming events"); Anthropic text blocks (`content[].text`, content_block_start `content_block.text`,
  * text_delta `delta.text`); Gemini `candidates[].content.parts[].text` (a thought summary part is prose: not told
- * apart, its path is the same; docs/internals/privacy.md). */
+ * apart, its path is the same; docs/internals/privacy.md). A Responses event whose name says reasoning
+ * (response.reasoning_summary_part.added carries `part.text`) is prose. */
 static int path_is_answer(const char *event, size_t event_len, const char *path)
 {
+    /* a Responses event about reasoning (response.reasoning_summary_part.added: `part.text`) is prose */
+    if (event != NULL && event_len >= 9 && memmem(event, event_len, "reasoning", 9) != NULL)
+        return 0;
     static const char *const paths[] = {"choices[].message.content",
                                         "choices[].delta.content",
                                         "output[].content[].text",

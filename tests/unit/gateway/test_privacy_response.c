@@ -619,6 +619,52 @@ static void test_held_answer_by_mode(void **state)
     (void)state;
 }
 
+/* Which strings are the answer's text in JSON mode, per event (Responses): content parts and output text are, reasoning
+ * summary parts and refusals are prose; without an event, the held answer's paths. */
+static void test_answer_paths(void **state)
+{
+    fixture_t *f = fixture_new(0);
+    char tok[32];
+    tokenize_pem(f, tok);
+    static const struct {
+        const char *event, *path;
+        int escaped;
+    } cases[] = {
+        {"response.output_text.delta", "delta", 1},
+        {"response.reasoning_summary_text.delta", "delta", 0},
+        {"response.refusal.delta", "delta", 0},
+        {"response.output_text.done", "text", 1},
+        {"response.reasoning_summary_text.done", "text", 0},
+        {"response.content_part.done", "part.text", 1},
+        {"response.reasoning_summary_part.added", "part.text", 0},
+        {"response.output_item.done", "item.content[0].text", 1},
+        {"response.completed", "response.output[1].content[0].text", 1},
+        {NULL, "choices[0].message.content", 1},
+        {NULL, "choices[0].message.reasoning_content", 0},
+        {NULL, "choices[0].delta.content", 1},
+        {NULL, "choices[0].delta.refusal", 0},
+        {"content_block_delta", "delta.text", 1},
+        {"content_block_delta", "delta.thinking", 0},
+        {NULL, "content[1].text", 1},
+        {NULL, "candidates[0].content.parts[0].text", 1},
+        {NULL, "candidates[0].content.parts[0].textx", 0},
+        {NULL, "choices[x].message.content", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        gw_buf_t out = GW_BUF_INIT;
+        const char *ev = cases[i].event;
+        assert_int_equal(
+            gw_privacy_restore_piece(f->ss, GW_OUTPUT_JSON, ev, ev != NULL ? strlen(ev) : 0, cases[i].path, tok, strlen(tok), &out),
+            1);
+        int escaped = strstr(out.base, "\\n") != NULL;
+        if (escaped != cases[i].escaped)
+            fail_msg("%s %s: escaped %d, want %d", ev != NULL ? ev : "-", cases[i].path, escaped, cases[i].escaped);
+        gw_buf_free(&out);
+    }
+    fixture_free(f);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_stream_json_mode),
         cmocka_unit_test(test_stream_json_mode_scanned),
         cmocka_unit_test(test_held_answer_by_mode),
+        cmocka_unit_test(test_answer_paths),
         cmocka_unit_test(test_structured_output_stays_json),
         cmocka_unit_test(test_restore_out_of_memory),
         cmocka_unit_test(test_scan_and_restore_out_of_memory),
