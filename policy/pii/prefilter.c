@@ -90,7 +90,8 @@ static size_t back(size_t p, size_t n)
 /*
  * After a letter at cs - 1: bit 0 if a UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} can start
  * there when that letter is a capital (its first letter after the digits is at cs + 2 .. cs + 4),
- * bit 1 if an IBAN (?i:<country>)\d{2}[ \-]?[A-Z0-9]{4} can start at cs - 2.
+ * bit 1 if an IBAN (?i:<country>)\d{2}<separator>?[A-Z0-9]{4} can start at cs - 2 (a separator of 0-4 bytes: the
+ * window reaches cs + 10).
  */
 static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
 {
@@ -169,6 +170,32 @@ static size_t french_street_at(const char *t, size_t len, size_t q)
 
 /* ---- digits ---- */
 
+/* 1 if the cluster [cs, ce) follows ", " or a line break and " " and a capital (ASCII or >= 0x80) follow it: the
+ * necessary condition of pol__rec_street_postcode */
+static int postcode_lead(const char *t, size_t len, size_t cs, size_t ce)
+{
+    return cs >= 2 && ((t[cs - 1] == ' ' && t[cs - 2] == ',') || t[cs - 1] == '\n') && ce + 1 < len && t[ce] == ' ' &&
+           (pol__is_upper(U(t[ce + 1])) || U(t[ce + 1]) >= 0x80);
+}
+
+/* 1 if the digit run at cs follows a separator of pol__split_sep that is not all spaces, itself after a digit: the
+ * run continues a number split over tabs or lines, whose first group ran pol__rec_split_digits */
+static int split_precedes(const char *t, size_t len, size_t cs)
+{
+    size_t b = cs;
+    while (b > 0 && cs - b < 4) {
+        unsigned char ch = U(t[b - 1]);
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '|')
+            b--;
+        else if ((ch == 't' || ch == 'n' || ch == 'r') && b > 1 && t[b - 2] == '\\')
+            b -= 2;
+        else
+            break;
+    }
+    int weak;
+    return b < cs && b > 0 && pol__is_digit(U(t[b - 1])) && pol__split_sep(t, len, b, &weak) == cs - b && weak;
+}
+
 /*
  * Match ends of \d\.\d{1,3}\.\d{1,3}\.\d in the cluster [cs, ce), in increasing order, handed to
  * the IPv4 recognizer. The pattern is deterministic: a match ending after the digit at j has
@@ -236,17 +263,25 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     /* national identifiers whose first digit run starts here (national.c) */
     if (pol__national_digits(c, cs, nd) != 0)
         return -1;
+    /* a postcode after ", " or a line break, a capitalised city after it: a street without a street word may precede
+     * ("Am Markt 3, 28195 Bremen", "Ερμού 25, 105 63 Αθήνα"; address.c) */
+    if ((nd == 4 || nd == 5) && postcode_lead(t, len, cs, ce) && pol__rec_street_postcode(c, cs) != 0)
+        return -1;
+    /* groups split by tabs, lines, '|' or written-out escapes ("4111\t1111\t1111\t1111"): from the first of them */
+    if (pol__split_follows(t, len, ce) && !split_precedes(t, len, cs) && pol__rec_split_digits(c, cs) != 0)
+        return -1;
     /* \d\.\d{1,3}\.\d{1,3}\.\d needs 4 digits and 3 dots, inside the cluster */
     if (nd >= 4 && ndots >= 3 && ipv4_ends(c, cs, ce) != 0)
         return -1;
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0, p2 = cs > 1 ? U(t[cs - 2]) : 0;
-    /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN (?i:<country>)\d{2}[ \-]?[A-Z0-9]{4}
-     * (<= 9 bytes): their first digit follows a letter, so it starts a cluster */
+    /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN (?i:<country>)\d{2}<sep>?[A-Z0-9]{4}
+     * (<= 12 bytes: a separator of up to 4 bytes, "\\r\\n" written out): their first digit follows a letter, so it starts a cluster
+     */
     if (pol__is_alpha(p1)) {
         int pc = postcode_or_iban_at(t, len, cs);
         if ((pc & 1) && win_add(w, len, cs - 1, cs + 6) != 0)
             return -1;
-        if ((pc & 2) && win_add(w, len, cs - 2, cs + 7) != 0)
+        if ((pc & 2) && win_add(w, len, cs - 2, cs + 10) != 0)
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
@@ -613,10 +648,10 @@ int pol__prefilter_selftest(void)
 
 /* Capital at i, i + 17 <= len: 1 if on_event would do nothing. on_capital acts only on a
  * keyword (kw_maybe). The PERSON rule (pol__person_at) pushes only if the capitalized word at i
- * is followed by " [A-Z]" or " " and a byte >= 0x80; that word lies inside the run of name bytes [A-Za-z, >= 0x80,
- * ' -] from i and ends where the run ends, so a run that does not end in one of them cannot push. When
- * it does not push, the `next` it sets skips no capital event (a capitalized word holds no
- * other capital), so not calling it is equivalent. */
+ * is followed by " [A-Z]", " " and a byte >= 0x80, or " " and a nickname's '"', '(' or '\''; that word lies inside the run of name
+ * bytes [A-Za-z, >= 0x80, ' -] from i and ends where the run ends, so a run that does not end in one of them cannot push. When it
+ * does not push, the `next` it sets skips no capital event (a capitalized word holds no other capital), so not calling it is
+ * equivalent. */
 static int capital_is_idle(const pass_t *ps, size_t i)
 {
     const char *t = ps->c->text;
@@ -630,8 +665,10 @@ static int capital_is_idle(const pass_t *ps, size_t i)
         return 1;
     __m128i name = _mm_or_si128(_mm_or_si128(letter, eq(v, '\'')), _mm_or_si128(eq(v, '-'), v)); /* v: bytes >= 0x80 */
     unsigned e = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(name));
-    /* a capital or a non-ASCII letter after the space (Vietnamese "Nguyễn Đức Anh": pol__person_at) */
-    return e < 16 && !(t[i + e] == ' ' && (pol__is_upper(U(t[i + e + 1])) || U(t[i + e + 1]) >= 0x80));
+    /* a capital or a non-ASCII letter after the space (Vietnamese "Nguyễn Đức Anh": pol__person_at), or a nickname's
+     * opening quote or parenthesis (`Jane "JJ" Doe`; curly quotes and guillemets are >= 0x80) */
+    unsigned char n1 = U(t[i + e + 1]);
+    return e < 16 && !(t[i + e] == ' ' && (pol__is_upper(n1) || n1 >= 0x80 || n1 == '"' || n1 == '(' || n1 == '\''));
 }
 
 static unsigned popcount16(unsigned x)
@@ -697,6 +734,15 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         (t[cs + 4] == '.' && t[cs + 9] == '.') || p1 == '.' || pol__is_hex(p1))
         if (pol__national_maybe(t, len, cs))
             return 0;
+    /* a postcode of a street without a street word (pol__rec_street_postcode) */
+    unsigned ndc = popcount16(dm & in);
+    if ((ndc == 4 || ndc == 5) && postcode_lead(t, len, cs, cs + ce))
+        return 0;
+    /* a tab, line break, '|' or written-out escape and another digit group after the cluster: pol__rec_split_digits */
+    unsigned char z = U(t[cs + ce]);
+    if ((z == ' ' || z == '\t' || z == '\n' || z == '\r' || z == '|' || z == '\\' || z == '\v' || z == '\f') &&
+        pol__split_follows(t, len, cs + ce))
+        return 0;
     *end = cs + e;
     return 1;
 }
