@@ -726,10 +726,15 @@ static void test_intros_nicknames_split_streets(void **state)
         {"phone +49\t30\t1234567 ok", "+49\t30\t1234567", "T"},
         {"Meine Adresse: Am Markt 3, 28195 Bremen.", "Am Markt 3, 28195 Bremen", "L"},
         {"Bitte an: Unter den Linden 5, 10117 Berlin", "Unter den Linden 5, 10117 Berlin", "L"},
-        {"\xce\x94\xce\xb9\xce\xb5\xcf\x8d\xce\xb8\xcf\x85\xce\xbd\xcf\x83\xce\xb7: \xce\x95\xcf\x81\xce\xbc\xce\xbf\xcf\x8d 25, 105 63 "
+        {"\xce\x94\xce\xb9\xce\xb5\xcf\x8d\xce\xb8\xcf\x85\xce\xbd\xcf\x83\xce\xb7: \xce\x95\xcf\x81\xce\xbc\xce\xbf\xcf\x8d 25, "
+         "105 63 "
          "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1",
          "\xce\x95\xcf\x81\xce\xbc\xce\xbf\xcf\x8d 25, 105 63 \xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1", "L"},
         {"Jungfernstieg 7\n20354 Hamburg", "Jungfernstieg 7\n20354 Hamburg", "L"},
+        {"Алло, это Елена Попова, перезвоните мне.", "Елена Попова", "P"},
+        {"Это Дмитрий Петров, мой новый номер ниже.", "Дмитрий Петров", "P"},
+        {"Це Олена Петренко, передзвоніть.", "Олена Петренко", "P"},
+        {"Είμαι Νίκος Παπαδόπουλος, ο νέος σας γείτονας.", "Νίκος Παπαδόπουλος", "P"},
     };
     for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
         int type = pos[i][2][0] == 'P'   ? POL_PII_PERSON
@@ -774,6 +779,12 @@ static void test_intros_nicknames_split_streets(void **state)
         "Columns: 2019\t2020\t2021\t2022",
         "Totals | 1200 | 3400 | 5600 | 7800",
         "The Star \"Wars\" Episode was released in 1977.",
+        "Это Российская Федерация.",
+        "Это Нижний Новгород, город на Волге.",
+        "Это Москва, столица России.",
+        "Это Южная Корея.",
+        "Είμαι πολύ χαρούμενος σήμερα.",
+        "Εδώ Νέα Υόρκη.",
     };
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++) {
         const pol_pii_entity_t *ents;
