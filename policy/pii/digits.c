@@ -400,18 +400,25 @@ int pol__rec_digits(pol__scanctx_t *c, size_t to)
 size_t pol__split_sep(const char *t, size_t len, size_t p, int *weak)
 {
     size_t q = p;
+    int units = 0;
     *weak = 0;
+    /* one space, then the tabs, line breaks, '|' or escapes (at least one), then spaces: " | ", "\t", " \r\n", "\\n" */
+    if (q < len && t[q] == ' ')
+        q++;
     while (q < len && q - p < 4) {
         unsigned char ch = U(t[q]);
-        if (ch == ' ')
-            q++;
-        else if (ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '|')
-            q++, *weak = 1;
+        if ((ch >= '\t' && ch <= '\r') || ch == '|')
+            q++, units++;
         else if (ch == '\\' && q + 1 < len && (t[q + 1] == 't' || t[q + 1] == 'n' || t[q + 1] == 'r') && q + 2 - p <= 4)
-            q += 2, *weak = 1;
+            q += 2, units++;
+        else if (ch == ' ' && units > 0)
+            q++;
         else
             break;
     }
+    if (units == 0)
+        return 0;
+    *weak = 1;
     return q - p;
 }
 
@@ -435,8 +442,8 @@ int pol__rec_split_digits(pol__scanctx_t *c, size_t cs)
         while (e < len && pol__is_digit(U(t[e])))
             e++;
         g[ng++] = (group_t){p, e};
-        int weak;
-        size_t n = pol__split_sep(t, len, e, &weak);
+        int weak = 0;
+        size_t n = e + 1 < len && t[e] == ' ' && pol__is_digit(U(t[e + 1])) ? 1 : pol__split_sep(t, len, e, &weak);
         if (n == 0 || e + n >= len || !pol__is_digit(U(t[e + n])))
             break;
         weak_any |= weak;

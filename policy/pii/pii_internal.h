@@ -233,8 +233,9 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to);
 int pol__rec_digits(pol__scanctx_t *c, size_t to);
 /**
  * The separator between two digit groups of a number laid out over tabs, lines or table cells (digits.c): at p, 1-4
- * bytes of ' ', '\t', '\n', '\r', '\v', '\f', '|' and written-out escapes ("\\t", "\\n", "\\r" as two characters).
- * @param weak receives 1 if it holds anything but spaces (the digit-cluster pattern spans only spaces)
+ * bytes: an optional space, then at least one of '\t', '\n', '\v', '\f', '\r', '|' and written-out escapes ("\\t",
+ * "\\n", "\\r" as two characters), then spaces (" | ", " \r\n"); a separator of spaces alone is the digit cluster's.
+ * @param weak receives 1 when a separator was found
  * @return its length in bytes, 0 if none
  */
 size_t pol__split_sep(const char *t, size_t len, size_t p, int *weak);

@@ -170,6 +170,35 @@ static size_t french_street_at(const char *t, size_t len, size_t q)
 
 /* ---- digits ---- */
 
+/* byte classes of the fast paths' look-ahead: BC_SPLIT the bytes of a separator of pol__split_sep other than the space
+ * (\t \n \v \f \r | and the backslash of an escape), BC_CAPITAL an ASCII capital or a byte >= 0x80 (a capital of
+ * another script may start), BC_NAME_NEXT what may follow a capitalised word and a space in the PERSON rule
+ * (pol__person_at: a capital, a byte >= 0x80, or a nickname's '"', '(' or '\'') */
+enum { BC_SPLIT = 1, BC_CAPITAL = 2, BC_NAME_NEXT = 4 };
+#define BC_R4(x) x, x, x, x
+#define BC_R16(x) BC_R4(x), BC_R4(x), BC_R4(x), BC_R4(x)
+#define BC_R64(x) BC_R16(x), BC_R16(x), BC_R16(x), BC_R16(x)
+static const unsigned char byte_class[256] = {['\t'] = BC_SPLIT,
+                                              ['\n'] = BC_SPLIT,
+                                              ['\v'] = BC_SPLIT,
+                                              ['\f'] = BC_SPLIT,
+                                              ['\r'] = BC_SPLIT,
+                                              ['|'] = BC_SPLIT,
+                                              ['\\'] = BC_SPLIT,
+                                              ['"'] = BC_NAME_NEXT,
+                                              ['('] = BC_NAME_NEXT,
+                                              ['\''] = BC_NAME_NEXT,
+                                              ['A'] = BC_R16(BC_CAPITAL | BC_NAME_NEXT),
+                                              ['Q'] = BC_R4(BC_CAPITAL | BC_NAME_NEXT),
+                                              BC_R4(BC_CAPITAL | BC_NAME_NEXT),
+                                              BC_CAPITAL | BC_NAME_NEXT,
+                                              BC_CAPITAL | BC_NAME_NEXT,
+                                              [0x80] = BC_R64(BC_CAPITAL | BC_NAME_NEXT),
+                                              BC_R64(BC_CAPITAL | BC_NAME_NEXT)};
+#undef BC_R64
+#undef BC_R16
+#undef BC_R4
+
 /* 1 if the cluster [cs, ce) follows ", " or a line break and " " and a capital (ASCII or >= 0x80) follow it: the
  * necessary condition of pol__rec_street_postcode */
 static int postcode_lead(const char *t, size_t len, size_t cs, size_t ce)
@@ -185,7 +214,7 @@ static int split_precedes(const char *t, size_t len, size_t cs)
     size_t b = cs;
     while (b > 0 && cs - b < 4) {
         unsigned char ch = U(t[b - 1]);
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '|')
+        if (ch == ' ' || (ch >= '\t' && ch <= '\r') || ch == '|')
             b--;
         else if ((ch == 't' || ch == 'n' || ch == 'r') && b > 1 && t[b - 2] == '\\')
             b -= 2;
@@ -268,7 +297,8 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     if ((nd == 4 || nd == 5) && postcode_lead(t, len, cs, ce) && pol__rec_street_postcode(c, cs) != 0)
         return -1;
     /* groups split by tabs, lines, '|' or written-out escapes ("4111\t1111\t1111\t1111"): from the first of them */
-    if (pol__split_follows(t, len, ce) && !split_precedes(t, len, cs) && pol__rec_split_digits(c, cs) != 0)
+    if (ce + 1 < len && ((byte_class[U(t[ce])] & BC_SPLIT) || (t[ce] == ' ' && (byte_class[U(t[ce + 1])] & BC_SPLIT))) &&
+        pol__split_follows(t, len, ce) && !split_precedes(t, len, cs) && pol__rec_split_digits(c, cs) != 0)
         return -1;
     /* \d\.\d{1,3}\.\d{1,3}\.\d needs 4 digits and 3 dots, inside the cluster */
     if (nd >= 4 && ndots >= 3 && ipv4_ends(c, cs, ce) != 0)
@@ -630,6 +660,13 @@ int pol__prefilter_selftest(void)
     for (const kw_t *m = kw_multi; m->w != NULL; m++)
         if (!kw_maybe(m->w, m->kind))
             return -1;
+    for (unsigned c = 0; c < 256; c++) {
+        unsigned want = (((c >= '\t' && c <= '\r') || c == '|' || c == '\\') ? BC_SPLIT : 0) |
+                        ((pol__is_upper((unsigned char)c) || c >= 0x80) ? BC_CAPITAL : 0) |
+                        ((pol__is_upper((unsigned char)c) || c >= 0x80 || c == '"' || c == '(' || c == '\'') ? BC_NAME_NEXT : 0);
+        if (byte_class[c] != want)
+            return -1;
+    }
     return 0;
 }
 
@@ -667,8 +704,7 @@ static int capital_is_idle(const pass_t *ps, size_t i)
     unsigned e = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(name));
     /* a capital or a non-ASCII letter after the space (Vietnamese "Nguyễn Đức Anh": pol__person_at), or a nickname's
      * opening quote or parenthesis (`Jane "JJ" Doe`; curly quotes and guillemets are >= 0x80) */
-    unsigned char n1 = U(t[i + e + 1]);
-    return e < 16 && !(t[i + e] == ' ' && (pol__is_upper(n1) || n1 >= 0x80 || n1 == '"' || n1 == '(' || n1 == '\''));
+    return e < 16 && !(t[i + e] == ' ' && (byte_class[U(t[i + e + 1])] & BC_NAME_NEXT));
 }
 
 static unsigned popcount16(unsigned x)
@@ -734,15 +770,19 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         (t[cs + 4] == '.' && t[cs + 9] == '.') || p1 == '.' || pol__is_hex(p1))
         if (pol__national_maybe(t, len, cs))
             return 0;
-    /* a postcode of a street without a street word (pol__rec_street_postcode) */
-    unsigned ndc = popcount16(dm & in);
-    if ((ndc == 4 || ndc == 5) && postcode_lead(t, len, cs, cs + ce))
-        return 0;
-    /* a tab, line break, '|' or written-out escape and another digit group after the cluster: pol__rec_split_digits */
+    /* after the cluster: a tab, line break, '|' or written-out escape and another digit group (pol__rec_split_digits;
+     * the separator's first or second byte is one of them, pol__split_sep), or " " and a capital after a postcode of a
+     * street without a street word (pol__rec_street_postcode) */
     unsigned char z = U(t[cs + ce]);
-    if ((z == ' ' || z == '\t' || z == '\n' || z == '\r' || z == '|' || z == '\\' || z == '\v' || z == '\f') &&
-        pol__split_follows(t, len, cs + ce))
+    if (z == ' ') {
+        unsigned z1 = byte_class[U(t[cs + ce + 1])];
+        if ((z1 & BC_SPLIT) && pol__split_follows(t, len, cs + ce))
+            return 0;
+        if ((z1 & BC_CAPITAL) && postcode_lead(t, len, cs, cs + ce) && (popcount16(dm & in) == 4 || popcount16(dm & in) == 5))
+            return 0;
+    } else if ((byte_class[z] & BC_SPLIT) && pol__split_follows(t, len, cs + ce)) {
         return 0;
+    }
     *end = cs + e;
     return 1;
 }

@@ -141,10 +141,11 @@ static const pol__pattern_t patterns[] = {
     {"\\b(?:saya|aku|mimi ni)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 4, POL__DB_TEXT},
     /* introductions without a verb of naming (fr, de, es, it, pt, nl, pl, cs, sv, no/da, fi, ro, ca, hr/sr/bs, sl: "it is",
      * "I am"; the telephone openings "hier ist", "hier spricht", nl "met", pt "aqui é", "aqui fala"): two or three capitalised words that start and end a clause (person.c pol__person_intro); Turkish "ben" only
-     * in lower case ("Ben" is an English given name) */
+     * in lower case ("Ben" is an English given name); a space after the phrase (a literal: "met " and "sou " are rarer than
+     * "met", "sou" inside "method", "source") */
     {"\\b(?:c'est|c\xe2\x80\x99" "est|je suis|ich bin|hier ist|hier spricht|soy|sono|sou|aqui \xc3\xa9|aqui fala|ik ben|met|jestem|jsem|jag \xc3\xa4r|jeg er|olen|sunt|"
-     "s\xc3\xb3\x63|ja sam|jaz sem)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
-    {"\\bben\\s", 0, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
+     "s\xc3\xb3\x63|ja sam|jaz sem) ", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
+    {"\\bben ", 0, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
 };
