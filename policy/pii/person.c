@@ -250,7 +250,7 @@ static size_t nickname_end(const char *t, size_t len, size_t p)
             unsigned char c = U(t[e]);
             if (pol__is_alnum(c) || c == '.' || c == '-')
                 e++;
-            else if (c == ' ' && e + 1 < len && t[e + 1] != ' ' && memcmp(t + e + 1, pairs[k].close, cl) != 0 && ++words <= 3)
+            else if (c == ' ' && e + 1 + cl <= len && t[e + 1] != ' ' && memcmp(t + e + 1, pairs[k].close, cl) != 0 && ++words <= 3)
                 e++;
             else if ((n = name_letter(t, len, e)) != 0 || (n = cap_letter(t, len, e)) != 0)
                 e += n;

@@ -814,6 +814,40 @@ static void test_street_overread(void **state)
     free(t);
 }
 
+/* every prefix of the session-9 rules' inputs in a buffer of exactly its size (ASan builds catch a read past the end):
+ * nicknames, introductions, split numbers, streets found from their postcode, Cyrillic and Greek introductions */
+static void test_new_rules_at_text_end(void **state)
+{
+    fx_t *f = *state;
+    static const char *const texts[] = {
+        "Contact Jane \"JJ\" Doe",
+        "Jane (J J) Doe",
+        "Marie \xc2\xab Mimi \xc2\xbb Dupont",
+        "Hans \xe2\x80\x9eHansi\xe2\x80\x9c Meier",
+        "Bonjour, c'est Ghislain Tremblay",
+        "ich bin J\xc3\xb6rg Kleinschmidt und",
+        "ben Mehmet \xc3\x96zt\xc3\xbcrk,",
+        "4111\t1111\t1111\t1111",
+        "4111 \\r\\n1111 | 1111\n1111",
+        "+49\t30\t1234567",
+        "DE89\\r\\n3704\t0044\n0532 0130 00",
+        "Am Markt 3, 28195 Bremen",
+        "Unter den Linden 5a\n10117 Berlin (Mitte)",
+        "\xce\x95\xcf\x81\xce\xbc\xce\xbf\xcf\x8d 25, 105 63 \xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1",
+        "\xd0\xad\xd1\x82\xd0\xbe \xd0\x95\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb0 \xd0\x9f\xd0\xbe\xd0\xbf\xd0\xbe\xd0\xb2\xd0\xb0"};
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        size_t n = strlen(texts[k]);
+        for (size_t m = 1; m <= n; m++) {
+            char *t = malloc(m);
+            const pol_pii_entity_t *ents;
+            size_t ne;
+            memcpy(t, texts[k], m);
+            assert_int_equal(pol_pii_scan(f->e, f->s, t, m, &ents, &ne), 0);
+            free(t);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -834,6 +868,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_intros_nicknames_split_streets, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
