@@ -215,6 +215,7 @@ static int prepare_restorer(gw_call_t *call)
 {
     call->out_ctx.session = call->pii;
     call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
+    call->out_ctx.output_mode = call->info.output_mode; /* the request's response_format & co.: where values are escaped */
     if (call->restorer == NULL)
         call->restorer = pol_restore_stream_create(gw_privacy_restore_cb, &call->out_ctx);
     else
@@ -253,12 +254,17 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
             call->t_headers_ns = gw__now_ns();
         break;
     case 0:
-        if (nl == 14 && strncasecmp(name, "content-length", 14) == 0) {
+        if (nl == 14 && strncasecmp(name, "content-length", 14) == 0 && !call->upstream_coded) {
             int64_t v = 0;
             size_t i = 0;
             for (; i < vl && value[i] >= '0' && value[i] <= '9' && v < ((int64_t)1 << 50); i++)
                 v = v * 10 + (value[i] - '0');
             call->upstream_length = i == vl && vl > 0 ? v : -1;
+        }
+        if (nl == 16 && strncasecmp(name, "content-encoding", 16) == 0 && !(vl == 8 && strncasecmp(value, "identity", 8) == 0)) {
+            /* curl decodes it (gw_upstream easy options): the length counts coded bytes, not the ones aigw forwards */
+            call->upstream_coded = 1;
+            call->upstream_length = -1;
         }
         if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
             if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {
@@ -506,9 +512,9 @@ void gw__respond_resume(gw_call_t *call, long http_status)
             call->charged = gw__actual_cost(call, 1);
         int scan = output_scanned(call) && call->upstream_status < 300, prc = 0;
         if ((call->need_restore || scan) &&
-            (prc =
-                 gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
-                                          call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0) {
+            (prc = gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker),
+                                            scan ? call->usage_ad : NULL, call->pii, call->info.output_mode, call->resp_json.base,
+                                            call->resp_json.len, &call->pending, &changed)) != 0) {
             /* the answer could not be scanned or restored (allocation): it is not sent (fail closed). Unscanned, it could
              * carry personal data the model produced; unrestored, it would be a silently wrong answer (placeholders
              * where the client's values belong). aigw failed, not the provider: 500, like the stream's counterpart
