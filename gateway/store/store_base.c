@@ -122,6 +122,12 @@ void gw_store__qitem_free(qitem_t *it)
 /* The store's one user id rule (store_internal.h): ids that create rows pass common/userid.h; lookups,
  * settlements, erasure and export only bound the length, so rows stored before the rule (invalid UTF-8)
  * can still be found, settled and erased. */
+int gw_store__call_access_on(const gw_store_t *st)
+{
+    return !st->pg && pol_retention_keeps(&st->ret, POL_RET_CALL_LOG) && pol_retention_keeps(&st->ret, POL_RET_ACCESS_LOG) &&
+           st->ret.ttl_us[POL_RET_ACCESS_LOG] <= st->ret.ttl_us[POL_RET_CALL_LOG];
+}
+
 int gw_store__valid_user_id(const char *u)
 {
     return u != NULL && gw_user_id_valid(u, strlen(u));
