@@ -402,6 +402,10 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
  * (platform.openai.com/docs/api-reference/models). */
 static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
 
+/* Answers that speak the request's text (provider.h media_output_routes): "Create speech" returns the audio of
+ * `input` (platform.openai.com/docs/api-reference/audio/createSpeech). */
+static const char *const openai_media_output[] = {"POST audio/speech", NULL};
+
 /* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning; legacy completions: text;
  * Responses: output[].content[].text, and in streams response.output_text.delta `delta`, *.done `text` / `part.text` /
  * `item.content[].text`, response.completed `response.output[]...`. */
@@ -530,6 +534,7 @@ const prov_adapter_t prov_openai = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
+    .media_output_routes = openai_media_output,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

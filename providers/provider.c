@@ -378,21 +378,32 @@ int prov__sse_event_is(const gw_sse_event_t *ev, const char *name)
     return ev->event_len == n && memcmp(ev->event, name, n) == 0;
 }
 
-int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len)
+/* 1 when `method` on `path` (query ignored) matches an entry of `list` ("METHOD glob", NULL-terminated), else 0. */
+static int route_listed(const char *const *list, const char *method, size_t method_len, const char *path, size_t len)
 {
     const char *p, *end;
     char buf[512];
-    if (a == NULL || a->unbilled_routes == NULL)
+    if (list == NULL)
         return 0;
     prov__path_span(path, len, &p, &end);
     if ((size_t)(end - p) >= sizeof(buf))
-        return 0; /* longer than any route the provider lists: billed */
+        return 0; /* longer than any route a provider lists */
     memcpy(buf, p, (size_t)(end - p));
     buf[end - p] = '\0';
-    for (size_t i = 0; a->unbilled_routes[i] != NULL; i++) {
-        const char *e = a->unbilled_routes[i], *sp = strchr(e, ' ');
+    for (size_t i = 0; list[i] != NULL; i++) {
+        const char *e = list[i], *sp = strchr(e, ' ');
         if (sp != NULL && (size_t)(sp - e) == method_len && memcmp(e, method, method_len) == 0 && fnmatch(sp + 1, buf, 0) == 0)
             return 1;
     }
     return 0;
+}
+
+int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len)
+{
+    return a != NULL && route_listed(a->unbilled_routes, method, method_len, path, len); /* too long: billed */
+}
+
+int prov_route_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len)
+{
+    return a != NULL && route_listed(a->media_output_routes, method, method_len, path, len);
 }

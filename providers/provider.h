@@ -263,6 +263,14 @@ typedef struct st_prov_adapter_t {
      */
     const char *const *unbilled_routes;
     /**
+     * Requests whose answer renders the request's text as media aigw cannot edit ("METHOD glob" entries as in
+     * unbilled_routes; OpenAI "POST audio/speech": the input is spoken). A placeholder sent there comes back spoken or
+     * drawn, where no restore can reach it, so a request with a value to tokenize is refused (400 pii_unrestorable,
+     * gateway/pipeline/privacy.c); values redacted, masked or hashed (no restore promised) pass. Source: the
+     * provider's API reference for each entry. NULL: none.
+     */
+    const char *const *media_output_routes;
+    /**
      * Path suffixes (after the route prefix, before any query; NULL-terminated) of POST endpoints whose only effect is
      * their answer (chat, embeddings, generateContent...): aigw may retry them after the upstream received them
      * (gateway/retry.h). Every other POST (predictions, uploads, batches, fal runs) has side effects and is retried
@@ -359,6 +367,13 @@ const prov_adapter_t *prov_find(const char *name);
  * (same method, path glob), else 0.
  */
 int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len);
+
+/**
+ * 1 when the request `method` (`method_len` bytes) on `path` (`len` bytes, as for prov_route_unbilled) matches one of
+ * the adapter's media_output_routes: its answer is media rendering the request's text (no placeholder can be
+ * restored in it), else 0 (also for a NULL adapter or list).
+ */
+int prov_route_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len);
 
 /**
  * 1 when `body` (`len` bytes, any text, not NUL-terminated) holds a JSON member name "<name>" (quoted, the quotes

@@ -88,10 +88,11 @@ typedef struct st_gw_route_t {
         GW_ROUTE_CONSOLE,
         GW_ROUTE_PROVIDER
     } kind;
-    const prov_adapter_t *adapter;
-    int unified;                /* /v1/: the unified wire format, provider by model */
-    const prov_adapter_t *wire; /* native route on the provider's OpenAI-compatible API: the format's adapter, else NULL */
-    const char *rest;           /* path after the route prefix, with query */
+    const prov_adapter_t *adapter; /* the route's provider; with kind NONE, the provider whose path segment the unknown
+                                      path is under (its error shape), or NULL */
+    int unified;                   /* /v1/: the unified wire format, provider by model */
+    const prov_adapter_t *wire;    /* native route on the provider's OpenAI-compatible API: the format's adapter, else NULL */
+    const char *rest;              /* path after the route prefix, with query */
     size_t rest_len;
 } gw_route_t;
 

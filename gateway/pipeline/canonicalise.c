@@ -76,6 +76,8 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         return GW_STAGE_ANSWERED;
     case GW_ROUTE_NONE: {
         char msg[200];
+        if (r->adapter != NULL)
+            call->adapter = r->adapter; /* under /gemini/, /anthropic/, ...: that provider's error shape */
         snprintf(msg, sizeof(msg), "aigw: unknown route %.*s (see the API routes in README.md)",
                  (int)(call->route.len > 100 ? 100 : call->route.len), call->route.base);
         gw_send_error(call, GW_ERR_UNKNOWN_ROUTE, msg);

@@ -117,8 +117,45 @@ static int resolve_consent(gw_call_t *call)
     return -1; /* continues in on_consent_done */
 }
 
+/* A request whose answer is media rendering its text (provider.h media_output_routes: OpenAI audio/speech) cannot have
+ * a placeholder restored in that answer: the listener would hear "<PHONE_NUMBER_1>". With a value to tokenize it is
+ * refused (400 pii_unrestorable, the types named, never the values) before anything is forwarded; values the policy
+ * redacts, masks or hashes pass, as everywhere (no restore is promised for them). @return 0 go on, -1 answered. */
+static int refuse_unrestorable_media(gw_call_t *call)
+{
+    h2o_req_t *req = call->req;
+    if (!call->need_restore || !prov_route_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len))
+        return 0;
+    const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
+    size_t nf;
+    const pol_pii_finding_t *f = pol_pii_session_findings(call->pii, &nf);
+    char types[200] = "";
+    size_t tl = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const char *name = pol_pii_type_name(e, f[i].type);
+        size_t n = strlen(name);
+        if (f[i].action != POL_PII_ACT_TOKENIZE || tl + n + 2 >= sizeof(types))
+            continue;
+        int seen = 0; /* each type once: "PERSON,PHONE_NUMBER" */
+        for (const char *p = types; !seen && (p = strstr(p, name)) != NULL; p += n)
+            seen = (p == types || p[-1] == ',') && (p[n] == ',' || p[n] == '\0');
+        if (!seen)
+            tl += (size_t)snprintf(types + tl, sizeof(types) - tl, "%s%s", tl != 0 ? "," : "", name);
+    }
+    char msg[512];
+    snprintf(msg, sizeof(msg),
+             "aigw: %.*s answers with media that renders the request's text, and the request holds personal data of type %s "
+             "that aigw replaces by placeholders it restores in text answers only: the media would carry the placeholders. "
+             "Remove the personal data, or set pii.actions for the type to redact, mask or allow",
+             (int)(call->rest_len < 64 ? call->rest_len : 64), call->rest, types[0] != '\0' ? types : "?");
+    gw_send_error_as(call, GW_ERR_BODY_REFUSED, 400, "pii_unrestorable", msg);
+    return -1;
+}
+
 gw_stage_rc_t gw__stage_privacy(gw_call_t *call)
 {
+    if (refuse_unrestorable_media(call) != 0)
+        return GW_STAGE_ANSWERED;
     if (!call->consent_known) {
         int consent = resolve_consent(call);
         if (consent < 0)

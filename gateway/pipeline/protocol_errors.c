@@ -47,6 +47,8 @@ static const prov_adapter_t *shape_of(h2o_req_t *req)
         gw__route_match(target.base, target.len, &r);
         if (r.kind == GW_ROUTE_PROVIDER)
             a = r.wire != NULL ? r.wire : r.adapter;
+        else if (r.kind == GW_ROUTE_NONE && r.adapter != NULL)
+            a = r.adapter; /* an unknown path under a provider's segment */
     }
     gw_buf_free(&target);
     return a;

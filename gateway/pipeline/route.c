@@ -89,6 +89,18 @@ void gw__route_match(const char *path, size_t len, gw_route_t *r)
         r->unified = 1;
         r->rest = path + 4;
         r->rest_len = len - 4;
+        return;
+    }
+    /* No route, but under a provider's first segment (/gemini/upload/v1beta/files, the Files API's upload URL the
+     * Gemini SDK builds from its base URL): kind stays NONE, the adapter only names the error shape, so the SDK reads
+     * aigw's 404 as its own error */
+    for (size_t i = 0; i < n; i++) {
+        const char *seg = all[i]->route_prefix, *slash = strchr(seg + 1, '/');
+        size_t sl = slash != NULL ? (size_t)(slash - seg) + 1 : 0; /* "/gemini/" */
+        if (sl > 2 && len >= sl && memcmp(path, seg, sl) == 0) {
+            r->adapter = all[i];
+            return;
+        }
     }
 }
 

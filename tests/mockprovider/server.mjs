@@ -525,15 +525,31 @@ function chatStreamEvents(req, body, stream = FX.chatStream, usageMode = 'includ
     const first = dataEvents[0];
     const tmpl = JSON.parse(dataEvents[1].data);
     const gen = events.filter((e) => e.data === null).concat([first]);
+    // n > 1: each chunk carries one choice; the n completions' chunks interleave (choice 0's piece, choice 1's, ...),
+    // as OpenAI streams them (API reference, "The chat completion chunk object": `choices` "Can contain more than one
+    // element if n is greater than 1"; each element has its `index`)
+    const n = Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
     for (const p of pieces(text, intHeader(req, 'x-mock-piece') || 3)) {
-      const c = clone(tmpl);
-      c.choices[0].delta = { content: p };
-      c.choices[0].finish_reason = null;
-      delete c.usage;
-      if ('obfuscation' in tmpl || stream === FX.chatStream) c.obfuscation = '';
-      gen.push({ event: null, data: JSON.stringify(c) });
+      for (let i = 0; i < n; i++) {
+        const c = clone(tmpl);
+        c.choices[0].index = i;
+        c.choices[0].delta = { content: p };
+        c.choices[0].finish_reason = null;
+        delete c.usage;
+        if ('obfuscation' in tmpl || stream === FX.chatStream) c.obfuscation = '';
+        gen.push({ event: null, data: JSON.stringify(c) });
+      }
     }
-    events = gen.concat(events.filter((e) => isFinish(e) || isUsage(e) || e.data === '[DONE]'));
+    const finish = events.filter((e) => isFinish(e));
+    for (let i = 1; i < n; i++) {
+      for (const e of finish) {
+        const c = JSON.parse(e.data);
+        for (const ch of c.choices) ch.index = i;
+        finish.push({ event: null, data: JSON.stringify(c) });
+        break;
+      }
+    }
+    events = gen.concat(finish, events.filter((e) => isUsage(e) || e.data === '[DONE]'));
   }
   if (!includeUsage) events = events.filter((e) => !isUsage(e));
   if (truncate) events = events.filter((e) => e.data !== '[DONE]' && !isFinish(e) && !isUsage(e));
@@ -729,6 +745,11 @@ async function route(req, out, urlPath, rawBody, query) {
         tool_calls: [{ id: 'call_mock0001', type: 'function', function: { name: tc.name, arguments: tc.args } }] };
       r.choices[0].finish_reason = 'tool_calls';
     }
+    // n > 1: one choice per completion, index 0..n-1 (OpenAI API reference, "Create chat completion": `n`,
+    // "How many chat completion choices to generate for each input message"); the echo in each
+    if (Number.isInteger(body.n) && body.n > 1) {
+      r.choices = Array.from({ length: body.n }, (_, i) => ({ ...clone(r.choices[0]), index: i }));
+    }
     return sendJson(out, 200, r);
   }
   if (method === 'POST' && urlPath === '/v1/responses') {
@@ -759,6 +780,34 @@ async function route(req, out, urlPath, rawBody, query) {
     return sendJson(out, 200, clone(body.model === 'dall-e-3' ? FX.imagesDalle3 : FX.imagesGptImage));
   }
   if (method === 'GET' && urlPath === '/v1/models') return sendJson(out, 200, MODELS);
+  if (method === 'POST' && urlPath === '/v1/moderations') {
+    // OpenAI API reference, "Create moderation": {id, model, results: [one per input: flagged, categories,
+    // category_scores, category_applied_input_types]}; no usage. `input` is a string, an array of strings or of
+    // multi-modal parts ({type: text|image_url}).
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    const cats = ['harassment', 'hate', 'self-harm', 'sexual', 'violence'];
+    return sendJson(out, 200, { id: `modr-mock${out.rec ? out.rec.id : 0}`, model: typeof body.model === 'string' ? body.model : 'omni-moderation-latest',
+      results: inputs.map(() => ({ flagged: false, categories: Object.fromEntries(cats.map((c) => [c, false])),
+        category_scores: Object.fromEntries(cats.map((c) => [c, 0.0001])),
+        category_applied_input_types: Object.fromEntries(cats.map((c) => [c, ['text']])) })) });
+  }
+  if (method === 'POST' && urlPath === '/v1/audio/speech') {
+    // OpenAI API reference, "Create speech": the answer is the audio file itself (Content-Type audio/mpeg for the
+    // default response_format mp3; audio/wav, audio/flac, ... otherwise). The mock's "audio" is an ID3 header, then the
+    // input text as the model would speak it, so a test can tell what a listener would hear.
+    const types = { mp3: 'audio/mpeg', opus: 'audio/ogg', aac: 'audio/aac', flac: 'audio/flac', wav: 'audio/wav', pcm: 'audio/pcm' };
+    const fmt = typeof body.response_format === 'string' ? body.response_format : 'mp3';
+    const b = Buffer.concat([Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]), Buffer.from(String(body.input ?? ''), 'utf8')]);
+    out.head(200, { 'content-type': types[fmt] || 'audio/mpeg', 'content-length': b.length });
+    return out.end(b);
+  }
+  if (method === 'POST' && (urlPath === '/v1/images/edits' || urlPath === '/v1/images/variations') && multipart) {
+    // OpenAI API reference, "Create image edit" / "Create image variation": multipart/form-data uploads (image[],
+    // mask, prompt, model, n, size), answered with the ImagesResponse of images/generations (gpt-image-1: b64_json
+    // and usage; dall-e-2 variations: url)
+    const model = /name="model"\r\n\r\n([^\r]*)\r\n/.exec(rawBody.toString('latin1'));
+    return sendJson(out, 200, clone(model && model[1] === 'gpt-image-1' ? FX.imagesGptImage : FX.imagesDalle3));
+  }
   if (method === 'POST' && (urlPath === '/v1/audio/transcriptions' || urlPath === '/v1/audio/translations') && multipart) {
     // the transcript is x-mock-say's text (else a fixed one); response_format text / srt / vtt answer it as plain
     // text (OpenAI API reference, "Create transcription": text/plain for text and srt, text/vtt for vtt), json as {text}

@@ -463,6 +463,19 @@ static void test_unbilled_routes(void **state)
 #undef M
 }
 
+/* Answers that render the request's text as media (provider.h media_output_routes): OpenAI's speech only. */
+static void test_media_output_routes(void **state)
+{
+    (void)state;
+    assert_true(prov_route_media_output(&prov_openai, "POST", 4, S("audio/speech")));
+    assert_true(prov_route_media_output(&prov_openai, "POST", 4, S("audio/speech?x=1")));
+    assert_false(prov_route_media_output(&prov_openai, "GET", 3, S("audio/speech")));
+    assert_false(prov_route_media_output(&prov_openai, "POST", 4, S("audio/transcriptions"))); /* a text answer */
+    assert_false(prov_route_media_output(&prov_openai, "POST", 4, S("chat/completions")));
+    assert_false(prov_route_media_output(&prov_gemini, "POST", 4, S("models/gemini-2.5-flash:generateContent")));
+    assert_false(prov_route_media_output(NULL, "POST", 4, S("audio/speech")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_usage_only_chunk_parsed),
         cmocka_unit_test(test_event_text_bytes),
         cmocka_unit_test(test_unbilled_routes),
+        cmocka_unit_test(test_media_output_routes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
