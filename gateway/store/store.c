@@ -75,12 +75,12 @@ static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, stat
                                  " duration_us, upstream_us, expires_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /* SQLite: the access entry of a call whose row is in the database with the same start, user, route
  * and status, as a call_access row (schema version 13; store_calls.c write_access): 0 rows inserted
- * when there is no such call row or an entry of the request is there already (OR IGNORE: the key's
- * conflict; a NOT EXISTS on call_access here made SQLite materialise the SELECT in an ephemeral
+ * when there is no such call row or an entry with its rowid is there already (OR IGNORE: the key's
+ * conflict, GW_STORE_CALL_ACCESS_ID; a NOT EXISTS on call_access here made SQLite materialise the SELECT in an ephemeral
  * table first, ~28k instructions per row), and the entry then goes to access_log. */
 static const char *SQL_CALL_ACC_INS =
-    "INSERT OR IGNORE INTO call_access(at, request_id, method, bytes_in, bytes_out, client_ip, duration_us, upstream_us)"
-    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM calls WHERE request_id = ?2 AND started_at = ?1 AND user_id = ?9"
+    "INSERT OR IGNORE INTO call_access(id, request_id, method, bytes_in, bytes_out, client_ip, duration_us, upstream_us)"
+    " SELECT ?12, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM calls WHERE request_id = ?2 AND started_at = ?1 AND user_id = ?9"
     " AND route IS ?10 AND status = ?11";
 /* The same rows, many at once (PostgreSQL; store_calls.c, gw_store__calls_end). */
 static const char *SQL_RED_MANY_PG = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
@@ -156,10 +156,10 @@ static int apply_meta(gw_store_t *st, char *err, size_t errlen)
     if (!st->pg && !gw_store__call_access_on(st) &&
         (gw_store__run_sql(db,
                            "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
-                           " duration_us, upstream_us, expires_at, request_id) SELECT a.at, a.method, c.route, c.status,"
-                           " a.bytes_in, a.bytes_out, a.client_ip, c.user_id, a.duration_us, a.upstream_us, a.at + ?,"
-                           " a.request_id FROM call_access a JOIN calls c ON c.request_id = a.request_id AND c.started_at = a.at"
-                           " ORDER BY a.at, a.request_id",
+                           " duration_us, upstream_us, expires_at, request_id) SELECT c.started_at, a.method, c.route, c.status,"
+                           " a.bytes_in, a.bytes_out, a.client_ip, c.user_id, a.duration_us, a.upstream_us, c.started_at + ?,"
+                           " a.request_id FROM call_access a JOIN calls c ON c.request_id = a.request_id"
+                           " AND c.started_at = a.id / 1024 ORDER BY a.id",
                            "i", st->ret.ttl_us[POL_RET_ACCESS_LOG]) < 0 ||
          gw_store__run_sql(db, "DELETE FROM call_access", "") < 0))
         goto dberr;

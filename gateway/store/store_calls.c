@@ -248,7 +248,8 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
     field_str(rid, r->request_id, sizeof(r->request_id));
     field_str(method, r->method, sizeof(r->method));
     field_str(ip, r->client_ip, sizeof(r->client_ip));
-    if (!st->callbatch && rid[0] != '\0' && r->user_id != NULL && gw_store__call_access_on(st)) {
+    if (!st->callbatch && rid[0] != '\0' && r->user_id != NULL && at >= 0 && at < INT64_MAX / 1024 &&
+        gw_store__call_access_on(st)) {
         /* SQLite: beside its call row, one call_access row (schema version 13), when the call row is
          * there with the same start, user, route and status; else an access_log row below */
         gw_store_stmt_t *s = st->s_call_acc_ins;
@@ -269,6 +270,7 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
         else
             gw_store__bind_blob_ref(s, 10, NULL, 0);
         gw_store__bind_int64(s, 11, r->status);
+        gw_store__bind_int64(s, 12, GW_STORE_CALL_ACCESS_ID(at, rid));
         int64_t n = gw_store__run(s);
         if (n < 0)
             return GW_STORE_E_DB;

@@ -136,8 +136,9 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     int64_t linked = 0; /* SQLite: the access entries kept beside the user's call rows (schema version 13) */
     if (gw_store__tx_begin(st, st->wdb) != 0 ||
         (!st->pg && (linked = gw_store__run_sql(st->wdb,
-                                                "DELETE FROM call_access WHERE (at, request_id) IN"
-                                                " (SELECT started_at, request_id FROM calls WHERE user_id = ?)",
+                                                "DELETE FROM call_access WHERE id IN (SELECT a.id FROM calls c JOIN"
+                                                " call_access a ON a.id BETWEEN c.started_at * 1024 AND c.started_at * 1024"
+                                                " + 1023 AND a.request_id = c.request_id WHERE c.user_id = ?)",
                                                 "t", user_id)) < 0) ||
         (rc->calls = gw_store__run_sql(st->wdb, "DELETE FROM calls WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->redactions = gw_store__run_sql(st->wdb, "DELETE FROM redactions WHERE user_id = ?", "t", user_id)) < 0 ||

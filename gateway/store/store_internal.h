@@ -357,6 +357,13 @@ int64_t gw_store__run(gw_store_stmt_t *s);
 int gw_store__run_nowait(gw_store_stmt_t *s);
 /** Prepares, binds (`types`: one letter per argument), runs and finalizes `sql`. @return rows changed, or -1. */
 int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...);
+/** Rowid of the call_access entry of request `rid` at `at_us` (µs since the epoch, >= 0): `at_us` *
+ * 1024 + the low 10 bits of `gw_store__rid_hash(rid)`; `rowid / 1024` is `at_us`, so `rowid <
+ * t * 1024` is exactly `at_us < t`. Two entries of one µs with equal bits collide: the second is an
+ * access_log row (store_calls.c write_access). */
+#define GW_STORE_CALL_ACCESS_ID(at_us, rid) ((at_us)*INT64_C(1024) + (int64_t)(gw_store__rid_hash(rid) & 1023u))
+/** FNV-1a (32 bits) of the NUL-terminated `rid`. */
+uint32_t gw_store__rid_hash(const char *rid);
 /** 1 when the store writes the access entry of a logged call as a `call_access` row (schema
  * version 13, store_schema.c): SQLite, the call log and the access log both kept, and
  * access_log_days <= call_log_days (an entry never outlives its call row). 0: access_log rows only. */

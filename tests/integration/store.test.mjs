@@ -76,7 +76,7 @@ async function piiTraffic(gw, user, prompt = PROMPT) {
 // logged calls kept beside their call rows in call_access (their user is the call row's).
 function accessRows(db, user) {
   const where = user === undefined ? '' : ` WHERE user_id = '${user}'`;
-  const beside = user === undefined ? '' : ` JOIN calls c ON c.request_id = a.request_id AND c.started_at = a.at WHERE c.user_id = '${user}'`;
+  const beside = user === undefined ? '' : ` JOIN calls c ON c.request_id = a.request_id AND c.started_at = a.id / 1024 WHERE c.user_id = '${user}'`;
   return sqlite(db, `SELECT (SELECT COUNT(*) FROM access_log${where}) + (SELECT COUNT(*) FROM call_access a${beside}) AS n`)[0].n;
 }
 

@@ -330,6 +330,32 @@ static void test_access_upgrade_from_v12(void **state)
     assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls", NULL), 2);
 }
 
+/* Two calls of one µs whose request ids have the same call_access rowid (time * 1024 + 10 bits of the
+ * id's FNV-1a hash: "col-31" and "col-130" both give 508): the second entry is an access_log row, and
+ * the access log reads both. */
+static void test_access_rowid_collision(void **state)
+{
+    fx_t *fx = *state;
+    submit_call(fx->st, mkcall("col-31", "alice", T0, "body", "resp", 0));
+    submit_call(fx->st, mkcall("col-130", "alice", T0, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    assert_int_equal(gw_store_submit_access(fx->st, mkaccess_of("col-31", "alice", T0, 200)), 0);
+    assert_int_equal(gw_store_submit_access(fx->st, mkaccess_of("col-130", "alice", T0, 200)), 0);
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    if (!use_pg) {
+        assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "col-31"), 1);
+        assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "col-130"), 1);
+    }
+    char *got = export_access(fx->st, "alice");
+    assert_non_null(strstr(got, "col-31|POST"));
+    assert_non_null(strstr(got, "col-130|POST"));
+    free(got);
+    gw_purge_counts_t pc;
+    fx->clock = T0 + 30 * DAY + 1;
+    assert_int_equal(gw_store_purge(fx->st, 0, &pc, NULL, NULL), 0);
+    assert_int_equal(pc.rows[POL_RET_ACCESS_LOG], 2);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +366,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_access_beside_call_row_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_moved_when_ttl_longer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_upgrade_from_v12, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_rowid_collision, setup, teardown),
     };
     return store_suite_main("store_retention", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }
