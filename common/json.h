@@ -68,7 +68,7 @@ typedef struct st_gw_json_paths_t gw_json_paths_t;
 
 /**
  * Compiles `n` rules into an immutable matcher that is safe to share between threads.
- * Limits: 256 pattern segments in total (plus one per rule), 64 bytes per literal segment.
+ * Limits: 512 pattern segments in total (plus one per rule), 64 bytes per literal segment.
  * @return the matcher (free with gw_json_paths_free()), or NULL with a message in err (errlen bytes, NUL-terminated).
  */
 gw_json_paths_t *gw_json_paths_compile(const gw_json_rule_t *rules, size_t n, char *err, size_t errlen);

@@ -24,7 +24,7 @@
 #include <emmintrin.h>
 #endif
 
-#define MAX_POS 256
+#define MAX_POS 512
 #define MAX_WORDS (MAX_POS / 64)
 #define MAX_LIT 64
 

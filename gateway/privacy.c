@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -34,11 +35,29 @@ enum {
     CAP_MAX_TOKENS = -6,
     CAP_N = -7,
     CAP_SIZE = -8,
-    CAP_QUALITY = -9
+    CAP_QUALITY = -9,
+    CAP_OUTPUT_TYPE = -10, /* response_format.type and its kin: json_schema / json_object say JSON */
+    CAP_OUTPUT_MIME = -11  /* Gemini responseMimeType: application/json says JSON */
+};
+
+/* Where a request declares its answer's format (gw_body_info_t.output_mode; provider docs: OpenAI chat
+ * response_format, Responses text.format, Anthropic output_config.format (and the beta's output_format), Gemini
+ * generationConfig.responseMimeType in both spellings). */
+static const gw_json_rule_t output_mode_rules[] = {
+    {"response_format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"text.format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"output_config.format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"output_format.type", GW_JSON_CAPTURE, CAP_OUTPUT_TYPE},
+    {"generationConfig.responseMimeType", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
+    {"generation_config.response_mime_type", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
+    {"generationConfig.response_mime_type", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
+    {"generation_config.responseMimeType", GW_JSON_CAPTURE, CAP_OUTPUT_MIME},
 };
 
 #define GW_RULE_ALL 1                /* every string and key */
 #define GW_SKIP_RULE_BASE 0x534b0000 /* rule ids of skip fields: base + index in skip_fields */
+#define GW_FILE_RULE_BASE 0x46490000 /* rule ids of file fields: base + index in file_fields (below the skip ids) */
+#define GW_MAX_FILE_FIELDS 24
 
 /* a short string whose whole handling found nothing, per kind of handling (scrub_text and its callers) */
 struct st_gw_clean_slot_t {
@@ -83,6 +102,19 @@ static int forward_types_from_config(gw_privacy_t *pv, const gw_config_t *cfg, c
         pv->nforward++;
     }
     return 0;
+}
+
+/* Marks the skip field that is the `type` sibling of the PROV_FILE_TYPED file field `pattern` ("a.*.source.data" ->
+ * "a.*.source.type"). */
+static void mark_type_skips(gw_privacy_t *pv, size_t ai, const prov_adapter_t *a, const char *pattern)
+{
+    const char *dot = strrchr(pattern, '.');
+    size_t pl = dot != NULL ? (size_t)(dot - pattern) + 1 : 0;
+    for (size_t k = 0; k < 128 && a->skip_fields[k].pattern != NULL; k++) {
+        const char *sp = a->skip_fields[k].pattern;
+        if (a->skip_fields[k].kind == PROV_SKIP_VALUE && strncmp(sp, pattern, pl) == 0 && strcmp(sp + pl, "type") == 0)
+            pv->type_skips[ai][k / 64] |= 1ull << (k % 64);
+    }
 }
 
 static int hash_key_from_config(const gw_config_t *cfg, unsigned char key[32], char *err, size_t errlen)
@@ -156,7 +188,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
     for (size_t i = 0; i < n && i < GW_MAX_ADAPTERS; i++) {
-        gw_json_rule_t rules[128];
+        gw_json_rule_t rules[160];
         size_t nr = 0;
         for (size_t k = 0; all[i]->skip_fields[k].pattern != NULL; k++) {
             if (nr == 96) {
@@ -165,12 +197,25 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
             }
             rules[nr++] = (gw_json_rule_t){all[i]->skip_fields[k].pattern, GW_JSON_VERBATIM, GW_SKIP_RULE_BASE + (int)k};
         }
+        /* declared file fields: VERBATIM (never walked as JSON), after the skip fields (a skip rule wins) */
+        for (size_t k = 0; all[i]->file_fields != NULL && all[i]->file_fields[k].pattern != NULL; k++) {
+            const prov_file_field_t *ff = &all[i]->file_fields[k];
+            if (k == GW_MAX_FILE_FIELDS) {
+                snprintf(err, errlen, "provider %s: too many file_fields", all[i]->name);
+                goto fail;
+            }
+            rules[nr++] = (gw_json_rule_t){ff->pattern, GW_JSON_VERBATIM, GW_FILE_RULE_BASE + (int)k};
+            if (ff->kind == PROV_FILE_TYPED)
+                mark_type_skips(pv, i, all[i], ff->pattern);
+        }
         rules[nr++] = (gw_json_rule_t){"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, GW_RULE_ALL};
         rules[nr++] = (gw_json_rule_t){"user", GW_JSON_CAPTURE, CAP_USER};
         rules[nr++] = (gw_json_rule_t){"safety_identifier", GW_JSON_CAPTURE, CAP_SAFETY_ID};
         rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, CAP_STREAM};
         rules[nr++] = (gw_json_rule_t){"stream_options.include_usage", GW_JSON_CAPTURE, CAP_INCLUDE_USAGE};
+        for (size_t k = 0; k < sizeof(output_mode_rules) / sizeof(output_mode_rules[0]); k++)
+            rules[nr++] = output_mode_rules[k];
         /* inputs of the metering estimate (providers/provider.h prov_estimate_fields), read in the same pass (a second
          * parse of the body with jansson cost ~12 µs per KiB on the hot path) */
         static const int est_cap[] = {[PROV_EST_MAX_OUTPUT_TOKENS] = CAP_MAX_TOKENS,
@@ -279,6 +324,11 @@ typedef struct st_scrub_ctx_t {
     const prov_adapter_t *adapter;
     int failed;
     int nested; /* > 0 inside a JSON document decoded from a base64 text payload */
+    int ai;     /* the adapter's index in pv->adapters, -1 if none */
+    /* the last `type` beside a PROV_FILE_TYPED file field (Anthropic `source.type`): its object's path and whether it
+       said "base64" (1) or something else (2); 0 = none seen */
+    int typed_kind;
+    char typed_parent[256];
 } scrub_ctx_t;
 
 static int on_request_string(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement);
@@ -441,6 +491,8 @@ static int scrub_text(scrub_ctx_t *c, where_t *wh, const char *s, size_t len, gw
     return rc;
 }
 
+static int on_payload(scrub_ctx_t *c, const pol_payload_t *pl, where_t *wh, const char *s, size_t len, gw_buf_t *replacement);
+
 /* Every string value of the body, except declared structural fields: text, JSON (already decoded by the walker),
  * or a file payload sorted by its bytes. */
 static int on_any_string(scrub_ctx_t *c, where_t *wh, const char *s, size_t len, gw_buf_t *replacement)
@@ -457,14 +509,26 @@ static int on_any_string(scrub_ctx_t *c, where_t *wh, const char *s, size_t len,
         c->failed = 1;
         return GW_E_INTERNAL;
     }
-    switch (pl.kind) {
-    case POL_PAYLOAD_NONE: {
+    if (pl.kind == POL_PAYLOAD_NONE) {
         size_t nf0 = h != 0 ? nfindings(c->session) : 0;
         int rc = scrub_text(c, wh, s, len, replacement);
         if (rc == 0 && h != 0 && nfindings(c->session) == nf0)
             clean_add(x, CLEAN_VALUE, h, s, len);
         return rc;
     }
+    return on_payload(c, &pl, wh, s, len, replacement);
+}
+
+/* A string pol_payload_classify() or pol_payload_classify_file() found to be a file payload (`pl`, its decoded bytes in
+ * the scratch's dec): an image is stripped, a text document scanned and re-encoded, anything else refused unless
+ * pii.forward_unscanned_types names its type. */
+static int on_payload(scrub_ctx_t *c, const pol_payload_t *ppl, where_t *wh, const char *s, size_t len, gw_buf_t *replacement)
+{
+    gw_privacy_scratch_t *x = c->scratch;
+    pol_payload_t pl = *ppl;
+    switch (pl.kind) {
+    case POL_PAYLOAD_NONE:
+        return scrub_text(c, wh, s, len, replacement);
     case POL_PAYLOAD_IMAGE:
         return on_image(c, &pl, wh, s, len, replacement);
     case POL_PAYLOAD_TEXT: {
@@ -543,13 +607,70 @@ static int on_any_string(scrub_ctx_t *c, where_t *wh, const char *s, size_t len,
     return 0;
 }
 
+/* The length of `path` without its last member (".data", ".type"), or 0 when it has none. */
+static size_t parent_len(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot != NULL ? (size_t)(dot - path) : 0;
+}
+
+/* A declared file field (prov_file_field_t `ff`): its bytes are sorted as a file at any length, never as prose. */
+static int on_file_string(scrub_ctx_t *c, const prov_file_field_t *ff, where_t *wh, const char *s, size_t len,
+                          gw_buf_t *replacement)
+{
+    int typed = 0; /* PROV_FILE_TYPED: 1 its `type` said base64, 2 it said something else, 0 not seen yet */
+    if (ff->kind == PROV_FILE_TYPED && c->typed_kind != 0) {
+        const char *path = path_of(c, wh);
+        if (path == NULL)
+            return GW_E_INTERNAL;
+        size_t pl = parent_len(path);
+        if (pl != 0 && pl == strlen(c->typed_parent) && memcmp(path, c->typed_parent, pl) == 0)
+            typed = c->typed_kind;
+    }
+    if (typed == 2) /* a text document's text (Anthropic source type "text") */
+        return on_any_string(c, wh, s, len, replacement);
+    pol_payload_t pl;
+    if (pol_payload_classify_file(s, len, &pl, &c->scratch->dec) != 0) {
+        c->failed = 1;
+        return GW_E_INTERNAL;
+    }
+    if (pl.undecodable) {
+        if (ff->kind == PROV_FILE_TYPED && typed == 0) /* its type is not known yet: not base64, so not a file */
+            return on_any_string(c, wh, s, len, replacement);
+        /* a file that does not decode: scanning it as text would not see what the provider decodes from it */
+        const char *path = path_of(c, wh);
+        return path == NULL ? GW_E_INTERNAL
+                            : refuse(c, 415, "unscannable_payload",
+                                     "aigw: %s holds file data by the provider's format, but its value is neither base64 nor a "
+                                     "valid data: URI, so it cannot be scanned; it is not forwarded",
+                                     path);
+    }
+    return on_payload(c, &pl, wh, s, len, replacement);
+}
+
 static int on_request_string(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
     where_t wh = {at, NULL};
+    if (rule_id >= GW_FILE_RULE_BASE && rule_id < GW_FILE_RULE_BASE + GW_MAX_FILE_FIELDS)
+        return on_file_string(c, &c->adapter->file_fields[rule_id - GW_FILE_RULE_BASE], &wh, s, len, replacement);
     if (rule_id < GW_SKIP_RULE_BASE)
         return on_any_string(c, &wh, s, len, replacement);
-    const prov_skip_t *sk = &c->adapter->skip_fields[rule_id - GW_SKIP_RULE_BASE];
+    size_t k = (size_t)(rule_id - GW_SKIP_RULE_BASE);
+    const prov_skip_t *sk = &c->adapter->skip_fields[k];
+    if (c->ai >= 0 && k < 128 && (c->pv->type_skips[c->ai][k / 64] >> (k % 64) & 1)) {
+        /* the `type` beside a typed file field: remember what it said for the data of the same object */
+        const char *path = path_of(c, &wh);
+        if (path == NULL)
+            return GW_E_INTERNAL;
+        size_t pl = parent_len(path);
+        c->typed_kind = 0;
+        if (pl < sizeof(c->typed_parent)) {
+            memcpy(c->typed_parent, path, pl);
+            c->typed_parent[pl] = '\0';
+            c->typed_kind = len == 6 && memcmp(s, "base64", 6) == 0 ? 1 : 2;
+        }
+    }
     if (sk->kind == PROV_SKIP_OPAQUE) {
         /* a provider's own token: base64 cannot carry readable text; anything else was not issued by the provider */
         if (pol_payload_is_base64_token(s, len))
@@ -660,6 +781,18 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
             }
         }
         break;
+    case CAP_OUTPUT_TYPE:
+    case CAP_OUTPUT_MIME:
+        if (type == GW_JSON_T_STRING) {
+            /* the raw literal with its quotes; the values compared are plain ASCII (an escaped spelling is not one) */
+            const char *v = raw + 1;
+            size_t n = len - 2;
+            int json = rule_id == CAP_OUTPUT_TYPE
+                           ? (n == 11 && memcmp(v, "json_schema", 11) == 0) || (n == 11 && memcmp(v, "json_object", 11) == 0)
+                           : n >= 16 && strncasecmp(v, "application/json", 16) == 0 && (n == 16 || v[16] == ';' || v[16] == ' ');
+            c->info->output_mode = json ? GW_OUTPUT_JSON : GW_OUTPUT_TEXT;
+        }
+        break;
     case CAP_SIZE:
     case CAP_QUALITY:
         if (type == GW_JSON_T_STRING && len >= 2 && len - 2 < sizeof(c->info->size)) {
@@ -692,7 +825,10 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
         if (pv->adapters[i] == adapter)
             paths = pv->paths[i];
     gw_privacy_info_reset(info);
-    scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0};
+    scrub_ctx_t ctx = {pv, session, s, info, adapter, 0, 0, -1, 0, {0}};
+    for (size_t i = 0; i < pv->nadapters; i++)
+        if (pv->adapters[i] == adapter)
+            ctx.ai = (int)i;
     gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key,
                            GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
     int rc = gw_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
@@ -767,7 +903,7 @@ int gw_privacy_scrub_multipart(const gw_privacy_t *pv, gw_privacy_scratch_t *s, 
     int rc = gw_multipart_boundary(content_type, ct_len, boundary, &blen, err_desc);
     if (rc != 0)
         return rc;
-    scrub_ctx_t ctx = {pv, session, s, info, NULL, 0, 0};
+    scrub_ctx_t ctx = {pv, session, s, info, NULL, 0, 0, -1, 0, {0}};
     gw_multipart_rewriter_t rw = {on_mp_text, on_mp_file, 1, &ctx};
     rc = gw_multipart_rewrite(body, len, boundary, blen, &rw, out, changed, err_desc);
     if (ctx.failed)

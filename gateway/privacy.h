@@ -47,6 +47,20 @@ typedef struct st_gw_privacy_scratch_t {
 /** gw_privacy_scrub_request(): the body is refused; gw_body_info_t.refusal_* say how (status, code, message). */
 #define GW_PRIVACY_E_REFUSED GW_E_PRIVACY_REFUSED
 
+/**
+ * The output mode a request declares for the model's answer text (gw_body_info_t.output_mode): whether that text is
+ * itself JSON, so that a value restored into it must be escaped for a JSON string literal (docs/internals/privacy.md,
+ * "Response side: values restored into JSON text"). Read from OpenAI chat `response_format.type` and Responses
+ * `text.format.type` (json_schema / json_object: JSON; text, grammar...: text), Gemini
+ * `generationConfig.responseMimeType` (application/json: JSON; any other: text), Anthropic `output_config.format.type`
+ * and `output_format.type` (json_schema: JSON).
+ */
+enum {
+    GW_OUTPUT_UNDECLARED = 0, /**< no mode declared: a whole string that is one JSON object or array is taken for JSON */
+    GW_OUTPUT_TEXT = 1,       /**< prose declared: the answer's text gets values as they are */
+    GW_OUTPUT_JSON = 2        /**< JSON declared: the answer's text (every piece of a stream) gets values escaped */
+};
+
 /** What the request pass captured from the body. Buffers are reused across requests. */
 typedef struct st_gw_body_info_t {
     gw_buf_t user;  /* decoded "user", else "safety_identifier" (original value, before scrubbing) */
@@ -54,6 +68,7 @@ typedef struct st_gw_body_info_t {
     int stream;     /* "stream": true */
     int has_safety_identifier;
     int include_usage;  /* stream_options.include_usage: -1 absent, 0 false, 1 true */
+    int output_mode;    /* GW_OUTPUT_*: the answer text's declared format (response_format, text.format, responseMimeType) */
     int64_t max_tokens; /* max_tokens / max_completion_tokens / max_output_tokens / generationConfig.maxOutputTokens, -1 absent */
     int64_t n;          /* n / generationConfig.candidateCount, 0 absent */
     char size[32];      /* images: "size" */
@@ -161,9 +176,41 @@ const pol_notrain_t *gw_privacy_notrain_table(const gw_privacy_t *pv);
  * escaped as the body of a JSON string literal, so that the arguments stay valid JSON whatever the value holds
  * (a line break in a PEM block, a quote, a backslash). The same for a string that is itself one valid JSON object or
  * array (a structured-output answer's content: `{"name":"<PERSON_1>"}`), checked with gw_json_validate() when it
- * holds a `<`. Not covered: such an answer streamed, whose pieces are no JSON on their own (docs/internals/privacy.md).
+ * holds a `<`: the guess for a request that declared no output mode (GW_OUTPUT_UNDECLARED; see
+ * gw_privacy_restore_piece() for the declared modes).
  */
 int gw_privacy_restore_text(void *session, const char *path, const char *s, size_t len, gw_buf_t *out);
+
+/**
+ * Restores the session's tokens in one decoded string (or streamed piece of one) of a response, `s` (`len` bytes,
+ * borrowed), at JSON `path` of the SSE event named `event` (`event_len` bytes; NULL / 0 outside a stream or for an
+ * unnamed event), for a request whose declared output mode is `output_mode` (GW_OUTPUT_*, gw_body_info_t). Each value
+ * is escaped as the body of a JSON string literal where the string is JSON text: tool-call arguments (as
+ * gw_privacy_restore_event_text()) in any mode; with GW_OUTPUT_JSON the answer's own text in every provider's wire
+ * format, streamed pieces included (a placeholder can only stand inside a string literal of JSON text, so each piece
+ * is escaped on its own and the joined text parses): OpenAI chat `choices[].message.content` / `delta.content`,
+ * Responses output_text (`output[].content[].text`, the output_text delta and done events, content parts, output items,
+ * response.completed), Anthropic text blocks and text deltas, Gemini `candidates[].content.parts[].text`; reasoning,
+ * refusals and summaries are prose. With GW_OUTPUT_TEXT nothing else is escaped; with GW_OUTPUT_UNDECLARED a whole
+ * string that is one JSON object or array is (the guess of gw_privacy_restore_text()).
+ * @param ss  the request's session (borrowed)
+ * @param out reset and filled when the return value is 1
+ * @return 1 `out` holds the restored text, 0 unchanged, GW_E_INTERNAL (or -1) on allocation failure
+ */
+int gw_privacy_restore_piece(const pol_pii_session_t *ss, int output_mode, const char *event, size_t event_len, const char *path,
+                             const char *s, size_t len, gw_buf_t *out);
+
+/**
+ * pii.scan_responses on one piece of model text (pol_pii_session_scrub_output(), same parameters and holds), for the
+ * string at `path` of the event named `event` of a request with output mode `output_mode`, as for
+ * gw_privacy_restore_piece(): where that text is JSON (the same rule), the values the scan restores are escaped for a
+ * JSON string literal (the scan runs on the text with the session's tokens disguised as same-length non-tokens, then
+ * the disguised tokens of its output get their escaped values; docs/internals/privacy.md). Elsewhere the scan's own
+ * restore (values as they are).
+ * @return 0 s[0, *emit) goes out unchanged, 1 `out` replaces it, GW_E_INTERNAL on a scan or allocation failure
+ */
+int gw_privacy_scan_piece(pol_pii_session_t *ss, pol_pii_scratch_t *scratch, int output_mode, const char *event, size_t event_len,
+                          const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
 
 /**
  * gw_privacy_restore_text() for a string of the SSE event named `event` (`event_len` bytes, may be 0): in an OpenAI
@@ -191,6 +238,9 @@ typedef struct st_gw_privacy_output_t {
     /** The SSE restorer these callbacks serve (borrowed), whose current event name gw_privacy_restore_cb() reads;
         NULL outside a stream. */
     const pol_restore_stream_t *stream;
+    /** GW_OUTPUT_*: the output mode the request declared (gw_body_info_t.output_mode), which decides where restored
+        values are escaped for JSON (gw_privacy_restore_piece()). */
+    int output_mode;
 } gw_privacy_output_t;
 
 /**
@@ -200,23 +250,27 @@ typedef struct st_gw_privacy_output_t {
  */
 const gw_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
 
-/** Scan callback (pol_restore_scan_cb; ctx is a gw_privacy_output_t): pol_pii_session_scrub_output() on a piece of
-    model text. */
+/** Scan callback (pol_restore_scan_cb; ctx is a gw_privacy_output_t): gw_privacy_scan_piece() on a piece of model
+    text, with the event being fed or flushed and the ctx's output mode. */
 int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
 
-/** Restore callback (pol_restore_text_cb) with a gw_privacy_output_t as ctx. */
+/** Restore callback (pol_restore_text_cb) with a gw_privacy_output_t as ctx: gw_privacy_restore_piece() with the event
+    being fed or flushed and the ctx's output mode. */
 int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len, gw_buf_t *out);
 
 /**
  * A JSON response body: with `scan_adapter` (may be NULL) and pii.scan_responses on, the strings at its output_text
- * are scanned (pol_pii_session_scrub_output, final) and every other string has its tokens restored; without, as
- * gw_privacy_restore_json(). Bodies that are not valid JSON are left unchanged (0).
+ * are scanned (gw_privacy_scan_piece, final) and every other string has its tokens restored
+ * (gw_privacy_restore_piece); without, every string is restored. `output_mode` (GW_OUTPUT_*) is the request's declared
+ * output mode: it decides which strings are JSON text whose restored values are escaped. Bodies that are not valid
+ * JSON are left unchanged (0).
  * @return 0 (*changed tells whether `out` holds a new body), or GW_E_INTERNAL on a restore, scan or allocation failure
  * (the caller must not send the body: it would be unscanned, or carry placeholders where the client's values belong;
  * the pipeline answers 500 internal_error instead, gateway/pipeline/respond.c).
  */
 int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
-                             pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed);
+                             pol_pii_session_t *session, int output_mode, const char *body, size_t len, gw_buf_t *out,
+                             int *changed);
 
 /**
  * A plain-text response body (`text/plain`, `text/vtt`, ...: an OpenAI transcription or translation asked for

@@ -7,6 +7,7 @@
 #define AIGW_GATEWAY_PRIVACY_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gateway/privacy.h"
 
@@ -29,6 +30,9 @@ struct st_gw_privacy_t {
     gw_json_paths_t *resp_json_paths[GW_MAX_ADAPTERS];
     gw_json_paths_t *resp_sse_paths[GW_MAX_ADAPTERS];
     size_t max_findings; /* pii.max_findings_per_request (issue 13) */
+    /* per adapter: bit k set when skip_fields[k] is the `type` member beside a PROV_FILE_TYPED file field (Anthropic
+     * `source.type`): its value says whether the data is a file (privacy.c on_file_string) */
+    uint64_t type_skips[GW_MAX_ADAPTERS][2];
 };
 
 #endif

@@ -249,6 +249,7 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, gw_buf
     if (comma == NULL) {
         p->kind = POL_PAYLOAD_BLOB;
         set_mime(p, "application/octet-stream");
+        p->undecodable = 1;
         return 0;
     }
     const char *hdr = s + 5, *data = comma + 1;
@@ -274,6 +275,7 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, gw_buf
             if ((b64_tab[ch] == 0xFF && ch != '=' && ch != '\r' && ch != '\n') || (pad && b64_tab[ch] != 0xFF)) {
                 p->kind = POL_PAYLOAD_BLOB;
                 set_mime(p, "application/octet-stream");
+                p->undecodable = 1;
                 return 0;
             }
         }
@@ -285,6 +287,7 @@ static int classify_data_uri(const char *s, size_t len, pol_payload_t *p, gw_buf
         if (rc == 0) {
             p->kind = POL_PAYLOAD_BLOB; /* says base64, is not: never forwarded as "probably fine" */
             set_mime(p, "application/octet-stream");
+            p->undecodable = 1;
             return 0;
         }
     } else {
@@ -358,6 +361,48 @@ int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, gw_buf_t *
         p->kind = POL_PAYLOAD_NONE; /* a short word that happens to be base64 */
         gw_buf_reset(decoded);
     }
+    return 0;
+}
+
+int pol_payload_classify_file(const char *s, size_t len, pol_payload_t *p, gw_buf_t *decoded)
+{
+    memset(p, 0, sizeof(*p));
+    gw_buf_reset(decoded);
+    if (len >= 5 && strncasecmp(s, "data:", 5) == 0)
+        return classify_data_uri(s, len, p, decoded);
+    /* the alphabet first (one of the two, padding only at the end, line breaks anywhere): the first bytes of a value
+       that is not base64 are not believed */
+    int alpha = 0, pad = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r' || c == '\n')
+            continue;
+        if (c == '=') {
+            pad = 1;
+            continue;
+        }
+        if (pad || b64_val(c, &alpha) < 0 || alpha == 3)
+            goto undecodable;
+    }
+    p->url_alphabet = alpha == 2;
+    p->padded = len > 0 && s[len - 1] == '=';
+    if (sniff_head(s, len, p))
+        return 0; /* an image (the stripper decodes it) or a format told by its magic number */
+    int url, padded, rc = b64_decode(s, len, 1, decoded, &url, &padded);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        gw_buf_reset(decoded);
+        goto undecodable;
+    }
+    p->url_alphabet = url;
+    p->padded = padded;
+    sniff((const unsigned char *)decoded->base, decoded->len, p);
+    return 0;
+undecodable:
+    p->kind = POL_PAYLOAD_BLOB;
+    set_mime(p, "application/octet-stream");
+    p->undecodable = 1;
     return 0;
 }
 

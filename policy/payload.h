@@ -34,6 +34,8 @@ typedef struct st_pol_payload_t {
     int padded;                          /**< raw base64 ended with '=' padding (or needs none) */
     char mime[POL_PAYLOAD_MAX_MIME];     /**< sniffed type of the bytes: "image/png", "application/pdf", "text/plain", ... */
     char declared[POL_PAYLOAD_MAX_MIME]; /**< data: URI media type as written (lower-cased, parameters dropped), or "" */
+    int undecodable; /**< kind BLOB because the bytes could not be decoded: a data: URI without ',' or with bad base64,
+                          or (pol_payload_classify_file) a value that is no base64 */
 } pol_payload_t;
 
 /**
@@ -46,6 +48,18 @@ typedef struct st_pol_payload_t {
  * @return 0, or -1 on allocation failure
  */
 int pol_payload_classify(const char *s, size_t len, pol_payload_t *p, gw_buf_t *decoded);
+
+/**
+ * Classifies the decoded JSON string `s` (`len` bytes, borrowed) of a field that holds a file's bytes by the provider's
+ * definition (prov_file_field_t: Gemini `inlineData.data`, OpenAI `input_audio.data`): a data: URI as in
+ * pol_payload_classify(); anything else must be base64 or base64url (MIME line breaks allowed), decoded and sniffed at
+ * any length, so a 30-byte GIF or PDF gets the verdict of a long one (IMAGE, TEXT or BLOB). There is no length rule
+ * and no hex rule: the field is a file, not prose. A value that is not base64 is kind BLOB with `undecodable` set (the
+ * caller refuses it: it cannot be scanned as the file it claims to be). The empty string is an empty TEXT.
+ * @param decoded as for pol_payload_classify()
+ * @return 0, or -1 on allocation failure
+ */
+int pol_payload_classify_file(const char *s, size_t len, pol_payload_t *p, gw_buf_t *decoded);
 
 /**
  * Wraps `text` (`len` bytes) the way `p` was wrapped: a data: URI becomes "data:<declared>;base64,<base64>", raw

@@ -14,6 +14,15 @@
 #include <string.h>
 
 /* Structural fields never rewritten (anthropic.md section 2); every other string and key is scanned. */
+/* File data (provider.h file_fields): an image or document block's `source.data` is base64 bytes when its
+ * `source.type` is "base64", a document's plain text when it is "text" (anthropic.md); also inside tool_result
+ * content. */
+static const prov_file_field_t anthropic_file_fields[] = {
+    {"messages.*.content.*.source.data", PROV_FILE_TYPED},
+    {"messages.*.content.*.content.*.source.data", PROV_FILE_TYPED},
+    {NULL, 0},
+};
+
 static const prov_skip_t anthropic_skip_fields[] = {
     {"model", PROV_SKIP_VALUE},
     {"messages.*.role", PROV_SKIP_VALUE},
@@ -25,6 +34,7 @@ static const prov_skip_t anthropic_skip_fields[] = {
     {"messages.*.content.*.source.media_type", PROV_SKIP_VALUE},
     {"messages.*.content.*.source.file_id", PROV_SKIP_VALUE},
     {"messages.*.content.*.content.*.type", PROV_SKIP_VALUE},
+    {"messages.*.content.*.content.*.source.type", PROV_SKIP_VALUE},
     {"tools.*.name", PROV_SKIP_VALUE},
     {"tools.*.type", PROV_SKIP_VALUE},
     {"tool_choice.name", PROV_SKIP_VALUE},
@@ -239,6 +249,7 @@ const prov_adapter_t prov_anthropic = {
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_X_API_KEY,
     .skip_fields = anthropic_skip_fields,
+    .file_fields = anthropic_file_fields,
     .error_body = anthropic_error_body,
     .error_content_type = "application/json",
     .usage_from_json = anthropic_usage_from_json,

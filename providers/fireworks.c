@@ -9,6 +9,12 @@
 #include "providers/provider.h"
 #include "providers/prov_internal.h"
 
+/* File data (provider.h file_fields): the OpenAI wire format's base64 fields. */
+static const prov_file_field_t fireworks_file_fields[] = {
+    PROV_OPENAI_FILE_FIELDS,
+    {NULL, 0},
+};
+
 static const prov_skip_t fireworks_skip_fields[] = {
     PROV_OPENAI_SKIP_FIELDS,
     {NULL, 0},
@@ -63,6 +69,7 @@ const prov_adapter_t prov_fireworks = {
     .upstream_prefix = "/inference/v1/",
     .auth = PROV_AUTH_BEARER,
     .skip_fields = fireworks_skip_fields,
+    .file_fields = fireworks_file_fields,
     .error_body = prov__openai_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/inference/v1/",

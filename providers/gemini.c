@@ -17,6 +17,25 @@
 
 /* Structural fields never rewritten (gemini.md); every other string and key is scanned. camelCase and snake_case
  * spellings are both accepted by the API. */
+/* File data (provider.h file_fields): a part's inlineData.data is base64 bytes (gemini.md), in contents, the system
+ * instruction, multimodal function responses and embedContent / batchEmbedContents requests; Imagen's input images
+ * are bytesBase64Encoded. Both spellings. */
+static const prov_file_field_t gemini_file_fields[] = {
+    {"contents.*.parts.*.inlineData.data", PROV_FILE_BYTES},
+    {"contents.*.parts.*.inline_data.data", PROV_FILE_BYTES},
+    {"contents.*.parts.*.functionResponse.parts.*.inlineData.data", PROV_FILE_BYTES},
+    {"contents.*.parts.*.function_response.parts.*.inline_data.data", PROV_FILE_BYTES},
+    {"systemInstruction.parts.*.inlineData.data", PROV_FILE_BYTES},
+    {"system_instruction.parts.*.inline_data.data", PROV_FILE_BYTES},
+    {"content.parts.*.inlineData.data", PROV_FILE_BYTES},
+    {"content.parts.*.inline_data.data", PROV_FILE_BYTES},
+    {"requests.*.content.parts.*.inlineData.data", PROV_FILE_BYTES},
+    {"requests.*.content.parts.*.inline_data.data", PROV_FILE_BYTES},
+    {"instances.*.image.bytesBase64Encoded", PROV_FILE_BYTES},
+    {"instances.*.referenceImages.*.referenceImage.bytesBase64Encoded", PROV_FILE_BYTES},
+    {NULL, 0},
+};
+
 static const prov_skip_t gemini_skip_fields[] = {
     {"model", PROV_SKIP_VALUE},
     {"contents.*.role", PROV_SKIP_VALUE},
@@ -356,6 +375,7 @@ const prov_adapter_t prov_gemini = {
     .upstream_prefix = "/v1beta/",
     .auth = PROV_AUTH_X_GOOG,
     .skip_fields = gemini_skip_fields,
+    .file_fields = gemini_file_fields,
     .error_body = gemini_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/v1beta/openai/",

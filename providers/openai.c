@@ -24,6 +24,12 @@
 #include <string.h>
 
 /* Structural fields never rewritten (openai.md section 2); every other string and key is scanned. */
+/* File data (provider.h file_fields): the OpenAI wire format's base64 fields. */
+static const prov_file_field_t openai_file_fields[] = {
+    PROV_OPENAI_FILE_FIELDS,
+    {NULL, 0},
+};
+
 static const prov_skip_t openai_skip_fields[] = {
     PROV_OPENAI_SKIP_FIELDS,
     {NULL, 0},
@@ -526,6 +532,7 @@ const prov_adapter_t prov_openai = {
     .upstream_prefix = "/v1/",
     .auth = PROV_AUTH_BEARER,
     .skip_fields = openai_skip_fields,
+    .file_fields = openai_file_fields,
     .error_body = prov__openai_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/v1/",

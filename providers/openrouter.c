@@ -14,6 +14,13 @@
 
 /* OpenAI's structural fields plus OpenRouter's reasoning details (openrouter.md): encrypted reasoning and
  * signatures are provider tokens. */
+/* File data (provider.h file_fields): base64 audio. Not `file.file_data`, which OpenRouter also takes as a URL
+ * (openrouter.md); its data URLs are sorted by their bytes anyway. */
+static const prov_file_field_t openrouter_file_fields[] = {
+    {"messages.*.content.*.input_audio.data", PROV_FILE_BYTES},
+    {NULL, 0},
+};
+
 static const prov_skip_t openrouter_skip_fields[] = {
     PROV_OPENAI_SKIP_FIELDS,
     {"models.*", PROV_SKIP_VALUE},
@@ -109,6 +116,7 @@ const prov_adapter_t prov_openrouter = {
     .upstream_prefix = "/api/v1/",
     .auth = PROV_AUTH_BEARER,
     .skip_fields = openrouter_skip_fields,
+    .file_fields = openrouter_file_fields,
     .error_body = openrouter_error_body,
     .error_content_type = "application/json",
     .compat_prefix = "/api/v1/",

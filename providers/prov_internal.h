@@ -30,6 +30,14 @@
         "input.*.encrypted_content", PROV_SKIP_OPAQUE                                                                              \
     }
 
+/* File data of OpenAI-format requests (openai.md: chat `input_audio.data` base64 audio, `file.file_data` base64 or
+ * a data URL; Responses `input_file.file_data`), shared by the OpenAI-compatible adapters whose file_data is bytes. */
+#define PROV_OPENAI_FILE_FIELDS                                                                                                    \
+    {"messages.*.content.*.input_audio.data", PROV_FILE_BYTES}, {"messages.*.content.*.file.file_data", PROV_FILE_BYTES},          \
+    {                                                                                                                              \
+        "input.*.content.*.file_data", PROV_FILE_BYTES                                                                             \
+    }
+
 /* Model text in OpenAI-format responses (openai.md: chat completions message / delta, legacy completions, Responses
  * output items and their stream events), shared by the OpenAI-compatible adapters. */
 extern const char *const prov__openai_output_text[];

@@ -91,6 +91,25 @@ typedef struct st_prov_skip_t {
     prov_skip_kind_t kind;
 } prov_skip_t;
 
+/** How the privacy pass reads a declared file field (prov_file_field_t). */
+typedef enum {
+    /** always a file's bytes (Gemini `inlineData.data`, OpenAI `input_audio.data`): a data: URI or base64 /
+        base64url, decoded and sorted by its bytes at any length; a value that does not decode is refused (415
+        unscannable_payload), never scanned as text */
+    PROV_FILE_BYTES = 1,
+    /** a file's bytes when the sibling member `type` (same object) is "base64", plain text when `type` is anything
+        else (Anthropic `source.data`: type "base64" holds a file, type "text" a document's text). When `type` comes
+        after the data in the object, the value decides: base64 is decoded as a file at any length, anything else is
+        text */
+    PROV_FILE_TYPED
+} prov_file_kind_t;
+
+/** A request field that the provider's format declares as file data (pattern syntax: common/json.h). */
+typedef struct st_prov_file_field_t {
+    const char *pattern;
+    prov_file_kind_t kind;
+} prov_file_field_t;
+
 /** Inputs of a cost estimate, read from a request body before it is sent (see estimate_inputs). */
 typedef struct st_prov_estimate_t {
     char model[128];           /**< body's model ("" when the body names none: Gemini, fal -> model_from_path) */
@@ -350,6 +369,14 @@ typedef struct st_prov_adapter_t {
     /** Top-level member of a prediction answer holding its status (compared with async_terminal_statuses; Replicate
         "status"); NULL: none is read (a prediction is never terminal by its create answer). */
     const char *async_status_field;
+    /**
+     * Request fields that hold file data by this provider's definition (NULL-pattern terminated; NULL = none): the
+     * privacy pass decodes and sorts them as files at any length, where a free-text field's short base64-looking word
+     * stays text (policy/payload.h pol_payload_classify_file; docs/internals/privacy.md). Only fields the provider's
+     * API reference types as base64 bytes or a data: URI; a field that may hold a URL (OpenAI `image_url.url`) is not
+     * listed (its data: URIs are sorted by their bytes anyway).
+     */
+    const prov_file_field_t *file_fields;
 } prov_adapter_t;
 
 /**

@@ -215,6 +215,7 @@ static int prepare_restorer(gw_call_t *call)
 {
     call->out_ctx.session = call->pii;
     call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
+    call->out_ctx.output_mode = call->info.output_mode; /* the request's response_format & co.: where values are escaped */
     if (call->restorer == NULL)
         call->restorer = pol_restore_stream_create(gw_privacy_restore_cb, &call->out_ctx);
     else
@@ -506,9 +507,9 @@ void gw__respond_resume(gw_call_t *call, long http_status)
             call->charged = gw__actual_cost(call, 1);
         int scan = output_scanned(call) && call->upstream_status < 300, prc = 0;
         if ((call->need_restore || scan) &&
-            (prc =
-                 gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker), scan ? call->usage_ad : NULL,
-                                          call->pii, call->resp_json.base, call->resp_json.len, &call->pending, &changed)) != 0) {
+            (prc = gw_privacy_response_json(call->gen->privacy, gw_gen_scratch(call->gen, call->worker),
+                                            scan ? call->usage_ad : NULL, call->pii, call->info.output_mode, call->resp_json.base,
+                                            call->resp_json.len, &call->pending, &changed)) != 0) {
             /* the answer could not be scanned or restored (allocation): it is not sent (fail closed). Unscanned, it could
              * carry personal data the model produced; unrestored, it would be a silently wrong answer (placeholders
              * where the client's values belong). aigw failed, not the provider: 500, like the stream's counterpart

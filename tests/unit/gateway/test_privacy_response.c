@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -94,7 +95,7 @@ static int run(fixture_t *f, const prov_adapter_t *scan, long n, int *restored, 
     gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
     ts_failalloc_arm(n);
-    int rc = gw_privacy_response_json(f->pv, &s, scan, f->ss, answer, strlen(answer), &out, &changed);
+    int rc = gw_privacy_response_json(f->pv, &s, scan, f->ss, GW_OUTPUT_UNDECLARED, answer, strlen(answer), &out, &changed);
     *fired = ts_failalloc_fired();
     ts_failalloc_arm(0);
     const char *sent = changed ? out.base : answer;
@@ -152,7 +153,8 @@ static void test_not_json_passes(void **state)
     assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
     gw_buf_t out = GW_BUF_INIT;
     int changed = 1;
-    assert_int_equal(gw_privacy_response_json(f->pv, &s, NULL, f->ss, "<html>502</html>", 16, &out, &changed), 0);
+    assert_int_equal(gw_privacy_response_json(f->pv, &s, NULL, f->ss, GW_OUTPUT_UNDECLARED, "<html>502</html>", 16, &out, &changed),
+                     0);
     assert_false(changed);
     gw_buf_free(&out);
     gw_privacy_scratch_dispose(&s);
@@ -175,7 +177,8 @@ static void test_not_json_with_scan_refused(void **state)
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         int changed = 1;
-        assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, bodies[i], strlen(bodies[i]), &out, &changed),
+        assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, GW_OUTPUT_UNDECLARED, bodies[i],
+                                                  strlen(bodies[i]), &out, &changed),
                          GW_E_RESTORE_UNSCANNABLE);
         assert_false(changed);
         gw_buf_reset(&out);
@@ -183,7 +186,8 @@ static void test_not_json_with_scan_refused(void **state)
     /* valid JSON is scanned as before */
     static const char ok[] = "{\"choices\":[{\"message\":{\"content\":\"write to bob.smith@corp-mail.org\"}}]}";
     int changed = 0;
-    assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, ok, sizeof(ok) - 1, &out, &changed), 0);
+    assert_int_equal(
+        gw_privacy_response_json(f->pv, &s, &prov_openai, f->ss, GW_OUTPUT_UNDECLARED, ok, sizeof(ok) - 1, &out, &changed), 0);
     assert_true(changed);
     assert_null(strstr(out.base, "bob.smith"));
     gw_buf_free(&out);
@@ -324,9 +328,9 @@ static void test_structured_output_stays_json(void **state)
     (void)state;
 }
 
-static void test_stream_arguments_stay_json(void **state)
+static void check_stream_arguments(int scan)
 {
-    fixture_t *f = fixture_new(0);
+    fixture_t *f = fixture_new(scan);
     char tok[32];
     tokenize_pem(f, tok);
     /* split the token across the two argument deltas: the held text is re-sent as its own (delta) event */
@@ -343,17 +347,23 @@ static void test_stream_arguments_stay_json(void **state)
              "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"item\":{\"type\":"
              "\"function_call\",\"arguments\":\"{\\\"key\\\":\\\"%s\\\"}\"}}\n\n",
              tok, tok, tok, tok + 4, tok, tok);
-    gw_privacy_output_t o = {f->ss, NULL, NULL};
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+    gw_privacy_output_t o = {f->ss, s.pii, NULL, GW_OUTPUT_UNDECLARED};
     pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
     assert_non_null(rs);
     o.stream = rs;
+    if (scan) /* pii.scan_responses: `delta` is model text, its restore is the scan's (session 9: escaped there too) */
+        pol_restore_stream_set_scan(rs, gw_privacy_output_paths(f->pv, &prov_openai), gw_privacy_scan_output);
     gw_buf_t sent = GW_BUF_INIT;
     assert_int_equal(pol_restore_stream_feed(rs, sse, strlen(sse), &sent), 0);
     assert_int_equal(pol_restore_stream_finish(rs, &sent), 0);
     gw_buf_append(&sent, "", 1);
     assert_null(strstr(sent.base, "<SECRET_"));
-    assert_event_value(sent.base, "response.output_text.delta", "delta", 0, "key: " PEM);
-    assert_event_value(sent.base, "response.output_text.done", "text", 0, "key: " PEM);
+    if (!scan) { /* the scan holds prose back and sends it in a later (re-sent) event */
+        assert_event_value(sent.base, "response.output_text.delta", "delta", 0, "key: " PEM);
+        assert_event_value(sent.base, "response.output_text.done", "text", 0, "key: " PEM);
+    }
     assert_event_value(sent.base, "response.function_call_arguments.done", "arguments", 1, PEM);
     assert_event_value(sent.base, "response.output_item.done", "arguments", 1, PEM);
     /* the deltas, joined as the SDKs do, are the same JSON */
@@ -375,6 +385,282 @@ static void test_stream_arguments_stay_json(void **state)
     gw_buf_free(&joined);
     gw_buf_free(&sent);
     pol_restore_stream_free(rs);
+    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+}
+
+static void test_stream_arguments_stay_json(void **state)
+{
+    check_stream_arguments(0);
+    (void)state;
+}
+
+static void test_stream_arguments_stay_json_scanned(void **state)
+{
+    check_stream_arguments(1);
+    (void)state;
+}
+
+/* ---- structured output streamed: the request's declared output mode decides (session 9) ---- */
+
+/* One provider's stream of an answer whose text is given in pieces: how an event carries a piece, how the client
+ * reads it back (the SDK joins the pieces), and how the stream ends. */
+typedef struct {
+    const char *name;
+    const prov_adapter_t *adapter;
+    const char *event;       /* SSE event name of a piece, or NULL */
+    const char *head, *tail; /* the data JSON around the piece's string literal body */
+    const char *end;         /* the events that end the stream */
+} shape_t;
+
+static const shape_t shapes[] = {
+    {"openai chat", &prov_openai, NULL, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"", "\"}}]}",
+     "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"},
+    {"openai responses", &prov_openai, "response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"delta\":\"", "\"}",
+     "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}\n\n"},
+    {"anthropic", &prov_anthropic, "content_block_delta",
+     "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"", "\"}}",
+     "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"},
+    {"gemini", &prov_gemini, NULL, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"", "\"}],\"role\":\"model\"}}]}",
+     "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},\"finishReason\":\"STOP\"}]}\n\n"},
+};
+
+/* The piece's text of one event's data, or NULL when the event carries none (path per shape). */
+static const char *piece_of(const shape_t *sh, json_t *d)
+{
+    if (sh->adapter == &prov_gemini)
+        return json_string_value(json_object_get(
+            json_array_get(
+                json_object_get(json_object_get(json_array_get(json_object_get(d, "candidates"), 0), "content"), "parts"), 0),
+            "text"));
+    if (sh->adapter == &prov_anthropic)
+        return json_string_value(json_object_get(json_object_get(d, "delta"), "text"));
+    if (sh->event != NULL)
+        return json_is_string(json_object_get(d, "delta")) ? json_string_value(json_object_get(d, "delta")) : NULL;
+    return json_string_value(
+        json_object_get(json_object_get(json_array_get(json_object_get(d, "choices"), 0), "delta"), "content"));
+}
+
+/* Streams `pieces` (JSON string literal bodies) in shape `sh` through the restorer with output mode `mode` (and the
+ * output scan when `scan`), joins the text the client reads, and returns it (caller frees). */
+static char *stream_joined(fixture_t *f, const shape_t *sh, int mode, int scan, const char *const *pieces, size_t n)
+{
+    gw_buf_t sse = GW_BUF_INIT, sent = GW_BUF_INIT, joined = GW_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (sh->event != NULL) {
+            gw_buf_append(&sse, "event: ", 7);
+            gw_buf_append(&sse, sh->event, strlen(sh->event));
+            gw_buf_append(&sse, "\n", 1);
+        }
+        gw_buf_append(&sse, "data: ", 6);
+        gw_buf_append(&sse, sh->head, strlen(sh->head));
+        gw_buf_append(&sse, pieces[i], strlen(pieces[i]));
+        gw_buf_append(&sse, sh->tail, strlen(sh->tail));
+        gw_buf_append(&sse, "\n\n", 2);
+    }
+    gw_buf_append(&sse, sh->end, strlen(sh->end));
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+    gw_privacy_output_t o = {f->ss, s.pii, NULL, mode};
+    pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
+    assert_non_null(rs);
+    o.stream = rs;
+    if (scan) {
+        const gw_json_paths_t *paths = gw_privacy_output_paths(f->pv, sh->adapter);
+        assert_non_null(paths);
+        pol_restore_stream_set_scan(rs, paths, gw_privacy_scan_output);
+    }
+    /* fed in small chunks, as the network does */
+    for (size_t at = 0; at < sse.len; at += 7)
+        assert_int_equal(pol_restore_stream_feed(rs, sse.base + at, sse.len - at < 7 ? sse.len - at : 7, &sent), 0);
+    assert_int_equal(pol_restore_stream_finish(rs, &sent), 0);
+    gw_buf_append(&sent, "", 1);
+    for (const char *at = strstr(sent.base, "data: "); at != NULL; at = strstr(at, "data: ")) {
+        at += 6;
+        size_t dl = strcspn(at, "\n");
+        json_t *d = json_loadb(at, dl, 0, NULL);
+        const char *p = d != NULL ? piece_of(sh, d) : NULL;
+        if (p != NULL)
+            gw_buf_append(&joined, p, strlen(p));
+        json_decref(d);
+    }
+    gw_buf_append(&joined, "", 1);
+    char *r = strdup(joined.base);
+    pol_restore_stream_free(rs);
+    gw_privacy_scratch_dispose(&s);
+    gw_buf_free(&sse);
+    gw_buf_free(&sent);
+    gw_buf_free(&joined);
+    return r;
+}
+
+/* A structured-output answer streamed by each provider, cut into pieces of 7 to 97 bytes (placeholders split across
+ * pieces, long enough for the output scan to emit as it goes): with the request's output mode JSON the text the client
+ * joins is JSON holding the PEM (line breaks) and the address; without a declared mode the pieces got the PEM raw (no
+ * piece is JSON on its own) and the joined text did not parse (the state before session 9); with pii.scan_responses
+ * the scan's restore escapes the same way. */
+static void check_stream_json(int scan)
+{
+    fixture_t *f = fixture_new(scan);
+    char tok[32];
+    tokenize_pem(f, tok);
+    char filler[161];
+    for (size_t i = 0; i < sizeof(filler) - 1; i++)
+        filler[i] = "the quick brown fox jumps over a lazy dog "[i % 42];
+    filler[sizeof(filler) - 1] = '\0';
+    char text[2048];
+    snprintf(text, sizeof(text),
+             "{\"intro\": \"%s\", \"key\": \"%s\", \"n1\": \"%.90s\", \"mail\": \"%s\", \"n2\": \"%s\", \"key2\": \"%s\", "
+             "\"note\": \"a < b\"}",
+             filler, tok, filler, f->token, filler, tok);
+    size_t tl = strlen(text);
+    static const size_t sizes[] = {7, 13, 40, 97};
+    for (size_t k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+        const shape_t *sh = &shapes[k];
+        for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+            /* the pieces as JSON string literal bodies */
+            char *pieces[400];
+            size_t n = 0;
+            for (size_t at = 0; at < tl; at += sizes[z]) {
+                gw_buf_t lit = GW_BUF_INIT;
+                gw_json_escape(text + at, tl - at < sizes[z] ? tl - at : sizes[z], &lit);
+                pieces[n] = strndup(lit.base + 1, lit.len - 2);
+                n++;
+                gw_buf_free(&lit);
+            }
+            for (int mode = GW_OUTPUT_UNDECLARED; mode <= GW_OUTPUT_JSON; mode++) {
+                char *got = stream_joined(f, sh, mode, scan, (const char *const *)pieces, n);
+                json_t *inner = json_loads(got, 0, NULL);
+                if (mode == GW_OUTPUT_JSON) {
+                    if (inner == NULL)
+                        fail_msg("%s%s, pieces of %zu: the joined JSON-mode answer does not parse: %s", sh->name,
+                                 scan ? " (scan)" : "", sizes[z], got);
+                    assert_string_equal(json_string_value(json_object_get(inner, "key")), PEM);
+                    assert_string_equal(json_string_value(json_object_get(inner, "key2")), PEM);
+                    assert_string_equal(json_string_value(json_object_get(inner, "mail")), EMAIL);
+                    assert_string_equal(json_string_value(json_object_get(inner, "note")), "a < b");
+                    assert_string_equal(json_string_value(json_object_get(inner, "intro")), filler);
+                } else if (mode == GW_OUTPUT_TEXT) {
+                    assert_non_null(strstr(got, PEM)); /* declared prose: the value as it is, line breaks raw */
+                } else if (!scan || sizes[z] < 97) {
+                    /* nothing declared: the pieces are no JSON and got the values raw. (The output scan may hold the
+                       end of the answer and flush it as one piece: it holds no whole document either.) */
+                    assert_null(inner);
+                }
+                json_decref(inner);
+                free(got);
+            }
+            for (size_t i = 0; i < n; i++)
+                free(pieces[i]);
+        }
+    }
+    fixture_free(f);
+}
+
+static void test_stream_json_mode(void **state)
+{
+    check_stream_json(0);
+    (void)state;
+}
+
+static void test_stream_json_mode_scanned(void **state)
+{
+    check_stream_json(1);
+    (void)state;
+}
+
+/* A held JSON answer: the declared mode decides, not the guess. With JSON declared a content that is not one valid
+ * document on its own (a model's truncated answer) still gets escaped values; with text declared a content that
+ * happens to be JSON gets values as they are; with the output scan the same (the scan's restore). Reasoning text is
+ * prose in any mode. */
+static void test_held_answer_by_mode(void **state)
+{
+    for (int scan = 0; scan < 2; scan++) {
+        fixture_t *f = fixture_new(scan);
+        char tok[32];
+        tokenize_pem(f, tok);
+        gw_privacy_scratch_t s;
+        assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+        char answer[512];
+        snprintf(answer, sizeof(answer),
+                 "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"key\\\": \\\"%s\\\"\","
+                 "\"reasoning_content\":\"the key %s\"},\"finish_reason\":\"length\"}]}",
+                 tok, tok);
+        for (int mode = GW_OUTPUT_UNDECLARED; mode <= GW_OUTPUT_JSON; mode++) {
+            gw_buf_t out = GW_BUF_INIT;
+            int changed = 0;
+            assert_int_equal(gw_privacy_response_json(f->pv, &s, scan ? &prov_openai : NULL, f->ss, mode, answer, strlen(answer),
+                                                      &out, &changed),
+                             0);
+            assert_true(changed);
+            json_t *a = json_loadb(out.base, out.len, 0, NULL);
+            assert_non_null(a);
+            json_t *msg = json_object_get(json_array_get(json_object_get(a, "choices"), 0), "message");
+            const char *content = json_string_value(json_object_get(msg, "content"));
+            char want[512];
+            if (mode == GW_OUTPUT_JSON) {
+                gw_buf_t lit = GW_BUF_INIT;
+                gw_json_escape(PEM, strlen(PEM), &lit);
+                snprintf(want, sizeof(want), "{\"key\": %.*s", (int)lit.len, lit.base);
+                gw_buf_free(&lit);
+            } else {
+                snprintf(want, sizeof(want), "{\"key\": \"%s\"", PEM);
+            }
+            assert_string_equal(content, want);
+            snprintf(want, sizeof(want), "the key %s", PEM);
+            assert_string_equal(json_string_value(json_object_get(msg, "reasoning_content")), want);
+            json_decref(a);
+            gw_buf_free(&out);
+        }
+        gw_privacy_scratch_dispose(&s);
+        fixture_free(f);
+    }
+    (void)state;
+}
+
+/* Which strings are the answer's text in JSON mode, per event (Responses): content parts and output text are, reasoning
+ * summary parts and refusals are prose; without an event, the held answer's paths. */
+static void test_answer_paths(void **state)
+{
+    fixture_t *f = fixture_new(0);
+    char tok[32];
+    tokenize_pem(f, tok);
+    static const struct {
+        const char *event, *path;
+        int escaped;
+    } cases[] = {
+        {"response.output_text.delta", "delta", 1},
+        {"response.reasoning_summary_text.delta", "delta", 0},
+        {"response.refusal.delta", "delta", 0},
+        {"response.output_text.done", "text", 1},
+        {"response.reasoning_summary_text.done", "text", 0},
+        {"response.content_part.done", "part.text", 1},
+        {"response.reasoning_summary_part.added", "part.text", 0},
+        {"response.output_item.done", "item.content[0].text", 1},
+        {"response.completed", "response.output[1].content[0].text", 1},
+        {NULL, "choices[0].message.content", 1},
+        {NULL, "choices[0].message.reasoning_content", 0},
+        {NULL, "choices[0].delta.content", 1},
+        {NULL, "choices[0].delta.refusal", 0},
+        {"content_block_delta", "delta.text", 1},
+        {"content_block_delta", "delta.thinking", 0},
+        {NULL, "content[1].text", 1},
+        {NULL, "candidates[0].content.parts[0].text", 1},
+        {NULL, "candidates[0].content.parts[0].textx", 0},
+        {NULL, "choices[x].message.content", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        gw_buf_t out = GW_BUF_INIT;
+        const char *ev = cases[i].event;
+        assert_int_equal(
+            gw_privacy_restore_piece(f->ss, GW_OUTPUT_JSON, ev, ev != NULL ? strlen(ev) : 0, cases[i].path, tok, strlen(tok), &out),
+            1);
+        int escaped = strstr(out.base, "\\n") != NULL;
+        if (escaped != cases[i].escaped)
+            fail_msg("%s %s: escaped %d, want %d", ev != NULL ? ev : "-", cases[i].path, escaped, cases[i].escaped);
+        gw_buf_free(&out);
+    }
     fixture_free(f);
     (void)state;
 }
@@ -383,6 +669,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_arguments_stay_json),
+        cmocka_unit_test(test_stream_arguments_stay_json_scanned),
+        cmocka_unit_test(test_stream_json_mode),
+        cmocka_unit_test(test_stream_json_mode_scanned),
+        cmocka_unit_test(test_held_answer_by_mode),
+        cmocka_unit_test(test_answer_paths),
         cmocka_unit_test(test_structured_output_stays_json),
         cmocka_unit_test(test_restore_out_of_memory),
         cmocka_unit_test(test_scan_and_restore_out_of_memory),

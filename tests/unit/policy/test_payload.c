@@ -137,6 +137,80 @@ static void test_text_stays_text(void **state)
     gw_buf_free(&dec);
 }
 
+/* A declared file field (pol_payload_classify_file): no length rule and no hex rule. A 30-byte GIF, PDF or unknown
+ * binary gets the verdict of a long one (pol_payload_classify() called them short words: text, forwarded); a value that
+ * is not base64 is undecodable (refused by the caller), never text. */
+static void test_file_fields(void **state)
+{
+    (void)state;
+    pol_payload_t p;
+    gw_buf_t dec = GW_BUF_INIT, enc = GW_BUF_INIT;
+    static const struct {
+        const char *bytes;
+        size_t len;
+        pol_payload_kind_t kind;
+        const char *mime;
+    } cases[] = {
+        {"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00", 26, POL_PAYLOAD_BLOB,
+         "image/gif"},
+        {"%PDF-1.4\n%\xc7\xec\x8f\xa2\n1 0 obj<<>>endobj\n", 30, POL_PAYLOAD_BLOB, "application/pdf"},
+        {"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e", 26,
+         POL_PAYLOAD_BLOB, "application/octet-stream"},
+        {"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20, POL_PAYLOAD_IMAGE, "image/jpeg"},
+        {"call jane@example.com", 21, POL_PAYLOAD_TEXT, "text/plain"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (int url = 0; url < 2; url++) {
+            b64(cases[i].bytes, cases[i].len, url, 1, &enc);
+            assert_true(enc.len < POL_PAYLOAD_MIN_BLOB);
+            assert_int_equal(pol_payload_classify_file(enc.base, enc.len, &p, &dec), 0);
+            assert_int_equal(p.kind, cases[i].kind);
+            assert_string_equal(p.mime, cases[i].mime);
+            assert_false(p.undecodable);
+            if (cases[i].kind == POL_PAYLOAD_TEXT) {
+                assert_int_equal(dec.len, cases[i].len);
+                assert_memory_equal(dec.base, cases[i].bytes, dec.len);
+            }
+            /* the same bytes padded to a long payload: the same verdict */
+            char big[256];
+            memset(big, 'x', sizeof(big));
+            memcpy(big, cases[i].bytes, cases[i].len);
+            if (cases[i].kind == POL_PAYLOAD_BLOB && strcmp(cases[i].mime, "application/octet-stream") == 0)
+                memset(big + cases[i].len, 0, sizeof(big) - cases[i].len);
+            b64(big, cases[i].kind == POL_PAYLOAD_TEXT ? cases[i].len : sizeof(big), url, 1, &enc);
+            assert_int_equal(pol_payload_classify_file(enc.base, enc.len, &p, &dec), 0);
+            assert_int_equal(p.kind, cases[i].kind);
+            assert_string_equal(p.mime, cases[i].mime);
+        }
+    }
+    /* hex digits in a file field are base64 too: "deadbeef" decodes to 6 bytes of binary */
+    assert_int_equal(pol_payload_classify_file("deadbeef", 8, &p, &dec), 0);
+    assert_int_equal(p.kind, POL_PAYLOAD_BLOB);
+    /* the same short GIF in a free-text field stays a word (pol_payload_classify's length rule, unchanged) */
+    b64(cases[0].bytes, cases[0].len, 0, 1, &enc);
+    assert_int_equal(pol_payload_classify(enc.base, enc.len, &p, &dec), 0);
+    assert_int_equal(p.kind, POL_PAYLOAD_NONE);
+    /* not base64: undecodable, whatever its length */
+    static const char *const bad[] = {"hello world",     "abc!", "AAAA=AAA", "a", "aGVsbG8=\"}", "https://example.com/a.png",
+                                      "aGVsbG8*d29ybGQ="};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(pol_payload_classify_file(bad[i], strlen(bad[i]), &p, &dec), 0);
+        assert_int_equal(p.kind, POL_PAYLOAD_BLOB);
+        assert_true(p.undecodable);
+    }
+    /* data: URIs as pol_payload_classify(); a malformed one is undecodable */
+    assert_int_equal(pol_payload_classify_file("data:application/pdf;base64,JVBERi0x", 36, &p, &dec), 0);
+    assert_int_equal(p.kind, POL_PAYLOAD_BLOB);
+    assert_false(p.undecodable);
+    assert_int_equal(pol_payload_classify_file("data:text/plain;base64,jane@example.com", 39, &p, &dec), 0);
+    assert_true(p.undecodable);
+    /* the empty file is an empty text */
+    assert_int_equal(pol_payload_classify_file("", 0, &p, &dec), 0);
+    assert_int_equal(p.kind, POL_PAYLOAD_TEXT);
+    gw_buf_free(&dec);
+    gw_buf_free(&enc);
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -153,10 +227,8 @@ static void test_helpers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_data_uris),
-        cmocka_unit_test(test_raw_base64),
-        cmocka_unit_test(test_text_stays_text),
-        cmocka_unit_test(test_helpers),
+        cmocka_unit_test(test_data_uris), cmocka_unit_test(test_raw_base64),  cmocka_unit_test(test_text_stays_text),
+        cmocka_unit_test(test_helpers),   cmocka_unit_test(test_file_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
