@@ -1055,3 +1055,107 @@ int pol__rec_zip(pol__scanctx_t *c, size_t to, int kind)
     cd->ctx_done = 1;
     return 0;
 }
+
+/* ---- streets without a street word, found from their postcode ----
+ * "Am Markt 3, 28195 Bremen", "An der Alster 12, 20099 Hamburg", "Unter den Linden 5, 10117 Berlin", "Jungfernstieg 7,
+ * 20354 Hamburg", "Ερμού 25, 105 63 Αθήνα", "Storgatan 5, 111 22 Stockholm", "Marszałkowska 10, 00-590 Warszawa": many
+ * street names carry no street word (German prepositional names, Greek genitives, Nordic compounds). The order "name
+ * number, postcode city" is the address line of DE/AT/CH/NL/Nordic/PL/CZ/GR (UPU Postal Addressing Systems): the
+ * postcode (5 digits not ending in 000, "NNN NN", "NN-NNN", 4 digits from 1000) starts a line or follows ", ", a
+ * capitalised city follows it and ends the clause, a house number of 1-4 digits (a letter, "-N" or "/N" after it)
+ * precedes it, and before the number 1-4 words of which the first and the last are capitalised and the others are
+ * capitalised or particles ("den", "der", "am"). The word before the number is no counted noun ("Seite 3, 12345
+ * Zeichen", "Kapitel", "Page", "Room"...). One LOCATION span with the rest of the address, 0.7. */
+static const char *const pc_counted[] = {
+    "Seite",      "Kapitel", "Tabelle", "Abbildung", "Abschnitt", "Teil",   "Band",    "Schritt", "Punkt",   "Nummer",  "Nr",
+    "Tag",        "Jahr",    "Woche",   "Monat",     "Version",   "Page",   "Chapter", "Table",   "Figure",  "Step",    "Section",
+    "Part",       "Level",   "Room",    "Zimmer",    "Raum",      "Gleis",  "Bus",     "Linie",   "Line",    "Gate",    "Terminal",
+    "Flug",       "Flight",  "Artikel", "Article",   "Paragraph", "Absatz", "Folie",   "Slide",   "Episode", "Staffel", "Season",
+    "Runde",      "Round",   "Spiel",   "Game",      "Klasse",    "Stufe",  "Phase",   "Lektion", "Lesson",  "Unit",    "Modul",
+    "Module",     "Platz",   "Rang",    "Reihe",     "Row",       "Sitz",   "Seat",    "Folge",   "Vers",    "Verse",   "Psalm",
+    "Hausnummer", "Item",    "Issue",   "Ticket",    "Case",      "Fall",   "Akte",    "Box",     "Fach",    "Lager",   "Halle",
+    "Hall",       "Stand",   "Block",   "Ebene",     "Floor",     "Etage",  "Stock",   "Gruppe",  "Group",   "Team",    "Week",
+    "Year",       "Day",     "Month",   "Quartal",   "Quarter",   "Q",      NULL};
+static const char *const pc_particles[] = {"der", "den", "dem", "die", "des", "am",  "an",  "im",  "in",  "zum", "zur",
+                                           "auf", "de",  "la",  "le",  "du",  "van", "von", "del", "di",  "da",  "dos",
+                                           "do",  "och", "og",  "i",   "na",  "w",   "u",   "pod", "nad", NULL};
+
+int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    if (!c->enabled[POL_PII_LOCATION] || pc < 6)
+        return 0;
+    size_t pe = postcode_end(t, len, pc), d = digits_end(t, len, pc);
+    if (pe == pc || pe + 2 >= len || t[pe] != ' ')
+        return 0;
+    /* the shapes: 5 digits (not a round number), NNN NN, NN-NNN, 4 digits from 1000 */
+    if (d - pc == 5 && memcmp(t + d - 3, "000", 3) == 0)
+        return 0;
+    if (d - pc == 4 && (t[pc] == '0' || pe != d))
+        return 0;
+    size_t ce = city_end(t, len, pe + 1);
+    if (ce == pe + 1)
+        return 0;
+    /* the city ends the clause */
+    if (ce < len && !strchr(",.;:!?)\n\r", t[ce]) && !(ce + 1 < len && t[ce] == ' ' && (t[ce + 1] == '(' || t[ce + 1] == '-')))
+        return 0;
+    /* ", " or a line break before the postcode */
+    size_t b = pc;
+    int nl = 0;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r') && pc - b < 4)
+        nl |= t[b - 1] == '\n', b--;
+    if (b > 0 && t[b - 1] == ',')
+        b--;
+    else if (!nl || b == pc)
+        return 0;
+    /* the house number: 1-4 digits, then a letter, "-N" or "/N" */
+    size_t he = b, hs;
+    if (he > 0 && pol__is_alpha(U(t[he - 1])) && he > 1 && pol__is_digit(U(t[he - 2])))
+        he--;
+    size_t x = he;
+    while (x > 0 && pol__is_digit(U(t[x - 1])))
+        x--;
+    if (x > 1 && (t[x - 1] == '-' || t[x - 1] == '/') && pol__is_digit(U(t[x - 2]))) {
+        x--;
+        while (x > 0 && pol__is_digit(U(t[x - 1])))
+            x--;
+    }
+    hs = x;
+    if (hs == he || he - hs > 9 || digits_end(t, len, hs) - hs > 4 || hs < 3 || t[hs - 1] != ' ')
+        return 0;
+    /* the street name: 1-4 words before the number, the first and the last capitalised */
+    size_t s = hs - 1, first = 0;
+    int words = 0, last_cap = 0, have_first = 0;
+    while (words < 4 && s > 0) {
+        size_t ws = s;
+        while (ws > 0 && letter_before(t, ws) != 0)
+            ws -= letter_before(t, ws);
+        if (ws == s || (ws > 0 && t[ws - 1] != ' ' && t[ws - 1] != '\n' && t[ws - 1] != ',' && t[ws - 1] != ':' &&
+                        t[ws - 1] != '(' && t[ws - 1] != '\t'))
+            break;
+        size_t we = cap_word_end(t, len, ws);
+        if (we == s) {
+            if (words == 0) {
+                if (list_word_at(t, len, ws, pc_counted) == s - ws)
+                    return 0;
+                last_cap = 1;
+            }
+            first = ws, have_first = 1, words++;
+        } else if (words > 0 && list_word_at(t, len, ws, pc_particles) == s - ws) {
+            words++;
+        } else {
+            break;
+        }
+        if (ws == 0 || t[ws - 1] != ' ')
+            break;
+        s = ws - 1;
+    }
+    if (!last_cap || !have_first)
+        return 0;
+    size_t e = address_tail(t, len, ce);
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, first, e, 0.7) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}

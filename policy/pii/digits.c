@@ -394,3 +394,114 @@ int pol__rec_digits(pol__scanctx_t *c, size_t to)
     }
     return 0;
 }
+
+/* ---- numbers split over tabs, lines and table cells ---- */
+
+size_t pol__split_sep(const char *t, size_t len, size_t p, int *weak)
+{
+    size_t q = p;
+    int units = 0;
+    *weak = 0;
+    /* one space, then the tabs, line breaks, '|' or escapes (at least one), then spaces: " | ", "\t", " \r\n", "\\n" */
+    if (q < len && t[q] == ' ')
+        q++;
+    while (q < len && q - p < 4) {
+        unsigned char ch = U(t[q]);
+        if ((ch >= '\t' && ch <= '\r') || ch == '|')
+            q++, units++;
+        else if (ch == '\\' && q + 1 < len && (t[q + 1] == 't' || t[q + 1] == 'n' || t[q + 1] == 'r') && q + 2 - p <= 4)
+            q += 2, units++;
+        else if (ch == ' ' && units > 0)
+            q++;
+        else
+            break;
+    }
+    if (units == 0)
+        return 0;
+    *weak = 1;
+    return q - p;
+}
+
+int pol__split_follows(const char *t, size_t len, size_t p)
+{
+    int weak;
+    size_t n = pol__split_sep(t, len, p, &weak);
+    return n > 0 && weak && p + n < len && pol__is_digit(U(t[p + n]));
+}
+
+int pol__rec_split_digits(pol__scanctx_t *c, size_t cs)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    group_t g[24];
+    size_t ng = 0, p = cs;
+    int weak_any = 0;
+    /* the groups: digit runs, each pair joined by a separator of pol__split_sep */
+    while (ng < 24 && p < len && pol__is_digit(U(t[p]))) {
+        size_t e = p;
+        while (e < len && pol__is_digit(U(t[e])))
+            e++;
+        g[ng++] = (group_t){p, e};
+        int weak = 0;
+        size_t n = e + 1 < len && t[e] == ' ' && pol__is_digit(U(t[e + 1])) ? 1 : pol__split_sep(t, len, e, &weak);
+        if (n == 0 || e + n >= len || !pol__is_digit(U(t[e + n])))
+            break;
+        weak_any |= weak;
+        p = e + n;
+    }
+    if (ng < 2 || !weak_any)
+        return 0;
+    /* glued to a word or an identifier on either side: not a number of its own */
+    int plus = cs > 0 && t[cs - 1] == '+';
+    if (cs > 0 && !plus &&
+        (pol__glue_before(t, cs) || t[cs - 1] == '#' || t[cs - 1] == '$' || t[cs - 1] == '.' || t[cs - 1] == ','))
+        return 0;
+    if (plus && cs > 1 && pol__glue_before(t, cs - 1))
+        return 0;
+    for (size_t i = 0; i < ng;) {
+        size_t best = 0;
+        for (size_t j = ng; j > i + 1; j--) {
+            char d[32];
+            size_t nd = 0, gl[24];
+            int ok = 1, same = 1;
+            for (size_t k = i; k < j && ok; k++) {
+                size_t l = g[k].e - g[k].s;
+                if (nd + l > 19)
+                    ok = 0;
+                else
+                    memcpy(d + nd, t + g[k].s, l), nd += l, gl[k - i] = l;
+                /* the same separator between every pair of groups */
+                if (k > i + 1 &&
+                    (g[k].s - g[k - 1].e != g[i + 1].s - g[i].e || memcmp(t + g[k - 1].e, t + g[i].e, g[i + 1].s - g[i].e) != 0))
+                    same = 0;
+            }
+            if (!ok)
+                continue;
+            size_t s = g[i].s, e = g[j - 1].e, ngr = j - i;
+            /* the range must end the number: not glued to a word, no decimal part */
+            if (e < len && (pol__glue_after(t, len, e) || (t[e] == '.' && e + 1 < len && pol__is_digit(U(t[e + 1]))) ||
+                            (t[e] == ',' && e + 1 < len && pol__is_digit(U(t[e + 1])))))
+                continue;
+            int all4 = 1;
+            for (size_t k = 0; k + 1 < ngr; k++)
+                all4 &= gl[k] == 4;
+            int card_fmt = (all4 && ngr >= 3 && gl[ngr - 1] >= 1 && gl[ngr - 1] <= 4) ||
+                           (ngr == 3 && gl[0] == 4 && gl[1] == 6 && (gl[2] == 5 || gl[2] == 4));
+            size_t before = c->cands->n;
+            if (c->enabled[POL_PII_CREDIT_CARD] && nd >= 12 && nd <= 19 && card_fmt && pol__card_ok(d, nd) &&
+                pol__cands_push(c->cands, POL_PII_CREDIT_CARD, s, e, 0.85) != 0)
+                return -1;
+            /* an international number: "+49\t30\t1234567"; a plan must assign it */
+            if (c->enabled[POL_PII_PHONE_NUMBER] && i == 0 && plus && same && nd >= 8 && nd <= 15 && cc_len(d, nd) > 0 &&
+                phone_plan(c, d, nd, NULL) == POL__PHONE_VALID &&
+                pol__cands_push(c->cands, POL_PII_PHONE_NUMBER, s - 1, e, 0.7) != 0)
+                return -1;
+            if (c->cands->n > before) {
+                best = j;
+                break;
+            }
+        }
+        i = best ? best : i + 1;
+    }
+    return 0;
+}

@@ -17,6 +17,9 @@
 #include "policy/pii/pii_internal.h"
 
 #include <string.h>
+#include <strings.h>
+
+#define U(p) POL__U(p)
 
 static int is_wordch(unsigned char c)
 {
@@ -213,6 +216,59 @@ static int vn_after_place_word(const char *t, size_t p)
     return in_words(t + b, p - 1 - b, place);
 }
 
+/* A nickname between the words of a name at p: `Jane "JJ" Doe`, `Jane (JJ) Doe`, `Jane “JJ” Doe`, `Jane 'JJ' Doe`,
+ * `Jane ‘JJ’ Doe`, `Jane «JJ» Doe`, `Hans „Hansi“ Meier`: an opening quote or parenthesis, 1-3 words of letters or digits
+ * (32 bytes at most, starting with a letter; '.', '-' and spaces inside), the matching closing mark and one space.
+ * @return the position of the word after it (a capital must follow), or 0 */
+static size_t nickname_end(const char *t, size_t len, size_t p)
+{
+    static const struct {
+        const char *open, *close;
+    } pairs[] = {{"\"", "\""},
+                 {"(", ")"},
+                 {"'", "'"},
+                 {"\xe2\x80\x9c", "\xe2\x80\x9d"}, /* “ ” */
+                 {"\xe2\x80\x9e", "\xe2\x80\x9c"}, /* „ “ (German) */
+                 {"\xe2\x80\x9d", "\xe2\x80\x9d"}, /* ” ” (Swedish, Finnish) */
+                 {"\xe2\x80\x98", "\xe2\x80\x99"}, /* ‘ ’ */
+                 {"\xc2\xab", "\xc2\xbb"},         /* « » */
+                 {"\xc2\xbb", "\xc2\xab"},         /* » « (German, Danish) */
+                 {NULL, NULL}};
+    for (int k = 0; pairs[k].open != NULL; k++) {
+        size_t ol = strlen(pairs[k].open), cl = strlen(pairs[k].close);
+        if (p + ol >= len || memcmp(t + p, pairs[k].open, ol) != 0)
+            continue;
+        size_t q = p + ol, e = q;
+        /* French guillemets take a space inside them ("« JJ »") */
+        if (pairs[k].open[0] == '\xc2' && e < len && t[e] == ' ')
+            e++, q++;
+        if (e >= len || (!pol__is_alpha(U(t[e])) && name_letter(t, len, e) == 0 && cap_letter(t, len, e) == 0))
+            return 0;
+        int words = 1;
+        while (e < len && e - q <= 32) {
+            size_t n;
+            unsigned char c = U(t[e]);
+            if (pol__is_alnum(c) || c == '.' || c == '-')
+                e++;
+            else if (c == ' ' && e + 1 + cl <= len && t[e + 1] != ' ' && memcmp(t + e + 1, pairs[k].close, cl) != 0 && ++words <= 3)
+                e++;
+            else if ((n = name_letter(t, len, e)) != 0 || (n = cap_letter(t, len, e)) != 0)
+                e += n;
+            else
+                break;
+        }
+        if (e - q > 32 || words > 3)
+            return 0;
+        if (e < len && t[e] == ' ' && pairs[k].open[0] == '\xc2')
+            e++;
+        if (e + cl + 1 >= len || memcmp(t + e, pairs[k].close, cl) != 0 || t[e + cl] != ' ')
+            return 0;
+        /* a closing quote that also opens the next one is prose ("the 'JJ' 'KK'"); a capital must follow */
+        return cap_letter(t, len, e + cl + 1) != 0 ? e + cl + 1 : 0;
+    }
+    return 0;
+}
+
 /* An initial "M." at p. */
 static size_t initial(const char *t, size_t len, size_t p)
 {
@@ -230,6 +286,15 @@ static void extend_name(const char *t, size_t len, size_t *end, int max)
         if (p + 1 >= len || t[p] != ' ')
             return;
         p++;
+        /* a nickname in quotes or parentheses: `Jane "JJ" Doe` (the word after it must be a name word) */
+        size_t nq = nickname_end(t, len, p);
+        if (nq != 0) {
+            size_t wn = cap_word(t, len, nq);
+            if (wn == 0 || (pol__name_flags_of(t + nq, wn) & (POL__NAME_COMMON | POL__NAME_SURNAME)) == POL__NAME_COMMON)
+                return;
+            *end = nq + wn;
+            continue;
+        }
         size_t w = initial(t, len, p);
         if (w != 0) {
             size_t q = p + w + 1;
@@ -395,6 +460,13 @@ int pol__person_at(const char *t, size_t len, size_t i, pol__cands_t *cands, siz
             return pol__cands_push(cands, POL_PII_PERSON, i, ve, 0.6);
         }
     }
+    /* a nickname between the given name and the surname: `Jane "JJ" Doe`, `Jane (JJ) Doe` */
+    if (p2 + 3 < len && t[i + w] == ' ' &&
+        (t[p2] == '"' || t[p2] == '(' || t[p2] == '\'' || U(t[p2]) == 0xE2 || U(t[p2]) == 0xC2)) {
+        size_t nq = nickname_end(t, len, p2);
+        if (nq != 0)
+            p2 = nq;
+    }
     /* the second word must start with a capital (a name or an initial): test that before hashing
      * the first word, most capitalized words in prose are followed by a lowercase word */
     if (p2 >= len || t[i + w] != ' ' || t[p2] < 'A' || t[p2] > 'Z')
@@ -458,4 +530,246 @@ int pol__person_signature(const char *t, size_t len, size_t at, pol__cands_t *ca
     if (words < 2 || (e < len && t[e] != '\n' && t[e] != '\r' && t[e] != ','))
         return 0;
     return pol__cands_push(cands, POL_PII_PERSON, p, e, 0.7);
+}
+
+/* ---- introductions without a verb of naming ----
+ * "c'est Ghislain Tremblay", "ich bin Jörg Kleinschmidt", "soy Xiomara Quispe", "sono Ginevra Pellegrini", "sou Thiago
+ * Nascimento", "ik ben Sanne Verhoeven", "jestem Zbigniew Wróblewski", "ben Mehmet Öztürk": the phrase says "I am" / "it
+ * is", so what follows is a name only when everything else says so too. The gates (each one answers a look-alike):
+ *   - the phrase starts a clause: text start, punctuation or a line break before it, or a greeting or the pronoun
+ *     ("Bonjour c'est", "moi c'est", "yo soy", "eu sou"); "le problème c'est Microsoft Teams" is none;
+ *   - two or three capitalised words (a nickname between them allowed), none of them a determiner, a place or
+ *     country prefix, a job title, a month or weekday, an English common word of the gazetteer: "c'est Paris",
+ *     "Ich bin Arzt", "sono Stati Uniti", "soy Project Manager", "ich bin Montag Morgen da" are none;
+ *   - Title Case does not go on after them, no digit follows, and the clause ends there: end of text, punctuation, a
+ *     line break, or a conjunction or preposition of affiliation ("y", "und", "e", "en", "i", "ve", "de", "von");
+ *   - German capitalises nouns: after "ich bin" a word the gazetteer does not know must not end like a German noun or
+ *     adjective of person ("-er", "-in", "-ung", "-isch", "-ist", "-ent", "-eur", "-ling"...: "Ich bin Deutscher
+ *     Staatsbürger", "ich bin Diplom Ingenieur").
+ * Score 0.85 when the gazetteer knows the given name or the surname, else 0.7. */
+/* the phrases of the intro pattern (recognizers.c); `de`: German, whose nouns are capitalised. The telephone and
+ * voice-message openings say the same ("hier ist", "hier spricht", nl "met", pt "aqui é", "aqui fala") */
+static const struct {
+    const char *w;
+    int de; /* 1 German; 2 nl "met", also "with": the gazetteer must know one of the words */
+} intro_phrases[] = {{"c'est", 0},
+                     {"c\xe2\x80\x99"
+                      "est",
+                      0},
+                     {"je suis", 0},
+                     {"ich bin", 1},
+                     {"hier ist", 1},
+                     {"hier spricht", 1},
+                     {"soy", 0},
+                     {"sono", 0},
+                     {"sou", 0},
+                     {"aqui \xc3\xa9", 0},
+                     {"aqui fala", 0},
+                     {"ik ben", 0},
+                     {"met", 2},
+                     {"jestem", 0},
+                     {"jsem", 0},
+                     {"jag \xc3\xa4r", 0},
+                     {"jeg er", 0},
+                     {"olen", 0},
+                     {"sunt", 0},
+                     {"s\xc3\xb3\x63", 0},
+                     {"ja sam", 0},
+                     {"jaz sem", 0},
+                     {"ben", 0},
+                     {NULL, 0}};
+
+static int word_in(const char *t, size_t n, const char *const *list, int fold)
+{
+    for (const char *const *w = list; *w != NULL; w++)
+        if (strlen(*w) == n && (fold ? strncasecmp(t, *w, n) == 0 : memcmp(t, *w, n) == 0))
+            return 1;
+    return 0;
+}
+
+/* words that stand capitalised after "I am" / "it is" and are no name (compared as written) */
+static const char *const intro_stop[] = {
+    /* determiners and pronouns */
+    "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres", "Sie", "Dein", "Deine", "Mein", "Meine", "Unser", "Unsere", "Der", "Die",
+    "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "Kein", "Keine", "Le", "La", "Les", "Un", "Une", "Votre", "Vos", "Mon",
+    "Ma", "Mes", "Ton", "Ta", "Son", "Sa", "El", "Los", "Las", "Uno", "Una", "Mi", "Tu", "Su", "Il", "Lo", "Gli", "Mio", "Mia",
+    "Tuo", "Suo", "O", "Os", "As", "Um", "Uma", "Meu", "Minha", "De", "Het", "Een", "Mijn", "Uw", "Onze", "The", "A", "An", "My",
+    "Your", "Our", "This", "That", "Very", "Not", "Just", "So", "Too", "Also", "Here", "There", "Still", "Really", "Always",
+    /* place and country prefixes */
+    "New", "San", "Santa", "Santo", "S\xc3\xa3o", "Saint", "Sainte", "St", "Notre", "Nueva", "Nuevo", "Nouvelle", "Nouveau",
+    "Nuova", "Nuovo", "Nova", "Novo", "Buenos", "Rio", "R\xc3\xado", "Monte", "Mont", "Costa", "Puerto", "Porto", "Hong", "Sri",
+    "Tel", "Bad", "Sankt", "Stati", "Estados", "Regno", "Reino", "Paesi", "Pa\xc3\xadses", "Pays", "Vereinigte", "Arabia", "Corea",
+    "United", "Great", "Gran", "Grand", "Grande", "Nord", "Sud", "S\xc3\xbc\x64", "Ost", "West", "North", "South", "East", "Ouest",
+    "Norte", "Sur", "Baixo", "Alto", "Kuala", "Abu", "Las", "Los", "Le", "Cape", "Lake", "Mount", "Fort", "Port",
+    /* roles, titles and memberships written in Title Case */
+    "Senior", "Junior", "Lead", "Head", "Chief", "Product", "Project", "Data", "Software", "Team", "Account", "Sales", "Customer",
+    "Business", "Full", "Front", "Back", "Scrum", "Community", "General", "Managing", "Executive", "Technical", "Key", "Chef",
+    "Manager", "Engineer", "Developer", "Designer", "Owner", "Analyst", "Scientist", "Consultant", "Director", "Officer",
+    "Architect", "Specialist", "Coordinator", "Assistant", "Student", "Fan", "Member", "Mitglied", "Kunde", "Kundin", "Client",
+    "Cliente", "Klant", "Doktor", "Doctor", "Docteur", "Dottore", "Dottoressa", "Professor", "Professeur", "Professore", "Dr",
+    "Prof", "Herr", "Frau", "Monsieur", "Madame", "Mademoiselle", "Señor", "Señora", "Signor", "Signora", "Senhor", "Senhora",
+    "Meneer", "Mevrouw", "Pan", "Pani", "Bay", "Bayan", "Web", "Cloud", "Open", "Source", "Machine", "Learning", "Big", "Social",
+    "Media", "Digital", "Marketing", "Office", "Support", "Service", "Services", "Admin",
+    /* companies and products that stand after "c'est" */
+    "Google", "Microsoft", "Apple", "Amazon", "Meta", "Windows", "Android", "Visual", "Air", "Deutsche", "Real", "Inter",
+    "Sporting", "Atl\xc3\xa9tico", "Mac", "Linux", "Excel", "Word", "Teams", "Zoom", "Chat", "Open",
+    /* months, weekdays, times of day (German capitalises them) */
+    "Januar", "Februar", "M\xc3\xa4rz", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag", "Morgen", "Abend", "Mittag", "Nachmittag",
+    "Vormittag", "Nacht", "Heute", "Gestern", "Ende", "Anfang", "Mitte", "Januari", "Februari", "Maart", "Mei", "Juni", "Juli",
+    "Augustus", "No\xc3\xabl", "P\xc3\xa2ques", "Navidad", "Natale", "Natal", "Kerst", "Weihnachten", "Ostern",
+    /* sign-offs after "met" (nl: with) */
+    "Vriendelijke", "Hartelijke", "Groet", "Groeten", "Dank", "Freundlichen", "Besten", "Herzlichen", "Liebe", "Viele", NULL};
+
+/* German endings of nouns and adjectives of persons ("Lehrer", "Kundin", "Deutscher", "Student", "Ingenieur", "Informatiker") */
+static int de_noun_ending(const char *t, size_t n)
+{
+    static const char *const endings[] = {"er",         "in",  "ung",   "heit", "keit", "schaft", "isch",
+                                          "ische",      "ist", "ismus", "ent",  "ant",  "eur",    "ling",
+                                          "t\xc3\xa4t", "ion", "ik",    "or",   "ium",  "e",      NULL};
+    for (const char *const *x = endings; *x != NULL; x++) {
+        size_t l = strlen(*x);
+        if (n > l + 1 && memcmp(t + n - l, *x, l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* the word before position p (past spaces), lower-cased ASCII compare against `list` */
+static int prev_word_in(const char *t, size_t p, const char *const *list)
+{
+    size_t e = p;
+    while (e > 0 && t[e - 1] == ' ')
+        e--;
+    size_t b = e;
+    while (b > 0 && (pol__is_alpha(U(t[b - 1])) || U(t[b - 1]) >= 0x80 || t[b - 1] == '\''))
+        b--;
+    return e > b && word_in(t + b, e - b, list, 1);
+}
+
+int pol__person_intro(const char *t, size_t len, size_t at, pol__cands_t *cands)
+{
+    static const char *const greetings[] = {"bonjour",     "bonsoir",     "salut",
+                                            "coucou",      "all\xc3\xb4", "allo",
+                                            "hallo",       "hello",       "hi",
+                                            "hey",         "moin",        "servus",
+                                            "hola",        "buenas",      "ciao",
+                                            "salve",       "buongiorno",  "buonasera",
+                                            "pronto",      "ol\xc3\xa1",  "ola",
+                                            "oi",          "hoi",         "dag",
+                                            "goedemorgen", "goedemiddag", "cze\xc5\x9b\xc4\x87",
+                                            "dobry",       "merhaba",     "selam",
+                                            "hej",         "hei",         "moi",
+                                            "yo",          "io",          "eu",
+                                            "ja",          "ik",          "ich",
+                                            "je",          "tak",         "ok",
+                                            "okay",        "oui",         "ja",
+                                            "s\xc3\xad",   "si",          "sim",
+                                            "nee",         "nein",        "non",
+                                            "no",          "bueno",       "allora",
+                                            "also",        "alors",       "dzie\xc5\x84",
+                                            NULL};
+    static const char *const follow[] = {"et",       "und",       "y",    "e",    "en",          "i",   "a",   "ve",  "og",  "och",
+                                         "ja",       "\xc8\x99i", "de",   "du",   "von",         "vom", "aus", "bei", "da",  "di",
+                                         "del",      "dal",       "do",   "dos",  "das",         "van", "uit", "z",   "ze",  "from",
+                                         "\xc3\xa0", "ici",       "hier", "aqui", "aqu\xc3\xad", "qui", "und", "und", "mit", "con",
+                                         "com",      "met",       "avec", "z",    "at",          "and", NULL};
+    if (at < 2 || !pol__is_space(U(t[at - 1])))
+        return 0;
+    /* which phrase ends at `at` (its last letter at at - 2) */
+    size_t ps = 0, pe = at - 1;
+    int de = 0, found = 0;
+    for (size_t k = 0; intro_phrases[k].w != NULL && !found; k++) {
+        size_t l = strlen(intro_phrases[k].w);
+        if (pe >= l && strncasecmp(t + pe - l, intro_phrases[k].w, l) == 0 && (pe == l || !pol__is_alpha(U(t[pe - l - 1]))))
+            ps = pe - l, found = 1, de = intro_phrases[k].de;
+    }
+    if (!found)
+        return 0;
+    /* the phrase starts a clause */
+    size_t b = ps;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+        b--;
+    if (b > 0 && !strchr(",.!?;:\n\r(-\"", t[b - 1]) && U(t[b - 1]) < 0x80 && !prev_word_in(t, b, greetings))
+        return 0;
+    if (b > 0 && U(t[b - 1]) >= 0x80) {
+        uint32_t cp;
+        pol__cp_before(t, b, &cp);
+        /* ¡ ¿ « » — – and the ideographic/full-width stops; a letter before it means a word */
+        if (!(cp == 0xA1 || cp == 0xBF || cp == 0xAB || cp == 0xBB || cp == 0x2014 || cp == 0x2013 || cp == 0x2026 ||
+              cp == 0x201C || cp == 0x201D) &&
+            !prev_word_in(t, b, greetings))
+            return 0;
+    }
+    size_t p = at;
+    while (p < len && t[p] == ' ' && p - at < 3)
+        p++;
+    size_t w1 = cap_word(t, len, p);
+    if (w1 == 0 || word_in(t + p, w1, intro_stop, 0))
+        return 0;
+    unsigned f1 = pol__name_flags_of(t + p, w1);
+    if ((f1 & POL__NAME_COMMON) && !(f1 & POL__NAME_SURNAME)) {
+        /* a given name that is also a word ("Julia", "Will"): a gazetteer surname or a particle-led one must follow */
+        size_t q = p + w1 + 1, w2;
+        if (!(f1 & POL__NAME_GIVEN) || q >= len || t[q - 1] != ' ')
+            return 0;
+        if ((w2 = cap_word(t, len, q)) != 0
+                ? (pol__name_flags_of(t + q, w2) & (POL__NAME_SURNAME | POL__NAME_COMMON)) != POL__NAME_SURNAME
+                : !(t[q] >= 'a' && t[q] <= 'z'))
+            return 0;
+    }
+    size_t end = p + w1;
+    extend_name(t, len, &end, 2);
+    if (end == p + w1)
+        return 0;
+    /* every word after the first: no stop word; the last one's flags */
+    int known = (f1 & POL__NAME_GIVEN) && !(f1 & POL__NAME_COMMON);
+    int nwords = 1;
+    for (size_t q = p + w1; q < end;) {
+        while (q < end && !(cap_letter(t, len, q) != 0 && (q == 0 || t[q - 1] == ' ')))
+            q++;
+        if (q >= end)
+            break;
+        size_t w = cap_word(t, len, q);
+        if (w == 0) {
+            q++;
+            continue;
+        }
+        unsigned f = pol__name_flags_of(t + q, w);
+        if (word_in(t + q, w, intro_stop, 0) || (f & POL__NAME_COMMON))
+            return 0;
+        known |= (f & POL__NAME_SURNAME) != 0;
+        if (de == 1 && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME)) && de_noun_ending(t + q, w))
+            return 0;
+        nwords++;
+        q += w;
+    }
+    if (nwords < 2 || (de == 2 && !known && !(f1 & POL__NAME_SURNAME)))
+        return 0;
+    if (de == 2)
+        de = 0;
+    if (de == 1 && !(f1 & (POL__NAME_GIVEN | POL__NAME_SURNAME)) && de_noun_ending(t + p, w1))
+        return 0;
+    /* the clause ends after the name */
+    if (end < len) {
+        unsigned char c = U(t[end]);
+        if (c == ' ') {
+            size_t q = end + 1, qe;
+            if (q < len && (pol__is_upper(U(t[q])) || pol__is_digit(U(t[q])) || cap_letter(t, len, q) != 0))
+                return 0; /* Title Case goes on, or a number follows */
+            if (q < len && (t[q] == '(' || t[q] == '-' || U(t[q]) == 0xE2))
+                goto ok;
+            qe = q;
+            while (qe < len && (pol__is_alpha(U(t[qe])) || (U(t[qe]) >= 0x80 && name_letter(t, len, qe) != 0))) {
+                size_t n = U(t[qe]) >= 0x80 ? name_letter(t, len, qe) : 1;
+                qe += n;
+            }
+            if (qe == q || !word_in(t + q, qe - q, follow, 0) || (qe < len && !pol__is_space(U(t[qe])) && t[qe] != '\''))
+                return 0;
+        } else if (!strchr(",.;:!?)\n\r\t", (int)c) || c == 0) {
+            return 0;
+        }
+    }
+ok:
+    return pol__cands_push(cands, POL_PII_PERSON, p, end, known ? 0.85 : 0.7);
 }

@@ -231,11 +231,35 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to);
  */
 /** Digit clusters (digits.c): phones, cards, SSN, NHS, numeric dates; `to` is after the cluster's 7th digit. */
 int pol__rec_digits(pol__scanctx_t *c, size_t to);
+/**
+ * The separator between two digit groups of a number laid out over tabs, lines or table cells (digits.c): at p, 1-4
+ * bytes: an optional space, then at least one of '\t', '\n', '\v', '\f', '\r', '|' and written-out escapes ("\\t",
+ * "\\n", "\\r" as two characters), then spaces (" | ", " \r\n"); a separator of spaces alone is the digit cluster's.
+ * @param weak receives 1 when a separator was found
+ * @return its length in bytes, 0 if none
+ */
+size_t pol__split_sep(const char *t, size_t len, size_t p, int *weak);
+/** 1 if a separator of pol__split_sep that is not all spaces starts at p and a digit follows it. */
+int pol__split_follows(const char *t, size_t len, size_t p);
+/**
+ * Digit groups split by tabs, line breaks, '|' or written-out escapes ("4111\t1111\t1111\t1111", "+49\n30\n1234567"),
+ * from the cluster whose first digit is at cs (the caller runs it only where such a separator follows the cluster and
+ * none precedes it): payment cards (4-4-4-4 / 4-6-5 groupings, IIN + Luhn) 0.85 and international phone numbers (a '+',
+ * the same separator between every group, valid in its country's numbering plan) 0.7. IBANs split so are rec_iban's.
+ * @return 0, -1 on allocation failure
+ */
+int pol__rec_split_digits(pol__scanctx_t *c, size_t cs);
 /** UK postcode (address.c); `to` is the end of a [A-Z]\d[A-Z0-9]? ?\d[A-Z]{2} match. */
 int pol__rec_postcode_uk(pol__scanctx_t *c, size_t to);
 /** Street and the rest of its address as one LOCATION span (address.c); `kind` selects the street pattern (0 suffix-last, 1
  * German/Dutch number-last, 2 French number-first, 3 street type first). */
 int pol__rec_street(pol__scanctx_t *c, size_t to, int kind);
+/**
+ * A street without a street word, found from the postcode whose first digit is at pc ("Am Markt 3, 28195 Bremen",
+ * "Ερμού 25, 105 63 Αθήνα"; address.c, the gates in its comment): the street, number, postcode, city and the rest of
+ * the address as one LOCATION. @return 0, -1 on allocation failure
+ */
+int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc);
 /** US ZIP code (address.c): `kind` 0 after a zip/postal-code word, 1 after ", ST ". */
 int pol__rec_zip(pol__scanctx_t *c, size_t to, int kind);
 /** Date after a date word (dates.c): `birth` 1 for dates of birth (DOB words), 0 for appointment and deadline words. */
@@ -345,6 +369,12 @@ int pol__national_type(int type);
 int pol__person_at(const char *text, size_t len, size_t i, pol__cands_t *cands, size_t *next);
 /** After a trigger ending at `at`: takes the following name words. strong = the trigger alone says "a name follows". */
 int pol__person_after_trigger(const char *text, size_t len, size_t at, int strong, pol__cands_t *cands);
+/**
+ * After an introduction without a verb of naming ("c'est", "ich bin", "soy", "sono", "sou", "ik ben", "jestem", "ben"...)
+ * whose match ends at `at` (after its whitespace): two or three capitalised words that start and end a clause and are no
+ * determiner, place prefix, title or month (person.c, the gates in its comment). @return 0, -1 on allocation failure
+ */
+int pol__person_intro(const char *text, size_t len, size_t at, pol__cands_t *cands);
 /** After a sign-off ("Best regards,", "Atenciosamente,"): the weak trigger rule, else a line of 2-3 capitalised words. */
 int pol__person_signature(const char *text, size_t len, size_t at, pol__cands_t *cands);
 

@@ -90,7 +90,8 @@ static size_t back(size_t p, size_t n)
 /*
  * After a letter at cs - 1: bit 0 if a UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} can start
  * there when that letter is a capital (its first letter after the digits is at cs + 2 .. cs + 4),
- * bit 1 if an IBAN (?i:<country>)\d{2}[ \-]?[A-Z0-9]{4} can start at cs - 2.
+ * bit 1 if an IBAN (?i:<country>)\d{2}<separator>?[A-Z0-9]{4} can start at cs - 2 (a separator of 0-4 bytes: the
+ * window reaches cs + 10).
  */
 static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
 {
@@ -169,6 +170,61 @@ static size_t french_street_at(const char *t, size_t len, size_t q)
 
 /* ---- digits ---- */
 
+/* byte classes of the fast paths' look-ahead: BC_SPLIT the bytes of a separator of pol__split_sep other than the space
+ * (\t \n \v \f \r | and the backslash of an escape), BC_CAPITAL an ASCII capital or a byte >= 0x80 (a capital of
+ * another script may start), BC_NAME_NEXT what may follow a capitalised word and a space in the PERSON rule
+ * (pol__person_at: a capital, a byte >= 0x80, or a nickname's '"', '(' or '\'') */
+enum { BC_SPLIT = 1, BC_CAPITAL = 2, BC_NAME_NEXT = 4 };
+#define BC_R4(x) x, x, x, x
+#define BC_R16(x) BC_R4(x), BC_R4(x), BC_R4(x), BC_R4(x)
+#define BC_R64(x) BC_R16(x), BC_R16(x), BC_R16(x), BC_R16(x)
+static const unsigned char byte_class[256] = {['\t'] = BC_SPLIT,
+                                              ['\n'] = BC_SPLIT,
+                                              ['\v'] = BC_SPLIT,
+                                              ['\f'] = BC_SPLIT,
+                                              ['\r'] = BC_SPLIT,
+                                              ['|'] = BC_SPLIT,
+                                              ['\\'] = BC_SPLIT,
+                                              ['"'] = BC_NAME_NEXT,
+                                              ['('] = BC_NAME_NEXT,
+                                              ['\''] = BC_NAME_NEXT,
+                                              ['A'] = BC_R16(BC_CAPITAL | BC_NAME_NEXT),
+                                              ['Q'] = BC_R4(BC_CAPITAL | BC_NAME_NEXT),
+                                              BC_R4(BC_CAPITAL | BC_NAME_NEXT),
+                                              BC_CAPITAL | BC_NAME_NEXT,
+                                              BC_CAPITAL | BC_NAME_NEXT,
+                                              [0x80] = BC_R64(BC_CAPITAL | BC_NAME_NEXT),
+                                              BC_R64(BC_CAPITAL | BC_NAME_NEXT)};
+#undef BC_R64
+#undef BC_R16
+#undef BC_R4
+
+/* 1 if the cluster [cs, ce) follows ", " or a line break and " " and a capital (ASCII or >= 0x80) follow it: the
+ * necessary condition of pol__rec_street_postcode */
+static int postcode_lead(const char *t, size_t len, size_t cs, size_t ce)
+{
+    return cs >= 2 && ((t[cs - 1] == ' ' && t[cs - 2] == ',') || t[cs - 1] == '\n') && ce + 1 < len && t[ce] == ' ' &&
+           (pol__is_upper(U(t[ce + 1])) || U(t[ce + 1]) >= 0x80);
+}
+
+/* 1 if the digit run at cs follows a separator of pol__split_sep that is not all spaces, itself after a digit: the
+ * run continues a number split over tabs or lines, whose first group ran pol__rec_split_digits */
+static int split_precedes(const char *t, size_t len, size_t cs)
+{
+    size_t b = cs;
+    while (b > 0 && cs - b < 4) {
+        unsigned char ch = U(t[b - 1]);
+        if (ch == ' ' || (ch >= '\t' && ch <= '\r') || ch == '|')
+            b--;
+        else if ((ch == 't' || ch == 'n' || ch == 'r') && b > 1 && t[b - 2] == '\\')
+            b -= 2;
+        else
+            break;
+    }
+    int weak;
+    return b < cs && b > 0 && pol__is_digit(U(t[b - 1])) && pol__split_sep(t, len, b, &weak) == cs - b && weak;
+}
+
 /*
  * Match ends of \d\.\d{1,3}\.\d{1,3}\.\d in the cluster [cs, ce), in increasing order, handed to
  * the IPv4 recognizer. The pattern is deterministic: a match ending after the digit at j has
@@ -236,17 +292,26 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     /* national identifiers whose first digit run starts here (national.c) */
     if (pol__national_digits(c, cs, nd) != 0)
         return -1;
+    /* a postcode after ", " or a line break, a capitalised city after it: a street without a street word may precede
+     * ("Am Markt 3, 28195 Bremen", "Ερμού 25, 105 63 Αθήνα"; address.c) */
+    if ((nd == 4 || nd == 5) && postcode_lead(t, len, cs, ce) && pol__rec_street_postcode(c, cs) != 0)
+        return -1;
+    /* groups split by tabs, lines, '|' or written-out escapes ("4111\t1111\t1111\t1111"): from the first of them */
+    if (ce + 1 < len && ((byte_class[U(t[ce])] & BC_SPLIT) || (t[ce] == ' ' && (byte_class[U(t[ce + 1])] & BC_SPLIT))) &&
+        pol__split_follows(t, len, ce) && !split_precedes(t, len, cs) && pol__rec_split_digits(c, cs) != 0)
+        return -1;
     /* \d\.\d{1,3}\.\d{1,3}\.\d needs 4 digits and 3 dots, inside the cluster */
     if (nd >= 4 && ndots >= 3 && ipv4_ends(c, cs, ce) != 0)
         return -1;
     unsigned char p1 = cs > 0 ? U(t[cs - 1]) : 0, p2 = cs > 1 ? U(t[cs - 2]) : 0;
-    /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN (?i:<country>)\d{2}[ \-]?[A-Z0-9]{4}
-     * (<= 9 bytes): their first digit follows a letter, so it starts a cluster */
+    /* UK postcode [A-Z]\d[A-Z0-9]? ?\d[ABD-HJLNP-UW-Z]{2} (<= 7 bytes), IBAN (?i:<country>)\d{2}<sep>?[A-Z0-9]{4}
+     * (<= 12 bytes: a separator of up to 4 bytes, "\\r\\n" written out): their first digit follows a letter, so it starts a cluster
+     */
     if (pol__is_alpha(p1)) {
         int pc = postcode_or_iban_at(t, len, cs);
         if ((pc & 1) && win_add(w, len, cs - 1, cs + 6) != 0)
             return -1;
-        if ((pc & 2) && win_add(w, len, cs - 2, cs + 7) != 0)
+        if ((pc & 2) && win_add(w, len, cs - 2, cs + 10) != 0)
             return -1;
     }
     /* German street (?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)\s\d{1,4}: <= 8 bytes before */
@@ -595,6 +660,13 @@ int pol__prefilter_selftest(void)
     for (const kw_t *m = kw_multi; m->w != NULL; m++)
         if (!kw_maybe(m->w, m->kind))
             return -1;
+    for (unsigned c = 0; c < 256; c++) {
+        unsigned want = (((c >= '\t' && c <= '\r') || c == '|' || c == '\\') ? BC_SPLIT : 0) |
+                        ((pol__is_upper((unsigned char)c) || c >= 0x80) ? BC_CAPITAL : 0) |
+                        ((pol__is_upper((unsigned char)c) || c >= 0x80 || c == '"' || c == '(' || c == '\'') ? BC_NAME_NEXT : 0);
+        if (byte_class[c] != want)
+            return -1;
+    }
     return 0;
 }
 
@@ -613,10 +685,10 @@ int pol__prefilter_selftest(void)
 
 /* Capital at i, i + 17 <= len: 1 if on_event would do nothing. on_capital acts only on a
  * keyword (kw_maybe). The PERSON rule (pol__person_at) pushes only if the capitalized word at i
- * is followed by " [A-Z]" or " " and a byte >= 0x80; that word lies inside the run of name bytes [A-Za-z, >= 0x80,
- * ' -] from i and ends where the run ends, so a run that does not end in one of them cannot push. When
- * it does not push, the `next` it sets skips no capital event (a capitalized word holds no
- * other capital), so not calling it is equivalent. */
+ * is followed by " [A-Z]", " " and a byte >= 0x80, or " " and a nickname's '"', '(' or '\''; that word lies inside the run of name
+ * bytes [A-Za-z, >= 0x80, ' -] from i and ends where the run ends, so a run that does not end in one of them cannot push. When it
+ * does not push, the `next` it sets skips no capital event (a capitalized word holds no other capital), so not calling it is
+ * equivalent. */
 static int capital_is_idle(const pass_t *ps, size_t i)
 {
     const char *t = ps->c->text;
@@ -630,8 +702,9 @@ static int capital_is_idle(const pass_t *ps, size_t i)
         return 1;
     __m128i name = _mm_or_si128(_mm_or_si128(letter, eq(v, '\'')), _mm_or_si128(eq(v, '-'), v)); /* v: bytes >= 0x80 */
     unsigned e = (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(name));
-    /* a capital or a non-ASCII letter after the space (Vietnamese "Nguyễn Đức Anh": pol__person_at) */
-    return e < 16 && !(t[i + e] == ' ' && (pol__is_upper(U(t[i + e + 1])) || U(t[i + e + 1]) >= 0x80));
+    /* a capital or a non-ASCII letter after the space (Vietnamese "Nguyễn Đức Anh": pol__person_at), or a nickname's
+     * opening quote or parenthesis (`Jane "JJ" Doe`; curly quotes and guillemets are >= 0x80) */
+    return e < 16 && !(t[i + e] == ' ' && (byte_class[U(t[i + e + 1])] & BC_NAME_NEXT));
 }
 
 static unsigned popcount16(unsigned x)
@@ -697,6 +770,19 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         (t[cs + 4] == '.' && t[cs + 9] == '.') || p1 == '.' || pol__is_hex(p1))
         if (pol__national_maybe(t, len, cs))
             return 0;
+    /* after the cluster: a tab, line break, '|' or written-out escape and another digit group (pol__rec_split_digits;
+     * the separator's first or second byte is one of them, pol__split_sep), or " " and a capital after a postcode of a
+     * street without a street word (pol__rec_street_postcode) */
+    unsigned char z = U(t[cs + ce]);
+    if (z == ' ') {
+        unsigned z1 = byte_class[U(t[cs + ce + 1])];
+        if ((z1 & BC_SPLIT) && pol__split_follows(t, len, cs + ce))
+            return 0;
+        if ((z1 & BC_CAPITAL) && postcode_lead(t, len, cs, cs + ce) && (popcount16(dm & in) == 4 || popcount16(dm & in) == 5))
+            return 0;
+    } else if ((byte_class[z] & BC_SPLIT) && pol__split_follows(t, len, cs + ce)) {
+        return 0;
+    }
     *end = cs + e;
     return 1;
 }

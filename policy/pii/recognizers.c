@@ -34,7 +34,7 @@ static const pol__pattern_t patterns[] = {
     {"::[0-9A-Fa-f]", 0, POL__REC_IPV6, 0, POL__DB_C},
     {"::/\\d", 0, POL__REC_IPV6, 1, POL__DB_C}, /* the unspecified address as a network: ::/0, ::/128 */
     /* IBAN: an ISO 13616 country code (pol__iban_country), in either case ("iban de89 3704 ...") */
-    {"(?:AD|AE|AL|AT|AZ|BA|BE|BG|BH|BI|BR|BY|CH|CR|CY|CZ|DE|DJ|DK|DO|EE|EG|ES|FI|FK|FO|FR|GB|GE|GI|GL|GR|GT|HR|HU|IE|IL|IQ|IS|IT|JO|KW|KZ|LB|LC|LI|LT|LU|LV|LY|MC|MD|ME|MK|MN|MR|MT|MU|NI|NL|NO|OM|PK|PL|PS|PT|QA|RO|RS|RU|SA|SC|SD|SE|SI|SK|SM|SO|ST|SV|TL|TN|TR|UA|VA|VG|XK|YE)\\d{2}[ \\-]?[A-Z0-9]{4}", HS_FLAG_CASELESS, POL__REC_IBAN, 0, POL__DB_WIN},
+    {"(?:AD|AE|AL|AT|AZ|BA|BE|BG|BH|BI|BR|BY|CH|CR|CY|CZ|DE|DJ|DK|DO|EE|EG|ES|FI|FK|FO|FR|GB|GE|GI|GL|GR|GT|HR|HU|IE|IL|IQ|IS|IT|JO|KW|KZ|LB|LC|LI|LT|LU|LV|LY|MC|MD|ME|MK|MN|MR|MT|MU|NI|NL|NO|OM|PK|PL|PS|PT|QA|RO|RS|RU|SA|SC|SD|SE|SI|SK|SM|SO|ST|SV|TL|TN|TR|UA|VA|VG|XK|YE)\\d{2}(?:[ \\-]|[ \\t\\n\\r\\x0b\\x0c|]{2,4}|[\\t\\n\\r\\x0b\\x0c|]|\\\\[tnr]|\\\\[tnr]\\\\[tnr])?[A-Z0-9]{4}", HS_FLAG_CASELESS, POL__REC_IBAN, 0, POL__DB_WIN},
     {"[13][1-9A-HJ-NP-Za-km-z]{25}", 0, POL__REC_BTC58, 0, POL__DB_WIN},
     {"[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11}", 0, POL__REC_BECH32, 0, POL__DB_TEXT},
     {"0x[0-9a-fA-F]{40}", 0, POL__REC_ETH, 0, POL__DB_TEXT},
@@ -124,6 +124,8 @@ static const pol__pattern_t patterns[] = {
      HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* sign-offs and greetings written in lower case or in other languages (weak: a gazetteer given name must follow) */
     {"\\b(?:best regards|kind regards|warm regards|best wishes|many thanks|mit freundlichen gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)en|"
+     /* de: greeting (informal sign-off) */
+     "gru(?:\xc3\x9f|ss)|gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|"
      "viele gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|beste gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|cordialement|bien (?:\xc3\xa0|a) vous|"
      "atenciosamente|abra(?:\xc3\xa7|c)os|saludos(?: cordiales)?|un saludo|cordiali saluti|distinti saluti|un saluto|"
      "met vriendelijke groet(?:en)?|vriendelijke groeten|hartelijke groet(?:en)?|ol(?:\xc3\xa1|a)|gentile|gentilissim[oa]|"
@@ -137,6 +139,13 @@ static const pol__pattern_t patterns[] = {
     /* introductions without a verb of naming ("Saya Siti Nurhaliza" id/ms, "Mimi ni Amina Hassan" sw: I am): a name of
      * two capitalised words only (arg 4), so "saya Indonesia" or "mimi ni Mkenya" are none */
     {"\\b(?:saya|aku|mimi ni)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 4, POL__DB_TEXT},
+    /* introductions without a verb of naming (fr, de, es, it, pt, nl, pl, cs, sv, no/da, fi, ro, ca, hr/sr/bs, sl: "it is",
+     * "I am"; the telephone openings "hier ist", "hier spricht", nl "met", pt "aqui é", "aqui fala"): two or three capitalised words that start and end a clause (person.c pol__person_intro); Turkish "ben" only
+     * in lower case ("Ben" is an English given name); a space after the phrase (a literal: "met " and "sou " are rarer than
+     * "met", "sou" inside "method", "source") */
+    {"\\b(?:c'est|c\xe2\x80\x99" "est|je suis|ich bin|hier ist|hier spricht|soy|sono|sou|aqui \xc3\xa9|aqui fala|ik ben|met|jestem|jsem|jag \xc3\xa4r|jeg er|olen|sunt|"
+     "s\xc3\xb3\x63|ja sam|jaz sem) ", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
+    {"\\bben ", 0, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
 };
@@ -355,45 +364,60 @@ static int rec_ipv6(pol__scanctx_t *c, size_t to, int net)
 
 /* ---- IBAN ---- */
 
+/* The IBAN's groups may be split by tabs, line breaks, '|' or written-out escapes as well as by spaces or hyphens
+ * ("DE89\t3704\t0044...", "DE89 3704 0044\n0532 0130 00" wrapped in a pasted letter; pol__split_sep): ISO 7064
+ * mod 97-10 and the country's length decide, as for the other layouts. */
 static int rec_iban(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
-    size_t s = (to >= 9 && (t[to - 5] == ' ' || t[to - 5] == '-')) ? to - 9 : to - 8;
+    /* back from the first group of four over the separator to the check digits */
+    size_t k = to - 4;
+    while (k > 4) {
+        unsigned char ch = U(t[k - 1]);
+        if (ch == ' ' || ch == '-' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '|')
+            k--;
+        else if ((ch == 't' || ch == 'n' || ch == 'r') && t[k - 2] == '\\')
+            k -= 2;
+        else
+            break;
+    }
+    if (k < 4)
+        return 0;
+    size_t s = k - 4;
     if (pol__glue_before(t, s))
         return 0;
     char comp[40];
     size_t n = 0, i = s;
     char sep = 0;
+    int weak;
+    size_t ends[40]; /* ends[m]: the byte after the m-th character of comp */
     while (i < c->len && n < 34) {
         unsigned char ch = U(t[i]);
         if (pol__is_digit(ch) || pol__is_alpha(ch)) {
             comp[n++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch); /* ISO 13616 is upper case; people write it both ways */
-            i++;
+            ends[n] = ++i;
         } else if ((ch == ' ' || ch == '-') && n % 4 == 0 && n > 0 && i + 1 < c->len && pol__is_alnum(U(t[i + 1])) &&
                    (sep == 0 || sep == (char)ch)) {
             sep = (char)ch;
             i++;
+        } else if (n % 4 == 0 && n > 0 && sep != '-' && (k = pol__split_sep(t, c->len, i, &weak)) > 0 && weak && i + k < c->len &&
+                   pol__is_alnum(U(t[i + k]))) {
+            i += k; /* a tab, line break, '|' or escape between two groups */
         } else {
             break;
         }
     }
     /* the IBAN may be shorter than the alnum run only if the country length says so */
     size_t best = 0;
-    for (size_t k = 15; k <= n; k++) {
-        if (pol__iban_ok(comp, k)) {
-            best = k;
+    for (size_t m = 15; m <= n; m++) {
+        if (pol__iban_ok(comp, m)) {
+            best = m;
             break;
         }
     }
     if (best == 0)
         return 0;
-    /* map compact length back to a byte end */
-    size_t e = s, k = 0;
-    while (k < best) {
-        if (pol__is_alnum(U(t[e])))
-            k++;
-        e++;
-    }
+    size_t e = ends[best];
     if (pol__glue_after(t, c->len, e))
         return 0;
     c->skip_until[POL__REC_IBAN] = e;
@@ -787,6 +811,8 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
         size_t before = c->cands->n;
         if (arg == 3)
             return pol__person_signature(c->text, c->len, to, c->cands);
+        if (arg == 5)
+            return pol__person_intro(c->text, c->len, to, c->cands);
         if (arg == 4) {
             /* a name of two words or more, none of them a common word of the gazetteer */
             if (pol__person_after_trigger(c->text, c->len, to, 1, c->cands) != 0)

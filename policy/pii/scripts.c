@@ -64,6 +64,12 @@ static const trigger_t ru_triggers[] = {
     {"Дорогой", 1},
     {"Дорогая", 1},
     {"Я —", 2},
+    /* "it is" / "this is", the telephone and voice-message opening ("Алло, это Елена Попова"): 2-3 capitalised words
+     * that start and end a clause and are no adjective of a place name (cased_intro_ok) */
+    {"Это", INTRO},
+    {"это", INTRO},
+    {"Це", INTRO},
+    {"це", INTRO},
     /* Ukrainian: my name is, my name, dear, with respect */
     {"Мене звати", 1},
     {"мене звати", 1},
@@ -113,6 +119,10 @@ static const trigger_t el_triggers[] = {
     {"Κυρία", 1},
     {"Με εκτίμηση,", 1},
     {"Φιλικά,", 1},
+    /* I am, here is (telephone): as "Это" */
+    {"Είμαι", INTRO},
+    {"είμαι", INTRO},
+    {"Εδώ", INTRO},
     {NULL, 0},
 };
 static const trigger_t he_triggers[] = {
@@ -308,11 +318,49 @@ static int count_words(const char *t, size_t s, size_t e)
     return n;
 }
 
+/* Cyrillic and Greek words that stand capitalised in place and country names ("Нижний Новгород", "Российская
+ * Федерация", "Νέα Υόρκη", "Ηνωμένες Πολιτείες") */
+static const char *const cased_intro_stop[] = {
+    "Нижний",      "Верхний",     "Великий",    "Старый",   "Новый",     "Новая",   "Новое",  "Южная",        "Северная",
+    "Соединённые", "Соединенные", "Российская", "Русская",  "Красная",   "Санкт",   "Ростов", "Объединённые", "Объединенные",
+    "Саудовская",  "Центральная", "Латинская",  "Западная", "Восточная", "Нова",    "Нью",    "Сан",          "Νέα",
+    "Νέος",        "Νότια",       "Βόρεια",     "Ηνωμένες", "Ηνωμένο",   "Ηνωμένα", "Άγιος",  "Αγία",         "Άγιο",
+    "Κεντρική",    "Δυτική",      "Ανατολική",  "Σαουδική", NULL};
+
+/* "Это", "Είμαι" (cased scripts): the trigger starts a clause (text start, punctuation or a line break before it), 2-3
+ * capitalised words follow, the first no adjective (Russian adjective endings -ая -яя -ое -ее -ые -ие -ый -ой) or
+ * place word of cased_intro_stop, and the clause ends after them (end, punctuation, a line break, a dash) */
+static int cased_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e)
+{
+    static const char *const adj[] = {"ая", "яя", "ое", "ее", "ые", "ие", "ый", "ой", NULL};
+    int nw = count_words(t, s, e);
+    if (nw < 2 || nw > 3)
+        return 0;
+    size_t b = ts;
+    while (b > 0 && t[b - 1] == ' ')
+        b--;
+    if (b > 0 && !strchr(",.!?;:\n\r(", t[b - 1]) && !(b >= 3 && memcmp(t + b - 3, "\xe2\x80\x94", 3) == 0))
+        return 0;
+    const char *sp = memchr(t + s, ' ', e - s);
+    size_t w1 = (size_t)(sp - t);
+    if (in_list(t, s, w1, cased_intro_stop))
+        return 0;
+    for (const char *const *a = adj; *a != NULL; a++)
+        if (w1 - s > 4 && memcmp(t + w1 - 4, *a, 4) == 0)
+            return 0;
+    if (e >= len || strchr(",.!?;:)\n\r", t[e]))
+        return 1;
+    return t[e] == ' ' && e + 1 < len && (t[e + 1] == '-' || (e + 3 < len && memcmp(t + e + 1, "\xe2\x80\x94", 3) == 0));
+}
+
 /* An introduction ("मैं", "أنا": I am) is followed by a name only when the words after it are one: the last of two
- * or three Devanagari words a common surname, the first of one to three Arabic words a common given name */
-static int intro_ok(const char *t, size_t s, size_t e, unsigned script)
+ * or three Devanagari words a common surname, the first of one to three Arabic words a common given name; for the
+ * cased scripts see cased_intro_ok */
+static int intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e, unsigned script)
 {
     size_t a = s, b = e;
+    if (script == POL__SCRIPT_CYRILLIC || script == POL__SCRIPT_GREEK)
+        return e > s && cased_intro_ok(t, len, ts, s, e);
     if (e <= s || (script != POL__SCRIPT_ARABIC && count_words(t, s, e) < 2))
         return 0;
     if (script == POL__SCRIPT_DEVANAGARI) {
@@ -385,7 +433,7 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
                 if (is_letter_of_a_script(next))
                     continue;
                 size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
-                if (tr->min_words == INTRO && !intro_ok(t, s, e, sets[k].script))
+                if (tr->min_words == INTRO && !intro_ok(t, len, i, s, e, sets[k].script))
                     break;
                 if (e > s && (tr->min_words == INTRO || count_words(t, s, e) >= tr->min_words)) {
                     if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)

@@ -25,11 +25,12 @@ static const char *const types[NT] = {"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "
 #define NL 13
 static const char *const langs[NL] = {"ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "nl", "pt", "ru", "zh"};
 
-/* F1 floors per split, set just below what the engine measured when they were written (see the printed table) */
-static const double type_floor[2][NT] = {{0.98, 0.97, 0.98, 0.98, 0.96, 0.97}, {0.97, 0.95, 0.95, 0.95, 0.77, 0.95}};
+/* F1 floors per split, set just below what the engine measured when they were written (see the printed table); holdout
+ * PERSON, de, nl, pt, ru raised in session 9 (introductions without a naming verb: PERSON 0.857 -> 0.922) */
+static const double type_floor[2][NT] = {{0.98, 0.97, 0.98, 0.98, 0.96, 0.97}, {0.97, 0.95, 0.95, 0.95, 0.90, 0.95}};
 static const double lang_floor[2][NL] = {{0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96, 0.96},
                                          /* ar    de    en    es    fr    hi    it    ja    ko    nl    pt    ru    zh */
-                                         {0.80, 0.90, 0.95, 0.95, 0.95, 0.80, 0.95, 0.85, 0.80, 0.90, 0.95, 0.83, 0.92}};
+                                         {0.80, 0.97, 0.95, 0.95, 0.95, 0.80, 0.95, 0.85, 0.80, 0.97, 0.97, 0.97, 0.92}};
 static const char *const splits[2] = {"main", "holdout"};
 
 static int tix(const char *t)

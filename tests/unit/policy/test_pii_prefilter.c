@@ -122,6 +122,8 @@ static void test_windows_hand(void **state)
     (void)state;
     static const char *const texts[] = {
         "DE89 3704 0044 0532 0130 00",
+        "DE89\t3704\t0044\t0532\t0130\t00, DE89\r\n3704 0044\n0532 0130 00, DE89\\n3704\\n0044, de89 | 3704",
+        "4111\t1111\t1111\t1111 / 4111\n1111\n1111\n1111 / +49\t30\t1234567 / 4111 | 1111 | 1111 | 1111",
         "IBAN: GB82WEST12345698765432.",
         "x GB82-WEST-1234-5698-7654-32 y",
         "SW1A 1AA",
@@ -160,7 +162,7 @@ static void test_windows_hand(void **state)
     assert_int_equal(check_text(&r, "pay DE89 3704 0044", 18), 0);
     assert_int_equal(r.w.n, 1);
     assert_int_equal(r.w.v[0].s, 4);
-    assert_int_equal(r.w.v[0].e, 13);
+    assert_int_equal(r.w.v[0].e, 16); /* country, check digits, a separator of up to 4 bytes ("\\r\\n"), 4 characters */
     /* digit clusters (phones, cards, dates, IPv4) and ':' (IPv6) are matched in C: no window */
     assert_int_equal(check_text(&r, "call 5551234 now, at 10.0.0.1 or fe80::1", 40), 0);
     assert_int_equal(r.w.n, 0);
