@@ -12,8 +12,11 @@
  */
 #include "common/multipart.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include "common/utf8.h"
 
 static int is_bchar(unsigned char c)
 {
@@ -226,8 +229,15 @@ static int on_cd_param(void *ctx, const char *name, size_t nl, const char *val, 
     return 0;
 }
 
-/* Parses the header block h[0..n) (lines ending in CRLF) into `p`. @return NULL or an error description. */
-static const char *parse_headers(const char *h, size_t n, gw_multipart_part_t *p)
+/* 1 when s[0..n) is the token `t` (ASCII, case-insensitive) */
+static int token_is(const char *s, size_t n, const char *t)
+{
+    return n == strlen(t) && strncasecmp(s, t, n) == 0;
+}
+
+/* Parses the header block h[0..n) (lines ending in CRLF) into `p`; *declared_len receives a Content-Length ((size_t)-1
+ * when none). Only the header fields RFC 7578 allows in a part are accepted. @return NULL or an error description. */
+static const char *parse_headers(const char *h, size_t n, gw_multipart_part_t *p, size_t *declared_len)
 {
     size_t i = 0;
     int have_cd = 0;
@@ -261,13 +271,97 @@ static const char *parse_headers(const char *h, size_t n, gw_multipart_part_t *p
             if (!c.has_name)
                 return "part without a name (RFC 7578 section 4.2)";
         } else if (nl == 12 && strncasecmp(h + ns, "Content-Type", 12) == 0) {
+            if (p->content_type != NULL)
+                return "two Content-Type headers in a part";
             p->content_type = h + vs;
             p->content_type_len = ve - vs;
+        } else if (nl == 25 && strncasecmp(h + ns, "Content-Transfer-Encoding", 25) == 0) {
+            /* RFC 7578 section 4.7: senders must not use it; only the identity encodings say nothing the scan could
+               miss. base64 or quoted-printable content would be scanned in its encoded form and decoded by the provider */
+            if (!token_is(h + vs, ve - vs, "7bit") && !token_is(h + vs, ve - vs, "8bit") && !token_is(h + vs, ve - vs, "binary"))
+                return "Content-Transfer-Encoding other than 7bit, 8bit or binary in a part (RFC 7578 section 4.7); "
+                       "send the content itself";
+        } else if (nl == 14 && strncasecmp(h + ns, "Content-Length", 14) == 0) {
+            /* some clients (OkHttp) send it; it must say what the delimiters say, or the part is ambiguous */
+            size_t v = 0, k = vs;
+            if (k == ve || ve - vs > 15)
+                return "malformed Content-Length in a part";
+            for (; k < ve; k++) {
+                if (h[k] < '0' || h[k] > '9')
+                    return "malformed Content-Length in a part";
+                v = v * 10 + (size_t)(h[k] - '0');
+            }
+            if (*declared_len != (size_t)-1)
+                return "two Content-Length headers in a part";
+            *declared_len = v;
+        } else {
+            /* RFC 7578 section 4.8: no other header field belongs in a part. A Content-Encoding would make the provider
+               read other bytes than the ones scanned, and any value could carry personal data unscanned: refused */
+            return "a part header other than Content-Disposition, Content-Type, Content-Transfer-Encoding (identity) "
+                   "or Content-Length (RFC 7578 section 4.8)";
         }
         i = le + 2;
     }
     if (!have_cd)
         return "part without Content-Disposition (RFC 7578 section 4.2)";
+    return NULL;
+}
+
+typedef struct st_charset_ctx_t {
+    int bad, seen;
+} charset_ctx_t;
+
+static int on_text_ct_param(void *ctx, const char *name, size_t nl, const char *val, size_t vl, int quoted)
+{
+    charset_ctx_t *c = ctx;
+    (void)quoted;
+    if (nl == 7 && strncasecmp(name, "charset", 7) == 0) {
+        if (c->seen++ || !(token_is(val, vl, "utf-8") || token_is(val, vl, "utf8") || token_is(val, vl, "us-ascii")))
+            c->bad = 1;
+    }
+    return 0;
+}
+
+/* 1 when a part of Content-Type `ct` (NULL: text/plain, RFC 7578 section 4.4) holds text aigw scans as text: text/...,
+ * application/json or application/...+json (JSON is text, RFC 8259 section 8.1). Anything else is a file. */
+static int ct_is_text(const char *ct, size_t n)
+{
+    if (ct == NULL)
+        return 1;
+    size_t e = 0;
+    while (e < n && ct[e] != ';' && ct[e] != ' ' && ct[e] != '\t')
+        e++;
+    if (e >= 5 && strncasecmp(ct, "text/", 5) == 0)
+        return 1;
+    if (e == 16 && strncasecmp(ct, "application/json", 16) == 0)
+        return 1;
+    return e > 17 && strncasecmp(ct, "application/", 12) == 0 && strncasecmp(ct + e - 5, "+json", 5) == 0;
+}
+
+/* The checks a text part's content must pass to be scanned as what it says it is: a charset other than UTF-8
+ * (US-ASCII is a subset) would be scanned as the wrong text, and so would content that is not UTF-8 or holds NUL (UTF-16
+ * without a label). @return NULL or an error description. */
+static const char *check_text_part(const gw_multipart_part_t *p)
+{
+    if (p->content_type != NULL) {
+        size_t e = 0;
+        while (e < p->content_type_len && p->content_type[e] != ';')
+            e++;
+        charset_ctx_t c = {0, 0};
+        if (parse_params(p->content_type, e, p->content_type_len, 0, on_text_ct_param, &c) != 0)
+            return "malformed Content-Type parameters in a part";
+        if (c.bad)
+            return "a text part in a charset other than UTF-8 (aigw scans UTF-8 text only)";
+    }
+    const unsigned char *b = (const unsigned char *)p->body;
+    for (size_t i = 0; i < p->body_len;) {
+        if (b[i] == 0)
+            return "a text part holding a NUL byte (not UTF-8 text: UTF-16? send it as UTF-8)";
+        size_t k = gw_utf8_seq(b + i, p->body_len - i);
+        if (k == 0)
+            return "a text part that is not valid UTF-8 (aigw scans UTF-8 text only)";
+        i += k;
+    }
     return NULL;
 }
 
@@ -314,7 +408,8 @@ int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_
         }
         p.headers = body + hs;
         p.headers_len = he - hs;
-        if ((desc = parse_headers(p.headers, p.headers_len, &p)) != NULL) {
+        size_t declared_len = (size_t)-1;
+        if ((desc = parse_headers(p.headers, p.headers_len, &p, &declared_len)) != NULL) {
             at = hs;
             goto fail;
         }
@@ -327,10 +422,23 @@ int gw_multipart_parse(const char *body, size_t len, const char *boundary, size_
         }
         p.body = body + bs;
         p.body_len = next >= bs ? next - bs : 0;
-        p.is_file = p.filename != NULL ||
-                    (p.content_type != NULL &&
-                     ((p.content_type_len >= 6 && strncasecmp(p.content_type, "image/", 6) == 0) ||
-                      (p.content_type_len >= 24 && strncasecmp(p.content_type, "application/octet-stream", 24) == 0)));
+        if (declared_len != (size_t)-1 && declared_len != p.body_len) {
+            at = hs;
+            desc = "a part's Content-Length differs from its content's length";
+            goto fail;
+        }
+        p.is_file = p.filename != NULL || !ct_is_text(p.content_type, p.content_type_len);
+        if (!p.is_file && (desc = check_text_part(&p)) != NULL) {
+            at = bs;
+            goto fail;
+        }
+        /* RFC 7578 section 4.6: a `_charset_` field names the charset of the text fields without one */
+        if (!p.is_file && token_is(p.name, p.name_len, "_charset_") && !token_is(p.body, p.body_len, "utf-8") &&
+            !token_is(p.body, p.body_len, "utf8") && !token_is(p.body, p.body_len, "us-ascii")) {
+            at = bs;
+            desc = "a _charset_ field naming a charset other than UTF-8 (RFC 7578 section 4.6; aigw scans UTF-8 text only)";
+            goto fail;
+        }
         if (n == cap || n == GW_MULTIPART_MAX_PARTS) {
             at = hs;
             desc = "too many parts";
@@ -468,20 +576,24 @@ int gw_multipart_rewrite(const char *body, size_t len, const char *boundary, siz
     for (size_t i = 0; i < n && e == 0; i++) {
         const gw_multipart_part_t *p = &parts[i];
         e |= gw_buf_append(out, "--", 2) | gw_buf_append(out, boundary, blen) | gw_buf_append(out, "\r\n", 2);
-        if (renamed[i]) {
-            /* copy the header lines, replacing the Content-Disposition line */
-            size_t cd_line = (size_t)(p->disposition - p->headers);
-            while (cd_line > 0 && p->headers[cd_line - 1] != '\n')
-                cd_line--;
-            const char *eol = memmem(p->disposition, p->headers_len - (size_t)(p->disposition - p->headers), "\r\n", 2);
-            size_t cd_end = (size_t)(eol - p->headers) + 2;
-            e |= gw_buf_append(out, p->headers, cd_line);
-            e |= gw_buf_append(out, "Content-Disposition: form-data; name=\"", 38) | gw_buf_append(out, p->name, p->name_len) |
-                 gw_buf_append(out, "\"; filename=\"", 13) | gw_buf_append(out, names[i], name_len[i]) |
-                 gw_buf_append(out, "\"\r\n", 3);
-            e |= gw_buf_append(out, p->headers + cd_end, p->headers_len - cd_end);
-        } else {
-            e |= gw_buf_append(out, p->headers, p->headers_len);
+        /* the header lines as they came, except a renamed part's Content-Disposition (canonical form) and a replaced
+           part's Content-Length (the new content's length: parse_headers refuses a part whose length disagrees) */
+        for (size_t ls = 0; ls < p->headers_len && e == 0;) {
+            const char *eol = memmem(p->headers + ls, p->headers_len - ls, "\r\n", 2);
+            size_t le = (size_t)(eol - p->headers) + 2; /* parse_headers saw a CRLF at the end of every line */
+            const char *line = p->headers + ls;
+            if (renamed[i] && p->disposition > line && p->disposition < p->headers + le) {
+                e |= gw_buf_append(out, "Content-Disposition: form-data; name=\"", 38) | gw_buf_append(out, p->name, p->name_len) |
+                     gw_buf_append(out, "\"; filename=\"", 13) | gw_buf_append(out, names[i], name_len[i]) |
+                     gw_buf_append(out, "\"\r\n", 3);
+            } else if (replaced[i] && le - ls > 15 && strncasecmp(line, "Content-Length:", 15) == 0) {
+                char num[40];
+                int k = snprintf(num, sizeof(num), "Content-Length: %zu\r\n", rlen[i]);
+                e |= gw_buf_append(out, num, (size_t)k);
+            } else {
+                e |= gw_buf_append(out, line, le - ls);
+            }
+            ls = le;
         }
         e |= gw_buf_append(out, "\r\n", 2);
         if (replaced[i])

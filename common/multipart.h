@@ -45,7 +45,8 @@ typedef struct st_gw_multipart_part_t {
     size_t content_type_len;
     const char *body; /**< content bytes (the CRLF before the next delimiter is not part of it) */
     size_t body_len;
-    int is_file; /**< 1: a filename is present, or Content-Type is image/... or application/octet-stream */
+    int is_file; /**< 1: a filename is present, or a Content-Type other than text/..., application/json and
+                      application/...+json (audio/..., image/..., application/pdf, ...); 0: text, scanned as UTF-8 */
 } gw_multipart_part_t;
 
 /**
@@ -64,6 +65,12 @@ int gw_multipart_boundary(const char *ct, size_t len, char out[GW_MULTIPART_MAX_
  * delimiter and the epilogue after the close delimiter are ignored; a delimiter line is "--" boundary followed by
  * optional spaces/tabs and CRLF (or "--" for the close delimiter); the CRLF before a delimiter belongs to it. Header
  * lines must end in CRLF (no bare LF, no folding); every part needs Content-Disposition: form-data with a name.
+ * Fail closed (a part is forwarded as the bytes that were scanned, never re-read another way by the provider):
+ * the only header fields accepted in a part are those RFC 7578 section 4.8 allows: Content-Disposition, one
+ * Content-Type, Content-Transfer-Encoding of 7bit / 8bit / binary only (section 4.7), and Content-Length equal to
+ * the content's length (sent by some clients); any other field (Content-Encoding, base64 or quoted-printable, X-...)
+ * is an error. A text part (is_file == 0) must declare no charset other than UTF-8 / US-ASCII, hold valid UTF-8
+ * without NUL bytes, and a `_charset_` field (section 4.6) must name UTF-8 or US-ASCII.
  * @param parts   receives up to `cap` parts (GW_MULTIPART_MAX_PARTS is the most ever returned)
  * @return 0 with *nparts set, or GW_MULTIPART_E_SYNTAX / E_LIMIT (also when cap is exceeded) with *err_desc (may be NULL)
  *         and *err_offset (may be NULL: byte offset in body).
@@ -93,7 +100,8 @@ typedef struct st_gw_multipart_rewriter_t {
  * Parses `body` (as gw_multipart_parse()), calls the transforms once per part in order (none is called when parsing
  * fails), and when anything changed re-serialises the body into `out` (reset first) with the same boundary: for
  * each part "--boundary CRLF headers CRLF content CRLF", then "--boundary--" CRLF; preamble and epilogue are
- * dropped. Header lines other than a rewritten Content-Disposition are copied byte for byte.
+ * dropped. Header lines are copied byte for byte, except a renamed part's Content-Disposition and a replaced
+ * part's Content-Length (written with the new content's length).
  * @param changed  0: `out` untouched, forward `body` as is; 1: `out` holds the new body
  * @return 0, GW_MULTIPART_E_SYNTAX / E_LIMIT (parse), GW_MULTIPART_E_BOUNDARY (a replacement contains "--" boundary),
  *         GW_MULTIPART_E_NOMEM, or a transform's negative value; *err_desc (may be NULL) describes parse errors.

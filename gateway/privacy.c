@@ -837,10 +837,33 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     return rc;
 }
 
+/* A part's name, or the value of its `model` part: structural like a JSON key the provider defines or a model name,
+ * scanned and never rewritten (a provider reads the name as its field), so personal data there refuses the request.
+ * `what` names the value in the message. @return 0, GW_PRIVACY_E_REFUSED, GW_E_INTERNAL */
+static int mp_structural(scrub_ctx_t *c, const gw_multipart_part_t *part, const char *what, const char *s, size_t len)
+{
+    char field[96];
+    snprintf(field, sizeof(field), "multipart.%.*s", (int)(part->name_len < 64 ? part->name_len : 64), part->name);
+    where_t fw = {NULL, field};
+    gw_buf_reset(&c->scratch->txt);
+    int rc = scrub_text(c, &fw, s, len, &c->scratch->txt);
+    if (rc == 1)
+        return refuse(c, 400, "pii_in_structural_field",
+                      "aigw: the %s of a multipart/form-data part holds personal data and is a field aigw does not rewrite; "
+                      "the request is not forwarded",
+                      what);
+    return rc;
+}
+
 static int on_mp_text(void *ctx, const gw_multipart_part_t *part, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
+    int rc = mp_structural(c, part, "name", part->name, part->name_len);
+    if (rc != 0)
+        return rc;
     if (part->name_len == 5 && memcmp(part->name, "model", 5) == 0) {
+        if ((rc = mp_structural(c, part, "model", part->body, part->body_len)) != 0)
+            return rc;
         gw_buf_reset(&c->info->model);
         gw_buf_append(&c->info->model, part->body, part->body_len);
         return 0;
@@ -849,7 +872,7 @@ static int on_mp_text(void *ctx, const gw_multipart_part_t *part, gw_buf_t *repl
         gw_buf_append(&c->info->user, part->body, part->body_len);
     char field[96];
     snprintf(field, sizeof(field), "multipart.%.*s", (int)(part->name_len < 64 ? part->name_len : 64), part->name);
-    int rc = pol_pii_session_scrub(c->session, c->scratch->pii, field, part->body, part->body_len, replacement);
+    rc = pol_pii_session_scrub(c->session, c->scratch->pii, field, part->body, part->body_len, replacement);
     if (rc < 0)
         c->failed = 1;
     return rc;
@@ -858,8 +881,11 @@ static int on_mp_text(void *ctx, const gw_multipart_part_t *part, gw_buf_t *repl
 static int on_mp_file(void *ctx, const gw_multipart_part_t *part, gw_buf_t *replacement)
 {
     scrub_ctx_t *c = ctx;
+    int rc = mp_structural(c, part, "name", part->name, part->name_len);
+    if (rc != 0)
+        return rc;
     pol_imagemeta_report_t rep;
-    int rc = pol_imagemeta_strip((const unsigned char *)part->body, part->body_len, replacement, &rep);
+    rc = pol_imagemeta_strip((const unsigned char *)part->body, part->body_len, replacement, &rep);
     if (rc == POL_IMAGEMETA_E_NOMEM) {
         c->failed = 1;
         return GW_E_INTERNAL;

@@ -349,6 +349,11 @@ CURL *gw_upstream_easy(gw_upstream_t *up)
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 64L * 1024);
+    /* "Accept-Encoding: identity": without the field any content coding is acceptable (RFC 9110 section 12.5.3), and
+     * aigw must read the answer's bytes (restore, output scan, key mask, usage). Setting it also makes curl decode a
+     * coding that comes anyway (gzip, deflate, br, zstd; CURLE_BAD_CONTENT_ENCODING for one it cannot: the call
+     * fails, nothing undecoded is forwarded); the client's own Accept-Encoding is never forwarded (headers.c). */
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "identity");
     if (up->cfg->upstream.ca_file != NULL)
         curl_easy_setopt(easy, CURLOPT_CAINFO, up->cfg->upstream.ca_file);
     return easy;

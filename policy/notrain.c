@@ -545,6 +545,8 @@ int pol_notrain_begin(const pol_notrain_t *nt, const pol_notrain_input_t *in, po
     d->priv_nt = nt;
     d->priv_provider = in->provider;
     d->priv_consent = in->consent != 0;
+    d->priv_user = in->user_len != 0 ? in->user : NULL;
+    d->priv_user_len = in->user != NULL ? in->user_len : 0;
     int p = prov_index(nt, in->provider);
     if (p < 0)
         return d->verdict;
@@ -657,6 +659,24 @@ void pol_notrain_on_capture(pol_notrain_decision_t *d, int rule_id, const char *
         d->priv_seen |= FB(i);
 }
 
+/* 1 when `s` holds a placeholder of the PII pass: "<" + an entity type (upper-case letters, digits, '_') + ">",
+ * tokenize's "<EMAIL_ADDRESS_1>" and redact's "<EMAIL_ADDRESS>" alike. */
+static int has_placeholder(const char *s, size_t len)
+{
+    for (const char *p = memchr(s, '<', len); p != NULL; p = memchr(p + 1, '<', len - (size_t)(p + 1 - s))) {
+        const char *q = p + 1, *end = s + len;
+        if (q >= end || *q < 'A' || *q > 'Z')
+            continue;
+        while (q < end && ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
+            q++;
+        if (q < end && *q == '>')
+            return 1;
+        if (q >= end)
+            return 0;
+    }
+    return 0;
+}
+
 int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s, size_t len, gw_buf_t *replacement)
 {
     int i = rule_id - S_HASH;
@@ -666,6 +686,10 @@ int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s,
         return 0;
     unsigned char h[16];
     char hex[2 * sizeof(h) + 1];
+    if (d->priv_user != NULL && has_placeholder(s, len)) { /* the value is gone: the end user's own pseudonym */
+        s = d->priv_user;
+        len = d->priv_user_len;
+    }
     crypto_generichash(h, sizeof(h), (const unsigned char *)s, len, d->priv_nt->key, sizeof(d->priv_nt->key));
     sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
     d->priv_flags |= HASH_BIT(i);

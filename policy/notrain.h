@@ -136,7 +136,11 @@ typedef struct st_pol_notrain_capture_t {
     const char *message; /**< the whole refusal message */
 } pol_notrain_capture_t;
 
-/** A string field replaced by "u_" + hex keyed BLAKE2b-128 of its value (needs the hash key), on routes `on`. */
+/**
+ * A string field replaced by "u_" + hex keyed BLAKE2b-128 of its value (needs the hash key), on routes `on`; of the
+ * call's end-user id (pol_notrain_input_t.user) instead when the value holds a placeholder of the PII pass (the
+ * original is gone by then, and hashing "<EMAIL_ADDRESS_1>" would give every user the same pseudonym).
+ */
 typedef struct st_pol_notrain_hash_t {
     const char *pattern; /**< NULL ends the list */
     unsigned on;
@@ -187,6 +191,11 @@ typedef struct st_pol_notrain_input_t {
     size_t route_len;     /**< bytes */
     const char *key_tier; /**< config providers.NAME.tier: "paid", "free" or NULL (read by RISK_UNLESS_TIER postures) */
     int consent;          /**< 1 if the end user consented to training (aigw user consent USER on) */
+    const char *user;     /**< the call's end-user id (X-AIGW-User, or the body's user / safety_identifier), NULL if
+                               unknown: a hashed field whose value the PII pass replaced by a placeholder (`<TYPE_1>`,
+                               `<TYPE>`) is replaced by the keyed hash of this id instead, so that distinct users never
+                               share one pseudonym; not copied, valid for the call */
+    size_t user_len;      /**< bytes */
 } pol_notrain_input_t;
 
 /**
@@ -218,6 +227,8 @@ typedef struct st_pol_notrain_decision_t {
     char priv_model[128];       /* captured model id (NUL-terminated, may be truncated) */
     int priv_model_state;       /* 0 none, 1 captured, 2 captured but unreadable (escapes, too long, not a string) */
     char priv_header_value[64]; /* value of the header that carries an integer option (fal lifecycle) */
+    const char *priv_user;      /* pol_notrain_input_t.user (borrowed) */
+    size_t priv_user_len;
 } pol_notrain_decision_t;
 
 /**

@@ -302,6 +302,17 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
 
 /* countTokens is not billed (ai.google.dev/gemini-api/docs/pricing lists no price for it; the tokens guide calls
  * it free of charge), nor is listing the models. */
+/* Answers that speak the request's text (provider.h media_outputs): a TTS model asked for responseModalities ["AUDIO"]
+ * answers inlineData audio of the text (ai.google.dev/gemini-api/docs/speech-generation); the REST API takes the
+ * snake_case spelling too. */
+static const prov_media_output_t gemini_media_outputs[] = {
+    {"POST models/*:generateContent", "generationConfig.responseModalities", "audio"},
+    {"POST models/*:streamGenerateContent", "generationConfig.responseModalities", "audio"},
+    {"POST models/*:generateContent", "generation_config.response_modalities", "audio"},
+    {"POST models/*:streamGenerateContent", "generation_config.response_modalities", "audio"},
+    {NULL, NULL, NULL},
+};
+
 static const char *const gemini_unbilled[] = {"POST models/*:countTokens", "POST tunedModels/*:countTokens", "GET models",
                                               "GET models/*", NULL};
 
@@ -385,6 +396,7 @@ const prov_adapter_t prov_gemini = {
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
     .unbilled_routes = gemini_unbilled,
+    .media_outputs = gemini_media_outputs,
     .answer_only = gemini_answer_only,
     .output_text = gemini_output_text,
 };

@@ -408,9 +408,14 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
  * (platform.openai.com/docs/api-reference/models). */
 static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
 
-/* Answers that speak the request's text (provider.h media_output_routes): "Create speech" returns the audio of
- * `input` (platform.openai.com/docs/api-reference/audio/createSpeech). */
-static const char *const openai_media_output[] = {"POST audio/speech", NULL};
+/* Answers that speak the request's text (provider.h media_outputs): "Create speech" returns the audio of `input`
+ * (platform.openai.com/docs/api-reference/audio/createSpeech); a chat completion with "audio" in `modalities` answers
+ * message.audio.data, the spoken answer, beside its transcript (api-reference/chat/create, `modalities`, `audio`). */
+static const prov_media_output_t openai_media_outputs[] = {
+    {"POST audio/speech", NULL, NULL},
+    {"POST chat/completions", "modalities", "audio"},
+    {NULL, NULL, NULL},
+};
 
 /* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning; legacy completions: text;
  * Responses: output[].content[].text, and in streams response.output_text.delta `delta`, *.done `text` / `part.text` /
@@ -452,6 +457,13 @@ static const pol_notrain_route_t openai_notrain_routes[] = {{"chat/completions",
                                                             {"threads*", "openai_storage_route", NULL, 0, NULL},
                                                             {NULL, NULL, NULL, 0, NULL}};
 
+/* user / safety_identifier: "hash" (default with a hash key) replaces them by a keyed hash, "drop" deletes them, "keep".
+ * OpenAI asks for a stable id per end user and recommends hashing it ("We recommend hashing their username or email
+ * address, in order to avoid sending us any identifying information", api-reference/chat/create `safety_identifier`);
+ * the PII pass alone gave every user whose id is an e-mail the same "<EMAIL_ADDRESS_1>". */
+static const char *const openai_user_values[] = {"hash", "drop", "keep", NULL};
+enum { OPENAI_UID_HASH, OPENAI_UID_DROP };
+
 /* store:false keeps completions and responses out of OpenAI's stored objects; metadata is only kept for stored
  * objects; encrypted reasoning is opt-in (non-reasoning models reject the include). */
 static const pol_notrain_force_t openai_notrain_forces[] = {
@@ -460,6 +472,10 @@ static const pol_notrain_force_t openai_notrain_forces[] = {
      .on = OPENAI_CHAT | OPENAI_RESPONSES,
      .when = {"drop_metadata", 1},
      .edits = {{"metadata", NULL, 0}}},
+    {.label = "user dropped",
+     .on = OPENAI_CHAT | OPENAI_RESPONSES,
+     .when = {"user", OPENAI_UID_DROP},
+     .edits = {{"user", NULL, 0}, {"safety_identifier", NULL, 0}}},
     {.label = "include+=reasoning.encrypted_content",
      .on = OPENAI_RESPONSES,
      .when = {"include_encrypted_reasoning", 1},
@@ -505,13 +521,25 @@ static const pol_notrain_capture_t openai_notrain_captures[] = {
 static const pol_notrain_option_t openai_notrain_options[] = {
     {.key = "drop_metadata", .type = POL_NOTRAIN_OPT_BOOL, .def = 1, .keyed = -1},
     {.key = "include_encrypted_reasoning", .type = POL_NOTRAIN_OPT_BOOL, .def = 0, .keyed = -1},
+    {.key = "user",
+     .type = POL_NOTRAIN_OPT_ENUM,
+     .def = OPENAI_UID_HASH,
+     .values = openai_user_values,
+     .keyed = OPENAI_UID_HASH,
+     .def_unkeyed = OPENAI_UID_DROP},
     {.key = NULL}};
+
+static const pol_notrain_hash_t openai_notrain_hashes[] = {
+    {"user", OPENAI_CHAT | OPENAI_RESPONSES, {"user", OPENAI_UID_HASH}, "user hashed"},
+    {"safety_identifier", OPENAI_CHAT | OPENAI_RESPONSES, {"user", OPENAI_UID_HASH}, "safety_identifier hashed"},
+    {NULL, 0, {NULL, 0}, NULL}};
 
 static const pol_notrain_posture_t openai_notrain = {
     .provider = "openai",
     .routes = openai_notrain_routes,
     .forces = openai_notrain_forces,
     .captures = openai_notrain_captures,
+    .hashes = openai_notrain_hashes,
     .options = openai_notrain_options,
 };
 
@@ -541,7 +569,7 @@ const prov_adapter_t prov_openai = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
-    .media_output_routes = openai_media_output,
+    .media_outputs = openai_media_outputs,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

@@ -403,7 +403,49 @@ int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t meth
     return a != NULL && route_listed(a->unbilled_routes, method, method_len, path, len); /* too long: billed */
 }
 
-int prov_route_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len)
+/* 1 when `v` is the string `want` or an array holding it (ASCII case-insensitive). */
+static int json_names(const json_t *v, const char *want)
 {
-    return a != NULL && route_listed(a->media_output_routes, method, method_len, path, len);
+    if (json_is_string(v))
+        return strcasecmp(json_string_value(v), want) == 0;
+    size_t i;
+    const json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (json_is_string(e) && strcasecmp(json_string_value(e), want) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int prov_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len,
+                      const char *body, size_t body_len)
+{
+    if (a == NULL || a->media_outputs == NULL)
+        return 0;
+    json_t *root = NULL;
+    int hit = 0, parsed = 0;
+    for (const prov_media_output_t *m = a->media_outputs; !hit && m->route != NULL; m++) {
+        const char *const one[] = {m->route, NULL};
+        if (!route_listed(one, method, method_len, path, len))
+            continue;
+        if (m->field == NULL) {
+            hit = 1;
+            break;
+        }
+        /* prefilter: the field's last member name, quoted, somewhere in the body */
+        const char *last = strrchr(m->field, '.');
+        last = last != NULL ? last + 1 : m->field;
+        char quoted[72];
+        int ql = snprintf(quoted, sizeof(quoted), "\"%s\"", last);
+        if (body == NULL || ql <= 0 || (size_t)ql >= sizeof(quoted) || memmem(body, body_len, quoted, (size_t)ql) == NULL)
+            continue;
+        if (!parsed) {
+            root = prov__jload_object(body, body_len);
+            parsed = 1;
+        }
+        hit = root != NULL && json_names(prov__jpath(root, m->field), m->value);
+    }
+    json_decref(root);
+    return hit;
 }

@@ -129,6 +129,7 @@ static void reset_attempt(gw_call_t *call)
     memset(&call->usage, 0, sizeof(call->usage));
     call->upstream_status = 0;
     call->upstream_length = -1;
+    call->upstream_coded = 0;
     call->upstream_received = 0;
     call->map_upstream_error = call->curl_paused = call->send_inflight = 0;
     call->upstream_done = call->upstream_failed = call->hold_end = call->aigw_cut = call->upstream_malformed = 0;

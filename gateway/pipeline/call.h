@@ -205,7 +205,8 @@ struct st_gw_call_t {
     int need_restore;                                                                   /* the session issued tokens */
     gw_privacy_output_t out_ctx; /* ctx of the restorer's callbacks: session + worker scratch */
     long upstream_status;
-    int64_t upstream_length; /* Content-Length of the upstream response, -1 if none */
+    int64_t upstream_length; /* Content-Length of the upstream response, -1 if none or content-coded */
+    int upstream_coded;      /* the answer came content-coded (curl decodes it): its Content-Length is not ours */
     uint64_t upstream_received;
     int map_upstream_error; /* upstream answered >= 500: collect body, answer 502 */
     int curl_paused;

@@ -28,7 +28,8 @@ int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, i
     int want_usage = call->info.stream && call->info.include_usage != 1 &&
                      path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL &&
                      call->need_usage;
-    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, consent};
+    pol_notrain_input_t in = {call->up->name, call->rest,      call->rest_len, call->provider->tier,
+                              consent,        call->user.base, call->user.len};
     const char *err_desc = NULL;
     int changed = 0;
     gw_json_edit_t edits[2];
@@ -102,7 +103,7 @@ static int resolve_consent(gw_call_t *call)
     int consent = gw_consent_get(&w->consent, call->user.base, call->user.len, gw__now_ms());
     if (consent >= 0 || w->server->store == NULL)
         return consent > 0;
-    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0};
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0, NULL, 0};
     const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
     if (!gw_consent_matters(&w->consent, call->gen->seq, nt, &in) && !gw__fallback_consent_matters(call))
         return 0; /* neither the provider's verdict nor a fallback target's depends on it */
@@ -117,14 +118,15 @@ static int resolve_consent(gw_call_t *call)
     return -1; /* continues in on_consent_done */
 }
 
-/* A request whose answer is media rendering its text (provider.h media_output_routes: OpenAI audio/speech) cannot have
+/* A request whose answer is media rendering its text (provider.h media_outputs: OpenAI audio/speech, audio chat) cannot have
  * a placeholder restored in that answer: the listener would hear "<PHONE_NUMBER_1>". With a value to tokenize it is
  * refused (400 pii_unrestorable, the types named, never the values) before anything is forwarded; values the policy
  * redacts, masks or hashes pass, as everywhere (no restore is promised for them). @return 0 go on, -1 answered. */
 static int refuse_unrestorable_media(gw_call_t *call)
 {
     h2o_req_t *req = call->req;
-    if (!call->need_restore || !prov_route_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len))
+    if (!call->need_restore || !prov_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
+                                                  call->body_json ? call->body : NULL, call->body_json ? call->body_len : 0))
         return 0;
     const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
     size_t nf;

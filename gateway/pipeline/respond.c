@@ -254,12 +254,17 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
             call->t_headers_ns = gw__now_ns();
         break;
     case 0:
-        if (nl == 14 && strncasecmp(name, "content-length", 14) == 0) {
+        if (nl == 14 && strncasecmp(name, "content-length", 14) == 0 && !call->upstream_coded) {
             int64_t v = 0;
             size_t i = 0;
             for (; i < vl && value[i] >= '0' && value[i] <= '9' && v < ((int64_t)1 << 50); i++)
                 v = v * 10 + (value[i] - '0');
             call->upstream_length = i == vl && vl > 0 ? v : -1;
+        }
+        if (nl == 16 && strncasecmp(name, "content-encoding", 16) == 0 && !(vl == 8 && strncasecmp(value, "identity", 8) == 0)) {
+            /* curl decodes it (gw_upstream easy options): the length counts coded bytes, not the ones aigw forwards */
+            call->upstream_coded = 1;
+            call->upstream_length = -1;
         }
         if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
             if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {

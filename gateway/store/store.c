@@ -73,6 +73,15 @@ static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, ro
                                  " action, value_hmac, at, expires_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
                                  " duration_us, upstream_us, expires_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* SQLite: the access entry of a call whose row is in the database with the same start, user, route
+ * and status, as a call_access row (schema version 13; store_calls.c write_access): 0 rows inserted
+ * when there is no such call row or an entry with its rowid is there already (OR IGNORE: the key's
+ * conflict, GW_STORE_CALL_ACCESS_ID; a NOT EXISTS on call_access here made SQLite materialise the SELECT in an ephemeral
+ * table first, ~28k instructions per row), and the entry then goes to access_log. */
+static const char *SQL_CALL_ACC_INS =
+    "INSERT OR IGNORE INTO call_access(id, request_id, method, bytes_in, bytes_out, client_ip, duration_us, upstream_us)"
+    " SELECT ?12, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM calls WHERE request_id = ?2 AND started_at = ?1 AND user_id = ?9"
+    " AND route IS ?10 AND status = ?11";
 /* The same rows, many at once (PostgreSQL; store_calls.c, gw_store__calls_end). */
 static const char *SQL_RED_MANY_PG = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                      " action, value_hmac, at, expires_at, direction)"
@@ -142,6 +151,18 @@ static int apply_meta(gw_store_t *st, char *err, size_t errlen)
         if (gw_store__meta_set(db, key, want) != 0)
             goto dberr;
     }
+    /* SQLite: with TTLs under which a call_access entry could outlive its call row (or either log
+     * not kept), the entries become access_log rows again, with the same values (schema version 13) */
+    if (!st->pg && !gw_store__call_access_on(st) &&
+        (gw_store__run_sql(db,
+                           "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
+                           " duration_us, upstream_us, expires_at, request_id) SELECT c.started_at, a.method, c.route, c.status,"
+                           " a.bytes_in, a.bytes_out, a.client_ip, c.user_id, a.duration_us, a.upstream_us, c.started_at + ?,"
+                           " a.request_id FROM call_access a JOIN calls c ON c.request_id = a.request_id"
+                           " AND c.started_at = a.id / 1024 ORDER BY a.id",
+                           "i", st->ret.ttl_us[POL_RET_ACCESS_LOG]) < 0 ||
+         gw_store__run_sql(db, "DELETE FROM call_access", "") < 0))
+        goto dberr;
     if (gw_store__tx_commit(db) != 0)
         goto dberr;
     return 0;
@@ -335,7 +356,8 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         (st->s_user_ins = gw_store__db_prepare(st->wdb, gw_store__sql_user_ins)) == NULL ||
         (st->s_call_ins = gw_store__db_prepare(st->wdb, SQL_CALL_INS)) == NULL ||
         (st->s_red_ins = gw_store__db_prepare(st->wdb, SQL_RED_INS)) == NULL ||
-        (st->s_acc_ins = gw_store__db_prepare(st->wdb, SQL_ACC_INS)) == NULL) {
+        (st->s_acc_ins = gw_store__db_prepare(st->wdb, SQL_ACC_INS)) == NULL ||
+        (!st->pg && (st->s_call_acc_ins = gw_store__db_prepare(st->wdb, SQL_CALL_ACC_INS)) == NULL)) {
         snprintf(err, errlen, "store: prepare: %s", gw_store__db_errmsg(st->wdb));
         goto fail;
     }
@@ -373,6 +395,7 @@ void gw_store_close(gw_store_t *st)
     gw_store__rows_free(&st->accrows);
     gw_store__db_finalize(st->s_red_ins);
     gw_store__db_finalize(st->s_acc_ins);
+    gw_store__db_finalize(st->s_call_acc_ins);
     gw_store__ledger_close(st->ledger);
     gw_store__db_close(st->rdb);
     gw_store__db_close(st->wdb);

@@ -119,6 +119,20 @@ void gw_store__qitem_free(qitem_t *it)
         gw_store_access_rec_free(it->rec);
 }
 
+uint32_t gw_store__rid_hash(const char *rid)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)rid; *p != '\0'; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+int gw_store__call_access_on(const gw_store_t *st)
+{
+    return !st->pg && pol_retention_keeps(&st->ret, POL_RET_CALL_LOG) && pol_retention_keeps(&st->ret, POL_RET_ACCESS_LOG) &&
+           st->ret.ttl_us[POL_RET_ACCESS_LOG] <= st->ret.ttl_us[POL_RET_CALL_LOG];
+}
+
 /* The store's one user id rule (store_internal.h): ids that create rows pass common/userid.h; lookups,
  * settlements, erasure and export only bound the length, so rows stored before the rule (invalid UTF-8)
  * can still be found, settled and erased. */

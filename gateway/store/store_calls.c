@@ -248,6 +248,35 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
     field_str(rid, r->request_id, sizeof(r->request_id));
     field_str(method, r->method, sizeof(r->method));
     field_str(ip, r->client_ip, sizeof(r->client_ip));
+    if (!st->callbatch && rid[0] != '\0' && r->user_id != NULL && at >= 0 && at < INT64_MAX / 1024 &&
+        gw_store__call_access_on(st)) {
+        /* SQLite: beside its call row, one call_access row (schema version 13), when the call row is
+         * there with the same start, user, route and status; else an access_log row below */
+        gw_store_stmt_t *s = st->s_call_acc_ins;
+        gw_store__bind_int64(s, 1, at);
+        gw_store__bind_text_ref(s, 2, rid);
+        gw_store__bind_text_ref(s, 3, method);
+        gw_store__bind_int64(s, 4, r->bytes_in);
+        gw_store__bind_int64(s, 5, r->bytes_out);
+        if (ip[0] != '\0')
+            gw_store__bind_text_ref(s, 6, ip);
+        else
+            gw_store__bind_blob_ref(s, 6, NULL, 0);
+        gw_store__bind_int64(s, 7, r->duration_us);
+        gw_store__bind_int64(s, 8, r->upstream_us);
+        gw_store__bind_text_ref(s, 9, r->user_id);
+        if (r->route != NULL)
+            gw_store__bind_text_ref(s, 10, r->route);
+        else
+            gw_store__bind_blob_ref(s, 10, NULL, 0);
+        gw_store__bind_int64(s, 11, r->status);
+        gw_store__bind_int64(s, 12, GW_STORE_CALL_ACCESS_ID(at, rid));
+        int64_t n = gw_store__run(s);
+        if (n < 0)
+            return GW_STORE_E_DB;
+        if (n == 1)
+            return 0;
+    }
     const call_val_t v[GW_STORE_ACC_COLS] = {
         INT(at),
         ARR(method),

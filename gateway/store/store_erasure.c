@@ -133,7 +133,13 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     gw_store__user_ref(st, user_id, ref);
     snprintf(old_grant_rid, sizeof(old_grant_rid), GW_STORE_DEFAULT_GRANT_PREFIX "%s", user_id);
     snprintf(new_grant_rid, sizeof(new_grant_rid), GW_STORE_DEFAULT_GRANT_PREFIX "%s", ref);
+    int64_t linked = 0; /* SQLite: the access entries kept beside the user's call rows (schema version 13) */
     if (gw_store__tx_begin(st, st->wdb) != 0 ||
+        (!st->pg && (linked = gw_store__run_sql(st->wdb,
+                                                "DELETE FROM call_access WHERE id IN (SELECT a.id FROM calls c JOIN"
+                                                " call_access a ON a.id BETWEEN c.started_at * 1024 AND c.started_at * 1024"
+                                                " + 1023 AND a.request_id = c.request_id WHERE c.user_id = ?)",
+                                                "t", user_id)) < 0) ||
         (rc->calls = gw_store__run_sql(st->wdb, "DELETE FROM calls WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->redactions = gw_store__run_sql(st->wdb, "DELETE FROM redactions WHERE user_id = ?", "t", user_id)) < 0 ||
         (rc->access_log = gw_store__run_sql(st->wdb, "DELETE FROM access_log WHERE user_id = ?", "t", user_id)) < 0 ||
@@ -148,6 +154,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
             0 ||
         gw_store__tx_commit(st->wdb) != 0)
         goto dberr;
+    rc->access_log += linked;
     checkpoint(st);
     pthread_mutex_unlock(&st->wlock);
     return 0;

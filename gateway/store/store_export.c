@@ -296,6 +296,19 @@ int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void 
     static const char *const led_names[] = {"id", "request_id", "kind", "amount_microcredits", "at"};
     static const char *const acc_names[] = {"at",        "request_id", "method",      "route",       "status",    "bytes_in",
                                             "bytes_out", "client_ip",  "duration_us", "upstream_us", "expires_at"};
+    /* SQLite: the user's access_log rows and the access entries kept beside their call rows
+     * (call_access, schema version 13: rowid = time * 1024 + 10 bits of the request id's hash; an entry
+     * expires at its time + the access log's TTL), in time order */
+    char acc_sql[640];
+    snprintf(
+        acc_sql, sizeof(acc_sql),
+        "SELECT at, request_id, method, route, status, bytes_in, bytes_out, client_ip, duration_us, upstream_us, expires_at"
+        " FROM (SELECT id, at, request_id, method, route, status, bytes_in, bytes_out, client_ip, duration_us, upstream_us,"
+        " expires_at FROM access_log WHERE user_id = ?1 UNION ALL SELECT NULL, c.started_at, a.request_id, a.method, c.route,"
+        " c.status, a.bytes_in, a.bytes_out, a.client_ip, a.duration_us, a.upstream_us, c.started_at + %" PRId64 " FROM calls c"
+        " JOIN call_access a ON a.id BETWEEN c.started_at * 1024 AND c.started_at * 1024 + 1023 AND a.request_id = c.request_id"
+        " WHERE c.user_id = ?1) ORDER BY at, id",
+        st->ret.ttl_us[POL_RET_ACCESS_LOG]);
     if ((err =
              export_rows(st, &e, "redactions",
                          "SELECT id, request_id, route, field, entity_type, start_off, end_off, action, value_hmac, at, expires_at,"
@@ -304,10 +317,12 @@ int gw_store_export_user(gw_store_t *st, const char *user_id, int (*write)(void 
         (err = export_rows(st, &e, "ledger",
                            "SELECT id, request_id, kind, amount_microcredits, at FROM ledger WHERE user_id = ? ORDER BY id",
                            user_id, led_names, "ittii")) != 0 ||
-        (err = export_rows(st, &e, "access_log",
-                           "SELECT at, request_id, method, route, status, bytes_in, bytes_out, client_ip, duration_us, upstream_us,"
-                           " expires_at FROM access_log WHERE user_id = ? ORDER BY id",
-                           user_id, acc_names, "itttiiitiii")) != 0)
+        (err = export_rows(
+             st, &e, "access_log",
+             st->pg ? "SELECT at, request_id, method, route, status, bytes_in, bytes_out, client_ip, duration_us, upstream_us,"
+                      " expires_at FROM access_log WHERE user_id = ? ORDER BY id"
+                    : acc_sql,
+             user_id, acc_names, "itttiiitiii")) != 0)
         goto out;
     emit_raw(&e, "}\n");
 out:
@@ -458,8 +473,15 @@ int gw_store_retention_status(gw_store_t *st, gw_buf_t *out)
     json_t *classes = json_array();
     int64_t now = gw_store__clock_us(st);
     pthread_mutex_lock(&st->rlock);
+    /* SQLite: the access log is its rows and the entries kept beside call rows (call_access, schema
+     * version 13), which expire at `at` + the access log's TTL */
+    char acc_sql[256];
+    snprintf(acc_sql, sizeof(acc_sql),
+             "SELECT COUNT(*), MIN(at), MIN(e) FROM (SELECT at, expires_at AS e FROM access_log UNION ALL"
+             " SELECT id / 1024, id / 1024 + %" PRId64 " FROM call_access)",
+             st->ret.ttl_us[POL_RET_ACCESS_LOG]);
     for (int c = 0; c < POL_RET_NCLASSES && ret == 0; c++) {
-        gw_store_stmt_t *s = gw_store__db_prepare(st->rdb, sql[c]);
+        gw_store_stmt_t *s = gw_store__db_prepare(st->rdb, !st->pg && c == POL_RET_ACCESS_LOG ? acc_sql : sql[c]);
         if (s == NULL || gw_store__step(s) != 1) {
             ret = GW_STORE_E_DB;
         } else {

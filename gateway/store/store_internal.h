@@ -267,6 +267,9 @@ struct st_gw_store_t {
     gw_store_db_t *wdb, *rdb;
     pthread_mutex_t wlock, rlock;
     gw_store_stmt_t *s_user_get, *s_user_many, *s_user_ins, *s_call_ins, *s_red_ins, *s_acc_ins;
+    /* SQLite (schema version 13): an access entry as a `call_access` row beside its call row
+     * (SQL_CALL_ACC_INS, store.c); NULL on PostgreSQL */
+    gw_store_stmt_t *s_call_acc_ins;
     int pg;
     /* PostgreSQL: the call, redaction and access rows of the writer's current transaction, each
      * table's inserted with one statement by gw_store__calls_end (store_calls.c) */
@@ -354,6 +357,17 @@ int64_t gw_store__run(gw_store_stmt_t *s);
 int gw_store__run_nowait(gw_store_stmt_t *s);
 /** Prepares, binds (`types`: one letter per argument), runs and finalizes `sql`. @return rows changed, or -1. */
 int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types, ...);
+/** Rowid of the call_access entry of request `rid` at `at_us` (µs since the epoch, >= 0): `at_us` *
+ * 1024 + the low 10 bits of `gw_store__rid_hash(rid)`; `rowid / 1024` is `at_us`, so `rowid <
+ * t * 1024` is exactly `at_us < t`. Two entries of one µs with equal bits collide: the second is an
+ * access_log row (store_calls.c write_access). */
+#define GW_STORE_CALL_ACCESS_ID(at_us, rid) ((at_us)*INT64_C(1024) + (int64_t)(gw_store__rid_hash(rid) & 1023u))
+/** FNV-1a (32 bits) of the NUL-terminated `rid`. */
+uint32_t gw_store__rid_hash(const char *rid);
+/** 1 when the store writes the access entry of a logged call as a `call_access` row (schema
+ * version 13, store_schema.c): SQLite, the call log and the access log both kept, and
+ * access_log_days <= call_log_days (an entry never outlives its call row). 0: access_log rows only. */
+int gw_store__call_access_on(const gw_store_t *st);
 /** Sets a key of the meta table. @return 0 or -1. */
 int gw_store__meta_set(gw_store_db_t *db, const char *key, const char *value);
 /** INSERT of a users row (id, wrapped data key, key id, consent, created_at). */

@@ -79,7 +79,29 @@ int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t no
     int64_t t0 = gw_store__mono_now_us();
     if (gw_store__tx_begin(st, st->wdb) != 0)
         return -1;
-    int64_t n = gw_store__run_sql(st->wdb, purge_sql(st->pg, c), "i", now);
+    int64_t n = 0;
+    if (!st->pg && c == POL_RET_CALL_LOG)
+        /* the call_access entries of the call rows this batch deletes (schema version 13): past
+         * their own expiry already (access_log_days <= call_log_days while entries are written,
+         * store.c apply_meta), so no entry is left without its call row (same sub-select: the same
+         * rows, in this transaction) */
+        n = gw_store__run_sql(st->wdb,
+                              "DELETE FROM call_access WHERE id IN (SELECT a.id FROM (SELECT started_at, request_id FROM calls"
+                              " WHERE expires_at < ? LIMIT 100) c JOIN call_access a ON a.id BETWEEN c.started_at * 1024"
+                              " AND c.started_at * 1024 + 1023 AND a.request_id = c.request_id)",
+                              "i", now) < 0
+                ? -1
+                : 0;
+    if (n == 0)
+        n = gw_store__run_sql(st->wdb, purge_sql(st->pg, c), "i", now);
+    if (!st->pg && c == POL_RET_ACCESS_LOG && n >= 0 && n < GW_STORE_PURGE_BATCH) {
+        /* then the access entries kept beside their call rows (schema version 13): an entry expires at
+         * its time + the access log's TTL, a range of call_access's rowids (GW_STORE_CALL_ACCESS_ID) */
+        int64_t k =
+            gw_store__run_sql(st->wdb, "DELETE FROM call_access WHERE id IN (SELECT id FROM call_access WHERE id < ? LIMIT 100)",
+                              "i", (now - st->ret.ttl_us[POL_RET_ACCESS_LOG]) * 1024);
+        n = k < 0 ? -1 : n + k;
+    }
     if (n < 0 || gw_store__tx_commit(st->wdb) != 0) {
         gw_store__log_db_error(st->wdb, "purge");
         gw_store__tx_rollback(st->wdb);
@@ -103,6 +125,10 @@ int gw_store_purge(gw_store_t *st, int dry_run, gw_purge_counts_t *counts,
         pthread_mutex_lock(&st->wlock);
         int64_t now = gw_store__clock_us(st);
         int64_t total = count_one(st->wdb, count_sql(c), now);
+        if (!st->pg && c == POL_RET_ACCESS_LOG && total >= 0) { /* and the call_access entries (schema version 13) */
+            int64_t k = count_one(st->wdb, "SELECT COUNT(*) FROM call_access WHERE id < ?", (now - st->ret.ttl_us[c]) * 1024);
+            total = k < 0 ? -1 : total + k;
+        }
         pthread_mutex_unlock(&st->wlock);
         if (total < 0)
             return GW_STORE_E_DB;

@@ -224,6 +224,27 @@ typedef struct st_migration_t {
     "DROP INDEX credit_leases_instance;"                                                                                           \
     "ALTER TABLE calls SET (toast_tuple_target = 8160);"
 
+/* 13 (issue 12, session 9), SQLite only: the access-log entry of a logged call is one row of one
+ * B-tree, `call_access`, instead of an access_log row with its two indexes. The fields an access
+ * entry shares with its call's row (request id, user, route, status, start time) are read from the
+ * call row; the rest (method, bytes in and out, client address, duration to the last byte, upstream
+ * time) are this row. Its rowid is the entry's time (µs) * 1024 + a 10-bit hash of the request id
+ * (GW_STORE_CALL_ACCESS_ID, store_internal.h), so the purge at access_log_days is a range of rowids
+ * (no expires_at index: an entry expires at its time + the access log's TTL), erasure and export
+ * reach a user's entries through calls_user and a rowid range per call row (its started_at), and an
+ * insert appends to a rowid B-tree (SQLite's quick balance on a full right-most leaf; keyed by
+ * (at, request_id) WITHOUT ROWID each split rebalanced three leaves: 1.86 WAL frames per entry
+ * against 1.23, docs/BENCHMARKS.md). The store writes an entry here only when its call row is in the database with the
+ * same start, user, route and status, and only while access_log_days <= call_log_days (an entry is
+ * purged before or with its call row; at a start with other TTLs the entries move back to
+ * access_log, store.c apply_meta); every other access entry is an access_log row as before. A
+ * serial call's access entry wrote 3 pages (access_log, access_log_expires, access_log_user), now 1
+ * (docs/BENCHMARKS.md "Issue 12, session 9"). PostgreSQL writes a transaction's access rows as one
+ * multi-row INSERT; unchanged. */
+#define CALL_ACCESS_V13_SQLITE                                                                                                     \
+    "CREATE TABLE call_access(id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, method TEXT NOT NULL, bytes_in BIGINT NOT NULL,"   \
+    " bytes_out BIGINT NOT NULL, client_ip TEXT, duration_us BIGINT NOT NULL, upstream_us BIGINT NOT NULL);"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -279,6 +300,7 @@ static const migration_t migrations[] = {
     {10, LEDGER_V10_SQLITE LOGS_V10_SQLITE, ""},
     {11, KEYED_V11_SQLITE, ""},
     {12, "", PG_V12},
+    {13, CALL_ACCESS_V13_SQLITE, ""},
 };
 
 int gw_store__schema_version(void)

@@ -479,9 +479,13 @@ typedef struct st_pol__norm_t {
     size_t nshift, shift_cap;
 } pol__norm_t;
 
+/** What the normalisation writes for a code point it leaves out of the copy (never written: see unicode.c norm_of). */
+#define POL__NORM_DROP 0x01
 /**
  * Normalises full-width forms, wide and no-break spaces, Unicode hyphens and non-ASCII decimal
- * digits to ASCII (UnicodeData.txt compatibility mappings / digit values) when the text holds any.
+ * digits to ASCII (UnicodeData.txt compatibility mappings / digit values) when the text holds any, and leaves
+ * invisible format characters out (soft hyphen, zero-width characters, bidi controls, U+FEFF: unicode.c norm_of).
+ * A finding's span in the original text covers such characters inside it.
  * @param scripts receives the POL__SCRIPT_* bits of the scripts that occur in the text
  * @return 1 and nm filled (buffers owned by nm, reused), 0 if the text needs no copy, -1 on allocation failure
  */

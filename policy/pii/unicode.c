@@ -96,9 +96,17 @@ int pol__glue_after(const char *t, size_t len, size_t i)
 
 /* ---- normalisation ---- */
 
-/* The ASCII byte a code point normalises to, or 0 if it stays. */
+/* The ASCII byte a code point normalises to, POL__NORM_DROP if the copy leaves it out, or 0 if it stays.
+ * Left out: invisible format characters (Unicode general category Cf, Default_Ignorable_Code_Point in
+ * DerivedCoreProperties.txt) that separate nothing a reader sees: soft hyphen U+00AD, zero width space / non-joiner /
+ * joiner U+200B-200D, the bidi marks and embeddings U+200E-200F, U+202A-202E, word joiner and invisible operators
+ * U+2060-2064, bidi isolates U+2066-2069, and U+FEFF. Copied text (web pages, PDFs, chat apps) carries them inside
+ * numbers and addresses, and a reader (or a model) sees "4111 1111 1111 1111" in "4111\u200b1111..." all the same. */
 static unsigned char norm_of(uint32_t cp)
 {
+    if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+        return POL__NORM_DROP;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
         return (unsigned char)(cp - 0xFF01 + 0x21);
     if (cp == 0x3000 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F)
@@ -120,15 +128,17 @@ static unsigned char norm_of(uint32_t cp)
 
 /* The ASCII byte the code point at t[i] (a byte >= 0xC2) normalises to, 0 if none; *n receives
  * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by
- * test_pii_scripts.c): C2 A0; D9 A0-A9; DB B0-B9; E0 A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali),
- * E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3; EF BC 81 -
- * EF BD 9E. */
+ * test_pii_scripts.c): C2 A0, C2 AD (dropped); E2 80 8B-8F, AA-AE, E2 81 A0-A4, A6-A9, EF BB BF (dropped); D9 A0-A9; DB B0-B9; E0
+ * A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali), E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3;
+ * EF BC 81 - EF BD 9E. */
 static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
     unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
     *n = 1;
     switch (b) {
     case 0xC2:
+        if (c == 0xAD)
+            return *n = 2, POL__NORM_DROP;
         return c == 0xA0 ? (*n = 2, ' ') : 0;
     case 0xD9:
         return c >= 0xA0 && c <= 0xA9 ? (*n = 2, (unsigned char)('0' + c - 0xA0)) : 0;
@@ -145,14 +155,20 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
             return *n = 3, ' ';
         if (c == 0x80 && d >= 0x90 && d <= 0x95)
             return *n = 3, '-';
+        if (c == 0x80 && ((d >= 0x8B && d <= 0x8F) || (d >= 0xAA && d <= 0xAE)))
+            return *n = 3, POL__NORM_DROP;
         if (c == 0x81 && d == 0x9F)
             return *n = 3, ' ';
+        if (c == 0x81 && ((d >= 0xA0 && d <= 0xA4) || (d >= 0xA6 && d <= 0xA9)))
+            return *n = 3, POL__NORM_DROP;
         if (c == 0x88 && d == 0x92)
             return *n = 3, '-';
         return 0;
     case 0xE3:
         return c == 0x80 && d == 0x80 ? (*n = 3, ' ') : 0;
     case 0xEF:
+        if (c == 0xBB && d == 0xBF)
+            return *n = 3, POL__NORM_DROP;
         if (c == 0xB9 && d == 0xA3)
             return *n = 3, '-';
         if (c == 0xBC && d >= 0x81 && d <= 0xBF)
@@ -163,6 +179,71 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
     default:
         return 0;
     }
+}
+
+/* HTML character references (WHATWG HTML "Character references"): a page or an e-mail quoted in a prompt writes
+ * `jane.doe&#64;example.com`, `&#x40;`, `&commat;`, and a reader of the rendered text sees the address. The ASCII
+ * byte the reference at t[i] ('&') stands for, POL__NORM_DROP for an invisible format character, or 0 (*n = 1) when it
+ * is none of them: decimal or hexadecimal references of 1-7 digits ending in ';' of a printable ASCII code point or of
+ * one norm_of maps, and the named ones of punctuation that occurs in personal data. */
+static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    static const struct {
+        const char *name;
+        unsigned char to;
+    } named[] = {{"commat;", '@'}, {"period;", '.'}, {"nbsp;", ' '}, {"plus;", '+'},  {"hyphen;", '-'}, {"dash;", '-'},
+                 {"lowbar;", '_'}, {"lpar;", '('},   {"rpar;", ')'}, {"colon;", ':'}, {"sol;", '/'},    {"num;", '#'}};
+    *n = 1;
+    if (i + 3 >= len || t[i] != '&')
+        return 0;
+    if (t[i + 1] == '#') {
+        size_t j = i + 2;
+        int hex = t[j] == 'x' || t[j] == 'X';
+        j += (size_t)hex;
+        uint32_t cp = 0;
+        size_t d0 = j;
+        for (; j < len && j - d0 < 7; j++) {
+            unsigned char c = U(t[j]);
+            unsigned v = 99u, lc = c | 0x20u;
+            if (c >= '0' && c <= '9')
+                v = (unsigned)(c - '0');
+            else if (hex && lc >= 'a' && lc <= 'f')
+                v = lc - 'a' + 10u;
+            if (v == 99u)
+                break;
+            cp = cp * (hex ? 16u : 10u) + v;
+        }
+        if (j == d0 || j >= len || t[j] != ';')
+            return 0;
+        unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : cp > 0x7E && cp <= 0xFFFF ? norm_of(cp) : 0;
+        if (a != 0)
+            *n = j + 1 - i;
+        return a;
+    }
+    for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+        size_t l = strlen(named[k].name);
+        if (i + 1 + l <= len && memcmp(t + i + 1, named[k].name, l) == 0)
+            return *n = l + 1, named[k].to;
+    }
+    return 0;
+}
+
+/* What the normalisation writes for the candidate at t[i] (a lead byte, or '&' when amp), *n its length. */
+static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    return t[i] == '&' ? ent_at(t, len, i, n) : norm_at(t, len, i, n);
+}
+
+/* Position of the first byte at or after i that can start a mapped code point (C2-EF) or a character reference ('&'),
+ * or len: one byte a step (texts with an '&' only). */
+static size_t next_lead_or_amp(const char *t, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        unsigned char b = U(t[i]);
+        if (b == '&' || (b >= 0xC2 && b <= 0xEF))
+            return i;
+    }
+    return len;
 }
 
 int pol__norm_selftest(void)
@@ -402,7 +483,7 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 
 /* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
  * range C2-EF, norm_at deciding at each). */
-static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast)
+static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int amp)
 {
     nm->len = 0;
     nm->nshift = 0;
@@ -424,17 +505,21 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
     size_t o = 0, i = f, run = 0;
     while (i < len) {
         /* the next lead byte that can start a mapped code point */
-        size_t j = fast ? next_norm_lead(t, len, i) : pol__next_byte_in(t, len, i, 0xC2, 0xEF), n;
+        size_t j = amp    ? next_lead_or_amp(t, len, i)
+                   : fast ? next_norm_lead(t, len, i)
+                          : pol__next_byte_in(t, len, i, 0xC2, 0xEF),
+               n;
         if (j == len)
             break;
-        unsigned char a = norm_at(t, len, j, &n);
+        unsigned char a = map_at(t, len, j, &n);
         if (a == 0) {
             i = j + 1;
             continue;
         }
         memcpy(nm->buf + o, t + run, j - run);
         o += j - run;
-        nm->buf[o++] = (char)a;
+        if (a != POL__NORM_DROP)
+            nm->buf[o++] = (char)a;
         run = i = j + n;
         if (shift_push(nm, o, i) != 0)
             return -1;
@@ -453,12 +538,27 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
        reference visits: candidates are C2-EF), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
-    return normalize_from(nm, t, len, f, 1);
+    /* character references: only in a text that holds an '&' (memchr: the ASCII fast path stays as it was) */
+    const char *a = memchr(t, '&', f);
+    if (a != NULL) {
+        for (size_t i = (size_t)(a - t), n; i < f; i = next_lead_or_amp(t, f, i + 1))
+            if (t[i] == '&' && ent_at(t, len, i, &n) != 0) {
+                f = i;
+                break;
+            }
+    }
+    return normalize_from(nm, t, len, f, 1, memchr(t + f, '&', len - f) != NULL);
 }
 
 int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
-    return normalize_from(nm, t, len, first_norm_ref(t, len, scripts), 0);
+    size_t f = first_norm_ref(t, len, scripts);
+    for (size_t i = 0, n; i < f; i++)
+        if (t[i] == '&' && ent_at(t, len, i, &n) != 0) {
+            f = i;
+            break;
+        }
+    return normalize_from(nm, t, len, f, 0, f < len && memchr(t + f, '&', len - f) != NULL);
 }
 
 /* the original offset of normalised offset p: the last shift point at or before p */

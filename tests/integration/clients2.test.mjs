@@ -1,9 +1,9 @@
 // Official SDKs through aigw on surfaces clients.test.mjs and providers*.test.mjs do not cover: OpenAI audio
-// (speech, transcription and translation uploads), image edits and variations (multipart image uploads),
-// moderations, embeddings of string and token arrays, chat with n > 1, the Responses API's storage features;
-// Anthropic tool use streamed as input_json_delta, token counting and prompt caching; Gemini chats (multi-turn
-// streams), function calling, countTokens, batch embeddings and the Files API; OpenRouter's provider routing
-// fields. One mock per provider records what left aigw. For each call: the PII planted in the request never
+// (speech, transcription and translation uploads, streamed transcription, chat with audio input and output), image
+// edits and variations (multipart image uploads), moderations, embeddings of string and token arrays, chat with
+// n > 1, the Responses API's storage features; Anthropic tool use streamed as input_json_delta, token counting,
+// prompt caching and the Files API; Gemini chats (multi-turn streams), function calling, speech generation,
+// countTokens, batch embeddings and the Files API; OpenRouter's provider routing fields. One mock per provider records what left aigw. For each call: the PII planted in the request never
 // reached the mock, it came back restored in what the SDK returned, the call is in the call log, the
 // no-training flags were injected; what aigw cannot scan or restore is refused in the provider's error shape,
 // raised by the SDK as its usual exception, and nothing is forwarded.
@@ -217,6 +217,65 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
     await assertRecorded(user, 'openai', { usage: false });
   });
 
+  test('audio.transcriptions with stream: true: transcript.text.delta pieces and the done text restored, usage recorded',
+    async () => {
+      await mocks.openai.reset();
+      const user = newUser();
+      const said = 'Please write to <EMAIL_ADDRESS_1> or call <PHONE_NUMBER_1>.';
+      const stream = await openai(user, { 'x-mock-say': encodeURIComponent(said), 'x-mock-piece': '4' })
+        .audio.transcriptions.create({ model: 'gpt-4o-mini-transcribe', stream: true,
+          file: await toFile(wav(), 'call.wav', { type: 'audio/wav' }), prompt: `Names: ${NAME}, ${RAW.email}, ${RAW.phone}` });
+      let deltas = '';
+      let done;
+      for await (const ev of stream) {
+        if (ev.type === 'transcript.text.delta') deltas += ev.delta;
+        if (ev.type === 'transcript.text.done') done = ev;
+      }
+      const want = `Please write to ${RAW.email} or call ${RAW.phone}.`;
+      assert.equal(deltas, want, 'the deltas restored across pieces');
+      assert.equal(done.text, want, 'the done event restored');
+      const [rec] = await upstream(mocks.openai);
+      const prompt = multipartParts(rec).find((p) => p.name === 'prompt').data.toString('utf8');
+      assertScrubbed(prompt, 'streamed transcription prompt');
+      const [row] = await assertRecorded(user, 'openai');
+      assert.equal(Number(row.usage.output_tokens), 9, JSON.stringify(row.usage));
+    });
+
+  test('chat.completions with audio output (modalities ["text", "audio"]): without personal data the spoken answer and ' +
+    'its transcript come back; with a value to tokenize refused 400 pii_unrestorable, nothing sent', async () => {
+    await mocks.openai.reset();
+    const user = newUser();
+    const sdk = openai(user, { 'x-mock-echo': '1' });
+    const ask = { model: 'gpt-4o-audio-preview', modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'mp3' } };
+    const r = await sdk.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'Read me the weather.' }] });
+    assert.equal(r.choices[0].message.audio.transcript, 'Read me the weather.');
+    assert.equal(Buffer.from(r.choices[0].message.audio.data, 'base64').subarray(10).toString(), 'Read me the weather.');
+    await assert.rejects(sdk.chat.completions.create({ ...ask, messages: [{ role: 'user', content: ASK }] }), (e) => {
+      assert.ok(e instanceof OpenAI.BadRequestError, `${e.constructor.name}: ${e.message}`);
+      assert.equal(e.code, 'pii_unrestorable');
+      assert.match(e.message, /EMAIL_ADDRESS/);
+      return true;
+    });
+    assert.equal((await mocks.openai.requests()).length, 1, 'the refused call never reached OpenAI');
+    const rows = await calls(user, 2);
+    assert.deepEqual(rows.map((x) => x.status), [200, 400]);
+  });
+
+  test('chat.completions with an input_audio part (audio allowed by forward_unscanned_types): the audio forwarded as ' +
+    'sent, the text part scrubbed, the answer restored', async () => {
+    await mocks.openai.reset();
+    const user = newUser();
+    const data = wav().toString('base64');
+    const r = await openai(user, { 'x-mock-echo': '1' }).chat.completions.create({ model: 'gpt-4o-audio-preview',
+      messages: [{ role: 'user', content: [{ type: 'text', text: ASK }, { type: 'input_audio', input_audio: { data, format: 'wav' } }] }] });
+    assertAnswer(r.choices[0].message.content, 'input_audio answer');
+    const [rec] = await upstream(mocks.openai);
+    const b = JSON.parse(rec.body);
+    assert.equal(b.messages[0].content[1].input_audio.data, data, 'the audio forwarded unchanged');
+    assertScrubbed(rec.body, 'input_audio request');
+    await assertRecorded(user, 'openai', { decision: /store=false/ });
+  });
+
   test('images.edit (multipart image upload): EXIF/GPS stripped, the prompt scrubbed, the image returned, recorded',
     async () => {
       await mocks.openai.reset();
@@ -351,6 +410,38 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
   });
 });
 
+describe('end-user ids sent to the provider (OpenAI user / safety_identifier, Anthropic metadata.user_id)', () => {
+  test('ids that are e-mail addresses: each end user gets a pseudonym of their own (it was "<EMAIL_ADDRESS_1>" for ' +
+    'every user, or one hash of that placeholder), stable across calls, never the address', async () => {
+    await mocks.openai.reset();
+    await mocks.anthropic.reset();
+    const ids = ['jane.doe@example.com', 'bob.smith@corp-mail.org'];
+    for (const id of [...ids, ids[0]]) {
+      // the app's own id as the body's user, the way OpenAI documents it (aigw reads the end user from it too)
+      const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+      await sdk.chat.completions.create({ model: 'gpt-4o-mini', user: id, safety_identifier: id,
+        messages: [{ role: 'user', content: 'hi' }] });
+      await sdk.responses.create({ model: 'gpt-4o-mini', input: 'hi', safety_identifier: id });
+      const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
+        defaultHeaders: { 'X-AIGW-User': id } });
+      await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, metadata: { user_id: id },
+        messages: [{ role: 'user', content: 'hi' }] });
+    }
+    const oa = (await upstream(mocks.openai, 6)).map((r) => JSON.parse(r.body));
+    const an = (await upstream(mocks.anthropic, 3)).map((r) => JSON.parse(r.body).metadata.user_id);
+    const seen = [[oa[0].user, oa[0].safety_identifier, oa[1].safety_identifier, an[0]],
+      [oa[2].user, oa[2].safety_identifier, oa[3].safety_identifier, an[1]],
+      [oa[4].user, oa[4].safety_identifier, oa[5].safety_identifier, an[2]]];
+    for (const row of seen) for (const v of row) assert.match(v, /^u_[0-9a-f]{32}$/, JSON.stringify(seen));
+    assert.notEqual(seen[0][0], seen[1][0], 'two users, two pseudonyms at OpenAI');
+    assert.notEqual(seen[0][3], seen[1][3], 'two users, two pseudonyms at Anthropic');
+    assert.deepEqual(seen[2], seen[0], 'the same user keeps the same pseudonyms');
+    assert.ok(!mocks.openai.logText().includes('example.com') && !mocks.anthropic.logText().includes('example.com'));
+    const [row] = await calls(ids[1], 3).then((rows) => rows.filter((x) => x.route.endsWith('chat/completions')));
+    assert.match(row.notrain_decision, /user hashed,safety_identifier hashed/);
+  });
+});
+
 describe('openai SDK: Responses API storage features (no-storage policy)', () => {
   const cases = [
     ['previous_response_id', { previous_response_id: 'resp_68af4030592c81938ec0a5fbab4a3e9f' }, 'openai_previous_response_id'],
@@ -439,6 +530,24 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
     await assertRecorded(user, 'anthropic', { n: 2 });
   });
 
+  test('beta.files.upload and a document block with a file source (Files API storage): PermissionDeniedError in ' +
+    'Anthropic\'s shape, nothing sent', async () => {
+    await mocks.anthropic.reset();
+    const sdk = claude(newUser());
+    await assert.rejects(sdk.beta.files.upload({ file: await Anthropic.toFile(Buffer.from(ASK), 'notes.txt', { type: 'text/plain' }) }),
+      (e) => {
+        assert.ok(e instanceof Anthropic.PermissionDeniedError, `${e.constructor.name}: ${e.message}`);
+        assert.equal(e.error.type, 'error');
+        assert.equal(e.error.error.type, 'permission_error');
+        return true;
+      });
+    await assert.rejects(sdk.beta.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, betas: ['files-api-2025-04-14'],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Summarise' },
+        { type: 'document', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' } }] }] }),
+    (e) => e instanceof Anthropic.PermissionDeniedError && e.error.error.type === 'permission_error');
+    assert.equal((await mocks.anthropic.requests()).length, 0, 'nothing reached Anthropic');
+  });
+
   test('messages.countTokens: scrubbed, the count returned, recorded and not charged', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
@@ -522,6 +631,30 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
     assertScrubbed(second.body, 'functionResponse turn');
     for (const v of TOOL_RAW) assert.ok(!second.body.includes(v), `function response value ${v} scrubbed`);
     await assertRecorded(user, 'gemini', { n: 2 });
+  });
+
+  test('speech generation (responseModalities ["AUDIO"]): without personal data the audio comes back as sent; with a ' +
+    'value to tokenize ApiError 400 pii_unrestorable in Gemini\'s shape, nothing sent', async () => {
+    await mocks.gemini.reset();
+    const user = newUser();
+    const config = { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } } };
+    const r = await ai(user).models.generateContent({ model: 'gemini-2.5-flash-preview-tts', contents: 'Say cheerfully: have a nice day',
+      config });
+    const part = r.candidates[0].content.parts[0].inlineData;
+    assert.match(part.mimeType, /^audio\/L16/);
+    assert.equal(Buffer.from(part.data, 'base64').toString(), 'Say cheerfully: have a nice day');
+    await assert.rejects(ai(user).models.generateContent({ model: 'gemini-2.5-flash-preview-tts', contents: `Say: call ${RAW.phone}`,
+      config }), (e) => {
+      assert.equal(e.status, 400, e.message);
+      const body = JSON.parse(e.message);
+      assert.equal(body.error.code, 400);
+      assert.equal(body.error.status, 'INVALID_ARGUMENT');
+      assert.match(body.error.message, /PHONE_NUMBER/);
+      return true;
+    });
+    assert.equal((await mocks.gemini.requests()).length, 1, 'the refused call never reached Google');
+    const rows = await calls(user, 2);
+    assert.deepEqual(rows.map((x) => x.status), [200, 400]);
   });
 
   test('countTokens: scrubbed, the count returned, recorded', async () => {

@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import {
   CLIENT_KEY, USER, client, rawRequest, rawSocket, sqlite, startPair, storeSetup, waitFor,
 } from './lib/harness.mjs';
-import { PROVIDER_KEYS, RAW, startProviders } from './lib/providers.mjs';
+import { PROVIDER_KEYS, RAW, assertNoPii, startProviders } from './lib/providers.mjs';
 
 let env;
 let gw;
@@ -255,6 +255,73 @@ describe('bodies by content, not by label', () => {
     const n = await post('/v1/audio/transcriptions-raw', bearer({ 'content-type': 'application/octet-stream' }), bytes);
     assert.equal(n.status, 415, n.body);
   });
+});
+
+describe('multipart parts are forwarded only as the bytes that were scanned (RFC 7578 sections 4.6-4.8)', () => {
+  const B = 'fcedgeBoundary42';
+  const part = (headers, content) => `--${B}\r\n${headers.join('\r\n')}\r\n\r\n${content}\r\n`;
+  const form = (...parts) => Buffer.from(parts.join('') + `--${B}--\r\n`, 'latin1');
+  const cd = (name, filename) => `Content-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}`;
+  const model = part([cd('model')], 'whisper-1');
+  const audio = part([cd('file', 'a.txt'), 'Content-Type: text/plain'], 'hello world');
+  const latin1 = (s) => Buffer.from(s, 'utf16le').toString('latin1');
+  const mp = () => bearer({ 'content-type': `multipart/form-data; boundary=${B}` });
+
+  test('encoded, re-labelled or unlabelled non-UTF-8 text and unknown part headers: 400, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    const b64 = Buffer.from(`mail ${RAW.email}`).toString('base64');
+    for (const [what, body] of [
+      ['base64 transfer encoding', form(model, audio, part([cd('prompt'), 'Content-Transfer-Encoding: base64'], b64))],
+      ['quoted-printable', form(model, audio, part([cd('prompt'), 'Content-Transfer-Encoding: quoted-printable'],
+        RAW.email.replace('@', '=40')))],
+      ['Content-Encoding in a part', form(model, audio, part([cd('prompt'), 'Content-Encoding: gzip'], 'x'))],
+      ['UTF-16 labelled', form(model, audio, part([cd('prompt'), 'Content-Type: text/plain; charset=utf-16le'],
+        latin1(`mail ${RAW.email}`)))],
+      ['UTF-16 unlabelled', form(model, audio, part([cd('prompt')], latin1(`mail ${RAW.email}`)))],
+      ['Latin-1 text', form(model, audio, part([cd('prompt')], 'Jos\xe9 Garc\xeda'))],
+      ['_charset_ other than UTF-8', form(part([cd('_charset_')], 'utf-16'), model, audio)],
+      ['a header the scan never reads', form(model, audio, part([cd('prompt'), `X-Note: ${RAW.email}`], 'hi'))],
+      ['a Content-Length that disagrees', form(model, audio, part([cd('prompt'), 'Content-Length: 2'], 'hello'))],
+    ]) {
+      const r = await post('/v1/audio/transcriptions', mp(), body);
+      assert.equal(r.status, 400, `${what}: ${r.body}`);
+      assert.equal(r.json.error.code, 'invalid_multipart', what);
+    }
+    assert.deepEqual(await forwarded(mocks.openai), []);
+  });
+
+  test('personal data in a part name or in the model part: 400 pii_in_structural_field, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    for (const body of [form(model, audio, part([cd(RAW.email)], 'hi')), form(part([cd('model')], `whisper-${RAW.email}`), audio)]) {
+      const r = await post('/v1/audio/transcriptions', mp(), body);
+      assert.equal(r.status, 400, r.body);
+      assert.equal(r.json.error.code, 'pii_in_structural_field');
+      assert.ok(!r.body.includes(RAW.email), 'the message never repeats the value');
+    }
+    assert.deepEqual(await forwarded(mocks.openai), []);
+  });
+
+  test('a part typed as audio without a filename is a file (415 unless allowed), not text', async () => {
+    await mocks.openai.reset();
+    const r = await post('/v1/audio/transcriptions', mp(),
+      form(model, part([cd('file'), 'Content-Type: audio/mpeg'], 'ID3\x03\x00\x00\x00garbage')));
+    assert.equal(r.status, 415, r.body);
+    assert.equal(r.json.error.code, 'unscannable_payload');
+    assert.deepEqual(await forwarded(mocks.openai), []);
+  });
+
+  test('what clients send is accepted: identity transfer encodings, a matching Content-Length, UTF-8 labels, JSON parts',
+    async () => {
+      await mocks.openai.reset();
+      const r = await post('/v1/audio/transcriptions', mp(), form(model, audio,
+        part([cd('prompt'), 'Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: 8bit'], `mail ${RAW.email}`),
+        part([cd('language'), 'Content-Length: 2'], 'en'),
+        part([cd('meta'), 'Content-Type: application/json'], JSON.stringify({ note: `call ${RAW.phone}` }))));
+      assert.equal(r.status, 200, r.body);
+      const [rec] = await forwarded(mocks.openai);
+      assertNoPii(rec.body, 'the forwarded form');
+      assert.match(rec.body, /name="language"\r\nContent-Length: 2\r\n\r\nen\r\n/);
+    });
 });
 
 describe('secrets never flow back', () => {

@@ -101,7 +101,26 @@ const NEIGHBOURS = [
   (v) => `请联系${v}谢谢`, (v) => `Звоните${v}сегодня`, (v) => `اتصل${v}شكرا`, (v) => `संपर्क${v}करें`,
   (v) => `«${v}»`, (v) => `電話：${v}`, (v) => v.replace(/ /g, '\u00a0'), (v) => v.replace(/ /g, '\u202f'),
   (v) => v.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))).replace('+', '\uff0b'),
+  // invisible format characters inside the value (copied from web pages, PDFs, chat apps): a reader sees the value
+  (v) => {
+    let out = v;
+    for (let k = 0; k < 3; k++) {
+      const at = 1 + Math.floor(rnd() * (out.length - 1));
+      out = out.slice(0, at) + pick(INVISIBLE) + out.slice(at);
+    }
+    return out;
+  },
 ];
+// HTML character references (a page or an e-mail quoted in a prompt)
+// (the value's own first digit first: a reference must not land inside another one)
+NEIGHBOURS.push((v) => v.replace(/[0-9]/, (d) => `&#${d.charCodeAt(0)};`)
+  .replace('@', pick(['&#64;', '&#x40;', '&commat;'])).replace(/ /g, () => pick(['&nbsp;', '&#32;', ' '])));
+const ENTITIES = { commat: '@', nbsp: ' ', period: '.', plus: '+' };
+// one pass, as a browser renders it: "&#x&#52;0;" is the text "&#x40;", not "@"
+const decodeEntities = (t) => t.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(commat|nbsp|period|plus));/gi,
+  (_, d, h, n) => (n ? ENTITIES[n.toLowerCase()] : String.fromCodePoint((d ? Number(d) : parseInt(h, 16)) % 0x110000)));
+const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u200e', '\u202a', '\u2066'];
+const INVISIBLE_RE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const SEPARATORS = [' ', '\n', ', ', ': ', ' (', '; ', '\t', ' - '];
 
 function plantText(base, c, classes) {
@@ -290,7 +309,8 @@ function leaksIn(rec, needles) {
   } catch { /* not JSON: raw only */ }
   const texts = raw.concat(parsed !== null ? decodedStrings(parsed) : decodedStrings(rec.body));
   const found = new Set();
-  for (const t of texts) {
+  for (const t0 of texts) {
+    const t = decodeEntities(t0).replace(INVISIBLE_RE, '');
     const lower = t.toLowerCase();
     for (const n of needles.exact) if (lower.includes(n.toLowerCase())) found.add(n);
     const flat = t.normalize('NFKC').replace(/[\s\u00a0\u2007\u202f\-–.()/+]/g, '');

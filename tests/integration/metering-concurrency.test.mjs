@@ -226,7 +226,9 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
   test('credit leases: three instances spend leases, give them back when idle; a killed instance\'s lease is reclaimed', async (t) => {
     const db = pg.database('leases');
     const data = storeSetup('meter-pglease-data', { store: { driver: 'postgres', dsn: db.dsn } });
-    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 1500, lease_ttl_ms: 4000 } });
+    // lease_idle_ms outlasts the pause between two waves on a loaded machine (the ledger reads in between take a
+    // second or more at load 15), or each wave starts without a lease and none of its reservations is on one
+    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 3000, lease_ttl_ms: 6000 } });
     const ledger = pgLedger(db);
     const gws = [];
     try {
@@ -248,8 +250,15 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
               messages: [{ role: 'user', content: `lease ${wave}.${i}` }] }, { headers: { 'x-mock-delay-ms': '300' } }).withResponse());
           }
         }
+        // open reservations on a lease are sampled while the wave is in flight (one sample at a fixed 150 ms saw none
+        // on a machine at load 15: the calls had not reached aigw yet)
+        let settled = false;
+        Promise.allSettled(inflight).then(() => { settled = true; });
         await sleep(150);
-        onLease = Math.max(onLease, ledger.openOnLease(user));
+        do {
+          onLease = Math.max(onLease, ledger.openOnLease(user));
+          if (onLease === 0) await sleep(20);
+        } while (!settled && onLease === 0);
         // one consistent snapshot: sum(ledger) = balance row + leases, whatever is in flight
         const snap = db.psql(`SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = ${q(user)}),`
           + ` (SELECT balance FROM credit_balances WHERE user_id = ${q(user)}),`

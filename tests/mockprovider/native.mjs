@@ -268,6 +268,12 @@ async function gemini(req, out, urlPath, body, query, fx, h) {
     const r = h.clone(modalities.includes('IMAGE') ? fx.imageOutput : fx.generate);
     r.modelVersion = model;
     if (echo || req.headers['x-mock-echo'] === '1') r.candidates[0].content.parts = [{ text: geminiUserText(body) }];
+    if (modalities.map((x) => String(x).toUpperCase()).includes('AUDIO')) {
+      // a TTS model: the text spoken, as 24 kHz 16-bit PCM in inlineData (ai.google.dev/gemini-api/docs/speech-generation);
+      // the mock's "PCM" is the text's bytes
+      r.candidates[0].content.parts = [{ inlineData: { mimeType: 'audio/L16;codec=pcm;rate=24000',
+        data: Buffer.from(geminiUserText(body), 'utf8').toString('base64') } }];
+    }
     return h.sendJson(out, 200, r);
   }
   if (method === 'streamGenerateContent') {

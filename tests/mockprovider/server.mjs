@@ -745,6 +745,15 @@ async function route(req, out, urlPath, rawBody, query) {
         tool_calls: [{ id: 'call_mock0001', type: 'function', function: { name: tc.name, arguments: tc.args } }] };
       r.choices[0].finish_reason = 'tool_calls';
     }
+    // modalities ["text", "audio"] (gpt-4o-audio-preview): message.audio {id, data: the spoken answer in base64,
+    // expires_at, transcript} and content null (OpenAI API reference, "The chat completion object", message.audio).
+    // The mock's audio is an ID3 header, then the text as spoken.
+    if (Array.isArray(body.modalities) && body.modalities.includes('audio') && !(tc && tc.name)) {
+      const said = r.choices[0].message.content;
+      r.choices[0].message.content = null;
+      r.choices[0].message.audio = { id: 'audio_mock0001', expires_at: 1767229200, transcript: said,
+        data: Buffer.concat([Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]), Buffer.from(said, 'utf8')]).toString('base64') };
+    }
     // n > 1: one choice per completion, index 0..n-1 (OpenAI API reference, "Create chat completion": `n`,
     // "How many chat completion choices to generate for each input message"); the echo in each
     if (Number.isInteger(body.n) && body.n > 1) {
@@ -812,6 +821,16 @@ async function route(req, out, urlPath, rawBody, query) {
     // the transcript is x-mock-say's text (else a fixed one); response_format text / srt / vtt answer it as plain
     // text (OpenAI API reference, "Create transcription": text/plain for text and srt, text/vtt for vtt), json as {text}
     const text = typeof body[SAY] === 'string' ? body[SAY] : 'The quick brown fox.';
+    if (/name="stream"\r\n\r\ntrue\r\n/.test(rawBody.toString('latin1'))) {
+      // stream=true (gpt-4o-transcribe, gpt-4o-mini-transcribe): server-sent events transcript.text.delta {delta}, then
+      // transcript.text.done {text, usage} (OpenAI API reference, "Create transcription", "Stream transcription")
+      const events = pieces(text, intHeader(req, 'x-mock-piece') || 3).map((d) => ({ event: null,
+        data: JSON.stringify({ type: 'transcript.text.delta', delta: d }) }));
+      events.push({ event: null, data: JSON.stringify({ type: 'transcript.text.done', text,
+        usage: { type: 'tokens', input_tokens: 14, input_token_details: { text_tokens: 4, audio_tokens: 10 }, output_tokens: 9,
+          total_tokens: 23 } }) });
+      return sendSse(out, req, events);
+    }
     const fm = /name="response_format"\r\n\r\n([a-z_]+)\r\n/.exec(rawBody.toString('latin1'));
     const format = fm ? fm[1] : 'json';
     if (format === 'text' || format === 'srt' || format === 'vtt') {

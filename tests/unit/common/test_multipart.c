@@ -313,6 +313,95 @@ static void test_framing(void **state)
     assert_string_equal(err, "missing final boundary");
 }
 
+/* text transform of test_part_rules: part "a" gets longer, the others stay */
+static int grow_a(void *ctx, const gw_multipart_part_t *part, gw_buf_t *repl)
+{
+    (void)ctx;
+    if (part->name_len != 1 || part->name[0] != 'a')
+        return 0;
+    return gw_buf_append(repl, "hello, longer", 13) == 0 ? 1 : -1;
+}
+
+/* RFC 7578 sections 4.6-4.8, failing closed: a part is accepted only when the bytes aigw scans are the bytes the
+ * provider reads (no transfer or content encoding, no other charset, no header field the scan never sees). */
+static void test_part_rules(void **state)
+{
+    gw_multipart_part_t p[GW_MULTIPART_MAX_PARTS];
+    size_t n;
+    const char *err;
+    struct {
+        const char *body;
+        int ok;
+    } cases[] = {
+        /* identity transfer encodings, a Content-Length that matches, UTF-8 labels */
+        {"--XyZ\r\n" CD("a") "Content-Transfer-Encoding: 8bit\r\n\r\nv\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("a") "content-transfer-encoding: BINARY\r\n\r\nv\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("a") "Content-Transfer-Encoding: 7bit\r\n\r\nv\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("a") "Content-Length: 5\r\n\r\nhello\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("a") "Content-Type: text/plain; charset=\"UTF-8\"\r\n\r\nJos\xc3\xa9\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("a") "Content-Type: text/plain; charset=us-ascii\r\n\r\nv\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("_charset_") "\r\nUTF-8\r\n--XyZ--", 1},
+        {"--XyZ\r\n" CD("j") "Content-Type: application/json\r\n\r\n{}\r\n--XyZ--", 1},
+        /* binary content in a file part is not text */
+        {"--XyZ\r\n" CD("f") "Content-Type: audio/mpeg\r\n\r\nID3\x03\xff\xfe\r\n--XyZ--", 1},
+        /* refused: encodings the provider would undo after the scan */
+        {"--XyZ\r\n" CD("a") "Content-Transfer-Encoding: base64\r\n\r\nbWFpbA==\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("a") "Content-Transfer-Encoding: quoted-printable\r\n\r\nv=40x\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("a") "Content-Encoding: gzip\r\n\r\nv\r\n--XyZ--", 0},
+        /* refused: header fields RFC 7578 section 4.8 does not allow (their values go unscanned) */
+        {"--XyZ\r\n" CD("a") "X-Note: jane@example.com\r\n\r\nv\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("a") "Content-Type: text/plain\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--", 0},
+        /* refused: a Content-Length that says another length, or is not a number */
+        {"--XyZ\r\n" CD("a") "Content-Length: 9\r\n\r\nhello\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("a") "Content-Length: 5x\r\n\r\nhello\r\n--XyZ--", 0},
+        /* refused: text that is not UTF-8, labelled or not */
+        {"--XyZ\r\n" CD("a") "Content-Type: text/plain; charset=utf-16le\r\n\r\nm\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("a") "Content-Type: text/plain; charset=iso-8859-1\r\n\r\nJos\xe9\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("a") "\r\nJos\xe9\r\n--XyZ--", 0},
+        {"--XyZ\r\n" CD("_charset_") "\r\nshift_jis\r\n--XyZ--", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        err = NULL;
+        int rc = parse_str(cases[i].body, &n, p, &err);
+        if (cases[i].ok && rc != 0)
+            fail_msg("case %zu: refused (%s)", i, err);
+        if (!cases[i].ok && (rc != GW_MULTIPART_E_SYNTAX || err == NULL))
+            fail_msg("case %zu: accepted", i);
+    }
+    /* NUL bytes in a text part (UTF-16 without a label; strlen would stop at them) */
+    static const char utf16[] = "--XyZ\r\n" CD("a") "\r\nm\x00a\x00i\x00l\x00\r\n--XyZ--";
+    err = NULL;
+    assert_int_equal(gw_multipart_parse(utf16, sizeof(utf16) - 1, "XyZ", 3, p, GW_MULTIPART_MAX_PARTS, &n, &err, NULL),
+                     GW_MULTIPART_E_SYNTAX);
+    assert_non_null(strstr(err, "NUL"));
+    /* the same bytes in a file part are the file scan's to judge */
+    static const char file16[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nm\x00a\x00\r\n--XyZ--";
+    assert_int_equal(gw_multipart_parse(file16, sizeof(file16) - 1, "XyZ", 3, p, GW_MULTIPART_MAX_PARTS, &n, &err, NULL), 0);
+    assert_true(p[0].is_file);
+    /* a part typed as audio without a filename is a file, not text */
+    assert_int_equal(parse_str("--XyZ\r\n" CD("f") "Content-Type: audio/wav\r\n\r\nRIFF\r\n--XyZ--", &n, p, &err), 0);
+    assert_true(p[0].is_file);
+    assert_int_equal(parse_str("--XyZ\r\n" CD("j") "Content-Type: application/vnd.x+json\r\n\r\n{}\r\n--XyZ--", &n, p, &err), 0);
+    assert_false(p[0].is_file);
+
+    /* a replaced part's Content-Length says the new length, so the output parses again (a stale one would be refused) */
+    static const char withlen[] =
+        "--XyZ\r\n" CD("a") "Content-Length: 5\r\n\r\nhello\r\n--XyZ\r\n" CD("b") "content-length: 2\r\n\r\nok\r\n--XyZ--";
+    gw_buf_t out = GW_BUF_INIT;
+    int changed = 0;
+    gw_multipart_rewriter_t rw = {grow_a, NULL, 0, NULL};
+    assert_int_equal(gw_multipart_rewrite(withlen, sizeof(withlen) - 1, "XyZ", 3, &rw, &out, &changed, &err), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(gw_multipart_parse(out.base, out.len, "XyZ", 3, p, GW_MULTIPART_MAX_PARTS, &n, &err, NULL), 0);
+    assert_int_equal(n, 2);
+    assert_true(span_eq(p[0].body, p[0].body_len, "hello, longer"));
+    assert_non_null(memmem(out.base, out.len, "Content-Length: 13\r\n", 20));
+    assert_non_null(memmem(out.base, out.len, "content-length: 2\r\n", 19)); /* untouched part: as it came */
+    gw_buf_free(&out);
+    (void)state;
+}
+
 static void test_caps(void **state)
 {
     gw_buf_t body = GW_BUF_INIT;
@@ -386,8 +475,9 @@ static void test_neutral_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_boundary), cmocka_unit_test(test_fixture_parse), cmocka_unit_test(test_fixture_rewrite),
-        cmocka_unit_test(test_framing),  cmocka_unit_test(test_caps),          cmocka_unit_test(test_neutral_names),
+        cmocka_unit_test(test_boundary),      cmocka_unit_test(test_fixture_parse), cmocka_unit_test(test_fixture_rewrite),
+        cmocka_unit_test(test_framing),       cmocka_unit_test(test_caps),          cmocka_unit_test(test_part_rules),
+        cmocka_unit_test(test_neutral_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

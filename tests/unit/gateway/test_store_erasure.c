@@ -370,11 +370,48 @@ static void test_erasure_by_other_instance_journal(void **state)
     json_decref(doc);
 }
 
+/* Issue 12 session 9 (schema version 13): access entries kept beside their call rows (call_access,
+ * SQLite) are erased with the user's calls and counted in the receipt's access_log; another user's
+ * stay. On PostgreSQL the same entries are access_log rows: the same receipt. */
+static void test_erasure_access_beside_call_row(void **state)
+{
+    fx_t *fx = *state;
+    submit_call(fx->st, mkcall("e1", "erin", T0, "{\"a\":1}", "resp", 0));
+    submit_call(fx->st, mkcall("e2", "erin", T0 + 1, "{\"a\":2}", "resp", 0));
+    submit_call(fx->st, mkcall("f1", "frank", T0, "{\"b\":1}", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    const char *rids[] = {"e1", "e2", "f1"};
+    const char *users[] = {"erin", "erin", "frank"};
+    for (int i = 0; i < 3; i++) {
+        gw_store_access_rec_t *a = mkaccess(users[i], T0 + (i == 1));
+        snprintf(a->request_id, sizeof(a->request_id), "%s", rids[i]);
+        assert_int_equal(gw_store_submit_access(fx->st, a), 0);
+    }
+    assert_int_equal(gw_store_submit_access(fx->st, mkaccess("erin", T0 + 5)), 0); /* no request id: access_log */
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    if (!use_pg)
+        assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access", NULL), 3);
+    gw_erasure_receipt_t rc;
+    assert_int_equal(gw_store_forget_user(fx->st, "erin", &rc), 0);
+    assert_int_equal(rc.calls, 2);
+    assert_int_equal(rc.access_log, 3);
+    if (!use_pg) {
+        assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access", NULL), 1);
+        assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "f1"), 1);
+    }
+    int erc;
+    json_t *doc = export_json(fx->st, "frank", &erc);
+    assert_int_equal(erc, 0);
+    assert_int_equal(json_array_size(json_object_get(doc, "access_log")), 1);
+    json_decref(doc);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erasure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_erasure_access_beside_call_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erasure_by_other_instance_journal, setup, teardown),
     };

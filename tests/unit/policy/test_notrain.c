@@ -69,10 +69,13 @@ typedef struct st_run_t {
     pol_notrain_decision_t d;
 } run_t;
 
+/* The end-user id run() passes (pol_notrain_input_t.user); NULL: none. */
+static const char *run_user;
+
 static void run(const pol_notrain_t *nt, const char *provider, const char *route, const char *tier, int consent, const char *body,
                 size_t len, run_t *r)
 {
-    pol_notrain_input_t in = {provider, route, strlen(route), tier, consent};
+    pol_notrain_input_t in = {provider, route, strlen(route), tier, consent, run_user, run_user != NULL ? strlen(run_user) : 0};
     gw_buf_t out = GW_BUF_INIT, rec = GW_BUF_INIT, msg = GW_BUF_INIT;
     int changed = 0;
     r->verdict = pol_notrain_apply(nt, &in, body, len, &r->d, &out, &changed);
@@ -131,7 +134,10 @@ static void test_openai_chat(void **state)
     assert_null(json_object_get(r.doc, "metadata"));
     assert_non_null(json_object_get(r.doc, "messages")); /* rest untouched */
     assert_string_equal(json_string_value(json_object_get(r.doc, "prompt_cache_key")), "acme-support-v3");
-    assert_string_equal(r.record, "flags:store=false,metadata dropped");
+    /* no hash key: the fixture's user and safety_identifier (an e-mail) are dropped, not forwarded */
+    assert_null(json_object_get(r.doc, "user"));
+    assert_null(json_object_get(r.doc, "safety_identifier"));
+    assert_string_equal(r.record, "flags:store=false,metadata dropped,user dropped");
     assert_string_equal(r.message, "");
     json_decref(r.doc);
 
@@ -192,7 +198,7 @@ static void test_openai_responses(void **state)
     free(body);
     /* consent does not lift a storage refusal; no_storage:false does */
     body = variant("openai/responses.request.json", "previous_response_id", json_string("resp_9"));
-    pol_notrain_input_t in = {"openai", "responses", 9, NULL, 1};
+    pol_notrain_input_t in = {"openai", "responses", 9, NULL, 1, NULL, 0};
     gw_buf_t out = GW_BUF_INIT;
     int changed;
     assert_int_equal(pol_notrain_apply(nt, &in, body, strlen(body), &r.d, &out, &changed), POL_NOTRAIN_REFUSED);
@@ -234,7 +240,7 @@ static void test_openai_routes(void **state)
     const char *gemini_refused[] = {"models/gemini-2.5-flash:batchGenerateContent", "models/x:BatchGenerateContent",
                                     "models/e:asyncBatchEmbedContent", "openai/files", "openai/batches/b1"};
     for (size_t i = 0; i < sizeof(gemini_refused) / sizeof(gemini_refused[0]); i++) {
-        pol_notrain_input_t in = {"gemini", gemini_refused[i], strlen(gemini_refused[i]), "paid", 0};
+        pol_notrain_input_t in = {"gemini", gemini_refused[i], strlen(gemini_refused[i]), "paid", 0, NULL, 0};
         pol_notrain_decision_t d;
         if (pol_notrain_begin(nt, &in, &d) != POL_NOTRAIN_REFUSED)
             fail_msg("gemini %s should be refused", gemini_refused[i]);
@@ -398,6 +404,60 @@ static void test_replicate(void **state)
     pol_notrain_free(nt);
 }
 
+/* OpenAI user / safety_identifier: keyed hash by default (OpenAI recommends hashing them), stable per value; a value
+ * the PII pass already replaced by a placeholder is hashed as the call's end-user id instead, so that two users whose
+ * ids are e-mail addresses ("<EMAIL_ADDRESS_1>" both) get distinct pseudonyms; "keep" keeps them. */
+static void test_openai_user(void **state)
+{
+    (void)state;
+    unsigned char key[32];
+    memset(key, 9, sizeof(key));
+    pol_notrain_t *nt = make(NULL, key);
+    run_t r;
+    char a[40], b[40];
+#define UID(field) json_string_value(json_object_get(r.doc, field))
+    run_str(nt, "openai", "chat/completions", "{\"messages\":[],\"user\":\"user-42\",\"safety_identifier\":\"user-42\"}", &r);
+    assert_string_equal(r.record, "flags:store=false,metadata dropped,user hashed,safety_identifier hashed");
+    assert_int_equal(strlen(UID("user")), 34);
+    assert_true(strncmp(UID("user"), "u_", 2) == 0);
+    assert_string_equal(UID("user"), UID("safety_identifier"));
+    snprintf(a, sizeof(a), "%s", UID("user"));
+    json_decref(r.doc);
+    /* a placeholder value: the end user's id is hashed, the same pseudonym as that id sent as the value */
+    run_user = "user-42";
+    run_str(nt, "openai", "responses", "{\"input\":\"hi\",\"safety_identifier\":\"<EMAIL_ADDRESS_1>\"}", &r);
+    assert_string_equal(UID("safety_identifier"), a);
+    json_decref(r.doc);
+    run_user = "user-43";
+    run_str(nt, "openai", "responses", "{\"input\":\"hi\",\"safety_identifier\":\"<EMAIL_ADDRESS_1>\"}", &r);
+    snprintf(b, sizeof(b), "%s", UID("safety_identifier"));
+    assert_string_not_equal(a, b);
+    json_decref(r.doc);
+    run_str(nt, "openai", "chat/completions", "{\"user\":\"team <EMAIL_ADDRESS> x\"}", &r); /* redact's placeholder too */
+    assert_string_equal(UID("user"), b);
+    json_decref(r.doc);
+    /* no placeholder: the value is hashed whatever the user ("a<b>", lower case, is no placeholder) */
+    run_str(nt, "openai", "chat/completions", "{\"user\":\"user-42\"}", &r);
+    assert_string_equal(UID("user"), a);
+    json_decref(r.doc);
+    run_str(nt, "openai", "chat/completions", "{\"user\":\"a<b>\"}", &r);
+    assert_string_not_equal(UID("user"), b);
+    json_decref(r.doc);
+    run_user = NULL;
+    /* embeddings are not a chat or responses route: untouched */
+    run_str(nt, "openai", "embeddings", "{\"input\":\"x\",\"user\":\"user-42\"}", &r);
+    assert_string_equal(UID("user"), "user-42");
+    json_decref(r.doc);
+    pol_notrain_free(nt);
+    nt = make("{\"providers\": {\"openai\": {\"user\": \"keep\"}}}", key);
+    run_str(nt, "openai", "chat/completions", "{\"user\":\"user-42\"}", &r);
+    assert_string_equal(UID("user"), "user-42");
+    assert_string_equal(r.record, "flags:store=false,metadata dropped");
+    json_decref(r.doc);
+    pol_notrain_free(nt);
+#undef UID
+}
+
 static void test_anthropic(void **state)
 {
     unsigned char key[32];
@@ -421,6 +481,17 @@ static void test_anthropic(void **state)
     run_fixture(nt, "anthropic", "messages", NULL, 0, "anthropic/messages.request.json", &r);
     assert_string_equal(json_string_value(json_object_get(json_object_get(r.doc, "metadata"), "user_id")), first);
     json_decref(r.doc);
+
+    /* metadata.user_id the PII pass replaced by a placeholder: the end user's pseudonym, distinct per user */
+    run_user = "user-a";
+    run_str(nt, "anthropic", "messages", "{\"metadata\":{\"user_id\":\"<EMAIL_ADDRESS_1>\"},\"messages\":[]}", &r);
+    snprintf(first, sizeof(first), "%s", json_string_value(json_object_get(json_object_get(r.doc, "metadata"), "user_id")));
+    json_decref(r.doc);
+    run_user = "user-b";
+    run_str(nt, "anthropic", "messages", "{\"metadata\":{\"user_id\":\"<EMAIL_ADDRESS_1>\"},\"messages\":[]}", &r);
+    assert_string_not_equal(json_string_value(json_object_get(json_object_get(r.doc, "metadata"), "user_id")), first);
+    json_decref(r.doc);
+    run_user = NULL;
 
     /* file sources are refused */
     run_str(nt, "anthropic", "messages",
@@ -616,7 +687,7 @@ static void test_single_pass(void **state)
     size_t len;
     char *body = load_fixture("anthropic/messages.request.json", &len);
     pol_notrain_decision_t d;
-    pol_notrain_input_t in = {"anthropic", "messages", 8, NULL, 0};
+    pol_notrain_input_t in = {"anthropic", "messages", 8, NULL, 0, NULL, 0};
     assert_int_equal(pol_notrain_begin(nt, &in, &d), POL_NOTRAIN_ALLOWED);
     merged_t m = {&d, 0};
     gw_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0};
@@ -786,11 +857,22 @@ static void test_route_glob_prefilter(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_openai_chat), cmocka_unit_test(test_openai_responses), cmocka_unit_test(test_openai_routes),
-        cmocka_unit_test(test_openrouter),  cmocka_unit_test(test_gemini),           cmocka_unit_test(test_deepseek),
-        cmocka_unit_test(test_replicate),   cmocka_unit_test(test_anthropic),        cmocka_unit_test(test_fireworks),
-        cmocka_unit_test(test_fal),         cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_unknown_provider),
-        cmocka_unit_test(test_single_pass), cmocka_unit_test(test_generic_posture),  cmocka_unit_test(test_route_glob_prefilter),
+        cmocka_unit_test(test_openai_chat),
+        cmocka_unit_test(test_openai_responses),
+        cmocka_unit_test(test_openai_routes),
+        cmocka_unit_test(test_openrouter),
+        cmocka_unit_test(test_gemini),
+        cmocka_unit_test(test_deepseek),
+        cmocka_unit_test(test_replicate),
+        cmocka_unit_test(test_openai_user),
+        cmocka_unit_test(test_anthropic),
+        cmocka_unit_test(test_fireworks),
+        cmocka_unit_test(test_fal),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_unknown_provider),
+        cmocka_unit_test(test_single_pass),
+        cmocka_unit_test(test_generic_posture),
+        cmocka_unit_test(test_route_glob_prefilter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,18 @@ static void test_normalize_differential(void **state)
                                        "\xe0\xa6\x95",
                                        "\xe0\xa7\xa9",
                                        "\xe2\x80\x91",
+                                       "\xe2\x80\x8b",
+                                       "\xc2\xad",
+                                       "\xef\xbb\xbf",
+                                       "\xe2\x81\xa6",
+                                       "&",
+                                       "&#64;",
+                                       "&#x40;",
+                                       "&commat;",
+                                       "&#8203;",
+                                       "&#65297;",
+                                       "&#1234567",
+                                       "&#x;",
                                        "\xe2\x88\x92",
                                        "\xef\xb9\xa3",
                                        "\xe2\x80\x89",
@@ -699,6 +711,111 @@ static void test_escapes_and_digit_words(void **state)
     assert_int_equal(count_type(f, "build 4111111111111111x", POL_PII_CREDIT_CARD), 0);
 }
 
+/* Invisible format characters (soft hyphen, zero-width characters, bidi controls, BOM) inside a value: a reader sees
+ * the value, so does the scan (left out of the normalised copy); the finding covers them in the original text */
+static void test_invisible_format_chars(void **state)
+{
+    fx_t *f = *state;
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "4111\xe2\x80\x8b"
+                    "1111\xc2\xad"
+                    "1111\xef\xbb\xbf"
+                    "1111";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    assert_int_equal(nm.len, 16);
+    assert_memory_equal(nm.buf, "4111111111111111", 16);
+    assert_int_equal(pol__norm_start(&nm, 4), 7); /* after the zero width space */
+    assert_int_equal(pol__norm_end(&nm, 16), strlen(t));
+    free(nm.buf);
+    free(nm.shift);
+
+    assert_true(found(f,
+                      "card 4111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111 ok",
+                      "4111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111\xe2\x80\x8b"
+                      "1111",
+                      POL_PII_CREDIT_CARD));
+    /* the whole address, not the part after the zero width space or word joiner */
+    assert_true(found(f, "mail jane\xe2\x80\x8b.doe@example.com", "jane\xe2\x80\x8b.doe@example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "mail john\xe2\x81\xa0smith@example.org", "john\xe2\x81\xa0smith@example.org", POL_PII_EMAIL_ADDRESS));
+    /* zero width joiners in an IBAN (ISO 13616 check), soft hyphens in a phone number, bidi marks in an SSN */
+    assert_true(found(f,
+                      "IBAN DE89\xe2\x80\x8d"
+                      "3704\xe2\x80\x8d"
+                      "0044\xe2\x80\x8d"
+                      "0532\xe2\x80\x8d"
+                      "0130\xe2\x80\x8d"
+                      "00 bitte",
+                      "DE89\xe2\x80\x8d"
+                      "3704\xe2\x80\x8d"
+                      "0044\xe2\x80\x8d"
+                      "0532\xe2\x80\x8d"
+                      "0130\xe2\x80\x8d"
+                      "00",
+                      POL_PII_IBAN_CODE));
+    assert_true(found(f,
+                      "ruf an: +49\xc2\xad"
+                      "30\xc2\xad"
+                      "12345678",
+                      "+49\xc2\xad"
+                      "30\xc2\xad"
+                      "12345678",
+                      POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "SSN 536\xe2\x80\x8e-22\xe2\x80\x8e-8765", "536\xe2\x80\x8e-22\xe2\x80\x8e-8765", POL_PII_US_SSN));
+    /* Thai written with zero width spaces between words (a line-break hint): the name after the introduction */
+    assert_true(found(
+        f,
+        "\xe0\xb8\x9c\xe0\xb8\xa1\xe2\x80\x8b\xe0\xb8\x8a\xe0\xb8\xb7\xe0\xb9\x88\xe0\xb8\xad\xe2\x80\x8b"
+        "\xe0\xb8\xaa\xe0\xb8\xa1\xe0\xb8\x8a\xe0\xb8\xb2\xe0\xb8\xa2\xe2\x80\x8b\xe0\xb9\x83\xe0\xb8\x88\xe0\xb8\x94\xe0\xb8\xb5",
+        "\xe0\xb8\xaa\xe0\xb8\xa1\xe0\xb8\x8a\xe0\xb8\xb2\xe0\xb8\xa2\xe2\x80\x8b\xe0\xb9\x83\xe0\xb8\x88\xe0\xb8\x94\xe0\xb8\xb5",
+        POL_PII_PERSON));
+    /* no finding from the characters themselves: emoji sequences, Persian and Devanagari joiners, a BOM */
+    assert_int_equal(count_type(f, "family \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9 2024", POL_PII_PHONE_NUMBER), 0);
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *fa = "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 \xef\xbb\xbfversion 1.2.3";
+    assert_int_equal(pol_pii_scan(f->e, f->s, fa, strlen(fa), &ents, &n), 0);
+    assert_int_equal(n, 0);
+}
+
+/* HTML character references in quoted pages and e-mails: the rendered character is what a reader sees */
+static void test_character_references(void **state)
+{
+    fx_t *f = *state;
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "x jane&#46;doe&#x40;example&period;com &amp; AT&T &#10; &#;";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    assert_int_equal(nm.len, strlen("x jane.doe@example.com &amp; AT&T &#10; &#;"));
+    assert_memory_equal(nm.buf, "x jane.doe@example.com &amp; AT&T &#10; &#;", nm.len);
+    assert_int_equal(pol__norm_start(&nm, 2), 2);
+    assert_int_equal(pol__norm_end(&nm, 22), strlen("x jane&#46;doe&#x40;example&period;com"));
+    free(nm.buf);
+    free(nm.shift);
+    /* no reference, or none that maps: no copy (ASCII text keeps its fast path) */
+    assert_int_equal(pol__normalize(&nm, "AT&T and R&D &amp; more", 23, &scripts), 0);
+
+    assert_true(found(f, "<p>Mail jane.doe&#64;example.com</p>", "jane.doe&#64;example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "Mail: jane.doe&#x40;example.com.", "jane.doe&#x40;example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "jane.doe&commat;example.com", "jane.doe&commat;example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "card 4111&nbsp;1111&nbsp;1111&nbsp;1111", "4111&nbsp;1111&nbsp;1111&nbsp;1111", POL_PII_CREDIT_CARD));
+    assert_true(found(f, "call &#43;1&#160;415&#160;555&#160;0134", "&#43;1&#160;415&#160;555&#160;0134", POL_PII_PHONE_NUMBER));
+    /* a reference of an invisible character inside a value, and full-width digits written as references */
+    assert_true(
+        found(f, "card 4111&#8203;1111&#8203;1111&#8203;1111 ok", "4111&#8203;1111&#8203;1111&#8203;1111", POL_PII_CREDIT_CARD));
+    /* markup and code with '&' and nothing personal stays clean */
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *code = "if (a && b) { x &= 3; } &lt;div&gt; Q&amp;A, AT&T, &#1234; &#xZZ; &#12345678;";
+    assert_int_equal(pol_pii_scan(f->e, f->s, code, strlen(code), &ents, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 /* session 9: introductions without a naming verb, nicknames, numbers split by tabs / lines / '|' / escapes, streets
  * without a street word; every positive here was missed before (names unknown to the gazetteer), every negative is
  * prose with the same trigger words */
@@ -867,6 +984,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_indic_addresses_and_more_intros, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_escapes_and_digit_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_invisible_format_chars, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_character_references, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_intros_nicknames_split_streets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
     };

@@ -463,17 +463,33 @@ static void test_unbilled_routes(void **state)
 #undef M
 }
 
-/* Answers that render the request's text as media (provider.h media_output_routes): OpenAI's speech only. */
-static void test_media_output_routes(void **state)
+/* Answers that render the request's text as media (provider.h media_outputs): OpenAI speech and audio chat, Gemini
+ * audio output. */
+static void test_media_outputs(void **state)
 {
     (void)state;
-    assert_true(prov_route_media_output(&prov_openai, "POST", 4, S("audio/speech")));
-    assert_true(prov_route_media_output(&prov_openai, "POST", 4, S("audio/speech?x=1")));
-    assert_false(prov_route_media_output(&prov_openai, "GET", 3, S("audio/speech")));
-    assert_false(prov_route_media_output(&prov_openai, "POST", 4, S("audio/transcriptions"))); /* a text answer */
-    assert_false(prov_route_media_output(&prov_openai, "POST", 4, S("chat/completions")));
-    assert_false(prov_route_media_output(&prov_gemini, "POST", 4, S("models/gemini-2.5-flash:generateContent")));
-    assert_false(prov_route_media_output(NULL, "POST", 4, S("audio/speech")));
+#define MO(a, m, p, b) prov_media_output(a, m, strlen(m), S(p), b, strlen(b))
+    assert_true(MO(&prov_openai, "POST", "audio/speech", "{\"input\":\"hi\"}"));
+    assert_true(MO(&prov_openai, "POST", "audio/speech?x=1", ""));
+    assert_false(MO(&prov_openai, "GET", "audio/speech", ""));
+    assert_false(MO(&prov_openai, "POST", "audio/transcriptions", "")); /* a text answer */
+    assert_false(MO(&prov_openai, "POST", "chat/completions", "{\"model\":\"gpt-4o\"}"));
+    assert_false(MO(&prov_openai, "POST", "chat/completions", "{\"modalities\":[\"text\"]}"));
+    assert_true(MO(&prov_openai, "POST", "chat/completions", "{\"modalities\":[\"text\",\"audio\"],\"audio\":{}}"));
+    assert_true(MO(&prov_openai, "POST", "chat/completions", "{\"modalities\":[\"AUDIO\"]}"));
+    assert_false(MO(&prov_openai, "POST", "chat/completions", "{\"x\":{\"modalities\":[\"audio\"]}}")); /* not top level */
+    assert_false(MO(&prov_openai, "POST", "responses", "{\"modalities\":[\"audio\"]}"));
+    assert_false(prov_media_output(&prov_openai, "POST", 4, S("chat/completions"), NULL, 0)); /* no JSON body */
+    assert_false(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent", "{\"contents\":[]}"));
+    assert_false(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent",
+                    "{\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}"));
+    assert_true(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-preview-tts:generateContent",
+                   "{\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]}}"));
+    assert_true(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse",
+                   "{\"generation_config\":{\"response_modalities\":[\"audio\"]}}"));
+    assert_false(MO(&prov_gemini, "POST", "models/m:generateContent", "{\"generationConfig\":")); /* does not parse */
+    assert_false(MO(NULL, "POST", "audio/speech", ""));
+#undef MO
 }
 
 int main(void)
@@ -488,7 +504,7 @@ int main(void)
         cmocka_unit_test(test_usage_only_chunk_parsed),
         cmocka_unit_test(test_event_text_bytes),
         cmocka_unit_test(test_unbilled_routes),
-        cmocka_unit_test(test_media_output_routes),
+        cmocka_unit_test(test_media_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
