@@ -50,7 +50,8 @@ for (const scan of [false, true]) {
     let gw;
     before(async () => {
       env = await startProviders({ name: `restorejson${scan ? '-scan' : ''}`, providers: ['openai', 'anthropic', 'gemini'],
-        providerConf: { gemini: { tier: 'paid' } }, config: { pii: { ...PII, scan_responses: scan } } });
+        providerConf: { gemini: { tier: 'paid' } }, config: { pii: { ...PII, scan_responses: scan } },
+        startTimeoutMs: 90000 }); // custom regexes: the PII databases are compiled at start (slow under ASan)
       ({ gw } = env);
     });
     after(async () => {

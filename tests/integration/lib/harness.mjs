@@ -249,7 +249,10 @@ async function startAigwOnce(opts) {
   fs.closeSync(fd);
   trackExit(proc);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15000;
+  // opts.startTimeoutMs: a config with custom PII regexes compiles its vectorscan databases at start (~0.2 s; several
+  // seconds under ASan, more on a loaded machine)
+  const startMs = opts.startTimeoutMs || 15000;
+  const deadline = Date.now() + startMs;
   for (;;) {
     if (proc.exitInfo) {
       throw new Error(`aigw exited during start (${JSON.stringify(proc.exitInfo)}):\n${tail(stderrFile)}`);
@@ -258,7 +261,7 @@ async function startAigwOnce(opts) {
     if (st === 200) break;
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`aigw not healthy after 15 s (last status ${st}):\n${tail(stderrFile)}`);
+      throw new Error(`aigw not healthy after ${startMs / 1000} s (last status ${st}):\n${tail(stderrFile)}`);
     }
     await sleep(50);
   }

@@ -134,7 +134,7 @@ export async function startProviders(opts = {}) {
   }
   let gw;
   try {
-    gw = await startAigw({ name: `${name}-aigw`, mockUrl: (mocks.openai || Object.values(mocks)[0]).url,
+    gw = await startAigw({ name: `${name}-aigw`, mockUrl: (mocks.openai || Object.values(mocks)[0]).url, startTimeoutMs: opts.startTimeoutMs,
       // SDK clients keep idle keep-alive connections; a short drain keeps stop() fast.
       config: { providers, models: MODELS, drain_timeout_ms: 500, ...(opts.config || {}) } });
   } catch (e) {
