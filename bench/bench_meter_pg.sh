@@ -46,6 +46,7 @@ CLK_TCK=$(getconf CLK_TCK)
 source "$ROOT/bench/lib.sh"
 bench_init bench-pg aigw-bench-pg
 export AIGW_PG_DIR=${AIGW_PG_DIR:-$TMP/pg}
+chmod 755 "$TMP" # mktemp makes it 0700; the server runs as postgres when this runs as root (scripts/pg-test-server.sh)
 PG_STARTED=0
 bench_cleanup_hook() { [ $PG_STARTED = 1 ] && bash "$ROOT/scripts/pg-test-server.sh" stop >/dev/null 2>&1; }
 trap 'exit 130' INT TERM
