@@ -400,7 +400,8 @@ static int digit_led_alpha(nat_t *n, size_t s)
     if (run <= 4 && (r = mac_at(n, s)) != 0)
         return r < 0 ? -1 : 0;
     /* every format below has a letter (or '-', '+') right after a digit run of a known length */
-    if (!pol__is_alpha(nx) && !(nx == '-' && (run == 6 || run == 7 || run == 8)) && !(nx == '+' && run == 6) && run != 17)
+    if (!pol__is_alpha(nx) && !(nx == '-' && (run == 6 || run == 7 || run == 8)) && !(nx == '+' && run == 6) && run != 17 &&
+        run != 18)
         return 0;
     /* FI henkilötunnus: DDMMYY C NNN X */
     if (run == 6 && (e = pol__nat_shape(t, len, s, "ddddddCdddA", v, &k, NULL)) && pol__nat_standalone(t, len, s, e, 0) &&
@@ -420,8 +421,8 @@ static int digit_led_alpha(nat_t *n, size_t s)
         PUSH(POL_PII_DE_SOCIAL_SECURITY, s, e, 0.75, w_de_rv, 0);
         return 0;
     }
-    /* CN resident identity card: 17 digits + digit or X */
-    if (run == 17 && (e = pol__nat_shape(t, len, s, "dddddddddddddddddK", v, &k, NULL)) && pol__nat_standalone(t, len, s, e, 0) &&
+    /* CN resident identity card: 17 digits + digit or X (ten in eleven end in a digit: an all-digit run of 18) */
+    if ((run == 17 || run == 18) && (e = pol__nat_shape(t, len, s, "dddddddddddddddddK", v, &k, NULL)) && pol__nat_standalone(t, len, s, e, 0) &&
         pol__nat_cn_id_ok(v)) {
         PUSH(POL_PII_CN_RESIDENT_ID, s, e, 0.9, w_cn, 0);
         return 0;
