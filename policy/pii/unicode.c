@@ -228,22 +228,112 @@ static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
     return 0;
 }
 
-/* What the normalisation writes for the candidate at t[i] (a lead byte, or '&' when amp), *n its length. */
-static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n)
+/* Percent-encoding (RFC 3986 section 2.1) outside URLs: a log line, a form body or a query string pasted as text
+ * writes `user=jane.doe%40example.com`, `phone=%2B1%20415%20555%200132`, and whoever reads it (a model included) reads
+ * the address and the number. The ASCII byte the escape at t[i] ('%') stands for (*n = 3): a printable ASCII character
+ * (0x20-0x7E: first hex digit 2-7), or 0 (*n = 1) for anything else (`50%`, `%d`, `%APPDATA%`, `%E5%BC%A0`: bytes of
+ * a multi-byte character are left as they are). Escapes inside a URL are not decoded (url_scan): the URL recognizer
+ * scores a URL with its query as one span, and a decoded address inside it would win over it and leave the rest. */
+static unsigned char pct_at(const char *t, size_t len, size_t i, size_t *n)
 {
+    *n = 1;
+    if (i + 2 >= len || t[i] != '%')
+        return 0;
+    unsigned char h = U(t[i + 1]), l = U(t[i + 2]) | 0x20u;
+    int lv = l >= '0' && l <= '9' ? l - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+    if (h < '2' || h > '7' || lv < 0 || (h == '7' && lv == 15))
+        return 0;
+    *n = 3;
+    return (unsigned char)((h - '0') << 4 | lv);
+}
+
+/* Where a token ends: ASCII space and controls, quotes, brackets, `|`, `\\` and every byte >= 0x80 (a URL glued to
+ * Chinese prose starts after it). */
+static int tok_delim(unsigned char b)
+{
+    return b <= ' ' || b >= 0x80 || b == '"' || b == '\'' || b == '<' || b == '>' || b == '`' || b == '(' || b == ')' || b == '[' ||
+           b == ']' || b == '{' || b == '}' || b == '|' || b == '\\';
+}
+
+/* Whether t[i] lies in a URL: its token holds `://` or starts with `www.` before i. Callers ask for increasing i; st
+ * carries the scan forward (pos == SIZE_MAX before the first question, which scans back to its token's start), so a
+ * text costs one pass however many escapes it holds. */
+typedef struct {
+    size_t pos;
+    int url;
+} url_scan_t;
+
+static int in_url(const char *t, size_t len, size_t i, url_scan_t *st)
+{
+    if (st->pos == SIZE_MAX || st->pos > i) {
+        size_t s = i;
+        while (s > 0 && !tok_delim(U(t[s - 1])))
+            s--;
+        st->pos = s;
+        st->url = 0;
+    }
+    for (size_t k = st->pos; k < i; k++) {
+        unsigned char b = U(t[k]);
+        if (tok_delim(b))
+            st->url = 0;
+        else if ((b == ':' && k + 2 < len && t[k + 1] == '/' && t[k + 2] == '/') ||
+                 ((b | 0x20u) == 'w' && (k == 0 || tok_delim(U(t[k - 1]))) && k + 4 <= len && (t[k + 1] | 0x20) == 'w' &&
+                  (t[k + 2] | 0x20) == 'w' && t[k + 3] == '.'))
+            st->url = 1;
+    }
+    st->pos = i;
+    return st->url;
+}
+
+/* What the normalisation writes for the candidate at t[i] (a lead byte, '&' or '%'), *n its length. */
+static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st)
+{
+    if (t[i] == '%') {
+        unsigned char a = pct_at(t, len, i, n);
+        if (a != 0 && in_url(t, len, i, st))
+            return *n = 1, 0;
+        return a;
+    }
     return t[i] == '&' ? ent_at(t, len, i, n) : norm_at(t, len, i, n);
 }
 
-/* Position of the first byte at or after i that can start a mapped code point (C2-EF) or a character reference ('&'),
- * or len: one byte a step (texts with an '&' only). */
-static size_t next_lead_or_amp(const char *t, size_t len, size_t i)
+/* escape kinds a text holds (normalize_from's esc) */
+#define ESC_AMP 1
+#define ESC_PCT 2
+
+/* Position of the first byte at or after i that can start a mapped code point (C2-EF), a character reference ('&',
+ * esc & ESC_AMP) or a percent-escape ('%', esc & ESC_PCT), or len: one byte a step (texts with an '&' or a '%' only). */
+static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 {
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
-        if (b == '&' || (b >= 0xC2 && b <= 0xEF))
+        if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b >= 0xC2 && b <= 0xEF))
             return i;
     }
     return len;
+}
+
+/* The escape kinds of t[from, len) */
+static int esc_kinds(const char *t, size_t len, size_t from)
+{
+    return from >= len ? 0
+                       : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
+                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0);
+}
+
+/* The first escape before f that decodes (a character reference, a percent-escape outside a URL), or f. */
+static size_t first_esc(const char *t, size_t len, size_t f)
+{
+    int esc = esc_kinds(t, f, 0);
+    if (esc == 0)
+        return f;
+    url_scan_t st = {SIZE_MAX, 0};
+    const char *a = esc & ESC_AMP ? memchr(t, '&', f) : NULL, *p = esc & ESC_PCT ? memchr(t, '%', f) : NULL;
+    size_t i = (size_t)((a != NULL && (p == NULL || a < p) ? a : p) - t), n;
+    for (; i < f; i = next_lead_or_esc(t, f, i + 1, esc))
+        if ((t[i] == '&' || t[i] == '%') && map_at(t, len, i, &n, &st) != 0)
+            return i;
+    return f;
 }
 
 int pol__norm_selftest(void)
@@ -483,8 +573,9 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 
 /* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
  * range C2-EF, norm_at deciding at each). */
-static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int amp)
+static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
+    url_scan_t st = {SIZE_MAX, 0};
     nm->len = 0;
     nm->nshift = 0;
     if (f == len)
@@ -505,13 +596,13 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
     size_t o = 0, i = f, run = 0;
     while (i < len) {
         /* the next lead byte that can start a mapped code point */
-        size_t j = amp    ? next_lead_or_amp(t, len, i)
+        size_t j = esc    ? next_lead_or_esc(t, len, i, esc)
                    : fast ? next_norm_lead(t, len, i)
                           : pol__next_byte_in(t, len, i, 0xC2, 0xEF),
                n;
         if (j == len)
             break;
-        unsigned char a = map_at(t, len, j, &n);
+        unsigned char a = map_at(t, len, j, &n, &st);
         if (a == 0) {
             i = j + 1;
             continue;
@@ -538,27 +629,22 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
        reference visits: candidates are C2-EF), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
-    /* character references: only in a text that holds an '&' (memchr: the ASCII fast path stays as it was) */
-    const char *a = memchr(t, '&', f);
-    if (a != NULL) {
-        for (size_t i = (size_t)(a - t), n; i < f; i = next_lead_or_amp(t, f, i + 1))
-            if (t[i] == '&' && ent_at(t, len, i, &n) != 0) {
-                f = i;
-                break;
-            }
-    }
-    return normalize_from(nm, t, len, f, 1, memchr(t + f, '&', len - f) != NULL);
+    /* character references and percent-escapes: only in a text that holds an '&' or a '%' (memchr: the ASCII fast path
+       stays as it was) */
+    f = first_esc(t, len, f);
+    return normalize_from(nm, t, len, f, 1, esc_kinds(t, len, f));
 }
 
 int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
     size_t f = first_norm_ref(t, len, scripts);
+    url_scan_t st = {SIZE_MAX, 0};
     for (size_t i = 0, n; i < f; i++)
-        if (t[i] == '&' && ent_at(t, len, i, &n) != 0) {
+        if ((t[i] == '&' || t[i] == '%') && map_at(t, len, i, &n, &st) != 0) {
             f = i;
             break;
         }
-    return normalize_from(nm, t, len, f, 0, f < len && memchr(t + f, '&', len - f) != NULL);
+    return normalize_from(nm, t, len, f, 0, esc_kinds(t, len, f));
 }
 
 /* the original offset of normalised offset p: the last shift point at or before p */

@@ -150,6 +150,14 @@ static void test_normalize_differential(void **state)
                                        "&#65297;",
                                        "&#1234567",
                                        "&#x;",
+                                       "%",
+                                       "%40",
+                                       "%2B",
+                                       "%2e",
+                                       "%7F",
+                                       "%E5",
+                                       "://",
+                                       "www.",
                                        "\xe2\x88\x92",
                                        "\xef\xb9\xa3",
                                        "\xe2\x80\x89",
@@ -694,8 +702,9 @@ static void test_escapes_and_digit_words(void **state)
     assert_true(found(f, "a\\\\n4111111111111111", "4111111111111111", POL_PII_CREDIT_CARD));
     assert_true(found(f, "{\"k\":\"x\\\\n4111111111111111\"}", "4111111111111111", POL_PII_CREDIT_CARD));
     /* a URL or form body quoted as text: a percent-escape before a value is no glue either */
-    assert_true(found(f, "phone=%2B14155550132&x=1", "14155550132", POL_PII_PHONE_NUMBER));
-    assert_true(found(f, "phone=%2B4155550132&x=1", "4155550132", POL_PII_PHONE_NUMBER));
+    /* (session 10: the escape is decoded, so "%2B" is the number's '+' and belongs to its span) */
+    assert_true(found(f, "phone=%2B14155550132&x=1", "%2B14155550132", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "phone=%2B4155550132&x=1", "%2B4155550132", POL_PII_PHONE_NUMBER));
     /* ... and an escape of a digit byte ("%20", a space) owns its two digits, not the number */
     assert_true(found(f, "q=card%204111111111111111&x=1", "4111111111111111", POL_PII_CREDIT_CARD));
     assert_int_equal(count_type(f, "discount %2041 off", POL_PII_CREDIT_CARD), 0);
@@ -814,6 +823,53 @@ static void test_character_references(void **state)
     const char *code = "if (a && b) { x &= 3; } &lt;div&gt; Q&amp;A, AT&T, &#1234; &#xZZ; &#12345678;";
     assert_int_equal(pol_pii_scan(f->e, f->s, code, strlen(code), &ents, &n), 0);
     assert_int_equal(n, 0);
+}
+
+/* session 10: percent-escapes (RFC 3986 section 2.1) outside URLs are read as the characters they stand for; every
+ * positive here was missed before */
+static void test_percent_escapes(void **state)
+{
+    fx_t *f = *state;
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "x jane.doe%40example.com 50% %2d %7F %E5%BC%A0 https://a.example/?m=b%40c.example y%2Bz";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    const char *want = "x jane.doe@example.com 50% - %7F %E5%BC%A0 https://a.example/?m=b%40c.example y+z";
+    assert_int_equal(nm.len, strlen(want));
+    assert_memory_equal(nm.buf, want, nm.len);
+    assert_int_equal(pol__norm_start(&nm, 2), 2);
+    assert_int_equal(pol__norm_end(&nm, 22), strlen("x jane.doe%40example.com"));
+    free(nm.buf);
+    free(nm.shift);
+    /* no escape that decodes outside a URL: no copy (the fast path) */
+    const char *u = "50% off; see https://a.example/?email=b%40c.example and www.x.example/%40y";
+    assert_int_equal(pol__normalize(&nm, u, strlen(u), &scripts), 0);
+
+    assert_true(found(f, "Contact me at jane.doe%40example.com or call", "jane.doe%40example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "log: user=john.smith%40gmail.com action=login", "john.smith%40gmail.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "email=maria%2Egarcia%40example%2Ees&lang=es", "maria%2Egarcia%40example%2Ees", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "call %2B1%20415%20555%200132 now", "%2B1%20415%20555%200132", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "Card number 4111%201111%201111%201111 was declined", "4111%201111%201111%201111", POL_PII_CREDIT_CARD));
+    assert_true(found(f,
+                      "\xe8\xaf\xb7\xe8\x81\x94\xe7\xb3\xbb"
+                      "jane.doe%40example.com\xe8\xb0\xa2\xe8\xb0\xa2",
+                      "jane.doe%40example.com", POL_PII_EMAIL_ADDRESS)); /* 请联系...谢谢 */
+    assert_true(found(f, "Telefon %2B49%2030%2012345678", "%2B49%2030%2012345678", POL_PII_PHONE_NUMBER));
+    /* percent signs of prose and code, and escapes inside URLs, stay as they were */
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *clean[] = {
+        "Discount 50%, save 20% more with code SAVE20",      "The URL-encoded string %20 means a space and %2F a slash",
+        "redirect?next=%2Fhome&ref=abc%3D%3D&page=2",        "The string 100%25 is how you escape a percent sign",
+        "printf(\"%2d%2d\", a, b); %APPDATA% and %E5%BC%A0", "Growth was 12.5% in 2023 and 14.2% in 2024"};
+    for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+        assert_int_equal(pol_pii_scan(f->e, f->s, clean[i], strlen(clean[i]), &ents, &n), 0);
+        if (n != 0)
+            print_error("unexpected finding in '%s'\n", clean[i]);
+        assert_int_equal(n, 0);
+    }
+    /* an address in a URL's query is the URL recognizer's: not decoded, not an e-mail of its own */
+    assert_int_equal(count_type(f, "https://x.example/r?email=jane%40example.com&t=1", POL_PII_EMAIL_ADDRESS), 0);
 }
 
 /* session 9: introductions without a naming verb, nicknames, numbers split by tabs / lines / '|' / escapes, streets
@@ -986,6 +1042,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_street_overread, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_invisible_format_chars, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_character_references, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_percent_escapes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_intros_nicknames_split_streets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
     };
