@@ -422,8 +422,8 @@ static int digit_led_alpha(nat_t *n, size_t s)
         return 0;
     }
     /* CN resident identity card: 17 digits + digit or X (ten in eleven end in a digit: an all-digit run of 18) */
-    if ((run == 17 || run == 18) && (e = pol__nat_shape(t, len, s, "dddddddddddddddddK", v, &k, NULL)) && pol__nat_standalone(t, len, s, e, 0) &&
-        pol__nat_cn_id_ok(v)) {
+    if ((run == 17 || run == 18) && (e = pol__nat_shape(t, len, s, "dddddddddddddddddK", v, &k, NULL)) &&
+        pol__nat_standalone(t, len, s, e, 0) && pol__nat_cn_id_ok(v)) {
         PUSH(POL_PII_CN_RESIDENT_ID, s, e, 0.9, w_cn, 0);
         return 0;
     }
