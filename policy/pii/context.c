@@ -51,14 +51,22 @@ static const char *const ctx_location[] = {"address", "postcode", "post code", "
                                            "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
 /* Negative words (one list for every numeric type, national identifiers included): a number
  * after one of them is an order, invoice, tracking, version, seed... number rather than PII. */
-const char *const pol__ctx_negative[] = {"order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial",
-                                         "txn", "transaction", "shipment", "parcel", "item", "part", "po", "ref", "reference",
-                                         "case", "model", "batch", "seed", "timestamp", "epoch",
-                                         /* zh/ja: order, order number, number (serial), tracking, invoice, version, seed */
-                                         "订单", "单号", "编号", "发票", "版本", "种子", "注文",
-                                         /* order / order number, invoice in de, fr, es, it, pt, nl, ru, hi, ar, ko */
-                                         "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura",
-                                         "ordine", "fattura", "bestelling", "factuur", "заказ", "ऑर्डर", "طلب", "주문", NULL};
+const char *const pol__ctx_negative[] = {
+    "order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial", "txn", "transaction", "shipment",
+    "parcel", "item", "part", "po", "ref", "reference", "case", "model", "batch", "seed", "timestamp", "epoch",
+    /* zh/ja: order, order number, number (serial), tracking, invoice, version, seed */
+    "订单", "单号", "编号", "发票", "版本", "种子", "注文",
+    /* order / order number, invoice in de, fr, es, it, pt, nl, ru, hi, ar, ko */
+    "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura", "bestelling",
+    "factuur", "заказ", "ऑर्डर", "طلب", "주문",
+    /* session 10: inflected and compound forms ('*': any ending; "numer zamówienia",
+       "номер замовлення", "Rechnungsnummer", "Tilausnumero") and the languages
+       without a word here before: pl, uk, cs, tr, el, fi, vi, id/ms, sw, he, fa, th, bn,
+       and invoice / waybill words of ar, ja, ko, zh */
+    "zamówie*", "zamowie*", "faktur*", "заказ*", "замовлен*", "objednáv*", "sipariş*", "fatura*", "παραγγελ*", "τιμολ*", "tilau*",
+    "lasku*", "bestell*", "rechnung*", "commande*", "factur*", "pedido*", "ordine*", "đơn hàng", "hóa đơn", "mã đơn", "pesanan",
+    "invois", "oda", "הזמנה", "חשבונית", "سفارش", "فاکتور", "สั่งซื้อ", "ใบแจ้งหนี้", "অর্ডার", "চালান", "فاتورة", "請求書", "伝票", "송장",
+    "운송장", "运单", "快递单", NULL};
 
 /* 1 if a word can start at low[i]: at the window's start, after a byte that is not a letter or
  * digit, or after a written-out escape ("\tcard", "\\ncard": a log line or JSON quoted as text,
@@ -70,11 +78,11 @@ static int word_start(const char *low, size_t i)
 
 /* Nouns that may stand between a negative word and its number: "order number: 5512", "Commande
  * n° 5512", "ticket ID 5512", "订单号 5512", "ऑर्डर नंबर A394691964". Lower case. */
-static const char *const label_nouns[] = {"number", "no", "nr", "num", "n", "id", "code", "nummer", "numéro", "numero", "número",
-                                          "номер", "号", "番号", "번호",
-                                          /* hi, bn, th, vi, ar, fa, id/ms, sw, tr: number */
-                                          "नंबर", "संख्या", "क्रमांक", "নম্বর", "নং", "หมายเลข", "เลขที่", "số", "رقم", "شماره", "nomor",
-                                          "nambari", "numarası", "numarasi", NULL};
+static const char *const label_nouns[] = {
+    "number", "no", "nr", "num", "n", "id", "code", "nummer", "numéro", "numero", "número", "номер", "号", "番号", "번호",
+    /* hi, bn, th, vi, ar, fa, id/ms, sw, tr: number */
+    "नंबर", "संख्या", "क्रमांक", "নম্বর", "নং", "หมายเลข", "เลขที่", "số", "رقم", "شماره", "nomor", "nambari", "numarası", "numarasi",
+    "numaranız", "numaraniz", "číslo", "numer", "αριθμός", "מספר", NULL};
 
 /* Non-ASCII separators a label may end with: full-width colon and number sign, degree and ordinal
  * signs (n°, nº), numero sign, ideographic space and comma, no-break space. */
@@ -106,11 +114,20 @@ static size_t skip_marks(const char *t, size_t p)
 }
 
 /* the length of the word of `words` that ends at t[p] (ASCII case-insensitive, a word start before
- * it), 0 if none */
+ * it), 0 if none; a word ending in '*' is a stem: the word that ends at p (back over ASCII letters and digits and
+ * non-ASCII bytes) starts with it, and its whole length is returned */
 static size_t word_ending_at(const char *t, size_t p, const char *const *words)
 {
     for (const char *const *w = words; *w != NULL; w++) {
         size_t wl = strlen(*w);
+        if (wl > 1 && (*w)[wl - 1] == '*') {
+            size_t s = p;
+            while (s > 0 && (pol__is_alnum(U(t[s - 1])) || U(t[s - 1]) >= 0x80))
+                s--;
+            if (p - s >= wl - 1 && memcmp(t + s, *w, wl - 1) == 0)
+                return p - s;
+            continue;
+        }
         if (wl > p)
             continue;
         size_t s = p - wl, i = 0;
@@ -126,16 +143,35 @@ static size_t word_ending_at(const char *t, size_t p, const char *const *words)
     return 0;
 }
 
+static void fold2(unsigned char *b);
+
 int pol__after_negative(const char *text, size_t start)
 {
     /* the word right before the number, past separators and at most one label noun: "order 5512,
      * paid with 4111..." labels 5512, not the card; "Parcel for Mr Smith, 020 7946 0958" labels
-     * nothing */
+     * nothing. Compared in a lower-cased copy of the 96 bytes before (ASCII, and the two-byte capitals of fold2:
+     * "Заказ", "Παραγγελία", "Zamówienie") */
+    char low[96];
+    size_t from = start > sizeof(low) ? start - sizeof(low) : 0;
+    for (size_t i = from; i < start; i++) {
+        unsigned char c = U(text[i]);
+        low[i - from] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    for (size_t i = 0; i + 1 < start - from; i++)
+        if ((U(low[i]) == 0xC3 || U(low[i]) == 0xCE || U(low[i]) == 0xD0) && (U(low[i + 1]) & 0xC0) == 0x80)
+            fold2((unsigned char *)low + i++);
+    text = low, start -= from;
     size_t p = skip_marks(text, start);
     if (word_ending_at(text, p, pol__ctx_negative) != 0)
         return 1;
-    size_t n = word_ending_at(text, p, label_nouns);
-    return n != 0 && word_ending_at(text, skip_marks(text, p - n), pol__ctx_negative) != 0;
+    /* every label noun that ends there ("注文番号": both "号" and "番号" do) */
+    for (const char *const *w = label_nouns; *w != NULL; w++) {
+        const char *one[2] = {*w, NULL};
+        size_t n = word_ending_at(text, p, one);
+        if (n != 0 && word_ending_at(text, skip_marks(text, p - n), pol__ctx_negative) != 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* 1 if `wd` (a word of a list, lower case, a trailing '*' for any ending) occurs in low[0, n) at i */
@@ -264,10 +300,12 @@ void pol__apply_context(const char *text, size_t len, pol__cand_t *c)
     }
     size_t from = c->start > 48 ? c->start - 48 : 0;
     size_t to = c->end + 16 < len ? c->end + 16 : len;
-    if (pol__has_word(text, from, c->start, pos) || pol__has_word(text, c->end, to, pos)) {
-        c->score += 0.35;
-    } else if (numeric && pol__after_negative(text, c->start)) {
+    /* a negative word that labels the number outweighs a supporting word near it: "Número de pedido 612345678",
+       "numer zamówienia 4455667788" ("número", "numer" support phone numbers) */
+    if (numeric && pol__after_negative(text, c->start)) {
         c->score -= 0.4;
+    } else if (pol__has_word(text, from, c->start, pos) || pol__has_word(text, c->end, to, pos)) {
+        c->score += 0.35;
     }
     if (c->score > 1.0)
         c->score = 1.0;
