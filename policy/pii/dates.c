@@ -194,3 +194,52 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
     cd->ctx_done = 1;
     return 0;
 }
+
+/* The words of the pattern that runs pol__rec_date_before_word (recognizers.c): 生まれ, 태어났, 출생, doğdu */
+static size_t birth_word_start(const char *t, size_t to)
+{
+    static const char *const words[] = {"\xe7\x94\x9f\xe3\x81\xbe\xe3\x82\x8c", "\xed\x83\x9c\xec\x96\xb4\xeb\x82\xac",
+                                        "\xec\xb6\x9c\xec\x83\x9d",
+                                        "do\xc4\x9f"
+                                        "du"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t l = strlen(words[i]), j = 0;
+        while (to >= l && j < l && (U(t[to - l + j]) | (pol__is_alpha(U(t[to - l + j])) ? 0x20 : 0)) == U(words[i][j]))
+            j++;
+        if (j == l)
+            return to - l; /* (the pattern is caseless: "Doğdu") */
+    }
+    return to;
+}
+
+int pol__rec_date_before_word(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t ws = birth_word_start(t, to), lim = ws > 64 ? ws - 64 : 0, k = ws;
+    /* back over a particle or a suffix (に, 에, 'da, a space) to the date's last digit or unit (日, 일) */
+    while (k > lim && ws - k < 24 && !pol__is_digit(U(t[k - 1])) && !(k >= 3 && cjk_date_unit(t, c->len, k - 3)))
+        k--;
+    if (k == lim || ws - k >= 24)
+        return 0;
+    /* back over the date: digits, separators, spaces, CJK units */
+    while (k > lim) {
+        unsigned char b = U(t[k - 1]);
+        if (pol__is_digit(b) || b == '/' || b == '-' || b == '.' || b == ' ')
+            k--;
+        else if (k >= 3 && cjk_date_unit(t, c->len, k - 3))
+            k -= 3;
+        else
+            break;
+    }
+    while (k < ws && !pol__is_digit(U(t[k])))
+        k++;
+    if (k == ws)
+        return 0;
+    size_t n0 = c->cands->n;
+    if (pol__rec_date_word(c, k, 1) != 0)
+        return -1;
+    /* the date found must be the one before the word */
+    if (c->cands->n > n0 && (c->cands->v[n0].start != k || c->cands->v[n0].end > ws))
+        c->cands->n = n0;
+    return 0;
+}

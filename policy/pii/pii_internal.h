@@ -264,6 +264,9 @@ int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc);
 int pol__rec_zip(pol__scanctx_t *c, size_t to, int kind);
 /** Date after a date word (dates.c): `birth` 1 for dates of birth (DOB words), 0 for appointment and deadline words. */
 int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth);
+/** A date of birth that ends at most 24 bytes before a birth word of a verb-final language (生まれ, 태어났, 출생, doğdu)
+ * whose match ends at `to` (dates.c): pushes DATE_TIME 0.85. @return 0, -1 on allocation failure */
+int pol__rec_date_before_word(pol__scanctx_t *c, size_t to);
 
 /* ---- prefilter (prefilter.c) ---- */
 

@@ -878,73 +878,85 @@ static void test_percent_escapes(void **state)
 static void test_order_numbers_many_languages(void **state)
 {
     fx_t *f = *state;
-    static const char *const neg
-        [] = {"Cena 199 z\xc5\x82, numer zam\xc3\xb3wienia 4455667788" /* Cena 199 zł, numer zamówienia 4455667788 */,
-              "\xd0\x9d\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x80 \xd0\xb7\xd0\xb0\xd0\xba\xd0\xb0\xd0\xb7\xd0\xb0 9123456789, "
-              "\xd1\x81\xd1\x82\xd0\xb0\xd1\x82\xd1\x83\xd1\x81: "
-              "\xd0\xbe\xd1\x82\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd" /* Номер заказа 9123456789, статус:
-                                                                                            отправлен */
-              ,
-              "\xd0\x92\xd0\xb0\xd1\x88 \xd0\xb7\xd0\xb0\xd0\xba\xd0\xb0\xd0\xb7 \xe2\x84\x96"
-              "9123456789 \xd0\xbe\xd1\x82\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd" /* Ваш заказ №9123456789
-                                                                                                       отправлен */
-              ,
-              "\xd0\x9d\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x80 "
-              "\xd0\xb7\xd0\xb0\xd0\xbc\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbd\xd1\x8f 0671234567 "
-              "\xd0\xbe\xd0\xbf\xd0\xbb\xd0\xb0\xd1\x87\xd0\xb5\xd0\xbd\xd0\xbe" /* Номер замовлення 0671234567 оплачено */,
-              "Sipari\xc5\x9f numaran\xc4\xb1z 5321234567 kargoya verildi" /* Sipariş numaranız 5321234567 kargoya verildi */,
-              "Sipari\xc5\x9finiz 5321234567 haz\xc4\xb1rlan\xc4\xb1yor" /* Siparişiniz 5321234567 hazırlanıyor */,
-              "M\xc3\xa3 \xc4\x91\xc6\xa1n h\xc3\xa0ng 0912345678 \xc4\x91\xc3\xa3 \xc4\x91\xc6\xb0\xe1\xbb\xa3"
-              "c giao" /* Mã đơn hàng 0912345678 đã được giao */,
-              "Nomor pesanan 081234567890 sedang diproses" /* Nomor pesanan 081234567890 sedang diproses */,
-              "Namba ya oda 0712345678 imepokelewa" /* Namba ya oda 0712345678 imepokelewa */,
-              "\xce\x91\xcf\x81\xce\xb9\xce\xb8\xce\xbc\xcf\x8c\xcf\x82 "
-              "\xcf\x80\xce\xb1\xcf\x81\xce\xb1\xce\xb3\xce\xb3\xce\xb5\xce\xbb\xce\xaf\xce\xb1\xcf\x82 6941234567 "
-              "\xce\xb1\xcf\x80\xce\xb5\xcf\x83\xcf\x84\xce\xac\xce\xbb\xce\xb7" /* Αριθμός παραγγελίας 6941234567 απεστάλη */,
-              "\xd7\x9e\xd7\xa1\xd7\xa4\xd7\xa8 \xd7\x94\xd7\x96\xd7\x9e\xd7\xa0\xd7\x94 0501234567 "
-              "\xd7\xa0\xd7\xa9\xd7\x9c\xd7\x97" /* מספר הזמנה 0501234567 נשלח */,
-              "\xd8\xb4\xd9\x85\xd8\xa7\xd8\xb1\xd9\x87 \xd8\xb3\xd9\x81\xd8\xa7\xd8\xb1\xd8\xb4 "
-              "\xdb\xb0\xdb\xb9\xdb\xb1\xdb\xb2\xdb\xb3\xdb\xb4\xdb\xb5\xdb\xb6\xdb\xb7\xdb\xb8\xdb\xb9 "
-              "\xd8\xa7\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84 \xd8\xb4\xd8\xaf" /* شماره سفارش ۰۹۱۲۳۴۵۶۷۸۹ ارسال شد */,
-              "\xe0\xb9\x80\xe0\xb8\xa5\xe0\xb8\x82\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88\xe0\xb8\xaa\xe0\xb8\xb1\xe0\xb9\x88\xe0\xb8"
-              "\x87\xe0\xb8\x8b\xe0\xb8\xb7\xe0\xb9\x89\xe0\xb8\xad 0812345678 "
-              "\xe0\xb8\x88\xe0\xb8\xb1\xe0\xb8\x94\xe0\xb8\xaa\xe0\xb9\x88\xe0\xb8\x87\xe0\xb9\x81\xe0\xb8\xa5\xe0\xb9\x89\xe0\xb8"
-              "\xa7" /* เลขที่สั่งซื้อ 0812345678 จัดส่งแล้ว */,
-              "\xe0\xa6\x85\xe0\xa6\xb0\xe0\xa7\x8d\xe0\xa6\xa1\xe0\xa6\xbe\xe0\xa6\xb0 "
-              "\xe0\xa6\xa8\xe0\xa6\xae\xe0\xa7\x8d\xe0\xa6\xac\xe0\xa6\xb0 01712345678 "
-              "\xe0\xa6\xaa\xe0\xa6\xbe\xe0\xa6\xa0\xe0\xa6\xbe\xe0\xa6\xa8\xe0\xa7\x8b "
-              "\xe0\xa6\xb9\xe0\xa6\xaf\xe0\xa6\xbc\xe0\xa7\x87\xe0\xa6\x9b\xe0\xa7\x87" /* অর্ডার নম্বর 01712345678 পাঠানো হয়েছে */,
-              "\xe0\xa4\x91\xe0\xa4\xb0\xe0\xa5\x8d\xe0\xa4\xa1\xe0\xa4\xb0 "
-              "\xe0\xa4\xb8\xe0\xa4\x82\xe0\xa4\x96\xe0\xa5\x8d\xe0\xa4\xaf\xe0\xa4\xbe 9876543210 "
-              "\xe0\xa4\xad\xe0\xa5\x87\xe0\xa4\x9c \xe0\xa4\xa6\xe0\xa4\xbf\xe0\xa4\xaf\xe0\xa4\xbe "
-              "\xe0\xa4\x97\xe0\xa4\xaf\xe0\xa4\xbe" /* ऑर्डर संख्या 9876543210 भेज दिया गया */,
-              "\xd8\xb1\xd9\x82\xd9\x85 \xd8\xa7\xd9\x84\xd8\xb7\xd9\x84\xd8\xa8 0501234567 \xd8\xaa\xd9\x85 "
-              "\xd8\xb4\xd8\xad\xd9\x86\xd9\x87" /* رقم الطلب 0501234567 تم شحنه */,
-              "N\xc3\xbamero de pedido 612345678 enviado" /* Número de pedido 612345678 enviado */,
-              "Num\xc3\xa9ro de commande 0612345678 exp\xc3\xa9"
-              "di\xc3\xa9"
-              "e" /* Numéro de commande 0612345678 expédiée */,
-              "Bestellnummer 015112345678 versandt" /* Bestellnummer 015112345678 versandt */,
-              "Objedn\xc3\xa1vka \xc4\x8d\xc3\xadslo 601123456 odesl\xc3\xa1na" /* Objednávka číslo 601123456 odeslána */,
-              "Tilausnumero 0401234567 l\xc3\xa4hetetty" /* Tilausnumero 0401234567 lähetetty */,
-              "\xe6\xb3\xa8\xe6\x96\x87\xe7\x95\xaa\xe5\x8f\xb7"
-              "09012345678\xe3\x82\x92\xe7\xa2\xba\xe8\xaa\x8d\xe3\x81\x97\xe3\x81\xa6\xe3\x81\x8f\xe3\x81\xa0\xe3\x81\x95\xe3\x81"
-              "\x84" /* 注文番号09012345678を確認してください */,
-              "\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7"
-              "13812345678\xe5\xb7\xb2\xe5\x8f\x91\xe8\xb4\xa7" /* 订单号13812345678已发货 */,
-              "\xec\xa3\xbc\xeb\xac\xb8\xeb\xb2\x88\xed\x98\xb8 01012345678 \xeb\xb0\xb0\xec\x86\xa1\xec\x99\x84\xeb\xa3\x8c" /* 주문번호
-                                                                                                                                 01012345678
-                                                                                                                                 배송완료
-                                                                                                                               */
-              ,
-              "N\xc3\xbamero do pedido 11987654321 enviado" /* Número do pedido 11987654321 enviado */,
-              "Rechnungsnummer 03012345678 vom Mai" /* Rechnungsnummer 03012345678 vom Mai */,
-              "Faktura nr 512345678 zap\xc5\x82"
-              "acona" /* Faktura nr 512345678 zapłacona */,
-              "Invoice no. 4155550132 paid" /* Invoice no. 4155550132 paid */,
-              "Tracking number 4155550132" /* Tracking number 4155550132 */,
-              "S\xe1\xbb\x91 h\xc3\xb3"
-              "a \xc4\x91\xc6\xa1n 0912345678" /* Số hóa đơn 0912345678 */};
+    static const char
+        *const
+            neg
+                [] = {"Cena 199 z\xc5\x82, numer zam\xc3\xb3wienia 4455667788" /* Cena 199 zł, numer zamówienia 4455667788 */,
+                      "\xd0\x9d\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x80 \xd0\xb7\xd0\xb0\xd0\xba\xd0\xb0\xd0\xb7\xd0\xb0 9123456789, "
+                      "\xd1\x81\xd1\x82\xd0\xb0\xd1\x82\xd1\x83\xd1\x81: "
+                      "\xd0\xbe\xd1\x82\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd" /* Номер заказа 9123456789, статус:
+                                                                                                    отправлен */
+                      ,
+                      "\xd0\x92\xd0\xb0\xd1\x88 \xd0\xb7\xd0\xb0\xd0\xba\xd0\xb0\xd0\xb7 \xe2\x84\x96"
+                      "9123456789 \xd0\xbe\xd1\x82\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd" /* Ваш заказ №9123456789
+                                                                                                               отправлен */
+                      ,
+                      "\xd0\x9d\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x80 "
+                      "\xd0\xb7\xd0\xb0\xd0\xbc\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbd\xd1\x8f 0671234567 "
+                      "\xd0\xbe\xd0\xbf\xd0\xbb\xd0\xb0\xd1\x87\xd0\xb5\xd0\xbd\xd0\xbe" /* Номер замовлення 0671234567 оплачено */,
+                      "Sipari\xc5\x9f numaran\xc4\xb1z 5321234567 kargoya verildi" /* Sipariş numaranız 5321234567 kargoya verildi
+                                                                                    */
+                      ,
+                      "Sipari\xc5\x9finiz 5321234567 haz\xc4\xb1rlan\xc4\xb1yor" /* Siparişiniz 5321234567 hazırlanıyor */,
+                      "M\xc3\xa3 \xc4\x91\xc6\xa1n h\xc3\xa0ng 0912345678 \xc4\x91\xc3\xa3 \xc4\x91\xc6\xb0\xe1\xbb\xa3"
+                      "c giao" /* Mã đơn hàng 0912345678 đã được giao */,
+                      "Nomor pesanan 081234567890 sedang diproses" /* Nomor pesanan 081234567890 sedang diproses */,
+                      "Namba ya oda 0712345678 imepokelewa" /* Namba ya oda 0712345678 imepokelewa */,
+                      "\xce\x91\xcf\x81\xce\xb9\xce\xb8\xce\xbc\xcf\x8c\xcf\x82 "
+                      "\xcf\x80\xce\xb1\xcf\x81\xce\xb1\xce\xb3\xce\xb3\xce\xb5\xce\xbb\xce\xaf\xce\xb1\xcf\x82 6941234567 "
+                      "\xce\xb1\xcf\x80\xce\xb5\xcf\x83\xcf\x84\xce\xac\xce\xbb\xce\xb7" /* Αριθμός παραγγελίας 6941234567 απεστάλη
+                                                                                          */
+                      ,
+                      "\xd7\x9e\xd7\xa1\xd7\xa4\xd7\xa8 \xd7\x94\xd7\x96\xd7\x9e\xd7\xa0\xd7\x94 0501234567 "
+                      "\xd7\xa0\xd7\xa9\xd7\x9c\xd7\x97" /* מספר הזמנה 0501234567 נשלח */,
+                      "\xd8\xb4\xd9\x85\xd8\xa7\xd8\xb1\xd9\x87 \xd8\xb3\xd9\x81\xd8\xa7\xd8\xb1\xd8\xb4 "
+                      "\xdb\xb0\xdb\xb9\xdb\xb1\xdb\xb2\xdb\xb3\xdb\xb4\xdb\xb5\xdb\xb6\xdb\xb7\xdb\xb8\xdb\xb9 "
+                      "\xd8\xa7\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84 \xd8\xb4\xd8\xaf" /* شماره سفارش ۰۹۱۲۳۴۵۶۷۸۹ ارسال شد */,
+                      "\xe0\xb9\x80\xe0\xb8\xa5\xe0\xb8\x82\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88\xe0\xb8\xaa\xe0\xb8\xb1\xe0\xb9\x88"
+                      "\xe0\xb8"
+                      "\x87\xe0\xb8\x8b\xe0\xb8\xb7\xe0\xb9\x89\xe0\xb8\xad 0812345678 "
+                      "\xe0\xb8\x88\xe0\xb8\xb1\xe0\xb8\x94\xe0\xb8\xaa\xe0\xb9\x88\xe0\xb8\x87\xe0\xb9\x81\xe0\xb8\xa5\xe0\xb9\x89"
+                      "\xe0\xb8"
+                      "\xa7" /* เลขที่สั่งซื้อ 0812345678 จัดส่งแล้ว */,
+                      "\xe0\xa6\x85\xe0\xa6\xb0\xe0\xa7\x8d\xe0\xa6\xa1\xe0\xa6\xbe\xe0\xa6\xb0 "
+                      "\xe0\xa6\xa8\xe0\xa6\xae\xe0\xa7\x8d\xe0\xa6\xac\xe0\xa6\xb0 01712345678 "
+                      "\xe0\xa6\xaa\xe0\xa6\xbe\xe0\xa6\xa0\xe0\xa6\xbe\xe0\xa6\xa8\xe0\xa7\x8b "
+                      "\xe0\xa6\xb9\xe0\xa6\xaf\xe0\xa6\xbc\xe0\xa7\x87\xe0\xa6\x9b\xe0\xa7\x87" /* অর্ডার নম্বর 01712345678 পাঠানো
+                                                                                                    হয়েছে */
+                      ,
+                      "\xe0\xa4\x91\xe0\xa4\xb0\xe0\xa5\x8d\xe0\xa4\xa1\xe0\xa4\xb0 "
+                      "\xe0\xa4\xb8\xe0\xa4\x82\xe0\xa4\x96\xe0\xa5\x8d\xe0\xa4\xaf\xe0\xa4\xbe 9876543210 "
+                      "\xe0\xa4\xad\xe0\xa5\x87\xe0\xa4\x9c \xe0\xa4\xa6\xe0\xa4\xbf\xe0\xa4\xaf\xe0\xa4\xbe "
+                      "\xe0\xa4\x97\xe0\xa4\xaf\xe0\xa4\xbe" /* ऑर्डर संख्या 9876543210 भेज दिया गया */,
+                      "\xd8\xb1\xd9\x82\xd9\x85 \xd8\xa7\xd9\x84\xd8\xb7\xd9\x84\xd8\xa8 0501234567 \xd8\xaa\xd9\x85 "
+                      "\xd8\xb4\xd8\xad\xd9\x86\xd9\x87" /* رقم الطلب 0501234567 تم شحنه */,
+                      "N\xc3\xbamero de pedido 612345678 enviado" /* Número de pedido 612345678 enviado */,
+                      "Num\xc3\xa9ro de commande 0612345678 exp\xc3\xa9"
+                      "di\xc3\xa9"
+                      "e" /* Numéro de commande 0612345678 expédiée */,
+                      "Bestellnummer 015112345678 versandt" /* Bestellnummer 015112345678 versandt */,
+                      "Objedn\xc3\xa1vka \xc4\x8d\xc3\xadslo 601123456 odesl\xc3\xa1na" /* Objednávka číslo 601123456 odeslána */,
+                      "Tilausnumero 0401234567 l\xc3\xa4hetetty" /* Tilausnumero 0401234567 lähetetty */,
+                      "\xe6\xb3\xa8\xe6\x96\x87\xe7\x95\xaa\xe5\x8f\xb7"
+                      "09012345678\xe3\x82\x92\xe7\xa2\xba\xe8\xaa\x8d\xe3\x81\x97\xe3\x81\xa6\xe3\x81\x8f\xe3\x81\xa0\xe3\x81\x95"
+                      "\xe3\x81"
+                      "\x84" /* 注文番号09012345678を確認してください */,
+                      "\xe8\xae\xa2\xe5\x8d\x95\xe5\x8f\xb7"
+                      "13812345678\xe5\xb7\xb2\xe5\x8f\x91\xe8\xb4\xa7" /* 订单号13812345678已发货 */,
+                      "\xec\xa3\xbc\xeb\xac\xb8\xeb\xb2\x88\xed\x98\xb8 01012345678 "
+                      "\xeb\xb0\xb0\xec\x86\xa1\xec\x99\x84\xeb\xa3\x8c" /* 주문번호
+                                                                            01012345678
+                                                                            배송완료
+                                                                          */
+                      ,
+                      "N\xc3\xbamero do pedido 11987654321 enviado" /* Número do pedido 11987654321 enviado */,
+                      "Rechnungsnummer 03012345678 vom Mai" /* Rechnungsnummer 03012345678 vom Mai */,
+                      "Faktura nr 512345678 zap\xc5\x82"
+                      "acona" /* Faktura nr 512345678 zapłacona */,
+                      "Invoice no. 4155550132 paid" /* Invoice no. 4155550132 paid */,
+                      "Tracking number 4155550132" /* Tracking number 4155550132 */,
+                      "S\xe1\xbb\x91 h\xc3\xb3"
+                      "a \xc4\x91\xc6\xa1n 0912345678" /* Số hóa đơn 0912345678 */};
     const pol_pii_entity_t *ents;
     size_t n;
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++) {
@@ -960,6 +972,56 @@ static void test_order_numbers_many_languages(void **state)
                       "\xd0\xbc\xd0\xbe\xd0\xb9 \xd1\x82\xd0\xb5\xd0\xbb\xd0\xb5\xd1\x84\xd0\xbe\xd0\xbd +7 912 345-67-89",
                       "+7 912 345-67-89", POL_PII_PHONE_NUMBER));
     assert_true(found(f, "Pedido enviado. Mi n\xc3\xbamero es 612 34 56 78", "612 34 56 78", POL_PII_PHONE_NUMBER));
+}
+
+/* session 10: "I was born" in pt, es, pl, uk, ar, fa, and the verb-final languages that write the date before the word (ja
+ * 生まれ, ko 태어났 / 출생, tr doğdum: pol__rec_date_before_word); every positive was missed before */
+static void test_birth_words_more_languages(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"Meu CPF \xc3\xa9 123.456.787-39 e nasci em 15/04/1988", "15/04/1988"},
+        {"Nac\xc3\xad el 12/05/1990 en Puebla", "12/05/1990"},
+        {"Urodzi\xc5\x82"
+         "em si\xc4\x99 12.05.1990 w Krakowie",
+         "12.05.1990"},
+        {"\xd0\xaf \xd0\xbd\xd0\xb0\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb8\xd0\xb2\xd1\x81\xd1\x8f 12.03.1985 \xd1\x83 "
+         "\xd0\x9a\xd0\xb8\xd1\x94\xd0\xb2\xd1\x96",
+         "12.03.1985"},
+        {"1985\xe5\xb9\xb4"
+         "6\xe6\x9c\x88"
+         "12\xe6\x97\xa5\xe7\x94\x9f\xe3\x81\xbe\xe3\x82\x8c\xe3\x81\xa7\xe3\x81\x99",
+         "1985\xe5\xb9\xb4"
+         "6\xe6\x9c\x88"
+         "12\xe6\x97\xa5"},
+        {"\xec\xa0\x80\xeb\x8a\x94 1990\xeb\x85\x84 8\xec\x9b\x94 15\xec\x9d\xbc\xec\x97\x90 "
+         "\xed\x83\x9c\xec\x96\xb4\xeb\x82\xac\xec\x96\xb4\xec\x9a\x94",
+         "1990\xeb\x85\x84 8\xec\x9b\x94 15\xec\x9d\xbc"},
+        {"1990\xeb\x85\x84 8\xec\x9b\x94 15\xec\x9d\xbc \xec\xb6\x9c\xec\x83\x9d", "1990\xeb\x85\x84 8\xec\x9b\x94 15\xec\x9d\xbc"},
+        {"\xd9\x88\xd9\x84\xd8\xaf\xd8\xaa \xd9\x81\xd9\x8a \xd9\xa1\xd9\xa5/\xd9\xa0\xd9\xa3/\xd9\xa1\xd9\xa9\xd9\xa9\xd9\xa0",
+         "\xd9\xa1\xd9\xa5/\xd9\xa0\xd9\xa3/\xd9\xa1\xd9\xa9\xd9\xa9\xd9\xa0"},
+        {"\xd9\x85\xd8\xaa\xd9\x88\xd9\x84\xd8\xaf \xdb\xb1\xdb\xb3\xdb\xb6\xdb\xb9/\xdb\xb0\xdb\xb5/\xdb\xb1\xdb\xb2 "
+         "\xd9\x87\xd8\xb3\xd8\xaa\xd9\x85",
+         "\xdb\xb1\xdb\xb3\xdb\xb6\xdb\xb9/\xdb\xb0\xdb\xb5/\xdb\xb1\xdb\xb2"},
+        {"12.05.1990'da do\xc4\x9f"
+         "dum",
+         "12.05.1990"}};
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
+        assert_true(found(f, pos[i][0], pos[i][1], POL_PII_DATE_TIME));
+    static const char *const neg[] = {
+        "Nasci em S\xc3\xa3o Paulo em 1990",
+        "3\xe4\xba\xba\xe3\x81\xae\xe5\xad\x90\xe4\xbe\x9b\xe3\x81\x8c\xe7\x94\x9f\xe3\x81\xbe\xe3\x82\x8c\xe3\x81\xbe\xe3\x81\x97"
+        "\xe3\x81\x9f",
+        "2023\xe5\xb9\xb4\xe3\x81\xab\xe7\x94\x9f\xe3\x81\xbe\xe3\x82\x8c\xe3\x81\x9f\xe6\x96\xb0\xe3\x81\x97\xe3\x81\x84\xe3\x82"
+        "\xb5\xe3\x83\xbc\xe3\x83\x93\xe3\x82\xb9\xe3\x80\x81\xe3\x83\x90\xe3\x83\xbc\xe3\x82\xb8\xe3\x83\xa7\xe3\x83\xb3"
+        "2.0",
+        "Nac\xc3\xad en Puebla hace 30 a\xc3\xb1os",
+        "\xd0\x9d\xd0\xb0\xd1\x80\xd0\xbe\xd0\xb4 \xd0\xa3\xd0\xba\xd1\x80\xd0\xb0\xd1\x97\xd0\xbd\xd0\xb8, 2023",
+        "\xec\x9d\xb4 \xed\x9a\x8c\xec\x82\xac\xeb\x8a\x94 2010\xeb\x85\x84\xec\x97\x90 "
+        "\xed\x83\x9c\xec\x96\xb4\xeb\x82\xac\xeb\x8b\xa4\xea\xb3\xa0 \xed\x95\xb4\xeb\x8f\x84 "
+        "\xea\xb3\xbc\xec\x96\xb8\xec\x9d\xb4 \xec\x95\x84\xeb\x8b\x88\xeb\x8b\xa4, \xeb\xb2\x84\xec\xa0\x84 3.2"};
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_DATE_TIME), 0);
 }
 
 /* session 9: introductions without a naming verb, nicknames, numbers split by tabs / lines / '|' / escapes, streets
@@ -1134,6 +1196,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_character_references, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_percent_escapes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_numbers_many_languages, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_birth_words_more_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_intros_nicknames_split_streets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
     };
