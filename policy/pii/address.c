@@ -198,7 +198,10 @@ static size_t cap_word_end(const char *t, size_t len, size_t p)
 /* The length of a house-number label at p followed by the number ("No. 5", "nr 10", "д. 7"), or 0 */
 static size_t house_label(const char *t, size_t len, size_t p)
 {
-    static const char *const house[] = {"No. ", "No: ", "No ", "no. ", "Nr. ", "Nr ", "nr. ", "nr ", "\xd0\xb4. ", NULL};
+    static const char *const house[] = {
+        "No. ", "No: ", "No ", "no. ",       "Nr. ",
+        "Nr ",  "nr. ", "nr ", "\xd0\xb4. ", "\xd0\xb1\xd1\x83\xd0\xb4. " /* uk буд. (session 10) */,
+        NULL};
     for (const char *const *h = house; *h != NULL; h++) {
         size_t hl = strlen(*h);
         if (p + hl < len && memcmp(t + p, *h, hl) == 0 && pol__is_digit(U(t[p + hl])))
@@ -837,7 +840,7 @@ static size_t ru_city_before(const char *t, size_t s)
         b -= k;
     if (b == e || cap_word_end(t, e, b) != e)
         return s;
-    static const char *const city[] = {"г. ", "г.", "город ", NULL};
+    static const char *const city[] = {"г. ", "г.", "город ", "м. ", "місто ", NULL}; /* uk м. (місто), session 10 */
     for (const char *const *w = city; *w != NULL; w++) {
         size_t n = strlen(*w);
         if (b >= n && memcmp(t + b - n, *w, n) == 0 && (b == n || !pol__is_alnum(U(t[b - n - 1]))) && letter_before(t, b - n) == 0)
@@ -943,10 +946,17 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
     } else if (kind == 3) {
         /* "Via Roma 10", "Calle de Alcalá 12", "Rua Augusta, 1500": the type word (matched), name
          * words (capitalised, or particles between them), then the house number */
+        /* back over the type word: letters of the alphabetic scripts, '.', '-' (Cyrillic "проспект" is 16 bytes, "пр-т");
+           by whole code points, never over the Chinese before "地址在测试Via Roma 10" (which cut a character in two) */
         s = to - 1;
-        while (s > 0 && to - s < 12 && t[s - 1] != ' ' && t[s - 1] != '\n' &&
-               (pol__is_alpha(U(t[s - 1])) || t[s - 1] == '.' || U(t[s - 1]) >= 0x80))
-            s--;
+        for (size_t k; s > 0 && to - s < 20;) {
+            if (t[s - 1] == '.' || t[s - 1] == '-')
+                s--;
+            else if ((k = letter_before(t, s)) != 0 && !pol__is_digit(U(t[s - 1])))
+                s -= k;
+            else
+                break;
+        }
         size_t q = to;
         int words = 0;
         for (int k = 0; k < 8 && q < c->len; k++) {
