@@ -739,6 +739,12 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
             c->start = pol__norm_start(&s->norm, c->start);
             c->end = pol__norm_end(&s->norm, c->end);
         }
+        /* a span never cuts a UTF-8 sequence in two: widened to whole code points (fail closed: a street rule walking
+           back by bytes once started one inside a Chinese character, and the replacement left a broken sequence) */
+        for (int k = 0; k < 3 && c->start > 0 && (POL__U(text[c->start]) & 0xC0) == 0x80; k++)
+            c->start--;
+        for (int k = 0; k < 3 && c->end < len && (POL__U(text[c->end]) & 0xC0) == 0x80; k++)
+            c->end++;
         if (!all && (c->score < e->min_score || allowed_value(e, text + c->start, c->end - c->start)))
             continue;
         s->cands.v[m++] = *c;
