@@ -259,6 +259,87 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
     return 0;
 }
 
+/* The range walker of both digit recognizers: every contiguous range g[i, j) of the groups, from each start i the
+ * longest first (at least min_groups groups, at most max_nd digits in all), handed to `fn` with its digits concatenated
+ * (d, nd), the group lengths (gl) and the caller's arg; when a range yields a candidate, the walk goes on after it, so a list of
+ * numbers gives one entity each. @return 0, -1 when fn fails */
+typedef int (*range_fn)(pol__scanctx_t *c, const group_t *g, size_t ng, size_t i, size_t j, const char *d, size_t nd,
+                        const size_t *gl, int arg);
+
+static int walk_ranges(pol__scanctx_t *c, const group_t *g, size_t ng, size_t min_groups, size_t max_nd, range_fn fn, int arg)
+{
+    for (size_t i = 0; i < ng;) {
+        size_t best = 0;
+        for (size_t j = ng; j >= i + min_groups && j > i; j--) {
+            char d[32];
+            size_t gl[32], nd = 0;
+            if (j - i > 32)
+                continue;
+            int ok = 1;
+            for (size_t k = i; k < j && ok; k++) {
+                size_t l = g[k].e - g[k].s;
+                if (nd + l > max_nd)
+                    ok = 0;
+                else
+                    memcpy(d + nd, c->text + g[k].s, l), nd += l, gl[k - i] = l;
+            }
+            if (!ok)
+                continue;
+            size_t before = c->cands->n;
+            if (fn(c, g, ng, i, j, d, nd, gl, arg) != 0)
+                return -1;
+            if (c->cands->n > before) {
+                best = j;
+                break;
+            }
+        }
+        i = best ? best : i + 1;
+    }
+    return 0;
+}
+
+/* pol__rec_digits' test of the range g[i, j) of a cluster's groups (walk_ranges) */
+static int grouped_range(pol__scanctx_t *c, const group_t *g, size_t ng, size_t i, size_t j, const char *d, size_t nd,
+                         const size_t *gl, int arg)
+{
+    (void)arg;
+    const char *t = c->text;
+    size_t ngr = j - i;
+    if (nd < 7)
+        return 0;
+    /* separators between the groups */
+    char kind = 0;
+    int mixed = 0, paren = 0;
+    size_t cs = g[i].s, ce = g[j - 1].e;
+    for (size_t k = cs; k < ce; k++) {
+        unsigned char ch = U(t[k]);
+        if (pol__is_digit(ch))
+            continue;
+        if (ch == '(' || ch == ')') {
+            paren = 1;
+            continue;
+        }
+        if (kind == 0)
+            kind = (char)ch;
+        else if (kind != (char)ch)
+            mixed = 1;
+    }
+    int plus = 0;
+    if (cs > 0 && t[cs - 1] == '(' && memchr(t + cs, ')', ce - cs) != NULL)
+        cs--, paren = 1;
+    if (cs > 0 && t[cs - 1] == '+')
+        cs--, plus = 1;
+    else if (cs > 1 && t[cs - 1] == ' ' && t[cs - 2] == '+')
+        return 0;
+    /* a range must not start or end next to a separator that glues it to the previous/next group
+     * unless the break is a space (lists: "4012... 4012-8888-...") */
+    if (i > 0 && !(g[i].s - g[i - 1].e >= 1 && t[g[i].s - 1] == ' ') && !plus && t[cs - 1] != '(' && t[cs] != '(')
+        return 0;
+    if (j < ng && t[ce] != ' ')
+        return 0;
+    return classify(c, cs, ce, d, nd, gl, ngr, kind, mixed, plus, paren);
+}
+
 int pol__rec_digits(pol__scanctx_t *c, size_t to)
 {
     const char *t = c->text;
@@ -335,64 +416,7 @@ int pol__rec_digits(pol__scanctx_t *c, size_t to)
         return 0;
     if (s > 0 && t[s - 1] == ',' && s > 1 && pol__is_digit(U(t[s - 2])))
         return 0;
-    for (size_t i = 0; i < ng;) {
-        size_t best = 0;
-        for (size_t j = ng; j > i; j--) {
-            char d[32];
-            size_t gl[32], nd = 0, ngr = j - i;
-            if (ngr > 32)
-                continue;
-            int ok = 1;
-            for (size_t k = i; k < j && ok; k++) {
-                size_t l = g[k].e - g[k].s;
-                if (nd + l > 24)
-                    ok = 0;
-                else
-                    memcpy(d + nd, t + g[k].s, l), nd += l, gl[k - i] = l;
-            }
-            if (!ok || nd < 7)
-                continue;
-            /* separators between the groups */
-            char kind = 0;
-            int mixed = 0, paren = 0;
-            size_t cs = g[i].s, ce = g[j - 1].e;
-            for (size_t k = cs; k < ce; k++) {
-                unsigned char ch = U(t[k]);
-                if (pol__is_digit(ch))
-                    continue;
-                if (ch == '(' || ch == ')') {
-                    paren = 1;
-                    continue;
-                }
-                if (kind == 0)
-                    kind = (char)ch;
-                else if (kind != (char)ch)
-                    mixed = 1;
-            }
-            int plus = 0;
-            if (cs > 0 && t[cs - 1] == '(' && memchr(t + cs, ')', ce - cs) != NULL)
-                cs--, paren = 1;
-            if (cs > 0 && t[cs - 1] == '+')
-                cs--, plus = 1;
-            else if (cs > 1 && t[cs - 1] == ' ' && t[cs - 2] == '+')
-                continue;
-            /* a range must not start or end next to a separator that glues it to the previous/next group
-             * unless the break is a space (lists: "4012... 4012-8888-...") */
-            if (i > 0 && !(g[i].s - g[i - 1].e >= 1 && t[g[i].s - 1] == ' ') && !plus && t[cs - 1] != '(' && t[cs] != '(')
-                continue;
-            if (j < ng && t[ce] != ' ')
-                continue;
-            size_t before = c->cands->n;
-            if (classify(c, cs, ce, d, nd, gl, ngr, kind, mixed, plus, paren) != 0)
-                return -1;
-            if (c->cands->n > before) {
-                best = j;
-                break;
-            }
-        }
-        i = best ? best : i + 1;
-    }
-    return 0;
+    return walk_ranges(c, g, ng, 1, 24, grouped_range, 0);
 }
 
 /* ---- numbers split over tabs, lines and table cells ---- */
@@ -429,6 +453,39 @@ int pol__split_follows(const char *t, size_t len, size_t p)
     return n > 0 && weak && p + n < len && pol__is_digit(U(t[p + n]));
 }
 
+/* pol__rec_split_digits' test of the range g[i, j) (walk_ranges): a card in a card grouping, or (plus: a '+' before the
+ * first group) an international number with the same separator between every pair of groups */
+static int split_range(pol__scanctx_t *c, const group_t *g, size_t ng, size_t i, size_t j, const char *d, size_t nd,
+                       const size_t *gl, int plus)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    int same = 1;
+    (void)ng;
+    /* the same separator between every pair of groups */
+    for (size_t k = i + 2; k < j; k++)
+        if (g[k].s - g[k - 1].e != g[i + 1].s - g[i].e || memcmp(t + g[k - 1].e, t + g[i].e, g[i + 1].s - g[i].e) != 0)
+            same = 0;
+    size_t s = g[i].s, e = g[j - 1].e, ngr = j - i;
+    /* the range must end the number: not glued to a word, no decimal part */
+    if (e < len && (pol__glue_after(t, len, e) || (t[e] == '.' && e + 1 < len && pol__is_digit(U(t[e + 1]))) ||
+                    (t[e] == ',' && e + 1 < len && pol__is_digit(U(t[e + 1])))))
+        return 0;
+    int all4 = 1;
+    for (size_t k = 0; k + 1 < ngr; k++)
+        all4 &= gl[k] == 4;
+    int card_fmt = (all4 && ngr >= 3 && gl[ngr - 1] >= 1 && gl[ngr - 1] <= 4) ||
+                   (ngr == 3 && gl[0] == 4 && gl[1] == 6 && (gl[2] == 5 || gl[2] == 4));
+    if (c->enabled[POL_PII_CREDIT_CARD] && nd >= 12 && nd <= 19 && card_fmt && pol__card_ok(d, nd) &&
+        pol__cands_push(c->cands, POL_PII_CREDIT_CARD, s, e, 0.85) != 0)
+        return -1;
+    /* an international number: "+49\t30\t1234567"; a plan must assign it */
+    if (c->enabled[POL_PII_PHONE_NUMBER] && i == 0 && plus && same && nd >= 8 && nd <= 15 && cc_len(d, nd) > 0 &&
+        phone_plan(c, d, nd, NULL) == POL__PHONE_VALID && pol__cands_push(c->cands, POL_PII_PHONE_NUMBER, s - 1, e, 0.7) != 0)
+        return -1;
+    return 0;
+}
+
 int pol__rec_split_digits(pol__scanctx_t *c, size_t cs)
 {
     const char *t = c->text;
@@ -458,50 +515,5 @@ int pol__rec_split_digits(pol__scanctx_t *c, size_t cs)
         return 0;
     if (plus && cs > 1 && pol__glue_before(t, cs - 1))
         return 0;
-    for (size_t i = 0; i < ng;) {
-        size_t best = 0;
-        for (size_t j = ng; j > i + 1; j--) {
-            char d[32];
-            size_t nd = 0, gl[24];
-            int ok = 1, same = 1;
-            for (size_t k = i; k < j && ok; k++) {
-                size_t l = g[k].e - g[k].s;
-                if (nd + l > 19)
-                    ok = 0;
-                else
-                    memcpy(d + nd, t + g[k].s, l), nd += l, gl[k - i] = l;
-                /* the same separator between every pair of groups */
-                if (k > i + 1 &&
-                    (g[k].s - g[k - 1].e != g[i + 1].s - g[i].e || memcmp(t + g[k - 1].e, t + g[i].e, g[i + 1].s - g[i].e) != 0))
-                    same = 0;
-            }
-            if (!ok)
-                continue;
-            size_t s = g[i].s, e = g[j - 1].e, ngr = j - i;
-            /* the range must end the number: not glued to a word, no decimal part */
-            if (e < len && (pol__glue_after(t, len, e) || (t[e] == '.' && e + 1 < len && pol__is_digit(U(t[e + 1]))) ||
-                            (t[e] == ',' && e + 1 < len && pol__is_digit(U(t[e + 1])))))
-                continue;
-            int all4 = 1;
-            for (size_t k = 0; k + 1 < ngr; k++)
-                all4 &= gl[k] == 4;
-            int card_fmt = (all4 && ngr >= 3 && gl[ngr - 1] >= 1 && gl[ngr - 1] <= 4) ||
-                           (ngr == 3 && gl[0] == 4 && gl[1] == 6 && (gl[2] == 5 || gl[2] == 4));
-            size_t before = c->cands->n;
-            if (c->enabled[POL_PII_CREDIT_CARD] && nd >= 12 && nd <= 19 && card_fmt && pol__card_ok(d, nd) &&
-                pol__cands_push(c->cands, POL_PII_CREDIT_CARD, s, e, 0.85) != 0)
-                return -1;
-            /* an international number: "+49\t30\t1234567"; a plan must assign it */
-            if (c->enabled[POL_PII_PHONE_NUMBER] && i == 0 && plus && same && nd >= 8 && nd <= 15 && cc_len(d, nd) > 0 &&
-                phone_plan(c, d, nd, NULL) == POL__PHONE_VALID &&
-                pol__cands_push(c->cands, POL_PII_PHONE_NUMBER, s - 1, e, 0.7) != 0)
-                return -1;
-            if (c->cands->n > before) {
-                best = j;
-                break;
-            }
-        }
-        i = best ? best : i + 1;
-    }
-    return 0;
+    return walk_ranges(c, g, ng, 2, 19, split_range, plus);
 }
