@@ -464,24 +464,6 @@ static int he_letter(uint32_t cp)
     return cp >= 0x05D0 && cp <= 0x05EA;
 }
 
-/* a word of the script at p: @return its end or p */
-static size_t ar_word(const char *t, size_t len, size_t p, int (*letter)(uint32_t))
-{
-    uint32_t cp;
-    size_t e = p, n;
-    while (e < len && (n = pol__cp_at(t, len, e, &cp)) == 2 && letter(cp))
-        e += n;
-    return e;
-}
-
-static size_t word_in(const char *t, size_t p, size_t e, const char *const *words)
-{
-    for (const char *const *w = words; *w != NULL; w++)
-        if (strlen(*w) == e - p && memcmp(t + p, *w, e - p) == 0)
-            return 1;
-    return 0;
-}
-
 /* words that end a street or place name: ar number, in, near, next to, opposite, at, from, to, district, city,
  * building, floor, flat, postcode, and, or, my phone, please, on, with, is; fa plate, unit, floor, is, and, in, to;
  * he number, and, in, I, live, city, flat, floor */
@@ -505,8 +487,8 @@ static size_t ar_name(const char *t, size_t len, size_t p, int max, int (*letter
         size_t q = k == 0 ? p : e + 1;
         if (k > 0 && (e + 1 >= len || t[e] != ' '))
             break;
-        size_t w = ar_word(t, len, q, letter);
-        if (w == q || word_in(t, q, w, ar_stop) || (w - q >= 2 && memcmp(t + q, "و", 2) == 0 && k > 0))
+        size_t w = pol__script_word(t, len, q, letter);
+        if (w == q || pol__word_is(t, q, w, ar_stop) || (w - q >= 2 && memcmp(t + q, "و", 2) == 0 && k > 0))
             break;
         e = w;
     }
@@ -546,7 +528,8 @@ static int ar_address(pol__scanctx_t *c, size_t to)
         return 0;
     /* the number after: " رقم 25", " 25" */
     q = e;
-    if (q + 1 < len && t[q] == ' ' && (size_t)(ar_word(t, len, q + 1, letter) - (q + 1)) == 6 && memcmp(t + q + 1, "رقم", 6) == 0)
+    if (q + 1 < len && t[q] == ' ' && (size_t)(pol__script_word(t, len, q + 1, letter) - (q + 1)) == 6 &&
+        memcmp(t + q + 1, "رقم", 6) == 0)
         q += 7;
     if (q + 1 < len && t[q] == ' ' && pol__is_digit(U(t[q + 1]))) {
         size_t d = digits_end(t, len, q + 1);
@@ -560,7 +543,7 @@ static int ar_address(pol__scanctx_t *c, size_t to)
             p += 2;
         else if (p < len && (t[p] == ',' || t[p] == '-'))
             p++;
-        else if (!(p + 1 < len && t[p] == ' ' && (pol__is_digit(U(t[p + 1])) || ar_word(t, len, p + 1, letter) != p + 1)))
+        else if (!(p + 1 < len && t[p] == ' ' && (pol__is_digit(U(t[p + 1])) || pol__script_word(t, len, p + 1, letter) != p + 1)))
             break;
         while (p < len && t[p] == ' ')
             p++;
@@ -571,10 +554,10 @@ static int ar_address(pol__scanctx_t *c, size_t to)
             e = d, comps++;
             continue;
         }
-        size_t w = ar_word(t, len, p, letter), n;
+        size_t w = pol__script_word(t, len, p, letter), n;
         if (w == p)
             break;
-        if (word_in(t, p, w, ar_unit)) {
+        if (pol__word_is(t, p, w, ar_unit)) {
             /* a district, building or house plate with its name or number */
             size_t r = w + (w < len && t[w] == ' ');
             if (r < len && pol__is_digit(U(t[r]))) {
@@ -603,7 +586,7 @@ static int ar_address(pol__scanctx_t *c, size_t to)
         size_t ce = t[a - 2] == ',' ? a - 2 : a - 3, cs = ce;
         while (cs > 0 && pol__cp_before(t, cs, &cp) == 2 && letter(cp))
             cs -= 2;
-        if (cs < ce && (cs == 0 || t[cs - 1] == ' ' || t[cs - 1] == ':') && !word_in(t, cs, ce, ar_stop))
+        if (cs < ce && (cs == 0 || t[cs - 1] == ' ' || t[cs - 1] == ':') && !pol__word_is(t, cs, ce, ar_stop))
             s = cs;
     }
     c->skip_until[POL__REC_STREET] = e;

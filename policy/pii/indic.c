@@ -24,24 +24,13 @@ static int indic_letter(uint32_t cp)
 /* a word at p (letters of the two scripts, or ASCII letters and '.'): @return its end or p */
 static size_t iword(const char *t, size_t len, size_t p)
 {
-    uint32_t cp;
-    size_t e = p, n;
+    size_t e = p;
     if (p < len && U(t[p]) < 0x80) {
         while (e < len && (pol__is_alpha(U(t[e])) || (e > p && t[e] == '.')))
             e++;
         return e;
     }
-    while (e < len && (n = pol__cp_at(t, len, e, &cp)) == 3 && indic_letter(cp))
-        e += n;
-    return e;
-}
-
-static int iword_is(const char *t, size_t s, size_t e, const char *const *words)
-{
-    for (const char *const *w = words; *w != NULL; w++)
-        if (strlen(*w) == e - s && memcmp(t + s, *w, e - s) == 0)
-            return 1;
-    return 0;
+    return pol__script_word(t, len, p, indic_letter);
 }
 
 /* street, sector and road words (hi, bn; Latin as written in Indian addresses) */
@@ -80,11 +69,11 @@ static int part_kind(const char *t, size_t s, size_t e)
             w = iword(t, e, p);
             if (w == p)
                 return 0;
-            if (iword_is(t, p, w, house_words))
+            if (pol__word_is(t, p, w, house_words))
                 house = 1;
-            else if (iword_is(t, p, w, street_words))
+            else if (pol__word_is(t, p, w, street_words))
                 street = 1;
-            else if (iword_is(t, p, w, not_place))
+            else if (pol__word_is(t, p, w, not_place))
                 return 0;
             words++;
         }
@@ -114,7 +103,7 @@ static int indic_address(pol__scanctx_t *c, size_t p, size_t d)
         size_t n;
         while (w > 0 && (((n = pol__cp_before(t, w, &cp)) == 3 && indic_letter(cp)) || (n == 1 && pol__is_alpha(U(t[w - 1])))))
             w -= n;
-        if (w == b || iword(t, len, w) != b || iword_is(t, w, b, not_place))
+        if (w == b || iword(t, len, w) != b || pol__word_is(t, w, b, not_place))
             break;
         s = w, words++;
     }

@@ -511,6 +511,12 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi);
 /** Checks the byte patterns of the normalisation against its code point table (for the unit tests). @return 0, -1 */
 int pol__norm_selftest(void);
+/** The word of non-ASCII letters at p: the code points from p on for which is_letter holds (a script's letters and
+ * combining signs; ASCII never). @return its end, p when there is none. Used by the script rules (address.c, scripts.c,
+ * indic.c). */
+size_t pol__script_word(const char *t, size_t len, size_t p, int (*is_letter)(uint32_t));
+/** 1 if t[s, e) is one of `words` (NULL-terminated, compared byte for byte), else 0. */
+int pol__word_is(const char *t, size_t s, size_t e, const char *const *words);
 /** Original byte offset of the span start p (a normalised offset). */
 size_t pol__norm_start(const pol__norm_t *nm, size_t p);
 /** Original byte offset of the span end p (a normalised offset). */

@@ -244,24 +244,6 @@ static size_t cased_word(const char *t, size_t len, size_t p, int (*is_upper)(ui
     return k >= 1 && !pol__glue_after(t, len, e) ? e : p;
 }
 
-/* A word of letters `is_letter` at p (combining signs of the script included); @return its end or p */
-static size_t script_word(const char *t, size_t len, size_t p, int (*is_letter)(uint32_t))
-{
-    uint32_t cp;
-    size_t e = p, n;
-    while (e < len && (n = pol__cp_at(t, len, e, &cp)) > 1 && is_letter(cp))
-        e += n;
-    return e;
-}
-
-static int in_list(const char *t, size_t s, size_t e, const char *const *words)
-{
-    for (const char *const *w = words; *w != NULL; w++)
-        if (strlen(*w) == e - s && memcmp(t + s, *w, e - s) == 0)
-            return 1;
-    return 0;
-}
-
 /* the name after a trigger ending at p: up to 3 words of the script; @return its end or the start */
 static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned script)
 {
@@ -282,22 +264,22 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
         else if (script == POL__SCRIPT_GREEK)
             w = cased_word(t, len, q, is_greek_upper, is_greek_lower);
         else if (script == POL__SCRIPT_ARABIC)
-            w = script_word(t, len, q, is_arabic_letter);
+            w = pol__script_word(t, len, q, is_arabic_letter);
         else if (script == POL__SCRIPT_HEBREW)
-            w = script_word(t, len, q, is_hebrew_letter);
+            w = pol__script_word(t, len, q, is_hebrew_letter);
         else if (script == POL__SCRIPT_BENGALI)
-            w = script_word(t, len, q, is_beng_letter);
+            w = pol__script_word(t, len, q, is_beng_letter);
         else
-            w = script_word(t, len, q, is_deva_letter);
+            w = pol__script_word(t, len, q, is_deva_letter);
         if (w == q)
             break;
-        if (script == POL__SCRIPT_ARABIC && in_list(t, q, w, ar_stop))
+        if (script == POL__SCRIPT_ARABIC && pol__word_is(t, q, w, ar_stop))
             break;
-        if (script == POL__SCRIPT_HEBREW && in_list(t, q, w, he_stop))
+        if (script == POL__SCRIPT_HEBREW && pol__word_is(t, q, w, he_stop))
             break;
-        if (script == POL__SCRIPT_DEVANAGARI && in_list(t, q, w, hi_stop))
+        if (script == POL__SCRIPT_DEVANAGARI && pol__word_is(t, q, w, hi_stop))
             break;
-        if (script == POL__SCRIPT_BENGALI && in_list(t, q, w, bn_stop))
+        if (script == POL__SCRIPT_BENGALI && pol__word_is(t, q, w, bn_stop))
             break;
         e = w, words++;
     }
@@ -343,7 +325,7 @@ static int cased_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t
         return 0;
     const char *sp = memchr(t + s, ' ', e - s);
     size_t w1 = (size_t)(sp - t);
-    if (in_list(t, s, w1, cased_intro_stop))
+    if (pol__word_is(t, s, w1, cased_intro_stop))
         return 0;
     for (const char *const *a = adj; *a != NULL; a++)
         if (w1 - s > 4 && memcmp(t + w1 - 4, *a, 4) == 0)
@@ -366,12 +348,12 @@ static int intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e, un
     if (script == POL__SCRIPT_DEVANAGARI) {
         while (a < e && memchr(t + a, ' ', e - a) != NULL)
             a = (size_t)((const char *)memchr(t + a, ' ', e - a) - t) + 1;
-        return in_list(t, a, e, hi_surnames);
+        return pol__word_is(t, a, e, hi_surnames);
     }
     if (script == POL__SCRIPT_ARABIC) {
         const char *sp = memchr(t + s, ' ', e - s);
         b = sp != NULL ? (size_t)(sp - t) : e;
-        return in_list(t, s, b, ar_given);
+        return pol__word_is(t, s, b, ar_given);
     }
     return 0;
 }

@@ -673,3 +673,20 @@ size_t pol__norm_end(const pol__norm_t *nm, size_t p)
      * point sits exactly at its end) */
     return norm_map(nm, p);
 }
+
+size_t pol__script_word(const char *t, size_t len, size_t p, int (*is_letter)(uint32_t))
+{
+    uint32_t cp;
+    size_t e = p, n;
+    while (e < len && (n = pol__cp_at(t, len, e, &cp)) > 1 && is_letter(cp))
+        e += n;
+    return e;
+}
+
+int pol__word_is(const char *t, size_t s, size_t e, const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++)
+        if (strlen(*w) == e - s && memcmp(t + s, *w, e - s) == 0)
+            return 1;
+    return 0;
+}
