@@ -1,0 +1,195 @@
+/*
+ * Scans tests/data/pii/probe10.jsonl, the second holdout: a blind probe written by hand in session 10 (2026-12-07) before
+ * reading how the recognizers treat each case (tests/data/pii/gen_probe10.py says how it was made): chat and image
+ * prompts in 26 languages and scripts with personal data glued to the script, full-width and non-ASCII digits, local
+ * address formats, national identifiers with valid check digits, IBANs, dates of birth, percent-encoded values, and
+ * PII-free look-alikes. Matching rule of test_pii_multilingual.c / score.py: a gold span is found when a prediction of
+ * the same type overlaps at least half of it; an unmatched prediction is a false positive. National and sector
+ * identifiers of every country count as one type, ID. Prints F1 per type and per language and asserts floors set just
+ * below what the engine measured when they were written, plus <= 3 % of PII-free prompts with a false finding
+ * (AIGW_PII_VERBOSE=1 lists every miss and false finding).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy/pii/pii.h"
+#include "policy/pii/pii_internal.h"
+
+#define NT 9
+static const char *const types[NT] = {"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "PERSON", "LOCATION", "ID", "DATE", "IP"};
+/* F1 floors per type and micro, just below the figures measured at the end of session 10 (the engine before session 10
+ * measured micro 0.939: see docs/internals/pii.md "Quality") */
+static const double type_floor[NT] = {0.99, 0.97, 0.99, 0.99, 0.90, 0.97, 0.93, 0.98, 0.99};
+static const double micro_floor = 0.96;
+
+static int tix(const pol_pii_engine_t *e, int type)
+{
+    static const char *const map[][2] = {
+        {"EMAIL_ADDRESS", "EMAIL"}, {"PHONE_NUMBER", "PHONE"}, {"IBAN_CODE", "IBAN"}, {"DATE_TIME", "DATE"},
+        {"IP_ADDRESS", "IP"},       {"US_SSN", "ID"},          {"UK_NHS", "ID"}};
+    if (pol__national_type(type))
+        return 6;
+    const char *t = pol_pii_type_name(e, type);
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(t, map[i][0]) == 0)
+            t = map[i][1];
+    for (int i = 0; i < NT; i++)
+        if (strcmp(types[i], t) == 0)
+            return i;
+    return -1;
+}
+
+static int tix_gold(const char *t)
+{
+    for (int i = 0; i < NT; i++)
+        if (strcmp(types[i], t) == 0)
+            return i;
+    return -1;
+}
+
+static double f1(long tp, long fp, long gold)
+{
+    double p = tp + fp ? (double)tp / (double)(tp + fp) : 1.0, r = gold ? (double)tp / (double)gold : 1.0;
+    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+#define NL 32
+
+static void test_probe10_floors(void **state)
+{
+    (void)state;
+    const char *src = getenv("AIGW_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/tests/data/pii/probe10.jsonl", src ? src : ".");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    unsigned char key[32] = {0};
+    char err[256];
+    pol_pii_engine_t *e = pol_pii_engine_create(NULL, key, err, sizeof(err));
+    assert_non_null(e);
+    pol_pii_scratch_t *s = pol_pii_scratch_create(e);
+    assert_non_null(s);
+    long tp[NT] = {0}, fpos[NT] = {0}, gold[NT] = {0};
+    char langs[NL][8] = {{0}};
+    long ltp[NL] = {0}, lfp[NL] = {0}, lgold[NL] = {0};
+    int nl = 0;
+    long cases = 0, neg = 0, neg_fp = 0;
+    int verbose = getenv("AIGW_PII_VERBOSE") != NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, fp) > 0) {
+        json_t *c = json_loads(line, 0, NULL);
+        assert_non_null(c);
+        json_t *jt = json_object_get(c, "text"), *ge = json_object_get(c, "entities");
+        const char *lang = json_string_value(json_object_get(c, "lang"));
+        assert_non_null(lang);
+        int l = 0;
+        while (l < nl && strcmp(langs[l], lang) != 0)
+            l++;
+        if (l == nl) {
+            assert_true(nl < NL && strlen(lang) < sizeof(langs[0]));
+            strcpy(langs[nl++], lang);
+        }
+        const char *text = json_string_value(jt);
+        size_t len = json_string_length(jt);
+        const pol_pii_entity_t *ents;
+        size_t n;
+        assert_int_equal(pol_pii_scan(e, s, text, len, &ents, &n), 0);
+        long pst[64], pen[64];
+        int pty[64], pm[64] = {0};
+        size_t np = 0;
+        int other = 0; /* findings of types this probe does not label (URL, SECRET, ...) */
+        for (size_t i = 0; i < n && np < 64; i++) {
+            int t = tix(e, ents[i].type);
+            if (t < 0) {
+                other = 1;
+                if (verbose)
+                    print_message("OTHER %s [%s]: %s", pol_pii_type_name(e, ents[i].type), lang, line);
+                continue;
+            }
+            long cs = 0, ce = 0;
+            for (size_t b = 0; b < ents[i].end; b++) {
+                int cont = ((unsigned char)text[b] & 0xC0) == 0x80;
+                if (b < ents[i].start)
+                    cs += !cont;
+                ce += !cont;
+            }
+            pst[np] = cs, pen[np] = ce, pty[np] = t;
+            np++;
+        }
+        size_t ng = json_array_size(ge);
+        for (size_t g = 0; g < ng; g++) {
+            json_t *gi = json_array_get(ge, g);
+            int t = tix_gold(json_string_value(json_object_get(gi, "type")));
+            long gs = (long)json_integer_value(json_object_get(gi, "start"));
+            long gend = (long)json_integer_value(json_object_get(gi, "end"));
+            assert_true(t >= 0);
+            gold[t]++, lgold[l]++;
+            int hit = 0;
+            for (size_t p = 0; p < np; p++) {
+                long ov = (pen[p] < gend ? pen[p] : gend) - (pst[p] > gs ? pst[p] : gs);
+                if (pty[p] == t && ov > 0) {
+                    if (!pm[p] && ov * 2 >= gend - gs) {
+                        tp[t]++, ltp[l]++;
+                        pm[p] = 1;
+                        hit = 1;
+                        break;
+                    }
+                    pm[p] = pm[p] ? pm[p] : 2;
+                }
+            }
+            if (!hit && verbose)
+                print_message("FN %s [%s]: %s", types[t], lang, line);
+        }
+        int any_fp = 0;
+        for (size_t p = 0; p < np; p++)
+            if (!pm[p]) {
+                fpos[pty[p]]++, lfp[l]++;
+                any_fp = 1;
+                if (verbose)
+                    print_message("FP %s [%s] %ld-%ld: %s", types[pty[p]], lang, pst[p], pen[p], line);
+            }
+        if (ng == 0) {
+            any_fp |= other;
+            neg++;
+            neg_fp += any_fp;
+        }
+        cases++;
+        json_decref(c);
+    }
+    free(line);
+    fclose(fp);
+    assert_true(cases >= 250);
+    int failed = 0;
+    long atp = 0, afp = 0, agold = 0;
+    print_message("%-12s %6s %6s %6s %7s\n", "type", "gold", "tp", "fp", "F1");
+    for (int t = 0; t < NT; t++) {
+        double v = f1(tp[t], fpos[t], gold[t]);
+        print_message("%-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", types[t], gold[t], tp[t], fpos[t], v, type_floor[t]);
+        failed |= gold[t] > 0 && v < type_floor[t];
+        atp += tp[t], afp += fpos[t], agold += gold[t];
+    }
+    double micro = f1(atp, afp, agold);
+    print_message("%-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", "micro", agold, atp, afp, micro, micro_floor);
+    failed |= micro < micro_floor;
+    for (int l = 0; l < nl; l++)
+        print_message("%s %.2f%s", langs[l], f1(ltp[l], lfp[l], lgold[l]), l + 1 < nl ? "  " : "\n");
+    print_message("PII-free prompts with a false finding: %ld/%ld (%.1f %%, limit 3 %%)\n", neg_fp, neg,
+                  neg ? 100.0 * (double)neg_fp / (double)neg : 0.0);
+    assert_false(failed);
+    assert_true(neg_fp * 100 <= neg * 3);
+    pol_pii_scratch_free(s);
+    pol_pii_engine_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
