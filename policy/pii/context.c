@@ -51,22 +51,103 @@ static const char *const ctx_location[] = {"address", "postcode", "post code", "
                                            "ship",    "deliver",  "adresse",   "dirección", "indirizzo", "plz",   NULL};
 /* Negative words (one list for every numeric type, national identifiers included): a number
  * after one of them is an order, invoice, tracking, version, seed... number rather than PII. */
-const char *const pol__ctx_negative[] = {
-    "order", "invoice", "tracking", "sku", "isbn", "version", "build", "ticket", "serial", "txn", "transaction", "shipment",
-    "parcel", "item", "part", "po", "ref", "reference", "case", "model", "batch", "seed", "timestamp", "epoch",
-    /* zh/ja: order, order number, number (serial), tracking, invoice, version, seed */
-    "订单", "单号", "编号", "发票", "版本", "种子", "注文",
-    /* order / order number, invoice in de, fr, es, it, pt, nl, ru, hi, ar, ko */
-    "bestellung", "bestellnummer", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura", "bestelling",
-    "factuur", "заказ", "ऑर्डर", "طلب", "주문",
-    /* session 10: inflected and compound forms ('*': any ending; "numer zamówienia",
-       "номер замовлення", "Rechnungsnummer", "Tilausnumero") and the languages
-       without a word here before: pl, uk, cs, tr, el, fi, vi, id/ms, sw, he, fa, th, bn,
-       and invoice / waybill words of ar, ja, ko, zh */
-    "zamówie*", "zamowie*", "faktur*", "заказ*", "замовлен*", "objednáv*", "sipariş*", "fatura*", "παραγγελ*", "τιμολ*", "tilau*",
-    "lasku*", "bestell*", "rechnung*", "commande*", "factur*", "pedido*", "ordine*", "đơn hàng", "hóa đơn", "mã đơn", "pesanan",
-    "invois", "oda", "הזמנה", "חשבונית", "سفارش", "فاکتور", "สั่งซื้อ", "ใบแจ้งหนี้", "অর্ডার", "চালান", "فاتورة", "請求書", "伝票", "송장",
-    "운송장", "运单", "快递单", NULL};
+/* a list word with its length (sizeof of the literal: no strlen in the loops that compare them) */
+#define W(s)                                                                                                                       \
+    {                                                                                                                              \
+        s, sizeof(s) - 1                                                                                                           \
+    }
+const pol__word_t pol__ctx_negative[] = {W("order"),
+                                         W("invoice"),
+                                         W("tracking"),
+                                         W("sku"),
+                                         W("isbn"),
+                                         W("version"),
+                                         W("build"),
+                                         W("ticket"),
+                                         W("serial"),
+                                         W("txn"),
+                                         W("transaction"),
+                                         W("shipment"),
+                                         W("parcel"),
+                                         W("item"),
+                                         W("part"),
+                                         W("po"),
+                                         W("ref"),
+                                         W("reference"),
+                                         W("case"),
+                                         W("model"),
+                                         W("batch"),
+                                         W("seed"),
+                                         W("timestamp"),
+                                         W("epoch"),
+                                         /* zh/ja: order, order number, number (serial), tracking, invoice, version, seed */
+                                         W("订单"),
+                                         W("单号"),
+                                         W("编号"),
+                                         W("发票"),
+                                         W("版本"),
+                                         W("种子"),
+                                         W("注文"),
+                                         /* order / order number, invoice in de, fr, es, it, pt, nl, ru, hi, ar, ko */
+                                         W("bestellung"),
+                                         W("bestellnummer"),
+                                         W("rechnung"),
+                                         W("commande"),
+                                         W("facture"),
+                                         W("pedido"),
+                                         W("factura"),
+                                         W("ordine"),
+                                         W("fattura"),
+                                         W("bestelling"),
+                                         W("factuur"),
+                                         W("заказ"),
+                                         W("ऑर्डर"),
+                                         W("طلب"),
+                                         W("주문"),
+                                         /* session 10: inflected and compound forms ('*': any ending; "numer zamówienia",
+                                            "номер замовлення", "Rechnungsnummer", "Tilausnumero") and the languages
+                                            without a word here before: pl, uk, cs, tr, el, fi, vi, id/ms, sw, he, fa, th, bn,
+                                            and invoice / waybill words of ar, ja, ko, zh */
+                                         W("zamówie*"),
+                                         W("zamowie*"),
+                                         W("faktur*"),
+                                         W("заказ*"),
+                                         W("замовлен*"),
+                                         W("objednáv*"),
+                                         W("sipariş*"),
+                                         W("fatura*"),
+                                         W("παραγγελ*"),
+                                         W("τιμολ*"),
+                                         W("tilau*"),
+                                         W("lasku*"),
+                                         W("bestell*"),
+                                         W("rechnung*"),
+                                         W("commande*"),
+                                         W("factur*"),
+                                         W("pedido*"),
+                                         W("ordine*"),
+                                         W("đơn hàng"),
+                                         W("hóa đơn"),
+                                         W("mã đơn"),
+                                         W("pesanan"),
+                                         W("invois"),
+                                         W("oda"),
+                                         W("הזמנה"),
+                                         W("חשבונית"),
+                                         W("سفارش"),
+                                         W("فاکتور"),
+                                         W("สั่งซื้อ"),
+                                         W("ใบแจ้งหนี้"),
+                                         W("অর্ডার"),
+                                         W("চালান"),
+                                         W("فاتورة"),
+                                         W("請求書"),
+                                         W("伝票"),
+                                         W("송장"),
+                                         W("운송장"),
+                                         W("运单"),
+                                         W("快递单"),
+                                         {NULL, 0}};
 
 /* 1 if a word can start at low[i]: at the window's start, after a byte that is not a letter or
  * digit, or after a written-out escape ("\tcard", "\\ncard": a log line or JSON quoted as text,
@@ -78,11 +159,43 @@ static int word_start(const char *low, size_t i)
 
 /* Nouns that may stand between a negative word and its number: "order number: 5512", "Commande
  * n° 5512", "ticket ID 5512", "订单号 5512", "ऑर्डर नंबर A394691964". Lower case. */
-static const char *const label_nouns[] = {
-    "number", "no", "nr", "num", "n", "id", "code", "nummer", "numéro", "numero", "número", "номер", "号", "番号", "번호",
-    /* hi, bn, th, vi, ar, fa, id/ms, sw, tr: number */
-    "नंबर", "संख्या", "क्रमांक", "নম্বর", "নং", "หมายเลข", "เลขที่", "số", "رقم", "شماره", "nomor", "nambari", "numarası", "numarasi",
-    "numaranız", "numaraniz", "číslo", "numer", "αριθμός", "מספר", NULL};
+static const pol__word_t label_nouns[] = {W("number"),
+                                          W("no"),
+                                          W("nr"),
+                                          W("num"),
+                                          W("n"),
+                                          W("id"),
+                                          W("code"),
+                                          W("nummer"),
+                                          W("numéro"),
+                                          W("numero"),
+                                          W("número"),
+                                          W("номер"),
+                                          W("号"),
+                                          W("番号"),
+                                          W("번호"),
+                                          /* hi, bn, th, vi, ar, fa, id/ms, sw, tr: number */
+                                          W("नंबर"),
+                                          W("संख्या"),
+                                          W("क्रमांक"),
+                                          W("নম্বর"),
+                                          W("নং"),
+                                          W("หมายเลข"),
+                                          W("เลขที่"),
+                                          W("số"),
+                                          W("رقم"),
+                                          W("شماره"),
+                                          W("nomor"),
+                                          W("nambari"),
+                                          W("numarası"),
+                                          W("numarasi"),
+                                          W("numaranız"),
+                                          W("numaraniz"),
+                                          W("číslo"),
+                                          W("numer"),
+                                          W("αριθμός"),
+                                          W("מספר"),
+                                          {NULL, 0}};
 
 /* Non-ASCII separators a label may end with: full-width colon and number sign, degree and ordinal
  * signs (n°, nº), numero sign, ideographic space and comma, no-break space. */
@@ -113,32 +226,38 @@ static size_t skip_marks(const char *t, size_t p)
     }
 }
 
-/* the length of the word of `words` that ends at t[p] (ASCII case-insensitive, a word start before
- * it), 0 if none; a word ending in '*' is a stem: the word that ends at p (back over ASCII letters and digits and
- * non-ASCII bytes) starts with it, and its whole length is returned */
-static size_t word_ending_at(const char *t, size_t p, const char *const *words)
+/* The start of the word that ends at t[p]: back over ASCII letters and digits and non-ASCII bytes (a stem's word) */
+static size_t stem_word_start(const char *t, size_t p)
 {
-    for (const char *const *w = words; *w != NULL; w++) {
-        size_t wl = strlen(*w);
-        if (wl > 1 && (*w)[wl - 1] == '*') {
-            size_t s = p;
-            while (s > 0 && (pol__is_alnum(U(t[s - 1])) || U(t[s - 1]) >= 0x80))
-                s--;
-            if (p - s >= wl - 1 && memcmp(t + s, *w, wl - 1) == 0)
-                return p - s;
-            continue;
-        }
-        if (wl > p)
-            continue;
-        size_t s = p - wl, i = 0;
-        while (i < wl) {
-            unsigned char b = U(t[s + i]);
-            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != U((*w)[i]))
-                break;
-            i++;
-        }
-        if (i == wl && (s == 0 || U((*w)[0]) >= 0x80 || !pol__is_alnum(U(t[s - 1])) || pol__escape_before(t, s)))
-            return wl;
+    while (p > 0 && (pol__is_alnum(U(t[p - 1])) || U(t[p - 1]) >= 0x80))
+        p--;
+    return p;
+}
+
+/* the length of word w (of a list: lower case) if it ends at t[p] (a word start before it), else 0; t is lower-cased; a
+ * word ending in '*' is a stem: the word that ends at p (it starts at ws, stem_word_start) starts with it, and that
+ * whole word's length is returned */
+static size_t word_ends_at(const char *t, size_t p, size_t ws, const pol__word_t *w)
+{
+    size_t wl = w->n;
+    if (w->w[wl - 1] == '*')
+        return p - ws >= wl - 1 && U(t[ws]) == U(w->w[0]) && memcmp(t + ws, w->w, wl - 1) == 0 ? p - ws : 0;
+    if (wl > p || U(t[p - 1]) != U(w->w[wl - 1]))
+        return 0;
+    size_t s = p - wl;
+    if (memcmp(t + s, w->w, wl) != 0)
+        return 0;
+    return s == 0 || U(w->w[0]) >= 0x80 || !pol__is_alnum(U(t[s - 1])) || pol__escape_before(t, s) ? wl : 0;
+}
+
+/* the length of the first word of `words` that ends at t[p] (word_ends_at), 0 if none; t is lower-cased */
+static size_t word_ending_at(const char *t, size_t p, const pol__word_t *words)
+{
+    size_t ws = stem_word_start(t, p);
+    for (const pol__word_t *w = words; w->w != NULL; w++) {
+        size_t n = word_ends_at(t, p, ws, w);
+        if (n != 0)
+            return n;
     }
     return 0;
 }
@@ -149,9 +268,9 @@ int pol__after_negative(const char *text, size_t start)
 {
     /* the word right before the number, past separators and at most one label noun: "order 5512,
      * paid with 4111..." labels 5512, not the card; "Parcel for Mr Smith, 020 7946 0958" labels
-     * nothing. Compared in a lower-cased copy of the 96 bytes before (ASCII, and the two-byte capitals of fold2:
+     * nothing. Compared in a lower-cased copy of the 48 bytes before (ASCII, and the two-byte capitals of fold2:
      * "Заказ", "Παραγγελία", "Zamówienie") */
-    char low[96];
+    char low[48];
     size_t from = start > sizeof(low) ? start - sizeof(low) : 0;
     for (size_t i = from; i < start; i++) {
         unsigned char c = U(text[i]);
@@ -165,9 +284,9 @@ int pol__after_negative(const char *text, size_t start)
     if (word_ending_at(text, p, pol__ctx_negative) != 0)
         return 1;
     /* every label noun that ends there ("注文番号": both "号" and "番号" do) */
-    for (const char *const *w = label_nouns; *w != NULL; w++) {
-        const char *one[2] = {*w, NULL};
-        size_t n = word_ending_at(text, p, one);
+    size_t ws = stem_word_start(text, p);
+    for (const pol__word_t *w = label_nouns; w->w != NULL; w++) {
+        size_t n = word_ends_at(text, p, ws, w);
         if (n != 0 && word_ending_at(text, skip_marks(text, p - n), pol__ctx_negative) != 0)
             return 1;
     }

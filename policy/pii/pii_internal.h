@@ -294,8 +294,14 @@ int pol__prefilter(pol__scanctx_t *c, pol__windows_t *w, int person);
  * keyword would be filtered out */
 int pol__prefilter_selftest(void);
 
-/** Negative words of every numeric type (context.c): a number they label loses 0.4. NULL-terminated, lower case. */
-extern const char *const pol__ctx_negative[];
+/** A word of a list with its length in bytes. */
+typedef struct {
+    const char *w;
+    size_t n;
+} pol__word_t;
+/** Negative words of every numeric type (context.c): a number they label loses 0.4. Ends with {NULL, 0}, lower case; a
+ * trailing '*' marks a stem (any ending). */
+extern const pol__word_t pol__ctx_negative[];
 
 /**
  * 1 if a negative word (pol__ctx_negative) labels the number that starts at byte `start` of `text`:

@@ -321,6 +321,35 @@ static int esc_kinds(const char *t, size_t len, size_t from)
                              (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0);
 }
 
+/* The next candidate of the fast copy in a text with escapes: the nearest of the next '&' / '%' (memchr) and the next
+ * lead of a mapped code point (next_norm_lead, SSE2), each remembered until passed, so a text with escapes is not
+ * walked byte by byte (a '%' of "50%" or "%d" in a prompt cost a byte loop over the rest of its text) */
+typedef struct {
+    size_t amp, pct, lead;
+} cand_cursor_t;
+
+static size_t next_norm_lead(const char *t, size_t len, size_t i);
+
+static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_cursor_t *k, int leads)
+{
+    if (leads && (k->lead == SIZE_MAX || k->lead < i))
+        k->lead = next_norm_lead(t, len, i);
+    if ((esc & ESC_AMP) && (k->amp == SIZE_MAX || k->amp < i)) {
+        const char *a = i < len ? memchr(t + i, '&', len - i) : NULL;
+        k->amp = a != NULL ? (size_t)(a - t) : len;
+    }
+    if ((esc & ESC_PCT) && (k->pct == SIZE_MAX || k->pct < i)) {
+        const char *p = i < len ? memchr(t + i, '%', len - i) : NULL;
+        k->pct = p != NULL ? (size_t)(p - t) : len;
+    }
+    size_t j = leads ? k->lead : len;
+    if ((esc & ESC_AMP) && k->amp < j)
+        j = k->amp;
+    if ((esc & ESC_PCT) && k->pct < j)
+        j = k->pct;
+    return j;
+}
+
 /* The first escape before f that decodes (a character reference, a percent-escape outside a URL), or f. */
 static size_t first_esc(const char *t, size_t len, size_t f)
 {
@@ -328,10 +357,9 @@ static size_t first_esc(const char *t, size_t len, size_t f)
     if (esc == 0)
         return f;
     url_scan_t st = {SIZE_MAX, 0};
-    const char *a = esc & ESC_AMP ? memchr(t, '&', f) : NULL, *p = esc & ESC_PCT ? memchr(t, '%', f) : NULL;
-    size_t i = (size_t)((a != NULL && (p == NULL || a < p) ? a : p) - t), n;
-    for (; i < f; i = next_lead_or_esc(t, f, i + 1, esc))
-        if ((t[i] == '&' || t[i] == '%') && map_at(t, len, i, &n, &st) != 0)
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    for (size_t i = next_cand(t, f, 0, esc, &k, 0), n; i < f; i = next_cand(t, f, i + 1, esc, &k, 0))
+        if (map_at(t, len, i, &n, &st) != 0)
             return i;
     return f;
 }
@@ -576,6 +604,7 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
     url_scan_t st = {SIZE_MAX, 0};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     nm->len = 0;
     nm->nshift = 0;
     if (f == len)
@@ -596,9 +625,10 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
     size_t o = 0, i = f, run = 0;
     while (i < len) {
         /* the next lead byte that can start a mapped code point */
-        size_t j = esc    ? next_lead_or_esc(t, len, i, esc)
-                   : fast ? next_norm_lead(t, len, i)
-                          : pol__next_byte_in(t, len, i, 0xC2, 0xEF),
+        size_t j = esc && fast ? next_cand(t, len, i, esc, &k, 1)
+                   : esc       ? next_lead_or_esc(t, len, i, esc)
+                   : fast      ? next_norm_lead(t, len, i)
+                               : pol__next_byte_in(t, len, i, 0xC2, 0xEF),
                n;
         if (j == len)
             break;
