@@ -10,8 +10,12 @@ identifiers with valid check digits (computed with python-stdnum 1.18, Debian py
 checked with it), IBANs of many countries, phone numbers in national formats, IDN e-mails, IPv6,
 grouped cards, dates of birth in context, percent-encoded values outside URLs, and PII-free
 look-alikes (prices, order numbers, ISBNs, versions, years, math, code). All values are synthetic.
-Some cases were added after the first run to pin the causes found (marked `# s10 fix` below); the
-rest is untouched, so its score is the nearest thing to an unseen-prompt measure we have.
+After the first run, and before any rule was changed, three identifiers were corrected (two CN resident
+IDs and a card whose check digits the author had miscomputed: the engine was right to reject them) and
+two bank account numbers were labelled ID (`Số tài khoản`, `계좌번호`); nothing else was changed or
+added, so its score is the nearest thing to an unseen-prompt measure we have (the session's fixes
+were made for the causes, with their own unit tests, not for these lines; but their author read these
+misses, so the next session should write its own probe).
 
 Markup: ⟦TYPE|value⟧ marks a gold span; TYPE is EMAIL, PHONE, CREDIT_CARD, IBAN, PERSON, LOCATION,
 ID (any national or sector identifier), DATE (a date of birth), IP. Offsets are code points.
