@@ -90,7 +90,9 @@ static const word_t jp_strong[] = {W("氏名"), W("名前"), W("担当者"), W("
 /* after the name: honorifics, and the humble self-introduction "…と申します" ("I am called …") */
 static const word_t jp_honor[] = {W("さん"), W("様"),         W("さま"),           W("氏"),  W("殿"), W("ちゃん"),
                                   W("くん"), W("と申します"), W("と申し上げます"), {NULL, 0}};
-static const word_t kr_strong[] = {W("이름은"), W("이름"), W("성명"), W("담당자"), W("저는"), W("제 이름은"), W("성함"), {NULL, 0}};
+static const word_t kr_strong[] = {W("이름은"),    W("이름"), W("성명"),   W("담당자"), W("저는"),
+                                   W("제 이름은"), W("성함"), W("예금주"), W("수취인"), {NULL, 0}};
+/* (예금주 account holder, 수취인 recipient: session 10) */
 /* after the name: honorifics, and the self-introduction "…(이)라고 합니다" ("I am called …") */
 static const word_t kr_honor[] = {W("씨"),          W("님"),        W("이라고 합니다"), W("라고 합니다"),
                                   W("이라고 해요"), W("라고 해요"), {NULL, 0}};
@@ -374,8 +376,20 @@ static int kr_after_trigger(pol__scanctx_t *c, size_t p)
 static int kr_before_honorific(pol__scanctx_t *c, size_t p, size_t hn)
 {
     const char *t = c->text;
-    if (word_before(t, p + hn, kr_title) != 0)
-        return 0;
+    size_t tl = word_before(t, p + hn, kr_title);
+    if (tl != 0) {
+        /* a title is no name, but the name written before it is one: "최수진 고객님", "김민수 과장님" (session 10) */
+        size_t ts = p + hn - tl;
+        if (ts == 0 || t[ts - 1] != ' ')
+            return 0;
+        /* not a word that ends in a particle ("오늘은 선생님", "학교에 선생님": today, at school) or is a title ("고객님 선생님")
+         */
+        static const word_t particle[] = {W("은"), W("는"), W("을"), W("를"), W("의"), W("에"),  W("도"),
+                                          W("가"), W("와"), W("과"), W("로"), W("님"), {NULL, 0}};
+        if (word_before(t, ts - 1, particle) != 0)
+            return 0;
+        p = ts;
+    }
     size_t e = p;
     if (e > 0 && t[e - 1] == ' ')
         e--;

@@ -57,6 +57,11 @@ static const trigger_t ru_triggers[] = {
     {"С уважением,", 1},
     {"с уважением,", 1},
     {"Контактное лицо:", 1},
+    /* contact, contact person (ru, uk; session 10) */
+    {"Контакт:", 2},
+    {"контакт:", 2},
+    {"Контактна особа:", 1},
+    {"Отримувач:", 1},
     {"Получатель:", 1},
     {"Отправитель:", 1},
     {"Здравствуйте,", 2},
@@ -119,7 +124,13 @@ static const trigger_t el_triggers[] = {
     {"Κυρία", 1},
     {"Με εκτίμηση,", 1},
     {"Φιλικά,", 1},
-    /* I am, here is (telephone): as "Это" */
+    /* I am, here is (telephone): as "Это"; with the article before the name ("Είμαι ο Νίκος Γεωργίου", session 10) */
+    {"Είμαι ο", INTRO},
+    {"Είμαι η", INTRO},
+    {"είμαι ο", INTRO},
+    {"είμαι η", INTRO},
+    {"Εδώ ο", INTRO},
+    {"Εδώ η", INTRO},
     {"Είμαι", INTRO},
     {"είμαι", INTRO},
     {"Εδώ", INTRO},
@@ -249,7 +260,7 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
 {
     size_t p = *pstart;
     /* a name is on the trigger's line, except after a sign-off ("С уважением,\n") */
-    int nl = p > 0 && (t[p - 1] == ',' || (p >= 3 && memcmp(t + p - 3, "\xd8\x8c", 2) == 0));
+    int nl = p > 0 && (t[p - 1] == ',' || (p >= 2 && memcmp(t + p - 2, "\xd8\x8c", 2) == 0)); /* ',' or Arabic '،' */
     while (p < len && (t[p] == ' ' || t[p] == ':' || t[p] == '\t' || (nl && (t[p] == '\n' || t[p] == '\r'))) && p - *pstart < 4)
         p++;
     *pstart = p;
