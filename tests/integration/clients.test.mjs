@@ -23,7 +23,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { ChatAnthropic } from '@langchain/anthropic';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { z } from 'zod';
-import { CLIENT_KEY, REPO, artifactDir, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
+import { artifactDir, CLIENT_KEY, mockSay, REPO, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
 import {
   PROMPT, RAW, assertImageClean, assertKeysSwapped, assertNoPii, assertRestored, makeGpsJpeg, mockRequests, startProviders,
 } from './lib/providers.mjs';
@@ -180,7 +180,7 @@ describe('Vercel AI SDK (ai 6)', () => {
         properties: { contact: { type: 'string', description: 'e-mail address to reply to' }, phone: { type: 'string' },
           summary: { type: 'string' } } });
       const r = await generateObject({ model: model(user), schema, prompt: ASK, maxRetries: 0,
-        headers: { 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) } });
+        headers: { 'x-mock-echo': '1', 'x-mock-say': mockSay(MODEL_JSON) } });
       assert.deepEqual(r.object, { contact: RAW.email, phone: RAW.phone, summary: 'refund' });
       const rec = await last();
       assertScrubbed(rec, `${label} object request`);
@@ -203,7 +203,7 @@ describe('Vercel AI SDK (ai 6)', () => {
           } }),
         };
         const opts = { model: model(user), prompt: ASK, tools, stopWhen: stepCountIs(2), maxRetries: 0,
-          headers: { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '5' } };
+          headers: { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON), 'x-mock-piece': '5' } };
         let text;
         if (streaming) {
           const errors = [];
@@ -316,7 +316,7 @@ describe('Vercel AI SDK (ai 6)', () => {
     const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0, defaultHeaders: { 'X-AIGW-User': newUser() } });
     const stream = await sdk.responses.create({ model: 'gpt-4o-mini', stream: true, input: `Store this key: ${PEM}`,
       tools: [{ type: 'function', name: 'store_key', parameters: { type: 'object', properties: { key: { type: 'string' } } } }] },
-    { headers: { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' } });
+    { headers: { 'x-mock-tool-call': '1', 'x-mock-say': mockSay('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' } });
     let deltas = '';
     const whole = {};
     for await (const ev of stream) {
@@ -415,7 +415,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     await mocks.openai.reset();
     const user = newUser();
     const schema = z.object({ contact: z.string().describe('e-mail address to reply to'), phone: z.string(), summary: z.string() });
-    const r = await chat(user, { 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) })
+    const r = await chat(user, { 'x-mock-echo': '1', 'x-mock-say': mockSay(MODEL_JSON) })
       .withStructuredOutput(schema, { name: 'ticket' }).invoke(ASK);
     assert.deepEqual(r, { contact: RAW.email, phone: RAW.phone, summary: 'refund' });
     const [rec] = await upstream(mocks.openai);
@@ -427,7 +427,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
   test('ChatOpenAI bindTools: tool call arguments restored; the tool result turn scrubbed', async () => {
     await mocks.openai.reset();
     const user = newUser();
-    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) }).bindTools([{
+    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON) }).bindTools([{
       type: 'function', function: { name: 'lookup_ticket', description: 'Find the ticket of a customer',
         parameters: { type: 'object', properties: { contact: { type: 'string' }, phone: { type: 'string' }, summary: { type: 'string' } },
           required: ['contact', 'phone', 'summary'] } } }]);
@@ -459,7 +459,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     async () => {
     await mocks.openai.reset();
     const user = newUser();
-    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' },
+    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' },
       { useResponsesApi: true }).bindTools([{ type: 'function', function: { name: 'store_key', description: 'Store a key',
       parameters: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] } } }]);
     let msg;
@@ -511,7 +511,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
   test('ChatAnthropic bindTools (streamed input_json_delta): tool arguments restored', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const llm = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '5' })
+    const llm = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON), 'x-mock-piece': '5' })
       .bindTools([{ name: 'lookup_ticket', description: 'Find the ticket of a customer', input_schema: { type: 'object',
         properties: { contact: { type: 'string' }, phone: { type: 'string' }, summary: { type: 'string' } } } }]);
     let msg;

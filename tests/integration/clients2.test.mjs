@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI, { toFile } from 'openai';
-import { CLIENT_KEY, REPO, artifactDir, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
+import { artifactDir, CLIENT_KEY, mockSay, REPO, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
 import {
   PROMPT, RAW, assertImageClean, assertKeysSwapped, assertNoPii, assertRestored, exifOf, makeGpsJpeg, mockRequests,
   startProviders,
@@ -187,7 +187,7 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
     await mocks.openai.reset();
     const user = newUser();
     const audio = wav();
-    const r = await openai(user, { 'x-mock-say': encodeURIComponent('Please write to <EMAIL_ADDRESS_1> today.') })
+    const r = await openai(user, { 'x-mock-say': mockSay('Please write to <EMAIL_ADDRESS_1> today.') })
       .audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await toFile(audio, 'call.wav', { type: 'audio/wav' }),
         prompt: `Vocabulary: ${NAME}, ${RAW.email}, ${RAW.phone}` });
     assert.equal(r.text, `Please write to ${RAW.email} today.`);
@@ -204,7 +204,7 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
   test('audio.translations: the prompt part scrubbed, the text restored', async () => {
     await mocks.openai.reset();
     const user = newUser();
-    const r = await openai(user, { 'x-mock-say': encodeURIComponent('Call <PHONE_NUMBER_1> tomorrow.') })
+    const r = await openai(user, { 'x-mock-say': mockSay('Call <PHONE_NUMBER_1> tomorrow.') })
       .audio.translations.create({ model: 'whisper-1', file: await toFile(wav(), 'call.wav', { type: 'audio/wav' }),
         prompt: `Names and numbers: ${NAME}, ${RAW.phone}` });
     assert.equal(r.text, `Call ${RAW.phone} tomorrow.`);
@@ -222,7 +222,7 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
       await mocks.openai.reset();
       const user = newUser();
       const said = 'Please write to <EMAIL_ADDRESS_1> or call <PHONE_NUMBER_1>.';
-      const stream = await openai(user, { 'x-mock-say': encodeURIComponent(said), 'x-mock-piece': '4' })
+      const stream = await openai(user, { 'x-mock-say': mockSay(said), 'x-mock-piece': '4' })
         .audio.transcriptions.create({ model: 'gpt-4o-mini-transcribe', stream: true,
           file: await toFile(wav(), 'call.wav', { type: 'audio/wav' }), prompt: `Names: ${NAME}, ${RAW.email}, ${RAW.phone}` });
       let deltas = '';
@@ -503,7 +503,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
     'tool_result turn scrubbed again', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const sdk = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '4' });
+    const sdk = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON), 'x-mock-piece': '4' });
     const stream = sdk.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 256, tools,
       messages: [{ role: 'user', content: ASK }] });
     let partial = '';
@@ -616,7 +616,7 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
   test('function calling: functionCall args restored for the app; the functionResponse turn scrubbed', async () => {
     await mocks.gemini.reset();
     const user = newUser();
-    const client = ai(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) });
+    const client = ai(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON) });
     const config = { tools: [{ functionDeclarations: [{ name: 'lookup_ticket', description: 'Find the ticket of a customer',
       parametersJsonSchema: { type: 'object', properties: { contact: { type: 'string' }, phone: { type: 'string' },
         summary: { type: 'string' } } } }] }] };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
-import { ADMIN_TOKENS, CLIENT_KEY, USER, adminRequest, sqlite, startAigw, storeSetup, waitFor } from './lib/harness.mjs';
+import { ADMIN_TOKENS, adminRequest, CLIENT_KEY, mockSay, sqlite, startAigw, storeSetup, USER, waitFor } from './lib/harness.mjs';
 import { startProviders } from './lib/providers.mjs';
 
 const USER_EMAIL = 'jane.doe@example.com';
@@ -18,7 +18,7 @@ const SAY = 'Sure. Write to support at bob.smith@corp-mail.org or pay with 4111 
 const WANT = 'Sure. Write to support at <EMAIL_ADDRESS> or pay with <CREDIT_CARD>; you asked about ' +
   `${USER_EMAIL}.`;
 const MODEL_PII = ['bob.smith', 'corp-mail.org', '4111', '1111 1111'];
-const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(SAY), 'X-AIGW-User': USER, ...extra });
+const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': mockSay(SAY), 'X-AIGW-User': USER, ...extra });
 
 let env;
 let data;

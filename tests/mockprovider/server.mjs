@@ -20,7 +20,9 @@
 //                                `event` = one SSE event of exactly N bytes (`data: ` + that text + filler,
 //                                then the blank line); default: 1 KiB events of filler
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
-//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded) instead, i.e. what
+//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded, or base64 after `b64:`:
+//                                harness.mjs mockSay; aigw reads percent-escapes since session 10 and refuses a
+//                                request header that holds personal data) instead, i.e. what
 //                                the model writes on its own (model-output scanning tests); Replicate: the
 //                                prediction's output and stream; fal queue submit: the result's `output`
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
@@ -429,6 +431,11 @@ function contentText(content) {
   return '';
 }
 
+/** x-mock-say's value as text: base64 after `b64:` (harness.mjs mockSay), else percent-decoded. */
+function sayText(v) {
+  return v.startsWith('b64:') ? Buffer.from(v.slice(4), 'base64').toString('utf8') : decodeURIComponent(v);
+}
+
 /** x-mock-say's text, kept on the parsed body under this symbol (never serialized). */
 const SAY = Symbol.for('aigw.mock.say');
 
@@ -722,7 +729,7 @@ async function route(req, out, urlPath, rawBody, query) {
     }
     if (body === null || typeof body !== 'object') body = {};
   }
-  if (typeof req.headers['x-mock-say'] === 'string') body[SAY] = decodeURIComponent(req.headers['x-mock-say']);
+  if (typeof req.headers['x-mock-say'] === 'string') body[SAY] = sayText(req.headers['x-mock-say']);
   const echo = req.headers['x-mock-echo'] === '1';
 
   if (OPTS.provider !== 'openai') {
@@ -928,7 +935,7 @@ async function handle(req, res) {
 
   const large = intHeader(req, 'x-mock-large-bytes');
   if (large !== null) {
-    const say = req.headers['x-mock-say'] !== undefined ? decodeURIComponent(String(req.headers['x-mock-say'])) : '';
+    const say = req.headers['x-mock-say'] !== undefined ? sayText(String(req.headers['x-mock-say'])) : '';
     return sendLarge(out, large, String(req.headers['x-mock-large-shape'] ?? ''), say);
   }
 
