@@ -265,7 +265,7 @@ int main(int argc, char **argv)
     if (ss == NULL || old_paths == NULL)
         return 1;
     old_ctx_t oc = {ss, s.pii};
-    gw_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0};
+    gw_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0, NULL};
 
     enum { NCASES = 7 };
     struct {

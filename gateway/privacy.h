@@ -36,6 +36,7 @@ typedef struct st_gw_privacy_scratch_t {
     gw_buf_t tmp;
     gw_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
     gw_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
+    gw_buf_t pct;              /* a scanned text percent-decoded (scrub_text) */
     gw_json_scratch_t json_inner;
     struct st_gw_clean_slot_t *clean; /* GW_CLEAN_SLOTS short texts whose scan found nothing (see privacy.c) */
 } gw_privacy_scratch_t;

@@ -764,7 +764,7 @@ int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, co
             if ((paths = gw_json_paths_compile(rules, n, err, sizeof(err))) == NULL)
                 return GW_JSON_E_NOMEM;
         }
-        gw_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0};
+        gw_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0, NULL};
         int rc = gw_json_rewrite(body, len, paths, d->edits, d->nedits, &v, out, changed, NULL, NULL);
         gw_json_paths_free(paths);
         if (rc != 0) {

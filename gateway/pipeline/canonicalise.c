@@ -114,5 +114,18 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED, NULL);
         return GW_STAGE_ANSWERED;
     }
+    /* A method override (Google's APIs honour X-HTTP-Method-Override) would have the provider run another method than
+       the one every decision here was made for (routes, storage refusals, metering): refused, never forwarded. */
+    static const char *const overrides[] = {"x-http-method-override", "x-http-method", "x-method-override"};
+    for (size_t i = 0; i < req->headers.size; i++)
+        for (size_t k = 0; k < sizeof(overrides) / sizeof(overrides[0]); k++)
+            if (h2o_lcstris(req->headers.entries[i].name->base, req->headers.entries[i].name->len, overrides[k],
+                            strlen(overrides[k]))) {
+                gw__add_header(req, "allow", "GET, POST, DELETE, HEAD", 23);
+                gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED,
+                              "aigw: method override headers (X-HTTP-Method-Override) are not forwarded; send the method "
+                              "itself");
+                return GW_STAGE_ANSWERED;
+            }
     return GW_STAGE_NEXT;
 }

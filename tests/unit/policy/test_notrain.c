@@ -690,7 +690,7 @@ static void test_single_pass(void **state)
     pol_notrain_input_t in = {"anthropic", "messages", 8, NULL, 0, NULL, 0};
     assert_int_equal(pol_notrain_begin(nt, &in, &d), POL_NOTRAIN_ALLOWED);
     merged_t m = {&d, 0};
-    gw_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0};
+    gw_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0, NULL};
     gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
     assert_int_equal(gw_json_rewrite(body, len, paths, d.edits, d.nedits, &v, &out, &changed, NULL, NULL), 0);
