@@ -18,7 +18,7 @@ const SAY = 'Sure. Write to support at bob.smith@corp-mail.org or pay with 4111 
 const WANT = 'Sure. Write to support at <EMAIL_ADDRESS> or pay with <CREDIT_CARD>; you asked about ' +
   `${USER_EMAIL}.`;
 const MODEL_PII = ['bob.smith', 'corp-mail.org', '4111', '1111 1111'];
-const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(SAY), 'X-AIGW-User': USER, ...extra });
+const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': `b64:${Buffer.from(SAY).toString('base64')}`, 'X-AIGW-User': USER, ...extra });
 
 let env;
 let data;

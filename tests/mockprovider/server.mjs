@@ -20,7 +20,7 @@
 //                                `event` = one SSE event of exactly N bytes (`data: ` + that text + filler,
 //                                then the blank line); default: 1 KiB events of filler
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
-//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded) instead, i.e. what
+//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded, or base64 after "b64:") instead, i.e. what
 //                                the model writes on its own (model-output scanning tests); Replicate: the
 //                                prediction's output and stream; fal queue submit: the result's `output`
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
@@ -429,6 +429,12 @@ function contentText(content) {
   return '';
 }
 
+/** x-mock-say's text: "b64:" + base64, else percent-encoded (aigw refuses a header whose percent-decoded value holds
+    an e-mail address: tests that make the model write one send it as base64). */
+function sayText(v) {
+  return v.startsWith('b64:') ? Buffer.from(v.slice(4), 'base64').toString('utf8') : decodeURIComponent(v);
+}
+
 /** x-mock-say's text, kept on the parsed body under this symbol (never serialized). */
 const SAY = Symbol.for('aigw.mock.say');
 
@@ -722,7 +728,7 @@ async function route(req, out, urlPath, rawBody, query) {
     }
     if (body === null || typeof body !== 'object') body = {};
   }
-  if (typeof req.headers['x-mock-say'] === 'string') body[SAY] = decodeURIComponent(req.headers['x-mock-say']);
+  if (typeof req.headers['x-mock-say'] === 'string') body[SAY] = sayText(req.headers['x-mock-say']);
   const echo = req.headers['x-mock-echo'] === '1';
 
   if (OPTS.provider !== 'openai') {
@@ -928,7 +934,7 @@ async function handle(req, res) {
 
   const large = intHeader(req, 'x-mock-large-bytes');
   if (large !== null) {
-    const say = req.headers['x-mock-say'] !== undefined ? decodeURIComponent(String(req.headers['x-mock-say'])) : '';
+    const say = req.headers['x-mock-say'] !== undefined ? sayText(String(req.headers['x-mock-say'])) : '';
     return sendLarge(out, large, String(req.headers['x-mock-large-shape'] ?? ''), say);
   }
 
