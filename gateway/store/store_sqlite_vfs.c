@@ -280,15 +280,8 @@ static int wb_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int
 
 static void vfs_init(void)
 {
-    /* Before SQLite initialises (sqlite3_vfs_find does): no memory statistics. With them on (the
-     * default) every sqlite3_malloc / sqlite3_free takes SQLite's global memory mutex and updates
-     * four counters; Debian's SQLite is built with SQLITE_OMIT_LOOKASIDE, so every cursor, record
-     * and key a statement builds is such a call (about 50 of each per metered call): ~9k
-     * instructions per serial metered call (docs/BENCHMARKS.md "Issue 12, session 10"). aigw reads
-     * none of the statistics (sqlite3_memory_used, sqlite3_status) and sets no soft heap limit,
-     * which needs them. SQLITE_MISUSE when SQLite was initialised already (a test that opened a
-     * database itself first): the statistics then stay on, nothing else changes. */
-    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* before SQLite initialises (sqlite3_vfs_find does): its allocator (store_sqlite_mem.c) */
+    gw_store__sqlite_mem_config();
     g_real = sqlite3_vfs_find(NULL);
     if (g_real == NULL)
         return;
