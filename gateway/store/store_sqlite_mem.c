@@ -46,11 +46,11 @@
 #endif
 
 #ifndef GW_SQLITE_MEM_PLAIN
-#define HDR 16u                       /* header: the block's capacity; keeps 16-byte alignment */
-#define MIN_SHIFT 6u                  /* 64 bytes */
-#define NCLASS 7u                     /* 64, 128, ..., 4096 */
-#define CACHE_BYTES_PER_CLASS 16384u  /* per class and thread */
-#define CACHE_MAX_BLOCKS 16u          /* per class and thread */
+#define HDR 16u                      /* header: the block's capacity; keeps 16-byte alignment */
+#define MIN_SHIFT 6u                 /* 64 bytes */
+#define NCLASS 7u                    /* 64, 128, ..., 4096 */
+#define CACHE_BYTES_PER_CLASS 16384u /* per class and thread */
+#define CACHE_MAX_BLOCKS 16u         /* per class and thread */
 #define BIG ((size_t)1 << (MIN_SHIFT + NCLASS - 1))
 
 typedef struct blk {
