@@ -418,19 +418,20 @@ static int json_names(const json_t *v, const char *want)
     return 0;
 }
 
-int prov_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len,
-                      const char *body, size_t body_len)
+prov_unrestorable_kind_t prov_unrestorable_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                                  size_t len, const char *body, size_t body_len)
 {
-    if (a == NULL || a->media_outputs == NULL)
-        return 0;
+    if (a == NULL || a->unrestorable_outputs == NULL)
+        return PROV_UNRESTORABLE_NONE;
     json_t *root = NULL;
-    int hit = 0, parsed = 0;
-    for (const prov_media_output_t *m = a->media_outputs; !hit && m->route != NULL; m++) {
+    int parsed = 0;
+    prov_unrestorable_kind_t hit = PROV_UNRESTORABLE_NONE;
+    for (const prov_unrestorable_t *m = a->unrestorable_outputs; hit == PROV_UNRESTORABLE_NONE && m->route != NULL; m++) {
         const char *const one[] = {m->route, NULL};
         if (!route_listed(one, method, method_len, path, len))
             continue;
         if (m->field == NULL) {
-            hit = 1;
+            hit = m->kind;
             break;
         }
         /* prefilter: the field's last member name, quoted, somewhere in the body */
@@ -444,7 +445,10 @@ int prov_media_output(const prov_adapter_t *a, const char *method, size_t method
             root = prov__jload_object(body, body_len);
             parsed = 1;
         }
-        hit = root != NULL && json_names(prov__jpath(root, m->field), m->value);
+        const json_t *v = root != NULL ? prov__jpath(root, m->field) : NULL;
+        int on = m->value != NULL ? v != NULL && json_names(v, m->value) : v != NULL && !json_is_null(v) && !json_is_false(v);
+        if (on)
+            hit = m->kind;
     }
     json_decref(root);
     return hit;

@@ -118,15 +118,42 @@ static int resolve_consent(gw_call_t *call)
     return -1; /* continues in on_consent_done */
 }
 
-/* A request whose answer is media rendering its text (provider.h media_outputs: OpenAI audio/speech, audio chat) cannot have
- * a placeholder restored in that answer: the listener would hear "<PHONE_NUMBER_1>". With a value to tokenize it is
- * refused (400 pii_unrestorable, the types named, never the values) before anything is forwarded; values the policy
- * redacts, masks or hashes pass, as everywhere (no restore is promised for them). @return 0 go on, -1 answered. */
-static int refuse_unrestorable_media(gw_call_t *call)
+/* What the call's answer carries that no restore reaches (provider.h unrestorable_outputs), asked of the provider's
+ * adapter and, when the call speaks another adapter's wire format (Gemini's OpenAI-compatible API, natively under
+ * /gemini/v1beta/openai/ or through /v1/), of that adapter too, on the path after the compat sub-prefix ("openai/"). */
+static prov_unrestorable_kind_t unrestorable_kind(const gw_call_t *call)
 {
-    h2o_req_t *req = call->req;
-    if (!call->need_restore || !prov_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
-                                                  call->body_json ? call->body : NULL, call->body_json ? call->body_len : 0))
+    const h2o_req_t *req = call->req;
+    const char *body = call->body_json ? call->body : NULL;
+    size_t body_len = call->body_json ? call->body_len : 0;
+    prov_unrestorable_kind_t k =
+        prov_unrestorable_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len, body, body_len);
+    if (k != PROV_UNRESTORABLE_NONE || call->usage_ad == NULL || call->usage_ad == call->up)
+        return k;
+    const char *rest = call->rest;
+    size_t rest_len = call->rest_len, ul = strlen(call->up->upstream_prefix);
+    const char *cp = call->up->compat_prefix;
+    if (cp != NULL && strncmp(cp, call->up->upstream_prefix, ul) == 0) {
+        size_t sl = strlen(cp + ul);
+        if (sl != 0 && rest_len >= sl && memcmp(rest, cp + ul, sl) == 0) {
+            rest += sl;
+            rest_len -= sl;
+        }
+    }
+    return prov_unrestorable_output(call->usage_ad, req->method.base, req->method.len, rest, rest_len, body, body_len);
+}
+
+/* A request whose answer carries its text where no placeholder can be restored (provider.h unrestorable_outputs: media
+ * rendering it, OpenAI audio/speech and audio chat; per-token log probabilities, each token a piece of a placeholder):
+ * with a value to tokenize it is refused (400 pii_unrestorable, the types named, never the values) before anything is
+ * forwarded; values the policy redacts, masks or hashes pass, as everywhere (no restore is promised for them).
+ * @return 0 go on, -1 answered. */
+static int refuse_unrestorable(gw_call_t *call)
+{
+    if (!call->need_restore)
+        return 0;
+    prov_unrestorable_kind_t kind = unrestorable_kind(call);
+    if (kind == PROV_UNRESTORABLE_NONE)
         return 0;
     const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
     size_t nf;
@@ -144,19 +171,28 @@ static int refuse_unrestorable_media(gw_call_t *call)
         if (!seen)
             tl += (size_t)snprintf(types + tl, sizeof(types) - tl, "%s%s", tl != 0 ? "," : "", name);
     }
-    char msg[512];
-    snprintf(msg, sizeof(msg),
-             "aigw: %.*s answers with media that renders the request's text, and the request holds personal data of type %s "
-             "that aigw replaces by placeholders it restores in text answers only: the media would carry the placeholders. "
-             "Remove the personal data, or set pii.actions for the type to redact, mask or allow",
-             (int)(call->rest_len < 64 ? call->rest_len : 64), call->rest, types[0] != '\0' ? types : "?");
+    char msg[600];
+    int rl = (int)(call->rest_len < 64 ? call->rest_len : 64);
+    if (kind == PROV_UNRESTORABLE_LOGPROBS)
+        snprintf(msg, sizeof(msg),
+                 "aigw: %.*s asks for log probabilities (logprobs), and the request holds personal data of type %s that aigw "
+                 "replaces by placeholders: the answer's tokens would be pieces of the placeholders, which aigw restores in "
+                 "the text but cannot restore token by token. Drop logprobs, remove the personal data, or set pii.actions "
+                 "for the type to redact, mask or allow",
+                 rl, call->rest, types[0] != '\0' ? types : "?");
+    else
+        snprintf(msg, sizeof(msg),
+                 "aigw: %.*s answers with media that renders the request's text, and the request holds personal data of type "
+                 "%s that aigw replaces by placeholders it restores in text answers only: the media would carry the "
+                 "placeholders. Remove the personal data, or set pii.actions for the type to redact, mask or allow",
+                 rl, call->rest, types[0] != '\0' ? types : "?");
     gw_send_error_as(call, GW_ERR_BODY_REFUSED, 400, "pii_unrestorable", msg);
     return -1;
 }
 
 gw_stage_rc_t gw__stage_privacy(gw_call_t *call)
 {
-    if (refuse_unrestorable_media(call) != 0)
+    if (refuse_unrestorable(call) != 0)
         return GW_STAGE_ANSWERED;
     if (!call->consent_known) {
         int consent = resolve_consent(call);

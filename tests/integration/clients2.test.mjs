@@ -410,6 +410,89 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
   });
 });
 
+describe('log probabilities (the tokens would be pieces of the placeholders): refused with a value to tokenize', () => {
+  /** The SDK error of a pii_unrestorable refusal: BadRequestError, the types named, never the values, logprobs said. */
+  const isLogprobsRefusal = (e) => {
+    assert.ok(e instanceof OpenAI.BadRequestError, `BadRequestError, got ${e.constructor.name}: ${e.message}`);
+    assert.equal(e.status, 400);
+    assert.equal(e.code, 'pii_unrestorable');
+    assert.match(e.message, /log probabilities/);
+    assert.match(e.message, /EMAIL_ADDRESS/);
+    assert.ok(!e.message.includes(RAW.email) && !e.message.includes(NAME), 'the message names types, never values');
+    return true;
+  };
+
+  test('chat.completions logprobs / top_logprobs, completions logprobs, Responses include message.output_text.logprobs: ' +
+    'without personal data forwarded as asked; with a value to tokenize BadRequestError 400 pii_unrestorable, nothing ' +
+    'sent, the refusals recorded', async () => {
+    await mocks.openai.reset();
+    const user = newUser();
+    const sdk = openai(user, { 'x-mock-echo': '1' });
+    const r = await sdk.chat.completions.create({ model: 'gpt-4o-mini', logprobs: true, top_logprobs: 2,
+      messages: [{ role: 'user', content: 'Say hello.' }] });
+    assert.equal(r.choices[0].message.content, 'Say hello.');
+    const [rec] = await upstream(mocks.openai);
+    assert.equal(JSON.parse(rec.body).logprobs, true, 'logprobs forwarded when nothing was tokenized');
+    await assert.rejects(sdk.chat.completions.create({ model: 'gpt-4o-mini', logprobs: true, top_logprobs: 2,
+      messages: [{ role: 'user', content: ASK }] }), isLogprobsRefusal);
+    await assert.rejects(sdk.chat.completions.create({ model: 'gpt-4o-mini', stream: true, logprobs: true,
+      messages: [{ role: 'user', content: ASK }] }), isLogprobsRefusal);
+    await assert.rejects(sdk.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: ASK, logprobs: 0 }),
+      isLogprobsRefusal);
+    await assert.rejects(sdk.responses.create({ model: 'gpt-4o-mini', input: ASK, include: ['message.output_text.logprobs'] }),
+      isLogprobsRefusal);
+    assert.equal((await mocks.openai.requests()).length, 1, 'the refused calls never reached OpenAI');
+    const rows = await calls(user, 5);
+    assert.deepEqual(rows.map((x) => x.status), [200, 400, 400, 400, 400]);
+  });
+
+  test('OpenRouter (top_logprobs) and Gemini\'s OpenAI-compatible API (logprobs) through the openai SDK: refused the same ' +
+    'way, nothing sent', async () => {
+    await mocks.openrouter.reset();
+    await mocks.gemini.reset();
+    const user = newUser();
+    const or = new OpenAI({ baseURL: `${gw.url}/openrouter/api/v1`, apiKey: CLIENT_KEY, maxRetries: 0,
+      defaultHeaders: { 'X-AIGW-User': user } });
+    await assert.rejects(or.chat.completions.create({ model: 'openai/gpt-4o-mini', logprobs: true, top_logprobs: 5,
+      messages: [{ role: 'user', content: ASK }] }), (e) => {
+      assert.equal(e.status, 400, e.message);
+      assert.match(e.message, /log probabilities/);
+      return true;
+    });
+    const gm = new OpenAI({ baseURL: `${gw.url}/gemini/v1beta/openai`, apiKey: CLIENT_KEY, maxRetries: 0,
+      defaultHeaders: { 'X-AIGW-User': user } });
+    await assert.rejects(gm.chat.completions.create({ model: 'gemini-2.5-flash', logprobs: true,
+      messages: [{ role: 'user', content: ASK }] }), isLogprobsRefusal);
+    assert.equal((await mocks.openrouter.requests()).length, 0, 'nothing reached OpenRouter');
+    assert.equal((await mocks.gemini.requests()).length, 0, 'nothing reached Google');
+  });
+
+  test('@google/genai responseLogprobs / logprobs: ApiError 400 pii_unrestorable in Gemini\'s shape, nothing sent; ' +
+    'without personal data forwarded', async () => {
+    await mocks.gemini.reset();
+    const user = newUser();
+    const ai = new GoogleGenAI({ apiKey: CLIENT_KEY, httpOptions: { baseUrl: `${gw.url}/gemini`, apiVersion: 'v1beta',
+      headers: { 'X-AIGW-User': user, 'x-mock-echo': '1' } } });
+    const config = { responseLogprobs: true, logprobs: 3 };
+    const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Say hello.', config });
+    assert.equal(r.text, 'Say hello.');
+    for (const call of [() => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: ASK, config }),
+      () => ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: ASK, config: { responseLogprobs: true } })]) {
+      await assert.rejects(call(), (e) => {
+        assert.equal(e.status, 400, e.message);
+        const body = JSON.parse(e.message);
+        assert.equal(body.error.status, 'INVALID_ARGUMENT');
+        assert.match(body.error.message, /log probabilities/);
+        assert.match(body.error.message, /EMAIL_ADDRESS/);
+        return true;
+      });
+    }
+    const recs = await mocks.gemini.requests();
+    assert.equal(recs.length, 1, 'only the call without personal data reached Google');
+    assert.equal(JSON.parse(recs[0].body).generationConfig.responseLogprobs, true);
+  });
+});
+
 describe('end-user ids sent to the provider (OpenAI user / safety_identifier, Anthropic metadata.user_id)', () => {
   test('ids that are e-mail addresses: each end user gets a pseudonym of their own (it was "<EMAIL_ADDRESS_1>" for ' +
     'every user, or one hash of that placeholder), stable across calls, never the address', async () => {
