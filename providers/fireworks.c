@@ -20,8 +20,10 @@ static const prov_skip_t fireworks_skip_fields[] = {
     {NULL, 0},
 };
 
-/* Answers aigw cannot restore (provider.h unrestorable_outputs): OpenAI's log probabilities fields. */
+/* Answers aigw cannot restore (provider.h unrestorable_outputs): the FLUX image workflows (text_to_image, Kontext) draw
+ * the prompt (docs.fireworks.ai/api-reference, image generation), and OpenAI's log probabilities fields. */
 static const prov_unrestorable_t fireworks_unrestorable[] = {
+    {"POST workflows/*", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
     PROV_OPENAI_LOGPROBS_OUTPUTS,
     {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
 };

@@ -311,12 +311,17 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
     }
 
 /* Answers aigw cannot restore (provider.h unrestorable_outputs). Media: a TTS model asked for responseModalities
- * ["AUDIO"] answers inlineData audio of the text (ai.google.dev/gemini-api/docs/speech-generation). Log probabilities:
+ * ["AUDIO"] answers inlineData audio of the text (ai.google.dev/gemini-api/docs/speech-generation); ["IMAGE"] (with or
+ * without "TEXT") answers images drawn from the prompt, its text included (docs/image-generation), as do Imagen's
+ * :predict and Veo's :predictLongRunning (docs/imagen, docs/video). Log probabilities:
  * responseLogprobs true answers candidates[].logprobsResult, the chosen and top tokens, and `logprobs` (the number of
  * top tokens) needs it (ai.google.dev/api/generate-content#generationconfig). "*:*enerateContent" is generateContent
  * and streamGenerateContent, of models/ and tunedModels/ alike. */
 static const prov_unrestorable_t gemini_unrestorable[] = {
     GEMINI_GEN("responseModalities", "response_modalities", "audio", PROV_UNRESTORABLE_MEDIA),
+    GEMINI_GEN("responseModalities", "response_modalities", "image", PROV_UNRESTORABLE_MEDIA),
+    {"POST *:predict", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST *:predictLongRunning", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
     GEMINI_GEN("responseLogprobs", "response_logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS),
     GEMINI_GEN("logprobs", "logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS),
     {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},

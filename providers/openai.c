@@ -410,11 +410,17 @@ static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL
 
 /* Answers aigw cannot restore (provider.h unrestorable_outputs). Media: "Create speech" returns the audio of `input`
  * (platform.openai.com/docs/api-reference/audio/createSpeech); a chat completion with "audio" in `modalities` answers
- * message.audio.data, the spoken answer, beside its transcript (api-reference/chat/create, `modalities`, `audio`).
- * Log probabilities: prov_internal.h PROV_OPENAI_LOGPROBS_OUTPUTS. */
+ * message.audio.data, the spoken answer, beside its transcript (api-reference/chat/create, `modalities`, `audio`); an
+ * image generated or edited from `prompt` (api-reference/images/create, createEdit), by the Responses API's
+ * image_generation tool (api-reference/responses/create, `tools`) or a video from it (api-reference/videos/create) may
+ * draw the prompt's text, placeholders included. Log probabilities: prov_internal.h PROV_OPENAI_LOGPROBS_OUTPUTS. */
 static const prov_unrestorable_t openai_unrestorable[] = {
     {"POST audio/speech", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
     {"POST chat/completions", "modalities", "audio", PROV_UNRESTORABLE_MEDIA},
+    {"POST images/generations", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST images/edits", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST responses", "tools.*.type", "image_generation", PROV_UNRESTORABLE_MEDIA},
+    {"POST videos", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
     PROV_OPENAI_LOGPROBS_OUTPUTS,
     {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
 };

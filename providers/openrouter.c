@@ -72,8 +72,12 @@ static int openrouter_error_body(gw_buf_t *out, int status, const char *type, co
     return PROV_APPEND_LIT(out, "}}}");
 }
 
-/* Answers aigw cannot restore (provider.h unrestorable_outputs): OpenAI's log probabilities fields. */
+/* Answers aigw cannot restore (provider.h unrestorable_outputs): images drawn from the prompt, asked for with "image" in
+ * `modalities` (openrouter.ai/docs/features/multimodal/image-generation), audio output the same way (as OpenAI's), and
+ * OpenAI's log probabilities fields. */
 static const prov_unrestorable_t openrouter_unrestorable[] = {
+    {"POST chat/completions", "modalities", "image", PROV_UNRESTORABLE_MEDIA},
+    {"POST chat/completions", "modalities", "audio", PROV_UNRESTORABLE_MEDIA},
     PROV_OPENAI_LOGPROBS_OUTPUTS,
     {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
 };

@@ -418,6 +418,38 @@ static int json_names(const json_t *v, const char *want)
     return 0;
 }
 
+/* 1 when the member at dotted `path` of `v` ("*" = every element of an array or member of an object)
+ * names `want` (json_names), or with `want` NULL holds any value but null and false. */
+static int field_on(const json_t *v, const char *path, const char *want)
+{
+    if (*path == '\0')
+        return want != NULL ? json_names(v, want) : !json_is_null(v) && !json_is_false(v);
+    const char *dot = strchr(path, '.');
+    size_t n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+    const char *next = dot != NULL ? dot + 1 : path + n;
+    if (n == 1 && path[0] == '*') {
+        size_t i;
+        const char *k;
+        json_t *e;
+        if (json_is_array(v)) {
+            json_array_foreach(v, i, e)
+            {
+                if (field_on(e, next, want))
+                    return 1;
+            }
+        } else if (json_is_object(v)) {
+            json_object_foreach((json_t *)v, k, e)
+            {
+                if (field_on(e, next, want))
+                    return 1;
+            }
+        }
+        return 0;
+    }
+    const json_t *m = json_is_object(v) ? json_object_getn(v, path, n) : NULL;
+    return m != NULL && field_on(m, next, want);
+}
+
 prov_unrestorable_kind_t prov_unrestorable_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
                                                   size_t len, const char *body, size_t body_len)
 {
@@ -445,9 +477,7 @@ prov_unrestorable_kind_t prov_unrestorable_output(const prov_adapter_t *a, const
             root = prov__jload_object(body, body_len);
             parsed = 1;
         }
-        const json_t *v = root != NULL ? prov__jpath(root, m->field) : NULL;
-        int on = m->value != NULL ? v != NULL && json_names(v, m->value) : v != NULL && !json_is_null(v) && !json_is_false(v);
-        if (on)
+        if (root != NULL && field_on(root, m->field, m->value))
             hit = m->kind;
     }
     json_decref(root);

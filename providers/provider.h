@@ -411,7 +411,8 @@ typedef enum {
 typedef struct st_prov_unrestorable_t {
     const char *route;             /* "METHOD glob" as in unbilled_routes ("POST audio/speech"); NULL ends the list */
     const char *field;             /* NULL: every request on the route; else a dotted path of object members in the JSON body
-                                      ("generationConfig.responseModalities") whose value, or an element of it, is `value` */
+                                      ("generationConfig.responseModalities"; "*" is any element or member:
+                                      "tools.*.type") whose value, or an element of it, is `value` */
     const char *value;             /* with field: the string marking the output, compared ASCII case-insensitively ("audio");
                                       NULL: any value but JSON null and false (`logprobs: true`, `top_logprobs: 0`) */
     prov_unrestorable_kind_t kind; /* what the answer carries (the refusal's message says it) */

@@ -144,9 +144,9 @@ static prov_unrestorable_kind_t unrestorable_kind(const gw_call_t *call)
 }
 
 /* A request whose answer carries its text where no placeholder can be restored (provider.h unrestorable_outputs: media
- * rendering it, OpenAI audio/speech and audio chat; per-token log probabilities, each token a piece of a placeholder):
- * with a value to tokenize it is refused (400 pii_unrestorable, the types named, never the values) before anything is
- * forwarded; values the policy redacts, masks or hashes pass, as everywhere (no restore is promised for them).
+ * made from it, speech, audio chat, generated images and video; per-token log probabilities, each token a piece of a
+ * placeholder): with a value to tokenize it is refused (400 pii_unrestorable, the types named, never the values) before
+ * anything is forwarded; values the policy redacts, masks or hashes pass, as everywhere (no restore is promised for them).
  * @return 0 go on, -1 answered. */
 static int refuse_unrestorable(gw_call_t *call)
 {
@@ -182,9 +182,10 @@ static int refuse_unrestorable(gw_call_t *call)
                  rl, call->rest, types[0] != '\0' ? types : "?");
     else
         snprintf(msg, sizeof(msg),
-                 "aigw: %.*s answers with media that renders the request's text, and the request holds personal data of type "
-                 "%s that aigw replaces by placeholders it restores in text answers only: the media would carry the "
-                 "placeholders. Remove the personal data, or set pii.actions for the type to redact, mask or allow",
+                 "aigw: %.*s answers with media made from the request's text (speech, or an image or video that may draw it), "
+                 "and the request holds personal data of type %s that aigw replaces by placeholders it restores in text "
+                 "answers only: the media would carry the placeholders. Remove the personal data, or set pii.actions for "
+                 "the type to redact, mask or allow",
                  rl, call->rest, types[0] != '\0' ? types : "?");
     gw_send_error_as(call, GW_ERR_BODY_REFUSED, 400, "pii_unrestorable", msg);
     return -1;

@@ -276,22 +276,34 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
     await assertRecorded(user, 'openai', { decision: /store=false/ });
   });
 
-  test('images.edit (multipart image upload): EXIF/GPS stripped, the prompt scrubbed, the image returned, recorded',
-    async () => {
+  test('images.edit (multipart image upload): EXIF/GPS stripped, the image returned, recorded; a prompt with values to ' +
+    'tokenize refused 400 pii_unrestorable (the image would draw the placeholders), nothing sent', async () => {
       await mocks.openai.reset();
       const user = newUser();
-      const r = await openai(user).images.edit({ model: 'gpt-image-1',
+      await assert.rejects(openai(user).images.edit({ model: 'gpt-image-1',
         image: await toFile(img.bytes, 'photo.jpg', { type: 'image/jpeg' }),
-        prompt: `Add a name tag reading ${NAME} and the e-mail ${RAW.email}` });
+        prompt: `Add a name tag reading ${NAME} and the e-mail ${RAW.email}` }), (e) => {
+        assert.ok(e instanceof OpenAI.BadRequestError, `${e.constructor.name}: ${e.message}`);
+        assert.equal(e.code, 'pii_unrestorable');
+        assert.match(e.message, /images\/edits/);
+        assert.match(e.message, /PERSON/);
+        assert.match(e.message, /EMAIL_ADDRESS/);
+        assert.ok(!e.message.includes(NAME) && !e.message.includes(RAW.email), 'types, never values');
+        return true;
+      });
+      assert.equal((await mocks.openai.requests()).length, 0, 'the refused edit never reached OpenAI');
+      const r = await openai(user).images.edit({ model: 'gpt-image-1',
+        image: await toFile(img.bytes, 'photo.jpg', { type: 'image/jpeg' }), prompt: 'Add a name tag reading Guest' });
       assert.ok(r.data[0].b64_json.length > 0, 'the edited image came back');
       const [rec] = await upstream(mocks.openai);
       assert.equal(rec.path, '/v1/images/edits');
       const parts = multipartParts(rec);
-      assertScrubbed(parts.find((p) => p.name === 'prompt').data.toString('utf8'), 'image edit prompt');
+      assert.equal(parts.find((p) => p.name === 'prompt').data.toString('utf8'), 'Add a name tag reading Guest');
       const image = parts.find((p) => p.name === 'image');
       assertImageClean(image.data.toString('base64'), dir, 'images.edit upload');
       assert.ok(image.data.length < img.bytes.length, 'metadata removed from the upload');
-      await assertRecorded(user, 'openai');
+      const rows = await calls(user, 2);
+      assert.deepEqual(rows.map((x) => x.status), [400, 200]);
     });
 
   test('images.edit with several images and a mask: every image part stripped', async () => {
@@ -738,6 +750,23 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
     assert.equal((await mocks.gemini.requests()).length, 1, 'the refused call never reached Google');
     const rows = await calls(user, 2);
     assert.deepEqual(rows.map((x) => x.status), [200, 400]);
+  });
+
+  test('image output (responseModalities ["TEXT", "IMAGE"]) with a value to tokenize: ApiError 400 pii_unrestorable in ' +
+    'Gemini\'s shape (the image could draw the placeholders), nothing sent', async () => {
+    await mocks.gemini.reset();
+    const user = newUser();
+    await assert.rejects(ai(user).models.generateContent({ model: 'gemini-2.5-flash-image', contents: `A business card for ${ASK}`,
+      config: { responseModalities: ['TEXT', 'IMAGE'] } }), (e) => {
+      assert.equal(e.status, 400, e.message);
+      const body = JSON.parse(e.message);
+      assert.equal(body.error.status, 'INVALID_ARGUMENT');
+      assert.match(body.error.message, /media made from the request's text/);
+      assert.match(body.error.message, /EMAIL_ADDRESS/);
+      return true;
+    });
+    assert.equal((await mocks.gemini.requests()).length, 0, 'the refused call never reached Google');
+    await assertRecorded(user, 'gemini', { status: 400, usage: false });
   });
 
   test('countTokens: scrubbed, the count returned, recorded', async () => {

@@ -481,8 +481,20 @@ static void test_unrestorable_outputs(void **state)
     assert_false(MO(&prov_openai, "POST", "responses", "{\"modalities\":[\"audio\"]}"));
     assert_false(prov_unrestorable_output(&prov_openai, "POST", 4, S("chat/completions"), NULL, 0)); /* no JSON body */
     assert_false(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent", "{\"contents\":[]}"));
+    assert_int_equal(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-image:generateContent",
+                        "{\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}"),
+                     PROV_UNRESTORABLE_MEDIA); /* the image may draw the prompt */
     assert_false(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent",
-                    "{\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}"));
+                    "{\"generationConfig\":{\"responseModalities\":[\"TEXT\"]}}"));
+    assert_true(MO(&prov_gemini, "POST", "models/imagen-4.0-generate-001:predict", "{\"instances\":[]}"));
+    assert_true(MO(&prov_gemini, "POST", "models/veo-3.0-generate-001:predictLongRunning", "{}"));
+    assert_true(MO(&prov_openai, "POST", "images/generations", "{\"prompt\":\"x\"}"));
+    assert_true(prov_unrestorable_output(&prov_openai, "POST", 4, S("images/edits"), NULL, 0));       /* multipart */
+    assert_false(prov_unrestorable_output(&prov_openai, "POST", 4, S("images/variations"), NULL, 0)); /* no prompt */
+    assert_true(MO(&prov_openai, "POST", "responses", "{\"tools\":[{\"type\":\"web_search\"},{\"type\":\"image_generation\"}]}"));
+    assert_false(MO(&prov_openai, "POST", "responses", "{\"tools\":[{\"type\":\"function\",\"name\":\"image_generation\"}]}"));
+    assert_true(MO(&prov_openrouter, "POST", "chat/completions", "{\"modalities\":[\"image\",\"text\"]}"));
+    assert_true(MO(&prov_fireworks, "POST", "workflows/accounts/fireworks/models/flux-1-schnell-fp8/text_to_image", "{}"));
     assert_true(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-preview-tts:generateContent",
                    "{\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]}}"));
     assert_true(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse",
