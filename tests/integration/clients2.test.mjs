@@ -791,20 +791,26 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
     await assertRecorded(user, 'gemini', { usage: false });
   });
 
-  test('files.upload (the Files API stores the file at Google; aigw serves no upload route): ApiError 404 in Gemini\'s ' +
-    'shape, nothing sent', async () => {
+  test('Files API (files.upload, files.list, files.get, files.delete: storage at Google): ApiError 403 ' +
+    'gemini_storage_route in Gemini\'s shape, like the Anthropic and OpenAI Files APIs, nothing sent', async () => {
     await mocks.gemini.reset();
     const user = newUser();
-    await assert.rejects(ai(user).files.upload({ file: new Blob([ASK], { type: 'text/plain' }), config: { mimeType: 'text/plain' } }),
-      (e) => {
-        assert.equal(e.status, 404, e.message);
-        // Gemini's error shape {"error":{"code","message","status"}} (it was OpenAI's {"error":{"type","param"...}})
-        const body = JSON.parse(e.message);
-        assert.equal(body.error.code, 404);
-        assert.equal(body.error.status, 'NOT_FOUND');
-        assert.match(body.error.message, /unknown route \/gemini\/upload\/v1beta\/files/);
-        return true;
-      });
+    const isStorageRefusal = (what) => (e) => {
+      assert.equal(e.status, 403, `${what}: ${e.message}`);
+      // Gemini's error shape {"error":{"code","message","status","details":[ErrorInfo]}} (the upload was a 404)
+      const body = JSON.parse(e.message);
+      assert.equal(body.error.code, 403);
+      assert.equal(body.error.status, 'PERMISSION_DENIED');
+      assert.equal(body.error.details[0].reason, 'gemini_storage_route');
+      assert.match(body.error.message, /stores content at the provider/);
+      return true;
+    };
+    const files = ai(user).files;
+    await assert.rejects(files.upload({ file: new Blob([ASK], { type: 'text/plain' }), config: { mimeType: 'text/plain' } }),
+      isStorageRefusal('upload'));
+    await assert.rejects(files.list().then((pager) => pager.page), isStorageRefusal('list'));
+    await assert.rejects(files.get({ name: 'files/abc-123' }), isStorageRefusal('get'));
+    await assert.rejects(files.delete({ name: 'files/abc-123' }), isStorageRefusal('delete'));
     assert.equal((await mocks.gemini.requests()).length, 0, 'nothing reached Google');
   });
 });
