@@ -114,7 +114,7 @@ const aiModels = {
   'openai responses': (user) => createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY,
     headers: { 'X-AIGW-User': user } }).responses('gpt-4o-mini'),
   anthropic: (user) => createAnthropic({ baseURL: `${gw.url}/anthropic/v1`, apiKey: CLIENT_KEY,
-    headers: { 'X-AIGW-User': user } })('claude-sonnet-4-5'),
+    headers: { 'X-AIGW-User': user } })('claude-sonnet-4-6'),
   google: (user) => createGoogleGenerativeAI({ baseURL: `${gw.url}/gemini/v1beta`, apiKey: CLIENT_KEY,
     headers: { 'X-AIGW-User': user } })('gemini-2.5-flash'),
 };
@@ -488,7 +488,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     await assertRecorded(user, 'openai', { n: 2 });
   });
 
-  const claude = (user, headers = {}) => new ChatAnthropic({ model: 'claude-sonnet-4-5', apiKey: CLIENT_KEY, maxRetries: 0,
+  const claude = (user, headers = {}) => new ChatAnthropic({ model: 'claude-sonnet-4-6', apiKey: CLIENT_KEY, maxRetries: 0,
     anthropicApiUrl: `${gw.url}/anthropic`, clientOptions: { defaultHeaders: { 'X-AIGW-User': user, ...headers } } });
 
   test('ChatAnthropic invoke and stream: scrubbed, restored, recorded', async () => {

@@ -519,7 +519,7 @@ describe('end-user ids sent to the provider (OpenAI user / safety_identifier, An
       await sdk.responses.create({ model: 'gpt-4o-mini', input: 'hi', safety_identifier: id });
       const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
         defaultHeaders: { 'X-AIGW-User': id } });
-      await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, metadata: { user_id: id },
+      await claude.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, metadata: { user_id: id },
         messages: [{ role: 'user', content: 'hi' }] });
     }
     const oa = (await upstream(mocks.openai, 6)).map((r) => JSON.parse(r.body));
@@ -599,7 +599,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
     await mocks.anthropic.reset();
     const user = newUser();
     const sdk = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '4' });
-    const stream = sdk.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 256, tools,
+    const stream = sdk.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 256, tools,
       messages: [{ role: 'user', content: ASK }] });
     let partial = '';
     let snapshot;
@@ -613,7 +613,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
     assert.deepEqual(msg.content[0].input, want, 'finalMessage tool input restored');
     assert.deepEqual(JSON.parse(partial), want, 'the concatenated partial_json restored');
     assert.deepEqual(snapshot, want, 'the last inputJson snapshot');
-    const final = await sdk.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 256, tools, messages: [
+    const final = await sdk.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256, tools, messages: [
       { role: 'user', content: ASK }, { role: 'assistant', content: msg.content },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: msg.content[0].id, content: TOOL_RESULT }] }] });
     assert.equal(final.content[0].text, TOOL_RESULT, 'the answer quoting the tool result restored');
@@ -636,7 +636,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
         assert.equal(e.error.error.type, 'permission_error');
         return true;
       });
-    await assert.rejects(sdk.beta.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, betas: ['files-api-2025-04-14'],
+    await assert.rejects(sdk.beta.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, betas: ['files-api-2025-04-14'],
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Summarise' },
         { type: 'document', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' } }] }] }),
     (e) => e instanceof Anthropic.PermissionDeniedError && e.error.error.type === 'permission_error');
@@ -646,7 +646,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
   test('messages.countTokens: scrubbed, the count returned, recorded and not charged', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const r = await claude(user).messages.countTokens({ model: 'claude-sonnet-4-5', system: `The agent is ${NAME}.`,
+    const r = await claude(user).messages.countTokens({ model: 'claude-sonnet-4-6', system: `The agent is ${NAME}.`,
       messages: [{ role: 'user', content: ASK }] });
     assert.ok(r.input_tokens > 0);
     const [rec] = await upstream(mocks.anthropic);
@@ -658,7 +658,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
   test('prompt caching: cache_control blocks forwarded as sent (text scrubbed), cache usage recorded', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const r = await claude(user, { 'x-mock-echo': '1' }).messages.create({ model: 'claude-sonnet-4-5', max_tokens: 256,
+    const r = await claude(user, { 'x-mock-echo': '1' }).messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256,
       system: [{ type: 'text', text: `You help ${NAME} (${RAW.email}). ${'Policy text. '.repeat(50)}`,
         cache_control: { type: 'ephemeral', ttl: '1h' } }],
       messages: [{ role: 'user', content: [{ type: 'text', text: ASK, cache_control: { type: 'ephemeral' } }] }] });
@@ -874,4 +874,29 @@ describe('README.md snippet', () => {
       const audio = fs.readFileSync(path.join(cwd, 'speech.mp3'));
       assert.equal(audio.subarray(10).toString('utf8'), 'Your order has shipped.');
     });
+});
+
+describe('Claude model ids in README.md and the tests', () => {
+  test('every Claude model id README.md and tests/integration name is one the Anthropic SDK sends without a ' +
+    'deprecation warning (claude-sonnet-4-5 drew "end-of-life on November 30th, 2026")', async () => {
+    await mocks.anthropic.reset();
+    const texts = [fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'),
+      ...fs.readdirSync(HERE).filter((f) => f.endsWith('.test.mjs')).map((f) => fs.readFileSync(path.join(HERE, f), 'utf8'))];
+    // native ids only ("claude-…" in quotes), not OpenRouter's "anthropic/claude-sonnet-4.5"
+    const ids = [...new Set(texts.flatMap((t) => [...t.matchAll(/["'](claude-[a-z0-9.-]+)["']/g)].map((m) => m[1])))];
+    assert.ok(ids.length >= 1, 'README.md and the tests name Claude models');
+    const warned = [];
+    const warn = console.warn;
+    console.warn = (...a) => warned.push(a.join(' '));
+    try {
+      const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
+        defaultHeaders: { 'X-AIGW-User': newUser() } });
+      for (const model of ids) {
+        await claude.messages.create({ model, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+      }
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warned, [], `models named: ${ids.join(', ')}`);
+  });
 });

@@ -156,7 +156,7 @@ describe('Anthropic (@anthropic-ai/sdk): multi-turn with thinking and tool resul
 
   test('thinking signature and tool ids untouched; a document inside tool_result and tool input keys scrubbed', async () => {
     await claude().messages.create({
-      model: 'claude-sonnet-4-5', max_tokens: 256, thinking: { type: 'enabled', budget_tokens: 1024 },
+      model: 'claude-sonnet-4-6', max_tokens: 256, thinking: { type: 'enabled', budget_tokens: 1024 },
       messages: [
         { role: 'user', content: 'Find the customer file.' },
         { role: 'assistant', content: [
@@ -180,13 +180,13 @@ describe('Anthropic (@anthropic-ai/sdk): multi-turn with thinking and tool resul
   });
 
   test('duplicate keys and a non-base64 signature are refused in Anthropic\'s error shape', async () => {
-    await assert.rejects(claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [
+    await assert.rejects(claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: `sig ${EMAIL}` }] },
       { role: 'user', content: 'go on' }] }),
     (e) => e.status === 400 && e.error?.type === 'error' && e.error.error.type === 'invalid_request_error');
     const r = await rawRequest(gw, { method: 'POST', path: '/anthropic/v1/messages',
-      body: '{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"hi"}],"max_tokens":99999}',
+      body: '{"model":"claude-sonnet-4-6","max_tokens":16,"messages":[{"role":"user","content":"hi"}],"max_tokens":99999}',
       headers: { 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01', 'x-aigw-user': USER, 'content-type': 'application/json' } });
     assert.equal(r.status, 400);
     assert.equal(r.json.type, 'error');
