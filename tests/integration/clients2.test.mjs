@@ -12,92 +12,27 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI, { toFile } from 'openai';
-import { CLIENT_KEY, REPO, artifactDir, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
-import {
-  PROMPT, RAW, assertImageClean, assertKeysSwapped, assertNoPii, assertRestored, exifOf, makeGpsJpeg, mockRequests,
-  startProviders,
-} from './lib/providers.mjs';
+import { ASK, MODEL_JSON, NAME, TOOL_RESULT, clientSuite } from './lib/clients.mjs';
+import { CLIENT_KEY, REPO, artifactDir } from './lib/harness.mjs';
+import { RAW, assertImageClean, assertKeysSwapped, assertNoPii, exifOf, mockRequests } from './lib/providers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const NAME = 'Jane Doe';
-/** The prompt of every call: a name, an e-mail, a phone, a card and an SSN. */
-const ASK = `The customer is ${NAME}. ${PROMPT}`;
-/** What the mock's model writes when it must answer JSON or call a tool: placeholders it was sent. */
-const MODEL_JSON = '{"contact":"<EMAIL_ADDRESS_1>","phone":"<PHONE_NUMBER_1>","summary":"refund"}';
-/** A tool's result carrying personal data of its own (sent back to the provider on the next turn). */
-const TOOL_RESULT = 'Ticket 7 belongs to bob.smith@corp-mail.org, phone +1 415 555 0199.';
+/** Tool results with personal data of their own: the values that must not reach the provider on the next turn. */
 const TOOL_RAW = ['bob.smith@corp-mail.org', '415 555 0199'];
 
-let env;
+// audio uploads are forwarded unscanned here (clients.test.mjs covers the default: refused)
 let gw;
 let mocks;
-let store;
 let img;
 let dir;
-let seq = 0;
-
-before(async () => {
-  store = storeSetup('clients2-store');
-  env = await startProviders({ name: 'clients2', providers: ['openai', 'anthropic', 'gemini', 'openrouter'],
-    providerConf: { gemini: { tier: 'paid' } },
-    // audio uploads are forwarded unscanned here (clients.test.mjs covers the default: refused)
-    config: { ...store.config, pii: { default_action: 'tokenize', forward_unscanned_types: ['audio/*'] } } });
-  ({ gw, mocks } = env);
-  dir = artifactDir('clients2-images');
-  img = makeGpsJpeg(dir);
-});
-after(async () => {
-  if (env) await env.stop();
-});
-
-/** A fresh end user per test, so that its call-log rows are its own. */
-const newUser = () => `clients2-user-${process.pid}-${++seq}`;
-
-/** The last `n` POSTs the mock received (X-AIGW-User is not forwarded: matched by the call log's count). */
-async function upstream(mock, n = 1) {
-  const recs = await mockRequests(mock, (r) => r.method === 'POST', { min: n });
-  return recs.slice(-n);
-}
-
-/** Provider side: placeholders in, none of the raw values (the name included). */
-function assertScrubbed(text, where) {
-  assertNoPii(text, where);
-  assert.ok(!text.includes(NAME), `${where}: the name reached the provider: ${text.slice(0, 400)}`);
-  assert.match(text, /<EMAIL_ADDRESS_\d+>/, `${where}: placeholder instead of the e-mail`);
-}
-
-/** Client side: the echo of ASK came back with every original value. */
-function assertAnswer(text, where) {
-  assertRestored(text, where);
-  assert.ok(text.includes(NAME) && text.includes(RAW.phone), `${where}: name and phone restored: ${JSON.stringify(text)}`);
-}
-
-/** The call-log rows of `user` once there are `n` (the store writes asynchronously), in call order. */
-async function calls(user, n = 1) {
-  const rows = await waitFor(() => {
-    const r = sqlite(store.db, 'select provider, route, status, usage_json, notrain_decision from calls ' +
-      `where user_id = '${user}' order by started_at, rowid`);
-    return r.length >= n ? r : null;
-  }, { timeoutMs: 5000, msg: `${n} call row(s) of ${user}` });
-  assert.equal(rows.length, n, `${n} call(s) recorded for ${user}: ${JSON.stringify(rows)}`);
-  return rows.map((r) => ({ ...r, usage: r.usage_json ? JSON.parse(r.usage_json) : null }));
-}
-
-/** The call is recorded: provider, status, usage (input tokens) when `usage`, the no-training decision. */
-async function assertRecorded(user, provider, { n = 1, status = 200, usage = true, decision } = {}) {
-  const rows = await calls(user, n);
-  for (const r of rows) {
-    assert.equal(r.provider, provider, JSON.stringify(r));
-    assert.equal(r.status, status, JSON.stringify(r));
-    if (usage) assert.ok(r.usage && Number(r.usage.input_tokens) > 0, `usage metered: ${JSON.stringify(r)}`);
-    if (decision) assert.match(r.notrain_decision ?? '', decision, JSON.stringify(r));
-  }
-  return rows;
-}
+const suite = clientSuite('clients2', { providers: ['openai', 'anthropic', 'gemini', 'openrouter'],
+  config: (store) => ({ ...store.config, pii: { default_action: 'tokenize', forward_unscanned_types: ['audio/*'] } }),
+  ready: (s) => ({ gw, mocks, img, dir } = s) });
+const { newUser, upstream, assertScrubbed, assertAnswer, calls, assertRecorded } = suite;
 
 const openai = (user, headers = {}) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0,
   defaultHeaders: { 'X-AIGW-User': user, ...headers } });
