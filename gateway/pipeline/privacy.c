@@ -28,8 +28,15 @@ int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, i
     int want_usage = call->info.stream && call->info.include_usage != 1 &&
                      path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL &&
                      call->need_usage;
-    pol_notrain_input_t in = {call->up->name, call->rest,      call->rest_len, call->provider->tier,
-                              consent,        call->user.base, call->user.len};
+    /* the end-user ids as the client sent them (captured before the PII pass): hashed from these, never from the
+     * placeholders the scrub left in the body */
+    pol_notrain_id_t ids[GW_ID_FIELDS];
+    size_t nids = 0;
+    for (size_t k = 0; k < GW_ID_FIELDS; k++)
+        if (call->info.id_len[k] != 0)
+            ids[nids++] = (pol_notrain_id_t){gw_privacy_id_fields[k], call->info.id[k], call->info.id_len[k]};
+    pol_notrain_input_t in = {
+        call->up->name, call->rest, call->rest_len, call->provider->tier, consent, call->user.base, call->user.len, ids, nids};
     const char *err_desc = NULL;
     int changed = 0;
     gw_json_edit_t edits[2];
@@ -103,7 +110,7 @@ static int resolve_consent(gw_call_t *call)
     int consent = gw_consent_get(&w->consent, call->user.base, call->user.len, gw__now_ms());
     if (consent >= 0 || w->server->store == NULL)
         return consent > 0;
-    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0, NULL, 0};
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0, NULL, 0, NULL, 0};
     const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
     if (!gw_consent_matters(&w->consent, call->gen->seq, nt, &in) && !gw__fallback_consent_matters(call))
         return 0; /* neither the provider's verdict nor a fallback target's depends on it */

@@ -470,6 +470,33 @@ describe('end-user ids sent to the provider (OpenAI user / safety_identifier, An
     const [row] = await calls(ids[1], 3).then((rows) => rows.filter((x) => x.route.endsWith('chat/completions')));
     assert.match(row.notrain_decision, /user hashed,safety_identifier hashed/);
   });
+
+  test('each id is hashed from the value the client sent, not from the end user of the call: one address under two ' +
+    'X-AIGW-User ids gets one pseudonym; a call\'s user and safety_identifier get their own (both were the hash of ' +
+    'the end user)', async () => {
+    await mocks.openai.reset();
+    await mocks.anthropic.reset();
+    const [jane, bob] = ['jane.doe@example.com', 'bob.smith@corp-mail.org'];
+    const app = (id) => `clients2-app-${process.pid}-${id}`;
+    for (const [who, id] of [[app('a'), jane], [app('b'), jane], [app('a'), bob]]) {
+      const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
+        defaultHeaders: { 'X-AIGW-User': who } });
+      await claude.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, metadata: { user_id: id },
+        messages: [{ role: 'user', content: 'hi' }] });
+    }
+    const an = (await upstream(mocks.anthropic, 3)).map((r) => JSON.parse(r.body).metadata.user_id);
+    for (const v of an) assert.match(v, /^u_[0-9a-f]{32}$/, JSON.stringify(an));
+    assert.equal(an[0], an[1], 'one address, one pseudonym, whoever the end user of the call');
+    assert.notEqual(an[0], an[2], 'two addresses, two pseudonyms');
+    const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+    await sdk.chat.completions.create({ model: 'gpt-4o-mini', user: jane, safety_identifier: bob,
+      messages: [{ role: 'user', content: 'hi' }] });
+    await sdk.chat.completions.create({ model: 'gpt-4o-mini', user: bob, messages: [{ role: 'user', content: 'hi' }] });
+    const [both, bobOnly] = (await upstream(mocks.openai, 2)).map((r) => JSON.parse(r.body));
+    assert.notEqual(both.user, both.safety_identifier, 'user and safety_identifier hashed apart');
+    assert.equal(both.safety_identifier, bobOnly.user, 'one id, one pseudonym, in either field');
+    assert.ok(!mocks.openai.logText().includes('example.com') && !mocks.anthropic.logText().includes('corp-mail.org'));
+  });
 });
 
 describe('openai SDK: Responses API storage features (no-storage policy)', () => {
