@@ -125,6 +125,7 @@ static void reset_attempt(gw_call_t *call)
     }
     call->json_resp = 0;
     call->restore = GW_RESTORE_NONE;
+    call->resp_ctype = GW_CTYPE_NONE;
     memset(&call->usage_state, 0, sizeof(call->usage_state));
     memset(&call->usage, 0, sizeof(call->usage));
     call->upstream_status = 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/utf8.h"
 #include "gateway/errors.h"
 #include "gateway/headers.h"
 #include "gateway/pipeline/call.h"
@@ -227,6 +228,123 @@ static int prepare_restorer(gw_call_t *call)
     return 0;
 }
 
+/* Whether a held JSON answer is held for more than its charge: placeholders to restore, model output to scan, a
+ * prediction's links to rewrite or its vault to apply. Such an answer is never forwarded as it came. */
+static int held_for_privacy(gw_call_t *call)
+{
+    int ok2xx = call->upstream_status >= 200 && call->upstream_status < 300;
+    return call->need_restore || (output_scanned(call) && ok2xx) || (call->async_rewrite && ok2xx) ||
+           (call->pred.kind == GW_ASYNC_READ && ok2xx);
+}
+
+/* Whether the parameters of a media type (`p`, `n` bytes after type/subtype) name a charset other than UTF-8 or
+ * US-ASCII (RFC 9110 section 8.3.1: parameter names and charset names are case-insensitive; a value may be quoted). */
+static int foreign_charset(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        while (i < n && (p[i] == ';' || p[i] == ' ' || p[i] == '\t'))
+            i++;
+        size_t k = i;
+        while (i < n && p[i] != '=' && p[i] != ';')
+            i++;
+        int is_charset = i - k == 7 && strncasecmp(p + k, "charset", 7) == 0 && i < n && p[i] == '=';
+        size_t v = i < n && p[i] == '=' ? i + 1 : i;
+        int quoted = v < n && p[v] == '"';
+        size_t e = v + quoted;
+        while (e < n && (quoted ? p[e] != '"' : (p[e] != ';' && p[e] != ' ' && p[e] != '\t')))
+            e++;
+        if (is_charset) {
+            const char *c = p + v + quoted;
+            size_t cl = e - v - quoted;
+            if (!((cl == 5 && strncasecmp(c, "utf-8", 5) == 0) || (cl == 4 && strncasecmp(c, "utf8", 4) == 0) ||
+                  (cl == 8 && strncasecmp(c, "us-ascii", 8) == 0)))
+                return 1;
+        }
+        i = e + quoted;
+        while (i < n && p[i] != ';')
+            i++;
+    }
+    return 0;
+}
+
+/* The class of an answer's Content-Type value (`v`, `n` bytes): SSE, JSON (application/json and the +json structured
+ * suffix of RFC 6839), TEXT (other text/...), BINARY (media without text: image/, audio/, video/ but SVG,
+ * application/octet-stream and pdf) or OTHER (anything else: NDJSON / JSON lines, XML, multipart, a text type in a
+ * charset other than UTF-8, which the restorer and the output scan read as bytes). Case-insensitive. */
+static int classify_ctype(const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    const char *t = v + i;
+    while (i < n && v[i] != ';' && v[i] != ' ' && v[i] != '\t')
+        i++;
+    size_t tl = (size_t)(v + i - t);
+    int foreign = foreign_charset(v + i, n - i);
+#define CT_IS(lit) (tl == sizeof(lit) - 1 && strncasecmp(t, lit, tl) == 0)
+#define CT_UNDER(lit) (tl > sizeof(lit) - 1 && strncasecmp(t, lit, sizeof(lit) - 1) == 0)
+    if (CT_IS("text/event-stream"))
+        return foreign ? GW_CTYPE_OTHER : GW_CTYPE_SSE;
+    if (CT_IS("application/json") || (CT_UNDER("application/") && tl > 17 && strncasecmp(t + tl - 5, "+json", 5) == 0))
+        return foreign ? GW_CTYPE_OTHER : GW_CTYPE_JSON;
+    if (CT_UNDER("text/"))
+        return foreign ? GW_CTYPE_OTHER : GW_CTYPE_TEXT;
+    if (CT_IS("image/svg+xml"))
+        return GW_CTYPE_OTHER; /* XML text: a model's SVG carries its words */
+    if (CT_UNDER("image/") || CT_UNDER("audio/") || CT_UNDER("video/") || CT_IS("application/octet-stream") ||
+        CT_IS("application/pdf"))
+        return GW_CTYPE_BINARY;
+#undef CT_IS
+#undef CT_UNDER
+    return GW_CTYPE_OTHER;
+}
+
+/* At the end of a forwarded answer's header block: how its body is read, from its Content-Type class. An answer
+ * that must be restored or scanned (held_for_privacy) and whose type aigw cannot read is refused whole (fail closed:
+ * it once passed as it came, placeholders unrestored and model text unscanned); without a Content-Type it is held and
+ * read as JSON or text at its end. A 3xx/4xx answer is restored where it is JSON and otherwise passes as it came (an
+ * error's echo of a placeholder is no leak). @return 0, or -1 when an SSE restorer cannot be made for a scanned
+ * stream (the transfer is cut). */
+static int choose_reading(gw_call_t *call)
+{
+    int ok2xx = call->upstream_status < 300;
+    switch (call->resp_ctype) {
+    case GW_CTYPE_SSE:
+        gw_sse_init(&call->sse_parser, 0);
+        call->sse = 1;
+        if (call->need_restore || output_scanned(call)) {
+            if (prepare_restorer(call) == 0)
+                call->restore = GW_RESTORE_SSE;
+            else if (output_scanned(call))
+                return -1;
+        }
+        return 0;
+    case GW_CTYPE_JSON:
+        call->json_resp = 1;
+        /* held until complete: to restore tokens, or to charge before the headers go out */
+        if (call->need_restore || call->reserved || (call->async_rewrite && ok2xx) ||
+            (call->pred.kind == GW_ASYNC_READ && ok2xx) || (output_scanned(call) && ok2xx))
+            call->restore = GW_RESTORE_JSON;
+        return 0;
+    case GW_CTYPE_TEXT:
+        /* model text as plain text (an OpenAI transcription as text / srt / vtt): held whole and scanned or
+         * restored as one piece; it used to pass unscanned */
+        if (ok2xx && (call->need_restore || output_scanned(call)))
+            call->restore = GW_RESTORE_TEXT;
+        return 0;
+    case GW_CTYPE_BINARY:
+        return 0; /* no text to restore or scan (media output of a tokenized request is refused before: adapters) */
+    case GW_CTYPE_NONE:
+        if (ok2xx && held_for_privacy(call))
+            call->restore = GW_RESTORE_SNIFF;
+        return 0;
+    default:
+        if (ok2xx && held_for_privacy(call))
+            call->restore = GW_RESTORE_REFUSE;
+        return 0;
+    }
+}
+
 size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
 {
     gw_call_t *call = ud;
@@ -245,13 +363,19 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
             for (const char *q = sp + 1; q < line + n && *q >= '0' && *q <= '9'; q++)
                 st = st * 10 + (*q - '0');
         call->upstream_status = st;
+        call->resp_ctype = GW_CTYPE_NONE; /* a 1xx block's Content-Type is not the answer's */
         call->map_upstream_error = st >= 500;
         call->retry_hold = st >= 200 && gw__retry_may_follow(call, (int)st);
         break;
     }
-    case 2: /* end of a header block; 1xx blocks are followed by the real one */
-        if (call->upstream_status >= 200)
+    case 2: /* end of a header block; 1xx blocks are followed by the real one (trailers end with one too) */
+        if (call->upstream_status >= 200 && call->t_headers_ns == 0) {
             call->t_headers_ns = gw__now_ns();
+            if (!call->map_upstream_error && choose_reading(call) != 0) {
+                call->aigw_cut = 1;
+                return 0; /* model text cannot be scanned: abort rather than pass it on */
+            }
+        }
         break;
     case 0:
         if (nl == 14 && strncasecmp(name, "content-length", 14) == 0 && !call->upstream_coded) {
@@ -266,34 +390,9 @@ size_t gw__on_upstream_header(char *line, size_t size, size_t nitems, void *ud)
             call->upstream_coded = 1;
             call->upstream_length = -1;
         }
-        if (call->upstream_status >= 200 && !call->map_upstream_error && nl == 12 && strncasecmp(name, "content-type", 12) == 0) {
-            if (vl >= 17 && strncasecmp(value, "text/event-stream", 17) == 0) {
-                if (!call->sse) {
-                    gw_sse_init(&call->sse_parser, 0);
-                    call->sse = 1;
-                }
-                if (call->need_restore || output_scanned(call)) {
-                    if (prepare_restorer(call) == 0)
-                        call->restore = GW_RESTORE_SSE;
-                    else if (output_scanned(call)) {
-                        call->aigw_cut = 1;
-                        return 0; /* model text cannot be scanned: abort rather than pass it on */
-                    }
-                }
-            } else if (vl >= 16 && strncasecmp(value, "application/json", 16) == 0) {
-                call->json_resp = 1;
-                /* held until complete: to restore tokens, or to charge before the headers go out */
-                if (call->need_restore || call->reserved || (call->async_rewrite && call->upstream_status < 300) ||
-                    (call->pred.kind == GW_ASYNC_READ && call->upstream_status < 300) ||
-                    (output_scanned(call) && call->upstream_status < 300))
-                    call->restore = GW_RESTORE_JSON;
-            } else if (vl >= 5 && strncasecmp(value, "text/", 5) == 0 && call->upstream_status < 300 &&
-                       (call->need_restore || output_scanned(call))) {
-                /* model text as plain text (an OpenAI transcription as text / srt / vtt): held whole and scanned or
-                 * restored as one piece; it used to pass unscanned */
-                call->restore = GW_RESTORE_TEXT;
-            }
-        }
+        if (nl == 12 && strncasecmp(name, "content-type", 12) == 0)
+            /* a second Content-Type line is ambiguous (which one does the client read?): unreadable */
+            call->resp_ctype = call->resp_ctype == GW_CTYPE_NONE ? classify_ctype(value, vl) : GW_CTYPE_OTHER;
         if (call->retry_hold)
             gw__retry_header(call, name, nl, value, vl);
         if (call->need_usage && call->usage_ad->usage_from_header != NULL && call->upstream_status >= 200)
@@ -344,15 +443,6 @@ static int on_sse_block(void *ctx, const gw_sse_event_t *ev)
     return emit_block(call, ev->raw, ev->raw_len);
 }
 
-/* Whether a held JSON answer is held for more than its charge: placeholders to restore, model output to scan, a
- * prediction's links to rewrite or its vault to apply. Such an answer is never forwarded as it came. */
-static int held_for_privacy(gw_call_t *call)
-{
-    int ok2xx = call->upstream_status >= 200 && call->upstream_status < 300;
-    return call->need_restore || (output_scanned(call) && ok2xx) || (call->async_rewrite && ok2xx) ||
-           (call->pred.kind == GW_ASYNC_READ && ok2xx);
-}
-
 size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     gw_call_t *call = ud;
@@ -387,7 +477,12 @@ size_t gw__on_upstream_body(char *p, size_t size, size_t nmemb, void *ud)
         size_t room = GW_LOG_BODY_MAX - call->resp_log.len;
         gw_buf_append(&call->resp_log, p, n < room ? n : room);
     }
-    if (call->restore == GW_RESTORE_JSON || call->restore == GW_RESTORE_TEXT) {
+    if (call->restore == GW_RESTORE_REFUSE) {
+        call->upstream_received += n; /* discarded: answered 502 at its end (gw__respond_resume) */
+        call->overhead_ns += gw__now_ns() - t0;
+        return consumed;
+    }
+    if (call->restore == GW_RESTORE_JSON || call->restore == GW_RESTORE_TEXT || call->restore == GW_RESTORE_SNIFF) {
         /* non-streaming JSON or text: restore needs the whole document; answered at transfer end */
         if (call->resp_json.len + n <= GW_RESTORE_JSON_MAX) {
             int ok = gw_buf_append(&call->resp_json, p, n) == 0;
@@ -490,11 +585,48 @@ static void replace_answer(gw_call_t *call, gw_err_t err, const char *message)
     error_body(call, err, 0, NULL, message, &call->pending);
     call->upstream_status = gw_error_def(err)->status;
     call->error_code = gw_error_def(err)->code;
+    if (call->req == NULL)
+        return;
+    /* the upstream's Content-Type lines (a text answer announced text/plain; a refused one may have had two) */
+    ssize_t ct;
+    while ((ct = h2o_find_header(&call->req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1)) >= 0)
+        h2o_delete_header(&call->req->res.headers, ct);
+    const char *t = call->adapter->error_content_type;
+    h2o_add_header(&call->req->pool, &call->req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, t, strlen(t));
+}
+
+/* The answer's Content-Type as forwarded (for a message), "none" without one. */
+static h2o_iovec_t answer_ctype(gw_call_t *call)
+{
     ssize_t ct = call->req != NULL ? h2o_find_header(&call->req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1) : -1;
-    if (ct >= 0) { /* a text answer announced text/plain */
-        const char *t = call->adapter->error_content_type;
-        call->req->res.headers.entries[ct].value = h2o_iovec_init(t, strlen(t));
+    return ct >= 0 ? call->req->res.headers.entries[ct].value : h2o_iovec_init(H2O_STRLIT("none"));
+}
+
+/* A held answer without a Content-Type (GW_RESTORE_SNIFF), at its end: read as JSON when it parses as JSON, as text
+ * when it is UTF-8 without NUL, refused otherwise (what the client reads it as is unknown, so nothing unread goes).
+ * An empty body has nothing to read and passes. */
+static void sniff_answer(gw_call_t *call)
+{
+    const unsigned char *b = (const unsigned char *)call->resp_json.base;
+    size_t n = call->resp_json.len, i = 0;
+    if (n == 0) {
+        call->restore = GW_RESTORE_NONE;
+        gw_buf_append(&call->pending, call->resp_json.base, call->resp_json.len);
+        return;
     }
+    json_t *doc = json_loadb(call->resp_json.base, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    if (doc != NULL) {
+        json_decref(doc);
+        call->restore = GW_RESTORE_JSON;
+        return;
+    }
+    while (i < n) {
+        size_t k = b[i] < 0x80 ? (b[i] != 0) : gw_utf8_seq(b + i, n - i);
+        if (k == 0)
+            break;
+        i += k;
+    }
+    call->restore = i == n ? GW_RESTORE_TEXT : GW_RESTORE_REFUSE;
 }
 
 /* Why a held answer could not be scanned or restored (allocation), for its 500. */
@@ -506,7 +638,17 @@ static const char *answer_failure(int scanned)
 void gw__respond_resume(gw_call_t *call, long http_status)
 {
     uint64_t t0 = gw__now_ns();
-    if (call->restore == GW_RESTORE_JSON) {
+    if (call->restore == GW_RESTORE_SNIFF)
+        sniff_answer(call);
+    if (call->restore == GW_RESTORE_REFUSE) {
+        char msg[400];
+        h2o_iovec_t ct = answer_ctype(call);
+        snprintf(msg, sizeof(msg),
+                 "aigw: upstream %s answered with Content-Type %.*s, which aigw cannot read to restore its placeholders "
+                 "or scan it (JSON, server-sent events and UTF-8 text only); not forwarded",
+                 call->provider->name, (int)(ct.len < 100 ? ct.len : 100), ct.base);
+        replace_answer(call, GW_ERR_UPSTREAM_ERROR, msg);
+    } else if (call->restore == GW_RESTORE_JSON) {
         int changed = 0;
         if (call->reserved)
             call->charged = gw__actual_cost(call, 1);
