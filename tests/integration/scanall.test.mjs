@@ -119,11 +119,12 @@ describe('OpenAI (openai SDK, /openai/v1): every string and key', () => {
 
   test('multipart uploads: a text file is scanned, a PDF is refused with 415 (files sorted by their bytes)', async () => {
     await mocks.openai.reset();
-    // the mock has no images/edits answer (404): what matters is what it received
-    await sdk().images.edit({ model: 'gpt-image-1', prompt: 'make it blue',
-      image: await toFile(Buffer.from(`Customer ${EMAIL}, phone ${PHONE}`), 'notes.txt', { type: 'text/plain' }) })
-      .catch((e) => assert.equal(e.status, 404));
-    const rec = await lastRequest(mocks.openai, '/v1/images/edits');
+    // a transcription, not an image edit: an image made from a request with values to tokenize is refused
+    // (pii_unrestorable); what matters here is what the provider received
+    await sdk().audio.transcriptions.create({ model: 'gpt-4o-transcribe',
+      file: await toFile(Buffer.from(`Customer ${EMAIL}, phone ${PHONE}`), 'notes.txt', { type: 'text/plain' }) })
+      .catch((e) => assert.ok(e.status < 500, e.message));
+    const rec = await lastRequest(mocks.openai, '/v1/audio/transcriptions');
     const text = Buffer.from(rec.body, rec.body_encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
     for (const v of LEAKS) assert.ok(!text.includes(v), `multipart: ${v} reached the provider`);
     assert.match(text, /Customer <EMAIL_ADDRESS_\d+>, phone <PHONE_NUMBER_\d+>/);
