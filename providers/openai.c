@@ -425,27 +425,45 @@ static const prov_unrestorable_t openai_unrestorable[] = {
     {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
 };
 
-/* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning; legacy completions: text;
- * Responses: output[].content[].text, and in streams response.output_text.delta `delta`, *.done `text` / `part.text` /
- * `item.content[].text`, response.completed `response.output[]...`. */
+/* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning (DeepSeek and Fireworks
+ * `reasoning_content`; OpenRouter `reasoning` and `reasoning_details[]` `text` / `summary`), the transcript of audio
+ * output; legacy completions: text; Responses: output[].content[].text and reasoning items' summary[].text, and in
+ * streams response.output_text.delta / reasoning_summary_text.delta `delta`, *.done `text` / `part.text` /
+ * `item.content[].text` / `item.summary[].text`, response.completed `response.output[]...`. */
 const char *const prov__openai_output_text[] = {"choices.*.message.content",
                                                 "choices.*.message.refusal",
                                                 "choices.*.message.reasoning_content",
+                                                "choices.*.message.reasoning",
+                                                "choices.*.message.reasoning_details.*.text",
+                                                "choices.*.message.reasoning_details.*.summary",
+                                                "choices.*.message.audio.transcript",
                                                 "choices.*.delta.content",
                                                 "choices.*.delta.refusal",
                                                 "choices.*.delta.reasoning_content",
+                                                "choices.*.delta.reasoning",
+                                                "choices.*.delta.reasoning_details.*.text",
+                                                "choices.*.delta.reasoning_details.*.summary",
+                                                "choices.*.delta.audio.transcript",
                                                 "choices.*.text",
                                                 "output.*.content.*.text",
+                                                "output.*.summary.*.text",
                                                 "output_text",
                                                 "delta",
                                                 "text",
                                                 "part.text",
                                                 "item.content.*.text",
+                                                "item.summary.*.text",
                                                 "response.output.*.content.*.text",
+                                                "response.output.*.summary.*.text",
                                                 NULL};
 
 /* Responses stream events that repeat the deltas' text (provider.h output_text_repeats). */
-const char *const prov__openai_output_repeats[] = {"text", "part.text", "item.content.*.text", "response.output.*.content.*.text",
+const char *const prov__openai_output_repeats[] = {"text",
+                                                   "part.text",
+                                                   "item.content.*.text",
+                                                   "item.summary.*.text",
+                                                   "response.output.*.content.*.text",
+                                                   "response.output.*.summary.*.text",
                                                    NULL};
 
 /* ---- no-training posture (docs/providers/openai.md "Storage"; evaluated by policy/notrain.c) ---- */

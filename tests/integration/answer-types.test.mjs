@@ -44,6 +44,20 @@ function rawUpstream() {
         'xml-400': ['400 Bad Request', ['Content-Type: application/xml'], `<error>bad: ${echo}</error>`],
         'empty': ['200 OK', [], ''],
         'plusjson-pii': ['200 OK', ['Content-Type: application/problem+json'], chat('Write to carol.white@example.net')],
+        // model text outside `content`: OpenRouter's reasoning, the transcript of audio output, Responses summaries
+        'reasoning-json': ['200 OK', ['Content-Type: application/json'], JSON.stringify({ id: 'gen-1', object: 'chat.completion',
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok',
+            reasoning: 'Their mail is carol.white@example.net',
+            reasoning_details: [{ type: 'reasoning.text', text: 'card 4111 1111 1111 1111' }, { type: 'reasoning.summary', summary: 'mail carol.white@example.net' }],
+            audio: { id: 'a1', data: 'AAAA', transcript: 'Call carol.white@example.net' } } }] })],
+        'reasoning-sse': ['200 OK', ['Content-Type: text/event-stream'], [
+          { choices: [{ index: 0, delta: { reasoning: 'Their mail is carol.wh' } }] },
+          { choices: [{ index: 0, delta: { reasoning: 'ite@example.net, fine' } }] },
+          { choices: [{ index: 0, delta: { reasoning_details: [{ type: 'reasoning.text', text: 'card 4111 1111 1111 1111' }] } }] },
+          { choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }] }].map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n'],
+        'summary-json': ['200 OK', ['Content-Type: application/json'], JSON.stringify({ id: 'resp_1', object: 'response', status: 'completed',
+          output: [{ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'The user is carol.white@example.net' }] },
+            { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }] })],
       };
       const [status, headers, body] = shapes[as];
       const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
@@ -143,6 +157,23 @@ test('with pii.scan_responses an unreadable answer is refused even with nothing 
     const s = await call(gw, 'as:none-text a plain answer');
     assert.equal(s.status, 200, s.text);
     assert.equal(s.body, 'You wrote: as:none-text a plain answer');
+  } finally {
+    await gw.stop();
+    srv.close();
+  }
+});
+
+test('with pii.scan_responses model text outside `content` is scanned: reasoning, reasoning details, audio transcripts, summaries', async () => {
+  const srv = await rawUpstream();
+  const gw = await startAigw({ name: 'answer-fields-scan-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}`,
+    config: { retry: { max_retries: 0 }, pii: { scan_responses: true } } });
+  try {
+    for (const as of ['reasoning-json', 'reasoning-sse', 'summary-json']) {
+      const r = await call(gw, `as:${as} hello`);
+      assert.equal(r.status, 200, r.text);
+      for (const v of ['carol', 'example.net', '4111']) assert.ok(!r.body.includes(v), `${as}: ${v} in ${r.body}`);
+      assert.ok(r.body.includes('<EMAIL_ADDRESS>'), r.text);
+    }
   } finally {
     await gw.stop();
     srv.close();
