@@ -38,8 +38,23 @@ enum {
     CAP_SIZE = -8,
     CAP_QUALITY = -9,
     CAP_OUTPUT_TYPE = -10, /* response_format.type and its kin: json_schema / json_object say JSON */
-    CAP_OUTPUT_MIME = -11  /* Gemini responseMimeType: application/json says JSON */
+    CAP_OUTPUT_MIME = -11, /* Gemini responseMimeType: application/json says JSON */
+    CAP_META_USER_ID = -12 /* Anthropic metadata.user_id (gw_privacy_id_fields) */
 };
+
+const char *const gw_privacy_id_fields[GW_ID_FIELDS] = {"user", "safety_identifier", "metadata.user_id"};
+
+/* Keeps the decoded original of end-user id field k (gw_privacy_id_fields) when it fits. */
+static void capture_id(gw_body_info_t *info, int k, const char *raw, size_t len)
+{
+    gw_buf_t v = GW_BUF_INIT;
+    info->id_len[k] = 0;
+    if (gw_json_unescape(raw, len, &v) == 0 && v.len <= GW_ID_MAX && v.base != NULL) {
+        memcpy(info->id[k], v.base, v.len);
+        info->id_len[k] = v.len;
+    }
+    gw_buf_free(&v);
+}
 
 /* Where a request declares its answer's format (gw_body_info_t.output_mode; provider docs: OpenAI chat
  * response_format, Responses text.format, Anthropic output_config.format (and the beta's output_format), Gemini
@@ -181,8 +196,16 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         const pol_notrain_posture_t *postures[16];
         size_t npostures = 0;
         GW_ASSERT(nadapters <= sizeof(postures) / sizeof(postures[0])); /* a new adapter: grow the array */
-        for (size_t i = 0; i < nadapters; i++)
+        for (size_t i = 0; i < nadapters; i++) {
             postures[npostures++] = adapters[i]->notrain;
+            /* a hashed field whose original the request pass does not capture would be hashed as its placeholder */
+            for (const pol_notrain_hash_t *h = adapters[i]->notrain->hashes; h != NULL && h->pattern != NULL; h++) {
+                int known = 0;
+                for (size_t k = 0; k < GW_ID_FIELDS; k++)
+                    known |= strcmp(h->pattern, gw_privacy_id_fields[k]) == 0;
+                GW_ASSERT(known); /* a posture hashes a new field: add it to gw_privacy_id_fields */
+            }
+        }
         pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, postures, npostures, err, errlen);
     }
     sodium_memzero(key, sizeof(key));
@@ -214,6 +237,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         rules[nr++] = (gw_json_rule_t){"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, GW_RULE_ALL};
         rules[nr++] = (gw_json_rule_t){"user", GW_JSON_CAPTURE, CAP_USER};
         rules[nr++] = (gw_json_rule_t){"safety_identifier", GW_JSON_CAPTURE, CAP_SAFETY_ID};
+        rules[nr++] = (gw_json_rule_t){"metadata.user_id", GW_JSON_CAPTURE, CAP_META_USER_ID};
         rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, CAP_STREAM};
         rules[nr++] = (gw_json_rule_t){"stream_options.include_usage", GW_JSON_CAPTURE, CAP_INCLUDE_USAGE};
@@ -933,13 +957,20 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
         if (type == GW_JSON_T_STRING) {
             gw_buf_reset(&c->info->user);
             gw_json_unescape(raw, len, &c->info->user);
+            capture_id(c->info, 0, raw, len);
         }
         break;
     case CAP_SAFETY_ID:
+        if (type == GW_JSON_T_STRING)
+            capture_id(c->info, 1, raw, len);
         if (type == GW_JSON_T_STRING && c->info->user.len == 0) {
             gw_json_unescape(raw, len, &c->info->user);
             c->info->has_safety_identifier = 1;
         }
+        break;
+    case CAP_META_USER_ID:
+        if (type == GW_JSON_T_STRING)
+            capture_id(c->info, 2, raw, len);
         break;
     case CAP_MODEL:
         if (type == GW_JSON_T_STRING)

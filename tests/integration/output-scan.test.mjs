@@ -167,14 +167,14 @@ describe('@anthropic-ai/sdk', () => {
   const claude = () => new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0 });
 
   test('messages.create JSON', async () => {
-    const { data: msg, response } = await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const { data: msg, response } = await claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: PROMPT }] }, { headers: say() }).withResponse();
     assert.equal(msg.content[0].text, WANT);
     await assertRows(response.headers.get('x-aigw-request-id'), /^content\[0\]\.text$/);
   });
 
   test('messages.stream: text deltas scanned across events', async () => {
-    const stream = claude().messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const stream = claude().messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: PROMPT }] }, { headers: say({ 'x-mock-piece': '2' }) });
     let text = '';
     stream.on('text', (t) => {

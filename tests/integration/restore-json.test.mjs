@@ -94,7 +94,7 @@ for (const scan of [false, true]) {
 
     test('anthropic, output_config.format json_schema: the text deltas parse', async () => {
       const claude = new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0 });
-      const stream = claude.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 512,
+      const stream = claude.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 512,
         output_config: { format: { type: 'json_schema', schema: SCHEMA } },
         messages: [{ role: 'user', content: PROMPT }] }, { headers: say() });
       let text = '';
