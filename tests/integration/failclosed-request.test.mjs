@@ -52,7 +52,7 @@ describe('JSON numbers are text a model reads', () => {
         + `"args":{}}}]},{"role":"user","parts":[{"functionResponse":{"name":"lookup","response":{"card":${CARD},`
         + '"f":4.111111111111111e15,"g":4111111111111111.0}}}]}]}'],
       ['anthropic', '/anthropic/v1/messages', anth(),
-        `{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"assistant","content":[{"type":"tool_use",`
+        `{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"assistant","content":[{"type":"tool_use",`
         + `"id":"toolu_01","name":"pay","input":{"card":${CARD}}}]},{"role":"user","content":[{"type":"tool_result",`
         + '"tool_use_id":"toolu_01","content":"ok"}]}]}'],
       ['openai', '/v1/chat/completions', bearer(), JSON.stringify({ model: 'gpt-4o-mini', messages: [
@@ -183,7 +183,7 @@ describe('outside the body and inside encodings', () => {
     await resetAll();
     const b64 = Buffer.from(`note for ${RAW.email}, card ${RAW.card}`).toString('base64');
     const cases = [
-      ['/anthropic/v1/messages', anth(), JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [
+      ['/anthropic/v1/messages', anth(), JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [
         { role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: b64 }] }, { role: 'user', content: 'hi' }] })],
       ['/gemini/v1beta/models/gemini-2.5-flash:generateContent', goog(), JSON.stringify({ contents: [{ role: 'user',
         parts: [{ text: 'hi', thoughtSignature: b64 }] }] })],
@@ -199,7 +199,7 @@ describe('outside the body and inside encodings', () => {
     }
     await nothingForwarded();
     const bin = Buffer.from(Array.from({ length: 96 }, (_, i) => (i * 73 + 11) % 256)).toString('base64');
-    const ok = await post('/anthropic/v1/messages', anth(), JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10,
+    const ok = await post('/anthropic/v1/messages', anth(), JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 10,
       messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: bin }] },
         { role: 'user', content: 'hi' }] }));
     assert.equal(ok.status, 200, ok.body);
