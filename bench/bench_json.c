@@ -202,7 +202,7 @@ int main(int argc, char **argv)
     }
     gw_json_edit_t edits[] = {{"store", "false", 0}, {"stream_options.include_usage", "true", 0}, {"metadata", NULL, 0}};
     size_t sink = 0;
-    gw_json_visitor_t v_keep = {keep, capture, &sink, NULL, 0}, v_repl = {replace_first, capture, &sink, NULL, 0};
+    gw_json_visitor_t v_keep = {keep, capture, &sink, NULL, 0, NULL}, v_repl = {replace_first, capture, &sink, NULL, 0, NULL};
     gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
     gw_buf_t out = GW_BUF_INIT;
     int changed;

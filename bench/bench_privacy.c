@@ -265,7 +265,7 @@ int main(int argc, char **argv)
     if (ss == NULL || old_paths == NULL)
         return 1;
     old_ctx_t oc = {ss, s.pii};
-    gw_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0};
+    gw_json_visitor_t old_v = {old_on_string, NULL, &oc, NULL, 0, NULL};
 
     enum { NCASES = 7 };
     struct {
@@ -337,7 +337,7 @@ int main(int argc, char **argv)
                     printf(" %s@%s[%zu,%zu)", pol_pii_type_name(gw_privacy_engine(pv), f[i].type), f[i].field, f[i].start,
                            f[i].end);
                 if (rc == 0) {
-                    pol_notrain_input_t nin = {ad->name, "chat/completions", 16, NULL, 0, NULL, 0};
+                    pol_notrain_input_t nin = {ad->name, "chat/completions", 16, NULL, 0, NULL, 0, NULL, 0};
                     pol_notrain_decision_t nd;
                     int nch = 0;
                     const char *ed = NULL;
@@ -388,7 +388,7 @@ int main(int argc, char **argv)
                 gw_buf_t o = GW_BUF_INIT;
                 /* trusted as the gateway runs it (the privacy pass accepted the body); `... notrain validate`: not */
                 int trusted = !(argc > 4 && strcmp(argv[4], "validate") == 0);
-                pol_notrain_input_t nin = {"openai", "chat/completions", 16, NULL, 0, NULL, 0};
+                pol_notrain_input_t nin = {"openai", "chat/completions", 16, NULL, 0, NULL, 0, NULL, 0};
                 pol_notrain_decision_t d;
                 int changed = 0;
                 for (long i = 0; i < iters; i++) {

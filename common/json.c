@@ -278,6 +278,41 @@ static int walk_string_value(walk_t *w, const set_t *S)
     return rc;
 }
 
+/* The number just walked (from `start` to w->pos) at rule positions S (or inside an embedded document): to on_number,
+ * with the rule on_string would get; a replacement is written as a JSON string literal. */
+static int visit_number(walk_t *w, const set_t *S, size_t start)
+{
+    int rule;
+    if (w->inner) {
+        rule = w->inner_rule;
+    } else {
+        const gw_json_paths_t *p = w->paths;
+        int b = first_bit(S, &p->final_verb, p->nw);
+        if (b < 0)
+            b = first_bit(S, &p->final_emb, p->nw);
+        if (b < 0 && (b = first_bit(S, &p->final_scan, p->nw)) < 0)
+            return 0;
+        rule = p->rule_id[p->pos[b].rule];
+    }
+    const char *path = gw_json__visit_path(w);
+    if (path == NULL)
+        return GW_JSON_E_NOMEM;
+    gw_buf_reset(w->b_repl);
+    int rc = w->v->on_number(w->v->ctx, rule, path, w->in + start, w->pos - start, w->b_repl);
+    if (rc < 0) {
+        w->err = "aborted by the number visitor";
+        w->err_off = start;
+        return rc;
+    }
+    if (rc == 1) {
+        if ((rc = emit_upto(w, start)) != 0 ||
+            (rc = gw_json_escape(w->b_repl->base ? w->b_repl->base : "", w->b_repl->len, w->out)) != 0)
+            return rc;
+        w->copied = w->pos;
+    }
+    return 0;
+}
+
 static int walk_number(walk_t *w)
 {
     const char *s = w->in;
@@ -740,6 +775,8 @@ static int walk_value(walk_t *w, const set_t *S, uint32_t live, size_t edepth, i
         if (w->in[w->pos] != '-' && (w->in[w->pos] < '0' || w->in[w->pos] > '9'))
             FAIL(w, GW_JSON_E_SYNTAX, "unexpected character, value expected");
         rc = walk_number(w);
+        if (rc == 0 && w->v != NULL && w->v->on_number != NULL && !w->suppress && (w->inner || (S != NULL && w->paths != NULL)))
+            rc = visit_number(w, S, start);
         break;
     }
     if (rc != 0)

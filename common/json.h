@@ -128,6 +128,15 @@ typedef struct st_gw_json_visitor_t {
      */
     int (*on_key)(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
     unsigned flags; /**< GW_JSON_V_* */
+    /**
+     * The raw text `s` (`len` bytes, e.g. `4111111111111111`, `-1.5e3`; borrowed for the call) of a number value at a
+     * position a SCAN / EMBEDDED / VERBATIM rule selects, or of any number inside an embedded document, with the rule
+     * that on_string would get. Same return contract as on_string: 1 = replace the number by *replacement written as a
+     * JSON string literal (the value's type changes from number to string), 0 = keep, < 0 = abort. A number is text a
+     * model reads like any other ("card": 4111111111111111 in a tool result): the privacy pass scans it. May be NULL
+     * (numbers are then only validated).
+     */
+    int (*on_number)(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement);
 } gw_json_visitor_t;
 
 /**

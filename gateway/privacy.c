@@ -16,6 +16,7 @@
 
 #include "policy/restore.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -37,8 +38,23 @@ enum {
     CAP_SIZE = -8,
     CAP_QUALITY = -9,
     CAP_OUTPUT_TYPE = -10, /* response_format.type and its kin: json_schema / json_object say JSON */
-    CAP_OUTPUT_MIME = -11  /* Gemini responseMimeType: application/json says JSON */
+    CAP_OUTPUT_MIME = -11, /* Gemini responseMimeType: application/json says JSON */
+    CAP_META_USER_ID = -12 /* Anthropic metadata.user_id (gw_privacy_id_fields) */
 };
+
+const char *const gw_privacy_id_fields[GW_ID_FIELDS] = {"user", "safety_identifier", "metadata.user_id"};
+
+/* Keeps the decoded original of end-user id field k (gw_privacy_id_fields) when it fits. */
+static void capture_id(gw_body_info_t *info, int k, const char *raw, size_t len)
+{
+    gw_buf_t v = GW_BUF_INIT;
+    info->id_len[k] = 0;
+    if (gw_json_unescape(raw, len, &v) == 0 && v.len <= GW_ID_MAX && v.base != NULL) {
+        memcpy(info->id[k], v.base, v.len);
+        info->id_len[k] = v.len;
+    }
+    gw_buf_free(&v);
+}
 
 /* Where a request declares its answer's format (gw_body_info_t.output_mode; provider docs: OpenAI chat
  * response_format, Responses text.format, Anthropic output_config.format (and the beta's output_format), Gemini
@@ -58,6 +74,8 @@ static const gw_json_rule_t output_mode_rules[] = {
 #define GW_SKIP_RULE_BASE 0x534b0000 /* rule ids of skip fields: base + index in skip_fields */
 #define GW_FILE_RULE_BASE 0x46490000 /* rule ids of file fields: base + index in file_fields (below the skip ids) */
 #define GW_MAX_FILE_FIELDS 24
+#define GW_NUMBER_MIN_DIGITS 6 /* numbers with fewer digits are not scanned (on_request_number) */
+#define GW_NUMBER_MAX_PLAIN 64 /* longest plain spelling of a number with a fraction or exponent that is scanned */
 
 /* a short string whose whole handling found nothing, per kind of handling (scrub_text and its callers) */
 struct st_gw_clean_slot_t {
@@ -178,8 +196,16 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         const pol_notrain_posture_t *postures[16];
         size_t npostures = 0;
         GW_ASSERT(nadapters <= sizeof(postures) / sizeof(postures[0])); /* a new adapter: grow the array */
-        for (size_t i = 0; i < nadapters; i++)
+        for (size_t i = 0; i < nadapters; i++) {
             postures[npostures++] = adapters[i]->notrain;
+            /* a hashed field whose original the request pass does not capture would be hashed as its placeholder */
+            for (const pol_notrain_hash_t *h = adapters[i]->notrain->hashes; h != NULL && h->pattern != NULL; h++) {
+                int known = 0;
+                for (size_t k = 0; k < GW_ID_FIELDS; k++)
+                    known |= strcmp(h->pattern, gw_privacy_id_fields[k]) == 0;
+                GW_ASSERT(known); /* a posture hashes a new field: add it to gw_privacy_id_fields */
+            }
+        }
         pv->notrain = pol_notrain_create(gw_config_section(cfg, "training"), key, postures, npostures, err, errlen);
     }
     sodium_memzero(key, sizeof(key));
@@ -211,6 +237,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         rules[nr++] = (gw_json_rule_t){"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, GW_RULE_ALL};
         rules[nr++] = (gw_json_rule_t){"user", GW_JSON_CAPTURE, CAP_USER};
         rules[nr++] = (gw_json_rule_t){"safety_identifier", GW_JSON_CAPTURE, CAP_SAFETY_ID};
+        rules[nr++] = (gw_json_rule_t){"metadata.user_id", GW_JSON_CAPTURE, CAP_META_USER_ID};
         rules[nr++] = (gw_json_rule_t){"model", GW_JSON_CAPTURE, CAP_MODEL};
         rules[nr++] = (gw_json_rule_t){"stream", GW_JSON_CAPTURE, CAP_STREAM};
         rules[nr++] = (gw_json_rule_t){"stream_options.include_usage", GW_JSON_CAPTURE, CAP_INCLUDE_USAGE};
@@ -311,6 +338,7 @@ void gw_privacy_scratch_dispose(gw_privacy_scratch_t *s)
     gw_buf_free(&s->field);
     gw_buf_free(&s->inner);
     gw_buf_free(&s->inner_out);
+    gw_buf_free(&s->pct);
     gw_json_scratch_free(&s->json_inner);
     free(s->clean);
     s->clean = NULL;
@@ -333,6 +361,7 @@ typedef struct st_scrub_ctx_t {
 
 static int on_request_string(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement);
 static int on_request_key(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement);
+static int on_request_number(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement);
 
 /* Where the string being handled is: its path (the redaction log's field, refusal messages), built by the walker only
  * when it is needed (GW_JSON_V_LAZY_PATH, gw_json_path_text): a string or key whose verdict is cached never needs it (issue 12,
@@ -467,6 +496,61 @@ static size_t nfindings(const pol_pii_session_t *ss)
     return n;
 }
 
+/* 1 when `s` (`n` bytes) holds a percent-escape (%XX). */
+static int has_pct_escape(const char *s, size_t n)
+{
+    const char *end = s + n;
+    for (const char *p = s; (p = memchr(p, '%', (size_t)(end - p))) != NULL && end - p > 2; p++)
+        if (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]))
+            return 1;
+    return 0;
+}
+
+/* Text as it will be forwarded (`f`, `fl` bytes: after its scrub, so what the scan found is a placeholder there) that
+ * holds percent-escapes: a URL the provider fetches, a form value a tool decodes. Whoever decodes it reads what the
+ * scan of the text as written did not see ("https://t.io/p?e=jane.doe%40example.com", "?c=4111111111111111%20": a
+ * recognizer does not read through escapes inside a URL). The text is decoded and scanned; an e-mail address, card,
+ * IBAN, SSN or phone number there cannot be replaced inside the encoding, so the request is refused (400
+ * pii_in_encoded_text). @return 0, GW_PRIVACY_E_REFUSED, GW_E_INTERNAL */
+static int encoded_pii(scrub_ctx_t *c, where_t *wh, const char *f, size_t fl)
+{
+    gw_buf_t *d = &c->scratch->pct;
+    gw_buf_reset(d);
+    for (size_t i = 0; i < fl; i++) {
+        char ch = f[i];
+        if (ch == '%' && fl - i > 2 && isxdigit((unsigned char)f[i + 1]) && isxdigit((unsigned char)f[i + 2])) {
+            char hx[3] = {f[i + 1], f[i + 2], '\0'};
+            ch = (char)strtol(hx, NULL, 16);
+            i += 2;
+        }
+        if (gw_buf_append(d, &ch, 1) != 0) {
+            c->failed = 1;
+            return GW_E_INTERNAL;
+        }
+    }
+    const pol_pii_engine_t *e = c->pv->engine;
+    const pol_pii_entity_t *ents;
+    size_t n = 0;
+    if (pol_pii_scan(e, c->scratch->pii, d->base, d->len, &ents, &n) != 0) {
+        c->failed = 1;
+        return GW_E_INTERNAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int t = ents[i].type;
+        if ((t != POL_PII_EMAIL_ADDRESS && t != POL_PII_CREDIT_CARD && t != POL_PII_IBAN_CODE && t != POL_PII_US_SSN &&
+             t != POL_PII_PHONE_NUMBER) ||
+            pol_pii_engine_action(e, t) == POL_PII_ACT_ALLOW)
+            continue;
+        const char *path = path_of(c, wh);
+        return path == NULL ? GW_E_INTERNAL
+                            : refuse(c, 400, "pii_in_encoded_text",
+                                     "aigw: %s holds percent-encoded personal data of type %s (a URL's query, a form value); "
+                                     "aigw cannot replace it inside the encoding, so the request is not forwarded",
+                                     path, pol_pii_type_name(e, t));
+    }
+    return 0;
+}
+
 static int scrub_text(scrub_ctx_t *c, where_t *wh, const char *s, size_t len, gw_buf_t *out)
 {
     gw_privacy_scratch_t *x = c->scratch;
@@ -485,6 +569,13 @@ static int scrub_text(scrub_ctx_t *c, where_t *wh, const char *s, size_t len, gw
     if (rc < 0) {
         c->failed = 1;
         return GW_E_INTERNAL;
+    }
+    const char *f = rc == 1 ? (out->base != NULL ? out->base : "") : s;
+    size_t fl = rc == 1 ? out->len : len;
+    if (has_pct_escape(f, fl)) {
+        int erc = encoded_pii(c, wh, f, fl);
+        if (erc != 0)
+            return erc;
     }
     if (rc == 0 && h != 0 && nfindings(c->session) == nf0)
         clean_add(x, CLEAN_TEXT, h, s, len);
@@ -557,7 +648,8 @@ static int on_payload(scrub_ctx_t *c, const pol_payload_t *ppl, where_t *wh, con
             }
             int changed = 0;
             c->nested++;
-            gw_json_visitor_t v = {on_request_string, NULL, c, on_request_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
+            gw_json_visitor_t v = {on_request_string, NULL, c, on_request_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH,
+                                   on_request_number};
             /* the strings of the inner walk use dec and txt themselves: the output goes to inner_out */
             rc = gw_json_rewrite_ex(x->inner.base, x->inner.len, c->pv->all_paths, NULL, 0, &v, &x->inner_out, &changed, NULL, NULL,
                                     &x->json_inner);
@@ -672,9 +764,26 @@ static int on_request_string(void *ctx, int rule_id, const char *at, const char 
         }
     }
     if (sk->kind == PROV_SKIP_OPAQUE) {
-        /* a provider's own token: base64 cannot carry readable text; anything else was not issued by the provider */
-        if (pol_payload_is_base64_token(s, len))
-            return 0;
+        /* a provider's own token is base64 of bytes only the provider reads (encrypted, signed): anything else was not
+           issued by the provider. Base64 of text is no such token: its text is scanned, and personal data in it refuses
+           the request (the provider's logs and error messages would carry it). */
+        if (pol_payload_is_base64_token(s, len)) {
+            pol_payload_t opl;
+            if (pol_payload_classify_file(s, len, &opl, &c->scratch->dec) != 0) {
+                c->failed = 1;
+                return GW_E_INTERNAL;
+            }
+            if (opl.kind != POL_PAYLOAD_TEXT || c->scratch->dec.len == 0)
+                return 0;
+            gw_buf_reset(&c->scratch->txt);
+            int orc = scrub_text(c, &wh, c->scratch->dec.base, c->scratch->dec.len, &c->scratch->txt);
+            if (orc != 1)
+                return orc;
+            return refuse(c, 400, "invalid_opaque_field",
+                          "aigw: %s must be the provider-issued token it returned; it holds base64 text with personal data, "
+                          "so it is not forwarded",
+                          wh.text);
+        }
         const char *path = path_of(c, &wh);
         return path == NULL ? GW_E_INTERNAL
                             : refuse(c, 400, "invalid_opaque_field",
@@ -740,6 +849,106 @@ static int on_request_key(void *ctx, int rule_id, const char *at, const char *s,
     return scrub_text(c, &fw, s, len, replacement);
 }
 
+/* A number's plain decimal spelling (sign, digits, at most one '.') when it is written with a fraction or an exponent
+ * ("4.111111111111111e15" -> "4111111111111111", "4111111111111111.0" -> "4111111111111111"): what a provider that
+ * parses it as a float renders to the model. Written to `out` (`cap` bytes), NUL-terminated. @return its length, or 0
+ * when the number has neither, or its spelling would be longer than `cap` - 1 (no digit run of personal data is). */
+static size_t number_plain(const char *s, size_t len, char *out, size_t cap)
+{
+    char d[GW_NUMBER_MAX_PLAIN];
+    size_t nd = 0, i = 0, o = 0;
+    long point = -1, e = 0;
+    int neg = 0, fancy = 0;
+    if (i < len && s[i] == '-')
+        neg = 1, i++;
+    for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.') {
+            point = (long)nd;
+            fancy = 1;
+        } else if (nd < sizeof(d)) {
+            d[nd++] = s[i];
+        } else {
+            return 0;
+        }
+    }
+    if (point < 0)
+        point = (long)nd;
+    if (i < len) { /* exponent */
+        fancy = 1;
+        int eneg = 0;
+        if (++i < len && (s[i] == '+' || s[i] == '-'))
+            eneg = s[i++] == '-';
+        for (; i < len; i++) {
+            e = e * 10 + (s[i] - '0');
+            if (e > (long)cap)
+                return 0;
+        }
+        point += eneg ? -e : e;
+    }
+    if (!fancy || point > (long)cap || point < -(long)cap)
+        return 0;
+    /* digits d[0, nd) with the decimal point before d[point] (point may be < 0 or > nd): the integer part without
+       leading zeros, then the fraction without trailing zeros */
+    if (neg)
+        out[o++] = '-';
+    int lead = 1;
+    for (long k = 0; k < point; k++) {
+        char ch = k < (long)nd ? d[k] : '0';
+        if (lead && ch == '0')
+            continue;
+        lead = 0;
+        if (o + 1 >= cap)
+            return 0;
+        out[o++] = ch;
+    }
+    if (lead)
+        out[o++] = '0';
+    long last = (long)nd - 1;
+    while (last >= 0 && last >= point && d[last] == '0')
+        last--;
+    if (last >= 0 && last >= point) {
+        if (o + 1 >= cap)
+            return 0;
+        out[o++] = '.';
+        for (long k = point; k <= last; k++) {
+            if (o + 1 >= cap)
+                return 0;
+            out[o++] = k < 0 ? '0' : d[k];
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Every number value of the body (gw_json_visitor_t.on_number): a JSON number is text the model reads like any other
+ * (a tool result's {"card": 4111111111111111}, a phone in a Gemini functionResponse), so it is scanned as written and,
+ * with a fraction or an exponent, in its plain decimal spelling. Personal data there replaces the number by the
+ * scrubbed text as a JSON string (the field's type changes: a provider that wants a number refuses it, nothing
+ * leaks); in a declared structural or opaque field the request is refused. Numbers of fewer than
+ * GW_NUMBER_MIN_DIGITS digits (max_tokens, temperature, indexes) are no personal data of any recognised type. */
+static int on_request_number(void *ctx, int rule_id, const char *at, const char *s, size_t len, gw_buf_t *replacement)
+{
+    scrub_ctx_t *c = ctx;
+    size_t digits = 0;
+    for (size_t i = 0; i < len; i++)
+        digits += s[i] >= '0' && s[i] <= '9';
+    if (digits < GW_NUMBER_MIN_DIGITS)
+        return 0;
+    where_t wh = {at, NULL};
+    char plain[GW_NUMBER_MAX_PLAIN + 8];
+    size_t pn = number_plain(s, len, plain, sizeof(plain));
+    int rc = scrub_text(c, &wh, s, len, replacement);
+    if (rc == 0 && pn != 0)
+        rc = scrub_text(c, &wh, plain, pn, replacement);
+    if (rc != 1 || rule_id < GW_SKIP_RULE_BASE ||
+        (rule_id >= GW_FILE_RULE_BASE && rule_id < GW_FILE_RULE_BASE + GW_MAX_FILE_FIELDS))
+        return rc;
+    return refuse(c, 400, "pii_in_structural_field",
+                  "aigw: %s holds personal data and is a field aigw does not rewrite (model, role, id, type); the request is "
+                  "not forwarded",
+                  wh.text);
+}
+
 static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t len, int type)
 {
     scrub_ctx_t *c = ctx;
@@ -748,13 +957,20 @@ static void on_request_capture(void *ctx, int rule_id, const char *raw, size_t l
         if (type == GW_JSON_T_STRING) {
             gw_buf_reset(&c->info->user);
             gw_json_unescape(raw, len, &c->info->user);
+            capture_id(c->info, 0, raw, len);
         }
         break;
     case CAP_SAFETY_ID:
+        if (type == GW_JSON_T_STRING)
+            capture_id(c->info, 1, raw, len);
         if (type == GW_JSON_T_STRING && c->info->user.len == 0) {
             gw_json_unescape(raw, len, &c->info->user);
             c->info->has_safety_identifier = 1;
         }
+        break;
+    case CAP_META_USER_ID:
+        if (type == GW_JSON_T_STRING)
+            capture_id(c->info, 2, raw, len);
         break;
     case CAP_MODEL:
         if (type == GW_JSON_T_STRING)
@@ -829,8 +1045,8 @@ int gw_privacy_scrub_request(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     for (size_t i = 0; i < pv->nadapters; i++)
         if (pv->adapters[i] == adapter)
             ctx.ai = (int)i;
-    gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key,
-                           GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
+    gw_json_visitor_t v = {on_request_string, on_request_capture, &ctx, on_request_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH,
+                           on_request_number};
     int rc = gw_json_rewrite_ex(body, len, paths, NULL, 0, &v, out, changed, err_desc, err_offset, &s->json);
     if (ctx.failed)
         return GW_E_INTERNAL;

@@ -36,6 +36,7 @@ typedef struct st_gw_privacy_scratch_t {
     gw_buf_t tmp;
     gw_buf_t dec, txt, field;  /* decoded payloads, scanned text, key field names */
     gw_buf_t inner, inner_out; /* a JSON document decoded from a base64 text payload, and its rewrite */
+    gw_buf_t pct;              /* a scanned text percent-decoded (scrub_text) */
     gw_json_scratch_t json_inner;
     struct st_gw_clean_slot_t *clean; /* GW_CLEAN_SLOTS short texts whose scan found nothing (see privacy.c) */
 } gw_privacy_scratch_t;
@@ -61,11 +62,20 @@ enum {
     GW_OUTPUT_JSON = 2        /**< JSON declared: the answer's text (every piece of a stream) gets values escaped */
 };
 
+/** End-user id fields a no-training posture hashes (policy/notrain.h pol_notrain_hash_t; gw_privacy_create refuses a
+    posture that hashes another): their original values are captured before the PII pass, so that the hash is of the id
+    the client sent, not of its placeholder. */
+#define GW_ID_FIELDS 3
+#define GW_ID_MAX 256 /* longest original kept, bytes (OpenAI safety_identifier: 64 characters; longer: not kept) */
+extern const char *const gw_privacy_id_fields[GW_ID_FIELDS]; /* "user", "safety_identifier", "metadata.user_id" */
+
 /** What the request pass captured from the body. Buffers are reused across requests. */
 typedef struct st_gw_body_info_t {
-    gw_buf_t user;  /* decoded "user", else "safety_identifier" (original value, before scrubbing) */
-    gw_buf_t model; /* decoded "model" */
-    int stream;     /* "stream": true */
+    gw_buf_t user;                    /* decoded "user", else "safety_identifier" (original value, before scrubbing) */
+    gw_buf_t model;                   /* decoded "model" */
+    char id[GW_ID_FIELDS][GW_ID_MAX]; /* decoded original of gw_privacy_id_fields[k] (a string), id_len[k] bytes */
+    size_t id_len[GW_ID_FIELDS];      /* 0: absent, not a string, empty, or longer than GW_ID_MAX */
+    int stream;                       /* "stream": true */
     int has_safety_identifier;
     int include_usage;  /* stream_options.include_usage: -1 absent, 0 false, 1 true */
     int output_mode;    /* GW_OUTPUT_*: the answer text's declared format (response_format, text.format, responseMimeType) */

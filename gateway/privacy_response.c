@@ -53,7 +53,7 @@ int gw_privacy_notrain(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const pr
         memcpy(edits, d->edits, d->nedits * sizeof(edits[0]));
         memcpy(edits + d->nedits, extra, (nedits - d->nedits) * sizeof(edits[0]));
         notrain_ctx_t ctx = {d, 0};
-        gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, trusted ? GW_JSON_V_TRUSTED : 0};
+        gw_json_visitor_t v = {on_notrain_string, on_notrain_capture, &ctx, NULL, trusted ? GW_JSON_V_TRUSTED : 0, NULL};
         int rc = gw_json_rewrite_ex(body, len, paths, edits, nedits, &v, out, changed, err_desc, NULL, &s->json);
         if (ctx.failed)
             return GW_E_INTERNAL;
@@ -416,7 +416,7 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
     gw_privacy_output_t o = {session, s->pii, NULL, output_mode};
     restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL, output_mode};
-    gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0};
+    gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0, NULL};
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                 changed, NULL, NULL, &s->json);
     if (rc == GW_JSON_E_SYNTAX || rc == GW_JSON_E_DEPTH || rc == GW_JSON_E_UTF8) {

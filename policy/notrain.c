@@ -547,6 +547,8 @@ int pol_notrain_begin(const pol_notrain_t *nt, const pol_notrain_input_t *in, po
     d->priv_consent = in->consent != 0;
     d->priv_user = in->user_len != 0 ? in->user : NULL;
     d->priv_user_len = in->user != NULL ? in->user_len : 0;
+    d->priv_ids = in->ids;
+    d->priv_n_ids = in->ids != NULL ? in->n_ids : 0;
     int p = prov_index(nt, in->provider);
     if (p < 0)
         return d->verdict;
@@ -686,7 +688,14 @@ int pol_notrain_on_string(pol_notrain_decision_t *d, int rule_id, const char *s,
         return 0;
     unsigned char h[16];
     char hex[2 * sizeof(h) + 1];
-    if (d->priv_user != NULL && has_placeholder(s, len)) { /* the value is gone: the end user's own pseudonym */
+    const pol_notrain_id_t *orig = NULL;
+    for (size_t k = 0; orig == NULL && k < d->priv_n_ids; k++)
+        if (strcmp(d->priv_ids[k].pattern, d->priv_posture->hashes[i].pattern) == 0)
+            orig = &d->priv_ids[k];
+    if (orig != NULL) { /* the id as the client sent it, before the PII pass replaced any of it */
+        s = orig->value;
+        len = orig->len;
+    } else if (d->priv_user != NULL && has_placeholder(s, len)) { /* the value is gone: the end user's own pseudonym */
         s = d->priv_user;
         len = d->priv_user_len;
     }
@@ -764,7 +773,7 @@ int pol_notrain_apply(const pol_notrain_t *nt, const pol_notrain_input_t *in, co
             if ((paths = gw_json_paths_compile(rules, n, err, sizeof(err))) == NULL)
                 return GW_JSON_E_NOMEM;
         }
-        gw_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0};
+        gw_json_visitor_t v = {apply_on_string, apply_on_capture, d, NULL, 0, NULL};
         int rc = gw_json_rewrite(body, len, paths, d->edits, d->nedits, &v, out, changed, NULL, NULL);
         gw_json_paths_free(paths);
         if (rc != 0) {

@@ -137,9 +137,10 @@ typedef struct st_pol_notrain_capture_t {
 } pol_notrain_capture_t;
 
 /**
- * A string field replaced by "u_" + hex keyed BLAKE2b-128 of its value (needs the hash key), on routes `on`; of the
- * call's end-user id (pol_notrain_input_t.user) instead when the value holds a placeholder of the PII pass (the
- * original is gone by then, and hashing "<EMAIL_ADDRESS_1>" would give every user the same pseudonym).
+ * A string field replaced by "u_" + hex keyed BLAKE2b-128 of its value (needs the hash key), on routes `on`. The value
+ * hashed is the one the client sent (pol_notrain_input_t.ids, captured before the PII pass replaced it: hashing
+ * "<EMAIL_ADDRESS_1>" would give every user the same pseudonym); without one, the field's value, or the call's
+ * end-user id (pol_notrain_input_t.user) when that value holds a placeholder of the PII pass.
  */
 typedef struct st_pol_notrain_hash_t {
     const char *pattern; /**< NULL ends the list */
@@ -196,7 +197,18 @@ typedef struct st_pol_notrain_input_t {
                                `<TYPE>`) is replaced by the keyed hash of this id instead, so that distinct users never
                                share one pseudonym; not copied, valid for the call */
     size_t user_len;      /**< bytes */
+    const struct st_pol_notrain_id_t *ids; /**< the original values of hashed fields, as the client sent them (before
+                                                the PII pass), `n_ids` entries, NULL = none; not copied, valid for the
+                                                call: a hashed field with an entry here is hashed from it */
+    size_t n_ids;
 } pol_notrain_input_t;
+
+/** The original value of a field a posture hashes (pol_notrain_input_t.ids). */
+typedef struct st_pol_notrain_id_t {
+    const char *pattern; /**< a posture hash's pattern ("metadata.user_id") */
+    const char *value;   /**< the decoded string the client sent, `len` bytes (borrowed) */
+    size_t len;
+} pol_notrain_id_t;
 
 /**
  * One call's decision. Caller-allocated (stack or request pool), filled by pol_notrain_begin(); the public fields
@@ -229,6 +241,8 @@ typedef struct st_pol_notrain_decision_t {
     char priv_header_value[64]; /* value of the header that carries an integer option (fal lifecycle) */
     const char *priv_user;      /* pol_notrain_input_t.user (borrowed) */
     size_t priv_user_len;
+    const struct st_pol_notrain_id_t *priv_ids; /* pol_notrain_input_t.ids (borrowed) */
+    size_t priv_n_ids;
 } pol_notrain_decision_t;
 
 /**

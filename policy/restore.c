@@ -421,7 +421,7 @@ static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_
 /* Runs the JSON walk of data in the current mode; *changed tells whether rs->json holds new text. */
 static int walk(pol_restore_stream_t *rs, const char *data, size_t len, gw_buf_t *json, int *changed)
 {
-    gw_json_visitor_t v = {on_string, on_capture, rs, on_key, 0};
+    gw_json_visitor_t v = {on_string, on_capture, rs, on_key, 0, NULL};
     const char *desc;
     size_t off;
     rs->cb_rc = 0;

@@ -20,6 +20,12 @@ static const prov_skip_t deepseek_skip_fields[] = {
     {NULL, 0},
 };
 
+/* Answers aigw cannot restore (provider.h unrestorable_outputs): OpenAI's log probabilities fields. */
+static const prov_unrestorable_t deepseek_unrestorable[] = {
+    PROV_OPENAI_LOGPROBS_OUTPUTS,
+    {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
+};
+
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const deepseek_answer_only[] = {"chat/completions", "completions", NULL};
 
@@ -55,6 +61,7 @@ const prov_adapter_t prov_deepseek = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = deepseek_answer_only,
     .unbilled_routes = deepseek_unbilled,
+    .unrestorable_outputs = deepseek_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

@@ -20,6 +20,14 @@ static const prov_skip_t fireworks_skip_fields[] = {
     {NULL, 0},
 };
 
+/* Answers aigw cannot restore (provider.h unrestorable_outputs): the FLUX image workflows (text_to_image, Kontext) draw
+ * the prompt (docs.fireworks.ai/api-reference, image generation), and OpenAI's log probabilities fields. */
+static const prov_unrestorable_t fireworks_unrestorable[] = {
+    {"POST workflows/*", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    PROV_OPENAI_LOGPROBS_OUTPUTS,
+    {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
+};
+
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const fireworks_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
 
@@ -78,6 +86,7 @@ const prov_adapter_t prov_fireworks = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = fireworks_answer_only,
     .unbilled_routes = fireworks_unbilled,
+    .unrestorable_outputs = fireworks_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

@@ -300,19 +300,35 @@ static int gemini_model_from_path(const char *path, size_t len, char *model, siz
     return -1;
 }
 
-/* countTokens is not billed (ai.google.dev/gemini-api/docs/pricing lists no price for it; the tokens guide calls
- * it free of charge), nor is listing the models. */
-/* Answers that speak the request's text (provider.h media_outputs): a TTS model asked for responseModalities ["AUDIO"]
- * answers inlineData audio of the text (ai.google.dev/gemini-api/docs/speech-generation); the REST API takes the
- * snake_case spelling too. */
-static const prov_media_output_t gemini_media_outputs[] = {
-    {"POST models/*:generateContent", "generationConfig.responseModalities", "audio"},
-    {"POST models/*:streamGenerateContent", "generationConfig.responseModalities", "audio"},
-    {"POST models/*:generateContent", "generation_config.response_modalities", "audio"},
-    {"POST models/*:streamGenerateContent", "generation_config.response_modalities", "audio"},
-    {NULL, NULL, NULL},
+/* A member of generationConfig in each spelling the REST API takes: camelCase or snake_case, for the object and the
+ * member alike (protobuf JSON accepts both names of every field), on generateContent and streamGenerateContent. */
+#define GEMINI_GEN(camel, snake, value, kind)                                                                                      \
+    {"POST *:*enerateContent", "generationConfig." camel, value, kind},                                                            \
+        {"POST *:*enerateContent", "generationConfig." snake, value, kind},                                                        \
+        {"POST *:*enerateContent", "generation_config." camel, value, kind},                                                       \
+    {                                                                                                                              \
+        "POST *:*enerateContent", "generation_config." snake, value, kind                                                          \
+    }
+
+/* Answers aigw cannot restore (provider.h unrestorable_outputs). Media: a TTS model asked for responseModalities
+ * ["AUDIO"] answers inlineData audio of the text (ai.google.dev/gemini-api/docs/speech-generation); ["IMAGE"] (with or
+ * without "TEXT") answers images drawn from the prompt, its text included (docs/image-generation), as do Imagen's
+ * :predict and Veo's :predictLongRunning (docs/imagen, docs/video). Log probabilities:
+ * responseLogprobs true answers candidates[].logprobsResult, the chosen and top tokens, and `logprobs` (the number of
+ * top tokens) needs it (ai.google.dev/api/generate-content#generationconfig). "*:*enerateContent" is generateContent
+ * and streamGenerateContent, of models/ and tunedModels/ alike. */
+static const prov_unrestorable_t gemini_unrestorable[] = {
+    GEMINI_GEN("responseModalities", "response_modalities", "audio", PROV_UNRESTORABLE_MEDIA),
+    GEMINI_GEN("responseModalities", "response_modalities", "image", PROV_UNRESTORABLE_MEDIA),
+    {"POST *:predict", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST *:predictLongRunning", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    GEMINI_GEN("responseLogprobs", "response_logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS),
+    GEMINI_GEN("logprobs", "logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS),
+    {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
 };
 
+/* countTokens is not billed (ai.google.dev/gemini-api/docs/pricing lists no price for it; the tokens guide calls
+ * it free of charge), nor is listing the models. */
 static const char *const gemini_unbilled[] = {"POST models/*:countTokens", "POST tunedModels/*:countTokens", "GET models",
                                               "GET models/*", NULL};
 
@@ -396,7 +412,7 @@ const prov_adapter_t prov_gemini = {
     .estimate_inputs = gemini_estimate_inputs,
     .model_from_path = gemini_model_from_path,
     .unbilled_routes = gemini_unbilled,
-    .media_outputs = gemini_media_outputs,
+    .unrestorable_outputs = gemini_unrestorable,
     .answer_only = gemini_answer_only,
     .output_text = gemini_output_text,
 };

@@ -408,13 +408,21 @@ static const char *const openai_answer_only[] = {"chat/completions",   "completi
  * (platform.openai.com/docs/api-reference/models). */
 static const char *const openai_unbilled[] = {"GET models", "GET models/*", NULL};
 
-/* Answers that speak the request's text (provider.h media_outputs): "Create speech" returns the audio of `input`
+/* Answers aigw cannot restore (provider.h unrestorable_outputs). Media: "Create speech" returns the audio of `input`
  * (platform.openai.com/docs/api-reference/audio/createSpeech); a chat completion with "audio" in `modalities` answers
- * message.audio.data, the spoken answer, beside its transcript (api-reference/chat/create, `modalities`, `audio`). */
-static const prov_media_output_t openai_media_outputs[] = {
-    {"POST audio/speech", NULL, NULL},
-    {"POST chat/completions", "modalities", "audio"},
-    {NULL, NULL, NULL},
+ * message.audio.data, the spoken answer, beside its transcript (api-reference/chat/create, `modalities`, `audio`); an
+ * image generated or edited from `prompt` (api-reference/images/create, createEdit), by the Responses API's
+ * image_generation tool (api-reference/responses/create, `tools`) or a video from it (api-reference/videos/create) may
+ * draw the prompt's text, placeholders included. Log probabilities: prov_internal.h PROV_OPENAI_LOGPROBS_OUTPUTS. */
+static const prov_unrestorable_t openai_unrestorable[] = {
+    {"POST audio/speech", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST chat/completions", "modalities", "audio", PROV_UNRESTORABLE_MEDIA},
+    {"POST images/generations", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST images/edits", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    {"POST responses", "tools.*.type", "image_generation", PROV_UNRESTORABLE_MEDIA},
+    {"POST videos", NULL, NULL, PROV_UNRESTORABLE_MEDIA},
+    PROV_OPENAI_LOGPROBS_OUTPUTS,
+    {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
 };
 
 /* Model text (provider.h output_text). Chat: message / delta content, refusal and reasoning (DeepSeek and Fireworks
@@ -587,7 +595,7 @@ const prov_adapter_t prov_openai = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openai_answer_only,
     .unbilled_routes = openai_unbilled,
-    .media_outputs = openai_media_outputs,
+    .unrestorable_outputs = openai_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

@@ -72,6 +72,16 @@ static int openrouter_error_body(gw_buf_t *out, int status, const char *type, co
     return PROV_APPEND_LIT(out, "}}}");
 }
 
+/* Answers aigw cannot restore (provider.h unrestorable_outputs): images drawn from the prompt, asked for with "image" in
+ * `modalities` (openrouter.ai/docs/features/multimodal/image-generation), audio output the same way (as OpenAI's), and
+ * OpenAI's log probabilities fields. */
+static const prov_unrestorable_t openrouter_unrestorable[] = {
+    {"POST chat/completions", "modalities", "image", PROV_UNRESTORABLE_MEDIA},
+    {"POST chat/completions", "modalities", "audio", PROV_UNRESTORABLE_MEDIA},
+    PROV_OPENAI_LOGPROBS_OUTPUTS,
+    {NULL, NULL, NULL, PROV_UNRESTORABLE_NONE},
+};
+
 /* POST endpoints whose only effect is their answer: retried by aigw (provider.h answer_only) */
 static const char *const openrouter_answer_only[] = {"chat/completions", "completions", "embeddings", NULL};
 
@@ -125,6 +135,7 @@ const prov_adapter_t prov_openrouter = {
     .estimate_inputs = prov__openai_estimate_inputs,
     .answer_only = openrouter_answer_only,
     .unbilled_routes = openrouter_unbilled,
+    .unrestorable_outputs = openrouter_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
 };

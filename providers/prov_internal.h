@@ -38,6 +38,21 @@
         "input.*.content.*.file_data", PROV_FILE_BYTES                                                                             \
     }
 
+/* Log probabilities in OpenAI-format answers (provider.h unrestorable_outputs), shared by the OpenAI-compatible adapters:
+ * chat completions `logprobs: true` / `top_logprobs` (platform.openai.com/docs/api-reference/chat/create), legacy
+ * completions `logprobs: N` (0 still returns the sampled token's; api-reference/completions/create; DeepSeek's FIM at
+ * beta/completions and Fireworks' completions take the same field), Responses `include:
+ * ["message.output_text.logprobs"]` and `top_logprobs` (api-reference/responses/create). Each token is a piece of a
+ * placeholder ("<EMAIL", "_ADDRESS", "_1>") that no restore can put back token by token. "*completions" matches
+ * chat/completions, completions and beta/completions. */
+#define PROV_OPENAI_LOGPROBS_OUTPUTS                                                                                               \
+    {"POST *completions", "logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS},                                                           \
+        {"POST *completions", "top_logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS},                                                   \
+        {"POST responses", "include", "message.output_text.logprobs", PROV_UNRESTORABLE_LOGPROBS},                                 \
+    {                                                                                                                              \
+        "POST responses", "top_logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS                                                         \
+    }
+
 /* Model text in OpenAI-format responses (openai.md: chat completions message / delta, legacy completions, Responses
  * output items and their stream events), shared by the OpenAI-compatible adapters. */
 extern const char *const prov__openai_output_text[];

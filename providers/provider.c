@@ -418,19 +418,52 @@ static int json_names(const json_t *v, const char *want)
     return 0;
 }
 
-int prov_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len,
-                      const char *body, size_t body_len)
+/* 1 when the member at dotted `path` of `v` ("*" = every element of an array or member of an object)
+ * names `want` (json_names), or with `want` NULL holds any value but null and false. */
+static int field_on(const json_t *v, const char *path, const char *want)
 {
-    if (a == NULL || a->media_outputs == NULL)
+    if (*path == '\0')
+        return want != NULL ? json_names(v, want) : !json_is_null(v) && !json_is_false(v);
+    const char *dot = strchr(path, '.');
+    size_t n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+    const char *next = dot != NULL ? dot + 1 : path + n;
+    if (n == 1 && path[0] == '*') {
+        size_t i;
+        const char *k;
+        json_t *e;
+        if (json_is_array(v)) {
+            json_array_foreach(v, i, e)
+            {
+                if (field_on(e, next, want))
+                    return 1;
+            }
+        } else if (json_is_object(v)) {
+            json_object_foreach((json_t *)v, k, e)
+            {
+                if (field_on(e, next, want))
+                    return 1;
+            }
+        }
         return 0;
+    }
+    const json_t *m = json_is_object(v) ? json_object_getn(v, path, n) : NULL;
+    return m != NULL && field_on(m, next, want);
+}
+
+prov_unrestorable_kind_t prov_unrestorable_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                                  size_t len, const char *body, size_t body_len)
+{
+    if (a == NULL || a->unrestorable_outputs == NULL)
+        return PROV_UNRESTORABLE_NONE;
     json_t *root = NULL;
-    int hit = 0, parsed = 0;
-    for (const prov_media_output_t *m = a->media_outputs; !hit && m->route != NULL; m++) {
+    int parsed = 0;
+    prov_unrestorable_kind_t hit = PROV_UNRESTORABLE_NONE;
+    for (const prov_unrestorable_t *m = a->unrestorable_outputs; hit == PROV_UNRESTORABLE_NONE && m->route != NULL; m++) {
         const char *const one[] = {m->route, NULL};
         if (!route_listed(one, method, method_len, path, len))
             continue;
         if (m->field == NULL) {
-            hit = 1;
+            hit = m->kind;
             break;
         }
         /* prefilter: the field's last member name, quoted, somewhere in the body */
@@ -444,7 +477,8 @@ int prov_media_output(const prov_adapter_t *a, const char *method, size_t method
             root = prov__jload_object(body, body_len);
             parsed = 1;
         }
-        hit = root != NULL && json_names(prov__jpath(root, m->field), m->value);
+        if (root != NULL && field_on(root, m->field, m->value))
+            hit = m->kind;
     }
     json_decref(root);
     return hit;

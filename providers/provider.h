@@ -282,13 +282,15 @@ typedef struct st_prov_adapter_t {
      */
     const char *const *unbilled_routes;
     /**
-     * Requests whose answer renders the request's text as media aigw cannot edit (see prov_media_output_t; OpenAI
-     * "POST audio/speech": the input is spoken; chat completions asking for audio output). A placeholder sent there
-     * comes back spoken, where no restore can reach it, so a request with a value to tokenize is refused (400
-     * pii_unrestorable, gateway/pipeline/privacy.c); values redacted, masked or hashed (no restore promised) pass.
-     * Source: the provider's API reference for each entry. Terminated by an entry with route NULL; NULL: none.
+     * Requests whose answer carries the request's text in a form aigw cannot restore placeholders in (see
+     * prov_unrestorable_t): media rendering it (OpenAI "POST audio/speech": the input is spoken; chat completions asking
+     * for audio output) and per-token log probabilities (chat `logprobs`: the tokens are pieces of "<EMAIL_ADDRESS_1>").
+     * A placeholder sent there comes back where no restore can reach it, so a request with a value to tokenize is
+     * refused (400 pii_unrestorable, gateway/pipeline/privacy.c); values redacted, masked or hashed (no restore
+     * promised) pass. Source: the provider's API reference for each entry. Terminated by an entry with route NULL;
+     * NULL: none.
      */
-    const struct st_prov_media_output_t *media_outputs;
+    const struct st_prov_unrestorable_t *unrestorable_outputs;
     /**
      * Path suffixes (after the route prefix, before any query; NULL-terminated) of POST endpoints whose only effect is
      * their answer (chat, embeddings, generateContent...): aigw may retry them after the upstream received them
@@ -395,25 +397,36 @@ const prov_adapter_t *prov_find(const char *name);
  */
 int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len);
 
-/**
- * One kind of request whose answer is media rendering the request's text (prov_adapter_t.media_outputs).
- */
-typedef struct st_prov_media_output_t {
-    const char *route; /* "METHOD glob" as in unbilled_routes ("POST audio/speech"); NULL ends the list */
-    const char *field; /* NULL: every request on the route; else a dotted path of object members in the JSON body
-                          ("generationConfig.responseModalities") whose value, or an element of it, is `value` */
-    const char *value; /* with field: the string marking media output, compared ASCII case-insensitively ("audio") */
-} prov_media_output_t;
+/** What a request's answer carries that aigw cannot restore placeholders in (prov_unrestorable_t.kind). */
+typedef enum {
+    PROV_UNRESTORABLE_NONE = 0,  /* none: a text answer, restored */
+    PROV_UNRESTORABLE_MEDIA = 1, /* media rendering the request's text (speech, audio chat) */
+    PROV_UNRESTORABLE_LOGPROBS,  /* per-token log probabilities: each token a piece of a placeholder */
+} prov_unrestorable_kind_t;
 
 /**
- * 1 when the request `method` (`method_len` bytes) on `path` (`len` bytes, as for prov_route_unbilled) with JSON body
- * `body` (`body_len` bytes; NULL / 0 for a body that is not JSON, which matches only entries without a field) matches
- * one of the adapter's media_outputs: its answer is media rendering the request's text, where no placeholder can be
- * restored. 0 otherwise, also for a NULL adapter or list, or a body that does not parse. The body is parsed only when
- * an entry's route matches and its field's last member name occurs in it.
+ * One kind of request whose answer carries the request's text where aigw cannot restore placeholders
+ * (prov_adapter_t.unrestorable_outputs).
  */
-int prov_media_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path, size_t len,
-                      const char *body, size_t body_len);
+typedef struct st_prov_unrestorable_t {
+    const char *route;             /* "METHOD glob" as in unbilled_routes ("POST audio/speech"); NULL ends the list */
+    const char *field;             /* NULL: every request on the route; else a dotted path of object members in the JSON body
+                                      ("generationConfig.responseModalities"; "*" is any element or member:
+                                      "tools.*.type") whose value, or an element of it, is `value` */
+    const char *value;             /* with field: the string marking the output, compared ASCII case-insensitively ("audio");
+                                      NULL: any value but JSON null and false (`logprobs: true`, `top_logprobs: 0`) */
+    prov_unrestorable_kind_t kind; /* what the answer carries (the refusal's message says it) */
+} prov_unrestorable_t;
+
+/**
+ * The kind of the first of the adapter's unrestorable_outputs that the request `method` (`method_len` bytes) on `path`
+ * (`len` bytes, as for prov_route_unbilled) with JSON body `body` (`body_len` bytes; NULL / 0 for a body that is not
+ * JSON, which matches only entries without a field) matches: its answer carries the request's text where no placeholder
+ * can be restored. PROV_UNRESTORABLE_NONE otherwise, also for a NULL adapter or list, or a body that does not parse.
+ * The body is parsed only when an entry's route matches and its field's last member name occurs in it.
+ */
+prov_unrestorable_kind_t prov_unrestorable_output(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                                  size_t len, const char *body, size_t body_len);
 
 /**
  * 1 when `body` (`len` bytes, any text, not NUL-terminated) holds a JSON member name "<name>" (quoted, the quotes

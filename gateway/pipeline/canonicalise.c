@@ -5,6 +5,7 @@
  * routes. The canonical path names a route (route.c): aigw's own routes (health, metrics, admin) are answered here,
  * provider routes get their adapter and the method check.
  */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,44 @@ static int conflicting_framing(h2o_req_t *req)
     if (req->entity.base != NULL && req->entity.base > b && req->entity.base <= b + avail)
         avail = (size_t)(req->entity.base - b); /* the head ends where the body starts */
     return gw_headers_conflicting_framing(b, avail);
+}
+
+/* A path under a provider's first segment but outside its route prefix that the provider's posture names a storage
+ * route (policy/notrain.h routes with `refuse`; Gemini "upload/...": /gemini/upload/v1beta/files, the Files API's upload
+ * URL the Gemini SDK builds from its base URL). aigw has no upstream URL for it, and a resumable upload's session URL
+ * would send the file to the provider around aigw, so it is refused with the storage refusal (403, the route's reason,
+ * the provider's error shape) whatever training.providers.NAME.no_storage says. @return 0 not such a path, -1 answered. */
+static int refuse_storage_outside(gw_call_t *call, const prov_adapter_t *a)
+{
+    const char *seg = a->route_prefix, *slash = strchr(seg + 1, '/');
+    size_t sl = slash != NULL ? (size_t)(slash - seg) + 1 : 0; /* "/gemini/" */
+    if (a->notrain == NULL || sl == 0 || call->route.len <= sl)
+        return 0;
+    char route[256];
+    size_t rl = call->route.len - sl;
+    const char *rest = call->route.base + sl, *q = memchr(rest, '?', rl);
+    if (q != NULL)
+        rl = (size_t)(q - rest);
+    if (rl >= sizeof(route))
+        rl = sizeof(route) - 1;
+    memcpy(route, rest, rl);
+    route[rl] = '\0';
+    for (const pol_notrain_route_t *rr = a->notrain->routes; rr != NULL && rr->glob != NULL; rr++) {
+        if (rr->refuse == NULL || fnmatch(rr->glob, route, FNM_CASEFOLD) != 0)
+            continue;
+        char msg[400];
+        if (rr->message != NULL)
+            snprintf(msg, sizeof(msg), "aigw: %s", rr->message);
+        else
+            snprintf(msg, sizeof(msg),
+                     "aigw: %s: the route \"%.100s\" stores content at the provider until it is deleted, and aigw does not "
+                     "serve it (a storage feature outside %s, refused whatever training.providers.%s.no_storage says); send "
+                     "the content inline in the request instead",
+                     a->name, route, a->route_prefix, a->name);
+        gw_send_error_as(call, GW_ERR_TRAINING_POLICY, 0, rr->refuse, msg);
+        return -1;
+    }
+    return 0;
 }
 
 gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
@@ -78,6 +117,8 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         char msg[200];
         if (r->adapter != NULL)
             call->adapter = r->adapter; /* under /gemini/, /anthropic/, ...: that provider's error shape */
+        if (r->adapter != NULL && refuse_storage_outside(call, r->adapter) != 0)
+            return GW_STAGE_ANSWERED;
         snprintf(msg, sizeof(msg), "aigw: unknown route %.*s (see the API routes in README.md)",
                  (int)(call->route.len > 100 ? 100 : call->route.len), call->route.base);
         gw_send_error(call, GW_ERR_UNKNOWN_ROUTE, msg);
@@ -114,5 +155,18 @@ gw_stage_rc_t gw__stage_canonicalise(gw_call_t *call)
         gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED, NULL);
         return GW_STAGE_ANSWERED;
     }
+    /* A method override (Google's APIs honour X-HTTP-Method-Override) would have the provider run another method than
+       the one every decision here was made for (routes, storage refusals, metering): refused, never forwarded. */
+    static const char *const overrides[] = {"x-http-method-override", "x-http-method", "x-method-override"};
+    for (size_t i = 0; i < req->headers.size; i++)
+        for (size_t k = 0; k < sizeof(overrides) / sizeof(overrides[0]); k++)
+            if (h2o_lcstris(req->headers.entries[i].name->base, req->headers.entries[i].name->len, overrides[k],
+                            strlen(overrides[k]))) {
+                gw__add_header(req, "allow", "GET, POST, DELETE, HEAD", 23);
+                gw_send_error(call, GW_ERR_METHOD_NOT_ALLOWED,
+                              "aigw: method override headers (X-HTTP-Method-Override) are not forwarded; send the method "
+                              "itself");
+                return GW_STAGE_ANSWERED;
+            }
     return GW_STAGE_NEXT;
 }

@@ -64,7 +64,7 @@ int gw__fallback_consent_matters(const gw_call_t *call)
         const gw_provider_conf_t *pc = gw_config_provider(call->gen->cfg, t->adapter->name);
         if (pc == NULL || !target_fits(call, t))
             continue;
-        pol_notrain_input_t in = {t->adapter->name, call->rest, call->rest_len, pc->tier, 0, NULL, 0};
+        pol_notrain_input_t in = {t->adapter->name, call->rest, call->rest_len, pc->tier, 0, NULL, 0, NULL, 0};
         pol_notrain_decision_t d;
         int without = pol_notrain_begin(nt, &in, &d);
         in.consent = 1;

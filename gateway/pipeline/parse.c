@@ -51,6 +51,71 @@ static int scan_prepare(gw_call_t *call)
     return 0;
 }
 
+/* The value of the `charset` parameter of the media type `ct` (case-insensitive name, quotes removed) in *cs, *cs_len.
+ * @return 1 when `ct` names a charset, else 0. */
+static int media_charset(h2o_iovec_t ct, const char **cs, size_t *cs_len)
+{
+    const char *p = ct.base, *end = ct.base + ct.len;
+    int found = 0;
+    while (p != NULL && p < end && (p = memchr(p, ';', (size_t)(end - p))) != NULL) {
+        p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (eq == NULL)
+            break;
+        size_t nl = (size_t)(eq - p);
+        while (nl > 0 && (p[nl - 1] == ' ' || p[nl - 1] == '\t'))
+            nl--;
+        const char *v = eq + 1, *ve = memchr(v, ';', (size_t)(end - v));
+        if (ve == NULL)
+            ve = end;
+        while (v < ve && (*v == ' ' || *v == '\t'))
+            v++;
+        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+            ve--;
+        if (ve - v >= 2 && *v == '"' && ve[-1] == '"')
+            v++, ve--;
+        if (nl == 7 && strncasecmp(p, "charset", 7) == 0) {
+            if (found) { /* two charset parameters: no single reading */
+                *cs = "(twice)";
+                *cs_len = 7;
+                return 1;
+            }
+            *cs = v;
+            *cs_len = (size_t)(ve - v);
+            found = 1;
+        }
+        p = eq + 1;
+    }
+    return found;
+}
+
+/* Whether every Content-Encoding header of `req` lists only `identity` (no header: yes). A body is scanned as sent, so
+ * a coding that any header names (also the second of two headers, or the second of "identity, br") would have the
+ * provider decode other bytes than the ones scanned. */
+static int identity_coding(h2o_req_t *req)
+{
+    for (ssize_t i = -1; (i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_ENCODING, i)) >= 0;) {
+        const char *v = req->headers.entries[i].value.base, *end = v + req->headers.entries[i].value.len;
+        for (;;) {
+            while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
+                v++;
+            if (v == end)
+                break;
+            const char *t = v;
+            while (v < end && *v != ',')
+                v++;
+            const char *te = v;
+            while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
+                te--;
+            if (!h2o_lcstris(t, (size_t)(te - t), H2O_STRLIT("identity")))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* The privacy pass over a body (`body`, `len` bytes; a multipart one with its Content-Type `ct`, `ct_len` bytes), with
  * scratch `s`: validates it, captures user/model/stream, scrubs every text field the adapter names. Writes only the
  * call's pass state (call->scan results, the session, call->info, call->body_rewritten) and reads only what does not
@@ -202,11 +267,14 @@ static int scan_offload(gw_call_t *call, h2o_req_t *req, h2o_iovec_t ct)
 }
 
 /* Whether `text` (`len` bytes) holds personal data of a strongly validated type (e-mail, Luhn-checked card, mod-97
- * IBAN, SSN) whose configured action is not "allow"; *type receives its id, *at its byte offset. In the first `url_len`
+ * IBAN, SSN) or a written phone number (with '+' or separators: a bare run of digits is an id, a timestamp or a
+ * multipart boundary; checked on SDK headers, user agents, trace ids, pagination and API-version parameters) whose
+ * configured action is not "allow" (1; *type receives its id, *at its byte offset), not (0), or the
+ * scan failed (-1). In the first `url_len`
  * bytes (the path and the query parameters) secrets count too: API keys and tokens are recognised by their literal
  * prefixes and shapes (sk-, AKIA, ghp_, JWT, PEM...), and a credential in a query parameter is never forwarded (like
- * `key`, which canonicalise removes). Weaker types (phone numbers, dates, names) are left out: ids, timestamps and
- * version hashes in paths and pagination parameters would match them. */
+ * `key`, which canonicalise removes). Weaker types (dates, names, IP addresses) are left out: ids, timestamps, version
+ * numbers in user agents and pagination parameters would match them. */
 static int strong_pii(gw_call_t *call, const char *text, size_t len, size_t url_len, int *type, size_t *at)
 {
     gw_worker_t *w = call->worker;
@@ -214,12 +282,23 @@ static int strong_pii(gw_call_t *call, const char *text, size_t len, size_t url_
     gw_privacy_scratch_t *sc = gw_gen_scratch(call->gen, w);
     const pol_pii_entity_t *ents;
     size_t n = 0;
-    if (len == 0 || sc == NULL || sc->pii == NULL || pol_pii_scan(e, sc->pii, text, len, &ents, &n) != 0)
+    if (len == 0)
         return 0;
+    if (sc == NULL || sc->pii == NULL || pol_pii_scan(e, sc->pii, text, len, &ents, &n) != 0)
+        return -1; /* never "nothing found": the caller answers 500 */
     for (size_t i = 0; i < n; i++) {
         int t = ents[i].type;
+        if (t == POL_PII_PHONE_NUMBER) {
+            /* only a written phone number: '+' or separators between its digits. A bare run of digits here is an id
+               (a multipart boundary "----formdata-undici-065685255852", a request id, a timestamp) */
+            size_t k = ents[i].start;
+            while (k < ents[i].end && text[k] >= '0' && text[k] <= '9')
+                k++;
+            if (k == ents[i].end)
+                continue;
+        }
         if ((t == POL_PII_EMAIL_ADDRESS || t == POL_PII_CREDIT_CARD || t == POL_PII_IBAN_CODE || t == POL_PII_US_SSN ||
-             (t == POL_PII_SECRET && ents[i].start < url_len)) &&
+             t == POL_PII_PHONE_NUMBER || (t == POL_PII_SECRET && ents[i].start < url_len)) &&
             pol_pii_engine_action(e, t) != POL_PII_ACT_ALLOW) {
             *type = t;
             *at = ents[i].start;
@@ -229,15 +308,12 @@ static int strong_pii(gw_call_t *call, const char *text, size_t len, size_t url_
     return 0;
 }
 
-/* No byte leaves unscanned (issue 10): the body has its privacy pass; the canonical path, the query and every header
- * that would be forwarded are scanned here. Personal data there cannot be replaced without changing what the provider
- * does (a path names a resource), so the request is refused with 400. Answers the request itself. */
-static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
+/* The text pii_outside_body scans, in `t`: the target percent-decoded ('+' as space in the query, parameters on lines
+ * of their own; *url_len bytes), then every header value that would be forwarded, one per line, and a value holding
+ * '%' once more percent-decoded (W3C baggage, URLs in headers: whoever decodes them reads the decoded text).
+ * @return 0, or -1 when memory runs out. */
+static int outside_text(gw_call_t *call, h2o_req_t *req, gw_buf_t *t, size_t *url_len)
 {
-    gw_buf_t *t = &gw_gen_scratch(call->gen, call->worker)->tmp; /* made in call_acquire */
-    const char *where = NULL;
-    int type = -1;
-    /* the target percent-decoded, '+' as space in the query, parameters on lines of their own */
     gw_buf_reset(t);
     size_t qs = call->route.len;
     for (size_t i = 0; i < call->target.len; i++) {
@@ -255,10 +331,9 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
             c = ' ';
         }
         if (gw_buf_append(t, &c, 1) != 0)
-            return 0;
+            return -1;
     }
-    /* then every forwarded header value, one per line: one scan per request */
-    size_t url_len = t->len;
+    *url_len = t->len;
     ssize_t ci = h2o_find_header(&req->headers, H2O_TOKEN_CONNECTION, -1);
     h2o_iovec_t conn = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
     for (size_t i = 0; i != req->headers.size; i++) {
@@ -267,13 +342,47 @@ static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
             (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)))
             continue; /* not forwarded */
         if (gw_buf_append(t, "\n", 1) != 0 || gw_buf_append(t, h->value.base, h->value.len) != 0)
-            return 0;
+            return -1;
+        if (memchr(h->value.base, '%', h->value.len) == NULL)
+            continue;
+        if (gw_buf_append(t, "\n", 1) != 0)
+            return -1;
+        for (size_t k = 0; k < h->value.len; k++) {
+            char c = h->value.base[k];
+            if (c == '%' && k + 2 < h->value.len && isxdigit((unsigned char)h->value.base[k + 1]) &&
+                isxdigit((unsigned char)h->value.base[k + 2])) {
+                char hx[3] = {h->value.base[k + 1], h->value.base[k + 2], '\0'};
+                c = (char)strtol(hx, NULL, 16);
+                k += 2;
+            }
+            if (gw_buf_append(t, &c, 1) != 0)
+                return -1;
+        }
     }
-    size_t at = 0;
-    if (strong_pii(call, t->base, t->len, url_len, &type, &at))
-        where = at < url_len ? "URL" : "header";
-    if (where == NULL)
+    return 0;
+}
+
+/* No byte leaves unscanned (issue 10): the body has its privacy pass; the canonical path, the query and every header
+ * that would be forwarded are scanned here. Personal data there cannot be replaced without changing what the provider
+ * does (a path names a resource), so the request is refused with 400. A scan that cannot run (memory) answers 500:
+ * never "nothing found". Answers the request itself. */
+static int pii_outside_body(gw_call_t *call, h2o_req_t *req)
+{
+    gw_buf_t *t = &gw_gen_scratch(call->gen, call->worker)->tmp; /* made in call_acquire */
+    size_t url_len = 0, at = 0;
+    int type = -1;
+    if (outside_text(call, req, t, &url_len) != 0) {
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: out of memory");
+        return -1;
+    }
+    int found = strong_pii(call, t->base, t->len, url_len, &type, &at);
+    if (found < 0) {
+        gw_send_error(call, GW_ERR_INTERNAL, "aigw: the privacy scan of the URL and headers failed");
+        return -1;
+    }
+    if (found == 0)
         return 0;
+    const char *where = at < url_len ? "URL" : "header";
     char msg[300];
     snprintf(msg, sizeof(msg),
              "aigw: the request %s contains personal data of type %s, which cannot be removed from it without changing the "
@@ -341,13 +450,30 @@ static int read_body(gw_call_t *call, h2o_req_t *req, const gw_route_t *r)
     }
     h2o_iovec_t ct = ci >= 0 ? req->headers.entries[ci].value : h2o_iovec_init(NULL, 0);
     int binary_ok = binary_route(call, r);
-    ssize_t ei = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_ENCODING, -1);
-    if (ei >= 0 && !h2o_lcstris(req->headers.entries[ei].value.base, req->headers.entries[ei].value.len, H2O_STRLIT("identity"))) {
+    if (!identity_coding(req)) {
         if (binary_ok) {
             call->binary = 1;
             return 0;
         }
         gw_send_error(call, GW_ERR_UNSUPPORTED_CONTENT_ENCODING, NULL);
+        return -1;
+    }
+    /* the body is scanned as UTF-8 (JSON: RFC 8259 section 8.1; multipart text parts: checked per part). A provider that
+       decodes it by a charset label would read other text than the one scanned: charset=utf-7 turns the scanned
+       "jane.doe+AEA-example.com" into an e-mail address. */
+    const char *cs;
+    size_t cs_len;
+    if (media_charset(ct, &cs, &cs_len) && !(cs_len == 5 && strncasecmp(cs, "utf-8", 5) == 0) &&
+        !(cs_len == 4 && strncasecmp(cs, "utf8", 4) == 0)) {
+        char msg[300];
+        snprintf(msg, sizeof(msg),
+                 "aigw: the request body is labelled charset=%.*s; aigw scans bodies as UTF-8 and a provider that decodes by "
+                 "the label would read other text than the one scanned; send UTF-8 (charset=utf-8 or no charset)",
+                 (int)(cs_len < 40 ? cs_len : 40), cs);
+        for (char *c = msg; *c != '\0'; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+                *c = '?'; /* the header value is the client's: keep the message printable ASCII */
+        gw_send_error(call, GW_ERR_UNSUPPORTED_MEDIA_TYPE, msg);
         return -1;
     }
     call->scan.multipart = call->multipart = media_type_is(ct, "multipart/form-data");

@@ -28,8 +28,15 @@ int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, i
     int want_usage = call->info.stream && call->info.include_usage != 1 &&
                      path_ends_with(call->rest, call->rest_len, "chat/completions") && call->usage_ad->usage_from_event != NULL &&
                      call->need_usage;
-    pol_notrain_input_t in = {call->up->name, call->rest,      call->rest_len, call->provider->tier,
-                              consent,        call->user.base, call->user.len};
+    /* the end-user ids as the client sent them (captured before the PII pass): hashed from these, never from the
+     * placeholders the scrub left in the body */
+    pol_notrain_id_t ids[GW_ID_FIELDS];
+    size_t nids = 0;
+    for (size_t k = 0; k < GW_ID_FIELDS; k++)
+        if (call->info.id_len[k] != 0)
+            ids[nids++] = (pol_notrain_id_t){gw_privacy_id_fields[k], call->info.id[k], call->info.id_len[k]};
+    pol_notrain_input_t in = {
+        call->up->name, call->rest, call->rest_len, call->provider->tier, consent, call->user.base, call->user.len, ids, nids};
     const char *err_desc = NULL;
     int changed = 0;
     gw_json_edit_t edits[2];
@@ -103,7 +110,7 @@ static int resolve_consent(gw_call_t *call)
     int consent = gw_consent_get(&w->consent, call->user.base, call->user.len, gw__now_ms());
     if (consent >= 0 || w->server->store == NULL)
         return consent > 0;
-    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0, NULL, 0};
+    pol_notrain_input_t in = {call->up->name, call->rest, call->rest_len, call->provider->tier, 0, NULL, 0, NULL, 0};
     const pol_notrain_t *nt = gw_privacy_notrain_table(call->gen->privacy);
     if (!gw_consent_matters(&w->consent, call->gen->seq, nt, &in) && !gw__fallback_consent_matters(call))
         return 0; /* neither the provider's verdict nor a fallback target's depends on it */
@@ -118,15 +125,42 @@ static int resolve_consent(gw_call_t *call)
     return -1; /* continues in on_consent_done */
 }
 
-/* A request whose answer is media rendering its text (provider.h media_outputs: OpenAI audio/speech, audio chat) cannot have
- * a placeholder restored in that answer: the listener would hear "<PHONE_NUMBER_1>". With a value to tokenize it is
- * refused (400 pii_unrestorable, the types named, never the values) before anything is forwarded; values the policy
- * redacts, masks or hashes pass, as everywhere (no restore is promised for them). @return 0 go on, -1 answered. */
-static int refuse_unrestorable_media(gw_call_t *call)
+/* What the call's answer carries that no restore reaches (provider.h unrestorable_outputs), asked of the provider's
+ * adapter and, when the call speaks another adapter's wire format (Gemini's OpenAI-compatible API, natively under
+ * /gemini/v1beta/openai/ or through /v1/), of that adapter too, on the path after the compat sub-prefix ("openai/"). */
+static prov_unrestorable_kind_t unrestorable_kind(const gw_call_t *call)
 {
-    h2o_req_t *req = call->req;
-    if (!call->need_restore || !prov_media_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len,
-                                                  call->body_json ? call->body : NULL, call->body_json ? call->body_len : 0))
+    const h2o_req_t *req = call->req;
+    const char *body = call->body_json ? call->body : NULL;
+    size_t body_len = call->body_json ? call->body_len : 0;
+    prov_unrestorable_kind_t k =
+        prov_unrestorable_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len, body, body_len);
+    if (k != PROV_UNRESTORABLE_NONE || call->usage_ad == NULL || call->usage_ad == call->up)
+        return k;
+    const char *rest = call->rest;
+    size_t rest_len = call->rest_len, ul = strlen(call->up->upstream_prefix);
+    const char *cp = call->up->compat_prefix;
+    if (cp != NULL && strncmp(cp, call->up->upstream_prefix, ul) == 0) {
+        size_t sl = strlen(cp + ul);
+        if (sl != 0 && rest_len >= sl && memcmp(rest, cp + ul, sl) == 0) {
+            rest += sl;
+            rest_len -= sl;
+        }
+    }
+    return prov_unrestorable_output(call->usage_ad, req->method.base, req->method.len, rest, rest_len, body, body_len);
+}
+
+/* A request whose answer carries its text where no placeholder can be restored (provider.h unrestorable_outputs: media
+ * made from it, speech, audio chat, generated images and video; per-token log probabilities, each token a piece of a
+ * placeholder): with a value to tokenize it is refused (400 pii_unrestorable, the types named, never the values) before
+ * anything is forwarded; values the policy redacts, masks or hashes pass, as everywhere (no restore is promised for them).
+ * @return 0 go on, -1 answered. */
+static int refuse_unrestorable(gw_call_t *call)
+{
+    if (!call->need_restore)
+        return 0;
+    prov_unrestorable_kind_t kind = unrestorable_kind(call);
+    if (kind == PROV_UNRESTORABLE_NONE)
         return 0;
     const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);
     size_t nf;
@@ -144,19 +178,29 @@ static int refuse_unrestorable_media(gw_call_t *call)
         if (!seen)
             tl += (size_t)snprintf(types + tl, sizeof(types) - tl, "%s%s", tl != 0 ? "," : "", name);
     }
-    char msg[512];
-    snprintf(msg, sizeof(msg),
-             "aigw: %.*s answers with media that renders the request's text, and the request holds personal data of type %s "
-             "that aigw replaces by placeholders it restores in text answers only: the media would carry the placeholders. "
-             "Remove the personal data, or set pii.actions for the type to redact, mask or allow",
-             (int)(call->rest_len < 64 ? call->rest_len : 64), call->rest, types[0] != '\0' ? types : "?");
+    char msg[600];
+    int rl = (int)(call->rest_len < 64 ? call->rest_len : 64);
+    if (kind == PROV_UNRESTORABLE_LOGPROBS)
+        snprintf(msg, sizeof(msg),
+                 "aigw: %.*s asks for log probabilities (logprobs), and the request holds personal data of type %s that aigw "
+                 "replaces by placeholders: the answer's tokens would be pieces of the placeholders, which aigw restores in "
+                 "the text but cannot restore token by token. Drop logprobs, remove the personal data, or set pii.actions "
+                 "for the type to redact, mask or allow",
+                 rl, call->rest, types[0] != '\0' ? types : "?");
+    else
+        snprintf(msg, sizeof(msg),
+                 "aigw: %.*s answers with media made from the request's text (speech, or an image or video that may draw it), "
+                 "and the request holds personal data of type %s that aigw replaces by placeholders it restores in text "
+                 "answers only: the media would carry the placeholders. Remove the personal data, or set pii.actions for "
+                 "the type to redact, mask or allow",
+                 rl, call->rest, types[0] != '\0' ? types : "?");
     gw_send_error_as(call, GW_ERR_BODY_REFUSED, 400, "pii_unrestorable", msg);
     return -1;
 }
 
 gw_stage_rc_t gw__stage_privacy(gw_call_t *call)
 {
-    if (refuse_unrestorable_media(call) != 0)
+    if (refuse_unrestorable(call) != 0)
         return GW_STAGE_ANSWERED;
     if (!call->consent_known) {
         int consent = resolve_consent(call);

@@ -83,6 +83,17 @@ gw_store_db_t *gw_store__db_open_sqlite(const char *path, char *err, size_t errl
  */
 const char *gw_store__sqlite_vfs(void);
 
+/**
+ * Configures SQLite's memory before SQLite initialises (store_sqlite_mem.c): no memory statistics,
+ * and an allocator that keeps freed blocks of up to 4 KiB on per-thread lists (at most 64.5 KiB a
+ * thread, freed when the thread ends); with AddressSanitizer only the statistics. Called once by
+ * gw_store__sqlite_vfs() before its first use of SQLite; not thread-safe by itself (SQLite's
+ * sqlite3_config is not). Does nothing once SQLite is initialised (sqlite3_config refuses then).
+ * Rules: sqlite.org/c3ref/config.html (SQLITE_CONFIG_MALLOC, SQLITE_CONFIG_MEMSTATUS),
+ * sqlite.org/c3ref/mem_methods.html.
+ */
+void gw_store__sqlite_mem_config(void);
+
 /** What the checkpointer of a connection did (gw_store__db_offload_checkpoints). */
 typedef struct st_gw_store_ckpt_stats_t {
     uint64_t checkpoints;   /* wake-ups that ran (PASSIVE rounds, and the RESTART when due) */

@@ -280,6 +280,8 @@ static int wb_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int
 
 static void vfs_init(void)
 {
+    /* before SQLite initialises (sqlite3_vfs_find does): its allocator (store_sqlite_mem.c) */
+    gw_store__sqlite_mem_config();
     g_real = sqlite3_vfs_find(NULL);
     if (g_real == NULL)
         return;

@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ed[ned++] = all_edits[i];
     const char *doc = (const char *)data + 1;
     size_t len = size - 1;
-    gw_json_visitor_t v = {ts_json_upper, NULL, NULL, NULL, 0};
+    gw_json_visitor_t v = {ts_json_upper, NULL, NULL, NULL, 0, NULL};
     gw_buf_t out = GW_BUF_INIT;
     int changed;
     const char *desc;
@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gw_json_rule_t r3[] = {{"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1}};
         keys = gw_json_paths_compile(r3, 1, NULL, 0);
     }
-    gw_json_visitor_t vk = {ts_json_upper, NULL, NULL, key_k, GW_JSON_V_UNIQUE_KEYS};
+    gw_json_visitor_t vk = {ts_json_upper, NULL, NULL, key_k, GW_JSON_V_UNIQUE_KEYS, NULL};
     rc = gw_json_rewrite(doc, len, keys, NULL, 0, &vk, &out, &changed, &desc, &off);
     if (rc == 0) {
         json_t *in = json_loadb(doc, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);
@@ -160,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             {"model", GW_JSON_CAPTURE, 2}, {"usage.*", GW_JSON_CAPTURE, 3}, {"messages.*.content", GW_JSON_SCAN, 1}};
         sparse = gw_json_paths_compile(r4, 3, NULL, 0);
     }
-    gw_json_visitor_t vt = {ts_json_upper, NULL, NULL, NULL, GW_JSON_V_TRUSTED};
+    gw_json_visitor_t vt = {ts_json_upper, NULL, NULL, NULL, GW_JSON_V_TRUSTED, NULL};
     gw_buf_t out2 = GW_BUF_INIT;
     int changed2 = 0;
     rc = gw_json_rewrite(doc, len, sparse, ed, ned, &v, &out, &changed, NULL, NULL);

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { createFalClient } from '@fal-ai/client';
 import Replicate from 'replicate';
 import {
-  ADMIN_TOKENS, CLIENT_KEY, adminRequest, artifactDir, keygen, mockSay, rawRequest, sqlite, startAigw, storeSetup, waitFor,
+  ADMIN_TOKENS, CLIENT_KEY, adminRequest, artifactDir, keygen, rawRequest, sqlite, startAigw, storeSetup, waitFor,
 } from './lib/harness.mjs';
 import { PROVIDER_KEYS, startProviderMock } from './lib/providers.mjs';
 
@@ -258,7 +258,7 @@ describe('model output of predictions (pii.scan_responses)', () => {
   after(async () => {
     if (sgw) await sgw.stop();
   });
-  const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': mockSay(SAY.replace(EMAIL, '<EMAIL_ADDRESS_1>')),
+  const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': `b64:${Buffer.from(SAY.replace(EMAIL, '<EMAIL_ADDRESS_1>')).toString('base64')}`,
     ...extra });
   const respRows = (user) => sqlite(sstore.db, `SELECT r.field, r.entity_type, r.action FROM redactions r WHERE r.user_id = ${q(user)}` +
     ' AND r.direction = \'response\' ORDER BY r.id');
@@ -298,7 +298,7 @@ describe('model output of predictions (pii.scan_responses)', () => {
     const user = 'u-scan-fal';
     const fal = createFalClient({ proxyUrl: { url: `${sgw.url}/fal`, when: 'always' },
       requestMiddleware: async (req) => ({ ...req, headers: { ...(req.headers || {}), Authorization: `Bearer ${CLIENT_KEY}`,
-        'X-AIGW-User': user, 'x-mock-say': mockSay('Call bob.smith@corp-mail.org') } }) });
+        'X-AIGW-User': user, 'x-mock-say': `b64:${Buffer.from('Call bob.smith@corp-mail.org').toString('base64')}` } }) });
     const res = await fal.subscribe(FAL_MODEL, { input: { prompt: PROMPT }, pollInterval: 50 });
     assert.equal(res.data.output, 'Call <EMAIL_ADDRESS>');
     assert.equal(res.data.prompt, PROMPT);

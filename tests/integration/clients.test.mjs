@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
@@ -23,86 +23,21 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { ChatAnthropic } from '@langchain/anthropic';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { z } from 'zod';
-import { artifactDir, CLIENT_KEY, mockSay, REPO, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
-import {
-  PROMPT, RAW, assertImageClean, assertKeysSwapped, assertNoPii, assertRestored, makeGpsJpeg, mockRequests, startProviders,
-} from './lib/providers.mjs';
+import { ASK, MODEL_JSON, NAME, TOOL_RESULT, clientSuite } from './lib/clients.mjs';
+import { CLIENT_KEY, REPO } from './lib/harness.mjs';
+import { RAW, assertImageClean, assertKeysSwapped, assertNoPii, mockRequests } from './lib/providers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const NAME = 'Jane Doe';
-/** The prompt of every call: a name, an e-mail, a phone, a card and an SSN. */
-const ASK = `The customer is ${NAME}. ${PROMPT}`;
-/** What the mock's model writes back when it must answer JSON or call a tool: placeholders it was sent. */
-const MODEL_JSON = '{"contact":"<EMAIL_ADDRESS_1>","phone":"<PHONE_NUMBER_1>","summary":"refund"}';
 /** A secret whose value holds line breaks: restored into JSON-encoded tool arguments it must be escaped. */
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n' +
   'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----';
-/** A tool's result carrying personal data of its own (sent back to the provider on the next step). */
-const TOOL_RESULT = 'Ticket 7 belongs to bob.smith@corp-mail.org, phone +1 415 555 0199.';
-
-let env;
 let gw;
 let mocks;
-let store;
 let img;
 let dir;
-let seq = 0;
-
-before(async () => {
-  store = storeSetup('clients-store');
-  env = await startProviders({ name: 'clients', providers: ['openai', 'anthropic', 'gemini'],
-    providerConf: { gemini: { tier: 'paid' } }, config: store.config });
-  ({ gw, mocks } = env);
-  dir = artifactDir('clients-images');
-  img = makeGpsJpeg(dir);
-});
-after(async () => {
-  if (env) await env.stop();
-});
-
-/** A fresh end user per call, so that its call-record rows are its own. */
-const newUser = () => `clients-user-${process.pid}-${++seq}`;
-
-/** Every request the mock received for `user` (X-AIGW-User is not forwarded: matched by the call record's count). */
-async function upstream(mock, n = 1) {
-  const recs = await mockRequests(mock, (r) => r.method === 'POST', { min: n });
-  return recs.slice(-n);
-}
-
-/** Provider side: placeholders in, none of the raw values (the name included), the client key never. */
-function assertScrubbed(rec, where) {
-  assertNoPii(rec.body, where);
-  assert.ok(!rec.body.includes(NAME), `${where}: the name reached the provider: ${rec.body.slice(0, 400)}`);
-  assert.match(rec.body, /<EMAIL_ADDRESS_\d+>/, `${where}: placeholder instead of the e-mail`);
-}
-
-/** Client side: the echo of ASK came back with every original value. */
-function assertAnswer(text, where) {
-  assertRestored(text, where);
-  assert.ok(text.includes(NAME) && text.includes(RAW.phone), `${where}: name and phone restored: ${JSON.stringify(text)}`);
-}
-
-/** The call-record rows of `user` once there are `n` (the store writes asynchronously). */
-async function calls(user, n = 1) {
-  const rows = await waitFor(() => {
-    const r = sqlite(store.db, `select provider, route, status, usage_json, notrain_decision from calls where user_id = '${user}' order by started_at, rowid`);
-    return r.length >= n ? r : null;
-  }, { timeoutMs: 5000, msg: `${n} call row(s) of ${user}` });
-  assert.equal(rows.length, n, `${n} call(s) recorded for ${user}: ${JSON.stringify(rows)}`);
-  return rows.map((r) => ({ ...r, usage: r.usage_json ? JSON.parse(r.usage_json) : null }));
-}
-
-/** The call is recorded: provider, 200, usage metered (input tokens), the no-training decision. */
-async function assertRecorded(user, provider, { n = 1, decision } = {}) {
-  const rows = await calls(user, n);
-  for (const r of rows) {
-    assert.equal(r.provider, provider, JSON.stringify(r));
-    assert.equal(r.status, 200, JSON.stringify(r));
-    assert.ok(r.usage && Number(r.usage.input_tokens) > 0, `usage metered: ${JSON.stringify(r)}`);
-    if (decision) assert.match(r.notrain_decision, decision, JSON.stringify(r));
-  }
-  return rows;
-}
+const suite = clientSuite('clients', { providers: ['openai', 'anthropic', 'gemini'],
+  ready: (s) => ({ gw, mocks, img, dir } = s) });
+const { newUser, upstream, assertScrubbed, assertAnswer, calls, assertRecorded } = suite;
 
 // ---------------------------------------------------------------------------------------------
 // Vercel AI SDK
@@ -114,7 +49,7 @@ const aiModels = {
   'openai responses': (user) => createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY,
     headers: { 'X-AIGW-User': user } }).responses('gpt-4o-mini'),
   anthropic: (user) => createAnthropic({ baseURL: `${gw.url}/anthropic/v1`, apiKey: CLIENT_KEY,
-    headers: { 'X-AIGW-User': user } })('claude-sonnet-4-5'),
+    headers: { 'X-AIGW-User': user } })('claude-sonnet-4-6'),
   google: (user) => createGoogleGenerativeAI({ baseURL: `${gw.url}/gemini/v1beta`, apiKey: CLIENT_KEY,
     headers: { 'X-AIGW-User': user } })('gemini-2.5-flash'),
 };
@@ -180,7 +115,7 @@ describe('Vercel AI SDK (ai 6)', () => {
         properties: { contact: { type: 'string', description: 'e-mail address to reply to' }, phone: { type: 'string' },
           summary: { type: 'string' } } });
       const r = await generateObject({ model: model(user), schema, prompt: ASK, maxRetries: 0,
-        headers: { 'x-mock-echo': '1', 'x-mock-say': mockSay(MODEL_JSON) } });
+        headers: { 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) } });
       assert.deepEqual(r.object, { contact: RAW.email, phone: RAW.phone, summary: 'refund' });
       const rec = await last();
       assertScrubbed(rec, `${label} object request`);
@@ -203,7 +138,7 @@ describe('Vercel AI SDK (ai 6)', () => {
           } }),
         };
         const opts = { model: model(user), prompt: ASK, tools, stopWhen: stepCountIs(2), maxRetries: 0,
-          headers: { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON), 'x-mock-piece': '5' } };
+          headers: { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '5' } };
         let text;
         if (streaming) {
           const errors = [];
@@ -316,7 +251,7 @@ describe('Vercel AI SDK (ai 6)', () => {
     const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0, defaultHeaders: { 'X-AIGW-User': newUser() } });
     const stream = await sdk.responses.create({ model: 'gpt-4o-mini', stream: true, input: `Store this key: ${PEM}`,
       tools: [{ type: 'function', name: 'store_key', parameters: { type: 'object', properties: { key: { type: 'string' } } } }] },
-    { headers: { 'x-mock-tool-call': '1', 'x-mock-say': mockSay('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' } });
+    { headers: { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' } });
     let deltas = '';
     const whole = {};
     for await (const ev of stream) {
@@ -415,7 +350,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     await mocks.openai.reset();
     const user = newUser();
     const schema = z.object({ contact: z.string().describe('e-mail address to reply to'), phone: z.string(), summary: z.string() });
-    const r = await chat(user, { 'x-mock-echo': '1', 'x-mock-say': mockSay(MODEL_JSON) })
+    const r = await chat(user, { 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) })
       .withStructuredOutput(schema, { name: 'ticket' }).invoke(ASK);
     assert.deepEqual(r, { contact: RAW.email, phone: RAW.phone, summary: 'refund' });
     const [rec] = await upstream(mocks.openai);
@@ -427,7 +362,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
   test('ChatOpenAI bindTools: tool call arguments restored; the tool result turn scrubbed', async () => {
     await mocks.openai.reset();
     const user = newUser();
-    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON) }).bindTools([{
+    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) }).bindTools([{
       type: 'function', function: { name: 'lookup_ticket', description: 'Find the ticket of a customer',
         parameters: { type: 'object', properties: { contact: { type: 'string' }, phone: { type: 'string' }, summary: { type: 'string' } },
           required: ['contact', 'phone', 'summary'] } } }]);
@@ -459,7 +394,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     async () => {
     await mocks.openai.reset();
     const user = newUser();
-    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' },
+    const llm = chat(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent('{"key":"<SECRET_1>"}'), 'x-mock-piece': '7' },
       { useResponsesApi: true }).bindTools([{ type: 'function', function: { name: 'store_key', description: 'Store a key',
       parameters: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] } } }]);
     let msg;
@@ -488,7 +423,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
     await assertRecorded(user, 'openai', { n: 2 });
   });
 
-  const claude = (user, headers = {}) => new ChatAnthropic({ model: 'claude-sonnet-4-5', apiKey: CLIENT_KEY, maxRetries: 0,
+  const claude = (user, headers = {}) => new ChatAnthropic({ model: 'claude-sonnet-4-6', apiKey: CLIENT_KEY, maxRetries: 0,
     anthropicApiUrl: `${gw.url}/anthropic`, clientOptions: { defaultHeaders: { 'X-AIGW-User': user, ...headers } } });
 
   test('ChatAnthropic invoke and stream: scrubbed, restored, recorded', async () => {
@@ -511,7 +446,7 @@ describe('LangChain JS (@langchain/openai, @langchain/anthropic)', () => {
   test('ChatAnthropic bindTools (streamed input_json_delta): tool arguments restored', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const llm = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON), 'x-mock-piece': '5' })
+    const llm = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '5' })
       .bindTools([{ name: 'lookup_ticket', description: 'Find the ticket of a customer', input_schema: { type: 'object',
         properties: { contact: { type: 'string' }, phone: { type: 'string' }, summary: { type: 'string' } } } }]);
     let msg;

@@ -12,92 +12,27 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI, { toFile } from 'openai';
-import { artifactDir, CLIENT_KEY, mockSay, REPO, sqlite, storeSetup, waitFor } from './lib/harness.mjs';
-import {
-  PROMPT, RAW, assertImageClean, assertKeysSwapped, assertNoPii, assertRestored, exifOf, makeGpsJpeg, mockRequests,
-  startProviders,
-} from './lib/providers.mjs';
+import { ASK, MODEL_JSON, NAME, TOOL_RESULT, clientSuite } from './lib/clients.mjs';
+import { CLIENT_KEY, REPO, artifactDir } from './lib/harness.mjs';
+import { RAW, assertImageClean, assertKeysSwapped, assertNoPii, exifOf, mockRequests } from './lib/providers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const NAME = 'Jane Doe';
-/** The prompt of every call: a name, an e-mail, a phone, a card and an SSN. */
-const ASK = `The customer is ${NAME}. ${PROMPT}`;
-/** What the mock's model writes when it must answer JSON or call a tool: placeholders it was sent. */
-const MODEL_JSON = '{"contact":"<EMAIL_ADDRESS_1>","phone":"<PHONE_NUMBER_1>","summary":"refund"}';
-/** A tool's result carrying personal data of its own (sent back to the provider on the next turn). */
-const TOOL_RESULT = 'Ticket 7 belongs to bob.smith@corp-mail.org, phone +1 415 555 0199.';
+/** Tool results with personal data of their own: the values that must not reach the provider on the next turn. */
 const TOOL_RAW = ['bob.smith@corp-mail.org', '415 555 0199'];
 
-let env;
+// audio uploads are forwarded unscanned here (clients.test.mjs covers the default: refused)
 let gw;
 let mocks;
-let store;
 let img;
 let dir;
-let seq = 0;
-
-before(async () => {
-  store = storeSetup('clients2-store');
-  env = await startProviders({ name: 'clients2', providers: ['openai', 'anthropic', 'gemini', 'openrouter'],
-    providerConf: { gemini: { tier: 'paid' } },
-    // audio uploads are forwarded unscanned here (clients.test.mjs covers the default: refused)
-    config: { ...store.config, pii: { default_action: 'tokenize', forward_unscanned_types: ['audio/*'] } } });
-  ({ gw, mocks } = env);
-  dir = artifactDir('clients2-images');
-  img = makeGpsJpeg(dir);
-});
-after(async () => {
-  if (env) await env.stop();
-});
-
-/** A fresh end user per test, so that its call-log rows are its own. */
-const newUser = () => `clients2-user-${process.pid}-${++seq}`;
-
-/** The last `n` POSTs the mock received (X-AIGW-User is not forwarded: matched by the call log's count). */
-async function upstream(mock, n = 1) {
-  const recs = await mockRequests(mock, (r) => r.method === 'POST', { min: n });
-  return recs.slice(-n);
-}
-
-/** Provider side: placeholders in, none of the raw values (the name included). */
-function assertScrubbed(text, where) {
-  assertNoPii(text, where);
-  assert.ok(!text.includes(NAME), `${where}: the name reached the provider: ${text.slice(0, 400)}`);
-  assert.match(text, /<EMAIL_ADDRESS_\d+>/, `${where}: placeholder instead of the e-mail`);
-}
-
-/** Client side: the echo of ASK came back with every original value. */
-function assertAnswer(text, where) {
-  assertRestored(text, where);
-  assert.ok(text.includes(NAME) && text.includes(RAW.phone), `${where}: name and phone restored: ${JSON.stringify(text)}`);
-}
-
-/** The call-log rows of `user` once there are `n` (the store writes asynchronously), in call order. */
-async function calls(user, n = 1) {
-  const rows = await waitFor(() => {
-    const r = sqlite(store.db, 'select provider, route, status, usage_json, notrain_decision from calls ' +
-      `where user_id = '${user}' order by started_at, rowid`);
-    return r.length >= n ? r : null;
-  }, { timeoutMs: 5000, msg: `${n} call row(s) of ${user}` });
-  assert.equal(rows.length, n, `${n} call(s) recorded for ${user}: ${JSON.stringify(rows)}`);
-  return rows.map((r) => ({ ...r, usage: r.usage_json ? JSON.parse(r.usage_json) : null }));
-}
-
-/** The call is recorded: provider, status, usage (input tokens) when `usage`, the no-training decision. */
-async function assertRecorded(user, provider, { n = 1, status = 200, usage = true, decision } = {}) {
-  const rows = await calls(user, n);
-  for (const r of rows) {
-    assert.equal(r.provider, provider, JSON.stringify(r));
-    assert.equal(r.status, status, JSON.stringify(r));
-    if (usage) assert.ok(r.usage && Number(r.usage.input_tokens) > 0, `usage metered: ${JSON.stringify(r)}`);
-    if (decision) assert.match(r.notrain_decision ?? '', decision, JSON.stringify(r));
-  }
-  return rows;
-}
+const suite = clientSuite('clients2', { providers: ['openai', 'anthropic', 'gemini', 'openrouter'],
+  config: (store) => ({ ...store.config, pii: { default_action: 'tokenize', forward_unscanned_types: ['audio/*'] } }),
+  ready: (s) => ({ gw, mocks, img, dir } = s) });
+const { newUser, upstream, assertScrubbed, assertAnswer, calls, assertRecorded } = suite;
 
 const openai = (user, headers = {}) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0,
   defaultHeaders: { 'X-AIGW-User': user, ...headers } });
@@ -187,7 +122,7 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
     await mocks.openai.reset();
     const user = newUser();
     const audio = wav();
-    const r = await openai(user, { 'x-mock-say': mockSay('Please write to <EMAIL_ADDRESS_1> today.') })
+    const r = await openai(user, { 'x-mock-say': encodeURIComponent('Please write to <EMAIL_ADDRESS_1> today.') })
       .audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await toFile(audio, 'call.wav', { type: 'audio/wav' }),
         prompt: `Vocabulary: ${NAME}, ${RAW.email}, ${RAW.phone}` });
     assert.equal(r.text, `Please write to ${RAW.email} today.`);
@@ -204,7 +139,7 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
   test('audio.translations: the prompt part scrubbed, the text restored', async () => {
     await mocks.openai.reset();
     const user = newUser();
-    const r = await openai(user, { 'x-mock-say': mockSay('Call <PHONE_NUMBER_1> tomorrow.') })
+    const r = await openai(user, { 'x-mock-say': encodeURIComponent('Call <PHONE_NUMBER_1> tomorrow.') })
       .audio.translations.create({ model: 'whisper-1', file: await toFile(wav(), 'call.wav', { type: 'audio/wav' }),
         prompt: `Names and numbers: ${NAME}, ${RAW.phone}` });
     assert.equal(r.text, `Call ${RAW.phone} tomorrow.`);
@@ -222,7 +157,7 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
       await mocks.openai.reset();
       const user = newUser();
       const said = 'Please write to <EMAIL_ADDRESS_1> or call <PHONE_NUMBER_1>.';
-      const stream = await openai(user, { 'x-mock-say': mockSay(said), 'x-mock-piece': '4' })
+      const stream = await openai(user, { 'x-mock-say': encodeURIComponent(said), 'x-mock-piece': '4' })
         .audio.transcriptions.create({ model: 'gpt-4o-mini-transcribe', stream: true,
           file: await toFile(wav(), 'call.wav', { type: 'audio/wav' }), prompt: `Names: ${NAME}, ${RAW.email}, ${RAW.phone}` });
       let deltas = '';
@@ -276,22 +211,34 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
     await assertRecorded(user, 'openai', { decision: /store=false/ });
   });
 
-  test('images.edit (multipart image upload): EXIF/GPS stripped, the prompt scrubbed, the image returned, recorded',
-    async () => {
+  test('images.edit (multipart image upload): EXIF/GPS stripped, the image returned, recorded; a prompt with values to ' +
+    'tokenize refused 400 pii_unrestorable (the image would draw the placeholders), nothing sent', async () => {
       await mocks.openai.reset();
       const user = newUser();
-      const r = await openai(user).images.edit({ model: 'gpt-image-1',
+      await assert.rejects(openai(user).images.edit({ model: 'gpt-image-1',
         image: await toFile(img.bytes, 'photo.jpg', { type: 'image/jpeg' }),
-        prompt: `Add a name tag reading ${NAME} and the e-mail ${RAW.email}` });
+        prompt: `Add a name tag reading ${NAME} and the e-mail ${RAW.email}` }), (e) => {
+        assert.ok(e instanceof OpenAI.BadRequestError, `${e.constructor.name}: ${e.message}`);
+        assert.equal(e.code, 'pii_unrestorable');
+        assert.match(e.message, /images\/edits/);
+        assert.match(e.message, /PERSON/);
+        assert.match(e.message, /EMAIL_ADDRESS/);
+        assert.ok(!e.message.includes(NAME) && !e.message.includes(RAW.email), 'types, never values');
+        return true;
+      });
+      assert.equal((await mocks.openai.requests()).length, 0, 'the refused edit never reached OpenAI');
+      const r = await openai(user).images.edit({ model: 'gpt-image-1',
+        image: await toFile(img.bytes, 'photo.jpg', { type: 'image/jpeg' }), prompt: 'Add a name tag reading Guest' });
       assert.ok(r.data[0].b64_json.length > 0, 'the edited image came back');
       const [rec] = await upstream(mocks.openai);
       assert.equal(rec.path, '/v1/images/edits');
       const parts = multipartParts(rec);
-      assertScrubbed(parts.find((p) => p.name === 'prompt').data.toString('utf8'), 'image edit prompt');
+      assert.equal(parts.find((p) => p.name === 'prompt').data.toString('utf8'), 'Add a name tag reading Guest');
       const image = parts.find((p) => p.name === 'image');
       assertImageClean(image.data.toString('base64'), dir, 'images.edit upload');
       assert.ok(image.data.length < img.bytes.length, 'metadata removed from the upload');
-      await assertRecorded(user, 'openai');
+      const rows = await calls(user, 2);
+      assert.deepEqual(rows.map((x) => x.status), [400, 200]);
     });
 
   test('images.edit with several images and a mask: every image part stripped', async () => {
@@ -410,6 +357,89 @@ describe('openai SDK: audio, images, moderations, embeddings, chat n>1', () => {
   });
 });
 
+describe('log probabilities (the tokens would be pieces of the placeholders): refused with a value to tokenize', () => {
+  /** The SDK error of a pii_unrestorable refusal: BadRequestError, the types named, never the values, logprobs said. */
+  const isLogprobsRefusal = (e) => {
+    assert.ok(e instanceof OpenAI.BadRequestError, `BadRequestError, got ${e.constructor.name}: ${e.message}`);
+    assert.equal(e.status, 400);
+    assert.equal(e.code, 'pii_unrestorable');
+    assert.match(e.message, /log probabilities/);
+    assert.match(e.message, /EMAIL_ADDRESS/);
+    assert.ok(!e.message.includes(RAW.email) && !e.message.includes(NAME), 'the message names types, never values');
+    return true;
+  };
+
+  test('chat.completions logprobs / top_logprobs, completions logprobs, Responses include message.output_text.logprobs: ' +
+    'without personal data forwarded as asked; with a value to tokenize BadRequestError 400 pii_unrestorable, nothing ' +
+    'sent, the refusals recorded', async () => {
+    await mocks.openai.reset();
+    const user = newUser();
+    const sdk = openai(user, { 'x-mock-echo': '1' });
+    const r = await sdk.chat.completions.create({ model: 'gpt-4o-mini', logprobs: true, top_logprobs: 2,
+      messages: [{ role: 'user', content: 'Say hello.' }] });
+    assert.equal(r.choices[0].message.content, 'Say hello.');
+    const [rec] = await upstream(mocks.openai);
+    assert.equal(JSON.parse(rec.body).logprobs, true, 'logprobs forwarded when nothing was tokenized');
+    await assert.rejects(sdk.chat.completions.create({ model: 'gpt-4o-mini', logprobs: true, top_logprobs: 2,
+      messages: [{ role: 'user', content: ASK }] }), isLogprobsRefusal);
+    await assert.rejects(sdk.chat.completions.create({ model: 'gpt-4o-mini', stream: true, logprobs: true,
+      messages: [{ role: 'user', content: ASK }] }), isLogprobsRefusal);
+    await assert.rejects(sdk.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: ASK, logprobs: 0 }),
+      isLogprobsRefusal);
+    await assert.rejects(sdk.responses.create({ model: 'gpt-4o-mini', input: ASK, include: ['message.output_text.logprobs'] }),
+      isLogprobsRefusal);
+    assert.equal((await mocks.openai.requests()).length, 1, 'the refused calls never reached OpenAI');
+    const rows = await calls(user, 5);
+    assert.deepEqual(rows.map((x) => x.status), [200, 400, 400, 400, 400]);
+  });
+
+  test('OpenRouter (top_logprobs) and Gemini\'s OpenAI-compatible API (logprobs) through the openai SDK: refused the same ' +
+    'way, nothing sent', async () => {
+    await mocks.openrouter.reset();
+    await mocks.gemini.reset();
+    const user = newUser();
+    const or = new OpenAI({ baseURL: `${gw.url}/openrouter/api/v1`, apiKey: CLIENT_KEY, maxRetries: 0,
+      defaultHeaders: { 'X-AIGW-User': user } });
+    await assert.rejects(or.chat.completions.create({ model: 'openai/gpt-4o-mini', logprobs: true, top_logprobs: 5,
+      messages: [{ role: 'user', content: ASK }] }), (e) => {
+      assert.equal(e.status, 400, e.message);
+      assert.match(e.message, /log probabilities/);
+      return true;
+    });
+    const gm = new OpenAI({ baseURL: `${gw.url}/gemini/v1beta/openai`, apiKey: CLIENT_KEY, maxRetries: 0,
+      defaultHeaders: { 'X-AIGW-User': user } });
+    await assert.rejects(gm.chat.completions.create({ model: 'gemini-2.5-flash', logprobs: true,
+      messages: [{ role: 'user', content: ASK }] }), isLogprobsRefusal);
+    assert.equal((await mocks.openrouter.requests()).length, 0, 'nothing reached OpenRouter');
+    assert.equal((await mocks.gemini.requests()).length, 0, 'nothing reached Google');
+  });
+
+  test('@google/genai responseLogprobs / logprobs: ApiError 400 pii_unrestorable in Gemini\'s shape, nothing sent; ' +
+    'without personal data forwarded', async () => {
+    await mocks.gemini.reset();
+    const user = newUser();
+    const ai = new GoogleGenAI({ apiKey: CLIENT_KEY, httpOptions: { baseUrl: `${gw.url}/gemini`, apiVersion: 'v1beta',
+      headers: { 'X-AIGW-User': user, 'x-mock-echo': '1' } } });
+    const config = { responseLogprobs: true, logprobs: 3 };
+    const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Say hello.', config });
+    assert.equal(r.text, 'Say hello.');
+    for (const call of [() => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: ASK, config }),
+      () => ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: ASK, config: { responseLogprobs: true } })]) {
+      await assert.rejects(call(), (e) => {
+        assert.equal(e.status, 400, e.message);
+        const body = JSON.parse(e.message);
+        assert.equal(body.error.status, 'INVALID_ARGUMENT');
+        assert.match(body.error.message, /log probabilities/);
+        assert.match(body.error.message, /EMAIL_ADDRESS/);
+        return true;
+      });
+    }
+    const recs = await mocks.gemini.requests();
+    assert.equal(recs.length, 1, 'only the call without personal data reached Google');
+    assert.equal(JSON.parse(recs[0].body).generationConfig.responseLogprobs, true);
+  });
+});
+
 describe('end-user ids sent to the provider (OpenAI user / safety_identifier, Anthropic metadata.user_id)', () => {
   test('ids that are e-mail addresses: each end user gets a pseudonym of their own (it was "<EMAIL_ADDRESS_1>" for ' +
     'every user, or one hash of that placeholder), stable across calls, never the address', async () => {
@@ -424,7 +454,7 @@ describe('end-user ids sent to the provider (OpenAI user / safety_identifier, An
       await sdk.responses.create({ model: 'gpt-4o-mini', input: 'hi', safety_identifier: id });
       const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
         defaultHeaders: { 'X-AIGW-User': id } });
-      await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, metadata: { user_id: id },
+      await claude.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, metadata: { user_id: id },
         messages: [{ role: 'user', content: 'hi' }] });
     }
     const oa = (await upstream(mocks.openai, 6)).map((r) => JSON.parse(r.body));
@@ -439,6 +469,33 @@ describe('end-user ids sent to the provider (OpenAI user / safety_identifier, An
     assert.ok(!mocks.openai.logText().includes('example.com') && !mocks.anthropic.logText().includes('example.com'));
     const [row] = await calls(ids[1], 3).then((rows) => rows.filter((x) => x.route.endsWith('chat/completions')));
     assert.match(row.notrain_decision, /user hashed,safety_identifier hashed/);
+  });
+
+  test('each id is hashed from the value the client sent, not from the end user of the call: one address under two ' +
+    'X-AIGW-User ids gets one pseudonym; a call\'s user and safety_identifier get their own (both were the hash of ' +
+    'the end user)', async () => {
+    await mocks.openai.reset();
+    await mocks.anthropic.reset();
+    const [jane, bob] = ['jane.doe@example.com', 'bob.smith@corp-mail.org'];
+    const app = (id) => `clients2-app-${process.pid}-${id}`;
+    for (const [who, id] of [[app('a'), jane], [app('b'), jane], [app('a'), bob]]) {
+      const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
+        defaultHeaders: { 'X-AIGW-User': who } });
+      await claude.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, metadata: { user_id: id },
+        messages: [{ role: 'user', content: 'hi' }] });
+    }
+    const an = (await upstream(mocks.anthropic, 3)).map((r) => JSON.parse(r.body).metadata.user_id);
+    for (const v of an) assert.match(v, /^u_[0-9a-f]{32}$/, JSON.stringify(an));
+    assert.equal(an[0], an[1], 'one address, one pseudonym, whoever the end user of the call');
+    assert.notEqual(an[0], an[2], 'two addresses, two pseudonyms');
+    const sdk = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+    await sdk.chat.completions.create({ model: 'gpt-4o-mini', user: jane, safety_identifier: bob,
+      messages: [{ role: 'user', content: 'hi' }] });
+    await sdk.chat.completions.create({ model: 'gpt-4o-mini', user: bob, messages: [{ role: 'user', content: 'hi' }] });
+    const [both, bobOnly] = (await upstream(mocks.openai, 2)).map((r) => JSON.parse(r.body));
+    assert.notEqual(both.user, both.safety_identifier, 'user and safety_identifier hashed apart');
+    assert.equal(both.safety_identifier, bobOnly.user, 'one id, one pseudonym, in either field');
+    assert.ok(!mocks.openai.logText().includes('example.com') && !mocks.anthropic.logText().includes('corp-mail.org'));
   });
 });
 
@@ -503,8 +560,8 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
     'tool_result turn scrubbed again', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const sdk = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON), 'x-mock-piece': '4' });
-    const stream = sdk.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 256, tools,
+    const sdk = claude(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON), 'x-mock-piece': '4' });
+    const stream = sdk.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 256, tools,
       messages: [{ role: 'user', content: ASK }] });
     let partial = '';
     let snapshot;
@@ -518,7 +575,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
     assert.deepEqual(msg.content[0].input, want, 'finalMessage tool input restored');
     assert.deepEqual(JSON.parse(partial), want, 'the concatenated partial_json restored');
     assert.deepEqual(snapshot, want, 'the last inputJson snapshot');
-    const final = await sdk.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 256, tools, messages: [
+    const final = await sdk.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256, tools, messages: [
       { role: 'user', content: ASK }, { role: 'assistant', content: msg.content },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: msg.content[0].id, content: TOOL_RESULT }] }] });
     assert.equal(final.content[0].text, TOOL_RESULT, 'the answer quoting the tool result restored');
@@ -541,7 +598,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
         assert.equal(e.error.error.type, 'permission_error');
         return true;
       });
-    await assert.rejects(sdk.beta.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, betas: ['files-api-2025-04-14'],
+    await assert.rejects(sdk.beta.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, betas: ['files-api-2025-04-14'],
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Summarise' },
         { type: 'document', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' } }] }] }),
     (e) => e instanceof Anthropic.PermissionDeniedError && e.error.error.type === 'permission_error');
@@ -551,7 +608,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
   test('messages.countTokens: scrubbed, the count returned, recorded and not charged', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const r = await claude(user).messages.countTokens({ model: 'claude-sonnet-4-5', system: `The agent is ${NAME}.`,
+    const r = await claude(user).messages.countTokens({ model: 'claude-sonnet-4-6', system: `The agent is ${NAME}.`,
       messages: [{ role: 'user', content: ASK }] });
     assert.ok(r.input_tokens > 0);
     const [rec] = await upstream(mocks.anthropic);
@@ -563,7 +620,7 @@ describe('@anthropic-ai/sdk: streamed tool use, token counting, prompt caching',
   test('prompt caching: cache_control blocks forwarded as sent (text scrubbed), cache usage recorded', async () => {
     await mocks.anthropic.reset();
     const user = newUser();
-    const r = await claude(user, { 'x-mock-echo': '1' }).messages.create({ model: 'claude-sonnet-4-5', max_tokens: 256,
+    const r = await claude(user, { 'x-mock-echo': '1' }).messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256,
       system: [{ type: 'text', text: `You help ${NAME} (${RAW.email}). ${'Policy text. '.repeat(50)}`,
         cache_control: { type: 'ephemeral', ttl: '1h' } }],
       messages: [{ role: 'user', content: [{ type: 'text', text: ASK, cache_control: { type: 'ephemeral' } }] }] });
@@ -616,7 +673,7 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
   test('function calling: functionCall args restored for the app; the functionResponse turn scrubbed', async () => {
     await mocks.gemini.reset();
     const user = newUser();
-    const client = ai(user, { 'x-mock-tool-call': '1', 'x-mock-say': mockSay(MODEL_JSON) });
+    const client = ai(user, { 'x-mock-tool-call': '1', 'x-mock-say': encodeURIComponent(MODEL_JSON) });
     const config = { tools: [{ functionDeclarations: [{ name: 'lookup_ticket', description: 'Find the ticket of a customer',
       parametersJsonSchema: { type: 'object', properties: { contact: { type: 'string' }, phone: { type: 'string' },
         summary: { type: 'string' } } } }] }] };
@@ -657,6 +714,23 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
     assert.deepEqual(rows.map((x) => x.status), [200, 400]);
   });
 
+  test('image output (responseModalities ["TEXT", "IMAGE"]) with a value to tokenize: ApiError 400 pii_unrestorable in ' +
+    'Gemini\'s shape (the image could draw the placeholders), nothing sent', async () => {
+    await mocks.gemini.reset();
+    const user = newUser();
+    await assert.rejects(ai(user).models.generateContent({ model: 'gemini-2.5-flash-image', contents: `A business card for ${ASK}`,
+      config: { responseModalities: ['TEXT', 'IMAGE'] } }), (e) => {
+      assert.equal(e.status, 400, e.message);
+      const body = JSON.parse(e.message);
+      assert.equal(body.error.status, 'INVALID_ARGUMENT');
+      assert.match(body.error.message, /media made from the request's text/);
+      assert.match(body.error.message, /EMAIL_ADDRESS/);
+      return true;
+    });
+    assert.equal((await mocks.gemini.requests()).length, 0, 'the refused call never reached Google');
+    await assertRecorded(user, 'gemini', { status: 400, usage: false });
+  });
+
   test('countTokens: scrubbed, the count returned, recorded', async () => {
     await mocks.gemini.reset();
     const user = newUser();
@@ -679,20 +753,26 @@ describe('@google/genai: chats, function calling, countTokens, batch embeddings,
     await assertRecorded(user, 'gemini', { usage: false });
   });
 
-  test('files.upload (the Files API stores the file at Google; aigw serves no upload route): ApiError 404 in Gemini\'s ' +
-    'shape, nothing sent', async () => {
+  test('Files API (files.upload, files.list, files.get, files.delete: storage at Google): ApiError 403 ' +
+    'gemini_storage_route in Gemini\'s shape, like the Anthropic and OpenAI Files APIs, nothing sent', async () => {
     await mocks.gemini.reset();
     const user = newUser();
-    await assert.rejects(ai(user).files.upload({ file: new Blob([ASK], { type: 'text/plain' }), config: { mimeType: 'text/plain' } }),
-      (e) => {
-        assert.equal(e.status, 404, e.message);
-        // Gemini's error shape {"error":{"code","message","status"}} (it was OpenAI's {"error":{"type","param"...}})
-        const body = JSON.parse(e.message);
-        assert.equal(body.error.code, 404);
-        assert.equal(body.error.status, 'NOT_FOUND');
-        assert.match(body.error.message, /unknown route \/gemini\/upload\/v1beta\/files/);
-        return true;
-      });
+    const isStorageRefusal = (what) => (e) => {
+      assert.equal(e.status, 403, `${what}: ${e.message}`);
+      // Gemini's error shape {"error":{"code","message","status","details":[ErrorInfo]}} (the upload was a 404)
+      const body = JSON.parse(e.message);
+      assert.equal(body.error.code, 403);
+      assert.equal(body.error.status, 'PERMISSION_DENIED');
+      assert.equal(body.error.details[0].reason, 'gemini_storage_route');
+      assert.match(body.error.message, /stores content at the provider/);
+      return true;
+    };
+    const files = ai(user).files;
+    await assert.rejects(files.upload({ file: new Blob([ASK], { type: 'text/plain' }), config: { mimeType: 'text/plain' } }),
+      isStorageRefusal('upload'));
+    await assert.rejects(files.list().then((pager) => pager.page), isStorageRefusal('list'));
+    await assert.rejects(files.get({ name: 'files/abc-123' }), isStorageRefusal('get'));
+    await assert.rejects(files.delete({ name: 'files/abc-123' }), isStorageRefusal('delete'));
     assert.equal((await mocks.gemini.requests()).length, 0, 'nothing reached Google');
   });
 });
@@ -756,4 +836,29 @@ describe('README.md snippet', () => {
       const audio = fs.readFileSync(path.join(cwd, 'speech.mp3'));
       assert.equal(audio.subarray(10).toString('utf8'), 'Your order has shipped.');
     });
+});
+
+describe('Claude model ids in README.md and the tests', () => {
+  test('every Claude model id README.md and tests/integration name is one the Anthropic SDK sends without a ' +
+    'deprecation warning (claude-sonnet-4-5 drew "end-of-life on November 30th, 2026")', async () => {
+    await mocks.anthropic.reset();
+    const texts = [fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'),
+      ...fs.readdirSync(HERE).filter((f) => f.endsWith('.test.mjs')).map((f) => fs.readFileSync(path.join(HERE, f), 'utf8'))];
+    // native ids only ("claude-…" in quotes), not OpenRouter's "anthropic/claude-sonnet-4.5"
+    const ids = [...new Set(texts.flatMap((t) => [...t.matchAll(/["'](claude-[a-z0-9.-]+)["']/g)].map((m) => m[1])))];
+    assert.ok(ids.length >= 1, 'README.md and the tests name Claude models');
+    const warned = [];
+    const warn = console.warn;
+    console.warn = (...a) => warned.push(a.join(' '));
+    try {
+      const claude = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: CLIENT_KEY, maxRetries: 0,
+        defaultHeaders: { 'X-AIGW-User': newUser() } });
+      for (const model of ids) {
+        await claude.messages.create({ model, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+      }
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warned, [], `models named: ${ids.join(', ')}`);
+  });
 });

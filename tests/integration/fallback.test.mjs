@@ -131,7 +131,7 @@ describe('fallback chains', () => {
   test('aigw check: a chain across wire formats, an unknown provider, a self-reference are refused', () => {
     const dir = artifactDir('fallback-config');
     const cases = [
-      [{ 'anthropic/claude-sonnet-4-5': ['openai/gpt-4o'] }, /another wire format \(anthropic has no OpenAI-compatible API\)/],
+      [{ 'anthropic/claude-sonnet-4-6': ['openai/gpt-4o'] }, /another wire format \(anthropic has no OpenAI-compatible API\)/],
       [{ 'openai/gpt-4o': ['nosuch/x'] }, /fallbacks\."openai\/gpt-4o"\[0\]: unknown provider/],
       [{ 'openai/gpt-4o': ['openai/gpt-4o'] }, /the chain's own provider and model/],
       [{ 'replicate/meta/llama': ['replicate/meta/other'] }, /side effects/],
@@ -143,7 +143,7 @@ describe('fallback chains', () => {
       assert.notEqual(r.code, 0, JSON.stringify(fallbacks));
       assert.match(r.stderr, re);
     }
-    const ok = writeConfig(`${dir}/ok.json`, { fallbacks: { 'anthropic/claude-sonnet-4-5': ['anthropic/claude-haiku-4-5'],
+    const ok = writeConfig(`${dir}/ok.json`, { fallbacks: { 'anthropic/claude-sonnet-4-6': ['anthropic/claude-haiku-4-5'],
       ...FALLBACKS } });
     const r = aigwCli(['check', '--config', ok]);
     assert.equal(r.code, 0, r.stderr);

@@ -60,7 +60,7 @@ describe('declared file fields: a short file gets the long file\'s verdict', () 
 
   test('anthropic source.data (type base64): short PDF and GIF refused; a text document stays text', async () => {
     const claude = new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0, defaultHeaders: headers });
-    const call = (block) => () => claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const call = (block) => () => claude.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: [block, { type: 'text', text: 'summarize' }] }] });
     await refused(call({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: SHORT_PDF } }),
       mocks.anthropic, 'anthropic short pdf');

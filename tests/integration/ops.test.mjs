@@ -87,7 +87,7 @@ test('the shipped config passes `aigw check` and each provider without a key ans
       gemini: ['/gemini/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': CLIENT_KEY },
         { contents: [{ parts: [{ text: 'hi' }] }] }],
       anthropic: ['/anthropic/v1/messages', { 'x-api-key': CLIENT_KEY },
-        { model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }],
+        { model: 'claude-sonnet-4-6', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }],
       replicate: ['/replicate/v1/predictions', bearer, { version: 'abc', input: { prompt: 'hi' } }],
       openrouter: ['/openrouter/api/v1/chat/completions', bearer, { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'hi' }] }],
       deepseek: ['/deepseek/chat/completions', bearer, { model: 'deepseek-chat', messages: [{ role: 'user', content: 'hi' }] }],

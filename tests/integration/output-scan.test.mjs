@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
-import { ADMIN_TOKENS, adminRequest, CLIENT_KEY, mockSay, sqlite, startAigw, storeSetup, USER, waitFor } from './lib/harness.mjs';
+import { ADMIN_TOKENS, CLIENT_KEY, USER, adminRequest, sqlite, startAigw, storeSetup, waitFor } from './lib/harness.mjs';
 import { startProviders } from './lib/providers.mjs';
 
 const USER_EMAIL = 'jane.doe@example.com';
@@ -18,7 +18,7 @@ const SAY = 'Sure. Write to support at bob.smith@corp-mail.org or pay with 4111 
 const WANT = 'Sure. Write to support at <EMAIL_ADDRESS> or pay with <CREDIT_CARD>; you asked about ' +
   `${USER_EMAIL}.`;
 const MODEL_PII = ['bob.smith', 'corp-mail.org', '4111', '1111 1111'];
-const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': mockSay(SAY), 'X-AIGW-User': USER, ...extra });
+const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': `b64:${Buffer.from(SAY).toString('base64')}`, 'X-AIGW-User': USER, ...extra });
 
 let env;
 let data;
@@ -167,14 +167,14 @@ describe('@anthropic-ai/sdk', () => {
   const claude = () => new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0 });
 
   test('messages.create JSON', async () => {
-    const { data: msg, response } = await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const { data: msg, response } = await claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: PROMPT }] }, { headers: say() }).withResponse();
     assert.equal(msg.content[0].text, WANT);
     await assertRows(response.headers.get('x-aigw-request-id'), /^content\[0\]\.text$/);
   });
 
   test('messages.stream: text deltas scanned across events', async () => {
-    const stream = claude().messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const stream = claude().messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: PROMPT }] }, { headers: say({ 'x-mock-piece': '2' }) });
     let text = '';
     stream.on('text', (t) => {

@@ -120,15 +120,48 @@ describe('tokenize (default action)', () => {
     assertNoLeak(m.body, 'upstream responses stream body');
   });
 
-  test('embeddings input and image prompts are scrubbed', async () => {
+  test('embeddings input is scrubbed; an image prompt with values to tokenize is refused (the image could draw the ' +
+    'placeholders, where no restore reaches), nothing sent', async () => {
     await sdk.embeddings.create({ model: 'text-embedding-3-small', input: [PROMPT, `mail ${RAW.email}`] });
     assertNoLeak((await lastMockRequest(mock, '/v1/embeddings')).body, 'upstream embeddings body');
-    await sdk.images.generate({ model: 'gpt-image-1', prompt: `A postcard to ${RAW.email}, phone ${RAW.phone}` });
-    assertNoLeak((await lastMockRequest(mock, '/v1/images/generations')).body, 'upstream images body');
+    const n = (await mock.requests()).length;
+    await assert.rejects(sdk.images.generate({ model: 'gpt-image-1', prompt: `A postcard to ${RAW.email}, phone ${RAW.phone}` }),
+      (e) => {
+        assert.ok(e instanceof OpenAI.BadRequestError, `${e.constructor.name}: ${e.message}`);
+        assert.equal(e.code, 'pii_unrestorable');
+        assert.match(e.message, /images\/generations/);
+        assert.match(e.message, /EMAIL_ADDRESS/);
+        assertNoLeak(e.message, 'the refusal');
+        return true;
+      });
+    assert.equal((await mock.requests()).length, n, 'nothing sent');
   });
 
   test('no raw value anywhere in the provider log', () => {
     assertNoLeak(mock.logText(), 'mock request log');
+  });
+});
+
+describe('redact action: no restore promised, so answers aigw cannot restore pass', () => {
+  let rgw;
+  before(async () => {
+    rgw = await startAigw({ name: 'pii-redact-aigw', mockUrl: mock.url,
+      config: { pii: { default_action: 'tokenize', actions: { EMAIL_ADDRESS: 'redact', PHONE_NUMBER: 'redact' } } } });
+  });
+  after(async () => {
+    if (rgw) await rgw.stop();
+  });
+
+  test('an image prompt and a chat with logprobs whose values are redacted are forwarded, without the values', async () => {
+    await client(rgw).images.generate({ model: 'gpt-image-1', prompt: `A postcard to ${RAW.email}, phone ${RAW.phone}` });
+    const img = await lastMockRequest(mock, '/v1/images/generations');
+    assertNoLeak(img.body, 'upstream images body');
+    assert.doesNotMatch(img.body, /<EMAIL_ADDRESS_\d+>/, 'redacted, not tokenized');
+    await client(rgw).chat.completions.create({ model: 'gpt-4o-mini', logprobs: true, top_logprobs: 2,
+      messages: [{ role: 'user', content: `mail ${RAW.email}` }] });
+    const chat = await lastMockRequest(mock, '/v1/chat/completions');
+    assert.equal(JSON.parse(chat.body).logprobs, true);
+    assertNoLeak(chat.body, 'upstream chat body');
   });
 });
 

@@ -35,6 +35,9 @@ function planted(file) {
   return JSON.stringify(JSON.parse(text.replaceAll('Jane Doe', `Jane Doe <${EMAIL}>`)));
 }
 
+/** Fixtures of media made from a prompt that holds a value to tokenize ("Jane Doe"): refused 400 pii_unrestorable. */
+const MEDIA_FROM_TEXT = new Set(['gemini/imagen_predict.request.json']);
+
 const cases = MANIFEST.fixtures.filter((f) => f.kind === 'request' && !f.file.startsWith('openai/') && f.path &&
   f.file.endsWith('.json'));
 
@@ -69,6 +72,13 @@ describe('every request fixture through its native route', () => {
       const r = await rawRequest(env.gw, { method: f.method, path: p, headers, body });
       assert.ok(r.status < 500, `${f.file}: status ${r.status} ${r.body.slice(0, 300)}`);
       const upPath = f.path.split('?')[0];
+      if (MEDIA_FROM_TEXT.has(f.file)) {
+        // an image drawn from a prompt with placeholders: refused before anything is sent (README, fail-closed rules)
+        assert.equal(r.status, 400, `${f.file}: ${r.body.slice(0, 300)}`);
+        assert.match(r.body, /pii_unrestorable/);
+        assert.equal((await mock.requests()).filter((x) => x.path === upPath).length, 0, `${f.file}: nothing sent`);
+        return;
+      }
       const rec = await lastRequest(mock, upPath);
       for (const v of DETECTABLE) assert.ok(!rec.body.includes(v), `${f.file}: ${JSON.stringify(v)} reached ${provider}: ${rec.body}`);
       if (body.includes(EMAIL)) assert.match(rec.body, /<EMAIL_ADDRESS_\d+>/, `${f.file}: placeholders in place of the email`);

@@ -133,7 +133,7 @@ describe('storage routes refused (no-storage policy)', () => {
   test('anthropic: message batches raise PermissionDeniedError in the Anthropic shape', async () => {
     const claude = new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0,
       defaultHeaders: { 'X-AIGW-User': USER } });
-    await assert.rejects(claude.messages.batches.create({ requests: [{ custom_id: 'a', params: { model: 'claude-sonnet-4-5',
+    await assert.rejects(claude.messages.batches.create({ requests: [{ custom_id: 'a', params: { model: 'claude-sonnet-4-6',
       max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] } }] }), (e) => {
       assert.ok(e instanceof Anthropic.PermissionDeniedError, e.constructor.name);
       assert.equal(e.error?.type, 'error');

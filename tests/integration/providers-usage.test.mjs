@@ -72,9 +72,9 @@ describe('usage from each provider lands in the call record', () => {
   test('anthropic messages and stream (message_start overlaid by the last message_delta)', async () => {
     const claude = (user) => new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0,
       defaultHeaders: { 'X-AIGW-User': user } });
-    await claude('u-anthropic-json').messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16,
+    await claude('u-anthropic-json').messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16,
       messages: [{ role: 'user', content: 'hi' }] });
-    await claude('u-anthropic-sse').messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 16,
+    await claude('u-anthropic-sse').messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 16,
       messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
     assertUsage(await callOf('u-anthropic-json'), 'anthropic/messages.response.json');
     assertUsage(await callOf('u-anthropic-sse'), 'anthropic/messages.stream.sse');

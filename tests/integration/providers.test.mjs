@@ -113,7 +113,7 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
     defaultHeaders: { 'X-AIGW-User': USER }, ...opts });
 
   test('messages.create: x-api-key swapped, anthropic-version forwarded, PII scrubbed and restored', async () => {
-    const msg = await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const msg = await claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: PROMPT }] }, { headers: { 'x-mock-echo': '1', 'anthropic-version': '2023-06-01' } });
     assertRestored(msg.content[0].text, 'anthropic response');
     assert.equal(msg.usage.output_tokens, 29);
@@ -126,7 +126,7 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
   test('client key as Authorization: Bearer (authToken) works too and is swapped', async () => {
     const c = new Anthropic({ apiKey: null, authToken: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0,
       defaultHeaders: { 'X-AIGW-User': USER } });
-    const msg = await c.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16,
+    const msg = await c.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16,
       messages: [{ role: 'user', content: 'hello' }] });
     assert.equal(msg.type, 'message');
     const rec = await lastRequest(mocks.anthropic, '/v1/messages');
@@ -135,7 +135,7 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
   });
 
   test('messages.stream: events pass through, text restored, final usage = start overlaid by delta', async () => {
-    const stream = claude().messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64,
+    const stream = claude().messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64,
       messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }] },
     { headers: { 'x-mock-echo': '1', 'x-mock-piece': '5' } });
     let deltas = 0;
@@ -151,7 +151,7 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
   });
 
   test('an error event after the 200 reaches the SDK as its stream error', async () => {
-    const stream = claude().messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 16,
+    const stream = claude().messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 16,
       messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-mock-stream-error': '1' } });
     await assert.rejects(stream.finalMessage(), (e) => {
       assert.match(String(e.message), /overloaded_error|Overloaded/);
@@ -160,7 +160,7 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
   });
 
   test('image.source base64: EXIF/GPS stripped', async () => {
-    await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: [
+    await claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [{ role: 'user', content: [
       { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: img.b64 } },
       { type: 'text', text: 'What is in this picture?' }] }] });
     const rec = await lastRequest(mocks.anthropic, '/v1/messages');
@@ -168,14 +168,14 @@ describe('Anthropic (@anthropic-ai/sdk, /anthropic/v1)', () => {
   });
 
   test('metadata.user_id (an email) does not reach Anthropic raw', async () => {
-    await claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, metadata: { user_id: 'jane.doe@example.com' },
+    await claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, metadata: { user_id: 'jane.doe@example.com' },
       messages: [{ role: 'user', content: 'hi' }] });
     const rec = await lastRequest(mocks.anthropic, '/v1/messages');
     assert.ok(!rec.body.includes('jane.doe@example.com'), `metadata.user_id forwarded raw: ${rec.body}`);
   });
 
   test('errors keep the Anthropic shape: a 4xx passes through, a 5xx becomes aigw\'s 502', async () => {
-    const req = (status) => claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16,
+    const req = (status) => claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16,
       messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-mock-status': status } });
     await assert.rejects(req('429'), (e) => {
       assert.equal(e.status, 429);

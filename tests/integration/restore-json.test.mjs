@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { CLIENT_KEY, mockSay, USER } from './lib/harness.mjs';
+import { CLIENT_KEY, USER } from './lib/harness.mjs';
 import { startProviders } from './lib/providers.mjs';
 
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n' +
@@ -26,7 +26,7 @@ const SAY = '{"key": "<SECRET_1>", "codename": "<CODENAME_1>", "folder": "<WINPA
 const WANT = { key: PEM, codename: CODENAME, folder: FOLDER, mail: EMAIL, note: 'a < b' };
 const SCHEMA = { type: 'object', properties: Object.fromEntries(Object.keys(WANT).map((k) => [k, { type: 'string' }])),
   required: Object.keys(WANT), additionalProperties: false };
-const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': mockSay(SAY), 'x-mock-piece': '3', 'X-AIGW-User': USER,
+const say = (extra = {}) => ({ 'x-mock-echo': '1', 'x-mock-say': encodeURIComponent(SAY), 'x-mock-piece': '3', 'X-AIGW-User': USER,
   ...extra });
 // custom recognizers whose values hold a quote and backslashes (no built-in entity does)
 const PII = { default_action: 'tokenize', custom: [
@@ -94,7 +94,7 @@ for (const scan of [false, true]) {
 
     test('anthropic, output_config.format json_schema: the text deltas parse', async () => {
       const claude = new Anthropic({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/anthropic`, maxRetries: 0 });
-      const stream = claude.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 512,
+      const stream = claude.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 512,
         output_config: { format: { type: 'json_schema', schema: SCHEMA } },
         messages: [{ role: 'user', content: PROMPT }] }, { headers: say() });
       let text = '';

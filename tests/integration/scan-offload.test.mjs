@@ -127,12 +127,13 @@ describe('scrubbing off the loop is scrubbing on the loop', () => {
     const boundary = 'aigw-offload-boundary-0123456789';
     const file = `${UNIT}\n`.repeat(3000);
     const body = Buffer.from([
-      `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\ngpt-image-1\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nmake it blue for ${EMAIL}\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\n${file}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\ngpt-4o-transcribe\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nnames and addresses, e.g. ${EMAIL}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\n${file}\r\n`,
       `--${boundary}--\r\n`,
     ].join(''));
-    const send = (g) => rawRequest(g, { method: 'POST', path: '/v1/images/edits', body, timeoutMs: 120000,
+    // a transcription, not an image edit: an image drawn from a prompt with placeholders is refused (pii_unrestorable)
+    const send = (g) => rawRequest(g, { method: 'POST', path: '/v1/audio/transcriptions', body, timeoutMs: 120000,
       headers: { ...authHeaders(), 'content-type': `multipart/form-data; boundary=${boundary}` } });
     const n0 = await offloaded(gw);
     const off = await upstreamOf(() => send(gw));

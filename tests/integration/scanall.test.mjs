@@ -119,11 +119,12 @@ describe('OpenAI (openai SDK, /openai/v1): every string and key', () => {
 
   test('multipart uploads: a text file is scanned, a PDF is refused with 415 (files sorted by their bytes)', async () => {
     await mocks.openai.reset();
-    // the mock has no images/edits answer (404): what matters is what it received
-    await sdk().images.edit({ model: 'gpt-image-1', prompt: 'make it blue',
-      image: await toFile(Buffer.from(`Customer ${EMAIL}, phone ${PHONE}`), 'notes.txt', { type: 'text/plain' }) })
-      .catch((e) => assert.equal(e.status, 404));
-    const rec = await lastRequest(mocks.openai, '/v1/images/edits');
+    // a transcription, not an image edit: an image made from a request with values to tokenize is refused
+    // (pii_unrestorable); what matters here is what the provider received
+    await sdk().audio.transcriptions.create({ model: 'gpt-4o-transcribe',
+      file: await toFile(Buffer.from(`Customer ${EMAIL}, phone ${PHONE}`), 'notes.txt', { type: 'text/plain' }) })
+      .catch((e) => assert.ok(e.status < 500, e.message));
+    const rec = await lastRequest(mocks.openai, '/v1/audio/transcriptions');
     const text = Buffer.from(rec.body, rec.body_encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
     for (const v of LEAKS) assert.ok(!text.includes(v), `multipart: ${v} reached the provider`);
     assert.match(text, /Customer <EMAIL_ADDRESS_\d+>, phone <PHONE_NUMBER_\d+>/);
@@ -156,7 +157,7 @@ describe('Anthropic (@anthropic-ai/sdk): multi-turn with thinking and tool resul
 
   test('thinking signature and tool ids untouched; a document inside tool_result and tool input keys scrubbed', async () => {
     await claude().messages.create({
-      model: 'claude-sonnet-4-5', max_tokens: 256, thinking: { type: 'enabled', budget_tokens: 1024 },
+      model: 'claude-sonnet-4-6', max_tokens: 256, thinking: { type: 'enabled', budget_tokens: 1024 },
       messages: [
         { role: 'user', content: 'Find the customer file.' },
         { role: 'assistant', content: [
@@ -180,13 +181,13 @@ describe('Anthropic (@anthropic-ai/sdk): multi-turn with thinking and tool resul
   });
 
   test('duplicate keys and a non-base64 signature are refused in Anthropic\'s error shape', async () => {
-    await assert.rejects(claude().messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [
+    await assert.rejects(claude().messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: `sig ${EMAIL}` }] },
       { role: 'user', content: 'go on' }] }),
     (e) => e.status === 400 && e.error?.type === 'error' && e.error.error.type === 'invalid_request_error');
     const r = await rawRequest(gw, { method: 'POST', path: '/anthropic/v1/messages',
-      body: '{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"hi"}],"max_tokens":99999}',
+      body: '{"model":"claude-sonnet-4-6","max_tokens":16,"messages":[{"role":"user","content":"hi"}],"max_tokens":99999}',
       headers: { 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01', 'x-aigw-user': USER, 'content-type': 'application/json' } });
     assert.equal(r.status, 400);
     assert.equal(r.json.type, 'error');

@@ -20,9 +20,7 @@
 //                                `event` = one SSE event of exactly N bytes (`data: ` + that text + filler,
 //                                then the blank line); default: 1 KiB events of filler
 //   x-mock-echo: 1               the assistant text is the last user message's text, byte for byte;
-//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded, or base64 after `b64:`:
-//                                harness.mjs mockSay; aigw reads percent-escapes since session 10 and refuses a
-//                                request header that holds personal data) instead, i.e. what
+//   x-mock-say: TEXT             with x-mock-echo: the assistant text is TEXT (percent-decoded, or base64 after "b64:") instead, i.e. what
 //                                the model writes on its own (model-output scanning tests); Replicate: the
 //                                prediction's output and stream; fal queue submit: the result's `output`
 //   x-mock-piece: N              in streams it is split into pieces of N bytes (default 3, never inside
@@ -431,7 +429,8 @@ function contentText(content) {
   return '';
 }
 
-/** x-mock-say's value as text: base64 after `b64:` (harness.mjs mockSay), else percent-decoded. */
+/** x-mock-say's text: "b64:" + base64, else percent-encoded (aigw refuses a header whose percent-decoded value holds
+    an e-mail address: tests that make the model write one send it as base64). */
 function sayText(v) {
   return v.startsWith('b64:') ? Buffer.from(v.slice(4), 'base64').toString('utf8') : decodeURIComponent(v);
 }

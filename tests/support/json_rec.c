@@ -67,7 +67,7 @@ gw_json_paths_t *rec_compile(const gw_json_rule_t *rules, size_t n)
 
 int rec_rewrite(const char *in, const gw_json_paths_t *p, const gw_json_edit_t *ed, size_t ned, rec_t *r, char **res, int *changed)
 {
-    gw_json_visitor_t v = {rec_string, rec_capture, r, NULL, 0};
+    gw_json_visitor_t v = {rec_string, rec_capture, r, NULL, 0, NULL};
     gw_buf_t out = GW_BUF_INIT;
     gw_buf_append(&out, "SENTINEL", 8);
     const char *desc = NULL;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
+
 char *ts_slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -175,3 +177,65 @@ const char *const ts_utf8_pool[] = {"a",
                                     "\xd0\x96",
                                     "/"};
 const size_t ts_utf8_pool_n = sizeof(ts_utf8_pool) / sizeof(ts_utf8_pool[0]);
+
+void ts_fuzz_text(const uint8_t *data, size_t size, const char *const *alphabet, size_t n, gw_buf_t *text)
+{
+    for (size_t i = 0; i < size; i++) {
+        const char *a = alphabet[data[i] % n];
+        gw_buf_append(text, a, strlen(a));
+    }
+}
+
+void ts_sse_text_stream(const char *text, size_t len, size_t piece, int anthropic, gw_buf_t *out)
+{
+    gw_buf_t esc = GW_BUF_INIT;
+    if (piece == 0)
+        piece = 1;
+    if (anthropic)
+        gw_buf_appendf(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"content\":[]}}\n\n");
+    for (size_t i = 0; i < len;) {
+        size_t k = piece < len - i ? piece : len - i;
+        while (i + k < len && ((unsigned char)text[i + k] & 0xC0) == 0x80)
+            k++; /* whole code points per event, as providers send */
+        gw_buf_reset(&esc);
+        gw_json_escape(text + i, k, &esc);
+        if (anthropic)
+            gw_buf_appendf(out,
+                           "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                           "\"delta\":{\"type\":\"text_delta\",\"text\":%.*s}}\n\n",
+                           (int)esc.len, esc.base);
+        else
+            gw_buf_appendf(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%.*s}}]}\n\n", (int)esc.len, esc.base);
+        i += k;
+    }
+    if (anthropic)
+        gw_buf_appendf(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    else
+        gw_buf_appendf(out, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    gw_buf_free(&esc);
+}
+
+static int text_event(void *ctx, const gw_sse_event_t *ev)
+{
+    ts_sse_text_t *v = ctx;
+    if (!ev->has_data || (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0))
+        return 0;
+    json_t *j = json_loadb(ev->data, ev->data_len, JSON_ALLOW_NUL, NULL);
+    if (j == NULL) {
+        v->bad = 1;
+        return 0;
+    }
+    json_t *s = json_object_get(json_object_get(json_array_get(json_object_get(j, "choices"), 0), "delta"), "content");
+    if (s == NULL)
+        s = json_object_get(json_object_get(j, "delta"), "text");
+    if (json_is_string(s))
+        gw_buf_append(&v->text, json_string_value(s), json_string_length(s));
+    json_decref(j);
+    return 0;
+}
+
+int ts_sse_text_collect(const char *sse, size_t len, ts_sse_text_t *v)
+{
+    memset(v, 0, sizeof(*v));
+    return ts_sse_parse_all(sse, len, text_event, v);
+}

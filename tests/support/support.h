@@ -92,4 +92,31 @@ size_t ts_rand_pieces(uint64_t *r, const char *const *pool, size_t npool, size_t
 extern const char *const ts_utf8_pool[];
 extern const size_t ts_utf8_pool_n;
 
+/**
+ * The fuzz targets' model text: each byte of `data` (`size` bytes) picks a piece of `alphabet` (`n` NUL-terminated
+ * strings, byte value modulo n), appended to `text` in order.
+ */
+void ts_fuzz_text(const uint8_t *data, size_t size, const char *const *alphabet, size_t n, gw_buf_t *text);
+
+/**
+ * A streamed answer carrying `len` bytes of `text` as model text, `piece` bytes per event (at least 1; extended to
+ * whole UTF-8 code points, as providers send), appended to `out`: OpenAI chat chunks (choices[0].delta.content, then
+ * a finish_reason chunk and [DONE]), or with `anthropic` Anthropic's message_start, content_block_delta text_delta
+ * events and message_stop.
+ */
+void ts_sse_text_stream(const char *text, size_t len, size_t piece, int anthropic, gw_buf_t *out);
+
+/** The model text a client joins from a stream (ts_sse_text_collect). */
+typedef struct {
+    gw_buf_t text; /* choices[0].delta.content or delta.text of each event, joined; the caller frees it */
+    int bad;       /* 1 when an event's data (other than [DONE]) is not JSON */
+} ts_sse_text_t;
+
+/**
+ * Parses `len` bytes of `sse` as one complete stream (ts_sse_parse_all) and joins into *v (zeroed first) the text a
+ * client reads: choices[0].delta.content (OpenAI chat) or delta.text (Anthropic) of each event.
+ * @return as ts_sse_parse_all.
+ */
+int ts_sse_text_collect(const char *sse, size_t len, ts_sse_text_t *v);
+
 #endif

@@ -14,9 +14,6 @@ import OpenAI from 'openai';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, '../../..');
-/** The mock's x-mock-say header value for `text` (tests/mockprovider/server.mjs): base64, since aigw reads percent-escapes
- * (session 10) and refuses a request header holding personal data, which the model text of the output-scan tests does. */
-export const mockSay = (text) => `b64:${Buffer.from(text, 'utf8').toString('base64')}`;
 // One directory per run (run.sh sets AIGW_ARTIFACTS), so concurrent runs never share files.
 export const ARTIFACTS = path.resolve(process.env.AIGW_ARTIFACTS || path.join(HERE, '../artifacts', `manual-${process.pid}`));
 export const MOCK_SCRIPT = path.join(REPO, 'tests/mockprovider/server.mjs');

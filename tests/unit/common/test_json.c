@@ -394,7 +394,7 @@ static void test_rules_across_state_words(void **state)
             gw_json_paths_t *p = gw_json_paths_compile(rules, nr, err, sizeof(err));
             assert_non_null(p);
             int hits = 0;
-            gw_json_visitor_t v = {count_strings, NULL, &hits, NULL, 0};
+            gw_json_visitor_t v = {count_strings, NULL, &hits, NULL, 0, NULL};
             gw_buf_t out = GW_BUF_INIT;
             int changed = 0;
             assert_int_equal(gw_json_rewrite(doc, strlen(doc), p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
@@ -752,7 +752,8 @@ static void test_lean_against_walker(void **state)
         rec_t r1, r2;
         memset(&r1, 0, sizeof(r1));
         memset(&r2, 0, sizeof(r2));
-        gw_json_visitor_t v1 = {ignore_string, rec_capture, &r1, NULL, 0}, v2 = {ignore_string, rec_capture, &r2, NULL, 0};
+        gw_json_visitor_t v1 = {ignore_string, rec_capture, &r1, NULL, 0, NULL},
+                          v2 = {ignore_string, rec_capture, &r2, NULL, 0, NULL};
         int a = gw_json_validate(doc.base, doc.len, &d1, &f1);
         int b = gw_json_rewrite(doc.base, doc.len, every, NULL, 0, &v2, &o2, &c2, &d2, &f2);
         if (a != b || (a != 0 && (strcmp(d1, d2) != 0 || f1 != f2)))
@@ -848,8 +849,8 @@ static void test_lazy_path(void **state)
             gw_buf_appendf(&doc, "{\"a\":[1,{\"k\":%.*s}],\"x\":[\"a\"],\"b\":\"abc\"}", (int)lit.len, lit.base);
         }
         lazy_rec_t a = {GW_BUF_INIT, 0, 0}, b = {GW_BUF_INIT, 0, 1};
-        gw_json_visitor_t va = {lazy_string, NULL, &a, lazy_key, GW_JSON_V_UNIQUE_KEYS};
-        gw_json_visitor_t vb = {lazy_string, NULL, &b, lazy_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH};
+        gw_json_visitor_t va = {lazy_string, NULL, &a, lazy_key, GW_JSON_V_UNIQUE_KEYS, NULL};
+        gw_json_visitor_t vb = {lazy_string, NULL, &b, lazy_key, GW_JSON_V_UNIQUE_KEYS | GW_JSON_V_LAZY_PATH, NULL};
         int c1 = 0, c2 = 0;
         int ra = gw_json_rewrite_ex(doc.base, doc.len, p, NULL, 0, &va, &o1, &c1, NULL, NULL, &sc);
         int rb = gw_json_rewrite_ex(doc.base, doc.len, p, NULL, 0, &vb, &o2, &c2, NULL, NULL, &sc);
@@ -903,8 +904,8 @@ static void test_trusted_skip(void **state)
         rec_t r1, r2;
         memset(&r1, 0, sizeof(r1));
         memset(&r2, 0, sizeof(r2));
-        gw_json_visitor_t v1 = {rec_string, rec_capture, &r1, NULL, 0},
-                          v2 = {rec_string, rec_capture, &r2, NULL, GW_JSON_V_TRUSTED};
+        gw_json_visitor_t v1 = {rec_string, rec_capture, &r1, NULL, 0, NULL},
+                          v2 = {rec_string, rec_capture, &r2, NULL, GW_JSON_V_TRUSTED, NULL};
         int c1 = 0, c2 = 0;
         gw_buf_reset(&o1);
         gw_buf_reset(&o2);
@@ -959,7 +960,7 @@ static void test_fixtures_against_jansson(void **state)
             rec_t r;
             memset(&r, 0, sizeof(r));
             r.mode = 1;
-            gw_json_visitor_t v = {rec_string, NULL, &r, NULL, 0};
+            gw_json_visitor_t v = {rec_string, NULL, &r, NULL, 0, NULL};
             gw_buf_t out = GW_BUF_INIT;
             int changed;
             const char *desc;

@@ -57,7 +57,7 @@ static int scan_all(const char *in, int redact, unsigned flags, char **res, scru
     gw_json_paths_t *p = rec_compile(rules, 2);
     memset(x, 0, sizeof(*x));
     x->redact = redact;
-    gw_json_visitor_t v = {scrub_string, NULL, x, scrub_key, flags};
+    gw_json_visitor_t v = {scrub_string, NULL, x, scrub_key, flags, NULL};
     gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
     gw_buf_t out = GW_BUF_INIT;
     int changed = 0, rc = gw_json_rewrite_ex(in, strlen(in), p, NULL, 0, &v, &out, &changed, NULL, NULL, &sc);
@@ -113,7 +113,7 @@ static void test_duplicate_keys_refused(void **state)
         static const gw_json_rule_t rules[] = {{"**", GW_JSON_EMBEDDED, 1}};
         gw_json_paths_t *p = rec_compile(rules, 1);
         memset(&x, 0, sizeof(x));
-        gw_json_visitor_t v = {scrub_string, NULL, &x, NULL, GW_JSON_V_UNIQUE_KEYS};
+        gw_json_visitor_t v = {scrub_string, NULL, &x, NULL, GW_JSON_V_UNIQUE_KEYS, NULL};
         gw_buf_t out = GW_BUF_INIT;
         int changed;
         int rc = gw_json_rewrite(dups[i], strlen(dups[i]), p, NULL, 0, &v, &out, &changed, &desc, &off);
@@ -259,6 +259,63 @@ static void test_keys_small_and_large_objects(void **state)
     gw_buf_free(&doc);
 }
 
+/* on_number (session 10): every number at a scanned position, also inside embedded documents, goes to the visitor
+ * as its raw text with the rule on_string would get; a replacement is written as a JSON string literal; numbers
+ * inside a member an edit replaces, or where no rule reaches, are not visited. */
+static int num_visit(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
+{
+    scrub_t *x = ctx;
+    char head[320];
+    snprintf(head, sizeof(head), "N%d|%s|", rule_id, path);
+    rec_cat(x->log, sizeof(x->log), head, strlen(head));
+    rec_cat(x->log, sizeof(x->log), s, len);
+    rec_cat(x->log, sizeof(x->log), "\n", 1);
+    if (len < 6)
+        return 0;
+    gw_buf_appendf(repl, "<N \"%.*s\">", (int)len, s);
+    return 1;
+}
+
+static void test_numbers_visited_and_replaced(void **state)
+{
+    (void)state;
+    static const gw_json_rule_t rules[] = {
+        {"model", GW_JSON_VERBATIM, 9}, {"meta", GW_JSON_CAPTURE, 3}, {"**", GW_JSON_EMBEDDED | GW_JSON_KEYS, 1}};
+    gw_json_paths_t *p = rec_compile(rules, 3);
+    const char *in = "{\"model\":4111111111111111,\"a\":[1,-2.5,{\"b\":4111111111111111}],"
+                     "\"s\":\"{\\\"n\\\":123456}\",\"meta\":12345678,\"t\":true}";
+    scrub_t x;
+    memset(&x, 0, sizeof(x));
+    gw_json_visitor_t v = {scrub_string, NULL, &x, scrub_key, GW_JSON_V_UNIQUE_KEYS, num_visit};
+    gw_json_scratch_t sc = GW_JSON_SCRATCH_INIT;
+    gw_buf_t out = GW_BUF_INIT;
+    int changed = 0;
+    assert_int_equal(gw_json_rewrite_ex(in, strlen(in), p, NULL, 0, &v, &out, &changed, NULL, NULL, &sc), 0);
+    assert_int_equal(changed, 1);
+    gw_buf_append(&out, "", 1);
+    assert_string_equal(out.base, "{\"model\":\"<N \\\"4111111111111111\\\">\",\"a\":[1,-2.5,{\"b\":\"<N "
+                                  "\\\"4111111111111111\\\">\"}],\"s\":\"{\\\"n\\\":\\\"<N \\\\\\\"123456\\\\\\\">\\\"}\","
+                                  "\"meta\":\"<N \\\"12345678\\\">\",\"t\":true}");
+    /* the verbatim rule's id for "model", "**" for the rest, the embedded document's numbers with its string's rule */
+    assert_non_null(strstr(x.log, "N9|model|4111111111111111\n"));
+    assert_non_null(strstr(x.log, "N1|a[0]|1\n"));
+    assert_non_null(strstr(x.log, "N1|a[1]|-2.5\n"));
+    assert_non_null(strstr(x.log, "N1|a[2].b|4111111111111111\n"));
+    assert_non_null(strstr(x.log, "N1|s#/n|123456\n"));
+    /* a walk without on_number forwards the numbers as they are */
+    gw_json_visitor_t v0 = {scrub_string, NULL, &x, scrub_key, GW_JSON_V_UNIQUE_KEYS, NULL};
+    assert_int_equal(gw_json_rewrite_ex(in, strlen(in), p, NULL, 0, &v0, &out, &changed, NULL, NULL, &sc), 0);
+    assert_int_equal(changed, 0);
+    /* a member an edit replaces is not visited */
+    memset(&x, 0, sizeof(x));
+    gw_json_edit_t ed = {"a", "[]", 0};
+    assert_int_equal(gw_json_rewrite_ex(in, strlen(in), p, &ed, 1, &v, &out, &changed, NULL, NULL, &sc), 0);
+    assert_null(strstr(x.log, "|a["));
+    gw_buf_free(&out);
+    gw_json_scratch_free(&sc);
+    gw_json_paths_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_keys_refused),
         cmocka_unit_test(test_embedded_documents_nested_and_bare_values),
         cmocka_unit_test(test_keys_small_and_large_objects),
+        cmocka_unit_test(test_numbers_visited_and_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@ static pol_notrain_t *make(const char *cfg_json)
 static int reference(const pol_notrain_t *nt, const char *provider, const char *route, const char *tier)
 {
     pol_notrain_decision_t d;
-    pol_notrain_input_t in = {provider, route, strlen(route), tier, 0, NULL, 0};
+    pol_notrain_input_t in = {provider, route, strlen(route), tier, 0, NULL, 0, NULL, 0};
     int without = pol_notrain_begin(nt, &in, &d);
     in.consent = 1;
     return pol_notrain_begin(nt, &in, &d) != without;
@@ -46,7 +46,7 @@ static int reference(const pol_notrain_t *nt, const char *provider, const char *
 static int matters(gw_consent_cache_t *c, unsigned seq, const pol_notrain_t *nt, const char *provider, const char *route,
                    const char *tier)
 {
-    pol_notrain_input_t in = {provider, route, strlen(route), tier, 0, NULL, 0};
+    pol_notrain_input_t in = {provider, route, strlen(route), tier, 0, NULL, 0, NULL, 0};
     return gw_consent_matters(c, seq, nt, &in);
 }
 

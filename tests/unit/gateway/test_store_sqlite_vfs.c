@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "gateway/store/store_db.h"
+#include <sqlite3.h>
 #include "store_query.h"
 #include "support/support.h"
 
@@ -375,9 +376,90 @@ static void test_failed_restart_retried_without_commits(void **state)
     gw_store__db_close(w);
 }
 
+/* SQLite's memory (gateway/store/store_sqlite_mem.c): no statistics, and the per-thread block lists
+ * keep what SQLite's allocator contract asks (sqlite.org/c3ref/mem_methods.html): every block at least
+ * the size asked (sqlite3_msize), its bytes kept by a realloc, blocks freed by another thread than
+ * the one that allocated them, threads that end with blocks on their lists. */
+#define MEM_THREADS 4
+#define MEM_BLOCKS 512
+static void *mem_pass[MEM_THREADS][MEM_BLOCKS]; /* blocks thread i leaves for thread i + 1 to free */
+static pthread_barrier_t mem_barrier;
+
+static unsigned char mem_byte(size_t t, size_t i, size_t k)
+{
+    return (unsigned char)(t * 31u + i * 7u + k);
+}
+
+static void *mem_thread(void *arg)
+{
+    size_t t = (size_t)(uintptr_t)arg;
+    unsigned seed = (unsigned)t + 1u;
+    int bad = 0;
+    for (size_t i = 0; i < MEM_BLOCKS; i++) {
+        int n = 1 + (int)(rand_r(&seed) % 9000u);
+        unsigned char *p = sqlite3_malloc(n);
+        if (p == NULL || sqlite3_msize(p) < (sqlite3_uint64)n) {
+            bad = 1;
+            break;
+        }
+        for (int k = 0; k < n; k++)
+            p[k] = mem_byte(t, i, (size_t)k);
+        int m = 1 + (int)(rand_r(&seed) % 9000u); /* grow or shrink */
+        unsigned char *q = sqlite3_realloc(p, m);
+        if (q == NULL || sqlite3_msize(q) < (sqlite3_uint64)m) {
+            bad = 1;
+            break;
+        }
+        for (int k = 0; k < (n < m ? n : m); k++)
+            bad |= q[k] != mem_byte(t, i, (size_t)k);
+        if (i % 2 == 0)
+            sqlite3_free(q); /* onto this thread's lists (small) or to malloc (large) */
+        else
+            mem_pass[t][i] = q;
+    }
+    pthread_barrier_wait(&mem_barrier);
+    size_t from = (t + MEM_THREADS - 1) % MEM_THREADS; /* the previous thread's blocks */
+    for (size_t i = 1; i < MEM_BLOCKS; i += 2) {
+        unsigned char *q = mem_pass[from][i];
+        if (q == NULL)
+            continue;
+        bad |= q[0] != mem_byte(from, i, 0);
+        sqlite3_free(q);
+        mem_pass[from][i] = NULL;
+    }
+    return (void *)(uintptr_t)bad; /* ends with blocks on its lists: freed by the thread's destructor */
+}
+
+static void test_sqlite_memory(void **state)
+{
+    (void)state;
+    assert_non_null(gw_store__sqlite_vfs()); /* configured before this process's first use of SQLite */
+    void *p = sqlite3_malloc(100);
+    assert_non_null(p);
+    sqlite3_int64 cur = -1, hi = -1;
+    assert_int_equal(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hi, 0), SQLITE_OK);
+    assert_int_equal(cur, 0); /* no statistics: SQLite's global memory mutex is not taken per block */
+    sqlite3_free(p);
+    for (int round = 0; round < 3; round++) {
+        pthread_t th[MEM_THREADS];
+        assert_int_equal(pthread_barrier_init(&mem_barrier, NULL, MEM_THREADS), 0);
+        for (size_t t = 0; t < MEM_THREADS; t++)
+            assert_int_equal(pthread_create(&th[t], NULL, mem_thread, (void *)(uintptr_t)t), 0);
+        for (size_t t = 0; t < MEM_THREADS; t++) {
+            void *bad = NULL;
+            pthread_join(th[t], &bad);
+            assert_int_equal((int)(uintptr_t)bad, 0);
+        }
+        pthread_barrier_destroy(&mem_barrier);
+    }
+    assert_null(sqlite3_realloc(sqlite3_malloc(10), 0)); /* realloc to 0 frees */
+    assert_null(sqlite3_malloc(0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sqlite_memory), /* first: before any other use of SQLite in this process */
         cmocka_unit_test_setup_teardown(test_commits_are_whole, setup, ts_tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_refused_write_fails_the_commit, setup, ts_tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_checkpoints_run_beside_the_commits, setup, ts_tmpdb_teardown),

@@ -71,11 +71,15 @@ typedef struct st_run_t {
 
 /* The end-user id run() passes (pol_notrain_input_t.user); NULL: none. */
 static const char *run_user;
+/* The original ids run() passes (pol_notrain_input_t.ids); NULL: none. */
+static const pol_notrain_id_t *run_ids;
+static size_t run_n_ids;
 
 static void run(const pol_notrain_t *nt, const char *provider, const char *route, const char *tier, int consent, const char *body,
                 size_t len, run_t *r)
 {
-    pol_notrain_input_t in = {provider, route, strlen(route), tier, consent, run_user, run_user != NULL ? strlen(run_user) : 0};
+    pol_notrain_input_t in = {provider, route,    strlen(route), tier, consent, run_user, run_user != NULL ? strlen(run_user) : 0,
+                              run_ids,  run_n_ids};
     gw_buf_t out = GW_BUF_INIT, rec = GW_BUF_INIT, msg = GW_BUF_INIT;
     int changed = 0;
     r->verdict = pol_notrain_apply(nt, &in, body, len, &r->d, &out, &changed);
@@ -198,7 +202,7 @@ static void test_openai_responses(void **state)
     free(body);
     /* consent does not lift a storage refusal; no_storage:false does */
     body = variant("openai/responses.request.json", "previous_response_id", json_string("resp_9"));
-    pol_notrain_input_t in = {"openai", "responses", 9, NULL, 1, NULL, 0};
+    pol_notrain_input_t in = {"openai", "responses", 9, NULL, 1, NULL, 0, NULL, 0};
     gw_buf_t out = GW_BUF_INIT;
     int changed;
     assert_int_equal(pol_notrain_apply(nt, &in, body, strlen(body), &r.d, &out, &changed), POL_NOTRAIN_REFUSED);
@@ -240,7 +244,7 @@ static void test_openai_routes(void **state)
     const char *gemini_refused[] = {"models/gemini-2.5-flash:batchGenerateContent", "models/x:BatchGenerateContent",
                                     "models/e:asyncBatchEmbedContent", "openai/files", "openai/batches/b1"};
     for (size_t i = 0; i < sizeof(gemini_refused) / sizeof(gemini_refused[0]); i++) {
-        pol_notrain_input_t in = {"gemini", gemini_refused[i], strlen(gemini_refused[i]), "paid", 0, NULL, 0};
+        pol_notrain_input_t in = {"gemini", gemini_refused[i], strlen(gemini_refused[i]), "paid", 0, NULL, 0, NULL, 0};
         pol_notrain_decision_t d;
         if (pol_notrain_begin(nt, &in, &d) != POL_NOTRAIN_REFUSED)
             fail_msg("gemini %s should be refused", gemini_refused[i]);
@@ -491,6 +495,21 @@ static void test_anthropic(void **state)
     run_str(nt, "anthropic", "messages", "{\"metadata\":{\"user_id\":\"<EMAIL_ADDRESS_1>\"},\"messages\":[]}", &r);
     assert_string_not_equal(json_string_value(json_object_get(json_object_get(r.doc, "metadata"), "user_id")), first);
     json_decref(r.doc);
+
+    /* with the original the client sent (captured before the PII pass): hashed from it, whoever the end user is, and
+     * the same pseudonym as the id sent in clear */
+    run_str(nt, "anthropic", "messages", "{\"metadata\":{\"user_id\":\"jane@example.com\"},\"messages\":[]}", &r);
+    snprintf(first, sizeof(first), "%s", json_string_value(json_object_get(json_object_get(r.doc, "metadata"), "user_id")));
+    json_decref(r.doc);
+    const pol_notrain_id_t ids[] = {{"user", "someone-else", 12}, {"metadata.user_id", "jane@example.com", 16}};
+    run_ids = ids;
+    run_n_ids = 2;
+    run_user = "user-a";
+    run_str(nt, "anthropic", "messages", "{\"metadata\":{\"user_id\":\"<EMAIL_ADDRESS_1>\"},\"messages\":[]}", &r);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r.doc, "metadata"), "user_id")), first);
+    json_decref(r.doc);
+    run_ids = NULL;
+    run_n_ids = 0;
     run_user = NULL;
 
     /* file sources are refused */
@@ -687,10 +706,10 @@ static void test_single_pass(void **state)
     size_t len;
     char *body = load_fixture("anthropic/messages.request.json", &len);
     pol_notrain_decision_t d;
-    pol_notrain_input_t in = {"anthropic", "messages", 8, NULL, 0, NULL, 0};
+    pol_notrain_input_t in = {"anthropic", "messages", 8, NULL, 0, NULL, 0, NULL, 0};
     assert_int_equal(pol_notrain_begin(nt, &in, &d), POL_NOTRAIN_ALLOWED);
     merged_t m = {&d, 0};
-    gw_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0};
+    gw_json_visitor_t v = {merged_on_string, merged_on_capture, &m, NULL, 0, NULL};
     gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
     assert_int_equal(gw_json_rewrite(body, len, paths, d.edits, d.nedits, &v, &out, &changed, NULL, NULL), 0);

@@ -120,7 +120,7 @@ static int view_event(void *ctx, const gw_sse_event_t *ev)
             gw_json_rule_t r = {"**", GW_JSON_SCAN, 0};
             all = gw_json_paths_compile(&r, 1, NULL, 0);
         }
-        gw_json_visitor_t vis = {view_string, NULL, v, NULL, 0};
+        gw_json_visitor_t vis = {view_string, NULL, v, NULL, 0, NULL};
         gw_buf_t o = GW_BUF_INIT;
         int ch;
         if (gw_json_rewrite(ev->data, ev->data_len, all, NULL, 0, &vis, &o, &ch, NULL, NULL) != 0)

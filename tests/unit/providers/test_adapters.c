@@ -384,7 +384,7 @@ static void walk(const prov_adapter_t *a, const char *body, size_t len, walk_t *
     w->a = a;
     w->reported = json_object();
     w->skipped = json_object();
-    gw_json_visitor_t v = {on_string, NULL, w, on_key, GW_JSON_V_UNIQUE_KEYS};
+    gw_json_visitor_t v = {on_string, NULL, w, on_key, GW_JSON_V_UNIQUE_KEYS, NULL};
     gw_buf_t out = GW_BUF_INIT;
     int changed = 0;
     assert_int_equal(gw_json_rewrite(body, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);

@@ -463,12 +463,12 @@ static void test_unbilled_routes(void **state)
 #undef M
 }
 
-/* Answers that render the request's text as media (provider.h media_outputs): OpenAI speech and audio chat, Gemini
- * audio output. */
-static void test_media_outputs(void **state)
+/* Answers that carry the request's text where no restore reaches (provider.h unrestorable_outputs): media (OpenAI
+ * speech and audio chat, Gemini audio output) and log probabilities. */
+static void test_unrestorable_outputs(void **state)
 {
     (void)state;
-#define MO(a, m, p, b) prov_media_output(a, m, strlen(m), S(p), b, strlen(b))
+#define MO(a, m, p, b) prov_unrestorable_output(a, m, strlen(m), S(p), b, strlen(b))
     assert_true(MO(&prov_openai, "POST", "audio/speech", "{\"input\":\"hi\"}"));
     assert_true(MO(&prov_openai, "POST", "audio/speech?x=1", ""));
     assert_false(MO(&prov_openai, "GET", "audio/speech", ""));
@@ -479,16 +479,63 @@ static void test_media_outputs(void **state)
     assert_true(MO(&prov_openai, "POST", "chat/completions", "{\"modalities\":[\"AUDIO\"]}"));
     assert_false(MO(&prov_openai, "POST", "chat/completions", "{\"x\":{\"modalities\":[\"audio\"]}}")); /* not top level */
     assert_false(MO(&prov_openai, "POST", "responses", "{\"modalities\":[\"audio\"]}"));
-    assert_false(prov_media_output(&prov_openai, "POST", 4, S("chat/completions"), NULL, 0)); /* no JSON body */
+    assert_false(prov_unrestorable_output(&prov_openai, "POST", 4, S("chat/completions"), NULL, 0)); /* no JSON body */
     assert_false(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent", "{\"contents\":[]}"));
+    assert_int_equal(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-image:generateContent",
+                        "{\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}"),
+                     PROV_UNRESTORABLE_MEDIA); /* the image may draw the prompt */
     assert_false(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent",
-                    "{\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}"));
+                    "{\"generationConfig\":{\"responseModalities\":[\"TEXT\"]}}"));
+    assert_true(MO(&prov_gemini, "POST", "models/imagen-4.0-generate-001:predict", "{\"instances\":[]}"));
+    assert_true(MO(&prov_gemini, "POST", "models/veo-3.0-generate-001:predictLongRunning", "{}"));
+    assert_true(MO(&prov_openai, "POST", "images/generations", "{\"prompt\":\"x\"}"));
+    assert_true(prov_unrestorable_output(&prov_openai, "POST", 4, S("images/edits"), NULL, 0));       /* multipart */
+    assert_false(prov_unrestorable_output(&prov_openai, "POST", 4, S("images/variations"), NULL, 0)); /* no prompt */
+    assert_true(MO(&prov_openai, "POST", "responses", "{\"tools\":[{\"type\":\"web_search\"},{\"type\":\"image_generation\"}]}"));
+    assert_false(MO(&prov_openai, "POST", "responses", "{\"tools\":[{\"type\":\"function\",\"name\":\"image_generation\"}]}"));
+    assert_true(MO(&prov_openrouter, "POST", "chat/completions", "{\"modalities\":[\"image\",\"text\"]}"));
+    assert_true(MO(&prov_fireworks, "POST", "workflows/accounts/fireworks/models/flux-1-schnell-fp8/text_to_image", "{}"));
     assert_true(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-preview-tts:generateContent",
                    "{\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]}}"));
     assert_true(MO(&prov_gemini, "POST", "models/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse",
                    "{\"generation_config\":{\"response_modalities\":[\"audio\"]}}"));
     assert_false(MO(&prov_gemini, "POST", "models/m:generateContent", "{\"generationConfig\":")); /* does not parse */
     assert_false(MO(NULL, "POST", "audio/speech", ""));
+    assert_int_equal(MO(&prov_openai, "POST", "audio/speech", ""), PROV_UNRESTORABLE_MEDIA);
+
+    /* log probabilities: any value but null and false, on every OpenAI-format adapter */
+    const prov_adapter_t *oai[] = {&prov_openai, &prov_openrouter, &prov_deepseek, &prov_fireworks};
+    for (size_t i = 0; i < sizeof(oai) / sizeof(oai[0]); i++) {
+        const prov_adapter_t *a = oai[i];
+        assert_int_equal(MO(a, "POST", "chat/completions", "{\"logprobs\":true}"), PROV_UNRESTORABLE_LOGPROBS);
+        assert_int_equal(MO(a, "POST", "chat/completions", "{\"logprobs\":true,\"top_logprobs\":3}"), PROV_UNRESTORABLE_LOGPROBS);
+        assert_int_equal(MO(a, "POST", "chat/completions", "{\"top_logprobs\":0}"), PROV_UNRESTORABLE_LOGPROBS);
+        assert_int_equal(MO(a, "POST", "completions", "{\"logprobs\":0}"), PROV_UNRESTORABLE_LOGPROBS); /* the sampled token */
+        assert_int_equal(MO(a, "POST", "responses", "{\"include\":[\"message.output_text.logprobs\"]}"),
+                         PROV_UNRESTORABLE_LOGPROBS);
+        assert_int_equal(MO(a, "POST", "responses", "{\"top_logprobs\":2}"), PROV_UNRESTORABLE_LOGPROBS);
+        assert_false(MO(a, "POST", "chat/completions", "{\"logprobs\":false}"));
+        assert_false(MO(a, "POST", "chat/completions", "{\"logprobs\":null,\"top_logprobs\":null}"));
+        assert_false(MO(a, "POST", "chat/completions", "{\"messages\":[{\"content\":\"\\\"logprobs\\\"\"}]}"));
+        assert_false(MO(a, "POST", "responses", "{\"include\":[\"reasoning.encrypted_content\"]}"));
+        assert_false(MO(a, "POST", "embeddings", "{\"logprobs\":true}"));
+    }
+    assert_int_equal(MO(&prov_deepseek, "POST", "beta/completions", "{\"logprobs\":2}"), PROV_UNRESTORABLE_LOGPROBS); /* FIM */
+    const char *gem[] = {"{\"generationConfig\":{\"responseLogprobs\":true}}",
+                         "{\"generation_config\":{\"response_logprobs\":true}}",
+                         "{\"generationConfig\":{\"response_logprobs\":true}}",
+                         "{\"generation_config\":{\"responseLogprobs\":true}}", "{\"generationConfig\":{\"logprobs\":2}}"};
+    for (size_t i = 0; i < sizeof(gem) / sizeof(gem[0]); i++) {
+        assert_int_equal(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:generateContent", gem[i]), PROV_UNRESTORABLE_LOGPROBS);
+        assert_int_equal(MO(&prov_gemini, "POST", "models/gemini-2.5-flash:streamGenerateContent?alt=sse", gem[i]),
+                         PROV_UNRESTORABLE_LOGPROBS);
+    }
+    assert_false(MO(&prov_gemini, "POST", "models/m:generateContent", "{\"generationConfig\":{\"responseLogprobs\":false}}"));
+    assert_false(MO(&prov_gemini, "POST", "models/m:countTokens", "{\"generationConfig\":{\"responseLogprobs\":true}}"));
+    assert_int_equal(
+        MO(&prov_gemini, "POST", "models/m:generateContent", "{\"generationConfig\":{\"response_modalities\":[\"AUDIO\"]}}"),
+        PROV_UNRESTORABLE_MEDIA);
+    assert_false(MO(&prov_anthropic, "POST", "messages", "{\"logprobs\":true}"));
 #undef MO
 }
 
@@ -504,7 +551,7 @@ int main(void)
         cmocka_unit_test(test_usage_only_chunk_parsed),
         cmocka_unit_test(test_event_text_bytes),
         cmocka_unit_test(test_unbilled_routes),
-        cmocka_unit_test(test_media_outputs),
+        cmocka_unit_test(test_unrestorable_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
