@@ -200,14 +200,14 @@ struct st_gw_call_t {
     int idem_claimed;           /* this request claimed its Idempotency-Key */
     int idem_first_status;      /* status of the earlier request with the same key (0: in flight) */
     char idem_first_id[GW_REQUEST_ID_MAX + 1];
-    char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1];                                          /* Idempotency-Key header, "" if none */
+    char idem_key[GW_IDEMPOTENCY_KEY_MAX + 1]; /* Idempotency-Key header, "" if none */
     /* how the answer's body is read before it goes out: TEXT a text/... answer held whole; SNIFF one without a
      * Content-Type held whole and read as JSON or text at its end; REFUSE one whose Content-Type aigw cannot read
      * (respond.c classify_ctype) although it must be restored or scanned: discarded and answered 502 */
     enum { GW_RESTORE_NONE, GW_RESTORE_SSE, GW_RESTORE_JSON, GW_RESTORE_TEXT, GW_RESTORE_SNIFF, GW_RESTORE_REFUSE } restore;
     /* the class of the answer's Content-Type (respond.c classify_ctype): OTHER also for a second Content-Type line */
     enum { GW_CTYPE_NONE, GW_CTYPE_SSE, GW_CTYPE_JSON, GW_CTYPE_TEXT, GW_CTYPE_BINARY, GW_CTYPE_OTHER } resp_ctype;
-    int need_restore;                                                                   /* the session issued tokens */
+    int need_restore;            /* the session issued tokens */
     gw_privacy_output_t out_ctx; /* ctx of the restorer's callbacks: session + worker scratch */
     long upstream_status;
     int64_t upstream_length; /* Content-Length of the upstream response, -1 if none or content-coded */

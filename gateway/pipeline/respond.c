@@ -322,8 +322,8 @@ static int choose_reading(gw_call_t *call)
     case GW_CTYPE_JSON:
         call->json_resp = 1;
         /* held until complete: to restore tokens, or to charge before the headers go out */
-        if (call->need_restore || call->reserved || (call->async_rewrite && ok2xx) ||
-            (call->pred.kind == GW_ASYNC_READ && ok2xx) || (output_scanned(call) && ok2xx))
+        if (call->need_restore || call->reserved || (call->async_rewrite && ok2xx) || (call->pred.kind == GW_ASYNC_READ && ok2xx) ||
+            (output_scanned(call) && ok2xx))
             call->restore = GW_RESTORE_JSON;
         return 0;
     case GW_CTYPE_TEXT:
