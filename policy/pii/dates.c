@@ -200,8 +200,7 @@ static size_t birth_word_start(const char *t, size_t to)
 {
     static const char *const words[] = {"\xe7\x94\x9f\xe3\x81\xbe\xe3\x82\x8c", "\xed\x83\x9c\xec\x96\xb4\xeb\x82\xac",
                                         "\xec\xb6\x9c\xec\x83\x9d",
-                                        "do\xc4\x9f"
-                                        "du"};
+                                        "do\xc4\x9f\x64u"}; /* \x64: 'd' (a literal d would continue the hex escape) */
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         size_t l = strlen(words[i]), j = 0;
         while (to >= l && j < l && (U(t[to - l + j]) | (pol__is_alpha(U(t[to - l + j])) ? 0x20 : 0)) == U(words[i][j]))
