@@ -46,6 +46,8 @@ static const case_t cases[] = {
     {"ES_NIF", "DNI 12345678Z", "12345678Z", "DNI 12345678A"},
     {"ES_NIE", "Mi NIE es X1234567L", "X1234567L", "Mi NIE es X1234567M"},
     {"IT_FISCAL_CODE", "CF: RSSMRA85T10A562S", "RSSMRA85T10A562S", "CF: RSSMRA85T10A562T"},
+    /* lower case is a codice fiscale; a mixed-case id of its shape and check letter (an SDK's random tool-call id) is not */
+    {"IT_FISCAL_CODE", "cf rssmra85t10a562s", "rssmra85t10a562s", "call id bRChbUN1z3PG4Xze"},
     {"IT_VAT_CODE", "partita IVA 01333550323", "01333550323", "partita IVA 01333550324"},
     {"PL_PESEL", "PESEL: 44051401458", "44051401458", "PESEL: 44051401459"},
     {"SG_NRIC_FIN", "NRIC S1234567D", "S1234567D", NULL},
