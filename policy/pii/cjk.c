@@ -84,12 +84,26 @@ static const word_t cn_strong[] = {W("姓名"),   W("名字"),   W("联系人"),
                                    W("申請人"), W("持卡人"), W("患者"),   W("乘客"),   W("我叫"),   W("名叫"),
                                    W("叫做"),   W("本人"),   W("客户"),   W("顾客"),   W("客戶"),   W("顧客"),
                                    W("户主"),   W("戶主"),   W("法人"),   W("经办人"), {NULL, 0}};
-static const word_t cn_weak[] = {W("给"), W("叫"), W("致"), W("找"), W("联系"), W("聯繫"), W("我是"), {NULL, 0}};
+/* weak: 给 / 叫 / 我是 ..., and a department or group with 的 ("财务部的周敏", "技术组的马超": the name of a colleague;
+ * session 11) */
+static const word_t cn_weak[] = {W("给"),   W("叫"),   W("致"),   W("找"),   W("联系"), W("聯繫"), W("我是"), W("部的"),
+                                 W("组的"), W("組的"), W("科的"), W("处的"), W("處的"), W("室的"), {NULL, 0}};
+/* titles and forms of address written after a surname or a full name ("王总", "刘经理", "陈老师", "孙婷婷主任"; session 11):
+ * the surname with its title is how colleagues, teachers and doctors are named. 总 alone only before a delimiter or a
+ * verb (总是, 总结, 总共 are words) */
+static const word_t cn_title[] = {W("总经理"), W("總經理"), W("总监"), W("總監"), W("经理"), W("經理"), W("老师"),   W("老師"),
+                                  W("主任"),   W("医生"),   W("醫生"), W("大夫"), W("律师"), W("律師"), W("教授"),   W("部长"),
+                                  W("处长"),   W("處長"),   W("科长"), W("局长"), W("院长"), W("校长"), W("董事长"), W("主管"),
+                                  W("工程师"), W("师傅"),   W("護士"), W("护士"), W("总"),   W("總"),   {NULL, 0}};
 static const word_t cn_honor[] = {W("先生"), W("女士"), W("小姐"), W("太太"), {NULL, 0}};
-static const word_t jp_strong[] = {W("氏名"), W("名前"), W("担当者"), W("担当"), W("申込者"), W("契約者"), W("私は"), {NULL, 0}};
+/* (患者名 patient name, お名前 your name, 顧客名 customer name, 受取人 / 宛名 addressee: session 11) */
+static const word_t jp_strong[] = {W("氏名"),   W("名前"),   W("担当者"), W("担当"),   W("申込者"), W("契約者"), W("私は"),
+                                   W("患者名"), W("お名前"), W("顧客名"), W("受取人"), W("宛名"),   {NULL, 0}};
 /* after the name: honorifics, and the humble self-introduction "…と申します" ("I am called …") */
-static const word_t jp_honor[] = {W("さん"), W("様"),         W("さま"),           W("氏"),  W("殿"), W("ちゃん"),
-                                  W("くん"), W("と申します"), W("と申し上げます"), {NULL, 0}};
+/* and the titles written after a surname ("高田部長", "山田先生": session 11) */
+static const word_t jp_honor[] = {W("さん"), W("様"),         W("さま"),           W("氏"),   W("殿"),   W("ちゃん"),
+                                  W("くん"), W("と申します"), W("と申し上げます"), W("部長"), W("課長"), W("社長"),
+                                  W("係長"), W("先生"),       W("教授"),           W("店長"), W("院長"), {NULL, 0}};
 static const word_t kr_strong[] = {W("이름은"),    W("이름"), W("성명"),   W("담당자"), W("저는"),
                                    W("제 이름은"), W("성함"), W("예금주"), W("수취인"), {NULL, 0}};
 /* (예금주 account holder, 수취인 recipient: session 10) */
@@ -288,6 +302,39 @@ static int cn_before_honorific(pol__scanctx_t *c, size_t p)
     return 0;
 }
 
+/* A surname or a full name written before a title that starts at p and is tl bytes long ("王总", "请刘经理", "孙婷婷主任"):
+ * the span is the name with its title. The name starts the text or follows a non-ideograph or a stop character (的, 请,
+ * 给, 和 ...), so a surname character ending a word ("森林总面积", "提高总体") is none. */
+static int cn_before_title(pol__scanctx_t *c, size_t p, size_t tl)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    uint32_t cp;
+    if (tl == 3) {
+        /* 总 alone: a delimiter, an honorific or a verb of address must follow */
+        static const word_t after[] = {W("您"), W("你"), W("好"), W("的"), W("说"), W("在"), W("让"),  W("要"), W("和"),
+                                       W("也"), W("已"), W("请"), W("，"), W("。"), W("、"), W("！"),  W("？"), W("："),
+                                       W("("),  W("（"), W(","),  W("."),  W(" "),  W("\n"), {NULL, 0}};
+        if (p + 3 < len && word_at(t, len, p + 3, after) == 0)
+            return 0;
+    }
+    for (size_t back = 9; back >= 3; back -= 3) {
+        if (back > p)
+            continue;
+        size_t s = p - back;
+        if ((U(t[s]) & 0xC0) == 0x80)
+            continue;
+        size_t e = cn_name(t, p, s, 0);
+        if (e != p || (tl == 3 && back > 6))
+            continue;
+        if (s > 0 && pol__cp_before(t, s, &cp) == 3 && (pol__cp_han(cp) || is_kata(cp) || is_hira(cp)) &&
+            !in_set3(cn_stop, t + s - 3, 3))
+            continue;
+        return push(c, POL_PII_PERSON, s, p + tl, 0.8);
+    }
+    return 0;
+}
+
 /* ---- Japanese names ---- */
 
 static size_t kata_run(const char *t, size_t len, size_t p)
@@ -331,6 +378,9 @@ static int jp_after_trigger(pol__scanctx_t *c, size_t p)
 static int jp_before_honorific(pol__scanctx_t *c, size_t p)
 {
     const char *t = c->text;
+    /* one space between the name and the honorific ("小林 翔太 様") */
+    if (p > 3 && t[p - 1] == ' ' && U(t[p - 2]) >= 0x80)
+        p--;
     /* a katakana name (スミスさん) or a kanji run of 1-5 ideographs led by a Japanese surname */
     uint32_t cp;
     size_t s = p, n, k = 0;
@@ -348,6 +398,38 @@ static int jp_before_honorific(pol__scanctx_t *c, size_t p)
             return push(c, POL_PII_PERSON, q, p, 0.8);
     }
     return 0;
+}
+
+/* A name in parentheses right after a contact value or an identifier ("090-1234-5678（山田）", "B220345675（李建宏）",
+ * "tanaka@example.jp（中村）": the owner of the value; session 11): p is the first ideograph after "（" or "(", the
+ * character before the parenthesis an ASCII letter or digit, and the parenthesis holds only a Chinese name, a
+ * Japanese surname-led name or a katakana name. */
+static int paren_name(pol__scanctx_t *c, size_t p)
+{
+    const char *t = c->text;
+    size_t len = c->len, o = p >= 3 && U(t[p - 3]) == 0xEF ? p - 3 : p - 1;
+    if (o == 0 || !pol__is_alnum(U(t[o - 1])))
+        return 0;
+    size_t e = jp_name(t, len, p);
+    if (e == p)
+        e = cn_name(t, len, p, 1);
+    if (e == p)
+        e = kata_run(t, len, p);
+    if (e == p || e >= len || !(t[e] == ')' || (e + 3 <= len && memcmp(t + e, "）", 3) == 0)))
+        return 0;
+    return push(c, POL_PII_PERSON, p, e, 0.75);
+}
+
+/* A Japanese name that opens the text or a sentence with "です" ("山本です。", "佐々木 健です、"): the writer introducing
+ * themselves (session 11). The name is surname-led (jp_name) and "です" is followed by a delimiter or the end. */
+static int jp_desu_name(pol__scanctx_t *c, size_t p)
+{
+    static const word_t after[] = {W("。"), W("、"), W("！"), W("が"), W("\n"), W(" "), W("."), W(","), W("!"), {NULL, 0}};
+    const char *t = c->text;
+    size_t len = c->len, e = jp_name(t, len, p);
+    if (e == p || e + 6 > len || memcmp(t + e, "です", 6) != 0 || (e + 6 < len && word_at(t, len, e + 6, after) == 0))
+        return 0;
+    return push(c, POL_PII_PERSON, p, e, 0.8);
 }
 
 /* ---- Korean names ---- */
@@ -758,7 +840,7 @@ static void han_set(pol__script_tables_t *tb, const char *set, unsigned flag)
 
 void pol__script_tables_init(pol__script_tables_t *tb)
 {
-    static const word_t *const lists[] = {cn_strong, cn_weak, cn_honor, jp_strong, jp_honor, kr_strong, kr_honor};
+    static const word_t *const lists[] = {cn_strong, cn_weak, cn_honor, cn_title, jp_strong, jp_honor, kr_strong, kr_honor};
     memset(tb, 0, sizeof(*tb));
     for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
         first_bits(tb->person, lists[k]);
@@ -815,6 +897,8 @@ int pol__cjk_scan(pol__scanctx_t *c)
                 return -1;
             if (han && word_at(t, len, i, cn_honor) != 0 && cn_before_honorific(c, i) != 0)
                 return -1;
+            if (han && (w = word_at(t, len, i, cn_title)) != 0 && cn_before_title(c, i, w) != 0)
+                return -1;
             if (!hangul && (w = word_at(t, len, i, jp_strong)) != 0 && jp_after_trigger(c, i + w) != 0)
                 return -1;
             if (!hangul && word_at(t, len, i, jp_honor) != 0 && !is_hira(prev) && jp_before_honorific(c, i) != 0)
@@ -824,6 +908,11 @@ int pol__cjk_scan(pol__scanctx_t *c)
             if (hangul && (w = word_at(t, len, i, kr_honor)) != 0 && kr_before_honorific(c, i, w) != 0)
                 return -1;
         }
+        /* a name in parentheses after a contact value; a Japanese name with です opening a sentence */
+        if (person && (prev == 0xFF08 || prev == '(') && paren_name(c, i) != 0)
+            return -1;
+        if (person && (i == 0 || prev == '\n' || prev == 0x3002) && pol__cp_han(cp) && jp_desu_name(c, i) != 0)
+            return -1;
         /* a name alone on a line of a business card */
         if (person && (i == 0 || prev == '\n') && pol__cp_han(cp) && cn_card_name(c, i) != 0)
             return -1;

@@ -1278,6 +1278,40 @@ static void test_new_rules_at_text_end(void **state)
     }
 }
 
+/* session 11 (probe11's misses, by cause): a Chinese surname or name before a title, a colleague after "部的", a name in
+ * parentheses after a contact value, a Japanese title after a surname, a space before 様, "Xです" opening a text, the
+ * Japanese patient-name label. Each positive was missed before; each negative is the same characters in prose. */
+static void test_cjk_titles_and_parentheses(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"李总您好，附件是合同", "李总"},
+        {"麻烦请赵经理回个电话", "赵经理"},
+        {"何老师，作业已经交了", "何老师"},
+        {"我是人事部的郑小红，请查收", "郑小红"},
+        {"电话：138 0013 8000（高明）", "高明"},
+        {"連絡先：03-1111-2222（斎藤）", "斎藤"},
+        {"本日、松本課長から連絡がありました", "松本"},
+        {"〒100-0001 東京都千代田区 木村 拓也 様", "木村 拓也"},
+        {"井上です。よろしくお願いします", "井上"},
+        {"患者名：石井 花子", "石井 花子"},
+    };
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
+        assert_true(found(f, pos[i][0], pos[i][1], POL_PII_PERSON));
+    static const char *const neg[] = {
+        "森林总面积增加了百分之五",
+        "提高总体水平是我们的目标",
+        "他总是迟到",
+        "内部的程序员很忙",
+        "价格100（含税）",
+        "版本2（测试）",
+        "高田馬場駅で待ち合わせ",
+        "ですます調で書いてください",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1306,6 +1340,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_labels_titles, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_intros_nicknames_split_streets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_titles_and_parentheses, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
