@@ -33,6 +33,10 @@ typedef struct st_trigger_t {
     int min_words; /* words the name needs after this trigger; INTRO: an introduction ("I am"), see intro_ok */
 } trigger_t;
 #define INTRO (-2)
+/* session 11: NOART, one word or more, NOART2 two or more, the first without the definite article of the script (Arabic
+ * "ال", Hebrew "ה"): "باسم الشركة", "על שם החברה" (in the company's name) name no person */
+#define NOART (-3)
+#define NOART2 (-4)
 
 static const trigger_t ru_triggers[] = {
     {"Меня зовут", 1},
@@ -86,6 +90,28 @@ static const trigger_t ru_triggers[] = {
     {"Шановна", 1},
     {"шановна", 1},
     {"З повагою,", 1},
+    /* session 11: the payee of a transfer (ru, uk), and the person to call or ask for ("Перезвоните Анне Кузнецовой",
+     * "питайте Наталію": a contact verb followed by capitalised words) */
+    {"Получатель", 1},
+    {"получатель", 1},
+    {"Отримувач", 1},
+    {"отримувач", 1},
+    {"Перезвоните", 1},
+    {"перезвоните", 1},
+    {"Позвоните", 1},
+    {"позвоните", 1},
+    {"Спросите", 1},
+    {"спросите", 1},
+    {"Свяжитесь с", 1},
+    {"свяжитесь с", 1},
+    {"Обратитесь к", 1},
+    {"обратитесь к", 1},
+    {"Питайте", 1},
+    {"питайте", 1},
+    {"Зателефонуйте", 1},
+    {"зателефонуйте", 1},
+    {"Зверніться до", 1},
+    {"зверніться до", 1},
     {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
@@ -107,6 +133,14 @@ static const trigger_t ar_triggers[] = {
     {"جناب", 1},
     /* "I am" + a common given name ("أنا فاطمة الزهراء"; not "أنا سعيد جدا", I am very happy) */
     {"أنا", INTRO},
+    /* session 11: in the name of (the payee of a transfer), beneficiary, the patient's / customer's name; Persian "من"
+     * (I: "من علی رضایی هستم"), as "أنا" */
+    {"باسم", NOART},
+    {"المستفيد:", 1},
+    {"اسم المريض", 1},
+    {"اسم العميل", 1},
+    {"اسم المستفيد", 1},
+    {"من", INTRO},
     {NULL, 0},
 };
 static const trigger_t el_triggers[] = {
@@ -134,10 +168,31 @@ static const trigger_t el_triggers[] = {
     {"Είμαι", INTRO},
     {"είμαι", INTRO},
     {"Εδώ", INTRO},
+    /* session 11: Mr / Mrs abbreviated ("κ. Νικολάου"), beneficiary */
+    {"κ. ", 1},
+    {"Κ. ", 1},
+    {"κα", 1},
+    {"δικαιούχος", 1},
+    {"Δικαιούχος", 1},
     {NULL, 0},
 };
 static const trigger_t he_triggers[] = {
-    {"שמי", 1}, {"קוראים לי", 1}, {"שם:", 1}, {"שם מלא:", 1}, {"לכבוד", 1}, {"מר", 1}, {"גברת", 1}, {"בברכה,", 1}, {NULL, 0},
+    {"שמי", 1},
+    {"קוראים לי", 1},
+    {"שם:", 1},
+    {"שם מלא:", 1},
+    {"לכבוד", 1},
+    {"מר", 1},
+    {"גברת", 1},
+    {"בברכה,", 1},
+    /* session 11: in the name of (payee), contact (with), turn to: two words (given name and surname), none a word of
+     * he_stop (a department or a service: "צרו קשר עם שירות הלקוחות") */
+    {"על שם", NOART},
+    {"צרו קשר עם", NOART2},
+    {"צור קשר עם", NOART2},
+    {"לפנות אל", NOART2},
+    {"פנו אל", NOART2},
+    {NULL, 0},
 };
 static const trigger_t hi_triggers[] = {
     {"मेरा नाम", 1},
@@ -149,6 +204,9 @@ static const trigger_t hi_triggers[] = {
     {"भवदीय,", 1},
     /* "मैं प्रिया वर्मा हूँ" (I am ...): two or three words, the last a common surname */
     {"मैं", INTRO},
+    /* session 11: Dr; "कृपया प्रिया सिंह को ..." (please ... to X): as "मैं", the last word a common surname */
+    {"डॉ.", 1},
+    {"कृपया", INTRO},
     {NULL, 0},
 };
 /* Bengali: my name, name, Mr (Sri, Janab), Mrs, dear, yours (sign-off) */
@@ -167,9 +225,14 @@ static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي"
                                       "وأبحث", "عمري", "وعمري", "وأنا", "أود", "وأود", "أرغب", "وأرغب", NULL};
 /* words that end a Hebrew name: I, and I, my, number, phone, mail, address, of, with, lives, is, wants, not, this,
  * also, already */
-static const char *const he_stop[] = {"אני", "ואני", "שלי", "מספר", "ומספר", "טלפון", "והטלפון", "מייל",  "והמייל", "כתובת",
-                                      "של",  "עם",   "גר",  "גרה",  "הוא",   "היא",   "רוצה",    "תעודת", "ת.ז",    "מה",
-                                      "ו",   "ב",    "ל",   "מ",    "לא",    "זה",    "גם",      "כבר",   NULL};
+static const char *const he_stop[] = {"אני", "ואני", "שלי", "מספר", "ומספר", "טלפון", "והטלפון", "מייל", "והמייל", "כתובת", "של",
+                                      "עם", "גר", "גרה", "הוא", "היא", "רוצה", "תעודת", "ת.ז", "מה", "ו", "ב", "ל", "מ", "לא", "זה",
+                                      "גם", "כבר",
+                                      /* at, in the number (session 11), and the services one contacts instead of a person */
+                                      "במספר", "בטלפון", "בכתובת", "שירות", "מחלקת", "צוות", "נציג", "מוקד", "התמיכה", "השירות",
+                                      "הצוות", "המוקד", "החברה", "המשרד", "מנהל", "מנהלת", "תמיכה", "משרד", "חברת",
+                                      /* tomorrow, today, yesterday, now, please, urgently */
+                                      "מחר", "היום", "אתמול", "עכשיו", "בבקשה", "דחוף", NULL};
 /* words that end a Bengali name: and, my, I, from, of, to, is, speaking, not, this, phone, number, address, email */
 static const char *const bn_stop[] = {"এবং", "আর", "আমার", "আমি", "থেকে", "এর", "কে", "হয়", "হলো", "বলছি", "ও", "আছে", "না", "নয়",
                                       "যে", "এই", "তার", "ফোন", "নম্বর", "ঠিকানা", "ইমেইল", "আমাদের", "হচ্ছে",
@@ -185,10 +248,12 @@ static const char *const hi_surnames[] = {
     "बंसल",  "गोयल",   "मित्तल", "रस्तोगी", "भारद्वाज", "नेगी",      "रावत",    "बिष्ट",  "कौर",   NULL};
 /* the most frequent Arabic given names that are no common words (not سعيد happy, أمل hope, نور light, كريم generous) */
 static const char *const ar_given[] = {
-    "محمد",  "أحمد", "احمد",  "علي",   "حسن",    "حسين",  "محمود", "مصطفى", "خالد", "عمر",  "يوسف", "إبراهيم", "ابراهيم", "عبدالله",
-    "عبد",   "فهد",  "سلطان", "طارق",  "ياسر",   "وليد",  "هشام",  "سامي",  "فيصل", "حمد",  "زياد", "رامي",    "عثمان",   "بلال",
-    "حمزة",  "أنس",  "فاطمة", "عائشة", "مريم",   "خديجة", "زينب",  "سارة",  "ليلى", "سلمى", "رنا",  "دينا",    "ريم",     "لينا",
-    "نادية", "هند",  "رقية",  "آمنة",  "ياسمين", "لمى",   "شيماء", "أسماء", "هبة",  "منال", "نورة", "مها",     "عبير",    NULL};
+    "محمد", "أحمد", "احمد", "علي", "حسن", "حسين", "محمود", "مصطفى", "خالد", "عمر", "يوسف", "إبراهيم", "ابراهيم", "عبدالله", "عبد",
+    "فهد", "سلطان", "طارق", "ياسر", "وليد", "هشام", "سامي", "فيصل", "حمد", "زياد", "رامي", "عثمان", "بلال", "حمزة", "أنس", "فاطمة",
+    "عائشة", "مريم", "خديجة", "زينب", "سارة", "ليلى", "سلمى", "رنا", "دينا", "ريم", "لينا", "نادية", "هند", "رقية", "آمنة",
+    "ياسمين", "لمى", "شيماء", "أسماء", "هبة", "منال", "نورة", "مها", "عبير",
+    /* Persian spellings (ی, ک, final ه; session 11) */
+    "علی", "رضا", "حسین", "مهدی", "امیر", "مریم", "زهرا", "فاطمه", "سارا", "نرگس", "مینا", "عباس", "حمید", "مجید", NULL};
 static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
 
 /* Cyrillic capitals and small letters of Russian, Ukrainian, Belarusian, Serbian, Macedonian and
@@ -423,12 +488,17 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
                 /* the trigger is a whole word ("السيد" is no trigger inside "السيدة") */
                 if (i + n < len)
                     pol__cp_at(t, len, i + n, &next);
-                if (is_letter_of_a_script(next))
+                if (x[n - 1] != ' ' && is_letter_of_a_script(next))
                     continue;
                 size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
                 if (tr->min_words == INTRO && !intro_ok(t, len, i, s, e, sets[k].script))
                     break;
-                if (e > s && (tr->min_words == INTRO || count_words(t, s, e) >= tr->min_words)) {
+                int min = tr->min_words == NOART ? 1 : tr->min_words == NOART2 ? 2 : tr->min_words;
+                if ((tr->min_words == NOART || tr->min_words == NOART2) && e > s &&
+                    ((e - s >= 4 && memcmp(t + s, "\xd8\xa7\xd9\x84", 4) == 0) ||
+                     (e - s >= 2 && memcmp(t + s, "\xd7\x94", 2) == 0)))
+                    break;
+                if (e > s && (tr->min_words == INTRO || count_words(t, s, e) >= min)) {
                     if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)
                         return -1;
                     c->cands->v[c->cands->n - 1].ctx_done = 1;

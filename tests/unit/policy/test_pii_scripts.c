@@ -1312,6 +1312,35 @@ static void test_cjk_titles_and_parentheses(void **state)
         assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
 }
 
+/* session 11: payee, contact and abbreviated-honorific triggers of Cyrillic, Greek, Arabic, Persian, Hebrew and Devanagari
+ * text (probe11's misses, by cause). Each positive was missed before; each negative has the same trigger before words
+ * that name no person (a department, a company with the article, a preposition, "etc."). */
+static void test_payee_and_contact_triggers(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"Получатель Игорь Соколов, счёт прилагаю", "Игорь Соколов"},
+        {"Позвоните Марине Волковой завтра", "Марине Волковой"},
+        {"Зателефонуйте Андрію Мельнику після обіду", "Андрію Мельнику"},
+        {"Παρακαλώ επικοινωνήστε με τον κ. Γεωργίου", "Γεωργίου"},
+        {"δικαιούχος Μαρία Ιωάννου", "Μαρία Ιωάννου"},
+        {"حوّل المبلغ باسم ليلى حسن", "ليلى حسن"},
+        {"سلام، من رضا کریمی هستم", "رضا کریمی"},
+        {"צרו קשר עם נועה ברק מחר", "נועה ברק"},
+        {"ההעברה על שם אבי גולן", "אבי גולן"},
+        {"कृपया अमित वर्मा को फ़ोन करें", "अमित वर्मा"},
+        {"डॉ. सीमा जोशी से मिलें", "सीमा जोशी"},
+    };
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
+        assert_true(found(f, pos[i][0], pos[i][1], POL_PII_PERSON));
+    static const char *const neg[] = {
+        "Позвоните в банк завтра",  "Спросите у менеджера", "κ.λπ. και άλλα",     "تم التسجيل باسم الشركة",
+        "צרו קשר עם שירות הלקוחות", "הכרטיס על שם החברה",   "कृपया इस फ़ाइल को देखें", "من فردا می‌آیم",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1341,6 +1370,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_intros_nicknames_split_streets, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_titles_and_parentheses, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_payee_and_contact_triggers, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
