@@ -346,6 +346,16 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
         p++;
     size_t w = cap_word(t, len, p);
     unsigned f;
+    if (w == 0 && strong && initial(t, len, p) != 0) {
+        /* an initial or "M." before the name after a strong trigger ("t.n.v. J. Bakker", "au nom de M. Jean Moreau"; session
+         * 11): the initial and a capitalised word that is no common word, then the rest of the name */
+        size_t q = p + 3, w2 = cap_word(t, len, q);
+        if (w2 == 0 || (pol__name_flags_of(t + q, w2) & (POL__NAME_COMMON | POL__NAME_SURNAME)) == POL__NAME_COMMON)
+            return 0;
+        size_t end = q + w2;
+        extend_name(t, len, &end, 2);
+        return pol__cands_push(cands, POL_PII_PERSON, p, end, 0.85);
+    }
     if (w == 0 && strong && p + 5 < len && (unsigned char)t[p] >= 0xE3 && (unsigned char)t[p] <= 0xED) {
         /* a name in another script after an English or European trigger ("My name is 李明", "Name: 김민수",
          * "my name is ヤマダタロウ"): a surname of the CJK tables and its given name, or katakana (cjk.c) */

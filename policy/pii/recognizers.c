@@ -158,6 +158,22 @@ static const pol__pattern_t patterns[] = {
     {"\\b(?:c'est|c\xe2\x80\x99" "est|je suis|ich bin|hier ist|hier spricht|soy|sono|sou|aqui \xc3\xa9|aqui fala|ik ben|met|jestem|jsem|jag \xc3\xa4r|jeg er|olen|sunt|"
      "s\xc3\xb3\x63|ja sam|jaz sem) ", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
     {"\\bben ", 0, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
+    /* session 11: the payee or holder of an account or card (en, fr, nl, es, pt, it, de, tr, id/ms), the person to ask for,
+     * and a relative or colleague named after the relation ("my daughter Aaliyah", "our new hire Kwame Mensah-Bonsu"):
+     * strong, a capitalised word follows (person.c) */
+    {"\\b(?:account holder|card ?holder|holder|beneficiary|payee|ask for|au nom de|titulaire|t\\.n\\.v\\.|ten name van|"
+     "a nombre de|em nome de|favorecido|intestat[oa] a|kontoinhaber(?:in)?|al\xc4\xb1\x63\xc4\xb1|atas nama|a\\.n\\.|"
+     "(?:my|our|his|her) (?:daughter|son|wife|husband|mother|father|mom|mum|dad|friend|colleague|boss|neighbou?r|sister|"
+     "brother|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|niece|nephew|partner|fianc\xc3\xa9\x65?|girlfriend|"
+     "boyfriend|manager|new hire|coworker|co-worker))\\s*:?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* forms of address within the family, part of the name as an honorific is ("Grandma Rosa", "Aunt Mary") */
+    {"\\b(?:Grandma|Grandpa|Granny|Nana|Aunt|Auntie|Uncle)\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_TEXT},
+    /* sign-offs of hu/da/no/sv/nl/pl/cs/tr/fi (weak: a gazetteer given name or a signature line follows; \\b does not
+       match before a non-ASCII byte, so the Hungarian one stands first without it) */
+    {"(?:\xc3\xbc|\xc3\x9c)\x64v\xc3\xb6zlettel[,!:]?\\s|"
+     "\\b(?:med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|med v\xc3\xa4nliga h\xc3\xa4lsningar|"
+     "h\xc3\xa4lsningar|groet(?:en)?|pozdrawiam|s pozdravem|sayg\xc4\xb1lar\xc4\xb1mla|"
+     "terveisin|yst\xc3\xa4v\xc3\xa4llisin terveisin)[,!:]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
 };

@@ -1341,6 +1341,35 @@ static void test_payee_and_contact_triggers(void **state)
         assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
 }
 
+/* session 11: Latin-script payees and holders, relatives and colleagues named after the relation, family forms of
+ * address, an initial after a strong trigger, Nordic / Dutch / Hungarian sign-offs. Each positive was missed before; the
+ * negatives are the same words before no name. */
+static void test_latin_payee_relation_signoff(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"Virement au nom de Thibault Marchand", "Thibault Marchand"},
+        {"Overboeken t.n.v. K. Jansen graag", "K. Jansen"},
+        {"Transferencia a nombre de Ximena Quispe", "Ximena Quispe"},
+        {"Havale alıcı Zeynep Kaya olarak", "Zeynep Kaya"},
+        {"Transfer atas nama Dewi Lestari", "Dewi Lestari"},
+        {"The cardholder Ravi Shankar called", "Ravi Shankar"},
+        {"Please ask for Desmond at the desk", "Desmond"},
+        {"A drawing for my son Mateo please", "Mateo"},
+        {"photo of Uncle Bartholomew at the lake", "Uncle Bartholomew"},
+        {"Med venlig hilsen\nMikkel Thygesen\n", "Mikkel Thygesen"},
+        {"Üdvözlettel: Kovács Eszter, Budapest", "Kovács Eszter"},
+    };
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
+        assert_true(found(f, pos[i][0], pos[i][1], POL_PII_PERSON));
+    static const char *const neg[] = {
+        "the account holder must sign the form", "ask for a refund within 30 days",  "my son loves Minecraft and Lego",
+        "placeholder text for the card",         "Uncle of the bride gave a speech", "beneficiary details are optional",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1371,6 +1400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_rules_at_text_end, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_titles_and_parentheses, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_payee_and_contact_triggers, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_latin_payee_relation_signoff, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
