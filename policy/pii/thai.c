@@ -180,6 +180,44 @@ static int name_after_title(pol__scanctx_t *c, size_t p, int strong, size_t *res
     return push_name(c, q, e, strong ? 0.85 : 0.75);
 }
 
+/* "คุณ" (Khun, the polite form of address before a given name; also "you") and the introductions "ผม" / "ดิฉัน" (I;
+ * session 11). After "คุณ" the name is a run of 2-12 letters that is no verb or particle (not_surname, khun_not) and is
+ * ended by a surname, a polite particle, a contact word (โทร, เบอร์, อีเมล, ได้ที่) or punctuation: "คุณสามารถใช้งานได้"
+ * (you can use it) is none. Compounds (คุณภาพ quality, คุณสมบัติ property, ขอบคุณ thanks, คุณแม่ mother) are excluded. After
+ * "ผม" / "ดิฉัน" the surname is required (the second signal: "ผมยาว" is long hair). */
+static const thw_t khun_not[] = {TW("ภาพ"),    TW("สมบัติ"), TW("ค่า"),   TW("ธรรม"), TW("ประโยชน์"), TW("ลักษณะ"), TW("วุฒิ"), TW("แม่"),
+                                 TW("พ่อ"),     TW("ยาย"),  TW("ตา"),   TW("ป้า"),   TW("ลุง"),      TW("น้า"),    TW("ครู"), TW("หมอ"),
+                                 TW("สามารถ"), TW("คิด"),   TW("รู้"),    TW("ต้อง"),  TW("ควร"),     TW("อาจ"),   TW("ใช้"), TW("กด"),
+                                 TW("เลือก"),   TW("ลอง"),  TW("ดู"),    TW("ไป"),   TW("มา"),      TW("มี"),     TW("จำ"), TW("เห็น"),
+                                 TW("บอก"),    TW("พูด"),   TW("ทราบ"), TW("กรุณา"), TW("คง"),      TW("เอง"),   TW("ค่ะ"), {NULL, 0}};
+static const thw_t khun_end[] = {TW("ได้ที่"), TW("ครับ"),  TW("ค่ะ"),   TW("คะ"),    TW("นะคะ"), TW("นะครับ"),
+                                 TW("โทร"), TW("เบอร์"), TW("อีเมล"), TW("ที่เบอร์"), TW("จ้ะ"),   {NULL, 0}};
+
+static int name_after_khun(pol__scanctx_t *c, size_t i, size_t p, size_t *resume)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    if (i >= 9 && memcmp(t + i - 9, "ขอบ", 9) == 0)
+        return 0;
+    if (thai_at(t, len, p) == 0 || thw_at(t, len, p, not_surname) != 0 || thw_at(t, len, p, khun_not) != 0)
+        return 0;
+    size_t e = thai_run(t, len, p, khun_end, 12);
+    if (e == p || e - p < 6)
+        return 0;
+    size_t full = thai_name(t, len, p, 1);
+    if (full > e) {
+        *resume = full;
+        return push_name(c, p, full, 0.8);
+    }
+    int ok = e >= len || thw_at(t, len, e, khun_end) != 0 || (U(t[e]) < 0x80 && t[e] != ' ' && !pol__is_alnum(U(t[e])));
+    if (!ok && t[e] == ' ')
+        ok = thw_at(t, len, e + 1, khun_end) != 0;
+    if (!ok)
+        return 0;
+    *resume = e;
+    return push_name(c, p, e, 0.75);
+}
+
 /* ---- addresses ---- */
 
 enum { K_HOUSE = 1, K_MOO, K_STREET, K_SUB, K_DIST, K_PROV, K_BKK, K_BLDG, K_UNIT, K_POST };
@@ -356,6 +394,17 @@ int pol__thai_scan(pol__scanctx_t *c)
             } else if ((w = thw_at(t, len, i, titles_strong)) != 0) {
                 if (name_after_title(c, i + w, 1, &name_resume) != 0)
                     return -1;
+            } else if (i + 9 < len && memcmp(t + i, "คุณ", 9) == 0) {
+                if (name_after_khun(c, i, i + 9, &name_resume) != 0)
+                    return -1;
+            } else if (((i + 6 < len && memcmp(t + i, "ผม", 6) == 0) || (i + 15 < len && memcmp(t + i, "ดิฉัน", 15) == 0)) &&
+                       !thai_before(t, i)) {
+                /* "ผมสมชาย ใจดี": I + given name + surname (required) */
+                size_t q = i + (t[i + 2] == '\x9c' ? 6 : 15), e = thai_name(t, len, q, 1);
+                if (e != q && thw_at(t, len, q, name_labels) == 0 && push_name(c, q, e, 0.75) != 0)
+                    return -1;
+                if (e != q)
+                    name_resume = e;
             } else if ((w = thw_at(t, len, i, titles_weak)) != 0 &&
                        !(i >= 6 && memcmp(t + i - 6, "ทำ", 6) == 0) /* "ทำนาย" to predict */) {
                 if (name_after_title(c, i + w, 0, &name_resume) != 0)

@@ -1370,6 +1370,27 @@ static void test_latin_payee_relation_signoff(void **state)
         assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
 }
 
+/* session 11: Thai "คุณ" + given name and "ผม" / "ดิฉัน" + given name and surname. Each positive was missed before; the
+ * negatives are คุณ as "you" before a verb, its compounds (quality, thanks, mother) and ผม as "hair". */
+static void test_thai_khun_and_pom(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"รบกวนคุณอรุณี โทรกลับด้วยค่ะ", "อรุณี"},
+        {"ส่งเอกสารให้คุณธนพลได้ที่สาขา", "ธนพล"},
+        {"สวัสดีค่ะ ดิฉันมาลัย ศรีสุข ติดต่อเรื่องบัญชี", "มาลัย ศรีสุข"},
+        {"ขอบคุณครับ ผมวีระ แสงทอง", "วีระ แสงทอง"},
+    };
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
+        assert_true(found(f, pos[i][0], pos[i][1], POL_PII_PERSON));
+    static const char *const neg[] = {
+        "คุณสามารถใช้งานได้ทันที", "คุณภาพสินค้าดีมาก", "ขอบคุณมากครับ",          "คุณแม่ของฉันชอบทำอาหาร",
+        "ผมยาวมากเลย",        "คุณคิดว่ายังไง",    "ผมอยากสอบถามเรื่องสินค้า",
+    };
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_PERSON), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1401,6 +1422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cjk_titles_and_parentheses, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_payee_and_contact_triggers, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_latin_payee_relation_signoff, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_thai_khun_and_pom, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
