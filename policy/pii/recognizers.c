@@ -28,6 +28,9 @@ static const pol__pattern_t patterns[] = {
      * class with bytes >= 0x80: vectorscan 5.4.9 misses matches of "[a-z\\x80-\\xff]@" that end 64
      * bytes or more into the text (docs/internals/pii.md, "vectorscan") */
     {"@", 0, POL__REC_EMAIL, 0, POL__DB_TEXT},
+    /* session 11: an address written against harvesters ("jane.doe(at)example.com", "h.tanaka[at]example.org", "jane (at)
+       example (dot) com"): the bracketed "at" (rec_email_obfuscated) */
+    {"[\\(\\[\\{<]at[\\)\\]\\}>]", HS_FLAG_CASELESS, POL__REC_EMAIL, 1, POL__DB_TEXT},
     {"\\d(?:[ \\-./()]{0,2}\\d){6}", 0, POL__REC_DIGITS, 0, POL__DB_C},
     {"\\d\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0, POL__REC_IPV4, 0, POL__DB_C},
     {"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:", 0, POL__REC_IPV6, 0, POL__DB_C},
@@ -302,6 +305,71 @@ static int rec_email(pol__scanctx_t *c, size_t to)
     if (last_dot == 0 || !tld_ok(t, last_dot, e))
         return 0;
     return pol__cands_push(c->cands, POL_PII_EMAIL_ADDRESS, s, e, 1.0);
+}
+
+/* A separator of an obfuscated domain at p: '.', or "(dot)" / "[dot]" / "{dot}" / " dot " with optional spaces around the
+ * bracketed forms; @return its length or 0 */
+static size_t obf_dot(const char *t, size_t len, size_t p)
+{
+    if (p < len && t[p] == '.')
+        return 1;
+    size_t q = p + (p < len && t[p] == ' ');
+    if (q + 5 <= len && strchr("([{", t[q]) != NULL && strncasecmp(t + q + 1, "dot", 3) == 0 && strchr(")]}", t[q + 4]) != NULL)
+        return q + 5 - p + (q + 5 < len && t[q + 5] == ' ' && q > p);
+    if (q > p && q + 4 < len && strncasecmp(t + q, "dot ", 4) == 0)
+        return q + 4 - p;
+    return 0;
+}
+
+/* An address whose '@' is written "(at)", "[at]", "{at}" or "<at>", maybe with spaces around ("jane.doe(at)example.com",
+ * "jane (at) example (dot) com"; session 11). The match ends after the closing bracket at `to`; the local part is ASCII
+ * atext or letters of the alphabetic scripts before it, the domain two or more labels of letters, digits and '-' joined by
+ * obf_dot separators, the last one alphabetic (>= 2 letters). */
+static int rec_email_obfuscated(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len;
+    if (to < 5)
+        return 0;
+    size_t a = to - 4, le = a, s, e = to;
+    if (le > 0 && t[le - 1] == ' ')
+        le--;
+    for (s = le; s > 0 && le - s < 64;) {
+        unsigned char ch = U(t[s - 1]);
+        uint32_t cp;
+        size_t n = 1;
+        if (ch < 0x80 && !(pol__is_alnum(ch) || ch == '.' || ch == '_' || ch == '+' || ch == '-'))
+            break;
+        if (ch >= 0x80 && ((n = pol__cp_before(t, s, &cp)) < 2 || !pol__cp_alpha_letter(cp)))
+            break;
+        s -= n;
+    }
+    while (s < le && t[s] == '.')
+        s++;
+    if (s == le)
+        return 0;
+    if (e < len && t[e] == ' ')
+        e++;
+    int labels = 0;
+    size_t last_start = e, end = e;
+    for (size_t p = e; p < len && labels < 8;) {
+        size_t q = p;
+        while (q < len && (pol__is_alnum(U(t[q])) || t[q] == '-'))
+            q++;
+        if (q == p)
+            break;
+        labels++, last_start = p, end = q;
+        size_t d = obf_dot(t, len, q);
+        if (d == 0 || q + d >= len || !pol__is_alnum(U(t[q + d])))
+            break;
+        p = q + d;
+    }
+    if (labels < 2 || end - last_start < 2 || pol__glue_after(t, len, end))
+        return 0;
+    for (size_t q = last_start; q < end; q++)
+        if (!pol__is_alpha(U(t[q])))
+            return 0;
+    return pol__cands_push(c->cands, POL_PII_EMAIL_ADDRESS, s, end, 0.9);
 }
 
 /* ---- IPv4 / IPv6 ---- */
@@ -796,7 +864,7 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
         return 0;
     switch (rec) {
     case POL__REC_EMAIL:
-        return c->enabled[POL_PII_EMAIL_ADDRESS] ? rec_email(c, to) : 0;
+        return !c->enabled[POL_PII_EMAIL_ADDRESS] ? 0 : arg == 1 ? rec_email_obfuscated(c, to) : rec_email(c, to);
     case POL__REC_DIGITS:
         return pol__rec_digits(c, to);
     case POL__REC_IPV4:
