@@ -133,6 +133,9 @@ static const char *const w_ir[] = {"کد ملی",    "کدملی",         "كد
 static const char *const w_ph[] = {"tin", "taxpayer identification number", "bir", "taxpayer id", "tax id", "rdo", NULL};
 static const char *const w_bd[] = {"nid", "এনআইডি", "জাতীয় পরিচয়", NULL};
 static const char *const w_co[] = {"cédula", "cedula", "c.c", NULL};
+/* TW: national identity card (traditional and simplified forms, 分/份), its number, the residence certificate */
+static const char *const w_tw[] = {"身分證", "身份證", "身分证",    "身份证",      "統一證號",  "居留證",
+                                   "居留证", "tw id",  "taiwan id", "national id", "id number", NULL};
 
 typedef struct {
     pol__scanctx_t *c;
@@ -318,6 +321,13 @@ static int letter_led(nat_t *n, size_t w)
     /* IT carta d'identità elettronica: 2 letters + 5 digits + 2 letters */
     if ((e = pol__nat_wshape(t, len, w, wl, "UUdddddUU", v, &k, NULL)) && pol__nat_standalone(t, len, w, e, 0)) {
         PUSH(POL_PII_IT_IDENTITY_CARD, w, e, 0.5, w_it_card, 0);
+        return 0;
+    }
+    /* TW national id: a capital + 9 digits, the check of pol__nat_tw_id_ok. One random shape in 25 passes (the check digit,
+     * the gender digit), so only with a context word, as the weak checks: 0.4 + 0.35 (session 11) */
+    if ((e = pol__nat_wshape(t, len, w, wl, "Uddddddddd", v, &k, NULL)) && pol__nat_standalone(t, len, w, e, 0) &&
+        pol__nat_tw_id_ok(v) && near_word(t, len, w, e, w_tw)) {
+        PUSH(POL_PII_TW_NATIONAL_ID, w, e, 0.4, w_tw, 0);
         return 0;
     }
     /* DE Krankenversichertennummer: letter + 9 digits */

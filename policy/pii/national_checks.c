@@ -351,6 +351,20 @@ int pol__nat_nric_ok(const char *v)
     return tab[s % 11] == v[8];
 }
 
+int pol__nat_tw_id_ok(const char *v)
+{
+    /* letter values in alphabetical order: A=10 .. H=17, I=34, J=18 .. N=22, O=35, P=23 .. V=29, W=32, X=30, Y=31, Z=33 */
+    static const unsigned char val[26] = {10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21,
+                                          22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30, 31, 33};
+    if (v[0] < 'A' || v[0] > 'Z' || strchr("1289", v[1]) == NULL)
+        return 0;
+    int n = val[v[0] - 'A'], s = n / 10 + (n % 10) * 9;
+    for (int i = 1; i <= 8; i++)
+        s += (v[i] - '0') * (9 - i);
+    s += v[9] - '0';
+    return s % 10 == 0;
+}
+
 /* SG UEN for businesses (8 digits + letter) and local companies (yyyy + 5 digits + letter), ACRA weights */
 int pol__nat_uen_ok(const char *v, size_t n)
 {

@@ -53,6 +53,10 @@ int pol__nat_it_fiscal_ok(const char *v);
 int pol__nat_it_vat_ok(const char *d);
 /** PL PESEL: date with the century in the month (+80 1800s, +0, +20, +40, +60), weights 1 3 7 9 (Ustawa o ewidencji ludności) */
 int pol__nat_pesel_ok(const char *d);
+/** TW national id (中華民國國民身分證, 內政部 rule; session 11): a capital whose value A=10 .. Z=33 (I=34, O=35) gives two digits
+ * n1 n0, then 9 digits d1..d9 (d1 1/2 for men/women, 8/9 for the residence certificate numbers of 2021); n1 + 9*n0 +
+ * 8*d1 + 7*d2 + ... + 1*d8 + d9 = 0 mod 10. `v`: the 10 characters, the letter upper case */
+int pol__nat_tw_id_ok(const char *v);
 /** SG NRIC/FIN: weights 2 7 6 5 4 3 2, +4 for T/G, +3 for M; S/T table JZIHGFEDCBA, F/G/M table XWUTRQPNMLK (ICA) */
 int pol__nat_nric_ok(const char *v);
 /** SG UEN for businesses (8 digits + letter) and local companies (yyyy + 5 digits + letter), ACRA weights */

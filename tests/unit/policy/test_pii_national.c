@@ -148,6 +148,10 @@ static const case_t cases[] = {
     {"IR_NATIONAL_ID", "کد ملی من 0012345679 است", "0012345679", "کد ملی من 0012345678 است"},
     {"PH_TIN", "My TIN is 000-123-456-000", "000-123-456-000", "My TIN is 000-123-457-000"},
     {"BD_NID", "আমার এনআইডি নম্বর 1234567890123", "1234567890123", NULL},
+    /* session 11: the published example A123456789 and a computed one; only with a context word */
+    {"TW_NATIONAL_ID", "身分證字號 A123456789", "A123456789", "身分證字號 A123456788"},
+    {"TW_NATIONAL_ID", "我的身分證是F123456784，謝謝", "F123456784", "我的身分證是F323456784，謝謝"},
+    {"TW_NATIONAL_ID", "Taiwan ID: B220345675", "B220345675", "B220345675"}, /* bare: no context word, none */
 };
 
 static void test_valid_invalid(void **state)
@@ -452,6 +456,45 @@ static void test_fast_path_equivalence(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* session 11: TW_NATIONAL_ID on random ids. 20,000 random 10-character ids of letters and digits, mixed case and upper
+ * case, after "request id", and 20,000 random ids of its exact shape (a capital and 9 digits) with no context word: none
+ * may be a TW national id (one shape in 25 passes its check, so the rule needs a context word). */
+static void test_tw_random_ids(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(NULL);
+    int tw = pol_pii_type_by_name(f->e, "TW_NATIONAL_ID", 14);
+    assert_true(tw >= 0);
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned long long rng = 0x2545F4914F6CDD1Dull;
+    long hits[3] = {0, 0, 0};
+    char buf[64];
+    for (int kind = 0; kind < 3; kind++)
+        for (int i = 0; i < 20000; i++) {
+            char id[11];
+            for (int j = 0; j < 10; j++) {
+                rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+                if (kind == 2)
+                    id[j] = j == 0 ? (char)('A' + rng % 26) : (char)('0' + rng % 10);
+                else
+                    id[j] = alnum[rng % (kind == 0 ? 62 : 26)];
+                if (kind == 1 && j > 0 && rng % 3 == 0)
+                    id[j] = (char)('0' + rng % 10);
+            }
+            id[10] = 0;
+            snprintf(buf, sizeof(buf), kind == 2 ? "ref %s ok" : "request id %s", id);
+            const pol_pii_entity_t *ents;
+            size_t n;
+            assert_int_equal(pol_pii_scan(f->e, f->s, buf, strlen(buf), &ents, &n), 0);
+            for (size_t k = 0; k < n; k++)
+                hits[kind] += ents[k].type == tw;
+        }
+    print_message("TW_NATIONAL_ID on 20,000 random ids: mixed case %ld, upper case %ld, bare shape %ld\n", hits[0], hits[1],
+                  hits[2]);
+    assert_int_equal(hits[0] + hits[1] + hits[2], 0);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_equivalence),
         cmocka_unit_test(test_mac_dotted),
         cmocka_unit_test(test_us_prefixed_after_verb),
+        cmocka_unit_test(test_tw_random_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
