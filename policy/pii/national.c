@@ -84,8 +84,60 @@ static const char *const w_uk_pass[] = {"passport", NULL};
 static const char *const w_itin[] = {"itin", "taxpayer", "tax id", NULL};
 static const char *const w_npi[] = {"npi", "provider", NULL};
 static const char *const w_mbi[] = {"mbi", "medicare", NULL};
-static const char *const w_bank[] = {"account number",   "account no",      "acct", "bank account",
-                                     "checking account", "savings account", NULL};
+/* account words of the languages the engine reads (session 11: a bank account number after a non-English label was
+ * missed: de, fr, es, it, pt, nl, pl, tr, id/ms, vi, ko, ja, zh, ru, uk, ar, he, hi, th, sw) */
+static const char *const w_bank[] = {"account number",
+                                     "account no",
+                                     "acct",
+                                     "bank account",
+                                     "checking account",
+                                     "savings account",
+                                     "kontonummer",
+                                     "konto-nr",
+                                     "kontonr",
+                                     "bankverbindung",
+                                     "numéro de compte",
+                                     "n° de compte",
+                                     "compte bancaire",
+                                     "número de cuenta",
+                                     "cuenta bancaria",
+                                     "numero di conto",
+                                     "conto corrente",
+                                     "número da conta",
+                                     "conta corrente",
+                                     "conta bancária",
+                                     "rekeningnummer",
+                                     "numer konta",
+                                     "nr konta",
+                                     "hesap numarası",
+                                     "hesap no",
+                                     "nomor rekening",
+                                     "no. rekening",
+                                     "rekening",
+                                     "no akaun",
+                                     "nombor akaun",
+                                     "số tài khoản",
+                                     "stk",
+                                     "계좌번호",
+                                     "계좌",
+                                     "口座番号",
+                                     "银行账号",
+                                     "账号",
+                                     "帳號",
+                                     "银行卡号",
+                                     "номер счета",
+                                     "номер счёта",
+                                     "расчетный счет",
+                                     "номер рахунку",
+                                     "рахунок",
+                                     "رقم الحساب",
+                                     "מספר חשבון",
+                                     "खाता संख्या",
+                                     "खाता नंबर",
+                                     "เลขที่บัญชี",
+                                     "เลขบัญชี",
+                                     "namba ya akaunti",
+                                     NULL};
 static const char *const w_aba[] = {"routing", "aba", "rtn", NULL};
 static const char *const w_mac[] = {"mac", "hardware address", "physical address", "ethernet", NULL};
 static const char *const w_dea[] = {"dea", "certificate", "license", "licence", NULL};
@@ -920,14 +972,25 @@ static int numbers_at(nat_t *n, size_t s, size_t nd)
             if (e > best_e)
                 best_e = e;
         }
-        /* US bank account: 8-17 digits, only after an account word */
-        if (best_e == 0 && round == 0) {
-            size_t e = s;
-            while (e < len && pol__is_digit(U(t[e])) && e - s <= 17)
-                e++;
-            size_t from = s > 32 ? s - 32 : 0;
-            if (e - s >= 8 && e - s <= 17 && pol__nat_standalone(t, len, s, e, 0) && pol__has_word(t, from, s, w_bank))
-                PUSH(POL_PII_US_BANK_NUMBER, s, e, 0.6, NULL, 0);
+        /* bank account: 8-20 digits (US 8-17, a Russian account 20), only after an account word; also when a weak identifier format
+         * validated the same digits (session 11: "Kontonummer ist 1532013000" passed one bare below the threshold and no account
+         * was reported) */
+        if (round == 0) {
+            size_t e = s, nbd = 0;
+            while (e < len && pol__is_digit(U(t[e])) && e - s <= 20)
+                e++, nbd++;
+            /* a number grouped by hyphens as banks print it ("110-234-567890", Korea; session 11): 2-4 groups, 10-20 digits */
+            size_t eg = e, ng = nbd;
+            for (int g = 0; g < 3 && eg + 1 < len && t[eg] == '-' && pol__is_digit(U(t[eg + 1])); g++) {
+                eg++;
+                while (eg < len && pol__is_digit(U(t[eg])) && ng <= 20)
+                    eg++, ng++;
+            }
+            if (eg > e && ng >= 10 && ng <= 20)
+                e = eg, nbd = ng;
+            size_t from = s > 40 ? s - 40 : 0;
+            if (nbd >= 8 && nbd <= 20 && pol__nat_standalone(t, len, s, e, 0) && pol__has_word(t, from, s, w_bank))
+                PUSH(POL_PII_US_BANK_NUMBER, s, e, 0.8, NULL, 0); /* the label is explicit: over a bare phone shape */
         }
         /* the next number of a space-separated list of identifiers */
         if (best_e == 0 || !(best_e + 1 < len && t[best_e] == ' ' && pol__is_digit(U(t[best_e + 1]))))

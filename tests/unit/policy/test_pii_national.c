@@ -89,6 +89,12 @@ static const case_t cases[] = {
     {"US_NPI", "NPI 1234567893", "1234567893", "NPI 1234567894"},
     {"US_MBI", "MBI 1EG4-TE5-MK73", "1EG4-TE5-MK73", "MBI 1SG4-TE5-MK73"},
     {"US_BANK_NUMBER", "bank account 12345678901234", "12345678901234", NULL},
+    /* session 11: account labels of other languages, hyphen-grouped numbers, a number that also passes a weak format */
+    {"US_BANK_NUMBER", "Meine Kontonummer ist 1532013000, danke", "1532013000", "Meine Bestellnummer ist 1532013000, danke"},
+    {"US_BANK_NUMBER", "계좌번호 333-12-4567890 (국민은행)", "333-12-4567890", "주문번호 333-12-4567890"},
+    {"US_BANK_NUMBER", "số tài khoản 0451000123456 Vietcombank", "0451000123456", "mã đơn 0451000123456"},
+    {"US_BANK_NUMBER", "rekening BCA 7712345678 a.n. Budi", "7712345678", "pesanan BCA 7712345678"},
+    {"US_BANK_NUMBER", "номер счета 40817810099910004312", "40817810099910004312", NULL},
     {"ABA_ROUTING_NUMBER", "routing number 121000358", "121000358", "routing number 121000359"},
     {"MAC_ADDRESS", "MAC 00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E", "MAC 00:00:00:00:00:00"},
     {"MAC_ADDRESS", "mac 0a-23-f5-67-89-ac", "0a-23-f5-67-89-ac", NULL},
