@@ -960,8 +960,28 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             else
                 break;
         }
-        if (words == 0)
-            return 0;
+        if (words == 0) {
+            /* Russian and Ukrainian also write the type word after the name, an adjective ("Лиговский проспект, д. 30",
+             * "Тверская улица, 7"; session 11): a capitalised Cyrillic word ending in -ий -ый -ой -ая -яя -ое -ка -на -ва before
+             * the type word, then the house number */
+            static const char *const adj[] = {"ий", "ый", "ой", "ая", "яя", "ое", "ка", "на", "ва", NULL};
+            size_t ne = s, ns;
+            uint32_t cp;
+            if (ne < 8 || t[ne - 1] != ' ' || U(t[ne - 2]) < 0x80)
+                return 0;
+            ne--;
+            for (ns = ne; ns > 0 && letter_before(t, ns) == 2;)
+                ns -= 2;
+            if (ne - ns < 8 || pol__cp_at(t, c->len, ns, &cp) != 2 || cp < 0x0400 || cp > 0x042F)
+                return 0;
+            int ok = 0;
+            for (int k = 0; adj[k] != NULL && !ok; k++)
+                ok = memcmp(t + ne - 4, adj[k], 4) == 0;
+            if (!ok)
+                return 0;
+            s = ns;
+            q = to - 1;
+        }
         size_t r = q;
         if (r < c->len && t[r] == ',')
             r++;

@@ -1414,6 +1414,31 @@ static void test_obfuscated_email(void **state)
         assert_int_equal(count_type(f, neg[i], POL_PII_EMAIL_ADDRESS), 0);
 }
 
+/* session 11: a Russian or Ukrainian street whose type word follows the name. Each positive was missed before; the
+ * negatives have the type word without an adjective name before it or without a house number. */
+static void test_streets_type_after_name(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"Доставка: Невский проспект, д. 28, кв. 4", "Невский проспект, д. 28"},
+        {"Жду по адресу Садовая улица, 12", "Садовая улица, 12"},
+        {"Адреса: Соборна вулиця, 5", "Соборна вулиця, 5"},
+    };
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
+        size_t n, st, en;
+        const pol_pii_entity_t *ents = fx_scan_at(f, pos[i][0], pos[i][1], &n, &st, &en);
+        int hit = 0;
+        for (size_t k = 0; k < n; k++)
+            hit |= ents[k].type == POL_PII_LOCATION && ents[k].start <= st && ents[k].end >= en;
+        if (!hit)
+            print_message("  wanted LOCATION over '%s' in '%s'\n", pos[i][1], pos[i][0]);
+        assert_true(hit);
+    }
+    static const char *const neg[] = {"Это проспект, 5 минут пешком", "Новый проспект, без номера", "мы шли по улице, 3 часа"};
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_LOCATION), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1447,6 +1472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_latin_payee_relation_signoff, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_thai_khun_and_pom, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_obfuscated_email, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_streets_type_after_name, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
