@@ -1439,6 +1439,16 @@ static void test_streets_type_after_name(void **state)
         assert_int_equal(count_type(f, neg[i], POL_PII_LOCATION), 0);
 }
 
+/* session 11: a Mir card (2200-2204, Luhn) and an ISBN-10 / ISSN after their numbered label. The card was missed and the
+ * ISBN-10 was a phone number before. */
+static void test_mir_card_and_isbn10(void **state)
+{
+    fx_t *f = *state;
+    assert_true(found(f, "оплата картой 2200 1234 5678 9019", "2200 1234 5678 9019", POL_PII_CREDIT_CARD));
+    assert_int_equal(count_type(f, "ISBN-10 0-19-852663-6; ISSN 1234-5679", POL_PII_PHONE_NUMBER), 0);
+    assert_int_equal(count_type(f, "see ISBN-13 978-0-19-852663-6", POL_PII_PHONE_NUMBER), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1473,6 +1483,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thai_khun_and_pom, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_obfuscated_email, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_type_after_name, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_mir_card_and_isbn10, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
