@@ -92,45 +92,13 @@ int pol__rec_postcode_uk(pol__scanctx_t *c, size_t to)
  * while they parse, so the whole address is one span (before, the street alone was replaced and
  * the unit, city and region stayed in the prompt). */
 
-static const char *const unit_words[] = {"Apt",
-                                         "Apartment",
-                                         "Suite",
-                                         "Ste",
-                                         "Unit",
-                                         "Flat",
-                                         "Floor",
-                                         "Fl",
-                                         "Room",
-                                         "Rm",
-                                         "Bldg",
-                                         "No",
-                                         "Wohnung",
-                                         "Whg",
-                                         "App",
-                                         "Appt",
-                                         "Apto",
-                                         "apto",
-                                         "piso",
-                                         "Piso",
-                                         "Interno",
-                                         "int",
-                                         "Scala",
-                                         "Sala",
-                                         "sala",
-                                         "Bloco",
-                                         "bloco",
-                                         "andar",
-                                         "Etage",
-                                         "bus",
-                                         "Bus",
-                                         "Bte",
-                                         "bte",
-                                         "Esc",
-                                         "Escalera",
-                                         "m",
-                                         "lok",
-                                         "\xd0\xba\xd0\xb2",
-                                         /* pl mieszkanie, lokal; ru квартира */ NULL};
+static const char *const unit_words[] = {"Apt", "Apartment", "Suite", "Ste", "Unit", "Flat", "Floor", "Fl", "Room", "Rm", "Bldg",
+                                         "No", "Wohnung", "Whg", "App", "Appt", "Apto", "apto", "piso", "Piso", "Interno", "int",
+                                         "Scala", "Sala", "sala", "Bloco", "bloco", "andar", "Etage", "bus", "Bus", "Bte", "bte",
+                                         "Esc", "Escalera", "m", "lok", "\xd0\xba\xd0\xb2",
+                                         /* pl mieszkanie, lokal; ru квартира */
+                                         /* id/ms neighbourhood and hamlet units ("RT 03/RW 05"; session 11) */
+                                         "RT", "RW", NULL};
 static const char *const place_stop[] = {
     "The",   "This",    "That",   "These",    "I",        "We",       "You",      "He",    "She",   "It",      "They",
     "My",    "Our",     "Your",   "Please",   "Thanks",   "Thank",    "Call",     "And",   "But",   "Or",      "If",
@@ -281,6 +249,22 @@ static size_t address_tail(const char *t, size_t len, size_t e)
                                             "Nederland", "Brazil",        "Brasil", "Portugal",       "Canada",  "Australia",
                                             NULL};
     int cities = 0, last = 0; /* last step: 1 unit, 2 postcode, 3 city, 4 region */
+    /* the flat or building part glued to the house number: "84/92", "1511/230", "452-III", "12-14" (session 11: the span
+     * stopped at the slash or hyphen, under half of the address) */
+    if (e > 0 && e + 1 < len && pol__is_digit(U(t[e - 1])) && (t[e] == '/' || t[e] == '-') && pol__is_alnum(U(t[e + 1]))) {
+        size_t q = e + 1;
+        while (q < len && pol__is_alnum(U(t[q])) && q - e <= 5)
+            q++;
+        if (q - e <= 5 && !pol__glue_after(t, len, q))
+            e = q;
+    }
+    /* Finnish and Swedish staircase and flat after the house number: "12 B 7", "5 A 12" */
+    if (e > 0 && e + 3 < len && pol__is_digit(U(t[e - 1])) && t[e] == ' ' && pol__is_upper(U(t[e + 1])) && t[e + 2] == ' ' &&
+        pol__is_digit(U(t[e + 3]))) {
+        size_t q = digits_end(t, len, e + 3);
+        if (q - e <= 7 && !pol__glue_after(t, len, q))
+            e = q;
+    }
     for (int step = 0; step < 7; step++) {
         size_t p = e;
         int comma = 0, dash = 0;
@@ -288,13 +272,13 @@ static size_t address_tail(const char *t, size_t len, size_t e)
             comma = 1, p++;
         if (p + 2 < len && t[p] == ' ' && t[p + 1] == '-' && t[p + 2] == ' ')
             dash = 1, p += 3;
-        else if (p < len && t[p] == ' ')
-            p++;
+        else if (p < len && (t[p] == ' ' || (t[p] == '/' && last == 1)))
+            p++; /* '/' between two units: "RT 03/RW 05" */
         if (p == e || p >= len)
             break;
         size_t q, w;
         /* unit: "Apt 4B", "Flat 3", "# 12", "3º B" */
-        if ((comma || last == 0) && (w = list_word_at(t, len, p, unit_words)) != 0) {
+        if ((comma || last == 0 || (last == 1 && t[p - 1] == '/')) && (w = list_word_at(t, len, p, unit_words)) != 0) {
             q = p + w;
             if (q < len && t[q] == '.')
                 q++;

@@ -104,18 +104,24 @@ static int postcode_or_iban_at(const char *t, size_t len, size_t cs)
     return r;
 }
 
-/* A German or Dutch street word (straße strasse str. weg allee platz gasse ring damm straat
- * gracht laan plein kade singel dijk) ends right before the space before the digits at cs: the
- * pattern has no word boundary, so this tests the last three bytes of each ("ring" also ends
- * "during"); a necessary condition, the window database matches exactly */
+/* A German, Dutch or Nordic street word (straße strasse str. weg allee platz gasse ring damm straat
+ * gracht laan plein kade singel dijk gade vej gatan vägen veien tie katu kuja) ends right before the space before the digits at cs:
+ * the pattern has no word boundary, so this tests the last three bytes of each ("ring" also ends "during"); a necessary condition,
+ * the window database matches exactly */
 static int street_word_end(const char *t, size_t cs)
 {
     if (cs < 4)
         return 0;
     unsigned char z = U(t[cs - 2]), y = U(t[cs - 3]), x = U(t[cs - 4]);
     switch (z) {
-    case 'e': /* straße (ß = C3 9F), strasse, gasse, allee, kade */
-        return y == 0x9F || (y == 's' && x == 's') || (y == 'e' && x == 'l') || (y == 'd' && x == 'a');
+    case 'e': /* straße (ß = C3 9F), strasse, gasse, allee, kade, gade, tie */
+        return y == 0x9F || (y == 's' && x == 's') || (y == 'e' && x == 'l') || (y == 'd' && x == 'a') || (y == 'i' && x == 't');
+    case 'j':
+        return y == 'e' && x == 'v'; /* vej */
+    case 'u':
+        return y == 't' && x == 'a'; /* katu */
+    case 'a':
+        return y == 'j' && x == 'u'; /* kuja */
     case '.':
         return y == 'r' && x == 't'; /* str. */
     case 'g':
@@ -126,8 +132,8 @@ static int street_word_end(const char *t, size_t cs)
         return y == 'm' && x == 'a'; /* damm */
     case 't':
         return (y == 'a' && x == 'a') || (y == 'h' && x == 'c'); /* straat, gracht */
-    case 'n':
-        return (y == 'a' && x == 'a') || (y == 'i' && x == 'e'); /* laan, plein */
+    case 'n':                                                    /* laan, plein, gatan, vägen, veien */
+        return (y == 'a' && x == 'a') || (y == 'i' && x == 'e') || (y == 'a' && x == 't') || (y == 'e' && (x == 'g' || x == 'i'));
     case 'l':
         return y == 'e' && x == 'g'; /* singel */
     case 'k':

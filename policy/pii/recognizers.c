@@ -67,7 +67,9 @@ static const pol__pattern_t patterns[] = {
     {"[A-Z]\\d[A-Z0-9]? ?\\d[ABD-HJLNP-UW-Z]{2}", 0, POL__REC_POSTCODE_UK, 0, POL__DB_WIN},
     {" (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Terrace|Parkway|Pkwy|Highway|Hwy|Place|Pl|Way|"
      "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0, POL__DB_C},
-    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm|straat|gracht|laan|plein|kade|singel|dijk)\\s\\d{1,4}", 0,
+    /* session 11: and the Danish, Swedish, Norwegian and Finnish suffixes ("Nørrebrogade 44", "Mannerheimintie 12") */
+    {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm|straat|gracht|laan|plein|kade|singel|dijk|gade|vej|"
+     "gatan|v\xc3\xa4gen|veien|tie|katu|kuja)\\s\\d{1,4}", 0,
      POL__REC_STREET, 1, POL__DB_WIN},
     /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"

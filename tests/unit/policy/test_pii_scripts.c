@@ -1449,6 +1449,35 @@ static void test_mir_card_and_isbn10(void **state)
     assert_int_equal(count_type(f, "see ISBN-13 978-0-19-852663-6", POL_PII_PHONE_NUMBER), 0);
 }
 
+/* session 11: the flat or building part glued to a house number ("84/92", "452-III"), two units joined by '/' ("RT 03/RW
+ * 05"), a Finnish staircase and flat ("12 B 7"), and the Danish / Swedish / Norwegian / Finnish street suffixes. The span
+ * stopped at the slash, hyphen or staircase before (under half of the address), or there was none. */
+static void test_address_tails_nordic_streets(void **state)
+{
+    fx_t *f = *state;
+    static const char *const pos[][2] = {
+        {"adres: ul. Piękna 68/70 m. 3, 00-672 Warszawa", "ul. Piękna 68/70 m. 3, 00-672 Warszawa"},
+        {"Prinsengracht 263-II, 1016 GV Amsterdam", "Prinsengracht 263-II, 1016 GV Amsterdam"},
+        {"alamat Jl. Sudirman No. 5, RT 01/RW 02, Bandung", "RT 01/RW 02"},
+        {"osoite Aleksanterinkatu 15 A 3, 00100 Helsinki", "Aleksanterinkatu 15 A 3, 00100 Helsinki"},
+        {"bor på Vesterbrovej 12, 1620 København", "Vesterbrovej 12, 1620 København"},
+        {"adress Kungsvägen 7, 181 30 Lidingö", "Kungsvägen 7"},
+    };
+    for (size_t i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
+        size_t n, st, en;
+        const pol_pii_entity_t *ents = fx_scan_at(f, pos[i][0], pos[i][1], &n, &st, &en);
+        int hit = 0;
+        for (size_t k = 0; k < n; k++)
+            hit |= ents[k].type == POL_PII_LOCATION && ents[k].start <= st && ents[k].end >= en;
+        if (!hit)
+            print_message("  wanted LOCATION over '%s' in '%s'\n", pos[i][1], pos[i][0]);
+        assert_true(hit);
+    }
+    static const char *const neg[] = {"Tie 3 knots in the rope", "the ratio is 84/92 overall", "version 452-III of the map"};
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        assert_int_equal(count_type(f, neg[i], POL_PII_LOCATION), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1484,6 +1513,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_obfuscated_email, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_type_after_name, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_mir_card_and_isbn10, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_address_tails_nordic_streets, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
