@@ -1,5 +1,6 @@
 /*
- * Scans tests/data/pii/probe10.jsonl, the second holdout: a blind probe written by hand in session 10 (2026-12-07) before
+ * Scans tests/data/pii/probe10.jsonl and probe11.jsonl (session 11's blind probe, made the same way: gen_probe11.py), the
+ * second and third holdouts. probe10.jsonl, the second holdout: a blind probe written by hand in session 10 (2026-12-07) before
  * reading how the recognizers treat each case (tests/data/pii/gen_probe10.py says how it was made): chat and image
  * prompts in 26 languages and scripts with personal data glued to the script, full-width and non-ASCII digits, local
  * address formats, national identifiers with valid check digits, IBANs, dates of birth, percent-encoded values, and
@@ -27,8 +28,9 @@ static const char *const types[NT] = {"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "
  * measured micro 0.939: see docs/internals/pii.md "Quality") */
 static const double type_floor10[NT] = {0.99, 0.97, 0.99, 0.99, 0.94, 0.99, 0.94, 0.99, 0.99};
 /* probe11 (session 11): floors just below the figures measured after session 11's fixes (the untouched engine measured
- * micro PROBE11_BASE: docs/BENCHMARKS.md "PII, session 11"; the after figure is overstated, its misses were read) */
-static const double type_floor11[NT] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+ * micro 0.839, PERSON 0.709: docs/BENCHMARKS.md "PII, session 11"; the after figure, micro 0.944, is overstated: its
+ * misses were read while the causes were fixed) */
+static const double type_floor11[NT] = {0.97, 0.96, 0.99, 0.99, 0.91, 0.92, 0.91, 0.82, 0.99};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -201,7 +203,7 @@ static void test_probe10_floors(void **state)
 static void test_probe11_floors(void **state)
 {
     (void)state;
-    run_probe("probe11.jsonl", type_floor11, 0.0, 100);
+    run_probe("probe11.jsonl", type_floor11, 0.935, 3);
 }
 
 int main(void)
