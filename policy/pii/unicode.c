@@ -247,6 +247,36 @@ static unsigned char pct_at(const char *t, size_t len, size_t i, size_t *n)
     return (unsigned char)((h - '0') << 4 | lv);
 }
 
+/* Backslash escapes of programming languages and JSON: a string literal, a log line or a JSON document quoted as text
+ * writes `jane.doe\u0040example.com`, `\x2B1 415 555 0132` (JSON RFC 8259 section 7, ECMAScript, Python, C), and
+ * whoever reads it (a model included) reads the address and the number. The ASCII byte the escape at t[i] ('\\')
+ * stands for: `\uXXXX` (*n = 6) and `\UXXXXXXXX` (*n = 10) of a printable ASCII code point or of one norm_of maps,
+ * `\xHH` (*n = 4) of a printable ASCII byte; else 0 (*n = 1): `\n`, `\\`, `C:\Users`, `\u5f20` (a character outside
+ * ASCII stays as written: the copy writes one byte per escape; JSON documents in a string are decoded by the JSON
+ * walker before the scan). An escape preceded by another backslash is one too (`\\u0040` reads as `\` and `@` to a
+ * reader who unescapes twice, as JSON inside JSON is). */
+static unsigned char bsl_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    *n = 1;
+    if (i + 3 >= len || t[i] != '\\')
+        return 0;
+    unsigned char k = U(t[i + 1]);
+    size_t digits = k == 'u' ? 4 : k == 'U' ? 8 : k == 'x' ? 2 : 0;
+    if (digits == 0 || i + 2 + digits > len)
+        return 0;
+    uint32_t cp = 0;
+    for (size_t j = 0; j < digits; j++) {
+        unsigned char c = U(t[i + 2 + j]), lc = c | 0x20u;
+        if (!pol__is_hex(c))
+            return 0;
+        cp = cp << 4 | (uint32_t)(c <= '9' ? c - '0' : lc - 'a' + 10);
+    }
+    unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : k != 'x' && cp > 0x7E && cp <= 0xFFFF ? norm_of(cp) : 0;
+    if (a != 0)
+        *n = 2 + digits;
+    return a;
+}
+
 /* Where a token ends: ASCII space and controls, quotes, brackets, `|`, `\\` and every byte >= 0x80 (a URL glued to
  * Chinese prose starts after it). */
 static int tok_delim(unsigned char b)
@@ -285,7 +315,7 @@ static int in_url(const char *t, size_t len, size_t i, url_scan_t *st)
     return st->url;
 }
 
-/* What the normalisation writes for the candidate at t[i] (a lead byte, '&' or '%'), *n its length. */
+/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%' or '\\'), *n its length. */
 static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st)
 {
     if (t[i] == '%') {
@@ -294,12 +324,13 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
             return *n = 1, 0;
         return a;
     }
-    return t[i] == '&' ? ent_at(t, len, i, n) : norm_at(t, len, i, n);
+    return t[i] == '&' ? ent_at(t, len, i, n) : t[i] == '\\' ? bsl_at(t, len, i, n) : norm_at(t, len, i, n);
 }
 
 /* escape kinds a text holds (normalize_from's esc) */
 #define ESC_AMP 1
 #define ESC_PCT 2
+#define ESC_BSL 4
 
 /* Position of the first byte at or after i that can start a mapped code point (C2-EF), a character reference ('&',
  * esc & ESC_AMP) or a percent-escape ('%', esc & ESC_PCT), or len: one byte a step (texts with an '&' or a '%' only). */
@@ -307,7 +338,8 @@ static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 {
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
-        if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b >= 0xC2 && b <= 0xEF))
+        if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b == '\\' && (esc & ESC_BSL)) ||
+            (b >= 0xC2 && b <= 0xEF))
             return i;
     }
     return len;
@@ -318,14 +350,15 @@ static int esc_kinds(const char *t, size_t len, size_t from)
 {
     return from >= len ? 0
                        : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
-                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0);
+                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0) |
+                             (memchr(t + from, '\\', len - from) != NULL ? ESC_BSL : 0);
 }
 
 /* The next candidate of the fast copy in a text with escapes: the nearest of the next '&' / '%' (memchr) and the next
  * lead of a mapped code point (next_norm_lead, SSE2), each remembered until passed, so a text with escapes is not
  * walked byte by byte (a '%' of "50%" or "%d" in a prompt cost a byte loop over the rest of its text) */
 typedef struct {
-    size_t amp, pct, lead;
+    size_t amp, pct, bsl, lead;
 } cand_cursor_t;
 
 static size_t next_norm_lead(const char *t, size_t len, size_t i);
@@ -342,11 +375,17 @@ static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_curso
         const char *p = i < len ? memchr(t + i, '%', len - i) : NULL;
         k->pct = p != NULL ? (size_t)(p - t) : len;
     }
+    if ((esc & ESC_BSL) && (k->bsl == SIZE_MAX || k->bsl < i)) {
+        const char *p = i < len ? memchr(t + i, '\\', len - i) : NULL;
+        k->bsl = p != NULL ? (size_t)(p - t) : len;
+    }
     size_t j = leads ? k->lead : len;
     if ((esc & ESC_AMP) && k->amp < j)
         j = k->amp;
     if ((esc & ESC_PCT) && k->pct < j)
         j = k->pct;
+    if ((esc & ESC_BSL) && k->bsl < j)
+        j = k->bsl;
     return j;
 }
 
@@ -357,7 +396,7 @@ static size_t first_esc(const char *t, size_t len, size_t f)
     if (esc == 0)
         return f;
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     for (size_t i = next_cand(t, f, 0, esc, &k, 0), n; i < f; i = next_cand(t, f, i + 1, esc, &k, 0))
         if (map_at(t, len, i, &n, &st) != 0)
             return i;
@@ -604,7 +643,7 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     nm->len = 0;
     nm->nshift = 0;
     if (f == len)
@@ -670,7 +709,7 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
     size_t f = first_norm_ref(t, len, scripts);
     url_scan_t st = {SIZE_MAX, 0};
     for (size_t i = 0, n; i < f; i++)
-        if ((t[i] == '&' || t[i] == '%') && map_at(t, len, i, &n, &st) != 0) {
+        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\') && map_at(t, len, i, &n, &st) != 0) {
             f = i;
             break;
         }
