@@ -918,6 +918,46 @@ static void test_backslash_escapes(void **state)
     }
 }
 
+/* session 11: the letters and digits of fancy-text generators (Mathematical Alphanumeric Symbols, U+1D400-1D7FF:
+ * compatibility <font> forms of ASCII letters and digits) and the small commercial at (U+FE6B) are read as the ASCII
+ * they stand for; every positive here was missed before, and emoji and math stay as they are */
+static void test_math_alphanumerics(void **state)
+{
+    fx_t *f = *state;
+    /* 𝟒𝟏𝟏𝟏 𝟏𝟏𝟏𝟏 𝟏𝟏𝟏𝟏 𝟏𝟏𝟏𝟏 (bold digits) */
+    const char *card = "\xf0\x9d\x9f\x92\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f \xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f"
+                       "\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f \xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f "
+                       "\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f";
+    char text[256];
+    snprintf(text, sizeof(text), "card %s declined", card);
+    assert_true(found(f, text, card, POL_PII_CREDIT_CARD));
+    /* 𝐣𝐚𝐧𝐞@𝐞𝐱𝐚𝐦𝐩𝐥𝐞.𝐜𝐨𝐦 (bold letters) */
+    const char *mail = "\xf0\x9d\x90\xa3\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7\xf0\x9d\x90\x9e@\xf0\x9d\x90\x9e\xf0\x9d\x90\xb1"
+                       "\xf0\x9d\x90\x9a\xf0\x9d\x90\xa6\xf0\x9d\x90\xa9\xf0\x9d\x90\xa5\xf0\x9d\x90\x9e.\xf0\x9d\x90\x9c"
+                       "\xf0\x9d\x90\xa8\xf0\x9d\x90\xa6";
+    snprintf(text, sizeof(text), "mail %s \xf0\x9f\x99\x82", mail);
+    assert_true(found(f, text, mail, POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f,
+                      "write to jane.doe\xef\xb9\xab"
+                      "example.com",
+                      "jane.doe\xef\xb9\xab"
+                      "example.com",
+                      POL_PII_EMAIL_ADDRESS));
+    /* the copy: one ASCII byte per 4-byte letter, offsets mapped back */
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    assert_int_equal(pol__normalize(&nm, mail, strlen(mail), &scripts), 1);
+    assert_int_equal(nm.len, strlen("jane@example.com"));
+    assert_memory_equal(nm.buf, "jane@example.com", nm.len);
+    assert_int_equal(pol__norm_end(&nm, nm.len), strlen(mail));
+    free(nm.buf);
+    free(nm.shift);
+    /* emoji, math italic x, Greek math letters: no copy, nothing found */
+    const char *u = "party \xf0\x9f\x8e\x89\xf0\x9f\x8e\x89 and \xf0\x9d\x9b\xbc + \xf0\x9f\x98\x80";
+    assert_int_equal(pol__normalize(&nm, u, strlen(u), &scripts), 0);
+    assert_int_equal(pol__norm_selftest(), 0);
+}
+
 /* session 10: an order, invoice or waybill number in 20 languages, with the number label before it ("numer zamówienia",
  * "Número de pedido", "注文番号"): 16 of these were phone numbers before (inflected and compound forms, languages without
  * a negative word, a supporting word such as "número" outweighing the label, "番号" read as "号") */
@@ -1347,6 +1387,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_character_references, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_percent_escapes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_backslash_escapes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_math_alphanumerics, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_numbers_many_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_more_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_uk_ru_types, fx_setup, fx_teardown),
