@@ -12,11 +12,11 @@
  */
 #include "gateway/privacy.h"
 #include "common/log.h"
+#include "common/pct.h"
 #include "gateway/privacy_internal.h"
 
 #include "policy/restore.h"
 
-#include <ctype.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -500,8 +500,8 @@ static size_t nfindings(const pol_pii_session_t *ss)
 static int has_pct_escape(const char *s, size_t n)
 {
     const char *end = s + n;
-    for (const char *p = s; (p = memchr(p, '%', (size_t)(end - p))) != NULL && end - p > 2; p++)
-        if (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]))
+    for (const char *p = s; (p = memchr(p, '%', (size_t)(end - p))) != NULL; p++)
+        if (gw_pct_at(s, n, (size_t)(p - s)) >= 0)
             return 1;
     return 0;
 }
@@ -516,17 +516,9 @@ static int encoded_pii(scrub_ctx_t *c, where_t *wh, const char *f, size_t fl)
 {
     gw_buf_t *d = &c->scratch->pct;
     gw_buf_reset(d);
-    for (size_t i = 0; i < fl; i++) {
-        char ch = f[i];
-        if (ch == '%' && fl - i > 2 && isxdigit((unsigned char)f[i + 1]) && isxdigit((unsigned char)f[i + 2])) {
-            char hx[3] = {f[i + 1], f[i + 2], '\0'};
-            ch = (char)strtol(hx, NULL, 16);
-            i += 2;
-        }
-        if (gw_buf_append(d, &ch, 1) != 0) {
-            c->failed = 1;
-            return GW_E_INTERNAL;
-        }
+    if (gw_pct_decode_append(d, f, fl, 0) != 0) {
+        c->failed = 1;
+        return GW_E_INTERNAL;
     }
     const pol_pii_engine_t *e = c->pv->engine;
     const pol_pii_entity_t *ents;
