@@ -740,6 +740,9 @@ static int on_file_string(scrub_ctx_t *c, const prov_file_field_t *ff, where_t *
     }
     if (typed == 2) /* a text document's text (Anthropic source type "text") */
         return on_any_string(c, wh, s, len, replacement);
+    if (ff->kind == PROV_FILE_URI &&
+        ((len >= 8 && strncasecmp(s, "https://", 8) == 0) || (len >= 7 && strncasecmp(s, "http://", 7) == 0)))
+        return on_any_string(c, wh, s, len, replacement); /* a link the provider fetches: text to aigw */
     pol_payload_t pl;
     if (pol_payload_classify_file(s, len, &pl, &c->scratch->dec) != 0) {
         c->failed = 1;

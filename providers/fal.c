@@ -239,6 +239,14 @@ static const prov_out_skip_t fal_output_skip[] = {
     {"response_url", PROV_OUT_STRUCT}, {"cancel_url", PROV_OUT_STRUCT}, {"**.content_type", PROV_OUT_STRUCT},
     {"**.url", PROV_OUT_MEDIA},        {"prompt", PROV_OUT_ECHO},       {NULL, 0}};
 
+/* File inputs (provider.h file_fields): fal endpoints name theirs `*_url` (fal.md "Where user data lives": https URLs
+ * or base64 data: URIs; `image_url`, `mask_url`, `image_urls[]`, `audio_url`, `video_url`, `reference_image_url`). A URL
+ * is text (fal fetches it); anything else is a file sorted by its bytes at any length. */
+static const prov_file_field_t fal_file_fields[] = {{"image_url", PROV_FILE_URI},       {"mask_url", PROV_FILE_URI},
+                                                    {"image_urls.*", PROV_FILE_URI},    {"audio_url", PROV_FILE_URI},
+                                                    {"video_url", PROV_FILE_URI},       {"reference_image_url", PROV_FILE_URI},
+                                                    {"input_image_url", PROV_FILE_URI}, {NULL, 0}};
+
 /* ---- no-training posture (docs/providers/fal.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { FAL_ANY = 1 }; /* route classes */
@@ -295,6 +303,7 @@ const prov_adapter_t prov_fal = {
     .estimate_custom = 1,
     .output_text = fal_output_text,
     .output_skip = fal_output_skip,
+    .file_fields = fal_file_fields,
     .async_create_routes = fal_async_create,
     .async_read_routes = fal_async_read,
     .async_origin = "https://queue.fal.run",

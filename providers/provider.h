@@ -101,7 +101,12 @@ typedef enum {
         else (Anthropic `source.data`: type "base64" holds a file, type "text" a document's text). When `type` comes
         after the data in the object, the value decides: base64 is decoded as a file at any length, anything else is
         text */
-    PROV_FILE_TYPED
+    PROV_FILE_TYPED,
+    /** a file given by URL or inline (Replicate and fal model inputs: `image`, `image_url`...): an http(s) URL is text
+        (scanned; the provider fetches it, aigw never sees its bytes), anything else is a file's bytes as
+        PROV_FILE_BYTES (a data: URI or base64 sorted by its bytes at any length; a value that does not decode is
+        refused 415 unscannable_payload) */
+    PROV_FILE_URI
 } prov_file_kind_t;
 
 /** A request field that the provider's format declares as file data (pattern syntax: common/json.h). */

@@ -238,6 +238,15 @@ static const prov_out_skip_t replicate_output_skip[] = {{"id", PROV_OUT_STRUCT},
                                                         {"results.*.input.**", PROV_OUT_ECHO},
                                                         {NULL, 0}};
 
+/* File inputs (provider.h file_fields): every model has its own input schema, these are the file keys of Replicate's
+ * image, audio and video models (replicate.md "Inputs": https URLs or data: URIs, `image`, `input_image`,
+ * `image_input`, `mask`, `audio`, `video`, `input_images[]`). A URL is text (Replicate fetches it); anything else is
+ * a file sorted by its bytes at any length (a short GIF or PDF data URI gets a long one's verdict). */
+static const prov_file_field_t replicate_file_fields[] = {
+    {"input.image", PROV_FILE_URI},         {"input.input_image", PROV_FILE_URI},    {"input.image_input", PROV_FILE_URI},
+    {"input.image_input.*", PROV_FILE_URI}, {"input.input_images.*", PROV_FILE_URI}, {"input.mask", PROV_FILE_URI},
+    {"input.audio", PROV_FILE_URI},         {"input.video", PROV_FILE_URI},          {NULL, 0}};
+
 /* ---- no-training posture (docs/providers/replicate.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { REPLICATE_PREDICTIONS = 1 }; /* route classes */
@@ -285,6 +294,7 @@ const prov_adapter_t prov_replicate = {
     .unbilled_routes = replicate_unbilled,
     .output_text = replicate_output_text,
     .output_skip = replicate_output_skip,
+    .file_fields = replicate_file_fields,
     .async_create_routes = replicate_async_create,
     .async_read_routes = replicate_async_read,
     .async_terminal_statuses = replicate_terminal,
