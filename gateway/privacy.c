@@ -260,16 +260,35 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         size_t nnt = pol_notrain_rules(pv->notrain, all[i]->name, nt_rules, POL_NOTRAIN_MAX_RULES);
         if (nnt != 0 && (pv->notrain_paths[i] = gw_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
             goto fail;
-        if (pol_pii_engine_scan_responses(pv->engine) && all[i]->output_text != NULL) {
-            size_t no = 0;
-            while (all[i]->output_text[no] != NULL && no < 64)
-                no++;
-            gw_json_rule_t rr[65];
+        if (pol_pii_engine_scan_responses(pv->engine)) {
+            /* every string is scanned but the adapter's declared no-text fields (output_skip, first: the first rule that
+             * matches decides): output_text as streamed text (rule 1), the rest on its own ("**", rule 1 in a JSON
+             * answer, where nothing is held back; RULE_WHOLE in streams); the declared fields are restored (rule 0) */
+            const char *text[65], *skip[129];
+            size_t no = 0, ns = 0;
+            for (; all[i]->output_text != NULL && all[i]->output_text[no] != NULL; no++) {
+                if (no == 64) {
+                    snprintf(err, errlen, "provider %s: too many output_text patterns", all[i]->name);
+                    goto fail;
+                }
+                text[no] = all[i]->output_text[no];
+            }
+            for (; all[i]->output_skip != NULL && all[i]->output_skip[ns].pattern != NULL; ns++) {
+                if (ns == 128) {
+                    snprintf(err, errlen, "provider %s: too many output_skip patterns", all[i]->name);
+                    goto fail;
+                }
+                skip[ns] = all[i]->output_skip[ns].pattern;
+            }
+            gw_json_rule_t rr[64 + 128 + 1];
+            size_t nrr = 0;
+            for (size_t k = 0; k < ns; k++)
+                rr[nrr++] = (gw_json_rule_t){skip[k], GW_JSON_SCAN, 0};
             for (size_t k = 0; k < no; k++)
-                rr[k] = (gw_json_rule_t){all[i]->output_text[k], GW_JSON_SCAN, 1};
-            rr[no] = (gw_json_rule_t){"**", GW_JSON_SCAN | GW_JSON_KEYS, 0};
-            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, no + 1, err, errlen)) == NULL ||
-                (pv->resp_sse_paths[i] = pol_restore_paths_compile(all[i]->output_text, no, err, errlen)) == NULL)
+                rr[nrr++] = (gw_json_rule_t){text[k], GW_JSON_SCAN, 1};
+            rr[nrr++] = (gw_json_rule_t){"**", GW_JSON_SCAN | GW_JSON_KEYS, 1};
+            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, nrr, err, errlen)) == NULL ||
+                (pv->resp_sse_paths[i] = pol_restore_paths_compile_all(text, no, skip, ns, err, errlen)) == NULL)
                 goto fail;
         }
         pv->adapters[i] = all[i];
@@ -713,6 +732,9 @@ static int on_file_string(scrub_ctx_t *c, const prov_file_field_t *ff, where_t *
     }
     if (typed == 2) /* a text document's text (Anthropic source type "text") */
         return on_any_string(c, wh, s, len, replacement);
+    if (ff->kind == PROV_FILE_URI &&
+        ((len >= 8 && strncasecmp(s, "https://", 8) == 0) || (len >= 7 && strncasecmp(s, "http://", 7) == 0)))
+        return on_any_string(c, wh, s, len, replacement); /* a link the provider fetches: text to aigw */
     pol_payload_t pl;
     if (pol_payload_classify_file(s, len, &pl, &c->scratch->dec) != 0) {
         c->failed = 1;
