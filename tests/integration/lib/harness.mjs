@@ -179,6 +179,10 @@ export async function startMock(opts = {}) {
     /** Every request the mock received (abort events merged), oldest first. */
     requests: () => ctl('GET', '/__mock/requests'),
     reset: () => ctl('POST', '/__mock/reset'),
+    /** How many requests with `x-mock-hold: name` the mock holds now. */
+    held: async (name) => (await ctl('GET', `/__mock/held?hold=${encodeURIComponent(name)}`)).held,
+    /** Lets the requests held under `name` go on (and later ones pass at once). */
+    release: (name) => ctl('POST', `/__mock/release?hold=${encodeURIComponent(name)}`),
     /** Raw text of the JSONL log, for "this string never reached the provider" checks. */
     logText: () => fs.readFileSync(logFile, 'utf8'),
     stop: () => stopProc(proc, 'SIGTERM', 3000),
