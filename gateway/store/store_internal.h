@@ -259,6 +259,7 @@ typedef struct st_key_entry_t {
     unsigned char wrapped[POL_CRYPTO_WRAPPED_BYTES];
     const pol_key_t *key;     /* in st->keyring, slot = index of the entry */
     uint64_t validated_batch; /* batch sequence in which the row was last re-read */
+    uint64_t epoch;           /* st->key_epoch when the row was last read (store_keys.c key_epoch) */
     uint64_t last_use;
 } key_entry_t;
 
@@ -282,6 +283,13 @@ struct st_gw_store_t {
     key_entry_t cache[GW_STORE_KEY_CACHE];
     pol_keyring_t *keyring;
     uint64_t batch_seq, use_seq;
+    /* Cached keys read in an earlier writer transaction stay good while nothing changed the database
+     * since (SQLite's data version: store_keys.c key_epoch): key_epoch counts the changes seen,
+     * kv_batch is the batch it was last decided for, kv_dirty forces the next decision to a change
+     * (the writer's connection lent out by gw_store__wdb_acquire). Writer (wlock) only. */
+    uint64_t key_epoch, kv_batch;
+    int kv_dirty;
+    _Atomic uint64_t key_row_reads; /* users rows read by gw_store__batch_user_key (gw_store_stats_t) */
     /* policy */
     pol_retention_t ret;
     int log_bodies;
@@ -382,7 +390,9 @@ void gw_store__cache_clear(gw_store_t *st);
  */
 key_entry_t *gw_store__cache_install(gw_store_t *st, key_entry_t *e, const char *user_id, const unsigned char *w, int *err);
 /** The data key of `user_id` for the current batch: the cached key if its wrapped row is unchanged, else unwrapped again; creates
- * the user (and key) when absent. @return the key (borrowed from the cache) or NULL with *err. */
+ * the user (and key) when absent. The row is read once per batch, and on SQLite not at all while nothing changed the database
+ * since the writer connection's last commit of a transaction that read it (store_keys.c key_epoch). Inside the caller's
+ * transaction on the writer connection (wlock held). @return the key (borrowed from the cache) or NULL with *err. */
 const pol_key_t *gw_store__batch_user_key(gw_store_t *st, const char *user_id, int *err);
 /** The writer thread (pthread entry point): journal, record queue, purge. */
 void *gw_store__writer_main(void *arg);

@@ -928,6 +928,7 @@ void gw_store_stats(gw_store_t *st, gw_store_stats_t *out)
     out->queue_depth = st->qlen;
     out->queue_max = st->qcap;
     pthread_mutex_unlock(&st->qlock);
+    out->key_row_reads = atomic_load_explicit(&st->key_row_reads, memory_order_relaxed);
 }
 
 const char *gw_store_master_key_id(gw_store_t *st)
