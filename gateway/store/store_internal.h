@@ -192,10 +192,21 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
 
 /**
  * store_ledger.c: brackets the ledger items of one transaction: end = 0 before the first (forgets
- * what an earlier, maybe rolled-back, transaction read), end = 1 after the last (writes the lease
- * rows' pending changes). @return 0, or -1 on a database error (roll back).
+ * what an earlier, maybe rolled-back, transaction read, except on SQLite the balance row the last
+ * committed journal transaction left when nothing committed since: gw_store__ledger_committed),
+ * end = 1 after the last (writes the balance and lease rows' pending changes). Inside the
+ * transaction, on the writer thread. @return 0, or -1 on a database error (roll back).
  */
 int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
+
+/**
+ * store_ledger.c: the journal transaction whose ledger items were applied last (gw_store__ledger_batch)
+ * is committed on `db` (the writer connection, by gw_store__tx_commit, which read db->dv_commit right
+ * after the COMMIT). On SQLite the next journal transaction then starts with the balance cursor as
+ * this one left it, if the connection's data version is still db->dv_commit (no commit by any
+ * connection since: issue 12 session 11). Writer thread (wlock held); call for no other commit.
+ */
+void gw_store__ledger_committed(gw_store_ledger_t *lg, gw_store_db_t *db);
 
 /**
  * store_ledger_batch.c: after the journal's transaction failed (before its rollback). On

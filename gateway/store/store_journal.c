@@ -410,6 +410,8 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     }
     if (ok && gw_store__tx_commit(st->wdb) == 0) {
         uint64_t calls = 0, access = 0, reds = 0;
+        if (j != NULL)
+            gw_store__ledger_committed(st->ledger, st->wdb);
         for (size_t i = 0; i < n; i++)
             gw_store__count_written(st, &items[i], &calls, &access, &reds);
         pthread_mutex_lock(&st->qlock);
