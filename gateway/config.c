@@ -70,8 +70,8 @@ static const char *const top_keys[] = {"listen",  "workers",          "clients",
                                        "metrics", "drain_timeout_ms", "retry",   "circuit_breaker", "fallbacks"};
 /* Keys allowed inside the structured objects that are scalar-table parents. */
 static const char *const limits_keys[] = {"max_request_body_bytes", "scan_offload_min_bytes", "scan_threads"};
-static const char *const upstream_keys[] = {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections",
-                                            "ca_file"};
+static const char *const upstream_keys[] = {
+    "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "max_connections", "ca_file", "forward_headers"};
 static const char *const access_log_keys[] = {"path"};
 
 void gw_config__set_err(char *err, size_t errlen, const char *origin, const char *fmt, ...)
@@ -379,6 +379,9 @@ gw_config_t *gw_config_parse(const char *json, size_t len, const char *origin, c
     if ((v = json_object_get(cfg->root, "providers")) != NULL &&
         gw_config__parse_providers(cfg, v, key_envs, origin, err, errlen) != 0)
         goto fail;
+    if ((v = json_object_get(cfg->root, "upstream")) != NULL &&
+        gw_config__parse_forward_headers(cfg, json_object_get(v, "forward_headers"), origin, err, errlen) != 0)
+        goto fail;
     for (size_t i = 0; i < cfg->nlisten; i++)
         for (size_t j = i + 1; j < cfg->nlisten; j++)
             if (cfg->listen[i].port == cfg->listen[j].port && strcmp(cfg->listen[i].host, cfg->listen[j].host) == 0) {
@@ -487,6 +490,9 @@ void gw_config_free(gw_config_t *cfg)
     }
     free(cfg->providers);
     free(cfg->upstream.ca_file);
+    for (size_t i = 0; i < cfg->upstream.nforward_headers; i++)
+        free(cfg->upstream.forward_headers[i]);
+    free(cfg->upstream.forward_headers);
     free(cfg->access_log_path);
     free(cfg->master_key_file);
     free(cfg->path);

@@ -70,6 +70,8 @@ typedef struct st_gw_config_t {
         uint64_t idle_timeout_ms;       /* longest gap between response chunks */
         uint64_t max_connections;       /* CURLMOPT_MAXCONNECTS per worker (keep-alive pool) */
         char *ca_file;                  /* extra CA bundle for upstream TLS, or NULL */
+        char **forward_headers;         /* upstream.forward_headers: lower-case names, "prefix*" globs; owned */
+        size_t nforward_headers;
     } upstream;
     uint64_t drain_timeout_ms; /* SIGTERM: longest wait for in-flight requests */
     char *access_log_path;     /* file path, "-" for stderr, "" to disable */

@@ -32,6 +32,9 @@ int gw_config__check_keys(json_t *obj, const char *where, const char *const *all
  * with "<origin>: <where>: <what was expected>" in `err` (`errlen` bytes, caller's).
  */
 int gw_config__parse_listen(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen);
+/* upstream.forward_headers (NULL: none): up to 64 header names (RFC 9110 tokens) or prefixes ending in '*', stored in
+ * lower case in cfg->upstream.forward_headers. @return 0, or -1 with err set */
+int gw_config__parse_forward_headers(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen);
 int gw_config__parse_clients(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen);
 int gw_config__parse_admin_tokens(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen);
 /** `key_envs` (borrowed): gw_config__api_key_env_names of the unexpanded tree, to name a missing api_key variable. */

@@ -230,6 +230,46 @@ static int is_token(const char *s)
     return 1;
 }
 
+int gw_config__parse_forward_headers(gw_config_t *cfg, json_t *arr, const char *origin, char *err, size_t errlen)
+{
+    if (arr == NULL)
+        return 0;
+    if (!json_is_array(arr) || json_array_size(arr) > 64) {
+        gw_config__set_err(err, errlen, origin,
+                           "upstream.forward_headers: expected an array of up to 64 header names or prefixes (\"x-trace-*\")");
+        return -1;
+    }
+    if ((cfg->upstream.forward_headers = calloc(json_array_size(arr) + 1, sizeof(char *))) == NULL)
+        return -1;
+    size_t i;
+    json_t *h;
+    json_array_foreach(arr, i, h)
+    {
+        const char *s = json_string_value(h);
+        char name[65];
+        size_t n = s != NULL ? strlen(s) : 0;
+        if (n != 0 && n < sizeof(name)) {
+            memcpy(name, s, n + 1);
+            if (name[n - 1] == '*')
+                name[n - 1] = '\0';
+        }
+        if (n == 0 || n >= sizeof(name) || !is_token(name) || strchr(name, '*') != NULL) {
+            gw_config__set_err(err, errlen, origin,
+                               "upstream.forward_headers[%zu]: expected a header name, or a prefix of one ending in '*' "
+                               "(\"x-trace-id\", \"x-trace-*\"), of at most 64 characters",
+                               i);
+            return -1;
+        }
+        char *c = strdup(s);
+        if (c == NULL)
+            return -1;
+        for (char *p = c; *p != '\0'; p++)
+            *p = (char)tolower((unsigned char)*p);
+        cfg->upstream.forward_headers[cfg->upstream.nforward_headers++] = c;
+    }
+    return 0;
+}
+
 /* providers.NAME.headers: {"OpenAI-Organization": "org-..."} (see config.h). Credentials and framing headers are not
  * accepted here: the provider key has its own key, the rest is aigw's. */
 static int parse_provider_headers(gw_provider_conf_t *pc, json_t *obj, const char *where, const char *origin, char *err,

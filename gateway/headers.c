@@ -132,6 +132,39 @@ int gw_headers_drop_request(const char *name, size_t len)
     return in_table(name, len, &req_table);
 }
 
+/* `len` bytes of `name` equal the lower-case NUL-terminated `want`, in any case; a `want` ending in '*' is a prefix */
+static int name_is(const char *name, size_t len, const char *want)
+{
+    size_t k = 0;
+    for (; want[k] != '\0' && want[k] != '*'; k++)
+        if (k == len || lower_ascii((unsigned char)name[k]) != (unsigned char)want[k])
+            return 0;
+    return want[k] == '*' || k == len;
+}
+
+static int in_list(const char *const *list, const char *name, size_t len)
+{
+    for (; list != NULL && *list != NULL; list++)
+        if (name_is(name, len, *list))
+            return 1;
+    return 0;
+}
+
+int gw_headers_forward_request(const prov_adapter_t *up, const prov_adapter_t *wire, char *const *extra, size_t nextra,
+                               const char *name, size_t len)
+{
+    /* HTTP's own that a provider reads: what the client accepts, what the body is, who the client is (an SDK names
+       itself; the value is scanned like every forwarded header), the retry key of a POST */
+    static const char *const http[] = {"accept", "content-type", "user-agent", "idempotency-key", NULL};
+    if (in_list(http, name, len) || (up != NULL && in_list(up->request_headers, name, len)) ||
+        (wire != NULL && in_list(wire->request_headers, name, len)))
+        return 1;
+    for (size_t i = 0; i < nextra; i++)
+        if (name_is(name, len, extra[i]))
+            return 1;
+    return 0;
+}
+
 int gw_headers_drop_response(const char *name, size_t len)
 {
     if (is_aigw_name(name, len))

@@ -9,7 +9,8 @@
  * client key never leaves aigw), every adapter's account-selection headers (prov_is_account_header: OpenAI-Organization,
  * OpenAI-Project, x-goog-user-project; config sets them per provider),
  * Accept-Encoding (aigw must read responses in clear to restore placeholders and meter usage),
- * Cookie, and every X-AIGW- header (aigw's own, e.g. the end-user id).
+ * Cookie, and every X-AIGW- header (aigw's own, e.g. the end-user id). Of the rest, only the headers a provider reads
+ * are forwarded (gw_headers_forward_request: an allow-list).
  * Dropped toward the client: hop-by-hop headers, Content-Length and Content-Encoding (aigw may
  * rewrite the body and re-frames it), Server, Date (h2o sets them), Set-Cookie.
  */
@@ -20,6 +21,20 @@
 
 /** 1 if a request header `name` (`len` bytes, any case) must not be forwarded upstream. */
 int gw_headers_drop_request(const char *name, size_t len);
+
+struct st_prov_adapter_t;
+/**
+ * Whether a request header that gw_headers_drop_request keeps is forwarded to provider `up` (its wire format `wire`,
+ * the route's adapter; may be NULL or equal to up): only headers a provider reads are, so an end user's address in
+ * `X-Real-IP`, `True-Client-IP`, `CF-Connecting-IP` (set by a load balancer or CDN in front of aigw), a trace
+ * context or an SDK's telemetry headers never reach the provider ("we send only what the provider needs").
+ * Forwarded: HTTP's `Accept`, `Content-Type`, `User-Agent`, `Idempotency-Key`; the headers of `up`'s and `wire`'s
+ * APIs (prov_adapter_t.request_headers); the names and "prefix*" globs of config upstream.forward_headers (`extra`,
+ * `nextra` lower-case entries). Everything else is dropped (not refused: a header the provider does not read changes
+ * nothing it does). @param name, len the header name, any case. @return 1 to forward, 0 to drop.
+ */
+int gw_headers_forward_request(const struct st_prov_adapter_t *up, const struct st_prov_adapter_t *wire, char *const *extra,
+                               size_t nextra, const char *name, size_t len);
 
 /**
  * 1 if header `name` is listed in the Connection header value `conn` (`conn_len` bytes,

@@ -240,7 +240,11 @@ static const pol_notrain_posture_t anthropic_notrain = {
     .options = anthropic_notrain_options,
 };
 
+/* the API version every request names and the beta features it opts into (docs/providers/anthropic.md) */
+static const char *const anthropic_request_headers[] = {"anthropic-version", "anthropic-beta", NULL};
+
 const prov_adapter_t prov_anthropic = {
+    .request_headers = anthropic_request_headers,
     .notrain = &anthropic_notrain,
     .name = "anthropic",
     .default_base_url = "https://api.anthropic.com",

@@ -264,7 +264,16 @@ static const pol_notrain_posture_t fal_notrain = {
     .options = fal_notrain_options,
 };
 
+/* fal's platform headers (docs/providers/fal.md "Platform request headers"); x-fal-target-url is aigw's to read */
+static const char *const fal_request_headers[] = {"x-fal-request-timeout",
+                                                  "x-fal-queue-priority",
+                                                  "x-fal-runner-hint",
+                                                  "x-fal-store-io",
+                                                  "x-fal-object-lifecycle-preference",
+                                                  NULL};
+
 const prov_adapter_t prov_fal = {
+    .request_headers = fal_request_headers,
     .notrain = &fal_notrain,
     .name = "fal",
     .default_base_url = "https://fal.run",

@@ -390,9 +390,12 @@ static const char *const gemini_image_payload_fields[] = {"bytesBase64Encoded", 
 
 /* Google APIs bill the quota project named by x-goog-user-project (cloud.google.com/apis/docs/system-parameters). */
 static const char *const gemini_account_headers[] = {"x-goog-user-project", NULL};
+/* Google APIs system parameters: the server-side deadline */
+static const char *const gemini_request_headers[] = {"x-server-timeout", NULL};
 
 const prov_adapter_t prov_gemini = {
     .account_headers = gemini_account_headers,
+    .request_headers = gemini_request_headers,
     .image_payload_fields = gemini_image_payload_fields,
     .notrain = &gemini_notrain,
     .name = "gemini",

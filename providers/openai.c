@@ -574,9 +574,12 @@ static const char *const openai_image_payload_fields[] = {"b64_json", NULL};
 
 /* Optional headers that pick the organization / project billed (docs/providers/openai.md section 1). */
 static const char *const openai_account_headers[] = {"openai-organization", "openai-project", NULL};
+/* OpenAI API reference: beta features (Assistants v2, Realtime), a client-chosen request id echoed in logs */
+static const char *const openai_request_headers[] = {"openai-beta", "x-client-request-id", NULL};
 
 const prov_adapter_t prov_openai = {
     .account_headers = openai_account_headers,
+    .request_headers = openai_request_headers,
     .image_payload_fields = openai_image_payload_fields,
     .notrain = &openai_notrain,
     .name = "openai",

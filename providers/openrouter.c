@@ -117,7 +117,17 @@ static const pol_notrain_posture_t openrouter_notrain = {
     .options = openrouter_notrain_options,
 };
 
+/* app attribution and the routing-metadata opt-in (docs/providers/openrouter.md) */
+static const char *const openrouter_request_headers[] = {"http-referer",
+                                                         "x-title",
+                                                         "x-openrouter-title",
+                                                         "x-openrouter-categories",
+                                                         "x-openrouter-metadata",
+                                                         "x-openrouter-experimental-metadata",
+                                                         NULL};
+
 const prov_adapter_t prov_openrouter = {
+    .request_headers = openrouter_request_headers,
     .notrain = &openrouter_notrain,
     .name = "openrouter",
     .default_base_url = "https://openrouter.ai",

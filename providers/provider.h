@@ -326,6 +326,14 @@ typedef struct st_prov_adapter_t {
      */
     const char *const *account_headers;
     /**
+     * Request headers of this provider's API that a client may send and the provider reads, besides HTTP's own
+     * (lower case, NULL-terminated; Anthropic "anthropic-version", "anthropic-beta"; Replicate "prefer",
+     * "cancel-after"; the provider's API reference, docs/providers/NAME.md): forwarded as sent, after the scan every
+     * forwarded header gets. Any header neither here nor in gateway/headers.c's list of HTTP's is not forwarded
+     * (gw_headers_forward_request). NULL: none.
+     */
+    const char *const *request_headers;
+    /**
      * JSON member names whose values are generated image bytes in this provider's responses (NULL-terminated; OpenAI
      * "b64_json", Gemini "inlineData" / "inline_data", Imagen "bytesBase64Encoded"): a logged response that has one
      * follows retention.image_payload_hours (prov_has_image_payload). NULL: none.

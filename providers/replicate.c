@@ -237,7 +237,11 @@ static const pol_notrain_posture_t replicate_notrain = {
     .forces = replicate_notrain_forces,
 };
 
+/* `Prefer: wait[=N]` (hold the request until the prediction ends) and `Cancel-After` (docs/providers/replicate.md) */
+static const char *const replicate_request_headers[] = {"prefer", "cancel-after", NULL};
+
 const prov_adapter_t prov_replicate = {
+    .request_headers = replicate_request_headers,
     .notrain = &replicate_notrain,
     .name = "replicate",
     .default_base_url = "https://api.replicate.com",

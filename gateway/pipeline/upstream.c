@@ -79,6 +79,7 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     gw_worker_t *w = call->worker;
     const gw_provider_conf_t *pc = call->provider;
     const prov_adapter_t *up = call->up;
+    const gw_config_t *cfg = call->gen->cfg;
     if (call->async_url != NULL) {
         /* a stream URL aigw handed out: the upstream URL sealed in its capability (checked) */
         if (gw_buf_append(&call->url, call->async_url, strlen(call->async_url)) != 0)
@@ -116,6 +117,8 @@ static int build_upstream_request(gw_call_t *call, h2o_req_t *req)
     for (size_t i = 0; i != req->headers.size; i++) {
         const h2o_header_t *h = &req->headers.entries[i];
         if (gw_headers_drop_request(h->name->base, h->name->len) ||
+            !gw_headers_forward_request(up, call->adapter, cfg->upstream.forward_headers, cfg->upstream.nforward_headers,
+                                        h->name->base, h->name->len) ||
             (conn.len != 0 && gw_headers_in_connection(conn.base, conn.len, h->name->base, h->name->len)) ||
             notrain_sets_header(&call->notrain, h->name->base, h->name->len))
             continue;

@@ -493,8 +493,10 @@ typedef struct st_pol__norm_t {
 /**
  * Normalises full-width forms, wide and no-break spaces, Unicode hyphens and non-ASCII decimal
  * digits to ASCII (UnicodeData.txt compatibility mappings / digit values) when the text holds any, and leaves
- * invisible format characters out (soft hyphen, zero-width characters, bidi controls, U+FEFF: unicode.c norm_of).
- * A finding's span in the original text covers such characters inside it.
+ * invisible format characters out (soft hyphen, zero-width characters, bidi controls, U+FEFF: unicode.c norm_of), and
+ * writes the ASCII character an escape stands for: HTML character references (ent_at), percent-escapes outside URLs
+ * (pct_at), string-literal escapes `\uXXXX`, `\UXXXXXXXX`, `\xHH` (bsl_at). The copy is never longer than the text.
+ * A finding's span in the original text covers such characters and escapes inside it.
  * @param scripts receives the POL__SCRIPT_* bits of the scripts that occur in the text
  * @return 1 and nm filled (buffers owned by nm, reused), 0 if the text needs no copy, -1 on allocation failure
  */

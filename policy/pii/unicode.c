@@ -123,6 +123,18 @@ static unsigned char norm_of(uint32_t cp)
         return (unsigned char)('0' + cp - 0x09E6);
     if (cp >= 0x0E50 && cp <= 0x0E59)
         return (unsigned char)('0' + cp - 0x0E50);
+    if (cp == 0xFE6B)
+        return '@'; /* SMALL COMMERCIAL AT (compatibility <small> of U+0040) */
+    /* Mathematical Alphanumeric Symbols (compatibility <font> of Latin letters and digits: the "bold", "italic",
+       "script" letters of fancy-text generators in user names and bios, 𝐣𝐚𝐧𝐞@𝐞𝐱𝐚𝐦𝐩𝐥𝐞.𝐜𝐨𝐦): 13 alphabets of 52 letters
+       from U+1D400 (the reserved holes of the italic / script / fraktur alphabets map too: no text holds them) and 5
+       sets of digits from U+1D7CE */
+    if (cp >= 0x1D400 && cp <= 0x1D6A3) {
+        uint32_t k = (cp - 0x1D400) % 52;
+        return (unsigned char)(k < 26 ? 'A' + k : 'a' + k - 26);
+    }
+    if (cp >= 0x1D7CE && cp <= 0x1D7FF)
+        return (unsigned char)('0' + (cp - 0x1D7CE) % 10);
     return 0;
 }
 
@@ -130,7 +142,7 @@ static unsigned char norm_of(uint32_t cp)
  * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by
  * test_pii_scripts.c): C2 A0, C2 AD (dropped); E2 80 8B-8F, AA-AE, E2 81 A0-A4, A6-A9, EF BB BF (dropped); D9 A0-A9; DB B0-B9; E0
  * A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali), E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3;
- * EF BC 81 - EF BD 9E. */
+ * EF B9 AB; EF BC 81 - EF BD 9E; F0 9D 90 80 - F0 9D 9A A3, F0 9D 9F 8E - F0 9D 9F BF (mathematical letters and digits). */
 static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
     unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
@@ -171,11 +183,24 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
             return *n = 3, POL__NORM_DROP;
         if (c == 0xB9 && d == 0xA3)
             return *n = 3, '-';
+        if (c == 0xB9 && d == 0xAB)
+            return *n = 3, '@';
         if (c == 0xBC && d >= 0x81 && d <= 0xBF)
             return *n = 3, (unsigned char)(d - 0x81 + 0x21);
         if (c == 0xBD && d >= 0x80 && d <= 0x9E)
             return *n = 3, (unsigned char)(d - 0x80 + 0x21 + 0x3F);
         return 0;
+    case 0xF0: {
+        /* F0 9D 90 80 - F0 9D 9A A3 (U+1D400-1D6A3), F0 9D 9F 8E - F0 9D 9F BF (U+1D7CE-1D7FF) */
+        unsigned char e = i + 3 < len ? U(t[i + 3]) : 0;
+        if (c != 0x9D || (e & 0xC0) != 0x80 || (d & 0xC0) != 0x80)
+            return 0;
+        uint32_t cp = 0x1D000u | (uint32_t)(d & 0x3F) << 6 | (e & 0x3Fu);
+        unsigned char a = (cp >= 0x1D400 && cp <= 0x1D6A3) || (cp >= 0x1D7CE && cp <= 0x1D7FF) ? norm_of(cp) : 0;
+        if (a != 0)
+            *n = 4;
+        return a;
+    }
     default:
         return 0;
     }
@@ -215,7 +240,7 @@ static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
         }
         if (j == d0 || j >= len || t[j] != ';')
             return 0;
-        unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : cp > 0x7E && cp <= 0xFFFF ? norm_of(cp) : 0;
+        unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : cp > 0x7E ? norm_of(cp) : 0;
         if (a != 0)
             *n = j + 1 - i;
         return a;
@@ -245,6 +270,36 @@ static unsigned char pct_at(const char *t, size_t len, size_t i, size_t *n)
         return 0;
     *n = 3;
     return (unsigned char)((h - '0') << 4 | lv);
+}
+
+/* Backslash escapes of programming languages and JSON: a string literal, a log line or a JSON document quoted as text
+ * writes `jane.doe\u0040example.com`, `\x2B1 415 555 0132` (JSON RFC 8259 section 7, ECMAScript, Python, C), and
+ * whoever reads it (a model included) reads the address and the number. The ASCII byte the escape at t[i] ('\\')
+ * stands for: `\uXXXX` (*n = 6) and `\UXXXXXXXX` (*n = 10) of a printable ASCII code point or of one norm_of maps,
+ * `\xHH` (*n = 4) of a printable ASCII byte; else 0 (*n = 1): `\n`, `\\`, `C:\Users`, `\u5f20` (a character outside
+ * ASCII stays as written: the copy writes one byte per escape; JSON documents in a string are decoded by the JSON
+ * walker before the scan). An escape preceded by another backslash is one too (`\\u0040` reads as `\` and `@` to a
+ * reader who unescapes twice, as JSON inside JSON is). */
+static unsigned char bsl_at(const char *t, size_t len, size_t i, size_t *n)
+{
+    *n = 1;
+    if (i + 3 >= len || t[i] != '\\')
+        return 0;
+    unsigned char k = U(t[i + 1]);
+    size_t digits = k == 'u' ? 4 : k == 'U' ? 8 : k == 'x' ? 2 : 0;
+    if (digits == 0 || i + 2 + digits > len)
+        return 0;
+    uint32_t cp = 0;
+    for (size_t j = 0; j < digits; j++) {
+        unsigned char c = U(t[i + 2 + j]), lc = c | 0x20u;
+        if (!pol__is_hex(c))
+            return 0;
+        cp = cp << 4 | (uint32_t)(c <= '9' ? c - '0' : lc - 'a' + 10);
+    }
+    unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : k != 'x' && cp > 0x7E ? norm_of(cp) : 0;
+    if (a != 0)
+        *n = 2 + digits;
+    return a;
 }
 
 /* Where a token ends: ASCII space and controls, quotes, brackets, `|`, `\\` and every byte >= 0x80 (a URL glued to
@@ -285,7 +340,7 @@ static int in_url(const char *t, size_t len, size_t i, url_scan_t *st)
     return st->url;
 }
 
-/* What the normalisation writes for the candidate at t[i] (a lead byte, '&' or '%'), *n its length. */
+/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%' or '\\'), *n its length. */
 static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st)
 {
     if (t[i] == '%') {
@@ -294,20 +349,22 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
             return *n = 1, 0;
         return a;
     }
-    return t[i] == '&' ? ent_at(t, len, i, n) : norm_at(t, len, i, n);
+    return t[i] == '&' ? ent_at(t, len, i, n) : t[i] == '\\' ? bsl_at(t, len, i, n) : norm_at(t, len, i, n);
 }
 
 /* escape kinds a text holds (normalize_from's esc) */
 #define ESC_AMP 1
 #define ESC_PCT 2
+#define ESC_BSL 4
 
-/* Position of the first byte at or after i that can start a mapped code point (C2-EF), a character reference ('&',
+/* Position of the first byte at or after i that can start a mapped code point (C2-F0), a character reference ('&',
  * esc & ESC_AMP) or a percent-escape ('%', esc & ESC_PCT), or len: one byte a step (texts with an '&' or a '%' only). */
 static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 {
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
-        if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b >= 0xC2 && b <= 0xEF))
+        if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b == '\\' && (esc & ESC_BSL)) ||
+            (b >= 0xC2 && b <= 0xF0))
             return i;
     }
     return len;
@@ -318,14 +375,15 @@ static int esc_kinds(const char *t, size_t len, size_t from)
 {
     return from >= len ? 0
                        : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
-                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0);
+                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0) |
+                             (memchr(t + from, '\\', len - from) != NULL ? ESC_BSL : 0);
 }
 
 /* The next candidate of the fast copy in a text with escapes: the nearest of the next '&' / '%' (memchr) and the next
  * lead of a mapped code point (next_norm_lead, SSE2), each remembered until passed, so a text with escapes is not
  * walked byte by byte (a '%' of "50%" or "%d" in a prompt cost a byte loop over the rest of its text) */
 typedef struct {
-    size_t amp, pct, lead;
+    size_t amp, pct, bsl, lead;
 } cand_cursor_t;
 
 static size_t next_norm_lead(const char *t, size_t len, size_t i);
@@ -342,11 +400,17 @@ static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_curso
         const char *p = i < len ? memchr(t + i, '%', len - i) : NULL;
         k->pct = p != NULL ? (size_t)(p - t) : len;
     }
+    if ((esc & ESC_BSL) && (k->bsl == SIZE_MAX || k->bsl < i)) {
+        const char *p = i < len ? memchr(t + i, '\\', len - i) : NULL;
+        k->bsl = p != NULL ? (size_t)(p - t) : len;
+    }
     size_t j = leads ? k->lead : len;
     if ((esc & ESC_AMP) && k->amp < j)
         j = k->amp;
     if ((esc & ESC_PCT) && k->pct < j)
         j = k->pct;
+    if ((esc & ESC_BSL) && k->bsl < j)
+        j = k->bsl;
     return j;
 }
 
@@ -357,7 +421,7 @@ static size_t first_esc(const char *t, size_t len, size_t f)
     if (esc == 0)
         return f;
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     for (size_t i = next_cand(t, f, 0, esc, &k, 0), n; i < f; i = next_cand(t, f, i + 1, esc, &k, 0))
         if (map_at(t, len, i, &n, &st) != 0)
             return i;
@@ -378,6 +442,15 @@ int pol__norm_selftest(void)
             u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F));
         unsigned char a = U(u[0]) >= 0xC2 ? norm_at(u, l, 0, &n) : 0;
         if (a != norm_of(cp) || (a != 0 && n != l))
+            return -1;
+    }
+    /* and over the plane of the mathematical letters and digits (U+1xxxx, 4 bytes, lead F0) */
+    for (uint32_t cp = 0x10000; cp < 0x20000; cp++) {
+        char u[4] = {(char)(0xF0 | cp >> 18), (char)(0x80 | ((cp >> 12) & 0x3F)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                     (char)(0x80 | (cp & 0x3F))};
+        size_t n;
+        unsigned char a = norm_at(u, 4, 0, &n);
+        if (a != norm_of(cp) || (a != 0 && n != 4))
             return -1;
     }
     return 0;
@@ -468,8 +541,9 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
             *scripts |= POL__SCRIPT_HEBREW;
         else if (b == 0xE0)
             *scripts |= e0_bits(t, len, i, 1);
-        /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF */
-        if (found == len && (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF) &&
+        /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF F0 */
+        if (found == len &&
+            (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF || b == 0xF0) &&
             norm_at(t, len, i, &n) != 0)
             found = i;
         uint32_t cp;
@@ -478,7 +552,7 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
     return found;
 }
 
-/* Position of the first byte at or after i that can lead a mapped code point (C2 D9 DB E0 E2 E3 EF: norm_at is 0 at
+/* Position of the first byte at or after i that can lead a mapped code point (C2 D9 DB E0 E2 E3 EF F0: norm_at is 0 at
  * any other byte), or len. Chinese, Korean and most Japanese text is made of other lead bytes (E4-E9 ideographs,
  * EA-ED Hangul): 16 of its bytes are passed over per step, where a byte range C2-EF stopped at every character. */
 static size_t next_norm_lead(const char *t, size_t len, size_t i)
@@ -486,7 +560,7 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
 #if defined(__SSE2__)
     const __m128i c2 = _mm_set1_epi8((char)0xC2), d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB),
                   e0 = _mm_set1_epi8((char)0xE0), e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
-                  ef = _mm_set1_epi8((char)0xEF);
+                  ef = _mm_set1_epi8((char)0xEF), f0 = _mm_set1_epi8((char)0xF0);
     for (i = skip_ascii64(t, len, i); i + 16 <= len; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         if (_mm_movemask_epi8(v) == 0) {
@@ -494,10 +568,10 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
             continue;
         }
 #define LEADS(v)                                                                                                                   \
-    (unsigned)_mm_movemask_epi8(                                                                                                   \
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),                                      \
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),                                     \
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)), _mm_cmpeq_epi8(v, ef))))
+    (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),              \
+                                                          _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),             \
+                                             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)),              \
+                                                          _mm_or_si128(_mm_cmpeq_epi8(v, ef), _mm_cmpeq_epi8(v, f0)))))
         unsigned k = LEADS(v);
         if (k != 0)
             return i + (size_t)__builtin_ctz(k);
@@ -513,7 +587,7 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
 #endif
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
-        if (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF)
+        if (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF || b == 0xF0)
             return i;
     }
     return len;
@@ -600,11 +674,11 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 }
 
 /* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
- * range C2-EF, norm_at deciding at each). */
+ * range C2-F0, norm_at deciding at each). */
 static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     nm->len = 0;
     nm->nshift = 0;
     if (f == len)
@@ -628,7 +702,7 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
         size_t j = esc && fast ? next_cand(t, len, i, esc, &k, 1)
                    : esc       ? next_lead_or_esc(t, len, i, esc)
                    : fast      ? next_norm_lead(t, len, i)
-                               : pol__next_byte_in(t, len, i, 0xC2, 0xEF),
+                               : pol__next_byte_in(t, len, i, 0xC2, 0xF0),
                n;
         if (j == len)
             break;
@@ -656,7 +730,7 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
     size_t f;
     *scripts = script_bits(t, len, &f);
     /* the first mapped code point: the first candidate lead where norm_at maps (every candidate byte is a lead the
-       reference visits: candidates are C2-EF), from the first non-ASCII byte on (ASCII text ends here) */
+       reference visits: candidates are C2-F0), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
     /* character references and percent-escapes: only in a text that holds an '&' or a '%' (memchr: the ASCII fast path
@@ -670,7 +744,7 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
     size_t f = first_norm_ref(t, len, scripts);
     url_scan_t st = {SIZE_MAX, 0};
     for (size_t i = 0, n; i < f; i++)
-        if ((t[i] == '&' || t[i] == '%') && map_at(t, len, i, &n, &st) != 0) {
+        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\') && map_at(t, len, i, &n, &st) != 0) {
             f = i;
             break;
         }

@@ -14,7 +14,10 @@ let gw;
 let sdk;
 
 before(async () => {
-  pair = await startPair('basic');
+  // end-to-end headers a provider does not read are dropped (README "Only the headers a provider reads"); the ones
+  // named here are forwarded, so the tests below see that end-to-end headers pass and hop-by-hop ones do not
+  pair = await startPair('basic', { aigw: { config: { upstream: {
+    forward_headers: ['x-mock-*', 'x-custom-e2e', 'x-e2e-kept', 'x-hop-listed'] } } } });
   ({ mock, gw } = pair);
   sdk = client(gw);
 });
@@ -43,14 +46,16 @@ describe('chat completions', () => {
       temperature: 0.25,
       max_completion_tokens: 12,
     };
-    await sdk.chat.completions.create(params, { headers: { 'x-custom-e2e': 'kept-value' } });
+    await sdk.chat.completions.create(params, { headers: { 'x-custom-e2e': 'kept-value', 'x-not-listed': 'dropped' } });
     const r = await lastMockRequest(mock, '/v1/chat/completions');
     assert.ok(r.body.includes('forward-check-7781'));
     assert.equal(r.method, 'POST');
     // the same body, plus what the no-training policy forces for OpenAI (store:false)
     assert.deepEqual(JSON.parse(r.body), { ...params, store: false });
     assert.equal(r.headers.authorization, `Bearer ${UPSTREAM_KEY}`);
-    assert.equal(r.headers['x-custom-e2e'], 'kept-value', 'end-to-end header forwarded');
+    assert.equal(r.headers['x-custom-e2e'], 'kept-value', 'end-to-end header in upstream.forward_headers forwarded');
+    assert.equal(r.headers['x-not-listed'], undefined, 'a header no provider reads and no config names is dropped');
+    for (const h of Object.keys(r.headers)) assert.ok(!h.startsWith('x-stainless-'), `SDK telemetry ${h} reached the provider`);
     assert.match(r.headers['content-type'] ?? '', /^application\/json/);
     for (const h of Object.keys(r.headers)) assert.ok(!h.startsWith('x-aigw-'), `header ${h} must not reach the provider`);
     assert.ok(!mock.logText().includes(CLIENT_KEY), 'the client key never reaches the provider');
@@ -139,7 +144,8 @@ test('hop-by-hop request headers are not forwarded', async () => {
   assert.equal(r.status, 200);
   const m = await lastMockRequest(mock, '/v1/chat/completions');
   assert.equal(m.headers['x-e2e-kept'], 'e2e-value');
-  assert.equal(m.headers['x-hop-listed'], undefined, 'header named in Connection is hop-by-hop (RFC 9110 7.6.1)');
+  assert.equal(m.headers['x-hop-listed'], undefined,
+    'header named in Connection is hop-by-hop (RFC 9110 7.6.1), upstream.forward_headers naming it or not');
   assert.equal(m.headers['proxy-authorization'], undefined);
   assert.notEqual(m.headers['keep-alive'], 'timeout=7');
   assert.ok(!(m.headers.connection ?? '').includes('x-hop-listed'));

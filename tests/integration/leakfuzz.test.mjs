@@ -377,7 +377,10 @@ const results = { requests: 0, refused: {}, codes: {}, forwarded: 0, clean: 0, f
 before(async () => {
   env = await startProviders({ name: 'leakfuzz', providerConf: { gemini: { tier: 'paid' } },
     // PDFs of the fixtures cannot be scanned: allowed here so those routes are fuzzed past the 415
-    config: { training: { providers: { deepseek: { mode: 'allow' } } }, pii: { forward_unscanned_types: ['application/pdf'] } } });
+    // x-leakfuzz-id ties what reached a mock to the request that sent it: forwarded by config (aigw forwards only the
+    // headers a provider reads)
+    config: { training: { providers: { deepseek: { mode: 'allow' } } }, pii: { forward_unscanned_types: ['application/pdf'] },
+      upstream: { forward_headers: ['x-mock-*', 'x-leakfuzz-id'] } } });
 });
 after(async () => {
   if (env) await env.stop();

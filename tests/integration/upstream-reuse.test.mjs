@@ -22,7 +22,9 @@ before(async () => {
   // fireworks on a closed port: every call to it fails in curl (connection refused)
   providers.fireworks = { base_url: 'http://127.0.0.1:1', api_key: 'fw_dead_port_key_0001' };
   env.gw = await startAigw({ name: 'reuse-aigw', mockUrl: openai.url,
-    config: { workers: 1, providers, models: MODELS, drain_timeout_ms: 500, upstream: { first_byte_timeout_ms: 600 },
+    // the marker headers must reach the provider on their own call for "not on the next one" to mean anything
+    config: { workers: 1, providers, models: MODELS, drain_timeout_ms: 500, upstream: { first_byte_timeout_ms: 600,
+      forward_headers: ['x-mock-*', 'x-first-call', 'x-dead-port-call', 'x-delete-call'] },
       retry: { max_retries: 0 } } });
 });
 after(async () => {

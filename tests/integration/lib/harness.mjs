@@ -234,7 +234,10 @@ async function startAigwOnce(opts) {
     clients: [{ name: 'backend', key: CLIENT_KEY }],
     providers: { openai: { base_url: opts.mockUrl, api_key: UPSTREAM_KEY } },
     limits: { max_request_body_bytes: 1048576 },
-    upstream: { connect_timeout_ms: 2000, first_byte_timeout_ms: 1500, idle_timeout_ms: 1500, max_connections: 64 },
+    // the mock provider is steered by x-mock-* request headers (tests/mockprovider); aigw forwards only the headers a
+    // provider reads, and config upstream.forward_headers adds these
+    upstream: { connect_timeout_ms: 2000, first_byte_timeout_ms: 1500, idle_timeout_ms: 1500, max_connections: 64,
+      forward_headers: ['x-mock-*'] },
     access_log: { path: accessLog },
     pii: { default_action: 'tokenize' },
   };

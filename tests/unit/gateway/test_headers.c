@@ -74,6 +74,49 @@ static void test_request_headers_every_declared_name(void **state)
     (void)state;
 }
 
+/* session 11: an allow-list of forwarded request headers (gw_headers_forward_request) */
+static void test_forward_request_allow_list(void **state)
+{
+    (void)state;
+    char *extra[] = {"x-trace-*", "x-app-tenant"};
+#define FWD(up, wire, n) gw_headers_forward_request(up, wire, extra, 2, n, strlen(n))
+    /* HTTP's own, in any case */
+    assert_int_equal(FWD(&prov_openai, NULL, "Content-Type"), 1);
+    assert_int_equal(FWD(&prov_openai, NULL, "ACCEPT"), 1);
+    assert_int_equal(FWD(&prov_gemini, NULL, "user-agent"), 1);
+    /* a provider's own, to that provider (or when its format is the route's) only */
+    assert_int_equal(FWD(&prov_anthropic, NULL, "Anthropic-Version"), 1);
+    assert_int_equal(FWD(&prov_openai, NULL, "anthropic-version"), 0);
+    assert_int_equal(FWD(&prov_gemini, &prov_openai, "openai-beta"), 1);
+    assert_int_equal(FWD(&prov_replicate, NULL, "prefer"), 1);
+    assert_int_equal(FWD(&prov_openai, NULL, "prefer"), 0);
+    assert_int_equal(FWD(&prov_fal, NULL, "x-fal-store-io"), 1);
+    assert_int_equal(FWD(&prov_fal, NULL, "x-fal-target-url"), 0);
+    /* the configured names and prefixes: a name is not a prefix, a prefix is not a name's extension elsewhere */
+    assert_int_equal(FWD(&prov_openai, NULL, "X-Trace-Id"), 1);
+    assert_int_equal(FWD(&prov_openai, NULL, "x-trace-"), 1);
+    assert_int_equal(FWD(&prov_openai, NULL, "x-trac"), 0);
+    assert_int_equal(FWD(&prov_openai, NULL, "x-app-tenant"), 1);
+    assert_int_equal(FWD(&prov_openai, NULL, "x-app-tenant2"), 0);
+    assert_int_equal(FWD(&prov_openai, NULL, "x-app-tenan"), 0);
+    /* everything else: client IPs, trace context, telemetry, unknown */
+    static const char *const dropped[] = {"x-real-ip",
+                                          "true-client-ip",
+                                          "cf-connecting-ip",
+                                          "x-client-ip",
+                                          "traceparent",
+                                          "x-stainless-os",
+                                          "accept-language",
+                                          "x-foo",
+                                          "accept-encoding-x",
+                                          "",
+                                          NULL};
+    for (const char *const *d = dropped; *d != NULL; d++)
+        assert_int_equal(FWD(&prov_openai, &prov_openai, *d), 0);
+    assert_int_equal(gw_headers_forward_request(NULL, NULL, NULL, 0, "x-trace-id", 10), 0);
+#undef FWD
+}
+
 static void test_response_headers(void **state)
 {
     assert_true(DROP_RESP("Content-Length"));
@@ -395,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_request_headers),
         cmocka_unit_test(test_request_headers_every_declared_name),
         cmocka_unit_test(test_response_headers),
+        cmocka_unit_test(test_forward_request_allow_list),
         cmocka_unit_test(test_parse_line),
         cmocka_unit_test(test_lookups_match_first_version),
         cmocka_unit_test(test_parse_line_matches_first_version),

@@ -872,6 +872,92 @@ static void test_percent_escapes(void **state)
     assert_int_equal(count_type(f, "https://x.example/r?email=jane%40example.com&t=1", POL_PII_EMAIL_ADDRESS), 0);
 }
 
+/* session 11: backslash escapes (JSON RFC 8259 section 7, ECMAScript, Python, C) of ASCII characters are read as the
+ * characters they stand for; every positive here was missed before */
+static void test_backslash_escapes(void **state)
+{
+    fx_t *f = *state;
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "x jane.doe\\u0040example.com \\x2B1 \\U0000002d \\n \\\\ C:\\Users \\u5f20 \\uZZZZ \\u00a0 \\x7f y";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    const char *want = "x jane.doe@example.com +1 - \\n \\\\ C:\\Users \\u5f20 \\uZZZZ   \\x7f y";
+    assert_int_equal(nm.len, strlen(want));
+    assert_memory_equal(nm.buf, want, nm.len);
+    assert_int_equal(pol__norm_start(&nm, 2), 2);
+    assert_int_equal(pol__norm_end(&nm, 22), strlen("x jane.doe\\u0040example.com"));
+    free(nm.buf);
+    free(nm.shift);
+    /* the reference copy agrees */
+    pol__norm_t rf = {0};
+    assert_int_equal(pol__normalize_ref(&rf, t, strlen(t), &scripts), 1);
+    assert_int_equal(rf.len, strlen(want));
+    assert_memory_equal(rf.buf, want, rf.len);
+    free(rf.buf);
+    free(rf.shift);
+    /* no escape that decodes: no copy (the fast path) */
+    const char *u = "printf(\"a\\n\\tb\\\\\"); path C:\\Users\\jane\\new; regex \\d+\\s*\\w";
+    assert_int_equal(pol__normalize(&nm, u, strlen(u), &scripts), 0);
+
+    assert_true(found(f, "Contact jane.doe\\u0040example.com today", "jane.doe\\u0040example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "mail = 'jane.doe\\x40example.com'", "jane.doe\\x40example.com", POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f, "call \\u002b1 415 555 0132 now", "\\u002b1 415 555 0132", POL_PII_PHONE_NUMBER));
+    assert_true(found(f, "card 4111\\u00201111\\u00201111\\u00201111 declined", "4111\\u00201111\\u00201111\\u00201111",
+                      POL_PII_CREDIT_CARD));
+    assert_true(found(f, "s = \"jane.doe\\U00000040example.com\"", "jane.doe\\U00000040example.com", POL_PII_EMAIL_ADDRESS));
+    /* code and escapes of prose stay clean */
+    const pol_pii_entity_t *ents;
+    size_t n;
+    const char *clean[] = {"print(\"caf\\u00e9 \\u2014 na\\u00efve\")", "const s = '\\x1b[31mred\\x1b[0m';",
+                           "\\u0048\\u0065\\u006c\\u006c\\u006f, world", "\"C:\\\\Users\\\\Public\\\\x64\\\\bin\""};
+    for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+        assert_int_equal(pol_pii_scan(f->e, f->s, clean[i], strlen(clean[i]), &ents, &n), 0);
+        if (n != 0)
+            print_error("unexpected finding in '%s'\n", clean[i]);
+        assert_int_equal(n, 0);
+    }
+}
+
+/* session 11: the letters and digits of fancy-text generators (Mathematical Alphanumeric Symbols, U+1D400-1D7FF:
+ * compatibility <font> forms of ASCII letters and digits) and the small commercial at (U+FE6B) are read as the ASCII
+ * they stand for; every positive here was missed before, and emoji and math stay as they are */
+static void test_math_alphanumerics(void **state)
+{
+    fx_t *f = *state;
+    /* 𝟒𝟏𝟏𝟏 𝟏𝟏𝟏𝟏 𝟏𝟏𝟏𝟏 𝟏𝟏𝟏𝟏 (bold digits) */
+    const char *card = "\xf0\x9d\x9f\x92\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f \xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f"
+                       "\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f \xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f "
+                       "\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x8f";
+    char text[256];
+    snprintf(text, sizeof(text), "card %s declined", card);
+    assert_true(found(f, text, card, POL_PII_CREDIT_CARD));
+    /* 𝐣𝐚𝐧𝐞@𝐞𝐱𝐚𝐦𝐩𝐥𝐞.𝐜𝐨𝐦 (bold letters) */
+    const char *mail = "\xf0\x9d\x90\xa3\xf0\x9d\x90\x9a\xf0\x9d\x90\xa7\xf0\x9d\x90\x9e@\xf0\x9d\x90\x9e\xf0\x9d\x90\xb1"
+                       "\xf0\x9d\x90\x9a\xf0\x9d\x90\xa6\xf0\x9d\x90\xa9\xf0\x9d\x90\xa5\xf0\x9d\x90\x9e.\xf0\x9d\x90\x9c"
+                       "\xf0\x9d\x90\xa8\xf0\x9d\x90\xa6";
+    snprintf(text, sizeof(text), "mail %s \xf0\x9f\x99\x82", mail);
+    assert_true(found(f, text, mail, POL_PII_EMAIL_ADDRESS));
+    assert_true(found(f,
+                      "write to jane.doe\xef\xb9\xab"
+                      "example.com",
+                      "jane.doe\xef\xb9\xab"
+                      "example.com",
+                      POL_PII_EMAIL_ADDRESS));
+    /* the copy: one ASCII byte per 4-byte letter, offsets mapped back */
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    assert_int_equal(pol__normalize(&nm, mail, strlen(mail), &scripts), 1);
+    assert_int_equal(nm.len, strlen("jane@example.com"));
+    assert_memory_equal(nm.buf, "jane@example.com", nm.len);
+    assert_int_equal(pol__norm_end(&nm, nm.len), strlen(mail));
+    free(nm.buf);
+    free(nm.shift);
+    /* emoji, math italic x, Greek math letters: no copy, nothing found */
+    const char *u = "party \xf0\x9f\x8e\x89\xf0\x9f\x8e\x89 and \xf0\x9d\x9b\xbc + \xf0\x9f\x98\x80";
+    assert_int_equal(pol__normalize(&nm, u, strlen(u), &scripts), 0);
+    assert_int_equal(pol__norm_selftest(), 0);
+}
+
 /* session 10: an order, invoice or waybill number in 20 languages, with the number label before it ("numer zamówienia",
  * "Número de pedido", "注文番号"): 16 of these were phone numbers before (inflected and compound forms, languages without
  * a negative word, a supporting word such as "número" outweighing the label, "番号" read as "号") */
@@ -1300,6 +1386,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invisible_format_chars, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_character_references, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_percent_escapes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_backslash_escapes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_math_alphanumerics, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_numbers_many_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_more_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_uk_ru_types, fx_setup, fx_teardown),
