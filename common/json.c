@@ -161,6 +161,29 @@ static int looks_like_document(const char *s, size_t n)
     return i < n && (s[i] == '{' || s[i] == '[' || s[i] == '"');
 }
 
+/* Writes the JSON string literal of `s` (`n` bytes, borrowed) in place of the input from `start` to w->pos.
+ * @return 0, or the error (< 0) of emit_upto or gw_json_escape. */
+static int replace_span(walk_t *w, size_t start, const char *s, size_t n)
+{
+    int rc;
+    if ((rc = emit_upto(w, start)) != 0 || (rc = gw_json_escape(s, n, w->out)) != 0)
+        return rc;
+    w->copied = w->pos;
+    return 0;
+}
+
+/* What a visitor's answer `rc` for the value from `start` to w->pos does: < 0 aborts the walk with `err` (which
+ * visitor), 1 writes w->b_repl as a string literal in the value's place, anything else leaves it. @return 0 or < 0. */
+static int apply_replacement(walk_t *w, size_t start, int rc, const char *err)
+{
+    if (rc < 0) {
+        w->err = err;
+        w->err_off = start;
+        return rc;
+    }
+    return rc == 1 ? replace_span(w, start, w->b_repl->base ? w->b_repl->base : "", w->b_repl->len) : 0;
+}
+
 static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
 {
     int rule = -1, emb = 0;
@@ -198,19 +221,7 @@ static int visit_string(walk_t *w, const set_t *S, size_t start, int esc)
     if (path == NULL)
         return GW_JSON_E_NOMEM;
     gw_buf_reset(w->b_repl);
-    rc = w->v->on_string(w->v->ctx, rule, path, s, n, w->b_repl);
-    if (rc < 0) {
-        w->err = "aborted by the string visitor";
-        w->err_off = start;
-        return rc;
-    }
-    if (rc == 1) {
-        if ((rc = emit_upto(w, start)) != 0 ||
-            (rc = gw_json_escape(w->b_repl->base ? w->b_repl->base : "", w->b_repl->len, w->out)) != 0)
-            return rc;
-        w->copied = w->pos;
-    }
-    return 0;
+    return apply_replacement(w, start, w->v->on_string(w->v->ctx, rule, path, s, n, w->b_repl), "aborted by the string visitor");
 }
 
 /* The matched string holds a JSON document: walk it with every string scanned; replace the outer string with the
@@ -270,10 +281,7 @@ static int walk_string_value(walk_t *w, const set_t *S)
     if (rc == 1) {
         /* the embedded document changed: its rewritten text is in sc->lvl[w->level][0] */
         const gw_buf_t *ib = &w->sc->lvl[w->level][0];
-        if ((rc = emit_upto(w, start)) != 0 || (rc = gw_json_escape(ib->base, ib->len, w->out)) != 0)
-            return rc;
-        w->copied = w->pos;
-        return 0;
+        return replace_span(w, start, ib->base, ib->len);
     }
     return rc;
 }
@@ -298,19 +306,8 @@ static int visit_number(walk_t *w, const set_t *S, size_t start)
     if (path == NULL)
         return GW_JSON_E_NOMEM;
     gw_buf_reset(w->b_repl);
-    int rc = w->v->on_number(w->v->ctx, rule, path, w->in + start, w->pos - start, w->b_repl);
-    if (rc < 0) {
-        w->err = "aborted by the number visitor";
-        w->err_off = start;
-        return rc;
-    }
-    if (rc == 1) {
-        if ((rc = emit_upto(w, start)) != 0 ||
-            (rc = gw_json_escape(w->b_repl->base ? w->b_repl->base : "", w->b_repl->len, w->out)) != 0)
-            return rc;
-        w->copied = w->pos;
-    }
-    return 0;
+    return apply_replacement(w, start, w->v->on_number(w->v->ctx, rule, path, w->in + start, w->pos - start, w->b_repl),
+                             "aborted by the number visitor");
 }
 
 static int walk_number(walk_t *w)

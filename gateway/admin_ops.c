@@ -1,12 +1,12 @@
 /*
  * Ops admin routes for credits and usage (see admin_ops.h). Each route is a blocking store call
- * (the router runs handlers on its thread pool). The small percent-decoding and query helpers
- * are repeated from admin_privacy.c rather than shared, to keep the two handlers independent
- * (they belong to different roles and issues).
+ * (the router runs handlers on its thread pool). Percent-decoding is common/pct.h; the query
+ * helpers are admin_privacy.c's (gw_admin_query_param).
  */
 #include "gateway/admin_ops.h"
 #include "gateway/usage_report.h"
 #include "common/log.h"
+#include "common/pct.h"
 #include "gateway/admin_privacy.h"
 #include "gateway/errors.h"
 #include "gateway/store/store_ledger.h"
@@ -141,7 +141,7 @@ int gw_admin_ops_handle(gw_store_t *st, const char *method, const char *path, co
     if (is_user && strcmp(method, "GET") != 0)
         return GW_E_NOT_FOUND; /* DELETE /users/{id} is the privacy role's */
     char uid[GW_USER_ID_MAX + 1];
-    if (idlen == 0 || gw_admin_pct_decode(id, idlen, uid, sizeof(uid), 0) != 0) {
+    if (idlen == 0 || gw_pct_decode(id, idlen, uid, sizeof(uid), GW_PCT_STRICT, NULL) != 0) {
         set_error(status, 400, out, "invalid user id");
         return 0;
     }

@@ -5,7 +5,7 @@
  * so gw_error_status() gives the status.
  */
 #include "gateway/admin_privacy.h"
-#include "common/hex.h"
+#include "common/pct.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "gateway/errors.h"
@@ -28,28 +28,6 @@ static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
     json_decref(j);
 }
 
-int gw_admin_pct_decode(const char *s, size_t n, char *out, size_t outlen, int plus)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (c == '%') {
-            int h, l;
-            if (i + 2 >= n || (h = gw_hexval(s[i + 1])) < 0 || (l = gw_hexval(s[i + 2])) < 0)
-                return -1;
-            c = h * 16 + l;
-            i += 2;
-        } else if (c == '+' && plus) {
-            c = ' ';
-        }
-        if (c == 0 || o + 1 >= outlen)
-            return -1;
-        out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return 0;
-}
-
 int gw_admin_query_param(const char *q, const char *name, char *out, size_t outlen)
 {
     size_t nl = strlen(name);
@@ -61,7 +39,7 @@ int gw_admin_query_param(const char *q, const char *name, char *out, size_t outl
                 out[0] = '\0';
                 return 1;
             }
-            return gw_admin_pct_decode(q + nl + 1, len - nl - 1, out, outlen, 1) == 0 ? 1 : -1;
+            return gw_pct_decode(q + nl + 1, len - nl - 1, out, outlen, GW_PCT_STRICT | GW_PCT_PLUS, NULL) == 0 ? 1 : -1;
         }
         q = amp ? amp + 1 : NULL;
     }
@@ -316,7 +294,7 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
     int is_export = strcmp(rest, "/export") == 0, is_consent = strcmp(rest, "/consent") == 0;
     if (!is_delete && !is_export && !is_consent)
         return GW_E_NOT_FOUND; /* GET /users/{id}, POST /users/{id}/credits: other roles' routes */
-    if (idlen == 0 || gw_admin_pct_decode(idp, idlen, id, sizeof(id), 0) != 0) {
+    if (idlen == 0 || gw_pct_decode(idp, idlen, id, sizeof(id), GW_PCT_STRICT, NULL) != 0) {
         set_error(status, 400, out, "user id: empty, badly encoded or longer than " GW_STR(GW_USER_ID_MAX) " bytes");
         return 0;
     }

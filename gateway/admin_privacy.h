@@ -32,13 +32,6 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
                             size_t body_len, int *status, gw_buf_t *json_out);
 
 /**
- * Percent-decodes `n` bytes of `s` (borrowed) into `out` (`outlen` bytes, NUL-terminated); '+' is a space when `plus`
- * (query strings, not paths). Shared by the admin route files.
- * @return 0, or -1 on a bad escape, an embedded NUL (raw or %00) or when the result does not fit.
- */
-int gw_admin_pct_decode(const char *s, size_t n, char *out, size_t outlen, int plus);
-
-/**
  * Finds parameter `name` in the query string `q` (without '?', may be NULL) and decodes its value into `out`
  * (`outlen` bytes): "name=value" gives the decoded value, a bare "name" the empty string; the first match wins.
  * @return 1 found, 0 absent, -1 present but not decodable (bad escape, NUL, too long for `out`).

@@ -8,7 +8,7 @@
  * except the no-training pass's fal_webhook removal and gw_canon_drop_query_param().
  */
 #include "gateway/canon.h"
-#include "common/hex.h"
+#include "common/pct.h"
 
 #include <string.h>
 
@@ -41,11 +41,12 @@ static int put_segment(gw_buf_t *out, const char *s, size_t n, const char **err_
         unsigned char c = (unsigned char)s[i];
         int raw = 1;
         if (c == '%') {
-            if (i + 2 >= n || gw_hexval((unsigned char)s[i + 1]) < 0 || gw_hexval((unsigned char)s[i + 2]) < 0) {
+            int v = gw_pct_at(s, n, i);
+            if (v < 0) {
                 *err_desc = "invalid percent-escape in the path";
                 return GW_CANON_E_SYNTAX;
             }
-            c = (unsigned char)(gw_hexval((unsigned char)s[i + 1]) * 16 + gw_hexval((unsigned char)s[i + 2]));
+            c = (unsigned char)v;
             i += 2;
             raw = 0;
         }
@@ -153,9 +154,9 @@ static int param_is(const char *p, size_t n, const char *name)
     if (n == nl && memcmp(p, name, n) == 0)
         return 1;
     for (size_t i = 0; i < n; i++, k++) {
-        int c = (unsigned char)p[i];
-        if (c == '%' && i + 2 < n && gw_hexval((unsigned char)p[i + 1]) >= 0 && gw_hexval((unsigned char)p[i + 2]) >= 0) {
-            c = gw_hexval((unsigned char)p[i + 1]) * 16 + gw_hexval((unsigned char)p[i + 2]);
+        int c = (unsigned char)p[i], v = gw_pct_at(p, n, i);
+        if (v >= 0) {
+            c = v;
             i += 2;
         } else if (c == '+') {
             c = ' ';

@@ -12,11 +12,11 @@
  */
 #include "gateway/privacy.h"
 #include "common/log.h"
+#include "common/pct.h"
 #include "gateway/privacy_internal.h"
 
 #include "policy/restore.h"
 
-#include <ctype.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -260,16 +260,35 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         size_t nnt = pol_notrain_rules(pv->notrain, all[i]->name, nt_rules, POL_NOTRAIN_MAX_RULES);
         if (nnt != 0 && (pv->notrain_paths[i] = gw_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
             goto fail;
-        if (pol_pii_engine_scan_responses(pv->engine) && all[i]->output_text != NULL) {
-            size_t no = 0;
-            while (all[i]->output_text[no] != NULL && no < 64)
-                no++;
-            gw_json_rule_t rr[65];
+        if (pol_pii_engine_scan_responses(pv->engine)) {
+            /* every string is scanned but the adapter's declared no-text fields (output_skip, first: the first rule that
+             * matches decides): output_text as streamed text (rule 1), the rest on its own ("**", rule 1 in a JSON
+             * answer, where nothing is held back; RULE_WHOLE in streams); the declared fields are restored (rule 0) */
+            const char *text[65], *skip[129];
+            size_t no = 0, ns = 0;
+            for (; all[i]->output_text != NULL && all[i]->output_text[no] != NULL; no++) {
+                if (no == 64) {
+                    snprintf(err, errlen, "provider %s: too many output_text patterns", all[i]->name);
+                    goto fail;
+                }
+                text[no] = all[i]->output_text[no];
+            }
+            for (; all[i]->output_skip != NULL && all[i]->output_skip[ns].pattern != NULL; ns++) {
+                if (ns == 128) {
+                    snprintf(err, errlen, "provider %s: too many output_skip patterns", all[i]->name);
+                    goto fail;
+                }
+                skip[ns] = all[i]->output_skip[ns].pattern;
+            }
+            gw_json_rule_t rr[64 + 128 + 1];
+            size_t nrr = 0;
+            for (size_t k = 0; k < ns; k++)
+                rr[nrr++] = (gw_json_rule_t){skip[k], GW_JSON_SCAN, 0};
             for (size_t k = 0; k < no; k++)
-                rr[k] = (gw_json_rule_t){all[i]->output_text[k], GW_JSON_SCAN, 1};
-            rr[no] = (gw_json_rule_t){"**", GW_JSON_SCAN | GW_JSON_KEYS, 0};
-            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, no + 1, err, errlen)) == NULL ||
-                (pv->resp_sse_paths[i] = pol_restore_paths_compile(all[i]->output_text, no, err, errlen)) == NULL)
+                rr[nrr++] = (gw_json_rule_t){text[k], GW_JSON_SCAN, 1};
+            rr[nrr++] = (gw_json_rule_t){"**", GW_JSON_SCAN | GW_JSON_KEYS, 1};
+            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, nrr, err, errlen)) == NULL ||
+                (pv->resp_sse_paths[i] = pol_restore_paths_compile_all(text, no, skip, ns, err, errlen)) == NULL)
                 goto fail;
         }
         pv->adapters[i] = all[i];
@@ -500,8 +519,8 @@ static size_t nfindings(const pol_pii_session_t *ss)
 static int has_pct_escape(const char *s, size_t n)
 {
     const char *end = s + n;
-    for (const char *p = s; (p = memchr(p, '%', (size_t)(end - p))) != NULL && end - p > 2; p++)
-        if (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]))
+    for (const char *p = s; (p = memchr(p, '%', (size_t)(end - p))) != NULL; p++)
+        if (gw_pct_at(s, n, (size_t)(p - s)) >= 0)
             return 1;
     return 0;
 }
@@ -516,17 +535,9 @@ static int encoded_pii(scrub_ctx_t *c, where_t *wh, const char *f, size_t fl)
 {
     gw_buf_t *d = &c->scratch->pct;
     gw_buf_reset(d);
-    for (size_t i = 0; i < fl; i++) {
-        char ch = f[i];
-        if (ch == '%' && fl - i > 2 && isxdigit((unsigned char)f[i + 1]) && isxdigit((unsigned char)f[i + 2])) {
-            char hx[3] = {f[i + 1], f[i + 2], '\0'};
-            ch = (char)strtol(hx, NULL, 16);
-            i += 2;
-        }
-        if (gw_buf_append(d, &ch, 1) != 0) {
-            c->failed = 1;
-            return GW_E_INTERNAL;
-        }
+    if (gw_pct_decode_append(d, f, fl, 0) != 0) {
+        c->failed = 1;
+        return GW_E_INTERNAL;
     }
     const pol_pii_engine_t *e = c->pv->engine;
     const pol_pii_entity_t *ents;
@@ -721,6 +732,9 @@ static int on_file_string(scrub_ctx_t *c, const prov_file_field_t *ff, where_t *
     }
     if (typed == 2) /* a text document's text (Anthropic source type "text") */
         return on_any_string(c, wh, s, len, replacement);
+    if (ff->kind == PROV_FILE_URI &&
+        ((len >= 8 && strncasecmp(s, "https://", 8) == 0) || (len >= 7 && strncasecmp(s, "http://", 7) == 0)))
+        return on_any_string(c, wh, s, len, replacement); /* a link the provider fetches: text to aigw */
     pol_payload_t pl;
     if (pol_payload_classify_file(s, len, &pl, &c->scratch->dec) != 0) {
         c->failed = 1;

@@ -25,8 +25,8 @@ struct st_gw_privacy_t {
     gw_json_paths_t *all_paths;                /* "**" EMBEDDED | KEYS: JSON documents decoded from base64 text payloads */
     char *forward_types[GW_MAX_FORWARD_TYPES]; /* pii.forward_unscanned_types: MIME globs of payloads sent unscanned */
     size_t nforward;
-    /* pii.scan_responses, per adapter with output_text: a JSON answer's rules (output_text id 1, then "**" id 0) and
-     * the SSE restorer's (pol_restore_paths_compile) */
+    /* pii.scan_responses, per adapter: a JSON answer's rules (output_skip id 0: restored only; output_text and "**" id
+     * 1: scanned) and the SSE restorer's (pol_restore_paths_compile_all) */
     gw_json_paths_t *resp_json_paths[GW_MAX_ADAPTERS];
     gw_json_paths_t *resp_sse_paths[GW_MAX_ADAPTERS];
     size_t max_findings; /* pii.max_findings_per_request (issue 13) */

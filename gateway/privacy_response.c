@@ -384,6 +384,14 @@ static int on_response_string(void *ctx, int rule_id, const char *path, const ch
     return rc < 0 ? GW_E_INTERNAL : rc;
 }
 
+/* An object key of an answer (Gemini functionCall.args, Anthropic tool_use input, a JSON output's members): keys are
+ * the provider's schema or tool-call arguments, restored, never scanned (docs/config.md "Model output"). */
+static int on_response_key(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
+{
+    (void)rule_id;
+    return on_response_string(ctx, 0, path, s, len, replacement);
+}
+
 int gw_privacy_response_text(const gw_privacy_t *pv, gw_privacy_scratch_t *s, const prov_adapter_t *scan_adapter,
                              pol_pii_session_t *session, const char *body, size_t len, gw_buf_t *out, int *changed)
 {
@@ -416,7 +424,7 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
     gw_privacy_output_t o = {session, s->pii, NULL, output_mode};
     restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL, output_mode};
-    gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_string, 0, NULL};
+    gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_key, 0, NULL};
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                 changed, NULL, NULL, &s->json);
     if (rc == GW_JSON_E_SYNTAX || rc == GW_JSON_E_DEPTH || rc == GW_JSON_E_UTF8) {

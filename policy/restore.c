@@ -27,7 +27,7 @@
 #include "common/json.h"
 
 enum { MODE_NORMAL, MODE_FINAL, MODE_REEMIT, MODE_PROBE };
-enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3, RULE_SCAN = 4 };
+enum { RULE_TEXT = 0, RULE_TYPE = 1, RULE_FINISH = 2, RULE_INDEX = 3, RULE_SCAN = 4, RULE_WHOLE = 5 };
 
 /* The stream's own rules; scan rules go first so that they win over "**" (common/json.h: first SCAN rule). */
 static const gw_json_rule_t base_rules[] = {
@@ -40,6 +40,7 @@ static const gw_json_rule_t base_rules[] = {
 };
 #define NBASE (sizeof(base_rules) / sizeof(base_rules[0]))
 #define MAX_SCAN_RULES 64
+#define MAX_SKIP_RULES 128
 
 typedef struct st_hold_t {
     gw_buf_t path;
@@ -132,6 +133,24 @@ gw_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, siz
         rules[i] = (gw_json_rule_t){scan_patterns[i], GW_JSON_SCAN, RULE_SCAN};
     memcpy(rules + n, base_rules, sizeof(base_rules));
     return gw_json_paths_compile(rules, n + NBASE, err, errlen);
+}
+
+gw_json_paths_t *pol_restore_paths_compile_all(const char *const *scan_patterns, size_t n, const char *const *skip_patterns,
+                                               size_t nskip, char *err, size_t errlen)
+{
+    gw_json_rule_t rules[MAX_SKIP_RULES + MAX_SCAN_RULES + NBASE];
+    if (n > MAX_SCAN_RULES || nskip > MAX_SKIP_RULES) {
+        snprintf(err, errlen, "more than %d scan or %d skip patterns", MAX_SCAN_RULES, MAX_SKIP_RULES);
+        return NULL;
+    }
+    /* the first SCAN rule that matches a string decides (common/json.h): skips, then streamed text, then "**" */
+    for (size_t i = 0; i < nskip; i++)
+        rules[i] = (gw_json_rule_t){skip_patterns[i], GW_JSON_SCAN, RULE_TEXT};
+    for (size_t i = 0; i < n; i++)
+        rules[nskip + i] = (gw_json_rule_t){scan_patterns[i], GW_JSON_SCAN, RULE_SCAN};
+    memcpy(rules + nskip + n, base_rules, sizeof(base_rules));
+    rules[nskip + n].id = RULE_WHOLE; /* base_rules[0]: "**" */
+    return gw_json_paths_compile(rules, nskip + n + NBASE, err, errlen);
 }
 
 pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ctx)
@@ -360,14 +379,71 @@ static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char 
     return rc;
 }
 
+/* A string that is neither streamed text (RULE_SCAN) nor declared no text, with a scan stage (RULE_WHOLE): scanned on its
+ * own, final, after a trailing possible token prefix is held back as for restored text (so a placeholder split across
+ * events is still restored). */
+static int on_whole_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, gw_buf_t *repl)
+{
+    size_t emit;
+    hold_t *h = find_hold(rs, key);
+    const char *t = s;
+    size_t tn = n;
+    if (h != NULL) {
+        gw_buf_reset(&rs->text);
+        if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
+            return POL_RESTORE_E_NOMEM;
+        t = rs->text.base;
+        tn = rs->text.len;
+    }
+    size_t keep = rs->mode == MODE_FINAL ? 0 : pol_restore_token_prefix_len(t, tn);
+    if (h != NULL || keep) {
+        int rc = add_update(rs, key, t + tn - keep, keep);
+        if (rc != 0)
+            return rc;
+    }
+    int rc = scan_text(rs, path, t, tn - keep, 1, &emit, repl);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 && (h != NULL || keep)) {
+        if (gw_buf_append(repl, t, tn - keep) != 0)
+            return POL_RESTORE_E_NOMEM;
+        rc = 1;
+    }
+    return rc;
+}
+
+/* A re-send (flush) with a scan stage: the held event's data is the event as it went out (scanned, restored,
+ * commit_updates). The target's held text is scanned (text and whole strings) or restored (declared no text); other
+ * strings that may be text went out with their event and are sent empty (a client that joins them would read them
+ * twice); declared no-text fields (ids, types) go out as they did. */
+static int on_reemit_scanned(pol_restore_stream_t *rs, int rule_id, const char *key, const char *path, gw_buf_t *repl)
+{
+    size_t emit;
+    if (strcmp(key, rs->target->path.base) == 0) {
+        int rc = rule_id == RULE_TEXT ? restore_text(rs, path, rs->target->text, rs->target->len, repl)
+                                      : scan_text(rs, path, rs->target->text, rs->target->len, 1, &emit, repl);
+        if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
+            return POL_RESTORE_E_NOMEM;
+        return rc < 0 ? rc : 1;
+    }
+    if (rule_id != RULE_TEXT)
+        return 1; /* text went out with its own event (or is held under its own re-send): empty here, never twice */
+    hold_t *h = find_hold(rs, key);
+    return h != NULL && h->seq == rs->target->seq ? 1 : 0; /* its own re-send carries the held rest */
+}
+
 static int on_string(void *ctx, int rule_id, const char *path, const char *s, size_t n, gw_buf_t *repl)
 {
     pol_restore_stream_t *rs = ctx;
     if (rs->mode == MODE_PROBE)
         return 0;
     const char *key = hold_key(rs, path);
+    if (rs->scan != NULL && rs->mode == MODE_REEMIT)
+        return on_reemit_scanned(rs, rule_id, key, path, repl);
     if (rule_id == RULE_SCAN && rs->scan != NULL)
         return on_scan_string(rs, key, path, s, n, repl);
+    if (rule_id == RULE_WHOLE && rs->scan != NULL)
+        return on_whole_string(rs, key, path, s, n, repl);
     if (rs->mode == MODE_REEMIT) {
         if (strcmp(key, rs->target->path.base) == 0) {
             int rc = restore_text(rs, path, rs->target->text, rs->target->len, repl);
@@ -413,7 +489,7 @@ static int on_key(void *ctx, int rule_id, const char *path, const char *s, size_
 {
     pol_restore_stream_t *rs = ctx;
     (void)rule_id;
-    if (memchr(s, '<', n) == NULL)
+    if (memchr(s, '<', n) == NULL || (rs->scan != NULL && rs->mode == MODE_REEMIT)) /* a re-send's keys went out restored */
         return 0;
     return restore_text(rs, path, s, n, repl);
 }
@@ -514,7 +590,9 @@ static int set_buf(gw_buf_t *b, const char *s, size_t n)
     return 0;
 }
 
-static int commit_updates(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
+/* Makes the updates of event `ev` the stream's holds; `data` (`data_len` bytes) is what a re-send walks: the event's data
+ * as received, or with a scan stage as it went out (its strings are not scanned twice). */
+static int commit_updates(pol_restore_stream_t *rs, const gw_sse_event_t *ev, const char *data, size_t data_len)
 {
     for (size_t i = 0; i < rs->nupd; i++) {
         const update_t *u = &rs->upd[i];
@@ -548,8 +626,7 @@ static int commit_updates(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
         h->len = u->len;
         h->seq = rs->seq;
         h->has_id = ev->has_id;
-        if (set_buf(&h->data, ev->data, ev->data_len) || set_buf(&h->name, ev->event, ev->event_len) ||
-            set_buf(&h->id, ev->id, ev->id_len))
+        if (set_buf(&h->data, data, data_len) || set_buf(&h->name, ev->event, ev->event_len) || set_buf(&h->id, ev->id, ev->id_len))
             return POL_RESTORE_E_NOMEM;
     }
     rs->nupd = 0;
@@ -645,7 +722,8 @@ static int on_sse_event_in(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
         } else {
             if (final && (rc = flush_all(rs, 1)) != 0)
                 return rc;
-            if ((rc = commit_updates(rs, ev)) != 0)
+            int sent = rs->scan != NULL && changed;
+            if ((rc = commit_updates(rs, ev, sent ? rs->json.base : ev->data, sent ? rs->json.len : ev->data_len)) != 0)
                 return rc;
         }
     }

@@ -55,10 +55,23 @@ pol_restore_stream_t *pol_restore_stream_create(pol_restore_text_cb cb, void *ct
 
 /**
  * Compiles the stream's path rules with `n` extra patterns (common/json.h syntax, borrowed during the call) whose
- * strings go to a scan callback (see pol_restore_stream_set_scan()). The result is immutable and may be shared by
+ * strings go to a scan callback (see pol_restore_stream_set_scan()); every other string is only restored (the scan of
+ * listed paths only; aigw's pii.scan_responses uses pol_restore_paths_compile_all()). The result is immutable and may be shared by
  * every stream and thread; free with gw_json_paths_free(). @return NULL with a message in err on a bad pattern.
  */
 gw_json_paths_t *pol_restore_paths_compile(const char *const *scan_patterns, size_t n, char *err, size_t errlen);
+
+/**
+ * pol_restore_paths_compile() for a scan that reads every string (pii.scan_responses, session 11): strings at the `n`
+ * scan_patterns go to the scan callback as streamed text (held back across events as it decides); strings at the
+ * `nskip` skip_patterns (a provider's declared no-text fields: ids, types, base64, signatures, tool-call arguments) are
+ * only restored, as without a scan stage; every other string goes to the scan callback on its own with final = 1,
+ * after a trailing possible token prefix is held back (so a placeholder split across events is restored). A skip
+ * pattern wins over a scan pattern. Object keys are restored, not scanned. At most 64 scan and 128 skip patterns.
+ * @return NULL with a message in err on a bad pattern or too many.
+ */
+gw_json_paths_t *pol_restore_paths_compile_all(const char *const *scan_patterns, size_t n, const char *const *skip_patterns,
+                                               size_t nskip, char *err, size_t errlen);
 
 /**
  * Turns on the scan stage for this response: `paths` (from pol_restore_paths_compile(), borrowed, must outlive the

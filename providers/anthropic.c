@@ -164,6 +164,34 @@ static const char *const anthropic_answer_only[] = {"messages", "messages/count_
 static const char *const anthropic_output_text[] = {"content.*.text", "content.*.thinking", "content_block.text",
                                                     "delta.text",     "delta.thinking",     NULL};
 
+/* What is no model text in Messages answers and stream events (provider.h output_skip; anthropic.md): every other
+ * string (citations' cited_text and titles, server tool results, ...) is scanned by pii.scan_responses. */
+static const prov_out_skip_t anthropic_output_skip[] = {
+    {"**.id", PROV_OUT_STRUCT},
+    {"**.type", PROV_OUT_STRUCT},
+    {"**.role", PROV_OUT_STRUCT},
+    {"**.model", PROV_OUT_STRUCT},
+    {"**.stop_reason", PROV_OUT_STRUCT},
+    {"**.tool_use_id", PROV_OUT_STRUCT},
+    {"**.media_type", PROV_OUT_STRUCT},
+    {"**.file_id", PROV_OUT_STRUCT},
+    {"**.service_tier", PROV_OUT_STRUCT},
+    {"content.*.name", PROV_OUT_STRUCT},
+    {"content_block.name", PROV_OUT_STRUCT},
+    {"message.content.*.name", PROV_OUT_STRUCT},
+    /* tool_use / server_tool_use input and its stream deltas */
+    {"content.*.input.**", PROV_OUT_ARGUMENTS},
+    {"content_block.input.**", PROV_OUT_ARGUMENTS},
+    {"message.content.*.input.**", PROV_OUT_ARGUMENTS},
+    {"delta.partial_json", PROV_OUT_ARGUMENTS},
+    /* thinking signatures (and signature_delta), redacted_thinking data, web search results' encrypted content */
+    {"**.signature", PROV_OUT_OPAQUE},
+    {"content.*.data", PROV_OUT_OPAQUE},
+    {"content_block.data", PROV_OUT_OPAQUE},
+    {"**.encrypted_content", PROV_OUT_OPAQUE},
+    {"**.encrypted_index", PROV_OUT_OPAQUE},
+    {NULL, 0}};
+
 /* ---- no-training posture (docs/providers/anthropic.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { ANTHROPIC_MESSAGES = 1 }; /* route classes */
@@ -262,4 +290,5 @@ const prov_adapter_t prov_anthropic = {
     .unbilled_routes = anthropic_unbilled,
     .answer_only = anthropic_answer_only,
     .output_text = anthropic_output_text,
+    .output_skip = anthropic_output_skip,
 };

@@ -64,4 +64,5 @@ const prov_adapter_t prov_deepseek = {
     .unrestorable_outputs = deepseek_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
+    .output_skip = prov__openai_output_skip,
 };

@@ -231,6 +231,22 @@ static const char *const fal_async_id_fields[] = {"request_id", NULL}; /* the su
  * endpoints answer files (URLs, not scanned) and echo the prompt (the user's own input). */
 static const char *const fal_output_text[] = {"output", NULL};
 
+/* What is no model text in fal answers (provider.h output_skip; fal.md): queue ids, statuses and links, fal File
+ * objects' URLs (CDN links or data URIs) and content types, and the echoed prompt; everything else (an LLM's `output`,
+ * captions, logs, anything new) is scanned by pii.scan_responses. */
+static const prov_out_skip_t fal_output_skip[] = {
+    {"request_id", PROV_OUT_STRUCT},   {"status", PROV_OUT_STRUCT},     {"status_url", PROV_OUT_STRUCT},
+    {"response_url", PROV_OUT_STRUCT}, {"cancel_url", PROV_OUT_STRUCT}, {"**.content_type", PROV_OUT_STRUCT},
+    {"**.url", PROV_OUT_MEDIA},        {"prompt", PROV_OUT_ECHO},       {NULL, 0}};
+
+/* File inputs (provider.h file_fields): fal endpoints name theirs `*_url` (fal.md "Where user data lives": https URLs
+ * or base64 data: URIs; `image_url`, `mask_url`, `image_urls[]`, `audio_url`, `video_url`, `reference_image_url`). A URL
+ * is text (fal fetches it); anything else is a file sorted by its bytes at any length. */
+static const prov_file_field_t fal_file_fields[] = {{"image_url", PROV_FILE_URI},       {"mask_url", PROV_FILE_URI},
+                                                    {"image_urls.*", PROV_FILE_URI},    {"audio_url", PROV_FILE_URI},
+                                                    {"video_url", PROV_FILE_URI},       {"reference_image_url", PROV_FILE_URI},
+                                                    {"input_image_url", PROV_FILE_URI}, {NULL, 0}};
+
 /* ---- no-training posture (docs/providers/fal.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { FAL_ANY = 1 }; /* route classes */
@@ -295,6 +311,8 @@ const prov_adapter_t prov_fal = {
     .unbilled_routes = fal_unbilled,
     .estimate_custom = 1,
     .output_text = fal_output_text,
+    .output_skip = fal_output_skip,
+    .file_fields = fal_file_fields,
     .async_create_routes = fal_async_create,
     .async_read_routes = fal_async_read,
     .async_origin = "https://queue.fal.run",

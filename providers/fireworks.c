@@ -89,4 +89,5 @@ const prov_adapter_t prov_fireworks = {
     .unrestorable_outputs = fireworks_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
+    .output_skip = prov__openai_output_skip,
 };

@@ -347,6 +347,39 @@ static const char *const gemini_answer_only[] = {":generateContent",
  * candidates[].content.parts[].text (gemini.md); inlineData parts are not text. */
 static const char *const gemini_output_text[] = {"candidates.*.content.parts.*.text", NULL};
 
+/* What is no model text in generateContent / streamGenerateContent answers, Imagen predictions and Veo operations
+ * (provider.h output_skip; gemini.md): every other string (groundingMetadata snippets, titles and queries, url context,
+ * executable code and its output, ...) is scanned by pii.scan_responses. */
+#define GEMINI_PART "candidates.*.content.parts.*."
+static const prov_out_skip_t gemini_output_skip[] = {
+    {"modelVersion", PROV_OUT_STRUCT},
+    {"responseId", PROV_OUT_STRUCT},
+    {"name", PROV_OUT_STRUCT}, /* long-running operations */
+    {"candidates.*.finishReason", PROV_OUT_STRUCT},
+    {"candidates.*.content.role", PROV_OUT_STRUCT},
+    {"candidates.*.safetyRatings.*.category", PROV_OUT_STRUCT},
+    {"candidates.*.safetyRatings.*.probability", PROV_OUT_STRUCT},
+    {"promptFeedback.blockReason", PROV_OUT_STRUCT},
+    {"promptFeedback.safetyRatings.*.category", PROV_OUT_STRUCT},
+    {"promptFeedback.safetyRatings.*.probability", PROV_OUT_STRUCT},
+    {"usageMetadata.**", PROV_OUT_STRUCT},
+    {GEMINI_PART "functionCall.id", PROV_OUT_STRUCT},
+    {GEMINI_PART "functionCall.name", PROV_OUT_STRUCT},
+    {GEMINI_PART "inlineData.mimeType", PROV_OUT_STRUCT},
+    {GEMINI_PART "fileData.mimeType", PROV_OUT_STRUCT},
+    {GEMINI_PART "executableCode.language", PROV_OUT_STRUCT},
+    {GEMINI_PART "codeExecutionResult.outcome", PROV_OUT_STRUCT},
+    {"predictions.*.mimeType", PROV_OUT_STRUCT},
+    {GEMINI_PART "functionCall.args.**", PROV_OUT_ARGUMENTS},
+    {GEMINI_PART "inlineData.data", PROV_OUT_MEDIA},
+    {GEMINI_PART "fileData.fileUri", PROV_OUT_MEDIA},
+    {"predictions.*.bytesBase64Encoded", PROV_OUT_MEDIA},
+    {"response.generateVideoResponse.generatedSamples.*.video.uri", PROV_OUT_MEDIA},
+    {"candidates.*.groundingMetadata.searchEntryPoint.sdkBlob", PROV_OUT_MEDIA},
+    {GEMINI_PART "thoughtSignature", PROV_OUT_OPAQUE},
+    {NULL, 0}};
+#undef GEMINI_PART
+
 /* ---- no-training posture (docs/providers/gemini.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { GEMINI_MODELS = 1 }; /* route classes */
@@ -418,4 +451,5 @@ const prov_adapter_t prov_gemini = {
     .unrestorable_outputs = gemini_unrestorable,
     .answer_only = gemini_answer_only,
     .output_text = gemini_output_text,
+    .output_skip = gemini_output_skip,
 };

@@ -457,6 +457,54 @@ const char *const prov__openai_output_text[] = {"choices.*.message.content",
                                                 "response.output.*.summary.*.text",
                                                 NULL};
 
+/* What is no model text in OpenAI-format answers (provider.h output_skip; openai.md; OpenRouter, DeepSeek and Fireworks
+ * answers are OpenAI's with a few members more): every other string is scanned by pii.scan_responses. Chat completions
+ * and chunks, legacy completions, embeddings, images, Responses answers and every Responses stream event (items at
+ * `output.*`, `item`, `response.output.*`). `type`, `id`, `object`, `role`, `status` are discriminators and
+ * identifiers at every level of these formats. */
+const prov_out_skip_t prov__openai_output_skip[] = {
+    {"**.id", PROV_OUT_STRUCT},
+    {"**.object", PROV_OUT_STRUCT},
+    {"**.type", PROV_OUT_STRUCT},
+    {"**.role", PROV_OUT_STRUCT},
+    {"**.status", PROV_OUT_STRUCT},
+    {"**.model", PROV_OUT_STRUCT},
+    {"**.finish_reason", PROV_OUT_STRUCT},
+    {"**.native_finish_reason", PROV_OUT_STRUCT}, /* OpenRouter */
+    {"**.call_id", PROV_OUT_STRUCT},
+    {"**.item_id", PROV_OUT_STRUCT},
+    {"**.system_fingerprint", PROV_OUT_STRUCT},
+    {"**.service_tier", PROV_OUT_STRUCT},
+    {"**.obfuscation", PROV_OUT_STRUCT}, /* stream events' random padding */
+    {"**.previous_response_id", PROV_OUT_STRUCT},
+    {"**.file_id", PROV_OUT_STRUCT},
+    {"**.container_id", PROV_OUT_STRUCT},
+    {"**.function.name", PROV_OUT_STRUCT},
+    {"**.function_call.name", PROV_OUT_STRUCT},
+    {"output.*.name", PROV_OUT_STRUCT},
+    {"item.name", PROV_OUT_STRUCT},
+    {"response.output.*.name", PROV_OUT_STRUCT},
+    {"name", PROV_OUT_STRUCT},     /* response.function_call_arguments.done */
+    {"provider", PROV_OUT_STRUCT}, /* OpenRouter: the upstream that answered */
+    {"**.reasoning_details.*.format", PROV_OUT_STRUCT},
+    /* chat tool_calls[].function.arguments and function_call.arguments, Responses function_call items' arguments and
+     * the *_arguments.done events' top-level arguments; custom tool calls' input */
+    {"**.arguments", PROV_OUT_ARGUMENTS},
+    {"output.*.input", PROV_OUT_ARGUMENTS},
+    {"item.input", PROV_OUT_ARGUMENTS},
+    {"response.output.*.input", PROV_OUT_ARGUMENTS},
+    {"**.b64_json", PROV_OUT_MEDIA},
+    {"**.audio.data", PROV_OUT_MEDIA},
+    {"data.*.url", PROV_OUT_MEDIA},       /* images: a generated file's URL */
+    {"data.*.embedding", PROV_OUT_MEDIA}, /* encoding_format base64 */
+    {"**.result", PROV_OUT_MEDIA},        /* image_generation_call: base64 image */
+    {"**.partial_image_b64", PROV_OUT_MEDIA},
+    {"**.images.*.image_url.url", PROV_OUT_MEDIA}, /* OpenRouter image output: data URLs */
+    {"**.encrypted_content", PROV_OUT_OPAQUE},
+    {"**.reasoning_details.*.signature", PROV_OUT_OPAQUE},
+    {"**.reasoning_details.*.data", PROV_OUT_OPAQUE}, /* OpenRouter reasoning.encrypted */
+    {NULL, 0}};
+
 /* Responses stream events that repeat the deltas' text (provider.h output_text_repeats). */
 const char *const prov__openai_output_repeats[] = {"text",
                                                    "part.text",
@@ -601,4 +649,5 @@ const prov_adapter_t prov_openai = {
     .unrestorable_outputs = openai_unrestorable,
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
+    .output_skip = prov__openai_output_skip,
 };

@@ -57,6 +57,8 @@
  * output items and their stream events), shared by the OpenAI-compatible adapters. */
 extern const char *const prov__openai_output_text[];
 extern const char *const prov__openai_output_repeats[];
+/* What is no model text in OpenAI-format answers (provider.h output_skip), shared by the OpenAI-compatible adapters. */
+extern const prov_out_skip_t prov__openai_output_skip[];
 
 /** Appends the string literal `lit` (length computed by the compiler). @return 0 or -1. */
 #define PROV_APPEND_LIT(out, lit) gw_buf_append((out), (lit), sizeof(lit) - 1)

@@ -101,7 +101,12 @@ typedef enum {
         else (Anthropic `source.data`: type "base64" holds a file, type "text" a document's text). When `type` comes
         after the data in the object, the value decides: base64 is decoded as a file at any length, anything else is
         text */
-    PROV_FILE_TYPED
+    PROV_FILE_TYPED,
+    /** a file given by URL or inline (Replicate and fal model inputs: `image`, `image_url`...): an http(s) URL is text
+        (scanned; the provider fetches it, aigw never sees its bytes), anything else is a file's bytes as
+        PROV_FILE_BYTES (a data: URI or base64 sorted by its bytes at any length; a value that does not decode is
+        refused 415 unscannable_payload) */
+    PROV_FILE_URI
 } prov_file_kind_t;
 
 /** A request field that the provider's format declares as file data (pattern syntax: common/json.h). */
@@ -109,6 +114,30 @@ typedef struct st_prov_file_field_t {
     const char *pattern;
     prov_file_kind_t kind;
 } prov_file_field_t;
+
+/** Why a field of an answer is no model text (prov_out_skip_t.kind). pii.scan_responses scans every other string of a
+    JSON answer and of each SSE event's JSON: a field a provider adds tomorrow is scanned until an adapter declares it. */
+typedef enum {
+    /** ids, object / type / role / status fields, finish reasons, model names, enum values the provider validates */
+    PROV_OUT_STRUCT = 1,
+    /** base64 media, embeddings, and URLs of generated files (a signed link breaks when rewritten) */
+    PROV_OUT_MEDIA,
+    /** provider-issued signatures and encrypted content (Anthropic thinking `signature`, OpenAI `encrypted_content`):
+        they break when touched */
+    PROV_OUT_OPAQUE,
+    /** tool-call arguments: the input of a function the client runs, not scanned by design (docs/config.md "Model
+        output"); their placeholders are restored, escaped for the JSON they are */
+    PROV_OUT_ARGUMENTS,
+    /** the request's own input echoed back (Replicate `input`, fal `prompt`): scanned on the way in */
+    PROV_OUT_ECHO
+} prov_out_skip_kind_t;
+
+/** A field of this provider's answers that pii.scan_responses does not scan (pattern syntax: common/json.h). Its
+    placeholders are still restored. */
+typedef struct st_prov_out_skip_t {
+    const char *pattern;
+    prov_out_skip_kind_t kind;
+} prov_out_skip_t;
 
 /** Inputs of a cost estimate, read from a request body before it is sent (see estimate_inputs). */
 typedef struct st_prov_estimate_t {
@@ -299,10 +328,11 @@ typedef struct st_prov_adapter_t {
      */
     const char *const *answer_only;
     /**
-     * Where model text sits in this provider's responses (common/json.h patterns over a JSON answer and over the data
-     * of each SSE event; NULL-terminated): what pii.scan_responses scans (gateway/privacy.h). Only model prose: ids,
-     * URLs of generated files and base64 payloads are not listed, so they are never scanned. NULL: responses of this
-     * provider are not scanned (docs/config.md says which).
+     * Where model text arrives in pieces in this provider's responses (common/json.h patterns over a JSON answer and
+     * over the data of each SSE event; NULL-terminated; NULL = none): pii.scan_responses scans these across the events
+     * of a stream (held back by up to POL_PII_OUTPUT_WINDOW bytes, so an entity split across events is seen). Every
+     * other string that output_skip does not declare is scanned too, each on its own (session 11: the scan reads every
+     * string except what the adapter declares, as the request side does; it read only this list before).
      */
     const char *const *output_text;
     /**
@@ -313,6 +343,12 @@ typedef struct st_prov_adapter_t {
      * (gateway/pipeline/record.c). Same pattern syntax as output_text; NULL = none.
      */
     const char *const *output_text_repeats;
+    /**
+     * Fields of this provider's answers that are no model text (prov_out_skip_t; NULL-pattern terminated; NULL = none):
+     * pii.scan_responses does not scan them, every other string of the answer is scanned. Small and reviewed:
+     * docs/internals/privacy.md lists them. A pattern here wins over output_text.
+     */
+    const prov_out_skip_t *output_skip;
     /** The provider's public API origin, used when config providers.<name>.base_url is absent
         ("https://api.openai.com"; docs/config.md lists them). */
     const char *default_base_url;

@@ -210,6 +210,43 @@ static const prov_async_links_t replicate_links = {
  * strings there too: scanned, they hold no prose to find. */
 static const char *const replicate_output_text[] = {"output", "output.*", NULL};
 
+/* What is no model text in prediction answers (provider.h output_skip; replicate.md): the prediction's id, model,
+ * version, status and times, its links (rewritten to aigw's routes) and the echo of its input; `output`, `logs`, `error`
+ * and anything new are scanned by pii.scan_responses. A list answer has predictions at results.*. */
+static const prov_out_skip_t replicate_output_skip[] = {{"id", PROV_OUT_STRUCT},
+                                                        {"model", PROV_OUT_STRUCT},
+                                                        {"version", PROV_OUT_STRUCT},
+                                                        {"status", PROV_OUT_STRUCT},
+                                                        {"created_at", PROV_OUT_STRUCT},
+                                                        {"started_at", PROV_OUT_STRUCT},
+                                                        {"completed_at", PROV_OUT_STRUCT},
+                                                        {"source", PROV_OUT_STRUCT},
+                                                        {"deployment", PROV_OUT_STRUCT},
+                                                        {"urls.**", PROV_OUT_STRUCT},
+                                                        {"next", PROV_OUT_STRUCT},
+                                                        {"previous", PROV_OUT_STRUCT},
+                                                        {"results.*.id", PROV_OUT_STRUCT},
+                                                        {"results.*.model", PROV_OUT_STRUCT},
+                                                        {"results.*.version", PROV_OUT_STRUCT},
+                                                        {"results.*.status", PROV_OUT_STRUCT},
+                                                        {"results.*.created_at", PROV_OUT_STRUCT},
+                                                        {"results.*.started_at", PROV_OUT_STRUCT},
+                                                        {"results.*.completed_at", PROV_OUT_STRUCT},
+                                                        {"results.*.source", PROV_OUT_STRUCT},
+                                                        {"results.*.urls.**", PROV_OUT_STRUCT},
+                                                        {"input.**", PROV_OUT_ECHO},
+                                                        {"results.*.input.**", PROV_OUT_ECHO},
+                                                        {NULL, 0}};
+
+/* File inputs (provider.h file_fields): every model has its own input schema, these are the file keys of Replicate's
+ * image, audio and video models (replicate.md "Inputs": https URLs or data: URIs, `image`, `input_image`,
+ * `image_input`, `mask`, `audio`, `video`, `input_images[]`). A URL is text (Replicate fetches it); anything else is
+ * a file sorted by its bytes at any length (a short GIF or PDF data URI gets a long one's verdict). */
+static const prov_file_field_t replicate_file_fields[] = {
+    {"input.image", PROV_FILE_URI},         {"input.input_image", PROV_FILE_URI},    {"input.image_input", PROV_FILE_URI},
+    {"input.image_input.*", PROV_FILE_URI}, {"input.input_images.*", PROV_FILE_URI}, {"input.mask", PROV_FILE_URI},
+    {"input.audio", PROV_FILE_URI},         {"input.video", PROV_FILE_URI},          {NULL, 0}};
+
 /* ---- no-training posture (docs/providers/replicate.md "Storage"; evaluated by policy/notrain.c) ---- */
 
 enum { REPLICATE_PREDICTIONS = 1 }; /* route classes */
@@ -260,6 +297,8 @@ const prov_adapter_t prov_replicate = {
     .estimate_custom = 1,
     .unbilled_routes = replicate_unbilled,
     .output_text = replicate_output_text,
+    .output_skip = replicate_output_skip,
+    .file_fields = replicate_file_fields,
     .async_create_routes = replicate_async_create,
     .async_read_routes = replicate_async_read,
     .async_terminal_statuses = replicate_terminal,

@@ -419,6 +419,12 @@ void gw__on_journal_reserved(void *ctx, int rc, int64_t bal);
  * @return 0, or -1 (answered unless quiet).
  */
 int gw__policy_pass(gw_call_t *call, int consent, const gw_json_edit_t *extra, int quiet);
+/**
+ * What the answer of the call as addressed now (call->up, call->usage_ad, call->rest, call->body) carries that no
+ * placeholder restore reaches (provider.h unrestorable_outputs), asked of call->up's adapter and of the wire format's
+ * when the call speaks another's. PROV_UNRESTORABLE_NONE when nothing. Pure: answers nothing.
+ */
+prov_unrestorable_kind_t gw__unrestorable_kind(const gw_call_t *call);
 
 /* ---- fallback.c ---- */
 /** At the route stage: the call's fallback chain (config "fallbacks") and its scrubbed body. */
@@ -431,7 +437,9 @@ int gw__fallback_consent_matters(const gw_call_t *call);
 int gw__fallback_pending(const gw_call_t *call);
 /**
  * After an attempt that failed before any byte reached the client and will not be retried: readdresses the call to the
- * next target that takes it (configured, priced, allowed by its no-training pass). @return 1 switched (the next
+ * next target that takes it: configured, priced, allowed by its own no-training pass, and, when the request holds values
+ * to tokenize, not one whose answer no restore reaches (gw__unrestorable_kind with the target: a primary call there is
+ * refused 400 pii_unrestorable, so the fallback is not taken either). @return 1 switched (the next
  * attempt goes there, with the target's retry policy), 0 none left (the call is as it was).
  */
 int gw__fallback_next(gw_call_t *call);

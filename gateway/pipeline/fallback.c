@@ -3,8 +3,11 @@
  * model have a chain remembers it and the scrubbed body before the no-training pass; the meter stage reserves for the
  * most expensive target; when an attempt failed in a way a retry would try again, no retry is left (or the retry is
  * refused) and nothing reached the client, attempt.c asks gw__fallback_next, which readdresses the call to the next
- * target that can take it: configured with a key, priced (when metered), and allowed by its own no-training pass for
- * this user (a provider the user has not consented to is skipped, never used). The call keeps its request id and its
+ * target that can take it: configured with a key, priced (when metered), allowed by its own no-training pass for this
+ * user (a provider the user has not consented to is skipped, never used; a route it refuses is never taken), and not
+ * one that would refuse the call as primary because its answer carries the request's text where no placeholder can be
+ * restored (the target's unrestorable_outputs). The request body was scrubbed under the route's adapter, the same
+ * rules (skip and file fields) a primary call to the target on that route gets. The call keeps its request id and its
  * one reservation, so the ledger is charged once, at the price of the target that answered.
  */
 #include <stdio.h>
@@ -114,6 +117,13 @@ int gw__fallback_next(gw_call_t *call)
         const gw_json_edit_t edit = {"model", mj, 0};
         call->body = call->fb_body.base;
         call->body_len = call->fb_body.len;
+        /* every check the target makes of a primary call: one whose answer no restore reaches (image or audio output,
+         * logprobs; refuse_unrestorable) with values to tokenize is refused there, so it is not taken */
+        if (call->need_restore && gw__unrestorable_kind(call) != PROV_UNRESTORABLE_NONE) {
+            gw_log(GW_LOG_INFO, "%s: fallback %s/%s skipped (its answer could not be restored: pii_unrestorable)", call->request_id,
+                   t->adapter->name, t->model);
+            continue;
+        }
         if (gw__policy_pass(call, call->consent_result, &edit, 1) != 0) {
             gw_log(GW_LOG_INFO, "%s: fallback %s/%s skipped (no-training policy for this user)", call->request_id, t->adapter->name,
                    t->model);

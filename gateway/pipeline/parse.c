@@ -10,13 +10,13 @@
  * resumes when it is done (docs/internals/pipeline.md "Large bodies"): the same functions either way, so scan_run is
  * written to touch only the call's pass state and scan_result takes the outcome on the loop.
  */
-#include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "common/pct.h"
 #include "gateway/auth.h"
 #include "gateway/headers.h"
 #include "gateway/pipeline/call.h"
@@ -318,10 +318,9 @@ static int outside_text(gw_call_t *call, h2o_req_t *req, gw_buf_t *t, size_t *ur
     size_t qs = call->route.len;
     for (size_t i = 0; i < call->target.len; i++) {
         char c = call->target.base[i];
-        if (c == '%' && i + 2 < call->target.len && isxdigit((unsigned char)call->target.base[i + 1]) &&
-            isxdigit((unsigned char)call->target.base[i + 2])) {
-            char hx[3] = {call->target.base[i + 1], call->target.base[i + 2], '\0'};
-            c = (char)strtol(hx, NULL, 16);
+        int v = gw_pct_at(call->target.base, call->target.len, i);
+        if (v >= 0) {
+            c = (char)v;
             i += 2;
         } else if (i > qs && c == '+') {
             c = ' ';
@@ -345,19 +344,8 @@ static int outside_text(gw_call_t *call, h2o_req_t *req, gw_buf_t *t, size_t *ur
             return -1;
         if (memchr(h->value.base, '%', h->value.len) == NULL)
             continue;
-        if (gw_buf_append(t, "\n", 1) != 0)
+        if (gw_buf_append(t, "\n", 1) != 0 || gw_pct_decode_append(t, h->value.base, h->value.len, 0) != 0)
             return -1;
-        for (size_t k = 0; k < h->value.len; k++) {
-            char c = h->value.base[k];
-            if (c == '%' && k + 2 < h->value.len && isxdigit((unsigned char)h->value.base[k + 1]) &&
-                isxdigit((unsigned char)h->value.base[k + 2])) {
-                char hx[3] = {h->value.base[k + 1], h->value.base[k + 2], '\0'};
-                c = (char)strtol(hx, NULL, 16);
-                k += 2;
-            }
-            if (gw_buf_append(t, &c, 1) != 0)
-                return -1;
-        }
     }
     return 0;
 }

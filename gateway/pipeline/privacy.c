@@ -128,7 +128,7 @@ static int resolve_consent(gw_call_t *call)
 /* What the call's answer carries that no restore reaches (provider.h unrestorable_outputs), asked of the provider's
  * adapter and, when the call speaks another adapter's wire format (Gemini's OpenAI-compatible API, natively under
  * /gemini/v1beta/openai/ or through /v1/), of that adapter too, on the path after the compat sub-prefix ("openai/"). */
-static prov_unrestorable_kind_t unrestorable_kind(const gw_call_t *call)
+prov_unrestorable_kind_t gw__unrestorable_kind(const gw_call_t *call)
 {
     const h2o_req_t *req = call->req;
     const char *body = call->body_json ? call->body : NULL;
@@ -159,7 +159,7 @@ static int refuse_unrestorable(gw_call_t *call)
 {
     if (!call->need_restore)
         return 0;
-    prov_unrestorable_kind_t kind = unrestorable_kind(call);
+    prov_unrestorable_kind_t kind = gw__unrestorable_kind(call);
     if (kind == PROV_UNRESTORABLE_NONE)
         return 0;
     const pol_pii_engine_t *e = gw_privacy_engine(call->gen->privacy);

@@ -23,6 +23,7 @@
  * place: the test for them is one pass over the bytes, 16 at a time with SSE2.
  */
 #include "policy/pii/pii_internal.h"
+#include "common/pct.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -261,15 +262,9 @@ static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
  * scores a URL with its query as one span, and a decoded address inside it would win over it and leave the rest. */
 static unsigned char pct_at(const char *t, size_t len, size_t i, size_t *n)
 {
-    *n = 1;
-    if (i + 2 >= len || t[i] != '%')
-        return 0;
-    unsigned char h = U(t[i + 1]), l = U(t[i + 2]) | 0x20u;
-    int lv = l >= '0' && l <= '9' ? l - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-    if (h < '2' || h > '7' || lv < 0 || (h == '7' && lv == 15))
-        return 0;
-    *n = 3;
-    return (unsigned char)((h - '0') << 4 | lv);
+    int v = gw_pct_at(t, len, i);
+    *n = v >= 0x20 && v <= 0x7E ? 3 : 1;
+    return *n == 3 ? (unsigned char)v : 0;
 }
 
 /* Backslash escapes of programming languages and JSON: a string literal, a log line or a JSON document quoted as text

@@ -2,8 +2,9 @@
  * Fuzz target for the model-output scan: pol_restore_stream with its scan stage driving
  * pol_pii_session_scrub_output() (the real PII engine). The input describes a stream: byte 0 =
  * chunking seed, byte 1 = piece size (1..32 bytes of text per event) and shape (OpenAI chat delta or
- * Anthropic text_delta), then text bytes mapped onto an alphabet of entity fragments (emails, cards,
- * phone numbers, IBANs), placeholder fragments and separators. Invariants:
+ * Anthropic text_delta; bit 64: the text is at no listed path, so with pol_restore_paths_compile_all() it is scanned
+ * piece by piece as "every other string", a placeholder prefix held back), then text bytes mapped onto an alphabet of
+ * entity fragments (emails, cards, phone numbers, IBANs), placeholder fragments and separators. Invariants:
  *  - no error (in particular never POL_RESTORE_E_HOLD: the hold-back stays within its bound);
  *  - feeding the stream in random chunks gives exactly the bytes of feeding it whole;
  *  - the output is valid SSE whose data is valid JSON (or [DONE]);
@@ -83,22 +84,26 @@ static int feed_all(const gw_json_paths_t *paths, const char *in, size_t n, unsi
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static gw_json_paths_t *paths;
+    static gw_json_paths_t *paths, *paths_all;
     if (paths == NULL) {
         static const char *const scan_paths[] = {"choices.*.delta.content", "delta.text"};
-        paths = pol_restore_paths_compile(scan_paths, 2, NULL, 0);
-        TS_CHECK(paths != NULL, "paths");
+        static const char *const skip_paths[] = {"**.type", "**.id", "**.role", "**.finish_reason"};
+        char err[128];
+        paths = pol_restore_paths_compile(scan_paths, 2, err, sizeof(err));
+        paths_all = pol_restore_paths_compile_all(NULL, 0, skip_paths, 4, err, sizeof(err));
+        TS_CHECK(paths != NULL && paths_all != NULL, "paths");
     }
     if (size < 2 || size > 4096)
         return 0;
     unsigned seed = data[0] | 1u;
     size_t piece = 1 + (data[1] & 31);
     int anthropic = data[1] & 32;
+    const gw_json_paths_t *use = data[1] & 64 ? paths_all : paths;
     gw_buf_t text = GW_BUF_INIT, in = GW_BUF_INIT;
     ts_fuzz_text(data + 2, size - 2, alphabet, sizeof(alphabet) / sizeof(alphabet[0]), &text);
     ts_sse_text_stream(text.base, text.len, piece, anthropic, &in);
     gw_buf_t a = GW_BUF_INIT, b = GW_BUF_INIT;
-    int ra = feed_all(paths, in.base, in.len, 0, &a), rb = feed_all(paths, in.base, in.len, seed, &b);
+    int ra = feed_all(use, in.base, in.len, 0, &a), rb = feed_all(use, in.base, in.len, seed, &b);
     if (ra != 0 || rb != 0) {
         fprintf(stderr, "scan failed: %d %d on [%.*s]\n", ra, rb, (int)in.len, in.base);
         abort();

@@ -114,6 +114,27 @@ describe('fallback chains', () => {
     assert.equal((await chatPosts(env.mocks.openrouter)).length, 0);
   });
 
+  test('a target that would refuse the call as primary is not taken: image output with a value to tokenize (OpenRouter)', async () => {
+    // OpenAI's chat completions answer no images, so the primary call goes out; OpenRouter's `modalities: ["image"]`
+    // draws the prompt, placeholders and all, and a primary call there is refused 400 pii_unrestorable: the fallback
+    // must not take it (it did: the target inherited the primary's checks)
+    for (const m of Object.values(env.mocks)) await m.reset();
+    const e = await sdk().chat.completions.create({ model: 'gpt-4o', modalities: ['image', 'text'], messages: [{ role: 'user',
+      content: 'Draw a business card for jane.doe@example.com' }] }, { headers: { 'X-AIGW-User': 'u-fb-3',
+      'x-mock-faults': '503,503,503', 'x-mock-faults-for': 'openai', 'x-mock-fault-key': 'fb-unrestorable' } })
+      .then((c) => c, (x) => x);
+    assert.ok(e instanceof OpenAI.APIError, `refused, got ${JSON.stringify(e)}`);
+    assert.equal(e.status, 502, `the primary's failure as aigw answers it (${e.status} ${e.message})`);
+    assert.equal((await chatPosts(env.mocks.openrouter)).length, 0, 'no fallback onto a target that refuses the call');
+    assert.equal((await chatPosts(env.mocks.gemini)).length, 0);
+    // the same request without a value to tokenize falls back as usual
+    for (const m of Object.values(env.mocks)) await m.reset();
+    const { response } = await sdk().chat.completions.create({ model: 'gpt-4o', modalities: ['image', 'text'],
+      messages: [{ role: 'user', content: 'Draw a business card' }] }, { headers: { 'X-AIGW-User': 'u-fb-3',
+      'x-mock-faults': '503,503,503', 'x-mock-faults-for': 'openai', 'x-mock-fault-key': 'fb-unrestorable-clean' } }).withResponse();
+    assert.equal(response.headers.get('x-aigw-fallback'), 'openrouter/openai/gpt-4o');
+  });
+
   test('never after the first byte: a stream cut after it ends as cut, nothing goes to another provider', async () => {
     for (const m of Object.values(env.mocks)) await m.reset();
     const stream = await sdk().chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user',

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
+import { createFalClient } from '@fal-ai/client';
 import OpenAI from 'openai';
+import Replicate from 'replicate';
 import { CLIENT_KEY, USER } from './lib/harness.mjs';
 import { startProviders } from './lib/providers.mjs';
 
@@ -22,7 +24,8 @@ let env;
 let gw;
 let mocks;
 before(async () => {
-  env = await startProviders({ name: 'filefields', providers: ['openai', 'anthropic', 'gemini'],
+  delete process.env.FAL_KEY;
+  env = await startProviders({ name: 'filefields', providers: ['openai', 'anthropic', 'gemini', 'replicate', 'fal'],
     providerConf: { gemini: { tier: 'paid' } } });
   ({ gw, mocks } = env);
 });
@@ -85,5 +88,54 @@ describe('declared file fields: a short file gets the long file\'s verdict', () 
   test('free text keeps its rule: a short base64-looking word in a prompt is forwarded as text', async () => {
     const openai = new OpenAI({ apiKey: CLIENT_KEY, baseURL: gw.baseURL, maxRetries: 0, defaultHeaders: headers });
     await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: SHORT_GIF }] });
+  });
+});
+
+// Replicate and fal file inputs (session 11, PROV_FILE_URI): an https URL or a data: URI by their formats, declared by
+// the file keys of their image, audio and video models. A URL is text (the provider fetches it); anything else is a
+// file sorted by its bytes at any length: a short GIF as raw base64 used to pass as "a short word".
+describe('Replicate and fal file inputs: a URL, or a file sorted by its bytes', () => {
+  const replicate = () => new Replicate({ auth: CLIENT_KEY, baseUrl: `${gw.url}/replicate/v1`,
+    fetch: (url, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('X-AIGW-User', USER);
+      return fetch(url, { ...init, headers });
+    } });
+  const fal = () => createFalClient({ proxyUrl: { url: `${gw.url}/fal`, when: 'always' },
+    requestMiddleware: async (req) => ({ ...req, headers: { ...(req.headers || {}), Authorization: `Bearer ${CLIENT_KEY}`,
+      'X-AIGW-User': USER } }) });
+  const VERSION = '7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc';
+  // the replicate SDK's ApiError carries the status on its response, fal's ApiError carries the body apart
+  const refused = async (call, mock, where) => {
+    const before = (await mock.requests()).length;
+    await assert.rejects(call(), (e) => {
+      assert.equal(e.status ?? e.response?.status, 415, `${where}: ${e.message}`);
+      assert.match(`${e.message} ${JSON.stringify(e.body ?? '')}`, /cannot be scanned|neither base64/, where);
+      return true;
+    });
+    assert.equal((await mock.requests()).length, before, `${where}: nothing reaches the provider`);
+  };
+
+  test('replicate input.image / input.mask: short GIF and PDF, not base64 refused; an https URL forwarded', async () => {
+    const create = (input) => () => replicate().predictions.create({ version: VERSION, input: { prompt: 'restyle', ...input } });
+    await refused(create({ image: SHORT_GIF }), mocks.replicate, 'replicate image short GIF');
+    await refused(create({ mask: SHORT_PDF }), mocks.replicate, 'replicate mask short PDF');
+    await refused(create({ input_images: [`data:image/gif;base64,${SHORT_GIF}`] }), mocks.replicate, 'replicate input_images data: GIF');
+    await refused(create({ image: NOT_B64 }), mocks.replicate, 'replicate image not base64');
+    await mocks.replicate.reset();
+    await replicate().predictions.create({ version: VERSION, input: { prompt: 'restyle', image: 'https://example.com/cat.png' } });
+    const rec = (await mocks.replicate.requests()).find((r) => r.method === 'POST');
+    assert.equal(JSON.parse(rec.body).input.image, 'https://example.com/cat.png');
+  });
+
+  test('fal image_url / image_urls: short GIF and PDF, not base64 refused; an https URL forwarded', async () => {
+    const run = (input) => () => fal().run('fal-ai/flux/dev/image-to-image', { input: { prompt: 'sketch', ...input } });
+    await refused(run({ image_url: SHORT_GIF }), mocks.fal, 'fal image_url short GIF');
+    await refused(run({ image_urls: [SHORT_PDF] }), mocks.fal, 'fal image_urls short PDF');
+    await refused(run({ image_url: NOT_B64 }), mocks.fal, 'fal image_url not base64');
+    await mocks.fal.reset();
+    await fal().run('fal-ai/flux/dev/image-to-image', { input: { prompt: 'sketch', image_url: 'https://example.com/cat.png' } });
+    const rec = (await mocks.fal.requests()).find((r) => r.method === 'POST');
+    assert.equal(JSON.parse(rec.body).image_url, 'https://example.com/cat.png');
   });
 });

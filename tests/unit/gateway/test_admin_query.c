@@ -1,6 +1,6 @@
 /*
- * The admin API's query decoding (gateway/admin_privacy.h: gw_admin_query_param, gw_admin_pct_decode), shared by
- * the privacy and ops routes, and the one hex digit table (common/hex.h).
+ * The admin API's query decoding (gateway/admin_privacy.h: gw_admin_query_param), shared by the privacy and ops
+ * routes, and the one hex digit table (common/hex.h). Percent-decoding itself: tests/unit/common/test_pct.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,21 +22,6 @@ static void test_hexval(void **state)
     assert_int_equal(gw_hexval('g'), -1);
     assert_int_equal(gw_hexval('/'), -1);
     assert_int_equal(gw_hexval(-61), -1); /* a signed char above 0x7f */
-    (void)state;
-}
-
-static void test_pct_decode(void **state)
-{
-    char out[8];
-    assert_int_equal(gw_admin_pct_decode("a%41+b", 6, out, sizeof(out), 1), 0);
-    assert_string_equal(out, "aA b");
-    assert_int_equal(gw_admin_pct_decode("a%41+b", 6, out, sizeof(out), 0), 0);
-    assert_string_equal(out, "aA+b"); /* '+' is literal in a path */
-    assert_int_equal(gw_admin_pct_decode("%4", 2, out, sizeof(out), 1), -1);
-    assert_int_equal(gw_admin_pct_decode("%zz", 3, out, sizeof(out), 1), -1);
-    assert_int_equal(gw_admin_pct_decode("a%00b", 5, out, sizeof(out), 1), -1);
-    assert_int_equal(gw_admin_pct_decode("1234567", 7, out, sizeof(out), 1), 0);
-    assert_int_equal(gw_admin_pct_decode("12345678", 8, out, sizeof(out), 1), -1); /* no room for the NUL */
     (void)state;
 }
 
@@ -66,7 +51,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hexval),
-        cmocka_unit_test(test_pct_decode),
         cmocka_unit_test(test_query_param),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

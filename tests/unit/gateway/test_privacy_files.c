@@ -94,6 +94,12 @@ static char *body_at(const char *pattern, const char *value, const char *type, i
         key = segs[i];
     }
     (void)key;
+    if (json_is_array(cur) && strcmp(segs[n - 1], "*") == 0) { /* "image_urls.*": the value is an element */
+        json_array_append_new(cur, json_string(value));
+        char *s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        json_decref(root);
+        return s;
+    }
     if (json_is_array(cur)) {
         json_t *o = json_object();
         json_array_append_new(cur, o);
@@ -195,10 +201,17 @@ static void check_all(const char *forward, int gif_pdf_forwarded)
             body = body_at(ff->pattern, "see https://example.com/x.pdf", type, 1);
             assert_int_equal(verdict(&f, a, body, &changed, &out), 415);
             free(body);
+            if (ff->kind == PROV_FILE_URI) { /* a link the provider fetches: text, scanned */
+                body = body_at(ff->pattern, "https://example.com/cat.png?for=jane.doe@example.com", type, 1);
+                assert_int_equal(verdict(&f, a, body, &changed, &out), 0);
+                if (!changed || strstr(out.base, "jane.doe") != NULL)
+                    fail_msg("%s %s: a URL was not scanned as text", a->name, ff->pattern);
+                free(body);
+            }
             checked++;
         }
     }
-    assert_true(checked >= 10); /* openai, deepseek, fireworks, openrouter, gemini, anthropic */
+    assert_true(checked >= 25); /* openai, deepseek, fireworks, openrouter, gemini, anthropic, replicate, fal */
     gw_buf_free(&v);
     gw_buf_free(&out);
     fixture_dispose(&f);

@@ -446,6 +446,102 @@ static void test_skip_fields_over_fixtures(void **state)
     json_decref(m);
 }
 
+/* ---- output_skip over the answer fixtures (pii.scan_responses scans every other string) ---- */
+
+typedef struct {
+    const prov_adapter_t *a;
+    const char *file;
+    size_t skipped, scanned;
+} out_walk_t;
+
+static int on_out_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
+{
+    out_walk_t *w = ctx;
+    (void)repl;
+    if (rule_id < 0) {
+        w->scanned++;
+        return 0;
+    }
+    w->skipped++;
+    prov_out_skip_kind_t kind = w->a->output_skip[rule_id].kind;
+    /* what is declared no text holds no planted PII; ids, types, media, links and tokens hold no prose (no
+       whitespace); tool-call arguments and the echoed input may */
+    char *z = strndup(s, len); /* s is not NUL-terminated */
+    int pii = has_marker(z);
+    free(z);
+    if (pii && kind != PROV_OUT_ARGUMENTS && kind != PROV_OUT_ECHO)
+        fail_msg("%s: PII string at %s sits in a field %s declares no text", w->file, path, w->a->name);
+    if ((kind == PROV_OUT_STRUCT || kind == PROV_OUT_MEDIA || kind == PROV_OUT_OPAQUE) && len != 0 &&
+        (memchr(s, ' ', len) != NULL || memchr(s, '\n', len) != NULL))
+        fail_msg("%s: prose at %s (\"%.*s\") sits in a field %s declares no text (%s)", w->file, path, (int)(len < 60 ? len : 60),
+                 s, w->a->name, w->a->output_skip[rule_id].pattern);
+    return 0;
+}
+
+static void out_walk(out_walk_t *w, const char *data, size_t len)
+{
+    gw_json_rule_t rules[200];
+    size_t nr = 0;
+    for (const prov_out_skip_t *f = w->a->output_skip; f != NULL && f->pattern != NULL; f++, nr++) {
+        assert_true(nr < 128);
+        assert_true(f->kind >= PROV_OUT_STRUCT && f->kind <= PROV_OUT_ECHO);
+        rules[nr] = (gw_json_rule_t){f->pattern, GW_JSON_SCAN, (int)nr};
+    }
+    rules[nr++] = (gw_json_rule_t){"**", GW_JSON_SCAN, -1};
+    char err[256];
+    gw_json_paths_t *p = gw_json_paths_compile(rules, nr, err, sizeof(err));
+    if (p == NULL)
+        fail_msg("%s: %s", w->a->name, err);
+    gw_json_visitor_t v = {on_out_string, NULL, w, NULL, 0, NULL};
+    gw_buf_t out = GW_BUF_INIT;
+    int changed = 0;
+    assert_int_equal(gw_json_rewrite(data, len, p, NULL, 0, &v, &out, &changed, NULL, NULL), 0);
+    gw_buf_free(&out);
+    gw_json_paths_free(p);
+}
+
+/* Every adapter declares what is no text in its answers (session 11: the output scan reads every other string); over
+ * the answer fixtures (JSON answers and each SSE event's JSON data), a declared field never holds planted PII or prose,
+ * and ids / types / media are declared (something is skipped in every adapter's answers). */
+static void test_output_skip_over_fixtures(void **state)
+{
+    (void)state;
+    json_t *m = load_manifest();
+    size_t i, files = 0, skipped = 0, scanned = 0;
+    json_t *fx;
+    json_array_foreach(json_object_get(m, "fixtures"), i, fx)
+    {
+        const char *file = json_string_value(json_object_get(fx, "file"));
+        const char *kind = json_string_value(json_object_get(fx, "kind"));
+        if (strcmp(kind, "response") != 0 && strcmp(kind, "stream") != 0)
+            continue;
+        const prov_adapter_t *a = adapter_of(file);
+        assert_non_null(a->output_skip);
+        out_walk_t w = {a, file, 0, 0};
+        size_t len;
+        char *body = read_file(file, &len);
+        if (strstr(file, ".sse") != NULL) {
+            for (char *line = body; line != NULL && *line != '\0';) {
+                char *nl = strchr(line, '\n');
+                size_t ll = nl != NULL ? (size_t)(nl - line) : strlen(line);
+                if (ll > 6 && strncmp(line, "data: ", 6) == 0 && line[6] == '{')
+                    out_walk(&w, line + 6, ll - 6 - (line[ll - 1] == '\r'));
+                line = nl != NULL ? nl + 1 : NULL;
+            }
+        } else if (len > 0 && body[0] == '{') {
+            out_walk(&w, body, len);
+        }
+        free(body);
+        skipped += w.skipped;
+        scanned += w.scanned;
+        files++;
+    }
+    assert_true(files >= 30);
+    assert_true(skipped >= 100);
+    assert_true(scanned >= 50);
+    json_decref(m);
+}
+
 /* A response's image payload members are the adapters' declared ones, found quoted, and data:image/ URIs (a byte
  * search, no parse). */
 static void test_image_payload_fields(void **state)
@@ -765,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_error_bodies),
         cmocka_unit_test(test_error_status_maps),
         cmocka_unit_test(test_skip_fields_over_fixtures),
+        cmocka_unit_test(test_output_skip_over_fixtures),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_image_payload_fields),
         cmocka_unit_test(test_image_payload_every_position),
