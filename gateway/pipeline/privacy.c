@@ -178,22 +178,26 @@ static int refuse_unrestorable(gw_call_t *call)
         if (!seen)
             tl += (size_t)snprintf(types + tl, sizeof(types) - tl, "%s%s", tl != 0 ? "," : "", name);
     }
+    /* what the request asks for, why placeholders cannot be restored in it, the first remedy */
+    static const struct {
+        const char *asks, *why, *remedy;
+    } text[] = {
+        [PROV_UNRESTORABLE_MEDIA] =
+            {"answers with media made from the request's text (speech, or an image or video that may draw it)",
+             " it restores in text answers only: the media would carry the placeholders", "Remove"},
+        [PROV_UNRESTORABLE_LOGPROBS] =
+            {"asks for log probabilities (logprobs)",
+             ": the answer's tokens would be pieces of the placeholders, which aigw restores in the text "
+             "but cannot restore token by token",
+             "Drop logprobs, remove"},
+    };
+    int k = kind == PROV_UNRESTORABLE_LOGPROBS ? PROV_UNRESTORABLE_LOGPROBS : PROV_UNRESTORABLE_MEDIA;
     char msg[600];
     int rl = (int)(call->rest_len < 64 ? call->rest_len : 64);
-    if (kind == PROV_UNRESTORABLE_LOGPROBS)
-        snprintf(msg, sizeof(msg),
-                 "aigw: %.*s asks for log probabilities (logprobs), and the request holds personal data of type %s that aigw "
-                 "replaces by placeholders: the answer's tokens would be pieces of the placeholders, which aigw restores in "
-                 "the text but cannot restore token by token. Drop logprobs, remove the personal data, or set pii.actions "
-                 "for the type to redact, mask or allow",
-                 rl, call->rest, types[0] != '\0' ? types : "?");
-    else
-        snprintf(msg, sizeof(msg),
-                 "aigw: %.*s answers with media made from the request's text (speech, or an image or video that may draw it), "
-                 "and the request holds personal data of type %s that aigw replaces by placeholders it restores in text "
-                 "answers only: the media would carry the placeholders. Remove the personal data, or set pii.actions for "
-                 "the type to redact, mask or allow",
-                 rl, call->rest, types[0] != '\0' ? types : "?");
+    snprintf(msg, sizeof(msg),
+             "aigw: %.*s %s, and the request holds personal data of type %s that aigw replaces by placeholders%s. %s the personal "
+             "data, or set pii.actions for the type to redact, mask or allow",
+             rl, call->rest, text[k].asks, types[0] != '\0' ? types : "?", text[k].why, text[k].remedy);
     gw_send_error_as(call, GW_ERR_BODY_REFUSED, 400, "pii_unrestorable", msg);
     return -1;
 }

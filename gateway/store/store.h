@@ -121,6 +121,7 @@ typedef struct st_gw_store_stats_t {
     uint64_t batches;         /* committed transactions */
     uint64_t inline_commits;  /* turns' transactions begun on their loop's thread (gw_store_turn_commit; SQLite) */
     uint64_t turn_handoffs;   /* turns handed to the writer thread (journal busy, PostgreSQL, or over the inline cap) */
+    uint64_t key_row_reads;   /* users rows read to check a cached data key or make one (docs/internals/store.md "Keys") */
     uint64_t last_batch_us, max_batch_us;
     uint64_t purged[POL_RET_NCLASSES]; /* rows (image_payload: bodies) removed per class since open */
     uint64_t max_purge_batch_us;       /* longest purge statement + commit (write lock held) */

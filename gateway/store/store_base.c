@@ -163,11 +163,18 @@ int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db)
 
 int gw_store__tx_commit(gw_store_db_t *db)
 {
-    return gw_store__db_exec(db, "COMMIT");
+    int rc = gw_store__db_exec(db, "COMMIT");
+    /* the data version after this commit: the next transaction's key reads are skipped when it is unchanged then
+     * (store_keys.c key_epoch) */
+    uint32_t v = 0;
+    db->dv_valid = rc == 0 && gw_store__db_data_version(db, &v) == 0;
+    db->dv_commit = v;
+    return rc;
 }
 
 void gw_store__tx_rollback(gw_store_db_t *db)
 {
+    db->dv_valid = 0; /* what the rolled-back transaction read or installed is not known to be there */
     gw_store__db_exec(db, "ROLLBACK");
 }
 

@@ -334,6 +334,7 @@ static void prefetch_users(gw_store_t *st, const char *const *users, size_t n)
         }
         gw_buf_append(&arr, "\"", 1);
         any = 1;
+        atomic_fetch_add_explicit(&st->key_row_reads, 1, memory_order_relaxed);
     }
     if (gw_buf_append(&arr, "}", 1) == 0 && any) {
         gw_store_stmt_t *s = st->s_user_many;

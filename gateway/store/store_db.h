@@ -62,6 +62,11 @@ struct st_gw_store_db_t {
     const gw_store_db_ops_t *ops;
     gw_store_db_kind_t kind;
     int errclass; /* GW_STORE_ERR_*: the worst error since the last reset (backends: gw_store__db_err_note) */
+    /* SQLite: the data version (gw_store__db_data_version) read right after this connection's last
+     * COMMIT through gw_store__tx_commit, and whether it stands (0 after a ROLLBACK through
+     * gw_store__tx_rollback, a failed COMMIT, or when it could not be read) */
+    uint32_t dv_commit;
+    int dv_valid;
 };
 struct st_gw_store_stmt_t {
     gw_store_db_t *db;
@@ -127,6 +132,16 @@ int gw_store__db_wal_truncate(gw_store_db_t *db);
  * PostgreSQL (not supported: nothing begun).
  */
 int gw_store__db_begin_nowait(gw_store_db_t *db);
+
+/**
+ * SQLite: the connection's data version (SQLITE_FCNTL_DATA_VERSION, sqlite.org/c3ref/c_fcntl_begin_atomic_write.html
+ * "SQLITE_FCNTL_DATA_VERSION"): a counter of the pager that changes whenever the database file changes, by this
+ * connection's commits or by any other connection's, in this process or another (seen when this connection's next
+ * transaction starts). Read inside a transaction and compared with the value read right after this connection's last
+ * commit (db->dv_commit), equal means nothing changed the database in between. @return 0 (*out set), or -1 (PostgreSQL:
+ * not supported; or an error).
+ */
+int gw_store__db_data_version(gw_store_db_t *db, uint32_t *out);
 
 /** Copies the checkpointer's counters into `out`. @return 0, or -1 when `db` has no checkpointer. */
 int gw_store__db_ckpt_stats(gw_store_db_t *db, gw_store_ckpt_stats_t *out);

@@ -108,6 +108,7 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     sodium_bin2hex(rc->tombstone + 7, sizeof(rc->tombstone) - 7, rnd, sizeof(rnd));
 
     pthread_mutex_lock(&st->wlock);
+    st->kv_dirty = 1; /* users rows change: cached keys are read again (store_keys.c key_epoch) */
     rc->at_us = gw_store__clock_us(st);
     /* An id the store has never seen: erase nothing and say so (a typo must not look like a
      * completed erasure). */
@@ -235,6 +236,7 @@ int gw_store_rotate_master_key(gw_store_t *st, const char *new_key_file)
     }
     pol_key_id(nk, new_id);
     pthread_mutex_lock(&st->wlock);
+    st->kv_dirty = 1; /* users rows change: cached keys are read again (store_keys.c key_epoch) */
     if (gw_store__tx_begin(st, st->wdb) != 0)
         goto out;
     /* Collect first: libpq runs one statement at a time per connection. */

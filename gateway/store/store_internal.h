@@ -192,10 +192,21 @@ int gw_store__ledger_apply(gw_store_ledger_t *lg, gw_store_db_t *db, gw_journal_
 
 /**
  * store_ledger.c: brackets the ledger items of one transaction: end = 0 before the first (forgets
- * what an earlier, maybe rolled-back, transaction read), end = 1 after the last (writes the lease
- * rows' pending changes). @return 0, or -1 on a database error (roll back).
+ * what an earlier, maybe rolled-back, transaction read, except on SQLite the balance row the last
+ * committed journal transaction left when nothing committed since: gw_store__ledger_committed),
+ * end = 1 after the last (writes the balance and lease rows' pending changes). Inside the
+ * transaction, on the writer thread. @return 0, or -1 on a database error (roll back).
  */
 int gw_store__ledger_batch(gw_store_ledger_t *lg, int end);
+
+/**
+ * store_ledger.c: the journal transaction whose ledger items were applied last (gw_store__ledger_batch)
+ * is committed on `db` (the writer connection, by gw_store__tx_commit, which read db->dv_commit right
+ * after the COMMIT). On SQLite the next journal transaction then starts with the balance cursor as
+ * this one left it, if the connection's data version is still db->dv_commit (no commit by any
+ * connection since: issue 12 session 11). Writer thread (wlock held); call for no other commit.
+ */
+void gw_store__ledger_committed(gw_store_ledger_t *lg, gw_store_db_t *db);
 
 /**
  * store_ledger_batch.c: after the journal's transaction failed (before its rollback). On
@@ -259,6 +270,7 @@ typedef struct st_key_entry_t {
     unsigned char wrapped[POL_CRYPTO_WRAPPED_BYTES];
     const pol_key_t *key;     /* in st->keyring, slot = index of the entry */
     uint64_t validated_batch; /* batch sequence in which the row was last re-read */
+    uint64_t epoch;           /* st->key_epoch when the row was last read (store_keys.c key_epoch) */
     uint64_t last_use;
 } key_entry_t;
 
@@ -282,6 +294,13 @@ struct st_gw_store_t {
     key_entry_t cache[GW_STORE_KEY_CACHE];
     pol_keyring_t *keyring;
     uint64_t batch_seq, use_seq;
+    /* Cached keys read in an earlier writer transaction stay good while nothing changed the database
+     * since (SQLite's data version: store_keys.c key_epoch): key_epoch counts the changes seen,
+     * kv_batch is the batch it was last decided for, kv_dirty forces the next decision to a change
+     * (the writer's connection lent out by gw_store__wdb_acquire). Writer (wlock) only. */
+    uint64_t key_epoch, kv_batch;
+    int kv_dirty;
+    _Atomic uint64_t key_row_reads; /* users rows read by gw_store__batch_user_key (gw_store_stats_t) */
     /* policy */
     pol_retention_t ret;
     int log_bodies;
@@ -382,7 +401,9 @@ void gw_store__cache_clear(gw_store_t *st);
  */
 key_entry_t *gw_store__cache_install(gw_store_t *st, key_entry_t *e, const char *user_id, const unsigned char *w, int *err);
 /** The data key of `user_id` for the current batch: the cached key if its wrapped row is unchanged, else unwrapped again; creates
- * the user (and key) when absent. @return the key (borrowed from the cache) or NULL with *err. */
+ * the user (and key) when absent. The row is read once per batch, and on SQLite not at all while nothing changed the database
+ * since the writer connection's last commit of a transaction that read it (store_keys.c key_epoch). Inside the caller's
+ * transaction on the writer connection (wlock held). @return the key (borrowed from the cache) or NULL with *err. */
 const pol_key_t *gw_store__batch_user_key(gw_store_t *st, const char *user_id, int *err);
 /** The writer thread (pthread entry point): journal, record queue, purge. */
 void *gw_store__writer_main(void *arg);

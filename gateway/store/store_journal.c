@@ -410,6 +410,8 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     }
     if (ok && gw_store__tx_commit(st->wdb) == 0) {
         uint64_t calls = 0, access = 0, reds = 0;
+        if (j != NULL)
+            gw_store__ledger_committed(st->ledger, st->wdb);
         for (size_t i = 0; i < n; i++)
             gw_store__count_written(st, &items[i], &calls, &access, &reds);
         pthread_mutex_lock(&st->qlock);
@@ -928,6 +930,7 @@ void gw_store_stats(gw_store_t *st, gw_store_stats_t *out)
     out->queue_depth = st->qlen;
     out->queue_max = st->qcap;
     pthread_mutex_unlock(&st->qlock);
+    out->key_row_reads = atomic_load_explicit(&st->key_row_reads, memory_order_relaxed);
 }
 
 const char *gw_store_master_key_id(gw_store_t *st)

@@ -269,6 +269,7 @@ void gw_store_ledger_stats(gw_store_t *st, gw_store_ledger_stats_t *out)
     out->recover_passes = atomic_load_explicit(&lg->recover_passes, memory_order_relaxed);
     out->evicted = atomic_load_explicit(&lg->evicted, memory_order_relaxed);
     out->batch_retries = atomic_load_explicit(&lg->batch_retries, memory_order_relaxed);
+    out->bal_reads = atomic_load_explicit(&lg->bal_reads, memory_order_relaxed);
     out->users = 0;
     for (size_t i = 0; i < CT_STRIPES; i++) {
         pthread_mutex_lock(&lg->stripes[i].lock);

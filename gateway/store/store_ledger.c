@@ -136,6 +136,8 @@ static int cur_load(gw_store_ledger_t *lg, slot_t *sl, int k, const char *user, 
     gw_store__bind_text_ref(s, 1, user);
     if (k == GW_LEDGER_CUR_LEASE)
         gw_store__bind_int64(s, 2, lg->instance);
+    else
+        atomic_fetch_add_explicit(&lg->bal_reads, 1, memory_order_relaxed);
     int rc = gw_store__step(s);
     c->amount = rc == 1 ? gw_store__col_int64(s, 0) : 0;
     gw_store__reset(s);
@@ -167,9 +169,22 @@ int gw_ledger__lcur_flush(gw_store_ledger_t *lg, slot_t *sl)
 int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
 {
     if (!end) {
-        /* a new transaction: nothing read in a rolled-back one is known */
+        /* a new transaction: nothing read in a rolled-back one is known; on SQLite the balance row
+         * the last committed journal transaction left is still known while nothing committed since
+         * (the writer connection's data version unchanged: see gw_store__ledger_committed) */
+        uint32_t v = 0;
+        int carry =
+            lg->carry && !lg->pg && lg->wslot.db != NULL && gw_store__db_data_version(lg->wslot.db, &v) == 0 && v == lg->carry_dv;
+        lg->carry = 0;
         for (int k = 0; k < GW_LEDGER_NCUR; k++)
             lg->cur[k].active = 0;
+        ledger_cur_t *c = &lg->cur[GW_LEDGER_CUR_BAL];
+        if (carry && c->user[0] != '\0') {
+            c->active = 1; /* user, row and amount as committed */
+            c->dirty = 0;
+            c->delta = c->released = 0;
+            c->now = INT64_MIN; /* the first item's time, as after a read (cur_load) */
+        }
         gw_ledger__batch_begin(lg);
         return 0;
     }
@@ -180,6 +195,15 @@ int gw_store__ledger_batch(gw_store_ledger_t *lg, int end)
     if (rc == 0 && gw_ledger__batch_flush(lg, &lg->wslot) != 0)
         rc = -1;
     return rc;
+}
+
+void gw_store__ledger_committed(gw_store_ledger_t *lg, gw_store_db_t *db)
+{
+    /* the cursor holds the balance row as this transaction wrote it (cur_flush wrote every change;
+     * the row was read under the write lock, BEGIN IMMEDIATE); any commit after this one, by any
+     * connection, changes the data version and the next transaction reads the row again */
+    lg->carry = !lg->pg && db == lg->wslot.db && db->dv_valid;
+    lg->carry_dv = db->dv_commit;
 }
 
 /* op->bal = op->user's balance row as the items applied so far left it (unchanged when there is

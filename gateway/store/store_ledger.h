@@ -122,6 +122,8 @@ typedef struct st_gw_store_ledger_stats_t {
     size_t users;              /* credit table entries now */
     uint64_t batch_retries;    /* PostgreSQL: journal transactions applied again statement by statement after their
                                 * batched ledger rows failed (a repeated request id; store_ledger_batch.c) */
+    uint64_t bal_reads;        /* balance rows read by the journal's transactions (SQLite: not when the last one's
+                                * cursor still holds, docs/internals/metering.md "The balance row across transactions") */
 } gw_store_ledger_stats_t;
 
 /**

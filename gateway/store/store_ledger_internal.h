@@ -145,8 +145,8 @@ struct st_gw_store_ledger_t {
     stripe_t stripes[CT_STRIPES];
     pthread_mutex_t slock; /* counters */
     uint64_t batches, batched_ops;
-    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted, batch_retries,
-        recover_passes;           /* relaxed */
+    _Atomic uint64_t lease_takes, lease_returns, lease_reserves, leases_reclaimed, evicted, batch_retries, recover_passes,
+        bal_reads;                /* relaxed */
     gw_store_lease_conf_t lc;     /* lc.calls = 0: no leases */
     struct st_rate_share_t *rate; /* gw_store_ratelimit_share */
     /* The journal's row cursors (writer thread, store_ledger.c): the balance row of the user whose
@@ -156,6 +156,12 @@ struct st_gw_store_ledger_t {
      * of times in one transaction grows a chain of versions; on SQLite each UPDATE is a B-tree
      * write). */
     ledger_cur_t cur[GW_LEDGER_NCUR];
+    /* SQLite: the balance cursor as the journal's last committed transaction left it, and the writer
+     * connection's data version right after that commit (gw_store__ledger_committed): the next
+     * journal transaction starts with the cursor loaded when the version is still the same, i.e.
+     * nothing committed since (store_ledger.c gw_store__ledger_batch). Writer only. */
+    int carry;
+    uint32_t carry_dv;
     /* PostgreSQL: the transaction's reserve and settle rows and open reservations, written by
      * two multi-row statements at its end, and the open reservations its settlements take, by one
      * DELETE at the first settlement (store_ledger_batch.c; writer thread) */

@@ -250,6 +250,17 @@ static int sq_exec(gw_store_db_t *dbp, const char *sql)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+int gw_store__db_data_version(gw_store_db_t *dbp, uint32_t *out)
+{
+    if (dbp == NULL || dbp->kind != GW_STORE_DB_SQLITE)
+        return -1;
+    unsigned int v = 0;
+    if (sqlite3_file_control(((sq_db_t *)dbp)->h, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int gw_store__db_begin_nowait(gw_store_db_t *dbp)
 {
     if (dbp->kind != GW_STORE_DB_SQLITE)

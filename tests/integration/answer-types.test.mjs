@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import { test } from 'node:test';
-import { CLIENT_KEY, startAigw } from './lib/harness.mjs';
+import { CLIENT_KEY, rawUpstream, startAigw } from './lib/harness.mjs';
 
 // Fail closed on the answer side: aigw restores placeholders in (and, with pii.scan_responses, scans) the answers it
 // can read: JSON (application/json and the +json suffix of RFC 6839), server-sent events and UTF-8 text. An answer
@@ -12,61 +11,50 @@ import { CLIENT_KEY, startAigw } from './lib/harness.mjs';
 // one; binary media (no text) passes; an error answer (4xx) that aigw cannot read passes as the provider's error.
 
 // A raw upstream: the prompt names the answer's shape (`as:NAME`), the answer echoes the prompt it received.
-function rawUpstream() {
-  const srv = net.createServer((sock) => {
-    let buf = Buffer.alloc(0);
-    sock.on('data', (c) => {
-      buf = Buffer.concat([buf, c]);
-      const s = buf.toString('latin1');
-      const i = s.indexOf('\r\n\r\n');
-      if (i < 0) return;
-      const m = /content-length:\s*(\d+)/i.exec(s.slice(0, i));
-      if (buf.length - i - 4 < (m ? Number(m[1]) : 0)) return;
-      const req = JSON.parse(buf.subarray(i + 4).toString('utf8'));
-      const echo = req.messages[0].content;
-      const as = /as:([a-z0-9-]+)/.exec(echo)[1];
-      const chat = (text) => JSON.stringify({ id: 'chatcmpl-t', object: 'chat.completion', created: 1, model: 'gpt-4o-mini',
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
-      const shapes = {
-        'plusjson': ['200 OK', ['Content-Type: application/vnd.example+json'], chat(`You wrote: ${echo}`)],
-        'json-utf8': ['200 OK', ['Content-Type: application/json; charset="UTF-8"'], chat(`You wrote: ${echo}`)],
-        'ndjson': ['200 OK', ['Content-Type: application/x-ndjson'], `${chat(`You wrote: ${echo}`)}\n${chat('done')}\n`],
-        'jsonl': ['200 OK', ['Content-Type: application/jsonl'], `${chat(`You wrote: ${echo}`)}\n`],
-        'xml': ['200 OK', ['Content-Type: application/xml'], `<answer>You wrote: ${echo}</answer>`],
-        'svg': ['200 OK', ['Content-Type: image/svg+xml'], `<svg xmlns="http://www.w3.org/2000/svg"><text>${echo}</text></svg>`],
-        'none-json': ['200 OK', [], chat(`You wrote: ${echo}`)],
-        'none-text': ['200 OK', [], `You wrote: ${echo}`],
-        'none-binary': ['200 OK', [], Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`You wrote: ${echo}`, 'utf16le')])],
-        'two-types': ['200 OK', ['Content-Type: application/json', 'Content-Type: text/html'], chat(`You wrote: ${echo}`)],
-        'utf16-text': ['200 OK', ['Content-Type: text/plain; charset=utf-16le'], Buffer.from(`You wrote: ${echo}`, 'utf16le')],
-        'png': ['200 OK', ['Content-Type: image/png'], Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')],
-        'xml-400': ['400 Bad Request', ['Content-Type: application/xml'], `<error>bad: ${echo}</error>`],
-        'empty': ['200 OK', [], ''],
-        'plusjson-pii': ['200 OK', ['Content-Type: application/problem+json'], chat('Write to carol.white@example.net')],
-        // model text outside `content`: OpenRouter's reasoning, the transcript of audio output, Responses summaries
-        'reasoning-json': ['200 OK', ['Content-Type: application/json'], JSON.stringify({ id: 'gen-1', object: 'chat.completion',
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok',
-            reasoning: 'Their mail is carol.white@example.net',
-            reasoning_details: [{ type: 'reasoning.text', text: 'card 4111 1111 1111 1111' }, { type: 'reasoning.summary', summary: 'mail carol.white@example.net' }],
-            audio: { id: 'a1', data: 'AAAA', transcript: 'Call carol.white@example.net' } } }] })],
-        'reasoning-sse': ['200 OK', ['Content-Type: text/event-stream'], [
-          { choices: [{ index: 0, delta: { reasoning: 'Their mail is carol.wh' } }] },
-          { choices: [{ index: 0, delta: { reasoning: 'ite@example.net, fine' } }] },
-          { choices: [{ index: 0, delta: { reasoning_details: [{ type: 'reasoning.text', text: 'card 4111 1111 1111 1111' }] } }] },
-          { choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }] }].map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n'],
-        'summary-json': ['200 OK', ['Content-Type: application/json'], JSON.stringify({ id: 'resp_1', object: 'response', status: 'completed',
-          output: [{ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'The user is carol.white@example.net' }] },
-            { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }] })],
-      };
-      const [status, headers, body] = shapes[as];
-      const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-      sock.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}`
-        + `Content-Length: ${b.length}\r\n\r\n`, 'latin1'), b]));
-    });
-    sock.on('error', () => {});
+function shapesUpstream() {
+  return rawUpstream((head, reqBody, sock) => {
+    const req = JSON.parse(reqBody.toString('utf8'));
+    const echo = req.messages[0].content;
+    const as = /as:([a-z0-9-]+)/.exec(echo)[1];
+    const chat = (text) => JSON.stringify({ id: 'chatcmpl-t', object: 'chat.completion', created: 1, model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
+    const shapes = {
+      'plusjson': ['200 OK', ['Content-Type: application/vnd.example+json'], chat(`You wrote: ${echo}`)],
+      'json-utf8': ['200 OK', ['Content-Type: application/json; charset="UTF-8"'], chat(`You wrote: ${echo}`)],
+      'ndjson': ['200 OK', ['Content-Type: application/x-ndjson'], `${chat(`You wrote: ${echo}`)}\n${chat('done')}\n`],
+      'jsonl': ['200 OK', ['Content-Type: application/jsonl'], `${chat(`You wrote: ${echo}`)}\n`],
+      'xml': ['200 OK', ['Content-Type: application/xml'], `<answer>You wrote: ${echo}</answer>`],
+      'svg': ['200 OK', ['Content-Type: image/svg+xml'], `<svg xmlns="http://www.w3.org/2000/svg"><text>${echo}</text></svg>`],
+      'none-json': ['200 OK', [], chat(`You wrote: ${echo}`)],
+      'none-text': ['200 OK', [], `You wrote: ${echo}`],
+      'none-binary': ['200 OK', [], Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`You wrote: ${echo}`, 'utf16le')])],
+      'two-types': ['200 OK', ['Content-Type: application/json', 'Content-Type: text/html'], chat(`You wrote: ${echo}`)],
+      'utf16-text': ['200 OK', ['Content-Type: text/plain; charset=utf-16le'], Buffer.from(`You wrote: ${echo}`, 'utf16le')],
+      'png': ['200 OK', ['Content-Type: image/png'], Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')],
+      'xml-400': ['400 Bad Request', ['Content-Type: application/xml'], `<error>bad: ${echo}</error>`],
+      'empty': ['200 OK', [], ''],
+      'plusjson-pii': ['200 OK', ['Content-Type: application/problem+json'], chat('Write to carol.white@example.net')],
+      // model text outside `content`: OpenRouter's reasoning, the transcript of audio output, Responses summaries
+      'reasoning-json': ['200 OK', ['Content-Type: application/json'], JSON.stringify({ id: 'gen-1', object: 'chat.completion',
+        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok',
+          reasoning: 'Their mail is carol.white@example.net',
+          reasoning_details: [{ type: 'reasoning.text', text: 'card 4111 1111 1111 1111' }, { type: 'reasoning.summary', summary: 'mail carol.white@example.net' }],
+          audio: { id: 'a1', data: 'AAAA', transcript: 'Call carol.white@example.net' } } }] })],
+      'reasoning-sse': ['200 OK', ['Content-Type: text/event-stream'], [
+        { choices: [{ index: 0, delta: { reasoning: 'Their mail is carol.wh' } }] },
+        { choices: [{ index: 0, delta: { reasoning: 'ite@example.net, fine' } }] },
+        { choices: [{ index: 0, delta: { reasoning_details: [{ type: 'reasoning.text', text: 'card 4111 1111 1111 1111' }] } }] },
+        { choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }] }].map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n'],
+      'summary-json': ['200 OK', ['Content-Type: application/json'], JSON.stringify({ id: 'resp_1', object: 'response', status: 'completed',
+        output: [{ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'The user is carol.white@example.net' }] },
+          { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }] })],
+    };
+    const [status, headers, body] = shapes[as];
+    const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+    sock.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}`
+      + `Content-Length: ${b.length}\r\n\r\n`, 'latin1'), b]));
   });
-  return new Promise((r) => srv.listen(0, '127.0.0.1', () => r(srv)));
 }
 
 function call(gw, content) {
@@ -101,8 +89,8 @@ function assertRefused(r, type) {
 }
 
 test('answers aigw cannot read are refused when they must be restored; readable ones are restored', async () => {
-  const srv = await rawUpstream();
-  const gw = await startAigw({ name: 'answer-types-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}`,
+  const up = await shapesUpstream();
+  const gw = await startAigw({ name: 'answer-types-aigw', mockUrl: up.url,
     config: { retry: { max_retries: 0 } } });
   const mail = 'jane.doe@example.com';
   try {
@@ -139,13 +127,13 @@ test('answers aigw cannot read are refused when they must be restored; readable 
     assert.match(clean.body, /You wrote: as:ndjson hello there/);
   } finally {
     await gw.stop();
-    srv.close();
+    await up.close();
   }
 });
 
 test('with pii.scan_responses an unreadable answer is refused even with nothing to restore', async () => {
-  const srv = await rawUpstream();
-  const gw = await startAigw({ name: 'answer-types-scan-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}`,
+  const up = await shapesUpstream();
+  const gw = await startAigw({ name: 'answer-types-scan-aigw', mockUrl: up.url,
     config: { retry: { max_retries: 0 }, pii: { scan_responses: true } } });
   try {
     const r = await call(gw, 'as:ndjson hello there');
@@ -159,13 +147,13 @@ test('with pii.scan_responses an unreadable answer is refused even with nothing 
     assert.equal(s.body, 'You wrote: as:none-text a plain answer');
   } finally {
     await gw.stop();
-    srv.close();
+    await up.close();
   }
 });
 
 test('with pii.scan_responses model text outside `content` is scanned: reasoning, reasoning details, audio transcripts, summaries', async () => {
-  const srv = await rawUpstream();
-  const gw = await startAigw({ name: 'answer-fields-scan-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}`,
+  const up = await shapesUpstream();
+  const gw = await startAigw({ name: 'answer-fields-scan-aigw', mockUrl: up.url,
     config: { retry: { max_retries: 0 }, pii: { scan_responses: true } } });
   try {
     for (const as of ['reasoning-json', 'reasoning-sse', 'summary-json']) {
@@ -176,6 +164,6 @@ test('with pii.scan_responses model text outside `content` is scanned: reasoning
     }
   } finally {
     await gw.stop();
-    srv.close();
+    await up.close();
   }
 });

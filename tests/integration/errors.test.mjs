@@ -2,12 +2,11 @@
 // (status, delay, reset, stall, truncation) and an unreachable upstream. Every error is
 // OpenAI-shaped so the SDK raises its normal exception classes.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import {
-  AIGW_BIN, CLIENT_KEY, authHeaders, client, freePort, rawRequest, rawSocket, startAigw, startPair, waitFor,
+  AIGW_BIN, CLIENT_KEY, authHeaders, client, freePort, rawRequest, rawSocket, rawUpstream, startAigw, startPair, waitFor,
 } from './lib/harness.mjs';
 
 let pair;
@@ -279,22 +278,12 @@ test('an upstream header with a control character (response splitting) -> 502, n
   const extras = ['X-Fine: a\tb\r\n', 'X-Evil: a\rSet-Cookie: stolen=1\r\n', 'X-Nul: a\0b\r\n', 'X-Ctl: a\x01b\r\n',
     ' folded: continuation\r\n'];
   let served = 0;
-  const srv = net.createServer((sock) => {
-    let buf = '';
-    sock.on('data', (c) => {
-      buf += c.toString('latin1');
-      const i = buf.indexOf('\r\n\r\n');
-      if (i < 0) return;
-      const m = /content-length:\s*(\d+)/i.exec(buf.slice(0, i));
-      if (buf.length - i - 4 < (m ? Number(m[1]) : 0)) return;
-      const extra = extras[Math.min(served++, extras.length - 1)];
-      sock.end(Buffer.from(`HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`,
-        'latin1'));
-    });
-    sock.on('error', () => {});
+  const up = await rawUpstream((head, reqBody, sock) => {
+    const extra = extras[Math.min(served++, extras.length - 1)];
+    sock.end(Buffer.from(`HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`,
+      'latin1'));
   });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const raw = await startAigw({ name: 'errors-rawheader-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}` });
+  const raw = await startAigw({ name: 'errors-rawheader-aigw', mockUrl: up.url });
   const req = JSON.stringify(chat('hello'));
   const call = () => rawSocket(raw.port, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n`
     + `Authorization: Bearer ${CLIENT_KEY}\r\nX-AIGW-User: raw-user\r\nContent-Type: application/json\r\n`
@@ -323,7 +312,7 @@ test('an upstream header with a control character (response splitting) -> 502, n
     assert.equal(served, extras.length, 'every answer came from the raw upstream (no retry of a refused one)');
   } finally {
     await raw.stop();
-    srv.close();
+    await up.close();
   }
 });
 

@@ -226,9 +226,11 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
   test('credit leases: three instances spend leases, give them back when idle; a killed instance\'s lease is reclaimed', async (t) => {
     const db = pg.database('leases');
     const data = storeSetup('meter-pglease-data', { store: { driver: 'postgres', dsn: db.dsn } });
-    // lease_idle_ms outlasts the pause between two waves on a loaded machine (the ledger reads in between take a
-    // second or more at load 15), or each wave starts without a lease and none of its reservations is on one
-    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 3000, lease_ttl_ms: 6000 } });
+    // lease_idle_ms outlasts a held wave (below) and the pause between two waves on a loaded machine: a lease's idle
+    // time counts from its last reservation, and the ledger reads during a hold take seconds at load 15-20; or a wave
+    // starts without a lease and none of its reservations is on one. first_byte_timeout_ms outlasts the hold.
+    const config = meterConfig(data, { credits: { default_grant: 0, lease_idle_ms: 10000, lease_ttl_ms: 15000 },
+      upstream: { first_byte_timeout_ms: 60000 } });
     const ledger = pgLedger(db);
     const gws = [];
     try {
@@ -236,47 +238,64 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
       const user = 'user-lease';
       const G = 1000 * R;
       await grant(gws[0], user, G);
-      // 4 waves of 6 concurrent calls per instance; the provider holds each call 300 ms, so the
-      // later waves' reservations are open while the ledger is read
-      const sdks = gws.map((gw) => client(gw, { user, timeout: 20000 }));
+      // 4 waves of 6 concurrent calls per instance. The provider holds each call of the first three waves
+      // (x-mock-hold) until the wave has reached it, so their reservations are open while the ledger is read (a fixed
+      // 300 ms hold and a synchronous sampler missed them at load 8-16: the calls had finished before a sample ran).
+      // The last wave is held 300 ms only: the lease check right after it runs within lease_idle_ms of its calls.
+      const sdks = gws.map((gw) => client(gw, { user, timeout: 60000 }));
       let calls = 0;
       let onLease = 0;
       let invariant = 0;
+      const waits = [];
       for (let wave = 0; wave < 4; wave++) {
+        const hold = wave < 3 ? `lease-wave-${wave}` : null;
         const inflight = [];
         for (const sdk of sdks) {
           for (let i = 0; i < 6; i++) {
             inflight.push(sdk.chat.completions.create({ model: 'meter-flat-pglease', max_tokens: FLAT_MAX_TOKENS,
-              messages: [{ role: 'user', content: `lease ${wave}.${i}` }] }, { headers: { 'x-mock-delay-ms': '300' } }).withResponse());
+              messages: [{ role: 'user', content: `lease ${wave}.${i}` }] },
+            { headers: hold ? { 'x-mock-hold': hold } : { 'x-mock-delay-ms': '300' } }).withResponse());
           }
         }
-        // open reservations on a lease are sampled while the wave is in flight (one sample at a fixed 150 ms saw none
-        // on a machine at load 15: the calls had not reached aigw yet)
         let settled = false;
         Promise.allSettled(inflight).then(() => { settled = true; });
-        await sleep(150);
-        do {
-          onLease = Math.max(onLease, ledger.openOnLease(user));
-          if (onLease === 0) await sleep(20);
-        } while (!settled && onLease === 0);
-        // one consistent snapshot: sum(ledger) = balance row + leases, whatever is in flight
-        const snap = db.psql(`SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = ${q(user)}),`
-          + ` (SELECT balance FROM credit_balances WHERE user_id = ${q(user)}),`
-          + ` (SELECT COALESCE(SUM(amount), 0) FROM credit_leases WHERE user_id = ${q(user)})`)[0].map(Number);
-        assert.equal(snap[0], snap[1] + snap[2], `sum(ledger) = balance row + leases: ${snap}`);
-        assert.ok(snap[1] >= 0 && snap[2] >= 0, `nothing negative: ${snap}`);
-        invariant++;
+        try {
+          if (hold) {
+            // every call of the wave held, or some after 3 s: on a fresh upstream connection pool aigw forwards one
+            // call a worker until the provider answers it (CURLOPT_PIPEWAIT waits to learn whether it multiplexes)
+            const t0 = Date.now();
+            let held = 0;
+            for (;;) {
+              held = await mock.held(hold);
+              const waited = Date.now() - t0;
+              if (settled || held === inflight.length || (held > 0 && waited > 3000) || waited > 30000) break;
+              await sleep(20);
+            }
+            waits.push(`${held} in ${Date.now() - t0} ms`);
+            onLease = Math.max(onLease, ledger.openOnLease(user));
+          }
+          // one consistent snapshot: sum(ledger) = balance row + leases, whatever is in flight
+          const snap = db.psql(`SELECT (SELECT SUM(amount_microcredits) FROM ledger WHERE user_id = ${q(user)}),`
+            + ` (SELECT balance FROM credit_balances WHERE user_id = ${q(user)}),`
+            + ` (SELECT COALESCE(SUM(amount), 0) FROM credit_leases WHERE user_id = ${q(user)})`)[0].map(Number);
+          assert.equal(snap[0], snap[1] + snap[2], `sum(ledger) = balance row + leases: ${snap}`);
+          assert.ok(snap[1] >= 0 && snap[2] >= 0, `nothing negative: ${snap}`);
+          invariant++;
+        } finally {
+          if (hold) await mock.release(hold);
+        }
         for (const r of await Promise.all(inflight)) {
           assert.equal(Number(r.response.headers.get('x-aigw-credits-charged')), 1038);
           calls++;
         }
       }
-      t.diagnostic(`${calls} calls, at most ${onLease} open at once on a lease, ${invariant} snapshots`);
+      const leasesAfter = ledger.leaseRows(user);
+      t.diagnostic(`${calls} calls, at most ${onLease} open at once on a lease, ${invariant} snapshots; held: ${waits.join(', ')}`);
       assert.equal(calls, 72);
       assert.ok(onLease > 0, 'reservations were admitted against leases');
-      assert.ok(ledger.leaseRows(user) >= 1, 'the instances hold leases right after the calls');
+      assert.ok(leasesAfter >= 1, 'the instances hold leases right after the calls');
       // every instance's lease goes back after lease_idle_ms without a call
-      await waitFor(() => ledger.leaseRows(user) === 0, { timeoutMs: 15000, msg: 'leases given back when idle' });
+      await waitFor(() => ledger.leaseRows(user) === 0, { timeoutMs: 40000, msg: 'leases given back when idle' });
       const u = await settled(gws[1], user);
       assert.equal(u.balance_microcredits, G - calls * 1038);
       assert.equal(ledger.balance(user), G - calls * 1038, 'the balance row holds everything again');
@@ -294,7 +313,7 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
       assert.ok(ledger.leaseRows(userK) >= 1 && leftLease > 0, 'C held a lease when it was killed');
       assert.equal(ledger.sum(userK), ledger.balance(userK) + leftLease, 'sum(ledger) = balance row + leases at the kill');
       await waitFor(() => ledger.leaseRows(userK) === 0 && ledger.open(userK) === 0,
-        { timeoutMs: 20000, msg: 'the killed instance\'s lease and reservations reclaimed by the others' });
+        { timeoutMs: 45000, msg: 'the killed instance\'s lease and reservations reclaimed by the others' });
       assert.equal(ledger.recovered(userK), leftOpen, 'its open reservations settled at their amount, flagged');
       assert.equal(ledger.unsettled(userK), 0);
       assert.equal(ledger.sum(userK), ledger.balance(userK), 'SUM(ledger) = balance row once the lease is back');

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { test } from 'node:test';
-import { CLIENT_KEY, UPSTREAM_KEY, rawSocket, startAigw } from './lib/harness.mjs';
+import { CLIENT_KEY, UPSTREAM_KEY, rawSocket, rawUpstream, startAigw } from './lib/harness.mjs';
 
 // RFC 9110 section 12.5.3: a request without Accept-Encoding accepts any content coding, so a provider (or a CDN in
 // front of it) may compress its answer. aigw restores placeholders in, scans and masks keys in the bytes it reads:
@@ -11,34 +10,22 @@ test('a compressed upstream answer is decoded before the restore and the key mas
   const seen = [];
   const codings = [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]];
   let k = 0;
-  const srv = net.createServer((sock) => {
-    let buf = Buffer.alloc(0);
-    sock.on('data', (c) => {
-      buf = Buffer.concat([buf, c]);
-      const s = buf.toString('latin1');
-      const i = s.indexOf('\r\n\r\n');
-      if (i < 0) return;
-      const m = /content-length:\s*(\d+)/i.exec(s.slice(0, i));
-      if (buf.length - i - 4 < (m ? Number(m[1]) : 0)) return;
-      const head = s.slice(0, i);
-      seen.push(head);
-      const reqBody = JSON.parse(buf.subarray(i + 4).toString('utf8'));
-      const echo = reqBody.messages[0].content;
-      const [name, fn] = codings[k++ % codings.length];
-      const error = echo.includes('fail');
-      const body = error
-        ? JSON.stringify({ error: { message: `Incorrect API key provided: ${UPSTREAM_KEY}`, type: 'invalid_request_error', code: 'invalid_api_key' } })
-        : JSON.stringify({ id: 'chatcmpl-gz', object: 'chat.completion', created: 1, model: 'gpt-4o-mini',
-          choices: [{ index: 0, message: { role: 'assistant', content: `You wrote: ${echo}` }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
-      const z = fn(Buffer.from(body));
-      sock.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${error ? '401 Unauthorized' : '200 OK'}\r\nConnection: close\r\n`
-        + `Content-Type: application/json\r\nContent-Encoding: ${name}\r\nContent-Length: ${z.length}\r\n\r\n`, 'latin1'), z]));
-    });
-    sock.on('error', () => {});
+  const up = await rawUpstream((head, raw, sock) => {
+    seen.push(head);
+    const reqBody = JSON.parse(raw.toString('utf8'));
+    const echo = reqBody.messages[0].content;
+    const [name, fn] = codings[k++ % codings.length];
+    const error = echo.includes('fail');
+    const body = error
+      ? JSON.stringify({ error: { message: `Incorrect API key provided: ${UPSTREAM_KEY}`, type: 'invalid_request_error', code: 'invalid_api_key' } })
+      : JSON.stringify({ id: 'chatcmpl-gz', object: 'chat.completion', created: 1, model: 'gpt-4o-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: `You wrote: ${echo}` }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
+    const z = fn(Buffer.from(body));
+    sock.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${error ? '401 Unauthorized' : '200 OK'}\r\nConnection: close\r\n`
+      + `Content-Type: application/json\r\nContent-Encoding: ${name}\r\nContent-Length: ${z.length}\r\n\r\n`, 'latin1'), z]));
   });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const gw = await startAigw({ name: 'gzip-upstream-aigw', mockUrl: `http://127.0.0.1:${srv.address().port}`,
+  const gw = await startAigw({ name: 'gzip-upstream-aigw', mockUrl: up.url,
     config: { retry: { max_retries: 0 } } });
   const call = (content) => {
     const req = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
@@ -63,6 +50,6 @@ test('a compressed upstream answer is decoded before the restore and the key mas
     for (const head of seen) assert.match(head, /\r\naccept-encoding: identity(\r\n|$)/i, head);
   } finally {
     await gw.stop();
-    srv.close();
+    await up.close();
   }
 });

@@ -10,6 +10,8 @@
 //   x-mock-status: N             answer N with an error body in the provider's shape (fixtures where
 //                                the provider has one for N)
 //   x-mock-delay-ms: N           wait N ms before sending the response headers
+//   x-mock-hold: NAME            then hold the request until POST /__mock/release?hold=NAME (at most 60 s; requests
+//                                arriving after the release pass at once): a test observes what is open meanwhile
 //   x-mock-chunk-delay-ms: N     wait N ms between SSE events
 //   x-mock-reset-after-bytes: N  destroy the connection (h1) / reset the stream (h2) after N body bytes
 //   x-mock-truncate: 1           SSE ends without its terminal events ([DONE], finish chunk, *.completed)
@@ -53,7 +55,8 @@
 // Without --tls-cert it is a plain HTTP/1.1 server (aigw must not use h2c prior knowledge upstream);
 // with --tls-cert/--tls-key it serves HTTP/2 over TLS with ALPN (HTTP/1.1 allowed too).
 // Control endpoints (not logged, no auth): GET /__mock/requests (log as a JSON array, abort events
-// merged into their request's "aborted" field), POST /__mock/reset (clears the log).
+// merged into their request's "aborted" field), POST /__mock/reset (clears the log), GET /__mock/held?hold=NAME
+// ({held: requests held now}), POST /__mock/release?hold=NAME ({released: n}).
 //
 // Only node built-ins: this file must run without npm install.
 
@@ -172,6 +175,9 @@ const OPTS = parseArgs(process.argv.slice(2));
 const records = [];
 /** x-mock-fault-key -> attempts seen so far. */
 const faultCounts = new Map();
+// x-mock-hold: name -> resolvers of the requests held under it; released names pass at once
+const holds = new Map();
+const released = new Set();
 let nextId = 1;
 
 function appendLog(obj) {
@@ -864,6 +870,16 @@ async function handle(req, res) {
     const out = new Out(req, res, null);
     return sendJson(out, 200, records);
   }
+  if ((urlPath === '/__mock/held' && req.method === 'GET') || (urlPath === '/__mock/release' && req.method === 'POST')) {
+    const name = new URLSearchParams(query).get('hold') || '';
+    const waiting = holds.get(name) || [];
+    if (urlPath === '/__mock/release') {
+      released.add(name);
+      holds.delete(name);
+      for (const go of waiting) go();
+    }
+    return sendJson(new Out(req, res, null), 200, urlPath === '/__mock/held' ? { held: waiting.length } : { released: waiting.length });
+  }
   if (urlPath === '/__mock/reset' && req.method === 'POST') {
     records.length = 0;
     if (OPTS.log) fs.writeFileSync(OPTS.log, '');
@@ -892,6 +908,17 @@ async function handle(req, res) {
 
   const delay = intHeader(req, 'x-mock-delay-ms');
   if (delay) await sleep(delay);
+  const hold = req.headers['x-mock-hold'];
+  if (hold !== undefined && !released.has(String(hold))) {
+    const name = String(hold);
+    await new Promise((go) => {
+      const list = holds.get(name) || [];
+      const entry = () => { clearTimeout(timer); go(); };
+      const timer = setTimeout(() => { list.splice(list.indexOf(entry), 1); go(); }, 60000);
+      list.push(entry);
+      holds.set(name, list);
+    });
+  }
   if (out.gone) return;
 
   if (OPTS.provider !== 'openai') {

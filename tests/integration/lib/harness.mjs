@@ -179,6 +179,10 @@ export async function startMock(opts = {}) {
     /** Every request the mock received (abort events merged), oldest first. */
     requests: () => ctl('GET', '/__mock/requests'),
     reset: () => ctl('POST', '/__mock/reset'),
+    /** How many requests with `x-mock-hold: name` the mock holds now. */
+    held: async (name) => (await ctl('GET', `/__mock/held?hold=${encodeURIComponent(name)}`)).held,
+    /** Lets the requests held under `name` go on (and later ones pass at once). */
+    release: (name) => ctl('POST', `/__mock/release?hold=${encodeURIComponent(name)}`),
     /** Raw text of the JSONL log, for "this string never reached the provider" checks. */
     logText: () => fs.readFileSync(logFile, 'utf8'),
     stop: () => stopProc(proc, 'SIGTERM', 3000),
@@ -305,6 +309,46 @@ export function client(gw, opts = {}) {
     timeout: opts.timeout || 20000,
     defaultHeaders: headers,
   });
+}
+
+/**
+ * A raw HTTP/1.1 upstream on 127.0.0.1 (a free port) for answers the mock provider cannot write: a malformed head, an
+ * odd Content-Type, a compressed body. A connection's request is read whole (the head up to the blank line, then
+ * Content-Length bytes of body) and handed to `handler(head, body, sock)`: head the request line and fields as
+ * latin1 text, body a Buffer; the handler writes the whole answer with sock.end(...) (one request a connection:
+ * answer with Connection: close). Socket errors are ignored (aigw may hang up first). Resolves to
+ * {port, url, close()}; close() stops listening and drops open connections (await it on teardown).
+ */
+export async function rawUpstream(handler) {
+  const socks = new Set();
+  const srv = net.createServer((sock) => {
+    socks.add(sock);
+    sock.on('close', () => socks.delete(sock));
+    sock.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    let done = false;
+    sock.on('data', (c) => {
+      if (done) return;
+      buf = Buffer.concat([buf, c]);
+      const i = buf.indexOf('\r\n\r\n');
+      if (i < 0) return;
+      const head = buf.subarray(0, i).toString('latin1');
+      const m = /content-length:\s*(\d+)/i.exec(head);
+      if (buf.length - i - 4 < (m ? Number(m[1]) : 0)) return;
+      done = true;
+      handler(head, buf.subarray(i + 4), sock);
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      for (const s of socks) s.destroy();
+      srv.close(() => resolve());
+    }),
+  };
 }
 
 /** Writes `text` on a fresh TCP connection and returns everything read until the server closes (or 3 s pass). */

@@ -221,6 +221,48 @@ static void test_reserve_settle(void **state)
     assert_int_not_equal(gw_store_reserve(st, "\xc3\xa9t\xc3\xa9", "x", 1, 0, NULL), GW_STORE_E_INVAL);
 }
 
+/* Issue 12 session 11 (docs/internals/metering.md "The balance row across transactions"): on
+ * SQLite a journal transaction starts with the balance row the last one committed while nothing
+ * committed since (the writer connection's data version); a change by another connection is read. */
+static void test_balance_row_across_transactions(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st;
+    int64_t bal = -1;
+    gw_store_ledger_stats_t s0, s1;
+    assert_int_equal(gw_store_reserve(st, "dan", "d1", 100, 1000, &bal), 0);
+    assert_int_equal(gw_store_settle(st, "dan", "d1", 40, &bal), 0);
+    assert_int_equal(bal, 960);
+    gw_store_ledger_stats(st, &s0);
+    for (int i = 2; i <= 5; i++) { /* one transaction each */
+        char rid[8];
+        snprintf(rid, sizeof(rid), "d%d", i);
+        assert_int_equal(gw_store_reserve(st, "dan", rid, 100, 1000, &bal), 0);
+        assert_int_equal(bal, 960 - (i - 2) * 40 - 100);
+        assert_int_equal(gw_store_settle(st, "dan", rid, 40, &bal), 0);
+        assert_int_equal(bal, 960 - (i - 1) * 40);
+    }
+    gw_store_ledger_stats(st, &s1);
+    assert_int_equal(s1.bal_reads - s0.bal_reads, use_pg ? 8 : 0);
+    assert_int_equal(ledger_sum(fx, "dan"), 800);
+    /* another connection takes the credits away: the next reservation reads the row and is refused */
+    raw_exec(fx, "UPDATE credit_balances SET balance = 50 WHERE user_id = 'dan'");
+    assert_int_equal(gw_store_reserve(st, "dan", "d6", 100, 1000, &bal), GW_E_CREDITS);
+    assert_int_equal(bal, 50);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ?", "d6"), 0);
+    /* another store on the same database grants: seen too */
+    gw_store_t *b = open_store(fx);
+    assert_int_equal(gw_store_grant(b, "dan", 1000, "top-up", NULL), 0);
+    gw_store_close(b);
+    assert_int_equal(gw_store_reserve(st, "dan", "d7", 100, 1000, &bal), 0);
+    assert_int_equal(bal, 950);
+    /* a settlement after a failed reservation of another user in between: still exact */
+    assert_int_equal(gw_store_reserve(st, "eve", "e1", 5000, 1000, &bal), GW_E_CREDITS);
+    assert_int_equal(gw_store_settle(st, "dan", "d7", 100, &bal), 0);
+    assert_int_equal(bal, 950);
+    assert_int_equal(raw_int(fx, "SELECT balance FROM credit_balances WHERE user_id = ?", "dan"), 950);
+}
+
 static void test_user_info(void **state)
 {
     fx_t *fx = *state;
@@ -567,6 +609,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_reserve_settle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balance_row_across_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_reservations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_recovery, setup, teardown),

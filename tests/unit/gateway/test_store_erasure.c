@@ -370,6 +370,54 @@ static void test_erasure_by_other_instance_journal(void **state)
     json_decref(doc);
 }
 
+static uint64_t key_reads(gw_store_t *st)
+{
+    gw_store_stats_t s;
+    gw_store_stats(st, &s);
+    return s.key_row_reads;
+}
+
+/* Issue 12 session 11: on SQLite a writer transaction reads a user's key row only when something
+ * changed the database since the writer's last commit (the connection's data version,
+ * store_keys.c key_epoch); any other connection's commit, or this store's erasure, makes the next
+ * transaction read it again. PostgreSQL reads it in every transaction, as before. */
+static void test_key_row_read_when_changed(void **state)
+{
+    fx_t *fx = *state;
+    gw_erasure_receipt_t rc;
+    int erc;
+    assert_int_equal(finish_sync(fx->st, mkcall("k-1", "kim", T0, "one", "resp", 0)), 0);
+    uint64_t r0 = key_reads(fx->st);
+    assert_true(r0 >= 1);
+    for (int i = 2; i <= 4; i++) { /* one transaction each, nothing else writing */
+        char rid[16];
+        snprintf(rid, sizeof(rid), "k-%d", i);
+        assert_int_equal(finish_sync(fx->st, mkcall(rid, "kim", T0 + i, "more", "resp", 0)), 0);
+    }
+    assert_int_equal(key_reads(fx->st), use_pg ? r0 + 3 : r0);
+    /* another connection commits something unrelated: the next transaction reads the row again */
+    raw_exec(fx, "INSERT INTO meta(key, value) VALUES ('test.touch', '1')");
+    assert_int_equal(finish_sync(fx->st, mkcall("k-5", "kim", T0 + 5, "after a touch", "resp", 0)), 0);
+    assert_int_equal(key_reads(fx->st), use_pg ? r0 + 4 : r0 + 1);
+    /* another process deletes the key row (an erasure elsewhere): the next call makes a new key, never the cached one */
+    raw_exec(fx, "DELETE FROM users WHERE id = 'kim'");
+    raw_exec(fx, "DELETE FROM calls WHERE user_id = 'kim'");
+    assert_int_equal(finish_sync(fx->st, mkcall("k-6", "kim", T0 + 6, "after", "resp", 0)), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "kim"), 1);
+    json_t *doc = export_json(fx->st, "kim", &erc); /* decrypts every body or fails */
+    assert_int_equal(erc, 0);
+    assert_int_equal(json_array_size(json_object_get(doc, "calls")), 1);
+    json_decref(doc);
+    /* this store's own erasure: the returning user gets a new key too */
+    assert_int_equal(gw_store_forget_user(fx->st, "kim", &rc), 0);
+    assert_int_equal(finish_sync(fx->st, mkcall("k-7", "kim", T0 + 7, "back", "resp", 0)), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "kim"), 1);
+    doc = export_json(fx->st, "kim", &erc);
+    assert_int_equal(erc, 0);
+    assert_int_equal(json_array_size(json_object_get(doc, "calls")), 1);
+    json_decref(doc);
+}
+
 /* Issue 12 session 9 (schema version 13): access entries kept beside their call rows (call_access,
  * SQLite) are erased with the user's calls and counted in the receipt's access_log; another user's
  * stay. On PostgreSQL the same entries are access_log rows: the same receipt. */
@@ -414,6 +462,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_erasure_access_beside_call_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erasure_by_other_instance_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_row_read_when_changed, setup, teardown),
     };
     return store_suite_main("store_erasure", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }

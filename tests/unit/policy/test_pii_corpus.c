@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "policy/pii/pii.h"
+#include "support/pii_score.h"
 
 static const char *canon(const char *t)
 {
@@ -41,13 +42,15 @@ static int tix(const char *t)
     return -1;
 }
 
+static int map_type(const pol_pii_engine_t *e, int type)
+{
+    return tix(canon(pol_pii_type_name(e, type)));
+}
+
 static void test_corpus_floors(void **state)
 {
     (void)state;
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/tests/data/pii/corpus.jsonl", src ? src : ".");
-    FILE *fp = fopen(path, "r");
+    FILE *fp = ts_source_open("tests/data/pii/corpus.jsonl");
     assert_non_null(fp);
     unsigned char key[32] = {0};
     char err[256];
@@ -64,51 +67,24 @@ static void test_corpus_floors(void **state)
         json_t *jt = json_object_get(c, "text"), *ge = json_object_get(c, "entities");
         const char *text = json_string_value(jt);
         size_t len = json_string_length(jt);
-        const pol_pii_entity_t *ents;
-        size_t n;
-        assert_int_equal(pol_pii_scan(e, s, text, len, &ents, &n), 0);
-        /* byte -> code point offsets */
+        ts_pii_span_t pr[256];
+        size_t np;
+        assert_int_equal(ts_pii_spans(e, s, text, len, map_type, pr, 256, &np), 0);
         size_t ng = json_array_size(ge);
-        long pst[256], pen[256];
-        int pty[256];
-        size_t np = 0;
-        for (size_t i = 0; i < n && np < 256; i++) {
-            long cs = 0, ce = 0;
-            for (size_t b = 0; b < ents[i].end; b++) {
-                int cont = ((unsigned char)text[b] & 0xC0) == 0x80;
-                if (b < ents[i].start)
-                    cs += !cont;
-                ce += !cont;
-            }
-            pst[np] = cs, pen[np] = ce, pty[np] = tix(canon(pol_pii_type_name(e, ents[i].type)));
-            np++;
-        }
-        int pm[256] = {0};
         for (size_t g = 0; g < ng; g++) {
             json_t *ge_i = json_array_get(ge, g);
             int t = tix(json_string_value(json_object_get(ge_i, "type")));
-            long gs = (long)json_integer_value(json_object_get(ge_i, "start"));
-            long gend = (long)json_integer_value(json_object_get(ge_i, "end"));
             assert_true(t >= 0);
             gold[t]++;
-            for (size_t p = 0; p < np; p++) {
-                long ov = (pen[p] < gend ? pen[p] : gend) - (pst[p] > gs ? pst[p] : gs);
-                if (pty[p] == t && ov > 0) {
-                    if (!pm[p] && ov * 2 >= gend - gs) {
-                        tp[t]++;
-                        pm[p] = 1;
-                        break;
-                    }
-                    pm[p] = pm[p] ? pm[p] : 2; /* fragment of a gold span: neutral */
-                }
-            }
+            tp[t] += ts_pii_match_gold(pr, np, t, (long)json_integer_value(json_object_get(ge_i, "start")),
+                                       (long)json_integer_value(json_object_get(ge_i, "end")));
         }
         for (size_t p = 0; p < np; p++)
-            if (!pm[p] && pty[p] >= 0) {
-                fp_[pty[p]]++;
+            if (!pr[p].matched && pr[p].type >= 0) {
+                fp_[pr[p].type]++;
                 if (ng == 0)
                     neg_fp++;
-                print_message("FP %s in: %.*s", types[pty[p]], (int)(strlen(line) > 200 ? 200 : strlen(line)), line);
+                print_message("FP %s in: %.*s", types[pr[p].type], (int)(strlen(line) > 200 ? 200 : strlen(line)), line);
             }
         neg_cases += ng == 0;
         cases++;

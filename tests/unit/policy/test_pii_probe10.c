@@ -21,6 +21,7 @@
 
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
+#include "support/pii_score.h"
 
 #define NT 9
 static const char *const types[NT] = {"EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "PERSON", "LOCATION", "ID", "DATE", "IP"};
@@ -57,23 +58,16 @@ static int tix_gold(const char *t)
     return -1;
 }
 
-static double f1(long tp, long fp, long gold)
-{
-    double p = tp + fp ? (double)tp / (double)(tp + fp) : 1.0, r = gold ? (double)tp / (double)gold : 1.0;
-    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
-}
-
 #define NL 48
 
 /* scores tests/data/pii/<file> and asserts the floors: type_floor per type, micro_floor, and at most neg_pct % of its
  * PII-free prompts with a false finding */
 static void run_probe(const char *file, const double *type_floor, double micro_floor, long neg_pct)
 {
-    const char *src = getenv("AIGW_SOURCE_DIR");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/tests/data/pii/%s", src ? src : ".", file);
+    char path[256];
+    snprintf(path, sizeof(path), "tests/data/pii/%s", file);
     print_message("%s\n", file);
-    FILE *fp = fopen(path, "r");
+    FILE *fp = ts_source_open(path);
     assert_non_null(fp);
     unsigned char key[32] = {0};
     char err[256];
@@ -104,62 +98,35 @@ static void run_probe(const char *file, const double *type_floor, double micro_f
         }
         const char *text = json_string_value(jt);
         size_t len = json_string_length(jt);
-        const pol_pii_entity_t *ents;
-        size_t n;
-        assert_int_equal(pol_pii_scan(e, s, text, len, &ents, &n), 0);
-        long pst[64], pen[64];
-        int pty[64], pm[64] = {0};
-        size_t np = 0;
+        ts_pii_span_t pr[256];
+        size_t np;
+        assert_int_equal(ts_pii_spans(e, s, text, len, tix, pr, 256, &np), 0);
         int other = 0; /* findings of types this probe does not label (URL, SECRET, ...) */
-        for (size_t i = 0; i < n && np < 64; i++) {
-            int t = tix(e, ents[i].type);
-            if (t < 0) {
+        for (size_t p = 0; p < np; p++)
+            if (pr[p].type < 0) {
                 other = 1;
                 if (verbose)
-                    print_message("OTHER %s [%s]: %s", pol_pii_type_name(e, ents[i].type), lang, line);
-                continue;
+                    print_message("OTHER %s [%s]: %s", pol_pii_type_name(e, pr[p].engine_type), lang, line);
             }
-            long cs = 0, ce = 0;
-            for (size_t b = 0; b < ents[i].end; b++) {
-                int cont = ((unsigned char)text[b] & 0xC0) == 0x80;
-                if (b < ents[i].start)
-                    cs += !cont;
-                ce += !cont;
-            }
-            pst[np] = cs, pen[np] = ce, pty[np] = t;
-            np++;
-        }
         size_t ng = json_array_size(ge);
         for (size_t g = 0; g < ng; g++) {
             json_t *gi = json_array_get(ge, g);
             int t = tix_gold(json_string_value(json_object_get(gi, "type")));
-            long gs = (long)json_integer_value(json_object_get(gi, "start"));
-            long gend = (long)json_integer_value(json_object_get(gi, "end"));
             assert_true(t >= 0);
             gold[t]++, lgold[l]++;
-            int hit = 0;
-            for (size_t p = 0; p < np; p++) {
-                long ov = (pen[p] < gend ? pen[p] : gend) - (pst[p] > gs ? pst[p] : gs);
-                if (pty[p] == t && ov > 0) {
-                    if (!pm[p] && ov * 2 >= gend - gs) {
-                        tp[t]++, ltp[l]++;
-                        pm[p] = 1;
-                        hit = 1;
-                        break;
-                    }
-                    pm[p] = pm[p] ? pm[p] : 2;
-                }
-            }
+            int hit = ts_pii_match_gold(pr, np, t, (long)json_integer_value(json_object_get(gi, "start")),
+                                        (long)json_integer_value(json_object_get(gi, "end")));
+            tp[t] += hit, ltp[l] += hit;
             if (!hit && verbose)
                 print_message("FN %s [%s]: %s", types[t], lang, line);
         }
         int any_fp = 0;
         for (size_t p = 0; p < np; p++)
-            if (!pm[p]) {
-                fpos[pty[p]]++, lfp[l]++;
+            if (!pr[p].matched && pr[p].type >= 0) {
+                fpos[pr[p].type]++, lfp[l]++;
                 any_fp = 1;
                 if (verbose)
-                    print_message("FP %s [%s] %ld-%ld: %s", types[pty[p]], lang, pst[p], pen[p], line);
+                    print_message("FP %s [%s] %ld-%ld: %s", types[pr[p].type], lang, pr[p].start, pr[p].end, line);
             }
         if (ng == 0) {
             any_fp |= other;
@@ -176,16 +143,16 @@ static void run_probe(const char *file, const double *type_floor, double micro_f
     long atp = 0, afp = 0, agold = 0;
     print_message("%-12s %6s %6s %6s %7s\n", "type", "gold", "tp", "fp", "F1");
     for (int t = 0; t < NT; t++) {
-        double v = f1(tp[t], fpos[t], gold[t]);
+        double v = ts_f1(tp[t], fpos[t], gold[t]);
         print_message("%-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", types[t], gold[t], tp[t], fpos[t], v, type_floor[t]);
         failed |= gold[t] > 0 && v < type_floor[t];
         atp += tp[t], afp += fpos[t], agold += gold[t];
     }
-    double micro = f1(atp, afp, agold);
+    double micro = ts_f1(atp, afp, agold);
     print_message("%-12s %6ld %6ld %6ld %7.3f (floor %.2f)\n", "micro", agold, atp, afp, micro, micro_floor);
     failed |= micro < micro_floor;
     for (int l = 0; l < nl; l++)
-        print_message("%s %.2f%s", langs[l], f1(ltp[l], lfp[l], lgold[l]), l + 1 < nl ? "  " : "\n");
+        print_message("%s %.2f%s", langs[l], ts_f1(ltp[l], lfp[l], lgold[l]), l + 1 < nl ? "  " : "\n");
     print_message("PII-free prompts with a false finding: %ld/%ld (%.1f %%, limit %ld %%)\n", neg_fp, neg,
                   neg ? 100.0 * (double)neg_fp / (double)neg : 0.0, neg_pct);
     assert_false(failed);
