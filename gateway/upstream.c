@@ -344,7 +344,6 @@ CURL *gw_upstream_easy(gw_upstream_t *up)
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, (long)up->cfg->upstream.connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
@@ -390,6 +389,11 @@ void gw_upstream_set_url(gw_upstream_t *up, CURL *easy, const char *url)
         e->scheme = url_scheme(e->uh);
     }
     curl_easy_setopt(easy, CURLOPT_CURLU, e->uh);
+    /* PIPEWAIT (a transfer waits for a connection that may multiplex rather than open one) for https:// only: there ALPN
+     * says at the TLS handshake whether the connection is HTTP/2. Over http:// curl 7.88 learns that a connection will
+     * not multiplex (HTTP/1.1) only from its first answer's headers, so every other call of the worker waited for the
+     * first answer's first byte (seconds for a model that answers slowly; upstream-pipewait.test.mjs). */
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, e->scheme == GW_SCHEME_HTTPS ? 1L : 0L);
     /* the environment's proxy for this scheme, as curl would pick it ("" = none: then curl does
      * not look at the environment, which costs five getenv a transfer) */
     if (e->scheme != 0 && up->no_proxy != NULL) {
