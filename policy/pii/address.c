@@ -277,6 +277,16 @@ static size_t address_tail(const char *t, size_t len, size_t e)
         if (p == e || p >= len)
             break;
         size_t q, w;
+        /* unit number after '#' ("#05-67", "#08-123": Singapore's floor and unit; session 12) */
+        if (comma && t[p] == '#' && p + 1 < len && pol__is_digit(U(t[p + 1]))) {
+            q = p + 1;
+            while (q < len && (pol__is_digit(U(t[q])) || t[q] == '-') && q - p < 10)
+                q++;
+            if (!pol__glue_after(t, len, q)) {
+                e = q, last = 1;
+                continue;
+            }
+        }
         /* unit: "Apt 4B", "Flat 3", "# 12", "3º B" */
         if ((comma || last == 0 || (last == 1 && t[p - 1] == '/')) && (w = list_word_at(t, len, p, unit_words)) != 0) {
             q = p + w;
@@ -302,6 +312,12 @@ static size_t address_tail(const char *t, size_t len, size_t e)
                 e = q, last = 1;
                 continue;
             }
+        }
+        /* six-digit postcodes after the city (Singapore, India's PIN, Nigeria, Kazakhstan, Russia, China: "Singapore
+           640456", "Pune 411045", "Almaty 050008"; session 12) */
+        if (last == 3 && digits_end(t, len, p) == p + 6 && !pol__glue_after(t, len, p + 6)) {
+            e = p + 6, last = 2;
+            continue;
         }
         /* postcode, then maybe the city: "10115 Berlin", "1015 CJ Amsterdam", "NW1 6XE" */
         if ((comma || dash || last == 3 || last == 4) && (q = postcode_end(t, len, p)) != p) {
@@ -846,6 +862,9 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
         }
         if (p > 1 && pol__is_alpha(U(t[p - 1])) && pol__is_digit(U(t[p - 2])))
             p--; /* a house number with a letter: "221B Baker Street" */
+        /* the number before a comma ("No. 15, Adeola Odeku Street", "Plot 14, Kampala Road": session 12) */
+        if (words > 0 && p > 2 && t[p - 1] == ',' && pol__is_digit(U(t[p - 2])))
+            p--;
         if (words == 0 || p == 0 || !pol__is_digit(U(t[p - 1])))
             return 0;
         s = p;
@@ -853,6 +872,28 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             s--;
         if (s > 0 && pol__is_alpha(U(t[s - 1])))
             return 0;
+        /* the label of the house or block number before it ("Blk 456 Jurong West St 42", "Plot 14, Kampala Road",
+           "No. 15, Adeola Odeku Street": Singapore HDB blocks, East and West African plots; session 12) */
+        static const char *const lead[] = {"Blk ", "Block ", "Plot ", "Plot No. ", "No. ", "No ", "House ", "H.No. ", NULL};
+        for (const char *const *h = lead; *h != NULL; h++) {
+            size_t hl = strlen(*h);
+            if (s >= hl && memcmp(t + s - hl, *h, hl) == 0 && !pol__glue_before(t, s - hl)) {
+                s -= hl;
+                break;
+            }
+        }
+        /* an abbreviated type word's full stop ("123 Rizal St., Brgy."), and the number written after the type word
+           ("Ang Mo Kio Ave 3", "Jurong West St 42": Singapore's street numbering) */
+        size_t suf = to;
+        while (suf > 0 && t[suf - 1] != ' ')
+            suf--;
+        if (e == to && e < c->len && t[e] == '.' && to - suf <= 4 && memcmp(t + suf, "Way", 3) != 0)
+            e++;
+        if (e + 1 < c->len && t[e] == ' ' && pol__is_digit(U(t[e + 1]))) {
+            size_t q = digits_end(t, c->len, e + 1);
+            if (q - e - 1 <= 3 && (q == c->len || t[q] == ',') && !pol__glue_after(t, c->len, q))
+                e = q;
+        }
     } else if (kind == 4) {
         /* Turkish "Atatürk Cad. No: 15": 1-3 capitalised name words before the type word (matched
          * with the space or comma after it), then the house number, "No" label or not */

@@ -40,7 +40,10 @@ static const char *const ctx_phone[] = {
     "电话", "手机", "联系", "致电", "号码", "電話", "手機", "聯絡", "携帯", "連絡", "전화", "휴대폰", "핸드폰", "연락처", "телефон",
     "тел", "звоните", "позвоните", "мобильн", "мобільн", "τηλ", "κινητ", "טלפון", "נייד", "هاتف", "جوال", "اتصل", "تلفن", "موبایل",
     "फ़ोन", "फोन", "मोबाइल", "โทร", "เบอร์", "มือถือ", "celular", "bel", "nummer", "rufnummer", "ruf", "numero", "número", "numéro",
-    "numer", NULL};
+    "numer",
+    /* session 12: sw, tl, yo, am, ka, hy, ta, te, si, km, my, mn */
+    "simu", "telepono", "fóònù", "ስልክ", "ტელეფონ", "მობილურ", "հեռախոս", "கைபேசி", "தொலைபேசி", "ఫోన్", "దూరవాణి", "දුරකථන", "ទូរស័ព្ទ",
+    "ဖုန်း", "утас", NULL};
 static const char *const ctx_card[] = {"card",    "credit", "debit", "visa",  "mastercard", "amex",  "cc",
                                        "payment", "pay",    "karte", "carte", "tarjeta",    "carta", NULL};
 static const char *const ctx_ssn[] = {"ssn", "social security", "social", "ss#", "ss #", "taxpayer", NULL};

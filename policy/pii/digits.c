@@ -213,15 +213,18 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
          * ("phone:", "tel", "κινητό") lifts it */
         ph = ng == 1 ? 0.2 : 0.3, plan = plans_10;
     } else if (nd == 9 && d[0] != '0' && !mixed_sep &&
-               ((ng == 1 && plain_block_ok(d, nd)) || (ng == 3 && gl[0] == 3 && gl[1] == 3))) {
+               ((ng == 1 && plain_block_ok(d, nd)) || (ng == 3 && gl[0] == 3 && gl[1] == 3) ||
+                (ng == 4 && gl[0] == 3 && gl[1] == 2 && gl[2] == 2))) {
         /* nine digits of a plan without a trunk prefix, 512 345 678 (PL, PT, CZ, SK; the ES rule
-         * above takes 6-9xx first): a context word is needed ("telefonu", "telemóvel") */
-        ph = ng == 1 ? 0.2 : 0.3, plan = "PL,PT,CZ,SK";
+         * above takes 6-9xx first; session 12: GE mobiles 599 32 36 84): a context word is needed ("telefonu",
+         * "telemóvel", "მობილური") */
+        ph = ng == 1 ? 0.2 : 0.3, plan = "PL,PT,CZ,SK,GE";
     } else if (nd == 8 && d[0] != '0' && !mixed_sep &&
                ((ng == 1 && plain_block_ok(d, nd)) || (ng == 4 && gl[0] == 2 && gl[1] == 2 && gl[2] == 2) ||
                 (ng == 2 && gl[0] == 4) || (ng == 3 && gl[0] == 3 && gl[1] == 2))) {
-        /* eight digits: NO, DK (22 33 44 55, 912 34 567), SG, HK (9123 4567); a context word is needed */
-        ph = 0.2, plan = "NO,DK,SG,HK";
+        /* eight digits: NO, DK (22 33 44 55, 912 34 567), SG, HK (9123 4567), MN (9986 5329, session 12); a context word
+         * is needed */
+        ph = 0.2, plan = "NO,DK,SG,HK,MN";
     }
     if (ph == 0 && nd == 10 && d[0] >= '6' && ng == 2 && gl[0] == 5)
         ph = 0.5, plan = "IN"; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */

@@ -689,10 +689,14 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
                     pol__cp_before(t, i, &prev);
                 if (is_letter_of_a_script(prev))
                     break;
-                /* the trigger is a whole word ("السيد" is no trigger inside "السيدة") */
+                /* the trigger is a whole word ("السيد" is no trigger inside "السيدة"); one that ends in punctuation or a
+                   line break ("नाम:", "நன்றி,⏎") ends there whatever follows (session 12: a sign-off before a line break
+                   was compared as if it ended in a letter, and the name after it never matched) */
+                uint32_t last = 0;
                 if (i + n < len)
                     pol__cp_at(t, len, i + n, &next);
-                if (x[n - 1] != ' ' && is_letter_of_a_script(next))
+                pol__cp_before(x, n, &last);
+                if (is_letter_of_a_script(last) && is_letter_of_a_script(next))
                     continue;
                 size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
                 if (tr->min_words == INTRO && !intro_ok(t, len, i, s, e, sets[k].script))

@@ -104,11 +104,17 @@ static void test_trunk_prefix_layouts(void **state)
         {"\xd0\xb7\xd0\xb2\xd0\xbe\xd0\xbd\xd0\xb8\xd1\x82\xd0\xb5 8 800 555-35-35", "8 800 555-35-35"},
         {"\xd0\xbc\xd0\xbe\xd0\xb9 \xd0\xbd\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x80 8 777 573 3911", "8 777 573 3911"},
         {"phone 8 912 345 67 89", "8 912 345 67 89"},
+        /* the phone words of more languages (session 12), before numbers of plans without a trunk prefix */
+        {"\xe1\x83\x9b\xe1\x83\x9d\xe1\x83\x91\xe1\x83\x98\xe1\x83\x9a\xe1\x83\xa3\xe1\x83\xa0\xe1\x83\x98 599 32 36 84",
+         "599 32 36 84"},                                                                     /* ka მობილური */
+        {"\xd0\xb3\xd0\xb0\xd1\x80 \xd1\x83\xd1\x82\xd0\xb0\xd1\x81 9986 5329", "9986 5329"}, /* mn гар утас */
+        {"Nipigie simu 0712 345 678", "0712 345 678"},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
             fail_msg("not found as a phone: \"%s\"", ok[i][0]);
-    static const char *const neg[] = {"Order 8 800 555 3535 shipped", "+49 (0)00 000000", "8 000 000 00 00"};
+    static const char *const neg[] = {"Order 8 800 555 3535 shipped", "+49 (0)00 000000", "8 000 000 00 00", "599 32 36 84",
+                                      "9986 5329"};
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
         if (has_type(f, neg[i], POL_PII_PHONE_NUMBER))
             fail_msg("false phone in \"%s\"", neg[i]);

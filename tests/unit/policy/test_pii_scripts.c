@@ -1588,6 +1588,9 @@ static void test_world_script_names(void **state)
         {"Kausapin mo si Marites Dizon bukas", "Marites Dizon"},
         {"Mpokeaji: Zawadi Mushi, Dodoma", "Zawadi Mushi"},
         {"Penerima: Ahmad Faizal, 012-345 6789", "Ahmad Faizal"},
+        {"நன்றி,\nசுரேஷ் கண்ணன்\n+91 98100 12345", "சுரேஷ் கண்ணன்"}, /* a sign-off before a line break */
+        {"শুভেচ্ছান্তে,\nরাকিব হোসেন\nঢাকা", "রাকিব হোসেন"},
+        {"Имя:Иван Петров", "Иван Петров"}, /* a label ending in ':' glued to the name */
     };
     EXPECT_FOUND(f, pos, POL_PII_PERSON);
     static const char *const neg[] = {
@@ -1658,6 +1661,14 @@ static void test_birth_words_session12(void **state)
  * LOCATION before: 16 of multilingual.jsonl's 80 Dutch PII-free prompts), while a house number with its letter still is */
 static void test_house_number_glued(void **state)
 {
+    /* session 12: a block or plot label and a number before a comma, the number after the street type (Singapore), the
+     * '#' unit and a six-digit postcode after the city (every address here was found cut to under half before) */
+    static const char *const addr[][2] = {
+        {"Ship to Blk 123 Ang Mo Kio Ave 3, #05-67, Singapore 560123 thanks", "Blk 123 Ang Mo Kio Ave 3, #05-67, Singapore 560123"},
+        {"Deliver to No. 15, Adeola Odeku Street, Victoria Island, Lagos", "No. 15, Adeola Odeku Street, Victoria Island, Lagos"},
+        {"address: Flat 302, 14 Baner Road, Pune 411045", "14 Baner Road, Pune 411045"},
+    };
+    EXPECT_COVERED((fx_t *)*state, addr, POL_PII_LOCATION);
     fx_t *f = *state;
     static const char *const neg[] = {"Resolutie 1024x1024, seed 2872465042.", "Informatie 2048x1152 pixels",
                                       "Resolutie 2048 x 1152, seed 234841075.",
