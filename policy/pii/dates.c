@@ -100,6 +100,19 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
     if (p >= lim || (p > 0 && pol__glue_before(t, p) && pol__is_digit(U(t[p]))))
         return 0;
     size_t s = p, e = p;
+    /* a Japanese era name before the year ("昭和55年4月3日", "令和5年4月1日": 明治 大正 昭和 平成 令和; session 12): the year of
+       the era counts as a year and the era is part of the date */
+    int era = 0;
+    static const char eras[][7] = {"\xe6\x98\x8e\xe6\xb2\xbb", "\xe5\xa4\xa7\xe6\xad\xa3", "\xe6\x98\xad\xe5\x92\x8c",
+                                   "\xe5\xb9\xb3\xe6\x88\x90", "\xe4\xbb\xa4\xe5\x92\x8c"};
+    for (size_t k = 0; k < sizeof(eras) / sizeof(eras[0]) && p >= 6; k++)
+        if (memcmp(t + p - 6, eras[k], 6) == 0) {
+            size_t d = p;
+            while (d < c->len && pol__is_digit(U(t[d])) && d - p < 3)
+                d++;
+            if (d > p && d - p <= 2 && cjk_date_unit(t, c->len, d) && memcmp(t + d, "\xe5\xb9\xb4", 3) == 0)
+                era = 1, s = p - 6;
+        }
     int has_year = 0, parts = 0, months = 0, num[6] = {0}, nlen[6] = {0};
     char sep = 0;
     while (e < c->len && parts < 6) {
@@ -113,7 +126,7 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
                     v = v * 10 + (t[w] - '0');
                 w++;
             }
-            if (w - d0 == 4)
+            if (w - d0 == 4 || (era && parts == 0))
                 has_year = 1;
             if (w - d0 > 4)
                 break;
@@ -172,7 +185,8 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
     /* numbers alone must read as a date: Y-M-D (4-1/2-1/2) or D-M-Y / M-D-Y (1/2-1/2-2/4), ending
      * there ("978-5-3159-5152-1" is an ISBN, "1.2.3.4" a version or an address) */
     if (months == 0 && parts >= 3) {
-        int ymd = nlen[0] == 4 && nlen[1] <= 2 && nlen[2] <= 2 && num[1] >= 1 && num[1] <= 12 && num[2] >= 1 && num[2] <= 31;
+        int ymd =
+            (nlen[0] == 4 || era) && nlen[1] <= 2 && nlen[2] <= 2 && num[1] >= 1 && num[1] <= 12 && num[2] >= 1 && num[2] <= 31;
         int dmy = nlen[0] <= 2 && nlen[1] <= 2 && (nlen[2] == 2 || nlen[2] == 4) && num[0] >= 1 && num[1] >= 1 &&
                   ((num[0] <= 31 && num[1] <= 12) || (num[0] <= 12 && num[1] <= 31));
         size_t q = e;
@@ -248,7 +262,7 @@ int pol__rec_date_before_word(pol__scanctx_t *c, size_t to)
     if (pol__rec_date_word(c, k, 1) != 0)
         return -1;
     /* the date found must be the one before the word */
-    if (c->cands->n > n0 && (c->cands->v[n0].start != k || c->cands->v[n0].end > ws))
-        c->cands->n = n0;
+    if (c->cands->n > n0 && ((c->cands->v[n0].start != k && c->cands->v[n0].start + 6 != k) || c->cands->v[n0].end > ws))
+        c->cands->n = n0; /* (an era name, 6 bytes, may start it) */
     return 0;
 }

@@ -99,7 +99,7 @@ static const pol__pattern_t patterns[] = {
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
      POL__REC_ZIP, 0, POL__DB_TEXT},
     {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
-    {"(?:\\bborn|(?:\\b|_)birth|(?:\\b|_)dob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
+    {"(?:\\bborn|(?:\\b|_)birth|(?:\\b|_)dob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bgeb\\.|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
      "nacimiento|\\bnat[oa]\\b|nascita|nascimento|geboortedatum|urodzon[ya]|data urodzenia|f\xc3\xb8" "dt|f\xc3\xb6" "dd|"
      "syntynyt|do\xc4\x9fum|ng\xc3\xa0y sinh|tanggal lahir|\\blahir|"
      /* ru, ja, zh, ko, ar, fa, hi: date of birth, born, birthday */
