@@ -98,16 +98,29 @@ int pol__glue_after(const char *t, size_t len, size_t i)
 /* ---- normalisation ---- */
 
 /* The ASCII byte a code point normalises to, POL__NORM_DROP if the copy leaves it out, or 0 if it stays.
- * Left out: invisible format characters (Unicode general category Cf, Default_Ignorable_Code_Point in
- * DerivedCoreProperties.txt) that separate nothing a reader sees: soft hyphen U+00AD, zero width space / non-joiner /
- * joiner U+200B-200D, the bidi marks and embeddings U+200E-200F, U+202A-202E, word joiner and invisible operators
- * U+2060-2064, bidi isolates U+2066-2069, and U+FEFF. Copied text (web pages, PDFs, chat apps) carries them inside
- * numbers and addresses, and a reader (or a model) sees "4111 1111 1111 1111" in "4111\u200b1111..." all the same. */
+ * Left out: every Default_Ignorable_Code_Point of Unicode 15 (DerivedCoreProperties.txt): soft hyphen U+00AD, combining
+ * grapheme joiner U+034F, Arabic letter mark U+061C, the Hangul fillers U+115F-1160, U+3164, U+FFA0, Khmer inherent
+ * vowels U+17B4-17B5, Mongolian variation selectors and vowel separator U+180B-180F, zero width space / non-joiner /
+ * joiner and the bidi marks U+200B-200F, embeddings U+202A-202E, word joiner, invisible operators and isolates
+ * U+2060-206F, variation selectors U+FE00-FE0F and U+E0100-E01EF, U+FEFF, U+FFF0-FFF8, shorthand format controls
+ * U+1BCA0-1BCA3, musical format controls U+1D173-1D17A and the rest of U+E0000-E0FFF; and the C1 controls U+0080-009F
+ * (U+0085 NEXT LINE is a line break: a space) and the combining enclosing keycap U+20E3 (with U+FE0F it draws a digit
+ * in a key: "4\ufe0f\u20e3" is a 4 to whoever reads it). Copied text (web pages, PDFs, chat apps, user names made
+ * "blank" with a Hangul filler) carries them inside numbers and addresses, and a reader (or a model) sees
+ * "4111 1111 1111 1111" in "4111\u200b1111..." all the same. The tag characters U+E0020-E007E (Unicode 15 section 23.9)
+ * are invisible copies of ASCII 0x20-0x7E that language models read as the ASCII they shadow ("ASCII smuggling"):
+ * they normalise to that ASCII. */
 static unsigned char norm_of(uint32_t cp)
 {
-    if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
-        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+    if (cp >= 0x80 && cp <= 0x9F)
+        return cp == 0x85 ? ' ' : POL__NORM_DROP;
+    if (cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
+        (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2060 && cp <= 0x206F) || cp == 0x20E3 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
+        cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A))
         return POL__NORM_DROP;
+    if (cp >= 0xE0000 && cp <= 0xE0FFF)
+        return cp >= 0xE0020 && cp <= 0xE007E ? (unsigned char)(cp - 0xE0000) : POL__NORM_DROP;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
         return (unsigned char)(cp - 0xFF01 + 0x21);
     if (cp == 0x3000 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F)
@@ -153,22 +166,36 @@ static unsigned char norm_of(uint32_t cp)
     return 0;
 }
 
+/* Whether b leads a code point norm_of maps (the first bytes of norm_at's patterns below) */
+static inline int norm_lead(unsigned char b)
+{
+    return b == 0xC2 || b == 0xCD || b == 0xD8 || b == 0xD9 || b == 0xDB || (b >= 0xE0 && b <= 0xE3) || b == 0xEF || b == 0xF0 ||
+           b == 0xF3;
+}
+
 /* The ASCII byte the code point at t[i] (a byte >= 0xC2) normalises to, 0 if none; *n receives
- * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by
- * test_pii_scripts.c): C2 A0, C2 AD (dropped); E2 80 8B-8F, AA-AE, E2 81 A0-A4, A6-A9, EF BB BF (dropped); D9 A0-A9; DB B0-B9; E0
- * A5/A7/A9/AB/AD/AF/B1/B3/B5/B7 A6-AF (the digits of Devanagari ... Sinhala), E0 B9 90-99 (Thai), E0 BB 90-99 (Lao), E0 BC A0-A9
- * (Tibetan); E1 81 80-89, E1 82 90-99 (Myanmar), E1 9F A0-A9 (Khmer), E1 A0 90-99 (Mongolian); E2 80 80-8A, 90-95, AF; E2 81 9F;
- * E2 88 92; E3 80 80; EF B9 A3;
- * EF B9 AB; EF BC 81 - EF BD 9E; F0 9D 90 80 - F0 9D 9A A3, F0 9D 9F 8E - F0 9D 9F BF (mathematical letters and digits). */
+ * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by pol__norm_selftest
+ * over the BMP and planes 1 and 14): C2 80-9F, A0, AD; CD 8F; D8 9C; D9 A0-A9; DB B0-B9; E0 A5/A7/A9/AB/AD/AF/B1/B3/B5/B7
+ * A6-AF (the digits of Devanagari ... Sinhala), E0 B9 90-99 (Thai), E0 BB 90-99 (Lao), E0 BC A0-A9 (Tibetan); E1 81 80-89,
+ * E1 82 90-99 (Myanmar), E1 9F A0-A9 (Khmer), E1 A0 90-99 (Mongolian); E1 85 9F-A0, E1 9E B4-B5, E1 A0 8B-8F (dropped);
+ * E2 80 80-95, AA-AF; E2 81 9F-AF; E2 83 A3; E2 88 92; E3 80 80; E3 85 A4; EF B8 80-8F; EF B9 A3, AB; EF BB BF;
+ * EF BC 81 - EF BD 9E; EF BE A0; EF BF B0-B8; F0 9B B2 A0-A3; F0 9D 85 B3-BA; F0 9D 90 80 - F0 9D 9A A3,
+ * F0 9D 9F 8E - F0 9D 9F BF (mathematical letters and digits); F3 A0 80 80 - F3 A0 BF BF (tags, U+E0000-E0FFF). */
 static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
     unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
     *n = 1;
     switch (b) {
     case 0xC2:
+        if (c >= 0x80 && c <= 0x9F)
+            return *n = 2, c == 0x85 ? ' ' : POL__NORM_DROP;
         if (c == 0xAD)
             return *n = 2, POL__NORM_DROP;
         return c == 0xA0 ? (*n = 2, ' ') : 0;
+    case 0xCD:
+        return c == 0x8F ? (*n = 2, POL__NORM_DROP) : 0;
+    case 0xD8:
+        return c == 0x9C ? (*n = 2, POL__NORM_DROP) : 0;
     case 0xD9:
         return c >= 0xA0 && c <= 0xA9 ? (*n = 2, (unsigned char)('0' + c - 0xA0)) : 0;
     case 0xDB:
@@ -186,6 +213,9 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
             return *n = 3, (unsigned char)('0' + (d & 0x0F));
         if ((c == 0x82 || c == 0xA0) && d >= 0x90 && d <= 0x99)
             return *n = 3, (unsigned char)('0' + d - 0x90);
+        if ((c == 0x85 && (d == 0x9F || d == 0xA0)) || (c == 0x9E && (d == 0xB4 || d == 0xB5)) ||
+            (c == 0xA0 && d >= 0x8B && d <= 0x8F))
+            return *n = 3, POL__NORM_DROP;
         return 0;
     case 0xE2:
         if (c == 0x80 && ((d >= 0x80 && d <= 0x8A) || d == 0xAF))
@@ -196,15 +226,18 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
             return *n = 3, POL__NORM_DROP;
         if (c == 0x81 && d == 0x9F)
             return *n = 3, ' ';
-        if (c == 0x81 && ((d >= 0xA0 && d <= 0xA4) || (d >= 0xA6 && d <= 0xA9)))
+        if ((c == 0x81 && d >= 0xA0 && d <= 0xAF) || (c == 0x83 && d == 0xA3))
             return *n = 3, POL__NORM_DROP;
         if (c == 0x88 && d == 0x92)
             return *n = 3, '-';
         return 0;
     case 0xE3:
+        if (c == 0x85 && d == 0xA4)
+            return *n = 3, POL__NORM_DROP;
         return c == 0x80 && d == 0x80 ? (*n = 3, ' ') : 0;
     case 0xEF:
-        if (c == 0xBB && d == 0xBF)
+        if ((c == 0xB8 && d >= 0x80 && d <= 0x8F) || (c == 0xBB && d == 0xBF) || (c == 0xBE && d == 0xA0) ||
+            (c == 0xBF && d >= 0xB0 && d <= 0xB8))
             return *n = 3, POL__NORM_DROP;
         if (c == 0xB9 && d == 0xA3)
             return *n = 3, '-';
@@ -215,13 +248,16 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
         if (c == 0xBD && d >= 0x80 && d <= 0x9E)
             return *n = 3, (unsigned char)(d - 0x80 + 0x21 + 0x3F);
         return 0;
-    case 0xF0: {
-        /* F0 9D 90 80 - F0 9D 9A A3 (U+1D400-1D6A3), F0 9D 9F 8E - F0 9D 9F BF (U+1D7CE-1D7FF) */
+    case 0xF0:
+    case 0xF3: {
+        /* F0 9B B2 A0-A3 (U+1BCA0-1BCA3), F0 9D 85 B3 - F0 9D 9F BF (U+1D173-1D7FF), F3 A0 80 80 - F3 A0 BF BF
+           (U+E0000-E0FFF): the code point's low 12 bits are d and e */
         unsigned char e = i + 3 < len ? U(t[i + 3]) : 0;
-        if (c != 0x9D || (e & 0xC0) != 0x80 || (d & 0xC0) != 0x80)
+        uint32_t hi = b == 0xF3 ? (c == 0xA0 ? 0xE0000u : 0) : c == 0x9D ? 0x1D000u : c == 0x9B ? 0x1B000u : 0;
+        if (hi == 0 || (e & 0xC0) != 0x80 || (d & 0xC0) != 0x80)
             return 0;
-        uint32_t cp = 0x1D000u | (uint32_t)(d & 0x3F) << 6 | (e & 0x3Fu);
-        unsigned char a = (cp >= 0x1D400 && cp <= 0x1D6A3) || (cp >= 0x1D7CE && cp <= 0x1D7FF) ? norm_of(cp) : 0;
+        uint32_t cp = hi | (uint32_t)(d & 0x3F) << 6 | (e & 0x3Fu);
+        unsigned char a = norm_of(cp);
         if (a != 0)
             *n = 4;
         return a;
@@ -417,8 +453,49 @@ static int in_url(const char *t, size_t len, size_t i, url_scan_t *st)
     return st->url;
 }
 
-/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%' or '\\'), *n its length; POL__NORM_CP:
- * the UTF-8 of *cp. */
+/* The C0 controls a reader does not see inside a value: U+0000-0008, U+000E-001F and U+007F (a JSON string writes
+ * them as `\u0000`-`\u001f`; `jane.doe\u0000@example.com` is the address to a model). Tab, line feed, vertical tab,
+ * form feed and carriage return are whitespace and stay. */
+static inline int ctl_byte(unsigned char b)
+{
+    return (b < 0x20 && (b < 0x09 || b > 0x0D)) || b == 0x7F;
+}
+
+#if defined(__SSE2__)
+/* 0xFF at each ctl_byte of the 16 bytes at p */
+static inline __m128i ctl16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), w = _mm_sub_epi8(v, _mm_set1_epi8(0x09));
+    __m128i c0 = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v); /* <= 0x1F */
+    __m128i ws = _mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(0x04)), w); /* 0x09-0x0D */
+    return _mm_or_si128(_mm_andnot_si128(ws, c0), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+}
+#endif
+
+/* Position of the first ctl_byte at or after i, or len: 64 bytes a step (SSE2, one branch per step), about the cost of
+ * one memchr */
+static size_t next_ctl(const char *t, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+    for (; i + 64 <= len; i += 64)
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl16(t + i), ctl16(t + i + 16)),
+                                           _mm_or_si128(ctl16(t + i + 32), ctl16(t + i + 48)))) != 0)
+            break; /* found below, 16 bytes a step */
+    for (; i + 16 <= len; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(ctl16(t + i));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < len; i++)
+        if (ctl_byte(U(t[i])))
+            return i;
+    return len;
+}
+
+/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%', '\\' or a C0 control), *n its
+ * length: a C0 control is left out, except the information separators U+001C-001F, which separate (a space);
+ * POL__NORM_CP: the UTF-8 of *cp. */
 static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st, uint32_t *cp)
 {
     if (t[i] == '%') {
@@ -427,6 +504,8 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
             return *n = 1, 0;
         return a;
     }
+    if (ctl_byte(U(t[i])))
+        return *n = 1, U(t[i]) >= 0x1C && U(t[i]) <= 0x1F ? ' ' : POL__NORM_DROP;
     return t[i] == '&' ? ent_at(t, len, i, n, cp) : t[i] == '\\' ? bsl_at(t, len, i, n, cp) : norm_at(t, len, i, n);
 }
 
@@ -434,15 +513,16 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
 #define ESC_AMP 1
 #define ESC_PCT 2
 #define ESC_BSL 4
+#define ESC_CTL 8
 
-/* Position of the first byte at or after i that can start a mapped code point (C2-F0), a character reference ('&',
+/* Position of the first byte at or after i that can start a mapped code point (C2-F3), a character reference ('&',
  * esc & ESC_AMP) or a percent-escape ('%', esc & ESC_PCT), or len: one byte a step (texts with an '&' or a '%' only). */
 static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 {
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
         if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b == '\\' && (esc & ESC_BSL)) ||
-            (b >= 0xC2 && b <= 0xF0))
+            (ctl_byte(b) && (esc & ESC_CTL)) || (b >= 0xC2 && b <= 0xF3))
             return i;
     }
     return len;
@@ -451,17 +531,18 @@ static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 /* The escape kinds of t[from, len) */
 static int esc_kinds(const char *t, size_t len, size_t from)
 {
-    return from >= len ? 0
-                       : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
-                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0) |
-                             (memchr(t + from, '\\', len - from) != NULL ? ESC_BSL : 0);
+    return from >= len
+               ? 0
+               : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
+                     (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0) |
+                     (memchr(t + from, '\\', len - from) != NULL ? ESC_BSL : 0) | (next_ctl(t, len, from) < len ? ESC_CTL : 0);
 }
 
 /* The next candidate of the fast copy in a text with escapes: the nearest of the next '&' / '%' (memchr) and the next
  * lead of a mapped code point (next_norm_lead, SSE2), each remembered until passed, so a text with escapes is not
  * walked byte by byte (a '%' of "50%" or "%d" in a prompt cost a byte loop over the rest of its text) */
 typedef struct {
-    size_t amp, pct, bsl, lead;
+    size_t amp, pct, bsl, ctl, lead;
 } cand_cursor_t;
 
 static size_t next_norm_lead(const char *t, size_t len, size_t i);
@@ -482,6 +563,8 @@ static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_curso
         const char *p = i < len ? memchr(t + i, '\\', len - i) : NULL;
         k->bsl = p != NULL ? (size_t)(p - t) : len;
     }
+    if ((esc & ESC_CTL) && (k->ctl == SIZE_MAX || k->ctl < i))
+        k->ctl = next_ctl(t, len, i);
     size_t j = leads ? k->lead : len;
     if ((esc & ESC_AMP) && k->amp < j)
         j = k->amp;
@@ -489,6 +572,8 @@ static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_curso
         j = k->pct;
     if ((esc & ESC_BSL) && k->bsl < j)
         j = k->bsl;
+    if ((esc & ESC_CTL) && k->ctl < j)
+        j = k->ctl;
     return j;
 }
 
@@ -499,7 +584,7 @@ static size_t first_esc(const char *t, size_t len, size_t f)
     if (esc == 0)
         return f;
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     uint32_t cp;
     for (size_t i = next_cand(t, f, 0, esc, &k, 0), n; i < f; i = next_cand(t, f, i + 1, esc, &k, 0))
         if (map_at(t, len, i, &n, &st, &cp) != 0)
@@ -520,16 +605,17 @@ int pol__norm_selftest(void)
         else
             u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F));
         unsigned char a = U(u[0]) >= 0xC2 ? norm_at(u, l, 0, &n) : 0;
-        if (a != norm_of(cp) || (a != 0 && n != l))
+        if (a != norm_of(cp) || (a != 0 && (n != l || !norm_lead(U(u[0])))))
             return -1;
     }
-    /* and over the plane of the mathematical letters and digits (U+1xxxx, 4 bytes, lead F0) */
-    for (uint32_t cp = 0x10000; cp < 0x20000; cp++) {
+    /* and over the planes of the mathematical letters and digits (U+1xxxx, 4 bytes, lead F0) and of the tags (U+Exxxx,
+       lead F3) */
+    for (uint32_t cp = 0x10000; cp < 0xF0000; cp = cp == 0x1FFFF ? 0xE0000 : cp + 1) {
         char u[4] = {(char)(0xF0 | cp >> 18), (char)(0x80 | ((cp >> 12) & 0x3F)), (char)(0x80 | ((cp >> 6) & 0x3F)),
                      (char)(0x80 | (cp & 0x3F))};
         size_t n;
         unsigned char a = norm_at(u, 4, 0, &n);
-        if (a != norm_of(cp) || (a != 0 && n != 4))
+        if (a != norm_of(cp) || (a != 0 && (n != 4 || !norm_lead(U(u[0])))))
             return -1;
     }
     return 0;
@@ -624,10 +710,8 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
             *scripts |= e0_bits(t, len, i, 1);
         if ((b >= 0xD4 && b <= 0xD6) || b == 0xE1)
             *scripts |= POL__SCRIPT_WORLD;
-        /* only the lead bytes of mapped code points: C2 D9 DB E0 E1 E2 E3 EF F0 */
-        if (found == len &&
-            (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE1 || b == 0xE2 || b == 0xE3 || b == 0xEF || b == 0xF0) &&
-            norm_at(t, len, i, &n) != 0)
+        /* only the lead bytes of mapped code points */
+        if (found == len && norm_lead(b) && norm_at(t, len, i, &n) != 0)
             found = i;
         uint32_t cp;
         i += pol__cp_at(t, len, i, &cp); /* past the whole sequence; one byte if it is invalid */
@@ -635,28 +719,43 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
     return found;
 }
 
-/* Position of the first byte at or after i that can lead a mapped code point (C2 D9 DB E0 E1 E2 E3 EF F0: norm_at is 0
- * at any other byte), or len. Chinese, Korean and most Japanese text is made of other lead bytes (E4-E9 ideographs,
+/* Position of the first byte at or after i that can lead a mapped code point (norm_lead: norm_at is 0 at
+ * any other byte), or len. Chinese, Korean and most Japanese text is made of other lead bytes (E4-E9 ideographs,
  * EA-ED Hangul): 16 of its bytes are passed over per step, where a byte range C2-EF stopped at every character. */
 static size_t next_norm_lead(const char *t, size_t len, size_t i)
 {
 #if defined(__SSE2__)
-    const __m128i c2 = _mm_set1_epi8((char)0xC2), d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB),
-                  e0 = _mm_set1_epi8((char)0xE0), fe = _mm_set1_epi8((char)0xFE), e2 = _mm_set1_epi8((char)0xE2),
-                  e3 = _mm_set1_epi8((char)0xE3), ef = _mm_set1_epi8((char)0xEF), f0 = _mm_set1_epi8((char)0xF0);
-    for (i = skip_ascii64(t, len, i); i + 16 <= len; i += 16) {
+    const __m128i c2 = _mm_set1_epi8((char)0xC2), cd = _mm_set1_epi8((char)0xCD), d8 = _mm_set1_epi8((char)0xD8),
+                  d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB), e0 = _mm_set1_epi8((char)0xE0),
+                  e1 = _mm_set1_epi8((char)0xE1), e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
+                  ef = _mm_set1_epi8((char)0xEF), f0 = _mm_set1_epi8((char)0xF0), f3 = _mm_set1_epi8((char)0xF3),
+                  x80 = _mm_set1_epi8((char)0x80), x81 = _mm_set1_epi8((char)0x81), x82 = _mm_set1_epi8((char)0x82),
+                  x85 = _mm_set1_epi8((char)0x85), x8f = _mm_set1_epi8((char)0x8F), x9c = _mm_set1_epi8((char)0x9C),
+                  x9e = _mm_set1_epi8((char)0x9E), x9f = _mm_set1_epi8((char)0x9F), xa0 = _mm_set1_epi8((char)0xA0);
+#define EQ(v, a) _mm_cmpeq_epi8(v, a)
+#define EQ2(v, a, b) _mm_or_si128(EQ(v, a), EQ(v, b))
+#define OR3(a, b, c) _mm_or_si128(_mm_or_si128(a, b), c)
+/* every lead norm_at can map, on its first byte alone */
+#define LEADS(v)                                                                                                                   \
+    (unsigned)_mm_movemask_epi8(                                                                                                   \
+        _mm_or_si128(OR3(EQ2(v, c2, cd), EQ2(v, d8, d9), EQ2(v, db, e0)), OR3(EQ2(v, e1, e2), EQ2(v, e3, ef), EQ2(v, f0, f3))))
+    /* the leads, with the second byte (w: the bytes one further) where most sequences of the lead map to nothing:
+       CD 8F, D8 9C (Arabic letters are D8-D9 xx), E1 81 / 82 / 85 / 9E / 9F / A0 (Vietnamese, Georgian, Ethiopic and most of
+       Myanmar, Khmer, Mongolian are other E1 xx),
+       E3 80 / 85 (kana are E3 81-83), F3 A0; a lead the filter passes is still decided by norm_at */
+#define LEADS2(v, w)                                                                                                               \
+    (unsigned)_mm_movemask_epi8(                                                                                                   \
+        _mm_or_si128(OR3(EQ2(v, c2, d9), EQ2(v, db, e0), OR3(EQ(v, e2), EQ2(v, ef, f0), _mm_and_si128(EQ(v, cd), EQ(w, x8f)))),    \
+                     OR3(_mm_and_si128(EQ(v, d8), EQ(w, x9c)),                                                                     \
+                         _mm_and_si128(EQ(v, e1), OR3(EQ2(w, x81, x82), EQ2(w, x85, x9e), EQ2(w, x9f, xa0))),                      \
+                         _mm_or_si128(_mm_and_si128(EQ(v, e3), EQ2(w, x80, x85)), _mm_and_si128(EQ(v, f3), EQ(w, xa0))))))
+    for (i = skip_ascii64(t, len, i); i + 17 <= len; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         if (_mm_movemask_epi8(v) == 0) {
             i = skip_ascii64(t, len, i + 16) - 16; /* ASCII: on 64 bytes a step */
             continue;
         }
-#define LEADS(v)                                                                                                                   \
-    (unsigned)_mm_movemask_epi8(                                                                                                   \
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),                                      \
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(_mm_and_si128(v, fe), e0))),                  \
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)),                                      \
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, ef), _mm_cmpeq_epi8(v, f0)))))
-        unsigned k = LEADS(v);
+        unsigned k = LEADS2(v, _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)));
         if (k != 0)
             return i + (size_t)__builtin_ctz(k);
     }
@@ -668,12 +767,14 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
         return k != 0 ? b + (size_t)__builtin_ctz(k) : len;
     }
 #undef LEADS
+#undef LEADS2
+#undef OR3
+#undef EQ2
+#undef EQ
 #endif
-    for (; i < len; i++) {
-        unsigned char b = U(t[i]);
-        if (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE1 || b == 0xE2 || b == 0xE3 || b == 0xEF || b == 0xF0)
+    for (; i < len; i++)
+        if (norm_lead(U(t[i])))
             return i;
-    }
     return len;
 }
 
@@ -762,11 +863,11 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 }
 
 /* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
- * range C2-F0, norm_at deciding at each). */
+ * range C2-F3, norm_at deciding at each). */
 static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     nm->len = 0;
     nm->nshift = 0;
     nm->decoded_hi = 0;
@@ -791,7 +892,7 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
         size_t j = esc && fast ? next_cand(t, len, i, esc, &k, 1)
                    : esc       ? next_lead_or_esc(t, len, i, esc)
                    : fast      ? next_norm_lead(t, len, i)
-                               : pol__next_byte_in(t, len, i, 0xC2, 0xF0),
+                               : pol__next_byte_in(t, len, i, 0xC2, 0xF3),
                n;
         if (j == len)
             break;
@@ -839,7 +940,7 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
     size_t f;
     *scripts = script_bits(t, len, &f);
     /* the first mapped code point: the first candidate lead where norm_at maps (every candidate byte is a lead the
-       reference visits: candidates are C2-F0), from the first non-ASCII byte on (ASCII text ends here) */
+       reference visits: candidates are C2-F3), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
     /* character references and percent-escapes: only in a text that holds an '&' or a '%' (memchr: the ASCII fast path
@@ -859,7 +960,7 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
     url_scan_t st = {SIZE_MAX, 0};
     uint32_t cp;
     for (size_t i = 0, n; i < f; i++)
-        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\') && map_at(t, len, i, &n, &st, &cp) != 0) {
+        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\' || ctl_byte(U(t[i]))) && map_at(t, len, i, &n, &st, &cp) != 0) {
             f = i;
             break;
         }
