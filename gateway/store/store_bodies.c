@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #define US_PER_DAY INT64_C(86400000000)
+#define GW_STORE_BODIES_KEEP (1024 * 1024) /* bytes of pending buffer kept between transactions */
 
 int64_t gw_store__bodies_seg_of(int64_t started_us)
 {
@@ -144,6 +145,11 @@ int gw_store__bodies_flush(gw_store_t *st)
             goto fail;
         }
         done += (size_t)w;
+    }
+    if (b->cap > GW_STORE_BODIES_KEEP) { /* a transaction of large bodies: its buffer is not kept */
+        free(b->buf);
+        b->buf = NULL;
+        b->cap = 0;
     }
     return 0;
 fail:

@@ -400,6 +400,9 @@ describe('erasure', () => {
       fs.rmSync(backup, { force: true });
       fs.copyFileSync(data.db, backup);
       if (fs.existsSync(`${data.db}-wal`)) fs.copyFileSync(`${data.db}-wal`, `${backup}-wal`);
+      // the call bodies (schema version 14: segment files beside the database; docs/deploy.md "Backups")
+      fs.rmSync(`${backup}.bodies`, { recursive: true, force: true });
+      fs.cpSync(`${data.db}.bodies`, `${backup}.bodies`, { recursive: true });
       // The copy is a working database: with the current master key it still reads (backups
       // taken before an erasure stay readable until the key is rotated; docs/internals/store.md).
       const copyCfg = writeConfig(path.join(data.dir, 'copy.json'), merge(gw.config, { store: { path: backup } }));
@@ -465,6 +468,8 @@ describe('erasure', () => {
     const forged = path.join(data.dir, 'forged.db');
     fs.rmSync(forged, { force: true });
     sqlite(backup, `VACUUM INTO '${forged}'`);
+    fs.rmSync(`${forged}.bodies`, { recursive: true, force: true });
+    fs.cpSync(`${backup}.bodies`, `${forged}.bodies`, { recursive: true });
     sqlite(forged, `UPDATE meta SET value = '${newId}' WHERE key = 'master_key_id'`);
     const forgedCfg = writeConfig(path.join(data.dir, 'forged.json'), merge(copyNew, { store: { path: forged } }));
     const ex = aigwCli(['user', 'export', U, '--config', forgedCfg]);
