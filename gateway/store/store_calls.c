@@ -190,7 +190,7 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
         /* SQLite (schema version 14): the ciphertext goes to the segment of the call's day, written right
          * before this transaction's COMMIT (store_bodies.c); the row says where */
         int64_t seg = 0, off = 0;
-        int in_seg = st->bodies.on && !st->callbatch && req_n + resp_n != 0;
+        int in_seg = st->bodies.on && !st->callbatch && req_n + resp_n != 0 && started >= 0; /* else in the row */
         if (in_seg && (err = gw_store__bodies_put(st, started, ct, req_n + resp_n, &seg, &off)) != 0)
             goto out;
         const call_val_t v[GW_STORE_CALL_COLS + GW_STORE_CALL_BODY_COLS] = {
