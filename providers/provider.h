@@ -139,6 +139,15 @@ typedef struct st_prov_out_skip_t {
     prov_out_skip_kind_t kind;
 } prov_out_skip_t;
 
+/** A field of one stream event that pii.scan_responses does not scan, where the same path is model text in other
+    events (OpenAI Responses streams send prose pieces and tool-call argument pieces at the same `delta`): the event
+    decides (gw_privacy_scan_output, gateway/privacy.h). Its placeholders are still restored. */
+typedef struct st_prov_out_event_skip_t {
+    const char *event; /* the SSE `event:` field ("response.function_call_arguments.delta"); NULL ends a table */
+    const char *path;  /* the string's path in the event's JSON, exactly ("delta") */
+    prov_out_skip_kind_t kind;
+} prov_out_event_skip_t;
+
 /** Inputs of a cost estimate, read from a request body before it is sent (see estimate_inputs). */
 typedef struct st_prov_estimate_t {
     char model[128];           /**< body's model ("" when the body names none: Gemini, fal -> model_from_path) */
@@ -349,6 +358,12 @@ typedef struct st_prov_adapter_t {
      * docs/internals/privacy.md lists them. A pattern here wins over output_text.
      */
     const prov_out_skip_t *output_skip;
+    /**
+     * Fields that are no model text in one stream event only, where the same path holds text in other events
+     * (prov_out_event_skip_t; NULL-event terminated; NULL = none; OpenAI Responses tool-call argument pieces). Read by
+     * gw_privacy_scan_output for each string the path rules send to the scan.
+     */
+    const prov_out_event_skip_t *output_skip_events;
     /** The provider's public API origin, used when config providers.<name>.base_url is absent
         ("https://api.openai.com"; docs/config.md lists them). */
     const char *default_base_url;

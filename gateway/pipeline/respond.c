@@ -217,6 +217,7 @@ static int prepare_restorer(gw_call_t *call)
     call->out_ctx.session = call->pii;
     call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
     call->out_ctx.output_mode = call->info.output_mode; /* the request's response_format & co.: where values are escaped */
+    call->out_ctx.skip_events = call->usage_ad != NULL ? call->usage_ad->output_skip_events : NULL;
     if (call->restorer == NULL)
         call->restorer = pol_restore_stream_create(gw_privacy_restore_cb, &call->out_ctx);
     else
