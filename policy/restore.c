@@ -414,8 +414,12 @@ static int on_whole_string(pol_restore_stream_t *rs, const char *key, const char
 
 /* A re-send (flush) with a scan stage: the held event's data is the event as it went out (scanned, restored,
  * commit_updates). The target's held text is scanned (text and whole strings) or restored (declared no text); other
- * strings that may be text went out with their event and are sent empty (a client that joins them would read them
- * twice); declared no-text fields (ids, types) go out as they did. */
+ * streamed text (the scan paths) went out with its event and is sent empty (a client joins its pieces: never twice);
+ * every other string goes out as it did (already scanned: never scanned twice), but empty when a hold of its own from
+ * this event is re-sent separately. A whole string (RULE_WHOLE) is a value, not a piece: clients keep the last one
+ * they see (the openai SDK Object.assign()s a chunk's unknown members into its snapshot), so an empty copy in the
+ * re-send replaced the model's value on the client (session 12: an annotation's url and title, a Gemini chunk's
+ * groundingMetadata, came out empty). */
 static int on_reemit_scanned(pol_restore_stream_t *rs, int rule_id, const char *key, const char *path, gw_buf_t *repl)
 {
     size_t emit;
@@ -426,8 +430,8 @@ static int on_reemit_scanned(pol_restore_stream_t *rs, int rule_id, const char *
             return POL_RESTORE_E_NOMEM;
         return rc < 0 ? rc : 1;
     }
-    if (rule_id != RULE_TEXT)
-        return 1; /* text went out with its own event (or is held under its own re-send): empty here, never twice */
+    if (rule_id == RULE_SCAN)
+        return 1; /* streamed text went out with its own event (or is held under its own re-send): empty here */
     hold_t *h = find_hold(rs, key);
     return h != NULL && h->seq == rs->target->seq ? 1 : 0; /* its own re-send carries the held rest */
 }

@@ -55,6 +55,17 @@ const SHAPES = {
       output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: `Mail ${MAIL}`, annotations: [] }] },
         { type: 'function_call', id: 'fc_1', call_id: 'call_Xy12', name: 'send_mail', arguments: TOOL_ARGS, status: 'completed' }],
       usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } } }]])],
+  // the text is held back by the scan (under 128 bytes: all of it) and sent in a re-send of its chunk before the
+  // finish chunk; that chunk also carries an annotation, which the re-send must not blank
+  'openai-sse-held': ['text/event-stream', sse([
+    [null, { id: 'chatcmpl-Held1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }],
+    [null, { id: 'chatcmpl-Held1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', provider_note: `Sent for ${MAIL}`,
+      choices: [{ index: 0, delta: { content: 'The report is ready.',
+        annotations: [{ type: 'url_citation', url_citation: { url: 'https://example.org/report', title: `Mail ${MAIL}`, start_index: 4, end_index: 10 } }] } }] }],
+    [null, { id: 'chatcmpl-Held1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }],
+    [null, '[DONE]']])],
   'anthropic-json': ['application/json', JSON.stringify({ id: 'msg_01XyZ', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6',
     content: [{ type: 'thinking', thinking: 'fine', signature: SIG },
       { type: 'text', text: 'ok', citations: [{ type: 'char_location', cited_text: `Mail ${MAIL}`, document_index: 0,
@@ -149,8 +160,11 @@ test('OpenAI chat: PII in fields no list names is scanned (annotations, a new fo
   const ev = events((await call('openai', 'openai-sse')).body);
   assert.equal(ev[0].choices[0].delta.role, 'assistant', 'the role goes out in its own event');
   assert.equal(ev[0].obfuscation, 'q8Zx');
-  const titles = ev.flatMap((e) => e.choices?.[0]?.delta?.annotations ?? []).map((a) => a.url_citation.title).join('');
-  assert.equal(titles, 'Mail <EMAIL_ADDRESS>');
+  // the chunk with the annotation also carries held text: its re-send repeats the annotation as it went out (a client
+  // keeps the last value of a chunk's member: an empty copy replaced the model's; session 12)
+  const titles = ev.flatMap((e) => e.choices?.[0]?.delta?.annotations ?? []).map((a) => a.url_citation.title);
+  assert.ok(titles.length >= 1);
+  assert.deepEqual([...new Set(titles)], ['Mail <EMAIL_ADDRESS>']);
   assert.equal(ev.find((e) => e.foo)?.foo.bar, 'Call <EMAIL_ADDRESS>');
   const args = ev.flatMap((e) => e.choices?.[0]?.delta?.tool_calls ?? []).map((t) => t.function.arguments).join('');
   assert.equal(args, JSON.stringify({ to: TOOL_MAIL }));
@@ -176,6 +190,20 @@ test('OpenAI Responses stream (openai SDK): function-call argument pieces are no
   assert.equal(pieces, TOOL_ARGS, 'the joined argument pieces are the arguments as the model wrote them');
   assert.deepEqual(whole, [TOOL_ARGS, TOOL_ARGS, TOOL_ARGS]);
   assert.equal(prose, 'Mail <EMAIL_ADDRESS>', 'the prose of the same stream is scanned');
+});
+
+test('OpenAI chat stream (openai SDK): a re-send that flushes held text keeps the event\'s other members (annotation, top-level note)', async () => {
+  // the openai SDK Object.assign()s a chunk's members into its snapshot: the re-send of held text used to carry every
+  // undeclared string empty, and the final completion lost the annotation's url and title and the chunk's note
+  const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: gw.baseURL, maxRetries: 0,
+    defaultHeaders: { 'x-aigw-user': 'fields-user', 'x-mock-shape': 'openai-sse-held' } });
+  const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
+  const done = await stream.finalChatCompletion();
+  const m = done.choices[0].message;
+  assert.equal(m.content, 'The report is ready.');
+  assert.deepEqual(m.annotations, [{ type: 'url_citation',
+    url_citation: { url: 'https://example.org/report', title: 'Mail <EMAIL_ADDRESS>', start_index: 4, end_index: 10 } }]);
+  assert.equal(done.provider_note, 'Sent for <EMAIL_ADDRESS>');
 });
 
 test('Anthropic: citations[].cited_text / document_title and a citations_delta are scanned; signature, ids and tool input pass', async () => {
