@@ -667,6 +667,12 @@ int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_s
             return -1;
         return ev->has_data ? whole_event(st, cap, ev, out) : gw_buf_append(out, ev->raw, ev->raw_len);
     }
+    if (prov_output_media_url(st->media_urls, ev->data, ev->data_len)) {
+        /* a generated file's link (an image model's output event), no text: not scanned, nothing to restore */
+        if (gw_async_sse_finish(st, cap, out) != 0)
+            return -1;
+        return gw_buf_append(out, ev->raw, ev->raw_len);
+    }
     gw_buf_reset(&st->text);
     if (gw_buf_append(&st->text, st->held.base != NULL ? st->held.base : "", st->held.len) != 0 ||
         gw_buf_append(&st->text, ev->data, ev->data_len) != 0)

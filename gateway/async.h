@@ -93,6 +93,10 @@ typedef struct st_gw_async_sse_t {
         gw_privacy_scan_output): scans text[0, len), holds back what more text may complete unless `final`. */
     int (*scan)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
     void *scan_ctx;
+    /** The adapter's output_media_urls (borrowed; NULL: none): a text event whose data is one such link
+        (prov_output_media_url: a generated file, an image model's output) is not scanned: held text is flushed
+        before it and it passes as received. */
+    const char *const *media_urls;
 } gw_async_sse_t;
 
 /**

@@ -386,12 +386,13 @@ typedef struct st_restore_ctx_t {
     pol_pii_session_t *session;
     gw_privacy_output_t *scan; /* NULL: restore only */
     int output_mode;           /* GW_OUTPUT_* of the request */
+    const char *const *media_urls; /* the adapter's output_media_urls: links to generated files, restored only */
 } restore_ctx_t;
 
 static int on_response_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     restore_ctx_t *c = ctx;
-    if (rule_id == 1 && c->scan != NULL) {
+    if (rule_id == 1 && c->scan != NULL && !prov_output_media_url(c->media_urls, s, len)) {
         size_t emit;
         return gw_privacy_scan_piece(c->session, c->scan->scratch, c->output_mode, NULL, 0, path, s, len, 1, &emit, replacement);
     }
@@ -440,7 +441,8 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
     *changed = 0;
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
     gw_privacy_output_t o = {session, s->pii, NULL, output_mode, NULL}; /* a JSON answer: no events */
-    restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL, output_mode};
+    restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL, output_mode,
+                         scan_adapter != NULL ? scan_adapter->output_media_urls : NULL};
     gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_key, 0, NULL};
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                 changed, NULL, NULL, &s->json);

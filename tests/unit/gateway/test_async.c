@@ -242,6 +242,7 @@ static void sse_fx_close(sse_fx_t *f)
 /* Feeds `n` output events (pieces) and a done event through gw_async_sse_event. */
 static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const char *const *pieces, size_t n, gw_buf_t *out)
 {
+    gw_buf_t raw = GW_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         gw_sse_event_t ev;
         memset(&ev, 0, sizeof(ev));
@@ -250,8 +251,13 @@ static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const cha
         ev.data = pieces[i];
         ev.data_len = strlen(pieces[i]);
         ev.has_data = 1;
+        gw_buf_reset(&raw);
+        gw_buf_appendf(&raw, "event: output\ndata: %s\n\n", pieces[i]); /* as the parser gives it */
+        ev.raw = raw.base;
+        ev.raw_len = raw.len;
         assert_int_equal(gw_async_sse_event(st, cap, &ev, out), 0);
     }
+    gw_buf_free(&raw);
     gw_sse_event_t done;
     memset(&done, 0, sizeof(done));
     done.event = "done";
@@ -391,6 +397,30 @@ static void test_sse_every_event_scanned(void **state)
     sse_fx_close(&f);
 }
 
+/* An image model's output event is a link to the generated file (the adapter's output_media_urls): not scanned, passed
+ * as received, text held before it flushed first; the same digits in an output event of text are scanned. */
+static void test_sse_file_url_not_scanned(void **state)
+{
+    (void)state;
+    sse_fx_t f;
+    sse_fx_open(&f, 1);
+    f.st.media_urls = prov_replicate.output_media_urls;
+    static const char *const pieces[] = {"see the secret ", "https://replicate.delivery/xezq/secret9/out-0.png",
+                                         "https://replicate.delivery/x/a.png?q=secret"};
+    gw_buf_t out = GW_BUF_INIT;
+    feed_events(&f.st, &f.cap, pieces, 3, &out);
+    gw_buf_append(&out, "", 1);
+    const char *url = strstr(out.base, "event: output\ndata: https://replicate.delivery/xezq/secret9/out-0.png\n\n");
+    assert_non_null(url);
+    /* the only "secret" left is the declared link's: the text before it and the link with a query were scanned */
+    assert_ptr_equal(strstr(out.base, "secret"), strstr(url, "secret"));
+    assert_null(strstr(strstr(url, "secret") + 1, "secret"));
+    const char *held = strstr(out.base, "data: <X> \n\n"); /* held before the link, flushed (scanned) first */
+    assert_true(held != NULL && held < url);
+    gw_buf_free(&out);
+    sse_fx_close(&f);
+}
+
 static void test_classify(void **state)
 {
     (void)state;
@@ -497,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_sse_restore_across_events),
         cmocka_unit_test(test_sse_scan_then_restore),
         cmocka_unit_test(test_sse_every_event_scanned),
+        cmocka_unit_test(test_sse_file_url_not_scanned),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_answer_state),
         cmocka_unit_test(test_vault_json_and_restore),

@@ -164,6 +164,40 @@ static void test_not_json_passes(void **state)
 
 /* With pii.scan_responses, an answer that is not JSON (or too deep to walk) cannot be scanned: refused, never sent as
  * it came (it was, with 0: the model's text unscanned). */
+/* pii.scan_responses on a Replicate answer: `output` holds a language model's text pieces or an image model's file URLs
+ * at the same path; a link on the adapter's declared file origin (output_media_urls) is a generated file, not scanned,
+ * so a digit run in its random id that reads as a card number no longer breaks it (session 12: it was redacted);
+ * the same digits in text, or in a link elsewhere or with a query, are scanned as before. */
+static void test_replicate_output_file_urls(void **state)
+{
+    fixture_t *f = fixture_new(1);
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+#define FILE_URL "https://replicate.delivery/xezq/4111111111111111/out-0.png"
+    static const char answer[] = "{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":[\"" FILE_URL "\","
+                                 "\"card 4111111111111111\",\"https://example.org/4111111111111111/a.png\","
+                                 "\"https://replicate.delivery/x/a.png?c=4111111111111111\"],\"error\":null}";
+    gw_buf_t out = GW_BUF_INIT;
+    int changed = 0;
+    assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_replicate, f->ss, GW_OUTPUT_UNDECLARED, answer, sizeof(answer) - 1,
+                                              &out, &changed),
+                     0);
+    assert_true(changed);
+    gw_buf_append(&out, "", 1);
+    json_t *a = json_loads(out.base, 0, NULL);
+    assert_non_null(a);
+    json_t *o = json_object_get(a, "output");
+    assert_string_equal(json_string_value(json_array_get(o, 0)), FILE_URL);
+    for (size_t i = 1; i < 4; i++)
+        assert_null(strstr(json_string_value(json_array_get(o, i)), "4111111111111111"));
+#undef FILE_URL
+    json_decref(a);
+    gw_buf_free(&out);
+    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+    (void)state;
+}
+
 static void test_not_json_with_scan_refused(void **state)
 {
     fixture_t *f = fixture_new(1);
@@ -740,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_scan_and_restore_out_of_memory),
         cmocka_unit_test(test_not_json_passes),
         cmocka_unit_test(test_not_json_with_scan_refused),
+        cmocka_unit_test(test_replicate_output_file_urls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
