@@ -19,9 +19,12 @@ points, types EMAIL, PHONE, CREDIT_CARD, IBAN, PERSON, LOCATION. The values are 
 generator is written by the same author as the recognizers: the corpus is a regression net for
 the scripts and formats listed, not an independent accuracy measure.
 """
-import json
+import os
 import random
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from probegen import iban_compact, jsonl, luhn_digit  # noqa: E402
 
 R = random.Random(2026)
 NBSP, THIN, NNBSP = "\u00a0", "\u2009", "\u202f"
@@ -45,15 +48,7 @@ def deva_digits(s):
 
 def luhn_complete(prefix, length):
     d = prefix + "".join(R.choice("0123456789") for _ in range(length - len(prefix) - 1))
-    total = 0
-    for i, ch in enumerate(reversed(d)):
-        v = int(ch)
-        if i % 2 == 0:
-            v *= 2
-            if v > 9:
-                v -= 9
-        total += v
-    return d + str((10 - total % 10) % 10)
+    return d + luhn_digit(d)
 
 
 def card():
@@ -75,9 +70,7 @@ def iban(cc):
         bban = R.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + digits(22)
     else:
         bban = digits(n - 4)
-    conv = "".join(str(int(ch, 36)) for ch in bban + cc + "00")
-    check = 98 - int(conv) % 97
-    s = cc + "%02d" % check + bban
+    s = iban_compact(cc, bban)
     if R.random() < 0.6:
         s = " ".join(s[i:i + 4] for i in range(0, len(s), 4))
     return s
@@ -387,11 +380,11 @@ def main():
     out = sys.stdout
     for lang in sorted(T):
         for k in range(160):
-            out.write(json.dumps(fill(lang, T[lang][k % len(T[lang])]), ensure_ascii=False) + "\n")
+            out.write(jsonl(fill(lang, T[lang][k % len(T[lang])])))
         for k in range(80):
-            out.write(json.dumps(fill(lang, NEG[lang][k % len(NEG[lang])]), ensure_ascii=False) + "\n")
+            out.write(jsonl(fill(lang, NEG[lang][k % len(NEG[lang])])))
         for k in range(40):
-            out.write(json.dumps(fill(lang, HOLD[lang][k % len(HOLD[lang])], "holdout"), ensure_ascii=False) + "\n")
+            out.write(jsonl(fill(lang, HOLD[lang][k % len(HOLD[lang])], "holdout")))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,11 @@ Markup: ⟦TYPE|value⟧ marks a gold span; TYPE is EMAIL, PHONE, CREDIT_CARD, I
 ID (any national or sector identifier), DATE (a date of birth), IP. Offsets are code points.
 Run: python3 tests/data/pii/gen_probe10.py > tests/data/pii/probe10.jsonl
 """
-import json
-import re
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from probegen import write_cases  # noqa: E402
 
 CASES = r"""
 zh	请联系⟦PERSON|张伟⟧，电话⟦PHONE|13812345678⟧，邮箱⟦EMAIL|zhang.wei@example.cn⟧
@@ -299,24 +301,9 @@ nl	Mijn BSN is ⟦ID|204821563⟧ en mijn IBAN ⟦IBAN|NL91 ABNA 0417 1643 00⟧
 """.strip("\n")
 
 
-def parse(line):
-    lang, src = line.split("\t", 1)
-    src = src.replace("\\n", "\n")
-    text, ents, pos = "", [], 0
-    for m in re.finditer(r"⟦([A-Z_]+)\|(.*?)⟧", src):
-        text += src[pos:m.start()]
-        start = len(text)
-        text += m.group(2)
-        ents.append({"type": m.group(1), "start": start, "end": len(text)})
-        pos = m.end()
-    text += src[pos:]
-    return {"lang": lang, "text": text, "entities": ents}
-
 
 def main():
-    for line in CASES.split("\n"):
-        if line.strip() and not line.startswith("#"):
-            sys.stdout.write(json.dumps(parse(line), ensure_ascii=False) + "\n")
+    write_cases(CASES)
 
 
 if __name__ == "__main__":

@@ -35,29 +35,14 @@ but TW, HK, SG, JP, SA, which were checked against their published examples: A12
 A123456(3), S1234567D, 123456789018).
 Run: python3 tests/data/pii/gen_probe11.py > tests/data/pii/probe11.jsonl
 """
-import json
-import re
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from probegen import grp, iban_compact, luhn, luhn_digit, verhoeff_digit, write_cases  # noqa: E402
 
 
 # ---------------------------------------------------------------- check digits
-def luhn_digit(body):
-    """ISO/IEC 7812-1 Annex B: the digit that makes body+digit pass the Luhn test."""
-    s = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        s += d
-    return str((10 - s % 10) % 10)
-
-
-def luhn(body):
-    return body + luhn_digit(body)
-
-
 def cn_rid(body17):
     """GB 11643-1999: ISO 7064 MOD 11-2 over 17 digits."""
     w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -162,22 +147,9 @@ def tr_tckn(body9):
     return "".join(map(str, d))
 
 
-_VD = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-       [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-       [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-       [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]]
-_VP = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4]]
-for _i in range(2, 8):
-    _VP.append([_VP[_i - 1][_VP[1][j]] for j in range(10)])
-_VINV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
-
-
 def aadhaar(body11):
     """Aadhaar (UIDAI): Verhoeff check digit."""
-    c = 0
-    for i, ch in enumerate(reversed(body11)):
-        c = _VD[c][_VP[(i + 1) % 8][int(ch)]]
-    t = body11 + str(_VINV[c])
+    t = body11 + verhoeff_digit(body11)
     return f"{t[:4]} {t[4:8]} {t[8:]}"
 
 
@@ -256,10 +228,8 @@ def hk_id(letter, body6):
 
 
 def iban(cc, bban, group=True):
-    """ISO 13616: check digits 98 - (BBAN + CC + 00 as digits) mod 97."""
-    num = "".join(str(int(ch, 36)) for ch in bban + cc + "00")
-    t = f"{cc}{98 - int(num) % 97:02d}{bban}"
-    return " ".join(t[i:i + 4] for i in range(0, len(t), 4)) if group else t
+    t = iban_compact(cc, bban)
+    return grp(t) if group else t
 
 
 def fr_rib(bank, branch, acct):
@@ -304,10 +274,6 @@ def cz_acct(body9):
         if (sum(int(c) * x for c, x in zip(body9, w)) + last) % 11 == 0:
             return body9 + str(last)
     raise ValueError(body9)
-
-
-def grp(s, n=4, sep=" "):
-    return sep.join(s[i:i + n] for i in range(0, len(s), n))
 
 
 IDS = {
@@ -664,25 +630,9 @@ en	Table 3 shows p < 0.001 for n = 1204 participants aged 18-65
 """.strip("\n")
 
 
-def parse(line):
-    lang, src = line.split("\t", 1)
-    src = src.replace("\\n", "\n")
-    src = re.sub(r"«(\w+)»", lambda m: IDS[m.group(1)], src)
-    text, ents, pos = "", [], 0
-    for m in re.finditer(r"⟦([A-Z_]+)\|(.*?)⟧", src):
-        text += src[pos:m.start()]
-        start = len(text)
-        text += m.group(2)
-        ents.append({"type": m.group(1), "start": start, "end": len(text)})
-        pos = m.end()
-    text += src[pos:]
-    return {"lang": lang, "text": text, "entities": ents}
-
 
 def main():
-    for line in CASES.split("\n"):
-        if line.strip() and not line.startswith("#"):
-            sys.stdout.write(json.dumps(parse(line), ensure_ascii=False) + "\n")
+    write_cases(CASES, IDS)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 /*
- * Scans tests/data/pii/probe10.jsonl and probe11.jsonl (session 11's blind probe, made the same way: gen_probe11.py), the
- * second and third holdouts. probe10.jsonl, the second holdout: a blind probe written by hand in session 10 (2026-12-07) before
- * reading how the recognizers treat each case (tests/data/pii/gen_probe10.py says how it was made): chat and image
- * prompts in 26 languages and scripts with personal data glued to the script, full-width and non-ASCII digits, local
- * address formats, national identifiers with valid check digits, IBANs, dates of birth, percent-encoded values, and
- * PII-free look-alikes. Matching rule of test_pii_multilingual.c / score.py: a gold span is found when a prediction of
- * the same type overlaps at least half of it; an unmatched prediction is a false positive. National and sector
- * identifiers of every country count as one type, ID. Prints F1 per type and per language and asserts floors set just
- * below what the engine measured when they were written, plus <= 3 % of PII-free prompts with a false finding
- * (AIGW_PII_VERBOSE=1 lists every miss and false finding).
+ * Scans tests/data/pii/probe10.jsonl, probe11.jsonl and probe12.jsonl (the blind probes of sessions 11 and 12, made the
+ * same way: gen_probe11.py, gen_probe12.py), the second, third and fourth holdouts. probe10.jsonl, the second holdout: a blind
+ * probe written by hand in session 10 (2026-12-07) before reading how the recognizers treat each case
+ * (tests/data/pii/gen_probe10.py says how it was made): chat and image prompts in 26 languages and scripts with personal data glued
+ * to the script, full-width and non-ASCII digits, local address formats, national identifiers with valid check digits, IBANs, dates
+ * of birth, percent-encoded values, and PII-free look-alikes. Matching rule of test_pii_multilingual.c / score.py: a gold span is
+ * found when a prediction of the same type overlaps at least half of it; an unmatched prediction is a false positive. National and
+ * sector identifiers of every country count as one type, ID. Prints F1 per type and per language and asserts floors set just below
+ * what the engine measured when they were written, plus <= 3 % of PII-free prompts with a false finding (AIGW_PII_VERBOSE=1 lists
+ * every miss and false finding).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +32,11 @@ static const double type_floor10[NT] = {0.99, 0.97, 0.99, 0.99, 0.94, 0.99, 0.94
  * micro 0.839, PERSON 0.709: docs/BENCHMARKS.md "PII, session 11"; the after figure, micro 0.944, is overstated: its
  * misses were read while the causes were fixed) */
 static const double type_floor11[NT] = {0.97, 0.96, 0.99, 0.99, 0.91, 0.92, 0.91, 0.82, 0.99};
+/* probe12 (session 12, gen_probe12.py: 271 prompts in 17 languages and layouts the earlier probes lack, 312 gold spans,
+ * 74 PII-free look-alikes). The untouched engine's score is the BLIND figure: micro F1 0.751 (P 0.979, R 0.609; PERSON
+ * 0.472, LOCATION 0.370, ID 0.630, DATE 0.348, PHONE 0.943), 2 of 74 PII-free prompts with a false finding. Floors are
+ * set just below the latest figure; every figure after the blind one was read while the causes were fixed. */
+static const double type_floor12[NT] = {0.99, 0.93, 0.99, 0.99, 0.46, 0.36, 0.62, 0.34, 0.99};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -173,8 +178,15 @@ static void test_probe11_floors(void **state)
     run_probe("probe11.jsonl", type_floor11, 0.935, 3);
 }
 
+static void test_probe12_floors(void **state)
+{
+    (void)state;
+    run_probe("probe12.jsonl", type_floor12, 0.74, 3);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors),
+                                       cmocka_unit_test(test_probe12_floors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
