@@ -151,6 +151,16 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
             continue;
         }
         size_t q = e;
+        /* "the 3rd of March 1990", "3 de março de 1990", "12 de mayo de 1985" (session 12): " of " before a month name,
+           " de " before a month name or after one before the year */
+        if (q + 5 <= c->len && t[q] == ' ' && t[q + 3] == ' ' &&
+            ((t[q + 1] | 0x20) == 'o' ? (t[q + 2] | 0x20) == 'f' : (t[q + 1] | 0x20) == 'd' && (t[q + 2] | 0x20) == 'e') &&
+            (month_word(t, c->len, q + 4) || (num[parts - 1] < 0 && pol__is_digit(U(t[q + 4]))))) {
+            if (sep == 0)
+                sep = ' ';
+            e = q + 4;
+            continue;
+        }
         while (q < c->len && (t[q] == ' ' || t[q] == '/' || t[q] == '-' || t[q] == '.' || t[q] == ',') && q - e < 3)
             q++;
         if (q == e || q >= c->len || !(pol__is_digit(U(t[q])) || month_word(t, c->len, q)))

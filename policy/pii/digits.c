@@ -203,6 +203,10 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         ph = 0.35; /* local 555-1234 */
     } else if (paren && nd >= 10 && nd <= 11) {
         ph = 0.55, plan = d[0] == '8' && nd == 11 ? "RU,KZ" : "BR"; /* BR (11) 91234-5678, RU 8 (912) 345-67-89 */
+    } else if (nd == 11 && d[0] == '8' && ng >= 3 && gl[0] == 1 && d[1] != '0') {
+        /* RU / KZ with the trunk prefix 8 and no parentheses: 8 800 555-35-35, 8 912 345 67 89, 8 777 573 3911 (session
+           12) */
+        ph = 0.5, plan = "RU,KZ";
     } else if (nd == 10 && d[0] != '0' && d[0] != '1' && (ng == 1 || (ng == 3 && gl[0] == 3 && gl[1] == 3 && !mixed_sep))) {
         /* 10 digits that no NANP area takes: a mobile written without its trunk 0 (TR 5xx, IN
          * 6-9xx) or of a plan without one (GR 69x); far below the threshold alone, a context word
@@ -331,6 +335,20 @@ static int grouped_range(pol__scanctx_t *c, const group_t *g, size_t ng, size_t 
         cs--, plus = 1;
     else if (cs > 1 && t[cs - 1] == ' ' && t[cs - 2] == '+')
         return 0;
+    /* the trunk prefix in parentheses after a country code ("+49 (0)30 901820", "+44 (0)20 7946 0018": ITU-T E.123 says
+       to leave it out, and it is written anyway): not dialled from abroad, so not part of the E.164 number the plan
+       checks (session 12; the number was checked with its 0 and lost 0.25) */
+    char dn[32];
+    if (plus && ngr >= 3 && gl[1] == 1 && d[gl[0]] == '0' && nd < sizeof(dn) && g[i + 1].s > 0 && t[g[i + 1].s - 1] == '(' &&
+        t[g[i + 1].e] == ')') {
+        size_t gl2[64];
+        memcpy(dn, d, gl[0]);
+        memcpy(dn + gl[0], d + gl[0] + 1, nd - gl[0] - 1);
+        gl2[0] = gl[0];
+        for (size_t k = 2; k < ngr; k++)
+            gl2[k - 1] = gl[k];
+        return classify(c, cs, ce, dn, nd - 1, gl2, ngr - 1, kind, mixed, plus, paren);
+    }
     /* a range must not start or end next to a separator that glues it to the previous/next group
      * unless the break is a space (lists: "4012... 4012-8888-...") */
     if (i > 0 && !(g[i].s - g[i - 1].e >= 1 && t[g[i].s - 1] == ' ') && !plus && t[cs - 1] != '(' && t[cs] != '(')

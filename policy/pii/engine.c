@@ -713,7 +713,7 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
     if ((scripts & (POL__SCRIPT_DEVANAGARI | POL__SCRIPT_BENGALI)) && pol__indic_scan(&s->ctx) != 0)
         return -1;
     if ((scripts & (POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI | POL__SCRIPT_GREEK | POL__SCRIPT_HEBREW |
-                    POL__SCRIPT_BENGALI)) &&
+                    POL__SCRIPT_BENGALI | POL__SCRIPT_WORLD)) &&
         e->enabled[POL_PII_PERSON] && pol__script_names(&s->ctx, scripts) != 0)
         return -1;
     /* context, enabled set, threshold, allow-list */

@@ -183,6 +183,14 @@ static const char *const w_my[] = {"mykad", "mykid", "kad pengenalan", "nric", "
 static const char *const w_ir[] = {"کد ملی",    "کدملی",         "كد ملي",     "کد ملي",     "شماره ملی",
                                    "شماره ملي", "national code", "code melli", "melli code", NULL};
 static const char *const w_ph[] = {"tin", "taxpayer identification number", "bir", "taxpayer id", "tax id", "rdo", NULL};
+/* session 12 */
+static const char *const w_kz[] = {"иин", "жсн", "iin", "жеке сәйкестендіру", "идентификационный номер", NULL};
+static const char *const w_ee[] = {"isikukood", "asmens kodas", "personal code", "personal identification code", NULL};
+static const char *const w_bg[] = {"егн", "egn", "единен граждански номер", NULL};
+static const char *const w_hr[] = {"oib", "osobni identifikacijski", NULL};
+static const char *const w_ro[] = {"cnp", "cod numeric personal", NULL};
+static const char *const w_gr[] = {"αμκα", "amka", "α.μ.κ.α", NULL};
+static const char *const w_ch[] = {"ahv", "avs", "avs-nr", "ahv-nr", "sozialversicherungsnummer", "numéro avs", NULL};
 static const char *const w_bd[] = {"nid", "এনআইডি", "জাতীয় পরিচয়", NULL};
 static const char *const w_co[] = {"cédula", "cedula", "c.c", NULL};
 /* TW: national identity card (traditional and simplified forms, 分/份), its number, the residence certificate */
@@ -596,7 +604,14 @@ enum {
     N_MY,
     N_IR,
     N_PH,
-    N_BD
+    N_BD,
+    N_KZ,
+    N_EE,
+    N_BG,
+    N_HR,
+    N_RO,
+    N_GR,
+    N_CH
 };
 
 /* layouts by the length of their first digit run, most specific first; the bare scores follow the rule in the file comment */
@@ -637,6 +652,7 @@ static const numfmt_t numfmts_3[] = {
     {"ddd-ddd-ddd-dd", N_RU_SNILS, 0.75, 11, 0},
     {"ddd ddd ddd dd", N_RU_SNILS, 0.45, 11, 0},
     {"ddd-dddd-ddddddd-d", N_AE, 0.85, 15, 0},
+    {"ddd.dddd.dddd.dd", N_CH, 0.85, 13, 0},
     {"ddd-ddd-ddd-ddd", N_PH, 0.55, 12, 0},
     {"ddd-ddd-ddd", N_PH, 0.4, 9, 0},
     {NULL, 0, 0, 0, 0},
@@ -678,29 +694,28 @@ static const numfmt_t numfmts_9[] = {
     {"ddddddddd", N_IL, 0.3, 9, 0},   {"ddddddddd", N_PH, 0.3, 9, 0},  {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_10[] = {
-    {"dddddddddd", N_SE10, 0.4, 10, 0},   {"dddddddddd", N_SE_ORG, 0.4, 10, 0},
-    {"dddddddddd", N_NPI, 0.4, 10, 0},    {"dddddddddd", N_MEDICARE, 0.4, 10, 0},
-    {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
-    {"dddddddddd", N_RU_INN, 0.3, 10, 0}, {"dddddddddd", N_SA, 0.35, 10, 0},
-    {"dddddddddd", N_CZ, 0.35, 10, 0},    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},
-    {"dddddddddd", N_CO, 0.2, 10, 1},     {"dddddddddd", N_IR, 0.3, 10, 0},
-    {"dddddddddd", N_BD, 0.2, 10, 1},     {NULL, 0, 0, 0, 0},
+    {"dddddddddd", N_SE10, 0.4, 10, 0},     {"dddddddddd", N_SE_ORG, 0.4, 10, 0}, {"dddddddddd", N_NPI, 0.4, 10, 0},
+    {"dddddddddd", N_MEDICARE, 0.4, 10, 0}, {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
+    {"dddddddddd", N_RU_INN, 0.3, 10, 0},   {"dddddddddd", N_SA, 0.35, 10, 0},    {"dddddddddd", N_CZ, 0.35, 10, 0},
+    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},  {"dddddddddd", N_CO, 0.2, 10, 1},     {"dddddddddd", N_IR, 0.3, 10, 0},
+    {"dddddddddd", N_BD, 0.2, 10, 1},       {"dddddddddd", N_BG, 0.4, 10, 0},     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_TCKN, 0.55, 11, 0},   {"ddddddddddd", N_ABN, 0.5, 11, 0},    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},
     {"ddddddddddd", N_NO, 0.5, 11, 0},      {"ddddddddddd", N_BE, 0.5, 11, 0},     {"ddddddddddd", N_CPF, 0.45, 11, 0},
     {"ddddddddddd", N_PESEL, 0.45, 11, 0},  {"ddddddddddd", N_IT_VAT, 0.4, 11, 0}, {"ddddddddddd", N_RU_SNILS, 0.4, 11, 0},
-    {"ddddddddddd", N_AR_CUIT, 0.4, 11, 0}, {"ddddddddddd", N_NG, 0.2, 11, 1},     {NULL, 0, 0, 0, 0},
+    {"ddddddddddd", N_AR_CUIT, 0.4, 11, 0}, {"ddddddddddd", N_NG, 0.2, 11, 1},     {"ddddddddddd", N_EE, 0.45, 11, 0},
+    {"ddddddddddd", N_HR, 0.3, 11, 0},      {"ddddddddddd", N_GR, 0.35, 11, 0},    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_12[] = {
-    {"dddddddddddd", N_SE12, 0.45, 12, 0}, {"dddddddddddd", N_AADHAAR, 0.45, 12, 0},
-    {"dddddddddddd", N_MYNUM, 0.4, 12, 0}, {"dddddddddddd", N_RU_INN, 0.45, 12, 0},
-    {"dddddddddddd", N_VN, 0.3, 12, 0},    {"dddddddddddd", N_MY, 0.3, 12, 0},
-    {"dddddddddddd", N_PH, 0.3, 12, 0},    {NULL, 0, 0, 0, 0},
+    {"dddddddddddd", N_SE12, 0.45, 12, 0},   {"dddddddddddd", N_AADHAAR, 0.45, 12, 0}, {"dddddddddddd", N_MYNUM, 0.4, 12, 0},
+    {"dddddddddddd", N_RU_INN, 0.45, 12, 0}, {"dddddddddddd", N_VN, 0.3, 12, 0},       {"dddddddddddd", N_MY, 0.3, 12, 0},
+    {"dddddddddddd", N_PH, 0.3, 12, 0},      {"dddddddddddd", N_KZ, 0.45, 12, 0},      {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_13[] = {
-    {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0}, {"ddddddddddddd", N_TH, 0.5, 13, 0},
-    {"ddddddddddddd", N_PK, 0.2, 13, 1}, {"ddddddddddddd", N_BD, 0.2, 13, 1}, {NULL, 0, 0, 0, 0},
+    {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0},     {"ddddddddddddd", N_TH, 0.5, 13, 0},
+    {"ddddddddddddd", N_PK, 0.2, 13, 1}, {"ddddddddddddd", N_BD, 0.2, 13, 1},     {"ddddddddddddd", N_RO, 0.5, 13, 0},
+    {"ddddddddddddd", N_CH, 0.5, 13, 0}, {"ddddddddddddd dd", N_NIR, 0.7, 15, 0}, {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_14[] = {
     {"dddddddddddddd", N_CNPJ, 0.5, 14, 0},
@@ -931,6 +946,27 @@ static int num_ok(int kind, const char *d, size_t n, int *type, double *sc, cons
     case N_BD:
         *type = POL_PII_BD_NID, *words = w_bd;
         return !pol__nat_all_same(d, n);
+    case N_KZ:
+        *type = POL_PII_KZ_IIN, *words = w_kz;
+        return pol__nat_kz_iin_ok(d);
+    case N_EE:
+        *type = POL_PII_EE_PERSONAL_CODE, *words = w_ee;
+        return pol__nat_ee_ik_ok(d);
+    case N_BG:
+        *type = POL_PII_BG_EGN, *words = w_bg;
+        return pol__nat_bg_egn_ok(d);
+    case N_HR:
+        *type = POL_PII_HR_OIB, *words = w_hr;
+        return pol__nat_hr_oib_ok(d);
+    case N_RO:
+        *type = POL_PII_RO_CNP, *words = w_ro;
+        return pol__nat_ro_cnp_ok(d);
+    case N_GR:
+        *type = POL_PII_GR_AMKA, *words = w_gr;
+        return pol__nat_gr_amka_ok(d);
+    case N_CH:
+        *type = POL_PII_CH_AHV, *words = w_ch;
+        return pol__nat_ch_ahv_ok(d);
     default:
         return 0;
     }

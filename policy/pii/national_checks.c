@@ -512,6 +512,81 @@ int pol__nat_de_taxid_ok(const char *d)
     return more == 0 && twice <= 1 && pol__nat_mod11_10(d, 10) == pol__nat_dv(d[10]);
 }
 
+/* KZ IIN (ЖСН): YYMMDD, century-and-sex digit 1-6, weights 1..11 mod 11, on 10 weights 3..11 1 2 */
+int pol__nat_kz_iin_ok(const char *d)
+{
+    static const int w1[11] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, w2[11] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
+    int c = pol__nat_dv(d[6]);
+    if (c < 1 || c > 6 || !date_ok(-1, pol__nat_num2(d + 2), pol__nat_num2(d + 4)))
+        return 0;
+    int s = wsum(d, w1, 11) % 11;
+    if (s == 10 && (s = wsum(d, w2, 11) % 11) == 10)
+        return 0;
+    return s == pol__nat_dv(d[11]);
+}
+
+/* EE isikukood / LT asmens kodas: century-and-sex digit 1-6, YYMMDD, two weight sets mod 11 */
+int pol__nat_ee_ik_ok(const char *d)
+{
+    static const int w1[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1}, w2[10] = {3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
+    int c = pol__nat_dv(d[0]);
+    if (c < 1 || c > 6 || !date_ok(-1, pol__nat_num2(d + 3), pol__nat_num2(d + 5)))
+        return 0;
+    int s = wsum(d, w1, 10) % 11;
+    if (s == 10 && (s = wsum(d, w2, 10) % 11) == 10)
+        s = 0;
+    return s == pol__nat_dv(d[10]);
+}
+
+/* BG EGN: YYMMDD (month + 20: 1800s, + 40: 2000s), weights 2 4 8 5 10 9 7 3 6 mod 11, 10 -> 0 */
+int pol__nat_bg_egn_ok(const char *d)
+{
+    static const int w[9] = {2, 4, 8, 5, 10, 9, 7, 3, 6};
+    int m = pol__nat_num2(d + 2);
+    if (m > 40)
+        m -= 40;
+    else if (m > 20)
+        m -= 20;
+    if (!date_ok(-1, m, pol__nat_num2(d + 4)))
+        return 0;
+    int s = wsum(d, w, 9) % 11;
+    return (s == 10 ? 0 : s) == pol__nat_dv(d[9]);
+}
+
+/* HR OIB: ISO 7064 MOD 11,10 over 10 digits */
+int pol__nat_hr_oib_ok(const char *d)
+{
+    return !pol__nat_all_same(d, 11) && pol__nat_mod11_10(d, 10) == pol__nat_dv(d[10]);
+}
+
+/* RO CNP: sex-and-century 1-9, YYMMDD, county 01-52, weights 2 7 9 1 4 6 3 5 8 2 7 9 mod 11, 10 -> 1 */
+int pol__nat_ro_cnp_ok(const char *d)
+{
+    static const int w[12] = {2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9};
+    int county = pol__nat_num2(d + 7);
+    if (d[0] == '0' || county < 1 || county > 52 || !date_ok(-1, pol__nat_num2(d + 3), pol__nat_num2(d + 5)))
+        return 0;
+    int s = wsum(d, w, 12) % 11;
+    return (s == 10 ? 1 : s) == pol__nat_dv(d[12]);
+}
+
+/* GR AMKA: DDMMYY, Luhn over 11 digits */
+int pol__nat_gr_amka_ok(const char *d)
+{
+    return date_ok(-1, pol__nat_num2(d + 2), pol__nat_num2(d)) && pol__nat_luhn(d, 11) && !pol__nat_all_same(d + 6, 5);
+}
+
+/* CH AHV: 756, EAN-13 (weights 1 3 from the left, check digit completes a multiple of 10) */
+int pol__nat_ch_ahv_ok(const char *d)
+{
+    if (d[0] != '7' || d[1] != '5' || d[2] != '6')
+        return 0;
+    int s = 0;
+    for (int i = 0; i < 12; i++)
+        s += pol__nat_dv(d[i]) * (i % 2 ? 3 : 1);
+    return (10 - s % 10) % 10 == pol__nat_dv(d[12]);
+}
+
 /* ICAO 9303 part 3 check digit (weights 7 3 1, A = 10 .. Z = 35): DE Personalausweis/Reisepass serial */
 int pol__nat_icao_ok(const char *v, size_t n)
 {

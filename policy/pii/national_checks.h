@@ -194,5 +194,23 @@ int pol__nat_ir_code_ok(const char *d);
 /** PH TIN (Bureau of Internal Revenue, as Presidio's PH_TIN recogniser validates it): weights 9 8 7 6 5 4 3 2 over the first 8
  * digits, sum mod 11 is the 9th digit; the 3-digit branch code that may follow is not checked */
 int pol__nat_ph_tin_ok(const char *d);
+/** KZ IIN / ЖСН (Law of the Republic of Kazakhstan on national registers of identification numbers, 2007): 12 digits,
+ * YYMMDD, the century-and-sex digit 1-6, weights 1..11 mod 11, on 10 weights 3..11 1 2 mod 11 (10 again: no number) */
+int pol__nat_kz_iin_ok(const char *d);
+/** EE isikukood (EVS 585:2007) and LT asmens kodas: 11 digits, the century-and-sex digit 1-6, YYMMDD, weights 1..9 1 mod 11,
+ * on 10 weights 3..9 1 2 3 mod 11 (10 again: 0) */
+int pol__nat_ee_ik_ok(const char *d);
+/** BG EGN (ЕГН, ESGRAON): 10 digits, YYMMDD with the month + 20 (1800s) or + 40 (2000s), weights 2 4 8 5 10 9 7 3 6 mod 11
+ * (10: 0) */
+int pol__nat_bg_egn_ok(const char *d);
+/** HR OIB (Zakon o osobnom identifikacijskom broju): 11 digits, ISO 7064 MOD 11,10 */
+int pol__nat_hr_oib_ok(const char *d);
+/** RO CNP (cod numeric personal): 13 digits, sex-and-century 1-9, YYMMDD, county code 01-52, weights 2 7 9 1 4 6 3 5 8 2 7 9
+ * mod 11 (10: 1) */
+int pol__nat_ro_cnp_ok(const char *d);
+/** GR AMKA (ΑΜΚΑ, Law 2972/2001): 11 digits, DDMMYY, Luhn */
+int pol__nat_gr_amka_ok(const char *d);
+/** CH AHV / AVS number (AHVG art. 50c, since 2008): 13 digits, 756, EAN-13 check digit */
+int pol__nat_ch_ahv_ok(const char *d);
 
 #endif

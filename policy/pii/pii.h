@@ -104,7 +104,14 @@ typedef struct st_pol_pii_session_t pol_pii_session_t; /* one per request: token
     X(IR_NATIONAL_ID)                                                                                                              \
     X(PH_TIN)                                                                                                                      \
     X(BD_NID)                                                                                                                      \
-    X(TW_NATIONAL_ID)
+    X(TW_NATIONAL_ID)                                                                                                              \
+    X(KZ_IIN)                                                                                                                      \
+    X(EE_PERSONAL_CODE)                                                                                                            \
+    X(BG_EGN)                                                                                                                      \
+    X(HR_OIB)                                                                                                                      \
+    X(RO_CNP)                                                                                                                      \
+    X(GR_AMKA)                                                                                                                     \
+    X(CH_AHV)
 
 /** Built-in entity types (Presidio's names, plus SECRET); custom types follow POL_PII_NUM_BUILTIN. */
 enum {
@@ -130,7 +137,7 @@ enum {
 };
 /** The first and one past the last national identifier type (national.c). */
 #define POL_PII_NATIONAL_FIRST POL_PII_UK_NINO
-#define POL_PII_NATIONAL_END (POL_PII_TW_NATIONAL_ID + 1)
+#define POL_PII_NATIONAL_END (POL_PII_CH_AHV + 1)
 
 /** Maximum number of custom recognizers in pii.custom. */
 #define POL_PII_MAX_CUSTOM 64

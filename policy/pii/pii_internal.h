@@ -484,18 +484,23 @@ typedef struct st_pol__norm_shift_t {
 typedef struct st_pol__norm_t {
     char *buf;
     size_t len, cap;
-    pol__norm_shift_t *shift; /* sorted by norm; shift[0] = {0, 0}; one more after each mapped code point */
+    pol__norm_shift_t *shift; /* sorted by norm; shift[0] = {0, 0}; one more after each mapped code point (and one per
+                                 byte after the first of a character outside ASCII decoded from an escape) */
     size_t nshift, shift_cap;
+    int decoded_hi; /* an escape of a character outside ASCII was decoded (its script bits are the copy's) */
 } pol__norm_t;
 
 /** What the normalisation writes for a code point it leaves out of the copy (never written: see unicode.c norm_of). */
 #define POL__NORM_DROP 0x01
+/** Internal marker of unicode.c: an escape decodes to a character outside ASCII, whose UTF-8 the copy writes. */
+#define POL__NORM_CP 0x02
 /**
  * Normalises full-width forms, wide and no-break spaces, Unicode hyphens and non-ASCII decimal
  * digits to ASCII (UnicodeData.txt compatibility mappings / digit values) when the text holds any, and leaves
  * invisible format characters out (soft hyphen, zero-width characters, bidi controls, U+FEFF: unicode.c norm_of), and
- * writes the ASCII character an escape stands for: HTML character references (ent_at), percent-escapes outside URLs
- * (pct_at), string-literal escapes `\uXXXX`, `\UXXXXXXXX`, `\xHH` (bsl_at). The copy is never longer than the text.
+ * writes the character an escape stands for: HTML character references (ent_at), percent-escapes of ASCII outside URLs
+ * (pct_at), string-literal escapes `\uXXXX`, `\UXXXXXXXX`, `\xHH` (bsl_at); an escaped character outside ASCII as its
+ * UTF-8 (its script bits join `scripts`). The copy is never longer than the text.
  * A finding's span in the original text covers such characters and escapes inside it.
  * @param scripts receives the POL__SCRIPT_* bits of the scripts that occur in the text
  * @return 1 and nm filled (buffers owned by nm, reused), 0 if the text needs no copy, -1 on allocation failure
@@ -514,6 +519,10 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
 #define POL__SCRIPT_HEBREW 32u    /* D7 */
 #define POL__SCRIPT_BENGALI 64u   /* E0 A6, E0 A7 */
 #define POL__SCRIPT_THAI 128u     /* E0 B8, E0 B9 */
+#define POL__SCRIPT_WORLD                                                                                                          \
+    256u /* Armenian D4-D6 (and the Cyrillic Supplement, Hebrew points there), E1 (Georgian, Ethiopic,                             \
+            Khmer, Myanmar, Latin Extended Additional...), Tamil E0 AE/AF, Telugu E0 B0/B1, Sinhala                                \
+            E0 B6/B7: the name triggers of scripts.c's session-12 scripts run */
 /** Position of the first byte in [lo, hi] (lo >= 0x80: a range of UTF-8 lead bytes) at or after i, or len; 64 bytes
  * per step over ASCII, 16 elsewhere (SSE2). */
 size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, unsigned char hi);

@@ -99,7 +99,7 @@ static const pol__pattern_t patterns[] = {
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
      POL__REC_ZIP, 0, POL__DB_TEXT},
     {", [A-Z]{2} \\d{5}", 0, POL__REC_ZIP, 1, POL__DB_WIN},
-    {"(?:\\bborn|\\bbirth|\\bdob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
+    {"(?:\\bborn|(?:\\b|_)birth|(?:\\b|_)dob|d\\.o\\.b\\.?|birthday|birthdate|geboren|geburtsdatum|\\bn\xc3\xa9\x65?|naissance|nacid[oa]|"
      "nacimiento|\\bnat[oa]\\b|nascita|nascimento|geboortedatum|urodzon[ya]|data urodzenia|f\xc3\xb8" "dt|f\xc3\xb6" "dd|"
      "syntynyt|do\xc4\x9fum|ng\xc3\xa0y sinh|tanggal lahir|\\blahir|"
      /* ru, ja, zh, ko, ar, fa, hi: date of birth, born, birthday */
@@ -119,7 +119,21 @@ static const pol__pattern_t patterns[] = {
      "\\bnasci\\b|\\bnascid[oa]|\\bnac\xc3\xad\\s|urodzi\xc5\x82|do\xc4\x9f" "du|"
      "\xd0\xbd\xd0\xb0\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb8\xd0\xb2\xd1\x81\xd1\x8f|\xd0\xbd\xd0\xb0\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb8\xd0\xbb\xd0\xb0\xd1\x81\xd1\x8f|"
      "\xd0\xbd\xd0\xb0\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb6\xd0\xb5\xd0\xbd\xd0\xbd\xd1\x8f|\xe7\x94\x9f\xe3\x81\xbe\xe3\x82\x8c|\xed\x83\x9c\xec\x96\xb4\xeb\x82\xac|"
-     "\xd9\x88\xd9\x84\xd8\xaf\xd8\xaa|\xd9\x85\xd9\x88\xd8\xa7\xd9\x84\xd9\x8a\xd8\xaf|\xd9\x85\xd8\xaa\xd9\x88\xd9\x84\xd8\xaf)",
+     "\xd9\x88\xd9\x84\xd8\xaf\xd8\xaa|\xd9\x85\xd9\x88\xd8\xa7\xd9\x84\xd9\x8a\xd8\xaf|\xd9\x85\xd8\xaa\xd9\x88\xd9\x84\xd8\xaf|"
+     /* session 12: born / of birth in ta (பிறந்த), te (పుట్టిన), si (උපන්), am (የትውልድ), ka (დაბადების), hy (ծննդյան,
+        Ծննդյան), km (កំណើត), my (မွေး), kk (туған, Туған), mn (төрсөн, Төрсөн), yo (ìbí), tl (kapanganakan), and the
+        key of a record (`patient_dob`, `date_of_birth`: the underscore above) */
+     "\xe0\xae\xaa\xe0\xae\xbf\xe0\xae\xb1\xe0\xae\xa8\xe0\xaf\x8d\xe0\xae\xa4|"
+     "\xe0\xb0\xaa\xe0\xb1\x81\xe0\xb0\x9f\xe0\xb1\x8d\xe0\xb0\x9f\xe0\xb0\xbf\xe0\xb0\xa8|"
+     "\xe0\xb6\x8b\xe0\xb6\xb4\xe0\xb6\xb1\xe0\xb7\x8a|"
+     "\xe1\x8b\xa8\xe1\x89\xb5\xe1\x8b\x8d\xe1\x88\x8d\xe1\x8b\xb5|"
+     "\xe1\x83\x93\xe1\x83\x90\xe1\x83\x91\xe1\x83\x90\xe1\x83\x93\xe1\x83\x94\xe1\x83\x91\xe1\x83\x98\xe1\x83\xa1|"
+     "\xd5\xae\xd5\xb6\xd5\xb6\xd5\xa4\xd5\xb5\xd5\xa1\xd5\xb6|\xd4\xbe\xd5\xb6\xd5\xb6\xd5\xa4\xd5\xb5\xd5\xa1\xd5\xb6|"
+     "\xe1\x9e\x80\xe1\x9f\x86\xe1\x9e\x8e\xe1\x9e\xbe\xe1\x9e\x8f|"
+     "\xe1\x80\x99\xe1\x80\xbd\xe1\x80\xb1\xe1\x80\xb8|"
+     "\xd1\x82\xd1\x83\xd2\x93\xd0\xb0\xd0\xbd|\xd0\xa2\xd1\x83\xd2\x93\xd0\xb0\xd0\xbd|"
+     "\xd1\x82\xd3\xa9\xd1\x80\xd1\x81\xd3\xa9\xd0\xbd|\xd0\xa2\xd3\xa9\xd1\x80\xd1\x81\xd3\xa9\xd0\xbd|"
+     "\xc3\xac\x62\xc3\xad|kapanganakan)",
      HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
     /* session 10: verb-final languages write the date of birth before the word: ja 生まれ ("1985年6月12日生まれ"), ko 태어났
        / 출생 ("1990년 8월 15일에 태어났어요"), tr doğdu(m) ("12.05.1990'da doğdum"): dates.c pol__rec_date_before_word */
@@ -138,7 +152,10 @@ static const pol__pattern_t patterns[] = {
      "m\xc4\x83 numesc|numele meu este|benim ad\xc4\xb1m|ad\xc4\xb1m|t\xc3\xaan t\xc3\xb4i l\xc3\xa0|"
      "t\xc3\xb4i t\xc3\xaan l\xc3\xa0|nama saya|nama aku|nama lengkap saya|ang pangalan ko ay|ako si|jina langu ni|"
      /* sw: I am called, my full name is */
-     "naitwa|jina langu kamili ni)\\s",
+     "naitwa|jina langu kamili ni|"
+     /* session 12: yo "my name is" (orúkọ mi ni, with or without its tone marks), tl the personal article "si" after the
+        particles and pronouns that put it before a name ("Ako po si", "Tawagan mo si", "Kausapin ninyo si") */
+     "or(?:\xc3\xba|u)k(?:\xe1\xbb\x8d|o) mi ni|(?:po|mo|ko|ninyo|nila|namin) si)\\s",
      HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* sign-offs and greetings written in lower case or in other languages (weak: a gazetteer given name must follow) */
     {"\\b(?:best regards|kind regards|warm regards|best wishes|many thanks|mit freundlichen gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)en|"
@@ -152,8 +169,21 @@ static const pol__pattern_t patterns[] = {
      /* vi: full name, name */
      "H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan|H\xe1\xbb\x8d t\xc3\xaan|T\xc3\xaan|"
      /* id/ms: full name, name; sw: name, full name */
-     "Nama lengkap|Nama|Jina kamili|Jina)\\s*:\\s*", 0,
+     "Nama lengkap|Nama|Jina kamili|Jina|"
+     /* session 12: recipient (ms/id, sw, tl), name (tl), name in lower case (sw, id/ms, tl) */
+     "Penerima|Mpokeaji|Tagatanggap|Pangalan|jina|nama|pangalan)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* session 12: the display name of a mail header ("From: \"Tanvir Hasan\" <tanvir@...>", RFC 5322 section 3.4): the
+       capitalised words before the angle-bracketed address (person.c checks the "<" after them) */
+    {"(?:^|\\n)(?:From|To|Cc|Bcc|Reply-To|Sender): {0,2}\"?", 0, POL__REC_PERSON_TRIGGER, 6, POL__DB_TEXT},
+    /* session 12: the value of a name key in a record (JSON, code, YAML, SQL-ish key = value, vCard FN): quoted after a key
+       of a person's name ("full_name": "Ngozi Eze", holder: 'Emeka Nwosu', name = "Chidi Okonkwo"), or unquoted
+       after "FN:" and a YAML "name: " at a line's start; the value must be the whole name (person.c checks the closing
+       quote or the line's end after it) */
+    {"\\b(?:(?:full|first|last|given|family|display|customer|contact|patient|client|account|card|sender|recipient|holder|"
+     "owner|employee)[_ -]?)?(?:name|holder)[\"']? {0,2}[:=] {0,2}[\"']|"
+     "(?:^|\\n) {0,8}(?:- )?(?:full_)?name: |(?:^|\\n)FN(?:;[A-Za-z=,-]{1,40})?:",
+     HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 7, POL__DB_TEXT},
     /* introductions without a verb of naming ("Saya Siti Nurhaliza" id/ms, "Mimi ni Amina Hassan" sw: I am): a name of
      * two capitalised words only (arg 4), so "saya Indonesia" or "mimi ni Mkenya" are none */
     {"\\b(?:saya|aku|mimi ni)\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 4, POL__DB_TEXT},
@@ -192,6 +222,23 @@ const pol__pattern_t *pol__patterns(size_t *n)
 }
 
 #define U(p) POL__U(p)
+
+/* Whether the key before a record's value ending at `to` (after `: "`, `= '`, `name: `) is the bare word "name" (any
+ * case), not "full_name", "holder", "FN" */
+static int plain_name_key(const char *t, size_t to)
+{
+    size_t k = to;
+    while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '"' || t[k - 1] == '\'' || t[k - 1] == ':' || t[k - 1] == '='))
+        k--;
+    if (k < 4 || (t[k - 4] | 0x20) != 'n' || (t[k - 3] | 0x20) != 'a' || (t[k - 2] | 0x20) != 'm' || (t[k - 1] | 0x20) != 'e')
+        return 0;
+    if (k == 4)
+        return 1;
+    unsigned char b = POL__U(t[k - 5]);
+    if (pol__is_alnum(b) || b == '_' || b == '-')
+        return 0;                                                    /* "full_name", "card-name" */
+    return !(b == ' ' && k >= 6 && pol__is_alpha(POL__U(t[k - 6]))); /* "full name"; YAML indentation is no prefix */
+}
 
 /* ---- e-mail ---- */
 
@@ -912,6 +959,52 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
         size_t before = c->cands->n;
         if (arg == 3)
             return pol__person_signature(c->text, c->len, to, c->cands);
+        if (arg == 6 || arg == 7) {
+            /* a display name before "<address>", a record's name value before its closing quote or the line's end:
+               strong, and the value holds nothing after the name */
+            if (pol__person_after_trigger(c->text, c->len, to, 1, c->cands) != 0)
+                return -1;
+            if (c->cands->n > before) {
+                size_t e = c->cands->v[before].end;
+                const char *t = c->text;
+                int ok;
+                if (arg == 6) {
+                    if (e < c->len && t[e] == '"')
+                        e++;
+                    while (e < c->len && t[e] == ' ')
+                        e++;
+                    ok = e < c->len && t[e] == '<';
+                } else {
+                    char q = to > 0 ? t[to - 1] : 0;
+                    ok = (q == '"' || q == '\'') ? e < c->len && t[e] == q
+                                                 : e >= c->len || t[e] == '\n' || t[e] == '\r' || t[e] == ';';
+                }
+                /* two words or more, none a common word of the gazetteer ("name": "Tokyo Tower", From: Google Alerts
+                   <...> name no person) */
+                const pol__cand_t *cd = &c->cands->v[before];
+                int words = 0;
+                for (size_t a = cd->start, b; ok && a < cd->end; a = b + 1) {
+                    const char *sp = memchr(t + a, ' ', cd->end - a);
+                    b = sp != NULL ? (size_t)(sp - t) : cd->end;
+                    words++;
+                    ok = !(pol__name_flags_of(t + a, b - a) & POL__NAME_COMMON);
+                }
+                /* the bare key "name" names products, jobs and places as often as people: one word of the value must be
+                   a given name or a surname of the gazetteer there ("name": "Maria Okafor"; not "Tokyo Tower") */
+                if (ok && arg == 7 && plain_name_key(t, to)) {
+                    int known = 0;
+                    for (size_t a = cd->start, b; a < cd->end; a = b + 1) {
+                        const char *sp = memchr(t + a, ' ', cd->end - a);
+                        b = sp != NULL ? (size_t)(sp - t) : cd->end;
+                        known |= (pol__name_flags_of(t + a, b - a) & (POL__NAME_GIVEN | POL__NAME_SURNAME)) != 0;
+                    }
+                    ok = known;
+                }
+                if (!ok || words < 2)
+                    c->cands->n = before;
+            }
+            return 0;
+        }
         if (arg == 5)
             return pol__person_intro(c->text, c->len, to, c->cands);
         if (arg == 4) {

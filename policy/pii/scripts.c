@@ -37,6 +37,7 @@ typedef struct st_trigger_t {
  * "ال", Hebrew "ה"): "باسم الشركة", "על שם החברה" (in the company's name) name no person */
 #define NOART (-3)
 #define NOART2 (-4)
+#define WINTRO (-5)
 
 static const trigger_t ru_triggers[] = {
     {"Меня зовут", 1},
@@ -112,6 +113,20 @@ static const trigger_t ru_triggers[] = {
     {"зателефонуйте", 1},
     {"Зверніться до", 1},
     {"зверніться до", 1},
+    /* session 12: Kazakh (my name is, dear, full name) and Mongolian (I am called "Намайг X гэдэг", honourable / dear,
+     * name) */
+    {"Менің атым", 1},
+    {"менің атым", 1},
+    {"Менің есімім", 1},
+    {"менің есімім", 1},
+    {"Құрметті", 1},
+    {"құрметті", 1},
+    {"Аты-жөні:", 1},
+    {"Намайг", 1},
+    {"намайг", 1},
+    {"Эрхэм", 1},
+    {"Нэр:", 1},
+    {"нэр:", 1},
     {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
@@ -209,9 +224,47 @@ static const trigger_t hi_triggers[] = {
     {"कृपया", INTRO},
     {NULL, 0},
 };
-/* Bengali: my name, name, Mr (Sri, Janab), Mrs, dear, yours (sign-off) */
+/* Bengali: my name, name, Mr (Sri, Janab), Mrs, dear, yours (sign-off); session 12: recipient, "with best wishes" and
+ * "thanks" as sign-offs before a line break, "I am X," (two or three words and a comma) */
 static const trigger_t bn_triggers[] = {
-    {"আমার নাম", 1}, {"নাম:", 1}, {"শ্রীমতী", 1}, {"শ্রী", 1}, {"জনাব", 1}, {"প্রিয়", 1}, {"বিনীত,", 1}, {NULL, 0},
+    {"আমার নাম", 1}, {"নাম:", 1},         {"শ্রীমতী", 1},       {"শ্রী", 1},           {"জনাব", 1},     {"প্রিয়", 1},
+    {"বিনীত,", 1},   {"প্রাপকের নাম:", 1}, {"শুভেচ্ছান্তে,\n", 1}, {"ধন্যবাদান্তে,\n", 1}, {"আমি", WINTRO}, {NULL, 0},
+};
+/* session 12: scripts without rules before (Armenian, Tamil, Telugu, Sinhala, Georgian, Ethiopic, Khmer, Myanmar): the
+ * words a form, a letter or a chat message of the language puts before a name ("my name is", "name:", "dear", "Mr",
+ * "Mrs", the sign-off "thanks," before a line break); the name is 1-3 words of the script up to a stop word of the
+ * language or punctuation (Armenian: capitalised words). WINTRO: an introduction ("I am") followed by two or three words
+ * that end the clause (world_intro_ok). */
+static const trigger_t hy_triggers[] = {
+    {"Իմ անունը", 1}, {"իմ անունը", 1}, {"Անուն՝", 1}, {"Անուն:", 1}, {"Անուն, ազգանուն՝", 1},
+    {"Հարգելի", 1},   {"հարգելի", 1},   {"Պարոն", 1},  {"պարոն", 1},  {"Տիկին", 1},
+    {"տիկին", 1},     {NULL, 0},
+};
+static const trigger_t ta_triggers[] = {
+    {"என் பெயர்", 1}, {"எனது பெயர்", 1}, {"பெயர்:", 1}, {"அன்புள்ள", 1}, {"திருமதி", 1}, {"திரு.", 1}, {"நன்றி,\n", 1}, {NULL, 0},
+};
+static const trigger_t te_triggers[] = {
+    {"నా పేరు", 1}, {"పేరు:", 1}, {"ప్రియమైన", 1}, {"ధన్యవాదాలు,\n", 1}, {NULL, 0},
+};
+static const trigger_t si_triggers[] = {
+    {"මගේ නම", 1}, {"නම:", 1}, {"ආදරණීය", 1}, {"ස්තූතියි,\n", 1}, {NULL, 0},
+};
+static const trigger_t ka_triggers[] = {
+    {"ჩემი სახელია", 1},     {"ჩემი სახელი და გვარია", 1},
+    {"სახელი და გვარი:", 1}, {"სახელი:", 1},
+    {"გვარი, სახელი:", 1},   {"პატივცემულო", 1},
+    {"ბატონო", 1},           {"ქალბატონო", 1},
+    {"ბატონი", 1},           {"ქალბატონი", 1},
+    {"მე ვარ", WINTRO},      {NULL, 0},
+};
+static const trigger_t am_triggers[] = {
+    {"ስሜ", 1}, {"ሙሉ ስም፦", 1}, {"ሙሉ ስም:", 1}, {"ስም፦", 1}, {"ስም:", 1}, {"አቶ", 1}, {"ወይዘሮ", 1}, {"ወ/ሮ", 1}, {"ውድ", 2}, {NULL, 0},
+};
+static const trigger_t km_triggers[] = {
+    {"ខ្ញុំឈ្មោះ", 1}, {"នាងខ្ញុំឈ្មោះ", 1}, {"ឈ្មោះ៖", 1}, {"ឈ្មោះ:", 1}, {"លោកស្រី", 1}, {"កញ្ញា", 1}, {NULL, 0},
+};
+static const trigger_t my_triggers[] = {
+    {"ကျွန်တော့်နာမည်", 1}, {"ကျွန်မနာမည်", 1}, {"ကျွန်တော့်နာမည်က", 1}, {"ကျွန်မနာမည်က", 1}, {"နာမည်:", 1}, {"အမည်:", 1}, {NULL, 0},
 };
 /* words that end an Arabic / Hindi name: conjunction-prefixed nouns, prepositions, verbs of the templates */
 static const char *const ar_stop[] = {"ورقم", "وهاتفي", "وبريدي", "وعنواني", "و", "رقم", "هاتفي", "من", "في", "على", "عبر", "إلى",
@@ -254,18 +307,60 @@ static const char *const ar_given[] = {
     "ياسمين", "لمى", "شيماء", "أسماء", "هبة", "منال", "نورة", "مها", "عبير",
     /* Persian spellings (ی, ک, final ه; session 11) */
     "علی", "رضا", "حسین", "مهدی", "امیر", "مریم", "زهرا", "فاطمه", "سارا", "نرگس", "مینا", "عباس", "حمید", "مجید", NULL};
+/* session 12: words that end a name of the scripts above: I, my, and, is, am, (honorific) to, phone, number, from */
+static const char *const world_stop[] = {
+    /* ta */ "நான்",
+    "என்",
+    "எனது",
+    "மற்றும்",
+    "அவர்கள்",
+    "அவர்களுக்கு",
+    "அவர்களின்",
+    /* te */ "నేను",
+    "నా",
+    "మరియు",
+    "గారు",
+    "గారికి",
+    /* si */ "මම",
+    "මගේ",
+    "සහ",
+    "මහතා",
+    "මහත්මිය",
+    /* ka */ "და",
+    "ვარ",
+    "ჩემი",
+    "მე",
+    /* am */ "ነው",
+    "ነኝ",
+    "እና",
+    "ናት",
+    "ነች",
+    /* km: phone number, and, is, at */ "លេខទូរស័ព្ទ",
+    "និង",
+    "ជា",
+    "នៅ",
+    "ទូរស័ព្ទ",
+    /* my: (polite particle), is */ "ပါ",
+    "ဖြစ်ပါတယ်",
+    "ပါတယ်",
+    "ဖုန်း",
+    NULL};
 static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
 
 /* Cyrillic capitals and small letters of Russian, Ukrainian, Belarusian, Serbian, Macedonian and
- * Bulgarian (U+0400-045F, Ґ ґ U+0490-0491) */
+ * Bulgarian (U+0400-045F, Ґ ґ U+0490-0491), and (session 12) of Kazakh, Mongolian, Kyrgyz, Tatar, Bashkir, Uzbek and
+ * the other languages of the Cyrillic Supplement pairs (U+048A-04BF and U+04D0-04FF: capital even, small odd; U+04C1-04CE:
+ * capital odd): Ә ә, Ғ ғ, Қ қ, Ң ң, Ө ө, Ұ ұ, Ү ү, Һ һ */
 static int is_cyr_upper(uint32_t cp)
 {
-    return (cp >= 0x0400 && cp <= 0x042F) || cp == 0x0490;
+    return (cp >= 0x0400 && cp <= 0x042F) || (cp >= 0x048A && cp <= 0x04BF && !(cp & 1)) ||
+           (cp >= 0x04C1 && cp <= 0x04CE && (cp & 1)) || (cp >= 0x04D0 && cp <= 0x04FF && !(cp & 1));
 }
 
 static int is_cyr_lower(uint32_t cp)
 {
-    return (cp >= 0x0430 && cp <= 0x045F) || cp == 0x0491;
+    return (cp >= 0x0430 && cp <= 0x045F) || (cp >= 0x048A && cp <= 0x04BF && (cp & 1)) ||
+           (cp >= 0x04C1 && cp <= 0x04CE && !(cp & 1)) || (cp >= 0x04D0 && cp <= 0x04FF && (cp & 1));
 }
 
 /* Greek capitals (with tonos) and small letters (U+0370-03FF) */
@@ -299,6 +394,64 @@ static int is_beng_letter(uint32_t cp)
 {
     return cp >= 0x0981 && cp <= 0x09FE && !(cp >= 0x09E6 && cp <= 0x09EF);
 }
+
+/* session 12: the letters, vowel signs and viramas of the blocks (UnicodeData.txt), without their digits and
+ * punctuation (Ethiopic ። ፣ ፦ U+1361-1368, Khmer ។ ៖ U+17D4-17DA, Myanmar ။ ၊ U+104A-104B) */
+static int is_armn_upper(uint32_t cp)
+{
+    return cp >= 0x0531 && cp <= 0x0556;
+}
+
+static int is_armn_lower(uint32_t cp)
+{
+    return cp >= 0x0561 && cp <= 0x0587;
+}
+
+static int is_taml_letter(uint32_t cp)
+{
+    return cp >= 0x0B82 && cp <= 0x0BD7;
+}
+
+static int is_telu_letter(uint32_t cp)
+{
+    return cp >= 0x0C00 && cp <= 0x0C63;
+}
+
+static int is_sinh_letter(uint32_t cp)
+{
+    return (cp >= 0x0D81 && cp <= 0x0DDF) || cp == 0x0DF2 || cp == 0x0DF3;
+}
+
+static int is_geor_letter(uint32_t cp)
+{
+    return (cp >= 0x10A0 && cp <= 0x10FF && cp != 0x10FB) || (cp >= 0x1C90 && cp <= 0x1CBF);
+}
+
+static int is_ethi_letter(uint32_t cp)
+{
+    return cp >= 0x1200 && cp <= 0x135F;
+}
+
+static int is_khmr_letter(uint32_t cp)
+{
+    return cp >= 0x1780 && cp <= 0x17D3;
+}
+
+static int is_mymr_letter(uint32_t cp)
+{
+    return (cp >= 0x1000 && cp <= 0x1049 && !(cp >= 0x1040 && cp <= 0x1049)) ||
+           (cp >= 0x104C && cp <= 0x109F && !(cp >= 0x1090 && cp <= 0x1099));
+}
+
+/* word ids of the scripts above for name_after (beyond the POL__SCRIPT_* bits) */
+#define W_ARMN (1u << 16)
+#define W_TAML (1u << 17)
+#define W_TELU (1u << 18)
+#define W_SINH (1u << 19)
+#define W_GEOR (1u << 20)
+#define W_ETHI (1u << 21)
+#define W_KHMR (1u << 22)
+#define W_MYMR (1u << 23)
 
 /* A capitalised word of a cased two-byte script (Cyrillic, Greek) at p (hyphen inside allowed:
  * "Петров-Водкин"); @return its end or p */
@@ -345,6 +498,17 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
             w = pol__script_word(t, len, q, is_hebrew_letter);
         else if (script == POL__SCRIPT_BENGALI)
             w = pol__script_word(t, len, q, is_beng_letter);
+        else if (script == W_ARMN)
+            w = cased_word(t, len, q, is_armn_upper, is_armn_lower);
+        else if (script >= W_TAML)
+            w = pol__script_word(t, len, q,
+                                 script == W_TAML   ? is_taml_letter
+                                 : script == W_TELU ? is_telu_letter
+                                 : script == W_SINH ? is_sinh_letter
+                                 : script == W_GEOR ? is_geor_letter
+                                 : script == W_ETHI ? is_ethi_letter
+                                 : script == W_KHMR ? is_khmr_letter
+                                                    : is_mymr_letter);
         else
             w = pol__script_word(t, len, q, is_deva_letter);
         if (w == q)
@@ -357,6 +521,11 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
             break;
         if (script == POL__SCRIPT_BENGALI && pol__word_is(t, q, w, bn_stop))
             break;
+        if (script >= W_TAML && pol__word_is(t, q, w, world_stop))
+            break;
+        /* Khmer and Myanmar write no spaces between words, only between phrases: a name is one or two of them */
+        if ((script == W_KHMR || script == W_MYMR) && k == 2)
+            break;
         e = w, words++;
     }
     return words == 0 ? p : e;
@@ -365,7 +534,9 @@ static size_t name_after(const char *t, size_t len, size_t *pstart, unsigned scr
 static int is_letter_of_a_script(uint32_t cp)
 {
     return is_cyr_lower(cp) || is_cyr_upper(cp) || is_greek_lower(cp) || is_greek_upper(cp) || is_hebrew_letter(cp) ||
-           is_arabic_letter(cp) || is_deva_letter(cp) || is_beng_letter(cp);
+           is_arabic_letter(cp) || is_deva_letter(cp) || is_beng_letter(cp) || is_armn_upper(cp) || is_armn_lower(cp) ||
+           is_taml_letter(cp) || is_telu_letter(cp) || is_sinh_letter(cp) || is_geor_letter(cp) || is_ethi_letter(cp) ||
+           is_khmr_letter(cp) || is_mymr_letter(cp);
 }
 
 static int count_words(const char *t, size_t s, size_t e)
@@ -411,6 +582,23 @@ static int cased_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t
     return t[e] == ' ' && e + 1 < len && (t[e + 1] == '-' || (e + 3 < len && memcmp(t + e + 1, "\xe2\x80\x94", 3) == 0));
 }
 
+/* WINTRO ("მე ვარ", Bengali "আমি": I am): the phrase starts a clause (text start, punctuation, a line break), two or
+ * three words follow, and a comma, a full stop or the text's end ends them ("გამარჯობა, მე ვარ გიორგი ბერიძე,"; not
+ * "მე ვარ სტუდენტი" or "আমি ভাত খাই এবং"). Caseless scripts: a sentence "I am very happy." passes; the trigger is kept
+ * to the languages whose introduction is this phrase. */
+static int world_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e)
+{
+    int nw = count_words(t, s, e);
+    if (nw < 2 || nw > 3)
+        return 0;
+    size_t b = ts;
+    while (b > 0 && t[b - 1] == ' ')
+        b--;
+    if (b > 0 && !strchr(",.!?;:\n\r(", t[b - 1]) && !(b >= 3 && memcmp(t + b - 3, "\xe0\xa5\xa4", 3) == 0))
+        return 0;
+    return e >= len || t[e] == ',' || t[e] == '.' || t[e] == '\n' || t[e] == '!' || t[e] == ';';
+}
+
 /* An introduction ("मैं", "أنا": I am) is followed by a name only when the words after it are one: the last of two
  * or three Devanagari words a common surname, the first of one to three Arabic words a common given name; for the
  * cased scripts see cased_intro_ok */
@@ -436,7 +624,9 @@ static int intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e, un
 
 void pol__script_trigger_bits(uint64_t bits[16])
 {
-    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers, el_triggers, he_triggers, bn_triggers};
+    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers, el_triggers, he_triggers,
+                                             bn_triggers, hy_triggers, ta_triggers, te_triggers, si_triggers,
+                                             ka_triggers, am_triggers, km_triggers, my_triggers};
     for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
         for (const trigger_t *tr = lists[k]; tr->w != NULL; tr++) {
             uint32_t cp;
@@ -450,26 +640,40 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
     const char *t = c->text;
     size_t len = c->len;
     static const struct {
-        unsigned script;
+        unsigned script; /* POL__SCRIPT_* bit, or a W_* word id */
+        unsigned need;   /* the POL__SCRIPT_* bit the text must hold */
         const trigger_t *list;
         unsigned char lead_lo, lead_hi; /* first byte range of the script's letters */
     } sets[] = {
-        {POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD1},   {POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
-        {POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0}, {POL__SCRIPT_GREEK, el_triggers, 0xCE, 0xCF},
-        {POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},     {POL__SCRIPT_BENGALI, bn_triggers, 0xE0, 0xE0},
+        {POL__SCRIPT_CYRILLIC, POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD3},
+        {POL__SCRIPT_ARABIC, POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
+        {POL__SCRIPT_DEVANAGARI, POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
+        {POL__SCRIPT_GREEK, POL__SCRIPT_GREEK, el_triggers, 0xCE, 0xCF},
+        {POL__SCRIPT_HEBREW, POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},
+        {POL__SCRIPT_BENGALI, POL__SCRIPT_BENGALI, bn_triggers, 0xE0, 0xE0},
+        {W_ARMN, POL__SCRIPT_WORLD, hy_triggers, 0xD4, 0xD5},
+        {W_TAML, POL__SCRIPT_WORLD, ta_triggers, 0xE0, 0xE0},
+        {W_TELU, POL__SCRIPT_WORLD, te_triggers, 0xE0, 0xE0},
+        {W_SINH, POL__SCRIPT_WORLD, si_triggers, 0xE0, 0xE0},
+        {W_GEOR, POL__SCRIPT_WORLD, ka_triggers, 0xE1, 0xE1},
+        {W_ETHI, POL__SCRIPT_WORLD, am_triggers, 0xE1, 0xE1},
+        {W_KHMR, POL__SCRIPT_WORLD, km_triggers, 0xE1, 0xE1},
+        {W_MYMR, POL__SCRIPT_WORLD, my_triggers, 0xE1, 0xE1},
     };
-    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xCE, 0xE0)) < len; i++) {
+    unsigned char hi = (scripts & POL__SCRIPT_WORLD) ? 0xE1 : 0xE0;
+    for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xCE, hi)) < len; i++) {
         unsigned char b = U(t[i]);
         uint32_t first;
-        /* lead bytes of Greek (CE CF), Cyrillic (D0 D1), Hebrew (D7), Arabic (D8-DB), Devanagari and Bengali (E0) letters only */
-        if (!((b >= 0xCE && b <= 0xD1) || b == 0xD7 || (b >= 0xD8 && b <= 0xDB) || b == 0xE0))
+        /* lead bytes of Greek (CE CF), Cyrillic (D0-D3: Қ Ә of Kazakh are D2 D3), Armenian (D4 D5), Hebrew (D7), Arabic (D8-DB),
+           Devanagari, Bengali, Tamil, Telugu, Sinhala (E0), Georgian, Ethiopic, Khmer, Myanmar (E1) letters only */
+        if (!((b >= 0xCE && b <= 0xD5) || b == 0xD7 || (b >= 0xD8 && b <= 0xDB) || b == 0xE0 || b == 0xE1))
             continue;
         /* most letters start no trigger: one bit test */
         pol__cp_at(t, len, i, &first);
         if (!POL__BIT_HAS(c->tables->triggers, first))
             continue;
         for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
-            if (!(scripts & sets[k].script) || b < sets[k].lead_lo || b > sets[k].lead_hi)
+            if (!(scripts & sets[k].need) || b < sets[k].lead_lo || b > sets[k].lead_hi)
                 continue;
             for (const trigger_t *tr = sets[k].list; tr->w != NULL; tr++) {
                 /* every trigger is >= 4 bytes: compare those before the call */
@@ -493,12 +697,14 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
                 size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
                 if (tr->min_words == INTRO && !intro_ok(t, len, i, s, e, sets[k].script))
                     break;
+                if (tr->min_words == WINTRO && !world_intro_ok(t, len, i, s, e))
+                    break;
                 int min = tr->min_words == NOART ? 1 : tr->min_words == NOART2 ? 2 : tr->min_words;
                 if ((tr->min_words == NOART || tr->min_words == NOART2) && e > s &&
                     ((e - s >= 4 && memcmp(t + s, "\xd8\xa7\xd9\x84", 4) == 0) ||
                      (e - s >= 2 && memcmp(t + s, "\xd7\x94", 2) == 0)))
                     break;
-                if (e > s && (tr->min_words == INTRO || count_words(t, s, e) >= min)) {
+                if (e > s && (tr->min_words == INTRO || tr->min_words == WINTRO || count_words(t, s, e) >= min)) {
                     if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)
                         return -1;
                     c->cands->v[c->cands->n - 1].ctx_done = 1;

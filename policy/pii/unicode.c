@@ -98,16 +98,29 @@ int pol__glue_after(const char *t, size_t len, size_t i)
 /* ---- normalisation ---- */
 
 /* The ASCII byte a code point normalises to, POL__NORM_DROP if the copy leaves it out, or 0 if it stays.
- * Left out: invisible format characters (Unicode general category Cf, Default_Ignorable_Code_Point in
- * DerivedCoreProperties.txt) that separate nothing a reader sees: soft hyphen U+00AD, zero width space / non-joiner /
- * joiner U+200B-200D, the bidi marks and embeddings U+200E-200F, U+202A-202E, word joiner and invisible operators
- * U+2060-2064, bidi isolates U+2066-2069, and U+FEFF. Copied text (web pages, PDFs, chat apps) carries them inside
- * numbers and addresses, and a reader (or a model) sees "4111 1111 1111 1111" in "4111\u200b1111..." all the same. */
+ * Left out: every Default_Ignorable_Code_Point of Unicode 15 (DerivedCoreProperties.txt): soft hyphen U+00AD, combining
+ * grapheme joiner U+034F, Arabic letter mark U+061C, the Hangul fillers U+115F-1160, U+3164, U+FFA0, Khmer inherent
+ * vowels U+17B4-17B5, Mongolian variation selectors and vowel separator U+180B-180F, zero width space / non-joiner /
+ * joiner and the bidi marks U+200B-200F, embeddings U+202A-202E, word joiner, invisible operators and isolates
+ * U+2060-206F, variation selectors U+FE00-FE0F and U+E0100-E01EF, U+FEFF, U+FFF0-FFF8, shorthand format controls
+ * U+1BCA0-1BCA3, musical format controls U+1D173-1D17A and the rest of U+E0000-E0FFF; and the C1 controls U+0080-009F
+ * (U+0085 NEXT LINE is a line break: a space) and the combining enclosing keycap U+20E3 (with U+FE0F it draws a digit
+ * in a key: "4\ufe0f\u20e3" is a 4 to whoever reads it). Copied text (web pages, PDFs, chat apps, user names made
+ * "blank" with a Hangul filler) carries them inside numbers and addresses, and a reader (or a model) sees
+ * "4111 1111 1111 1111" in "4111\u200b1111..." all the same. The tag characters U+E0020-E007E (Unicode 15 section 23.9)
+ * are invisible copies of ASCII 0x20-0x7E that language models read as the ASCII they shadow ("ASCII smuggling"):
+ * they normalise to that ASCII. */
 static unsigned char norm_of(uint32_t cp)
 {
-    if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
-        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+    if (cp >= 0x80 && cp <= 0x9F)
+        return cp == 0x85 ? ' ' : POL__NORM_DROP;
+    if (cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
+        (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2060 && cp <= 0x206F) || cp == 0x20E3 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
+        cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A))
         return POL__NORM_DROP;
+    if (cp >= 0xE0000 && cp <= 0xE0FFF)
+        return cp >= 0xE0020 && cp <= 0xE007E ? (unsigned char)(cp - 0xE0000) : POL__NORM_DROP;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
         return (unsigned char)(cp - 0xFF01 + 0x21);
     if (cp == 0x3000 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F)
@@ -118,12 +131,26 @@ static unsigned char norm_of(uint32_t cp)
         return (unsigned char)('0' + cp - 0x0660);
     if (cp >= 0x06F0 && cp <= 0x06F9)
         return (unsigned char)('0' + cp - 0x06F0);
-    if (cp >= 0x0966 && cp <= 0x096F)
-        return (unsigned char)('0' + cp - 0x0966);
-    if (cp >= 0x09E6 && cp <= 0x09EF)
-        return (unsigned char)('0' + cp - 0x09E6);
+    /* the decimal digits of the ten Brahmic blocks from Devanagari to Sinhala (U+0966, U+09E6, ... U+0DE6: each block's
+       digits at offset 0x66 of its 128 code points; Tamil, Telugu, Kannada, Malayalam, Gujarati, Gurmukhi, Oriya,
+       Sinhala Lith: session 12), Thai, Lao, Tibetan, Myanmar (and its Shan digits), Khmer and Mongolian (UnicodeData.txt
+       general category Nd, digit value) */
+    if (cp >= 0x0966 && cp <= 0x0DEF && (cp & 0x7F) >= 0x66 && (cp & 0x7F) <= 0x6F)
+        return (unsigned char)('0' + (cp & 0x7F) - 0x66);
     if (cp >= 0x0E50 && cp <= 0x0E59)
         return (unsigned char)('0' + cp - 0x0E50);
+    if (cp >= 0x0ED0 && cp <= 0x0ED9)
+        return (unsigned char)('0' + cp - 0x0ED0);
+    if (cp >= 0x0F20 && cp <= 0x0F29)
+        return (unsigned char)('0' + cp - 0x0F20);
+    if (cp >= 0x1040 && cp <= 0x1049)
+        return (unsigned char)('0' + cp - 0x1040);
+    if (cp >= 0x1090 && cp <= 0x1099)
+        return (unsigned char)('0' + cp - 0x1090);
+    if (cp >= 0x17E0 && cp <= 0x17E9)
+        return (unsigned char)('0' + cp - 0x17E0);
+    if (cp >= 0x1810 && cp <= 0x1819)
+        return (unsigned char)('0' + cp - 0x1810);
     if (cp == 0xFE6B)
         return '@'; /* SMALL COMMERCIAL AT (compatibility <small> of U+0040) */
     /* Mathematical Alphanumeric Symbols (compatibility <font> of Latin letters and digits: the "bold", "italic",
@@ -139,29 +166,56 @@ static unsigned char norm_of(uint32_t cp)
     return 0;
 }
 
+/* Whether b leads a code point norm_of maps (the first bytes of norm_at's patterns below) */
+static inline int norm_lead(unsigned char b)
+{
+    return b == 0xC2 || b == 0xCD || b == 0xD8 || b == 0xD9 || b == 0xDB || (b >= 0xE0 && b <= 0xE3) || b == 0xEF || b == 0xF0 ||
+           b == 0xF3;
+}
+
 /* The ASCII byte the code point at t[i] (a byte >= 0xC2) normalises to, 0 if none; *n receives
- * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by
- * test_pii_scripts.c): C2 A0, C2 AD (dropped); E2 80 8B-8F, AA-AE, E2 81 A0-A4, A6-A9, EF BB BF (dropped); D9 A0-A9; DB B0-B9; E0
- * A5 A6-AF (Devanagari), E0 A7 A6-AF (Bengali), E0 B9 90-99 (Thai); E2 80 80-8A, 90-95, AF; E2 81 9F; E2 88 92; E3 80 80; EF B9 A3;
- * EF B9 AB; EF BC 81 - EF BD 9E; F0 9D 90 80 - F0 9D 9A A3, F0 9D 9F 8E - F0 9D 9F BF (mathematical letters and digits). */
+ * its length. Byte patterns of exactly the code points norm_of maps (checked against norm_of by pol__norm_selftest
+ * over the BMP and planes 1 and 14): C2 80-9F, A0, AD; CD 8F; D8 9C; D9 A0-A9; DB B0-B9; E0 A5/A7/A9/AB/AD/AF/B1/B3/B5/B7
+ * A6-AF (the digits of Devanagari ... Sinhala), E0 B9 90-99 (Thai), E0 BB 90-99 (Lao), E0 BC A0-A9 (Tibetan); E1 81 80-89,
+ * E1 82 90-99 (Myanmar), E1 9F A0-A9 (Khmer), E1 A0 90-99 (Mongolian); E1 85 9F-A0, E1 9E B4-B5, E1 A0 8B-8F (dropped);
+ * E2 80 80-95, AA-AF; E2 81 9F-AF; E2 83 A3; E2 88 92; E3 80 80; E3 85 A4; EF B8 80-8F; EF B9 A3, AB; EF BB BF;
+ * EF BC 81 - EF BD 9E; EF BE A0; EF BF B0-B8; F0 9B B2 A0-A3; F0 9D 85 B3-BA; F0 9D 90 80 - F0 9D 9A A3,
+ * F0 9D 9F 8E - F0 9D 9F BF (mathematical letters and digits); F3 A0 80 80 - F3 A0 BF BF (tags, U+E0000-E0FFF). */
 static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t *n)
 {
     unsigned char b = U(t[i]), c = i + 1 < len ? U(t[i + 1]) : 0, d = i + 2 < len ? U(t[i + 2]) : 0;
     *n = 1;
     switch (b) {
     case 0xC2:
+        if (c >= 0x80 && c <= 0x9F)
+            return *n = 2, c == 0x85 ? ' ' : POL__NORM_DROP;
         if (c == 0xAD)
             return *n = 2, POL__NORM_DROP;
         return c == 0xA0 ? (*n = 2, ' ') : 0;
+    case 0xCD:
+        return c == 0x8F ? (*n = 2, POL__NORM_DROP) : 0;
+    case 0xD8:
+        return c == 0x9C ? (*n = 2, POL__NORM_DROP) : 0;
     case 0xD9:
         return c >= 0xA0 && c <= 0xA9 ? (*n = 2, (unsigned char)('0' + c - 0xA0)) : 0;
     case 0xDB:
         return c >= 0xB0 && c <= 0xB9 ? (*n = 2, (unsigned char)('0' + c - 0xB0)) : 0;
     case 0xE0:
-        if ((c == 0xA5 || c == 0xA7) && d >= 0xA6 && d <= 0xAF)
+        if (c >= 0xA5 && c <= 0xB7 && (c & 1) && d >= 0xA6 && d <= 0xAF)
             return *n = 3, (unsigned char)('0' + d - 0xA6);
-        if (c == 0xB9 && d >= 0x90 && d <= 0x99)
+        if ((c == 0xB9 || c == 0xBB) && d >= 0x90 && d <= 0x99)
             return *n = 3, (unsigned char)('0' + d - 0x90);
+        if (c == 0xBC && d >= 0xA0 && d <= 0xA9)
+            return *n = 3, (unsigned char)('0' + d - 0xA0);
+        return 0;
+    case 0xE1:
+        if ((c == 0x81 && d >= 0x80 && d <= 0x89) || (c == 0x9F && d >= 0xA0 && d <= 0xA9))
+            return *n = 3, (unsigned char)('0' + (d & 0x0F));
+        if ((c == 0x82 || c == 0xA0) && d >= 0x90 && d <= 0x99)
+            return *n = 3, (unsigned char)('0' + d - 0x90);
+        if ((c == 0x85 && (d == 0x9F || d == 0xA0)) || (c == 0x9E && (d == 0xB4 || d == 0xB5)) ||
+            (c == 0xA0 && d >= 0x8B && d <= 0x8F))
+            return *n = 3, POL__NORM_DROP;
         return 0;
     case 0xE2:
         if (c == 0x80 && ((d >= 0x80 && d <= 0x8A) || d == 0xAF))
@@ -172,15 +226,18 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
             return *n = 3, POL__NORM_DROP;
         if (c == 0x81 && d == 0x9F)
             return *n = 3, ' ';
-        if (c == 0x81 && ((d >= 0xA0 && d <= 0xA4) || (d >= 0xA6 && d <= 0xA9)))
+        if ((c == 0x81 && d >= 0xA0 && d <= 0xAF) || (c == 0x83 && d == 0xA3))
             return *n = 3, POL__NORM_DROP;
         if (c == 0x88 && d == 0x92)
             return *n = 3, '-';
         return 0;
     case 0xE3:
+        if (c == 0x85 && d == 0xA4)
+            return *n = 3, POL__NORM_DROP;
         return c == 0x80 && d == 0x80 ? (*n = 3, ' ') : 0;
     case 0xEF:
-        if (c == 0xBB && d == 0xBF)
+        if ((c == 0xB8 && d >= 0x80 && d <= 0x8F) || (c == 0xBB && d == 0xBF) || (c == 0xBE && d == 0xA0) ||
+            (c == 0xBF && d >= 0xB0 && d <= 0xB8))
             return *n = 3, POL__NORM_DROP;
         if (c == 0xB9 && d == 0xA3)
             return *n = 3, '-';
@@ -191,13 +248,16 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
         if (c == 0xBD && d >= 0x80 && d <= 0x9E)
             return *n = 3, (unsigned char)(d - 0x80 + 0x21 + 0x3F);
         return 0;
-    case 0xF0: {
-        /* F0 9D 90 80 - F0 9D 9A A3 (U+1D400-1D6A3), F0 9D 9F 8E - F0 9D 9F BF (U+1D7CE-1D7FF) */
+    case 0xF0:
+    case 0xF3: {
+        /* F0 9B B2 A0-A3 (U+1BCA0-1BCA3), F0 9D 85 B3 - F0 9D 9F BF (U+1D173-1D7FF), F3 A0 80 80 - F3 A0 BF BF
+           (U+E0000-E0FFF): the code point's low 12 bits are d and e */
         unsigned char e = i + 3 < len ? U(t[i + 3]) : 0;
-        if (c != 0x9D || (e & 0xC0) != 0x80 || (d & 0xC0) != 0x80)
+        uint32_t hi = b == 0xF3 ? (c == 0xA0 ? 0xE0000u : 0) : c == 0x9D ? 0x1D000u : c == 0x9B ? 0x1B000u : 0;
+        if (hi == 0 || (e & 0xC0) != 0x80 || (d & 0xC0) != 0x80)
             return 0;
-        uint32_t cp = 0x1D000u | (uint32_t)(d & 0x3F) << 6 | (e & 0x3Fu);
-        unsigned char a = (cp >= 0x1D400 && cp <= 0x1D6A3) || (cp >= 0x1D7CE && cp <= 0x1D7FF) ? norm_of(cp) : 0;
+        uint32_t cp = hi | (uint32_t)(d & 0x3F) << 6 | (e & 0x3Fu);
+        unsigned char a = norm_of(cp);
         if (a != 0)
             *n = 4;
         return a;
@@ -207,18 +267,49 @@ static inline unsigned char norm_at(const char *t, size_t len, size_t i, size_t 
     }
 }
 
+/* What an escape of code point cp decodes to: the ASCII byte of a printable ASCII code point, what norm_of maps it to,
+ * POL__NORM_CP (*out = cp) for any other scalar value from U+00A0 on (the copy writes its UTF-8, never longer than the
+ * shortest escape of it), or 0: ASCII controls, DEL, the C1 range U+0080-009F (HTML reads &#128;-&#159; as
+ * Windows-1252; a string literal as controls), surrogates, values above U+10FFFF. */
+static unsigned char esc_cp(uint32_t cp, uint32_t *out)
+{
+    if (cp >= 0x20 && cp <= 0x7E)
+        return (unsigned char)cp;
+    if (cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    unsigned char a = norm_of(cp);
+    if (a != 0)
+        return a;
+    *out = cp;
+    return POL__NORM_CP;
+}
+
 /* HTML character references (WHATWG HTML "Character references"): a page or an e-mail quoted in a prompt writes
- * `jane.doe&#64;example.com`, `&#x40;`, `&commat;`, and a reader of the rendered text sees the address. The ASCII
- * byte the reference at t[i] ('&') stands for, POL__NORM_DROP for an invisible format character, or 0 (*n = 1) when it
- * is none of them: decimal or hexadecimal references of 1-7 digits ending in ';' of a printable ASCII code point or of
- * one norm_of maps, and the named ones of punctuation that occurs in personal data. */
-static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
+ * `jane.doe&#64;example.com`, `&#x40;`, `&commat;`, `Zo&euml;`, `&#x5F20;&#x4F1F;`, and a reader of the rendered text
+ * sees the address and the name. What the reference at t[i] ('&') stands for (esc_cp: an ASCII byte, POL__NORM_DROP for
+ * an invisible format character, POL__NORM_CP and *cp for a character outside ASCII), or 0 (*n = 1) when it is none of
+ * them: decimal or hexadecimal references of 1-7 digits ending in ';', the named ones of punctuation that occurs in
+ * personal data, and (session 12) the named letters of Latin-1 and Latin Extended-A that names are written with
+ * (`&eacute;`, `&Ouml;`, `&szlig;`, `&scaron;`; HTML 4.01 section 24.2 and 24.3, the same names in WHATWG's table). */
+static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n, uint32_t *cp_out)
 {
     static const struct {
         const char *name;
         unsigned char to;
     } named[] = {{"commat;", '@'}, {"period;", '.'}, {"nbsp;", ' '}, {"plus;", '+'},  {"hyphen;", '-'}, {"dash;", '-'},
                  {"lowbar;", '_'}, {"lpar;", '('},   {"rpar;", ')'}, {"colon;", ':'}, {"sol;", '/'},    {"num;", '#'}};
+    /* U+00C0-00FF in code point order (U+00D7 times, U+00F7 divide: no letters, left out) */
+    static const char *const latin1[64] = {
+        "Agrave", "Aacute", "Acirc",  "Atilde", "Auml",   "Aring",  "AElig",  "Ccedil", "Egrave", "Eacute", "Ecirc",
+        "Euml",   "Igrave", "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde",
+        "Ouml",   NULL,     "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",  "szlig",  "agrave",
+        "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil", "egrave", "eacute", "ecirc",  "euml",
+        "igrave", "iacute", "icirc",  "iuml",   "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",
+        NULL,     "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml"};
+    static const struct {
+        const char *name;
+        uint16_t cp;
+    } ext[] = {{"OElig", 0x152}, {"oelig", 0x153}, {"Scaron", 0x160}, {"scaron", 0x161}, {"Yuml", 0x178}};
     *n = 1;
     if (i + 3 >= len || t[i] != '&')
         return 0;
@@ -229,19 +320,14 @@ static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
         uint32_t cp = 0;
         size_t d0 = j;
         for (; j < len && j - d0 < 7; j++) {
-            unsigned char c = U(t[j]);
-            unsigned v = 99u, lc = c | 0x20u;
-            if (c >= '0' && c <= '9')
-                v = (unsigned)(c - '0');
-            else if (hex && lc >= 'a' && lc <= 'f')
-                v = lc - 'a' + 10u;
-            if (v == 99u)
+            int v = gw_hexval(U(t[j]));
+            if (v < 0 || (!hex && v > 9))
                 break;
-            cp = cp * (hex ? 16u : 10u) + v;
+            cp = cp * (hex ? 16u : 10u) + (uint32_t)v;
         }
         if (j == d0 || j >= len || t[j] != ';')
             return 0;
-        unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : cp > 0x7E ? norm_of(cp) : 0;
+        unsigned char a = esc_cp(cp, cp_out);
         if (a != 0)
             *n = j + 1 - i;
         return a;
@@ -251,6 +337,19 @@ static unsigned char ent_at(const char *t, size_t len, size_t i, size_t *n)
         if (i + 1 + l <= len && memcmp(t + i + 1, named[k].name, l) == 0)
             return *n = l + 1, named[k].to;
     }
+    /* a named letter: 2-6 ASCII letters and ';' */
+    size_t e = i + 1;
+    while (e < len && e - i <= 7 && pol__is_alpha(U(t[e])))
+        e++;
+    if (e >= len || t[e] != ';' || e - i < 3)
+        return 0;
+    size_t l = e - i - 1;
+    for (size_t k = 0; k < 64; k++)
+        if (latin1[k] != NULL && strlen(latin1[k]) == l && memcmp(t + i + 1, latin1[k], l) == 0)
+            return *n = l + 2, *cp_out = 0xC0 + (uint32_t)k, POL__NORM_CP;
+    for (size_t k = 0; k < sizeof(ext) / sizeof(ext[0]); k++)
+        if (strlen(ext[k].name) == l && memcmp(t + i + 1, ext[k].name, l) == 0)
+            return *n = l + 2, *cp_out = ext[k].cp, POL__NORM_CP;
     return 0;
 }
 
@@ -267,33 +366,52 @@ static unsigned char pct_at(const char *t, size_t len, size_t i, size_t *n)
     return *n == 3 ? (unsigned char)v : 0;
 }
 
+/* The value of the `digits` hex digits at t[i], or -1 if one is missing (common/hex.h gw_hexval) */
+static long hex_run(const char *t, size_t len, size_t i, size_t digits)
+{
+    if (i + digits > len)
+        return -1;
+    long v = 0;
+    for (size_t j = 0; j < digits; j++) {
+        int h = gw_hexval(U(t[i + j]));
+        if (h < 0)
+            return -1;
+        v = v << 4 | h;
+    }
+    return v;
+}
+
 /* Backslash escapes of programming languages and JSON: a string literal, a log line or a JSON document quoted as text
- * writes `jane.doe\u0040example.com`, `\x2B1 415 555 0132` (JSON RFC 8259 section 7, ECMAScript, Python, C), and
- * whoever reads it (a model included) reads the address and the number. The ASCII byte the escape at t[i] ('\\')
- * stands for: `\uXXXX` (*n = 6) and `\UXXXXXXXX` (*n = 10) of a printable ASCII code point or of one norm_of maps,
- * `\xHH` (*n = 4) of a printable ASCII byte; else 0 (*n = 1): `\n`, `\\`, `C:\Users`, `\u5f20` (a character outside
- * ASCII stays as written: the copy writes one byte per escape; JSON documents in a string are decoded by the JSON
- * walker before the scan). An escape preceded by another backslash is one too (`\\u0040` reads as `\` and `@` to a
- * reader who unescapes twice, as JSON inside JSON is). */
-static unsigned char bsl_at(const char *t, size_t len, size_t i, size_t *n)
+ * writes `jane.doe\u0040example.com`, `\x2B1 415 555 0132`, `\u5f20\u4f1f` (JSON RFC 8259 section 7, ECMAScript,
+ * Python, C), and whoever reads it (a model included) reads the address, the number and the name. What the escape at
+ * t[i] ('\\') stands for (esc_cp: an ASCII byte, POL__NORM_DROP, or POL__NORM_CP and *cp for a character outside
+ * ASCII, session 12): `\uXXXX` (*n = 6; a UTF-16 surrogate pair `\uD83D\uDE00` as one, *n = 12; a lone surrogate is
+ * none) and `\UXXXXXXXX` (*n = 10), `\xHH` (*n = 4) of a printable ASCII byte (`\xe5\xbc\xa0`, the UTF-8 bytes of a
+ * Python bytes literal, stay as written, as `%E5` does); else 0 (*n = 1): `\n`, `\\`, `C:\Users`. An escape preceded by
+ * another backslash is one too (`\\u0040` reads as `\` and `@` to a reader who unescapes twice, as JSON inside JSON is).
+ * The copy is never longer than the text: the UTF-8 of a code point is at most as long as its shortest escape. */
+static unsigned char bsl_at(const char *t, size_t len, size_t i, size_t *n, uint32_t *cp_out)
 {
     *n = 1;
     if (i + 3 >= len || t[i] != '\\')
         return 0;
     unsigned char k = U(t[i + 1]);
     size_t digits = k == 'u' ? 4 : k == 'U' ? 8 : k == 'x' ? 2 : 0;
-    if (digits == 0 || i + 2 + digits > len)
+    long v = digits != 0 ? hex_run(t, len, i + 2, digits) : -1;
+    if (v < 0)
         return 0;
-    uint32_t cp = 0;
-    for (size_t j = 0; j < digits; j++) {
-        unsigned char c = U(t[i + 2 + j]), lc = c | 0x20u;
-        if (!pol__is_hex(c))
-            return 0;
-        cp = cp << 4 | (uint32_t)(c <= '9' ? c - '0' : lc - 'a' + 10);
+    uint32_t cp = (uint32_t)v;
+    size_t el = 2 + digits;
+    if (k == 'x' && cp > 0x7E)
+        return 0;
+    if (k == 'u' && cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= len && t[i + 6] == '\\' && t[i + 7] == 'u') {
+        long lo = hex_run(t, len, i + 8, 4);
+        if (lo >= 0xDC00 && lo <= 0xDFFF)
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (uint32_t)(lo - 0xDC00), el = 12;
     }
-    unsigned char a = cp >= 0x20 && cp <= 0x7E ? (unsigned char)cp : k != 'x' && cp > 0x7E ? norm_of(cp) : 0;
+    unsigned char a = esc_cp(cp, cp_out);
     if (a != 0)
-        *n = 2 + digits;
+        *n = el;
     return a;
 }
 
@@ -335,8 +453,9 @@ static int in_url(const char *t, size_t len, size_t i, url_scan_t *st)
     return st->url;
 }
 
-/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%' or '\\'), *n its length. */
-static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st)
+/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%' or '\\'), *n its length; POL__NORM_CP:
+ * the UTF-8 of *cp. */
+static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st, uint32_t *cp)
 {
     if (t[i] == '%') {
         unsigned char a = pct_at(t, len, i, n);
@@ -344,7 +463,7 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
             return *n = 1, 0;
         return a;
     }
-    return t[i] == '&' ? ent_at(t, len, i, n) : t[i] == '\\' ? bsl_at(t, len, i, n) : norm_at(t, len, i, n);
+    return t[i] == '&' ? ent_at(t, len, i, n, cp) : t[i] == '\\' ? bsl_at(t, len, i, n, cp) : norm_at(t, len, i, n);
 }
 
 /* escape kinds a text holds (normalize_from's esc) */
@@ -352,14 +471,14 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
 #define ESC_PCT 2
 #define ESC_BSL 4
 
-/* Position of the first byte at or after i that can start a mapped code point (C2-F0), a character reference ('&',
+/* Position of the first byte at or after i that can start a mapped code point (C2-F3), a character reference ('&',
  * esc & ESC_AMP) or a percent-escape ('%', esc & ESC_PCT), or len: one byte a step (texts with an '&' or a '%' only). */
 static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 {
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
         if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b == '\\' && (esc & ESC_BSL)) ||
-            (b >= 0xC2 && b <= 0xF0))
+            (b >= 0xC2 && b <= 0xF3))
             return i;
     }
     return len;
@@ -417,8 +536,9 @@ static size_t first_esc(const char *t, size_t len, size_t f)
         return f;
     url_scan_t st = {SIZE_MAX, 0};
     cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    uint32_t cp;
     for (size_t i = next_cand(t, f, 0, esc, &k, 0), n; i < f; i = next_cand(t, f, i + 1, esc, &k, 0))
-        if (map_at(t, len, i, &n, &st) != 0)
+        if (map_at(t, len, i, &n, &st, &cp) != 0)
             return i;
     return f;
 }
@@ -436,16 +556,17 @@ int pol__norm_selftest(void)
         else
             u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F));
         unsigned char a = U(u[0]) >= 0xC2 ? norm_at(u, l, 0, &n) : 0;
-        if (a != norm_of(cp) || (a != 0 && n != l))
+        if (a != norm_of(cp) || (a != 0 && (n != l || !norm_lead(U(u[0])))))
             return -1;
     }
-    /* and over the plane of the mathematical letters and digits (U+1xxxx, 4 bytes, lead F0) */
-    for (uint32_t cp = 0x10000; cp < 0x20000; cp++) {
+    /* and over the planes of the mathematical letters and digits (U+1xxxx, 4 bytes, lead F0) and of the tags (U+Exxxx,
+       lead F3) */
+    for (uint32_t cp = 0x10000; cp < 0xF0000; cp = cp == 0x1FFFF ? 0xE0000 : cp + 1) {
         char u[4] = {(char)(0xF0 | cp >> 18), (char)(0x80 | ((cp >> 12) & 0x3F)), (char)(0x80 | ((cp >> 6) & 0x3F)),
                      (char)(0x80 | (cp & 0x3F))};
         size_t n;
         unsigned char a = norm_at(u, 4, 0, &n);
-        if (a != norm_of(cp) || (a != 0 && n != 4))
+        if (a != norm_of(cp) || (a != 0 && (n != 4 || !norm_lead(U(u[0])))))
             return -1;
     }
     return 0;
@@ -494,7 +615,7 @@ size_t pol__next_byte_in(const char *t, size_t len, size_t i, unsigned char lo, 
 }
 
 /* The script bits of the E0 bytes at [i, i + 16) flagged in m: E0 followed by A4/A5 is a Devanagari lead (U+0900-097F),
- * A6/A7 Bengali (U+0980-09FF), B8/B9 Thai (U+0E00-0E7F) */
+ * A6/A7 Bengali (U+0980-09FF), B8/B9 Thai (U+0E00-0E7F), AE/AF Tamil, B0/B1 Telugu, B6/B7 Sinhala (POL__SCRIPT_WORLD) */
 static unsigned e0_bits(const char *t, size_t len, size_t i, unsigned m)
 {
     unsigned s = 0;
@@ -509,6 +630,8 @@ static unsigned e0_bits(const char *t, size_t len, size_t i, unsigned m)
             s |= POL__SCRIPT_BENGALI;
         else if (b == 0xB8 || b == 0xB9)
             s |= POL__SCRIPT_THAI;
+        else if (b == 0xAE || b == 0xAF || b == 0xB0 || b == 0xB1 || b == 0xB6 || b == 0xB7)
+            s |= POL__SCRIPT_WORLD; /* Tamil, Telugu, Sinhala */
     }
     return s;
 }
@@ -536,10 +659,10 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
             *scripts |= POL__SCRIPT_HEBREW;
         else if (b == 0xE0)
             *scripts |= e0_bits(t, len, i, 1);
-        /* only the lead bytes of mapped code points: C2 D9 DB E0 E2 E3 EF F0 */
-        if (found == len &&
-            (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF || b == 0xF0) &&
-            norm_at(t, len, i, &n) != 0)
+        if ((b >= 0xD4 && b <= 0xD6) || b == 0xE1)
+            *scripts |= POL__SCRIPT_WORLD;
+        /* only the lead bytes of mapped code points */
+        if (found == len && norm_lead(b) && norm_at(t, len, i, &n) != 0)
             found = i;
         uint32_t cp;
         i += pol__cp_at(t, len, i, &cp); /* past the whole sequence; one byte if it is invalid */
@@ -547,27 +670,43 @@ static size_t first_norm_ref(const char *t, size_t len, unsigned *scripts)
     return found;
 }
 
-/* Position of the first byte at or after i that can lead a mapped code point (C2 D9 DB E0 E2 E3 EF F0: norm_at is 0 at
+/* Position of the first byte at or after i that can lead a mapped code point (norm_lead: norm_at is 0 at
  * any other byte), or len. Chinese, Korean and most Japanese text is made of other lead bytes (E4-E9 ideographs,
  * EA-ED Hangul): 16 of its bytes are passed over per step, where a byte range C2-EF stopped at every character. */
 static size_t next_norm_lead(const char *t, size_t len, size_t i)
 {
 #if defined(__SSE2__)
-    const __m128i c2 = _mm_set1_epi8((char)0xC2), d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB),
-                  e0 = _mm_set1_epi8((char)0xE0), e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
-                  ef = _mm_set1_epi8((char)0xEF), f0 = _mm_set1_epi8((char)0xF0);
-    for (i = skip_ascii64(t, len, i); i + 16 <= len; i += 16) {
+    const __m128i c2 = _mm_set1_epi8((char)0xC2), cd = _mm_set1_epi8((char)0xCD), d8 = _mm_set1_epi8((char)0xD8),
+                  d9 = _mm_set1_epi8((char)0xD9), db = _mm_set1_epi8((char)0xDB), e0 = _mm_set1_epi8((char)0xE0),
+                  e1 = _mm_set1_epi8((char)0xE1), e2 = _mm_set1_epi8((char)0xE2), e3 = _mm_set1_epi8((char)0xE3),
+                  ef = _mm_set1_epi8((char)0xEF), f0 = _mm_set1_epi8((char)0xF0), f3 = _mm_set1_epi8((char)0xF3),
+                  x80 = _mm_set1_epi8((char)0x80), x81 = _mm_set1_epi8((char)0x81), x82 = _mm_set1_epi8((char)0x82),
+                  x85 = _mm_set1_epi8((char)0x85), x8f = _mm_set1_epi8((char)0x8F), x9c = _mm_set1_epi8((char)0x9C),
+                  x9e = _mm_set1_epi8((char)0x9E), x9f = _mm_set1_epi8((char)0x9F), xa0 = _mm_set1_epi8((char)0xA0);
+#define EQ(v, a) _mm_cmpeq_epi8(v, a)
+#define EQ2(v, a, b) _mm_or_si128(EQ(v, a), EQ(v, b))
+#define OR3(a, b, c) _mm_or_si128(_mm_or_si128(a, b), c)
+/* every lead norm_at can map, on its first byte alone */
+#define LEADS(v)                                                                                                                   \
+    (unsigned)_mm_movemask_epi8(                                                                                                   \
+        _mm_or_si128(OR3(EQ2(v, c2, cd), EQ2(v, d8, d9), EQ2(v, db, e0)), OR3(EQ2(v, e1, e2), EQ2(v, e3, ef), EQ2(v, f0, f3))))
+    /* the leads, with the second byte (w: the bytes one further) where most sequences of the lead map to nothing:
+       CD 8F, D8 9C (Arabic letters are D8-D9 xx), E1 81 / 82 / 85 / 9E / 9F / A0 (Vietnamese, Georgian, Ethiopic and most of
+       Myanmar, Khmer, Mongolian are other E1 xx),
+       E3 80 / 85 (kana are E3 81-83), F3 A0; a lead the filter passes is still decided by norm_at */
+#define LEADS2(v, w)                                                                                                               \
+    (unsigned)_mm_movemask_epi8(                                                                                                   \
+        _mm_or_si128(OR3(EQ2(v, c2, d9), EQ2(v, db, e0), OR3(EQ(v, e2), EQ2(v, ef, f0), _mm_and_si128(EQ(v, cd), EQ(w, x8f)))),    \
+                     OR3(_mm_and_si128(EQ(v, d8), EQ(w, x9c)),                                                                     \
+                         _mm_and_si128(EQ(v, e1), OR3(EQ2(w, x81, x82), EQ2(w, x85, x9e), EQ2(w, x9f, xa0))),                      \
+                         _mm_or_si128(_mm_and_si128(EQ(v, e3), EQ2(w, x80, x85)), _mm_and_si128(EQ(v, f3), EQ(w, xa0))))))
+    for (i = skip_ascii64(t, len, i); i + 17 <= len; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         if (_mm_movemask_epi8(v) == 0) {
             i = skip_ascii64(t, len, i + 16) - 16; /* ASCII: on 64 bytes a step */
             continue;
         }
-#define LEADS(v)                                                                                                                   \
-    (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, d9)),              \
-                                                          _mm_or_si128(_mm_cmpeq_epi8(v, db), _mm_cmpeq_epi8(v, e0))),             \
-                                             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3)),              \
-                                                          _mm_or_si128(_mm_cmpeq_epi8(v, ef), _mm_cmpeq_epi8(v, f0)))))
-        unsigned k = LEADS(v);
+        unsigned k = LEADS2(v, _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1)));
         if (k != 0)
             return i + (size_t)__builtin_ctz(k);
     }
@@ -579,12 +718,14 @@ static size_t next_norm_lead(const char *t, size_t len, size_t i)
         return k != 0 ? b + (size_t)__builtin_ctz(k) : len;
     }
 #undef LEADS
+#undef LEADS2
+#undef OR3
+#undef EQ2
+#undef EQ
 #endif
-    for (; i < len; i++) {
-        unsigned char b = U(t[i]);
-        if (b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xE0 || b == 0xE2 || b == 0xE3 || b == 0xEF || b == 0xF0)
+    for (; i < len; i++)
+        if (norm_lead(U(t[i])))
             return i;
-    }
     return len;
 }
 
@@ -595,8 +736,8 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
 {
     unsigned s = 0;
     const unsigned all = POL__SCRIPT_CJK | POL__SCRIPT_CYRILLIC | POL__SCRIPT_ARABIC | POL__SCRIPT_DEVANAGARI | POL__SCRIPT_GREEK |
-                         POL__SCRIPT_HEBREW | POL__SCRIPT_BENGALI | POL__SCRIPT_THAI;
-    const unsigned e0_all = POL__SCRIPT_DEVANAGARI | POL__SCRIPT_BENGALI | POL__SCRIPT_THAI;
+                         POL__SCRIPT_HEBREW | POL__SCRIPT_BENGALI | POL__SCRIPT_THAI | POL__SCRIPT_WORLD;
+    const unsigned e0_all = POL__SCRIPT_DEVANAGARI | POL__SCRIPT_BENGALI | POL__SCRIPT_THAI | POL__SCRIPT_WORLD;
     size_t i = 0;
     *first_hi = len;
 #if defined(__SSE2__)
@@ -628,6 +769,8 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
             s |= POL__SCRIPT_GREEK;
         if (IN_RANGE(v, 0xD7, 0xD7))
             s |= POL__SCRIPT_HEBREW;
+        if (IN_RANGE(v, 0xD4, 0xD6) || IN_RANGE(v, 0xE1, 0xE1))
+            s |= POL__SCRIPT_WORLD;
         if ((s & e0_all) != e0_all)
             s |= e0_bits(t, len, i, (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0))));
     }
@@ -649,6 +792,8 @@ static unsigned script_bits(const char *t, size_t len, size_t *first_hi)
             s |= POL__SCRIPT_HEBREW;
         else if (b == 0xE0)
             s |= e0_bits(t, len, i, 1);
+        if ((b >= 0xD4 && b <= 0xD6) || b == 0xE1)
+            s |= POL__SCRIPT_WORLD;
     }
     return s;
 }
@@ -669,13 +814,14 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 }
 
 /* The copy from f (the first mapped code point) on; `fast` picks the next-candidate search (0: the reference's byte
- * range C2-F0, norm_at deciding at each). */
+ * range C2-F3, norm_at deciding at each). */
 static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
     url_scan_t st = {SIZE_MAX, 0};
     cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     nm->len = 0;
     nm->nshift = 0;
+    nm->decoded_hi = 0;
     if (f == len)
         return 0;
     if (len + 1 > nm->cap) {
@@ -697,19 +843,39 @@ static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, 
         size_t j = esc && fast ? next_cand(t, len, i, esc, &k, 1)
                    : esc       ? next_lead_or_esc(t, len, i, esc)
                    : fast      ? next_norm_lead(t, len, i)
-                               : pol__next_byte_in(t, len, i, 0xC2, 0xF0),
+                               : pol__next_byte_in(t, len, i, 0xC2, 0xF3),
                n;
         if (j == len)
             break;
-        unsigned char a = map_at(t, len, j, &n, &st);
+        uint32_t cp;
+        unsigned char a = map_at(t, len, j, &n, &st, &cp);
         if (a == 0) {
             i = j + 1;
             continue;
         }
         memcpy(nm->buf + o, t + run, j - run);
         o += j - run;
-        if (a != POL__NORM_DROP)
+        if (a == POL__NORM_CP) {
+            /* a character outside ASCII written as an escape: its UTF-8, every byte after the first mapped to the
+               escape's start too (a span never ends inside the escape: it holds all of it or none) */
+            char u[4];
+            size_t ul = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (ul == 2)
+                u[0] = (char)(0xC0 | cp >> 6);
+            else if (ul == 3)
+                u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            else
+                u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)), u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            u[ul - 1] = (char)(0x80 | (cp & 0x3F));
+            for (size_t b = 0; b < ul; b++) {
+                if (b > 0 && shift_push(nm, o, j) != 0)
+                    return -1;
+                nm->buf[o++] = u[b];
+            }
+            nm->decoded_hi = 1;
+        } else if (a != POL__NORM_DROP) {
             nm->buf[o++] = (char)a;
+        }
         run = i = j + n;
         if (shift_push(nm, o, i) != 0)
             return -1;
@@ -725,25 +891,36 @@ int pol__normalize(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts
     size_t f;
     *scripts = script_bits(t, len, &f);
     /* the first mapped code point: the first candidate lead where norm_at maps (every candidate byte is a lead the
-       reference visits: candidates are C2-F0), from the first non-ASCII byte on (ASCII text ends here) */
+       reference visits: candidates are C2-F3), from the first non-ASCII byte on (ASCII text ends here) */
     for (size_t n; (f = next_norm_lead(t, len, f)) < len && norm_at(t, len, f, &n) == 0;)
         f++;
     /* character references and percent-escapes: only in a text that holds an '&' or a '%' (memchr: the ASCII fast path
        stays as it was) */
     f = first_esc(t, len, f);
-    return normalize_from(nm, t, len, f, 1, esc_kinds(t, len, f));
+    int r = normalize_from(nm, t, len, f, 1, esc_kinds(t, len, f));
+    if (r == 1 && nm->decoded_hi) {
+        size_t fh;
+        *scripts |= script_bits(nm->buf, nm->len, &fh); /* `\u5f20\u4f1f`: the Chinese rules run on the name */
+    }
+    return r;
 }
 
 int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scripts)
 {
     size_t f = first_norm_ref(t, len, scripts);
     url_scan_t st = {SIZE_MAX, 0};
+    uint32_t cp;
     for (size_t i = 0, n; i < f; i++)
-        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\') && map_at(t, len, i, &n, &st) != 0) {
+        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\') && map_at(t, len, i, &n, &st, &cp) != 0) {
             f = i;
             break;
         }
-    return normalize_from(nm, t, len, f, 0, esc_kinds(t, len, f));
+    int r = normalize_from(nm, t, len, f, 0, esc_kinds(t, len, f));
+    if (r == 1 && nm->decoded_hi) {
+        size_t fh;
+        *scripts |= script_bits(nm->buf, nm->len, &fh);
+    }
+    return r;
 }
 
 /* the original offset of normalised offset p: the last shift point at or before p */

@@ -158,6 +158,21 @@ static const case_t cases[] = {
     {"TW_NATIONAL_ID", "身分證字號 A123456789", "A123456789", "身分證字號 A123456788"},
     {"TW_NATIONAL_ID", "我的身分證是F123456784，謝謝", "F123456784", "我的身分證是F323456784，謝謝"},
     {"TW_NATIONAL_ID", "Taiwan ID: B220345675", "B220345675", "B220345675"}, /* bare: no context word, none */
+    /* session 12 (values computed and checked with python-stdnum 1.18 where it has the scheme; KZ by its published
+     * weights): each was found as nothing before; the look-alike has a wrong check digit or an impossible date */
+    {"KZ_IIN", "ЖСН: 880612512342, туған жері Алматы", "880612512342", "ЖСН: 880612512343, туған жері Алматы"},
+    {"KZ_IIN", "ИИН 880612512342 указан в договоре", "880612512342", "ИИН 881312512342 указан в договоре"},
+    {"EE_PERSONAL_CODE", "isikukood 38705120259", "38705120259", "isikukood 38705120258"},
+    {"EE_PERSONAL_CODE", "asmens kodas: 38705120259", "38705120259", "asmens kodas: 78705120259"},
+    {"BG_EGN", "ЕГН 7523169263", "7523169263", "ЕГН 7523169264"},
+    {"HR_OIB", "OIB: 94050213869", "94050213869", "OIB: 94050213868"},
+    {"RO_CNP", "CNP 1981215401231", "1981215401231", "CNP 1981215401232"},
+    {"RO_CNP", "1981215401231", "1981215401231", "1981215991231"}, /* bare: a date, a county and a check digit */
+    {"GR_AMKA", "ΑΜΚΑ: 15058212349", "15058212349", "ΑΜΚΑ: 15058212348"},
+    {"CH_AHV", "AHV-Nr. 756.9876.5432.17", "756.9876.5432.17", "AHV-Nr. 756.9876.5432.18"},
+    {"CH_AHV", "numéro AVS 7569876543217", "7569876543217", "numéro AVS 7569876543218"},
+    /* session 12: the French NIR written with a space before its key (probe11) */
+    {"FR_NIR", "N° de sécurité sociale : 2850578006048 77", "2850578006048 77", "N° de sécurité sociale : 2850578006048 78"},
 };
 
 static void test_valid_invalid(void **state)

@@ -93,6 +93,27 @@ static void test_numbers_of_many_countries(void **state)
             fail_msg("not found as a phone: \"%s\"", ok[i][0]);
 }
 
+/* session 12: the trunk prefix in parentheses after a country code, and Russian / Kazakh numbers with their trunk 8 and
+ * no parentheses (probe11's and probe12's misses; each was missed before) */
+static void test_trunk_prefix_layouts(void **state)
+{
+    fx_t *f = *state;
+    static const char *const ok[][2] = {
+        {"Tel. +49 (0)30 901820", "+49 (0)30 901820"},
+        {"call +44 (0)20 7946 0018 today", "+44 (0)20 7946 0018"},
+        {"\xd0\xb7\xd0\xb2\xd0\xbe\xd0\xbd\xd0\xb8\xd1\x82\xd0\xb5 8 800 555-35-35", "8 800 555-35-35"},
+        {"\xd0\xbc\xd0\xbe\xd0\xb9 \xd0\xbd\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x80 8 777 573 3911", "8 777 573 3911"},
+        {"phone 8 912 345 67 89", "8 912 345 67 89"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
+            fail_msg("not found as a phone: \"%s\"", ok[i][0]);
+    static const char *const neg[] = {"Order 8 800 555 3535 shipped", "+49 (0)00 000000", "8 000 000 00 00"};
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        if (has_type(f, neg[i], POL_PII_PHONE_NUMBER))
+            fail_msg("false phone in \"%s\"", neg[i]);
+}
+
 static void test_look_alikes(void **state)
 {
     fx_t *f = *state;
@@ -181,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_plan_interface),
         cmocka_unit_test_setup_teardown(test_numbers_of_many_countries, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_look_alikes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_trunk_prefix_layouts, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_dates_in_context, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,7 +36,7 @@ static const double type_floor11[NT] = {0.97, 0.96, 0.99, 0.99, 0.91, 0.92, 0.91
  * 74 PII-free look-alikes). The untouched engine's score is the BLIND figure: micro F1 0.751 (P 0.979, R 0.609; PERSON
  * 0.472, LOCATION 0.370, ID 0.630, DATE 0.348, PHONE 0.943), 2 of 74 PII-free prompts with a false finding. Floors are
  * set just below the latest figure; every figure after the blind one was read while the causes were fixed. */
-static const double type_floor12[NT] = {0.99, 0.93, 0.99, 0.99, 0.46, 0.36, 0.62, 0.34, 0.99};
+static const double type_floor12[NT] = {0.99, 0.95, 0.99, 0.99, 0.73, 0.36, 0.77, 0.93, 0.99};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -181,7 +181,7 @@ static void test_probe11_floors(void **state)
 static void test_probe12_floors(void **state)
 {
     (void)state;
-    run_probe("probe12.jsonl", type_floor12, 0.74, 3);
+    run_probe("probe12.jsonl", type_floor12, 0.855, 3);
 }
 
 int main(void)
