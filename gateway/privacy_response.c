@@ -384,8 +384,8 @@ int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len
 
 typedef struct st_restore_ctx_t {
     pol_pii_session_t *session;
-    gw_privacy_output_t *scan; /* NULL: restore only */
-    int output_mode;           /* GW_OUTPUT_* of the request */
+    gw_privacy_output_t *scan;     /* NULL: restore only */
+    int output_mode;               /* GW_OUTPUT_* of the request */
     const char *const *media_urls; /* the adapter's output_media_urls: links to generated files, restored only */
 } restore_ctx_t;
 
