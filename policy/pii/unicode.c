@@ -453,8 +453,49 @@ static int in_url(const char *t, size_t len, size_t i, url_scan_t *st)
     return st->url;
 }
 
-/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%' or '\\'), *n its length; POL__NORM_CP:
- * the UTF-8 of *cp. */
+/* The C0 controls a reader does not see inside a value: U+0000-0008, U+000E-001F and U+007F (a JSON string writes
+ * them as `\u0000`-`\u001f`; `jane.doe\u0000@example.com` is the address to a model). Tab, line feed, vertical tab,
+ * form feed and carriage return are whitespace and stay. */
+static inline int ctl_byte(unsigned char b)
+{
+    return (b < 0x20 && (b < 0x09 || b > 0x0D)) || b == 0x7F;
+}
+
+#if defined(__SSE2__)
+/* 0xFF at each ctl_byte of the 16 bytes at p */
+static inline __m128i ctl16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), w = _mm_sub_epi8(v, _mm_set1_epi8(0x09));
+    __m128i c0 = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v); /* <= 0x1F */
+    __m128i ws = _mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(0x04)), w); /* 0x09-0x0D */
+    return _mm_or_si128(_mm_andnot_si128(ws, c0), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+}
+#endif
+
+/* Position of the first ctl_byte at or after i, or len: 64 bytes a step (SSE2, one branch per step), about the cost of
+ * one memchr */
+static size_t next_ctl(const char *t, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+    for (; i + 64 <= len; i += 64)
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl16(t + i), ctl16(t + i + 16)),
+                                           _mm_or_si128(ctl16(t + i + 32), ctl16(t + i + 48)))) != 0)
+            break; /* found below, 16 bytes a step */
+    for (; i + 16 <= len; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(ctl16(t + i));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < len; i++)
+        if (ctl_byte(U(t[i])))
+            return i;
+    return len;
+}
+
+/* What the normalisation writes for the candidate at t[i] (a lead byte, '&', '%', '\\' or a C0 control), *n its
+ * length: a C0 control is left out, except the information separators U+001C-001F, which separate (a space);
+ * POL__NORM_CP: the UTF-8 of *cp. */
 static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *n, url_scan_t *st, uint32_t *cp)
 {
     if (t[i] == '%') {
@@ -463,6 +504,8 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
             return *n = 1, 0;
         return a;
     }
+    if (ctl_byte(U(t[i])))
+        return *n = 1, U(t[i]) >= 0x1C && U(t[i]) <= 0x1F ? ' ' : POL__NORM_DROP;
     return t[i] == '&' ? ent_at(t, len, i, n, cp) : t[i] == '\\' ? bsl_at(t, len, i, n, cp) : norm_at(t, len, i, n);
 }
 
@@ -470,6 +513,7 @@ static inline unsigned char map_at(const char *t, size_t len, size_t i, size_t *
 #define ESC_AMP 1
 #define ESC_PCT 2
 #define ESC_BSL 4
+#define ESC_CTL 8
 
 /* Position of the first byte at or after i that can start a mapped code point (C2-F3), a character reference ('&',
  * esc & ESC_AMP) or a percent-escape ('%', esc & ESC_PCT), or len: one byte a step (texts with an '&' or a '%' only). */
@@ -478,7 +522,7 @@ static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
     for (; i < len; i++) {
         unsigned char b = U(t[i]);
         if ((b == '&' && (esc & ESC_AMP)) || (b == '%' && (esc & ESC_PCT)) || (b == '\\' && (esc & ESC_BSL)) ||
-            (b >= 0xC2 && b <= 0xF3))
+            (ctl_byte(b) && (esc & ESC_CTL)) || (b >= 0xC2 && b <= 0xF3))
             return i;
     }
     return len;
@@ -487,17 +531,18 @@ static size_t next_lead_or_esc(const char *t, size_t len, size_t i, int esc)
 /* The escape kinds of t[from, len) */
 static int esc_kinds(const char *t, size_t len, size_t from)
 {
-    return from >= len ? 0
-                       : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
-                             (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0) |
-                             (memchr(t + from, '\\', len - from) != NULL ? ESC_BSL : 0);
+    return from >= len
+               ? 0
+               : (memchr(t + from, '&', len - from) != NULL ? ESC_AMP : 0) |
+                     (memchr(t + from, '%', len - from) != NULL ? ESC_PCT : 0) |
+                     (memchr(t + from, '\\', len - from) != NULL ? ESC_BSL : 0) | (next_ctl(t, len, from) < len ? ESC_CTL : 0);
 }
 
 /* The next candidate of the fast copy in a text with escapes: the nearest of the next '&' / '%' (memchr) and the next
  * lead of a mapped code point (next_norm_lead, SSE2), each remembered until passed, so a text with escapes is not
  * walked byte by byte (a '%' of "50%" or "%d" in a prompt cost a byte loop over the rest of its text) */
 typedef struct {
-    size_t amp, pct, bsl, lead;
+    size_t amp, pct, bsl, ctl, lead;
 } cand_cursor_t;
 
 static size_t next_norm_lead(const char *t, size_t len, size_t i);
@@ -518,6 +563,8 @@ static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_curso
         const char *p = i < len ? memchr(t + i, '\\', len - i) : NULL;
         k->bsl = p != NULL ? (size_t)(p - t) : len;
     }
+    if ((esc & ESC_CTL) && (k->ctl == SIZE_MAX || k->ctl < i))
+        k->ctl = next_ctl(t, len, i);
     size_t j = leads ? k->lead : len;
     if ((esc & ESC_AMP) && k->amp < j)
         j = k->amp;
@@ -525,6 +572,8 @@ static size_t next_cand(const char *t, size_t len, size_t i, int esc, cand_curso
         j = k->pct;
     if ((esc & ESC_BSL) && k->bsl < j)
         j = k->bsl;
+    if ((esc & ESC_CTL) && k->ctl < j)
+        j = k->ctl;
     return j;
 }
 
@@ -535,7 +584,7 @@ static size_t first_esc(const char *t, size_t len, size_t f)
     if (esc == 0)
         return f;
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     uint32_t cp;
     for (size_t i = next_cand(t, f, 0, esc, &k, 0), n; i < f; i = next_cand(t, f, i + 1, esc, &k, 0))
         if (map_at(t, len, i, &n, &st, &cp) != 0)
@@ -818,7 +867,7 @@ static int shift_push(pol__norm_t *nm, size_t np, size_t orig)
 static int normalize_from(pol__norm_t *nm, const char *t, size_t len, size_t f, int fast, int esc)
 {
     url_scan_t st = {SIZE_MAX, 0};
-    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    cand_cursor_t k = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
     nm->len = 0;
     nm->nshift = 0;
     nm->decoded_hi = 0;
@@ -911,7 +960,7 @@ int pol__normalize_ref(pol__norm_t *nm, const char *t, size_t len, unsigned *scr
     url_scan_t st = {SIZE_MAX, 0};
     uint32_t cp;
     for (size_t i = 0, n; i < f; i++)
-        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\') && map_at(t, len, i, &n, &st, &cp) != 0) {
+        if ((t[i] == '&' || t[i] == '%' || t[i] == '\\' || ctl_byte(U(t[i]))) && map_at(t, len, i, &n, &st, &cp) != 0) {
             f = i;
             break;
         }

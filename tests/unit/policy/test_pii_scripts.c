@@ -178,7 +178,7 @@ static void test_normalize_differential(void **state)
         /* session 12: default ignorables, C1 controls, keycaps, tags; near misses */
         "\xc2\x85", "\xc2\x80", "\xcd\x8f", "\xcd\x8e", "\xd8\x9c", "\xe1\x85\x9f", "\xe1\xba\xbf", "\xe1\xa0\x8e", "\xe2\x83\xa3",
         "\xe3\x85\xa4", "\xe3\x81\x82", "\xef\xb8\x8f", "\xef\xbe\xa0", "\xf0\x9b\xb2\xa0", "\xf0\x9d\x85\xb3", "\xf3\xa0\x81\x81",
-        "\xf3\xa0\x80", "\xf3\xa1\x80\x80"};
+        "\xf3\xa0\x80", "\xf3\xa1\x80\x80", "\x01", "\x1b", "\x1f", "\x7f", "\t", "\n", "\r"};
     uint64_t r = 0x853c49e6748fea9bull;
     pol__norm_t a = {0}, b = {0};
     char text[128];
@@ -1034,6 +1034,49 @@ static void test_default_ignorables_and_tags(void **state)
     assert_int_equal(pol__norm_selftest(), 0);
 }
 
+/* session 12: C0 controls inside a value (a JSON string's `\u0000`-`\u001f`) are left out of the copy, the information
+ * separators read as a space; whitespace controls stay. Every positive here was missed before. */
+static void test_c0_controls(void **state)
+{
+    fx_t *f = *state;
+    /* NUL is written with its length: these texts are not C strings */
+    static const char mail[] = "jane.doe\x00@example.com", card[] = "4111\x1b 1111 1111 1111",
+                      iban[] = "DE89 3704\x7f 0044 0532 0130 00";
+    char text[128];
+    size_t l = (size_t)snprintf(text, sizeof(text), "mail ");
+    memcpy(text + l, mail, sizeof(mail) - 1);
+    memcpy(text + l + sizeof(mail) - 1, " now", 5);
+    const pol_pii_entity_t *ents;
+    size_t n, tl = l + sizeof(mail) - 1 + 4;
+    assert_int_equal(pol_pii_scan(f->e, f->s, text, tl, &ents, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ents[0].type, POL_PII_EMAIL_ADDRESS);
+    assert_int_equal(ents[0].start, l);
+    assert_int_equal(ents[0].end, l + sizeof(mail) - 1);
+    snprintf(text, sizeof(text), "card %s declined", card);
+    assert_true(found(f, text, card, POL_PII_CREDIT_CARD));
+    snprintf(text, sizeof(text), "IBAN %s thanks", iban);
+    assert_true(found(f, text, iban, POL_PII_IBAN_CODE));
+    /* the copy: SOH and DEL left out, the unit separator a space, tab and newline kept */
+    pol__norm_t nm = {0};
+    unsigned scripts;
+    const char *t = "a\x01"
+                    "b\x1f"
+                    "c\td\ne\x7f"
+                    "f";
+    assert_int_equal(pol__normalize(&nm, t, strlen(t), &scripts), 1);
+    assert_int_equal(nm.len, strlen("ab c\td\nef"));
+    assert_memory_equal(nm.buf, "ab c\td\nef", nm.len);
+    free(nm.buf);
+    free(nm.shift);
+    /* text with only whitespace controls: no copy; a terminal log with ANSI colours: nothing found */
+    const char *u = "line one\n\tline two\r\n";
+    assert_int_equal(pol__normalize(&nm, u, strlen(u), &scripts), 0);
+    const char *ansi = "\x1b[32mPASS\x1b[0m 12 tests in 0.42s, build 2024.11.3";
+    assert_int_equal(pol_pii_scan(f->e, f->s, ansi, strlen(ansi), &ents, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 /* session 10: an order, invoice or waybill number in 20 languages, with the number label before it ("numer zamówienia",
  * "Número de pedido", "注文番号"): 16 of these were phone numbers before (inflected and compound forms, languages without
  * a negative word, a supporting word such as "número" outweighing the label, "番号" read as "号") */
@@ -1783,6 +1826,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backslash_escapes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_math_alphanumerics, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_default_ignorables_and_tags, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_c0_controls, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_numbers_many_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_more_languages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_uk_ru_types, fx_setup, fx_teardown),
