@@ -25,6 +25,7 @@
 # With AIGW_CG_THREADS=1 each thread gets its own output (TMP/MODE/cg.out-NN; the event loop is the worker's
 # thread, told apart by gw_proxy_on_req in its annotation) and the per-thread instructions are printed.
 # Env:   AIGW_CG_REQUESTS (default 300), AIGW_CG_WARM (default 50), AIGW_CG_MODES (default "bare off on"; or "all"),
+#        AIGW_CG_EXTRA (JSON members appended to the config of every mode but bare, e.g. ',"log_bodies":"none"'),
 #        AIGW_BENCH_KEEP=1 keeps the callgrind outputs (callgrind_annotate TMP/MODE/cg.out*)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,6 +69,7 @@ run() {
   [ "$mode" = on ] || [ "$mode" = all ] && extra="$extra"',"credits":{"default_grant":1000000000000000}'
   # "all": bench/run.sh's aigw-all target (tokenize, encrypted call log with scrubbed bodies, metering)
   [ "$mode" = all ] && extra="$extra"',"pii":{"default_action":"tokenize"},"log_bodies":"scrubbed"'
+  [ "$mode" != bare ] && extra="$extra${AIGW_CG_EXTRA:-}"
   PORT=$((20000 + RANDOM % 40000))
   cat >"$dir/aigw.json" <<EOF
 {"listen":[{"host":"127.0.0.1","port":$PORT}],"workers":1,"clients":[{"name":"bench","key":"bench-client-key"}],

@@ -60,6 +60,13 @@ static const char *SQL_CALL_INS =
     " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
     " outcome, input_tokens, output_tokens, images, compute_ms)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+/* SQLite (schema version 14): the same row with where its bodies are in their segment file
+ * (store_bodies.c); request_ct / response_ct stay NULL for them */
+static const char *SQL_CALL_INS_SQLITE =
+    "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
+    " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
+    " outcome, input_tokens, output_tokens, images, compute_ms, body_seg, body_off, request_len, response_len)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 /* The same row, many at once: one binary array per column (store_calls.c, gw_store__calls_end). A
  * request id twice in one batch keeps its first row, as ON CONFLICT does for two statements. */
 static const char *SQL_CALL_MANY_PG =
@@ -170,6 +177,18 @@ dberr:
     snprintf(err, errlen, "store: %s", gw_store__db_errmsg(db));
     gw_store__tx_rollback(db);
     return -1;
+}
+
+/* The writer connection's transaction hooks (store_db.h): the call bodies of the transaction are written
+ * before its COMMIT, forgotten at a rollback (store_bodies.c). */
+static int bodies_precommit(void *ctx)
+{
+    return gw_store__bodies_flush(ctx);
+}
+
+static void bodies_discard(void *ctx)
+{
+    gw_store__bodies_discard(ctx);
 }
 
 static gw_store_db_t *open_conn(const char *driver, const char *target, char *err, size_t errlen)
@@ -301,6 +320,7 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    st->bodies.fd = -1;
     pthread_mutex_init(&st->wlock, NULL);
     pthread_mutex_init(&st->rlock, NULL);
     pthread_mutex_init(&st->qlock, NULL);
@@ -340,6 +360,16 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
     if ((st->wdb = open_conn(driver, target, err, errlen)) == NULL)
         goto fail;
     st->pg = gw_store__db_kind(st->wdb) == GW_STORE_DB_PG;
+    if (!st->pg) { /* call bodies in segment files beside the database (store_bodies.c) */
+        if (gw_store__bodies_init(st, target, err, errlen) != 0)
+            goto fail;
+        st->bodies.fd = -1;
+        if (st->bodies.on) {
+            st->wdb->precommit = bodies_precommit;
+            st->wdb->discard = bodies_discard;
+            st->wdb->hook_ctx = st;
+        }
+    }
     if (gw_store__migrate(st->wdb, gw_store__clock_us(st) /* no test clock yet: the real one */, err, errlen) != 0 ||
         apply_meta(st, err, errlen) != 0)
         goto fail;
@@ -354,7 +384,7 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         (st->pg && (st->redrows.s = gw_store__db_prepare(st->wdb, SQL_RED_MANY_PG)) == NULL) ||
         (st->pg && (st->accrows.s = gw_store__db_prepare(st->wdb, SQL_ACC_MANY_PG)) == NULL) ||
         (st->s_user_ins = gw_store__db_prepare(st->wdb, gw_store__sql_user_ins)) == NULL ||
-        (st->s_call_ins = gw_store__db_prepare(st->wdb, SQL_CALL_INS)) == NULL ||
+        (st->s_call_ins = gw_store__db_prepare(st->wdb, st->pg ? SQL_CALL_INS : SQL_CALL_INS_SQLITE)) == NULL ||
         (st->s_red_ins = gw_store__db_prepare(st->wdb, SQL_RED_INS)) == NULL ||
         (st->s_acc_ins = gw_store__db_prepare(st->wdb, SQL_ACC_INS)) == NULL ||
         (!st->pg && (st->s_call_acc_ins = gw_store__db_prepare(st->wdb, SQL_CALL_ACC_INS)) == NULL)) {
@@ -399,6 +429,7 @@ void gw_store_close(gw_store_t *st)
     gw_store__ledger_close(st->ledger);
     gw_store__db_close(st->rdb);
     gw_store__db_close(st->wdb);
+    gw_store__bodies_close(st);
     if (st->keyring != NULL)
         gw_store__cache_clear(st);
     pol_keyring_free(st->keyring);

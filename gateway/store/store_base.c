@@ -158,11 +158,21 @@ int gw_store__tx_begin(gw_store_t *st, gw_store_db_t *db)
 {
     /* IMMEDIATE: take SQLite's write lock up front instead of failing to upgrade later. */
     gw_store__db_err_reset(db); /* the errors of this transaction (gw_store__db_errclass) */
+    if (db->discard != NULL)
+        db->discard(db->hook_ctx);
     return gw_store__db_exec(db, gw_store__db_kind(db) == GW_STORE_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 int gw_store__tx_commit(gw_store_db_t *db)
 {
+    if (db->precommit != NULL && db->precommit(db->hook_ctx) != 0) {
+        /* what the rows name is not in its file: the transaction fails as a failed COMMIT does, and
+         * never counts as the record's own refusal */
+        if (db->errclass < GW_STORE_ERR_ENV)
+            db->errclass = GW_STORE_ERR_ENV;
+        db->dv_valid = 0;
+        return -1;
+    }
     int rc = gw_store__db_exec(db, "COMMIT");
     /* the data version after this commit: the next transaction's key reads are skipped when it is unchanged then
      * (store_keys.c key_epoch) */
@@ -175,6 +185,8 @@ int gw_store__tx_commit(gw_store_db_t *db)
 void gw_store__tx_rollback(gw_store_db_t *db)
 {
     db->dv_valid = 0; /* what the rolled-back transaction read or installed is not known to be there */
+    if (db->discard != NULL)
+        db->discard(db->hook_ctx);
     gw_store__db_exec(db, "ROLLBACK");
 }
 

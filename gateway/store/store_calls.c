@@ -184,8 +184,16 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
             req_ct = r->request_body != NULL ? ct : NULL;
             resp_ct = r->response_body != NULL ? ct + (req_ct != NULL ? r->request_len + POL_CRYPTO_TAG_BYTES : 0) : NULL;
         }
+        size_t req_n = req_ct != NULL ? r->request_len + POL_CRYPTO_TAG_BYTES : 0;
+        size_t resp_n = resp_ct != NULL ? r->response_len + POL_CRYPTO_TAG_BYTES : 0;
         int body_exp = r->has_images && (req_ct || resp_ct);
-        const call_val_t v[GW_STORE_CALL_COLS] = {
+        /* SQLite (schema version 14): the ciphertext goes to the segment of the call's day, written right
+         * before this transaction's COMMIT (store_bodies.c); the row says where */
+        int64_t seg = 0, off = 0;
+        int in_seg = st->bodies.on && !st->callbatch && req_n + resp_n != 0 && started >= 0; /* else in the row */
+        if (in_seg && (err = gw_store__bodies_put(st, started, ct, req_n + resp_n, &seg, &off)) != 0)
+            goto out;
+        const call_val_t v[GW_STORE_CALL_COLS + GW_STORE_CALL_BODY_COLS] = {
             ARR(r->request_id),
             TXT(user),
             TXT(r->client),
@@ -201,17 +209,21 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
             INT(r->has_images != 0),
             INT(pol_retention_expires_at(&st->ret, POL_RET_CALL_LOG, started)),
             {'i', NULL, 0, body_exp ? pol_retention_expires_at(&st->ret, POL_RET_IMAGE_PAYLOAD, started) : 0, !body_exp},
-            {'b', req_ct, r->request_len + POL_CRYPTO_TAG_BYTES, 0, req_ct == NULL},
-            {'b', resp_ct, r->response_len + POL_CRYPTO_TAG_BYTES, 0, resp_ct == NULL},
+            {'b', req_ct, req_n, 0, req_ct == NULL || in_seg},
+            {'b', resp_ct, resp_n, 0, resp_ct == NULL || in_seg},
             {'b', nonce, sizeof(nonce), 0, req_ct == NULL && resp_ct == NULL},
             TXT(r->outcome[0] != '\0' ? r->outcome : NULL),
             INT(r->input_tokens),
             INT(r->output_tokens),
             INT(r->images),
             INT(r->compute_ms),
+            {'i', NULL, 0, seg, !in_seg},
+            {'i', NULL, 0, off, !in_seg},
+            {'i', NULL, 0, (int64_t)req_n, !in_seg || req_ct == NULL},
+            {'i', NULL, 0, (int64_t)resp_n, !in_seg || resp_ct == NULL},
         };
         if ((err = st->callbatch ? rows_append(&st->callrows, v, GW_STORE_CALL_COLS)
-                                 : row_insert(st->s_call_ins, v, GW_STORE_CALL_COLS)) != 0)
+                                 : row_insert(st->s_call_ins, v, GW_STORE_CALL_COLS + (st->pg ? 0 : GW_STORE_CALL_BODY_COLS))) != 0)
             goto out;
     }
     if (pol_retention_keeps(&st->ret, POL_RET_REDACTION_LOG)) {

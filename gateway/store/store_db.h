@@ -67,6 +67,12 @@ struct st_gw_store_db_t {
      * gw_store__tx_rollback, a failed COMMIT, or when it could not be read) */
     uint32_t dv_commit;
     int dv_valid;
+    /* the writer connection's hooks (store.c): run by gw_store__tx_commit before its COMMIT (nonzero: no
+     * COMMIT, the transaction fails) and by gw_store__tx_begin / _rollback (SQLite: the call bodies of
+     * the transaction, store_bodies.c); NULL on other connections */
+    int (*precommit)(void *ctx);
+    void (*discard)(void *ctx);
+    void *hook_ctx;
 };
 struct st_gw_store_stmt_t {
     gw_store_db_t *db;

@@ -134,8 +134,12 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     gw_store__user_ref(st, user_id, ref);
     snprintf(old_grant_rid, sizeof(old_grant_rid), GW_STORE_DEFAULT_GRANT_PREFIX "%s", user_id);
     snprintf(new_grant_rid, sizeof(new_grant_rid), GW_STORE_DEFAULT_GRANT_PREFIX "%s", ref);
-    int64_t linked = 0; /* SQLite: the access entries kept beside the user's call rows (schema version 13) */
+    int64_t linked = 0;         /* SQLite: the access entries kept beside the user's call rows (schema version 13) */
+    gw_store_stmt_t *bq = NULL; /* SQLite (schema version 14): where the user's call bodies are in segment files */
     if (gw_store__tx_begin(st, st->wdb) != 0 ||
+        (st->bodies.on && ((bq = gw_store__db_prepare(st->wdb, "SELECT body_seg, body_off, request_len, response_len FROM calls"
+                                                               " WHERE user_id = ? AND body_seg IS NOT NULL")) == NULL ||
+                           gw_store__bind_text(bq, 1, user_id) != 0 || gw_store__bodies_punch_rows(st, bq) != 0)) ||
         (!st->pg && (linked = gw_store__run_sql(st->wdb,
                                                 "DELETE FROM call_access WHERE id IN (SELECT a.id FROM calls c JOIN"
                                                 " call_access a ON a.id BETWEEN c.started_at * 1024 AND c.started_at * 1024"
@@ -153,8 +157,11 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
         gw_store__run_sql(st->wdb, "DELETE FROM idempotency WHERE user_id = ?", "t", user_id) < 0 ||
         gw_store__run_sql(st->wdb, "UPDATE ledger SET request_id = ? WHERE request_id = ?", "tt", new_grant_rid, old_grant_rid) <
             0 ||
-        gw_store__tx_commit(st->wdb) != 0)
+        gw_store__tx_commit(st->wdb) != 0) {
+        gw_store__db_finalize(bq);
         goto dberr;
+    }
+    gw_store__db_finalize(bq);
     rc->access_log += linked;
     checkpoint(st);
     pthread_mutex_unlock(&st->wlock);

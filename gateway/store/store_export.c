@@ -152,10 +152,16 @@ static int add_body(json_t *o, const char *name, const pol_key_t *dk, const char
 
 static int export_calls(gw_store_t *st, emitter_t *e, const char *user_id, const pol_key_t *dk)
 {
+    /* SQLite (schema version 14): bodies written since are in their segment file (store_bodies.c), older
+     * rows hold them; both are read */
     gw_store_stmt_t *s = gw_store__db_prepare(
-        st->rdb, "SELECT request_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
-                 " cost_microcredits, notrain_decision, has_images, expires_at, request_ct, response_ct, nonce"
-                 " FROM calls WHERE user_id = ? ORDER BY started_at, request_id");
+        st->rdb, st->pg ? "SELECT request_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
+                          " cost_microcredits, notrain_decision, has_images, expires_at, request_ct, response_ct, nonce"
+                          " FROM calls WHERE user_id = ? ORDER BY started_at, request_id"
+                        : "SELECT request_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
+                          " cost_microcredits, notrain_decision, has_images, expires_at, request_ct, response_ct, nonce,"
+                          " body_seg, body_off, request_len, response_len"
+                          " FROM calls WHERE user_id = ? ORDER BY started_at, request_id");
     if (s == NULL)
         return GW_STORE_E_DB;
     gw_store__bind_text(s, 1, user_id);
@@ -182,12 +188,33 @@ static int export_calls(gw_store_t *st, emitter_t *e, const char *user_id, const
         size_t ql = 0, rl = 0, nl = 0;
         const void *q = gw_store__col_blob(s, 13, &ql), *r = gw_store__col_blob(s, 14, &rl);
         const unsigned char *nonce = gw_store__col_blob(s, 15, &nl);
+        unsigned char *seg = NULL;
+        if (!st->pg && !gw_store__col_isnull(s, 16) && err == 0) {
+            /* in the segment: the request's ciphertext, then the response's; a missing or short segment
+             * is an error, never an empty body */
+            int64_t lq = gw_store__col_isnull(s, 18) ? -1 : gw_store__col_int64(s, 18);
+            int64_t lr = gw_store__col_isnull(s, 19) ? -1 : gw_store__col_int64(s, 19);
+            size_t tot = (size_t)(lq > 0 ? lq : 0) + (size_t)(lr > 0 ? lr : 0);
+            if (lq > INT32_MAX || lr > INT32_MAX || (seg = malloc(tot ? tot : 1)) == NULL)
+                err = seg == NULL && lq <= INT32_MAX && lr <= INT32_MAX ? GW_STORE_E_NOMEM : GW_STORE_E_DB;
+            else if (gw_store__bodies_read(st->bodies.dir, gw_store__col_int64(s, 16), gw_store__col_int64(s, 17), seg, tot) != 0) {
+                gw_log(GW_LOG_ERROR, "store: export: the bodies of a call are missing from segment %lld of %s",
+                       (long long)gw_store__col_int64(s, 16), st->bodies.dir);
+                err = GW_STORE_E_DB;
+            } else {
+                q = lq >= 0 ? seg : NULL;
+                ql = lq >= 0 ? (size_t)lq : 0;
+                r = lr >= 0 ? seg + ql : NULL;
+                rl = lr >= 0 ? (size_t)lr : 0;
+            }
+        }
         if ((q || r) && (nonce == NULL || nl != 2 * POL_CRYPTO_NONCE_BYTES))
             err = GW_STORE_E_CRYPTO;
         if (err == 0)
             err = add_body(o, "request_body", dk, rid, nonce, q, ql);
         if (err == 0)
             err = add_body(o, "response_body", dk, rid, nonce ? nonce + POL_CRYPTO_NONCE_BYTES : NULL, r, rl);
+        free(seg);
         if (err == 0)
             err = emit_json(e, o, &first);
         else

@@ -252,6 +252,8 @@ typedef struct st_qitem_t {
 /* Columns of a call row (SQL_CALL_INS, SQL_CALL_MANY_PG in store.c), of a redaction row
  * (SQL_RED_INS, SQL_RED_MANY_PG) and of an access log row (SQL_ACC_INS, SQL_ACC_MANY_PG). */
 #define GW_STORE_CALL_COLS 23
+/* SQLite: the call row's columns after those, where its bodies are in their segment (schema version 14) */
+#define GW_STORE_CALL_BODY_COLS 4
 #define GW_STORE_RED_COLS 12
 #define GW_STORE_ACC_COLS 12
 
@@ -263,6 +265,19 @@ typedef struct st_gw_store_rows_t {
     gw_store_pgarr_t col[GW_STORE_CALL_COLS]; /* the first `ncols` of the table are used */
     size_t n;                                 /* rows gathered since gw_store__calls_begin */
 } gw_store_rows_t;
+
+/* Call bodies in segment files (SQLite, schema version 14; store_bodies.c). Writer (wlock) only,
+ * except `dir` and `on`, set at open. */
+typedef struct st_gw_store_bodies_t {
+    char dir[1024];     /* "<database>.bodies" */
+    int on;             /* bodies go to segments (SQLite with a database file); 0: in the rows */
+    int fd;             /* the segment last appended to, or -1 */
+    int64_t fd_seg;     /* its day */
+    unsigned char *buf; /* this transaction's sealed bodies, not written yet */
+    size_t len, cap;
+    int64_t seg, base; /* their segment, and the offset of buf[0] in it */
+    int fault;         /* tests: errno every flush fails with (0: none) */
+} gw_store_bodies_t;
 
 typedef struct st_key_entry_t {
     char *user_id; /* NULL = free slot */
@@ -278,6 +293,7 @@ struct st_gw_store_t {
     /* database */
     gw_store_db_t *wdb, *rdb;
     pthread_mutex_t wlock, rlock;
+    gw_store_bodies_t bodies; /* SQLite: call bodies in segment files (store_bodies.c) */
     gw_store_stmt_t *s_user_get, *s_user_many, *s_user_ins, *s_call_ins, *s_red_ins, *s_acc_ins;
     /* SQLite (schema version 13): an access entry as a `call_access` row beside its call row
      * (SQL_CALL_ACC_INS, store.c); NULL on PostgreSQL */
@@ -439,5 +455,42 @@ void gw_store__prefetch_journal_keys(gw_store_t *st, const gw_journal_item_t *j)
 void gw_store__write_batch(gw_store_t *st, qitem_t *items, size_t n);
 /** Deletes up to GW_STORE_PURGE_BATCH expired rows of class `c` at time `now`. @return rows deleted, or -1. */
 int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t now);
+
+/* ---- call bodies in segment files (store_bodies.c; SQLite, schema version 14) ---- */
+
+/** The segment (day number since the epoch) of a call that started at `started_us`; -1 if negative. */
+int64_t gw_store__bodies_seg_of(int64_t started_us);
+/** Sets up st->bodies for the SQLite database at `db_path`: creates `<db_path>.bodies/` (0700) and turns
+ * segments on; an in-memory or URI path leaves them off (bodies in the rows). @return 0, or -1 with a
+ * message in err. */
+int gw_store__bodies_init(gw_store_t *st, const char *db_path, char *err, size_t errlen);
+/** Closes the open segment and frees the pending buffer. */
+void gw_store__bodies_close(gw_store_t *st);
+/** Appends `n` bytes of sealed bodies of a call started at `started_us` to this transaction's pending
+ * bytes (opening its segment when the first comes); *seg and *off say where they will be. A body of
+ * another day than the pending ones flushes those first. wlock held, inside the writer's transaction.
+ * @return 0, GW_STORE_E_DB (the segment cannot be opened or written: logged), GW_STORE_E_NOMEM,
+ * GW_STORE_E_INVAL (a negative start). */
+int gw_store__bodies_put(gw_store_t *st, int64_t started_us, const void *ct, size_t n, int64_t *seg, int64_t *off);
+/** Writes the pending bytes at their offsets (one pwrite, retried while partial), then forgets them:
+ * the writer connection's pre-commit hook. @return 0, or -1 (logged; the caller must not commit). */
+int gw_store__bodies_flush(gw_store_t *st);
+/** Forgets the pending bytes (a rollback: no row names them). */
+void gw_store__bodies_discard(gw_store_t *st);
+/** Reads `n` bytes at `off` of segment `seg` in `dir` into `out`. @return 0, or -1 (missing or short
+ * segment, I/O error): the caller reports it, never returns a partial body. Any thread. */
+int gw_store__bodies_read(const char *dir, int64_t seg, int64_t off, void *out, size_t n);
+/** Removes `len` bytes at `off` of segment `seg` from the file: a hole punched (FALLOC_FL_PUNCH_HOLE |
+ * KEEP_SIZE), or zeros written where the file system cannot. A missing segment is not an error.
+ * @return 0, or -1 (errno). */
+int gw_store__bodies_punch(const char *dir, int64_t seg, int64_t off, int64_t len);
+/** Steps `s`, a query returning (body_seg, body_off, request_len, response_len) rows, to its end and
+ * punches every body it names (rows with a NULL body_seg are skipped); resets `s`. @return 0, or -1
+ * (a query error, or a body that could not be removed: logged). */
+int gw_store__bodies_punch_rows(gw_store_t *st, gw_store_stmt_t *s);
+/** Unlinks every segment whose calls have all expired at `now_us` and whose rows are gone (no call row
+ * expires before the end of its day + the call log's TTL). Writer connection, outside a transaction,
+ * wlock held. @return 0, or -1 (an error, logged; the next purge tries again). */
+int gw_store__bodies_unlink_expired(gw_store_t *st, int64_t now_us);
 
 #endif

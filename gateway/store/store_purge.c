@@ -36,7 +36,8 @@ static const char *purge_sql(int pg, pol_retention_class_t c)
         "DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100)",
         "DELETE FROM redactions WHERE id IN (SELECT id FROM redactions WHERE expires_at < ? LIMIT 100)",
         "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log WHERE expires_at < ? LIMIT 100)",
-        ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
+        ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL, body_seg = NULL,"
+         " body_off = NULL, request_len = NULL, response_len = NULL WHERE request_id IN"
          " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100)"),
     };
     static const char *pq[POL_RET_NCLASSES] = {
@@ -92,6 +93,21 @@ int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t no
                               "i", now) < 0
                 ? -1
                 : 0;
+    if (n == 0 && st->bodies.on && (c == POL_RET_CALL_LOG || c == POL_RET_IMAGE_PAYLOAD)) {
+        /* SQLite (schema version 14): the bodies of these rows leave their segment files first (the same
+         * sub-select as the statement below, in this transaction: the same rows). A commit that fails
+         * after this has removed bodies that were due anyway; their rows go at the next purge. */
+        gw_store_stmt_t *q = gw_store__db_prepare(
+            st->wdb, c == POL_RET_CALL_LOG ? "SELECT body_seg, body_off, request_len, response_len FROM calls WHERE request_id IN"
+                                             " (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100)"
+                                           : "SELECT body_seg, body_off, request_len, response_len FROM calls WHERE request_id IN"
+                                             " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100)");
+        if (q != NULL)
+            gw_store__bind_int64(q, 1, now);
+        if (q == NULL || gw_store__bodies_punch_rows(st, q) != 0)
+            n = -1;
+        gw_store__db_finalize(q);
+    }
     if (n == 0)
         n = gw_store__run_sql(st->wdb, purge_sql(st->pg, c), "i", now);
     if (!st->pg && c == POL_RET_ACCESS_LOG && n >= 0 && n < GW_STORE_PURGE_BATCH) {
@@ -107,6 +123,9 @@ int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t no
         gw_store__tx_rollback(st->wdb);
         return -1;
     }
+    /* the segments whose calls are all gone, once this class has caught up */
+    if (st->bodies.on && c == POL_RET_CALL_LOG && n < GW_STORE_PURGE_BATCH)
+        (void)gw_store__bodies_unlink_expired(st, now);
     uint64_t dt = (uint64_t)(gw_store__mono_now_us() - t0);
     pthread_mutex_lock(&st->qlock);
     st->stats.purged[c] += (uint64_t)n;

@@ -245,6 +245,20 @@ typedef struct st_migration_t {
     "CREATE TABLE call_access(id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, method TEXT NOT NULL, bytes_in BIGINT NOT NULL,"   \
     " bytes_out BIGINT NOT NULL, client_ip TEXT, duration_us BIGINT NOT NULL, upstream_us BIGINT NOT NULL);"
 
+/* 14 (issue 12, session 12), SQLite only: a call's sealed bodies go to an append-only segment file
+ * beside the database (`<database>.bodies/<day>.seg`, day = started_at / 86400 s; store_bodies.c,
+ * docs/internals/store.md "Call bodies in segment files"), the row keeps where: the segment, the
+ * offset of the request's ciphertext, and the two ciphertext lengths (NULL: that body is absent);
+ * the response's ciphertext follows the request's. request_ct / response_ct stay for the rows
+ * written before (both forms are read). The bodies were 2 of a call row's 3 B-tree pages (1 KiB
+ * pages) and half the bytes the checkpointer copied and synced (docs/BENCHMARKS.md "Issue 12,
+ * session 12"). PostgreSQL keeps the bodies in the rows: its instances may run on other hosts. */
+#define BODIES_V14_SQLITE                                                                                                          \
+    "ALTER TABLE calls ADD COLUMN body_seg BIGINT;"                                                                                \
+    "ALTER TABLE calls ADD COLUMN body_off BIGINT;"                                                                                \
+    "ALTER TABLE calls ADD COLUMN request_len BIGINT;"                                                                             \
+    "ALTER TABLE calls ADD COLUMN response_len BIGINT;"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -301,6 +315,7 @@ static const migration_t migrations[] = {
     {11, KEYED_V11_SQLITE, ""},
     {12, "", PG_V12},
     {13, CALL_ACCESS_V13_SQLITE, ""},
+    {14, BODIES_V14_SQLITE, ""},
 };
 
 int gw_store__schema_version(void)

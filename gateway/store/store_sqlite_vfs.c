@@ -28,11 +28,17 @@
  */
 #include "gateway/store/store_db.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define GW_WALBUF_NAME "aigw-walbuf"
 /* bytes per write: SQLite's unix VFS writes at most 0x1ffff bytes per call (os_unix.c seekAndWrite
@@ -57,6 +63,8 @@ struct st_walbuf_t {
     size_t len;
     sqlite3_int64 off;
     int commit_next; /* the next write is the page of a commit frame: flush after it */
+    char *bodies;    /* -wal file: its database's call-body segments, "<database>.bodies" (NULL: none known) */
+    time_t synced;   /* -wal file: when its segments were last synced (0: never) */
 };
 
 static sqlite3_vfs *g_real;
@@ -94,6 +102,8 @@ static int wb_close(sqlite3_file *p)
     int rc2 = f->real->xClose(p);
     free(f->buf);
     f->buf = NULL;
+    free(f->bodies);
+    f->bodies = NULL;
     return rc != SQLITE_OK ? rc : rc2;
 }
 
@@ -147,10 +157,49 @@ static int wb_truncate(sqlite3_file *p, sqlite3_int64 size)
     return rc != SQLITE_OK ? rc : f->real->xTruncate(p, size);
 }
 
+/*
+ * Call bodies (schema version 14, store_bodies.c): a call row in the WAL names bytes of a segment file
+ * written before its COMMIT, not synced. SQLite syncs a -wal file before every checkpoint copies it
+ * into the database (synchronous=NORMAL; and at each commit with FULL), which is when such rows could
+ * become durable: the segments written since the last sync are synced first (fdatasync of every
+ * segment modified since 2 s before that sync began; a segment another process appends to is synced
+ * too, the page cache being shared). A failure fails the -wal sync, so the checkpoint fails and is
+ * retried; nothing is copied meanwhile.
+ */
+static int sync_bodies(walbuf_t *f)
+{
+    if (f->bodies == NULL)
+        return SQLITE_OK;
+    time_t start = time(NULL);
+    DIR *d = opendir(f->bodies);
+    if (d == NULL)
+        return errno == ENOENT ? SQLITE_OK : SQLITE_IOERR_FSYNC;
+    int rc = SQLITE_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && rc == SQLITE_OK) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".seg") != 0)
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            continue; /* unlinked meanwhile (a purge) */
+        struct stat sb;
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (f->synced == 0 || sb.st_mtime >= f->synced - 2) && fdatasync(fd) != 0)
+            rc = SQLITE_IOERR_FSYNC;
+        close(fd);
+    }
+    closedir(d);
+    if (rc == SQLITE_OK)
+        f->synced = start;
+    return rc;
+}
+
 static int wb_sync(sqlite3_file *p, int flags)
 {
     walbuf_t *f = state_of(p);
     int rc = wb_flush(f);
+    if (rc == SQLITE_OK && f->is_wal)
+        rc = sync_bodies(f);
     return rc != SQLITE_OK ? rc : f->real->xSync(p, flags);
 }
 
@@ -269,6 +318,12 @@ static int wb_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *p, int
     p->pMethods = ours;
     if ((flags & SQLITE_OPEN_WAL) != 0 && name != NULL) {
         f->is_wal = 1;
+        /* "<database>-wal": its database's call-body segments are in "<database>.bodies" */
+        size_t n = strlen(name);
+        if (n > 4 && strcmp(name + n - 4, "-wal") == 0 && (f->bodies = malloc(n + 4)) != NULL) {
+            memcpy(f->bodies, name, n - 4);
+            memcpy(f->bodies + n - 4, ".bodies", 8);
+        }
         sqlite3_file *db = sqlite3_database_file_object(name);
         if (db != NULL && is_ours(db->pMethods)) {
             f->db = state_of(db);

@@ -89,8 +89,10 @@ function exportUser(gw, user) {
   return adminRequest(gw, 'GET', `/users/${encodeURIComponent(user)}/export`, ADMIN_TOKENS.privacy);
 }
 
+// The database's files, and its call-body segment files (schema version 14: FILE.bodies/DAY.seg).
 function dbFiles(db) {
-  return [db, `${db}-wal`, `${db}-shm`].filter((f) => fs.existsSync(f));
+  const segs = fs.existsSync(`${db}.bodies`) ? fs.readdirSync(`${db}.bodies`).map((f) => path.join(`${db}.bodies`, f)) : [];
+  return [db, `${db}-wal`, `${db}-shm`, ...segs].filter((f) => fs.existsSync(f));
 }
 
 function assertNoSecrets(file) {
@@ -115,7 +117,8 @@ describe('no plaintext at rest', () => {
         await piiTraffic(gw, 'user-plain');
         await waitCalls(data.db, 'user-plain', 3);
         // The records are really there, with bodies (else the search below would prove nothing).
-        const rows = sqlite(data.db, "SELECT length(request_ct) AS q, length(response_ct) AS r FROM calls WHERE user_id = 'user-plain'");
+        const rows = sqlite(data.db, 'SELECT COALESCE(length(request_ct), request_len) AS q, COALESCE(length(response_ct), response_len)' +
+          " AS r FROM calls WHERE user_id = 'user-plain'");
         assert.equal(rows.length, 3);
         for (const r of rows) assert.ok(r.q > PROMPT.length / 2 && r.r > 0, `encrypted bodies stored: ${JSON.stringify(r)}`);
         assert.ok(sqlite(data.db, "SELECT COUNT(*) AS n FROM redactions WHERE user_id = 'user-plain'")[0].n >= 11);
@@ -352,8 +355,9 @@ describe('retention: aigw purge and image payloads', () => {
     });
     const bodiesOf = async (user) => {
       await waitCalls(data.db, user, 1);
-      return sqlite(data.db, `SELECT has_images, request_ct IS NULL AS noq, response_ct IS NULL AS nor, nonce IS NULL AS non
-        FROM calls WHERE user_id = '${user}'`)[0];
+      // in the row, or (schema version 14) in a segment file: request_len / response_len say it is there
+      return sqlite(data.db, `SELECT has_images, request_ct IS NULL AND request_len IS NULL AS noq,
+        response_ct IS NULL AND response_len IS NULL AS nor, nonce IS NULL AS non FROM calls WHERE user_id = '${user}'`)[0];
     };
 
     test('text-only call keeps its bodies (control)', async () => {
@@ -396,6 +400,9 @@ describe('erasure', () => {
       fs.rmSync(backup, { force: true });
       fs.copyFileSync(data.db, backup);
       if (fs.existsSync(`${data.db}-wal`)) fs.copyFileSync(`${data.db}-wal`, `${backup}-wal`);
+      // the call bodies (schema version 14: segment files beside the database; docs/deploy.md "Backups")
+      fs.rmSync(`${backup}.bodies`, { recursive: true, force: true });
+      fs.cpSync(`${data.db}.bodies`, `${backup}.bodies`, { recursive: true });
       // The copy is a working database: with the current master key it still reads (backups
       // taken before an erasure stay readable until the key is rotated; docs/internals/store.md).
       const copyCfg = writeConfig(path.join(data.dir, 'copy.json'), merge(gw.config, { store: { path: backup } }));
@@ -461,6 +468,8 @@ describe('erasure', () => {
     const forged = path.join(data.dir, 'forged.db');
     fs.rmSync(forged, { force: true });
     sqlite(backup, `VACUUM INTO '${forged}'`);
+    fs.rmSync(`${forged}.bodies`, { recursive: true, force: true });
+    fs.cpSync(`${backup}.bodies`, `${forged}.bodies`, { recursive: true });
     sqlite(forged, `UPDATE meta SET value = '${newId}' WHERE key = 'master_key_id'`);
     const forgedCfg = writeConfig(path.join(data.dir, 'forged.json'), merge(copyNew, { store: { path: forged } }));
     const ex = aigwCli(['user', 'export', U, '--config', forgedCfg]);

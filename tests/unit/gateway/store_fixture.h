@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -260,6 +261,97 @@ static inline int file_contains(const char *path, const char *needle)
     int found = b.len > 0 && memmem(b.base, b.len, needle, strlen(needle)) != NULL;
     gw_buf_free(&b);
     return found;
+}
+
+/* 1 if `needle` (n bytes) is in the file at `path`; 0 if not or the file cannot be read. */
+static inline int file_contains_bytes(const char *path, const void *needle, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    gw_buf_t b = GW_BUF_INIT;
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        gw_buf_append(&b, chunk, k);
+    fclose(f);
+    int found = b.len > 0 && n > 0 && memmem(b.base, b.len, needle, n) != NULL;
+    gw_buf_free(&b);
+    return found;
+}
+
+/* SQLite: the call-body segment files beside the database (schema version 14, store_bodies.c): 1 if any of
+ * them holds `needle` (n bytes); *files = how many segment files there are (NULL: not asked). */
+static inline int segments_contain(fx_t *fx, const void *needle, size_t n, int *files)
+{
+    char dir[400], path[700];
+    snprintf(dir, sizeof(dir), "%s.bodies", fx->db);
+    int found = 0, k = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strstr(e->d_name, ".seg") == NULL)
+            continue;
+        k++;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        found |= file_contains_bytes(path, needle, n);
+    }
+    if (d != NULL)
+        closedir(d);
+    if (files != NULL)
+        *files = k;
+    return found;
+}
+
+/* A call's stored ciphertext, wherever it is (in the row, or since schema version 14 on SQLite in its
+ * segment file): *req / *resp are malloc'ed copies (NULL: no such body), lengths in *reqlen / *resplen.
+ * Fails the test if the row is missing or its segment cannot be read. */
+static inline void fx_call_ct(fx_t *fx, const char *rid, unsigned char **req, size_t *reqlen, unsigned char **resp, size_t *resplen)
+{
+    gw_store_db_t *db = raw_open(fx);
+    gw_store_stmt_t *s = gw_store__db_prepare(
+        db, use_pg
+                ? "SELECT request_ct, response_ct FROM calls WHERE request_id = ?"
+                : "SELECT request_ct, response_ct, body_seg, body_off, request_len, response_len FROM calls WHERE request_id = ?");
+    assert_non_null(s);
+    gw_store__bind_text(s, 1, rid);
+    assert_int_equal(gw_store__step(s), 1);
+    *req = *resp = NULL;
+    *reqlen = *resplen = 0;
+    if (!use_pg && !gw_store__col_isnull(s, 2)) {
+        char path[700];
+        snprintf(path, sizeof(path), "%s.bodies/%lld.seg", fx->db, (long long)gw_store__col_int64(s, 2));
+        int64_t off = gw_store__col_int64(s, 3);
+        int64_t lens[2] = {gw_store__col_isnull(s, 4) ? -1 : gw_store__col_int64(s, 4),
+                           gw_store__col_isnull(s, 5) ? -1 : gw_store__col_int64(s, 5)};
+        unsigned char **outs[2] = {req, resp};
+        size_t *outl[2] = {reqlen, resplen};
+        int fd = open(path, O_RDONLY);
+        assert_true(fd >= 0);
+        for (int c = 0; c < 2; c++) {
+            if (lens[c] < 0)
+                continue;
+            *outs[c] = malloc((size_t)lens[c] + 1);
+            assert_int_equal(pread(fd, *outs[c], (size_t)lens[c], (off_t)off), lens[c]);
+            *outl[c] = (size_t)lens[c];
+            off += lens[c];
+        }
+        close(fd);
+    } else {
+        for (int c = 0; c < 2; c++) {
+            size_t n = 0;
+            const void *p = gw_store__col_blob(s, c, &n);
+            if (p == NULL)
+                continue;
+            unsigned char *cp = malloc(n + 1);
+            memcpy(cp, p, n);
+            *(c == 0 ? req : resp) = cp;
+            *(c == 0 ? reqlen : resplen) = n;
+        }
+    }
+    gw_store__reset(s);
+    gw_store__db_finalize(s);
+    gw_store__db_close(db);
 }
 
 /* ---- groups ---- */

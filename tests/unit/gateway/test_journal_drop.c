@@ -24,6 +24,7 @@
 #include <time.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -386,11 +387,12 @@ static void test_full_database_kept(void **state)
     reserve(st, "dee", "d1", 4 * PRICE);
     gw_store_stats_t s0 = stats(st);
     gw_call_rec_t *r = ts_call_rec("d1", "dee");
-    free(r->request_body);
-    r->request_len = 64 * 1024; /* sealed: 64 KiB of ciphertext, overflow pages */
-    r->request_body = malloc(r->request_len);
-    assert_non_null(r->request_body);
-    memset(r->request_body, 'x', r->request_len);
+    /* 64 KiB in the row itself, overflow pages (the bodies are in a segment file since schema version 14) */
+    free(r->model);
+    r->model = malloc(64 * 1024);
+    assert_non_null(r->model);
+    memset(r->model, 'x', 64 * 1024 - 1);
+    r->model[64 * 1024 - 1] = '\0';
     writer_max_pages(st, 0);
     done_t *f = &fx->d[0];
     assert_int_equal(gw_store_finish_async(st, r, "dee", "d1", 1, 1500, on_done, f), 0);
@@ -407,6 +409,40 @@ static void test_full_database_kept(void **state)
     assert_balanced(fx, "dee");
 }
 
+/* SQLite (schema version 14): the call's bodies cannot be written to their segment file (a full disk,
+ * injected: every flush fails with ENOSPC). A store failure like a failed COMMIT: the record is kept and
+ * retried (never dropped, never committed without its bodies), new calls are refused, and once the
+ * segment takes bytes again the record is committed with its bodies readable. */
+static void test_segment_write_failure_kept(void **state)
+{
+    fx_t *fx = *state;
+    gw_store_t *st = fx->st;
+    assert_int_equal(gw_store_grant(st, "fay", 10 * PRICE, NULL, NULL), 0);
+    reserve(st, "fay", "f1", 4 * PRICE);
+    gw_store_stats_t s0 = stats(st);
+    pthread_mutex_lock(&st->wlock);
+    assert_true(st->bodies.on);
+    st->bodies.fault = ENOSPC;
+    pthread_mutex_unlock(&st->wlock);
+    done_t *f = &fx->d[0];
+    assert_int_equal(gw_store_finish_async(st, ts_call_rec("f1", "fay"), "fay", "f1", 1, 1500, on_done, f), 0);
+    wait_attempts(st, s0.finish_failures + 2 * GW_STORE_DROP_AFTER);
+    assert_int_equal(is_done(f), 0); /* held */
+    assert_int_equal(gw_store_unavailable(st), 1);
+    assert_int_equal(stats(st).write_failures, s0.write_failures);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "f1"), 0);
+    pthread_mutex_lock(&st->wlock);
+    st->bodies.fault = 0;
+    pthread_mutex_unlock(&st->wlock);
+    wait_done(f, 20);
+    assert_int_equal(f->rc, 0);
+    assert_int_equal(
+        raw_int(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ? AND body_seg IS NOT NULL AND request_ct IS NULL", "f1"), 1);
+    assert_int_equal(balance_row(fx, "fay"), 10 * PRICE - 1500);
+    assert_balanced(fx, "fay");
+    wait_available(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_record_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_call_row_refused_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_database_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_segment_write_failure_kept, setup, teardown),
     };
     return cmocka_run_group_tests_name("journal/drop (sqlite)", tests, NULL, NULL);
 }

@@ -120,12 +120,17 @@ static void test_erasure(void **state)
         memcpy(wrapped, p, n);
         gw_store__reset(s);
         gw_store__db_finalize(s);
-        s = gw_store__db_prepare(db, "SELECT request_ct, nonce FROM calls WHERE request_id = 'a1'");
-        assert_int_equal(gw_store__step(s), 1);
-        p = gw_store__col_blob(s, 0, &ctlen);
+        unsigned char *q = NULL, *r = NULL;
+        size_t rlen = 0;
+        fx_call_ct(fx, "a1", &q, &ctlen, &r, &rlen); /* in the row, or in its segment file */
+        assert_non_null(q);
         assert_true(ctlen <= sizeof(ct));
-        memcpy(ct, p, ctlen);
-        p = gw_store__col_blob(s, 1, &n);
+        memcpy(ct, q, ctlen);
+        free(q);
+        free(r);
+        s = gw_store__db_prepare(db, "SELECT nonce FROM calls WHERE request_id = 'a1'");
+        assert_int_equal(gw_store__step(s), 1);
+        p = gw_store__col_blob(s, 0, &n);
         assert_int_equal(n, sizeof(nonce)); /* request nonce, then response nonce */
         memcpy(nonce, p, n);
         gw_store__reset(s);
@@ -138,6 +143,8 @@ static void test_erasure(void **state)
                  fx->db, fx->db);
         assert_int_equal(system(cmd), 0);
     }
+    if (!use_pg)
+        assert_true(segments_contain(fx, ct, ctlen, NULL)); /* the search finds the ciphertext before the erasure */
     /* Sanity: before the erasure the backup does decrypt with the current master key. */
     char err[256];
     pol_key_t *mk = gw_keyfile_load(fx->key, err, sizeof(err));
@@ -174,6 +181,19 @@ static void test_erasure(void **state)
         assert_false(file_contains(fx->db, uid));
         snprintf(p, sizeof(p), "%s-wal", fx->db);
         assert_false(file_contains(p, uid));
+        /* Nor do the call-body segments hold the user's bodies (schema version 14: holes punched over
+         * them), plaintext or ciphertext; bob's are still there. */
+        int files = 0;
+        assert_false(segments_contain(fx, "alice body 2", 12, &files));
+        assert_false(segments_contain(fx, ct, ctlen, NULL));
+        assert_int_equal(files, 1);
+        unsigned char *bq = NULL, *br = NULL;
+        size_t bql = 0, brl = 0;
+        fx_call_ct(fx, "b1", &bq, &bql, &br, &brl);
+        assert_non_null(bq);
+        assert_true(segments_contain(fx, bq, bql, NULL));
+        free(bq);
+        free(br);
     }
     int erc;
     assert_null(export_json(fx->st, uid, &erc));
