@@ -48,17 +48,19 @@ bench: build
 fuzz: fuzz-build leakfuzz
 
 # libFuzzer targets (clang, ASan+UBSan) in build-fuzz/fuzz_<name>; run one with
-#   build-fuzz/fuzz_<name> tests/fuzz/corpus/<name>
-# FUZZ_SECONDS=N runs every target for N seconds on a copy of its seed corpus (CI: 5).
+#   build-fuzz/fuzz_<name> -artifact_prefix=build-fuzz/artifacts/ tests/fuzz/corpus/<name>
+# FUZZ_SECONDS=N runs every target for N seconds on a copy of its seed corpus (CI: 5); what libFuzzer writes about
+# an input (crash-*, leak-*, timeout-*, slow-unit-*) goes to build-fuzz/artifacts/<name>-*, not the checkout.
 FUZZ_SECONDS ?= 0
 fuzz-build: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIGW_FUZZ=ON -DAIGW_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
 	@if [ "$(FUZZ_SECONDS)" -gt 0 ]; then \
+	  mkdir -p build-fuzz/artifacts; \
 	  for t in build-fuzz/fuzz_*; do \
 	    n=$$(basename $$t | sed 's/^fuzz_//'); tmp=$$(mktemp -d); cp -r tests/fuzz/corpus/$$n/. $$tmp/ 2>/dev/null || true; \
 	    echo "fuzz $$n: $(FUZZ_SECONDS) s"; \
-	    $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$tmp >$$tmp.log 2>&1 || { tail -40 $$tmp.log; rm -rf $$tmp $$tmp.log; exit 1; }; \
+	    $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=build-fuzz/artifacts/$$n- $$tmp >$$tmp.log 2>&1 || { tail -40 $$tmp.log; rm -rf $$tmp $$tmp.log; exit 1; }; \
 	    rm -rf $$tmp $$tmp.log; \
 	  done; \
 	fi

@@ -575,13 +575,14 @@ int gw_async_stream_route(const prov_adapter_t *a, const char *rest, size_t len,
     return 0;
 }
 
-/* Appends one text event (`name`) with `text` (data lines split at '\n'). */
-static int emit_text(const char *name, const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
+/* Appends one event named `name` (`name_len` bytes; 0: unnamed) with `text` (data lines split at '\n') and ev's id. */
+static int emit_event(const char *name, size_t name_len, const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
 {
     if (ev != NULL && ev->has_id &&
         (gw_buf_append(out, "id: ", 4) != 0 || gw_buf_append(out, ev->id, ev->id_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
         return -1;
-    if (gw_buf_append(out, "event: ", 7) != 0 || gw_buf_append(out, name, strlen(name)) != 0 || gw_buf_append(out, "\n", 1) != 0)
+    if (name_len != 0 &&
+        (gw_buf_append(out, "event: ", 7) != 0 || gw_buf_append(out, name, name_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
         return -1;
     size_t from = 0;
     for (size_t i = 0; i <= len; i++) {
@@ -604,19 +605,45 @@ static int emit_restored(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw
     int rc = cap != NULL ? gw_async_restore_text((void *)cap, NULL, text, len, &st->restored) : 0;
     if (rc < 0)
         return -1;
-    return rc == 1 ? emit_text(st->text_event, ev, st->restored.base, st->restored.len, out)
-                   : emit_text(st->text_event, ev, text, len, out);
+    const char *t = rc == 1 ? st->restored.base : text;
+    return emit_event(st->text_event, strlen(st->text_event), ev, t, rc == 1 ? st->restored.len : len, out);
 }
 
-/* Scans text[0, len) (the whole of it when `final`): *emit bytes covered, *piece / *plen what to send for them. */
-static int scan_piece(gw_async_sse_t *st, const char *text, size_t len, int final, size_t *emit, const char **piece, size_t *plen)
+/* Scans text[0, len) at `path` (the whole of it when `final`): *emit bytes covered, *piece / *plen what to send for them. */
+static int scan_piece(gw_async_sse_t *st, const char *path, const char *text, size_t len, int final, size_t *emit,
+                      const char **piece, size_t *plen)
 {
-    int rc = st->scan(st->scan_ctx, st->text_event, text, len, final, emit, &st->scanned);
+    int rc = st->scan(st->scan_ctx, path, text, len, final, emit, &st->scanned);
     if (rc < 0)
         return -1;
     *piece = rc == 1 ? st->scanned.base : text;
     *plen = rc == 1 ? st->scanned.len : *emit;
     return 0;
+}
+
+/* An event with data that is not a text event (Replicate `logs`, `error`, `done`'s JSON, a kind added tomorrow): its data
+ * is scanned as one text on its own (final; its path for the findings is the event's name) when st->scan is set, and
+ * restored from the vault; re-serialised when that changed it, else passed as received. Before session 12 such events
+ * passed unscanned: a model's log line or error message reached the client as the model wrote it. */
+static int whole_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, gw_buf_t *out)
+{
+    const char *piece = ev->data;
+    size_t plen = ev->data_len, emit = 0;
+    if (st->scan != NULL) {
+        char path[64];
+        snprintf(path, sizeof(path), "%.*s", ev->event_len != 0 ? (int)ev->event_len : 7,
+                 ev->event_len != 0 ? ev->event : "message");
+        if (scan_piece(st, path, ev->data, ev->data_len, 1, &emit, &piece, &plen) != 0)
+            return -1;
+    }
+    int rc = cap != NULL && plen != 0 ? gw_async_restore_text((void *)cap, NULL, piece, plen, &st->restored) : 0;
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        piece = st->restored.base, plen = st->restored.len;
+    if (piece == ev->data && plen == ev->data_len)
+        return gw_buf_append(out, ev->raw, ev->raw_len); /* unchanged: as received */
+    return emit_event(ev->event, ev->event_len, ev, piece, plen, out);
 }
 
 int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, gw_buf_t *out)
@@ -625,7 +652,7 @@ int gw_async_sse_finish(gw_async_sse_t *st, const gw_async_cap_t *cap, gw_buf_t 
         return 0;
     const char *piece = st->held.base;
     size_t plen = st->held.len, emit = 0;
-    if (st->scan != NULL && scan_piece(st, st->held.base, st->held.len, 1, &emit, &piece, &plen) != 0)
+    if (st->scan != NULL && scan_piece(st, st->text_event, st->held.base, st->held.len, 1, &emit, &piece, &plen) != 0)
         return -1;
     int rc = emit_restored(st, cap, NULL, piece, plen, out);
     gw_buf_reset(&st->held);
@@ -636,6 +663,12 @@ int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_s
 {
     size_t tl = st->text_event != NULL ? strlen(st->text_event) : 0;
     if (!(tl != 0 && ev->has_data && ev->event_len == tl && memcmp(ev->event, st->text_event, tl) == 0)) {
+        if (gw_async_sse_finish(st, cap, out) != 0)
+            return -1;
+        return ev->has_data ? whole_event(st, cap, ev, out) : gw_buf_append(out, ev->raw, ev->raw_len);
+    }
+    if (prov_output_media_url(st->media_urls, ev->data, ev->data_len)) {
+        /* a generated file's link (an image model's output event), no text: not scanned, nothing to restore */
         if (gw_async_sse_finish(st, cap, out) != 0)
             return -1;
         return gw_buf_append(out, ev->raw, ev->raw_len);
@@ -649,7 +682,7 @@ int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_s
     if (st->scan != NULL) {
         /* the scan holds back what may continue (never cutting an entity); the vault's tokens are not the
          * session's, so a cut inside one is moved before it here (the piece ends with the same bytes then) */
-        if (scan_piece(st, st->text.base, st->text.len, 0, &emit, &piece, &plen) != 0)
+        if (scan_piece(st, st->text_event, st->text.base, st->text.len, 0, &emit, &piece, &plen) != 0)
             return -1;
         size_t tp = pol_pii_token_prefix_len(st->text.base, emit);
         if (tp != 0 && plen >= tp && memcmp(piece + plen - tp, st->text.base + emit - tp, tp) == 0) {

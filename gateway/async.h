@@ -93,15 +93,22 @@ typedef struct st_gw_async_sse_t {
         gw_privacy_scan_output): scans text[0, len), holds back what more text may complete unless `final`. */
     int (*scan)(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
     void *scan_ctx;
+    /** The adapter's output_media_urls (borrowed; NULL: none): a text event whose data is one such link
+        (prov_output_media_url: a generated file, an image model's output) is not scanned: held text is flushed
+        before it and it passes as received. */
+    const char *const *media_urls;
 } gw_async_sse_t;
 
 /**
  * One SSE event of a capability stream (`ev` borrowed): a text event's data is scanned (as path st->text_event) when
  * st->scan is set (model output, pii.scan_responses: the scan holds back what the next piece may
  * complete, at most POL_PII_OUTPUT_HOLD_MAX bytes), then gets the vault's tokens restored, holding
- * back at most a possible token prefix for the next text event; any other event (Replicate's done,
- * error, logs) first flushes what is held as a text event, then passes as received. Appends to
- * `out`. @return 0, or -1 on OOM or a failed scan (the caller must not send the unscanned text).
+ * back at most a possible token prefix for the next text event. Any other event with data (Replicate's `logs`,
+ * `error`, `done`'s JSON, a kind added tomorrow) first flushes what is held as a text event, then its data is scanned
+ * as one text on its own (final; path: the event's name, "message" when unnamed) when st->scan is set and restored
+ * from the vault: re-serialised (`id`, `event`, one `data:` line per line) when that changed it, else passed as
+ * received; events without data (comments) pass as received. Appends to `out`. @return 0, or -1 on OOM or a failed
+ * scan (the caller must not send the unscanned text).
  */
 int gw_async_sse_event(gw_async_sse_t *st, const gw_async_cap_t *cap, const gw_sse_event_t *ev, gw_buf_t *out);
 

@@ -251,6 +251,9 @@ typedef struct st_gw_privacy_output_t {
     /** GW_OUTPUT_*: the output mode the request declared (gw_body_info_t.output_mode), which decides where restored
         values are escaped for JSON (gw_privacy_restore_piece()). */
     int output_mode;
+    /** The output_skip_events of the answer's wire format (providers/provider.h, borrowed; NULL: none), applied by
+        gw_privacy_scan_output(). */
+    const prov_out_event_skip_t *skip_events;
 } gw_privacy_output_t;
 
 /**
@@ -261,7 +264,10 @@ typedef struct st_gw_privacy_output_t {
 const gw_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
 
 /** Scan callback (pol_restore_scan_cb; ctx is a gw_privacy_output_t): gw_privacy_scan_piece() on a piece of model
-    text, with the event being fed or flushed and the ctx's output mode. */
+    text, with the event being fed or flushed and the ctx's output mode. A string the ctx's `skip_events` declares no text
+    for its event (an OpenAI Responses `response.function_call_arguments.delta`'s `delta`: tool-call arguments, unscanned by
+    design like the `arguments` of its `.done` event and of the response's items) is only restored
+    (gw_privacy_restore_piece()), holding back a trailing possible token prefix unless `final`. */
 int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
 
 /** Restore callback (pol_restore_text_cb) with a gw_privacy_output_t as ctx: gw_privacy_restore_piece() with the event

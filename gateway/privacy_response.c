@@ -349,11 +349,28 @@ int gw_privacy_scan_piece(pol_pii_session_t *ss, pol_pii_scratch_t *scratch, int
     return rc < 0 ? GW_E_INTERNAL : rc;
 }
 
+/* Whether `skip` declares the string at `path` of the event named `ev` (`nl` bytes) no text. */
+static int event_skips(const prov_out_event_skip_t *skip, const char *ev, size_t nl, const char *path)
+{
+    for (const prov_out_event_skip_t *k = skip; k != NULL && k->event != NULL; k++)
+        if (strlen(k->event) == nl && memcmp(k->event, ev, nl) == 0 && strcmp(k->path, path) == 0)
+            return 1;
+    return 0;
+}
+
 int gw_privacy_scan_output(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out)
 {
     gw_privacy_output_t *o = ctx;
     size_t nl = 0;
     const char *ev = o->stream != NULL ? pol_restore_stream_event(o->stream, &nl) : NULL;
+    if (nl != 0 && event_skips(o->skip_events, ev, nl, path)) {
+        /* declared no text for this event: restored only, as the path rules' skips are (policy/restore.c) */
+        *emit = final ? len : len - pol_restore_token_prefix_len(s, len);
+        if (memchr(s, '<', *emit) == NULL)
+            return 0;
+        int rc = gw_privacy_restore_piece(o->session, o->output_mode, ev, nl, path, s, *emit, out);
+        return rc < 0 ? GW_E_INTERNAL : rc;
+    }
     return gw_privacy_scan_piece(o->session, o->scratch, o->output_mode, ev, nl, path, s, len, final, emit, out);
 }
 
@@ -367,14 +384,15 @@ int gw_privacy_restore_cb(void *ctx, const char *path, const char *s, size_t len
 
 typedef struct st_restore_ctx_t {
     pol_pii_session_t *session;
-    gw_privacy_output_t *scan; /* NULL: restore only */
-    int output_mode;           /* GW_OUTPUT_* of the request */
+    gw_privacy_output_t *scan;     /* NULL: restore only */
+    int output_mode;               /* GW_OUTPUT_* of the request */
+    const char *const *media_urls; /* the adapter's output_media_urls: links to generated files, restored only */
 } restore_ctx_t;
 
 static int on_response_string(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *replacement)
 {
     restore_ctx_t *c = ctx;
-    if (rule_id == 1 && c->scan != NULL) {
+    if (rule_id == 1 && c->scan != NULL && !prov_output_media_url(c->media_urls, s, len)) {
         size_t emit;
         return gw_privacy_scan_piece(c->session, c->scan->scratch, c->output_mode, NULL, 0, path, s, len, 1, &emit, replacement);
     }
@@ -422,8 +440,9 @@ int gw_privacy_response_json(const gw_privacy_t *pv, gw_privacy_scratch_t *s, co
 {
     *changed = 0;
     int ai = scan_adapter != NULL ? adapter_index(pv, scan_adapter) : -1;
-    gw_privacy_output_t o = {session, s->pii, NULL, output_mode};
-    restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL, output_mode};
+    gw_privacy_output_t o = {session, s->pii, NULL, output_mode, NULL}; /* a JSON answer: no events */
+    restore_ctx_t ctx = {session, ai >= 0 && pv->resp_json_paths[ai] != NULL ? &o : NULL, output_mode,
+                         scan_adapter != NULL ? scan_adapter->output_media_urls : NULL};
     gw_json_visitor_t v = {on_response_string, NULL, &ctx, on_response_key, 0, NULL};
     int rc = gw_json_rewrite_ex(body, len, ctx.scan != NULL ? pv->resp_json_paths[ai] : pv->restore_paths, NULL, 0, &v, out,
                                 changed, NULL, NULL, &s->json);

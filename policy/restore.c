@@ -275,11 +275,9 @@ static void on_capture(void *ctx, int rule_id, const char *raw, size_t len, int 
         rs->terminal = 1;
 }
 
-/* Text through the user's callback into *repl; returns 1 when repl holds it, 0 when s is unchanged, < 0 abort. */
-static int restore_text(pol_restore_stream_t *rs, const char *path, const char *s, size_t n, gw_buf_t *repl)
+/* A callback's return `rc`: its text (rs->restored) appended to *repl when 1; a negative one kept for walk(). */
+static int cb_result(pol_restore_stream_t *rs, int rc, gw_buf_t *repl)
 {
-    gw_buf_reset(&rs->restored);
-    int rc = rs->cb != NULL ? rs->cb(rs->ctx, path, s, n, &rs->restored) : 0;
     if (rc < 0) {
         rs->cb_rc = rc;
         return rc;
@@ -287,6 +285,13 @@ static int restore_text(pol_restore_stream_t *rs, const char *path, const char *
     if (rc == 1)
         return gw_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
     return 0;
+}
+
+/* Text through the user's callback into *repl; returns 1 when repl holds it, 0 when s is unchanged, < 0 abort. */
+static int restore_text(pol_restore_stream_t *rs, const char *path, const char *s, size_t n, gw_buf_t *repl)
+{
+    gw_buf_reset(&rs->restored);
+    return cb_result(rs, rs->cb != NULL ? rs->cb(rs->ctx, path, s, n, &rs->restored) : 0, repl);
 }
 
 static int add_update(pol_restore_stream_t *rs, const char *path, const char *text, size_t len)
@@ -332,80 +337,85 @@ static int scan_text(pol_restore_stream_t *rs, const char *path, const char *t, 
     int rc = rs->scan(rs->ctx, path, t, tn, final, emit, &rs->restored);
     if (rc >= 0 && (*emit > tn || tn - *emit > POL_RESTORE_MAX_HOLD || (final && *emit != tn)))
         rc = POL_RESTORE_E_HOLD;
-    if (rc < 0) {
-        rs->cb_rc = rc;
-        return rc;
-    }
-    if (rc == 1)
-        return gw_buf_append(repl, rs->restored.base ? rs->restored.base : "", rs->restored.len) == 0 ? 1 : POL_RESTORE_E_NOMEM;
-    return 0;
+    return cb_result(rs, rc, repl);
 }
 
-static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, gw_buf_t *repl)
+/* The text at hold key `key`: s[0, n) with that key's held text in front (in rs->text) when there is one. Sets *t, *tn.
+ * @return 1 a hold was joined, 0 none, POL_RESTORE_E_NOMEM. */
+static int join_held(pol_restore_stream_t *rs, const char *key, const char *s, size_t n, const char **t, size_t *tn)
 {
-    size_t emit;
-    int rc;
-    if (rs->mode == MODE_REEMIT) {
-        if (strcmp(key, rs->target->path.base) != 0)
-            return 1; /* went out with its own event (or is held under its own re-send): empty here */
-        rc = scan_text(rs, path, rs->target->text, rs->target->len, 1, &emit, repl);
-        if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
-            return POL_RESTORE_E_NOMEM;
-        return rc < 0 ? rc : 1;
-    }
     hold_t *h = find_hold(rs, key);
-    const char *t = s;
-    size_t tn = n;
-    if (h != NULL) {
-        gw_buf_reset(&rs->text);
-        if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
-            return POL_RESTORE_E_NOMEM;
-        t = rs->text.base;
-        tn = rs->text.len;
+    *t = s;
+    *tn = n;
+    if (h == NULL)
+        return 0;
+    gw_buf_reset(&rs->text);
+    if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
+        return POL_RESTORE_E_NOMEM;
+    *t = rs->text.base;
+    *tn = rs->text.len;
+    return 1;
+}
+
+/* A string held back only by a trailing possible token prefix (restored text; with a scan stage, a whole string, so
+ * that a placeholder split across events is still restored): joined to its key's hold, the prefix (none in
+ * MODE_FINAL) recorded as the key's next hold, the rest restored (`scan` 0) or scanned on its own, final (`scan` 1).
+ * @return as on_string. */
+static int hold_token_prefix(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, int scan,
+                             gw_buf_t *repl)
+{
+    const char *t;
+    size_t tn, emit;
+    int held = join_held(rs, key, s, n, &t, &tn);
+    if (held < 0)
+        return held;
+    size_t keep = rs->mode == MODE_FINAL ? 0 : pol_restore_token_prefix_len(t, tn);
+    if (held || keep) {
+        int rc = add_update(rs, key, t + tn - keep, keep);
+        if (rc != 0)
+            return rc;
     }
-    if ((rc = scan_text(rs, path, t, tn, rs->mode == MODE_FINAL, &emit, repl)) < 0)
+    int rc = scan ? scan_text(rs, path, t, tn - keep, 1, &emit, repl) : restore_text(rs, path, t, tn - keep, repl);
+    if (rc < 0)
         return rc;
-    size_t keep = tn - emit;
-    if (h != NULL || keep) {
-        int urc = add_update(rs, key, t + emit, keep);
-        if (urc != 0)
-            return urc;
-    }
-    if (rc == 0 && (h != NULL || keep)) {
-        if (gw_buf_append(repl, t, emit) != 0)
+    if (rc == 0 && (held || keep)) {
+        if (gw_buf_append(repl, t, tn - keep) != 0)
             return POL_RESTORE_E_NOMEM;
         rc = 1;
     }
     return rc;
 }
 
-/* A string that is neither streamed text (RULE_SCAN) nor declared no text, with a scan stage (RULE_WHOLE): scanned on its
- * own, final, after a trailing possible token prefix is held back as for restored text (so a placeholder split across
- * events is still restored). */
-static int on_whole_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, gw_buf_t *repl)
+/* In a re-send (MODE_REEMIT): the target's held text in place of the string, restored (`scan` 0) or scanned, final. */
+static int send_target(pol_restore_stream_t *rs, const char *path, int scan, gw_buf_t *repl)
 {
     size_t emit;
-    hold_t *h = find_hold(rs, key);
-    const char *t = s;
-    size_t tn = n;
-    if (h != NULL) {
-        gw_buf_reset(&rs->text);
-        if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
-            return POL_RESTORE_E_NOMEM;
-        t = rs->text.base;
-        tn = rs->text.len;
-    }
-    size_t keep = rs->mode == MODE_FINAL ? 0 : pol_restore_token_prefix_len(t, tn);
-    if (h != NULL || keep) {
-        int rc = add_update(rs, key, t + tn - keep, keep);
-        if (rc != 0)
-            return rc;
-    }
-    int rc = scan_text(rs, path, t, tn - keep, 1, &emit, repl);
-    if (rc < 0)
+    int rc = scan ? scan_text(rs, path, rs->target->text, rs->target->len, 1, &emit, repl)
+                  : restore_text(rs, path, rs->target->text, rs->target->len, repl);
+    if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
+        return POL_RESTORE_E_NOMEM;
+    return rc < 0 ? rc : 1;
+}
+
+/* Streamed text (RULE_SCAN) with a scan stage, outside re-sends: the scan callback decides what is held. */
+static int on_scan_string(pol_restore_stream_t *rs, const char *key, const char *path, const char *s, size_t n, gw_buf_t *repl)
+{
+    size_t emit;
+    const char *t;
+    size_t tn;
+    int rc, held = join_held(rs, key, s, n, &t, &tn);
+    if (held < 0)
+        return held;
+    if ((rc = scan_text(rs, path, t, tn, rs->mode == MODE_FINAL, &emit, repl)) < 0)
         return rc;
-    if (rc == 0 && (h != NULL || keep)) {
-        if (gw_buf_append(repl, t, tn - keep) != 0)
+    size_t keep = tn - emit;
+    if (held || keep) {
+        int urc = add_update(rs, key, t + emit, keep);
+        if (urc != 0)
+            return urc;
+    }
+    if (rc == 0 && (held || keep)) {
+        if (gw_buf_append(repl, t, emit) != 0)
             return POL_RESTORE_E_NOMEM;
         rc = 1;
     }
@@ -414,20 +424,18 @@ static int on_whole_string(pol_restore_stream_t *rs, const char *key, const char
 
 /* A re-send (flush) with a scan stage: the held event's data is the event as it went out (scanned, restored,
  * commit_updates). The target's held text is scanned (text and whole strings) or restored (declared no text); other
- * strings that may be text went out with their event and are sent empty (a client that joins them would read them
- * twice); declared no-text fields (ids, types) go out as they did. */
+ * streamed text (the scan paths) went out with its event and is sent empty (a client joins its pieces: never twice);
+ * every other string goes out as it did (already scanned: never scanned twice), but empty when a hold of its own from
+ * this event is re-sent separately. A whole string (RULE_WHOLE) is a value, not a piece: clients keep the last one
+ * they see (the openai SDK Object.assign()s a chunk's unknown members into its snapshot), so an empty copy in the
+ * re-send replaced the model's value on the client (session 12: an annotation's url and title, a Gemini chunk's
+ * groundingMetadata, came out empty). */
 static int on_reemit_scanned(pol_restore_stream_t *rs, int rule_id, const char *key, const char *path, gw_buf_t *repl)
 {
-    size_t emit;
-    if (strcmp(key, rs->target->path.base) == 0) {
-        int rc = rule_id == RULE_TEXT ? restore_text(rs, path, rs->target->text, rs->target->len, repl)
-                                      : scan_text(rs, path, rs->target->text, rs->target->len, 1, &emit, repl);
-        if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
-            return POL_RESTORE_E_NOMEM;
-        return rc < 0 ? rc : 1;
-    }
-    if (rule_id != RULE_TEXT)
-        return 1; /* text went out with its own event (or is held under its own re-send): empty here, never twice */
+    if (strcmp(key, rs->target->path.base) == 0)
+        return send_target(rs, path, rule_id != RULE_TEXT, repl);
+    if (rule_id == RULE_SCAN)
+        return 1; /* streamed text went out with its own event (or is held under its own re-send): empty here */
     hold_t *h = find_hold(rs, key);
     return h != NULL && h->seq == rs->target->seq ? 1 : 0; /* its own re-send carries the held rest */
 }
@@ -442,45 +450,17 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
         return on_reemit_scanned(rs, rule_id, key, path, repl);
     if (rule_id == RULE_SCAN && rs->scan != NULL)
         return on_scan_string(rs, key, path, s, n, repl);
-    if (rule_id == RULE_WHOLE && rs->scan != NULL)
-        return on_whole_string(rs, key, path, s, n, repl);
+    if (rule_id == RULE_WHOLE && rs->scan != NULL) /* neither streamed text nor declared no text: scanned on its own */
+        return hold_token_prefix(rs, key, path, s, n, 1, repl);
     if (rs->mode == MODE_REEMIT) {
-        if (strcmp(key, rs->target->path.base) == 0) {
-            int rc = restore_text(rs, path, rs->target->text, rs->target->len, repl);
-            if (rc == 0 && gw_buf_append(repl, rs->target->text, rs->target->len) != 0)
-                return POL_RESTORE_E_NOMEM;
-            return rc < 0 ? rc : 1;
-        }
+        if (strcmp(key, rs->target->path.base) == 0)
+            return send_target(rs, path, 0, repl);
         hold_t *h = find_hold(rs, key);
         if (h != NULL && h->seq == rs->target->seq)
             return 1; /* its own re-send carries it: empty here */
         return restore_text(rs, path, s, n, repl);
     }
-    hold_t *h = find_hold(rs, key);
-    const char *t = s;
-    size_t tn = n;
-    if (h != NULL) {
-        gw_buf_reset(&rs->text);
-        if (gw_buf_append(&rs->text, h->text, h->len) != 0 || gw_buf_append(&rs->text, s, n) != 0)
-            return POL_RESTORE_E_NOMEM;
-        t = rs->text.base;
-        tn = rs->text.len;
-    }
-    size_t keep = rs->mode == MODE_FINAL ? 0 : pol_restore_token_prefix_len(t, tn);
-    if (h != NULL || keep) {
-        int rc = add_update(rs, key, t + tn - keep, keep);
-        if (rc != 0)
-            return rc;
-    }
-    int rc = restore_text(rs, path, t, tn - keep, repl);
-    if (rc < 0)
-        return rc;
-    if (rc == 0 && (h != NULL || keep)) {
-        if (gw_buf_append(repl, t, tn - keep) != 0)
-            return POL_RESTORE_E_NOMEM;
-        rc = 1;
-    }
-    return rc;
+    return hold_token_prefix(rs, key, path, s, n, 0, repl);
 }
 
 /* An object key (Gemini functionCall.args, Anthropic tool_use input): restored whole, never held back (a key is

@@ -505,6 +505,18 @@ const prov_out_skip_t prov__openai_output_skip[] = {
     {"**.reasoning_details.*.data", PROV_OUT_OPAQUE}, /* OpenRouter reasoning.encrypted */
     {NULL, 0}};
 
+/* Responses stream events whose `delta` / `input` are a tool call's arguments (provider.h output_skip_events; OpenAI API
+ * reference, "Streaming events"): `delta` is the path of response.output_text.delta's prose pieces too, so these are
+ * declared by event. With `**.arguments` and the items' `input` above, a tool call's arguments are restored and never
+ * scanned in the pieces, the `.done` event and the response's items alike (before, the pieces were scanned and the rest
+ * not: the client's joined pieces and the final arguments differed). */
+const prov_out_event_skip_t prov__openai_output_skip_events[] = {
+    {"response.function_call_arguments.delta", "delta", PROV_OUT_ARGUMENTS},
+    {"response.mcp_call_arguments.delta", "delta", PROV_OUT_ARGUMENTS},
+    {"response.custom_tool_call_input.delta", "delta", PROV_OUT_ARGUMENTS},
+    {"response.custom_tool_call_input.done", "input", PROV_OUT_ARGUMENTS},
+    {NULL, NULL, 0}};
+
 /* Responses stream events that repeat the deltas' text (provider.h output_text_repeats). */
 const char *const prov__openai_output_repeats[] = {"text",
                                                    "part.text",
@@ -650,4 +662,5 @@ const prov_adapter_t prov_openai = {
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
     .output_skip = prov__openai_output_skip,
+    .output_skip_events = prov__openai_output_skip_events,
 };

@@ -149,4 +149,5 @@ const prov_adapter_t prov_openrouter = {
     .output_text = prov__openai_output_text,
     .output_text_repeats = prov__openai_output_repeats,
     .output_skip = prov__openai_output_skip,
+    .output_skip_events = prov__openai_output_skip_events,
 };

@@ -59,6 +59,8 @@ extern const char *const prov__openai_output_text[];
 extern const char *const prov__openai_output_repeats[];
 /* What is no model text in OpenAI-format answers (provider.h output_skip), shared by the OpenAI-compatible adapters. */
 extern const prov_out_skip_t prov__openai_output_skip[];
+/* Its fields that are no text in one stream event only (provider.h output_skip_events: Responses argument pieces). */
+extern const prov_out_event_skip_t prov__openai_output_skip_events[];
 
 /** Appends the string literal `lit` (length computed by the compiler). @return 0 or -1. */
 #define PROV_APPEND_LIT(out, lit) gw_buf_append((out), (lit), sizeof(lit) - 1)

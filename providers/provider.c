@@ -116,6 +116,23 @@ static inline int image_at(const char *b, size_t len, size_t i)
  * on the event loop, docs/BENCHMARKS.md "Issue 12, session 6"). Hand-rolled: no library at hand searches several
  * needles in one pass (tests/unit/providers/test_adapters.c checks it against those memmem passes).
  */
+int prov_output_media_url(const char *const *prefixes, const char *s, size_t len)
+{
+    for (const char *const *p = prefixes; p != NULL && *p != NULL; p++) {
+        size_t pl = strlen(*p);
+        if (len <= pl || memcmp(s, *p, pl) != 0)
+            continue;
+        for (size_t i = pl; i < len; i++) {
+            char c = s[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '~' ||
+                  c == '/' || c == '-'))
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 int prov_has_image_payload(const char *body, size_t len)
 {
     pthread_once(&image_names_once, image_names_init);

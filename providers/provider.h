@@ -74,6 +74,13 @@ extern const char *const prov_client_key_headers[];
  */
 int prov_is_account_header(const char *name, size_t len);
 
+/**
+ * 1 when `s` (`len` bytes) is a link to a generated file by `prefixes` (an adapter's output_media_urls, may be NULL):
+ * it starts with one of them and the rest is a non-empty path of [A-Za-z0-9._~/-] only (no query, fragment, escape,
+ * user info, space or '<': nothing that could carry text); else 0.
+ */
+int prov_output_media_url(const char *const *prefixes, const char *s, size_t len);
+
 /** How the privacy pass treats a declared structural field (prov_skip_t). */
 typedef enum {
     /** model, role, ids, enum-typed fields the provider validates: scanned like every string, never rewritten; a
@@ -138,6 +145,15 @@ typedef struct st_prov_out_skip_t {
     const char *pattern;
     prov_out_skip_kind_t kind;
 } prov_out_skip_t;
+
+/** A field of one stream event that pii.scan_responses does not scan, where the same path is model text in other
+    events (OpenAI Responses streams send prose pieces and tool-call argument pieces at the same `delta`): the event
+    decides (gw_privacy_scan_output, gateway/privacy.h). Its placeholders are still restored. */
+typedef struct st_prov_out_event_skip_t {
+    const char *event; /* the SSE `event:` field ("response.function_call_arguments.delta"); NULL ends a table */
+    const char *path;  /* the string's path in the event's JSON, exactly ("delta") */
+    prov_out_skip_kind_t kind;
+} prov_out_event_skip_t;
 
 /** Inputs of a cost estimate, read from a request body before it is sent (see estimate_inputs). */
 typedef struct st_prov_estimate_t {
@@ -349,6 +365,20 @@ typedef struct st_prov_adapter_t {
      * docs/internals/privacy.md lists them. A pattern here wins over output_text.
      */
     const prov_out_skip_t *output_skip;
+    /**
+     * Fields that are no model text in one stream event only, where the same path holds text in other events
+     * (prov_out_event_skip_t; NULL-event terminated; NULL = none; OpenAI Responses tool-call argument pieces). Read by
+     * gw_privacy_scan_output for each string the path rules send to the scan.
+     */
+    const prov_out_event_skip_t *output_skip_events;
+    /**
+     * Where this provider serves the files a model generated, as URL prefixes ("https://replicate.delivery/";
+     * NULL-terminated; NULL = none): a string of an answer at a scanned path that is one such link and nothing else
+     * (prov_output_media_url) is a link to a generated file (PROV_OUT_MEDIA), not model text, where the format puts
+     * files and text at the same path (Replicate `output`: an image model's file URLs, a language model's text
+     * pieces). Not scanned: a digit run in its random id could be taken for a card or phone number and the link broken.
+     */
+    const char *const *output_media_urls;
     /** The provider's public API origin, used when config providers.<name>.base_url is absent
         ("https://api.openai.com"; docs/config.md lists them). */
     const char *default_base_url;

@@ -206,9 +206,13 @@ static const prov_async_links_t replicate_links = {
 };
 
 /* Model text (provider.h output_text): a prediction's `output`, a string or (language models) an array of text
- * pieces; the stream route's output events are plain text (gateway/async.h). Image models' output URLs are
- * strings there too: scanned, they hold no prose to find. */
+ * pieces; the stream route's output events are plain text (gateway/async.h). Image, audio and video models' output
+ * files are URLs at the same path: told apart by their origin (output_media_urls below). */
 static const char *const replicate_output_text[] = {"output", "output.*", NULL};
+
+/* Where Replicate serves a prediction's output files (replicate.md; the `replicate` SDK turns such output strings
+ * into FileOutput objects): `https://replicate.delivery/<prefix>/<id>/<name>`. */
+static const char *const replicate_output_media_urls[] = {"https://replicate.delivery/", NULL};
 
 /* What is no model text in prediction answers (provider.h output_skip; replicate.md): the prediction's id, model,
  * version, status and times, its links (rewritten to aigw's routes) and the echo of its input; `output`, `logs`, `error`
@@ -298,6 +302,7 @@ const prov_adapter_t prov_replicate = {
     .unbilled_routes = replicate_unbilled,
     .output_text = replicate_output_text,
     .output_skip = replicate_output_skip,
+    .output_media_urls = replicate_output_media_urls,
     .file_fields = replicate_file_fields,
     .async_create_routes = replicate_async_create,
     .async_read_routes = replicate_async_read,

@@ -5,16 +5,21 @@
 #   scripts/pg-test-server.sh start   start (or find running) and print the DSN on stdout
 #   scripts/pg-test-server.sh dsn     print the DSN of the running server (exit 1 if none)
 #   scripts/pg-test-server.sh stop    stop it and delete its directory
+#   scripts/pg-test-server.sh dir     print its directory (below)
 #
 # Idempotent: start on a running server prints its DSN again; stop on a stopped one is a no-op.
 # Concurrent calls are serialised with flock. Root cannot run postgres, so as root the server
 # runs as the `postgres` OS user (runuser); otherwise as the calling user. Trust auth is fine:
 # the socket is 127.0.0.1 and a unix socket inside the private directory.
-# Directory: $AIGW_PG_DIR, default /tmp/aigw-pg-<uid>.
+# Directory: $AIGW_PG_DIR, default /tmp/aigw-pg-<uid>-<cksum of this checkout's path> (one per checkout: the test
+# runs of two worktrees never stop or reuse each other's server; before session 12 every checkout shared
+# /tmp/aigw-pg-<uid>), then "-$AIGW_PG_SUFFIX" when that is set (tests/unit/gateway/pg_server.h: one server per suite).
 set -euo pipefail
 
 cmd="${1:-start}"
-dir="${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}"
+root="$(cd "$(dirname "$0")/.." && pwd -P)"
+dir="${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)-$(printf '%s' "$root" | cksum | cut -d' ' -f1)}${AIGW_PG_SUFFIX:+-$AIGW_PG_SUFFIX}"
+if [ "$cmd" = dir ]; then echo "$dir"; exit 0; fi
 data="$dir/data"
 bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
@@ -72,7 +77,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: $0 start|dsn|stop" >&2
+  echo "usage: $0 start|dsn|stop|dir" >&2
   exit 2
   ;;
 esac

@@ -151,6 +151,7 @@ gw_stage_rc_t gw__async_stream(gw_call_t *call, const char *capv, size_t capl)
     if (gw__output_session(call) != 0)
         return GW_STAGE_ANSWERED;
     call->async_sse.text_event = call->up->async_links->text_event;
+    call->async_sse.media_urls = call->up->output_media_urls;
     call->async_sse.scan = NULL;
     call->async_sse.scan_ctx = NULL;
     if (call->pii != NULL && gw_privacy_output_paths(call->gen->privacy, call->usage_ad) != NULL) {

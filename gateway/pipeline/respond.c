@@ -217,6 +217,7 @@ static int prepare_restorer(gw_call_t *call)
     call->out_ctx.session = call->pii;
     call->out_ctx.scratch = gw_gen_scratch(call->gen, call->worker)->pii;
     call->out_ctx.output_mode = call->info.output_mode; /* the request's response_format & co.: where values are escaped */
+    call->out_ctx.skip_events = call->usage_ad != NULL ? call->usage_ad->output_skip_events : NULL;
     if (call->restorer == NULL)
         call->restorer = pol_restore_stream_create(gw_privacy_restore_cb, &call->out_ctx);
     else
@@ -558,12 +559,14 @@ int gw__respond_complete(gw_call_t *call, long http_status)
         call->error_code = GW_OUTCOME_TRUNCATED;
     }
     if (call->sse) {
-        /* a stream cut mid-event: forward the partial bytes as they are */
+        /* a stream cut mid-event: forward the partial bytes as they are (a restorer holds them and drops them when
+         * it scans); a capability stream whose output is scanned drops them too: their text was never scanned, and an
+         * SSE client discards the event a stream ends inside anyway (policy/restore.h pol_restore_stream_finish) */
         size_t plen = 0;
         const char *part = gw_sse_finish(&call->sse_parser) != 0 ? gw_sse_pending(&call->sse_parser, &plen) : NULL;
         if (call->async_restore)
             gw_async_sse_finish(&call->async_sse, &call->async_cap, &call->pending);
-        if (part != NULL && plen != 0)
+        if (part != NULL && plen != 0 && !(call->async_restore && call->async_sse.scan != NULL))
             emit_block(call, part, plen);
     }
     if (call->need_usage && call->json_resp && call->usage_ad->usage_from_json != NULL) {

@@ -110,7 +110,7 @@ static fx_t *fixture(void)
 static int feed_all(int scan, const char *in, size_t n, unsigned seed, gw_buf_t *out)
 {
     fx_t *f = fixture();
-    gw_privacy_output_t o = {f->ss, f->s.pii, NULL, GW_OUTPUT_JSON};
+    gw_privacy_output_t o = {f->ss, f->s.pii, NULL, GW_OUTPUT_JSON, prov_openai.output_skip_events};
     pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
     TS_CHECK(rs != NULL, "create");
     o.stream = rs;

@@ -7,10 +7,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
+import OpenAI from 'openai';
 import { CLIENT_KEY, rawRequest, startAigw } from './lib/harness.mjs';
 
 const MAIL = 'carol.white@example.net';
 const TOOL_MAIL = 'dave.green@example.org'; // in tool-call arguments: not scanned by design (docs/config.md)
+const TOOL_ARGS = JSON.stringify({ to: TOOL_MAIL, subject: 'hi' });
 const B64 = Buffer.from('\x89PNG\r\n\x1a\n not really an image, but bytes').toString('base64');
 const SIG = 'EqQBCkYIBxgCKkDx3Kq9c2lnbmF0dXJlLWJ5dGVz0123456789abcdefABCDEF+/==';
 
@@ -33,6 +35,35 @@ const SHAPES = {
     [null, { id: 'chatcmpl-Abc123', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
       choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_Xy12', type: 'function', function: { name: 'send_mail', arguments: JSON.stringify({ to: TOOL_MAIL }) } }] } }] }],
     [null, { id: 'chatcmpl-Abc123', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', foo: { bar: `Call ${MAIL}` },
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }],
+    [null, '[DONE]']])],
+  // Responses stream with a function call: its arguments arrive as `delta` pieces (the path of the prose pieces of
+  // response.output_text.delta), then whole in the .done event, the item and the completed response
+  'openai-responses-sse': ['text/event-stream', sse([
+    ['response.created', { type: 'response.created', sequence_number: 0, response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } }],
+    ['response.output_text.delta', { type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: `Mail ${MAIL}` }],
+    ['response.output_text.done', { type: 'response.output_text.done', sequence_number: 2, item_id: 'msg_1', output_index: 0, content_index: 0, text: `Mail ${MAIL}` }],
+    ['response.output_item.added', { type: 'response.output_item.added', sequence_number: 3, output_index: 1,
+      item: { type: 'function_call', id: 'fc_1', call_id: 'call_Xy12', name: 'send_mail', arguments: '', status: 'in_progress' } }],
+    ...[TOOL_ARGS.slice(0, 9), TOOL_ARGS.slice(9, 20), TOOL_ARGS.slice(20)].map((d, i) => ['response.function_call_arguments.delta',
+      { type: 'response.function_call_arguments.delta', sequence_number: 4 + i, item_id: 'fc_1', output_index: 1, delta: d }]),
+    ['response.function_call_arguments.done', { type: 'response.function_call_arguments.done', sequence_number: 7, item_id: 'fc_1', output_index: 1,
+      name: 'send_mail', arguments: TOOL_ARGS }],
+    ['response.output_item.done', { type: 'response.output_item.done', sequence_number: 8, output_index: 1,
+      item: { type: 'function_call', id: 'fc_1', call_id: 'call_Xy12', name: 'send_mail', arguments: TOOL_ARGS, status: 'completed' } }],
+    ['response.completed', { type: 'response.completed', sequence_number: 9, response: { id: 'resp_1', object: 'response', status: 'completed',
+      output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: `Mail ${MAIL}`, annotations: [] }] },
+        { type: 'function_call', id: 'fc_1', call_id: 'call_Xy12', name: 'send_mail', arguments: TOOL_ARGS, status: 'completed' }],
+      usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } } }]])],
+  // the text is held back by the scan (under 128 bytes: all of it) and sent in a re-send of its chunk before the
+  // finish chunk; that chunk also carries an annotation, which the re-send must not blank
+  'openai-sse-held': ['text/event-stream', sse([
+    [null, { id: 'chatcmpl-Held1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }],
+    [null, { id: 'chatcmpl-Held1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', provider_note: `Sent for ${MAIL}`,
+      choices: [{ index: 0, delta: { content: 'The report is ready.',
+        annotations: [{ type: 'url_citation', url_citation: { url: 'https://example.org/report', title: `Mail ${MAIL}`, start_index: 4, end_index: 10 } }] } }] }],
+    [null, { id: 'chatcmpl-Held1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
       choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }],
     [null, '[DONE]']])],
   'anthropic-json': ['application/json', JSON.stringify({ id: 'msg_01XyZ', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6',
@@ -129,11 +160,50 @@ test('OpenAI chat: PII in fields no list names is scanned (annotations, a new fo
   const ev = events((await call('openai', 'openai-sse')).body);
   assert.equal(ev[0].choices[0].delta.role, 'assistant', 'the role goes out in its own event');
   assert.equal(ev[0].obfuscation, 'q8Zx');
-  const titles = ev.flatMap((e) => e.choices?.[0]?.delta?.annotations ?? []).map((a) => a.url_citation.title).join('');
-  assert.equal(titles, 'Mail <EMAIL_ADDRESS>');
+  // the chunk with the annotation also carries held text: its re-send repeats the annotation as it went out (a client
+  // keeps the last value of a chunk's member: an empty copy replaced the model's; session 12)
+  const titles = ev.flatMap((e) => e.choices?.[0]?.delta?.annotations ?? []).map((a) => a.url_citation.title);
+  assert.ok(titles.length >= 1);
+  assert.deepEqual([...new Set(titles)], ['Mail <EMAIL_ADDRESS>']);
   assert.equal(ev.find((e) => e.foo)?.foo.bar, 'Call <EMAIL_ADDRESS>');
   const args = ev.flatMap((e) => e.choices?.[0]?.delta?.tool_calls ?? []).map((t) => t.function.arguments).join('');
   assert.equal(args, JSON.stringify({ to: TOOL_MAIL }));
+});
+
+test('OpenAI Responses stream (openai SDK): function-call argument pieces are not scanned, like the .done arguments and the items', async () => {
+  // tool-call arguments are not scanned by design (docs/config.md "Model output"); the pieces used to be (their path is
+  // the prose delta's) while the .done event, the item and the completed response were not: the joined pieces said
+  // <EMAIL_ADDRESS> where the final arguments held the address
+  const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: gw.baseURL, maxRetries: 0,
+    defaultHeaders: { 'x-aigw-user': 'fields-user', 'x-mock-shape': 'openai-responses-sse' } });
+  const stream = await client.responses.create({ model: 'gpt-4o-mini', stream: true, input: 'hello' });
+  let pieces = '';
+  let prose = '';
+  const whole = [];
+  for await (const e of stream) {
+    if (e.type === 'response.function_call_arguments.delta') pieces += e.delta;
+    if (e.type === 'response.output_text.delta') prose += e.delta;
+    if (e.type === 'response.function_call_arguments.done') whole.push(e.arguments);
+    if (e.type === 'response.output_item.done') whole.push(e.item.arguments);
+    if (e.type === 'response.completed') whole.push(e.response.output[1].arguments);
+  }
+  assert.equal(pieces, TOOL_ARGS, 'the joined argument pieces are the arguments as the model wrote them');
+  assert.deepEqual(whole, [TOOL_ARGS, TOOL_ARGS, TOOL_ARGS]);
+  assert.equal(prose, 'Mail <EMAIL_ADDRESS>', 'the prose of the same stream is scanned');
+});
+
+test('OpenAI chat stream (openai SDK): a re-send that flushes held text keeps the event\'s other members (annotation, top-level note)', async () => {
+  // the openai SDK Object.assign()s a chunk's members into its snapshot: the re-send of held text used to carry every
+  // undeclared string empty, and the final completion lost the annotation's url and title and the chunk's note
+  const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: gw.baseURL, maxRetries: 0,
+    defaultHeaders: { 'x-aigw-user': 'fields-user', 'x-mock-shape': 'openai-sse-held' } });
+  const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
+  const done = await stream.finalChatCompletion();
+  const m = done.choices[0].message;
+  assert.equal(m.content, 'The report is ready.');
+  assert.deepEqual(m.annotations, [{ type: 'url_citation',
+    url_citation: { url: 'https://example.org/report', title: 'Mail <EMAIL_ADDRESS>', start_index: 4, end_index: 10 } }]);
+  assert.equal(done.provider_note, 'Sent for <EMAIL_ADDRESS>');
 });
 
 test('Anthropic: citations[].cited_text / document_title and a citations_delta are scanned; signature, ids and tool input pass', async () => {

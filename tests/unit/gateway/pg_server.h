@@ -1,8 +1,9 @@
 /*
  * Test helper: the PostgreSQL server of a PostgreSQL test group. AIGW_TEST_PG_DSN names a running
  * server; otherwise a throwaway one from scripts/pg-test-server.sh in a directory of the calling
- * suite's own (AIGW_PG_DIR + "-" + suffix): ctest runs the PostgreSQL suites in parallel, and a
- * server one of them started must not be stopped under another.
+ * suite's own (the script's directory, AIGW_PG_DIR or one per checkout, + "-" + suffix): ctest runs
+ * the PostgreSQL suites in parallel, and a server one of them started must not be stopped under
+ * another (nor under another checkout's run).
  */
 #ifndef AIGW_TESTS_PG_SERVER_H
 #define AIGW_TESTS_PG_SERVER_H
@@ -19,8 +20,8 @@ static inline int pg_server_run(const char *verb, const char *suffix, char *out,
 {
     const char *src = getenv("AIGW_SOURCE_DIR");
     char cmd[600], line[512];
-    snprintf(cmd, sizeof(cmd), "AIGW_PG_DIR=\"${AIGW_PG_DIR:-/tmp/aigw-pg-$(id -u)}-%s\" '%s/scripts/pg-test-server.sh' %s%s",
-             suffix, src ? src : ".", verb, strcmp(verb, "dsn") == 0 ? " 2>/dev/null" : "");
+    snprintf(cmd, sizeof(cmd), "AIGW_PG_SUFFIX='%s' '%s/scripts/pg-test-server.sh' %s%s", suffix, src ? src : ".", verb,
+             strcmp(verb, "dsn") == 0 ? " 2>/dev/null" : "");
     FILE *f = popen(cmd, "r");
     if (f == NULL)
         return 0;

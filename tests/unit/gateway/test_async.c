@@ -206,9 +206,43 @@ static void test_stream_route(void **state)
         assert_false(gw_async_stream_route(&prov_replicate, no[i], strlen(no[i]), &cv, &cl));
 }
 
+/* A capability over vault() and a stream state for it (`scan`: with fake_scan, counting its calls). */
+typedef struct {
+    gw_async_vault_t v;
+    gw_buf_t sealed;
+    gw_async_cap_t cap;
+    gw_async_sse_t st;
+    int calls;
+} sse_fx_t;
+
+static int fake_scan(void *ctx, const char *path, const char *s, size_t len, int final, size_t *emit, gw_buf_t *out);
+
+static void sse_fx_open(sse_fx_t *f, int scan)
+{
+    memset(f, 0, sizeof(*f));
+    f->v = vault();
+    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &f->v, &f->sealed), 0);
+    const char *err;
+    assert_int_equal(gw_async_cap_open(KEY, f->sealed.base, f->sealed.len, 0, &f->cap, &err), 0);
+    f->st.text_event = prov_replicate.async_links->text_event;
+    if (scan) {
+        f->st.scan = fake_scan;
+        f->st.scan_ctx = &f->calls;
+    }
+}
+
+static void sse_fx_close(sse_fx_t *f)
+{
+    gw_async_sse_free(&f->st);
+    gw_async_cap_free(&f->cap);
+    gw_buf_free(&f->sealed);
+    gw_async_vault_free(&f->v);
+}
+
 /* Feeds `n` output events (pieces) and a done event through gw_async_sse_event. */
 static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const char *const *pieces, size_t n, gw_buf_t *out)
 {
+    gw_buf_t raw = GW_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         gw_sse_event_t ev;
         memset(&ev, 0, sizeof(ev));
@@ -217,8 +251,13 @@ static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const cha
         ev.data = pieces[i];
         ev.data_len = strlen(pieces[i]);
         ev.has_data = 1;
+        gw_buf_reset(&raw);
+        gw_buf_appendf(&raw, "event: output\ndata: %s\n\n", pieces[i]); /* as the parser gives it */
+        ev.raw = raw.base;
+        ev.raw_len = raw.len;
         assert_int_equal(gw_async_sse_event(st, cap, &ev, out), 0);
     }
+    gw_buf_free(&raw);
     gw_sse_event_t done;
     memset(&done, 0, sizeof(done));
     done.event = "done";
@@ -234,19 +273,12 @@ static void feed_events(gw_async_sse_t *st, const gw_async_cap_t *cap, const cha
 static void test_sse_restore_across_events(void **state)
 {
     (void)state;
-    gw_async_vault_t v = vault();
-    gw_buf_t c = GW_BUF_INIT;
-    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
-    gw_async_cap_t cap;
-    const char *err;
-    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
-    gw_async_sse_t st;
-    memset(&st, 0, sizeof(st));
-    st.text_event = prov_replicate.async_links->text_event;
+    sse_fx_t f;
+    sse_fx_open(&f, 0);
     gw_buf_t out = GW_BUF_INIT;
     /* a token split over four events, a lone '<' that is no token, text after the last token */
     static const char *const pieces[] = {"Mail <EMA", "IL_ADD", "RESS_1> now", " a<b", " <PERSON_1", ">!"};
-    feed_events(&st, &cap, pieces, sizeof(pieces) / sizeof(pieces[0]), &out);
+    feed_events(&f.st, &f.cap, pieces, sizeof(pieces) / sizeof(pieces[0]), &out);
     /* the client's text: the output events' data joined */
     gw_buf_t text = GW_BUF_INIT;
     const char *p = out.base, *end = out.base + out.len;
@@ -270,16 +302,13 @@ static void test_sse_restore_across_events(void **state)
     gw_async_sse_t st2;
     memset(&st2, 0, sizeof(st2));
     st2.text_event = prov_replicate.async_links->text_event;
-    feed_events(&st2, &cap, tail, 1, &out);
+    feed_events(&st2, &f.cap, tail, 1, &out);
     assert_non_null(memmem(out.base, out.len, "data: end \n", 11));
     assert_non_null(memmem(out.base, out.len, "data: <EMAIL_ADDR\n", 18));
-    gw_async_sse_free(&st);
     gw_async_sse_free(&st2);
     gw_buf_free(&text);
     gw_buf_free(&out);
-    gw_async_cap_free(&cap);
-    gw_buf_free(&c);
-    gw_async_vault_free(&v);
+    sse_fx_close(&f);
 }
 
 /* A stand-in for the model-output scan: "secret" -> "<X>", and unless final the last 8 bytes are held back. */
@@ -301,34 +330,95 @@ static int fake_scan(void *ctx, const char *path, const char *s, size_t len, int
 static void test_sse_scan_then_restore(void **state)
 {
     (void)state;
-    gw_async_vault_t v = vault();
-    gw_buf_t c = GW_BUF_INIT;
-    assert_int_equal(gw_async_cap_seal(KEY, "https://stream.replicate.com/v1/files/x", "u", "c", 500, &v, &c), 0);
-    gw_async_cap_t cap;
-    const char *err;
-    assert_int_equal(gw_async_cap_open(KEY, c.base, c.len, 0, &cap, &err), 0);
-    int calls = 0;
-    gw_async_sse_t st;
-    memset(&st, 0, sizeof(st));
-    st.text_event = prov_replicate.async_links->text_event;
-    st.scan = fake_scan;
-    st.scan_ctx = &calls;
+    sse_fx_t f;
+    sse_fx_open(&f, 1);
     gw_buf_t out = GW_BUF_INIT;
     /* "secret" split over events reaches the scan whole (held back), the token is restored after the scan */
     static const char *const pieces[] = {"the sec", "ret of <PERSON_1> is", " out"};
-    feed_events(&st, &cap, pieces, 3, &out);
-    assert_true(calls >= 3);
+    feed_events(&f.st, &f.cap, pieces, 3, &out);
+    assert_true(f.calls >= 3);
     assert_null(memmem(out.base, out.len, "secret", 6));
     assert_null(memmem(out.base, out.len, "sec\n", 4));
     assert_non_null(memmem(out.base, out.len, "<X>", 3));
     assert_non_null(memmem(out.base, out.len, "Jane Doe", 8));
     assert_null(memmem(out.base, out.len, "<PERSON_1>", 10));
     assert_true(memcmp(out.base + out.len - 22, "event: done\ndata: {}\n\n", 22) == 0);
-    gw_async_sse_free(&st);
-    gw_async_cap_free(&cap);
     gw_buf_free(&out);
-    gw_buf_free(&c);
-    gw_async_vault_free(&v);
+    sse_fx_close(&f);
+}
+
+/* pii.scan_responses on a capability stream: every event with data is scanned, not only the text events (session 12:
+ * Replicate's `logs`, `error`, `done`'s payload and any other kind passed as received), then restored from the vault;
+ * ids, names and line breaks kept; an event whose text did not change and events without data pass byte for byte. */
+static void test_sse_every_event_scanned(void **state)
+{
+    (void)state;
+    sse_fx_t f;
+    sse_fx_open(&f, 1);
+    static const struct {
+        const char *name, *data, *raw;
+        int has_id;
+    } evs[] = {
+        {"logs", "prompt of <PERSON_1>: the secret", "id: 7\nevent: logs\ndata: prompt of <PERSON_1>: the secret\n\n", 1},
+        {"progress", "step 1\nthe secret too", "event: progress\ndata: step 1\ndata: the secret too\n\n", 0},
+        {"", "unnamed secret", "data: unnamed secret\n\n", 0},
+        {NULL, NULL, ": keep-alive\n\n", 0},
+        {"logs", "nothing to see", "event: logs\ndata: nothing to see\n\n", 0},
+        {"error", "failed on the secret", "event: error\ndata: failed on the secret\n\n", 0},
+        {"done", "{\"reason\":\"secret\"}", "event: done\ndata: {\"reason\":\"secret\"}\n\n", 0},
+    };
+    gw_buf_t out = GW_BUF_INIT;
+    for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+        gw_sse_event_t ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.event = evs[i].name;
+        ev.event_len = evs[i].name != NULL ? strlen(evs[i].name) : 0;
+        ev.data = evs[i].data;
+        ev.data_len = evs[i].data != NULL ? strlen(evs[i].data) : 0;
+        ev.has_data = evs[i].data != NULL;
+        ev.id = "7";
+        ev.id_len = 1;
+        ev.has_id = evs[i].has_id;
+        ev.raw = evs[i].raw;
+        ev.raw_len = strlen(evs[i].raw);
+        assert_int_equal(gw_async_sse_event(&f.st, &f.cap, &ev, &out), 0);
+    }
+    gw_buf_append(&out, "", 1);
+    assert_null(strstr(out.base, "secret"));
+    assert_string_equal(out.base, "id: 7\nevent: logs\ndata: prompt of Jane Doe: the <X>\n\n"
+                                  "event: progress\ndata: step 1\ndata: the <X> too\n\n"
+                                  "data: unnamed <X>\n\n"
+                                  ": keep-alive\n\n"
+                                  "event: logs\ndata: nothing to see\n\n"
+                                  "event: error\ndata: failed on the <X>\n\n"
+                                  "event: done\ndata: {\"reason\":\"<X>\"}\n\n");
+    assert_int_equal(f.calls, 6);
+    gw_buf_free(&out);
+    sse_fx_close(&f);
+}
+
+/* An image model's output event is a link to the generated file (the adapter's output_media_urls): not scanned, passed
+ * as received, text held before it flushed first; the same digits in an output event of text are scanned. */
+static void test_sse_file_url_not_scanned(void **state)
+{
+    (void)state;
+    sse_fx_t f;
+    sse_fx_open(&f, 1);
+    f.st.media_urls = prov_replicate.output_media_urls;
+    static const char *const pieces[] = {"see the secret ", "https://replicate.delivery/xezq/secret9/out-0.png",
+                                         "https://replicate.delivery/x/a.png?q=secret"};
+    gw_buf_t out = GW_BUF_INIT;
+    feed_events(&f.st, &f.cap, pieces, 3, &out);
+    gw_buf_append(&out, "", 1);
+    const char *url = strstr(out.base, "event: output\ndata: https://replicate.delivery/xezq/secret9/out-0.png\n\n");
+    assert_non_null(url);
+    /* the only "secret" left is the declared link's: the text before it and the link with a query were scanned */
+    assert_ptr_equal(strstr(out.base, "secret"), strstr(url, "secret"));
+    assert_null(strstr(strstr(url, "secret") + 1, "secret"));
+    const char *held = strstr(out.base, "data:  <X> \n\n"); /* " secret " held before the link, flushed (scanned) first */
+    assert_true(held != NULL && held < url);
+    gw_buf_free(&out);
+    sse_fx_close(&f);
 }
 
 static void test_classify(void **state)
@@ -436,6 +526,8 @@ int main(void)
         cmocka_unit_test(test_stream_route),
         cmocka_unit_test(test_sse_restore_across_events),
         cmocka_unit_test(test_sse_scan_then_restore),
+        cmocka_unit_test(test_sse_every_event_scanned),
+        cmocka_unit_test(test_sse_file_url_not_scanned),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_answer_state),
         cmocka_unit_test(test_vault_json_and_restore),

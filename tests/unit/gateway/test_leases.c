@@ -422,22 +422,31 @@ static void test_idle_return(void **state)
     assert_true(ls.lease_takes >= 1);
     assert_true(ls.lease_reserves >= 1); /* at least one reservation was paid from the lease */
     assert_balanced(fx, u);
-    /* idle for lease_idle_ms: the lease goes back to the balance row (the lease thread) */
+    int64_t lease_paid = raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ? AND lease = 1", u, NULL);
+    assert_true(lease_paid >= 1);
+    /* idle for lease_idle_ms: the lease goes back to the balance row (the lease thread), counted from its last
+     * reservation, while the reservations it paid for are still open (session 12 asked whether that can lose or
+     * double credit: it cannot, they were debited from the lease row when admitted, below) */
     assert_true(wait_for(fx, "SELECT COUNT(*) FROM credit_leases WHERE user_id = ?", u, 0));
     gw_store_ledger_flush(st);
     gw_store_ledger_stats(st, &ls);
     assert_true(ls.lease_returns >= 1);
-    /* with no lease, the balance row is the whole balance: 1000 - 4 open */
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ? AND lease = 1", u, NULL), lease_paid);
+    /* with no lease, the balance row is the whole balance: 1000 - 4 open; only the reservations the balance row paid
+     * count in its `reserved` */
     assert_int_equal(balance_row(fx, u), 1000 * PRICE - 4 * PRICE);
     assert_int_equal(ledger_sum(fx, u), balance_row(fx, u));
-    /* the lease-paid reservations settle against the balance row once the lease is gone */
+    assert_int_equal(raw_int(fx, "SELECT reserved FROM credit_balances WHERE user_id = ?", u, NULL), (4 - lease_paid) * PRICE);
+    /* the lease-paid reservations settle against the balance row once the lease is gone, a refund or an overrun
+     * (i1: the actual cost is twice the reservation) alike */
     for (int i = 1; i <= 4; i++) {
         char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "i%d", i);
-        assert_int_equal(gw_store_settle(st, u, rid, PRICE / 2, NULL), 0);
+        assert_int_equal(gw_store_settle(st, u, rid, i == 1 ? 2 * PRICE : PRICE / 2, NULL), 0);
     }
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 0);
-    assert_int_equal(balance_row(fx, u), 1000 * PRICE - 4 * (PRICE / 2));
+    assert_int_equal(balance_row(fx, u), 1000 * PRICE - 2 * PRICE - 3 * (PRICE / 2));
+    assert_int_equal(raw_int(fx, "SELECT reserved FROM credit_balances WHERE user_id = ?", u, NULL), 0);
     assert_balanced(fx, u);
 }
 

@@ -164,6 +164,40 @@ static void test_not_json_passes(void **state)
 
 /* With pii.scan_responses, an answer that is not JSON (or too deep to walk) cannot be scanned: refused, never sent as
  * it came (it was, with 0: the model's text unscanned). */
+/* pii.scan_responses on a Replicate answer: `output` holds a language model's text pieces or an image model's file URLs
+ * at the same path; a link on the adapter's declared file origin (output_media_urls) is a generated file, not scanned,
+ * so a digit run in its random id that reads as a card number no longer breaks it (session 12: it was redacted);
+ * the same digits in text, or in a link elsewhere or with a query, are scanned as before. */
+static void test_replicate_output_file_urls(void **state)
+{
+    fixture_t *f = fixture_new(1);
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+#define FILE_URL "https://replicate.delivery/xezq/4111111111111111/out-0.png"
+    static const char answer[] = "{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":[\"" FILE_URL "\","
+                                 "\"card 4111111111111111\",\"https://example.org/4111111111111111/a.png\","
+                                 "\"https://replicate.delivery/x/a.png?c=4111111111111111\"],\"error\":null}";
+    gw_buf_t out = GW_BUF_INIT;
+    int changed = 0;
+    assert_int_equal(gw_privacy_response_json(f->pv, &s, &prov_replicate, f->ss, GW_OUTPUT_UNDECLARED, answer, sizeof(answer) - 1,
+                                              &out, &changed),
+                     0);
+    assert_true(changed);
+    gw_buf_append(&out, "", 1);
+    json_t *a = json_loads(out.base, 0, NULL);
+    assert_non_null(a);
+    json_t *o = json_object_get(a, "output");
+    assert_string_equal(json_string_value(json_array_get(o, 0)), FILE_URL);
+    for (size_t i = 1; i < 4; i++)
+        assert_null(strstr(json_string_value(json_array_get(o, i)), "4111111111111111"));
+#undef FILE_URL
+    json_decref(a);
+    gw_buf_free(&out);
+    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+    (void)state;
+}
+
 static void test_not_json_with_scan_refused(void **state)
 {
     fixture_t *f = fixture_new(1);
@@ -328,6 +362,45 @@ static void test_structured_output_stays_json(void **state)
     (void)state;
 }
 
+/* The joined `delta` of every event named `name` in the SSE text `sse`, into `out`. */
+static void join_deltas(const char *sse, const char *name, gw_buf_t *out)
+{
+    char head[128];
+    snprintf(head, sizeof(head), "event: %s\ndata: ", name);
+    gw_buf_reset(out);
+    for (const char *at = strstr(sse, head); at != NULL; at = strstr(at, head)) {
+        at += strlen(head);
+        json_t *d = json_loadb(at, strcspn(at, "\n"), 0, NULL);
+        assert_non_null(d);
+        const char *piece = json_string_value(json_object_get(d, "delta"));
+        assert_non_null(piece);
+        gw_buf_append(out, piece, strlen(piece));
+        json_decref(d);
+    }
+    gw_buf_append(out, "", 1);
+    out->len--;
+}
+
+/* Feeds `sse` through an OpenAI-format restorer of the fixture's session (`scan`: with pii.scan_responses' stage), in
+ * pieces of `chunk` bytes, into `sent` (NUL-terminated). */
+static void run_openai_stream(fixture_t *f, int scan, const char *sse, size_t chunk, gw_buf_t *sent)
+{
+    gw_privacy_scratch_t s;
+    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
+    gw_privacy_output_t o = {f->ss, s.pii, NULL, GW_OUTPUT_UNDECLARED, prov_openai.output_skip_events};
+    pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
+    assert_non_null(rs);
+    o.stream = rs;
+    if (scan) /* pii.scan_responses: `delta` is model text, its restore is the scan's (session 9: escaped there too) */
+        pol_restore_stream_set_scan(rs, gw_privacy_output_paths(f->pv, &prov_openai), gw_privacy_scan_output);
+    for (size_t at = 0, n = strlen(sse); at < n; at += chunk)
+        assert_int_equal(pol_restore_stream_feed(rs, sse + at, n - at < chunk ? n - at : chunk, sent), 0);
+    assert_int_equal(pol_restore_stream_finish(rs, sent), 0);
+    gw_buf_append(sent, "", 1);
+    pol_restore_stream_free(rs);
+    gw_privacy_scratch_dispose(&s);
+}
+
 static void check_stream_arguments(int scan)
 {
     fixture_t *f = fixture_new(scan);
@@ -347,18 +420,8 @@ static void check_stream_arguments(int scan)
              "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"item\":{\"type\":"
              "\"function_call\",\"arguments\":\"{\\\"key\\\":\\\"%s\\\"}\"}}\n\n",
              tok, tok, tok, tok + 4, tok, tok);
-    gw_privacy_scratch_t s;
-    assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
-    gw_privacy_output_t o = {f->ss, s.pii, NULL, GW_OUTPUT_UNDECLARED};
-    pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
-    assert_non_null(rs);
-    o.stream = rs;
-    if (scan) /* pii.scan_responses: `delta` is model text, its restore is the scan's (session 9: escaped there too) */
-        pol_restore_stream_set_scan(rs, gw_privacy_output_paths(f->pv, &prov_openai), gw_privacy_scan_output);
     gw_buf_t sent = GW_BUF_INIT;
-    assert_int_equal(pol_restore_stream_feed(rs, sse, strlen(sse), &sent), 0);
-    assert_int_equal(pol_restore_stream_finish(rs, &sent), 0);
-    gw_buf_append(&sent, "", 1);
+    run_openai_stream(f, scan, sse, strlen(sse), &sent);
     assert_null(strstr(sent.base, "<SECRET_"));
     if (!scan) { /* the scan holds prose back and sends it in a later (re-sent) event */
         assert_event_value(sent.base, "response.output_text.delta", "delta", 0, "key: " PEM);
@@ -368,15 +431,7 @@ static void check_stream_arguments(int scan)
     assert_event_value(sent.base, "response.output_item.done", "arguments", 1, PEM);
     /* the deltas, joined as the SDKs do, are the same JSON */
     gw_buf_t joined = GW_BUF_INIT;
-    static const char dh[] = "event: response.function_call_arguments.delta\ndata: ";
-    for (const char *at = strstr(sent.base, dh); at != NULL; at = strstr(at, dh)) {
-        at += sizeof(dh) - 1;
-        json_t *d = json_loadb(at, strcspn(at, "\n"), 0, NULL);
-        assert_non_null(d);
-        const char *piece = json_string_value(json_object_get(d, "delta"));
-        gw_buf_append(&joined, piece, strlen(piece));
-        json_decref(d);
-    }
+    join_deltas(sent.base, "response.function_call_arguments.delta", &joined);
     json_t *args = json_loadb(joined.base, joined.len, 0, NULL);
     if (args == NULL)
         fail_msg("the joined argument deltas are not JSON: %.*s", (int)joined.len, joined.base);
@@ -384,8 +439,47 @@ static void check_stream_arguments(int scan)
     json_decref(args);
     gw_buf_free(&joined);
     gw_buf_free(&sent);
-    pol_restore_stream_free(rs);
-    gw_privacy_scratch_dispose(&s);
+    fixture_free(f);
+}
+
+/* pii.scan_responses, OpenAI Responses stream: tool-call arguments are not scanned by design (docs/config.md "Model
+ * output"), in the `delta` pieces (declared for their events: prov_out_event_skip_t) as in the `.done` event's
+ * `arguments` and the item's; their placeholders are restored. Before, the pieces were scanned (their path is the prose
+ * `delta`'s) and the rest was not: the joined pieces said `<EMAIL_ADDRESS>` where the final arguments held the address.
+ * The prose of the same stream is still scanned. */
+static void test_stream_arguments_not_scanned(void **state)
+{
+    (void)state;
+    fixture_t *f = fixture_new(1);
+#define MODEL_MAIL "carol.white@example.net"
+    char sse[4096];
+    snprintf(sse, sizeof(sse),
+             "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"mail " MODEL_MAIL
+             "\"}\n\n"
+             "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"text\":\"mail " MODEL_MAIL "\"}\n\n"
+             "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\","
+             "\"delta\":\"{\\\"to\\\":\\\"" MODEL_MAIL "\\\",\\\"cc\\\":\\\"%.6s\"}\n\n"
+             "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\","
+             "\"delta\":\"%s\\\"}\"}\n\n"
+             "event: response.function_call_arguments.done\ndata: {\"type\":\"response.function_call_arguments.done\","
+             "\"arguments\":\"{\\\"to\\\":\\\"" MODEL_MAIL "\\\",\\\"cc\\\":\\\"%s\\\"}\"}\n\n"
+             "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"item\":{\"type\":"
+             "\"function_call\",\"arguments\":\"{\\\"to\\\":\\\"" MODEL_MAIL "\\\",\\\"cc\\\":\\\"%s\\\"}\"}}\n\n",
+             f->token, f->token + 6, f->token, f->token);
+    gw_buf_t sent = GW_BUF_INIT, joined = GW_BUF_INIT;
+    run_openai_stream(f, 1, sse, 5, &sent); /* in pieces, as the network does */
+    static const char want[] = "{\"to\":\"" MODEL_MAIL "\",\"cc\":\"" EMAIL "\"}";
+    join_deltas(sent.base, "response.function_call_arguments.delta", &joined);
+    assert_string_equal(joined.base, want);
+    assert_event_value(sent.base, "response.function_call_arguments.done", "arguments", 0, want);
+    assert_event_value(sent.base, "response.output_item.done", "arguments", 0, want);
+    /* the prose is model text: scanned (tokenize acts as redact there) */
+    join_deltas(sent.base, "response.output_text.delta", &joined);
+    assert_string_equal(joined.base, "mail <EMAIL_ADDRESS>");
+    assert_event_value(sent.base, "response.output_text.done", "text", 0, "mail <EMAIL_ADDRESS>");
+#undef MODEL_MAIL
+    gw_buf_free(&joined);
+    gw_buf_free(&sent);
     fixture_free(f);
 }
 
@@ -462,7 +556,7 @@ static char *stream_joined(fixture_t *f, const shape_t *sh, int mode, int scan, 
     gw_buf_append(&sse, sh->end, strlen(sh->end));
     gw_privacy_scratch_t s;
     assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
-    gw_privacy_output_t o = {f->ss, s.pii, NULL, mode};
+    gw_privacy_output_t o = {f->ss, s.pii, NULL, mode, sh->adapter->output_skip_events};
     pol_restore_stream_t *rs = pol_restore_stream_create(gw_privacy_restore_cb, &o);
     assert_non_null(rs);
     o.stream = rs;
@@ -670,6 +764,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_arguments_stay_json),
         cmocka_unit_test(test_stream_arguments_stay_json_scanned),
+        cmocka_unit_test(test_stream_arguments_not_scanned),
         cmocka_unit_test(test_stream_json_mode),
         cmocka_unit_test(test_stream_json_mode_scanned),
         cmocka_unit_test(test_held_answer_by_mode),
@@ -679,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_scan_and_restore_out_of_memory),
         cmocka_unit_test(test_not_json_passes),
         cmocka_unit_test(test_not_json_with_scan_refused),
+        cmocka_unit_test(test_replicate_output_file_urls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -393,57 +393,77 @@ static void walk(const prov_adapter_t *a, const char *body, size_t len, walk_t *
     gw_json_paths_free(p);
 }
 
-static void test_skip_fields_over_fixtures(void **state)
+/* Calls fn(ctx, file, its adapter, its bytes) for each fixture of the manifest whose kind is `kind` or `kind2` (may be
+ * NULL) and whose file name holds `ext` (NULL: any); the bytes are freed after the call. @return how many. */
+typedef void (*fixture_fn)(void *ctx, const char *file, const prov_adapter_t *a, char *body, size_t len);
+
+static size_t each_fixture(const char *kind, const char *kind2, const char *ext, fixture_fn fn, void *ctx)
 {
-    (void)state;
     json_t *m = load_manifest();
-    size_t i, fixtures = 0, pii_strings = 0, skipped = 0;
+    size_t i, n = 0;
     json_t *fx;
     json_array_foreach(json_object_get(m, "fixtures"), i, fx)
     {
         const char *file = json_string_value(json_object_get(fx, "file"));
-        if (strcmp(json_string_value(json_object_get(fx, "kind")), "request") != 0 || strstr(file, ".json") == NULL)
+        const char *k = json_string_value(json_object_get(fx, "kind"));
+        if ((strcmp(k, kind) != 0 && (kind2 == NULL || strcmp(k, kind2) != 0)) || (ext != NULL && strstr(file, ext) == NULL))
             continue;
-        const prov_adapter_t *a = adapter_of(file);
         size_t len;
         char *body = read_file(file, &len);
-        json_t *doc = json_loadb(body, len, 0, NULL);
-        assert_non_null(doc);
-        json_t *strings = json_object();
-        collect(doc, "", strings);
-        walk_t w;
-        walk(a, body, len, &w);
-        const char *path;
-        json_t *val;
-        json_object_foreach(strings, path, val)
-        {
-            const char *s = json_string_value(val);
-            /* every string is reported: as itself by a skip rule, or by "**" (inside, when it holds JSON) */
-            int by_skip = json_object_get(w.skipped, path) != NULL;
-            if (!by_skip && !reported_at(w.reported, path))
-                fail_msg("%s: string at %s is not reported", file, path);
-            if (has_marker(s)) {
-                pii_strings++;
-                if (by_skip)
-                    fail_msg("%s: PII string at %s (\"%s\") sits in a field %s declares structural", file, path, s, a->name);
-            }
-        }
-        skipped += json_object_size(w.skipped);
-        /* model names are structural wherever a body carries one */
-        if (json_is_string(json_object_get(doc, "model")))
-            assert_non_null(json_object_get(w.skipped, "model"));
-        assert_true(w.keys > 0);
-        json_decref(w.reported);
-        json_decref(w.skipped);
-        json_decref(strings);
-        json_decref(doc);
+        fn(ctx, file, adapter_of(file), body, len);
         free(body);
-        fixtures++;
+        n++;
     }
-    assert_true(fixtures >= 25);
-    assert_true(pii_strings >= 40);
-    assert_true(skipped >= 20);
     json_decref(m);
+    return n;
+}
+
+typedef struct {
+    size_t pii_strings, skipped;
+} skip_counts_t;
+
+static void skip_fields_of(void *ctx, const char *file, const prov_adapter_t *a, char *body, size_t len)
+{
+    skip_counts_t *c = ctx;
+    json_t *doc = json_loadb(body, len, 0, NULL);
+    assert_non_null(doc);
+    json_t *strings = json_object();
+    collect(doc, "", strings);
+    walk_t w;
+    walk(a, body, len, &w);
+    const char *path;
+    json_t *val;
+    json_object_foreach(strings, path, val)
+    {
+        const char *s = json_string_value(val);
+        /* every string is reported: as itself by a skip rule, or by "**" (inside, when it holds JSON) */
+        int by_skip = json_object_get(w.skipped, path) != NULL;
+        if (!by_skip && !reported_at(w.reported, path))
+            fail_msg("%s: string at %s is not reported", file, path);
+        if (has_marker(s)) {
+            c->pii_strings++;
+            if (by_skip)
+                fail_msg("%s: PII string at %s (\"%s\") sits in a field %s declares structural", file, path, s, a->name);
+        }
+    }
+    c->skipped += json_object_size(w.skipped);
+    /* model names are structural wherever a body carries one */
+    if (json_is_string(json_object_get(doc, "model")))
+        assert_non_null(json_object_get(w.skipped, "model"));
+    assert_true(w.keys > 0);
+    json_decref(w.reported);
+    json_decref(w.skipped);
+    json_decref(strings);
+    json_decref(doc);
+}
+
+static void test_skip_fields_over_fixtures(void **state)
+{
+    (void)state;
+    skip_counts_t c = {0, 0};
+    assert_true(each_fixture("request", NULL, ".json", skip_fields_of, &c) >= 25);
+    assert_true(c.pii_strings >= 40);
+    assert_true(c.skipped >= 20);
 }
 
 /* ---- output_skip over the answer fixtures (pii.scan_responses scans every other string) ---- */
@@ -503,43 +523,33 @@ static void out_walk(out_walk_t *w, const char *data, size_t len)
 /* Every adapter declares what is no text in its answers (session 11: the output scan reads every other string); over
  * the answer fixtures (JSON answers and each SSE event's JSON data), a declared field never holds planted PII or prose,
  * and ids / types / media are declared (something is skipped in every adapter's answers). */
+static void output_skip_of(void *ctx, const char *file, const prov_adapter_t *a, char *body, size_t len)
+{
+    out_walk_t *total = ctx;
+    assert_non_null(a->output_skip);
+    out_walk_t w = {a, file, 0, 0};
+    if (strstr(file, ".sse") != NULL) {
+        for (char *line = body; line != NULL && *line != '\0';) {
+            char *nl = strchr(line, '\n');
+            size_t ll = nl != NULL ? (size_t)(nl - line) : strlen(line);
+            if (ll > 6 && strncmp(line, "data: ", 6) == 0 && line[6] == '{')
+                out_walk(&w, line + 6, ll - 6 - (line[ll - 1] == '\r'));
+            line = nl != NULL ? nl + 1 : NULL;
+        }
+    } else if (len > 0 && body[0] == '{') {
+        out_walk(&w, body, len);
+    }
+    total->skipped += w.skipped;
+    total->scanned += w.scanned;
+}
+
 static void test_output_skip_over_fixtures(void **state)
 {
     (void)state;
-    json_t *m = load_manifest();
-    size_t i, files = 0, skipped = 0, scanned = 0;
-    json_t *fx;
-    json_array_foreach(json_object_get(m, "fixtures"), i, fx)
-    {
-        const char *file = json_string_value(json_object_get(fx, "file"));
-        const char *kind = json_string_value(json_object_get(fx, "kind"));
-        if (strcmp(kind, "response") != 0 && strcmp(kind, "stream") != 0)
-            continue;
-        const prov_adapter_t *a = adapter_of(file);
-        assert_non_null(a->output_skip);
-        out_walk_t w = {a, file, 0, 0};
-        size_t len;
-        char *body = read_file(file, &len);
-        if (strstr(file, ".sse") != NULL) {
-            for (char *line = body; line != NULL && *line != '\0';) {
-                char *nl = strchr(line, '\n');
-                size_t ll = nl != NULL ? (size_t)(nl - line) : strlen(line);
-                if (ll > 6 && strncmp(line, "data: ", 6) == 0 && line[6] == '{')
-                    out_walk(&w, line + 6, ll - 6 - (line[ll - 1] == '\r'));
-                line = nl != NULL ? nl + 1 : NULL;
-            }
-        } else if (len > 0 && body[0] == '{') {
-            out_walk(&w, body, len);
-        }
-        free(body);
-        skipped += w.skipped;
-        scanned += w.scanned;
-        files++;
-    }
-    assert_true(files >= 30);
-    assert_true(skipped >= 100);
-    assert_true(scanned >= 50);
-    json_decref(m);
+    out_walk_t total = {NULL, NULL, 0, 0};
+    assert_true(each_fixture("response", "stream", NULL, output_skip_of, &total) >= 30);
+    assert_true(total.skipped >= 100);
+    assert_true(total.scanned >= 50);
 }
 
 /* A response's image payload members are the adapters' declared ones, found quoted, and data:image/ URIs (a byte
