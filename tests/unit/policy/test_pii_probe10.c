@@ -1,6 +1,6 @@
 /*
- * Scans tests/data/pii/probe10.jsonl, probe11.jsonl and probe12.jsonl (the blind probes of sessions 11 and 12, made the
- * same way: gen_probe11.py, gen_probe12.py), the second, third and fourth holdouts. probe10.jsonl, the second holdout: a blind
+ * Scans tests/data/pii/probe10.jsonl .. probe13.jsonl (the blind probes of sessions 11, 12 and 13, made the same way:
+ * gen_probe11.py, gen_probe12.py, gen_probe13.py), the second to fifth holdouts. probe10.jsonl, the second holdout: a blind
  * probe written by hand in session 10 (2026-12-07) before reading how the recognizers treat each case
  * (tests/data/pii/gen_probe10.py says how it was made): chat and image prompts in 26 languages and scripts with personal data glued
  * to the script, full-width and non-ASCII digits, local address formats, national identifiers with valid check digits, IBANs, dates
@@ -37,6 +37,13 @@ static const double type_floor11[NT] = {0.97, 0.96, 0.99, 0.99, 0.91, 0.92, 0.91
  * 0.472, LOCATION 0.370, ID 0.630, DATE 0.348, PHONE 0.943), 2 of 74 PII-free prompts with a false finding. Floors are
  * set just below the latest figure; every figure after the blind one was read while the causes were fixed. */
 static const double type_floor12[NT] = {0.99, 0.97, 0.99, 0.99, 0.75, 0.52, 0.77, 0.93, 0.99};
+/* probe13 (session 13, gen_probe13.py: 345 prompts in 17 languages the earlier probes hold few of and business layouts
+ * (HR forms, medical intake, invoices, shipping labels, bookings, school records, chat exports, OCR, SQL dumps), 471
+ * gold spans, 92 PII-free look-alikes). BLIND figure (the untouched engine, 6c875dc): micro F1 0.849 (P 0.986, R 0.745;
+ * PERSON 0.720, LOCATION 0.806, ID 0.838, DATE 0.806, PHONE 0.945, CREDIT_CARD 0.939), 2 of 92 PII-free prompts with a
+ * false finding. Floors are set just below the latest figure; every figure after the blind one was read while the
+ * causes were fixed. */
+static const double type_floor13[NT] = {0.99, 0.93, 0.92, 0.99, 0.70, 0.79, 0.82, 0.79, 0.99};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -184,9 +191,15 @@ static void test_probe12_floors(void **state)
     run_probe("probe12.jsonl", type_floor12, 0.87, 3);
 }
 
+static void test_probe13_floors(void **state)
+{
+    (void)state;
+    run_probe("probe13.jsonl", type_floor13, 0.84, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors),
-                                       cmocka_unit_test(test_probe12_floors)};
+                                       cmocka_unit_test(test_probe12_floors), cmocka_unit_test(test_probe13_floors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
