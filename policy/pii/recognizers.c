@@ -144,6 +144,9 @@ static const pol__pattern_t patterns[] = {
      "valid (?:until|thru)|heute ist|datum|termin|aujourd'hui|rendez-vous le|fecha|hoy es|cita el|oggi \xc3\xa8|scadenza|"
      "hoje \xc3\xa9|vandaag is|afspraak op)\\b\\s*[:,]?", HS_FLAG_CASELESS, POL__REC_DATE_WORD, 1, POL__DB_TEXT},
     {"\\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sra|Srta|Sr|Sig|Sgr)\\.?\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_C},
+    /* session 13: pt "Dona" (madam), and the Polish / Czech / Slovak forms of address in lower case, as written in a
+       sentence ("Kontaktujte paní Novákovou", "proszę pana Kowalskiego"; capitalised "Pan" is also English) */
+    {"\\b(?:Dona|pan|pana|panu|pani|pani\xc4\x85|pan\xc3\xad|pane)\\s", 0, POL__REC_PERSON_TRIGGER, 2, POL__DB_TEXT},
     {"\\b(?:my name is|my name's|name is|call me|je m'appelle|ich hei(?:\xc3\x9f|ss)e|mein name ist|me llamo|"
      "mi nombre es|mi chiamo|meu nome \xc3\xa9|mijn naam is|ik heet|"
      /* fr, it, pt, pl, cs, sk, sv, no, da, fi, hu, ro, tr, vi, id/ms, tl, sw */
@@ -171,7 +174,18 @@ static const pol__pattern_t patterns[] = {
      /* id/ms: full name, name; sw: name, full name */
      "Nama lengkap|Nama|Jina kamili|Jina|"
      /* session 12: recipient (ms/id, sw, tl), name (tl), name in lower case (sw, id/ms, tl) */
-     "Penerima|Mpokeaji|Tagatanggap|Pangalan|jina|nama|pangalan)\\s*:\\s*", 0,
+     "Penerima|Mpokeaji|Tagatanggap|Pangalan|jina|nama|pangalan|"
+     /* session 13: the person a form or a record is about, in the languages of probe13 (patient, student / pupil, guest,
+        passenger, guardian, emergency contact, consignee; pl, cs/sk, hu, ro, tr, id, nl, pt, es, it, de, en: name, full
+        name, surname, recipient, sender), and "neve" (hu "name of": "Beteg neve", "anyja neve") */
+     "Pacjent|Pacjentka|Pacient|Pacientka|Paciente|Paziente|Pasien|Hasta|Student|Pupil|Guest|Passenger|Guardian|"
+     "Emergency contact|Contact person|Consignee|Uczennica|Imi\xc4\x99 i nazwisko|Nazwisko|Imi\xc4\x99|Odbiorca|Nadawca|"
+     "Jm\xc3\xa9no a p\xc5\x99\xc3\xadjmen\xc3\xad|Jm\xc3\xa9no|P\xc5\x99\xc3\xadjmen\xc3\xad|P\xc5\x99\xc3\xadjemce|Meno|"
+     "N\xc3\xa9v|neve|Tanul\xc3\xb3|C\xc3\xadmzett|Nume \xc8\x99i prenume|Nume|Prenume|Elev|Destinatar|"
+     "Ad Soyad|Ad\xc4\xb1 Soyad\xc4\xb1|Siswa|Murid|Leerling|Ontvanger|Aluno|Aluna|Alumno|Alumna|Alunno|Destinat\xc3\xa1rio|"
+     "Destinatario|Nome completo|Sch\xc3\xbcler|Sch\xc3\xbclerin|Empf\xc3\xa4nger|Destinataire)\\s*:\\s*|"
+     /* the same labels starting with a letter outside ASCII (\\b does not match before one) */
+     "(?:^|[\\s(])(?:Ucze\xc5\x84|\xc5\xbd\xc3\xa1k|\xc3\x96\xc4\x9frenci|Pati\xc3\xabnt|\xc3\x89l\xc3\xa8ve)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* session 12: the display name of a mail header ("From: \"Tanvir Hasan\" <tanvir@...>", RFC 5322 section 3.4): the
        capitalised words before the angle-bracketed address (person.c checks the "<" after them) */
@@ -198,6 +212,8 @@ static const pol__pattern_t patterns[] = {
      * and a relative or colleague named after the relation ("my daughter Aaliyah", "our new hire Kwame Mensah-Bonsu"):
      * strong, a capitalised word follows (person.c) */
     {"\\b(?:account holder|card ?holder|holder|beneficiary|payee|ask for|au nom de|titulaire|t\\.n\\.v\\.|ten name van|"
+     /* session 13: holder (ro, es, pt), beneficiary (hu), in the name of (pl, ro, cs), emergency contact, consignee */
+     "titular|kedvezm\xc3\xa9nyezett|na nazwisko|pe numele|\xc3\xaen numele|na jm\xc3\xa9no|emergency contact|consignee|"
      "a nombre de|em nome de|favorecido|intestat[oa] a|kontoinhaber(?:in)?|al\xc4\xb1\x63\xc4\xb1|atas nama|a\\.n\\.|"
      "(?:my|our|his|her) (?:daughter|son|wife|husband|mother|father|mom|mum|dad|friend|colleague|boss|neighbou?r|sister|"
      "brother|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|niece|nephew|partner|fianc\xc3\xa9\x65?|girlfriend|"
@@ -1028,8 +1044,17 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
             size_t s = to - 1;
             if (s > 0 && c->text[s - 1] == '.')
                 s--;
-            while (s > 0 && pol__is_alpha(U(c->text[s - 1])))
-                s--;
+            /* the honorific's letters, Latin ones outside ASCII included ("paní", session 13) */
+            for (;;) {
+                uint32_t cp = 0;
+                size_t n = s > 0 && U(c->text[s - 1]) >= 0x80 ? pol__cp_before(c->text, s, &cp) : 0;
+                if (s > 0 && pol__is_alpha(U(c->text[s - 1])))
+                    s--;
+                else if (n > 0 && cp >= 0xC0 && cp < 0x250 && pol__cp_alpha_letter(cp))
+                    s -= n;
+                else
+                    break;
+            }
             c->cands->v[before].start = s;
         }
         return 0;

@@ -127,6 +127,23 @@ static const trigger_t ru_triggers[] = {
     {"Эрхэм", 1},
     {"Нэр:", 1},
     {"нэр:", 1},
+    /* session 13: full name (uk ПІБ), patient, pupil (ru, uk), recipient (uk одержувач), in the name of (a booking, a
+     * parcel: "на ім'я Максим Ткаченко", "на имя") */
+    {"ПІБ:", 1},
+    {"ПІБ", 1},
+    {"Пацієнт:", 1},
+    {"Пацієнтка:", 1},
+    {"Пациент:", 1},
+    {"Пациентка:", 1},
+    {"Учень:", 1},
+    {"Учениця:", 1},
+    {"Ученик:", 1},
+    {"Ученица:", 1},
+    {"Одержувач", 1},
+    {"одержувач", 1},
+    {"на ім'я", 1},
+    {"на ім’я", 1},
+    {"на имя", 1},
     {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
@@ -156,6 +173,12 @@ static const trigger_t ar_triggers[] = {
     {"اسم العميل", 1},
     {"اسم المستفيد", 1},
     {"من", INTRO},
+    /* session 13: patient (fa, ur, ar), pupil (fa with its zero-width non-joiner, ur) */
+    {"بیمار:", 1},
+    {"مریض:", 1},
+    {"المريض:", 1},
+    {"دانش‌آموز:", 1},
+    {"طالب علم:", 1},
     {NULL, 0},
 };
 static const trigger_t el_triggers[] = {
@@ -189,6 +212,12 @@ static const trigger_t el_triggers[] = {
     {"κα", 1},
     {"δικαιούχος", 1},
     {"Δικαιούχος", 1},
+    /* session 13: patient, pupil, in the name of (a booking) */
+    {"Ασθενής:", 1},
+    {"Μαθητής:", 1},
+    {"Μαθήτρια:", 1},
+    {"στο όνομα", 1},
+    {"Στο όνομα", 1},
     {NULL, 0},
 };
 static const trigger_t he_triggers[] = {
@@ -207,6 +236,12 @@ static const trigger_t he_triggers[] = {
     {"צור קשר עם", NOART2},
     {"לפנות אל", NOART2},
     {"פנו אל", NOART2},
+    /* session 13: patient, pupil, the patient's name */
+    {"מטופל:", 1},
+    {"מטופלת:", 1},
+    {"תלמיד:", 1},
+    {"תלמידה:", 1},
+    {"שם המטופל:", 1},
     {NULL, 0},
 };
 static const trigger_t hi_triggers[] = {

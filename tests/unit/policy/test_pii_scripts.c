@@ -1812,6 +1812,47 @@ static void test_house_number_glued(void **state)
     EXPECT_COVERED(f, pos, POL_PII_LOCATION);
 }
 
+static void test_role_labels_session13(void **state)
+{
+    /* session 13: the person a form is about, after a role label of the language (patient, pupil, guest, passenger,
+     * guardian, recipient, full name) or a form of address (pl/cs "pani", pt "Dona"), and the holder of an account in
+     * ro/hu; each was missed before (probe13's causes, with names and sentences written for this test) */
+    static const char *const pos[][2] = {
+        {"Pacjentka: Zofia Michalak, oddział 3", "Zofia Michalak"},
+        {"Pacient: Radek Holub, pojišťovna 211", "Radek Holub"},
+        {"Beteg neve: Fekete Ilona, szoba 12", "Fekete Ilona"},
+        {"Elev: Sorina Bălan, clasa a VI-a", "Sorina Bălan"},
+        {"Hasta: Kemal Doğan, servis dahiliye", "Kemal Doğan"},
+        {"Pasien: Wulan Sari, poli gigi", "Wulan Sari"},
+        {"Guardian: Oyelaran Bisi, tel. on file", "Oyelaran Bisi"},
+        {"Emergency contact: Tomasz Wrona, brother", "Tomasz Wrona"},
+        {"Öğrenci: Deniz Kurt, 5-B", "Deniz Kurt"},
+        {"Przelew na nazwisko Wojciech Sowa, tytuł: czynsz", "Wojciech Sowa"},
+        {"Rambursare în contul lui, titular Dragoș Ene", "Dragoș Ene"},
+        {"Kérem utalni, kedvezményezett: Bodnár Ferenc", "Bodnár Ferenc"},
+        {"Zavolejte prosím paní Horákové zítra", "paní Horákové"},
+        {"Fale com a Dona Cida na recepção", "Dona Cida"},
+        {"ПІБ: Гнатюк Остап Ігорович", "Гнатюк Остап Ігорович"},
+        {"Пацієнт: Остап Гнатюк, палата 4", "Остап Гнатюк"},
+        {"Посилка на ім'я Олесь Гончар, відділення 7", "Олесь Гончар"},
+        {"Ασθενής: Σπύρος Μακρής, θάλαμος 2", "Σπύρος Μακρής"},
+        {"Κράτηση στο όνομα Άννα Λιάπη για δύο", "Άννα Λιάπη"},
+        {"מטופלת: שירה ברק, חדר 5", "שירה ברק"},
+        {"بیمار: نگار صدری، بخش ۲", "نگار صدری"},
+        {"مریض: سلیم اختر، وارڈ 3", "سلیم اختر"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const kpos[][2] = {{"환자명: 오세훈 (내과)", "오세훈"}, {"예약자: 문채원, 2박", "문채원"}};
+    EXPECT_FOUND(f, kpos, POL_PII_PERSON);
+    /* the same words before no name */
+    static const char *const neg[] = {"Hasta: 12/05/2025", "Student: yes", "Guest: 2 adults, 1 child", "Pacjent: brak danych",
+                                      "Elev: nu este cazul", "na nazwisko firmy", "titular: no aplica",
+                                      "Кількість: 5, ПІБ: невідомо", "Ασθενής: 45 ετών", "pani domu robi obiad",
+                                      "Nume: -", "Passenger: 1 adult"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1858,6 +1899,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_record_names, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_session12, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_house_number_glued, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_role_labels_session13, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
