@@ -133,7 +133,11 @@ static const pol__pattern_t patterns[] = {
      "\xe1\x80\x99\xe1\x80\xbd\xe1\x80\xb1\xe1\x80\xb8|"
      "\xd1\x82\xd1\x83\xd2\x93\xd0\xb0\xd0\xbd|\xd0\xa2\xd1\x83\xd2\x93\xd0\xb0\xd0\xbd|"
      "\xd1\x82\xd3\xa9\xd1\x80\xd1\x81\xd3\xa9\xd0\xbd|\xd0\xa2\xd3\xa9\xd1\x80\xd1\x81\xd3\xa9\xd0\xbd|"
-     "\xc3\xac\x62\xc3\xad|kapanganakan)",
+     "\xc3\xac\x62\xc3\xad|kapanganakan|"
+     /* session 13: born / birth in pl (the abbreviation "ur."), cs (narozen/a, nar.), hu (született, születési), ro
+        (născut/ă, nașterii with a comma or a cedilla), el (he / she was born), he (born: נולד, נולדה) */
+     "\\bur\\.|narozen|\\bnar\\.|sz\xc3\xbclet|n\xc4\x83scut|na\xc8\x99terii|na\xc5\x9fterii|nasterii|"
+     "\xce\xb3\xce\xb5\xce\xbd\xce\xbd\xce\xae\xce\xb8\xce\xb7\xce\xba\xce\xb5|\xce\x93\xce\xb5\xce\xbd\xce\xbd\xce\xae\xce\xb8\xce\xb7\xce\xba\xce\xb5|\xd7\xa0\xd7\x95\xd7\x9c\xd7\x93)",
      HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
     /* session 10: verb-final languages write the date of birth before the word: ja 生まれ ("1985年6月12日生まれ"), ko 태어났
        / 출생 ("1990년 8월 15일에 태어났어요"), tr doğdu(m) ("12.05.1990'da doğdum"): dates.c pol__rec_date_before_word */

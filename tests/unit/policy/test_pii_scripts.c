@@ -1853,6 +1853,35 @@ static void test_role_labels_session13(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
+static void test_birth_words_session13(void **state)
+{
+    /* session 13: dates of birth after the birth words of pl ("ur."), cs, hu, ro, el and he, and month names of pl, cs, hu,
+     * ro, id, nl, tr, el, ru and uk (CLDR); each was missed before */
+    static const char *const pos[][2] = {
+        {"Kowalska Ewa, ur. 17 czerwca 1964 w Radomiu", "17 czerwca 1964"},
+        {"urodzony 2 października 1971", "2 października 1971"},
+        {"Jan Novák, narozen 12. března 1980", "12. března 1980"},
+        {"nar. 3. 11. 1975, Ostrava", "3. 11. 1975"},
+        {"Született: 1969. március 15., Debrecen", "1969. március 15"},
+        {"születési dátum: 1992. 07. 21.", "1992. 07. 21"},
+        {"născut la 9 noiembrie 1983 în Iași", "9 noiembrie 1983"},
+        {"data nașterii: 30.05.1977", "30.05.1977"},
+        {"tanggal lahir 17 Agustus 1986", "17 Agustus 1986"},
+        {"geboren op 21 maart 1990 te Delft", "21 maart 1990"},
+        {"doğum tarihi 4 Şubat 1979", "4 Şubat 1979"},
+        {"Γεννήθηκε στις 8 Αυγούστου 1966", "8 Αυγούστου 1966"},
+        {"נולדה ב-14.02.1988 בחיפה", "14.02.1988"},
+        {"дата народження 3 травня 1970", "3 травня 1970"},
+        {"родился 19 декабря 1958 года", "19 декабря 1958"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_DATE_TIME);
+    /* the same words before no date, or a date that is no birth date */
+    static const char *const neg[] = {"ur. dyrektor szkoły", "Release 12 maja 2024 (v4.1)", "majestic 2024", "Unor 1999",
+                                      "narozeninová oslava v sobotu", "Zapłacono 17 czerwca 2024"};
+    EXPECT_CLEAN(f, neg, POL_PII_DATE_TIME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1900,6 +1929,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_birth_words_session12, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_house_number_glued, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_role_labels_session13, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_birth_words_session13, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
