@@ -192,6 +192,13 @@ static const char *const w_ro[] = {"cnp", "cod numeric personal", NULL};
 static const char *const w_gr[] = {"αμκα", "amka", "α.μ.κ.α", NULL};
 static const char *const w_ch[] = {"ahv", "avs", "avs-nr", "ahv-nr", "sozialversicherungsnummer", "numéro avs", NULL};
 static const char *const w_bd[] = {"nid", "এনআইডি", "জাতীয় পরিচয়", NULL};
+/* session 13: HU TAJ, UA RNOKPP (ІПН), PL NIP, LK NIC, HK HKID */
+static const char *const w_taj[] = {"taj", "társadalombiztosítási", "tb szám", NULL};
+static const char *const w_ua[] = {"рнокпп", "іпн", "ипн", "податковий номер", "реєстраційний номер облікової картки",
+                                   "ідентифікаційний код", "ідентифікаційний номер", "rnokpp", "tax number", NULL};
+static const char *const w_pl_nip[] = {"nip", "numer identyfikacji podatkowej", NULL};
+static const char *const w_lk[] = {"nic", "national identity card", "ජාතික හැඳුනුම්පත", "தேசிய அடையாள அட்டை", NULL};
+static const char *const w_hk[] = {"hkid", "hong kong identity", "hong kong id", "身份證", "身分證", "身份证", NULL};
 static const char *const w_co[] = {"cédula", "cedula", "c.c", NULL};
 /* TW: national identity card (traditional and simplified forms, 分/份), its number, the residence certificate */
 static const char *const w_tw[] = {"身分證", "身份證", "身分证",    "身份证",      "統一證號",  "居留證",
@@ -259,6 +266,14 @@ static int letter_led(nat_t *n, size_t w)
     size_t wl = 0;
     while (w + wl < len && pol__is_alnum(U(t[w + wl])))
         wl++;
+    /* HK HKID: 1 or 2 capitals, 6 digits and the check character in parentheses ("K528341(8)", session 13) */
+    if ((wl == 7 || wl == 8) && w + wl < len && t[w + wl] == '(') {
+        e = pol__nat_shape(t, len, w, wl == 7 ? "Udddddd(A)" : "UUdddddd(A)", v, &k, NULL);
+        if (e != 0 && pol__nat_standalone(t, len, w, e, 0) && caps(t, w, e) && pol__nat_hkid_ok(v, k)) {
+            PUSH(POL_PII_HK_ID, w, e, 0.6, w_hk, 0);
+            return 0;
+        }
+    }
     /* every format is one alnum word of 8-18 bytes, or starts with a 2-letter word ("AB 12 34 56 C", "DE 136 695 976") */
     if (wl < 8 && !(wl == 2 || (wl == 8 && w + wl < len && t[w + wl] == '-')))
         return 0;
@@ -486,6 +501,12 @@ static int digit_led_alpha(nat_t *n, size_t s)
     if (!pol__is_alpha(nx) && !(nx == '-' && (run == 6 || run == 7 || run == 8)) && !(nx == '+' && run == 6) && run != 17 &&
         run != 18)
         return 0;
+    /* LK NIC, the old card: 9 digits and V or X (session 13) */
+    if (run == 9 && (nx == 'V' || nx == 'X') && (e = pol__nat_shape(t, len, s, "dddddddddL", v, &k, NULL)) &&
+        pol__nat_standalone(t, len, s, e, 0) && pol__nat_lk_nic_ok(v, 9)) {
+        PUSH(POL_PII_LK_NIC, s, e, 0.5, w_lk, 0);
+        return 0;
+    }
     /* FI henkilötunnus: DDMMYY C NNN X */
     if (run == 6 && (e = pol__nat_shape(t, len, s, "ddddddCdddA", v, &k, NULL)) && pol__nat_standalone(t, len, s, e, 0) &&
         caps(t, s, e) && pol__nat_hetu_ok(v)) {
@@ -611,7 +632,11 @@ enum {
     N_HR,
     N_RO,
     N_GR,
-    N_CH
+    N_CH,
+    N_HU_TAJ,
+    N_UA,
+    N_PL_NIP,
+    N_LK
 };
 
 /* layouts by the length of their first digit run, most specific first; the bare scores follow the rule in the file comment */
@@ -655,6 +680,11 @@ static const numfmt_t numfmts_3[] = {
     {"ddd.dddd.dddd.dd", N_CH, 0.85, 13, 0},
     {"ddd-ddd-ddd-ddd", N_PH, 0.55, 12, 0},
     {"ddd-ddd-ddd", N_PH, 0.4, 9, 0},
+    /* session 13: PL NIP as the tax office prints it (3-3-2-2, or 3-2-2-3 for companies), HU TAJ in its 3-3-3 groups
+       (only with its word: a grouped phone number has the same shape) */
+    {"ddd-ddd-dd-dd", N_PL_NIP, 0.6, 10, 0},
+    {"ddd-dd-dd-ddd", N_PL_NIP, 0.6, 10, 0},
+    {"ddd ddd ddd", N_HU_TAJ, 0.3, 9, 1},
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_4[] = {
@@ -691,14 +721,16 @@ static const numfmt_t numfmts_8[] = {
 static const numfmt_t numfmts_9[] = {
     {"ddddddddd", N_ITIN, 0.4, 9, 0}, {"ddddddddd", N_SIN, 0.3, 9, 0}, {"ddddddddd", N_TFN, 0.4, 9, 0},
     {"ddddddddd", N_ACN, 0.4, 9, 0},  {"ddddddddd", N_BSN, 0.4, 9, 0}, {"ddddddddd", N_ABA, 0.4, 9, 0},
-    {"ddddddddd", N_IL, 0.3, 9, 0},   {"ddddddddd", N_PH, 0.3, 9, 0},  {NULL, 0, 0, 0, 0},
+    {"ddddddddd", N_IL, 0.3, 9, 0},   {"ddddddddd", N_PH, 0.3, 9, 0},  {"ddddddddd", N_HU_TAJ, 0.3, 9, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_10[] = {
     {"dddddddddd", N_SE10, 0.4, 10, 0},     {"dddddddddd", N_SE_ORG, 0.4, 10, 0}, {"dddddddddd", N_NPI, 0.4, 10, 0},
     {"dddddddddd", N_MEDICARE, 0.4, 10, 0}, {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
     {"dddddddddd", N_RU_INN, 0.3, 10, 0},   {"dddddddddd", N_SA, 0.35, 10, 0},    {"dddddddddd", N_CZ, 0.35, 10, 0},
     {"dddddddddd", N_RU_PASS, 0.2, 10, 1},  {"dddddddddd", N_CO, 0.2, 10, 1},     {"dddddddddd", N_IR, 0.3, 10, 0},
-    {"dddddddddd", N_BD, 0.2, 10, 1},       {"dddddddddd", N_BG, 0.4, 10, 0},     {NULL, 0, 0, 0, 0},
+    {"dddddddddd", N_BD, 0.2, 10, 1},       {"dddddddddd", N_BG, 0.4, 10, 0},     {"dddddddddd", N_UA, 0.3, 10, 1},
+    {"dddddddddd", N_PL_NIP, 0.3, 10, 1},   {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_TCKN, 0.55, 11, 0},   {"ddddddddddd", N_ABN, 0.5, 11, 0},    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},
@@ -710,7 +742,8 @@ static const numfmt_t numfmts_11[] = {
 static const numfmt_t numfmts_12[] = {
     {"dddddddddddd", N_SE12, 0.45, 12, 0},   {"dddddddddddd", N_AADHAAR, 0.45, 12, 0}, {"dddddddddddd", N_MYNUM, 0.4, 12, 0},
     {"dddddddddddd", N_RU_INN, 0.45, 12, 0}, {"dddddddddddd", N_VN, 0.3, 12, 0},       {"dddddddddddd", N_MY, 0.3, 12, 0},
-    {"dddddddddddd", N_PH, 0.3, 12, 0},      {"dddddddddddd", N_KZ, 0.45, 12, 0},      {NULL, 0, 0, 0, 0},
+    {"dddddddddddd", N_PH, 0.3, 12, 0},      {"dddddddddddd", N_KZ, 0.45, 12, 0},      {"dddddddddddd", N_LK, 0.3, 12, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_13[] = {
     {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0},     {"ddddddddddddd", N_TH, 0.5, 13, 0},
@@ -967,6 +1000,18 @@ static int num_ok(int kind, const char *d, size_t n, int *type, double *sc, cons
     case N_CH:
         *type = POL_PII_CH_AHV, *words = w_ch;
         return pol__nat_ch_ahv_ok(d);
+    case N_HU_TAJ:
+        *type = POL_PII_HU_TAJ, *words = w_taj;
+        return pol__nat_hu_taj_ok(d);
+    case N_UA:
+        *type = POL_PII_UA_RNOKPP, *words = w_ua;
+        return pol__nat_ua_rnokpp_ok(d);
+    case N_PL_NIP:
+        *type = POL_PII_PL_NIP, *words = w_pl_nip;
+        return pol__nat_pl_nip_ok(d);
+    case N_LK:
+        *type = POL_PII_LK_NIC, *words = w_lk;
+        return pol__nat_lk_nic_ok(d, n);
     default:
         return 0;
     }

@@ -1059,3 +1059,65 @@ int pol__nat_eg_nid_ok(const char *d)
         return 0;
     return date_ok((d[0] == '2' ? 1900 : 2000) + pol__nat_num2(d + 1), pol__nat_num2(d + 3), pol__nat_num2(d + 5));
 }
+
+/* session 13 */
+int pol__nat_hu_taj_ok(const char *d)
+{
+    static const int w[8] = {3, 7, 3, 7, 3, 7, 3, 7};
+    return !pol__nat_all_same(d, 9) && wsum(d, w, 8) % 10 == pol__nat_dv(d[8]);
+}
+
+int pol__nat_ua_rnokpp_ok(const char *d)
+{
+    static const int w[9] = {-1, 5, 7, 9, 4, 6, 10, 5, 7};
+    int s = wsum(d, w, 9) % 11;
+    if (s < 0)
+        s += 11;
+    return !pol__nat_all_same(d, 10) && s % 10 == pol__nat_dv(d[9]);
+}
+
+int pol__nat_pl_nip_ok(const char *d)
+{
+    static const int w[9] = {6, 5, 7, 2, 3, 4, 5, 6, 7};
+    int s = wsum(d, w, 9) % 11;
+    return !pol__nat_all_same(d, 10) && s != 10 && s == pol__nat_dv(d[9]);
+}
+
+int pol__nat_lk_nic_ok(const char *d, size_t n)
+{
+    int day;
+    if (n == 12) {
+        int century = pol__nat_num2(d);
+        if (century != 19 && century != 20)
+            return 0;
+        day = pol__nat_dv(d[4]) * 100 + pol__nat_num2(d + 5);
+    } else if (n == 9) {
+        day = pol__nat_dv(d[2]) * 100 + pol__nat_num2(d + 3);
+    } else {
+        return 0;
+    }
+    if (day > 500)
+        day -= 500;
+    return day >= 1 && day <= 366 && !pol__nat_all_same(d, n);
+}
+
+int pol__nat_hkid_ok(const char *v, size_t k)
+{
+    int s;
+    const char *p;
+    if (k == 8)
+        s = 36 * 9 + (v[0] - 'A' + 10) * 8, p = v + 1;
+    else if (k == 9 && v[1] >= 'A' && v[1] <= 'Z')
+        s = (v[0] - 'A' + 10) * 9 + (v[1] - 'A' + 10) * 8, p = v + 2;
+    else
+        return 0;
+    if (v[0] < 'A' || v[0] > 'Z')
+        return 0;
+    for (int i = 0; i < 6; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        s += (p[i] - '0') * (7 - i);
+    }
+    int c = (11 - s % 11) % 11;
+    return p[6] == (c == 10 ? 'A' : '0' + c);
+}

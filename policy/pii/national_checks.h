@@ -212,5 +212,22 @@ int pol__nat_ro_cnp_ok(const char *d);
 int pol__nat_gr_amka_ok(const char *d);
 /** CH AHV / AVS number (AHVG art. 50c, since 2008): 13 digits, 756, EAN-13 check digit */
 int pol__nat_ch_ahv_ok(const char *d);
+/** HU TAJ number (társadalombiztosítási azonosító jel, 1996. évi XX. törvény 22. §, the CDV rule): 9 digits, the first 8
+ * weighted 3 7 3 7 ... and summed, the sum mod 10 is the 9th (session 13; not in python-stdnum 1.18) */
+int pol__nat_hu_taj_ok(const char *d);
+/** UA RNOKPP / ІПН (the taxpayer's registration number, Tax Code of Ukraine art. 70; python-stdnum ua.rntrc): 10 digits,
+ * weights -1 5 7 9 4 6 10 5 7 over the first 9, the sum mod 11 mod 10 is the 10th */
+int pol__nat_ua_rnokpp_ok(const char *d);
+/** PL NIP (numer identyfikacji podatkowej, ustawa z 13 X 1995; python-stdnum pl.nip): 10 digits, weights 6 5 7 2 3 4 5 6 7,
+ * the sum mod 11 is the 10th (a remainder of 10 is never issued) */
+int pol__nat_pl_nip_ok(const char *d);
+/** LK NIC (Registration of Persons Act No. 32 of 1968, the Department for Registration of Persons' layout): n = 9 (old
+ * card, a letter V or X follows) YY DDD SSSS, or n = 12 (since 2016) YYYY DDD SSSS C, where DDD is the day of the year of
+ * birth (001-366, 501-866 for women). No published check digit: the date structure is the whole check */
+int pol__nat_lk_nic_ok(const char *d, size_t n);
+/** HK HKID (Registration of Persons Regulations, Cap. 177A): v = 1 or 2 capitals (k = 8 or 9 characters in all), 6
+ * digits and the check character; a single letter counts as a space (36) before it, letters A-Z 10-35, weights 9..2,
+ * check = 11 - sum mod 11 (10: A, 11: 0) (session 13; not in python-stdnum 1.18) */
+int pol__nat_hkid_ok(const char *v, size_t k);
 
 #endif

@@ -111,7 +111,12 @@ typedef struct st_pol_pii_session_t pol_pii_session_t; /* one per request: token
     X(HR_OIB)                                                                                                                      \
     X(RO_CNP)                                                                                                                      \
     X(GR_AMKA)                                                                                                                     \
-    X(CH_AHV)
+    X(CH_AHV)                                                                                                                      \
+    X(HU_TAJ)                                                                                                                      \
+    X(UA_RNOKPP)                                                                                                                   \
+    X(PL_NIP)                                                                                                                      \
+    X(LK_NIC)                                                                                                                      \
+    X(HK_ID)
 
 /** Built-in entity types (Presidio's names, plus SECRET); custom types follow POL_PII_NUM_BUILTIN. */
 enum {
@@ -137,7 +142,7 @@ enum {
 };
 /** The first and one past the last national identifier type (national.c). */
 #define POL_PII_NATIONAL_FIRST POL_PII_UK_NINO
-#define POL_PII_NATIONAL_END (POL_PII_CH_AHV + 1)
+#define POL_PII_NATIONAL_END POL_PII_NUM_BUILTIN /* the national types close the built-in list */
 
 /** Maximum number of custom recognizers in pii.custom. */
 #define POL_PII_MAX_CUSTOM 64

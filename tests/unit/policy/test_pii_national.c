@@ -171,6 +171,18 @@ static const case_t cases[] = {
     {"GR_AMKA", "ΑΜΚΑ: 15058212349", "15058212349", "ΑΜΚΑ: 15058212348"},
     {"CH_AHV", "AHV-Nr. 756.9876.5432.17", "756.9876.5432.17", "AHV-Nr. 756.9876.5432.18"},
     {"CH_AHV", "numéro AVS 7569876543217", "7569876543217", "numéro AVS 7569876543218"},
+    /* session 13 (probe13's causes; the rules are cited in national_checks.h): HU TAJ (CDV), UA RNOKPP, PL NIP, LK NIC
+     * (old card with V, and the 12-digit card: the day of the year of birth), HK HKID (check character in parentheses) */
+    {"HU_TAJ", "TAJ szám: 120 319 585", "120 319 585", "TAJ szám: 120 319 586"},
+    {"HU_TAJ", "TAJ 781234568 a kártyán", "781234568", "rendelés 781234568 a kártyán"},
+    {"UA_RNOKPP", "РНОКПП 2013456789", "2013456789", "РНОКПП 2013456788"},
+    {"UA_RNOKPP", "ІПН: 3456017825", "3456017825", "замовлення 3456017825"},
+    {"PL_NIP", "NIP 526-000-12-98", "526-000-12-98", "NIP 526-000-12-97"},
+    {"PL_NIP", "NIP: 1060000754", "1060000754", "zamówienie 1060000754"},
+    {"LK_NIC", "NIC No: 852314567V", "852314567V", "NIC No: 853994567V"},
+    {"LK_NIC", "new NIC 199023401234 issued", "199023401234", "new NIC 199039901234 issued"},
+    {"HK_ID", "HKID: C668668(9)", "C668668(9)", "HKID: C668668(8)"},
+    {"HK_ID", "身份證號碼 K528341(8)", "K528341(8)", "編號 K528341(7)"},
     /* session 12: the French NIR written with a space before its key (probe11) */
     {"FR_NIR", "N° de sécurité sociale : 2850578006048 77", "2850578006048 77", "N° de sécurité sociale : 2850578006048 78"},
 };

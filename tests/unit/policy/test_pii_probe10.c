@@ -49,7 +49,10 @@ static int tix(const pol_pii_engine_t *e, int type)
 {
     static const char *const map[][2] = {
         {"EMAIL_ADDRESS", "EMAIL"}, {"PHONE_NUMBER", "PHONE"}, {"IBAN_CODE", "IBAN"}, {"DATE_TIME", "DATE"},
-        {"IP_ADDRESS", "IP"},       {"US_SSN", "ID"},          {"UK_NHS", "ID"}};
+        {"IP_ADDRESS", "IP"},       {"US_SSN", "ID"},          {"UK_NHS", "ID"},
+        /* a passport number is an identifier of the probes' ID (session 13: the engine's US_PASSPORT, found after
+           "passport no.", was counted as a type the probes do not label) */
+        {"US_PASSPORT", "ID"}};
     if (pol__national_type(type))
         return 6;
     const char *t = pol_pii_type_name(e, type);
