@@ -76,10 +76,14 @@ static const pol__pattern_t patterns[] = {
      "Alameda|Pra\xc3\xa7\x61|Estrada|Rodovia|"
      /* pl, id/ms ("ul. Marszałkowska 10", "Jl. Sudirman No. 5"; not "al.": "et al.") */
      "ul\\.|ulica|aleja|Jl\\.|Jln\\.|Jalan|"
+     /* session 13: ro (street, boulevard, "way", road, lane, embankment), pt "Av.", pl "Al." / "Aleje" (capitalised:
+        "et al." is a citation) */
+     "Str\\.|Strada|Bd\\.|Bdul\\.|Bulevardul|Calea|\xc8\x98oseaua|\xc5\x9eoseaua|Aleea|Splaiul|Av\\.|Al\\.|Aleje|"
      /* sw: "Mtaa wa Uhuru 12", "Barabara ya Moi 5" (street of, road of) */
      "Mtaa|Barabara) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
     /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
-    {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.)[ ,]", 0, POL__REC_STREET, 4,
+    /* session 13: and the Hungarian ones ("Váci utca 47/B", "Andrássy út 12", "Szent István körút 3", "Kossuth tér 1") */
+    {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.|utca|\xc3\xbat|\xc3\xbatja|k\xc3\xb6r\xc3\xbat|t\xc3\xa9r|k\xc3\xb6z|s\xc3\xa9t\xc3\xa1ny)[ ,]", 0, POL__REC_STREET, 4,
      POL__DB_TEXT},
     /* Vietnamese: a ward or district word ("phường", "quận", "huyện", "xã", "thị trấn", "P.", "Q."): address.c vn_address */
     {"(?:^|[\\s,(])(?:[Pp]h\xc6\xb0\xe1\xbb\x9dng|[Qq]u\xe1\xba\xadn|[Hh]uy\xe1\xbb\x87n|[Xx]\xc3\xa3|[Tt]h\xe1\xbb\x8b (?:tr\xe1\xba\xa5n|x\xc3\xa3)|"

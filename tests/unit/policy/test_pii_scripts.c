@@ -1882,6 +1882,28 @@ static void test_birth_words_session13(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_DATE_TIME);
 }
 
+static void test_streets_ro_hu_pt(void **state)
+{
+    /* session 13: the Romanian street types before the name (Str., Bd., Calea, Aleea, Șoseaua), pt "Av." and pl "Al.",
+     * and the Hungarian ones after it (utca, út, körút, tér); each was missed before */
+    static const char *const pos[][2] = {
+        {"Livrare la Str. Avram Iancu 21, Brașov", "Str. Avram Iancu 21"},
+        {"sediul din Bd. Decebal 8, Oradea", "Bd. Decebal 8"},
+        {"Stau pe Calea Moșilor 212, București", "Calea Moșilor 212"},
+        {"adresa: Aleea Teiului 4, Sibiu", "Aleea Teiului 4"},
+        {"Entregar na Av. Paulista 1578, São Paulo", "Av. Paulista 1578"},
+        {"Adres: Al. Niepodległości 18, Warszawa", "Al. Niepodległości 18"},
+        {"Lakcím: Pécs, Király utca 14.", "Király utca 14"},
+        {"Címem Budapest, Andrássy út 60, 3. emelet", "Andrássy út 60"},
+        {"a Szent István körút 3 alatt", "Szent István körút 3"},
+    };
+    fx_t *f = *state;
+    EXPECT_COVERED(f, pos, POL_PII_LOCATION);
+    static const char *const neg[] = {"Smith et al. 2019 showed", "see Str. 5 of the manual", "a tér 5 pontja",
+                                      "Av. 25 % des ventes"};
+    EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1930,6 +1952,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_house_number_glued, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_role_labels_session13, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_session13, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_streets_ro_hu_pt, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
