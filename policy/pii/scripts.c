@@ -591,19 +591,27 @@ static const char *const cased_intro_stop[] = {
     "Νέος",        "Νότια",       "Βόρεια",     "Ηνωμένες", "Ηνωμένο",   "Ηνωμένα", "Άγιος",  "Αγία",         "Άγιο",
     "Κεντρική",    "Δυτική",      "Ανατολική",  "Σαουδική", NULL};
 
-/* "Это", "Είμαι" (cased scripts): the trigger starts a clause (text start, punctuation or a line break before it), 2-3
- * capitalised words follow, the first no adjective (Russian adjective endings -ая -яя -ое -ее -ые -ие -ый -ой) or
- * place word of cased_intro_stop, and the clause ends after them (end, punctuation, a line break, a dash) */
-static int cased_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e)
+/* The check cased_intro_ok and world_intro_ok share: two or three words in [s, e), and the introduction at ts starts a
+ * clause (the text's start, punctuation, a line break or an opening parenthesis before it, spaces skipped, or the 3-byte
+ * mark `mark3`: an em dash in the cased scripts, the Devanagari danda in the others) */
+static int intro_clause_start(const char *t, size_t ts, size_t s, size_t e, const char *mark3)
 {
-    static const char *const adj[] = {"ая", "яя", "ое", "ее", "ые", "ие", "ый", "ой", NULL};
     int nw = count_words(t, s, e);
     if (nw < 2 || nw > 3)
         return 0;
     size_t b = ts;
     while (b > 0 && t[b - 1] == ' ')
         b--;
-    if (b > 0 && !strchr(",.!?;:\n\r(", t[b - 1]) && !(b >= 3 && memcmp(t + b - 3, "\xe2\x80\x94", 3) == 0))
+    return b == 0 || strchr(",.!?;:\n\r(", t[b - 1]) != NULL || (b >= 3 && memcmp(t + b - 3, mark3, 3) == 0);
+}
+
+/* "Это", "Είμαι" (cased scripts): the trigger starts a clause (text start, punctuation or a line break before it), 2-3
+ * capitalised words follow, the first no adjective (Russian adjective endings -ая -яя -ое -ее -ые -ие -ый -ой) or
+ * place word of cased_intro_stop, and the clause ends after them (end, punctuation, a line break, a dash) */
+static int cased_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e)
+{
+    static const char *const adj[] = {"ая", "яя", "ое", "ее", "ые", "ие", "ый", "ой", NULL};
+    if (!intro_clause_start(t, ts, s, e, "\xe2\x80\x94"))
         return 0;
     const char *sp = memchr(t + s, ' ', e - s);
     size_t w1 = (size_t)(sp - t);
@@ -623,13 +631,7 @@ static int cased_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t
  * to the languages whose introduction is this phrase. */
 static int world_intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e)
 {
-    int nw = count_words(t, s, e);
-    if (nw < 2 || nw > 3)
-        return 0;
-    size_t b = ts;
-    while (b > 0 && t[b - 1] == ' ')
-        b--;
-    if (b > 0 && !strchr(",.!?;:\n\r(", t[b - 1]) && !(b >= 3 && memcmp(t + b - 3, "\xe0\xa5\xa4", 3) == 0))
+    if (!intro_clause_start(t, ts, s, e, "\xe0\xa5\xa4"))
         return 0;
     return e >= len || t[e] == ',' || t[e] == '.' || t[e] == '\n' || t[e] == '!' || t[e] == ';';
 }
