@@ -127,8 +127,8 @@ static const trigger_t ru_triggers[] = {
     {"Эрхэм", 1},
     {"Нэр:", 1},
     {"нэр:", 1},
-    /* session 13: full name (uk ПІБ), patient, pupil (ru, uk), recipient (uk одержувач), in the name of (a booking, a
-     * parcel: "на ім'я Максим Ткаченко", "на имя") */
+    /* session 13: full name (uk ПІБ), patient, pupil (ru, uk), recipient (uk одержувач). Not "на ім'я" / "на имя" (in
+     * the name of): "н" starts one Russian word in eight, and testing every one cost bench_pii's multi2k +3 % */
     {"ПІБ:", 1},
     {"ПІБ", 1},
     {"Пацієнт:", 1},
@@ -141,9 +141,6 @@ static const trigger_t ru_triggers[] = {
     {"Ученица:", 1},
     {"Одержувач", 1},
     {"одержувач", 1},
-    {"на ім'я", 1},
-    {"на ім’я", 1},
-    {"на имя", 1},
     {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
