@@ -575,23 +575,6 @@ int gw_async_stream_route(const prov_adapter_t *a, const char *rest, size_t len,
     return 0;
 }
 
-/* Appends ev's `retry` lines (the client's reconnection time, WHATWG HTML 9.2.6: a field the parser keeps in raw only)
- * as received, each ended by "\n". Before session 13 a re-serialised event lost them. */
-static int append_retry(const gw_sse_event_t *ev, gw_buf_t *out)
-{
-    const char *p = ev->raw, *end = ev->raw + ev->raw_len;
-    while (p < end) {
-        const char *e = p;
-        while (e < end && *e != '\n' && *e != '\r')
-            e++;
-        if (e - p >= 5 && memcmp(p, "retry", 5) == 0 && (e - p == 5 || p[5] == ':') &&
-            (gw_buf_append(out, p, (size_t)(e - p)) != 0 || gw_buf_append(out, "\n", 1) != 0))
-            return -1;
-        p = e + (e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? 2 : 1);
-    }
-    return 0;
-}
-
 /* Appends one event named `name` (`name_len` bytes; 0: unnamed) with `text` (data lines split at '\n'), ev's id and
  * its retry lines. */
 static int emit_event(const char *name, size_t name_len, const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
@@ -599,7 +582,7 @@ static int emit_event(const char *name, size_t name_len, const gw_sse_event_t *e
     if (ev != NULL && ev->has_id &&
         (gw_buf_append(out, "id: ", 4) != 0 || gw_buf_append(out, ev->id, ev->id_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
         return -1;
-    if (ev != NULL && ev->raw != NULL && append_retry(ev, out) != 0)
+    if (ev != NULL && gw_sse_append_retry(ev, out) != 0)
         return -1;
     if (name_len != 0 &&
         (gw_buf_append(out, "event: ", 7) != 0 || gw_buf_append(out, name, name_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
