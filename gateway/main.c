@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "gateway/cmd_keys.h"
 #include "gateway/cli.h"
@@ -138,11 +141,10 @@ static void malloc_prime(void)
     const char *tunables = getenv("GLIBC_TUNABLES");
     if (tunables != NULL && strstr(tunables, "glibc.malloc.") != NULL)
         return;
-    /* volatile: the compiler may drop a malloc / free pair whose block is never used */
-    char *volatile block = malloc(GW_MALLOC_PRIME_BYTES);
-    if (block == NULL)
-        return;
-    block[0] = 1;
+    char *block = malloc(GW_MALLOC_PRIME_BYTES);
+    /* the block handed to a library function: the compiler may drop a malloc / free pair whose block is unused */
+    if (block != NULL && malloc_usable_size(block) >= GW_MALLOC_PRIME_BYTES)
+        block[0] = 1;
     free(block);
 #endif
 }
