@@ -80,6 +80,15 @@ gw_json_paths_t *pol_restore_paths_compile_all(const char *const *scan_patterns,
  */
 void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const gw_json_paths_t *paths, pol_restore_scan_cb scan);
 
+/**
+ * For a stream without a scan stage (restore only): `paths` (from pol_restore_paths_compile() with the format's
+ * streamed-text patterns, borrowed, must outlive the response; NULL: none) tells which strings are pieces a client
+ * joins. A re-send (a flush) then sends those other than the flushed one empty, as with a scan stage: they went out
+ * with the event the first time and a client would read them twice. Without it every other string is re-sent as it
+ * was (harmless for whole values such as ids, a repeat for streamed text). Ignored once a scan stage is set.
+ */
+void pol_restore_stream_set_text(pol_restore_stream_t *rs, const gw_json_paths_t *paths);
+
 /** Makes the stream ready for a new response with a new callback, keeping its memory. Clears the event hook and the
     scan stage. */
 void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx);
@@ -96,7 +105,8 @@ void pol_restore_stream_free(pol_restore_stream_t *rs);
  * (`[DONE]`), an event named or typed message_delta / message_stop / content_block_stop / error / done / *.done /
  * *.completed / *.incomplete / *.failed, or a chunk with a string `choices[].finish_reason` /
  * `candidates[].finishReason` / `delta.stop_reason` (a terminating event holds nothing back itself). Events that change
- * are re-serialized as `id: I\n` (if any) `event: X\n` (if named) `data: <json>\n` (one line per data line) `\n`;
+ * are re-serialized as `id: I\n` (if any), the event's `retry` lines as received, `event: X\n` (if named), `data: <json>\n`
+ * (one line per data line), `\n`;
  * everything else (comments, blank blocks, non-JSON data, unchanged events) passes through byte for byte. Comment lines
  * inside a re-serialized event are dropped.
  * With a scan stage (pol_restore_stream_set_scan()), strings at its paths are held back as its callback decides
