@@ -59,7 +59,8 @@ int pol__card_ok(const char *d, size_t n)
     /* IIN ranges by length (ISO/IEC 7812 registrations of the major networks, as listed by
      * the networks' public BIN tables): Visa 4 (13,16,19), Mastercard 51-55 and 2221-2720 (16),
      * Amex 34/37 (15), Discover 6011/644-649/65 (16-19), JCB 3528-3589 (16-19), Diners 300-305/36/38/39 (14-19),
-     * UnionPay 62 (16-19), Maestro 50/56-69 (12-19), UATP 1 (15), Mir 2200-2204 (16-19; NSPK, session 11). */
+     * UnionPay 62 (16-19), Maestro 50/56-69 (12-19), UATP 1 (15), Mir 2200-2204 (16-19; NSPK, session 11), Troy 979200-979289
+     * (16; BKM, Türkiye's domestic scheme, session 13). */
     unsigned p1 = prefix_num(d, 1), p2 = prefix_num(d, 2), p3 = prefix_num(d, 3), p4 = prefix_num(d, 4);
     int ok = 0;
     if (p1 == 4 && (n == 13 || n == 16 || n == 19))
@@ -82,6 +83,8 @@ int pol__card_ok(const char *d, size_t n)
         ok = 1;
     else if (p1 == 1)
         ok = n == 15;
+    else if (p4 == 9792 && prefix_num(d, 6) <= 979289)
+        ok = n == 16;
     return ok && pol__luhn_ok(d, n);
 }
 

@@ -1904,6 +1904,18 @@ static void test_streets_ro_hu_pt(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
 }
 
+static void test_troy_card(void **state)
+{
+    /* session 13: Troy cards (BKM, Türkiye: IIN 979200-979289, 16 digits, Luhn) were no card; 9793... and a wrong Luhn
+     * digit stay none */
+    static const char *const pos[][2] = {{"Troy kartım 9792 0123 4567 8906 ile ödeme yapamıyorum", "9792 0123 4567 8906"},
+                                         {"card: 9792887654321093", "9792887654321093"}};
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_CREDIT_CARD);
+    static const char *const neg[] = {"ref 9793 0123 4567 8905", "Troy 9792012345678907", "id 9792 9912 3456 7890"};
+    EXPECT_CLEAN(f, neg, POL_PII_CREDIT_CARD);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1953,6 +1965,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_role_labels_session13, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_session13, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_ro_hu_pt, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_troy_card, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
