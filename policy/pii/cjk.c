@@ -97,15 +97,16 @@ static const word_t cn_title[] = {W("总经理"), W("總經理"), W("总监"), W
                                   W("工程师"), W("师傅"),   W("護士"), W("护士"), W("总"),   W("總"),   {NULL, 0}};
 static const word_t cn_honor[] = {W("先生"), W("女士"), W("小姐"), W("太太"), {NULL, 0}};
 /* (患者名 patient name, お名前 your name, 顧客名 customer name, 受取人 / 宛名 addressee: session 11) */
-static const word_t jp_strong[] = {W("氏名"),   W("名前"),   W("担当者"), W("担当"),   W("申込者"), W("契約者"), W("私は"),
-                                   W("患者名"), W("お名前"), W("顧客名"), W("受取人"), W("宛名"),   W("名義"), W("生徒氏名"), {NULL, 0}};
+static const word_t jp_strong[] = {W("氏名"),   W("名前"), W("担当者"), W("担当"),     W("申込者"),
+                                   W("契約者"), W("私は"), W("患者名"), W("お名前"),   W("顧客名"),
+                                   W("受取人"), W("宛名"), W("名義"),   W("生徒氏名"), {NULL, 0}};
 /* after the name: honorifics, and the humble self-introduction "…と申します" ("I am called …") */
 /* and the titles written after a surname ("高田部長", "山田先生": session 11) */
 static const word_t jp_honor[] = {W("さん"), W("様"),         W("さま"),           W("氏"),   W("殿"),   W("ちゃん"),
                                   W("くん"), W("と申します"), W("と申し上げます"), W("部長"), W("課長"), W("社長"),
                                   W("係長"), W("先生"),       W("教授"),           W("店長"), W("院長"), {NULL, 0}};
-static const word_t kr_strong[] = {W("이름은"),    W("이름"), W("성명"),   W("담당자"), W("저는"),
-                                   W("제 이름은"), W("성함"), W("예금주"), W("수취인"), W("환자명"), W("예약자"), W("보호자"), {NULL, 0}};
+static const word_t kr_strong[] = {W("이름은"), W("이름"),   W("성명"),   W("담당자"), W("저는"),   W("제 이름은"), W("성함"),
+                                   W("예금주"), W("수취인"), W("환자명"), W("예약자"), W("보호자"), {NULL, 0}};
 /* (예금주 account holder, 수취인 recipient: session 10; 환자명 patient name, 예약자 the booking's holder, 보호자 guardian:
  * session 13; ja 名義 account holder: session 13) */
 /* after the name: honorifics, and the self-introduction "…(이)라고 합니다" ("I am called …") */

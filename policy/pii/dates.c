@@ -13,28 +13,23 @@
 
 static int month_word(const char *t, size_t len, size_t p)
 {
-    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
-                                         "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "ene", "abr", "ago",
-                                         "dic", "gen", "mag", "giu", "lug", "set", "ott", "mär", "okt", "dez",
-                                         /* Thai months (the Royal Institute's names) */
-                                         "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน",
-                                         "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-                                         /* session 13 (CLDR's month names; a prefix that is no common word of the
-                                            language or of English): pl (genitive), cs, hu, ro, id/ms, nl, tr, el,
-                                            ru and uk (genitive) */
-                                         "stycz", "lutego", "luty", "kwiet", "maja", "czerw", "lipca", "lipiec", "sierp",
-                                         "wrześ", "październ", "listopad", "grud", "ledna", "leden", "únor",
-                                         "břez", "dubna", "duben", "květ", "červ", "srpn", "srpen",
-                                         "září", "říj", "prosin", "márc",
-                                         "ápr", "máj", "jún", "júl", "ianuarie", "iunie",
-                                         "iulie", "noiembrie", "mei", "agustus", "desember", "maart", "ocak", "şubat", "Şubat",
-                                         "nisan", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım",
-                                         "aralık", "Ιανου", "Φεβρου", "Μαρτ", "Απριλ", "Μαΐ", "Ιουν", "Ιουλ", "Αυγο",
-                                         "Σεπτε", "Οκτω", "Νοεμ", "Δεκεμ", "ιανου", "φεβρου", "μαρτ", "απριλ", "μαΐ",
-                                         "ιουν", "ιουλ", "αυγο", "σεπτε", "οκτω", "νοεμ", "δεκεμ", "января", "февраля",
-                                         "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-                                         "ноября", "декабря", "січня", "лютого", "березня", "квітня", "травня", "червня",
-                                         "липня", "серпня", "вересня", "жовтня", "листопада", "грудня", NULL};
+    static const char *const months[] = {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv", "févr", "mars", "avr", "mai",
+        "juin", "juil", "août", "sept", "déc", "ene", "abr", "ago", "dic", "gen", "mag", "giu", "lug", "set", "ott", "mär", "okt",
+        "dez",
+        /* Thai months (the Royal Institute's names) */
+        "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+        /* session 13 (CLDR's month names; a prefix that is no common word of the
+           language or of English): pl (genitive), cs, hu, ro, id/ms, nl, tr, el,
+           ru and uk (genitive) */
+        "stycz", "lutego", "luty", "kwiet", "maja", "czerw", "lipca", "lipiec", "sierp", "wrześ", "październ", "listopad", "grud",
+        "ledna", "leden", "únor", "břez", "dubna", "duben", "květ", "červ", "srpn", "srpen", "září", "říj", "prosin", "márc", "ápr",
+        "máj", "jún", "júl", "ianuarie", "iunie", "iulie", "noiembrie", "mei", "agustus", "desember", "maart", "ocak", "şubat",
+        "Şubat", "nisan", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık", "Ιανου", "Φεβρου", "Μαρτ", "Απριλ",
+        "Μαΐ", "Ιουν", "Ιουλ", "Αυγο", "Σεπτε", "Οκτω", "Νοεμ", "Δεκεμ", "ιανου", "φεβρου", "μαρτ", "απριλ", "μαΐ", "ιουν", "ιουλ",
+        "αυγο", "σεπτε", "οκτω", "νοεμ", "δεκεμ", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+        "сентября", "октября", "ноября", "декабря", "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+        "вересня", "жовтня", "листопада", "грудня", NULL};
     size_t e = p;
     while (e < len && (pol__is_alpha(U(t[e])) || U(t[e]) >= 0x80))
         e++;

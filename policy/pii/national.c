@@ -194,8 +194,16 @@ static const char *const w_ch[] = {"ahv", "avs", "avs-nr", "ahv-nr", "sozialvers
 static const char *const w_bd[] = {"nid", "এনআইডি", "জাতীয় পরিচয়", NULL};
 /* session 13: HU TAJ, UA RNOKPP (ІПН), PL NIP, LK NIC, HK HKID */
 static const char *const w_taj[] = {"taj", "társadalombiztosítási", "tb szám", NULL};
-static const char *const w_ua[] = {"рнокпп", "іпн", "ипн", "податковий номер", "реєстраційний номер облікової картки",
-                                   "ідентифікаційний код", "ідентифікаційний номер", "rnokpp", "tax number", NULL};
+static const char *const w_ua[] = {"рнокпп",
+                                   "іпн",
+                                   "ипн",
+                                   "податковий номер",
+                                   "реєстраційний номер облікової картки",
+                                   "ідентифікаційний код",
+                                   "ідентифікаційний номер",
+                                   "rnokpp",
+                                   "tax number",
+                                   NULL};
 static const char *const w_pl_nip[] = {"nip", "numer identyfikacji podatkowej", NULL};
 static const char *const w_lk[] = {"nic", "national identity card", "ජාතික හැඳුනුම්පත", "தேசிய அடையாள அட்டை", NULL};
 static const char *const w_hk[] = {"hkid", "hong kong identity", "hong kong id", "身份證", "身分證", "身份证", NULL};
@@ -719,18 +727,30 @@ static const numfmt_t numfmts_8[] = {
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_9[] = {
-    {"ddddddddd", N_ITIN, 0.4, 9, 0}, {"ddddddddd", N_SIN, 0.3, 9, 0}, {"ddddddddd", N_TFN, 0.4, 9, 0},
-    {"ddddddddd", N_ACN, 0.4, 9, 0},  {"ddddddddd", N_BSN, 0.4, 9, 0}, {"ddddddddd", N_ABA, 0.4, 9, 0},
-    {"ddddddddd", N_IL, 0.3, 9, 0},   {"ddddddddd", N_PH, 0.3, 9, 0},  {"ddddddddd", N_HU_TAJ, 0.3, 9, 1},
-    {NULL, 0, 0, 0, 0},
+    {"ddddddddd", N_ITIN, 0.4, 9, 0},   {"ddddddddd", N_SIN, 0.3, 9, 0},
+    {"ddddddddd", N_TFN, 0.4, 9, 0},    {"ddddddddd", N_ACN, 0.4, 9, 0},
+    {"ddddddddd", N_BSN, 0.4, 9, 0},    {"ddddddddd", N_ABA, 0.4, 9, 0},
+    {"ddddddddd", N_IL, 0.3, 9, 0},     {"ddddddddd", N_PH, 0.3, 9, 0},
+    {"ddddddddd", N_HU_TAJ, 0.3, 9, 1}, {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_10[] = {
-    {"dddddddddd", N_SE10, 0.4, 10, 0},     {"dddddddddd", N_SE_ORG, 0.4, 10, 0}, {"dddddddddd", N_NPI, 0.4, 10, 0},
-    {"dddddddddd", N_MEDICARE, 0.4, 10, 0}, {"dddddddddd", N_KR_BRN, 0.4, 10, 0}, {"dddddddddd", N_CPR, 0.3, 10, 0},
-    {"dddddddddd", N_RU_INN, 0.3, 10, 0},   {"dddddddddd", N_SA, 0.35, 10, 0},    {"dddddddddd", N_CZ, 0.35, 10, 0},
-    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},  {"dddddddddd", N_CO, 0.2, 10, 1},     {"dddddddddd", N_IR, 0.3, 10, 0},
-    {"dddddddddd", N_BD, 0.2, 10, 1},       {"dddddddddd", N_BG, 0.4, 10, 0},     {"dddddddddd", N_UA, 0.3, 10, 1},
-    {"dddddddddd", N_PL_NIP, 0.3, 10, 1},   {NULL, 0, 0, 0, 0},
+    {"dddddddddd", N_SE10, 0.4, 10, 0},
+    {"dddddddddd", N_SE_ORG, 0.4, 10, 0},
+    {"dddddddddd", N_NPI, 0.4, 10, 0},
+    {"dddddddddd", N_MEDICARE, 0.4, 10, 0},
+    {"dddddddddd", N_KR_BRN, 0.4, 10, 0},
+    {"dddddddddd", N_CPR, 0.3, 10, 0},
+    {"dddddddddd", N_RU_INN, 0.3, 10, 0},
+    {"dddddddddd", N_SA, 0.35, 10, 0},
+    {"dddddddddd", N_CZ, 0.35, 10, 0},
+    {"dddddddddd", N_RU_PASS, 0.2, 10, 1},
+    {"dddddddddd", N_CO, 0.2, 10, 1},
+    {"dddddddddd", N_IR, 0.3, 10, 0},
+    {"dddddddddd", N_BD, 0.2, 10, 1},
+    {"dddddddddd", N_BG, 0.4, 10, 0},
+    {"dddddddddd", N_UA, 0.3, 10, 1},
+    {"dddddddddd", N_PL_NIP, 0.3, 10, 1},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_TCKN, 0.55, 11, 0},   {"ddddddddddd", N_ABN, 0.5, 11, 0},    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},
@@ -740,10 +760,11 @@ static const numfmt_t numfmts_11[] = {
     {"ddddddddddd", N_HR, 0.3, 11, 0},      {"ddddddddddd", N_GR, 0.35, 11, 0},    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_12[] = {
-    {"dddddddddddd", N_SE12, 0.45, 12, 0},   {"dddddddddddd", N_AADHAAR, 0.45, 12, 0}, {"dddddddddddd", N_MYNUM, 0.4, 12, 0},
-    {"dddddddddddd", N_RU_INN, 0.45, 12, 0}, {"dddddddddddd", N_VN, 0.3, 12, 0},       {"dddddddddddd", N_MY, 0.3, 12, 0},
-    {"dddddddddddd", N_PH, 0.3, 12, 0},      {"dddddddddddd", N_KZ, 0.45, 12, 0},      {"dddddddddddd", N_LK, 0.3, 12, 1},
-    {NULL, 0, 0, 0, 0},
+    {"dddddddddddd", N_SE12, 0.45, 12, 0}, {"dddddddddddd", N_AADHAAR, 0.45, 12, 0},
+    {"dddddddddddd", N_MYNUM, 0.4, 12, 0}, {"dddddddddddd", N_RU_INN, 0.45, 12, 0},
+    {"dddddddddddd", N_VN, 0.3, 12, 0},    {"dddddddddddd", N_MY, 0.3, 12, 0},
+    {"dddddddddddd", N_PH, 0.3, 12, 0},    {"dddddddddddd", N_KZ, 0.45, 12, 0},
+    {"dddddddddddd", N_LK, 0.3, 12, 1},    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_13[] = {
     {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0},     {"ddddddddddddd", N_TH, 0.5, 13, 0},

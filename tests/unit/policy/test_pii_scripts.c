@@ -1846,10 +1846,10 @@ static void test_role_labels_session13(void **state)
     static const char *const kpos[][2] = {{"환자명: 오세훈 (내과)", "오세훈"}, {"예약자: 문채원, 2박", "문채원"}};
     EXPECT_FOUND(f, kpos, POL_PII_PERSON);
     /* the same words before no name */
-    static const char *const neg[] = {"Hasta: 12/05/2025", "Student: yes", "Guest: 2 adults, 1 child", "Pacjent: brak danych",
-                                      "Elev: nu este cazul", "na nazwisko firmy", "titular: no aplica",
-                                      "Кількість: 5, ПІБ: невідомо", "Ασθενής: 45 ετών", "pani domu robi obiad",
-                                      "Nume: -", "Passenger: 1 adult"};
+    static const char *const neg[] = {
+        "Hasta: 12/05/2025", "Student: yes",       "Guest: 2 adults, 1 child",    "Pacjent: brak danych", "Elev: nu este cazul",
+        "na nazwisko firmy", "titular: no aplica", "Кількість: 5, ПІБ: невідомо", "Ασθενής: 45 ετών",     "pani domu robi obiad",
+        "Nume: -",           "Passenger: 1 adult"};
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
@@ -1877,8 +1877,8 @@ static void test_birth_words_session13(void **state)
     fx_t *f = *state;
     EXPECT_FOUND(f, pos, POL_PII_DATE_TIME);
     /* the same words before no date, or a date that is no birth date */
-    static const char *const neg[] = {"ur. dyrektor szkoły", "Release 12 maja 2024 (v4.1)", "majestic 2024", "Unor 1999",
-                                      "narozeninová oslava v sobotu", "Zapłacono 17 czerwca 2024"};
+    static const char *const neg[] = {"ur. dyrektor szkoły", "Release 12 maja 2024 (v4.1)",  "majestic 2024",
+                                      "Unor 1999",           "narozeninová oslava v sobotu", "Zapłacono 17 czerwca 2024"};
     EXPECT_CLEAN(f, neg, POL_PII_DATE_TIME);
 }
 
