@@ -41,15 +41,20 @@ static const double type_floor12[NT] = {0.99, 0.97, 0.99, 0.99, 0.75, 0.52, 0.77
  * (HR forms, medical intake, invoices, shipping labels, bookings, school records, chat exports, OCR, SQL dumps), 471
  * gold spans, 92 PII-free look-alikes). BLIND figure (the untouched engine, 6c875dc): micro F1 0.849 (P 0.986, R 0.745;
  * PERSON 0.720, LOCATION 0.806, ID 0.838, DATE 0.806, PHONE 0.945, CREDIT_CARD 0.939), 2 of 92 PII-free prompts with a
- * false finding. After session 13's fixes: micro 0.919 (PERSON 0.852, ID 0.954, DATE 0.976; LOCATION unchanged), read
- * while the causes were fixed. Floors are set just below the latest figure. */
-static const double type_floor13[NT] = {0.99, 0.95, 0.93, 0.99, 0.84, 0.80, 0.94, 0.96, 0.99};
+ * false finding. After session 13's fixes: micro 0.920 (PERSON 0.852, ID 0.954, DATE 0.976, CREDIT_CARD 0.960; LOCATION unchanged),
+ * read while the causes were fixed. Floors are set just below the latest figure. */
+static const double type_floor13[NT] = {0.99, 0.95, 0.95, 0.99, 0.84, 0.80, 0.94, 0.96, 0.99};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
     static const char *const map[][2] = {
-        {"EMAIL_ADDRESS", "EMAIL"}, {"PHONE_NUMBER", "PHONE"}, {"IBAN_CODE", "IBAN"}, {"DATE_TIME", "DATE"},
-        {"IP_ADDRESS", "IP"},       {"US_SSN", "ID"},          {"UK_NHS", "ID"},
+        {"EMAIL_ADDRESS", "EMAIL"},
+        {"PHONE_NUMBER", "PHONE"},
+        {"IBAN_CODE", "IBAN"},
+        {"DATE_TIME", "DATE"},
+        {"IP_ADDRESS", "IP"},
+        {"US_SSN", "ID"},
+        {"UK_NHS", "ID"},
         /* a passport number is an identifier of the probes' ID (session 13: the engine's US_PASSPORT, found after
            "passport no.", was counted as a type the probes do not label) */
         {"US_PASSPORT", "ID"}};
