@@ -68,7 +68,10 @@ static const char *SQL_CALL_INS_SQLITE =
     " outcome, input_tokens, output_tokens, images, compute_ms, body_seg, body_off, request_len, response_len)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 /* The same row, many at once: one binary array per column (store_calls.c, gw_store__calls_end). A
- * request id twice in one batch keeps its first row, as ON CONFLICT does for two statements. */
+ * request id twice in one batch keeps its first row, as ON CONFLICT does for two statements. The
+ * arrays are unnested in the select list (ProjectSet: row by row, in lockstep), not FROM unnest(...):
+ * a Function Scan copies every row, bodies included, into a tuplestore first (docs/internals/store.md
+ * "PostgreSQL, round trips"); the redaction and access rows below likewise. */
 static const char *SQL_CALL_MANY_PG =
     "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
     " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
