@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1", *fixtures = NULL;
     unsigned long port = 0, threads = 1, gap = 0;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes a value */
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = val == NULL;
         if (!bad && strcmp(opt, "--host") == 0)
@@ -322,7 +322,6 @@ int main(int argc, char **argv)
             usage();
             return 2;
         }
-        ++i;
     }
     if (fixtures == NULL) {
         usage();

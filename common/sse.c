@@ -188,3 +188,18 @@ const char *gw_sse_pending(const gw_sse_parser_t *p, size_t *len)
     *len = p->raw.len;
     return p->raw.len ? p->raw.base : "";
 }
+
+int gw_sse_append_retry(const gw_sse_event_t *ev, gw_buf_t *out)
+{
+    const char *p = ev->raw, *end = p != NULL ? p + ev->raw_len : NULL;
+    while (p < end) {
+        const char *e = p;
+        while (e < end && *e != '\n' && *e != '\r')
+            e++;
+        if (e - p >= 5 && memcmp(p, "retry", 5) == 0 && (e - p == 5 || p[5] == ':') &&
+            (gw_buf_append(out, p, (size_t)(e - p)) != 0 || gw_buf_append(out, "\n", 1) != 0))
+            return -1;
+        p = e + (e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? 2 : 1);
+    }
+    return 0;
+}

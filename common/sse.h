@@ -82,6 +82,14 @@ int gw_sse_feed(gw_sse_parser_t *p, const char *data, size_t len, gw_sse_event_c
  */
 int gw_sse_finish(gw_sse_parser_t *p);
 
+/**
+ * Appends the `retry` field lines of `ev` (the client's reconnection time, WHATWG HTML "Server-sent events",
+ * interpreting an event stream: a field the parser reads into no member and keeps in ev->raw only) to `out`, each as
+ * received and ended by "\n", for a caller that re-serialises the event (a changed event would lose them otherwise).
+ * @return 0 (also when there are none or ev->raw is NULL), or -1 when `out` cannot grow.
+ */
+int gw_sse_append_retry(const gw_sse_event_t *ev, gw_buf_t *out);
+
 /** Raw bytes received after the last complete block (borrowed, valid until the next feed / dispose). */
 const char *gw_sse_pending(const gw_sse_parser_t *p, size_t *len);
 

@@ -575,11 +575,14 @@ int gw_async_stream_route(const prov_adapter_t *a, const char *rest, size_t len,
     return 0;
 }
 
-/* Appends one event named `name` (`name_len` bytes; 0: unnamed) with `text` (data lines split at '\n') and ev's id. */
+/* Appends one event named `name` (`name_len` bytes; 0: unnamed) with `text` (data lines split at '\n'), ev's id and
+ * its retry lines. */
 static int emit_event(const char *name, size_t name_len, const gw_sse_event_t *ev, const char *text, size_t len, gw_buf_t *out)
 {
     if (ev != NULL && ev->has_id &&
         (gw_buf_append(out, "id: ", 4) != 0 || gw_buf_append(out, ev->id, ev->id_len) != 0 || gw_buf_append(out, "\n", 1) != 0))
+        return -1;
+    if (ev != NULL && gw_sse_append_retry(ev, out) != 0)
         return -1;
     if (name_len != 0 &&
         (gw_buf_append(out, "event: ", 7) != 0 || gw_buf_append(out, name, name_len) != 0 || gw_buf_append(out, "\n", 1) != 0))

@@ -493,12 +493,15 @@ static int put(gw_buf_t *out, const char *a, size_t n)
     return gw_buf_append(out, a, n) == 0 ? 0 : POL_RESTORE_E_NOMEM;
 }
 
-/* Writes an event: the raw bytes, or re-serialized with `json` as data. */
-static int write_event(pol_restore_stream_t *rs, const char *name, size_t name_len, const char *id, size_t id_len, int has_id,
-                       const char *json, size_t json_len)
+/* Writes an event re-serialized with `json` as data; `ev` (NULL in a re-send: its retry went out the first time) gives
+ * the retry lines to keep. */
+static int write_event(pol_restore_stream_t *rs, const gw_sse_event_t *ev, const char *name, size_t name_len, const char *id,
+                       size_t id_len, int has_id, const char *json, size_t json_len)
 {
     gw_buf_t *out = rs->out;
     if (has_id && (put(out, "id: ", 4) || put(out, id, id_len) || put(out, "\n", 1)))
+        return POL_RESTORE_E_NOMEM;
+    if (ev != NULL && gw_sse_append_retry(ev, out) != 0)
         return POL_RESTORE_E_NOMEM;
     if (name_len && (put(out, "event: ", 7) || put(out, name, name_len) || put(out, "\n", 1)))
         return POL_RESTORE_E_NOMEM;
@@ -531,7 +534,7 @@ static int flush_hold(pol_restore_stream_t *rs, hold_t *h)
     rs->mode = MODE_NORMAL;
     if (rc != 0)
         return rc;
-    rc = write_event(rs, h->name.base, h->name.len, h->id.base, h->id.len, h->has_id, changed ? rs->json2.base : h->data.base,
+    rc = write_event(rs, NULL, h->name.base, h->name.len, h->id.base, h->id.len, h->has_id, changed ? rs->json2.base : h->data.base,
                      changed ? rs->json2.len : h->data.len);
     h->len = 0;
     return rc;
@@ -712,7 +715,7 @@ static int on_sse_event_in(pol_restore_stream_t *rs, const gw_sse_event_t *ev)
         return put(rs->out, raw, raw_len);
     }
     rs->prev_was_raw = 0;
-    return write_event(rs, ev->event, ev->event_len, ev->id, ev->id_len, ev->has_id, rs->json.base, rs->json.len);
+    return write_event(rs, ev, ev->event, ev->event_len, ev->id, ev->id_len, ev->has_id, rs->json.base, rs->json.len);
 }
 
 int pol_restore_stream_feed(pol_restore_stream_t *rs, const char *in, size_t len, gw_buf_t *out)

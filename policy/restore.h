@@ -96,7 +96,8 @@ void pol_restore_stream_free(pol_restore_stream_t *rs);
  * (`[DONE]`), an event named or typed message_delta / message_stop / content_block_stop / error / done / *.done /
  * *.completed / *.incomplete / *.failed, or a chunk with a string `choices[].finish_reason` /
  * `candidates[].finishReason` / `delta.stop_reason` (a terminating event holds nothing back itself). Events that change
- * are re-serialized as `id: I\n` (if any) `event: X\n` (if named) `data: <json>\n` (one line per data line) `\n`;
+ * are re-serialized as `id: I\n` (if any), the event's `retry` lines as received, `event: X\n` (if named), `data: <json>\n`
+ * (one line per data line), `\n`;
  * everything else (comments, blank blocks, non-JSON data, unchanged events) passes through byte for byte. Comment lines
  * inside a re-serialized event are dropped.
  * With a scan stage (pol_restore_stream_set_scan()), strings at its paths are held back as its callback decides

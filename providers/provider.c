@@ -116,11 +116,66 @@ static inline int image_at(const char *b, size_t len, size_t i)
  * on the event loop, docs/BENCHMARKS.md "Issue 12, session 6"). Hand-rolled: no library at hand searches several
  * needles in one pass (tests/unit/providers/test_adapters.c checks it against those memmem passes).
  */
+/* Whether `s` (`len` bytes) is a base64 data URI of image, audio or video bytes (RFC 2397): `data:`, a media type
+ * `image/` `audio/` `video/` + [a-z0-9.+-] subtype, parameters of [A-Za-z0-9.+=-] only, `;base64,`, then base64 of
+ * RFC 4648 section 4 only (length a multiple of 4, at most two `=` at the end). Nothing else passes: a `text/` or
+ * `application/` type, a percent-encoded payload, a space or a line break are text, scanned as such. */
+static int media_data_uri(const char *s, size_t len)
+{
+    static const char *const types[] = {"image/", "audio/", "video/"};
+    size_t i = 5; /* after "data:" */
+    size_t t = 0;
+    while (t < 3 && (len - i < 6 || strncasecmp(s + i, types[t], 6) != 0))
+        t++;
+    if (t == 3)
+        return 0;
+    i += 6;
+    size_t sub = i;
+    while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+                       s[i] == '.' || s[i] == '+' || s[i] == '-'))
+        i++;
+    if (i == sub)
+        return 0;
+    /* parameters (`;name=value`) up to the last ';', which must be ";base64," */
+    const char *comma = memchr(s + i, ',', len - i);
+    if (comma == NULL || (size_t)(comma - s) < i + 7 || strncasecmp(comma - 7, ";base64", 7) != 0)
+        return 0;
+    if (s + i < comma - 7 && s[i] != ';')
+        return 0;
+    for (const char *p = s + i; p < comma - 7; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ';' || c == '=' || c == '.' ||
+              c == '+' || c == '-'))
+            return 0;
+    }
+    size_t from = (size_t)(comma - s) + 1, n = len - from, pad = 0;
+    if (n == 0 || n % 4 != 0)
+        return 0;
+    for (size_t k = from; k < len; k++) {
+        char c = s[k];
+        if (c == '=') {
+            if (++pad > 2)
+                return 0;
+        } else if (pad != 0 ||
+                   !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int prov_output_media_url(const char *const *prefixes, const char *s, size_t len)
 {
     for (const char *const *p = prefixes; p != NULL && *p != NULL; p++) {
         size_t pl = strlen(*p);
-        if (len <= pl || memcmp(s, *p, pl) != 0)
+        if (len <= pl || strncasecmp(s, *p, pl) != 0)
+            continue;
+        if (pl == 5 && strncasecmp(*p, "data:", 5) == 0) {
+            if (media_data_uri(s, len))
+                return 1;
+            continue;
+        }
+        if (memcmp(s, *p, pl) != 0)
             continue;
         for (size_t i = pl; i < len; i++) {
             char c = s[i];
@@ -228,26 +283,6 @@ int prov_models_config_check(const json_t *models_config, char *err, size_t errl
         }
     }
     return 0;
-}
-
-int prov_text_looks_binary(const char *s, size_t len)
-{
-    if (len >= 5 && strncasecmp(s, "data:", 5) == 0)
-        return 1;
-    if (len < 64)
-        return 0;
-    size_t breaks = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
-            c == '_' || c == '=')
-            continue;
-        /* MIME base64 wraps lines at 76 characters (RFC 2045 section 6.8) */
-        if ((c == '\n' || c == '\r') && ++breaks <= len / 60 + 1)
-            continue;
-        return 0;
-    }
-    return 1;
 }
 
 /* ---- jansson getters ---- */

@@ -77,7 +77,9 @@ int prov_is_account_header(const char *name, size_t len);
 /**
  * 1 when `s` (`len` bytes) is a link to a generated file by `prefixes` (an adapter's output_media_urls, may be NULL):
  * it starts with one of them and the rest is a non-empty path of [A-Za-z0-9._~/-] only (no query, fragment, escape,
- * user info, space or '<': nothing that could carry text); else 0.
+ * user info, space or '<': nothing that could carry text); or, where `prefixes` holds "data:", it is a base64 data
+ * URI (RFC 2397) of an `image/`, `audio/` or `video/` type whose payload is RFC 4648 base64 alone (no text type, no
+ * percent-encoding, no line break); else 0.
  */
 int prov_output_media_url(const char *const *prefixes, const char *s, size_t len);
 
@@ -528,13 +530,6 @@ const prov_adapter_t *prov_for_model(const char *model, const json_t *models_con
  * @return 0, or -1 with a message in err (errlen bytes, NUL-terminated) naming the offending key.
  */
 int prov_models_config_check(const json_t *models_config, char *err, size_t errlen);
-
-/**
- * 1 when the string `s` (`len` bytes) is file bytes rather than text: a `data:` URI, or at least 64 bytes of only
- * base64 / base64url alphabet and padding (RFC 4648 sections 4 and 5) with at most a few line breaks. Text with
- * spaces or punctuation is never binary.
- */
-int prov_text_looks_binary(const char *s, size_t len);
 
 extern const prov_adapter_t prov_openai;
 extern const prov_adapter_t prov_gemini;

@@ -211,8 +211,10 @@ static const prov_async_links_t replicate_links = {
 static const char *const replicate_output_text[] = {"output", "output.*", NULL};
 
 /* Where Replicate serves a prediction's output files (replicate.md; the `replicate` SDK turns such output strings
- * into FileOutput objects): `https://replicate.delivery/<prefix>/<id>/<name>`. */
-static const char *const replicate_output_media_urls[] = {"https://replicate.delivery/", NULL};
+ * into FileOutput objects): `https://replicate.delivery/<prefix>/<id>/<name>`, or, for a prediction created with
+ * `Prefer: wait`, the file itself as a base64 data URI (the SDK's FileOutput: "either a remote URL or a data-uri with
+ * base64 encoded data"): image, audio and video data URIs only (prov_output_media_url). */
+static const char *const replicate_output_media_urls[] = {"https://replicate.delivery/", "data:", NULL};
 
 /* What is no model text in prediction answers (provider.h output_skip; replicate.md): the prediction's id, model,
  * version, status and times, its links (rewritten to aigw's routes) and the echo of its input; `output`, `logs`, `error`

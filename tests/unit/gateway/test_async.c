@@ -364,7 +364,7 @@ static void test_sse_every_event_scanned(void **state)
         {"", "unnamed secret", "data: unnamed secret\n\n", 0},
         {NULL, NULL, ": keep-alive\n\n", 0},
         {"logs", "nothing to see", "event: logs\ndata: nothing to see\n\n", 0},
-        {"error", "failed on the secret", "event: error\ndata: failed on the secret\n\n", 0},
+        {"error", "failed on the secret", "event: error\r\nretry: 3000\r\ndata: failed on the secret\r\n\r\n", 0},
         {"done", "{\"reason\":\"secret\"}", "event: done\ndata: {\"reason\":\"secret\"}\n\n", 0},
     };
     gw_buf_t out = GW_BUF_INIT;
@@ -390,7 +390,7 @@ static void test_sse_every_event_scanned(void **state)
                                   "data: unnamed <X>\n\n"
                                   ": keep-alive\n\n"
                                   "event: logs\ndata: nothing to see\n\n"
-                                  "event: error\ndata: failed on the <X>\n\n"
+                                  "retry: 3000\nevent: error\ndata: failed on the <X>\n\n" /* retry kept (session 13) */
                                   "event: done\ndata: {\"reason\":\"<X>\"}\n\n");
     assert_int_equal(f.calls, 6);
     gw_buf_free(&out);

@@ -166,15 +166,17 @@ static void test_not_json_passes(void **state)
  * it came (it was, with 0: the model's text unscanned). */
 /* pii.scan_responses on a Replicate answer: `output` holds a language model's text pieces or an image model's file URLs
  * at the same path; a link on the adapter's declared file origin (output_media_urls) is a generated file, not scanned,
- * so a digit run in its random id that reads as a card number no longer breaks it (session 12: it was redacted);
- * the same digits in text, or in a link elsewhere or with a query, are scanned as before. */
+ * so a digit run in its random id that reads as a card number no longer breaks it (session 12: it was redacted), nor the file
+ * itself sent as a base64 data URI (session 13); the same digits in text, or in a link elsewhere or with a query, are scanned as
+ * before. */
 static void test_replicate_output_file_urls(void **state)
 {
     fixture_t *f = fixture_new(1);
     gw_privacy_scratch_t s;
     assert_int_equal(gw_privacy_scratch_init(f->pv, &s), 0);
 #define FILE_URL "https://replicate.delivery/xezq/4111111111111111/out-0.png"
-    static const char answer[] = "{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":[\"" FILE_URL "\","
+#define DATA_URI "data:image/png;base64,iVBO/4111111111111111/+14155550132/AAA=="
+    static const char answer[] = "{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":[\"" FILE_URL "\",\"" DATA_URI "\","
                                  "\"card 4111111111111111\",\"https://example.org/4111111111111111/a.png\","
                                  "\"https://replicate.delivery/x/a.png?c=4111111111111111\"],\"error\":null}";
     gw_buf_t out = GW_BUF_INIT;
@@ -188,8 +190,10 @@ static void test_replicate_output_file_urls(void **state)
     assert_non_null(a);
     json_t *o = json_object_get(a, "output");
     assert_string_equal(json_string_value(json_array_get(o, 0)), FILE_URL);
-    for (size_t i = 1; i < 4; i++)
+    assert_string_equal(json_string_value(json_array_get(o, 1)), DATA_URI); /* session 13: the file as a data URI */
+    for (size_t i = 2; i < 5; i++)
         assert_null(strstr(json_string_value(json_array_get(o, i)), "4111111111111111"));
+#undef DATA_URI
 #undef FILE_URL
     json_decref(a);
     gw_buf_free(&out);

@@ -303,6 +303,11 @@ static void test_passthrough_and_reserialization(void **state)
     out = run(in, strlen(in), 0, NULL);
     assert_string_equal(out, "id: 9\nevent: delta\ndata: {\"t\":\ndata:  \"say \\\"hi\\\"\\n\"}\n\n");
     free(out);
+    /* its retry field (the client's reconnection time) is kept (session 13: it was dropped) */
+    in = "retry: 2500\r\nevent: delta\r\ndata: {\"t\":\"<PERSON_1>\"}\r\nretry\r\n\r\n";
+    out = run(in, strlen(in), 0, NULL);
+    assert_string_equal(out, "retry: 2500\nretry\nevent: delta\ndata: {\"t\":\"Jane Doe\"}\n\n");
+    free(out);
     /* invalid JSON that looks like an object passes through */
     in = "data: {\"t\": <PERSON_1>}\n\n";
     out = run(in, strlen(in), 0, NULL);

@@ -668,17 +668,33 @@ static void test_image_payload_every_position(void **state)
     assert_true(hits > 1000); /* both answers were exercised */
 }
 
-static void test_looks_binary(void **state)
+/* Replicate's output files: a link on its delivery origin, or (`Prefer: wait`) the file as a base64 data URI of an
+ * image, audio or video type; a text type, a percent-encoded payload, a space or a stray character is text. */
+static void test_output_media_url(void **state)
 {
     (void)state;
-    const char *b64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
-    assert_true(prov_text_looks_binary(b64, strlen(b64)));
-    assert_true(prov_text_looks_binary("data:image/png;base64,AAAA", 26));
-    assert_true(prov_text_looks_binary("DATA:text/plain,hi", 18));
-    assert_false(prov_text_looks_binary("Addendum: Jane Doe relocates to 12 Elm St on 1 May.", 51));
-    assert_false(prov_text_looks_binary("short", 5));
-    const char *word = "Supercalifragilisticexpialidocious_Supercalifragilisticexpialidocious!";
-    assert_false(prov_text_looks_binary(word, strlen(word)));
+    const char *const *m = prov_replicate.output_media_urls;
+#define MEDIA(str) prov_output_media_url(m, str, strlen(str))
+    assert_true(MEDIA("https://replicate.delivery/xezq/abc/out-0.png"));
+    assert_true(MEDIA(
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"));
+    assert_true(MEDIA("data:image/webp;base64,UklGRg=="));
+    assert_true(MEDIA("DATA:audio/wav;base64,UklGRiQAAABXQVZF"));
+    assert_true(MEDIA("data:video/mp4;name=out-0.mp4;base64,AAAAIGZ0eXA="));
+    assert_false(MEDIA("data:text/plain;base64,SmFuZSBEb2UgNDExMTExMTExMTExMTExMQ=="));
+    assert_false(MEDIA("data:application/json;base64,e30="));
+    assert_false(MEDIA("data:image/svg+xml,<svg>jane@example.com</svg>")); /* not base64: text */
+    assert_false(MEDIA("data:image/png;base64,4111 1111 1111 1111"));      /* a space */
+    assert_false(MEDIA("data:image/png;base64,QUJD\nREVG"));               /* a line break, written out */
+    assert_false(MEDIA("data:image/png;base64,QUJDRA"));                   /* not a multiple of 4 */
+    assert_false(MEDIA("data:image/png;base64,QU=D"));                     /* '=' inside */
+    assert_false(MEDIA("data:image/png;base64,"));                         /* empty */
+    assert_false(MEDIA("data:image/;base64,QUJD"));                        /* no subtype */
+    assert_false(MEDIA("data:image/png=x;base64,QUJD"));                   /* a parameter without ';' */
+    assert_false(MEDIA("data:image/png;a b;base64,QUJD"));                 /* a space in a parameter */
+    assert_false(MEDIA("see data:image/png;base64,QUJD"));
+    assert_false(prov_output_media_url(prov_openai.output_media_urls, "data:image/png;base64,QUJD", 26)); /* not declared */
+#undef MEDIA
 }
 
 /* ---- estimates ---- */
@@ -872,7 +888,7 @@ int main(void)
         cmocka_unit_test(test_error_status_maps),
         cmocka_unit_test(test_skip_fields_over_fixtures),
         cmocka_unit_test(test_output_skip_over_fixtures),
-        cmocka_unit_test(test_looks_binary),
+        cmocka_unit_test(test_output_media_url),
         cmocka_unit_test(test_image_payload_fields),
         cmocka_unit_test(test_image_payload_every_position),
         cmocka_unit_test(test_estimates),
