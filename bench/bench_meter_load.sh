@@ -39,6 +39,8 @@ trap 'exit 130' INT TERM
 
 # utime+stime (clock ticks) of a whole process, or of one of its threads (PID TID).
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/${2:+task/$2/}stat" 2>/dev/null || echo 0; }
+# minor page faults of a whole process (glibc growing a heap again after trimming it, issue 12 session 13)
+minflt() { awk '{ sub(/^.*\) /, ""); print $8 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # "tid name ticks" of every thread of process $1
 thread_ticks() {
   local t
@@ -104,7 +106,7 @@ write_config() {
 EOF
 }
 
-RESULTS="$TMP/results.tsv" # mode run requests secs proc_ticks loop_ticks non2xx p50 p99 writer_ticks ckpt_ticks other_ticks
+RESULTS="$TMP/results.tsv" # mode run requests secs proc_ticks loop_ticks non2xx p50 p99 writer_ticks ckpt_ticks other_ticks minflt
 : >"$RESULTS"
 export AIGW_BENCH_BODY="$BODY" AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
 run_one() {
@@ -134,11 +136,11 @@ run_one() {
   local loop
   loop=$(tid_named "$ap" aigw-w0)
   taskset -c 0 wrk -t1 -c64 -d1s -s "$ROOT/bench/chat.lua" "$url" >/dev/null 2>&1
-  local p0 l0 p1 l1
+  local p0 l0 p1 l1 f0 f1
   thread_ticks "$ap" >"$dir/threads0.txt"
-  p0=$(ticks "$ap") l0=$(ticks "$ap" "$loop")
+  p0=$(ticks "$ap") l0=$(ticks "$ap" "$loop") f0=$(minflt "$ap")
   taskset -c 0 wrk -t1 -c64 -d"${SECS}s" --timeout 5s -s "$ROOT/bench/chat.lua" "$url" >"$dir/wrk.txt" 2>&1
-  p1=$(ticks "$ap") l1=$(ticks "$ap" "$loop")
+  p1=$(ticks "$ap") l1=$(ticks "$ap" "$loop") f1=$(minflt "$ap")
   thread_ticks "$ap" >"$dir/threads1.txt"
   local roles
   roles=$(thread_roles "$ap" "$dir/threads0.txt" "$dir/threads1.txt")
@@ -149,8 +151,8 @@ run_one() {
     log "$mode run $n: wrk produced no result"
   else
     local rl=($roles)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "${v[0]}" "${v[1]}" "$((p1 - p0))" "$((l1 - l0))" \
-      "$((v[4] + v[5]))" "${v[2]}" "${v[3]}" "${rl[1]:-0}" "${rl[2]:-0}" "${rl[3]:-0}" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "${v[0]}" "${v[1]}" "$((p1 - p0))" "$((l1 - l0))" \
+      "$((v[4] + v[5]))" "${v[2]}" "${v[3]}" "${rl[1]:-0}" "${rl[2]:-0}" "${rl[3]:-0}" "$((f1 - f0))" >>"$RESULTS"
     log "$mode run $n: ${v[0]} requests, process $((p1 - p0)) ticks, loop $((l1 - l0)) ticks, errors $((v[4] + v[5]))"
   fi
   if [ "$mode" = on ]; then
@@ -189,13 +191,14 @@ res, ledger, doc = sys.argv[1:4]
 hz = int(os.environ["AIGW_BENCH_CLK_TCK"])
 rows = [l.rstrip("\n").split("\t") for l in open(res) if l.strip()]
 runs = {"bare": [], "off": [], "on": []}
-for mode, n, reqs, dur, pt, lt, errs, p50, p99, wt, ct, ot in rows:
+for mode, n, reqs, dur, pt, lt, errs, p50, p99, wt, ct, ot, flt in rows:
     reqs = int(reqs)
     if reqs == 0:
         continue
     us = lambda t: int(t) * 1e6 / hz / reqs
     runs[mode].append(dict(n=n, reqs=reqs, rps=reqs * 1e6 / int(dur), proc=us(pt), loop=us(lt), writer=us(wt),
-                           ckpt=us(ct), other=us(ot), errs=int(errs), p50=int(p50), p99=int(p99)))
+                           ckpt=us(ct), other=us(ot), errs=int(errs), p50=int(p50), p99=int(p99),
+                           flt=int(flt) / reqs))
 led = [l.split("\t", 1)[1].strip() for l in open(ledger)] if os.path.exists(ledger) else []
 out = ["## Metering overhead", ""]
 out.append(f"`bash bench/bench_meter_load.sh BUILD` (called at the end of `make bench`), commit "
@@ -206,15 +209,16 @@ out.append(f"`bash bench/bench_meter_load.sh BUILD` (called at the end of `make 
            "`\"credits\": {\"default_grant\": 10^15}` (shipped gpt-4o-mini price, one user). "
            "CPU/req = utime+stime ÷ completed requests; *process* = all threads (event loop, the store's writer "
            "thread running the journal), *loop* = the worker thread `aigw-w0`, *writer* = the store's writer thread, "
-           "*ckpt* = the SQLite checkpointer `aigw-ckpt` (per-thread utime+stime). Runs alternate bare/off/on. "
+           "*ckpt* = the SQLite checkpointer `aigw-ckpt` (per-thread utime+stime); *faults/req* = the process's "
+           "minor page faults ÷ completed requests. Runs alternate bare/off/on. "
            "CPU per request, not req/s, is the figure to compare: the machine is shared with other jobs.")
 out.append("")
-out.append("| mode | run | req/s | p50 µs | p99 µs | errors | process CPU/req µs | loop | writer | ckpt |")
-out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| mode | run | req/s | p50 µs | p99 µs | errors | process CPU/req µs | loop | writer | ckpt | faults/req |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for mode in ("bare", "off", "on"):
     for r in runs[mode]:
         out.append(f"| {mode} | {r['n']} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['errs']} | {r['proc']:.1f} | {r['loop']:.1f} "
-                   f"| {r['writer']:.1f} | {r['ckpt']:.1f} |")
+                   f"| {r['writer']:.1f} | {r['ckpt']:.1f} | {r['flt']:.3f} |")
 def med(mode, k):
     v = [r[k] for r in runs[mode]]
     return statistics.median(v) if v else float("nan")

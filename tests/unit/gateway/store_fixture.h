@@ -247,23 +247,7 @@ static inline json_t *export_json(gw_store_t *st, const char *user, int *rc)
     return doc;
 }
 
-static inline int file_contains(const char *path, const char *needle)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0;
-    gw_buf_t b = GW_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        gw_buf_append(&b, chunk, n);
-    fclose(f);
-    int found = b.len > 0 && memmem(b.base, b.len, needle, strlen(needle)) != NULL;
-    gw_buf_free(&b);
-    return found;
-}
-
-/* 1 if `needle` (n bytes) is in the file at `path`; 0 if not or the file cannot be read. */
+/* 1 if `needle` (n bytes, n > 0) is in the file at `path`; 0 if not or the file cannot be read. */
 static inline int file_contains_bytes(const char *path, const void *needle, size_t n)
 {
     FILE *f = fopen(path, "rb");
@@ -278,6 +262,12 @@ static inline int file_contains_bytes(const char *path, const void *needle, size
     int found = b.len > 0 && n > 0 && memmem(b.base, b.len, needle, n) != NULL;
     gw_buf_free(&b);
     return found;
+}
+
+/* file_contains_bytes for the text `needle` (not empty). */
+static inline int file_contains(const char *path, const char *needle)
+{
+    return file_contains_bytes(path, needle, strlen(needle));
 }
 
 /* SQLite: the call-body segment files beside the database (schema version 14, store_bodies.c): 1 if any of

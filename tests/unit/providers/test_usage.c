@@ -377,6 +377,117 @@ static void test_usage_json_and_names(void **state)
     assert_true(PROV_USAGE__COUNT <= 32); /* fits the presence bitmask */
 }
 
+/* The OpenAI-format answer's usage reader (prov__openai_usage_from_json), pinned case by case: what a malformed,
+ * duplicated, missing, huge, negative or oddly typed usage gives (return value and the usage as
+ * prov_usage_to_json writes it). The results of the path walker as of issue 12 session 13: any cheaper reader
+ * must give exactly these (money: these numbers are billed; a direct reader tried then was slower and not kept,
+ * docs/BENCHMARKS.md "Issue 12, session 13"). */
+static const struct {
+    const char *doc;
+    int rc;
+    const char *usage; /* prov_usage_to_json of the result */
+} openai_usage_cases[] = {
+    /* plain, compact and pretty */
+    {"{\"usage\":{\"prompt_tokens\":412,\"completion_tokens\":38,\"total_tokens\":450}}", 3,
+     "{\"input_tokens\":412,\"output_tokens\":38,\"total_tokens\":450}"},
+    {" \n\t{ \"usage\" : { \"prompt_tokens\" : 1 , \"completion_tokens\" :2 } } \n", 2, "{\"input_tokens\":1,\"output_tokens\":2}"},
+    /* malformed: nothing is read, whatever came before the error */
+    {"{\"usage\":{\"prompt_tokens\":412,\"completion_tokens\":38}", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":412}} x", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":412,}}", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":412},\"x\":\"\\q\"}", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":412},\"x\":\"\xff\"}", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":0412}}", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":412}}{}", PROV_E_PARSE, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":4}, \"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+     "[[[["
+     "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+     "]]]]"
+     "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+     PROV_E_PARSE, "{}"},
+    {"[{\"usage\":{\"prompt_tokens\":4}}]", PROV_E_PARSE, "{}"},
+    {"\"usage\"", PROV_E_PARSE, "{}"},
+    {"", PROV_E_PARSE, "{}"},
+    /* missing, null, other types */
+    {"{\"id\":\"x\",\"choices\":[]}", 0, "{}"},
+    {"{\"usage\":null}", 0, "{}"},
+    {"{\"usage\":[{\"prompt_tokens\":4}]}", 0, "{}"},
+    {"{\"usage\":\"prompt_tokens\"}", 0, "{}"},
+    {"{\"choices\":[{\"usage\":{\"prompt_tokens\":4}}],\"x\":{\"usage\":{\"prompt_tokens\":5}}}", 0, "{}"},
+    /* duplicates: the last value of a key wins; a field only the first usage object has stays */
+    {"{\"usage\":{\"prompt_tokens\":4,\"prompt_tokens\":5}}", 1, "{\"input_tokens\":5}"},
+    {"{\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":3},\"usage\":{\"prompt_tokens\":7}}", 2,
+     "{\"input_tokens\":7,\"output_tokens\":3}"},
+    {"{\"usage\":{\"prompt_tokens\":4},\"usage\":null}", 1, "{\"input_tokens\":4}"},
+    {"{\"usage\":{\"prompt_tokens\":4,\"prompt_tokens\":\"5\"}}", 0, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":4,\"input_tokens\":6}}", 2, "{\"input_tokens\":6}"},
+    {"{\"usage\":{\"input_tokens\":6,\"prompt_tokens\":4}}", 2, "{\"input_tokens\":6}"},
+    {"{\"model\":\"a\",\"model\":\"b\",\"usage\":{\"total_tokens\":1}}", 2, "{\"total_tokens\":1,\"model\":\"b\"}"},
+    /* huge, negative, fractional, strings */
+    {"{\"usage\":{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":9223372036854775808}}", 1,
+     "{\"input_tokens\":9223372036854775807}"},
+    {"{\"usage\":{\"prompt_tokens\":99999999999999999999999999,\"completion_tokens\":1e30,\"total_tokens\":9.1e18}}", 1,
+     "{\"total_tokens\":9100000000000000000}"},
+    {"{\"usage\":{\"prompt_tokens\":-1,\"completion_tokens\":-0,\"total_tokens\":2.5}}", 1, "{\"output_tokens\":0}"},
+    {"{\"usage\":{\"prompt_tokens\":2.0,\"completion_tokens\":3e2,\"total_tokens\":\"7\",\"cost\":-0.5}}", 2,
+     "{\"input_tokens\":2,\"output_tokens\":300}"},
+    {"{\"usage\":{\"cost\":0.0001234,\"prompt_tokens\":true,\"completion_tokens\":null}}", 1,
+     "{\"cost_credits_usd\":0.00012339999999999999}"},
+    {"{\"usage\":{\"cost\":1e400}}", 0, "{}"},
+    {"{\"usage\":{\"prompt_tokens\":1234567890123456789012345678901234567890123456789012345678901234567890}}", 0, "{}"},
+    /* details, escaped keys, DeepSeek and OpenRouter members */
+    {"{\"usage\":{\"prompt_tokens_details\":{\"cached_tokens\":3},\"completion_tokens_details\":{\"reasoning_tokens\":2}}}", 2,
+     "{\"cached_input_tokens\":3,\"reasoning_tokens\":2}"},
+    {"{\"usage\":{\"input_tokens_details\":{\"cached_tokens\":3},\"output_tokens_details\":{\"reasoning_tokens\":2}}}", 2,
+     "{\"cached_input_tokens\":3,\"reasoning_tokens\":2}"},
+    {"{\"usage\":{\"prompt_tokens_details\":{\"cached_tokens\":3},\"input_tokens_details\":{\"cached_tokens\":4}}}", 2,
+     "{\"cached_input_tokens\":4}"},
+    {"{\"\\u0075sage\":{\"prompt\\u005ftokens\":8},\"mod\\u0065l\":\"m\\u00e9\"}", 1, "{\"input_tokens\":8}"},
+    {"{\"usage\":{\"prompt_tokens\\u0000\":8,\"prompt_tokens \":9}}", 0, "{}"},
+    {"{\"usage\":{\"prompt_cache_hit_tokens\":4,\"prompt_cache_miss_tokens\":5,\"cost\":2,"
+     "\"server_tool_use_details\":{\"web_search_requests\":1}}}",
+     4, "{\"cache_hit_tokens\":4,\"cache_miss_tokens\":5,\"web_search_requests\":1,\"cost_credits_usd\":2}"},
+    /* the Images API shape: data items counted (repeated "data" adds up), image and text tokens */
+    {"{\"created\":1,\"data\":[{\"url\":\"u\"},{\"b64_json\":\"x\"}],\"usage\":{\"input_tokens\":5,\"output_tokens\":7,"
+     "\"input_tokens_details\":{\"text_tokens\":2,\"image_tokens\":3}}}",
+     6,
+     "{\"input_tokens\":5,\"output_tokens\":7,\"input_text_tokens\":2,\"input_image_tokens\":3,\"output_image_tokens\":7,"
+     "\"images\":2}"},
+    {"{\"data\":[1],\"data\":[2,3],\"usage\":{\"output_tokens\":7,\"output_tokens_details\":{\"text_tokens\":1,\"image_tokens\":6}}"
+     "}",
+     4, "{\"output_tokens\":7,\"output_text_tokens\":1,\"output_image_tokens\":6,\"images\":3}"},
+    {"{\"data\":{\"a\":1,\"b\":2},\"usage\":{\"output_tokens\":7}}", 1, "{\"output_tokens\":7}"},
+    {"{\"object\":\"list\",\"data\":[{\"embedding\":[0.1]}],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}", 2,
+     "{\"input_tokens\":5,\"total_tokens\":5}"},
+    {"{\"data\":[],\"usage\":{\"output_tokens_details\":null,\"output_tokens\":7}}", 2, "{\"output_tokens\":7,\"images\":0}"},
+    {"{\"size\":\"1024x1024\",\"quality\":\"hi\\\"gh\",\"model\":\"gpt-image-1\",\"data\":[{}]}", 3,
+     "{\"images\":1,\"model\":\"gpt-image-1\",\"size\":\"1024x1024\"}"},
+};
+
+static void test_openai_usage_cases(void **state)
+{
+    (void)state;
+    int dump = getenv("AIGW_TEST_DUMP_USAGE") != NULL, bad = 0;
+    for (size_t i = 0; i < sizeof(openai_usage_cases) / sizeof(openai_usage_cases[0]); i++) {
+        const char *doc = openai_usage_cases[i].doc;
+        prov_usage_t u = PROV_USAGE_INIT;
+        int rc = prov_openai.usage_from_json(doc, strlen(doc), &u);
+        gw_buf_t out = GW_BUF_INIT;
+        assert_int_equal(prov_usage_to_json(&u, &out), 0);
+        assert_int_equal(gw_buf_append(&out, "", 1), 0);
+        if (dump)
+            printf("case %zu: rc %d usage %s\n", i, rc, out.base);
+        else if (rc != openai_usage_cases[i].rc || strcmp(out.base, openai_usage_cases[i].usage) != 0) {
+            printf("case %zu (%s): rc %d usage %s, expected %d %s\n", i, doc, rc, out.base, openai_usage_cases[i].rc,
+                   openai_usage_cases[i].usage);
+            bad++;
+        }
+        gw_buf_free(&out);
+    }
+    assert_int_equal(bad, 0);
+}
+
 static void test_member_prefilter(void **state)
 {
     (void)state;
@@ -546,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_stream_terminal_and_errors),
         cmocka_unit_test(test_stream_rules),
         cmocka_unit_test(test_json_bodies),
+        cmocka_unit_test(test_openai_usage_cases),
         cmocka_unit_test(test_usage_json_and_names),
         cmocka_unit_test(test_member_prefilter),
         cmocka_unit_test(test_usage_only_chunk_parsed),
