@@ -178,6 +178,12 @@ void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const gw_json_paths_t
     rs->scan = paths != NULL ? scan : NULL;
 }
 
+void pol_restore_stream_set_text(pol_restore_stream_t *rs, const gw_json_paths_t *paths)
+{
+    if (rs->scan == NULL)
+        rs->use = paths != NULL ? paths : rs->paths;
+}
+
 void pol_restore_stream_reset(pol_restore_stream_t *rs, pol_restore_text_cb cb, void *ctx)
 {
     gw_sse_reset(&rs->sse);
@@ -455,6 +461,8 @@ static int on_string(void *ctx, int rule_id, const char *path, const char *s, si
     if (rs->mode == MODE_REEMIT) {
         if (strcmp(key, rs->target->path.base) == 0)
             return send_target(rs, path, 0, repl);
+        if (rule_id == RULE_SCAN)
+            return 1; /* declared streamed text (pol_restore_stream_set_text) went out with its event: empty here */
         hold_t *h = find_hold(rs, key);
         if (h != NULL && h->seq == rs->target->seq)
             return 1; /* its own re-send carries it: empty here */
