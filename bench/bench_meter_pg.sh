@@ -27,7 +27,13 @@
 #        AIGW_BENCH_PG_MODES (default "off nolease lease"), AIGW_BENCH_PG_BASE (above),
 #        AIGW_BENCH_PG_LEASE (more members of the lease mode's "credits", e.g. '"lease_calls":256'),
 #        AIGW_BENCH_KEEP=1 keep the temp dir; AIGW_PG_DIR as for the tests (the server is stopped at the end
-#        only if this script started it).
+#        only if this script started it);
+#        AIGW_BENCH_PG_STATEMENTS=1: what the server executed per completed call in each run's measured window,
+#        from pg_stat_statements and pg_stat_wal (reset after the warm-up): per statement the statements, rows,
+#        WAL records and bytes, shared buffer hits and executor time (wall time: under load it includes waiting
+#        for the CPU and for row locks), and the run's WAL in total. Loads pg_stat_statements into the server
+#        (ALTER SYSTEM shared_preload_libraries, pg_stat_statements.track = all, then pg_ctl restart) when it is
+#        not loaded; a server this script did not start keeps that setting.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -67,6 +73,45 @@ bash "$ROOT/scripts/pg-test-server.sh" dsn >/dev/null 2>&1 || PG_STARTED=1
 BASE_DSN=$(bash "$ROOT/scripts/pg-test-server.sh" start) || { log "cannot start PostgreSQL"; exit 1; }
 PG_PID=$(head -1 "$AIGW_PG_DIR/data/postmaster.pid")
 psqlq() { psql "$1" -qtAX -c "$2"; }
+STMTS=${AIGW_BENCH_PG_STATEMENTS:-0}
+if [ "$STMTS" = 1 ]; then
+  case "$(psqlq "$BASE_DSN" "SHOW shared_preload_libraries")" in
+  *pg_stat_statements*) ;;
+  *)
+    psqlq "$BASE_DSN" "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" &&
+      psqlq "$BASE_DSN" "ALTER SYSTEM SET pg_stat_statements.track = 'all'" || exit 1
+    pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+    if [ "$(id -u)" -eq 0 ]; then
+      runuser -u postgres -- "$pgbin/pg_ctl" -D "$AIGW_PG_DIR/data" -w restart >/dev/null
+    else
+      "$pgbin/pg_ctl" -D "$AIGW_PG_DIR/data" -w restart >/dev/null
+    fi || { log "cannot restart PostgreSQL with pg_stat_statements"; exit 1; }
+    PG_PID=$(head -1 "$AIGW_PG_DIR/data/postmaster.pid")
+    ;;
+  esac
+  psqlq "$BASE_DSN" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null || exit 1
+fi
+# STMTS=1: the statements of database $1 per call ($2 completed calls) since the last reset, into $3
+stmt_report() {
+  local db=$1 calls=$2 out=$3
+  [ "$calls" -gt 0 ] || return 0
+  {
+    psql "$BASE_DSN" -qtAX -c "SELECT 'all statements ' || round(sum(calls)::numeric / $calls, 3) || ' per call (WAL records '
+      || round(sum(wal_records)::numeric / $calls, 2) || ', bytes ' || round(sum(wal_bytes)::numeric / $calls, 0)
+      || '); the server''s WAL per call (pg_stat_wal): records ' || (SELECT round(wal_records::numeric / $calls, 2)
+      || ', bytes ' || round(wal_bytes::numeric / $calls, 0) || ', full-page images ' || round(wal_fpi::numeric / $calls, 3)
+      FROM pg_stat_wal) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db'"
+    echo
+    echo "| statement | per call | rows | WAL records | WAL bytes | buffer hits | executor µs |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    psql "$BASE_DSN" -qtAX -F ' | ' -c "SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 60),
+      round(calls::numeric / $calls, 3), round(rows::numeric / $calls, 3), round(wal_records::numeric / $calls, 2),
+      round(wal_bytes::numeric / $calls, 0), round(shared_blks_hit::numeric / $calls, 1),
+      round((total_exec_time * 1000 / $calls)::numeric, 1)
+      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$db'
+      ORDER BY total_exec_time DESC LIMIT 16" | sed 's/^/| /; s/$/ |/'
+  } >"$out"
+}
 
 "$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
 PIDS+=($!)
@@ -127,6 +172,7 @@ EOF
   wait_wrk "${wp[@]}"
   wp=()
   for i in 0 1 2; do a0=$((a0 + $(ticks "${aps[$i]}"))); done
+  [ "$STMTS" = 1 ] && psqlq "$BASE_DSN" "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null
   g0=$(pg_ticks) m0=$(machine_ticks)
   for i in 0 1 2; do
     wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s -s "$ROOT/bench/chat.lua" "${urls[$i]}" >"$TMP/wrk-${label//\//_}-$n-$i.txt" 2>&1 &
@@ -146,6 +192,7 @@ EOF
     [ "${v[2]}" -gt $p50 ] && p50=${v[2]}
     [ "${v[3]}" -gt $p99 ] && p99=${v[3]}
   done
+  [ "$STMTS" = 1 ] && stmt_report "$db" "$calls" "$TMP/stmts-${label//\//_}-$n.md"
   for i in 0 1 2; do kill -TERM "${aps[$i]}"; done
   for i in 0 1 2; do wait "${aps[$i]}" 2>/dev/null; done
   local chk="-"
@@ -174,6 +221,14 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
+if [ "$STMTS" = 1 ]; then
+  for f in "$TMP"/stmts-*.md; do
+    [ -f "$f" ] || continue
+    echo "statements per completed call, run $(basename "$f" .md | sed 's/^stmts-//'):"
+    cat "$f"
+    echo
+  done
+fi
 
 export AIGW_BENCH_CLK_TCK=$CLK_TCK AIGW_BENCH_LOAD="$LOAD_BEFORE / $LOAD_AFTER" AIGW_BENCH_SECS=$SECS AIGW_BENCH_CONNS=$CONNS
 # the commit of the measured build's source tree (its CMakeCache), not of this script's tree

@@ -260,26 +260,31 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
         size_t nnt = pol_notrain_rules(pv->notrain, all[i]->name, nt_rules, POL_NOTRAIN_MAX_RULES);
         if (nnt != 0 && (pv->notrain_paths[i] = gw_json_paths_compile(nt_rules, nnt, err, errlen)) == NULL)
             goto fail;
-        if (pol_pii_engine_scan_responses(pv->engine)) {
+        /* the adapter's output_text (streamed text) and output_skip (declared no-text fields) */
+        const char *text[65], *skip[129];
+        size_t no = 0, ns = 0;
+        for (; all[i]->output_text != NULL && all[i]->output_text[no] != NULL; no++) {
+            if (no == 64) {
+                snprintf(err, errlen, "provider %s: too many output_text patterns", all[i]->name);
+                goto fail;
+            }
+            text[no] = all[i]->output_text[no];
+        }
+        for (; all[i]->output_skip != NULL && all[i]->output_skip[ns].pattern != NULL; ns++) {
+            if (ns == 128) {
+                snprintf(err, errlen, "provider %s: too many output_skip patterns", all[i]->name);
+                goto fail;
+            }
+            skip[ns] = all[i]->output_skip[ns].pattern;
+        }
+        /* the SSE restorer's rules, with or without a scan (restore only: which strings a re-send sends empty) */
+        int scan = pol_pii_engine_scan_responses(pv->engine);
+        if ((scan || no != 0) && (pv->resp_sse_paths[i] = pol_restore_paths_compile_all(text, no, skip, ns, err, errlen)) == NULL)
+            goto fail;
+        if (scan) {
             /* every string is scanned but the adapter's declared no-text fields (output_skip, first: the first rule that
              * matches decides): output_text as streamed text (rule 1), the rest on its own ("**", rule 1 in a JSON
              * answer, where nothing is held back; RULE_WHOLE in streams); the declared fields are restored (rule 0) */
-            const char *text[65], *skip[129];
-            size_t no = 0, ns = 0;
-            for (; all[i]->output_text != NULL && all[i]->output_text[no] != NULL; no++) {
-                if (no == 64) {
-                    snprintf(err, errlen, "provider %s: too many output_text patterns", all[i]->name);
-                    goto fail;
-                }
-                text[no] = all[i]->output_text[no];
-            }
-            for (; all[i]->output_skip != NULL && all[i]->output_skip[ns].pattern != NULL; ns++) {
-                if (ns == 128) {
-                    snprintf(err, errlen, "provider %s: too many output_skip patterns", all[i]->name);
-                    goto fail;
-                }
-                skip[ns] = all[i]->output_skip[ns].pattern;
-            }
             gw_json_rule_t rr[64 + 128 + 1];
             size_t nrr = 0;
             for (size_t k = 0; k < ns; k++)
@@ -287,8 +292,7 @@ gw_privacy_t *gw_privacy_create(const gw_config_t *cfg, char *err, size_t errlen
             for (size_t k = 0; k < no; k++)
                 rr[nrr++] = (gw_json_rule_t){text[k], GW_JSON_SCAN, 1};
             rr[nrr++] = (gw_json_rule_t){"**", GW_JSON_SCAN | GW_JSON_KEYS, 1};
-            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, nrr, err, errlen)) == NULL ||
-                (pv->resp_sse_paths[i] = pol_restore_paths_compile_all(text, no, skip, ns, err, errlen)) == NULL)
+            if ((pv->resp_json_paths[i] = gw_json_paths_compile(rr, nrr, err, errlen)) == NULL)
                 goto fail;
         }
         pv->adapters[i] = all[i];

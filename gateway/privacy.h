@@ -263,6 +263,13 @@ typedef struct st_gw_privacy_output_t {
  */
 const gw_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
 
+/**
+ * The same rules whether or not responses are scanned, for a restore-only SSE restorer (policy/restore.h
+ * pol_restore_stream_set_text: which strings are streamed text a re-send sends empty), or NULL when adapter `a`
+ * declares no output_text and responses are not scanned. Borrowed, lives as long as pv.
+ */
+const gw_json_paths_t *gw_privacy_text_paths(const gw_privacy_t *pv, const prov_adapter_t *a);
+
 /** Scan callback (pol_restore_scan_cb; ctx is a gw_privacy_output_t): gw_privacy_scan_piece() on a piece of model
     text, with the event being fed or flushed and the ctx's output mode. A string the ctx's `skip_events` declares no text
     for its event (an OpenAI Responses `response.function_call_arguments.delta`'s `delta`: tool-call arguments, unscanned by

@@ -337,6 +337,12 @@ static int adapter_index(const gw_privacy_t *pv, const prov_adapter_t *a)
 const gw_json_paths_t *gw_privacy_output_paths(const gw_privacy_t *pv, const prov_adapter_t *a)
 {
     int i = adapter_index(pv, a);
+    return i >= 0 && pv->resp_json_paths[i] != NULL ? pv->resp_sse_paths[i] : NULL; /* resp_json_paths: scan_responses */
+}
+
+const gw_json_paths_t *gw_privacy_text_paths(const gw_privacy_t *pv, const prov_adapter_t *a)
+{
+    int i = adapter_index(pv, a);
     return i >= 0 ? pv->resp_sse_paths[i] : NULL;
 }
 

@@ -226,6 +226,8 @@ static int prepare_restorer(gw_call_t *call)
         return -1;
     call->out_ctx.stream = call->restorer; /* the restore callback reads the event's name from it */
     pol_restore_stream_set_scan(call->restorer, output_scanned(call), gw_privacy_scan_output);
+    if (call->usage_ad != NULL) /* restore only: the format's streamed text, sent once (ignored with a scan stage) */
+        pol_restore_stream_set_text(call->restorer, gw_privacy_text_paths(call->gen->privacy, call->usage_ad));
     return 0;
 }
 

@@ -68,14 +68,19 @@ static const char *SQL_CALL_INS_SQLITE =
     " outcome, input_tokens, output_tokens, images, compute_ms, body_seg, body_off, request_len, response_len)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 /* The same row, many at once: one binary array per column (store_calls.c, gw_store__calls_end). A
- * request id twice in one batch keeps its first row, as ON CONFLICT does for two statements. */
+ * request id twice in one batch keeps its first row, as ON CONFLICT does for two statements. The
+ * arrays are unnested in the select list (ProjectSet: row by row, in lockstep), not FROM unnest(...):
+ * a Function Scan copies every row, bodies included, into a tuplestore first (docs/internals/store.md
+ * "PostgreSQL, round trips"); the redaction and access rows below likewise. */
 static const char *SQL_CALL_MANY_PG =
     "INSERT INTO calls(request_id, user_id, client, provider, model, route, status, started_at, duration_us, usage_json,"
     " cost_microcredits, notrain_decision, has_images, expires_at, body_expires_at, request_ct, response_ct, nonce,"
     " outcome, input_tokens, output_tokens, images, compute_ms)"
-    " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],"
-    " ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[],"
-    " ?::bytea[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) ON CONFLICT (request_id) DO NOTHING";
+    " SELECT unnest(?::text[]), unnest(?::text[]), unnest(?::text[]), unnest(?::text[]), unnest(?::text[]),"
+    " unnest(?::text[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::text[]),"
+    " unnest(?::bigint[]), unnest(?::text[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::bigint[]),"
+    " unnest(?::bytea[]), unnest(?::bytea[]), unnest(?::bytea[]), unnest(?::text[]), unnest(?::bigint[]),"
+    " unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::bigint[]) ON CONFLICT (request_id) DO NOTHING";
 static const char *SQL_RED_INS = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                  " action, value_hmac, at, expires_at, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *SQL_ACC_INS = "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
@@ -92,13 +97,15 @@ static const char *SQL_CALL_ACC_INS =
 /* The same rows, many at once (PostgreSQL; store_calls.c, gw_store__calls_end). */
 static const char *SQL_RED_MANY_PG = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                      " action, value_hmac, at, expires_at, direction)"
-                                     " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],"
-                                     " ?::bigint[], ?::text[], ?::bytea[], ?::bigint[], ?::bigint[], ?::text[])";
+                                     " SELECT unnest(?::text[]), unnest(?::text[]), unnest(?::text[]), unnest(?::text[]),"
+                                     " unnest(?::text[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::text[]),"
+                                     " unnest(?::bytea[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::text[])";
 static const char *SQL_ACC_MANY_PG =
     "INSERT INTO access_log(at, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
     " duration_us, upstream_us, expires_at, request_id)"
-    " SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],"
-    " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])";
+    " SELECT unnest(?::bigint[]), unnest(?::text[]), unnest(?::text[]), unnest(?::bigint[]), unnest(?::bigint[]),"
+    " unnest(?::bigint[]), unnest(?::text[]), unnest(?::text[]), unnest(?::bigint[]), unnest(?::bigint[]),"
+    " unnest(?::bigint[]), unnest(?::text[])";
 
 /* Reads meta[key] into out (NUL-terminated). @return 1 found, 0 absent, -1 error. */
 static int meta_get(gw_store_db_t *db, const char *key, char *out, size_t outlen)

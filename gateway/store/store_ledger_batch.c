@@ -11,7 +11,7 @@
  *   - one DELETE of every settlement's open reservation, `USING unnest(request ids, users)
  *     RETURNING` which of them it found: one round trip, at the transaction's first settlement;
  *   - at its end, one INSERT of every reserve and settle row and one INSERT of every new open
- *     reservation (`SELECT ... FROM unnest(...)` of binary arrays, store_pgarray.h), pipelined
+ *     reservation (`SELECT unnest(?), ...` of binary arrays, store_pgarray.h), pipelined
  *     with the COMMIT's other statements: no round trip.
  * The decisions stay in store_ledger.c, on the same row cursors, in journal order. What changes
  * is that a reservation is decided as if its request id were new, and the reserve rows are plain

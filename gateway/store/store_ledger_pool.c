@@ -144,12 +144,13 @@ static const char *const SQL[S__COUNT] = {
     [S_RATE_INS] = "INSERT INTO rate_buckets(key, kind, level, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key, kind) DO NOTHING",
     [S_RATE_GET] = "SELECT level, updated_at FROM rate_buckets WHERE key = ? AND kind = ? FOR UPDATE",
     [S_RATE_PUT] = "UPDATE rate_buckets SET level = ?, updated_at = ? WHERE key = ? AND kind = ?",
-    /* PostgreSQL, a journal transaction's rows at once (store_ledger_batch.c): binary arrays, one element per row */
+    /* PostgreSQL, a journal transaction's rows at once (store_ledger_batch.c): binary arrays, one element per row,
+     * unnested in the select list (ProjectSet), not in FROM (a Function Scan copies the rows into a tuplestore first) */
     [S_LEDGER_MANY] = "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at, note, flagged)"
-                      " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::text[], ?::int8[])",
-    [S_OPEN_MANY] =
-        "INSERT INTO credit_open(request_id, user_id, amount, instance, at, lease)"
-        " SELECT r, u, a, ?, t, l FROM unnest(?::text[], ?::text[], ?::int8[], ?::int8[], ?::int8[]) AS x(r, u, a, t, l)",
+                      " SELECT unnest(?::text[]), unnest(?::text[]), unnest(?::text[]), unnest(?::int8[]), unnest(?::int8[]),"
+                      " unnest(?::text[]), unnest(?::int8[])",
+    [S_OPEN_MANY] = "INSERT INTO credit_open(instance, request_id, user_id, amount, at, lease)"
+                    " SELECT ?, unnest(?::text[]), unnest(?::text[]), unnest(?::int8[]), unnest(?::int8[]), unnest(?::int8[])",
     /* each open row found by its primary key, then deleted by its row address (ctid): a plain join of
      * credit_open with the arrays was planned as a hash join over a sequential scan, and credit_open
      * is a small table of many dead rows between vacuums (every call inserts and deletes one);

@@ -88,6 +88,14 @@ export function ledgerApi(one, rows) {
     open: (u) => one(`SELECT COUNT(*) FROM credit_open WHERE user_id = ${q(u)}`),
     // credit leases (PostgreSQL): the unspent part of the user's balance each instance holds
     leases: (u) => one(`SELECT COALESCE(SUM(amount), 0) FROM credit_leases WHERE user_id = ${q(u)}`),
+    // sum(ledger) and balance row + leases read by one statement (one snapshot): read apart, a lease
+    // given back between the reads (idle return, reclaim) moved its amount from one to the other unseen
+    sumAndHeld: (u) => {
+      const [r] = rows(`SELECT (SELECT COALESCE(SUM(amount_microcredits), 0) FROM ledger WHERE user_id = ${q(u)}),` +
+        ` (SELECT COALESCE(SUM(balance), 0) FROM credit_balances WHERE user_id = ${q(u)})` +
+        ` + (SELECT COALESCE(SUM(amount), 0) FROM credit_leases WHERE user_id = ${q(u)})`, ['sum', 'held']);
+      return { sum: Number(r.sum), held: Number(r.held) };
+    },
     leaseRows: (u) => one(`SELECT COUNT(*) FROM credit_leases WHERE user_id = ${q(u)}`),
     openOnLease: (u) => one(`SELECT COUNT(*) FROM credit_open WHERE user_id = ${q(u)} AND lease <> 0`),
     count: (u, kind) => one(`SELECT COUNT(*) FROM ledger WHERE user_id = ${q(u)} AND kind = ${q(kind)}`),

@@ -64,10 +64,12 @@ static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw
 /* ---------------------------------------------------------------------------------------------- */
 /* helpers: run a stream, then read the output back as events and per-path text */
 
-static char *run(const char *in, size_t n, size_t chunk, int *rc_finish)
+/* run() with the format's streamed-text rules (pol_restore_stream_set_text; NULL: none) */
+static char *run_text(const char *in, size_t n, size_t chunk, int *rc_finish, const gw_json_paths_t *text)
 {
     pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
     assert_non_null(rs);
+    pol_restore_stream_set_text(rs, text);
     gw_buf_t out = GW_BUF_INIT;
     for (size_t i = 0; i < n;) {
         size_t k = chunk && chunk < n - i ? chunk : n - i;
@@ -82,6 +84,11 @@ static char *run(const char *in, size_t n, size_t chunk, int *rc_finish)
     pol_restore_stream_free(rs);
     gw_buf_append(&out, "", 0);
     return out.base;
+}
+
+static char *run(const char *in, size_t n, size_t chunk, int *rc_finish)
+{
+    return run_text(in, n, chunk, rc_finish, NULL);
 }
 
 typedef struct {
@@ -290,6 +297,49 @@ static void test_paths_are_separate(void **state)
     (void)state;
 }
 
+/* A re-send (a flush at the end) carries the held text of one path; other streamed text of the same event went out
+ * with it the first time, and a client joins streamed pieces: repeated, it reads twice (Gemini candidateCount 2, an
+ * OpenAI chunk with content and reasoning_content). With the format's streamed text declared
+ * (pol_restore_stream_set_text) it is sent empty in the re-send; whole values (ids, a model name) go out again. */
+static void test_reemit_no_repeated_text(void **state)
+{
+    static const char *const text[] = {"choices.*.delta.content", "choices.*.delta.reasoning_content",
+                                       "candidates.*.content.parts.*.text"};
+    static const char *const skip[] = {"choices.*.delta.role"};
+    char err[128];
+    gw_json_paths_t *tp = pol_restore_paths_compile_all(text, 3, skip, 1, err, sizeof(err));
+    assert_non_null(tp);
+    const char *in = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a <EM\"}]},\"index\":0},"
+                     "{\"content\":{\"parts\":[{\"text\":\"world <PERSON_1>\"}]},\"index\":1}],\"modelVersion\":\"g\"}\n\n"
+                     "data: {\"candidates\":[{\"finishReason\":\"STOP\",\"index\":0}],\"modelVersion\":\"g\"}\n\n";
+    char *out = run(in, strlen(in), 0, NULL);
+    view_t v;
+    view(out, &v);
+    assert_string_equal(text_at(&v, "candidates[1].content.parts[0].text"), "world Jane Doeworld Jane Doe"); /* undeclared */
+    view_free(&v);
+    free(out);
+    out = run_text(in, strlen(in), 0, NULL, tp);
+    view(out, &v);
+    assert_string_equal(text_at(&v, "candidates[0].content.parts[0].text"), "a <EM");
+    assert_string_equal(text_at(&v, "candidates[1].content.parts[0].text"), "world Jane Doe");
+    assert_string_equal(text_at(&v, "modelVersion"), "ggg"); /* a whole value: sent with every event, the re-send too */
+    view_free(&v);
+    free(out);
+    in = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"reasoning_content\":\"think\","
+         "\"content\":\"x <PER\"}}]}\n\n"
+         "data: [DONE]\n\n";
+    out = run_text(in, strlen(in), 0, NULL, tp);
+    view(out, &v);
+    assert_string_equal(text_at(&v, "choices[0].delta.content"), "x <PER");
+    assert_string_equal(text_at(&v, "choices[0].delta.reasoning_content"), "think");
+    assert_string_equal(text_at(&v, "choices[0].delta.role"), "assistantassistant"); /* declared no text: as it was */
+    assert_string_equal(text_at(&v, "id"), "c1c1");
+    view_free(&v);
+    free(out);
+    gw_json_paths_free(tp);
+    (void)state;
+}
+
 static void test_passthrough_and_reserialization(void **state)
 {
     /* comments, non-JSON data, named events without changes, ids: byte for byte */
@@ -485,17 +535,12 @@ static void test_event_name_for_callbacks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_event_name_for_callbacks),
-        cmocka_unit_test(test_token_prefix_len),
-        cmocka_unit_test(test_split_token_openai),
-        cmocka_unit_test(test_flush_before_terminators),
-        cmocka_unit_test(test_anthropic_events),
-        cmocka_unit_test(test_paths_are_separate),
-        cmocka_unit_test(test_passthrough_and_reserialization),
-        cmocka_unit_test(test_crlf_split_across_chunks),
-        cmocka_unit_test(test_fixtures_pass_through),
-        cmocka_unit_test(test_hook_reset_and_abort),
-        cmocka_unit_test(test_keys_restored),
+        cmocka_unit_test(test_event_name_for_callbacks), cmocka_unit_test(test_token_prefix_len),
+        cmocka_unit_test(test_split_token_openai),       cmocka_unit_test(test_flush_before_terminators),
+        cmocka_unit_test(test_anthropic_events),         cmocka_unit_test(test_paths_are_separate),
+        cmocka_unit_test(test_reemit_no_repeated_text),  cmocka_unit_test(test_passthrough_and_reserialization),
+        cmocka_unit_test(test_crlf_split_across_chunks), cmocka_unit_test(test_fixtures_pass_through),
+        cmocka_unit_test(test_hook_reset_and_abort),     cmocka_unit_test(test_keys_restored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
