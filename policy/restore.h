@@ -85,7 +85,8 @@ void pol_restore_stream_set_scan(pol_restore_stream_t *rs, const gw_json_paths_t
  * streamed-text patterns, borrowed, must outlive the response; NULL: none) tells which strings are pieces a client
  * joins. A re-send (a flush) then sends those other than the flushed one empty, as with a scan stage: they went out
  * with the event the first time and a client would read them twice. Without it every other string is re-sent as it
- * was (harmless for whole values such as ids, a repeat for streamed text). Ignored once a scan stage is set.
+ * was (harmless for whole values such as ids, a repeat for streamed text). Read by re-sends only (other events walk
+ * the stream's own rules: these cost ~37 % more instructions per event), and ignored with a scan stage. Reset clears it.
  */
 void pol_restore_stream_set_text(pol_restore_stream_t *rs, const gw_json_paths_t *paths);
 
