@@ -1,7 +1,7 @@
-"""Shared parts of the labelled-corpus generators in tests/data/pii (gen_multilingual.py, gen_probe10.py,
-gen_probe11.py, gen_probe12.py): the JSON-lines writer, the gold-span markup parser and the check digits that more than
-one generator computes. Factored out in session 12 without changing any generator's output (the regenerated .jsonl
-files are byte-identical).
+"""Shared parts of the labelled-corpus generators in tests/data/pii (gen_multilingual.py, gen_probe10.py ..
+gen_probe14.py): the JSON-lines writer, the gold-span markup parser, the seeded value drawers, the check digits that more
+than one generator computes and the command-line entry point of the blind probes. Factored out in sessions 12 and 14
+without changing any generator's output (the regenerated .jsonl files are byte-identical).
 
 Markup of the hand-written probes: ⟦TYPE|value⟧ marks a gold span (TYPE one of EMAIL, PHONE, CREDIT_CARD, IBAN, PERSON,
 LOCATION, ID, DATE, IP); offsets are Unicode code points, as test_pii_probe10.c and test_pii_multilingual.c count them.
@@ -87,3 +87,70 @@ def iban_compact(cc, bban):
 def grp(s, n=4, sep=" "):
     """s in groups of n characters joined by sep (the last group may be shorter)."""
     return sep.join(s[i:i + n] for i in range(0, len(s), n))
+
+
+# ---------------------------------------------------------------- seeded drawers (each generator passes its own Random)
+def dig(rng, n):
+    """n random decimal digits drawn from rng (one rng.choice per digit, so the draw order is part of the output)."""
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def pat(rng, p):
+    """p with every `#` replaced by a random digit drawn from rng."""
+    return "".join(rng.choice("0123456789") if c == "#" else c for c in p)
+
+
+def card(rng, prefix, length=16, sep=" "):
+    """A Luhn-valid card number (ISO/IEC 7812-1): prefix, random digits from rng, check digit; grouped 4-4-4-4 (15
+    digits: 4-6-5, as American Express prints them) with sep, or compact when sep is empty."""
+    t = luhn(prefix + dig(rng, length - len(prefix) - 1))
+    if length == 15:
+        return f"{t[:4]}{sep}{t[4:10]}{sep}{t[10:]}" if sep else t
+    return grp(t, 4, sep) if sep else t
+
+
+def iban(cc, bban, group=True):
+    """An ISO 13616 IBAN, in groups of four (the paper form) or compact (the electronic form)."""
+    t = iban_compact(cc, bban)
+    return grp(t) if group else t
+
+
+def cz_rc(body9):
+    """Czech/Slovak birth number since 1954: the 10-digit number is divisible by 11 (check 10 -> 0)."""
+    k = int(body9) % 11
+    return f"{body9[:6]}/{body9[6:]}{0 if k == 10 else k}"
+
+
+def drawers(rng):
+    """dig, pat and card bound to rng, for a generator that draws every value from one seeded Random."""
+    return (lambda n: dig(rng, n)), (lambda p: pat(rng, p)), (lambda *a, **k: card(rng, *a, **k))
+
+
+# ---------------------------------------------------------------- the probes' command line
+def check_ibans_cards(ids):
+    """Validates with python-stdnum every ids value whose key starts with ib_ (IBAN) or c_ (Luhn card number)."""
+    from stdnum import iban as s_iban, luhn as s_luhn
+    for k, v in ids.items():
+        if k.startswith("ib_"):
+            s_iban.validate(v)
+        elif k.startswith("c_"):
+            s_luhn.validate(v.replace(" ", "").replace("-", ""))
+
+
+def phone_lines(ph, extra=()):
+    """`REGION<TAB>number` lines for check_phones.cc (libphonenumber's IsValidNumber): each ph entry's region is the
+    first two letters of its key; extra lines are added as they are."""
+    out = [k[:2].upper() + "\t" + v for k, v in ph.items()]
+    out += list(extra)
+    return "\n".join(out) + "\n"
+
+
+def main(cases, ids, check, phones):
+    """A probe generator's entry point: `--phones` prints phones() (a string), `--check` runs check(), otherwise the
+    cases are written to standard output."""
+    if "--phones" in sys.argv:
+        sys.stdout.write(phones())
+    elif "--check" in sys.argv:
+        check()
+    else:
+        write_cases(cases, ids)
