@@ -38,7 +38,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probegen  # noqa: E402
-from probegen import cz_rc, grp, iban, luhn, luhn_digit, verhoeff_digit  # noqa: E402
+from probegen import (ar_cuit, bg_egn, cz_rc, ean13, ee_ik, grp, iban, luhn, luhn_digit, mod11_10,  # noqa: E402
+                      mx_curp, verhoeff_digit)
 
 R = random.Random(12)
 dig, pat, card = probegen.drawers(R)
@@ -56,54 +57,9 @@ def kz_iin(body11):
     return body11 + str(s)
 
 
-def mod11_10(body):
-    """ISO 7064 MOD 11,10 (HR OIB, DE Steuer-IdNr)."""
-    p = 10
-    for c in body:
-        s = (int(c) + p) % 10
-        s = 10 if s == 0 else s
-        p = (2 * s) % 11
-    return body + str((11 - p) % 10)
-
-
-def ean13(body12):
-    s = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body12))
-    return body12 + str((10 - s % 10) % 10)
-
-
 def ch_ahv(body9):
     t = ean13("756" + body9)
     return f"{t[:3]}.{t[3:7]}.{t[7:11]}.{t[11:]}"
-
-
-def ee_ik(body10):
-    """Estonian isikukood (also LT asmens kodas): weights 1..9,1 then 3..9,1,2,3 mod 11."""
-    d = [int(c) for c in body10]
-    s = sum(x * w for x, w in zip(d, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1])) % 11
-    if s == 10:
-        s = sum(x * w for x, w in zip(d, [3, 4, 5, 6, 7, 8, 9, 1, 2, 3])) % 11
-        s = 0 if s == 10 else s
-    return body10 + str(s)
-
-
-def bg_egn(body9):
-    s = sum(int(c) * w for c, w in zip(body9, [2, 4, 8, 5, 10, 9, 7, 3, 6])) % 11
-    return body9 + str(0 if s == 10 else s)
-
-
-def mx_curp(body17):
-    al = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
-    s = sum(al.index(c) * (18 - i) for i, c in enumerate(body17))
-    return body17 + str((10 - s % 10) % 10)
-
-
-def ar_cuit(body10):
-    s = sum(int(c) * w for c, w in zip(body10, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))
-    k = 11 - s % 11
-    if k == 10:
-        raise ValueError(body10)
-    t = body10 + str(0 if k == 11 else k)
-    return f"{t[:2]}-{t[2:10]}-{t[10]}"
 
 
 def aadhaar(body11, sep=" "):

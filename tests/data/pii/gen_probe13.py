@@ -40,7 +40,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probegen  # noqa: E402
-from probegen import cz_rc, iban, luhn  # noqa: E402
+from probegen import cz_rc, hkid, iban, luhn  # noqa: E402
 
 R = random.Random(13)
 dig, pat, card = probegen.drawers(R)
@@ -155,15 +155,6 @@ def jp_mynumber(body11):
     r = s % 11
     t = body11 + str(0 if r <= 1 else 11 - r)
     return f"{t[:4]} {t[4:8]} {t[8:]}"
-
-
-def hkid(letter, body6):
-    """HKID (Registration of Persons Regulations, Cap. 177A): a leading space counts 36, letters A..Z 10..35; weights
-    9..2 over [space] letter digits; check = 11 - s mod 11, 10 -> A, 11 -> 0."""
-    vals = [36, ord(letter) - 55] + [int(c) for c in body6]
-    s = sum(v * w for v, w in zip(vals, range(9, 1, -1))) % 11
-    c = (11 - s) % 11
-    return f"{letter}{body6}({'A' if c == 10 else c})"
 
 
 IDS = {

@@ -89,6 +89,65 @@ def grp(s, n=4, sep=" "):
     return sep.join(s[i:i + n] for i in range(0, len(s), n))
 
 
+def mod11_10(body):
+    """ISO 7064 MOD 11,10 (HR OIB, DE Steuer-IdNr)."""
+    p = 10
+    for c in body:
+        s = (int(c) + p) % 10
+        s = 10 if s == 0 else s
+        p = (2 * s) % 11
+    return body + str((11 - p) % 10)
+
+
+def ean13(body12):
+    """GS1 EAN-13 check digit: weights 1,3,1,3,... from the left over 12 digits, (10 - s mod 10) mod 10."""
+    s = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body12))
+    return body12 + str((10 - s % 10) % 10)
+
+
+def ee_ik(body10):
+    """Estonian isikukood (also LT asmens kodas): weights 1..9,1 then 3..9,1,2,3 mod 11."""
+    d = [int(c) for c in body10]
+    s = sum(x * w for x, w in zip(d, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1])) % 11
+    if s == 10:
+        s = sum(x * w for x, w in zip(d, [3, 4, 5, 6, 7, 8, 9, 1, 2, 3])) % 11
+        s = 0 if s == 10 else s
+    return body10 + str(s)
+
+
+def bg_egn(body9):
+    """Bulgarian EGN (ЕГН): weights 2,4,8,5,10,9,7,3,6 mod 11, 10 -> 0."""
+    s = sum(int(c) * w for c, w in zip(body9, [2, 4, 8, 5, 10, 9, 7, 3, 6])) % 11
+    return body9 + str(0 if s == 10 else s)
+
+
+def mx_curp(body17):
+    """Mexican CURP (RENAPO instructivo): the 18th character, (10 - sum(value * (18 - i)) mod 10) mod 10 over the
+    alphabet 0-9 A-N & O-Z."""
+    al = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+    s = sum(al.index(c) * (18 - i) for i, c in enumerate(body17))
+    return body17 + str((10 - s % 10) % 10)
+
+
+def ar_cuit(body10):
+    """Argentine CUIT/CUIL (AFIP RG 10/97): weights 5,4,3,2,7,6,5,4,3,2; check 11 - s mod 11, 11 -> 0, 10 not issued."""
+    s = sum(int(c) * w for c, w in zip(body10, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))
+    k = 11 - s % 11
+    if k == 10:
+        raise ValueError(body10)
+    t = body10 + str(0 if k == 11 else k)
+    return f"{t[:2]}-{t[2:10]}-{t[10]}"
+
+
+def hkid(letter, body6):
+    """HKID (Registration of Persons Regulations, Cap. 177A): a leading space counts 36, letters A..Z 10..35; weights
+    9..2 over [space] letter digits; check = 11 - s mod 11, 10 -> A, 11 -> 0."""
+    vals = [36, ord(letter) - 55] + [int(c) for c in body6]
+    s = sum(v * w for v, w in zip(vals, range(9, 1, -1))) % 11
+    c = (11 - s) % 11
+    return f"{letter}{body6}({'A' if c == 10 else c})"
+
+
 # ---------------------------------------------------------------- seeded drawers (each generator passes its own Random)
 def dig(rng, n):
     """n random decimal digits drawn from rng (one rng.choice per digit, so the draw order is part of the output)."""
