@@ -840,7 +840,7 @@ static void han_set(pol__script_tables_t *tb, const char *set, unsigned flag)
     }
 }
 
-void pol__script_tables_init(pol__script_tables_t *tb)
+int pol__script_tables_init(pol__script_tables_t *tb)
 {
     static const word_t *const lists[] = {cn_strong, cn_weak, cn_honor, cn_title, jp_strong, jp_honor, kr_strong, kr_honor};
     memset(tb, 0, sizeof(*tb));
@@ -860,7 +860,7 @@ void pol__script_tables_init(pol__script_tables_t *tb)
     han_set(tb, addr_stop, POL__HAN_ADDR_STOP);
     han_set(tb, cn_stop, POL__HAN_NAME_STOP);
     han_set(tb, cn_numerals, POL__HAN_NUMERAL);
-    pol__script_trigger_bits(tb->triggers);
+    return pol__script_trigger_index(tb);
 }
 
 int pol__cjk_scan(pol__scanctx_t *c)
