@@ -141,6 +141,56 @@ static const trigger_t ru_triggers[] = {
     {"Ученица:", 1},
     {"Одержувач", 1},
     {"одержувач", 1},
+    /* session 14: Serbian, Bulgarian and Macedonian: my name is, I am (INTRO), the first person of a petition ("аз,
+     * Николай Костадинов, роден ..."), holder, owner, recipient, employee, patient, name, full name, dear */
+    {"Зовем се", 1},
+    {"зовем се", 1},
+    {"Моје име је", 1},
+    {"моје име је", 1},
+    {"Казвам се", 1},
+    {"казвам се", 1},
+    {"Името ми е", 1},
+    {"името ми е", 1},
+    {"Се викам", 1},
+    {"се викам", 1},
+    {"Моето име е", 1},
+    {"моето име е", 1},
+    {"Ја сам", INTRO},
+    {"ја сам", INTRO},
+    {"Аз съм", INTRO},
+    {"аз съм", INTRO},
+    {"Јас сум", INTRO},
+    {"јас сум", INTRO},
+    {"Аз,", INTRO},
+    {"аз,", INTRO},
+    {"Ја,", INTRO},
+    {"ја,", INTRO},
+    {"Јас,", INTRO},
+    {"јас,", INTRO},
+    {"Титуляр", 1},
+    {"титуляр", 1},
+    {"Сопственик", 1},
+    {"сопственик", 1},
+    {"Получател", 1},
+    {"получател", 1},
+    {"Прималац", 1},
+    {"прималац", 1},
+    {"Примач", 1},
+    {"примач", 1},
+    {"Служител:", 1},
+    {"Вработен:", 1},
+    {"Запослени:", 1},
+    {"Пацијент", 1},
+    {"Име и презиме:", 1},
+    {"Име и фамилия:", 1},
+    {"Име:", 1},
+    {"Уважаеми", 1},
+    {"Уважаема", 1},
+    {"Поштовани", 1},
+    {"Почитуван", 1},
+    {"Почитувана", 1},
+    {"Сестра", 1},
+    {"сестра", 1},
     {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
@@ -176,6 +226,11 @@ static const trigger_t ar_triggers[] = {
     {"المريض:", 1},
     {"دانش‌آموز:", 1},
     {"طالب علم:", 1},
+    /* session 14: Darija "my name (is)" (سميتي), the Gulf telephone opening "with you (is) X" (معك, as أنا), beneficiary
+     * without its colon */
+    {"سميتي", 1},
+    {"معك", INTRO},
+    {"المستفيد", 1},
     {NULL, 0},
 };
 static const trigger_t el_triggers[] = {
@@ -254,6 +309,12 @@ static const trigger_t hi_triggers[] = {
     /* session 11: Dr; "कृपया प्रिया सिंह को ..." (please ... to X): as "मैं", the last word a common surname */
     {"डॉ.", 1},
     {"कृपया", INTRO},
+    /* session 14: Marathi and Nepali: my name (is), name, account holder */
+    {"माझे नाव", 1},
+    {"माझं नाव", 1},
+    {"नाव:", 1},
+    {"मेरो नाम", 1},
+    {"खाते धारक:", 1},
     {NULL, 0},
 };
 /* Bengali: my name, name, Mr (Sri, Janab), Mrs, dear, yours (sign-off); session 12: recipient, "with best wishes" and
@@ -377,7 +438,9 @@ static const char *const world_stop[] = {
     "ပါတယ်",
     "ဖုန်း",
     NULL};
-static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
+static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं",
+                                      /* session 14: Marathi "is", "and", Nepali "is", "and" */
+                                      "आहे", "आणि", "हो", "हुन्", "र", NULL};
 
 /* Cyrillic capitals and small letters of Russian, Ukrainian, Belarusian, Serbian, Macedonian and
  * Bulgarian (U+0400-045F, Ґ ґ U+0490-0491), and (session 12) of Kazakh, Mongolian, Kyrgyz, Tatar, Bashkir, Uzbek and
