@@ -78,8 +78,9 @@ if [ "$STMTS" = 1 ]; then
   case "$(psqlq "$BASE_DSN" "SHOW shared_preload_libraries")" in
   *pg_stat_statements*) ;;
   *)
-    psqlq "$BASE_DSN" "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" &&
-      psqlq "$BASE_DSN" "ALTER SYSTEM SET pg_stat_statements.track = 'all'" || exit 1
+    # the library's own settings are known to the server only once it is loaded (PostgreSQL 15 refuses
+    # ALTER SYSTEM of an unknown pg_stat_statements.track): load it, restart, then set track and reload
+    psqlq "$BASE_DSN" "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" || exit 1
     pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
     if [ "$(id -u)" -eq 0 ]; then
       runuser -u postgres -- "$pgbin/pg_ctl" -D "$AIGW_PG_DIR/data" -w restart >/dev/null
@@ -87,6 +88,8 @@ if [ "$STMTS" = 1 ]; then
       "$pgbin/pg_ctl" -D "$AIGW_PG_DIR/data" -w restart >/dev/null
     fi || { log "cannot restart PostgreSQL with pg_stat_statements"; exit 1; }
     PG_PID=$(head -1 "$AIGW_PG_DIR/data/postmaster.pid")
+    psqlq "$BASE_DSN" "ALTER SYSTEM SET pg_stat_statements.track = 'all'" >/dev/null &&
+      psqlq "$BASE_DSN" "SELECT pg_reload_conf()" >/dev/null || exit 1
     ;;
   esac
   psqlq "$BASE_DSN" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null || exit 1

@@ -6,7 +6,10 @@
 # a test: nothing here asserts a time.
 #
 # Usage: bash bench/bench_serial.sh BUILD_DIR AIGW_BIN_A [AIGW_BIN_B ...]
-# Env:   AIGW_SERIAL_ROUNDS  rounds (default 4; each runs every binary once)
+# Env:   AIGW_SERIAL_ROUNDS  rounds (default 4; each runs every binary once in every mode)
+#        AIGW_SERIAL_MODES   configs, run in turn (default "all"): "all" = every policy on as above;
+#                            "bare" = no store, no PII action, no metering; "off" = the call log with
+#                            bodies (store only); "on" = "off" + metering (bench_meter_load.sh's modes)
 #        AIGW_SERIAL_SECS    seconds per run (default 5), after a 1 s serial warm-up
 #        AIGW_SERIAL_CORE    core of the proxy (default 1; 0 puts it on the core of wrk and the mock)
 #        AIGW_BENCH_KEEP=1   keep the temp dir
@@ -22,6 +25,7 @@ case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 ROUNDS=${AIGW_SERIAL_ROUNDS:-4}
 SECS=${AIGW_SERIAL_SECS:-5}
 CORE=${AIGW_SERIAL_CORE:-1}
+MODES=${AIGW_SERIAL_MODES:-all}
 FIXTURES=${AIGW_BENCH_FIXTURES:-$ROOT/tests/fixtures/providers/openai}
 BODY="$ROOT/bench/chat_body.json"
 HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
@@ -61,6 +65,16 @@ printf 'mock alone: %s\n' "${MOCK_LINE#RESULT }"
 CLK=$(getconf CLK_TCK)
 
 : >"$TMP/results.tsv"
+# mode_conf MODE DIR: the config members of MODE after "access_log"
+mode_conf() {
+  case "$1" in
+    bare) ;;
+    off) printf ',\n "master_key_file":"%s",\n "store":{"driver":"sqlite","path":"%s/aigw.db"},\n "log_bodies":"scrubbed"' "$TMP/master.key" "$2" ;;
+    on) printf '%s,\n "credits":{"default_grant":1000000000000000}' "$(mode_conf off "$2")" ;;
+    all) printf ',\n "pii":{"default_action":"tokenize"}%s' "$(mode_conf on "$2")" ;;
+    *) log "unknown mode $1"; exit 2 ;;
+  esac
+}
 printf 'run\tbinary\trequests\tp50\tp90\tp99\tp99.9\tmax\tcpu_us/req\tuser\tsys\tctxsw/req\n'
 for r in $(seq "$ROUNDS"); do
   order=("$@")
@@ -69,6 +83,7 @@ for r in $(seq "$ROUNDS"); do
     for ((i = $#; i >= 1; i--)); do order+=("${!i}"); done
   fi
   n=0
+  for mode in $MODES; do
   for bin in "${order[@]}"; do
     n=$((n + 1)) # a directory per run: two binaries from trees both named build/ shared one database
     dir="$TMP/run$r.$n"
@@ -79,12 +94,7 @@ for r in $(seq "$ROUNDS"); do
  "clients":[{"name":"bench","key":"bench-client-key"}],
  "providers":{"openai":{"base_url":"http://127.0.0.1:$MOCK_PORT","api_key":"sk-bench"}},
  "upstream":{"max_connections":256},
- "access_log":{"path":"/dev/null"},
- "pii":{"default_action":"tokenize"},
- "master_key_file":"$TMP/master.key",
- "store":{"driver":"sqlite","path":"$dir/aigw.db"},
- "log_bodies":"scrubbed",
- "credits":{"default_grant":1000000000000000}}
+ "access_log":{"path":"/dev/null"}$(mode_conf "$mode" "$dir")}
 EOF
     taskset -c "$CORE" "$bin" serve --config "$dir/aigw.json" >"$dir/aigw.log" 2>&1 &
     pid=$!
@@ -107,17 +117,24 @@ EOF
     for kv in ${line#RESULT }; do v[${kv%%=*}]=${kv#*=}; done
     n=${v[requests]:-0}
     per() { awk -v t="$1" -v n="$n" -v c="$2" 'BEGIN { if (n > 0) printf "%.1f", t * c / n; else print "-" }'; }
-    printf 'r%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$bin" "$n" "${v[p50_us]:-}" "${v[p90_us]:-}" \
+    label=$bin
+    [ "$MODES" = all ] || label="$bin:$mode"
+    printf 'r%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$label" "$n" "${v[p50_us]:-}" "${v[p90_us]:-}" \
       "${v[p99_us]:-}" "${v[p999_us]:-}" "${v[max_us]:-}" "$(per $((t1 - t0)) $((1000000 / CLK)))" \
       "$(per $((u1 - u0)) $((1000000 / CLK)))" "$(per $((s1 - s0)) $((1000000 / CLK)))" "$(per $((x1 - x0)) 1)" |
       tee -a "$TMP/results.tsv"
     [ "$((v[non2xx] + v[sockerr]))" = 0 ] || log "$bin: ${v[non2xx]} non-2xx, ${v[sockerr]} socket errors"
     unset v
   done
+  done
 done
 echo "medians per binary (p50 / p90 / p99 / p99.9 / max us; CPU, user, system us/req; context switches/req):"
+for mode in $MODES; do
 for bin in "$@"; do
-  awk -F'\t' -v b="$bin" '$2 == b { for (c = 4; c <= 12; c++) col[c] = col[c] " " $c; n++ }
+  b=$bin
+  [ "$MODES" = all ] || b="$bin:$mode"
+  awk -F'\t' -v b="$b" '$2 == b { for (c = 4; c <= 12; c++) col[c] = col[c] " " $c; n++ }
     END { printf "  %s:", b; for (c = 4; c <= 12; c++) { m = split(col[c], a, " "); for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
       printf " %s", m == 0 ? "-" : (m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2) } printf "  (%d runs)\n", n }' "$TMP/results.tsv"
+done
 done

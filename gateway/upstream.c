@@ -440,6 +440,15 @@ void gw_upstream_cancel(gw_upstream_t *up, CURL *easy)
     gw_upstream_easy_release(up, easy);
 }
 
+void gw_upstream_run_due(gw_upstream_t *up)
+{
+    if (up->in_socket_action != 0 || !uv_is_active((uv_handle_t *)&up->timer) || up->timer_due > uv_now(up->loop))
+        return;
+    uv_timer_stop(&up->timer);
+    up->timer_due = 0;
+    socket_action(up, CURL_SOCKET_TIMEOUT, 0);
+}
+
 size_t gw_upstream_active(const gw_upstream_t *up)
 {
     return up->active;

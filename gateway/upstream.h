@@ -81,6 +81,17 @@ int gw_upstream_start(gw_upstream_t *up, CURL *easy, gw_upstream_req_t *req);
  */
 void gw_upstream_cancel(gw_upstream_t *up, CURL *easy);
 
+/**
+ * Runs curl's timer now if it is due (armed for a loop time at or before uv_now(): a transfer
+ * started in this loop turn asks for 0 ms) and no curl call is under way on this multi. For a
+ * caller on the loop that started transfers after the loop's timers ran (the journal's
+ * completions in the uv_prepare phase, gateway/pipeline/record.c gw_proxy_turn_end): the request
+ * goes out in this turn instead of after a poll with a zero timeout and the next turn's timers.
+ * Completions of transfers that end inside it run from here (on_done), as from the timer.
+ * Loop thread only.
+ */
+void gw_upstream_run_due(gw_upstream_t *up);
+
 /** Number of transfers in flight. */
 size_t gw_upstream_active(const gw_upstream_t *up);
 

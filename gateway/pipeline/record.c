@@ -397,6 +397,9 @@ void gw_proxy_turn_end(uv_prepare_t *p)
         if (n == 0)
             return; /* nothing held, or handed to the writer (its completions come through journal_async) */
         journal_run(w);
+        /* a reservation committed here started its transfer: send it now, not after a poll of 0 ms and the
+         * next turn's timers (what it ends with, if anything, is committed by the next round) */
+        gw_upstream_run_due(w->upstream);
     }
     gw_store_turn_commit(w->turn, 0);
 }

@@ -8,8 +8,9 @@
  * NOTHING had to answer its row count (the idempotency check: a request id reserved before
  * answers 0 and takes nothing) and the settlement had to read what the open row reserved before
  * it could price the refund. Batched, a transaction of any number of calls costs:
- *   - one DELETE of every settlement's open reservation, `USING unnest(request ids, users)
- *     RETURNING` which of them it found: one round trip, at the transaction's first settlement;
+ *   - one DELETE of every settlement's open reservation, `WHERE request_id = ANY(request ids)
+ *     RETURNING` which of them it found (paired by request id, the user checked here): one round
+ *     trip, at the transaction's first settlement;
  *   - at its end, one INSERT of every reserve and settle row and one INSERT of every new open
  *     reservation (`SELECT unnest(?), ...` of binary arrays, store_pgarray.h), pipelined
  *     with the COMMIT's other statements: no round trip.
@@ -115,34 +116,53 @@ static int collect_settlements(ledger_batch_t *b, ledger_op_t *first)
     return 0;
 }
 
-/* One DELETE of the open reservations of every settlement in b->taken. @return 0 or -1. */
+/* One DELETE of the open reservations of every settlement in b->taken (by request id), each row
+ * returned paired with its settlement by request id. A row of another user than its settlement's
+ * (never for the gateway's own random request ids) is deleted by this statement, which the
+ * statement-by-statement path would not do: the transaction asks for that retry (b->retry: rolled
+ * back, applied again in order, where the settlement is refused and nothing written). @return 0 or
+ * -1. */
 static int take_all(ledger_batch_t *b, slot_t *sl)
 {
-    gw_store_pgarr_t *rid = &b->col[COL_RID], *user = &b->col[COL_USER];
+    gw_store_pgarr_t *rid = &b->col[COL_RID];
     gw_store__pgarr_start(rid, GW_PG_TEXTOID);
-    gw_store__pgarr_start(user, GW_PG_TEXTOID);
-    for (size_t k = 0; k < b->ntaken; k++) {
+    for (size_t k = 0; k < b->ntaken; k++)
         gw_store__pgarr_text(rid, b->taken[k].op->rid);
-        gw_store__pgarr_text(user, b->taken[k].op->user);
-    }
     gw_store_stmt_t *s = gw_ledger__stmt(sl, S_OPEN_TAKE_MANY);
     if (s == NULL)
         return -1;
-    if (gw_store__pgarr_bind(rid, s, 1) != 0 || gw_store__pgarr_bind(user, s, 2) != 0) {
+    if (gw_store__pgarr_bind(rid, s, 1) != 0) {
         gw_store__reset(s);
         return -1;
     }
     int rc;
+    size_t hint = 0; /* rows come back in index order, often the arrays' */
     while ((rc = gw_store__step(s)) == 1) {
-        int64_t n = gw_store__col_int64(s, 0); /* 1-based position in the arrays */
-        if (n < 1 || (uint64_t)n > b->ntaken) {
+        const char *r = gw_store__col_text(s, 0), *u = gw_store__col_text(s, 1);
+        if (r == NULL || u == NULL) {
             rc = -1;
             break;
         }
-        ledger_taken_t *t = &b->taken[n - 1];
+        uint64_t h = gw_ledger__ct_hash(r);
+        ledger_taken_t *t = NULL;
+        for (size_t i = 0; i < b->ntaken && t == NULL; i++) {
+            ledger_taken_t *c = &b->taken[(hint + i) % b->ntaken];
+            if (c->hash == h && strcmp(c->op->rid, r) == 0)
+                t = c;
+        }
+        if (t == NULL || t->found) { /* not asked for, or twice: never from a primary key */
+            rc = -1;
+            break;
+        }
+        if (strcmp(t->op->user, u) != 0) {
+            b->retry = 1;
+            rc = -1;
+            break;
+        }
+        hint = (size_t)(t - b->taken) + 1;
         t->found = 1;
-        t->amount = gw_store__col_int64(s, 1);
-        t->lease = gw_store__col_int64(s, 2) != 0;
+        t->amount = gw_store__col_int64(s, 2);
+        t->lease = gw_store__col_int64(s, 3) != 0;
     }
     gw_store__reset(s);
     return rc < 0 ? -1 : 0;

@@ -44,7 +44,10 @@ static const char *purge_sql(int pg, pol_retention_class_t c)
         ("DELETE FROM calls WHERE request_id IN (SELECT request_id FROM calls WHERE expires_at < ? LIMIT 100"
          " FOR UPDATE SKIP LOCKED)"),
         "DELETE FROM redactions WHERE id IN (SELECT id FROM redactions WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
-        "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log WHERE expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)",
+        /* by row address: access_log has no index on id (schema version 15); ctid = ANY(array) is a TID scan, and a row
+         * locked here keeps its address until this transaction ends */
+        ("DELETE FROM access_log WHERE ctid = ANY(ARRAY(SELECT ctid FROM access_log WHERE expires_at < ? LIMIT 100"
+         " FOR UPDATE SKIP LOCKED))"),
         ("UPDATE calls SET request_ct = NULL, response_ct = NULL, nonce = NULL, body_expires_at = NULL WHERE request_id IN"
          " (SELECT request_id FROM calls WHERE body_expires_at < ? LIMIT 100 FOR UPDATE SKIP LOCKED)"),
     };

@@ -259,6 +259,27 @@ typedef struct st_migration_t {
     "ALTER TABLE calls ADD COLUMN request_len BIGINT;"                                                                             \
     "ALTER TABLE calls ADD COLUMN response_len BIGINT;"
 
+/* 15 (issue 12, session 14), PostgreSQL only: two fewer index entries per metered call, one fewer
+ * per access-log entry (docs/BENCHMARKS.md "Issue 12, session 14: PostgreSQL").
+ * - ledger: its primary key is (request_id, kind), the UNIQUE index every insert already entered
+ *   (ON CONFLICT (request_id, kind) and the batched reserve rows' duplicate check use it); the
+ *   index on `id` is dropped. A metered call writes two ledger rows, each entered three B-trees
+ *   (id, (request_id, kind), user_id), now two. No statement finds a ledger row by id: export
+ *   orders a user's rows by id (a sort of the rows ledger_user finds), erasure and the usage
+ *   report select by user and by request id, the credit paths by request id and kind. `id` stays, filled from its sequence as
+ * before (every row keeps its id; new rows get larger ones), unique by that sequence, no longer by an index.
+ * - access_log: the index on `id` is dropped. Its purge deletes by row address (ctid) from the
+ *   expires_at index's batch (store_purge.c); export orders a user's rows by id (found by
+ *   access_log_user); erasure deletes by user. The table has no replica identity now: a logical
+ *   replication publication that publishes its deletes needs REPLICA IDENTITY FULL on it.
+ * The ledger's new key is built by the migration (one pass over the ledger, under the migration's
+ * lock; the UNIQUE index it replaces cannot become a primary key in place while it backs a
+ * constraint). The append-only trigger is unchanged (it reads the row, not the key). */
+#define KEYS_V15_PG                                                                                                                \
+    "ALTER TABLE ledger DROP CONSTRAINT ledger_pkey, DROP CONSTRAINT ledger_request_id_kind_key,"                                  \
+    " ADD CONSTRAINT ledger_pkey PRIMARY KEY (request_id, kind);"                                                                  \
+    "ALTER TABLE access_log DROP CONSTRAINT access_log_pkey;"
+
 static const migration_t migrations[] = {
     {1,
      TABLES_COMMON("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT") "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN "
@@ -316,6 +337,7 @@ static const migration_t migrations[] = {
     {12, "", PG_V12},
     {13, CALL_ACCESS_V13_SQLITE, ""},
     {14, BODIES_V14_SQLITE, ""},
+    {15, "", KEYS_V15_PG},
 };
 
 int gw_store__schema_version(void)

@@ -654,6 +654,49 @@ static int allowed_value(const pol_pii_engine_t *e, const char *v, size_t n)
     return 0;
 }
 
+static int hex_digit(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+static int ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* 1 if text[p, p + 36) is a UUID in its canonical string form, 8-4-4-4-12 hexadecimal digits with hyphens (RFC 9562
+ * section 4; either case, any version and variant: the nil and max UUIDs and version 7 included), and the characters
+ * around it, where there are any, are not ASCII letters or digits. */
+static int uuid_at(const char *text, size_t len, size_t p)
+{
+    if (p + 36 > len || (p > 0 && ascii_alnum(POL__U(text[p - 1]))) || (p + 36 < len && ascii_alnum(POL__U(text[p + 36]))))
+        return 0;
+    for (size_t i = 0; i < 36; i++) {
+        unsigned char c = POL__U(text[p + i]);
+        if (i == 8 || i == 13 || i == 18 || i == 23 ? c != '-' : !hex_digit(c))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 if bytes [start, end) of `text` lie inside a UUID (uuid_at). Identifiers of requests, jobs and records are random
+ * UUIDs; about one in a thousand has a group of digits that passes a national ID's, a card's or a phone number's check
+ * (a fal request id in x-fal-target-url was refused as PII in a header). A built-in finding wholly inside one is not
+ * PII: a UUID's groups are fixed in length, none a national format's. A span reaching past the UUID is kept. */
+static int inside_uuid(const char *text, size_t len, size_t start, size_t end)
+{
+    if (end - start > 36)
+        return 0;
+    for (size_t i = start; i < end; i++)
+        if (text[i] != '-' && !hex_digit(POL__U(text[i])))
+            return 0;
+    size_t lo = end >= 36 ? end - 36 : 0;
+    for (size_t p = start + 1; p-- > lo;)
+        if (uuid_at(text, len, p))
+            return 1;
+    return 0;
+}
+
 /* a better than b: for the same type the longer span (a secret inside a password value must not
  * leave the rest of the value behind); otherwise higher score, then longer, then lower type id */
 static int better(const pol__cand_t *a, const pol__cand_t *b)
@@ -748,6 +791,8 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
             c->start--;
         for (int k = 0; k < 3 && c->end < len && (POL__U(text[c->end]) & 0xC0) == 0x80; k++)
             c->end++;
+        if (c->type < POL_PII_NUM_BUILTIN && inside_uuid(text, len, c->start, c->end))
+            continue;
         if (!all && (c->score < e->min_score || allowed_value(e, text + c->start, c->end - c->start)))
             continue;
         s->cands.v[m++] = *c;

@@ -184,6 +184,10 @@ static void test_reserve_settle(void **state)
     assert_int_equal(gw_store_settle(st, "alice", "nope", 1, NULL), GW_STORE_E_NOTFOUND);
     assert_int_equal(gw_store_reserve(st, "bob", "b1", 0, 0, &bal), 0);
     assert_int_equal(gw_store_settle(st, "alice", "b1", 0, NULL), GW_STORE_E_INVAL);
+    /* nothing written: bob's reservation is still open (on PostgreSQL the batched DELETE found it by request id and
+     * deleted it; the transaction was rolled back and applied again in order) */
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE request_id = ?", "b1"), 1);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM ledger WHERE request_id = ? AND kind = 'settle'", "b1"), 0);
     /* grants and adjustments */
     assert_int_equal(gw_store_grant(st, "alice", 5000, "top-up", &bal), 0);
     assert_int_equal(bal, 5630);

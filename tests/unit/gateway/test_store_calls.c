@@ -4,7 +4,8 @@
  * append-only rule, the bounded queue and concurrent producers, two instances on one database,
  * PostgreSQL's uncompressed ciphertext columns, a kill -9 that loses no acknowledged record, the
  * values of a batch's call, redaction and access rows (one statement per table on PostgreSQL), and
- * a row refused inside a batch failing alone.
+ * a row refused inside a batch failing alone, and PostgreSQL's upgrade to schema version 15 (the
+ * ledger keyed by (request_id, kind), no index on the ledger's and access log's ids).
  */
 #include "store_fixture.h"
 
@@ -231,6 +232,117 @@ static void test_ledger_append_only(void **state)
     gw_store__db_close(db);
     assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM ledger WHERE user_id = 'erased:x'", NULL), 1);
     assert_int_equal(raw_count(fx, "SELECT CAST(MAX(version) AS BIGINT) FROM schema_version", NULL), gw_store__schema_version());
+}
+
+/* PostgreSQL, schema version 15: a database written by version 14 (ledger rows keyed by id, access_log rows
+ * keyed by id) is upgraded; the ledger's key is (request_id, kind) and neither table has an index on id any more
+ * (two fewer index entries per metered call, one per access entry), the old rows keep their ids and values, new
+ * ledger rows get larger ids, the ledger stays balanced and append-only, and the access log is still exported and
+ * purged (by row address). Fails before version 15 (the index checks). */
+static void test_pg_keys_v15(void **state)
+{
+    fx_t *fx = *state;
+    if (!use_pg)
+        return;
+    gw_store_close(fx->st);
+    fx->st = NULL;
+    char sql[256];
+    snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE; CREATE SCHEMA %s", fx->schema, fx->schema);
+    raw_exec(fx, sql);
+    gw_store_db_t *db = raw_open(fx);
+    char err[256] = "";
+    assert_int_equal(gw_store__migrate_to(db, 14, T0, err, sizeof(err)), 0);
+    gw_store__db_close(db);
+    /* rows as version 14 wrote them: alice's default grant, one settled call, one open reservation; bob's grant */
+    raw_exec(fx, "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at) VALUES"
+                 " ('alice', 'g-a', 'grant', 1000, 1), ('alice', 'r1', 'reserve', -300, 2), ('alice', 'r1', 'settle', 100, 3),"
+                 " ('bob', 'g-b', 'grant', 50, 4), ('alice', 'r2', 'reserve', -200, 5)");
+    raw_exec(
+        fx, "INSERT INTO credit_balances(user_id, balance, reserved, updated_at) VALUES ('alice', 600, 200, 5), ('bob', 50, 0, 4)");
+    raw_exec(fx, "INSERT INTO credit_open(request_id, user_id, amount, instance, at) VALUES ('r2', 'alice', 200, 1, 5)");
+    raw_exec(fx, "INSERT INTO access_log(at, request_id, method, route, status, bytes_in, bytes_out, client_ip, user_id,"
+                 " duration_us, upstream_us, expires_at) VALUES (1763700000000000, 'r1', 'POST', '/v1/chat/completions', 200,"
+                 " 7, 8, '10.0.0.1', 'alice', 11, 9, 1766292000000000), (1763700000000001, 'r2', 'POST',"
+                 " '/v1/chat/completions', 200, 7, 8, '10.0.0.1', 'alice', 11, 9, 1766292000000001)");
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()"
+                               " AND tablename IN ('ledger', 'access_log') AND indexdef LIKE '%(id)'",
+                               NULL),
+                     2);
+
+    fx->st = open_store(fx, NULL);
+    assert_int_equal(raw_count(fx, "SELECT CAST(MAX(version) AS BIGINT) FROM schema_version", NULL), gw_store__schema_version());
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()"
+                               " AND tablename IN ('ledger', 'access_log') AND indexdef LIKE '%(id)'",
+                               NULL),
+                     0);
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+                               " JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()"
+                               " WHERE c.relname = 'ledger'",
+                               NULL),
+                     2); /* the key and ledger_user */
+    assert_int_equal(raw_count(fx,
+                               "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'ledger'"
+                               " AND indexname = 'ledger_pkey' AND indexdef LIKE '%UNIQUE INDEX%(request_id, kind)'",
+                               NULL),
+                     1);
+    /* the old rows, their ids and values */
+    assert_int_equal(raw_count(fx, "SELECT CAST(SUM(id * amount_microcredits) AS BIGINT) FROM ledger", NULL),
+                     1 * 1000 - 2 * 300 + 3 * 100 + 4 * 50 - 5 * 200);
+    /* new rows: the settlement of the open reservation, a grant, a new call */
+    int64_t bal = 0, res = 0;
+    assert_int_equal(gw_store_settle(fx->st, "alice", "r2", 150, &bal), 0);
+    assert_int_equal(bal, 650);
+    assert_int_equal(gw_store_grant(fx->st, "alice", 5000, "top-up", &bal), 0);
+    assert_int_equal(gw_store_reserve(fx->st, "alice", "r3", 400, 0, &bal), 0);
+    assert_int_equal(gw_store_settle(fx->st, "alice", "r3", 400, &bal), 0);
+    assert_int_equal(bal, 5250);
+    assert_int_equal(gw_store_balance(fx->st, "alice", &bal, &res), 0);
+    assert_int_equal(bal, 5250);
+    assert_int_equal(res, 0);
+    assert_int_equal(raw_count(fx, "SELECT CAST(SUM(amount_microcredits) AS BIGINT) FROM ledger WHERE user_id = ?", "alice"), bal);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM ledger WHERE id > 5", NULL), 4);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(DISTINCT id) FROM ledger", NULL), 9);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM credit_open", NULL), 0);
+    /* still append-only, still one row per (request_id, kind) */
+    db = raw_open(fx);
+    assert_int_not_equal(gw_store__db_exec(db, "DELETE FROM ledger WHERE request_id = 'r1'"), 0);
+    assert_int_not_equal(gw_store__db_exec(db, "UPDATE ledger SET amount_microcredits = 1 WHERE request_id = 'r1'"), 0);
+    assert_int_not_equal(
+        gw_store__db_exec(
+            db, "INSERT INTO ledger(user_id, request_id, kind, amount_microcredits, at) VALUES ('alice', 'r1', 'settle', 5, 6)"),
+        0);
+    gw_store__db_close(db);
+    /* export (of a user with a data key: a call of this version): the ledger in id order, the old access rows */
+    submit_call(fx->st, mkcall("c1", "alice", T0, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    int rc = 0;
+    json_t *doc = export_json(fx->st, "alice", &rc);
+    assert_int_equal(rc, 0);
+    json_t *led = json_object_get(doc, "ledger");
+    assert_int_equal(json_array_size(led), 8);
+    for (size_t i = 0; i < json_array_size(led); i++) {
+        json_t *id = json_object_get(json_array_get(led, i), "id");
+        assert_true(json_is_integer(id));
+        if (i < 4)
+            assert_int_equal(json_integer_value(id), (int64_t)(i < 3 ? i + 1 : 5));
+        else
+            assert_true(json_integer_value(id) > 5);
+    }
+    assert_int_equal(json_array_size(json_object_get(doc, "access_log")), 2);
+    json_decref(doc);
+    /* the access log's purge (by row address) */
+    gw_purge_counts_t pc;
+    fx->clock = 1766292000000001;
+    assert_int_equal(gw_store_purge(fx->st, 0, &pc, NULL, NULL), 0);
+    assert_int_equal(pc.rows[POL_RET_ACCESS_LOG], 1);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "r2"), 1);
+    fx->clock = 1766292000000002;
+    assert_int_equal(gw_store_purge(fx->st, 0, &pc, NULL, NULL), 0);
+    assert_int_equal(pc.rows[POL_RET_ACCESS_LOG], 1);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log", NULL), 0);
 }
 
 static void test_two_instances(void **state)
@@ -529,6 +641,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_submit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_keys_v15, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bodies_stored_uncompressed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bodies_in_line, setup, teardown),
