@@ -73,7 +73,22 @@ static int phone_plan(pol__scanctx_t *c, const char *d, size_t nd, const char *r
 
 /* Numbering plans a national number with a trunk 0 is checked against, most used first: the
  * countries whose numbers are written "0xx ..." at home (ITU-T E.164 national prefix 0). */
-static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN";
+/* session 14: and the trunk-0 plans of Central and South-East Europe (SK, RS, HR, SI, BG, MK, AL, BA, ME, RO, UA) */
+static const char trunk0_plans[] = "GB,DE,FR,IT,NL,BE,CH,AT,SE,FI,IE,JP,KR,CN,TW,IN,PK,BR,AR,AU,NZ,ZA,NG,EG,TR,TH,ID,MY,PH,VN,"
+                                   "SK,RS,HR,SI,BG,MK,AL,BA,ME,RO,UA";
+
+/* the cluster [s, e) holds one '/', right after its first group of `g0` digits (an area code set off by a slash), and
+ * the group after it is no year 1900-2099 ("02/2023 4412" is a file or case number of 2023) */
+static int slash_after_area(const char *t, size_t s, size_t e, size_t g0)
+{
+    size_t q = s + g0 + 1;
+    if (q >= e || t[q - 1] != '/' || memchr(t + q, '/', e - q) != NULL)
+        return 0;
+    size_t n = 0;
+    while (q + n < e && pol__is_digit(POL__U(t[q + n])))
+        n++;
+    return !(n == 4 && (memcmp(t + q, "19", 2) == 0 || memcmp(t + q, "20", 2) == 0));
+}
 
 /* Plans of ten-digit mobiles written without a trunk prefix: TR 5xx and IN 6-9xx (whose homes
  * write a trunk 0 before them, often left out), GR 69x (no trunk prefix). */
@@ -191,6 +206,8 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
             ph = 0.55;
         else if (ng == 2 && sep_kind == '/')
             ph = 0.45; /* DE 030/12345678 */
+        else if (ng >= 3 && sep_kind == '/' && gl[0] <= 5 && slash_after_area(t, s, e, gl[0]))
+            ph = 0.55; /* session 14: the area code set off by a slash, the rest grouped: SK 02/5163 9902, RS 063/308-0051 */
         else if (ng == 1)
             ph = nd >= 10 ? 0.5 : 0.3;
     } else if (nd == 9 && d[0] >= '6' && d[0] <= '9' && ng >= 3 && gl[0] == 3 && !mixed_sep) {

@@ -120,6 +120,26 @@ static void test_trunk_prefix_layouts(void **state)
             fail_msg("false phone in \"%s\"", neg[i]);
 }
 
+/* session 14: the area code set off by a slash and the rest grouped (SK 02/5163 9902, RS 063/308-0051, AT 01/234 567 89),
+ * and the trunk-0 plans of Central and South-East Europe (probe14's misses; each was missed before) */
+static void test_slash_after_area_code(void **state)
+{
+    fx_t *f = *state;
+    static const char *const ok[][2] = {
+        {"Kancel\xc3\xa1ria: 02/5720 1188, e-mail", "02/5720 1188"},
+        {"Pozovite 064/512-3378 posle 17h", "064/512-3378"},
+        {"B\xc3\xbcro Wien: 01/534 270 11", "01/534 270 11"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
+            fail_msg("not found as a phone: \"%s\"", ok[i][0]);
+    /* a year after the slash is a file or case number; two slashes a date or a path */
+    static const char *const neg[] = {"Az. 02/2023 4412 vom Gericht", "Spis 03/1999 118", "Akt 02/12/2023 4412"};
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        if (has_type(f, neg[i], POL_PII_PHONE_NUMBER))
+            fail_msg("false phone in \"%s\"", neg[i]);
+}
+
 static void test_look_alikes(void **state)
 {
     fx_t *f = *state;
@@ -210,6 +230,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_look_alikes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_trunk_prefix_layouts, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_dates_in_context, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_slash_after_area_code, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
