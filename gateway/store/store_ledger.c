@@ -380,12 +380,14 @@ static int reserve_exact(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
     return open_ins(lg, sl, op, 0);
 }
 
-/* Credits `delta` to this instance's lease row of `user`. @return 1 done, 0 no lease row, -1 error. */
+/* Credits `delta` (micro-credits; negative: an overrun) to this instance's lease row of `user`. A lease row never goes
+ * below zero (the invariant of docs/internals/metering.md "Leases"): a debit larger than the row holds is not made.
+ * @return 1 done, 0 no lease row or a debit it cannot take (nothing changed), -1 error. */
 static int lease_credit(gw_store_ledger_t *lg, slot_t *sl, const char *user, int64_t delta, int64_t now)
 {
     if (cur_load(lg, sl, GW_LEDGER_CUR_LEASE, user, now) != 0)
         return -1;
-    if (!lg->cur[GW_LEDGER_CUR_LEASE].row)
+    if (!lg->cur[GW_LEDGER_CUR_LEASE].row || (delta < 0 && lg->cur[GW_LEDGER_CUR_LEASE].amount < -delta))
         return 0;
     cur_add(&lg->cur[GW_LEDGER_CUR_LEASE], delta, 0);
     return 1;
@@ -490,7 +492,8 @@ int gw_ledger__settle_body(gw_store_ledger_t *lg, slot_t *sl, ledger_op_t *op)
         return GW_STORE_E_DB;
     if (lease) {
         /* reserved against a lease: the difference goes back to this instance's lease row while it
-         * exists (no balance row lock per call), else to the balance row */
+         * exists (no balance row lock per call), else to the balance row; so does an overrun larger
+         * than what the lease row still holds (before: the lease row went below zero) */
         if ((rc = lease_credit(lg, sl, op->user, back, op->now)) < 0)
             return GW_STORE_E_DB;
         if (rc == 1) {

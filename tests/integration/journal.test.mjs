@@ -310,6 +310,8 @@ describe('a record the database refuses for itself (SQLite, metering on)', () =>
 // ---- kill -9 at random points ---------------------------------------------------------------
 
 const ROUNDS = Number(process.env.AIGW_CRASH_ROUNDS || 20);
+const PER_ROUND = 8; // calls completed in a round before its kill
+const ROUND_LIMIT_MS = 20000;
 
 describe('kill -9 at random points under load (SQLite, metering on)', () => {
   test(`${ROUNDS} rounds: every completed call recorded and settled; no reservation open after recovery`, async (t) => {
@@ -323,8 +325,12 @@ describe('kill -9 at random points under load (SQLite, metering on)', () => {
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const sdk = client(gw, { user, timeout: 5000 });
+        // killed at a random time after 200-800 ms, once this round has completed PER_ROUND calls (on a loaded machine
+        // 200 ms may see none: the load would be missing from the round, not the product at fault); a gateway that
+        // cannot complete them in ROUND_LIMIT_MS is killed anyway and fails the round's check below
         const killAt = 200 + Math.floor(Math.random() * 600);
         const t0 = performance.now();
+        const before = completed.length;
         let killed = false;
         const worker = async (w) => {
           for (let i = 0; !killed; i++) {
@@ -343,13 +349,15 @@ describe('kill -9 at random points under load (SQLite, metering on)', () => {
             } catch {
               /* in flight at the kill */
             }
-            if (!killed && performance.now() - t0 > killAt) {
+            const elapsed = performance.now() - t0;
+            if (!killed && ((elapsed > killAt && completed.length - before >= PER_ROUND) || elapsed > ROUND_LIMIT_MS)) {
               killed = true;
               gw.proc.kill('SIGKILL');
             }
           }
         };
         await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+        assert.ok(completed.length - before >= PER_ROUND, `round ${round}: ${PER_ROUND} calls completed before the kill`);
         assert.equal((await gw.stop('SIGKILL')).signal, 'SIGKILL');
         gw = await startAigw({ name: `journal-crash-aigw-${round + 1}`, mockUrl: mock.url, config });
         // this process answered the health check (recovery runs before it listens), not another
@@ -365,7 +373,6 @@ describe('kill -9 at random points under load (SQLite, metering on)', () => {
       const stored = storedIds(data.db, user);
       const missing = completed.filter((id) => !stored.has(id));
       t.diagnostic(`${completed.length} completed calls over ${ROUNDS} kills, ${stored.size} call rows, missing ${missing.length}`);
-      assert.ok(completed.length >= ROUNDS * 8, 'load in every round');
       assert.deepEqual(missing, [], 'completed calls missing from the call log');
       // each completed call is settled at its usage (JSON 1038, stream 1008), not by crash recovery
       const settledRows = new Map(sqlite(data.db, `SELECT request_id, note FROM ledger WHERE user_id = ${q(user)}`

@@ -176,16 +176,18 @@ describe('PostgreSQL: several aigw processes on one database (shared master key 
     const ledger = pgLedger(db);
     const a = await startAigw({ name: 'meter-pgcrash-a', mockUrl: mock.url, config });
     const b = await startAigw({ name: 'meter-pgcrash-b', mockUrl: mock.url,
-      config: { ...config, upstream: { first_byte_timeout_ms: 8000 } } });
+      config: { ...config, upstream: { first_byte_timeout_ms: 30000 } } });
     let a2;
     try {
       await grant(b, 'user-pgcrash-a', 10000000);
       await grant(b, 'user-pgcrash-b', 10000000);
-      // B's calls are still in flight when A is killed and restarted: A2 must leave them alone.
-      const sdkB = client(b, { user: 'user-pgcrash-b', timeout: 10000 });
+      // B's calls are still in flight when A is killed and restarted: A2 must leave them alone. They are open before
+      // A's load starts and outlast it (on a loaded machine A's load and kill took more than the 3 s they had before).
+      const sdkB = client(b, { user: 'user-pgcrash-b', timeout: 40000 });
       const slowB = Array.from({ length: 3 }, () => sdkB.chat.completions.create({ model: 'meter-flat-pgcrash-b',
         max_tokens: FLAT_MAX_TOKENS, messages: [{ role: 'user', content: 'slow' }] },
-      { headers: { 'x-mock-delay-ms': '3000' } }).withResponse());
+      { headers: { 'x-mock-delay-ms': '12000' } }).withResponse());
+      await waitFor(() => ledger.open('user-pgcrash-b') === 3, { timeoutMs: 10000, msg: 'B\'s three reservations open' });
       const load = await loadAndKill(a, 'user-pgcrash-a', 'meter-flat-pgcrash-a');
       const openA = ledger.open('user-pgcrash-a');
       const reservesA = ledger.count('user-pgcrash-a', 'reserve');

@@ -283,6 +283,52 @@ static void test_take_spend_topup(void **state)
     assert_balanced(fx, u);
 }
 
+/* ---- an overrun larger than what is left in the lease ---- */
+
+/* A lease-paid call that cost more than the whole lease still holds (an answer longer than its estimate): the overrun
+ * is charged to the balance row whole, the lease row keeps what it holds (before: it went below zero, against the
+ * invariant that assert_balanced checks). Later calls, the lease's top-ups and its return at close stay exact. */
+static void test_overrun_beyond_lease(void **state)
+{
+    fx_t *fx = *state;
+    const char *u = "overrunner";
+    gw_store_ledger_stats_t ls;
+    gw_store_t *st = fx->st = open_store(fx, 10, 5, 600000, 1200000);
+    assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, NULL, NULL), 0);
+    assert_int_equal(reserve(st, u, "o1", PRICE), 0); /* from the balance row; takes a lease of 10 */
+    gw_store_ledger_flush(st);
+    assert_int_equal(leases_sum(fx, u), 10 * PRICE);
+    assert_int_equal(reserve(st, u, "o2", PRICE), 0); /* from the lease: 9 left */
+    gw_store_ledger_flush(st);
+    gw_store_ledger_stats(st, &ls);
+    assert_int_equal(ls.lease_reserves, 1);
+    assert_int_equal(leases_sum(fx, u), 9 * PRICE);
+    /* o2 cost 30: the overrun of 29 is more than the 9 the lease holds */
+    assert_int_equal(gw_store_settle(st, u, "o2", 30 * PRICE, NULL), 0);
+    assert_int_equal(leases_sum(fx, u), 9 * PRICE);
+    assert_int_equal(balance_row(fx, u), 1000 * PRICE - PRICE - 10 * PRICE - 29 * PRICE);
+    assert_int_equal(ledger_sum(fx, u), 1000 * PRICE - PRICE - 30 * PRICE);
+    assert_balanced(fx, u);
+    /* the next calls are paid from what the lease holds, then a top-up: every step balanced */
+    for (int i = 3; i <= 8; i++) {
+        char rid[GW_REQUEST_ID_MAX + 1];
+        snprintf(rid, sizeof(rid), "o%d", i);
+        assert_int_equal(reserve(st, u, rid, PRICE), 0);
+        gw_store_ledger_flush(st);
+        assert_balanced(fx, u);
+    }
+    gw_store_ledger_stats(st, &ls);
+    assert_true(ls.lease_reserves >= 2);
+    assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 7);
+    assert_int_equal(ledger_sum(fx, u), 1000 * PRICE - 30 * PRICE - 7 * PRICE);
+    /* at close every lease goes back, the negative one too: the balance row is the whole balance */
+    gw_store_close(st);
+    fx->st = NULL;
+    assert_int_equal(lease_rows(fx, u), 0);
+    assert_int_equal(balance_row(fx, u), 1000 * PRICE - 30 * PRICE - 7 * PRICE);
+    assert_int_equal(ledger_sum(fx, u), balance_row(fx, u));
+}
+
 /* ---- a flush completes after the other items of its transaction ---- */
 
 /* The order in which the writer completed the items of flush_after_lease_take. */
@@ -1070,6 +1116,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_take_spend_topup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overrun_beyond_lease, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush_after_lease_take, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush_after_failed_lease_take, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_return, setup, teardown),

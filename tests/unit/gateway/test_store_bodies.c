@@ -7,6 +7,8 @@
  */
 #include "store_fixture.h"
 
+#include <errno.h>
+
 /* The decrypted request body of call `rid` in user `user`'s export ("" if absent); NULL if the export failed
  * (*rc says why). Caller frees. */
 static char *exported_request(fx_t *fx, const char *user, const char *rid, int *rc)
@@ -222,6 +224,111 @@ static void test_purge_removes_bodies(void **state)
     free(new_r);
 }
 
+/* ---- the segments are synced before a checkpoint makes their rows durable ---- */
+
+/* This binary links with --wrap=fdatasync (CMakeLists.txt): the store's own fdatasync calls (store_sqlite_vfs.c
+ * sync_bodies; SQLite's, inside libsqlite3, are not wrapped) come here. */
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd);
+static int seg_syncs;      /* segment files synced */
+static int seg_sync_fails; /* 1: a segment's fdatasync fails with EIO */
+
+int __wrap_fdatasync(int fd)
+{
+    char link[64], path[512];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof(path) - 1);
+    if (n > 4 && memcmp(path + n - 4, ".seg", 4) == 0) {
+        seg_syncs++;
+        if (seg_sync_fails) {
+            errno = EIO;
+            return -1;
+        }
+    }
+    return __real_fdatasync(fd);
+}
+
+/* The whole file at `path` (*len bytes); NULL if it cannot be read. Caller frees. */
+static unsigned char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    unsigned char *b = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            unsigned char *nb = realloc(b, cap = cap ? 2 * cap : 65536);
+            assert_non_null(nb);
+            b = nb;
+        }
+        size_t r = fread(b + *len, 1, cap - *len, f);
+        *len += r;
+        if (r == 0)
+            break;
+    }
+    fclose(f);
+    return b;
+}
+
+static off_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* A call row in the WAL names bytes of a segment written before its COMMIT and not synced (synchronous=NORMAL). A
+ * checkpoint copies such rows into the database file, where a power cut can no longer undo them: the segments are
+ * synced first, and when that fails the checkpoint fails and the database file is not touched. (Any sync of the WAL
+ * does the same: SQLite syncs a new WAL's header at the first commit after a reset, which then fails and is retried.) */
+static void test_segments_synced_before_checkpoint(void **state)
+{
+    fx_t *fx = *state;
+    if (use_pg)
+        return;
+    char wal[400];
+    snprintf(wal, sizeof(wal), "%s-wal", fx->db);
+    gw_store_db_t *raw = raw_open(fx);
+    assert_int_equal(gw_store__db_wal_truncate(raw), 0); /* everything so far in the database file */
+    size_t before_len, now_len;
+    unsigned char *before = read_file(fx->db, &before_len);
+    assert_non_null(before);
+
+    submit_call(fx->st, mkcall("s1", "alice", T0, "{\"q\":\"to be made durable\"}", "its answer", 0));
+    submit_call(fx->st, mkcall("s2", "bob", T0 + DAY, "{\"q\":\"another day\"}", "answer", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    assert_true(file_size(wal) > 0);
+    seg_sync_fails = 1;
+    seg_syncs = 0;
+    assert_int_equal(gw_store__db_wal_truncate(raw), -1); /* the segment's sync failed: no checkpoint */
+    assert_true(seg_syncs >= 1);
+    unsigned char *now = read_file(fx->db, &now_len);
+    assert_non_null(now);
+    assert_int_equal(now_len, before_len);
+    assert_memory_equal(now, before, before_len); /* nothing copied */
+    free(now);
+    assert_true(file_size(wal) > 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id IN ('s1', 's2')", NULL), 2);
+
+    seg_sync_fails = 0;
+    seg_syncs = 0;
+    assert_int_equal(gw_store__db_wal_truncate(raw), 0);
+    assert_true(seg_syncs >= 2); /* both days' segments, then the checkpoint */
+    assert_int_equal(file_size(wal), 0);
+    now = read_file(fx->db, &now_len);
+    assert_non_null(now);
+    assert_true(now_len != before_len || memcmp(now, before, before_len) != 0);
+    free(now);
+    free(before);
+    gw_store__db_close(raw);
+    int rc;
+    char *b = exported_request(fx, "alice", "s1", &rc);
+    assert_non_null(b);
+    assert_string_equal(b, "{\"q\":\"to be made durable\"}");
+    free(b);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +336,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_upgrade_and_rows_in_both_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_or_short_segment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_purge_removes_bodies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_segments_synced_before_checkpoint, setup, teardown),
     };
     /* SQLite only: PostgreSQL keeps the bodies in the rows (test_store_calls.c covers them there) */
     return store_suite_main("store_bodies", tests, sizeof(tests) / sizeof(tests[0]), argc > 1 ? argc : 2,
