@@ -84,10 +84,10 @@ static const word_t cn_strong[] = {W("姓名"),   W("名字"),   W("联系人"),
                                    W("申請人"), W("持卡人"), W("患者"),   W("乘客"),   W("我叫"),   W("名叫"),
                                    W("叫做"),   W("本人"),   W("客户"),   W("顾客"),   W("客戶"),   W("顧客"),
                                    W("户主"),   W("戶主"),   W("法人"),   W("经办人"), {NULL, 0}};
-/* weak: 给 / 叫 / 我是 ..., and a department or group with 的 ("财务部的周敏", "技术组的马超": the name of a colleague;
- * session 11) */
-static const word_t cn_weak[] = {W("给"),   W("叫"),   W("致"),   W("找"),   W("联系"), W("聯繫"), W("我是"), W("部的"),
-                                 W("组的"), W("組的"), W("科的"), W("处的"), W("處的"), W("室的"), {NULL, 0}};
+/* weak: 给 / 叫 / 我是 (Cantonese 我係, session 14) ..., and a department or group with 的 ("财务部的周敏", "技术组的马超": the
+ * name of a colleague; session 11) */
+static const word_t cn_weak[] = {W("给"),   W("叫"),   W("致"),   W("找"),   W("联系"), W("聯繫"), W("我是"), W("我係"),
+                                 W("部的"), W("组的"), W("組的"), W("科的"), W("处的"), W("處的"), W("室的"), {NULL, 0}};
 /* titles and forms of address written after a surname or a full name ("王总", "刘经理", "陈老师", "孙婷婷主任"; session 11):
  * the surname with its title is how colleagues, teachers and doctors are named. 总 alone only before a delimiter or a
  * verb (总是, 总结, 总共 are words) */
@@ -840,7 +840,7 @@ static void han_set(pol__script_tables_t *tb, const char *set, unsigned flag)
     }
 }
 
-void pol__script_tables_init(pol__script_tables_t *tb)
+int pol__script_tables_init(pol__script_tables_t *tb)
 {
     static const word_t *const lists[] = {cn_strong, cn_weak, cn_honor, cn_title, jp_strong, jp_honor, kr_strong, kr_honor};
     memset(tb, 0, sizeof(*tb));
@@ -860,7 +860,7 @@ void pol__script_tables_init(pol__script_tables_t *tb)
     han_set(tb, addr_stop, POL__HAN_ADDR_STOP);
     han_set(tb, cn_stop, POL__HAN_NAME_STOP);
     han_set(tb, cn_numerals, POL__HAN_NUMERAL);
-    pol__script_trigger_bits(tb->triggers);
+    return pol__script_trigger_index(tb);
 }
 
 int pol__cjk_scan(pol__scanctx_t *c)

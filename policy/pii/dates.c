@@ -29,7 +29,15 @@ static int month_word(const char *t, size_t len, size_t p)
         "Μαΐ", "Ιουν", "Ιουλ", "Αυγο", "Σεπτε", "Οκτω", "Νοεμ", "Δεκεμ", "ιανου", "φεβρου", "μαρτ", "απριλ", "μαΐ", "ιουν", "ιουλ",
         "αυγο", "σεπτε", "οκτω", "νοεμ", "δεκεμ", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
         "сентября", "октября", "ноября", "декабря", "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
-        "вересня", "жовтня", "листопада", "грудня", NULL};
+        "вересня", "жовтня", "листопада", "грудня",
+        /* session 14 (CLDR): hr (genitive), sr and bg and mk (Cyrillic), sl / sv / da / no "maj", sq, fi (the stems
+           before -kuu / -kuuta), et, is, lv (locative) */
+        "siječ", "veljač", "ožuj", "travnj", "svibnj", "lipnj", "srpnj", "kolovoz", "rujn", "listopad", "studen", "prosin",
+        "јануар", "фебруар", "март", "април", "мај", "јун", "јул", "август", "септем", "октоб", "новем", "децем", "януари",
+        "февруари", "май", "юни", "юли", "септември", "октомври", "ноември", "декември", "maj", "janar", "shkurt", "prill",
+        "qershor", "korrik", "gusht", "shtator", "tetor", "nëntor", "dhjetor", "tammik", "helmik", "maalisk", "huhtik", "toukok",
+        "kesäk", "heinäk", "elok", "syysk", "lokak", "marrask", "jouluk", "jaanuar", "veebr", "märts", "juuni", "juuli", "dets",
+        "maí", "júní", "júlí", "ágúst", "nóv", "desemb", "janvār", "februār", "maij", "jūnij", "jūlij", NULL};
     size_t e = p;
     while (e < len && (pol__is_alpha(U(t[e])) || U(t[e]) >= 0x80))
         e++;
@@ -111,11 +119,13 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
     if (p >= lim || (p > 0 && pol__glue_before(t, p) && pol__is_digit(U(t[p]))))
         return 0;
     size_t s = p, e = p;
-    /* a Japanese era name before the year ("昭和55年4月3日", "令和5年4月1日": 明治 大正 昭和 平成 令和; session 12): the year of
-       the era counts as a year and the era is part of the date */
+    /* a Japanese era name before the year ("昭和55年4月3日", "令和5年4月1日": 明治 大正 昭和 平成 令和; session 12) or the ROC's
+       (民國80年5月3日; session 14): the year of the era counts as a year and the era is part of the date */
     int era = 0;
     static const char eras[][7] = {"\xe6\x98\x8e\xe6\xb2\xbb", "\xe5\xa4\xa7\xe6\xad\xa3", "\xe6\x98\xad\xe5\x92\x8c",
-                                   "\xe5\xb9\xb3\xe6\x88\x90", "\xe4\xbb\xa4\xe5\x92\x8c"};
+                                   "\xe5\xb9\xb3\xe6\x88\x90", "\xe4\xbb\xa4\xe5\x92\x8c",
+                                   /* session 14: 民國 (the Republic of China's calendar, Taiwan: 民國80年 = 1991) */
+                                   "\xe6\xb0\x91\xe5\x9c\x8b"};
     for (size_t k = 0; k < sizeof(eras) / sizeof(eras[0]) && p >= 6; k++)
         if (memcmp(t + p - 6, eras[k], 6) == 0) {
             size_t d = p;
@@ -175,6 +185,13 @@ int pol__rec_date_word(pol__scanctx_t *c, size_t to, int birth)
             continue;
         }
         size_t q = e;
+        /* Latvian puts the year first and says "year" after it: "1986. gada 3. martā" (session 14) */
+        if (nlen[parts - 1] == 4 && parts == 1 && q + 7 < c->len && memcmp(t + q, ". gada ", 7) == 0 &&
+            pol__is_digit(U(t[q + 7]))) {
+            sep = ' ';
+            e = q + 7;
+            continue;
+        }
         /* "the 3rd of March 1990", "3 de março de 1990", "12 de mayo de 1985" (session 12): " of " before a month name,
            " de " before a month name or after one before the year */
         if (q + 5 <= c->len && t[q] == ' ' && t[q + 3] == ' ' &&

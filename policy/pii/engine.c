@@ -403,7 +403,10 @@ pol_pii_engine_t *pol_pii_engine_create(const json_t *pii_config, const unsigned
     pol__phone_warmup(); /* once per process: no request pays the numbering plans' first use */
     e->ntypes = POL_PII_NUM_BUILTIN;
     e->min_score = 0.5;
-    pol__script_tables_init(&e->tables);
+    if (pol__script_tables_init(&e->tables) != 0) {
+        snprintf(err, errlen, "pii: the script trigger lists outgrow their index (POL__TRIG_MAX)");
+        goto fail;
+    }
     memcpy(e->hash_key, hash_key, 32);
     if (parse_config(e, pii_config, &custom_regexes, err, errlen) != 0)
         goto fail;

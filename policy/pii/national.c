@@ -86,58 +86,15 @@ static const char *const w_npi[] = {"npi", "provider", NULL};
 static const char *const w_mbi[] = {"mbi", "medicare", NULL};
 /* account words of the languages the engine reads (session 11: a bank account number after a non-English label was
  * missed: de, fr, es, it, pt, nl, pl, tr, id/ms, vi, ko, ja, zh, ru, uk, ar, he, hi, th, sw) */
-static const char *const w_bank[] = {"account number",
-                                     "account no",
-                                     "acct",
-                                     "bank account",
-                                     "checking account",
-                                     "savings account",
-                                     "kontonummer",
-                                     "konto-nr",
-                                     "kontonr",
-                                     "bankverbindung",
-                                     "numéro de compte",
-                                     "n° de compte",
-                                     "compte bancaire",
-                                     "número de cuenta",
-                                     "cuenta bancaria",
-                                     "numero di conto",
-                                     "conto corrente",
-                                     "número da conta",
-                                     "conta corrente",
-                                     "conta bancária",
-                                     "rekeningnummer",
-                                     "numer konta",
-                                     "nr konta",
-                                     "hesap numarası",
-                                     "hesap no",
-                                     "nomor rekening",
-                                     "no. rekening",
-                                     "rekening",
-                                     "no akaun",
-                                     "nombor akaun",
-                                     "số tài khoản",
-                                     "stk",
-                                     "계좌번호",
-                                     "계좌",
-                                     "口座番号",
-                                     "银行账号",
-                                     "账号",
-                                     "帳號",
-                                     "银行卡号",
-                                     "номер счета",
-                                     "номер счёта",
-                                     "расчетный счет",
-                                     "номер рахунку",
-                                     "рахунок",
-                                     "رقم الحساب",
-                                     "מספר חשבון",
-                                     "खाता संख्या",
-                                     "खाता नंबर",
-                                     "เลขที่บัญชี",
-                                     "เลขบัญชี",
-                                     "namba ya akaunti",
-                                     NULL};
+static const char *const w_bank[] = {
+    "account number", "account no",
+    /* session 14: MX CLABE (Banxico's 18-digit account key) */
+    "clabe", "acct", "bank account", "checking account", "savings account", "kontonummer", "konto-nr", "kontonr", "bankverbindung",
+    "numéro de compte", "n° de compte", "compte bancaire", "número de cuenta", "cuenta bancaria", "numero di conto",
+    "conto corrente", "número da conta", "conta corrente", "conta bancária", "rekeningnummer", "numer konta", "nr konta",
+    "hesap numarası", "hesap no", "nomor rekening", "no. rekening", "rekening", "no akaun", "nombor akaun", "số tài khoản", "stk",
+    "계좌번호", "계좌", "口座番号", "银行账号", "账号", "帳號", "银行卡号", "номер счета", "номер счёта", "расчетный счет",
+    "номер рахунку", "рахунок", "رقم الحساب", "מספר חשבון", "खाता संख्या", "खाता नंबर", "เลขที่บัญชี", "เลขบัญชี", "namba ya akaunti", NULL};
 static const char *const w_aba[] = {"routing", "aba", "rtn", NULL};
 static const char *const w_mac[] = {"mac", "hardware address", "physical address", "ethernet", NULL};
 static const char *const w_dea[] = {"dea", "certificate", "license", "licence", NULL};
@@ -185,7 +142,15 @@ static const char *const w_ir[] = {"کد ملی",    "کدملی",         "كد
 static const char *const w_ph[] = {"tin", "taxpayer identification number", "bir", "taxpayer id", "tax id", "rdo", NULL};
 /* session 12 */
 static const char *const w_kz[] = {"иин", "жсн", "iin", "жеке сәйкестендіру", "идентификационный номер", NULL};
-static const char *const w_ee[] = {"isikukood", "asmens kodas", "personal code", "personal identification code", NULL};
+static const char *const w_ee[] = {"isikukood", "asmens kodas", "a. k.", "a.k.", "personal code", "personal identification code",
+                                   NULL};
+/* session 14: IS kennitala, LV personas kods, RS/SI/MK/BA/ME JMBG (EMŠO, ЕМБГ), AT SVNR */
+static const char *const w_is[] = {"kennitala", "kt.", "kt:", "icelandic id", NULL};
+static const char *const w_lv[] = {"personas kods", "personas kodu", "p.k.", "p. k.", "personal code", NULL};
+static const char *const w_jmbg[] = {
+    "jmbg", "emšo", "emso", "јмбг", "ембг", "матични број", "матичен број", "matični broj", "matična številka",
+    "EMŠO", "JMBG", NULL};
+static const char *const w_at[] = {"svnr", "sv-nummer", "sv-nr", "vsnr", "versicherungsnummer", "sozialversicherungsnummer", NULL};
 static const char *const w_bg[] = {"егн", "egn", "единен граждански номер", NULL};
 static const char *const w_hr[] = {"oib", "osobni identifikacijski", NULL};
 static const char *const w_ro[] = {"cnp", "cod numeric personal", NULL};
@@ -644,7 +609,11 @@ enum {
     N_HU_TAJ,
     N_UA,
     N_PL_NIP,
-    N_LK
+    N_LK,
+    N_IS,
+    N_LV,
+    N_JMBG,
+    N_AT
 };
 
 /* layouts by the length of their first digit run, most specific first; the bare scores follow the rule in the file comment */
@@ -696,22 +665,35 @@ static const numfmt_t numfmts_3[] = {
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_4[] = {
-    {"dddd_dddd_dddd", N_AADHAAR, 0.6, 12, 0}, {"dddd:dddd:dddd", N_AADHAAR, 0.6, 12, 0},
+    {"dddd_dddd_dddd", N_AADHAAR, 0.6, 12, 0},
+    {"dddd:dddd:dddd", N_AADHAAR, 0.6, 12, 0},
     {"dddd.dddd.dddd", N_AADHAAR, 0.4, 12, 0}, /* dots: also a Cisco MAC shape, so the Verhoeff digit alone is weak */
-    {"dddd_dddd_dddd", N_MYNUM, 0.5, 12, 0},   {"dddd ddddd d", N_MEDICARE, 0.6, 10, 0},
-    {"dddd_ddd_ddd", N_NPI, 0.5, 10, 0},       {"dddd-dddd-d", N_ABA, 0.55, 9, 0},
-    {"dddd dddddd", N_RU_PASS, 0.2, 10, 1},    {NULL, 0, 0, 0, 0},
+    {"dddd_dddd_dddd", N_MYNUM, 0.5, 12, 0},
+    {"dddd ddddd d", N_MEDICARE, 0.6, 10, 0},
+    {"dddd_ddd_ddd", N_NPI, 0.5, 10, 0},
+    {"dddd-dddd-d", N_ABA, 0.55, 9, 0},
+    {"dddd dddddd", N_RU_PASS, 0.2, 10, 1},
+    {"dddd dddddd", N_AT, 0.4, 10, 0},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_5[] = {
     {"ddddd-ddddddd-d", N_PK, 0.6, 13, 0},
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_6[] = {
-    {"dddddd-ddddddd", N_KR, 0.6, 13, 0}, {"dddddd dddd ddd", N_ZA, 0.6, 13, 0},
-    {"dddddd ddddd", N_NO, 0.6, 11, 0},   {"dddddd-dddd", N_SE10, 0.6, 10, 0},
-    {"dddddd+dddd", N_SE10, 0.6, 10, 0},  {"dddddd-dddd", N_SE_ORG, 0.55, 10, 0},
-    {"dddddd-dddd", N_CPR, 0.4, 10, 0},   {"dddddd/dddd", N_CZ, 0.6, 10, 0},
-    {"dddddd-dd-dddd", N_MY, 0.6, 12, 0}, {NULL, 0, 0, 0, 0},
+    {"dddddd-ddddddd", N_KR, 0.6, 13, 0},
+    {"dddddd dddd ddd", N_ZA, 0.6, 13, 0},
+    {"dddddd ddddd", N_NO, 0.6, 11, 0},
+    {"dddddd-dddd", N_SE10, 0.6, 10, 0},
+    {"dddddd+dddd", N_SE10, 0.6, 10, 0},
+    {"dddddd-dddd", N_SE_ORG, 0.55, 10, 0},
+    {"dddddd-dddd", N_CPR, 0.4, 10, 0},
+    {"dddddd/dddd", N_CZ, 0.6, 10, 0},
+    {"dddddd-dd-dddd", N_MY, 0.6, 12, 0},
+    /* session 14: IS kennitala, LV personas kods in their hyphenated layouts */
+    {"dddddd-dddd", N_IS, 0.55, 10, 0},
+    {"dddddd-ddddd", N_LV, 0.6, 11, 0},
+    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_7[] = {
     {"ddddddd-V", N_CL, 0.45, 8, 0},
@@ -750,14 +732,19 @@ static const numfmt_t numfmts_10[] = {
     {"dddddddddd", N_BG, 0.4, 10, 0},
     {"dddddddddd", N_UA, 0.3, 10, 1},
     {"dddddddddd", N_PL_NIP, 0.3, 10, 1},
+    {"dddddddddd", N_IS, 0.3, 10, 0},
+    {"dddddddddd", N_AT, 0.3, 10, 0},
     {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_11[] = {
-    {"ddddddddddd", N_TCKN, 0.55, 11, 0},   {"ddddddddddd", N_ABN, 0.5, 11, 0},    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},
-    {"ddddddddddd", N_NO, 0.5, 11, 0},      {"ddddddddddd", N_BE, 0.5, 11, 0},     {"ddddddddddd", N_CPF, 0.45, 11, 0},
-    {"ddddddddddd", N_PESEL, 0.45, 11, 0},  {"ddddddddddd", N_IT_VAT, 0.4, 11, 0}, {"ddddddddddd", N_RU_SNILS, 0.4, 11, 0},
-    {"ddddddddddd", N_AR_CUIT, 0.4, 11, 0}, {"ddddddddddd", N_NG, 0.2, 11, 1},     {"ddddddddddd", N_EE, 0.45, 11, 0},
-    {"ddddddddddd", N_HR, 0.3, 11, 0},      {"ddddddddddd", N_GR, 0.35, 11, 0},    {NULL, 0, 0, 0, 0},
+    {"ddddddddddd", N_TCKN, 0.55, 11, 0},    {"ddddddddddd", N_ABN, 0.5, 11, 0},
+    {"ddddddddddd", N_DE_TAX, 0.5, 11, 0},   {"ddddddddddd", N_NO, 0.5, 11, 0},
+    {"ddddddddddd", N_BE, 0.5, 11, 0},       {"ddddddddddd", N_CPF, 0.45, 11, 0},
+    {"ddddddddddd", N_PESEL, 0.45, 11, 0},   {"ddddddddddd", N_IT_VAT, 0.4, 11, 0},
+    {"ddddddddddd", N_RU_SNILS, 0.4, 11, 0}, {"ddddddddddd", N_AR_CUIT, 0.4, 11, 0},
+    {"ddddddddddd", N_NG, 0.2, 11, 1},       {"ddddddddddd", N_EE, 0.45, 11, 0},
+    {"ddddddddddd", N_HR, 0.3, 11, 0},       {"ddddddddddd", N_GR, 0.35, 11, 0},
+    {"ddddddddddd", N_LV, 0.35, 11, 0},      {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_12[] = {
     {"dddddddddddd", N_SE12, 0.45, 12, 0}, {"dddddddddddd", N_AADHAAR, 0.45, 12, 0},
@@ -767,9 +754,11 @@ static const numfmt_t numfmts_12[] = {
     {"dddddddddddd", N_LK, 0.3, 12, 1},    {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_13[] = {
-    {"ddddddddddddd", N_ZA, 0.6, 13, 0}, {"ddddddddddddd", N_KR, 0.4, 13, 0},     {"ddddddddddddd", N_TH, 0.5, 13, 0},
-    {"ddddddddddddd", N_PK, 0.2, 13, 1}, {"ddddddddddddd", N_BD, 0.2, 13, 1},     {"ddddddddddddd", N_RO, 0.5, 13, 0},
-    {"ddddddddddddd", N_CH, 0.5, 13, 0}, {"ddddddddddddd dd", N_NIR, 0.7, 15, 0}, {NULL, 0, 0, 0, 0},
+    {"ddddddddddddd", N_ZA, 0.6, 13, 0},   {"ddddddddddddd", N_KR, 0.4, 13, 0},
+    {"ddddddddddddd", N_TH, 0.5, 13, 0},   {"ddddddddddddd", N_PK, 0.2, 13, 1},
+    {"ddddddddddddd", N_BD, 0.2, 13, 1},   {"ddddddddddddd", N_RO, 0.5, 13, 0},
+    {"ddddddddddddd", N_CH, 0.5, 13, 0},   {"ddddddddddddd dd", N_NIR, 0.7, 15, 0},
+    {"ddddddddddddd", N_JMBG, 0.5, 13, 0}, {NULL, 0, 0, 0, 0},
 };
 static const numfmt_t numfmts_14[] = {
     {"dddddddddddddd", N_CNPJ, 0.5, 14, 0},
@@ -1033,6 +1022,18 @@ static int num_ok(int kind, const char *d, size_t n, int *type, double *sc, cons
     case N_LK:
         *type = POL_PII_LK_NIC, *words = w_lk;
         return pol__nat_lk_nic_ok(d, n);
+    case N_IS:
+        *type = POL_PII_IS_KENNITALA, *words = w_is;
+        return pol__nat_is_kt_ok(d);
+    case N_LV:
+        *type = POL_PII_LV_PERSONAL_CODE, *words = w_lv;
+        return pol__nat_lv_pk_ok(d);
+    case N_JMBG:
+        *type = POL_PII_RS_JMBG, *words = w_jmbg;
+        return pol__nat_jmbg_ok(d);
+    case N_AT:
+        *type = POL_PII_AT_SVNR, *words = w_at;
+        return pol__nat_at_svnr_ok(d);
     default:
         return 0;
     }

@@ -1121,3 +1121,39 @@ int pol__nat_hkid_ok(const char *v, size_t k)
     int c = (11 - s % 11) % 11;
     return p[6] == (c == 10 ? 'A' : '0' + c);
 }
+
+/* session 14 */
+int pol__nat_is_kt_ok(const char *d)
+{
+    static const int w[8] = {3, 2, 7, 6, 5, 4, 3, 2};
+    if (!date_ok(-1, pol__nat_num2(d + 2), pol__nat_num2(d)) || (d[9] != '9' && d[9] != '0' && d[9] != '8'))
+        return 0;
+    int k = 11 - wsum(d, w, 8) % 11;
+    return k != 10 && (k == 11 ? 0 : k) == pol__nat_dv(d[8]);
+}
+
+int pol__nat_lv_pk_ok(const char *d)
+{
+    static const int w[10] = {10, 5, 8, 4, 2, 1, 6, 3, 7, 9};
+    if (d[6] < '0' || d[6] > '2' || !date_ok(-1, pol__nat_num2(d + 2), pol__nat_num2(d)))
+        return 0;
+    return (1 + wsum(d, w, 10)) % 11 % 10 == pol__nat_dv(d[10]);
+}
+
+int pol__nat_jmbg_ok(const char *d)
+{
+    static const int w[12] = {7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    int y = pol__nat_dv(d[4]) * 100 + pol__nat_num2(d + 5);
+    if (!(y >= 900 || y < 40) || !date_ok(y >= 900 ? 1000 + y : 2000 + y, pol__nat_num2(d + 2), pol__nat_num2(d)))
+        return 0;
+    return (11 - wsum(d, w, 12) % 11) % 11 % 10 == pol__nat_dv(d[12]);
+}
+
+int pol__nat_at_svnr_ok(const char *d)
+{
+    static const int w[10] = {3, 7, 9, 0, 5, 8, 4, 2, 1, 6};
+    if (d[0] == '0' || !date_ok(-1, pol__nat_num2(d + 6), pol__nat_num2(d + 4)))
+        return 0;
+    int k = wsum(d, w, 10) % 11;
+    return k != 10 && k == pol__nat_dv(d[3]);
+}

@@ -229,5 +229,20 @@ int pol__nat_lk_nic_ok(const char *d, size_t n);
  * digits and the check character; a single letter counts as a space (36) before it, letters A-Z 10-35, weights 9..2,
  * check = 11 - sum mod 11 (10: A, 11: 0) (session 13; not in python-stdnum 1.18) */
 int pol__nat_hkid_ok(const char *v, size_t k);
+/** IS kennitala (Þjóðskrá Íslands; python-stdnum is_.kennitala): 10 digits DDMMYY RR C M, a person's date (companies add 40
+ * to the day), weights 3 2 7 6 5 4 3 2 over the first 8, C = 11 - sum mod 11 (11: 0; 10 is never issued), M the century
+ * 9 (1900s), 0 (2000s) or 8 (1800s) (session 14) */
+int pol__nat_is_kt_ok(const char *d);
+/** LV personas kods of before 2017 (python-stdnum lv.pvn, personal codes): 11 digits DDMMYY C NNNN K, C the century 0-2
+ * (1800s-2000s), K = (1 + sum(d * [10 5 8 4 2 1 6 3 7 9])) mod 11 mod 10 (session 14) */
+int pol__nat_lv_pk_ok(const char *d);
+/** JMBG / EMŠO / ЕМБГ (the Yugoslav unique master citizen number of 1976, kept by RS, SI, MK, BA, ME; python-stdnum
+ * si.emso): 13 digits DDMMYYY RR BBB K, a valid date with the year's last 3 digits (900-999: 1900s, 000-039: 2000s), K =
+ * -sum(d * [7 6 5 4 3 2 7 6 5 4 3 2]) mod 11 mod 10 (session 14) */
+int pol__nat_jmbg_ok(const char *d);
+/** AT Sozialversicherungsnummer (Dachverband der Sozialversicherungsträger; python-stdnum at.vnr): 10 digits NNN C
+ * DDMMYY, the serial not led by 0, C = sum(d * [3 7 9 0 5 8 4 2 1 6]) mod 11 (10 is never issued), DDMMYY a date
+ * (session 14) */
+int pol__nat_at_svnr_ok(const char *d);
 
 #endif

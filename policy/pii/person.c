@@ -339,11 +339,47 @@ static void extend_name(const char *t, size_t len, size_t *end, int max)
     }
 }
 
+/* An academic or professional title written before a name at p ("Mag. Katharina Berger", "Ing. Jan Novák", "MUDr. Petr
+ * Dvořák", "Dipl.-Ing. Eva Huber"): @return the position of the name after it (past its dot and one space), or p */
+static size_t skip_title(const char *t, size_t len, size_t p)
+{
+    static const char *const titles[] = {"Mag.",  "Ing.",  "Dipl.-Ing.", "Dipl.", "Mgr.",     "Bc.",   "MUDr.", "JUDr.", "PhDr.",
+                                         "RNDr.", "MVDr.", "Doc.",       "doc.",  "Univ.",    "Prof.", "Dr.",   "Lic.",  "Licda.",
+                                         "Ing.ª", "Arq.",  "Avv.",       "Dott.", "Dott.ssa", "Mag.a", NULL};
+    for (const char *const *x = titles; *x != NULL; x++) {
+        size_t l = strlen(*x);
+        if (p + l + 1 < len && memcmp(t + p, *x, l) == 0 && t[p + l] == ' ')
+            return p + l + 1;
+    }
+    return p;
+}
+
+/* A company's legal form after the words that end at e ("Ashanti Goldfields Ltd.", "Anwalt KG", "Acme Nordic AB"): the
+ * capitalised words before it name a company, not a person */
+static int company_form_after(const char *t, size_t len, size_t e)
+{
+    static const char *const forms[] = {"Ltd",   "Limited", "Inc",   "LLC",  "LLP",  "PLC",  "plc",  "Corp", "GmbH", "AG",
+                                        "KG",    "OG",      "GbR",   "AB",   "ASA",  "A/S",  "ApS",  "Oy",   "Oyj",  "SpA",
+                                        "Srl",   "S.p.A.",  "S.r.l", "BV",   "B.V.", "NV",   "N.V.", "Pty",  "SIA",  "UAB",
+                                        "d.o.o", "s.r.o",   "S.A.",  "S.L.", "SAS",  "SARL", "EOOD", "Co.",  "& Co", NULL};
+    if (e + 2 >= len || t[e] != ' ')
+        return 0;
+    size_t p = e + 1;
+    for (const char *const *x = forms; *x != NULL; x++) {
+        size_t l = strlen(*x);
+        if (p + l <= len && memcmp(t + p, *x, l) == 0 && (p + l == len || !pol__is_alnum(U(t[p + l]))))
+            return 1;
+    }
+    return 0;
+}
+
 int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, pol__cands_t *cands)
 {
     size_t p = at;
     while (p < len && (t[p] == ' ' || t[p] == '\n' || t[p] == '\t' || t[p] == '\r') && p - at < 4)
         p++;
+    if (strong)
+        p = skip_title(t, len, p); /* session 14: "Klägerin: Mag. Katharina Berger" named "Mag" */
     size_t w = cap_word(t, len, p);
     unsigned f;
     if (w == 0 && strong && initial(t, len, p) != 0) {
@@ -441,6 +477,8 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
         if (w3 != 0 && (pol__name_flags_of(t + end + 2, w3) & (POL__NAME_GIVEN | POL__NAME_COMMON)) == POL__NAME_GIVEN)
             end += 2 + w3;
     }
+    if (company_form_after(t, len, end))
+        return 0; /* session 14: "Respondent: Ashanti Goldfields Ltd.", "Dr. Anwalt KG" */
     return pol__cands_push(cands, POL_PII_PERSON, p, end, strong ? 0.85 : 0.7);
 }
 
@@ -561,7 +599,8 @@ int pol__person_signature(const char *t, size_t len, size_t at, pol__cands_t *ca
  * voice-message openings say the same ("hier ist", "hier spricht", nl "met", pt "aqui é", "aqui fala") */
 static const struct {
     const char *w;
-    int de; /* 1 German; 2 nl "met", also "with": the gazetteer must know one of the words */
+    int de; /* 1 German; 2 nl "met", also "with": the gazetteer must know one of the words; 3 "I, Name," (a comma ends
+               the name) */
 } intro_phrases[] = {{"c'est", 0},
                      {"c\xe2\x80\x99"
                       "est",
@@ -587,6 +626,17 @@ static const struct {
                      {"ja sam", 0},
                      {"jaz sem", 0},
                      {"ben", 0},
+                     /* session 14: sq, lt, lv, is ("I am"; lt leaves the verb out: "aš Rūta Petrauskienė,") */
+                     {"jam", 0},
+                     {"a\xc5\xa1", 0},
+                     {"esmu", 0},
+                     {"\xc3\xa9g er", 0},
+                     /* session 14: the first person of a petition or a statement, "I, Name Surname, ..." (de 3: a comma must
+                        end the name) */
+                     {"ja,", 3},
+                     {"jaz,", 3},
+                     {"a\xc5\xa1,", 3},
+                     {"un\xc3\xab,", 3},
                      {NULL, 0}};
 
 static int word_in(const char *t, size_t n, const char *const *list, int fold)
@@ -659,26 +709,15 @@ static int prev_word_in(const char *t, size_t p, const char *const *list)
 
 int pol__person_intro(const char *t, size_t len, size_t at, pol__cands_t *cands)
 {
-    static const char *const greetings[] = {"bonjour",     "bonsoir",     "salut",
-                                            "coucou",      "all\xc3\xb4", "allo",
-                                            "hallo",       "hello",       "hi",
-                                            "hey",         "moin",        "servus",
-                                            "hola",        "buenas",      "ciao",
-                                            "salve",       "buongiorno",  "buonasera",
-                                            "pronto",      "ol\xc3\xa1",  "ola",
-                                            "oi",          "hoi",         "dag",
-                                            "goedemorgen", "goedemiddag", "cze\xc5\x9b\xc4\x87",
-                                            "dobry",       "merhaba",     "selam",
-                                            "hej",         "hei",         "moi",
-                                            "yo",          "io",          "eu",
-                                            "ja",          "ik",          "ich",
-                                            "je",          "tak",         "ok",
-                                            "okay",        "oui",         "ja",
-                                            "s\xc3\xad",   "si",          "sim",
-                                            "nee",         "nein",        "non",
-                                            "no",          "bueno",       "allora",
-                                            "also",        "alors",       "dzie\xc5\x84",
-                                            NULL};
+    static const char *const greetings[] = {
+        "bonjour", "bonsoir", "salut", "coucou", "all\xc3\xb4", "allo", "hallo", "hello", "hi", "hey", "moin", "servus", "hola",
+        "buenas", "ciao", "salve", "buongiorno", "buonasera", "pronto", "ol\xc3\xa1", "ola", "oi", "hoi", "dag", "goedemorgen",
+        "goedemiddag", "cze\xc5\x9b\xc4\x87", "dobry", "merhaba", "selam", "hej", "hei", "moi", "yo", "io", "eu", "ja", "ik", "ich",
+        "je", "tak", "ok", "okay", "oui", "ja", "s\xc3\xad", "si", "sim", "nee", "nein", "non", "no", "bueno", "allora", "also",
+        "alors", "dzie\xc5\x84",
+        /* session 14: the pronoun "I" of et, fi, sq, lv, lt, is, sl before "olen",
+           "jam", "esmu" ... */
+        "mina", "ma", "min\xc3\xa4", "m\xc3\xa4", "un\xc3\xab", "une", "es", "a\xc5\xa1", "\xc3\xa9g", "jaz", NULL};
     static const char *const follow[] = {"et",       "und",       "y",    "e",    "en",          "i",   "a",   "ve",  "og",  "och",
                                          "ja",       "\xc8\x99i", "de",   "du",   "von",         "vom", "aus", "bei", "da",  "di",
                                          "del",      "dal",       "do",   "dos",  "das",         "van", "uit", "z",   "ze",  "from",
@@ -754,9 +793,9 @@ int pol__person_intro(const char *t, size_t len, size_t at, pol__cands_t *cands)
         nwords++;
         q += w;
     }
-    if (nwords < 2 || (de == 2 && !known && !(f1 & POL__NAME_SURNAME)))
+    if (nwords < 2 || (de == 2 && !known && !(f1 & POL__NAME_SURNAME)) || (de == 3 && (end >= len || t[end] != ',')))
         return 0;
-    if (de == 2)
+    if (de == 2 || de == 3)
         de = 0;
     if (de == 1 && !(f1 & (POL__NAME_GIVEN | POL__NAME_SURNAME)) && de_noun_ending(t + p, w1))
         return 0;

@@ -116,7 +116,11 @@ typedef struct st_pol_pii_session_t pol_pii_session_t; /* one per request: token
     X(UA_RNOKPP)                                                                                                                   \
     X(PL_NIP)                                                                                                                      \
     X(LK_NIC)                                                                                                                      \
-    X(HK_ID)
+    X(HK_ID)                                                                                                                       \
+    X(IS_KENNITALA)                                                                                                                \
+    X(LV_PERSONAL_CODE)                                                                                                            \
+    X(RS_JMBG)                                                                                                                     \
+    X(AT_SVNR)
 
 /** Built-in entity types (Presidio's names, plus SECRET); custom types follow POL_PII_NUM_BUILTIN. */
 enum {

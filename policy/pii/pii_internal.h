@@ -170,11 +170,21 @@ const pol__hsdb_blob_t *pol__hsdb_builtin(void) __attribute__((weak));
  * for the first code point of every word of a list, so most characters cost one bit test instead
  * of a pass over the list (the list is still checked when the bit is set).
  */
+#define POL__TRIG_BUCKETS 1024 /* buckets of the script triggers' index (a power of two) */
+#define POL__TRIG_MAX 1024     /* script triggers the index can hold (scripts.c's lists hold about 300) */
 typedef struct st_pol__script_tables_t {
     uint64_t person[16];   /* CJK name triggers and honorifics */
     uint64_t suffix[16];   /* CJK address suffixes */
     uint64_t stop[16];     /* characters that cut a CJK address or name */
     uint64_t triggers[16]; /* Russian, Arabic, Hindi name triggers */
+    /* session 14: the name triggers of scripts.c indexed by the low 10 bits of their first code point: bucket b holds
+       entries trig_first[b] .. trig_first[b + 1] - 1 (first code point, set of the trigger, index in its list), in the
+       order pol__script_names tries them; a letter that starts a trigger is compared with those alone, not with the
+       whole lists (bench_pii multi2k, docs/BENCHMARKS.md "PII, session 14") */
+    uint16_t trig_first[POL__TRIG_BUCKETS + 1];
+    uint32_t trig_cp[POL__TRIG_MAX];
+    unsigned char trig_set[POL__TRIG_MAX];
+    uint16_t trig_idx[POL__TRIG_MAX];
     /* exact flags of the CJK Unified Ideographs U+4E00-9FFF (POL__HAN_* bits): one load per
      * character of Chinese or Japanese text instead of a pass over the lists */
     unsigned char han[0x5200];
@@ -188,10 +198,15 @@ typedef struct st_pol__script_tables_t {
 
 #define POL__BIT_HAS(b, cp) ((b)[((cp) >> 6) & 15] >> ((cp)&63) & 1)
 
-/** Fills the filters of the script rules (cjk.c). */
-void pol__script_tables_init(pol__script_tables_t *t);
-/** Sets the bits of the first code points of the Russian, Arabic and Hindi triggers (scripts.c). */
-void pol__script_trigger_bits(uint64_t bits[16]);
+/** Fills the filters of the script rules (cjk.c). @return 0, or -1 if scripts.c's trigger lists outgrow the index
+ * (POL__TRIG_MAX; a build error in practice: test_pii_scripts.c creates an engine) */
+int pol__script_tables_init(pol__script_tables_t *t);
+/**
+ * Fills `tb->triggers` (a bit per first code point) and the index of scripts.c's name triggers by first code point
+ * (`trig_first`, `trig_cp`, `trig_set`, `trig_idx`). @return 0, or -1 if the lists hold more than POL__TRIG_MAX
+ * triggers or more than 32 sets.
+ */
+int pol__script_trigger_index(pol__script_tables_t *tb);
 
 /**
  * Answers of the numbering-plan check already given to this thread (pol__phone_intl and

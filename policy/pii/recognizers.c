@@ -141,6 +141,14 @@ static const pol__pattern_t patterns[] = {
      /* session 13: born / birth in pl (the abbreviation "ur."), cs (narozen/a, nar.), hu (született, születési), ro
         (născut/ă, nașterii with a comma or a cedilla), el (he / she was born), he (born: נולד, נולדה) */
      "\\bur\\.|narozen|\\bnar\\.|sz\xc3\xbclet|n\xc4\x83scut|na\xc8\x99terii|na\xc5\x9fterii|nasterii|"
+     /* session 14: born / of birth in sk (narodený, narodenia), hr/bs/sr (rođen, rođena, rođenja; Cyrillic рођен), bg and mk
+        (роден, родена; bg раждане), sl (rojen, rojstva), fi (synt.), lv (dzimis, dzimusi, dzimšanas), lt (gimęs, gimusi,
+        gimimo), et (sündinud, sünniaeg), is (fæddur, fædd, fæðingardagur), sv (födelsedatum), da/no (fødselsdato), sq
+        (lindur, lindjes, datëlindja), ha (ranar haihuwa), zu (usuku lokuzalwa) */
+     "naroden|ro\xc4\x91" "en|rodjen|\xd1\x80\xd0\xbe\xd1\x92\xd0\xb5\xd0\xbd|\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb5\xd0\xbd|"
+     "\xd1\x80\xd0\xb0\xd0\xb6\xd0\xb4\xd0\xb0\xd0\xbd\xd0\xb5|rojen|rojstv|\\bsynt\\.|dzimis|dzimusi|dzim\xc5\xa1" "anas|"
+     "gim\xc4\x99s|gimusi|gimimo|s\xc3\xbcnd|s\xc3\xbcnni|f\xc3\xa6\x64\x64|f\xc3\xa6\xc3\xb0ing|f\xc3\xb6" "delse|"
+     "f\xc3\xb8" "dsels|lindur|lindjes|dat\xc3\xablindj|haihuwa|lokuzalwa|"
      "\xce\xb3\xce\xb5\xce\xbd\xce\xbd\xce\xae\xce\xb8\xce\xb7\xce\xba\xce\xb5|\xce\x93\xce\xb5\xce\xbd\xce\xbd\xce\xae\xce\xb8\xce\xb7\xce\xba\xce\xb5|\xd7\xa0\xd7\x95\xd7\x9c\xd7\x93)",
      HS_FLAG_CASELESS, POL__REC_DATE_WORD, 0, POL__DB_TEXT},
     /* session 10: verb-final languages write the date of birth before the word: ja 生まれ ("1985年6月12日生まれ"), ko 태어났
@@ -175,7 +183,7 @@ static const pol__pattern_t patterns[] = {
      "viele gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|beste gr(?:\xc3\xbc|ue)(?:\xc3\x9f|ss)e|cordialement|bien (?:\xc3\xa0|a) vous|"
      "atenciosamente|abra(?:\xc3\xa7|c)os|saludos(?: cordiales)?|un saludo|cordiali saluti|distinti saluti|un saluto|"
      "met vriendelijke groet(?:en)?|vriendelijke groeten|hartelijke groet(?:en)?|ol(?:\xc3\xa1|a)|gentile|gentilissim[oa]|"
-     "estimad[oa]|beste|hej|salut)[,!]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
+     "estimad[oa]|beste|hej|hei|salut)[,!]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
     {"\\b(?:Name|Full name|Patient|Customer|Client|Employee|Sender|Recipient|Nom|Vorname|Nachname|Nombre|Cognome|Nome|Naam|"
      /* vi: full name, name */
      "H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan|H\xe1\xbb\x8d t\xc3\xaan|T\xc3\xaan|"
@@ -200,6 +208,50 @@ static const pol__pattern_t patterns[] = {
     /* the same labels starting with a letter outside ASCII (\\b does not match before one) */
     {"(?:^|[\\s(])(?:Ucze\xc5\x84|\xc5\xbd\xc3\xa1k|\xc3\x96\xc4\x9frenci|Pati\xc3\xabnt|\xc3\x89l\xc3\xa8ve)\\s*:\\s*", 0,
      POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* session 14: the same labels in the languages of probe14 (name, full name, surname; patient, pupil, employee,
+       recipient, beneficiary, customer, next of kin; the parties of a filing and of a ticket) in sv, da, no, fi, is, et,
+       lv, lt, sk, sl, hr/sr/bs, sq, es, fr, it, de, en, zu, ha and Marathi in Latin letters ("Nav:"); one pattern of
+       their own (the matcher's cost grows with an alternation's size: session 13) */
+    {"\\b(?:Namn|Vardas|Ime i prezime|Priimek|Reporter|Claimant|Respondent|Kl\xc3\xa4gerin|Antragstellerin|"
+     "Arbeitnehmerin|Versicherte Person|Trabajador|Salari\xc3\xa9\x65|Lavoratrice|Ty\xc3\xb6ntekij\xc3\xa4|"
+     "Darbuotojas|Zaposleni|Umsebenzi|Kunde|Pasient|Pacijent|Modtager|Saaja|Prejemnik|Beneficiario|"
+     "Beg\xc3\xbcnstigte)\\s*:\\s*",
+     0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    {"\\b(?:Navn|Pavard\xc4\x97|Ime in priimek|Emri dhe mbiemri|Requester|Applicant|K\xc3\xa4rande|Kl\xc3\xa4ger|"
+     "Antragsteller|Arbeitnehmer|Versicherter|Trabajadora|Salari\xc3\xa9|Medarbejder|T\xc3\xb6\xc3\xb6taja|"
+     "Darbuotoja|Zaposlena|Anh\xc3\xb6rig|Nemandi|Patsient|Pacienti|Mottaker|Sa\xc5\x86\xc4\x93m\xc4\x93js|"
+     "Primatelj|Beneficiaria|Nav)\\s*:\\s*",
+     0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    {"\\b(?:Nafn|V\xc4\x81rds|Ime|Emri|Requestor|Plaintiff|Svarande|Beklagter|Dienstnehmerin|Mitarbeiterin|"
+     "Empleado|Employ\xc3\xa9\x65|Dipendente|Ansatt|Darbinieks|Zamestnanec|Zaposlenik|Asiakas|Oppilas|"
+     "Pacients|Sj\xc3\xbaklingur|Vastaanottaja|Gav\xc4\x97jas|Primalac|B\xc3\xa9n\xc3\xa9\x66iciaire|Suna)\\s*:\\s*",
+     0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    {"\\b(?:Nimi|Uzv\xc4\x81rds|Prezime|Mbiemri|Assignee|Defendant|S\xc3\xb6kande|Beklagte|Dienstnehmer|"
+     "Mitarbeiter|Empleada|Employ\xc3\xa9|Lavoratore|Anst\xc3\xa4lld|Darbiniece|Zam\xc4\x9bstnanec|"
+     "Pun\xc3\xabnj\xc3\xabsi|Kund|Potilas|Pacientas|Mottagare|Vi\xc3\xb0takandi|Pr\xc3\xadjemca|"
+     "Marr\xc3\xabsi|Beg\xc3\xbcnstigter|Igama)\\s*:\\s*",
+     0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* session 14: the person a record is about after the role word without a colon ("Pacient Juraj Baláž, RČ ...",
+       "Potilas Eero Mäkinen", "Patienten Freja Mortensen", "Darbinieks Andris Kalniņš"): capitalised role words of the
+       languages that write them so at the head of a line or a note (not English "Patient", which heads phrases such as
+       "Patient Portal") */
+    {"\\b(?:Pacient|Pacientka|Pacijent|Pacijentica|Pacientas|Pacient\xc4\x97|Pacients|Paciente|Pacienti|Potilas|Patienten|"
+     "Pasienten|Pasient|Patsient|Paziente|Darbinieks|Darbuotojas|Dienstnehmer|Dienstnehmerin)\\s", 0,
+     POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* session 14: the payee, holder or recipient of an account, a card or a parcel, in lower case inside a sentence
+       (et saaja, lv saņēmējs, lt gavėjas, sv/da/no, fi, is, sl, hr, sr, mk in Latin, sq, es, fr, it, de, lv/lt owner) */
+    {"(?:\\b(?:saaja|gav\xc4\x97jas|mottagare|kontohavare|kontoinnehavare|modtager|mottaker|kontohaver|vastaanottaja|"
+     "tilinomistaja|vi\xc3\xb0takandi|prejemnik|primatelj|primalac|vlasnik ra\xc4\x8duna|majite\xc4\xbe|majitel|marr\xc3\xabsi|"
+     "beneficiario|beneficiaria|recibe|destinataire|destinatario|intestatario|intestataria|lautend auf|savininkas|"
+     "omistaja|eigenaar)|(?:^|[\\s(,])(?:sa\xc5\x86\xc4\x93m\xc4\x93js|\xc4\xabpa\xc5\xa1nieks|p\xc3\xabrfituesi|"
+     "b\xc3\xa9n\xc3\xa9\x66iciaire))\\s*:?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* session 14: introductions without a verb of naming in the languages of probe14 (sq "jam", lt "aš", lv "esmu", is
+       "ég er") and the first person of a petition or a statement, "I, Name Surname, born ..." (sk/cs/pl/hr/sr/bs "ja,",
+       sl "jaz,", lt "aš,", sq "unë,"): the intro rule (person.c pol__person_intro; after the comma form a comma must end
+       the name). Not the shorter "es,", "i,", "eu,", "io,", "yo,", "esu": with them this pattern cost bench_pii's mixed2k
+       +9 % instructions (their literals are everywhere: "cases, ") */
+    {"\\b(?:jam|a\xc5\xa1|esmu|\xc3\xa9g er|ja,|jaz,|a\xc5\xa1,|un\xc3\xab,) ",
+     HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
     /* session 12: the display name of a mail header ("From: \"Tanvir Hasan\" <tanvir@...>", RFC 5322 section 3.4): the
        capitalised words before the angle-bracketed address (person.c checks the "<" after them) */
     {"(?:^|\\n)(?:From|To|Cc|Bcc|Reply-To|Sender): {0,2}\"?", 0, POL__REC_PERSON_TRIGGER, 6, POL__DB_TEXT},
@@ -238,7 +290,11 @@ static const pol__pattern_t patterns[] = {
     {"(?:\xc3\xbc|\xc3\x9c)\x64v\xc3\xb6zlettel[,!:]?\\s|"
      "\\b(?:med venlig hilsen|venlig hilsen|med vennlig hilsen|vennlig hilsen|hilsen|med v\xc3\xa4nliga h\xc3\xa4lsningar|"
      "h\xc3\xa4lsningar|groet(?:en)?|pozdrawiam|s pozdravem|sayg\xc4\xb1lar\xc4\xb1mla|"
-     "terveisin|yst\xc3\xa4v\xc3\xa4llisin terveisin)[,!:]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
+     "terveisin|yst\xc3\xa4v\xc3\xa4llisin terveisin|"
+     /* session 14: no/da "mvh" (med vennlig / venlig hilsen), sl/hr/sr/bs "lep pozdrav", "lijep pozdrav", "srdačan pozdrav",
+        "s poštovanjem", et "lugupidamisega", lv "ar cieņu", lt "pagarbiai", sk "s pozdravom" */
+     "mvh|lep pozdrav|lijep pozdrav|srda\xc4\x8d" "an pozdrav|s po\xc5\xa1tovanjem|lugupidamisega|ar cie\xc5\x86u|pagarbiai|"
+     "s pozdravom)[,!:]?\\s", HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 3, POL__DB_TEXT},
     {"\\b(?:Dear|Hi|Hello|Hey|Thanks|Cheers|Regards|Sincerely|Bonjour|Hallo|Hola|Ciao|Liebe|Lieber|Cher|Querida|Querido|"
      "Cara|Caro|I am|I'm|This is|Ich bin|Je suis|Soy),?\\s", 0, POL__REC_PERSON_TRIGGER, 0, POL__DB_C},
 };

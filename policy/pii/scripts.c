@@ -141,6 +141,56 @@ static const trigger_t ru_triggers[] = {
     {"Ученица:", 1},
     {"Одержувач", 1},
     {"одержувач", 1},
+    /* session 14: Serbian, Bulgarian and Macedonian: my name is, I am (INTRO), the first person of a petition ("аз,
+     * Николай Костадинов, роден ..."), holder, owner, recipient, employee, patient, name, full name, dear */
+    {"Зовем се", 1},
+    {"зовем се", 1},
+    {"Моје име је", 1},
+    {"моје име је", 1},
+    {"Казвам се", 1},
+    {"казвам се", 1},
+    {"Името ми е", 1},
+    {"името ми е", 1},
+    {"Се викам", 1},
+    {"се викам", 1},
+    {"Моето име е", 1},
+    {"моето име е", 1},
+    {"Ја сам", INTRO},
+    {"ја сам", INTRO},
+    {"Аз съм", INTRO},
+    {"аз съм", INTRO},
+    {"Јас сум", INTRO},
+    {"јас сум", INTRO},
+    {"Аз,", INTRO},
+    {"аз,", INTRO},
+    {"Ја,", INTRO},
+    {"ја,", INTRO},
+    {"Јас,", INTRO},
+    {"јас,", INTRO},
+    {"Титуляр", 1},
+    {"титуляр", 1},
+    {"Сопственик", 1},
+    {"сопственик", 1},
+    {"Получател", 1},
+    {"получател", 1},
+    {"Прималац", 1},
+    {"прималац", 1},
+    {"Примач", 1},
+    {"примач", 1},
+    {"Служител:", 1},
+    {"Вработен:", 1},
+    {"Запослени:", 1},
+    {"Пацијент", 1},
+    {"Име и презиме:", 1},
+    {"Име и фамилия:", 1},
+    {"Име:", 1},
+    {"Уважаеми", 1},
+    {"Уважаема", 1},
+    {"Поштовани", 1},
+    {"Почитуван", 1},
+    {"Почитувана", 1},
+    {"Сестра", 1},
+    {"сестра", 1},
     {NULL, 0},
 };
 static const trigger_t ar_triggers[] = {
@@ -176,6 +226,11 @@ static const trigger_t ar_triggers[] = {
     {"المريض:", 1},
     {"دانش‌آموز:", 1},
     {"طالب علم:", 1},
+    /* session 14: Darija "my name (is)" (سميتي), the Gulf telephone opening "with you (is) X" (معك, as أنا), beneficiary
+     * without its colon */
+    {"سميتي", 1},
+    {"معك", INTRO},
+    {"المستفيد", 1},
     {NULL, 0},
 };
 static const trigger_t el_triggers[] = {
@@ -254,6 +309,12 @@ static const trigger_t hi_triggers[] = {
     /* session 11: Dr; "कृपया प्रिया सिंह को ..." (please ... to X): as "मैं", the last word a common surname */
     {"डॉ.", 1},
     {"कृपया", INTRO},
+    /* session 14: Marathi and Nepali: my name (is), name, account holder */
+    {"माझे नाव", 1},
+    {"माझं नाव", 1},
+    {"नाव:", 1},
+    {"मेरो नाम", 1},
+    {"खाते धारक:", 1},
     {NULL, 0},
 };
 /* Bengali: my name, name, Mr (Sri, Janab), Mrs, dear, yours (sign-off); session 12: recipient, "with best wishes" and
@@ -377,7 +438,9 @@ static const char *const world_stop[] = {
     "ပါတယ်",
     "ဖုန်း",
     NULL};
-static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं", NULL};
+static const char *const hi_stop[] = {"है", "हैं", "और", "को", "का", "की", "के", "से", "में", "पर", "था", "थी", "ने", "जी", "हूँ", "हूं",
+                                      /* session 14: Marathi "is", "and", Nepali "is", "and" */
+                                      "आहे", "आणि", "हो", "हुन्", "र", NULL};
 
 /* Cyrillic capitals and small letters of Russian, Ukrainian, Belarusian, Serbian, Macedonian and
  * Bulgarian (U+0400-045F, Ґ ґ U+0490-0491), and (session 12) of Kazakh, Mongolian, Kyrgyz, Tatar, Bashkir, Uzbek and
@@ -656,44 +719,66 @@ static int intro_ok(const char *t, size_t len, size_t ts, size_t s, size_t e, un
     return 0;
 }
 
-void pol__script_trigger_bits(uint64_t bits[16])
+/* The trigger lists and the scripts they run for, in the order pol__script_names tries them. */
+static const struct {
+    unsigned script; /* POL__SCRIPT_* bit, or a W_* word id */
+    unsigned need;   /* the POL__SCRIPT_* bit the text must hold */
+    const trigger_t *list;
+    unsigned char lead_lo, lead_hi; /* first byte range of the script's letters */
+} trigger_sets[] = {
+    {POL__SCRIPT_CYRILLIC, POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD3},
+    {POL__SCRIPT_ARABIC, POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
+    {POL__SCRIPT_DEVANAGARI, POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
+    {POL__SCRIPT_GREEK, POL__SCRIPT_GREEK, el_triggers, 0xCE, 0xCF},
+    {POL__SCRIPT_HEBREW, POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},
+    {POL__SCRIPT_BENGALI, POL__SCRIPT_BENGALI, bn_triggers, 0xE0, 0xE0},
+    {W_ARMN, POL__SCRIPT_WORLD, hy_triggers, 0xD4, 0xD5},
+    {W_TAML, POL__SCRIPT_WORLD, ta_triggers, 0xE0, 0xE0},
+    {W_TELU, POL__SCRIPT_WORLD, te_triggers, 0xE0, 0xE0},
+    {W_SINH, POL__SCRIPT_WORLD, si_triggers, 0xE0, 0xE0},
+    {W_GEOR, POL__SCRIPT_WORLD, ka_triggers, 0xE1, 0xE1},
+    {W_ETHI, POL__SCRIPT_WORLD, am_triggers, 0xE1, 0xE1},
+    {W_KHMR, POL__SCRIPT_WORLD, km_triggers, 0xE1, 0xE1},
+    {W_MYMR, POL__SCRIPT_WORLD, my_triggers, 0xE1, 0xE1},
+};
+#define N_TRIGGER_SETS (sizeof(trigger_sets) / sizeof(trigger_sets[0]))
+
+int pol__script_trigger_index(pol__script_tables_t *tb)
 {
-    static const trigger_t *const lists[] = {ru_triggers, ar_triggers, hi_triggers, el_triggers, he_triggers,
-                                             bn_triggers, hy_triggers, ta_triggers, te_triggers, si_triggers,
-                                             ka_triggers, am_triggers, km_triggers, my_triggers};
-    for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
-        for (const trigger_t *tr = lists[k]; tr->w != NULL; tr++) {
+    size_t n = 0, count[POL__TRIG_BUCKETS + 1] = {0};
+    memset(tb->triggers, 0, sizeof(tb->triggers));
+    for (size_t k = 0; k < N_TRIGGER_SETS; k++)
+        for (const trigger_t *tr = trigger_sets[k].list; tr->w != NULL; tr++) {
             uint32_t cp;
             pol__cp_at(tr->w, strlen(tr->w), 0, &cp);
-            bits[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
+            tb->triggers[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
+            count[(cp & (POL__TRIG_BUCKETS - 1)) + 1]++;
+            n++;
         }
+    if (n > POL__TRIG_MAX || N_TRIGGER_SETS > 32)
+        return -1;
+    /* bucket b holds entries trig_first[b] .. trig_first[b + 1] - 1; filled in set order, then list order */
+    for (size_t b = 0; b < POL__TRIG_BUCKETS; b++)
+        count[b + 1] += count[b];
+    for (size_t b = 0; b <= POL__TRIG_BUCKETS; b++)
+        tb->trig_first[b] = (uint16_t)count[b];
+    for (size_t k = 0; k < N_TRIGGER_SETS; k++)
+        for (const trigger_t *tr = trigger_sets[k].list; tr->w != NULL; tr++) {
+            uint32_t cp;
+            pol__cp_at(tr->w, strlen(tr->w), 0, &cp);
+            size_t j = count[cp & (POL__TRIG_BUCKETS - 1)]++;
+            tb->trig_cp[j] = cp;
+            tb->trig_set[j] = (unsigned char)k;
+            tb->trig_idx[j] = (uint16_t)(tr - trigger_sets[k].list);
+        }
+    return 0;
 }
 
 int pol__script_names(pol__scanctx_t *c, unsigned scripts)
 {
     const char *t = c->text;
     size_t len = c->len;
-    static const struct {
-        unsigned script; /* POL__SCRIPT_* bit, or a W_* word id */
-        unsigned need;   /* the POL__SCRIPT_* bit the text must hold */
-        const trigger_t *list;
-        unsigned char lead_lo, lead_hi; /* first byte range of the script's letters */
-    } sets[] = {
-        {POL__SCRIPT_CYRILLIC, POL__SCRIPT_CYRILLIC, ru_triggers, 0xD0, 0xD3},
-        {POL__SCRIPT_ARABIC, POL__SCRIPT_ARABIC, ar_triggers, 0xD8, 0xDB},
-        {POL__SCRIPT_DEVANAGARI, POL__SCRIPT_DEVANAGARI, hi_triggers, 0xE0, 0xE0},
-        {POL__SCRIPT_GREEK, POL__SCRIPT_GREEK, el_triggers, 0xCE, 0xCF},
-        {POL__SCRIPT_HEBREW, POL__SCRIPT_HEBREW, he_triggers, 0xD7, 0xD7},
-        {POL__SCRIPT_BENGALI, POL__SCRIPT_BENGALI, bn_triggers, 0xE0, 0xE0},
-        {W_ARMN, POL__SCRIPT_WORLD, hy_triggers, 0xD4, 0xD5},
-        {W_TAML, POL__SCRIPT_WORLD, ta_triggers, 0xE0, 0xE0},
-        {W_TELU, POL__SCRIPT_WORLD, te_triggers, 0xE0, 0xE0},
-        {W_SINH, POL__SCRIPT_WORLD, si_triggers, 0xE0, 0xE0},
-        {W_GEOR, POL__SCRIPT_WORLD, ka_triggers, 0xE1, 0xE1},
-        {W_ETHI, POL__SCRIPT_WORLD, am_triggers, 0xE1, 0xE1},
-        {W_KHMR, POL__SCRIPT_WORLD, km_triggers, 0xE1, 0xE1},
-        {W_MYMR, POL__SCRIPT_WORLD, my_triggers, 0xE1, 0xE1},
-    };
+    const pol__script_tables_t *tb = c->tables;
     unsigned char hi = (scripts & POL__SCRIPT_WORLD) ? 0xE1 : 0xE0;
     for (size_t i = 0; (i = pol__next_byte_in(t, len, i, 0xCE, hi)) < len; i++) {
         unsigned char b = U(t[i]);
@@ -704,50 +789,54 @@ int pol__script_names(pol__scanctx_t *c, unsigned scripts)
             continue;
         /* most letters start no trigger: one bit test */
         pol__cp_at(t, len, i, &first);
-        if (!POL__BIT_HAS(c->tables->triggers, first))
+        if (!POL__BIT_HAS(tb->triggers, first))
             continue;
-        for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
-            if (!(scripts & sets[k].need) || b < sets[k].lead_lo || b > sets[k].lead_hi)
+        /* the triggers that start with this code point, in the order of the sets and of each list (session 14: the
+           lists were walked whole at every letter that starts a trigger); a set is done at its first trigger that
+           matches as bytes (it breaks) */
+        uint32_t done = 0;
+        size_t bucket = first & (POL__TRIG_BUCKETS - 1);
+        for (size_t j = tb->trig_first[bucket]; j < tb->trig_first[bucket + 1]; j++) {
+            size_t k = tb->trig_set[j];
+            if (tb->trig_cp[j] != first || (done >> k & 1) || !(scripts & trigger_sets[k].need) || b < trigger_sets[k].lead_lo ||
+                b > trigger_sets[k].lead_hi)
                 continue;
-            for (const trigger_t *tr = sets[k].list; tr->w != NULL; tr++) {
-                /* every trigger is >= 4 bytes: compare those before the call */
-                const char *x = tr->w;
-                if (i + 3 >= len || x[1] != t[i + 1] || x[2] != t[i + 2] || x[3] != t[i + 3] || x[0] != t[i])
-                    continue;
-                size_t n = strlen(x);
-                uint32_t next = 0, prev = 0;
-                if (i + n > len || memcmp(t + i, x, n) != 0)
-                    continue;
-                /* a trigger starts a word: not after a letter of its script */
-                if (i > 0)
-                    pol__cp_before(t, i, &prev);
-                if (is_letter_of_a_script(prev))
-                    break;
-                /* the trigger is a whole word ("السيد" is no trigger inside "السيدة"); one that ends in punctuation or a
-                   line break ("नाम:", "நன்றி,⏎") ends there whatever follows (session 12: a sign-off before a line break
-                   was compared as if it ended in a letter, and the name after it never matched) */
-                uint32_t last = 0;
-                if (i + n < len)
-                    pol__cp_at(t, len, i + n, &next);
-                pol__cp_before(x, n, &last);
-                if (is_letter_of_a_script(last) && is_letter_of_a_script(next))
-                    continue;
-                size_t s = i + n, e = name_after(t, len, &s, sets[k].script);
-                if (tr->min_words == INTRO && !intro_ok(t, len, i, s, e, sets[k].script))
-                    break;
-                if (tr->min_words == WINTRO && !world_intro_ok(t, len, i, s, e))
-                    break;
-                int min = tr->min_words == NOART ? 1 : tr->min_words == NOART2 ? 2 : tr->min_words;
-                if ((tr->min_words == NOART || tr->min_words == NOART2) && e > s &&
-                    ((e - s >= 4 && memcmp(t + s, "\xd8\xa7\xd9\x84", 4) == 0) ||
-                     (e - s >= 2 && memcmp(t + s, "\xd7\x94", 2) == 0)))
-                    break;
-                if (e > s && (tr->min_words == INTRO || tr->min_words == WINTRO || count_words(t, s, e) >= min)) {
-                    if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)
-                        return -1;
-                    c->cands->v[c->cands->n - 1].ctx_done = 1;
-                }
-                break;
+            const trigger_t *tr = &trigger_sets[k].list[tb->trig_idx[j]];
+            const char *x = tr->w;
+            size_t n = strlen(x);
+            uint32_t next = 0, prev = 0;
+            if (i + n > len || memcmp(t + i, x, n) != 0)
+                continue;
+            done |= 1u << k;
+            /* a trigger starts a word: not after a letter of its script */
+            if (i > 0)
+                pol__cp_before(t, i, &prev);
+            if (is_letter_of_a_script(prev))
+                continue;
+            /* the trigger is a whole word ("السيد" is no trigger inside "السيدة"); one that ends in punctuation or a
+               line break ("नाम:", "நன்றி,⏎") ends there whatever follows (session 12: a sign-off before a line break
+               was compared as if it ended in a letter, and the name after it never matched) */
+            uint32_t last = 0;
+            if (i + n < len)
+                pol__cp_at(t, len, i + n, &next);
+            pol__cp_before(x, n, &last);
+            if (is_letter_of_a_script(last) && is_letter_of_a_script(next)) {
+                done &= ~(1u << k);
+                continue;
+            }
+            size_t s = i + n, e = name_after(t, len, &s, trigger_sets[k].script);
+            if (tr->min_words == INTRO && !intro_ok(t, len, i, s, e, trigger_sets[k].script))
+                continue;
+            if (tr->min_words == WINTRO && !world_intro_ok(t, len, i, s, e))
+                continue;
+            int min = tr->min_words == NOART ? 1 : tr->min_words == NOART2 ? 2 : tr->min_words;
+            if ((tr->min_words == NOART || tr->min_words == NOART2) && e > s &&
+                ((e - s >= 4 && memcmp(t + s, "\xd8\xa7\xd9\x84", 4) == 0) || (e - s >= 2 && memcmp(t + s, "\xd7\x94", 2) == 0)))
+                continue;
+            if (e > s && (tr->min_words == INTRO || tr->min_words == WINTRO || count_words(t, s, e) >= min)) {
+                if (pol__cands_push(c->cands, POL_PII_PERSON, s, e, 0.85) != 0)
+                    return -1;
+                c->cands->v[c->cands->n - 1].ctx_done = 1;
             }
         }
     }

@@ -37,18 +37,12 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from probegen import grp, iban_compact, luhn, luhn_digit, verhoeff_digit, write_cases  # noqa: E402
+import probegen  # noqa: E402
+from probegen import (ar_cuit, bg_egn, cz_rc, ean13, ee_ik, grp, iban, luhn, luhn_digit, mod11_10,  # noqa: E402
+                      mx_curp, verhoeff_digit)
 
 R = random.Random(12)
-
-
-def dig(n):
-    return "".join(R.choice("0123456789") for _ in range(n))
-
-
-def pat(p):
-    """`#` in p becomes a random digit."""
-    return "".join(R.choice("0123456789") if c == "#" else c for c in p)
+dig, pat, card = probegen.drawers(R)
 
 
 # ---------------------------------------------------------------- check digits
@@ -63,78 +57,14 @@ def kz_iin(body11):
     return body11 + str(s)
 
 
-def mod11_10(body):
-    """ISO 7064 MOD 11,10 (HR OIB, DE Steuer-IdNr)."""
-    p = 10
-    for c in body:
-        s = (int(c) + p) % 10
-        s = 10 if s == 0 else s
-        p = (2 * s) % 11
-    return body + str((11 - p) % 10)
-
-
-def ean13(body12):
-    s = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body12))
-    return body12 + str((10 - s % 10) % 10)
-
-
 def ch_ahv(body9):
     t = ean13("756" + body9)
     return f"{t[:3]}.{t[3:7]}.{t[7:11]}.{t[11:]}"
 
 
-def cz_rc(body9):
-    """Czech/Slovak birth number since 1954: the 10-digit number is divisible by 11 (check 10 -> 0)."""
-    k = int(body9) % 11
-    return f"{body9[:6]}/{body9[6:]}{0 if k == 10 else k}"
-
-
-def ee_ik(body10):
-    """Estonian isikukood (also LT asmens kodas): weights 1..9,1 then 3..9,1,2,3 mod 11."""
-    d = [int(c) for c in body10]
-    s = sum(x * w for x, w in zip(d, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1])) % 11
-    if s == 10:
-        s = sum(x * w for x, w in zip(d, [3, 4, 5, 6, 7, 8, 9, 1, 2, 3])) % 11
-        s = 0 if s == 10 else s
-    return body10 + str(s)
-
-
-def bg_egn(body9):
-    s = sum(int(c) * w for c, w in zip(body9, [2, 4, 8, 5, 10, 9, 7, 3, 6])) % 11
-    return body9 + str(0 if s == 10 else s)
-
-
-def mx_curp(body17):
-    al = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
-    s = sum(al.index(c) * (18 - i) for i, c in enumerate(body17))
-    return body17 + str((10 - s % 10) % 10)
-
-
-def ar_cuit(body10):
-    s = sum(int(c) * w for c, w in zip(body10, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))
-    k = 11 - s % 11
-    if k == 10:
-        raise ValueError(body10)
-    t = body10 + str(0 if k == 11 else k)
-    return f"{t[:2]}-{t[2:10]}-{t[10]}"
-
-
 def aadhaar(body11, sep=" "):
     t = body11 + verhoeff_digit(body11)
     return grp(t, 4, sep)
-
-
-def card(prefix, length=16, sep=" "):
-    body = prefix + dig(length - len(prefix) - 1)
-    t = luhn(body)
-    if length == 15:
-        return f"{t[:4]}{sep}{t[4:10]}{sep}{t[10:]}" if sep else t
-    return grp(t, 4, sep) if sep else t
-
-
-def iban(cc, bban, group=True):
-    t = iban_compact(cc, bban)
-    return grp(t) if group else t
 
 
 IDS = {
@@ -516,7 +446,6 @@ mix	ISBN ၉၇၈-၀-၁၃-၄၆၈၅၉၉-၁ စာအုပ်
 
 def check_with_stdnum():
     """Re-checks the computed identifiers and IBANs with python-stdnum (Debian python3-stdnum 1.18)."""
-    from stdnum import iban as s_iban, luhn as s_luhn
     from stdnum.bg import egn
     from stdnum.ch import ssn
     from stdnum.cz import rc
@@ -531,11 +460,7 @@ def check_with_stdnum():
     from stdnum.my import nric
     from stdnum.pk import cnic
     from stdnum.us import itin
-    for k, v in IDS.items():
-        if k.startswith("ib_"):
-            s_iban.validate(v)
-        elif k.startswith("c_"):
-            s_luhn.validate(v.replace(" ", "").replace("-", ""))
+    probegen.check_ibans_cards(IDS)
     for k, mod in (("aad1", s_aad), ("aad2", s_aad), ("oib1", oib), ("idnr1", idnr), ("ahv1", ssn), ("rc1", rc),
                    ("ee1", ik), ("lt1", asmens), ("egn1", egn), ("curp1", curp), ("cuit1", cuit), ("sin1", sin),
                    ("itin1", itin)):
@@ -552,21 +477,10 @@ def check_with_stdnum():
 def phone_lines():
     """`REGION<TAB>number` of every gold phone number, for check_phones.cc (libphonenumber's IsValidNumber)."""
     native = str.maketrans("០១២៣៤៥៦៧៨៩၀၁၂၃၄၅၆၇၈၉", "01234567890123456789")
-    out = [k[:2].upper() + "\t" + v for k, v in PH.items()]
-    out += ["KH\t" + IDS["p_kh_native"].translate(native), "MM\t" + IDS["p_mm_native"].translate(native)]
-    out += ["ZZ\t" + x for x in ("+66 81 234 5678", "+52 55 1234 5678", "+221 77 123 45 67", "+998 90 123 45 67")]
-    return "\n".join(out) + "\n"
-
-
-def main():
-    if "--phones" in sys.argv:
-        sys.stdout.write(phone_lines())
-        return
-    if "--check" in sys.argv:
-        check_with_stdnum()
-        return
-    write_cases(CASES, IDS)
+    extra = ["KH\t" + IDS["p_kh_native"].translate(native), "MM\t" + IDS["p_mm_native"].translate(native)]
+    extra += ["ZZ\t" + x for x in ("+66 81 234 5678", "+52 55 1234 5678", "+221 77 123 45 67", "+998 90 123 45 67")]
+    return probegen.phone_lines(PH, extra)
 
 
 if __name__ == "__main__":
-    main()
+    probegen.main(CASES, IDS, check_with_stdnum, phone_lines)

@@ -39,18 +39,11 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from probegen import grp, iban_compact, luhn, write_cases  # noqa: E402
+import probegen  # noqa: E402
+from probegen import cz_rc, hkid, iban, luhn  # noqa: E402
 
 R = random.Random(13)
-
-
-def dig(n):
-    return "".join(R.choice("0123456789") for _ in range(n))
-
-
-def pat(p):
-    """`#` in p becomes a random digit."""
-    return "".join(R.choice("0123456789") if c == "#" else c for c in p)
+dig, pat, card = probegen.drawers(R)
 
 
 # ---------------------------------------------------------------- check digits
@@ -67,12 +60,6 @@ def pl_nip(body9):
         raise ValueError(body9)
     t = body9 + str(s)
     return f"{t[:3]}-{t[3:6]}-{t[6:8]}-{t[8:]}"
-
-
-def cz_rc(body9):
-    """Czech/Slovak birth number since 1954: the 10-digit number is divisible by 11 (check 10 -> 0)."""
-    k = int(body9) % 11
-    return f"{body9[:6]}/{body9[6:]}{0 if k == 10 else k}"
 
 
 def hu_taj(body8):
@@ -168,26 +155,6 @@ def jp_mynumber(body11):
     r = s % 11
     t = body11 + str(0 if r <= 1 else 11 - r)
     return f"{t[:4]} {t[4:8]} {t[8:]}"
-
-
-def hkid(letter, body6):
-    """HKID (Registration of Persons Regulations, Cap. 177A): a leading space counts 36, letters A..Z 10..35; weights
-    9..2 over [space] letter digits; check = 11 - s mod 11, 10 -> A, 11 -> 0."""
-    vals = [36, ord(letter) - 55] + [int(c) for c in body6]
-    s = sum(v * w for v, w in zip(vals, range(9, 1, -1))) % 11
-    c = (11 - s) % 11
-    return f"{letter}{body6}({'A' if c == 10 else c})"
-
-
-def card(prefix, length=16, sep=" "):
-    body = prefix + dig(length - len(prefix) - 1)
-    t = luhn(body)
-    return grp(t, 4, sep) if sep else t
-
-
-def iban(cc, bban, group=True):
-    t = iban_compact(cc, bban)
-    return grp(t) if group else t
 
 
 IDS = {
@@ -620,7 +587,6 @@ mix	Đơn hàng #VN2405-8812 đã giao, tracking SPXVN012345678901
 def check_with_stdnum():
     """Re-checks the computed identifiers and IBANs with python-stdnum (Debian python3-stdnum 1.18) where it has the
     scheme; the others are re-computed from their rule."""
-    from stdnum import iban as s_iban, luhn as s_luhn
     from stdnum.br import cpf
     from stdnum.cz import rc
     from stdnum.gr import amka
@@ -633,11 +599,7 @@ def check_with_stdnum():
     from stdnum.th import pin
     from stdnum.tr import tckimlik
     from stdnum.ua import rntrc
-    for k, v in IDS.items():
-        if k.startswith("ib_"):
-            s_iban.validate(v)
-        elif k.startswith("c_"):
-            s_luhn.validate(v.replace(" ", "").replace("-", ""))
+    probegen.check_ibans_cards(IDS)
     for k, mod in (("pesel1", pesel), ("pesel2", pesel), ("nip1", nip), ("rc1", rc), ("rc2", rc), ("cnp1", cnp),
                    ("cnp2", cnp), ("ua1", rntrc), ("ua2", rntrc), ("amka1", amka), ("amka2", amka), ("il1", idnr),
                    ("il2", idnr), ("th1", pin), ("th2", pin), ("tr1", tckimlik), ("tr2", tckimlik), ("bsn1", bsn),
@@ -656,20 +618,9 @@ def check_with_stdnum():
 def phone_lines():
     """`REGION<TAB>number` of every gold phone number, for check_phones.cc (libphonenumber's IsValidNumber)."""
     native = str.maketrans("۰۱۲۳۴۵۶۷۸۹๐๑๒๓๔๕๖๗๘๙", "01234567890123456789")
-    out = [k[:2].upper() + "\t" + v for k, v in PH.items()]
-    out += ["IR\t" + IDS["p_ir_native"].translate(native), "TH\t" + IDS["p_th_native"].translate(native)]
-    return "\n".join(out) + "\n"
-
-
-def main():
-    if "--phones" in sys.argv:
-        sys.stdout.write(phone_lines())
-        return
-    if "--check" in sys.argv:
-        check_with_stdnum()
-        return
-    write_cases(CASES, IDS)
+    return probegen.phone_lines(PH, ["IR\t" + IDS["p_ir_native"].translate(native),
+                                     "TH\t" + IDS["p_th_native"].translate(native)])
 
 
 if __name__ == "__main__":
-    main()
+    probegen.main(CASES, IDS, check_with_stdnum, phone_lines)

@@ -1,7 +1,7 @@
-"""Shared parts of the labelled-corpus generators in tests/data/pii (gen_multilingual.py, gen_probe10.py,
-gen_probe11.py, gen_probe12.py): the JSON-lines writer, the gold-span markup parser and the check digits that more than
-one generator computes. Factored out in session 12 without changing any generator's output (the regenerated .jsonl
-files are byte-identical).
+"""Shared parts of the labelled-corpus generators in tests/data/pii (gen_multilingual.py, gen_probe10.py ..
+gen_probe14.py): the JSON-lines writer, the gold-span markup parser, the seeded value drawers, the check digits that more
+than one generator computes and the command-line entry point of the blind probes. Factored out in sessions 12 and 14
+without changing any generator's output (the regenerated .jsonl files are byte-identical).
 
 Markup of the hand-written probes: ⟦TYPE|value⟧ marks a gold span (TYPE one of EMAIL, PHONE, CREDIT_CARD, IBAN, PERSON,
 LOCATION, ID, DATE, IP); offsets are Unicode code points, as test_pii_probe10.c and test_pii_multilingual.c count them.
@@ -87,3 +87,129 @@ def iban_compact(cc, bban):
 def grp(s, n=4, sep=" "):
     """s in groups of n characters joined by sep (the last group may be shorter)."""
     return sep.join(s[i:i + n] for i in range(0, len(s), n))
+
+
+def mod11_10(body):
+    """ISO 7064 MOD 11,10 (HR OIB, DE Steuer-IdNr)."""
+    p = 10
+    for c in body:
+        s = (int(c) + p) % 10
+        s = 10 if s == 0 else s
+        p = (2 * s) % 11
+    return body + str((11 - p) % 10)
+
+
+def ean13(body12):
+    """GS1 EAN-13 check digit: weights 1,3,1,3,... from the left over 12 digits, (10 - s mod 10) mod 10."""
+    s = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body12))
+    return body12 + str((10 - s % 10) % 10)
+
+
+def ee_ik(body10):
+    """Estonian isikukood (also LT asmens kodas): weights 1..9,1 then 3..9,1,2,3 mod 11."""
+    d = [int(c) for c in body10]
+    s = sum(x * w for x, w in zip(d, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1])) % 11
+    if s == 10:
+        s = sum(x * w for x, w in zip(d, [3, 4, 5, 6, 7, 8, 9, 1, 2, 3])) % 11
+        s = 0 if s == 10 else s
+    return body10 + str(s)
+
+
+def bg_egn(body9):
+    """Bulgarian EGN (ЕГН): weights 2,4,8,5,10,9,7,3,6 mod 11, 10 -> 0."""
+    s = sum(int(c) * w for c, w in zip(body9, [2, 4, 8, 5, 10, 9, 7, 3, 6])) % 11
+    return body9 + str(0 if s == 10 else s)
+
+
+def mx_curp(body17):
+    """Mexican CURP (RENAPO instructivo): the 18th character, (10 - sum(value * (18 - i)) mod 10) mod 10 over the
+    alphabet 0-9 A-N & O-Z."""
+    al = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ"
+    s = sum(al.index(c) * (18 - i) for i, c in enumerate(body17))
+    return body17 + str((10 - s % 10) % 10)
+
+
+def ar_cuit(body10):
+    """Argentine CUIT/CUIL (AFIP RG 10/97): weights 5,4,3,2,7,6,5,4,3,2; check 11 - s mod 11, 11 -> 0, 10 not issued."""
+    s = sum(int(c) * w for c, w in zip(body10, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))
+    k = 11 - s % 11
+    if k == 10:
+        raise ValueError(body10)
+    t = body10 + str(0 if k == 11 else k)
+    return f"{t[:2]}-{t[2:10]}-{t[10]}"
+
+
+def hkid(letter, body6):
+    """HKID (Registration of Persons Regulations, Cap. 177A): a leading space counts 36, letters A..Z 10..35; weights
+    9..2 over [space] letter digits; check = 11 - s mod 11, 10 -> A, 11 -> 0."""
+    vals = [36, ord(letter) - 55] + [int(c) for c in body6]
+    s = sum(v * w for v, w in zip(vals, range(9, 1, -1))) % 11
+    c = (11 - s) % 11
+    return f"{letter}{body6}({'A' if c == 10 else c})"
+
+
+# ---------------------------------------------------------------- seeded drawers (each generator passes its own Random)
+def dig(rng, n):
+    """n random decimal digits drawn from rng (one rng.choice per digit, so the draw order is part of the output)."""
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def pat(rng, p):
+    """p with every `#` replaced by a random digit drawn from rng."""
+    return "".join(rng.choice("0123456789") if c == "#" else c for c in p)
+
+
+def card(rng, prefix, length=16, sep=" "):
+    """A Luhn-valid card number (ISO/IEC 7812-1): prefix, random digits from rng, check digit; grouped 4-4-4-4 (15
+    digits: 4-6-5, as American Express prints them) with sep, or compact when sep is empty."""
+    t = luhn(prefix + dig(rng, length - len(prefix) - 1))
+    if length == 15:
+        return f"{t[:4]}{sep}{t[4:10]}{sep}{t[10:]}" if sep else t
+    return grp(t, 4, sep) if sep else t
+
+
+def iban(cc, bban, group=True):
+    """An ISO 13616 IBAN, in groups of four (the paper form) or compact (the electronic form)."""
+    t = iban_compact(cc, bban)
+    return grp(t) if group else t
+
+
+def cz_rc(body9):
+    """Czech/Slovak birth number since 1954: the 10-digit number is divisible by 11 (check 10 -> 0)."""
+    k = int(body9) % 11
+    return f"{body9[:6]}/{body9[6:]}{0 if k == 10 else k}"
+
+
+def drawers(rng):
+    """dig, pat and card bound to rng, for a generator that draws every value from one seeded Random."""
+    return (lambda n: dig(rng, n)), (lambda p: pat(rng, p)), (lambda *a, **k: card(rng, *a, **k))
+
+
+# ---------------------------------------------------------------- the probes' command line
+def check_ibans_cards(ids):
+    """Validates with python-stdnum every ids value whose key starts with ib_ (IBAN) or c_ (Luhn card number)."""
+    from stdnum import iban as s_iban, luhn as s_luhn
+    for k, v in ids.items():
+        if k.startswith("ib_"):
+            s_iban.validate(v)
+        elif k.startswith("c_"):
+            s_luhn.validate(v.replace(" ", "").replace("-", ""))
+
+
+def phone_lines(ph, extra=()):
+    """`REGION<TAB>number` lines for check_phones.cc (libphonenumber's IsValidNumber): each ph entry's region is the
+    first two letters of its key; extra lines are added as they are."""
+    out = [k[:2].upper() + "\t" + v for k, v in ph.items()]
+    out += list(extra)
+    return "\n".join(out) + "\n"
+
+
+def main(cases, ids, check, phones):
+    """A probe generator's entry point: `--phones` prints phones() (a string), `--check` runs check(), otherwise the
+    cases are written to standard output."""
+    if "--phones" in sys.argv:
+        sys.stdout.write(phones())
+    elif "--check" in sys.argv:
+        check()
+    else:
+        write_cases(cases, ids)

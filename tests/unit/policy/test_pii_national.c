@@ -183,6 +183,13 @@ static const case_t cases[] = {
     {"LK_NIC", "new NIC 199023401234 issued", "199023401234", "new NIC 199039901234 issued"},
     {"HK_ID", "HKID: C668668(9)", "C668668(9)", "HKID: C668668(8)"},
     {"HK_ID", "身份證號碼 K528341(8)", "K528341(8)", "編號 K528341(7)"},
+    /* session 14 (values checked with python-stdnum 1.18 is_.kennitala, lv.pvn, si.emso, at.vnr) */
+    {"IS_KENNITALA", "kennitala 250368-4299", "250368-4299", "kennitala 250368-4399"},
+    {"LV_PERSONAL_CODE", "personas kods 030779-14761", "030779-14761", "personas kods 030779-14762"},
+    {"RS_JMBG", "JMBG: 0803987710255", "0803987710255", "JMBG: 0803987710256"},
+    {"RS_JMBG", "ЕМБГ 0803987710255", "0803987710255", "ЕМБГ 0803987710256"},
+    {"AT_SVNR", "SVNR 2857 120676", "2857 120676", "SVNR 2858 120676"},
+    {"US_BANK_NUMBER", "CLABE 002180450892835760", "002180450892835760", "CLAVE 002180450892835760"},
     /* session 12: the French NIR written with a space before its key (probe11) */
     {"FR_NIR", "N° de sécurité sociale : 2850578006048 77", "2850578006048 77", "N° de sécurité sociale : 2850578006048 78"},
 };

@@ -1,6 +1,6 @@
 /*
- * Scans tests/data/pii/probe10.jsonl .. probe13.jsonl (the blind probes of sessions 11, 12 and 13, made the same way:
- * gen_probe11.py, gen_probe12.py, gen_probe13.py), the second to fifth holdouts. probe10.jsonl, the second holdout: a blind
+ * Scans tests/data/pii/probe10.jsonl .. probe14.jsonl (the blind probes of sessions 10 to 14, made the same way:
+ * gen_probe11.py .. gen_probe14.py), the second to sixth holdouts. probe10.jsonl, the second holdout: a blind
  * probe written by hand in session 10 (2026-12-07) before reading how the recognizers treat each case
  * (tests/data/pii/gen_probe10.py says how it was made): chat and image prompts in 26 languages and scripts with personal data glued
  * to the script, full-width and non-ASCII digits, local address formats, national identifiers with valid check digits, IBANs, dates
@@ -44,6 +44,17 @@ static const double type_floor12[NT] = {0.99, 0.97, 0.99, 0.99, 0.75, 0.52, 0.77
  * false finding. After session 13's fixes: micro 0.920 (PERSON 0.852, ID 0.954, DATE 0.976, CREDIT_CARD 0.960; LOCATION unchanged),
  * read while the causes were fixed. Floors are set just below the latest figure. */
 static const double type_floor13[NT] = {0.99, 0.95, 0.95, 0.99, 0.84, 0.80, 0.94, 0.96, 0.99};
+
+/* probe14 (session 14, gen_probe14.py: 350 prompts in 33 languages and variants the earlier probes lack or hold few of
+ * (Nordic, Baltic, West and South Slavic, Balkan, Latin-American Spanish, Québec French, Austrian and Swiss German,
+ * Maghreb/Gulf/Egyptian Arabic, Marathi, Nepali, Hausa, Zulu, Taiwan and Hong Kong Chinese) and business layouts
+ * (support tickets, legal filings, HR exports, JSON/YAML, e-mail threads with signatures, labels in capitals), 564 gold
+ * spans, 90 PII-free look-alikes). BLIND figure (the untouched engine, main 32e3d55): micro F1 0.795 (P 0.962,
+ * R 0.677; PERSON 0.651, LOCATION 0.594, ID 0.828, DATE 0.571, PHONE 0.930), 10 of 90 PII-free prompts with a false
+ * finding. After session 14's fixes: micro 0.877 (P 0.970, R 0.800; PERSON 0.828, ID 0.944, DATE 0.913; LOCATION and PHONE
+ * unchanged), still 10 of 90 (company registration numbers read as SE_ORGANISATIONSNUMMER, IT_VAT_CODE, MX_RFC ...),
+ * read while the causes were fixed. Floors are set just below the latest figure. */
+static const double type_floor14[NT] = {0.99, 0.92, 0.95, 0.99, 0.82, 0.58, 0.93, 0.90, 0.99};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -205,9 +216,16 @@ static void test_probe13_floors(void **state)
     run_probe("probe13.jsonl", type_floor13, 0.91, 3);
 }
 
+static void test_probe14_floors(void **state)
+{
+    (void)state;
+    run_probe("probe14.jsonl", type_floor14, 0.87, 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors),
-                                       cmocka_unit_test(test_probe12_floors), cmocka_unit_test(test_probe13_floors)};
+                                       cmocka_unit_test(test_probe12_floors), cmocka_unit_test(test_probe13_floors),
+                                       cmocka_unit_test(test_probe14_floors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1882,6 +1882,102 @@ static void test_birth_words_session13(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_DATE_TIME);
 }
 
+static void test_names_session14(void **state)
+{
+    /* session 14 (probe14's causes, with names and sentences written for this test; each was missed before): role labels
+     * and holders of sv, da, no, fi, is, et, lv, lt, sk, sl, hr, sr, bg, mk, sq, es, fr, de, en; introductions ("I am":
+     * sq "jam", lt "aš", et "olen" after the pronoun "Mina"); the first person of a petition ("ja, X Y,"); Serbian,
+     * Bulgarian and Macedonian introductions and holders; Darija "سميتي", Gulf "معك", Marathi "माझे नाव", Cantonese 我係;
+     * no/da "Mvh", "Hei" */
+    static const char *const pos[][2] = {
+        {"Namn: Astrid Lundgren, avdelning 4", "Astrid Lundgren"},
+        {"Nimi: Pekka Rantanen, huone 12", "Pekka Rantanen"},
+        {"Vardas, pavard\xc4\x97: Laura Kazlauskien\xc4\x97", "Laura Kazlauskien\xc4\x97"},
+        {"Requester: Oddur Helgason (IT)", "Oddur Helgason"},
+        {"Mitarbeiterin: Johanna Leitner, Abteilung 3", "Johanna Leitner"},
+        {"Empleada: Rosario Villanueva, turno B", "Rosario Villanueva"},
+        {"Potilas Ilkka Saarinen, huone 3", "Ilkka Saarinen"},
+        {"Pacijent Goran Kova\xc4\x8d"
+         "evi\xc4\x87, soba 7",
+         "Goran Kova\xc4\x8d"
+         "evi\xc4\x87"},
+        {"Pervesti \xc4\xaf s\xc4\x85skait\xc4\x85, gav\xc4\x97jas Darius Stankevi\xc4\x8dius", "Darius Stankevi\xc4\x8dius"},
+        {"Tere! Mina olen Maarja Kallas, helistan arve p\xc3\xa4rast", "Maarja Kallas"},
+        {"Sveiki, a\xc5\xa1 Ieva Mikalauskait\xc4\x97, ra\xc5\xa1"
+         "au d\xc4\x97l u\xc5\xbe"
+         "sakymo",
+         "Ieva Mikalauskait\xc4\x97"},
+        {"Mir\xc3\xab dita, jam Besnik Gashi, kam nj\xc3\xab pyetje", "Besnik Gashi"},
+        {"\xc5\xbdiadam: ja, Tom\xc3\xa1\xc5\xa1 Hru\xc5\xa1ka, nar. 1. 2. 1980", "Tom\xc3\xa1\xc5\xa1 Hru\xc5\xa1ka"},
+        {"Takk for sist! Mvh Emma", "Emma"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const upos[][2] = {
+        {"\xd0\x97\xd0\xb4\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbe, \xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb5\xd0\xbc \xd1\x81\xd0\xb5 "
+         "\xd0\x9c\xd0\xb0\xd1\x80\xd0\xba\xd0\xbe \xd0\x9f\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xbe\xd0\xb2\xd0\xb8\xd1\x9b, "
+         "\xd1\x82\xd0\xb5\xd0\xbb.",
+         "\xd0\x9c\xd0\xb0\xd1\x80\xd0\xba\xd0\xbe \xd0\x9f\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xbe\xd0\xb2\xd0\xb8\xd1\x9b"},
+        {"Здравейте, казвам се Веселина Маринова и пиша относно поръчка", "Веселина Маринова"},
+        {"Добар ден, ја сам Јелена Ристић, из Ниша", "Јелена Ристић"},
+        {"Молба: аз, Пламен Григоров, живущ в Русе", "Пламен Григоров"},
+        {"Плащане по сметка, титуляр Радослав Енчев", "Радослав Енчев"},
+        {"Поздрав, јас сум Марија Андоновска, од Битола", "Марија Андоновска"},
+        {"سميتي خديجة العلوي، بغيت نسول", "خديجة العلوي"},
+        {"نعم، معك أحمد سالم المزروعي، تفضل", "أحمد سالم المزروعي"},
+        {"नमस्कार, माझे नाव सुरेश कदम आहे", "सुरेश कदम"},
+        {"喂，我係陳美玲，想問下張單", "陳美玲"},
+    };
+    EXPECT_FOUND(f, upos, POL_PII_PERSON);
+    /* a title before the name is no part of it; capitalised words before a company's legal form name a company */
+    static const char *const tpos[][2] = {{"Kl\xc3\xa4ger: Mag. Herbert Pichler, Graz", "Herbert Pichler"},
+                                          {"Pacient: Ing. Milan Straka, izba 2", "Milan Straka"}};
+    EXPECT_FOUND(f, tpos, POL_PII_PERSON);
+    static const char *const neg[] = {"Respondent: Northwind Traders Ltd.",
+                                      "Beklagte: Alpenblick Hotel GmbH, Innsbruck",
+                                      "Kund: Nordic Paper AB",
+                                      "Ja, Microsoft Teams, das geht",
+                                      "ja, Montag Abend, passt",
+                                      "traffic jam Monday Morning",
+                                      "Potilas on hyv\xc3\xa4ss\xc3\xa4 kunnossa",
+                                      "Namn: -",
+                                      "Reporter: 2 issues open"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
+static void test_birth_words_session14(void **state)
+{
+    /* session 14: dates of birth after the birth words of sk, hr/bs/sr (Latin and Cyrillic), bg/mk, sl, fi ("synt."), lv,
+     * lt, et, is, sq, ha, sv/da/no "of birth", with the month names of hr, sr, bg, sq (CLDR), the Latvian year-first form
+     * and the ROC calendar of Taiwan (民國); each was missed before */
+    static const char *const pos[][2] = {
+        {"d\xc3\xa1tum narodenia 21. 6. 1983, Nitra", "21. 6. 1983"},
+        {"ro\xc4\x91"
+         "ena 2. studenoga 1979. u Osijeku",
+         "2. studenoga 1979"},
+        {"\xd1\x80\xd0\xbe\xd1\x92\xd0\xb5\xd0\xbd 30.09.1961. \xd1\x83 "
+         "\xd0\x9a\xd1\x80\xd0\xb0\xd0\xb3\xd1\x83\xd1\x98\xd0\xb5\xd0\xb2\xd1\x86\xd1\x83",
+         "30.09.1961"},
+        {"роден на 14 септември 1975 г. във Варна", "14 септември 1975"},
+        {"rojena 8. 4. 1990 v Kranju", "8. 4. 1990"},
+        {"synt. 12.7.1968 Oulussa", "12.7.1968"},
+        {"dzimusi 1992. gada 14. j\xc5\xabnij\xc4\x81", "1992. gada 14. j\xc5\xabnij\xc4\x81"},
+        {"gimusi 1987-11-03 Vilniuje", "1987-11-03"},
+        {"s\xc3\xbcnniaeg: 05.05.1971", "05.05.1971"},
+        {"lindur m\xc3\xab 3 korrik 1989 n\xc3\xab Shkod\xc3\xabr", "3 korrik 1989"},
+        {"ranar haihuwa 17/10/1994, Zaria", "17/10/1994"},
+        {"f\xc3\xb6"
+         "delsedatum 1958-02-11",
+         "1958-02-11"},
+        {"出生日期：民國75年11月2日", "民國75年11月2日"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_DATE_TIME);
+    static const char *const neg[] = {"Narodne novine 12/2013, \xc4\x8dlanak 4", "gimnazija 2010-2014", "lindura e re 2024",
+                                      "majestic 2024"};
+    EXPECT_CLEAN(f, neg, POL_PII_DATE_TIME);
+}
+
 static void test_streets_ro_hu_pt(void **state)
 {
     /* session 13: the Romanian street types before the name (Str., Bd., Calea, Aleea, Șoseaua), pt "Av." and pl "Al.",
@@ -1966,6 +2062,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_birth_words_session13, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_streets_ro_hu_pt, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_troy_card, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_names_session14, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_birth_words_session14, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
