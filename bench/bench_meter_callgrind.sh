@@ -47,11 +47,7 @@ for tool in $TOOLS; do
   command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
 done
 cmake --build "$BUILD" --target mock_upstream >/dev/null 2>&1
-"$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
-PIDS+=($!)
-for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
-MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
-[ -n "$MOCK_PORT" ] || { log "mock upstream did not start"; exit 1; }
+start_mock "$BUILD/mock_upstream" --fixtures "$FIXTURES" || exit 1
 "$AIGW" keygen "$TMP/master.key" >/dev/null || exit 1
 
 # N identical POSTs over one connection (one curl; its options apply to every URL)

@@ -81,11 +81,7 @@ for tool in wrk taskset; do
   command -v $tool >/dev/null || { log "$tool not installed; skipped"; exit 1; }
 done
 
-taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
-PIDS+=($!)
-for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
-MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
-[ -n "$MOCK_PORT" ] || { cat "$TMP/mock.err" >&2; log "mock upstream did not start"; exit 1; }
+start_mock taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" || exit 1
 
 "$BUILD/aigw" keygen "$TMP/master.key" >/dev/null || { log "aigw keygen failed"; exit 1; }
 

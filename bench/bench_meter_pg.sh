@@ -116,11 +116,7 @@ stmt_report() {
   } >"$out"
 }
 
-"$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
-PIDS+=($!)
-for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
-MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
-[ -n "$MOCK_PORT" ] || { log "mock upstream did not start"; exit 1; }
+start_mock "$BUILD/mock_upstream" --fixtures "$FIXTURES" || exit 1
 "$BUILD/aigw" keygen "$TMP/master.key" >/dev/null || exit 1
 
 RESULTS="$TMP/results.tsv" # mode run calls secs aigw_ticks pg_ticks machine_ticks errors p50 p99 ledger

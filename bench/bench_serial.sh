@@ -54,11 +54,7 @@ serial_wrk() {
 }
 
 cmake --build "$BUILD" --target mock_upstream >/dev/null 2>&1
-taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
-PIDS+=($!)
-for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
-MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
-[ -n "$MOCK_PORT" ] || { log "mock upstream did not start"; exit 1; }
+start_mock taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" || exit 1
 MOCK_LINE=$(serial_wrk "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" "$SECS" "$TMP/mock.wrk")
 printf 'mock alone: %s\n' "${MOCK_LINE#RESULT }"
 "${1}" keygen "$TMP/master.key" >/dev/null || exit 1

@@ -7,6 +7,10 @@
 #                           TMP is removed unless AIGW_BENCH_KEEP=1.
 #   free_port               a loopback port nothing listens on now and not handed out earlier in
 #                           this run (ss(8)); fails after 200 tries.
+#   start_mock CMD...       runs CMD (a mock_upstream command line, e.g. `taskset -c 0 BUILD/mock_upstream
+#                           --fixtures DIR`) in the background, output in TMP/mock.out and TMP/mock.err, its PID
+#                           in PIDS; waits up to 5 s for its "port=" line and sets MOCK_PORT. Returns 1 (the
+#                           mock's stderr printed, logged) when none came.
 
 bench_init() {
   BENCH_TAG=$1
@@ -37,5 +41,16 @@ free_port() {
       return 0
     fi
   done
+  return 1
+}
+
+start_mock() {
+  "$@" >"$TMP/mock.out" 2>"$TMP/mock.err" &
+  PIDS+=($!)
+  for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
+  MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
+  [ -n "$MOCK_PORT" ] && return 0
+  cat "$TMP/mock.err" >&2
+  log "mock upstream did not start"
   return 1
 }

@@ -31,11 +31,7 @@ done
 export AIGW_BENCH_BODY="$ROOT/bench/chat_body.json"
 export AIGW_BENCH_HEADERS="Authorization: Bearer bench-client-key|X-AIGW-User: bench-user"
 cmake --build "$BUILD" --target mock_upstream >/dev/null 2>&1
-taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" >"$TMP/mock.out" 2>"$TMP/mock.err" &
-PIDS+=($!)
-for _ in $(seq 50); do grep -q '^port=' "$TMP/mock.out" && break; sleep 0.1; done
-MOCK_PORT=$(sed -n 's/^port=//p' "$TMP/mock.out")
-[ -n "$MOCK_PORT" ] || { log "mock upstream did not start"; exit 1; }
+start_mock taskset -c 0 "$BUILD/mock_upstream" --fixtures "$FIXTURES" || exit 1
 "$AIGW" keygen "$TMP/master.key" >/dev/null || exit 1
 for mode in $MODES; do
   dir="$TMP/$mode"
