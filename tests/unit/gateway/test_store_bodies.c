@@ -248,30 +248,6 @@ int __wrap_fdatasync(int fd)
     return __real_fdatasync(fd);
 }
 
-/* The whole file at `path` (*len bytes); NULL if it cannot be read. Caller frees. */
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    unsigned char *b = NULL;
-    size_t cap = 0;
-    *len = 0;
-    for (;;) {
-        if (*len == cap) {
-            unsigned char *nb = realloc(b, cap = cap ? 2 * cap : 65536);
-            assert_non_null(nb);
-            b = nb;
-        }
-        size_t r = fread(b + *len, 1, cap - *len, f);
-        *len += r;
-        if (r == 0)
-            break;
-    }
-    fclose(f);
-    return b;
-}
-
 static off_t file_size(const char *path)
 {
     struct stat sb;
@@ -292,7 +268,7 @@ static void test_segments_synced_before_checkpoint(void **state)
     gw_store_db_t *raw = raw_open(fx);
     assert_int_equal(gw_store__db_wal_truncate(raw), 0); /* everything so far in the database file */
     size_t before_len, now_len;
-    unsigned char *before = read_file(fx->db, &before_len);
+    char *before = ts_slurp(fx->db, &before_len);
     assert_non_null(before);
 
     submit_call(fx->st, mkcall("s1", "alice", T0, "{\"q\":\"to be made durable\"}", "its answer", 0));
@@ -303,7 +279,7 @@ static void test_segments_synced_before_checkpoint(void **state)
     seg_syncs = 0;
     assert_int_equal(gw_store__db_wal_truncate(raw), -1); /* the segment's sync failed: no checkpoint */
     assert_true(seg_syncs >= 1);
-    unsigned char *now = read_file(fx->db, &now_len);
+    char *now = ts_slurp(fx->db, &now_len);
     assert_non_null(now);
     assert_int_equal(now_len, before_len);
     assert_memory_equal(now, before, before_len); /* nothing copied */
@@ -316,7 +292,7 @@ static void test_segments_synced_before_checkpoint(void **state)
     assert_int_equal(gw_store__db_wal_truncate(raw), 0);
     assert_true(seg_syncs >= 2); /* both days' segments, then the checkpoint */
     assert_int_equal(file_size(wal), 0);
-    now = read_file(fx->db, &now_len);
+    now = ts_slurp(fx->db, &now_len);
     assert_non_null(now);
     assert_true(now_len != before_len || memcmp(now, before, before_len) != 0);
     free(now);
