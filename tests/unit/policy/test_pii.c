@@ -17,6 +17,7 @@
 #include "policy/pii/pii.h"
 #include "policy/pii/pii_internal.h"
 #include "pii_fixture.h"
+#include "support/support.h"
 
 static const unsigned char zero_key[32];
 
@@ -175,23 +176,12 @@ static void test_hard_negatives(void **state)
     fx_free(f);
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
 /* A random version 4 UUID in its canonical string form (RFC 9562 sections 4 and 5.4), 37 bytes with the NUL. */
 static void random_uuid(uint64_t *seed, int upper, char out[37])
 {
     unsigned char b[16];
-    uint64_t hi = splitmix64(seed), lo = splitmix64(seed);
-    for (int i = 0; i < 8; i++) {
-        b[i] = (unsigned char)(hi >> (8 * i));
-        b[8 + i] = (unsigned char)(lo >> (8 * i));
-    }
+    for (int i = 0; i < 16; i++)
+        b[i] = (unsigned char)(ts_rand(seed) >> 23); /* the LCG's high bits */
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
     const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
