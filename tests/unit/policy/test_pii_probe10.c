@@ -1,6 +1,6 @@
 /*
- * Scans tests/data/pii/probe10.jsonl .. probe14.jsonl (the blind probes of sessions 10 to 14, made the same way:
- * gen_probe11.py .. gen_probe14.py), the second to sixth holdouts. probe10.jsonl, the second holdout: a blind
+ * Scans tests/data/pii/probe10.jsonl .. probe15.jsonl (the blind probes of sessions 10 to 15, made the same way:
+ * gen_probe11.py .. gen_probe15.py), the second to seventh holdouts. probe10.jsonl, the second holdout: a blind
  * probe written by hand in session 10 (2026-12-07) before reading how the recognizers treat each case
  * (tests/data/pii/gen_probe10.py says how it was made): chat and image prompts in 26 languages and scripts with personal data glued
  * to the script, full-width and non-ASCII digits, local address formats, national identifiers with valid check digits, IBANs, dates
@@ -55,6 +55,14 @@ static const double type_floor13[NT] = {0.99, 0.95, 0.95, 0.99, 0.84, 0.80, 0.94
  * LOCATION unchanged), still 10 of 90 (company registration numbers read as SE_ORGANISATIONSNUMMER, IT_VAT_CODE, MX_RFC ...),
  * read while the causes were fixed. Floors are set just below the latest figure. */
 static const double type_floor14[NT] = {0.99, 0.93, 0.95, 0.99, 0.82, 0.58, 0.93, 0.90, 0.99};
+
+/* probe15 (session 15, gen_probe15.py: 301 prompts, 382 gold spans, 96 PII-free look-alikes; addresses in national
+ * formats (Nordic, Baltic, Balkan, Mexican, Québec, Gulf, Japanese / Korean / Chinese in their script, Indian PIN,
+ * Brazilian CEP), names and addresses in capitals, names in CSV / YAML / JSON / chat speaker prefixes, German and
+ * Austrian phones with a spaced slash, Warsaw landlines, mixed-script text). BLIND figure (the untouched engine, main
+ * 8206640): micro F1 0.755 (P 0.963, R 0.620; PERSON 0.702, LOCATION 0.591, PHONE 0.857, DATE 0.941, IP 0.800), 5 of 96
+ * PII-free prompts with a false finding. Floors are set just below the latest figure. */
+static const double type_floor15[NT] = {0.99, 0.85, 0.99, 0.99, 0.70, 0.59, 0.99, 0.94, 0.79};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -222,10 +230,16 @@ static void test_probe14_floors(void **state)
     run_probe("probe14.jsonl", type_floor14, 0.87, 12);
 }
 
+static void test_probe15_floors(void **state)
+{
+    (void)state;
+    run_probe("probe15.jsonl", type_floor15, 0.75, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors),
                                        cmocka_unit_test(test_probe12_floors), cmocka_unit_test(test_probe13_floors),
-                                       cmocka_unit_test(test_probe14_floors)};
+                                       cmocka_unit_test(test_probe14_floors), cmocka_unit_test(test_probe15_floors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
