@@ -69,7 +69,10 @@ static const pol__pattern_t patterns[] = {
      "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0, POL__DB_C},
     /* session 11: and the Danish, Swedish, Norwegian and Finnish suffixes ("Nørrebrogade 44", "Mannerheimintie 12") */
     {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm|straat|gracht|laan|plein|kade|singel|dijk|gade|vej|"
-     "gatan|v\xc3\xa4gen|veien|tie|katu|kuja)\\s\\d{1,4}", 0,
+     "gatan|v\xc3\xa4gen|veien|tie|katu|kuja|"
+     /* session 15: the Danish definite "-gaden" ("Hovedgaden 3"), Swedish "-gata", Icelandic "-gata" in the dative
+        "-götu" and "-vegur" ("Hverfisgötu 41", "Laugavegur 28") */
+     "gaden|gata|g\xc3\xb6tu|vegur)\\s\\d{1,4}", 0,
      POL__REC_STREET, 1, POL__DB_WIN},
     /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
@@ -80,7 +83,16 @@ static const pol__pattern_t patterns[] = {
         "et al." is a citation) */
      "Str\\.|Strada|Bd\\.|Bdul\\.|Bulevardul|Calea|\xc8\x98oseaua|\xc5\x9eoseaua|Aleea|Splaiul|Av\\.|Al\\.|Aleje|"
      /* sw: "Mtaa wa Uhuru 12", "Barabara ya Moi 5" (street of, road of) */
-     "Mtaa|Barabara) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+     "Mtaa|Barabara|"
+     /* session 15: hr/bs/sr/sl "Ulica", "Bulevar", "Trg", sq "Rruga", es-MX "Privada", "Cerrada", "Callejón", and the
+        type words written in capitals on labels ("CALLE", "AV.", "RUA", "UL.", "VIA") */
+     "Ulica|Rruga|Bulevar|Bulevardi|Trg|Privada|Cerrada|Callej\xc3\xb3n|CALLE|AVENIDA|AV\\.|RUA|UL\\.|RRUGA|VIA) ", 0,
+     POL__REC_STREET, 3, POL__DB_TEXT},
+    /* session 15: the type word after the street's name, lower-case, the number after it: lv "Brīvības iela 55", lt
+       "Gedimino pr. 9", "Vilniaus g. 31", et "Narva mnt 7", "Rüütli tee 3", sl/hr/bs "Slovenska cesta 15", "Prešernova
+       ulica 7", nb "Olav Tryggvasons gate 24", "Kirkeveien" written apart ("Kirke vei 5"), sv "gata" (address.c, kind 8) */
+    {" (?:iela|iel\xc4\x81|gatve|pr\\.|g\\.|mnt|maantee|tee|cesta|ulica|gate|gata|vei|veg|vegen|bulevar|trg)[ ,]", 0,
+     POL__REC_STREET, 8, POL__DB_TEXT},
     /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
     /* session 13: and the Hungarian ones ("Váci utca 47/B", "Andrássy út 12", "Szent István körút 3", "Kossuth tér 1") */
     {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.|utca|\xc3\xbat|\xc3\xbatja|k\xc3\xb6r\xc3\xbat|t\xc3\xa9r|k\xc3\xb6z|s\xc3\xa9t\xc3\xa1ny)[ ,]", 0, POL__REC_STREET, 4,
@@ -98,7 +110,9 @@ static const pol__pattern_t patterns[] = {
        пр-т, пер., переулок, провулок, бульв., бульвар, шоссе, шосе); session 11: a comma may follow the type word, which
        then stands after the street name ("Лиговский проспект, д. 30", "Тверская улица, 7": address.c) */
     {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0|\xd0\xb2\xd1\x83\xd0\xbb\\.|\xd0\xb2\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd1\x8f|\xd0\xbf\xd1\x80\xd0\xbe\xd1\x81\xd0\xbf\\.|\xd0\xbf\xd1\x80\xd0\xbe\xd1\x81\xd0\xbf\xd0\xb5\xd0\xba\xd1\x82|\xd0\xbf\xd1\x80-\xd1\x82|\xd0\xbf\xd0\xb5\xd1\x80\\.|\xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd1\x83\xd0\xbb\xd0\xbe\xd0\xba|\xd0\xbf\xd1\x80\xd0\xbe\xd0\xb2\xd1\x83\xd0\xbb\xd0\xbe\xd0\xba|\xd0\xb1\xd1\x83\xd0\xbb\xd1\x8c\xd0\xb2\\.|\xd0\xb1\xd1\x83\xd0\xbb\xd1\x8c\xd0\xb2\xd0\xb0\xd1\x80|\xd1\x88\xd0\xbe\xd1\x81\xd1\x81\xd0\xb5|\xd1\x88\xd0\xbe\xd1\x81\xd0\xb5)[ ,]", 0, POL__REC_STREET, 3, POL__DB_TEXT},
-    {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
+    /* session 15: Québec's "boul." and the type words in capitals ("1010, RUE SHERBROOKE OUEST") */
+    {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai|boul\\.|RUE|AVENUE|"
+     "BOULEVARD|BOUL\\.|CHEMIN)\\s", 0,
      POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
      POL__REC_ZIP, 0, POL__DB_TEXT},

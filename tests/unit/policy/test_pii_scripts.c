@@ -2012,6 +2012,43 @@ static void test_troy_card(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_CREDIT_CARD);
 }
 
+static void test_addresses_session15(void **state)
+{
+    /* session 15 (probe15's causes): the rest of an address after the street and number (a Nordic floor "2. tv." /
+     * "st. th.", "lgh", "Ap.", "app.", a neighbourhood "Col. Centro", a postcode after "C.P.", a region in parentheses, a
+     * three-digit, country-prefixed or Canadian postcode), street types written after the name in lower case (lv, lt, et,
+     * sl, nb), round and 0-led postcodes of streets without a street word, the Danish "-gaden", Icelandic "-vegur",
+     * Québec's "boul.", type words in capitals, and Gulf addresses of numbered components; each was missed or cut
+     * below half of the address before */
+    static const char *const pos[][2] = {
+        {"Skicka till Kungsgatan 8 B lgh 1102, 411 19 Göteborg tack", "Kungsgatan 8 B lgh 1102, 411 19 Göteborg"},
+        {"Adresse: Nørregade 14, 2. tv., 1165 København K", "Nørregade 14, 2. tv., 1165 København"},
+        {"Bor på Vestergaden 7, st. th., 8000 Aarhus", "Vestergaden 7, st. th., 8000 Aarhus"},
+        {"Heimili: Laugavegur 12, 101 Reykjavík", "Laugavegur 12, 101 Reykjavík"},
+        {"Aadress: Narva mnt 15-3, 10120 Tallinn", "Narva mnt 15-3, 10120 Tallinn"},
+        {"Adrese: Brīvības iela 40-2, Rīga, LV-1050", "Brīvības iela 40-2, Rīga, LV-1050"},
+        {"Adresas: Gedimino pr. 20-5, LT-01103 Vilnius", "Gedimino pr. 20-5, LT-01103 Vilnius"},
+        {"Adresa: Ilica 12, 10000 Zagreb", "Ilica 12, 10000 Zagreb"},
+        {"Naslov: Slovenska cesta 5, 1000 Ljubljana", "Slovenska cesta 5, 1000 Ljubljana"},
+        {"Adresse: Thereses gate 14, 0452 Oslo", "Thereses gate 14, 0452 Oslo"},
+        {"Adresa: Rruga Sami Frashëri 20, Ap. 4, 1001 Tiranë", "Rruga Sami Frashëri 20, Ap. 4, 1001 Tiranë"},
+        {"Dirección: Calle Juárez 45, Col. Centro, C.P. 68000, Oaxaca", "Calle Juárez 45, Col. Centro, C.P. 68000, Oaxaca"},
+        {"Adresse : 1200, boul. Laurier, app. 12, Québec (Québec) G1R 5T4",
+         "1200, boul. Laurier, app. 12, Québec (Québec) G1R 5T4"},
+        {"Адреса: Кнеза Милоша 20, стан 4, 11000 Београд", "Кнеза Милоша 20, стан 4, 11000 Београд"},
+        {"Address: Villa 9, Street 21, Al Wasl, Dubai", "Villa 9, Street 21, Al Wasl, Dubai"},
+        {"Building 7, Road 1510, Block 915, Riffa", "Building 7, Road 1510, Block 915, Riffa"},
+        {"SHIP TO: 1010, RUE SAINT-DENIS, MONTRÉAL", "1010, RUE SAINT-DENIS, MONTRÉAL"},
+        {"ENVIAR A: CALLE HIDALGO 120, COL. CENTRO, 64000 MONTERREY", "CALLE HIDALGO 120, COL. CENTRO, 64000 MONTERREY"},
+    };
+    fx_t *f = *state;
+    EXPECT_COVERED(f, pos, POL_PII_LOCATION);
+    static const char *const neg[] = {"Gewinnklasse 5, 10000 Euro.",  "Boarding at Heathrow gate 12 now",
+                                      "Golf: Augusta tee 3 at noon",  "Street 5 is closed today",
+                                      "Main Street 5 as in the plan", "Seite 3, 0815 Zeichen."};
+    EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2064,6 +2101,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_troy_card, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_names_session14, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_session14, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
