@@ -311,6 +311,10 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     /* national identifiers whose first digit run starts here (national.c) */
     if (pol__national_digits(c, cs, nd) != 0)
         return -1;
+    /* an area code set off by a spaced slash, "0171 / 101 80 00" (digits.c; session 15) */
+    if (nd >= 2 && nd <= 5 && t[cs] == '0' && ce + 3 < len && t[ce] == ' ' && t[ce + 1] == '/' && t[ce + 2] == ' ' &&
+        pol__rec_phone_slash(c, cs) != 0)
+        return -1;
     /* a postcode after ", " or a line break, a capitalised city after it: a street without a street word may precede
      * ("Am Markt 3, 28195 Bremen", "Ερμού 25, 105 63 Αθήνα"; address.c) */
     if ((nd == 4 || nd == 5) && postcode_lead(t, len, cs, ce) && pol__rec_street_postcode(c, cs) != 0)
@@ -760,6 +764,10 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         return 0;
     if (pol__is_space(p1) && (pol__is_upper(p2) || street_word_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
+    /* an area code set off by a spaced slash, "0171 / 101 80 00" (session 15): a 0 and 1-4 more digits, " / ", a digit */
+    unsigned dr0 = (unsigned)__builtin_ctz(~dm);
+    if (t[cs] == '0' && dr0 >= 2 && dr0 <= 5 && t[cs + dr0] == ' ' && t[cs + dr0 + 1] == '/' && t[cs + dr0 + 2] == ' ')
+        return 0;
     /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
     if ((alm >> ce) == (~0u >> ce))
