@@ -406,6 +406,12 @@ int pol__person_after_trigger(const char *text, size_t len, size_t at, int stron
  * determiner, place prefix, title or month (person.c, the gates in its comment). @return 0, -1 on allocation failure
  */
 int pol__person_intro(const char *text, size_t len, size_t at, pol__cands_t *cands);
+/**
+ * The speakers of a chat or meeting transcript named at the head of its lines ("Maria: ...", "[10:02] Tomasz: ...",
+ * "12/03/24, 09:15 - Fatima Zahra: ...", "<Priya> ..."; person.c, the gates in its comment; session 15).
+ * @return 0, -1 on allocation failure
+ */
+int pol__person_speakers(const char *text, size_t len, pol__cands_t *cands);
 /** After a sign-off ("Best regards,", "Atenciosamente,"): the weak trigger rule, else a line of 2-3 capitalised words. */
 int pol__person_signature(const char *text, size_t len, size_t at, pol__cands_t *cands);
 

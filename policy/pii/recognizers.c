@@ -266,6 +266,15 @@ static const pol__pattern_t patterns[] = {
        +9 % instructions (their literals are everywhere: "cases, ") */
     {"\\b(?:jam|a\xc5\xa1|esmu|\xc3\xa9g er|ja,|jaz,|a\xc5\xa1,|un\xc3\xab,) ",
      HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
+    /* session 15: the labels of shipping labels, forms, boarding passes and legal captions written in capitals ("SHIP TO:",
+       "ATTN:", "PASSENGER:", "NAME OF INSURED:", "PLAINTIFF:", "DESTINATARIO:", "EMPFÄNGER:"): strong, and the name after
+       them may be in capitals too (person.c caps_name) */
+    {"\\b(?:SHIP TO|DELIVER TO|BILL TO|SOLD TO|SEND TO|ATTN|ATTENTION|RECIPIENT|CONSIGNEE|CONSIGNOR|SHIPPER|PASSENGER|"
+     "PASSENGER NAME|NAME|FULL NAME|SURNAME|GIVEN NAMES|CARDHOLDER|CARDHOLDER NAME|CARD HOLDER|INSURED|NAME OF INSURED|"
+     "POLICYHOLDER|REMITTER|BENEFICIARY|PAYEE|PLAINTIFF|DEFENDANT|APPLICANT|CLAIMANT|PETITIONER|RESPONDENT|PATIENT|EMPLOYEE|"
+     "CUSTOMER|DESTINATARIO|REMITENTE|DESTINATAIRE|MOTTAGARE|MODTAGER|MOTTAKER|EMPF\xc3\x84NGER|ODBIORCA|TO) ?:\\s*",
+     0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    {"\\b(?:SHIP TO|DELIVER TO|BILL TO|SEND TO|ATTN|L'ATTENTION DE) ", 0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* session 12: the display name of a mail header ("From: \"Tanvir Hasan\" <tanvir@...>", RFC 5322 section 3.4): the
        capitalised words before the angle-bracketed address (person.c checks the "<" after them) */
     {"(?:^|\\n)(?:From|To|Cc|Bcc|Reply-To|Sender): {0,2}\"?", 0, POL__REC_PERSON_TRIGGER, 6, POL__DB_TEXT},

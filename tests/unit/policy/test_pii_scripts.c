@@ -2049,6 +2049,47 @@ static void test_addresses_session15(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
 }
 
+static void test_names_session15(void **state)
+{
+    /* session 15 (probe15's causes): the speakers of a chat or meeting transcript (person.c pol__person_speakers) and a
+     * name in capitals after a label written in capitals (caps_name); each was missed before */
+    static const char *const pos[][2] = {
+        {"Anna: are you coming?\nLukas: yes, in 5", "Anna"},
+        {"Anna: are you coming?\nLukas: yes, in 5", "Lukas"},
+        {"[09:41] Oyelaran: done\n[09:42] Kwabena: thanks", "Oyelaran"},
+        {"05/11/23, 18:02 - Marta Nowak: jestem na miejscu", "Marta Nowak"},
+        {"<Lars> hi all\n<Ingrid> hey", "Ingrid"},
+        {"Support Ahmed: how can I help?\nDiego: my order is late", "Ahmed"},
+        {"Zofia (10:15): gdzie jesteś?", "Zofia"},
+        {"Chloé : t'es où ?\nMathis : chez moi", "Mathis"},
+        {"SHIP TO:\nKWAME ASANTE\n12 HIGH ST", "KWAME ASANTE"},
+        {"ATTN: BRIGITTE LAMBERT, 4 RUE DU BAC", "BRIGITTE LAMBERT"},
+        {"PASSENGER: OKAFOR CHIDI EMEKA  SEAT 4C", "OKAFOR CHIDI EMEKA"},
+        {"CARDHOLDER NAME: SEÁN O'BRIEN", "SEÁN O'BRIEN"},
+        {"PLAINTIFF: RAJESH KHANNA v. ACME LTD", "RAJESH KHANNA"},
+        {"EMPFÄNGER: KARL-HEINZ MÜLLER, HAUPTSTR. 5", "KARL-HEINZ MÜLLER"},
+        {"REMITTER: WANG FANG BENEFICIARY: JOHN DOE", "WANG FANG"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    /* records, logs, prompts and mail headers in the same layouts; departments and placeholders in capitals */
+    static const char *const neg[] = {"Status: Open\nPriority: High\nComponent: Billing",
+                                      "User: what is 2+2?\nAssistant: 4",
+                                      "Bot: hello\nSystem: ready",
+                                      "Note: Customer Service is closed",
+                                      "Från: support@example.se\nTill: kund@example.se\nÄmne: Faktura",
+                                      "Paris: Sunny\nLondon: Rain",
+                                      "[10:02] Build: passed\n[10:03] Deploy: started",
+                                      "[2024-05-17 09:14:22,481] WARN pool size 32",
+                                      "Monday: gym\nTuesday: swim",
+                                      "ATTN: ALL STAFF",
+                                      "ATTN: HUMAN RESOURCES",
+                                      "TO: ACCOUNTS PAYABLE DEPARTMENT",
+                                      "PASSENGER: ADULT 1  SEAT 23A",
+                                      "RECIPIENT: SAME AS ABOVE"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2102,6 +2143,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_session14, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_session14, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
