@@ -2090,6 +2090,34 @@ static void test_names_session15(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
+static void test_record_names_session15(void **state)
+{
+    /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
+     * value), after a bare name key (also nl/es/pt/fr/sv/no/fi and XML) when the record holds a contact or identity key,
+     * package metadata and commit trailers before an address; each was missed before */
+    static const char *const pos[][2] = {
+        {"{\"firstName\": \"Wairimu\", \"lastName\": \"Njoroge\"}", "Wairimu"},
+        {"{\"firstName\": \"Wairimu\", \"lastName\": \"Njoroge\"}", "Njoroge"},
+        {"<last_name>Oyelowo</last_name>", "Oyelowo"},
+        {"contacts:\n  - name: Eskil Nordahl\n    phone: \"+47 412 34 567\"", "Eskil Nordahl"},
+        {"{\"naam\": \"Mirthe Zwagerman\", \"bsn\": \"111222333\"}", "Mirthe Zwagerman"},
+        {"<customer><name>Torvald Aasheim</name><email>t@example.no</email></customer>", "Torvald Aasheim"},
+        {"maintainer: Radu Ionescu <radu@example.ro>", "Radu Ionescu"},
+        {"Signed-off-by: Wietske Hoekstra <w@example.nl>", "Wietske Hoekstra"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const neg[] = {"{\"name\": \"Premium Plan\", \"price\": 19.99}",
+                                      "{\"nombre\": \"Plan Premium\", \"precio\": 19.99}",
+                                      "<product><name>Tokyo Tower</name><height>333</height></product>",
+                                      "name: Build and Test\non: [push, pull_request]",
+                                      "{\"firstName\": \"\", \"lastName\": \"\", \"error\": \"missing\"}",
+                                      "{\"name\": \"Acme Sales\", \"phone\": \"+1 415 555 0132\"}",
+                                      "{\"name\": \"Main Office\", \"address\": \"1 Main St\"}",
+                                      "{\"nom\": \"Paris\", \"pays\": \"France\"}"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2144,6 +2172,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_birth_words_session14, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
