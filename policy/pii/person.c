@@ -988,12 +988,61 @@ int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
     int n = 0, known = 0, speech = 0;
     if (len < 6)
         return 0;
-    for (size_t ls = 0; ls < len && n < MAXS;) {
+    /* the lines with a ':' (or, led by '<', a '>') in their first 48 bytes, found from the colons: a line whose first
+       colon is further in is skipped whole, so prose and JSON cost a few memchr calls per line with a colon */
+    size_t done = 0, cur = 0, lt = (size_t)-1; /* done: where the lines not yet looked at start; cur: where the next colon is
+                                                  looked for; lt: the next '<' at a line start */
+    for (;;) {
+        size_t ls;
+        if (lt == (size_t)-1 || lt < done) {
+            lt = len;
+            for (const char *a = memchr(t + done, '<', len - done); a != NULL;
+                 a = (size_t)(a - t) + 1 < len ? memchr(a + 1, '<', len - (size_t)(a - t) - 1) : NULL)
+                if (a == t || a[-1] == '\n') {
+                    lt = (size_t)(a - t);
+                    break;
+                }
+        }
+        if (cur < done)
+            cur = done;
+        const char *cq = cur < len ? memchr(t + cur, ':', len - cur) : NULL;
+        size_t cpos = cq != NULL ? (size_t)(cq - t) : len;
+        if (cpos >= len && lt >= len)
+            break;
+        /* a speaker's colon follows a letter, ')' or a space ("Maria:", "Dorota (11:42):", "Samuel :"); not a key's quote,
+           a time's digit or a URL's scheme glued to "//" */
+        if (cpos < lt && cpos > 0) {
+            unsigned char pc = U(t[cpos - 1]);
+            if (!(pol__is_alpha(pc) || pc == ')' || pc == ' ' || pc >= 0x80) || (cpos + 1 < len && t[cpos + 1] == '/')) {
+                cur = cpos + 1;
+                continue;
+            }
+        }
+        if (lt < cpos) {
+            ls = lt;
+        } else {
+            size_t from = cpos - done > 48 ? cpos - 48 : done;
+            size_t b = cpos;
+            while (b > from && t[b - 1] != '\n')
+                b--;
+            ls = b;
+            if (b == from && from != done && t[b - 1] != '\n') {
+                /* the first colon of this line is past its 48th byte: the next line */
+                const char *nl = memchr(t + cpos, '\n', len - cpos);
+                done = nl != NULL ? (size_t)(nl - t) + 1 : len;
+                continue;
+            }
+        }
+        if (n >= MAXS)
+            break;
         const char *nl = memchr(t + ls, '\n', len - ls);
         size_t le = nl ? (size_t)(nl - t) : len, p = ls;
-        size_t next = nl ? le + 1 : len;
+        done = nl ? le + 1 : len;
         while (p < le && t[p] == ' ' && p - ls < 2)
             p++;
+        unsigned char h = p < le ? U(t[p]) : 0;
+        if (!(h == '[' || h == '<' || pol__is_digit(h) || pol__is_upper(h) || h >= 0xC3))
+            continue;
         size_t q = speaker_stamp(t, le, p);
         int strong = q != p, angle = 0;
         p = q;
@@ -1008,7 +1057,6 @@ int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
             else
                 break;
         }
-        ls = next;
         if (words == 0)
             continue;
         p = ne;
