@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static void set_error(int *status, int code, gw_buf_t *out, const char *msg)
 {
@@ -46,27 +45,63 @@ int gw_admin_query_param(const char *q, const char *name, char *out, size_t outl
     return 0;
 }
 
+/* `n` ASCII digits at `s` as a number, or -1 when one of them is not a digit. */
+static long digits_value(const char *s, size_t n)
+{
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (Howard Hinnant's days_from_civil,
+ * "chrono-Compatible Low-Level Date Algorithms"); m 1..12, d a valid day of that month. */
+static int64_t days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int64_t)era * 146097 + doe - 719468;
+}
+
 int gw_admin_parse_time(const char *s, int64_t *out)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    char *end = NULL;
-    if (s[0] == '\0')
-        return -1;
-    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (end == NULL || *end != '\0') {
-        memset(&tm, 0, sizeof(tm));
-        end = strptime(s, "%Y-%m-%d", &tm);
-    }
-    if (end != NULL && *end == '\0') {
-        *out = (int64_t)timegm(&tm) * 1000000;
+    /* Strict, so that a typo is a 400 rather than another time: strptime and timegm accepted
+     * 2026-02-31 (as March 3), blanks, signs and one-digit fields. */
+    static const char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t n = strlen(s);
+    if (n >= 1 && n <= 19 && strspn(s, "0123456789") == n) {
+        errno = 0;
+        char *end;
+        long long v = strtoll(s, &end, 10);
+        if (errno != 0 || v > INT64_MAX / 1000000)
+            return -1;
+        *out = (int64_t)v * 1000000;
         return 0;
     }
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < 0 || v > INT64_MAX / 1000000)
+    if (n != 10 && n != 20)
         return -1;
-    *out = (int64_t)v * 1000000;
+    long y = digits_value(s, 4), m = digits_value(s + 5, 2), d = digits_value(s + 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-')
+        return -1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return -1;
+    long hh = 0, mm = 0, ss = 0;
+    if (n == 20) {
+        /* RFC 3339 section 5.6: "T" and "Z" may be lower case; time-second 60 is a leap second
+         * (section 5.7: only at 23:59:60 UTC), which Unix time counts as the next second. */
+        hh = digits_value(s + 11, 2), mm = digits_value(s + 14, 2), ss = digits_value(s + 17, 2);
+        if ((s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' || (s[19] != 'Z' && s[19] != 'z') || hh < 0 || hh > 23 ||
+            mm < 0 || mm > 59 || ss < 0 || ss > 60 || (ss == 60 && (hh != 23 || mm != 59)))
+            return -1;
+    }
+    *out = ((days_from_civil(y, m, d) * 86400) + hh * 3600 + mm * 60 + ss) * 1000000;
     return 0;
 }
 

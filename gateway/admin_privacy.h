@@ -39,8 +39,13 @@ int gw_admin_privacy_handle(gw_store_t *st, const char *method, const char *path
 int gw_admin_query_param(const char *q, const char *name, char *out, size_t outlen);
 
 /**
- * Parses a query-string time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix seconds.
- * @param out µs since the epoch. @return 0, or -1 when `s` is none of these.
+ * Parses a query-string or CLI time (`s` NUL-terminated, borrowed), UTC, in exactly one of three forms:
+ * `YYYY-MM-DD` (midnight), `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 section 5.6 with the Z offset only; `t` and `z` may be
+ * lower case; 23:59:60, a leap second, counts as the next second), or Unix seconds (1 to 19 ASCII digits). Dates
+ * are proleptic Gregorian, years 0001-9999, and must exist: 2026-02-29 and 2026-04-31 are refused, never rolled
+ * over into the next month. No blanks, signs or one-digit fields.
+ * @param out receives µs since the epoch (negative before 1970); untouched on error.
+ * @return 0, or -1 when `s` is none of these (the caller answers 400).
  */
 int gw_admin_parse_time(const char *s, int64_t *out);
 

@@ -166,6 +166,21 @@ static int reserve(gw_store_t *st, const char *user, const char *rid, int64_t am
     return w.rc;
 }
 
+/* Reserves PRICE for the request ids "<prefix><first>" .. "<prefix><last>" in turn on `st`, each expected to
+ * succeed. With `fx` non-NULL each is followed by a ledger flush and assert_balanced(fx, u). */
+static void reserve_each(fx_t *fx, gw_store_t *st, const char *u, const char *prefix, int first, int last)
+{
+    for (int i = first; i <= last; i++) {
+        char rid[GW_REQUEST_ID_MAX + 1];
+        snprintf(rid, sizeof(rid), "%s%d", prefix, i);
+        assert_int_equal(reserve(st, u, rid, PRICE), 0);
+        if (fx != NULL) {
+            gw_store_ledger_flush(st);
+            assert_balanced(fx, u);
+        }
+    }
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -253,11 +268,7 @@ static void test_take_spend_topup(void **state)
     assert_int_equal(ls.lease_reserves, 0);
     assert_balanced(fx, u);
     /* the next five are paid from the lease: the lease row pays, the balance row is not touched */
-    for (int i = 2; i <= 6; i++) {
-        char rid[GW_REQUEST_ID_MAX + 1];
-        snprintf(rid, sizeof(rid), "t%d", i);
-        assert_int_equal(reserve(st, u, rid, PRICE), 0);
-    }
+    reserve_each(NULL, st, u, "t", 2, 6);
     gw_store_ledger_flush(st);
     gw_store_ledger_stats(st, &ls);
     assert_int_equal(ls.lease_reserves, 5);
@@ -310,13 +321,7 @@ static void test_overrun_beyond_lease(void **state)
     assert_int_equal(ledger_sum(fx, u), 1000 * PRICE - PRICE - 30 * PRICE);
     assert_balanced(fx, u);
     /* the next calls are paid from what the lease holds, then a top-up: every step balanced */
-    for (int i = 3; i <= 8; i++) {
-        char rid[GW_REQUEST_ID_MAX + 1];
-        snprintf(rid, sizeof(rid), "o%d", i);
-        assert_int_equal(reserve(st, u, rid, PRICE), 0);
-        gw_store_ledger_flush(st);
-        assert_balanced(fx, u);
-    }
+    reserve_each(fx, st, u, "o", 3, 8);
     gw_store_ledger_stats(st, &ls);
     assert_true(ls.lease_reserves >= 2);
     assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM credit_open WHERE user_id = ?", u, NULL), 7);
@@ -382,12 +387,7 @@ static void flush_after_lease_take(fx_t *fx, int fail)
     gw_store_t *st = fx->st = open_store(fx, 10, 5, 600000, 1200000);
     assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, NULL, NULL), 0);
     assert_int_equal(gw_store_grant(st, "blocker", 2 * PRICE, NULL, NULL), 0); /* too little for a lease */
-    for (int i = 1; i <= 6; i++) { /* t1 takes a lease of 10 x PRICE, t2..t6 spend half of it */
-        char rid[GW_REQUEST_ID_MAX + 1];
-        snprintf(rid, sizeof(rid), "t%d", i);
-        assert_int_equal(reserve(st, u, rid, PRICE), 0);
-        gw_store_ledger_flush(st);
-    }
+    reserve_each(fx, st, u, "t", 1, 6); /* t1 takes a lease of 10 x PRICE, t2..t6 spend half of it */
     gw_store_ledger_stats(st, &ls);
     assert_int_equal(ls.lease_takes, 1);
     assert_int_equal(leases_sum(fx, u), 5 * PRICE);
@@ -458,11 +458,7 @@ static void test_idle_return(void **state)
      * makes the return come later (wait_for allows 10 s) */
     gw_store_t *st = fx->st = open_store(fx, 10, 5, 2000, 30000);
     assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, "lots", NULL), 0);
-    for (int i = 1; i <= 4; i++) {
-        char rid[GW_REQUEST_ID_MAX + 1];
-        snprintf(rid, sizeof(rid), "i%d", i);
-        assert_int_equal(reserve(st, u, rid, PRICE), 0);
-    }
+    reserve_each(NULL, st, u, "i", 1, 4);
     gw_store_ledger_flush(st);
     gw_store_ledger_stats(st, &ls);
     assert_true(ls.lease_takes >= 1);
@@ -521,11 +517,7 @@ static void test_finish_settles_on_lease(void **state)
     assert_int_equal(gw_store_grant(st, u, 1000 * PRICE, NULL, NULL), 0);
     assert_int_equal(reserve(st, u, "f1", PRICE), 0);
     gw_store_ledger_flush(st); /* f1's lease is taken */
-    for (int i = 2; i <= 4; i++) {
-        char rid[GW_REQUEST_ID_MAX + 1];
-        snprintf(rid, sizeof(rid), "f%d", i);
-        assert_int_equal(reserve(st, u, rid, PRICE), 0);
-    }
+    reserve_each(NULL, st, u, "f", 2, 4);
     for (int i = 1; i <= 4; i++) {
         char rid[GW_REQUEST_ID_MAX + 1];
         snprintf(rid, sizeof(rid), "f%d", i);
