@@ -173,10 +173,16 @@ int gw_store__tx_commit(gw_store_db_t *db)
         db->dv_valid = 0;
         return -1;
     }
+    /* did this transaction start where this connection's previous commit left the database? (SQLite: the data
+     * version moves with every commit, this connection's and others'; inside the transaction it is where
+     * BEGIN found the database) */
+    uint32_t v = 0;
+    if (!db->dv_valid || gw_store__db_data_version(db, &v) != 0 || v != db->dv_commit)
+        db->dv_breaks++;
     int rc = gw_store__db_exec(db, "COMMIT");
     /* the data version after this commit: the next transaction's key reads are skipped when it is unchanged then
-     * (store_keys.c key_epoch) */
-    uint32_t v = 0;
+     * and no commit since the last key check broke the chain (store_keys.c key_epoch) */
+    v = 0;
     db->dv_valid = rc == 0 && gw_store__db_data_version(db, &v) == 0;
     db->dv_commit = v;
     return rc;

@@ -67,6 +67,12 @@ struct st_gw_store_db_t {
      * gw_store__tx_rollback, a failed COMMIT, or when it could not be read) */
     uint32_t dv_commit;
     int dv_valid;
+    /* counts the commits through gw_store__tx_commit whose transaction did not start where the previous one
+     * left the database: the data version inside it, before its COMMIT, was not dv_commit (another connection
+     * committed in between), or dv_commit did not stand. A reader of dv_commit that skips transactions
+     * (store_keys.c key_epoch: only those with call records read key rows) compares this too: every commit
+     * moves the data version, so a commit of this connection after another's hides that one from dv_commit */
+    uint64_t dv_breaks;
     /* the writer connection's hooks (store.c): run by gw_store__tx_commit before its COMMIT (nonzero: no
      * COMMIT, the transaction fails) and by gw_store__tx_begin / _rollback (SQLite: the call bodies of
      * the transaction, store_bodies.c); NULL on other connections */

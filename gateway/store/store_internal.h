@@ -315,6 +315,7 @@ struct st_gw_store_t {
      * kv_batch is the batch it was last decided for, kv_dirty forces the next decision to a change
      * (the writer's connection lent out by gw_store__wdb_acquire). Writer (wlock) only. */
     uint64_t key_epoch, kv_batch;
+    uint64_t kv_breaks; /* the writer connection's dv_breaks when key_epoch was last decided */
     int kv_dirty;
     _Atomic uint64_t key_row_reads; /* users rows read by gw_store__batch_user_key (gw_store_stats_t) */
     /* policy */

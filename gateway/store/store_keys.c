@@ -81,8 +81,12 @@ void gw_store__cache_clear(gw_store_t *st)
  * ledger's slots, a CLI's store), by another process, or by this connection outside the journal's
  * commits (autocommit statements), changes the version; a rolled-back transaction (whose reads and
  * the keys it installed for users it created are void) clears dv_valid; the writer connection lent
- * out by gw_store__wdb_acquire (erasure, consent, rotation, export) sets kv_dirty. Each of these
- * starts a new epoch, and a key checked in an older epoch is read again. PostgreSQL has no data
+ * out by gw_store__wdb_acquire (erasure, consent, rotation, export) sets kv_dirty. A writer transaction
+ * that reads no key row (a ring-only batch, the journal's reservations) does not decide the epoch, and
+ * its commit moves the data version past another connection's commit before it: such a commit counts
+ * in the connection's dv_breaks (gw_store__tx_commit), compared here too (issue 12 session 15: before,
+ * the next call of a user whose key row another process had deleted was sealed with the cached key).
+ * Each of these starts a new epoch, and a key checked in an older epoch is read again. PostgreSQL has no data
  * version (-1): a new epoch per batch, as before. Decided once per batch (kv_batch), at the first
  * key asked for, inside the batch's transaction. Writer (wlock) only.
  */
@@ -91,8 +95,10 @@ static uint64_t key_epoch(gw_store_t *st)
     if (st->kv_batch != st->batch_seq || st->key_epoch == 0) {
         gw_store_db_t *db = st->wdb;
         uint32_t v = 0;
-        if (st->kv_dirty || st->key_epoch == 0 || !db->dv_valid || gw_store__db_data_version(db, &v) != 0 || v != db->dv_commit)
+        if (st->kv_dirty || st->key_epoch == 0 || !db->dv_valid || st->kv_breaks != db->dv_breaks ||
+            gw_store__db_data_version(db, &v) != 0 || v != db->dv_commit)
             st->key_epoch++;
+        st->kv_breaks = db->dv_breaks;
         st->kv_dirty = 0;
         st->kv_batch = st->batch_seq;
     }

@@ -438,6 +438,35 @@ static void test_key_row_read_when_changed(void **state)
     json_decref(doc);
 }
 
+/* Issue 12 session 15: a change by another connection is seen even when the writer commits a transaction that reads
+ * no key row in between (a ring-only batch: an access record; the journal's reservations are another). Every commit
+ * moves the connection's data version, so a transaction that does not compare it with the version after the writer's
+ * previous commit hides the other connection's change from the next transaction that does: before the fix the next
+ * call of a user whose key row another process deleted was sealed with the cached key, no key row was made, and the
+ * call could not be exported. */
+static void test_key_row_change_seen_across_keyless_commit(void **state)
+{
+    fx_t *fx = *state;
+    int erc;
+    assert_int_equal(finish_sync(fx->st, mkcall("q-1", "quinn", T0, "one", "resp", 0)), 0);
+    assert_int_equal(finish_sync(fx->st, mkcall("q-2", "quinn", T0 + 1, "two", "resp", 0)), 0);
+    uint64_t r0 = key_reads(fx->st);
+    /* another process erases quinn (the key row and the calls), then this store commits a batch with no call record */
+    raw_exec(fx, "DELETE FROM users WHERE id = 'quinn'");
+    raw_exec(fx, "DELETE FROM calls WHERE user_id = 'quinn'");
+    assert_int_equal(gw_store_submit_access(fx->st, mkaccess("someone", T0 + 2)), 0);
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    assert_int_equal(key_reads(fx->st), r0); /* that batch read no key row */
+    /* quinn's next call: the key row is read again, a new key made, the call readable with what the database holds */
+    assert_int_equal(finish_sync(fx->st, mkcall("q-3", "quinn", T0 + 3, "back", "resp", 0)), 0);
+    assert_true(key_reads(fx->st) > r0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM users WHERE id = ?", "quinn"), 1);
+    json_t *doc = export_json(fx->st, "quinn", &erc); /* decrypts every body or fails */
+    assert_int_equal(erc, 0);
+    assert_int_equal(json_array_size(json_object_get(doc, "calls")), 1);
+    json_decref(doc);
+}
+
 /* Issue 12 session 9 (schema version 13): access entries kept beside their call rows (call_access,
  * SQLite) are erased with the user's calls and counted in the receipt's access_log; another user's
  * stay. On PostgreSQL the same entries are access_log rows: the same receipt. */
@@ -483,6 +512,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_redaction_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erasure_by_other_instance_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_row_read_when_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_row_change_seen_across_keyless_commit, setup, teardown),
     };
     return store_suite_main("store_erasure", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }
