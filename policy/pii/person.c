@@ -1104,3 +1104,168 @@ int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
     }
     return 0;
 }
+
+/* ---- the person columns of a table (session 15) ----
+ * A CSV, TSV or '|' table whose header names a column of people ("full_name", "first_name", "last_name", "employee",
+ * "manager", "imię i nazwisko", "nombre" ...): the cells of that column in the rows below are names (0.8), when they are
+ * 1-4 capitalised words (one or two for a part of a name), none a common word of the gazetteer that is no name. A bare
+ * "name" column names products as often as people: there one word of the cell must be a gazetteer name, or the header
+ * must name a column of a person's data (email, phone, birth date, department ...). The rows end at a line with another
+ * number of cells (at most 500 rows). */
+enum { CSV_NONE, CSV_PART, CSV_FULL, CSV_BARE };
+
+static int csv_key(const char *k, size_t n)
+{
+    static const char *const full[] = {"full_name",     "fullname",        "full name",
+                                       "employee",      "employee_name",   "manager",
+                                       "customer_name", "contact_name",    "patient",
+                                       "patient_name",  "account_holder",  "imi\xc4\x99 i nazwisko",
+                                       "nome completo", "nombre completo", "vardas pavard\xc4\x97",
+                                       "ime i prezime", "nom complet",     NULL};
+    static const char *const part[] = {"first_name",     "firstname",      "first name", "given_name", "givenname",
+                                       "last_name",      "lastname",       "last name",  "surname",    "family_name",
+                                       "familyname",     "imi\xc4\x99",    "nazwisko",   "cognome",    "apellido",
+                                       "apellidos",      "pr\xc3\xa9nom",  "vorname",    "nachname",   "vardas",
+                                       "pavard\xc4\x97", "etunimi",        "sukunimi",   "fornavn",    "efternavn",
+                                       "etternavn",      "f\xc3\xb6rnamn", "efternamn",  NULL};
+    /* a bare name, and the roles that name companies too ("customer": "Globex") */
+    static const char *const bare[] = {"name", "nome",     "nom",     "namn",  "navn",   "nimi",   "nombre",
+                                       "naam", "customer", "contact", "owner", "author", "holder", NULL};
+    for (const char *const *w = full; *w != NULL; w++)
+        if (strlen(*w) == n && strncasecmp(k, *w, n) == 0)
+            return CSV_FULL;
+    for (const char *const *w = part; *w != NULL; w++)
+        if (strlen(*w) == n && strncasecmp(k, *w, n) == 0)
+            return CSV_PART;
+    for (const char *const *w = bare; *w != NULL; w++)
+        if (strlen(*w) == n && strncasecmp(k, *w, n) == 0)
+            return CSV_BARE;
+    return CSV_NONE;
+}
+
+/* a header key of a person's data other than the name */
+static int csv_personal_key(const char *k, size_t n)
+{
+    static const char *const keys[] = {
+        "email",      "e-mail",    "mail",          "phone", "mobile", "tel",     "telefon",    "dob",  "birth",
+        "birth_date", "birthdate", "date_of_birth", "iban",  "ssn",    "address", "department", "dept", "salary",
+        "title",      "role",      "hire_date",     "start", "pesel",  "cpf",     "dni",        NULL};
+    for (const char *const *w = keys; *w != NULL; w++)
+        if (strlen(*w) == n && strncasecmp(k, *w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* the cells of the line [p, e) split by sep (a double-quoted cell may hold sep): their bounds without quotes and
+ * spaces in s[], e[]; @return the number of cells (at most max) */
+static int csv_cells(const char *t, size_t p, size_t e, char sep, size_t *cs, size_t *ce, int max)
+{
+    int n = 0;
+    while (p <= e && n < max) {
+        size_t a = p, b;
+        int q = 0;
+        while (a < e && t[a] == ' ')
+            a++;
+        if (a < e && t[a] == '"') {
+            q = 1, a++;
+            const char *r = memchr(t + a, '"', e - a);
+            b = r != NULL ? (size_t)(r - t) : e;
+            p = b < e ? b + 1 : e;
+            while (p < e && t[p] != sep)
+                p++;
+        } else {
+            const char *r = memchr(t + a, sep, e - a);
+            b = r != NULL ? (size_t)(r - t) : e;
+            p = b;
+        }
+        size_t bb = b;
+        while (!q && bb > a && (t[bb - 1] == ' ' || t[bb - 1] == '\r'))
+            bb--;
+        cs[n] = a, ce[n] = bb, n++;
+        if (p >= e)
+            break;
+        p++; /* the separator */
+    }
+    return n;
+}
+
+int pol__person_csv(const char *t, size_t len, size_t at, pol__cands_t *cands)
+{
+    enum { MAXC = 32 };
+    size_t hs = at > 0 ? at - 1 : 0;
+    while (hs > 0 && t[hs - 1] != '\n')
+        hs--;
+    const char *nl = memchr(t + hs, '\n', len - hs);
+    if (nl == NULL)
+        return 0;
+    size_t he = (size_t)(nl - t);
+    if (he > hs && t[he - 1] == '\r')
+        he--;
+    /* the separator: the commonest of , ; \t | in the header */
+    static const char seps[] = ",;\t|";
+    int best = 0;
+    char sep = 0;
+    for (int k = 0; k < 4; k++) {
+        int m = 0;
+        for (size_t i = hs; i < he; i++)
+            m += t[i] == seps[k];
+        if (m > best)
+            best = m, sep = seps[k];
+    }
+    if (best == 0)
+        return 0;
+    size_t cs[MAXC], ce[MAXC];
+    int nc = csv_cells(t, hs, he, sep, cs, ce, MAXC), kind[MAXC], any = 0, personal = 0;
+    if (nc < 2)
+        return 0;
+    for (int i = 0; i < nc; i++) {
+        size_t a = cs[i], b = ce[i];
+        if (sep == '|') /* a markdown table's cells are padded */
+            while (a < b && t[a] == ' ')
+                a++;
+        kind[i] = csv_key(t + a, b - a);
+        any |= kind[i] != CSV_NONE;
+        personal |= csv_personal_key(t + a, b - a);
+    }
+    if (!any)
+        return 0;
+    size_t p = (size_t)(nl - t) + 1;
+    for (int row = 0; row < 500 && p < len; row++) {
+        const char *rn = memchr(t + p, '\n', len - p);
+        size_t re = rn != NULL ? (size_t)(rn - t) : len, rs = p;
+        p = rn != NULL ? re + 1 : len;
+        if (re > rs && t[re - 1] == '\r')
+            re--;
+        size_t vs[MAXC], ve[MAXC];
+        if (sep == '|' && re > rs && memchr(t + rs, '-', re - rs) != NULL && strspn(t + rs, "|-: ") >= re - rs)
+            continue; /* a markdown table's rule line */
+        if (csv_cells(t, rs, re, sep, vs, ve, MAXC) != nc)
+            break;
+        for (int i = 0; i < nc; i++) {
+            if (kind[i] == CSV_NONE)
+                continue;
+            size_t a = vs[i], b = ve[i], q = a;
+            int words = 0, bad = 0, known = 0;
+            while (q < b && !bad) {
+                size_t w = cap_word(t, b, q);
+                if (w == 0) {
+                    bad = 1;
+                    break;
+                }
+                unsigned f = pol__name_flags_of(t + q, w);
+                bad = (f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME));
+                known |= (f & (POL__NAME_GIVEN | POL__NAME_SURNAME)) != 0;
+                words++, q += w;
+                if (q < b && t[q] == ' ')
+                    q++;
+                else if (q < b)
+                    bad = 1;
+            }
+            if (bad || words == 0 || words > (kind[i] == CSV_PART ? 2 : 4) || (kind[i] == CSV_BARE && !known && !personal))
+                continue;
+            if (pol__cands_push(cands, POL_PII_PERSON, a, b, 0.8) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}

@@ -412,6 +412,12 @@ int pol__person_intro(const char *text, size_t len, size_t at, pol__cands_t *can
  * @return 0, -1 on allocation failure
  */
 int pol__person_speakers(const char *text, size_t len, pol__cands_t *cands);
+/**
+ * The person columns of a CSV / TSV / '|' table whose header, holding the match that ends at `at`, names a column of
+ * people ("full_name", "first_name", "employee", "imię i nazwisko"...): the cells of the rows below (person.c, the gates in
+ * its comment; session 15). @return 0, -1 on allocation failure
+ */
+int pol__person_csv(const char *text, size_t len, size_t at, pol__cands_t *cands);
 /** After a sign-off ("Best regards,", "Atenciosamente,"): the weak trigger rule, else a line of 2-3 capitalised words. */
 int pol__person_signature(const char *text, size_t len, size_t at, pol__cands_t *cands);
 

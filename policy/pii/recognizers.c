@@ -275,6 +275,12 @@ static const pol__pattern_t patterns[] = {
      "CUSTOMER|DESTINATARIO|REMITENTE|DESTINATAIRE|MOTTAGARE|MODTAGER|MOTTAKER|EMPF\xc3\x84NGER|ODBIORCA|TO) ?:\\s*",
      0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     {"\\b(?:SHIP TO|DELIVER TO|BILL TO|SEND TO|ATTN|L'ATTENTION DE) ", 0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    /* session 15: a table's header naming a column of people, followed by a cell separator or the line's end
+       ("first_name,last_name,phone", "id;name;department", "Namn;Personnummer"; person.c pol__person_csv) */
+    {"(?:^|[\\n,;\\t|\"])\\s?(?:full[_ ]?name|first[_ ]?name|last[_ ]?name|given[_ ]?name|family[_ ]?name|surname|name|"
+     "employee|manager|customer|contact|patient|owner|imi\xc4\x99 i nazwisko|nazwisko|nome|cognome|namn|navn|nimi|nombre|"
+     "apellidos?|pr\xc3\xa9nom|nom|vardas|vorname|nachname|fornavn|f\xc3\xb6rnamn|etunimi)\"?\\s?(?:[,;\\t|]|\\r?\\n)",
+     HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 9, POL__DB_TEXT},
     /* session 12: the display name of a mail header ("From: \"Tanvir Hasan\" <tanvir@...>", RFC 5322 section 3.4): the
        capitalised words before the angle-bracketed address (person.c checks the "<" after them) */
     /* session 15: and the people of package metadata and commit trailers ("maintainer: Bogdan Ciobanu <bogdan@...>",
@@ -1150,6 +1156,9 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
         size_t before = c->cands->n;
         if (arg == 3)
             return pol__person_signature(c->text, c->len, to, c->cands);
+        if (arg == 9) {
+            return pol__person_csv(c->text, c->len, to, c->cands);
+        }
         if (arg == 6 || arg == 7) {
             /* a display name before "<address>", a record's name value before its closing quote or the line's end:
                strong, and the value holds nothing after the name */

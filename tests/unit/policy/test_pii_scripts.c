@@ -2118,6 +2118,29 @@ static void test_record_names_session15(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
+static void test_table_names_session15(void **state)
+{
+    /* session 15 (probe15's causes): the person columns of a CSV / TSV / markdown table named by its header (person.c
+     * pol__person_csv); each was missed before */
+    static const char *const pos[][2] = {
+        {"first_name,last_name,phone\nWiesława,Kołodziejczyk,601 705 779", "Kołodziejczyk"},
+        {"employee,manager,start\nOksana Hrytsenko,Bohdan Lysenko,2021-09-01", "Oksana Hrytsenko"},
+        {"employee,manager,start\nOksana Hrytsenko,Bohdan Lysenko,2021-09-01", "Bohdan Lysenko"},
+        {"id;name;department\n17;Chiamaka Obi;Finance\n18;Tupac Mamani;Logistics", "Tupac Mamani"},
+        {"| Name | Role | Phone |\n|---|---|---|\n| Ayodele Babatunde | Driver | +1 415 555 0132 |", "Ayodele Babatunde"},
+        {"nome;cognome;iban\nGaetano;Scognamiglio;IT60X0542811101000000123456", "Scognamiglio"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const neg[] = {"name,price,stock\nStandard Widget,4.99,120\nDeluxe Widget,9.99,35",
+                                      "name,version,license\nExpress,4.18.2,MIT\nLodash,4.17.21,MIT",
+                                      "| Name | Type | Default |\n|---|---|---|\n| Timeout | Integer | 30 |",
+                                      "customer,plan,seats\nAcme Corp,Enterprise,120\nGlobex,Team,12",
+                                      "Please send your name, address and phone.\nThanks, the team",
+                                      "name;city\nBerlin Office;Berlin"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2173,6 +2196,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_table_names_session15, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
