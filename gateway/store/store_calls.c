@@ -220,12 +220,6 @@ void gw_store__known_calls_settle(gw_store_t *st, int committed)
     st->nknown_pending = 0;
 }
 
-void gw_store__known_calls_forget(gw_store_t *st)
-{
-    st->known_epoch++;
-    st->nknown_pending = 0;
-}
-
 /* Is the call row of this access entry known to be in the database as the entry says, right now (inside the
  * writer's transaction)? */
 static int known_call(gw_store_t *st, const char *rid, int64_t at, const gw_store_access_rec_t *r)

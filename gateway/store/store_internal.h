@@ -373,6 +373,16 @@ struct st_gw_store_t {
     _Atomic int64_t unavailable_until_us; /* CLOCK_MONOTONIC; new calls are refused before it */
 };
 
+/** Forgets every known call row (store_calls.c "known call rows"): a purge, an erasure, the writer connection lent
+ * out, which may delete or change call rows outside the journal. Inline (a field, no call): the files above and
+ * below store_calls.c use it, and the store's files call each other one way (docs/internals/store.md "Files").
+ * Writer (wlock held). */
+static inline void gw_store__known_calls_forget(gw_store_t *st)
+{
+    st->known_epoch++;
+    st->nknown_pending = 0;
+}
+
 /** CLOCK_MONOTONIC in µs. */
 int64_t gw_store__mono_now_us(void);
 /** The store's wall clock in µs since the epoch (gw_store_set_clock's, else the real one). */
@@ -422,9 +432,6 @@ int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types,
  * committed (`committed` 1: call right after its COMMIT succeeded), or are forgotten (0: at the start of a
  * transaction, after a failure). Writer (wlock held). */
 void gw_store__known_calls_settle(gw_store_t *st, int committed);
-/** Forgets every known call row (a purge, the writer connection lent out: call rows may be deleted or changed
- * on it outside the journal). Writer (wlock held). */
-void gw_store__known_calls_forget(gw_store_t *st);
 /** FNV-1a (32 bits) of the NUL-terminated `rid`. */
 uint32_t gw_store__rid_hash(const char *rid);
 /** 1 when the store writes the access entry of a logged call as a `call_access` row (schema
