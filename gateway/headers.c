@@ -252,7 +252,11 @@ int gw_headers_conflicting_framing(const char *head, size_t len)
         size_t ll = (size_t)(line_end - p);
         if (ll == 0 || (ll == 1 && p[0] == '\r'))
             break; /* end of the head */
-        if (gw_headers_parse_line(p, ll, &name, &nl, &value, &vl) == 0) {
+        /* only the two names of 17 and 14 bytes matter, and gw_headers_parse_line's name ends at the line's first colon
+           (the CR / LF it trims come after it): the other lines are not parsed (issue 12, session 15) */
+        const char *colon = memchr(p, ':', ll);
+        size_t at = colon != NULL ? (size_t)(colon - p) : 0;
+        if ((at == 17 || at == 14) && gw_headers_parse_line(p, ll, &name, &nl, &value, &vl) == 0) {
             if (nl == 17 && strncasecmp(name, "transfer-encoding", 17) == 0) {
                 n_te++;
                 if (!(vl == 7 && strncasecmp(value, "chunked", 7) == 0))

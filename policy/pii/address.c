@@ -98,7 +98,12 @@ static const char *const unit_words[] = {"Apt", "Apartment", "Suite", "Ste", "Un
                                          "Esc", "Escalera", "m", "lok", "\xd0\xba\xd0\xb2",
                                          /* pl mieszkanie, lokal; ru квартира */
                                          /* id/ms neighbourhood and hamlet units ("RT 03/RW 05"; session 11) */
-                                         "RT", "RW", NULL};
+                                         "RT", "RW",
+                                         /* session 15: sv lägenhet "lgh 1203", fi asunto "as. 3", fr/sq "app." / "Ap. 5",
+                                            pt "casa 2", es "depto.", "Int. 3", capitals "M. 15", sr стан, bg ет. (floor),
+                                            ап. (flat) */
+                                         "lgh", "Lgh", "as", "app", "Ap", "ap", "casa", "Casa", "depto", "Depto", "Dpto", "Int",
+                                         "M", "\xd1\x81\xd1\x82\xd0\xb0\xd0\xbd", "\xd0\xb5\xd1\x82", "\xd0\xb0\xd0\xbf", NULL};
 static const char *const place_stop[] = {
     "The",   "This",    "That",   "These",    "I",        "We",       "You",      "He",    "She",   "It",      "They",
     "My",    "Our",     "Your",   "Please",   "Thanks",   "Thank",    "Call",     "And",   "But",   "Or",      "If",
@@ -206,6 +211,19 @@ static size_t digits_end(const char *t, size_t len, size_t p)
 /* a postcode at p: 12345, 12345-678 (BR), 12345-6789 (US), 1234 AB (NL), 1234-567 (PT), 1234; UK A9 9AA .. AA9A 9AA */
 static size_t postcode_end(const char *t, size_t len, size_t p)
 {
+    /* session 15: a postcode led by its country's code and a hyphen, as Latvia and Lithuania write it ("LV-1010",
+       "LT-01103": Latvijas Pasts, Lietuvos paštas addressing rules) and as the CEPT practice wrote others ("CH-8001",
+       "D-10115") */
+    if (p + 6 <= len && pol__is_upper(U(t[p])) && !pol__glue_before(t, p)) {
+        size_t q = t[p + 1] == '-' ? p + 2 : (pol__is_upper(U(t[p + 1])) && t[p + 2] == '-' ? p + 3 : p);
+        size_t x = q > p ? digits_end(t, len, q) : q;
+        if (q > p && (x - q == 4 || x - q == 5) && !pol__glue_after(t, len, x))
+            return x;
+    }
+    /* Canada Post's A9A 9A9 ("H2X 3K2", "G1V 2L1") */
+    if (p + 7 <= len && pol__is_upper(U(t[p])) && pol__is_digit(U(t[p + 1])) && pol__is_upper(U(t[p + 2])) && t[p + 3] == ' ' &&
+        pol__is_digit(U(t[p + 4])) && pol__is_upper(U(t[p + 5])) && pol__is_digit(U(t[p + 6])) && !pol__glue_after(t, len, p + 7))
+        return p + 7;
     size_t d = digits_end(t, len, p);
     /* Greece NNN NN ("105 63 Αθήνα", ELTA) */
     if (d - p == 3 && d + 3 <= len && t[d] == ' ' && digits_end(t, len, d + 1) == d + 3)
@@ -242,6 +260,56 @@ static size_t postcode_end(const char *t, size_t len, size_t p)
     return p;
 }
 
+/* session 15: the floor (and side) written after the house number in Denmark, Norway and Sweden: "st. tv." (ground
+ * floor, left), "4. th." (4th floor, right), "2. mf.", "1. sal", "4. etasje", "3 tr" (trappor); Post Danmark's and
+ * Posten's address guides. @return the end of the floor part at p, or p */
+static size_t nordic_floor(const char *t, size_t len, size_t p)
+{
+    static const char *const floor_w[] = {"th.", "tv.", "mf.", "th", "tv", "mf", "sal", "etasje", "etg.", "etg", "tr.", "tr", NULL};
+    size_t q = p, d = digits_end(t, len, p);
+    if (d > p && d - p <= 2)
+        q = d < len && t[d] == '.' ? d + 1 : d;
+    else if (p + 3 <= len && (memcmp(t + p, "st.", 3) == 0 || memcmp(t + p, "kl.", 3) == 0))
+        q = p + 3;
+    else
+        return p;
+    size_t n = q + 1 < len && t[q] == ' ' ? list_word_at(t, len, q + 1, floor_w) : 0;
+    if (n == 0 && q + 1 < len && t[q] == ' ') /* list_word_at wants no letter after a word ending in '.' */
+        for (const char *const *w = floor_w; *w != NULL && n == 0; w++)
+            if ((*w)[strlen(*w) - 1] == '.' && q + 1 + strlen(*w) <= len && memcmp(t + q + 1, *w, strlen(*w)) == 0)
+                n = strlen(*w);
+    if (n == 0)
+        return p;
+    q += 1 + n;
+    /* the side after the floor: "4. th." was taken; "st. tv." too; "2 tr. th" is none */
+    size_t m = q + 1 < len && t[q] == ' ' ? list_word_at(t, len, q + 1, floor_w) : 0;
+    if (m != 0 && m <= 3)
+        q += 1 + m;
+    if (q < len && t[q] == '.' && q > 0 && t[q - 1] != '.')
+        q++;
+    return pol__glue_after(t, len, q) ? p : q;
+}
+
+/* session 15: a neighbourhood written with its word after a comma: Mexico's "Col. Centro", "Fracc. Las Arboledas",
+ * "Alc. Cuauhtémoc" (colonia, fraccionamiento, alcaldía; Correos de México's address order: street and number, colonia,
+ * postcode, municipality, state), "Barrio de San Juan", Brazil's "Bairro X". @return the end of its name, or p */
+static size_t neighbourhood(const char *t, size_t len, size_t p)
+{
+    static const char *const nb_w[] = {"Col.",   "Colonia", "Fracc.", "Fraccionamiento", "Alc.", "Del.", "Mpio.",
+                                       "Barrio", "Bairro",  "COL.",   "FRACC.",          NULL};
+    for (const char *const *w = nb_w; *w != NULL; w++) {
+        size_t n = strlen(*w);
+        if (p + n + 1 < len && memcmp(t + p, *w, n) == 0 && t[p + n] == ' ') {
+            size_t q = p + n + 1, pn = list_word_at(t, len, q, place_particles);
+            if (pn != 0 && q + pn + 1 < len && t[q + pn] == ' ')
+                q += pn + 1;
+            size_t e = city_end(t, len, q);
+            return e == q ? p : e;
+        }
+    }
+    return p;
+}
+
 static size_t address_tail(const char *t, size_t len, size_t e)
 {
     static const char *const countries[] = {"USA",       "United States", "UK",     "United Kingdom", "Germany", "Deutschland",
@@ -265,7 +333,11 @@ static size_t address_tail(const char *t, size_t len, size_t e)
         if (q - e <= 7 && !pol__glue_after(t, len, q))
             e = q;
     }
-    for (int step = 0; step < 7; step++) {
+    /* a staircase letter before a unit word ("Storgatan 12 B lgh 1203"; session 15) */
+    if (e > 0 && e + 4 < len && pol__is_digit(U(t[e - 1])) && t[e] == ' ' && pol__is_upper(U(t[e + 1])) && t[e + 2] == ' ' &&
+        list_word_at(t, len, e + 3, unit_words) != 0)
+        e += 2;
+    for (int step = 0; step < 9; step++) {
         size_t p = e;
         int comma = 0, dash = 0;
         if (p < len && t[p] == ',')
@@ -287,7 +359,40 @@ static size_t address_tail(const char *t, size_t len, size_t e)
                 continue;
             }
         }
-        /* unit: "Apt 4B", "Flat 3", "# 12", "3º B" */
+        /* session 15: the Nordic floor ("st. tv.", "4. th.", "3 tr"), a neighbourhood ("Col. Centro"), a postcode after
+           its label ("C.P. 06500", "CEP 01310-100"), a region in parentheses after the city ("Montréal (Québec) H2X
+           3K2"), a three-digit postcode and its city ("101 Reykjavík": Iceland, Íslandspóstur) */
+        if (comma && (q = nordic_floor(t, len, p)) != p) {
+            e = q, last = 1;
+            continue;
+        }
+        if (comma && (q = neighbourhood(t, len, p)) != p) {
+            e = q, last = 1;
+            continue;
+        }
+        if (comma) {
+            static const char *const pc_label[] = {"C.P. ", "C. P. ", "CP ", "CEP ", "C.P.", NULL};
+            for (const char *const *l = pc_label; *l != NULL; l++)
+                if (p + strlen(*l) < len && memcmp(t + p, *l, strlen(*l)) == 0 && pol__is_digit(U(t[p + strlen(*l)]))) {
+                    p += strlen(*l);
+                    break;
+                }
+        }
+        if (last == 3 && !comma && t[p] == '(' && p > 0 && t[p - 1] == ' ') {
+            q = p + 1;
+            for (size_t k; q < len && (k = letter_at(t, len, q)) != 0 && q - p < 24;)
+                q += k;
+            if (q > p + 1 && q < len && t[q] == ')') {
+                e = q + 1, last = 4;
+                continue;
+            }
+        }
+        if (comma && digits_end(t, len, p) == p + 3 && p + 4 < len && t[p + 3] == ' ' && (q = city_end(t, len, p + 4)) != p + 4) {
+            e = q, last = 3, cities++;
+            continue;
+        }
+        /* unit: "Apt 4B", "Flat 3", "# 12", "3º B" (session 15: the value holds a digit or is a letter or two: "as in" is
+           no unit) */
         if ((comma || last == 0 || (last == 1 && t[p - 1] == '/')) && (w = list_word_at(t, len, p, unit_words)) != 0) {
             q = p + w;
             if (q < len && t[q] == '.')
@@ -295,9 +400,10 @@ static size_t address_tail(const char *t, size_t len, size_t e)
             while (q < len && t[q] == ' ')
                 q++;
             size_t v = q;
+            int vd = 0;
             while (v < len && (pol__is_alnum(U(t[v])) || t[v] == '-') && v - q < 6)
-                v++;
-            if (v > q && !pol__glue_after(t, len, v)) {
+                vd |= pol__is_digit(U(t[v])), v++;
+            if (v > q && (vd || (v - q <= 2 && pol__is_upper(U(t[q])))) && !pol__glue_after(t, len, v)) {
                 e = v, last = 1;
                 continue;
             }
@@ -832,6 +938,73 @@ static size_t ru_city_before(const char *t, size_t s)
     return s;
 }
 
+/* ---- addresses of numbered components (session 15) ----
+ * Gulf addresses are written as a chain of numbered components without a street name: "Villa 12, Street 7, Al
+ * Nahyan", "Zone 61, Street 860, Building 12, Doha" (Qatar's blue plates), "Flat 21, Building 45, Road 3803, Block
+ * 338, Manama" (Bahrain), "Block 4, Street 12, House 23, Salmiya" (Kuwait), "Way 2718, House 1042, Al Khuwair"
+ * (Oman). A street word of the suffix pattern (" Street", " Road", " Way") followed by a number and not preceded by a
+ * name starts it; with at least one more "Word N" component next to it, the chain and the rest of the address
+ * (district, city) are one LOCATION. */
+static const char *const comp_words[] = {"Villa",  "Building", "Bldg",  "Flat",   "Apartment", "Apt",      "House",
+                                         "Street", "St",       "Road",  "Rd",     "Way",       "Block",    "Zone",
+                                         "Plot",   "Unit",     "Floor", "Avenue", "Ave",       "Compound", NULL};
+
+/* the end of a component "Word N" at p ("Villa 12", "Road 3803", "Block 4A"), or p */
+static size_t comp_at(const char *t, size_t len, size_t p)
+{
+    size_t w = list_word_at(t, len, p, comp_words);
+    if (w == 0 || pol__glue_before(t, p))
+        return p;
+    size_t q = p + w;
+    if (q < len && t[q] == '.')
+        q++;
+    if (q + 1 >= len || t[q] != ' ' || !pol__is_digit(U(t[q + 1])))
+        return p;
+    size_t d = digits_end(t, len, q + 1);
+    if (d - q - 1 > 5)
+        return p;
+    if (d < len && pol__is_upper(U(t[d])) && !pol__glue_after(t, len, d + 1))
+        d++;
+    return pol__glue_after(t, len, d) ? p : d;
+}
+
+static int numbered_address(pol__scanctx_t *c, size_t ws)
+{
+    const char *t = c->text;
+    size_t len = c->len, e = comp_at(t, len, ws), s = ws;
+    if (e == ws)
+        return 0;
+    int n = 1;
+    /* back over ", " and the components before it */
+    while (s >= 4 && t[s - 1] == ' ' && t[s - 2] == ',' && n < 6) {
+        size_t q = s - 2; /* the comma */
+        while (q > 0 && pol__is_alnum(U(t[q - 1])) && s - 2 - q < 6)
+            q--;
+        if (q < 2 || t[q - 1] != ' ')
+            break;
+        size_t b = q - 1;
+        if (b > 0 && t[b - 1] == '.')
+            b--;
+        while (b > 0 && pol__is_alpha(U(t[b - 1])))
+            b--;
+        if (comp_at(t, len, b) != s - 2)
+            break;
+        s = b, n++;
+    }
+    /* forward over ", " and the components after it */
+    size_t q;
+    while (e + 2 < len && t[e] == ',' && t[e + 1] == ' ' && (q = comp_at(t, len, e + 2)) != e + 2 && n < 6)
+        e = q, n++;
+    if (n < 2)
+        return 0;
+    e = address_tail(t, len, e);
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
 int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
 {
     const char *t = c->text;
@@ -865,6 +1038,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
         /* the number before a comma ("No. 15, Adeola Odeku Street", "Plot 14, Kampala Road": session 12) */
         if (words > 0 && p > 2 && t[p - 1] == ',' && pol__is_digit(U(t[p - 2])))
             p--;
+        if (words == 0 && p + 1 < to && (p == 0 || t[p - 1] == ','))
+            return numbered_address(c, p + 1);
         if (words == 0 || p == 0 || !pol__is_digit(U(t[p - 1])))
             return 0;
         s = p;
@@ -894,7 +1069,7 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             if (q - e - 1 <= 3 && (q == c->len || t[q] == ',') && !pol__glue_after(t, c->len, q))
                 e = q;
         }
-    } else if (kind == 4) {
+    } else if (kind == 4 || kind == 8) {
         /* Turkish "Atatürk Cad. No: 15": 1-3 capitalised name words before the type word (matched
          * with the space or comma after it), then the house number, "No" label or not */
         size_t p = to - 1; /* the space or comma after the type word */
@@ -918,7 +1093,8 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             return 0;
         s = t[p] == ' ' ? p + 1 : p;
         /* the neighbourhood before the street: "Caferağa Mah. Moda Cad." */
-        s = tr_mahalle_before(t, s);
+        if (kind == 4)
+            s = tr_mahalle_before(t, s);
         size_t r = to;
         while (r < c->len && (t[r] == ' ' || t[r] == ','))
             r++;
@@ -936,7 +1112,16 @@ int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
             d = digits_end(t, c->len, d + 1);
         if (pol__glue_after(t, c->len, d))
             return 0;
-        e = tr_tail(t, c->len, d);
+        e = kind == 4 ? tr_tail(t, c->len, d) : d;
+        /* "gate" and "tee" are English words too ("Heathrow gate 12", "Augusta tee 3"): after them the rest of an
+           address (flat, postcode, city) must follow */
+        if (kind == 8 && address_tail(t, c->len, d) == d) {
+            size_t tw = to - 1;
+            while (tw > 0 && t[tw - 1] != ' ')
+                tw--;
+            if ((to - 1 - tw == 4 && memcmp(t + tw, "gate", 4) == 0) || (to - 1 - tw == 3 && memcmp(t + tw, "tee", 3) == 0))
+                return 0;
+        }
     } else if (kind == 1) {
         /* German "Hauptstraße 5": back-scan the street word to its capital */
         size_t p = to;
@@ -1133,6 +1318,18 @@ static const char *const pc_particles[] = {"der", "den", "dem", "die", "des", "a
                                            "auf", "de",  "la",  "le",  "du",  "van", "von", "del", "di",  "da",  "dos",
                                            "do",  "och", "og",  "i",   "na",  "w",   "u",   "pod", "nad", NULL};
 
+/* session 15: what follows a round number that is no city ("Preis 5, 10000 Euro."): the round postcodes of the
+ * cities of Croatia, Serbia, Bosnia and Montenegro ("11000 Beograd", "10000 Zagreb", "71000 Sarajevo": HP, Pošta
+ * Srbije, BH Pošta) made the rule take 5 digits ending in 000 again */
+static const char *const pc_not_city[] = {"Euro",       "EUR",        "Dollar",   "USD",     "Franken", "Kronen", "Kuna",
+                                          "Dinar",      "Dinara",     "Punkte",   "Points",  "Meter",   "Stück",  "Einwohner",
+                                          "Mitglieder", "Teilnehmer", "Besucher", "Zeichen", "Wörter",  "Seiten", "Mal",
+                                          "Jahre",      "Tage",       "Stunden",  NULL};
+/* session 15: the type word written in lower case after the street's name, right before the number: nb "Olav
+ * Tryggvasons gate 24", sl "Trubarjeva cesta 23", et "Tartu mnt 25" */
+static const char *const pc_type_after[] = {"gate", "gata",        "vei", "veg", "vegen", "cesta", "ulica",
+                                            "iela", "iel\xc4\x81", "mnt", "tee", "gatve", "utca",  NULL};
+
 int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc)
 {
     const char *t = c->text;
@@ -1142,14 +1339,17 @@ int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc)
     size_t pe = postcode_end(t, len, pc), d = digits_end(t, len, pc);
     if (pe == pc || pe + 2 >= len || t[pe] != ' ')
         return 0;
-    /* the shapes: 5 digits (not a round number), NNN NN, NN-NNN, 4 digits from 1000 */
-    if (d - pc == 5 && memcmp(t + d - 3, "000", 3) == 0)
-        return 0;
-    if (d - pc == 4 && (t[pc] == '0' || pe != d))
+    /* the shapes: 5 digits, NNN NN, NN-NNN, 4 digits (session 15: a round 5-digit postcode and a 4-digit one led by 0,
+       "0157 Oslo", when a city follows that is no unit or currency) */
+    if (d - pc == 4 && pe != d)
         return 0;
     size_t ce = city_end(t, len, pe + 1);
     if (ce == pe + 1)
         return 0;
+    if ((d - pc == 5 && memcmp(t + d - 3, "000", 3) == 0) || (d - pc == 4 && t[pc] == '0')) {
+        if (list_word_at(t, len, pe + 1, pc_not_city) != 0)
+            return 0;
+    }
     /* the city ends the clause */
     if (ce < len && !strchr(",.;:!?)\n\r", t[ce]) && !(ce + 1 < len && t[ce] == ' ' && (t[ce + 1] == '(' || t[ce + 1] == '-')))
         return 0;
@@ -1162,6 +1362,31 @@ int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc)
         b--;
     else if (!nl || b == pc)
         return 0;
+    /* session 15: a flat or floor between the number and the postcode: ", Ap. 5", ", 4. etasje", ", st. tv.", ", стан 9"
+       (at most 3 words and 14 bytes, a digit or a '.' in it, every word short) */
+    if (b > 4 && t[b - 1] != ' ') {
+        size_t u = b, nd = 0, dots = 0, wl = 0, bad = 0;
+        while (u > 0 && b - u < 16 && t[u - 1] != ',' && t[u - 1] != '\n') {
+            size_t k = letter_before(t, u);
+            unsigned char ch = U(t[u - 1]);
+            if (k == 0)
+                k = 1;
+            if (ch == ' ')
+                wl = 0;
+            else if (pol__is_digit(ch))
+                nd++;
+            else if (ch == '.')
+                dots++;
+            else if (letter_before(t, u) == 0)
+                bad = 1;
+            else if (++wl > 7)
+                bad = 1;
+            u -= k;
+        }
+        if (!bad && u > 2 && t[u - 1] == ',' && t[u] == ' ' && b - u <= 15 && (nd > 0 || dots > 0) &&
+            (nordic_floor(t, len, u + 1) == b || list_word_at(t, len, u + 1, unit_words) != 0))
+            b = u - 1;
+    }
     /* the house number: 1-4 digits, then a letter, "-N" or "/N" */
     size_t he = b, hs;
     if (he > 0 && pol__is_alpha(U(t[he - 1])) && he > 1 && pol__is_digit(U(t[he - 2])))
@@ -1188,6 +1413,13 @@ int pol__rec_street_postcode(pol__scanctx_t *c, size_t pc)
                         t[ws - 1] != '(' && t[ws - 1] != '\t'))
             break;
         size_t we = cap_word_end(t, len, ws);
+        if (words == 0 && we != s && list_word_at(t, len, ws, pc_type_after) == s - ws) {
+            /* the lower-case type word: the name before it must be capitalised */
+            if (ws == 0 || t[ws - 1] != ' ')
+                break;
+            s = ws - 1;
+            continue;
+        }
         if (we == s) {
             if (words == 0) {
                 if (list_word_at(t, len, ws, pc_counted) == s - ws)

@@ -90,6 +90,15 @@ static int slash_after_area(const char *t, size_t s, size_t e, size_t g0)
     return !(n == 4 && (memcmp(t + q, "19", 2) == 0 || memcmp(t + q, "20", 2) == 0));
 }
 
+/* Polish geographic area codes (UKE, Plan numeracji krajowej: the 49 strefy numeracyjne), the first two of nine digits */
+static int pl_area(const char *d)
+{
+    static const char areas[] = " 12 13 14 15 16 17 18 22 23 24 25 29 32 33 34 41 42 43 44 46 48 52 54 55 56 58 59 61 62 63 65 "
+                                "67 68 71 74 75 76 77 81 82 83 84 85 86 87 89 91 94 95 ";
+    char k[5] = {' ', d[0], d[1], ' ', 0};
+    return strstr(areas, k) != NULL;
+}
+
 /* Plans of ten-digit mobiles written without a trunk prefix: TR 5xx and IN 6-9xx (whose homes
  * write a trunk 0 before them, often left out), GR 69x (no trunk prefix). */
 static const char plans_10[] = "TR,IN,GR";
@@ -247,6 +256,15 @@ static int classify(pol__scanctx_t *c, size_t s, size_t e, const char *d, size_t
         ph = 0.5, plan = "IN"; /* India mobile 98105 08866 (the NANP rule above needs a NANP exchange) */
     if (ph == 0 && nd == 9 && (d[0] == '8' || d[0] == '9') && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && !mixed_sep)
         ph = 0.5, plan = "ES"; /* ES landline 91 123 45 67 */
+    /* session 15: a Polish landline, the area code and seven digits 2-3-2-2: Warsaw "22 628 12 34", "(22) 628 12 34",
+       "22 628-12-34" (the ES rule above takes 8x/9x first when it fits) */
+    if (ph == 0 && nd == 9 && ng == 4 && gl[0] == 2 && gl[1] == 3 && gl[2] == 2 && gl[3] == 2 && sep_kind != '.' &&
+        sep_kind != '/' && pl_area(d))
+        ph = paren ? 0.55 : 0.5, plan = "PL";
+    /* session 15: a Mexican number of ten digits written 2-4-4, "81 8079 3612", "55 1234 5678" (IFT: ten-digit national
+       numbers since 2019; Mexico City, Guadalajara and Monterrey have two-digit area codes) */
+    if (ph == 0 && nd == 10 && ng == 3 && gl[0] == 2 && gl[1] == 4 && d[0] != '0' && d[0] != '1' && !mixed_sep && sep_kind != '.')
+        ph = 0.5, plan = "MX";
     /* dots are a version or an amount more often than a phone, except the French 06.12.34.56.78 */
     if (ph > 0 && sep_kind == '.' && ng > 1 && !(ng == 3 && gl[0] == 3 && gl[1] == 3) && !plus &&
         !(ng == 5 && nd == 10 && d[0] == '0' && gl[0] == 2 && gl[1] == 2 && gl[2] == 2 && gl[3] == 2))
@@ -452,7 +470,9 @@ int pol__rec_digits(pol__scanctx_t *c, size_t to)
         return 0;
     if (last_end < len && (t[last_end] == '%' || (t[last_end] == ',' && last_end + 1 < len && pol__is_digit(U(t[last_end + 1])))))
         return 0;
-    if (s > 0 && t[s - 1] == ',' && s > 1 && pol__is_digit(U(t[s - 2])))
+    /* after "1," the digits continue a number ("1,234,567"); an area code in parentheses does not ("17,(22) 628 12 34", a
+       CSV row; session 15) */
+    if (s > 0 && t[s - 1] == ',' && s > 1 && pol__is_digit(U(t[s - 2])) && t[s] != '(')
         return 0;
     return walk_ranges(c, g, ng, 1, 24, grouped_range, 0);
 }
@@ -554,4 +574,43 @@ int pol__rec_split_digits(pol__scanctx_t *c, size_t cs)
     if (plus && cs > 1 && pol__glue_before(t, cs - 1))
         return 0;
     return walk_ranges(c, g, ng, 2, 19, split_range, plus);
+}
+
+int pol__rec_phone_slash(pol__scanctx_t *c, size_t cs)
+{
+    const char *t = c->text;
+    size_t len = c->len, a = cs;
+    if (!c->enabled[POL_PII_PHONE_NUMBER])
+        return 0;
+    while (a < len && pol__is_digit(U(t[a])))
+        a++;
+    /* a trunk-0 area code of 2-5 digits, not glued to a number or word before it ("1/0171 / ..." is none) */
+    if (a - cs < 2 || a - cs > 5 || t[cs] != '0' || t[cs + 1] == '0' || a + 4 > len || memcmp(t + a, " / ", 3) != 0)
+        return 0;
+    if (cs > 0 && (pol__glue_before(t, cs) || t[cs - 1] == '+' || (cs > 1 && sep_ok(U(t[cs - 1])) && pol__is_digit(U(t[cs - 2])))))
+        return 0;
+    char d[32];
+    size_t nd = a - cs, p = a + 3, e = p, groups = 0;
+    memcpy(d, t + cs, nd);
+    while (p < len && pol__is_digit(U(t[p])) && groups < 4) {
+        size_t q = p;
+        while (q < len && pol__is_digit(U(t[q])))
+            q++;
+        if (nd + (q - p) > 13)
+            return 0;
+        memcpy(d + nd, t + p, q - p), nd += q - p, e = q, groups++;
+        if (q + 1 < len && (t[q] == ' ' || t[q] == '-') && pol__is_digit(U(t[q + 1])))
+            p = q + 1;
+        else
+            break;
+    }
+    /* the subscriber number: 4-8 digits (DE local numbers 3-8, AT 4-10, CH 7), ending the number */
+    if (nd - (a - cs) < 4 || nd - (a - cs) > 8 || (e < len && (pol__is_digit(U(t[e])) || pol__glue_after(t, len, e))))
+        return 0;
+    double ph = 0.55;
+    if (phone_plan(c, d, nd, trunk0_plans) == POL__PHONE_INVALID)
+        ph -= 0.25;
+    else
+        ph += 0.1;
+    return pol__cands_push(c->cands, POL_PII_PHONE_NUMBER, cs, e, ph);
 }

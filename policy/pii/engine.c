@@ -752,6 +752,8 @@ static int scan(const pol_pii_engine_t *e, pol_pii_scratch_t *s, const char *tex
         return -1;
     if (s->win.n > 0 && scan_windows(e, s) != 0)
         return -1;
+    if (e->enabled[POL_PII_PERSON] && pol__person_speakers(st, sl, &s->cands) != 0)
+        return -1;
     if ((scripts & POL__SCRIPT_CJK) && pol__cjk_scan(&s->ctx) != 0)
         return -1;
     if ((scripts & POL__SCRIPT_THAI) && pol__thai_scan(&s->ctx) != 0)

@@ -373,6 +373,88 @@ static int company_form_after(const char *t, size_t len, size_t e)
     return 0;
 }
 
+/* session 15: a name written in capitals after a label (shipping labels, forms, boarding passes, legal captions: "SHIP
+ * TO:\nPRIYA RAMAN", "BILL TO: MEHMET YILMAZ, 742 ...", "PASSENGER: NGUYEN THI HOA  SEAT 23A", "REMITTER: CHEN WEI
+ * BENEFICIARY: ..."): 2-4 words of capitals (2 letters or more, '\'' and '-' inside: "O'REILLY", "HANS-PETER"), an
+ * honorific before them skipped ("MR. ABDULLAH AL-FARSI"), ending the line, the text or the field (',', ';', '(', '|',
+ * two spaces, the next label's word before ':'); none a common word of the gazetteer that is no name ("ALL STAFF").
+ * @return the end of the name (its start in *s), or 0 */
+static size_t caps_word(const char *t, size_t len, size_t p)
+{
+    size_t e = p, k, letters = 0;
+    uint32_t cp;
+    while (e < len) {
+        unsigned char c = U(t[e]);
+        if (c >= 'A' && c <= 'Z')
+            k = 1;
+        else if (c >= 0x80 && (k = pol__cp_at(t, len, e, &cp)) > 1 && cap_letter(t, len, e) == 0 &&
+                 !(cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+            k = 0;
+        else if (c < 0x80 && (c == '\'' || c == '-') && letters > 0 && e + 1 < len && U(t[e + 1]) >= 'A' && U(t[e + 1]) <= 'Z')
+            k = 1, letters--;
+        else if (c < 0x80)
+            k = 0;
+        if (k == 0)
+            break;
+        e += k, letters++;
+    }
+    return letters >= 2 && !pol__glue_after(t, len, e) ? e : p;
+}
+
+/* words of a department, a company or a role written in capitals after a label ("ATTN: HUMAN RESOURCES", "TO: ACCOUNTS
+ * PAYABLE"), which the gazetteer does not hold as common words */
+static int caps_not_name(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "HUMAN",      "RESOURCES",   "ACCOUNTS",  "ACCOUNTING", "PAYABLE",     "RECEIVABLE",     "DEPARTMENT", "DEPT",
+        "TEAM",       "OFFICE",      "MANAGER",   "DIRECTOR",   "SERVICE",     "SERVICES",       "CUSTOMER",   "SUPPORT",
+        "SALES",      "BILLING",     "FINANCE",   "LEGAL",      "ADMIN",       "WAREHOUSE",      "RECEIVING",  "SHIPPING",
+        "PURCHASING", "PROCUREMENT", "LOGISTICS", "COMPANY",    "CORPORATION", "CORP",           "INC",        "LTD",
+        "LLC",        "GMBH",        "GROUP",     "HOLDINGS",   "BANK",        "HOSPITAL",       "SCHOOL",     "UNIVERSITY",
+        "HOTEL",      "STORE",       "SHOP",      "CENTER",     "CENTRE",      "REPRESENTATIVE", "OWNER",      "OCCUPANT",
+        "RESIDENT",   "HOLDER",      "ADULT",     "CHILD",      "INFANT",      "SAME",           "ABOVE",      "BELOW",
+        "UNKNOWN",    "N/A",         "NONE",      "TBD",        "STAFF",       "PERSONNEL",      NULL};
+    return in_words(w, n, words);
+}
+
+static size_t caps_name(const char *t, size_t len, size_t p, size_t *s)
+{
+    static const char *const hon[] = {"MR. ", "MRS. ", "MS. ", "DR. ", "MR ", "MRS ", "MS ", "DR ", NULL};
+    for (const char *const *h = hon; *h != NULL; h++)
+        if (p + strlen(*h) < len && memcmp(t + p, *h, strlen(*h)) == 0) {
+            p += strlen(*h);
+            break;
+        }
+    size_t e = p;
+    int words = 0;
+    for (size_t q = p, w; words < 4 && (w = caps_word(t, len, q)) != q;) {
+        if (w < len && t[w] == ':')
+            break; /* the next label */
+        unsigned f = pol__name_flags_of(t + q, w - q);
+        if (((f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME))) || caps_not_name(t + q, w - q))
+            return 0;
+        words++, e = w;
+        if (w + 1 < len && t[w] == ' ' && t[w + 1] != ' ')
+            q = w + 1;
+        else
+            break;
+    }
+    if (words < 2)
+        return 0;
+    size_t r = e;
+    /* the end of the field: text end, line break, punctuation, two spaces, or a label's word before ':' */
+    int end_ok = r >= len || strchr("\n\r,;(|", t[r]) != NULL || (r + 1 < len && t[r] == ' ' && t[r + 1] == ' ') ||
+                 (r + 4 <= len && (memcmp(t + r, " v. ", 4) == 0 || memcmp(t + r, " vs ", 4) == 0)); /* "X v. Y" */
+    if (!end_ok && t[r] == ' ') {
+        size_t x = caps_word(t, len, r + 1);
+        end_ok = x != r + 1 && x < len && t[x] == ':';
+    }
+    if (!end_ok)
+        return 0;
+    *s = p;
+    return e;
+}
+
 int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, pol__cands_t *cands)
 {
     size_t p = at;
@@ -382,6 +464,9 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
         p = skip_title(t, len, p); /* session 14: "Klägerin: Mag. Katharina Berger" named "Mag" */
     size_t w = cap_word(t, len, p);
     unsigned f;
+    size_t cs, ce;
+    if (w == 0 && strong && (ce = caps_name(t, len, p, &cs)) != 0)
+        return pol__cands_push(cands, POL_PII_PERSON, cs, ce, 0.85);
     if (w == 0 && strong && initial(t, len, p) != 0) {
         /* an initial or "M." before the name after a strong trigger ("t.n.v. J. Bakker", "au nom de M. Jean Moreau"; session
          * 11): the initial and a capitalised word that is no common word, then the rest of the name */
@@ -821,4 +906,201 @@ int pol__person_intro(const char *t, size_t len, size_t at, pol__cands_t *cands)
     }
 ok:
     return pol__cands_push(cands, POL_PII_PERSON, p, end, known ? 0.85 : 0.7);
+}
+
+/* ---- speakers of a chat or meeting transcript (session 15) ----
+ * A transcript names its speakers at the head of each line: "Maria: can you send ...", "[10:02] Tomasz: ...", WhatsApp's
+ * export "12/03/24, 09:15 - Fatima Zahra: ...", IRC's "<Priya> ...", "Dorota (11:42): ...", French "Samuel : ...". A line
+ * head is an optional timestamp, an optional '<', 1-3 capitalised words, then ':' (or " :", " (hh:mm):", '>') and a space
+ * or the line's end. Taken as names: every speaker of a line with a timestamp or angle brackets (0.85), and, in a text of
+ * two or more such lines of which one names a gazetteer given name, every speaker whose first word is a given name of
+ * the gazetteer or a word it does not know (0.75; "Grace", "Will" included: a speaker label is no common word; "Action:",
+ * "Result:" are common words). Not names: the roles and fields of
+ * records, logs and prompts (User, Bot, System, Assistant, Note, Status, Q ...): after a role word ("Agent Lucía:") the
+ * rest is the name. */
+static const char *const speaker_stop[] = {
+    "User", "Users", "Bot", "System", "Assistant", "Ai", "AI", "Human", "Model", "Note", "Notes", "Status", "Priority", "Subject",
+    "Summary", "Title", "Name", "Date", "Time", "From", "To", "Cc", "Bcc", "Re", "Fwd", "Info", "Warn", "Warning", "Error", "Debug",
+    "Trace", "Fatal", "Tip", "Hint", "Example", "Answer", "Question", "Input", "Output", "Step", "Total", "Price", "Address",
+    "Email", "Phone", "Tel", "Mobile", "Fax", "Web", "Url", "Component", "Version", "Type", "Category", "Tags", "Labels", "Result",
+    "Results", "Reason", "Description", "Comment", "Comments", "Update", "Edit", "Source", "Author", "Owner", "Assignee",
+    "Reporter", "Resolution", "Environment", "Steps", "Expected", "Actual", "Location", "Host", "Server", "Client", "Request",
+    "Response", "Customer", "Agent", "Support", "Operator", "Admin", "Moderator", "Guest", "Speaker", "Interviewer", "Interviewee",
+    "Caller", "Narrator", "Chorus", "Teacher", "Student", "Doctor", "Patient", "Nurse", "Me", "You", "Everyone", "All", "Team",
+    "Sales", "Billing", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today", "Tomorrow",
+    "Yesterday", "Morning", "Evening", "Important", "Build", "Deploy", "Test", "Tests", "Job", "Stage", "Pipeline", "Run", "Check",
+    "Lint", "Release", "Draft", "Final", "Context", "Task", "Goal", "Rules", "Instructions", "Prompt", "Translation",
+    /* the fields of a mail header in the languages of the probes (a header block is no transcript): sv, da/no, de, fr, es,
+       pt, it, nl, pl, cs, tr, fi, hu, ro */
+    "Sent", "Fr\xc3\xa5n", "Till", "\xc3\x84mne", "Kopia", "Fra", "Til", "Emne", "Sendt", "Von", "An", "Betreff", "Gesendet",
+    "Objet", "Envoy\xc3\xa9", "Para", "Asunto", "Assunto", "Enviado", "Oggetto", "Inviato", "Van", "Aan", "Onderwerp", "Verzonden",
+    "Od", "Do", "Temat",
+    "Wys\xc5\x82"
+    "ano",
+    "Komu",
+    "P\xc5\x99\xc3\xad"
+    "dm\xc4\x9b"
+    "t",
+    "Kimden", "Kime", "Konu", "L\xc3\xa4hett\xc3\xa4j\xc3\xa4", "Vastaanottaja", "Aihe", "Felad\xc3\xb3", "C\xc3\xadmzett",
+    "T\xc3\xa1rgy", "Subiect", "C\xc4\x83tre", "Datum", "Fecha", "Data", NULL};
+/* roles that may stand before the speaker's name ("Agent Lucía:", "Dr Okafor:" is the honorific rule's) */
+static const char *const speaker_role[] = {"Agent", "Customer", "Support", "Operator", "Admin",   "Moderator", "Guest",
+                                           "Host",  "Caller",   "Doctor",  "Nurse",    "Teacher", NULL};
+
+/* a timestamp at p: "[10:02] ", "[2024-05-02 14:01] ", "12/03/24, 09:15 - ", "09:15 - "; @return the position after it,
+ * or p */
+static size_t speaker_stamp(const char *t, size_t len, size_t p)
+{
+    if (p < len && t[p] == '[') {
+        const char *r = memchr(t + p, ']', len - p < 34 ? len - p : 34);
+        if (r == NULL)
+            return p;
+        size_t e = (size_t)(r - t);
+        int colon = 0, digit = 0;
+        for (size_t i = p + 1; i < e; i++)
+            colon |= t[i] == ':', digit |= pol__is_digit(U(t[i]));
+        if (!colon || !digit)
+            return p;
+        e++;
+        return e < len && t[e] == ' ' ? e + 1 : e;
+    }
+    if (p < len && pol__is_digit(U(t[p]))) {
+        size_t i = p;
+        int colon = 0;
+        while (i < len && i - p < 26 && (pol__is_digit(U(t[i])) || strchr("/.:, -APMapm", t[i]) != NULL)) {
+            colon |= t[i] == ':';
+            if (t[i] == ' ' && i + 2 < len && t[i + 1] == '-' && t[i + 2] == ' ')
+                return colon ? i + 3 : p;
+            i++;
+        }
+    }
+    return p;
+}
+
+int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
+{
+    enum { MAXS = 64 };
+    struct {
+        size_t s, e;
+        int strong;
+        unsigned f;
+    } sp[MAXS];
+    int n = 0, known = 0, speech = 0;
+    if (len < 6)
+        return 0;
+    /* the lines with a ':' (or, led by '<', a '>') in their first 48 bytes, found from the colons: a line whose first
+       colon is further in is skipped whole, so prose and JSON cost a few memchr calls per line with a colon */
+    size_t done = 0, cur = 0, lt = (size_t)-1; /* done: where the lines not yet looked at start; cur: where the next colon is
+                                                  looked for; lt: the next '<' at a line start */
+    for (;;) {
+        size_t ls;
+        if (lt == (size_t)-1 || lt < done) {
+            lt = len;
+            for (const char *a = memchr(t + done, '<', len - done); a != NULL;
+                 a = (size_t)(a - t) + 1 < len ? memchr(a + 1, '<', len - (size_t)(a - t) - 1) : NULL)
+                if (a == t || a[-1] == '\n') {
+                    lt = (size_t)(a - t);
+                    break;
+                }
+        }
+        if (cur < done)
+            cur = done;
+        const char *cq = cur < len ? memchr(t + cur, ':', len - cur) : NULL;
+        size_t cpos = cq != NULL ? (size_t)(cq - t) : len;
+        if (cpos >= len && lt >= len)
+            break;
+        /* a speaker's colon follows a letter, ')' or a space ("Maria:", "Dorota (11:42):", "Samuel :"); not a key's quote,
+           a time's digit or a URL's scheme glued to "//" */
+        if (cpos < lt && cpos > 0) {
+            unsigned char pc = U(t[cpos - 1]);
+            if (!(pol__is_alpha(pc) || pc == ')' || pc == ' ' || pc >= 0x80) || (cpos + 1 < len && t[cpos + 1] == '/')) {
+                cur = cpos + 1;
+                continue;
+            }
+        }
+        if (lt < cpos) {
+            ls = lt;
+        } else {
+            size_t from = cpos - done > 48 ? cpos - 48 : done;
+            size_t b = cpos;
+            while (b > from && t[b - 1] != '\n')
+                b--;
+            ls = b;
+            if (b == from && from != done && t[b - 1] != '\n') {
+                /* the first colon of this line is past its 48th byte: the next line */
+                const char *nl = memchr(t + cpos, '\n', len - cpos);
+                done = nl != NULL ? (size_t)(nl - t) + 1 : len;
+                continue;
+            }
+        }
+        if (n >= MAXS)
+            break;
+        const char *nl = memchr(t + ls, '\n', len - ls);
+        size_t le = nl ? (size_t)(nl - t) : len, p = ls;
+        done = nl ? le + 1 : len;
+        while (p < le && t[p] == ' ' && p - ls < 2)
+            p++;
+        unsigned char h = p < le ? U(t[p]) : 0;
+        if (!(h == '[' || h == '<' || pol__is_digit(h) || pol__is_upper(h) || h >= 0xC3))
+            continue;
+        size_t q = speaker_stamp(t, le, p);
+        int strong = q != p, angle = 0;
+        p = q;
+        if (p < le && t[p] == '<')
+            angle = 1, p++;
+        size_t ns = p, ne = p;
+        int words = 0;
+        for (size_t w; words < 3 && (w = cap_word(t, le, p)) != 0;) {
+            words++, ne = p + w;
+            if (ne + 1 < le && t[ne] == ' ' && cap_word(t, le, ne + 1) != 0)
+                p = ne + 1;
+            else
+                break;
+        }
+        if (words == 0)
+            continue;
+        p = ne;
+        if (angle) {
+            if (p + 1 >= le || t[p] != '>' || t[p + 1] != ' ')
+                continue;
+        } else {
+            if (p + 2 < le && t[p] == ' ' && t[p + 1] == '(') {
+                /* "Dorota (11:42):" */
+                const char *r = memchr(t + p, ')', le - p < 12 ? le - p : 12);
+                if (r != NULL && memchr(t + p, ':', (size_t)(r - t) - p) != NULL)
+                    p = (size_t)(r - t) + 1, strong = 1;
+            }
+            if (p < le && t[p] == ' ')
+                p++; /* "Samuel : ..." */
+            if (p >= le || t[p] != ':' || (p + 1 < le && t[p + 1] != ' ' && t[p + 1] != '\r'))
+                continue;
+        }
+        strong |= angle;
+        /* a role before the name, a role or field alone */
+        size_t w1 = cap_word(t, le, ns);
+        if (in_words(t + ns, w1, speaker_role) && ns + w1 < ne)
+            ns += w1 + 1, w1 = cap_word(t, le, ns);
+        else if (in_words(t + ns, w1, speaker_stop))
+            continue;
+        unsigned f = pol__name_flags_of(t + ns, w1);
+        if (strong && (f & POL__NAME_COMMON) && !(f & (POL__NAME_GIVEN | POL__NAME_SURNAME)))
+            continue; /* "[10:02] Build: passed" */
+        /* speech: the line's text holds a word in lower case, a '?' or a '!' ("Paris: Sunny", "Germany: Berlin" are a
+           record's keys and values) */
+        for (size_t i = p + 1; i < le && !speech; i++)
+            speech = t[i] == '?' || t[i] == '!' || (t[i] >= 'a' && t[i] <= 'z' && (t[i - 1] == ' ' || t[i - 1] == ':'));
+        sp[n].s = ns, sp[n].e = ne, sp[n].strong = strong, sp[n].f = f;
+        known |= (f & POL__NAME_GIVEN) != 0;
+        n++;
+    }
+    for (int i = 0; i < n; i++) {
+        if (sp[i].strong) {
+            if (pol__cands_push(cands, POL_PII_PERSON, sp[i].s, sp[i].e, 0.85) != 0)
+                return -1;
+        } else if (n >= 2 && known && speech && ((sp[i].f & POL__NAME_GIVEN) || sp[i].f == 0)) {
+            if (pol__cands_push(cands, POL_PII_PERSON, sp[i].s, sp[i].e, 0.75) != 0)
+                return -1;
+        }
+    }
+    return 0;
 }

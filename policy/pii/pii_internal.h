@@ -247,6 +247,13 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to);
 /** Digit clusters (digits.c): phones, cards, SSN, NHS, numeric dates; `to` is after the cluster's 7th digit. */
 int pol__rec_digits(pol__scanctx_t *c, size_t to);
 /**
+ * A national phone number whose trunk-0 area code a spaced slash sets off ("0171 / 101 80 00", "030 / 2345 6789",
+ * "0664 / 123 45 67", "044 / 278 23 52": the DIN 5008 layout before 1996, still written in DE, AT and CH); the three
+ * separator bytes end a digit cluster, so pol__rec_digits never sees the number whole (digits.c, session 15).
+ * `cs` is the area code's first digit. @return 0, -1 on allocation failure
+ */
+int pol__rec_phone_slash(pol__scanctx_t *c, size_t cs);
+/**
  * The separator between two digit groups of a number laid out over tabs, lines or table cells (digits.c): at p, 1-4
  * bytes: an optional space, then at least one of '\t', '\n', '\v', '\f', '\r', '|' and written-out escapes ("\\t",
  * "\\n", "\\r" as two characters), then spaces (" | ", " \r\n"); a separator of spaces alone is the digit cluster's.
@@ -399,6 +406,12 @@ int pol__person_after_trigger(const char *text, size_t len, size_t at, int stron
  * determiner, place prefix, title or month (person.c, the gates in its comment). @return 0, -1 on allocation failure
  */
 int pol__person_intro(const char *text, size_t len, size_t at, pol__cands_t *cands);
+/**
+ * The speakers of a chat or meeting transcript named at the head of its lines ("Maria: ...", "[10:02] Tomasz: ...",
+ * "12/03/24, 09:15 - Fatima Zahra: ...", "<Priya> ..."; person.c, the gates in its comment; session 15).
+ * @return 0, -1 on allocation failure
+ */
+int pol__person_speakers(const char *text, size_t len, pol__cands_t *cands);
 /** After a sign-off ("Best regards,", "Atenciosamente,"): the weak trigger rule, else a line of 2-3 capitalised words. */
 int pol__person_signature(const char *text, size_t len, size_t at, pol__cands_t *cands);
 

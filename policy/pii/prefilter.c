@@ -116,12 +116,14 @@ static int street_word_end(const char *t, size_t cs)
     switch (z) {
     case 'e': /* straße (ß = C3 9F), strasse, gasse, allee, kade, gade, tie */
         return y == 0x9F || (y == 's' && x == 's') || (y == 'e' && x == 'l') || (y == 'd' && x == 'a') || (y == 'i' && x == 't');
+    case 'r': /* vegur (session 15) */
+        return y == 'u' && x == 'g';
     case 'j':
         return y == 'e' && x == 'v'; /* vej */
     case 'u':
-        return y == 't' && x == 'a'; /* katu */
+        return y == 't' && (x == 'a' || x == 0xB6); /* katu, götu (ö = C3 B6; session 15) */
     case 'a':
-        return y == 'j' && x == 'u'; /* kuja */
+        return (y == 'j' && x == 'u') || (y == 't' && x == 'a'); /* kuja, gata (session 15) */
     case '.':
         return y == 'r' && x == 't'; /* str. */
     case 'g':
@@ -132,8 +134,9 @@ static int street_word_end(const char *t, size_t cs)
         return y == 'm' && x == 'a'; /* damm */
     case 't':
         return (y == 'a' && x == 'a') || (y == 'h' && x == 'c'); /* straat, gracht */
-    case 'n':                                                    /* laan, plein, gatan, vägen, veien */
-        return (y == 'a' && x == 'a') || (y == 'i' && x == 'e') || (y == 'a' && x == 't') || (y == 'e' && (x == 'g' || x == 'i'));
+    case 'n':                                                    /* laan, plein, gatan, vägen, veien, gaden (session 15) */
+        return (y == 'a' && x == 'a') || (y == 'i' && x == 'e') || (y == 'a' && x == 't') ||
+               (y == 'e' && (x == 'g' || x == 'i' || x == 'd'));
     case 'l':
         return y == 'e' && x == 'g'; /* singel */
     case 'k':
@@ -143,8 +146,19 @@ static int street_word_end(const char *t, size_t cs)
     }
 }
 
+/* 1 if t holds the n bytes of w, or of w in ASCII capitals ("RUE" for "rue") */
+static int word_or_caps(const char *t, const char *w, size_t n)
+{
+    if (memcmp(t, w, n) == 0)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] != ((w[i] >= 'a' && w[i] <= 'z') ? w[i] - 32 : w[i]))
+            return 0;
+    return 1;
+}
+
 /* French street \d{1,4}(?:bis|ter)?,?\s(?:rue|avenue|...)\s where the digits end at q: the end of
- * the window that holds it, or 0 if no street word follows */
+ * the window that holds it, or 0 if no street word follows (session 15: Québec's "boul.", and the words in capitals) */
 static size_t french_street_at(const char *t, size_t len, size_t q)
 {
     if (q + 3 <= len &&
@@ -152,23 +166,22 @@ static size_t french_street_at(const char *t, size_t len, size_t q)
         q += 3;
     if (q < len && t[q] == ',')
         q++;
-    unsigned char f = q + 3 < len && pol__is_space(U(t[q])) ? U(t[q + 1]) : 0;
-    /* the street words by first letter (r a b p c i q); no two share their first two bytes, so
-     * at most one can match */
+    unsigned char f = q + 3 < len && pol__is_space(U(t[q])) ? U(t[q + 1]) | 0x20 : 0;
+    /* the street words by first letter (r a b p c i q) */
     static const struct {
         const char *w;
         unsigned char n;
-    } fr[26][2] = {['r' - 'a'] = {{"rue", 3}},
+    } fr[26][3] = {['r' - 'a'] = {{"rue", 3}},
                    ['a' - 'a'] = {{"avenue", 6}, {"all\xc3\xa9\x65", 6}},
-                   ['b' - 'a'] = {{"boulevard", 9}, {"bd", 2}},
+                   ['b' - 'a'] = {{"boulevard", 9}, {"bd", 2}, {"boul.", 5}},
                    ['p' - 'a'] = {{"place", 5}},
                    ['c' - 'a'] = {{"chemin", 6}},
                    ['i' - 'a'] = {{"impasse", 7}},
                    ['q' - 'a'] = {{"quai", 4}}};
     if (f >= 'a' && f <= 'z')
-        for (int k = 0; k < 2 && fr[f - 'a'][k].w != NULL; k++) {
+        for (int k = 0; k < 3 && fr[f - 'a'][k].w != NULL; k++) {
             size_t n = fr[f - 'a'][k].n;
-            if (q + 1 + n <= len && t[q + 2] == fr[f - 'a'][k].w[1] && memcmp(t + q + 1, fr[f - 'a'][k].w, n) == 0)
+            if (q + 1 + n <= len && (U(t[q + 2]) | 0x20) == U(fr[f - 'a'][k].w[1]) && word_or_caps(t + q + 1, fr[f - 'a'][k].w, n))
                 return q + 2 + n;
         }
     return 0;
@@ -297,6 +310,10 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
     }
     /* national identifiers whose first digit run starts here (national.c) */
     if (pol__national_digits(c, cs, nd) != 0)
+        return -1;
+    /* an area code set off by a spaced slash, "0171 / 101 80 00" (digits.c; session 15) */
+    if (nd >= 2 && nd <= 5 && t[cs] == '0' && ce + 3 < len && t[ce] == ' ' && t[ce + 1] == '/' && t[ce + 2] == ' ' &&
+        pol__rec_phone_slash(c, cs) != 0)
         return -1;
     /* a postcode after ", " or a line break, a capitalised city after it: a street without a street word may precede
      * ("Am Markt 3, 28195 Bremen", "Ερμού 25, 105 63 Αθήνα"; address.c) */
@@ -747,13 +764,17 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         return 0;
     if (pol__is_space(p1) && (pol__is_upper(p2) || street_word_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
+    /* an area code set off by a spaced slash, "0171 / 101 80 00" (session 15): a 0 and 1-4 more digits, " / ", a digit */
+    unsigned dr0 = (unsigned)__builtin_ctz(~dm);
+    if (t[cs] == '0' && dr0 >= 2 && dr0 <= 5 && t[cs + dr0] == ' ' && t[cs + dr0 + 1] == '/' && t[cs + dr0 + 2] == ' ')
+        return 0;
     /* base58: a run of 26 alnum bytes from a digit of the cluster runs through its end */
     unsigned alm = (unsigned)_mm_movemask_epi8(_mm_or_si128(is_letter16(v), dv)) | ~0xFFFFu;
     if ((alm >> ce) == (~0u >> ce))
         return 0;
     /* French street: the digits are followed by "bis", "ter", ',' or a space and the first letter
      * of a street word (computed without branches: the answer is almost always no) */
-    unsigned a = U(t[cs + ce]), b1 = U(t[cs + ce + 1]) - 'a';
+    unsigned a = U(t[cs + ce]), b1 = (U(t[cs + ce + 1]) | 0x20u) - 'a';
     int fr_first = b1 < 26 && ((1u << ('r' - 'a') | 1u << ('a' - 'a') | 1u << ('b' - 'a') | 1u << ('p' - 'a') | 1u << ('c' - 'a') |
                                 1u << ('i' - 'a') | 1u << ('q' - 'a')) >>
                                    b1 &

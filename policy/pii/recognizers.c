@@ -69,7 +69,10 @@ static const pol__pattern_t patterns[] = {
      "Circle|Square|Close|Crescent)\\b", 0, POL__REC_STREET, 0, POL__DB_C},
     /* session 11: and the Danish, Swedish, Norwegian and Finnish suffixes ("Nørrebrogade 44", "Mannerheimintie 12") */
     {"(?:stra\xc3\x9f\x65|strasse|str\\.|weg|allee|platz|gasse|ring|damm|straat|gracht|laan|plein|kade|singel|dijk|gade|vej|"
-     "gatan|v\xc3\xa4gen|veien|tie|katu|kuja)\\s\\d{1,4}", 0,
+     "gatan|v\xc3\xa4gen|veien|tie|katu|kuja|"
+     /* session 15: the Danish definite "-gaden" ("Hovedgaden 3"), Swedish "-gata", Icelandic "-gata" in the dative
+        "-götu" and "-vegur" ("Hverfisgötu 41", "Laugavegur 28") */
+     "gaden|gata|g\xc3\xb6tu|vegur)\\s\\d{1,4}", 0,
      POL__REC_STREET, 1, POL__DB_WIN},
     /* Spanish, Catalan, Italian, Portuguese: the street type comes first ("Via Roma 10", "Rua Augusta, 1500") */
     {"\\b(?:Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Travessa|"
@@ -80,7 +83,16 @@ static const pol__pattern_t patterns[] = {
         "et al." is a citation) */
      "Str\\.|Strada|Bd\\.|Bdul\\.|Bulevardul|Calea|\xc8\x98oseaua|\xc5\x9eoseaua|Aleea|Splaiul|Av\\.|Al\\.|Aleje|"
      /* sw: "Mtaa wa Uhuru 12", "Barabara ya Moi 5" (street of, road of) */
-     "Mtaa|Barabara) ", 0, POL__REC_STREET, 3, POL__DB_TEXT},
+     "Mtaa|Barabara|"
+     /* session 15: hr/bs/sr/sl "Ulica", "Bulevar", "Trg", sq "Rruga", es-MX "Privada", "Cerrada", "Callejón", and the
+        type words written in capitals on labels ("CALLE", "AV.", "RUA", "UL.", "VIA") */
+     "Ulica|Rruga|Bulevar|Bulevardi|Trg|Privada|Cerrada|Callej\xc3\xb3n|CALLE|AVENIDA|AV\\.|RUA|UL\\.|RRUGA|VIA) ", 0,
+     POL__REC_STREET, 3, POL__DB_TEXT},
+    /* session 15: the type word after the street's name, lower-case, the number after it: lv "Brīvības iela 55", lt
+       "Gedimino pr. 9", "Vilniaus g. 31", et "Narva mnt 7", "Rüütli tee 3", sl/hr/bs "Slovenska cesta 15", "Prešernova
+       ulica 7", nb "Olav Tryggvasons gate 24", "Kirkeveien" written apart ("Kirke vei 5"), sv "gata" (address.c, kind 8) */
+    {" (?:iela|iel\xc4\x81|gatve|pr\\.|g\\.|mnt|maantee|tee|cesta|ulica|gate|gata|vei|veg|vegen|bulevar|trg)[ ,]", 0,
+     POL__REC_STREET, 8, POL__DB_TEXT},
     /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
     /* session 13: and the Hungarian ones ("Váci utca 47/B", "Andrássy út 12", "Szent István körút 3", "Kossuth tér 1") */
     {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.|utca|\xc3\xbat|\xc3\xbatja|k\xc3\xb6r\xc3\xbat|t\xc3\xa9r|k\xc3\xb6z|s\xc3\xa9t\xc3\xa1ny)[ ,]", 0, POL__REC_STREET, 4,
@@ -98,7 +110,9 @@ static const pol__pattern_t patterns[] = {
        пр-т, пер., переулок, провулок, бульв., бульвар, шоссе, шосе); session 11: a comma may follow the type word, which
        then stands after the street name ("Лиговский проспект, д. 30", "Тверская улица, 7": address.c) */
     {"(?:^|[\\s(,])(?:\xd1\x83\xd0\xbb\\.|\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd0\xb0|\xd0\xb2\xd1\x83\xd0\xbb\\.|\xd0\xb2\xd1\x83\xd0\xbb\xd0\xb8\xd1\x86\xd1\x8f|\xd0\xbf\xd1\x80\xd0\xbe\xd1\x81\xd0\xbf\\.|\xd0\xbf\xd1\x80\xd0\xbe\xd1\x81\xd0\xbf\xd0\xb5\xd0\xba\xd1\x82|\xd0\xbf\xd1\x80-\xd1\x82|\xd0\xbf\xd0\xb5\xd1\x80\\.|\xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd1\x83\xd0\xbb\xd0\xbe\xd0\xba|\xd0\xbf\xd1\x80\xd0\xbe\xd0\xb2\xd1\x83\xd0\xbb\xd0\xbe\xd0\xba|\xd0\xb1\xd1\x83\xd0\xbb\xd1\x8c\xd0\xb2\\.|\xd0\xb1\xd1\x83\xd0\xbb\xd1\x8c\xd0\xb2\xd0\xb0\xd1\x80|\xd1\x88\xd0\xbe\xd1\x81\xd1\x81\xd0\xb5|\xd1\x88\xd0\xbe\xd1\x81\xd0\xb5)[ ,]", 0, POL__REC_STREET, 3, POL__DB_TEXT},
-    {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai)\\s", 0,
+    /* session 15: Québec's "boul." and the type words in capitals ("1010, RUE SHERBROOKE OUEST") */
+    {"\\d{1,4}(?:bis|ter)?,?\\s(?:rue|avenue|boulevard|bd|place|chemin|impasse|all\xc3\xa9\x65|quai|boul\\.|RUE|AVENUE|"
+     "BOULEVARD|BOUL\\.|CHEMIN)\\s", 0,
      POL__REC_STREET, 2, POL__DB_WIN},
     {"(?:zip(?:\\s*code)?|postal\\s*code|post\\s*code|plz|postleitzahl|code postal)\\s*[:#]?\\s*", HS_FLAG_CASELESS,
      POL__REC_ZIP, 0, POL__DB_TEXT},
@@ -252,15 +266,31 @@ static const pol__pattern_t patterns[] = {
        +9 % instructions (their literals are everywhere: "cases, ") */
     {"\\b(?:jam|a\xc5\xa1|esmu|\xc3\xa9g er|ja,|jaz,|a\xc5\xa1,|un\xc3\xab,) ",
      HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 5, POL__DB_TEXT},
+    /* session 15: the labels of shipping labels, forms, boarding passes and legal captions written in capitals ("SHIP TO:",
+       "ATTN:", "PASSENGER:", "NAME OF INSURED:", "PLAINTIFF:", "DESTINATARIO:", "EMPFÄNGER:"): strong, and the name after
+       them may be in capitals too (person.c caps_name) */
+    {"\\b(?:SHIP TO|DELIVER TO|BILL TO|SOLD TO|SEND TO|ATTN|ATTENTION|RECIPIENT|CONSIGNEE|CONSIGNOR|SHIPPER|PASSENGER|"
+     "PASSENGER NAME|NAME|FULL NAME|SURNAME|GIVEN NAMES|CARDHOLDER|CARDHOLDER NAME|CARD HOLDER|INSURED|NAME OF INSURED|"
+     "POLICYHOLDER|REMITTER|BENEFICIARY|PAYEE|PLAINTIFF|DEFENDANT|APPLICANT|CLAIMANT|PETITIONER|RESPONDENT|PATIENT|EMPLOYEE|"
+     "CUSTOMER|DESTINATARIO|REMITENTE|DESTINATAIRE|MOTTAGARE|MODTAGER|MOTTAKER|EMPF\xc3\x84NGER|ODBIORCA|TO) ?:\\s*",
+     0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
+    {"\\b(?:SHIP TO|DELIVER TO|BILL TO|SEND TO|ATTN|L'ATTENTION DE) ", 0, POL__REC_PERSON_TRIGGER, 1, POL__DB_TEXT},
     /* session 12: the display name of a mail header ("From: \"Tanvir Hasan\" <tanvir@...>", RFC 5322 section 3.4): the
        capitalised words before the angle-bracketed address (person.c checks the "<" after them) */
-    {"(?:^|\\n)(?:From|To|Cc|Bcc|Reply-To|Sender): {0,2}\"?", 0, POL__REC_PERSON_TRIGGER, 6, POL__DB_TEXT},
+    /* session 15: and the people of package metadata and commit trailers ("maintainer: Bogdan Ciobanu <bogdan@...>",
+       "Signed-off-by: Name <address>") */
+    {"(?:^|\\n)(?:From|To|Cc|Bcc|Reply-To|Sender|[Mm]aintainer|[Aa]uthor|Co-authored-by|Signed-off-by|Reviewed-by|"
+     "Reported-by|Acked-by|Tested-by): {0,2}\"?",
+     0, POL__REC_PERSON_TRIGGER, 6, POL__DB_TEXT},
     /* session 12: the value of a name key in a record (JSON, code, YAML, SQL-ish key = value, vCard FN): quoted after a key
        of a person's name ("full_name": "Ngozi Eze", holder: 'Emeka Nwosu', name = "Chidi Okonkwo"), or unquoted
        after "FN:" and a YAML "name: " at a line's start; the value must be the whole name (person.c checks the closing
        quote or the line's end after it) */
+    /* session 15: the name keys of nl, es, pt/it, fr, sv, da/no, fi ("naam", "nombre", "nome", "nom", "namn", "navn",
+       "nimi"), "surname", "forename", and XML elements ("<name>Ingeborg Haugland</name>", "<full_name>") */
     {"\\b(?:(?:full|first|last|given|family|display|customer|contact|patient|client|account|card|sender|recipient|holder|"
-     "owner|employee)[_ -]?)?(?:name|holder)[\"']? {0,2}[:=] {0,2}[\"']|"
+     "owner|employee)[_ -]?)?(?:name|holder|naam|nombre|nome|nom|namn|navn|nimi|surname|forename)[\"']? {0,2}[:=] {0,2}[\"']|"
+     "<(?:(?:full|first|last|given|family|customer|contact)_?)?name>|"
      "(?:^|\\n) {0,8}(?:- )?(?:full_)?name: |(?:^|\\n)FN(?:;[A-Za-z=,-]{1,40})?:",
      HS_FLAG_CASELESS, POL__REC_PERSON_TRIGGER, 7, POL__DB_TEXT},
     /* introductions without a verb of naming ("Saya Siti Nurhaliza" id/ms, "Mimi ni Amina Hassan" sw: I am): a name of
@@ -312,17 +342,93 @@ const pol__pattern_t *pol__patterns(size_t *n)
  * case), not "full_name", "holder", "FN" */
 static int plain_name_key(const char *t, size_t to)
 {
-    size_t k = to;
-    while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '"' || t[k - 1] == '\'' || t[k - 1] == ':' || t[k - 1] == '='))
+    /* session 15: and the bare name keys of other languages, and an XML element's name */
+    static const char *const keys[] = {"name", "naam", "nombre", "nome", "nom", "namn", "navn", "nimi", NULL};
+    size_t k = to, n = 0;
+    while (k > 0 &&
+           (t[k - 1] == ' ' || t[k - 1] == '"' || t[k - 1] == '\'' || t[k - 1] == ':' || t[k - 1] == '=' || t[k - 1] == '>'))
         k--;
-    if (k < 4 || (t[k - 4] | 0x20) != 'n' || (t[k - 3] | 0x20) != 'a' || (t[k - 2] | 0x20) != 'm' || (t[k - 1] | 0x20) != 'e')
+    for (const char *const *w = keys; *w != NULL && n == 0; w++) {
+        size_t l = strlen(*w);
+        if (k >= l && strncasecmp(t + k - l, *w, l) == 0)
+            n = l;
+    }
+    if (n == 0)
         return 0;
-    if (k == 4)
+    if (k == n)
         return 1;
-    unsigned char b = POL__U(t[k - 5]);
+    unsigned char b = POL__U(t[k - n - 1]);
     if (pol__is_alnum(b) || b == '_' || b == '-')
-        return 0;                                                    /* "full_name", "card-name" */
-    return !(b == ' ' && k >= 6 && pol__is_alpha(POL__U(t[k - 6]))); /* "full name"; YAML indentation is no prefix */
+        return 0;                                                            /* "full_name", "card-name" */
+    return !(b == ' ' && k >= n + 2 && pol__is_alpha(POL__U(t[k - n - 2]))); /* "full name"; YAML indentation is no prefix */
+}
+
+/* session 15: the key before a record's value at `to` names one part of a name ("firstName", "last_name", "surname",
+ * "<first_name>"): one word is the whole value */
+static int part_name_key(const char *t, size_t to)
+{
+    static const char *const keys[] = {"first", "last", "given", "family", "sur", "fore", NULL};
+    size_t k = to;
+    while (k > 0 &&
+           (t[k - 1] == ' ' || t[k - 1] == '"' || t[k - 1] == '\'' || t[k - 1] == ':' || t[k - 1] == '=' || t[k - 1] == '>'))
+        k--;
+    if (k < 4 || strncasecmp(t + k - 4, "name", 4) != 0)
+        return 0;
+    k -= 4;
+    if (k > 0 && (t[k - 1] == '_' || t[k - 1] == '-' || t[k - 1] == ' '))
+        k--;
+    for (const char *const *w = keys; *w != NULL; w++) {
+        size_t l = strlen(*w);
+        if (k >= l && strncasecmp(t + k - l, *w, l) == 0 && (k == l || !pol__is_alpha(POL__U(t[k - l - 1]))))
+            return 1;
+    }
+    return 0;
+}
+
+/* session 15: a word of an organisation's name ("Acme Sales", "Main Office"): a record with a phone or an address is
+ * a company's as often as a person's */
+static int org_word_in(const char *t, size_t s, size_t e)
+{
+    static const char *const words[] = {
+        "sales",      "team",   "office",  "support",  "service",    "services", "desk",   "shop",    "store",
+        "bank",       "hotel",  "clinic",  "school",   "center",     "centre",   "group",  "company", "dept",
+        "department", "inc",    "ltd",     "llc",      "gmbh",       "corp",     "agency", "studio",  "restaurant",
+        "cafe",       "museum", "library", "hospital", "university", "club",     "team",   "info",    NULL};
+    for (size_t a = s, b; a < e; a = b + 1) {
+        const char *sp = memchr(t + a, ' ', e - a);
+        b = sp != NULL ? (size_t)(sp - t) : e;
+        for (const char *const *w = words; *w != NULL; w++)
+            if (strlen(*w) == b - a && strncasecmp(t + a, *w, b - a) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* session 15: a key of a person's contact or identity data ("email", "phone", "dob", "iban", "address"...) within 160
+ * bytes of `at`: the record whose bare "name" is at `at` is about a person ("- name: Oskar Lindahl\n  phone: ...";
+ * not "name: Build and Test\non: [push]") */
+static int personal_key_near(const char *t, size_t len, size_t at)
+{
+    static const char *const keys[] = {"email", "e-mail",  "mail",     "phone",   "mobile",    "tel",     "dob",   "birth",
+                                       "iban",  "ssn",     "passport", "address", "bsn",       "dni",     "pesel", "cpf",
+                                       "nhs",   "telefon", "telefoon", "correo",  "domicilio", "adresse", NULL};
+    size_t s = at > 160 ? at - 160 : 0, e = at + 160 < len ? at + 160 : len;
+    for (size_t i = s; i < e; i++) {
+        if (i > 0 && pol__is_alpha(POL__U(t[i - 1])))
+            continue;
+        for (const char *const *w = keys; *w != NULL; w++) {
+            size_t l = strlen(*w), q = i + l;
+            if (q > e || strncasecmp(t + i, *w, l) != 0)
+                continue;
+            if (q < e && (t[q] == '"' || t[q] == '\''))
+                q++;
+            while (q < e && t[q] == ' ')
+                q++;
+            if (q < e && (t[q] == ':' || t[q] == '=' || t[q] == '>'))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---- e-mail ---- */
@@ -1062,6 +1168,7 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
                 } else {
                     char q = to > 0 ? t[to - 1] : 0;
                     ok = (q == '"' || q == '\'') ? e < c->len && t[e] == q
+                         : q == '>'              ? e < c->len && t[e] == '<' /* "<name>X</name>" (session 15) */
                                                  : e >= c->len || t[e] == '\n' || t[e] == '\r' || t[e] == ';';
                 }
                 /* two words or more, none a common word of the gazetteer ("name": "Tokyo Tower", From: Google Alerts
@@ -1083,9 +1190,9 @@ int pol__recognize_rec(pol__scanctx_t *c, int rec, int arg, size_t to)
                         b = sp != NULL ? (size_t)(sp - t) : cd->end;
                         known |= (pol__name_flags_of(t + a, b - a) & (POL__NAME_GIVEN | POL__NAME_SURNAME)) != 0;
                     }
-                    ok = known;
+                    ok = known || (personal_key_near(t, c->len, to) && !org_word_in(t, cd->start, cd->end));
                 }
-                if (!ok || words < 2)
+                if (!ok || (words < 2 && !(arg == 7 && part_name_key(t, to))))
                     c->cands->n = before;
             }
             return 0;

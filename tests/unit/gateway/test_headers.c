@@ -430,6 +430,112 @@ static void test_parse_line_matches_first_version(void **state)
     }
 }
 
+/* gw_headers_conflicting_framing against its version before issue 12, session 15 (every line through
+ * gw_headers_parse_line; now only lines whose first colon is at byte 14 or 17), on random heads of framing fields in
+ * every spelling, near-miss names, odd colons, spaces, CRs and control bytes. */
+static int ref_conflicting_framing(const char *head, size_t len)
+{
+    const char *p = memchr(head, '\n', len), *end = head + len;
+    const char *cl = NULL;
+    size_t cl_len = 0;
+    int n_te = 0, n_cl = 0, te_chunked = 1;
+    if (p == NULL)
+        return 0;
+    for (p++; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol != NULL ? eol : end;
+        const char *name, *value;
+        size_t nl, vl;
+        size_t ll = (size_t)(line_end - p);
+        if (ll == 0 || (ll == 1 && p[0] == '\r'))
+            break;
+        if (gw_headers_parse_line(p, ll, &name, &nl, &value, &vl) == 0) {
+            if (nl == 17 && strncasecmp(name, "transfer-encoding", 17) == 0) {
+                n_te++;
+                if (!(vl == 7 && strncasecmp(value, "chunked", 7) == 0))
+                    te_chunked = 0;
+            } else if (nl == 14 && strncasecmp(name, "content-length", 14) == 0) {
+                if (vl == 0 || vl > 19)
+                    return 1;
+                for (size_t i = 0; i < vl; i++)
+                    if (value[i] < '0' || value[i] > '9')
+                        return 1;
+                if (n_cl++ != 0 && (vl != cl_len || memcmp(value, cl, vl) != 0))
+                    return 1;
+                cl = value;
+                cl_len = vl;
+            }
+        }
+        if (eol == NULL)
+            break;
+        p = eol + 1;
+    }
+    return n_te > 1 || (n_te == 1 && (n_cl != 0 || !te_chunked));
+}
+
+static void test_framing_matches_first_version(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"transfer-encoding",
+                                        "Transfer-Encoding",
+                                        "TRANSFER-ENCODING",
+                                        "content-length",
+                                        "Content-Length",
+                                        "CONTENT-LENGTH",
+                                        "transfer-encodin",
+                                        "transfer-encodings",
+                                        "content-lengt",
+                                        "content-lengths",
+                                        "Content-Length ",
+                                        " Content-Length",
+                                        "content\x01length",
+                                        "Transfer-Encoding\r",
+                                        "HTTP/1.1 content-l",
+                                        "host",
+                                        "x-a:b",
+                                        "",
+                                        "content-length:x",
+                                        "transfer:encoding"};
+    static const char *const values[] = {"chunked",
+                                         "CHUNKED",
+                                         "chunked ",
+                                         " chunked",
+                                         "gzip, chunked",
+                                         "identity",
+                                         "5",
+                                         "05",
+                                         "5 ",
+                                         " 5",
+                                         "5\r",
+                                         "",
+                                         "-1",
+                                         "1e3",
+                                         "12345678901234567890",
+                                         "1234567890123456789",
+                                         "5\x7f",
+                                         "\t5",
+                                         "5, 5",
+                                         "a:b"};
+    char head[1024];
+    for (int round = 0; round < 100000; round++) {
+        size_t n = 0;
+        n += (size_t)snprintf(head, sizeof(head), "POST /v1/chat/completions HTTP/1.1%s", rnd() % 4 ? "\r\n" : "\n");
+        for (uint32_t k = rnd() % 6; k > 0; k--) {
+            const char *nm = names[rnd() % (sizeof(names) / sizeof(names[0]))];
+            const char *v = values[rnd() % (sizeof(values) / sizeof(values[0]))];
+            const char *sep = (const char *[]){":", ": ", ":  ", ":\t", " :"}[rnd() % 5];
+            const char *eol = (const char *[]){"\r\n", "\n", "\r\n", "\r\r\n"}[rnd() % 4];
+            n += (size_t)snprintf(head + n, sizeof(head) - n, "%s%s%s%s", nm, sep, v, eol);
+        }
+        if (rnd() % 3)
+            n += (size_t)snprintf(head + n, sizeof(head) - n, "%s", rnd() % 2 ? "\r\n" : "\n");
+        if (rnd() % 4 == 0 && n > 0)
+            n = rnd() % n; /* cut anywhere */
+        if (gw_headers_conflicting_framing(head, n) != ref_conflicting_framing(head, n))
+            fail_msg("framing differs on \"%.*s\"", (int)n, head);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_parse_line),
         cmocka_unit_test(test_lookups_match_first_version),
         cmocka_unit_test(test_parse_line_matches_first_version),
+        cmocka_unit_test(test_framing_matches_first_version),
         cmocka_unit_test(test_connection_listed),
         cmocka_unit_test(test_authorization_parse),
         cmocka_unit_test(test_client_and_admin_lookup),

@@ -222,6 +222,36 @@ static void test_dates_in_context(void **state)
             fail_msg("false date in \"%s\"", neg[i]);
 }
 
+static void test_spaced_slash_pl_mx_session15(void **state)
+{
+    /* session 15 (probe15's causes): the area code set off by a spaced slash (DE, AT, CH: "0171 / 101 80 00", six-digit
+     * local numbers included), Polish landlines 2-3-2-2 (Warsaw "22 628 12 34", with parentheses or hyphens, in a CSV
+     * row after a number), Mexican ten-digit numbers 2-4-4; each was missed before */
+    fx_t *f = *state;
+    static const char *const ok[][2] = {
+        {"Mobil: 0171 / 101 80 00", "0171 / 101 80 00"},
+        {"Rufen Sie an: 030 / 2345 6789, danke", "030 / 2345 6789"},
+        {"Praxis 06221 / 54 32 10 (vormittags)", "06221 / 54 32 10"},
+        {"Graz 0316 / 81 14 31", "0316 / 81 14 31"},
+        {"Handy 0664 / 351 22 07", "0664 / 351 22 07"},
+        {"Tel. 044 / 268 12 12", "044 / 268 12 12"},
+        {"Proszę dzwonić: 22 628 12 34", "22 628 12 34"},
+        {"Sekretariat (22) 536 25 92, pon.-pt.", "(22) 536 25 92"},
+        {"fax 22 692-61-64", "22 692-61-64"},
+        {"id,telefon\n17,(22) 646 77 68", "(22) 646 77 68"},
+        {"cel. 81 8079 3612", "81 8079 3612"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (type_of(f, ok[i][0], ok[i][1]) != POL_PII_PHONE_NUMBER)
+            fail_msg("not found as a phone: \"%s\"", ok[i][0]);
+    /* a slash between two counts or a fraction, a ratio, a year range, thousands after a number, dotted groupings */
+    static const char *const neg[] = {"Seite 12 / 345 67 89", "1/0171 / 101 80 00", "Az. 0 / 2023 4412",     "Punkte 22 628 12",
+                                      "1,234,567 and 2,(3)",  "v 22.628.12.34",     "Summe 12 1234 5678 EUR"};
+    for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
+        if (has_type(f, neg[i], POL_PII_PHONE_NUMBER))
+            fail_msg("false phone in \"%s\"", neg[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trunk_prefix_layouts, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_dates_in_context, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_slash_after_area_code, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_spaced_slash_pl_mx_session15, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

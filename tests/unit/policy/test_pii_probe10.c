@@ -1,6 +1,6 @@
 /*
- * Scans tests/data/pii/probe10.jsonl .. probe14.jsonl (the blind probes of sessions 10 to 14, made the same way:
- * gen_probe11.py .. gen_probe14.py), the second to sixth holdouts. probe10.jsonl, the second holdout: a blind
+ * Scans tests/data/pii/probe10.jsonl .. probe15.jsonl (the blind probes of sessions 10 to 15, made the same way:
+ * gen_probe11.py .. gen_probe15.py), the second to seventh holdouts. probe10.jsonl, the second holdout: a blind
  * probe written by hand in session 10 (2026-12-07) before reading how the recognizers treat each case
  * (tests/data/pii/gen_probe10.py says how it was made): chat and image prompts in 26 languages and scripts with personal data glued
  * to the script, full-width and non-ASCII digits, local address formats, national identifiers with valid check digits, IBANs, dates
@@ -31,19 +31,22 @@ static const double type_floor10[NT] = {0.99, 0.97, 0.99, 0.99, 0.94, 0.99, 0.94
 /* probe11 (session 11): floors just below the figures measured after session 11's fixes (the untouched engine measured
  * micro 0.839, PERSON 0.709: docs/BENCHMARKS.md "PII, session 11"; the after figure, micro 0.944, is overstated: its
  * misses were read while the causes were fixed) */
-static const double type_floor11[NT] = {0.97, 0.96, 0.99, 0.99, 0.91, 0.92, 0.91, 0.82, 0.99};
+/* session 15: PHONE and LOCATION raised after the spaced-slash phone and address-tail rules (0.992 -> 1.000, 0.944 -> 0.959) */
+static const double type_floor11[NT] = {0.97, 0.99, 0.99, 0.99, 0.91, 0.95, 0.91, 0.82, 0.99};
 /* probe12 (session 12, gen_probe12.py: 271 prompts in 17 languages and layouts the earlier probes lack, 312 gold spans,
  * 74 PII-free look-alikes). The untouched engine's score is the BLIND figure: micro F1 0.751 (P 0.979, R 0.609; PERSON
  * 0.472, LOCATION 0.370, ID 0.630, DATE 0.348, PHONE 0.943), 2 of 74 PII-free prompts with a false finding. Floors are
  * set just below the latest figure; every figure after the blind one was read while the causes were fixed. */
-static const double type_floor12[NT] = {0.99, 0.97, 0.99, 0.99, 0.75, 0.52, 0.77, 0.93, 0.99};
+/* session 15: PERSON raised (0.772 -> 0.795: speakers and record keys) */
+static const double type_floor12[NT] = {0.99, 0.97, 0.99, 0.99, 0.79, 0.52, 0.77, 0.93, 0.99};
 /* probe13 (session 13, gen_probe13.py: 345 prompts in 17 languages the earlier probes hold few of and business layouts
  * (HR forms, medical intake, invoices, shipping labels, bookings, school records, chat exports, OCR, SQL dumps), 471
  * gold spans, 92 PII-free look-alikes). BLIND figure (the untouched engine, 6c875dc): micro F1 0.849 (P 0.986, R 0.745;
  * PERSON 0.720, LOCATION 0.806, ID 0.838, DATE 0.806, PHONE 0.945, CREDIT_CARD 0.939), 2 of 92 PII-free prompts with a
  * false finding. After session 13's fixes: micro 0.920 (PERSON 0.852, ID 0.954, DATE 0.976, CREDIT_CARD 0.960; LOCATION unchanged),
  * read while the causes were fixed. Floors are set just below the latest figure. */
-static const double type_floor13[NT] = {0.99, 0.95, 0.95, 0.99, 0.84, 0.80, 0.94, 0.96, 0.99};
+/* session 15: PHONE 0.957 -> 0.976 (Warsaw landlines), PERSON 0.852 -> 0.860, LOCATION 0.806 -> 0.838 */
+static const double type_floor13[NT] = {0.99, 0.97, 0.95, 0.99, 0.85, 0.83, 0.94, 0.96, 0.99};
 
 /* probe14 (session 14, gen_probe14.py: 350 prompts in 33 languages and variants the earlier probes lack or hold few of
  * (Nordic, Baltic, West and South Slavic, Balkan, Latin-American Spanish, Québec French, Austrian and Swiss German,
@@ -54,7 +57,17 @@ static const double type_floor13[NT] = {0.99, 0.95, 0.95, 0.99, 0.84, 0.80, 0.94
  * finding. After session 14's fixes: micro 0.879 (P 0.970, R 0.803; PERSON 0.828, ID 0.944, DATE 0.913, PHONE 0.940;
  * LOCATION unchanged), still 10 of 90 (company registration numbers read as SE_ORGANISATIONSNUMMER, IT_VAT_CODE, MX_RFC ...),
  * read while the causes were fixed. Floors are set just below the latest figure. */
-static const double type_floor14[NT] = {0.99, 0.93, 0.95, 0.99, 0.82, 0.58, 0.93, 0.90, 0.99};
+/* session 15 (probe14 not read): PHONE 0.940 -> 0.959, PERSON 0.828 -> 0.868, LOCATION 0.594 -> 0.797, micro 0.879 -> 0.913 */
+static const double type_floor14[NT] = {0.99, 0.95, 0.95, 0.99, 0.86, 0.79, 0.93, 0.90, 0.99};
+
+/* probe15 (session 15, gen_probe15.py: 301 prompts, 382 gold spans, 96 PII-free look-alikes; addresses in national
+ * formats (Nordic, Baltic, Balkan, Mexican, Québec, Gulf, Japanese / Korean / Chinese in their script, Indian PIN,
+ * Brazilian CEP), names and addresses in capitals, names in CSV / YAML / JSON / chat speaker prefixes, German and
+ * Austrian phones with a spaced slash, Warsaw landlines, mixed-script text). BLIND figure (the untouched engine, main
+ * 8206640): micro F1 0.755 (P 0.963, R 0.620; PERSON 0.702, LOCATION 0.591, PHONE 0.857, DATE 0.941, IP 0.800), 5 of 96
+ * PII-free prompts with a false finding. After session 15's fixes: micro 0.941 (P 0.980, R 0.906; PHONE 1.000, PERSON 0.920,
+ * LOCATION 0.906), still 5 of 96 -- read while the causes were fixed. Floors are set just below the latest figure. */
+static const double type_floor15[NT] = {0.99, 0.99, 0.99, 0.99, 0.91, 0.90, 0.99, 0.94, 0.79};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -201,31 +214,37 @@ static void test_probe10_floors(void **state)
 static void test_probe11_floors(void **state)
 {
     (void)state;
-    run_probe("probe11.jsonl", type_floor11, 0.935, 3);
+    run_probe("probe11.jsonl", type_floor11, 0.96, 3);
 }
 
 static void test_probe12_floors(void **state)
 {
     (void)state;
-    run_probe("probe12.jsonl", type_floor12, 0.87, 3);
+    run_probe("probe12.jsonl", type_floor12, 0.88, 3);
 }
 
 static void test_probe13_floors(void **state)
 {
     (void)state;
-    run_probe("probe13.jsonl", type_floor13, 0.91, 3);
+    run_probe("probe13.jsonl", type_floor13, 0.92, 3);
 }
 
 static void test_probe14_floors(void **state)
 {
     (void)state;
-    run_probe("probe14.jsonl", type_floor14, 0.87, 12);
+    run_probe("probe14.jsonl", type_floor14, 0.91, 12);
+}
+
+static void test_probe15_floors(void **state)
+{
+    (void)state;
+    run_probe("probe15.jsonl", type_floor15, 0.94, 6);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors),
                                        cmocka_unit_test(test_probe12_floors), cmocka_unit_test(test_probe13_floors),
-                                       cmocka_unit_test(test_probe14_floors)};
+                                       cmocka_unit_test(test_probe14_floors), cmocka_unit_test(test_probe15_floors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2012,6 +2012,112 @@ static void test_troy_card(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_CREDIT_CARD);
 }
 
+static void test_addresses_session15(void **state)
+{
+    /* session 15 (probe15's causes): the rest of an address after the street and number (a Nordic floor "2. tv." /
+     * "st. th.", "lgh", "Ap.", "app.", a neighbourhood "Col. Centro", a postcode after "C.P.", a region in parentheses, a
+     * three-digit, country-prefixed or Canadian postcode), street types written after the name in lower case (lv, lt, et,
+     * sl, nb), round and 0-led postcodes of streets without a street word, the Danish "-gaden", Icelandic "-vegur",
+     * Québec's "boul.", type words in capitals, and Gulf addresses of numbered components; each was missed or cut
+     * below half of the address before */
+    static const char *const pos[][2] = {
+        {"Skicka till Kungsgatan 8 B lgh 1102, 411 19 Göteborg tack", "Kungsgatan 8 B lgh 1102, 411 19 Göteborg"},
+        {"Adresse: Nørregade 14, 2. tv., 1165 København K", "Nørregade 14, 2. tv., 1165 København"},
+        {"Bor på Vestergaden 7, st. th., 8000 Aarhus", "Vestergaden 7, st. th., 8000 Aarhus"},
+        {"Heimili: Laugavegur 12, 101 Reykjavík", "Laugavegur 12, 101 Reykjavík"},
+        {"Aadress: Narva mnt 15-3, 10120 Tallinn", "Narva mnt 15-3, 10120 Tallinn"},
+        {"Adrese: Brīvības iela 40-2, Rīga, LV-1050", "Brīvības iela 40-2, Rīga, LV-1050"},
+        {"Adresas: Gedimino pr. 20-5, LT-01103 Vilnius", "Gedimino pr. 20-5, LT-01103 Vilnius"},
+        {"Adresa: Ilica 12, 10000 Zagreb", "Ilica 12, 10000 Zagreb"},
+        {"Naslov: Slovenska cesta 5, 1000 Ljubljana", "Slovenska cesta 5, 1000 Ljubljana"},
+        {"Adresse: Thereses gate 14, 0452 Oslo", "Thereses gate 14, 0452 Oslo"},
+        {"Adresa: Rruga Sami Frashëri 20, Ap. 4, 1001 Tiranë", "Rruga Sami Frashëri 20, Ap. 4, 1001 Tiranë"},
+        {"Dirección: Calle Juárez 45, Col. Centro, C.P. 68000, Oaxaca", "Calle Juárez 45, Col. Centro, C.P. 68000, Oaxaca"},
+        {"Adresse : 1200, boul. Laurier, app. 12, Québec (Québec) G1R 5T4",
+         "1200, boul. Laurier, app. 12, Québec (Québec) G1R 5T4"},
+        {"Адреса: Кнеза Милоша 20, стан 4, 11000 Београд", "Кнеза Милоша 20, стан 4, 11000 Београд"},
+        {"Address: Villa 9, Street 21, Al Wasl, Dubai", "Villa 9, Street 21, Al Wasl, Dubai"},
+        {"Building 7, Road 1510, Block 915, Riffa", "Building 7, Road 1510, Block 915, Riffa"},
+        {"SHIP TO: 1010, RUE SAINT-DENIS, MONTRÉAL", "1010, RUE SAINT-DENIS, MONTRÉAL"},
+        {"ENVIAR A: CALLE HIDALGO 120, COL. CENTRO, 64000 MONTERREY", "CALLE HIDALGO 120, COL. CENTRO, 64000 MONTERREY"},
+    };
+    fx_t *f = *state;
+    EXPECT_COVERED(f, pos, POL_PII_LOCATION);
+    static const char *const neg[] = {"Gewinnklasse 5, 10000 Euro.",  "Boarding at Heathrow gate 12 now",
+                                      "Golf: Augusta tee 3 at noon",  "Street 5 is closed today",
+                                      "Main Street 5 as in the plan", "Seite 3, 0815 Zeichen."};
+    EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
+}
+
+static void test_names_session15(void **state)
+{
+    /* session 15 (probe15's causes): the speakers of a chat or meeting transcript (person.c pol__person_speakers) and a
+     * name in capitals after a label written in capitals (caps_name); each was missed before */
+    static const char *const pos[][2] = {
+        {"Anna: are you coming?\nLukas: yes, in 5", "Anna"},
+        {"Anna: are you coming?\nLukas: yes, in 5", "Lukas"},
+        {"[09:41] Oyelaran: done\n[09:42] Kwabena: thanks", "Oyelaran"},
+        {"05/11/23, 18:02 - Marta Nowak: jestem na miejscu", "Marta Nowak"},
+        {"<Lars> hi all\n<Ingrid> hey", "Ingrid"},
+        {"Support Ahmed: how can I help?\nDiego: my order is late", "Ahmed"},
+        {"Zofia (10:15): gdzie jesteś?", "Zofia"},
+        {"Chloé : t'es où ?\nMathis : chez moi", "Mathis"},
+        {"SHIP TO:\nKWAME ASANTE\n12 HIGH ST", "KWAME ASANTE"},
+        {"ATTN: BRIGITTE LAMBERT, 4 RUE DU BAC", "BRIGITTE LAMBERT"},
+        {"PASSENGER: OKAFOR CHIDI EMEKA  SEAT 4C", "OKAFOR CHIDI EMEKA"},
+        {"CARDHOLDER NAME: SEÁN O'BRIEN", "SEÁN O'BRIEN"},
+        {"PLAINTIFF: RAJESH KHANNA v. ACME LTD", "RAJESH KHANNA"},
+        {"EMPFÄNGER: KARL-HEINZ MÜLLER, HAUPTSTR. 5", "KARL-HEINZ MÜLLER"},
+        {"REMITTER: WANG FANG BENEFICIARY: JOHN DOE", "WANG FANG"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    /* records, logs, prompts and mail headers in the same layouts; departments and placeholders in capitals */
+    static const char *const neg[] = {"Status: Open\nPriority: High\nComponent: Billing",
+                                      "User: what is 2+2?\nAssistant: 4",
+                                      "Bot: hello\nSystem: ready",
+                                      "Note: Customer Service is closed",
+                                      "Från: support@example.se\nTill: kund@example.se\nÄmne: Faktura",
+                                      "Paris: Sunny\nLondon: Rain",
+                                      "[10:02] Build: passed\n[10:03] Deploy: started",
+                                      "[2024-05-17 09:14:22,481] WARN pool size 32",
+                                      "Monday: gym\nTuesday: swim",
+                                      "ATTN: ALL STAFF",
+                                      "ATTN: HUMAN RESOURCES",
+                                      "TO: ACCOUNTS PAYABLE DEPARTMENT",
+                                      "PASSENGER: ADULT 1  SEAT 23A",
+                                      "RECIPIENT: SAME AS ABOVE"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
+static void test_record_names_session15(void **state)
+{
+    /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
+     * value), after a bare name key (also nl/es/pt/fr/sv/no/fi and XML) when the record holds a contact or identity key,
+     * package metadata and commit trailers before an address; each was missed before */
+    static const char *const pos[][2] = {
+        {"{\"firstName\": \"Wairimu\", \"lastName\": \"Njoroge\"}", "Wairimu"},
+        {"{\"firstName\": \"Wairimu\", \"lastName\": \"Njoroge\"}", "Njoroge"},
+        {"<last_name>Oyelowo</last_name>", "Oyelowo"},
+        {"contacts:\n  - name: Eskil Nordahl\n    phone: \"+47 412 34 567\"", "Eskil Nordahl"},
+        {"{\"naam\": \"Mirthe Zwagerman\", \"bsn\": \"111222333\"}", "Mirthe Zwagerman"},
+        {"<customer><name>Torvald Aasheim</name><email>t@example.no</email></customer>", "Torvald Aasheim"},
+        {"maintainer: Radu Ionescu <radu@example.ro>", "Radu Ionescu"},
+        {"Signed-off-by: Wietske Hoekstra <w@example.nl>", "Wietske Hoekstra"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const neg[] = {"{\"name\": \"Premium Plan\", \"price\": 19.99}",
+                                      "{\"nombre\": \"Plan Premium\", \"precio\": 19.99}",
+                                      "<product><name>Tokyo Tower</name><height>333</height></product>",
+                                      "name: Build and Test\non: [push, pull_request]",
+                                      "{\"firstName\": \"\", \"lastName\": \"\", \"error\": \"missing\"}",
+                                      "{\"name\": \"Acme Sales\", \"phone\": \"+1 415 555 0132\"}",
+                                      "{\"name\": \"Main Office\", \"address\": \"1 Main St\"}",
+                                      "{\"nom\": \"Paris\", \"pays\": \"France\"}"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2064,6 +2170,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_troy_card, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_names_session14, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_birth_words_session14, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
