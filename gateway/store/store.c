@@ -94,6 +94,12 @@ static const char *SQL_CALL_ACC_INS =
     "INSERT OR IGNORE INTO call_access(id, request_id, method, bytes_in, bytes_out, client_ip, duration_us, upstream_us)"
     " SELECT ?12, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM calls WHERE request_id = ?2 AND started_at = ?1 AND user_id = ?9"
     " AND route IS ?10 AND status = ?11";
+/* The same entry when the writer knows its call row is there as the entry says (store_calls.c "known call
+ * rows"): no lookup; OR IGNORE: an entry with its rowid is there already, and the entry then goes to access_log.
+ * The parameters are SQL_CALL_ACC_INS's (the lookup's are not used here). */
+static const char *SQL_CALL_ACC_PUT =
+    "INSERT OR IGNORE INTO call_access(id, request_id, method, bytes_in, bytes_out, client_ip, duration_us, upstream_us)"
+    " VALUES (?12, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 /* The same rows, many at once (PostgreSQL; store_calls.c, gw_store__calls_end). */
 static const char *SQL_RED_MANY_PG = "INSERT INTO redactions(request_id, user_id, route, field, entity_type, start_off, end_off,"
                                      " action, value_hmac, at, expires_at, direction)"
@@ -394,7 +400,8 @@ gw_store_t *gw_store_open(const json_t *store_cfg, const json_t *retention_cfg, 
         (st->s_call_ins = gw_store__db_prepare(st->wdb, st->pg ? SQL_CALL_INS : SQL_CALL_INS_SQLITE)) == NULL ||
         (st->s_red_ins = gw_store__db_prepare(st->wdb, SQL_RED_INS)) == NULL ||
         (st->s_acc_ins = gw_store__db_prepare(st->wdb, SQL_ACC_INS)) == NULL ||
-        (!st->pg && (st->s_call_acc_ins = gw_store__db_prepare(st->wdb, SQL_CALL_ACC_INS)) == NULL)) {
+        (!st->pg && (st->s_call_acc_ins = gw_store__db_prepare(st->wdb, SQL_CALL_ACC_INS)) == NULL) ||
+        (!st->pg && (st->s_call_acc_put = gw_store__db_prepare(st->wdb, SQL_CALL_ACC_PUT)) == NULL)) {
         snprintf(err, errlen, "store: prepare: %s", gw_store__db_errmsg(st->wdb));
         goto fail;
     }
@@ -433,6 +440,7 @@ void gw_store_close(gw_store_t *st)
     gw_store__db_finalize(st->s_red_ins);
     gw_store__db_finalize(st->s_acc_ins);
     gw_store__db_finalize(st->s_call_acc_ins);
+    gw_store__db_finalize(st->s_call_acc_put);
     gw_store__ledger_close(st->ledger);
     gw_store__db_close(st->rdb);
     gw_store__db_close(st->wdb);

@@ -114,14 +114,16 @@ typedef struct st_gw_store_access_rec_t {
 typedef struct st_gw_store_stats_t {
     uint64_t queue_depth, queue_max;
     uint64_t calls_written, access_written, redactions_written;
-    uint64_t rejected_full;   /* submissions answered GW_STORE_E_FULL */
-    uint64_t write_failures;  /* records that could not be written even alone, dropped (logged at ERROR): a queued record
-                               * refused alone, a finished call's record refused for itself (store_journal.c journal_drop) */
-    uint64_t finish_failures; /* failed attempts to commit a finished call alone (retried, or in the end dropped) */
-    uint64_t batches;         /* committed transactions */
-    uint64_t inline_commits;  /* turns' transactions begun on their loop's thread (gw_store_turn_commit; SQLite) */
-    uint64_t turn_handoffs;   /* turns handed to the writer thread (journal busy, PostgreSQL, or over the inline cap) */
-    uint64_t key_row_reads;   /* users rows read to check a cached data key or make one (docs/internals/store.md "Keys") */
+    uint64_t rejected_full;    /* submissions answered GW_STORE_E_FULL */
+    uint64_t write_failures;   /* records that could not be written even alone, dropped (logged at ERROR): a queued record
+                                * refused alone, a finished call's record refused for itself (store_journal.c journal_drop) */
+    uint64_t finish_failures;  /* failed attempts to commit a finished call alone (retried, or in the end dropped) */
+    uint64_t batches;          /* committed transactions */
+    uint64_t inline_commits;   /* turns' transactions begun on their loop's thread (gw_store_turn_commit; SQLite) */
+    uint64_t turn_handoffs;    /* turns handed to the writer thread (journal busy, PostgreSQL, or over the inline cap) */
+    uint64_t key_row_reads;    /* users rows read to check a cached data key or make one (docs/internals/store.md "Keys") */
+    uint64_t call_row_lookups; /* SQLite: access entries written beside their call row after a lookup of that row (not
+                                * known committed by this writer: docs/internals/store.md, schema version 13) */
     uint64_t last_batch_us, max_batch_us;
     uint64_t purged[POL_RET_NCLASSES]; /* rows (image_payload: bodies) removed per class since open */
     uint64_t max_purge_batch_us;       /* longest purge statement + commit (write lock held) */

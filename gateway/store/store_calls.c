@@ -163,6 +163,75 @@ int gw_store__calls_end(gw_store_t *st, int send)
     return rc != 0 ? rc : rrc != 0 ? rrc : arc;
 }
 
+/* ---- known call rows (SQLite) ----
+ *
+ * An access entry goes to call_access only when its call row is in the database with the same start, user,
+ * route and status (schema version 13); SQL_CALL_ACC_INS looks the row up (its request-id key, then the row:
+ * ~4.4k instructions per entry, docs/BENCHMARKS.md "Issue 12, session 15"). The writer knows the rows it
+ * inserted: once their transaction committed, such a row stays as written until something deletes or changes
+ * it, which only a commit can do. Another connection's commit (a CLI's erasure or purge, another process) is
+ * seen as for the key rows (store_keys.c key_epoch): the data version inside this transaction differs from the
+ * one after the writer's last commit, or a commit since the row's own did not begin where the previous one left
+ * the database (dv_breaks). This connection's own transactions outside the journal that may delete or change
+ * call rows (the purge, erasure, anything that borrows the connection) move known_epoch. A rolled-back
+ * transaction's rows never become known, and a rollback voids dv_valid. A known row that matches is written
+ * beside without the lookup (SQL_CALL_ACC_PUT); anything else takes the lookup as before. */
+
+static uint64_t known_who(const char *user, const char *route)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *p = (const unsigned char *)user; *p != '\0'; p++)
+        h = (h ^ *p) * UINT64_C(1099511628211);
+    h = (h ^ 0xffu) * UINT64_C(1099511628211); /* no byte of a NUL-terminated string */
+    if (route == NULL)
+        return (h ^ 0xfeu) * UINT64_C(1099511628211);
+    for (const unsigned char *p = (const unsigned char *)route; *p != '\0'; p++)
+        h = (h ^ *p) * UINT64_C(1099511628211);
+    return h;
+}
+
+static known_call_t *known_slot(gw_store_t *st, const char *rid)
+{
+    return &st->known[gw_store__rid_hash(rid) % GW_STORE_KNOWN_CALLS];
+}
+
+/* The call row the current transaction just inserted (1 row changed). */
+static void known_add_pending(gw_store_t *st, const char *rid, int64_t started, int64_t status, const char *user, const char *route)
+{
+    if (st->nknown_pending >= GW_STORE_KNOWN_PENDING || strlen(rid) > GW_REQUEST_ID_MAX)
+        return;
+    known_call_t *k = &st->known_pending[st->nknown_pending++];
+    snprintf(k->rid, sizeof(k->rid), "%s", rid);
+    k->started = started;
+    k->status = status;
+    k->who = known_who(user, route);
+    k->used = 1;
+}
+
+void gw_store__known_calls_settle(gw_store_t *st, int committed)
+{
+    if (committed && !st->pg && st->wdb->dv_valid)
+        for (size_t i = 0; i < st->nknown_pending; i++) {
+            known_call_t *k = &st->known_pending[i];
+            k->breaks = st->wdb->dv_breaks;
+            k->epoch = st->known_epoch;
+            *known_slot(st, k->rid) = *k;
+        }
+    st->nknown_pending = 0;
+}
+
+/* Is the call row of this access entry known to be in the database as the entry says, right now (inside the
+ * writer's transaction)? */
+static int known_call(gw_store_t *st, const char *rid, int64_t at, const gw_store_access_rec_t *r)
+{
+    const known_call_t *k = known_slot(st, rid);
+    gw_store_db_t *db = st->wdb;
+    uint32_t v = 0;
+    return k->used && k->started == at && k->status == r->status && k->epoch == st->known_epoch && k->breaks == db->dv_breaks &&
+           strcmp(k->rid, rid) == 0 && k->who == known_who(r->user_id, r->route) && db->dv_valid &&
+           gw_store__db_data_version(db, &v) == 0 && v == db->dv_commit;
+}
+
 int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
 {
     const char *user = r->user_id ? r->user_id : GW_STORE_ANON_USER;
@@ -225,6 +294,8 @@ int gw_store__write_call(gw_store_t *st, gw_call_rec_t *r)
         if ((err = st->callbatch ? rows_append(&st->callrows, v, GW_STORE_CALL_COLS)
                                  : row_insert(st->s_call_ins, v, GW_STORE_CALL_COLS + (st->pg ? 0 : GW_STORE_CALL_BODY_COLS))) != 0)
             goto out;
+        if (!st->pg && gw_store__changes(st->s_call_ins) == 1) /* inserted (not a request id already there) */
+            known_add_pending(st, r->request_id, started, r->status, user, r->route);
     }
     if (pol_retention_keeps(&st->ret, POL_RET_REDACTION_LOG)) {
         int64_t exp = pol_retention_expires_at(&st->ret, POL_RET_REDACTION_LOG, started);
@@ -264,7 +335,10 @@ static int write_access(gw_store_t *st, gw_store_access_rec_t *r)
         gw_store__call_access_on(st)) {
         /* SQLite: beside its call row, one call_access row (schema version 13), when the call row is
          * there with the same start, user, route and status; else an access_log row below */
-        gw_store_stmt_t *s = st->s_call_acc_ins;
+        int known = known_call(st, rid, at, r);
+        gw_store_stmt_t *s = known ? st->s_call_acc_put : st->s_call_acc_ins;
+        if (!known)
+            atomic_fetch_add_explicit(&st->call_row_lookups, 1, memory_order_relaxed);
         gw_store__bind_int64(s, 1, at);
         gw_store__bind_text_ref(s, 2, rid);
         gw_store__bind_text_ref(s, 3, method);

@@ -108,7 +108,8 @@ int gw_store_forget_user(gw_store_t *st, const char *user_id, gw_erasure_receipt
     sodium_bin2hex(rc->tombstone + 7, sizeof(rc->tombstone) - 7, rnd, sizeof(rnd));
 
     pthread_mutex_lock(&st->wlock);
-    st->kv_dirty = 1; /* users rows change: cached keys are read again (store_keys.c key_epoch) */
+    st->kv_dirty = 1;                 /* users rows change: cached keys are read again (store_keys.c key_epoch) */
+    gw_store__known_calls_forget(st); /* call rows are deleted (store_calls.c "known call rows") */
     rc->at_us = gw_store__clock_us(st);
     /* An id the store has never seen: erase nothing and say so (a typo must not look like a
      * completed erasure). */

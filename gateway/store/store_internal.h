@@ -244,6 +244,19 @@ void gw_store__rdb_release(gw_store_t *st);
 
 enum { Q_CALL = 1, Q_ACCESS = 2 };
 
+/* SQLite: a call row the writer inserted (store_calls.c "known call rows"): what an access entry must
+ * match to stand beside it (request id, start, status, user and route by a 64-bit hash), and when it was
+ * committed (the writer connection's dv_breaks after that commit, the store's known_epoch then). */
+#define GW_STORE_KNOWN_CALLS 256
+#define GW_STORE_KNOWN_PENDING 64
+typedef struct st_known_call_t {
+    char rid[GW_REQUEST_ID_MAX + 1];
+    int64_t started, status;
+    uint64_t who; /* gw_store__known_who(user, route) */
+    uint64_t breaks, epoch;
+    int used;
+} known_call_t;
+
 typedef struct st_qitem_t {
     int kind;
     void *rec;
@@ -297,7 +310,7 @@ struct st_gw_store_t {
     gw_store_stmt_t *s_user_get, *s_user_many, *s_user_ins, *s_call_ins, *s_red_ins, *s_acc_ins;
     /* SQLite (schema version 13): an access entry as a `call_access` row beside its call row
      * (SQL_CALL_ACC_INS, store.c); NULL on PostgreSQL */
-    gw_store_stmt_t *s_call_acc_ins;
+    gw_store_stmt_t *s_call_acc_ins, *s_call_acc_put;
     int pg;
     /* PostgreSQL: the call, redaction and access rows of the writer's current transaction, each
      * table's inserted with one statement by gw_store__calls_end (store_calls.c) */
@@ -318,6 +331,13 @@ struct st_gw_store_t {
     uint64_t kv_breaks; /* the writer connection's dv_breaks when key_epoch was last decided */
     int kv_dirty;
     _Atomic uint64_t key_row_reads; /* users rows read by gw_store__batch_user_key (gw_store_stats_t) */
+    /* SQLite: call rows this writer inserted and committed (store_calls.c, "known call rows"): an access
+     * entry that matches one is written beside it without looking the row up. Writer (wlock) only. */
+    known_call_t known[GW_STORE_KNOWN_CALLS];
+    known_call_t known_pending[GW_STORE_KNOWN_PENDING]; /* inserted by the open journal transaction */
+    size_t nknown_pending;
+    uint64_t known_epoch; /* moved by whatever may delete or change call rows on the writer connection */
+    _Atomic uint64_t call_row_lookups;
     /* policy */
     pol_retention_t ret;
     int log_bodies;
@@ -352,6 +372,16 @@ struct st_gw_store_t {
     int jleader;                          /* a loop commits its turn inline (it holds wlock): gw_store_turn_commit */
     _Atomic int64_t unavailable_until_us; /* CLOCK_MONOTONIC; new calls are refused before it */
 };
+
+/** Forgets every known call row (store_calls.c "known call rows"): a purge, an erasure, the writer connection lent
+ * out, which may delete or change call rows outside the journal. Inline (a field, no call): the files above and
+ * below store_calls.c use it, and the store's files call each other one way (docs/internals/store.md "Files").
+ * Writer (wlock held). */
+static inline void gw_store__known_calls_forget(gw_store_t *st)
+{
+    st->known_epoch++;
+    st->nknown_pending = 0;
+}
 
 /** CLOCK_MONOTONIC in µs. */
 int64_t gw_store__mono_now_us(void);
@@ -398,6 +428,10 @@ int64_t gw_store__run_sql(gw_store_db_t *db, const char *sql, const char *types,
  * t * 1024` is exactly `at_us < t`. Two entries of one µs with equal bits collide: the second is an
  * access_log row (store_calls.c write_access). */
 #define GW_STORE_CALL_ACCESS_ID(at_us, rid) ((at_us)*INT64_C(1024) + (int64_t)(gw_store__rid_hash(rid) & 1023u))
+/** SQLite: the call rows inserted by the writer's current journal transaction become known once it
+ * committed (`committed` 1: call right after its COMMIT succeeded), or are forgotten (0: at the start of a
+ * transaction, after a failure). Writer (wlock held). */
+void gw_store__known_calls_settle(gw_store_t *st, int committed);
 /** FNV-1a (32 bits) of the NUL-terminated `rid`. */
 uint32_t gw_store__rid_hash(const char *rid);
 /** 1 when the store writes the access entry of a logged call as a `call_access` row (schema

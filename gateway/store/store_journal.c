@@ -391,6 +391,7 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     uint64_t ops = journal_ops(j);
     if (ops > 0)
         gw_store__ledger_count(st->ledger, ops);
+    gw_store__known_calls_settle(st, 0); /* nothing inserted before this transaction becomes known */
     int ok = began;
     if (ok && j != NULL)
         ok = journal_apply(st, j, 1) == 0;
@@ -410,6 +411,7 @@ static void run_transaction(gw_store_t *st, int began, gw_journal_item_t *j, qit
     }
     if (ok && gw_store__tx_commit(st->wdb) == 0) {
         uint64_t calls = 0, access = 0, reds = 0;
+        gw_store__known_calls_settle(st, 1); /* the call rows it inserted are there */
         if (j != NULL)
             gw_store__ledger_committed(st->ledger, st->wdb);
         for (size_t i = 0; i < n; i++)
@@ -931,6 +933,7 @@ void gw_store_stats(gw_store_t *st, gw_store_stats_t *out)
     out->queue_max = st->qcap;
     pthread_mutex_unlock(&st->qlock);
     out->key_row_reads = atomic_load_explicit(&st->key_row_reads, memory_order_relaxed);
+    out->call_row_lookups = atomic_load_explicit(&st->call_row_lookups, memory_order_relaxed);
 }
 
 const char *gw_store_master_key_id(gw_store_t *st)

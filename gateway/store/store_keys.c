@@ -242,7 +242,8 @@ gw_store_db_t *gw_store__wdb_acquire(gw_store_t *st)
 {
     pthread_mutex_lock(&st->wlock);
     st->batch_seq++;
-    st->kv_dirty = 1; /* what the borrower commits (an erasure, a rotation) is a change for the cached keys */
+    st->kv_dirty = 1;                 /* what the borrower commits (an erasure, a rotation) is a change for the cached keys */
+    gw_store__known_calls_forget(st); /* and may delete or change call rows (store_calls.c "known call rows") */
     return st->wdb;
 }
 

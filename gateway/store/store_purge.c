@@ -81,6 +81,7 @@ static int64_t count_one(gw_store_db_t *db, const char *sql, int64_t arg)
 int64_t gw_store__purge_step(gw_store_t *st, pol_retention_class_t c, int64_t now)
 {
     int64_t t0 = gw_store__mono_now_us();
+    gw_store__known_calls_forget(st); /* call rows may go (store_calls.c "known call rows") */
     if (gw_store__tx_begin(st, st->wdb) != 0)
         return -1;
     int64_t n = 0;

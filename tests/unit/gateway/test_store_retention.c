@@ -218,6 +218,85 @@ static void test_access_beside_call_row(void **state)
     free(got);
 }
 
+static uint64_t call_row_lookups(gw_store_t *st)
+{
+    gw_store_stats_t s;
+    gw_store_stats(st, &s);
+    return s.call_row_lookups;
+}
+
+static void access_now(fx_t *fx, const char *rid, const char *user, int64_t at, int status)
+{
+    assert_int_equal(gw_store_submit_access(fx->st, mkaccess_of(rid, user, at, status)), 0);
+    assert_int_equal(gw_store_flush(fx->st), 0);
+}
+
+/* Issue 12 session 15 (SQLite): the access entry of a call row this writer committed is written beside it
+ * without looking the row up, while nothing can have deleted or changed the row since; anything that may
+ * have (another connection's commit, even behind a commit of this writer that wrote no call; this store's
+ * erasure or purge) sends the entry through the lookup, which finds no row: an access_log row, as before. */
+static void test_access_known_call_row(void **state)
+{
+    fx_t *fx = *state;
+    if (use_pg)
+        skip();
+    submit_call(fx->st, mkcall("k1", "alice", T0, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    uint64_t n0 = call_row_lookups(fx->st);
+    access_now(fx, "k1", "alice", T0, 200);
+    assert_int_equal(call_row_lookups(fx->st), n0); /* known: no lookup */
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k1"), 1);
+    /* another status, another user, another start: not that row */
+    submit_call(fx->st, mkcall("k2", "alice", T0 + 1, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    access_now(fx, "k2", "alice", T0 + 1, 499);
+    access_now(fx, "k2", "mallory", T0 + 1, 200);
+    access_now(fx, "k2", "alice", T0 + 2, 200);
+    assert_int_equal(call_row_lookups(fx->st), n0 + 3);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k2"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "k2"), 3);
+    /* another process deletes the row */
+    submit_call(fx->st, mkcall("k3", "alice", T0 + 3, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    raw_exec(fx, "DELETE FROM calls WHERE request_id = 'k3'");
+    access_now(fx, "k3", "alice", T0 + 3, 200);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k3"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "k3"), 1);
+    /* another process deletes the row, then this writer commits a batch without a call row */
+    submit_call(fx->st, mkcall("k4", "alice", T0 + 4, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    raw_exec(fx, "DELETE FROM calls WHERE request_id = 'k4'");
+    assert_int_equal(gw_store_submit_access(fx->st, mkaccess("someone", T0 + 4)), 0);
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    access_now(fx, "k4", "alice", T0 + 4, 200);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k4"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "k4"), 1);
+    /* this store's erasure */
+    submit_call(fx->st, mkcall("k5", "bob", T0 + 5, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    gw_erasure_receipt_t rc;
+    assert_int_equal(gw_store_forget_user(fx->st, "bob", &rc), 0);
+    access_now(fx, "k5", "bob", T0 + 5, 200);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k5"), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM access_log WHERE request_id = ?", "k5"), 1);
+    /* this store's purge (the call log's rows past their 90 days go) */
+    submit_call(fx->st, mkcall("k6", "alice", T0 + 6, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    fx->clock = T0 + 90 * DAY + 7;
+    gw_purge_counts_t pc;
+    assert_int_equal(gw_store_purge(fx->st, 0, &pc, NULL, NULL), 0);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM calls WHERE request_id = ?", "k6"), 0);
+    access_now(fx, "k6", "alice", T0 + 6, 200);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k6"), 0);
+    /* after all that, a new call's entry is beside its row again without a lookup */
+    uint64_t n1 = call_row_lookups(fx->st);
+    submit_call(fx->st, mkcall("k7", "alice", T0 + 90 * DAY + 8, "body", "resp", 0));
+    assert_int_equal(gw_store_flush(fx->st), 0);
+    access_now(fx, "k7", "alice", T0 + 90 * DAY + 8, 200);
+    assert_int_equal(call_row_lookups(fx->st), n1);
+    assert_int_equal(raw_count(fx, "SELECT COUNT(*) FROM call_access WHERE request_id = ?", "k7"), 1);
+}
+
 /* More than a purge batch of call_access entries: purged in batches of 100, all of them; an entry
  * whose call row the call-log purge deletes goes with it. */
 static void test_access_beside_call_row_batches(void **state)
@@ -363,6 +442,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_ttl_change_reapplied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_purges_on_schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_beside_call_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_known_call_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_beside_call_row_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_moved_when_ttl_longer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_upgrade_from_v12, setup, teardown),
