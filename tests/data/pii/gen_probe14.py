@@ -45,27 +45,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probegen  # noqa: E402
-from probegen import (ar_cuit, bg_egn, cz_rc, ean13, ee_ik, hkid, iban, luhn, mod11_10, mx_curp,  # noqa: E402
-                      verhoeff_digit, grp)
+from probegen import (ar_cuit, bg_egn, cz_rc, dk_cpr, ean13, ee_ik, fi_hetu, hkid, iban, luhn, mod11_10, mx_curp,  # noqa: E402
+                      se_pnr, verhoeff_digit, grp)
 
 R = random.Random(14)
 dig, pat, card = probegen.drawers(R)
 
 
 # ---------------------------------------------------------------- check digits
-def se_pnr(body9, sep="-"):
-    """Swedish personnummer (Folkbokföringslagen; Skatteverket SKV 704): YYMMDD-NNN + a Luhn digit over the 9 digits."""
-    t = luhn(body9)
-    return f"{t[:6]}{sep}{t[6:]}"
-
-
-def dk_cpr(body9):
-    """Danish CPR (CPR-loven): DDMMYY-SSSS; numbers issued before 2007 satisfy weights 4,3,2,7,6,5,4,3,2,1 mod 11 == 0."""
-    for d in range(10):
-        t = body9 + str(d)
-        if sum(int(c) * w for c, w in zip(t, [4, 3, 2, 7, 6, 5, 4, 3, 2, 1])) % 11 == 0:
-            return f"{t[:6]}-{t[6:]}"
-    raise ValueError(body9)
 
 
 def no_fnr(body9):
@@ -78,12 +65,6 @@ def no_fnr(body9):
             raise ValueError(body9)
         d.append(0 if k == 11 else k)
     return "".join(map(str, d))
-
-
-def fi_hetu(ddmmyy, sep, nnn):
-    """Finnish henkilötunnus (Väestötietojärjestelmä): DDMMYY, century sign, NNN, then DDMMYYNNN mod 31 over
-    0-9 A-Y without G I O Q Z."""
-    return f"{ddmmyy}{sep}{nnn}" + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(ddmmyy + nnn) % 31]
 
 
 def is_kt(ddmmyy, rr, century="9"):

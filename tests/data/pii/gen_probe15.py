@@ -46,7 +46,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probegen  # noqa: E402
-from probegen import iban, luhn, mx_curp  # noqa: E402
+from probegen import dk_cpr, fi_hetu, iban, luhn, mx_curp, se_pnr  # noqa: E402
 
 R = random.Random(15)
 dig, pat, card = probegen.drawers(R)
@@ -89,21 +89,6 @@ def cn_ric(body17):
     return body17 + "10X98765432"[s % 11]
 
 
-def se_pnr(body9, sep="-"):
-    """Swedish personnummer (Skatteverket SKV 704): YYMMDD-NNN + a Luhn digit over the 9 digits."""
-    t = luhn(body9)
-    return f"{t[:6]}{sep}{t[6:]}"
-
-
-def dk_cpr(body9):
-    """Danish CPR (CPR-loven): DDMMYY-SSSS; numbers issued before 2007 satisfy weights 4,3,2,7,6,5,4,3,2,1 mod 11 == 0."""
-    for d in range(10):
-        t = body9 + str(d)
-        if sum(int(c) * w for c, w in zip(t, [4, 3, 2, 7, 6, 5, 4, 3, 2, 1])) % 11 == 0:
-            return f"{t[:6]}-{t[6:]}"
-    raise ValueError(body9)
-
-
 def no_konto(body10):
     """Norwegian bank account number (kontonummer, 11 digits): the last digit is 11 - s mod 11 with weights
     5,4,3,2,7,6,5,4,3,2 (11 -> 0, 10 not issued)."""
@@ -111,11 +96,6 @@ def no_konto(body10):
     if k == 10:
         raise ValueError(body10)
     return body10 + str(0 if k == 11 else k)
-
-
-def fi_hetu(ddmmyy, sep, nnn):
-    """Finnish henkilötunnus: DDMMYY, century sign, NNN, then DDMMYYNNN mod 31 over 0-9 A-Y without G I O Q Z."""
-    return f"{ddmmyy}{sep}{nnn}" + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(ddmmyy + nnn) % 31]
 
 
 IDS = {

@@ -180,6 +180,27 @@ def cz_rc(body9):
     return f"{body9[:6]}/{body9[6:]}{0 if k == 10 else k}"
 
 
+def se_pnr(body9, sep="-"):
+    """Swedish personnummer (Folkbokföringslagen; Skatteverket SKV 704): YYMMDD-NNN + a Luhn digit over the 9 digits."""
+    t = luhn(body9)
+    return f"{t[:6]}{sep}{t[6:]}"
+
+
+def dk_cpr(body9):
+    """Danish CPR (CPR-loven): DDMMYY-SSSS; numbers issued before 2007 satisfy weights 4,3,2,7,6,5,4,3,2,1 mod 11 == 0."""
+    for d in range(10):
+        t = body9 + str(d)
+        if sum(int(c) * w for c, w in zip(t, [4, 3, 2, 7, 6, 5, 4, 3, 2, 1])) % 11 == 0:
+            return f"{t[:6]}-{t[6:]}"
+    raise ValueError(body9)
+
+
+def fi_hetu(ddmmyy, sep, nnn):
+    """Finnish henkilötunnus (Väestötietojärjestelmä): DDMMYY, century sign, NNN, then DDMMYYNNN mod 31 over
+    0-9 A-Y without G I O Q Z."""
+    return f"{ddmmyy}{sep}{nnn}" + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(ddmmyy + nnn) % 31]
+
+
 def drawers(rng):
     """dig, pat and card bound to rng, for a generator that draws every value from one seeded Random."""
     return (lambda n: dig(rng, n)), (lambda p: pat(rng, p)), (lambda *a, **k: card(rng, *a, **k))
