@@ -23,16 +23,9 @@
 
 #include "gateway/admin_privacy.h"
 #include "gateway/usage_report.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, what)                                                                                                          \
-    do {                                                                                                                           \
-        if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "fuzz_admin_query: %s\n", what);                                                                       \
-            abort();                                                                                                               \
-        }                                                                                                                          \
-    } while (0)
 
 /* Whether a piece of the query names `name`; *value_len receives its value's length. */
 static int piece_matches(const char *q, const char *name, size_t *value_len)
@@ -57,15 +50,15 @@ static void check_query(const char *q, const char *name, size_t outlen)
     int rc = gw_admin_query_param(q, name, out, outlen);
     size_t value_len = 0;
     int present = piece_matches(q, name, &value_len);
-    CHECK(rc == 1 || rc == 0 || rc == -1, "query_param answered something else");
-    CHECK((rc != 0) == present, "query_param disagrees on whether the parameter is there");
+    TS_CHECK(rc == 1 || rc == 0 || rc == -1, "query_param answered something else");
+    TS_CHECK((rc != 0) == present, "query_param disagrees on whether the parameter is there");
     if (rc == 1) {
         size_t got = strnlen(out, outlen);
-        CHECK(got < outlen, "decoded value not NUL-terminated inside its buffer");
-        CHECK(got <= value_len, "decoded value longer than the text it came from");
-        CHECK(gw_admin_query_param(q, name, again, outlen) == 1 && strcmp(out, again) == 0, "query_param not pure");
+        TS_CHECK(got < outlen, "decoded value not NUL-terminated inside its buffer");
+        TS_CHECK(got <= value_len, "decoded value longer than the text it came from");
+        TS_CHECK(gw_admin_query_param(q, name, again, outlen) == 1 && strcmp(out, again) == 0, "query_param not pure");
     } else {
-        CHECK(gw_admin_query_param(q, name, again, outlen) == rc, "query_param not pure");
+        TS_CHECK(gw_admin_query_param(q, name, again, outlen) == rc, "query_param not pure");
     }
 }
 
@@ -73,24 +66,24 @@ static void check_time(const char *s)
 {
     int64_t v = INT64_MIN, w = INT64_MIN;
     int rc = gw_admin_parse_time(s, &v);
-    CHECK(rc == 0 || rc == -1, "parse_time answered something else");
-    CHECK(gw_admin_parse_time(s, &w) == rc && w == v, "parse_time not pure");
+    TS_CHECK(rc == 0 || rc == -1, "parse_time answered something else");
+    TS_CHECK(gw_admin_parse_time(s, &w) == rc && w == v, "parse_time not pure");
     if (rc != 0) {
-        CHECK(v == INT64_MIN, "parse_time wrote its output on an error");
+        TS_CHECK(v == INT64_MIN, "parse_time wrote its output on an error");
         return;
     }
     size_t n = strlen(s);
     if (n >= 1 && strspn(s, "0123456789") == n) {
-        CHECK(n <= 19, "more than 19 digits accepted");
-        CHECK(v == (int64_t)strtoll(s, NULL, 10) * 1000000, "Unix seconds not read as seconds");
+        TS_CHECK(n <= 19, "more than 19 digits accepted");
+        TS_CHECK(v == (int64_t)strtoll(s, NULL, 10) * 1000000, "Unix seconds not read as seconds");
         return;
     }
-    CHECK(n == 10 || n == 20, "a time of another length accepted");
-    CHECK(v % 1000000 == 0, "a time with a fraction of a second");
+    TS_CHECK(n == 10 || n == 20, "a time of another length accepted");
+    TS_CHECK(v % 1000000 == 0, "a time with a fraction of a second");
     int leap_second = n == 20 && memcmp(s + 17, "60", 2) == 0;
     time_t t = (time_t)(v / 1000000) - leap_second;
     struct tm tm;
-    CHECK(gmtime_r(&t, &tm) != NULL, "parsed time has no calendar date");
+    TS_CHECK(gmtime_r(&t, &tm) != NULL, "parsed time has no calendar date");
     char back[96];
     if (n == 10)
         snprintf(back, sizeof(back), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
@@ -100,9 +93,9 @@ static void check_time(const char *s)
     char upper[24];
     for (size_t i = 0; i <= n; i++)
         upper[i] = (char)toupper((unsigned char)s[i]);
-    CHECK(strcmp(back, upper) == 0, "parsed time does not print back to its text (a date rolled over?)");
+    TS_CHECK(strcmp(back, upper) == 0, "parsed time does not print back to its text (a date rolled over?)");
     if (leap_second)
-        CHECK(tm.tm_hour == 23 && tm.tm_min == 59 && tm.tm_sec == 59, "a leap second other than 23:59:60");
+        TS_CHECK(tm.tm_hour == 23 && tm.tm_min == 59 && tm.tm_sec == 59, "a leap second other than 23:59:60");
 }
 
 static void check_report_values(const char *s)
@@ -110,20 +103,20 @@ static void check_report_values(const char *s)
     gw_usage_group_t dims[GW_USAGE_MAX_DIMS], dims2[GW_USAGE_MAX_DIMS];
     size_t nd = 99, nd2 = 99;
     int rc = gw_usage_groups_parse(s, dims, &nd);
-    CHECK(gw_usage_groups_parse(s, dims2, &nd2) == rc, "groups_parse not pure");
+    TS_CHECK(gw_usage_groups_parse(s, dims2, &nd2) == rc, "groups_parse not pure");
     if (rc == 0) {
         size_t commas = 0;
         for (const char *p = s; *p != '\0'; p++)
             commas += *p == ',';
-        CHECK(nd >= 1 && nd <= GW_USAGE_MAX_DIMS && nd == commas + 1, "group_by: not one dimension per name");
-        CHECK(nd2 == nd && memcmp(dims, dims2, nd * sizeof(dims[0])) == 0, "groups_parse not pure");
+        TS_CHECK(nd >= 1 && nd <= GW_USAGE_MAX_DIMS && nd == commas + 1, "group_by: not one dimension per name");
+        TS_CHECK(nd2 == nd && memcmp(dims, dims2, nd * sizeof(dims[0])) == 0, "groups_parse not pure");
         for (size_t i = 0; i < nd; i++)
             for (size_t j = i + 1; j < nd; j++)
-                CHECK(dims[i] != dims[j], "group_by: a dimension twice");
+                TS_CHECK(dims[i] != dims[j], "group_by: a dimension twice");
     }
     gw_usage_format_t f;
     if (gw_usage_format_parse(s, &f) == 0)
-        CHECK(strcmp(s, "json") == 0 || strcmp(s, "csv") == 0 || strcmp(s, "table") == 0, "format: another name accepted");
+        TS_CHECK(strcmp(s, "json") == 0 || strcmp(s, "csv") == 0 || strcmp(s, "table") == 0, "format: another name accepted");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

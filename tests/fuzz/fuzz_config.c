@@ -17,16 +17,9 @@
 #include <string.h>
 
 #include "gateway/config.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, what)                                                                                                          \
-    do {                                                                                                                           \
-        if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "fuzz_config: %s\n", what);                                                                            \
-            abort();                                                                                                               \
-        }                                                                                                                          \
-    } while (0)
 
 /* Bounds the work per input: a config is at most a few KiB, and the pii section compiles regexes. */
 #define MAX_INPUT 16384
@@ -42,18 +35,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[512], err2[512];
     err[0] = err2[0] = '\0';
     gw_config_t *cfg = gw_config_parse(json, size, "fuzz.json", err, sizeof(err));
-    CHECK(memchr(err, '\0', sizeof(err)) != NULL, "message not NUL-terminated");
+    TS_CHECK(memchr(err, '\0', sizeof(err)) != NULL, "message not NUL-terminated");
     if (cfg != NULL) {
-        CHECK(err[0] == '\0', "a config and a message");
+        TS_CHECK(err[0] == '\0', "a config and a message");
     } else {
-        CHECK(strncmp(err, "fuzz.json", 9) == 0, "a refusal whose message does not name the file");
+        TS_CHECK(strncmp(err, "fuzz.json", 9) == 0, "a refusal whose message does not name the file");
     }
     gw_config_t *again = gw_config_parse(json, size, "fuzz.json", err2, sizeof(err2));
-    CHECK((again != NULL) == (cfg != NULL) && strcmp(err, err2) == 0, "gw_config_parse is not pure");
+    TS_CHECK((again != NULL) == (cfg != NULL) && strcmp(err, err2) == 0, "gw_config_parse is not pure");
     gw_config_free(again);
     if (cfg != NULL) {
         gw_config_t *st = gw_config_parse_store_only(json, size, "fuzz.json", err2, sizeof(err2));
-        CHECK(st != NULL, "the store-only parser refuses a config the full parser accepts");
+        TS_CHECK(st != NULL, "the store-only parser refuses a config the full parser accepts");
         gw_config_free(st);
     }
     gw_config_free(cfg);
@@ -65,9 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         err[0] = '\0';
         char *x = gw_config_expand_env(text, err, sizeof(err));
         if (x == NULL)
-            CHECK(err[0] != '\0', "an expansion refused without a message");
+            TS_CHECK(err[0] != '\0', "an expansion refused without a message");
         else if (strchr(text, '$') == NULL)
-            CHECK(strcmp(x, text) == 0, "an expansion changed a text without variables");
+            TS_CHECK(strcmp(x, text) == 0, "an expansion changed a text without variables");
         free(x);
         free(text);
     }

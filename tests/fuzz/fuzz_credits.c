@@ -15,16 +15,9 @@
 
 #include "gateway/usage_report.h"
 #include "policy/meter.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, what)                                                                                                          \
-    do {                                                                                                                           \
-        if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "fuzz_credits: %s\n", what);                                                                           \
-            abort();                                                                                                               \
-        }                                                                                                                          \
-    } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,26 +31,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char back[48];
         uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
         snprintf(back, sizeof(back), "%s%" PRIu64 ".%06" PRIu64, v < 0 ? "-" : "", a / 1000000, a % 1000000);
-        CHECK(pol_meter_parse_credits(back, &w) == 0 && w == v, "credits do not round-trip");
+        TS_CHECK(pol_meter_parse_credits(back, &w) == 0 && w == v, "credits do not round-trip");
     }
     if (pol_meter_parse_microcredits(s, &v) == 0) {
         errno = 0;
         char *end;
         long long ll = strtoll(s, &end, 10);
-        CHECK(errno == 0 && *end == '\0' && ll == v, "micro-credits differ from strtoll");
+        TS_CHECK(errno == 0 && *end == '\0' && ll == v, "micro-credits differ from strtoll");
     }
     gw_buf_t out = GW_BUF_INIT;
     if (gw_usage_csv_field(&out, s) == 0 && out.len != 0) {
-        CHECK(memchr(out.base, '\0', out.len) == NULL, "NUL in a CSV field");
+        TS_CHECK(memchr(out.base, '\0', out.len) == NULL, "NUL in a CSV field");
         int quoted = out.base[0] == '"';
-        CHECK(quoted || strpbrk(s, ",\"\r\n") == NULL, "unquoted field with a separator");
-        CHECK(quoted || !(s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'),
-              "formula lead not neutralised");
+        TS_CHECK(quoted || strpbrk(s, ",\"\r\n") == NULL, "unquoted field with a separator");
+        TS_CHECK(quoted || !(s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'),
+                 "formula lead not neutralised");
         if (quoted) {
-            CHECK(out.len >= 2 && out.base[out.len - 1] == '"', "quoted field not closed");
+            TS_CHECK(out.len >= 2 && out.base[out.len - 1] == '"', "quoted field not closed");
             for (size_t i = 1; i + 1 < out.len; i++)
                 if (out.base[i] == '"') {
-                    CHECK(i + 2 < out.len && out.base[i + 1] == '"', "lone quote inside a field");
+                    TS_CHECK(i + 2 < out.len && out.base[i + 1] == '"', "lone quote inside a field");
                     i++;
                 }
         }

@@ -19,16 +19,9 @@
 
 #include "providers/provider.h"
 #include "common/sse.h"
+#include "support/support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond, what)                                                                                                          \
-    do {                                                                                                                           \
-        if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "fuzz_usage_stream: %s\n", what);                                                                      \
-            abort();                                                                                                               \
-        }                                                                                                                          \
-    } while (0)
 
 typedef struct {
     const prov_adapter_t *a;
@@ -63,13 +56,13 @@ static void check_usage(const prov_usage_t *u)
             continue;
         if (prov_usage_field_kind(f) == PROV_USAGE_KIND_STRING) {
             const char *s = prov_usage_get_string(u, f);
-            CHECK(strlen(s) < 128, "string field not terminated");
+            TS_CHECK(strlen(s) < 128, "string field not terminated");
         } else {
             double v = prov_usage_get_number(u, f);
-            CHECK(isfinite(v) && v >= 0, "negative or non-finite usage");
+            TS_CHECK(isfinite(v) && v >= 0, "negative or non-finite usage");
         }
     }
-    CHECK((u->has >> PROV_USAGE__COUNT) == 0, "presence bit beyond the last field");
+    TS_CHECK((u->has >> PROV_USAGE__COUNT) == 0, "presence bit beyond the last field");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n;
     const prov_adapter_t *const *all = prov_all(&n);
     (void)prov_usage_is_usage_only_chunk(s, len);
-    CHECK(prov_usage_event_text_bytes(s, len) <= len, "text bytes beyond the event");
+    TS_CHECK(prov_usage_event_text_bytes(s, len) <= len, "text bytes beyond the event");
     for (size_t i = 0; i < n; i++) {
         const prov_adapter_t *a = all[i];
         prov_usage_state_t whole, split;
@@ -90,25 +83,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&split, 0, sizeof(split));
         run(a, s, len, len > 0 ? len : 1, &whole);
         run(a, s, len, chunk, &split);
-        CHECK(memcmp(&whole, &split, sizeof(whole)) == 0, "chunking changed the usage");
+        TS_CHECK(memcmp(&whole, &split, sizeof(whole)) == 0, "chunking changed the usage");
         check_usage(&whole.usage);
 
         prov_usage_t u;
         memset(&u, 0, sizeof(u));
         int rc = a->usage_from_json(s, len, &u);
-        CHECK(rc >= 0 || rc == PROV_E_PARSE, "usage_from_json: unexpected return");
+        TS_CHECK(rc >= 0 || rc == PROV_E_PARSE, "usage_from_json: unexpected return");
         if (a->usage_from_header != NULL)
             a->usage_from_header(&u, "x-fal-billable-units", 20, s, len < 40 ? len : 40);
         check_usage(&u);
 
         prov_estimate_t e;
         rc = a->estimate_inputs(s, len, &e);
-        CHECK(rc == 0 || rc == PROV_E_PARSE, "estimate_inputs: unexpected return");
-        CHECK(e.input_bytes == len && strlen(e.model) < sizeof(e.model) && strlen(e.size) < sizeof(e.size), "estimate fields");
+        TS_CHECK(rc == 0 || rc == PROV_E_PARSE, "estimate_inputs: unexpected return");
+        TS_CHECK(e.input_bytes == len && strlen(e.model) < sizeof(e.model) && strlen(e.size) < sizeof(e.size), "estimate fields");
         if (a->model_from_path != NULL) {
             char m[64];
             if (a->model_from_path(s, len, m, sizeof(m)) == 0)
-                CHECK(strlen(m) > 0 && strlen(m) < sizeof(m), "model_from_path result");
+                TS_CHECK(strlen(m) > 0 && strlen(m) < sizeof(m), "model_from_path result");
         }
         (void)prov_route_unbilled(a, "GET", 3, s, len);
         (void)prov_route_unbilled(a, s, len < 8 ? len : 8, s, len);
@@ -116,11 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             prov_target_t t;
             const char *why = NULL;
             if (a->target_url(s, len, a->target_hosts, &t, &why) == 0) {
-                CHECK(strncmp(t.origin, "https://", 8) == 0 && t.path_len > 0 && t.path[0] == '/', "target shape");
-                CHECK(t.path >= s && t.path + t.path_len <= s + len ? 1 : (t.path_len == 1 && t.path[0] == '/'),
-                      "target path outside the header");
+                TS_CHECK(strncmp(t.origin, "https://", 8) == 0 && t.path_len > 0 && t.path[0] == '/', "target shape");
+                TS_CHECK(t.path >= s && t.path + t.path_len <= s + len ? 1 : (t.path_len == 1 && t.path[0] == '/'),
+                         "target path outside the header");
             } else {
-                CHECK(why != NULL, "target error without description");
+                TS_CHECK(why != NULL, "target error without description");
             }
         }
     }
