@@ -947,6 +947,81 @@ static const char *const speaker_stop[] = {
 static const char *const speaker_role[] = {"Agent", "Customer", "Support", "Operator", "Admin",   "Moderator", "Guest",
                                            "Host",  "Caller",   "Doctor",  "Nurse",    "Teacher", NULL};
 
+/* ---- speakers written in Chinese, Japanese or Korean (session 16) ----
+ * "윤서준: 주소를 바꾸고 싶어요.", "渡辺：渡辺 結衣です。", "赵磊：我的快递一直没到。" ('：' is ':' in the normalised text):
+ * the head of the line is a name of cjk.c's surname tables that ends right at the colon (pol__cjk_name_at): a Chinese
+ * surname with one or two given-name characters, a Japanese surname (alone or with a given name), three Hangul syllables
+ * led by a Korean surname; katakana runs are not taken (メール, データ are field names). Korean and Chinese labels are
+ * words led by a surname syllable too (주소 address, 이메일, 金额 amount, 周一 Monday): a Korean name has exactly three
+ * syllables, and the labels below are none. Taken (0.75) when the text has two or more lines headed by a CJK word and a
+ * colon (a dialogue: the other heads may be roles, 상담원, 客服, 係員) and a line of that speaker holds speech (a
+ * sentence mark 。？！?!，、, kana, or a Korean sentence ending 요 / 다 / 까 before a mark, a space or the line's end). */
+static const char *const cjk_speaker_stop[] = {
+    /* ko: contact, e-mail, address (place), delivery address, applicant, ID card, department, enquiries, guardian's */
+    "\xec\x97\xb0\xeb\x9d\xbd\xec\xb2\x98", "\xec\x9d\xb4\xeb\xa9\x94\xec\x9d\xbc", "\xec\xa3\xbc\xec\x86\x8c\xec\xa7\x80",
+    "\xeb\xb0\xb0\xec\x86\xa1\xec\xa7\x80", "\xec\x8b\xa0\xec\xb2\xad\xec\x9d\xb8", "\xec\x8b\xa0\xec\xb2\xad\xec\x9e\x90",
+    "\xec\x8b\xa0\xeb\xb6\x84\xec\xa6\x9d", "\xec\xa7\x84\xeb\xa3\x8c\xea\xb3\xbc", "\xeb\xac\xb8\xec\x9d\x98\xec\xb2\x98",
+    "\xec\x9a\xa9\xeb\x8f\x84\xeb\x8a\x94",
+    /* zh: amount, temperature, method, way, task, program, file, height, Monday .. Sunday, weekend, season words */
+    "\xe9\x87\x91\xe9\xa2\x9d", "\xe6\xb8\xa9\xe5\xba\xa6", "\xe6\x96\xb9\xe6\xb3\x95", "\xe6\x96\xb9\xe5\xbc\x8f",
+    "\xe4\xbb\xbb\xe5\x8a\xa1", "\xe7\xa8\x8b\xe5\xba\x8f", "\xe6\x96\x87\xe4\xbb\xb6", "\xe9\xab\x98\xe5\xba\xa6",
+    "\xe5\x91\xa8\xe4\xb8\x80", "\xe5\x91\xa8\xe4\xba\x8c", "\xe5\x91\xa8\xe4\xb8\x89", "\xe5\x91\xa8\xe5\x9b\x9b",
+    "\xe5\x91\xa8\xe4\xba\x94", "\xe5\x91\xa8\xe5\x85\xad", "\xe5\x91\xa8\xe6\x97\xa5", "\xe5\x91\xa8\xe6\x9c\xab",
+    "\xe5\xa4\x8f\xe5\xa4\xa9", "\xe7\x99\xbd\xe5\xa4\xa9", "\xe6\x96\x87\xe7\xab\xa0", "\xe6\x96\x87\xe5\xad\x97",
+    "\xe9\xab\x98\xe6\xb8\x85", "\xe5\xb8\xb8\xe8\xa7\x81", "\xe9\x92\xb1\xe5\x8c\x85", NULL};
+
+/* a CJK word and a colon at p ending the head of a line: @return 1 with *ne the end of the name when it is a speaker
+ * name of the rule above, 1 with *ne = p for another CJK head (a role: 상담원, 客服), 0 when p heads no CJK word and colon */
+static int cjk_head(const char *t, size_t le, size_t p, size_t *ne)
+{
+    uint32_t cp;
+    size_t q = p, k = 0, n;
+    int hangul = 0;
+    while (q < le && k < 6 && (n = pol__cp_at(t, le, q, &cp)) == 3 &&
+           (pol__cp_han(cp) || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3040 && cp <= 0x30FF)))
+        hangul |= cp >= 0xAC00, q += 3, k++;
+    size_t c = q < le && t[q] == ' ' ? q + 1 : q;
+    if (k == 0 || c >= le || t[c] != ':')
+        return 0;
+    *ne = p;
+    (void)pol__cp_at(t, le, p, &cp);
+    if (cp >= 0x3040 && cp <= 0x30FF) /* kana: no name of the tables' kinds but a katakana run */
+        return 1;
+    size_t e = pol__cjk_name_at(t, q, p);
+    if (e != q || (hangul && k != 3))
+        return 1;
+    for (const char *const *w = cjk_speaker_stop; *w != NULL; w++)
+        if (strlen(*w) == q - p && memcmp(t + p, *w, q - p) == 0)
+            return 1;
+    *ne = q;
+    return 1;
+}
+
+/* speech in a CJK line [p, le): a sentence mark, kana, or a Korean sentence ending (요 다 까) before a mark, a space or the
+ * end */
+static int cjk_speech(const char *t, size_t p, size_t le)
+{
+    for (size_t i = p; i < le; i++) {
+        unsigned char b = U(t[i]);
+        if (b < 0x80) {
+            if (b == '?' || b == '!' || (b == ',' && i > p && U(t[i - 1]) >= 0x80))
+                return 1;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = pol__cp_at(t, le, i, &cp);
+        if (n == 0)
+            return 0;
+        if ((cp >= 0x3041 && cp <= 0x309F) || cp == 0x3002 || cp == 0x3001)
+            return 1;
+        if ((cp == 0xC694 || cp == 0xB2E4 || cp == 0xAE4C) &&
+            (i + n >= le || U(t[i + n]) < 0x80 || (U(t[i + n]) == 0xE3 && i + n + 1 < le && U(t[i + n + 1]) == 0x80)))
+            return 1;
+        i += n - 1;
+    }
+    return 0;
+}
+
 /* a timestamp at p: "[10:02] ", "[2024-05-02 14:01] ", "12/03/24, 09:15 - ", "09:15 - "; @return the position after it,
  * or p */
 static size_t speaker_stamp(const char *t, size_t len, size_t p)
@@ -982,10 +1057,10 @@ int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
     enum { MAXS = 64 };
     struct {
         size_t s, e;
-        int strong;
+        int strong, cjk;
         unsigned f;
     } sp[MAXS];
-    int n = 0, known = 0, speech = 0;
+    int n = 0, known = 0, speech = 0, cjk_heads = 0;
     if (len < 6)
         return 0;
     /* the lines with a ':' (or, led by '<', a '>') in their first 48 bytes, found from the colons: a line whose first
@@ -1057,8 +1132,18 @@ int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
             else
                 break;
         }
-        if (words == 0)
+        if (words == 0) {
+            size_t ce;
+            if (angle || h < 0xE3 || !cjk_head(t, le, p, &ce))
+                continue;
+            cjk_heads++;
+            if (ce == p)
+                continue;
+            size_t c = ce < le && t[ce] == ' ' ? ce + 2 : ce + 1;
+            sp[n].s = p, sp[n].e = ce, sp[n].strong = 0, sp[n].f = 0, sp[n].cjk = 1 + cjk_speech(t, c, le);
+            n++;
             continue;
+        }
         p = ne;
         if (angle) {
             if (p + 1 >= le || t[p] != '>' || t[p + 1] != ' ')
@@ -1089,12 +1174,20 @@ int pol__person_speakers(const char *t, size_t len, pol__cands_t *cands)
            record's keys and values) */
         for (size_t i = p + 1; i < le && !speech; i++)
             speech = t[i] == '?' || t[i] == '!' || (t[i] >= 'a' && t[i] <= 'z' && (t[i - 1] == ' ' || t[i - 1] == ':'));
-        sp[n].s = ns, sp[n].e = ne, sp[n].strong = strong, sp[n].f = f;
+        sp[n].s = ns, sp[n].e = ne, sp[n].strong = strong, sp[n].f = f, sp[n].cjk = 0;
         known |= (f & POL__NAME_GIVEN) != 0;
         n++;
     }
     for (int i = 0; i < n; i++) {
-        if (sp[i].strong) {
+        if (sp[i].cjk) {
+            /* speech on a line of this speaker (the same name heads it) */
+            int sa = sp[i].cjk == 2;
+            for (int j = 0; j < n && !sa; j++)
+                sa = sp[j].cjk == 2 && sp[j].e - sp[j].s == sp[i].e - sp[i].s &&
+                     memcmp(t + sp[j].s, t + sp[i].s, sp[i].e - sp[i].s) == 0;
+            if (cjk_heads >= 2 && sa && pol__cands_push(cands, POL_PII_PERSON, sp[i].s, sp[i].e, 0.75) != 0)
+                return -1;
+        } else if (sp[i].strong) {
             if (pol__cands_push(cands, POL_PII_PERSON, sp[i].s, sp[i].e, 0.85) != 0)
                 return -1;
         } else if (n >= 2 && known && speech && ((sp[i].f & POL__NAME_GIVEN) || sp[i].f == 0)) {

@@ -2090,6 +2090,33 @@ static void test_names_session15(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
+static void test_cjk_speakers_session16(void **state)
+{
+    /* session 16 (probe16's causes): the speakers of a Korean, Japanese or Chinese transcript, a surname-led name heading
+     * a line before ':' or '：' (person.c cjk_head); each was missed before */
+    static const char *const pos[][2] = {
+        {"상담원: 안녕하세요, 무엇을 도와드릴까요?\n윤서준: 주소를 바꾸고 싶어요.", "윤서준"},
+        {"강민호: 오늘 회의록 공유드립니다\n송다은: 감사합니다!", "송다은"},
+        {"係員：お名前をお願いします。\n渡辺：はい、渡辺です。", "渡辺"},
+        {"加藤：明日の打ち合わせは10時からです\n吉田：了解しました", "加藤"},
+        {"客服：您好，请问有什么可以帮您？\n赵磊：我的快递一直没到。", "赵磊"},
+        {"客服：请提供手机号。\n赵磊：18696812904\n赵磊：好的，谢谢！", "赵磊"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    /* forms and records with a label led by a surname syllable or character; roles; a lone head; katakana field names */
+    static const char *const neg[] = {"이름: 없음\n주소: 미정\n전화: 없음",
+                                      "연락처: 고객센터로 문의해 주세요\n이메일: 없음이에요",
+                                      "상담원: 안녕하세요.\n고객: 배송 조회 부탁드려요.",
+                                      "金额：100元\n方式：现金，谢谢。",
+                                      "周一：开会。\n周二：出差。",
+                                      "係員：次の方どうぞ。\n客：はい。",
+                                      "メール：なし\nデータ：あります。",
+                                      "赵磊：我的快递一直没到。",
+                                      "温度：25度，晴。\n高度：3776米。"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 static void test_record_names_session15(void **state)
 {
     /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
@@ -2195,6 +2222,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_birth_words_session14, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_speakers_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_names_session15, fx_setup, fx_teardown),
     };
