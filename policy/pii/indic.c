@@ -35,13 +35,18 @@ static size_t iword(const char *t, size_t len, size_t p)
 
 /* street, sector and road words (hi, bn; Latin as written in Indian addresses) */
 static const char *const street_words[] = {
-    "रोड",   "मार्ग",  "गली",   "लेन",   "सड़क",   "सडक",    "पथ",   "चौक",    "बाज़ार", "बाजार",  "नगर", "कॉलोनी", "कालोनी",
-    "विहार", "पुरम",   "एन्क्लेव", "ब्लॉक", "सेक्टर",  "फेज़",     "फेज",   "রোড",    "সড়ক",   "সরণি",   "লেন", "গলি",    "এভিনিউ",
-    "ব্লক",   "সেক্টর", "Road",  "Marg", "Nagar", "Sector", "Lane", "Colony", "Block", "Street", NULL};
+    "रोड", "मार्ग", "गली", "लेन", "सड़क", "सडक", "पथ", "चौक", "बाज़ार", "बाजार", "नगर", "कॉलोनी", "कालोनी", "विहार", "पुरम", "एन्क्लेव",
+    "ब्लॉक", "सेक्टर", "फेज़", "फेज", "রোড", "সড়ক", "সরণি", "লেন", "গলি", "এভিনিউ", "ব্লক", "সেক্টর", "Road", "Marg", "Nagar", "Sector",
+    "Lane", "Colony", "Block", "Street",
+    /* session 16: Latin-script addresses of India (India Post; Bengaluru's "2nd Cross, 5th Main"), also in lower case */
+    "Cross", "Main", "Layout", "Extension", "Enclave", "Vihar", "road", "marg", "nagar", "sector", "lane", "colony", "block",
+    "street", "cross", "main", "layout", NULL};
 /* house and flat words */
-static const char *const house_words[] = {"मकान",   "घर",    "फ्लैट",   "प्लॉट", "भवन",   "हाउस", "नंबर",  "नं.",
-                                          "नं",      "क्रमांक", "বাড়ি",  "বাসা", "ফ্ল্যাট", "হাউস", "নম্বর", "নং",
-                                          "হোল্ডিং", "প্লট",   "House", "Flat", "No.",   "Plot", NULL};
+static const char *const house_words[] = {"मकान", "घर", "फ्लैट", "प्लॉट", "भवन", "हाउस", "नंबर", "नं.", "नं", "क्रमांक", "বাড়ি", "বাসা",
+                                          "ফ্ল্যাট", "হাউস", "নম্বর", "নং", "হোল্ডিং", "প্লট", "House", "Flat", "No.", "Plot",
+                                          /* session 16: "H.No. 1-8-702", "Flat No. 304", "Door No. 4", lower case */
+                                          "H.No.", "H.No", "Door", "Apartment", "Apt", "house", "flat", "plot", "h.no.", "no.",
+                                          NULL};
 /* words that are no place name: verbs, postpositions, pronouns, "price", "total", "year", "phone", "my" */
 static const char *const not_place[] = {"है",   "हैं",    "था",   "में",   "से",   "को",  "का",   "की",  "के",      "और",  "मेरा",
                                         "मेरी", "कुल",   "कीमत", "साल", "वर्ष", "फ़ोन", "फोन",  "नंबर", "पता",    "रुपये", "আমার",
@@ -58,11 +63,24 @@ static int part_kind(const char *t, size_t s, size_t e)
             continue;
         }
         size_t w;
-        if (pol__is_digit(U(t[p]))) {
-            w = p;
-            while (w < e && (pol__is_digit(U(t[w])) || t[w] == '/' || t[w] == '-' || (w > p && pol__is_upper(U(t[w])))))
+        /* a unit code before the number: "B-42", "D-1102", "#14" (session 16) */
+        size_t u = p;
+        if (t[u] == '#' && u + 1 < e && pol__is_digit(U(t[u + 1])))
+            u++;
+        else if (pol__is_upper(U(t[u])) && u + 2 < e && t[u + 1] == '-' && pol__is_digit(U(t[u + 2])))
+            u += 2;
+        if (pol__is_digit(U(t[u]))) {
+            w = u;
+            while (w < e && (pol__is_digit(U(t[w])) || t[w] == '/' || t[w] == '-' || (w > u && pol__is_upper(U(t[w])))))
                 w++;
-            if (w - p > 6)
+            /* an ordinal ("2nd Cross", "5th Main") or a flat letter in lower case ("flat 7b") */
+            if (w + 2 <= e && (w + 2 == e || t[w + 2] == ' ') &&
+                (memcmp(t + w, "st", 2) == 0 || memcmp(t + w, "nd", 2) == 0 || memcmp(t + w, "rd", 2) == 0 ||
+                 memcmp(t + w, "th", 2) == 0))
+                w += 2;
+            else if (w + 1 <= e && (w + 1 == e || t[w + 1] == ' ') && t[w] >= 'a' && t[w] <= 'z')
+                w++;
+            if (w - p > 10) /* "1-8-702", "12-2-417": Hyderabad's house numbers */
                 return 0;
             digits++;
         } else {
@@ -91,7 +109,7 @@ static int part_kind(const char *t, size_t s, size_t e)
 }
 
 /* the postcode at p (len digits, not glued) after a place name of 1-3 words: @return the start of the part */
-static int indic_address(pol__scanctx_t *c, size_t p, size_t d)
+static int indic_address(pol__scanctx_t *c, size_t p, size_t d, int latin)
 {
     const char *t = c->text;
     size_t len = c->len;
@@ -109,7 +127,7 @@ static int indic_address(pol__scanctx_t *c, size_t p, size_t d)
     }
     if (words == 0)
         return 0;
-    int house_or_street = 0, bare = 0, parts = 1;
+    int house_or_street = 0, bare = 0, parts = 1, house = 0;
     size_t start = s;
     /* earlier parts: ", " separated */
     for (int k = 0; k < 6; k++) {
@@ -134,7 +152,7 @@ static int indic_address(pol__scanctx_t *c, size_t p, size_t d)
                     r++;
                 while (r < pe && t[r] == ' ')
                     r++;
-                if (r < pe && (kind = part_kind(t, r, pe)) != 0 && kind != 3 && (kind != 4 || house_or_street))
+                if (r < pe && (kind = part_kind(t, r, pe)) != 0 && kind != 3 && (kind != 4 || house_or_street || parts >= 3))
                     ps = r;
                 else
                     kind = 0;
@@ -142,6 +160,21 @@ static int indic_address(pol__scanctx_t *c, size_t p, size_t d)
             if (kind == 0)
                 break;
         }
+        if (kind == 1 && !trimmed) {
+            /* the part may start with words of the sentence: "Deliver to Flat No. 304" -> "Flat No. 304" (session 16) */
+            size_t r = ps;
+            for (;;) {
+                size_t w = iword(t, pe, r);
+                if (w == r || pol__word_is(t, r, w, house_words) || r >= pe)
+                    break;
+                while (w < pe && t[w] == ' ')
+                    w++;
+                r = w;
+            }
+            if (r < pe)
+                ps = r;
+        }
+        house |= kind == 1;
         house_or_street |= kind == 1 || kind == 2;
         bare |= kind == 4;
         parts++;
@@ -151,10 +184,28 @@ static int indic_address(pol__scanctx_t *c, size_t p, size_t d)
     }
     if (!(house_or_street || (bare && parts >= 3)) || parts < 2)
         return 0;
+    /* in Latin letters a place in lower case before the number ("sector 4, revenue 250000") is prose unless a house or
+       flat part is among the parts ("flat 7b, ..., mumbai 400053") */
+    if (latin && !pol__is_upper(U(t[s])) && !house)
+        return 0;
     if (pol__cands_push(c->cands, POL_PII_LOCATION, start, d, 0.75) != 0)
         return -1;
     c->cands->v[c->cands->n - 1].ctx_done = 1;
     return 0;
+}
+
+int pol__indic_pin(pol__scanctx_t *c, size_t i)
+{
+    const char *t = c->text;
+    size_t len = c->len, d = i;
+    if (!c->enabled[POL_PII_LOCATION] || i < 2 || t[i - 1] != ' ' || !pol__is_alpha(U(t[i - 2])) || t[i] == '0')
+        return 0;
+    while (d < len && pol__is_digit(U(t[d])))
+        d++;
+    if (d - i != 6 || pol__glue_after(t, len, d) ||
+        (d + 1 < len && (t[d] == '/' || t[d] == '-' || t[d] == '.' || t[d] == ',') && pol__is_digit(U(t[d + 1]))))
+        return 0;
+    return indic_address(c, i, d, 1);
 }
 
 int pol__indic_scan(pol__scanctx_t *c)
@@ -172,7 +223,7 @@ int pol__indic_scan(pol__scanctx_t *c)
         /* a PIN code (6 digits, 1-9 first) or a Bangladeshi postcode (4 digits) not glued to more digits or letters */
         if (((d - i == 6 && t[i] != '0') || (d - i == 4 && t[i] != '0')) && !pol__glue_after(t, len, d) &&
             !(d < len && (t[d] == '/' || t[d] == '-' || t[d] == '.' || t[d] == ',') && d + 1 < len && pol__is_digit(U(t[d + 1]))) &&
-            indic_address(c, i, d) != 0)
+            indic_address(c, i, d, 0) != 0)
             return -1;
         i = d;
     }

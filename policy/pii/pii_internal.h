@@ -610,4 +610,11 @@ int pol__thai_scan(pol__scanctx_t *c);
  */
 int pol__indic_scan(pol__scanctx_t *c);
 
+/**
+ * The same address rule from a 6-digit PIN at i that follows a Latin word and a space ("Flat No. 304, Sai Residency,
+ * Sector 21, Kharghar, Navi Mumbai 410210": India Post's order written in Latin letters; session 16), called by the
+ * prefilter's digit event in texts of any script. @return 0, -1 on allocation failure
+ */
+int pol__indic_pin(pol__scanctx_t *c, size_t i);
+
 #endif

@@ -319,6 +319,9 @@ static int on_digits(pol__scanctx_t *c, size_t cs, pol__windows_t *w, size_t *en
      * ("Am Markt 3, 28195 Bremen", "Ερμού 25, 105 63 Αθήνα"; address.c) */
     if ((nd == 4 || nd == 5) && postcode_lead(t, len, cs, ce) && pol__rec_street_postcode(c, cs) != 0)
         return -1;
+    /* India's PIN after a Latin place name closing a comma-separated address (indic.c; session 16) */
+    if (nd >= 6 && cs > 1 && t[cs - 1] == ' ' && pol__indic_pin(c, cs) != 0)
+        return -1;
     /* groups split by tabs, lines, '|' or written-out escapes ("4111\t1111\t1111\t1111"): from the first of them */
     if (ce + 1 < len && ((byte_class[U(t[ce])] & BC_SPLIT) || (t[ce] == ' ' && (byte_class[U(t[ce + 1])] & BC_SPLIT))) &&
         pol__split_follows(t, len, ce) && !split_precedes(t, len, cs) && pol__rec_split_digits(c, cs) != 0)
@@ -764,6 +767,9 @@ static int digits_are_idle(const char *t, size_t len, size_t cs, size_t *end)
         return 0;
     if (pol__is_space(p1) && (pol__is_upper(p2) || street_word_end(t, cs)))
         return 0; /* German street "weg 5", US ", IL 62704" */
+    /* India's PIN after a Latin place name (pol__indic_pin; session 16): six digits, not led by 0 */
+    if (p1 == ' ' && pol__is_alpha(p2) && t[cs] != '0' && (unsigned)__builtin_ctz(~dm) == 6)
+        return 0;
     /* an area code set off by a spaced slash, "0171 / 101 80 00" (session 15): a 0 and 1-4 more digits, " / ", a digit */
     unsigned dr0 = (unsigned)__builtin_ctz(~dm);
     if (t[cs] == '0' && dr0 >= 2 && dr0 <= 5 && t[cs + dr0] == ' ' && t[cs + dr0 + 1] == '/' && t[cs + dr0 + 2] == ' ')

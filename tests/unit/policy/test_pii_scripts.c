@@ -2117,6 +2117,36 @@ static void test_cjk_speakers_session16(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
+static void test_indian_addresses_session16(void **state)
+{
+    /* session 16 (probe16's causes): India Post's address order written in Latin letters and ending in the 6-digit PIN
+     * (indic.c pol__indic_pin, from the prefilter's digit event): house and flat labels, unit codes, Bengaluru's cross
+     * and main roads, a landmark part; each was missed before */
+    static const char *const pos[][2] = {
+        {"Deliver to Flat No. 304, Sai Residency, Plot 18, Sector 21, Kharghar, Navi Mumbai 410210",
+         "Flat No. 304, Sai Residency, Plot 18, Sector 21, Kharghar, Navi Mumbai 410210"},
+        {"My address: H.No. 1-8-702, Nallakunta, near Shankar Mutt, Hyderabad 500044, call me",
+         "H.No. 1-8-702, Nallakunta, near Shankar Mutt, Hyderabad 500044"},
+        {"Courier: House No. 2341, Sector 44-C, Chandigarh 160047, mob 98497 01156",
+         "House No. 2341, Sector 44-C, Chandigarh 160047"},
+        {"Address: #14, 2nd Cross, 5th Main, Indiranagar, Bengaluru 560038, landmark: near BDA complex",
+         "#14, 2nd Cross, 5th Main, Indiranagar, Bengaluru 560038"},
+        {"deliver at D-1102, Lodha Palava, Dombivli East, Thane 421204 after 6pm",
+         "D-1102, Lodha Palava, Dombivli East, Thane 421204"},
+        {"address is flat 7b, green park apartments, opp. city mall, andheri west, mumbai 400053",
+         "flat 7b, green park apartments, opp. city mall, andheri west, mumbai 400053"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_LOCATION);
+    /* six-digit numbers after words in lists that are no address: counts, figures, codes, a lower-case clause */
+    static const char *const neg[] = {"OTP 482913 expires in 5 minutes, do not share it with anyone at all",
+                                      "Plot 3, Figure 2, Table 4, Sample 482913 of the appendix in the report",
+                                      "Room 12, Floor 3, Building Alpha, Ticket 482913 was closed yesterday",
+                                      "in sector 4, revenue 250000 was booked this quarter, said the report",
+                                      "Build 2, Stage 3, Release 482913 passed all 1200 tests in the pipeline"};
+    EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
+}
+
 static void test_record_names_session15(void **state)
 {
     /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
@@ -2223,6 +2253,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_addresses_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_speakers_session16, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_indian_addresses_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_names_session15, fx_setup, fx_teardown),
     };
