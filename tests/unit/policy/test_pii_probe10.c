@@ -1,6 +1,6 @@
 /*
- * Scans tests/data/pii/probe10.jsonl .. probe15.jsonl (the blind probes of sessions 10 to 15, made the same way:
- * gen_probe11.py .. gen_probe15.py), the second to seventh holdouts. probe10.jsonl, the second holdout: a blind
+ * Scans tests/data/pii/probe10.jsonl .. probe16.jsonl (the blind probes of sessions 10 to 16, made the same way:
+ * gen_probe11.py .. gen_probe16.py), the second to eighth holdouts. probe10.jsonl, the second holdout: a blind
  * probe written by hand in session 10 (2026-12-07) before reading how the recognizers treat each case
  * (tests/data/pii/gen_probe10.py says how it was made): chat and image prompts in 26 languages and scripts with personal data glued
  * to the script, full-width and non-ASCII digits, local address formats, national identifiers with valid check digits, IBANs, dates
@@ -68,6 +68,15 @@ static const double type_floor14[NT] = {0.99, 0.95, 0.95, 0.99, 0.88, 0.79, 0.93
  * PII-free prompts with a false finding. After session 15's fixes: micro 0.953 (P 0.981, R 0.927; PHONE 1.000, PERSON 0.949,
  * LOCATION 0.906), still 5 of 96 -- read while the causes were fixed. Floors are set just below the latest figure. */
 static const double type_floor15[NT] = {0.99, 0.99, 0.99, 0.99, 0.94, 0.90, 0.99, 0.94, 0.79};
+
+/* probe16 (session 16, gen_probe16.py: 294 prompts, 378 gold spans, 114 PII-free look-alikes; chat-app layouts (support
+ * tickets, résumés, medical intake, bookings, code literals, JSON tool-call arguments, log lines), lower-case labels,
+ * honorifics glued to names, Korean/Japanese/Chinese transcript speakers, Indian Flat/H.No./Sector addresses, US street
+ * lines in capitals, ko/ja/zh/hi/ar/he/th/vi/tr/id/sw/pt-BR, full-width and mixed-width phones). BLIND figure (the
+ * untouched engine, main 700f318): micro F1 0.860 (P 0.970, R 0.772; PERSON 0.786, LOCATION 0.674, ID 0.955, DATE
+ * 0.909, PHONE 0.986, IP 0.857), 4 of 114 PII-free prompts with a false finding. Floors are set just below the latest
+ * figure (read while the causes were fixed). */
+static const double type_floor16[NT] = {0.99, 0.98, 0.99, 0.99, 0.83, 0.78, 0.95, 0.90, 0.85};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -241,10 +250,17 @@ static void test_probe15_floors(void **state)
     run_probe("probe15.jsonl", type_floor15, 0.95, 6);
 }
 
+static void test_probe16_floors(void **state)
+{
+    (void)state;
+    run_probe("probe16.jsonl", type_floor16, 0.89, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_probe10_floors), cmocka_unit_test(test_probe11_floors),
                                        cmocka_unit_test(test_probe12_floors), cmocka_unit_test(test_probe13_floors),
-                                       cmocka_unit_test(test_probe14_floors), cmocka_unit_test(test_probe15_floors)};
+                                       cmocka_unit_test(test_probe14_floors), cmocka_unit_test(test_probe15_floors),
+                                       cmocka_unit_test(test_probe16_floors)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
