@@ -18,9 +18,9 @@ let mocks;
 
 before(async () => {
   env = await startProviders({ name: 'fcrt9', providerConf: { gemini: { tier: 'paid' } },
-    // refused whatever the no-training config says
+    // refused whatever the no-training config says (fal keeps its no-storage forces: fal_webhook below)
     config: { training: { mode: 'allow', providers: { openai: { no_storage: false }, gemini: { no_storage: false },
-      fal: { no_storage: false }, anthropic: { no_storage: false }, openrouter: { no_storage: false } } } } });
+      anthropic: { no_storage: false }, openrouter: { no_storage: false } } } } });
   ({ gw, mocks } = env);
 });
 after(async () => {
@@ -110,5 +110,23 @@ describe('routes that reach the provider around aigw are refused', () => {
       body: JSON.stringify({ prompt: 'a cat' }) });
     assert.equal(f.status, 200, f.body);
     assert.equal((await mocks.fal.requests()).length, 1);
+  });
+});
+
+describe('fal_webhook is never forwarded, however the name is spelled', () => {
+  test('escaped and case variants of fal_webhook are dropped like the plain name; other parameters pass', async () => {
+    for (const q of ['fal_webhook=https://evil.example/x', 'fal%5Fwebhook=https://evil.example/x',
+      'fal%5fwebhook=https://evil.example/x', '%66al_webhook=https://evil.example/x', 'FAL_WEBHOOK=https://evil.example/x',
+      'Fal_Webhook=https://evil.example/x', 'a=1&fal%5Fwebhook=https://evil.example/x&b=2']) {
+      await mocks.fal.reset();
+      const r = await rawRequest(gw, { method: 'POST', path: '/fal/proxy',
+        headers: falHeaders(`https://queue.fal.run/fal-ai/flux/dev?${q}`), body: JSON.stringify({ prompt: 'a cat' }) });
+      assert.equal(r.status, 200, `${q}: ${r.body}`);
+      const [rec] = await mocks.fal.requests();
+      const names = [...new URLSearchParams(rec.query || '').keys()].map((k) => k.toLowerCase());
+      assert.ok(!names.includes('fal_webhook'), `${q}: forwarded query ${rec.query}`);
+      assert.ok(!String(rec.query).includes('evil.example'), `${q}: forwarded query ${rec.query}`);
+      if (q.startsWith('a=1')) assert.equal(rec.query, 'a=1&b=2');
+    }
   });
 });
