@@ -130,3 +130,23 @@ describe('fal_webhook is never forwarded, however the name is spelled', () => {
     }
   });
 });
+
+describe('a charset label the check could not see', () => {
+  test('charset after a parameter without "=", after a quoted ";", or as charset*: 415, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'mail jane.doe+AEA-example.com' }] });
+    for (const ct of ['application/json; x; charset=utf-7', 'application/json; x="a;b"; charset=utf-7',
+      "application/json; charset*=utf-7''", "application/json; CHARSET*=UTF-7''", 'text/plain; ; x; charset=utf-16',
+      'application/json; x="charset=utf-7"', 'application/json; charset = utf-7']) {
+      const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions', headers: bearer({ 'content-type': ct }), body });
+      assert.equal(r.status, 415, `${ct}: ${r.body}`);
+      assert.equal(r.json.error.code, 'unsupported_media_type', ct);
+    }
+    assert.deepEqual(await mocks.openai.requests(), []);
+    for (const ct of ['application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/json; x; charset=utf-8',
+      'application/json; x="a;b"; charset=utf8', 'text/plain', 'application/json; foo=bar']) {
+      const r = await rawRequest(gw, { method: 'POST', path: '/v1/chat/completions', headers: bearer({ 'content-type': ct }), body });
+      assert.equal(r.status, 200, `${ct}: ${r.body}`);
+    }
+  });
+});
