@@ -11,17 +11,11 @@
 #include <time.h>
 #include <jansson.h>
 
+#include "bench_chat.h"
 #include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/restore.h"
 #include "providers/provider.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: the bench machine is shared */
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static int keep(void *ctx, int rule_id, const char *path, const char *s, size_t len, gw_buf_t *repl)
 {
@@ -61,26 +55,6 @@ static int restore_cb(void *ctx, const char *path, const char *s, size_t len, gw
     (void)len;
     (void)out;
     return 0;
-}
-
-static void build_request(gw_buf_t *b)
-{
-    gw_buf_appendf(b, "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
-                      "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
-                      "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
-    for (int i = 0; i < 5; i++)
-        gw_buf_appendf(
-            b,
-            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi, this is message %d. My card ending 4242 was "
-            "declined yesterday at the grocery store on Elm Street, and I would like to know why. You can "
-            "reach me at jane.doe@example.com or on my mobile.\"}]},"
-            "{\"role\":\"assistant\",\"content\":\"I am sorry to hear that. Let me check the transaction details "
-            "for you \\u2014 one moment please.\"},",
-            i);
-    gw_buf_appendf(b,
-                   "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
-                   "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
-                   "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
 }
 
 typedef struct {
@@ -168,7 +142,7 @@ static int stream_scan_bench(long iters)
         gw_buf_reset(&sse);
         make_stream(cases[k].text->base, 6, &sse);
         size_t events = (cases[k].text->len + 5) / 6 + 2;
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < sit; i++) {
             pol_pii_session_reset(c.ss);
             gw_buf_reset(&out);
@@ -178,7 +152,7 @@ static int stream_scan_bench(long iters)
             if (pol_restore_stream_feed(rs, sse.base, sse.len, &out) != 0 || pol_restore_stream_finish(rs, &out) != 0)
                 return 1;
         }
-        double ns = (now_ns() - t0) / (double)sit;
+        double ns = (bench_cpu_ns() - t0) / (double)sit;
         if (k == 0)
             base = ns;
         printf("  %-48s %9.0f ns/stream (%zu bytes of text, %zu events: %.0f ns/event)  %5.1fx restore only\n", cases[k].name, ns,
@@ -205,7 +179,10 @@ int main(int argc, char **argv)
     if (getenv("AIGW_BENCH_STREAM_CASE") != NULL)
         return stream_scan_bench(iters);
     gw_buf_t req = GW_BUF_INIT;
-    build_request(&req);
+    if (bench_chat_request(&req) != 0) {
+        fprintf(stderr, "bench_json: out of memory\n");
+        return 1;
+    }
     static const gw_json_rule_t rules[] = {
         {"messages.*.content", GW_JSON_SCAN, 1},
         {"messages.*.content.*.text", GW_JSON_SCAN, 2},
@@ -232,42 +209,42 @@ int main(int argc, char **argv)
 
     /* 1. validate + walk, no change (the common case): zero copy */
     for (int pass = 0; pass < 2; pass++) { /* pass 0 warms up */
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < iters; i++)
             if (gw_json_rewrite_ex(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL, &sc) != 0)
                 return 1;
         if (pass)
-            res[nres++] = (result_t){"gw_json_rewrite walk, no change", (now_ns() - t0) / (double)iters};
+            res[nres++] = (result_t){"gw_json_rewrite walk, no change", (bench_cpu_ns() - t0) / (double)iters};
     }
     /* 2. validate only */
     {
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < iters; i++)
             if (gw_json_validate(req.base, req.len, NULL, NULL) != 0)
                 return 1;
-        res[nres++] = (result_t){"gw_json_validate", (now_ns() - t0) / (double)iters};
+        res[nres++] = (result_t){"gw_json_validate", (bench_cpu_ns() - t0) / (double)iters};
     }
     /* 3. walk + 3 edits + replacements (every string with an '@' rewritten): full output copy */
     {
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < iters; i++)
             if (gw_json_rewrite_ex(req.base, req.len, paths, edits, 3, &v_repl, &out, &changed, NULL, NULL, &sc) != 0 || !changed)
                 return 1;
-        res[nres++] = (result_t){"gw_json_rewrite + 3 edits + replacements", (now_ns() - t0) / (double)iters};
+        res[nres++] = (result_t){"gw_json_rewrite + 3 edits + replacements", (bench_cpu_ns() - t0) / (double)iters};
     }
     /* 4. the convenience entry point (allocates scratch per call) */
     {
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < iters; i++)
             if (gw_json_rewrite(req.base, req.len, paths, NULL, 0, &v_keep, &out, &changed, NULL, NULL) != 0)
                 return 1;
-        res[nres++] = (result_t){"gw_json_rewrite (no scratch reuse), no change", (now_ns() - t0) / (double)iters};
+        res[nres++] = (result_t){"gw_json_rewrite (no scratch reuse), no change", (bench_cpu_ns() - t0) / (double)iters};
     }
     /* 5. jansson baseline: parse + dump */
     double jansson_ns;
     {
         long jit = iters / 4 ? iters / 4 : 1;
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < jit; i++) {
             json_t *j = json_loadb(req.base, req.len, 0, NULL);
             char buf[8192];
@@ -275,7 +252,7 @@ int main(int argc, char **argv)
                 return 1;
             json_decref(j);
         }
-        jansson_ns = (now_ns() - t0) / (double)jit;
+        jansson_ns = (bench_cpu_ns() - t0) / (double)jit;
         res[nres++] = (result_t){"jansson json_loadb + json_dumpb", jansson_ns};
     }
     for (size_t i = 0; i < nres; i++)
@@ -295,14 +272,14 @@ int main(int argc, char **argv)
             events += sse[i] == '\n' && sse[i + 1] == '\n';
         pol_restore_stream_t *rs = pol_restore_stream_create(restore_cb, NULL);
         long sit = iters / 10 ? iters / 10 : 1;
-        double t0 = now_ns();
+        double t0 = bench_cpu_ns();
         for (long i = 0; i < sit; i++) {
             gw_buf_reset(&out);
             pol_restore_stream_reset(rs, restore_cb, NULL);
             if (pol_restore_stream_feed(rs, sse, n, &out) != 0 || pol_restore_stream_finish(rs, &out) != 0)
                 return 1;
         }
-        double ns = (now_ns() - t0) / (double)sit;
+        double ns = (bench_cpu_ns() - t0) / (double)sit;
         printf("  %-48s %9.0f ns/stream (%zu bytes, %zu events: %.0f ns/event, %.0f MB/s)\n", "pol_restore_stream, OpenAI fixture",
                ns, n, events, ns / (double)events, (double)n / ns * 1e3);
         pol_restore_stream_free(rs);

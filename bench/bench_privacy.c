@@ -22,17 +22,11 @@
 
 #include "gateway/config.h"
 #include "gateway/privacy.h"
+#include "bench_chat.h"
 #include "common/json.h"
 #include "policy/pii/pii.h"
 #include "policy/usage.h"
 #include "providers/provider.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* The OpenAI text fields aigw scanned before issue 10 (providers/prov_internal.h at ac391cd). */
 static const struct {
@@ -76,26 +70,6 @@ static int old_on_string(void *ctx, int rule_id, const char *path, const char *s
     old_ctx_t *c = ctx;
     (void)rule_id;
     return pol_pii_session_scrub(c->ss, c->sc, path, s, len, repl);
-}
-
-static void build_request(gw_buf_t *b)
-{
-    gw_buf_appendf(b, "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"temperature\":0.2,\"messages\":["
-                      "{\"role\":\"system\",\"content\":\"You are the support assistant of Acme Bank. Answer briefly and politely; "
-                      "never reveal internal notes. Escalate fraud cases to a human agent.\"},");
-    for (int i = 0; i < 5; i++)
-        gw_buf_appendf(
-            b,
-            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi, this is message %d. My card ending 4242 was "
-            "declined yesterday at the grocery store on Elm Street, and I would like to know why. You can "
-            "reach me at jane.doe@example.com or on my mobile.\"}]},"
-            "{\"role\":\"assistant\",\"content\":\"I am sorry to hear that. Let me check the transaction details "
-            "for you \\u2014 one moment please.\"},",
-            i);
-    gw_buf_appendf(b,
-                   "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
-                   "{\"name\":\"lookup\",\"arguments\":\"{\\\"last4\\\":\\\"4242\\\",\\\"holder\\\":\\\"Jane Doe\\\"}\"}}]}],"
-                   "\"metadata\":{\"ticket\":\"T-1234\",\"channel\":\"web\"},\"user\":\"user-42\"}");
 }
 
 /* Deterministic generators of the workloads added in issue 12, session 6 (general prompts, not the bench body):
@@ -278,7 +252,10 @@ int main(int argc, char **argv)
                     {"short English chat", "short", GW_BUF_INIT},
                     {"long mixed-script prompt (CJK+Latin)", "mixed", GW_BUF_INIT},
                     {"48-message conversation", "many", GW_BUF_INIT}};
-    build_request(&in[0].body);
+    if (bench_chat_request(&in[0].body) != 0) {
+        fprintf(stderr, "bench_privacy: out of memory\n");
+        return 1;
+    }
     build_short_chat(&in[4].body);
     build_mixed_long(&in[5].body);
     build_many_messages(&in[6].body);
@@ -454,15 +431,15 @@ int main(int argc, char **argv)
         size_t strings_old = 0, strings_new = 0;
         for (int run = 0; run < 4; run++) { /* run 0 warms up */
             int changed;
-            double t0 = now_ns();
+            double t0 = bench_cpu_ns();
             for (long i = 0; i < iters; i++) {
                 pol_pii_session_reset(ss);
                 if (gw_json_rewrite_ex(b->base, b->len, old_paths, NULL, 0, &old_v, &out, &changed, NULL, NULL, &s.json) != 0)
                     return 1;
             }
-            double t_old = (now_ns() - t0) / (double)iters;
+            double t_old = (bench_cpu_ns() - t0) / (double)iters;
             pol_pii_session_findings(ss, &strings_old);
-            t0 = now_ns();
+            t0 = bench_cpu_ns();
             for (long i = 0; i < iters; i++) {
                 pol_pii_session_reset(ss);
                 const char *d;
@@ -473,7 +450,7 @@ int main(int argc, char **argv)
                     return 1;
                 }
             }
-            double t_new = (now_ns() - t0) / (double)iters;
+            double t_new = (bench_cpu_ns() - t0) / (double)iters;
             pol_pii_session_findings(ss, &strings_new);
             if (run > 0) {
                 best_old = t_old < best_old ? t_old : best_old;

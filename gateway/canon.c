@@ -167,6 +167,25 @@ static int param_is(const char *p, size_t n, const char *name)
     return k == nl;
 }
 
+int gw_canon_query_name_is(const char *p, size_t n, const char *name)
+{
+    size_t nl = strlen(name), k = 0;
+    for (size_t i = 0; i < n; i++, k++) {
+        int c = (unsigned char)p[i], v = gw_pct_at(p, n, i);
+        if (v >= 0) {
+            c = v;
+            i += 2;
+        } else if (c == '+') {
+            c = ' ';
+        }
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        if (k >= nl || c != (unsigned char)name[k])
+            return 0;
+    }
+    return k == nl;
+}
+
 size_t gw_canon_drop_query_param(gw_buf_t *out, size_t path_len, const char *name)
 {
     if (out->len <= path_len || out->base[path_len] != '?')

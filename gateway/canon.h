@@ -62,4 +62,14 @@ int gw_canon_target(const char *target, size_t len, gw_buf_t *out, size_t *path_
  */
 size_t gw_canon_drop_query_param(gw_buf_t *out, size_t path_len, const char *name);
 
+/**
+ * Whether the query parameter name `p` (`n` bytes, as sent: raw, with `%XX` escapes and '+' for space) names `name`
+ * (NUL-terminated, lower-case ASCII) once percent-decoded, compared ASCII case-insensitively: "fal%5Fwebhook" and
+ * "FAL_WEBHOOK" are "fal_webhook". For parameters aigw removes because of what they do (the no-training pass's
+ * drop_query: fal's webhook): a server's query parser decodes the escapes, and one that folds case would act on another
+ * spelling, so every spelling goes (a parameter of another meaning never has such a name).
+ * @return 1 or 0
+ */
+int gw_canon_query_name_is(const char *p, size_t n, const char *name);
+
 #endif

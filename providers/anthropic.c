@@ -271,10 +271,19 @@ static const pol_notrain_posture_t anthropic_notrain = {
 /* the API version every request names and the beta features it opts into (docs/providers/anthropic.md) */
 static const char *const anthropic_request_headers[] = {"anthropic-version", "anthropic-beta", NULL};
 
+/* Routes aigw never forwards (provider.h refused_routes): the Admin API (docs.anthropic.com "Admin API":
+ * v1/organizations/... API keys, members, workspaces, invites; admin keys). */
+static const prov_refused_route_t anthropic_refused_routes[] = {
+    {"organizations*", "account_admin_route",
+     "anthropic: the Admin API (API keys, members, workspaces) is account administration, not a model call; aigw does not "
+     "send its provider key there"},
+    {NULL, NULL, NULL}};
+
 const prov_adapter_t prov_anthropic = {
     .request_headers = anthropic_request_headers,
     .notrain = &anthropic_notrain,
     .name = "anthropic",
+    .refused_routes = anthropic_refused_routes,
     .default_base_url = "https://api.anthropic.com",
     .api_key_env = "ANTHROPIC_API_KEY",
     .route_prefix = "/anthropic/v1/",

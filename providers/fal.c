@@ -205,6 +205,11 @@ static int fal_target_url(const char *value, size_t len, const char *const *allo
             (rest >= 2 && s[1] == '.' && s[2] == '.' && (rest == 2 || s[3] == '/')))
             return bad(err_desc, "x-fal-target-url: dot segments are not allowed");
     }
+    /* fal's platform REST host serves temporary tokens (a way to fal around aigw), API keys, storage: no model. Only its
+       storage uploads pass here, for the no-training pass's storage refusal with its hint (fal_notrain_routes). */
+    if (strcmp(h, "rest.alpha.fal.ai") == 0 && ((size_t)(pend - path) < 15 || strncasecmp(path, "/storage/upload", 15) != 0))
+        return bad(err_desc, "x-fal-target-url: rest.alpha.fal.ai is fal's platform API (temporary tokens, keys, storage), "
+                             "not a model host; aigw forwards no call there");
     int n = snprintf(t->origin, sizeof(t->origin), "https://%s", h);
     if (n < 0 || (size_t)n >= sizeof(t->origin))
         return bad(err_desc, "x-fal-target-url: bad host");
@@ -288,10 +293,22 @@ static const char *const fal_request_headers[] = {"x-fal-request-timeout",
                                                   "x-fal-object-lifecycle-preference",
                                                   NULL};
 
+/* Routes aigw never forwards (provider.h refused_routes), on the target path: tokens (fal-js `getTemporaryAuthToken`,
+ * POST {rest host}/tokens/ {allowed_apps, token_expiration}) answers a JWT with which the fal client's realtime and
+ * client-mode streams connect to fal.run directly (`?fal_jwt_token=`), around aigw. fal's platform REST host
+ * (rest.alpha.fal.ai) serves nothing else a model call needs: fal_target_url lets only its storage uploads through, for
+ * their storage refusal. */
+static const prov_refused_route_t fal_refused_routes[] = {
+    {"tokens*", "direct_access_route",
+     "fal: a temporary token lets the client call fal directly (realtime, client-mode streams), around aigw: nothing it "
+     "sends there would be scanned, metered or given the no-storage headers; aigw does not serve fal's realtime API"},
+    {NULL, NULL, NULL}};
+
 const prov_adapter_t prov_fal = {
     .request_headers = fal_request_headers,
     .notrain = &fal_notrain,
     .name = "fal",
+    .refused_routes = fal_refused_routes,
     .default_base_url = "https://fal.run",
     .api_key_env = "FAL_KEY",
     .route_prefix = "/fal/",

@@ -426,12 +426,22 @@ static const char *const gemini_account_headers[] = {"x-goog-user-project", NULL
 /* Google APIs system parameters: the server-side deadline */
 static const char *const gemini_request_headers[] = {"x-server-timeout", NULL};
 
+/* Routes aigw never forwards (provider.h refused_routes): auth_tokens (ai.google.dev "Ephemeral tokens"; @google/genai
+ * `authTokens.create`, POST {version}/auth_tokens) answers a short-lived token with which a browser opens a Live API
+ * session (WebSocket) to Google directly, around aigw. */
+static const prov_refused_route_t gemini_refused_routes[] = {
+    {"auth_tokens*", "direct_access_route",
+     "gemini: an ephemeral auth token lets the client open a Live API session with Google directly, around aigw: nothing "
+     "it sends there would be scanned, metered or checked by the no-training policy; aigw does not serve the Live API"},
+    {NULL, NULL, NULL}};
+
 const prov_adapter_t prov_gemini = {
     .account_headers = gemini_account_headers,
     .request_headers = gemini_request_headers,
     .image_payload_fields = gemini_image_payload_fields,
     .notrain = &gemini_notrain,
     .name = "gemini",
+    .refused_routes = gemini_refused_routes,
     .default_base_url = "https://generativelanguage.googleapis.com",
     .api_key_env = "GEMINI_API_KEY",
     .route_prefix = "/gemini/v1beta/",

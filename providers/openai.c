@@ -637,12 +637,33 @@ static const char *const openai_account_headers[] = {"openai-organization", "ope
 /* OpenAI API reference: beta features (Assistants v2, Realtime), a client-chosen request id echoed in logs */
 static const char *const openai_request_headers[] = {"openai-beta", "x-client-request-id", NULL};
 
+/* Routes aigw never forwards (provider.h refused_routes). Realtime (api-reference/realtime; openai-node
+ * resources/realtime): POST realtime/client_secrets answers an ephemeral key (ek_...), realtime/sessions and
+ * realtime/transcription_sessions (beta) a client_secret, with which a browser or app talks to OpenAI over WebRTC or
+ * WebSocket; realtime/calls opens the WebRTC call itself (SDP offer -> answer) and accepts, refers or hangs up SIP calls.
+ * ChatKit (api-reference/chatkit; resources/beta/chatkit): chatkit/sessions answers a client_secret for the browser's
+ * widget, which then talks to OpenAI; its threads are stored there. Administration API (api-reference/administration;
+ * resources/admin): organization/... (API keys, users, projects, data retention, spend) with an admin key. */
+static const prov_refused_route_t openai_refused_routes[] = {
+    {"realtime*", "direct_access_route",
+     "openai: the Realtime API's client secrets, sessions and calls let the client talk to OpenAI directly (WebRTC or "
+     "WebSocket), around aigw: nothing it sends there would be scanned, metered or given the no-training flags; aigw does "
+     "not serve the Realtime API"},
+    {"chatkit*", "direct_access_route",
+     "openai: a ChatKit session hands the browser a client secret with which it talks to OpenAI directly, around aigw "
+     "(nothing scanned or metered; its threads are stored at OpenAI); aigw does not serve ChatKit"},
+    {"organization*", "account_admin_route",
+     "openai: the Administration API (API keys, users, projects, data retention, spend) is account administration, not a "
+     "model call; aigw does not send its provider key there"},
+    {NULL, NULL, NULL}};
+
 const prov_adapter_t prov_openai = {
     .account_headers = openai_account_headers,
     .request_headers = openai_request_headers,
     .image_payload_fields = openai_image_payload_fields,
     .notrain = &openai_notrain,
     .name = "openai",
+    .refused_routes = openai_refused_routes,
     .default_base_url = "https://api.openai.com",
     .api_key_env = "OPENAI_API_KEY",
     .route_prefix = "/openai/v1/",

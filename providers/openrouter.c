@@ -126,10 +126,19 @@ static const char *const openrouter_request_headers[] = {"http-referer",
                                                          "x-openrouter-experimental-metadata",
                                                          NULL};
 
+/* Routes aigw never forwards (provider.h refused_routes): the key provisioning API (openrouter.ai/docs "Provisioning
+ * API keys": api/v1/keys create, list, update, delete keys with a provisioning key). */
+static const prov_refused_route_t openrouter_refused_routes[] = {
+    {"keys*", "account_admin_route",
+     "openrouter: the key provisioning API is account administration, not a model call; aigw does not send its provider "
+     "key there"},
+    {NULL, NULL, NULL}};
+
 const prov_adapter_t prov_openrouter = {
     .request_headers = openrouter_request_headers,
     .notrain = &openrouter_notrain,
     .name = "openrouter",
+    .refused_routes = openrouter_refused_routes,
     .default_base_url = "https://openrouter.ai",
     .api_key_env = "OPENROUTER_API_KEY",
     .route_prefix = "/openrouter/api/v1/",

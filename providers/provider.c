@@ -455,6 +455,22 @@ int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t meth
     return a != NULL && route_listed(a->unbilled_routes, method, method_len, path, len); /* too long: billed */
 }
 
+const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const char *path, size_t len)
+{
+    const char *p, *end;
+    char buf[512];
+    if (a == NULL || a->refused_routes == NULL)
+        return NULL;
+    prov__path_span(path, len, &p, &end);
+    size_t n = (size_t)(end - p) < sizeof(buf) ? (size_t)(end - p) : sizeof(buf) - 1; /* a prefix: the globs end in '*' */
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    for (const prov_refused_route_t *r = a->refused_routes; r->glob != NULL; r++)
+        if (fnmatch(r->glob, buf, FNM_CASEFOLD) == 0)
+            return r;
+    return NULL;
+}
+
 /* 1 when `v` is the string `want` or an array holding it (ASCII case-insensitive). */
 static int json_names(const json_t *v, const char *want)
 {

@@ -455,7 +455,32 @@ typedef struct st_prov_adapter_t {
      * listed (its data: URIs are sorted by their bytes anyway).
      */
     const prov_file_field_t *file_fields;
+    /**
+     * Routes aigw never forwards on this provider, on any method, whatever config says (NULL-glob terminated; NULL:
+     * none): routes that hand the client a credential or a connection it then uses to reach the provider directly, around
+     * aigw (OpenAI Realtime client secrets and WebRTC calls, ChatKit sessions, Gemini ephemeral auth tokens, fal temporary
+     * tokens: whatever goes through them is never scanned, metered or given the no-training flags), and the provider's
+     * account administration (API keys, members, data retention), which is no model call. Checked at the route stage
+     * (gateway/pipeline/route.c) against both the route's wire adapter and the serving provider. Source: each entry's
+     * API reference, next to it.
+     */
+    const struct st_prov_refused_route_t *refused_routes;
 } prov_adapter_t;
+
+/** One route of prov_adapter_t.refused_routes. */
+typedef struct st_prov_refused_route_t {
+    const char *glob;    /**< fnmatch glob over the path after the route prefix (fal: the target path), leading '/' and query
+                              excluded, matched ASCII case-insensitively ("realtime*"); NULL ends the list */
+    const char *code;    /**< the 403's error code ("direct_access_route", "account_admin_route"); static */
+    const char *message; /**< why, the 403's message after "aigw: " (static, names no request data) */
+} prov_refused_route_t;
+
+/**
+ * The first of the adapter's refused_routes that `path` (`len` bytes: the path after the adapter's route prefix, or
+ * fal's target path; leading '/' and a query ignored) matches, ASCII case-insensitively; NULL when none does or `a` is
+ * NULL. A path longer than 511 bytes is judged on its first 511 (the globs are prefixes: fail closed). Borrowed, static.
+ */
+const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const char *path, size_t len);
 
 /**
  * The adapter of the unified /v1/ route: its wire format (errors, fields, usage), and the provider of a model config

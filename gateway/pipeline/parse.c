@@ -51,42 +51,78 @@ static int scan_prepare(gw_call_t *call)
     return 0;
 }
 
+/* How many times `s` (`n` bytes) holds "charset", in any case. */
+static size_t charset_mentions(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i + 7 <= n; i++)
+        k += strncasecmp(s + i, "charset", 7) == 0;
+    return k;
+}
+
 /* The value of the `charset` parameter of the media type `ct` (case-insensitive name, quotes removed) in *cs, *cs_len.
+ * Parameters are read as RFC 9110 section 5.6.6 writes them (quoted strings may hold ';' and quoted pairs); a
+ * parameter without '=' is passed over. Fail closed (redteam9: "application/json; x; charset=utf-7" and
+ * `x="a;b"; charset=utf-7` hid the label from the old loop): two charset parameters, an extended `charset*` (RFC 2231),
+ * or "charset" anywhere in the parameters that no charset parameter accounts for (a quoted value, a spelling this
+ * reading does not know) name a charset that is not UTF-8.
  * @return 1 when `ct` names a charset, else 0. */
 static int media_charset(h2o_iovec_t ct, const char **cs, size_t *cs_len)
 {
-    const char *p = ct.base, *end = ct.base + ct.len;
+    const char *p = ct.base != NULL ? memchr(ct.base, ';', ct.len) : NULL, *end = ct.base + ct.len;
     int found = 0;
-    while (p != NULL && p < end && (p = memchr(p, ';', (size_t)(end - p))) != NULL) {
-        p++;
-        while (p < end && (*p == ' ' || *p == '\t'))
+    if (p == NULL)
+        return 0;
+    const char *params = p;
+    while (p < end) {
+        while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
             p++;
-        const char *eq = memchr(p, '=', (size_t)(end - p));
-        if (eq == NULL)
-            break;
-        size_t nl = (size_t)(eq - p);
-        while (nl > 0 && (p[nl - 1] == ' ' || p[nl - 1] == '\t'))
-            nl--;
-        const char *v = eq + 1, *ve = memchr(v, ';', (size_t)(end - v));
-        if (ve == NULL)
-            ve = end;
-        while (v < ve && (*v == ' ' || *v == '\t'))
-            v++;
-        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-            ve--;
-        if (ve - v >= 2 && *v == '"' && ve[-1] == '"')
-            v++, ve--;
-        if (nl == 7 && strncasecmp(p, "charset", 7) == 0) {
-            if (found) { /* two charset parameters: no single reading */
-                *cs = "(twice)";
-                *cs_len = 7;
+        const char *name = p;
+        while (p < end && *p != '=' && *p != ';')
+            p++;
+        const char *ne = p;
+        while (ne > name && (ne[-1] == ' ' || ne[-1] == '\t'))
+            ne--;
+        const char *v = p, *ve = p;
+        if (p < end && *p == '=') {
+            p++;
+            while (p < end && (*p == ' ' || *p == '\t'))
+                p++;
+            v = p;
+            if (p < end && *p == '"') {
+                for (p++; p < end && *p != '"'; p++)
+                    if (*p == '\\' && p + 1 < end)
+                        p++;
+                ve = p < end ? p + 1 : end; /* with the quotes, removed below */
+                p = ve;
+                while (p < end && *p != ';')
+                    p++; /* what follows a quoted string up to ';' (nothing in a valid value) */
+            } else {
+                while (p < end && *p != ';')
+                    p++;
+                ve = p;
+                while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                    ve--;
+            }
+        }
+        size_t nl = (size_t)(ne - name);
+        if (nl >= 7 && strncasecmp(name, "charset", 7) == 0 && (nl == 7 || name[7] == '*')) {
+            if (found || nl != 7) { /* two charset parameters, or charset*=: no single reading as UTF-8 */
+                *cs = nl != 7 ? "(charset*)" : "(twice)";
+                *cs_len = strlen(*cs);
                 return 1;
             }
+            if (ve - v >= 2 && *v == '"' && ve[-1] == '"')
+                v++, ve--;
             *cs = v;
             *cs_len = (size_t)(ve - v);
             found = 1;
         }
-        p = eq + 1;
+    }
+    if (charset_mentions(params, (size_t)(end - params)) > (size_t)found) {
+        *cs = "(unreadable)"; /* "charset" where no charset parameter accounts for it */
+        *cs_len = 12;
+        return 1;
     }
     return found;
 }

@@ -115,7 +115,7 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     const h2o_header_t *th = gw__find_header(req, up->target_header, strlen(up->target_header));
     const char *err_desc = "header missing";
     if (th == NULL || up->target_url(th->value.base, th->value.len, up->target_hosts, &call->named_target, &err_desc) != 0) {
-        char msg[200];
+        char msg[400];
         snprintf(msg, sizeof(msg), "aigw: %s (%s must be an https URL on one of %s's allowed hosts)", err_desc, up->target_header,
                  up->name);
         gw_send_error(call, GW_ERR_INVALID_TARGET_URL, msg);
@@ -137,6 +137,25 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     while (call->rest_len != 0 && call->rest[0] == '/') {
         call->rest++;
         call->rest_len--;
+    }
+    return 0;
+}
+
+/* Routes that hand the client a way to the provider around aigw, or administer the provider account
+ * (providers/provider.h refused_routes): refused with 403 on every method, whatever config says, as the route's wire
+ * adapter or the serving provider declares them (on /v1/ a model routed to Gemini still names OpenAI's route). Runs
+ * on the call's final path (fal: the target's). Answers the request itself. @return 0, or -1 answered. */
+static int refuse_route(gw_call_t *call)
+{
+    const prov_adapter_t *ads[2] = {call->adapter, call->up};
+    for (size_t i = 0; i < 2; i++) {
+        const prov_refused_route_t *rr = prov_route_refused(ads[i], call->rest, call->rest_len);
+        if (rr == NULL)
+            continue;
+        char msg[400];
+        snprintf(msg, sizeof(msg), "aigw: %s", rr->message);
+        gw_send_error_as(call, GW_ERR_ROUTE_REFUSED, 0, rr->code, msg);
+        return -1;
     }
     return 0;
 }
@@ -203,6 +222,8 @@ gw_stage_rc_t gw__stage_route(gw_call_t *call)
     if (gw__choose_provider(call) != 0 || gw__output_session(call) != 0)
         return GW_STAGE_ANSWERED;
     if (call->up->target_url != NULL && take_target_url(call, req) != 0)
+        return GW_STAGE_ANSWERED;
+    if (refuse_route(call) != 0)
         return GW_STAGE_ANSWERED;
     gw_billing_begin(&call->bill, call->up, call->info.model.base, call->info.model.len, req->method.base, req->method.len,
                      call->rest, call->rest_len);

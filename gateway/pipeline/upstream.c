@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gateway/canon.h"
 #include "gateway/headers.h"
 #include "gateway/pipeline/call.h"
 
@@ -24,7 +25,7 @@ static int notrain_sets_header(const pol_notrain_decision_t *d, const char *name
 }
 
 /* Appends the path and query `p` (`len` bytes) without the query parameters the no-training
- * decision removes (fal_webhook). */
+ * decision removes (fal_webhook), in any spelling (gw_canon_query_name_is: escapes, case). */
 static int append_path_query(gw_buf_t *url, const char *p, size_t len, const pol_notrain_decision_t *d)
 {
     const char *q = memchr(p, '?', len);
@@ -41,8 +42,8 @@ static int append_path_query(gw_buf_t *url, const char *p, size_t len, const pol
         size_t klen = (size_t)((eq != NULL ? eq : pe) - param);
         int drop = 0;
         for (size_t i = 0; i < d->ndrop_query; i++)
-            if (strlen(d->drop_query[i]) == klen && memcmp(d->drop_query[i], param, klen) == 0)
-                drop = 1;
+            if (gw_canon_query_name_is(param, klen, d->drop_query[i]))
+                drop = 1; /* every spelling: "fal%5Fwebhook" is fal_webhook to fal's query parser */
         if (!drop && pe > param) {
             if (gw_buf_append(url, first ? "?" : "&", 1) != 0 || gw_buf_append(url, param, (size_t)(pe - param)) != 0)
                 return -1;

@@ -160,11 +160,32 @@ static void test_drop_query_param(void **state)
     drop_case("/m", "key", "/m", 0);
 }
 
+/* gw_canon_query_name_is (redteam9): fal_webhook went out as "fal%5Fwebhook", which fal's query parser decodes */
+static void test_query_name_is(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"fal_webhook",
+                                      "fal%5Fwebhook",
+                                      "fal%5fwebhook",
+                                      "%66al_webhook",
+                                      "FAL_WEBHOOK",
+                                      "Fal_Webhook",
+                                      "%46%41%4C%5F%57%45%42%48%4F%4F%4B"};
+    static const char *const no[] = {"fal_webhooks", "xfal_webhook", "fal_webhook+", "fal_webhook%20", "fal-webhook", "",
+                                     "fal_web",      "fal%5",        "fal_webhook%"};
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        if (!gw_canon_query_name_is(yes[i], strlen(yes[i]), "fal_webhook"))
+            fail_msg("%s is not fal_webhook", yes[i]);
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        if (gw_canon_query_name_is(no[i], strlen(no[i]), "fal_webhook"))
+            fail_msg("%s is fal_webhook", no[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_issue_spellings), cmocka_unit_test(test_escapes_and_raw_bytes), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_idempotent),      cmocka_unit_test(test_drop_query_param),
+        cmocka_unit_test(test_idempotent),      cmocka_unit_test(test_drop_query_param),      cmocka_unit_test(test_query_name_is),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -863,6 +863,13 @@ static void test_fal_target(void **state)
         "https://fal.run/\xc3\xa9",
         "https://rest.fal.ai/x",
         "ftp://fal.run/x",
+        /* fal's platform REST host: temporary tokens (a way around aigw), keys, storage tokens; only uploads pass */
+        "https://rest.alpha.fal.ai/tokens/",
+        "https://rest.alpha.fal.ai/keys",
+        "https://rest.alpha.fal.ai/storage/auth/token?storage_type=fal-cdn-v3",
+        "https://rest.alpha.fal.ai/",
+        "https://rest.alpha.fal.ai",
+        "https://rest.alpha.fal.ai/storage",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         prov_target_t t;
@@ -877,6 +884,50 @@ static void test_fal_target(void **state)
     const char *u = "https://fal.run/x";
     assert_int_equal(prov_fal.target_url(u, strlen(u), only_queue, &t, NULL), PROV_E_TARGET);
     assert_int_equal(prov_fal.target_url(u, strlen(u), NULL, &t, NULL), PROV_E_TARGET);
+}
+
+/* refused_routes (redteam9): the routes that hand out a way to the provider around aigw, in any case and under any
+ * prefix spelling the canonical path keeps; the routes a model call uses are not refused; a long path is judged on its
+ * start. */
+static void test_refused_routes(void **state)
+{
+    (void)state;
+    static const struct {
+        const prov_adapter_t *a;
+        const char *path, *code; /* code NULL: not refused */
+    } cases[] = {
+        {&prov_openai, "realtime/client_secrets", "direct_access_route"},
+        {&prov_openai, "/realtime/sessions?x=1", "direct_access_route"},
+        {&prov_openai, "Realtime/Transcription_Sessions", "direct_access_route"},
+        {&prov_openai, "realtime/calls/rtc_1/accept", "direct_access_route"},
+        {&prov_openai, "chatkit/sessions", "direct_access_route"},
+        {&prov_openai, "organization/data_retention", "account_admin_route"},
+        {&prov_openai, "chat/completions", NULL},
+        {&prov_openai, "responses", NULL},
+        {&prov_openai, "audio/transcriptions", NULL},
+        {&prov_gemini, "auth_tokens", "direct_access_route"},
+        {&prov_gemini, "models/gemini-2.5-flash:generateContent", NULL},
+        {&prov_fal, "/tokens/", "direct_access_route"},
+        {&prov_fal, "fal-ai/flux/dev", NULL},
+        {&prov_anthropic, "organizations/api_keys", "account_admin_route"},
+        {&prov_anthropic, "messages", NULL},
+        {&prov_openrouter, "keys", "account_admin_route"},
+        {&prov_openrouter, "chat/completions", NULL},
+        {&prov_replicate, "predictions", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const prov_refused_route_t *r = prov_route_refused(cases[i].a, cases[i].path, strlen(cases[i].path));
+        if (cases[i].code == NULL && r != NULL)
+            fail_msg("%s %s refused", cases[i].a->name, cases[i].path);
+        if (cases[i].code != NULL && (r == NULL || strcmp(r->code, cases[i].code) != 0))
+            fail_msg("%s %s: %s", cases[i].a->name, cases[i].path, r != NULL ? r->code : "not refused");
+    }
+    char long_path[2048];
+    memcpy(long_path, "realtime/", 9);
+    memset(long_path + 9, 'a', sizeof(long_path) - 10);
+    long_path[sizeof(long_path) - 1] = '\0';
+    assert_non_null(prov_route_refused(&prov_openai, long_path, strlen(long_path)));
+    assert_null(prov_route_refused(NULL, "realtime", 8));
 }
 
 int main(void)
@@ -895,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_model_from_path),
         cmocka_unit_test(test_prov_for_model),
         cmocka_unit_test(test_fal_target),
+        cmocka_unit_test(test_refused_routes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
