@@ -99,6 +99,8 @@ static const char *const unit_words[] = {"Apt", "Apartment", "Suite", "Ste", "Un
                                          /* pl mieszkanie, lokal; ru квартира */
                                          /* id/ms neighbourhood and hamlet units ("RT 03/RW 05"; session 11) */
                                          "RT", "RW",
+                                         /* session 16: the unit words of a line in capitals ("1208 OAK AVENUE APT 12") */
+                                         "APT", "FLAT", "UNIT", "SUITE", "STE",
                                          /* session 15: sv lägenhet "lgh 1203", fi asunto "as. 3", fr/sq "app." / "Ap. 5",
                                             pt "casa 2", es "depto.", "Int. 3", capitals "M. 15", sr стан, bg ет. (floor),
                                             ап. (flat) */
@@ -1005,10 +1007,136 @@ static int numbered_address(pol__scanctx_t *c, size_t ws)
     return 0;
 }
 
+/* ---- an address written in lower case after its label (session 16) ----
+ * Chat prompts write addresses in lower case: "my address is 12 baker st, leeds ls1 4ap", "new address: flat 3, 27 elm
+ * grove, bristol bs7 8ha", "i live at 44 harbour view road, cork", "address: 3/45 george street, parramatta nsw 2150".
+ * After a label of an address (the pattern: "address is", "address:", "live at", "ship to", "deliver to" ...; a label
+ * is the second signal, capitalisation is none here) the rule takes: an optional unit ("flat 3, ", "apt 4b, "), a house
+ * number (1-5 digits, "3/45", "12a"), 1-3 words of which the last is a street type of en-US/GB/AU (street, st, road, rd,
+ * avenue, ave, lane, ln, drive, dr, grove, crescent, terrace, boulevard, parkway, highway), then up
+ * to three comma-separated parts of 1-3 words, each word letters or a postcode-like token (letters and digits, at most
+ * 8 bytes: "ls1", "4ap", "94109"). One LOCATION (0.7) from the unit or the number to the last part. */
+/* (not "way", "close", "place", "court": common words after a count, "send it to 10 people way before ...") */
+static const char *const lc_street_types[] = {"street",  "st",        "road",  "rd",      "avenue",  "ave",
+                                              "lane",    "ln",        "drive", "dr",      "grove",   "crescent",
+                                              "terrace", "boulevard", "blvd",  "parkway", "highway", NULL};
+static const char *const lc_units[] = {"flat", "apt", "apartment", "unit", "suite", NULL};
+/* words that go on with the sentence after the address ("..., cork and i love it", "..., leeds pls hurry") */
+static const char *const lc_clause[] = {"and", "or",   "but",  "pls",    "please", "so",   "if",    "when",     "at",     "for",
+                                        "to",  "from", "is",   "i",      "my",     "the",  "then",  "after",    "before", "on",
+                                        "in",  "by",   "call", "thanks", "thank",  "asap", "today", "tomorrow", NULL};
+
+/* a word of lower-case ASCII letters at p (an apostrophe inside), @return its end or p */
+static size_t lc_word(const char *t, size_t len, size_t p)
+{
+    size_t e = p;
+    while (e < len && ((t[e] >= 'a' && t[e] <= 'z') || (e > p && t[e] == '\'' && e + 1 < len && t[e + 1] >= 'a')))
+        e++;
+    return e < len && (pol__is_alnum(U(t[e])) || U(t[e]) >= 0x80) ? p : e;
+}
+
+static int lc_in(const char *t, size_t s, size_t e, const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++)
+        if (strlen(*w) == e - s && memcmp(t + s, *w, e - s) == 0)
+            return 1;
+    return 0;
+}
+
+/* a house number at p: 1-5 digits, "3/45", "12a"; @return its end or p */
+static size_t lc_number(const char *t, size_t len, size_t p)
+{
+    size_t e = digits_end(t, len, p);
+    if (e == p || e - p > 5)
+        return p;
+    if (e + 1 < len && t[e] == '/' && pol__is_digit(U(t[e + 1])))
+        e = digits_end(t, len, e + 1);
+    else if (e < len && t[e] >= 'a' && t[e] <= 'z' && (e + 1 == len || t[e + 1] == ' ' || t[e + 1] == ','))
+        e++;
+    return e < len && pol__is_alnum(U(t[e])) ? p : e;
+}
+
+static int lower_address(pol__scanctx_t *c, size_t to)
+{
+    const char *t = c->text;
+    size_t len = c->len, p = to, s = to, w;
+    while (p < len && t[p] == ' ')
+        p++;
+    s = p;
+    /* a unit before the house number: "flat 3, ", "apt 4b, " */
+    if ((w = lc_word(t, len, p)) != p && lc_in(t, p, w, lc_units) && w + 1 < len && t[w] == ' ') {
+        size_t v = w + 1;
+        while (v < len && pol__is_alnum(U(t[v])) && v - w <= 5)
+            v++;
+        if (v > w + 1 && v + 2 < len && t[v] == ',' && t[v + 1] == ' ')
+            p = v + 2;
+        else
+            return 0;
+    }
+    size_t e = lc_number(t, len, p);
+    if (e == p || e + 1 >= len || t[e] != ' ')
+        return 0;
+    p = e + 1;
+    int street = 0;
+    for (int k = 0; k < 4 && !street; k++) {
+        w = lc_word(t, len, p);
+        if (w == p)
+            return 0;
+        street = lc_in(t, p, w, lc_street_types) && k > 0;
+        e = w;
+        if (!street) {
+            if (w >= len || t[w] != ' ')
+                return 0;
+            p = w + 1;
+        }
+    }
+    if (!street)
+        return 0;
+    /* a unit after the street ("apt 4b") and up to three parts ", leeds ls1 4ap", ", ca 94109" */
+    if (e + 1 < len && t[e] == ' ' && (w = lc_word(t, len, e + 1)) != e + 1 && lc_in(t, e + 1, w, lc_units) && w + 1 < len &&
+        t[w] == ' ') {
+        size_t v = w + 1;
+        while (v < len && pol__is_alnum(U(t[v])) && v - w <= 5)
+            v++;
+        if (v > w + 1 && !pol__glue_after(t, len, v))
+            e = v;
+    }
+    for (int part = 0; part < 3; part++) {
+        if (e + 2 >= len || t[e] != ',' || t[e + 1] != ' ')
+            break;
+        size_t q = e + 2, pe = q;
+        int words = 0;
+        while (words < 3 && q < len) {
+            size_t r = q;
+            int dg = 0;
+            while (r < len && (pol__is_alnum(U(t[r])) && !(t[r] >= 'A' && t[r] <= 'Z')) && r - q <= 20)
+                dg |= pol__is_digit(U(t[r])), r++;
+            if (r == q || r - q > (dg ? 8u : 20u) || (r < len && (pol__is_alnum(U(t[r])) || U(t[r]) >= 0x80)) ||
+                lc_in(t, q, r, lc_clause))
+                break;
+            pe = r, words++;
+            if (r + 1 < len && t[r] == ' ' && pol__is_alnum(U(t[r + 1])))
+                q = r + 1;
+            else
+                break;
+        }
+        if (words == 0)
+            break;
+        e = pe;
+    }
+    c->skip_until[POL__REC_STREET] = e;
+    if (pol__cands_push(c->cands, POL_PII_LOCATION, s, e, 0.7) != 0)
+        return -1;
+    c->cands->v[c->cands->n - 1].ctx_done = 1;
+    return 0;
+}
+
 int pol__rec_street(pol__scanctx_t *c, size_t to, int kind)
 {
     const char *t = c->text;
     size_t s, e = to;
+    if (kind == 9)
+        return lower_address(c, to);
     if (kind == 5)
         return vn_address(c, to);
     if (kind == 6)

@@ -494,6 +494,13 @@ static unsigned kw_kind(const kw_t *l, const char *t, size_t n)
     return 0;
 }
 
+/* t[i] and t[i + 1] are capitals after a space that follows a capital or a digit ("MAPLE STREET", "12 ROAD"): a word in
+ * capitals that may be a street word of a line in capitals */
+static inline int caps_street_lead(const char *t, size_t i)
+{
+    return i > 1 && pol__is_upper(U(t[i + 1])) && t[i - 1] == ' ' && (pol__is_upper(U(t[i - 2])) || pol__is_digit(U(t[i - 2])));
+}
+
 /*
  * ASCII capital at i, not preceded by a vectorscan word byte:
  *   " (?:Street|St|...)\b"         - the suffix is the whole ASCII word run after a space;
@@ -515,6 +522,18 @@ static int on_capital(pol__scanctx_t *c, size_t i)
     if (wl > 9)
         return 0;
     unsigned kind = kw_kind(l, t + i, wl);
+    if (kind == 0 && wl >= 2 && caps_street_lead(t, i)) {
+        /* a street word in capitals after a word in capitals or a number ("742 MAPLE STREET", "9 LINCOLN ROAD": shipping
+           labels, forms; session 16): the street rule on the word as it is written in the lists */
+        char tc[10];
+        size_t k = 1;
+        tc[0] = (char)first;
+        while (k < wl && pol__is_upper(U(t[i + k])))
+            tc[k] = (char)(t[i + k] | 0x20), k++;
+        if (k == wl && (kw_kind(l, tc, wl) & K_STREET) && pol__recognize_rec(c, POL__REC_STREET, 0, i + wl) != 0)
+            return -1;
+        return 0;
+    }
     if ((kind & K_STREET) && i > 0 && t[i - 1] == ' ' && pol__recognize_rec(c, POL__REC_STREET, 0, i + wl) != 0)
         return -1;
     if (!c->enabled[POL_PII_PERSON])
@@ -676,6 +695,13 @@ static inline int kw_maybe(const char *w, size_t wl)
     return wl <= 9 && (kw_filter[f].lens >> wl & 1) && (kw_filter[f].second >> (U(w[1]) & 31) & 1) && !pol__is_upper(U(w[1]));
 }
 
+/* the same filter for a word in capitals ("STREET", "RD": the second letter's low five bits are those of its lower case) */
+static inline int kw_maybe_caps(const char *w, size_t wl)
+{
+    unsigned f = U(w[0]) - 'A';
+    return wl <= 9 && (kw_filter[f].lens >> wl & 1) && (kw_filter[f].second >> (U(w[1]) & 31) & 1);
+}
+
 int pol__prefilter_selftest(void)
 {
     static const kw_t *const lists[] = {kw_a, kw_b, kw_c, kw_d, kw_f, kw_h, kw_l, kw_m, kw_p, kw_q, kw_r, kw_s, kw_t_, kw_w};
@@ -722,7 +748,7 @@ static int capital_is_idle(const pass_t *ps, size_t i)
     __m128i letter = is_letter16(v);
     unsigned wm = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, in_range(v, '0', 10)), eq(v, '_')));
     unsigned wl = (unsigned)__builtin_ctz(~wm); /* vectorscan \w run at i, <= 16 */
-    if (kw_maybe(t + i, wl))
+    if (kw_maybe(t + i, wl) || (wl <= 9 && caps_street_lead(t, i) && kw_maybe_caps(t + i, wl)))
         return 0;
     if (!ps->person)
         return 1;

@@ -93,6 +93,10 @@ static const pol__pattern_t patterns[] = {
        ulica 7", nb "Olav Tryggvasons gate 24", "Kirkeveien" written apart ("Kirke vei 5"), sv "gata" (address.c, kind 8) */
     {" (?:iela|iel\xc4\x81|gatve|pr\\.|g\\.|mnt|maantee|tee|cesta|ulica|gate|gata|vei|veg|vegen|bulevar|trg)[ ,]", 0,
      POL__REC_STREET, 8, POL__DB_TEXT},
+    /* session 16: the label of an address written in lower case in a chat ("my address is 12 baker st, leeds ls1 4ap",
+       "i live at 44 harbour view road, cork", "address: 3/45 george street, ..."): address.c lower_address, kind 9 */
+    {"\\b(?:address is|address ?:|addr:|live at|living at|ship to:?|deliver (?:to|at)|send it to|pick me up from) ",
+     HS_FLAG_CASELESS, POL__REC_STREET, 9, POL__DB_TEXT},
     /* Turkish: the street type after the name, the number after it ("Atatürk Cad. No: 15", "Bağdat Caddesi 120") */
     /* session 13: and the Hungarian ones ("Váci utca 47/B", "Andrássy út 12", "Szent István körút 3", "Kossuth tér 1") */
     {" (?:Cad\\.|Cd\\.|Caddesi|Sok\\.|Sk\\.|Soka\xc4\x9f\xc4\xb1|Sokak|Bulvar\xc4\xb1|Blv\\.|utca|\xc3\xbat|\xc3\xbatja|k\xc3\xb6r\xc3\xbat|t\xc3\xa9r|k\xc3\xb6z|s\xc3\xa9t\xc3\xa1ny)[ ,]", 0, POL__REC_STREET, 4,

@@ -2147,6 +2147,32 @@ static void test_indian_addresses_session16(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
 }
 
+static void test_addresses_session16(void **state)
+{
+    /* session 16 (probe16's causes): a US or UK street line written in capitals (prefilter.c on_capital: the street word
+     * in capitals after a word in capitals or a number; address.c unit words in capitals) and an address written in
+     * lower case after its label (address.c lower_address); each was missed before */
+    static const char *const pos[][2] = {
+        {"SHIP TO:\nMARIA GONZALEZ\n742 MAPLE STREET, SPRINGFIELD, IL 62704", "742 MAPLE STREET, SPRINGFIELD, IL 62704"},
+        {"BILL TO: ROBERT HAYES, 1208 OAK AVENUE APT 12, DENVER, CO 80203", "1208 OAK AVENUE APT 12, DENVER, CO 80203"},
+        {"failed: \"1450 N STATE PKWY APT 6C, CHICAGO IL 60610\"", "1450 N STATE PKWY APT 6C, CHICAGO IL 60610"},
+        {"my address is 12 baker st, leeds ls1 4ap", "12 baker st, leeds ls1 4ap"},
+        {"new address: flat 3, 27 elm grove, bristol bs7 8ha", "flat 3, 27 elm grove, bristol bs7 8ha"},
+        {"i live at 44 harbour view road, cork and i love it", "44 harbour view road, cork"},
+        {"address: 3/45 george street, parramatta nsw 2150", "3/45 george street, parramatta nsw 2150"},
+        {"ship to 1600 pine street apt 4b, san francisco, ca 94109 asap", "1600 pine street apt 4b, san francisco, ca 94109"},
+    };
+    fx_t *f = *state;
+    EXPECT_COVERED(f, pos, POL_PII_LOCATION);
+    /* capitals and lower-case labels without an address after them */
+    static const char *const neg[] = {
+        "742 MB FREE OF 2 GB, 37 FILES REMAINING ON THE DISK",    "MAPLE STREET ELEMENTARY SCHOOL SPRING CONCERT - MAY 20",
+        "TOP 10 STREET FOODS OF BANGKOK YOU MUST TRY THIS YEAR",  "my address is on the invoice, see the second page",
+        "i live at 5 minutes walk from the station, quite close", "deliver to 3 main stakeholders by friday, then the board",
+        "send it to 10 people way before the deadline please",    "ship to 2 different addresses and split the order"};
+    EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
+}
+
 static void test_record_names_session15(void **state)
 {
     /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
@@ -2254,6 +2280,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_speakers_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_indian_addresses_session16, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_addresses_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_names_session15, fx_setup, fx_teardown),
     };
