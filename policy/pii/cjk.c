@@ -79,11 +79,11 @@ static const char kr_surname[] =
 static const char cn_stop[] = "的了是在和与及或说发打给住来去已将会要请您你我他她们电手先女邮地微号码联系收寄送到从向对把被也都"
                               "就还吗呢吧啊呀这那有没不很为以于上下中和等着过个位年月日时分写问看买做画讲告通知";
 
-static const word_t cn_strong[] = {W("姓名"),   W("名字"),   W("联系人"), W("聯繫人"), W("聯絡人"), W("收件人"),
-                                   W("收货人"), W("收貨人"), W("寄件人"), W("负责人"), W("負責人"), W("申请人"),
-                                   W("申請人"), W("持卡人"), W("患者"),   W("乘客"),   W("我叫"),   W("名叫"),
-                                   W("叫做"),   W("本人"),   W("客户"),   W("顾客"),   W("客戶"),   W("顧客"),
-                                   W("户主"),   W("戶主"),   W("法人"),   W("经办人"), {NULL, 0}};
+static const word_t cn_strong[] = {W("姓名"),   W("名字"),   W("联系人"), W("聯繫人"), W("聯絡人"), W("收件人"), W("收货人"),
+                                   W("收貨人"), W("寄件人"), W("负责人"), W("負責人"), W("申请人"), W("申請人"), W("持卡人"),
+                                   W("患者"),   W("乘客"),   W("我叫"),   W("名叫"),   W("叫做"),   W("本人"),   W("客户"),
+                                   W("顾客"),   W("客戶"),   W("顧客"),   W("户主"),   W("戶主"),   W("法人"),   W("经办人"),
+                                   W("收款人"), W("收款方"), {NULL, 0}};
 /* weak: 给 / 叫 / 我是 (Cantonese 我係, session 14) ..., and a department or group with 的 ("财务部的周敏", "技术组的马超": the
  * name of a colleague; session 11) */
 static const word_t cn_weak[] = {W("给"),   W("叫"),   W("致"),   W("找"),   W("联系"), W("聯繫"), W("我是"), W("我係"),
@@ -105,8 +105,9 @@ static const word_t jp_strong[] = {W("氏名"),   W("名前"), W("担当者"), W
 static const word_t jp_honor[] = {W("さん"), W("様"),         W("さま"),           W("氏"),   W("殿"),   W("ちゃん"),
                                   W("くん"), W("と申します"), W("と申し上げます"), W("部長"), W("課長"), W("社長"),
                                   W("係長"), W("先生"),       W("教授"),           W("店長"), W("院長"), {NULL, 0}};
-static const word_t kr_strong[] = {W("이름은"), W("이름"),   W("성명"),   W("담당자"), W("저는"),   W("제 이름은"), W("성함"),
-                                   W("예금주"), W("수취인"), W("환자명"), W("예약자"), W("보호자"), {NULL, 0}};
+static const word_t kr_strong[] = {W("이름은"),  W("이름"),   W("성명"),   W("담당자"), W("저는"),   W("제 이름은"),
+                                   W("성함"),    W("예금주"), W("수취인"), W("환자명"), W("예약자"), W("보호자"),
+                                   W("받는 분"), W("받는분"), W("수령인"), W("수신인"), {NULL, 0}};
 /* (예금주 account holder, 수취인 recipient: session 10; 환자명 patient name, 예약자 the booking's holder, 보호자 guardian:
  * session 13; ja 名義 account holder: session 13) */
 /* after the name: honorifics, and the self-introduction "…(이)라고 합니다" ("I am called …") */
@@ -218,12 +219,13 @@ static size_t cn_name(const char *t, size_t len, size_t p, int given_min)
     return given >= given_min ? q : p;
 }
 
-/* separators between a label and the name: spaces, ':' (normalised from '：'), 是, 为, 叫, は, が, 은, 는 */
+/* separators between a label and the name: spaces, ':' (normalised from '：'), 是, 为, 叫, は, が, 은, 는, and the quotes of a
+ * JSON key and value ("이름": "정하늘", "收件人": "陈静"; session 16) */
 static size_t skip_label_sep(const char *t, size_t len, size_t p)
 {
     static const word_t seps[] = {W("是"), W("为"), W("為"), W("叫"), W("は"), W("が"), W("："), W("은"), W("는"), {NULL, 0}};
-    for (int k = 0; k < 4 && p < len; k++) {
-        if (t[p] == ' ' || t[p] == ':' || t[p] == '\t') {
+    for (int k = 0; k < 6 && p < len; k++) {
+        if (t[p] == ' ' || t[p] == ':' || t[p] == '\t' || t[p] == '"' || t[p] == '\'') {
             p++;
             continue;
         }

@@ -2173,6 +2173,24 @@ static void test_addresses_session16(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_LOCATION);
 }
 
+static void test_cjk_labels_session16(void **state)
+{
+    /* session 16 (probe16's causes): a CJK name label as a JSON key (the quotes between the key and the value:
+     * cjk.c skip_label_sep) and the labels 收款人 (payee), 받는 분 / 수령인 (recipient); each was missed before */
+    static const char *const pos[][2] = {
+        {"{\"이름\": \"정하늘\", \"전화\": \"+82 10-5086-5026\"}", "정하늘"},
+        {"{\"氏名\": \"中村 翔太\", \"メール\": \"shota@example.co.jp\"}", "中村 翔太"},
+        {"{\"收件人\": \"陈静\", \"电话\": \"+86 21 5447 5146\"}", "陈静"},
+        {"收款人：吴海燕 银行卡号：6212 4457 7127 0772", "吴海燕"},
+        {"받는 분 조현우, 주소 서울시 강남구 테헤란로 152", "조현우"},
+    };
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const neg[] = {"{\"이름\": \"\", \"전화\": \"\"}", "{\"收件人\": \"待定\", \"备注\": \"无\"}",
+                                      "{\"氏名\": \"未入力\"}", "받는 분 없음, 주소 미정", "收款人：公司账户"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 static void test_record_names_session15(void **state)
 {
     /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
@@ -2281,6 +2299,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cjk_speakers_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_indian_addresses_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_addresses_session16, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_labels_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_names_session15, fx_setup, fx_teardown),
     };
