@@ -74,9 +74,10 @@ static const double type_floor15[NT] = {0.99, 0.99, 0.99, 0.99, 0.94, 0.90, 0.99
  * honorifics glued to names, Korean/Japanese/Chinese transcript speakers, Indian Flat/H.No./Sector addresses, US street
  * lines in capitals, ko/ja/zh/hi/ar/he/th/vi/tr/id/sw/pt-BR, full-width and mixed-width phones). BLIND figure (the
  * untouched engine, main 700f318): micro F1 0.860 (P 0.970, R 0.772; PERSON 0.786, LOCATION 0.674, ID 0.955, DATE
- * 0.909, PHONE 0.986, IP 0.857), 4 of 114 PII-free prompts with a false finding. Floors are set just below the latest
- * figure (read while the causes were fixed). */
-static const double type_floor16[NT] = {0.99, 0.98, 0.99, 0.99, 0.83, 0.78, 0.95, 0.90, 0.85};
+ * 0.909, PHONE 0.986, IP 0.857), 4 of 114 PII-free prompts with a false finding. After session 16's fixes: micro 0.913
+ * (P 0.976, R 0.857; PERSON 0.855, LOCATION 0.875), still 4 of 114, read while the causes were fixed. Floors are set just
+ * below the latest figure. */
+static const double type_floor16[NT] = {0.99, 0.98, 0.99, 0.99, 0.85, 0.87, 0.95, 0.90, 0.85};
 
 static int tix(const pol_pii_engine_t *e, int type)
 {
@@ -253,7 +254,7 @@ static void test_probe15_floors(void **state)
 static void test_probe16_floors(void **state)
 {
     (void)state;
-    run_probe("probe16.jsonl", type_floor16, 0.89, 4);
+    run_probe("probe16.jsonl", type_floor16, 0.91, 4);
 }
 
 int main(void)
