@@ -507,7 +507,9 @@ int pol__person_after_trigger(const char *t, size_t len, size_t at, int strong, 
                 "with",   "for",    "of",    "on",   "hey",   "ok",   "okay", "but", "and",  "or",  "not",  "by", "but",
                 "can",    "could",  "would", "will", "need",  "want", "have", "has", "had",  "do",  "did",  NULL};
             size_t q = e + 1, qe = q;
-            while (qe < len && t[qe] >= 'a' && t[qe] <= 'z')
+            /* an apostrophe inside the surname ("david o'brien", "priya d'souza"; session 16) */
+            while (qe < len && ((t[qe] >= 'a' && t[qe] <= 'z') ||
+                                (t[qe] == '\'' && qe > q && qe + 1 < len && t[qe + 1] >= 'a' && t[qe + 1] <= 'z')))
                 qe++;
             unsigned f2 = pol__name_flags_of(t + q, qe - q);
             int fw = 0;

@@ -2191,6 +2191,18 @@ static void test_cjk_labels_session16(void **state)
     EXPECT_CLEAN(f, neg, POL_PII_PERSON);
 }
 
+static void test_lower_names_session16(void **state)
+{
+    /* session 16 (probe16's cause): a surname in lower case with an apostrophe after "my name is" (person.c: the second
+     * lower-case word stopped at the apostrophe, so the name was cut to the given name); missed before */
+    static const char *const pos[][2] = {{"my name is david o'brien and i live in cork", "david o'brien"},
+                                         {"hi, my name is priya d'souza, nice to meet you", "priya d'souza"}};
+    fx_t *f = *state;
+    EXPECT_FOUND(f, pos, POL_PII_PERSON);
+    static const char *const neg[] = {"my name isn't on the list, can you check", "call me when you're free"};
+    EXPECT_CLEAN(f, neg, POL_PII_PERSON);
+}
+
 static void test_record_names_session15(void **state)
 {
     /* session 15 (probe15's causes): a record's name value after a key of one part of a name (one word is the whole
@@ -2300,6 +2312,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_indian_addresses_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_addresses_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cjk_labels_session16, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_lower_names_session16, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_record_names_session15, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_table_names_session15, fx_setup, fx_teardown),
     };
