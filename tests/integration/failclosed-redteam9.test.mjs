@@ -275,3 +275,27 @@ describe('lists of every user\'s objects in the one provider account', () => {
       assert.equal((await mocks.replicate.requests()).length, 1);
     });
 });
+
+describe('a fallback target that refuses a query parameter of the call', () => {
+  test('OpenAI fails; the Gemini fallback would get ?fields= (its answer without output usage): skipped, not forwarded',
+    async () => {
+      const own = await startProviders({ name: 'fcrt9fb', providers: ['openai', 'gemini'],
+        providerConf: { gemini: { tier: 'paid' } },
+        config: { retry: { max_retries: 0 }, fallbacks: { 'openai/gpt-4o': ['gemini/gemini-2.5-flash'] } } });
+      try {
+        const send = (p, key) => rawRequest(own.gw, { method: 'POST', path: p, headers: bearer({ 'x-mock-faults': '503,503,503',
+          'x-mock-faults-for': 'openai', 'x-mock-fault-key': key }),
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }) });
+        // the chain works without the parameter
+        const ok = await send('/v1/chat/completions', 'rt9-fb-ok');
+        assert.equal(ok.status, 200, ok.body);
+        assert.equal(ok.headers['x-aigw-fallback'], 'gemini/gemini-2.5-flash');
+        await own.mocks.gemini.reset();
+        const r = await send('/v1/chat/completions?fields=choices', 'rt9-fb-fields');
+        assert.notEqual(r.status, 200, r.body);
+        assert.deepEqual(await own.mocks.gemini.requests(), []);
+      } finally {
+        await own.stop();
+      }
+    });
+});
