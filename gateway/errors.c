@@ -59,6 +59,8 @@ static const gw_error_def_t gw_error_table[GW_ERR_COUNT] = {
     [GW_ERR_INVALID_TARGET_URL] = {400, IR, "invalid_target_url", NULL,
                                    "aigw: the target URL header must be an https URL on one of the provider's allowed hosts"},
     [GW_ERR_TRAINING_POLICY] = {403, PE, "training_policy", NULL, "aigw: refused by the no-training policy"},
+    [GW_ERR_QUERY_REFUSED] = {400, IR, "unsupported_query_parameter", NULL,
+                              "aigw: a query parameter of the request is not forwarded to this provider"},
     [GW_ERR_ROUTE_REFUSED] = {403, PE, "direct_access_route", NULL,
                               "aigw: the route would let the client reach the provider around aigw; it is not forwarded"},
     [GW_ERR_INVALID_REQUEST_BODY] = {400, IR, "invalid_request_body", NULL,

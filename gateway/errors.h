@@ -52,6 +52,7 @@ typedef enum {
     GW_ERR_INVALID_TARGET_URL,           /* 400 fal x-fal-target-url */
     GW_ERR_TRAINING_POLICY,              /* 403 no-training refusal: code is the decision's reason */
     GW_ERR_ROUTE_REFUSED,                /* 403 a route the adapter never forwards (providers/provider.h refused_routes) */
+    GW_ERR_QUERY_REFUSED,                /* 400 a query parameter the adapter never forwards (providers/provider.h refused_query) */
     GW_ERR_INVALID_REQUEST_BODY,         /* 400 the no-training rewrite failed */
     GW_ERR_RATE_LIMITED,                 /* 429 */
     GW_ERR_MODEL_NOT_PRICED,             /* 403 metering: unknown models are refused */

@@ -198,6 +198,8 @@ enum { ANTHROPIC_MESSAGES = 1 }; /* route classes */
 
 static const pol_notrain_route_t anthropic_notrain_routes[] = {{"files*", "anthropic_storage_route", NULL, 0, NULL},
                                                                {"messages/batches*", "anthropic_storage_route", NULL, 0, NULL},
+                                                               /* Agent Skills uploads persist until deleted (redteam9) */
+                                                               {"skills*", "anthropic_storage_route", NULL, 0, NULL},
                                                                {"messages*", NULL, NULL, ANTHROPIC_MESSAGES, NULL},
                                                                {NULL, NULL, NULL, 0, NULL}};
 
@@ -276,8 +278,9 @@ static const char *const anthropic_request_headers[] = {"anthropic-version", "an
 static const prov_refused_route_t anthropic_refused_routes[] = {
     {"organizations*", "account_admin_route",
      "anthropic: the Admin API (API keys, members, workspaces) is account administration, not a model call; aigw does not "
-     "send its provider key there"},
-    {NULL, NULL, NULL}};
+     "send its provider key there",
+     NULL},
+    {NULL, NULL, NULL, NULL}};
 
 const prov_adapter_t prov_anthropic = {
     .request_headers = anthropic_request_headers,

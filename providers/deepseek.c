@@ -43,9 +43,13 @@ static const pol_notrain_posture_t deepseek_notrain = {
                     "DeepSeek models through a zero-retention host (OpenRouter or Fireworks)",
 };
 
+/* Token ids the model reads as text (provider.h token_inputs) */
+static const prov_token_input_t deepseek_token_inputs[] = {PROV_OPENAI_TOKEN_INPUTS, {NULL, NULL}};
+
 const prov_adapter_t prov_deepseek = {
     .notrain = &deepseek_notrain,
     .name = "deepseek",
+    .token_inputs = deepseek_token_inputs,
     .default_base_url = "https://api.deepseek.com",
     .api_key_env = "DEEPSEEK_API_KEY",
     .route_prefix = "/deepseek/",

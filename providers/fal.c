@@ -301,8 +301,9 @@ static const char *const fal_request_headers[] = {"x-fal-request-timeout",
 static const prov_refused_route_t fal_refused_routes[] = {
     {"tokens*", "direct_access_route",
      "fal: a temporary token lets the client call fal directly (realtime, client-mode streams), around aigw: nothing it "
-     "sends there would be scanned, metered or given the no-storage headers; aigw does not serve fal's realtime API"},
-    {NULL, NULL, NULL}};
+     "sends there would be scanned, metered or given the no-storage headers; aigw does not serve fal's realtime API",
+     NULL},
+    {NULL, NULL, NULL, NULL}};
 
 const prov_adapter_t prov_fal = {
     .request_headers = fal_request_headers,

@@ -68,9 +68,13 @@ static const pol_notrain_posture_t fireworks_notrain = {
     .model_hint = "; proprietary Fireworks models may log prompts",
 };
 
+/* Token ids the model reads as text (provider.h token_inputs) */
+static const prov_token_input_t fireworks_token_inputs[] = {PROV_OPENAI_TOKEN_INPUTS, {NULL, NULL}};
+
 const prov_adapter_t prov_fireworks = {
     .notrain = &fireworks_notrain,
     .name = "fireworks",
+    .token_inputs = fireworks_token_inputs,
     .default_base_url = "https://api.fireworks.ai",
     .api_key_env = "FIREWORKS_API_KEY",
     .route_prefix = "/fireworks/inference/v1/",

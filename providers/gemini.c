@@ -389,6 +389,11 @@ static const pol_notrain_route_t gemini_notrain_routes[] = {
     {"files*", "gemini_storage_route", NULL, 0, NULL},
     {"upload/*", "gemini_storage_route", NULL, 0, NULL},
     {"tunedModels*", "gemini_storage_route", NULL, 0, NULL},
+    /* File Search stores and semantic-retrieval corpora keep their documents until deleted (redteam9) */
+    {"fileSearchStores*", "gemini_storage_route", NULL, 0, NULL},
+    {"corpora*", "gemini_storage_route", NULL, 0, NULL},
+    /* batch jobs (batchGenerateContent, refused above) keep their inlined responses: list, get, cancel, delete */
+    {"batches*", "gemini_storage_route", NULL, 0, NULL},
     {"*:batchGenerateContent*", "gemini_storage_route", NULL, 0, NULL},
     {"*:asyncBatchEmbedContent*", "gemini_storage_route", NULL, 0, NULL},
     /* the OpenAI-compatible API (/v1beta/openai/): its files and batches persist */
@@ -432,8 +437,14 @@ static const char *const gemini_request_headers[] = {"x-server-timeout", NULL};
 static const prov_refused_route_t gemini_refused_routes[] = {
     {"auth_tokens*", "direct_access_route",
      "gemini: an ephemeral auth token lets the client open a Live API session with Google directly, around aigw: nothing "
-     "it sends there would be scanned, metered or checked by the no-training policy; aigw does not serve the Live API"},
-    {NULL, NULL, NULL}};
+     "it sends there would be scanned, metered or checked by the no-training policy; aigw does not serve the Live API",
+     NULL},
+    {NULL, NULL, NULL, NULL}};
+
+/* Query parameters never forwarded (provider.h refused_query): Google APIs' system parameter `fields` (also `$fields`;
+ * cloud.google.com/apis/docs/system-parameters) returns a partial response; `fields=candidates,usageMetadata.promptTokenCount`
+ * leaves out the output token count, which proto3 JSON reads as 0, so the call would be billed its input only. */
+static const char *const gemini_refused_query[] = {"fields", "$fields", NULL};
 
 const prov_adapter_t prov_gemini = {
     .account_headers = gemini_account_headers,
@@ -441,6 +452,7 @@ const prov_adapter_t prov_gemini = {
     .image_payload_fields = gemini_image_payload_fields,
     .notrain = &gemini_notrain,
     .name = "gemini",
+    .refused_query = gemini_refused_query,
     .refused_routes = gemini_refused_routes,
     .default_base_url = "https://generativelanguage.googleapis.com",
     .api_key_env = "GEMINI_API_KEY",

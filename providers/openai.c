@@ -541,6 +541,11 @@ static const pol_notrain_route_t openai_notrain_routes[] = {{"chat/completions",
                                                             {"conversations*", "openai_storage_route", NULL, 0, NULL},
                                                             {"assistants*", "openai_storage_route", NULL, 0, NULL},
                                                             {"threads*", "openai_storage_route", NULL, 0, NULL},
+                                                            /* evals keep their data sources, containers their files,
+                                                               skills their uploaded bundles until deleted (redteam9) */
+                                                            {"evals*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"containers*", "openai_storage_route", NULL, 0, NULL},
+                                                            {"skills*", "openai_storage_route", NULL, 0, NULL},
                                                             {NULL, NULL, NULL, 0, NULL}};
 
 /* user / safety_identifier: "hash" (default with a hash key) replaces them by a keyed hash, "drop" deletes them, "keep".
@@ -648,14 +653,29 @@ static const prov_refused_route_t openai_refused_routes[] = {
     {"realtime*", "direct_access_route",
      "openai: the Realtime API's client secrets, sessions and calls let the client talk to OpenAI directly (WebRTC or "
      "WebSocket), around aigw: nothing it sends there would be scanned, metered or given the no-training flags; aigw does "
-     "not serve the Realtime API"},
+     "not serve the Realtime API",
+     NULL},
     {"chatkit*", "direct_access_route",
      "openai: a ChatKit session hands the browser a client secret with which it talks to OpenAI directly, around aigw "
-     "(nothing scanned or metered; its threads are stored at OpenAI); aigw does not serve ChatKit"},
+     "(nothing scanned or metered; its threads are stored at OpenAI); aigw does not serve ChatKit",
+     NULL},
+    /* lists of the project's objects (api-reference: videos/list, chat/list of stored completions): every user's */
+    {"videos", "account_list_route",
+     "openai: the video list holds every video of aigw's OpenAI project, other users' included; aigw serves a video by "
+     "its id only",
+     "GET"},
+    {"chat/completions", "account_list_route",
+     "openai: the list of stored chat completions holds every stored completion of aigw's OpenAI project, other users' "
+     "included (aigw itself stores none: store:false)",
+     "GET"},
     {"organization*", "account_admin_route",
      "openai: the Administration API (API keys, users, projects, data retention, spend) is account administration, not a "
-     "model call; aigw does not send its provider key there"},
-    {NULL, NULL, NULL}};
+     "model call; aigw does not send its provider key there",
+     NULL},
+    {NULL, NULL, NULL, NULL}};
+
+/* Token ids the model reads as text (provider.h token_inputs) */
+static const prov_token_input_t openai_token_inputs[] = {PROV_OPENAI_TOKEN_INPUTS, {NULL, NULL}};
 
 const prov_adapter_t prov_openai = {
     .account_headers = openai_account_headers,
@@ -663,6 +683,7 @@ const prov_adapter_t prov_openai = {
     .image_payload_fields = openai_image_payload_fields,
     .notrain = &openai_notrain,
     .name = "openai",
+    .token_inputs = openai_token_inputs,
     .refused_routes = openai_refused_routes,
     .default_base_url = "https://api.openai.com",
     .api_key_env = "OPENAI_API_KEY",

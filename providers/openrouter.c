@@ -131,13 +131,18 @@ static const char *const openrouter_request_headers[] = {"http-referer",
 static const prov_refused_route_t openrouter_refused_routes[] = {
     {"keys*", "account_admin_route",
      "openrouter: the key provisioning API is account administration, not a model call; aigw does not send its provider "
-     "key there"},
-    {NULL, NULL, NULL}};
+     "key there",
+     NULL},
+    {NULL, NULL, NULL, NULL}};
+
+/* Token ids the model reads as text (provider.h token_inputs) */
+static const prov_token_input_t openrouter_token_inputs[] = {PROV_OPENAI_TOKEN_INPUTS, {NULL, NULL}};
 
 const prov_adapter_t prov_openrouter = {
     .request_headers = openrouter_request_headers,
     .notrain = &openrouter_notrain,
     .name = "openrouter",
+    .token_inputs = openrouter_token_inputs,
     .refused_routes = openrouter_refused_routes,
     .default_base_url = "https://openrouter.ai",
     .api_key_env = "OPENROUTER_API_KEY",

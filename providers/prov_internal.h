@@ -53,6 +53,14 @@
         "POST responses", "top_logprobs", NULL, PROV_UNRESTORABLE_LOGPROBS                                                         \
     }
 
+/* Text sent as token ids in OpenAI-format requests (provider.h token_inputs; openai.md: legacy completions `prompt`
+ * and embeddings `input` take int[] or int[][]), shared by the OpenAI-compatible adapters. */
+#define PROV_OPENAI_TOKEN_INPUTS                                                                                                   \
+    {"POST *completions", "prompt"},                                                                                               \
+    {                                                                                                                              \
+        "POST *embeddings", "input"                                                                                                \
+    }
+
 /* Model text in OpenAI-format responses (openai.md: chat completions message / delta, legacy completions, Responses
  * output items and their stream events), shared by the OpenAI-compatible adapters. */
 extern const char *const prov__openai_output_text[];

@@ -455,7 +455,8 @@ int prov_route_unbilled(const prov_adapter_t *a, const char *method, size_t meth
     return a != NULL && route_listed(a->unbilled_routes, method, method_len, path, len); /* too long: billed */
 }
 
-const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const char *path, size_t len)
+const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                               size_t len)
 {
     const char *p, *end;
     char buf[512];
@@ -466,7 +467,8 @@ const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const ch
     memcpy(buf, p, n);
     buf[n] = '\0';
     for (const prov_refused_route_t *r = a->refused_routes; r->glob != NULL; r++)
-        if (fnmatch(r->glob, buf, FNM_CASEFOLD) == 0)
+        if ((r->method == NULL || (strlen(r->method) == method_len && memcmp(r->method, method, method_len) == 0)) &&
+            fnmatch(r->glob, buf, FNM_CASEFOLD) == 0)
             return r;
     return NULL;
 }
@@ -547,6 +549,49 @@ prov_unrestorable_kind_t prov_unrestorable_output(const prov_adapter_t *a, const
         }
         if (root != NULL && field_on(root, m->field, m->value))
             hit = m->kind;
+    }
+    json_decref(root);
+    return hit;
+}
+
+/* 1 when `v` is a number, or an array holding one, or an array of arrays holding one (token ids). */
+static int holds_token_ids(const json_t *v, int depth)
+{
+    if (json_is_number(v))
+        return 1;
+    if (!json_is_array(v) || depth == 2)
+        return 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (holds_token_ids(e, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+const prov_token_input_t *prov_token_input(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                           size_t len, const char *body, size_t body_len)
+{
+    if (a == NULL || a->token_inputs == NULL || body == NULL)
+        return NULL;
+    json_t *root = NULL;
+    int parsed = 0;
+    const prov_token_input_t *hit = NULL;
+    for (const prov_token_input_t *t = a->token_inputs; hit == NULL && t->route != NULL; t++) {
+        const char *const one[] = {t->route, NULL};
+        char quoted[72];
+        int ql = snprintf(quoted, sizeof(quoted), "\"%s\"", t->field);
+        if (!route_listed(one, method, method_len, path, len) || ql <= 0 || (size_t)ql >= sizeof(quoted) ||
+            memmem(body, body_len, quoted, (size_t)ql) == NULL)
+            continue;
+        if (!parsed) {
+            root = prov__jload_object(body, body_len);
+            parsed = 1;
+        }
+        if (root != NULL && holds_token_ids(json_object_get(root, t->field), 0))
+            hit = t;
     }
     json_decref(root);
     return hit;

@@ -460,12 +460,44 @@ typedef struct st_prov_adapter_t {
      * none): routes that hand the client a credential or a connection it then uses to reach the provider directly, around
      * aigw (OpenAI Realtime client secrets and WebRTC calls, ChatKit sessions, Gemini ephemeral auth tokens, fal temporary
      * tokens: whatever goes through them is never scanned, metered or given the no-training flags), and the provider's
-     * account administration (API keys, members, data retention), which is no model call. Checked at the route stage
+     * account administration (API keys, members, data retention), which is no model call, and lists of the objects
+     * every user of the gateway created in the one provider account (Replicate `GET predictions`: inputs and outputs of
+     * other users' predictions; a prediction read by its id stays served). Checked at the route stage
      * (gateway/pipeline/route.c) against both the route's wire adapter and the serving provider. Source: each entry's
      * API reference, next to it.
      */
     const struct st_prov_refused_route_t *refused_routes;
+    /**
+     * Request fields that may carry text as token ids (numbers the provider decodes with the model's tokenizer: OpenAI
+     * legacy completions `prompt`, embeddings `input`, as int[] or int[][]): aigw has no tokenizer, so such text would
+     * reach the model unscanned; a request whose field holds a number there is refused (400 unscannable_tokens,
+     * gateway/pipeline/privacy.c). Terminated by an entry with route NULL; NULL: none. Source: the API reference.
+     */
+    const struct st_prov_token_input_t *token_inputs;
+    /**
+     * Query parameters aigw never forwards to this provider (lower-case names, NULL-terminated; NULL: none): ones that
+     * change what the answer holds in a way aigw cannot follow (Google's partial-response mask `fields` / `$fields` can
+     * drop the usage aigw meters: an answer without `usageMetadata.candidatesTokenCount` is billed 0 output tokens). A
+     * request naming one, in any spelling (percent-escaped, any case), is refused with 400 unsupported_query_parameter
+     * (gateway/pipeline/route.c). Source: the provider's documentation of its system parameters.
+     */
+    const char *const *refused_query;
 } prov_adapter_t;
+
+/** One field of prov_adapter_t.token_inputs. */
+typedef struct st_prov_token_input_t {
+    const char *route; /**< "METHOD glob" as in unbilled_routes ("POST *completions"); NULL ends the list */
+    const char *field; /**< top-level member of the JSON body ("prompt") */
+} prov_token_input_t;
+
+/**
+ * The first of the adapter's token_inputs (NULL for none or `a` NULL) that the request `method` (`method_len` bytes) on
+ * `path` (`len` bytes, as for prov_route_unbilled) with JSON body `body` (`body_len` bytes, borrowed; NULL / 0 for a
+ * body that is not JSON: never matches) carries as token ids: the field is a number, or an array holding a number or an
+ * array holding a number. The body is parsed only when the route matches and the field's quoted name occurs in it.
+ */
+const prov_token_input_t *prov_token_input(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                           size_t len, const char *body, size_t body_len);
 
 /** One route of prov_adapter_t.refused_routes. */
 typedef struct st_prov_refused_route_t {
@@ -473,14 +505,17 @@ typedef struct st_prov_refused_route_t {
                               excluded, matched ASCII case-insensitively ("realtime*"); NULL ends the list */
     const char *code;    /**< the 403's error code ("direct_access_route", "account_admin_route"); static */
     const char *message; /**< why, the 403's message after "aigw: " (static, names no request data) */
+    const char *method;  /**< the one method refused ("GET": a list of the account's objects), NULL: every method */
 } prov_refused_route_t;
 
 /**
- * The first of the adapter's refused_routes that `path` (`len` bytes: the path after the adapter's route prefix, or
- * fal's target path; leading '/' and a query ignored) matches, ASCII case-insensitively; NULL when none does or `a` is
- * NULL. A path longer than 511 bytes is judged on its first 511 (the globs are prefixes: fail closed). Borrowed, static.
+ * The first of the adapter's refused_routes that the request `method` (`method_len` bytes) on `path` (`len` bytes: the
+ * path after the adapter's route prefix, or fal's target path; leading '/' and a query ignored) matches (the path
+ * ASCII case-insensitively, the method exactly when the entry names one); NULL when none does or `a` is NULL. A path longer than
+ * 511 bytes is judged on its first 511 (the globs are prefixes: fail closed). Borrowed, static.
  */
-const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const char *path, size_t len);
+const prov_refused_route_t *prov_route_refused(const prov_adapter_t *a, const char *method, size_t method_len, const char *path,
+                                               size_t len);
 
 /**
  * The adapter of the unified /v1/ route: its wire format (errors, fields, usage), and the provider of a model config

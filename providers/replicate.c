@@ -283,10 +283,21 @@ static const pol_notrain_posture_t replicate_notrain = {
 /* `Prefer: wait[=N]` (hold the request until the prediction ends) and `Cancel-After` (docs/providers/replicate.md) */
 static const char *const replicate_request_headers[] = {"prefer", "cancel-after", NULL};
 
+/* Routes aigw never forwards (provider.h refused_routes): the prediction list (replicate.com/docs/reference/http
+ * "predictions.list": every prediction of the account, input and output, API and web) would hand one user of the gateway
+ * the predictions of all the others; a prediction is read by its id (predictions/{id}), which the creating call answered. */
+static const prov_refused_route_t replicate_refused_routes[] = {
+    {"predictions", "account_list_route",
+     "replicate: the prediction list holds every prediction of aigw's Replicate account, other users' inputs and outputs "
+     "included; aigw serves a prediction by its id (predictions/{id}) only",
+     "GET"},
+    {NULL, NULL, NULL, NULL}};
+
 const prov_adapter_t prov_replicate = {
     .request_headers = replicate_request_headers,
     .notrain = &replicate_notrain,
     .name = "replicate",
+    .refused_routes = replicate_refused_routes,
     .default_base_url = "https://api.replicate.com",
     .api_key_env = "REPLICATE_API_TOKEN",
     .route_prefix = "/replicate/v1/",

@@ -341,6 +341,12 @@ int gw__choose_provider(gw_call_t *call);
  * Answers 500 itself when out of memory: -1; else 0.
  */
 int gw__output_session(gw_call_t *call);
+/**
+ * The first of adapter `a`'s refused_query names (providers/provider.h) that a query parameter of the call's path
+ * (call->rest) names, in any spelling (gateway/canon.h gw_canon_query_name_is); NULL when none does or `a` is NULL.
+ * Static string. Also asked for each fallback target (fallback.c): a parameter the target refuses skips it.
+ */
+const char *gw__query_refused(const gw_call_t *call, const prov_adapter_t *a);
 
 /* ---- respond.c ---- */
 /** Adds a response header (name and value copied into the request pool). */

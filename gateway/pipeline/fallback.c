@@ -97,6 +97,11 @@ int gw__fallback_next(gw_call_t *call)
         const pol_price_t *price = NULL;
         if (!target_fits(call, t) || pc == NULL || pc->api_key[0] == '\0')
             continue; /* not configured on this gateway, or the request cannot be readdressed there */
+        if (gw__query_refused(call, t->adapter) != NULL) {
+            gw_log(GW_LOG_INFO, "%s: fallback %s/%s skipped (a query parameter it refuses: providers refused_query)",
+                   call->request_id, t->adapter->name, t->model);
+            continue; /* Gemini's fields mask would leave out the usage the call is settled from */
+        }
         if (call->reserved && (price = pol_pricing_lookup(call->gen->pricing, t->adapter->name, t->model)) == NULL)
             continue; /* a metered call never goes where it cannot be priced */
         call->up = t->adapter;

@@ -128,6 +128,23 @@ static int resolve_consent(gw_call_t *call)
 /* What the call's answer carries that no restore reaches (provider.h unrestorable_outputs), asked of the provider's
  * adapter and, when the call speaks another adapter's wire format (Gemini's OpenAI-compatible API, natively under
  * /gemini/v1beta/openai/ or through /v1/), of that adapter too, on the path after the compat sub-prefix ("openai/"). */
+/* The call's path as its wire adapter (call->usage_ad) names it: on Gemini's native OpenAI-compatible route
+ * ("openai/embeddings") without the compat prefix's tail ("embeddings"). */
+static void wire_rest(const gw_call_t *call, const char **rest, size_t *rest_len)
+{
+    size_t ul = strlen(call->up->upstream_prefix);
+    const char *cp = call->up->compat_prefix;
+    *rest = call->rest;
+    *rest_len = call->rest_len;
+    if (cp != NULL && strncmp(cp, call->up->upstream_prefix, ul) == 0) {
+        size_t sl = strlen(cp + ul);
+        if (sl != 0 && *rest_len >= sl && memcmp(*rest, cp + ul, sl) == 0) {
+            *rest += sl;
+            *rest_len -= sl;
+        }
+    }
+}
+
 prov_unrestorable_kind_t gw__unrestorable_kind(const gw_call_t *call)
 {
     const h2o_req_t *req = call->req;
@@ -137,17 +154,38 @@ prov_unrestorable_kind_t gw__unrestorable_kind(const gw_call_t *call)
         prov_unrestorable_output(call->up, req->method.base, req->method.len, call->rest, call->rest_len, body, body_len);
     if (k != PROV_UNRESTORABLE_NONE || call->usage_ad == NULL || call->usage_ad == call->up)
         return k;
-    const char *rest = call->rest;
-    size_t rest_len = call->rest_len, ul = strlen(call->up->upstream_prefix);
-    const char *cp = call->up->compat_prefix;
-    if (cp != NULL && strncmp(cp, call->up->upstream_prefix, ul) == 0) {
-        size_t sl = strlen(cp + ul);
-        if (sl != 0 && rest_len >= sl && memcmp(rest, cp + ul, sl) == 0) {
-            rest += sl;
-            rest_len -= sl;
-        }
-    }
+    const char *rest;
+    size_t rest_len;
+    wire_rest(call, &rest, &rest_len);
     return prov_unrestorable_output(call->usage_ad, req->method.base, req->method.len, rest, rest_len, body, body_len);
+}
+
+/* Text sent as token ids (providers/provider.h token_inputs: OpenAI-format legacy completions `prompt`, embeddings
+ * `input`, as int[] or int[][]): the provider decodes them with the model's tokenizer, which aigw does not have, so
+ * the text would reach the model unscanned (redteam9: `prompt: [73, 1031, ...]` went out as sent). Refused with 400
+ * unscannable_tokens, as the serving provider or the wire format declares it, before anything is forwarded.
+ * @return 0 go on, -1 answered. */
+static int refuse_token_input(gw_call_t *call)
+{
+    const h2o_req_t *req = call->req;
+    if (!call->body_json)
+        return 0;
+    const char *rest;
+    size_t rest_len;
+    wire_rest(call, &rest, &rest_len);
+    const prov_token_input_t *t =
+        prov_token_input(call->up, req->method.base, req->method.len, call->rest, call->rest_len, call->body, call->body_len);
+    if (t == NULL && call->usage_ad != NULL && call->usage_ad != call->up)
+        t = prov_token_input(call->usage_ad, req->method.base, req->method.len, rest, rest_len, call->body, call->body_len);
+    if (t == NULL)
+        return 0;
+    char msg[400];
+    snprintf(msg, sizeof(msg),
+             "aigw: `%s` holds token ids, text that aigw cannot read (it has no tokenizer) and so cannot scan for personal "
+             "data; send the text as a string (LangChain Python OpenAIEmbeddings: check_embedding_ctx_length=False)",
+             t->field);
+    gw_send_error_as(call, GW_ERR_BODY_REFUSED, 400, "unscannable_tokens", msg);
+    return -1;
 }
 
 /* A request whose answer carries its text where no placeholder can be restored (provider.h unrestorable_outputs: media
@@ -204,7 +242,7 @@ static int refuse_unrestorable(gw_call_t *call)
 
 gw_stage_rc_t gw__stage_privacy(gw_call_t *call)
 {
-    if (refuse_unrestorable(call) != 0)
+    if (refuse_token_input(call) != 0 || refuse_unrestorable(call) != 0)
         return GW_STAGE_ANSWERED;
     if (!call->consent_known) {
         int consent = resolve_consent(call);

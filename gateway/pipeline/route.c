@@ -141,20 +141,54 @@ static int take_target_url(gw_call_t *call, h2o_req_t *req)
     return 0;
 }
 
+const char *gw__query_refused(const gw_call_t *call, const prov_adapter_t *a)
+{
+    if (a == NULL || a->refused_query == NULL)
+        return NULL;
+    const char *q = memchr(call->rest, '?', call->rest_len), *end = call->rest + call->rest_len;
+    while (q != NULL && q < end) {
+        const char *param = q + 1, *pe = param, *ke;
+        while (pe < end && *pe != '&')
+            pe++;
+        for (ke = param; ke < pe && *ke != '='; ke++)
+            ;
+        for (const char *const *n = a->refused_query; *n != NULL; n++)
+            if (gw_canon_query_name_is(param, (size_t)(ke - param), *n))
+                return *n;
+        q = pe;
+    }
+    return NULL;
+}
+
 /* Routes that hand the client a way to the provider around aigw, or administer the provider account
- * (providers/provider.h refused_routes): refused with 403 on every method, whatever config says, as the route's wire
+ * (providers/provider.h refused_routes): refused with 403 on every method, whatever config says; and query parameters
+ * an adapter never forwards (refused_query: 400), as the route's wire
  * adapter or the serving provider declares them (on /v1/ a model routed to Gemini still names OpenAI's route). Runs
  * on the call's final path (fal: the target's). Answers the request itself. @return 0, or -1 answered. */
 static int refuse_route(gw_call_t *call)
 {
     const prov_adapter_t *ads[2] = {call->adapter, call->up};
     for (size_t i = 0; i < 2; i++) {
-        const prov_refused_route_t *rr = prov_route_refused(ads[i], call->rest, call->rest_len);
+        const prov_refused_route_t *rr =
+            prov_route_refused(ads[i], call->req->method.base, call->req->method.len, call->rest, call->rest_len);
         if (rr == NULL)
             continue;
         char msg[400];
         snprintf(msg, sizeof(msg), "aigw: %s", rr->message);
         gw_send_error_as(call, GW_ERR_ROUTE_REFUSED, 0, rr->code, msg);
+        return -1;
+    }
+    /* query parameters the adapters never forward (providers/provider.h refused_query), in any spelling */
+    for (size_t i = 0; i < 2; i++) {
+        const char *n = gw__query_refused(call, ads[i]);
+        if (n == NULL)
+            continue;
+        char msg[300];
+        snprintf(msg, sizeof(msg),
+                 "aigw: %s: the query parameter %s changes what the answer holds (a partial response can leave out the usage "
+                 "aigw meters); it is not forwarded: send the request without it",
+                 ads[i]->name, n);
+        gw_send_error(call, GW_ERR_QUERY_REFUSED, msg);
         return -1;
     }
     return 0;

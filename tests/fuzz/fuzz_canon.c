@@ -4,11 +4,14 @@
  * (except the root), no "." or ".." segment, no raw byte outside the pchar set and no '%' that is
  * not followed by two upper-case hex digits; out is NUL-terminated; canonicalising the output again
  * gives the same bytes (idempotent); dropping a query parameter leaves the path untouched.
+ * gw_canon_query_name_is (the input as a parameter name): 1 exactly when its percent-decoding ('+' a space), lower-cased,
+ * is "fal_webhook" (a reference decode with common/pct).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/pct.h"
 #include "gateway/canon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,9 +22,25 @@ static int pchar(unsigned char c)
            (c != '\0' && strchr("-._~!$&'()*+,;=:@%/", c) != NULL);
 }
 
+/* gw_canon_query_name_is against a decode of its own: the name decoded ('+' a space), ASCII lower-cased. */
+static void check_query_name(const char *p, size_t n)
+{
+    gw_buf_t d = GW_BUF_INIT;
+    if (gw_pct_decode_append(&d, p, n, GW_PCT_PLUS) != 0)
+        abort();
+    for (size_t i = 0; i < d.len; i++)
+        if (d.base[i] >= 'A' && d.base[i] <= 'Z')
+            d.base[i] = (char)(d.base[i] - 'A' + 'a');
+    int want = d.len == 11 && memcmp(d.base, "fal_webhook", 11) == 0;
+    if (gw_canon_query_name_is(p, n, "fal_webhook") != want)
+        abort();
+    gw_buf_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     gw_buf_t out = GW_BUF_INIT, again = GW_BUF_INIT;
+    check_query_name((const char *)data, size);
     size_t pl = 0, pl2 = 0;
     const char *err = NULL;
     int rc = gw_canon_target((const char *)data, size, &out, &pl, &err);

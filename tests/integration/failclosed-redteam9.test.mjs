@@ -150,3 +150,152 @@ describe('a charset label the check could not see', () => {
     }
   });
 });
+
+describe('text sent as token ids', () => {
+  test('completions prompt and embeddings input as token arrays: 400 unscannable_tokens, nothing forwarded', async () => {
+    await mocks.openai.reset();
+    await mocks.openrouter.reset();
+    await mocks.gemini.reset();
+    // tiktoken ids of an e-mail address: the model reads the text, aigw sees numbers
+    const ids = [73, 1031, 13, 48002, 31, 8858, 916];
+    for (const [p, body] of [
+      ['/v1/completions', { model: 'gpt-3.5-turbo-instruct', prompt: ids }],
+      ['/v1/completions', { model: 'gpt-3.5-turbo-instruct', prompt: [ids, ids] }],
+      ['/v1/completions', { model: 'gpt-3.5-turbo-instruct', prompt: ['a', ids] }],
+      ['/v1/embeddings', { model: 'text-embedding-3-small', input: ids }],
+      ['/v1/embeddings', { model: 'text-embedding-3-small', input: [ids] }],
+      ['/openai/v1/embeddings', { model: 'text-embedding-3-small', input: [[1.5]] }],
+      ['/openrouter/api/v1/completions', { model: 'openai/gpt-3.5-turbo-instruct', prompt: ids }],
+      ['/v1/embeddings', { model: 'gemini-embedding-001', input: [ids] }],
+      ['/gemini/v1beta/openai/embeddings', { model: 'gemini-embedding-001', input: ids }],
+    ]) {
+      const headers = p.startsWith('/gemini/') ? { 'x-goog-api-key': CLIENT_KEY, 'x-aigw-user': USER,
+        'content-type': 'application/json' } : bearer();
+      const r = await rawRequest(gw, { method: 'POST', path: p, headers, body: JSON.stringify(body) });
+      assert.equal(r.status, 400, `${p} ${JSON.stringify(body)}: ${r.body}`);
+      // OpenAI's shape, or OpenRouter's (metadata.aigw_code)
+      assert.equal(r.json.error.metadata ? r.json.error.metadata.aigw_code : r.json.error.code, 'unscannable_tokens',
+        `${p}: ${r.body}`);
+    }
+    assert.deepEqual(await mocks.openai.requests(), []);
+    assert.deepEqual(await mocks.openrouter.requests(), []);
+    assert.deepEqual(await mocks.gemini.requests(), []);
+  });
+
+  test('text inputs pass: strings, arrays of strings, through the openai SDK', async () => {
+    await mocks.openai.reset();
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0,
+      defaultHeaders: { 'X-AIGW-User': USER } });
+    const e = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['jane.doe@example.com', 'hello'] });
+    assert.ok(Array.isArray(e.data));
+    const [rec] = await mocks.openai.requests();
+    assert.ok(!rec.body.includes('jane.doe@example.com'), rec.body);
+  });
+});
+
+describe('storage routes the posture did not name', () => {
+  test('OpenAI evals, containers, skills; Anthropic skills; Gemini File Search stores and corpora: 403, nothing forwarded',
+    async () => {
+      // the default posture (no_storage true) on a gateway of its own: this file's main gateway turns storage off
+      const own = await startProviders({ name: 'fcrt9st', providers: ['openai', 'anthropic', 'gemini'],
+        providerConf: { gemini: { tier: 'paid' } } });
+      try {
+        const goog = { 'x-goog-api-key': CLIENT_KEY, 'x-aigw-user': USER, 'content-type': 'application/json' };
+        const ant = { 'x-api-key': CLIENT_KEY, 'x-aigw-user': USER, 'content-type': 'application/json',
+          'anthropic-version': '2023-06-01' };
+        for (const [p, h, code, mock] of [
+          ['/v1/evals', bearer(), 'openai_storage_route', 'openai'],
+          ['/v1/evals/eval_1/runs', bearer(), 'openai_storage_route', 'openai'],
+          ['/v1/containers', bearer(), 'openai_storage_route', 'openai'],
+          ['/v1/containers/cntr_1/files', bearer(), 'openai_storage_route', 'openai'],
+          ['/v1/skills', bearer(), 'openai_storage_route', 'openai'],
+          ['/anthropic/v1/skills', ant, 'anthropic_storage_route', 'anthropic'],
+          ['/gemini/v1beta/fileSearchStores', goog, null, 'gemini'],
+          ['/gemini/v1beta/fileSearchStores/s1:importFile', goog, null, 'gemini'],
+          ['/gemini/v1beta/corpora', goog, null, 'gemini'],
+        ]) {
+          await own.mocks[mock].reset();
+          const r = await rawRequest(own.gw, { method: 'POST', path: p, headers: h, body: JSON.stringify({ name: 'x' }) });
+          assert.equal(r.status, 403, `${p}: ${r.body}`);
+          if (mock === 'openai') assert.equal(r.json.error.code, code, `${p}: ${r.body}`);
+          assert.deepEqual(await own.mocks[mock].requests(), [], p);
+        }
+      } finally {
+        await own.stop();
+      }
+    });
+});
+
+describe('query parameters that hide what aigw meters', () => {
+  test('Gemini fields / $fields (a partial response without the output token count): 400, nothing forwarded', async () => {
+    await mocks.gemini.reset();
+    const goog = { 'x-goog-api-key': CLIENT_KEY, 'x-aigw-user': USER, 'content-type': 'application/json' };
+    const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hello' }] }] });
+    for (const q of ['fields=candidates,usageMetadata.promptTokenCount', '%24fields=candidates', '%66ields=candidates',
+      'alt=sse&FIELDS=candidates', 'alt=sse&fields']) {
+      const p = `/gemini/v1beta/models/gemini-2.5-flash:${q.startsWith('alt') ? 'streamGenerateContent' : 'generateContent'}?${q}`;
+      const r = await rawRequest(gw, { method: 'POST', path: p, headers: goog, body });
+      assert.equal(r.status, 400, `${p}: ${r.body}`);
+      assert.equal(r.json.error.status, 'INVALID_ARGUMENT', p);
+      assert.match(r.json.error.message, /fields/);
+    }
+    // the OpenAI-compatible surfaces of Gemini: the same frontend reads the mask
+    for (const [p, h] of [['/gemini/v1beta/openai/chat/completions?fields=choices', goog],
+      ['/v1/chat/completions?fields=choices', bearer()]]) {
+      const r = await rawRequest(gw, { method: 'POST', path: p, headers: h,
+        body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }) });
+      assert.equal(r.status, 400, `${p}: ${r.body}`);
+      assert.equal(r.json.error.code, 'unsupported_query_parameter', p);
+    }
+    assert.deepEqual(await mocks.gemini.requests(), []);
+    const ok = await rawRequest(gw, { method: 'POST',
+      path: '/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&fieldsx=1', headers: goog, body });
+    assert.equal(ok.status, 200, ok.body);
+  });
+});
+
+describe('lists of every user\'s objects in the one provider account', () => {
+  test('Replicate prediction list, OpenAI video list and stored-completion list: 403 account_list_route; reads by id pass',
+    async () => {
+      await mocks.replicate.reset();
+      await mocks.openai.reset();
+      const lists = [['replicate', '/replicate/v1/predictions'], ['replicate', '/replicate/v1/predictions?cursor=abc'],
+        ['replicate', '/replicate/v1/predictions/'], ['openai', '/v1/videos'], ['openai', '/v1/videos?limit=100'],
+        ['openai', '/v1/chat/completions?limit=100'], ['openai', '/openai/v1/chat/completions']];
+      for (const [, p] of lists) {
+        const r = await rawRequest(gw, { method: 'GET', path: p, headers: bearer() });
+        assert.equal(r.status, 403, `${p}: ${r.body}`);
+        assert.match(r.body, /account_list_route|other users/, p);
+      }
+      assert.deepEqual(await mocks.replicate.requests(), []);
+      assert.deepEqual(await mocks.openai.requests(), []);
+      // a prediction read by its id is served (the creating call answered the id)
+      const one = await rawRequest(gw, { method: 'GET', path: '/replicate/v1/predictions/abc123', headers: bearer() });
+      assert.notEqual(one.status, 403, one.body);
+      assert.equal((await mocks.replicate.requests()).length, 1);
+    });
+});
+
+describe('a fallback target that refuses a query parameter of the call', () => {
+  test('OpenAI fails; the Gemini fallback would get ?fields= (its answer without output usage): skipped, not forwarded',
+    async () => {
+      const own = await startProviders({ name: 'fcrt9fb', providers: ['openai', 'gemini'],
+        providerConf: { gemini: { tier: 'paid' } },
+        config: { retry: { max_retries: 0 }, fallbacks: { 'openai/gpt-4o': ['gemini/gemini-2.5-flash'] } } });
+      try {
+        const send = (p, key) => rawRequest(own.gw, { method: 'POST', path: p, headers: bearer({ 'x-mock-faults': '503,503,503',
+          'x-mock-faults-for': 'openai', 'x-mock-fault-key': key }),
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }) });
+        // the chain works without the parameter
+        const ok = await send('/v1/chat/completions', 'rt9-fb-ok');
+        assert.equal(ok.status, 200, ok.body);
+        assert.equal(ok.headers['x-aigw-fallback'], 'gemini/gemini-2.5-flash');
+        await own.mocks.gemini.reset();
+        const r = await send('/v1/chat/completions?fields=choices', 'rt9-fb-fields');
+        assert.notEqual(r.status, 200, r.body);
+        assert.deepEqual(await own.mocks.gemini.requests(), []);
+      } finally {
+        await own.stop();
+      }
+    });
+});

@@ -895,28 +895,37 @@ static void test_refused_routes(void **state)
     static const struct {
         const prov_adapter_t *a;
         const char *path, *code; /* code NULL: not refused */
+        const char *method;      /* NULL: POST */
     } cases[] = {
-        {&prov_openai, "realtime/client_secrets", "direct_access_route"},
-        {&prov_openai, "/realtime/sessions?x=1", "direct_access_route"},
-        {&prov_openai, "Realtime/Transcription_Sessions", "direct_access_route"},
-        {&prov_openai, "realtime/calls/rtc_1/accept", "direct_access_route"},
-        {&prov_openai, "chatkit/sessions", "direct_access_route"},
-        {&prov_openai, "organization/data_retention", "account_admin_route"},
-        {&prov_openai, "chat/completions", NULL},
-        {&prov_openai, "responses", NULL},
-        {&prov_openai, "audio/transcriptions", NULL},
-        {&prov_gemini, "auth_tokens", "direct_access_route"},
-        {&prov_gemini, "models/gemini-2.5-flash:generateContent", NULL},
-        {&prov_fal, "/tokens/", "direct_access_route"},
-        {&prov_fal, "fal-ai/flux/dev", NULL},
-        {&prov_anthropic, "organizations/api_keys", "account_admin_route"},
-        {&prov_anthropic, "messages", NULL},
-        {&prov_openrouter, "keys", "account_admin_route"},
-        {&prov_openrouter, "chat/completions", NULL},
-        {&prov_replicate, "predictions", NULL},
+        {&prov_openai, "realtime/client_secrets", "direct_access_route", NULL},
+        {&prov_openai, "/realtime/sessions?x=1", "direct_access_route", NULL},
+        {&prov_openai, "Realtime/Transcription_Sessions", "direct_access_route", NULL},
+        {&prov_openai, "realtime/calls/rtc_1/accept", "direct_access_route", NULL},
+        {&prov_openai, "chatkit/sessions", "direct_access_route", NULL},
+        {&prov_openai, "organization/data_retention", "account_admin_route", NULL},
+        {&prov_openai, "chat/completions", NULL, NULL},
+        {&prov_openai, "responses", NULL, NULL},
+        {&prov_openai, "audio/transcriptions", NULL, NULL},
+        {&prov_gemini, "auth_tokens", "direct_access_route", NULL},
+        {&prov_gemini, "models/gemini-2.5-flash:generateContent", NULL, NULL},
+        {&prov_fal, "/tokens/", "direct_access_route", NULL},
+        {&prov_fal, "fal-ai/flux/dev", NULL, NULL},
+        {&prov_anthropic, "organizations/api_keys", "account_admin_route", NULL},
+        {&prov_anthropic, "messages", NULL, NULL},
+        {&prov_openrouter, "keys", "account_admin_route", NULL},
+        {&prov_openrouter, "chat/completions", NULL, NULL},
+        {&prov_replicate, "predictions", NULL, NULL},
+        {&prov_replicate, "predictions", "account_list_route", "GET"},
+        {&prov_replicate, "predictions?cursor=x", "account_list_route", "GET"},
+        {&prov_replicate, "predictions/p1", NULL, "GET"},
+        {&prov_openai, "videos", "account_list_route", "GET"},
+        {&prov_openai, "videos", NULL, NULL},
+        {&prov_openai, "videos/v1/content", NULL, "GET"},
+        {&prov_openai, "chat/completions", "account_list_route", "GET"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const prov_refused_route_t *r = prov_route_refused(cases[i].a, cases[i].path, strlen(cases[i].path));
+        const char *m = cases[i].method != NULL ? cases[i].method : "POST";
+        const prov_refused_route_t *r = prov_route_refused(cases[i].a, m, strlen(m), cases[i].path, strlen(cases[i].path));
         if (cases[i].code == NULL && r != NULL)
             fail_msg("%s %s refused", cases[i].a->name, cases[i].path);
         if (cases[i].code != NULL && (r == NULL || strcmp(r->code, cases[i].code) != 0))
@@ -926,8 +935,8 @@ static void test_refused_routes(void **state)
     memcpy(long_path, "realtime/", 9);
     memset(long_path + 9, 'a', sizeof(long_path) - 10);
     long_path[sizeof(long_path) - 1] = '\0';
-    assert_non_null(prov_route_refused(&prov_openai, long_path, strlen(long_path)));
-    assert_null(prov_route_refused(NULL, "realtime", 8));
+    assert_non_null(prov_route_refused(&prov_openai, "POST", 4, long_path, strlen(long_path)));
+    assert_null(prov_route_refused(NULL, "POST", 4, "realtime", 8));
 }
 
 int main(void)
