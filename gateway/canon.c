@@ -147,12 +147,11 @@ nomem:
     return GW_CANON_E_NOMEM;
 }
 
-/* Whether the parameter name `p` (`n` bytes, raw) is `name`, raw or percent-decoded. */
-static int param_is(const char *p, size_t n, const char *name)
+/* Whether the parameter name `p` (`n` bytes, raw) is `name` once percent escapes and '+' are decoded; `fold`: ASCII
+ * letters of `p` compared lower-cased (`name` is written in lower case then). */
+static int name_decoded_is(const char *p, size_t n, const char *name, int fold)
 {
     size_t nl = strlen(name), k = 0;
-    if (n == nl && memcmp(p, name, n) == 0)
-        return 1;
     for (size_t i = 0; i < n; i++, k++) {
         int c = (unsigned char)p[i], v = gw_pct_at(p, n, i);
         if (v >= 0) {
@@ -161,29 +160,24 @@ static int param_is(const char *p, size_t n, const char *name)
         } else if (c == '+') {
             c = ' ';
         }
+        if (fold && c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
         if (k >= nl || c != (unsigned char)name[k])
             return 0;
     }
     return k == nl;
 }
 
+/* Whether the parameter name `p` (`n` bytes, raw) is `name`, raw or percent-decoded. */
+static int param_is(const char *p, size_t n, const char *name)
+{
+    size_t nl = strlen(name);
+    return (n == nl && memcmp(p, name, n) == 0) || name_decoded_is(p, n, name, 0);
+}
+
 int gw_canon_query_name_is(const char *p, size_t n, const char *name)
 {
-    size_t nl = strlen(name), k = 0;
-    for (size_t i = 0; i < n; i++, k++) {
-        int c = (unsigned char)p[i], v = gw_pct_at(p, n, i);
-        if (v >= 0) {
-            c = v;
-            i += 2;
-        } else if (c == '+') {
-            c = ' ';
-        }
-        if (c >= 'A' && c <= 'Z')
-            c += 'a' - 'A';
-        if (k >= nl || c != (unsigned char)name[k])
-            return 0;
-    }
-    return k == nl;
+    return name_decoded_is(p, n, name, 1);
 }
 
 size_t gw_canon_drop_query_param(gw_buf_t *out, size_t path_len, const char *name)
