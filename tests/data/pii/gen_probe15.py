@@ -46,22 +46,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probegen  # noqa: E402
-from probegen import dk_cpr, fi_hetu, iban, luhn, mx_curp, se_pnr  # noqa: E402
+from probegen import br_cpf, dk_cpr, fi_hetu, iban, luhn, mx_curp, se_pnr  # noqa: E402
 
 R = random.Random(15)
 dig, pat, card = probegen.drawers(R)
 
 
 # ---------------------------------------------------------------- check digits
-def br_cpf(body9):
-    """Brazilian CPF (Receita Federal, IN RFB 1548/2015): two mod-11 digits, weights 10..2 then 11..2, r = s*10 mod 11,
-    10 -> 0; printed ddd.ddd.ddd-dd."""
-    d = [int(c) for c in body9]
-    for n in (10, 11):
-        r = sum(x * w for x, w in zip(d, range(n, 1, -1))) * 10 % 11
-        d.append(0 if r == 10 else r)
-    t = "".join(map(str, d))
-    return f"{t[:3]}.{t[3:6]}.{t[6:9]}-{t[9:]}"
 
 
 def pl_pesel(body10):

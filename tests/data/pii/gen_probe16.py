@@ -42,7 +42,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probegen  # noqa: E402
-from probegen import iban, luhn, verhoeff_digit  # noqa: E402
+from probegen import br_cpf, iban, luhn, verhoeff_digit  # noqa: E402
 
 R = random.Random(16)
 dig, pat, card = probegen.drawers(R)
@@ -93,16 +93,6 @@ def cn_ric(body17):
     """Chinese resident identity number (GB 11643-1999): ISO 7064 MOD 11-2 over 17 digits, 10 -> X."""
     s = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(body17))
     return body17 + "10X98765432"[s % 11]
-
-
-def br_cpf(body9):
-    """Brazilian CPF (Receita Federal): two mod-11 digits, weights 10..2 then 11..2, r = s*10 mod 11, 10 -> 0."""
-    d = [int(c) for c in body9]
-    for n in (10, 11):
-        r = sum(x * w for x, w in zip(d, range(n, 1, -1))) * 10 % 11
-        d.append(0 if r == 10 else r)
-    t = "".join(map(str, d))
-    return f"{t[:3]}.{t[3:6]}.{t[6:9]}-{t[9:]}"
 
 
 def jp_mynumber(body11):

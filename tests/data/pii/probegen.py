@@ -139,6 +139,17 @@ def ar_cuit(body10):
     return f"{t[:2]}-{t[2:10]}-{t[10]}"
 
 
+def br_cpf(body9):
+    """Brazilian CPF (Receita Federal, IN RFB 1548/2015): two mod-11 digits, weights 10..2 then 11..2, r = s*10 mod 11,
+    10 -> 0; printed ddd.ddd.ddd-dd."""
+    d = [int(c) for c in body9]
+    for n in (10, 11):
+        r = sum(x * w for x, w in zip(d, range(n, 1, -1))) * 10 % 11
+        d.append(0 if r == 10 else r)
+    t = "".join(map(str, d))
+    return f"{t[:3]}.{t[3:6]}.{t[6:9]}-{t[9:]}"
+
+
 def hkid(letter, body6):
     """HKID (Registration of Persons Regulations, Cap. 177A): a leading space counts 36, letters A..Z 10..35; weights
     9..2 over [space] letter digits; check = 11 - s mod 11, 10 -> A, 11 -> 0."""
